@@ -1,0 +1,97 @@
+# rolefit — one hand-written GNU Makefile (see ../shared/STYLE.md "Build and tools").
+# Objects under $(BUILD)/, automatic header dependencies, librolefit.a plus the
+# `rolefit` executable, one Criterion test binary per room under tests/.
+
+BUILD    ?= build
+CC       ?= cc
+PKGS     := jansson sqlite3 libmicrohttpd openblas libsodium libxml-2.0 libutf8proc
+OPT      ?= -O2
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -Wformat=2 -Wundef -Wno-format-truncation
+CFLAGS   ?=
+CFLAGS   += -std=c11 $(OPT) -g $(WARN) -D_GNU_SOURCE -Isrc -MMD -MP \
+            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
+SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+ROOMS    := base irt bank cat calib careers store server
+LIB_SRC  := $(foreach r,$(ROOMS),$(wildcard src/$(r)/*.c))
+CLI_SRC  := $(wildcard src/cli/*.c)
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+LIB      := $(BUILD)/librolefit.a
+BIN      := $(BUILD)/rolefit
+
+TEST_ROOMS := $(notdir $(patsubst %/,%,$(sort $(dir $(wildcard tests/*/test_*.c)))))
+TEST_BINS  := $(TEST_ROOMS:%=$(BUILD)/tests/test_%)
+BENCH_SRC  := $(wildcard bench/*.c)
+BENCH_BINS := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+
+.PHONY: all deps test check unit bench serve format clean check-deps help
+.DEFAULT_GOAL := all
+
+all: $(BIN) $(TEST_BINS)
+
+deps:
+	@scripts/install-deps
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "CC $<"
+	@$(CC) $(CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(CLI_OBJ) $(LIB)
+	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS)
+
+# One test binary per room: tests/<room>/*.c linked with the library and Criterion.
+.SECONDEXPANSION:
+$(BUILD)/tests/test_%: $$(patsubst %.c,$(BUILD)/obj/%.o,$$(wildcard tests/$$*/*.c)) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS) -lcriterion
+
+$(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+# The README's test command: installs what is missing, builds, checks layering, runs every test.
+test: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/check-deps
+	@BUILD=$(BUILD) scripts/run-tests
+
+unit: all
+	@BUILD=$(BUILD) scripts/run-tests
+
+# The tests under AddressSanitizer and UBSan, in a separate build tree.
+check: deps
+	@$(MAKE) --no-print-directory BUILD=build/san OPT=-O1 CFLAGS="$(SAN)" LDFLAGS="$(SAN)" \
+		LDLIBS="$(SAN)" all
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		BUILD=build/san scripts/run-tests
+
+bench: deps $(BIN) $(BENCH_BINS)
+	@BUILD=$(BUILD) scripts/run-bench
+
+# The README's first command: starts what the product has.
+serve: deps
+	@$(MAKE) --no-print-directory $(BIN)
+	@scripts/serve
+
+check-deps:
+	@scripts/check-deps
+
+format:
+	clang-format -i $(wildcard src/*/*.c src/*/*.h tests/*/*.c bench/*.c)
+
+clean:
+	rm -rf build
+
+help:
+	@echo "make serve | test | check | bench | format | clean | check-deps"
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,43 @@
+/*
+ * Compile-time knobs of rolefit, in one place (after Lua's luaconf.h).
+ * Every limit that protects the program from hostile or mistaken input, and
+ * every numerical default, is defined here with the reason for its value.
+ * Override any of them with -D at build time.
+ */
+#ifndef RF_CONFIG_H
+#define RF_CONFIG_H
+
+#define RF_VERSION "0.1.0"
+
+/* Quadrature: default grid of the IRT core (equally spaced, normal weights). */
+#ifndef RF_QUAD_DEFAULT_N
+#define RF_QUAD_DEFAULT_N 61
+#endif
+#ifndef RF_QUAD_DEFAULT_LO
+#define RF_QUAD_DEFAULT_LO (-6.0)
+#endif
+#ifndef RF_QUAD_DEFAULT_HI
+#define RF_QUAD_DEFAULT_HI 6.0
+#endif
+/* Smallest and largest grid a user may ask for. */
+#define RF_QUAD_MIN_N 5
+#define RF_QUAD_MAX_N 401
+
+/* Largest number of response categories of a graded (GRM) item. */
+#define RF_MAX_CATEGORIES 10
+
+/* Ability estimation: search range for MLE/WLE/MAP and Newton settings. */
+#define RF_THETA_LIMIT 10.0
+#define RF_NEWTON_MAX_ITER 100
+#define RF_NEWTON_TOL 1e-8
+
+/* Input caps: a file, a CSV field and a CSV line larger than these is refused. */
+#define RF_MAX_FILE_BYTES (1024L * 1024L * 1024L) /* 1 GiB */
+#define RF_MAX_CSV_FIELD 65536
+#define RF_MAX_CSV_COLUMNS 100000
+#define RF_MAX_ID_LEN 128
+
+/* Error message buffer of stateful objects. */
+#define RF_ERRMSG_LEN 512
+
+#endif

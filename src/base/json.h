@@ -1,0 +1,32 @@
+/*
+ * JSON helpers over jansson: loading with positioned errors, and typed field
+ * getters whose errors name the place ("bank.json: item 'x': field 'a':
+ * expected a number"). Jansson keeps no source positions for values, so
+ * semantic errors name the JSON path and item id rather than a line.
+ */
+#ifndef RF_JSON_H
+#define RF_JSON_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "base/err.h"
+
+/* Loads a JSON file; syntax errors are "path:line:column: message". Caller json_decref()s. */
+rf_status rf_json_load_file(const char *path, json_t **out, struct rf_err *err);
+
+/* Parses JSON text held in memory; name is used in messages. */
+rf_status rf_json_load_mem(const char *name, const char *data, size_t len, json_t **out,
+                           struct rf_err *err);
+
+/* Typed getters. 'where' prefixes messages (e.g. "params.json: items[3]").
+ * When the key is absent: with required != 0 an error, else RF_OK and *out untouched.
+ * *present (may be NULL) says whether the key was there. */
+rf_status rf_json_get_number(const json_t *obj, const char *key, int required, double *out,
+                             int *present, const char *where, struct rf_err *err);
+rf_status rf_json_get_string(const json_t *obj, const char *key, int required, const char **out,
+                             const char *where, struct rf_err *err);
+rf_status rf_json_get_size(const json_t *obj, const char *key, int required, size_t *out,
+                           const char *where, struct rf_err *err);
+
+#endif

@@ -1,0 +1,120 @@
+/* Option parsing, numeric option values and exit codes of the rolefit CLI. */
+#include "cli/cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/file.h"
+
+int rf_cli_exit_code(rf_status rc)
+{
+    switch (rc) {
+    case RF_OK: return RF_EXIT_OK;
+    case RF_ENOMEM: return RF_EXIT_NOMEM;
+    case RF_EIO: return RF_EXIT_IO;
+    case RF_EDB: return RF_EXIT_DB;
+    default: return RF_EXIT_DATA;
+    }
+}
+
+int rf_cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "rolefit %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\n");
+    va_end(ap);
+    return RF_EXIT_USAGE;
+}
+
+int rf_cli_fail(const char *cmd, rf_status rc, const char *msg)
+{
+    fprintf(stderr, "rolefit %s: %s\n", cmd, msg && msg[0] ? msg : rf_strerror(rc));
+    return rf_cli_exit_code(rc);
+}
+
+int rf_cli_parse(const char *cmd, int argc, char **argv, const struct rf_cli_opt *opts,
+                 size_t nopts, const char **pos, size_t maxpos, size_t *npos, int *help)
+{
+    *npos = 0;
+    *help = 0;
+    int only_pos = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (only_pos || arg[0] != '-' || strcmp(arg, "-") == 0) {
+            if (*npos >= maxpos)
+                return rf_cli_usage_error(cmd, "unexpected argument '%s' (see 'rolefit %s --help')",
+                                          arg, cmd);
+            pos[(*npos)++] = arg;
+            continue;
+        }
+        if (strcmp(arg, "--") == 0) {
+            only_pos = 1;
+            continue;
+        }
+        if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+            *help = 1;
+            continue;
+        }
+        if (arg[1] != '-')
+            return rf_cli_usage_error(cmd, "unknown option '%s' (see 'rolefit %s --help')", arg,
+                                      cmd);
+        const char *name = arg + 2;
+        const char *eq = strchr(name, '=');
+        size_t nlen = eq ? (size_t)(eq - name) : strlen(name);
+        const struct rf_cli_opt *o = NULL;
+        for (size_t k = 0; k < nopts; k++)
+            if (strlen(opts[k].name) == nlen && strncmp(opts[k].name, name, nlen) == 0)
+                o = &opts[k];
+        if (!o)
+            return rf_cli_usage_error(cmd, "unknown option '--%.*s' (see 'rolefit %s --help')",
+                                      (int)nlen, name, cmd);
+        if (!o->has_arg) {
+            if (eq)
+                return rf_cli_usage_error(cmd, "option --%s takes no value", o->name);
+            *o->flag = 1;
+            continue;
+        }
+        const char *val;
+        if (eq) {
+            val = eq + 1;
+        } else {
+            if (i + 1 >= argc)
+                return rf_cli_usage_error(cmd, "option --%s needs a value", o->name);
+            val = argv[++i];
+        }
+        *o->value = val;
+    }
+    return RF_EXIT_OK;
+}
+
+int rf_cli_double(const char *cmd, const char *opt, const char *s, double lo, double hi,
+                  double *out)
+{
+    double v;
+    if (rf_parse_double(s, &v) || v < lo || v > hi)
+        return rf_cli_usage_error(cmd, "--%s: expected a number from %g to %g, got '%s'", opt, lo,
+                                  hi, s);
+    *out = v;
+    return RF_EXIT_OK;
+}
+
+int rf_cli_size(const char *cmd, const char *opt, const char *s, size_t lo, size_t hi,
+                size_t *out)
+{
+    size_t v;
+    if (rf_parse_size(s, &v) || v < lo || v > hi)
+        return rf_cli_usage_error(cmd, "--%s: expected a whole number from %zu to %zu, got '%s'",
+                                  opt, lo, hi, s);
+    *out = v;
+    return RF_EXIT_OK;
+}
+
+int rf_cli_u64(const char *cmd, const char *opt, const char *s, unsigned long long *out)
+{
+    if (rf_parse_u64(s, out))
+        return rf_cli_usage_error(cmd, "--%s: expected a whole number >= 0, got '%s'", opt, s);
+    return RF_EXIT_OK;
+}

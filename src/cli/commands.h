@@ -1,0 +1,11 @@
+/*
+ * The subcommands of `rolefit`. Each is defined in its own cmd_<name>.c next
+ * to its usage text, takes argv with argv[0] = the command name, and returns
+ * the process exit code.
+ */
+#ifndef RF_CLI_COMMANDS_H
+#define RF_CLI_COMMANDS_H
+
+int rf_cmd_score(int argc, char **argv);
+
+#endif

@@ -1,0 +1,50 @@
+/* `rolefit`: the command table and top-level --help / --version. */
+#include <stdio.h>
+#include <string.h>
+
+#include "base/config.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
+
+struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+};
+
+static const struct command commands[] = {
+    {"score", rf_cmd_score, "score every person of a fixed form (EAP, MAP, MLE or WLE)"},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: rolefit COMMAND [OPTIONS]\n"
+               "       rolefit COMMAND --help\n"
+               "       rolefit --version\n\n"
+               "rolefit measures machine-learning skills with adaptive tests and fits people\n"
+               "to ML roles. Commands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return RF_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        usage(stdout);
+        return RF_EXIT_OK;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        printf("rolefit %s\n", RF_VERSION);
+        return RF_EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(cmd, commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "rolefit: unknown command '%s' (see 'rolefit --help')\n", cmd);
+    return RF_EXIT_USAGE;
+}
