@@ -37,6 +37,16 @@
 #define RF_MAX_CSV_COLUMNS 100000
 #define RF_MAX_ID_LEN 128
 
+/* Largest JSON document (bank file, taxonomy) read whole into memory. */
+#ifndef RF_MAX_JSON_BYTES
+#define RF_MAX_JSON_BYTES (64L * 1024L * 1024L)
+#endif
+
+/* Item bank: most options of a multiple-choice item the loader accepts (lint
+ * asks for RF_LINT_MIN_OPTIONS..RF_LINT_MAX_OPTIONS), and the most tags. */
+#define RF_BANK_MAX_OPTIONS 10
+#define RF_BANK_MAX_TAGS 64
+
 /* Error message buffer of stateful objects. */
 #define RF_ERRMSG_LEN 512
 

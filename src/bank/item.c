@@ -1,0 +1,336 @@
+/*
+ * Reading and writing one bank item as JSON. The reader checks types, ranges
+ * and the IRT parameters (through rf_params_from_json), copies every string
+ * it keeps, and builds the item in a local so a failure leaves the caller's
+ * item untouched.
+ */
+#include "bank/item.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bank/params.h"
+#include "base/config.h"
+#include "base/json.h"
+#include "base/mem.h"
+
+static void free_strv(char **v, size_t n)
+{
+    if (!v)
+        return;
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+void rf_item_cleanup(struct rf_item *it)
+{
+    free(it->id);
+    free(it->skill);
+    free(it->stem);
+    free(it->explanation);
+    free(it->difficulty);
+    free(it->lang);
+    free_strv(it->options, it->noptions);
+    free_strv(it->tags, it->ntags);
+    if (it->translations)
+        json_decref(it->translations);
+    memset(it, 0, sizeof *it);
+}
+
+const char *rf_item_type_name(enum rf_item_type t)
+{
+    return t == RF_ITEM_RUBRIC ? "rubric" : "mcq";
+}
+
+rf_status rf_item_type_parse(const char *s, enum rf_item_type *out)
+{
+    if (strcmp(s, "mcq") == 0)
+        *out = RF_ITEM_MCQ;
+    else if (strcmp(s, "rubric") == 0)
+        *out = RF_ITEM_RUBRIC;
+    else
+        return RF_EINVAL;
+    return RF_OK;
+}
+
+enum rf_difficulty rf_difficulty_parse(const char *s)
+{
+    if (!s)
+        return RF_DIFF_NONE;
+    if (strcmp(s, "easy") == 0)
+        return RF_DIFF_EASY;
+    if (strcmp(s, "medium") == 0)
+        return RF_DIFF_MEDIUM;
+    if (strcmp(s, "hard") == 0)
+        return RF_DIFF_HARD;
+    return RF_DIFF_NONE;
+}
+
+const char *rf_difficulty_name(enum rf_difficulty d)
+{
+    switch (d) {
+    case RF_DIFF_EASY: return "easy";
+    case RF_DIFF_MEDIUM: return "medium";
+    case RF_DIFF_HARD: return "hard";
+    case RF_DIFF_NONE: break;
+    }
+    return "";
+}
+
+double rf_difficulty_prior_b(enum rf_difficulty d)
+{
+    switch (d) {
+    case RF_DIFF_EASY: return -1.3;
+    case RF_DIFF_HARD: return 1.45;
+    case RF_DIFF_MEDIUM:
+    case RF_DIFF_NONE: break;
+    }
+    return 0.0;
+}
+
+/* A copy of the string field key (or of dflt when absent and not required). */
+static rf_status get_str(const json_t *o, const char *key, int required, const char *dflt,
+                         char **out, const char *where, struct rf_err *err)
+{
+    const char *s = dflt;
+    rf_status rc = rf_json_get_string(o, key, required, &s, where, err);
+    if (rc)
+        return rc;
+    if (!(*out = rf_strdup(s)))
+        return rf_err_set(err, RF_ENOMEM, "%s: out of memory", where);
+    return RF_OK;
+}
+
+/* An optional array of strings, 0..max long (min when present). */
+static rf_status get_strv(const json_t *o, const char *key, size_t min, size_t max, char ***out,
+                          size_t *n, const char *where, struct rf_err *err)
+{
+    const json_t *a = json_object_get(o, key);
+    *out = NULL;
+    *n = 0;
+    if (!a)
+        return RF_OK;
+    if (!json_is_array(a) || json_array_size(a) < min || json_array_size(a) > max)
+        return rf_err_set(err, RF_EINVAL, "%s: field '%s': expected an array of %zu to %zu strings",
+                          where, key, min, max);
+    size_t m = json_array_size(a);
+    if (m == 0)
+        return RF_OK;
+    char **v = rf_calloc_array(m, sizeof *v);
+    if (!v)
+        return rf_err_set(err, RF_ENOMEM, "%s: out of memory", where);
+    for (size_t i = 0; i < m; i++) {
+        const json_t *s = json_array_get(a, i);
+        if (!json_is_string(s)) {
+            free_strv(v, m);
+            return rf_err_set(err, RF_EINVAL, "%s: field '%s[%zu]': expected a string", where, key,
+                              i);
+        }
+        if (!(v[i] = rf_strdup(json_string_value(s)))) {
+            free_strv(v, m);
+            return rf_err_set(err, RF_ENOMEM, "%s: out of memory", where);
+        }
+    }
+    *out = v;
+    *n = m;
+    return RF_OK;
+}
+
+static rf_status get_bool(const json_t *o, const char *key, int *out, const char *where,
+                          struct rf_err *err)
+{
+    const json_t *v = json_object_get(o, key);
+    *out = 0;
+    if (!v)
+        return RF_OK;
+    if (!json_is_boolean(v))
+        return rf_err_set(err, RF_EINVAL, "%s: field '%s': expected true or false", where, key);
+    *out = json_is_true(v);
+    return RF_OK;
+}
+
+static rf_status read_item(const json_t *o, const char *where, struct rf_item *it,
+                           struct rf_err *err)
+{
+    rf_status rc;
+    const char *type = NULL;
+    if ((rc = get_str(o, "skill", 1, NULL, &it->skill, where, err)))
+        return rc;
+    if (!it->skill[0])
+        return rf_err_set(err, RF_EINVAL, "%s: field 'skill': empty", where);
+    if ((rc = rf_json_get_string(o, "type", 1, &type, where, err)))
+        return rc;
+    if (rf_item_type_parse(type, &it->type))
+        return rf_err_set(err, RF_EINVAL, "%s: field 'type': unknown type '%s' (use mcq or rubric)",
+                          where, type);
+    if ((rc = get_str(o, "stem", 1, NULL, &it->stem, where, err)))
+        return rc;
+    if (!it->stem[0])
+        return rf_err_set(err, RF_EINVAL, "%s: field 'stem': empty", where);
+    if ((rc = get_str(o, "explanation", 0, "", &it->explanation, where, err)) ||
+        (rc = get_str(o, "difficulty", 0, "", &it->difficulty, where, err)) ||
+        (rc = get_str(o, "lang", 0, "en", &it->lang, where, err)))
+        return rc;
+    if ((rc = get_strv(o, "options", it->type == RF_ITEM_MCQ ? 2 : 0, RF_BANK_MAX_OPTIONS,
+                       &it->options, &it->noptions, where, err)))
+        return rc;
+    it->key = -1;
+    if (it->type == RF_ITEM_MCQ) {
+        if (!it->options)
+            return rf_err_set(err, RF_EINVAL, "%s: missing field 'options'", where);
+        const json_t *k = json_object_get(o, "key");
+        if (!k)
+            return rf_err_set(err, RF_EINVAL, "%s: missing field 'key'", where);
+        if (!json_is_integer(k))
+            return rf_err_set(err, RF_EINVAL, "%s: field 'key': expected an integer", where);
+        json_int_t kv = json_integer_value(k);
+        if (kv < 0 || (size_t)kv >= it->noptions)
+            return rf_err_set(err, RF_EINVAL,
+                              "%s: field 'key': %lld is out of range (%zu options, 0-based)",
+                              where, (long long)kv, it->noptions);
+        it->key = (int)kv;
+    }
+    if ((rc = get_strv(o, "tags", 0, RF_BANK_MAX_TAGS, &it->tags, &it->ntags, where, err)))
+        return rc;
+    if ((rc = get_bool(o, "calibrated", &it->calibrated, where, err)) ||
+        (rc = get_bool(o, "retired", &it->retired, where, err)))
+        return rc;
+    if ((rc = rf_params_from_json(o, &it->irt, where, err)))
+        return rc;
+    if (it->type == RF_ITEM_MCQ && it->irt.ncat != 2)
+        return rf_err_set(err, RF_EINVAL,
+                          "%s: field 'model': a multiple-choice item needs a dichotomous model "
+                          "(1pl, 2pl or 3pl), got %s",
+                          where, rf_irt_model_name(it->irt.model));
+    const json_t *tr = json_object_get(o, "translations");
+    if (tr) {
+        if (!json_is_object(tr))
+            return rf_err_set(err, RF_EINVAL, "%s: field 'translations': expected an object",
+                              where);
+        it->translations = json_incref((json_t *)tr);
+    }
+    return RF_OK;
+}
+
+rf_status rf_item_from_json(const json_t *obj, const char *file, size_t index,
+                            struct rf_item *it, struct rf_err *err)
+{
+    const char *name = file ? file : "<memory>";
+    char where[RF_ERRMSG_LEN];
+    snprintf(where, sizeof where, "%s: items[%zu]", name, index);
+    if (!json_is_object(obj))
+        return rf_err_set(err, RF_EINVAL, "%s: expected an object", where);
+    const char *id = NULL;
+    rf_status rc = rf_json_get_string(obj, "id", 1, &id, where, err);
+    if (rc)
+        return rc;
+    if (!id[0])
+        return rf_err_set(err, RF_EINVAL, "%s: field 'id': empty", where);
+    if (strlen(id) > RF_MAX_ID_LEN)
+        return rf_err_set(err, RF_EINVAL, "%s: field 'id': longer than %d bytes", where,
+                          RF_MAX_ID_LEN);
+    snprintf(where, sizeof where, "%s: item '%s'", name, id);
+    struct rf_item tmp;
+    memset(&tmp, 0, sizeof tmp);
+    if (!(tmp.id = rf_strdup(id)))
+        return rf_err_set(err, RF_ENOMEM, "%s: out of memory", where);
+    if ((rc = read_item(obj, where, &tmp, err))) {
+        rf_item_cleanup(&tmp);
+        return rc;
+    }
+    tmp.file = file;
+    *it = tmp;
+    return RF_OK;
+}
+
+static json_t *strv_json(char **v, size_t n)
+{
+    json_t *a = json_array();
+    if (!a)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        if (json_array_append_new(a, json_string(v[i]))) {
+            json_decref(a);
+            return NULL;
+        }
+    return a;
+}
+
+rf_status rf_item_to_json(const struct rf_item *it, json_t **out)
+{
+    json_t *o = json_object();
+    if (!o)
+        return RF_ENOMEM;
+    int bad = 0;
+    bad |= json_object_set_new(o, "id", json_string(it->id));
+    bad |= json_object_set_new(o, "skill", json_string(it->skill));
+    bad |= json_object_set_new(o, "type", json_string(rf_item_type_name(it->type)));
+    bad |= json_object_set_new(o, "stem", json_string(it->stem));
+    if (it->type == RF_ITEM_MCQ || it->noptions)
+        bad |= json_object_set_new(o, "options", strv_json(it->options, it->noptions));
+    if (it->type == RF_ITEM_MCQ)
+        bad |= json_object_set_new(o, "key", json_integer(it->key));
+    bad |= json_object_set_new(o, "explanation", json_string(it->explanation ? it->explanation : ""));
+    if (it->difficulty && it->difficulty[0])
+        bad |= json_object_set_new(o, "difficulty", json_string(it->difficulty));
+    if (!bad && rf_params_to_json(&it->irt, o))
+        bad = 1;
+    json_object_del(o, "d");
+    bad |= json_object_set_new(o, "calibrated", json_boolean(it->calibrated));
+    bad |= json_object_set_new(o, "tags", strv_json(it->tags, it->ntags));
+    bad |= json_object_set_new(o, "lang", json_string(it->lang && it->lang[0] ? it->lang : "en"));
+    if (it->translations)
+        bad |= json_object_set(o, "translations", it->translations);
+    if (it->retired)
+        bad |= json_object_set_new(o, "retired", json_true());
+    if (bad) {
+        json_decref(o);
+        return RF_ENOMEM;
+    }
+    *out = o;
+    return RF_OK;
+}
+
+static char **copy_strv(char **v, size_t n, int *bad)
+{
+    if (!n)
+        return NULL;
+    char **c = rf_calloc_array(n, sizeof *c);
+    if (!c) {
+        *bad = 1;
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!(c[i] = rf_strdup(v[i])))
+            *bad = 1;
+    return c;
+}
+
+rf_status rf_item_copy(const struct rf_item *src, struct rf_item *dst)
+{
+    struct rf_item t = *src;
+    int bad = 0;
+    t.id = rf_strdup(src->id ? src->id : "");
+    t.skill = rf_strdup(src->skill ? src->skill : "");
+    t.stem = rf_strdup(src->stem ? src->stem : "");
+    t.explanation = rf_strdup(src->explanation ? src->explanation : "");
+    t.difficulty = rf_strdup(src->difficulty ? src->difficulty : "");
+    t.lang = rf_strdup(src->lang ? src->lang : "en");
+    bad |= !t.id || !t.skill || !t.stem || !t.explanation || !t.difficulty || !t.lang;
+    t.options = copy_strv(src->options, src->noptions, &bad);
+    t.tags = copy_strv(src->tags, src->ntags, &bad);
+    if (t.translations)
+        json_incref(t.translations);
+    if (bad) {
+        if (!t.options)
+            t.noptions = 0;
+        if (!t.tags)
+            t.ntags = 0;
+        rf_item_cleanup(&t);
+        return RF_ENOMEM;
+    }
+    *dst = t;
+    return RF_OK;
+}

@@ -1,0 +1,68 @@
+/*
+ * One item of an item bank, as described in docs/bank-format.md, read from
+ * and written to its JSON object. Strings are owned by the item and never
+ * NULL once loaded (absent optional strings are ""); lang defaults to "en".
+ * Invariants of a loaded item: id non-empty and at most RF_MAX_ID_LEN bytes;
+ * an mcq item has 2..RF_BANK_MAX_OPTIONS options, 0 <= key < noptions and a
+ * dichotomous model (ncat == 2); irt passed rf_irt_item_validate.
+ */
+#ifndef RF_BANK_ITEM_H
+#define RF_BANK_ITEM_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "base/err.h"
+#include "irt/model.h"
+
+enum rf_item_type { RF_ITEM_MCQ, RF_ITEM_RUBRIC };
+
+/* Author's difficulty ratings, in increasing order. */
+enum rf_difficulty { RF_DIFF_NONE = -1, RF_DIFF_EASY = 0, RF_DIFF_MEDIUM, RF_DIFF_HARD };
+
+struct rf_item {
+    char *id, *skill, *stem, *explanation, *difficulty, *lang; /* owned */
+    enum rf_item_type type;
+    char **options; /* owned; mcq only (NULL and 0 for rubric items) */
+    size_t noptions;
+    int key; /* mcq: 0-based index of the correct option; -1 for rubric items */
+    char **tags; /* owned */
+    size_t ntags;
+    int calibrated, retired;
+    struct rf_irt_item irt; /* model parameters */
+    json_t *translations;   /* owned reference or NULL */
+    const char *file;       /* borrowed: file it came from (for messages), may be NULL */
+};
+
+/* Reads item number index of file from its JSON object. Messages name the
+ * place: "FILE: items[3]: missing field 'id'" until the id is known, then
+ * "FILE: item 'ml.loss.003': field 'key': 4 is out of range (4 options)".
+ * file (may be NULL: "<memory>") is stored as it->file, borrowed. Checks only
+ * what makes the item safe to use; quality checks belong to the linter.
+ * On failure *it is untouched and nothing is leaked. */
+rf_status rf_item_from_json(const json_t *obj, const char *file, size_t index,
+                            struct rf_item *it, struct rf_err *err);
+
+/* Builds the JSON object of an item (the bank format; "d" is not written).
+ * Caller json_decref()s *out. RF_ENOMEM only. */
+rf_status rf_item_to_json(const struct rf_item *it, json_t **out);
+
+/* Deep copy of src into dst (dst->file borrows src->file). */
+rf_status rf_item_copy(const struct rf_item *src, struct rf_item *dst);
+
+/* Frees what the item owns and zeroes it. */
+void rf_item_cleanup(struct rf_item *it);
+
+/* "mcq" / "rubric", and the reverse (RF_EINVAL for other names). */
+const char *rf_item_type_name(enum rf_item_type t);
+rf_status rf_item_type_parse(const char *s, enum rf_item_type *out);
+
+/* "easy" / "medium" / "hard" -> RF_DIFF_*; anything else (or NULL) RF_DIFF_NONE. */
+enum rf_difficulty rf_difficulty_parse(const char *s);
+const char *rf_difficulty_name(enum rf_difficulty d); /* "" for RF_DIFF_NONE */
+
+/* The author's prior difficulty b for a rating (docs/bank-format.md bands:
+ * easy -1.3, medium 0.0, hard 1.45, the band midpoints). */
+double rf_difficulty_prior_b(enum rf_difficulty d);
+
+#endif
