@@ -50,4 +50,11 @@
 /* Error message buffer of stateful objects. */
 #define RF_ERRMSG_LEN 512
 
+/* Careers: profiles (docs/profile-format.md). A stored posterior must sum to 1
+ * within RF_PROFILE_POST_TOL (rounding of a written file is far below it). */
+#define RF_PROFILE_POST_TOL 1e-6
+#define RF_PROFILE_MAX_BYTES (16L * 1024L * 1024L)
+#define RF_PROFILE_MAX_SKILLS 256
+#define RF_PROFILE_MAX_TAGS 64
+
 #endif

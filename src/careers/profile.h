@@ -1,0 +1,118 @@
+/*
+ * Skill profiles: what an adaptive test learned about one person, per skill,
+ * and what role fit, reports and ranking consume. The JSON form is specified
+ * in docs/profile-format.md; this module is its only reader and writer.
+ *
+ * Invariants of a profile built by these functions: the grid has
+ * RF_QUAD_MIN_N..RF_QUAD_MAX_N nodes on a finite range lo < hi; skill ids
+ * are unique and non-empty; theta is finite and se finite and > 0; a stored
+ * posterior has exactly n finite, non-negative values summing to 1 (it is
+ * renormalized on entry); every missed item has a non-empty id.
+ * Skill ids are not checked against the taxonomy here: a profile may carry a
+ * skill a taxonomy does not know, and fit simply does not use it.
+ */
+#ifndef RF_CAREERS_PROFILE_H
+#define RF_CAREERS_PROFILE_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "base/err.h"
+
+/* One item answered wrongly, with the concepts (tags) it tests. */
+struct rf_profile_miss {
+    char *item;   /* owned item id */
+    char **tags;  /* owned, ntags strings */
+    size_t ntags;
+};
+
+/* What is known about one skill. */
+struct rf_profile_skill {
+    char *skill;       /* owned skill id */
+    double theta, se;  /* posterior mean (EAP) and posterior SD */
+    size_t items;      /* items answered in this skill */
+    double *posterior; /* owned, n values on the grid summing to 1, or NULL: then N(theta, se^2) */
+    struct rf_profile_miss *missed; /* owned, nmissed entries */
+    size_t nmissed;
+};
+
+struct rf_profile {
+    char *person;        /* owned, NULL when absent */
+    char *source;        /* owned, NULL when absent: "assess", "session" or "manual" */
+    double lo, hi;       /* the even quadrature grid: n nodes from lo to hi */
+    size_t n;
+    struct rf_profile_skill *skills; /* owned, in insertion order */
+    size_t nskills;
+    size_t cap;          /* allocated entries of skills */
+};
+
+/* Starts an empty profile over the even grid (lo, hi, n). n must lie in
+ * [RF_QUAD_MIN_N, RF_QUAD_MAX_N] and lo < hi, both finite. */
+rf_status rf_profile_init(struct rf_profile *p, double lo, double hi, size_t n,
+                          struct rf_err *err);
+
+/* The same with the default grid of the IRT core (61 nodes on [-6, 6]). */
+void rf_profile_init_default(struct rf_profile *p);
+
+/* Frees everything; p is left empty with the grid unchanged. A zeroed p is fine. */
+void rf_profile_cleanup(struct rf_profile *p);
+
+/* Sets (copies) the person and source; either may be NULL to clear it. */
+rf_status rf_profile_set_person(struct rf_profile *p, const char *person, const char *source,
+                                struct rf_err *err);
+
+/* Adds a skill with estimate theta and standard error se from items answers.
+ * posterior (may be NULL) has p->n values; it is copied and renormalized, and
+ * must be finite, non-negative and sum to 1 within 1e-6. *idx (may be NULL)
+ * receives the new skill's index. Errors: RF_EINVAL (empty or duplicate id,
+ * non-finite theta, se <= 0, bad posterior), RF_ENOMEM. p is unchanged on error. */
+rf_status rf_profile_add_skill(struct rf_profile *p, const char *skill, double theta, double se,
+                               size_t items, const double *posterior, size_t *idx,
+                               struct rf_err *err);
+
+/* Adds a skill from an in-memory posterior over p's grid (p->n values, need
+ * not be normalized but must have positive mass): theta and se are its mean
+ * and SD over the grid nodes. This is how the adaptive engine builds a profile. */
+rf_status rf_profile_add_posterior(struct rf_profile *p, const char *skill, size_t items,
+                                   const double *posterior, size_t *idx, struct rf_err *err);
+
+/* Records a missed item of skill idx with its tags (copied; ntags may be 0). */
+rf_status rf_profile_add_missed(struct rf_profile *p, size_t idx, const char *item,
+                                const char *const *tags, size_t ntags, struct rf_err *err);
+
+/* The skill with that id, or NULL when it was not measured. Linear scan. */
+const struct rf_profile_skill *rf_profile_find(const struct rf_profile *p, const char *skill);
+
+/* Grid node i of p: lo + i * (hi - lo) / (n - 1). */
+double rf_profile_node(const struct rf_profile *p, size_t i);
+
+/* P(theta >= cut) for skill s of p; s == NULL means not measured, and the
+ * prior N(0, 1) is used. With a stored posterior each node's mass is spread
+ * evenly over its cell [x_i - h/2, x_i + h/2] (so the result is continuous and
+ * non-increasing in cut); without one, the normal tail of N(theta, se^2) in
+ * closed form. Cost O(n) or one erfc. */
+double rf_profile_tail(const struct rf_profile *p, const struct rf_profile_skill *s, double cut);
+
+/* The posterior of s over p's grid into out[0..n-1]: the stored one, or
+ * N(theta, se^2) evaluated at the nodes and normalized. s == NULL: N(0, 1). */
+void rf_profile_posterior(const struct rf_profile *p, const struct rf_profile_skill *s,
+                          double *out);
+
+/* Reads a profile from JSON text (name is used in messages) or from a file.
+ * Messages are one line naming the file and the field: "alice.json: skills[2]
+ * 'deep_learning': field 'se': expected a number > 0". On failure p is empty. */
+rf_status rf_profile_parse(const char *name, const char *data, size_t len, struct rf_profile *p,
+                           struct rf_err *err);
+rf_status rf_profile_load(const char *path, struct rf_profile *p, struct rf_err *err);
+
+/* Reads from a parsed JSON value; name prefixes messages. */
+rf_status rf_profile_from_json(const json_t *j, const char *name, struct rf_profile *p,
+                               struct rf_err *err);
+
+/* Builds the JSON form (caller json_decref()s). RF_ENOMEM on failure. */
+rf_status rf_profile_to_json(const struct rf_profile *p, json_t **out, struct rf_err *err);
+
+/* Writes the JSON form to path atomically, indented, with a final newline. */
+rf_status rf_profile_save(const struct rf_profile *p, const char *path, struct rf_err *err);
+
+#endif
