@@ -147,6 +147,8 @@ int rf_cmd_score(int argc, char **argv)
             rf_err_set(&err, erc, "%s: person %zu: %s", responses, i + 1, e2.msg);
             goto out;
         }
+        if (fabs(ab.theta) < 5e-7)
+            ab.theta = 0.0; /* print 0.000000, not -0.000000 */
         printf("%s,%.6f,%.6f,%zu\n", person, ab.theta, ab.se, ab.n);
     }
     fflush(stdout);

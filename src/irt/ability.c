@@ -212,13 +212,25 @@ static void eval(const struct rf_scorer *s, const int *resp, double theta, doubl
     for (size_t i = 0; i < s->nitems; i++) {
         if (resp[i] == RF_MISSING)
             continue;
+        const struct rf_irt_item *it = &s->items[i];
+        if (it->model == RF_MODEL_1PL || it->model == RF_MODEL_2PL) {
+            /* closed forms with one exponential: d1 = a(x - P), I = -d2 = a^2 PQ,
+             * J = a^3 PQ (Q - P) */
+            double a = it->a, z = a * (theta - it->b);
+            double p = rf_logistic(z), qq = rf_logistic(-z), pq = p * qq;
+            ss += a * (resp[i] ? qq : -p);
+            hh -= a * a * pq;
+            ii += a * a * pq;
+            jj += a * a * a * pq * (qq - p);
+            continue;
+        }
         double d1, d2;
-        rf_irt_dlogprob_theta(&s->items[i], theta, (size_t)resp[i], &d1, &d2);
+        rf_irt_dlogprob_theta(it, theta, (size_t)resp[i], &d1, &d2);
         ss += d1;
         hh += d2;
         if (want_ij) {
-            ii += rf_irt_info(&s->items[i], theta);
-            jj += rf_irt_warm_j(&s->items[i], theta);
+            ii += rf_irt_info(it, theta);
+            jj += rf_irt_warm_j(it, theta);
         }
     }
     *S = ss;
