@@ -13,6 +13,10 @@ override CFLAGS += -std=c11 $(OPT) -g $(WARN) -D_GNU_SOURCE -Isrc -MMD -MP \
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 override LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
 SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+ifeq ($(SANITIZE),1)
+CFLAGS   += $(SAN)
+LDLIBS   += $(SAN)
+endif
 
 ROOMS    := base irt bank cat calib careers store server
 LIB_SRC  := $(foreach r,$(ROOMS),$(wildcard src/$(r)/*.c))
@@ -27,6 +31,7 @@ TEST_BINS  := $(TEST_ROOMS:%=$(BUILD)/tests/test_%)
 BENCH_SRC  := $(wildcard bench/*.c)
 BENCH_BINS := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
+.SECONDARY:
 .PHONY: all deps test check unit bench serve format clean check-deps help
 .DEFAULT_GOAL := all
 
@@ -74,8 +79,7 @@ unit: all
 
 # The tests under AddressSanitizer and UBSan, in a separate build tree.
 check: deps
-	@$(MAKE) --no-print-directory BUILD=build/san OPT=-O1 CFLAGS="$(SAN)" LDFLAGS="$(SAN)" \
-		LDLIBS="$(SAN)" all
+	@$(MAKE) --no-print-directory BUILD=build/san OPT=-O1 SANITIZE=1 all
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		BUILD=build/san scripts/run-tests
 
