@@ -12,12 +12,69 @@
 /* Quadrature: default grid of the IRT core (equally spaced, normal weights). */
 #ifndef RF_QUAD_DEFAULT_N
 #define RF_QUAD_DEFAULT_N 61
+/* Adaptive engine (src/cat). Defaults of the blueprint: SE target per skill and
+ * overall item limit (DESIGN.md), randomesque width (Kingsbury & Zara 1989). */
+#define RF_CAT_DEFAULT_SE 0.30
+#define RF_CAT_DEFAULT_MAX_ITEMS 40
+#define RF_CAT_DEFAULT_RANDOMESQUE 5
+/* Largest randomesque width, and largest number of skills in one session's
+ * scope (the taxonomy has about 16): fixed arrays keep the hot path allocation-free. */
+#define RF_CAT_MAX_TOPK 64
+#define RF_CAT_MAX_SCOPE 32
+/* Largest overall item limit of a session (a hostile session file cannot ask for more). */
+#define RF_CAT_MAX_ITEMS 1000
+/* Width of the theta bins of the candidate lists that make maximum-information
+ * selection exact without scanning the whole bank, and how many candidates
+ * each bin keeps before falling back to a full scan. */
+#define RF_CAT_BIN_WIDTH 0.05
+#define RF_CAT_BIN_CANDIDATES 128
+/* Largest session file accepted by rf_cat_session_load. */
+#define RF_CAT_MAX_SESSION_BYTES (4L * 1024L * 1024L)
+
 #endif
 #ifndef RF_QUAD_DEFAULT_LO
 #define RF_QUAD_DEFAULT_LO (-6.0)
+/* Adaptive engine (src/cat). Defaults of the blueprint: SE target per skill and
+ * overall item limit (DESIGN.md), randomesque width (Kingsbury & Zara 1989). */
+#define RF_CAT_DEFAULT_SE 0.30
+#define RF_CAT_DEFAULT_MAX_ITEMS 40
+#define RF_CAT_DEFAULT_RANDOMESQUE 5
+/* Largest randomesque width, and largest number of skills in one session's
+ * scope (the taxonomy has about 16): fixed arrays keep the hot path allocation-free. */
+#define RF_CAT_MAX_TOPK 64
+#define RF_CAT_MAX_SCOPE 32
+/* Largest overall item limit of a session (a hostile session file cannot ask for more). */
+#define RF_CAT_MAX_ITEMS 1000
+/* Width of the theta bins of the candidate lists that make maximum-information
+ * selection exact without scanning the whole bank, and how many candidates
+ * each bin keeps before falling back to a full scan. */
+#define RF_CAT_BIN_WIDTH 0.05
+#define RF_CAT_BIN_CANDIDATES 128
+/* Largest session file accepted by rf_cat_session_load. */
+#define RF_CAT_MAX_SESSION_BYTES (4L * 1024L * 1024L)
+
 #endif
 #ifndef RF_QUAD_DEFAULT_HI
 #define RF_QUAD_DEFAULT_HI 6.0
+/* Adaptive engine (src/cat). Defaults of the blueprint: SE target per skill and
+ * overall item limit (DESIGN.md), randomesque width (Kingsbury & Zara 1989). */
+#define RF_CAT_DEFAULT_SE 0.30
+#define RF_CAT_DEFAULT_MAX_ITEMS 40
+#define RF_CAT_DEFAULT_RANDOMESQUE 5
+/* Largest randomesque width, and largest number of skills in one session's
+ * scope (the taxonomy has about 16): fixed arrays keep the hot path allocation-free. */
+#define RF_CAT_MAX_TOPK 64
+#define RF_CAT_MAX_SCOPE 32
+/* Largest overall item limit of a session (a hostile session file cannot ask for more). */
+#define RF_CAT_MAX_ITEMS 1000
+/* Width of the theta bins of the candidate lists that make maximum-information
+ * selection exact without scanning the whole bank, and how many candidates
+ * each bin keeps before falling back to a full scan. */
+#define RF_CAT_BIN_WIDTH 0.05
+#define RF_CAT_BIN_CANDIDATES 128
+/* Largest session file accepted by rf_cat_session_load. */
+#define RF_CAT_MAX_SESSION_BYTES (4L * 1024L * 1024L)
+
 #endif
 /* Smallest and largest grid a user may ask for. */
 #define RF_QUAD_MIN_N 5
@@ -56,5 +113,24 @@
 #define RF_PROFILE_MAX_BYTES (16L * 1024L * 1024L)
 #define RF_PROFILE_MAX_SKILLS 256
 #define RF_PROFILE_MAX_TAGS 64
+
+/* Adaptive engine (src/cat). Defaults of the blueprint: SE target per skill and
+ * overall item limit (DESIGN.md), randomesque width (Kingsbury & Zara 1989). */
+#define RF_CAT_DEFAULT_SE 0.30
+#define RF_CAT_DEFAULT_MAX_ITEMS 40
+#define RF_CAT_DEFAULT_RANDOMESQUE 5
+/* Largest randomesque width, and largest number of skills in one session's
+ * scope (the taxonomy has about 16): fixed arrays keep the hot path allocation-free. */
+#define RF_CAT_MAX_TOPK 64
+#define RF_CAT_MAX_SCOPE 32
+/* Largest overall item limit of a session (a hostile session file cannot ask for more). */
+#define RF_CAT_MAX_ITEMS 1000
+/* Width of the theta bins of the candidate lists that make maximum-information
+ * selection exact without scanning the whole bank, and how many candidates
+ * each bin keeps before falling back to a full scan. */
+#define RF_CAT_BIN_WIDTH 0.05
+#define RF_CAT_BIN_CANDIDATES 128
+/* Largest session file accepted by rf_cat_session_load. */
+#define RF_CAT_MAX_SESSION_BYTES (4L * 1024L * 1024L)
 
 #endif

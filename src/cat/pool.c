@@ -1,0 +1,350 @@
+/*
+ * Item pool construction. Invariants once built: every usable item has valid
+ * parameters and belongs to exactly one skill; ptab/itab hold its category
+ * probabilities and information at every node of q; for every skill and bin
+ * the candidate list holds the ncand usable items with the largest upper bound
+ * of information over the bin, by decreasing bound (ties by increasing index),
+ * and no item outside the list has a larger bound than the list's last entry.
+ */
+#include "cat/pool.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/config.h"
+#include "base/mem.h"
+
+double rf_cat_info(const struct rf_irt_item *it, double theta)
+{
+    switch (it->model) {
+    case RF_MODEL_1PL:
+    case RF_MODEL_2PL: {
+        double p = rf_logistic(it->a * (theta - it->b));
+        return it->a * it->a * p * (1.0 - p);
+    }
+    case RF_MODEL_3PL: {
+        /* Lord (1980), eq. 4-43: a^2 (P - c)^2 Q / ((1 - c)^2 P). */
+        double p = rf_logistic(it->a * (theta - it->b));
+        double c = it->c;
+        double P = c + (1.0 - c) * p;
+        double q = (1.0 - c) * (1.0 - p);
+        double num = (1.0 - c) * p;
+        return it->a * it->a * num * num * q / ((1.0 - c) * (1.0 - c) * P);
+    }
+    default:
+        return rf_irt_info(it, theta);
+    }
+}
+
+/* Upper bound of the information of it over [lo, hi]. Dichotomous information
+ * is unimodal with its peak at b + ln((1 + sqrt(1 + 8c)) / 2) / a (Birnbaum;
+ * Lord 1980, eq. 10-4), so the bound is the peak or the larger end. Graded
+ * items get +inf: they are always looked at. The factor covers rounding. */
+static double info_upper(const struct rf_irt_item *it, double lo, double hi)
+{
+    if (it->model == RF_MODEL_GRM)
+        return HUGE_VAL;
+    double c = it->model == RF_MODEL_3PL ? it->c : 0.0;
+    double peak = it->b + log((1.0 + sqrt(1.0 + 8.0 * c)) / 2.0) / it->a;
+    double u;
+    if (peak >= lo && peak <= hi)
+        u = rf_cat_info(it, peak);
+    else
+        u = fmax(rf_cat_info(it, lo), rf_cat_info(it, hi));
+    return u * (1.0 + 1e-9) + 1e-300;
+}
+
+struct ub_pair {
+    double u;
+    uint32_t i;
+};
+
+static int cmp_ub(const void *x, const void *y)
+{
+    const struct ub_pair *a = x, *b = y;
+    if (a->u > b->u)
+        return -1;
+    if (a->u < b->u)
+        return 1;
+    return (a->i > b->i) - (a->i < b->i);
+}
+
+static int cmp_str(const void *x, const void *y)
+{
+    return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+void rf_cat_pool_free(struct rf_cat_pool *p)
+{
+    if (!p)
+        return;
+    if (p->ids)
+        for (size_t i = 0; i < p->n; i++)
+            free(p->ids[i]);
+    if (p->skills)
+        for (size_t s = 0; s < p->nskills; s++)
+            free(p->skills[s]);
+    free(p->ids);
+    free(p->skills);
+    free(p->irt);
+    free(p->skill);
+    free(p->usable);
+    free(p->sh);
+    free(p->nusable);
+    rf_quad_cleanup(&p->q);
+    free(p->poff);
+    free(p->ptab);
+    free(p->lptab);
+    free(p->itab);
+    free(p->prior_info);
+    free(p->imax);
+    free(p->ncand);
+    free(p->cand_off);
+    free(p->cand);
+    free(p->cand_ub);
+    free(p->skill_off);
+    free(p->skill_items);
+    free(p);
+}
+
+rf_status rf_cat_pool_skill(const struct rf_cat_pool *p, const char *skill, size_t *idx)
+{
+    for (size_t s = 0; s < p->nskills; s++)
+        if (strcmp(p->skills[s], skill) == 0) {
+            *idx = s;
+            return RF_OK;
+        }
+    return RF_ENOTFOUND;
+}
+
+rf_status rf_cat_pool_find(const struct rf_cat_pool *p, const char *id, size_t *idx)
+{
+    for (size_t i = 0; i < p->n; i++)
+        if (strcmp(p->ids[i], id) == 0) {
+            *idx = i;
+            return RF_OK;
+        }
+    return RF_ENOTFOUND;
+}
+
+static rf_status copy_quad(struct rf_quad *dst, const struct rf_quad *src, struct rf_err *err)
+{
+    *dst = *src;
+    dst->x = rf_alloc_array(src->n, sizeof(double));
+    dst->w = rf_alloc_array(src->n, sizeof(double));
+    dst->logw = rf_alloc_array(src->n, sizeof(double));
+    if (!dst->x || !dst->w || !dst->logw) {
+        rf_quad_cleanup(dst);
+        return rf_err_set(err, RF_ENOMEM, "item pool: out of memory");
+    }
+    memcpy(dst->x, src->x, src->n * sizeof(double));
+    memcpy(dst->w, src->w, src->n * sizeof(double));
+    memcpy(dst->logw, src->logw, src->n * sizeof(double));
+    return RF_OK;
+}
+
+/* Fills the candidate lists of every skill (see the file comment). */
+static rf_status build_candidates(struct rf_cat_pool *p, struct rf_err *err)
+{
+    double lo = p->q.x[0], hi = p->q.x[p->q.n - 1];
+    p->bin_lo = lo;
+    p->bin_w = RF_CAT_BIN_WIDTH;
+    p->nbins = (size_t)ceil((hi - lo) / p->bin_w);
+    if (p->nbins == 0)
+        p->nbins = 1;
+    p->ncand = rf_calloc_array(p->nskills, sizeof *p->ncand);
+    p->cand_off = rf_calloc_array(p->nskills, sizeof *p->cand_off);
+    if (!p->ncand || !p->cand_off)
+        return rf_err_set(err, RF_ENOMEM, "item pool: out of memory");
+    size_t total = 0, maxn = 0;
+    for (size_t s = 0; s < p->nskills; s++) {
+        size_t m = p->nusable[s] < RF_CAT_BIN_CANDIDATES ? p->nusable[s] : RF_CAT_BIN_CANDIDATES;
+        p->ncand[s] = m;
+        p->cand_off[s] = total;
+        total += m * p->nbins;
+        if (p->nusable[s] > maxn)
+            maxn = p->nusable[s];
+    }
+    p->cand = rf_alloc_array(total ? total : 1, sizeof *p->cand);
+    p->cand_ub = rf_alloc_array(total ? total : 1, sizeof *p->cand_ub);
+    struct ub_pair *w = rf_alloc_array(maxn ? maxn : 1, sizeof *w);
+    if (!p->cand || !p->cand_ub || !w) {
+        free(w);
+        return rf_err_set(err, RF_ENOMEM, "item pool: out of memory");
+    }
+    for (size_t s = 0; s < p->nskills; s++) {
+        const uint32_t *its = p->skill_items + p->skill_off[s];
+        size_t ns = p->nusable[s], m = p->ncand[s];
+        for (size_t b = 0; b < p->nbins; b++) {
+            double blo = lo + (double)b * p->bin_w, bhi = blo + p->bin_w;
+            for (size_t j = 0; j < ns; j++) {
+                w[j].i = its[j];
+                w[j].u = info_upper(&p->irt[its[j]], blo, bhi);
+            }
+            qsort(w, ns, sizeof *w, cmp_ub);
+            uint32_t *c = p->cand + p->cand_off[s] + b * m;
+            double *u = p->cand_ub + p->cand_off[s] + b * m;
+            for (size_t j = 0; j < m; j++) {
+                c[j] = w[j].i;
+                u[j] = w[j].u;
+            }
+        }
+    }
+    free(w);
+    return RF_OK;
+}
+
+/* Probability, information and prior-information tables of every usable item. */
+static rf_status build_tables(struct rf_cat_pool *p, struct rf_err *err)
+{
+    size_t nq = p->q.n, rows = 0;
+    p->poff = rf_alloc_array(p->n ? p->n : 1, sizeof *p->poff);
+    if (!p->poff)
+        return rf_err_set(err, RF_ENOMEM, "item pool: out of memory");
+    for (size_t i = 0; i < p->n; i++) {
+        p->poff[i] = rows * nq;
+        rows += p->usable[i] ? p->irt[i].ncat : 0;
+    }
+    p->ptab = rf_alloc_array(rows ? rows * nq : 1, sizeof *p->ptab);
+    p->lptab = rf_alloc_array(rows ? rows * nq : 1, sizeof *p->lptab);
+    p->itab = rf_calloc_array(p->n ? p->n * nq : 1, sizeof *p->itab);
+    p->prior_info = rf_calloc_array(p->n ? p->n : 1, sizeof *p->prior_info);
+    p->imax = rf_calloc_array(p->nskills ? p->nskills : 1, sizeof *p->imax);
+    if (!p->ptab || !p->lptab || !p->itab || !p->prior_info || !p->imax)
+        return rf_err_set(err, RF_ENOMEM, "item pool: out of memory");
+    for (size_t i = 0; i < p->n; i++) {
+        if (!p->usable[i])
+            continue;
+        const struct rf_irt_item *it = &p->irt[i];
+        double *pt = p->ptab + p->poff[i], *lpt = p->lptab + p->poff[i];
+        double *inf = p->itab + i * nq;
+        double pr[RF_MAX_CATEGORIES];
+        double pi = 0;
+        for (size_t j = 0; j < nq; j++) {
+            rf_irt_probs(it, p->q.x[j], pr);
+            for (size_t k = 0; k < it->ncat; k++) {
+                pt[k * nq + j] = pr[k];
+                lpt[k * nq + j] = rf_irt_logprob(it, p->q.x[j], k);
+            }
+            inf[j] = rf_cat_info(it, p->q.x[j]);
+            pi += p->q.w[j] * inf[j];
+        }
+        p->prior_info[i] = pi;
+        double top = info_upper(it, p->q.x[0], p->q.x[nq - 1]);
+        if (top > p->imax[p->skill[i]])
+            p->imax[p->skill[i]] = top;
+    }
+    return RF_OK;
+}
+
+rf_status rf_cat_pool_new(const struct rf_cat_item *items, size_t n, const struct rf_quad *q,
+                          struct rf_cat_pool **out, struct rf_err *err)
+{
+    if (n > UINT32_MAX)
+        return rf_err_set(err, RF_ETOOBIG, "item pool: %zu items is more than supported", n);
+    struct rf_cat_pool *p = calloc(1, sizeof *p);
+    if (!p)
+        return rf_err_set(err, RF_ENOMEM, "item pool: out of memory");
+    rf_status rc = RF_OK;
+    p->n = n;
+    p->ids = rf_calloc_array(n ? n : 1, sizeof *p->ids);
+    p->skills = rf_calloc_array(n ? n : 1, sizeof *p->skills);
+    p->irt = rf_calloc_array(n ? n : 1, sizeof *p->irt);
+    p->skill = rf_calloc_array(n ? n : 1, sizeof *p->skill);
+    p->usable = rf_calloc_array(n ? n : 1, 1);
+    p->sh = rf_alloc_array(n ? n : 1, sizeof *p->sh);
+    if (!p->ids || !p->skills || !p->irt || !p->skill || !p->usable || !p->sh) {
+        rc = rf_err_set(err, RF_ENOMEM, "item pool: out of memory");
+        goto fail;
+    }
+    if ((rc = copy_quad(&p->q, q, err)))
+        goto fail;
+    for (size_t i = 0; i < n; i++) {
+        const struct rf_cat_item *it = &items[i];
+        if (!it->id || !*it->id) {
+            rc = rf_err_set(err, RF_EINVAL, "item pool: item %zu has no id", i + 1);
+            goto fail;
+        }
+        if (!it->skill || !*it->skill) {
+            rc = rf_err_set(err, RF_EINVAL, "item pool: item '%s' has no skill", it->id);
+            goto fail;
+        }
+        if (it->usable) {
+            struct rf_err e2;
+            rf_err_clear(&e2);
+            if ((rc = rf_irt_item_validate(&it->irt, &e2))) {
+                rf_err_set(err, rc, "item pool: item '%s': %s", it->id, e2.msg);
+                goto fail;
+            }
+        }
+        p->ids[i] = rf_strdup(it->id);
+        if (!p->ids[i]) {
+            rc = rf_err_set(err, RF_ENOMEM, "item pool: out of memory");
+            goto fail;
+        }
+        p->irt[i] = it->irt;
+        p->usable[i] = it->usable ? 1 : 0;
+        p->sh[i] = 1.0;
+        size_t s;
+        if (rf_cat_pool_skill(p, it->skill, &s)) {
+            s = p->nskills;
+            p->skills[s] = rf_strdup(it->skill);
+            if (!p->skills[s]) {
+                rc = rf_err_set(err, RF_ENOMEM, "item pool: out of memory");
+                goto fail;
+            }
+            p->nskills++;
+        }
+        p->skill[i] = s;
+    }
+    /* Duplicate ids: sort a copy of the pointers and compare neighbours. */
+    if (n > 1) {
+        char **sorted = rf_alloc_array(n, sizeof *sorted);
+        if (!sorted) {
+            rc = rf_err_set(err, RF_ENOMEM, "item pool: out of memory");
+            goto fail;
+        }
+        memcpy(sorted, p->ids, n * sizeof *sorted);
+        qsort(sorted, n, sizeof *sorted, cmp_str);
+        for (size_t i = 1; i < n; i++)
+            if (strcmp(sorted[i - 1], sorted[i]) == 0) {
+                rc = rf_err_set(err, RF_EINVAL, "item pool: duplicate item id '%s'", sorted[i]);
+                break;
+            }
+        free(sorted);
+        if (rc)
+            goto fail;
+    }
+    p->nusable = rf_calloc_array(p->nskills ? p->nskills : 1, sizeof *p->nusable);
+    p->skill_off = rf_calloc_array(p->nskills + 1, sizeof *p->skill_off);
+    p->skill_items = rf_alloc_array(n ? n : 1, sizeof *p->skill_items);
+    if (!p->nusable || !p->skill_off || !p->skill_items) {
+        rc = rf_err_set(err, RF_ENOMEM, "item pool: out of memory");
+        goto fail;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (p->usable[i])
+            p->nusable[p->skill[i]]++;
+    for (size_t s = 0; s < p->nskills; s++)
+        p->skill_off[s + 1] = p->skill_off[s] + p->nusable[s];
+    {
+        /* Counting sort by skill, stable in pool order. */
+        size_t *fill = rf_calloc_array(p->nskills ? p->nskills : 1, sizeof *fill);
+        if (!fill) {
+            rc = rf_err_set(err, RF_ENOMEM, "item pool: out of memory");
+            goto fail;
+        }
+        for (size_t i = 0; i < n; i++)
+            if (p->usable[i])
+                p->skill_items[p->skill_off[p->skill[i]] + fill[p->skill[i]]++] = (uint32_t)i;
+        free(fill);
+    }
+    if ((rc = build_tables(p, err)) || (rc = build_candidates(p, err)))
+        goto fail;
+    *out = p;
+    return RF_OK;
+fail:
+    rf_cat_pool_free(p);
+    return rc;
+}

@@ -1,0 +1,76 @@
+/*
+ * The item pool of the adaptive engine: the items of a bank that a session may
+ * administer, grouped by skill, with everything the hot path needs computed
+ * once: P(X = k | node) and the Fisher information of every item at every node
+ * of the quadrature grid, and per skill and theta bin a list of candidates
+ * ordered by an upper bound of their information over the bin. The bound makes
+ * maximum-information selection exact while looking at a few items only (see
+ * docs/cat.md). A pool is read-only once built, except for the Sympson-Hetter
+ * exposure parameters, which may be set between runs; any number of sessions
+ * and threads may share it.
+ */
+#ifndef RF_CAT_POOL_H
+#define RF_CAT_POOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "irt/model.h"
+#include "irt/quad.h"
+
+/* One item as the caller describes it (borrowed; copied into the pool). */
+struct rf_cat_item {
+    const char *id;          /* unique, e.g. "deep_learning.attention.003" */
+    const char *skill;       /* skill id */
+    struct rf_irt_item irt;  /* parameters (ignored when !usable) */
+    int usable;              /* 0: retired or uncalibrated, never administered */
+};
+
+struct rf_cat_pool {
+    size_t n;                 /* items, in the caller's order */
+    char **ids;               /* owned */
+    struct rf_irt_item *irt;  /* owned copies */
+    size_t *skill;            /* skill index of each item */
+    unsigned char *usable;    /* 1 = may be administered */
+    double *sh;               /* Sympson-Hetter exposure parameter K_i in [0, 1]; 1 = free */
+    size_t nskills;
+    char **skills;            /* owned skill ids, in order of first appearance */
+    size_t *nusable;          /* usable items per skill */
+    struct rf_quad q;         /* the posterior grid */
+    size_t *poff;             /* offset of item i in ptab: ncat rows of q.n values */
+    double *ptab;             /* P(X = k | x_j) */
+    double *lptab;            /* log P(X = k | x_j), same layout */
+    double *itab;             /* [item][node] Fisher information */
+    double *prior_info;       /* [item] information weighted by the grid's prior */
+    double *imax;             /* [skill] largest information of any usable item anywhere */
+    /* Candidate lists: skill s, bin b covers [bin_lo + b*bin_w, bin_lo + (b+1)*bin_w). */
+    size_t nbins;
+    double bin_lo, bin_w;
+    size_t *ncand;            /* [skill] list length: min(nusable, RF_CAT_BIN_CANDIDATES) */
+    size_t *cand_off;         /* [skill] offset of the skill's lists in cand/cand_ub */
+    uint32_t *cand;           /* item indices, by decreasing upper bound */
+    double *cand_ub;          /* upper bound of each candidate's information over the bin */
+    size_t *skill_off;        /* [skill+1] CSR offsets into skill_items */
+    uint32_t *skill_items;    /* usable items of each skill, in pool order */
+};
+
+/* Builds a pool over items[0..n-1] on the grid q (copied). Every usable item
+ * must have valid parameters (the message names the item and field); ids must
+ * be unique and non-empty. Cost: O(n * categories * nodes) time and memory,
+ * plus O(skills * bins * RF_CAT_BIN_CANDIDATES). On failure *out is untouched. */
+rf_status rf_cat_pool_new(const struct rf_cat_item *items, size_t n, const struct rf_quad *q,
+                          struct rf_cat_pool **out, struct rf_err *err);
+void rf_cat_pool_free(struct rf_cat_pool *p);
+
+/* Index of a skill id, or RF_ENOTFOUND. */
+rf_status rf_cat_pool_skill(const struct rf_cat_pool *p, const char *skill, size_t *idx);
+
+/* Index of an item id, or RF_ENOTFOUND. Linear scan. */
+rf_status rf_cat_pool_find(const struct rf_cat_pool *p, const char *id, size_t *idx);
+
+/* Fisher information of item i at theta; closed forms for the dichotomous
+ * models, rf_irt_info for graded items. Allocates nothing. */
+double rf_cat_info(const struct rf_irt_item *it, double theta);
+
+#endif

@@ -1,0 +1,657 @@
+/*
+ * The adaptive session (see session.h). Invariants between calls:
+ *   - post[j] is the normalized posterior of scope skill j on the pool grid,
+ *     theta[j] and sd[j] its mean and SD; count[j] its answers;
+ *   - mark[i] is 0 for an item still available, MARK_GIVEN once answered,
+ *     MARK_BLOCKED once refused by exposure control; avail[j] counts the
+ *     usable items of skill j still at 0;
+ *   - events[] lists answers and blocks in the order they happened, so a
+ *     replay in that order rebuilds the same state bit for bit;
+ *   - pending is the presented item or NONE; stop is RUNNING until finished.
+ */
+#include "cat/session.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/mem.h"
+
+#define NONE SIZE_MAX
+#define MARK_GIVEN 1
+#define MARK_BLOCKED 2
+
+/* A posterior value below this (relative to a normalized posterior whose
+ * largest value is at least 1/nodes) is flushed to zero, keeping the products
+ * out of subnormal numbers; it cannot change any printed figure. */
+#define TINY 1e-280
+
+struct event {
+    uint32_t item;
+    int k; /* category, or -1 for an item blocked by exposure control */
+};
+
+struct rf_cat_session {
+    const struct rf_cat_pool *p;
+    struct rf_cat_design d;
+    struct rf_rng rng;
+    size_t nq;
+    double *post;                       /* [nscope][nq] */
+    double theta[RF_CAT_MAX_SCOPE], sd[RF_CAT_MAX_SCOPE];
+    size_t count[RF_CAT_MAX_SCOPE], avail[RF_CAT_MAX_SCOPE];
+    enum rf_cat_skill_state state[RF_CAT_MAX_SCOPE];
+    size_t *slot;                       /* [pool skill] scope index or NONE */
+    unsigned char *mark;                /* [pool item] */
+    size_t nadmin;
+    uint32_t *admin;                    /* [max_items] answered items */
+    unsigned char *admin_k;
+    size_t nblocked;
+    uint32_t *blocked;                  /* [pool n] */
+    size_t nevents;
+    struct event *events;               /* [max_items + pool n] */
+    size_t pending;
+    enum rf_cat_stop stop;
+    /* Workspace of the selection step. */
+    double topv[RF_CAT_MAX_TOPK];
+    uint32_t topi[RF_CAT_MAX_TOPK];
+    struct rf_err err;
+};
+
+const char *rf_cat_select_name(enum rf_cat_select s)
+{
+    switch (s) {
+    case RF_CAT_KL:
+        return "kl";
+    case RF_CAT_PWI:
+        return "pwi";
+    default:
+        return "mfi";
+    }
+}
+
+rf_status rf_cat_select_parse(const char *s, enum rf_cat_select *out)
+{
+    if (strcmp(s, "mfi") == 0)
+        *out = RF_CAT_MFI;
+    else if (strcmp(s, "kl") == 0)
+        *out = RF_CAT_KL;
+    else if (strcmp(s, "pwi") == 0)
+        *out = RF_CAT_PWI;
+    else
+        return RF_EINVAL;
+    return RF_OK;
+}
+
+void rf_cat_design_init(struct rf_cat_design *d)
+{
+    memset(d, 0, sizeof *d);
+    d->max_items = RF_CAT_DEFAULT_MAX_ITEMS;
+    d->select = RF_CAT_MFI;
+    d->randomesque = RF_CAT_DEFAULT_RANDOMESQUE;
+    d->exposure = 0;
+    d->stop_unreachable = 1;
+}
+
+static rf_status check_rule(struct rf_cat_rule r, const char *skill, struct rf_err *err)
+{
+    if (!(isfinite(r.se) && r.se > 0))
+        return rf_err_set(err, RF_EINVAL, "skill '%s': SE target must be a positive number",
+                          skill);
+    if (r.min > r.max)
+        return rf_err_set(err, RF_EINVAL, "skill '%s': minimum %zu items exceeds maximum %zu",
+                          skill, r.min, r.max);
+    if (r.max == 0 || r.max > RF_CAT_MAX_ITEMS)
+        return rf_err_set(err, RF_EINVAL, "skill '%s': maximum items must be 1 to %d", skill,
+                          RF_CAT_MAX_ITEMS);
+    return RF_OK;
+}
+
+rf_status rf_cat_design_add(struct rf_cat_design *d, const struct rf_cat_pool *p,
+                            const char *skill, struct rf_cat_rule r, struct rf_err *err)
+{
+    size_t s;
+    if (rf_cat_pool_skill(p, skill, &s))
+        return rf_err_set(err, RF_ENOTFOUND, "unknown skill '%s': no item of the bank has it",
+                          skill);
+    if (p->nusable[s] == 0)
+        return rf_err_set(err, RF_EINVAL,
+                          "skill '%s': the bank has no calibrated, active items for it", skill);
+    for (size_t j = 0; j < d->nscope; j++)
+        if (d->scope[j] == s)
+            return rf_err_set(err, RF_EINVAL, "skill '%s' is in the scope twice", skill);
+    if (d->nscope >= RF_CAT_MAX_SCOPE)
+        return rf_err_set(err, RF_ETOOBIG, "scope: more than %d skills", RF_CAT_MAX_SCOPE);
+    rf_status rc = check_rule(r, skill, err);
+    if (rc)
+        return rc;
+    d->scope[d->nscope] = s;
+    d->rule[d->nscope] = r;
+    d->nscope++;
+    return RF_OK;
+}
+
+rf_status rf_cat_design_check(const struct rf_cat_design *d, const struct rf_cat_pool *p,
+                              struct rf_err *err)
+{
+    if (d->nscope == 0)
+        return rf_err_set(err, RF_EINVAL, "empty scope: no skill to test");
+    if (d->nscope > RF_CAT_MAX_SCOPE)
+        return rf_err_set(err, RF_ETOOBIG, "scope: more than %d skills", RF_CAT_MAX_SCOPE);
+    if (d->max_items == 0 || d->max_items > RF_CAT_MAX_ITEMS)
+        return rf_err_set(err, RF_EINVAL, "maximum items must be 1 to %d", RF_CAT_MAX_ITEMS);
+    if (d->randomesque == 0 || d->randomesque > RF_CAT_MAX_TOPK)
+        return rf_err_set(err, RF_EINVAL, "randomesque width must be 1 to %d", RF_CAT_MAX_TOPK);
+    if (d->select != RF_CAT_MFI && d->select != RF_CAT_KL && d->select != RF_CAT_PWI)
+        return rf_err_set(err, RF_EINVAL, "unknown selection rule");
+    for (size_t j = 0; j < d->nscope; j++) {
+        if (d->scope[j] >= p->nskills)
+            return rf_err_set(err, RF_EINVAL, "scope entry %zu: no such skill in the bank", j);
+        const char *name = p->skills[d->scope[j]];
+        if (p->nusable[d->scope[j]] == 0)
+            return rf_err_set(err, RF_EINVAL,
+                              "skill '%s': the bank has no calibrated, active items for it",
+                              name);
+        for (size_t k = 0; k < j; k++)
+            if (d->scope[k] == d->scope[j])
+                return rf_err_set(err, RF_EINVAL, "skill '%s' is in the scope twice", name);
+        rf_status rc = check_rule(d->rule[j], name, err);
+        if (rc)
+            return rc;
+    }
+    return RF_OK;
+}
+
+void rf_cat_session_free(struct rf_cat_session *s)
+{
+    if (!s)
+        return;
+    free(s->post);
+    free(s->slot);
+    free(s->mark);
+    free(s->admin);
+    free(s->admin_k);
+    free(s->blocked);
+    free(s->events);
+    free(s);
+}
+
+rf_status rf_cat_session_new(const struct rf_cat_pool *p, const struct rf_cat_design *d,
+                             uint64_t seed, struct rf_cat_session **out, struct rf_err *err)
+{
+    rf_status rc = rf_cat_design_check(d, p, err);
+    if (rc)
+        return rc;
+    struct rf_cat_session *s = calloc(1, sizeof *s);
+    if (!s)
+        return rf_err_set(err, RF_ENOMEM, "session: out of memory");
+    s->p = p;
+    s->d = *d;
+    s->nq = p->q.n;
+    s->post = rf_alloc_array(d->nscope * s->nq, sizeof *s->post);
+    s->slot = rf_alloc_array(p->nskills ? p->nskills : 1, sizeof *s->slot);
+    s->mark = rf_alloc_array(p->n ? p->n : 1, 1);
+    s->admin = rf_alloc_array(d->max_items, sizeof *s->admin);
+    s->admin_k = rf_alloc_array(d->max_items, 1);
+    s->blocked = rf_alloc_array(p->n ? p->n : 1, sizeof *s->blocked);
+    s->events = rf_alloc_array(d->max_items + p->n, sizeof *s->events);
+    if (!s->post || !s->slot || !s->mark || !s->admin || !s->admin_k || !s->blocked ||
+        !s->events) {
+        rf_cat_session_free(s);
+        return rf_err_set(err, RF_ENOMEM, "session: out of memory");
+    }
+    for (size_t k = 0; k < p->nskills; k++)
+        s->slot[k] = NONE;
+    for (size_t j = 0; j < d->nscope; j++)
+        s->slot[d->scope[j]] = j;
+    rf_cat_session_reset(s, seed);
+    *out = s;
+    return RF_OK;
+}
+
+/* Mean and SD of a normalized posterior on the grid. */
+static void moments(const double *x, const double *post, size_t nq, double *mean, double *sd)
+{
+    double m1 = 0, m2 = 0;
+    for (size_t q = 0; q < nq; q++) {
+        m1 += post[q] * x[q];
+        m2 += post[q] * x[q] * x[q];
+    }
+    double v = m2 - m1 * m1;
+    *mean = m1;
+    *sd = v > 0 ? sqrt(v) : 0.0;
+}
+
+/* Sum of information at theta of the r best items still available in scope
+ * skill j (r <= RF_CAT_MAX_TOPK); uses the selection scan. */
+static size_t top_mfi(struct rf_cat_session *s, size_t j, double theta, size_t k);
+
+/* Whether skill j cannot reach its SE target within the items it has left:
+ * even the r most informative available items at the current EAP would
+ * leave the predicted precision 1/sd^2 + sum I below 1/se^2. */
+static int unreachable(struct rf_cat_session *s, size_t j)
+{
+    const struct rf_cat_rule *r = &s->d.rule[j];
+    size_t left = r->max - s->count[j];
+    size_t overall = s->d.max_items - s->nadmin;
+    if (overall < left)
+        left = overall;
+    if (left > s->avail[j])
+        left = s->avail[j];
+    double need = 1.0 / (r->se * r->se), have = 1.0 / (s->sd[j] * s->sd[j]);
+    if (have >= need)
+        return 0;
+    if (have + (double)left * s->p->imax[s->d.scope[j]] < need)
+        return 1;
+    if (left > RF_CAT_MAX_TOPK)
+        return 0;
+    size_t m = top_mfi(s, j, s->theta[j], left);
+    double sum = 0;
+    for (size_t i = 0; i < m; i++)
+        sum += s->topv[i];
+    return have + sum < need;
+}
+
+/* Re-evaluates the state of scope skill j after a change. */
+static void update_skill(struct rf_cat_session *s, size_t j)
+{
+    if (s->state[j] != RF_CAT_SKILL_OPEN)
+        return;
+    const struct rf_cat_rule *r = &s->d.rule[j];
+    if (s->sd[j] <= r->se && s->count[j] >= r->min)
+        s->state[j] = RF_CAT_SKILL_TARGET;
+    else if (s->count[j] >= r->max)
+        s->state[j] = RF_CAT_SKILL_MAX;
+    else if (s->avail[j] == 0)
+        s->state[j] = RF_CAT_SKILL_EXHAUSTED;
+    else if (s->d.stop_unreachable && s->count[j] >= r->min && unreachable(s, j))
+        s->state[j] = RF_CAT_SKILL_UNREACHABLE;
+}
+
+/* Sets stop when the session is finished. */
+static void update_stop(struct rf_cat_session *s)
+{
+    if (s->stop != RF_CAT_RUNNING)
+        return;
+    int open = 0, exhausted = 0;
+    for (size_t j = 0; j < s->d.nscope; j++) {
+        open |= s->state[j] == RF_CAT_SKILL_OPEN;
+        exhausted |= s->state[j] == RF_CAT_SKILL_EXHAUSTED;
+    }
+    if (s->nadmin >= s->d.max_items)
+        s->stop = RF_CAT_STOP_MAX_ITEMS;
+    else if (!open)
+        s->stop = exhausted ? RF_CAT_STOP_EXHAUSTED : RF_CAT_STOP_TARGET;
+}
+
+void rf_cat_session_reset(struct rf_cat_session *s, uint64_t seed)
+{
+    const struct rf_cat_pool *p = s->p;
+    rf_rng_seed(&s->rng, seed);
+    memset(s->mark, 0, p->n);
+    double m, sd;
+    moments(p->q.x, p->q.w, s->nq, &m, &sd);
+    for (size_t j = 0; j < s->d.nscope; j++) {
+        memcpy(s->post + j * s->nq, p->q.w, s->nq * sizeof(double));
+        s->theta[j] = m;
+        s->sd[j] = sd;
+        s->count[j] = 0;
+        s->avail[j] = p->nusable[s->d.scope[j]];
+        s->state[j] = RF_CAT_SKILL_OPEN;
+    }
+    s->nadmin = s->nblocked = s->nevents = 0;
+    s->pending = NONE;
+    s->stop = RF_CAT_RUNNING;
+    rf_err_clear(&s->err);
+    for (size_t j = 0; j < s->d.nscope; j++)
+        update_skill(s, j);
+    update_stop(s);
+}
+
+/* Whether (v1, i1) ranks before (v2, i2): larger value, then smaller index. */
+static inline int better(double v1, uint32_t i1, double v2, uint32_t i2)
+{
+    return v1 > v2 || (v1 == v2 && i1 < i2);
+}
+
+/* Inserts (v, i) into the sorted top list of length *m, capacity k. */
+static inline void top_insert(struct rf_cat_session *s, size_t *m, size_t k, double v, uint32_t i)
+{
+    size_t pos = *m;
+    if (pos == k) {
+        if (!better(v, i, s->topv[k - 1], s->topi[k - 1]))
+            return;
+        pos = k - 1;
+    } else {
+        (*m)++;
+    }
+    while (pos > 0 && better(v, i, s->topv[pos - 1], s->topi[pos - 1])) {
+        s->topv[pos] = s->topv[pos - 1];
+        s->topi[pos] = s->topi[pos - 1];
+        pos--;
+    }
+    s->topv[pos] = v;
+    s->topi[pos] = i;
+}
+
+/* Exact top-k by information at theta among the available items of scope
+ * skill j, scanning the candidate list of theta's bin until no remaining
+ * bound can enter the top k (falls back to a full scan when the list ends
+ * first). Results in topv/topi; returns how many were found. */
+static size_t top_mfi(struct rf_cat_session *s, size_t j, double theta, size_t k)
+{
+    const struct rf_cat_pool *p = s->p;
+    size_t sk = s->d.scope[j], nc = p->ncand[sk];
+    double t = (theta - p->bin_lo) / p->bin_w;
+    size_t b = t <= 0 ? 0 : (size_t)t;
+    if (b >= p->nbins)
+        b = p->nbins - 1;
+    const uint32_t *list = p->cand + p->cand_off[sk] + b * nc;
+    const double *ub = p->cand_ub + p->cand_off[sk] + b * nc;
+    size_t m = 0;
+    for (size_t c = 0; c < nc; c++) {
+        if (m == k && ub[c] < s->topv[k - 1])
+            return m;
+        uint32_t i = list[c];
+        if (s->mark[i])
+            continue;
+        top_insert(s, &m, k, rf_cat_info(&p->irt[i], theta), i);
+    }
+    if (nc == p->nusable[sk] || (m == k && nc > 0 && s->topv[k - 1] > ub[nc - 1]))
+        return m;
+    m = 0;
+    const uint32_t *its = p->skill_items + p->skill_off[sk];
+    for (size_t c = 0; c < p->nusable[sk]; c++) {
+        uint32_t i = its[c];
+        if (!s->mark[i])
+            top_insert(s, &m, k, rf_cat_info(&p->irt[i], theta), i);
+    }
+    return m;
+}
+
+/* Top-k by a posterior-weighted criterion over all available items of scope
+ * skill j: KL (Chang & Ying 1996), sum_q post_q KL(P(theta^) || P(x_q)), or
+ * PWI (van der Linden 1998), sum_q post_q I(x_q). Nodes where the posterior
+ * is below TINY are skipped. */
+static size_t top_weighted(struct rf_cat_session *s, size_t j, size_t k)
+{
+    const struct rf_cat_pool *p = s->p;
+    size_t sk = s->d.scope[j], nq = s->nq;
+    const double *post = s->post + j * nq;
+    size_t lo = 0, hi = nq;
+    while (lo < hi && post[lo] < TINY)
+        lo++;
+    while (hi > lo && post[hi - 1] < TINY)
+        hi--;
+    const uint32_t *its = p->skill_items + p->skill_off[sk];
+    size_t m = 0;
+    for (size_t c = 0; c < p->nusable[sk]; c++) {
+        uint32_t i = its[c];
+        if (s->mark[i])
+            continue;
+        double v = 0;
+        if (s->d.select == RF_CAT_PWI) {
+            const double *inf = p->itab + (size_t)i * nq;
+            for (size_t q = lo; q < hi; q++)
+                v += post[q] * inf[q];
+        } else {
+            const struct rf_irt_item *it = &p->irt[i];
+            double pr[RF_MAX_CATEGORIES];
+            rf_irt_probs(it, s->theta[j], pr);
+            for (size_t cat = 0; cat < it->ncat; cat++) {
+                if (pr[cat] <= 0)
+                    continue;
+                const double *lp = p->lptab + p->poff[i] + cat * nq;
+                double e = 0;
+                for (size_t q = lo; q < hi; q++)
+                    e += post[q] * lp[q];
+                v += pr[cat] * (log(pr[cat]) - e);
+            }
+        }
+        top_insert(s, &m, k, v, i);
+    }
+    return m;
+}
+
+/* The scope skill that most needs an item, or NONE: open skills below their
+ * minimum first, then the largest SD relative to the target, then scope order. */
+static size_t choose_skill(const struct rf_cat_session *s)
+{
+    size_t best = NONE;
+    int best_below = 0;
+    double best_v = 0;
+    for (size_t j = 0; j < s->d.nscope; j++) {
+        if (s->state[j] != RF_CAT_SKILL_OPEN)
+            continue;
+        int below = s->count[j] < s->d.rule[j].min;
+        double v = s->sd[j] / s->d.rule[j].se;
+        if (best == NONE || below > best_below || (below == best_below && v > best_v)) {
+            best = j;
+            best_below = below;
+            best_v = v;
+        }
+    }
+    return best;
+}
+
+static void push_event(struct rf_cat_session *s, size_t item, int k)
+{
+    s->events[s->nevents].item = (uint32_t)item;
+    s->events[s->nevents].k = k;
+    s->nevents++;
+}
+
+static void block(struct rf_cat_session *s, size_t j, size_t item)
+{
+    s->mark[item] = MARK_BLOCKED;
+    s->blocked[s->nblocked++] = (uint32_t)item;
+    s->avail[j]--;
+    push_event(s, item, -1);
+    update_skill(s, j);
+}
+
+void rf_cat_next(struct rf_cat_session *s, size_t *item)
+{
+    if (s->pending != NONE) {
+        *item = s->pending;
+        return;
+    }
+    const struct rf_cat_pool *p = s->p;
+    for (;;) {
+        update_stop(s);
+        if (s->stop != RF_CAT_RUNNING) {
+            *item = NONE;
+            return;
+        }
+        size_t j = choose_skill(s);
+        size_t k = s->d.randomesque;
+        size_t m = s->d.select == RF_CAT_MFI ? top_mfi(s, j, s->theta[j], k)
+                                             : top_weighted(s, j, k);
+        if (m == 0) {
+            s->state[j] = RF_CAT_SKILL_EXHAUSTED;
+            continue;
+        }
+        uint32_t pick = s->topi[m > 1 ? rf_rng_below(&s->rng, m) : 0];
+        if (s->d.exposure && p->sh[pick] < 1.0 && rf_rng_uniform(&s->rng) >= p->sh[pick]) {
+            block(s, j, pick);
+            continue;
+        }
+        s->pending = pick;
+        *item = pick;
+        return;
+    }
+}
+
+/* Multiplies the posterior of the item's skill by P(X = k | node), once. */
+static void apply(struct rf_cat_session *s, size_t item, size_t k)
+{
+    const struct rf_cat_pool *p = s->p;
+    size_t j = s->slot[p->skill[item]], nq = s->nq;
+    double *post = s->post + j * nq;
+    const double *pt = p->ptab + p->poff[item] + k * nq;
+    double tot = 0;
+    for (size_t q = 0; q < nq; q++) {
+        double v = post[q] * pt[q];
+        if (v < TINY)
+            v = 0;
+        post[q] = v;
+        tot += v;
+    }
+    if (tot > 0 && isfinite(tot)) {
+        double inv = 1.0 / tot;
+        for (size_t q = 0; q < nq; q++)
+            post[q] *= inv;
+    }
+    moments(p->q.x, post, nq, &s->theta[j], &s->sd[j]);
+    s->mark[item] = MARK_GIVEN;
+    s->admin[s->nadmin] = (uint32_t)item;
+    s->admin_k[s->nadmin] = (unsigned char)k;
+    s->nadmin++;
+    s->count[j]++;
+    s->avail[j]--;
+    push_event(s, item, (int)k);
+    update_skill(s, j);
+    update_stop(s);
+}
+
+rf_status rf_cat_answer(struct rf_cat_session *s, size_t item, size_t k)
+{
+    if (s->pending == NONE || item != s->pending)
+        return rf_err_set(&s->err, RF_ECONFLICT,
+                          "answer to item %zu, but the item presented is %s", item,
+                          s->pending == NONE ? "none" : s->p->ids[s->pending]);
+    if (k >= s->p->irt[item].ncat)
+        return rf_err_set(&s->err, RF_EINVAL, "item '%s': category %zu out of range 0..%zu",
+                          s->p->ids[item], k, s->p->irt[item].ncat - 1);
+    s->pending = NONE;
+    apply(s, item, k);
+    return RF_OK;
+}
+
+/* Checks that item may be replayed into s; returns its scope index in *j. */
+static rf_status replay_check(struct rf_cat_session *s, size_t item, size_t *j,
+                              struct rf_err *err)
+{
+    const struct rf_cat_pool *p = s->p;
+    if (item >= p->n)
+        return rf_err_set(err, RF_EINVAL, "item index %zu is not in the bank", item);
+    if (!p->usable[item])
+        return rf_err_set(err, RF_EINVAL, "item '%s' is retired or has no parameters",
+                          p->ids[item]);
+    *j = s->slot[p->skill[item]];
+    if (*j == NONE)
+        return rf_err_set(err, RF_EINVAL, "item '%s' (skill '%s') is outside the scope",
+                          p->ids[item], p->skills[p->skill[item]]);
+    if (s->mark[item])
+        return rf_err_set(err, RF_EINVAL, "item '%s' appears twice", p->ids[item]);
+    if (s->stop != RF_CAT_RUNNING || s->state[*j] != RF_CAT_SKILL_OPEN)
+        return rf_err_set(err, RF_EINVAL,
+                          "item '%s' comes after its skill or the session had finished",
+                          p->ids[item]);
+    return RF_OK;
+}
+
+rf_status rf_cat_replay(struct rf_cat_session *s, size_t item, size_t k, struct rf_err *err)
+{
+    size_t j;
+    rf_status rc = replay_check(s, item, &j, err);
+    if (rc)
+        return rc;
+    if (s->pending != NONE)
+        return rf_err_set(err, RF_ECONFLICT, "replay while an item is presented");
+    if (k >= s->p->irt[item].ncat)
+        return rf_err_set(err, RF_EINVAL, "item '%s': answer %zu out of range 0..%zu",
+                          s->p->ids[item], k, s->p->irt[item].ncat - 1);
+    apply(s, item, k);
+    return RF_OK;
+}
+
+rf_status rf_cat_replay_block(struct rf_cat_session *s, size_t item, struct rf_err *err)
+{
+    size_t j;
+    rf_status rc = replay_check(s, item, &j, err);
+    if (rc)
+        return rc;
+    block(s, j, item);
+    return RF_OK;
+}
+
+rf_status rf_cat_set_pending(struct rf_cat_session *s, size_t item, struct rf_err *err)
+{
+    size_t j;
+    rf_status rc = replay_check(s, item, &j, err);
+    if (rc)
+        return rc;
+    s->pending = item;
+    return RF_OK;
+}
+
+size_t rf_cat_pending(const struct rf_cat_session *s)
+{
+    return s->pending;
+}
+
+struct rf_rng *rf_cat_session_rng(struct rf_cat_session *s)
+{
+    return &s->rng;
+}
+
+enum rf_cat_stop rf_cat_stopped(const struct rf_cat_session *s)
+{
+    return s->stop;
+}
+
+size_t rf_cat_nanswered(const struct rf_cat_session *s)
+{
+    return s->nadmin;
+}
+
+void rf_cat_answered(const struct rf_cat_session *s, size_t j, size_t *item, size_t *k)
+{
+    *item = s->admin[j];
+    *k = s->admin_k[j];
+}
+
+size_t rf_cat_nblocked(const struct rf_cat_session *s)
+{
+    return s->nblocked;
+}
+
+size_t rf_cat_blocked(const struct rf_cat_session *s, size_t j)
+{
+    return s->blocked[j];
+}
+
+size_t rf_cat_nevents(const struct rf_cat_session *s)
+{
+    return s->nevents;
+}
+
+void rf_cat_event(const struct rf_cat_session *s, size_t j, size_t *item, int *k)
+{
+    *item = s->events[j].item;
+    *k = s->events[j].k;
+}
+
+const struct rf_cat_design *rf_cat_session_design(const struct rf_cat_session *s)
+{
+    return &s->d;
+}
+
+const struct rf_cat_pool *rf_cat_session_pool(const struct rf_cat_session *s)
+{
+    return s->p;
+}
+
+void rf_cat_skill(const struct rf_cat_session *s, size_t j, struct rf_cat_skill_result *out)
+{
+    out->theta = s->theta[j];
+    out->se = s->sd[j];
+    out->items = s->count[j];
+    out->state = s->state[j];
+    out->posterior = s->post + j * s->nq;
+}
+
+const char *rf_cat_errmsg(const struct rf_cat_session *s)
+{
+    return rf_err_msg(&s->err);
+}

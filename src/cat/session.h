@@ -1,0 +1,154 @@
+/*
+ * An adaptive test session over an item pool (cat/pool.h).
+ *
+ * A session has a scope (skills of the pool) and a blueprint (per skill an SE
+ * target and a minimum and maximum number of items; an overall maximum). Each
+ * step picks the skill that most needs information (skills below their
+ * minimum first, then the largest posterior SD relative to its target), then
+ * the k best items of that skill by the selection criterion (maximum Fisher
+ * information at the EAP, posterior-weighted Kullback-Leibler, or
+ * posterior-weighted information), takes one of them at random (randomesque,
+ * Kingsbury & Zara 1989) and, when exposure control is on, administers it with
+ * probability K_i (Sympson & Hetter 1985) or else blocks it for this session
+ * and chooses again. No item is given twice; unusable (retired, uncalibrated)
+ * items are never given.
+ *
+ * Each skill keeps its posterior on the pool's grid; an answer multiplies it by
+ * P(X = k | node) once and renormalizes (no re-scoring of the history).
+ * A skill is finished when it reaches its SE target with its minimum met, its
+ * maximum, the end of its items, or (optional) when its SE target can no
+ * longer be reached within the items it has left. The session is finished when
+ * every skill is, or at the overall maximum.
+ *
+ * rf_cat_next and rf_cat_answer allocate nothing. A session is not
+ * thread-safe; use one per thread (the pool may be shared).
+ */
+#ifndef RF_CAT_SESSION_H
+#define RF_CAT_SESSION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/config.h"
+#include "base/err.h"
+#include "base/rng.h"
+#include "cat/pool.h"
+
+enum rf_cat_select {
+    RF_CAT_MFI = 0, /* maximum Fisher information at the EAP */
+    RF_CAT_KL,      /* posterior-weighted Kullback-Leibler (Chang & Ying 1996) */
+    RF_CAT_PWI      /* posterior-weighted information (van der Linden 1998) */
+};
+
+/* "mfi", "kl", "pwi". */
+const char *rf_cat_select_name(enum rf_cat_select s);
+rf_status rf_cat_select_parse(const char *s, enum rf_cat_select *out);
+
+struct rf_cat_rule {
+    double se;  /* SE target (posterior SD), > 0 */
+    size_t min; /* items at least (when the skill has them) */
+    size_t max; /* items at most */
+};
+
+struct rf_cat_design {
+    size_t nscope;
+    size_t scope[RF_CAT_MAX_SCOPE]; /* skill indices of the pool, distinct */
+    struct rf_cat_rule rule[RF_CAT_MAX_SCOPE];
+    size_t max_items;               /* overall maximum, 1..RF_CAT_MAX_ITEMS */
+    enum rf_cat_select select;
+    size_t randomesque;             /* choose among the best k, 1..RF_CAT_MAX_TOPK */
+    int exposure;                   /* apply the pool's Sympson-Hetter parameters */
+    int stop_unreachable;           /* finish a skill whose target is out of reach */
+};
+
+/* Defaults: empty scope, overall maximum RF_CAT_DEFAULT_MAX_ITEMS, MFI,
+ * randomesque RF_CAT_DEFAULT_RANDOMESQUE, no exposure control, early stop on. */
+void rf_cat_design_init(struct rf_cat_design *d);
+
+/* Adds a skill to the scope with rule r (se > 0, min <= max). Errors:
+ * RF_ENOTFOUND unknown skill; RF_EINVAL no usable (calibrated, not retired)
+ * items, a skill already in scope, a bad rule; RF_ETOOBIG scope full. */
+rf_status rf_cat_design_add(struct rf_cat_design *d, const struct rf_cat_pool *p,
+                            const char *skill, struct rf_cat_rule r, struct rf_err *err);
+
+/* Checks a design against a pool (non-empty scope, valid indices and rules). */
+rf_status rf_cat_design_check(const struct rf_cat_design *d, const struct rf_cat_pool *p,
+                              struct rf_err *err);
+
+enum rf_cat_stop {
+    RF_CAT_RUNNING = 0,
+    RF_CAT_STOP_TARGET,    /* every skill finished by its target, minimum or maximum */
+    RF_CAT_STOP_MAX_ITEMS, /* the overall maximum */
+    RF_CAT_STOP_EXHAUSTED  /* some skill ran out of items before its target */
+};
+
+/* Why a skill is finished (RF_CAT_SKILL_OPEN while it is not). */
+enum rf_cat_skill_state {
+    RF_CAT_SKILL_OPEN = 0,
+    RF_CAT_SKILL_TARGET,
+    RF_CAT_SKILL_MAX,
+    RF_CAT_SKILL_EXHAUSTED,
+    RF_CAT_SKILL_UNREACHABLE
+};
+
+struct rf_cat_session;
+
+/* A new session over pool p (borrowed: it must outlive the session) with
+ * design d (copied) and an RNG seeded with seed. */
+rf_status rf_cat_session_new(const struct rf_cat_pool *p, const struct rf_cat_design *d,
+                             uint64_t seed, struct rf_cat_session **out, struct rf_err *err);
+void rf_cat_session_free(struct rf_cat_session *s);
+
+/* Starts the session over (same pool and design), RNG seeded with seed. */
+void rf_cat_session_reset(struct rf_cat_session *s, uint64_t seed);
+
+/* The next item to present, in *item (a pool index); *item = SIZE_MAX when
+ * the session is finished. Asking again before answering returns the same
+ * item. Allocates nothing. */
+void rf_cat_next(struct rf_cat_session *s, size_t *item);
+
+/* Records the answer (category k) to the item presented by rf_cat_next.
+ * Errors: RF_ECONFLICT when item is not the one presented; RF_EINVAL for a
+ * category out of range. The session's message says which. */
+rf_status rf_cat_answer(struct rf_cat_session *s, size_t item, size_t k);
+
+/* State of the session. */
+enum rf_cat_stop rf_cat_stopped(const struct rf_cat_session *s);
+size_t rf_cat_nanswered(const struct rf_cat_session *s);
+/* The j-th answered item and its category. */
+void rf_cat_answered(const struct rf_cat_session *s, size_t j, size_t *item, size_t *k);
+const struct rf_cat_design *rf_cat_session_design(const struct rf_cat_session *s);
+const struct rf_cat_pool *rf_cat_session_pool(const struct rf_cat_session *s);
+
+/* Scope entry j (0..nscope-1): EAP, posterior SD, items answered, state, and
+ * the normalized posterior on the pool's grid (pool->q.n values, borrowed). */
+struct rf_cat_skill_result {
+    double theta, se;
+    size_t items;
+    enum rf_cat_skill_state state;
+    const double *posterior;
+};
+void rf_cat_skill(const struct rf_cat_session *s, size_t j, struct rf_cat_skill_result *out);
+
+/* The last error message of the session. */
+const char *rf_cat_errmsg(const struct rf_cat_session *s);
+
+/* Items blocked by exposure control in this session (pool indices). */
+size_t rf_cat_nblocked(const struct rf_cat_session *s);
+size_t rf_cat_blocked(const struct rf_cat_session *s, size_t j);
+
+/* The ordered log of answers and blocks: event j is (item, k) with k the
+ * category, or k = -1 for an item blocked by exposure control. */
+size_t rf_cat_nevents(const struct rf_cat_session *s);
+void rf_cat_event(const struct rf_cat_session *s, size_t j, size_t *item, int *k);
+
+/* Raw access used by the session file reader (cat/sessfile.h): the RNG state,
+ * and a restore step that replays one answer without selection. */
+struct rf_rng *rf_cat_session_rng(struct rf_cat_session *s);
+rf_status rf_cat_replay(struct rf_cat_session *s, size_t item, size_t k, struct rf_err *err);
+rf_status rf_cat_replay_block(struct rf_cat_session *s, size_t item, struct rf_err *err);
+rf_status rf_cat_set_pending(struct rf_cat_session *s, size_t item, struct rf_err *err);
+/* The presented item (SIZE_MAX when none). */
+size_t rf_cat_pending(const struct rf_cat_session *s);
+
+#endif

@@ -1,0 +1,519 @@
+/* Unit tests of the adaptive engine over in-memory pools: information,
+ * exact maximum-information selection, randomesque, never repeating, retired
+ * items, incremental posteriors against full re-scoring, blueprint and
+ * stopping rules, and every error path of the session API. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/rng.h"
+#include "cat/pool.h"
+#include "cat/session.h"
+#include "irt/ability.h"
+#include "irt/quad.h"
+
+#define MAXN 2000
+
+struct fixture {
+    struct rf_cat_item items[MAXN];
+    char ids[MAXN][32];
+    char skills[MAXN][16];
+    size_t n;
+};
+
+/* A synthetic bank: per skill nper items, 2PL (or 3PL when three_pl), a ~
+ * lognormal(0, 0.25), b ~ N(0, 1) clipped to +-2.8, c ~ U(0.1, 0.25). */
+static void make_bank(struct fixture *f, size_t nskills, size_t nper, int three_pl, uint64_t seed)
+{
+    struct rf_rng r;
+    rf_rng_seed(&r, seed);
+    f->n = 0;
+    for (size_t s = 0; s < nskills; s++)
+        for (size_t i = 0; i < nper; i++) {
+            size_t k = f->n++;
+            snprintf(f->skills[k], sizeof f->skills[k], "s%zu", s + 1);
+            snprintf(f->ids[k], sizeof f->ids[k], "s%zu.t.%03zu", s + 1, i + 1);
+            double a = exp(0.25 * rf_rng_normal(&r));
+            double b = rf_rng_normal(&r);
+            b = b > 2.8 ? 2.8 : b < -2.8 ? -2.8 : b;
+            double c = 0.1 + 0.15 * rf_rng_uniform(&r);
+            f->items[k].id = f->ids[k];
+            f->items[k].skill = f->skills[k];
+            rf_irt_item_dich(&f->items[k].irt, three_pl ? RF_MODEL_3PL : RF_MODEL_2PL, a, b, c);
+            f->items[k].usable = 1;
+        }
+}
+
+static struct rf_cat_pool *make_pool(const struct fixture *f)
+{
+    struct rf_quad q;
+    struct rf_err err;
+    rf_err_clear(&err);
+    cr_assert_eq(rf_quad_init_default(&q, &err), RF_OK);
+    struct rf_cat_pool *p = NULL;
+    rf_status rc = rf_cat_pool_new(f->items, f->n, &q, &p, &err);
+    cr_assert_eq(rc, RF_OK, "pool: %s", err.msg);
+    rf_quad_cleanup(&q);
+    return p;
+}
+
+static struct rf_cat_rule rule(double se, size_t min, size_t max)
+{
+    struct rf_cat_rule r = {se, min, max};
+    return r;
+}
+
+static struct fixture F; /* large: static, reset by each test */
+
+Test(cat_pool, info_matches_irt_core)
+{
+    struct rf_irt_item it;
+    double thr[3] = {-1.0, 0.2, 1.4};
+    for (int m = 0; m < 4; m++) {
+        if (m == 3)
+            rf_irt_item_grm(&it, 1.3, thr, 4);
+        else
+            rf_irt_item_dich(&it, (enum rf_model)m, m == 0 ? 1.0 : 1.7, 0.4, 0.2);
+        for (double t = -5; t <= 5; t += 0.37) {
+            double want = rf_irt_info(&it, t), got = rf_cat_info(&it, t);
+            /* closed forms against the general sum over categories: 1e-12 relative */
+            cr_assert(fabs(got - want) <= 1e-12 * fmax(1e-300, want) + 1e-300,
+                      "model %d theta %g: %.17g vs %.17g", m, t, got, want);
+        }
+    }
+}
+
+Test(cat_pool, rejects_bad_items)
+{
+    make_bank(&F, 1, 5, 0, 1);
+    struct rf_quad q;
+    struct rf_err err;
+    rf_err_clear(&err);
+    cr_assert_eq(rf_quad_init_default(&q, &err), RF_OK);
+    struct rf_cat_pool *p = NULL;
+
+    F.items[3].id = F.ids[1];
+    cr_assert_eq(rf_cat_pool_new(F.items, F.n, &q, &p, &err), RF_EINVAL);
+    cr_assert(strstr(err.msg, "duplicate item id 's1.t.002'"), "%s", err.msg);
+    cr_assert_null(p);
+    F.items[3].id = F.ids[3];
+
+    F.items[2].irt.a = -1;
+    cr_assert_eq(rf_cat_pool_new(F.items, F.n, &q, &p, &err), RF_EINVAL);
+    cr_assert(strstr(err.msg, "s1.t.003"), "message names the item: %s", err.msg);
+    /* the same bad parameters are fine on a retired item: never used */
+    F.items[2].usable = 0;
+    cr_assert_eq(rf_cat_pool_new(F.items, F.n, &q, &p, &err), RF_OK);
+    cr_assert_eq(p->nusable[0], 4);
+    rf_cat_pool_free(p);
+    p = NULL;
+
+    F.items[4].skill = "";
+    cr_assert_eq(rf_cat_pool_new(F.items, F.n, &q, &p, &err), RF_EINVAL);
+    cr_assert(strstr(err.msg, "no skill"), "%s", err.msg);
+    F.items[4].skill = F.skills[4];
+    F.items[4].id = NULL;
+    cr_assert_eq(rf_cat_pool_new(F.items, F.n, &q, &p, &err), RF_EINVAL);
+    rf_quad_cleanup(&q);
+}
+
+/* The naive rule: information at theta of every available item of skill s,
+ * ranked by value then index. Writes the k best into best[]. */
+static size_t naive_top(const struct rf_cat_pool *p, const unsigned char *used, size_t s,
+                        double theta, size_t k, size_t *best)
+{
+    size_t m = 0;
+    double val[64];
+    for (size_t i = 0; i < p->n; i++) {
+        if (!p->usable[i] || p->skill[i] != s || used[i])
+            continue;
+        double v = rf_cat_info(&p->irt[i], theta);
+        size_t pos = m < k ? m++ : k;
+        if (pos == k) {
+            if (!(v > val[k - 1]))
+                continue;
+            pos = k - 1;
+        }
+        while (pos > 0 && v > val[pos - 1]) {
+            val[pos] = val[pos - 1];
+            best[pos] = best[pos - 1];
+            pos--;
+        }
+        val[pos] = v;
+        best[pos] = i;
+    }
+    return m;
+}
+
+/* Runs many sessions answering at random and checks every selection against
+ * the naive full scan: with k = 1 the very item, with k = 5 one of the 5 best. */
+static void check_selection(size_t nper, size_t k, int identical)
+{
+    make_bank(&F, 1, nper, 1, 7);
+    if (identical) /* all bounds equal: forces the full-scan fallback */
+        for (size_t i = 0; i < F.n; i++)
+            rf_irt_item_dich(&F.items[i].irt, RF_MODEL_2PL, 1.0, 0.0, 0);
+    F.items[0].usable = 0; /* a retired item */
+    struct rf_cat_pool *p = make_pool(&F);
+    struct rf_cat_design d;
+    rf_cat_design_init(&d);
+    d.randomesque = k;
+    d.max_items = 30;
+    d.stop_unreachable = 0;
+    struct rf_err err;
+    rf_err_clear(&err);
+    cr_assert_eq(rf_cat_design_add(&d, p, "s1", rule(0.05, 0, 30), &err), RF_OK);
+    struct rf_cat_session *s;
+    cr_assert_eq(rf_cat_session_new(p, &d, 1, &s, &err), RF_OK, "%s", err.msg);
+    static unsigned char used[MAXN];
+    struct rf_rng r;
+    rf_rng_seed(&r, 99);
+    size_t checked = 0;
+    for (uint64_t e = 0; e < 40; e++) {
+        rf_cat_session_reset(s, e);
+        memset(used, 0, sizeof used);
+        double truth = 2.5 * rf_rng_normal(&r);
+        for (;;) {
+            size_t item;
+            rf_cat_next(s, &item);
+            if (item == SIZE_MAX)
+                break;
+            struct rf_cat_skill_result sr;
+            rf_cat_skill(s, 0, &sr);
+            size_t best[64];
+            size_t m = naive_top(p, used, 0, sr.theta, k, best);
+            int found = 0;
+            for (size_t j = 0; j < m; j++)
+                found |= best[j] == item;
+            cr_assert(found, "session %llu step %zu: item %zu not among the naive %zu best",
+                      (unsigned long long)e, rf_cat_nanswered(s), item, k);
+            if (k == 1 && !identical)
+                cr_assert_eq(item, best[0]);
+            cr_assert_neq(item, 0, "retired item administered");
+            cr_assert_eq(used[item], 0, "item %zu repeated", item);
+            used[item] = 1;
+            size_t ans = rf_rng_uniform(&r) < rf_irt_prob(&p->irt[item], truth, 1);
+            cr_assert_eq(rf_cat_answer(s, item, ans), RF_OK);
+            checked++;
+        }
+    }
+    cr_assert_gt(checked, 400);
+    rf_cat_session_free(s);
+    rf_cat_pool_free(p);
+}
+
+Test(cat_select, mfi_is_exact_on_a_large_bank)
+{
+    check_selection(1500, 1, 0);
+}
+
+Test(cat_select, randomesque_takes_one_of_the_k_best)
+{
+    check_selection(400, 5, 0);
+}
+
+Test(cat_select, fallback_scan_when_bounds_tie)
+{
+    check_selection(200, 3, 1);
+}
+
+Test(cat_select, randomesque_spreads_choices)
+{
+    make_bank(&F, 1, 300, 0, 3);
+    struct rf_cat_pool *p = make_pool(&F);
+    struct rf_cat_design d;
+    rf_cat_design_init(&d);
+    d.randomesque = 5;
+    struct rf_err err;
+    cr_assert_eq(rf_cat_design_add(&d, p, "s1", rule(0.3, 0, 30), &err), RF_OK);
+    struct rf_cat_session *s;
+    cr_assert_eq(rf_cat_session_new(p, &d, 1, &s, &err), RF_OK);
+    size_t seen[5] = {0}, nseen = 0;
+    for (uint64_t e = 0; e < 200; e++) {
+        rf_cat_session_reset(s, e);
+        size_t item;
+        rf_cat_next(s, &item);
+        int dup = 0;
+        for (size_t j = 0; j < nseen; j++)
+            dup |= seen[j] == item;
+        cr_assert(dup || nseen < 5, "first item outside the 5 best: %zu", item);
+        if (!dup)
+            seen[nseen++] = item;
+    }
+    cr_assert_eq(nseen, 5, "200 sessions used %zu distinct first items, want all 5", nseen);
+    rf_cat_session_free(s);
+    rf_cat_pool_free(p);
+}
+
+/* The incremental posterior equals full re-scoring of the history by the IRT
+ * core's scorer (EAP and posterior SD within 1e-9). */
+Test(cat_session, incremental_posterior_matches_rescoring)
+{
+    make_bank(&F, 2, 150, 1, 11);
+    struct rf_cat_pool *p = make_pool(&F);
+    struct rf_cat_design d;
+    rf_cat_design_init(&d);
+    d.stop_unreachable = 0;
+    struct rf_err err;
+    rf_err_clear(&err);
+    cr_assert_eq(rf_cat_design_add(&d, p, "s1", rule(0.25, 0, 20), &err), RF_OK);
+    cr_assert_eq(rf_cat_design_add(&d, p, "s2", rule(0.25, 0, 20), &err), RF_OK);
+    struct rf_cat_session *s;
+    cr_assert_eq(rf_cat_session_new(p, &d, 5, &s, &err), RF_OK);
+    struct rf_rng r;
+    rf_rng_seed(&r, 5);
+    for (;;) {
+        size_t item;
+        rf_cat_next(s, &item);
+        if (item == SIZE_MAX)
+            break;
+        cr_assert_eq(rf_cat_answer(s, item, rf_rng_uniform(&r) < 0.6), RF_OK);
+    }
+    struct rf_quad q;
+    cr_assert_eq(rf_quad_init_default(&q, &err), RF_OK);
+    struct rf_scorer *sc;
+    cr_assert_eq(rf_scorer_new(p->irt, p->n, &q, &sc, &err), RF_OK);
+    static int resp[MAXN];
+    for (size_t j = 0; j < 2; j++) {
+        for (size_t i = 0; i < p->n; i++)
+            resp[i] = RF_MISSING;
+        size_t n = 0;
+        for (size_t a = 0; a < rf_cat_nanswered(s); a++) {
+            size_t item, k;
+            rf_cat_answered(s, a, &item, &k);
+            if (p->skill[item] == d.scope[j]) {
+                resp[item] = (int)k;
+                n++;
+            }
+        }
+        struct rf_ability ab;
+        cr_assert_eq(rf_scorer_estimate(sc, resp, RF_EST_EAP, &ab, &err), RF_OK);
+        struct rf_cat_skill_result sr;
+        rf_cat_skill(s, j, &sr);
+        cr_assert_eq(sr.items, n);
+        cr_assert_geq(n, 5);
+        cr_assert(fabs(sr.theta - ab.theta) < 1e-9, "skill %zu: %.12f vs %.12f", j, sr.theta,
+                  ab.theta);
+        cr_assert(fabs(sr.se - ab.se) < 1e-9, "skill %zu: se %.12f vs %.12f", j, sr.se, ab.se);
+        double tot = 0;
+        for (size_t k = 0; k < q.n; k++)
+            tot += sr.posterior[k];
+        cr_assert(fabs(tot - 1) < 1e-12, "posterior sums to %.15f", tot);
+    }
+    rf_scorer_free(sc);
+    rf_quad_cleanup(&q);
+    rf_cat_session_free(s);
+    rf_cat_pool_free(p);
+}
+
+/* Runs a session to the end answering with probability pc; returns the stop. */
+static enum rf_cat_stop run(struct rf_cat_session *s, double pc, uint64_t seed)
+{
+    struct rf_rng r;
+    rf_rng_seed(&r, seed);
+    for (;;) {
+        size_t item;
+        rf_cat_next(s, &item);
+        if (item == SIZE_MAX)
+            return rf_cat_stopped(s);
+        cr_assert_eq(rf_cat_answer(s, item, rf_rng_uniform(&r) < pc), RF_OK);
+    }
+}
+
+Test(cat_session, stops_at_target_max_and_exhaustion)
+{
+    make_bank(&F, 2, 60, 0, 21);
+    for (size_t i = 50; i < 60; i++)
+        F.items[i].usable = 0; /* s1 keeps 50 items */
+    struct rf_cat_pool *p = make_pool(&F);
+    struct rf_err err;
+    rf_err_clear(&err);
+    struct rf_cat_session *s;
+    struct rf_cat_skill_result sr;
+
+    /* SE target reached */
+    struct rf_cat_design d;
+    rf_cat_design_init(&d);
+    cr_assert_eq(rf_cat_design_add(&d, p, "s1", rule(0.4, 0, 40), &err), RF_OK);
+    cr_assert_eq(rf_cat_session_new(p, &d, 1, &s, &err), RF_OK);
+    cr_assert_eq(run(s, 0.5, 1), RF_CAT_STOP_TARGET);
+    rf_cat_skill(s, 0, &sr);
+    cr_assert_leq(sr.se, 0.4);
+    cr_assert_eq(sr.state, RF_CAT_SKILL_TARGET);
+    size_t n_target = sr.items;
+    /* one item fewer would not have reached it: the SE falls below target only at the end */
+    cr_assert_gt(n_target, 3);
+    rf_cat_session_free(s);
+
+    /* a minimum beyond what the target needs */
+    rf_cat_design_init(&d);
+    cr_assert_eq(rf_cat_design_add(&d, p, "s1", rule(5.0, 3, 40), &err), RF_OK);
+    cr_assert_eq(rf_cat_session_new(p, &d, 1, &s, &err), RF_OK);
+    run(s, 0.5, 2);
+    cr_assert_eq(rf_cat_nanswered(s), 3);
+    rf_cat_session_free(s);
+
+    /* per-skill maximum and overall maximum */
+    rf_cat_design_init(&d);
+    d.stop_unreachable = 0;
+    cr_assert_eq(rf_cat_design_add(&d, p, "s1", rule(0.01, 0, 7), &err), RF_OK);
+    cr_assert_eq(rf_cat_session_new(p, &d, 1, &s, &err), RF_OK);
+    cr_assert_eq(run(s, 0.5, 3), RF_CAT_STOP_TARGET);
+    rf_cat_skill(s, 0, &sr);
+    cr_assert_eq(sr.items, 7);
+    cr_assert_eq(sr.state, RF_CAT_SKILL_MAX);
+    rf_cat_session_free(s);
+    d.max_items = 5;
+    cr_assert_eq(rf_cat_session_new(p, &d, 1, &s, &err), RF_OK);
+    cr_assert_eq(run(s, 0.5, 3), RF_CAT_STOP_MAX_ITEMS);
+    cr_assert_eq(rf_cat_nanswered(s), 5);
+    rf_cat_session_free(s);
+
+    /* the bank runs out: every usable item once, never a retired one */
+    rf_cat_design_init(&d);
+    d.randomesque = 3;
+    d.max_items = 200;
+    d.stop_unreachable = 0;
+    cr_assert_eq(rf_cat_design_add(&d, p, "s1", rule(0.01, 0, 200), &err), RF_OK);
+    cr_assert_eq(rf_cat_session_new(p, &d, 1, &s, &err), RF_OK);
+    cr_assert_eq(run(s, 0.5, 4), RF_CAT_STOP_EXHAUSTED);
+    cr_assert_eq(rf_cat_nanswered(s), 50);
+    unsigned char seen[120] = {0};
+    for (size_t a = 0; a < 50; a++) {
+        size_t item, k;
+        rf_cat_answered(s, a, &item, &k);
+        cr_assert_lt(item, 50, "item %zu is retired or of another skill", item);
+        cr_assert_eq(seen[item], 0, "item %zu repeated", item);
+        seen[item] = 1;
+    }
+    rf_cat_session_free(s);
+    rf_cat_pool_free(p);
+}
+
+Test(cat_session, stops_early_when_target_is_out_of_reach)
+{
+    make_bank(&F, 1, 200, 0, 31);
+    for (size_t i = 0; i < F.n; i++)
+        F.items[i].irt.a = 0.35; /* weak items: 30 of them cannot reach SE 0.3 */
+    struct rf_cat_pool *p = make_pool(&F);
+    struct rf_cat_design d;
+    rf_cat_design_init(&d);
+    d.max_items = 30;
+    struct rf_err err;
+    rf_err_clear(&err);
+    cr_assert_eq(rf_cat_design_add(&d, p, "s1", rule(0.3, 0, 30), &err), RF_OK);
+    struct rf_cat_session *s;
+    cr_assert_eq(rf_cat_session_new(p, &d, 1, &s, &err), RF_OK);
+    run(s, 0.5, 1);
+    struct rf_cat_skill_result sr;
+    rf_cat_skill(s, 0, &sr);
+    cr_assert_eq(sr.state, RF_CAT_SKILL_UNREACHABLE);
+    cr_assert_eq(sr.items, 0, "no item can help: the test should not start (gave %zu)",
+                 sr.items);
+    rf_cat_session_free(s);
+    d.stop_unreachable = 0;
+    cr_assert_eq(rf_cat_session_new(p, &d, 1, &s, &err), RF_OK);
+    cr_assert_eq(run(s, 0.5, 1), RF_CAT_STOP_MAX_ITEMS);
+    rf_cat_skill(s, 0, &sr);
+    cr_assert_eq(sr.items, 30);
+    cr_assert_eq(sr.state, RF_CAT_SKILL_MAX);
+    rf_cat_session_free(s);
+    rf_cat_pool_free(p);
+}
+
+Test(cat_session, skill_choice_follows_minimums_then_relative_sd)
+{
+    make_bank(&F, 3, 80, 0, 41);
+    struct rf_cat_pool *p = make_pool(&F);
+    struct rf_cat_design d;
+    rf_cat_design_init(&d);
+    d.randomesque = 1;
+    struct rf_err err;
+    rf_err_clear(&err);
+    cr_assert_eq(rf_cat_design_add(&d, p, "s1", rule(0.3, 0, 10), &err), RF_OK);
+    cr_assert_eq(rf_cat_design_add(&d, p, "s2", rule(0.6, 0, 10), &err), RF_OK);
+    cr_assert_eq(rf_cat_design_add(&d, p, "s3", rule(0.9, 4, 10), &err), RF_OK);
+    struct rf_cat_session *s;
+    cr_assert_eq(rf_cat_session_new(p, &d, 1, &s, &err), RF_OK);
+    struct rf_rng r;
+    rf_rng_seed(&r, 8);
+    size_t step = 0;
+    for (;; step++) {
+        struct rf_cat_skill_result sr[3];
+        for (size_t j = 0; j < 3; j++)
+            rf_cat_skill(s, j, &sr[j]);
+        size_t item;
+        rf_cat_next(s, &item);
+        if (item == SIZE_MAX)
+            break;
+        size_t j = 0;
+        while (d.scope[j] != p->skill[item])
+            j++;
+        if (step < 4)
+            cr_assert_eq(j, 2, "step %zu: the skill below its minimum goes first", step);
+        else
+            for (size_t o = 0; o < 3; o++)
+                if (sr[o].state == RF_CAT_SKILL_OPEN)
+                    cr_assert_geq(sr[j].se / d.rule[j].se, sr[o].se / d.rule[o].se,
+                                  "step %zu: skill %zu chosen over %zu", step, j, o);
+        cr_assert_eq(rf_cat_answer(s, item, rf_rng_uniform(&r) < 0.5), RF_OK);
+    }
+    for (size_t j = 0; j < 3; j++) {
+        struct rf_cat_skill_result sr;
+        rf_cat_skill(s, j, &sr);
+        cr_assert(sr.state != RF_CAT_SKILL_OPEN);
+        cr_assert_leq(sr.items, 10);
+        if (sr.state == RF_CAT_SKILL_TARGET)
+            cr_assert_leq(sr.se, d.rule[j].se);
+    }
+    rf_cat_session_free(s);
+    rf_cat_pool_free(p);
+}
+
+Test(cat_session, errors)
+{
+    make_bank(&F, 2, 20, 0, 51);
+    for (size_t i = 20; i < 40; i++)
+        F.items[i].usable = 0; /* s2 has no usable item */
+    struct rf_cat_pool *p = make_pool(&F);
+    struct rf_cat_design d;
+    rf_cat_design_init(&d);
+    struct rf_err err;
+    rf_err_clear(&err);
+    struct rf_cat_session *s = NULL;
+    cr_assert_eq(rf_cat_session_new(p, &d, 1, &s, &err), RF_EINVAL);
+    cr_assert(strstr(err.msg, "empty scope"), "%s", err.msg);
+    cr_assert_eq(rf_cat_design_add(&d, p, "nope", rule(0.3, 0, 10), &err), RF_ENOTFOUND);
+    cr_assert(strstr(err.msg, "'nope'"), "%s", err.msg);
+    cr_assert_eq(rf_cat_design_add(&d, p, "s2", rule(0.3, 0, 10), &err), RF_EINVAL);
+    cr_assert(strstr(err.msg, "no calibrated"), "%s", err.msg);
+    cr_assert_eq(rf_cat_design_add(&d, p, "s1", rule(-1, 0, 10), &err), RF_EINVAL);
+    cr_assert_eq(rf_cat_design_add(&d, p, "s1", rule(0.3, 5, 4), &err), RF_EINVAL);
+    cr_assert_eq(rf_cat_design_add(&d, p, "s1", rule(0.3, 0, 10), &err), RF_OK);
+    cr_assert_eq(rf_cat_design_add(&d, p, "s1", rule(0.3, 0, 10), &err), RF_EINVAL);
+    d.randomesque = 0;
+    cr_assert_eq(rf_cat_session_new(p, &d, 1, &s, &err), RF_EINVAL);
+    d.randomesque = 2;
+    d.max_items = 0;
+    cr_assert_eq(rf_cat_session_new(p, &d, 1, &s, &err), RF_EINVAL);
+    d.max_items = 10;
+    d.stop_unreachable = 0;
+    cr_assert_eq(rf_cat_session_new(p, &d, 1, &s, &err), RF_OK);
+    size_t item, again;
+    rf_cat_next(s, &item);
+    rf_cat_next(s, &again);
+    cr_assert_eq(item, again, "asking twice presents the same item");
+    cr_assert_eq(rf_cat_answer(s, (item + 1) % 20, 1), RF_ECONFLICT);
+    cr_assert(strstr(rf_cat_errmsg(s), "presented"), "%s", rf_cat_errmsg(s));
+    cr_assert_eq(rf_cat_answer(s, item, 2), RF_EINVAL);
+    cr_assert(strstr(rf_cat_errmsg(s), "out of range"), "%s", rf_cat_errmsg(s));
+    cr_assert_eq(rf_cat_answer(s, item, 1), RF_OK);
+    cr_assert_eq(rf_cat_answer(s, item, 1), RF_ECONFLICT, "no second answer to one item");
+    cr_assert_eq(rf_cat_nanswered(s), 1);
+    rf_cat_session_free(s);
+    rf_cat_session_free(NULL);
+    rf_cat_pool_free(NULL);
+    rf_cat_pool_free(p);
+}
