@@ -1,0 +1,167 @@
+/*
+ * The one storage interface of rolefit: organizations, accounts, login
+ * sessions, candidates, invites, adaptive test sessions with their answers,
+ * postings, bank versions and settings. SQLite is the backend today
+ * (store_sqlite.c holds every line of SQL); a PostgreSQL backend can come
+ * behind the same functions.
+ *
+ * Durability: rf_store_answer commits the answer and the new session state in
+ * one transaction (WAL, synchronous=FULL) before it returns, so an answer
+ * acknowledged to a client survives a crash. Concurrent answers to the same
+ * session are serialized by an expected-count check (RF_ECONFLICT).
+ *
+ * Thread safety: a store may be used from many threads; calls are serialized
+ * internally. Strings returned in records are owned by the record and freed
+ * by the matching rf_store_*_cleanup. Error messages go to the caller's
+ * struct rf_err, never to global state.
+ */
+#ifndef RF_STORE_H
+#define RF_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+
+struct rf_store;
+
+/* Opens (creating and migrating when needed) the store named by url: a file
+ * path or "sqlite:PATH". "postgres://..." is RF_EUNSUPPORTED until that backend exists. */
+rf_status rf_store_open(const char *url, struct rf_store **out, struct rf_err *err);
+void rf_store_close(struct rf_store *s);
+
+/* Schema version after migrations. */
+int rf_store_schema_version(struct rf_store *s);
+
+/* ---- settings (small key/value strings) ---- */
+/* *value is malloc'd (caller frees) or NULL when the key is absent. */
+rf_status rf_store_setting_get(struct rf_store *s, const char *key, char **value,
+                               struct rf_err *err);
+rf_status rf_store_setting_set(struct rf_store *s, const char *key, const char *value,
+                               struct rf_err *err);
+
+/* ---- organizations and users ---- */
+struct rf_user {
+    int64_t id, org_id;
+    char *email, *name, *role, *pw_hash; /* role: "admin" or "recruiter" */
+};
+void rf_store_user_cleanup(struct rf_user *u);
+
+rf_status rf_store_org_create(struct rf_store *s, const char *name, int64_t *id,
+                              struct rf_err *err);
+/* Email is unique (case-insensitively): RF_ECONFLICT if taken. */
+rf_status rf_store_user_create(struct rf_store *s, int64_t org_id, const char *email,
+                               const char *name, const char *role, const char *pw_hash,
+                               int64_t *id, struct rf_err *err);
+rf_status rf_store_user_by_email(struct rf_store *s, const char *email, struct rf_user *u,
+                                 struct rf_err *err);
+rf_status rf_store_user_get(struct rf_store *s, int64_t id, struct rf_user *u,
+                            struct rf_err *err);
+rf_status rf_store_user_count(struct rf_store *s, int64_t *n, struct rf_err *err);
+
+/* ---- login sessions (cookies): only token hashes are stored ---- */
+struct rf_auth {
+    int64_t user_id;      /* 0 for a candidate session */
+    int64_t candidate_id; /* 0 for a staff session */
+    char *csrf;
+    int64_t expires;      /* unix seconds */
+};
+void rf_store_auth_cleanup(struct rf_auth *a);
+rf_status rf_store_auth_create(struct rf_store *s, const char *token_hash,
+                               const struct rf_auth *a, struct rf_err *err);
+/* RF_ENOTFOUND when absent or expired at time now. */
+rf_status rf_store_auth_get(struct rf_store *s, const char *token_hash, int64_t now,
+                            struct rf_auth *a, struct rf_err *err);
+rf_status rf_store_auth_delete(struct rf_store *s, const char *token_hash, struct rf_err *err);
+
+/* ---- candidates ---- */
+struct rf_candidate {
+    int64_t id, org_id; /* org 0: open practice */
+    char *name, *email; /* may be NULL */
+    int64_t created;
+};
+void rf_store_candidate_cleanup(struct rf_candidate *c);
+rf_status rf_store_candidate_create(struct rf_store *s, int64_t org_id, const char *name,
+                                    const char *email, int64_t *id, struct rf_err *err);
+rf_status rf_store_candidate_get(struct rf_store *s, int64_t id, struct rf_candidate *c,
+                                 struct rf_err *err);
+
+/* ---- invites: single use per candidate ---- */
+struct rf_invite {
+    int64_t id, org_id, posting_id, created_by, candidate_id; /* candidate 0 until claimed */
+    char *role, *label; /* target role id (may be NULL), free text for the recruiter */
+    int64_t created, expires;
+};
+void rf_store_invite_cleanup(struct rf_invite *v);
+rf_status rf_store_invite_create(struct rf_store *s, const char *token_hash,
+                                 const struct rf_invite *v, int64_t *id, struct rf_err *err);
+rf_status rf_store_invite_by_token(struct rf_store *s, const char *token_hash,
+                                   struct rf_invite *v, struct rf_err *err);
+/* Binds the invite to a candidate; RF_ECONFLICT if already claimed. */
+rf_status rf_store_invite_claim(struct rf_store *s, int64_t invite_id, int64_t candidate_id,
+                                struct rf_err *err);
+/* Calls fn for each invite of the organization, newest first. */
+rf_status rf_store_invites_list(struct rf_store *s, int64_t org_id,
+                                void (*fn)(void *ud, const struct rf_invite *v), void *ud,
+                                struct rf_err *err);
+
+/* ---- adaptive test sessions and answers ---- */
+struct rf_test {
+    int64_t id, candidate_id, org_id, posting_id, invite_id;
+    char *scope;   /* JSON: what the session measures */
+    char *state;   /* JSON: the serialized engine session */
+    char *status;  /* "active" or "finished" */
+    char *profile; /* JSON profile once finished, else NULL */
+    int64_t answers; /* answers recorded */
+    int64_t created, updated;
+};
+void rf_store_test_cleanup(struct rf_test *t);
+rf_status rf_store_test_create(struct rf_store *s, const struct rf_test *t, int64_t *id,
+                               struct rf_err *err);
+rf_status rf_store_test_get(struct rf_store *s, int64_t id, struct rf_test *t,
+                            struct rf_err *err);
+
+struct rf_answer {
+    int64_t test_id;
+    int64_t seq;         /* 0-based position; must equal the test's answer count */
+    const char *item_id; /* borrowed */
+    int choice;          /* option index (mcq) or category (rubric) */
+    int score;           /* scored category: 1 correct / 0 wrong for mcq */
+    int64_t at;
+};
+/* Atomically records the answer, replaces the session state and, when profile
+ * is not NULL, stores it and sets status "finished". RF_ECONFLICT when the
+ * test's answer count is not a->seq (a concurrent or replayed answer) or the
+ * test is finished; nothing is written then. Durable on return. */
+rf_status rf_store_answer(struct rf_store *s, const struct rf_answer *a, const char *new_state,
+                          const char *profile, struct rf_err *err);
+/* Calls fn for each answer of a test in order. */
+rf_status rf_store_answers_list(struct rf_store *s, int64_t test_id,
+                                void (*fn)(void *ud, const struct rf_answer *a), void *ud,
+                                struct rf_err *err);
+/* Calls fn for each finished test of an organization (org < 0: all), newest first. */
+rf_status rf_store_tests_finished(struct rf_store *s, int64_t org_id,
+                                  void (*fn)(void *ud, const struct rf_test *t), void *ud,
+                                  struct rf_err *err);
+
+/* ---- postings ---- */
+struct rf_posting {
+    int64_t id, org_id, created_by;
+    char *title, *text, *parsed; /* parsed: JSON of the careers parser */
+    int64_t created;
+};
+void rf_store_posting_cleanup(struct rf_posting *p);
+rf_status rf_store_posting_create(struct rf_store *s, const struct rf_posting *p, int64_t *id,
+                                  struct rf_err *err);
+rf_status rf_store_posting_get(struct rf_store *s, int64_t id, struct rf_posting *p,
+                               struct rf_err *err);
+rf_status rf_store_postings_list(struct rf_store *s, int64_t org_id,
+                                 void (*fn)(void *ud, const struct rf_posting *p), void *ud,
+                                 struct rf_err *err);
+
+/* ---- bank versions ---- */
+/* Records the bank loaded at start (content hash, item count) if new; *id is its row. */
+rf_status rf_store_bank_version(struct rf_store *s, const char *hash, int64_t nitems, int64_t *id,
+                                struct rf_err *err);
+
+#endif

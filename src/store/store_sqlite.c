@@ -1,0 +1,917 @@
+/*
+ * The SQLite backend of the store: every line of SQL of rolefit lives here.
+ * One connection in WAL mode with synchronous=FULL and foreign keys on,
+ * guarded by a mutex; prepared statements are cached by their SQL text (static
+ * strings). Migrations are numbered and recorded in schema_version.
+ * Organization 0 in the API is NULL in the database (no organization: open
+ * practice).
+ */
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/mem.h"
+#include "store/store.h"
+
+#define NSTMT 64
+
+struct rf_store {
+    sqlite3 *db;
+    pthread_mutex_t mu;
+    const char *sql[NSTMT];
+    sqlite3_stmt *st[NSTMT];
+    size_t nst;
+    int version;
+};
+
+static const char *const migrations[] = {
+    /* 1: the first schema */
+    "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE orgs (id INTEGER PRIMARY KEY, name TEXT NOT NULL, created INTEGER NOT NULL);"
+    "CREATE TABLE users (id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES orgs(id),"
+    "  email TEXT NOT NULL UNIQUE COLLATE NOCASE, name TEXT NOT NULL,"
+    "  role TEXT NOT NULL CHECK (role IN ('admin', 'recruiter')), pw_hash TEXT NOT NULL,"
+    "  created INTEGER NOT NULL);"
+    "CREATE TABLE candidates (id INTEGER PRIMARY KEY, org_id INTEGER REFERENCES orgs(id),"
+    "  name TEXT, email TEXT, created INTEGER NOT NULL);"
+    "CREATE TABLE auth (token_hash TEXT PRIMARY KEY,"
+    "  user_id INTEGER REFERENCES users(id) ON DELETE CASCADE,"
+    "  candidate_id INTEGER REFERENCES candidates(id) ON DELETE CASCADE,"
+    "  csrf TEXT NOT NULL, expires INTEGER NOT NULL);"
+    "CREATE TABLE postings (id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES orgs(id),"
+    "  created_by INTEGER REFERENCES users(id), title TEXT NOT NULL, text TEXT NOT NULL,"
+    "  parsed TEXT, created INTEGER NOT NULL);"
+    "CREATE TABLE invites (id INTEGER PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE,"
+    "  org_id INTEGER NOT NULL REFERENCES orgs(id), posting_id INTEGER REFERENCES postings(id),"
+    "  role TEXT, label TEXT, created_by INTEGER REFERENCES users(id),"
+    "  candidate_id INTEGER REFERENCES candidates(id), created INTEGER NOT NULL,"
+    "  expires INTEGER NOT NULL);"
+    "CREATE TABLE tests (id INTEGER PRIMARY KEY,"
+    "  candidate_id INTEGER NOT NULL REFERENCES candidates(id),"
+    "  org_id INTEGER REFERENCES orgs(id), posting_id INTEGER REFERENCES postings(id),"
+    "  invite_id INTEGER REFERENCES invites(id), scope TEXT NOT NULL, state TEXT NOT NULL,"
+    "  status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'finished')),"
+    "  profile TEXT, answers INTEGER NOT NULL DEFAULT 0, created INTEGER NOT NULL,"
+    "  updated INTEGER NOT NULL);"
+    "CREATE TABLE answers (test_id INTEGER NOT NULL REFERENCES tests(id), seq INTEGER NOT NULL,"
+    "  item_id TEXT NOT NULL, choice INTEGER NOT NULL, score INTEGER NOT NULL,"
+    "  at INTEGER NOT NULL, PRIMARY KEY (test_id, seq)) WITHOUT ROWID;"
+    "CREATE TABLE bank_versions (id INTEGER PRIMARY KEY, hash TEXT NOT NULL UNIQUE,"
+    "  nitems INTEGER NOT NULL, loaded INTEGER NOT NULL);"
+    "CREATE INDEX tests_org ON tests(org_id, status);"
+    "CREATE INDEX tests_candidate ON tests(candidate_id);"
+    "CREATE INDEX invites_org ON invites(org_id);"
+    "CREATE INDEX postings_org ON postings(org_id);",
+};
+
+static rf_status dberr(struct rf_store *s, struct rf_err *err, const char *what)
+{
+    int code = sqlite3_extended_errcode(s->db);
+    rf_status rc = RF_EDB;
+    if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY)
+        rc = RF_ECONFLICT;
+    else if ((code & 0xff) == SQLITE_CONSTRAINT)
+        rc = RF_EINVAL;
+    else if ((code & 0xff) == SQLITE_NOMEM)
+        rc = RF_ENOMEM;
+    return rf_err_set(err, rc, "store: %s: %s", what, sqlite3_errmsg(s->db));
+}
+
+static rf_status exec(struct rf_store *s, const char *sql, struct rf_err *err)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        rf_status rc = rf_err_set(err, RF_EDB, "store: %s", msg ? msg : "error");
+        sqlite3_free(msg);
+        return rc;
+    }
+    return RF_OK;
+}
+
+/* The cached statement for sql (a static string), reset and with bindings cleared. */
+static sqlite3_stmt *prep(struct rf_store *s, const char *sql, struct rf_err *err)
+{
+    for (size_t i = 0; i < s->nst; i++) {
+        if (s->sql[i] == sql) {
+            sqlite3_reset(s->st[i]);
+            sqlite3_clear_bindings(s->st[i]);
+            return s->st[i];
+        }
+    }
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+        dberr(s, err, "prepare");
+        return NULL;
+    }
+    if (s->nst < NSTMT) {
+        s->sql[s->nst] = sql;
+        s->st[s->nst++] = st;
+    }
+    return st;
+}
+
+/* Binds parameters by a type string: 'i' int64, 'n' int64 with 0 as NULL,
+ * 't' text (NULL allowed), 'd' int. */
+static int bind(sqlite3_stmt *st, const char *types, va_list ap)
+{
+    for (int i = 0; types[i]; i++) {
+        int rc = SQLITE_OK, k = i + 1;
+        switch (types[i]) {
+        case 'i': rc = sqlite3_bind_int64(st, k, va_arg(ap, int64_t)); break;
+        case 'n': {
+            int64_t v = va_arg(ap, int64_t);
+            rc = v ? sqlite3_bind_int64(st, k, v) : sqlite3_bind_null(st, k);
+            break;
+        }
+        case 'd': rc = sqlite3_bind_int(st, k, va_arg(ap, int)); break;
+        case 't': {
+            const char *t = va_arg(ap, const char *);
+            rc = t ? sqlite3_bind_text(st, k, t, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, k);
+            break;
+        }
+        default: return SQLITE_MISUSE;
+        }
+        if (rc != SQLITE_OK)
+            return rc;
+    }
+    return SQLITE_OK;
+}
+
+/* Prepares, binds and returns the statement ready to step (NULL on error). */
+static sqlite3_stmt *query(struct rf_store *s, struct rf_err *err, const char *sql,
+                           const char *types, ...)
+{
+    sqlite3_stmt *st = prep(s, sql, err);
+    if (!st)
+        return NULL;
+    va_list ap;
+    va_start(ap, types);
+    int rc = bind(st, types, ap);
+    va_end(ap);
+    if (rc != SQLITE_OK) {
+        dberr(s, err, "bind");
+        return NULL;
+    }
+    return st;
+}
+
+/* Runs a statement that returns no rows. */
+static rf_status run(struct rf_store *s, struct rf_err *err, const char *what, const char *sql,
+                     const char *types, ...)
+{
+    sqlite3_stmt *st = prep(s, sql, err);
+    if (!st)
+        return RF_EDB;
+    va_list ap;
+    va_start(ap, types);
+    int rc = bind(st, types, ap);
+    va_end(ap);
+    if (rc != SQLITE_OK)
+        return dberr(s, err, what);
+    rc = sqlite3_step(st);
+    rf_status r = (rc == SQLITE_DONE || rc == SQLITE_ROW) ? RF_OK : dberr(s, err, what);
+    sqlite3_reset(st);
+    return r;
+}
+
+static char *col_text(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? rf_strdup((const char *)t) : NULL;
+}
+
+static int64_t now_s(void)
+{
+    return (int64_t)time(NULL);
+}
+
+static void lock(struct rf_store *s)
+{
+    pthread_mutex_lock(&s->mu);
+}
+
+static void unlock(struct rf_store *s)
+{
+    pthread_mutex_unlock(&s->mu);
+}
+
+static rf_status migrate(struct rf_store *s, struct rf_err *err)
+{
+    rf_status rc = exec(s, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)",
+                        err);
+    if (rc)
+        return rc;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT max(version) FROM schema_version", -1, &st, NULL))
+        return dberr(s, err, "schema version");
+    int v = 0;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    int n = (int)(sizeof migrations / sizeof migrations[0]);
+    if (v > n)
+        return rf_err_set(err, RF_EDB,
+                          "store: database schema version %d is newer than this rolefit (%d)", v,
+                          n);
+    for (int i = v; i < n; i++) {
+        if ((rc = exec(s, "BEGIN IMMEDIATE", err)))
+            return rc;
+        char ins[64];
+        snprintf(ins, sizeof ins, "INSERT INTO schema_version VALUES (%d)", i + 1);
+        if ((rc = exec(s, migrations[i], err)) || (rc = exec(s, ins, err))) {
+            exec(s, "ROLLBACK", NULL);
+            rf_err_prefix(err, "migration %d", i + 1);
+            return rc;
+        }
+        if ((rc = exec(s, "COMMIT", err)))
+            return rc;
+    }
+    s->version = n;
+    return RF_OK;
+}
+
+rf_status rf_store_open(const char *url, struct rf_store **out, struct rf_err *err)
+{
+    if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
+        return rf_err_set(err, RF_EUNSUPPORTED,
+                          "store: PostgreSQL is not available in this build yet; use a file path");
+    const char *path = strncmp(url, "sqlite:", 7) == 0 ? url + 7 : url;
+    if (!path[0])
+        return rf_err_set(err, RF_EINVAL, "store: empty database path");
+    struct rf_store *s = calloc(1, sizeof *s);
+    if (!s)
+        return rf_err_set(err, RF_ENOMEM, "store: out of memory");
+    pthread_mutex_init(&s->mu, NULL);
+    if (sqlite3_open_v2(path, &s->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                        NULL) != SQLITE_OK) {
+        rf_status rc = rf_err_set(err, RF_EDB, "store: %s: %s", path,
+                                  s->db ? sqlite3_errmsg(s->db) : "cannot open");
+        rf_store_close(s);
+        return rc;
+    }
+    sqlite3_busy_timeout(s->db, 5000);
+    sqlite3_extended_result_codes(s->db, 1);
+    rf_status rc = exec(s,
+                        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+                        "PRAGMA foreign_keys=ON;",
+                        err);
+    if (!rc)
+        rc = migrate(s, err);
+    if (rc) {
+        rf_err_prefix(err, "%s", path);
+        rf_store_close(s);
+        return rc;
+    }
+    *out = s;
+    return RF_OK;
+}
+
+void rf_store_close(struct rf_store *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->nst; i++)
+        sqlite3_finalize(s->st[i]);
+    if (s->db)
+        sqlite3_close(s->db);
+    pthread_mutex_destroy(&s->mu);
+    free(s);
+}
+
+int rf_store_schema_version(struct rf_store *s)
+{
+    return s->version;
+}
+
+/* ---- settings ---- */
+
+rf_status rf_store_setting_get(struct rf_store *s, const char *key, char **value,
+                               struct rf_err *err)
+{
+    lock(s);
+    *value = NULL;
+    rf_status rc = RF_OK;
+    sqlite3_stmt *st = query(s, err, "SELECT value FROM settings WHERE key = ?", "t", key);
+    if (!st) {
+        rc = RF_EDB;
+    } else {
+        int r = sqlite3_step(st);
+        if (r == SQLITE_ROW) {
+            *value = col_text(st, 0);
+            if (!*value)
+                rc = rf_err_set(err, RF_ENOMEM, "store: out of memory");
+        } else if (r != SQLITE_DONE) {
+            rc = dberr(s, err, "setting");
+        }
+        sqlite3_reset(st);
+    }
+    unlock(s);
+    return rc;
+}
+
+rf_status rf_store_setting_set(struct rf_store *s, const char *key, const char *value,
+                               struct rf_err *err)
+{
+    lock(s);
+    rf_status rc = run(s, err, "setting",
+                       "INSERT INTO settings(key, value) VALUES (?, ?) "
+                       "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                       "tt", key, value);
+    unlock(s);
+    return rc;
+}
+
+/* ---- organizations and users ---- */
+
+rf_status rf_store_org_create(struct rf_store *s, const char *name, int64_t *id,
+                              struct rf_err *err)
+{
+    lock(s);
+    rf_status rc = run(s, err, "create organization",
+                       "INSERT INTO orgs(name, created) VALUES (?, ?)", "ti", name, now_s());
+    if (!rc)
+        *id = sqlite3_last_insert_rowid(s->db);
+    unlock(s);
+    return rc;
+}
+
+rf_status rf_store_user_create(struct rf_store *s, int64_t org_id, const char *email,
+                               const char *name, const char *role, const char *pw_hash,
+                               int64_t *id, struct rf_err *err)
+{
+    lock(s);
+    rf_status rc = run(s, err, "create user",
+                       "INSERT INTO users(org_id, email, name, role, pw_hash, created) "
+                       "VALUES (?, ?, ?, ?, ?, ?)",
+                       "itttti", org_id, email, name, role, pw_hash,
+                       now_s());
+    if (rc == RF_ECONFLICT)
+        rf_err_set(err, rc, "an account with email '%s' already exists", email);
+    if (!rc)
+        *id = sqlite3_last_insert_rowid(s->db);
+    unlock(s);
+    return rc;
+}
+
+static rf_status user_row(sqlite3_stmt *st, struct rf_user *u, struct rf_err *err)
+{
+    memset(u, 0, sizeof *u);
+    u->id = sqlite3_column_int64(st, 0);
+    u->org_id = sqlite3_column_int64(st, 1);
+    u->email = col_text(st, 2);
+    u->name = col_text(st, 3);
+    u->role = col_text(st, 4);
+    u->pw_hash = col_text(st, 5);
+    if (!u->email || !u->name || !u->role || !u->pw_hash) {
+        rf_store_user_cleanup(u);
+        return rf_err_set(err, RF_ENOMEM, "store: out of memory");
+    }
+    return RF_OK;
+}
+
+/* Steps a statement expected to return at most one row, converting it with fn. */
+static rf_status one_row(struct rf_store *s, sqlite3_stmt *st, const char *what,
+                         rf_status (*fn)(sqlite3_stmt *, void *, struct rf_err *), void *out,
+                         struct rf_err *err)
+{
+    if (!st)
+        return RF_EDB;
+    int r = sqlite3_step(st);
+    rf_status rc;
+    if (r == SQLITE_ROW)
+        rc = fn(st, out, err);
+    else if (r == SQLITE_DONE)
+        rc = rf_err_set(err, RF_ENOTFOUND, "%s not found", what);
+    else
+        rc = dberr(s, err, what);
+    sqlite3_reset(st);
+    return rc;
+}
+
+static rf_status user_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
+{
+    return user_row(st, out, err);
+}
+
+rf_status rf_store_user_by_email(struct rf_store *s, const char *email, struct rf_user *u,
+                                 struct rf_err *err)
+{
+    lock(s);
+    rf_status rc = one_row(s,
+                           query(s, err,
+                                 "SELECT id, org_id, email, name, role, pw_hash FROM users "
+                                 "WHERE email = ?",
+                                 "t", email),
+                           "user", user_fn, u, err);
+    unlock(s);
+    return rc;
+}
+
+rf_status rf_store_user_get(struct rf_store *s, int64_t id, struct rf_user *u,
+                            struct rf_err *err)
+{
+    lock(s);
+    rf_status rc = one_row(s,
+                           query(s, err,
+                                 "SELECT id, org_id, email, name, role, pw_hash FROM users "
+                                 "WHERE id = ?",
+                                 "i", id),
+                           "user", user_fn, u, err);
+    unlock(s);
+    return rc;
+}
+
+static rf_status count_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
+{
+    (void)err;
+    *(int64_t *)out = sqlite3_column_int64(st, 0);
+    return RF_OK;
+}
+
+rf_status rf_store_user_count(struct rf_store *s, int64_t *n, struct rf_err *err)
+{
+    lock(s);
+    rf_status rc = one_row(s, query(s, err, "SELECT count(*) FROM users", ""), "count", count_fn,
+                           n, err);
+    unlock(s);
+    return rc;
+}
+
+/* ---- login sessions ---- */
+
+rf_status rf_store_auth_create(struct rf_store *s, const char *token_hash,
+                               const struct rf_auth *a, struct rf_err *err)
+{
+    lock(s);
+    run(s, NULL, "purge", "DELETE FROM auth WHERE expires < ?", "i", now_s());
+    rf_status rc = run(s, err, "create login session",
+                       "INSERT INTO auth(token_hash, user_id, candidate_id, csrf, expires) "
+                       "VALUES (?, ?, ?, ?, ?)",
+                       "tnnti", token_hash, a->user_id, a->candidate_id, a->csrf, a->expires);
+    unlock(s);
+    return rc;
+}
+
+static rf_status auth_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
+{
+    struct rf_auth *a = out;
+    a->user_id = sqlite3_column_int64(st, 0);
+    a->candidate_id = sqlite3_column_int64(st, 1);
+    a->csrf = col_text(st, 2);
+    a->expires = sqlite3_column_int64(st, 3);
+    if (!a->csrf)
+        return rf_err_set(err, RF_ENOMEM, "store: out of memory");
+    return RF_OK;
+}
+
+rf_status rf_store_auth_get(struct rf_store *s, const char *token_hash, int64_t now,
+                            struct rf_auth *a, struct rf_err *err)
+{
+    memset(a, 0, sizeof *a);
+    lock(s);
+    rf_status rc = one_row(s,
+                           query(s, err,
+                                 "SELECT coalesce(user_id, 0), coalesce(candidate_id, 0), csrf, "
+                                 "expires FROM auth WHERE token_hash = ? AND expires >= ?",
+                                 "ti", token_hash, now),
+                           "login session", auth_fn, a, err);
+    unlock(s);
+    return rc;
+}
+
+rf_status rf_store_auth_delete(struct rf_store *s, const char *token_hash, struct rf_err *err)
+{
+    lock(s);
+    rf_status rc = run(s, err, "logout", "DELETE FROM auth WHERE token_hash = ?", "t", token_hash);
+    unlock(s);
+    return rc;
+}
+
+/* ---- candidates ---- */
+
+rf_status rf_store_candidate_create(struct rf_store *s, int64_t org_id, const char *name,
+                                    const char *email, int64_t *id, struct rf_err *err)
+{
+    lock(s);
+    rf_status rc = run(s, err, "create candidate",
+                       "INSERT INTO candidates(org_id, name, email, created) VALUES (?, ?, ?, ?)",
+                       "ntti", org_id, name, email, now_s());
+    if (!rc)
+        *id = sqlite3_last_insert_rowid(s->db);
+    unlock(s);
+    return rc;
+}
+
+static rf_status candidate_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
+{
+    struct rf_candidate *c = out;
+    (void)err;
+    c->id = sqlite3_column_int64(st, 0);
+    c->org_id = sqlite3_column_int64(st, 1);
+    c->name = col_text(st, 2);
+    c->email = col_text(st, 3);
+    c->created = sqlite3_column_int64(st, 4);
+    return RF_OK;
+}
+
+rf_status rf_store_candidate_get(struct rf_store *s, int64_t id, struct rf_candidate *c,
+                                 struct rf_err *err)
+{
+    memset(c, 0, sizeof *c);
+    lock(s);
+    rf_status rc = one_row(s,
+                           query(s, err,
+                                 "SELECT id, coalesce(org_id, 0), name, email, created "
+                                 "FROM candidates WHERE id = ?",
+                                 "i", id),
+                           "candidate", candidate_fn, c, err);
+    unlock(s);
+    return rc;
+}
+
+/* ---- invites ---- */
+
+rf_status rf_store_invite_create(struct rf_store *s, const char *token_hash,
+                                 const struct rf_invite *v, int64_t *id, struct rf_err *err)
+{
+    lock(s);
+    rf_status rc = run(s, err, "create invite",
+                       "INSERT INTO invites(token_hash, org_id, posting_id, role, label, "
+                       "created_by, created, expires) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       "tinttnii", token_hash, v->org_id, v->posting_id, v->role, v->label,
+                       v->created_by, now_s(), v->expires);
+    if (!rc)
+        *id = sqlite3_last_insert_rowid(s->db);
+    unlock(s);
+    return rc;
+}
+
+#define INVITE_COLS                                                                                \
+    "id, org_id, coalesce(posting_id, 0), coalesce(created_by, 0), coalesce(candidate_id, 0), "    \
+    "role, label, created, expires"
+
+static rf_status invite_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
+{
+    struct rf_invite *v = out;
+    (void)err;
+    v->id = sqlite3_column_int64(st, 0);
+    v->org_id = sqlite3_column_int64(st, 1);
+    v->posting_id = sqlite3_column_int64(st, 2);
+    v->created_by = sqlite3_column_int64(st, 3);
+    v->candidate_id = sqlite3_column_int64(st, 4);
+    v->role = col_text(st, 5);
+    v->label = col_text(st, 6);
+    v->created = sqlite3_column_int64(st, 7);
+    v->expires = sqlite3_column_int64(st, 8);
+    return RF_OK;
+}
+
+rf_status rf_store_invite_by_token(struct rf_store *s, const char *token_hash,
+                                   struct rf_invite *v, struct rf_err *err)
+{
+    memset(v, 0, sizeof *v);
+    lock(s);
+    rf_status rc = one_row(
+        s, query(s, err, "SELECT " INVITE_COLS " FROM invites WHERE token_hash = ?", "t", token_hash),
+        "invite", invite_fn, v, err);
+    unlock(s);
+    return rc;
+}
+
+rf_status rf_store_invite_claim(struct rf_store *s, int64_t invite_id, int64_t candidate_id,
+                                struct rf_err *err)
+{
+    lock(s);
+    rf_status rc = run(s, err, "claim invite",
+                       "UPDATE invites SET candidate_id = ? WHERE id = ? AND candidate_id IS NULL",
+                       "ii", candidate_id, invite_id);
+    if (!rc && sqlite3_changes(s->db) != 1)
+        rc = rf_err_set(err, RF_ECONFLICT, "this invite has already been used");
+    unlock(s);
+    return rc;
+}
+
+/* Steps a multi-row statement, converting each row with conv into a record
+ * that fn receives and clean frees. */
+static rf_status each_row(struct rf_store *s, sqlite3_stmt *st, const char *what,
+                          rf_status (*conv)(sqlite3_stmt *, void *, struct rf_err *), void *rec,
+                          void (*clean)(void *), void (*fn)(void *, const void *), void *ud,
+                          struct rf_err *err)
+{
+    if (!st)
+        return RF_EDB;
+    rf_status rc = RF_OK;
+    int r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        if ((rc = conv(st, rec, err)))
+            break;
+        fn(ud, rec);
+        clean(rec);
+    }
+    if (!rc && r != SQLITE_DONE)
+        rc = dberr(s, err, what);
+    sqlite3_reset(st);
+    return rc;
+}
+
+struct cb {
+    void *fn;
+    void *ud;
+};
+
+static void invite_clean(void *p)
+{
+    rf_store_invite_cleanup(p);
+}
+
+static void invite_call(void *ud, const void *rec)
+{
+    struct cb *c = ud;
+    ((void (*)(void *, const struct rf_invite *))c->fn)(c->ud, rec);
+}
+
+rf_status rf_store_invites_list(struct rf_store *s, int64_t org_id,
+                                void (*fn)(void *ud, const struct rf_invite *v), void *ud,
+                                struct rf_err *err)
+{
+    struct rf_invite v;
+    memset(&v, 0, sizeof v);
+    struct cb c = {(void *)fn, ud};
+    lock(s);
+    rf_status rc = each_row(
+        s, query(s, err, "SELECT " INVITE_COLS " FROM invites WHERE org_id = ? ORDER BY id DESC",
+                 "i", org_id),
+        "invites", invite_fn, &v, invite_clean, invite_call, &c, err);
+    unlock(s);
+    return rc;
+}
+
+/* ---- tests and answers ---- */
+
+rf_status rf_store_test_create(struct rf_store *s, const struct rf_test *t, int64_t *id,
+                               struct rf_err *err)
+{
+    lock(s);
+    int64_t now = now_s();
+    rf_status rc = run(s, err, "create test",
+                       "INSERT INTO tests(candidate_id, org_id, posting_id, invite_id, scope, "
+                       "state, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       "innnttii", t->candidate_id, t->org_id, t->posting_id, t->invite_id,
+                       t->scope, t->state, now, now);
+    if (!rc)
+        *id = sqlite3_last_insert_rowid(s->db);
+    unlock(s);
+    return rc;
+}
+
+#define TEST_COLS                                                                                  \
+    "id, candidate_id, coalesce(org_id, 0), coalesce(posting_id, 0), coalesce(invite_id, 0), "     \
+    "scope, state, status, profile, answers, created, updated"
+
+static rf_status test_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
+{
+    struct rf_test *t = out;
+    t->id = sqlite3_column_int64(st, 0);
+    t->candidate_id = sqlite3_column_int64(st, 1);
+    t->org_id = sqlite3_column_int64(st, 2);
+    t->posting_id = sqlite3_column_int64(st, 3);
+    t->invite_id = sqlite3_column_int64(st, 4);
+    t->scope = col_text(st, 5);
+    t->state = col_text(st, 6);
+    t->status = col_text(st, 7);
+    t->profile = col_text(st, 8);
+    t->answers = sqlite3_column_int64(st, 9);
+    t->created = sqlite3_column_int64(st, 10);
+    t->updated = sqlite3_column_int64(st, 11);
+    if (!t->scope || !t->state || !t->status) {
+        rf_store_test_cleanup(t);
+        return rf_err_set(err, RF_ENOMEM, "store: out of memory");
+    }
+    return RF_OK;
+}
+
+rf_status rf_store_test_get(struct rf_store *s, int64_t id, struct rf_test *t,
+                            struct rf_err *err)
+{
+    memset(t, 0, sizeof *t);
+    lock(s);
+    rf_status rc = one_row(s, query(s, err, "SELECT " TEST_COLS " FROM tests WHERE id = ?", "i", id),
+                           "test session", test_fn, t, err);
+    unlock(s);
+    return rc;
+}
+
+rf_status rf_store_answer(struct rf_store *s, const struct rf_answer *a, const char *new_state,
+                          const char *profile, struct rf_err *err)
+{
+    lock(s);
+    rf_status rc = exec(s, "BEGIN IMMEDIATE", err);
+    if (rc) {
+        unlock(s);
+        return rc;
+    }
+    int64_t at = a->at ? a->at : now_s();
+    rc = run(s, err, "record answer",
+             "UPDATE tests SET state = ?, answers = answers + 1, updated = ?, "
+             "status = CASE WHEN ? IS NULL THEN status ELSE 'finished' END, "
+             "profile = coalesce(?, profile) "
+             "WHERE id = ? AND answers = ? AND status = 'active'",
+             "tittii", new_state, at, profile, profile, a->test_id, a->seq);
+    if (!rc && sqlite3_changes(s->db) != 1)
+        rc = rf_err_set(err, RF_ECONFLICT,
+                        "test %lld: answer %lld is not the next answer of an active test",
+                        (long long)a->test_id, (long long)a->seq + 1);
+    if (!rc)
+        rc = run(s, err, "record answer",
+                 "INSERT INTO answers(test_id, seq, item_id, choice, score, at) "
+                 "VALUES (?, ?, ?, ?, ?, ?)",
+                 "iitddi", a->test_id, a->seq, a->item_id, a->choice, a->score, at);
+    if (!rc)
+        rc = exec(s, "COMMIT", err);
+    if (rc)
+        exec(s, "ROLLBACK", NULL);
+    unlock(s);
+    return rc;
+}
+
+struct answer_row {
+    struct rf_answer a;
+    char *item;
+};
+
+static rf_status answer_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
+{
+    struct answer_row *r = out;
+    r->a.test_id = sqlite3_column_int64(st, 0);
+    r->a.seq = sqlite3_column_int64(st, 1);
+    r->item = col_text(st, 2);
+    r->a.item_id = r->item;
+    r->a.choice = sqlite3_column_int(st, 3);
+    r->a.score = sqlite3_column_int(st, 4);
+    r->a.at = sqlite3_column_int64(st, 5);
+    if (!r->item)
+        return rf_err_set(err, RF_ENOMEM, "store: out of memory");
+    return RF_OK;
+}
+
+static void answer_clean(void *p)
+{
+    struct answer_row *r = p;
+    free(r->item);
+    r->item = NULL;
+}
+
+static void answer_call(void *ud, const void *rec)
+{
+    struct cb *c = ud;
+    ((void (*)(void *, const struct rf_answer *))c->fn)(c->ud, &((const struct answer_row *)rec)->a);
+}
+
+rf_status rf_store_answers_list(struct rf_store *s, int64_t test_id,
+                                void (*fn)(void *ud, const struct rf_answer *a), void *ud,
+                                struct rf_err *err)
+{
+    struct answer_row r;
+    memset(&r, 0, sizeof r);
+    struct cb c = {(void *)fn, ud};
+    lock(s);
+    rf_status rc = each_row(s,
+                            query(s, err,
+                                  "SELECT test_id, seq, item_id, choice, score, at FROM answers "
+                                  "WHERE test_id = ? ORDER BY seq",
+                                  "i", test_id),
+                            "answers", answer_fn, &r, answer_clean, answer_call, &c, err);
+    unlock(s);
+    return rc;
+}
+
+static void test_clean(void *p)
+{
+    rf_store_test_cleanup(p);
+}
+
+static void test_call(void *ud, const void *rec)
+{
+    struct cb *c = ud;
+    ((void (*)(void *, const struct rf_test *))c->fn)(c->ud, rec);
+}
+
+rf_status rf_store_tests_finished(struct rf_store *s, int64_t org_id,
+                                  void (*fn)(void *ud, const struct rf_test *t), void *ud,
+                                  struct rf_err *err)
+{
+    struct rf_test t;
+    memset(&t, 0, sizeof t);
+    struct cb c = {(void *)fn, ud};
+    lock(s);
+    sqlite3_stmt *st =
+        org_id < 0 ? query(s, err,
+                           "SELECT " TEST_COLS " FROM tests WHERE status = 'finished' "
+                           "ORDER BY id DESC",
+                           "")
+                   : query(s, err,
+                           "SELECT " TEST_COLS " FROM tests WHERE status = 'finished' AND "
+                           "coalesce(org_id, 0) = ? ORDER BY id DESC",
+                           "i", org_id);
+    rf_status rc = each_row(s, st, "tests", test_fn, &t, test_clean, test_call, &c, err);
+    unlock(s);
+    return rc;
+}
+
+/* ---- postings ---- */
+
+rf_status rf_store_posting_create(struct rf_store *s, const struct rf_posting *p, int64_t *id,
+                                  struct rf_err *err)
+{
+    lock(s);
+    rf_status rc = run(s, err, "create posting",
+                       "INSERT INTO postings(org_id, created_by, title, text, parsed, created) "
+                       "VALUES (?, ?, ?, ?, ?, ?)",
+                       "inttti", p->org_id, p->created_by, p->title, p->text,
+                       p->parsed, now_s());
+    if (!rc)
+        *id = sqlite3_last_insert_rowid(s->db);
+    unlock(s);
+    return rc;
+}
+
+#define POSTING_COLS "id, org_id, coalesce(created_by, 0), title, text, parsed, created"
+
+static rf_status posting_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
+{
+    struct rf_posting *p = out;
+    p->id = sqlite3_column_int64(st, 0);
+    p->org_id = sqlite3_column_int64(st, 1);
+    p->created_by = sqlite3_column_int64(st, 2);
+    p->title = col_text(st, 3);
+    p->text = col_text(st, 4);
+    p->parsed = col_text(st, 5);
+    p->created = sqlite3_column_int64(st, 6);
+    if (!p->title || !p->text) {
+        rf_store_posting_cleanup(p);
+        return rf_err_set(err, RF_ENOMEM, "store: out of memory");
+    }
+    return RF_OK;
+}
+
+rf_status rf_store_posting_get(struct rf_store *s, int64_t id, struct rf_posting *p,
+                               struct rf_err *err)
+{
+    memset(p, 0, sizeof *p);
+    lock(s);
+    rf_status rc = one_row(
+        s, query(s, err, "SELECT " POSTING_COLS " FROM postings WHERE id = ?", "i", id), "posting",
+        posting_fn, p, err);
+    unlock(s);
+    return rc;
+}
+
+static void posting_clean(void *p)
+{
+    rf_store_posting_cleanup(p);
+}
+
+static void posting_call(void *ud, const void *rec)
+{
+    struct cb *c = ud;
+    ((void (*)(void *, const struct rf_posting *))c->fn)(c->ud, rec);
+}
+
+rf_status rf_store_postings_list(struct rf_store *s, int64_t org_id,
+                                 void (*fn)(void *ud, const struct rf_posting *p), void *ud,
+                                 struct rf_err *err)
+{
+    struct rf_posting p;
+    memset(&p, 0, sizeof p);
+    struct cb c = {(void *)fn, ud};
+    lock(s);
+    rf_status rc = each_row(
+        s,
+        query(s, err, "SELECT " POSTING_COLS " FROM postings WHERE org_id = ? ORDER BY id DESC",
+              "i", org_id),
+        "postings", posting_fn, &p, posting_clean, posting_call, &c, err);
+    unlock(s);
+    return rc;
+}
+
+/* ---- bank versions ---- */
+
+rf_status rf_store_bank_version(struct rf_store *s, const char *hash, int64_t nitems, int64_t *id,
+                                struct rf_err *err)
+{
+    lock(s);
+    rf_status rc = run(s, err, "bank version",
+                       "INSERT INTO bank_versions(hash, nitems, loaded) VALUES (?, ?, ?) "
+                       "ON CONFLICT(hash) DO NOTHING",
+                       "tii", hash, nitems, now_s());
+    if (!rc)
+        rc = one_row(s, query(s, err, "SELECT id FROM bank_versions WHERE hash = ?", "t", hash),
+                     "bank version", count_fn, id, err);
+    unlock(s);
+    return rc;
+}

@@ -1,0 +1,209 @@
+/* The SQLite store: migrations, uniqueness, expiry, single-use invites, atomic
+ * answers with replay/concurrency refusal, listing and reopening. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store/store.h"
+
+static char dir[64], path[128];
+static struct rf_store *st;
+static struct rf_err err;
+
+static void setup(void)
+{
+    strcpy(dir, "/tmp/rf-store-XXXXXX");
+    cr_assert(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/t.db", dir);
+    cr_assert_eq(rf_store_open(path, &st, &err), RF_OK, "%s", err.msg);
+}
+
+static void teardown(void)
+{
+    rf_store_close(st);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+TestSuite(store, .init = setup, .fini = teardown);
+
+Test(store, open_migrate_reopen_and_bad_urls)
+{
+    cr_assert_eq(rf_store_schema_version(st), 1);
+    cr_assert_eq(rf_store_setting_set(st, "practice", "on", &err), RF_OK);
+    rf_store_close(st);
+    cr_assert_eq(rf_store_open(path, &st, &err), RF_OK, "%s", err.msg);
+    char *v;
+    cr_assert_eq(rf_store_setting_get(st, "practice", &v, &err), RF_OK);
+    cr_assert_str_eq(v, "on");
+    free(v);
+    cr_assert_eq(rf_store_setting_get(st, "absent", &v, &err), RF_OK);
+    cr_assert_null(v);
+    struct rf_store *x;
+    cr_assert_eq(rf_store_open("postgres://localhost/db", &x, &err), RF_EUNSUPPORTED);
+    cr_assert_eq(rf_store_open("/nonexistent-dir/x.db", &x, &err), RF_EDB);
+    cr_assert(strstr(err.msg, "/nonexistent-dir/x.db"), "%s", err.msg);
+}
+
+Test(store, users_are_unique_by_email)
+{
+    int64_t org, u1, u2, n;
+    cr_assert_eq(rf_store_org_create(st, "Acme", &org, &err), RF_OK);
+    cr_assert_eq(rf_store_user_create(st, org, "Ann@x.org", "Ann", "admin", "h1", &u1, &err), RF_OK);
+    cr_assert_eq(rf_store_user_create(st, org, "ann@X.org", "Ann2", "recruiter", "h2", &u2, &err),
+                 RF_ECONFLICT);
+    cr_assert(strstr(err.msg, "already exists"), "%s", err.msg);
+    cr_assert_eq(rf_store_user_create(st, org, "bob@x.org", "Bob", "king", "h", &u2, &err),
+                 RF_EINVAL, "role is checked");
+    cr_assert_eq(rf_store_user_count(st, &n, &err), RF_OK);
+    cr_assert_eq(n, 1);
+    struct rf_user u;
+    cr_assert_eq(rf_store_user_by_email(st, "ANN@x.org", &u, &err), RF_OK);
+    cr_assert_eq(u.id, u1);
+    cr_assert_str_eq(u.role, "admin");
+    cr_assert_str_eq(u.pw_hash, "h1");
+    rf_store_user_cleanup(&u);
+    cr_assert_eq(rf_store_user_by_email(st, "nobody@x.org", &u, &err), RF_ENOTFOUND);
+    cr_assert_eq(rf_store_user_create(st, 999, "c@x.org", "C", "admin", "h", &u2, &err), RF_EINVAL,
+                 "foreign keys are on");
+}
+
+Test(store, login_sessions_expire)
+{
+    int64_t org, uid;
+    cr_assert_eq(rf_store_org_create(st, "Acme", &org, &err), RF_OK);
+    cr_assert_eq(rf_store_user_create(st, org, "a@x", "A", "admin", "h", &uid, &err), RF_OK);
+    struct rf_auth a = {uid, 0, "csrf1", 2000};
+    cr_assert_eq(rf_store_auth_create(st, "tok1", &a, &err), RF_OK, "%s", err.msg);
+    struct rf_auth g;
+    cr_assert_eq(rf_store_auth_get(st, "tok1", 1999, &g, &err), RF_OK);
+    cr_assert_eq(g.user_id, uid);
+    cr_assert_str_eq(g.csrf, "csrf1");
+    rf_store_auth_cleanup(&g);
+    cr_assert_eq(rf_store_auth_get(st, "tok1", 2001, &g, &err), RF_ENOTFOUND, "expired");
+    cr_assert_eq(rf_store_auth_get(st, "tok2", 0, &g, &err), RF_ENOTFOUND);
+    cr_assert_eq(rf_store_auth_delete(st, "tok1", &err), RF_OK);
+    cr_assert_eq(rf_store_auth_get(st, "tok1", 0, &g, &err), RF_ENOTFOUND);
+}
+
+static int ninv;
+static void count_invite(void *ud, const struct rf_invite *v)
+{
+    (void)ud;
+    cr_assert_str_eq(v->label, "for Bea");
+    ninv++;
+}
+
+Test(store, invites_are_single_use)
+{
+    int64_t org, uid, inv, c1, c2;
+    cr_assert_eq(rf_store_org_create(st, "Acme", &org, &err), RF_OK);
+    cr_assert_eq(rf_store_user_create(st, org, "a@x", "A", "recruiter", "h", &uid, &err), RF_OK);
+    struct rf_invite v = {0, org, 0, uid, 0, "ml_engineer", "for Bea", 0, 4102444800};
+    cr_assert_eq(rf_store_invite_create(st, "ih", &v, &inv, &err), RF_OK, "%s", err.msg);
+    struct rf_invite g;
+    cr_assert_eq(rf_store_invite_by_token(st, "ih", &g, &err), RF_OK);
+    cr_assert_eq(g.candidate_id, 0);
+    cr_assert_str_eq(g.role, "ml_engineer");
+    rf_store_invite_cleanup(&g);
+    cr_assert_eq(rf_store_candidate_create(st, org, "Bea", NULL, &c1, &err), RF_OK);
+    cr_assert_eq(rf_store_candidate_create(st, org, "Eve", NULL, &c2, &err), RF_OK);
+    cr_assert_eq(rf_store_invite_claim(st, inv, c1, &err), RF_OK);
+    cr_assert_eq(rf_store_invite_claim(st, inv, c2, &err), RF_ECONFLICT);
+    cr_assert_eq(rf_store_invite_by_token(st, "ih", &g, &err), RF_OK);
+    cr_assert_eq(g.candidate_id, c1);
+    rf_store_invite_cleanup(&g);
+    ninv = 0;
+    cr_assert_eq(rf_store_invites_list(st, org, count_invite, NULL, &err), RF_OK);
+    cr_assert_eq(ninv, 1);
+}
+
+static int nans;
+static void check_answer(void *ud, const struct rf_answer *a)
+{
+    (void)ud;
+    cr_assert_eq(a->seq, nans);
+    cr_assert_str_eq(a->item_id, nans ? "i2" : "i1");
+    nans++;
+}
+
+static int nfin;
+static void count_fin(void *ud, const struct rf_test *t)
+{
+    (void)ud;
+    cr_assert_str_eq(t->profile, "{\"skills\": []}");
+    nfin++;
+}
+
+Test(store, answers_are_atomic_and_ordered)
+{
+    int64_t cand, tid;
+    cr_assert_eq(rf_store_candidate_create(st, 0, NULL, NULL, &cand, &err), RF_OK);
+    struct rf_test t = {0};
+    t.candidate_id = cand;
+    t.scope = "{\"skills\": [\"x\"]}";
+    t.state = "{\"n\": 0}";
+    cr_assert_eq(rf_store_test_create(st, &t, &tid, &err), RF_OK, "%s", err.msg);
+    struct rf_answer a = {tid, 0, "i1", 2, 1, 0};
+    cr_assert_eq(rf_store_answer(st, &a, "{\"n\": 1}", NULL, &err), RF_OK, "%s", err.msg);
+    /* replay of the same position is refused and changes nothing */
+    cr_assert_eq(rf_store_answer(st, &a, "{\"n\": 99}", NULL, &err), RF_ECONFLICT);
+    struct rf_test g;
+    cr_assert_eq(rf_store_test_get(st, tid, &g, &err), RF_OK);
+    cr_assert_str_eq(g.state, "{\"n\": 1}");
+    cr_assert_eq(g.answers, 1);
+    cr_assert_str_eq(g.status, "active");
+    rf_store_test_cleanup(&g);
+    /* skipping ahead is refused too */
+    struct rf_answer skip = {tid, 5, "i9", 0, 0, 0};
+    cr_assert_eq(rf_store_answer(st, &skip, "{}", NULL, &err), RF_ECONFLICT);
+    struct rf_answer b = {tid, 1, "i2", 0, 0, 0};
+    cr_assert_eq(rf_store_answer(st, &b, "{\"n\": 2}", "{\"skills\": []}", &err), RF_OK);
+    cr_assert_eq(rf_store_test_get(st, tid, &g, &err), RF_OK);
+    cr_assert_str_eq(g.status, "finished");
+    cr_assert_eq(g.answers, 2);
+    rf_store_test_cleanup(&g);
+    struct rf_answer c = {tid, 2, "i3", 0, 0, 0};
+    cr_assert_eq(rf_store_answer(st, &c, "{}", NULL, &err), RF_ECONFLICT, "finished tests take no answers");
+    nans = 0;
+    cr_assert_eq(rf_store_answers_list(st, tid, check_answer, NULL, &err), RF_OK);
+    cr_assert_eq(nans, 2);
+    nfin = 0;
+    cr_assert_eq(rf_store_tests_finished(st, 0, count_fin, NULL, &err), RF_OK);
+    cr_assert_eq(nfin, 1);
+    nfin = 0;
+    cr_assert_eq(rf_store_tests_finished(st, 7, count_fin, NULL, &err), RF_OK);
+    cr_assert_eq(nfin, 0, "other organizations see nothing");
+    cr_assert_eq(rf_store_test_get(st, 999, &g, &err), RF_ENOTFOUND);
+}
+
+static int npost;
+static void count_post(void *ud, const struct rf_posting *p)
+{
+    (void)ud;
+    cr_assert_str_eq(p->title, "MLE");
+    npost++;
+}
+
+Test(store, postings_and_bank_versions)
+{
+    int64_t org, pid, bv1, bv2, bv3;
+    cr_assert_eq(rf_store_org_create(st, "Acme", &org, &err), RF_OK);
+    struct rf_posting p = {0, org, 0, "MLE", "Requirements: PyTorch", "{}", 0};
+    cr_assert_eq(rf_store_posting_create(st, &p, &pid, &err), RF_OK, "%s", err.msg);
+    struct rf_posting g;
+    cr_assert_eq(rf_store_posting_get(st, pid, &g, &err), RF_OK);
+    cr_assert_str_eq(g.text, "Requirements: PyTorch");
+    rf_store_posting_cleanup(&g);
+    npost = 0;
+    cr_assert_eq(rf_store_postings_list(st, org, count_post, NULL, &err), RF_OK);
+    cr_assert_eq(npost, 1);
+    cr_assert_eq(rf_store_bank_version(st, "abc", 320, &bv1, &err), RF_OK);
+    cr_assert_eq(rf_store_bank_version(st, "abc", 320, &bv2, &err), RF_OK);
+    cr_assert_eq(rf_store_bank_version(st, "def", 321, &bv3, &err), RF_OK);
+    cr_assert_eq(bv1, bv2);
+    cr_assert_neq(bv1, bv3);
+}
