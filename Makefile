@@ -14,8 +14,8 @@ override CFLAGS += -std=c11 $(OPT) -g $(WARN) -D_GNU_SOURCE -Isrc -MMD -MP \
 override LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
 SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 ifeq ($(SANITIZE),1)
-CFLAGS   += $(SAN)
-LDLIBS   += $(SAN)
+override CFLAGS += $(SAN)
+override LDLIBS += $(SAN)
 endif
 
 ROOMS    := base irt bank cat calib careers store server

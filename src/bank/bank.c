@@ -139,7 +139,7 @@ static void truncate_bank(struct rf_bank *b, size_t n0, size_t f0)
 /* Commits the first b->n items: rebuilds the index or reports a duplicate. */
 static rf_status reindex(struct rf_bank *b, struct rf_err *err)
 {
-    size_t *slots, ns;
+    size_t *slots = NULL, ns = 0;
     rf_status rc = index_build(b, b->n, &slots, &ns, err);
     if (rc)
         return rc;
