@@ -104,6 +104,27 @@
 #define RF_BANK_MAX_OPTIONS 10
 #define RF_BANK_MAX_TAGS 64
 
+/* Bank linter (rolefit bank lint, docs/bank-format.md). Options per mcq item;
+ * items per skill below which a warning is given; the near-duplicate stem
+ * rule (Jaccard similarity of word 2-shingles (bigrams) of folded stems at or above
+ * RF_LINT_NEAR_DUP); the largest distance of a difficulty band's share from
+ * its target (25/50/25 %) before a warning; the fewest words of an
+ * explanation that teaches; plausible parameter ranges (outside them the
+ * item is an error: such values are typos or failed calibrations). */
+#define RF_LINT_MIN_OPTIONS 3
+#define RF_LINT_MAX_OPTIONS 5
+#define RF_LINT_MIN_ITEMS 20
+#define RF_LINT_SHINGLE_K 2
+#define RF_LINT_NEAR_DUP 0.8
+#define RF_LINT_SPREAD_TOL 0.15
+#define RF_LINT_MIN_EXPL_WORDS 8
+#define RF_LINT_A_MIN 0.2
+#define RF_LINT_A_MAX 4.0
+#define RF_LINT_B_ABS 4.0
+#define RF_LINT_C_MAX 0.5
+/* Most diagnostics one lint run keeps (a broken bank would print forever). */
+#define RF_LINT_MAX_DIAGS 100000
+
 /* Error message buffer of stateful objects. */
 #define RF_ERRMSG_LEN 512
 

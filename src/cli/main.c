@@ -14,6 +14,7 @@ struct command {
 
 static const struct command commands[] = {
     {"score", rf_cmd_score, "score every person of a fixed form (EAP, MAP, MLE or WLE)"},
+    {"bank", rf_cmd_bank, "item bank tools: lint, stats, import, export"},
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,867 @@
+/*
+ * The bank linter. Each file is parsed with jansson and every item checked
+ * field by field, so one run reports every fault; items are also recorded
+ * (id, skill, difficulty, folded stem and its shingles) for the checks that
+ * compare items: unique ids, duplicate and near-duplicate stems, and per
+ * skill counts and difficulty spread. Severity rule: an error is a fault that
+ * makes the item wrong or unusable (bad structure, broken markup, key out of
+ * range, unknown skill, duplicate); a warning is a quality concern an author
+ * should look at (spread, counts, short explanation, priors off their band).
+ */
+#include "bank/lint.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bank/item.h"
+#include "bank/params.h"
+#include "bank/text.h"
+#include "base/config.h"
+#include "base/file.h"
+#include "base/json.h"
+#include "base/mem.h"
+
+struct rf_lint_rec {
+    char *id;     /* owned, NULL when unusable */
+    char *skill;  /* owned, NULL when unusable */
+    char *stem;   /* owned folded stem (rf_text_fold_words), NULL when absent */
+    uint64_t *sh; /* owned shingles */
+    size_t nsh;
+    int diff; /* enum rf_difficulty */
+    int retired;
+    size_t file_idx, pos;
+};
+
+rf_status rf_lint_init(struct rf_lint *l, const struct rf_taxonomy *tax)
+{
+    memset(l, 0, sizeof *l);
+    l->tax = tax;
+    return RF_OK;
+}
+
+void rf_lint_cleanup(struct rf_lint *l)
+{
+    for (size_t i = 0; i < l->ndiags; i++) {
+        free(l->diags[i].file);
+        free(l->diags[i].item);
+        free(l->diags[i].field);
+        free(l->diags[i].msg);
+    }
+    free(l->diags);
+    for (size_t i = 0; i < l->nrecs; i++) {
+        free(l->recs[i].id);
+        free(l->recs[i].skill);
+        free(l->recs[i].stem);
+        free(l->recs[i].sh);
+    }
+    free(l->recs);
+    for (size_t i = 0; i < l->nfiles; i++)
+        free(l->files[i]);
+    free(l->files);
+    free(l->root);
+    memset(l, 0, sizeof *l);
+}
+
+/* The one place a diagnostic is recorded. Returns RF_ENOMEM only. */
+static rf_status diag(struct rf_lint *l, enum rf_lint_level lv, size_t file_idx, size_t pos,
+                      const char *item, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+
+static rf_status diag(struct rf_lint *l, enum rf_lint_level lv, size_t file_idx, size_t pos,
+                      const char *item, const char *field, const char *fmt, ...)
+{
+    if (lv == RF_LINT_ERROR)
+        l->nerrors++;
+    else
+        l->nwarnings++;
+    if (l->ndiags >= RF_LINT_MAX_DIAGS) {
+        l->dropped++;
+        return RF_OK;
+    }
+    if (l->ndiags == l->cap_diags) {
+        size_t nc = l->cap_diags ? 2 * l->cap_diags : 64;
+        struct rf_lint_diag *d = rf_realloc_array(l->diags, nc, sizeof *d);
+        if (!d)
+            return RF_ENOMEM;
+        l->diags = d;
+        l->cap_diags = nc;
+    }
+    char msg[RF_ERRMSG_LEN];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    const char *file = file_idx < l->nfiles ? l->files[file_idx] : (l->root ? l->root : "bank");
+    struct rf_lint_diag *d = &l->diags[l->ndiags];
+    d->level = lv;
+    d->file = rf_strdup(file);
+    d->item = item ? rf_strdup(item) : NULL;
+    d->field = field ? rf_strdup(field) : NULL;
+    d->msg = rf_strdup(msg);
+    d->file_idx = file_idx;
+    d->pos = pos;
+    d->seq = l->ndiags;
+    l->ndiags++;
+    if (!d->file || (item && !d->item) || (field && !d->field) || !d->msg)
+        return RF_ENOMEM;
+    return RF_OK;
+}
+
+rf_status rf_lint_diag_format(const struct rf_lint_diag *d, struct rf_buf *out)
+{
+    rf_status rc = rf_buf_printf(out, "%s: ", d->file);
+    if (!rc && d->item)
+        rc = rf_buf_printf(out, "item '%s': ", d->item);
+    if (!rc && d->field)
+        rc = rf_buf_printf(out, "field '%s': ", d->field);
+    if (!rc)
+        rc = rf_buf_printf(out, "%s: %s", d->level == RF_LINT_ERROR ? "error" : "warning", d->msg);
+    return rc;
+}
+
+/* Context of the item being checked, so checks read as one line each. */
+struct ctx {
+    struct rf_lint *l;
+    size_t file_idx, pos;
+    char item[RF_MAX_ID_LEN + 16];
+    rf_status rc; /* sticky ENOMEM */
+};
+
+#define ERR(c, field, ...) report(c, RF_LINT_ERROR, field, __VA_ARGS__)
+#define WARN(c, field, ...) report(c, RF_LINT_WARNING, field, __VA_ARGS__)
+
+static void report(struct ctx *c, enum rf_lint_level lv, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void report(struct ctx *c, enum rf_lint_level lv, const char *field, const char *fmt, ...)
+{
+    char msg[RF_ERRMSG_LEN];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (diag(c->l, lv, c->file_idx, c->pos, c->item[0] ? c->item : NULL, field, "%s", msg))
+        c->rc = RF_ENOMEM;
+}
+
+static int is_snake(const char *s)
+{
+    if (!(*s >= 'a' && *s <= 'z'))
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+            return 0;
+    return 1;
+}
+
+/* Checks "skill.topic.NNN" against the item's skill (may be NULL). */
+static void check_id_format(struct ctx *c, const char *id, const char *skill)
+{
+    const char *d1 = strchr(id, '.');
+    const char *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
+    if (!d1 || !d2 || strchr(d2 + 1, '.')) {
+        ERR(c, "id", "expected the form skill.topic.NNN");
+        return;
+    }
+    char part[RF_MAX_ID_LEN + 1];
+    size_t n1 = (size_t)(d1 - id), n2 = (size_t)(d2 - d1 - 1);
+    memcpy(part, id, n1);
+    part[n1] = '\0';
+    if (skill && strcmp(part, skill) != 0)
+        ERR(c, "id", "skill part '%s' differs from the item's skill '%s'", part, skill);
+    memcpy(part, d1 + 1, n2);
+    part[n2] = '\0';
+    if (!is_snake(part))
+        ERR(c, "id", "topic '%s' is not lower_snake_case", part);
+    const char *num = d2 + 1;
+    if (strlen(num) != 3 || !(num[0] >= '0' && num[0] <= '9') || !(num[1] >= '0' && num[1] <= '9') ||
+        !(num[2] >= '0' && num[2] <= '9'))
+        ERR(c, "id", "number '%s' is not three digits", num);
+}
+
+/* Returns the string value of key, reporting a wrong type (and absence when required). */
+static const char *get_str(struct ctx *c, const json_t *o, const char *key, int required)
+{
+    const json_t *v = json_object_get(o, key);
+    if (!v) {
+        if (required)
+            ERR(c, key, "missing");
+        return NULL;
+    }
+    if (!json_is_string(v)) {
+        ERR(c, key, "expected a string");
+        return NULL;
+    }
+    return json_string_value(v);
+}
+
+static void check_markup(struct ctx *c, const char *field, const char *s)
+{
+    char msg[256];
+    if (s && rf_markup_check(s, msg, sizeof msg))
+        ERR(c, field, "malformed markup: %s", msg);
+}
+
+static size_t count_words(const char *s)
+{
+    size_t n = 0;
+    for (size_t i = 0; s[i]; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' &&
+            (i == 0 || s[i - 1] == ' ' || s[i - 1] == '\t' || s[i - 1] == '\n'))
+            n++;
+    return n;
+}
+
+static int contains_phrase(const char *folded, const char *phrase)
+{
+    size_t n = strlen(phrase);
+    for (const char *p = strstr(folded, phrase); p; p = strstr(p + 1, phrase))
+        if ((p == folded || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
+            return 1;
+    return 0;
+}
+
+static void check_options(struct ctx *c, const json_t *o, size_t *nopt)
+{
+    const json_t *a = json_object_get(o, "options");
+    *nopt = 0;
+    if (!a) {
+        ERR(c, "options", "missing");
+        return;
+    }
+    if (!json_is_array(a)) {
+        ERR(c, "options", "expected an array of strings");
+        return;
+    }
+    size_t n = json_array_size(a);
+    *nopt = n;
+    if (n < RF_LINT_MIN_OPTIONS || n > RF_LINT_MAX_OPTIONS)
+        ERR(c, "options", "%zu options, expected %d to %d", n, RF_LINT_MIN_OPTIONS,
+            RF_LINT_MAX_OPTIONS);
+    char *folded[RF_BANK_MAX_OPTIONS + 1] = {0};
+    for (size_t i = 0; i < n && i <= RF_BANK_MAX_OPTIONS; i++) {
+        char field[32];
+        snprintf(field, sizeof field, "options[%zu]", i);
+        const json_t *v = json_array_get(a, i);
+        if (!json_is_string(v)) {
+            ERR(c, field, "expected a string");
+            continue;
+        }
+        const char *s = json_string_value(v);
+        folded[i] = rf_text_fold_space(s);
+        char *words = rf_text_fold_words(s);
+        if (!folded[i] || !words) {
+            free(words);
+            c->rc = RF_ENOMEM;
+            break;
+        }
+        if (!folded[i][0])
+            ERR(c, field, "empty option");
+        if (contains_phrase(words, "all of the above") || contains_phrase(words, "none of the above"))
+            ERR(c, field, "\"all/none of the above\" options are not allowed");
+        free(words);
+        check_markup(c, field, s);
+        for (size_t j = 0; j < i; j++)
+            if (folded[j] && folded[i][0] && strcmp(folded[i], folded[j]) == 0)
+                ERR(c, field, "same text as options[%zu]", j);
+    }
+    for (size_t i = 0; i <= RF_BANK_MAX_OPTIONS; i++)
+        free(folded[i]);
+}
+
+static void check_key(struct ctx *c, const json_t *o, size_t nopt)
+{
+    const json_t *k = json_object_get(o, "key");
+    if (!k) {
+        ERR(c, "key", "missing");
+        return;
+    }
+    if (!json_is_integer(k)) {
+        ERR(c, "key", "expected an integer (0-based option index)");
+        return;
+    }
+    json_int_t v = json_integer_value(k);
+    if (nopt && (v < 0 || (size_t)v >= nopt))
+        ERR(c, "key", "%lld is out of range (%zu options, 0-based)", (long long)v, nopt);
+}
+
+/* Copies the field name out of a "... field 'x': ..." message of rf_params_from_json. */
+static void field_of(const char *msg, char *out, size_t cap)
+{
+    const char *p = strstr(msg, "field '");
+    snprintf(out, cap, "model");
+    if (!p)
+        return;
+    p += 7;
+    const char *q = strchr(p, '\'');
+    if (q && (size_t)(q - p) < cap) {
+        memcpy(out, p, (size_t)(q - p));
+        out[q - p] = '\0';
+    }
+}
+
+static void check_params(struct ctx *c, const json_t *o, int mcq, size_t nopt, int diff,
+                         int calibrated)
+{
+    struct rf_irt_item it;
+    struct rf_err e;
+    rf_err_clear(&e);
+    if (rf_params_from_json(o, &it, "x", &e)) {
+        char field[64];
+        field_of(e.msg, field, sizeof field);
+        const char *m = strncmp(e.msg, "x: ", 3) == 0 ? e.msg + 3 : e.msg;
+        const char *f = strstr(m, "': ");
+        ERR(c, field, "%s", f && strncmp(m, "field '", 7) == 0 ? f + 3 : m);
+        return;
+    }
+    if (mcq && it.ncat != 2) {
+        ERR(c, "model", "a multiple-choice item needs 2pl or 3pl, got %s",
+            rf_irt_model_name(it.model));
+        return;
+    }
+    if (it.model != RF_MODEL_1PL && (it.a < RF_LINT_A_MIN || it.a > RF_LINT_A_MAX))
+        ERR(c, "a", "%g is outside the plausible range [%g, %g]", it.a, RF_LINT_A_MIN,
+            RF_LINT_A_MAX);
+    if (it.model == RF_MODEL_GRM) {
+        for (size_t k = 0; k + 1 < it.ncat; k++)
+            if (fabs(it.thr[k]) > RF_LINT_B_ABS)
+                ERR(c, "thresholds", "%g is outside the plausible range [-%g, %g]", it.thr[k],
+                    RF_LINT_B_ABS, RF_LINT_B_ABS);
+        return;
+    }
+    if (fabs(it.b) > RF_LINT_B_ABS)
+        ERR(c, "b", "%g is outside the plausible range [-%g, %g]", it.b, RF_LINT_B_ABS,
+            RF_LINT_B_ABS);
+    if (it.c > RF_LINT_C_MAX)
+        ERR(c, "c", "%g is above the plausible %g", it.c, RF_LINT_C_MAX);
+    if (calibrated)
+        return;
+    /* Uncalibrated items carry the author's priors of docs/bank-format.md. */
+    if (it.model != RF_MODEL_1PL && fabs(it.a - 1.0) > 1e-9)
+        WARN(c, "a", "prior slope should be 1.0 for an uncalibrated item, got %g", it.a);
+    if (mcq && it.model == RF_MODEL_3PL && nopt >= 2 && fabs(it.c - 1.0 / (double)nopt) > 0.01)
+        WARN(c, "c", "prior should be 1/%zu = %.3f for an uncalibrated item, got %g", nopt,
+             1.0 / (double)nopt, it.c);
+    static const double lo[3] = {-2.0, -0.5, 0.7}, hi[3] = {-0.6, 0.6, 2.2};
+    if (diff >= 0 && (it.b < lo[diff] - 1e-9 || it.b > hi[diff] + 1e-9))
+        WARN(c, "b", "%g is outside the %s band [%g, %g] of the author's rating", it.b,
+             rf_difficulty_name((enum rf_difficulty)diff), lo[diff], hi[diff]);
+}
+
+static void check_tags(struct ctx *c, const json_t *o)
+{
+    const json_t *t = json_object_get(o, "tags");
+    if (!t) {
+        WARN(c, "tags", "missing: name the concepts the item measures");
+        return;
+    }
+    if (!json_is_array(t)) {
+        ERR(c, "tags", "expected an array of strings");
+        return;
+    }
+    if (json_array_size(t) == 0)
+        WARN(c, "tags", "empty: name the concepts the item measures");
+    for (size_t i = 0; i < json_array_size(t); i++) {
+        const json_t *v = json_array_get(t, i);
+        char field[32];
+        snprintf(field, sizeof field, "tags[%zu]", i);
+        if (!json_is_string(v)) {
+            ERR(c, field, "expected a string");
+            continue;
+        }
+        if (!is_snake(json_string_value(v)))
+            WARN(c, field, "'%s' is not lower_snake_case", json_string_value(v));
+        for (size_t j = 0; j < i; j++)
+            if (json_equal(json_array_get(t, j), (json_t *)v))
+                WARN(c, field, "repeats tags[%zu]", j);
+    }
+}
+
+static void check_translations(struct ctx *c, const json_t *o, size_t nopt)
+{
+    const json_t *tr = json_object_get(o, "translations");
+    if (!tr)
+        return;
+    if (!json_is_object(tr)) {
+        ERR(c, "translations", "expected an object of languages");
+        return;
+    }
+    const char *lang;
+    const json_t *t;
+    json_object_foreach((json_t *)tr, lang, t)
+    {
+        char field[96];
+        snprintf(field, sizeof field, "translations.%.40s", lang);
+        if (!json_is_object(t)) {
+            ERR(c, field, "expected an object with stem, options, explanation");
+            continue;
+        }
+        static const char *keys[] = {"stem", "explanation"};
+        for (size_t k = 0; k < 2; k++) {
+            const json_t *v = json_object_get(t, keys[k]);
+            snprintf(field, sizeof field, "translations.%.40s.%s", lang, keys[k]);
+            if (v && !json_is_string(v))
+                ERR(c, field, "expected a string");
+            else if (v)
+                check_markup(c, field, json_string_value(v));
+        }
+        const json_t *op = json_object_get(t, "options");
+        snprintf(field, sizeof field, "translations.%.40s.options", lang);
+        if (op && (!json_is_array(op) || json_array_size(op) != nopt))
+            ERR(c, field, "expected an array of %zu strings, one per option", nopt);
+        else if (op)
+            for (size_t i = 0; i < nopt; i++) {
+                const json_t *v = json_array_get(op, i);
+                if (!json_is_string(v))
+                    ERR(c, field, "option %zu: expected a string", i);
+                else
+                    check_markup(c, field, json_string_value(v));
+            }
+    }
+}
+
+static const char *const known_fields[] = {
+    "id",  "skill", "type", "stem",       "options",    "key",  "explanation", "difficulty",
+    "model", "a",   "b",    "c",          "d",          "thresholds", "calibrated", "tags",
+    "lang", "translations", "retired",
+};
+
+static rf_status add_rec(struct rf_lint *l, struct rf_lint_rec *r)
+{
+    if (l->nrecs == l->cap_recs) {
+        size_t nc = l->cap_recs ? 2 * l->cap_recs : 256;
+        struct rf_lint_rec *n = rf_realloc_array(l->recs, nc, sizeof *n);
+        if (!n)
+            return RF_ENOMEM;
+        l->recs = n;
+        l->cap_recs = nc;
+    }
+    l->recs[l->nrecs++] = *r;
+    return RF_OK;
+}
+
+static rf_status lint_item(struct rf_lint *l, const json_t *o, size_t file_idx, size_t pos,
+                           const char *file_skill)
+{
+    struct ctx c = {.l = l, .file_idx = file_idx, .pos = pos};
+    struct rf_lint_rec rec = {.diff = RF_DIFF_NONE, .file_idx = file_idx, .pos = pos};
+    snprintf(c.item, sizeof c.item, "items[%zu]", pos);
+    l->nitems++;
+    if (!json_is_object(o)) {
+        ERR(&c, NULL, "expected an object");
+        return c.rc;
+    }
+    const char *id = get_str(&c, o, "id", 1);
+    if (id && !id[0]) {
+        ERR(&c, "id", "empty");
+        id = NULL;
+    } else if (id && strlen(id) > RF_MAX_ID_LEN) {
+        ERR(&c, "id", "longer than %d bytes", RF_MAX_ID_LEN);
+        id = NULL;
+    }
+    if (id)
+        snprintf(c.item, sizeof c.item, "%s", id);
+    const char *skill = get_str(&c, o, "skill", 1);
+    if (skill && !skill[0]) {
+        ERR(&c, "skill", "empty");
+        skill = NULL;
+    }
+    if (skill && file_skill && strcmp(skill, file_skill) != 0)
+        ERR(&c, "skill", "'%s' differs from the file's skill '%s'", skill, file_skill);
+    size_t si;
+    if (skill && l->tax && rf_taxonomy_find(l->tax, skill, &si))
+        ERR(&c, "skill", "unknown skill '%s' (not in the taxonomy)", skill);
+    if (id)
+        check_id_format(&c, id, skill);
+
+    const char *type = get_str(&c, o, "type", 1);
+    enum rf_item_type t = RF_ITEM_MCQ;
+    int known_type = type && rf_item_type_parse(type, &t) == RF_OK;
+    if (type && !known_type)
+        ERR(&c, "type", "unknown type '%s' (use mcq or rubric)", type);
+    int mcq = known_type && t == RF_ITEM_MCQ; /* type-specific checks need a known type */
+
+    const char *stem = get_str(&c, o, "stem", 1);
+    if (stem) {
+        check_markup(&c, "stem", stem);
+        rec.stem = rf_text_fold_words(stem);
+        if (!rec.stem)
+            return RF_ENOMEM;
+        if (!rec.stem[0])
+            ERR(&c, "stem", "empty");
+        else if (rf_text_shingles(rec.stem, RF_LINT_SHINGLE_K, &rec.sh, &rec.nsh))
+            c.rc = RF_ENOMEM;
+    }
+    size_t nopt = 0;
+    if (mcq) {
+        check_options(&c, o, &nopt);
+        check_key(&c, o, nopt);
+    }
+    const char *expl = get_str(&c, o, "explanation", 1);
+    if (expl) {
+        size_t w = count_words(expl);
+        if (w == 0)
+            ERR(&c, "explanation", "empty: say why the key is right and the most tempting "
+                                   "distractor wrong");
+        else if (w < RF_LINT_MIN_EXPL_WORDS)
+            WARN(&c, "explanation", "%zu words: too short to teach why the key is right", w);
+        check_markup(&c, "explanation", expl);
+    }
+    const char *diff = get_str(&c, o, "difficulty", 1);
+    if (diff) {
+        rec.diff = rf_difficulty_parse(diff);
+        if (rec.diff == RF_DIFF_NONE)
+            ERR(&c, "difficulty", "'%s' is not easy, medium or hard", diff);
+    }
+    const json_t *cal = json_object_get(o, "calibrated");
+    if (!cal)
+        WARN(&c, "calibrated", "missing (false while parameters are priors)");
+    else if (!json_is_boolean(cal))
+        ERR(&c, "calibrated", "expected true or false");
+    const json_t *ret = json_object_get(o, "retired");
+    if (ret && !json_is_boolean(ret))
+        ERR(&c, "retired", "expected true or false");
+    rec.retired = ret && json_is_true(ret);
+    check_params(&c, o, mcq, nopt, rec.diff, cal && json_is_true(cal));
+    check_tags(&c, o);
+    const json_t *lang = json_object_get(o, "lang");
+    if (!lang)
+        WARN(&c, "lang", "missing (en)");
+    else if (!json_is_string(lang))
+        ERR(&c, "lang", "expected a string");
+    else if (strcmp(json_string_value(lang), "en") != 0)
+        WARN(&c, "lang", "'%s': the bank's base language is en (put others in translations)",
+             json_string_value(lang));
+    check_translations(&c, o, nopt);
+    const char *k;
+    const json_t *v;
+    json_object_foreach((json_t *)o, k, v)
+    {
+        size_t i = 0;
+        while (i < sizeof known_fields / sizeof known_fields[0] && strcmp(k, known_fields[i]))
+            i++;
+        if (i == sizeof known_fields / sizeof known_fields[0])
+            WARN(&c, k, "unknown field (ignored by rolefit)");
+    }
+    rec.id = id ? rf_strdup(id) : NULL;
+    rec.skill = skill ? rf_strdup(skill) : NULL;
+    if ((id && !rec.id) || (skill && !rec.skill) || c.rc || add_rec(l, &rec)) {
+        free(rec.id);
+        free(rec.skill);
+        free(rec.stem);
+        free(rec.sh);
+        return RF_ENOMEM;
+    }
+    return RF_OK;
+}
+
+static const char *base_name(const char *p)
+{
+    const char *s = strrchr(p, '/');
+    return s ? s + 1 : p;
+}
+
+rf_status rf_lint_add_mem(struct rf_lint *l, const char *name, const char *data, size_t len,
+                          struct rf_err *err)
+{
+    char **f = rf_realloc_array(l->files, l->nfiles + 1, sizeof *f);
+    if (!f)
+        return rf_err_set(err, RF_ENOMEM, "out of memory");
+    l->files = f;
+    if (!(f[l->nfiles] = rf_strdup(name)))
+        return rf_err_set(err, RF_ENOMEM, "out of memory");
+    size_t fi = l->nfiles++;
+    struct ctx c = {.l = l, .file_idx = fi, .pos = 0};
+    json_t *root;
+    struct rf_err je;
+    rf_err_clear(&je);
+    if (rf_json_load_mem(name, data, len, &root, &je)) {
+        const char *m = je.msg;
+        size_t n = strlen(name);
+        if (strncmp(m, name, n) == 0 && m[n] == ':')
+            m += n + 1; /* keep "LINE:COL: text" */
+        ERR(&c, NULL, "invalid JSON at %s", m);
+        return c.rc ? rf_err_set(err, c.rc, "out of memory") : RF_OK;
+    }
+    const json_t *items = json_object_get(root, "items");
+    const char *file_skill = NULL;
+    if (!json_is_object(root) || !json_is_array(items)) {
+        ERR(&c, NULL, "expected an object {\"skill\": ..., \"items\": [...]}");
+    } else {
+        const json_t *s = json_object_get(root, "skill");
+        if (!s) {
+            WARN(&c, "skill", "missing at the top of the file");
+        } else if (!json_is_string(s)) {
+            ERR(&c, "skill", "expected a string");
+        } else {
+            file_skill = json_string_value(s);
+            const char *b = base_name(name);
+            size_t n = strlen(file_skill);
+            if (strncmp(b, file_skill, n) != 0 || strcmp(b + n, ".json") != 0)
+                WARN(&c, "skill", "file of skill '%s' should be named %s.json", file_skill,
+                     file_skill);
+        }
+        if (json_array_size(items) == 0)
+            WARN(&c, "items", "no items");
+        for (size_t i = 0; !c.rc && i < json_array_size(items); i++)
+            c.rc = lint_item(l, json_array_get(items, i), fi, i, file_skill);
+    }
+    json_decref(root);
+    return c.rc ? rf_err_set(err, c.rc, "out of memory") : RF_OK;
+}
+
+rf_status rf_lint_add_file(struct rf_lint *l, const char *path, struct rf_err *err)
+{
+    char *data;
+    size_t len;
+    struct rf_err e;
+    rf_err_clear(&e);
+    rf_status rc = rf_file_read(path, RF_MAX_JSON_BYTES, &data, &len, &e);
+    if (rc == RF_ENOMEM)
+        return rf_err_set(err, rc, "out of memory");
+    if (rc) {
+        char **f = rf_realloc_array(l->files, l->nfiles + 1, sizeof *f);
+        if (!f || !(f[l->nfiles] = rf_strdup(path))) {
+            if (f)
+                l->files = f;
+            return rf_err_set(err, RF_ENOMEM, "out of memory");
+        }
+        l->files = f;
+        l->nfiles++;
+        if (diag(l, RF_LINT_ERROR, l->nfiles - 1, 0, NULL, NULL, "%s", e.msg))
+            return rf_err_set(err, RF_ENOMEM, "out of memory");
+        return RF_OK;
+    }
+    rc = rf_lint_add_mem(l, path, data, len, err);
+    free(data);
+    return rc;
+}
+
+static int cmp_str(const void *x, const void *y)
+{
+    return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+rf_status rf_lint_add_dir(struct rf_lint *l, const char *dir, struct rf_err *err)
+{
+    free(l->root);
+    if (!(l->root = rf_strdup(dir)))
+        return rf_err_set(err, RF_ENOMEM, "out of memory");
+    DIR *d = opendir(dir);
+    if (!d)
+        return rf_err_set(err, RF_EIO, "%s: cannot open directory: %s", dir, strerror(errno));
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    rf_status rc = RF_OK;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        if (e->d_name[0] == '.' || len <= 5 || strcmp(e->d_name + len - 5, ".json") != 0)
+            continue;
+        if (n == cap) {
+            size_t nc = cap ? 2 * cap : 32;
+            char **nn = rf_realloc_array(names, nc, sizeof *nn);
+            if (!nn) {
+                rc = RF_ENOMEM;
+                break;
+            }
+            names = nn;
+            cap = nc;
+        }
+        size_t plen = strlen(dir) + len + 2;
+        if (!(names[n] = malloc(plen))) {
+            rc = RF_ENOMEM;
+            break;
+        }
+        snprintf(names[n++], plen, "%s/%s", dir, e->d_name);
+    }
+    closedir(d);
+    if (rc)
+        rf_err_set(err, rc, "out of memory");
+    else if (n)
+        qsort(names, n, sizeof *names, cmp_str);
+    for (size_t i = 0; !rc && i < n; i++)
+        rc = rf_lint_add_file(l, names[i], err);
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    return rc;
+}
+
+static int cmp_recs_by_id(const void *x, const void *y, void *arg)
+{
+    const struct rf_lint_rec *r = arg;
+    size_t a = *(const size_t *)x, b = *(const size_t *)y;
+    int c = strcmp(r[a].id, r[b].id);
+    return c ? c : (a < b ? -1 : a > b);
+}
+
+static int cmp_recs_by_stem(const void *x, const void *y, void *arg)
+{
+    const struct rf_lint_rec *r = arg;
+    size_t a = *(const size_t *)x, b = *(const size_t *)y;
+    int c = strcmp(r[a].stem, r[b].stem);
+    return c ? c : (a < b ? -1 : a > b);
+}
+
+static const char *rec_name(const struct rf_lint_rec *r, char *buf, size_t cap)
+{
+    if (r->id)
+        return r->id;
+    snprintf(buf, cap, "items[%zu]", r->pos);
+    return buf;
+}
+
+/* Duplicate ids and exact duplicate stems: sort indices, report each later one. */
+static rf_status check_duplicates(struct rf_lint *l, size_t *ix)
+{
+    struct rf_lint_rec *r = l->recs;
+    size_t m = 0;
+    for (size_t i = 0; i < l->nrecs; i++)
+        if (r[i].id)
+            ix[m++] = i;
+    qsort_r(ix, m, sizeof *ix, cmp_recs_by_id, r);
+    for (size_t k = 1; k < m; k++) {
+        size_t first = ix[k - 1], dup = ix[k];
+        while (k < m && strcmp(r[ix[k]].id, r[first].id) == 0) {
+            dup = ix[k];
+            if (diag(l, RF_LINT_ERROR, r[dup].file_idx, r[dup].pos, r[dup].id, "id",
+                     "duplicate id (first in %s, items[%zu])", l->files[r[first].file_idx],
+                     r[first].pos))
+                return RF_ENOMEM;
+            k++;
+        }
+    }
+    m = 0;
+    for (size_t i = 0; i < l->nrecs; i++)
+        if (r[i].stem && r[i].stem[0])
+            ix[m++] = i;
+    qsort_r(ix, m, sizeof *ix, cmp_recs_by_stem, r);
+    for (size_t k = 1; k < m; k++) {
+        size_t first = ix[k - 1];
+        while (k < m && strcmp(r[ix[k]].stem, r[first].stem) == 0) {
+            size_t dup = ix[k];
+            char b1[32], b2[32];
+            if (diag(l, RF_LINT_ERROR, r[dup].file_idx, r[dup].pos, rec_name(&r[dup], b1, 32),
+                     "stem", "same stem as item '%s' (%s)", rec_name(&r[first], b2, 32),
+                     l->files[r[first].file_idx]))
+                return RF_ENOMEM;
+            k++;
+        }
+    }
+    return RF_OK;
+}
+
+/* Near-duplicate stems: every pair at or above the Jaccard threshold that is
+ * not an exact duplicate, reported on the later item. */
+static rf_status check_near_duplicates(struct rf_lint *l)
+{
+    struct rf_lint_rec *r = l->recs;
+    for (size_t i = 0; i < l->nrecs; i++) {
+        if (!r[i].nsh)
+            continue;
+        for (size_t j = i + 1; j < l->nrecs; j++) {
+            if (!r[j].nsh || strcmp(r[i].stem, r[j].stem) == 0)
+                continue;
+            /* |A n B| <= min, |A u B| >= max: skip pairs that cannot reach the threshold */
+            size_t lo = r[i].nsh < r[j].nsh ? r[i].nsh : r[j].nsh;
+            size_t hi = r[i].nsh + r[j].nsh - lo;
+            if ((double)lo < RF_LINT_NEAR_DUP * (double)hi)
+                continue;
+            double jac = rf_text_jaccard(r[i].sh, r[i].nsh, r[j].sh, r[j].nsh);
+            if (jac >= RF_LINT_NEAR_DUP) {
+                char b1[32], b2[32];
+                if (diag(l, RF_LINT_WARNING, r[j].file_idx, r[j].pos, rec_name(&r[j], b1, 32),
+                         "stem", "near-duplicate of item '%s' (%s): word-shingle similarity %.2f",
+                         rec_name(&r[i], b2, 32), l->files[r[i].file_idx], jac))
+                    return RF_ENOMEM;
+            }
+        }
+    }
+    return RF_OK;
+}
+
+/* Per skill: enough items, and a difficulty spread near 25/50/25. */
+static rf_status check_skills(struct rf_lint *l)
+{
+    struct rf_lint_rec *r = l->recs;
+    size_t nskills = l->tax ? l->tax->nskills : 0;
+    /* skills in order of first appearance, then taxonomy skills without items */
+    for (size_t i = 0; i < l->nrecs; i++) {
+        if (!r[i].skill)
+            continue;
+        size_t j = 0;
+        while (j < i && !(r[j].skill && strcmp(r[j].skill, r[i].skill) == 0))
+            j++;
+        if (j < i)
+            continue; /* seen */
+        size_t n = 0, band[3] = {0, 0, 0};
+        for (size_t k = i; k < l->nrecs; k++) {
+            if (!r[k].skill || strcmp(r[k].skill, r[i].skill) != 0 || r[k].retired)
+                continue;
+            n++;
+            if (r[k].diff >= 0)
+                band[r[k].diff]++;
+        }
+        const char *s = r[i].skill;
+        if (n < RF_LINT_MIN_ITEMS &&
+            diag(l, RF_LINT_WARNING, r[i].file_idx, SIZE_MAX, NULL, NULL,
+                 "skill '%s': %zu active item%s, fewer than %d", s, n, n == 1 ? "" : "s",
+                 RF_LINT_MIN_ITEMS))
+            return RF_ENOMEM;
+        size_t rated = band[0] + band[1] + band[2];
+        static const double target[3] = {0.25, 0.5, 0.25};
+        int off = 0;
+        for (int b = 0; b < 3 && rated; b++)
+            off |= fabs((double)band[b] / (double)rated - target[b]) > RF_LINT_SPREAD_TOL;
+        if (off && diag(l, RF_LINT_WARNING, r[i].file_idx, SIZE_MAX, NULL, NULL,
+                        "skill '%s': difficulty spread easy %zu / medium %zu / hard %zu; aim for "
+                        "about a quarter easy, half medium, a quarter hard",
+                        s, band[0], band[1], band[2]))
+            return RF_ENOMEM;
+    }
+    for (size_t k = 0; l->root && k < nskills; k++) { /* only when linting a whole bank dir */
+        const char *s = l->tax->skills[k].id;
+        size_t i = 0;
+        while (i < l->nrecs && !(r[i].skill && strcmp(r[i].skill, s) == 0))
+            i++;
+        if (i == l->nrecs &&
+            diag(l, RF_LINT_WARNING, SIZE_MAX, SIZE_MAX, NULL, NULL,
+                 "skill '%s' of the taxonomy has no items", s))
+            return RF_ENOMEM;
+    }
+    return RF_OK;
+}
+
+static int cmp_diag(const void *x, const void *y)
+{
+    const struct rf_lint_diag *a = x, *b = y;
+    if (a->file_idx != b->file_idx)
+        return a->file_idx < b->file_idx ? -1 : 1;
+    if (a->pos != b->pos)
+        return a->pos < b->pos ? -1 : 1;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+rf_status rf_lint_finish(struct rf_lint *l, struct rf_err *err)
+{
+    size_t *ix = rf_alloc_array(l->nrecs ? l->nrecs : 1, sizeof *ix);
+    if (!ix)
+        return rf_err_set(err, RF_ENOMEM, "out of memory");
+    rf_status rc = check_duplicates(l, ix);
+    free(ix);
+    if (!rc)
+        rc = check_near_duplicates(l);
+    if (!rc)
+        rc = check_skills(l);
+    if (rc)
+        return rf_err_set(err, rc, "out of memory");
+    qsort(l->diags, l->ndiags, sizeof *l->diags, cmp_diag);
+    return RF_OK;
+}

@@ -1,0 +1,210 @@
+/*
+ * Text folding, shingles and the markup checker. Everything works on bytes;
+ * only ASCII is interpreted, so UTF-8 passes through untouched.
+ */
+#include "bank/text.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/mem.h"
+
+static int is_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+static int is_alnum(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+static char *fold(const char *s, int words)
+{
+    size_t n = strlen(s);
+    char *o = malloc(n + 1);
+    if (!o)
+        return NULL;
+    size_t j = 0;
+    int pending = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        int sp = is_space(c) || (words && c < 0x80 && !is_alnum(c));
+        if (sp) {
+            pending = j > 0;
+            continue;
+        }
+        if (pending) {
+            o[j++] = ' ';
+            pending = 0;
+        }
+        o[j++] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+    }
+    o[j] = '\0';
+    return o;
+}
+
+char *rf_text_fold_space(const char *s)
+{
+    return fold(s, 0);
+}
+
+char *rf_text_fold_words(const char *s)
+{
+    return fold(s, 1);
+}
+
+static uint64_t fnv(uint64_t h, const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)p[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+static int cmp_u64(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+rf_status rf_text_shingles(const char *folded, size_t k, uint64_t **out, size_t *n)
+{
+    if (k == 0)
+        k = 1;
+    /* word start offsets */
+    size_t nw = 0, len = strlen(folded);
+    for (size_t i = 0; i < len; i++)
+        if (folded[i] != ' ' && (i == 0 || folded[i - 1] == ' '))
+            nw++;
+    *out = NULL;
+    *n = 0;
+    if (nw == 0)
+        return RF_OK;
+    size_t *start = rf_alloc_array(nw + 1, sizeof *start);
+    size_t m = nw < k ? 1 : nw - k + 1;
+    uint64_t *h = rf_alloc_array(m, sizeof *h);
+    if (!start || !h) {
+        free(start);
+        free(h);
+        return RF_ENOMEM;
+    }
+    size_t w = 0;
+    for (size_t i = 0; i < len; i++)
+        if (folded[i] != ' ' && (i == 0 || folded[i - 1] == ' '))
+            start[w++] = i;
+    start[nw] = len + 1; /* one past the end, as if a space followed */
+    for (size_t i = 0; i < m; i++) {
+        size_t last = i + (nw < k ? nw : k); /* first word after the shingle */
+        h[i] = fnv(1469598103934665603ULL, folded + start[i], start[last] - 1 - start[i]);
+    }
+    free(start);
+    qsort(h, m, sizeof *h, cmp_u64);
+    size_t d = 0;
+    for (size_t i = 0; i < m; i++)
+        if (d == 0 || h[i] != h[d - 1])
+            h[d++] = h[i];
+    *out = h;
+    *n = d;
+    return RF_OK;
+}
+
+double rf_text_jaccard(const uint64_t *a, size_t na, const uint64_t *b, size_t nb)
+{
+    if (na == 0 && nb == 0)
+        return 0.0;
+    size_t i = 0, j = 0, inter = 0;
+    while (i < na && j < nb) {
+        if (a[i] == b[j]) {
+            inter++;
+            i++;
+            j++;
+        } else if (a[i] < b[j]) {
+            i++;
+        } else {
+            j++;
+        }
+    }
+    return (double)inter / (double)(na + nb - inter);
+}
+
+/* True when the line at p (up to its end) starts, after blanks, with ```. */
+static int is_fence(const char *p)
+{
+    while (*p == ' ' || *p == '\t')
+        p++;
+    return strncmp(p, "```", 3) == 0;
+}
+
+rf_status rf_markup_check(const char *s, char *msg, size_t cap)
+{
+    size_t line = 1, fence_line = 0, code_line = 0, math_line = 0;
+    int in_fence = 0, in_code = 0, in_math = 0, depth = 0;
+    const char *p = s;
+    while (*p) {
+        const char *eol = strchr(p, '\n');
+        size_t n = eol ? (size_t)(eol - p) : strlen(p);
+        if (is_fence(p)) {
+            if (in_code || in_math)
+                break; /* reported below as an unclosed span */
+            in_fence = !in_fence;
+            fence_line = line;
+        } else if (!in_fence) {
+            int blank = 1;
+            for (size_t i = 0; i < n; i++)
+                blank &= is_space((unsigned char)p[i]);
+            if (blank && (in_code || in_math))
+                break; /* a paragraph ends inside a span */
+            for (size_t i = 0; i < n; i++) {
+                char c = p[i];
+                if (in_code) {
+                    if (c == '`')
+                        in_code = 0;
+                } else if (c == '\\' && i + 1 < n) {
+                    char d = p[i + 1];
+                    if (in_math && (d == '{' || d == '}' || d == '$' || d == '\\'))
+                        i++;
+                    else if (!in_math && d == '$')
+                        i++;
+                } else if (c == '`' && !in_math) {
+                    in_code = 1;
+                    code_line = line;
+                } else if (c == '$') {
+                    if (in_math && depth != 0) {
+                        snprintf(msg, cap, "line %zu: unbalanced braces in $...$ math", line);
+                        return RF_EINVAL;
+                    }
+                    in_math = !in_math;
+                    math_line = line;
+                    depth = 0;
+                } else if (in_math && c == '{') {
+                    depth++;
+                } else if (in_math && c == '}') {
+                    if (--depth < 0) {
+                        snprintf(msg, cap, "line %zu: '}' without '{' in $...$ math", line);
+                        return RF_EINVAL;
+                    }
+                }
+            }
+        }
+        if (!eol)
+            break;
+        p = eol + 1;
+        line++;
+    }
+    if (in_code) {
+        snprintf(msg, cap, "line %zu: unclosed ` code span", code_line);
+        return RF_EINVAL;
+    }
+    if (in_math) {
+        snprintf(msg, cap, "line %zu: unclosed $ math (write \\$ for a dollar sign)", math_line);
+        return RF_EINVAL;
+    }
+    if (in_fence) {
+        snprintf(msg, cap, "line %zu: unclosed ``` code fence", fence_line);
+        return RF_EINVAL;
+    }
+    return RF_OK;
+}

@@ -1,0 +1,44 @@
+/*
+ * Text helpers of the bank linter and importers: folding item text for
+ * comparison, word shingles and their Jaccard similarity, and the check of the
+ * small markup of docs/bank-format.md. ASCII letters are case-folded; other
+ * bytes (UTF-8) are kept as they are, so the folding is exact for English and
+ * conservative elsewhere.
+ */
+#ifndef RF_BANK_TEXT_H
+#define RF_BANK_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+
+/* Folds s for "same text" comparisons: ASCII case folded, runs of white space
+ * made one space, leading and trailing space removed. Punctuation is kept, so
+ * "$x^2$" and "$x_2$" stay different. Returns a heap string (NULL on ENOMEM). */
+char *rf_text_fold_space(const char *s);
+
+/* Folds harder, for duplicate-stem detection: as rf_text_fold_space, and every
+ * ASCII byte that is not a letter or digit becomes a space (markup and
+ * punctuation vanish). Heap string or NULL. */
+char *rf_text_fold_words(const char *s);
+
+/* The set of word k-shingles of a folded text (rf_text_fold_words), as sorted
+ * distinct 64-bit FNV-1a hashes. A text of fewer than k words has one shingle:
+ * all of its words. *out is a heap array (free()), *n its length (0 for an
+ * empty text). RF_ENOMEM only. */
+rf_status rf_text_shingles(const char *folded, size_t k, uint64_t **out, size_t *n);
+
+/* Jaccard similarity |A n B| / |A u B| of two sorted distinct hash sets;
+ * 0 when both are empty. Cost O(na + nb). */
+double rf_text_jaccard(const uint64_t *a, size_t na, const uint64_t *b, size_t nb);
+
+/* Checks the markup of docs/bank-format.md: code fences (a line whose first
+ * non-blank characters are ```) come in pairs; outside fenced blocks, inline
+ * `code` spans close on the same paragraph, $...$ math closes, and braces
+ * inside math balance. \$ is a literal dollar sign. On a fault returns
+ * RF_EINVAL with a message naming the line within s ("line 3: unclosed $ math
+ * opened here"), written to msg (capacity cap). */
+rf_status rf_markup_check(const char *s, char *msg, size_t cap);
+
+#endif

@@ -1,0 +1,281 @@
+/* The bank linter and its text helpers: folding, shingles, markup, and each check. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bank/lint.h"
+#include "bank/text.h"
+#include "base/buf.h"
+
+Test(text, folding)
+{
+    char *s = rf_text_fold_space("  Hello,\t\tWORLD\n $x^2$ ");
+    cr_assert_str_eq(s, "hello, world $x^2$");
+    free(s);
+    s = rf_text_fold_words("  Hello,\t\tWORLD\n $x^2$ — ok?");
+    cr_assert_str_eq(s, "hello world x 2 — ok"); /* UTF-8 dash kept as a word */
+    free(s);
+    s = rf_text_fold_words("?!");
+    cr_assert_str_eq(s, "");
+    free(s);
+}
+
+Test(text, shingles_and_jaccard)
+{
+    uint64_t *a, *b;
+    size_t na, nb;
+    cr_assert_eq(rf_text_shingles("a b c d", 2, &a, &na), RF_OK);
+    cr_assert_eq(na, 3); /* ab bc cd */
+    cr_assert_eq(rf_text_shingles("a b c e", 2, &b, &nb), RF_OK);
+    /* shared {ab, bc} of union {ab, bc, cd, ce}: 2/4, exact in binary */
+    cr_assert_float_eq(rf_text_jaccard(a, na, b, nb), 0.5, 1e-15);
+    cr_assert_float_eq(rf_text_jaccard(a, na, a, na), 1.0, 1e-15);
+    free(b);
+    /* repeated shingles count once; short texts have one shingle */
+    cr_assert_eq(rf_text_shingles("x y x y x y", 2, &b, &nb), RF_OK);
+    cr_assert_eq(nb, 2);
+    free(b);
+    cr_assert_eq(rf_text_shingles("single", 2, &b, &nb), RF_OK);
+    cr_assert_eq(nb, 1);
+    cr_assert_float_eq(rf_text_jaccard(a, na, b, nb), 0.0, 1e-15);
+    free(b);
+    cr_assert_eq(rf_text_shingles("", 2, &b, &nb), RF_OK);
+    cr_assert_eq(nb, 0);
+    cr_assert_null(b);
+    cr_assert_float_eq(rf_text_jaccard(NULL, 0, NULL, 0), 0.0, 1e-15);
+    free(a);
+}
+
+static const char *markup(const char *s)
+{
+    static char msg[256];
+    msg[0] = '\0';
+    return rf_markup_check(s, msg, sizeof msg) == RF_OK ? NULL : msg;
+}
+
+Test(text, markup_accepts_the_documented_subset)
+{
+    const char *good[] = {
+        "plain text",
+        "inline `code` and $\\frac{a}{b}$ and $x_{i}^{2}$",
+        "costs \\$5 and \\$10",
+        "```python\nx = a$b  # $ inside code is literal\n```\nafter",
+        "  ```\nindented fence\n  ```",
+        "$\\{a\\}$ escaped braces",
+        "`$` is a dollar in code",
+        "**bold** and\n\nparagraphs",
+    };
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
+        cr_assert_null(markup(good[i]), "case %zu '%s': %s", i, good[i], markup(good[i]));
+}
+
+Test(text, markup_faults_name_the_line)
+{
+    struct {
+        const char *s, *want;
+    } bad[] = {
+        {"price $5", "line 1: unclosed $ math"},
+        {"one\n```\ncode", "line 2: unclosed ``` code fence"},
+        {"a `b", "line 1: unclosed ` code span"},
+        {"$a\n\nb$", "line 1: unclosed $ math"}, /* a paragraph ends inside math */
+        {"x\n$\\frac{a}{b$", "line 2: unbalanced braces"},
+        {"$a}$", "line 1: '}' without '{'"},
+        {"`a\n```\nb`", "line 1: unclosed ` code span"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *m = markup(bad[i].s);
+        cr_assert_not_null(m, "case %zu accepted", i);
+        cr_assert(strstr(m, bad[i].want), "case %zu: '%s' lacks '%s'", i, m, bad[i].want);
+    }
+}
+
+static const char *TAX =
+    "{\"tasks\":[{\"id\":\"modeling\",\"name\":\"Modeling\"}],"
+    "\"levels\":[\"a\",\"b\",\"c\",\"d\",\"e\"],"
+    "\"skills\":[{\"id\":\"ml\",\"name\":\"ML\",\"task\":\"modeling\",\"cuts\":[-1,0,1,2]}]}";
+
+static const char *words[] = {"gradient", "variance", "kernel",   "margin",  "entropy",
+                              "prior",    "ridge",    "boosting", "bagging", "dropout",
+                              "softmax",  "recall",   "lasso",    "epoch",   "embedding",
+                              "sigmoid",  "tree",     "forest",   "cluster", "label",
+                              "feature",  "batch",    "momentum", "bias"};
+
+/* A clean skill file: n items, difficulties 1/4 easy, 1/2 medium, 1/4 hard,
+ * every stem different in several words. Extra JSON replaces item 0's tail. */
+static void clean_bank(struct rf_buf *b, size_t n, const char *item0_extra)
+{
+    rf_buf_puts(b, "{\"skill\":\"ml\",\"items\":[");
+    for (size_t i = 0; i < n; i++) {
+        const char *d = i % 4 == 0 ? "easy" : i % 4 == 3 ? "hard" : "medium";
+        double bval = i % 4 == 0 ? -1.3 : i % 4 == 3 ? 1.45 : 0.0;
+        rf_buf_printf(b,
+                      "%s{\"id\":\"ml.topic.%03zu\",\"skill\":\"ml\",\"type\":\"mcq\","
+                      "\"stem\":\"How does %s interact with %s when the %s changes?\","
+                      "\"options\":[\"first\",\"second\",\"third\",\"fourth\"],\"key\":%zu,"
+                      "\"explanation\":\"A long enough explanation that teaches why the key "
+                      "is right.\",\"difficulty\":\"%s\",\"model\":\"3pl\",\"a\":1.0,"
+                      "\"b\":%g,\"c\":0.25,\"calibrated\":false,\"tags\":[\"t\"],"
+                      "\"lang\":\"en\"%s}",
+                      i ? "," : "", i, words[i % 24], words[(i * 7 + 3) % 24],
+                      words[(i * 5 + 11) % 24], i % 4, d, bval,
+                      i == 0 && item0_extra ? item0_extra : "");
+    }
+    rf_buf_puts(b, "]}");
+}
+
+static void run_lint(const char *json, struct rf_taxonomy *tax, struct rf_lint *l)
+{
+    struct rf_err err;
+    rf_err_clear(&err);
+    cr_assert_eq(rf_taxonomy_load_mem("tax", TAX, strlen(TAX), tax, &err), RF_OK, "%s", err.msg);
+    rf_lint_init(l, tax);
+    cr_assert_eq(rf_lint_add_mem(l, "ml.json", json, strlen(json), &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(rf_lint_finish(l, &err), RF_OK, "%s", err.msg);
+}
+
+static char *all_lines(const struct rf_lint *l)
+{
+    struct rf_buf out;
+    rf_buf_init(&out, 1 << 20);
+    for (size_t i = 0; i < l->ndiags; i++) {
+        rf_lint_diag_format(&l->diags[i], &out);
+        rf_buf_putc(&out, '\n');
+    }
+    char *s = rf_buf_take(&out);
+    return s ? s : calloc(1, 1);
+}
+
+Test(lint, clean_bank_has_no_findings)
+{
+    struct rf_buf b;
+    rf_buf_init(&b, 1 << 20);
+    clean_bank(&b, 24, NULL);
+    struct rf_taxonomy tax;
+    struct rf_lint l;
+    run_lint(rf_buf_str(&b), &tax, &l);
+    char *lines = all_lines(&l);
+    cr_assert_eq(l.ndiags, 0, "unexpected findings:\n%s", lines);
+    cr_assert_eq(l.nitems, 24);
+    free(lines);
+    rf_lint_cleanup(&l);
+    rf_taxonomy_cleanup(&tax);
+    rf_buf_cleanup(&b);
+}
+
+/* Lints a clean bank whose item 0 gets extra (overriding) JSON fields and
+ * checks that exactly the expected line appears with the expected level. */
+static void expect_finding(size_t n, const char *extra, const char *line, int errors)
+{
+    struct rf_buf b;
+    rf_buf_init(&b, 1 << 20);
+    clean_bank(&b, n, extra);
+    struct rf_taxonomy tax;
+    struct rf_lint l;
+    run_lint(rf_buf_str(&b), &tax, &l);
+    char *lines = all_lines(&l);
+    cr_assert(strstr(lines, line), "extra %s: no line '%s' in:\n%s", extra, line, lines);
+    cr_assert_eq(l.nerrors, (size_t)errors, "extra %s: %zu errors, expected %d:\n%s", extra,
+                 l.nerrors, errors, lines);
+    free(lines);
+    rf_lint_cleanup(&l);
+    rf_taxonomy_cleanup(&tax);
+    rf_buf_cleanup(&b);
+}
+
+Test(lint, each_check_reports_file_item_and_field)
+{
+    /* jansson rejects duplicate keys, so overrides use keys absent from the clean item
+     * or replace the whole item through a second file below */
+    expect_finding(24, ",\"retired\":\"yes\"",
+                   "ml.json: item 'ml.topic.000': field 'retired': error: expected true or false", 1);
+    expect_finding(24, ",\"thresholds\":[1]", "", 0); /* ignored by a 3pl item: no finding */
+    expect_finding(24, ",\"translations\":{\"ja\":{\"stem\":\"$x\",\"options\":[\"a\"]}}",
+                   "field 'translations.ja.stem': error: malformed markup: line 1: unclosed $", 2);
+    expect_finding(24, ",\"translations\":{\"ja\":{\"options\":[\"a\"]}}",
+                   "field 'translations.ja.options': error: expected an array of 4 strings", 1);
+    expect_finding(24, ",\"colour\":1",
+                   "item 'ml.topic.000': field 'colour': warning: unknown field", 0);
+    expect_finding(12, NULL, "ml.json: warning: skill 'ml': 12 active items, fewer than 20", 0);
+    /* retired items do not count toward a skill's active items */
+    expect_finding(20, ",\"retired\":true", "warning: skill 'ml': 19 active items, fewer than 20",
+                   0);
+}
+
+Test(lint, spread_and_count_warnings)
+{
+    /* all medium: one spread warning naming the counts */
+    struct rf_buf b;
+    rf_buf_init(&b, 1 << 20);
+    rf_buf_puts(&b, "{\"skill\":\"ml\",\"items\":[");
+    for (size_t i = 0; i < 20; i++)
+        rf_buf_printf(&b,
+                      "%s{\"id\":\"ml.t.%03zu\",\"skill\":\"ml\",\"type\":\"mcq\",\"stem\":\"Q "
+                      "%s %s %zu\",\"options\":[\"a\",\"b\",\"c\"],\"key\":0,\"explanation\":\"one "
+                      "two three four five six seven eight\",\"difficulty\":\"medium\","
+                      "\"model\":\"2pl\",\"a\":1,\"b\":0,\"calibrated\":false,\"tags\":[\"t\"],"
+                      "\"lang\":\"en\"}",
+                      i ? "," : "", i, words[i], words[(i + 5) % 24], i);
+    rf_buf_puts(&b, "]}");
+    struct rf_taxonomy tax;
+    struct rf_lint l;
+    run_lint(rf_buf_str(&b), &tax, &l);
+    char *lines = all_lines(&l);
+    cr_assert_eq(l.nerrors, 0, "%s", lines);
+    cr_assert_eq(l.nwarnings, 1, "%s", lines);
+    cr_assert(strstr(lines, "difficulty spread easy 0 / medium 20 / hard 0"), "%s", lines);
+    free(lines);
+    rf_lint_cleanup(&l);
+    rf_taxonomy_cleanup(&tax);
+    rf_buf_cleanup(&b);
+}
+
+Test(lint, bad_json_and_wrong_shape_are_findings_not_failures)
+{
+    struct rf_taxonomy tax;
+    struct rf_lint l;
+    run_lint("{\"items\": [\n  {\"id\": ]\n}", &tax, &l);
+    cr_assert_eq(l.nerrors, 1);
+    struct rf_buf out;
+    rf_buf_init(&out, 4096);
+    rf_lint_diag_format(&l.diags[0], &out);
+    cr_assert(strncmp(rf_buf_str(&out), "ml.json: error: invalid JSON at 2:", 34) == 0, "%s",
+              rf_buf_str(&out));
+    rf_buf_cleanup(&out);
+    rf_lint_cleanup(&l);
+    rf_taxonomy_cleanup(&tax);
+
+    run_lint("[1, 2]", &tax, &l);
+    cr_assert_eq(l.nerrors, 1);
+    cr_assert(strstr(l.diags[0].msg, "expected an object {\"skill\""));
+    rf_lint_cleanup(&l);
+    rf_taxonomy_cleanup(&tax);
+}
+
+Test(lint, directory_order_and_bank_wide_findings)
+{
+    struct rf_taxonomy tax;
+    struct rf_err err;
+    rf_err_clear(&err);
+    cr_assert_eq(rf_taxonomy_load("tests/fixtures/bank/skills.json", &tax, &err), RF_OK, "%s",
+                 err.msg);
+    struct rf_lint l;
+    rf_lint_init(&l, &tax);
+    cr_assert_eq(rf_lint_add_dir(&l, "tests/fixtures/bank/small", &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(rf_lint_finish(&l, &err), RF_OK);
+    cr_assert_eq(l.nfiles, 2);
+    cr_assert_eq(l.nitems, 4);
+    cr_assert_eq(l.nerrors, 0);
+    /* the last finding is bank-wide: a taxonomy skill without items */
+    const struct rf_lint_diag *last = &l.diags[l.ndiags - 1];
+    cr_assert_str_eq(last->file, "tests/fixtures/bank/small");
+    cr_assert_str_eq(last->msg, "skill 'deep_learning' of the taxonomy has no items");
+    /* findings are sorted by file */
+    for (size_t i = 1; i < l.ndiags; i++)
+        cr_assert(l.diags[i - 1].file_idx <= l.diags[i].file_idx);
+    rf_lint_cleanup(&l);
+    rf_lint_init(&l, &tax);
+    cr_assert_eq(rf_lint_add_dir(&l, "tests/fixtures/bank/none", &err), RF_EIO);
+    rf_lint_cleanup(&l);
+    rf_taxonomy_cleanup(&tax);
+}
