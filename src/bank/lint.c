@@ -862,6 +862,7 @@ rf_status rf_lint_finish(struct rf_lint *l, struct rf_err *err)
         rc = check_skills(l);
     if (rc)
         return rf_err_set(err, rc, "out of memory");
-    qsort(l->diags, l->ndiags, sizeof *l->diags, cmp_diag);
+    if (l->ndiags)
+        qsort(l->diags, l->ndiags, sizeof *l->diags, cmp_diag);
     return RF_OK;
 }
