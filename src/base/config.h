@@ -2,79 +2,42 @@
  * Compile-time knobs of rolefit, in one place (after Lua's luaconf.h).
  * Every limit that protects the program from hostile or mistaken input, and
  * every numerical default, is defined here with the reason for its value.
- * Override any of them with -D at build time.
+ * Override any of them with -D at build time. Add new knobs to the section
+ * of their room, each with a comment.
  */
 #ifndef RF_CONFIG_H
 #define RF_CONFIG_H
 
 #define RF_VERSION "0.1.0"
 
-/* Quadrature: default grid of the IRT core (equally spaced, normal weights). */
+/* ---- base ---- */
+
+/* Error message buffer of stateful objects. */
+#define RF_ERRMSG_LEN 512
+
+/* Input caps: a file, a CSV field and a CSV line larger than these is refused. */
+#define RF_MAX_FILE_BYTES (1024L * 1024L * 1024L) /* 1 GiB */
+#define RF_MAX_CSV_FIELD 65536
+#define RF_MAX_CSV_COLUMNS 100000
+#define RF_MAX_ID_LEN 128
+
+/* Largest JSON document (bank file, taxonomy) read whole into memory. */
+#ifndef RF_MAX_JSON_BYTES
+#define RF_MAX_JSON_BYTES (64L * 1024L * 1024L)
+#endif
+
+/* ---- irt ---- */
+
+/* Quadrature: default grid of the IRT core (equally spaced, normal weights),
+ * the grid mirt uses by default. */
 #ifndef RF_QUAD_DEFAULT_N
 #define RF_QUAD_DEFAULT_N 61
-/* Adaptive engine (src/cat). Defaults of the blueprint: SE target per skill and
- * overall item limit (DESIGN.md), randomesque width (Kingsbury & Zara 1989). */
-#define RF_CAT_DEFAULT_SE 0.30
-#define RF_CAT_DEFAULT_MAX_ITEMS 40
-#define RF_CAT_DEFAULT_RANDOMESQUE 5
-/* Largest randomesque width, and largest number of skills in one session's
- * scope (the taxonomy has about 16): fixed arrays keep the hot path allocation-free. */
-#define RF_CAT_MAX_TOPK 64
-#define RF_CAT_MAX_SCOPE 32
-/* Largest overall item limit of a session (a hostile session file cannot ask for more). */
-#define RF_CAT_MAX_ITEMS 1000
-/* Width of the theta bins of the candidate lists that make maximum-information
- * selection exact without scanning the whole bank, and how many candidates
- * each bin keeps before falling back to a full scan. */
-#define RF_CAT_BIN_WIDTH 0.05
-#define RF_CAT_BIN_CANDIDATES 128
-/* Largest session file accepted by rf_cat_session_load. */
-#define RF_CAT_MAX_SESSION_BYTES (4L * 1024L * 1024L)
-
 #endif
 #ifndef RF_QUAD_DEFAULT_LO
 #define RF_QUAD_DEFAULT_LO (-6.0)
-/* Adaptive engine (src/cat). Defaults of the blueprint: SE target per skill and
- * overall item limit (DESIGN.md), randomesque width (Kingsbury & Zara 1989). */
-#define RF_CAT_DEFAULT_SE 0.30
-#define RF_CAT_DEFAULT_MAX_ITEMS 40
-#define RF_CAT_DEFAULT_RANDOMESQUE 5
-/* Largest randomesque width, and largest number of skills in one session's
- * scope (the taxonomy has about 16): fixed arrays keep the hot path allocation-free. */
-#define RF_CAT_MAX_TOPK 64
-#define RF_CAT_MAX_SCOPE 32
-/* Largest overall item limit of a session (a hostile session file cannot ask for more). */
-#define RF_CAT_MAX_ITEMS 1000
-/* Width of the theta bins of the candidate lists that make maximum-information
- * selection exact without scanning the whole bank, and how many candidates
- * each bin keeps before falling back to a full scan. */
-#define RF_CAT_BIN_WIDTH 0.05
-#define RF_CAT_BIN_CANDIDATES 128
-/* Largest session file accepted by rf_cat_session_load. */
-#define RF_CAT_MAX_SESSION_BYTES (4L * 1024L * 1024L)
-
 #endif
 #ifndef RF_QUAD_DEFAULT_HI
 #define RF_QUAD_DEFAULT_HI 6.0
-/* Adaptive engine (src/cat). Defaults of the blueprint: SE target per skill and
- * overall item limit (DESIGN.md), randomesque width (Kingsbury & Zara 1989). */
-#define RF_CAT_DEFAULT_SE 0.30
-#define RF_CAT_DEFAULT_MAX_ITEMS 40
-#define RF_CAT_DEFAULT_RANDOMESQUE 5
-/* Largest randomesque width, and largest number of skills in one session's
- * scope (the taxonomy has about 16): fixed arrays keep the hot path allocation-free. */
-#define RF_CAT_MAX_TOPK 64
-#define RF_CAT_MAX_SCOPE 32
-/* Largest overall item limit of a session (a hostile session file cannot ask for more). */
-#define RF_CAT_MAX_ITEMS 1000
-/* Width of the theta bins of the candidate lists that make maximum-information
- * selection exact without scanning the whole bank, and how many candidates
- * each bin keeps before falling back to a full scan. */
-#define RF_CAT_BIN_WIDTH 0.05
-#define RF_CAT_BIN_CANDIDATES 128
-/* Largest session file accepted by rf_cat_session_load. */
-#define RF_CAT_MAX_SESSION_BYTES (4L * 1024L * 1024L)
-
 #endif
 /* Smallest and largest grid a user may ask for. */
 #define RF_QUAD_MIN_N 5
@@ -88,19 +51,10 @@
 #define RF_NEWTON_MAX_ITER 100
 #define RF_NEWTON_TOL 1e-8
 
-/* Input caps: a file, a CSV field and a CSV line larger than these is refused. */
-#define RF_MAX_FILE_BYTES (1024L * 1024L * 1024L) /* 1 GiB */
-#define RF_MAX_CSV_FIELD 65536
-#define RF_MAX_CSV_COLUMNS 100000
-#define RF_MAX_ID_LEN 128
+/* ---- bank ---- */
 
-/* Largest JSON document (bank file, taxonomy) read whole into memory. */
-#ifndef RF_MAX_JSON_BYTES
-#define RF_MAX_JSON_BYTES (64L * 1024L * 1024L)
-#endif
-
-/* Item bank: most options of a multiple-choice item the loader accepts (lint
- * asks for RF_LINT_MIN_OPTIONS..RF_LINT_MAX_OPTIONS), and the most tags. */
+/* Most options of a multiple-choice item the loader accepts (lint asks for
+ * RF_LINT_MIN_OPTIONS..RF_LINT_MAX_OPTIONS), and the most tags. */
 #define RF_BANK_MAX_OPTIONS 10
 #define RF_BANK_MAX_TAGS 64
 
@@ -125,18 +79,10 @@
 /* Most diagnostics one lint run keeps (a broken bank would print forever). */
 #define RF_LINT_MAX_DIAGS 100000
 
-/* Error message buffer of stateful objects. */
-#define RF_ERRMSG_LEN 512
+/* ---- cat ---- */
 
-/* Careers: profiles (docs/profile-format.md). A stored posterior must sum to 1
- * within RF_PROFILE_POST_TOL (rounding of a written file is far below it). */
-#define RF_PROFILE_POST_TOL 1e-6
-#define RF_PROFILE_MAX_BYTES (16L * 1024L * 1024L)
-#define RF_PROFILE_MAX_SKILLS 256
-#define RF_PROFILE_MAX_TAGS 64
-
-/* Adaptive engine (src/cat). Defaults of the blueprint: SE target per skill and
- * overall item limit (DESIGN.md), randomesque width (Kingsbury & Zara 1989). */
+/* Defaults of the blueprint: SE target per skill and overall item limit
+ * (DESIGN.md), randomesque width (Kingsbury & Zara 1989). */
 #define RF_CAT_DEFAULT_SE 0.30
 #define RF_CAT_DEFAULT_MAX_ITEMS 40
 #define RF_CAT_DEFAULT_RANDOMESQUE 5
@@ -153,5 +99,42 @@
 #define RF_CAT_BIN_CANDIDATES 128
 /* Largest session file accepted by rf_cat_session_load. */
 #define RF_CAT_MAX_SESSION_BYTES (4L * 1024L * 1024L)
+
+/* ---- careers ---- */
+
+/* Profiles (docs/profile-format.md). A stored posterior must sum to 1 within
+ * RF_PROFILE_POST_TOL (rounding of a written file is far below it). */
+#define RF_PROFILE_POST_TOL 1e-6
+#define RF_PROFILE_MAX_BYTES (16L * 1024L * 1024L)
+#define RF_PROFILE_MAX_SKILLS 256
+#define RF_PROFILE_MAX_TAGS 64
+
+/* ---- server ---- */
+
+/* Listening defaults: loopback only unless told otherwise. */
+#define RF_HTTP_DEFAULT_PORT 8080
+#define RF_HTTP_DEFAULT_ADDR "127.0.0.1"
+/* Worker threads of the HTTP thread pool (2 cores: the database write is the
+ * bottleneck, more threads only queue on it). */
+#define RF_HTTP_THREADS 4
+/* Largest request body; a posting is the largest legitimate one. */
+#define RF_HTTP_MAX_BODY (256L * 1024L)
+/* Seconds an idle connection is kept. */
+#define RF_HTTP_TIMEOUT 30
+/* Seconds a graceful shutdown waits for in-flight requests. */
+#define RF_HTTP_DRAIN_SECONDS 10
+/* Lifetime of a login or candidate cookie session, seconds (12 hours). */
+#define RF_AUTH_LIFETIME (12L * 3600L)
+/* Lifetime of an invite link, seconds (30 days). */
+#define RF_INVITE_LIFETIME (30L * 24L * 3600L)
+/* Rate limits: requests per second and burst per client address, answers per
+ * second per test session, login attempts per minute per address. */
+#define RF_RATE_PER_IP 50.0
+#define RF_RATE_BURST 100.0
+#define RF_RATE_ANSWERS 4.0
+#define RF_RATE_LOGIN_PER_MIN 10.0
+/* Items per skill and overall limit of a test started from the web UI. */
+#define RF_WEB_MAX_ITEMS 30
+#define RF_WEB_MIN_PER_SKILL 2
 
 #endif
