@@ -108,6 +108,8 @@
 #define RF_PROFILE_MAX_BYTES (16L * 1024L * 1024L)
 #define RF_PROFILE_MAX_SKILLS 256
 #define RF_PROFILE_MAX_TAGS 64
+/* Most roles a roles file may define. */
+#define RF_MAX_ROLES 256
 
 /* ---- server ---- */
 
