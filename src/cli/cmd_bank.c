@@ -20,6 +20,7 @@ struct sub {
 
 static const struct sub subs[] = {
     {"lint", rf_cmd_bank_lint},
+    {"stats", rf_cmd_bank_stats},
 };
 
 int rf_cmd_bank(int argc, char **argv)

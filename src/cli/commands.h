@@ -11,5 +11,6 @@ int rf_cmd_score(int argc, char **argv);
 /* `rolefit bank` and its subcommands (cmd_bank*.c). */
 int rf_cmd_bank(int argc, char **argv);
 int rf_cmd_bank_lint(int argc, char **argv);
+int rf_cmd_bank_stats(int argc, char **argv);
 
 #endif

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# `rolefit bank stats` end to end: the text tables, the SVG file, exit codes.
+set -u
+BUILD=${BUILD:-build}
+RF="$BUILD/rolefit"
+pass=0; fail=0
+ok()  { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+SK="--skills tests/fixtures/bank/skills.json"
+
+"$RF" bank stats tests/fixtures/bank/small $SK --svg "$tmp/c.svg" >"$tmp/out" 2>"$tmp/err"; rc=$?
+[ "$rc" -eq 0 ] && ok || bad "stats exited $rc: $(cat "$tmp/err")"
+grep -q '^bank tests/fixtures/bank/small: 4 items in 2 files, 3 active, 0 calibrated' "$tmp/out" && ok || bad "headline: $(head -1 "$tmp/out")"
+grep -Eq '^linear_algebra +2 +1 +0 +1 +0 +0 +0\.0%$' "$tmp/out" && ok || bad "linear_algebra counts row"
+grep -Eq '^probability_statistics +1 +0 +1 +0 +0 +1 +0\.0%$' "$tmp/out" && ok || bad "probability_statistics counts row"
+# 13 theta columns from -3 to 3
+hdr=$(grep -A1 '^test information' "$tmp/out" | tail -1)
+[ "$(echo "$hdr" | wc -w)" -eq 14 ] && echo "$hdr" | grep -q -- '-3.0 .* 3.0$' && ok || bad "info header: $hdr"
+[ -s "$tmp/c.svg" ] && head -c 4 "$tmp/c.svg" | grep -q '<svg' && ok || bad "no svg written"
+[ "$(grep -c '<polyline' "$tmp/c.svg")" -eq 4 ] && ok || bad "expected 4 curves"
+! grep -q 'href\|<script' "$tmp/c.svg" && ok || bad "svg not self-contained"
+
+"$RF" bank stats tests/fixtures/bank/dup $SK >"$tmp/out" 2>"$tmp/err"; rc=$?
+[ "$rc" -eq 1 ] && grep -q "duplicate id" "$tmp/err" && [ "$(wc -l <"$tmp/err")" -eq 1 ] && ok || bad "dup bank: exit $rc, $(cat "$tmp/err")"
+"$RF" bank stats a b >"$tmp/out" 2>"$tmp/err"; rc=$?
+[ "$rc" -eq 2 ] && ok || bad "two dirs: exit $rc"
+"$RF" bank nonsense >"$tmp/out" 2>"$tmp/err"; rc=$?
+[ "$rc" -eq 2 ] && grep -q "unknown subcommand 'nonsense'" "$tmp/err" && ok || bad "unknown subcommand: exit $rc"
+
+echo "bank_stats: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
