@@ -97,6 +97,11 @@
  * each bin keeps before falling back to a full scan. */
 #define RF_CAT_BIN_WIDTH 0.05
 #define RF_CAT_BIN_CANDIDATES 128
+/* Early stop of a skill whose SE target is out of reach: it stops when even
+ * RF_CAT_REACH_SLACK times the information of the best items left (at the
+ * current EAP) cannot bring the posterior SD to the target. Tuned by simulation
+ * (docs/cat.md) so that precision does not suffer. */
+#define RF_CAT_REACH_SLACK 1.5
 /* Largest session file accepted by rf_cat_session_load. */
 #define RF_CAT_MAX_SESSION_BYTES (4L * 1024L * 1024L)
 

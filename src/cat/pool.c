@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bank/bank.h"
 #include "base/config.h"
 #include "base/mem.h"
 
@@ -346,5 +347,24 @@ rf_status rf_cat_pool_new(const struct rf_cat_item *items, size_t n, const struc
     return RF_OK;
 fail:
     rf_cat_pool_free(p);
+    return rc;
+}
+
+rf_status rf_cat_pool_from_bank(const struct rf_bank *b, int flags, const struct rf_quad *q,
+                                struct rf_cat_pool **out, struct rf_err *err)
+{
+    struct rf_cat_item *items = rf_calloc_array(b->n ? b->n : 1, sizeof *items);
+    if (!items)
+        return rf_err_set(err, RF_ENOMEM, "item pool: out of memory");
+    for (size_t i = 0; i < b->n; i++) {
+        const struct rf_item *it = &b->items[i];
+        items[i].id = it->id;
+        items[i].skill = it->skill;
+        items[i].irt = it->irt;
+        items[i].usable = !it->retired && (!(flags & RF_CAT_POOL_MCQ) || it->type == RF_ITEM_MCQ) &&
+                          (!(flags & RF_CAT_POOL_CALIBRATED) || it->calibrated);
+    }
+    rf_status rc = rf_cat_pool_new(items, b->n, q, out, err);
+    free(items);
     return rc;
 }

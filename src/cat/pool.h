@@ -24,7 +24,7 @@ struct rf_cat_item {
     const char *id;          /* unique, e.g. "deep_learning.attention.003" */
     const char *skill;       /* skill id */
     struct rf_irt_item irt;  /* parameters (ignored when !usable) */
-    int usable;              /* 0: retired or uncalibrated, never administered */
+    int usable;              /* 0: never administered (retired, no parameters) */
 };
 
 struct rf_cat_pool {
@@ -62,6 +62,16 @@ struct rf_cat_pool {
 rf_status rf_cat_pool_new(const struct rf_cat_item *items, size_t n, const struct rf_quad *q,
                           struct rf_cat_pool **out, struct rf_err *err);
 void rf_cat_pool_free(struct rf_cat_pool *p);
+
+/* A pool over a loaded bank: an item is usable unless it is retired; with
+ * RF_CAT_POOL_MCQ only multiple-choice items, with RF_CAT_POOL_CALIBRATED
+ * only calibrated ones (else the author's prior parameters serve, as for a
+ * new bank). Same contract as rf_cat_pool_new. */
+#define RF_CAT_POOL_MCQ 1
+#define RF_CAT_POOL_CALIBRATED 2
+struct rf_bank;
+rf_status rf_cat_pool_from_bank(const struct rf_bank *b, int flags, const struct rf_quad *q,
+                                struct rf_cat_pool **out, struct rf_err *err);
 
 /* Index of a skill id, or RF_ENOTFOUND. */
 rf_status rf_cat_pool_skill(const struct rf_cat_pool *p, const char *skill, size_t *idx);

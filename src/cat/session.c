@@ -90,6 +90,7 @@ void rf_cat_design_init(struct rf_cat_design *d)
     d->randomesque = RF_CAT_DEFAULT_RANDOMESQUE;
     d->exposure = 0;
     d->stop_unreachable = 1;
+    d->reach_slack = RF_CAT_REACH_SLACK;
 }
 
 static rf_status check_rule(struct rf_cat_rule r, const char *skill, struct rf_err *err)
@@ -115,7 +116,7 @@ rf_status rf_cat_design_add(struct rf_cat_design *d, const struct rf_cat_pool *p
                           skill);
     if (p->nusable[s] == 0)
         return rf_err_set(err, RF_EINVAL,
-                          "skill '%s': the bank has no calibrated, active items for it", skill);
+                          "skill '%s': the bank has no active items with parameters for it", skill);
     for (size_t j = 0; j < d->nscope; j++)
         if (d->scope[j] == s)
             return rf_err_set(err, RF_EINVAL, "skill '%s' is in the scope twice", skill);
@@ -149,7 +150,7 @@ rf_status rf_cat_design_check(const struct rf_cat_design *d, const struct rf_cat
         const char *name = p->skills[d->scope[j]];
         if (p->nusable[d->scope[j]] == 0)
             return rf_err_set(err, RF_EINVAL,
-                              "skill '%s': the bank has no calibrated, active items for it",
+                              "skill '%s': the bank has no active items with parameters for it",
                               name);
         for (size_t k = 0; k < j; k++)
             if (d->scope[k] == d->scope[j])
@@ -240,7 +241,7 @@ static int unreachable(struct rf_cat_session *s, size_t j)
     double need = 1.0 / (r->se * r->se), have = 1.0 / (s->sd[j] * s->sd[j]);
     if (have >= need)
         return 0;
-    if (have + (double)left * s->p->imax[s->d.scope[j]] < need)
+    if (have + s->d.reach_slack * (double)left * s->p->imax[s->d.scope[j]] < need)
         return 1;
     if (left > RF_CAT_MAX_TOPK)
         return 0;
@@ -248,7 +249,7 @@ static int unreachable(struct rf_cat_session *s, size_t j)
     double sum = 0;
     for (size_t i = 0; i < m; i++)
         sum += s->topv[i];
-    return have + sum < need;
+    return have + s->d.reach_slack * sum < need;
 }
 
 /* Re-evaluates the state of scope skill j after a change. */

@@ -59,6 +59,8 @@ struct rf_cat_design {
     size_t randomesque;             /* choose among the best k, 1..RF_CAT_MAX_TOPK */
     int exposure;                   /* apply the pool's Sympson-Hetter parameters */
     int stop_unreachable;           /* finish a skill whose target is out of reach */
+    double reach_slack;             /* >= 1: how much more information than the best
+                                       available items give is assumed before giving up */
 };
 
 /* Defaults: empty scope, overall maximum RF_CAT_DEFAULT_MAX_ITEMS, MFI,

@@ -7,6 +7,7 @@
 #define RF_CLI_COMMANDS_H
 
 int rf_cmd_score(int argc, char **argv);
+int rf_cmd_simulate(int argc, char **argv);
 
 /* `rolefit bank` and its subcommands (cmd_bank*.c). */
 int rf_cmd_bank(int argc, char **argv);

@@ -488,7 +488,7 @@ Test(cat_session, errors)
     cr_assert_eq(rf_cat_design_add(&d, p, "nope", rule(0.3, 0, 10), &err), RF_ENOTFOUND);
     cr_assert(strstr(err.msg, "'nope'"), "%s", err.msg);
     cr_assert_eq(rf_cat_design_add(&d, p, "s2", rule(0.3, 0, 10), &err), RF_EINVAL);
-    cr_assert(strstr(err.msg, "no calibrated"), "%s", err.msg);
+    cr_assert(strstr(err.msg, "no active items"), "%s", err.msg);
     cr_assert_eq(rf_cat_design_add(&d, p, "s1", rule(-1, 0, 10), &err), RF_EINVAL);
     cr_assert_eq(rf_cat_design_add(&d, p, "s1", rule(0.3, 5, 4), &err), RF_EINVAL);
     cr_assert_eq(rf_cat_design_add(&d, p, "s1", rule(0.3, 0, 10), &err), RF_OK);

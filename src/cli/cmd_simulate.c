@@ -1,0 +1,421 @@
+/* `rolefit simulate`: simulation study of an adaptive design over a bank. */
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "bank/bank.h"
+#include "bank/params.h"
+#include "base/csv.h"
+#include "base/file.h"
+#include "base/mem.h"
+#include "cat/pool.h"
+#include "cat/session.h"
+#include "cat/sim.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "irt/quad.h"
+
+static const char usage[] =
+    "usage: rolefit simulate (--bank BANK | --generate-bank J [--model 2pl|3pl])\n"
+    "                        [--examinees N] [--skills a,b] [--select mfi|kl|pwi] [--se X]\n"
+    "                        [--max-items N] [--min-items N] [--randomesque K] [--seed S]\n"
+    "                        [--threads T] [--thetas FILE] [--sh TARGET] [--sh-rounds R]\n"
+    "                        [--no-early-stop] [--json]\n\n"
+    "Simulates examinees taking the adaptive test and reports how well it measures them:\n"
+    "test length (mean, SD, min, max, histogram, share stopped short of the SE target),\n"
+    "per-skill bias, RMSE and mean SE of theta, coverage of the 95% interval, item\n"
+    "exposure (max, mean) and test overlap; and the same figures for a fixed form of\n"
+    "equal length (per skill the items with the most prior-weighted information).\n"
+    "Results are identical for a given seed whatever the number of threads.\n\n"
+    "  --bank BANK        a bank directory (data/bank) or a parameter file (JSON or CSV,\n"
+    "                     the calibration output; an item's skill is its id up to the first '.')\n"
+    "  --generate-bank J  a synthetic bank of J items per skill: a ~ lognormal(0, 0.25),\n"
+    "                     b ~ N(0, 1) clipped to +-2.8, c ~ U(0.10, 0.25) for --model 3pl\n"
+    "  --model M          model of the generated bank, 2pl (default) or 3pl\n"
+    "  --examinees N      simulated examinees (default 1000); true theta ~ N(0, 1) per skill\n"
+    "  --thetas FILE      true thetas instead: CSV with a header naming the skills of the\n"
+    "                     scope and one row per examinee\n"
+    "  --skills a,b       the scope (default: every skill of the bank; for a generated\n"
+    "                     bank the skill names, default 'skill')\n"
+    "  --select R         item selection: mfi (maximum Fisher information at the EAP,\n"
+    "                     default), kl (posterior-weighted Kullback-Leibler), pwi\n"
+    "                     (posterior-weighted information)\n"
+    "  --se X             SE target per skill (default 0.30)\n"
+    "  --max-items N      overall and per-skill maximum (default 40)\n"
+    "  --min-items N      per-skill minimum (default 0)\n"
+    "  --randomesque K    choose at random among the K best items (default 5)\n"
+    "  --sh TARGET        Sympson-Hetter exposure control: first set each item's exposure\n"
+    "                     parameter by iterated simulation (seed S+1) so that no item is\n"
+    "                     given to more than TARGET of the examinees, then run the study\n"
+    "  --sh-rounds R      most rounds of that iteration (default 30)\n"
+    "  --no-early-stop    keep testing a skill whose SE target is out of reach within its\n"
+    "                     remaining items (default: stop it)\n"
+    "  --seed S           random seed (default 1)\n"
+    "  --threads T        worker threads (default 2)\n"
+    "  --json             one JSON object: settings, adaptive, baseline\n";
+
+/* Loads BANK (directory or parameter file) into a pool. */
+static rf_status load_pool(const char *path, const struct rf_quad *q, struct rf_cat_pool **out,
+                           struct rf_err *err)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return rf_err_set(err, RF_EIO, "%s: no such file or directory", path);
+    if (S_ISDIR(st.st_mode)) {
+        struct rf_bank b;
+        rf_status rc = rf_bank_load_dir(path, &b, err);
+        if (rc)
+            return rc;
+        rc = rf_cat_pool_from_bank(&b, 0, q, out, err);
+        rf_bank_cleanup(&b);
+        return rc;
+    }
+    struct rf_param_table t;
+    rf_status rc = rf_params_load(path, &t, err);
+    if (rc)
+        return rc;
+    struct rf_cat_item *items = rf_calloc_array(t.n ? t.n : 1, sizeof *items);
+    char **skills = rf_calloc_array(t.n ? t.n : 1, sizeof *skills);
+    if (!items || !skills) {
+        rc = rf_err_set(err, RF_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < t.n; i++) {
+        const char *dot = strchr(t.ids[i], '.');
+        skills[i] = dot ? rf_strndup(t.ids[i], (size_t)(dot - t.ids[i])) : rf_strdup(t.ids[i]);
+        if (!skills[i]) {
+            rc = rf_err_set(err, RF_ENOMEM, "out of memory");
+            goto out;
+        }
+        items[i].id = t.ids[i];
+        items[i].skill = dot ? skills[i] : "default";
+        items[i].irt = t.items[i];
+        items[i].usable = 1;
+    }
+    rc = rf_cat_pool_new(items, t.n, q, out, err);
+    if (rc)
+        rf_err_prefix(err, "%s", path);
+out:
+    if (skills)
+        for (size_t i = 0; i < t.n; i++)
+            free(skills[i]);
+    free(skills);
+    free(items);
+    rf_params_cleanup(&t);
+    return rc;
+}
+
+/* Splits a comma list into at most max fields (in place). */
+static size_t split(char *s, char **out, size_t max)
+{
+    size_t n = 0;
+    for (char *tok = strtok(s, ","); tok && n < max + 1; tok = strtok(NULL, ","))
+        out[n++] = tok;
+    return n;
+}
+
+/* Reads the true thetas file: header of scope skill names (any order), one row per examinee. */
+static rf_status load_thetas(const char *path, const struct rf_cat_pool *p,
+                             const struct rf_cat_design *d, double **out, size_t *n,
+                             struct rf_err *err)
+{
+    struct rf_csv c;
+    rf_status rc = rf_csv_open_file(&c, path);
+    if (rc) {
+        rf_err_set(err, rc, "%s", rf_err_msg(&c.err));
+        rf_csv_cleanup(&c);
+        return rc;
+    }
+    size_t col[RF_CAT_MAX_SCOPE], cap = 0, rows = 0;
+    double *th = NULL;
+    int eof;
+    if ((rc = rf_csv_next(&c, &eof)) || eof) {
+        rc = rc ? rf_err_set(err, rc, "%s", rf_err_msg(&c.err))
+                : rf_err_set(err, RF_EINVAL, "%s: empty file", path);
+        goto out;
+    }
+    size_t ncols = c.nfields;
+    for (size_t k = 0; k < d->nscope; k++) {
+        col[k] = SIZE_MAX;
+        for (size_t f = 0; f < ncols; f++)
+            if (strcmp(c.fields[f], p->skills[d->scope[k]]) == 0)
+                col[k] = f;
+        if (col[k] == SIZE_MAX) {
+            rc = rf_err_set(err, RF_EINVAL, "%s:1: no column for skill '%s'", path,
+                            p->skills[d->scope[k]]);
+            goto out;
+        }
+    }
+    for (;;) {
+        if ((rc = rf_csv_next(&c, &eof))) {
+            rf_err_set(err, rc, "%s", rf_err_msg(&c.err));
+            goto out;
+        }
+        if (eof)
+            break;
+        if (c.nfields != ncols) {
+            rc = rf_err_set(err, RF_EINVAL, "%s:%zu: %zu fields, the header has %zu", path,
+                            c.rec_line, c.nfields, ncols);
+            goto out;
+        }
+        if (rows == cap) {
+            size_t nc = cap ? 2 * cap : 1024;
+            double *t2 = rf_realloc_array(th, nc * d->nscope, sizeof *th);
+            if (!t2) {
+                rc = rf_err_set(err, RF_ENOMEM, "out of memory");
+                goto out;
+            }
+            th = t2;
+            cap = nc;
+        }
+        for (size_t k = 0; k < d->nscope; k++)
+            if (rf_parse_double(c.fields[col[k]], &th[rows * d->nscope + k])) {
+                rc = rf_err_set(err, RF_EINVAL, "%s:%zu: column '%s': expected a number, got '%s'",
+                                path, c.rec_line, p->skills[d->scope[k]], c.fields[col[k]]);
+                goto out;
+            }
+        rows++;
+    }
+    if (rows == 0)
+        rc = rf_err_set(err, RF_EINVAL, "%s: no examinees", path);
+out:
+    rf_csv_cleanup(&c);
+    if (rc) {
+        free(th);
+        return rc;
+    }
+    *out = th;
+    *n = rows;
+    return RF_OK;
+}
+
+static json_t *stats_json(const struct rf_cat_pool *p, const struct rf_cat_design *d,
+                          const struct rf_cat_sim_stats *st)
+{
+    json_t *hist = json_array();
+    for (size_t l = 0; l < st->hist_n; l++)
+        json_array_append_new(hist, json_integer((json_int_t)st->hist[l]));
+    json_t *skills = json_array();
+    for (size_t k = 0; k < d->nscope; k++) {
+        const struct rf_cat_sim_skill *s = &st->skill[k];
+        json_array_append_new(
+            skills, json_pack("{s:s, s:f, s:f, s:f, s:f, s:f}", "skill", p->skills[d->scope[k]],
+                              "items", s->mean_items, "bias", s->bias, "rmse", s->rmse,
+                              "mean_se", s->mean_se, "coverage", s->coverage));
+    }
+    return json_pack("{s:{s:f, s:f, s:I, s:I, s:f, s:f, s:o}, s:f, s:f, s:f, s:f, s:o, "
+                     "s:{s:f, s:f}, s:f}",
+                     "length", "mean", st->len_mean, "sd", st->len_sd, "min",
+                     (json_int_t)st->len_min, "max", (json_int_t)st->len_max, "capped",
+                     st->capped, "early_stop", st->early, "histogram", hist, "bias", st->bias,
+                     "rmse", st->rmse, "mean_se", st->mean_se, "coverage", st->coverage,
+                     "skills", skills, "exposure", "max", st->exp_max, "mean", st->exp_mean,
+                     "overlap", st->overlap);
+}
+
+static void print_stats(const char *title, const struct rf_cat_pool *p,
+                        const struct rf_cat_design *d, const struct rf_cat_sim_stats *st)
+{
+    printf("%s\n", title);
+    printf("  length    mean %.2f  sd %.2f  min %zu  max %zu  short of target %.1f%%"
+           "  (early stop %.1f%%)\n",
+           st->len_mean, st->len_sd, st->len_min, st->len_max, 100 * st->capped,
+           100 * st->early);
+    printf("  theta     bias %+.3f  rmse %.3f  mean se %.3f  coverage %.3f\n", st->bias, st->rmse,
+           st->mean_se, st->coverage);
+    if (d->nscope > 1)
+        for (size_t k = 0; k < d->nscope; k++)
+            printf("    %-24s items %5.2f  bias %+.3f  rmse %.3f  mean se %.3f  coverage %.3f\n",
+                   p->skills[d->scope[k]], st->skill[k].mean_items, st->skill[k].bias,
+                   st->skill[k].rmse, st->skill[k].mean_se, st->skill[k].coverage);
+    printf("  exposure  max %.3f  mean %.3f   overlap %.3f\n", st->exp_max, st->exp_mean,
+           st->overlap);
+}
+
+int rf_cmd_simulate(int argc, char **argv)
+{
+    const char *cmd = "simulate";
+    const char *bank = NULL, *gen_s = NULL, *model_s = "2pl", *n_s = NULL, *skills_s = NULL,
+               *select_s = "mfi", *se_s = NULL, *max_s = NULL, *min_s = NULL, *rq_s = NULL,
+               *seed_s = NULL, *threads_s = NULL, *thetas = NULL, *sh_s = NULL,
+               *shr_s = NULL;
+    int json = 0, no_early = 0, help = 0;
+    struct rf_cli_opt opts[] = {
+        {"bank", 1, &bank, NULL},          {"generate-bank", 1, &gen_s, NULL},
+        {"model", 1, &model_s, NULL},      {"examinees", 1, &n_s, NULL},
+        {"skills", 1, &skills_s, NULL},    {"select", 1, &select_s, NULL},
+        {"se", 1, &se_s, NULL},            {"max-items", 1, &max_s, NULL},
+        {"min-items", 1, &min_s, NULL},    {"randomesque", 1, &rq_s, NULL},
+        {"seed", 1, &seed_s, NULL},        {"threads", 1, &threads_s, NULL},
+        {"thetas", 1, &thetas, NULL},      {"sh", 1, &sh_s, NULL},
+        {"sh-rounds", 1, &shr_s, NULL},    {"json", 0, NULL, &json},
+        {"no-early-stop", 0, NULL, &no_early},
+    };
+    const char *pos[1];
+    size_t npos;
+    int ec = rf_cli_parse(cmd, argc, argv, opts, sizeof opts / sizeof opts[0], pos, 0, &npos,
+                          &help);
+    if (ec)
+        return ec;
+    if (help) {
+        fputs(usage, stdout);
+        return RF_EXIT_OK;
+    }
+    if (!bank == !gen_s)
+        return rf_cli_usage_error(cmd, "give exactly one of --bank and --generate-bank "
+                                       "(see 'rolefit simulate --help')");
+    size_t nex = 1000, maxi = RF_CAT_DEFAULT_MAX_ITEMS, mini = 0, rq = RF_CAT_DEFAULT_RANDOMESQUE,
+           threads = 2, gen = 0, shr = 30;
+    double se = RF_CAT_DEFAULT_SE, sh = 0;
+    unsigned long long seed = 1;
+    enum rf_cat_select sel;
+    enum rf_model model;
+    if ((n_s && (ec = rf_cli_size(cmd, "examinees", n_s, 1, 100000000, &nex))) ||
+        (max_s && (ec = rf_cli_size(cmd, "max-items", max_s, 1, RF_CAT_MAX_ITEMS, &maxi))) ||
+        (min_s && (ec = rf_cli_size(cmd, "min-items", min_s, 0, RF_CAT_MAX_ITEMS, &mini))) ||
+        (rq_s && (ec = rf_cli_size(cmd, "randomesque", rq_s, 1, RF_CAT_MAX_TOPK, &rq))) ||
+        (threads_s && (ec = rf_cli_size(cmd, "threads", threads_s, 1, 64, &threads))) ||
+        (gen_s && (ec = rf_cli_size(cmd, "generate-bank", gen_s, 1, 1000000, &gen))) ||
+        (shr_s && (ec = rf_cli_size(cmd, "sh-rounds", shr_s, 1, 1000, &shr))) ||
+        (se_s && (ec = rf_cli_double(cmd, "se", se_s, 1e-3, 10, &se))) ||
+        (sh_s && (ec = rf_cli_double(cmd, "sh", sh_s, 1e-3, 1, &sh))) ||
+        (seed_s && (ec = rf_cli_u64(cmd, "seed", seed_s, &seed))))
+        return ec;
+    if (mini > maxi)
+        return rf_cli_usage_error(cmd, "--min-items %zu exceeds --max-items %zu", mini, maxi);
+    if (rf_cat_select_parse(select_s, &sel))
+        return rf_cli_usage_error(cmd, "--select: expected mfi, kl or pwi, got '%s'", select_s);
+    if (rf_irt_model_parse(model_s, &model) || (model != RF_MODEL_2PL && model != RF_MODEL_3PL))
+        return rf_cli_usage_error(cmd, "--model: expected 2pl or 3pl, got '%s'", model_s);
+
+    struct rf_err err;
+    rf_err_clear(&err);
+    struct rf_quad q = {0};
+    struct rf_cat_pool *p = NULL;
+    struct rf_cat_gen g = {0};
+    struct rf_cat_sim_result res = {0};
+    double *theta = NULL;
+    char *skills_buf = skills_s ? rf_strdup(skills_s) : NULL;
+    char *names[RF_CAT_MAX_SCOPE + 1];
+    size_t nnames = 0;
+    rf_status rc = RF_OK;
+    int usage_ec = 0;
+    if (skills_s && !skills_buf) {
+        rc = rf_err_set(&err, RF_ENOMEM, "out of memory");
+        goto out;
+    }
+    if (skills_buf) {
+        nnames = split(skills_buf, names, RF_CAT_MAX_SCOPE);
+        if (nnames == 0 || nnames > RF_CAT_MAX_SCOPE) {
+            usage_ec = rf_cli_usage_error(cmd, "--skills: expected 1 to %d names separated by ','",
+                                          RF_CAT_MAX_SCOPE);
+            goto out;
+        }
+    }
+    if ((rc = rf_quad_init_default(&q, &err)))
+        goto out;
+    if (gen) {
+        const char *def = "skill";
+        const char *const *sk = nnames ? (const char *const *)names : &def;
+        if ((rc = rf_cat_generate(sk, nnames ? nnames : 1, gen, model, seed, &g, &err)) ||
+            (rc = rf_cat_pool_new(g.items, g.n, &q, &p, &err)))
+            goto out;
+    } else if ((rc = load_pool(bank, &q, &p, &err))) {
+        goto out;
+    }
+    struct rf_cat_design d;
+    rf_cat_design_init(&d);
+    d.max_items = maxi;
+    d.select = sel;
+    d.randomesque = rq;
+    d.stop_unreachable = !no_early;
+    struct rf_cat_rule rule = {se, mini, maxi};
+    if (nnames) {
+        for (size_t k = 0; k < nnames; k++)
+            if ((rc = rf_cat_design_add(&d, p, names[k], rule, &err)))
+                goto out;
+    } else {
+        for (size_t s = 0; s < p->nskills && s < RF_CAT_MAX_SCOPE; s++)
+            if (p->nusable[s] && (rc = rf_cat_design_add(&d, p, p->skills[s], rule, &err)))
+                goto out;
+    }
+    if ((rc = rf_cat_design_check(&d, p, &err)))
+        goto out;
+    struct rf_cat_sim_opts o = {nex, seed, threads, NULL, 1};
+    if (thetas) {
+        if ((rc = load_thetas(thetas, p, &d, &theta, &nex, &err)))
+            goto out;
+        o.theta = theta;
+        o.nexaminees = nex;
+    }
+    size_t rounds = 0;
+    double sh_max = 0;
+    if (sh > 0) {
+        struct rf_cat_sim_opts oc = o;
+        oc.seed = seed + 1;
+        if ((rc = rf_cat_sh_calibrate(p, &d, sh, shr, &oc, &rounds, &sh_max, &err)))
+            goto out;
+        d.exposure = 1;
+    }
+    if ((rc = rf_cat_simulate(p, &d, &o, &res, &err)))
+        goto out;
+    if (json) {
+        json_t *skl = json_array();
+        for (size_t k = 0; k < d.nscope; k++)
+            json_array_append_new(skl, json_string(p->skills[d.scope[k]]));
+        json_t *form = json_array();
+        for (size_t k = 0; k < d.nscope; k++)
+            json_array_append_new(form, json_integer((json_int_t)res.form_len[k]));
+        json_t *settings = json_pack(
+            "{s:s, s:I, s:I, s:o, s:s, s:f, s:I, s:I, s:I, s:b, s:I, s:I, s:o}", "bank",
+            bank ? bank : "generated", "items", (json_int_t)p->n, "examinees", (json_int_t)nex,
+            "skills", skl, "select", rf_cat_select_name(sel), "se", se, "max_items",
+            (json_int_t)maxi, "min_items", (json_int_t)mini, "randomesque", (json_int_t)rq,
+            "early_stop", !no_early, "seed", (json_int_t)seed, "threads", (json_int_t)threads,
+            "baseline_form", form);
+        if (gen)
+            json_object_set_new(settings, "generated", json_pack("{s:I, s:s}", "per_skill",
+                                                                 (json_int_t)gen, "model",
+                                                                 rf_irt_model_name(model)));
+        if (sh > 0)
+            json_object_set_new(settings, "sympson_hetter",
+                                json_pack("{s:f, s:I, s:f}", "target", sh, "rounds",
+                                          (json_int_t)rounds, "calibration_max_exposure",
+                                          sh_max));
+        json_t *root = json_pack("{s:o, s:o, s:o}", "settings", settings, "adaptive",
+                                 stats_json(p, &d, &res.adaptive), "baseline",
+                                 stats_json(p, &d, &res.baseline));
+        char *s = root ? json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(6)) : NULL;
+        json_decref(root);
+        if (!s) {
+            rc = rf_err_set(&err, RF_ENOMEM, "out of memory");
+            goto out;
+        }
+        puts(s);
+        free(s);
+    } else {
+        printf("%zu examinees, %zu items, select %s, SE target %.2f, max %zu items, "
+               "randomesque %zu, seed %llu\n",
+               nex, p->n, rf_cat_select_name(sel), se, maxi, rq, seed);
+        if (sh > 0)
+            printf("Sympson-Hetter target %.2f: %zu rounds, calibration max exposure %.3f\n", sh,
+                   rounds, sh_max);
+        print_stats("adaptive", p, &d, &res.adaptive);
+        print_stats("fixed form of equal length", p, &d, &res.baseline);
+    }
+out:
+    free(theta);
+    free(skills_buf);
+    rf_cat_sim_cleanup(&res);
+    rf_cat_pool_free(p);
+    rf_cat_gen_cleanup(&g);
+    rf_quad_cleanup(&q);
+    if (usage_ec)
+        return usage_ec;
+    if (rc)
+        return rf_cli_fail(cmd, rc, err.msg);
+    return RF_EXIT_OK;
+}
