@@ -1,0 +1,122 @@
+/*
+ * The application behind `rolefit serve`: what the HTTP handlers call. It owns
+ * the store, the loaded bank, taxonomy, roles and adaptive item pool, and
+ * implements every flow with its permission checks: first-start setup,
+ * accounts and cookie sessions, invites, adaptive tests (start, question,
+ * answer, report), postings and ranking, and the bank overview. Handlers only
+ * translate HTTP to these calls and back.
+ *
+ * Results are JSON objects built here (owned by the caller). What a candidate
+ * receives during a test never contains an item's key, explanation or
+ * parameters: the question payload is built in one function (question_json).
+ *
+ * Every function is thread-safe; errors carry a message and, where the fault
+ * is one field of the request, the field's name.
+ */
+#ifndef RF_SERVER_APP_H
+#define RF_SERVER_APP_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "server/auth.h"
+
+struct rf_app_config {
+    const char *db;       /* store URL or SQLite file path */
+    const char *bank_dir; /* item bank folder */
+    const char *data_dir; /* skills.json, roles.json, skill_aliases.json, learning data */
+    const char *web_dir;  /* static files */
+    int practice;         /* open practice mode: anyone may take a test */
+    double rate_ip, rate_burst, rate_answers, rate_login; /* <= 0 disables a limit */
+    void (*log)(const char *line); /* one line per event, may be NULL */
+};
+
+/* Who is calling: from the cookie session, or nobody. */
+struct rf_principal {
+    int64_t user_id, org_id, candidate_id;
+    char role[16];   /* "admin", "recruiter", "candidate" or "" (anonymous) */
+    char csrf[RF_TOKEN_LEN];
+};
+
+struct rf_app_error {
+    struct rf_err err;
+    const char *field; /* static string or NULL */
+};
+
+struct rf_app;
+
+rf_status rf_app_open(const struct rf_app_config *cfg, struct rf_app **out, struct rf_err *err);
+void rf_app_close(struct rf_app *a);
+const struct rf_app_config *rf_app_config(const struct rf_app *a);
+
+/* When no account exists: a fresh one-time setup token (its hash is stored;
+ * printing it is the caller's business). *out is "" when setup is done. */
+rf_status rf_app_setup_token(struct rf_app *a, char out[RF_TOKEN_LEN], struct rf_err *err);
+
+/* Creates the first organization and admin with the setup token. */
+rf_status rf_app_setup(struct rf_app *a, const json_t *req, int64_t *user_id,
+                       struct rf_app_error *e);
+
+/* Checks email and password; *user_id on success, RF_EPERM otherwise. */
+rf_status rf_app_login(struct rf_app *a, const json_t *req, int64_t *user_id,
+                       struct rf_app_error *e);
+
+/* A new cookie session for a user or a candidate: the cookie token and its CSRF token. */
+rf_status rf_app_session_new(struct rf_app *a, int64_t user_id, int64_t candidate_id,
+                             char token[RF_TOKEN_LEN], char csrf[RF_TOKEN_LEN], struct rf_err *err);
+/* Resolves a cookie token (NULL or unknown: anonymous). */
+rf_status rf_app_principal(struct rf_app *a, const char *token, struct rf_principal *p,
+                           struct rf_err *err);
+rf_status rf_app_logout(struct rf_app *a, const char *token, struct rf_err *err);
+/* {"user": {...}} or {"candidate": id} or {} for anonymous, plus csrf and practice flag. */
+json_t *rf_app_me(struct rf_app *a, const struct rf_principal *p);
+
+/* Admin: adds a recruiter or admin to the admin's organization. */
+rf_status rf_app_user_add(struct rf_app *a, const struct rf_principal *p, const json_t *req,
+                          json_t **out, struct rf_app_error *e);
+
+/* Lists of the catalogue (public). */
+json_t *rf_app_skills(struct rf_app *a);
+json_t *rf_app_roles(struct rf_app *a);
+/* Admin: items per skill and difficulty band, calibrated share, bank version. */
+rf_status rf_app_bank_overview(struct rf_app *a, const struct rf_principal *p, json_t **out,
+                               struct rf_app_error *e);
+
+/* Recruiter: invite links. */
+rf_status rf_app_invite_create(struct rf_app *a, const struct rf_principal *p, const json_t *req,
+                               json_t **out, struct rf_app_error *e);
+rf_status rf_app_invites(struct rf_app *a, const struct rf_principal *p, json_t **out,
+                         struct rf_app_error *e);
+/* Public: what an invite is for (no secrets), before accepting it. */
+rf_status rf_app_invite_info(struct rf_app *a, const char *token, json_t **out,
+                             struct rf_app_error *e);
+
+/* Candidates: start a test (practice: {"role": id} or {"skills": [...]}; or
+ * {"invite": token}). Creates the candidate and its cookie session when the
+ * caller has none: *new_token / *new_csrf are set then (else ""). */
+rf_status rf_app_test_start(struct rf_app *a, const struct rf_principal *p, const json_t *req,
+                            char new_token[RF_TOKEN_LEN], char new_csrf[RF_TOKEN_LEN],
+                            json_t **out, struct rf_app_error *e);
+/* The test's state and current question (owner only). */
+rf_status rf_app_test_get(struct rf_app *a, const struct rf_principal *p, int64_t id,
+                          json_t **out, struct rf_app_error *e);
+/* Answers the current question: {"item": id, "choice": k}; durable on return. */
+rf_status rf_app_test_answer(struct rf_app *a, const struct rf_principal *p, int64_t id,
+                             const json_t *req, json_t **out, struct rf_app_error *e);
+/* The report of a finished test: JSON, or self-contained HTML when html. The
+ * candidate who took it, or a recruiter/admin of the organization it was taken for. */
+rf_status rf_app_test_report(struct rf_app *a, const struct rf_principal *p, int64_t id, int html,
+                             json_t **json_out, char **html_out, struct rf_app_error *e);
+
+/* Recruiters: postings and ranking. */
+rf_status rf_app_posting_create(struct rf_app *a, const struct rf_principal *p, const json_t *req,
+                                json_t **out, struct rf_app_error *e);
+rf_status rf_app_postings(struct rf_app *a, const struct rf_principal *p, json_t **out,
+                          struct rf_app_error *e);
+rf_status rf_app_posting_get(struct rf_app *a, const struct rf_principal *p, int64_t id,
+                             json_t **out, struct rf_app_error *e);
+rf_status rf_app_posting_ranking(struct rf_app *a, const struct rf_principal *p, int64_t id,
+                                 json_t **out, struct rf_app_error *e);
+
+#endif

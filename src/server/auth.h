@@ -1,0 +1,36 @@
+/*
+ * Secrets of the server, all through libsodium: argon2id password hashes,
+ * random tokens (cookies, CSRF, invites, the setup token) and the hashes under
+ * which tokens are stored, so that a database leak does not leak live tokens.
+ */
+#ifndef RF_SERVER_AUTH_H
+#define RF_SERVER_AUTH_H
+
+#include <stddef.h>
+
+#include "base/err.h"
+
+#define RF_TOKEN_LEN 44   /* 32 random bytes, URL-safe base64 without padding, + NUL */
+#define RF_TOKEN_HASH_LEN 65 /* 32-byte BLAKE2b as hex + NUL */
+#define RF_PWHASH_LEN 128
+
+/* Initializes libsodium; RF_EIO if it cannot. Safe to call more than once. */
+rf_status rf_auth_init(struct rf_err *err);
+
+/* A fresh random token (URL-safe base64 of 32 random bytes). */
+void rf_auth_token(char out[RF_TOKEN_LEN]);
+
+/* Hex BLAKE2b-256 of a token: what the store keeps. */
+void rf_auth_token_hash(const char *token, char out[RF_TOKEN_HASH_LEN]);
+
+/* argon2id hash of a password (interactive limits). Passwords of 8 to 256
+ * bytes; RF_EINVAL otherwise with the reason. */
+rf_status rf_auth_hash_password(const char *password, char out[RF_PWHASH_LEN], struct rf_err *err);
+
+/* 1 when password matches the stored hash, else 0 (constant time in the hash). */
+int rf_auth_check_password(const char *hash, const char *password);
+
+/* Constant-time string equality (0 for unequal lengths). */
+int rf_auth_equal(const char *a, const char *b);
+
+#endif

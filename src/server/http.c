@@ -1,0 +1,390 @@
+/*
+ * libmicrohttpd glue. Each connection gets a struct conn that accumulates the
+ * body up to max_body (beyond it the request is answered 413 and the rest is
+ * discarded); the handler runs once the body is complete. Every response gets
+ * the security headers; API responses are not cached.
+ */
+#include "server/http.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/mem.h"
+
+struct rf_http {
+    struct MHD_Daemon *d;
+    struct rf_http_config cfg;
+};
+
+struct conn {
+    struct rf_buf body;
+    int too_big;
+    struct timespec t0;
+};
+
+const char *rf_req_header(const struct rf_req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *rf_req_query(const struct rf_req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+int rf_req_cookie(const struct rf_req *r, const char *name, char *out, size_t n)
+{
+    const char *v = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+    if (!v || strlen(v) >= n)
+        return 0;
+    strcpy(out, v);
+    return 1;
+}
+
+json_t *rf_req_json(const struct rf_req *r, struct rf_resp *resp)
+{
+    json_error_t je;
+    json_t *j = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &je);
+    if (!j) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "request body is not valid JSON: line %d column %d: %s", je.line,
+                 je.column, je.text);
+        rf_resp_error(resp, 400, msg, NULL);
+        return NULL;
+    }
+    if (!json_is_object(j)) {
+        json_decref(j);
+        rf_resp_error(resp, 400, "request body must be a JSON object", NULL);
+        return NULL;
+    }
+    return j;
+}
+
+void rf_resp_header(struct rf_resp *resp, const char *name, const char *value)
+{
+    if (resp->nheaders >= RF_HTTP_MAX_HEADERS)
+        return;
+    resp->headers[resp->nheaders][0] = rf_strdup(name);
+    resp->headers[resp->nheaders][1] = rf_strdup(value);
+    resp->nheaders++;
+}
+
+void rf_resp_text(struct rf_resp *resp, int status, const char *ctype, const char *text,
+                  size_t len)
+{
+    resp->status = status;
+    resp->ctype = ctype;
+    rf_buf_reset(&resp->body);
+    if (rf_buf_append(&resp->body, text, len)) {
+        resp->status = 500;
+        resp->ctype = "text/plain; charset=utf-8";
+        rf_buf_reset(&resp->body);
+    }
+}
+
+void rf_resp_json(struct rf_resp *resp, int status, json_t *j)
+{
+    char *s = j ? json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+    json_decref(j);
+    if (!s) {
+        rf_resp_text(resp, 500, "application/json", "{\"error\":\"out of memory\"}", 25);
+        return;
+    }
+    rf_resp_text(resp, status, "application/json", s, strlen(s));
+    free(s);
+}
+
+void rf_resp_error(struct rf_resp *resp, int status, const char *msg, const char *field)
+{
+    json_t *j = json_pack("{s:s,s:s?}", "error", msg, "field", field);
+    rf_resp_json(resp, status, j);
+}
+
+int rf_http_status(rf_status rc)
+{
+    switch (rc) {
+    case RF_OK: return 200;
+    case RF_EINVAL: return 400;
+    case RF_ENOTFOUND: return 404;
+    case RF_ECONFLICT: return 409;
+    case RF_ETOOBIG: return 413;
+    case RF_EPERM: return 403;
+    case RF_ERANGE: return 422;
+    case RF_EUNSUPPORTED: return 422;
+    case RF_ENOMEM:
+    case RF_EIO:
+    case RF_EDB:
+    default: return 500;
+    }
+}
+
+void rf_resp_fail(struct rf_resp *resp, rf_status rc, const char *msg, const char *field)
+{
+    int st = rf_http_status(rc);
+    /* internal details of server errors are logged, not sent */
+    rf_resp_error(resp, st, st >= 500 ? "internal error" : (msg && msg[0] ? msg : rf_strerror(rc)),
+                  st >= 500 ? NULL : field);
+}
+
+/* Matches a pattern like "/api/tests/:id/answers" against path; captured
+ * segments are copied into store and pointed to by params. */
+static int match(const char *pat, const char *path, const char **params, char *store, size_t cap)
+{
+    size_t np = 0, used = 0;
+    while (*pat && *path) {
+        if (*pat != '/' || *path != '/')
+            return 0;
+        pat++;
+        path++;
+        const char *pe = strchr(pat, '/'), *se = strchr(path, '/');
+        size_t pl = pe ? (size_t)(pe - pat) : strlen(pat);
+        size_t sl = se ? (size_t)(se - path) : strlen(path);
+        if (pat[0] == ':') {
+            if (sl == 0 || np >= RF_HTTP_MAX_PARAMS || used + sl + 1 > cap)
+                return 0;
+            memcpy(store + used, path, sl);
+            store[used + sl] = '\0';
+            params[np++] = store + used;
+            used += sl + 1;
+        } else if (pl != sl || strncmp(pat, path, pl) != 0) {
+            return 0;
+        }
+        pat += pl;
+        path += sl;
+    }
+    return *pat == '\0' && *path == '\0';
+}
+
+static void add_security_headers(struct MHD_Response *r)
+{
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "X-Frame-Options", "DENY");
+    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(r, "Content-Security-Policy",
+                            "default-src 'self'; img-src 'self' data:; style-src 'self' "
+                            "'unsafe-inline'; script-src 'self'; object-src 'none'; "
+                            "frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+}
+
+static enum MHD_Result send_resp(struct MHD_Connection *c, struct rf_resp *resp, int is_head)
+{
+    struct MHD_Response *r = NULL;
+    if (resp->file_path) {
+        int fd = open(resp->file_path, O_RDONLY | O_CLOEXEC);
+        struct stat st;
+        if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+            r = MHD_create_response_from_fd((size_t)st.st_size, fd);
+            if (!r)
+                close(fd);
+        } else {
+            if (fd >= 0)
+                close(fd);
+            rf_resp_error(resp, 404, "not found", NULL);
+            resp->file_path = NULL;
+        }
+    }
+    if (!r) {
+        size_t len = is_head ? 0 : resp->body.len;
+        char *body = rf_buf_take(&resp->body);
+        r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+        if (!r) {
+            free(body);
+            return MHD_NO;
+        }
+    }
+    if (resp->ctype)
+        MHD_add_response_header(r, "Content-Type", resp->ctype);
+    add_security_headers(r);
+    int has_cache = 0;
+    for (size_t i = 0; i < resp->nheaders; i++) {
+        MHD_add_response_header(r, resp->headers[i][0], resp->headers[i][1]);
+        if (strcmp(resp->headers[i][0], "Cache-Control") == 0)
+            has_cache = 1;
+    }
+    if (!has_cache)
+        MHD_add_response_header(r, "Cache-Control", "no-store");
+    enum MHD_Result ret = MHD_queue_response(c, (unsigned)resp->status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static void resp_cleanup(struct rf_resp *resp)
+{
+    rf_buf_cleanup(&resp->body);
+    for (size_t i = 0; i < resp->nheaders; i++) {
+        free(resp->headers[i][0]);
+        free(resp->headers[i][1]);
+    }
+}
+
+static void client_ip(struct MHD_Connection *c, char *out, size_t n)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    snprintf(out, n, "?");
+    if (!ci || !ci->client_addr)
+        return;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+                  (socklen_t)n);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
+                  (socklen_t)n);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size, void **ctx)
+{
+    (void)version;
+    struct rf_http *h = cls;
+    struct conn *cs = *ctx;
+    if (!cs) {
+        cs = calloc(1, sizeof *cs);
+        if (!cs)
+            return MHD_NO;
+        rf_buf_init(&cs->body, h->cfg.max_body);
+        clock_gettime(CLOCK_MONOTONIC, &cs->t0);
+        *ctx = cs;
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        if (!cs->too_big && rf_buf_append(&cs->body, upload_data, *upload_data_size))
+            cs->too_big = 1;
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    struct rf_req req;
+    memset(&req, 0, sizeof req);
+    req.method = method;
+    req.path = url;
+    req.conn = c;
+    req.body = rf_buf_str(&cs->body);
+    req.body_len = cs->body.len;
+    client_ip(c, req.ip, sizeof req.ip);
+    struct rf_resp resp;
+    memset(&resp, 0, sizeof resp);
+    rf_buf_init(&resp.body, (size_t)64 * 1024 * 1024);
+    resp.status = 500;
+    int is_head = strcmp(method, "HEAD") == 0;
+    const char *m = is_head ? "GET" : method;
+    if (cs->too_big) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "request body larger than %zu bytes", h->cfg.max_body);
+        rf_resp_error(&resp, 413, msg, NULL);
+    } else if (strlen(url) > 1024) {
+        rf_resp_error(&resp, 414, "URL too long", NULL);
+    } else if (!h->cfg.gate || h->cfg.gate(h->cfg.app, &req, &resp)) {
+        char store[1100];
+        const struct rf_route *hit = NULL;
+        int path_known = 0;
+        for (size_t i = 0; i < h->cfg.nroutes && !hit; i++) {
+            const char *params[RF_HTTP_MAX_PARAMS] = {0};
+            if (match(h->cfg.routes[i].pattern, url, params, store, sizeof store)) {
+                path_known = 1;
+                if (strcmp(h->cfg.routes[i].method, m) == 0) {
+                    hit = &h->cfg.routes[i];
+                    memcpy(req.params, params, sizeof params);
+                }
+            }
+        }
+        if (hit)
+            hit->fn(h->cfg.app, &req, &resp);
+        else if (path_known)
+            rf_resp_error(&resp, 405, "method not allowed", NULL);
+        else if (strcmp(m, "GET") == 0 && h->cfg.fallback)
+            h->cfg.fallback(h->cfg.app, &req, &resp);
+        else
+            rf_resp_error(&resp, 404, "not found", NULL);
+    }
+    enum MHD_Result ret = send_resp(c, &resp, is_head);
+    if (h->cfg.log) {
+        struct timespec t1;
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        double ms = 1e3 * (double)(t1.tv_sec - cs->t0.tv_sec) +
+                    1e-6 * (double)(t1.tv_nsec - cs->t0.tv_nsec);
+        char line[1200];
+        snprintf(line, sizeof line, "%s %s %.200s %d %.1fms", req.ip, method, url, resp.status, ms);
+        h->cfg.log(h->cfg.app, line);
+    }
+    resp_cleanup(&resp);
+    return ret;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **ctx,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)c;
+    (void)toe;
+    struct conn *cs = *ctx;
+    if (cs) {
+        rf_buf_cleanup(&cs->body);
+        free(cs);
+        *ctx = NULL;
+    }
+}
+
+rf_status rf_http_start(const struct rf_http_config *cfg, struct rf_http **out, struct rf_err *err)
+{
+    struct rf_http *h = calloc(1, sizeof *h);
+    if (!h)
+        return rf_err_set(err, RF_ENOMEM, "http: out of memory");
+    h->cfg = *cfg;
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((uint16_t)cfg->port);
+    if (inet_pton(AF_INET, cfg->addr, &sa.sin_addr) != 1) {
+        free(h);
+        return rf_err_set(err, RF_EINVAL, "http: '%s' is not an IPv4 address", cfg->addr);
+    }
+    h->d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG,
+                            (uint16_t)cfg->port, NULL, NULL, on_request, h,
+                            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+                            MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)cfg->threads,
+                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->timeout,
+                            MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1000,
+                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, MHD_OPTION_END);
+    if (!h->d) {
+        free(h);
+        return rf_err_set(err, RF_EIO, "http: cannot listen on %s:%u (in use, or not permitted)",
+                          cfg->addr, cfg->port);
+    }
+    *out = h;
+    return RF_OK;
+}
+
+unsigned rf_http_port(const struct rf_http *h)
+{
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
+    return di ? di->port : 0;
+}
+
+void rf_http_stop(struct rf_http *h, unsigned drain_seconds)
+{
+    if (!h)
+        return;
+    MHD_socket s = MHD_quiesce_daemon(h->d);
+    for (unsigned i = 0; i < drain_seconds * 20; i++) {
+        const union MHD_DaemonInfo *di =
+            MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+        if (!di || di->num_connections == 0)
+            break;
+        struct timespec ts = {0, 50 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    MHD_stop_daemon(h->d);
+    if (s != MHD_INVALID_SOCKET)
+        close(s);
+    free(h);
+}

@@ -1,0 +1,94 @@
+/*
+ * The HTTP layer of `rolefit serve` over libmicrohttpd: request bodies
+ * accumulated under a cap, a routing table with path parameters, responses
+ * with security headers, JSON error bodies, and the one mapping from
+ * rf_status to an HTTP status. Handlers are thin: they read the request, call
+ * the application (server/app.h) and write a response.
+ */
+#ifndef RF_SERVER_HTTP_H
+#define RF_SERVER_HTTP_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "base/buf.h"
+#include "base/err.h"
+
+struct MHD_Connection;
+
+#define RF_HTTP_MAX_PARAMS 3
+#define RF_HTTP_MAX_HEADERS 6
+
+struct rf_req {
+    const char *method;   /* "GET", "POST", ... */
+    const char *path;     /* URL path without the query string */
+    struct MHD_Connection *conn;
+    const char *body;     /* NUL-terminated request body ("" when none) */
+    size_t body_len;
+    const char *params[RF_HTTP_MAX_PARAMS]; /* ":name" segments of the route, in order */
+    char ip[64];          /* client address */
+};
+
+struct rf_resp {
+    int status;
+    const char *ctype;    /* static string */
+    struct rf_buf body;
+    const char *file_path; /* when set, serve this file instead of body (static files) */
+    char *headers[RF_HTTP_MAX_HEADERS][2]; /* owned name/value pairs */
+    size_t nheaders;
+};
+
+/* A request header or query argument (NULL when absent). */
+const char *rf_req_header(const struct rf_req *r, const char *name);
+const char *rf_req_query(const struct rf_req *r, const char *name);
+/* A cookie value copied into out (size n); 0 when absent or too long. */
+int rf_req_cookie(const struct rf_req *r, const char *name, char *out, size_t n);
+
+/* Parses the body as a JSON object; on failure writes a 400 to resp and returns NULL. */
+json_t *rf_req_json(const struct rf_req *r, struct rf_resp *resp);
+
+/* Adds a response header (copied). */
+void rf_resp_header(struct rf_resp *resp, const char *name, const char *value);
+/* Sets a JSON body (steals the reference to j) with status. */
+void rf_resp_json(struct rf_resp *resp, int status, json_t *j);
+/* Sets a body of the given content type (copied). */
+void rf_resp_text(struct rf_resp *resp, int status, const char *ctype, const char *text,
+                  size_t len);
+/* A JSON error {"error": msg, "field": field|null} with status. */
+void rf_resp_error(struct rf_resp *resp, int status, const char *msg, const char *field);
+/* The one mapping from a library status (and its message) to an HTTP error. */
+void rf_resp_fail(struct rf_resp *resp, rf_status rc, const char *msg, const char *field);
+int rf_http_status(rf_status rc);
+
+/* A route: method, pattern with ":x" segments, handler. */
+struct rf_route {
+    const char *method;
+    const char *pattern;
+    void (*fn)(void *app, struct rf_req *req, struct rf_resp *resp);
+};
+
+struct rf_http;
+
+struct rf_http_config {
+    const char *addr;  /* IPv4 address to bind */
+    unsigned port;     /* 0: any free port (read back with rf_http_port) */
+    unsigned threads;
+    size_t max_body;
+    unsigned timeout;
+    const struct rf_route *routes;
+    size_t nroutes;
+    /* called when no route matches a GET (static files); may be NULL */
+    void (*fallback)(void *app, struct rf_req *req, struct rf_resp *resp);
+    /* called before routing; returns 0 to stop (resp filled, e.g. 429) */
+    int (*gate)(void *app, struct rf_req *req, struct rf_resp *resp);
+    void *app;
+    /* one log line per request when set */
+    void (*log)(void *app, const char *line);
+};
+
+rf_status rf_http_start(const struct rf_http_config *cfg, struct rf_http **out, struct rf_err *err);
+unsigned rf_http_port(const struct rf_http *h);
+/* Stops accepting, waits up to drain_seconds for in-flight requests, stops. */
+void rf_http_stop(struct rf_http *h, unsigned drain_seconds);
+
+#endif
