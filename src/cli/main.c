@@ -13,6 +13,7 @@ struct command {
 };
 
 static const struct command commands[] = {
+    {"serve", rf_cmd_serve, "start the web product (candidates, recruiters, authors)"},
     {"score", rf_cmd_score, "score every person of a fixed form (EAP, MAP, MLE or WLE)"},
     {"bank", rf_cmd_bank, "item bank tools: lint, stats, import, export"},
     {"simulate", rf_cmd_simulate, "simulate an adaptive test design: length, precision, exposure"},

@@ -17,6 +17,7 @@
 #include "bank/bank.h"
 #include "bank/skills.h"
 #include "base/mem.h"
+#include "careers/roles.h"
 #include "cat/pool.h"
 #include "irt/quad.h"
 #include "store/store.h"
@@ -26,6 +27,7 @@ struct rf_app {
     struct rf_store *store;
     struct rf_bank bank;
     struct rf_taxonomy tax;
+    struct rf_roles roles;
     struct rf_quad q;
     struct rf_cat_pool *pool;
     char bank_hash[RF_TOKEN_HASH_LEN];
@@ -131,6 +133,10 @@ rf_status rf_app_open(const struct rf_app_config *cfg, struct rf_app **out, stru
         snprintf(path, sizeof path, "%s/skills.json", cfg->data_dir);
         rc = rf_taxonomy_load(path, &a->tax, err);
     }
+    if (!rc) {
+        snprintf(path, sizeof path, "%s/roles.json", cfg->data_dir);
+        rc = rf_roles_load(path, &a->tax, &a->roles, err);
+    }
     if (!rc)
         rc = rf_bank_load_dir(cfg->bank_dir, &a->bank, err);
     if (!rc && a->bank.n == 0)
@@ -178,6 +184,7 @@ void rf_app_close(struct rf_app *a)
     rf_cat_pool_free(a->pool);
     rf_quad_cleanup(&a->q);
     rf_bank_cleanup(&a->bank);
+    rf_roles_cleanup(&a->roles);
     rf_taxonomy_cleanup(&a->tax);
     free(a);
 }
@@ -417,6 +424,31 @@ json_t *rf_app_skills(struct rf_app *a)
     return json_pack("{s:o,s:o}", "skills", arr, "levels", levels);
 }
 
+json_t *rf_app_roles(struct rf_app *a)
+{
+    json_t *arr = json_array();
+    for (size_t r = 0; r < a->roles.n; r++) {
+        const struct rf_role *ro = &a->roles.roles[r];
+        json_t *reqs = json_array();
+        for (size_t k = 0; k < ro->nreqs; k++) {
+            const struct rf_role_req *q = &ro->reqs[k];
+            json_array_append_new(reqs, json_pack("{s:s,s:s,s:s,s:b,s:f}", "skill",
+                                                  a->tax.skills[q->skill].id, "name",
+                                                  a->tax.skills[q->skill].name, "level",
+                                                  a->tax.levels[q->level], "core", q->core,
+                                                  "weight", q->weight));
+        }
+        json_t *loop = json_array();
+        for (size_t k = 0; k < ro->nloop; k++)
+            json_array_append_new(loop, json_pack("{s:s,s:s}", "stage", ro->loop[k].stage, "what",
+                                                  ro->loop[k].what));
+        json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:s,s:o,s:o}", "id", ro->id, "name",
+                                             ro->name, "kind", ro->kind, "description",
+                                             ro->description, "requires", reqs, "loop", loop));
+    }
+    return json_pack("{s:o}", "roles", arr);
+}
+
 rf_status rf_app_bank_overview(struct rf_app *a, const struct rf_principal *p, json_t **out,
                                struct rf_app_error *e)
 {
@@ -484,7 +516,7 @@ rf_status rf_app_invite_create(struct rf_app *a, const struct rf_principal *p, c
             return rc;
         rf_store_posting_cleanup(&po);
     }
-    if (role && !rf_app_role_known(a, role))
+    if (role && !rf_roles_find(&a->roles, role))
         return fail(e, RF_EINVAL, "role", "unknown role '%s'", role);
     if (!posting && !role)
         return fail(e, RF_EINVAL, "role", "an invite needs a target role or a posting");

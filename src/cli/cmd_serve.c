@@ -1,0 +1,122 @@
+/* `rolefit serve`: the web product on an embedded SQLite file. */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/config.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "server/routes.h"
+
+static const char usage[] =
+    "usage: rolefit serve [--port N] [--addr IP] [--db FILE] [--bank DIR] [--data DIR] [--web DIR]\n"
+    "                     [--threads N] [--no-practice] [--rate N] [--quiet]\n\n"
+    "Starts rolefit on http://127.0.0.1:8080 with the bundled item bank and an embedded\n"
+    "SQLite database file (created on first start). On first start the log prints a\n"
+    "one-time link to create the admin account. SIGTERM or SIGINT stops it gracefully:\n"
+    "requests in flight finish, every acknowledged answer is on disk.\n\n"
+    "  --port N       TCP port (default 8080; 0 picks a free one and logs it)\n"
+    "  --addr IP      IPv4 address to listen on (default 127.0.0.1)\n"
+    "  --db FILE      SQLite database file (default rolefit.db)\n"
+    "  --bank DIR     item bank folder (default data/bank)\n"
+    "  --data DIR     skills.json, roles.json, aliases (default data)\n"
+    "  --web DIR      static files of the UI (default web)\n"
+    "  --threads N    HTTP worker threads (default 4)\n"
+    "  --no-practice  only invited candidates may take tests\n"
+    "  --rate N       requests per second per client address (default 50; 0 = no limit)\n"
+    "  --answer-rate N answers per second per test (default 4; 0 = no limit)\n"
+    "  --quiet        no per-request log lines\n";
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_flag = 1;
+}
+
+static void log_stderr(const char *line)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    char ts[32];
+    gmtime_r(&t, &tm);
+    strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    fprintf(stderr, "%s rolefit: %s\n", ts, line);
+}
+
+int rf_cmd_serve(int argc, char **argv)
+{
+    const char *cmd = "serve";
+    const char *port_s = NULL, *addr = RF_HTTP_DEFAULT_ADDR, *db = "rolefit.db",
+               *bank = "data/bank", *data = "data", *web = "web", *threads_s = NULL,
+               *rate_s = NULL, *arate_s = NULL;
+    int no_practice = 0, quiet = 0, help = 0;
+    struct rf_cli_opt opts[] = {
+        {"port", 1, &port_s, NULL},       {"addr", 1, &addr, NULL},
+        {"db", 1, &db, NULL},             {"bank", 1, &bank, NULL},
+        {"data", 1, &data, NULL},         {"web", 1, &web, NULL},
+        {"threads", 1, &threads_s, NULL}, {"no-practice", 0, NULL, &no_practice},
+        {"rate", 1, &rate_s, NULL},       {"answer-rate", 1, &arate_s, NULL},
+        {"quiet", 0, NULL, &quiet},
+    };
+    const char *pos[1];
+    size_t npos;
+    int ec = rf_cli_parse(cmd, argc, argv, opts, sizeof opts / sizeof opts[0], pos, 0, &npos,
+                          &help);
+    if (ec)
+        return ec;
+    if (help) {
+        fputs(usage, stdout);
+        return RF_EXIT_OK;
+    }
+    size_t port = RF_HTTP_DEFAULT_PORT, threads = RF_HTTP_THREADS;
+    double rate = RF_RATE_PER_IP, arate = RF_RATE_ANSWERS;
+    if ((port_s && (ec = rf_cli_size(cmd, "port", port_s, 0, 65535, &port))) ||
+        (threads_s && (ec = rf_cli_size(cmd, "threads", threads_s, 1, 64, &threads))) ||
+        (rate_s && (ec = rf_cli_double(cmd, "rate", rate_s, 0, 1e9, &rate))) ||
+        (arate_s && (ec = rf_cli_double(cmd, "answer-rate", arate_s, 0, 1e9, &arate))))
+        return ec;
+    struct rf_server_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.app.db = db;
+    cfg.app.bank_dir = bank;
+    cfg.app.data_dir = data;
+    cfg.app.web_dir = web;
+    cfg.app.practice = !no_practice;
+    cfg.app.rate_ip = rate;
+    cfg.app.rate_burst = rate * 2;
+    cfg.app.rate_answers = arate;
+    cfg.app.rate_login = RF_RATE_LOGIN_PER_MIN;
+    cfg.app.log = log_stderr;
+    cfg.addr = addr;
+    cfg.port = (unsigned)port;
+    cfg.threads = (unsigned)threads;
+    cfg.quiet = quiet;
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    struct rf_err err;
+    rf_err_clear(&err);
+    struct rf_server *srv;
+    rf_status rc = rf_server_start(&cfg, &srv, &err);
+    if (rc)
+        return rf_cli_fail(cmd, rc, err.msg);
+    char line[256];
+    snprintf(line, sizeof line, "listening on http://%s:%u (database %s)", addr,
+             rf_server_port(srv), db);
+    log_stderr(line);
+    while (!stop_flag)
+        pause();
+    log_stderr("stopping: finishing requests in flight");
+    rf_server_stop(srv);
+    log_stderr("stopped");
+    return RF_EXIT_OK;
+}

@@ -1,0 +1,417 @@
+/*
+ * Routes of `rolefit serve`. Every state-changing request made with a cookie
+ * session must carry the session's CSRF token in X-CSRF-Token; cookies are
+ * HttpOnly, SameSite=Strict and expire with the session. Rate limits answer
+ * 429 with Retry-After. Static files come from the web folder only: no "..",
+ * no hidden files, no directory listings.
+ */
+#include "server/routes.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "base/file.h"
+#include "server/http.h"
+#include "server/ratelimit.h"
+
+struct rf_server {
+    struct rf_server_config cfg;
+    struct rf_app *app;
+    struct rf_http *http;
+    struct rf_ratelimit *per_ip, *answers, *logins;
+    char web_root[PATH_MAX];
+};
+
+#define COOKIE "rf_session"
+
+static double mono(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void set_cookie(struct rf_resp *resp, const char *token, long max_age)
+{
+    char v[256];
+    snprintf(v, sizeof v, COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%ld", token,
+             max_age);
+    rf_resp_header(resp, "Set-Cookie", v);
+}
+
+/* The caller's principal; on a state-changing request with a session, the CSRF check. */
+static int principal(struct rf_server *s, struct rf_req *req, struct rf_resp *resp,
+                     struct rf_principal *p)
+{
+    char tok[128] = "";
+    rf_req_cookie(req, COOKIE, tok, sizeof tok);
+    struct rf_err err;
+    rf_status rc = rf_app_principal(s->app, tok, p, &err);
+    if (rc) {
+        rf_resp_fail(resp, rc, err.msg, NULL);
+        return 0;
+    }
+    int unsafe = strcmp(req->method, "GET") && strcmp(req->method, "HEAD");
+    if (unsafe && p->csrf[0]) {
+        const char *h = rf_req_header(req, "X-CSRF-Token");
+        if (!h || !rf_auth_equal(h, p->csrf)) {
+            rf_resp_error(resp, 403, "missing or wrong X-CSRF-Token header", NULL);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static void app_fail(struct rf_resp *resp, rf_status rc, const struct rf_app_error *e)
+{
+    rf_resp_fail(resp, rc, e->err.msg, e->field);
+}
+
+static int parse_id(const char *s, int64_t *out) __attribute__((unused));
+static int parse_id(const char *s, int64_t *out)
+{
+    size_t v;
+    if (rf_parse_size(s, &v) || v == 0 || v > (size_t)INT64_MAX)
+        return 0;
+    *out = (int64_t)v;
+    return 1;
+}
+
+/* ---- handlers ---- */
+
+static void h_health(void *ap, struct rf_req *req, struct rf_resp *resp)
+{
+    (void)ap;
+    (void)req;
+    rf_resp_json(resp, 200, json_pack("{s:s,s:s}", "status", "ok", "version", RF_VERSION));
+}
+
+static void h_me(void *ap, struct rf_req *req, struct rf_resp *resp)
+{
+    struct rf_server *s = ap;
+    struct rf_principal p;
+    if (principal(s, req, resp, &p))
+        rf_resp_json(resp, 200, rf_app_me(s->app, &p));
+}
+
+static void h_skills(void *ap, struct rf_req *req, struct rf_resp *resp)
+{
+    (void)req;
+    rf_resp_json(resp, 200, rf_app_skills(((struct rf_server *)ap)->app));
+}
+
+static void h_roles(void *ap, struct rf_req *req, struct rf_resp *resp)
+{
+    (void)req;
+    rf_resp_json(resp, 200, rf_app_roles(((struct rf_server *)ap)->app));
+}
+
+static int login_allowed(struct rf_server *s, struct rf_req *req, struct rf_resp *resp)
+{
+    double retry;
+    if (rf_ratelimit_take(s->logins, req->ip, mono(), &retry))
+        return 1;
+    char v[32];
+    snprintf(v, sizeof v, "%.0f", retry < 1 ? 1 : retry + 0.5);
+    rf_resp_header(resp, "Retry-After", v);
+    rf_resp_error(resp, 429, "too many sign-in attempts; wait and try again", NULL);
+    return 0;
+}
+
+static void start_session(struct rf_server *s, struct rf_resp *resp, int64_t user_id,
+                          json_t *body, int status)
+{
+    char tok[RF_TOKEN_LEN], csrf[RF_TOKEN_LEN];
+    struct rf_err err;
+    rf_status rc = rf_app_session_new(s->app, user_id, 0, tok, csrf, &err);
+    if (rc) {
+        json_decref(body);
+        rf_resp_fail(resp, rc, err.msg, NULL);
+        return;
+    }
+    set_cookie(resp, tok, RF_AUTH_LIFETIME);
+    json_object_set_new(body, "csrf", json_string(csrf));
+    rf_resp_json(resp, status, body);
+}
+
+static void h_setup(void *ap, struct rf_req *req, struct rf_resp *resp)
+{
+    struct rf_server *s = ap;
+    if (!login_allowed(s, req, resp))
+        return;
+    json_t *j = rf_req_json(req, resp);
+    if (!j)
+        return;
+    struct rf_app_error e = {{0}, NULL};
+    int64_t uid;
+    rf_status rc = rf_app_setup(s->app, j, &uid, &e);
+    json_decref(j);
+    if (rc)
+        return app_fail(resp, rc, &e);
+    start_session(s, resp, uid, json_pack("{s:I}", "user", (json_int_t)uid), 201);
+}
+
+static void h_login(void *ap, struct rf_req *req, struct rf_resp *resp)
+{
+    struct rf_server *s = ap;
+    if (!login_allowed(s, req, resp))
+        return;
+    json_t *j = rf_req_json(req, resp);
+    if (!j)
+        return;
+    struct rf_app_error e = {{0}, NULL};
+    int64_t uid;
+    rf_status rc = rf_app_login(s->app, j, &uid, &e);
+    json_decref(j);
+    if (rc)
+        return rf_resp_error(resp, rc == RF_EPERM ? 401 : rf_http_status(rc), e.err.msg, e.field);
+    start_session(s, resp, uid, json_pack("{s:I}", "user", (json_int_t)uid), 200);
+}
+
+static void h_logout(void *ap, struct rf_req *req, struct rf_resp *resp)
+{
+    struct rf_server *s = ap;
+    struct rf_principal p;
+    if (!principal(s, req, resp, &p))
+        return;
+    char tok[128] = "";
+    rf_req_cookie(req, COOKIE, tok, sizeof tok);
+    struct rf_err err;
+    rf_status rc = rf_app_logout(s->app, tok, &err);
+    if (rc)
+        return rf_resp_fail(resp, rc, err.msg, NULL);
+    set_cookie(resp, "", 0);
+    rf_resp_json(resp, 200, json_pack("{s:b}", "ok", 1));
+}
+
+/* The common shape of a handler that needs the principal and maybe a JSON body. */
+#define WITH_PRINCIPAL(s, req, resp, p)                                                            \
+    struct rf_server *s = ap;                                                                      \
+    struct rf_principal p;                                                                         \
+    if (!principal(s, req, resp, &p))                                                              \
+        return;                                                                                    \
+    struct rf_app_error e = {{0}, NULL};                                                           \
+    json_t *out = NULL;                                                                            \
+    rf_status rc
+
+static void reply(struct rf_resp *resp, rf_status rc, const struct rf_app_error *e, json_t *out,
+                  int status)
+{
+    if (rc)
+        return app_fail(resp, rc, e);
+    rf_resp_json(resp, status, out);
+}
+
+static void h_users_add(void *ap, struct rf_req *req, struct rf_resp *resp)
+{
+    WITH_PRINCIPAL(s, req, resp, p);
+    json_t *j = rf_req_json(req, resp);
+    if (!j)
+        return;
+    rc = rf_app_user_add(s->app, &p, j, &out, &e);
+    json_decref(j);
+    reply(resp, rc, &e, out, 201);
+}
+
+static void h_bank(void *ap, struct rf_req *req, struct rf_resp *resp)
+{
+    WITH_PRINCIPAL(s, req, resp, p);
+    rc = rf_app_bank_overview(s->app, &p, &out, &e);
+    reply(resp, rc, &e, out, 200);
+}
+
+static void h_invite_create(void *ap, struct rf_req *req, struct rf_resp *resp)
+{
+    WITH_PRINCIPAL(s, req, resp, p);
+    json_t *j = rf_req_json(req, resp);
+    if (!j)
+        return;
+    rc = rf_app_invite_create(s->app, &p, j, &out, &e);
+    json_decref(j);
+    reply(resp, rc, &e, out, 201);
+}
+
+static void h_invites(void *ap, struct rf_req *req, struct rf_resp *resp)
+{
+    WITH_PRINCIPAL(s, req, resp, p);
+    rc = rf_app_invites(s->app, &p, &out, &e);
+    reply(resp, rc, &e, out, 200);
+}
+
+static void h_invite_info(void *ap, struct rf_req *req, struct rf_resp *resp)
+{
+    struct rf_server *s = ap;
+    struct rf_app_error e = {{0}, NULL};
+    json_t *out = NULL;
+    rf_status rc = rf_app_invite_info(s->app, req->params[0], &out, &e);
+    reply(resp, rc, &e, out, 200);
+}
+
+static const struct rf_route routes[] = {
+    {"GET", "/api/health", h_health},
+    {"GET", "/api/me", h_me},
+    {"GET", "/api/skills", h_skills},
+    {"GET", "/api/roles", h_roles},
+    {"POST", "/api/setup", h_setup},
+    {"POST", "/api/login", h_login},
+    {"POST", "/api/logout", h_logout},
+    {"POST", "/api/users", h_users_add},
+    {"GET", "/api/bank", h_bank},
+    {"POST", "/api/invites", h_invite_create},
+    {"GET", "/api/invites", h_invites},
+    {"GET", "/api/invites/:token", h_invite_info},
+};
+
+/* ---- static files ---- */
+
+static const char *content_type(const char *path)
+{
+    static const struct {
+        const char *ext, *type;
+    } types[] = {{".html", "text/html; charset=utf-8"},
+                 {".css", "text/css; charset=utf-8"},
+                 {".js", "text/javascript; charset=utf-8"},
+                 {".mjs", "text/javascript; charset=utf-8"},
+                 {".json", "application/json"},
+                 {".svg", "image/svg+xml"},
+                 {".png", "image/png"},
+                 {".ico", "image/x-icon"},
+                 {".txt", "text/plain; charset=utf-8"},
+                 {".woff2", "font/woff2"}};
+    const char *dot = strrchr(path, '.');
+    if (dot)
+        for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+            if (strcmp(dot, types[i].ext) == 0)
+                return types[i].type;
+    return NULL;
+}
+
+static void h_static(void *ap, struct rf_req *req, struct rf_resp *resp)
+{
+    struct rf_server *s = ap;
+    const char *url = req->path;
+    if (strcmp(url, "/") == 0)
+        url = "/index.html";
+    if (strncmp(url, "/api/", 5) == 0 || strstr(url, "..") || strstr(url, "//") ||
+        strstr(url, "/.") || strchr(url, '\\') || strlen(url) > 200)
+        return rf_resp_error(resp, 404, "not found", NULL);
+    const char *ct = content_type(url);
+    if (!ct)
+        return rf_resp_error(resp, 404, "not found", NULL);
+    char path[PATH_MAX + 256], real[PATH_MAX];
+    snprintf(path, sizeof path, "%s%s", s->web_root, url);
+    size_t rl = strlen(s->web_root);
+    struct stat st;
+    if (!realpath(path, real) || strncmp(real, s->web_root, rl) != 0 || real[rl] != '/' ||
+        stat(real, &st) != 0 || !S_ISREG(st.st_mode))
+        return rf_resp_error(resp, 404, "not found", NULL);
+    char etag[64];
+    snprintf(etag, sizeof etag, "\"%llx-%llx\"", (unsigned long long)st.st_size,
+             (unsigned long long)st.st_mtime);
+    const char *inm = rf_req_header(req, "If-None-Match");
+    rf_resp_header(resp, "ETag", etag);
+    rf_resp_header(resp, "Cache-Control", "no-cache");
+    if (inm && strcmp(inm, etag) == 0) {
+        resp->status = 304;
+        resp->ctype = NULL;
+        return;
+    }
+    resp->status = 200;
+    resp->ctype = ct;
+    resp->file_path = NULL;
+    /* the path must outlive the handler: keep it in the response body buffer */
+    rf_buf_reset(&resp->body);
+    if (rf_buf_puts(&resp->body, real))
+        return rf_resp_error(resp, 500, "internal error", NULL);
+    resp->file_path = rf_buf_str(&resp->body);
+}
+
+/* ---- gate: per-address rate limit ---- */
+
+static int gate(void *ap, struct rf_req *req, struct rf_resp *resp)
+{
+    struct rf_server *s = ap;
+    double retry;
+    if (rf_ratelimit_take(s->per_ip, req->ip, mono(), &retry))
+        return 1;
+    char v[32];
+    snprintf(v, sizeof v, "%.0f", retry < 1 ? 1 : retry + 0.5);
+    rf_resp_header(resp, "Retry-After", v);
+    rf_resp_error(resp, 429, "too many requests; slow down", NULL);
+    return 0;
+}
+
+static void log_line(void *ap, const char *line)
+{
+    struct rf_server *s = ap;
+    if (!s->cfg.quiet && s->cfg.app.log)
+        s->cfg.app.log(line);
+}
+
+rf_status rf_server_start(const struct rf_server_config *cfg, struct rf_server **out,
+                          struct rf_err *err)
+{
+    struct rf_server *s = calloc(1, sizeof *s);
+    if (!s)
+        return rf_err_set(err, RF_ENOMEM, "out of memory");
+    s->cfg = *cfg;
+    rf_status rc = RF_OK;
+    if (!realpath(cfg->app.web_dir, s->web_root))
+        rc = rf_err_set(err, RF_EIO, "%s: web folder not found: %s", cfg->app.web_dir,
+                        strerror(errno));
+    if (!rc)
+        rc = rf_ratelimit_new(cfg->app.rate_ip, cfg->app.rate_burst, 4096, &s->per_ip, err);
+    if (!rc)
+        rc = rf_ratelimit_new(cfg->app.rate_answers, cfg->app.rate_answers * 3, 4096, &s->answers,
+                              err);
+    if (!rc)
+        rc = rf_ratelimit_new(cfg->app.rate_login / 60.0, cfg->app.rate_login, 1024, &s->logins,
+                              err);
+    if (!rc)
+        rc = rf_app_open(&cfg->app, &s->app, err);
+    char setup[RF_TOKEN_LEN];
+    if (!rc)
+        rc = rf_app_setup_token(s->app, setup, err);
+    if (!rc) {
+        struct rf_http_config hc = {cfg->addr,  cfg->port, cfg->threads ? cfg->threads : 1,
+                                    RF_HTTP_MAX_BODY, RF_HTTP_TIMEOUT, routes,
+                                    sizeof routes / sizeof routes[0], h_static, gate, s, log_line};
+        rc = rf_http_start(&hc, &s->http, err);
+    }
+    if (rc) {
+        rf_server_stop(s);
+        return rc;
+    }
+    if (setup[0] && cfg->app.log) {
+        char line[512];
+        snprintf(line, sizeof line,
+                 "first start: create the admin account at http://%s:%u/setup.html#%s "
+                 "(one-time setup token)",
+                 cfg->addr, rf_http_port(s->http), setup);
+        cfg->app.log(line);
+    }
+    *out = s;
+    return RF_OK;
+}
+
+unsigned rf_server_port(const struct rf_server *s)
+{
+    return rf_http_port(s->http);
+}
+
+void rf_server_stop(struct rf_server *s)
+{
+    if (!s)
+        return;
+    rf_http_stop(s->http, RF_HTTP_DRAIN_SECONDS);
+    rf_app_close(s->app);
+    rf_ratelimit_free(s->per_ip);
+    rf_ratelimit_free(s->answers);
+    rf_ratelimit_free(s->logins);
+    free(s);
+}

@@ -1,0 +1,30 @@
+/*
+ * The HTTP front door of `rolefit serve`: the route table, cookie and CSRF
+ * handling, rate limiting and static files, over the application (app.h).
+ * Handlers are thin: parse, call the app, serialize.
+ */
+#ifndef RF_SERVER_ROUTES_H
+#define RF_SERVER_ROUTES_H
+
+#include "base/err.h"
+#include "server/app.h"
+
+struct rf_server;
+
+struct rf_server_config {
+    struct rf_app_config app;
+    const char *addr;
+    unsigned port; /* 0: any free port */
+    unsigned threads;
+    int quiet;     /* no per-request log lines */
+};
+
+/* Loads everything, prints the setup link on first start through cfg->app.log,
+ * and starts listening. */
+rf_status rf_server_start(const struct rf_server_config *cfg, struct rf_server **out,
+                          struct rf_err *err);
+unsigned rf_server_port(const struct rf_server *s);
+/* Graceful stop: finishes in-flight requests (up to RF_HTTP_DRAIN_SECONDS), closes the store. */
+void rf_server_stop(struct rf_server *s);
+
+#endif

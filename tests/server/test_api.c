@@ -1,0 +1,333 @@
+/* The real server on a loopback port with a temporary database: setup,
+ * sign-in, cookies and CSRF, permissions, invites, static files, limits. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "server/routes.h"
+
+static char dir[64], dbpath[128], setup_token[128];
+static struct rf_server *srv;
+static unsigned port;
+
+static void grab_log(const char *line)
+{
+    const char *h = strstr(line, "setup.html#");
+    if (h)
+        snprintf(setup_token, sizeof setup_token, "%s", h + 11);
+    char *sp = strchr(setup_token, ' ');
+    if (sp)
+        *sp = '\0';
+}
+
+static void start(int practice, double rate_ip)
+{
+    strcpy(dir, "/tmp/rf-api-XXXXXX");
+    cr_assert(mkdtemp(dir));
+    snprintf(dbpath, sizeof dbpath, "%s/t.db", dir);
+    struct rf_server_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.app.db = dbpath;
+    cfg.app.bank_dir = "data/bank";
+    cfg.app.data_dir = "data";
+    cfg.app.web_dir = "web";
+    cfg.app.practice = practice;
+    cfg.app.rate_ip = rate_ip;
+    cfg.app.rate_burst = rate_ip * 2;
+    cfg.app.rate_answers = 0;
+    cfg.app.rate_login = 1000;
+    cfg.app.log = grab_log;
+    cfg.addr = "127.0.0.1";
+    cfg.port = 0;
+    cfg.threads = 2;
+    cfg.quiet = 1;
+    struct rf_err err;
+    rf_err_clear(&err);
+    setup_token[0] = '\0';
+    cr_assert_eq(rf_server_start(&cfg, &srv, &err), RF_OK, "%s", err.msg);
+    port = rf_server_port(srv);
+    cr_assert(port > 0);
+    cr_assert(setup_token[0], "the first start logs a setup link");
+}
+
+static void setup_default(void)
+{
+    start(1, 0);
+}
+
+static void stop(void)
+{
+    rf_server_stop(srv);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+TestSuite(api, .init = setup_default, .fini = stop);
+
+static struct http_client admin(void)
+{
+    struct http_client c = {port, "", ""};
+    struct http_result r;
+    char body[512];
+    snprintf(body, sizeof body,
+             "{\"token\":\"%s\",\"organization\":\"Acme\",\"name\":\"Ada\","
+             "\"email\":\"ada@acme.test\",\"password\":\"correct horse\"}",
+             setup_token);
+    cr_assert_eq(client_do(&c, "POST", "/api/setup", body, &r), 0);
+    cr_assert_eq(r.status, 201, "%s", r.body);
+    cr_assert(c.cookie[0] && c.csrf[0]);
+    http_result_free(&r);
+    return c;
+}
+
+Test(api, health_and_catalogue)
+{
+    struct http_client c = {port, "", ""};
+    struct http_result r;
+    cr_assert_eq(client_do(&c, "GET", "/api/health", NULL, &r), 0);
+    cr_assert_eq(r.status, 200);
+    http_result_free(&r);
+    cr_assert_eq(client_do(&c, "GET", "/api/skills", NULL, &r), 0);
+    cr_assert_eq(json_array_size(json_object_get(r.json, "skills")), 16);
+    http_result_free(&r);
+    cr_assert_eq(client_do(&c, "GET", "/api/roles", NULL, &r), 0);
+    cr_assert(json_array_size(json_object_get(r.json, "roles")) >= 8);
+    http_result_free(&r);
+    cr_assert_eq(client_do(&c, "GET", "/api/me", NULL, &r), 0);
+    cr_assert(json_is_true(json_object_get(r.json, "setup_needed")));
+    http_result_free(&r);
+    cr_assert_eq(client_do(&c, "DELETE", "/api/health", NULL, &r), 0);
+    cr_assert_eq(r.status, 405);
+    http_result_free(&r);
+    cr_assert_eq(client_do(&c, "GET", "/api/nothing", NULL, &r), 0);
+    cr_assert_eq(r.status, 404);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "error")), "not found");
+    http_result_free(&r);
+}
+
+Test(api, setup_once_then_sign_in)
+{
+    struct http_client bad = {port, "", ""};
+    struct http_result r;
+    cr_assert_eq(client_do(&bad, "POST", "/api/setup",
+                           "{\"token\":\"nope\",\"organization\":\"X\",\"name\":\"X\","
+                           "\"email\":\"x@x.test\",\"password\":\"12345678\"}",
+                           &r),
+                 0);
+    cr_assert_eq(r.status, 403);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "field")), "token");
+    http_result_free(&r);
+    struct http_client a = admin();
+    /* a second setup is refused */
+    char body[512];
+    snprintf(body, sizeof body,
+             "{\"token\":\"%s\",\"organization\":\"Evil\",\"name\":\"E\","
+             "\"email\":\"e@e.test\",\"password\":\"12345678\"}",
+             setup_token);
+    struct http_client c = {port, "", ""};
+    cr_assert_eq(client_do(&c, "POST", "/api/setup", body, &r), 0);
+    cr_assert_eq(r.status, 409);
+    http_result_free(&r);
+    cr_assert_eq(client_do(&c, "POST", "/api/login",
+                           "{\"email\":\"ada@acme.test\",\"password\":\"wrong password\"}", &r),
+                 0);
+    cr_assert_eq(r.status, 401);
+    cr_assert(!c.cookie[0]);
+    http_result_free(&r);
+    cr_assert_eq(client_do(&c, "POST", "/api/login",
+                           "{\"email\":\"ADA@acme.test\",\"password\":\"correct horse\"}", &r),
+                 0);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    char sc[256];
+    cr_assert(http_header(&r, "Set-Cookie", sc, sizeof sc));
+    cr_assert(strstr(sc, "HttpOnly") && strstr(sc, "SameSite=Strict") && strstr(sc, "Max-Age="),
+              "%s", sc);
+    http_result_free(&r);
+    cr_assert_eq(client_do(&c, "GET", "/api/me", NULL, &r), 0);
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(r.json, "user"), "role")),
+                     "admin");
+    http_result_free(&r);
+    /* logout invalidates the cookie on the server, not only in the browser */
+    char old[256];
+    strcpy(old, c.cookie);
+    cr_assert_eq(client_do(&c, "POST", "/api/logout", "{}", &r), 0);
+    cr_assert_eq(r.status, 200);
+    http_result_free(&r);
+    struct http_client replay = {port, "", ""};
+    strcpy(replay.cookie, old);
+    cr_assert_eq(client_do(&replay, "GET", "/api/bank", NULL, &r), 0);
+    cr_assert_eq(r.status, 403, "a replayed cookie after logout is anonymous");
+    http_result_free(&r);
+    (void)a;
+}
+
+Test(api, csrf_is_required_with_a_cookie)
+{
+    struct http_client a = admin();
+    struct http_result r;
+    char saved[128];
+    strcpy(saved, a.csrf);
+    a.csrf[0] = '\0';
+    cr_assert_eq(client_do(&a, "POST", "/api/invites", "{\"role\":\"ml_engineer\"}", &r), 0);
+    cr_assert_eq(r.status, 403);
+    http_result_free(&r);
+    strcpy(a.csrf, "forged-token-forged-token-forged-token-forged");
+    cr_assert_eq(client_do(&a, "POST", "/api/invites", "{\"role\":\"ml_engineer\"}", &r), 0);
+    cr_assert_eq(r.status, 403);
+    http_result_free(&r);
+    strcpy(a.csrf, saved);
+    cr_assert_eq(client_do(&a, "POST", "/api/invites", "{\"role\":\"ml_engineer\"}", &r), 0);
+    cr_assert_eq(r.status, 201, "%s", r.body);
+    http_result_free(&r);
+}
+
+Test(api, forged_cookie_is_anonymous)
+{
+    struct http_client c = {port, "rf_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", ""};
+    struct http_result r;
+    cr_assert_eq(client_do(&c, "GET", "/api/me", NULL, &r), 0);
+    cr_assert_eq(r.status, 200);
+    cr_assert_null(json_object_get(r.json, "user"));
+    http_result_free(&r);
+    cr_assert_eq(client_do(&c, "GET", "/api/invites", NULL, &r), 0);
+    cr_assert_eq(r.status, 403);
+    http_result_free(&r);
+}
+
+Test(api, recruiters_and_invites)
+{
+    struct http_client a = admin();
+    struct http_result r;
+    cr_assert_eq(client_do(&a, "POST", "/api/users",
+                           "{\"email\":\"rex@acme.test\",\"name\":\"Rex\",\"password\":\"hunter22!\"}",
+                           &r),
+                 0);
+    cr_assert_eq(r.status, 201, "%s", r.body);
+    http_result_free(&r);
+    cr_assert_eq(client_do(&a, "POST", "/api/users",
+                           "{\"email\":\"rex@acme.test\",\"name\":\"Rex\",\"password\":\"hunter22!\"}",
+                           &r),
+                 0);
+    cr_assert_eq(r.status, 409);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "field")), "email");
+    http_result_free(&r);
+    cr_assert_eq(client_do(&a, "POST", "/api/users",
+                           "{\"email\":\"x@acme.test\",\"name\":\"X\",\"password\":\"short\"}", &r),
+                 0);
+    cr_assert_eq(r.status, 400);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "field")), "password");
+    http_result_free(&r);
+    struct http_client rex = {port, "", ""};
+    cr_assert_eq(client_do(&rex, "POST", "/api/login",
+                           "{\"email\":\"rex@acme.test\",\"password\":\"hunter22!\"}", &r),
+                 0);
+    cr_assert_eq(r.status, 200);
+    http_result_free(&r);
+    /* a recruiter cannot add accounts */
+    cr_assert_eq(client_do(&rex, "POST", "/api/users",
+                           "{\"email\":\"y@acme.test\",\"name\":\"Y\",\"password\":\"12345678\"}",
+                           &r),
+                 0);
+    cr_assert_eq(r.status, 403);
+    http_result_free(&r);
+    cr_assert_eq(client_do(&rex, "POST", "/api/invites", "{\"role\":\"astronaut\"}", &r), 0);
+    cr_assert_eq(r.status, 400);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "field")), "role");
+    http_result_free(&r);
+    cr_assert_eq(client_do(&rex, "POST", "/api/invites",
+                           "{\"role\":\"data_scientist\",\"label\":\"Bea\"}", &r),
+                 0);
+    cr_assert_eq(r.status, 201);
+    char token[128], path[256];
+    snprintf(token, sizeof token, "%s", json_string_value(json_object_get(r.json, "token")));
+    http_result_free(&r);
+    snprintf(path, sizeof path, "/api/invites/%s", token);
+    struct http_client anon = {port, "", ""};
+    cr_assert_eq(client_do(&anon, "GET", path, NULL, &r), 0);
+    cr_assert_eq(r.status, 200);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "role")), "data_scientist");
+    cr_assert_null(json_object_get(r.json, "token"));
+    http_result_free(&r);
+    cr_assert_eq(client_do(&anon, "GET", "/api/invites/not-a-token", NULL, &r), 0);
+    cr_assert_eq(r.status, 404);
+    http_result_free(&r);
+    cr_assert_eq(client_do(&a, "GET", "/api/invites", NULL, &r), 0);
+    cr_assert_eq(json_array_size(json_object_get(r.json, "invites")), 1);
+    http_result_free(&r);
+}
+
+Test(api, bad_bodies_get_clear_4xx)
+{
+    struct http_client c = {port, "", ""};
+    struct http_result r;
+    cr_assert_eq(client_do(&c, "POST", "/api/login", "{not json", &r), 0);
+    cr_assert_eq(r.status, 400);
+    cr_assert(strstr(json_string_value(json_object_get(r.json, "error")), "not valid JSON"));
+    http_result_free(&r);
+    cr_assert_eq(client_do(&c, "POST", "/api/login", "[1,2]", &r), 0);
+    cr_assert_eq(r.status, 400);
+    http_result_free(&r);
+    cr_assert_eq(client_do(&c, "POST", "/api/login", "{\"email\": 5, \"password\": \"x\"}", &r), 0);
+    cr_assert_eq(r.status, 400);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "field")), "email");
+    http_result_free(&r);
+    size_t big = 300 * 1024;
+    char *body = malloc(big + 1);
+    memset(body, 'a', big);
+    body[big] = '\0';
+    cr_assert_eq(http_request(port, "POST", "/api/login", NULL, body, big, &r), 0);
+    cr_assert_eq(r.status, 413);
+    http_result_free(&r);
+    free(body);
+}
+
+Test(api, static_files_and_traversal)
+{
+    struct http_result r;
+    cr_assert_eq(http_request(port, "GET", "/", NULL, NULL, 0, &r), 0);
+    cr_assert_eq(r.status, 200);
+    char ct[128], csp[512], etag[64];
+    cr_assert(http_header(&r, "Content-Type", ct, sizeof ct));
+    cr_assert_str_eq(ct, "text/html; charset=utf-8");
+    cr_assert(http_header(&r, "Content-Security-Policy", csp, sizeof csp));
+    cr_assert(http_header(&r, "ETag", etag, sizeof etag));
+    http_result_free(&r);
+    char hdr[128];
+    snprintf(hdr, sizeof hdr, "If-None-Match: %s\r\n", etag);
+    cr_assert_eq(http_request(port, "GET", "/index.html", hdr, NULL, 0, &r), 0);
+    cr_assert_eq(r.status, 304);
+    http_result_free(&r);
+    const char *bad[] = {"/../data/skills.json", "/%2e%2e/data/skills.json", "/.git/config",
+                         "//etc/passwd", "/index.html/..", "/nothing.html", "/web"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        cr_assert_eq(http_request(port, "GET", bad[i], NULL, NULL, 0, &r), 0);
+        cr_assert(r.status == 404 || r.status == 400, "%s gave %d", bad[i], r.status);
+        cr_assert(!strstr(r.body, "\"skills\""), "%s leaked a file", bad[i]);
+        http_result_free(&r);
+    }
+}
+
+static void setup_limited(void)
+{
+    start(1, 5);
+}
+
+Test(limits, per_address_rate_limit_answers_429, .init = setup_limited, .fini = stop)
+{
+    struct http_result r;
+    int limited = 0;
+    for (int i = 0; i < 40 && !limited; i++) {
+        cr_assert_eq(http_request(port, "GET", "/api/health", NULL, NULL, 0, &r), 0);
+        if (r.status == 429) {
+            char ra[16];
+            cr_assert(http_header(&r, "Retry-After", ra, sizeof ra));
+            limited = 1;
+        }
+        http_result_free(&r);
+    }
+    cr_assert(limited, "a burst of 40 requests at 5/s is limited");
+}
