@@ -1,0 +1,357 @@
+/*
+ * Session files (see sessfile.h). The JSON object:
+ *   {"format": "rolefit-session", "version": 1,
+ *    "grid": {"lo", "hi", "n"},
+ *    "design": {"max_items", "select", "randomesque", "exposure", "early_stop",
+ *               "reach_slack", "scope": [{"skill", "se", "min", "max"}, ...]},
+ *    "rng": ["16 hex digits" x 4],
+ *    "events": [{"item": ID, "answer": K, "params": {...}} | {"item": ID, "blocked": true}],
+ *    "presented": ID | null}
+ * Numbers are written by jansson with 17 significant digits, so doubles
+ * round-trip exactly.
+ */
+#include "cat/sessfile.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bank/params.h"
+#include "base/file.h"
+#include "base/json.h"
+
+#define FORMAT "rolefit-session"
+#define VERSION 1
+
+static rf_status nomem(struct rf_err *err)
+{
+    return rf_err_set(err, RF_ENOMEM, "session: out of memory");
+}
+
+rf_status rf_cat_session_to_json(const struct rf_cat_session *s, json_t **out,
+                                 struct rf_err *err)
+{
+    const struct rf_cat_pool *p = rf_cat_session_pool(s);
+    const struct rf_cat_design *d = rf_cat_session_design(s);
+    json_t *scope = json_array(), *events = json_array(), *rng = json_array();
+    json_t *root = NULL;
+    if (!scope || !events || !rng)
+        goto fail;
+    for (size_t j = 0; j < d->nscope; j++)
+        if (json_array_append_new(scope, json_pack("{s:s, s:f, s:I, s:I}", "skill",
+                                                   p->skills[d->scope[j]], "se", d->rule[j].se,
+                                                   "min", (json_int_t)d->rule[j].min, "max",
+                                                   (json_int_t)d->rule[j].max)))
+            goto fail;
+    struct rf_rng *r = rf_cat_session_rng((struct rf_cat_session *)s);
+    for (int k = 0; k < 4; k++) {
+        char hex[17];
+        snprintf(hex, sizeof hex, "%016" PRIx64, r->s[k]);
+        if (json_array_append_new(rng, json_string(hex)))
+            goto fail;
+    }
+    for (size_t e = 0; e < rf_cat_nevents(s); e++) {
+        size_t item;
+        int k;
+        rf_cat_event(s, e, &item, &k);
+        json_t *ev;
+        if (k < 0) {
+            ev = json_pack("{s:s, s:b}", "item", p->ids[item], "blocked", 1);
+        } else {
+            json_t *par = json_object();
+            if (!par || rf_params_to_json(&p->irt[item], par)) {
+                json_decref(par);
+                goto fail;
+            }
+            ev = json_pack("{s:s, s:i, s:o}", "item", p->ids[item], "answer", k, "params", par);
+        }
+        if (json_array_append_new(events, ev))
+            goto fail;
+    }
+    size_t pending = rf_cat_pending(s);
+    root = json_pack("{s:s, s:i, s:{s:f, s:f, s:I}, s:{s:I, s:s, s:I, s:b, s:b, s:f, s:o}, "
+                     "s:o, s:o, s:o}",
+                     "format", FORMAT, "version", VERSION, "grid", "lo", p->q.x[0], "hi",
+                     p->q.x[p->q.n - 1], "n", (json_int_t)p->q.n, "design", "max_items",
+                     (json_int_t)d->max_items, "select", rf_cat_select_name(d->select),
+                     "randomesque", (json_int_t)d->randomesque, "exposure", d->exposure,
+                     "early_stop", d->stop_unreachable, "reach_slack", d->reach_slack, "scope",
+                     scope, "rng", rng, "events", events, "presented",
+                     pending == SIZE_MAX ? json_null() : json_string(p->ids[pending]));
+    if (!root)
+        return nomem(err); /* json_pack's "o" consumed the arrays */
+    *out = root;
+    return RF_OK;
+fail:
+    json_decref(scope);
+    json_decref(events);
+    json_decref(rng);
+    return nomem(err);
+}
+
+static rf_status get_bool(const json_t *obj, const char *key, int *out, const char *where,
+                          struct rf_err *err)
+{
+    const json_t *v = json_object_get(obj, key);
+    if (!v)
+        return rf_err_set(err, RF_EINVAL, "%s: missing field '%s'", where, key);
+    if (!json_is_boolean(v))
+        return rf_err_set(err, RF_EINVAL, "%s: field '%s': expected true or false", where, key);
+    *out = json_is_true(v);
+    return RF_OK;
+}
+
+static int same_params(const struct rf_irt_item *x, const struct rf_irt_item *y)
+{
+    if (x->model != y->model || x->ncat != y->ncat || x->a != y->a)
+        return 0;
+    if (x->model == RF_MODEL_GRM) {
+        for (size_t j = 0; j + 1 < x->ncat; j++)
+            if (x->thr[j] != y->thr[j])
+                return 0;
+        return 1;
+    }
+    return x->b == y->b && x->c == y->c;
+}
+
+static rf_status read_design(const struct rf_cat_pool *p, const json_t *obj, const char *where,
+                             struct rf_cat_design *d, struct rf_err *err)
+{
+    char w[RF_ERRMSG_LEN / 2];
+    snprintf(w, sizeof w, "%s: design", where);
+    const json_t *dj = json_object_get(obj, "design");
+    if (!json_is_object(dj))
+        return rf_err_set(err, RF_EINVAL, "%s: missing object 'design'", where);
+    rf_cat_design_init(d);
+    const char *sel;
+    rf_status rc;
+    if ((rc = rf_json_get_size(dj, "max_items", 1, &d->max_items, w, err)) ||
+        (rc = rf_json_get_size(dj, "randomesque", 1, &d->randomesque, w, err)) ||
+        (rc = rf_json_get_string(dj, "select", 1, &sel, w, err)) ||
+        (rc = get_bool(dj, "exposure", &d->exposure, w, err)) ||
+        (rc = get_bool(dj, "early_stop", &d->stop_unreachable, w, err)) ||
+        (rc = rf_json_get_number(dj, "reach_slack", 1, &d->reach_slack, NULL, w, err)))
+        return rc;
+    if (rf_cat_select_parse(sel, &d->select))
+        return rf_err_set(err, RF_EINVAL, "%s: field 'select': unknown rule '%s'", w, sel);
+    const json_t *scope = json_object_get(dj, "scope");
+    if (!json_is_array(scope) || json_array_size(scope) == 0)
+        return rf_err_set(err, RF_EINVAL, "%s: field 'scope': expected a non-empty array", w);
+    for (size_t j = 0; j < json_array_size(scope); j++) {
+        char ws[RF_ERRMSG_LEN / 2];
+        snprintf(ws, sizeof ws, "%s: design: scope[%zu]", where, j);
+        const json_t *e = json_array_get(scope, j);
+        const char *skill;
+        struct rf_cat_rule r;
+        if (!json_is_object(e))
+            return rf_err_set(err, RF_EINVAL, "%s: expected an object", ws);
+        if ((rc = rf_json_get_string(e, "skill", 1, &skill, ws, err)) ||
+            (rc = rf_json_get_number(e, "se", 1, &r.se, NULL, ws, err)) ||
+            (rc = rf_json_get_size(e, "min", 1, &r.min, ws, err)) ||
+            (rc = rf_json_get_size(e, "max", 1, &r.max, ws, err)))
+            return rc;
+        if ((rc = rf_cat_design_add(d, p, skill, r, err))) {
+            rf_err_prefix(err, "%s", ws);
+            return rc == RF_ENOTFOUND ? RF_EINVAL : rc;
+        }
+    }
+    if (!(isfinite(d->reach_slack) && d->reach_slack > 0))
+        return rf_err_set(err, RF_EINVAL, "%s: field 'reach_slack': expected a positive number",
+                          w);
+    if ((rc = rf_cat_design_check(d, p, err)))
+        rf_err_prefix(err, "%s", w);
+    return rc;
+}
+
+static rf_status read_grid(const struct rf_cat_pool *p, const json_t *obj, const char *where,
+                           struct rf_err *err)
+{
+    char w[RF_ERRMSG_LEN / 2];
+    snprintf(w, sizeof w, "%s: grid", where);
+    const json_t *g = json_object_get(obj, "grid");
+    if (!json_is_object(g))
+        return rf_err_set(err, RF_EINVAL, "%s: missing object 'grid'", where);
+    double lo, hi;
+    size_t n;
+    rf_status rc;
+    if ((rc = rf_json_get_number(g, "lo", 1, &lo, NULL, w, err)) ||
+        (rc = rf_json_get_number(g, "hi", 1, &hi, NULL, w, err)) ||
+        (rc = rf_json_get_size(g, "n", 1, &n, w, err)))
+        return rc;
+    if (n != p->q.n || lo != p->q.x[0] || hi != p->q.x[p->q.n - 1])
+        return rf_err_set(err, RF_EINVAL,
+                          "%s: the session used %zu nodes on [%g, %g], this bank's pool %zu on "
+                          "[%g, %g]",
+                          w, n, lo, hi, p->q.n, p->q.x[0], p->q.x[p->q.n - 1]);
+    return RF_OK;
+}
+
+static rf_status read_rng(const json_t *obj, const char *where, struct rf_rng *r,
+                          struct rf_err *err)
+{
+    const json_t *a = json_object_get(obj, "rng");
+    if (!json_is_array(a) || json_array_size(a) != 4)
+        return rf_err_set(err, RF_EINVAL, "%s: field 'rng': expected 4 strings of 16 hex digits",
+                          where);
+    uint64_t any = 0;
+    for (size_t k = 0; k < 4; k++) {
+        const char *s = json_string_value(json_array_get(a, k));
+        char *end;
+        if (!s || strlen(s) != 16 || strspn(s, "0123456789abcdef") != 16)
+            return rf_err_set(err, RF_EINVAL, "%s: field 'rng[%zu]': expected 16 hex digits",
+                              where, k);
+        r->s[k] = strtoull(s, &end, 16);
+        any |= r->s[k];
+    }
+    if (!any)
+        return rf_err_set(err, RF_EINVAL, "%s: field 'rng': the all-zero state is invalid",
+                          where);
+    return RF_OK;
+}
+
+static rf_status replay_events(struct rf_cat_session *s, const json_t *obj, const char *where,
+                               struct rf_err *err)
+{
+    const struct rf_cat_pool *p = rf_cat_session_pool(s);
+    const json_t *ev = json_object_get(obj, "events");
+    if (!json_is_array(ev))
+        return rf_err_set(err, RF_EINVAL, "%s: field 'events': expected an array", where);
+    if (json_array_size(ev) > RF_CAT_MAX_ITEMS + p->n)
+        return rf_err_set(err, RF_EINVAL, "%s: field 'events': too many events", where);
+    for (size_t e = 0; e < json_array_size(ev); e++) {
+        char w[RF_ERRMSG_LEN / 2];
+        snprintf(w, sizeof w, "%s: events[%zu]", where, e);
+        const json_t *x = json_array_get(ev, e);
+        const char *id;
+        rf_status rc;
+        if (!json_is_object(x))
+            return rf_err_set(err, RF_EINVAL, "%s: expected an object", w);
+        if ((rc = rf_json_get_string(x, "item", 1, &id, w, err)))
+            return rc;
+        size_t item;
+        if (rf_cat_pool_find(p, id, &item))
+            return rf_err_set(err, RF_EINVAL, "%s: item '%s' is not in the bank", w, id);
+        const json_t *blk = json_object_get(x, "blocked");
+        if (blk) {
+            if (!json_is_true(blk))
+                return rf_err_set(err, RF_EINVAL, "%s: field 'blocked': expected true", w);
+            if ((rc = rf_cat_replay_block(s, item, err))) {
+                rf_err_prefix(err, "%s", w);
+                return rc;
+            }
+            continue;
+        }
+        const json_t *ans = json_object_get(x, "answer");
+        if (!json_is_integer(ans) || json_integer_value(ans) < 0)
+            return rf_err_set(err, RF_EINVAL, "%s: item '%s': field 'answer': expected a whole "
+                                              "number >= 0",
+                              w, id);
+        const json_t *par = json_object_get(x, "params");
+        if (!json_is_object(par))
+            return rf_err_set(err, RF_EINVAL, "%s: item '%s': missing object 'params'", w, id);
+        struct rf_irt_item it;
+        if ((rc = rf_params_from_json(par, &it, w, err)))
+            return rc;
+        if (p->usable[item] && !same_params(&it, &p->irt[item]))
+            return rf_err_set(err, RF_EINVAL,
+                              "%s: item '%s': its parameters in the bank changed since the "
+                              "session was saved",
+                              w, id);
+        if ((rc = rf_cat_replay(s, item, (size_t)json_integer_value(ans), err))) {
+            rf_err_prefix(err, "%s", w);
+            return rc;
+        }
+    }
+    return RF_OK;
+}
+
+rf_status rf_cat_session_from_json(const struct rf_cat_pool *p, const json_t *obj,
+                                   const char *where, struct rf_cat_session **out,
+                                   struct rf_err *err)
+{
+    if (!json_is_object(obj))
+        return rf_err_set(err, RF_EINVAL, "%s: expected a JSON object", where);
+    const char *fmt;
+    size_t version;
+    rf_status rc;
+    if ((rc = rf_json_get_string(obj, "format", 1, &fmt, where, err)) ||
+        (rc = rf_json_get_size(obj, "version", 1, &version, where, err)))
+        return rc;
+    if (strcmp(fmt, FORMAT) != 0)
+        return rf_err_set(err, RF_EINVAL, "%s: field 'format': not a rolefit session ('%s')",
+                          where, fmt);
+    if (version != VERSION)
+        return rf_err_set(err, RF_EINVAL, "%s: field 'version': %zu is not supported (want %d)",
+                          where, version, VERSION);
+    struct rf_cat_design d;
+    struct rf_rng rng;
+    if ((rc = read_grid(p, obj, where, err)) || (rc = read_design(p, obj, where, &d, err)) ||
+        (rc = read_rng(obj, where, &rng, err)))
+        return rc;
+    struct rf_cat_session *s;
+    if ((rc = rf_cat_session_new(p, &d, 0, &s, err)))
+        return rc;
+    if ((rc = replay_events(s, obj, where, err)))
+        goto fail;
+    const json_t *pres = json_object_get(obj, "presented");
+    if (pres && !json_is_null(pres)) {
+        size_t item;
+        const char *id = json_string_value(pres);
+        if (!id) {
+            rc = rf_err_set(err, RF_EINVAL, "%s: field 'presented': expected an item id or null",
+                            where);
+            goto fail;
+        }
+        if (rf_cat_pool_find(p, id, &item)) {
+            rc = rf_err_set(err, RF_EINVAL, "%s: presented item '%s' is not in the bank", where,
+                            id);
+            goto fail;
+        }
+        if ((rc = rf_cat_set_pending(s, item, err))) {
+            rf_err_prefix(err, "%s: presented", where);
+            goto fail;
+        }
+    }
+    *rf_cat_session_rng(s) = rng;
+    *out = s;
+    return RF_OK;
+fail:
+    rf_cat_session_free(s);
+    return rc;
+}
+
+rf_status rf_cat_session_save(const struct rf_cat_session *s, const char *path,
+                              struct rf_err *err)
+{
+    json_t *j;
+    rf_status rc = rf_cat_session_to_json(s, &j, err);
+    if (rc)
+        return rc;
+    char *text = json_dumps(j, JSON_INDENT(1) | JSON_REAL_PRECISION(17));
+    json_decref(j);
+    if (!text)
+        return nomem(err);
+    rc = rf_file_write_atomic(path, text, strlen(text), err);
+    free(text);
+    return rc;
+}
+
+rf_status rf_cat_session_load(const struct rf_cat_pool *p, const char *path,
+                              struct rf_cat_session **out, struct rf_err *err)
+{
+    char *data;
+    size_t len;
+    rf_status rc = rf_file_read(path, RF_CAT_MAX_SESSION_BYTES, &data, &len, err);
+    if (rc)
+        return rc;
+    json_t *j;
+    rc = rf_json_load_mem(path, data, len, &j, err);
+    free(data);
+    if (rc)
+        return rc;
+    rc = rf_cat_session_from_json(p, j, path, out, err);
+    json_decref(j);
+    return rc;
+}

@@ -1,0 +1,273 @@
+/* Session files: exact restore (same next items, bit-identical posteriors,
+ * with randomesque and exposure blocks in the log), and refusal of every kind
+ * of mismatch between a session and the bank. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/rng.h"
+#include "cat/pool.h"
+#include "cat/sessfile.h"
+#include "cat/session.h"
+#include "cat/sim.h"
+#include "irt/quad.h"
+
+static struct rf_cat_gen G;
+
+static struct rf_cat_pool *pool(void)
+{
+    static const char *names[] = {"alg", "prob"};
+    struct rf_err err;
+    cr_assert_eq(rf_cat_generate(names, 2, 120, RF_MODEL_3PL, 3, &G, &err), RF_OK);
+    struct rf_quad q;
+    cr_assert_eq(rf_quad_init_default(&q, &err), RF_OK);
+    struct rf_cat_pool *p;
+    cr_assert_eq(rf_cat_pool_new(G.items, G.n, &q, &p, &err), RF_OK, "%s", err.msg);
+    rf_quad_cleanup(&q);
+    for (size_t i = 0; i < p->n; i += 3)
+        p->sh[i] = 0.5; /* exposure control refuses some items: blocks enter the log */
+    return p;
+}
+
+static struct rf_cat_session *start(const struct rf_cat_pool *p)
+{
+    struct rf_cat_design d;
+    rf_cat_design_init(&d);
+    d.exposure = 1;
+    d.max_items = 30;
+    d.stop_unreachable = 0; /* keep going: a long log */
+    struct rf_err err;
+    struct rf_cat_rule r = {0.25, 2, 20};
+    cr_assert_eq(rf_cat_design_add(&d, p, "alg", r, &err), RF_OK);
+    cr_assert_eq(rf_cat_design_add(&d, p, "prob", r, &err), RF_OK);
+    struct rf_cat_session *s;
+    cr_assert_eq(rf_cat_session_new(p, &d, 77, &s, &err), RF_OK);
+    return s;
+}
+
+static size_t step(struct rf_cat_session *s, struct rf_rng *r)
+{
+    size_t item;
+    rf_cat_next(s, &item);
+    if (item != SIZE_MAX)
+        cr_assert_eq(rf_cat_answer(s, item, rf_rng_uniform(r) < 0.55), RF_OK);
+    return item;
+}
+
+static json_t *roundtrip(const struct rf_cat_session *s)
+{
+    json_t *j;
+    struct rf_err err;
+    cr_assert_eq(rf_cat_session_to_json(s, &j, &err), RF_OK);
+    char *text = json_dumps(j, JSON_REAL_PRECISION(17));
+    json_decref(j);
+    json_t *back = json_loads(text, 0, NULL);
+    free(text);
+    cr_assert_not_null(back);
+    return back;
+}
+
+Test(cat_sessfile, restores_exactly)
+{
+    struct rf_cat_pool *p = pool();
+    struct rf_cat_session *a = start(p);
+    struct rf_rng ra, rb;
+    rf_rng_seed(&ra, 1);
+    for (int i = 0; i < 9; i++)
+        step(a, &ra);
+    size_t presented;
+    rf_cat_next(a, &presented); /* saved while an item is on screen */
+    cr_assert_gt(rf_cat_nblocked(a), 0, "the log has exposure blocks");
+    json_t *j = roundtrip(a);
+    struct rf_cat_session *b;
+    struct rf_err err;
+    rf_err_clear(&err);
+    cr_assert_eq(rf_cat_session_from_json(p, j, "s.json", &b, &err), RF_OK, "%s", err.msg);
+    json_decref(j);
+    size_t again;
+    rf_cat_next(b, &again);
+    cr_assert_eq(again, presented, "the presented item comes back");
+    cr_assert_eq(rf_cat_nanswered(a), 9, "a answered %zu", rf_cat_nanswered(a));
+    cr_assert_eq(rf_cat_nanswered(b), 9);
+    rb = ra;
+    /* both continue with the same answers: the same items, the same estimates */
+    for (;;) {
+        size_t ia = step(a, &ra), ib = step(b, &rb);
+        cr_assert_eq(ia, ib, "after restore the sessions diverge at %zu", rf_cat_nanswered(a));
+        if (ia == SIZE_MAX)
+            break;
+    }
+    for (size_t k = 0; k < 2; k++) {
+        struct rf_cat_skill_result x, y;
+        rf_cat_skill(a, k, &x);
+        rf_cat_skill(b, k, &y);
+        cr_assert(x.theta == y.theta && x.se == y.se, "skill %zu: bit-identical estimates", k);
+        cr_assert_eq(memcmp(x.posterior, y.posterior, p->q.n * sizeof(double)), 0);
+    }
+    cr_assert_eq(rf_cat_stopped(a), rf_cat_stopped(b));
+    rf_cat_session_free(b);
+    /* a finished session restores finished */
+    j = roundtrip(a);
+    cr_assert_eq(rf_cat_session_from_json(p, j, "s.json", &b, &err), RF_OK, "%s", err.msg);
+    json_decref(j);
+    rf_cat_next(b, &again);
+    cr_assert_eq(again, SIZE_MAX);
+    rf_cat_session_free(b);
+    rf_cat_session_free(a);
+    rf_cat_pool_free(p);
+    rf_cat_gen_cleanup(&G);
+}
+
+Test(cat_sessfile, save_and_load_a_file)
+{
+    struct rf_cat_pool *p = pool();
+    struct rf_cat_session *a = start(p), *b;
+    struct rf_rng r;
+    rf_rng_seed(&r, 2);
+    for (int i = 0; i < 5; i++)
+        step(a, &r);
+    char path[] = "/tmp/rf_sessXXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    close(fd);
+    struct rf_err err;
+    rf_err_clear(&err);
+    cr_assert_eq(rf_cat_session_save(a, path, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(rf_cat_session_load(p, path, &b, &err), RF_OK, "%s", err.msg);
+    size_t x, y;
+    rf_cat_next(a, &x);
+    rf_cat_next(b, &y);
+    cr_assert_eq(x, y);
+    rf_cat_session_free(b);
+    FILE *f = fopen(path, "w");
+    fputs("{\"format\": \"rolefit-session\",", f);
+    fclose(f);
+    cr_assert_eq(rf_cat_session_load(p, path, &b, &err), RF_EINVAL);
+    cr_assert(strstr(err.msg, path) && strstr(err.msg, ":1:"), "syntax error placed: %s",
+              err.msg);
+    unlink(path);
+    cr_assert_eq(rf_cat_session_load(p, path, &b, &err), RF_EIO);
+    rf_cat_session_free(a);
+    rf_cat_pool_free(p);
+    rf_cat_gen_cleanup(&G);
+}
+
+/* Restores a modified copy of a saved session and expects a refusal whose
+ * message contains want. */
+static void refused(const struct rf_cat_pool *p, json_t *j, const char *want)
+{
+    struct rf_cat_session *b = NULL;
+    struct rf_err err;
+    rf_err_clear(&err);
+    rf_status rc = rf_cat_session_from_json(p, j, "s.json", &b, &err);
+    cr_assert_eq(rc, RF_EINVAL, "want a refusal naming '%s', got rc %d (%s)", want, rc, err.msg);
+    cr_assert_null(b);
+    cr_assert(strstr(err.msg, want), "message '%s' lacks '%s'", err.msg, want);
+    cr_assert(strncmp(err.msg, "s.json", 6) == 0, "message names the file: %s", err.msg);
+}
+
+static json_t *answered_event(json_t *j, size_t *at)
+{
+    json_t *ev = json_object_get(j, "events");
+    for (size_t e = 0; e < json_array_size(ev); e++)
+        if (json_object_get(json_array_get(ev, e), "answer")) {
+            *at = e;
+            return json_array_get(ev, e);
+        }
+    cr_assert_fail("no answer in the log");
+    return NULL;
+}
+
+Test(cat_sessfile, refuses_sessions_that_do_not_match)
+{
+    struct rf_cat_pool *p = pool();
+    struct rf_cat_session *a = start(p);
+    struct rf_rng r;
+    rf_rng_seed(&r, 3);
+    for (int i = 0; i < 6; i++)
+        step(a, &r);
+    json_t *j;
+    size_t at;
+
+    j = roundtrip(a);
+    json_object_set_new(answered_event(j, &at), "item", json_string("alg.gen.9999"));
+    refused(p, j, "item 'alg.gen.9999' is not in the bank");
+    json_decref(j);
+
+    j = roundtrip(a);
+    json_object_set_new(answered_event(j, &at), "answer", json_integer(2));
+    refused(p, j, "out of range");
+    json_decref(j);
+
+    j = roundtrip(a);
+    json_t *ev = answered_event(j, &at);
+    json_object_set_new(json_object_get(ev, "params"), "b", json_real(0.123));
+    refused(p, j, "parameters in the bank changed");
+    json_decref(j);
+
+    j = roundtrip(a);
+    ev = answered_event(j, &at);
+    json_array_append(json_object_get(j, "events"), ev);
+    refused(p, j, "appears twice");
+    json_decref(j);
+
+    j = roundtrip(a);
+    json_object_set_new(json_object_get(j, "grid"), "n", json_integer(41));
+    refused(p, j, "grid: the session used 41 nodes");
+    json_decref(j);
+
+    j = roundtrip(a);
+    json_object_set_new(json_array_get(json_object_get(json_object_get(j, "design"), "scope"), 1),
+                        "skill", json_string("nope"));
+    refused(p, j, "unknown skill 'nope'");
+    json_decref(j);
+
+    j = roundtrip(a);
+    json_array_set_new(json_object_get(j, "rng"), 2, json_string("xyz"));
+    refused(p, j, "rng[2]");
+    json_decref(j);
+
+    j = roundtrip(a);
+    json_object_del(j, "events");
+    refused(p, j, "field 'events'");
+    json_decref(j);
+
+    j = roundtrip(a);
+    json_object_set_new(j, "format", json_string("other"));
+    refused(p, j, "not a rolefit session");
+    json_decref(j);
+
+    j = roundtrip(a);
+    json_object_set_new(json_object_get(j, "design"), "randomesque", json_integer(0));
+    refused(p, j, "randomesque");
+    json_decref(j);
+
+    j = roundtrip(a);
+    json_object_set_new(j, "presented", json_string("prob.gen.0001.x"));
+    refused(p, j, "presented item 'prob.gen.0001.x' is not in the bank");
+    json_decref(j);
+
+    /* an item the bank has retired since */
+    j = roundtrip(a);
+    ev = answered_event(j, &at);
+    size_t idx;
+    cr_assert_eq(rf_cat_pool_find(p, json_string_value(json_object_get(ev, "item")), &idx),
+                 RF_OK);
+    for (size_t i = 0; i < G.n; i++)
+        G.items[i].usable = i != idx;
+    struct rf_quad q;
+    struct rf_err err;
+    cr_assert_eq(rf_quad_init_default(&q, &err), RF_OK);
+    struct rf_cat_pool *p2;
+    cr_assert_eq(rf_cat_pool_new(G.items, G.n, &q, &p2, &err), RF_OK);
+    refused(p2, j, "retired");
+    rf_cat_pool_free(p2);
+    rf_quad_cleanup(&q);
+    json_decref(j);
+
+    rf_cat_session_free(a);
+    rf_cat_pool_free(p);
+    rf_cat_gen_cleanup(&G);
+}
