@@ -115,6 +115,12 @@
 #define RF_PROFILE_MAX_TAGS 64
 /* Most roles a roles file may define. */
 #define RF_MAX_ROLES 256
+/* Fit: a requirement met with probability RF_FIT_MET or more is not a gap; a
+ * core requirement met with probability below RF_FIT_BLOCK blocks its role. */
+#define RF_FIT_MET 0.8
+#define RF_FIT_BLOCK 0.5
+/* Largest rendered report (a report is tens of kilobytes). */
+#define RF_REPORT_MAX_BYTES (8L * 1024L * 1024L)
 
 /* ---- server ---- */
 

@@ -17,6 +17,9 @@ static const struct command commands[] = {
     {"score", rf_cmd_score, "score every person of a fixed form (EAP, MAP, MLE or WLE)"},
     {"bank", rf_cmd_bank, "item bank tools: lint, stats, import, export"},
     {"simulate", rf_cmd_simulate, "simulate an adaptive test design: length, precision, exposure"},
+    {"roles", rf_cmd_roles, "list the roles rolefit fits people to, or show one"},
+    {"fit", rf_cmd_fit, "fit a skill profile to every role, with uncertainty"},
+    {"report", rf_cmd_report, "a profile's report: fit, gaps, learning plan (json, md, html)"},
 };
 
 static void usage(FILE *f)

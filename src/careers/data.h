@@ -1,0 +1,29 @@
+/*
+ * The careers data set loaded together: the skill taxonomy, the roles, the
+ * study guidance and (once loaded) the posting alias dictionary, all from one
+ * data folder (data/ by default: skills.json, roles.json, learning.json,
+ * skill_aliases.json). Front doors load it once and pass it down.
+ */
+#ifndef RF_CAREERS_DATA_H
+#define RF_CAREERS_DATA_H
+
+#include "bank/skills.h"
+#include "base/err.h"
+#include "careers/learning.h"
+#include "careers/roles.h"
+
+struct rf_careers {
+    struct rf_taxonomy tax;
+    struct rf_roles roles;       /* borrows tax */
+    struct rf_learning learning; /* empty when the folder has no learning.json */
+};
+
+/* Loads DIR/skills.json, DIR/roles.json and, when present, DIR/learning.json.
+ * A missing learning.json is not an error (plans then carry no guidance).
+ * On failure c is left empty; the message names the file at fault. The struct
+ * must not be copied once loaded (roles point at its taxonomy). */
+rf_status rf_careers_load(const char *dir, struct rf_careers *c, struct rf_err *err);
+
+void rf_careers_cleanup(struct rf_careers *c);
+
+#endif

@@ -1,0 +1,118 @@
+/*
+ * Role fit, its uncertainty, core probability and gaps (see fit.h for the
+ * arithmetic). Everything is computed from the profile's posteriors through
+ * rf_profile_tail, so a profile with full posteriors and one with only theta
+ * and se are treated alike.
+ */
+#include "careers/fit.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/config.h"
+#include "base/mem.h"
+
+rf_status rf_fit_role(const struct rf_profile *p, const struct rf_roles *roles,
+                      const struct rf_role *role, struct rf_role_fit *out, struct rf_err *err)
+{
+    struct rf_req_fit *rq = rf_calloc_array(role->nreqs ? role->nreqs : 1, sizeof *rq);
+    if (!rq)
+        return rf_err_set(err, RF_ENOMEM, "fit: out of memory");
+    double fit = 0, var = 0, pcore = 1, measured = 0;
+    size_t nun = 0;
+    for (size_t k = 0; k < role->nreqs; k++) {
+        const struct rf_role_req *q = &role->reqs[k];
+        const struct rf_profile_skill *s = rf_profile_find(p, roles->tax->skills[q->skill].id);
+        double pk = rf_profile_tail(p, s, q->cut);
+        rq[k].req = q;
+        rq[k].have = s;
+        rq[k].p = pk;
+        rq[k].gap = q->weight * (1 - pk);
+        fit += q->weight * pk;
+        var += q->weight * q->weight * pk * (1 - pk);
+        if (q->core)
+            pcore *= pk;
+        if (s)
+            measured += q->weight;
+        else
+            nun++;
+    }
+    out->role = role;
+    out->fit = fit > 1 ? 1 : fit;
+    out->sd = sqrt(var);
+    out->p_core = pcore;
+    out->measured = measured > 1 ? 1 : measured;
+    out->nunmeasured = nun;
+    out->reqs = rq;
+    out->nreqs = role->nreqs;
+    return RF_OK;
+}
+
+void rf_fit_cleanup(struct rf_role_fit *f)
+{
+    if (!f)
+        return;
+    free(f->reqs);
+    f->reqs = NULL;
+    f->nreqs = 0;
+}
+
+static int by_fit(const void *a, const void *b)
+{
+    const struct rf_role_fit *x = a, *y = b;
+    if (x->fit != y->fit)
+        return x->fit > y->fit ? -1 : 1;
+    if (x->p_core != y->p_core)
+        return x->p_core > y->p_core ? -1 : 1;
+    return x->role < y->role ? -1 : x->role > y->role;
+}
+
+rf_status rf_fit_all(const struct rf_profile *p, const struct rf_roles *roles,
+                     struct rf_role_fit **out, struct rf_err *err)
+{
+    struct rf_role_fit *f = rf_calloc_array(roles->n ? roles->n : 1, sizeof *f);
+    if (!f)
+        return rf_err_set(err, RF_ENOMEM, "fit: out of memory");
+    for (size_t i = 0; i < roles->n; i++) {
+        rf_status rc = rf_fit_role(p, roles, &roles->roles[i], &f[i], err);
+        if (rc) {
+            rf_fit_free_all(f, i);
+            return rc;
+        }
+    }
+    qsort(f, roles->n, sizeof *f, by_fit);
+    *out = f;
+    return RF_OK;
+}
+
+void rf_fit_free_all(struct rf_role_fit *fits, size_t n)
+{
+    if (!fits)
+        return;
+    for (size_t i = 0; i < n; i++)
+        rf_fit_cleanup(&fits[i]);
+    free(fits);
+}
+
+size_t rf_fit_gaps(const struct rf_role_fit *f, size_t *idx)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < f->nreqs; k++) {
+        if (f->reqs[k].p >= RF_FIT_MET)
+            continue;
+        /* Insertion sort: a role has a handful of requirements. Ties keep role order. */
+        size_t j = n++;
+        while (j > 0 && f->reqs[idx[j - 1]].gap < f->reqs[k].gap) {
+            idx[j] = idx[j - 1];
+            j--;
+        }
+        idx[j] = k;
+    }
+    return n;
+}
+
+int rf_fit_blocks(const struct rf_req_fit *rq)
+{
+    return rq->req->core && rq->p < RF_FIT_BLOCK;
+}

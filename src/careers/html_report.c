@@ -1,0 +1,399 @@
+/*
+ * HTML report renderer. Layout: a header, the role-fit chart, the skill
+ * chart, gap cards with the learning plan, the interview loop and a short
+ * note on method. Charts are SVG drawn here with fixed geometry; the theta
+ * axis of the skill chart spans [-3, 3], where the level cut points lie.
+ */
+#include "careers/html_report.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/config.h"
+#include "base/escape.h"
+
+/* Sticky writer: after the first failure every call is a no-op. */
+struct hw {
+    struct rf_buf *b;
+    rf_status rc;
+};
+
+/* Markup written by this file (never data). */
+static void raw(struct hw *w, const char *s)
+{
+    if (!w->rc)
+        w->rc = rf_buf_puts(w->b, s);
+}
+
+/* Text from data or profiles: always escaped. */
+static void text(struct hw *w, const char *s)
+{
+    if (!w->rc && s)
+        w->rc = rf_buf_put_xml(w->b, s);
+}
+
+/* Markup with numbers; the format comes from this file, arguments are numbers. */
+static void fmt(struct hw *w, const char *f, ...) __attribute__((format(printf, 2, 3)));
+static void fmt(struct hw *w, const char *f, ...)
+{
+    char tmp[512];
+    va_list ap;
+    va_start(ap, f);
+    vsnprintf(tmp, sizeof tmp, f, ap);
+    va_end(ap);
+    raw(w, tmp);
+}
+
+static const char *str(const json_t *o, const char *k)
+{
+    const char *s = json_string_value(json_object_get(o, k));
+    return s ? s : "";
+}
+
+static double dbl(const json_t *o, const char *k)
+{
+    return json_number_value(json_object_get(o, k));
+}
+
+static double clamp(double x, double lo, double hi)
+{
+    return x < lo ? lo : x > hi ? hi : x;
+}
+
+/* Colour of a probability: red below 0.5, amber to 0.8, green above. */
+static const char *pcolor(double p)
+{
+    return p >= RF_FIT_MET ? "#2f855a" : p >= 0.5 ? "#c27c0e" : "#c0392b";
+}
+
+static const char css[] =
+    "<style>\n"
+    ":root{--ink:#1d2433;--muted:#5b6475;--line:#e3e6ec;--bg:#f6f7f9;--accent:#2b59c3}\n"
+    "*{box-sizing:border-box}\n"
+    "body{margin:0;background:var(--bg);color:var(--ink);font:15px/1.5 system-ui,-apple-system,"
+    "'Segoe UI',Roboto,'Noto Sans','Noto Sans JP',sans-serif}\n"
+    "main{max-width:1080px;margin:0 auto;padding:32px 28px 48px}\n"
+    "header{background:linear-gradient(120deg,#1f3b7a,#2b59c3);color:#fff;border-radius:14px;"
+    "padding:28px 32px;margin-bottom:24px}\n"
+    "header h1{margin:0 0 6px;font-size:28px;font-weight:650;letter-spacing:-.01em}\n"
+    "header p{margin:0;opacity:.9}\n"
+    ".kpis{display:flex;gap:14px;margin-top:18px;flex-wrap:wrap}\n"
+    ".kpi{background:rgba(255,255,255,.14);border-radius:10px;padding:10px 16px;min-width:150px}\n"
+    ".kpi b{display:block;font-size:22px}\n"
+    ".kpi span{font-size:13px;opacity:.85}\n"
+    "section{background:#fff;border:1px solid var(--line);border-radius:14px;padding:22px 26px;"
+    "margin-bottom:22px}\n"
+    "h2{font-size:19px;margin:0 0 4px}\n"
+    ".sub{color:var(--muted);margin:0 0 14px;font-size:14px}\n"
+    "svg{display:block;width:100%;height:auto}\n"
+    "svg text{font-family:inherit}\n"
+    ".gaps{display:grid;grid-template-columns:repeat(auto-fill,minmax(460px,1fr));gap:16px}\n"
+    ".gap{border:1px solid var(--line);border-radius:12px;padding:16px 18px}\n"
+    ".gap h3{margin:0;font-size:17px}\n"
+    ".need{color:var(--muted);font-size:14px;margin:2px 0 10px}\n"
+    ".meter{height:8px;background:#edf0f4;border-radius:4px;overflow:hidden;margin:4px 0 12px}\n"
+    ".meter i{display:block;height:100%}\n"
+    ".chips{display:flex;flex-wrap:wrap;gap:6px;margin:6px 0 10px}\n"
+    ".chip{background:#eef2fb;color:#233b73;border-radius:999px;padding:2px 10px;font-size:13px}\n"
+    ".chip.block{background:#fbeeee;color:#8a2323}\n"
+    ".note{font-size:13.5px;color:var(--muted);margin:2px 0 8px}\n"
+    ".gap ol{margin:6px 0 8px 20px;padding:0}\n"
+    ".gap li{margin:3px 0}\n"
+    ".label{font-size:12px;text-transform:uppercase;letter-spacing:.06em;color:var(--muted);"
+    "margin-top:10px}\n"
+    ".warn{background:#fff7e6;border:1px solid #f3d9a4;border-radius:8px;padding:8px 12px;"
+    "font-size:14px;margin:6px 0 10px}\n"
+    ".loop{counter-reset:s;list-style:none;margin:0;padding:0}\n"
+    ".loop li{position:relative;padding:8px 0 8px 44px;border-bottom:1px solid var(--line)}\n"
+    ".loop li:last-child{border-bottom:0}\n"
+    ".loop li:before{counter-increment:s;content:counter(s);position:absolute;left:0;top:8px;"
+    "width:28px;height:28px;border-radius:50%;background:#eef2fb;color:#233b73;text-align:center;"
+    "line-height:28px;font-weight:600}\n"
+    "footer{color:var(--muted);font-size:13px;line-height:1.6}\n"
+    "@media print{body{background:#fff}section,header{break-inside:avoid}}\n"
+    "</style>\n";
+
+static void header(const json_t *r, const json_t *best, struct hw *w)
+{
+    const json_t *t = json_object_get(r, "target");
+    raw(w, "<header><h1>Skill profile");
+    if (json_object_get(r, "person")) {
+        raw(w, " — ");
+        text(w, str(r, "person"));
+    }
+    fmt(w, "</h1><p>%lld of %lld skills measured",
+        (long long)json_integer_value(json_object_get(r, "skills_measured")),
+        (long long)json_integer_value(json_object_get(r, "skills_total")));
+    if (json_object_get(r, "source")) {
+        raw(w, " · source: ");
+        text(w, str(r, "source"));
+    }
+    raw(w, "</p><div class=\"kpis\"><div class=\"kpi\"><span>Best-fitting role</span><b>");
+    text(w, str(best, "name"));
+    fmt(w, "</b><span>fit %.2f ± %.2f</span></div>", dbl(best, "fit"), dbl(best, "sd"));
+    raw(w, "<div class=\"kpi\"><span>Learning plan for</span><b>");
+    text(w, str(t, "name"));
+    fmt(w, "</b><span>%zu gap%s to close</span></div></div></header>\n",
+        json_array_size(json_object_get(r, "gaps")),
+        json_array_size(json_object_get(r, "gaps")) == 1 ? "" : "s");
+}
+
+/* Role fit: one bar per role with its +-SD error bar and P(core) marker. */
+static void roles_chart(const json_t *r, struct hw *w)
+{
+    const json_t *roles = json_object_get(r, "roles");
+    const char *target = str(json_object_get(r, "target"), "role");
+    size_t n = json_array_size(roles);
+    const double x0 = 380, x1 = 740, row = 34, top = 34;
+    double h = top + row * (double)n + 16;
+    raw(w, "<section><h2>Roles that fit</h2><p class=\"sub\">Bar: fit, the expected share of the "
+           "role's weighted requirements met, with ±1 SD. Diamond: probability that every core "
+           "requirement is met. Requirements on skills not yet measured count with the "
+           "population prior and are noted on the right.</p>\n");
+    fmt(w, "<svg viewBox=\"0 0 1040 %.0f\" role=\"img\" aria-label=\"Role fit chart\">\n", h);
+    for (int k = 0; k <= 4; k++) {
+        double x = x0 + (x1 - x0) * k / 4.0;
+        fmt(w, "<line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"#e3e6ec\"/>"
+               "<text x=\"%.1f\" y=\"20\" font-size=\"12\" fill=\"#5b6475\" "
+               "text-anchor=\"middle\">%.2f</text>\n",
+            x, top - 6, x, h - 10, x, k / 4.0);
+    }
+    size_t i;
+    const json_t *f;
+    json_array_foreach(roles, i, f)
+    {
+        double y = top + row * (double)i, fit = dbl(f, "fit"), sd = dbl(f, "sd");
+        int is_t = strcmp(str(f, "role"), target) == 0;
+        if (is_t)
+            fmt(w, "<rect x=\"0\" y=\"%.1f\" width=\"1040\" height=\"%.0f\" fill=\"#eef2fb\" "
+                   "rx=\"6\"/>\n",
+                y + 1, row - 2);
+        fmt(w, "<text x=\"%.0f\" y=\"%.1f\" font-size=\"14\" text-anchor=\"end\" "
+               "fill=\"#1d2433\"%s>",
+            x0 - 12, y + row / 2 + 5, is_t ? " font-weight=\"650\"" : "");
+        text(w, str(f, "name"));
+        raw(w, "</text>\n");
+        fmt(w, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"14\" rx=\"3\" fill=\"#edf0f4\"/>"
+               "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"14\" rx=\"3\" fill=\"%s\" "
+               "opacity=\"0.9\"/>\n",
+            x0, y + row / 2 - 7, x1 - x0, x0, y + row / 2 - 7, (x1 - x0) * clamp(fit, 0, 1),
+            is_t ? "#1f3b7a" : "#6f8fd6");
+        double lo = x0 + (x1 - x0) * clamp(fit - sd, 0, 1),
+               hi = x0 + (x1 - x0) * clamp(fit + sd, 0, 1), yc = y + row / 2;
+        fmt(w, "<path d=\"M%.1f %.1fV%.1fM%.1f %.1fH%.1fM%.1f %.1fV%.1f\" stroke=\"#1d2433\" "
+               "stroke-width=\"1.5\" fill=\"none\"/>\n",
+            lo, yc - 6, yc + 6, lo, yc, hi, hi, yc - 6, yc + 6);
+        double xc = x0 + (x1 - x0) * clamp(dbl(f, "p_core"), 0, 1);
+        fmt(w, "<path d=\"M%.1f %.1fl5 5l-5 5l-5 -5z\" fill=\"#fff\" stroke=\"#1d2433\" "
+               "stroke-width=\"1.3\"/>\n",
+            xc, yc - 5);
+        fmt(w, "<text x=\"%.0f\" y=\"%.1f\" font-size=\"13\" fill=\"#1d2433\">%.2f ± %.2f"
+               "<tspan fill=\"#5b6475\"> · core %.2f</tspan>",
+            x1 + 12, yc + 4.5, fit, sd, dbl(f, "p_core"));
+        size_t nu = json_array_size(json_object_get(f, "unmeasured"));
+        if (nu)
+            fmt(w, "<tspan fill=\"#a0660a\"> · %zu unmeasured</tspan>", nu);
+        raw(w, "</text>\n");
+    }
+    raw(w, "</svg></section>\n");
+}
+
+/* Skill profile: level bands per skill, the estimate with its 95% interval. */
+static void skills_chart(const json_t *r, struct hw *w)
+{
+    const json_t *skills = json_object_get(r, "skills");
+    size_t n = json_array_size(skills);
+    const double x0 = 310, x1 = 840, row = 30, top = 40, lo = -3, hi = 3;
+    static const char *const band[] = {"#f1f3f7", "#e2e9f6", "#cad8f1", "#a9c0ea", "#86a5e0"};
+    double h = top + row * (double)n + 24;
+    raw(w, "<section><h2>Skill profile</h2><p class=\"sub\">Each row is a skill on the ability "
+           "scale. Shaded bands are the five proficiency levels; the dot is the estimate and the "
+           "line its 95% interval. Skills not measured are shown faded.</p>\n");
+    fmt(w, "<svg viewBox=\"0 0 1040 %.0f\" role=\"img\" aria-label=\"Skill profile chart\">\n",
+        h);
+    const json_t *first = json_array_get(skills, 0);
+    const json_t *cuts0 = json_object_get(first, "cuts");
+    /* Level names over the bands of the first skill (the taxonomy's cuts are shared). */
+    static const char *const lvl[] = {"novice", "developing", "proficient", "advanced", "expert"};
+    for (size_t l = 0; l < 5; l++) {
+        double a = l ? json_number_value(json_array_get(cuts0, l - 1)) : lo;
+        double b = l < 4 ? json_number_value(json_array_get(cuts0, l)) : hi;
+        double xa = x0 + (x1 - x0) * (clamp(a, lo, hi) - lo) / (hi - lo);
+        double xb = x0 + (x1 - x0) * (clamp(b, lo, hi) - lo) / (hi - lo);
+        fmt(w, "<text x=\"%.1f\" y=\"24\" font-size=\"12.5\" fill=\"#5b6475\" "
+               "text-anchor=\"middle\">%s</text>\n",
+            (xa + xb) / 2, lvl[l]);
+    }
+    size_t i;
+    const json_t *s;
+    json_array_foreach(skills, i, s)
+    {
+        double y = top + row * (double)i, yc = y + row / 2;
+        int m = json_is_true(json_object_get(s, "measured"));
+        const json_t *cuts = json_object_get(s, "cuts");
+        fmt(w, "<g opacity=\"%s\">", m ? "1" : "0.45");
+        fmt(w, "<text x=\"%.0f\" y=\"%.1f\" font-size=\"14\" text-anchor=\"end\" "
+               "fill=\"#1d2433\">",
+            x0 - 12, yc + 5);
+        text(w, str(s, "name"));
+        raw(w, "</text>\n");
+        for (size_t l = 0; l < 5; l++) {
+            double a = l ? json_number_value(json_array_get(cuts, l - 1)) : lo;
+            double b = l < 4 ? json_number_value(json_array_get(cuts, l)) : hi;
+            double xa = x0 + (x1 - x0) * (clamp(a, lo, hi) - lo) / (hi - lo);
+            double xb = x0 + (x1 - x0) * (clamp(b, lo, hi) - lo) / (hi - lo);
+            fmt(w, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.0f\" fill=\"%s\"/>",
+                xa, y + 4, xb - xa, row - 8, band[l]);
+        }
+        raw(w, "\n");
+        if (m) {
+            double th = dbl(s, "theta"), se = dbl(s, "se");
+            double xt = x0 + (x1 - x0) * (clamp(th, lo, hi) - lo) / (hi - lo);
+            double xa = x0 + (x1 - x0) * (clamp(th - 1.96 * se, lo, hi) - lo) / (hi - lo);
+            double xb = x0 + (x1 - x0) * (clamp(th + 1.96 * se, lo, hi) - lo) / (hi - lo);
+            fmt(w, "<path d=\"M%.1f %.1fH%.1fM%.1f %.1fV%.1fM%.1f %.1fV%.1f\" stroke=\"#1f3b7a\" "
+                   "stroke-width=\"2\" fill=\"none\"/><circle cx=\"%.1f\" cy=\"%.1f\" r=\"6\" "
+                   "fill=\"#1f3b7a\" stroke=\"#fff\" stroke-width=\"2\"/>",
+                xa, yc, xb, xa, yc - 5, yc + 5, xb, yc - 5, yc + 5, xt, yc);
+            fmt(w, "<text x=\"%.0f\" y=\"%.1f\" font-size=\"12.5\" fill=\"#5b6475\">", x1 + 12,
+                yc + 4.5);
+            text(w, str(s, "level"));
+            fmt(w, " · %.2f ± %.2f</text>", th, se);
+        } else {
+            fmt(w, "<text x=\"%.0f\" y=\"%.1f\" font-size=\"12.5\" fill=\"#5b6475\">not "
+                   "measured</text>",
+                x1 + 12, yc + 4.5);
+        }
+        raw(w, "</g>\n");
+    }
+    for (int k = (int)lo; k <= (int)hi; k++)
+        fmt(w, "<text x=\"%.1f\" y=\"%.0f\" font-size=\"11\" fill=\"#8a93a5\" "
+               "text-anchor=\"middle\">%d</text>\n",
+            x0 + (x1 - x0) * (k - lo) / (hi - lo), h - 6, k);
+    raw(w, "</svg></section>\n");
+}
+
+static void gap_card(const json_t *g, struct hw *w)
+{
+    double p = dbl(g, "p");
+    raw(w, "<div class=\"gap\"><h3>");
+    text(w, str(g, "name"));
+    raw(w, "</h3><div class=\"need\">needs ");
+    text(w, str(g, "level"));
+    fmt(w, "%s · probability met %.2f</div>",
+        json_is_true(json_object_get(g, "core")) ? " (core skill)" : "", p);
+    fmt(w, "<div class=\"meter\"><i style=\"width:%.1f%%;background:%s\"></i></div>",
+        100 * clamp(p, 0, 1), pcolor(p));
+    if (!json_is_true(json_object_get(g, "measured")))
+        raw(w, "<div class=\"warn\">Not measured yet: this estimate is the population prior. "
+               "Take the test on this skill to know where you stand.</div>");
+    const json_t *missed = json_object_get(g, "missed");
+    size_t j;
+    const json_t *m;
+    if (json_array_size(missed)) {
+        raw(w, "<div class=\"label\">Concepts you missed</div><div class=\"chips\">");
+        json_array_foreach(missed, j, m)
+        {
+            raw(w, "<span class=\"chip\">");
+            text(w, str(m, "tag"));
+            if (json_integer_value(json_object_get(m, "count")) > 1)
+                fmt(w, " ×%lld", (long long)json_integer_value(json_object_get(m, "count")));
+            raw(w, "</span>");
+        }
+        raw(w, "</div>");
+        json_array_foreach(missed, j, m)
+        {
+            if (!json_object_get(m, "note"))
+                continue;
+            raw(w, "<p class=\"note\"><b>");
+            text(w, str(m, "tag"));
+            raw(w, ":</b> ");
+            text(w, str(m, "note"));
+            raw(w, "</p>");
+        }
+    }
+    if (json_object_get(g, "focus")) {
+        raw(w, "<div class=\"label\">What to study</div><p class=\"note\">");
+        text(w, str(g, "focus"));
+        raw(w, "</p><ol>");
+        json_array_foreach(json_object_get(g, "study"), j, m)
+        {
+            raw(w, "<li>");
+            text(w, json_string_value(m));
+            raw(w, "</li>");
+        }
+        raw(w, "</ol>");
+        if (json_object_get(g, "practice")) {
+            raw(w, "<div class=\"label\">Show it</div><p class=\"note\">");
+            text(w, str(g, "practice"));
+            raw(w, "</p>");
+        }
+    }
+    const json_t *blocks = json_object_get(g, "blocks");
+    if (json_array_size(blocks)) {
+        raw(w, "<div class=\"label\">Blocks these roles</div><div class=\"chips\">");
+        json_array_foreach(blocks, j, m)
+        {
+            raw(w, "<span class=\"chip block\">");
+            text(w, str(m, "name"));
+            raw(w, "</span>");
+        }
+        raw(w, "</div>");
+    }
+    raw(w, "</div>\n");
+}
+
+rf_status rf_report_html(const json_t *r, struct rf_buf *out)
+{
+    struct hw w = {out, RF_OK};
+    const json_t *t = json_object_get(r, "target");
+    const json_t *best = json_array_get(json_object_get(r, "roles"), 0);
+    raw(&w, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>");
+    raw(&w, "rolefit report");
+    if (json_object_get(r, "person")) {
+        raw(&w, " — ");
+        text(&w, str(r, "person"));
+    }
+    raw(&w, "</title>\n");
+    raw(&w, css);
+    raw(&w, "</head><body><main>\n");
+    header(r, best, &w);
+    roles_chart(r, &w);
+    skills_chart(r, &w);
+    raw(&w, "<section><h2>Gaps and learning plan: ");
+    text(&w, str(t, "name"));
+    raw(&w, "</h2><p class=\"sub\">");
+    text(&w, str(t, "description"));
+    raw(&w, " Gaps are ordered by how much they cost in fit (weight × probability not met).</p>");
+    const json_t *gaps = json_object_get(r, "gaps");
+    if (json_array_size(gaps) == 0)
+        fmt(&w, "<p>No gaps: every requirement of this role is met with probability %.2f or "
+                "more.</p>", RF_FIT_MET);
+    raw(&w, "<div class=\"gaps\">\n");
+    size_t i;
+    const json_t *g;
+    json_array_foreach(gaps, i, g)
+        gap_card(g, &w);
+    raw(&w, "</div></section>\n<section><h2>Typical interview loop: ");
+    text(&w, str(t, "name"));
+    raw(&w, "</h2><p class=\"sub\">What companies usually ask for this role, so you can "
+            "prepare. Loops vary by company.</p><ol class=\"loop\">");
+    json_array_foreach(json_object_get(r, "loop"), i, g)
+    {
+        raw(&w, "<li><b>");
+        text(&w, str(g, "stage"));
+        raw(&w, "</b><br>");
+        text(&w, str(g, "what"));
+        raw(&w, "</li>");
+    }
+    raw(&w, "</ol></section>\n<footer>Made by rolefit. Abilities are estimated with item "
+            "response theory; each skill's estimate is a posterior distribution, and every "
+            "probability here is computed from it. Skills not measured count with the "
+            "population prior, never as met or as zero. Interviews and tests are approximations: "
+            "projects you can show remain the strongest evidence.</footer>\n"
+            "</main></body></html>\n");
+    return w.rc;
+}

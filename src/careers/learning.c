@@ -1,0 +1,178 @@
+/* Loading data/learning.json; see learning.h. */
+#include "careers/learning.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/config.h"
+#include "base/file.h"
+#include "base/json.h"
+#include "base/mem.h"
+
+static void guidance_cleanup(struct rf_guidance *g)
+{
+    free(g->focus);
+    for (size_t i = 0; i < g->nstudy; i++)
+        free(g->study[i]);
+    free(g->study);
+    free(g->practice);
+    for (size_t i = 0; i < g->nconcepts; i++) {
+        free(g->concepts[i].tag);
+        free(g->concepts[i].note);
+    }
+    free(g->concepts);
+}
+
+void rf_learning_cleanup(struct rf_learning *l)
+{
+    if (!l)
+        return;
+    for (size_t i = 0; i < l->n; i++)
+        guidance_cleanup(&l->g[i]);
+    free(l->g);
+    memset(l, 0, sizeof *l);
+}
+
+const struct rf_guidance *rf_learning_find(const struct rf_learning *l, size_t skill)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (l->g[i].skill == skill)
+            return &l->g[i];
+    return NULL;
+}
+
+static int fold(int c)
+{
+    if (c == ' ' || c == '-')
+        return '_';
+    return tolower((unsigned char)c);
+}
+
+const char *rf_learning_concept(const struct rf_guidance *g, const char *tag)
+{
+    for (size_t i = 0; i < g->nconcepts; i++) {
+        const char *a = g->concepts[i].tag, *b = tag;
+        while (*a && *b && fold(*a) == fold(*b))
+            a++, b++;
+        if (!*a && !*b)
+            return g->concepts[i].note;
+    }
+    return NULL;
+}
+
+static rf_status dup_str(const json_t *v, char **out, const char *where, const char *field,
+                         struct rf_err *err)
+{
+    if (!json_is_string(v) || !json_string_value(v)[0])
+        return rf_err_set(err, RF_EINVAL, "%s: field '%s': expected a non-empty string", where,
+                          field);
+    if (!(*out = rf_strdup(json_string_value(v))))
+        return rf_err_set(err, RF_ENOMEM, "%s: out of memory", where);
+    return RF_OK;
+}
+
+static rf_status load_entry(const json_t *o, const struct rf_taxonomy *tax, struct rf_guidance *g,
+                            const char *where0, struct rf_err *err)
+{
+    const char *skill = NULL;
+    rf_status rc = rf_json_get_string(o, "skill", 1, &skill, where0, err);
+    if (rc)
+        return rc;
+    char where[RF_ERRMSG_LEN];
+    snprintf(where, sizeof where, "%s '%.*s'", where0, RF_MAX_ID_LEN, skill);
+    if (rf_taxonomy_find(tax, skill, &g->skill))
+        return rf_err_set(err, RF_EINVAL, "%s: field 'skill': unknown skill '%s'", where, skill);
+    if ((rc = dup_str(json_object_get(o, "focus"), &g->focus, where, "focus", err)))
+        return rc;
+    const json_t *study = json_object_get(o, "study");
+    if (!json_is_array(study) || json_array_size(study) == 0)
+        return rf_err_set(err, RF_EINVAL, "%s: field 'study': expected a non-empty array", where);
+    if (!(g->study = rf_calloc_array(json_array_size(study), sizeof *g->study)))
+        return rf_err_set(err, RF_ENOMEM, "%s: out of memory", where);
+    for (size_t i = 0; i < json_array_size(study); i++) {
+        char f[32];
+        snprintf(f, sizeof f, "study[%zu]", i);
+        g->nstudy = i + 1;
+        if ((rc = dup_str(json_array_get(study, i), &g->study[i], where, f, err)))
+            return rc;
+    }
+    const json_t *pr = json_object_get(o, "practice");
+    if (pr) {
+        if ((rc = dup_str(pr, &g->practice, where, "practice", err)))
+            return rc;
+    } else if (!(g->practice = rf_strdup(""))) {
+        return rf_err_set(err, RF_ENOMEM, "%s: out of memory", where);
+    }
+    const json_t *c = json_object_get(o, "concepts");
+    if (!c)
+        return RF_OK;
+    if (!json_is_object(c))
+        return rf_err_set(err, RF_EINVAL, "%s: field 'concepts': expected an object", where);
+    if (json_object_size(c) &&
+        !(g->concepts = rf_calloc_array(json_object_size(c), sizeof *g->concepts)))
+        return rf_err_set(err, RF_ENOMEM, "%s: out of memory", where);
+    const char *tag;
+    const json_t *note;
+    json_object_foreach((json_t *)c, tag, note)
+    {
+        char f[RF_ERRMSG_LEN];
+        snprintf(f, sizeof f, "concepts.%.*s", RF_MAX_ID_LEN, tag);
+        struct rf_concept_note *cn = &g->concepts[g->nconcepts++];
+        if (!(cn->tag = rf_strdup(tag)))
+            return rf_err_set(err, RF_ENOMEM, "%s: out of memory", where);
+        if ((rc = dup_str(note, &cn->note, where, f, err)))
+            return rc;
+    }
+    return RF_OK;
+}
+
+rf_status rf_learning_load_mem(const char *name, const char *data, size_t len,
+                               const struct rf_taxonomy *tax, struct rf_learning *out,
+                               struct rf_err *err)
+{
+    memset(out, 0, sizeof *out);
+    json_t *root;
+    rf_status rc = rf_json_load_mem(name, data, len, &root, err);
+    if (rc)
+        return rc;
+    struct rf_learning tmp = {0};
+    const json_t *a = json_object_get(root, "skills");
+    if (!json_is_array(a))
+        rc = rf_err_set(err, RF_EINVAL, "%s: field 'skills': expected an array", name);
+    else if (json_array_size(a) &&
+             !(tmp.g = rf_calloc_array(json_array_size(a), sizeof *tmp.g)))
+        rc = rf_err_set(err, RF_ENOMEM, "%s: out of memory", name);
+    for (size_t i = 0; !rc && i < json_array_size(a); i++) {
+        char where[RF_ERRMSG_LEN];
+        snprintf(where, sizeof where, "%s: skills[%zu]", name, i);
+        tmp.n = i + 1;
+        rc = load_entry(json_array_get(a, i), tax, &tmp.g[i], where, err);
+        for (size_t j = 0; !rc && j < i; j++)
+            if (tmp.g[j].skill == tmp.g[i].skill)
+                rc = rf_err_set(err, RF_EINVAL, "%s: skill '%s' already has guidance", where,
+                                tax->skills[tmp.g[i].skill].id);
+    }
+    json_decref(root);
+    if (rc) {
+        rf_learning_cleanup(&tmp);
+        return rc;
+    }
+    *out = tmp;
+    return RF_OK;
+}
+
+rf_status rf_learning_load(const char *path, const struct rf_taxonomy *tax,
+                           struct rf_learning *out, struct rf_err *err)
+{
+    memset(out, 0, sizeof *out);
+    char *data;
+    size_t len;
+    rf_status rc = rf_file_read(path, RF_MAX_JSON_BYTES, &data, &len, err);
+    if (rc)
+        return rc;
+    rc = rf_learning_load_mem(path, data, len, tax, out, err);
+    free(data);
+    return rc;
+}

@@ -1,0 +1,473 @@
+/*
+ * Building the report JSON and rendering it as Markdown. The builder is the
+ * only place that decides what a report says; renderers only lay it out.
+ */
+#include "careers/report.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/config.h"
+#include "base/mem.h"
+
+/* json_object_set_new that reports failure (NULL value or no memory). */
+static int put(json_t *o, const char *k, json_t *v)
+{
+    return v != NULL && json_object_set_new(o, k, v) == 0;
+}
+
+static int append(json_t *a, json_t *v)
+{
+    return v != NULL && json_array_append_new(a, v) == 0;
+}
+
+/* Rounds to 4 decimals so reports are stable and readable. */
+static json_t *num(double x)
+{
+    return json_real(round(x * 1e4) / 1e4);
+}
+
+static json_t *req_json(const struct rf_careers *c, const struct rf_req_fit *r)
+{
+    const struct rf_skill *s = &c->tax.skills[r->req->skill];
+    json_t *o = json_object();
+    if (o && put(o, "skill", json_string(s->id)) && put(o, "name", json_string(s->name)) &&
+        put(o, "level", json_string(c->tax.levels[r->req->level])) &&
+        put(o, "core", json_boolean(r->req->core)) && put(o, "weight", num(r->req->weight)) &&
+        put(o, "p", num(r->p)) && put(o, "measured", json_boolean(r->have != NULL)))
+        return o;
+    json_decref(o);
+    return NULL;
+}
+
+static json_t *fit_json(const struct rf_careers *c, const struct rf_role_fit *f)
+{
+    json_t *o = json_object(), *reqs = json_array(), *un = json_array();
+    int ok = o && put(o, "role", json_string(f->role->id)) &&
+             put(o, "name", json_string(f->role->name)) &&
+             put(o, "kind", json_string(f->role->kind)) && put(o, "fit", num(f->fit)) &&
+             put(o, "sd", num(f->sd)) && put(o, "p_core", num(f->p_core)) &&
+             put(o, "measured", num(f->measured)) && put(o, "unmeasured", un) &&
+             put(o, "requirements", reqs);
+    if (!ok) {
+        json_decref(reqs);
+        json_decref(un);
+    }
+    for (size_t k = 0; ok && k < f->nreqs; k++) {
+        ok = append(reqs, req_json(c, &f->reqs[k]));
+        if (ok && !f->reqs[k].have)
+            ok = append(un, json_string(c->tax.skills[f->reqs[k].req->skill].id));
+    }
+    if (!ok) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+rf_status rf_fits_to_json(const struct rf_careers *c, const struct rf_role_fit *fits, size_t n,
+                          json_t **out, struct rf_err *err)
+{
+    json_t *a = json_array();
+    int ok = a != NULL;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = append(a, fit_json(c, &fits[i]));
+    if (!ok) {
+        json_decref(a);
+        return rf_err_set(err, RF_ENOMEM, "report: out of memory");
+    }
+    *out = a;
+    return RF_OK;
+}
+
+/* Per skill of the taxonomy: measured or not, estimate, level and the
+ * probability of each level under the posterior. */
+static json_t *skills_json(const struct rf_profile *p, const struct rf_careers *c)
+{
+    json_t *a = json_array();
+    int ok = a != NULL;
+    for (size_t i = 0; ok && i < c->tax.nskills; i++) {
+        const struct rf_skill *sk = &c->tax.skills[i];
+        const struct rf_profile_skill *s = rf_profile_find(p, sk->id);
+        json_t *o = json_object(), *lp = json_array();
+        ok = append(a, o) && put(o, "skill", json_string(sk->id)) &&
+             put(o, "name", json_string(sk->name)) && put(o, "task", json_string(sk->task)) &&
+             put(o, "measured", json_boolean(s != NULL)) && put(o, "level_p", lp);
+        if (!ok) {
+            json_decref(lp);
+            break;
+        }
+        double prev = 1;
+        for (size_t l = 0; ok && l < RF_NLEVELS; l++) {
+            double t = l + 1 < RF_NLEVELS ? rf_profile_tail(p, s, sk->cuts[l]) : 0;
+            ok = append(lp, num(prev - t > 0 ? prev - t : 0));
+            prev = t;
+        }
+        ok = ok && put(o, "cuts", json_pack("[ffff]", sk->cuts[0], sk->cuts[1], sk->cuts[2],
+                                            sk->cuts[3]));
+        if (ok && s)
+            ok = put(o, "theta", num(s->theta)) && put(o, "se", num(s->se)) &&
+                 put(o, "items", json_integer((json_int_t)s->items)) &&
+                 put(o, "level", json_string(c->tax.levels[rf_skill_level(sk, s->theta)]));
+    }
+    if (!ok) {
+        json_decref(a);
+        return NULL;
+    }
+    return a;
+}
+
+/* The missed concepts of a skill: each tag with how often it was missed,
+ * most frequent first (ties in order of first appearance), and a note. */
+static json_t *missed_json(const struct rf_profile_skill *s, const struct rf_guidance *g)
+{
+    json_t *a = json_array();
+    if (!a || !s)
+        return a;
+    size_t total = 0;
+    for (size_t i = 0; i < s->nmissed; i++)
+        total += s->missed[i].ntags;
+    const char **tag = rf_alloc_array(total ? total : 1, sizeof *tag);
+    size_t *count = rf_calloc_array(total ? total : 1, sizeof *count);
+    size_t n = 0;
+    int ok = tag && count;
+    for (size_t i = 0; ok && i < s->nmissed; i++)
+        for (size_t t = 0; t < s->missed[i].ntags; t++) {
+            size_t j = 0;
+            while (j < n && strcmp(tag[j], s->missed[i].tags[t]) != 0)
+                j++;
+            if (j == n)
+                tag[n++] = s->missed[i].tags[t];
+            count[j]++;
+        }
+    /* Stable insertion sort by count, descending. */
+    for (size_t i = 1; ok && i < n; i++)
+        for (size_t j = i; j > 0 && count[j - 1] < count[j]; j--) {
+            const char *ts = tag[j];
+            size_t cs = count[j];
+            tag[j] = tag[j - 1];
+            count[j] = count[j - 1];
+            tag[j - 1] = ts;
+            count[j - 1] = cs;
+        }
+    for (size_t i = 0; ok && i < n; i++) {
+        json_t *o = json_object();
+        const char *note = g ? rf_learning_concept(g, tag[i]) : NULL;
+        ok = append(a, o) && put(o, "tag", json_string(tag[i])) &&
+             put(o, "count", json_integer((json_int_t)count[i]));
+        if (ok && note)
+            ok = put(o, "note", json_string(note));
+    }
+    free(tag);
+    free(count);
+    if (!ok) {
+        json_decref(a);
+        return NULL;
+    }
+    return a;
+}
+
+static json_t *gap_json(const struct rf_careers *c, const struct rf_req_fit *r,
+                        const struct rf_role_fit *all, size_t nall)
+{
+    const struct rf_skill *sk = &c->tax.skills[r->req->skill];
+    const struct rf_guidance *g = rf_learning_find(&c->learning, r->req->skill);
+    json_t *o = json_object(), *blocks = json_array(), *study = json_array();
+    int ok = o && put(o, "skill", json_string(sk->id)) && put(o, "name", json_string(sk->name)) &&
+             put(o, "level", json_string(c->tax.levels[r->req->level])) &&
+             put(o, "core", json_boolean(r->req->core)) && put(o, "p", num(r->p)) &&
+             put(o, "gap", num(r->gap)) && put(o, "measured", json_boolean(r->have != NULL)) &&
+             put(o, "missed", missed_json(r->have, g)) && put(o, "blocks", blocks) &&
+             put(o, "study", study);
+    if (!ok) {
+        json_decref(blocks);
+        json_decref(study);
+    }
+    for (size_t i = 0; ok && i < nall; i++)
+        for (size_t k = 0; ok && k < all[i].nreqs; k++)
+            if (all[i].reqs[k].req->skill == r->req->skill && rf_fit_blocks(&all[i].reqs[k]))
+                ok = append(blocks, json_pack("{ssss}", "role", all[i].role->id, "name",
+                                              all[i].role->name));
+    if (ok && g) {
+        ok = put(o, "focus", json_string(g->focus));
+        for (size_t i = 0; ok && i < g->nstudy; i++)
+            ok = append(study, json_string(g->study[i]));
+        if (ok && g->practice[0])
+            ok = put(o, "practice", json_string(g->practice));
+    }
+    if (!ok) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+static json_t *loop_json(const struct rf_role *role)
+{
+    json_t *a = json_array();
+    int ok = a != NULL;
+    for (size_t i = 0; ok && i < role->nloop; i++)
+        ok = append(a, json_pack("{ssss}", "stage", role->loop[i].stage, "what",
+                                 role->loop[i].what));
+    if (!ok) {
+        json_decref(a);
+        return NULL;
+    }
+    return a;
+}
+
+rf_status rf_report_build(const struct rf_profile *p, const struct rf_careers *c,
+                          const char *target, json_t **out, struct rf_err *err)
+{
+    if (target && !rf_roles_find(&c->roles, target))
+        return rf_err_set(err, RF_ENOTFOUND, "unknown role '%s' (see 'rolefit roles')", target);
+    struct rf_role_fit *fits = NULL;
+    rf_status rc = rf_fit_all(p, &c->roles, &fits, err);
+    if (rc)
+        return rc;
+    const struct rf_role_fit *tf = &fits[0];
+    for (size_t i = 0; target && i < c->roles.n; i++)
+        if (strcmp(fits[i].role->id, target) == 0)
+            tf = &fits[i];
+    size_t measured = 0;
+    for (size_t i = 0; i < c->tax.nskills; i++)
+        measured += rf_profile_find(p, c->tax.skills[i].id) != NULL;
+    json_t *r = json_object(), *roles = NULL, *gaps = json_array();
+    int ok = r != NULL && gaps != NULL;
+    if (ok && p->person)
+        ok = put(r, "person", json_string(p->person));
+    if (ok && p->source)
+        ok = put(r, "source", json_string(p->source));
+    ok = ok && put(r, "skills_measured", json_integer((json_int_t)measured)) &&
+         put(r, "skills_total", json_integer((json_int_t)c->tax.nskills)) &&
+         put(r, "skills", skills_json(p, c));
+    if (ok && rf_fits_to_json(c, fits, c->roles.n, &roles, err) == RF_OK)
+        ok = put(r, "roles", roles);
+    else
+        ok = 0;
+    ok = ok && put(r, "target", json_pack("{ssssss}", "role", tf->role->id, "name",
+                                          tf->role->name, "description", tf->role->description));
+    ok = ok && put(r, "gaps", gaps);
+    if (!ok)
+        json_decref(gaps);
+    size_t idx[RF_PROFILE_MAX_SKILLS];
+    size_t ng = ok ? rf_fit_gaps(tf, idx) : 0;
+    for (size_t i = 0; ok && i < ng; i++)
+        ok = append(gaps, gap_json(c, &tf->reqs[idx[i]], fits, c->roles.n));
+    ok = ok && put(r, "loop", loop_json(tf->role));
+    rf_fit_free_all(fits, c->roles.n);
+    if (!ok) {
+        json_decref(r);
+        return rf_err_set(err, RF_ENOMEM, "report: out of memory");
+    }
+    *out = r;
+    return RF_OK;
+}
+
+/* ---- Markdown ---- */
+
+static const char *str(const json_t *o, const char *k)
+{
+    const char *s = json_string_value(json_object_get(o, k));
+    return s ? s : "";
+}
+
+static double dbl(const json_t *o, const char *k)
+{
+    return json_number_value(json_object_get(o, k));
+}
+
+/* A sticky writer: after the first failure every call is a no-op and rc
+ * keeps that failure, so rendering code reads straight through. */
+struct md {
+    struct rf_buf *b;
+    rf_status rc;
+};
+
+static void w_puts(struct md *w, const char *s)
+{
+    if (!w->rc)
+        w->rc = rf_buf_puts(w->b, s);
+}
+
+static void w_printf(struct md *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void w_printf(struct md *w, const char *fmt, ...)
+{
+    char tmp[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    w_puts(w, tmp);
+}
+
+/* Appends text with '|' escaped and line breaks turned into spaces, so that
+ * data text cannot break a table or start a heading mid-line. */
+static void w_text(struct md *w, const char *s)
+{
+    for (; !w->rc && s && *s; s++) {
+        if (*s == '|')
+            w->rc = rf_buf_puts(w->b, "\\|");
+        else if (*s == '\n' || *s == '\r')
+            w->rc = rf_buf_putc(w->b, ' ');
+        else
+            w->rc = rf_buf_putc(w->b, *s);
+    }
+}
+
+static void md_roles(const json_t *report, struct md *w)
+{
+    w_puts(w, "## Roles that fit\n\n"
+              "Fit is the share of a role's weighted requirements you are estimated to meet "
+              "(± its standard deviation); \"core met\" is the probability that every core "
+              "requirement is met.\n\n"
+              "| Role | Fit | Core met | Measured | Not measured |\n"
+              "| --- | --- | --- | --- | --- |\n");
+    size_t i;
+    const json_t *f;
+    json_array_foreach(json_object_get(report, "roles"), i, f)
+    {
+        w_puts(w, "| ");
+        w_text(w, str(f, "name"));
+        w_printf(w, " | %.2f ± %.2f | %.2f | %.0f%% | ", dbl(f, "fit"), dbl(f, "sd"),
+                 dbl(f, "p_core"), 100 * dbl(f, "measured"));
+        size_t j;
+        const json_t *u;
+        json_array_foreach(json_object_get(f, "unmeasured"), j, u)
+        {
+            w_puts(w, j ? ", " : "");
+            w_text(w, json_string_value(u));
+        }
+        w_puts(w, json_array_size(json_object_get(f, "unmeasured")) ? " |\n" : "— |\n");
+    }
+    w_puts(w, "\nSkills not measured count with the population prior: neither as met nor as "
+              "zero. A test over them sharpens these numbers.\n\n");
+}
+
+static void md_skills(const json_t *report, struct md *w)
+{
+    w_puts(w, "## Skills\n\n| Skill | Level | θ ± SE | Items |\n| --- | --- | --- | --- |\n");
+    size_t i, n = 0;
+    const json_t *s;
+    json_array_foreach(json_object_get(report, "skills"), i, s)
+    {
+        if (!json_is_true(json_object_get(s, "measured")))
+            continue;
+        w_puts(w, "| ");
+        w_text(w, str(s, "name"));
+        w_puts(w, " | ");
+        w_text(w, str(s, "level"));
+        w_printf(w, " | %.2f ± %.2f | %lld |\n", dbl(s, "theta"), dbl(s, "se"),
+                 (long long)json_integer_value(json_object_get(s, "items")));
+    }
+    w_puts(w, "\nNot measured: ");
+    json_array_foreach(json_object_get(report, "skills"), i, s)
+    {
+        if (json_is_true(json_object_get(s, "measured")))
+            continue;
+        w_puts(w, n++ ? ", " : "");
+        w_text(w, str(s, "name"));
+    }
+    w_puts(w, n ? ".\n\n" : "none.\n\n");
+}
+
+static void md_gap(const json_t *g, size_t i, struct md *w)
+{
+    w_printf(w, "### %zu. ", i + 1);
+    w_text(w, str(g, "name"));
+    w_puts(w, " — needs ");
+    w_text(w, str(g, "level"));
+    w_printf(w, "%s, P(met) = %.2f\n\n", json_is_true(json_object_get(g, "core")) ? " (core)" : "",
+             dbl(g, "p"));
+    if (!json_is_true(json_object_get(g, "measured")))
+        w_puts(w, "Not measured yet: take the test on this skill to know where you stand.\n\n");
+    const json_t *missed = json_object_get(g, "missed");
+    size_t j;
+    const json_t *m;
+    if (json_array_size(missed)) {
+        w_puts(w, "Concepts you missed:\n\n");
+        json_array_foreach(missed, j, m)
+        {
+            w_puts(w, "- **");
+            w_text(w, str(m, "tag"));
+            w_printf(w, "** (missed %lld×)", (long long)json_integer_value(json_object_get(m, "count")));
+            if (json_object_get(m, "note")) {
+                w_puts(w, ": ");
+                w_text(w, str(m, "note"));
+            }
+            w_puts(w, "\n");
+        }
+        w_puts(w, "\n");
+    }
+    if (json_object_get(g, "focus")) {
+        w_puts(w, "Focus: ");
+        w_text(w, str(g, "focus"));
+        w_puts(w, "\n\n");
+        json_array_foreach(json_object_get(g, "study"), j, m)
+        {
+            w_printf(w, "%zu. ", j + 1);
+            w_text(w, json_string_value(m));
+            w_puts(w, "\n");
+        }
+        if (json_object_get(g, "practice")) {
+            w_puts(w, "\nShow it: ");
+            w_text(w, str(g, "practice"));
+            w_puts(w, "\n");
+        }
+        w_puts(w, "\n");
+    }
+    const json_t *blocks = json_object_get(g, "blocks");
+    if (json_array_size(blocks)) {
+        w_puts(w, "Blocks: ");
+        json_array_foreach(blocks, j, m)
+        {
+            w_puts(w, j ? ", " : "");
+            w_text(w, str(m, "name"));
+        }
+        w_puts(w, "\n\n");
+    }
+}
+
+rf_status rf_report_markdown(const json_t *report, struct rf_buf *b)
+{
+    struct md w = {b, RF_OK};
+    const json_t *t = json_object_get(report, "target");
+    w_puts(&w, "# Skill profile");
+    if (json_object_get(report, "person")) {
+        w_puts(&w, ": ");
+        w_text(&w, str(report, "person"));
+    }
+    w_printf(&w, "\n\n%lld of %lld skills measured. Plan for: ",
+             (long long)json_integer_value(json_object_get(report, "skills_measured")),
+             (long long)json_integer_value(json_object_get(report, "skills_total")));
+    w_text(&w, str(t, "name"));
+    w_puts(&w, ".\n\n");
+    md_roles(report, &w);
+    md_skills(report, &w);
+    w_puts(&w, "## Gaps and learning plan for ");
+    w_text(&w, str(t, "name"));
+    w_puts(&w, "\n\n");
+    const json_t *gaps = json_object_get(report, "gaps");
+    if (json_array_size(gaps) == 0)
+        w_printf(&w, "No gaps: every requirement is met with probability %.2f or more.\n\n",
+                 RF_FIT_MET);
+    size_t i;
+    const json_t *g;
+    json_array_foreach(gaps, i, g)
+        md_gap(g, i, &w);
+    w_puts(&w, "## Typical interview loop for ");
+    w_text(&w, str(t, "name"));
+    w_puts(&w, "\n\n");
+    json_array_foreach(json_object_get(report, "loop"), i, g)
+    {
+        w_puts(&w, "- **");
+        w_text(&w, str(g, "stage"));
+        w_puts(&w, "**: ");
+        w_text(&w, str(g, "what"));
+        w_puts(&w, "\n");
+    }
+    return w.rc;
+}

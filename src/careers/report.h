@@ -1,0 +1,38 @@
+/*
+ * Career reports for one profile: skills with levels, fit to every role with
+ * its uncertainty, the gaps of a target role with a learning plan, and the
+ * target role's interview loop. The report is built once as JSON (the form
+ * machines read, documented in docs/careers.md) and rendered from that JSON
+ * to Markdown here and to HTML in html_report.h, so the three formats cannot
+ * disagree.
+ */
+#ifndef RF_CAREERS_REPORT_H
+#define RF_CAREERS_REPORT_H
+
+#include <jansson.h>
+
+#include "base/buf.h"
+#include "base/err.h"
+#include "careers/data.h"
+#include "careers/fit.h"
+#include "careers/profile.h"
+
+/* JSON of evaluated role fits (an array, in the given order): role id and
+ * name, fit, sd, p_core, measured share, and per requirement skill, level,
+ * core, weight, p, measured. RF_ENOMEM only. */
+rf_status rf_fits_to_json(const struct rf_careers *c, const struct rf_role_fit *fits, size_t n,
+                          json_t **out, struct rf_err *err);
+
+/* Builds the report of profile p. target is a role id, or NULL for the
+ * best-fitting role. Errors: RF_ENOTFOUND for an unknown target (the message
+ * names it), RF_ENOMEM. Caller json_decref()s *out. */
+rf_status rf_report_build(const struct rf_profile *p, const struct rf_careers *c,
+                          const char *target, json_t **out, struct rf_err *err);
+
+/* Renders a report built by rf_report_build as Markdown into out. Text from
+ * data files and profiles is written as is except that characters Markdown
+ * would interpret in table cells ('|', newlines) are neutralized.
+ * RF_ETOOBIG when out's cap is reached, RF_ENOMEM. */
+rf_status rf_report_markdown(const json_t *report, struct rf_buf *out);
+
+#endif

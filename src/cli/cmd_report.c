@@ -1,0 +1,81 @@
+/* `rolefit report`: a profile's report as JSON, Markdown or self-contained HTML. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "careers/data.h"
+#include "careers/html_report.h"
+#include "careers/profile.h"
+#include "careers/report.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
+
+static const char usage[] =
+    "usage: rolefit report --profile FILE [--format json|md|html] [--role ID] [--data DIR]\n\n"
+    "Writes the report of the skill profile FILE to stdout: measured skills with levels,\n"
+    "fit to every role with its uncertainty, the gaps of one role (largest w*(1-p) first)\n"
+    "with a learning plan naming the concepts missed and what to study, and the role's\n"
+    "typical interview loop. html is one self-contained file with inline SVG charts.\n\n"
+    "  --profile FILE  the profile (JSON, docs/profile-format.md)\n"
+    "  --format F      json (default), md or html\n"
+    "  --role ID       the role to plan for (default: the best-fitting role)\n"
+    "  --data DIR      folder with skills.json, roles.json, learning.json (default data)\n";
+
+int rf_cmd_report(int argc, char **argv)
+{
+    const char *cmd = "report", *data = "data", *profile = NULL, *format = "json", *role = NULL;
+    int help = 0;
+    struct rf_cli_opt opts[] = {{"profile", 1, &profile, NULL},
+                                {"format", 1, &format, NULL},
+                                {"role", 1, &role, NULL},
+                                {"data", 1, &data, NULL}};
+    const char *pos[1];
+    size_t npos;
+    int ec = rf_cli_parse(cmd, argc, argv, opts, sizeof opts / sizeof opts[0], pos, 0, &npos,
+                          &help);
+    if (ec)
+        return ec;
+    if (help) {
+        fputs(usage, stdout);
+        return RF_EXIT_OK;
+    }
+    if (!profile)
+        return rf_cli_usage_error(cmd, "--profile is required (see 'rolefit report --help')");
+    if (strcmp(format, "json") && strcmp(format, "md") && strcmp(format, "html"))
+        return rf_cli_usage_error(cmd, "--format: expected json, md or html, got '%s'", format);
+    struct rf_careers c;
+    struct rf_profile p;
+    struct rf_err err;
+    rf_err_clear(&err);
+    rf_status rc = rf_careers_load(data, &c, &err);
+    if (rc)
+        return rf_cli_fail(cmd, rc, err.msg);
+    if ((rc = rf_profile_load(profile, &p, &err))) {
+        rf_careers_cleanup(&c);
+        return rf_cli_fail(cmd, rc, err.msg);
+    }
+    json_t *r = NULL;
+    struct rf_buf b;
+    rf_buf_init(&b, RF_REPORT_MAX_BYTES);
+    if ((rc = rf_report_build(&p, &c, role, &r, &err)))
+        goto out;
+    if (strcmp(format, "json") == 0) {
+        char *s = json_dumps(r, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+        if (!s || rf_buf_puts(&b, s) || rf_buf_putc(&b, '\n'))
+            rc = rf_err_set(&err, RF_ENOMEM, "out of memory writing the report");
+        free(s);
+    } else {
+        rc = strcmp(format, "md") == 0 ? rf_report_markdown(r, &b) : rf_report_html(r, &b);
+        if (rc)
+            rf_err_set(&err, rc, "cannot render the report: %s", rf_strerror(rc));
+    }
+    if (!rc)
+        fwrite(rf_buf_str(&b), 1, b.len, stdout);
+out:
+    rf_buf_cleanup(&b);
+    json_decref(r);
+    rf_profile_cleanup(&p);
+    rf_careers_cleanup(&c);
+    return rc ? rf_cli_fail(cmd, rc, err.msg) : RF_EXIT_OK;
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# `rolefit roles`, `fit` and `report` end to end: listings, JSON shape, report
+# formats, and one-line errors with exit codes for bad input.
+cd "$(dirname "$0")/../.." || exit 1
+source tests/integration/lib.sh
+D=tests/careers/data
+
+expect "roles help" 0 "usage: rolefit roles" $RF roles --help
+expect "top help lists roles" 0 "roles" $RF --help
+expect "roles list" 0 "^ml_engineer +technical +Machine learning engineer" $RF roles
+[ "$($RF roles | grep -c 'core:')" -eq 12 ] && ok || bad "twelve roles listed"
+expect "roles json" 0 '"id": "research_engineer"' $RF roles --json
+n=$($RF roles --json | grep -c '"loop"'); [ "$n" -eq 12 ] && ok || bad "twelve roles in JSON, got $n"
+expect "roles show" 0 "Typical interview loop" $RF roles show mlops_engineer
+expect "roles show core mark" 0 "\* ML monitoring and operations +advanced" $RF roles show mlops_engineer
+expect "roles show json" 0 '"weight": 0\.3' $RF roles show mlops_engineer --json
+expect_oneline "roles show unknown" 1 "no role 'astronaut'" $RF roles show astronaut
+expect_oneline "roles bad verb" 2 "expected 'show ID'" $RF roles list x
+expect_oneline "roles bad data dir" 3 "nowhere/skills.json" $RF roles --data nowhere
+
+expect "fit text" 0 "Machine learning engineer" $RF fit --profile $D/kenji.json
+expect "fit names unmeasured" 0 "not measured: .*ai_infrastructure" $RF fit --profile $D/kenji.json
+expect "fit json" 0 '"p_core"' $RF fit --profile $D/kenji.json --json
+expect_oneline "fit no profile" 2 "--profile is required" $RF fit
+expect_oneline "fit bad profile" 1 "bad_se.json: skills\[0\] 'deep_learning': field 'se'" $RF fit --profile $D/bad_se.json
+expect_oneline "fit missing profile" 3 "nope.json" $RF fit --profile $TMP/nope.json
+
+expect "report json" 0 '"gaps"' $RF report --profile $D/kenji.json
+expect "report md" 0 "^## Gaps and learning plan for Machine learning engineer" $RF report --profile $D/kenji.json --format md --role ml_engineer
+$RF report --profile $D/kenji.json --format html --role ml_engineer >"$TMP/r.html" && ok || bad "report html"
+grep -q '<svg' "$TMP/r.html" && grep -q '</html>' "$TMP/r.html" && ok || bad "html has svg and ends"
+grep -q 'Kenji Sato &lt;kenji@example.com&gt;' "$TMP/r.html" && ok || bad "html escapes the person"
+expect_oneline "report bad format" 2 "--format: expected json, md or html, got 'pdf'" $RF report --profile $D/kenji.json --format pdf
+expect_oneline "report unknown role" 1 "unknown role 'astronaut'" $RF report --profile $D/kenji.json --role astronaut
+expect_oneline "report bad profile" 1 "bad_postsum.json: skills\[0\] 'x': field 'posterior'" $RF report --profile $D/bad_postsum.json
+finish
