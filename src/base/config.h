@@ -105,6 +105,39 @@
 /* Largest session file accepted by rf_cat_session_load. */
 #define RF_CAT_MAX_SESSION_BYTES (4L * 1024L * 1024L)
 
+/* ---- calib ---- */
+
+/* Calibration (src/calib). Defaults follow mirt where it has one: tolerance
+ * 1e-4 on the largest parameter change, 500 EM cycles. */
+#ifndef RF_CALIB_DEFAULT_TOL
+#define RF_CALIB_DEFAULT_TOL 1e-4
+#endif
+#ifndef RF_CALIB_DEFAULT_MAX_ITER
+#define RF_CALIB_DEFAULT_MAX_ITER 500
+#endif
+/* Default beta prior on the 3PL lower asymptote: beta(5, 17), mode 0.2, the
+ * BILOG-MG default for five-option items (alpha = 20p + 1, beta = 20(1-p) + 1). */
+#define RF_CALIB_PRIOR_C_ALPHA 5.0
+#define RF_CALIB_PRIOR_C_BETA 17.0
+/* Data filled below this fraction go through the sparse E-step kernel. */
+#define RF_CALIB_SPARSE_FILL 0.3
+/* Patterns are collapsed when the distinct ones are at most this share of rows. */
+#define RF_CALIB_COLLAPSE_RATIO 0.5
+/* Rows per E-step block (one DGEMM per block and thread); large enough for
+ * BLAS efficiency, small enough to stay in cache-sized workspaces. */
+#define RF_CALIB_BLOCK 1024
+/* Most worker threads a calibration may use. */
+#define RF_CALIB_MAX_THREADS 64
+/* M-step Newton: iterations per item per cycle and step halvings per iteration. */
+#define RF_CALIB_NEWTON_MAX_ITER 25
+#define RF_CALIB_MAX_HALVINGS 30
+/* Largest slope the M-step accepts (a step beyond is halved). */
+#define RF_CALIB_A_MAX 50.0
+/* S-X2 costs O(items^3 * nodes); above this many items it is not computed. */
+#define RF_CALIB_SX2_MAX_ITEMS 400
+/* S-X2 score groups are merged until expected counts reach this (mirt's mincell). */
+#define RF_CALIB_SX2_MINCELL 1.0
+
 /* ---- careers ---- */
 
 /* Profiles (docs/profile-format.md). A stored posterior must sum to 1 within

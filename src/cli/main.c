@@ -20,6 +20,7 @@ static const struct command commands[] = {
     {"roles", rf_cmd_roles, "list the roles rolefit fits people to, or show one"},
     {"fit", rf_cmd_fit, "fit a skill profile to every role, with uncertainty"},
     {"report", rf_cmd_report, "a profile's report: fit, gaps, learning plan (json, md, html)"},
+    {"calibrate", rf_cmd_calibrate, "estimate item parameters from responses (MML by EM)"},
 };
 
 static void usage(FILE *f)

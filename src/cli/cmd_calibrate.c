@@ -1,0 +1,229 @@
+/* `rolefit calibrate`: item parameters from responses by marginal ML (EM). */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bank/params.h"
+#include "bank/responses.h"
+#include "base/buf.h"
+#include "base/config.h"
+#include "base/file.h"
+#include "calib/calib.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
+
+static const char usage[] =
+    "usage: rolefit calibrate --responses FILE.csv --model 1pl|2pl|3pl|grm [--quad N]\n"
+    "                         [--range LO,HI] [--tol X] [--max-iter N] [--threads N]\n"
+    "                         [--prior-a lognormal:M,S|none] [--prior-c beta:A,B|none]\n"
+    "                         [--fixed BANK] [--out FILE] [--format json|csv] [--progress]\n\n"
+    "Estimates item parameters by marginal maximum likelihood (Bock-Aitkin EM) over an\n"
+    "equally spaced quadrature grid with a N(0,1) latent distribution. FILE.csv has a\n"
+    "header row of item ids (optionally a first column 'person') and one row per person:\n"
+    "categories (0/1, or 0..m-1 for grm) or empty cells for items not administered.\n\n"
+    "  --model M       1pl (common slope), 2pl, 3pl or grm (default 2pl)\n"
+    "  --quad N        quadrature nodes, default 61\n"
+    "  --range LO,HI   grid range, default -6,6\n"
+    "  --tol X         stop when no parameter (a, d, c) moves more than X, default 1e-4\n"
+    "  --max-iter N    EM cycles at most, default 500\n"
+    "  --threads N     worker threads, default 1\n"
+    "  --prior-a P     lognormal:M,S prior on slopes (log a ~ N(M, S^2)); default none\n"
+    "  --prior-c P     beta:A,B prior on 3pl lower asymptotes; default beta:5,17; 'none'\n"
+    "  --fixed BANK    hold the items of BANK (params JSON or CSV) fixed at their values and\n"
+    "                  calibrate the others on their scale (latent mean and SD estimated)\n"
+    "  --out FILE      write there (atomically) instead of stdout\n"
+    "  --format F      json (default: bank-ready parameters, SEs, fit, run summary) or csv\n"
+    "                  (one row per item: id,model,a,b,c,d,se_a,se_b,se_c,se_d,...,n,sx2,df,p)\n"
+    "  --progress      print the log-likelihood of every cycle to stderr\n\n"
+    "Warnings go to stderr as 'warning[name]: ...': persons-without-responses,\n"
+    "not-converged, fixed-unused, se-unavailable.\n";
+
+/* Parses "NAME:X,Y" into two numbers; "none" clears. */
+static int parse_prior(const char *cmd, const char *opt, const char *s, const char *name,
+                       int *on, double *x, double *y)
+{
+    if (strcmp(s, "none") == 0) {
+        *on = 0;
+        return RF_EXIT_OK;
+    }
+    size_t nl = strlen(name);
+    const char *comma = strchr(s, ',');
+    if (strncmp(s, name, nl) != 0 || s[nl] != ':' || !comma)
+        return rf_cli_usage_error(cmd, "--%s: expected %s:X,Y or none, got '%s'", opt, name, s);
+    char first[64];
+    size_t fl = (size_t)(comma - (s + nl + 1));
+    if (fl >= sizeof first)
+        return rf_cli_usage_error(cmd, "--%s: expected %s:X,Y or none, got '%s'", opt, name, s);
+    memcpy(first, s + nl + 1, fl);
+    first[fl] = '\0';
+    int ec;
+    if ((ec = rf_cli_double(cmd, opt, first, -1e6, 1e6, x)) ||
+        (ec = rf_cli_double(cmd, opt, comma + 1, -1e6, 1e6, y)))
+        return ec;
+    *on = 1;
+    return RF_EXIT_OK;
+}
+
+int rf_cmd_calibrate(int argc, char **argv)
+{
+    const char *cmd = "calibrate";
+    const char *responses = NULL, *model_s = "2pl", *quad_s = NULL, *range_s = NULL,
+               *tol_s = NULL, *iter_s = NULL, *threads_s = NULL, *pa_s = NULL, *pc_s = NULL,
+               *fixed_s = NULL, *out_s = NULL, *format_s = "json";
+    int help = 0, progress = 0;
+    struct rf_cli_opt opts[] = {
+        {"responses", 1, &responses, NULL}, {"model", 1, &model_s, NULL},
+        {"quad", 1, &quad_s, NULL},         {"range", 1, &range_s, NULL},
+        {"tol", 1, &tol_s, NULL},           {"max-iter", 1, &iter_s, NULL},
+        {"threads", 1, &threads_s, NULL},   {"prior-a", 1, &pa_s, NULL},
+        {"prior-c", 1, &pc_s, NULL},        {"fixed", 1, &fixed_s, NULL},
+        {"out", 1, &out_s, NULL},           {"format", 1, &format_s, NULL},
+        {"progress", 0, NULL, &progress},
+    };
+    const char *pos[1];
+    size_t npos;
+    int ec = rf_cli_parse(cmd, argc, argv, opts, sizeof opts / sizeof opts[0], pos, 0, &npos,
+                          &help);
+    if (ec)
+        return ec;
+    if (help) {
+        fputs(usage, stdout);
+        return RF_EXIT_OK;
+    }
+    if (!responses)
+        return rf_cli_usage_error(cmd, "--responses is required (see 'rolefit calibrate --help')");
+    struct rf_calib_opts o;
+    rf_calib_opts_default(&o);
+    if (rf_irt_model_parse(model_s, &o.model))
+        return rf_cli_usage_error(cmd, "--model: expected 1pl, 2pl, 3pl or grm, got '%s'",
+                                  model_s);
+    int csv = 0;
+    if (strcmp(format_s, "csv") == 0)
+        csv = 1;
+    else if (strcmp(format_s, "json") != 0)
+        return rf_cli_usage_error(cmd, "--format: expected json or csv, got '%s'", format_s);
+    if (quad_s && (ec = rf_cli_size(cmd, "quad", quad_s, RF_QUAD_MIN_N, RF_QUAD_MAX_N, &o.nquad)))
+        return ec;
+    if (range_s) {
+        char *comma = strchr(range_s, ',');
+        char lo_s[64];
+        if (!comma || (size_t)(comma - range_s) >= sizeof lo_s)
+            return rf_cli_usage_error(cmd, "--range: expected LO,HI, got '%s'", range_s);
+        memcpy(lo_s, range_s, (size_t)(comma - range_s));
+        lo_s[comma - range_s] = '\0';
+        if ((ec = rf_cli_double(cmd, "range", lo_s, -20, 20, &o.lo)) ||
+            (ec = rf_cli_double(cmd, "range", comma + 1, -20, 20, &o.hi)))
+            return ec;
+        if (o.lo >= o.hi)
+            return rf_cli_usage_error(cmd, "--range: LO must be below HI, got '%s'", range_s);
+    }
+    if (tol_s && (ec = rf_cli_double(cmd, "tol", tol_s, 1e-12, 1, &o.tol)))
+        return ec;
+    if (iter_s && (ec = rf_cli_size(cmd, "max-iter", iter_s, 1, 1000000, &o.max_iter)))
+        return ec;
+    if (threads_s &&
+        (ec = rf_cli_size(cmd, "threads", threads_s, 1, RF_CALIB_MAX_THREADS, &o.threads)))
+        return ec;
+    if (pa_s && (ec = parse_prior(cmd, "prior-a", pa_s, "lognormal", &o.prior_a, &o.prior_a_mu,
+                                  &o.prior_a_sigma)))
+        return ec;
+    if (o.prior_a && !(o.prior_a_sigma > 0))
+        return rf_cli_usage_error(cmd, "--prior-a: the standard deviation S must be > 0");
+    if (pc_s && (ec = parse_prior(cmd, "prior-c", pc_s, "beta", &o.prior_c, &o.prior_c_alpha,
+                                  &o.prior_c_beta)))
+        return ec;
+    if (o.prior_c && !(o.prior_c_alpha >= 1 && o.prior_c_beta >= 1))
+        return rf_cli_usage_error(cmd, "--prior-c: A and B must be >= 1");
+
+    struct rf_err err;
+    rf_err_clear(&err);
+    struct rf_param_table fixed = {0};
+    rf_status rc;
+    int max_cat = o.model == RF_MODEL_GRM ? RF_MAX_CATEGORIES : 2;
+    if (fixed_s) {
+        if ((rc = rf_params_load(fixed_s, &fixed, &err)))
+            return rf_cli_fail(cmd, rc, err.msg);
+        for (size_t i = 0; i < fixed.n; i++)
+            if ((int)fixed.items[i].ncat > max_cat)
+                max_cat = (int)fixed.items[i].ncat;
+        o.fixed = &fixed;
+    }
+    struct rf_responses r;
+    if ((rc = rf_responses_load(responses, max_cat, &r, &err))) {
+        rf_params_cleanup(&fixed);
+        return rf_cli_fail(cmd, rc, err.msg);
+    }
+    struct rf_calib_data d = {.npersons = r.npersons,
+                              .nitems = r.nitems,
+                              .item_ids = (const char *const *)r.item_ids,
+                              .x = r.x};
+    struct rf_calib *c = NULL;
+    struct rf_calib_result res = {0};
+    struct rf_buf out;
+    rf_buf_init(&out, (size_t)RF_MAX_FILE_BYTES);
+    char *text = NULL;
+    if ((rc = rf_calib_new(&d, &o, &c, &err))) {
+        rf_err_prefix(&err, "%s", responses);
+        goto done;
+    }
+    while (!rf_calib_converged(c) && rf_calib_iterations(c) < o.max_iter) {
+        double ll, ch;
+        if ((rc = rf_calib_step(c, &ll, &ch, &err)))
+            goto done;
+        if (progress)
+            fprintf(stderr, "rolefit calibrate: cycle %zu loglik %.6f max change %.3g\n",
+                    rf_calib_iterations(c), ll, ch);
+    }
+    if ((rc = rf_calib_finish(c, &res, &err)))
+        goto done;
+    if (res.npersons_empty)
+        fprintf(stderr, "rolefit calibrate: warning[persons-without-responses]: %zu of %zu "
+                        "persons in %s have no responses; they are ignored\n",
+                res.npersons_empty, res.npersons, responses);
+    if (!res.converged)
+        fprintf(stderr, "rolefit calibrate: warning[not-converged]: stopped after %zu cycles "
+                        "with a largest change of %.3g (tolerance %g)\n",
+                res.iterations, res.max_change, o.tol);
+    if (res.nfixed_unused)
+        fprintf(stderr, "rolefit calibrate: warning[fixed-unused]: %zu items of %s are not "
+                        "columns of %s\n",
+                res.nfixed_unused, fixed_s, responses);
+    if (!res.se_ok)
+        fprintf(stderr, "rolefit calibrate: warning[se-unavailable]: the information matrix is "
+                        "singular; standard errors are null\n");
+    if (csv) {
+        rc = rf_calib_result_to_csv(&res, &out);
+        if (rc)
+            rf_err_set(&err, rc, "output too large");
+    } else {
+        json_t *root = NULL;
+        if ((rc = rf_calib_result_to_json(&res, &root))) {
+            rf_err_set(&err, rc, "out of memory building the output");
+            goto done;
+        }
+        text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
+        json_decref(root);
+        if (!text || rf_buf_puts(&out, text) || rf_buf_putc(&out, '\n')) {
+            rc = rf_err_set(&err, RF_ENOMEM, "out of memory writing the output");
+            goto done;
+        }
+    }
+    if (rc)
+        goto done;
+    if (out_s) {
+        rc = rf_file_write_atomic(out_s, out.data, out.len, &err);
+    } else if (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout)) {
+        rc = rf_err_set(&err, RF_EIO, "writing to stdout failed");
+    }
+done:
+    free(text);
+    rf_buf_cleanup(&out);
+    rf_calib_result_cleanup(&res);
+    rf_calib_free(c);
+    rf_responses_cleanup(&r);
+    rf_params_cleanup(&fixed);
+    if (rc)
+        return rf_cli_fail(cmd, rc, err.msg);
+    return RF_EXIT_OK;
+}

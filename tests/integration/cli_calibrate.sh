@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# `rolefit calibrate` end to end on the LSAT-6 data (Bock & Lieberman 1970):
+# JSON and CSV output, the output read back by `rolefit score --params`,
+# progress, pretest calibration with --fixed, and one-line errors and named
+# warnings for bad input.
+cd "$(dirname "$0")/../.." || exit 1
+source tests/integration/lib.sh
+F=tests/fixtures/calib/lsat6.csv
+
+expect "help" 0 "usage: rolefit calibrate" $RF calibrate --help
+expect "top help lists calibrate" 0 "calibrate" $RF --help
+
+$RF calibrate --responses $F --model 2pl --tol 1e-6 --out "$TMP/p.json" 2>"$TMP/err" && ok || bad "calibrate 2pl: $(cat "$TMP/err")"
+[ ! -s "$TMP/err" ] && ok || bad "clean run prints nothing on stderr: $(cat "$TMP/err")"
+grep -q '"loglik": -2466.65' "$TMP/p.json" && ok || bad "LSAT-6 2PL log-likelihood -2466.65 (ltm -2466.653)"
+grep -q '"converged": true' "$TMP/p.json" && ok || bad "converged flag"
+# the calibration output is a parameter file for rolefit score
+sc=$($RF score --params "$TMP/p.json" --responses $F 2>&1)
+[ "$(echo "$sc" | wc -l)" -eq 1001 ] && ok || bad "score reads the calibration output: $(echo "$sc" | head -3)"
+echo "$sc" | sed -n 2p | grep -qE '^1,-?[0-9]+\.[0-9]+,[0-9.]+,5$' && ok || bad "score row: $(echo "$sc" | sed -n 2p)"
+
+$RF calibrate --responses $F --model 2pl --format csv >"$TMP/p.csv" && ok || bad "csv output"
+head -1 "$TMP/p.csv" | grep -q '^id,model,a,b,c,d,se_a,se_b,se_c,se_d,n,sx2,df,p$' && ok || bad "csv header: $(head -1 "$TMP/p.csv")"
+[ "$(wc -l <"$TMP/p.csv")" -eq 6 ] && ok || bad "csv has 5 item rows"
+grep -qE '^Item1,2pl,0\.82[0-9]+,-3\.3[0-9]+,0\.000000,2\.77' "$TMP/p.csv" && ok || bad "Item1 row: $(grep Item1 "$TMP/p.csv")"
+csv_scores=$($RF score --params "$TMP/p.csv" --responses $F | sed -n 2p | cut -d, -f2)
+json_scores=$(echo "$sc" | sed -n 2p | cut -d, -f2)
+awk -v a="$csv_scores" -v b="$json_scores" 'BEGIN{d=a-b; exit !(d < 1e-3 && d > -1e-3)}' && ok || bad "CSV and JSON outputs score alike: $csv_scores vs $json_scores"
+
+expect "progress" 0 "cycle 1 loglik -2[0-9]+\.[0-9]+ max change" $RF calibrate --responses $F --progress --threads 2
+expect "3pl" 0 '"model": "3pl"' $RF calibrate --responses $F --model 3pl --prior-c beta:5,17
+expect "1pl" 0 '"parameters": 6' $RF calibrate --responses $F --model 1pl
+expect "grm on binary data" 0 '"thresholds"' $RF calibrate --responses $F --model grm
+
+# pretest calibration: Item1..Item3 fixed from the first run, Item4 and Item5 estimated
+printf 'id,model,a,b\nItem1,2pl,0.8257,-3.3588\nItem2,2pl,0.7227,-1.3701\nItem3,2pl,0.8909,-0.2797\nOther,2pl,1,0\n' >"$TMP/bank.csv"
+$RF calibrate --responses $F --fixed "$TMP/bank.csv" >"$TMP/fx.json" 2>"$TMP/fx.err" && ok || bad "fixed run: $(cat "$TMP/fx.err")"
+grep -q "warning\[fixed-unused\]: 1 items of .*bank.csv are not columns of" "$TMP/fx.err" && ok || bad "fixed-unused warning: $(cat "$TMP/fx.err")"
+grep -q '"fixed": true' "$TMP/fx.json" && grep -q '"fixed": false' "$TMP/fx.json" && ok || bad "fixed flags"
+
+# bad input: one line on stderr, the right exit code
+expect_oneline "missing responses flag" 2 "rolefit calibrate: --responses is required" $RF calibrate
+expect_oneline "bad model" 2 "--model: expected 1pl, 2pl, 3pl or grm, got 'foo'" $RF calibrate --responses $F --model foo
+expect_oneline "bad format" 2 "--format: expected json or csv" $RF calibrate --responses $F --format xml
+expect_oneline "bad prior" 2 "--prior-a: expected lognormal:X,Y or none" $RF calibrate --responses $F --prior-a normal:0,1
+expect_oneline "bad tol" 2 "--tol: expected a number" $RF calibrate --responses $F --tol abc
+expect_oneline "missing file" 3 "nope.csv: cannot open" $RF calibrate --responses "$TMP/nope.csv"
+printf 'q1,q2,q3\n1,0,1\n1,1,0\n1,0,0\n' >"$TMP/novar.csv"
+expect_oneline "no variance" 1 "novar.csv: item 'q1': no variance \(all 3 responses are 1\)" $RF calibrate --responses "$TMP/novar.csv"
+printf 'q1,q2\n1,0\n2,1\n' >"$TMP/cat.csv"
+expect_oneline "non-binary cell" 1 "cat.csv:3: column 1 \(item 'q1'\): expected a category 0..1" $RF calibrate --responses "$TMP/cat.csv"
+expect_oneline "ragged row" 1 "ragged.csv:3: 1 fields, the header has 2" $RF calibrate --responses "$(printf 'q1,q2\n1,0\n1\n' >"$TMP/ragged.csv"; echo "$TMP/ragged.csv")"
+printf 'id,model,a,b\nzz,2pl,1,0\n' >"$TMP/unknown.csv"
+expect_oneline "unknown fixed ids" 1 "none of the 1 ids of the fixed table is a column" $RF calibrate --responses $F --fixed "$TMP/unknown.csv"
+{ echo "person,q1,q2,q3"; echo "a,1,0,1"; echo "b,,,"; echo "c,0,1,0"; echo "d,1,1,0"; echo "e,0,0,1"; echo "f,1,0,0"; echo "g,0,1,1"; } >"$TMP/empty.csv"
+$RF calibrate --responses "$TMP/empty.csv" >"$TMP/e.json" 2>"$TMP/e.err"
+grep -q "warning\[persons-without-responses\]: 1 of 7 persons" "$TMP/e.err" && ok || bad "empty person warning: $(cat "$TMP/e.err")"
+grep -qi "nan" "$TMP/e.json" && bad "NaN in output" || ok
+finish
