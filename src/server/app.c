@@ -17,17 +17,22 @@
 #include "bank/bank.h"
 #include "bank/skills.h"
 #include "base/mem.h"
-#include "careers/roles.h"
+#include "careers/data.h"
+#include "careers/profile.h"
+#include "careers/report.h"
+#include "careers/html_report.h"
+#include "cat/sessfile.h"
+#include "cat/session.h"
 #include "cat/pool.h"
 #include "irt/quad.h"
 #include "store/store.h"
+#include <sodium.h>
 
 struct rf_app {
     struct rf_app_config cfg;
     struct rf_store *store;
     struct rf_bank bank;
-    struct rf_taxonomy tax;
-    struct rf_roles roles;
+    struct rf_careers car; /* taxonomy, roles, learning guidance */
     struct rf_quad q;
     struct rf_cat_pool *pool;
     char bank_hash[RF_TOKEN_HASH_LEN];
@@ -128,15 +133,8 @@ rf_status rf_app_open(const struct rf_app_config *cfg, struct rf_app **out, stru
     a->cfg = *cfg;
     rf_bank_init(&a->bank);
     rf_status rc = rf_auth_init(err);
-    char path[4096];
-    if (!rc) {
-        snprintf(path, sizeof path, "%s/skills.json", cfg->data_dir);
-        rc = rf_taxonomy_load(path, &a->tax, err);
-    }
-    if (!rc) {
-        snprintf(path, sizeof path, "%s/roles.json", cfg->data_dir);
-        rc = rf_roles_load(path, &a->tax, &a->roles, err);
-    }
+    if (!rc)
+        rc = rf_careers_load(cfg->data_dir, &a->car, err);
     if (!rc)
         rc = rf_bank_load_dir(cfg->bank_dir, &a->bank, err);
     if (!rc && a->bank.n == 0)
@@ -184,8 +182,7 @@ void rf_app_close(struct rf_app *a)
     rf_cat_pool_free(a->pool);
     rf_quad_cleanup(&a->q);
     rf_bank_cleanup(&a->bank);
-    rf_roles_cleanup(&a->roles);
-    rf_taxonomy_cleanup(&a->tax);
+    rf_careers_cleanup(&a->car);
     free(a);
 }
 
@@ -409,8 +406,8 @@ rf_status rf_app_user_add(struct rf_app *a, const struct rf_principal *p, const 
 json_t *rf_app_skills(struct rf_app *a)
 {
     json_t *arr = json_array();
-    for (size_t i = 0; i < a->tax.nskills; i++) {
-        const struct rf_skill *s = &a->tax.skills[i];
+    for (size_t i = 0; i < a->car.tax.nskills; i++) {
+        const struct rf_skill *s = &a->car.tax.skills[i];
         size_t idx, n = 0;
         if (rf_cat_pool_skill(a->pool, s->id, &idx) == RF_OK)
             n = a->pool->nusable[idx];
@@ -420,22 +417,22 @@ json_t *rf_app_skills(struct rf_app *a)
     }
     json_t *levels = json_array();
     for (int i = 0; i < RF_NLEVELS; i++)
-        json_array_append_new(levels, json_string(a->tax.levels[i]));
+        json_array_append_new(levels, json_string(a->car.tax.levels[i]));
     return json_pack("{s:o,s:o}", "skills", arr, "levels", levels);
 }
 
 json_t *rf_app_roles(struct rf_app *a)
 {
     json_t *arr = json_array();
-    for (size_t r = 0; r < a->roles.n; r++) {
-        const struct rf_role *ro = &a->roles.roles[r];
+    for (size_t r = 0; r < a->car.roles.n; r++) {
+        const struct rf_role *ro = &a->car.roles.roles[r];
         json_t *reqs = json_array();
         for (size_t k = 0; k < ro->nreqs; k++) {
             const struct rf_role_req *q = &ro->reqs[k];
             json_array_append_new(reqs, json_pack("{s:s,s:s,s:s,s:b,s:f}", "skill",
-                                                  a->tax.skills[q->skill].id, "name",
-                                                  a->tax.skills[q->skill].name, "level",
-                                                  a->tax.levels[q->level], "core", q->core,
+                                                  a->car.tax.skills[q->skill].id, "name",
+                                                  a->car.tax.skills[q->skill].name, "level",
+                                                  a->car.tax.levels[q->level], "core", q->core,
                                                   "weight", q->weight));
         }
         json_t *loop = json_array();
@@ -456,8 +453,8 @@ rf_status rf_app_bank_overview(struct rf_app *a, const struct rf_principal *p, j
         return fail(e, RF_EPERM, NULL, "sign in as a recruiter or admin to see the bank");
     json_t *skills = json_array();
     size_t total = 0, calibrated = 0, retired = 0;
-    for (size_t s = 0; s < a->tax.nskills; s++) {
-        const char *sid = a->tax.skills[s].id;
+    for (size_t s = 0; s < a->car.tax.nskills; s++) {
+        const char *sid = a->car.tax.skills[s].id;
         size_t band[3] = {0, 0, 0}, n = 0, cal = 0, ret = 0;
         for (size_t i = 0; i < a->bank.n; i++) {
             const struct rf_item *it = &a->bank.items[i];
@@ -475,7 +472,7 @@ rf_status rf_app_bank_overview(struct rf_app *a, const struct rf_principal *p, j
         retired += ret;
         json_array_append_new(skills,
                               json_pack("{s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I}", "id", sid, "name",
-                                        a->tax.skills[s].name, "items", (json_int_t)n, "easy",
+                                        a->car.tax.skills[s].name, "items", (json_int_t)n, "easy",
                                         (json_int_t)band[0], "medium", (json_int_t)band[1], "hard",
                                         (json_int_t)band[2], "calibrated", (json_int_t)cal,
                                         "retired", (json_int_t)ret));
@@ -516,7 +513,7 @@ rf_status rf_app_invite_create(struct rf_app *a, const struct rf_principal *p, c
             return rc;
         rf_store_posting_cleanup(&po);
     }
-    if (role && !rf_roles_find(&a->roles, role))
+    if (role && !rf_roles_find(&a->car.roles, role))
         return fail(e, RF_EINVAL, "role", "unknown role '%s'", role);
     if (!posting && !role)
         return fail(e, RF_EINVAL, "role", "an invite needs a target role or a posting");
@@ -577,4 +574,494 @@ rf_status rf_app_invite_info(struct rf_app *a, const char *token, json_t **out,
                      v.candidate_id != 0);
     rf_store_invite_cleanup(&v);
     return RF_OK;
+}
+
+/* ---- adaptive tests ---- */
+
+/* The scope of a new test: a role's skills, or a list of skills. */
+struct scope {
+    const struct rf_role *role;
+    size_t n;
+    const char *skills[RF_CAT_MAX_SCOPE];
+};
+
+static rf_status scope_from_role(struct rf_app *a, const char *role_id, struct scope *sc,
+                                 struct rf_app_error *e)
+{
+    const struct rf_role *r = rf_roles_find(&a->car.roles, role_id);
+    if (!r)
+        return fail(e, RF_EINVAL, "role", "unknown role '%s'", role_id);
+    sc->role = r;
+    sc->n = 0;
+    for (size_t k = 0; k < r->nreqs && sc->n < RF_CAT_MAX_SCOPE; k++)
+        sc->skills[sc->n++] = a->car.tax.skills[r->reqs[k].skill].id;
+    return RF_OK;
+}
+
+static rf_status scope_from_request(struct rf_app *a, const json_t *req, struct scope *sc,
+                                    struct rf_app_error *e)
+{
+    memset(sc, 0, sizeof *sc);
+    const char *role;
+    rf_status rc = opt_string(req, "role", 64, &role, e);
+    if (rc)
+        return rc;
+    if (role)
+        return scope_from_role(a, role, sc, e);
+    const json_t *sk = json_object_get(req, "skills");
+    if (!sk)
+        return fail(e, RF_EINVAL, "role", "choose a target role or a list of skills");
+    if (!json_is_array(sk) || json_array_size(sk) == 0)
+        return fail(e, RF_EINVAL, "skills", "field 'skills' must be a non-empty list of skill ids");
+    if (json_array_size(sk) > RF_CAT_MAX_SCOPE)
+        return fail(e, RF_EINVAL, "skills", "at most %d skills in one test", RF_CAT_MAX_SCOPE);
+    for (size_t i = 0; i < json_array_size(sk); i++) {
+        const json_t *v = json_array_get(sk, i);
+        size_t idx;
+        if (!json_is_string(v) || rf_taxonomy_find(&a->car.tax, json_string_value(v), &idx))
+            return fail(e, RF_EINVAL, "skills", "skills[%zu]: not a skill id", i);
+        for (size_t j = 0; j < sc->n; j++)
+            if (!strcmp(sc->skills[j], json_string_value(v)))
+                return fail(e, RF_EINVAL, "skills", "skills[%zu]: '%s' appears twice", i,
+                            json_string_value(v));
+        sc->skills[sc->n++] = a->car.tax.skills[idx].id;
+    }
+    return RF_OK;
+}
+
+static rf_status build_design(struct rf_app *a, const struct scope *sc, struct rf_cat_design *d,
+                              struct rf_app_error *e)
+{
+    rf_cat_design_init(d);
+    d->max_items = RF_WEB_MAX_ITEMS;
+    for (size_t i = 0; i < sc->n; i++) {
+        struct rf_cat_rule r = {RF_CAT_DEFAULT_SE, RF_WEB_MIN_PER_SKILL, RF_WEB_MAX_ITEMS};
+        rf_status rc = rf_cat_design_add(d, a->pool, sc->skills[i], r, &e->err);
+        if (rc) {
+            e->field = sc->role ? "role" : "skills";
+            return rc;
+        }
+    }
+    return RF_OK;
+}
+
+static const char *skill_name(struct rf_app *a, const char *id)
+{
+    size_t idx;
+    return rf_taxonomy_find(&a->car.tax, id, &idx) == RF_OK ? a->car.tax.skills[idx].name : id;
+}
+
+/* The question as a candidate may see it: never the key, explanation or parameters. */
+static json_t *question_json(struct rf_app *a, size_t pool_item, size_t number)
+{
+    size_t bi;
+    if (rf_bank_find(&a->bank, a->pool->ids[pool_item], &bi))
+        return NULL;
+    const struct rf_item *it = &a->bank.items[bi];
+    json_t *opts = json_array();
+    for (size_t k = 0; k < it->noptions; k++)
+        json_array_append_new(opts, json_string(it->options[k]));
+    return json_pack("{s:s,s:{s:s,s:s},s:s,s:o,s:I,s:s}", "item", it->id, "skill", "id", it->skill,
+                     "name", skill_name(a, it->skill), "stem", it->stem, "options", opts,
+                     "number", (json_int_t)number, "lang", it->lang);
+}
+
+/* Progress toward the stopping rule: per skill the share of the target
+ * precision reached (information is additive: 1/SE^2 grows by each item's
+ * information from the prior's 1/sd^2), or 1 once the skill is finished;
+ * overall the mean over skills, or the share of the item limit if larger. */
+static json_t *test_json(struct rf_app *a, int64_t id, const struct rf_cat_session *s,
+                         const char *status)
+{
+    const struct rf_cat_design *d = rf_cat_session_design(s);
+    json_t *skills = json_array();
+    double sum = 0;
+    double prior_info = 1.0 / (a->q.sd * a->q.sd);
+    for (size_t j = 0; j < d->nscope; j++) {
+        struct rf_cat_skill_result r;
+        rf_cat_skill(s, j, &r);
+        const char *sid = a->pool->skills[d->scope[j]];
+        double target = d->rule[j].se, done = r.state != RF_CAT_SKILL_OPEN;
+        double need = 1.0 / (target * target) - prior_info;
+        double got = 1.0 / (r.se * r.se) - prior_info;
+        double pk = done ? 1.0 : need > 0 ? fmin(1.0, fmax(0.0, got / need)) : 1.0;
+        sum += pk;
+        json_array_append_new(skills, json_pack("{s:s,s:s,s:I,s:f,s:f,s:b}", "id", sid, "name",
+                                                skill_name(a, sid), "items", (json_int_t)r.items,
+                                                "se", r.se, "target", target, "done", (int)done));
+    }
+    size_t answered = rf_cat_nanswered(s);
+    double progress = d->nscope ? sum / (double)d->nscope : 1.0;
+    double by_count = (double)answered / (double)d->max_items;
+    if (by_count > progress)
+        progress = by_count;
+    if (strcmp(status, "active") != 0)
+        progress = 1.0;
+    return json_pack("{s:I,s:s,s:I,s:I,s:f,s:o}", "id", (json_int_t)id, "status", status,
+                     "answered", (json_int_t)answered, "max_items", (json_int_t)d->max_items,
+                     "progress", progress, "skills", skills);
+}
+
+/* The response to a test request: the test and its current question. */
+static rf_status test_reply(struct rf_app *a, int64_t id, struct rf_cat_session *s,
+                            const char *status, json_t **out, struct rf_app_error *e)
+{
+    size_t item = SIZE_MAX;
+    if (!strcmp(status, "active"))
+        rf_cat_next(s, &item);
+    json_t *q = item == SIZE_MAX ? json_null() : question_json(a, item, rf_cat_nanswered(s) + 1);
+    if (!q)
+        return fail(e, RF_EINVAL, NULL, "the current question is no longer in the bank");
+    *out = json_pack("{s:o,s:o}", "test", test_json(a, id, s, status), "question", q);
+    return *out ? RF_OK : fail(e, RF_ENOMEM, NULL, "out of memory");
+}
+
+static rf_status session_state(const struct rf_cat_session *s, char **out, struct rf_err *err)
+{
+    json_t *j;
+    rf_status rc = rf_cat_session_to_json(s, &j, err);
+    if (rc)
+        return rc;
+    *out = json_dumps(j, JSON_COMPACT);
+    json_decref(j);
+    return *out ? RF_OK : rf_err_set(err, RF_ENOMEM, "out of memory");
+}
+
+static rf_status session_restore(struct rf_app *a, const struct rf_test *t,
+                                 struct rf_cat_session **s, struct rf_app_error *e)
+{
+    json_t *j = json_loads(t->state, 0, NULL);
+    if (!j)
+        return fail(e, RF_EDB, NULL, "test %lld: stored state is not JSON", (long long)t->id);
+    char where[64];
+    snprintf(where, sizeof where, "test %lld", (long long)t->id);
+    rf_status rc = rf_cat_session_from_json(a->pool, j, where, s, &e->err);
+    json_decref(j);
+    if (rc)
+        app_log(a, "%s", e->err.msg);
+    return rc;
+}
+
+/* Loads a test the caller may act on as its candidate (404 otherwise, so that
+ * other people's test ids reveal nothing). */
+static rf_status own_test(struct rf_app *a, const struct rf_principal *p, int64_t id,
+                          struct rf_test *t, struct rf_app_error *e)
+{
+    rf_status rc = rf_store_test_get(a->store, id, t, &e->err);
+    if (rc == RF_ENOTFOUND || (!rc && (!p->candidate_id || t->candidate_id != p->candidate_id))) {
+        if (!rc)
+            rf_store_test_cleanup(t);
+        return fail(e, RF_ENOTFOUND, NULL, "no test %lld for you", (long long)id);
+    }
+    return rc;
+}
+
+rf_status rf_app_test_start(struct rf_app *a, const struct rf_principal *p, const json_t *req,
+                            char new_token[RF_TOKEN_LEN], char new_csrf[RF_TOKEN_LEN],
+                            json_t **out, struct rf_app_error *e)
+{
+    new_token[0] = new_csrf[0] = '\0';
+    if (p->user_id)
+        return fail(e, RF_EPERM, NULL,
+                    "you are signed in as staff; sign out (or use a private window) to take a test");
+    struct scope sc;
+    const char *invite;
+    rf_status rc = opt_string(req, "invite", 128, &invite, e);
+    if (rc)
+        return rc;
+    struct rf_invite inv;
+    memset(&inv, 0, sizeof inv);
+    int64_t org = 0;
+    if (invite) {
+        char h[RF_TOKEN_HASH_LEN];
+        rf_auth_token_hash(invite, h);
+        rc = rf_store_invite_by_token(a->store, h, &inv, &e->err);
+        if (rc == RF_ENOTFOUND || (!rc && inv.expires < now_s())) {
+            rf_store_invite_cleanup(&inv);
+            return fail(e, RF_ENOTFOUND, "invite", "this invite link is not valid or has expired");
+        }
+        if (rc)
+            return rc;
+        if (inv.candidate_id && inv.candidate_id != p->candidate_id) {
+            rf_store_invite_cleanup(&inv);
+            return fail(e, RF_ECONFLICT, "invite", "this invite link has already been used");
+        }
+        memset(&sc, 0, sizeof sc);
+        rc = inv.role ? scope_from_role(a, inv.role, &sc, e)
+                      : fail(e, RF_EINVAL, "invite", "this invite names no role");
+        org = inv.org_id;
+    } else {
+        if (!a->cfg.practice) {
+            return fail(e, RF_EPERM, NULL,
+                        "open practice is switched off here; use the invite link you were sent");
+        }
+        rc = scope_from_request(a, req, &sc, e);
+    }
+    struct rf_cat_design d;
+    if (!rc)
+        rc = build_design(a, &sc, &d, e);
+    int64_t cand = p->candidate_id;
+    if (!rc && !cand) {
+        rc = rf_store_candidate_create(a->store, org, NULL, NULL, &cand, &e->err);
+        if (!rc)
+            rc = rf_app_session_new(a, 0, cand, new_token, new_csrf, &e->err);
+    }
+    if (!rc && invite && !inv.candidate_id)
+        rc = rf_store_invite_claim(a->store, inv.id, cand, &e->err);
+    struct rf_cat_session *s = NULL;
+    char *state = NULL, *scope = NULL;
+    int64_t id = 0;
+    if (!rc) {
+        uint64_t seed;
+        randombytes_buf(&seed, sizeof seed);
+        rc = rf_cat_session_new(a->pool, &d, seed, &s, &e->err);
+    }
+    if (!rc) {
+        size_t first;
+        rf_cat_next(s, &first); /* the presented item is part of the state */
+        rc = session_state(s, &state, &e->err);
+    }
+    if (!rc) {
+        json_t *sj = json_array();
+        for (size_t i = 0; i < sc.n; i++)
+            json_array_append_new(sj, json_string(sc.skills[i]));
+        json_t *scj = json_pack("{s:s?,s:o}", "role", sc.role ? sc.role->id : NULL, "skills", sj);
+        scope = json_dumps(scj, JSON_COMPACT);
+        json_decref(scj);
+        struct rf_test t;
+        memset(&t, 0, sizeof t);
+        t.candidate_id = cand;
+        t.org_id = org;
+        t.posting_id = inv.posting_id;
+        t.invite_id = inv.id;
+        t.scope = scope;
+        t.state = state;
+        rc = scope ? rf_store_test_create(a->store, &t, &id, &e->err)
+                   : fail(e, RF_ENOMEM, NULL, "out of memory");
+    }
+    if (!rc)
+        rc = test_reply(a, id, s, "active", out, e);
+    rf_store_invite_cleanup(&inv);
+    rf_cat_session_free(s);
+    free(state);
+    free(scope);
+    return rc;
+}
+
+rf_status rf_app_test_get(struct rf_app *a, const struct rf_principal *p, int64_t id,
+                          json_t **out, struct rf_app_error *e)
+{
+    struct rf_test t;
+    rf_status rc = own_test(a, p, id, &t, e);
+    if (rc)
+        return rc;
+    struct rf_cat_session *s = NULL;
+    rc = session_restore(a, &t, &s, e);
+    if (!rc)
+        rc = test_reply(a, id, s, t.status, out, e);
+    rf_cat_session_free(s);
+    rf_store_test_cleanup(&t);
+    return rc;
+}
+
+/* The profile of a session: per skill the posterior on the grid and the
+ * items answered wrongly with their tags. */
+static rf_status session_profile(struct rf_app *a, const struct rf_cat_session *s, char **out,
+                                 struct rf_err *err)
+{
+    struct rf_profile pr;
+    rf_status rc = rf_profile_init(&pr, a->q.lo, a->q.hi, a->q.n, err);
+    if (rc)
+        return rc;
+    rc = rf_profile_set_person(&pr, NULL, "session", err);
+    const struct rf_cat_design *d = rf_cat_session_design(s);
+    size_t pidx[RF_CAT_MAX_SCOPE];
+    for (size_t j = 0; j < d->nscope && !rc; j++) {
+        struct rf_cat_skill_result r;
+        rf_cat_skill(s, j, &r);
+        rc = rf_profile_add_posterior(&pr, a->pool->skills[d->scope[j]], r.items, r.posterior,
+                                      &pidx[j], err);
+    }
+    for (size_t k = 0; k < rf_cat_nanswered(s) && !rc; k++) {
+        size_t item, cat;
+        rf_cat_answered(s, k, &item, &cat);
+        if (cat != 0)
+            continue;
+        size_t bi, j;
+        if (rf_bank_find(&a->bank, a->pool->ids[item], &bi))
+            continue;
+        for (j = 0; j < d->nscope && d->scope[j] != a->pool->skill[item]; j++)
+            ;
+        if (j == d->nscope)
+            continue;
+        const struct rf_item *it = &a->bank.items[bi];
+        rc = rf_profile_add_missed(&pr, pidx[j], it->id, (const char *const *)it->tags, it->ntags,
+                                   err);
+    }
+    json_t *j = NULL;
+    if (!rc)
+        rc = rf_profile_to_json(&pr, &j, err);
+    if (!rc) {
+        *out = json_dumps(j, JSON_COMPACT);
+        if (!*out)
+            rc = rf_err_set(err, RF_ENOMEM, "out of memory");
+    }
+    json_decref(j);
+    rf_profile_cleanup(&pr);
+    return rc;
+}
+
+rf_status rf_app_test_answer(struct rf_app *a, const struct rf_principal *p, int64_t id,
+                             const json_t *req, json_t **out, struct rf_app_error *e)
+{
+    const char *item_id;
+    rf_status rc = req_string(req, "item", RF_MAX_ID_LEN, &item_id, e);
+    if (rc)
+        return rc;
+    const json_t *cv = json_object_get(req, "choice");
+    if (!json_is_integer(cv))
+        return fail(e, RF_EINVAL, "choice", "field 'choice' must be the index of an option");
+    json_int_t choice = json_integer_value(cv);
+    struct rf_test t;
+    if ((rc = own_test(a, p, id, &t, e)))
+        return rc;
+    struct rf_cat_session *s = NULL;
+    char *state = NULL, *profile = NULL;
+    if (strcmp(t.status, "active") != 0) {
+        rc = fail(e, RF_ECONFLICT, NULL, "this test is finished; open the report");
+        goto out;
+    }
+    if ((rc = session_restore(a, &t, &s, e)))
+        goto out;
+    size_t cur;
+    rf_cat_next(s, &cur);
+    if (cur == SIZE_MAX || strcmp(a->pool->ids[cur], item_id) != 0) {
+        rc = fail(e, RF_ECONFLICT, "item", "'%s' is not the question being asked", item_id);
+        goto out;
+    }
+    size_t bi;
+    if (rf_bank_find(&a->bank, item_id, &bi)) {
+        rc = fail(e, RF_EINVAL, "item", "the question is no longer in the bank");
+        goto out;
+    }
+    const struct rf_item *it = &a->bank.items[bi];
+    if (choice < 0 || (size_t)choice >= it->noptions) {
+        rc = fail(e, RF_EINVAL, "choice", "choice must be 0 to %zu", it->noptions - 1);
+        goto out;
+    }
+    int score = choice == it->key;
+    if ((rc = rf_cat_answer(s, cur, (size_t)score))) {
+        rc = fail(e, rc, "item", "%s", rf_cat_errmsg(s));
+        goto out;
+    }
+    size_t next;
+    rf_cat_next(s, &next);
+    if ((rc = session_state(s, &state, &e->err)))
+        goto out;
+    if (next == SIZE_MAX && (rc = session_profile(a, s, &profile, &e->err)))
+        goto out;
+    struct rf_answer ans = {id, t.answers, item_id, (int)choice, score, 0};
+    rc = rf_store_answer(a->store, &ans, state, profile, &e->err);
+    if (rc == RF_ECONFLICT)
+        rc = fail(e, RF_ECONFLICT, "item", "this question was already answered");
+    if (!rc)
+        rc = test_reply(a, id, s, profile ? "finished" : "active", out, e);
+out:
+    free(state);
+    free(profile);
+    rf_cat_session_free(s);
+    rf_store_test_cleanup(&t);
+    return rc;
+}
+
+/* May the caller read this test's report? Its candidate, or staff of the organization. */
+static rf_status readable_test(struct rf_app *a, const struct rf_principal *p, int64_t id,
+                               struct rf_test *t, struct rf_app_error *e)
+{
+    rf_status rc = rf_store_test_get(a->store, id, t, &e->err);
+    if (rc == RF_ENOTFOUND)
+        return fail(e, RF_ENOTFOUND, NULL, "no test %lld for you", (long long)id);
+    if (rc)
+        return rc;
+    int mine = p->candidate_id && t->candidate_id == p->candidate_id;
+    int staff = is_staff(p) && t->org_id && t->org_id == p->org_id;
+    if (!mine && !staff) {
+        rf_store_test_cleanup(t);
+        return fail(e, RF_ENOTFOUND, NULL, "no test %lld for you", (long long)id);
+    }
+    if (strcmp(t->status, "finished") != 0 || !t->profile) {
+        rf_store_test_cleanup(t);
+        return fail(e, RF_ECONFLICT, NULL, "the test is not finished yet");
+    }
+    return RF_OK;
+}
+
+struct review_ctx {
+    struct rf_app *a;
+    json_t *arr;
+};
+
+/* Every answered question with the candidate's choice, the key and the
+ * explanation: shown only once the test is finished. */
+static void review_item(void *ud, const struct rf_answer *ans)
+{
+    struct review_ctx *c = ud;
+    size_t bi;
+    if (rf_bank_find(&c->a->bank, ans->item_id, &bi))
+        return;
+    const struct rf_item *it = &c->a->bank.items[bi];
+    json_t *opts = json_array(), *tags = json_array();
+    for (size_t k = 0; k < it->noptions; k++)
+        json_array_append_new(opts, json_string(it->options[k]));
+    for (size_t k = 0; k < it->ntags; k++)
+        json_array_append_new(tags, json_string(it->tags[k]));
+    json_array_append_new(c->arr, json_pack("{s:s,s:s,s:s,s:o,s:i,s:i,s:b,s:s,s:o}", "item",
+                                            it->id, "skill", it->skill, "stem", it->stem,
+                                            "options", opts, "choice", ans->choice, "key", it->key,
+                                            "correct", ans->score == 1, "explanation",
+                                            it->explanation, "tags", tags));
+}
+
+rf_status rf_app_test_report(struct rf_app *a, const struct rf_principal *p, int64_t id, int html,
+                             json_t **json_out, char **html_out, struct rf_app_error *e)
+{
+    struct rf_test t;
+    rf_status rc = readable_test(a, p, id, &t, e);
+    if (rc)
+        return rc;
+    struct rf_profile pr;
+    memset(&pr, 0, sizeof pr);
+    json_t *report = NULL;
+    rc = rf_profile_parse("stored profile", t.profile, strlen(t.profile), &pr, &e->err);
+    const char *target = NULL;
+    json_t *scope = json_loads(t.scope, 0, NULL);
+    if (scope && json_is_string(json_object_get(scope, "role")))
+        target = json_string_value(json_object_get(scope, "role"));
+    if (!rc)
+        rc = rf_report_build(&pr, &a->car, target, &report, &e->err);
+    if (!rc) {
+        json_t *rev = json_array();
+        struct review_ctx c = {a, rev};
+        rc = rf_store_answers_list(a->store, id, review_item, &c, &e->err);
+        json_object_set_new(report, "answers", rev);
+        json_object_set_new(report, "test", json_integer(id));
+    }
+    if (!rc && html) {
+        struct rf_buf b;
+        rf_buf_init(&b, (size_t)16 * 1024 * 1024);
+        rc = rf_report_html(report, &b);
+        if (rc)
+            rf_err_set(&e->err, rc, "report: %s", rf_strerror(rc));
+        else
+            *html_out = rf_buf_take(&b);
+        rf_buf_cleanup(&b);
+    } else if (!rc) {
+        *json_out = report;
+        report = NULL;
+    }
+    json_decref(report);
+    json_decref(scope);
+    rf_profile_cleanup(&pr);
+    rf_store_test_cleanup(&t);
+    return rc;
 }

@@ -72,7 +72,6 @@ static void app_fail(struct rf_resp *resp, rf_status rc, const struct rf_app_err
     rf_resp_fail(resp, rc, e->err.msg, e->field);
 }
 
-static int parse_id(const char *s, int64_t *out) __attribute__((unused));
 static int parse_id(const char *s, int64_t *out)
 {
     size_t v;
@@ -189,58 +188,61 @@ static void h_logout(void *ap, struct rf_req *req, struct rf_resp *resp)
     rf_resp_json(resp, 200, json_pack("{s:b}", "ok", 1));
 }
 
-/* The common shape of a handler that needs the principal and maybe a JSON body. */
-#define WITH_PRINCIPAL(s, req, resp, p)                                                            \
-    struct rf_server *s = ap;                                                                      \
-    struct rf_principal p;                                                                         \
-    if (!principal(s, req, resp, &p))                                                              \
-        return;                                                                                    \
-    struct rf_app_error e = {{0}, NULL};                                                           \
-    json_t *out = NULL;                                                                            \
-    rf_status rc
-
 static void reply(struct rf_resp *resp, rf_status rc, const struct rf_app_error *e, json_t *out,
                   int status)
 {
-    if (rc)
-        return app_fail(resp, rc, e);
+    if (rc) {
+        json_decref(out);
+        app_fail(resp, rc, e);
+        return;
+    }
     rf_resp_json(resp, status, out);
 }
 
 static void h_users_add(void *ap, struct rf_req *req, struct rf_resp *resp)
 {
-    WITH_PRINCIPAL(s, req, resp, p);
-    json_t *j = rf_req_json(req, resp);
-    if (!j)
+    struct rf_server *s = ap;
+    struct rf_principal p;
+    struct rf_app_error e = {{0}, NULL};
+    json_t *out = NULL, *j;
+    if (!principal(s, req, resp, &p) || !(j = rf_req_json(req, resp)))
         return;
-    rc = rf_app_user_add(s->app, &p, j, &out, &e);
+    rf_status rc = rf_app_user_add(s->app, &p, j, &out, &e);
     json_decref(j);
     reply(resp, rc, &e, out, 201);
 }
 
 static void h_bank(void *ap, struct rf_req *req, struct rf_resp *resp)
 {
-    WITH_PRINCIPAL(s, req, resp, p);
-    rc = rf_app_bank_overview(s->app, &p, &out, &e);
-    reply(resp, rc, &e, out, 200);
+    struct rf_server *s = ap;
+    struct rf_principal p;
+    struct rf_app_error e = {{0}, NULL};
+    json_t *out = NULL;
+    if (principal(s, req, resp, &p))
+        reply(resp, rf_app_bank_overview(s->app, &p, &out, &e), &e, out, 200);
 }
 
 static void h_invite_create(void *ap, struct rf_req *req, struct rf_resp *resp)
 {
-    WITH_PRINCIPAL(s, req, resp, p);
-    json_t *j = rf_req_json(req, resp);
-    if (!j)
+    struct rf_server *s = ap;
+    struct rf_principal p;
+    struct rf_app_error e = {{0}, NULL};
+    json_t *out = NULL, *j;
+    if (!principal(s, req, resp, &p) || !(j = rf_req_json(req, resp)))
         return;
-    rc = rf_app_invite_create(s->app, &p, j, &out, &e);
+    rf_status rc = rf_app_invite_create(s->app, &p, j, &out, &e);
     json_decref(j);
     reply(resp, rc, &e, out, 201);
 }
 
 static void h_invites(void *ap, struct rf_req *req, struct rf_resp *resp)
 {
-    WITH_PRINCIPAL(s, req, resp, p);
-    rc = rf_app_invites(s->app, &p, &out, &e);
-    reply(resp, rc, &e, out, 200);
+    struct rf_server *s = ap;
+    struct rf_principal p;
+    struct rf_app_error e = {{0}, NULL};
+    json_t *out = NULL;
+    if (principal(s, req, resp, &p))
+        reply(resp, rf_app_invites(s->app, &p, &out, &e), &e, out, 200);
 }
 
 static void h_invite_info(void *ap, struct rf_req *req, struct rf_resp *resp)
@@ -248,8 +250,94 @@ static void h_invite_info(void *ap, struct rf_req *req, struct rf_resp *resp)
     struct rf_server *s = ap;
     struct rf_app_error e = {{0}, NULL};
     json_t *out = NULL;
-    rf_status rc = rf_app_invite_info(s->app, req->params[0], &out, &e);
+    reply(resp, rf_app_invite_info(s->app, req->params[0], &out, &e), &e, out, 200);
+}
+
+static void h_test_start(void *ap, struct rf_req *req, struct rf_resp *resp)
+{
+    struct rf_server *s = ap;
+    struct rf_principal p;
+    struct rf_app_error e = {{0}, NULL};
+    json_t *out = NULL, *j;
+    if (!principal(s, req, resp, &p) || !(j = rf_req_json(req, resp)))
+        return;
+    char tok[RF_TOKEN_LEN], csrf[RF_TOKEN_LEN];
+    rf_status rc = rf_app_test_start(s->app, &p, j, tok, csrf, &out, &e);
+    json_decref(j);
+    if (!rc && tok[0]) {
+        set_cookie(resp, tok, RF_AUTH_LIFETIME);
+        json_object_set_new(out, "csrf", json_string(csrf));
+    }
+    reply(resp, rc, &e, out, 201);
+}
+
+static void h_test_get(void *ap, struct rf_req *req, struct rf_resp *resp)
+{
+    struct rf_server *s = ap;
+    struct rf_principal p;
+    struct rf_app_error e = {{0}, NULL};
+    json_t *out = NULL;
+    int64_t id;
+    if (!parse_id(req->params[0], &id))
+        return rf_resp_error(resp, 404, "not found", NULL);
+    if (principal(s, req, resp, &p))
+        reply(resp, rf_app_test_get(s->app, &p, id, &out, &e), &e, out, 200);
+}
+
+static void h_test_answer(void *ap, struct rf_req *req, struct rf_resp *resp)
+{
+    struct rf_server *s = ap;
+    struct rf_principal p;
+    struct rf_app_error e = {{0}, NULL};
+    json_t *out = NULL, *j;
+    int64_t id;
+    if (!parse_id(req->params[0], &id))
+        return rf_resp_error(resp, 404, "not found", NULL);
+    if (!principal(s, req, resp, &p))
+        return;
+    double retry;
+    if (!rf_ratelimit_take(s->answers, req->params[0], mono(), &retry)) {
+        char v[32];
+        snprintf(v, sizeof v, "%.0f", retry < 1 ? 1 : retry + 0.5);
+        rf_resp_header(resp, "Retry-After", v);
+        return rf_resp_error(resp, 429, "answers are coming too fast; wait a moment", NULL);
+    }
+    if (!(j = rf_req_json(req, resp)))
+        return;
+    rf_status rc = rf_app_test_answer(s->app, &p, id, j, &out, &e);
+    json_decref(j);
     reply(resp, rc, &e, out, 200);
+}
+
+static void h_test_report(void *ap, struct rf_req *req, struct rf_resp *resp)
+{
+    struct rf_server *s = ap;
+    struct rf_principal p;
+    struct rf_app_error e = {{0}, NULL};
+    json_t *out = NULL;
+    int64_t id;
+    if (!parse_id(req->params[0], &id))
+        return rf_resp_error(resp, 404, "not found", NULL);
+    if (principal(s, req, resp, &p))
+        reply(resp, rf_app_test_report(s->app, &p, id, 0, &out, NULL, &e), &e, out, 200);
+}
+
+static void h_test_report_html(void *ap, struct rf_req *req, struct rf_resp *resp)
+{
+    struct rf_server *s = ap;
+    struct rf_principal p;
+    struct rf_app_error e = {{0}, NULL};
+    char *html = NULL;
+    int64_t id;
+    if (!parse_id(req->params[0], &id))
+        return rf_resp_error(resp, 404, "not found", NULL);
+    if (!principal(s, req, resp, &p))
+        return;
+    rf_status rc = rf_app_test_report(s->app, &p, id, 1, NULL, &html, &e);
+    if (rc)
+        return app_fail(resp, rc, &e);
+    rf_resp_text(resp, 200, "text/html; charset=utf-8", html, strlen(html));
+    free(html);
 }
 
 static const struct rf_route routes[] = {
@@ -265,6 +353,11 @@ static const struct rf_route routes[] = {
     {"POST", "/api/invites", h_invite_create},
     {"GET", "/api/invites", h_invites},
     {"GET", "/api/invites/:token", h_invite_info},
+    {"POST", "/api/tests", h_test_start},
+    {"GET", "/api/tests/:id", h_test_get},
+    {"POST", "/api/tests/:id/answers", h_test_answer},
+    {"GET", "/api/tests/:id/report", h_test_report},
+    {"GET", "/api/tests/:id/report.html", h_test_report_html},
 };
 
 /* ---- static files ---- */

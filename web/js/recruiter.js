@@ -1,0 +1,116 @@
+// Recruiter workspace: postings (parse, save, rank candidates with a reason
+// each) and invite links.
+import { api, el, header, showError } from './api.js';
+
+const pct = (v) => `${Math.round(100 * v)}%`;
+let roles = [];
+
+function showTab(name) {
+  for (const t of ['postings', 'invites']) {
+    document.getElementById(`tab-${t}`).setAttribute('aria-selected', String(t === name));
+    document.getElementById(`panel-${t}`).hidden = t !== name;
+  }
+}
+document.getElementById('tab-postings').addEventListener('click', () => showTab('postings'));
+document.getElementById('tab-invites').addEventListener('click', () => { showTab('invites'); loadInvites(); });
+
+function requirementList(title, reqs) {
+  if (!reqs || !reqs.length) return null;
+  return el('div', {}, el('h3', {}, title), el('ul', {}, reqs.map((r) => el('li', {},
+    el('strong', {}, r.text || r.terms?.join(' or ') || ''),
+    r.skills && r.skills.length ? ` → ${r.skills.map((s) => s.name || s).join(' / ')}` : ' → no skill',
+    r.weight !== undefined ? el('span', { class: 'muted' }, ` (weight ${Number(r.weight).toFixed(2)})`) : null))));
+}
+
+function showParsed(p) {
+  const box = document.getElementById('parsed');
+  const parsed = p.parsed || {};
+  box.hidden = false;
+  box.replaceChildren(el('h2', { style: 'margin-top:0' }, p.title),
+    requirementList('Required', parsed.required),
+    requirementList('Preferred', parsed.preferred),
+    parsed.unknown && parsed.unknown.length
+      ? el('p', {}, el('strong', {}, 'Terms rolefit cannot measure: '), parsed.unknown.join(', '))
+      : el('p', { class: 'muted' }, 'Every term maps to a measured skill.'));
+}
+
+async function loadPostings() {
+  const res = await api('GET', '/api/postings');
+  const box = document.getElementById('postings');
+  const sel = document.getElementById('i-posting');
+  sel.replaceChildren(el('option', { value: '' }, '—'), ...res.postings.map((p) => el('option', { value: p.id }, p.title)));
+  if (!res.postings.length) { box.replaceChildren(el('p', { class: 'muted' }, 'No postings yet.')); return; }
+  box.replaceChildren(el('ul', { style: 'margin:0;padding-left:18px' }, res.postings.map((p) => {
+    const b = el('button', { type: 'button', class: 'secondary', style: 'padding:4px 10px;margin-left:8px' }, 'Rank candidates');
+    b.addEventListener('click', () => rank(p.id));
+    const v = el('button', { type: 'button', class: 'secondary', style: 'padding:4px 10px;margin-left:8px' }, 'Requirements');
+    v.addEventListener('click', async () => showParsed(await api('GET', `/api/postings/${p.id}`)));
+    return el('li', { style: 'margin:6px 0' }, p.title, v, b);
+  })));
+}
+
+async function rank(id) {
+  const r = await api('GET', `/api/postings/${id}/ranking`);
+  document.getElementById('ranking').hidden = false;
+  document.getElementById('ranking-title').textContent = `Ranking for ${r.posting.title} (${r.candidates.length} candidates)`;
+  document.querySelector('#ranking-table tbody').replaceChildren(...(r.candidates.length ? r.candidates.map((c, i) => el('tr', {},
+    el('td', {}, String(i + 1)), el('td', {}, c.label || `Candidate ${c.candidate}`),
+    el('td', { class: 'num' }, `${pct(c.fit)} ± ${pct(c.sd || 0)}`), el('td', { class: 'num' }, pct(c.p_required)),
+    el('td', { class: 'reason' }, c.reason),
+    el('td', {}, el('a', { href: `/api/tests/${c.test}/report.html`, target: '_blank', rel: 'noopener' }, 'Open')))) :
+    [el('tr', {}, el('td', { colspan: 6, class: 'muted' }, 'No finished tests in your organization yet: invite candidates first.'))]));
+  document.getElementById('ranking').scrollIntoView({ behavior: 'smooth' });
+}
+
+const pform = document.getElementById('posting-form');
+pform.addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const err = document.getElementById('p-error');
+  showError(err, null);
+  try {
+    const p = await api('POST', '/api/postings', { title: pform['p-title'].value, text: pform['p-text'].value });
+    showParsed(p);
+    pform.reset();
+    await loadPostings();
+  } catch (e) {
+    showError(err, e);
+  }
+});
+
+async function loadInvites() {
+  const res = await api('GET', '/api/invites');
+  document.querySelector('#invites tbody').replaceChildren(...res.invites.map((v) => el('tr', {},
+    el('td', {}, v.label || '—'), el('td', {}, v.role ? v.role.replace(/_/g, ' ') : '—'),
+    el('td', {}, v.used ? 'started' : 'not used yet'),
+    el('td', {}, new Date(v.expires * 1000).toLocaleDateString()))));
+}
+
+const iform = document.getElementById('invite-form');
+iform.addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const err = document.getElementById('i-error');
+  showError(err, null);
+  try {
+    const body = { label: iform['i-label'].value, role: iform['i-role'].value };
+    if (iform['i-posting'].value) body.posting = Number(iform['i-posting'].value);
+    const v = await api('POST', '/api/invites', body);
+    const url = `${location.origin}${v.link}`;
+    const box = document.getElementById('i-link');
+    box.hidden = false;
+    box.replaceChildren('Send this link to the candidate (it is shown once): ', el('br'), el('code', { id: 'invite-url' }, url));
+    iform.reset();
+    loadInvites();
+  } catch (e) {
+    showError(err, e);
+  }
+});
+
+async function init() {
+  const m = await header('/recruiter.html');
+  if (!m || !m.user) { location.href = '/login.html'; return; }
+  roles = (await api('GET', '/api/roles')).roles;
+  document.getElementById('i-role').replaceChildren(...roles.map((r) => el('option', { value: r.id }, r.name)));
+  try { await loadPostings(); } catch (e) { showError(document.getElementById('p-error'), e); }
+}
+
+init();

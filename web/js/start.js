@@ -1,0 +1,81 @@
+// Landing page: pick a role (or skills) and start an adaptive test.
+import { api, el, header, showError } from './api.js';
+
+const state = { role: null, skills: new Set(), roles: [], me: null };
+const startBtn = document.getElementById('start');
+const choice = document.getElementById('choice');
+const errorBox = document.getElementById('error');
+
+function updateChoice() {
+  if (state.role) {
+    const r = state.roles.find((x) => x.id === state.role);
+    choice.textContent = `Target role: ${r ? r.name : state.role} (${r ? r.requires.length : '?'} skills).`;
+  } else if (state.skills.size) {
+    choice.textContent = `${state.skills.size} skill${state.skills.size > 1 ? 's' : ''} chosen.`;
+  } else {
+    choice.textContent = 'Nothing chosen yet.';
+  }
+  startBtn.disabled = !(state.role || state.skills.size) || (state.me && !state.me.practice);
+}
+
+function roleCard(r) {
+  const card = el('button', { class: 'card role-card', type: 'button', 'aria-pressed': 'false', 'data-role': r.id },
+    el('h3', {}, r.name),
+    el('p', {}, r.description.length > 160 ? r.description.slice(0, 157) + '…' : r.description),
+    el('div', { class: 'chips' }, r.requires.map((q) =>
+      el('span', { class: q.core ? 'chip core' : 'chip', title: `${q.name}: ${q.level}${q.core ? ' (core)' : ''}` }, q.name))));
+  card.addEventListener('click', () => {
+    state.role = state.role === r.id ? null : r.id;
+    state.skills.clear();
+    document.querySelectorAll('#skills input').forEach((i) => { i.checked = false; });
+    document.querySelectorAll('.role-card').forEach((c) => c.setAttribute('aria-pressed', String(c.dataset.role === state.role)));
+    updateChoice();
+  });
+  return card;
+}
+
+async function init() {
+  state.me = await header('/');
+  try {
+    const [roles, skills] = await Promise.all([api('GET', '/api/roles'), api('GET', '/api/skills')]);
+    state.roles = roles.roles;
+    const note = document.getElementById('roles-note');
+    note.textContent = 'Core skills are dark. A role needs its core skills at the required level; the rest weigh in by the share of work they take.';
+    const technical = state.roles.filter((r) => r.kind === 'technical');
+    const adjacent = state.roles.filter((r) => r.kind !== 'technical');
+    document.getElementById('roles').append(...technical.map(roleCard), ...adjacent.map(roleCard));
+    document.getElementById('skills').append(...skills.skills.map((s) => {
+      const id = `skill-${s.id}`;
+      const box = el('input', { type: 'checkbox', id, value: s.id });
+      box.addEventListener('change', () => {
+        if (box.checked) state.skills.add(s.id); else state.skills.delete(s.id);
+        state.role = null;
+        document.querySelectorAll('.role-card').forEach((c) => c.setAttribute('aria-pressed', 'false'));
+        updateChoice();
+      });
+      return el('div', {}, el('label', { for: id, style: 'font-weight:400;display:flex;gap:8px;margin:0' }, box,
+        el('span', {}, el('strong', {}, s.name), el('br'), el('span', { class: 'muted', style: 'font-size:13px' }, `${s.items} questions`))));
+    }));
+    if (state.me && !state.me.practice) {
+      showError(errorBox, { message: 'Open practice is switched off here: use the invite link you were sent.' });
+    }
+  } catch (e) {
+    showError(errorBox, e);
+  }
+  updateChoice();
+}
+
+startBtn.addEventListener('click', async () => {
+  startBtn.disabled = true;
+  showError(errorBox, null);
+  try {
+    const body = state.role ? { role: state.role } : { skills: [...state.skills] };
+    const res = await api('POST', '/api/tests', body);
+    location.href = `/test.html#${res.test.id}`;
+  } catch (e) {
+    showError(errorBox, e);
+    startBtn.disabled = false;
+  }
+});
+
+init();
