@@ -634,6 +634,9 @@ static rf_status build_design(struct rf_app *a, const struct scope *sc, struct r
 {
     rf_cat_design_init(d);
     d->max_items = RF_WEB_MAX_ITEMS;
+    /* A broad role rarely reaches the SE target within the limit: use every
+     * item the limit allows to narrow the profile rather than stop early. */
+    d->stop_unreachable = 0;
     for (size_t i = 0; i < sc->n; i++) {
         struct rf_cat_rule r = {RF_CAT_DEFAULT_SE, RF_WEB_MIN_PER_SKILL, RF_WEB_MAX_ITEMS};
         rf_status rc = rf_cat_design_add(d, a->pool, sc->skills[i], r, &e->err);

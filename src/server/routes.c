@@ -218,8 +218,10 @@ static void h_bank(void *ap, struct rf_req *req, struct rf_resp *resp)
     struct rf_principal p;
     struct rf_app_error e = {{0}, NULL};
     json_t *out = NULL;
-    if (principal(s, req, resp, &p))
-        reply(resp, rf_app_bank_overview(s->app, &p, &out, &e), &e, out, 200);
+    if (!principal(s, req, resp, &p))
+        return;
+    rf_status rc = rf_app_bank_overview(s->app, &p, &out, &e);
+    reply(resp, rc, &e, out, 200);
 }
 
 static void h_invite_create(void *ap, struct rf_req *req, struct rf_resp *resp)
@@ -241,8 +243,10 @@ static void h_invites(void *ap, struct rf_req *req, struct rf_resp *resp)
     struct rf_principal p;
     struct rf_app_error e = {{0}, NULL};
     json_t *out = NULL;
-    if (principal(s, req, resp, &p))
-        reply(resp, rf_app_invites(s->app, &p, &out, &e), &e, out, 200);
+    if (!principal(s, req, resp, &p))
+        return;
+    rf_status rc = rf_app_invites(s->app, &p, &out, &e);
+    reply(resp, rc, &e, out, 200);
 }
 
 static void h_invite_info(void *ap, struct rf_req *req, struct rf_resp *resp)
@@ -250,7 +254,8 @@ static void h_invite_info(void *ap, struct rf_req *req, struct rf_resp *resp)
     struct rf_server *s = ap;
     struct rf_app_error e = {{0}, NULL};
     json_t *out = NULL;
-    reply(resp, rf_app_invite_info(s->app, req->params[0], &out, &e), &e, out, 200);
+    rf_status rc = rf_app_invite_info(s->app, req->params[0], &out, &e);
+    reply(resp, rc, &e, out, 200);
 }
 
 static void h_test_start(void *ap, struct rf_req *req, struct rf_resp *resp)
@@ -280,8 +285,10 @@ static void h_test_get(void *ap, struct rf_req *req, struct rf_resp *resp)
     int64_t id;
     if (!parse_id(req->params[0], &id))
         return rf_resp_error(resp, 404, "not found", NULL);
-    if (principal(s, req, resp, &p))
-        reply(resp, rf_app_test_get(s->app, &p, id, &out, &e), &e, out, 200);
+    if (!principal(s, req, resp, &p))
+        return;
+    rf_status rc = rf_app_test_get(s->app, &p, id, &out, &e);
+    reply(resp, rc, &e, out, 200);
 }
 
 static void h_test_answer(void *ap, struct rf_req *req, struct rf_resp *resp)
@@ -318,8 +325,10 @@ static void h_test_report(void *ap, struct rf_req *req, struct rf_resp *resp)
     int64_t id;
     if (!parse_id(req->params[0], &id))
         return rf_resp_error(resp, 404, "not found", NULL);
-    if (principal(s, req, resp, &p))
-        reply(resp, rf_app_test_report(s->app, &p, id, 0, &out, NULL, &e), &e, out, 200);
+    if (!principal(s, req, resp, &p))
+        return;
+    rf_status rc = rf_app_test_report(s->app, &p, id, 0, &out, NULL, &e);
+    reply(resp, rc, &e, out, 200);
 }
 
 static void h_test_report_html(void *ap, struct rf_req *req, struct rf_resp *resp)
