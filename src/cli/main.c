@@ -16,6 +16,7 @@ static const struct command commands[] = {
     {"serve", rf_cmd_serve, "start the web product (candidates, recruiters, authors)"},
     {"score", rf_cmd_score, "score every person of a fixed form (EAP, MAP, MLE or WLE)"},
     {"bank", rf_cmd_bank, "item bank tools: lint, stats, import, export"},
+    {"assess", rf_cmd_assess, "take the adaptive test in the terminal: per-skill profile"},
     {"simulate", rf_cmd_simulate, "simulate an adaptive test design: length, precision, exposure"},
     {"roles", rf_cmd_roles, "list the roles rolefit fits people to, or show one"},
     {"fit", rf_cmd_fit, "fit a skill profile to every role, with uncertainty"},

@@ -1,0 +1,465 @@
+/* `rolefit assess`: the adaptive test in a terminal over the bundled bank. */
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bank/bank.h"
+#include "bank/skills.h"
+#include "base/file.h"
+#include "base/json.h"
+#include "base/mem.h"
+#include "careers/profile.h"
+#include "careers/roles.h"
+#include "cat/pool.h"
+#include "cat/sessfile.h"
+#include "cat/session.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "irt/quad.h"
+
+static const char usage[] =
+    "usage: rolefit assess [--role ROLE | --skills a,b] [--max-items N] [--se X] [--seed S]\n"
+    "                      [--save FILE] [--resume FILE] [--feedback] [--profile-out FILE]\n"
+    "                      [--person NAME] [--bank DIR] [--taxonomy FILE] [--roles FILE]\n\n"
+    "The adaptive test in a terminal. Shows one question at a time with its options and\n"
+    "reads your choice (a letter or its number; interactive or piped stdin); a typo is\n"
+    "asked again, never counted. Each question is chosen for the skill that most needs\n"
+    "it, at the difficulty that tells most about you. At the end prints your profile:\n"
+    "per skill theta (EAP), its standard error and your level, and the questions you\n"
+    "missed with their answers and explanations.\n\n"
+    "  --role ROLE        measure the skills a role requires (data/roles.json ids)\n"
+    "  --skills a,b       measure these skills (data/skills.json ids); default: all\n"
+    "  --max-items N      at most N questions in all (default 40)\n"
+    "  --se X             stop a skill once its standard error is at most X (default 0.30)\n"
+    "  --seed S           random seed of the item choice (default: from the clock)\n"
+    "  --save FILE        keep the session in FILE after every answer ('q' quits and\n"
+    "                     keeps it); --resume FILE continues it (and keeps saving there)\n"
+    "  --feedback         after each answer show whether it was right and the explanation\n"
+    "  --profile-out FILE write the profile (docs/profile-format.md) to FILE\n"
+    "  --person NAME      the person's name in the profile\n"
+    "  --bank DIR         the item bank (default data/bank)\n"
+    "  --taxonomy FILE    the skill taxonomy (default data/skills.json)\n"
+    "  --roles FILE       the roles (default data/roles.json)\n";
+
+struct assess {
+    const char *cmd;
+    struct rf_bank bank;
+    struct rf_taxonomy tax;
+    struct rf_roles roles;
+    int have_roles;
+    struct rf_quad q;
+    struct rf_cat_pool *pool;
+    struct rf_cat_session *s;
+    const char *save, *role, *person;
+    int feedback;
+    struct rf_err err;
+};
+
+/* The bank item behind pool item i (the pool is built over the bank in order). */
+static const struct rf_item *bank_item(const struct assess *a, size_t i)
+{
+    return &a->bank.items[i];
+}
+
+static const char *skill_name(const struct assess *a, const char *id)
+{
+    size_t k;
+    if (rf_taxonomy_find(&a->tax, id, &k) == RF_OK)
+        return a->tax.skills[k].name;
+    return id;
+}
+
+/* Saves the session with the assess settings beside it. */
+static rf_status save_session(struct assess *a)
+{
+    if (!a->save)
+        return RF_OK;
+    json_t *j;
+    rf_status rc = rf_cat_session_to_json(a->s, &j, &a->err);
+    if (rc)
+        return rc;
+    json_t *extra = json_pack("{s:s?, s:s?, s:b}", "role", a->role, "person", a->person,
+                              "feedback", a->feedback);
+    if (!extra || json_object_set_new(j, "assess", extra)) {
+        json_decref(j);
+        return rf_err_set(&a->err, RF_ENOMEM, "out of memory");
+    }
+    char *text = json_dumps(j, JSON_INDENT(1) | JSON_REAL_PRECISION(17));
+    json_decref(j);
+    if (!text)
+        return rf_err_set(&a->err, RF_ENOMEM, "out of memory");
+    rc = rf_file_write_atomic(a->save, text, strlen(text), &a->err);
+    free(text);
+    return rc;
+}
+
+/* Reads one line from stdin into buf; 0 at end of input. */
+static int read_line(char *buf, size_t cap)
+{
+    if (!fgets(buf, (int)cap, stdin))
+        return 0;
+    size_t n = strlen(buf);
+    if (n && buf[n - 1] != '\n' && !feof(stdin)) { /* overlong line: drop the rest */
+        int ch;
+        while ((ch = getchar()) != EOF && ch != '\n')
+            ;
+        buf[0] = '\0'; /* treated as invalid */
+        return 1;
+    }
+    while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' ' ||
+                 buf[n - 1] == '\t'))
+        buf[--n] = '\0';
+    return 1;
+}
+
+/* Parses a choice among nopt options: a letter (a..) or a number (1..).
+ * Returns the 0-based option, -2 for quit, -1 for invalid. */
+static int parse_choice(const char *in, size_t nopt)
+{
+    while (*in == ' ' || *in == '\t')
+        in++;
+    if ((in[0] == 'q' || in[0] == 'Q') && in[1] == '\0')
+        return -2;
+    if (in[0] && in[1] == '\0') {
+        char c = in[0];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (c >= 'a' && (size_t)(c - 'a') < nopt)
+            return c - 'a';
+    }
+    size_t v;
+    if (rf_parse_size(in, &v) == RF_OK && v >= 1 && v <= nopt)
+        return (int)v - 1;
+    return -1;
+}
+
+static void print_question(const struct assess *a, size_t item, size_t number)
+{
+    const struct rf_item *it = bank_item(a, item);
+    const struct rf_cat_design *d = rf_cat_session_design(a->s);
+    printf("\n[%zu/%zu] %s\n\n%s\n\n", number, d->max_items, skill_name(a, it->skill), it->stem);
+    for (size_t o = 0; o < it->noptions; o++)
+        printf("  %c) %s\n", (char)('a' + o), it->options[o]);
+}
+
+static void print_profile(const struct assess *a)
+{
+    const struct rf_cat_design *d = rf_cat_session_design(a->s);
+    printf("\nYour profile (theta: estimated ability, 0 = the reference population's average;\n"
+           "SE: its standard error)\n\n");
+    printf("  %-34s %5s %7s %6s  %s\n", "skill", "items", "theta", "SE", "level");
+    for (size_t j = 0; j < d->nscope; j++) {
+        struct rf_cat_skill_result r;
+        rf_cat_skill(a->s, j, &r);
+        const char *id = a->pool->skills[d->scope[j]];
+        size_t k;
+        const char *level = "";
+        if (rf_taxonomy_find(&a->tax, id, &k) == RF_OK)
+            level = a->tax.levels[rf_skill_level(&a->tax.skills[k], r.theta)];
+        printf("  %-34s %5zu %+7.2f %6.2f  %s\n", skill_name(a, id), r.items, r.theta, r.se,
+               level);
+    }
+    size_t nmissed = 0;
+    for (size_t i = 0; i < rf_cat_nanswered(a->s); i++) {
+        size_t item, k;
+        rf_cat_answered(a->s, i, &item, &k);
+        const struct rf_item *it = bank_item(a, item);
+        if ((int)k == 1)
+            continue;
+        if (nmissed++ == 0)
+            printf("\nQuestions you missed\n");
+        printf("\n- %s (%s)\n  %s\n  answer: %c) %s\n  %s\n", it->id, skill_name(a, it->skill),
+               it->stem, (char)('a' + it->key), it->options[it->key], it->explanation);
+    }
+    if (nmissed == 0 && rf_cat_nanswered(a->s) > 0)
+        printf("\nYou answered every question correctly.\n");
+}
+
+/* The profile of docs/profile-format.md from the session. */
+static rf_status write_profile(struct assess *a, const char *path)
+{
+    struct rf_profile pr;
+    const struct rf_cat_pool *p = a->pool;
+    rf_status rc = rf_profile_init(&pr, p->q.x[0], p->q.x[p->q.n - 1], p->q.n, &a->err);
+    if (rc)
+        return rc;
+    const struct rf_cat_design *d = rf_cat_session_design(a->s);
+    if ((rc = rf_profile_set_person(&pr, a->person, "assess", &a->err)))
+        goto out;
+    for (size_t j = 0; j < d->nscope; j++) {
+        struct rf_cat_skill_result r;
+        rf_cat_skill(a->s, j, &r);
+        size_t idx;
+        if ((rc = rf_profile_add_posterior(&pr, p->skills[d->scope[j]], r.items, r.posterior,
+                                           &idx, &a->err)))
+            goto out;
+        for (size_t i = 0; i < rf_cat_nanswered(a->s); i++) {
+            size_t item, k;
+            rf_cat_answered(a->s, i, &item, &k);
+            if (k == 1 || p->skill[item] != d->scope[j])
+                continue;
+            const struct rf_item *it = bank_item(a, item);
+            if ((rc = rf_profile_add_missed(&pr, idx, it->id, (const char *const *)it->tags,
+                                            it->ntags, &a->err)))
+                goto out;
+        }
+    }
+    rc = rf_profile_save(&pr, path, &a->err);
+out:
+    rf_profile_cleanup(&pr);
+    return rc;
+}
+
+/* Builds the design from --role / --skills (or every skill with items). */
+static int make_design(struct assess *a, const char *skills_s, size_t maxi, double se,
+                       struct rf_cat_design *d)
+{
+    rf_cat_design_init(d);
+    d->max_items = maxi;
+    d->stop_unreachable = 0; /* a candidate gets every question the limit allows */
+    struct rf_cat_rule r = {se, 1, maxi};
+    const char *names[RF_CAT_MAX_SCOPE];
+    size_t n = 0;
+    char *buf = NULL;
+    if (a->role) {
+        const struct rf_role *role = rf_roles_find(&a->roles, a->role);
+        if (!role) {
+            fprintf(stderr, "rolefit %s: unknown role '%s' (roles: ", a->cmd, a->role);
+            for (size_t i = 0; i < a->roles.n; i++)
+                fprintf(stderr, "%s%s", i ? ", " : "", a->roles.roles[i].id);
+            fprintf(stderr, ")\n");
+            return RF_EXIT_USAGE;
+        }
+        for (size_t k = 0; k < role->nreqs && n < RF_CAT_MAX_SCOPE; k++)
+            names[n++] = a->tax.skills[role->reqs[k].skill].id;
+    } else if (skills_s) {
+        buf = rf_strdup(skills_s);
+        if (!buf)
+            return rf_cli_fail(a->cmd, RF_ENOMEM, "out of memory");
+        for (char *t = strtok(buf, ","); t; t = strtok(NULL, ",")) {
+            if (n == RF_CAT_MAX_SCOPE) {
+                free(buf);
+                return rf_cli_usage_error(a->cmd, "--skills: more than %d skills",
+                                          RF_CAT_MAX_SCOPE);
+            }
+            names[n++] = t;
+        }
+        if (n == 0) {
+            free(buf);
+            return rf_cli_usage_error(a->cmd, "--skills: empty list");
+        }
+    } else {
+        for (size_t k = 0; k < a->pool->nskills && n < RF_CAT_MAX_SCOPE; k++)
+            if (a->pool->nusable[k])
+                names[n++] = a->pool->skills[k];
+    }
+    int ec = RF_EXIT_OK;
+    for (size_t k = 0; k < n && !ec; k++) {
+        size_t t;
+        if (!a->role && skills_s && rf_taxonomy_find(&a->tax, names[k], &t) != RF_OK) {
+            ec = rf_cli_usage_error(a->cmd, "--skills: unknown skill '%s' (see %s)", names[k],
+                                    "data/skills.json");
+            break;
+        }
+        rf_status rc = rf_cat_design_add(d, a->pool, names[k], r, &a->err);
+        if (rc)
+            ec = rf_cli_fail(a->cmd, rc, a->err.msg);
+    }
+    if (!ec && d->nscope == 0)
+        ec = rf_cli_fail(a->cmd, RF_EINVAL, "empty scope: no skill to test");
+    if (!ec && d->max_items < d->nscope) /* each skill gets its one question */
+        for (size_t k = 0; k < d->nscope; k++)
+            d->rule[k].min = 0;
+    free(buf);
+    return ec;
+}
+
+/* The question loop. Returns the exit code. */
+static int run(struct assess *a)
+{
+    char line[256];
+    int ec = RF_EXIT_OK;
+    for (;;) {
+        size_t item;
+        rf_cat_next(a->s, &item);
+        if (item == SIZE_MAX)
+            break;
+        if (save_session(a))
+            return rf_cli_fail(a->cmd, a->err.rc, a->err.msg);
+        const struct rf_item *it = bank_item(a, item);
+        print_question(a, item, rf_cat_nanswered(a->s) + 1);
+        int choice;
+        for (;;) {
+            printf("your answer (a-%c, q to quit): ", (char)('a' + it->noptions - 1));
+            fflush(stdout);
+            if (!read_line(line, sizeof line)) {
+                printf("\n");
+                if (a->save) {
+                    fprintf(stderr, "rolefit %s: input ended; the session is kept in %s "
+                                    "(continue with --resume %s)\n",
+                            a->cmd, a->save, a->save);
+                    return RF_EXIT_OK;
+                }
+                fprintf(stderr, "rolefit %s: input ended after %zu answers, before the test "
+                                "finished\n",
+                        a->cmd, rf_cat_nanswered(a->s));
+                return RF_EXIT_DATA;
+            }
+            if (!isatty(STDIN_FILENO))
+                printf("%s\n", line); /* echo piped answers so the transcript reads well */
+            choice = parse_choice(line, it->noptions);
+            if (choice >= 0)
+                break;
+            if (choice == -2) {
+                if (a->save)
+                    printf("The session is kept in %s; continue with --resume %s\n", a->save,
+                           a->save);
+                else
+                    printf("Stopped without saving (use --save FILE to keep a session).\n");
+                return RF_EXIT_OK;
+            }
+            printf("'%s' is not a choice: answer with a letter a-%c or a number 1-%zu\n", line,
+                   (char)('a' + it->noptions - 1), it->noptions);
+        }
+        int right = choice == it->key;
+        rf_status rc = rf_cat_answer(a->s, item, right ? 1 : 0);
+        if (rc)
+            return rf_cli_fail(a->cmd, rc, rf_cat_errmsg(a->s));
+        if (a->feedback) {
+            if (right)
+                printf("Right.\n");
+            else
+                printf("Not quite: the answer is %c) %s\n", (char)('a' + it->key),
+                       it->options[it->key]);
+            printf("%s\n", it->explanation);
+        }
+    }
+    if (save_session(a))
+        return rf_cli_fail(a->cmd, a->err.rc, a->err.msg);
+    return ec;
+}
+
+int rf_cmd_assess(int argc, char **argv)
+{
+    struct assess a;
+    memset(&a, 0, sizeof a);
+    a.cmd = "assess";
+    const char *skills_s = NULL, *max_s = NULL, *se_s = NULL, *seed_s = NULL, *resume = NULL,
+               *profile_out = NULL, *bank_dir = "data/bank", *tax_path = "data/skills.json",
+               *roles_path = "data/roles.json";
+    int help = 0;
+    struct rf_cli_opt opts[] = {
+        {"role", 1, &a.role, NULL},          {"skills", 1, &skills_s, NULL},
+        {"max-items", 1, &max_s, NULL},      {"se", 1, &se_s, NULL},
+        {"seed", 1, &seed_s, NULL},          {"save", 1, &a.save, NULL},
+        {"resume", 1, &resume, NULL},        {"feedback", 0, NULL, &a.feedback},
+        {"profile-out", 1, &profile_out, NULL}, {"person", 1, &a.person, NULL},
+        {"bank", 1, &bank_dir, NULL},        {"taxonomy", 1, &tax_path, NULL},
+        {"roles", 1, &roles_path, NULL},
+    };
+    const char *pos[1];
+    size_t npos;
+    int ec = rf_cli_parse(a.cmd, argc, argv, opts, sizeof opts / sizeof opts[0], pos, 0, &npos,
+                          &help);
+    if (ec)
+        return ec;
+    if (help) {
+        fputs(usage, stdout);
+        return RF_EXIT_OK;
+    }
+    if (a.role && skills_s)
+        return rf_cli_usage_error(a.cmd, "give --role or --skills, not both");
+    if (resume && (a.role || skills_s || max_s || se_s || seed_s))
+        return rf_cli_usage_error(a.cmd, "--resume continues a session as it was: "
+                                         "--role, --skills, --max-items, --se and --seed do "
+                                         "not apply");
+    size_t maxi = RF_CAT_DEFAULT_MAX_ITEMS;
+    double se = RF_CAT_DEFAULT_SE;
+    unsigned long long seed = (unsigned long long)time(NULL) ^ ((unsigned long long)getpid() << 32);
+    if ((max_s && (ec = rf_cli_size(a.cmd, "max-items", max_s, 1, RF_CAT_MAX_ITEMS, &maxi))) ||
+        (se_s && (ec = rf_cli_double(a.cmd, "se", se_s, 0.01, 10, &se))) ||
+        (seed_s && (ec = rf_cli_u64(a.cmd, "seed", seed_s, &seed))))
+        return ec;
+    if (resume && !a.save)
+        a.save = resume;
+    rf_err_clear(&a.err);
+    rf_status rc;
+    json_t *rj = NULL;
+    if ((rc = rf_taxonomy_load(tax_path, &a.tax, &a.err)) ||
+        (rc = rf_bank_load_dir(bank_dir, &a.bank, &a.err)) ||
+        (rc = rf_quad_init_default(&a.q, &a.err)) ||
+        (rc = rf_cat_pool_from_bank(&a.bank, RF_CAT_POOL_MCQ, &a.q, &a.pool, &a.err))) {
+        ec = rf_cli_fail(a.cmd, rc, a.err.msg);
+        goto out;
+    }
+    if (resume) {
+        char *data = NULL;
+        size_t len = 0;
+        if ((rc = rf_file_read(resume, RF_CAT_MAX_SESSION_BYTES, &data, &len, &a.err)) ||
+            (rc = rf_json_load_mem(resume, data, len, &rj, &a.err)) ||
+            (rc = rf_cat_session_from_json(a.pool, rj, resume, &a.s, &a.err))) {
+            free(data);
+            ec = rf_cli_fail(a.cmd, rc, a.err.msg);
+            goto out;
+        }
+        free(data);
+        json_t *ex = json_object_get(rj, "assess");
+        if (json_is_object(ex)) {
+            if (!a.person)
+                a.person = json_string_value(json_object_get(ex, "person"));
+            a.role = json_string_value(json_object_get(ex, "role"));
+            if (!a.feedback)
+                a.feedback = json_is_true(json_object_get(ex, "feedback"));
+        }
+        printf("Resuming %s: %zu questions answered.\n", resume, rf_cat_nanswered(a.s));
+    } else {
+        if (a.role) {
+            if ((rc = rf_roles_load(roles_path, &a.tax, &a.roles, &a.err))) {
+                ec = rf_cli_fail(a.cmd, rc, a.err.msg);
+                goto out;
+            }
+            a.have_roles = 1;
+        }
+        struct rf_cat_design d;
+        if ((ec = make_design(&a, skills_s, maxi, se, &d)))
+            goto out;
+        if ((rc = rf_cat_session_new(a.pool, &d, seed, &a.s, &a.err))) {
+            ec = rf_cli_fail(a.cmd, rc, a.err.msg);
+            goto out;
+        }
+        printf("rolefit assess: up to %zu questions over %zu skill%s", d.max_items, d.nscope,
+               d.nscope == 1 ? "" : "s");
+        if (a.role) {
+            const struct rf_role *role = rf_roles_find(&a.roles, a.role);
+            printf(" (role: %s)", role->name);
+        }
+        printf(".\nAnswer with the letter of your choice; q quits%s.\n",
+               a.save ? " and keeps the session" : "");
+    }
+    if ((ec = run(&a)))
+        goto out;
+    if (rf_cat_stopped(a.s) == RF_CAT_RUNNING)
+        goto out; /* quit or input ended: the profile comes when the test is done */
+    print_profile(&a);
+    if (profile_out) {
+        if ((rc = write_profile(&a, profile_out))) {
+            ec = rf_cli_fail(a.cmd, rc, a.err.msg);
+            goto out;
+        }
+        printf("\nProfile written to %s\n", profile_out);
+    }
+out:
+    json_decref(rj);
+    rf_cat_session_free(a.s);
+    rf_cat_pool_free(a.pool);
+    rf_quad_cleanup(&a.q);
+    if (a.have_roles)
+        rf_roles_cleanup(&a.roles);
+    rf_bank_cleanup(&a.bank);
+    rf_taxonomy_cleanup(&a.tax);
+    return ec;
+}

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# `rolefit assess` end to end over a small fixture bank: piped answers, re-asking
+# on invalid input, keys and explanations kept back until answered, save / quit /
+# resume giving the same test as an uninterrupted run, the profile file, role
+# scope from data/roles.json, and one-line errors.
+cd "$(dirname "$0")/../.." || exit 1
+source tests/integration/lib.sh
+B="--bank tests/fixtures/cat/bank"
+
+expect "help" 0 "usage: rolefit assess" $RF assess --help
+expect "top help lists assess" 0 "assess" $RF --help
+
+# An uninterrupted run: six answers, always 'a'.
+full=$(printf 'a\na\na\na\na\na\n' | $RF assess $B --seed 4 --max-items 6 2>&1); rc=$?
+[ $rc -eq 0 ] && ok || bad "full run exit $rc"
+grep -q "^\[6/6\]" <<<"$full" && ! grep -q "^\[7/" <<<"$full" && ok || bad "six questions"
+grep -q "Your profile" <<<"$full" && grep -qE "Linear algebra +[0-9]+ +[-+][0-9.]+ +[0-9.]+ +(novice|developing|proficient|advanced|expert)" <<<"$full" \
+    && ok || bad "profile lines: $(grep -A4 'Your profile' <<<"$full")"
+again=$(printf 'a\na\na\na\na\na\n' | $RF assess $B --seed 4 --max-items 6 2>&1)
+[ "$full" = "$again" ] && ok || bad "same seed, same test"
+
+# No key or explanation before the profile; missed items explained after it.
+before=$(sed '/Your profile/,$d' <<<"$full")
+grep -q "EXPLAIN-" <<<"$before" && bad "an explanation was shown during the test" || ok
+grep -q "answer: " <<<"$before" && bad "a key was shown during the test" || ok
+after=$(sed -n '/Questions you missed/,$p' <<<"$full")
+grep -q "EXPLAIN-" <<<"$after" && ok || bad "missed items are explained at the end"
+# every missed item listed is one that was asked and answered wrongly ('a' is the key of items 001 and 005)
+grep -q "^- [a-z_]*\.[a-z]*\.00[15] " <<<"$after" && bad "a right answer listed as missed" || ok
+
+# With --feedback the explanation follows each answer, never precedes it.
+fb=$(printf 'a\na\n' | $RF assess $B --seed 4 --max-items 2 --feedback 2>&1)
+first=$(grep -n "^STEM-" <<<"$fb" | head -1 | cut -d: -f1)
+expl=$(grep -n "^EXPLAIN-" <<<"$fb" | head -1 | cut -d: -f1)
+ans=$(grep -n "your answer" <<<"$fb" | head -1 | cut -d: -f1)
+[ -n "$expl" ] && [ "$expl" -gt "$ans" ] && [ "$ans" -gt "$first" ] && ok || bad "feedback after the answer"
+
+# Invalid input is asked again and not counted.
+typo=$(printf 'x\n9\n\na\na\n' | $RF assess $B --seed 4 --max-items 2 2>&1)
+[ "$(grep -c "is not a choice" <<<"$typo")" -eq 3 ] && ok || bad "three typos re-asked"
+grep -q "^\[2/2\]" <<<"$typo" && grep -q "Your profile" <<<"$typo" && ok || bad "typos not counted"
+num=$(printf '1\nA\n' | $RF assess $B --seed 4 --max-items 2 2>&1)
+grep -q "Your profile" <<<"$num" && ! grep -q "is not a choice" <<<"$num" && ok || bad "numbers and capitals accepted"
+
+# Save, quit after three answers, resume: the same test as the uninterrupted run.
+printf 'a\na\na\nq\n' | $RF assess $B --seed 4 --max-items 6 --save "$TMP/s.json" >"$TMP/part1" 2>&1
+grep -q "kept in $TMP/s.json" "$TMP/part1" && ok || bad "quit keeps the session"
+printf 'a\na\na\n' | $RF assess $B --resume "$TMP/s.json" --profile-out "$TMP/p.json" >"$TMP/part2" 2>&1
+grep -q "Resuming .*3 questions answered" "$TMP/part2" && ok || bad "resume says where it is"
+qs_full=$(grep -o "^STEM-[a-z_.0-9]*" <<<"$full" | tr '\n' ' ')
+qs_split=$(cat "$TMP/part1" "$TMP/part2" | grep -o "^STEM-[a-z_.0-9]*" | uniq | tr '\n' ' ')
+[ "$qs_full" = "$qs_split" ] && ok || bad "resumed test differs: [$qs_full] vs [$qs_split]"
+[ "$(sed -n '/Your profile/,/^$/p;/Your profile/,$p' <<<"$full" | grep -E '^  (Linear|Deep)')" = \
+  "$(sed -n '/Your profile/,$p' "$TMP/part2" | grep -E '^  (Linear|Deep)')" ] && ok || bad "same profile after resume"
+grep -q '"source": "assess"' "$TMP/p.json" && grep -q '"posterior"' "$TMP/p.json" && \
+    grep -q '"missed"' "$TMP/p.json" && grep -q '"tags"' "$TMP/p.json" && ok || bad "profile file"
+
+# Input ending early: with --save the session is kept, without it the test is incomplete.
+expect_oneline "input ends" 1 "input ended after 1 answers" sh -c "printf 'a\n' | $RF assess $B --seed 4 --max-items 3"
+expect "input ends, saved" 0 "continue with --resume" sh -c "printf 'a\n' | $RF assess $B --seed 4 --max-items 3 --save $TMP/e.json"
+
+# A session that does not match the bank is refused.
+sed 's/linear_algebra.vectors.00\([0-9]\)"/linear_algebra.vectors.09\1"/' "$TMP/s.json" >"$TMP/bad.json"
+expect_oneline "session item not in bank" 1 "bad.json: events\[[0-9]+\]: item 'linear_algebra.vectors.09[0-9]' is not in the bank" \
+    $RF assess $B --resume "$TMP/bad.json"
+printf '{"format": "rolefit-session"' >"$TMP/broken.json"
+expect_oneline "malformed session" 1 "broken.json:1:" $RF assess $B --resume "$TMP/broken.json"
+expect_oneline "missing session" 3 "nope.json" $RF assess $B --resume "$TMP/nope.json"
+
+# Scope from a role of data/roles.json over the bundled bank.
+expect "role scope" 0 "role: Data engineer" sh -c "printf 'a\na\na\n' | $RF assess --role data_engineer --max-items 3 --seed 1"
+
+expect_oneline "unknown skill" 2 "--skills: unknown skill 'nope'" $RF assess $B --skills nope
+expect_oneline "skill without items" 1 "'mlops_monitoring': no item of the bank has it" $RF assess $B --skills mlops_monitoring
+expect_oneline "unknown role" 2 "unknown role 'astronaut'" $RF assess --role astronaut
+expect_oneline "role and skills" 2 "give --role or --skills, not both" $RF assess --role x --skills y
+expect_oneline "resume with options" 2 "--resume continues a session as it was" $RF assess --resume x --se 0.2
+expect_oneline "bad se" 2 "--se" $RF assess --se 0
+expect_oneline "missing bank" 3 "nobank" $RF assess --bank "$TMP/nobank"
+finish
