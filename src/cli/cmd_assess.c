@@ -12,6 +12,7 @@
 #include "base/file.h"
 #include "base/json.h"
 #include "base/mem.h"
+#include "careers/fit.h"
 #include "careers/profile.h"
 #include "careers/roles.h"
 #include "cat/pool.h"
@@ -54,7 +55,7 @@ struct assess {
     struct rf_quad q;
     struct rf_cat_pool *pool;
     struct rf_cat_session *s;
-    const char *save, *role, *person;
+    const char *save, *role, *person, *roles_path;
     int feedback;
     struct rf_err err;
 };
@@ -163,6 +164,11 @@ static void print_profile(const struct assess *a)
         printf("  %-34s %5zu %+7.2f %6.2f  %s\n", skill_name(a, id), r.items, r.theta, r.se,
                level);
     }
+}
+
+/* The missed questions with their keys and explanations (after the test only). */
+static void print_missed(const struct assess *a)
+{
     size_t nmissed = 0;
     for (size_t i = 0; i < rf_cat_nanswered(a->s); i++) {
         size_t item, k;
@@ -179,39 +185,81 @@ static void print_profile(const struct assess *a)
         printf("\nYou answered every question correctly.\n");
 }
 
-/* The profile of docs/profile-format.md from the session. */
-static rf_status write_profile(struct assess *a, const char *path)
+/* The profile of docs/profile-format.md from the session, into pr (the
+ * caller cleans it up, also on failure). */
+static rf_status build_profile(struct assess *a, struct rf_profile *pr)
 {
-    struct rf_profile pr;
     const struct rf_cat_pool *p = a->pool;
-    rf_status rc = rf_profile_init(&pr, p->q.x[0], p->q.x[p->q.n - 1], p->q.n, &a->err);
+    memset(pr, 0, sizeof *pr);
+    rf_status rc = rf_profile_init(pr, p->q.x[0], p->q.x[p->q.n - 1], p->q.n, &a->err);
     if (rc)
         return rc;
     const struct rf_cat_design *d = rf_cat_session_design(a->s);
-    if ((rc = rf_profile_set_person(&pr, a->person, "assess", &a->err)))
-        goto out;
+    if ((rc = rf_profile_set_person(pr, a->person, "assess", &a->err)))
+        return rc;
     for (size_t j = 0; j < d->nscope; j++) {
         struct rf_cat_skill_result r;
         rf_cat_skill(a->s, j, &r);
+        if (r.items == 0)
+            continue; /* not measured: absent from the profile (docs/profile-format.md) */
         size_t idx;
-        if ((rc = rf_profile_add_posterior(&pr, p->skills[d->scope[j]], r.items, r.posterior,
+        if ((rc = rf_profile_add_posterior(pr, p->skills[d->scope[j]], r.items, r.posterior,
                                            &idx, &a->err)))
-            goto out;
+            return rc;
         for (size_t i = 0; i < rf_cat_nanswered(a->s); i++) {
             size_t item, k;
             rf_cat_answered(a->s, i, &item, &k);
             if (k == 1 || p->skill[item] != d->scope[j])
                 continue;
             const struct rf_item *it = bank_item(a, item);
-            if ((rc = rf_profile_add_missed(&pr, idx, it->id, (const char *const *)it->tags,
+            if ((rc = rf_profile_add_missed(pr, idx, it->id, (const char *const *)it->tags,
                                             it->ntags, &a->err)))
-                goto out;
+                return rc;
         }
     }
-    rc = rf_profile_save(&pr, path, &a->err);
-out:
-    rf_profile_cleanup(&pr);
-    return rc;
+    return RF_OK;
+}
+
+static void print_req(const struct assess *a, const struct rf_req_fit *rq)
+{
+    const struct rf_skill *sk = &a->tax.skills[rq->req->skill];
+    printf("      %-36s needs %-11s P = %.2f%s%s\n", sk->name, a->tax.levels[rq->req->level],
+           rq->p, rq->req->core ? "  (core)" : "", rq->have ? "" : "  (not measured: prior)");
+}
+
+/* The role-fit summary (careers): the chosen role with its gaps, or the
+ * three best-fitting roles. */
+static rf_status print_fit(struct assess *a, const struct rf_profile *pr)
+{
+    rf_status rc;
+    if (!a->have_roles) {
+        if ((rc = rf_roles_load(a->roles_path, &a->tax, &a->roles, &a->err)))
+            return rc;
+        a->have_roles = 1;
+    }
+    struct rf_role_fit *fits;
+    if ((rc = rf_fit_all(pr, &a->roles, &fits, &a->err)))
+        return rc;
+    printf("\nRole fit (fit: expected share of the role's weighted requirements you meet;\n"
+           "core: probability that you meet every core requirement)\n\n");
+    size_t shown = 0;
+    for (size_t i = 0; i < a->roles.n; i++) {
+        const struct rf_role_fit *f = &fits[i];
+        if (a->role ? strcmp(f->role->id, a->role) != 0 : shown >= 3)
+            continue;
+        shown++;
+        printf("  %-34s fit %.2f +- %.2f   core %.2f%s\n", f->role->name, f->fit, f->sd,
+               f->p_core, f->nunmeasured ? "   (some skills not measured)" : "");
+        size_t idx[RF_CAT_MAX_SCOPE * 2];
+        size_t ng = f->nreqs <= sizeof idx / sizeof idx[0] ? rf_fit_gaps(f, idx) : 0;
+        if (ng) {
+            printf("    largest gaps:\n");
+            for (size_t g = 0; g < ng && g < 3; g++)
+                print_req(a, &f->reqs[idx[g]]);
+        }
+    }
+    rf_fit_free_all(fits, a->roles.n);
+    return RF_OK;
 }
 
 /* Builds the design from --role / --skills (or every skill with items). */
@@ -386,6 +434,7 @@ int rf_cmd_assess(int argc, char **argv)
         return ec;
     if (resume && !a.save)
         a.save = resume;
+    a.roles_path = roles_path;
     rf_err_clear(&a.err);
     rf_status rc;
     json_t *rj = NULL;
@@ -445,13 +494,17 @@ int rf_cmd_assess(int argc, char **argv)
     if (rf_cat_stopped(a.s) == RF_CAT_RUNNING)
         goto out; /* quit or input ended: the profile comes when the test is done */
     print_profile(&a);
-    if (profile_out) {
-        if ((rc = write_profile(&a, profile_out))) {
-            ec = rf_cli_fail(a.cmd, rc, a.err.msg);
-            goto out;
-        }
-        printf("\nProfile written to %s\n", profile_out);
+    struct rf_profile pr;
+    if ((rc = build_profile(&a, &pr)) || (rc = print_fit(&a, &pr)) ||
+        (profile_out && (rc = rf_profile_save(&pr, profile_out, &a.err)))) {
+        rf_profile_cleanup(&pr);
+        ec = rf_cli_fail(a.cmd, rc, a.err.msg);
+        goto out;
     }
+    rf_profile_cleanup(&pr);
+    print_missed(&a);
+    if (profile_out)
+        printf("\nProfile written to %s\n", profile_out);
 out:
     json_decref(rj);
     rf_cat_session_free(a.s);
