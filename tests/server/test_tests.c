@@ -1,0 +1,351 @@
+/* Adaptive tests over HTTP: the whole flow, and every way a candidate or a
+ * recruiter might reach what they must not (keys, other people's tests). */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bank/bank.h"
+#include "client.h"
+#include "server/routes.h"
+
+static char dir[64], dbpath[128], setup_token[128];
+static struct rf_server *srv;
+static unsigned port;
+static struct rf_bank bank;
+
+static void grab_log(const char *line)
+{
+    const char *h = strstr(line, "setup.html#");
+    if (h) {
+        snprintf(setup_token, sizeof setup_token, "%s", h + 11);
+        char *sp = strchr(setup_token, ' ');
+        if (sp)
+            *sp = '\0';
+    }
+}
+
+static void start(int practice)
+{
+    strcpy(dir, "/tmp/rf-tests-XXXXXX");
+    cr_assert(mkdtemp(dir));
+    snprintf(dbpath, sizeof dbpath, "%s/t.db", dir);
+    struct rf_server_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.app.db = dbpath;
+    cfg.app.bank_dir = "data/bank";
+    cfg.app.data_dir = "data";
+    cfg.app.web_dir = "web";
+    cfg.app.practice = practice;
+    cfg.app.rate_login = 1000;
+    cfg.app.log = grab_log;
+    cfg.addr = "127.0.0.1";
+    cfg.threads = 2;
+    cfg.quiet = 1;
+    struct rf_err err;
+    cr_assert_eq(rf_server_start(&cfg, &srv, &err), RF_OK, "%s", err.msg);
+    port = rf_server_port(srv);
+    cr_assert_eq(rf_bank_load_dir("data/bank", &bank, &err), RF_OK, "%s", err.msg);
+}
+
+static void setup_practice(void)
+{
+    start(1);
+}
+
+static void setup_closed(void)
+{
+    start(0);
+}
+
+static void stop(void)
+{
+    rf_server_stop(srv);
+    rf_bank_cleanup(&bank);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+TestSuite(tests, .init = setup_practice, .fini = stop);
+TestSuite(closed, .init = setup_closed, .fini = stop);
+
+/* No response during a test may contain the key, explanation or parameters
+ * of any item: check the question object's fields and search the raw body
+ * for every explanation of the asked item's skill. */
+static void assert_no_secrets(const struct http_result *r)
+{
+    const json_t *q = json_object_get(r->json, "question");
+    if (json_is_object(q)) {
+        const char *k;
+        json_t *v;
+        json_object_foreach((json_t *)q, k, v) {
+            cr_assert(!strcmp(k, "item") || !strcmp(k, "skill") || !strcmp(k, "stem") ||
+                          !strcmp(k, "options") || !strcmp(k, "number") || !strcmp(k, "lang"),
+                      "question carries field '%s'", k);
+        }
+        size_t bi;
+        const char *id = json_string_value(json_object_get(q, "item"));
+        cr_assert_eq(rf_bank_find(&bank, id, &bi), RF_OK);
+        cr_assert(!strstr(r->body, bank.items[bi].explanation), "explanation of %s leaked", id);
+    }
+    cr_assert(!strstr(r->body, "\"key\""), "a key field leaked: %.200s", r->body);
+    cr_assert(!strstr(r->body, "\"explanation\""), "an explanation leaked");
+}
+
+static int key_of(const char *item)
+{
+    size_t bi;
+    cr_assert_eq(rf_bank_find(&bank, item, &bi), RF_OK);
+    return bank.items[bi].key;
+}
+
+/* Starts a practice test; returns its id and leaves the reply in *r. */
+static long long start_test(struct http_client *c, const char *body, struct http_result *r)
+{
+    cr_assert_eq(client_do(c, "POST", "/api/tests", body, r), 0);
+    cr_assert_eq(r->status, 201, "%s", r->body);
+    assert_no_secrets(r);
+    return json_integer_value(json_object_get(json_object_get(r->json, "test"), "id"));
+}
+
+static void answer(struct http_client *c, long long id, const char *item, int choice,
+                   struct http_result *r)
+{
+    char path[64], body[256];
+    snprintf(path, sizeof path, "/api/tests/%lld/answers", id);
+    snprintf(body, sizeof body, "{\"item\":\"%s\",\"choice\":%d}", item, choice);
+    cr_assert_eq(client_do(c, "POST", path, body, r), 0);
+}
+
+Test(tests, whole_flow_to_report)
+{
+    struct http_client c = {port, "", ""};
+    struct http_result r;
+    long long id = start_test(&c, "{\"skills\":[\"deep_learning\",\"ml_fundamentals\"]}", &r);
+    cr_assert(c.cookie[0] && c.csrf[0], "a candidate session starts with the test");
+    char path[64];
+    snprintf(path, sizeof path, "/api/tests/%lld/report", id);
+    struct http_result early;
+    cr_assert_eq(client_do(&c, "GET", path, NULL, &early), 0);
+    cr_assert_eq(early.status, 409, "no report before the end");
+    http_result_free(&early);
+    int n = 0, right = 0;
+    double last_progress = -1;
+    while (json_is_object(json_object_get(r.json, "question"))) {
+        char item[160];
+        snprintf(item, sizeof item, "%s",
+                 json_string_value(json_object_get(json_object_get(r.json, "question"), "item")));
+        double prog = json_real_value(json_object_get(json_object_get(r.json, "test"), "progress"));
+        cr_assert(prog >= last_progress - 1e-12, "progress never goes back (%g < %g)", prog,
+                  last_progress);
+        last_progress = prog;
+        int choice = (n % 3 == 0) ? key_of(item) : (key_of(item) + 1) % 4;
+        right += choice == key_of(item);
+        http_result_free(&r);
+        answer(&c, id, item, choice, &r);
+        cr_assert_eq(r.status, 200, "answer %d: %s", n + 1, r.body);
+        assert_no_secrets(&r);
+        n++;
+        cr_assert(n <= 30, "the test respects its item limit");
+    }
+    const json_t *t = json_object_get(r.json, "test");
+    cr_assert_str_eq(json_string_value(json_object_get(t, "status")), "finished");
+    cr_assert_eq(json_integer_value(json_object_get(t, "answered")), n);
+    http_result_free(&r);
+    cr_assert_eq(client_do(&c, "GET", path, NULL, &r), 0);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    const json_t *ans = json_object_get(r.json, "answers");
+    cr_assert_eq(json_array_size(ans), (size_t)n);
+    int rep_right = 0;
+    for (size_t i = 0; i < json_array_size(ans); i++) {
+        const json_t *a = json_array_get(ans, i);
+        cr_assert(json_is_string(json_object_get(a, "explanation")), "explanations after the end");
+        rep_right += json_is_true(json_object_get(a, "correct"));
+    }
+    cr_assert_eq(rep_right, right);
+    cr_assert_eq(json_integer_value(json_object_get(r.json, "skills_measured")), 2);
+    http_result_free(&r);
+    snprintf(path, sizeof path, "/api/tests/%lld/report.html", id);
+    cr_assert_eq(client_do(&c, "GET", path, NULL, &r), 0);
+    cr_assert_eq(r.status, 200);
+    cr_assert(strstr(r.body, "<svg"), "the HTML report has its charts");
+    http_result_free(&r);
+    /* the finished test takes no more answers */
+    answer(&c, id, "deep_learning.x.001", 0, &r);
+    cr_assert_eq(r.status, 409);
+    http_result_free(&r);
+}
+
+Test(tests, answers_must_match_the_question_asked)
+{
+    struct http_client c = {port, "", ""};
+    struct http_result r, x;
+    long long id = start_test(&c, "{\"role\":\"data_scientist\"}", &r);
+    char item[160];
+    snprintf(item, sizeof item, "%s",
+             json_string_value(json_object_get(json_object_get(r.json, "question"), "item")));
+    http_result_free(&r);
+    /* another item of the bank, not the one asked */
+    const char *other = strcmp(bank.items[0].id, item) ? bank.items[0].id : bank.items[1].id;
+    answer(&c, id, other, 0, &x);
+    cr_assert_eq(x.status, 409, "%s", x.body);
+    cr_assert_str_eq(json_string_value(json_object_get(x.json, "field")), "item");
+    http_result_free(&x);
+    answer(&c, id, item, 7, &x);
+    cr_assert_eq(x.status, 400);
+    cr_assert_str_eq(json_string_value(json_object_get(x.json, "field")), "choice");
+    http_result_free(&x);
+    char path[64];
+    snprintf(path, sizeof path, "/api/tests/%lld/answers", id);
+    cr_assert_eq(client_do(&c, "POST", path, "{\"item\":\"x\",\"choice\":\"a\"}", &x), 0);
+    cr_assert_eq(x.status, 400);
+    http_result_free(&x);
+    answer(&c, id, item, 1, &x);
+    cr_assert_eq(x.status, 200);
+    http_result_free(&x);
+    /* the same answer again is a replay */
+    answer(&c, id, item, 1, &x);
+    cr_assert_eq(x.status, 409);
+    http_result_free(&x);
+    /* a restart of the view gives the same pending question */
+    snprintf(path, sizeof path, "/api/tests/%lld", id);
+    struct http_result g1, g2;
+    cr_assert_eq(client_do(&c, "GET", path, NULL, &g1), 0);
+    cr_assert_eq(client_do(&c, "GET", path, NULL, &g2), 0);
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(g1.json, "question"), "item")),
+                     json_string_value(json_object_get(json_object_get(g2.json, "question"), "item")));
+    cr_assert_eq(json_integer_value(json_object_get(json_object_get(g1.json, "test"), "answered")), 1);
+    http_result_free(&g1);
+    http_result_free(&g2);
+}
+
+Test(tests, bad_scopes)
+{
+    struct http_client c = {port, "", ""};
+    struct http_result r;
+    cr_assert_eq(client_do(&c, "POST", "/api/tests", "{\"role\":\"astronaut\"}", &r), 0);
+    cr_assert_eq(r.status, 400);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "field")), "role");
+    http_result_free(&r);
+    cr_assert_eq(client_do(&c, "POST", "/api/tests", "{\"skills\":[\"cooking\"]}", &r), 0);
+    cr_assert_eq(r.status, 400);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "field")), "skills");
+    http_result_free(&r);
+    cr_assert_eq(client_do(&c, "POST", "/api/tests", "{\"skills\":[]}", &r), 0);
+    cr_assert_eq(r.status, 400);
+    http_result_free(&r);
+    cr_assert_eq(client_do(&c, "POST", "/api/tests", "{}", &r), 0);
+    cr_assert_eq(r.status, 400);
+    http_result_free(&r);
+    cr_assert_eq(client_do(&c, "POST", "/api/tests", "{\"invite\":\"nope\"}", &r), 0);
+    cr_assert_eq(r.status, 404);
+    http_result_free(&r);
+}
+
+Test(tests, other_people_see_nothing)
+{
+    struct http_client ann = {port, "", ""}, bob = {port, "", ""}, anon = {port, "", ""};
+    struct http_result r;
+    long long id = start_test(&ann, "{\"skills\":[\"linear_algebra\"]}", &r);
+    char item[160];
+    snprintf(item, sizeof item, "%s",
+             json_string_value(json_object_get(json_object_get(r.json, "question"), "item")));
+    http_result_free(&r);
+    long long bid = start_test(&bob, "{\"skills\":[\"linear_algebra\"]}", &r);
+    http_result_free(&r);
+    cr_assert_neq(id, bid);
+    char path[96];
+    const char *suffix[] = {"", "/report", "/report.html"};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "/api/tests/%lld%s", id, suffix[i]);
+        cr_assert_eq(client_do(&bob, "GET", path, NULL, &r), 0);
+        cr_assert_eq(r.status, 404, "bob reads %s: %d", path, r.status);
+        http_result_free(&r);
+        cr_assert_eq(client_do(&anon, "GET", path, NULL, &r), 0);
+        cr_assert_eq(r.status, 404);
+        http_result_free(&r);
+    }
+    answer(&bob, id, item, 0, &r);
+    cr_assert_eq(r.status, 404, "bob cannot answer ann's test");
+    http_result_free(&r);
+    snprintf(path, sizeof path, "/api/tests/%lld", id);
+    cr_assert_eq(client_do(&ann, "GET", path, NULL, &r), 0);
+    cr_assert_eq(json_integer_value(json_object_get(json_object_get(r.json, "test"), "answered")), 0);
+    http_result_free(&r);
+}
+
+static struct http_client admin(void)
+{
+    struct http_client c = {port, "", ""};
+    struct http_result r;
+    char body[512];
+    snprintf(body, sizeof body,
+             "{\"token\":\"%s\",\"organization\":\"Acme\",\"name\":\"Ada\","
+             "\"email\":\"ada@acme.test\",\"password\":\"correct horse\"}",
+             setup_token);
+    cr_assert_eq(client_do(&c, "POST", "/api/setup", body, &r), 0);
+    cr_assert_eq(r.status, 201, "%s", r.body);
+    http_result_free(&r);
+    return c;
+}
+
+/* Takes an invited test to the end, always answering the first option. */
+static long long take_invited(struct http_client *c, const char *token)
+{
+    char body[256];
+    snprintf(body, sizeof body, "{\"invite\":\"%s\"}", token);
+    struct http_result r;
+    long long id = start_test(c, body, &r);
+    while (json_is_object(json_object_get(r.json, "question"))) {
+        char item[160];
+        snprintf(item, sizeof item, "%s",
+                 json_string_value(json_object_get(json_object_get(r.json, "question"), "item")));
+        http_result_free(&r);
+        answer(c, id, item, 0, &r);
+        cr_assert_eq(r.status, 200, "%s", r.body);
+        assert_no_secrets(&r);
+    }
+    http_result_free(&r);
+    return id;
+}
+
+Test(closed, invites_practice_off_and_organizations)
+{
+    struct http_client a = admin();
+    struct http_result r;
+    struct http_client walkin = {port, "", ""};
+    cr_assert_eq(client_do(&walkin, "POST", "/api/tests", "{\"role\":\"ml_engineer\"}", &r), 0);
+    cr_assert_eq(r.status, 403, "practice is off");
+    http_result_free(&r);
+    cr_assert_eq(client_do(&a, "POST", "/api/invites",
+                           "{\"role\":\"mlops_engineer\",\"label\":\"Cy\"}", &r),
+                 0);
+    cr_assert_eq(r.status, 201, "%s", r.body);
+    char token[128];
+    snprintf(token, sizeof token, "%s", json_string_value(json_object_get(r.json, "token")));
+    http_result_free(&r);
+    /* staff cannot take tests under their staff session */
+    char body[256];
+    snprintf(body, sizeof body, "{\"invite\":\"%s\"}", token);
+    cr_assert_eq(client_do(&a, "POST", "/api/tests", body, &r), 0);
+    cr_assert_eq(r.status, 403);
+    http_result_free(&r);
+    struct http_client cy = {port, "", ""};
+    long long id = take_invited(&cy, token);
+    /* the link is single use: someone else cannot use it */
+    struct http_client eve = {port, "", ""};
+    cr_assert_eq(client_do(&eve, "POST", "/api/tests", body, &r), 0);
+    cr_assert_eq(r.status, 409);
+    http_result_free(&r);
+    /* the admin of the organization reads the report; an admin-less org sees nothing */
+    char path[96];
+    snprintf(path, sizeof path, "/api/tests/%lld/report", id);
+    cr_assert_eq(client_do(&a, "GET", path, NULL, &r), 0);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    http_result_free(&r);
+    cr_assert_eq(client_do(&eve, "GET", path, NULL, &r), 0);
+    cr_assert_eq(r.status, 404);
+    http_result_free(&r);
+}
