@@ -11,6 +11,7 @@
 
 #include <cblas.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,6 +44,7 @@ void rf_calib_opts_default(struct rf_calib_opts *o)
     o->want_se = 1;
     o->want_fit = 1;
     o->newton_tol = 1e-9;
+    o->accelerate = 1;
 }
 
 /* Length of the full internal vector of item j: (a, d_1..d_{m-1}, [c]);
@@ -385,6 +387,102 @@ static void set_logw(struct rf_calib *c)
         c->logw[q] -= ls;
 }
 
+struct mstep_job {
+    struct rf_calib *c;
+    size_t t;
+};
+
+/* Items t, t + T, t + 2T, ...: items are independent, so the result does not
+ * depend on the thread count. */
+static void *mstep_worker(void *arg)
+{
+    struct mstep_job *job = arg;
+    struct rf_calib *c = job->c;
+    for (size_t j = job->t; j < c->J; j += c->nthreads)
+        if (!c->fixed[j])
+            mstep_item(c, j);
+    return NULL;
+}
+
+static void mstep_all(struct rf_calib *c)
+{
+    struct mstep_job jobs[RF_CALIB_MAX_THREADS];
+    pthread_t tid[RF_CALIB_MAX_THREADS];
+    int started[RF_CALIB_MAX_THREADS] = {0};
+    for (size_t t = 0; t < c->nthreads; t++) {
+        jobs[t].c = c;
+        jobs[t].t = t;
+    }
+    for (size_t t = 1; t < c->nthreads; t++)
+        started[t] = pthread_create(&tid[t], NULL, mstep_worker, &jobs[t]) == 0;
+    mstep_worker(&jobs[0]);
+    for (size_t t = 1; t < c->nthreads; t++) {
+        if (started[t])
+            pthread_join(tid[t], NULL);
+        else
+            mstep_worker(&jobs[t]); /* could not start: run its share here */
+    }
+}
+
+/* Ramsay (1975) acceleration over all free internal parameters: with x0, x1
+ * the parameters before the last two M-steps and x2 after the last one,
+ * d1 = x1 - x0, d2 = x2 - x1, r = |d2| / |d2 - d1| and lambda = max(1 - r, -5),
+ * move to (1 - lambda) x2 + lambda x1. Kept only inside the parameter space. */
+static void ramsay(struct rf_calib *c)
+{
+    size_t JP = c->J * RF_CALIB_MAXP;
+    const double *x0 = c->hist, *x1 = c->hist + JP;
+    double n2 = 0, nd = 0;
+    for (size_t j = 0; j < c->J; j++) {
+        if (c->fixed[j])
+            continue;
+        const double *x2 = phi_of(c, j);
+        size_t n = nfull(c, j);
+        for (size_t p = c->items[j].model == RF_MODEL_1PL ? 1 : 0; p < n; p++) {
+            size_t i = j * RF_CALIB_MAXP + p;
+            double d1 = x1[i] - x0[i], d2 = x2[p] - x1[i];
+            n2 += d2 * d2;
+            nd += (d2 - d1) * (d2 - d1);
+        }
+    }
+    if (c->o.model == RF_MODEL_1PL) {
+        double d1 = c->hist_a[1] - c->hist_a[0], d2 = c->common_a - c->hist_a[1];
+        n2 += d2 * d2;
+        nd += (d2 - d1) * (d2 - d1);
+    }
+    if (!(nd > 0))
+        return;
+    double lambda = fmax(1.0 - sqrt(n2 / nd), -5.0);
+    if (lambda >= 0)
+        return;
+    for (size_t j = 0; j < c->J; j++) {
+        if (c->fixed[j])
+            continue;
+        const double *x2 = phi_of(c, j);
+        size_t n = nfull(c, j);
+        double t[RF_CALIB_MAXP];
+        for (size_t p = 0; p < n; p++)
+            t[p] = (1 - lambda) * x2[p] + lambda * x1[j * RF_CALIB_MAXP + p];
+        if (c->o.model == RF_MODEL_1PL)
+            t[0] = (1 - lambda) * c->common_a + lambda * c->hist_a[1];
+        if (!phi_valid(&c->items[j], n, t, c->items[j].model == RF_MODEL_3PL && c->o.prior_c))
+            return;
+    }
+    for (size_t j = 0; j < c->J; j++) {
+        if (c->fixed[j])
+            continue;
+        double *x2 = phi_of(c, j);
+        for (size_t p = 0; p < nfull(c, j); p++)
+            x2[p] = (1 - lambda) * x2[p] + lambda * x1[j * RF_CALIB_MAXP + p];
+    }
+    if (c->o.model == RF_MODEL_1PL) {
+        c->common_a = (1 - lambda) * c->common_a + lambda * c->hist_a[1];
+        for (size_t j = 0; j < c->J; j++)
+            if (!c->fixed[j])
+                phi_of(c, j)[0] = c->common_a;
+    }
+}
+
 rf_status rf_calib_step(struct rf_calib *c, double *loglik, double *max_change,
                         struct rf_err *err)
 {
@@ -392,12 +490,22 @@ rf_status rf_calib_step(struct rf_calib *c, double *loglik, double *max_change,
     rf_status rc = rf_em_estep(c, 0, NULL, NULL, err);
     if (rc)
         return rc;
+    size_t JP = c->J * RF_CALIB_MAXP;
+    /* history: x0 <- x1, x1 <- parameters before this M-step */
+    memcpy(c->hist, c->hist + JP, JP * sizeof *c->hist);
+    memcpy(c->hist + JP, c->phi, JP * sizeof *c->hist);
+    c->hist_a[0] = c->hist_a[1];
+    c->hist_a[1] = c->common_a;
+    mstep_all(c);
+    if (c->o.model == RF_MODEL_1PL)
+        mstep_common_a(c);
+    if (c->o.accelerate && c->iter >= 2)
+        ramsay(c);
     double ch = 0;
     for (size_t j = 0; j < c->J; j++)
         if (!c->fixed[j])
-            ch = fmax(ch, mstep_item(c, j));
-    if (c->o.model == RF_MODEL_1PL)
-        ch = fmax(ch, mstep_common_a(c));
+            for (size_t p = 0; p < nfull(c, j); p++)
+                ch = fmax(ch, fabs(phi_of(c, j)[p] - c->hist[JP + j * RF_CALIB_MAXP + p]));
     sync_items(c);
     if (c->est_latent) {
         double s0 = 0, s1 = 0, s2 = 0;
@@ -780,12 +888,13 @@ rf_status rf_calib_new(const struct rf_calib_data *data, const struct rf_calib_o
     nper = rf_alloc_array(c->N, sizeof *nper);
     c->items = rf_calloc_array(J, sizeof *c->items);
     c->phi = rf_calloc_array(J * RF_CALIB_MAXP, sizeof *c->phi);
+    c->hist = rf_calloc_array(2 * J * RF_CALIB_MAXP, sizeof *c->hist);
     c->ncat = rf_calloc_array(J, sizeof *c->ncat);
     c->off = rf_calloc_array(J, sizeof *c->off);
     c->np = rf_calloc_array(J, sizeof *c->np);
     c->nresp = rf_calloc_array(J, sizeof *c->nresp);
     c->fixed = rf_calloc_array(J, 1);
-    if (!cnt || !nper || !c->items || !c->phi || !c->ncat || !c->off || !c->np || !c->nresp ||
+    if (!cnt || !nper || !c->items || !c->phi || !c->hist || !c->ncat || !c->off || !c->np || !c->nresp ||
         !c->fixed) {
         rc = rf_err_set(err, RF_ENOMEM, "calibration: out of memory");
         goto fail;
@@ -873,6 +982,7 @@ void rf_calib_free(struct rf_calib *c)
     free(c->w);
     free(c->items);
     free(c->phi);
+    free(c->hist);
     free(c->ncat);
     free(c->off);
     free(c->np);

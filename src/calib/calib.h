@@ -29,6 +29,10 @@
  * (P*_k = logistic(a theta + d_k), d_k = -a b_k) and reported as a, b, c
  * and d. Convergence is on the largest absolute change of (a, d_k, c) in one
  * cycle, as in mirt. Model 1PL estimates one common slope and a d per item.
+ * From the third cycle on, the parameters are extrapolated along the last EM
+ * step (Ramsay 1975; mirt's default "Ramsay" acceleration) unless
+ * opts.accelerate is 0; an extrapolation that leaves the parameter space is
+ * dropped.
  */
 #ifndef RF_CALIB_CALIB_H
 #define RF_CALIB_CALIB_H
@@ -74,6 +78,8 @@ struct rf_calib_opts {
     int want_se;          /* standard errors (default 1) */
     int want_fit;         /* S-X2 item fit (default 1) */
     double newton_tol;    /* M-step Newton stops below this step (default 1e-9) */
+    int accelerate;       /* Ramsay (1975) extrapolation from the third cycle on, as
+                             mirt does by default (default 1) */
 };
 
 /* Defaults: 2PL, RF_QUAD_DEFAULT_N nodes on [RF_QUAD_DEFAULT_LO, HI], tol

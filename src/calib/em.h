@@ -51,6 +51,8 @@ struct rf_calib {
     unsigned char *fixed;
     size_t C;                  /* sum of ncat */
     double common_a;           /* 1PL */
+    double *hist;              /* 2 x J x RF_CALIB_MAXP: phi of the two previous cycles */
+    double hist_a[2];          /* common a of the two previous cycles */
     size_t nfree;
     /* units */
     enum em_kernel kernel;

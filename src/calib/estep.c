@@ -149,6 +149,19 @@ static void dense_block(struct em_worker *w, size_t u0, size_t u1)
                 (int)c->npar, 1.0, w->XPD, (int)c->npar);
 }
 
+/* y += x and y += a x; restrict lets the compiler vectorize. */
+static inline void vadd(double *restrict y, const double *restrict x, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        y[i] += x[i];
+}
+
+static inline void vaxpy(double *restrict y, double a, const double *restrict x, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        y[i] += a * x[i];
+}
+
 static void sparse_block(struct em_worker *w, size_t u0, size_t u1)
 {
     struct rf_calib *c = w->c;
@@ -156,22 +169,16 @@ static void sparse_block(struct em_worker *w, size_t u0, size_t u1)
     double *l = w->L;
     for (size_t u = u0; u < u1; u++) {
         memset(l, 0, Q * sizeof *l);
-        for (size_t e = c->ub[u]; e < c->ue[u]; e++) {
-            const double *t = c->T + (c->off[c->col[e]] + (size_t)c->val[e]) * Q;
-            for (size_t q = 0; q < Q; q++)
-                l[q] += t[q];
-        }
+        for (size_t e = c->ub[u]; e < c->ue[u]; e++)
+            vadd(l, c->T + (c->off[c->col[e]] + (size_t)c->val[e]) * Q, Q);
         double wt = c->wt[u];
         w->loglik += wt * normalize_row(l, NULL, c->logw, Q);
         if (w->final)
             moments(w, l, wt);
         for (size_t q = 0; q < Q; q++)
             w->Pq[q] += wt * l[q];
-        for (size_t e = c->ub[u]; e < c->ue[u]; e++) {
-            double *r = w->R + (c->off[c->col[e]] + (size_t)c->val[e]) * Q;
-            for (size_t q = 0; q < Q; q++)
-                r[q] += wt * l[q];
-        }
+        for (size_t e = c->ub[u]; e < c->ue[u]; e++)
+            vaxpy(w->R + (c->off[c->col[e]] + (size_t)c->val[e]) * Q, wt, l, Q);
         if (!w->final || !w->XPD)
             continue;
         /* One person's score vector, touching only the answered items' parameters. */
@@ -198,12 +205,19 @@ static void sparse_block(struct em_worker *w, size_t u0, size_t u1)
                 w->s1[gi] += s;
             }
         }
-        for (size_t i = 0; i < nz; i++)
-            for (size_t k = 0; k < nz; k++) {
-                size_t a = w->nzi[i], b = w->nzi[k];
-                if (a <= b)
-                    w->XPD[a * c->npar + b] += wt * w->s1[a] * w->s1[b];
+        /* sorted indices: each row of the upper triangle is walked forwards */
+        for (size_t i = 1; i < nz; i++)
+            for (size_t k = i; k > 0 && w->nzi[k - 1] > w->nzi[k]; k--) {
+                size_t tmp = w->nzi[k];
+                w->nzi[k] = w->nzi[k - 1];
+                w->nzi[k - 1] = tmp;
             }
+        for (size_t i = 0; i < nz; i++) {
+            size_t a = w->nzi[i];
+            double sa = wt * w->s1[a], *row = w->XPD + a * c->npar;
+            for (size_t k = i; k < nz; k++)
+                row[w->nzi[k]] += sa * w->s1[w->nzi[k]];
+        }
         for (size_t i = 0; i < nz; i++)
             w->s1[w->nzi[i]] = 0.0;
     }
