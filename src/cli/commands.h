@@ -10,6 +10,7 @@ int rf_cmd_score(int argc, char **argv);
 int rf_cmd_simulate(int argc, char **argv);
 int rf_cmd_assess(int argc, char **argv);
 int rf_cmd_serve(int argc, char **argv);
+int rf_cmd_user(int argc, char **argv);
 int rf_cmd_calibrate(int argc, char **argv);
 
 /* `rolefit bank` and its subcommands (cmd_bank*.c). */

@@ -789,6 +789,17 @@ rf_status rf_app_test_start(struct rf_app *a, const struct rf_principal *p, cons
             rf_store_invite_cleanup(&inv);
             return fail(e, RF_ECONFLICT, "invite", "this invite link has already been used");
         }
+        if (inv.candidate_id) {
+            /* the same candidate opening the link again resumes the test */
+            struct rf_test t;
+            rc = rf_store_test_by_invite(a->store, inv.id, &t, &e->err);
+            rf_store_invite_cleanup(&inv);
+            if (rc)
+                return rc;
+            int64_t tid = t.id;
+            rf_store_test_cleanup(&t);
+            return rf_app_test_get(a, p, tid, out, e);
+        }
         memset(&sc, 0, sizeof sc);
         rc = inv.role ? scope_from_role(a, inv.role, &sc, e)
                       : fail(e, RF_EINVAL, "invite", "this invite names no role");

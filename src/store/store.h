@@ -121,6 +121,10 @@ rf_status rf_store_test_create(struct rf_store *s, const struct rf_test *t, int6
 rf_status rf_store_test_get(struct rf_store *s, int64_t id, struct rf_test *t,
                             struct rf_err *err);
 
+/* The most recent test started from an invite (RF_ENOTFOUND when none). */
+rf_status rf_store_test_by_invite(struct rf_store *s, int64_t invite_id, struct rf_test *t,
+                                  struct rf_err *err);
+
 struct rf_answer {
     int64_t test_id;
     int64_t seq;         /* 0-based position; must equal the test's answer count */

@@ -706,6 +706,21 @@ rf_status rf_store_test_get(struct rf_store *s, int64_t id, struct rf_test *t,
     return rc;
 }
 
+rf_status rf_store_test_by_invite(struct rf_store *s, int64_t invite_id, struct rf_test *t,
+                                  struct rf_err *err)
+{
+    memset(t, 0, sizeof *t);
+    lock(s);
+    rf_status rc = one_row(s,
+                           query(s, err,
+                                 "SELECT " TEST_COLS " FROM tests WHERE invite_id = ? "
+                                 "ORDER BY id DESC LIMIT 1",
+                                 "i", invite_id),
+                           "test session", test_fn, t, err);
+    unlock(s);
+    return rc;
+}
+
 rf_status rf_store_answer(struct rf_store *s, const struct rf_answer *a, const char *new_state,
                           const char *profile, struct rf_err *err)
 {

@@ -334,6 +334,13 @@ Test(closed, invites_practice_off_and_organizations)
     http_result_free(&r);
     struct http_client cy = {port, "", ""};
     long long id = take_invited(&cy, token);
+    /* the same candidate opening the link again gets the same test back */
+    cr_assert_eq(client_do(&cy, "POST", "/api/tests", body, &r), 0);
+    cr_assert(r.status == 200 || r.status == 201, "%s", r.body);
+    cr_assert_eq(json_integer_value(json_object_get(json_object_get(r.json, "test"), "id")), id);
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(r.json, "test"), "status")),
+                     "finished");
+    http_result_free(&r);
     /* the link is single use: someone else cannot use it */
     struct http_client eve = {port, "", ""};
     cr_assert_eq(client_do(&eve, "POST", "/api/tests", body, &r), 0);

@@ -1,0 +1,82 @@
+/* `rolefit user add`: accounts from the command line (the alternative to the setup link). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "server/auth.h"
+#include "store/store.h"
+
+static const char usage[] =
+    "usage: rolefit user add --email EMAIL --name NAME [--role admin|recruiter] [--db FILE]\n"
+    "                        [--org NAME] [--org-id N]\n\n"
+    "Adds an account to the database of `rolefit serve` (default rolefit.db). The password\n"
+    "is read from the first line of standard input (at least 8 characters). On an empty\n"
+    "database the first account starts the organization --org (default \"My organization\")\n"
+    "and is an admin; later accounts join organization --org-id (default 1).\n";
+
+int rf_cmd_user(int argc, char **argv)
+{
+    const char *cmd = "user";
+    if (argc < 2 || strcmp(argv[1], "add") != 0) {
+        if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+            fputs(usage, stdout);
+            return RF_EXIT_OK;
+        }
+        return rf_cli_usage_error(cmd, "expected 'add' (see 'rolefit user --help')");
+    }
+    const char *email = NULL, *name = NULL, *role = "recruiter", *db = "rolefit.db",
+               *org = "My organization", *org_id_s = NULL;
+    int help = 0;
+    struct rf_cli_opt opts[] = {
+        {"email", 1, &email, NULL}, {"name", 1, &name, NULL}, {"role", 1, &role, NULL},
+        {"db", 1, &db, NULL},       {"org", 1, &org, NULL},   {"org-id", 1, &org_id_s, NULL},
+    };
+    const char *pos[1];
+    size_t npos;
+    int ec = rf_cli_parse("user add", argc - 1, argv + 1, opts, sizeof opts / sizeof opts[0], pos,
+                          0, &npos, &help);
+    if (ec)
+        return ec;
+    if (help) {
+        fputs(usage, stdout);
+        return RF_EXIT_OK;
+    }
+    if (!email || !name)
+        return rf_cli_usage_error("user add", "--email and --name are required");
+    if (strcmp(role, "admin") && strcmp(role, "recruiter"))
+        return rf_cli_usage_error("user add", "--role: expected admin or recruiter, got '%s'",
+                                  role);
+    size_t org_id = 1;
+    if (org_id_s && (ec = rf_cli_size("user add", "org-id", org_id_s, 1, (size_t)1 << 40, &org_id)))
+        return ec;
+    char pw[300];
+    if (!fgets(pw, sizeof pw, stdin))
+        return rf_cli_usage_error("user add", "no password on standard input");
+    pw[strcspn(pw, "\r\n")] = '\0';
+    struct rf_err err;
+    rf_err_clear(&err);
+    char hash[RF_PWHASH_LEN];
+    rf_status rc = rf_auth_init(&err);
+    if (!rc)
+        rc = rf_auth_hash_password(pw, hash, &err);
+    if (rc)
+        return rf_cli_fail("user add", rc, err.msg);
+    struct rf_store *st;
+    if ((rc = rf_store_open(db, &st, &err)))
+        return rf_cli_fail("user add", rc, err.msg);
+    int64_t n, oid = (int64_t)org_id, uid;
+    rc = rf_store_user_count(st, &n, &err);
+    if (!rc && n == 0) {
+        role = "admin";
+        rc = rf_store_org_create(st, org, &oid, &err);
+    }
+    if (!rc)
+        rc = rf_store_user_create(st, oid, email, name, role, hash, &uid, &err);
+    rf_store_close(st);
+    if (rc)
+        return rf_cli_fail("user add", rc, err.msg);
+    printf("added %s (%s) to organization %lld\n", email, role, (long long)oid);
+    return RF_EXIT_OK;
+}
