@@ -189,6 +189,7 @@ static int estep_vs_dgemm(size_t N, size_t J, size_t threads)
 
 int main(int argc, char **argv)
 {
+    setvbuf(stdout, NULL, _IOLBF, 0); /* figures appear as they are measured */
     size_t scale = argc > 1 && strcmp(argv[1], "quick") == 0 ? 10 : 1;
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     size_t threads = ncpu > 0 ? (size_t)ncpu : 1;

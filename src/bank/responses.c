@@ -20,6 +20,9 @@ void rf_responses_cleanup(struct rf_responses *r)
     free(r->item_ids);
     free(r->person_ids);
     free(r->x);
+    free(r->row_ptr);
+    free(r->col);
+    free(r->val);
     memset(r, 0, sizeof *r);
 }
 
@@ -28,7 +31,7 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static rf_status read_all(struct rf_csv *c, int max_cat, struct rf_responses *r)
+static rf_status read_all(struct rf_csv *c, int max_cat, int sparse, struct rf_responses *r)
 {
     int eof;
     rf_status rc = rf_csv_next(c, &eof);
@@ -77,7 +80,13 @@ static rf_status read_all(struct rf_csv *c, int max_cat, struct rf_responses *r)
     }
     free(sorted);
 
-    size_t cap = 0;
+    size_t cap = 0, ecap = 0;
+    if (sparse) {
+        r->row_ptr = rf_alloc_array(1, sizeof *r->row_ptr);
+        if (!r->row_ptr)
+            return rf_err_set(&c->err, RF_ENOMEM, "%s: out of memory", c->name);
+        r->row_ptr[0] = 0;
+    }
     for (;;) {
         if ((rc = rf_csv_next(c, &eof)))
             return rc;
@@ -88,11 +97,19 @@ static rf_status read_all(struct rf_csv *c, int max_cat, struct rf_responses *r)
                               c->name, c->rec_line, c->nfields, ncols);
         if (r->npersons == cap) {
             size_t nc = cap ? cap * 2 : 256;
-            signed char *nx = rf_realloc_array(r->x, nc, r->nitems);
-            if (!nx)
-                return rf_err_set(&c->err, RF_ENOMEM, "%s:%zu: out of memory", c->name,
-                                  c->rec_line);
-            r->x = nx;
+            if (sparse) {
+                size_t *np = rf_realloc_array(r->row_ptr, nc + 1, sizeof *np);
+                if (!np)
+                    return rf_err_set(&c->err, RF_ENOMEM, "%s:%zu: out of memory", c->name,
+                                      c->rec_line);
+                r->row_ptr = np;
+            } else {
+                signed char *nx = rf_realloc_array(r->x, nc, r->nitems);
+                if (!nx)
+                    return rf_err_set(&c->err, RF_ENOMEM, "%s:%zu: out of memory", c->name,
+                                      c->rec_line);
+                r->x = nx;
+            }
             if (has_person) {
                 char **np = rf_realloc_array(r->person_ids, nc, sizeof *np);
                 if (!np)
@@ -102,13 +119,14 @@ static rf_status read_all(struct rf_csv *c, int max_cat, struct rf_responses *r)
             }
             cap = nc;
         }
-        signed char *row = r->x + r->npersons * r->nitems;
+        signed char *row = sparse ? NULL : r->x + r->npersons * r->nitems;
         for (size_t j = 0; j < r->nitems; j++) {
             const char *s = c->fields[first + j];
             while (*s == ' ')
                 s++;
             if (!s[0] || strcmp(s, "NA") == 0) {
-                row[j] = RF_RESP_MISSING;
+                if (row)
+                    row[j] = RF_RESP_MISSING;
                 continue;
             }
             int v = -1;
@@ -120,8 +138,28 @@ static rf_status read_all(struct rf_csv *c, int max_cat, struct rf_responses *r)
                                   "empty, got '%s'",
                                   c->name, c->rec_line, first + j + 1, r->item_ids[j],
                                   max_cat - 1, c->fields[first + j]);
-            row[j] = (signed char)v;
+            if (row) {
+                row[j] = (signed char)v;
+                continue;
+            }
+            if (r->nnz == ecap) {
+                size_t nc = ecap ? ecap * 2 : 4096;
+                uint32_t *ncol = rf_realloc_array(r->col, nc, sizeof *ncol);
+                if (ncol)
+                    r->col = ncol;
+                signed char *nval = rf_realloc_array(r->val, nc, 1);
+                if (nval)
+                    r->val = nval;
+                if (!ncol || !nval)
+                    return rf_err_set(&c->err, RF_ENOMEM, "%s:%zu: out of memory", c->name,
+                                      c->rec_line);
+                ecap = nc;
+            }
+            r->col[r->nnz] = (uint32_t)j;
+            r->val[r->nnz++] = (signed char)v;
         }
+        if (sparse)
+            r->row_ptr[r->npersons + 1] = r->nnz;
         if (has_person) {
             r->person_ids[r->npersons] = rf_strdup(c->fields[0]);
             if (!r->person_ids[r->npersons])
@@ -145,8 +183,8 @@ static rf_status finish(struct rf_csv *c, rf_status rc, struct rf_responses *r,
     return rc;
 }
 
-rf_status rf_responses_load(const char *path, int max_cat, struct rf_responses *r,
-                            struct rf_err *err)
+static rf_status load(const char *path, int max_cat, int sparse, struct rf_responses *r,
+                      struct rf_err *err)
 {
     memset(r, 0, sizeof *r);
     if (max_cat < 2 || max_cat > 10)
@@ -154,12 +192,12 @@ rf_status rf_responses_load(const char *path, int max_cat, struct rf_responses *
     struct rf_csv c;
     rf_status rc = rf_csv_open_file(&c, path);
     if (!rc)
-        rc = read_all(&c, max_cat, r);
+        rc = read_all(&c, max_cat, sparse, r);
     return finish(&c, rc, r, err);
 }
 
-rf_status rf_responses_parse(const char *name, const char *data, size_t len, int max_cat,
-                             struct rf_responses *r, struct rf_err *err)
+static rf_status parse(const char *name, const char *data, size_t len, int max_cat, int sparse,
+                       struct rf_responses *r, struct rf_err *err)
 {
     memset(r, 0, sizeof *r);
     if (max_cat < 2 || max_cat > 10)
@@ -167,6 +205,30 @@ rf_status rf_responses_parse(const char *name, const char *data, size_t len, int
     struct rf_csv c;
     rf_status rc = rf_csv_open_mem(&c, name, data, len);
     if (!rc)
-        rc = read_all(&c, max_cat, r);
+        rc = read_all(&c, max_cat, sparse, r);
     return finish(&c, rc, r, err);
+}
+
+rf_status rf_responses_load(const char *path, int max_cat, struct rf_responses *r,
+                            struct rf_err *err)
+{
+    return load(path, max_cat, 0, r, err);
+}
+
+rf_status rf_responses_load_sparse(const char *path, int max_cat, struct rf_responses *r,
+                                   struct rf_err *err)
+{
+    return load(path, max_cat, 1, r, err);
+}
+
+rf_status rf_responses_parse(const char *name, const char *data, size_t len, int max_cat,
+                             struct rf_responses *r, struct rf_err *err)
+{
+    return parse(name, data, len, max_cat, 0, r, err);
+}
+
+rf_status rf_responses_parse_sparse(const char *name, const char *data, size_t len, int max_cat,
+                                    struct rf_responses *r, struct rf_err *err)
+{
+    return parse(name, data, len, max_cat, 1, r, err);
 }

@@ -791,10 +791,8 @@ static rf_status setup_units(struct rf_calib *c, const struct rf_calib_data *d,
     if (nu == 0)
         return rf_err_set(err, RF_EINVAL, "calibration: no person has any response");
     double fill = (double)nnz / ((double)N * (double)J);
-    int sparse = !d->x || c->o.kernel == RF_CALIB_SPARSE ||
+    int sparse = c->o.kernel == RF_CALIB_SPARSE ||
                  (c->o.kernel == RF_CALIB_AUTO && fill < RF_CALIB_SPARSE_FILL);
-    if (!d->x && c->o.kernel == RF_CALIB_DENSE)
-        return rf_err_set(err, RF_EINVAL, "calibration: the dense kernel needs dense data");
     c->wt = rf_alloc_array(nu, sizeof *c->wt);
     if (!c->wt)
         goto nomem;
@@ -846,9 +844,25 @@ static rf_status setup_units(struct rf_calib *c, const struct rf_calib_data *d,
     if (!c->rows)
         goto nomem;
     size_t u = 0;
-    for (size_t i = 0; i < N; i++)
-        if (nper[i])
-            c->rows[u++] = d->x + i * J;
+    if (d->x) {
+        for (size_t i = 0; i < N; i++)
+            if (nper[i])
+                c->rows[u++] = d->x + i * J;
+    } else {
+        /* CSR input filled densely enough for the GEMM kernel: one byte per cell */
+        c->own_x = rf_alloc_array(nu, J);
+        if (!c->own_x)
+            goto nomem;
+        memset(c->own_x, RF_RESP_MISSING, nu * J);
+        for (size_t i = 0; i < N; i++) {
+            if (!nper[i])
+                continue;
+            signed char *row = c->own_x + u * J;
+            for (size_t e = d->row_ptr[i]; e < d->row_ptr[i + 1]; e++)
+                row[d->col[e]] = d->val[e];
+            c->rows[u++] = row;
+        }
+    }
     c->complete = nnz == N * J;
     int binary = 1;
     for (size_t j = 0; j < J; j++)
@@ -989,6 +1003,7 @@ void rf_calib_free(struct rf_calib *c)
     free(c->nresp);
     free(c->fixed);
     free(c->rows);
+    free(c->own_x);
     free(c->wt);
     free(c->ub);
     free(c->ue);

@@ -16,7 +16,8 @@
  * X (logP - logQ) + sum_j logQ_j, counts X^T W and colsum(W). Dense data goes
  * through OpenBLAS DGEMM in row blocks; sparse data (under
  * RF_CALIB_SPARSE_FILL filled) through a kernel whose cost follows the
- * number of responses. Identical response patterns are collapsed with counts
+ * number of responses; CSR input filled more densely is copied to one byte
+ * per cell for the GEMM kernel. Identical response patterns are collapsed with counts
  * when that leaves at most RF_CALIB_COLLAPSE_RATIO of the rows.
  *
  * Threads: rows are split into blocks handed to threads in a fixed round-robin

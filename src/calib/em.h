@@ -58,6 +58,7 @@ struct rf_calib {
     enum em_kernel kernel;
     size_t nunits, nempty;
     const signed char **rows;  /* dense: row of each unit */
+    signed char *own_x;        /* dense copy of CSR input with fill >= the sparse limit */
     double *wt;                /* weight of each unit */
     size_t *ub, *ue;           /* sparse: unit u's responses are [ub[u], ue[u]) */
     const uint32_t *col;       /* sparse: item of each response */

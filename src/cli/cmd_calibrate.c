@@ -150,14 +150,18 @@ int rf_cmd_calibrate(int argc, char **argv)
         o.fixed = &fixed;
     }
     struct rf_responses r;
-    if ((rc = rf_responses_load(responses, max_cat, &r, &err))) {
+    /* read as sparse rows: memory follows the answers, and the calibration
+     * builds a dense copy only when the data are filled enough for GEMM */
+    if ((rc = rf_responses_load_sparse(responses, max_cat, &r, &err))) {
         rf_params_cleanup(&fixed);
         return rf_cli_fail(cmd, rc, err.msg);
     }
     struct rf_calib_data d = {.npersons = r.npersons,
                               .nitems = r.nitems,
                               .item_ids = (const char *const *)r.item_ids,
-                              .x = r.x};
+                              .row_ptr = r.row_ptr,
+                              .col = r.col,
+                              .val = r.val};
     struct rf_calib *c = NULL;
     struct rf_calib_result res = {0};
     struct rf_buf out;

@@ -280,8 +280,10 @@ Test(calib, kernels_threads_and_collapsing_agree)
         if (variant == 0)
             cr_expect(other.npatterns < N / 2, "6 items with missing cells: %zu patterns",
                       other.npatterns);
-        if (variant >= 2)
+        if (variant == 2)
             cr_expect_str_eq(other.kernel, "sparse");
+        if (variant == 3) /* 70% filled CSR input is copied dense for the GEMM kernel */
+            cr_expect_str_eq(other.kernel, "dense");
         cr_expect(fabs(other.loglik - base.loglik) < 1e-8 * fabs(base.loglik),
                   "variant %d: loglik %.12f vs %.12f", variant, other.loglik, base.loglik);
         cr_expect_eq(other.iterations, base.iterations, "variant %d", variant);
