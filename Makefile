@@ -70,7 +70,7 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIB)
 
 # The README's test command: installs what is missing, builds, checks layering, runs every test.
 test: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -j$(shell nproc) all
 	@scripts/check-deps
 	@BUILD=$(BUILD) scripts/run-tests
 
@@ -79,7 +79,7 @@ unit: all
 
 # The tests under AddressSanitizer and UBSan, in a separate build tree.
 check: deps
-	@$(MAKE) --no-print-directory BUILD=build/san OPT=-O1 SANITIZE=1 all
+	@$(MAKE) --no-print-directory -j$(shell nproc) BUILD=build/san OPT=-O1 SANITIZE=1 all
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		BUILD=build/san scripts/run-tests
 

@@ -250,15 +250,20 @@ Test(ability, mle_and_map_match_a_fine_grid_search)
             if (rc == RF_ERANGE)
                 continue;
             cr_assert_eq(rc, RF_OK, "%s", err.msg);
-            double best = -HUGE_VAL, bt = 0;
-            for (double t = -9.5; t <= 9.5; t += 1e-4) {
-                double l = m == RF_EST_MAP ? -0.5 * t * t : 0;
-                for (int i = 0; i < NI; i++)
-                    l += rf_irt_logprob(&mixed[i], t, (size_t)resp[i]);
-                if (l > best) {
-                    best = l;
-                    bt = t;
+            /* coarse scan of the whole range, then a fine one around the best point */
+            double best = -HUGE_VAL, bt = 0, lo = -9.5, hi = 9.5;
+            for (double step = 1e-2; step >= 1e-5; step /= 10) {
+                for (double t = lo; t <= hi; t += step) {
+                    double l = m == RF_EST_MAP ? -0.5 * t * t : 0;
+                    for (int i = 0; i < NI; i++)
+                        l += rf_irt_logprob(&mixed[i], t, (size_t)resp[i]);
+                    if (l > best) {
+                        best = l;
+                        bt = t;
+                    }
                 }
+                lo = bt - 20 * step;
+                hi = bt + 20 * step;
             }
             cr_assert(fabs(a.theta - bt) < 2e-4, "rep %d %s: %.6f vs grid %.6f", rep,
                       rf_irt_method_name((enum rf_method)m), a.theta, bt);
