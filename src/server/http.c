@@ -294,6 +294,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                 if (strcmp(h->cfg.routes[i].method, m) == 0) {
                     hit = &h->cfg.routes[i];
                     memcpy(req.params, params, sizeof params);
+                    req.arg = hit->arg;
                 }
             }
         }

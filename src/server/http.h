@@ -27,6 +27,7 @@ struct rf_req {
     size_t body_len;
     const char *params[RF_HTTP_MAX_PARAMS]; /* ":name" segments of the route, in order */
     char ip[64];          /* client address */
+    const void *arg;      /* the matched route's arg */
 };
 
 struct rf_resp {
@@ -65,6 +66,7 @@ struct rf_route {
     const char *method;
     const char *pattern;
     void (*fn)(void *app, struct rf_req *req, struct rf_resp *resp);
+    const void *arg; /* handed to fn as req->arg (e.g. which application call to make) */
 };
 
 struct rf_http;

@@ -199,53 +199,61 @@ static void reply(struct rf_resp *resp, rf_status rc, const struct rf_app_error 
     rf_resp_json(resp, status, out);
 }
 
-static void h_users_add(void *ap, struct rf_req *req, struct rf_resp *resp)
+/* The shapes of application calls, so that one handler serves each shape. */
+struct op_body { /* principal and a JSON object body */
+    rf_status (*fn)(struct rf_app *, const struct rf_principal *, const json_t *, json_t **,
+                    struct rf_app_error *);
+    int status;
+};
+struct op_plain { /* principal only */
+    rf_status (*fn)(struct rf_app *, const struct rf_principal *, json_t **,
+                    struct rf_app_error *);
+};
+struct op_id { /* principal and the numeric id of the path */
+    rf_status (*fn)(struct rf_app *, const struct rf_principal *, int64_t, json_t **,
+                    struct rf_app_error *);
+};
+
+static void h_body(void *ap, struct rf_req *req, struct rf_resp *resp)
 {
     struct rf_server *s = ap;
+    const struct op_body *op = req->arg;
     struct rf_principal p;
     struct rf_app_error e = {{0}, NULL};
     json_t *out = NULL, *j;
     if (!principal(s, req, resp, &p) || !(j = rf_req_json(req, resp)))
         return;
-    rf_status rc = rf_app_user_add(s->app, &p, j, &out, &e);
+    rf_status rc = op->fn(s->app, &p, j, &out, &e);
     json_decref(j);
-    reply(resp, rc, &e, out, 201);
+    reply(resp, rc, &e, out, op->status);
 }
 
-static void h_bank(void *ap, struct rf_req *req, struct rf_resp *resp)
+static void h_plain(void *ap, struct rf_req *req, struct rf_resp *resp)
 {
     struct rf_server *s = ap;
+    const struct op_plain *op = req->arg;
     struct rf_principal p;
     struct rf_app_error e = {{0}, NULL};
     json_t *out = NULL;
     if (!principal(s, req, resp, &p))
         return;
-    rf_status rc = rf_app_bank_overview(s->app, &p, &out, &e);
+    rf_status rc = op->fn(s->app, &p, &out, &e);
     reply(resp, rc, &e, out, 200);
 }
 
-static void h_invite_create(void *ap, struct rf_req *req, struct rf_resp *resp)
+static void h_id(void *ap, struct rf_req *req, struct rf_resp *resp)
 {
     struct rf_server *s = ap;
-    struct rf_principal p;
-    struct rf_app_error e = {{0}, NULL};
-    json_t *out = NULL, *j;
-    if (!principal(s, req, resp, &p) || !(j = rf_req_json(req, resp)))
-        return;
-    rf_status rc = rf_app_invite_create(s->app, &p, j, &out, &e);
-    json_decref(j);
-    reply(resp, rc, &e, out, 201);
-}
-
-static void h_invites(void *ap, struct rf_req *req, struct rf_resp *resp)
-{
-    struct rf_server *s = ap;
+    const struct op_id *op = req->arg;
     struct rf_principal p;
     struct rf_app_error e = {{0}, NULL};
     json_t *out = NULL;
+    int64_t id;
+    if (!parse_id(req->params[0], &id))
+        return rf_resp_error(resp, 404, "not found", NULL);
     if (!principal(s, req, resp, &p))
         return;
-    rf_status rc = rf_app_invites(s->app, &p, &out, &e);
+    rf_status rc = op->fn(s->app, &p, id, &out, &e);
     reply(resp, rc, &e, out, 200);
 }
 
@@ -276,21 +284,6 @@ static void h_test_start(void *ap, struct rf_req *req, struct rf_resp *resp)
     reply(resp, rc, &e, out, 201);
 }
 
-static void h_test_get(void *ap, struct rf_req *req, struct rf_resp *resp)
-{
-    struct rf_server *s = ap;
-    struct rf_principal p;
-    struct rf_app_error e = {{0}, NULL};
-    json_t *out = NULL;
-    int64_t id;
-    if (!parse_id(req->params[0], &id))
-        return rf_resp_error(resp, 404, "not found", NULL);
-    if (!principal(s, req, resp, &p))
-        return;
-    rf_status rc = rf_app_test_get(s->app, &p, id, &out, &e);
-    reply(resp, rc, &e, out, 200);
-}
-
 static void h_test_answer(void *ap, struct rf_req *req, struct rf_resp *resp)
 {
     struct rf_server *s = ap;
@@ -316,21 +309,6 @@ static void h_test_answer(void *ap, struct rf_req *req, struct rf_resp *resp)
     reply(resp, rc, &e, out, 200);
 }
 
-static void h_test_report(void *ap, struct rf_req *req, struct rf_resp *resp)
-{
-    struct rf_server *s = ap;
-    struct rf_principal p;
-    struct rf_app_error e = {{0}, NULL};
-    json_t *out = NULL;
-    int64_t id;
-    if (!parse_id(req->params[0], &id))
-        return rf_resp_error(resp, 404, "not found", NULL);
-    if (!principal(s, req, resp, &p))
-        return;
-    rf_status rc = rf_app_test_report(s->app, &p, id, 0, &out, NULL, &e);
-    reply(resp, rc, &e, out, 200);
-}
-
 static void h_test_report_html(void *ap, struct rf_req *req, struct rf_resp *resp)
 {
     struct rf_server *s = ap;
@@ -349,24 +327,37 @@ static void h_test_report_html(void *ap, struct rf_req *req, struct rf_resp *res
     free(html);
 }
 
+static rf_status test_report_json(struct rf_app *a, const struct rf_principal *p, int64_t id,
+                                  json_t **out, struct rf_app_error *e)
+{
+    return rf_app_test_report(a, p, id, 0, out, NULL, e);
+}
+
+static const struct op_body op_users_add = {rf_app_user_add, 201};
+static const struct op_body op_invite_create = {rf_app_invite_create, 201};
+static const struct op_plain op_bank = {rf_app_bank_overview};
+static const struct op_plain op_invites = {rf_app_invites};
+static const struct op_id op_test_get = {rf_app_test_get};
+static const struct op_id op_test_report = {test_report_json};
+
 static const struct rf_route routes[] = {
-    {"GET", "/api/health", h_health},
-    {"GET", "/api/me", h_me},
-    {"GET", "/api/skills", h_skills},
-    {"GET", "/api/roles", h_roles},
-    {"POST", "/api/setup", h_setup},
-    {"POST", "/api/login", h_login},
-    {"POST", "/api/logout", h_logout},
-    {"POST", "/api/users", h_users_add},
-    {"GET", "/api/bank", h_bank},
-    {"POST", "/api/invites", h_invite_create},
-    {"GET", "/api/invites", h_invites},
-    {"GET", "/api/invites/:token", h_invite_info},
-    {"POST", "/api/tests", h_test_start},
-    {"GET", "/api/tests/:id", h_test_get},
-    {"POST", "/api/tests/:id/answers", h_test_answer},
-    {"GET", "/api/tests/:id/report", h_test_report},
-    {"GET", "/api/tests/:id/report.html", h_test_report_html},
+    {"GET", "/api/health", h_health, NULL},
+    {"GET", "/api/me", h_me, NULL},
+    {"GET", "/api/skills", h_skills, NULL},
+    {"GET", "/api/roles", h_roles, NULL},
+    {"POST", "/api/setup", h_setup, NULL},
+    {"POST", "/api/login", h_login, NULL},
+    {"POST", "/api/logout", h_logout, NULL},
+    {"POST", "/api/users", h_body, &op_users_add},
+    {"GET", "/api/bank", h_plain, &op_bank},
+    {"POST", "/api/invites", h_body, &op_invite_create},
+    {"GET", "/api/invites", h_plain, &op_invites},
+    {"GET", "/api/invites/:token", h_invite_info, NULL},
+    {"POST", "/api/tests", h_test_start, NULL},
+    {"GET", "/api/tests/:id", h_id, &op_test_get},
+    {"POST", "/api/tests/:id/answers", h_test_answer, NULL},
+    {"GET", "/api/tests/:id/report", h_id, &op_test_report},
+    {"GET", "/api/tests/:id/report.html", h_test_report_html, NULL},
 };
 
 /* ---- static files ---- */
