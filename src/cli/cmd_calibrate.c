@@ -12,16 +12,21 @@
 #include "calib/calib.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "store/export.h"
+#include "store/store.h"
 
 static const char usage[] =
-    "usage: rolefit calibrate --responses FILE.csv --model 1pl|2pl|3pl|grm [--quad N]\n"
+    "usage: rolefit calibrate (--responses FILE.csv | --store URL) --model 1pl|2pl|3pl|grm\n"
+    "                         [--quad N]\n"
     "                         [--range LO,HI] [--tol X] [--max-iter N] [--threads N]\n"
     "                         [--prior-a lognormal:M,S|none] [--prior-c beta:A,B|none]\n"
     "                         [--fixed BANK] [--out FILE] [--format json|csv] [--progress]\n\n"
     "Estimates item parameters by marginal maximum likelihood (Bock-Aitkin EM) over an\n"
     "equally spaced quadrature grid with a N(0,1) latent distribution. FILE.csv has a\n"
     "header row of item ids (optionally a first column 'person') and one row per person:\n"
-    "categories (0/1, or 0..m-1 for grm) or empty cells for items not administered.\n\n"
+    "categories (0/1, or 0..m-1 for grm) or empty cells for items not administered.\n"
+    "--store URL reads the finished tests of the store instead (a SQLite file path or\n"
+    "sqlite:PATH): one person per test, one column per item answered, the scored category.\n\n"
     "  --model M       1pl (common slope), 2pl, 3pl or grm (default 2pl)\n"
     "  --quad N        quadrature nodes, default 61\n"
     "  --range LO,HI   grid range, default -6,6\n"
@@ -70,7 +75,7 @@ int rf_cmd_calibrate(int argc, char **argv)
     const char *cmd = "calibrate";
     const char *responses = NULL, *model_s = "2pl", *quad_s = NULL, *range_s = NULL,
                *tol_s = NULL, *iter_s = NULL, *threads_s = NULL, *pa_s = NULL, *pc_s = NULL,
-               *fixed_s = NULL, *out_s = NULL, *format_s = "json";
+               *fixed_s = NULL, *out_s = NULL, *format_s = "json", *store_s = NULL;
     int help = 0, progress = 0;
     struct rf_cli_opt opts[] = {
         {"responses", 1, &responses, NULL}, {"model", 1, &model_s, NULL},
@@ -79,7 +84,7 @@ int rf_cmd_calibrate(int argc, char **argv)
         {"threads", 1, &threads_s, NULL},   {"prior-a", 1, &pa_s, NULL},
         {"prior-c", 1, &pc_s, NULL},        {"fixed", 1, &fixed_s, NULL},
         {"out", 1, &out_s, NULL},           {"format", 1, &format_s, NULL},
-        {"progress", 0, NULL, &progress},
+        {"store", 1, &store_s, NULL},       {"progress", 0, NULL, &progress},
     };
     const char *pos[1];
     size_t npos;
@@ -91,8 +96,9 @@ int rf_cmd_calibrate(int argc, char **argv)
         fputs(usage, stdout);
         return RF_EXIT_OK;
     }
-    if (!responses)
-        return rf_cli_usage_error(cmd, "--responses is required (see 'rolefit calibrate --help')");
+    if (!responses == !store_s)
+        return rf_cli_usage_error(cmd, "give one of --responses or --store (see 'rolefit "
+                                       "calibrate --help')");
     struct rf_calib_opts o;
     rf_calib_opts_default(&o);
     if (rf_irt_model_parse(model_s, &o.model))
@@ -152,7 +158,17 @@ int rf_cmd_calibrate(int argc, char **argv)
     struct rf_responses r;
     /* read as sparse rows: memory follows the answers, and the calibration
      * builds a dense copy only when the data are filled enough for GEMM */
-    if ((rc = rf_responses_load_sparse(responses, max_cat, &r, &err))) {
+    if (store_s) {
+        struct rf_store *st = NULL;
+        rc = rf_store_open(store_s, &st, &err);
+        if (!rc)
+            rc = rf_store_export_responses(st, -1, &r, &err);
+        rf_store_close(st);
+        responses = store_s; /* names the source in messages */
+    } else {
+        rc = rf_responses_load_sparse(responses, max_cat, &r, &err);
+    }
+    if (rc) {
         rf_params_cleanup(&fixed);
         return rf_cli_fail(cmd, rc, err.msg);
     }

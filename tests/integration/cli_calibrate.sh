@@ -39,7 +39,8 @@ grep -q "warning\[fixed-unused\]: 1 items of .*bank.csv are not columns of" "$TM
 grep -q '"fixed": true' "$TMP/fx.json" && grep -q '"fixed": false' "$TMP/fx.json" && ok || bad "fixed flags"
 
 # bad input: one line on stderr, the right exit code
-expect_oneline "missing responses flag" 2 "rolefit calibrate: --responses is required" $RF calibrate
+expect_oneline "missing responses flag" 2 "rolefit calibrate: give one of --responses or --store" $RF calibrate
+expect_oneline "both sources" 2 "give one of --responses or --store" $RF calibrate --responses $F --store "$TMP/s.db"
 expect_oneline "bad model" 2 "--model: expected 1pl, 2pl, 3pl or grm, got 'foo'" $RF calibrate --responses $F --model foo
 expect_oneline "bad format" 2 "--format: expected json or csv" $RF calibrate --responses $F --format xml
 expect_oneline "bad prior" 2 "--prior-a: expected lognormal:X,Y or none" $RF calibrate --responses $F --prior-a normal:0,1
