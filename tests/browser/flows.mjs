@@ -1,0 +1,367 @@
+// Browser flows of `rolefit serve`, run by tests/integration/browser.sh against
+// a real server: the candidate flow from the landing page to the report, and
+// the recruiter flow from the one-time setup link through an invite to the
+// candidate's finished test (and, when the server has postings, to a ranked list).
+//
+// Environment: RF_BASE (http://127.0.0.1:PORT), RF_SETUP_URL (the link of the
+// server log), RF_BANK (item bank folder), RF_OUT (screenshots), RF_POSTINGS
+// (1 when the server has /api/postings), RF_CHROMIUM (default /usr/bin/chromium).
+// Prints "ok NAME" or "FAIL NAME: why" per check and exits 0 only when every
+// check passed; a flow that breaks fails its remaining checks instead of hiding them.
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const BASE = process.env.RF_BASE;
+const SETUP_URL = process.env.RF_SETUP_URL;
+const OUT = process.env.RF_OUT || 'test-output/browser';
+const BANK = process.env.RF_BANK || 'data/bank';
+const POSTINGS = process.env.RF_POSTINGS === '1';
+if (!BASE || !SETUP_URL) {
+  console.log('FAIL setup: RF_BASE and RF_SETUP_URL are required');
+  process.exit(1);
+}
+fs.mkdirSync(OUT, { recursive: true });
+
+let passed = 0, failed = 0;
+function check(name, cond, why = '') {
+  if (cond) { passed++; console.log(`ok ${name}`); }
+  else { failed++; console.log(`FAIL ${name}${why ? `: ${why}` : ''}`); }
+  return !!cond;
+}
+
+// The bank, to know each asked item's key and explanation (the page never does).
+const bank = new Map();
+for (const f of fs.readdirSync(BANK).filter((n) => n.endsWith('.json'))) {
+  for (const it of JSON.parse(fs.readFileSync(path.join(BANK, f), 'utf8')).items) bank.set(it.id, it);
+}
+
+// A run of plain words of an explanation: what its rendered text must contain.
+function plainRun(text, n = 6) {
+  const words = String(text).split(/\s+/);
+  for (let i = 0; i + n <= words.length; i++) {
+    const run = words.slice(i, i + n);
+    if (run.every((w) => /^[A-Za-z][A-Za-z,;'-]*$/.test(w))) return run.join(' ');
+  }
+  return null;
+}
+
+// Fields that must never reach the client while a test runs.
+const SECRET_FIELDS = new Set(['key', 'explanation', 'a', 'b', 'c', 'thresholds', 'model', 'difficulty',
+  'calibrated', 'correct', 'translations', 'tags']);
+function secretFields(v, at = '$', found = []) {
+  if (Array.isArray(v)) v.forEach((x, i) => secretFields(x, `${at}[${i}]`, found));
+  else if (v && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v)) {
+      if (SECRET_FIELDS.has(k)) found.push(`${at}.${k}`);
+      secretFields(x, `${at}.${k}`, found);
+    }
+  }
+  return found;
+}
+
+// Intercepts every response of /api/tests (start, question, answer; not the
+// report) on its way to the page and records secrets seen in it. Reading in
+// the route, before the page gets the body, sees even the last answer, after
+// which the page navigates away at once.
+async function watchTestTraffic(context) {
+  const w = { responses: 0, leaks: [], asked: [] };
+  await context.route(/\/api\/tests(\/\d+(\/answers)?)?$/, async (route) => {
+    const res = await route.fetch();
+    const body = await res.text();
+    const u = new URL(route.request().url());
+    w.responses++;
+    let data = null;
+    try { data = JSON.parse(body); } catch (_) { w.leaks.push(`${u.pathname}: not JSON`); }
+    for (const f of secretFields(data)) w.leaks.push(`${u.pathname}: ${f}`);
+    const q = data && data.question;
+    if (q && q.item) {
+      w.asked.push(q.item);
+      const it = bank.get(q.item);
+      const run = it && plainRun(it.explanation);
+      if (run && body.includes(run)) w.leaks.push(`${u.pathname}: explanation text of ${q.item}`);
+    }
+    await route.fulfill({ response: res, body });
+  });
+  return w;
+}
+
+// Screenshots of final pages always; of the pages on the way (extra) with RF_SHOTS=all.
+const SHOTS = [];
+async function shoot(page, name, extra = false) {
+  if (extra && process.env.RF_SHOTS !== 'all') return;
+  const file = path.join(OUT, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  SHOTS.push(file);
+}
+
+// Answers every question of the test open in page until the report page
+// shows; alternates keyboard (digits, letters, Enter) and mouse. Answers right
+// on every other question (from the bank's key) so the report has both kinds.
+async function takeTest(page, tag, traffic) {
+  const seen = [];
+  const errs = [];
+  let lastProgress = 0;
+  const progress = [];
+  for (let n = 0; n < 80; n++) {
+    await page.waitForSelector('#options input, #report h1');
+    if (page.url().includes('/report.html')) break;
+    // the current item, from the last response (the page does not show it)
+    const itemId = traffic.asked[traffic.asked.length - 1];
+    const item = bank.get(itemId);
+    if (!item) { errs.push(`unknown item ${itemId}`); break; }
+    if (seen.includes(itemId)) errs.push(`${itemId} asked twice`);
+    seen.push(item.id);
+    const st = await page.evaluate(() => ({
+      count: document.getElementById('count').textContent,
+      progress: Number(document.getElementById('progress').getAttribute('aria-valuenow')),
+      text: document.querySelector('main').innerText,
+      html: document.documentElement.outerHTML,
+      nopt: document.querySelectorAll('#options input').length,
+    }));
+    const m = /Question (\d+)/.exec(st.count || '');
+    if (!m || Number(m[1]) !== n + 1) errs.push(`question ${n + 1}: counter says '${st.count}'`);
+    if (!(st.progress >= 0 && st.progress <= 100)) errs.push(`question ${n + 1}: progress ${st.progress}`);
+    if (st.progress < lastProgress - 15) errs.push(`question ${n + 1}: progress fell from ${lastProgress} to ${st.progress}`);
+    lastProgress = st.progress;
+    progress.push(st.progress);
+    // nothing of the key or the explanation in the page
+    const run = plainRun(item.explanation);
+    if (run && st.text.includes(run)) errs.push(`${item.id}: explanation shown during the test`);
+    if (/data-key|data-correct|"correct"/.test(st.html)) errs.push(`${item.id}: key marker in the DOM`);
+    const nopt = st.nopt;
+    if (nopt !== item.options.length) errs.push(`${item.id}: ${nopt} options shown, bank has ${item.options.length}`);
+    const choice = n % 2 === 0 ? item.key : (item.key + 1) % item.options.length;
+    const answered = page.waitForResponse((r) => r.url().endsWith('/answers') && r.request().method() === 'POST');
+    if (n % 2 === 0) {
+      // keyboard: digits on some questions, letters on others, then Enter
+      await page.keyboard.press(n % 4 === 0 ? String(choice + 1) : String.fromCharCode(97 + choice));
+      const sel = await page.evaluate(() => {
+        const c = document.querySelector('#options input:checked');
+        return c ? { v: Number(c.value), cls: c.closest('label').classList.contains('selected'), en: !document.getElementById('submit').disabled } : null;
+      });
+      if (!sel || sel.v !== choice || !sel.cls || !sel.en) errs.push(`${item.id}: key press did not select option ${choice}: ${JSON.stringify(sel)}`);
+      await page.keyboard.press('Enter');
+    } else {
+      await page.locator('label.option').nth(choice).click();
+      await page.click('#submit');
+    }
+    const r = await answered;
+    if (r.status() !== 200) { errs.push(`${item.id}: answer status ${r.status()}`); break; }
+    if (traffic.asked[traffic.asked.length - 1] === item.id) {
+      // no next question: the test is over
+      await page.waitForURL(/\/report\.html#\d+$/);
+      break;
+    }
+    // wait for the next question to render (no option picked yet)
+    await page.waitForFunction(() => document.querySelectorAll('#options input').length > 0 &&
+      !document.querySelector('#options input:checked') && document.getElementById('submit').disabled, null);
+  }
+  console.log(`# ${tag}: ${seen.length} questions, progress ${progress.join(' ')}`);
+  check(`${tag}: test ends on the report page`, page.url().includes('/report.html'), page.url());
+  check(`${tag}: counter, progress, options and keys behave on every question`, errs.length === 0, errs.slice(0, 3).join('; '));
+  return seen;
+}
+
+// Checks the report page of a finished test of `answered` items.
+async function checkReport(page, tag, answered) {
+  await page.waitForSelector('#report h1');
+  const h1 = await page.textContent('#report h1');
+  check(`${tag}: report heading names the role`, /^Your fit for /.test(h1), h1);
+  check(`${tag}: profile chart`, await page.locator('svg[aria-label^="Skill profile"] circle').count() > 0);
+  check(`${tag}: role fit chart`, await page.locator('svg[aria-label^="Role fit"] rect').count() >= 8);
+  check(`${tag}: gaps and learning plan`, await page.locator('h2', { hasText: 'Gaps and what to learn next' }).count() === 1);
+  const reviews = await page.locator('.missed').count();
+  check(`${tag}: every answer reviewed`, reviews === answered.length, `${reviews} reviews, ${answered.length} answered`);
+  const text = await page.innerText('#report');
+  const withRun = answered.map((id) => plainRun(bank.get(id).explanation)).filter(Boolean);
+  const shown = withRun.filter((r) => text.includes(r)).length;
+  check(`${tag}: explanations shown`, withRun.length > 0 && shown === withRun.length, `${shown} of ${withRun.length}`);
+  check(`${tag}: no raw markup in the report`, !/\$\\|\\frac|```/.test(text), text.match(/.{30}(\$\\|\\frac|```).{30}/)?.[0]);
+}
+
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+async function candidateFlow(browser) {
+  const tag = 'candidate';
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true });
+  context.setDefaultTimeout(20000);
+  const traffic = await watchTestTraffic(context);
+  const page = await context.newPage();
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(`${BASE}/`);
+  await page.waitForSelector('.role-card');
+  await shoot(page, 'landing-1280', true);
+  const start = page.locator('#start');
+  check(`${tag}: start is disabled before a choice`, await start.isDisabled());
+  await page.click('.role-card[data-role="ml_engineer"]');
+  check(`${tag}: role card pressed`, await page.getAttribute('.role-card[data-role="ml_engineer"]', 'aria-pressed') === 'true');
+  check(`${tag}: choice summarized`, /Machine learning engineer/.test(await page.textContent('#choice')));
+  await start.click();
+  await page.waitForURL(/\/test\.html#\d+$/);
+  await page.waitForSelector('#options input');
+  await shoot(page, 'question-1280', true);
+  const answered = await takeTest(page, tag, traffic);
+  check(`${tag}: watched the test's API traffic`, traffic.responses >= answered.length, `${traffic.responses} responses`);
+  check(`${tag}: no key, explanation or parameter in /api/tests responses`, traffic.leaks.length === 0, traffic.leaks.slice(0, 3).join('; '));
+  check(`${tag}: asked items are distinct`, new Set(answered).size === answered.length);
+  await checkReport(page, tag, answered);
+
+  // the HTML report download
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('text=Download the report (HTML)')]);
+  const file = path.join(OUT, 'report-download.html');
+  await dl.saveAs(file);
+  const html = fs.readFileSync(file, 'utf8');
+  check(`${tag}: HTML report downloads`, /^<!doctype html>/i.test(html) && html.includes('<svg') && html.includes('</html>'),
+    `${html.length} bytes`);
+  await shoot(page, 'report-1280');
+
+  // the same pages on a phone
+  const phone = await context.newPage();
+  await phone.setViewportSize({ width: 390, height: 844 });
+  await phone.goto(page.url());
+  await phone.waitForSelector('#report h1');
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check(`${tag}: report fits a 390px phone`, overflow <= 0, `${overflow}px too wide`);
+  await shoot(phone, 'report-390');
+  await phone.goto(`${BASE}/`);
+  await phone.waitForSelector('.role-card');
+  const overflow2 = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check(`${tag}: landing fits a 390px phone`, overflow2 <= 0, `${overflow2}px too wide`);
+  await shoot(phone, 'landing-390', true);
+  check(`${tag}: no script errors`, pageErrors.length === 0, pageErrors.join('; '));
+  await context.close();
+}
+
+async function recruiterFlow(browser) {
+  const tag = 'recruiter';
+  const rc = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  rc.setDefaultTimeout(20000);
+  const page = await rc.newPage();
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+
+  await page.goto(SETUP_URL);
+  await page.fill('#organization', 'Acme Research');
+  await page.fill('#name', 'Rita Recruiter');
+  await page.fill('#email', 'rita@acme.example');
+  await page.fill('#password', 'correct horse battery');
+  await shoot(page, 'setup-1280', true);
+  await page.click('button[type=submit]');
+  await page.waitForURL(/\/recruiter\.html$/);
+  await page.waitForSelector('header nav >> text=Rita Recruiter');
+  check(`${tag}: setup signs the admin in`, true);
+
+  await page.click('#tab-invites');
+  await page.waitForSelector('#i-role option', { state: 'attached' });
+  await page.fill('#i-label', 'Dana Candidate');
+  await page.selectOption('#i-role', 'ml_engineer');
+  await page.click('#invite-form button[type=submit]');
+  const url = (await page.textContent('#invite-url')).trim();
+  check(`${tag}: invite link shown`, url.startsWith(`${BASE}/invite.html#`), url);
+  await page.waitForSelector('#invites tbody tr');
+  check(`${tag}: invite listed as unused`, /Dana Candidate[\s\S]*not used yet/.test(await page.innerText('#invites tbody')));
+  await shoot(page, 'recruiter-invites-1280', true);
+
+  // the candidate, in a fresh context with no cookies
+  const cc = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  cc.setDefaultTimeout(20000);
+  const traffic = await watchTestTraffic(cc);
+  const cp = await cc.newPage();
+  cp.on('pageerror', (e) => pageErrors.push(e.message));
+  await cp.goto(url);
+  await cp.waitForSelector('#start:not([disabled])');
+  check(`${tag}: invitation greets the candidate`, (await cp.textContent('#title')) === 'Welcome, Dana Candidate');
+  await shoot(cp, 'invite-390', true);
+  await cp.click('#start');
+  await cp.waitForURL(/\/test\.html#\d+$/);
+  await cp.waitForSelector('#options input');
+  const qover = await cp.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check(`${tag}: question fits a 390px phone`, qover <= 0, `${qover}px too wide`);
+  await shoot(cp, 'question-390', true);
+  const answered = await takeTest(cp, 'invited candidate', traffic);
+  check(`${tag}: no key, explanation or parameter reached the invited candidate`, traffic.leaks.length === 0, traffic.leaks.slice(0, 3).join('; '));
+  await checkReport(cp, 'invited candidate', answered);
+  await shoot(cp, 'invited-report-390');
+  const testId = cp.url().split('#')[1];
+  await cc.close();
+
+  // back as the recruiter
+  await page.reload();
+  await page.click('#tab-invites');
+  await page.waitForSelector('#invites tbody tr');
+  check(`${tag}: invite now marked used`, !/not used yet/.test(await page.innerText('#invites tbody')), await page.innerText('#invites tbody'));
+  const rep = await page.request.get(`${BASE}/api/tests/${testId}/report`);
+  check(`${tag}: recruiter reads the candidate's report`, rep.status() === 200, `status ${rep.status()}`);
+  await shoot(page, 'recruiter-after-1280');
+
+  if (POSTINGS) await postingsFlow(page, tag, testId);
+
+  await page.goto(`${BASE}/admin.html`);
+  await page.waitForSelector('#bank tbody tr');
+  check(`${tag}: admin sees the bank by skill`, await page.locator('#bank tbody tr').count() === 16);
+  await shoot(page, 'admin-1280');
+  check(`${tag}: no script errors`, pageErrors.length === 0, pageErrors.join('; '));
+  await rc.close();
+}
+
+async function postingsFlow(page, tag, testId) {
+  await page.click('#tab-postings');
+  await page.fill('#p-title', 'Machine Learning Engineer, Search');
+  await page.fill('#p-text', [
+    'We are hiring a machine learning engineer for our search team.',
+    'Requirements:',
+    '- 3+ years of Python in production',
+    '- PyTorch or TensorFlow',
+    '- Experience deploying models behind an API (Docker, Kubernetes)',
+    '- Strong SQL',
+    'Nice to have:',
+    '- A/B testing',
+    '- Experience with Zorblax pipelines',
+  ].join('\n'));
+  await page.click('#posting-form button[type=submit]');
+  await page.waitForSelector('#parsed:not([hidden]) li');
+  const parsed = await page.innerText('#parsed');
+  check(`${tag}: posting parsed into requirements`, /Required/.test(parsed) && /→/.test(parsed), parsed.slice(0, 200));
+  check(`${tag}: unknown terms listed`, /cannot measure/i.test(parsed) && /zorblax/i.test(parsed), parsed.slice(-200));
+  await shoot(page, 'posting-parsed-1280', true);
+  await page.click('#postings button:has-text("Rank candidates")');
+  await page.waitForSelector('#ranking:not([hidden]) #ranking-table tbody tr');
+  const rows = page.locator('#ranking-table tbody tr');
+  const first = await rows.first().innerText();
+  check(`${tag}: ranked list shows the candidate`, /Dana Candidate/.test(await page.innerText('#ranking-table tbody')), first);
+  const reason = await rows.first().locator('.reason').innerText().catch(() => '');
+  check(`${tag}: each ranked candidate has a one-line reason`, reason.length > 10 && !reason.includes('\n'), reason);
+  const link = await page.getAttribute(`#ranking-table a[href*="/api/tests/${testId}/"]`, 'href').catch(() => null);
+  check(`${tag}: ranking links the candidate's report`, !!link, 'no link');
+  await shoot(page, 'ranking-1280');
+}
+
+const t0 = Date.now();
+let browser;
+try {
+  browser = await chromium.launch({ executablePath: process.env.RF_CHROMIUM || '/usr/bin/chromium', args: ARGS });
+} catch (e) {
+  console.log(`FAIL chromium starts: ${e.message.split('\n')[0]}`);
+  process.exit(1);
+}
+for (const flow of [candidateFlow, recruiterFlow]) {
+  try {
+    await flow(browser);
+  } catch (e) {
+    check(`${flow.name} ran to the end`, false, e.message.split('\n')[0]);
+    // what the pages showed when the flow broke
+    let k = 0;
+    for (const pg of browser.contexts().flatMap((c) => c.pages())) {
+      await shoot(pg, `FAILED-${flow.name}-${k++}`).catch(() => {});
+      console.log(`  page ${k - 1}: ${pg.url()}`);
+    }
+    await Promise.all(browser.contexts().map((c) => c.close().catch(() => {})));
+  }
+}
+await browser.close();
+console.log(`screenshots: ${SHOTS.join(' ')}`);
+console.log(`flows: ${passed} passed, ${failed} failed in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+process.exit(failed ? 1 : 0);
