@@ -79,6 +79,14 @@
 /* Most diagnostics one lint run keeps (a broken bank would print forever). */
 #define RF_LINT_MAX_DIAGS 100000
 
+/* Import (QTI, GIFT): largest file or zip entry read, most entries of a
+ * content package, most items and notes one import keeps. A zip entry is
+ * checked against its declared size and again while inflating. */
+#define RF_IMPORT_MAX_BYTES (16L * 1024L * 1024L)
+#define RF_IMPORT_MAX_ZIP_ENTRIES 20000
+#define RF_IMPORT_MAX_ITEMS 100000
+#define RF_IMPORT_MAX_NOTES 10000
+
 /* ---- cat ---- */
 
 /* Defaults of the blueprint: SE target per skill and overall item limit

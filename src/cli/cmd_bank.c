@@ -21,6 +21,8 @@ struct sub {
 static const struct sub subs[] = {
     {"lint", rf_cmd_bank_lint},
     {"stats", rf_cmd_bank_stats},
+    {"import", rf_cmd_bank_import},
+    {"export", rf_cmd_bank_export},
 };
 
 int rf_cmd_bank(int argc, char **argv)

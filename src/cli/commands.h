@@ -17,6 +17,8 @@ int rf_cmd_calibrate(int argc, char **argv);
 int rf_cmd_bank(int argc, char **argv);
 int rf_cmd_bank_lint(int argc, char **argv);
 int rf_cmd_bank_stats(int argc, char **argv);
+int rf_cmd_bank_import(int argc, char **argv);
+int rf_cmd_bank_export(int argc, char **argv);
 
 /* Careers (cmd_roles.c, cmd_fit.c, cmd_report.c, cmd_posting.c, cmd_match.c). */
 int rf_cmd_roles(int argc, char **argv);
