@@ -1,0 +1,650 @@
+/*
+ * Server throughput: durable answers per second over HTTP next to the same
+ * server's throughput for a small static file (web/favicon.svg), both
+ * measured in one run over loopback, with p50/p99 latency of each and their
+ * ratio (issue 7, "Targets").
+ *
+ * The real server runs in-process (rf_server_start: port 0, a temporary
+ * database, rate limits off); a small load client with several threads, each
+ * on one keep-alive connection, (a) starts many practice tests, (b) answers
+ * them as fast as it can, every request waiting for its reply (an answer is
+ * acknowledged only once committed: WAL, synchronous=FULL), and (c) fetches
+ * the static file as fast as it can. Every phase stops by itself after a
+ * bounded number of requests or a bounded time. Afterwards the database is
+ * reopened and every acknowledged answer must be in it.
+ *
+ * Usage: server [--threads N] [--clients N] [--tests N] [--seconds S]
+ *   --threads  HTTP worker threads of the server (default RF_HTTP_THREADS)
+ *   --clients  client connections, one thread each (default 32)
+ *   --tests    practice tests to start and answer (default 300)
+ *   --seconds  time bound of the answer phase; the static phase runs a
+ *              quarter of it (default 20)
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/config.h"
+#include "base/rng.h"
+#include "server/routes.h"
+#include "store/store.h"
+
+#define MAX_CLIENTS 256
+#define MAX_TESTS 100000
+#define RESP_CAP (256 * 1024)
+#define LAT_CAP (4L * 1024L * 1024L)
+#define NSKILLS_PER_TEST 2
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* ---- a keep-alive HTTP/1.1 connection ---- */
+
+struct conn {
+    unsigned port;
+    int fd;
+    char *buf; /* RESP_CAP + 1 */
+    size_t len;
+    int status;
+    const char *body; /* into buf, NUL-terminated */
+    size_t body_len;
+    char cookie[160]; /* "rf_session=..." from Set-Cookie, else "" */
+};
+
+static int conn_open(struct conn *c)
+{
+    c->fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (c->fd < 0)
+        return -1;
+    int one = 1;
+    setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((unsigned short)c->port);
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (connect(c->fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+        close(c->fd);
+        c->fd = -1;
+        return -1;
+    }
+    return 0;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Value of header name in the header block [h, end), copied into out. */
+static int header(const char *h, const char *end, const char *name, char *out, size_t n)
+{
+    size_t nl = strlen(name);
+    for (const char *p = h; p < end;) {
+        const char *e = memchr(p, '\n', (size_t)(end - p));
+        if (!e)
+            e = end;
+        if ((size_t)(e - p) > nl + 1 && strncasecmp(p, name, nl) == 0 && p[nl] == ':') {
+            const char *v = p + nl + 1;
+            while (*v == ' ')
+                v++;
+            size_t vl = (size_t)(e - v);
+            while (vl && (v[vl - 1] == '\r' || v[vl - 1] == ' '))
+                vl--;
+            if (vl >= n)
+                vl = n - 1;
+            memcpy(out, v, vl);
+            out[vl] = '\0';
+            return 1;
+        }
+        p = e + 1;
+    }
+    return 0;
+}
+
+/* One request and its whole reply on the connection (reconnecting once if the
+ * server closed an idle connection). Returns 0 with c->status and c->body set. */
+static int request(struct conn *c, const char *method, const char *path, const char *extra,
+                   const char *body)
+{
+    char head[2048];
+    size_t bl = body ? strlen(body) : 0;
+    int hl = snprintf(head, sizeof head,
+                      "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\n%s%sContent-Length: %zu\r\n\r\n",
+                      method, path, extra ? extra : "",
+                      body ? "Content-Type: application/json\r\n" : "", bl);
+    if (hl < 0 || (size_t)hl >= sizeof head)
+        return -1;
+    for (int attempt = 0; attempt < 2; attempt++) {
+        if (c->fd < 0 && conn_open(c))
+            return -1;
+        c->len = 0;
+        if (write_all(c->fd, head, (size_t)hl) || (bl && write_all(c->fd, body, bl)))
+            goto retry;
+        size_t need = 0, hend = 0;
+        for (;;) {
+            if (c->len == RESP_CAP)
+                return -1;
+            ssize_t r = read(c->fd, c->buf + c->len, RESP_CAP - c->len);
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r <= 0)
+                break;
+            c->len += (size_t)r;
+            c->buf[c->len] = '\0';
+            if (!hend) {
+                char *sep = strstr(c->buf, "\r\n\r\n");
+                if (!sep)
+                    continue;
+                hend = (size_t)(sep - c->buf) + 4;
+                char cl[32];
+                if (!header(c->buf, sep, "Content-Length", cl, sizeof cl))
+                    return -1;
+                need = hend + strtoul(cl, NULL, 10);
+                if (need > RESP_CAP)
+                    return -1;
+            }
+            if (c->len >= need)
+                break;
+        }
+        if (!hend || c->len < need) {
+            if (c->len == 0)
+                goto retry;
+            return -1;
+        }
+        if (sscanf(c->buf, "HTTP/1.%*d %d", &c->status) != 1)
+            return -1;
+        char sc[256];
+        if (header(c->buf, c->buf + hend, "Set-Cookie", sc, sizeof sc)) {
+            char *semi = strchr(sc, ';');
+            if (semi)
+                *semi = '\0';
+            snprintf(c->cookie, sizeof c->cookie, "%s", sc);
+        }
+        c->buf[need] = '\0';
+        c->body = c->buf + hend;
+        c->body_len = need - hend;
+        return 0;
+    retry:
+        close(c->fd);
+        c->fd = -1;
+    }
+    return -1;
+}
+
+/* ---- the load ---- */
+
+struct test {
+    int64_t id;
+    char cookie[160], csrf[96], item[96];
+    size_t noptions;
+    int done;
+};
+
+struct lat {
+    double *v;
+    size_t n, cap;
+};
+
+static void lat_add(struct lat *l, double x)
+{
+    if (l->n == l->cap) {
+        if (l->cap >= (size_t)LAT_CAP)
+            return;
+        size_t cap = l->cap ? 2 * l->cap : 4096;
+        double *v = realloc(l->v, cap * sizeof *v);
+        if (!v)
+            return;
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n++] = x;
+}
+
+struct bench {
+    unsigned port;
+    size_t nclients, ntests;
+    double answer_seconds, static_seconds;
+    char skills[16][64];
+    size_t nskills;
+    struct test *tests;
+    size_t static_len;
+    /* the shared queue of tests waiting for their next answer */
+    pthread_mutex_t mu;
+    size_t *queue, qhead, qlen, next_create;
+    double deadline;
+};
+
+struct worker {
+    struct bench *b;
+    size_t k;
+    struct conn c;
+    struct lat lat;
+    size_t ok, errors;
+    uint64_t seed;
+};
+
+/* Reads the current question of a test reply: item id and option count; done when null. */
+static int read_question(struct test *t, const char *body, size_t len)
+{
+    json_t *j = json_loadb(body, len, 0, NULL);
+    if (!j)
+        return -1;
+    json_t *q = json_object_get(j, "question");
+    int rc = 0;
+    if (json_is_null(q)) {
+        t->done = 1;
+    } else {
+        const char *item = json_string_value(json_object_get(q, "item"));
+        json_t *opts = json_object_get(q, "options");
+        if (!item || !json_is_array(opts) || !json_array_size(opts) ||
+            strlen(item) >= sizeof t->item)
+            rc = -1;
+        else {
+            snprintf(t->item, sizeof t->item, "%s", item);
+            t->noptions = json_array_size(opts);
+        }
+    }
+    json_t *test = json_object_get(j, "test");
+    if (json_is_integer(json_object_get(test, "id")))
+        t->id = json_integer_value(json_object_get(test, "id"));
+    const char *csrf = json_string_value(json_object_get(j, "csrf"));
+    if (csrf)
+        snprintf(t->csrf, sizeof t->csrf, "%s", csrf);
+    json_decref(j);
+    return rc;
+}
+
+/* Phase (a): start tests, each as a new candidate (no cookie: a new session). */
+static void *run_create(void *arg)
+{
+    struct worker *w = arg;
+    struct bench *b = w->b;
+    for (;;) {
+        pthread_mutex_lock(&b->mu);
+        size_t i = b->next_create < b->ntests ? b->next_create++ : SIZE_MAX;
+        pthread_mutex_unlock(&b->mu);
+        if (i == SIZE_MAX || now() > b->deadline)
+            break;
+        char body[256];
+        size_t s0 = (i * NSKILLS_PER_TEST) % b->nskills;
+        int n = snprintf(body, sizeof body, "{\"skills\":[");
+        for (size_t k = 0; k < NSKILLS_PER_TEST && k < b->nskills; k++)
+            n += snprintf(body + n, sizeof body - (size_t)n, "%s\"%s\"", k ? "," : "",
+                          b->skills[(s0 + k) % b->nskills]);
+        snprintf(body + n, sizeof body - (size_t)n, "]}");
+        struct test *t = &b->tests[i];
+        w->c.cookie[0] = '\0';
+        double t0 = now();
+        if (request(&w->c, "POST", "/api/tests", NULL, body) || w->c.status != 201 ||
+            !w->c.cookie[0] || read_question(t, w->c.body, w->c.body_len) || !t->csrf[0] ||
+            !t->id) {
+            w->errors++;
+            t->done = 1;
+            continue;
+        }
+        lat_add(&w->lat, now() - t0);
+        snprintf(t->cookie, sizeof t->cookie, "%s", w->c.cookie);
+        w->ok++;
+    }
+    return NULL;
+}
+
+/* Phase (b): answer whichever test is waiting, each answer waiting for its reply. */
+static void *run_answer(void *arg)
+{
+    struct worker *w = arg;
+    struct bench *b = w->b;
+    struct rf_rng r;
+    rf_rng_seed(&r, w->seed);
+    for (;;) {
+        pthread_mutex_lock(&b->mu);
+        size_t i = SIZE_MAX;
+        if (b->qlen) {
+            i = b->queue[b->qhead];
+            b->qhead = (b->qhead + 1) % b->ntests;
+            b->qlen--;
+        }
+        pthread_mutex_unlock(&b->mu);
+        if (i == SIZE_MAX || now() > b->deadline)
+            break;
+        struct test *t = &b->tests[i];
+        char path[64], extra[320], body[192];
+        snprintf(path, sizeof path, "/api/tests/%lld/answers", (long long)t->id);
+        snprintf(extra, sizeof extra, "Cookie: %s\r\nX-CSRF-Token: %s\r\n", t->cookie, t->csrf);
+        snprintf(body, sizeof body, "{\"item\":\"%s\",\"choice\":%llu}", t->item,
+                 (unsigned long long)rf_rng_below(&r, t->noptions));
+        double t0 = now();
+        if (request(&w->c, "POST", path, extra, body) || w->c.status != 200 ||
+            read_question(t, w->c.body, w->c.body_len)) {
+            if (w->errors++ == 0)
+                fprintf(stderr, "bench server: answer to test %lld: status %d: %.200s\n",
+                        (long long)t->id, w->c.status, w->c.body ? w->c.body : "");
+            continue; /* the test leaves the queue */
+        }
+        lat_add(&w->lat, now() - t0);
+        w->ok++;
+        if (!t->done) {
+            pthread_mutex_lock(&b->mu);
+            b->queue[(b->qhead + b->qlen) % b->ntests] = i;
+            b->qlen++;
+            pthread_mutex_unlock(&b->mu);
+        }
+    }
+    return NULL;
+}
+
+/* Phase (c): the static file as fast as possible. */
+static void *run_static(void *arg)
+{
+    struct worker *w = arg;
+    struct bench *b = w->b;
+    while (now() < b->deadline && w->ok < 10000000) {
+        double t0 = now();
+        if (request(&w->c, "GET", "/favicon.svg", NULL, NULL) || w->c.status != 200 ||
+            w->c.body_len != b->static_len) {
+            w->errors++;
+            if (w->errors > 100)
+                break;
+            continue;
+        }
+        lat_add(&w->lat, now() - t0);
+        w->ok++;
+    }
+    return NULL;
+}
+
+static int cmp_double(const void *x, const void *y)
+{
+    double a = *(const double *)x, c = *(const double *)y;
+    return (a > c) - (a < c);
+}
+
+struct phase {
+    size_t ok, errors;
+    double seconds, p50, p99;
+};
+
+/* Runs fn on every worker and merges counts and latencies. */
+static int run_phase(struct bench *b, struct worker *w, void *(*fn)(void *), double seconds,
+                     struct phase *ph)
+{
+    pthread_t th[MAX_CLIENTS];
+    for (size_t k = 0; k < b->nclients; k++) {
+        w[k].ok = w[k].errors = 0;
+        w[k].lat.n = 0;
+    }
+    double t0 = now();
+    b->deadline = t0 + seconds;
+    size_t started = 0;
+    for (; started < b->nclients; started++)
+        if (pthread_create(&th[started], NULL, fn, &w[started]))
+            break;
+    for (size_t k = 0; k < started; k++)
+        pthread_join(th[k], NULL);
+    ph->seconds = now() - t0;
+    if (started < b->nclients)
+        return -1;
+    memset(ph, 0, offsetof(struct phase, seconds));
+    size_t n = 0;
+    for (size_t k = 0; k < b->nclients; k++) {
+        ph->ok += w[k].ok;
+        ph->errors += w[k].errors;
+        n += w[k].lat.n;
+    }
+    double *all = malloc((n ? n : 1) * sizeof *all);
+    if (!all)
+        return -1;
+    size_t m = 0;
+    for (size_t k = 0; k < b->nclients; k++) {
+        memcpy(all + m, w[k].lat.v, w[k].lat.n * sizeof *all);
+        m += w[k].lat.n;
+    }
+    qsort(all, n, sizeof *all, cmp_double);
+    ph->p50 = n ? all[(n - 1) / 2] : 0;
+    ph->p99 = n ? all[(size_t)(0.99 * (double)(n - 1))] : 0;
+    free(all);
+    return 0;
+}
+
+/* The cost of one durable write on this disk: 4 KiB appended then fdatasync. */
+static double fsync_ms(const char *dir)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/fsync.probe", dir);
+    int fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0600);
+    if (fd < 0)
+        return -1;
+    char block[4096];
+    memset(block, 'x', sizeof block);
+    int n = 100;
+    double t0 = now();
+    for (int i = 0; i < n; i++)
+        if (write_all(fd, block, sizeof block) || fdatasync(fd))
+            break;
+    double t = now() - t0;
+    close(fd);
+    unlink(path);
+    return 1e3 * t / n;
+}
+
+static void quiet_log(const char *line)
+{
+    (void)line;
+}
+
+/* Closes the client connections (a graceful stop waits for open ones). */
+static void close_all(struct bench *b, struct worker *w)
+{
+    for (size_t k = 0; w && k < b->nclients; k++) {
+        if (w[k].c.fd >= 0)
+            close(w[k].c.fd);
+        w[k].c.fd = -1;
+    }
+}
+
+static int parse_opt(int argc, char **argv, int *i, const char *name, double lo, double hi,
+                     double *out)
+{
+    if (strcmp(argv[*i], name) != 0)
+        return 0;
+    char *end;
+    if (*i + 1 >= argc || (*out = strtod(argv[*i + 1], &end), *end) || *out < lo || *out > hi) {
+        fprintf(stderr, "bench server: %s needs a number from %g to %g\n", name, lo, hi);
+        exit(2);
+    }
+    *i += 1;
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    double threads = RF_HTTP_THREADS, clients = 32, ntests = 300, seconds = 20;
+    for (int i = 1; i < argc; i++) {
+        if (!parse_opt(argc, argv, &i, "--threads", 1, 64, &threads) &&
+            !parse_opt(argc, argv, &i, "--clients", 1, MAX_CLIENTS, &clients) &&
+            !parse_opt(argc, argv, &i, "--tests", 1, MAX_TESTS, &ntests) &&
+            !parse_opt(argc, argv, &i, "--seconds", 0.5, 600, &seconds)) {
+            fprintf(stderr,
+                    "usage: server [--threads N] [--clients N] [--tests N] [--seconds S]\n");
+            return 2;
+        }
+    }
+    const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    char dir[512], db[600];
+    snprintf(dir, sizeof dir, "%s/rf-bench-server-XXXXXX", tmp);
+    if (!mkdtemp(dir)) {
+        perror("bench server: mkdtemp");
+        return 1;
+    }
+    snprintf(db, sizeof db, "%s/bench.db", dir);
+    struct stat st;
+    if (stat("web/favicon.svg", &st) != 0) {
+        fprintf(stderr, "bench server: run from the repository root (web/favicon.svg)\n");
+        return 1;
+    }
+
+    struct rf_server_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.app.db = db;
+    cfg.app.bank_dir = "data/bank";
+    cfg.app.data_dir = "data";
+    cfg.app.web_dir = "web";
+    cfg.app.practice = 1;
+    cfg.app.log = quiet_log;
+    cfg.addr = "127.0.0.1";
+    cfg.port = 0;
+    cfg.threads = (unsigned)threads;
+    cfg.quiet = 1;
+    struct rf_err err;
+    rf_err_clear(&err);
+    struct rf_server *srv;
+    if (rf_server_start(&cfg, &srv, &err)) {
+        fprintf(stderr, "bench server: %s\n", err.msg);
+        return 1;
+    }
+
+    struct bench b;
+    memset(&b, 0, sizeof b);
+    b.port = rf_server_port(srv);
+    b.nclients = (size_t)clients;
+    b.ntests = (size_t)ntests;
+    b.answer_seconds = seconds;
+    b.static_seconds = seconds / 4 < 5 ? seconds / 4 : 5;
+    b.static_len = (size_t)st.st_size;
+    pthread_mutex_init(&b.mu, NULL);
+    b.tests = calloc(b.ntests, sizeof *b.tests);
+    b.queue = calloc(b.ntests, sizeof *b.queue);
+    struct worker *w = calloc(b.nclients, sizeof *w);
+    int rc = 1;
+    if (!b.tests || !b.queue || !w)
+        goto out;
+    for (size_t k = 0; k < b.nclients; k++) {
+        w[k].b = &b;
+        w[k].k = k;
+        w[k].seed = 2026 + k;
+        w[k].c.port = b.port;
+        w[k].c.fd = -1;
+        if (!(w[k].c.buf = malloc(RESP_CAP + 1)))
+            goto out;
+    }
+
+    /* the skills to test: the first few of the catalogue with items */
+    if (request(&w[0].c, "GET", "/api/skills", NULL, NULL) || w[0].c.status != 200)
+        goto out;
+    json_t *sk = json_loadb(w[0].c.body, w[0].c.body_len, 0, NULL);
+    json_t *arr = json_object_get(sk, "skills");
+    for (size_t i = 0; i < json_array_size(arr) && b.nskills < 4; i++) {
+        json_t *s = json_array_get(arr, i);
+        if (json_integer_value(json_object_get(s, "items")) >= RF_WEB_MAX_ITEMS / NSKILLS_PER_TEST)
+            snprintf(b.skills[b.nskills++], sizeof b.skills[0], "%s",
+                     json_string_value(json_object_get(s, "id")));
+    }
+    json_decref(sk);
+    if (b.nskills < NSKILLS_PER_TEST) {
+        fprintf(stderr, "bench server: the bank has too few skills with items\n");
+        goto out;
+    }
+
+    struct phase create, answer, stat_ph;
+    if (run_phase(&b, w, run_create, seconds, &create))
+        goto out;
+    for (size_t i = 0; i < b.ntests; i++)
+        if (!b.tests[i].done)
+            b.queue[b.qlen++] = i;
+    if (run_phase(&b, w, run_answer, seconds, &answer) ||
+        run_phase(&b, w, run_static, b.static_seconds, &stat_ph))
+        goto out;
+    size_t unfinished = 0;
+    for (size_t i = 0; i < b.ntests; i++)
+        unfinished += b.tests[i].id && !b.tests[i].done;
+    close_all(&b, w);
+    rf_server_stop(srv);
+    srv = NULL;
+
+    /* every acknowledged answer must be in the database */
+    struct rf_store *store;
+    size_t stored = 0;
+    if (rf_store_open(db, &store, &err)) {
+        fprintf(stderr, "bench server: reopen: %s\n", err.msg);
+        goto out;
+    }
+    for (size_t i = 0; i < b.ntests; i++) {
+        struct rf_test t;
+        if (b.tests[i].id && rf_store_test_get(store, b.tests[i].id, &t, &err) == RF_OK) {
+            stored += (size_t)t.answers;
+            rf_store_test_cleanup(&t);
+        }
+    }
+    rf_store_close(store);
+
+    double ar = (double)answer.ok / answer.seconds, sr = (double)stat_ph.ok / stat_ph.seconds;
+    double fs = fsync_ms(dir);
+    printf("server: %u HTTP threads, %zu keep-alive client connections over loopback, "
+           "%zu practice tests of %d skills (at most %d items)\n",
+           cfg.threads, b.nclients, b.ntests, NSKILLS_PER_TEST, RF_WEB_MAX_ITEMS);
+    printf("  start test %7zu in %5.2f s: %8.0f /s  p50 %6.2f ms  p99 %6.2f ms  errors %zu\n",
+           create.ok, create.seconds, (double)create.ok / create.seconds, 1e3 * create.p50,
+           1e3 * create.p99, create.errors);
+    printf("  answer     %7zu in %5.2f s: %8.0f /s  p50 %6.2f ms  p99 %6.2f ms  errors %zu"
+           "  (durable; %zu tests unfinished at the time bound)\n",
+           answer.ok, answer.seconds, ar, 1e3 * answer.p50, 1e3 * answer.p99, answer.errors,
+           unfinished);
+    printf("  static     %7zu in %5.2f s: %8.0f /s  p50 %6.2f ms  p99 %6.2f ms  errors %zu"
+           "  (web/favicon.svg, %zu bytes)\n",
+           stat_ph.ok, stat_ph.seconds, sr, 1e3 * stat_ph.p50, 1e3 * stat_ph.p99,
+           stat_ph.errors, b.static_len);
+    printf("  answers/static ratio %.3f; target >= 2000 durable answers/s: %s\n", ar / sr,
+           ar >= 2000 ? "met" : "not met");
+    printf("  fsync on this disk (4 KiB append + fdatasync): %.2f ms, at most %.0f serial "
+           "commits/s\n",
+           fs, fs > 0 ? 1e3 / fs : 0);
+    printf("  acknowledged answers found in the database after stop: %zu of %zu%s\n", stored,
+           answer.ok, stored == answer.ok ? "" : "  MISMATCH");
+    rc = stored == answer.ok && !answer.errors && !stat_ph.errors && !create.errors ? 0 : 1;
+out:
+    if (rc)
+        fprintf(stderr, "bench server: failed\n");
+    close_all(&b, w);
+    rf_server_stop(srv);
+    for (size_t k = 0; w && k < b.nclients; k++) {
+        free(w[k].c.buf);
+        free(w[k].lat.v);
+    }
+    free(w);
+    free(b.tests);
+    free(b.queue);
+    pthread_mutex_destroy(&b.mu);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "bench server: could not remove %s\n", dir);
+    return rc;
+}
