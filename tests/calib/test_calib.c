@@ -169,7 +169,7 @@ Test(calib, recovery_3pl_with_prior)
 static void versus_reference(enum rf_model m, double miss, enum rf_calib_kernel kern,
                              uint64_t seed)
 {
-    enum { N = 1200, J = 7 };
+    enum { N = 800, J = 7 };
     struct rf_irt_item t[J], ref[J];
     true_items(t, J, m, seed);
     struct gen g;
@@ -177,12 +177,12 @@ static void versus_reference(enum rf_model m, double miss, enum rf_calib_kernel 
     size_t ncat[J];
     for (size_t j = 0; j < J; j++)
         ncat[j] = t[j].ncat;
-    double ll_ref = ref_em(g.x, N, J, m, ncat, 61, 1e-9, 5000, ref);
+    double ll_ref = ref_em(g.x, N, J, m, ncat, 61, 1e-8, 5000, ref);
     struct rf_calib_data d = data_of(&g);
     struct rf_calib_opts o;
     rf_calib_opts_default(&o);
     o.model = m;
-    o.tol = 1e-9;
+    o.tol = 1e-8;
     o.max_iter = 5000;
     o.kernel = kern;
     o.collapse = 0;
@@ -231,7 +231,7 @@ Test(calib, reference_grm)
  * counts, CSR input. Only summation order differs, so 1e-8 is ample. */
 Test(calib, kernels_threads_and_collapsing_agree)
 {
-    enum { N = 3000, J = 6 };
+    enum { N = 2000, J = 6 };
     struct rf_irt_item t[J];
     true_items(t, J, RF_MODEL_2PL, 71);
     struct gen g;
