@@ -171,13 +171,45 @@ async function checkReport(page, tag, answered) {
   check(`${tag}: profile chart`, await page.locator('svg[aria-label^="Skill profile"] circle').count() > 0);
   check(`${tag}: role fit chart`, await page.locator('svg[aria-label^="Role fit"] rect').count() >= 8);
   check(`${tag}: gaps and learning plan`, await page.locator('h2', { hasText: 'Gaps and what to learn next' }).count() === 1);
-  const reviews = await page.locator('.missed').count();
+  check(`${tag}: learning plan steps`, await page.locator('.plan li').count() > 0);
+  const reviews = await page.locator('.review').count();
   check(`${tag}: every answer reviewed`, reviews === answered.length, `${reviews} reviews, ${answered.length} answered`);
+  if (await page.locator('details.answers-right').count()) await page.click('details.answers-right > summary');
   const text = await page.innerText('#report');
   const withRun = answered.map((id) => plainRun(bank.get(id).explanation)).filter(Boolean);
   const shown = withRun.filter((r) => text.includes(r)).length;
   check(`${tag}: explanations shown`, withRun.length > 0 && shown === withRun.length, `${shown} of ${withRun.length}`);
   check(`${tag}: no raw markup in the report`, !/\$\\|\\frac|```/.test(text), text.match(/.{30}(\$\\|\\frac|```).{30}/)?.[0]);
+}
+
+// Every stem, option and explanation of the bank through the page's own
+// renderer (web/js/markup.js): no markup may be left over in the text.
+async function checkMarkup(page) {
+  const texts = [];
+  for (const it of bank.values()) {
+    texts.push([it.id, 'stem', it.stem], [it.id, 'explanation', it.explanation]);
+    it.options.forEach((o, i) => texts.push([it.id, `options[${i}]`, o]));
+  }
+  const res = await page.evaluate(async (list) => {
+    const { renderMarkup } = await import('/js/markup.js');
+    const bad = [];
+    let math = 0, code = 0;
+    for (const [id, field, t] of list) {
+      const d = document.createElement('div');
+      d.append(renderMarkup(t));
+      for (const u of d.querySelectorAll('.tex-unknown')) bad.push(`${id} ${field}: unknown command ${u.textContent}`);
+      for (const m of d.querySelectorAll('.math')) {
+        math++;
+        if (/[\\{}$^_]/.test(m.textContent)) bad.push(`${id} ${field}: math '${m.getAttribute('aria-label')}' shows '${m.textContent}'`);
+      }
+      code += d.querySelectorAll('code').length;
+      d.querySelectorAll('.math, code').forEach((n) => n.remove());
+      if (/\$|\\[A-Za-z]|```|\*\*/.test(d.textContent)) bad.push(`${id} ${field}: markup left in '${d.textContent.slice(0, 80)}'`);
+    }
+    return { bad, math, code };
+  }, texts);
+  check(`markup: ${texts.length} bank texts render (${res.math} math, ${res.code} code spans) with no markup left`,
+    res.bad.length === 0 && res.math > 50 && res.code > 50, res.bad.slice(0, 3).join('; ') || `${res.math} math, ${res.code} code`);
 }
 
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
@@ -194,6 +226,7 @@ async function candidateFlow(browser) {
   await page.goto(`${BASE}/`);
   await page.waitForSelector('.role-card');
   await shoot(page, 'landing-1280', true);
+  await checkMarkup(page);
   const start = page.locator('#start');
   check(`${tag}: start is disabled before a choice`, await start.isDisabled());
   await page.click('.role-card[data-role="ml_engineer"]');
@@ -261,7 +294,7 @@ async function recruiterFlow(browser) {
   await page.click('#invite-form button[type=submit]');
   const url = (await page.textContent('#invite-url')).trim();
   check(`${tag}: invite link shown`, url.startsWith(`${BASE}/invite.html#`), url);
-  await page.waitForSelector('#invites tbody tr');
+  await page.waitForSelector('#invites tbody >> text=Dana Candidate');
   check(`${tag}: invite listed as unused`, /Dana Candidate[\s\S]*not used yet/.test(await page.innerText('#invites tbody')));
   await shoot(page, 'recruiter-invites-1280', true);
 
@@ -291,7 +324,7 @@ async function recruiterFlow(browser) {
   // back as the recruiter
   await page.reload();
   await page.click('#tab-invites');
-  await page.waitForSelector('#invites tbody tr');
+  await page.waitForSelector('#invites tbody >> text=Dana Candidate');
   check(`${tag}: invite now marked used`, !/not used yet/.test(await page.innerText('#invites tbody')), await page.innerText('#invites tbody'));
   const rep = await page.request.get(`${BASE}/api/tests/${testId}/report`);
   check(`${tag}: recruiter reads the candidate's report`, rep.status() === 200, `status ${rep.status()}`);

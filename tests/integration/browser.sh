@@ -46,7 +46,7 @@ RF_BASE="http://127.0.0.1:$port" RF_SETUP_URL="$setup" RF_OUT="$OUT" RF_BANK=dat
 RF_POSTINGS=$postings NODE_PATH= TMPDIR="$TMP" \
     timeout 150 node tests/browser/flows.mjs >"$TMP/flows.log" 2>&1
 rc=$?
-grep -E "^(FAIL|#|screenshots:|flows:)" "$TMP/flows.log"
+grep -E "^(FAIL|#|ok markup|screenshots:|flows:)" "$TMP/flows.log"
 p=$(grep -c '^ok ' "$TMP/flows.log"); f=$(grep -c '^FAIL ' "$TMP/flows.log")
 pass=$((pass + p)); fail=$((fail + f))
 if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then

@@ -5,8 +5,9 @@ async function init() {
   if (!m || !m.user) { location.href = '/login.html'; return; }
   try {
     const b = await api('GET', '/api/bank');
-    document.getElementById('summary').textContent =
-      `${b.items} items over ${b.skills.length} skills; ${b.calibrated} calibrated, ${b.retired} retired. Bank version ${b.version}.`;
+    document.getElementById('summary').replaceChildren(
+      `${b.items} items over ${b.skills.length} skills; ${b.calibrated} calibrated, ${b.retired} retired. Bank version `,
+      el('code', {}, b.version), '.');
     document.querySelector('#bank tbody').replaceChildren(...b.skills.map((s) => el('tr', {},
       el('th', { scope: 'row' }, s.name), el('td', { class: 'num' }, s.items), el('td', { class: 'num' }, s.easy),
       el('td', { class: 'num' }, s.medium), el('td', { class: 'num' }, s.hard),

@@ -18,12 +18,43 @@ const SYMBOLS = {
 const FUNCTIONS = new Set(['log', 'exp', 'sin', 'cos', 'tan', 'tanh', 'max', 'min', 'arg', 'argmax',
   'argmin', 'det', 'tr', 'sup', 'inf', 'lim', 'softmax', 'Var', 'Cov', 'rank', 'diag', 'sign']);
 const BLACKBOARD = { E: '𝔼', R: 'ℝ', N: 'ℕ', Z: 'ℤ', P: 'ℙ', Q: 'ℚ', C: 'ℂ' };
+// Typesetting as TeX does: spaces in the source are ignored; relations and
+// binary operators get medium spaces (binary ones only between operands),
+// function names thin spaces; the hyphen is a minus sign.
+const RELATIONS = new Set(['=', '<', '>', '≤', '≥', '≠', '≈', '∼', '∈', '∉', '→', '←', '∝', '⊂', '⊆']);
+const BINARY = new Set(['+', '−', '×', '·', '±', '∓', '∪', '∩']);
+const MSP = '\u2005', THIN = '\u2009';
 
 // Parses TeX from s starting at i; returns [nodes, nextIndex]. stop: closing char or ''.
 function parseMath(s, i, stop) {
   const out = [];
   let text = '';
   const flush = () => { if (text) { out.push(document.createTextNode(text)); text = ''; } };
+  const last = () => {
+    if (text) return text[text.length - 1];
+    const n = out[out.length - 1];
+    return n ? n.textContent.slice(-1) : '';
+  };
+  const operator = (sym) => {
+    const prev = last();
+    const operand = prev !== '' && !/[\s([{⟨|‖,;:]/.test(prev) && !RELATIONS.has(prev) && !BINARY.has(prev);
+    if (RELATIONS.has(sym)) text += prev ? `${MSP}${sym}${MSP}` : `${sym}${MSP}`;
+    else text += operand ? `${MSP}${sym}${MSP}` : sym;
+  };
+  // the raw text of a {...} argument (for \text: spaces kept, nothing parsed)
+  const raw = (j) => {
+    while (s[j] === ' ') j++;
+    if (s[j] !== '{') return [s[j] || '', j + 1];
+    let depth = 1, k = j + 1;
+    while (k < s.length && depth) { if (s[k] === '{') depth++; else if (s[k] === '}') depth--; k++; }
+    return [s.slice(j + 1, depth ? k : k - 1), k];
+  };
+  const upright = (content) => {
+    const e = document.createElement('span');
+    e.className = 'up';
+    e.textContent = content;
+    return e;
+  };
   const group = (j) => {
     // one argument: {...} or a single character / command
     while (s[j] === ' ') j++;
@@ -80,11 +111,15 @@ function parseMath(s, i, stop) {
         const t = a.map((n) => n.textContent).join('');
         text += [...t].map((c) => BLACKBOARD[c] || c).join('');
         i = j;
-      } else if (name === 'text' || name === 'mathrm' || name === 'operatorname' || name === 'mathbf') {
+      } else if (name === 'text' || name === 'mathrm') {
+        flush();
+        const [t, j] = raw(i);
+        out.push(upright(t));
+        i = j;
+      } else if (name === 'mathbf') {
         flush();
         const [a, j] = group(i);
-        const e = document.createElement(name === 'mathbf' ? 'b' : 'span');
-        e.style.fontStyle = 'normal';
+        const e = document.createElement('b');
         e.append(...a);
         out.push(e);
         i = j;
@@ -95,24 +130,54 @@ function parseMath(s, i, stop) {
         i = j;
       } else if (name === 'left' || name === 'right' || name === 'big' || name === 'Big') {
         // sizing commands: keep the delimiter that follows
-      } else if (FUNCTIONS.has(name)) {
+      } else if (FUNCTIONS.has(name) || name === 'operatorname') {
+        let fname = name;
+        if (name === 'operatorname') { const [t, j] = raw(i); fname = t; i = j; }
+        if (/[\p{L}\p{N})\]}]/u.test(last())) text += THIN;
         flush();
-        const e = document.createElement('span');
-        e.style.fontStyle = 'normal';
-        e.textContent = name;
-        out.push(e);
+        out.push(upright(fname));
+        let k = i;
+        while (s[k] === ' ') k++;
+        if (k < s.length && !'(^_}'.includes(s[k]) && s[k] !== stop) text += THIN;
       } else if (name in SYMBOLS) {
-        text += SYMBOLS[name];
+        const sym = SYMBOLS[name];
+        if (RELATIONS.has(sym) || BINARY.has(sym)) operator(sym);
+        else text += sym;
       } else {
-        text += name;
+        // a command this renderer does not know: shown as written, marked for tests and authors
+        flush();
+        const e = upright(`\\${name}`);
+        e.classList.add('tex-unknown');
+        out.push(e);
       }
       continue;
     }
-    text += ch;
+    if (ch === ' ') { i++; continue; }
+    if (ch === '-' || RELATIONS.has(ch) || BINARY.has(ch)) operator(ch === '-' ? '−' : ch);
+    else if (ch === ',' || ch === ';') text += ch + THIN;
+    else text += ch;
     i++;
   }
   flush();
   return [out, i];
+}
+
+// Letters in italics, everything else upright (as TeX sets math): wraps runs
+// of Latin and lowercase Greek letters outside upright spans in <i>.
+function italicize(root) {
+  const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const nodes = [];
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) if (!n.parentElement.closest('.up')) nodes.push(n);
+  for (const n of nodes) {
+    const parts = n.textContent.split(/((?:[A-Za-zα-ω][\u0300-\u036f\u20d7]*)+)/);
+    if (parts.length === 1) continue;
+    n.replaceWith(...parts.map((t, k) => {
+      if (k % 2 === 0) return t;
+      const e = document.createElement('i');
+      e.textContent = t;
+      return e;
+    }).filter((x) => x !== ''));
+  }
 }
 
 export function renderMath(tex) {
@@ -120,6 +185,7 @@ export function renderMath(tex) {
   span.className = 'math';
   const [nodes] = parseMath(tex, 0, '');
   span.append(...nodes);
+  italicize(span);
   span.setAttribute('aria-label', tex);
   return span;
 }

@@ -79,10 +79,13 @@ pform.addEventListener('submit', async (ev) => {
 
 async function loadInvites() {
   const res = await api('GET', '/api/invites');
-  document.querySelector('#invites tbody').replaceChildren(...res.invites.map((v) => el('tr', {},
-    el('td', {}, v.label || '—'), el('td', {}, v.role ? v.role.replace(/_/g, ' ') : '—'),
+  const roleName = (id) => (roles.find((r) => r.id === id) || {}).name || id.replace(/_/g, ' ');
+  const date = (t) => new Date(t * 1000).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+  document.querySelector('#invites tbody').replaceChildren(...(res.invites.length ? res.invites.map((v) => el('tr', {},
+    el('td', {}, v.label || '—'), el('td', {}, v.role ? roleName(v.role) : '—'),
     el('td', {}, v.used ? 'started' : 'not used yet'),
-    el('td', {}, new Date(v.expires * 1000).toLocaleDateString()))));
+    el('td', {}, date(v.expires)))) :
+    [el('tr', {}, el('td', { colspan: 4, class: 'empty' }, 'No invites yet. Create one above and send the link to a candidate.'))]));
 }
 
 const iform = document.getElementById('invite-form');
@@ -97,7 +100,11 @@ iform.addEventListener('submit', async (ev) => {
     const url = `${location.origin}${v.link}`;
     const box = document.getElementById('i-link');
     box.hidden = false;
-    box.replaceChildren('Send this link to the candidate (it is shown once): ', el('br'), el('code', { id: 'invite-url' }, url));
+    const copy = el('button', { type: 'button', class: 'secondary small' }, 'Copy link');
+    copy.addEventListener('click', async () => {
+      try { await navigator.clipboard.writeText(url); copy.textContent = 'Copied'; } catch (_) { copy.textContent = 'Select the link and copy it'; }
+    });
+    box.replaceChildren('Send this link to the candidate (it is shown once): ', el('br'), el('code', { id: 'invite-url', class: 'link' }, url), ' ', copy);
     iform.reset();
     loadInvites();
   } catch (e) {

@@ -7,21 +7,44 @@ import { renderMarkup } from './markup.js';
 const id = location.hash.slice(1);
 const main = document.getElementById('report');
 const pct = (v) => `${Math.round(100 * v)}%`;
+const words = (tag) => tag.replace(/_/g, ' ');
+
+// Charts are drawn for the width of their card and redrawn when it changes.
+const charts = [];
+function chartCard(draw) {
+  const card = el('div', { class: 'card chart-card' });
+  charts.push({ card, draw, width: 0 });
+  return card;
+}
+function drawCharts() {
+  for (const c of charts) {
+    const cs = getComputedStyle(c.card);
+    const w = Math.floor(c.card.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight));
+    if (w > 0 && Math.abs(w - c.width) > 8) {
+      c.width = w;
+      c.card.replaceChildren(c.draw(w));
+    }
+  }
+}
+let resizeTimer = 0;
+window.addEventListener('resize', () => { clearTimeout(resizeTimer); resizeTimer = setTimeout(drawCharts, 120); });
 
 function kpi(value, label) {
   return el('div', { class: 'card kpi' }, el('div', { class: 'v' }, value), el('div', { class: 'k' }, label));
 }
 
-function answerReview(a) {
+function answerReview(a, skillName) {
   const opts = el('ol', { type: 'A' }, a.options.map((o, i) => {
     const mark = i === a.key ? ' ✓ correct answer' : i === a.choice ? ' ✗ your answer' : '';
     return el('li', { class: i === a.key ? 'right' : i === a.choice ? 'yours' : '' }, renderMarkup(o), mark ? el('strong', {}, mark) : null);
   }));
   opts.querySelectorAll('p').forEach((p) => { p.style.display = 'inline'; p.style.margin = '0'; });
-  return el('div', { class: a.correct ? 'missed ok' : 'missed', style: a.correct ? 'border-left-color: var(--good)' : '' },
-    el('div', { class: 'muted', style: 'font-size:13px' }, `${a.correct ? 'Right' : 'Missed'} · ${a.tags.join(', ')}`),
-    renderMarkup(a.stem), opts,
-    el('div', {}, el('strong', {}, 'Why: '), renderMarkup(a.explanation)));
+  const why = el('div', { class: 'why' }, renderMarkup(a.explanation));
+  const first = why.querySelector('p');
+  if (first) first.prepend(el('strong', {}, 'Why: '));
+  return el('div', { class: a.correct ? 'review ok' : 'review' },
+    el('div', { class: 'review-head' }, [a.correct ? 'Right' : 'Missed', skillName(a.skill), a.tags.map(words).join(', ')].filter(Boolean).join(' · ')),
+    renderMarkup(a.stem), opts, why);
 }
 
 function render(r) {
@@ -41,9 +64,11 @@ function render(r) {
 
   main.append(el('h2', {}, 'Skill profile'),
     el('p', { class: 'muted' }, 'Dots are estimates; whiskers are 95% intervals; bands are the proficiency levels.'),
-    el('div', { class: 'card' }, profileChart(r.skills.filter((k) => k.measured).concat(r.skills.filter((k) => !k.measured && (r.gaps || []).some((g) => g.skill === k.skill))), r.levels || ['novice', 'developing', 'proficient', 'advanced', 'expert'])));
+    chartCard((w) => profileChart(r.skills.filter((k) => k.measured).concat(r.skills.filter((k) => !k.measured && (r.gaps || []).some((g) => g.skill === k.skill))), r.levels || ['novice', 'developing', 'proficient', 'advanced', 'expert'], w)));
 
-  main.append(el('h2', {}, 'Fit to every role'), el('div', { class: 'card' }, fitChart(fits, t.role)));
+  main.append(el('h2', {}, 'Fit to every role'),
+    el('p', { class: 'muted' }, 'Bars are the expected share of each role\'s weighted requirements you meet; lines are ± one standard deviation.'),
+    chartCard((w) => fitChart(fits, t.role, w)));
 
   if (r.gaps && r.gaps.length) {
     main.append(el('h2', {}, 'Gaps and what to learn next'));
@@ -53,10 +78,11 @@ function render(r) {
         ? `Probability you are at that level: ${pct(g.p)}.`
         : 'Not measured in this test: counted at the population prior, not as met.'),
       g.missed && g.missed.length ? el('p', { style: 'margin:0 0 8px' }, 'Concepts you missed: ',
-        ...g.missed.map((m, i) => [i ? ', ' : '', el('strong', {}, m.tag.replace(/_/g, ' ')), m.note ? ` (${m.note})` : ''])) : null,
-      g.study && g.study.focus ? el('p', { style: 'margin:0 0 6px' }, el('strong', {}, 'Study: '), g.study.focus) : null,
-      g.study && g.study.practice ? el('p', { style: 'margin:0 0 6px' }, el('strong', {}, 'Practice: '), g.study.practice) : null,
-      g.blocks && g.blocks.length ? el('p', { class: 'reason', style: 'margin:0' }, `Also blocks: ${g.blocks.map((b) => b.name).join(', ')}`) : null)));
+        ...g.missed.map((m, i) => [i ? ', ' : '', el('strong', {}, words(m.tag)), m.note ? ` (${m.note})` : ''])) : null,
+      g.focus ? el('p', { style: 'margin:0 0 6px' }, el('strong', {}, 'Focus: '), g.focus) : null,
+      g.study && g.study.length ? el('ol', { class: 'plan' }, g.study.map((step) => el('li', {}, step))) : null,
+      g.practice ? el('p', { style: 'margin:0 0 6px' }, el('strong', {}, 'Practice project: '), g.practice) : null,
+      g.blocks && g.blocks.length ? el('p', { class: 'reason', style: 'margin:0' }, `Also needed for: ${g.blocks.map((b) => b.name).join(', ')}`) : null)));
   }
 
   if (r.loop && r.loop.length) {
@@ -64,12 +90,18 @@ function render(r) {
       el('ol', {}, r.loop.map((s) => el('li', {}, el('strong', {}, s.stage), ` — ${s.what}`))));
   }
 
-  const answers = (r.answers || []).slice().sort((a, b) => Number(a.correct) - Number(b.correct));
+  const answers = r.answers || [];
+  const missed = answers.filter((a) => !a.correct), right = answers.filter((a) => a.correct);
+  const skillName = (id) => (r.skills.find((k) => k.skill === id) || {}).name || '';
+  const review = (a) => answerReview(a, skillName);
   if (answers.length) {
-    main.append(el('h2', {}, `Your answers (${answers.filter((a) => a.correct).length} of ${answers.length} right)`),
+    main.append(el('h2', {}, `Your answers (${right.length} of ${answers.length} right)`),
       el('p', { class: 'muted' }, 'An adaptive test picks harder questions after right answers and easier ones after wrong answers, so the share right says little by itself; the profile above is the measurement.'),
-      ...answers.map(answerReview));
+      missed.length ? el('h3', {}, `Missed (${missed.length})`) : null, ...missed.map(review),
+      right.length ? el('details', { class: 'answers-right' },
+        el('summary', {}, `Answered right (${right.length})`), ...right.map(review)) : null);
   }
+  drawCharts();
 }
 
 async function load() {

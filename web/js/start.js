@@ -13,17 +13,20 @@ function updateChoice() {
   } else if (state.skills.size) {
     choice.textContent = `${state.skills.size} skill${state.skills.size > 1 ? 's' : ''} chosen.`;
   } else {
-    choice.textContent = 'Nothing chosen yet.';
+    choice.textContent = 'Pick a role or skills first.';
   }
   startBtn.disabled = !(state.role || state.skills.size) || (state.me && !state.me.practice);
 }
 
 function roleCard(r) {
-  const card = el('button', { class: 'card role-card', type: 'button', 'aria-pressed': 'false', 'data-role': r.id },
-    el('h3', {}, r.name),
-    el('p', {}, r.description.length > 160 ? r.description.slice(0, 157) + '…' : r.description),
-    el('div', { class: 'chips' }, r.requires.map((q) =>
-      el('span', { class: q.core ? 'chip core' : 'chip', title: `${q.name}: ${q.level}${q.core ? ' (core)' : ''}` }, q.name))));
+  // a button holds phrasing content only: the name and description are spans
+  const card = el('button', { class: 'card role-card', type: 'button', 'aria-pressed': 'false', 'data-role': r.id,
+    'aria-labelledby': `role-${r.id}-name`, 'aria-describedby': `role-${r.id}-desc` },
+    el('span', { class: 'role-name', id: `role-${r.id}-name` }, r.name),
+    el('span', { class: 'role-desc', id: `role-${r.id}-desc`, title: r.description }, r.description),
+    el('span', { class: 'chips' }, r.requires.map((q) =>
+      el('span', { class: q.core ? 'chip core' : 'chip', title: `${q.name}: ${q.level}${q.core ? ' (core)' : ''}` },
+        q.name, q.core ? el('span', { class: 'sr-only' }, ' (core)') : null))));
   card.addEventListener('click', () => {
     state.role = state.role === r.id ? null : r.id;
     state.skills.clear();
@@ -43,7 +46,10 @@ async function init() {
     note.textContent = 'Core skills are dark. A role needs its core skills at the required level; the rest weigh in by the share of work they take.';
     const technical = state.roles.filter((r) => r.kind === 'technical');
     const adjacent = state.roles.filter((r) => r.kind !== 'technical');
-    document.getElementById('roles').append(...technical.map(roleCard), ...adjacent.map(roleCard));
+    const group = (id, title, list) => [el('h3', { class: 'role-group', id }, title),
+      el('div', { class: 'grid', role: 'group', 'aria-labelledby': id }, list.map(roleCard))];
+    document.getElementById('roles').append(...group('roles-technical', 'Technical roles', technical),
+      ...(adjacent.length ? group('roles-adjacent', 'Roles next to the technical work', adjacent) : []));
     document.getElementById('skills').append(...skills.skills.map((s) => {
       const id = `skill-${s.id}`;
       const box = el('input', { type: 'checkbox', id, value: s.id });
@@ -53,7 +59,7 @@ async function init() {
         document.querySelectorAll('.role-card').forEach((c) => c.setAttribute('aria-pressed', 'false'));
         updateChoice();
       });
-      return el('div', {}, el('label', { for: id, style: 'font-weight:400;display:flex;gap:8px;margin:0' }, box,
+      return el('div', {}, el('label', { for: id }, box,
         el('span', {}, el('strong', {}, s.name), el('br'), el('span', { class: 'muted', style: 'font-size:13px' }, `${s.items} questions`))));
     }));
     if (state.me && !state.me.practice) {

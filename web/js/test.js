@@ -18,10 +18,10 @@ function setProgress(test) {
   bar.firstElementChild.style.width = `${pct}%`;
   bar.setAttribute('aria-valuenow', String(pct));
   document.getElementById('count').textContent =
-    `Question ${test.answered + (test.status === 'active' ? 1 : 0)} · at most ${test.max_items}`;
+    `Question ${test.answered + (test.status === 'active' ? 1 : 0)} of at most ${test.max_items}`;
   const box = document.getElementById('skills');
-  box.replaceChildren(...test.skills.map((s) => el('div', { class: s.done ? 'done' : '' },
-    `${s.done ? '✓ ' : ''}${s.name}: ${s.items} answered`)));
+  box.replaceChildren(...test.skills.map((s) => el('li', { class: s.done ? 'done' : '' },
+    el('span', {}, s.name), el('span', { class: 'n' }, s.done ? `✓ measured (${s.items})` : `${s.items} answered`))));
 }
 
 function render(data) {
