@@ -96,8 +96,16 @@ static char *unescape(const char *s, size_t from, size_t to)
 {
     while (from < to && is_space(s[from]))
         from++;
-    while (to > from && is_space(s[to - 1]) && !(to - 1 > from && s[to - 2] == '\\'))
+    while (to > from && is_space(s[to - 1])) {
+        size_t k = to - 1, bs = 0; /* a blank after an odd run of backslashes is escaped */
+        while (k > from && s[k - 1] == '\\') {
+            k--;
+            bs++;
+        }
+        if (bs % 2)
+            break;
         to--;
+    }
     char *o = malloc(to - from + 1);
     if (!o)
         return NULL;
@@ -321,7 +329,7 @@ static rf_status read_question(const struct rec *q, const char *category, const 
     if (!rc)
         rc = rf_buf_puts(&t, before);
     if (!rc && after && after[0]) /* the missing-word form */
-        rc = rf_buf_printf(&t, " _____ %s", after);
+        rc = rf_buf_printf(&t, "%s_____ %s", t.len ? " " : "", after);
     free(before);
     free(after);
     it.stem = rc ? NULL : rf_buf_take(&t);

@@ -423,3 +423,31 @@ Test(exchange, import_fills_ids_and_skills)
     json_decref(root);
     rf_import_cleanup(&im);
 }
+
+/* Found by scripts/fuzz gift: a missing-word question with no text before the
+ * answers, and text ending in escaped backslashes, must survive a round trip. */
+Test(exchange, gift_round_trip_edge_cases)
+{
+    const char *src = "::s.t.001::{=a ~b ~c} comes first\n\n::s.t.002::ends in \\\\\\\\ {=a ~b ~c}";
+    struct rf_import im;
+    rf_import_init(&im, NULL);
+    struct rf_err err;
+    rf_err_clear(&err);
+    cr_assert_eq(rf_gift_read_mem("e.gift", src, strlen(src), &im, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(im.n, 2, "%s", notes_of(&im));
+    cr_assert_str_eq(im.items[0].stem, "_____ comes first");
+    cr_assert_str_eq(im.items[1].stem, "ends in \\\\");
+    struct rf_buf b;
+    rf_buf_init(&b, 1 << 16);
+    for (size_t i = 0; i < 2; i++)
+        cr_assert_eq(rf_gift_write_item(&im.items[i], &b), RF_OK);
+    struct rf_import back;
+    rf_import_init(&back, NULL);
+    cr_assert_eq(rf_gift_read_mem("rt.gift", b.data, b.len, &back, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(back.n, 2);
+    for (size_t i = 0; i < 2; i++)
+        assert_same_item(&im.items[i], &back.items[i], "gift edge");
+    rf_import_cleanup(&back);
+    rf_buf_cleanup(&b);
+    rf_import_cleanup(&im);
+}
