@@ -139,8 +139,10 @@
 /* M-step Newton: iterations per item per cycle and step halvings per iteration. */
 #define RF_CALIB_NEWTON_MAX_ITER 25
 #define RF_CALIB_MAX_HALVINGS 30
-/* Largest slope the M-step accepts (a step beyond is halved). */
+/* Largest slope the M-step accepts (a step beyond is halved), and the slope
+ * above which `rolefit calibrate` warns (perfect separation drives a up). */
 #define RF_CALIB_A_MAX 50.0
+#define RF_CALIB_WARN_A 10.0
 /* S-X2 costs O(items^3 * nodes); above this many items it is not computed. */
 #define RF_CALIB_SX2_MAX_ITEMS 400
 /* S-X2 score groups are merged until expected counts reach this (mirt's mincell). */

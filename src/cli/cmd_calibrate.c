@@ -42,7 +42,7 @@ static const char usage[] =
     "                  (one row per item: id,model,a,b,c,d,se_a,se_b,se_c,se_d,...,n,sx2,df,p)\n"
     "  --progress      print the log-likelihood of every cycle to stderr\n\n"
     "Warnings go to stderr as 'warning[name]: ...': persons-without-responses,\n"
-    "not-converged, fixed-unused, se-unavailable.\n";
+    "not-converged, fixed-unused, extreme-slope, se-unavailable.\n";
 
 /* Parses "NAME:X,Y" into two numbers; "none" clears. */
 static int parse_prior(const char *cmd, const char *opt, const char *s, const char *name,
@@ -209,6 +209,18 @@ int rf_cmd_calibrate(int argc, char **argv)
         fprintf(stderr, "rolefit calibrate: warning[fixed-unused]: %zu items of %s are not "
                         "columns of %s\n",
                 res.nfixed_unused, fixed_s, responses);
+    size_t steep = 0;
+    const char *first_steep = NULL;
+    for (size_t j = 0; j < res.nitems; j++)
+        if (!res.items[j].fixed && res.items[j].it.a > RF_CALIB_WARN_A) {
+            if (!steep++)
+                first_steep = res.ids[j];
+        }
+    if (steep)
+        fprintf(stderr, "rolefit calibrate: warning[extreme-slope]: %zu items (first '%s') have a "
+                        "slope above %g: responses that separate perfectly; their estimates are "
+                        "unstable\n",
+                steep, first_steep, RF_CALIB_WARN_A);
     if (!res.se_ok)
         fprintf(stderr, "rolefit calibrate: warning[se-unavailable]: the information matrix is "
                         "singular; standard errors are null\n");

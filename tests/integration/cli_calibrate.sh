@@ -57,4 +57,10 @@ expect_oneline "unknown fixed ids" 1 "none of the 1 ids of the fixed table is a 
 $RF calibrate --responses "$TMP/empty.csv" >"$TMP/e.json" 2>"$TMP/e.err"
 grep -q "warning\[persons-without-responses\]: 1 of 7 persons" "$TMP/e.err" && ok || bad "empty person warning: $(cat "$TMP/e.err")"
 grep -qi "nan" "$TMP/e.json" && bad "NaN in output" || ok
+# a Guttman pattern separates perfectly: named warnings, finite output, no NaN
+{ echo "q1,q2,q3,q4"; for i in $(seq 0 199); do s=$((i % 5)); r=""; for j in 0 1 2 3; do [ $j -lt $s ] && r="$r,1" || r="$r,0"; done; echo "${r#,}"; done; } >"$TMP/gutt.csv"
+$RF calibrate --responses "$TMP/gutt.csv" --max-iter 50 >"$TMP/g.json" 2>"$TMP/g.err" && ok || bad "guttman run exits 0"
+grep -q "warning\[extreme-slope\]: 4 items (first 'q1') have a slope above 10" "$TMP/g.err" && ok || bad "extreme-slope warning: $(cat "$TMP/g.err")"
+grep -q "warning\[not-converged\]: stopped after 50 cycles" "$TMP/g.err" && ok || bad "not-converged warning"
+grep -qi "nan" "$TMP/g.json" && bad "NaN in guttman output" || ok
 finish
