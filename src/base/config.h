@@ -165,14 +165,22 @@
 /* Largest rendered report (a report is tens of kilobytes). */
 #define RF_REPORT_MAX_BYTES (8L * 1024L * 1024L)
 
+/* ---- store ---- */
+
+/* Most answers one group commit records in one transaction (one sync to the
+ * disk for all of them); concurrent answers beyond wait for the next one. */
+#define RF_STORE_BATCH_MAX 256
+
 /* ---- server ---- */
 
 /* Listening defaults: loopback only unless told otherwise. */
 #define RF_HTTP_DEFAULT_PORT 8080
 #define RF_HTTP_DEFAULT_ADDR "127.0.0.1"
-/* Worker threads of the HTTP thread pool (2 cores: the database write is the
- * bottleneck, more threads only queue on it). */
-#define RF_HTTP_THREADS 4
+/* Worker threads of the HTTP thread pool. A thread waits while its answer's
+ * transaction syncs to the disk; answers waiting together share one sync
+ * (the store's group commit), so more threads than cores keep the cores busy
+ * and the batches large (bench/server). */
+#define RF_HTTP_THREADS 32
 /* Largest request body; a posting is the largest legitimate one. */
 #define RF_HTTP_MAX_BODY (256L * 1024L)
 /* Seconds an idle connection is kept. */

@@ -23,7 +23,7 @@ static const char usage[] =
     "  --bank DIR     item bank folder (default data/bank)\n"
     "  --data DIR     skills.json, roles.json, aliases (default data)\n"
     "  --web DIR      static files of the UI (default web)\n"
-    "  --threads N    HTTP worker threads (default 4)\n"
+    "  --threads N    HTTP worker threads (default 32)\n"
     "  --no-practice  only invited candidates may take tests\n"
     "  --rate N       requests per second per client address (default 50; 0 = no limit)\n"
     "  --answer-rate N answers per second per test (default 4; 0 = no limit)\n"

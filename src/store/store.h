@@ -7,11 +7,14 @@
  *
  * Durability: rf_store_answer commits the answer and the new session state in
  * one transaction (WAL, synchronous=FULL) before it returns, so an answer
- * acknowledged to a client survives a crash. Concurrent answers to the same
- * session are serialized by an expected-count check (RF_ECONFLICT).
+ * acknowledged to a client survives a crash. Answers arriving together from
+ * many threads share one transaction and one sync (group commit), each still
+ * returning only once its transaction has committed. Concurrent answers to
+ * the same session are serialized by an expected-count check (RF_ECONFLICT).
  *
- * Thread safety: a store may be used from many threads; calls are serialized
- * internally. Strings returned in records are owned by the record and freed
+ * Thread safety: a store may be used from many threads; writes are serialized
+ * internally, and reads see the last committed state without waiting for a
+ * commit in progress. Strings returned in records are owned by the record and freed
  * by the matching rf_store_*_cleanup. Error messages go to the caller's
  * struct rf_err, never to global state.
  */
@@ -136,7 +139,9 @@ struct rf_answer {
 /* Atomically records the answer, replaces the session state and, when profile
  * is not NULL, stores it and sets status "finished". RF_ECONFLICT when the
  * test's answer count is not a->seq (a concurrent or replayed answer) or the
- * test is finished; nothing is written then. Durable on return. */
+ * test is finished; nothing is written then. Durable on return. Concurrent
+ * calls are committed together (in their order of arrival); the refusal or
+ * failure of one leaves the others alone. Blocks for one sync to the disk. */
 rf_status rf_store_answer(struct rf_store *s, const struct rf_answer *a, const char *new_state,
                           const char *profile, struct rf_err *err);
 /* Calls fn for each answer of a test in order. */

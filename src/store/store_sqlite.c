@@ -1,10 +1,23 @@
 /*
  * The SQLite backend of the store: every line of SQL of rolefit lives here.
- * One connection in WAL mode with synchronous=FULL and foreign keys on,
- * guarded by a mutex; prepared statements are cached by their SQL text (static
- * strings). Migrations are numbered and recorded in schema_version.
- * Organization 0 in the API is NULL in the database (no organization: open
- * practice).
+ * WAL mode with synchronous=FULL and foreign keys on. Two connections, each
+ * guarded by its own mutex and with its own cache of prepared statements
+ * (keyed by their SQL text, static strings): one for every write, and one
+ * read-only connection for the reads, so that a read never waits for a
+ * commit's sync to the disk (in WAL mode it reads the last committed state).
+ * Without WAL (an in-memory database) reads share the write connection.
+ *
+ * Group commit: concurrent rf_store_answer calls queue up; the first caller
+ * that finds no commit under way takes the queue (up to RF_STORE_BATCH_MAX
+ * answers) and records all of them in one transaction, each inside its own
+ * savepoint so that a refused answer writes nothing and leaves the others of
+ * the batch alone, then commits once (one sync for the whole batch) and wakes
+ * the callers. Each caller returns only after the transaction holding its
+ * answer has committed, or with the error that kept it out. Answers of a batch
+ * are applied in their order of arrival, as one at a time would be.
+ *
+ * Migrations are numbered and recorded in schema_version. Organization 0 in
+ * the API is NULL in the database (no organization: open practice).
  */
 #include <pthread.h>
 #include <sqlite3.h>
@@ -14,18 +27,42 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/config.h"
 #include "base/mem.h"
 #include "store/store.h"
 
 #define NSTMT 64
 
-struct rf_store {
+/* One SQLite connection, used under its mutex, with its statement cache. */
+struct conn {
     sqlite3 *db;
     pthread_mutex_t mu;
     const char *sql[NSTMT];
     sqlite3_stmt *st[NSTMT];
     size_t nst;
+};
+
+/* An answer waiting for the group commit (on its caller's stack). */
+struct pending {
+    const struct rf_answer *a;
+    const char *state, *profile;
+    struct rf_err *err;
+    rf_status rc;
+    int tried; /* recorded in the batch's transaction (rc says how) */
+    int done;  /* the batch is over: rc is final */
+    struct pending *next;
+};
+
+struct rf_store {
+    struct conn w; /* every write */
+    struct conn r; /* reads, when has_reader */
+    int has_reader;
     int version;
+    /* the group commit: answers queued in arrival order */
+    pthread_mutex_t qmu;
+    pthread_cond_t qcv;
+    struct pending *qhead, **qtail;
+    int committing; /* a caller is committing a batch */
 };
 
 static const char *const migrations[] = {
@@ -68,9 +105,9 @@ static const char *const migrations[] = {
     "CREATE INDEX postings_org ON postings(org_id);",
 };
 
-static rf_status dberr(struct rf_store *s, struct rf_err *err, const char *what)
+static rf_status dberr(struct conn *cn, struct rf_err *err, const char *what)
 {
-    int code = sqlite3_extended_errcode(s->db);
+    int code = sqlite3_extended_errcode(cn->db);
     rf_status rc = RF_EDB;
     if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY)
         rc = RF_ECONFLICT;
@@ -78,13 +115,13 @@ static rf_status dberr(struct rf_store *s, struct rf_err *err, const char *what)
         rc = RF_EINVAL;
     else if ((code & 0xff) == SQLITE_NOMEM)
         rc = RF_ENOMEM;
-    return rf_err_set(err, rc, "store: %s: %s", what, sqlite3_errmsg(s->db));
+    return rf_err_set(err, rc, "store: %s: %s", what, sqlite3_errmsg(cn->db));
 }
 
-static rf_status exec(struct rf_store *s, const char *sql, struct rf_err *err)
+static rf_status exec(struct conn *cn, const char *sql, struct rf_err *err)
 {
     char *msg = NULL;
-    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+    if (sqlite3_exec(cn->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
         rf_status rc = rf_err_set(err, RF_EDB, "store: %s", msg ? msg : "error");
         sqlite3_free(msg);
         return rc;
@@ -93,23 +130,23 @@ static rf_status exec(struct rf_store *s, const char *sql, struct rf_err *err)
 }
 
 /* The cached statement for sql (a static string), reset and with bindings cleared. */
-static sqlite3_stmt *prep(struct rf_store *s, const char *sql, struct rf_err *err)
+static sqlite3_stmt *prep(struct conn *cn, const char *sql, struct rf_err *err)
 {
-    for (size_t i = 0; i < s->nst; i++) {
-        if (s->sql[i] == sql) {
-            sqlite3_reset(s->st[i]);
-            sqlite3_clear_bindings(s->st[i]);
-            return s->st[i];
+    for (size_t i = 0; i < cn->nst; i++) {
+        if (cn->sql[i] == sql) {
+            sqlite3_reset(cn->st[i]);
+            sqlite3_clear_bindings(cn->st[i]);
+            return cn->st[i];
         }
     }
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
-        dberr(s, err, "prepare");
+    if (sqlite3_prepare_v3(cn->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+        dberr(cn, err, "prepare");
         return NULL;
     }
-    if (s->nst < NSTMT) {
-        s->sql[s->nst] = sql;
-        s->st[s->nst++] = st;
+    if (cn->nst < NSTMT) {
+        cn->sql[cn->nst] = sql;
+        cn->st[cn->nst++] = st;
     }
     return st;
 }
@@ -142,10 +179,10 @@ static int bind(sqlite3_stmt *st, const char *types, va_list ap)
 }
 
 /* Prepares, binds and returns the statement ready to step (NULL on error). */
-static sqlite3_stmt *query(struct rf_store *s, struct rf_err *err, const char *sql,
+static sqlite3_stmt *query(struct conn *cn, struct rf_err *err, const char *sql,
                            const char *types, ...)
 {
-    sqlite3_stmt *st = prep(s, sql, err);
+    sqlite3_stmt *st = prep(cn, sql, err);
     if (!st)
         return NULL;
     va_list ap;
@@ -153,17 +190,17 @@ static sqlite3_stmt *query(struct rf_store *s, struct rf_err *err, const char *s
     int rc = bind(st, types, ap);
     va_end(ap);
     if (rc != SQLITE_OK) {
-        dberr(s, err, "bind");
+        dberr(cn, err, "bind");
         return NULL;
     }
     return st;
 }
 
 /* Runs a statement that returns no rows. */
-static rf_status run(struct rf_store *s, struct rf_err *err, const char *what, const char *sql,
+static rf_status run(struct conn *cn, struct rf_err *err, const char *what, const char *sql,
                      const char *types, ...)
 {
-    sqlite3_stmt *st = prep(s, sql, err);
+    sqlite3_stmt *st = prep(cn, sql, err);
     if (!st)
         return RF_EDB;
     va_list ap;
@@ -171,9 +208,9 @@ static rf_status run(struct rf_store *s, struct rf_err *err, const char *what, c
     int rc = bind(st, types, ap);
     va_end(ap);
     if (rc != SQLITE_OK)
-        return dberr(s, err, what);
+        return dberr(cn, err, what);
     rc = sqlite3_step(st);
-    rf_status r = (rc == SQLITE_DONE || rc == SQLITE_ROW) ? RF_OK : dberr(s, err, what);
+    rf_status r = (rc == SQLITE_DONE || rc == SQLITE_ROW) ? RF_OK : dberr(cn, err, what);
     sqlite3_reset(st);
     return r;
 }
@@ -189,25 +226,36 @@ static int64_t now_s(void)
     return (int64_t)time(NULL);
 }
 
-static void lock(struct rf_store *s)
+/* The write connection, locked. */
+static struct conn *wlock(struct rf_store *s)
 {
-    pthread_mutex_lock(&s->mu);
+    pthread_mutex_lock(&s->w.mu);
+    return &s->w;
 }
 
-static void unlock(struct rf_store *s)
+/* The connection for reads, locked. */
+static struct conn *rlock(struct rf_store *s)
 {
-    pthread_mutex_unlock(&s->mu);
+    struct conn *cn = s->has_reader ? &s->r : &s->w;
+    pthread_mutex_lock(&cn->mu);
+    return cn;
+}
+
+static void unlock(struct conn *cn)
+{
+    pthread_mutex_unlock(&cn->mu);
 }
 
 static rf_status migrate(struct rf_store *s, struct rf_err *err)
 {
-    rf_status rc = exec(s, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)",
+    struct conn *cn = &s->w;
+    rf_status rc = exec(cn, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)",
                         err);
     if (rc)
         return rc;
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, "SELECT max(version) FROM schema_version", -1, &st, NULL))
-        return dberr(s, err, "schema version");
+    if (sqlite3_prepare_v2(cn->db, "SELECT max(version) FROM schema_version", -1, &st, NULL))
+        return dberr(cn, err, "schema version");
     int v = 0;
     if (sqlite3_step(st) == SQLITE_ROW)
         v = sqlite3_column_int(st, 0);
@@ -218,20 +266,56 @@ static rf_status migrate(struct rf_store *s, struct rf_err *err)
                           "store: database schema version %d is newer than this rolefit (%d)", v,
                           n);
     for (int i = v; i < n; i++) {
-        if ((rc = exec(s, "BEGIN IMMEDIATE", err)))
+        if ((rc = exec(cn, "BEGIN IMMEDIATE", err)))
             return rc;
         char ins[64];
         snprintf(ins, sizeof ins, "INSERT INTO schema_version VALUES (%d)", i + 1);
-        if ((rc = exec(s, migrations[i], err)) || (rc = exec(s, ins, err))) {
-            exec(s, "ROLLBACK", NULL);
+        if ((rc = exec(cn, migrations[i], err)) || (rc = exec(cn, ins, err))) {
+            exec(cn, "ROLLBACK", NULL);
             rf_err_prefix(err, "migration %d", i + 1);
             return rc;
         }
-        if ((rc = exec(s, "COMMIT", err)))
+        if ((rc = exec(cn, "COMMIT", err)))
             return rc;
     }
     s->version = n;
     return RF_OK;
+}
+
+/* Opens one connection on path and runs its pragmas. */
+static rf_status conn_open(struct conn *cn, const char *path, const char *pragmas,
+                           struct rf_err *err)
+{
+    if (sqlite3_open_v2(path, &cn->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK)
+        return rf_err_set(err, RF_EDB, "store: %s",
+                          cn->db ? sqlite3_errmsg(cn->db) : "cannot open");
+    sqlite3_busy_timeout(cn->db, 5000);
+    sqlite3_extended_result_codes(cn->db, 1);
+    return exec(cn, pragmas, err);
+}
+
+static void conn_close(struct conn *cn)
+{
+    for (size_t i = 0; i < cn->nst; i++)
+        sqlite3_finalize(cn->st[i]);
+    cn->nst = 0;
+    if (cn->db)
+        sqlite3_close(cn->db);
+    cn->db = NULL;
+}
+
+/* Is the connection's database in WAL mode? */
+static int is_wal(struct conn *cn)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(cn->db, "PRAGMA journal_mode", -1, &st, NULL) != SQLITE_OK)
+        return 0;
+    int wal = sqlite3_step(st) == SQLITE_ROW &&
+              sqlite3_stricmp((const char *)sqlite3_column_text(st, 0), "wal") == 0;
+    sqlite3_finalize(st);
+    return wal;
 }
 
 rf_status rf_store_open(const char *url, struct rf_store **out, struct rf_err *err)
@@ -245,23 +329,21 @@ rf_status rf_store_open(const char *url, struct rf_store **out, struct rf_err *e
     struct rf_store *s = calloc(1, sizeof *s);
     if (!s)
         return rf_err_set(err, RF_ENOMEM, "store: out of memory");
-    pthread_mutex_init(&s->mu, NULL);
-    if (sqlite3_open_v2(path, &s->db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                        NULL) != SQLITE_OK) {
-        rf_status rc = rf_err_set(err, RF_EDB, "store: %s: %s", path,
-                                  s->db ? sqlite3_errmsg(s->db) : "cannot open");
-        rf_store_close(s);
-        return rc;
-    }
-    sqlite3_busy_timeout(s->db, 5000);
-    sqlite3_extended_result_codes(s->db, 1);
-    rf_status rc = exec(s,
-                        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-                        "PRAGMA foreign_keys=ON;",
-                        err);
+    pthread_mutex_init(&s->w.mu, NULL);
+    pthread_mutex_init(&s->r.mu, NULL);
+    pthread_mutex_init(&s->qmu, NULL);
+    pthread_cond_init(&s->qcv, NULL);
+    s->qtail = &s->qhead;
+    rf_status rc = conn_open(&s->w, path,
+                             "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+                             "PRAGMA foreign_keys=ON;",
+                             err);
     if (!rc)
         rc = migrate(s, err);
+    if (!rc && is_wal(&s->w)) {
+        rc = conn_open(&s->r, path, "PRAGMA query_only=ON; PRAGMA foreign_keys=ON;", err);
+        s->has_reader = !rc;
+    }
     if (rc) {
         rf_err_prefix(err, "%s", path);
         rf_store_close(s);
@@ -275,11 +357,12 @@ void rf_store_close(struct rf_store *s)
 {
     if (!s)
         return;
-    for (size_t i = 0; i < s->nst; i++)
-        sqlite3_finalize(s->st[i]);
-    if (s->db)
-        sqlite3_close(s->db);
-    pthread_mutex_destroy(&s->mu);
+    conn_close(&s->r);
+    conn_close(&s->w);
+    pthread_mutex_destroy(&s->w.mu);
+    pthread_mutex_destroy(&s->r.mu);
+    pthread_mutex_destroy(&s->qmu);
+    pthread_cond_destroy(&s->qcv);
     free(s);
 }
 
@@ -293,10 +376,10 @@ int rf_store_schema_version(struct rf_store *s)
 rf_status rf_store_setting_get(struct rf_store *s, const char *key, char **value,
                                struct rf_err *err)
 {
-    lock(s);
+    struct conn *cn = rlock(s);
     *value = NULL;
     rf_status rc = RF_OK;
-    sqlite3_stmt *st = query(s, err, "SELECT value FROM settings WHERE key = ?", "t", key);
+    sqlite3_stmt *st = query(cn, err, "SELECT value FROM settings WHERE key = ?", "t", key);
     if (!st) {
         rc = RF_EDB;
     } else {
@@ -306,23 +389,23 @@ rf_status rf_store_setting_get(struct rf_store *s, const char *key, char **value
             if (!*value)
                 rc = rf_err_set(err, RF_ENOMEM, "store: out of memory");
         } else if (r != SQLITE_DONE) {
-            rc = dberr(s, err, "setting");
+            rc = dberr(cn, err, "setting");
         }
         sqlite3_reset(st);
     }
-    unlock(s);
+    unlock(cn);
     return rc;
 }
 
 rf_status rf_store_setting_set(struct rf_store *s, const char *key, const char *value,
                                struct rf_err *err)
 {
-    lock(s);
-    rf_status rc = run(s, err, "setting",
+    struct conn *cn = wlock(s);
+    rf_status rc = run(cn, err, "setting",
                        "INSERT INTO settings(key, value) VALUES (?, ?) "
                        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                        "tt", key, value);
-    unlock(s);
+    unlock(cn);
     return rc;
 }
 
@@ -331,12 +414,12 @@ rf_status rf_store_setting_set(struct rf_store *s, const char *key, const char *
 rf_status rf_store_org_create(struct rf_store *s, const char *name, int64_t *id,
                               struct rf_err *err)
 {
-    lock(s);
-    rf_status rc = run(s, err, "create organization",
+    struct conn *cn = wlock(s);
+    rf_status rc = run(cn, err, "create organization",
                        "INSERT INTO orgs(name, created) VALUES (?, ?)", "ti", name, now_s());
     if (!rc)
-        *id = sqlite3_last_insert_rowid(s->db);
-    unlock(s);
+        *id = sqlite3_last_insert_rowid(cn->db);
+    unlock(cn);
     return rc;
 }
 
@@ -344,8 +427,8 @@ rf_status rf_store_user_create(struct rf_store *s, int64_t org_id, const char *e
                                const char *name, const char *role, const char *pw_hash,
                                int64_t *id, struct rf_err *err)
 {
-    lock(s);
-    rf_status rc = run(s, err, "create user",
+    struct conn *cn = wlock(s);
+    rf_status rc = run(cn, err, "create user",
                        "INSERT INTO users(org_id, email, name, role, pw_hash, created) "
                        "VALUES (?, ?, ?, ?, ?, ?)",
                        "itttti", org_id, email, name, role, pw_hash,
@@ -353,8 +436,8 @@ rf_status rf_store_user_create(struct rf_store *s, int64_t org_id, const char *e
     if (rc == RF_ECONFLICT)
         rf_err_set(err, rc, "an account with email '%s' already exists", email);
     if (!rc)
-        *id = sqlite3_last_insert_rowid(s->db);
-    unlock(s);
+        *id = sqlite3_last_insert_rowid(cn->db);
+    unlock(cn);
     return rc;
 }
 
@@ -375,7 +458,7 @@ static rf_status user_row(sqlite3_stmt *st, struct rf_user *u, struct rf_err *er
 }
 
 /* Steps a statement expected to return at most one row, converting it with fn. */
-static rf_status one_row(struct rf_store *s, sqlite3_stmt *st, const char *what,
+static rf_status one_row(struct conn *cn, sqlite3_stmt *st, const char *what,
                          rf_status (*fn)(sqlite3_stmt *, void *, struct rf_err *), void *out,
                          struct rf_err *err)
 {
@@ -388,7 +471,7 @@ static rf_status one_row(struct rf_store *s, sqlite3_stmt *st, const char *what,
     else if (r == SQLITE_DONE)
         rc = rf_err_set(err, RF_ENOTFOUND, "%s not found", what);
     else
-        rc = dberr(s, err, what);
+        rc = dberr(cn, err, what);
     sqlite3_reset(st);
     return rc;
 }
@@ -401,28 +484,28 @@ static rf_status user_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
 rf_status rf_store_user_by_email(struct rf_store *s, const char *email, struct rf_user *u,
                                  struct rf_err *err)
 {
-    lock(s);
-    rf_status rc = one_row(s,
-                           query(s, err,
+    struct conn *cn = rlock(s);
+    rf_status rc = one_row(cn,
+                           query(cn, err,
                                  "SELECT id, org_id, email, name, role, pw_hash FROM users "
                                  "WHERE email = ?",
                                  "t", email),
                            "user", user_fn, u, err);
-    unlock(s);
+    unlock(cn);
     return rc;
 }
 
 rf_status rf_store_user_get(struct rf_store *s, int64_t id, struct rf_user *u,
                             struct rf_err *err)
 {
-    lock(s);
-    rf_status rc = one_row(s,
-                           query(s, err,
+    struct conn *cn = rlock(s);
+    rf_status rc = one_row(cn,
+                           query(cn, err,
                                  "SELECT id, org_id, email, name, role, pw_hash FROM users "
                                  "WHERE id = ?",
                                  "i", id),
                            "user", user_fn, u, err);
-    unlock(s);
+    unlock(cn);
     return rc;
 }
 
@@ -435,10 +518,10 @@ static rf_status count_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
 
 rf_status rf_store_user_count(struct rf_store *s, int64_t *n, struct rf_err *err)
 {
-    lock(s);
-    rf_status rc = one_row(s, query(s, err, "SELECT count(*) FROM users", ""), "count", count_fn,
+    struct conn *cn = rlock(s);
+    rf_status rc = one_row(cn, query(cn, err, "SELECT count(*) FROM users", ""), "count", count_fn,
                            n, err);
-    unlock(s);
+    unlock(cn);
     return rc;
 }
 
@@ -447,13 +530,13 @@ rf_status rf_store_user_count(struct rf_store *s, int64_t *n, struct rf_err *err
 rf_status rf_store_auth_create(struct rf_store *s, const char *token_hash,
                                const struct rf_auth *a, struct rf_err *err)
 {
-    lock(s);
-    run(s, NULL, "purge", "DELETE FROM auth WHERE expires < ?", "i", now_s());
-    rf_status rc = run(s, err, "create login session",
+    struct conn *cn = wlock(s);
+    run(cn, NULL, "purge", "DELETE FROM auth WHERE expires < ?", "i", now_s());
+    rf_status rc = run(cn, err, "create login session",
                        "INSERT INTO auth(token_hash, user_id, candidate_id, csrf, expires) "
                        "VALUES (?, ?, ?, ?, ?)",
                        "tnnti", token_hash, a->user_id, a->candidate_id, a->csrf, a->expires);
-    unlock(s);
+    unlock(cn);
     return rc;
 }
 
@@ -473,22 +556,22 @@ rf_status rf_store_auth_get(struct rf_store *s, const char *token_hash, int64_t 
                             struct rf_auth *a, struct rf_err *err)
 {
     memset(a, 0, sizeof *a);
-    lock(s);
-    rf_status rc = one_row(s,
-                           query(s, err,
+    struct conn *cn = rlock(s);
+    rf_status rc = one_row(cn,
+                           query(cn, err,
                                  "SELECT coalesce(user_id, 0), coalesce(candidate_id, 0), csrf, "
                                  "expires FROM auth WHERE token_hash = ? AND expires >= ?",
                                  "ti", token_hash, now),
                            "login session", auth_fn, a, err);
-    unlock(s);
+    unlock(cn);
     return rc;
 }
 
 rf_status rf_store_auth_delete(struct rf_store *s, const char *token_hash, struct rf_err *err)
 {
-    lock(s);
-    rf_status rc = run(s, err, "logout", "DELETE FROM auth WHERE token_hash = ?", "t", token_hash);
-    unlock(s);
+    struct conn *cn = wlock(s);
+    rf_status rc = run(cn, err, "logout", "DELETE FROM auth WHERE token_hash = ?", "t", token_hash);
+    unlock(cn);
     return rc;
 }
 
@@ -497,13 +580,13 @@ rf_status rf_store_auth_delete(struct rf_store *s, const char *token_hash, struc
 rf_status rf_store_candidate_create(struct rf_store *s, int64_t org_id, const char *name,
                                     const char *email, int64_t *id, struct rf_err *err)
 {
-    lock(s);
-    rf_status rc = run(s, err, "create candidate",
+    struct conn *cn = wlock(s);
+    rf_status rc = run(cn, err, "create candidate",
                        "INSERT INTO candidates(org_id, name, email, created) VALUES (?, ?, ?, ?)",
                        "ntti", org_id, name, email, now_s());
     if (!rc)
-        *id = sqlite3_last_insert_rowid(s->db);
-    unlock(s);
+        *id = sqlite3_last_insert_rowid(cn->db);
+    unlock(cn);
     return rc;
 }
 
@@ -523,14 +606,14 @@ rf_status rf_store_candidate_get(struct rf_store *s, int64_t id, struct rf_candi
                                  struct rf_err *err)
 {
     memset(c, 0, sizeof *c);
-    lock(s);
-    rf_status rc = one_row(s,
-                           query(s, err,
+    struct conn *cn = rlock(s);
+    rf_status rc = one_row(cn,
+                           query(cn, err,
                                  "SELECT id, coalesce(org_id, 0), name, email, created "
                                  "FROM candidates WHERE id = ?",
                                  "i", id),
                            "candidate", candidate_fn, c, err);
-    unlock(s);
+    unlock(cn);
     return rc;
 }
 
@@ -539,15 +622,15 @@ rf_status rf_store_candidate_get(struct rf_store *s, int64_t id, struct rf_candi
 rf_status rf_store_invite_create(struct rf_store *s, const char *token_hash,
                                  const struct rf_invite *v, int64_t *id, struct rf_err *err)
 {
-    lock(s);
-    rf_status rc = run(s, err, "create invite",
+    struct conn *cn = wlock(s);
+    rf_status rc = run(cn, err, "create invite",
                        "INSERT INTO invites(token_hash, org_id, posting_id, role, label, "
                        "created_by, created, expires) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                        "tinttnii", token_hash, v->org_id, v->posting_id, v->role, v->label,
                        v->created_by, now_s(), v->expires);
     if (!rc)
-        *id = sqlite3_last_insert_rowid(s->db);
-    unlock(s);
+        *id = sqlite3_last_insert_rowid(cn->db);
+    unlock(cn);
     return rc;
 }
 
@@ -575,30 +658,30 @@ rf_status rf_store_invite_by_token(struct rf_store *s, const char *token_hash,
                                    struct rf_invite *v, struct rf_err *err)
 {
     memset(v, 0, sizeof *v);
-    lock(s);
+    struct conn *cn = rlock(s);
     rf_status rc = one_row(
-        s, query(s, err, "SELECT " INVITE_COLS " FROM invites WHERE token_hash = ?", "t", token_hash),
+        cn, query(cn, err, "SELECT " INVITE_COLS " FROM invites WHERE token_hash = ?", "t", token_hash),
         "invite", invite_fn, v, err);
-    unlock(s);
+    unlock(cn);
     return rc;
 }
 
 rf_status rf_store_invite_claim(struct rf_store *s, int64_t invite_id, int64_t candidate_id,
                                 struct rf_err *err)
 {
-    lock(s);
-    rf_status rc = run(s, err, "claim invite",
+    struct conn *cn = wlock(s);
+    rf_status rc = run(cn, err, "claim invite",
                        "UPDATE invites SET candidate_id = ? WHERE id = ? AND candidate_id IS NULL",
                        "ii", candidate_id, invite_id);
-    if (!rc && sqlite3_changes(s->db) != 1)
+    if (!rc && sqlite3_changes(cn->db) != 1)
         rc = rf_err_set(err, RF_ECONFLICT, "this invite has already been used");
-    unlock(s);
+    unlock(cn);
     return rc;
 }
 
 /* Steps a multi-row statement, converting each row with conv into a record
  * that fn receives and clean frees. */
-static rf_status each_row(struct rf_store *s, sqlite3_stmt *st, const char *what,
+static rf_status each_row(struct conn *cn, sqlite3_stmt *st, const char *what,
                           rf_status (*conv)(sqlite3_stmt *, void *, struct rf_err *), void *rec,
                           void (*clean)(void *), void (*fn)(void *, const void *), void *ud,
                           struct rf_err *err)
@@ -614,7 +697,7 @@ static rf_status each_row(struct rf_store *s, sqlite3_stmt *st, const char *what
         clean(rec);
     }
     if (!rc && r != SQLITE_DONE)
-        rc = dberr(s, err, what);
+        rc = dberr(cn, err, what);
     sqlite3_reset(st);
     return rc;
 }
@@ -642,12 +725,12 @@ rf_status rf_store_invites_list(struct rf_store *s, int64_t org_id,
     struct rf_invite v;
     memset(&v, 0, sizeof v);
     struct cb c = {(void *)fn, ud};
-    lock(s);
+    struct conn *cn = rlock(s);
     rf_status rc = each_row(
-        s, query(s, err, "SELECT " INVITE_COLS " FROM invites WHERE org_id = ? ORDER BY id DESC",
+        cn, query(cn, err, "SELECT " INVITE_COLS " FROM invites WHERE org_id = ? ORDER BY id DESC",
                  "i", org_id),
         "invites", invite_fn, &v, invite_clean, invite_call, &c, err);
-    unlock(s);
+    unlock(cn);
     return rc;
 }
 
@@ -656,16 +739,16 @@ rf_status rf_store_invites_list(struct rf_store *s, int64_t org_id,
 rf_status rf_store_test_create(struct rf_store *s, const struct rf_test *t, int64_t *id,
                                struct rf_err *err)
 {
-    lock(s);
+    struct conn *cn = wlock(s);
     int64_t now = now_s();
-    rf_status rc = run(s, err, "create test",
+    rf_status rc = run(cn, err, "create test",
                        "INSERT INTO tests(candidate_id, org_id, posting_id, invite_id, scope, "
                        "state, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                        "innnttii", t->candidate_id, t->org_id, t->posting_id, t->invite_id,
                        t->scope, t->state, now, now);
     if (!rc)
-        *id = sqlite3_last_insert_rowid(s->db);
-    unlock(s);
+        *id = sqlite3_last_insert_rowid(cn->db);
+    unlock(cn);
     return rc;
 }
 
@@ -699,10 +782,10 @@ rf_status rf_store_test_get(struct rf_store *s, int64_t id, struct rf_test *t,
                             struct rf_err *err)
 {
     memset(t, 0, sizeof *t);
-    lock(s);
-    rf_status rc = one_row(s, query(s, err, "SELECT " TEST_COLS " FROM tests WHERE id = ?", "i", id),
+    struct conn *cn = rlock(s);
+    rf_status rc = one_row(cn, query(cn, err, "SELECT " TEST_COLS " FROM tests WHERE id = ?", "i", id),
                            "test session", test_fn, t, err);
-    unlock(s);
+    unlock(cn);
     return rc;
 }
 
@@ -710,48 +793,121 @@ rf_status rf_store_test_by_invite(struct rf_store *s, int64_t invite_id, struct 
                                   struct rf_err *err)
 {
     memset(t, 0, sizeof *t);
-    lock(s);
-    rf_status rc = one_row(s,
-                           query(s, err,
+    struct conn *cn = rlock(s);
+    rf_status rc = one_row(cn,
+                           query(cn, err,
                                  "SELECT " TEST_COLS " FROM tests WHERE invite_id = ? "
                                  "ORDER BY id DESC LIMIT 1",
                                  "i", invite_id),
                            "test session", test_fn, t, err);
-    unlock(s);
+    unlock(cn);
     return rc;
+}
+
+/* Records one answer of a batch inside its own savepoint: on refusal or
+ * error the savepoint is rolled back and nothing of it stays. *broken is set
+ * when the enclosing transaction can no longer be trusted. */
+static rf_status record(struct conn *cn, const struct pending *p, int *broken)
+{
+    const struct rf_answer *a = p->a;
+    rf_status rc = run(cn, p->err, "record answer", "SAVEPOINT answer", "");
+    if (rc) {
+        *broken = 1;
+        return rc;
+    }
+    int64_t at = a->at ? a->at : now_s();
+    rc = run(cn, p->err, "record answer",
+             "UPDATE tests SET state = ?, answers = answers + 1, updated = ?, "
+             "status = CASE WHEN ? IS NULL THEN status ELSE 'finished' END, "
+             "profile = coalesce(?, profile) "
+             "WHERE id = ? AND answers = ? AND status = 'active'",
+             "tittii", p->state, at, p->profile, p->profile, a->test_id, a->seq);
+    if (!rc && sqlite3_changes(cn->db) != 1)
+        rc = rf_err_set(p->err, RF_ECONFLICT,
+                        "test %lld: answer %lld is not the next answer of an active test",
+                        (long long)a->test_id, (long long)a->seq + 1);
+    if (!rc)
+        rc = run(cn, p->err, "record answer",
+                 "INSERT INTO answers(test_id, seq, item_id, choice, score, at) "
+                 "VALUES (?, ?, ?, ?, ?, ?)",
+                 "iitddi", a->test_id, a->seq, a->item_id, a->choice, a->score, at);
+    if (sqlite3_get_autocommit(cn->db)) {
+        /* SQLite rolled the whole transaction back (I/O error, disk full, ...) */
+        *broken = 1;
+        return rc ? rc : RF_EDB;
+    }
+    if (rc && run(cn, NULL, "record answer", "ROLLBACK TO answer", ""))
+        *broken = 1;
+    if (run(cn, NULL, "record answer", "RELEASE answer", ""))
+        *broken = 1;
+    return rc;
+}
+
+/* Records a batch of answers in one transaction and commits it; sets each
+ * answer's status (and message when it failed). */
+static void commit_batch(struct rf_store *s, struct pending *batch)
+{
+    struct conn *cn = wlock(s);
+    struct rf_err berr;
+    rf_err_clear(&berr);
+    rf_status rc = exec(cn, "BEGIN IMMEDIATE", &berr);
+    int broken = 0;
+    size_t nok = 0;
+    for (struct pending *p = batch; p && !rc && !broken; p = p->next) {
+        p->rc = record(cn, p, &broken);
+        p->tried = 1;
+        nok += p->rc == RF_OK;
+    }
+    if (!rc && broken)
+        rc = rf_err_set(&berr, RF_EDB, "store: record answer: the transaction failed: %s",
+                        sqlite3_errmsg(cn->db));
+    if (!rc)
+        rc = nok ? exec(cn, "COMMIT", &berr) : exec(cn, "ROLLBACK", &berr);
+    if (rc) {
+        if (!sqlite3_get_autocommit(cn->db))
+            exec(cn, "ROLLBACK", NULL);
+        /* nothing of the batch is stored: every answer not already refused fails */
+        for (struct pending *p = batch; p; p = p->next)
+            if (!p->tried || p->rc == RF_OK)
+                p->rc = rf_err_set(p->err, rc, "%s", berr.msg);
+    }
+    unlock(cn);
 }
 
 rf_status rf_store_answer(struct rf_store *s, const struct rf_answer *a, const char *new_state,
                           const char *profile, struct rf_err *err)
 {
-    lock(s);
-    rf_status rc = exec(s, "BEGIN IMMEDIATE", err);
-    if (rc) {
-        unlock(s);
-        return rc;
+    struct pending me = {a, new_state, profile, err, RF_EDB, 0, 0, NULL};
+    pthread_mutex_lock(&s->qmu);
+    *s->qtail = &me;
+    s->qtail = &me.next;
+    while (!me.done) {
+        if (s->committing) {
+            pthread_cond_wait(&s->qcv, &s->qmu);
+            continue;
+        }
+        /* No commit under way, so this caller's answer is still queued: take
+         * the queue (up to RF_STORE_BATCH_MAX) and commit it. */
+        struct pending *batch = s->qhead, *last = batch;
+        for (size_t n = 1; n < RF_STORE_BATCH_MAX && last->next; n++)
+            last = last->next;
+        s->qhead = last->next;
+        if (!s->qhead)
+            s->qtail = &s->qhead;
+        last->next = NULL;
+        s->committing = 1;
+        pthread_mutex_unlock(&s->qmu);
+        commit_batch(s, batch);
+        pthread_mutex_lock(&s->qmu);
+        s->committing = 0;
+        for (struct pending *p = batch, *next; p; p = next) {
+            next = p->next;
+            p->done = 1;
+        }
+        pthread_cond_broadcast(&s->qcv);
     }
-    int64_t at = a->at ? a->at : now_s();
-    rc = run(s, err, "record answer",
-             "UPDATE tests SET state = ?, answers = answers + 1, updated = ?, "
-             "status = CASE WHEN ? IS NULL THEN status ELSE 'finished' END, "
-             "profile = coalesce(?, profile) "
-             "WHERE id = ? AND answers = ? AND status = 'active'",
-             "tittii", new_state, at, profile, profile, a->test_id, a->seq);
-    if (!rc && sqlite3_changes(s->db) != 1)
-        rc = rf_err_set(err, RF_ECONFLICT,
-                        "test %lld: answer %lld is not the next answer of an active test",
-                        (long long)a->test_id, (long long)a->seq + 1);
-    if (!rc)
-        rc = run(s, err, "record answer",
-                 "INSERT INTO answers(test_id, seq, item_id, choice, score, at) "
-                 "VALUES (?, ?, ?, ?, ?, ?)",
-                 "iitddi", a->test_id, a->seq, a->item_id, a->choice, a->score, at);
-    if (!rc)
-        rc = exec(s, "COMMIT", err);
-    if (rc)
-        exec(s, "ROLLBACK", NULL);
-    unlock(s);
-    return rc;
+    pthread_mutex_unlock(&s->qmu);
+    return me.rc;
 }
 
 struct answer_row {
@@ -794,14 +950,14 @@ rf_status rf_store_answers_list(struct rf_store *s, int64_t test_id,
     struct answer_row r;
     memset(&r, 0, sizeof r);
     struct cb c = {(void *)fn, ud};
-    lock(s);
-    rf_status rc = each_row(s,
-                            query(s, err,
+    struct conn *cn = rlock(s);
+    rf_status rc = each_row(cn,
+                            query(cn, err,
                                   "SELECT test_id, seq, item_id, choice, score, at FROM answers "
                                   "WHERE test_id = ? ORDER BY seq",
                                   "i", test_id),
                             "answers", answer_fn, &r, answer_clean, answer_call, &c, err);
-    unlock(s);
+    unlock(cn);
     return rc;
 }
 
@@ -823,18 +979,18 @@ rf_status rf_store_tests_finished(struct rf_store *s, int64_t org_id,
     struct rf_test t;
     memset(&t, 0, sizeof t);
     struct cb c = {(void *)fn, ud};
-    lock(s);
+    struct conn *cn = rlock(s);
     sqlite3_stmt *st =
-        org_id < 0 ? query(s, err,
+        org_id < 0 ? query(cn, err,
                            "SELECT " TEST_COLS " FROM tests WHERE status = 'finished' "
                            "ORDER BY id DESC",
                            "")
-                   : query(s, err,
+                   : query(cn, err,
                            "SELECT " TEST_COLS " FROM tests WHERE status = 'finished' AND "
                            "coalesce(org_id, 0) = ? ORDER BY id DESC",
                            "i", org_id);
-    rf_status rc = each_row(s, st, "tests", test_fn, &t, test_clean, test_call, &c, err);
-    unlock(s);
+    rf_status rc = each_row(cn, st, "tests", test_fn, &t, test_clean, test_call, &c, err);
+    unlock(cn);
     return rc;
 }
 
@@ -843,15 +999,15 @@ rf_status rf_store_tests_finished(struct rf_store *s, int64_t org_id,
 rf_status rf_store_posting_create(struct rf_store *s, const struct rf_posting *p, int64_t *id,
                                   struct rf_err *err)
 {
-    lock(s);
-    rf_status rc = run(s, err, "create posting",
+    struct conn *cn = wlock(s);
+    rf_status rc = run(cn, err, "create posting",
                        "INSERT INTO postings(org_id, created_by, title, text, parsed, created) "
                        "VALUES (?, ?, ?, ?, ?, ?)",
                        "inttti", p->org_id, p->created_by, p->title, p->text,
                        p->parsed, now_s());
     if (!rc)
-        *id = sqlite3_last_insert_rowid(s->db);
-    unlock(s);
+        *id = sqlite3_last_insert_rowid(cn->db);
+    unlock(cn);
     return rc;
 }
 
@@ -878,11 +1034,11 @@ rf_status rf_store_posting_get(struct rf_store *s, int64_t id, struct rf_posting
                                struct rf_err *err)
 {
     memset(p, 0, sizeof *p);
-    lock(s);
+    struct conn *cn = rlock(s);
     rf_status rc = one_row(
-        s, query(s, err, "SELECT " POSTING_COLS " FROM postings WHERE id = ?", "i", id), "posting",
+        cn, query(cn, err, "SELECT " POSTING_COLS " FROM postings WHERE id = ?", "i", id), "posting",
         posting_fn, p, err);
-    unlock(s);
+    unlock(cn);
     return rc;
 }
 
@@ -904,13 +1060,13 @@ rf_status rf_store_postings_list(struct rf_store *s, int64_t org_id,
     struct rf_posting p;
     memset(&p, 0, sizeof p);
     struct cb c = {(void *)fn, ud};
-    lock(s);
+    struct conn *cn = rlock(s);
     rf_status rc = each_row(
-        s,
-        query(s, err, "SELECT " POSTING_COLS " FROM postings WHERE org_id = ? ORDER BY id DESC",
+        cn,
+        query(cn, err, "SELECT " POSTING_COLS " FROM postings WHERE org_id = ? ORDER BY id DESC",
               "i", org_id),
         "postings", posting_fn, &p, posting_clean, posting_call, &c, err);
-    unlock(s);
+    unlock(cn);
     return rc;
 }
 
@@ -919,14 +1075,14 @@ rf_status rf_store_postings_list(struct rf_store *s, int64_t org_id,
 rf_status rf_store_bank_version(struct rf_store *s, const char *hash, int64_t nitems, int64_t *id,
                                 struct rf_err *err)
 {
-    lock(s);
-    rf_status rc = run(s, err, "bank version",
+    struct conn *cn = wlock(s);
+    rf_status rc = run(cn, err, "bank version",
                        "INSERT INTO bank_versions(hash, nitems, loaded) VALUES (?, ?, ?) "
                        "ON CONFLICT(hash) DO NOTHING",
                        "tii", hash, nitems, now_s());
     if (!rc)
-        rc = one_row(s, query(s, err, "SELECT id FROM bank_versions WHERE hash = ?", "t", hash),
+        rc = one_row(cn, query(cn, err, "SELECT id FROM bank_versions WHERE hash = ?", "t", hash),
                      "bank version", count_fn, id, err);
-    unlock(s);
+    unlock(cn);
     return rc;
 }
