@@ -40,6 +40,7 @@ struct rf_cat_session {
     double theta[RF_CAT_MAX_SCOPE], sd[RF_CAT_MAX_SCOPE];
     size_t count[RF_CAT_MAX_SCOPE], avail[RF_CAT_MAX_SCOPE];
     enum rf_cat_skill_state state[RF_CAT_MAX_SCOPE];
+    unsigned char early[RF_CAT_MAX_SCOPE]; /* the out-of-reach stop applies to skill j */
     size_t *slot;                       /* [pool skill] scope index or NONE */
     unsigned char *mark;                /* [pool item] */
     size_t nadmin;
@@ -264,7 +265,7 @@ static void update_skill(struct rf_cat_session *s, size_t j)
         s->state[j] = RF_CAT_SKILL_MAX;
     else if (s->avail[j] == 0)
         s->state[j] = RF_CAT_SKILL_EXHAUSTED;
-    else if (s->d.stop_unreachable && s->count[j] >= r->min && unreachable(s, j))
+    else if (s->early[j] && s->count[j] >= r->min && unreachable(s, j))
         s->state[j] = RF_CAT_SKILL_UNREACHABLE;
 }
 
@@ -303,6 +304,11 @@ void rf_cat_session_reset(struct rf_cat_session *s, uint64_t seed)
     s->pending = NONE;
     s->stop = RF_CAT_RUNNING;
     rf_err_clear(&s->err);
+    /* The out-of-reach stop is for examinees the cap would stop anyway; when
+     * the target is out of reach before the first item, it is the design
+     * (too few or too weak items), and the skill takes what it may instead. */
+    for (size_t j = 0; j < s->d.nscope; j++)
+        s->early[j] = s->d.stop_unreachable && !unreachable(s, j);
     for (size_t j = 0; j < s->d.nscope; j++)
         update_skill(s, j);
     update_stop(s);

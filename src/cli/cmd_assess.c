@@ -142,7 +142,19 @@ static void print_question(const struct assess *a, size_t item, size_t number)
 {
     const struct rf_item *it = bank_item(a, item);
     const struct rf_cat_design *d = rf_cat_session_design(a->s);
-    printf("\n[%zu/%zu] %s\n\n%s\n\n", number, d->max_items, skill_name(a, it->skill), it->stem);
+    /* Progress: the mean share of target precision reached, per skill
+     * (1/SE^2 - 1) / (1/target^2 - 1) capped at 1, the prior precision being 1. */
+    double prog = 0;
+    for (size_t j = 0; j < d->nscope; j++) {
+        struct rf_cat_skill_result r;
+        rf_cat_skill(a->s, j, &r);
+        double need = 1 / (d->rule[j].se * d->rule[j].se) - 1;
+        double have = r.se > 0 ? 1 / (r.se * r.se) - 1 : need;
+        prog += need <= 0 || have >= need ? 1 : have > 0 ? have / need : 0;
+    }
+    prog /= (double)d->nscope;
+    printf("\n[%zu/%zu, %.0f%% of target precision] %s\n\n%s\n\n", number, d->max_items,
+           100 * prog, skill_name(a, it->skill), it->stem);
     for (size_t o = 0; o < it->noptions; o++)
         printf("  %c) %s\n", (char)('a' + o), it->options[o]);
 }

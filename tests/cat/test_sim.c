@@ -90,6 +90,7 @@ Test(cat_sim, meets_the_issue_targets, .timeout = 60)
     cr_assert(fabs(a->bias) < 0.03, "bias %.4f", a->bias);
     cr_assert_leq(a->len_max, 30);
     cr_assert(a->capped > 0.01 && a->capped < 0.10, "short of target %.3f", a->capped);
+    cr_assert(a->early > 0.01 && a->early <= a->capped, "early stop %.3f", a->early);
     /* the baseline is a fixed form of the adaptive mean length */
     cr_assert_eq(b->len_min, b->len_max);
     cr_assert_eq(b->len_min, (size_t)floor(a->len_mean + 0.5));

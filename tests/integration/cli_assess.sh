@@ -13,7 +13,8 @@ expect "top help lists assess" 0 "assess" $RF --help
 # An uninterrupted run: six answers, always 'a'.
 full=$(printf 'a\na\na\na\na\na\n' | $RF assess $B --seed 4 --max-items 6 2>&1); rc=$?
 [ $rc -eq 0 ] && ok || bad "full run exit $rc"
-grep -q "^\[6/6\]" <<<"$full" && ! grep -q "^\[7/" <<<"$full" && ok || bad "six questions"
+grep -q "^\[6/6, [0-9]*% of target precision\]" <<<"$full" && ! grep -q "^\[7/" <<<"$full" && ok || bad "six questions"
+grep -q "^\[1/6, 0% of target precision\]" <<<"$full" && ok || bad "progress starts at 0%"
 grep -q "Your profile" <<<"$full" && grep -qE "Linear algebra +[0-9]+ +[-+][0-9.]+ +[0-9.]+ +(novice|developing|proficient|advanced|expert)" <<<"$full" \
     && ok || bad "profile lines: $(grep -A4 'Your profile' <<<"$full")"
 again=$(printf 'a\na\na\na\na\na\n' | $RF assess $B --seed 4 --max-items 6 2>&1)
@@ -38,7 +39,7 @@ ans=$(grep -n "your answer" <<<"$fb" | head -1 | cut -d: -f1)
 # Invalid input is asked again and not counted.
 typo=$(printf 'x\n9\n\na\na\n' | $RF assess $B --seed 4 --max-items 2 2>&1)
 [ "$(grep -c "is not a choice" <<<"$typo")" -eq 3 ] && ok || bad "three typos re-asked"
-grep -q "^\[2/2\]" <<<"$typo" && grep -q "Your profile" <<<"$typo" && ok || bad "typos not counted"
+grep -q "^\[2/2," <<<"$typo" && grep -q "Your profile" <<<"$typo" && ok || bad "typos not counted"
 num=$(printf '1\nA\n' | $RF assess $B --seed 4 --max-items 2 2>&1)
 grep -q "Your profile" <<<"$num" && ! grep -q "is not a choice" <<<"$num" && ok || bad "numbers and capitals accepted"
 
