@@ -268,6 +268,44 @@ async function candidateFlow(browser) {
   await context.close();
 }
 
+// What a person sees when something is wrong: a readable message in the page.
+async function errorFlow(browser) {
+  const tag = 'errors';
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  context.setDefaultTimeout(20000);
+  const page = await context.newPage();
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  const message = async (sel = '#error') => {
+    await page.waitForFunction((q) => document.querySelector(q) && document.querySelector(q).textContent.trim() !== '', sel);
+    return (await page.textContent(sel)).trim();
+  };
+
+  await page.goto(`${BASE}/invite.html#not-a-real-token`);
+  const inv = await message();
+  check(`${tag}: unknown invite link explained`, /^This invite link is not valid or has expired/.test(inv) && !(await page.isVisible('#start')), inv);
+  await shoot(page, 'invite-bad-1280', true);
+
+  await page.goto(`${BASE}/report.html#999999`);
+  const rep = await message();
+  check(`${tag}: someone else's or a missing report refused in words`, rep.length > 10 && !/\{|undefined|null/.test(rep), rep);
+  check(`${tag}: no loading text left beside the error`, await page.locator('#loading').count() === 0);
+
+  await page.goto(`${BASE}/test.html`);
+  const tst = await message();
+  check(`${tag}: test page without a test explained`, /home page|start/i.test(tst), tst);
+
+  await page.goto(SETUP_URL.replace(/#.*/, '#wrong-token'));
+  await page.fill('#organization', 'X'); await page.fill('#name', 'X');
+  await page.fill('#email', 'x@example.com'); await page.fill('#password', 'long enough password');
+  await page.click('button[type=submit]');
+  const set = await message();
+  check(`${tag}: wrong setup token explained`, set.length > 10 && /setup|token|link/i.test(set), set);
+  await shoot(page, 'setup-bad-1280', true);
+  check(`${tag}: no script errors`, pageErrors.length === 0, pageErrors.join('; '));
+  await context.close();
+}
+
 async function recruiterFlow(browser) {
   const tag = 'recruiter';
   const rc = await browser.newContext({ viewport: { width: 1280, height: 860 } });
@@ -286,6 +324,23 @@ async function recruiterFlow(browser) {
   await page.waitForURL(/\/recruiter\.html$/);
   await page.waitForSelector('header nav >> text=Rita Recruiter');
   check(`${tag}: setup signs the admin in`, true);
+
+  // sign out, a wrong password, then sign in
+  await page.click('header nav button:has-text("Sign out")');
+  await page.waitForURL(`${BASE}/`);
+  await page.goto(`${BASE}/login.html`);
+  await page.fill('#email', 'rita@acme.example');
+  await page.fill('#password', 'wrong password');
+  await page.click('#form button[type=submit]');
+  await page.waitForFunction(() => document.getElementById('error').textContent.trim() !== '');
+  const lerr = (await page.textContent('#error')).trim();
+  check(`${tag}: wrong password refused in words`, /password|email|sign/i.test(lerr), lerr);
+  await shoot(page, 'login-bad-1280', true);
+  await page.fill('#password', 'correct horse battery');
+  await page.click('#form button[type=submit]');
+  await page.waitForURL(/\/recruiter\.html$/);
+  await page.waitForSelector('header nav >> text=Rita Recruiter');
+  check(`${tag}: signs in again`, true);
 
   await page.click('#tab-invites');
   await page.waitForSelector('#i-role option', { state: 'attached' });
@@ -380,7 +435,7 @@ try {
   console.log(`FAIL chromium starts: ${e.message.split('\n')[0]}`);
   process.exit(1);
 }
-for (const flow of [candidateFlow, recruiterFlow]) {
+for (const flow of [candidateFlow, errorFlow, recruiterFlow]) {
   try {
     await flow(browser);
   } catch (e) {

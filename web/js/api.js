@@ -50,8 +50,10 @@ export function el(tag, attrs, ...children) {
   return e;
 }
 
+// Shows an error as a sentence (the API's messages start in lower case); clears it with null.
 export function showError(node, err) {
-  node.textContent = err ? (err.message || String(err)) : '';
+  const msg = err ? String(err.message || err) : '';
+  node.textContent = msg ? msg.charAt(0).toUpperCase() + msg.slice(1) : '';
 }
 
 export async function header(active) {

@@ -20,7 +20,9 @@ async function init() {
     if (info.used) start.textContent = 'Continue the test';
     start.disabled = false;
   } catch (e) {
-    document.getElementById('what').textContent = '';
+    document.getElementById('what').textContent = 'This invitation cannot be used. Ask the person who sent it for a new link.';
+    document.getElementById('about').hidden = true;
+    start.hidden = true;
     showError(err, e);
   }
 }
