@@ -35,6 +35,9 @@ struct rf_lint_rec {
     size_t nsh;
     int diff; /* enum rf_difficulty */
     int retired;
+    int key;         /* mcq key when usable, else -1 */
+    int key_longest; /* the key is strictly the longest option */
+    size_t nopt;     /* options of an mcq item */
     size_t file_idx, pos;
 };
 
@@ -206,6 +209,10 @@ static void check_markup(struct ctx *c, const char *field, const char *s)
     char msg[256];
     if (s && rf_markup_check(s, msg, sizeof msg))
         ERR(c, field, "malformed markup: %s", msg);
+    else if (s && rf_markup_tex_unknown(s, msg, sizeof msg))
+        WARN(c, field, "TeX command \\%s is not in the subset the web UI renders "
+                       "(docs/bank-format.md)",
+             msg);
 }
 
 static size_t count_words(const char *s)
@@ -426,6 +433,30 @@ static void check_translations(struct ctx *c, const json_t *o, size_t nopt)
     }
 }
 
+/* Records the key's position and whether it is strictly the longest option
+ * (a cue test-wise candidates use), for the per-skill checks. */
+static void key_facts(const json_t *o, size_t nopt, struct rf_lint_rec *rec)
+{
+    const json_t *k = json_object_get(o, "key"), *a = json_object_get(o, "options");
+    if (!json_is_integer(k) || !json_is_array(a) || nopt > RF_BANK_MAX_OPTIONS)
+        return;
+    json_int_t key = json_integer_value(k);
+    if (key < 0 || (size_t)key >= nopt)
+        return;
+    size_t klen = 0, other = 0;
+    for (size_t i = 0; i < nopt; i++) {
+        const json_t *v = json_array_get(a, i);
+        size_t len = json_is_string(v) ? json_string_length(v) : 0;
+        if ((json_int_t)i == key)
+            klen = len;
+        else if (len > other)
+            other = len;
+    }
+    rec->key = (int)key;
+    rec->key_longest = klen > other;
+    rec->nopt = nopt;
+}
+
 static const char *const known_fields[] = {
     "id",  "skill", "type", "stem",       "options",    "key",  "explanation", "difficulty",
     "model", "a",   "b",    "c",          "d",          "thresholds", "calibrated", "tags",
@@ -450,7 +481,7 @@ static rf_status lint_item(struct rf_lint *l, const json_t *o, size_t file_idx, 
                            const char *file_skill)
 {
     struct ctx c = {.l = l, .file_idx = file_idx, .pos = pos};
-    struct rf_lint_rec rec = {.diff = RF_DIFF_NONE, .file_idx = file_idx, .pos = pos};
+    struct rf_lint_rec rec = {.diff = RF_DIFF_NONE, .key = -1, .file_idx = file_idx, .pos = pos};
     snprintf(c.item, sizeof c.item, "items[%zu]", pos);
     l->nitems++;
     if (!json_is_object(o)) {
@@ -502,6 +533,7 @@ static rf_status lint_item(struct rf_lint *l, const json_t *o, size_t file_idx, 
     if (mcq) {
         check_options(&c, o, &nopt);
         check_key(&c, o, nopt);
+        key_facts(o, nopt, &rec);
     }
     const char *expl = get_str(&c, o, "explanation", 1);
     if (expl) {
@@ -787,6 +819,51 @@ static rf_status check_near_duplicates(struct rf_lint *l)
     return RF_OK;
 }
 
+/* Per skill (the skill of record first): keys spread over the positions, and
+ * the key not too often the longest option. Only for skills with at least
+ * RF_LINT_KEY_MIN_ITEMS active mcq items; thresholds in config.h. */
+static rf_status check_keys(struct rf_lint *l, size_t first)
+{
+    const struct rf_lint_rec *r = l->recs;
+    size_t pos[RF_BANK_MAX_OPTIONS] = {0}, n = 0, longest = 0, npos = RF_BANK_MAX_OPTIONS;
+    for (size_t k = first; k < l->nrecs; k++) {
+        if (!r[k].skill || strcmp(r[k].skill, r[first].skill) != 0 || r[k].retired ||
+            r[k].key < 0)
+            continue;
+        n++;
+        pos[r[k].key]++;
+        longest += r[k].key_longest != 0;
+        if (r[k].nopt < npos)
+            npos = r[k].nopt; /* the positions every item of the skill has */
+    }
+    if (n < RF_LINT_KEY_MIN_ITEMS)
+        return RF_OK;
+    size_t top = 0, empty = 0;
+    for (size_t p = 0; p < RF_BANK_MAX_OPTIONS; p++) {
+        if (pos[p] > pos[top])
+            top = p;
+        empty += p < npos && pos[p] == 0;
+    }
+    if ((double)pos[top] > RF_LINT_KEY_MAX_SHARE * (double)n / (double)npos ||
+        (empty && n >= 3 * npos)) {
+        char counts[128];
+        size_t m = 0;
+        for (size_t p = 0; p < npos && m < sizeof counts; p++)
+            m += (size_t)snprintf(counts + m, sizeof counts - m, "%s%zu", p ? " / " : "", pos[p]);
+        if (diag(l, RF_LINT_WARNING, r[first].file_idx, SIZE_MAX, NULL, NULL,
+                 "skill '%s': keys by position %s; spread them evenly (position %zu holds %zu)",
+                 r[first].skill, counts, top, pos[top]))
+            return RF_ENOMEM;
+    }
+    if ((double)longest > RF_LINT_KEY_LONGEST_SHARE * (double)n &&
+        diag(l, RF_LINT_WARNING, r[first].file_idx, SIZE_MAX, NULL, NULL,
+             "skill '%s': the key is the longest option in %zu of %zu items, a cue test-wise "
+             "candidates use; lengthen distractors or shorten keys",
+             r[first].skill, longest, n))
+        return RF_ENOMEM;
+    return RF_OK;
+}
+
 /* Per skill: enough items, and a difficulty spread near 25/50/25. */
 static rf_status check_skills(struct rf_lint *l)
 {
@@ -820,6 +897,8 @@ static rf_status check_skills(struct rf_lint *l)
         int off = 0;
         for (int b = 0; b < 3 && rated; b++)
             off |= fabs((double)band[b] / (double)rated - target[b]) > RF_LINT_SPREAD_TOL;
+        if (check_keys(l, i))
+            return RF_ENOMEM;
         if (off && diag(l, RF_LINT_WARNING, r[i].file_idx, SIZE_MAX, NULL, NULL,
                         "skill '%s': difficulty spread easy %zu / medium %zu / hard %zu; aim for "
                         "about a quarter easy, half medium, a quarter hard",

@@ -208,3 +208,74 @@ rf_status rf_markup_check(const char *s, char *msg, size_t cap)
     }
     return RF_OK;
 }
+
+/* The commands web/js/markup.js renders: its SYMBOLS, FUNCTIONS and the
+ * commands it handles by name. */
+static const char *const tex_known[] = {
+    "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta", "iota",
+    "kappa", "lambda", "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "phi", "varphi", "chi",
+    "psi", "omega", "Gamma", "Delta", "Theta", "Lambda", "Sigma", "Phi", "Psi", "Omega", "Pi",
+    "sum", "prod", "int", "cdot", "times", "le", "leq", "ge", "geq", "ne", "neq", "approx",
+    "sim", "in", "notin", "to", "rightarrow", "leftarrow", "infty", "top", "lVert", "rVert",
+    "Vert", "lvert", "rvert", "partial", "nabla", "pm", "mp", "propto", "dots", "ldots",
+    "cdots", "forall", "exists", "subset", "subseteq", "cup", "cap", "mid", "ast", "langle",
+    "rangle", "quad", "qquad",
+    /* functions set upright */
+    "log", "exp", "sin", "cos", "tan", "tanh", "max", "min", "arg", "argmax", "argmin", "det",
+    "tr", "sup", "inf", "lim", "softmax", "Var", "Cov", "rank", "diag", "sign",
+    /* handled by name */
+    "frac", "sqrt", "mathbb", "text", "mathrm", "mathbf", "hat", "bar", "tilde", "vec", "left",
+    "right", "big", "Big", "operatorname",
+};
+
+static int tex_is_known(const char *p, size_t n)
+{
+    for (size_t i = 0; i < sizeof tex_known / sizeof tex_known[0]; i++)
+        if (strlen(tex_known[i]) == n && memcmp(tex_known[i], p, n) == 0)
+            return 1;
+    return 0;
+}
+
+static int is_alpha(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+int rf_markup_tex_unknown(const char *s, char *name, size_t cap)
+{
+    int in_fence = 0, in_code = 0, in_math = 0;
+    for (const char *p = s; *p;) {
+        const char *eol = strchr(p, '\n');
+        size_t n = eol ? (size_t)(eol - p) : strlen(p);
+        if (is_fence(p)) {
+            in_fence = !in_fence;
+            in_code = in_math = 0;
+        } else if (!in_fence) {
+            for (size_t i = 0; i < n; i++) {
+                char c = p[i];
+                if (in_code) {
+                    in_code = c != '`';
+                } else if (c == '\\' && i + 1 < n && !in_math) {
+                    i += p[i + 1] == '$';
+                } else if (c == '\\' && i + 1 < n) {
+                    size_t j = i + 1;
+                    while (j < n && is_alpha(p[j]))
+                        j++;
+                    if (j > i + 1 && !tex_is_known(p + i + 1, j - i - 1)) {
+                        snprintf(name, cap, "%.*s", (int)(j - i - 1), p + i + 1);
+                        return 1;
+                    }
+                    i = j > i + 1 ? j - 1 : i + 1;
+                } else if (c == '`' && !in_math) {
+                    in_code = 1;
+                } else if (c == '$') {
+                    in_math = !in_math;
+                }
+            }
+        }
+        if (!eol)
+            break;
+        p = eol + 1;
+    }
+    return 0;
+}

@@ -41,4 +41,10 @@ double rf_text_jaccard(const uint64_t *a, size_t na, const uint64_t *b, size_t n
  * opened here"), written to msg (capacity cap). */
 rf_status rf_markup_check(const char *s, char *msg, size_t cap);
 
+/* Finds the first TeX command inside $...$ math (outside code) that the web
+ * UI's renderer (web/js/markup.js) does not know, e.g. "\\mathcal". Returns 1
+ * and copies the name without the backslash into name (capacity cap), or 0
+ * when every command is known. The list mirrors markup.js: keep them equal. */
+int rf_markup_tex_unknown(const char *s, char *name, size_t cap);
+
 #endif

@@ -76,6 +76,13 @@
 #define RF_LINT_A_MAX 4.0
 #define RF_LINT_B_ABS 4.0
 #define RF_LINT_C_MAX 0.5
+/* Key checks per skill, from RF_LINT_KEY_MIN_ITEMS active mcq items: a key
+ * position holding more than RF_LINT_KEY_MAX_SHARE times its fair share
+ * (n / positions), or unused while n >= 3 x positions; the key strictly the
+ * longest option in more than RF_LINT_KEY_LONGEST_SHARE of the items. */
+#define RF_LINT_KEY_MIN_ITEMS 8
+#define RF_LINT_KEY_MAX_SHARE 2.0
+#define RF_LINT_KEY_LONGEST_SHARE 0.5
 /* Most diagnostics one lint run keeps (a broken bank would print forever). */
 #define RF_LINT_MAX_DIAGS 100000
 

@@ -211,11 +211,11 @@ Test(lint, spread_and_count_warnings)
     for (size_t i = 0; i < 20; i++)
         rf_buf_printf(&b,
                       "%s{\"id\":\"ml.t.%03zu\",\"skill\":\"ml\",\"type\":\"mcq\",\"stem\":\"Q "
-                      "%s %s %zu\",\"options\":[\"a\",\"b\",\"c\"],\"key\":0,\"explanation\":\"one "
+                      "%s %s %zu\",\"options\":[\"a\",\"b\",\"c\"],\"key\":%zu,\"explanation\":\"one "
                       "two three four five six seven eight\",\"difficulty\":\"medium\","
                       "\"model\":\"2pl\",\"a\":1,\"b\":0,\"calibrated\":false,\"tags\":[\"t\"],"
                       "\"lang\":\"en\"}",
-                      i ? "," : "", i, words[i], words[(i + 5) % 24], i);
+                      i ? "," : "", i, words[i], words[(i + 5) % 24], i, i % 3);
     rf_buf_puts(&b, "]}");
     struct rf_taxonomy tax;
     struct rf_lint l;
@@ -278,4 +278,73 @@ Test(lint, directory_order_and_bank_wide_findings)
     cr_assert_eq(rf_lint_add_dir(&l, "tests/fixtures/bank/none", &err), RF_EIO);
     rf_lint_cleanup(&l);
     rf_taxonomy_cleanup(&tax);
+}
+
+Test(text, tex_commands_outside_the_rendered_subset)
+{
+    char name[64];
+    cr_assert_eq(rf_markup_tex_unknown("$\\frac{a}{b} + \\sqrt{x} \\cdot \\mathbb{E}[X]$ and "
+                                       "$\\alpha_{i}^{2} \\,\\{\\}$ text \\mathcal outside",
+                                       name, sizeof name),
+                 0);
+    cr_assert_eq(rf_markup_tex_unknown("ok $\\log x$, then $\\mathcal{L}(\\theta)$", name,
+                                       sizeof name),
+                 1);
+    cr_assert_str_eq(name, "mathcal");
+    /* code spans and fences are not math */
+    cr_assert_eq(rf_markup_tex_unknown("`$\\weird$` and\n```\n$\\weird$\n```\n", name, sizeof name),
+                 0);
+    cr_assert_eq(rf_markup_tex_unknown("cost \\$5 \\$6 $\\operatorname{KL}$", name, sizeof name), 0);
+}
+
+/* One skill of n items whose keys and option lengths the caller chooses. */
+static void keyed_bank(struct rf_buf *b, size_t n, int all_first, int long_key)
+{
+    rf_buf_puts(b, "{\"skill\":\"ml\",\"items\":[");
+    for (size_t i = 0; i < n; i++) {
+        size_t key = all_first ? 0 : i % 4;
+        const char *opt[4] = {"aa", "bb", "cc", "dd"};
+        if (long_key)
+            opt[key] = "a much longer option";
+        const char *d = i % 4 == 0 ? "easy" : i % 4 == 3 ? "hard" : "medium";
+        double bval = i % 4 == 0 ? -1.3 : i % 4 == 3 ? 1.45 : 0.0;
+        rf_buf_printf(b,
+                      "%s{\"id\":\"ml.k.%03zu\",\"skill\":\"ml\",\"type\":\"mcq\","
+                      "\"stem\":\"Why does %s change %s under %s?\",\"options\":[\"%s\",\"%s\","
+                      "\"%s\",\"%s\"],\"key\":%zu,\"explanation\":\"one two three four five six "
+                      "seven eight\",\"difficulty\":\"%s\",\"model\":\"3pl\",\"a\":1,\"b\":%g,"
+                      "\"c\":0.25,\"calibrated\":false,\"tags\":[\"t\"],\"lang\":\"en\"}",
+                      i ? "," : "", i, words[i % 24], words[(i * 7 + 3) % 24],
+                      words[(i * 5 + 11) % 24], opt[0], opt[1], opt[2], opt[3], key, d, bval);
+    }
+    rf_buf_puts(b, "]}");
+}
+
+Test(lint, key_position_and_longest_key_cues)
+{
+    struct {
+        int all_first, long_key;
+        const char *want;
+    } cases[] = {
+        {0, 0, NULL},
+        {1, 0, "warning: skill 'ml': keys by position 20 / 0 / 0 / 0; spread them evenly"},
+        {0, 1, "warning: skill 'ml': the key is the longest option in 20 of 20 items"},
+    };
+    for (size_t c = 0; c < 3; c++) {
+        struct rf_buf b;
+        rf_buf_init(&b, 1 << 20);
+        keyed_bank(&b, 20, cases[c].all_first, cases[c].long_key);
+        struct rf_taxonomy tax;
+        struct rf_lint l;
+        run_lint(rf_buf_str(&b), &tax, &l);
+        char *lines = all_lines(&l);
+        cr_assert_eq(l.nerrors, 0, "case %zu:\n%s", c, lines);
+        cr_assert_eq(l.nwarnings, cases[c].want ? 1u : 0u, "case %zu:\n%s", c, lines);
+        if (cases[c].want)
+            cr_assert(strstr(lines, cases[c].want), "case %zu:\n%s", c, lines);
+        free(lines);
+        rf_lint_cleanup(&l);
+        rf_taxonomy_cleanup(&tax);
+        rf_buf_cleanup(&b);
+    }
 }
