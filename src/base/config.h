@@ -171,6 +171,30 @@
 #define RF_FIT_BLOCK 0.5
 /* Largest rendered report (a report is tens of kilobytes). */
 #define RF_REPORT_MAX_BYTES (8L * 1024L * 1024L)
+/* Postings (docs/careers.md): largest posting file, most requirements and
+ * unmapped entries kept, most alternatives in one OR-group, longest label. */
+#define RF_POSTING_MAX_BYTES (1024L * 1024L)
+#define RF_POSTING_MAX_REQS 256
+#define RF_POSTING_MAX_UNMAPPED 1024
+#define RF_POSTING_MAX_ALTS 8
+#define RF_POSTING_LABEL_MAX 120
+/* Positional weights: a screener reads the first two or three required items
+ * (CONTEXT.md "How hiring works"), so they dominate. */
+#define RF_POSTING_W_TOP 3.0
+#define RF_POSTING_W_THIRD 2.0
+#define RF_POSTING_W_REST 1.0
+#define RF_POSTING_W_PREFERRED 0.5
+/* Years of experience from which an item asks for the advanced level, and
+ * the longest line read as a section heading. */
+#define RF_POSTING_YEARS_ADVANCED 5
+#define RF_POSTING_HEADING_MAX 80
+/* Cohort ranking: the standard normal CDF table (2049 points on [-8, 8]:
+ * step 1/128, linear interpolation error below 2e-6), people per block of
+ * the inner loop, and most threads. */
+#define RF_NORMAL_TABLE_N 2049
+#define RF_NORMAL_TABLE_Z 8.0
+#define RF_RANK_BLOCK 256
+#define RF_RANK_MAX_THREADS 64
 
 /* ---- store ---- */
 

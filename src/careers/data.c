@@ -23,6 +23,9 @@ rf_status rf_careers_load(const char *dir, struct rf_careers *c, struct rf_err *
     join(path, sizeof path, dir, "roles.json");
     if ((rc = rf_roles_load(path, &c->tax, &c->roles, err)))
         goto fail;
+    join(path, sizeof path, dir, "skill_aliases.json");
+    if ((rc = rf_aliases_load(path, &c->tax, &c->aliases, err)))
+        goto fail;
     join(path, sizeof path, dir, "learning.json");
     if (access(path, F_OK) == 0 && (rc = rf_learning_load(path, &c->tax, &c->learning, err)))
         goto fail;
@@ -36,6 +39,7 @@ void rf_careers_cleanup(struct rf_careers *c)
 {
     if (!c)
         return;
+    rf_aliases_cleanup(&c->aliases);
     rf_learning_cleanup(&c->learning);
     rf_roles_cleanup(&c->roles);
     rf_taxonomy_cleanup(&c->tax);

@@ -10,15 +10,18 @@
 #include "bank/skills.h"
 #include "base/err.h"
 #include "careers/learning.h"
+#include "careers/posting.h"
 #include "careers/roles.h"
 
 struct rf_careers {
     struct rf_taxonomy tax;
     struct rf_roles roles;       /* borrows tax */
     struct rf_learning learning; /* empty when the folder has no learning.json */
+    struct rf_aliases aliases;   /* posting terms (skill_aliases.json) */
 };
 
-/* Loads DIR/skills.json, DIR/roles.json and, when present, DIR/learning.json.
+/* Loads DIR/skills.json, DIR/roles.json, DIR/skill_aliases.json and, when
+ * present, DIR/learning.json.
  * A missing learning.json is not an error (plans then carry no guidance).
  * On failure c is left empty; the message names the file at fault. The struct
  * must not be copied once loaded (roles point at its taxonomy). */

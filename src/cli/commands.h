@@ -24,5 +24,7 @@ int rf_cmd_bank_export(int argc, char **argv);
 int rf_cmd_roles(int argc, char **argv);
 int rf_cmd_fit(int argc, char **argv);
 int rf_cmd_report(int argc, char **argv);
+int rf_cmd_posting(int argc, char **argv);
+int rf_cmd_match(int argc, char **argv);
 
 #endif

@@ -23,6 +23,8 @@ static const struct command commands[] = {
     {"fit", rf_cmd_fit, "fit a skill profile to every role, with uncertainty"},
     {"report", rf_cmd_report, "a profile's report: fit, gaps, learning plan (json, md, html)"},
     {"calibrate", rf_cmd_calibrate, "estimate item parameters from responses (MML by EM)"},
+    {"posting", rf_cmd_posting, "parse a job posting into required and preferred skills"},
+    {"match", rf_cmd_match, "rank candidate profiles against a posting, with reasons"},
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,117 @@
+/* `rolefit posting parse`: a job posting as measurable requirements. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "careers/data.h"
+#include "careers/posting.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
+
+static const char usage[] =
+    "usage: rolefit posting parse FILE [--json] [--data DIR]\n\n"
+    "Turns a job posting (Markdown or plain text, English or Japanese, UTF-8) into\n"
+    "required and preferred requirements on the skills rolefit measures. Section\n"
+    "headings (Requirements / Must have / 必須 / 応募資格; Preferred / Nice to have /\n"
+    "歓迎) decide which is which; without them every bullet line counts as required.\n"
+    "Terms map to skills through DIR/skill_aliases.json. \"X or Y\", \"X/Y\" and\n"
+    "\"X または Y\" form one requirement met by either (an OR-group). Required items\n"
+    "1-2 weigh 3, item 3 weighs 2, later items 1, preferred items 0.5. Text that maps\n"
+    "to no skill is listed as unmapped.\n\n"
+    "  --json      print JSON instead of text\n"
+    "  --data DIR  folder with skills.json and skill_aliases.json (default data)\n";
+
+/* Prints s padded to width terminal columns (CJK characters take two). */
+static void pad(const char *s, int width)
+{
+    int w = 0;
+    for (utf8proc_ssize_t i = 0, n = (utf8proc_ssize_t)strlen(s); i < n;) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i, n - i, &cp);
+        if (k <= 0)
+            break;
+        w += utf8proc_charwidth(cp);
+        i += k;
+    }
+    fputs(s, stdout);
+    for (; w < width; w++)
+        fputc(' ', stdout);
+}
+
+static void print_req(const struct rf_careers *c, const struct rf_posting_req *r)
+{
+    printf("  %2zu. ", r->position);
+    pad(r->label ? r->label : "", 32);
+    printf(" %-11s w=%-4g", c->tax.levels[r->level], r->weight);
+    for (size_t k = 0; k < r->nskills; k++)
+        printf("%s%s", k ? " | " : "  -> ", c->tax.skills[r->skills[k]].id);
+    printf("\n");
+}
+
+int rf_cmd_posting(int argc, char **argv)
+{
+    const char *cmd = "posting", *data = "data";
+    int json = 0, help = 0;
+    struct rf_cli_opt opts[] = {{"json", 0, NULL, &json}, {"data", 1, &data, NULL}};
+    const char *pos[2];
+    size_t npos;
+    int ec = rf_cli_parse(cmd, argc, argv, opts, sizeof opts / sizeof opts[0], pos, 2, &npos,
+                          &help);
+    if (ec)
+        return ec;
+    if (help) {
+        fputs(usage, stdout);
+        return RF_EXIT_OK;
+    }
+    if (npos != 2 || strcmp(pos[0], "parse") != 0)
+        return rf_cli_usage_error(cmd, "expected 'parse FILE' (see 'rolefit posting --help')");
+    struct rf_careers c;
+    struct rf_err err;
+    rf_err_clear(&err);
+    rf_status rc = rf_careers_load(data, &c, &err);
+    if (rc)
+        return rf_cli_fail(cmd, rc, err.msg);
+    struct rf_parsed_posting p;
+    if ((rc = rf_posting_load(pos[1], &c.aliases, &c.tax, &p, &err))) {
+        rf_careers_cleanup(&c);
+        return rf_cli_fail(cmd, rc, err.msg);
+    }
+    if (json) {
+        json_t *j = NULL;
+        if (!(rc = rf_posting_to_json(&p, &c.tax, &j, &err))) {
+            json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+            fputc('\n', stdout);
+        }
+        json_decref(j);
+    } else {
+        printf("%s\n\nRequired:\n", p.title);
+        for (size_t i = 0; i < p.nreqs; i++)
+            if (p.reqs[i].section == RF_SEC_REQUIRED)
+                print_req(&c, &p.reqs[i]);
+        if (p.nrequired == 0)
+            printf("  (none)\n");
+        printf("\nPreferred:\n");
+        for (size_t i = 0; i < p.nreqs; i++)
+            if (p.reqs[i].section == RF_SEC_PREFERRED)
+                print_req(&c, &p.reqs[i]);
+        if (p.nreqs == p.nrequired)
+            printf("  (none)\n");
+        printf("\nNot mapped to a measured skill:\n");
+        for (size_t i = 0; i < p.nunmapped; i++)
+            printf("  line %zu (%s): %s\n", p.unmapped[i].line,
+                   p.unmapped[i].section == RF_SEC_PREFERRED ? "preferred" : "required",
+                   p.unmapped[i].text);
+        if (p.nunmapped == 0)
+            printf("  (none)\n");
+        if (!p.sectioned)
+            printf("\nNo Requirements/Preferred headings found: every bullet line was read as "
+                   "required.\n");
+        if (p.dropped)
+            printf("\n%zu further items beyond the limit of %d requirements were not used.\n",
+                   p.dropped, RF_POSTING_MAX_REQS);
+    }
+    rf_posting_cleanup(&p);
+    rf_careers_cleanup(&c);
+    return rc ? rf_cli_fail(cmd, rc, err.msg) : RF_EXIT_OK;
+}
