@@ -21,6 +21,8 @@
 #include "careers/profile.h"
 #include "careers/report.h"
 #include "careers/html_report.h"
+#include "careers/posting.h"
+#include "careers/rank.h"
 #include "cat/sessfile.h"
 #include "cat/session.h"
 #include "cat/pool.h"
@@ -1077,5 +1079,210 @@ rf_status rf_app_test_report(struct rf_app *a, const struct rf_principal *p, int
     json_decref(scope);
     rf_profile_cleanup(&pr);
     rf_store_test_cleanup(&t);
+    return rc;
+}
+
+/* ---- postings and ranking ---- */
+
+static rf_status parse_posting(struct rf_app *a, const char *text, struct rf_parsed_posting *pp,
+                               struct rf_app_error *e)
+{
+    rf_status rc = rf_posting_parse("posting", text, strlen(text), &a->car.aliases, &a->car.tax,
+                                    pp, &e->err);
+    if (rc)
+        e->field = "text";
+    return rc;
+}
+
+rf_status rf_app_posting_create(struct rf_app *a, const struct rf_principal *p, const json_t *req,
+                                json_t **out, struct rf_app_error *e)
+{
+    if (!is_staff(p))
+        return fail(e, RF_EPERM, NULL, "sign in as a recruiter to add postings");
+    const char *title, *text;
+    rf_status rc;
+    if ((rc = req_string(req, "title", 200, &title, e)) ||
+        (rc = req_string(req, "text", RF_HTTP_MAX_BODY, &text, e)))
+        return rc;
+    struct rf_parsed_posting pp;
+    if ((rc = parse_posting(a, text, &pp, e)))
+        return rc;
+    json_t *parsed = NULL;
+    char *pj = NULL;
+    rc = rf_posting_to_json(&pp, &a->car.tax, &parsed, &e->err);
+    if (!rc && pp.nreqs == 0)
+        rc = fail(e, RF_EINVAL, "text",
+                  "no requirement in this posting names a skill rolefit measures (see the "
+                  "unmapped terms)");
+    if (!rc && !(pj = json_dumps(parsed, JSON_COMPACT)))
+        rc = fail(e, RF_ENOMEM, NULL, "out of memory");
+    int64_t id = 0;
+    if (!rc) {
+        struct rf_posting po = {0, p->org_id, p->user_id, (char *)title, (char *)text, pj, 0};
+        rc = rf_store_posting_create(a->store, &po, &id, &e->err);
+    }
+    if (!rc)
+        *out = json_pack("{s:I,s:s,s:O}", "id", (json_int_t)id, "title", title, "parsed", parsed);
+    free(pj);
+    json_decref(parsed);
+    rf_posting_cleanup(&pp);
+    return rc;
+}
+
+static void posting_item(void *ud, const struct rf_posting *po)
+{
+    json_t *parsed = po->parsed ? json_loads(po->parsed, 0, NULL) : NULL;
+    size_t nreq = parsed ? json_array_size(json_object_get(parsed, "required")) : 0;
+    json_array_append_new(ud, json_pack("{s:I,s:s,s:I,s:I}", "id", (json_int_t)po->id, "title",
+                                        po->title, "created", (json_int_t)po->created, "required",
+                                        (json_int_t)nreq));
+    json_decref(parsed);
+}
+
+rf_status rf_app_postings(struct rf_app *a, const struct rf_principal *p, json_t **out,
+                          struct rf_app_error *e)
+{
+    if (!is_staff(p))
+        return fail(e, RF_EPERM, NULL, "sign in as a recruiter to see postings");
+    json_t *arr = json_array();
+    rf_status rc = rf_store_postings_list(a->store, p->org_id, posting_item, arr, &e->err);
+    if (rc) {
+        json_decref(arr);
+        return rc;
+    }
+    *out = json_pack("{s:o}", "postings", arr);
+    return RF_OK;
+}
+
+/* A posting of the caller's organization (404 otherwise). */
+static rf_status own_posting(struct rf_app *a, const struct rf_principal *p, int64_t id,
+                             struct rf_posting *po, struct rf_app_error *e)
+{
+    if (!is_staff(p))
+        return fail(e, RF_EPERM, NULL, "sign in as a recruiter to see postings");
+    rf_status rc = rf_store_posting_get(a->store, id, po, &e->err);
+    if (rc == RF_ENOTFOUND || (!rc && po->org_id != p->org_id)) {
+        if (!rc)
+            rf_store_posting_cleanup(po);
+        return fail(e, RF_ENOTFOUND, NULL, "no posting %lld in your organization", (long long)id);
+    }
+    return rc;
+}
+
+rf_status rf_app_posting_get(struct rf_app *a, const struct rf_principal *p, int64_t id,
+                             json_t **out, struct rf_app_error *e)
+{
+    struct rf_posting po;
+    rf_status rc = own_posting(a, p, id, &po, e);
+    if (rc)
+        return rc;
+    json_t *parsed = po.parsed ? json_loads(po.parsed, 0, NULL) : NULL;
+    *out = json_pack("{s:I,s:s,s:s,s:o?}", "id", (json_int_t)po.id, "title", po.title, "text",
+                     po.text, "parsed", parsed);
+    rf_store_posting_cleanup(&po);
+    return *out ? RF_OK : fail(e, RF_ENOMEM, NULL, "out of memory");
+}
+
+struct rank_ctx {
+    struct rf_app *a;
+    const struct rf_parsed_posting *pp;
+    json_t *rows;
+    json_t *labels; /* invite id (as string) -> label */
+    double *p;
+    size_t *measured;
+    rf_status rc;
+    struct rf_err err;
+};
+
+static void invite_label(void *ud, const struct rf_invite *v)
+{
+    char k[32];
+    snprintf(k, sizeof k, "%lld", (long long)v->id);
+    if (v->label)
+        json_object_set_new(ud, k, json_string(v->label));
+}
+
+static void rank_test(void *ud, const struct rf_test *t)
+{
+    struct rank_ctx *c = ud;
+    if (c->rc)
+        return;
+    struct rf_profile pr;
+    if (rf_profile_parse("stored profile", t->profile, strlen(t->profile), &pr, &c->err)) {
+        app_log(c->a, "test %lld: %s", (long long)t->id, c->err.msg);
+        return;
+    }
+    struct rf_posting_fit f;
+    rf_posting_fit(c->pp, &c->a->car.tax, &pr, c->p, c->measured, &f);
+    char reason[512];
+    rf_posting_reason(c->pp, c->p, c->measured, reason, sizeof reason);
+    char k[32];
+    snprintf(k, sizeof k, "%lld", (long long)t->invite_id);
+    const json_t *label = json_object_get(c->labels, k);
+    json_array_append_new(c->rows,
+                          json_pack("{s:I,s:I,s:s?,s:f,s:f,s:f,s:s,s:I}", "test", (json_int_t)t->id,
+                                    "candidate", (json_int_t)t->candidate_id, "label",
+                                    label ? json_string_value(label) : NULL, "fit", f.fit, "sd",
+                                    f.sd, "p_required", f.p_required, "reason", reason, "finished",
+                                    (json_int_t)t->updated));
+    rf_profile_cleanup(&pr);
+}
+
+static int by_fit(const void *x, const void *y)
+{
+    double a = json_real_value(json_object_get(*(json_t *const *)x, "fit"));
+    double b = json_real_value(json_object_get(*(json_t *const *)y, "fit"));
+    json_int_t ia = json_integer_value(json_object_get(*(json_t *const *)x, "test"));
+    json_int_t ib = json_integer_value(json_object_get(*(json_t *const *)y, "test"));
+    return a < b ? 1 : a > b ? -1 : (ia > ib) - (ia < ib);
+}
+
+rf_status rf_app_posting_ranking(struct rf_app *a, const struct rf_principal *p, int64_t id,
+                                 json_t **out, struct rf_app_error *e)
+{
+    struct rf_posting po;
+    rf_status rc = own_posting(a, p, id, &po, e);
+    if (rc)
+        return rc;
+    struct rf_parsed_posting pp;
+    if ((rc = parse_posting(a, po.text, &pp, e))) {
+        rf_store_posting_cleanup(&po);
+        return rc;
+    }
+    struct rank_ctx c = {a, &pp, json_array(), json_object(), NULL, NULL, RF_OK, {0, ""}};
+    c.p = rf_calloc_array(pp.nreqs ? pp.nreqs : 1, sizeof *c.p);
+    c.measured = rf_calloc_array(pp.nreqs ? pp.nreqs : 1, sizeof *c.measured);
+    if (!c.p || !c.measured)
+        rc = fail(e, RF_ENOMEM, NULL, "out of memory");
+    if (!rc)
+        rc = rf_store_invites_list(a->store, p->org_id, invite_label, c.labels, &e->err);
+    if (!rc)
+        rc = rf_store_tests_finished(a->store, p->org_id, rank_test, &c, &e->err);
+    if (!rc && c.rc)
+        rc = rf_err_set(&e->err, c.rc, "%s", c.err.msg);
+    if (!rc) {
+        /* sort rows by fit, best first (ties: earlier test first) */
+        size_t n = json_array_size(c.rows);
+        json_t **v = rf_calloc_array(n ? n : 1, sizeof *v);
+        if (!v) {
+            rc = fail(e, RF_ENOMEM, NULL, "out of memory");
+        } else {
+            for (size_t i = 0; i < n; i++)
+                v[i] = json_incref(json_array_get(c.rows, i));
+            qsort(v, n, sizeof *v, by_fit);
+            json_t *sorted = json_array();
+            for (size_t i = 0; i < n; i++)
+                json_array_append_new(sorted, v[i]);
+            free(v);
+            *out = json_pack("{s:{s:I,s:s},s:o}", "posting", "id", (json_int_t)po.id, "title",
+                             po.title, "candidates", sorted);
+        }
+    }
+    json_decref(c.rows);
+    json_decref(c.labels);
+    free(c.p);
+    free(c.measured);
+    rf_posting_cleanup(&pp);
+    rf_store_posting_cleanup(&po);
     return rc;
 }

@@ -338,6 +338,10 @@ static const struct op_body op_invite_create = {rf_app_invite_create, 201};
 static const struct op_plain op_bank = {rf_app_bank_overview};
 static const struct op_plain op_invites = {rf_app_invites};
 static const struct op_id op_test_get = {rf_app_test_get};
+static const struct op_body op_posting_create = {rf_app_posting_create, 201};
+static const struct op_plain op_postings = {rf_app_postings};
+static const struct op_id op_posting_get = {rf_app_posting_get};
+static const struct op_id op_posting_ranking = {rf_app_posting_ranking};
 static const struct op_id op_test_report = {test_report_json};
 
 static const struct rf_route routes[] = {
@@ -358,6 +362,10 @@ static const struct rf_route routes[] = {
     {"POST", "/api/tests/:id/answers", h_test_answer, NULL},
     {"GET", "/api/tests/:id/report", h_id, &op_test_report},
     {"GET", "/api/tests/:id/report.html", h_test_report_html, NULL},
+    {"POST", "/api/postings", h_body, &op_posting_create},
+    {"GET", "/api/postings", h_plain, &op_postings},
+    {"GET", "/api/postings/:id", h_id, &op_posting_get},
+    {"GET", "/api/postings/:id/ranking", h_id, &op_posting_ranking},
 };
 
 /* ---- static files ---- */

@@ -356,3 +356,108 @@ Test(closed, invites_practice_off_and_organizations)
     cr_assert_eq(r.status, 404);
     http_result_free(&r);
 }
+
+#include "server/auth.h"
+#include "store/store.h"
+
+/* A second organization with its own recruiter, written straight into the
+ * database the server uses (SQLite allows a second connection in WAL mode). */
+static struct http_client other_org_recruiter(void)
+{
+    struct rf_store *st;
+    struct rf_err err;
+    cr_assert_eq(rf_store_open(dbpath, &st, &err), RF_OK, "%s", err.msg);
+    int64_t org, uid;
+    char hash[RF_PWHASH_LEN];
+    cr_assert_eq(rf_auth_init(&err), RF_OK);
+    cr_assert_eq(rf_auth_hash_password("other password", hash, &err), RF_OK);
+    cr_assert_eq(rf_store_org_create(st, "Other", &org, &err), RF_OK);
+    cr_assert_eq(rf_store_user_create(st, org, "olga@other.test", "Olga", "recruiter", hash, &uid,
+                                      &err),
+                 RF_OK);
+    rf_store_close(st);
+    struct http_client c = {port, "", ""};
+    struct http_result r;
+    cr_assert_eq(client_do(&c, "POST", "/api/login",
+                           "{\"email\":\"olga@other.test\",\"password\":\"other password\"}", &r),
+                 0);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    http_result_free(&r);
+    return c;
+}
+
+Test(closed, postings_rank_candidates_of_the_organization_only)
+{
+    struct http_client a = admin();
+    struct http_result r;
+    const char *posting =
+        "{\"title\":\"ML Engineer\",\"text\":\"# ML Engineer\\n\\n## Requirements\\n"
+        "- PyTorch or TensorFlow\\n- SQL\\n- Kubernetes\\n- Kayaking\\n\\n## Nice to have\\n"
+        "- A/B testing\\n\"}";
+    cr_assert_eq(client_do(&a, "POST", "/api/postings", posting, &r), 0);
+    cr_assert_eq(r.status, 201, "%s", r.body);
+    long long pid = json_integer_value(json_object_get(r.json, "id"));
+    const json_t *parsed = json_object_get(r.json, "parsed");
+    cr_assert(json_array_size(json_object_get(parsed, "required")) >= 3, "%s", r.body);
+    cr_assert(json_array_size(json_object_get(parsed, "unmapped")) >= 1, "kayaking is listed");
+    http_result_free(&r);
+    /* empty and skill-less postings are refused with the field named */
+    cr_assert_eq(client_do(&a, "POST", "/api/postings", "{\"title\":\"x\",\"text\":\"   \"}", &r), 0);
+    cr_assert_eq(r.status, 400);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "field")), "text");
+    http_result_free(&r);
+    /* two invited candidates take the test */
+    for (int k = 0; k < 2; k++) {
+        char body[128];
+        snprintf(body, sizeof body, "{\"role\":\"ml_engineer\",\"label\":\"cand%d\",\"posting\":%lld}",
+                 k, pid);
+        cr_assert_eq(client_do(&a, "POST", "/api/invites", body, &r), 0);
+        cr_assert_eq(r.status, 201, "%s", r.body);
+        char token[128];
+        snprintf(token, sizeof token, "%s", json_string_value(json_object_get(r.json, "token")));
+        http_result_free(&r);
+        struct http_client c = {port, "", ""};
+        take_invited(&c, token);
+    }
+    char path[96];
+    snprintf(path, sizeof path, "/api/postings/%lld/ranking", pid);
+    cr_assert_eq(client_do(&a, "GET", path, NULL, &r), 0);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    const json_t *cands = json_object_get(r.json, "candidates");
+    cr_assert_eq(json_array_size(cands), 2);
+    double prev = 2;
+    for (size_t i = 0; i < 2; i++) {
+        const json_t *c = json_array_get(cands, i);
+        double fit = json_real_value(json_object_get(c, "fit"));
+        cr_assert(fit <= prev, "sorted best first");
+        prev = fit;
+        const char *reason = json_string_value(json_object_get(c, "reason"));
+        cr_assert(reason && reason[0], "a one-line reason");
+        cr_assert(!strchr(reason, '\n'));
+        cr_assert(!strncmp(json_string_value(json_object_get(c, "label")), "cand", 4));
+    }
+    http_result_free(&r);
+    /* another organization sees none of it */
+    struct http_client olga = other_org_recruiter();
+    cr_assert_eq(client_do(&olga, "GET", path, NULL, &r), 0);
+    cr_assert_eq(r.status, 404);
+    http_result_free(&r);
+    snprintf(path, sizeof path, "/api/postings/%lld", pid);
+    cr_assert_eq(client_do(&olga, "GET", path, NULL, &r), 0);
+    cr_assert_eq(r.status, 404);
+    http_result_free(&r);
+    cr_assert_eq(client_do(&olga, "GET", "/api/postings", NULL, &r), 0);
+    cr_assert_eq(json_array_size(json_object_get(r.json, "postings")), 0);
+    http_result_free(&r);
+    cr_assert_eq(client_do(&olga, "GET", "/api/invites", NULL, &r), 0);
+    cr_assert_eq(json_array_size(json_object_get(r.json, "invites")), 0);
+    http_result_free(&r);
+    cr_assert_eq(client_do(&olga, "GET", "/api/tests/1/report", NULL, &r), 0);
+    cr_assert_eq(r.status, 404, "no report of another organization's candidate");
+    http_result_free(&r);
+    /* and a posting id of another org cannot be used for invites */
+    snprintf(path, sizeof path, "{\"role\":\"ml_engineer\",\"posting\":%lld}", pid);
+    cr_assert_eq(client_do(&olga, "POST", "/api/invites", path, &r), 0);
+    cr_assert_eq(r.status, 404);
+    http_result_free(&r);
+}

@@ -4,6 +4,7 @@ import { api, el, header, showError } from './api.js';
 
 const pct = (v) => `${Math.round(100 * v)}%`;
 let roles = [];
+const skillNames = new Map();
 
 function showTab(name) {
   for (const t of ['postings', 'invites']) {
@@ -16,10 +17,14 @@ document.getElementById('tab-invites').addEventListener('click', () => { showTab
 
 function requirementList(title, reqs) {
   if (!reqs || !reqs.length) return null;
-  return el('div', {}, el('h3', {}, title), el('ul', {}, reqs.map((r) => el('li', {},
-    el('strong', {}, r.text || r.terms?.join(' or ') || ''),
-    r.skills && r.skills.length ? ` → ${r.skills.map((s) => s.name || s).join(' / ')}` : ' → no skill',
-    r.weight !== undefined ? el('span', { class: 'muted' }, ` (weight ${Number(r.weight).toFixed(2)})`) : null))));
+  return el('div', {}, el('h3', {}, title), el('table', {},
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Term'), el('th', { scope: 'col' }, 'Measured as'),
+      el('th', { scope: 'col' }, 'Level'), el('th', { class: 'num', scope: 'col' }, 'Weight'))),
+    el('tbody', {}, reqs.map((r) => el('tr', {},
+      el('td', {}, el('strong', {}, r.label), el('div', { class: 'reason' }, r.text)),
+      el('td', {}, r.skills.map((id) => skillNames.get(id) || id).join(' or ')),
+      el('td', {}, r.level),
+      el('td', { class: 'num' }, Number(r.weight).toFixed(2)))))));
 }
 
 function showParsed(p) {
@@ -29,9 +34,10 @@ function showParsed(p) {
   box.replaceChildren(el('h2', { style: 'margin-top:0' }, p.title),
     requirementList('Required', parsed.required),
     requirementList('Preferred', parsed.preferred),
-    parsed.unknown && parsed.unknown.length
-      ? el('p', {}, el('strong', {}, 'Terms rolefit cannot measure: '), parsed.unknown.join(', '))
-      : el('p', { class: 'muted' }, 'Every term maps to a measured skill.'));
+    parsed.unmapped && parsed.unmapped.length
+      ? el('div', {}, el('h3', {}, 'Not measured by rolefit'), el('ul', {}, parsed.unmapped.map((u) =>
+        el('li', {}, u.text, el('span', { class: 'muted' }, ` (${u.section}, line ${u.line})`)))))
+      : el('p', { class: 'muted' }, 'Every line maps to a measured skill.'));
 }
 
 async function loadPostings() {
@@ -116,6 +122,7 @@ async function init() {
   const m = await header('/recruiter.html');
   if (!m || !m.user) { location.href = '/login.html'; return; }
   roles = (await api('GET', '/api/roles')).roles;
+  for (const sk of (await api('GET', '/api/skills')).skills) skillNames.set(sk.id, sk.name);
   document.getElementById('i-role').replaceChildren(...roles.map((r) => el('option', { value: r.id }, r.name)));
   try { await loadPostings(); } catch (e) { showError(document.getElementById('p-error'), e); }
 }
