@@ -412,8 +412,8 @@ async function postingsFlow(page, tag, testId) {
   await page.click('#posting-form button[type=submit]');
   await page.waitForSelector('#parsed:not([hidden]) li');
   const parsed = await page.innerText('#parsed');
-  check(`${tag}: posting parsed into requirements`, /Required/.test(parsed) && /→/.test(parsed), parsed.slice(0, 200));
-  check(`${tag}: unknown terms listed`, /cannot measure/i.test(parsed) && /zorblax/i.test(parsed), parsed.slice(-200));
+  check(`${tag}: posting parsed into requirements`, /Required/.test(parsed) && /Measured as/.test(parsed) && /PyTorch/i.test(parsed), parsed.slice(0, 200));
+  check(`${tag}: unknown terms listed`, /Not measured by rolefit/i.test(parsed) && /zorblax/i.test(parsed), parsed.slice(-200));
   await shoot(page, 'posting-parsed-1280', true);
   await page.click('#postings button:has-text("Rank candidates")');
   await page.waitForSelector('#ranking:not([hidden]) #ranking-table tbody tr');
