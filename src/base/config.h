@@ -231,5 +231,9 @@
 /* Items per skill and overall limit of a test started from the web UI. */
 #define RF_WEB_MAX_ITEMS 30
 #define RF_WEB_MIN_PER_SKILL 2
+/* Test sessions the server keeps live between requests, so that answering
+ * does not parse and replay the stored state each time (server/sesscache.h):
+ * slots chosen by test id, a few kilobytes each. */
+#define RF_WEB_SESSION_CACHE 4096
 
 #endif

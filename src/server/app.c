@@ -27,6 +27,7 @@
 #include "cat/session.h"
 #include "cat/pool.h"
 #include "irt/quad.h"
+#include "server/sesscache.h"
 #include "store/store.h"
 #include <sodium.h>
 
@@ -37,6 +38,7 @@ struct rf_app {
     struct rf_careers car; /* taxonomy, roles, learning guidance */
     struct rf_quad q;
     struct rf_cat_pool *pool;
+    struct rf_sesscache *live; /* sessions between requests (sesscache.h) */
     char bank_hash[RF_TOKEN_HASH_LEN];
     int64_t bank_version;
 };
@@ -162,6 +164,8 @@ rf_status rf_app_open(const struct rf_app_config *cfg, struct rf_app **out, stru
         }
     }
     if (!rc)
+        rc = rf_sesscache_new(RF_WEB_SESSION_CACHE, &a->live, err);
+    if (!rc)
         rc = rf_store_open(cfg->db, &a->store, err);
     if (!rc) {
         sha_file_list(a);
@@ -181,6 +185,7 @@ void rf_app_close(struct rf_app *a)
     if (!a)
         return;
     rf_store_close(a->store);
+    rf_sesscache_free(a->live);
     rf_cat_pool_free(a->pool);
     rf_quad_cleanup(&a->q);
     rf_bank_cleanup(&a->bank);
@@ -857,6 +862,11 @@ rf_status rf_app_test_start(struct rf_app *a, const struct rf_principal *p, cons
     }
     if (!rc)
         rc = test_reply(a, id, s, "active", out, e);
+    if (!rc) {
+        rf_sesscache_put(a->live, id, s, state); /* the session as stored */
+        s = NULL;
+        state = NULL;
+    }
     rf_store_invite_cleanup(&inv);
     rf_cat_session_free(s);
     free(state);
@@ -947,7 +957,8 @@ rf_status rf_app_test_answer(struct rf_app *a, const struct rf_principal *p, int
         rc = fail(e, RF_ECONFLICT, NULL, "this test is finished; open the report");
         goto out;
     }
-    if ((rc = session_restore(a, &t, &s, e)))
+    s = rf_sesscache_take(a->live, id, t.state);
+    if (!s && (rc = session_restore(a, &t, &s, e)))
         goto out;
     size_t cur;
     rf_cat_next(s, &cur);
@@ -982,6 +993,11 @@ rf_status rf_app_test_answer(struct rf_app *a, const struct rf_principal *p, int
         rc = fail(e, RF_ECONFLICT, "item", "this question was already answered");
     if (!rc)
         rc = test_reply(a, id, s, profile ? "finished" : "active", out, e);
+    if (!rc && !profile) {
+        rf_sesscache_put(a->live, id, s, state); /* the session as stored */
+        s = NULL;
+        state = NULL;
+    }
 out:
     free(state);
     free(profile);

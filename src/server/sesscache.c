@@ -1,0 +1,87 @@
+/* Live adaptive sessions between requests; see sesscache.h. */
+#include "server/sesscache.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct slot {
+    int64_t id; /* 0: empty */
+    struct rf_cat_session *s;
+    char *state;
+};
+
+struct rf_sesscache {
+    pthread_mutex_t mu;
+    size_t n;
+    struct slot *slot;
+};
+
+rf_status rf_sesscache_new(size_t nslots, struct rf_sesscache **out, struct rf_err *err)
+{
+    struct rf_sesscache *c = calloc(1, sizeof *c);
+    if (c)
+        c->slot = calloc(nslots ? nslots : 1, sizeof *c->slot);
+    if (!c || !c->slot) {
+        free(c);
+        return rf_err_set(err, RF_ENOMEM, "session cache: out of memory");
+    }
+    c->n = nslots ? nslots : 1;
+    pthread_mutex_init(&c->mu, NULL);
+    *out = c;
+    return RF_OK;
+}
+
+void rf_sesscache_free(struct rf_sesscache *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->n; i++) {
+        rf_cat_session_free(c->slot[i].s);
+        free(c->slot[i].state);
+    }
+    pthread_mutex_destroy(&c->mu);
+    free(c->slot);
+    free(c);
+}
+
+static struct slot *slot_of(struct rf_sesscache *c, int64_t id)
+{
+    return &c->slot[(uint64_t)id % c->n];
+}
+
+struct rf_cat_session *rf_sesscache_take(struct rf_sesscache *c, int64_t id, const char *state)
+{
+    struct slot got = {0, NULL, NULL};
+    pthread_mutex_lock(&c->mu);
+    struct slot *sl = slot_of(c, id);
+    if (sl->id == id && id != 0) {
+        got = *sl;
+        memset(sl, 0, sizeof *sl);
+    }
+    pthread_mutex_unlock(&c->mu);
+    if (got.s && got.state && strcmp(got.state, state) == 0) {
+        free(got.state);
+        return got.s;
+    }
+    rf_cat_session_free(got.s);
+    free(got.state);
+    return NULL;
+}
+
+void rf_sesscache_put(struct rf_sesscache *c, int64_t id, struct rf_cat_session *s, char *state)
+{
+    if (id == 0 || !s || !state) {
+        rf_cat_session_free(s);
+        free(state);
+        return;
+    }
+    pthread_mutex_lock(&c->mu);
+    struct slot *sl = slot_of(c, id), old = *sl;
+    sl->id = id;
+    sl->s = s;
+    sl->state = state;
+    pthread_mutex_unlock(&c->mu);
+    rf_cat_session_free(old.s);
+    free(old.state);
+}
