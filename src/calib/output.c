@@ -87,7 +87,7 @@ rf_status rf_calib_result_to_json(const struct rf_calib_result *res, json_t **ou
         bad |= json_object_set_new(lat, "sd", json_real(res->latent_sd));
         bad |= json_object_set_new(sum, "latent", lat);
         bad |= json_object_set_new(sum, "standard_errors",
-                                   json_string(res->se_ok ? "cross-product" : "unavailable"));
+                                   json_string(res->se_ok ? "cross-product" : "none"));
         if (res->fit_note)
             bad |= json_object_set_new(sum, "fit_note", json_string(res->fit_note));
         bad |= json_object_set_new(root, "items", items);

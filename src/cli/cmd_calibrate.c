@@ -20,7 +20,8 @@ static const char usage[] =
     "                         [--quad N]\n"
     "                         [--range LO,HI] [--tol X] [--max-iter N] [--threads N]\n"
     "                         [--prior-a lognormal:M,S|none] [--prior-c beta:A,B|none]\n"
-    "                         [--fixed BANK] [--out FILE] [--format json|csv] [--progress]\n\n"
+    "                         [--fixed BANK] [--out FILE] [--format json|csv] [--progress]\n"
+    "                         [--no-se] [--no-fit]\n\n"
     "Estimates item parameters by marginal maximum likelihood (Bock-Aitkin EM) over an\n"
     "equally spaced quadrature grid with a N(0,1) latent distribution. FILE.csv has a\n"
     "header row of item ids (optionally a first column 'person') and one row per person:\n"
@@ -40,7 +41,10 @@ static const char usage[] =
     "  --out FILE      write there (atomically) instead of stdout\n"
     "  --format F      json (default: bank-ready parameters, SEs, fit, run summary) or csv\n"
     "                  (one row per item: id,model,a,b,c,d,se_a,se_b,se_c,se_d,...,n,sx2,df,p)\n"
-    "  --progress      print the log-likelihood of every cycle to stderr\n\n"
+    "  --progress      print the log-likelihood of every cycle to stderr\n"
+    "  --no-se         skip standard errors (their cross-product costs N x (answers x\n"
+    "                  parameters)^2: the largest part of the final pass on big data)\n"
+    "  --no-fit        skip S-X2 item fit\n\n"
     "Warnings go to stderr as 'warning[name]: ...': persons-without-responses,\n"
     "not-converged, fixed-unused, extreme-slope, se-unavailable.\n";
 
@@ -76,7 +80,7 @@ int rf_cmd_calibrate(int argc, char **argv)
     const char *responses = NULL, *model_s = "2pl", *quad_s = NULL, *range_s = NULL,
                *tol_s = NULL, *iter_s = NULL, *threads_s = NULL, *pa_s = NULL, *pc_s = NULL,
                *fixed_s = NULL, *out_s = NULL, *format_s = "json", *store_s = NULL;
-    int help = 0, progress = 0;
+    int help = 0, progress = 0, no_se = 0, no_fit = 0;
     struct rf_cli_opt opts[] = {
         {"responses", 1, &responses, NULL}, {"model", 1, &model_s, NULL},
         {"quad", 1, &quad_s, NULL},         {"range", 1, &range_s, NULL},
@@ -85,6 +89,7 @@ int rf_cmd_calibrate(int argc, char **argv)
         {"prior-c", 1, &pc_s, NULL},        {"fixed", 1, &fixed_s, NULL},
         {"out", 1, &out_s, NULL},           {"format", 1, &format_s, NULL},
         {"store", 1, &store_s, NULL},       {"progress", 0, NULL, &progress},
+        {"no-se", 0, NULL, &no_se},         {"no-fit", 0, NULL, &no_fit},
     };
     const char *pos[1];
     size_t npos;
@@ -101,6 +106,8 @@ int rf_cmd_calibrate(int argc, char **argv)
                                        "calibrate --help')");
     struct rf_calib_opts o;
     rf_calib_opts_default(&o);
+    o.want_se = !no_se;
+    o.want_fit = !no_fit;
     if (rf_irt_model_parse(model_s, &o.model))
         return rf_cli_usage_error(cmd, "--model: expected 1pl, 2pl, 3pl or grm, got '%s'",
                                   model_s);
@@ -221,7 +228,7 @@ int rf_cmd_calibrate(int argc, char **argv)
                         "slope above %g: responses that separate perfectly; their estimates are "
                         "unstable\n",
                 steep, first_steep, RF_CALIB_WARN_A);
-    if (!res.se_ok)
+    if (!res.se_ok && o.want_se)
         fprintf(stderr, "rolefit calibrate: warning[se-unavailable]: the information matrix is "
                         "singular; standard errors are null\n");
     if (csv) {

@@ -29,6 +29,8 @@ awk -v a="$csv_scores" -v b="$json_scores" 'BEGIN{d=a-b; exit !(d < 1e-3 && d > 
 
 expect "progress" 0 "cycle 1 loglik -2[0-9]+\.[0-9]+ max change" $RF calibrate --responses $F --progress --threads 2
 expect "3pl" 0 '"model": "3pl"' $RF calibrate --responses $F --model 3pl --prior-c beta:5,17
+out=$($RF calibrate --responses $F --no-se --no-fit 2>&1)
+echo "$out" | grep -q '"standard_errors": "none"' && ! echo "$out" | grep -q '"fit"' && ! echo "$out" | grep -q "warning" && ok || bad "--no-se --no-fit: $(echo "$out" | tail -3)"
 expect "1pl" 0 '"parameters": 6' $RF calibrate --responses $F --model 1pl
 expect "grm on binary data" 0 '"thresholds"' $RF calibrate --responses $F --model grm
 
