@@ -12,7 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "bank/bank.h"
+#include "base/file.h"
+#include "base/json.h"
 #include "base/config.h"
 #include "base/mem.h"
 
@@ -366,5 +370,88 @@ rf_status rf_cat_pool_from_bank(const struct rf_bank *b, int flags, const struct
     }
     rf_status rc = rf_cat_pool_new(items, b->n, q, out, err);
     free(items);
+    return rc;
+}
+
+rf_status rf_cat_exposure_save(const struct rf_cat_pool *p, double target, const char *path,
+                               struct rf_err *err)
+{
+    json_t *items = json_array();
+    json_t *root = items ? json_pack("{s:s, s:f, s:o}", "format", "rolefit-exposure", "target",
+                                     target, "items", items)
+                         : NULL;
+    if (!root)
+        return rf_err_set(err, RF_ENOMEM, "exposure: out of memory");
+    for (size_t i = 0; i < p->n; i++)
+        if (p->sh[i] < 1.0 &&
+            json_array_append_new(items, json_pack("{s:s, s:f}", "item", p->ids[i], "k",
+                                                   p->sh[i]))) {
+            json_decref(root);
+            return rf_err_set(err, RF_ENOMEM, "exposure: out of memory");
+        }
+    char *text = json_dumps(root, JSON_INDENT(1) | JSON_REAL_PRECISION(17));
+    json_decref(root);
+    if (!text)
+        return rf_err_set(err, RF_ENOMEM, "exposure: out of memory");
+    rf_status rc = rf_file_write_atomic(path, text, strlen(text), err);
+    free(text);
+    return rc;
+}
+
+rf_status rf_cat_exposure_load(struct rf_cat_pool *p, const char *path, struct rf_err *err)
+{
+    json_t *root;
+    rf_status rc = rf_json_load_file(path, &root, err);
+    if (rc)
+        return rc;
+    double *k = rf_alloc_array(p->n ? p->n : 1, sizeof *k);
+    const char *fmt = NULL;
+    if (!k) {
+        rc = rf_err_set(err, RF_ENOMEM, "exposure: out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < p->n; i++)
+        k[i] = 1.0;
+    if ((rc = rf_json_get_string(root, "format", 1, &fmt, path, err)))
+        goto out;
+    if (strcmp(fmt, "rolefit-exposure") != 0) {
+        rc = rf_err_set(err, RF_EINVAL, "%s: field 'format': not an exposure file ('%s')", path,
+                        fmt);
+        goto out;
+    }
+    const json_t *items = json_object_get(root, "items");
+    if (!json_is_array(items)) {
+        rc = rf_err_set(err, RF_EINVAL, "%s: field 'items': expected an array", path);
+        goto out;
+    }
+    for (size_t e = 0; e < json_array_size(items); e++) {
+        char w[RF_ERRMSG_LEN / 2];
+        snprintf(w, sizeof w, "%s: items[%zu]", path, e);
+        const json_t *x = json_array_get(items, e);
+        const char *id;
+        double v;
+        size_t idx;
+        if (!json_is_object(x)) {
+            rc = rf_err_set(err, RF_EINVAL, "%s: expected an object", w);
+            goto out;
+        }
+        if ((rc = rf_json_get_string(x, "item", 1, &id, w, err)) ||
+            (rc = rf_json_get_number(x, "k", 1, &v, NULL, w, err)))
+            goto out;
+        if (rf_cat_pool_find(p, id, &idx)) {
+            rc = rf_err_set(err, RF_EINVAL, "%s: item '%s' is not in the bank", w, id);
+            goto out;
+        }
+        if (!(v > 0 && v <= 1)) {
+            rc = rf_err_set(err, RF_EINVAL, "%s: item '%s': field 'k': %g is not in (0, 1]", w,
+                            id, v);
+            goto out;
+        }
+        k[idx] = v;
+    }
+    memcpy(p->sh, k, p->n * sizeof *k);
+out:
+    free(k);
+    json_decref(root);
     return rc;
 }

@@ -73,6 +73,15 @@ struct rf_bank;
 rf_status rf_cat_pool_from_bank(const struct rf_bank *b, int flags, const struct rf_quad *q,
                                 struct rf_cat_pool **out, struct rf_err *err);
 
+/* Sympson-Hetter exposure parameters on disk: {"format": "rolefit-exposure",
+ * "target": r, "items": [{"item": ID, "k": K}, ...]} listing the items with
+ * K < 1 (the others are free). Save writes p->sh atomically; load resets
+ * every K to 1 and sets the listed ones, refusing (RF_EINVAL, message naming
+ * the path and entry) an unknown item or K outside (0, 1]. */
+rf_status rf_cat_exposure_save(const struct rf_cat_pool *p, double target, const char *path,
+                               struct rf_err *err);
+rf_status rf_cat_exposure_load(struct rf_cat_pool *p, const char *path, struct rf_err *err);
+
 /* Index of a skill id, or RF_ENOTFOUND. */
 rf_status rf_cat_pool_skill(const struct rf_cat_pool *p, const char *skill, size_t *idx);
 

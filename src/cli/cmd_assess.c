@@ -25,7 +25,8 @@
 static const char usage[] =
     "usage: rolefit assess [--role ROLE | --skills a,b] [--max-items N] [--se X] [--seed S]\n"
     "                      [--save FILE] [--resume FILE] [--feedback] [--profile-out FILE]\n"
-    "                      [--person NAME] [--bank DIR] [--taxonomy FILE] [--roles FILE]\n\n"
+    "                      [--person NAME] [--exposure FILE] [--bank DIR] [--taxonomy FILE]\n"
+    "                      [--roles FILE]\n\n"
     "The adaptive test in a terminal. Shows one question at a time with its options and\n"
     "reads your choice (a letter or its number; interactive or piped stdin); a typo is\n"
     "asked again, never counted. Each question is chosen for the skill that most needs\n"
@@ -42,6 +43,7 @@ static const char usage[] =
     "  --feedback         after each answer show whether it was right and the explanation\n"
     "  --profile-out FILE write the profile (docs/profile-format.md) to FILE\n"
     "  --person NAME      the person's name in the profile\n"
+    "  --exposure FILE    Sympson-Hetter exposure parameters ('rolefit simulate --sh-out')\n"
     "  --bank DIR         the item bank (default data/bank)\n"
     "  --taxonomy FILE    the skill taxonomy (default data/skills.json)\n"
     "  --roles FILE       the roles (default data/roles.json)\n";
@@ -55,7 +57,7 @@ struct assess {
     struct rf_quad q;
     struct rf_cat_pool *pool;
     struct rf_cat_session *s;
-    const char *save, *role, *person, *roles_path;
+    const char *save, *role, *person, *roles_path, *exposure;
     int feedback;
     struct rf_err err;
 };
@@ -83,8 +85,8 @@ static rf_status save_session(struct assess *a)
     rf_status rc = rf_cat_session_to_json(a->s, &j, &a->err);
     if (rc)
         return rc;
-    json_t *extra = json_pack("{s:s?, s:s?, s:b}", "role", a->role, "person", a->person,
-                              "feedback", a->feedback);
+    json_t *extra = json_pack("{s:s?, s:s?, s:b, s:s?}", "role", a->role, "person", a->person,
+                              "feedback", a->feedback, "exposure", a->exposure);
     if (!extra || json_object_set_new(j, "assess", extra)) {
         json_decref(j);
         return rf_err_set(&a->err, RF_ENOMEM, "out of memory");
@@ -419,7 +421,7 @@ int rf_cmd_assess(int argc, char **argv)
         {"resume", 1, &resume, NULL},        {"feedback", 0, NULL, &a.feedback},
         {"profile-out", 1, &profile_out, NULL}, {"person", 1, &a.person, NULL},
         {"bank", 1, &bank_dir, NULL},        {"taxonomy", 1, &tax_path, NULL},
-        {"roles", 1, &roles_path, NULL},
+        {"roles", 1, &roles_path, NULL},     {"exposure", 1, &a.exposure, NULL},
     };
     const char *pos[1];
     size_t npos;
@@ -475,6 +477,12 @@ int rf_cmd_assess(int argc, char **argv)
             a.role = json_string_value(json_object_get(ex, "role"));
             if (!a.feedback)
                 a.feedback = json_is_true(json_object_get(ex, "feedback"));
+            if (!a.exposure)
+                a.exposure = json_string_value(json_object_get(ex, "exposure"));
+        }
+        if (a.exposure && (rc = rf_cat_exposure_load(a.pool, a.exposure, &a.err))) {
+            ec = rf_cli_fail(a.cmd, rc, a.err.msg);
+            goto out;
         }
         printf("Resuming %s: %zu questions answered.\n", resume, rf_cat_nanswered(a.s));
     } else {
@@ -488,6 +496,13 @@ int rf_cmd_assess(int argc, char **argv)
         struct rf_cat_design d;
         if ((ec = make_design(&a, skills_s, maxi, se, &d)))
             goto out;
+        if (a.exposure) {
+            if ((rc = rf_cat_exposure_load(a.pool, a.exposure, &a.err))) {
+                ec = rf_cli_fail(a.cmd, rc, a.err.msg);
+                goto out;
+            }
+            d.exposure = 1;
+        }
         if ((rc = rf_cat_session_new(a.pool, &d, seed, &a.s, &a.err))) {
             ec = rf_cli_fail(a.cmd, rc, a.err.msg);
             goto out;

@@ -23,6 +23,7 @@ static const char usage[] =
     "                        [--examinees N] [--skills a,b] [--select mfi|kl|pwi] [--se X]\n"
     "                        [--max-items N] [--min-items N] [--randomesque K] [--seed S]\n"
     "                        [--threads T] [--thetas FILE] [--sh TARGET] [--sh-rounds R]\n"
+    "                        [--sh-out FILE] [--exposure FILE]\n"
     "                        [--no-early-stop] [--json]\n\n"
     "Simulates examinees taking the adaptive test and reports how well it measures them:\n"
     "test length (mean, SD, min, max, histogram, share stopped short of the SE target),\n"
@@ -51,6 +52,8 @@ static const char usage[] =
     "                     parameter by iterated simulation (seed S+1) so that no item is\n"
     "                     given to more than TARGET of the examinees, then run the study\n"
     "  --sh-rounds R      most rounds of that iteration (default 30)\n"
+    "  --sh-out FILE      write the exposure parameters found by --sh (for --exposure)\n"
+    "  --exposure FILE    apply exposure parameters from FILE instead of finding them\n"
     "  --no-early-stop    keep testing a skill whose SE target is out of reach within its\n"
     "                     remaining items (default: stop it)\n"
     "  --seed S           random seed (default 1)\n"
@@ -241,7 +244,7 @@ int rf_cmd_simulate(int argc, char **argv)
     const char *bank = NULL, *gen_s = NULL, *model_s = "2pl", *n_s = NULL, *skills_s = NULL,
                *select_s = "mfi", *se_s = NULL, *max_s = NULL, *min_s = NULL, *rq_s = NULL,
                *seed_s = NULL, *threads_s = NULL, *thetas = NULL, *sh_s = NULL,
-               *shr_s = NULL;
+               *shr_s = NULL, *sh_out = NULL, *exposure = NULL;
     int json = 0, no_early = 0, help = 0;
     struct rf_cli_opt opts[] = {
         {"bank", 1, &bank, NULL},          {"generate-bank", 1, &gen_s, NULL},
@@ -252,6 +255,7 @@ int rf_cmd_simulate(int argc, char **argv)
         {"seed", 1, &seed_s, NULL},        {"threads", 1, &threads_s, NULL},
         {"thetas", 1, &thetas, NULL},      {"sh", 1, &sh_s, NULL},
         {"sh-rounds", 1, &shr_s, NULL},    {"json", 0, NULL, &json},
+        {"sh-out", 1, &sh_out, NULL},      {"exposure", 1, &exposure, NULL},
         {"no-early-stop", 0, NULL, &no_early},
     };
     const char *pos[1];
@@ -284,6 +288,11 @@ int rf_cmd_simulate(int argc, char **argv)
         (sh_s && (ec = rf_cli_double(cmd, "sh", sh_s, 1e-3, 1, &sh))) ||
         (seed_s && (ec = rf_cli_u64(cmd, "seed", seed_s, &seed))))
         return ec;
+    if (sh_out && !sh_s)
+        return rf_cli_usage_error(cmd, "--sh-out needs --sh TARGET");
+    if (exposure && sh_s)
+        return rf_cli_usage_error(cmd, "give --sh (find exposure parameters) or --exposure "
+                                       "(use a file), not both");
     if (mini > maxi)
         return rf_cli_usage_error(cmd, "--min-items %zu exceeds --max-items %zu", mini, maxi);
     if (rf_cat_select_parse(select_s, &sel))
@@ -359,6 +368,13 @@ int rf_cmd_simulate(int argc, char **argv)
         if ((rc = rf_cat_sh_calibrate(p, &d, sh, shr, &oc, &rounds, &sh_max, &err)))
             goto out;
         d.exposure = 1;
+        if (sh_out && (rc = rf_cat_exposure_save(p, sh, sh_out, &err)))
+            goto out;
+    }
+    if (exposure) {
+        if ((rc = rf_cat_exposure_load(p, exposure, &err)))
+            goto out;
+        d.exposure = 1;
     }
     if ((rc = rf_cat_simulate(p, &d, &o, &res, &err)))
         goto out;
@@ -376,6 +392,8 @@ int rf_cmd_simulate(int argc, char **argv)
             (json_int_t)maxi, "min_items", (json_int_t)mini, "randomesque", (json_int_t)rq,
             "early_stop", !no_early, "seed", (json_int_t)seed, "threads", (json_int_t)threads,
             "baseline_form", form);
+        if (exposure)
+            json_object_set_new(settings, "exposure_file", json_string(exposure));
         if (gen)
             json_object_set_new(settings, "generated", json_pack("{s:I, s:s}", "per_skill",
                                                                  (json_int_t)gen, "model",

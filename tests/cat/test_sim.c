@@ -3,7 +3,9 @@
  * baseline form, synthetic banks and the error paths. */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cat/pool.h"
 #include "cat/session.h"
@@ -222,6 +224,48 @@ Test(cat_sim, true_thetas_from_the_caller)
     cr_assert(strstr(err.msg, "18"), "%s", err.msg);
     o.nexaminees = 0;
     cr_assert_eq(rf_cat_simulate(p, &d, &o, &r, &err), RF_EINVAL);
+    rf_cat_pool_free(p);
+    rf_cat_gen_cleanup(&g);
+}
+
+Test(cat_sim, exposure_parameters_round_trip)
+{
+    struct rf_cat_gen g;
+    struct rf_cat_pool *p = gen_pool(1, 50, &g);
+    for (size_t i = 0; i < p->n; i++)
+        p->sh[i] = i % 3 ? 1.0 : 0.1 + 0.01 * (double)i;
+    char path[] = "/tmp/rf_expXXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    close(fd);
+    struct rf_err err;
+    rf_err_clear(&err);
+    cr_assert_eq(rf_cat_exposure_save(p, 0.2, path, &err), RF_OK, "%s", err.msg);
+    double want[50];
+    memcpy(want, p->sh, sizeof want);
+    for (size_t i = 0; i < p->n; i++)
+        p->sh[i] = 0.5;
+    cr_assert_eq(rf_cat_exposure_load(p, path, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(memcmp(want, p->sh, sizeof want), 0, "exact round trip, unlisted items free");
+    FILE *f = fopen(path, "w");
+    fputs("{\"format\": \"rolefit-exposure\", \"items\": [{\"item\": \"s1.gen.0003\", "
+          "\"k\": 1.5}]}",
+          f);
+    fclose(f);
+    cr_assert_eq(rf_cat_exposure_load(p, path, &err), RF_EINVAL);
+    cr_assert(strstr(err.msg, "items[0]: item 's1.gen.0003': field 'k': 1.5"), "%s", err.msg);
+    cr_assert_eq(memcmp(want, p->sh, sizeof want), 0, "a refused file changes nothing");
+    f = fopen(path, "w");
+    fputs("{\"format\": \"rolefit-exposure\", \"items\": [{\"item\": \"zz\", \"k\": 0.5}]}", f);
+    fclose(f);
+    cr_assert_eq(rf_cat_exposure_load(p, path, &err), RF_EINVAL);
+    cr_assert(strstr(err.msg, "item 'zz' is not in the bank"), "%s", err.msg);
+    f = fopen(path, "w");
+    fputs("{\"format\": \"other\", \"items\": []}", f);
+    fclose(f);
+    cr_assert_eq(rf_cat_exposure_load(p, path, &err), RF_EINVAL);
+    unlink(path);
+    cr_assert_eq(rf_cat_exposure_load(p, path, &err), RF_EIO);
     rf_cat_pool_free(p);
     rf_cat_gen_cleanup(&g);
 }

@@ -68,6 +68,15 @@ printf '{"format": "rolefit-session"' >"$TMP/broken.json"
 expect_oneline "malformed session" 1 "broken.json:1:" $RF assess $B --resume "$TMP/broken.json"
 expect_oneline "missing session" 3 "nope.json" $RF assess $B --resume "$TMP/nope.json"
 
+# Exposure parameters: an item with K near 0 is (almost surely) refused; kept on resume.
+grep -q "^STEM-linear_algebra.vectors.004" <<<"$full" && ok || bad "the run without exposure control asks vectors.004"
+printf '{"format": "rolefit-exposure", "items": [{"item": "linear_algebra.vectors.004", "k": 1e-9}]}' >"$TMP/exp.json"
+ex=$(printf 'a\na\na\na\na\na\n' | $RF assess $B --seed 4 --max-items 6 --exposure "$TMP/exp.json" 2>&1)
+grep -q "Your profile" <<<"$ex" && ! grep -q "^STEM-linear_algebra.vectors.004" <<<"$ex" && ok || bad "exposure control refuses the item"
+printf 'a\nq\n' | $RF assess $B --seed 4 --max-items 6 --exposure "$TMP/exp.json" --save "$TMP/x.json" >/dev/null 2>&1
+grep -q '"exposure": ".*exp.json"' "$TMP/x.json" && ok || bad "the session remembers its exposure file"
+expect_oneline "missing exposure file" 3 "nope.json" $RF assess $B --exposure "$TMP/nope.json"
+
 # Scope from a role of data/roles.json over the bundled bank.
 expect "role scope" 0 "role: Data engineer" sh -c "printf 'a\na\na\n' | $RF assess --role data_engineer --max-items 3 --seed 1"
 expect "role fit summary" 0 "Data engineer +fit [01]\.[0-9]+ \+- [01]\.[0-9]+ +core [01]\.[0-9]+" sh -c "printf 'a\na\na\n' | $RF assess --role data_engineer --max-items 3 --seed 1"

@@ -36,6 +36,17 @@ printf 'default\nx\n' >"$TMP/th3.csv"
 expect_oneline "bad theta" 1 "th3.csv:2: column 'default': expected a number, got 'x'" \
     $RF simulate --bank $F/params.json --thetas "$TMP/th3.csv"
 
+# Exposure parameters found by --sh, written, and applied again: the same study.
+a=$($RF simulate --generate-bank 150 --examinees 400 --max-items 20 --sh 0.3 --sh-rounds 4 --sh-out "$TMP/exp.json" --json | sed -n '/"adaptive"/,$p')
+b=$($RF simulate --generate-bank 150 --examinees 400 --max-items 20 --exposure "$TMP/exp.json" --json | sed -n '/"adaptive"/,$p')
+[ -n "$a" ] && [ "$a" = "$b" ] && ok || bad "--exposure reproduces the --sh study"
+grep -q '"format": "rolefit-exposure"' "$TMP/exp.json" && ok || bad "exposure file written"
+expect_oneline "sh-out without sh" 2 "--sh-out needs --sh" $RF simulate --generate-bank 5 --sh-out x
+expect_oneline "sh and exposure" 2 "not both" $RF simulate --generate-bank 5 --sh 0.2 --exposure x
+printf '{"format": "rolefit-exposure", "items": [{"item": "nope", "k": 0.5}]}' >"$TMP/badexp.json"
+expect_oneline "exposure file for another bank" 1 "badexp.json: items\[0\]: item 'nope' is not in the bank" \
+    $RF simulate --generate-bank 5 --exposure "$TMP/badexp.json"
+
 expect_oneline "no bank" 2 "give exactly one of --bank and --generate-bank" $RF simulate
 expect_oneline "two banks" 2 "give exactly one of" $RF simulate --bank x --generate-bank 3
 expect_oneline "unknown skill" 1 "unknown skill 'nope'" $RF simulate --bank $F/params.json --skills nope
