@@ -342,6 +342,7 @@ async function recruiterFlow(browser) {
   await page.waitForSelector('header nav >> text=Rita Recruiter');
   check(`${tag}: signs in again`, true);
 
+  await shoot(page, 'recruiter-postings-1280', true);
   await page.click('#tab-invites');
   await page.waitForSelector('#i-role option', { state: 'attached' });
   await page.fill('#i-label', 'Dana Candidate');
@@ -386,6 +387,22 @@ async function recruiterFlow(browser) {
   await shoot(page, 'recruiter-after-1280');
 
   if (POSTINGS) await postingsFlow(page, tag, testId);
+
+  // the recruiter's pages on a phone
+  const phone = await rc.newPage();
+  phone.on('pageerror', (e) => pageErrors.push(e.message));
+  await phone.setViewportSize({ width: 390, height: 844 });
+  await phone.goto(`${BASE}/recruiter.html`);
+  await phone.waitForSelector('header nav >> text=Sign out');
+  const pover = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check(`${tag}: postings tab fits a 390px phone`, pover <= 0, `${pover}px too wide`);
+  await shoot(phone, 'recruiter-postings-390', true);
+  await phone.click('#tab-invites');
+  await phone.waitForSelector('#invites tbody >> text=Dana Candidate');
+  const rover = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check(`${tag}: recruiter page fits a 390px phone`, rover <= 0, `${rover}px too wide`);
+  await shoot(phone, 'recruiter-390', true);
+  await phone.close();
 
   await page.goto(`${BASE}/admin.html`);
   await page.waitForSelector('#bank tbody tr');

@@ -69,7 +69,7 @@ export async function header(active) {
     if (m.user.role === 'admin') nav.append(link('/admin.html', 'Admin'));
     const out = el('button', { class: 'secondary', type: 'button' }, 'Sign out');
     out.addEventListener('click', async () => { await api('POST', '/api/logout', {}); location.href = '/'; });
-    nav.append(el('span', { class: 'muted' }, m.user.name), out);
+    nav.append(el('span', { class: 'muted who' }, m.user.name), out);
   } else {
     nav.append(link('/login.html', 'Recruiter sign-in'));
   }
