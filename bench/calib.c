@@ -35,7 +35,6 @@ static double now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-
 static void make_items(struct rf_irt_item *it, size_t J, uint64_t seed)
 {
     struct rf_rng r;
@@ -130,8 +129,8 @@ static int estep_vs_dgemm(size_t N, size_t J, size_t threads)
     make_items(t, J, 7);
     signed char *x = gen_dense(t, N, J, 8);
     char **ids = make_ids(J);
-    struct rf_calib_data d = {.npersons = N, .nitems = J, .item_ids = (const char *const *)ids,
-                              .x = x};
+    struct rf_calib_data d = {
+        .npersons = N, .nitems = J, .item_ids = (const char *const *)ids, .x = x};
     struct rf_calib_opts o;
     rf_calib_opts_default(&o);
     o.threads = threads;
@@ -170,8 +169,8 @@ static int estep_vs_dgemm(size_t N, size_t J, size_t threads)
         t0 = now();
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)N, (int)Q, (int)J, 1.0, X,
                     (int)J, T, (int)Q, 0.0, L, (int)Q);
-        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)J, (int)Q, (int)N, 1.0, X,
-                    (int)J, L, (int)Q, 0.0, R, (int)Q);
+        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)J, (int)Q, (int)N, 1.0, X, (int)J,
+                    L, (int)Q, 0.0, R, (int)Q);
         tg = fmin(tg, now() - t0);
         openblas_set_num_threads(1); /* as the calibration object set it */
     }
@@ -196,8 +195,8 @@ static int dense_case(size_t N, size_t J, int k, size_t threads, const char *nam
     }
     double g1 = now();
     char **ids = make_ids(J);
-    struct rf_calib_data d = {.npersons = N, .nitems = J, .item_ids = (const char *const *)ids,
-                              .x = x};
+    struct rf_calib_data d = {
+        .npersons = N, .nitems = J, .item_ids = (const char *const *)ids, .x = x};
     printf("(generating %zu x %zu: %.2f s, not counted)\n", N, J, g1 - g0);
     int rc = run_case(name, &d, t, threads, (double)N * (double)J);
     free(x);
@@ -245,8 +244,12 @@ static int sparse_case(size_t N, size_t J, size_t per, size_t threads, const cha
         rp[i + 1] = rp[i] + per;
     }
     char **ids = make_ids(J);
-    struct rf_calib_data d = {.npersons = N, .nitems = J, .item_ids = (const char *const *)ids,
-                              .row_ptr = rp, .col = col, .val = val};
+    struct rf_calib_data d = {.npersons = N,
+                              .nitems = J,
+                              .item_ids = (const char *const *)ids,
+                              .row_ptr = rp,
+                              .col = col,
+                              .val = val};
     printf("(generating %zu x %zu, %zu answers each: %.2f s, not counted)\n", N, J, per,
            now() - g0);
     int rc = run_case(name, &d, t, threads, (double)N * (double)J);
@@ -298,7 +301,8 @@ int main(int argc, char **argv)
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     size_t threads = ncpu > 0 ? (size_t)ncpu : 1;
     printf("calibration benchmark: %zu threads, 61 nodes, tolerance 1e-4%s; each case in its own "
-           "process\n", threads, scale > 1 ? " (quick: persons / 10)" : "");
+           "process\n",
+           threads, scale > 1 ? " (quick: persons / 10)" : "");
     for (int k = 0; k < 5; k++)
         if (in_child(k, scale, threads))
             return 1;

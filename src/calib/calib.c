@@ -96,8 +96,8 @@ static int phi_valid(const struct rf_irt_item *proto, size_t n, const double *ph
 /* Gradient (and Hessian) in (a, d.., c) from those in (a, b.., c):
  * b_k = -d_k / a, so db_k/da = -b_k/a, db_k/dd_k = -1/a, d2b_k/da2 = 2 b_k/a^2,
  * d2b_k/(da dd_k) = 1/a^2. gpsi, hpsi hold the (a, b.., c) derivatives. */
-static void to_phi(const struct rf_irt_item *it, size_t n, const double *gpsi,
-                   const double *hpsi, double *g, double *H)
+static void to_phi(const struct rf_irt_item *it, size_t n, const double *gpsi, const double *hpsi,
+                   double *g, double *H)
 {
     double a = it->a;
     size_t K = it->model == RF_MODEL_GRM ? it->ncat - 1 : 1;
@@ -152,8 +152,7 @@ static void prior_a_terms(const struct rf_calib_opts *o, double a, double *f, do
         *h += (-1.0 / s2 + u / s2 + 1.0) / (a * a);
 }
 
-static void prior_c_terms(const struct rf_calib_opts *o, double cc, double *f, double *g,
-                          double *h)
+static void prior_c_terms(const struct rf_calib_opts *o, double cc, double *f, double *g, double *h)
 {
     double al = o->prior_c_alpha - 1, be = o->prior_c_beta - 1;
     *f += (al ? al * log(cc) : 0) + (be ? be * log1p(-cc) : 0);
@@ -166,8 +165,7 @@ static void prior_c_terms(const struct rf_calib_opts *o, double cc, double *f, d
 /* Expected complete-data log-posterior of item j at phi (full layout) over
  * the expected counts r (ncat x Q), with gradient and Hessian when g != NULL.
  * -HUGE_VAL when phi is outside the parameter space. */
-static double item_obj(const struct rf_calib *c, size_t j, const double *phi, double *g,
-                       double *H)
+static double item_obj(const struct rf_calib *c, size_t j, const double *phi, double *g, double *H)
 {
     const struct rf_irt_item *proto = &c->items[j];
     size_t n = nfull(c, j), Q = c->Q, m = c->ncat[j];
@@ -234,7 +232,7 @@ static void newton_dir(size_t n, const double *H, const double *g, double *x)
             }
         }
         if (ok) {
-            double y[RF_CALIB_MAXP];
+            double y[RF_CALIB_MAXP] = {0};
             for (size_t i = 0; i < n; i++) {
                 double s = g[i];
                 for (size_t l = 0; l < i; l++)
@@ -483,8 +481,7 @@ static void ramsay(struct rf_calib *c)
     }
 }
 
-rf_status rf_calib_step(struct rf_calib *c, double *loglik, double *max_change,
-                        struct rf_err *err)
+rf_status rf_calib_step(struct rf_calib *c, double *loglik, double *max_change, struct rf_err *err)
 {
     rf_em_tables(c);
     rf_status rc = rf_em_estep(c, 0, NULL, NULL, err);
@@ -658,8 +655,10 @@ static rf_status scan(const struct rf_calib_data *d, size_t *cnt, size_t *nper, 
                 if (v == RF_RESP_MISSING)
                     continue;
                 if (v < 0 || v >= (int)K)
-                    return rf_err_set(err, RF_EINVAL, "person %zu, item '%s': category %d out of "
-                                      "range", i + 1, item_name(d, j, nb, sizeof nb), v);
+                    return rf_err_set(err, RF_EINVAL,
+                                      "person %zu, item '%s': category %d out of "
+                                      "range",
+                                      i + 1, item_name(d, j, nb, sizeof nb), v);
                 cnt[j * K + (size_t)v]++;
                 m++;
             }
@@ -677,11 +676,15 @@ static rf_status scan(const struct rf_calib_data *d, size_t *cnt, size_t *nper, 
             size_t j = d->col[e];
             int v = d->val[e];
             if (j >= J || (e > d->row_ptr[i] && d->col[e - 1] >= j))
-                return rf_err_set(err, RF_EINVAL, "person %zu: item indices must increase and be "
-                                  "below %zu", i + 1, J);
+                return rf_err_set(err, RF_EINVAL,
+                                  "person %zu: item indices must increase and be "
+                                  "below %zu",
+                                  i + 1, J);
             if (v < 0 || v >= (int)K)
-                return rf_err_set(err, RF_EINVAL, "person %zu, item '%s': category %d out of "
-                                  "range", i + 1, item_name(d, j, nb, sizeof nb), v);
+                return rf_err_set(err, RF_EINVAL,
+                                  "person %zu, item '%s': category %d out of "
+                                  "range",
+                                  i + 1, item_name(d, j, nb, sizeof nb), v);
             cnt[j * K + (size_t)v]++;
         }
         nper[i] = d->row_ptr[i + 1] - d->row_ptr[i];
@@ -713,26 +716,36 @@ static rf_status setup_items(struct rf_calib *c, const struct rf_calib_data *d, 
             c->fixed[j] = 1;
             c->ncat[j] = fx->items[idx].ncat;
             if (tot && top >= c->ncat[j])
-                return rf_err_set(err, RF_EINVAL, "item '%s': category %zu in the data but the "
-                                  "fixed item has %zu categories", id, top, c->ncat[j]);
+                return rf_err_set(err, RF_EINVAL,
+                                  "item '%s': category %zu in the data but the "
+                                  "fixed item has %zu categories",
+                                  id, top, c->ncat[j]);
             nmatch++;
             continue;
         }
         if (tot == 0)
-            return rf_err_set(err, RF_EINVAL, "item '%s': no responses (no variance); drop the "
-                              "column", id);
+            return rf_err_set(err, RF_EINVAL,
+                              "item '%s': no responses (no variance); drop the "
+                              "column",
+                              id);
         if (c->o.model != RF_MODEL_GRM && top > 1)
-            return rf_err_set(err, RF_EINVAL, "item '%s': category %zu in the data, but a %s item "
-                              "takes 0 or 1", id, top, rf_irt_model_name(c->o.model));
+            return rf_err_set(err, RF_EINVAL,
+                              "item '%s': category %zu in the data, but a %s item "
+                              "takes 0 or 1",
+                              id, top, rf_irt_model_name(c->o.model));
         size_t m = c->o.model == RF_MODEL_GRM ? top + 1 : 2;
         for (size_t k = 0; k < m; k++)
             if (cj[k] == tot)
-                return rf_err_set(err, RF_EINVAL, "item '%s': no variance (all %zu responses are "
-                                  "%zu)", id, tot, k);
+                return rf_err_set(err, RF_EINVAL,
+                                  "item '%s': no variance (all %zu responses are "
+                                  "%zu)",
+                                  id, tot, k);
         for (size_t k = 0; k < m; k++) {
             if (cj[k] == 0)
-                return rf_err_set(err, RF_EINVAL, "item '%s': category %zu is never observed "
-                                  "(categories must be 0..%zu without gaps)", id, k, m - 1);
+                return rf_err_set(err, RF_EINVAL,
+                                  "item '%s': category %zu is never observed "
+                                  "(categories must be 0..%zu without gaps)",
+                                  id, k, m - 1);
         }
         c->ncat[j] = m;
         c->nfree++;
@@ -769,20 +782,23 @@ static rf_status setup_items(struct rf_calib *c, const struct rf_calib_data *d, 
     }
     if (fx) {
         if (nmatch == 0)
-            return rf_err_set(err, RF_ENOTFOUND, "fixed items: none of the %zu ids of the fixed "
-                              "table is a column of the responses", fx->n);
+            return rf_err_set(err, RF_ENOTFOUND,
+                              "fixed items: none of the %zu ids of the fixed "
+                              "table is a column of the responses",
+                              fx->n);
         c->nfixed_unused = fx->n - nmatch;
         c->est_latent = 1;
     }
     if (c->nfree == 0)
-        return rf_err_set(err, RF_EINVAL, "calibration: every item is fixed; nothing to "
+        return rf_err_set(err, RF_EINVAL,
+                          "calibration: every item is fixed; nothing to "
                           "estimate");
     c->common_a = 1.0;
     return RF_OK;
 }
 
-static rf_status setup_units(struct rf_calib *c, const struct rf_calib_data *d,
-                             const size_t *nper, size_t nnz, struct rf_err *err)
+static rf_status setup_units(struct rf_calib *c, const struct rf_calib_data *d, const size_t *nper,
+                             size_t nnz, struct rf_err *err)
 {
     size_t N = c->N, J = c->J, nu = 0;
     for (size_t i = 0; i < N; i++)
@@ -908,8 +924,8 @@ rf_status rf_calib_new(const struct rf_calib_data *data, const struct rf_calib_o
     c->np = rf_calloc_array(J, sizeof *c->np);
     c->nresp = rf_calloc_array(J, sizeof *c->nresp);
     c->fixed = rf_calloc_array(J, 1);
-    if (!cnt || !nper || !c->items || !c->phi || !c->hist || !c->ncat || !c->off || !c->np || !c->nresp ||
-        !c->fixed) {
+    if (!cnt || !nper || !c->items || !c->phi || !c->hist || !c->ncat || !c->off || !c->np ||
+        !c->nresp || !c->fixed) {
         rc = rf_err_set(err, RF_ENOMEM, "calibration: out of memory");
         goto fail;
     }
@@ -1082,7 +1098,7 @@ static void fill_se(struct rf_calib *c, const double *cov, struct rf_calib_item 
 {
     size_t P = c->P, n = c->npar;
     const long *pi = c->pidx + j * P;
-#define COV(x, y) ((x) <= (y) ? cov[(size_t)(x) * n + (size_t)(y)] : cov[(size_t)(y) * n + (size_t)(x)])
+#define COV(x, y) ((x) <= (y) ? cov[(size_t)(x)*n + (size_t)(y)] : cov[(size_t)(y)*n + (size_t)(x)])
     double a = c->items[j].a;
     ri->se_a = sqrt(COV(pi[0], pi[0]));
     size_t K = c->items[j].model == RF_MODEL_GRM ? c->ncat[j] - 1 : 1;

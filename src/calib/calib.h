@@ -63,24 +63,24 @@ struct rf_calib_data {
 enum rf_calib_kernel { RF_CALIB_AUTO = 0, RF_CALIB_DENSE, RF_CALIB_SPARSE };
 
 struct rf_calib_opts {
-    enum rf_model model;  /* model of the free items */
-    size_t nquad;         /* grid: nquad equally spaced nodes on [lo, hi] */
+    enum rf_model model; /* model of the free items */
+    size_t nquad;        /* grid: nquad equally spaced nodes on [lo, hi] */
     double lo, hi;
-    double tol;           /* convergence: largest parameter change in a cycle */
+    double tol; /* convergence: largest parameter change in a cycle */
     size_t max_iter;
-    size_t threads;       /* worker threads, >= 1 */
-    int prior_a;          /* lognormal(prior_a_mu, prior_a_sigma) on a when set */
+    size_t threads; /* worker threads, >= 1 */
+    int prior_a;    /* lognormal(prior_a_mu, prior_a_sigma) on a when set */
     double prior_a_mu, prior_a_sigma;
-    int prior_c;          /* beta(prior_c_alpha, prior_c_beta) on c (3PL) when set */
+    int prior_c; /* beta(prior_c_alpha, prior_c_beta) on c (3PL) when set */
     double prior_c_alpha, prior_c_beta;
     const struct rf_param_table *fixed; /* items held fixed, matched by id; NULL = none */
-    int collapse;         /* collapse identical patterns when cheaper (default 1) */
-    enum rf_calib_kernel kernel; /* default RF_CALIB_AUTO (by fill) */
-    int want_se;          /* standard errors (default 1) */
-    int want_fit;         /* S-X2 item fit (default 1) */
-    double newton_tol;    /* M-step Newton stops below this step (default 1e-9) */
-    int accelerate;       /* Ramsay (1975) extrapolation from the third cycle on, as
-                             mirt does by default (default 1) */
+    int collapse;                       /* collapse identical patterns when cheaper (default 1) */
+    enum rf_calib_kernel kernel;        /* default RF_CALIB_AUTO (by fill) */
+    int want_se;                        /* standard errors (default 1) */
+    int want_fit;                       /* S-X2 item fit (default 1) */
+    double newton_tol;                  /* M-step Newton stops below this step (default 1e-9) */
+    int accelerate;                     /* Ramsay (1975) extrapolation from the third cycle on, as
+                                           mirt does by default (default 1) */
 };
 
 /* Defaults: 2PL, RF_QUAD_DEFAULT_N nodes on [RF_QUAD_DEFAULT_LO, HI], tol
@@ -93,36 +93,36 @@ void rf_calib_opts_default(struct rf_calib_opts *o);
 struct rf_calib_item {
     struct rf_irt_item it;
     int fixed;
-    size_t n;                /* responses to the item */
+    size_t n; /* responses to the item */
     double se_a, se_c;
     double se_b[RF_MAX_CATEGORIES - 1]; /* b, or b_1.. for GRM */
     double se_d[RF_MAX_CATEGORIES - 1]; /* d, or d_1.. */
-    double sx2;              /* Orlando-Thissen S-X2; NaN when not computed */
-    double sx2_p;            /* upper-tail chi-square p; NaN when df == 0 */
+    double sx2;                         /* Orlando-Thissen S-X2; NaN when not computed */
+    double sx2_p;                       /* upper-tail chi-square p; NaN when df == 0 */
     size_t sx2_df;
 };
 
 struct rf_calib_result {
     enum rf_model model;
     size_t nitems;
-    char **ids;              /* owned copies */
+    char **ids;                  /* owned copies */
     struct rf_calib_item *items; /* owned */
-    size_t npersons;         /* rows of the data */
-    size_t npersons_empty;   /* rows with no response (ignored; warning) */
-    size_t npatterns;        /* units the E-step ran over (after collapsing) */
-    const char *kernel;      /* "dense-binary", "dense" or "sparse" (static) */
+    size_t npersons;             /* rows of the data */
+    size_t npersons_empty;       /* rows with no response (ignored; warning) */
+    size_t npatterns;            /* units the E-step ran over (after collapsing) */
+    const char *kernel;          /* "dense-binary", "dense" or "sparse" (static) */
     size_t nquad;
     double lo, hi;
     double loglik, aic, bic;
-    size_t npar;             /* free parameters */
+    size_t npar; /* free parameters */
     size_t iterations;
     int converged;
-    double max_change;       /* of the last cycle */
-    double reliability;      /* var(EAP) / (var(EAP) + mean posterior variance) */
+    double max_change;             /* of the last cycle */
+    double reliability;            /* var(EAP) / (var(EAP) + mean posterior variance) */
     double latent_mean, latent_sd; /* 0, 1 unless estimated (with fixed items) */
-    int se_ok;               /* 0: not asked, or the information matrix was singular */
-    const char *fit_note;    /* why S-X2 is missing (static), or NULL */
-    size_t nfixed_unused;    /* fixed-bank items absent from the data (warning) */
+    int se_ok;                     /* 0: not asked, or the information matrix was singular */
+    const char *fit_note;          /* why S-X2 is missing (static), or NULL */
+    size_t nfixed_unused;          /* fixed-bank items absent from the data (warning) */
 };
 
 struct rf_calib;
@@ -139,8 +139,7 @@ rf_status rf_calib_new(const struct rf_calib_data *data, const struct rf_calib_o
 
 /* One EM cycle. *loglik is the marginal log-likelihood at the parameters the
  * cycle started from; *max_change the largest change of (a, d, c). */
-rf_status rf_calib_step(struct rf_calib *c, double *loglik, double *max_change,
-                        struct rf_err *err);
+rf_status rf_calib_step(struct rf_calib *c, double *loglik, double *max_change, struct rf_err *err);
 
 /* 1 when the last cycle moved no parameter more than opts.tol. */
 int rf_calib_converged(const struct rf_calib *c);

@@ -24,18 +24,18 @@ enum em_kernel { EM_DENSE_BIN, EM_DENSE, EM_SPARSE };
 struct em_worker {
     struct rf_calib *c;
     size_t id;
-    double *Z;    /* block x cz one-hot (dense kernels) */
-    double *L;    /* block x Q log-likelihood, then posterior weights */
-    double *R;    /* cz x Q expected counts (this thread's share) */
-    double *Pq;   /* Q posterior mass */
+    double *Z;  /* block x cz one-hot (dense kernels) */
+    double *L;  /* block x Q log-likelihood, then posterior weights */
+    double *R;  /* cz x Q expected counts (this thread's share) */
+    double *Pq; /* Q posterior mass */
     double loglik;
     /* final pass */
     double m_w, m_eap, m_eap2, m_var; /* weighted sums for reliability */
-    double *V;    /* block x (C * P) scores by column (dense SE) */
-    double *S;    /* block x npar person score vectors (dense SE) */
-    double *XPD;  /* npar x npar upper triangle, this thread's share */
-    double *s1;   /* npar, one person's scores (sparse SE) */
-    size_t *nzi;  /* npar, indices touched (sparse SE) */
+    double *V;                        /* block x (C * P) scores by column (dense SE) */
+    double *S;                        /* block x npar person score vectors (dense SE) */
+    double *XPD;                      /* npar x npar upper triangle, this thread's share */
+    double *s1;                       /* npar, one person's scores (sparse SE) */
+    size_t *nzi;                      /* npar, indices touched (sparse SE) */
     int final;
     rf_status rc;
 };
@@ -49,23 +49,23 @@ struct rf_calib {
     double *phi;               /* J x RF_CALIB_MAXP internal (a, d.., c) */
     size_t *ncat, *off, *np, *nresp;
     unsigned char *fixed;
-    size_t C;                  /* sum of ncat */
-    double common_a;           /* 1PL */
-    double *hist;              /* 2 x J x RF_CALIB_MAXP: phi of the two previous cycles */
-    double hist_a[2];          /* common a of the two previous cycles */
+    size_t C;         /* sum of ncat */
+    double common_a;  /* 1PL */
+    double *hist;     /* 2 x J x RF_CALIB_MAXP: phi of the two previous cycles */
+    double hist_a[2]; /* common a of the two previous cycles */
     size_t nfree;
     /* units */
     enum em_kernel kernel;
     size_t nunits, nempty;
-    const signed char **rows;  /* dense: row of each unit */
-    signed char *own_x;        /* dense copy of CSR input with fill >= the sparse limit */
-    double *wt;                /* weight of each unit */
-    size_t *ub, *ue;           /* sparse: unit u's responses are [ub[u], ue[u]) */
-    const uint32_t *col;       /* sparse: item of each response */
-    const signed char *val;    /* sparse: category of each response */
-    uint32_t *own_col;         /* owned when built from dense data */
+    const signed char **rows; /* dense: row of each unit */
+    signed char *own_x;       /* dense copy of CSR input with fill >= the sparse limit */
+    double *wt;               /* weight of each unit */
+    size_t *ub, *ue;          /* sparse: unit u's responses are [ub[u], ue[u]) */
+    const uint32_t *col;      /* sparse: item of each response */
+    const signed char *val;   /* sparse: category of each response */
+    uint32_t *own_col;        /* owned when built from dense data */
     signed char *own_val;
-    int complete;              /* no missing cell among units */
+    int complete; /* no missing cell among units */
     /* grid */
     size_t Q;
     double *theta, *logw;
@@ -79,8 +79,8 @@ struct rf_calib {
     size_t cz;   /* columns of Z: J (dense-binary) or C */
     /* standard errors */
     size_t npar, P;
-    long *pidx;  /* J x P: global index of each internal parameter, -1 = none */
-    double *G;   /* (C * P) x Q: d log P / d phi by column, parameter, node */
+    long *pidx; /* J x P: global index of each internal parameter, -1 = none */
+    double *G;  /* (C * P) x Q: d log P / d phi by column, parameter, node */
     /* threads */
     size_t nthreads;
     struct em_worker *w;

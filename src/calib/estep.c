@@ -114,8 +114,8 @@ static void dense_block(struct em_worker *w, size_t u0, size_t u1)
             w->Pq[q] += l[q];
         }
     }
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)cz, (int)Q, (int)nb, 1.0, Z,
-                (int)cz, L, (int)Q, 1.0, w->R, (int)Q);
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)cz, (int)Q, (int)nb, 1.0, Z, (int)cz,
+                L, (int)Q, 1.0, w->R, (int)Q);
     if (!w->final || !w->XPD)
         return;
     /* Person score vectors: V = Wn G^T (Wn the posterior without weights),
@@ -239,8 +239,7 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-rf_status rf_em_estep(struct rf_calib *c, int final, double *xpd, double mom[4],
-                      struct rf_err *err)
+rf_status rf_em_estep(struct rf_calib *c, int final, double *xpd, double mom[4], struct rf_err *err)
 {
     size_t Q = c->Q;
     for (size_t t = 0; t < c->nthreads; t++) {
@@ -329,6 +328,8 @@ rf_status rf_em_se_alloc(struct rf_calib *c, struct rf_err *err)
     }
     return RF_OK;
 nomem:
-    return rf_err_set(err, RF_ENOMEM, "calibration: out of memory for standard errors (%zu "
-                                      "parameters)", c->npar);
+    return rf_err_set(err, RF_ENOMEM,
+                      "calibration: out of memory for standard errors (%zu "
+                      "parameters)",
+                      c->npar);
 }

@@ -100,9 +100,9 @@ rf_status rf_em_sx2(struct rf_calib *c, struct rf_calib_result *res, struct rf_e
         return RF_OK;
     }
     double *ns = rf_calloc_array(J + 1, sizeof *ns);          /* persons by score */
-    double *o1 = rf_calloc_array(J * (J + 1), sizeof *o1);     /* correct by item, score */
-    double *p1 = rf_alloc_array(Q * J, sizeof *p1);            /* P(correct) by node, item */
-    double *fall = rf_alloc_array(Q * (J + 1), sizeof *fall);  /* f(s | q) */
+    double *o1 = rf_calloc_array(J * (J + 1), sizeof *o1);    /* correct by item, score */
+    double *p1 = rf_alloc_array(Q * J, sizeof *p1);           /* P(correct) by node, item */
+    double *fall = rf_alloc_array(Q * (J + 1), sizeof *fall); /* f(s | q) */
     double *f = rf_alloc_array(J + 1, sizeof *f);
     double *den = rf_alloc_array(J + 1, sizeof *den);
     double *num = rf_alloc_array(J + 1, sizeof *num);

@@ -49,8 +49,8 @@ static const char usage[] =
     "not-converged, fixed-unused, extreme-slope, se-unavailable.\n";
 
 /* Parses "NAME:X,Y" into two numbers; "none" clears. */
-static int parse_prior(const char *cmd, const char *opt, const char *s, const char *name,
-                       int *on, double *x, double *y)
+static int parse_prior(const char *cmd, const char *opt, const char *s, const char *name, int *on,
+                       double *x, double *y)
 {
     if (strcmp(s, "none") == 0) {
         *on = 0;
@@ -77,9 +77,9 @@ static int parse_prior(const char *cmd, const char *opt, const char *s, const ch
 int rf_cmd_calibrate(int argc, char **argv)
 {
     const char *cmd = "calibrate";
-    const char *responses = NULL, *model_s = "2pl", *quad_s = NULL, *range_s = NULL,
-               *tol_s = NULL, *iter_s = NULL, *threads_s = NULL, *pa_s = NULL, *pc_s = NULL,
-               *fixed_s = NULL, *out_s = NULL, *format_s = "json", *store_s = NULL;
+    const char *responses = NULL, *model_s = "2pl", *quad_s = NULL, *range_s = NULL, *tol_s = NULL,
+               *iter_s = NULL, *threads_s = NULL, *pa_s = NULL, *pc_s = NULL, *fixed_s = NULL,
+               *out_s = NULL, *format_s = "json", *store_s = NULL;
     int help = 0, progress = 0, no_se = 0, no_fit = 0;
     struct rf_cli_opt opts[] = {
         {"responses", 1, &responses, NULL}, {"model", 1, &model_s, NULL},
@@ -93,8 +93,8 @@ int rf_cmd_calibrate(int argc, char **argv)
     };
     const char *pos[1];
     size_t npos;
-    int ec = rf_cli_parse(cmd, argc, argv, opts, sizeof opts / sizeof opts[0], pos, 0, &npos,
-                          &help);
+    int ec =
+        rf_cli_parse(cmd, argc, argv, opts, sizeof opts / sizeof opts[0], pos, 0, &npos, &help);
     if (ec)
         return ec;
     if (help) {
@@ -109,8 +109,7 @@ int rf_cmd_calibrate(int argc, char **argv)
     o.want_se = !no_se;
     o.want_fit = !no_fit;
     if (rf_irt_model_parse(model_s, &o.model))
-        return rf_cli_usage_error(cmd, "--model: expected 1pl, 2pl, 3pl or grm, got '%s'",
-                                  model_s);
+        return rf_cli_usage_error(cmd, "--model: expected 1pl, 2pl, 3pl or grm, got '%s'", model_s);
     int csv = 0;
     if (strcmp(format_s, "csv") == 0)
         csv = 1;
@@ -205,16 +204,19 @@ int rf_cmd_calibrate(int argc, char **argv)
     if ((rc = rf_calib_finish(c, &res, &err)))
         goto done;
     if (res.npersons_empty)
-        fprintf(stderr, "rolefit calibrate: warning[persons-without-responses]: %zu of %zu "
-                        "persons in %s have no responses; they are ignored\n",
+        fprintf(stderr,
+                "rolefit calibrate: warning[persons-without-responses]: %zu of %zu "
+                "persons in %s have no responses; they are ignored\n",
                 res.npersons_empty, res.npersons, responses);
     if (!res.converged)
-        fprintf(stderr, "rolefit calibrate: warning[not-converged]: stopped after %zu cycles "
-                        "with a largest change of %.3g (tolerance %g)\n",
+        fprintf(stderr,
+                "rolefit calibrate: warning[not-converged]: stopped after %zu cycles "
+                "with a largest change of %.3g (tolerance %g)\n",
                 res.iterations, res.max_change, o.tol);
     if (res.nfixed_unused)
-        fprintf(stderr, "rolefit calibrate: warning[fixed-unused]: %zu items of %s are not "
-                        "columns of %s\n",
+        fprintf(stderr,
+                "rolefit calibrate: warning[fixed-unused]: %zu items of %s are not "
+                "columns of %s\n",
                 res.nfixed_unused, fixed_s, responses);
     size_t steep = 0;
     const char *first_steep = NULL;
@@ -224,9 +226,10 @@ int rf_cmd_calibrate(int argc, char **argv)
                 first_steep = res.ids[j];
         }
     if (steep)
-        fprintf(stderr, "rolefit calibrate: warning[extreme-slope]: %zu items (first '%s') have a "
-                        "slope above %g: responses that separate perfectly; their estimates are "
-                        "unstable\n",
+        fprintf(stderr,
+                "rolefit calibrate: warning[extreme-slope]: %zu items (first '%s') have a "
+                "slope above %g: responses that separate perfectly; their estimates are "
+                "unstable\n",
                 steep, first_steep, RF_CALIB_WARN_A);
     if (!res.se_ok && o.want_se)
         fprintf(stderr, "rolefit calibrate: warning[se-unavailable]: the information matrix is "

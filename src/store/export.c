@@ -104,9 +104,11 @@ static void on_answer(void *ud, const struct rf_answer *a)
     if (c->rc)
         return;
     if (a->score < 0 || a->score >= RF_MAX_CATEGORIES) {
-        c->rc = rf_err_set(&c->err, RF_EINVAL, "store export: test %lld, item '%s': scored "
-                           "category %d is outside 0..%d", (long long)c->cur_test,
-                           a->item_id ? a->item_id : "?", a->score, RF_MAX_CATEGORIES - 1);
+        c->rc = rf_err_set(&c->err, RF_EINVAL,
+                           "store export: test %lld, item '%s': scored "
+                           "category %d is outside 0..%d",
+                           (long long)c->cur_test, a->item_id ? a->item_id : "?", a->score,
+                           RF_MAX_CATEGORIES - 1);
         return;
     }
     size_t j = intern(c, a->item_id ? a->item_id : "");

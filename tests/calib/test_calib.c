@@ -22,8 +22,8 @@ struct gen {
     char **ids;
 };
 
-static void gen_data(struct gen *g, const struct rf_irt_item *items, size_t n, size_t J,
-                     double mu, double sd, double miss, uint64_t seed)
+static void gen_data(struct gen *g, const struct rf_irt_item *items, size_t n, size_t J, double mu,
+                     double sd, double miss, uint64_t seed)
 {
     struct rf_rng r;
     rf_rng_seed(&r, seed);
@@ -62,10 +62,8 @@ static void gen_free(struct gen *g)
 
 static struct rf_calib_data data_of(const struct gen *g)
 {
-    struct rf_calib_data d = {.npersons = g->n,
-                              .nitems = g->J,
-                              .item_ids = (const char *const *)g->ids,
-                              .x = g->x};
+    struct rf_calib_data d = {
+        .npersons = g->n, .nitems = g->J, .item_ids = (const char *const *)g->ids, .x = g->x};
     return d;
 }
 
@@ -166,8 +164,7 @@ Test(calib, recovery_3pl_with_prior)
 }
 
 /* The fast EM (any kernel) and the loop-only reference reach the same optimum. */
-static void versus_reference(enum rf_model m, double miss, enum rf_calib_kernel kern,
-                             uint64_t seed)
+static void versus_reference(enum rf_model m, double miss, enum rf_calib_kernel kern, uint64_t seed)
 {
     enum { N = 800, J = 7 };
     struct rf_irt_item t[J], ref[J];
@@ -199,8 +196,7 @@ static void versus_reference(enum rf_model m, double miss, enum rf_calib_kernel 
         for (size_t k = 0; k + 1 < ncat[j]; k++) {
             double b = m == RF_MODEL_GRM ? res.items[j].it.thr[k] : res.items[j].it.b;
             double br = m == RF_MODEL_GRM ? ref[j].thr[k] : ref[j].b;
-            cr_expect(fabs(b - br) <= 1e-4, "item %zu threshold %zu %.6f vs ref %.6f", j, k, b,
-                      br);
+            cr_expect(fabs(b - br) <= 1e-4, "item %zu threshold %zu %.6f vs ref %.6f", j, k, b, br);
         }
     }
     rf_calib_result_cleanup(&res);
@@ -259,9 +255,12 @@ Test(calib, kernels_threads_and_collapsing_agree)
             }
         rp[i + 1] = e;
     }
-    struct rf_calib_data sp = {.npersons = N, .nitems = J,
+    struct rf_calib_data sp = {.npersons = N,
+                               .nitems = J,
                                .item_ids = (const char *const *)g.ids,
-                               .row_ptr = rp, .col = col, .val = val};
+                               .row_ptr = rp,
+                               .col = col,
+                               .val = val};
     for (int variant = 0; variant < 4; variant++) {
         struct rf_calib_opts v = o;
         const struct rf_calib_data *dd = &d;
@@ -304,9 +303,8 @@ Test(calib, kernels_threads_and_collapsing_agree)
 
 /* LSAT section 6 (Bock & Lieberman 1970; the LSAT data of R's ltm): 1000
  * persons, 5 items, as the 32 pattern frequencies. */
-static const int lsat6_freq[32] = {3,  6,  2,  11, 1,  1,  3,  4,  1,  8,  0,
-                                   16, 0,  3,  2,  15, 10, 29, 14, 81, 3,  28,
-                                   15, 80, 16, 56, 21, 173, 11, 61, 28, 298};
+static const int lsat6_freq[32] = {3,  6,  2,  11, 1, 1,  3,  4,  1,  8,  0,  16,  0,  3,  2,  15,
+                                   10, 29, 14, 81, 3, 28, 15, 80, 16, 56, 21, 173, 11, 61, 28, 298};
 
 static void lsat6(struct gen *g)
 {
@@ -361,8 +359,8 @@ Test(calib, lsat6_matches_ltm)
                   res.items[j].it.a, a2[j]);
         cr_expect(fabs(res.items[j].se_b[0] / seb2[j] - 1) < 0.05, "item %zu se_b %.4f (%.4f)",
                   j + 1, res.items[j].se_b[0], seb2[j]);
-        cr_expect(fabs(res.items[j].se_a / sea2[j] - 1) < 0.05, "item %zu se_a %.4f (%.4f)",
-                  j + 1, res.items[j].se_a, sea2[j]);
+        cr_expect(fabs(res.items[j].se_a / sea2[j] - 1) < 0.05, "item %zu se_a %.4f (%.4f)", j + 1,
+                  res.items[j].se_a, sea2[j]);
     }
     rf_calib_result_cleanup(&res);
     o.model = RF_MODEL_1PL;
@@ -390,8 +388,8 @@ Test(calib, lsat6_matches_ltm)
  * 2e-3 (mirt's rounding plus where each EM stops within TOL). */
 Test(calib, lsat7_matches_mirt)
 {
-    static const int freq[32] = {12, 19, 1,  7,  3,  19, 3,  17, 10, 5,   3,  7,   7,  23, 8,  28,
-                                 7,  39, 11, 34, 14, 51, 15, 90, 6,  25,  7,  35,  18, 136, 32, 308};
+    static const int freq[32] = {12, 19, 1,  7,  3,  19, 3,  17, 10, 5,  3, 7,  7,  23,  8,  28,
+                                 7,  39, 11, 34, 14, 51, 15, 90, 6,  25, 7, 35, 18, 136, 32, 308};
     static const double a[5] = {0.988, 1.081, 1.706, 0.765, 0.736};
     static const double d[5] = {1.856, 0.808, 1.804, 0.486, 1.855};
     struct gen g;
@@ -487,8 +485,8 @@ Test(calib, sx2_flags_a_misfitting_item)
     struct rf_calib_result res;
     struct rf_err err;
     cr_assert_eq(rf_calib_run(&d, &o, &res, &err), RF_OK, "%s", err.msg);
-    cr_expect(res.items[0].sx2_p < 1e-3, "misfitting item: S-X2 %g df %zu p %g",
-              res.items[0].sx2, res.items[0].sx2_df, res.items[0].sx2_p);
+    cr_expect(res.items[0].sx2_p < 1e-3, "misfitting item: S-X2 %g df %zu p %g", res.items[0].sx2,
+              res.items[0].sx2_df, res.items[0].sx2_p);
     cr_expect(res.items[0].sx2_df > 5 && res.items[0].sx2_df < J);
     rf_calib_result_cleanup(&res);
     gen_free(&g);
@@ -566,8 +564,10 @@ static rf_status run_small(const char *csv, enum rf_model m, struct rf_calib_res
     struct rf_responses r;
     rf_status rc = rf_responses_parse("t.csv", csv, strlen(csv), RF_MAX_CATEGORIES, &r, err);
     cr_assert_eq(rc, RF_OK, "%s", err->msg);
-    struct rf_calib_data d = {.npersons = r.npersons, .nitems = r.nitems,
-                              .item_ids = (const char *const *)r.item_ids, .x = r.x};
+    struct rf_calib_data d = {.npersons = r.npersons,
+                              .nitems = r.nitems,
+                              .item_ids = (const char *const *)r.item_ids,
+                              .x = r.x};
     struct rf_calib_opts o;
     rf_calib_opts_default(&o);
     o.model = m;
@@ -635,8 +635,8 @@ Test(calib, fixed_table_errors_and_bad_options)
     cr_expect(strstr(err.msg, "every item is fixed"), "%s", err.msg);
     /* a fixed binary item cannot take category 2 */
     signed char x2[4] = {2, 0, 1, 0};
-    struct rf_calib_data d2 = {.npersons = 2, .nitems = 2, .item_ids = (const char *[]){"zz", "q"},
-                               .x = x2};
+    struct rf_calib_data d2 = {
+        .npersons = 2, .nitems = 2, .item_ids = (const char *[]){"zz", "q"}, .x = x2};
     o.model = RF_MODEL_GRM;
     cr_expect_eq(rf_calib_new(&d2, &o, &c, &err), RF_EINVAL);
     cr_expect(strstr(err.msg, "item 'zz': category 2 in the data but the fixed item has 2"), "%s",
@@ -656,8 +656,8 @@ Test(calib, fixed_table_errors_and_bad_options)
     size_t rp[3] = {0, 2, 3};
     uint32_t col[3] = {1, 0, 0};
     signed char val[3] = {1, 0, 1};
-    struct rf_calib_data sp = {.npersons = 2, .nitems = 2, .item_ids = ids, .row_ptr = rp,
-                               .col = col, .val = val};
+    struct rf_calib_data sp = {
+        .npersons = 2, .nitems = 2, .item_ids = ids, .row_ptr = rp, .col = col, .val = val};
     rf_calib_opts_default(&o);
     cr_expect_eq(rf_calib_new(&sp, &o, &c, &err), RF_EINVAL);
     cr_expect(strstr(err.msg, "person 1: item indices must increase"), "%s", err.msg);

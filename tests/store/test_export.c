@@ -39,8 +39,7 @@ TestSuite(export, .init = xsetup, .fini = xteardown);
 static int64_t add_test(const char **items, const int *scores, size_t n, int fin)
 {
     int64_t cand, tid;
-    cr_assert_eq(rf_store_candidate_create(xs, 0, NULL, NULL, &cand, &xerr), RF_OK, "%s",
-                 xerr.msg);
+    cr_assert_eq(rf_store_candidate_create(xs, 0, NULL, NULL, &cand, &xerr), RF_OK, "%s", xerr.msg);
     struct rf_test t = {0};
     t.candidate_id = cand;
     t.scope = "{}";
@@ -48,9 +47,9 @@ static int64_t add_test(const char **items, const int *scores, size_t n, int fin
     cr_assert_eq(rf_store_test_create(xs, &t, &tid, &xerr), RF_OK, "%s", xerr.msg);
     for (size_t k = 0; k < n; k++) {
         struct rf_answer a = {tid, (int64_t)k, items[k], scores[k], scores[k], 0};
-        cr_assert_eq(rf_store_answer(xs, &a, "{}", fin && k + 1 == n ? "{\"skills\": []}" : NULL,
-                                     &xerr),
-                     RF_OK, "%s", xerr.msg);
+        cr_assert_eq(
+            rf_store_answer(xs, &a, "{}", fin && k + 1 == n ? "{\"skills\": []}" : NULL, &xerr),
+            RF_OK, "%s", xerr.msg);
     }
     return tid;
 }
@@ -103,9 +102,12 @@ Test(export, exported_responses_calibrate)
     }
     struct rf_responses r;
     cr_assert_eq(rf_store_export_responses(xs, -1, &r, &xerr), RF_OK, "%s", xerr.msg);
-    struct rf_calib_data d = {.npersons = r.npersons, .nitems = r.nitems,
+    struct rf_calib_data d = {.npersons = r.npersons,
+                              .nitems = r.nitems,
                               .item_ids = (const char *const *)r.item_ids,
-                              .row_ptr = r.row_ptr, .col = r.col, .val = r.val};
+                              .row_ptr = r.row_ptr,
+                              .col = r.col,
+                              .val = r.val};
     struct rf_calib_opts o;
     rf_calib_opts_default(&o);
     o.model = RF_MODEL_1PL;
