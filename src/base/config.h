@@ -233,7 +233,8 @@
 #define RF_WEB_MIN_PER_SKILL 2
 /* Test sessions the server keeps live between requests, so that answering
  * does not parse and replay the stored state each time (server/sesscache.h):
- * slots chosen by test id, a few kilobytes each. */
-#define RF_WEB_SESSION_CACHE 4096
+ * slots chosen by test id, 10 to 20 KB each when full (a session and its
+ * stored state). */
+#define RF_WEB_SESSION_CACHE 1024
 
 #endif
