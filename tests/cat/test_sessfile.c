@@ -271,3 +271,28 @@ Test(cat_sessfile, refuses_sessions_that_do_not_match)
     rf_cat_pool_free(p);
     rf_cat_gen_cleanup(&G);
 }
+
+/* A session file written by an earlier build (tests/fixtures/cat/session.json,
+ * also the fuzz corpus seed) still restores: the format is stable. */
+Test(cat_sessfile, fixture_of_format_version_1_restores)
+{
+    static const char *names[] = {"alg", "prob"};
+    struct rf_cat_gen g;
+    struct rf_err err;
+    rf_err_clear(&err);
+    cr_assert_eq(rf_cat_generate(names, 2, 40, RF_MODEL_2PL, 1, &g, &err), RF_OK);
+    struct rf_quad q;
+    cr_assert_eq(rf_quad_init_default(&q, &err), RF_OK);
+    struct rf_cat_pool *p;
+    cr_assert_eq(rf_cat_pool_new(g.items, g.n, &q, &p, &err), RF_OK);
+    struct rf_cat_session *s;
+    cr_assert_eq(rf_cat_session_load(p, "tests/fixtures/cat/session.json", &s, &err), RF_OK,
+                 "%s", err.msg);
+    cr_assert_eq(rf_cat_nanswered(s), 7);
+    cr_assert_gt(rf_cat_nblocked(s), 0);
+    cr_assert_neq(rf_cat_pending(s), SIZE_MAX, "saved with a question on screen");
+    rf_cat_session_free(s);
+    rf_cat_pool_free(p);
+    rf_quad_cleanup(&q);
+    rf_cat_gen_cleanup(&g);
+}
