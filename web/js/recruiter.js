@@ -21,7 +21,8 @@ function requirementList(title, reqs) {
     el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Term'), el('th', { scope: 'col' }, 'Measured as'),
       el('th', { scope: 'col' }, 'Level'), el('th', { class: 'num', scope: 'col' }, 'Weight'))),
     el('tbody', {}, reqs.map((r) => el('tr', {},
-      el('td', {}, el('strong', {}, r.label), el('div', { class: 'reason' }, r.text)),
+      el('td', {}, el('strong', {}, r.label),
+        r.text && r.text.toLowerCase() !== String(r.label).toLowerCase() ? el('div', { class: 'reason' }, r.text) : null),
       el('td', {}, r.skills.map((id) => skillNames.get(id) || id).join(' or ')),
       el('td', {}, r.level),
       el('td', { class: 'num' }, Number(r.weight).toFixed(2)))))));
@@ -58,13 +59,13 @@ async function loadPostings() {
 async function rank(id) {
   const r = await api('GET', `/api/postings/${id}/ranking`);
   document.getElementById('ranking').hidden = false;
-  document.getElementById('ranking-title').textContent = `Ranking for ${r.posting.title} (${r.candidates.length} candidates)`;
+  document.getElementById('ranking-title').textContent = `Ranking for ${r.posting.title} (${r.candidates.length} candidate${r.candidates.length === 1 ? '' : 's'})`;
   document.querySelector('#ranking-table tbody').replaceChildren(...(r.candidates.length ? r.candidates.map((c, i) => el('tr', {},
     el('td', {}, String(i + 1)), el('td', {}, c.label || `Candidate ${c.candidate}`),
     el('td', { class: 'num' }, `${pct(c.fit)} ± ${pct(c.sd || 0)}`), el('td', { class: 'num' }, pct(c.p_required)),
     el('td', { class: 'reason' }, c.reason),
     el('td', {}, el('a', { href: `/api/tests/${c.test}/report.html`, target: '_blank', rel: 'noopener' }, 'Open')))) :
-    [el('tr', {}, el('td', { colspan: 6, class: 'muted' }, 'No finished tests in your organization yet: invite candidates first.'))]));
+    [el('tr', {}, el('td', { colspan: 6, class: 'empty' }, 'No finished tests in your organization yet: invite candidates first.'))]));
   document.getElementById('ranking').scrollIntoView({ behavior: 'smooth' });
 }
 
