@@ -17,8 +17,7 @@
 
 static const char usage[] =
     "usage: rolefit calibrate (--responses FILE.csv | --store URL) --model 1pl|2pl|3pl|grm\n"
-    "                         [--quad N]\n"
-    "                         [--range LO,HI] [--tol X] [--max-iter N] [--threads N]\n"
+    "                         [--quad N] [--range LO,HI] [--tol X] [--max-iter N] [--threads N]\n"
     "                         [--prior-a lognormal:M,S|none] [--prior-c beta:A,B|none]\n"
     "                         [--fixed BANK] [--out FILE] [--format json|csv] [--progress]\n"
     "                         [--no-se] [--no-fit]\n\n"
