@@ -159,8 +159,8 @@ static void bench_decision(const struct rf_quad *q)
     printf("next-item decision, 5,000-item bank, MFI + randomesque 5 (%zu decisions):\n", nd);
     printf("  median %.2f us, 99th percentile %.2f us (target: median <= 20 us)\n", med * 1e6,
            p99 * 1e6);
-    printf("  naive full scan of the bank: median %.2f us; ratio naive/engine %.1fx\n",
-           nmed * 1e6, nmed / med);
+    printf("  naive full scan of the bank: median %.2f us; ratio naive/engine %.1fx\n", nmed * 1e6,
+           nmed / med);
     if (sink < 0)
         printf("%g\n", sink);
     rf_cat_session_free(s);
@@ -172,8 +172,7 @@ static void print_line(const char *what, const struct rf_cat_sim_stats *st)
 {
     printf("  %-28s length %.2f (capped %.1f%%)  rmse %.3f  coverage %.3f  exposure max %.3f"
            "  overlap %.3f\n",
-           what, st->len_mean, 100 * st->capped, st->rmse, st->coverage, st->exp_max,
-           st->overlap);
+           what, st->len_mean, 100 * st->capped, st->rmse, st->coverage, st->exp_max, st->overlap);
 }
 
 static void bench_simulation(const struct rf_quad *q)
@@ -209,7 +208,8 @@ static void bench_simulation(const struct rf_quad *q)
     }
     double tn = cpu() - t0;
     double tn_full = tn * 100000.0 / NN;
-    printf("\nsimulation, 500-item 2PL bank, SE 0.30, <= 30 items, 100,000 examinees, 2 threads:\n");
+    printf(
+        "\nsimulation, 500-item 2PL bank, SE 0.30, <= 30 items, 100,000 examinees, 2 threads:\n");
     printf("  engine %.2f s wall, %.2f s CPU (%.1f us CPU per examinee; target <= 5 s wall "
            "on 2 free cores, i.e. CPU / 2 = %.2f s)\n",
            te, ce, ce / 1e5 * 1e6, ce / 2);

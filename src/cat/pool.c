@@ -37,8 +37,7 @@ double rf_cat_info(const struct rf_irt_item *it, double theta)
         double num = (1.0 - c) * p;
         return it->a * it->a * num * num * q / ((1.0 - c) * (1.0 - c) * P);
     }
-    default:
-        return rf_irt_info(it, theta);
+    default: return rf_irt_info(it, theta);
     }
 }
 
@@ -383,9 +382,8 @@ rf_status rf_cat_exposure_save(const struct rf_cat_pool *p, double target, const
     if (!root)
         return rf_err_set(err, RF_ENOMEM, "exposure: out of memory");
     for (size_t i = 0; i < p->n; i++)
-        if (p->sh[i] < 1.0 &&
-            json_array_append_new(items, json_pack("{s:s, s:f}", "item", p->ids[i], "k",
-                                                   p->sh[i]))) {
+        if (p->sh[i] < 1.0 && json_array_append_new(items, json_pack("{s:s, s:f}", "item",
+                                                                     p->ids[i], "k", p->sh[i]))) {
             json_decref(root);
             return rf_err_set(err, RF_ENOMEM, "exposure: out of memory");
         }
@@ -443,8 +441,8 @@ rf_status rf_cat_exposure_load(struct rf_cat_pool *p, const char *path, struct r
             goto out;
         }
         if (!(v > 0 && v <= 1)) {
-            rc = rf_err_set(err, RF_EINVAL, "%s: item '%s': field 'k': %g is not in (0, 1]", w,
-                            id, v);
+            rc = rf_err_set(err, RF_EINVAL, "%s: item '%s': field 'k': %g is not in (0, 1]", w, id,
+                            v);
             goto out;
         }
         k[idx] = v;

@@ -21,38 +21,38 @@
 
 /* One item as the caller describes it (borrowed; copied into the pool). */
 struct rf_cat_item {
-    const char *id;          /* unique, e.g. "deep_learning.attention.003" */
-    const char *skill;       /* skill id */
-    struct rf_irt_item irt;  /* parameters (ignored when !usable) */
-    int usable;              /* 0: never administered (retired, no parameters) */
+    const char *id;         /* unique, e.g. "deep_learning.attention.003" */
+    const char *skill;      /* skill id */
+    struct rf_irt_item irt; /* parameters (ignored when !usable) */
+    int usable;             /* 0: never administered (retired, no parameters) */
 };
 
 struct rf_cat_pool {
-    size_t n;                 /* items, in the caller's order */
-    char **ids;               /* owned */
-    struct rf_irt_item *irt;  /* owned copies */
-    size_t *skill;            /* skill index of each item */
-    unsigned char *usable;    /* 1 = may be administered */
-    double *sh;               /* Sympson-Hetter exposure parameter K_i in [0, 1]; 1 = free */
+    size_t n;                /* items, in the caller's order */
+    char **ids;              /* owned */
+    struct rf_irt_item *irt; /* owned copies */
+    size_t *skill;           /* skill index of each item */
+    unsigned char *usable;   /* 1 = may be administered */
+    double *sh;              /* Sympson-Hetter exposure parameter K_i in [0, 1]; 1 = free */
     size_t nskills;
-    char **skills;            /* owned skill ids, in order of first appearance */
-    size_t *nusable;          /* usable items per skill */
-    struct rf_quad q;         /* the posterior grid */
-    size_t *poff;             /* offset of item i in ptab: ncat rows of q.n values */
-    double *ptab;             /* P(X = k | x_j) */
-    double *lptab;            /* log P(X = k | x_j), same layout */
-    double *itab;             /* [item][node] Fisher information */
-    double *prior_info;       /* [item] information weighted by the grid's prior */
-    double *imax;             /* [skill] largest information of any usable item anywhere */
+    char **skills;      /* owned skill ids, in order of first appearance */
+    size_t *nusable;    /* usable items per skill */
+    struct rf_quad q;   /* the posterior grid */
+    size_t *poff;       /* offset of item i in ptab: ncat rows of q.n values */
+    double *ptab;       /* P(X = k | x_j) */
+    double *lptab;      /* log P(X = k | x_j), same layout */
+    double *itab;       /* [item][node] Fisher information */
+    double *prior_info; /* [item] information weighted by the grid's prior */
+    double *imax;       /* [skill] largest information of any usable item anywhere */
     /* Candidate lists: skill s, bin b covers [bin_lo + b*bin_w, bin_lo + (b+1)*bin_w). */
     size_t nbins;
     double bin_lo, bin_w;
-    size_t *ncand;            /* [skill] list length: min(nusable, RF_CAT_BIN_CANDIDATES) */
-    size_t *cand_off;         /* [skill] offset of the skill's lists in cand/cand_ub */
-    uint32_t *cand;           /* item indices, by decreasing upper bound */
-    double *cand_ub;          /* upper bound of each candidate's information over the bin */
-    size_t *skill_off;        /* [skill+1] CSR offsets into skill_items */
-    uint32_t *skill_items;    /* usable items of each skill, in pool order */
+    size_t *ncand;         /* [skill] list length: min(nusable, RF_CAT_BIN_CANDIDATES) */
+    size_t *cand_off;      /* [skill] offset of the skill's lists in cand/cand_ub */
+    uint32_t *cand;        /* item indices, by decreasing upper bound */
+    double *cand_ub;       /* upper bound of each candidate's information over the bin */
+    size_t *skill_off;     /* [skill+1] CSR offsets into skill_items */
+    uint32_t *skill_items; /* usable items of each skill, in pool order */
 };
 
 /* Builds a pool over items[0..n-1] on the grid q (copied). Every usable item

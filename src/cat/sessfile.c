@@ -30,8 +30,7 @@ static rf_status nomem(struct rf_err *err)
     return rf_err_set(err, RF_ENOMEM, "session: out of memory");
 }
 
-rf_status rf_cat_session_to_json(const struct rf_cat_session *s, json_t **out,
-                                 struct rf_err *err)
+rf_status rf_cat_session_to_json(const struct rf_cat_session *s, json_t **out, struct rf_err *err)
 {
     const struct rf_cat_pool *p = rf_cat_session_pool(s);
     const struct rf_cat_design *d = rf_cat_session_design(s);
@@ -40,10 +39,10 @@ rf_status rf_cat_session_to_json(const struct rf_cat_session *s, json_t **out,
     if (!scope || !events || !rng)
         goto fail;
     for (size_t j = 0; j < d->nscope; j++)
-        if (json_array_append_new(scope, json_pack("{s:s, s:f, s:I, s:I}", "skill",
-                                                   p->skills[d->scope[j]], "se", d->rule[j].se,
-                                                   "min", (json_int_t)d->rule[j].min, "max",
-                                                   (json_int_t)d->rule[j].max)))
+        if (json_array_append_new(scope,
+                                  json_pack("{s:s, s:f, s:I, s:I}", "skill", p->skills[d->scope[j]],
+                                            "se", d->rule[j].se, "min", (json_int_t)d->rule[j].min,
+                                            "max", (json_int_t)d->rule[j].max)))
             goto fail;
     struct rf_rng *r = rf_cat_session_rng((struct rf_cat_session *)s);
     for (int k = 0; k < 4; k++) {
@@ -158,8 +157,7 @@ static rf_status read_design(const struct rf_cat_pool *p, const json_t *obj, con
         }
     }
     if (!(isfinite(d->reach_slack) && d->reach_slack > 0))
-        return rf_err_set(err, RF_EINVAL, "%s: field 'reach_slack': expected a positive number",
-                          w);
+        return rf_err_set(err, RF_EINVAL, "%s: field 'reach_slack': expected a positive number", w);
     if ((rc = rf_cat_design_check(d, p, err)))
         rf_err_prefix(err, "%s", w);
     return rc;
@@ -200,14 +198,13 @@ static rf_status read_rng(const json_t *obj, const char *where, struct rf_rng *r
         const char *s = json_string_value(json_array_get(a, k));
         char *end;
         if (!s || strlen(s) != 16 || strspn(s, "0123456789abcdef") != 16)
-            return rf_err_set(err, RF_EINVAL, "%s: field 'rng[%zu]': expected 16 hex digits",
-                              where, k);
+            return rf_err_set(err, RF_EINVAL, "%s: field 'rng[%zu]': expected 16 hex digits", where,
+                              k);
         r->s[k] = strtoull(s, &end, 16);
         any |= r->s[k];
     }
     if (!any)
-        return rf_err_set(err, RF_EINVAL, "%s: field 'rng': the all-zero state is invalid",
-                          where);
+        return rf_err_set(err, RF_EINVAL, "%s: field 'rng': the all-zero state is invalid", where);
     return RF_OK;
 }
 
@@ -245,8 +242,9 @@ static rf_status replay_events(struct rf_cat_session *s, const json_t *obj, cons
         }
         const json_t *ans = json_object_get(x, "answer");
         if (!json_is_integer(ans) || json_integer_value(ans) < 0)
-            return rf_err_set(err, RF_EINVAL, "%s: item '%s': field 'answer': expected a whole "
-                                              "number >= 0",
+            return rf_err_set(err, RF_EINVAL,
+                              "%s: item '%s': field 'answer': expected a whole "
+                              "number >= 0",
                               w, id);
         const json_t *par = json_object_get(x, "params");
         if (!json_is_object(par))
@@ -280,8 +278,8 @@ rf_status rf_cat_session_from_json(const struct rf_cat_pool *p, const json_t *ob
         (rc = rf_json_get_size(obj, "version", 1, &version, where, err)))
         return rc;
     if (strcmp(fmt, FORMAT) != 0)
-        return rf_err_set(err, RF_EINVAL, "%s: field 'format': not a rolefit session ('%s')",
-                          where, fmt);
+        return rf_err_set(err, RF_EINVAL, "%s: field 'format': not a rolefit session ('%s')", where,
+                          fmt);
     if (version != VERSION)
         return rf_err_set(err, RF_EINVAL, "%s: field 'version': %zu is not supported (want %d)",
                           where, version, VERSION);
@@ -305,8 +303,8 @@ rf_status rf_cat_session_from_json(const struct rf_cat_pool *p, const json_t *ob
             goto fail;
         }
         if (rf_cat_pool_find(p, id, &item)) {
-            rc = rf_err_set(err, RF_EINVAL, "%s: presented item '%s' is not in the bank", where,
-                            id);
+            rc =
+                rf_err_set(err, RF_EINVAL, "%s: presented item '%s' is not in the bank", where, id);
             goto fail;
         }
         if ((rc = rf_cat_set_pending(s, item, err))) {
@@ -322,8 +320,7 @@ fail:
     return rc;
 }
 
-rf_status rf_cat_session_save(const struct rf_cat_session *s, const char *path,
-                              struct rf_err *err)
+rf_status rf_cat_session_save(const struct rf_cat_session *s, const char *path, struct rf_err *err)
 {
     json_t *j;
     rf_status rc = rf_cat_session_to_json(s, &j, err);

@@ -17,8 +17,7 @@
 #include "cat/session.h"
 
 /* The session as a new JSON object (caller json_decref()s). RF_ENOMEM only. */
-rf_status rf_cat_session_to_json(const struct rf_cat_session *s, json_t **out,
-                                 struct rf_err *err);
+rf_status rf_cat_session_to_json(const struct rf_cat_session *s, json_t **out, struct rf_err *err);
 
 /* Restores a session over pool p (borrowed) from obj. Refused with
  * RF_EINVAL (message prefixed with where, naming the field or item): a
@@ -31,8 +30,7 @@ rf_status rf_cat_session_from_json(const struct rf_cat_pool *p, const json_t *ob
                                    struct rf_err *err);
 
 /* Writes the session to path atomically (temporary file and rename). */
-rf_status rf_cat_session_save(const struct rf_cat_session *s, const char *path,
-                              struct rf_err *err);
+rf_status rf_cat_session_save(const struct rf_cat_session *s, const char *path, struct rf_err *err);
 
 /* Reads a session file (at most RF_CAT_MAX_SESSION_BYTES) written by
  * rf_cat_session_save; errors name the path. */

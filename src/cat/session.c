@@ -36,20 +36,20 @@ struct rf_cat_session {
     struct rf_cat_design d;
     struct rf_rng rng;
     size_t nq;
-    double *post;                       /* [nscope][nq] */
+    double *post; /* [nscope][nq] */
     double theta[RF_CAT_MAX_SCOPE], sd[RF_CAT_MAX_SCOPE];
     size_t count[RF_CAT_MAX_SCOPE], avail[RF_CAT_MAX_SCOPE];
     enum rf_cat_skill_state state[RF_CAT_MAX_SCOPE];
     unsigned char early[RF_CAT_MAX_SCOPE]; /* the out-of-reach stop applies to skill j */
-    size_t *slot;                       /* [pool skill] scope index or NONE */
-    unsigned char *mark;                /* [pool item] */
+    size_t *slot;                          /* [pool skill] scope index or NONE */
+    unsigned char *mark;                   /* [pool item] */
     size_t nadmin;
-    uint32_t *admin;                    /* [max_items] answered items */
+    uint32_t *admin; /* [max_items] answered items */
     unsigned char *admin_k;
     size_t nblocked;
-    uint32_t *blocked;                  /* [pool n] */
+    uint32_t *blocked; /* [pool n] */
     size_t nevents;
-    struct event *events;               /* [max_items + pool n] */
+    struct event *events; /* [max_items + pool n] */
     size_t pending;
     enum rf_cat_stop stop;
     /* Workspace of the selection step. */
@@ -61,12 +61,9 @@ struct rf_cat_session {
 const char *rf_cat_select_name(enum rf_cat_select s)
 {
     switch (s) {
-    case RF_CAT_KL:
-        return "kl";
-    case RF_CAT_PWI:
-        return "pwi";
-    default:
-        return "mfi";
+    case RF_CAT_KL: return "kl";
+    case RF_CAT_PWI: return "pwi";
+    default: return "mfi";
     }
 }
 
@@ -97,8 +94,7 @@ void rf_cat_design_init(struct rf_cat_design *d)
 static rf_status check_rule(struct rf_cat_rule r, const char *skill, struct rf_err *err)
 {
     if (!(isfinite(r.se) && r.se > 0))
-        return rf_err_set(err, RF_EINVAL, "skill '%s': SE target must be a positive number",
-                          skill);
+        return rf_err_set(err, RF_EINVAL, "skill '%s': SE target must be a positive number", skill);
     if (r.min > r.max)
         return rf_err_set(err, RF_EINVAL, "skill '%s': minimum %zu items exceeds maximum %zu",
                           skill, r.min, r.max);
@@ -108,8 +104,8 @@ static rf_status check_rule(struct rf_cat_rule r, const char *skill, struct rf_e
     return RF_OK;
 }
 
-rf_status rf_cat_design_add(struct rf_cat_design *d, const struct rf_cat_pool *p,
-                            const char *skill, struct rf_cat_rule r, struct rf_err *err)
+rf_status rf_cat_design_add(struct rf_cat_design *d, const struct rf_cat_pool *p, const char *skill,
+                            struct rf_cat_rule r, struct rf_err *err)
 {
     size_t s;
     if (rf_cat_pool_skill(p, skill, &s))
@@ -196,8 +192,7 @@ rf_status rf_cat_session_new(const struct rf_cat_pool *p, const struct rf_cat_de
     s->admin_k = rf_alloc_array(d->max_items, 1);
     s->blocked = rf_alloc_array(p->n ? p->n : 1, sizeof *s->blocked);
     s->events = rf_alloc_array(d->max_items + p->n, sizeof *s->events);
-    if (!s->post || !s->slot || !s->mark || !s->admin || !s->admin_k || !s->blocked ||
-        !s->events) {
+    if (!s->post || !s->slot || !s->mark || !s->admin || !s->admin_k || !s->blocked || !s->events) {
         rf_cat_session_free(s);
         return rf_err_set(err, RF_ENOMEM, "session: out of memory");
     }
@@ -471,8 +466,8 @@ void rf_cat_next(struct rf_cat_session *s, size_t *item)
         }
         size_t j = choose_skill(s);
         size_t k = s->d.randomesque;
-        size_t m = s->d.select == RF_CAT_MFI ? top_mfi(s, j, s->theta[j], k)
-                                             : top_weighted(s, j, k);
+        size_t m =
+            s->d.select == RF_CAT_MFI ? top_mfi(s, j, s->theta[j], k) : top_weighted(s, j, k);
         if (m == 0) {
             s->state[j] = RF_CAT_SKILL_EXHAUSTED;
             continue;
@@ -523,9 +518,8 @@ static void apply(struct rf_cat_session *s, size_t item, size_t k)
 rf_status rf_cat_answer(struct rf_cat_session *s, size_t item, size_t k)
 {
     if (s->pending == NONE || item != s->pending)
-        return rf_err_set(&s->err, RF_ECONFLICT,
-                          "answer to item %zu, but the item presented is %s", item,
-                          s->pending == NONE ? "none" : s->p->ids[s->pending]);
+        return rf_err_set(&s->err, RF_ECONFLICT, "answer to item %zu, but the item presented is %s",
+                          item, s->pending == NONE ? "none" : s->p->ids[s->pending]);
     if (k >= s->p->irt[item].ncat)
         return rf_err_set(&s->err, RF_EINVAL, "item '%s': category %zu out of range 0..%zu",
                           s->p->ids[item], k, s->p->irt[item].ncat - 1);
@@ -535,8 +529,7 @@ rf_status rf_cat_answer(struct rf_cat_session *s, size_t item, size_t k)
 }
 
 /* Checks that item may be replayed into s; returns its scope index in *j. */
-static rf_status replay_check(struct rf_cat_session *s, size_t item, size_t *j,
-                              struct rf_err *err)
+static rf_status replay_check(struct rf_cat_session *s, size_t item, size_t *j, struct rf_err *err)
 {
     const struct rf_cat_pool *p = s->p;
     if (item >= p->n)

@@ -54,13 +54,13 @@ struct rf_cat_design {
     size_t nscope;
     size_t scope[RF_CAT_MAX_SCOPE]; /* skill indices of the pool, distinct */
     struct rf_cat_rule rule[RF_CAT_MAX_SCOPE];
-    size_t max_items;               /* overall maximum, 1..RF_CAT_MAX_ITEMS */
+    size_t max_items; /* overall maximum, 1..RF_CAT_MAX_ITEMS */
     enum rf_cat_select select;
-    size_t randomesque;             /* choose among the best k, 1..RF_CAT_MAX_TOPK */
-    int exposure;                   /* apply the pool's Sympson-Hetter parameters */
-    int stop_unreachable;           /* finish a skill whose target is out of reach */
-    double reach_slack;             /* >= 1: how much more information than the best
-                                       available items give is assumed before giving up */
+    size_t randomesque;   /* choose among the best k, 1..RF_CAT_MAX_TOPK */
+    int exposure;         /* apply the pool's Sympson-Hetter parameters */
+    int stop_unreachable; /* finish a skill whose target is out of reach */
+    double reach_slack;   /* >= 1: how much more information than the best
+                             available items give is assumed before giving up */
 };
 
 /* Defaults: empty scope, overall maximum RF_CAT_DEFAULT_MAX_ITEMS, MFI,
@@ -70,8 +70,8 @@ void rf_cat_design_init(struct rf_cat_design *d);
 /* Adds a skill to the scope with rule r (se > 0, min <= max). Errors:
  * RF_ENOTFOUND unknown skill; RF_EINVAL no usable (calibrated, not retired)
  * items, a skill already in scope, a bad rule; RF_ETOOBIG scope full. */
-rf_status rf_cat_design_add(struct rf_cat_design *d, const struct rf_cat_pool *p,
-                            const char *skill, struct rf_cat_rule r, struct rf_err *err);
+rf_status rf_cat_design_add(struct rf_cat_design *d, const struct rf_cat_pool *p, const char *skill,
+                            struct rf_cat_rule r, struct rf_err *err);
 
 /* Checks a design against a pool (non-empty scope, valid indices and rules). */
 rf_status rf_cat_design_check(const struct rf_cat_design *d, const struct rf_cat_pool *p,

@@ -180,8 +180,7 @@ static rf_status pe_alloc(struct per_examinee *pe, size_t n, size_t ns, struct r
     pe->len = rf_alloc_array(n, sizeof(size_t));
     pe->capped = rf_alloc_array(n, 1);
     pe->early = rf_alloc_array(n, 1);
-    if (!pe->truth || !pe->est || !pe->se || !pe->items || !pe->len || !pe->capped ||
-        !pe->early) {
+    if (!pe->truth || !pe->est || !pe->se || !pe->items || !pe->len || !pe->capped || !pe->early) {
         pe_free(pe);
         return rf_err_set(err, RF_ENOMEM, "simulation: out of memory");
     }
@@ -454,8 +453,8 @@ out:
 }
 
 rf_status rf_cat_sh_calibrate(struct rf_cat_pool *p, const struct rf_cat_design *d, double target,
-                              size_t max_rounds, const struct rf_cat_sim_opts *o,
-                              size_t *rounds, double *max_rate, struct rf_err *err)
+                              size_t max_rounds, const struct rf_cat_sim_opts *o, size_t *rounds,
+                              double *max_rate, struct rf_err *err)
 {
     if (!(target > 0 && target <= 1))
         return rf_err_set(err, RF_EINVAL, "exposure target must be in (0, 1], got %g", target);

@@ -21,7 +21,7 @@
 #include "cat/session.h"
 
 struct rf_cat_sim_opts {
-    size_t nexaminees;   /* >= 1 */
+    size_t nexaminees; /* >= 1 */
     uint64_t seed;
     size_t threads;      /* >= 1; the results do not depend on it */
     const double *theta; /* optional true thetas, [nexaminees][nscope]; else N(0, 1) */
@@ -36,10 +36,10 @@ struct rf_cat_sim_skill {
 struct rf_cat_sim_stats {
     double len_mean, len_sd;
     size_t len_min, len_max;
-    double capped;  /* share of examinees with a skill that ended short of its SE target
-                       (item limit, or target out of reach) */
-    double early;   /* share with a skill ended because its target was out of reach */
-    size_t *hist;   /* owned: hist[L] examinees with length L, L = 0..hist_n-1 */
+    double capped; /* share of examinees with a skill that ended short of its SE target
+                      (item limit, or target out of reach) */
+    double early;  /* share with a skill ended because its target was out of reach */
+    size_t *hist;  /* owned: hist[L] examinees with length L, L = 0..hist_n-1 */
     size_t hist_n;
     double bias, rmse, mean_se, coverage; /* over all skills and examinees */
     struct rf_cat_sim_skill skill[RF_CAT_MAX_SCOPE];
@@ -51,8 +51,8 @@ struct rf_cat_sim_result {
     size_t nexaminees, nitems;
     struct rf_cat_sim_stats adaptive, baseline;
     size_t form_len[RF_CAT_MAX_SCOPE]; /* baseline items per scope skill */
-    size_t *selected; /* owned [pool n]: times chosen (administered or blocked) */
-    size_t *given;    /* owned [pool n]: times administered */
+    size_t *selected;                  /* owned [pool n]: times chosen (administered or blocked) */
+    size_t *given;                     /* owned [pool n]: times administered */
 };
 
 /* Runs the study. The design's rules apply unchanged (exposure control only
@@ -69,8 +69,8 @@ void rf_cat_sim_cleanup(struct rf_cat_sim_result *r);
  * when the largest exposure rate is at most target or after max_rounds.
  * Reports the rounds run and the last largest exposure rate. */
 rf_status rf_cat_sh_calibrate(struct rf_cat_pool *p, const struct rf_cat_design *d, double target,
-                              size_t max_rounds, const struct rf_cat_sim_opts *o,
-                              size_t *rounds, double *max_rate, struct rf_err *err);
+                              size_t max_rounds, const struct rf_cat_sim_opts *o, size_t *rounds,
+                              double *max_rate, struct rf_err *err);
 
 /* A synthetic bank for design studies: per skill n items with a ~
  * lognormal(0, 0.25), b ~ N(0, 1) clipped to +-2.8 and, for the 3PL,

@@ -113,8 +113,8 @@ static int read_line(char *buf, size_t cap)
         buf[0] = '\0'; /* treated as invalid */
         return 1;
     }
-    while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' ' ||
-                 buf[n - 1] == '\t'))
+    while (n &&
+           (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' ' || buf[n - 1] == '\t'))
         buf[--n] = '\0';
     return 1;
 }
@@ -155,8 +155,8 @@ static void print_question(const struct assess *a, size_t item, size_t number)
         prog += need <= 0 || have >= need ? 1 : have > 0 ? have / need : 0;
     }
     prog /= (double)d->nscope;
-    printf("\n[%zu/%zu, %.0f%% of target precision] %s\n\n%s\n\n", number, d->max_items,
-           100 * prog, skill_name(a, it->skill), it->stem);
+    printf("\n[%zu/%zu, %.0f%% of target precision] %s\n\n%s\n\n", number, d->max_items, 100 * prog,
+           skill_name(a, it->skill), it->stem);
     for (size_t o = 0; o < it->noptions; o++)
         printf("  %c) %s\n", (char)('a' + o), it->options[o]);
 }
@@ -175,8 +175,7 @@ static void print_profile(const struct assess *a)
         const char *level = "";
         if (rf_taxonomy_find(&a->tax, id, &k) == RF_OK)
             level = a->tax.levels[rf_skill_level(&a->tax.skills[k], r.theta)];
-        printf("  %-34s %5zu %+7.2f %6.2f  %s\n", skill_name(a, id), r.items, r.theta, r.se,
-               level);
+        printf("  %-34s %5zu %+7.2f %6.2f  %s\n", skill_name(a, id), r.items, r.theta, r.se, level);
     }
 }
 
@@ -217,8 +216,8 @@ static rf_status build_profile(struct assess *a, struct rf_profile *pr)
         if (r.items == 0)
             continue; /* not measured: absent from the profile (docs/profile-format.md) */
         size_t idx;
-        if ((rc = rf_profile_add_posterior(pr, p->skills[d->scope[j]], r.items, r.posterior,
-                                           &idx, &a->err)))
+        if ((rc = rf_profile_add_posterior(pr, p->skills[d->scope[j]], r.items, r.posterior, &idx,
+                                           &a->err)))
             return rc;
         for (size_t i = 0; i < rf_cat_nanswered(a->s); i++) {
             size_t item, k;
@@ -237,8 +236,8 @@ static rf_status build_profile(struct assess *a, struct rf_profile *pr)
 static void print_req(const struct assess *a, const struct rf_req_fit *rq)
 {
     const struct rf_skill *sk = &a->tax.skills[rq->req->skill];
-    printf("      %-36s needs %-11s P = %.2f%s%s\n", sk->name, a->tax.levels[rq->req->level],
-           rq->p, rq->req->core ? "  (core)" : "", rq->have ? "" : "  (not measured: prior)");
+    printf("      %-36s needs %-11s P = %.2f%s%s\n", sk->name, a->tax.levels[rq->req->level], rq->p,
+           rq->req->core ? "  (core)" : "", rq->have ? "" : "  (not measured: prior)");
 }
 
 /* The role-fit summary (careers): the chosen role with its gaps, or the
@@ -262,8 +261,8 @@ static rf_status print_fit(struct assess *a, const struct rf_profile *pr)
         if (a->role ? strcmp(f->role->id, a->role) != 0 : shown >= 3)
             continue;
         shown++;
-        printf("  %-34s fit %.2f +- %.2f   core %.2f%s\n", f->role->name, f->fit, f->sd,
-               f->p_core, f->nunmeasured ? "   (some skills not measured)" : "");
+        printf("  %-34s fit %.2f +- %.2f   core %.2f%s\n", f->role->name, f->fit, f->sd, f->p_core,
+               f->nunmeasured ? "   (some skills not measured)" : "");
         size_t idx[RF_CAT_MAX_SCOPE * 2];
         size_t ng = f->nreqs <= sizeof idx / sizeof idx[0] ? rf_fit_gaps(f, idx) : 0;
         if (ng) {
@@ -361,13 +360,15 @@ static int run(struct assess *a)
             if (!read_line(line, sizeof line)) {
                 printf("\n");
                 if (a->save) {
-                    fprintf(stderr, "rolefit %s: input ended; the session is kept in %s "
-                                    "(continue with --resume %s)\n",
+                    fprintf(stderr,
+                            "rolefit %s: input ended; the session is kept in %s "
+                            "(continue with --resume %s)\n",
                             a->cmd, a->save, a->save);
                     return RF_EXIT_OK;
                 }
-                fprintf(stderr, "rolefit %s: input ended after %zu answers, before the test "
-                                "finished\n",
+                fprintf(stderr,
+                        "rolefit %s: input ended after %zu answers, before the test "
+                        "finished\n",
                         a->cmd, rf_cat_nanswered(a->s));
                 return RF_EXIT_DATA;
             }
@@ -415,18 +416,25 @@ int rf_cmd_assess(int argc, char **argv)
                *roles_path = "data/roles.json";
     int help = 0;
     struct rf_cli_opt opts[] = {
-        {"role", 1, &a.role, NULL},          {"skills", 1, &skills_s, NULL},
-        {"max-items", 1, &max_s, NULL},      {"se", 1, &se_s, NULL},
-        {"seed", 1, &seed_s, NULL},          {"save", 1, &a.save, NULL},
-        {"resume", 1, &resume, NULL},        {"feedback", 0, NULL, &a.feedback},
-        {"profile-out", 1, &profile_out, NULL}, {"person", 1, &a.person, NULL},
-        {"bank", 1, &bank_dir, NULL},        {"taxonomy", 1, &tax_path, NULL},
-        {"roles", 1, &roles_path, NULL},     {"exposure", 1, &a.exposure, NULL},
+        {"role", 1, &a.role, NULL},
+        {"skills", 1, &skills_s, NULL},
+        {"max-items", 1, &max_s, NULL},
+        {"se", 1, &se_s, NULL},
+        {"seed", 1, &seed_s, NULL},
+        {"save", 1, &a.save, NULL},
+        {"resume", 1, &resume, NULL},
+        {"feedback", 0, NULL, &a.feedback},
+        {"profile-out", 1, &profile_out, NULL},
+        {"person", 1, &a.person, NULL},
+        {"bank", 1, &bank_dir, NULL},
+        {"taxonomy", 1, &tax_path, NULL},
+        {"roles", 1, &roles_path, NULL},
+        {"exposure", 1, &a.exposure, NULL},
     };
     const char *pos[1];
     size_t npos;
-    int ec = rf_cli_parse(a.cmd, argc, argv, opts, sizeof opts / sizeof opts[0], pos, 0, &npos,
-                          &help);
+    int ec =
+        rf_cli_parse(a.cmd, argc, argv, opts, sizeof opts / sizeof opts[0], pos, 0, &npos, &help);
     if (ec)
         return ec;
     if (help) {

@@ -204,19 +204,18 @@ static json_t *stats_json(const struct rf_cat_pool *p, const struct rf_cat_desig
     json_t *skills = json_array();
     for (size_t k = 0; k < d->nscope; k++) {
         const struct rf_cat_sim_skill *s = &st->skill[k];
-        json_array_append_new(
-            skills, json_pack("{s:s, s:f, s:f, s:f, s:f, s:f}", "skill", p->skills[d->scope[k]],
-                              "items", s->mean_items, "bias", s->bias, "rmse", s->rmse,
-                              "mean_se", s->mean_se, "coverage", s->coverage));
+        json_array_append_new(skills, json_pack("{s:s, s:f, s:f, s:f, s:f, s:f}", "skill",
+                                                p->skills[d->scope[k]], "items", s->mean_items,
+                                                "bias", s->bias, "rmse", s->rmse, "mean_se",
+                                                s->mean_se, "coverage", s->coverage));
     }
     return json_pack("{s:{s:f, s:f, s:I, s:I, s:f, s:f, s:o}, s:f, s:f, s:f, s:f, s:o, "
                      "s:{s:f, s:f}, s:f}",
                      "length", "mean", st->len_mean, "sd", st->len_sd, "min",
-                     (json_int_t)st->len_min, "max", (json_int_t)st->len_max, "capped",
-                     st->capped, "early_stop", st->early, "histogram", hist, "bias", st->bias,
-                     "rmse", st->rmse, "mean_se", st->mean_se, "coverage", st->coverage,
-                     "skills", skills, "exposure", "max", st->exp_max, "mean", st->exp_mean,
-                     "overlap", st->overlap);
+                     (json_int_t)st->len_min, "max", (json_int_t)st->len_max, "capped", st->capped,
+                     "early_stop", st->early, "histogram", hist, "bias", st->bias, "rmse", st->rmse,
+                     "mean_se", st->mean_se, "coverage", st->coverage, "skills", skills, "exposure",
+                     "max", st->exp_max, "mean", st->exp_mean, "overlap", st->overlap);
 }
 
 static void print_stats(const char *title, const struct rf_cat_pool *p,
@@ -225,8 +224,7 @@ static void print_stats(const char *title, const struct rf_cat_pool *p,
     printf("%s\n", title);
     printf("  length    mean %.2f  sd %.2f  min %zu  max %zu  short of target %.1f%%"
            "  (early stop %.1f%%)\n",
-           st->len_mean, st->len_sd, st->len_min, st->len_max, 100 * st->capped,
-           100 * st->early);
+           st->len_mean, st->len_sd, st->len_min, st->len_max, 100 * st->capped, 100 * st->early);
     printf("  theta     bias %+.3f  rmse %.3f  mean se %.3f  coverage %.3f\n", st->bias, st->rmse,
            st->mean_se, st->coverage);
     if (d->nscope > 1)
@@ -243,25 +241,34 @@ int rf_cmd_simulate(int argc, char **argv)
     const char *cmd = "simulate";
     const char *bank = NULL, *gen_s = NULL, *model_s = "2pl", *n_s = NULL, *skills_s = NULL,
                *select_s = "mfi", *se_s = NULL, *max_s = NULL, *min_s = NULL, *rq_s = NULL,
-               *seed_s = NULL, *threads_s = NULL, *thetas = NULL, *sh_s = NULL,
-               *shr_s = NULL, *sh_out = NULL, *exposure = NULL;
+               *seed_s = NULL, *threads_s = NULL, *thetas = NULL, *sh_s = NULL, *shr_s = NULL,
+               *sh_out = NULL, *exposure = NULL;
     int json = 0, no_early = 0, help = 0;
     struct rf_cli_opt opts[] = {
-        {"bank", 1, &bank, NULL},          {"generate-bank", 1, &gen_s, NULL},
-        {"model", 1, &model_s, NULL},      {"examinees", 1, &n_s, NULL},
-        {"skills", 1, &skills_s, NULL},    {"select", 1, &select_s, NULL},
-        {"se", 1, &se_s, NULL},            {"max-items", 1, &max_s, NULL},
-        {"min-items", 1, &min_s, NULL},    {"randomesque", 1, &rq_s, NULL},
-        {"seed", 1, &seed_s, NULL},        {"threads", 1, &threads_s, NULL},
-        {"thetas", 1, &thetas, NULL},      {"sh", 1, &sh_s, NULL},
-        {"sh-rounds", 1, &shr_s, NULL},    {"json", 0, NULL, &json},
-        {"sh-out", 1, &sh_out, NULL},      {"exposure", 1, &exposure, NULL},
+        {"bank", 1, &bank, NULL},
+        {"generate-bank", 1, &gen_s, NULL},
+        {"model", 1, &model_s, NULL},
+        {"examinees", 1, &n_s, NULL},
+        {"skills", 1, &skills_s, NULL},
+        {"select", 1, &select_s, NULL},
+        {"se", 1, &se_s, NULL},
+        {"max-items", 1, &max_s, NULL},
+        {"min-items", 1, &min_s, NULL},
+        {"randomesque", 1, &rq_s, NULL},
+        {"seed", 1, &seed_s, NULL},
+        {"threads", 1, &threads_s, NULL},
+        {"thetas", 1, &thetas, NULL},
+        {"sh", 1, &sh_s, NULL},
+        {"sh-rounds", 1, &shr_s, NULL},
+        {"json", 0, NULL, &json},
+        {"sh-out", 1, &sh_out, NULL},
+        {"exposure", 1, &exposure, NULL},
         {"no-early-stop", 0, NULL, &no_early},
     };
     const char *pos[1];
     size_t npos;
-    int ec = rf_cli_parse(cmd, argc, argv, opts, sizeof opts / sizeof opts[0], pos, 0, &npos,
-                          &help);
+    int ec =
+        rf_cli_parse(cmd, argc, argv, opts, sizeof opts / sizeof opts[0], pos, 0, &npos, &help);
     if (ec)
         return ec;
     if (help) {
@@ -385,24 +392,23 @@ int rf_cmd_simulate(int argc, char **argv)
         json_t *form = json_array();
         for (size_t k = 0; k < d.nscope; k++)
             json_array_append_new(form, json_integer((json_int_t)res.form_len[k]));
-        json_t *settings = json_pack(
-            "{s:s, s:I, s:I, s:o, s:s, s:f, s:I, s:I, s:I, s:b, s:I, s:I, s:o}", "bank",
-            bank ? bank : "generated", "items", (json_int_t)p->n, "examinees", (json_int_t)nex,
-            "skills", skl, "select", rf_cat_select_name(sel), "se", se, "max_items",
-            (json_int_t)maxi, "min_items", (json_int_t)mini, "randomesque", (json_int_t)rq,
-            "early_stop", !no_early, "seed", (json_int_t)seed, "threads", (json_int_t)threads,
-            "baseline_form", form);
+        json_t *settings =
+            json_pack("{s:s, s:I, s:I, s:o, s:s, s:f, s:I, s:I, s:I, s:b, s:I, s:I, s:o}", "bank",
+                      bank ? bank : "generated", "items", (json_int_t)p->n, "examinees",
+                      (json_int_t)nex, "skills", skl, "select", rf_cat_select_name(sel), "se", se,
+                      "max_items", (json_int_t)maxi, "min_items", (json_int_t)mini, "randomesque",
+                      (json_int_t)rq, "early_stop", !no_early, "seed", (json_int_t)seed, "threads",
+                      (json_int_t)threads, "baseline_form", form);
         if (exposure)
             json_object_set_new(settings, "exposure_file", json_string(exposure));
         if (gen)
-            json_object_set_new(settings, "generated", json_pack("{s:I, s:s}", "per_skill",
-                                                                 (json_int_t)gen, "model",
-                                                                 rf_irt_model_name(model)));
+            json_object_set_new(settings, "generated",
+                                json_pack("{s:I, s:s}", "per_skill", (json_int_t)gen, "model",
+                                          rf_irt_model_name(model)));
         if (sh > 0)
             json_object_set_new(settings, "sympson_hetter",
                                 json_pack("{s:f, s:I, s:f}", "target", sh, "rounds",
-                                          (json_int_t)rounds, "calibration_max_exposure",
-                                          sh_max));
+                                          (json_int_t)rounds, "calibration_max_exposure", sh_max));
         json_t *root = json_pack("{s:o, s:o, s:o}", "settings", settings, "adaptive",
                                  stats_json(p, &d, &res.adaptive), "baseline",
                                  stats_json(p, &d, &res.baseline));

@@ -145,8 +145,7 @@ Test(cat_sessfile, save_and_load_a_file)
     fputs("{\"format\": \"rolefit-session\",", f);
     fclose(f);
     cr_assert_eq(rf_cat_session_load(p, path, &b, &err), RF_EINVAL);
-    cr_assert(strstr(err.msg, path) && strstr(err.msg, ":1:"), "syntax error placed: %s",
-              err.msg);
+    cr_assert(strstr(err.msg, path) && strstr(err.msg, ":1:"), "syntax error placed: %s", err.msg);
     unlink(path);
     cr_assert_eq(rf_cat_session_load(p, path, &b, &err), RF_EIO);
     rf_cat_session_free(a);
@@ -253,8 +252,7 @@ Test(cat_sessfile, refuses_sessions_that_do_not_match)
     j = roundtrip(a);
     ev = answered_event(j, &at);
     size_t idx;
-    cr_assert_eq(rf_cat_pool_find(p, json_string_value(json_object_get(ev, "item")), &idx),
-                 RF_OK);
+    cr_assert_eq(rf_cat_pool_find(p, json_string_value(json_object_get(ev, "item")), &idx), RF_OK);
     for (size_t i = 0; i < G.n; i++)
         G.items[i].usable = i != idx;
     struct rf_quad q;
@@ -286,8 +284,8 @@ Test(cat_sessfile, fixture_of_format_version_1_restores)
     struct rf_cat_pool *p;
     cr_assert_eq(rf_cat_pool_new(g.items, g.n, &q, &p, &err), RF_OK);
     struct rf_cat_session *s;
-    cr_assert_eq(rf_cat_session_load(p, "tests/fixtures/cat/session.json", &s, &err), RF_OK,
-                 "%s", err.msg);
+    cr_assert_eq(rf_cat_session_load(p, "tests/fixtures/cat/session.json", &s, &err), RF_OK, "%s",
+                 err.msg);
     cr_assert_eq(rf_cat_nanswered(s), 7);
     cr_assert_gt(rf_cat_nblocked(s), 0);
     cr_assert_neq(rf_cat_pending(s), SIZE_MAX, "saved with a question on screen");

@@ -27,8 +27,7 @@ static struct rf_cat_pool *gen_pool(size_t nskills, size_t per, struct rf_cat_ge
     return p;
 }
 
-static void design(struct rf_cat_design *d, const struct rf_cat_pool *p, size_t nskills,
-                   size_t k)
+static void design(struct rf_cat_design *d, const struct rf_cat_pool *p, size_t nskills, size_t k)
 {
     rf_cat_design_init(d);
     d->max_items = 30;
@@ -162,8 +161,8 @@ Test(cat_sim, exposure_control_caps_exposure, .timeout = 60)
     d.exposure = 1;
     cr_assert_eq(rf_cat_simulate(p, &d, &o, &r, &err), RF_OK);
     cr_assert_leq(r.adaptive.exp_max, 0.25, "max exposure %.3f", r.adaptive.exp_max);
-    cr_assert_leq(r.adaptive.rmse, 1.05 * r0.adaptive.rmse, "rmse %.4f vs %.4f",
-                  r.adaptive.rmse, r0.adaptive.rmse);
+    cr_assert_leq(r.adaptive.rmse, 1.05 * r0.adaptive.rmse, "rmse %.4f vs %.4f", r.adaptive.rmse,
+                  r0.adaptive.rmse);
     cr_assert_lt(r.adaptive.overlap, r0.adaptive.overlap);
     size_t blocked = 0;
     for (size_t i = 0; i < p->n; i++) {
@@ -193,8 +192,8 @@ Test(cat_sim, kl_and_pwi_measure_as_well)
         /* N = 800: RMSE sampling SE about 0.008 */
         cr_assert_leq(r.adaptive.rmse, 0.33, "%s: rmse %.4f", rf_cat_select_name(d.select),
                       r.adaptive.rmse);
-        cr_assert_leq(r.adaptive.len_mean, 23.0, "%s: length %.2f",
-                      rf_cat_select_name(d.select), r.adaptive.len_mean);
+        cr_assert_leq(r.adaptive.len_mean, 23.0, "%s: length %.2f", rf_cat_select_name(d.select),
+                      r.adaptive.len_mean);
         rf_cat_sim_cleanup(&r);
     }
     rf_cat_pool_free(p);
