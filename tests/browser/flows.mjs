@@ -212,6 +212,45 @@ async function checkMarkup(page) {
     res.bad.length === 0 && res.math > 50 && res.code > 50, res.bad.slice(0, 3).join('; ') || `${res.math} math, ${res.code} code`);
 }
 
+// WCAG AA text contrast of every visible text in the page: 4.5:1, or 3:1 for
+// large text (24px, or 18.66px bold); disabled controls are exempt as in WCAG.
+async function contrastIssues(page) {
+  return page.evaluate(() => {
+    const rgb = (c) => { const m = c.match(/[\d.]+/g); return m ? m.map(Number) : [0, 0, 0, 0]; };
+    const lum = ([r, g, b]) => {
+      const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const background = (e) => {
+      for (let n = e; n; n = n.parentElement) {
+        const c = rgb(getComputedStyle(n).backgroundColor);
+        if ((c[3] === undefined || c[3] > 0.9)) return c;
+      }
+      return [255, 255, 255];
+    };
+    const out = [];
+    const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    const seen = new Set();
+    for (let t = walk.nextNode(); t; t = walk.nextNode()) {
+      const e = t.parentElement;
+      if (!t.textContent.trim() || seen.has(e) || e.closest('svg, [hidden], .sr-only, :disabled, option')) continue;
+      seen.add(e);
+      const r = e.getBoundingClientRect();
+      const cs = getComputedStyle(e);
+      if (r.width === 0 || r.height === 0 || cs.visibility === 'hidden' || Number(cs.opacity) === 0) continue;
+      const fg = rgb(cs.color), bg = background(e);
+      const a = fg[3] === undefined ? 1 : fg[3];
+      const mixed = fg.slice(0, 3).map((v, i) => v * a + bg[i] * (1 - a));
+      const l1 = lum(mixed), l2 = lum(bg);
+      const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+      const size = parseFloat(cs.fontSize), bold = Number(cs.fontWeight) >= 700;
+      const need = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+      if (ratio < need) out.push(`'${t.textContent.trim().slice(0, 30)}' ${ratio.toFixed(2)}:1 (${cs.color} on rgb(${bg.slice(0, 3)}))`);
+    }
+    return out;
+  });
+}
+
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run'];
 
@@ -229,18 +268,42 @@ async function candidateFlow(browser) {
   await checkMarkup(page);
   const start = page.locator('#start');
   check(`${tag}: start is disabled before a choice`, await start.isDisabled());
-  await page.click('.role-card[data-role="ml_engineer"]');
+  const lc = await contrastIssues(page);
+  check(`${tag}: landing text contrast meets WCAG AA`, lc.length === 0, lc.slice(0, 3).join('; '));
+  // keyboard only: Tab goes header links, then the role cards in reading order; Space picks; Tab reaches Start
+  const order = [];
+  for (let k = 0; k < 40; k++) {
+    await page.keyboard.press('Tab');
+    const f = await page.evaluate(() => { const a = document.activeElement; return a.dataset.role || a.id || a.textContent.trim().slice(0, 20); });
+    order.push(f);
+    if (f === 'ml_engineer') break;
+  }
+  const cards = await page.$$eval('.role-card', (cs) => cs.map((c) => c.dataset.role));
+  const tabbedCards = order.filter((f) => cards.includes(f));
+  check(`${tag}: Tab reaches the role cards in reading order`,
+    order[order.length - 1] === 'ml_engineer' && tabbedCards.join() === cards.slice(0, tabbedCards.length).join(), order.join(' > '));
+  await page.keyboard.press('Space');
   check(`${tag}: role card pressed`, await page.getAttribute('.role-card[data-role="ml_engineer"]', 'aria-pressed') === 'true');
   check(`${tag}: choice summarized`, /Machine learning engineer/.test(await page.textContent('#choice')));
-  await start.click();
+  let onStart = false;
+  for (let k = 0; k < 40 && !onStart; k++) {
+    await page.keyboard.press('Tab');
+    onStart = await page.evaluate(() => document.activeElement.id === 'start');
+  }
+  check(`${tag}: Tab reaches Start after the cards`, onStart);
+  await page.keyboard.press('Enter');
   await page.waitForURL(/\/test\.html#\d+$/);
   await page.waitForSelector('#options input');
   await shoot(page, 'question-1280', true);
+  const qc = await contrastIssues(page);
+  check(`${tag}: question text contrast meets WCAG AA`, qc.length === 0, qc.slice(0, 3).join('; '));
   const answered = await takeTest(page, tag, traffic);
   check(`${tag}: watched the test's API traffic`, traffic.responses >= answered.length, `${traffic.responses} responses`);
   check(`${tag}: no key, explanation or parameter in /api/tests responses`, traffic.leaks.length === 0, traffic.leaks.slice(0, 3).join('; '));
   check(`${tag}: asked items are distinct`, new Set(answered).size === answered.length);
   await checkReport(page, tag, answered);
+  const rcn = await contrastIssues(page);
+  check(`${tag}: report text contrast meets WCAG AA`, rcn.length === 0, rcn.slice(0, 3).join('; '));
 
   // the HTML report download
   const [dl] = await Promise.all([page.waitForEvent('download'), page.click('text=Download the report (HTML)')]);
