@@ -17,6 +17,10 @@ function setProgress(test) {
   const bar = document.getElementById('progress');
   bar.firstElementChild.style.width = `${pct}%`;
   bar.setAttribute('aria-valuenow', String(pct));
+  bar.setAttribute('aria-valuetext', `${pct}% of the way to a precise profile`);
+  const measured = test.skills.filter((s) => s.done).length;
+  document.getElementById('skills-title').textContent =
+    `Skills in this test: ${measured} of ${test.skills.length} measured precisely`;
   document.getElementById('count').textContent =
     `Question ${test.answered + (test.status === 'active' ? 1 : 0)} of at most ${test.max_items}`;
   const box = document.getElementById('skills');
