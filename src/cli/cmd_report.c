@@ -10,23 +10,31 @@
 #include "careers/report.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "store/store.h"
 
 static const char usage[] =
-    "usage: rolefit report --profile FILE [--format json|md|html] [--role ID] [--data DIR]\n\n"
+    "usage: rolefit report --profile FILE|--session ID [--db FILE] [--format json|md|html]\n"
+    "                      [--role ID] [--data DIR]\n\n"
     "Writes the report of the skill profile FILE to stdout: measured skills with levels,\n"
     "fit to every role with its uncertainty, the gaps of one role (largest w*(1-p) first)\n"
     "with a learning plan naming the concepts missed and what to study, and the role's\n"
     "typical interview loop. html is one self-contained file with inline SVG charts.\n\n"
     "  --profile FILE  the profile (JSON, docs/profile-format.md)\n"
+    "  --session ID    instead, the finished test ID of the server's database (its target\n"
+    "                  role is the default --role)\n"
+    "  --db FILE       the server's database for --session (default rolefit.db)\n"
     "  --format F      json (default), md or html\n"
     "  --role ID       the role to plan for (default: the best-fitting role)\n"
     "  --data DIR      folder with skills.json, roles.json, learning.json (default data)\n";
 
 int rf_cmd_report(int argc, char **argv)
 {
-    const char *cmd = "report", *data = "data", *profile = NULL, *format = "json", *role = NULL;
+    const char *cmd = "report", *data = "data", *profile = NULL, *format = "json", *role = NULL,
+               *session = NULL, *db = "rolefit.db";
     int help = 0;
     struct rf_cli_opt opts[] = {{"profile", 1, &profile, NULL},
+                                {"session", 1, &session, NULL},
+                                {"db", 1, &db, NULL},
                                 {"format", 1, &format, NULL},
                                 {"role", 1, &role, NULL},
                                 {"data", 1, &data, NULL}};
@@ -40,8 +48,12 @@ int rf_cmd_report(int argc, char **argv)
         fputs(usage, stdout);
         return RF_EXIT_OK;
     }
-    if (!profile)
-        return rf_cli_usage_error(cmd, "--profile is required (see 'rolefit report --help')");
+    if (!profile == !session)
+        return rf_cli_usage_error(cmd, "give one of --profile or --session (see 'rolefit report "
+                                       "--help')");
+    size_t sid = 0;
+    if (session && (ec = rf_cli_size(cmd, "session", session, 1, (size_t)1 << 62, &sid)))
+        return ec;
     if (strcmp(format, "json") && strcmp(format, "md") && strcmp(format, "html"))
         return rf_cli_usage_error(cmd, "--format: expected json, md or html, got '%s'", format);
     struct rf_careers c;
@@ -51,7 +63,38 @@ int rf_cmd_report(int argc, char **argv)
     rf_status rc = rf_careers_load(data, &c, &err);
     if (rc)
         return rf_cli_fail(cmd, rc, err.msg);
-    if ((rc = rf_profile_load(profile, &p, &err))) {
+    char target[128] = "";
+    if (profile) {
+        rc = rf_profile_load(profile, &p, &err);
+    } else {
+        /* a finished test of the server's database: its stored profile and target role */
+        struct rf_store *st;
+        struct rf_test t;
+        rc = rf_store_open(db, &st, &err);
+        if (!rc) {
+            rc = rf_store_test_get(st, (int64_t)sid, &t, &err);
+            if (rc == RF_ENOTFOUND)
+                rf_err_set(&err, rc, "%s: no test %zu", db, sid);
+            else if (!rc && !t.profile)
+                rc = rf_err_set(&err, RF_ECONFLICT, "%s: test %zu is not finished", db, sid);
+            if (!rc) {
+                char name[96];
+                snprintf(name, sizeof name, "%s: test %zu", db, sid);
+                rc = rf_profile_parse(name, t.profile, strlen(t.profile), &p, &err);
+                json_t *scope = json_loads(t.scope, 0, NULL);
+                const char *r0 = json_string_value(json_object_get(scope, "role"));
+                if (r0)
+                    snprintf(target, sizeof target, "%s", r0);
+                json_decref(scope);
+            }
+            if (rc != RF_ENOTFOUND)
+                rf_store_test_cleanup(&t);
+            rf_store_close(st);
+        }
+        if (!role && target[0])
+            role = target;
+    }
+    if (rc) {
         rf_careers_cleanup(&c);
         return rf_cli_fail(cmd, rc, err.msg);
     }

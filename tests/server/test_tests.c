@@ -176,6 +176,19 @@ Test(tests, whole_flow_to_report)
     answer(&c, id, "deep_learning.x.001", 0, &r);
     cr_assert_eq(r.status, 409);
     http_result_free(&r);
+    /* and `rolefit report --session` reads the same test from the database */
+    const char *b = getenv("BUILD");
+    char cmd[512], line[256];
+    snprintf(cmd, sizeof cmd, "%s/rolefit report --session %lld --db %s --format json 2>&1",
+             b && b[0] ? b : "build", id, dbpath);
+    FILE *f = popen(cmd, "r");
+    cr_assert(f);
+    int measured = 0;
+    while (fgets(line, sizeof line, f))
+        if (strstr(line, "\"skills_measured\": 2"))
+            measured = 1;
+    cr_assert_eq(pclose(f), 0, "%s", cmd);
+    cr_assert(measured, "the CLI report of test %lld measures 2 skills", id);
 }
 
 Test(tests, answers_must_match_the_question_asked)
