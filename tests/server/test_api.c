@@ -1,4 +1,4 @@
-/* The real server on a loopback port with a temporary database: setup,
+/* The real server on a loopback fx.port with a temporary database: setup,
  * sign-in, cookies and CSRF, permissions, invites, static files, limits. */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -6,87 +6,23 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "client.h"
-#include "server/routes.h"
-
-static char dir[64], dbpath[128], setup_token[128];
-static struct rf_server *srv;
-static unsigned port;
-
-static void grab_log(const char *line)
-{
-    const char *h = strstr(line, "setup.html#");
-    if (h)
-        snprintf(setup_token, sizeof setup_token, "%s", h + 11);
-    char *sp = strchr(setup_token, ' ');
-    if (sp)
-        *sp = '\0';
-}
-
-static void start(int practice, double rate_ip)
-{
-    strcpy(dir, "/tmp/rf-api-XXXXXX");
-    cr_assert(mkdtemp(dir));
-    snprintf(dbpath, sizeof dbpath, "%s/t.db", dir);
-    struct rf_server_config cfg;
-    memset(&cfg, 0, sizeof cfg);
-    cfg.app.db = dbpath;
-    cfg.app.bank_dir = "data/bank";
-    cfg.app.data_dir = "data";
-    cfg.app.web_dir = "web";
-    cfg.app.practice = practice;
-    cfg.app.rate_ip = rate_ip;
-    cfg.app.rate_burst = rate_ip * 2;
-    cfg.app.rate_answers = 0;
-    cfg.app.rate_login = 1000;
-    cfg.app.log = grab_log;
-    cfg.addr = "127.0.0.1";
-    cfg.port = 0;
-    cfg.threads = 2;
-    cfg.quiet = 1;
-    struct rf_err err;
-    rf_err_clear(&err);
-    setup_token[0] = '\0';
-    cr_assert_eq(rf_server_start(&cfg, &srv, &err), RF_OK, "%s", err.msg);
-    port = rf_server_port(srv);
-    cr_assert(port > 0);
-    cr_assert(setup_token[0], "the first start logs a setup link");
-}
+#include "fixture.h"
 
 static void setup_default(void)
 {
-    start(1, 0);
+    fixture_start(1, 0);
 }
 
 static void stop(void)
 {
-    rf_server_stop(srv);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    cr_assert_eq(system(cmd), 0);
+    fixture_stop();
 }
 
 TestSuite(api, .init = setup_default, .fini = stop);
 
-static struct http_client admin(void)
-{
-    struct http_client c = {port, "", ""};
-    struct http_result r;
-    char body[512];
-    snprintf(body, sizeof body,
-             "{\"token\":\"%s\",\"organization\":\"Acme\",\"name\":\"Ada\","
-             "\"email\":\"ada@acme.test\",\"password\":\"correct horse\"}",
-             setup_token);
-    cr_assert_eq(client_do(&c, "POST", "/api/setup", body, &r), 0);
-    cr_assert_eq(r.status, 201, "%s", r.body);
-    cr_assert(c.cookie[0] && c.csrf[0]);
-    http_result_free(&r);
-    return c;
-}
-
 Test(api, health_and_catalogue)
 {
-    struct http_client c = {port, "", ""};
+    struct http_client c = {fx.port, "", ""};
     struct http_result r;
     cr_assert_eq(client_do(&c, "GET", "/api/health", NULL, &r), 0);
     cr_assert_eq(r.status, 200);
@@ -111,7 +47,7 @@ Test(api, health_and_catalogue)
 
 Test(api, setup_once_then_sign_in)
 {
-    struct http_client bad = {port, "", ""};
+    struct http_client bad = {fx.port, "", ""};
     struct http_result r;
     cr_assert_eq(client_do(&bad, "POST", "/api/setup",
                            "{\"token\":\"nope\",\"organization\":\"X\",\"name\":\"X\","
@@ -121,14 +57,14 @@ Test(api, setup_once_then_sign_in)
     cr_assert_eq(r.status, 403);
     cr_assert_str_eq(json_string_value(json_object_get(r.json, "field")), "token");
     http_result_free(&r);
-    struct http_client a = admin();
+    struct http_client a = fixture_admin();
     /* a second setup is refused */
     char body[512];
     snprintf(body, sizeof body,
              "{\"token\":\"%s\",\"organization\":\"Evil\",\"name\":\"E\","
              "\"email\":\"e@e.test\",\"password\":\"12345678\"}",
-             setup_token);
-    struct http_client c = {port, "", ""};
+             fx.setup_token);
+    struct http_client c = {fx.port, "", ""};
     cr_assert_eq(client_do(&c, "POST", "/api/setup", body, &r), 0);
     cr_assert_eq(r.status, 409);
     http_result_free(&r);
@@ -157,7 +93,7 @@ Test(api, setup_once_then_sign_in)
     cr_assert_eq(client_do(&c, "POST", "/api/logout", "{}", &r), 0);
     cr_assert_eq(r.status, 200);
     http_result_free(&r);
-    struct http_client replay = {port, "", ""};
+    struct http_client replay = {fx.port, "", ""};
     strcpy(replay.cookie, old);
     cr_assert_eq(client_do(&replay, "GET", "/api/bank", NULL, &r), 0);
     cr_assert_eq(r.status, 403, "a replayed cookie after logout is anonymous");
@@ -167,7 +103,7 @@ Test(api, setup_once_then_sign_in)
 
 Test(api, csrf_is_required_with_a_cookie)
 {
-    struct http_client a = admin();
+    struct http_client a = fixture_admin();
     struct http_result r;
     char saved[128];
     strcpy(saved, a.csrf);
@@ -187,7 +123,7 @@ Test(api, csrf_is_required_with_a_cookie)
 
 Test(api, forged_cookie_is_anonymous)
 {
-    struct http_client c = {port, "rf_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", ""};
+    struct http_client c = {fx.port, "rf_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", ""};
     struct http_result r;
     cr_assert_eq(client_do(&c, "GET", "/api/me", NULL, &r), 0);
     cr_assert_eq(r.status, 200);
@@ -200,7 +136,7 @@ Test(api, forged_cookie_is_anonymous)
 
 Test(api, recruiters_and_invites)
 {
-    struct http_client a = admin();
+    struct http_client a = fixture_admin();
     struct http_result r;
     cr_assert_eq(client_do(&a, "POST", "/api/users",
                            "{\"email\":\"rex@acme.test\",\"name\":\"Rex\",\"password\":\"hunter22!\"}",
@@ -221,7 +157,7 @@ Test(api, recruiters_and_invites)
     cr_assert_eq(r.status, 400);
     cr_assert_str_eq(json_string_value(json_object_get(r.json, "field")), "password");
     http_result_free(&r);
-    struct http_client rex = {port, "", ""};
+    struct http_client rex = {fx.port, "", ""};
     cr_assert_eq(client_do(&rex, "POST", "/api/login",
                            "{\"email\":\"rex@acme.test\",\"password\":\"hunter22!\"}", &r),
                  0);
@@ -246,7 +182,7 @@ Test(api, recruiters_and_invites)
     snprintf(token, sizeof token, "%s", json_string_value(json_object_get(r.json, "token")));
     http_result_free(&r);
     snprintf(path, sizeof path, "/api/invites/%s", token);
-    struct http_client anon = {port, "", ""};
+    struct http_client anon = {fx.port, "", ""};
     cr_assert_eq(client_do(&anon, "GET", path, NULL, &r), 0);
     cr_assert_eq(r.status, 200);
     cr_assert_str_eq(json_string_value(json_object_get(r.json, "role")), "data_scientist");
@@ -262,7 +198,7 @@ Test(api, recruiters_and_invites)
 
 Test(api, bad_bodies_get_clear_4xx)
 {
-    struct http_client c = {port, "", ""};
+    struct http_client c = {fx.port, "", ""};
     struct http_result r;
     cr_assert_eq(client_do(&c, "POST", "/api/login", "{not json", &r), 0);
     cr_assert_eq(r.status, 400);
@@ -279,7 +215,7 @@ Test(api, bad_bodies_get_clear_4xx)
     char *body = malloc(big + 1);
     memset(body, 'a', big);
     body[big] = '\0';
-    cr_assert_eq(http_request(port, "POST", "/api/login", NULL, body, big, &r), 0);
+    cr_assert_eq(http_request(fx.port, "POST", "/api/login", NULL, body, big, &r), 0);
     cr_assert_eq(r.status, 413);
     http_result_free(&r);
     free(body);
@@ -288,7 +224,7 @@ Test(api, bad_bodies_get_clear_4xx)
 Test(api, static_files_and_traversal)
 {
     struct http_result r;
-    cr_assert_eq(http_request(port, "GET", "/", NULL, NULL, 0, &r), 0);
+    cr_assert_eq(http_request(fx.port, "GET", "/", NULL, NULL, 0, &r), 0);
     cr_assert_eq(r.status, 200);
     char ct[128], csp[512], etag[64];
     cr_assert(http_header(&r, "Content-Type", ct, sizeof ct));
@@ -298,13 +234,13 @@ Test(api, static_files_and_traversal)
     http_result_free(&r);
     char hdr[128];
     snprintf(hdr, sizeof hdr, "If-None-Match: %s\r\n", etag);
-    cr_assert_eq(http_request(port, "GET", "/index.html", hdr, NULL, 0, &r), 0);
+    cr_assert_eq(http_request(fx.port, "GET", "/index.html", hdr, NULL, 0, &r), 0);
     cr_assert_eq(r.status, 304);
     http_result_free(&r);
     const char *bad[] = {"/../data/skills.json", "/%2e%2e/data/skills.json", "/.git/config",
                          "//etc/passwd", "/index.html/..", "/nothing.html", "/web"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        cr_assert_eq(http_request(port, "GET", bad[i], NULL, NULL, 0, &r), 0);
+        cr_assert_eq(http_request(fx.port, "GET", bad[i], NULL, NULL, 0, &r), 0);
         cr_assert(r.status == 404 || r.status == 400, "%s gave %d", bad[i], r.status);
         cr_assert(!strstr(r.body, "\"skills\""), "%s leaked a file", bad[i]);
         http_result_free(&r);
@@ -313,7 +249,7 @@ Test(api, static_files_and_traversal)
 
 static void setup_limited(void)
 {
-    start(1, 5);
+    fixture_start(1, 5);
 }
 
 Test(limits, per_address_rate_limit_answers_429, .init = setup_limited, .fini = stop)
@@ -321,7 +257,7 @@ Test(limits, per_address_rate_limit_answers_429, .init = setup_limited, .fini = 
     struct http_result r;
     int limited = 0;
     for (int i = 0; i < 40 && !limited; i++) {
-        cr_assert_eq(http_request(port, "GET", "/api/health", NULL, NULL, 0, &r), 0);
+        cr_assert_eq(http_request(fx.port, "GET", "/api/health", NULL, NULL, 0, &r), 0);
         if (r.status == 429) {
             char ra[16];
             cr_assert(http_header(&r, "Retry-After", ra, sizeof ra));

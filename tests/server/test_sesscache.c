@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "bank/bank.h"
-#include "client.h"
+#include "fixture.h"
 #include "irt/quad.h"
 #include "server/routes.h"
 #include "server/sesscache.h"
@@ -81,47 +81,19 @@ Test(sesscache, taken_back_only_for_the_state_it_was_saved_as)
     rf_cat_pool_free(p);
 }
 
-static char dir[64], dbpath[128];
-static struct rf_server *srv;
-static unsigned port;
-
-static void quiet(const char *line)
-{
-    (void)line;
-}
-
 static void start(void)
 {
-    strcpy(dir, "/tmp/rf-sessc-XXXXXX");
-    cr_assert(mkdtemp(dir));
-    snprintf(dbpath, sizeof dbpath, "%s/t.db", dir);
-    struct rf_server_config cfg;
-    memset(&cfg, 0, sizeof cfg);
-    cfg.app.db = dbpath;
-    cfg.app.bank_dir = "data/bank";
-    cfg.app.data_dir = "data";
-    cfg.app.web_dir = "web";
-    cfg.app.practice = 1;
-    cfg.app.log = quiet;
-    cfg.addr = "127.0.0.1";
-    cfg.threads = 2;
-    cfg.quiet = 1;
-    struct rf_err err;
-    cr_assert_eq(rf_server_start(&cfg, &srv, &err), RF_OK, "%s", err.msg);
-    port = rf_server_port(srv);
+    fixture_start(1, 0);
 }
 
 static void stop(void)
 {
-    rf_server_stop(srv);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    cr_assert_eq(system(cmd), 0);
+    fixture_stop();
 }
 
 Test(sesscache_http, answers_served_from_memory_equal_a_restore, .init = start, .fini = stop)
 {
-    struct http_client c = {port, "", ""};
+    struct http_client c = {fx.port, "", ""};
     struct http_result r, g;
     cr_assert_eq(client_do(&c, "POST", "/api/tests",
                            "{\"skills\":[\"linear_algebra\",\"probability_statistics\"]}", &r),

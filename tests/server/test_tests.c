@@ -7,45 +7,14 @@
 #include <unistd.h>
 
 #include "bank/bank.h"
-#include "client.h"
-#include "server/routes.h"
+#include "fixture.h"
 
-static char dir[64], dbpath[128], setup_token[128];
-static struct rf_server *srv;
-static unsigned port;
 static struct rf_bank bank;
-
-static void grab_log(const char *line)
-{
-    const char *h = strstr(line, "setup.html#");
-    if (h) {
-        snprintf(setup_token, sizeof setup_token, "%s", h + 11);
-        char *sp = strchr(setup_token, ' ');
-        if (sp)
-            *sp = '\0';
-    }
-}
 
 static void start(int practice)
 {
-    strcpy(dir, "/tmp/rf-tests-XXXXXX");
-    cr_assert(mkdtemp(dir));
-    snprintf(dbpath, sizeof dbpath, "%s/t.db", dir);
-    struct rf_server_config cfg;
-    memset(&cfg, 0, sizeof cfg);
-    cfg.app.db = dbpath;
-    cfg.app.bank_dir = "data/bank";
-    cfg.app.data_dir = "data";
-    cfg.app.web_dir = "web";
-    cfg.app.practice = practice;
-    cfg.app.rate_login = 1000;
-    cfg.app.log = grab_log;
-    cfg.addr = "127.0.0.1";
-    cfg.threads = 2;
-    cfg.quiet = 1;
+    fixture_start(practice, 0);
     struct rf_err err;
-    cr_assert_eq(rf_server_start(&cfg, &srv, &err), RF_OK, "%s", err.msg);
-    port = rf_server_port(srv);
     cr_assert_eq(rf_bank_load_dir("data/bank", &bank, &err), RF_OK, "%s", err.msg);
 }
 
@@ -61,11 +30,8 @@ static void setup_closed(void)
 
 static void stop(void)
 {
-    rf_server_stop(srv);
+    fixture_stop();
     rf_bank_cleanup(&bank);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    cr_assert_eq(system(cmd), 0);
 }
 
 TestSuite(tests, .init = setup_practice, .fini = stop);
@@ -121,7 +87,7 @@ static void answer(struct http_client *c, long long id, const char *item, int ch
 
 Test(tests, whole_flow_to_report)
 {
-    struct http_client c = {port, "", ""};
+    struct http_client c = {fx.port, "", ""};
     struct http_result r;
     long long id = start_test(&c, "{\"skills\":[\"deep_learning\",\"ml_fundamentals\"]}", &r);
     cr_assert(c.cookie[0] && c.csrf[0], "a candidate session starts with the test");
@@ -180,7 +146,7 @@ Test(tests, whole_flow_to_report)
     const char *b = getenv("BUILD");
     char cmd[512], line[256];
     snprintf(cmd, sizeof cmd, "%s/rolefit report --session %lld --db %s --format json 2>&1",
-             b && b[0] ? b : "build", id, dbpath);
+             b && b[0] ? b : "build", id, fx.db);
     FILE *f = popen(cmd, "r");
     cr_assert(f);
     int measured = 0;
@@ -193,7 +159,7 @@ Test(tests, whole_flow_to_report)
 
 Test(tests, answers_must_match_the_question_asked)
 {
-    struct http_client c = {port, "", ""};
+    struct http_client c = {fx.port, "", ""};
     struct http_result r, x;
     long long id = start_test(&c, "{\"role\":\"data_scientist\"}", &r);
     char item[160];
@@ -236,7 +202,7 @@ Test(tests, answers_must_match_the_question_asked)
 
 Test(tests, bad_scopes)
 {
-    struct http_client c = {port, "", ""};
+    struct http_client c = {fx.port, "", ""};
     struct http_result r;
     cr_assert_eq(client_do(&c, "POST", "/api/tests", "{\"role\":\"astronaut\"}", &r), 0);
     cr_assert_eq(r.status, 400);
@@ -259,7 +225,7 @@ Test(tests, bad_scopes)
 
 Test(tests, other_people_see_nothing)
 {
-    struct http_client ann = {port, "", ""}, bob = {port, "", ""}, anon = {port, "", ""};
+    struct http_client ann = {fx.port, "", ""}, bob = {fx.port, "", ""}, anon = {fx.port, "", ""};
     struct http_result r;
     long long id = start_test(&ann, "{\"skills\":[\"linear_algebra\"]}", &r);
     char item[160];
@@ -289,21 +255,6 @@ Test(tests, other_people_see_nothing)
     http_result_free(&r);
 }
 
-static struct http_client admin(void)
-{
-    struct http_client c = {port, "", ""};
-    struct http_result r;
-    char body[512];
-    snprintf(body, sizeof body,
-             "{\"token\":\"%s\",\"organization\":\"Acme\",\"name\":\"Ada\","
-             "\"email\":\"ada@acme.test\",\"password\":\"correct horse\"}",
-             setup_token);
-    cr_assert_eq(client_do(&c, "POST", "/api/setup", body, &r), 0);
-    cr_assert_eq(r.status, 201, "%s", r.body);
-    http_result_free(&r);
-    return c;
-}
-
 /* Takes an invited test to the end, always answering the first option. */
 static long long take_invited(struct http_client *c, const char *token)
 {
@@ -326,9 +277,9 @@ static long long take_invited(struct http_client *c, const char *token)
 
 Test(closed, invites_practice_off_and_organizations)
 {
-    struct http_client a = admin();
+    struct http_client a = fixture_admin();
     struct http_result r;
-    struct http_client walkin = {port, "", ""};
+    struct http_client walkin = {fx.port, "", ""};
     cr_assert_eq(client_do(&walkin, "POST", "/api/tests", "{\"role\":\"ml_engineer\"}", &r), 0);
     cr_assert_eq(r.status, 403, "practice is off");
     http_result_free(&r);
@@ -345,7 +296,7 @@ Test(closed, invites_practice_off_and_organizations)
     cr_assert_eq(client_do(&a, "POST", "/api/tests", body, &r), 0);
     cr_assert_eq(r.status, 403);
     http_result_free(&r);
-    struct http_client cy = {port, "", ""};
+    struct http_client cy = {fx.port, "", ""};
     long long id = take_invited(&cy, token);
     /* the same candidate opening the link again gets the same test back */
     cr_assert_eq(client_do(&cy, "POST", "/api/tests", body, &r), 0);
@@ -355,7 +306,7 @@ Test(closed, invites_practice_off_and_organizations)
                      "finished");
     http_result_free(&r);
     /* the link is single use: someone else cannot use it */
-    struct http_client eve = {port, "", ""};
+    struct http_client eve = {fx.port, "", ""};
     cr_assert_eq(client_do(&eve, "POST", "/api/tests", body, &r), 0);
     cr_assert_eq(r.status, 409);
     http_result_free(&r);
@@ -379,7 +330,7 @@ static struct http_client other_org_recruiter(void)
 {
     struct rf_store *st;
     struct rf_err err;
-    cr_assert_eq(rf_store_open(dbpath, &st, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(rf_store_open(fx.db, &st, &err), RF_OK, "%s", err.msg);
     int64_t org, uid;
     char hash[RF_PWHASH_LEN];
     cr_assert_eq(rf_auth_init(&err), RF_OK);
@@ -389,7 +340,7 @@ static struct http_client other_org_recruiter(void)
                                       &err),
                  RF_OK);
     rf_store_close(st);
-    struct http_client c = {port, "", ""};
+    struct http_client c = {fx.port, "", ""};
     struct http_result r;
     cr_assert_eq(client_do(&c, "POST", "/api/login",
                            "{\"email\":\"olga@other.test\",\"password\":\"other password\"}", &r),
@@ -401,7 +352,7 @@ static struct http_client other_org_recruiter(void)
 
 Test(closed, postings_rank_candidates_of_the_organization_only)
 {
-    struct http_client a = admin();
+    struct http_client a = fixture_admin();
     struct http_result r;
     const char *posting =
         "{\"title\":\"ML Engineer\",\"text\":\"# ML Engineer\\n\\n## Requirements\\n"
@@ -429,7 +380,7 @@ Test(closed, postings_rank_candidates_of_the_organization_only)
         char token[128];
         snprintf(token, sizeof token, "%s", json_string_value(json_object_get(r.json, "token")));
         http_result_free(&r);
-        struct http_client c = {port, "", ""};
+        struct http_client c = {fx.port, "", ""};
         take_invited(&c, token);
     }
     char path[96];

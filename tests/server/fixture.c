@@ -1,0 +1,75 @@
+/* The server under test; see fixture.h. */
+#include "fixture.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct fixture fx;
+
+static void grab_log(const char *line)
+{
+    const char *h = strstr(line, "setup.html#");
+    if (!h)
+        return;
+    snprintf(fx.setup_token, sizeof fx.setup_token, "%s", h + 11);
+    char *sp = strchr(fx.setup_token, ' ');
+    if (sp)
+        *sp = '\0';
+}
+
+void fixture_start(int practice, double rate_ip)
+{
+    memset(&fx, 0, sizeof fx);
+    strcpy(fx.dir, "/tmp/rf-server-XXXXXX");
+    cr_assert(mkdtemp(fx.dir));
+    snprintf(fx.db, sizeof fx.db, "%s/t.db", fx.dir);
+    struct rf_server_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.app.db = fx.db;
+    cfg.app.bank_dir = "data/bank";
+    cfg.app.data_dir = "data";
+    cfg.app.web_dir = "web";
+    cfg.app.practice = practice;
+    cfg.app.rate_ip = rate_ip;
+    cfg.app.rate_burst = rate_ip * 2;
+    cfg.app.rate_answers = 0;
+    cfg.app.rate_login = 1000;
+    cfg.app.log = grab_log;
+    cfg.addr = "127.0.0.1";
+    cfg.port = 0;
+    cfg.threads = 2;
+    cfg.quiet = 1;
+    struct rf_err err;
+    rf_err_clear(&err);
+    cr_assert_eq(rf_server_start(&cfg, &fx.srv, &err), RF_OK, "%s", err.msg);
+    fx.port = rf_server_port(fx.srv);
+    cr_assert(fx.port > 0);
+    cr_assert(fx.setup_token[0], "the first start logs a setup link");
+}
+
+void fixture_stop(void)
+{
+    rf_server_stop(fx.srv);
+    fx.srv = NULL;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", fx.dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+struct http_client fixture_admin(void)
+{
+    struct http_client c = {fx.port, "", ""};
+    struct http_result r;
+    char body[512];
+    snprintf(body, sizeof body,
+             "{\"token\":\"%s\",\"organization\":\"Acme\",\"name\":\"Ada\","
+             "\"email\":\"ada@acme.test\",\"password\":\"correct horse\"}",
+             fx.setup_token);
+    cr_assert_eq(client_do(&c, "POST", "/api/setup", body, &r), 0);
+    cr_assert_eq(r.status, 201, "%s", r.body);
+    cr_assert(c.cookie[0] && c.csrf[0]);
+    http_result_free(&r);
+    return c;
+}

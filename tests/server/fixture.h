@@ -1,0 +1,29 @@
+/* The server under test: the real rolefit server in-process on a free
+ * loopback port, with a temporary database, the bundled bank and data, and
+ * the first-start setup token captured from its log. */
+#ifndef RF_TEST_FIXTURE_H
+#define RF_TEST_FIXTURE_H
+
+#include "client.h"
+#include "server/routes.h"
+
+struct fixture {
+    char dir[64];          /* temporary folder holding the database */
+    char db[128];          /* database path */
+    char setup_token[128]; /* from the "first start" log line */
+    struct rf_server *srv;
+    unsigned port;
+};
+
+/* One server per test process (Criterion runs each test in its own process). */
+extern struct fixture fx;
+
+/* Starts the server; practice opens tests to anyone; rate_ip 0 disables the
+ * per-address limit (answers and sign-ins are not limited). */
+void fixture_start(int practice, double rate_ip);
+void fixture_stop(void);
+
+/* Creates the organization and its admin with the setup token; a signed-in client. */
+struct http_client fixture_admin(void);
+
+#endif
