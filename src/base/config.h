@@ -214,6 +214,8 @@
 #define RF_HTTP_THREADS 32
 /* Largest request body; a posting is the largest legitimate one. */
 #define RF_HTTP_MAX_BODY (256L * 1024L)
+/* Connections one client address may hold open (keep-alive clients, browsers). */
+#define RF_HTTP_PER_IP_CONNECTIONS 64
 /* Seconds an idle connection is kept. */
 #define RF_HTTP_TIMEOUT 30
 /* Seconds a graceful shutdown waits for in-flight requests. */

@@ -229,15 +229,6 @@ rf_status rf_app_setup(struct rf_app *a, const json_t *req, int64_t *user_id,
         return rc;
     if (n > 0)
         return fail(e, RF_ECONFLICT, NULL, "setup is already done; sign in instead");
-    char *stored = NULL;
-    if ((rc = rf_store_setting_get(a->store, "setup_token_hash", &stored, &e->err)))
-        return rc;
-    char h[RF_TOKEN_HASH_LEN];
-    rf_auth_token_hash(token, h);
-    int ok = stored && rf_auth_equal(stored, h);
-    free(stored);
-    if (!ok)
-        return fail(e, RF_EPERM, "token", "the setup token is not valid (see the server log)");
     if (!valid_email(email))
         return fail(e, RF_EINVAL, "email", "'%s' is not an email address", email);
     char ph[RF_PWHASH_LEN];
@@ -245,11 +236,18 @@ rf_status rf_app_setup(struct rf_app *a, const json_t *req, int64_t *user_id,
         e->field = "password";
         return rc;
     }
+    /* the token is consumed atomically: of two setups racing, one wins */
+    char h[RF_TOKEN_HASH_LEN];
+    rf_auth_token_hash(token, h);
+    rc = rf_store_setting_swap(a->store, "setup_token_hash", h, "used", &e->err);
+    if (rc == RF_ECONFLICT)
+        return fail(e, RF_EPERM, "token", "the setup token is not valid (see the server log)");
+    if (rc)
+        return rc;
     int64_t org_id;
     if ((rc = rf_store_org_create(a->store, org, &org_id, &e->err)) ||
         (rc = rf_store_user_create(a->store, org_id, email, name, "admin", ph, user_id, &e->err)))
         return rc;
-    rf_store_setting_set(a->store, "setup_token_hash", "used", NULL);
     app_log(a, "setup: created organization '%s' and admin %s", org, email);
     return RF_OK;
 }
@@ -522,8 +520,8 @@ rf_status rf_app_invite_create(struct rf_app *a, const struct rf_principal *p, c
     }
     if (role && !rf_roles_find(&a->car.roles, role))
         return fail(e, RF_EINVAL, "role", "unknown role '%s'", role);
-    if (!posting && !role)
-        return fail(e, RF_EINVAL, "role", "an invite needs a target role or a posting");
+    if (!role)
+        return fail(e, RF_EINVAL, "role", "an invite needs the target role of the test");
     char token[RF_TOKEN_LEN], h[RF_TOKEN_HASH_LEN];
     rf_auth_token(token);
     rf_auth_token_hash(token, h);
@@ -827,8 +825,11 @@ rf_status rf_app_test_start(struct rf_app *a, const struct rf_principal *p, cons
         if (!rc)
             rc = rf_app_session_new(a, 0, cand, new_token, new_csrf, &e->err);
     }
-    if (!rc && invite && !inv.candidate_id)
+    int claimed = 0;
+    if (!rc && invite && !inv.candidate_id) {
         rc = rf_store_invite_claim(a->store, inv.id, cand, &e->err);
+        claimed = !rc;
+    }
     struct rf_cat_session *s = NULL;
     char *state = NULL, *scope = NULL;
     int64_t id = 0;
@@ -867,6 +868,8 @@ rf_status rf_app_test_start(struct rf_app *a, const struct rf_principal *p, cons
         s = NULL;
         state = NULL;
     }
+    if (rc && claimed) /* the link stays usable when starting failed */
+        rf_store_invite_unclaim(a->store, inv.id, cand, NULL);
     rf_store_invite_cleanup(&inv);
     rf_cat_session_free(s);
     free(state);
@@ -1224,8 +1227,11 @@ static void rank_test(void *ud, const struct rf_test *t)
     if (c->rc)
         return;
     struct rf_profile pr;
+    if (!t->profile)
+        return;
     if (rf_profile_parse("stored profile", t->profile, strlen(t->profile), &pr, &c->err)) {
         app_log(c->a, "test %lld: %s", (long long)t->id, c->err.msg);
+        rf_profile_cleanup(&pr);
         return;
     }
     struct rf_posting_fit f;

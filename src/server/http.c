@@ -13,10 +13,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "base/config.h"
 #include "base/mem.h"
 
 struct rf_http {
@@ -51,6 +53,12 @@ int rf_req_cookie(const struct rf_req *r, const char *name, char *out, size_t n)
 
 json_t *rf_req_json(const struct rf_req *r, struct rf_resp *resp)
 {
+    /* a cross-site form cannot send this type without a preflight the server never allows */
+    const char *ct = rf_req_header(r, "Content-Type");
+    if (!ct || strncasecmp(ct, "application/json", 16) != 0) {
+        rf_resp_error(resp, 415, "Content-Type must be application/json", NULL);
+        return NULL;
+    }
     json_error_t je;
     json_t *j = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &je);
     if (!j) {
@@ -190,6 +198,11 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, struct rf_resp *resp,
             rf_resp_error(resp, 404, "not found", NULL);
             resp->file_path = NULL;
         }
+        if (!r && resp->file_path) {
+            /* never fall back to sending the body, which holds the file's path */
+            resp->file_path = NULL;
+            rf_resp_error(resp, 500, "internal error", NULL);
+        }
     }
     if (!r) {
         size_t len = is_head ? 0 : resp->body.len;
@@ -314,7 +327,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         double ms = 1e3 * (double)(t1.tv_sec - cs->t0.tv_sec) +
                     1e-6 * (double)(t1.tv_nsec - cs->t0.tv_nsec);
         char line[1200];
-        snprintf(line, sizeof line, "%s %s %.200s %d %.1fms", req.ip, method, url, resp.status, ms);
+        /* the path is percent-decoded: no control bytes may reach the log */
+        char safe[201];
+        size_t k = 0;
+        for (const char *u = url; *u && k < sizeof safe - 1; u++)
+            safe[k++] = ((unsigned char)*u < 0x20 || *u == 0x7f) ? '?' : *u;
+        safe[k] = '\0';
+        snprintf(line, sizeof line, "%s %s %s %d %.1fms", req.ip, method, safe, resp.status, ms);
         h->cfg.log(h->cfg.app, line);
     }
     resp_cleanup(&resp);
@@ -355,6 +374,7 @@ rf_status rf_http_start(const struct rf_http_config *cfg, struct rf_http **out, 
                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)cfg->threads,
                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->timeout,
                             MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1000,
+                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)RF_HTTP_PER_IP_CONNECTIONS,
                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, MHD_OPTION_END);
     if (!h->d) {
         free(h);

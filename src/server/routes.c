@@ -167,8 +167,10 @@ static void h_login(void *ap, struct rf_req *req, struct rf_resp *resp)
     int64_t uid;
     rf_status rc = rf_app_login(s->app, j, &uid, &e);
     json_decref(j);
+    if (rc == RF_EPERM)
+        return rf_resp_error(resp, 401, e.err.msg, e.field);
     if (rc)
-        return rf_resp_error(resp, rc == RF_EPERM ? 401 : rf_http_status(rc), e.err.msg, e.field);
+        return rf_resp_fail(resp, rc, e.err.msg, e.field);
     start_session(s, resp, uid, json_pack("{s:I}", "user", (json_int_t)uid), 200);
 }
 
@@ -295,8 +297,14 @@ static void h_test_answer(void *ap, struct rf_req *req, struct rf_resp *resp)
         return rf_resp_error(resp, 404, "not found", NULL);
     if (!principal(s, req, resp, &p))
         return;
+    if (!p.candidate_id)
+        return rf_resp_error(resp, 404, "no such test for you", NULL);
+    /* the answer limit is keyed on who answers which test, so nobody can use up
+     * another candidate's budget, and "01" is the same test as "1" */
+    char key[64];
+    snprintf(key, sizeof key, "%lld:%lld", (long long)p.candidate_id, (long long)id);
     double retry;
-    if (!rf_ratelimit_take(s->answers, req->params[0], mono(), &retry)) {
+    if (!rf_ratelimit_take(s->answers, key, mono(), &retry)) {
         char v[32];
         snprintf(v, sizeof v, "%.0f", retry < 1 ? 1 : retry + 0.5);
         rf_resp_header(resp, "Retry-After", v);

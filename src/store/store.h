@@ -43,6 +43,11 @@ rf_status rf_store_setting_get(struct rf_store *s, const char *key, char **value
 rf_status rf_store_setting_set(struct rf_store *s, const char *key, const char *value,
                                struct rf_err *err);
 
+/* Sets key to value only if it currently holds expected (atomically);
+ * RF_ECONFLICT when it does not. */
+rf_status rf_store_setting_swap(struct rf_store *s, const char *key, const char *expected,
+                                const char *value, struct rf_err *err);
+
 /* ---- organizations and users ---- */
 struct rf_user {
     int64_t id, org_id;
@@ -103,6 +108,9 @@ rf_status rf_store_invite_by_token(struct rf_store *s, const char *token_hash,
 /* Binds the invite to a candidate; RF_ECONFLICT if already claimed. */
 rf_status rf_store_invite_claim(struct rf_store *s, int64_t invite_id, int64_t candidate_id,
                                 struct rf_err *err);
+/* Undoes a claim made by candidate_id (when starting its test failed). */
+rf_status rf_store_invite_unclaim(struct rf_store *s, int64_t invite_id, int64_t candidate_id,
+                                  struct rf_err *err);
 /* Calls fn for each invite of the organization, newest first. */
 rf_status rf_store_invites_list(struct rf_store *s, int64_t org_id,
                                 void (*fn)(void *ud, const struct rf_invite *v), void *ud,

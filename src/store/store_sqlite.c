@@ -409,6 +409,19 @@ rf_status rf_store_setting_set(struct rf_store *s, const char *key, const char *
     return rc;
 }
 
+rf_status rf_store_setting_swap(struct rf_store *s, const char *key, const char *expected,
+                                const char *value, struct rf_err *err)
+{
+    struct conn *cn = wlock(s);
+    rf_status rc = run(cn, err, "setting",
+                       "UPDATE settings SET value = ? WHERE key = ? AND value = ?", "ttt", value,
+                       key, expected);
+    if (!rc && sqlite3_changes(cn->db) != 1)
+        rc = rf_err_set(err, RF_ECONFLICT, "setting '%s' has changed", key);
+    unlock(cn);
+    return rc;
+}
+
 /* ---- organizations and users ---- */
 
 rf_status rf_store_org_create(struct rf_store *s, const char *name, int64_t *id,
@@ -675,6 +688,17 @@ rf_status rf_store_invite_claim(struct rf_store *s, int64_t invite_id, int64_t c
                        "ii", candidate_id, invite_id);
     if (!rc && sqlite3_changes(cn->db) != 1)
         rc = rf_err_set(err, RF_ECONFLICT, "this invite has already been used");
+    unlock(cn);
+    return rc;
+}
+
+rf_status rf_store_invite_unclaim(struct rf_store *s, int64_t invite_id, int64_t candidate_id,
+                                  struct rf_err *err)
+{
+    struct conn *cn = wlock(s);
+    rf_status rc = run(cn, err, "unclaim invite",
+                       "UPDATE invites SET candidate_id = NULL WHERE id = ? AND candidate_id = ?",
+                       "ii", invite_id, candidate_id);
     unlock(cn);
     return rc;
 }

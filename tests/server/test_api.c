@@ -211,6 +211,12 @@ Test(api, bad_bodies_get_clear_4xx)
     cr_assert_eq(r.status, 400);
     cr_assert_str_eq(json_string_value(json_object_get(r.json, "field")), "email");
     http_result_free(&r);
+    /* JSON only: a cross-site form's text/plain body is refused */
+    cr_assert_eq(http_request(fx.port, "POST", "/api/login", "Content-Type: text/plain\r\n",
+                              "{\"email\":\"a@b.c\",\"password\":\"12345678\"}", 41, &r),
+                 0);
+    cr_assert_eq(r.status, 415, "%s", r.body);
+    http_result_free(&r);
     size_t big = 300 * 1024;
     char *body = malloc(big + 1);
     memset(body, 'a', big);

@@ -249,6 +249,15 @@ Test(tests, other_people_see_nothing)
     answer(&bob, id, item, 0, &r);
     cr_assert_eq(r.status, 404, "bob cannot answer ann's test");
     http_result_free(&r);
+    /* nobody else can use up ann's answer budget: anonymous answers are 404
+     * before any rate limit, under any spelling of the id */
+    for (int k = 0; k < 30; k++) {
+        char p2[64];
+        snprintf(p2, sizeof p2, "/api/tests/%s%lld/answers", k % 2 ? "0" : "", id);
+        cr_assert_eq(client_do(&anon, "POST", p2, "{}", &r), 0);
+        cr_assert_eq(r.status, 404, "anonymous answer %d: %d", k, r.status);
+        http_result_free(&r);
+    }
     snprintf(path, sizeof path, "/api/tests/%lld", id);
     cr_assert_eq(client_do(&ann, "GET", path, NULL, &r), 0);
     cr_assert_eq(json_integer_value(json_object_get(json_object_get(r.json, "test"), "answered")), 0);
@@ -295,6 +304,11 @@ Test(closed, invites_practice_off_and_organizations)
     snprintf(body, sizeof body, "{\"invite\":\"%s\"}", token);
     cr_assert_eq(client_do(&a, "POST", "/api/tests", body, &r), 0);
     cr_assert_eq(r.status, 403);
+    http_result_free(&r);
+    /* an invite always names the role its test measures */
+    cr_assert_eq(client_do(&a, "POST", "/api/invites", "{\"label\":\"no role\"}", &r), 0);
+    cr_assert_eq(r.status, 400);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "field")), "role");
     http_result_free(&r);
     struct http_client cy = {fx.port, "", ""};
     long long id = take_invited(&cy, token);
