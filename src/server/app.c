@@ -553,6 +553,26 @@ rf_status rf_app_invites(struct rf_app *a, const struct rf_principal *p, json_t 
         return fail(e, RF_EPERM, NULL, "sign in as a recruiter to see invites");
     json_t *arr = json_array();
     rf_status rc = rf_store_invites_list(a->store, p->org_id, invite_to_json, arr, &e->err);
+    /* the test of each used invite, so that the recruiter can open its report
+     * (looked up after the listing: the store is not re-entrant) */
+    for (size_t i = 0; !rc && i < json_array_size(arr); i++) {
+        json_t *v = json_array_get(arr, i);
+        if (!json_is_true(json_object_get(v, "used")))
+            continue;
+        struct rf_test t;
+        rf_status trc = rf_store_test_by_invite(
+            a->store, (int64_t)json_integer_value(json_object_get(v, "id")), &t, &e->err);
+        if (trc == RF_ENOTFOUND)
+            continue;
+        if (trc) {
+            rc = trc;
+            break;
+        }
+        json_object_set_new(v, "test", json_integer(t.id));
+        json_object_set_new(v, "status", json_string(t.status));
+        json_object_set_new(v, "answered", json_integer(t.answers));
+        rf_store_test_cleanup(&t);
+    }
     if (rc) {
         json_decref(arr);
         return rc;

@@ -324,6 +324,12 @@ Test(closed, invites_practice_off_and_organizations)
     cr_assert_eq(client_do(&eve, "POST", "/api/tests", body, &r), 0);
     cr_assert_eq(r.status, 409);
     http_result_free(&r);
+    /* the invite list tells the recruiter which test the invite became */
+    cr_assert_eq(client_do(&a, "GET", "/api/invites", NULL, &r), 0);
+    const json_t *v0 = json_array_get(json_object_get(r.json, "invites"), 0);
+    cr_assert_eq(json_integer_value(json_object_get(v0, "test")), id, "%s", r.body);
+    cr_assert_str_eq(json_string_value(json_object_get(v0, "status")), "finished");
+    http_result_free(&r);
     /* the admin of the organization reads the report; an admin-less org sees nothing */
     char path[96];
     snprintf(path, sizeof path, "/api/tests/%lld/report", id);

@@ -90,7 +90,10 @@ async function loadInvites() {
   const date = (t) => new Date(t * 1000).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
   document.querySelector('#invites tbody').replaceChildren(...(res.invites.length ? res.invites.map((v) => el('tr', {},
     el('td', {}, v.label || '—'), el('td', {}, v.role ? roleName(v.role) : '—'),
-    el('td', {}, v.used ? 'started' : 'not used yet'),
+    el('td', {}, !v.used ? 'not used yet'
+      : v.status === 'finished'
+        ? el('a', { href: `/api/tests/${v.test}/report.html`, target: '_blank', rel: 'noopener' }, 'finished — open report')
+        : `in progress (${v.answered || 0} answered)`),
     el('td', {}, date(v.expires)))) :
     [el('tr', {}, el('td', { colspan: 4, class: 'empty' }, 'No invites yet. Create one above and send the link to a candidate.'))]));
 }
