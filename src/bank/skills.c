@@ -61,21 +61,6 @@ size_t rf_skill_level(const struct rf_skill *s, double theta)
     return k;
 }
 
-/* Copies the string field key of obj into *out (required, non-empty). */
-static rf_status dup_field(const json_t *obj, const char *key, char **out, const char *where,
-                           struct rf_err *err)
-{
-    const char *s = NULL;
-    rf_status rc = rf_json_get_string(obj, key, 1, &s, where, err);
-    if (rc)
-        return rc;
-    if (!s[0])
-        return rf_err_set(err, RF_EINVAL, "%s: field '%s': empty", where, key);
-    if (!(*out = rf_strdup(s)))
-        return rf_err_set(err, RF_ENOMEM, "%s: out of memory", where);
-    return RF_OK;
-}
-
 static const json_t *get_array(const json_t *root, const char *key, const char *name,
                                struct rf_err *err)
 {
@@ -103,8 +88,8 @@ static rf_status load_tasks(const json_t *root, const char *name, struct rf_taxo
         snprintf(where, sizeof where, "%s: tasks[%zu]", name, i);
         struct rf_task *k = &t->tasks[i];
         t->ntasks = i + 1;
-        if ((rc = dup_field(o, "id", &k->id, where, err)) ||
-            (rc = dup_field(o, "name", &k->name, where, err)))
+        if ((rc = rf_json_dup_string(o, "id", &k->id, where, err)) ||
+            (rc = rf_json_dup_string(o, "name", &k->name, where, err)))
             return rc;
         const char *d = "";
         if ((rc = rf_json_get_string(o, "description", 0, &d, where, err)))
@@ -123,12 +108,12 @@ static rf_status load_skill(const json_t *o, const char *where, struct rf_taxono
                             struct rf_skill *s, struct rf_err *err)
 {
     rf_status rc;
-    if ((rc = dup_field(o, "id", &s->id, where, err)))
+    if ((rc = rf_json_dup_string(o, "id", &s->id, where, err)))
         return rc;
     char w2[RF_ERRMSG_LEN];
     snprintf(w2, sizeof w2, "%s '%.*s'", where, RF_MAX_ID_LEN, s->id);
-    if ((rc = dup_field(o, "name", &s->name, w2, err)) ||
-        (rc = dup_field(o, "task", &s->task, w2, err)))
+    if ((rc = rf_json_dup_string(o, "name", &s->name, w2, err)) ||
+        (rc = rf_json_dup_string(o, "task", &s->task, w2, err)))
         return rc;
     const char *d = "";
     if ((rc = rf_json_get_string(o, "description", 0, &d, w2, err)))

@@ -3,6 +3,8 @@
 
 #include <math.h>
 
+#include "base/mem.h"
+
 rf_status rf_json_load_file(const char *path, json_t **out, struct rf_err *err)
 {
     json_error_t je;
@@ -98,5 +100,21 @@ rf_status rf_json_get_size(const json_t *obj, const char *key, int required, siz
         return rf_err_set(err, RF_EINVAL, "%s: field '%s': expected a whole number >= 0, got %s",
                           where, key, type_name(v));
     *out = (size_t)json_integer_value(v);
+    return RF_OK;
+}
+
+rf_status rf_json_dup_string(const json_t *obj, const char *key, char **out, const char *where,
+                             struct rf_err *err)
+{
+    const char *s = NULL;
+    rf_status rc = rf_json_get_string(obj, key, 1, &s, where, err);
+    if (rc)
+        return rc;
+    if (!s[0])
+        return rf_err_set(err, RF_EINVAL, "%s: field '%s': empty", where, key);
+    char *d = rf_strdup(s);
+    if (!d)
+        return rf_err_set(err, RF_ENOMEM, "%s: out of memory", where);
+    *out = d;
     return RF_OK;
 }

@@ -29,4 +29,9 @@ rf_status rf_json_get_string(const json_t *obj, const char *key, int required, c
 rf_status rf_json_get_size(const json_t *obj, const char *key, int required, size_t *out,
                            const char *where, struct rf_err *err);
 
+/* Copies the required, non-empty string field key of obj into *out (caller
+ * frees). Errors name where and the field; *out is untouched on failure. */
+rf_status rf_json_dup_string(const json_t *obj, const char *key, char **out, const char *where,
+                             struct rf_err *err);
+
 #endif

@@ -57,21 +57,6 @@ const struct rf_role_req *rf_role_req_find(const struct rf_role *role, size_t sk
     return NULL;
 }
 
-/* Copies the required, non-empty string field key of obj into *out. */
-static rf_status dup_field(const json_t *obj, const char *key, char **out, const char *where,
-                           struct rf_err *err)
-{
-    const char *s = NULL;
-    rf_status rc = rf_json_get_string(obj, key, 1, &s, where, err);
-    if (rc)
-        return rc;
-    if (!s[0])
-        return rf_err_set(err, RF_EINVAL, "%s: field '%s': empty", where, key);
-    if (!(*out = rf_strdup(s)))
-        return rf_err_set(err, RF_ENOMEM, "%s: out of memory", where);
-    return RF_OK;
-}
-
 static rf_status load_weights(const json_t *o, const struct rf_taxonomy *tax, struct rf_role *r,
                               const char *where, struct rf_err *err)
 {
@@ -181,8 +166,8 @@ static rf_status load_loop(const json_t *o, struct rf_role *r, const char *where
         snprintf(w, sizeof w, "%s: loop[%zu]", where, i);
         r->nloop = i + 1;
         rf_status rc;
-        if ((rc = dup_field(json_array_get(a, i), "stage", &r->loop[i].stage, w, err)) ||
-            (rc = dup_field(json_array_get(a, i), "what", &r->loop[i].what, w, err)))
+        if ((rc = rf_json_dup_string(json_array_get(a, i), "stage", &r->loop[i].stage, w, err)) ||
+            (rc = rf_json_dup_string(json_array_get(a, i), "what", &r->loop[i].what, w, err)))
             return rc;
     }
     return RF_OK;
@@ -192,16 +177,16 @@ static rf_status load_role(const json_t *o, const struct rf_taxonomy *tax, struc
                            const char *where0, struct rf_err *err)
 {
     rf_status rc;
-    if ((rc = dup_field(o, "id", &r->id, where0, err)))
+    if ((rc = rf_json_dup_string(o, "id", &r->id, where0, err)))
         return rc;
     char where[RF_ERRMSG_LEN];
     snprintf(where, sizeof where, "%s '%.*s'", where0, RF_MAX_ID_LEN, r->id);
     if (strlen(r->id) > RF_MAX_ID_LEN)
         return rf_err_set(err, RF_EINVAL, "%s: field 'id': longer than %d bytes", where,
                           RF_MAX_ID_LEN);
-    if ((rc = dup_field(o, "name", &r->name, where, err)) ||
-        (rc = dup_field(o, "kind", &r->kind, where, err)) ||
-        (rc = dup_field(o, "description", &r->description, where, err)))
+    if ((rc = rf_json_dup_string(o, "name", &r->name, where, err)) ||
+        (rc = rf_json_dup_string(o, "kind", &r->kind, where, err)) ||
+        (rc = rf_json_dup_string(o, "description", &r->description, where, err)))
         return rc;
     if (strcmp(r->kind, "technical") != 0 && strcmp(r->kind, "adjacent") != 0)
         return rf_err_set(err, RF_EINVAL,
