@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `rolefit posting parse` and `rolefit match` end to end: parses of the English
 # and Japanese fixtures, ranking order with one-line reasons, JSON, and
-# one-line errors for bad postings and profiles.
+# one-line errors for bad postings; bad profiles skipped with a warning (or
+# stopping the run with --strict), duplicates and folders without profiles.
 cd "$(dirname "$0")/../.." || exit 1
 source tests/integration/lib.sh
 P=tests/careers/postings
@@ -40,8 +41,71 @@ echo "$out" | sed -n 5p | grep -q "^  3\. alice .*gap: Python (0.00); not measur
 expect "match top 1" 0 "best 1" $RF match --posting $P/mle_en.md --profiles "$TMP/pool" --top 1
 expect "match json" 0 '"reason": "meets ' $RF match --posting $P/mle_en.md --profiles "$TMP/pool" --json
 expect "match ja posting" 0 "3 candidates" $RF match --posting $P/ds_ja.md --profiles "$TMP/pool"
+
+# A bad profile is skipped with a warning naming it; the others are still ranked; exit 1.
 cp $D/bad_se.json "$TMP/pool/"
-expect_oneline "match bad profile" 1 "bad_se.json: skills\[0\] 'deep_learning': field 'se'" $RF match --posting $P/mle_en.md --profiles "$TMP/pool"
+out=$($RF match --posting $P/mle_en.md --profiles "$TMP/pool" 2>"$TMP/err"); rc=$?
+[ "$rc" -eq 1 ] && ok || bad "a skipped profile exits 1, got $rc"
+echo "$out" | sed -n 1p | grep -q ": 3 candidates, best 3$" && ok || bad "three ranked despite the bad one: $out"
+echo "$out" | sed -n 3p | grep -q "^  1\. mina " && ok || bad "ranking unchanged by the bad file: $out"
+[ "$(wc -l <"$TMP/err")" -eq 2 ] && ok || bad "one warning and one closing line: $(cat "$TMP/err")"
+grep -qx "rolefit match: warning\[skipped\]: $TMP/pool/bad_se.json: skills\[0\] 'deep_learning': field 'se': expected a number > 0, got -1" "$TMP/err" \
+    && ok || bad "warning names file and problem: $(cat "$TMP/err")"
+tail -1 "$TMP/err" | grep -qx "rolefit match: skipped 1 of 4 profiles" && ok || bad "closing line: $(cat "$TMP/err")"
+out=$($RF match --posting $P/mle_en.md --profiles "$TMP/pool" --json 2>/dev/null); rc=$?
+[ "$rc" -eq 1 ] && ok || bad "json with a skipped profile exits 1, got $rc"
+grep -q '"files": 4,' <<<"$out" && grep -q '"candidates": 3,' <<<"$out" && ok || bad "json counts: $out"
+grep -A3 '"skipped": \[' <<<"$out" | grep -q "\"file\": \"$TMP/pool/bad_se.json\"" && ok || bad "json lists the skipped file: $out"
+grep -q "\"error\": \"$TMP/pool/bad_se.json: skills\[0\] 'deep_learning': field 'se'" <<<"$out" && ok || bad "json gives its message"
+[ "$(grep -c '"rank": ' <<<"$out")" -eq 3 ] && ok || bad "json ranks the three good ones"
+# --strict stops at the first bad file: one line, nothing ranked
+out=$($RF match --posting $P/mle_en.md --profiles "$TMP/pool" --strict 2>/dev/null)
+[ -z "$out" ] && ok || bad "strict prints no ranking: $out"
+expect_oneline "match strict" 1 "^rolefit match: .*bad_se.json: skills\[0\] 'deep_learning': field 'se'" $RF match --posting $P/mle_en.md --profiles "$TMP/pool" --strict
+rm "$TMP/pool/bad_se.json"
+expect "match good pool exits 0" 0 "3 candidates" $RF match --posting $P/mle_en.md --profiles "$TMP/pool"
+
+# Entries that are not regular files (a folder, a FIFO that would block a read,
+# a dangling link) are skipped without being opened.
+mkdir -p "$TMP/odd"
+cp $D/kenji.json "$TMP/odd/"
+mkdir "$TMP/odd/folder.json"
+mkfifo "$TMP/odd/fifo.json"
+ln -s "$TMP/nowhere.json" "$TMP/odd/link.json"
+echo "notes" >"$TMP/odd/README.txt"
+out=$(timeout 20 $RF match --posting $P/mle_en.md --profiles "$TMP/odd" 2>"$TMP/err"); rc=$?
+[ "$rc" -eq 1 ] && ok || bad "odd entries: exit $rc, want 1"
+echo "$out" | sed -n 3p | grep -q "^  1\. Kenji Sato" && [ "$(echo "$out" | wc -l)" -eq 3 ] && ok || bad "only kenji ranked: $out"
+grep -q "warning\[skipped\]: $TMP/odd/folder.json: not a regular file" "$TMP/err" && ok || bad "folder named: $(cat "$TMP/err")"
+grep -q "warning\[skipped\]: $TMP/odd/fifo.json: not a regular file" "$TMP/err" && ok || bad "fifo named"
+grep -q "warning\[skipped\]: $TMP/odd/link.json: cannot open: No such file" "$TMP/err" && ok || bad "dangling link named"
+tail -1 "$TMP/err" | grep -qx "rolefit match: skipped 3 of 4 profiles" && ok || bad "README.txt is not a profile: $(cat "$TMP/err")"
+expect_oneline "match strict fifo" 1 "fifo.json: not a regular file" timeout 20 $RF match --posting $P/mle_en.md --profiles "$TMP/odd" --strict
+
+# Nothing good at all: an empty ranking, every file reported, exit 1.
+mkdir -p "$TMP/allbad"
+cp $D/bad_se.json $D/bad_syntax.json "$TMP/allbad/"
+out=$($RF match --posting $P/mle_en.md --profiles "$TMP/allbad" 2>"$TMP/err"); rc=$?
+[ "$rc" -eq 1 ] && echo "$out" | grep -q ": 0 candidates, best 0" && ok || bad "all bad: exit $rc, $out"
+tail -1 "$TMP/err" | grep -qx "rolefit match: skipped 2 of 2 profiles" && ok || bad "all bad closing line: $(cat "$TMP/err")"
+
+# The same person id in two files: both ranked, told apart by file, with a warning; exit 0.
+mkdir -p "$TMP/dups"
+cp $D/kenji.json "$TMP/dups/"
+cp $D/alice.json "$TMP/dups/alice.json"
+sed 's/"theta": [-0-9.]*/"theta": 2.5/' $D/alice.json >"$TMP/dups/alice_retest.json"
+out=$($RF match --posting $P/mle_en.md --profiles "$TMP/dups" 2>"$TMP/err"); rc=$?
+[ "$rc" -eq 0 ] && ok || bad "duplicates alone exit 0, got $rc"
+echo "$out" | sed -n 3p | grep -q "^  1\. alice (alice_retest.json) " && ok || bad "the retest ranks first, named by file: $out"
+echo "$out" | grep -q "^  3\. alice (alice.json) " && ok || bad "the first test ranks too: $out"
+[ "$(wc -l <"$TMP/err")" -eq 1 ] && grep -qx "rolefit match: warning\[duplicate-person\]: person 'alice' is in 2 files (alice.json, alice_retest.json); each is ranked" "$TMP/err" \
+    && ok || bad "one duplicate warning: $(cat "$TMP/err")"
+
+# A folder without profiles is an error, not an empty ranking.
+mkdir -p "$TMP/empty" "$TMP/nojson"
+echo "x" >"$TMP/nojson/alice.txt"
+expect_oneline "match empty dir" 1 "empty: no profiles \(\*\.json files\) in this folder$" $RF match --posting $P/mle_en.md --profiles "$TMP/empty"
+expect_oneline "match no json" 1 "nojson: no profiles .*; its other entries are not read" $RF match --posting $P/mle_en.md --profiles "$TMP/nojson"
 printf 'Requirements\n- A driver license\n' >"$TMP/none.md"
 expect_oneline "match unmappable posting" 1 "none.md: no requirement maps to a skill" $RF match --posting "$TMP/none.md" --profiles "$TMP/pool"
 expect_oneline "match bad top" 2 "--top" $RF match --posting $P/mle_en.md --profiles "$TMP/pool" --top 0
