@@ -212,8 +212,14 @@
  * (the store's group commit), so more threads than cores keep the cores busy
  * and the batches large (bench/server). */
 #define RF_HTTP_THREADS 32
-/* Largest request body; a posting is the largest legitimate one. */
-#define RF_HTTP_MAX_BODY (256L * 1024L)
+/* Largest request body of a route: a posting's text is the largest
+ * legitimate one; every other body (sign-in, invites, answers) is a few
+ * hundred bytes. Bodies declared larger are refused before they are read. */
+#define RF_HTTP_MAX_BODY (16L * 1024L)
+#define RF_HTTP_MAX_POSTING_BODY (256L * 1024L)
+/* Memory libmicrohttpd may use per connection to read the request line and
+ * headers (its default); a larger header block is answered 431. */
+#define RF_HTTP_CONNECTION_MEMORY (32L * 1024L)
 /* Connections one client address may hold open (keep-alive clients, browsers). */
 #define RF_HTTP_PER_IP_CONNECTIONS 64
 /* Seconds an idle connection is kept. */

@@ -1141,7 +1141,7 @@ rf_status rf_app_posting_create(struct rf_app *a, const struct rf_principal *p, 
     const char *title, *text;
     rf_status rc;
     if ((rc = req_string(req, "title", 200, &title, e)) ||
-        (rc = req_string(req, "text", RF_HTTP_MAX_BODY, &text, e)))
+        (rc = req_string(req, "text", RF_HTTP_MAX_POSTING_BODY, &text, e)))
         return rc;
     struct rf_parsed_posting pp;
     if ((rc = parse_posting(a, text, &pp, e)))

@@ -1,7 +1,8 @@
 /*
- * libmicrohttpd glue. Each connection gets a struct conn that accumulates the
- * body up to max_body (beyond it the request is answered 413 and the rest is
- * discarded); the handler runs once the body is complete. Every response gets
+ * libmicrohttpd glue. Each request gets a struct conn: its route, matched as
+ * soon as the headers are in, and its body, accumulated up to the route's cap
+ * (see on_request for what happens beyond); the handler runs once the body is
+ * complete. Every response gets
  * the security headers; API responses are not cached.
  */
 #include "server/http.h"
@@ -10,6 +11,8 @@
 #include <fcntl.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,8 +31,12 @@ struct rf_http {
 
 struct conn {
     struct rf_buf body;
-    int too_big;
+    size_t cap; /* the route's body cap */
     struct timespec t0;
+    const struct rf_route *route; /* matched with the headers; NULL when none */
+    int path_known;               /* some route has this path (405 rather than 404) */
+    const char *params[RF_HTTP_MAX_PARAMS];
+    char store[1100]; /* the captured path segments params point to */
 };
 
 const char *rf_req_header(const struct rf_req *r, const char *name)
@@ -254,6 +261,67 @@ static void client_ip(struct MHD_Connection *c, char *out, size_t n)
                   (socklen_t)n);
 }
 
+/* The route of a request: the first whose pattern matches the path with the
+ * method (HEAD as GET); whether any pattern matched the path at all. */
+static void find_route(const struct rf_http *h, const char *url, const char *m, struct conn *cs)
+{
+    for (size_t i = 0; i < h->cfg.nroutes && !cs->route; i++) {
+        const char *params[RF_HTTP_MAX_PARAMS] = {0};
+        if (match(h->cfg.routes[i].pattern, url, params, cs->store, sizeof cs->store)) {
+            cs->path_known = 1;
+            if (strcmp(h->cfg.routes[i].method, m) == 0) {
+                cs->route = &h->cfg.routes[i];
+                memcpy(cs->params, params, sizeof params);
+            }
+        }
+    }
+}
+
+/* The body length a request declares in Content-Length (SIZE_MAX when it is
+ * larger than a size_t; 0 when absent or not a number, which libmicrohttpd
+ * refuses by itself). */
+static size_t declared_length(struct MHD_Connection *c)
+{
+    const char *v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+    size_t n = 0;
+    if (!v)
+        return 0;
+    for (; *v >= '0' && *v <= '9'; v++) {
+        if (n > (SIZE_MAX - 9) / 10)
+            return SIZE_MAX;
+        n = n * 10 + (size_t)(*v - '0');
+    }
+    return n;
+}
+
+static void log_request(struct rf_http *h, const struct conn *cs, const char *ip,
+                        const char *method, const char *url, int status, const char *note)
+{
+    if (!h->cfg.log)
+        return;
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double ms = 1e3 * (double)(t1.tv_sec - cs->t0.tv_sec) +
+                1e-6 * (double)(t1.tv_nsec - cs->t0.tv_nsec);
+    char line[1200];
+    /* the path is percent-decoded: no control bytes may reach the log */
+    char safe[201];
+    size_t k = 0;
+    for (const char *u = url; *u && k < sizeof safe - 1; u++)
+        safe[k++] = ((unsigned char)*u < 0x20 || *u == 0x7f) ? '?' : *u;
+    safe[k] = '\0';
+    snprintf(line, sizeof line, "%s %s %s %d %.1fms%s", ip, method, safe, status, ms, note);
+    h->cfg.log(h->cfg.app, line);
+}
+
+/* Called by libmicrohttpd once with the headers (*ctx NULL), then once per
+ * piece of the body, then once more with none. A body the Content-Length
+ * already declares too large for the route is refused in the first call,
+ * before a byte of it is read: queued that early, the response makes
+ * libmicrohttpd skip the body (no "100 Continue") and close the connection
+ * after the reply. A chunked body that grows past the cap cannot be answered
+ * (libmicrohttpd takes responses only before or after the body), so its
+ * connection is closed at once. */
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_data_size, void **ctx)
@@ -261,18 +329,28 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     (void)version;
     struct rf_http *h = cls;
     struct conn *cs = *ctx;
+    int is_head = strcmp(method, "HEAD") == 0;
+    const char *m = is_head ? "GET" : method;
+    int refuse = 0;
     if (!cs) {
         cs = calloc(1, sizeof *cs);
         if (!cs)
             return MHD_NO;
-        rf_buf_init(&cs->body, h->cfg.max_body);
         clock_gettime(CLOCK_MONOTONIC, &cs->t0);
+        find_route(h, url, m, cs);
+        cs->cap = cs->route && cs->route->max_body ? cs->route->max_body : h->cfg.max_body;
+        rf_buf_init(&cs->body, cs->cap);
         *ctx = cs;
-        return MHD_YES;
-    }
-    if (*upload_data_size) {
-        if (!cs->too_big && rf_buf_append(&cs->body, upload_data, *upload_data_size))
-            cs->too_big = 1;
+        if (declared_length(c) <= cs->cap)
+            return MHD_YES;
+        refuse = 1;
+    } else if (*upload_data_size) {
+        if (rf_buf_append(&cs->body, upload_data, *upload_data_size)) {
+            char ip[64];
+            client_ip(c, ip, sizeof ip);
+            log_request(h, cs, ip, method, url, 413, " (chunked body over the cap: closed)");
+            return MHD_NO;
+        }
         *upload_data_size = 0;
         return MHD_YES;
     }
@@ -288,32 +366,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     memset(&resp, 0, sizeof resp);
     rf_buf_init(&resp.body, (size_t)64 * 1024 * 1024);
     resp.status = 500;
-    int is_head = strcmp(method, "HEAD") == 0;
-    const char *m = is_head ? "GET" : method;
-    if (cs->too_big) {
+    if (refuse) {
         char msg[96];
-        snprintf(msg, sizeof msg, "request body larger than %zu bytes", h->cfg.max_body);
+        snprintf(msg, sizeof msg, "request body larger than %zu bytes", cs->cap);
         rf_resp_error(&resp, 413, msg, NULL);
     } else if (strlen(url) > 1024) {
         rf_resp_error(&resp, 414, "URL too long", NULL);
     } else if (!h->cfg.gate || h->cfg.gate(h->cfg.app, &req, &resp)) {
-        char store[1100];
-        const struct rf_route *hit = NULL;
-        int path_known = 0;
-        for (size_t i = 0; i < h->cfg.nroutes && !hit; i++) {
-            const char *params[RF_HTTP_MAX_PARAMS] = {0};
-            if (match(h->cfg.routes[i].pattern, url, params, store, sizeof store)) {
-                path_known = 1;
-                if (strcmp(h->cfg.routes[i].method, m) == 0) {
-                    hit = &h->cfg.routes[i];
-                    memcpy(req.params, params, sizeof params);
-                    req.arg = hit->arg;
-                }
-            }
-        }
-        if (hit)
-            hit->fn(h->cfg.app, &req, &resp);
-        else if (path_known)
+        memcpy(req.params, cs->params, sizeof req.params);
+        req.arg = cs->route ? cs->route->arg : NULL;
+        if (cs->route)
+            cs->route->fn(h->cfg.app, &req, &resp);
+        else if (cs->path_known)
             rf_resp_error(&resp, 405, "method not allowed", NULL);
         else if (strcmp(m, "GET") == 0 && h->cfg.fallback)
             h->cfg.fallback(h->cfg.app, &req, &resp);
@@ -321,21 +385,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             rf_resp_error(&resp, 404, "not found", NULL);
     }
     enum MHD_Result ret = send_resp(c, &resp, is_head);
-    if (h->cfg.log) {
-        struct timespec t1;
-        clock_gettime(CLOCK_MONOTONIC, &t1);
-        double ms = 1e3 * (double)(t1.tv_sec - cs->t0.tv_sec) +
-                    1e-6 * (double)(t1.tv_nsec - cs->t0.tv_nsec);
-        char line[1200];
-        /* the path is percent-decoded: no control bytes may reach the log */
-        char safe[201];
-        size_t k = 0;
-        for (const char *u = url; *u && k < sizeof safe - 1; u++)
-            safe[k++] = ((unsigned char)*u < 0x20 || *u == 0x7f) ? '?' : *u;
-        safe[k] = '\0';
-        snprintf(line, sizeof line, "%s %s %s %d %.1fms", req.ip, method, safe, resp.status, ms);
-        h->cfg.log(h->cfg.app, line);
-    }
+    log_request(h, cs, req.ip, method, url, resp.status, "");
     resp_cleanup(&resp);
     return ret;
 }
@@ -352,6 +402,22 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **ctx,
         free(cs);
         *ctx = NULL;
     }
+}
+
+/* libmicrohttpd's own messages go to the server's log, one line each. */
+static void mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    struct rf_http *h = cls;
+    if (!h->cfg.log)
+        return;
+    char line[512] = "libmicrohttpd: ";
+    size_t n = strlen(line);
+    vsnprintf(line + n, sizeof line - n, fmt, ap);
+    n = strlen(line);
+    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        line[--n] = '\0';
+    h->cfg.log(h->cfg.app, line);
 }
 
 rf_status rf_http_start(const struct rf_http_config *cfg, struct rf_http **out, struct rf_err *err)
@@ -373,9 +439,11 @@ rf_status rf_http_start(const struct rf_http_config *cfg, struct rf_http **out, 
                             MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)cfg->threads,
                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->timeout,
+                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)RF_HTTP_CONNECTION_MEMORY,
                             MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1000,
                             MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)RF_HTTP_PER_IP_CONNECTIONS,
-                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, MHD_OPTION_END);
+                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
+                            MHD_OPTION_EXTERNAL_LOGGER, mhd_log, h, MHD_OPTION_END);
     if (!h->d) {
         free(h);
         return rf_err_set(err, RF_EIO, "http: cannot listen on %s:%u (in use, or not permitted)",

@@ -1,6 +1,8 @@
 /*
  * The HTTP layer of `rolefit serve` over libmicrohttpd: request bodies
- * accumulated under a cap, a routing table with path parameters, responses
+ * accumulated under a cap per route (a body declared larger is refused with
+ * 413 before it is read, and its connection closed; a chunked body that grows
+ * larger has its connection closed), a routing table with path parameters, responses
  * with security headers, JSON error bodies, and the one mapping from
  * rf_status to an HTTP status. Handlers are thin: they read the request, call
  * the application (server/app.h) and write a response.
@@ -67,6 +69,7 @@ struct rf_route {
     const char *pattern;
     void (*fn)(void *app, struct rf_req *req, struct rf_resp *resp);
     const void *arg; /* handed to fn as req->arg (e.g. which application call to make) */
+    size_t max_body; /* largest body of this route; 0: the config's max_body */
 };
 
 struct rf_http;
@@ -75,7 +78,7 @@ struct rf_http_config {
     const char *addr;  /* IPv4 address to bind */
     unsigned port;     /* 0: any free port (read back with rf_http_port) */
     unsigned threads;
-    size_t max_body;
+    size_t max_body;   /* body cap of routes without their own, and of unrouted requests */
     unsigned timeout;
     const struct rf_route *routes;
     size_t nroutes;

@@ -2,18 +2,18 @@
 #include "client.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
-int http_request(unsigned port, const char *method, const char *path, const char *extra_headers,
-                 const char *body, size_t body_len, struct http_result *out)
+static int connect_loopback(unsigned port)
 {
-    memset(out, 0, sizeof *out);
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0)
         return -1;
@@ -25,40 +25,44 @@ int http_request(unsigned port, const char *method, const char *path, const char
         close(fd);
         return -1;
     }
-    char head[4096];
-    int hl = snprintf(head, sizeof head,
-                      "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n%s"
-                      "Content-Length: %zu\r\n\r\n",
-                      method, path, extra_headers ? extra_headers : "", body ? body_len : 0);
-    if (write(fd, head, (size_t)hl) != hl) {
-        close(fd);
-        return -1;
-    }
+    return fd;
+}
+
+static int send_all(int fd, const char *p, size_t n)
+{
     size_t off = 0;
-    while (body && off < body_len) {
-        ssize_t w = write(fd, body + off, body_len - off);
+    while (off < n) {
+        ssize_t w = send(fd, p + off, n - off, MSG_NOSIGNAL);
         if (w <= 0)
-            break;
+            return -1;
         off += (size_t)w;
     }
+    return 0;
+}
+
+/* Reads the reply until the server closes; -2 when a read times out. */
+static int read_reply(int fd, struct http_result *out)
+{
     size_t cap = 65536, len = 0;
     char *buf = malloc(cap + 1);
+    int timed_out = 0;
     for (;;) {
         if (len == cap) {
             cap *= 2;
             buf = realloc(buf, cap + 1);
         }
         ssize_t r = read(fd, buf + len, cap - len);
+        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            timed_out = 1;
         if (r <= 0)
             break;
         len += (size_t)r;
     }
-    close(fd);
     buf[len] = '\0';
     char *sep = strstr(buf, "\r\n\r\n");
-    if (!sep || sscanf(buf, "HTTP/1.%*d %d", &out->status) != 1) {
+    if (timed_out || !sep || sscanf(buf, "HTTP/1.%*d %d", &out->status) != 1) {
         free(buf);
-        return -1;
+        return timed_out ? -2 : -1;
     }
     *sep = '\0';
     out->headers = strdup(buf);
@@ -69,6 +73,66 @@ int http_request(unsigned port, const char *method, const char *path, const char
     free(buf);
     out->json = json_loadb(out->body, out->body_len, 0, NULL);
     return 0;
+}
+
+int http_request(unsigned port, const char *method, const char *path, const char *extra_headers,
+                 const char *body, size_t body_len, struct http_result *out)
+{
+    memset(out, 0, sizeof *out);
+    int fd = connect_loopback(port);
+    if (fd < 0)
+        return -1;
+    char head[4096];
+    int hl = snprintf(head, sizeof head,
+                      "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n%s"
+                      "Content-Length: %zu\r\n\r\n",
+                      method, path, extra_headers ? extra_headers : "", body ? body_len : 0);
+    if (send_all(fd, head, (size_t)hl)) {
+        close(fd);
+        return -1;
+    }
+    if (body)
+        send_all(fd, body, body_len); /* the server may answer before reading it all */
+    int rc = read_reply(fd, out);
+    close(fd);
+    return rc;
+}
+
+int http_exchange(unsigned port, const char *data, size_t len, int timeout_ms,
+                  struct http_result *out)
+{
+    memset(out, 0, sizeof *out);
+    int fd = connect_loopback(port);
+    if (fd < 0)
+        return -1;
+    struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    int rc = send_all(fd, data, len) ? -1 : read_reply(fd, out);
+    close(fd);
+    return rc;
+}
+
+size_t http_send_chunked(unsigned port, const char *path, size_t total)
+{
+    int fd = connect_loopback(port);
+    if (fd < 0)
+        return 0;
+    char head[512];
+    int hl = snprintf(head, sizeof head,
+                      "POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                      "Transfer-Encoding: chunked\r\n\r\n",
+                      path);
+    size_t sent = 0, chunk = 64 * 1024;
+    char *buf = malloc(chunk + 32);
+    int pl = snprintf(buf, 32, "%zx\r\n", chunk);
+    memset(buf + pl, 'a', chunk);
+    memcpy(buf + pl + chunk, "\r\n", 2);
+    if (send_all(fd, head, (size_t)hl) == 0)
+        while (sent < total && send_all(fd, buf, (size_t)pl + chunk + 2) == 0)
+            sent += chunk;
+    free(buf);
+    close(fd);
+    return sent;
 }
 
 void http_result_free(struct http_result *r)

@@ -18,6 +18,14 @@ struct http_result {
 int http_request(unsigned port, const char *method, const char *path, const char *extra_headers,
                  const char *body, size_t body_len, struct http_result *out);
 void http_result_free(struct http_result *r);
+/* Sends raw bytes (a request, perhaps without its body) and reads the reply
+ * until the server closes the connection. Returns 0, -1 on error, or -2 when
+ * the server neither answered in full nor closed within timeout_ms. */
+int http_exchange(unsigned port, const char *data, size_t len, int timeout_ms,
+                  struct http_result *out);
+/* POSTs a chunked body of up to total bytes in 64 KiB chunks; returns how many
+ * bytes went out before the server stopped taking them. */
+size_t http_send_chunked(unsigned port, const char *path, size_t total);
 /* Value of header name in r (copied into out), 1 when found. */
 int http_header(const struct http_result *r, const char *name, char *out, size_t n);
 

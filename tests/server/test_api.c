@@ -228,6 +228,65 @@ Test(api, bad_bodies_get_clear_4xx)
     free(body);
 }
 
+/* A body declared larger than the route's cap is refused before it is sent:
+ * the headers alone get the 413 (one line of JSON) and the connection is
+ * closed. Without the early refusal the server would wait for the 10 MB. */
+Test(api, declared_oversized_body_is_refused_before_reading)
+{
+    const char *head = "POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                       "Content-Type: application/json\r\nContent-Length: 10485760\r\n\r\n";
+    struct http_result r;
+    int rc = http_exchange(fx.port, head, strlen(head), 5000, &r);
+    cr_assert_eq(rc, 0, "no complete reply and close within 5 s without the body (rc %d)", rc);
+    cr_assert_eq(r.status, 413, "%s", r.body);
+    char conn[32];
+    cr_assert(http_header(&r, "Connection", conn, sizeof conn) && !strcmp(conn, "close"));
+    cr_assert(json_is_string(json_object_get(r.json, "error")), "%s", r.body);
+    cr_assert(!strchr(r.body, '\n'), "one line: %s", r.body);
+    http_result_free(&r);
+    /* the same with "Expect: 100-continue": no 100 is sent, the 413 comes at once */
+    const char *expect = "POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                         "Content-Type: application/json\r\nExpect: 100-continue\r\n"
+                         "Content-Length: 10485760\r\n\r\n";
+    cr_assert_eq(http_exchange(fx.port, expect, strlen(expect), 5000, &r), 0);
+    cr_assert_eq(r.status, 413);
+    http_result_free(&r);
+    /* caps are per route: 20 KB is too much for a sign-in, fine for a posting */
+    char *body = malloc(20001);
+    memset(body, ' ', 20000);
+    body[0] = '{';
+    body[19999] = '}';
+    body[20000] = '\0';
+    cr_assert_eq(http_request(fx.port, "POST", "/api/login", "Content-Type: application/json\r\n",
+                              body, 20000, &r),
+                 0);
+    cr_assert_eq(r.status, 413, "%s", r.body);
+    http_result_free(&r);
+    cr_assert_eq(http_request(fx.port, "POST", "/api/postings",
+                              "Content-Type: application/json\r\n", body, 20000, &r),
+                 0);
+    cr_assert_eq(r.status, 403, "read, then refused for want of a sign-in: %s", r.body);
+    http_result_free(&r);
+    free(body);
+    cr_assert_eq(http_request(fx.port, "GET", "/api/health", NULL, NULL, 0, &r), 0);
+    cr_assert_eq(r.status, 200, "the server stays healthy");
+    http_result_free(&r);
+}
+
+/* A chunked body is read only up to the cap: the server closes the
+ * connection then, so a client streaming 64 MB cannot send it all (socket
+ * buffers take a few MB at most). Without the cut it would read every byte. */
+Test(api, chunked_body_is_cut_at_the_cap)
+{
+    size_t total = (size_t)64 * 1024 * 1024;
+    size_t sent = http_send_chunked(fx.port, "/api/login", total);
+    cr_assert_lt(sent, total / 2, "the server took %zu bytes of a chunked body", sent);
+    struct http_result r;
+    cr_assert_eq(http_request(fx.port, "GET", "/api/health", NULL, NULL, 0, &r), 0);
+    cr_assert_eq(r.status, 200, "the server stays healthy");
+    http_result_free(&r);
+}
+
 Test(api, static_files_and_traversal)
 {
     struct http_result r;
