@@ -226,6 +226,13 @@
 #define RF_HTTP_TIMEOUT 30
 /* Seconds a graceful shutdown waits for in-flight requests. */
 #define RF_HTTP_DRAIN_SECONDS 10
+/* 1: session cookies carry Secure even without `serve --secure-cookies` (a
+ * build for deployments that are only ever reached over HTTPS). Browsers do
+ * not send Secure cookies over plain HTTP, so a server reached over plain
+ * HTTP must not set it: sign-in would silently fail. */
+#ifndef RF_HTTP_SECURE_COOKIES
+#define RF_HTTP_SECURE_COOKIES 0
+#endif
 /* Lifetime of a login or candidate cookie session, seconds (12 hours). */
 #define RF_AUTH_LIFETIME (12L * 3600L)
 /* Lifetime of an invite link, seconds (30 days). */

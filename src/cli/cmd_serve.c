@@ -1,4 +1,5 @@
 /* `rolefit serve`: the web product on an embedded SQLite file. */
+#include <arpa/inet.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,7 +13,8 @@
 
 static const char usage[] =
     "usage: rolefit serve [--port N] [--addr IP] [--db FILE] [--bank DIR] [--data DIR] [--web DIR]\n"
-    "                     [--threads N] [--no-practice] [--rate N] [--quiet]\n\n"
+    "                     [--threads N] [--no-practice] [--rate N] [--answer-rate N]\n"
+    "                     [--secure-cookies] [--trust-proxy IP] [--quiet]\n\n"
     "Starts rolefit on http://127.0.0.1:8080 with the bundled item bank and an embedded\n"
     "SQLite database file (created on first start). On first start the log prints a\n"
     "one-time link to create the admin account. SIGTERM or SIGINT stops it gracefully:\n"
@@ -27,6 +29,13 @@ static const char usage[] =
     "  --no-practice  only invited candidates may take tests\n"
     "  --rate N       requests per second per client address (default 50; 0 = no limit)\n"
     "  --answer-rate N answers per second per test (default 4; 0 = no limit)\n"
+    "  --secure-cookies  session cookies carry Secure: set it when users reach the\n"
+    "                 server over HTTPS (a TLS proxy in front); over plain HTTP\n"
+    "                 browsers then drop the cookie and nobody can sign in\n"
+    "  --trust-proxy IP  the reverse proxy at IP (IPv4) is believed: on its\n"
+    "                 connections the last X-Forwarded-For entry is the client's\n"
+    "                 address (rate limits, logs) and X-Forwarded-Proto: https\n"
+    "                 sets Secure on cookies; other connections' headers are ignored\n"
     "  --quiet        no per-request log lines\n";
 
 static volatile sig_atomic_t stop_flag;
@@ -52,15 +61,16 @@ int rf_cmd_serve(int argc, char **argv)
     const char *cmd = "serve";
     const char *port_s = NULL, *addr = RF_HTTP_DEFAULT_ADDR, *db = "rolefit.db",
                *bank = "data/bank", *data = "data", *web = "web", *threads_s = NULL,
-               *rate_s = NULL, *arate_s = NULL;
-    int no_practice = 0, quiet = 0, help = 0;
+               *rate_s = NULL, *arate_s = NULL, *trust_proxy = NULL;
+    int no_practice = 0, quiet = 0, help = 0, secure_cookies = RF_HTTP_SECURE_COOKIES;
     struct rf_cli_opt opts[] = {
         {"port", 1, &port_s, NULL},       {"addr", 1, &addr, NULL},
         {"db", 1, &db, NULL},             {"bank", 1, &bank, NULL},
         {"data", 1, &data, NULL},         {"web", 1, &web, NULL},
         {"threads", 1, &threads_s, NULL}, {"no-practice", 0, NULL, &no_practice},
         {"rate", 1, &rate_s, NULL},       {"answer-rate", 1, &arate_s, NULL},
-        {"quiet", 0, NULL, &quiet},
+        {"quiet", 0, NULL, &quiet},       {"secure-cookies", 0, NULL, &secure_cookies},
+        {"trust-proxy", 1, &trust_proxy, NULL},
     };
     const char *pos[1];
     size_t npos;
@@ -79,6 +89,9 @@ int rf_cmd_serve(int argc, char **argv)
         (rate_s && (ec = rf_cli_double(cmd, "rate", rate_s, 0, 1e9, &rate))) ||
         (arate_s && (ec = rf_cli_double(cmd, "answer-rate", arate_s, 0, 1e9, &arate))))
         return ec;
+    struct in_addr proxy;
+    if (trust_proxy && inet_pton(AF_INET, trust_proxy, &proxy) != 1)
+        return rf_cli_usage_error(cmd, "--trust-proxy: '%s' is not an IPv4 address", trust_proxy);
     struct rf_server_config cfg;
     memset(&cfg, 0, sizeof cfg);
     cfg.app.db = db;
@@ -95,6 +108,8 @@ int rf_cmd_serve(int argc, char **argv)
     cfg.port = (unsigned)port;
     cfg.threads = (unsigned)threads;
     cfg.quiet = quiet;
+    cfg.secure_cookies = secure_cookies;
+    cfg.trust_proxy = trust_proxy;
 
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);

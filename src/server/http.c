@@ -27,6 +27,8 @@
 struct rf_http {
     struct MHD_Daemon *d;
     struct rf_http_config cfg;
+    int trust;            /* cfg.trust_proxy is set */
+    struct in_addr proxy; /* its address */
 };
 
 struct conn {
@@ -245,20 +247,78 @@ static void resp_cleanup(struct rf_resp *resp)
     }
 }
 
-static void client_ip(struct MHD_Connection *c, char *out, size_t n)
+struct last_header {
+    const char *name;
+    const char *value;
+};
+
+static enum MHD_Result find_last(void *cls, enum MHD_ValueKind kind, const char *key,
+                                 const char *value)
+{
+    (void)kind;
+    struct last_header *x = cls;
+    if (key && value && strcasecmp(key, x->name) == 0)
+        x->value = value;
+    return MHD_YES;
+}
+
+/* The last entry of the last header line called name (a proxy appends to the
+ * end of a list the client may have started), trimmed, in out; 0 when there
+ * is none or it does not fit. */
+static int forwarded(struct MHD_Connection *c, const char *name, char *out, size_t n)
+{
+    struct last_header x = {name, NULL};
+    MHD_get_connection_values(c, MHD_HEADER_KIND, find_last, &x);
+    if (!x.value)
+        return 0;
+    const char *p = strrchr(x.value, ',');
+    p = p ? p + 1 : x.value;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    size_t l = strlen(p);
+    while (l && (p[l - 1] == ' ' || p[l - 1] == '\t'))
+        l--;
+    if (l == 0 || l >= n)
+        return 0;
+    memcpy(out, p, l);
+    out[l] = '\0';
+    return 1;
+}
+
+/* The client's address in ip (size n) and whether it came over HTTPS. Only a
+ * connection from the trusted proxy has its X-Forwarded-For (the address the
+ * proxy saw, in canonical form) and X-Forwarded-Proto believed; anyone else
+ * could write those headers. */
+static void client_info(const struct rf_http *h, struct MHD_Connection *c, char *ip, size_t n,
+                        int *https)
 {
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    snprintf(out, n, "?");
+    snprintf(ip, n, "?");
+    *https = 0;
     if (!ci || !ci->client_addr)
         return;
     const struct sockaddr *sa = ci->client_addr;
-    if (sa->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+    if (sa->sa_family == AF_INET6) {
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, ip,
                   (socklen_t)n);
-    else if (sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
-                  (socklen_t)n);
+        return;
+    }
+    if (sa->sa_family != AF_INET)
+        return;
+    const struct in_addr *peer = &((const struct sockaddr_in *)(const void *)sa)->sin_addr;
+    inet_ntop(AF_INET, peer, ip, (socklen_t)n);
+    if (!h->trust || peer->s_addr != h->proxy.s_addr)
+        return;
+    char v[64];
+    unsigned char bin[sizeof(struct in6_addr)];
+    if (forwarded(c, "X-Forwarded-For", v, sizeof v)) {
+        if (inet_pton(AF_INET, v, bin) == 1)
+            inet_ntop(AF_INET, bin, ip, (socklen_t)n);
+        else if (inet_pton(AF_INET6, v, bin) == 1)
+            inet_ntop(AF_INET6, bin, ip, (socklen_t)n);
+    }
+    *https = forwarded(c, "X-Forwarded-Proto", v, sizeof v) && strcasecmp(v, "https") == 0;
 }
 
 /* The route of a request: the first whose pattern matches the path with the
@@ -347,7 +407,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     } else if (*upload_data_size) {
         if (rf_buf_append(&cs->body, upload_data, *upload_data_size)) {
             char ip[64];
-            client_ip(c, ip, sizeof ip);
+            int https;
+            client_info(h, c, ip, sizeof ip, &https);
             log_request(h, cs, ip, method, url, 413, " (chunked body over the cap: closed)");
             return MHD_NO;
         }
@@ -361,7 +422,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     req.conn = c;
     req.body = rf_buf_str(&cs->body);
     req.body_len = cs->body.len;
-    client_ip(c, req.ip, sizeof req.ip);
+    client_info(h, c, req.ip, sizeof req.ip, &req.https);
     struct rf_resp resp;
     memset(&resp, 0, sizeof resp);
     rf_buf_init(&resp.body, (size_t)64 * 1024 * 1024);
@@ -426,6 +487,14 @@ rf_status rf_http_start(const struct rf_http_config *cfg, struct rf_http **out, 
     if (!h)
         return rf_err_set(err, RF_ENOMEM, "http: out of memory");
     h->cfg = *cfg;
+    if (cfg->trust_proxy && cfg->trust_proxy[0]) {
+        if (inet_pton(AF_INET, cfg->trust_proxy, &h->proxy) != 1) {
+            free(h);
+            return rf_err_set(err, RF_EINVAL, "http: trusted proxy '%s' is not an IPv4 address",
+                              cfg->trust_proxy);
+        }
+        h->trust = 1;
+    }
     struct sockaddr_in sa;
     memset(&sa, 0, sizeof sa);
     sa.sin_family = AF_INET;

@@ -28,7 +28,8 @@ struct rf_req {
     const char *body;     /* NUL-terminated request body ("" when none) */
     size_t body_len;
     const char *params[RF_HTTP_MAX_PARAMS]; /* ":name" segments of the route, in order */
-    char ip[64];          /* client address */
+    char ip[64];          /* client address (the forwarded one behind the trusted proxy) */
+    int https;            /* the trusted proxy says the client used HTTPS */
     const void *arg;      /* the matched route's arg */
 };
 
@@ -80,6 +81,10 @@ struct rf_http_config {
     unsigned threads;
     size_t max_body;   /* body cap of routes without their own, and of unrouted requests */
     unsigned timeout;
+    /* IPv4 address of a reverse proxy: on its connections, and only there, the
+     * last X-Forwarded-For entry is the client's address (rate limits, logs)
+     * and X-Forwarded-Proto: https sets rf_req.https. NULL or "": none. */
+    const char *trust_proxy;
     const struct rf_route *routes;
     size_t nroutes;
     /* called when no route matches a GET (static files); may be NULL */

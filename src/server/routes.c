@@ -1,7 +1,8 @@
 /*
  * Routes of `rolefit serve`. Every state-changing request made with a cookie
  * session must carry the session's CSRF token in X-CSRF-Token; cookies are
- * HttpOnly, SameSite=Strict and expire with the session. Rate limits answer
+ * HttpOnly, SameSite=Strict, expire with the session, and carry Secure when
+ * the server is reached over HTTPS (configured, or said by the trusted proxy). Rate limits answer
  * 429 with Retry-After. Static files come from the web folder only: no "..",
  * no hidden files, no directory listings.
  */
@@ -36,11 +37,14 @@ static double mono(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static void set_cookie(struct rf_resp *resp, const char *token, long max_age)
+/* The session cookie; Secure when the server is configured to be reached
+ * over HTTPS, or the trusted proxy says this request came over HTTPS. */
+static void set_cookie(const struct rf_server *s, const struct rf_req *req, struct rf_resp *resp,
+                       const char *token, long max_age)
 {
     char v[256];
-    snprintf(v, sizeof v, COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%ld", token,
-             max_age);
+    snprintf(v, sizeof v, COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%ld%s", token,
+             max_age, s->cfg.secure_cookies || req->https ? "; Secure" : "");
     rf_resp_header(resp, "Set-Cookie", v);
 }
 
@@ -122,8 +126,8 @@ static int login_allowed(struct rf_server *s, struct rf_req *req, struct rf_resp
     return 0;
 }
 
-static void start_session(struct rf_server *s, struct rf_resp *resp, int64_t user_id,
-                          json_t *body, int status)
+static void start_session(struct rf_server *s, const struct rf_req *req, struct rf_resp *resp,
+                          int64_t user_id, json_t *body, int status)
 {
     char tok[RF_TOKEN_LEN], csrf[RF_TOKEN_LEN];
     struct rf_err err;
@@ -133,7 +137,7 @@ static void start_session(struct rf_server *s, struct rf_resp *resp, int64_t use
         rf_resp_fail(resp, rc, err.msg, NULL);
         return;
     }
-    set_cookie(resp, tok, RF_AUTH_LIFETIME);
+    set_cookie(s, req, resp, tok, RF_AUTH_LIFETIME);
     json_object_set_new(body, "csrf", json_string(csrf));
     rf_resp_json(resp, status, body);
 }
@@ -152,7 +156,7 @@ static void h_setup(void *ap, struct rf_req *req, struct rf_resp *resp)
     json_decref(j);
     if (rc)
         return app_fail(resp, rc, &e);
-    start_session(s, resp, uid, json_pack("{s:I}", "user", (json_int_t)uid), 201);
+    start_session(s, req, resp, uid, json_pack("{s:I}", "user", (json_int_t)uid), 201);
 }
 
 static void h_login(void *ap, struct rf_req *req, struct rf_resp *resp)
@@ -171,7 +175,7 @@ static void h_login(void *ap, struct rf_req *req, struct rf_resp *resp)
         return rf_resp_error(resp, 401, e.err.msg, e.field);
     if (rc)
         return rf_resp_fail(resp, rc, e.err.msg, e.field);
-    start_session(s, resp, uid, json_pack("{s:I}", "user", (json_int_t)uid), 200);
+    start_session(s, req, resp, uid, json_pack("{s:I}", "user", (json_int_t)uid), 200);
 }
 
 static void h_logout(void *ap, struct rf_req *req, struct rf_resp *resp)
@@ -186,7 +190,7 @@ static void h_logout(void *ap, struct rf_req *req, struct rf_resp *resp)
     rf_status rc = rf_app_logout(s->app, tok, &err);
     if (rc)
         return rf_resp_fail(resp, rc, err.msg, NULL);
-    set_cookie(resp, "", 0);
+    set_cookie(s, req, resp, "", 0);
     rf_resp_json(resp, 200, json_pack("{s:b}", "ok", 1));
 }
 
@@ -280,7 +284,7 @@ static void h_test_start(void *ap, struct rf_req *req, struct rf_resp *resp)
     rf_status rc = rf_app_test_start(s->app, &p, j, tok, csrf, &out, &e);
     json_decref(j);
     if (!rc && tok[0]) {
-        set_cookie(resp, tok, RF_AUTH_LIFETIME);
+        set_cookie(s, req, resp, tok, RF_AUTH_LIFETIME);
         json_object_set_new(out, "csrf", json_string(csrf));
     }
     reply(resp, rc, &e, out, 201);
@@ -487,9 +491,18 @@ rf_status rf_server_start(const struct rf_server_config *cfg, struct rf_server *
     if (!rc)
         rc = rf_app_setup_token(s->app, setup, err);
     if (!rc) {
-        struct rf_http_config hc = {cfg->addr,  cfg->port, cfg->threads ? cfg->threads : 1,
-                                    RF_HTTP_MAX_BODY, RF_HTTP_TIMEOUT, routes,
-                                    sizeof routes / sizeof routes[0], h_static, gate, s, log_line};
+        struct rf_http_config hc = {cfg->addr,
+                                    cfg->port,
+                                    cfg->threads ? cfg->threads : 1,
+                                    RF_HTTP_MAX_BODY,
+                                    RF_HTTP_TIMEOUT,
+                                    cfg->trust_proxy,
+                                    routes,
+                                    sizeof routes / sizeof routes[0],
+                                    h_static,
+                                    gate,
+                                    s,
+                                    log_line};
         rc = rf_http_start(&hc, &s->http, err);
     }
     if (rc) {

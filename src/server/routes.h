@@ -17,6 +17,8 @@ struct rf_server_config {
     unsigned port; /* 0: any free port */
     unsigned threads;
     int quiet;     /* no per-request log lines */
+    int secure_cookies;      /* cookies carry Secure (the server is reached over HTTPS) */
+    const char *trust_proxy; /* address of the reverse proxy whose X-Forwarded-* are believed */
 };
 
 /* Loads everything, prints the setup link on first start through cfg->app.log,

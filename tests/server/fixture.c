@@ -21,6 +21,11 @@ static void grab_log(const char *line)
 
 void fixture_start(int practice, double rate_ip)
 {
+    fixture_start_with(practice, rate_ip, NULL);
+}
+
+void fixture_start_with(int practice, double rate_ip, void (*tweak)(struct rf_server_config *cfg))
+{
     memset(&fx, 0, sizeof fx);
     strcpy(fx.dir, "/tmp/rf-server-XXXXXX");
     cr_assert(mkdtemp(fx.dir));
@@ -41,6 +46,8 @@ void fixture_start(int practice, double rate_ip)
     cfg.port = 0;
     cfg.threads = 2;
     cfg.quiet = 1;
+    if (tweak)
+        tweak(&cfg);
     struct rf_err err;
     rf_err_clear(&err);
     cr_assert_eq(rf_server_start(&cfg, &fx.srv, &err), RF_OK, "%s", err.msg);
