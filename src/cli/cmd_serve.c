@@ -14,7 +14,7 @@
 static const char usage[] =
     "usage: rolefit serve [--port N] [--addr IP] [--db FILE] [--bank DIR] [--data DIR] [--web DIR]\n"
     "                     [--threads N] [--no-practice] [--rate N] [--answer-rate N]\n"
-    "                     [--secure-cookies] [--trust-proxy IP] [--quiet]\n\n"
+    "                     [--secure-cookies] [--trust-proxy IP] [--exposure FILE] [--quiet]\n\n"
     "Starts rolefit on http://127.0.0.1:8080 with the bundled item bank and an embedded\n"
     "SQLite database file (created on first start). On first start the log prints a\n"
     "one-time link to create the admin account. SIGTERM or SIGINT stops it gracefully:\n"
@@ -36,6 +36,10 @@ static const char usage[] =
     "                 connections the last X-Forwarded-For entry is the client's\n"
     "                 address (rate limits, logs) and X-Forwarded-Proto: https\n"
     "                 sets Secure on cookies; other connections' headers are ignored\n"
+    "  --exposure FILE  Sympson-Hetter exposure parameters ('rolefit simulate\n"
+    "                 --sh-out'): tests give item i with probability K_i when chosen,\n"
+    "                 as 'rolefit assess --exposure' does; checked at start (an item\n"
+    "                 the bank lacks, or K outside (0, 1], is an error)\n"
     "  --quiet        no per-request log lines\n";
 
 static volatile sig_atomic_t stop_flag;
@@ -61,7 +65,8 @@ int rf_cmd_serve(int argc, char **argv)
     const char *cmd = "serve";
     const char *port_s = NULL, *addr = RF_HTTP_DEFAULT_ADDR, *db = "rolefit.db",
                *bank = "data/bank", *data = "data", *web = "web", *threads_s = NULL,
-               *rate_s = NULL, *arate_s = NULL, *trust_proxy = NULL;
+               *rate_s = NULL, *arate_s = NULL, *trust_proxy = NULL,
+               *exposure = NULL;
     int no_practice = 0, quiet = 0, help = 0, secure_cookies = RF_HTTP_SECURE_COOKIES;
     struct rf_cli_opt opts[] = {
         {"port", 1, &port_s, NULL},       {"addr", 1, &addr, NULL},
@@ -70,7 +75,7 @@ int rf_cmd_serve(int argc, char **argv)
         {"threads", 1, &threads_s, NULL}, {"no-practice", 0, NULL, &no_practice},
         {"rate", 1, &rate_s, NULL},       {"answer-rate", 1, &arate_s, NULL},
         {"quiet", 0, NULL, &quiet},       {"secure-cookies", 0, NULL, &secure_cookies},
-        {"trust-proxy", 1, &trust_proxy, NULL},
+        {"trust-proxy", 1, &trust_proxy, NULL}, {"exposure", 1, &exposure, NULL},
     };
     const char *pos[1];
     size_t npos;
@@ -104,6 +109,7 @@ int rf_cmd_serve(int argc, char **argv)
     cfg.app.rate_answers = arate;
     cfg.app.rate_login = RF_RATE_LOGIN_PER_MIN;
     cfg.app.log = log_stderr;
+    cfg.app.exposure = exposure;
     cfg.addr = addr;
     cfg.port = (unsigned)port;
     cfg.threads = (unsigned)threads;

@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@
 #include "cat/sessfile.h"
 #include "cat/session.h"
 #include "cat/pool.h"
+#include "base/rng.h"
 #include "irt/quad.h"
 #include "server/sesscache.h"
 #include "store/store.h"
@@ -41,6 +43,7 @@ struct rf_app {
     struct rf_sesscache *live; /* sessions between requests (sesscache.h) */
     char bank_hash[RF_TOKEN_HASH_LEN];
     int64_t bank_version;
+    atomic_uint_fast64_t nstarted; /* tests seeded so far (cfg.seed) */
 };
 
 static int64_t now_s(void)
@@ -135,6 +138,7 @@ rf_status rf_app_open(const struct rf_app_config *cfg, struct rf_app **out, stru
     if (!a)
         return rf_err_set(err, RF_ENOMEM, "out of memory");
     a->cfg = *cfg;
+    atomic_init(&a->nstarted, 0);
     rf_bank_init(&a->bank);
     rf_status rc = rf_auth_init(err);
     if (!rc)
@@ -162,6 +166,15 @@ rf_status rf_app_open(const struct rf_app_config *cfg, struct rf_app **out, stru
             rc = rf_cat_pool_new(ci, a->bank.n, &a->q, &a->pool, err);
             free(ci);
         }
+    }
+    if (!rc && cfg->exposure) {
+        rc = rf_cat_exposure_load(a->pool, cfg->exposure, err);
+        size_t limited = 0;
+        for (size_t i = 0; !rc && i < a->pool->n; i++)
+            limited += a->pool->usable[i] && a->pool->sh[i] < 1.0;
+        if (!rc)
+            app_log(a, "exposure control: %zu items given with probability below 1 (%s)", limited,
+                    cfg->exposure);
     }
     if (!rc)
         rc = rf_sesscache_new(RF_WEB_SESSION_CACHE, &a->live, err);
@@ -662,6 +675,7 @@ static rf_status build_design(struct rf_app *a, const struct scope *sc, struct r
     /* A broad role rarely reaches the SE target within the limit: use every
      * item the limit allows to narrow the profile rather than stop early. */
     d->stop_unreachable = 0;
+    d->exposure = a->cfg.exposure != NULL;
     for (size_t i = 0; i < sc->n; i++) {
         struct rf_cat_rule r = {RF_CAT_DEFAULT_SE, RF_WEB_MIN_PER_SKILL, RF_WEB_MAX_ITEMS};
         rf_status rc = rf_cat_design_add(d, a->pool, sc->skills[i], r, &e->err);
@@ -784,6 +798,19 @@ static rf_status own_test(struct rf_app *a, const struct rf_principal *p, int64_
     return rc;
 }
 
+/* The RNG seed of a new test (see cfg.seed in app.h). */
+static uint64_t session_seed(struct rf_app *a)
+{
+    uint64_t seed;
+    if (!a->cfg.seed) {
+        randombytes_buf(&seed, sizeof seed);
+        return seed;
+    }
+    struct rf_rng r;
+    rf_rng_substream(&r, a->cfg.seed, atomic_fetch_add(&a->nstarted, 1));
+    return rf_rng_next(&r);
+}
+
 rf_status rf_app_test_start(struct rf_app *a, const struct rf_principal *p, const json_t *req,
                             char new_token[RF_TOKEN_LEN], char new_csrf[RF_TOKEN_LEN],
                             json_t **out, struct rf_app_error *e)
@@ -853,11 +880,8 @@ rf_status rf_app_test_start(struct rf_app *a, const struct rf_principal *p, cons
     struct rf_cat_session *s = NULL;
     char *state = NULL, *scope = NULL;
     int64_t id = 0;
-    if (!rc) {
-        uint64_t seed;
-        randombytes_buf(&seed, sizeof seed);
-        rc = rf_cat_session_new(a->pool, &d, seed, &s, &e->err);
-    }
+    if (!rc)
+        rc = rf_cat_session_new(a->pool, &d, session_seed(a), &s, &e->err);
     if (!rc) {
         size_t first;
         rf_cat_next(s, &first); /* the presented item is part of the state */

@@ -29,6 +29,16 @@ struct rf_app_config {
     const char *web_dir;  /* static files */
     int practice;         /* open practice mode: anyone may take a test */
     double rate_ip, rate_burst, rate_answers, rate_login; /* <= 0 disables a limit */
+    /* Sympson-Hetter exposure parameters ('rolefit simulate --sh-out'); NULL:
+     * none. Loaded at open (every item listed must be in the bank, K in
+     * (0, 1]); tests started then select items under exposure control exactly
+     * as the engine does (cat/session.h). */
+    const char *exposure;
+    /* 0: each test's RNG seed comes from the system's generator. Otherwise the
+     * n-th test started (n from 0) is seeded with the first rf_rng_next of
+     * rf_rng_substream(seed, n): reproducible tests and demos only, since
+     * anyone knowing it can predict the questions. */
+    uint64_t seed;
     void (*log)(const char *line); /* one line per event, may be NULL */
 };
 

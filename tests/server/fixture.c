@@ -24,6 +24,25 @@ void fixture_start(int practice, double rate_ip)
     fixture_start_with(practice, rate_ip, NULL);
 }
 
+void fixture_config(struct rf_server_config *cfg, const char *db, int practice, double rate_ip)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->app.db = db;
+    cfg->app.bank_dir = "data/bank";
+    cfg->app.data_dir = "data";
+    cfg->app.web_dir = "web";
+    cfg->app.practice = practice;
+    cfg->app.rate_ip = rate_ip;
+    cfg->app.rate_burst = rate_ip * 2;
+    cfg->app.rate_answers = 0;
+    cfg->app.rate_login = 1000;
+    cfg->app.log = grab_log;
+    cfg->addr = "127.0.0.1";
+    cfg->port = 0;
+    cfg->threads = 2;
+    cfg->quiet = 1;
+}
+
 void fixture_start_with(int practice, double rate_ip, void (*tweak)(struct rf_server_config *cfg))
 {
     memset(&fx, 0, sizeof fx);
@@ -31,21 +50,7 @@ void fixture_start_with(int practice, double rate_ip, void (*tweak)(struct rf_se
     cr_assert(mkdtemp(fx.dir));
     snprintf(fx.db, sizeof fx.db, "%s/t.db", fx.dir);
     struct rf_server_config cfg;
-    memset(&cfg, 0, sizeof cfg);
-    cfg.app.db = fx.db;
-    cfg.app.bank_dir = "data/bank";
-    cfg.app.data_dir = "data";
-    cfg.app.web_dir = "web";
-    cfg.app.practice = practice;
-    cfg.app.rate_ip = rate_ip;
-    cfg.app.rate_burst = rate_ip * 2;
-    cfg.app.rate_answers = 0;
-    cfg.app.rate_login = 1000;
-    cfg.app.log = grab_log;
-    cfg.addr = "127.0.0.1";
-    cfg.port = 0;
-    cfg.threads = 2;
-    cfg.quiet = 1;
+    fixture_config(&cfg, fx.db, practice, rate_ip);
     if (tweak)
         tweak(&cfg);
     struct rf_err err;

@@ -21,6 +21,8 @@ extern struct fixture fx;
 /* Starts the server; practice opens tests to anyone; rate_ip 0 disables the
  * per-address limit (answers and sign-ins are not limited). */
 void fixture_start(int practice, double rate_ip);
+/* The configuration fixture_start uses, over database db. */
+void fixture_config(struct rf_server_config *cfg, const char *db, int practice, double rate_ip);
 /* The same, with tweak (may be NULL) changing the configuration before the start. */
 void fixture_start_with(int practice, double rate_ip, void (*tweak)(struct rf_server_config *cfg));
 void fixture_stop(void);
