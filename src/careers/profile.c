@@ -6,6 +6,7 @@
 #include "careers/profile.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -527,4 +528,139 @@ rf_status rf_profile_save(const struct rf_profile *p, const char *path, struct r
     rc = rf_file_write_atomic(path, withnl, len + 1, err);
     free(withnl);
     return rc;
+}
+
+/* ---- packed form ---- */
+
+/* "RFP1", u32 n, f64 lo, f64 hi, u32 nskills, then per skill: u32 id length,
+ * the id's bytes, f64 theta, f64 se, u64 items, u32 posterior length (0 or n)
+ * and that many f64. Little-endian; f64 is the IEEE 754 bit pattern. */
+static const unsigned char pack_magic[4] = {'R', 'F', 'P', '1'};
+
+static unsigned char *put_u64(unsigned char *w, uint64_t v, size_t nbytes)
+{
+    for (size_t i = 0; i < nbytes; i++)
+        *w++ = (unsigned char)(v >> (8 * i));
+    return w;
+}
+
+static unsigned char *put_f64(unsigned char *w, double x)
+{
+    uint64_t v;
+    memcpy(&v, &x, sizeof v);
+    return put_u64(w, v, 8);
+}
+
+rf_status rf_profile_pack(const struct rf_profile *p, unsigned char **out, size_t *len,
+                          struct rf_err *err)
+{
+    size_t size = sizeof pack_magic + 4 + 8 + 8 + 4;
+    for (size_t k = 0; k < p->nskills; k++)
+        size += 4 + strlen(p->skills[k].skill) + 8 + 8 + 8 + 4 +
+                (p->skills[k].posterior ? 8 * p->n : 0);
+    unsigned char *buf = malloc(size), *w = buf;
+    if (!buf)
+        return rf_err_set(err, RF_ENOMEM, "profile: out of memory packing");
+    memcpy(w, pack_magic, sizeof pack_magic);
+    w = put_u64(w + sizeof pack_magic, p->n, 4);
+    w = put_f64(w, p->lo);
+    w = put_f64(w, p->hi);
+    w = put_u64(w, p->nskills, 4);
+    for (size_t k = 0; k < p->nskills; k++) {
+        const struct rf_profile_skill *s = &p->skills[k];
+        size_t l = strlen(s->skill);
+        w = put_u64(w, l, 4);
+        memcpy(w, s->skill, l);
+        w = put_f64(w + l, s->theta);
+        w = put_f64(w, s->se);
+        w = put_u64(w, s->items, 8);
+        w = put_u64(w, s->posterior ? p->n : 0, 4);
+        for (size_t i = 0; s->posterior && i < p->n; i++)
+            w = put_f64(w, s->posterior[i]);
+    }
+    *out = buf;
+    *len = size;
+    return RF_OK;
+}
+
+/* A cursor over packed bytes; reads past the end set bad instead. */
+struct unpacker {
+    const unsigned char *r, *end;
+    int bad;
+};
+
+static uint64_t get_u64(struct unpacker *u, size_t nbytes)
+{
+    if (u->bad || (size_t)(u->end - u->r) < nbytes) {
+        u->bad = 1;
+        return 0;
+    }
+    uint64_t v = 0;
+    for (size_t i = 0; i < nbytes; i++)
+        v |= (uint64_t)u->r[i] << (8 * i);
+    u->r += nbytes;
+    return v;
+}
+
+static double get_f64(struct unpacker *u)
+{
+    uint64_t v = get_u64(u, 8);
+    double x;
+    memcpy(&x, &v, sizeof x);
+    return x;
+}
+
+static rf_status truncated(struct rf_profile *p, struct rf_err *err, const char *what)
+{
+    rf_profile_cleanup(p);
+    return rf_err_set(err, RF_EINVAL, "packed profile: truncated or corrupted at %s", what);
+}
+
+rf_status rf_profile_unpack(const unsigned char *data, size_t len, struct rf_profile *p,
+                            struct rf_err *err)
+{
+    rf_profile_init_default(p);
+    struct unpacker u = {data, data + len, 0};
+    if (len < sizeof pack_magic || memcmp(data, pack_magic, sizeof pack_magic) != 0)
+        return truncated(p, err, "its header");
+    u.r += sizeof pack_magic;
+    uint64_t n = get_u64(&u, 4);
+    double lo = get_f64(&u), hi = get_f64(&u);
+    uint64_t nskills = get_u64(&u, 4);
+    if (u.bad || nskills > RF_PROFILE_MAX_SKILLS)
+        return truncated(p, err, "its header");
+    rf_status rc = rf_profile_init(p, lo, hi, (size_t)n, err);
+    if (rc) {
+        rf_err_prefix(err, "packed profile");
+        return rc;
+    }
+    double post[RF_QUAD_MAX_N];
+    char id[RF_MAX_ID_LEN + 1];
+    for (uint64_t k = 0; k < nskills; k++) {
+        uint64_t l = get_u64(&u, 4);
+        if (u.bad || l > RF_MAX_ID_LEN || (size_t)(u.end - u.r) < l)
+            return truncated(p, err, "a skill id");
+        memcpy(id, u.r, (size_t)l);
+        id[l] = '\0';
+        u.r += l;
+        double theta = get_f64(&u), se = get_f64(&u);
+        uint64_t items = get_u64(&u, 8), npost = get_u64(&u, 4);
+        if (u.bad || (npost != 0 && npost != p->n))
+            return truncated(p, err, "a skill");
+        for (uint64_t i = 0; i < npost; i++)
+            post[i] = get_f64(&u);
+        if (u.bad)
+            return truncated(p, err, "a posterior");
+        if (strlen(id) != l)
+            return truncated(p, err, "a skill id");
+        rc = rf_profile_add_skill(p, id, theta, se, (size_t)items, npost ? post : NULL, NULL, err);
+        if (rc) {
+            rf_err_prefix(err, "packed profile: skills[%zu]", (size_t)k);
+            rf_profile_cleanup(p);
+            return rc;
+        }
+    }
+    if (u.r != u.end)
+        return truncated(p, err, "its end");
+    return RF_OK;
 }

@@ -115,4 +115,18 @@ rf_status rf_profile_to_json(const struct rf_profile *p, json_t **out, struct rf
 /* Writes the JSON form to path atomically, indented, with a final newline. */
 rf_status rf_profile_save(const struct rf_profile *p, const char *path, struct rf_err *err);
 
+/* The packed form (docs/profile-format.md): the grid and, per skill, its id,
+ * theta, se, items and stored posterior, little-endian binary; person, source
+ * and missed items are left out. It holds what fit and ranking read, without
+ * a JSON parse: a profile unpacked from it has the same doubles, bit for bit,
+ * as one read back from its JSON. *out is malloc'd (caller frees). RF_ENOMEM. */
+rf_status rf_profile_pack(const struct rf_profile *p, unsigned char **out, size_t *len,
+                          struct rf_err *err);
+
+/* Reads a packed profile into p, checking every value as rf_profile_add_skill
+ * does. A truncated, oversized or corrupted form fails with RF_EINVAL and a
+ * message "packed profile: ..."; on failure p is empty. Cost O(size). */
+rf_status rf_profile_unpack(const unsigned char *data, size_t len, struct rf_profile *p,
+                            struct rf_err *err);
+
 #endif

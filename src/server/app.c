@@ -938,9 +938,10 @@ rf_status rf_app_test_get(struct rf_app *a, const struct rf_principal *p, int64_
 }
 
 /* The profile of a session: per skill the posterior on the grid and the
- * items answered wrongly with their tags. */
+ * items answered wrongly with their tags, as JSON (*out) and packed for
+ * ranking (*packed, *npacked). */
 static rf_status session_profile(struct rf_app *a, const struct rf_cat_session *s, char **out,
-                                 struct rf_err *err)
+                                 unsigned char **packed, size_t *npacked, struct rf_err *err)
 {
     struct rf_profile pr;
     rf_status rc = rf_profile_init(&pr, a->q.lo, a->q.hi, a->q.n, err);
@@ -979,6 +980,10 @@ static rf_status session_profile(struct rf_app *a, const struct rf_cat_session *
         if (!*out)
             rc = rf_err_set(err, RF_ENOMEM, "out of memory");
     }
+    if (!rc && (rc = rf_profile_pack(&pr, packed, npacked, err))) {
+        free(*out);
+        *out = NULL;
+    }
     json_decref(j);
     rf_profile_cleanup(&pr);
     return rc;
@@ -1000,6 +1005,8 @@ rf_status rf_app_test_answer(struct rf_app *a, const struct rf_principal *p, int
         return rc;
     struct rf_cat_session *s = NULL;
     char *state = NULL, *profile = NULL;
+    unsigned char *packed = NULL;
+    size_t npacked = 0;
     if (strcmp(t.status, "active") != 0) {
         rc = fail(e, RF_ECONFLICT, NULL, "this test is finished; open the report");
         goto out;
@@ -1032,10 +1039,10 @@ rf_status rf_app_test_answer(struct rf_app *a, const struct rf_principal *p, int
     rf_cat_next(s, &next);
     if ((rc = session_state(s, &state, &e->err)))
         goto out;
-    if (next == SIZE_MAX && (rc = session_profile(a, s, &profile, &e->err)))
+    if (next == SIZE_MAX && (rc = session_profile(a, s, &profile, &packed, &npacked, &e->err)))
         goto out;
     struct rf_answer ans = {id, t.answers, item_id, (int)choice, score, 0};
-    rc = rf_store_answer(a->store, &ans, state, profile, &e->err);
+    rc = rf_store_answer_packed(a->store, &ans, state, profile, packed, npacked, &e->err);
     if (rc == RF_ECONFLICT)
         rc = fail(e, RF_ECONFLICT, "item", "this question was already answered");
     if (!rc)
@@ -1048,6 +1055,7 @@ rf_status rf_app_test_answer(struct rf_app *a, const struct rf_principal *p, int
 out:
     free(state);
     free(profile);
+    free(packed);
     rf_cat_session_free(s);
     rf_store_test_cleanup(&t);
     return rc;
@@ -1246,61 +1254,88 @@ rf_status rf_app_posting_get(struct rf_app *a, const struct rf_principal *p, int
     return *out ? RF_OK : fail(e, RF_ENOMEM, NULL, "out of memory");
 }
 
+/* One ranked row, kept beside its JSON for sorting. */
+struct rank_row {
+    double fit;
+    int64_t test;
+    json_t *json; /* owned */
+};
+
 struct rank_ctx {
     struct rf_app *a;
     const struct rf_parsed_posting *pp;
-    json_t *rows;
-    json_t *labels; /* invite id (as string) -> label */
+    int64_t posting;
+    struct rank_row *rows;
+    size_t n, cap;
+    size_t skipped; /* stored profiles that could not be read */
     double *p;
     size_t *measured;
     rf_status rc;
     struct rf_err err;
 };
 
-static void invite_label(void *ud, const struct rf_invite *v)
+/* A finished test's profile as `rolefit match` and `rolefit report --session`
+ * see it: every skill's posterior on its grid, from the packed form the test
+ * was stored with or, for tests finished before there was one, from its JSON
+ * (the same doubles either way, rf_profile_pack). */
+static rf_status stored_profile(const struct rf_store_ranked *t, struct rf_profile *pr,
+                                struct rf_err *err)
 {
-    char k[32];
-    snprintf(k, sizeof k, "%lld", (long long)v->id);
-    if (v->label)
-        json_object_set_new(ud, k, json_string(v->label));
+    if (t->packed)
+        return rf_profile_unpack(t->packed, t->npacked, pr, err);
+    if (!t->profile) {
+        rf_profile_init_default(pr);
+        return rf_err_set(err, RF_EINVAL, "no stored profile");
+    }
+    return rf_profile_parse("stored profile", t->profile, strlen(t->profile), pr, err);
 }
 
-static void rank_test(void *ud, const struct rf_test *t)
+static void rank_test(void *ud, const struct rf_store_ranked *t)
 {
     struct rank_ctx *c = ud;
     if (c->rc)
         return;
     struct rf_profile pr;
-    if (!t->profile)
-        return;
-    if (rf_profile_parse("stored profile", t->profile, strlen(t->profile), &pr, &c->err)) {
-        app_log(c->a, "test %lld: %s", (long long)t->id, c->err.msg);
-        rf_profile_cleanup(&pr);
+    struct rf_err perr;
+    if (stored_profile(t, &pr, &perr)) {
+        app_log(c->a, "ranking: test %lld skipped: %s", (long long)t->id, perr.msg);
+        c->skipped++;
         return;
     }
     struct rf_posting_fit f;
     rf_posting_fit(c->pp, &c->a->car.tax, &pr, c->p, c->measured, &f);
+    rf_profile_cleanup(&pr);
     char reason[512];
     rf_posting_reason(c->pp, c->p, c->measured, reason, sizeof reason);
-    char k[32];
-    snprintf(k, sizeof k, "%lld", (long long)t->invite_id);
-    const json_t *label = json_object_get(c->labels, k);
-    json_array_append_new(c->rows,
-                          json_pack("{s:I,s:I,s:s?,s:f,s:f,s:f,s:s,s:I}", "test", (json_int_t)t->id,
-                                    "candidate", (json_int_t)t->candidate_id, "label",
-                                    label ? json_string_value(label) : NULL, "fit", f.fit, "sd",
-                                    f.sd, "p_required", f.p_required, "reason", reason, "finished",
-                                    (json_int_t)t->updated));
-    rf_profile_cleanup(&pr);
+    if (c->n == c->cap) {
+        size_t nc = c->cap ? 2 * c->cap : 256;
+        struct rank_row *nr = rf_realloc_array(c->rows, nc, sizeof *nr);
+        if (!nr) {
+            c->rc = rf_err_set(&c->err, RF_ENOMEM, "out of memory");
+            return;
+        }
+        c->rows = nr;
+        c->cap = nc;
+    }
+    json_t *row = json_pack("{s:I,s:I,s:s?,s:f,s:f,s:f,s:s,s:b,s:I}", "test", (json_int_t)t->id,
+                            "candidate", (json_int_t)t->candidate_id, "label", t->label, "fit",
+                            f.fit, "sd", f.sd, "p_required", f.p_required, "reason", reason,
+                            "applicant", t->posting_id == c->posting, "finished",
+                            (json_int_t)t->finished);
+    if (!row) {
+        c->rc = rf_err_set(&c->err, RF_ENOMEM, "out of memory");
+        return;
+    }
+    c->rows[c->n++] = (struct rank_row){f.fit, t->id, row};
 }
 
+/* Best fit first; ties: the earlier test first. */
 static int by_fit(const void *x, const void *y)
 {
-    double a = json_real_value(json_object_get(*(json_t *const *)x, "fit"));
-    double b = json_real_value(json_object_get(*(json_t *const *)y, "fit"));
-    json_int_t ia = json_integer_value(json_object_get(*(json_t *const *)x, "test"));
-    json_int_t ib = json_integer_value(json_object_get(*(json_t *const *)y, "test"));
-    return a < b ? 1 : a > b ? -1 : (ia > ib) - (ia < ib);
+    const struct rank_row *a = x, *b = y;
+    if (a->fit != b->fit)
+        return a->fit < b->fit ? 1 : -1;
+    return (a->test > b->test) - (a->test < b->test);
 }
 
 rf_status rf_app_posting_ranking(struct rf_app *a, const struct rf_principal *p, int64_t id,
@@ -1315,37 +1350,37 @@ rf_status rf_app_posting_ranking(struct rf_app *a, const struct rf_principal *p,
         rf_store_posting_cleanup(&po);
         return rc;
     }
-    struct rank_ctx c = {a, &pp, json_array(), json_object(), NULL, NULL, RF_OK, {0, ""}};
+    struct rank_ctx c;
+    memset(&c, 0, sizeof c);
+    c.a = a;
+    c.pp = &pp;
+    c.posting = id;
     c.p = rf_calloc_array(pp.nreqs ? pp.nreqs : 1, sizeof *c.p);
     c.measured = rf_calloc_array(pp.nreqs ? pp.nreqs : 1, sizeof *c.measured);
     if (!c.p || !c.measured)
         rc = fail(e, RF_ENOMEM, NULL, "out of memory");
     if (!rc)
-        rc = rf_store_invites_list(a->store, p->org_id, invite_label, c.labels, &e->err);
-    if (!rc)
-        rc = rf_store_tests_finished(a->store, p->org_id, rank_test, &c, &e->err);
+        rc = rf_store_tests_ranked(a->store, p->org_id, 0, rank_test, &c, &e->err);
     if (!rc && c.rc)
         rc = rf_err_set(&e->err, c.rc, "%s", c.err.msg);
+    json_t *sorted = rc ? NULL : json_array();
+    if (!rc && !sorted)
+        rc = fail(e, RF_ENOMEM, NULL, "out of memory");
     if (!rc) {
-        /* sort rows by fit, best first (ties: earlier test first) */
-        size_t n = json_array_size(c.rows);
-        json_t **v = rf_calloc_array(n ? n : 1, sizeof *v);
-        if (!v) {
-            rc = fail(e, RF_ENOMEM, NULL, "out of memory");
-        } else {
-            for (size_t i = 0; i < n; i++)
-                v[i] = json_incref(json_array_get(c.rows, i));
-            qsort(v, n, sizeof *v, by_fit);
-            json_t *sorted = json_array();
-            for (size_t i = 0; i < n; i++)
-                json_array_append_new(sorted, v[i]);
-            free(v);
-            *out = json_pack("{s:{s:I,s:s},s:o}", "posting", "id", (json_int_t)po.id, "title",
-                             po.title, "candidates", sorted);
+        if (c.n)
+            qsort(c.rows, c.n, sizeof *c.rows, by_fit);
+        for (size_t i = 0; i < c.n; i++) {
+            json_array_append_new(sorted, c.rows[i].json);
+            c.rows[i].json = NULL;
         }
+        *out = json_pack("{s:{s:I,s:s},s:o,s:I}", "posting", "id", (json_int_t)po.id, "title",
+                         po.title, "candidates", sorted, "skipped", (json_int_t)c.skipped);
+        if (!*out)
+            rc = fail(e, RF_ENOMEM, NULL, "out of memory");
     }
-    json_decref(c.rows);
-    json_decref(c.labels);
+    for (size_t i = 0; i < c.n; i++)
+        json_decref(c.rows[i].json);
+    free(c.rows);
     free(c.p);
     free(c.measured);
     rf_posting_cleanup(&pp);

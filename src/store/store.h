@@ -152,6 +152,12 @@ struct rf_answer {
  * failure of one leaves the others alone. Blocks for one sync to the disk. */
 rf_status rf_store_answer(struct rf_store *s, const struct rf_answer *a, const char *new_state,
                           const char *profile, struct rf_err *err);
+/* The same, keeping beside the profile its packed form (rf_profile_pack,
+ * npacked bytes; ignored when profile is NULL), which ranking reads instead of
+ * parsing the JSON. rf_store_answer stores none (NULL). */
+rf_status rf_store_answer_packed(struct rf_store *s, const struct rf_answer *a,
+                                 const char *new_state, const char *profile,
+                                 const unsigned char *packed, size_t npacked, struct rf_err *err);
 /* Calls fn for each answer of a test in order. */
 rf_status rf_store_answers_list(struct rf_store *s, int64_t test_id,
                                 void (*fn)(void *ud, const struct rf_answer *a), void *ud,
@@ -160,6 +166,23 @@ rf_status rf_store_answers_list(struct rf_store *s, int64_t test_id,
 rf_status rf_store_tests_finished(struct rf_store *s, int64_t org_id,
                                   void (*fn)(void *ud, const struct rf_test *t), void *ud,
                                   struct rf_err *err);
+
+/* What ranking reads of a finished test; every pointer is borrowed and valid
+ * only during the callback. */
+struct rf_store_ranked {
+    int64_t id, candidate_id, posting_id, invite_id; /* 0 when absent */
+    int64_t finished;             /* unix seconds of the last answer */
+    const char *label;            /* the invite's label, or NULL */
+    const unsigned char *packed;  /* the packed profile, or NULL (finished before schema 2) */
+    size_t npacked;
+    const char *profile;          /* the profile JSON, read only when packed is NULL */
+};
+/* Calls fn for each finished test of an organization, newest first; with
+ * posting_id > 0 only the tests taken for that posting (from its invites).
+ * The store's read lock is held during the calls: keep fn short. */
+rf_status rf_store_tests_ranked(struct rf_store *s, int64_t org_id, int64_t posting_id,
+                                void (*fn)(void *ud, const struct rf_store_ranked *t), void *ud,
+                                struct rf_err *err);
 
 /* ---- postings ---- */
 struct rf_posting {

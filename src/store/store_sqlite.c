@@ -46,6 +46,8 @@ struct conn {
 struct pending {
     const struct rf_answer *a;
     const char *state, *profile;
+    const unsigned char *packed;
+    size_t npacked;
     struct rf_err *err;
     rf_status rc;
     int tried; /* recorded in the batch's transaction (rc says how) */
@@ -103,6 +105,11 @@ static const char *const migrations[] = {
     "CREATE INDEX tests_candidate ON tests(candidate_id);"
     "CREATE INDEX invites_org ON invites(org_id);"
     "CREATE INDEX postings_org ON postings(org_id);",
+    /* 2: the packed profile (rf_profile_pack) beside the JSON one, so that
+     * ranking reads posteriors without parsing JSON (NULL for tests finished
+     * before); a posting's applicants found without scanning the organization */
+    "ALTER TABLE tests ADD COLUMN packed BLOB;"
+    "CREATE INDEX tests_posting ON tests(posting_id, status);",
 };
 
 static rf_status dberr(struct conn *cn, struct rf_err *err, const char *what)
@@ -152,7 +159,8 @@ static sqlite3_stmt *prep(struct conn *cn, const char *sql, struct rf_err *err)
 }
 
 /* Binds parameters by a type string: 'i' int64, 'n' int64 with 0 as NULL,
- * 't' text (NULL allowed), 'd' int. */
+ * 't' text (NULL allowed), 'd' int, 'b' blob (two arguments: a pointer, NULL
+ * allowed, and a size_t length). */
 static int bind(sqlite3_stmt *st, const char *types, va_list ap)
 {
     for (int i = 0; types[i]; i++) {
@@ -168,6 +176,12 @@ static int bind(sqlite3_stmt *st, const char *types, va_list ap)
         case 't': {
             const char *t = va_arg(ap, const char *);
             rc = t ? sqlite3_bind_text(st, k, t, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, k);
+            break;
+        }
+        case 'b': {
+            const void *b = va_arg(ap, const void *);
+            size_t n = va_arg(ap, size_t);
+            rc = b ? sqlite3_bind_blob64(st, k, b, n, SQLITE_TRANSIENT) : sqlite3_bind_null(st, k);
             break;
         }
         default: return SQLITE_MISUSE;
@@ -843,9 +857,10 @@ static rf_status record(struct conn *cn, const struct pending *p, int *broken)
     rc = run(cn, p->err, "record answer",
              "UPDATE tests SET state = ?, answers = answers + 1, updated = ?, "
              "status = CASE WHEN ? IS NULL THEN status ELSE 'finished' END, "
-             "profile = coalesce(?, profile) "
+             "profile = coalesce(?, profile), packed = coalesce(?, packed) "
              "WHERE id = ? AND answers = ? AND status = 'active'",
-             "tittii", p->state, at, p->profile, p->profile, a->test_id, a->seq);
+             "tittbii", p->state, at, p->profile, p->profile, p->packed, p->npacked, a->test_id,
+             a->seq);
     if (!rc && sqlite3_changes(cn->db) != 1)
         rc = rf_err_set(p->err, RF_ECONFLICT,
                         "test %lld: answer %lld is not the next answer of an active test",
@@ -901,7 +916,15 @@ static void commit_batch(struct rf_store *s, struct pending *batch)
 rf_status rf_store_answer(struct rf_store *s, const struct rf_answer *a, const char *new_state,
                           const char *profile, struct rf_err *err)
 {
-    struct pending me = {a, new_state, profile, err, RF_EDB, 0, 0, NULL};
+    return rf_store_answer_packed(s, a, new_state, profile, NULL, 0, err);
+}
+
+rf_status rf_store_answer_packed(struct rf_store *s, const struct rf_answer *a,
+                                 const char *new_state, const char *profile,
+                                 const unsigned char *packed, size_t npacked, struct rf_err *err)
+{
+    struct pending me = {a, new_state, profile, profile ? packed : NULL, npacked, err,
+                         RF_EDB, 0, 0, NULL};
     pthread_mutex_lock(&s->qmu);
     *s->qtail = &me;
     s->qtail = &me.next;
@@ -1014,6 +1037,64 @@ rf_status rf_store_tests_finished(struct rf_store *s, int64_t org_id,
                            "coalesce(org_id, 0) = ? ORDER BY id DESC",
                            "i", org_id);
     rf_status rc = each_row(cn, st, "tests", test_fn, &t, test_clean, test_call, &c, err);
+    unlock(cn);
+    return rc;
+}
+
+/* What ranking reads of a row: borrowed from the statement, valid until its next step. */
+static rf_status ranked_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
+{
+    (void)err;
+    struct rf_store_ranked *t = out;
+    t->id = sqlite3_column_int64(st, 0);
+    t->candidate_id = sqlite3_column_int64(st, 1);
+    t->posting_id = sqlite3_column_int64(st, 2);
+    t->invite_id = sqlite3_column_int64(st, 3);
+    t->finished = sqlite3_column_int64(st, 4);
+    t->label = (const char *)sqlite3_column_text(st, 5);
+    t->profile = (const char *)sqlite3_column_text(st, 6);
+    t->packed = sqlite3_column_blob(st, 7);
+    t->npacked = (size_t)sqlite3_column_bytes(st, 7);
+    if (!t->packed)
+        t->npacked = 0;
+    return RF_OK;
+}
+
+static void ranked_clean(void *p)
+{
+    (void)p;
+}
+
+static void ranked_call(void *ud, const void *rec)
+{
+    struct cb *c = ud;
+    ((void (*)(void *, const struct rf_store_ranked *))c->fn)(c->ud, rec);
+}
+
+#define RANKED_COLS                                                                                \
+    "t.id, t.candidate_id, coalesce(t.posting_id, 0), coalesce(t.invite_id, 0), t.updated, "     \
+    "i.label, CASE WHEN t.packed IS NULL THEN t.profile END, t.packed "                           \
+    "FROM tests t LEFT JOIN invites i ON i.id = t.invite_id "
+
+rf_status rf_store_tests_ranked(struct rf_store *s, int64_t org_id, int64_t posting_id,
+                                void (*fn)(void *ud, const struct rf_store_ranked *t), void *ud,
+                                struct rf_err *err)
+{
+    struct rf_store_ranked t;
+    memset(&t, 0, sizeof t);
+    struct cb c = {(void *)fn, ud};
+    struct conn *cn = rlock(s);
+    sqlite3_stmt *st =
+        posting_id > 0
+            ? query(cn, err,
+                    "SELECT " RANKED_COLS "WHERE t.posting_id = ? AND t.status = 'finished' AND "
+                    "coalesce(t.org_id, 0) = ? ORDER BY t.id DESC",
+                    "ii", posting_id, org_id)
+            : query(cn, err,
+                    "SELECT " RANKED_COLS "WHERE t.status = 'finished' AND "
+                    "coalesce(t.org_id, 0) = ? ORDER BY t.id DESC",
+                    "i", org_id);
+    rf_status rc = each_row(cn, st, "tests", ranked_fn, &t, ranked_clean, ranked_call, &c, err);
     unlock(cn);
     return rc;
 }

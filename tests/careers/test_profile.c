@@ -203,3 +203,82 @@ Test(profile, malformed_files_give_one_line_errors)
         rf_profile_cleanup(&p);
     }
 }
+
+/* The packed form holds the same doubles as the JSON form read back: a profile
+ * unpacked from it and one parsed from its JSON text agree bit for bit (and so
+ * do their tails), and every truncation or corruption is refused cleanly. */
+Test(profile, packed_equals_json_and_refuses_damage)
+{
+    struct rf_profile p, fromjson, unpacked;
+    struct rf_err err;
+    rf_err_clear(&err);
+    rf_profile_init_default(&p);
+    cr_assert_eq(rf_profile_set_person(&p, "carol", "session", &err), RF_OK);
+    double post[61];
+    for (size_t i = 0; i < 61; i++) {
+        double x = rf_profile_node(&p, i);
+        post[i] = exp(-2 * (x - 0.3) * (x - 0.3)) + 0.1 * exp(-(x + 2) * (x + 2)); /* skewed */
+    }
+    size_t idx;
+    cr_assert_eq(rf_profile_add_posterior(&p, "deep_learning", 9, post, &idx, &err), RF_OK);
+    const char *tags[] = {"attention"};
+    cr_assert_eq(rf_profile_add_missed(&p, idx, "deep_learning.attention.001", tags, 1, &err),
+                 RF_OK);
+    cr_assert_eq(rf_profile_add_skill(&p, "sql", 0.25, 0.45, 4, NULL, NULL, &err), RF_OK);
+    json_t *j;
+    cr_assert_eq(rf_profile_to_json(&p, &j, &err), RF_OK);
+    char *text = json_dumps(j, JSON_COMPACT); /* as the server stores it */
+    json_decref(j);
+    cr_assert_eq(rf_profile_parse("stored", text, strlen(text), &fromjson, &err), RF_OK, "%s",
+                 err.msg);
+    free(text);
+    unsigned char *buf;
+    size_t len;
+    cr_assert_eq(rf_profile_pack(&fromjson, &buf, &len, &err), RF_OK);
+    cr_assert_eq(rf_profile_unpack(buf, len, &unpacked, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(unpacked.n, fromjson.n);
+    cr_assert(unpacked.lo == fromjson.lo && unpacked.hi == fromjson.hi);
+    cr_assert_eq(unpacked.nskills, 2);
+    cr_assert_null(unpacked.person, "person is not packed");
+    cr_assert_eq(unpacked.skills[0].nmissed, 0, "missed items are not packed");
+    for (size_t k = 0; k < 2; k++) {
+        const struct rf_profile_skill *a = &fromjson.skills[k], *b = &unpacked.skills[k];
+        cr_assert_str_eq(a->skill, b->skill);
+        cr_assert(a->theta == b->theta && a->se == b->se && a->items == b->items, "skill %zu", k);
+        cr_assert_eq(!a->posterior, !b->posterior, "skill %zu", k);
+        for (size_t i = 0; a->posterior && i < 61; i++)
+            cr_assert(a->posterior[i] == b->posterior[i], "skill %zu node %zu: %.17g vs %.17g", k,
+                      i, a->posterior[i], b->posterior[i]);
+        for (double cut = -2; cut <= 2; cut += 0.37)
+            cr_assert(rf_profile_tail(&fromjson, a, cut) == rf_profile_tail(&unpacked, b, cut));
+    }
+    rf_profile_cleanup(&unpacked);
+    /* every truncation fails with a message, never reads past the end */
+    for (size_t l = 0; l < len; l++) {
+        cr_assert_eq(rf_profile_unpack(buf, l, &unpacked, &err), RF_EINVAL, "length %zu", l);
+        cr_assert(strstr(err.msg, "packed profile"), "length %zu: %s", l, err.msg);
+        cr_assert_eq(unpacked.nskills, 0);
+    }
+    /* trailing bytes, a bad magic, a damaged posterior, a wrong grid */
+    unsigned char *big = malloc(len + 1);
+    memcpy(big, buf, len);
+    big[len] = 0;
+    cr_assert_eq(rf_profile_unpack(big, len + 1, &unpacked, &err), RF_EINVAL);
+    cr_assert(strstr(err.msg, "its end"), "%s", err.msg);
+    big[0] = 'X';
+    cr_assert_eq(rf_profile_unpack(big, len, &unpacked, &err), RF_EINVAL);
+    big[0] = buf[0];
+    size_t post0 = 4 + 4 + 8 + 8 + 4 + 4 + strlen("deep_learning") + 8 + 8 + 8 + 4;
+    memset(big + post0 + 8 * 30, 0xff, 8); /* a NaN in the middle of the posterior */
+    cr_assert_eq(rf_profile_unpack(big, len, &unpacked, &err), RF_EINVAL);
+    cr_assert(strstr(err.msg, "posterior"), "%s", err.msg);
+    memcpy(big, buf, len);
+    big[4] = 2; /* 2 grid nodes */
+    big[5] = big[6] = big[7] = 0;
+    cr_assert_eq(rf_profile_unpack(big, len, &unpacked, &err), RF_EINVAL);
+    cr_assert(strstr(err.msg, "grid"), "%s", err.msg);
+    free(big);
+    free(buf);
+    rf_profile_cleanup(&fromjson);
+    rf_profile_cleanup(&p);
+}

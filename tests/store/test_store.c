@@ -1,6 +1,7 @@
 /* The SQLite store: migrations, uniqueness, expiry, single-use invites, atomic
  * answers with replay/concurrency refusal, listing and reopening. */
 #include <criterion/criterion.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +33,7 @@ TestSuite(store, .init = setup, .fini = teardown);
 
 Test(store, open_migrate_reopen_and_bad_urls)
 {
-    cr_assert_eq(rf_store_schema_version(st), 1);
+    cr_assert_eq(rf_store_schema_version(st), 2);
     cr_assert_eq(rf_store_setting_set(st, "practice", "on", &err), RF_OK);
     rf_store_close(st);
     cr_assert_eq(rf_store_open(path, &st, &err), RF_OK, "%s", err.msg);
@@ -206,4 +207,125 @@ Test(store, postings_and_bank_versions)
     cr_assert_eq(rf_store_bank_version(st, "def", 321, &bv3, &err), RF_OK);
     cr_assert_eq(bv1, bv2);
     cr_assert_neq(bv1, bv3);
+}
+
+/* ---- ranking rows: a posting's applicants or the whole organization ---- */
+
+struct seen {
+    int n;
+    int64_t ids[8];
+    int packed[8];
+    char labels[8][16];
+};
+
+static void see_ranked(void *ud, const struct rf_store_ranked *t)
+{
+    struct seen *v = ud;
+    cr_assert_lt(v->n, 8);
+    v->ids[v->n] = t->id;
+    v->packed[v->n] = t->packed != NULL;
+    snprintf(v->labels[v->n], sizeof v->labels[0], "%s", t->label ? t->label : "-");
+    if (t->packed) {
+        cr_assert_eq(t->npacked, 3);
+        cr_assert(!memcmp(t->packed, "\x01\x00\x02", 3), "the blob is stored as given");
+        cr_assert_null(t->profile, "the JSON is not read when the packed form is there");
+    } else {
+        cr_assert_str_eq(t->profile, "{\"skills\": []}");
+    }
+    v->n++;
+}
+
+/* A finished test of org for posting (0: none), from an invite labelled label
+ * (NULL: no invite), with a packed profile or not. */
+static int64_t finished_test(int64_t org, int64_t posting, const char *label, int packed)
+{
+    static int k;
+    int64_t cand, inv = 0, tid;
+    cr_assert_eq(rf_store_candidate_create(st, org, NULL, NULL, &cand, &err), RF_OK);
+    if (label) {
+        char hash[32];
+        snprintf(hash, sizeof hash, "hash%d", k++);
+        struct rf_invite v = {0, org, posting, 0, 0, "ml_engineer", (char *)label, 0, 1L << 40};
+        cr_assert_eq(rf_store_invite_create(st, hash, &v, &inv, &err), RF_OK, "%s", err.msg);
+    }
+    struct rf_test t = {.candidate_id = cand, .org_id = org, .posting_id = posting,
+                        .invite_id = inv, .scope = "{}", .state = "{}"};
+    cr_assert_eq(rf_store_test_create(st, &t, &tid, &err), RF_OK, "%s", err.msg);
+    struct rf_answer a = {tid, 0, "i1", 0, 1, 0};
+    cr_assert_eq(rf_store_answer_packed(st, &a, "{}", "{\"skills\": []}",
+                                        packed ? (const unsigned char *)"\x01\x00\x02" : NULL,
+                                        3, &err),
+                 RF_OK, "%s", err.msg);
+    return tid;
+}
+
+Test(store, ranked_rows_by_posting_or_organization)
+{
+    int64_t org, other, p1, p2;
+    cr_assert_eq(rf_store_org_create(st, "Acme", &org, &err), RF_OK);
+    cr_assert_eq(rf_store_org_create(st, "Other", &other, &err), RF_OK);
+    struct rf_posting p = {0, org, 0, "MLE", "Requirements: PyTorch", "{}", 0};
+    cr_assert_eq(rf_store_posting_create(st, &p, &p1, &err), RF_OK);
+    cr_assert_eq(rf_store_posting_create(st, &p, &p2, &err), RF_OK);
+    int64_t a = finished_test(org, p1, "ann", 1);
+    int64_t b = finished_test(org, p2, "bob", 0);
+    int64_t c = finished_test(org, p1, "cy", 0);
+    int64_t d = finished_test(org, 0, "dee", 1); /* invited for no posting */
+    finished_test(other, 0, "olga", 1);
+    int64_t cand, act;
+    cr_assert_eq(rf_store_candidate_create(st, org, NULL, NULL, &cand, &err), RF_OK);
+    struct rf_test t = {0};
+    t.candidate_id = cand;
+    t.org_id = org;
+    t.posting_id = p1;
+    t.scope = t.state = "{}";
+    cr_assert_eq(rf_store_test_create(st, &t, &act, &err), RF_OK); /* active: never ranked */
+    struct seen v = {0};
+    cr_assert_eq(rf_store_tests_ranked(st, org, p1, see_ranked, &v, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(v.n, 2, "the posting's applicants only");
+    cr_assert(v.ids[0] == c && v.ids[1] == a, "newest first");
+    cr_assert_str_eq(v.labels[0], "cy");
+    cr_assert(!v.packed[0] && v.packed[1]);
+    memset(&v, 0, sizeof v);
+    cr_assert_eq(rf_store_tests_ranked(st, org, 0, see_ranked, &v, &err), RF_OK);
+    cr_assert_eq(v.n, 4, "the whole organization, no other");
+    cr_assert(v.ids[0] == d && v.ids[1] == c && v.ids[2] == b && v.ids[3] == a);
+    memset(&v, 0, sizeof v);
+    cr_assert_eq(rf_store_tests_ranked(st, other, p1, see_ranked, &v, &err), RF_OK);
+    cr_assert_eq(v.n, 0, "a posting of another organization shows nothing");
+}
+
+/* A database made by the first schema (no packed column, no posting index)
+ * opens, is migrated, and its finished tests rank from their JSON. The old
+ * schema is made from a new one by undoing migration 2 with SQLite itself. */
+Test(store, opens_a_first_schema_database)
+{
+    int64_t org, p1;
+    cr_assert_eq(rf_store_org_create(st, "Acme", &org, &err), RF_OK);
+    struct rf_posting p = {0, org, 0, "MLE", "Requirements: PyTorch", "{}", 0};
+    cr_assert_eq(rf_store_posting_create(st, &p, &p1, &err), RF_OK);
+    int64_t a = finished_test(org, p1, "ann", 0);
+    rf_store_close(st);
+    st = NULL;
+    sqlite3 *db;
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    char *msg = NULL;
+    cr_assert_eq(sqlite3_exec(db,
+                              "DROP INDEX tests_posting; ALTER TABLE tests DROP COLUMN packed; "
+                              "DELETE FROM schema_version WHERE version >= 2;",
+                              NULL, NULL, &msg),
+                 SQLITE_OK, "%s", msg ? msg : "");
+    sqlite3_close(db);
+    cr_assert_eq(rf_store_open(path, &st, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(rf_store_schema_version(st), 2);
+    struct seen v = {0};
+    cr_assert_eq(rf_store_tests_ranked(st, org, p1, see_ranked, &v, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(v.n, 1);
+    cr_assert_eq(v.ids[0], a);
+    cr_assert_eq(v.packed[0], 0, "an old test has no packed form: ranking reads its JSON");
+    /* and the migrated database takes packed profiles */
+    int64_t b = finished_test(org, p1, "bob", 1);
+    memset(&v, 0, sizeof v);
+    cr_assert_eq(rf_store_tests_ranked(st, org, p1, see_ranked, &v, &err), RF_OK);
+    cr_assert(v.n == 2 && v.ids[0] == b && v.packed[0]);
 }

@@ -1,0 +1,204 @@
+/* The recruiter ranking over HTTP ranks stored tests with the arithmetic of
+ * `rolefit match`: each skill's posterior on its grid, whether the test was
+ * stored with its packed profile or (finished before there was one) with its
+ * JSON only; never the normal summary (theta, SE) of that posterior. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "careers/data.h"
+#include "careers/posting.h"
+#include "careers/profile.h"
+#include "careers/rank.h"
+#include "fixture.h"
+#include "store/store.h"
+
+static void start(void)
+{
+    fixture_start(0, 0);
+}
+
+TestSuite(ranking, .init = start, .fini = fixture_stop);
+
+/* One requirement, so that a candidate's fit is P(theta >= cut) of one skill. */
+static const char posting_text[] = "## Requirements\n- SQL\n";
+
+static int64_t org_of(struct http_client *c)
+{
+    struct http_result r;
+    cr_assert_eq(client_do(c, "GET", "/api/me", NULL, &r), 0);
+    int64_t org =
+        json_integer_value(json_object_get(json_object_get(r.json, "user"), "organization"));
+    http_result_free(&r);
+    cr_assert_gt(org, 0);
+    return org;
+}
+
+static int64_t create_posting(struct http_client *c, const char *title, const char *text)
+{
+    json_t *body = json_pack("{s:s,s:s}", "title", title, "text", text);
+    char *b = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    struct http_result r;
+    cr_assert_eq(client_do(c, "POST", "/api/postings", b, &r), 0);
+    free(b);
+    cr_assert_eq(r.status, 201, "%s", r.body);
+    int64_t id = json_integer_value(json_object_get(r.json, "id"));
+    http_result_free(&r);
+    return id;
+}
+
+/* Writes a finished test straight into the server's database (a second
+ * connection, as WAL allows): a candidate invited for posting (0: none) with
+ * label, whose stored profile is pr, packed as the server stores it or, like a
+ * test finished before the store kept packed profiles, as JSON only. */
+static void store_finished(int64_t org, int64_t posting, const char *label,
+                           const struct rf_profile *pr, int packed)
+{
+    static int k;
+    struct rf_store *st;
+    struct rf_err err;
+    cr_assert_eq(rf_store_open(fx.db, &st, &err), RF_OK, "%s", err.msg);
+    int64_t cand, inv, tid;
+    char hash[32];
+    snprintf(hash, sizeof hash, "ranking-%d", k++);
+    struct rf_invite v = {0, org, posting, 0, 0, "data_engineer", (char *)label, 0, 1L << 40};
+    cr_assert_eq(rf_store_candidate_create(st, org, NULL, NULL, &cand, &err), RF_OK);
+    cr_assert_eq(rf_store_invite_create(st, hash, &v, &inv, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(rf_store_invite_claim(st, inv, cand, &err), RF_OK);
+    struct rf_test t = {.candidate_id = cand, .org_id = org, .posting_id = posting,
+                        .invite_id = inv, .scope = "{\"role\":\"data_engineer\"}", .state = "{}"};
+    cr_assert_eq(rf_store_test_create(st, &t, &tid, &err), RF_OK, "%s", err.msg);
+    json_t *j;
+    cr_assert_eq(rf_profile_to_json(pr, &j, &err), RF_OK);
+    char *text = json_dumps(j, JSON_COMPACT);
+    json_decref(j);
+    unsigned char *pk = NULL;
+    size_t npk = 0;
+    if (packed)
+        cr_assert_eq(rf_profile_pack(pr, &pk, &npk, &err), RF_OK);
+    struct rf_answer a = {tid, 0, "data_engineering.sql.001", 0, 1, 0};
+    cr_assert_eq(rf_store_answer_packed(st, &a, "{}", text, pk, npk, &err), RF_OK, "%s", err.msg);
+    free(text);
+    free(pk);
+    rf_store_close(st);
+}
+
+/* A profile of one skill whose posterior on the default grid is the given
+ * mixture of two normals (weight w on the first). */
+static void mixture_profile(struct rf_profile *pr, const char *skill, double w, double m1,
+                            double s1, double m2, double s2)
+{
+    struct rf_err err;
+    double post[RF_QUAD_DEFAULT_N];
+    rf_profile_init_default(pr);
+    for (size_t i = 0; i < pr->n; i++) {
+        double x = rf_profile_node(pr, i), z1 = (x - m1) / s1, z2 = (x - m2) / s2;
+        post[i] = w * exp(-0.5 * z1 * z1) / s1 + (1 - w) * exp(-0.5 * z2 * z2) / s2;
+    }
+    cr_assert_eq(rf_profile_add_posterior(pr, skill, 10, post, NULL, &err), RF_OK, "%s", err.msg);
+}
+
+/* The fit of prof against the posting as `rolefit match` computes it from
+ * the profile's JSON (what it would read from a file). */
+static double match_fit(const struct rf_careers *c, const struct rf_parsed_posting *pp,
+                        const struct rf_profile *prof)
+{
+    double p[8];
+    struct rf_posting_fit f;
+    struct rf_profile back;
+    struct rf_err err;
+    json_t *j;
+    cr_assert_leq(pp->nreqs, 8);
+    cr_assert_eq(rf_profile_to_json(prof, &j, &err), RF_OK);
+    char *text = json_dumps(j, JSON_COMPACT);
+    json_decref(j);
+    cr_assert_eq(rf_profile_parse("file", text, strlen(text), &back, &err), RF_OK, "%s", err.msg);
+    free(text);
+    rf_posting_fit(pp, &c->tax, &back, p, NULL, &f);
+    rf_profile_cleanup(&back);
+    return f.fit;
+}
+
+/* The same profile reduced to its normal summary: N(theta, SE^2). */
+static double normal_fit(const struct rf_careers *c, const struct rf_parsed_posting *pp,
+                         const struct rf_profile *prof)
+{
+    struct rf_profile q;
+    struct rf_err err;
+    rf_profile_init_default(&q);
+    const struct rf_profile_skill *s = &prof->skills[0];
+    cr_assert_eq(rf_profile_add_skill(&q, s->skill, s->theta, s->se, s->items, NULL, NULL, &err),
+                 RF_OK);
+    double f = match_fit(c, pp, &q);
+    rf_profile_cleanup(&q);
+    return f;
+}
+
+static const json_t *row_of(const json_t *cands, const char *label)
+{
+    for (size_t i = 0; i < json_array_size(cands); i++)
+        if (!strcmp(json_string_value(json_object_get(json_array_get(cands, i), "label")), label))
+            return json_array_get(cands, i);
+    cr_assert_fail("no row for %s", label);
+    return NULL;
+}
+
+/* "skewed" has most of its posterior mass well above the cut and a long tail
+ * far below it, so its mean sits below the cut: the normal summary puts it
+ * under "steady" (a plain normal posterior a little above the cut), the
+ * posterior itself above. The server must rank it first, with the exact
+ * fits, for the packed test and for the JSON-only one alike. */
+Test(ranking, uses_the_posterior_not_its_normal_summary)
+{
+    struct http_client a = fixture_admin();
+    int64_t org = org_of(&a);
+    int64_t pid = create_posting(&a, "Data engineer", posting_text);
+    struct rf_careers c;
+    struct rf_err err;
+    cr_assert_eq(rf_careers_load("data", &c, &err), RF_OK, "%s", err.msg);
+    struct rf_parsed_posting pp;
+    cr_assert_eq(rf_posting_parse("posting", posting_text, strlen(posting_text), &c.aliases, &c.tax,
+                                  &pp, &err),
+                 RF_OK);
+    cr_assert_eq(pp.nreqs, 1);
+    const struct rf_posting_req *q = &pp.reqs[0];
+    cr_assert_eq(q->nskills, 1);
+    const char *skill = c.tax.skills[q->skills[0]].id;
+    double cut = c.tax.skills[q->skills[0]].cuts[q->level - 1];
+    struct rf_profile skewed, steady;
+    mixture_profile(&skewed, skill, 0.75, cut + 0.8, 0.3, cut - 3, 0.5);
+    mixture_profile(&steady, skill, 1, cut + 0.15, 0.45, 0, 1);
+    double fs = match_fit(&c, &pp, &skewed), ft = match_fit(&c, &pp, &steady);
+    double ns = normal_fit(&c, &pp, &skewed), nt = normal_fit(&c, &pp, &steady);
+    /* the case separates the two methods (else this test would prove nothing) */
+    cr_assert_gt(fs, ft + 0.05, "posterior: skewed %.3f above steady %.3f", fs, ft);
+    cr_assert_lt(ns, nt - 0.05, "normal summary: skewed %.3f below steady %.3f", ns, nt);
+    store_finished(org, pid, "steady", &steady, 1);
+    store_finished(org, pid, "skewed", &skewed, 1);
+    store_finished(org, pid, "skewed-json-only", &skewed, 0);
+    char path[96];
+    snprintf(path, sizeof path, "/api/postings/%lld/ranking", (long long)pid);
+    struct http_result r;
+    cr_assert_eq(client_do(&a, "GET", path, NULL, &r), 0);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    const json_t *cands = json_object_get(r.json, "candidates");
+    cr_assert_eq(json_array_size(cands), 3, "%s", r.body);
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(cands, 2), "label")),
+                     "steady", "%s", r.body);
+    /* the same doubles as `rolefit match`: the server prints 17 digits */
+    const char *names[] = {"skewed", "skewed-json-only", "steady"};
+    double want[] = {fs, fs, ft};
+    for (size_t i = 0; i < 3; i++) {
+        double got = json_real_value(json_object_get(row_of(cands, names[i]), "fit"));
+        cr_assert(got == want[i], "%s: server %.17g, match %.17g", names[i], got, want[i]);
+    }
+    cr_assert_eq(json_integer_value(json_object_get(r.json, "skipped")), 0);
+    http_result_free(&r);
+    rf_profile_cleanup(&skewed);
+    rf_profile_cleanup(&steady);
+    rf_posting_cleanup(&pp);
+    rf_careers_cleanup(&c);
+}
