@@ -193,7 +193,8 @@ int main(int argc, char **argv)
     fill(st, "packed", n, 1, &org[0], &user[0], posting[0]);
     fill(st, "json", n / 4, 0, &org[1], &user[1], posting[1]);
 
-    struct rf_app_config cfg = {db, "data/bank", "data", "web", 0, 0, 0, 0, 0, NULL};
+    struct rf_app_config cfg = {.db = db, .bank_dir = "data/bank", .data_dir = "data",
+                                .web_dir = "web"};
     struct rf_app *a;
     if (rf_app_open(&cfg, &a, &err))
         die("app", &err);
