@@ -8,7 +8,10 @@
  *     (EAP by summing log-probabilities of every answer at every node) and
  *     scans every item at each step, timed on fewer examinees and scaled;
  *  3. the full-size figures of the issue's targets: length, RMSE and coverage
- *     (k = 1), and randomesque 5 with Sympson-Hetter 0.20 (exposure, RMSE).
+ *     (k = 1), and randomesque 5 with Sympson-Hetter 0.20 (exposure, RMSE);
+ *  4. the server's role test on the bundled bank (machine learning engineer,
+ *     9 skills, 30 items): next-item time with the classification objective
+ *     over every role (server/roletest.h) beside the same test without it.
  * Prints figures and ratios; asserts nothing.
  */
 #include <math.h>
@@ -17,7 +20,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "bank/bank.h"
+#include "base/config.h"
 #include "base/rng.h"
+#include "careers/data.h"
+#include "server/roletest.h"
 #include "cat/pool.h"
 #include "cat/session.h"
 #include "cat/sim.h"
@@ -271,6 +278,75 @@ static void bench_simulation(const struct rf_quad *q)
     rf_cat_gen_cleanup(&g);
 }
 
+/* Median next-item time of the server's ML engineer role test, with or
+ * without role classes, over 200 simulated candidates. */
+static double role_decisions(const struct rf_cat_pool *p, const struct rf_careers *c, int classes)
+{
+    const struct rf_role *role = rf_roles_find(&c->roles, "ml_engineer");
+    struct rf_cat_design d;
+    rf_cat_design_init(&d);
+    d.max_items = RF_WEB_MAX_ITEMS;
+    d.stop_unreachable = 0;
+    struct rf_cat_rule rule = {RF_CAT_DEFAULT_SE, RF_WEB_MIN_PER_SKILL, RF_WEB_MAX_ITEMS};
+    struct rf_err err;
+    for (size_t k = 0; role && k < role->nreqs; k++)
+        if (rf_cat_design_add(&d, p, c->tax.skills[role->reqs[k].skill].id, rule, &err)) {
+            fprintf(stderr, "bench cat: %s\n", err.msg);
+            exit(1);
+        }
+    struct rf_cat_session *s;
+    if (!role || (classes && rf_roletest_add_classes(&d, p, &c->roles, &err)) ||
+        rf_cat_session_new(p, &d, 1, &s, &err)) {
+        fprintf(stderr, "bench cat: %s\n", role ? err.msg : "no role ml_engineer");
+        exit(1);
+    }
+    enum { NDEC = 200 * RF_WEB_MAX_ITEMS };
+    static double t[NDEC];
+    size_t nd = 0;
+    struct rf_rng r;
+    rf_rng_seed(&r, 9);
+    for (uint64_t e = 0; nd < NDEC; e++) {
+        rf_cat_session_reset(s, e);
+        for (;;) {
+            double t0 = now();
+            size_t item;
+            rf_cat_next(s, &item);
+            double t1 = now();
+            if (item == SIZE_MAX || nd == NDEC)
+                break;
+            t[nd++] = t1 - t0;
+            rf_cat_answer(s, item, rf_rng_uniform(&r) < 0.5);
+        }
+    }
+    rf_cat_session_free(s);
+    qsort(t, nd, sizeof t[0], cmp_d);
+    return t[nd / 2];
+}
+
+static void bench_role_test(const struct rf_quad *q)
+{
+    struct rf_careers c;
+    struct rf_bank b;
+    struct rf_cat_pool *p;
+    struct rf_err err;
+    rf_bank_init(&b);
+    if (rf_careers_load("data", &c, &err) || rf_bank_load_dir("data/bank", &b, &err) ||
+        rf_cat_pool_from_bank(&b, RF_CAT_POOL_MCQ, q, &p, &err)) {
+        fprintf(stderr, "bench cat: %s\n", err.msg);
+        exit(1);
+    }
+    double plain = role_decisions(p, &c, 0), cls = role_decisions(p, &c, 1);
+    printf("\nrole test, bundled bank, machine learning engineer (9 skills, 30 items, 200 "
+           "candidates):\n");
+    printf("  next item without role classes: median %.2f us\n", plain * 1e6);
+    printf("  with the classification objective over %zu roles: median %.2f us (%.1fx; "
+           "a test's 30 decisions cost %.2f ms)\n",
+           c.roles.n, cls * 1e6, cls / plain, 30 * cls * 1e3);
+    rf_cat_pool_free(p);
+    rf_bank_cleanup(&b);
+    rf_careers_cleanup(&c);
+}
+
 int main(void)
 {
     struct rf_quad q;
@@ -280,6 +356,7 @@ int main(void)
         return 1;
     }
     bench_decision(&q);
+    bench_role_test(&q);
     bench_simulation(&q);
     rf_quad_cleanup(&q);
     return 0;

@@ -105,6 +105,10 @@
  * scope (the taxonomy has about 16): fixed arrays keep the hot path allocation-free. */
 #define RF_CAT_MAX_TOPK 64
 #define RF_CAT_MAX_SCOPE 32
+/* Most classes (groups of people, e.g. roles) a design may tell apart. */
+#define RF_CAT_MAX_CLASSES 32
+/* With classes, items considered per skill at each step (session.h). */
+#define RF_CAT_CLASS_CANDIDATES 8
 /* Largest overall item limit of a session (a hostile session file cannot ask for more). */
 #define RF_CAT_MAX_ITEMS 1000
 /* Width of the theta bins of the candidate lists that make maximum-information
@@ -163,12 +167,16 @@
 #define RF_PROFILE_MAX_BYTES (16L * 1024L * 1024L)
 #define RF_PROFILE_MAX_SKILLS 256
 #define RF_PROFILE_MAX_TAGS 64
-/* Most roles a roles file may define. */
-#define RF_MAX_ROLES 256
+/* Most roles a roles file may define: a role test tells every role apart
+ * (server/roletest.h), so no more than an adaptive design has classes. */
+#define RF_MAX_ROLES RF_CAT_MAX_CLASSES
 /* Fit: a requirement met with probability RF_FIT_MET or more is not a gap; a
  * core requirement met with probability below RF_FIT_BLOCK blocks its role. */
 #define RF_FIT_MET 0.8
 #define RF_FIT_BLOCK 0.5
+/* Closest roles (careers/closest.h): the spread of a role's people around the
+ * middle of a required level's band, in band widths. */
+#define RF_CLOSEST_SPREAD 0.5
 /* Largest rendered report (a report is tens of kilobytes). */
 #define RF_REPORT_MAX_BYTES (8L * 1024L * 1024L)
 /* Postings (docs/careers.md): largest posting file, most requirements and

@@ -130,7 +130,14 @@ static void header(const json_t *r, const json_t *best, struct hw *w)
         raw(w, " · source: ");
         text(w, str(r, "source"));
     }
-    raw(w, "</p><div class=\"kpis\"><div class=\"kpi\"><span>Best-fitting role</span><b>");
+    const json_t *near = json_array_get(json_object_get(r, "closest"), 0);
+    raw(w, "</p><div class=\"kpis\">");
+    if (near && json_integer_value(json_object_get(near, "measured")) > 0) {
+        raw(w, "<div class=\"kpi\"><span>Closest role</span><b>");
+        text(w, str(near, "name"));
+        fmt(w, "</b><span>probability %.0f%%</span></div>", 100 * dbl(near, "probability"));
+    }
+    raw(w, "<div class=\"kpi\"><span>Highest fit</span><b>");
     text(w, str(best, "name"));
     fmt(w, "</b><span>fit %.2f ± %.2f</span></div>", dbl(best, "fit"), dbl(best, "sd"));
     raw(w, "<div class=\"kpi\"><span>Learning plan for</span><b>");
@@ -138,6 +145,40 @@ static void header(const json_t *r, const json_t *best, struct hw *w)
     fmt(w, "</b><span>%zu gap%s to close</span></div></div></header>\n",
         json_array_size(json_object_get(r, "gaps")),
         json_array_size(json_object_get(r, "gaps")) == 1 ? "" : "s");
+}
+
+/* Closest roles: the most probable roles (at least 2%, at most six) as bars. */
+static void closest_chart(const json_t *r, struct hw *w)
+{
+    const json_t *cl = json_object_get(r, "closest"), *f;
+    if (json_integer_value(json_object_get(json_array_get(cl, 0), "measured")) == 0)
+        return;
+    size_t n = 0, i;
+    json_array_foreach(cl, i, f)
+        if (n < 6 && (n == 0 || dbl(f, "probability") >= 0.02))
+            n++;
+    const double x0 = 380, x1 = 880, row = 30, top = 8;
+    raw(w, "<section><h2>Closest roles</h2><p class=\"sub\">Which role's people your answers "
+           "look most like: the probability of each role given your answers, if people of each "
+           "role sit around the levels it requires. Fit, below, asks whether you meet a role's "
+           "bar, and roles with lower bars on your skills can fit better.</p>\n");
+    fmt(w, "<svg viewBox=\"0 0 1040 %.0f\" role=\"img\" aria-label=\"Closest roles\">\n",
+        top + row * (double)n + 8);
+    for (i = 0; i < n; i++) {
+        f = json_array_get(cl, i);
+        double y = top + row * (double)i, pr = clamp(dbl(f, "probability"), 0, 1);
+        fmt(w, "<text x=\"%.0f\" y=\"%.1f\" font-size=\"14\" text-anchor=\"end\" "
+               "fill=\"#1d2433\"%s>",
+            x0 - 12, y + row / 2 + 5, i == 0 ? " font-weight=\"650\"" : "");
+        text(w, str(f, "name"));
+        fmt(w, "</text>\n<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"14\" rx=\"3\" "
+               "fill=\"#edf0f4\"/><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"14\" "
+               "rx=\"3\" fill=\"%s\"/><text x=\"%.0f\" y=\"%.1f\" font-size=\"13\" "
+               "fill=\"#1d2433\">%.0f%%</text>\n",
+            x0, y + row / 2 - 7, x1 - x0, x0, y + row / 2 - 7, (x1 - x0) * pr,
+            i == 0 ? "#1f3b7a" : "#6f8fd6", x1 + 12, y + row / 2 + 4.5, 100 * pr);
+    }
+    raw(w, "</svg></section>\n");
 }
 
 /* Role fit: one bar per role with its +-SD error bar and P(core) marker. */
@@ -361,6 +402,7 @@ rf_status rf_report_html(const json_t *r, struct rf_buf *out)
     raw(&w, css);
     raw(&w, "</head><body><main>\n");
     header(r, best, &w);
+    closest_chart(r, &w);
     roles_chart(r, &w);
     skills_chart(r, &w);
     raw(&w, "<section><h2>Gaps and learning plan: ");

@@ -12,6 +12,7 @@
 
 #include "base/config.h"
 #include "base/mem.h"
+#include "careers/closest.h"
 
 /* json_object_set_new that reports failure (NULL value or no memory). */
 static int put(json_t *o, const char *k, json_t *v)
@@ -219,18 +220,42 @@ static json_t *loop_json(const struct rf_role *role)
     return a;
 }
 
+/* The closest roles, in order: role id and name, probability, measured requirements. */
+static json_t *closest_json(const struct rf_role_close *cl, size_t n)
+{
+    json_t *a = json_array();
+    int ok = a != NULL;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = append(a, json_pack("{sssssosI}", "role", cl[i].role->id, "name", cl[i].role->name,
+                                 "probability", num(cl[i].prob), "measured",
+                                 (json_int_t)cl[i].nmeasured));
+    if (!ok) {
+        json_decref(a);
+        return NULL;
+    }
+    return a;
+}
+
 rf_status rf_report_build(const struct rf_profile *p, const struct rf_careers *c,
                           const char *target, json_t **out, struct rf_err *err)
 {
     if (target && !rf_roles_find(&c->roles, target))
         return rf_err_set(err, RF_ENOTFOUND, "unknown role '%s' (see 'rolefit roles')", target);
     struct rf_role_fit *fits = NULL;
+    struct rf_role_close *cl = NULL;
     rf_status rc = rf_fit_all(p, &c->roles, &fits, err);
     if (rc)
         return rc;
+    if ((rc = rf_closest_all(p, &c->roles, &cl, err))) {
+        rf_fit_free_all(fits, c->roles.n);
+        return rc;
+    }
+    /* Without a target, the plan is for the closest role: the best fit
+     * favours roles with lower bars (careers/closest.h). */
+    const char *want = target ? target : cl[0].role->id;
     const struct rf_role_fit *tf = &fits[0];
-    for (size_t i = 0; target && i < c->roles.n; i++)
-        if (strcmp(fits[i].role->id, target) == 0)
+    for (size_t i = 0; i < c->roles.n; i++)
+        if (strcmp(fits[i].role->id, want) == 0)
             tf = &fits[i];
     size_t measured = 0;
     for (size_t i = 0; i < c->tax.nskills; i++)
@@ -244,6 +269,7 @@ rf_status rf_report_build(const struct rf_profile *p, const struct rf_careers *c
     ok = ok && put(r, "skills_measured", json_integer((json_int_t)measured)) &&
          put(r, "skills_total", json_integer((json_int_t)c->tax.nskills)) &&
          put(r, "skills", skills_json(p, c));
+    ok = ok && put(r, "closest", closest_json(cl, c->roles.n));
     if (ok && rf_fits_to_json(c, fits, c->roles.n, &roles, err) == RF_OK)
         ok = put(r, "roles", roles);
     else
@@ -259,6 +285,7 @@ rf_status rf_report_build(const struct rf_profile *p, const struct rf_careers *c
         ok = append(gaps, gap_json(c, &tf->reqs[idx[i]], fits, c->roles.n));
     ok = ok && put(r, "loop", loop_json(tf->role));
     rf_fit_free_all(fits, c->roles.n);
+    free(cl);
     if (!ok) {
         json_decref(r);
         return rf_err_set(err, RF_ENOMEM, "report: out of memory");
@@ -316,6 +343,31 @@ static void w_text(struct md *w, const char *s)
         else
             w->rc = rf_buf_putc(w->b, *s);
     }
+}
+
+static void md_closest(const json_t *report, struct md *w)
+{
+    const json_t *cl = json_object_get(report, "closest"), *f;
+    size_t i, shown = 0;
+    w_puts(w, "## Closest roles\n\n");
+    if (json_array_size(cl) == 0 ||
+        json_integer_value(json_object_get(json_array_get(cl, 0), "measured")) == 0) {
+        w_puts(w, "Nothing measured yet tells the roles apart.\n\n");
+        return;
+    }
+    w_puts(w, "Which role's people your answers look most like (probability among the roles):");
+    json_array_foreach(cl, i, f)
+    {
+        if (shown == 3 || (shown && dbl(f, "probability") < 0.05))
+            break;
+        w_puts(w, shown++ ? ", " : " ");
+        w_puts(w, i == 0 ? "**" : "");
+        w_text(w, str(f, "name"));
+        w_puts(w, i == 0 ? "**" : "");
+        w_printf(w, " %.0f%%", 100 * dbl(f, "probability"));
+    }
+    w_puts(w, ".\n\nFit, below, asks another question: whether you meet a role's bar. A role with "
+              "lower bars on your skills can fit better than your closest role.\n\n");
 }
 
 static void md_roles(const json_t *report, struct md *w)
@@ -445,6 +497,7 @@ rf_status rf_report_markdown(const json_t *report, struct rf_buf *b)
              (long long)json_integer_value(json_object_get(report, "skills_total")));
     w_text(&w, str(t, "name"));
     w_puts(&w, ".\n\n");
+    md_closest(report, &w);
     md_roles(report, &w);
     md_skills(report, &w);
     w_puts(&w, "## Gaps and learning plan for ");

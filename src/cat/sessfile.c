@@ -3,7 +3,8 @@
  *   {"format": "rolefit-session", "version": 1,
  *    "grid": {"lo", "hi", "n"},
  *    "design": {"max_items", "select", "randomesque", "exposure", "early_stop",
- *               "reach_slack", "scope": [{"skill", "se", "min", "max"}, ...]},
+ *               "reach_slack", "scope": [{"skill", "se", "min", "max"}, ...],
+ *               "classes": [[{"mu", "tau"} per scope skill], ...]   (only when set)},
  *    "rng": ["16 hex digits" x 4],
  *    "events": [{"item": ID, "answer": K, "params": {...}} | {"item": ID, "blocked": true}],
  *    "presented": ID | null}
@@ -69,6 +70,20 @@ rf_status rf_cat_session_to_json(const struct rf_cat_session *s, json_t **out, s
         if (json_array_append_new(events, ev))
             goto fail;
     }
+    json_t *classes = NULL;
+    if (d->nclasses) {
+        if (!(classes = json_array()))
+            goto fail;
+        for (size_t c = 0; c < d->nclasses; c++) {
+            json_t *row = json_array();
+            if (json_array_append_new(classes, row))
+                goto fail_classes;
+            for (size_t j = 0; j < d->nscope; j++)
+                if (json_array_append_new(row, json_pack("{s:f, s:f}", "mu", d->classes[c][j].mu,
+                                                         "tau", d->classes[c][j].tau)))
+                    goto fail_classes;
+        }
+    }
     size_t pending = rf_cat_pending(s);
     root = json_pack("{s:s, s:i, s:{s:f, s:f, s:I}, s:{s:I, s:s, s:I, s:b, s:b, s:f, s:o}, "
                      "s:o, s:o, s:o}",
@@ -79,10 +94,18 @@ rf_status rf_cat_session_to_json(const struct rf_cat_session *s, json_t **out, s
                      "early_stop", d->stop_unreachable, "reach_slack", d->reach_slack, "scope",
                      scope, "rng", rng, "events", events, "presented",
                      pending == SIZE_MAX ? json_null() : json_string(p->ids[pending]));
-    if (!root)
+    if (!root) {
+        json_decref(classes);
         return nomem(err); /* json_pack's "o" consumed the arrays */
+    }
+    if (classes && json_object_set_new(json_object_get(root, "design"), "classes", classes)) {
+        json_decref(root);
+        return nomem(err);
+    }
     *out = root;
     return RF_OK;
+fail_classes:
+    json_decref(classes);
 fail:
     json_decref(scope);
     json_decref(events);
@@ -113,6 +136,45 @@ static int same_params(const struct rf_irt_item *x, const struct rf_irt_item *y)
         return 1;
     }
     return x->b == y->b && x->c == y->c;
+}
+
+/* The optional classification objective: one row per class, one {mu, tau}
+ * per scope skill. */
+static rf_status read_classes(const json_t *dj, struct rf_cat_design *d, const char *w,
+                              struct rf_err *err)
+{
+    const json_t *cl = json_object_get(dj, "classes");
+    if (!cl)
+        return RF_OK;
+    if (!json_is_array(cl) || json_array_size(cl) > RF_CAT_MAX_CLASSES)
+        return rf_err_set(err, RF_EINVAL, "%s: field 'classes': expected an array of at most %d", w,
+                          RF_CAT_MAX_CLASSES);
+    for (size_t c = 0; c < json_array_size(cl); c++) {
+        const json_t *row = json_array_get(cl, c);
+        char wc[RF_ERRMSG_LEN / 2];
+        snprintf(wc, sizeof wc, "%s: classes[%zu]", w, c);
+        if (!json_is_array(row) || json_array_size(row) != d->nscope)
+            return rf_err_set(err, RF_EINVAL, "%s: expected one entry per scope skill (%zu)", wc,
+                              d->nscope);
+        struct rf_cat_class_skill dist[RF_CAT_MAX_SCOPE];
+        for (size_t j = 0; j < d->nscope; j++) {
+            const json_t *e = json_array_get(row, j);
+            char wj[RF_ERRMSG_LEN / 2];
+            snprintf(wj, sizeof wj, "%s[%zu]", wc, j);
+            rf_status rc;
+            if (!json_is_object(e))
+                return rf_err_set(err, RF_EINVAL, "%s: expected an object", wj);
+            if ((rc = rf_json_get_number(e, "mu", 1, &dist[j].mu, NULL, wj, err)) ||
+                (rc = rf_json_get_number(e, "tau", 1, &dist[j].tau, NULL, wj, err)))
+                return rc;
+        }
+        rf_status rc = rf_cat_design_add_class(d, dist, err);
+        if (rc) {
+            rf_err_prefix(err, "%s", wc);
+            return RF_EINVAL;
+        }
+    }
+    return RF_OK;
 }
 
 static rf_status read_design(const struct rf_cat_pool *p, const json_t *obj, const char *where,
@@ -158,6 +220,8 @@ static rf_status read_design(const struct rf_cat_pool *p, const json_t *obj, con
     }
     if (!(isfinite(d->reach_slack) && d->reach_slack > 0))
         return rf_err_set(err, RF_EINVAL, "%s: field 'reach_slack': expected a positive number", w);
+    if ((rc = read_classes(dj, d, w, err)))
+        return rc;
     if ((rc = rf_cat_design_check(d, p, err)))
         rf_err_prefix(err, "%s", w);
     return rc;

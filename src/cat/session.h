@@ -50,6 +50,12 @@ struct rf_cat_rule {
     size_t max; /* items at most */
 };
 
+/* How one class of people is spread on one scope skill: N(mu, tau^2), or
+ * (tau == 0) like the population, the N(0, 1) prior. */
+struct rf_cat_class_skill {
+    double mu, tau;
+};
+
 struct rf_cat_design {
     size_t nscope;
     size_t scope[RF_CAT_MAX_SCOPE]; /* skill indices of the pool, distinct */
@@ -61,6 +67,14 @@ struct rf_cat_design {
     int stop_unreachable; /* finish a skill whose target is out of reach */
     double reach_slack;   /* >= 1: how much more information than the best
                              available items give is assumed before giving up */
+    /* Optional classification objective (nclasses == 0: none). With classes,
+     * the next item's skill is the open skill whose best item most lowers the
+     * expected entropy of the class posterior (one step ahead; equal prior
+     * odds; each class's evidence on a skill is E_post[f_c / phi], see
+     * careers/closest.h); skills below their minimum still come first. Item
+     * choice within the skill and the stopping rules are unchanged. */
+    size_t nclasses;
+    struct rf_cat_class_skill classes[RF_CAT_MAX_CLASSES][RF_CAT_MAX_SCOPE];
 };
 
 /* Defaults: empty scope, overall maximum RF_CAT_DEFAULT_MAX_ITEMS, MFI,
@@ -72,6 +86,12 @@ void rf_cat_design_init(struct rf_cat_design *d);
  * items, a skill already in scope, a bad rule; RF_ETOOBIG scope full. */
 rf_status rf_cat_design_add(struct rf_cat_design *d, const struct rf_cat_pool *p, const char *skill,
                             struct rf_cat_rule r, struct rf_err *err);
+
+/* Adds a class to d's classification objective: dist[j] for each of the
+ * d->nscope scope skills (copied). Errors: RF_EINVAL (mu not finite, tau
+ * negative or not finite), RF_ETOOBIG (RF_CAT_MAX_CLASSES already). */
+rf_status rf_cat_design_add_class(struct rf_cat_design *d, const struct rf_cat_class_skill *dist,
+                                  struct rf_err *err);
 
 /* Checks a design against a pool (non-empty scope, valid indices and rules). */
 rf_status rf_cat_design_check(const struct rf_cat_design *d, const struct rf_cat_pool *p,

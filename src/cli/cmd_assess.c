@@ -12,6 +12,7 @@
 #include "base/file.h"
 #include "base/json.h"
 #include "base/mem.h"
+#include "careers/closest.h"
 #include "careers/fit.h"
 #include "careers/profile.h"
 #include "careers/roles.h"
@@ -21,6 +22,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "irt/quad.h"
+#include "server/roletest.h"
 
 static const char usage[] =
     "usage: rolefit assess [--role ROLE | --skills a,b] [--max-items N] [--se X] [--seed S]\n"
@@ -272,6 +274,14 @@ static rf_status print_fit(struct assess *a, const struct rf_profile *pr)
         }
     }
     rf_fit_free_all(fits, a->roles.n);
+    struct rf_role_close *cl;
+    if ((rc = rf_closest_all(pr, &a->roles, &cl, &a->err)))
+        return rc;
+    printf("\nClosest roles (which role's people your answers look most like):");
+    for (size_t i = 0; i < a->roles.n && i < 3; i++)
+        printf("%s %s %.0f%%", i ? "," : "", cl[i].role->name, 100 * cl[i].prob);
+    printf("\n");
+    free(cl);
     return RF_OK;
 }
 
@@ -335,6 +345,11 @@ static int make_design(struct assess *a, const char *skills_s, size_t maxi, doub
     if (!ec && d->max_items < d->nscope) /* each skill gets its one question */
         for (size_t k = 0; k < d->nscope; k++)
             d->rule[k].min = 0;
+    if (!ec && a->role) { /* a role test also tells the roles apart (closest roles) */
+        rf_status rc = rf_roletest_add_classes(d, a->pool, &a->roles, &a->err);
+        if (rc)
+            ec = rf_cli_fail(a->cmd, rc, a->err.msg);
+    }
     free(buf);
     return ec;
 }

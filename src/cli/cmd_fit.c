@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "careers/closest.h"
 #include "careers/data.h"
 #include "careers/fit.h"
 #include "careers/profile.h"
@@ -15,9 +16,13 @@ static const char usage[] =
     "best first. Per role: fit = sum of w_k * P(theta_k >= cut_k) over the role's\n"
     "requirements, +- the SD of the weighted share met; P(all core skills met); the share\n"
     "of the role's weight that was measured. Skills the profile lacks count with the\n"
-    "population prior N(0,1) and are listed as not measured.\n\n"
+    "population prior N(0,1) and are listed as not measured. First, the closest roles:\n"
+    "the probability of each role given the answers, if each role's people sit around\n"
+    "the levels it requires (docs/careers.md): fit asks \"does this person meet the bar\",\n"
+    "closeness \"which role's people does this person look like\".\n\n"
     "  --profile FILE  the profile (JSON)\n"
-    "  --json          print JSON: an array of roles with per-requirement probabilities\n"
+    "  --json          print JSON: {\"closest\": [roles by probability], \"roles\": [roles by\n"
+    "                  fit, with per-requirement probabilities]}\n"
     "  --data DIR      folder with skills.json and roles.json (default data)\n";
 
 int rf_cmd_fit(int argc, char **argv)
@@ -50,12 +55,26 @@ int rf_cmd_fit(int argc, char **argv)
         return rf_cli_fail(cmd, rc, err.msg);
     }
     struct rf_role_fit *fits = NULL;
+    struct rf_role_close *cl = NULL;
     json_t *j = NULL;
-    if ((rc = rf_fit_all(&p, &c.roles, &fits, &err)))
+    if ((rc = rf_fit_all(&p, &c.roles, &fits, &err)) ||
+        (rc = rf_closest_all(&p, &c.roles, &cl, &err)))
         goto out;
     if (json) {
-        if ((rc = rf_fits_to_json(&c, fits, c.roles.n, &j, &err)))
+        json_t *roles, *closest = json_array();
+        if ((rc = rf_fits_to_json(&c, fits, c.roles.n, &roles, &err))) {
+            json_decref(closest);
             goto out;
+        }
+        for (size_t i = 0; closest && i < c.roles.n; i++)
+            json_array_append_new(closest, json_pack("{sssssfsI}", "role", cl[i].role->id, "name",
+                                                     cl[i].role->name, "probability", cl[i].prob,
+                                                     "measured", (json_int_t)cl[i].nmeasured));
+        j = json_pack("{soso}", "closest", closest, "roles", roles);
+        if (!j) {
+            rc = rf_err_set(&err, RF_ENOMEM, "out of memory");
+            goto out;
+        }
         json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
         fputc('\n', stdout);
         goto out;
@@ -65,6 +84,12 @@ int rf_cmd_fit(int argc, char **argv)
         measured += rf_profile_find(&p, c.tax.skills[i].id) != NULL;
     printf("Role fit for %s: %zu of %zu skills measured\n\n", p.person ? p.person : profile,
            measured, c.tax.nskills);
+    if (cl[0].nmeasured) {
+        printf("  closest roles:");
+        for (size_t i = 0; i < c.roles.n && i < 3; i++)
+            printf("%s %s %.0f%%", i ? "," : "", cl[i].role->name, 100 * cl[i].prob);
+        printf("\n\n");
+    }
     printf("  %-48s %-12s %-9s %s\n", "role", "fit +- sd", "core met", "measured");
     for (size_t i = 0; i < c.roles.n; i++) {
         const struct rf_role_fit *f = &fits[i];
@@ -80,6 +105,7 @@ int rf_cmd_fit(int argc, char **argv)
     }
 out:
     json_decref(j);
+    free(cl);
     rf_fit_free_all(fits, c.roles.n);
     rf_profile_cleanup(&p);
     rf_careers_cleanup(&c);

@@ -30,6 +30,7 @@
 #include "base/rng.h"
 #include "irt/quad.h"
 #include "server/sesscache.h"
+#include "server/roletest.h"
 #include "store/store.h"
 #include <sodium.h>
 
@@ -684,6 +685,13 @@ static rf_status build_design(struct rf_app *a, const struct scope *sc, struct r
             return rc;
         }
     }
+    /* A role test also tells the roles apart, for the report's closest roles. */
+    if (sc->role) {
+        rf_status rc = rf_roletest_add_classes(d, a->pool, &a->car.roles, &e->err);
+        if (rc)
+            e->field = "role";
+        return rc;
+    }
     return RF_OK;
 }
 
@@ -1109,6 +1117,8 @@ static void review_item(void *ud, const struct rf_answer *ans)
                                             it->explanation, "tags", tags));
 }
 
+static void invite_label(void *ud, const struct rf_invite *v);
+
 rf_status rf_app_test_report(struct rf_app *a, const struct rf_principal *p, int64_t id, int html,
                              json_t **json_out, char **html_out, struct rf_app_error *e)
 {
@@ -1132,6 +1142,20 @@ rf_status rf_app_test_report(struct rf_app *a, const struct rf_principal *p, int
         rc = rf_store_answers_list(a->store, id, review_item, &c, &e->err);
         json_object_set_new(report, "answers", rev);
         json_object_set_new(report, "test", json_integer(id));
+        /* Who reads it: the candidate ("Your fit ...") or the organization's staff. */
+        int mine = p->candidate_id && t.candidate_id == p->candidate_id;
+        json_object_set_new(report, "viewer", json_string(mine ? "candidate" : "staff"));
+        /* Staff see who it is: the label the recruiter gave the invite. */
+        if (!mine && !json_object_get(report, "person") && t.invite_id) {
+            json_t *labels = json_object();
+            char k[32];
+            snprintf(k, sizeof k, "%lld", (long long)t.invite_id);
+            if (labels &&
+                rf_store_invites_list(a->store, t.org_id, invite_label, labels, &e->err) == RF_OK &&
+                json_object_get(labels, k))
+                json_object_set(report, "person", json_object_get(labels, k));
+            json_decref(labels);
+        }
     }
     if (!rc && html) {
         struct rf_buf b;

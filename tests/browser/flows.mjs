@@ -170,6 +170,8 @@ async function checkReport(page, tag, answered) {
   check(`${tag}: report heading names the role`, /^Your fit for /.test(h1), h1);
   check(`${tag}: profile chart`, await page.locator('svg[aria-label^="Skill profile"] circle').count() > 0);
   check(`${tag}: role fit chart`, await page.locator('svg[aria-label^="Role fit"] rect').count() >= 8);
+  check(`${tag}: closest roles chart`, await page.locator('svg[aria-label^="Closest roles"] rect').count() >= 1);
+  check(`${tag}: closest role named`, /closest role \(\d+%\)/.test(await page.innerText('#report .kpis')));
   check(`${tag}: gaps and learning plan`, await page.locator('h2', { hasText: 'Gaps and what to learn next' }).count() === 1);
   check(`${tag}: learning plan steps`, await page.locator('.plan li').count() > 0);
   const reviews = await page.locator('.review').count();
@@ -448,6 +450,13 @@ async function recruiterFlow(browser) {
   const rep = await page.request.get(`${BASE}/api/tests/${testId}/report`);
   check(`${tag}: recruiter reads the candidate's report`, rep.status() === 200, `status ${rep.status()}`);
   await shoot(page, 'recruiter-after-1280');
+  const rp = await rc.newPage();
+  rp.on('pageerror', (e) => pageErrors.push(e.message));
+  await rp.goto(`${BASE}/report.html#${testId}`);
+  await rp.waitForSelector('#report h1');
+  const rh1 = await rp.textContent('#report h1');
+  check(`${tag}: the recruiter's report page speaks of the candidate, not "you"`, /^Dana Candidate: /.test(rh1) && !/Your/.test(await rp.innerText('#report')), rh1);
+  await rp.close();
 
   if (POSTINGS) await postingsFlow(page, tag, testId);
 

@@ -223,6 +223,31 @@ Test(fit, report_says_what_the_profile_says)
     cr_assert_eq(rf_report_markdown(r, &b), RF_OK);
     cr_assert(strstr(rf_buf_str(&b), "## Gaps and learning plan for Machine learning engineer"));
     cr_assert(strstr(rf_buf_str(&b), "**latency** (missed 2×)"));
+    /* Closest roles: in the JSON by probability, in both renderings. */
+    const json_t *cl = json_object_get(r, "closest");
+    cr_assert_eq(json_array_size(cl), c.roles.n);
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(cl, 0), "role")),
+                     "ml_engineer", "kenji looks most like an ML engineer");
+    for (size_t i = 1; i < json_array_size(cl); i++)
+        cr_assert_geq(json_number_value(json_object_get(json_array_get(cl, i - 1), "probability")),
+                      json_number_value(json_object_get(json_array_get(cl, i), "probability")));
+    cr_assert(strstr(rf_buf_str(&b), "## Closest roles"));
+    cr_assert(strstr(rf_buf_str(&b), "look most like (probability among the roles): "
+                                     "**Machine learning engineer** 36%"),
+              "%s", rf_buf_str(&b));
+    rf_buf_reset(&b);
+    cr_assert_eq(rf_report_html(r, &b), RF_OK);
+    cr_assert(strstr(rf_buf_str(&b), "aria-label=\"Closest roles\""));
+    cr_assert(strstr(rf_buf_str(&b), "<span>Closest role</span><b>Machine learning engineer"));
+    json_decref(r);
+    /* Without a target the plan is for the closest role, not the highest fit
+     * (application engineer: lower bars on the same skills). */
+    cr_assert_eq(rf_report_build(&p, &c, NULL, &r, &err), RF_OK, "%s", err.msg);
+    cr_assert_str_eq(
+        json_string_value(json_object_get(json_array_get(json_object_get(r, "roles"), 0), "role")),
+        "application_engineer");
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(r, "target"), "role")),
+                     "ml_engineer");
     /* A tiny cap fails cleanly instead of truncating silently. */
     struct rf_buf small;
     rf_buf_init(&small, 100);

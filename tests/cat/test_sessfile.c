@@ -31,7 +31,7 @@ static struct rf_cat_pool *pool(void)
     return p;
 }
 
-static struct rf_cat_session *start(const struct rf_cat_pool *p)
+static struct rf_cat_session *start_with(const struct rf_cat_pool *p, int classes)
 {
     struct rf_cat_design d;
     rf_cat_design_init(&d);
@@ -42,9 +42,18 @@ static struct rf_cat_session *start(const struct rf_cat_pool *p)
     struct rf_cat_rule r = {0.25, 2, 20};
     cr_assert_eq(rf_cat_design_add(&d, p, "alg", r, &err), RF_OK);
     cr_assert_eq(rf_cat_design_add(&d, p, "prob", r, &err), RF_OK);
+    for (int c = 0; c < classes; c++) {
+        struct rf_cat_class_skill dist[2] = {{-1.0 + c, 0.5}, {0.5 * c, c % 2 ? 0.0 : 0.4}};
+        cr_assert_eq(rf_cat_design_add_class(&d, dist, &err), RF_OK, "%s", err.msg);
+    }
     struct rf_cat_session *s;
     cr_assert_eq(rf_cat_session_new(p, &d, 77, &s, &err), RF_OK);
     return s;
+}
+
+static struct rf_cat_session *start(const struct rf_cat_pool *p)
+{
+    return start_with(p, 0);
 }
 
 static size_t step(struct rf_cat_session *s, struct rf_rng *r)
@@ -69,10 +78,10 @@ static json_t *roundtrip(const struct rf_cat_session *s)
     return back;
 }
 
-Test(cat_sessfile, restores_exactly)
+static void restores_exactly(int classes)
 {
     struct rf_cat_pool *p = pool();
-    struct rf_cat_session *a = start(p);
+    struct rf_cat_session *a = start_with(p, classes);
     struct rf_rng ra, rb;
     rf_rng_seed(&ra, 1);
     for (int i = 0; i < 9; i++)
@@ -115,6 +124,55 @@ Test(cat_sessfile, restores_exactly)
     rf_cat_next(b, &again);
     cr_assert_eq(again, SIZE_MAX);
     rf_cat_session_free(b);
+    rf_cat_session_free(a);
+    rf_cat_pool_free(p);
+    rf_cat_gen_cleanup(&G);
+}
+
+Test(cat_sessfile, restores_exactly)
+{
+    restores_exactly(0);
+}
+
+/* A classification objective travels with the session: the restored one
+ * picks the same items, which it could not without the classes. */
+Test(cat_sessfile, restores_exactly_with_classes)
+{
+    restores_exactly(3);
+}
+
+Test(cat_sessfile, classes_are_written_and_checked)
+{
+    struct rf_cat_pool *p = pool();
+    struct rf_cat_session *a = start_with(p, 2);
+    json_t *j = roundtrip(a);
+    json_t *cl = json_object_get(json_object_get(j, "design"), "classes");
+    cr_assert_eq(json_array_size(cl), 2);
+    cr_assert_eq(json_array_size(json_array_get(cl, 0)), 2, "one entry per scope skill");
+    json_t *e = json_array_get(json_array_get(cl, 1), 0);
+    cr_assert_float_eq(json_real_value(json_object_get(e, "mu")), 0.0, 1e-15);
+    json_decref(j);
+
+    j = roundtrip(a);
+    json_array_remove(json_array_get(json_object_get(json_object_get(j, "design"), "classes"), 0),
+                      1);
+    struct rf_cat_session *b = NULL;
+    struct rf_err err;
+    rf_err_clear(&err);
+    cr_assert_eq(rf_cat_session_from_json(p, j, "s.json", &b, &err), RF_EINVAL);
+    cr_assert(strstr(err.msg, "s.json: design: classes[0]: expected one entry per scope skill"),
+              "%s", err.msg);
+    json_decref(j);
+
+    j = roundtrip(a);
+    e = json_array_get(json_array_get(json_object_get(json_object_get(j, "design"), "classes"), 1),
+                       1);
+    json_object_set_new(e, "tau", json_real(-0.5));
+    rf_err_clear(&err);
+    cr_assert_eq(rf_cat_session_from_json(p, j, "s.json", &b, &err), RF_EINVAL);
+    cr_assert(strstr(err.msg, "classes[1]") && strstr(err.msg, "spread >= 0"), "%s", err.msg);
+    cr_assert_null(b);
+    json_decref(j);
     rf_cat_session_free(a);
     rf_cat_pool_free(p);
     rf_cat_gen_cleanup(&G);

@@ -503,6 +503,86 @@ Test(cat_session, skill_choice_follows_minimums_then_relative_sd)
     rf_cat_pool_free(p);
 }
 
+/* With a classification objective, items go where the classes differ: two
+ * classes apart on s2 only get every item after the minimums from s2; apart
+ * on s1 and s3, none from s2. Bad classes are refused. */
+static size_t items_per_skill(struct rf_cat_pool *p, const struct rf_cat_class_skill *a,
+                              const struct rf_cat_class_skill *b, size_t *per, uint64_t seed)
+{
+    struct rf_cat_design d;
+    rf_cat_design_init(&d);
+    d.max_items = 20;
+    d.stop_unreachable = 0;
+    struct rf_err err;
+    rf_err_clear(&err);
+    const char *sk[3] = {"s1", "s2", "s3"};
+    for (size_t j = 0; j < 3; j++)
+        cr_assert_eq(rf_cat_design_add(&d, p, sk[j], rule(0.01, 1, 20), &err), RF_OK);
+    cr_assert_eq(rf_cat_design_add_class(&d, a, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(rf_cat_design_add_class(&d, b, &err), RF_OK, "%s", err.msg);
+    struct rf_cat_session *s;
+    cr_assert_eq(rf_cat_session_new(p, &d, seed, &s, &err), RF_OK);
+    struct rf_rng r;
+    rf_rng_seed(&r, seed);
+    size_t n = 0;
+    per[0] = per[1] = per[2] = 0;
+    for (;;) {
+        size_t item;
+        rf_cat_next(s, &item);
+        if (item == SIZE_MAX)
+            break;
+        size_t j = 0;
+        while (d.scope[j] != p->skill[item])
+            j++;
+        per[j]++;
+        n++;
+        cr_assert_eq(rf_cat_answer(s, item, rf_rng_uniform(&r) < 0.6), RF_OK);
+    }
+    rf_cat_session_free(s);
+    return n;
+}
+
+Test(cat_session, classes_steer_items_to_the_skills_that_separate_them)
+{
+    make_bank(&F, 3, 60, 1, 43);
+    struct rf_cat_pool *p = make_pool(&F);
+    size_t per[3];
+    for (uint64_t seed = 1; seed <= 5; seed++) {
+        struct rf_cat_class_skill a[3] = {{0, 0}, {0.3, 0.5}, {0, 0}};
+        struct rf_cat_class_skill b[3] = {{0, 0}, {-0.2, 0.5}, {0, 0}};
+        cr_assert_eq(items_per_skill(p, a, b, per, seed), 20);
+        cr_assert_eq(per[0], 1, "seed %llu: s1 gets only its minimum", (unsigned long long)seed);
+        cr_assert_eq(per[2], 1, "seed %llu: s3 gets only its minimum", (unsigned long long)seed);
+        cr_assert_eq(per[1], 18);
+        /* Close classes stay uncertain for the whole test (once the classes
+         * are told apart, the skill with the largest relative SD takes over). */
+        struct rf_cat_class_skill c[3] = {{0.15, 0.5}, {0.3, 0.6}, {-0.15, 0.5}};
+        struct rf_cat_class_skill e[3] = {{-0.15, 0.5}, {0.3, 0.6}, {0.15, 0.5}};
+        cr_assert_eq(items_per_skill(p, c, e, per, seed), 20);
+        cr_assert_eq(per[1], 1, "seed %llu: s2 does not separate the classes: %zu items",
+                     (unsigned long long)seed, per[1]);
+    }
+    struct rf_cat_design d;
+    rf_cat_design_init(&d);
+    struct rf_err err;
+    rf_err_clear(&err);
+    cr_assert_eq(rf_cat_design_add(&d, p, "s1", rule(0.3, 1, 20), &err), RF_OK);
+    struct rf_cat_class_skill bad = {NAN, 0.5};
+    cr_assert_eq(rf_cat_design_add_class(&d, &bad, &err), RF_EINVAL);
+    cr_assert(strstr(err.msg, "class 0, scope entry 0"), "%s", err.msg);
+    bad = (struct rf_cat_class_skill){0, -1};
+    cr_assert_eq(rf_cat_design_add_class(&d, &bad, &err), RF_EINVAL);
+    bad = (struct rf_cat_class_skill){0, 1};
+    for (int c = 0; c < RF_CAT_MAX_CLASSES; c++)
+        cr_assert_eq(rf_cat_design_add_class(&d, &bad, &err), RF_OK);
+    cr_assert_eq(rf_cat_design_add_class(&d, &bad, &err), RF_ETOOBIG);
+    d.classes[3][0].tau = INFINITY;
+    struct rf_cat_session *s = NULL;
+    cr_assert_eq(rf_cat_session_new(p, &d, 1, &s, &err), RF_EINVAL, "the session checks classes");
+    cr_assert_null(s);
+    rf_cat_pool_free(p);
+}
+
 Test(cat_session, errors)
 {
     make_bank(&F, 2, 20, 0, 51);
@@ -569,6 +649,11 @@ Test(cat_session, next_and_answer_allocate_nothing)
         d.exposure = 1;
         cr_assert_eq(rf_cat_design_add(&d, p, "s1", rule(0.3, 2, 30), &err), RF_OK);
         cr_assert_eq(rf_cat_design_add(&d, p, "s2", rule(0.3, 2, 30), &err), RF_OK);
+        if (sel == RF_CAT_PWI) { /* and a classification objective */
+            struct rf_cat_class_skill a[2] = {{1, 0.5}, {0, 0}}, b[2] = {{-1, 0.5}, {0.5, 0.4}};
+            cr_assert_eq(rf_cat_design_add_class(&d, a, &err), RF_OK);
+            cr_assert_eq(rf_cat_design_add_class(&d, b, &err), RF_OK);
+        }
         struct rf_cat_session *s;
         cr_assert_eq(rf_cat_session_new(p, &d, 1, &s, &err), RF_OK);
         struct rf_rng r;

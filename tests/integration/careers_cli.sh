@@ -21,6 +21,8 @@ expect_oneline "roles bad data dir" 3 "nowhere/skills.json" $RF roles --data now
 expect "fit text" 0 "Machine learning engineer" $RF fit --profile $D/kenji.json
 expect "fit names unmeasured" 0 "not measured: .*ai_infrastructure" $RF fit --profile $D/kenji.json
 expect "fit json" 0 '"p_core"' $RF fit --profile $D/kenji.json --json
+expect "fit closest roles" 0 "closest roles: Machine learning engineer 36%, Application engineer 24%" $RF fit --profile $D/kenji.json
+expect "fit json closest" 0 '"closest": \[' $RF fit --profile $D/kenji.json --json
 expect_oneline "fit no profile" 2 "--profile is required" $RF fit
 expect_oneline "fit bad profile" 1 "bad_se.json: skills\[0\] 'deep_learning': field 'se'" $RF fit --profile $D/bad_se.json
 expect_oneline "fit missing profile" 3 "nope.json" $RF fit --profile $TMP/nope.json

@@ -81,6 +81,7 @@ expect_oneline "missing exposure file" 3 "nope.json" $RF assess $B --exposure "$
 expect "role scope" 0 "role: Data engineer" sh -c "printf 'a\na\na\n' | $RF assess --role data_engineer --max-items 3 --seed 1"
 expect "role fit summary" 0 "Data engineer +fit [01]\.[0-9]+ \+- [01]\.[0-9]+ +core [01]\.[0-9]+" sh -c "printf 'a\na\na\n' | $RF assess --role data_engineer --max-items 3 --seed 1"
 expect "unmeasured skills said so" 0 "not measured: prior" sh -c "printf 'a\n' | $RF assess --role ml_engineer --max-items 1 --seed 1"
+expect "role test names the closest roles" 0 "Closest roles \(which role's people your answers look most like\): [A-Za-z ()]+ [0-9]+%" sh -c "printf 'a\nb\nc\nd\na\nb\n' | $RF assess --role data_engineer --max-items 6 --seed 2"
 
 expect_oneline "unknown skill" 2 "--skills: unknown skill 'nope'" $RF assess $B --skills nope
 expect_oneline "skill without items" 1 "'mlops_monitoring': no item of the bank has it" $RF assess $B --skills mlops_monitoring

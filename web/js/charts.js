@@ -91,7 +91,7 @@ export function profileChart(skills, levels, width = 760) {
 }
 
 // Role fit: per role the fit (0..1) with a ±1 SD band, best first.
-export function fitChart(roles, target, width = 760) {
+export function fitChart(roles, target, width = 760, aria = 'Role fit: expected share of weighted requirements met, with one standard deviation') {
   const narrow = width < NARROW;
   const right = 44, top = 8;
   const left = narrow ? 14 : labelColumn(roles.map((r) => r.name), width, 13, 700);
@@ -100,7 +100,7 @@ export function fitChart(roles, target, width = 760) {
   const height = top + row * roles.length + 24;
   const x = (v) => left + Math.max(0, Math.min(1, v)) * plotW;
   const svg = s('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', class: 'chart',
-    'aria-label': 'Role fit: expected share of weighted requirements met, with one standard deviation' });
+    'aria-label': aria });
   for (const t of [0, 0.25, 0.5, 0.75, 1]) {
     svg.append(s('line', { x1: x(t), x2: x(t), y1: top, y2: height - 20, stroke: '#e5e8ec' }));
     svg.append(s('text', { x: x(t), y: height - 6, 'text-anchor': 'middle', 'font-size': 11, fill: MUTED }, `${Math.round(t * 100)}%`));
@@ -114,7 +114,7 @@ export function fitChart(roles, target, width = 760) {
       : label(r.name, { x: left - 10, y: mid + 4, 'text-anchor': 'end' }, left - 14, 13, hot ? 700 : 400));
     svg.append(s('rect', { x: left, y: y + barY, width: Math.max(0, x(r.fit) - left), height: barH, rx: 3, fill: hot ? '#2456c7' : '#8fa9dd' }));
     const sd = r.sd || 0;
-    svg.append(s('line', { x1: x(r.fit - sd), x2: x(r.fit + sd), y1: mid, y2: mid, stroke: INK, 'stroke-width': 1.5 }));
+    if (sd > 0) svg.append(s('line', { x1: x(r.fit - sd), x2: x(r.fit + sd), y1: mid, y2: mid, stroke: INK, 'stroke-width': 1.5 }));
     svg.append(s('text', { x: x(Math.min(1, r.fit + sd)) + 6, y: mid + 4, 'font-size': 12, fill: INK }, `${Math.round(r.fit * 100)}%`));
   });
   return svg;

@@ -52,15 +52,26 @@ function render(r) {
   const fits = (r.roles || []).slice().sort((a, b) => b.fit - a.fit);
   const t = r.target || {};
   const tf = fits.find((f) => f.role === t.role) || fits[0];
+  const own = r.viewer !== 'staff';
+  const who = r.person || 'This candidate';
+  // Closest roles: only those that say something (at least 2%, at most six).
+  const near = (r.closest || []).filter((c, i) => c.measured > 0 && i < 6 && (i === 0 || c.probability >= 0.02));
   main.append(
-    el('h1', {}, t.name ? `Your fit for ${t.name}` : 'Your skill profile'),
+    el('h1', {}, t.name ? (own ? `Your fit for ${t.name}` : `${who}: fit for ${t.name}`) : (own ? 'Your skill profile' : `${who}: skill profile`)),
     el('p', { class: 'lead' }, `Measured ${r.skills_measured} of ${r.skills_total} skills. Every figure carries its uncertainty: a short test measures coarsely, and the intervals say how coarsely.`),
     el('div', { class: 'kpis' },
-      tf ? kpi(`${pct(tf.fit)} ± ${pct(tf.sd || 0)}`, `fit to ${tf.name}: expected share of its weighted requirements you meet`) : null,
-      tf ? kpi(pct(tf.p_core), 'probability you meet every core skill at the required level') : null,
-      fits[0] ? kpi(fits[0].name, `best-fitting role (${pct(fits[0].fit)})`) : null),
+      tf ? kpi(`${pct(tf.fit)} ± ${pct(tf.sd || 0)}`, `fit to ${tf.name}: expected share of its weighted requirements ${own ? 'you meet' : 'met'}`) : null,
+      tf ? kpi(pct(tf.p_core), `probability ${own ? 'you meet' : 'of meeting'} every core skill at the required level`) : null,
+      near[0] ? kpi(near[0].name, `closest role (${pct(near[0].probability)}): the role whose people ${own ? 'your' : 'these'} answers look most like`) : null,
+      fits[0] ? kpi(fits[0].name, `highest fit (${pct(fits[0].fit)})`) : null),
     el('div', { class: 'actions' },
       el('a', { class: 'button secondary', href: `/api/tests/${id}/report.html`, download: `rolefit-report-${id}.html` }, 'Download the report (HTML)')));
+
+  if (near.length) {
+    main.append(el('h2', {}, 'Closest roles'),
+      el('p', { class: 'muted' }, `Which role's people ${own ? 'your' : 'these'} answers look most like: the probability of each role, if people of each role sit around the levels it requires. Fit, further down, asks whether ${own ? 'you meet' : 'the candidate meets'} a role's bar; a role with lower bars can fit better than the closest one.`),
+      chartCard((w) => fitChart(near.map((c) => ({ role: c.role, name: c.name, fit: c.probability, sd: 0 })), near[0].role, w, 'Closest roles: probability of each role given the answers')));
+  }
 
   main.append(el('h2', {}, 'Skill profile'),
     el('p', { class: 'muted' }, 'Dots are estimates; whiskers are 95% intervals; bands are the proficiency levels.'),
@@ -95,7 +106,7 @@ function render(r) {
   const skillName = (id) => (r.skills.find((k) => k.skill === id) || {}).name || '';
   const review = (a) => answerReview(a, skillName);
   if (answers.length) {
-    main.append(el('h2', {}, `Your answers (${right.length} of ${answers.length} right)`),
+    main.append(el('h2', {}, `${own ? 'Your answers' : 'Answers'} (${right.length} of ${answers.length} right)`),
       el('p', { class: 'muted' }, 'An adaptive test picks harder questions after right answers and easier ones after wrong answers, so the share right says little by itself; the profile above is the measurement.'),
       missed.length ? el('h3', {}, `Missed (${missed.length})`) : null, ...missed.map(review),
       right.length ? el('details', { class: 'answers-right' },

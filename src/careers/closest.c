@@ -1,0 +1,126 @@
+/*
+ * Closest roles (see closest.h for the model). Each requirement's factor is
+ * sum_i post_i * f_i / phi_i with f and phi normalized over the same grid, so
+ * that a flat likelihood (an unmeasured skill, post = phi) gives exactly 1.
+ */
+#include "careers/closest.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "base/config.h"
+#include "base/mem.h"
+
+void rf_closest_level_dist(const struct rf_taxonomy *tax, size_t skill, size_t level, double *mu,
+                           double *tau)
+{
+    const double *c = tax->skills[skill].cuts;
+    size_t top = RF_NLEVELS - 1;
+    if (level < 1)
+        level = 1;
+    if (level > top)
+        level = top;
+    double lo = c[level - 1];
+    double width = level < top ? c[level] - lo : lo - c[level - 2];
+    if (!(width > 0))
+        width = 1;
+    *mu = lo + 0.5 * width;
+    *tau = RF_CLOSEST_SPREAD * width;
+}
+
+void rf_closest_role_dists(const struct rf_roles *roles, const struct rf_role *role,
+                           const char *const *skills, size_t n, double *mu, double *tau)
+{
+    for (size_t j = 0; j < n; j++) {
+        size_t k;
+        const struct rf_role_req *q = NULL;
+        mu[j] = tau[j] = 0;
+        if (rf_taxonomy_find(roles->tax, skills[j], &k) == RF_OK)
+            q = rf_role_req_find(role, k);
+        if (q)
+            rf_closest_level_dist(roles->tax, k, q->level, &mu[j], &tau[j]);
+    }
+}
+
+/* log sum_i exp(a_i) over n values; -inf entries are skipped. */
+static double log_sum_exp(const double *a, size_t n)
+{
+    double m = -INFINITY;
+    for (size_t i = 0; i < n; i++)
+        if (a[i] > m)
+            m = a[i];
+    if (!isfinite(m))
+        return m;
+    double s = 0;
+    for (size_t i = 0; i < n; i++)
+        s += exp(a[i] - m);
+    return m + log(s);
+}
+
+/* log of the normal density's shape over the grid nodes, normalized over the grid. */
+static void log_grid_normal(const struct rf_profile *p, double mu, double sd, double *out)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        double z = (rf_profile_node(p, i) - mu) / sd;
+        out[i] = -0.5 * z * z;
+    }
+    double lz = log_sum_exp(out, p->n);
+    for (size_t i = 0; i < p->n; i++)
+        out[i] -= lz;
+}
+
+static int by_prob(const void *a, const void *b)
+{
+    const struct rf_role_close *x = a, *y = b;
+    if (x->log_bf != y->log_bf)
+        return x->log_bf > y->log_bf ? -1 : 1;
+    return x->role < y->role ? -1 : x->role > y->role;
+}
+
+rf_status rf_closest_all(const struct rf_profile *p, const struct rf_roles *roles,
+                         struct rf_role_close **out, struct rf_err *err)
+{
+    size_t n = p->n, nr = roles->n ? roles->n : 1;
+    struct rf_role_close *r = rf_calloc_array(nr, sizeof *r);
+    double *work = rf_calloc_array(4 * n, sizeof *work);
+    double *lbf = rf_calloc_array(nr, sizeof *lbf);
+    if (!r || !work || !lbf) {
+        free(r);
+        free(work);
+        free(lbf);
+        return rf_err_set(err, RF_ENOMEM, "closest roles: out of memory");
+    }
+    double *post = work, *lphi = work + n, *lf = work + 2 * n, *term = work + 3 * n;
+    log_grid_normal(p, 0.0, 1.0, lphi);
+    for (size_t i = 0; i < roles->n; i++) {
+        const struct rf_role *role = &roles->roles[i];
+        double l = 0;
+        size_t nm = 0;
+        for (size_t k = 0; k < role->nreqs; k++) {
+            const struct rf_role_req *q = &role->reqs[k];
+            const struct rf_profile_skill *s = rf_profile_find(p, roles->tax->skills[q->skill].id);
+            if (!s)
+                continue;
+            nm++;
+            double mu, tau;
+            rf_closest_level_dist(roles->tax, q->skill, q->level, &mu, &tau);
+            rf_profile_posterior(p, s, post);
+            log_grid_normal(p, mu, tau, lf);
+            for (size_t g = 0; g < n; g++)
+                term[g] = post[g] > 0 ? log(post[g]) + lf[g] - lphi[g] : -INFINITY;
+            l += log_sum_exp(term, n);
+        }
+        r[i].role = role;
+        r[i].log_bf = l;
+        r[i].nmeasured = nm;
+        lbf[i] = l;
+    }
+    double lz = log_sum_exp(lbf, roles->n);
+    for (size_t i = 0; i < roles->n; i++)
+        r[i].prob = isfinite(lz) ? exp(r[i].log_bf - lz) : 1.0 / (double)roles->n;
+    qsort(r, roles->n, sizeof *r, by_prob);
+    free(work);
+    free(lbf);
+    *out = r;
+    return RF_OK;
+}

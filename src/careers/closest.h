@@ -1,0 +1,57 @@
+/*
+ * Closest roles: which role's people a measured profile most resembles.
+ *
+ * Fit (fit.h) answers a recruiter's question, "does this person meet the
+ * role's bar", and a person who meets a demanding role also meets every role
+ * with lower bars on the same skills, so fit alone cannot tell a candidate
+ * which role is theirs. Closeness answers the candidate's question with a
+ * classification over the roles file:
+ *
+ *   - the people of role R have, on each skill R requires at level L, theta ~
+ *     N(mu_L, tau_L^2): mu_L is the middle of level L's band on that skill's
+ *     scale (for the top level, half a band above its cut) and tau_L is
+ *     RF_CLOSEST_SPREAD band widths; on skills R does not require they look
+ *     like the population, N(0, 1);
+ *   - the evidence for R against the population is the Bayes factor
+ *     BF_R = prod over R's measured skills of E_post[f_R(theta) / phi(theta)],
+ *     computed on the profile's grid (the posterior is taken as the
+ *     likelihood times the N(0, 1) prior, which is how the engine builds it);
+ *     skills the profile lacks contribute a factor 1;
+ *   - with equal prior odds, P(R | answers) = BF_R / sum over roles of BF.
+ *
+ * A profile that measured nothing gives every role the same probability.
+ */
+#ifndef RF_CAREERS_CLOSEST_H
+#define RF_CAREERS_CLOSEST_H
+
+#include <stddef.h>
+
+#include "base/err.h"
+#include "careers/profile.h"
+#include "careers/roles.h"
+
+struct rf_role_close {
+    const struct rf_role *role; /* borrowed */
+    double prob;                /* P(R | answers) among the roles, equal prior */
+    double log_bf;              /* log BF_R against the population */
+    size_t nmeasured;           /* R's requirements on skills the profile measured */
+};
+
+/* The centre and spread of the people of a role requiring level (1..4) on
+ * skill (taxonomy index) of tax. */
+void rf_closest_level_dist(const struct rf_taxonomy *tax, size_t skill, size_t level, double *mu,
+                           double *tau);
+
+/* The people of role on each of n skills (ids; unknown ids and skills the
+ * role does not require get mu = 0, tau = 0, meaning "like the
+ * population"): what an adaptive test needs to tell the roles apart. */
+void rf_closest_role_dists(const struct rf_roles *roles, const struct rf_role *role,
+                           const char *const *skills, size_t n, double *mu, double *tau);
+
+/* Evaluates every role of roles for p (both borrowed; they must outlive
+ * out); *out receives roles->n entries ordered by probability (highest
+ * first, ties in role order). Free with free(). RF_ENOMEM only. */
+rf_status rf_closest_all(const struct rf_profile *p, const struct rf_roles *roles,
+                         struct rf_role_close **out, struct rf_err *err);
+
+#endif

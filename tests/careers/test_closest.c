@@ -1,0 +1,166 @@
+/* Closest roles: the Bayes factor against numerical integration, the
+ * uninformative cases, and that a profile at a role's level centres points
+ * to that role, for every bundled role. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "careers/closest.h"
+#include "careers/data.h"
+
+static struct rf_careers c;
+
+static void setup(void)
+{
+    struct rf_err err;
+    rf_err_clear(&err);
+    cr_assert_eq(rf_careers_load("data", &c, &err), RF_OK, "%s", err.msg);
+}
+
+static void teardown(void)
+{
+    rf_careers_cleanup(&c);
+}
+
+TestSuite(closest, .init = setup, .fini = teardown);
+
+static double npdf(double x, double m, double s)
+{
+    double z = (x - m) / s;
+    return exp(-0.5 * z * z) / (s * sqrt(2 * M_PI));
+}
+
+/* E over N(m, s^2) of N(x; mu, tau^2) / phi(x) by Simpson's rule on [-12, 12]. */
+static double factor(double m, double s, double mu, double tau)
+{
+    const int n = 24000;
+    double h = 24.0 / n, sum = 0;
+    for (int i = 0; i <= n; i++) {
+        double x = -12 + i * h;
+        double w = i == 0 || i == n ? 1 : i % 2 ? 4 : 2;
+        sum += w * npdf(x, m, s) * npdf(x, mu, tau) / npdf(x, 0, 1);
+    }
+    return sum * h / 3;
+}
+
+static const struct rf_role_close *find(const struct rf_role_close *r, size_t n, const char *id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(r[i].role->id, id))
+            return &r[i];
+    cr_assert_fail("role %s missing", id);
+    return NULL;
+}
+
+Test(closest, level_centres_and_spreads)
+{
+    size_t k;
+    cr_assert_eq(rf_taxonomy_find(&c.tax, "deep_learning", &k), RF_OK);
+    double mu, tau;
+    /* cuts -1, 0, 1, 2: proficient is [0, 1), expert [2, inf) */
+    rf_closest_level_dist(&c.tax, k, 2, &mu, &tau);
+    cr_assert_float_eq(mu, 0.5, 1e-15);
+    cr_assert_float_eq(tau, 0.5, 1e-15);
+    rf_closest_level_dist(&c.tax, k, 4, &mu, &tau);
+    cr_assert_float_eq(mu, 2.5, 1e-15, "the top level sits half a band above its cut");
+    const struct rf_role *ds = rf_roles_find(&c.roles, "data_scientist");
+    const char *sk[3] = {"experimentation", "deep_learning", "no_such_skill"};
+    double m[3], t[3];
+    rf_closest_role_dists(&c.roles, ds, sk, 3, m, t);
+    cr_assert(m[0] == 1.5 && t[0] == 0.5, "experimentation advanced: %g %g", m[0], t[0]);
+    cr_assert(m[1] == 0 && t[1] == 0, "not required: like the population");
+    cr_assert(m[2] == 0 && t[2] == 0, "unknown skill: like the population");
+}
+
+Test(closest, bayes_factor_matches_integration)
+{
+    /* data_engineer: data_engineering advanced (1.5 +- 0.5), software_engineering
+     * proficient (0.5 +- 0.5), algorithms proficient (not measured: factor 1). */
+    const struct rf_role *de = rf_roles_find(&c.roles, "data_engineer");
+    double want = log(factor(1.2, 0.4, 1.5, 0.5)) + log(factor(-0.3, 0.6, 0.5, 0.5));
+    size_t grids[2] = {401, 61};
+    double tol[2] = {1e-6, 2e-2}; /* a fine grid is exact; the default grid within 2% */
+    for (int g = 0; g < 2; g++) {
+        struct rf_profile p;
+        struct rf_err err;
+        cr_assert_eq(rf_profile_init(&p, -6, 6, grids[g], &err), RF_OK);
+        cr_assert_eq(rf_profile_add_skill(&p, "data_engineering", 1.2, 0.4, 8, NULL, NULL, &err),
+                     RF_OK);
+        cr_assert_eq(
+            rf_profile_add_skill(&p, "software_engineering", -0.3, 0.6, 5, NULL, NULL, &err),
+            RF_OK);
+        struct rf_role_close *r;
+        cr_assert_eq(rf_closest_all(&p, &c.roles, &r, &err), RF_OK);
+        const struct rf_role_close *x = find(r, c.roles.n, "data_engineer");
+        cr_assert_eq(x->role, de);
+        cr_assert_float_eq(x->log_bf, want, tol[g], "grid %zu: %.9f vs %.9f", grids[g], x->log_bf,
+                           want);
+        cr_assert_eq(x->nmeasured, 2);
+        double sum = 0, z = 0;
+        for (size_t i = 0; i < c.roles.n; i++) {
+            sum += r[i].prob;
+            z += exp(r[i].log_bf);
+            if (i)
+                cr_assert_geq(r[i - 1].prob, r[i].prob, "ordered by probability");
+        }
+        cr_assert_float_eq(sum, 1, 1e-12);
+        cr_assert_float_eq(x->prob, exp(x->log_bf) / z, 1e-12);
+        free(r);
+        rf_profile_cleanup(&p);
+    }
+}
+
+Test(closest, nothing_measured_tells_nothing)
+{
+    struct rf_profile p;
+    rf_profile_init_default(&p);
+    struct rf_err err;
+    /* a skill no role requires, and one no taxonomy knows */
+    cr_assert_eq(rf_profile_add_skill(&p, "quantum_baking", 2, 0.3, 5, NULL, NULL, &err), RF_OK);
+    struct rf_role_close *r;
+    cr_assert_eq(rf_closest_all(&p, &c.roles, &r, &err), RF_OK);
+    for (size_t i = 0; i < c.roles.n; i++) {
+        cr_assert_float_eq(r[i].prob, 1.0 / (double)c.roles.n, 1e-12);
+        cr_assert_eq(r[i].log_bf, 0);
+        cr_assert_eq(r[i].nmeasured, 0);
+        cr_assert_eq(r[i].role, &c.roles.roles[i], "ties keep the file's order");
+    }
+    free(r);
+    /* a skill measured exactly at the population prior is no evidence either */
+    double post[61];
+    rf_profile_posterior(&p, NULL, post);
+    cr_assert_eq(rf_profile_add_skill(&p, "deep_learning", 0, 1, 0, post, NULL, &err), RF_OK);
+    cr_assert_eq(rf_closest_all(&p, &c.roles, &r, &err), RF_OK);
+    for (size_t i = 0; i < c.roles.n; i++)
+        cr_assert_float_eq(r[i].log_bf, 0, 1e-12, "%s: %g", r[i].role->id, r[i].log_bf);
+    free(r);
+    rf_profile_cleanup(&p);
+}
+
+/* A person measured on a role's skills at that role's level centres (SE 0.3)
+ * is closest to that role, for every role: no two roles are the same
+ * profile, and roles that need less on the same skills do not win. */
+Test(closest, a_profile_at_a_roles_centres_points_to_it)
+{
+    for (size_t i = 0; i < c.roles.n; i++) {
+        const struct rf_role *role = &c.roles.roles[i];
+        struct rf_profile p;
+        rf_profile_init_default(&p);
+        struct rf_err err;
+        for (size_t k = 0; k < role->nreqs; k++) {
+            double mu, tau;
+            rf_closest_level_dist(&c.tax, role->reqs[k].skill, role->reqs[k].level, &mu, &tau);
+            cr_assert_eq(rf_profile_add_skill(&p, c.tax.skills[role->reqs[k].skill].id, mu, 0.3, 6,
+                                              NULL, NULL, &err),
+                         RF_OK);
+        }
+        struct rf_role_close *r;
+        cr_assert_eq(rf_closest_all(&p, &c.roles, &r, &err), RF_OK);
+        cr_assert_eq(r[0].role, role, "%s: closest is %s (%.2f)", role->id, r[0].role->id,
+                     r[0].prob);
+        cr_assert_gt(r[0].prob, 0.5, "%s: %.2f", role->id, r[0].prob);
+        free(r);
+        rf_profile_cleanup(&p);
+    }
+}

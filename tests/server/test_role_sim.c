@@ -1,0 +1,247 @@
+/*
+ * Issue 6's target, measured with the product's own pieces: simulated
+ * candidates drawn from each role's profile take the server's 30-item role
+ * test (the same design constants, and the classification objective of
+ * server/roletest.h); how often is their own role the closest role
+ * (careers/closest.h)?
+ *
+ * A role's profile: on each skill the role requires, theta around the
+ * middle of the required level's band (rf_closest_level_dist's centre), drawn
+ * either N(centre, 0.4^2) or uniformly over the level's band (a person who
+ * just reaches the level is as likely as one about to pass it). Skills
+ * outside the role are not tested.
+ *
+ * Banks: the bundled bank (uncalibrated: every item a = 1, c = 0.25, the
+ * authors' prior guess), and a generated bank with the spread of a
+ * calibrated one (60 2PL items per skill, a ~ U(1.2, 2.2), b ~ U(-2.5, 2.5)),
+ * also as 3PL with c = 0.2 (the same items, guessable).
+ *
+ * Also printed, for the record: how often the own role has the highest fit
+ * (candidate view), and how often, in a pool of one candidate per role, a
+ * role's own candidate has the highest fit for it (recruiter view). Fit
+ * answers "meets the bar", so candidates of a demanding role also meet
+ * easier ones; it is not the measure a candidate's "which role is mine"
+ * needs. Run with --verbose to see every figure.
+ */
+#include <criterion/criterion.h>
+#include <criterion/logging.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bank/bank.h"
+#include "base/config.h"
+#include "base/rng.h"
+#include "careers/closest.h"
+#include "careers/data.h"
+#include "careers/fit.h"
+#include "cat/pool.h"
+#include "cat/session.h"
+#include "irt/quad.h"
+#include "server/roletest.h"
+
+#define PER_ROLE 100
+#define GEN_ITEMS 60
+#define MAX_ROLES 32
+
+struct sim {
+    struct rf_careers c;
+    struct rf_bank bank;
+    struct rf_quad q;
+    struct rf_cat_pool *pool;
+};
+
+/* The pool: the bundled bank (generated == 0), or the generated one, fixed
+ * seed: 2PL (generated == 1) or 3PL with c = 0.2, as four-option items
+ * guessed at (generated == 2). */
+static void sim_open(struct sim *s, int generated)
+{
+    struct rf_err err;
+    rf_err_clear(&err);
+    cr_assert_eq(rf_careers_load("data", &s->c, &err), RF_OK, "%s", err.msg);
+    cr_assert_leq(s->c.roles.n, MAX_ROLES);
+    rf_bank_init(&s->bank);
+    cr_assert_eq(rf_quad_init_default(&s->q, &err), RF_OK);
+    if (!generated) {
+        cr_assert_eq(rf_bank_load_dir("data/bank", &s->bank, &err), RF_OK, "%s", err.msg);
+        cr_assert_eq(rf_cat_pool_from_bank(&s->bank, RF_CAT_POOL_MCQ, &s->q, &s->pool, &err), RF_OK,
+                     "%s", err.msg);
+        return;
+    }
+    size_t n = s->c.tax.nskills * GEN_ITEMS;
+    struct rf_cat_item *it = calloc(n, sizeof *it);
+    char(*ids)[64] = calloc(n, sizeof *ids);
+    cr_assert(it && ids);
+    struct rf_rng rng;
+    rf_rng_seed(&rng, 7);
+    for (size_t i = 0; i < n; i++) {
+        const char *sk = s->c.tax.skills[i / GEN_ITEMS].id;
+        snprintf(ids[i], sizeof ids[i], "%s.gen.%03zu", sk, i % GEN_ITEMS);
+        it[i].id = ids[i];
+        it[i].skill = sk;
+        it[i].usable = 1;
+        double a = 1.2 + rf_rng_uniform(&rng), b = -2.5 + 5 * rf_rng_uniform(&rng);
+        if (generated == 1)
+            rf_irt_item_dich(&it[i].irt, RF_MODEL_2PL, a, b, 0);
+        else
+            rf_irt_item_dich(&it[i].irt, RF_MODEL_3PL, a, b, 0.2);
+    }
+    cr_assert_eq(rf_cat_pool_new(it, n, &s->q, &s->pool, &err), RF_OK, "%s", err.msg);
+    free(it);
+    free(ids);
+}
+
+static void sim_close(struct sim *s)
+{
+    rf_cat_pool_free(s->pool);
+    rf_quad_cleanup(&s->q);
+    rf_bank_cleanup(&s->bank);
+    rf_careers_cleanup(&s->c);
+}
+
+enum draw { DRAW_NORMAL, DRAW_BAND };
+
+/* Draws a candidate of role r, runs the role test (with or without the
+ * classification objective) and fills prof (initialized on the pool's grid). */
+static void candidate(struct sim *s, const struct rf_role *r, enum draw how, int classes,
+                      uint64_t seed, struct rf_profile *prof)
+{
+    struct rf_err err;
+    rf_err_clear(&err);
+    struct rf_rng rng;
+    rf_rng_seed(&rng, seed);
+    double truth[RF_CAT_MAX_SCOPE];
+    /* The server's role test (src/server/app.c build_design). */
+    struct rf_cat_design d;
+    rf_cat_design_init(&d);
+    d.max_items = RF_WEB_MAX_ITEMS;
+    d.stop_unreachable = 0;
+    struct rf_cat_rule rule = {RF_CAT_DEFAULT_SE, RF_WEB_MIN_PER_SKILL, RF_WEB_MAX_ITEMS};
+    for (size_t k = 0; k < r->nreqs; k++) {
+        double mu, tau;
+        rf_closest_level_dist(&s->c.tax, r->reqs[k].skill, r->reqs[k].level, &mu, &tau);
+        double width = tau / RF_CLOSEST_SPREAD;
+        truth[k] = how == DRAW_NORMAL ? mu + 0.4 * rf_rng_normal(&rng)
+                                      : mu + width * (rf_rng_uniform(&rng) - 0.5);
+        cr_assert_eq(
+            rf_cat_design_add(&d, s->pool, s->c.tax.skills[r->reqs[k].skill].id, rule, &err), RF_OK,
+            "%s", err.msg);
+    }
+    if (classes)
+        cr_assert_eq(rf_roletest_add_classes(&d, s->pool, &s->c.roles, &err), RF_OK, "%s", err.msg);
+    struct rf_cat_session *ses;
+    cr_assert_eq(rf_cat_session_new(s->pool, &d, seed ^ 0x9e3779b97f4a7c15ULL, &ses, &err), RF_OK);
+    for (;;) {
+        size_t item;
+        rf_cat_next(ses, &item);
+        if (item == SIZE_MAX)
+            break;
+        size_t j = 0;
+        while (j < d.nscope && d.scope[j] != s->pool->skill[item])
+            j++;
+        double pc = rf_irt_prob(&s->pool->irt[item], truth[j], 1);
+        cr_assert_eq(rf_cat_answer(ses, item, rf_rng_uniform(&rng) < pc), RF_OK);
+    }
+    cr_assert_eq(rf_cat_nanswered(ses), RF_WEB_MAX_ITEMS);
+    for (size_t j = 0; j < d.nscope; j++) {
+        struct rf_cat_skill_result res;
+        rf_cat_skill(ses, j, &res);
+        cr_assert_eq(rf_profile_add_posterior(prof, s->pool->skills[d.scope[j]], res.items,
+                                              res.posterior, NULL, &err),
+                     RF_OK, "%s", err.msg);
+    }
+    rf_cat_session_free(ses);
+}
+
+struct rates {
+    double closest, fit_candidate, fit_recruiter;
+};
+
+/* Simulates PER_ROLE candidates of every role and returns the three rates. */
+static struct rates measure(int generated, enum draw how, int classes, const char *what)
+{
+    struct sim s;
+    sim_open(&s, generated);
+    size_t nroles = s.c.roles.n, total = 0, close_hits = 0, fit_hits = 0, rec_hits = 0;
+    size_t per_close[MAX_ROLES] = {0}, per_fit[MAX_ROLES] = {0};
+    /* fits[t][r][x]: round t, fit of role x for the candidate drawn from role r. */
+    static double fits[PER_ROLE][MAX_ROLES][MAX_ROLES];
+    for (size_t t = 0; t < PER_ROLE; t++)
+        for (size_t r = 0; r < nroles; r++) {
+            const struct rf_role *own = &s.c.roles.roles[r];
+            struct rf_profile prof;
+            struct rf_err err;
+            cr_assert_eq(rf_profile_init(&prof, s.q.lo, s.q.hi, s.q.n, &err), RF_OK);
+            candidate(&s, own, how, classes, 1000003ULL * t + r, &prof);
+            struct rf_role_close *cl;
+            cr_assert_eq(rf_closest_all(&prof, &s.c.roles, &cl, &err), RF_OK);
+            close_hits += cl[0].role == own;
+            per_close[r] += cl[0].role == own;
+            free(cl);
+            struct rf_role_fit *f;
+            cr_assert_eq(rf_fit_all(&prof, &s.c.roles, &f, &err), RF_OK);
+            fit_hits += f[0].role == own;
+            per_fit[r] += f[0].role == own;
+            for (size_t i = 0; i < nroles; i++)
+                fits[t][r][f[i].role - s.c.roles.roles] = f[i].fit;
+            rf_fit_free_all(f, nroles);
+            rf_profile_cleanup(&prof);
+            total++;
+        }
+    for (size_t t = 0; t < PER_ROLE; t++)
+        for (size_t x = 0; x < nroles; x++) {
+            size_t best = 0;
+            for (size_t r = 1; r < nroles; r++)
+                if (fits[t][r][x] > fits[t][best][x])
+                    best = r;
+            rec_hits += best == x;
+        }
+    struct rates out = {(double)close_hits / (double)total, (double)fit_hits / (double)total,
+                        (double)rec_hits / (double)total};
+    cr_log_info("role_sim [%s]: closest role is the own role for %zu of %zu (%.1f%%); by fit: "
+                "candidate view %.1f%%, recruiter view %.1f%%",
+                what, close_hits, total, 100 * out.closest, 100 * out.fit_candidate,
+                100 * out.fit_recruiter);
+    for (size_t r = 0; r < nroles; r++)
+        cr_log_info("role_sim [%s]:   %-28s closest %5.1f%%   highest fit %5.1f%%", what,
+                    s.c.roles.roles[r].id, 100.0 * (double)per_close[r] / PER_ROLE,
+                    100.0 * (double)per_fit[r] / PER_ROLE);
+    sim_close(&s);
+    return out;
+}
+
+/* The target: >= 80% with a bank of calibrated quality. */
+Test(role_sim, generated_bank_meets_the_target, .timeout = 120)
+{
+    struct rates x = measure(1, DRAW_NORMAL, 1, "generated bank, normal draws");
+    cr_expect_geq(x.closest, 0.80, "closest role is own role for %.3f", x.closest);
+    struct rates u = measure(1, DRAW_BAND, 1, "generated bank, uniform in the band");
+    cr_expect_geq(u.closest, 0.80, "uniform draws: %.3f", u.closest);
+    /* The classification objective earns its place: without it, the same
+     * test tells the roles apart less often. */
+    struct rates plain = measure(1, DRAW_NORMAL, 0, "generated bank, no classification objective");
+    cr_expect_gt(x.closest, plain.closest, "with %.3f, without %.3f", x.closest, plain.closest);
+    /* Fit is a recruiter's measure; floors far above chance (1/12) catch a
+     * broken pipeline. */
+    cr_expect_gt(x.fit_recruiter, 0.5, "%.3f", x.fit_recruiter);
+}
+
+/* Guessing costs information: the same bank as 3PL with c = 0.2 falls just
+ * short of the target (75-78% over two bank draws); printed, with a floor. */
+Test(role_sim, generated_bank_with_guessing, .timeout = 120)
+{
+    struct rates x = measure(2, DRAW_NORMAL, 1, "generated 3PL bank (c = 0.2), normal draws");
+    cr_expect_gt(x.closest, 0.70, "%.3f", x.closest);
+}
+
+/* The bundled bank's items are uncalibrated (a = 1, c = 0.25 for all): 30 of
+ * them leave each skill's SE near 0.7, and roles cannot be told apart as
+ * often. Floors far above chance catch a broken pipeline; the rate is the
+ * honest figure for the bank as shipped. */
+Test(role_sim, bundled_bank, .timeout = 120)
+{
+    struct rates x = measure(0, DRAW_NORMAL, 1, "bundled bank, normal draws");
+    cr_expect_gt(x.closest, 0.45, "%.3f", x.closest);
+    cr_expect_gt(x.fit_recruiter, 0.35, "%.3f", x.fit_recruiter);
+}
