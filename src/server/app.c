@@ -1117,7 +1117,18 @@ static void review_item(void *ud, const struct rf_answer *ans)
                                             it->explanation, "tags", tags));
 }
 
-static void invite_label(void *ud, const struct rf_invite *v);
+/* The label of one invite, found by rf_store_invites_list. */
+struct invite_find {
+    int64_t id;
+    json_t *label; /* owned, NULL until found */
+};
+
+static void find_invite_label(void *ud, const struct rf_invite *v)
+{
+    struct invite_find *f = ud;
+    if (v->id == f->id && v->label && !f->label)
+        f->label = json_string(v->label);
+}
 
 rf_status rf_app_test_report(struct rf_app *a, const struct rf_principal *p, int64_t id, int html,
                              json_t **json_out, char **html_out, struct rf_app_error *e)
@@ -1147,14 +1158,11 @@ rf_status rf_app_test_report(struct rf_app *a, const struct rf_principal *p, int
         json_object_set_new(report, "viewer", json_string(mine ? "candidate" : "staff"));
         /* Staff see who it is: the label the recruiter gave the invite. */
         if (!mine && !json_object_get(report, "person") && t.invite_id) {
-            json_t *labels = json_object();
-            char k[32];
-            snprintf(k, sizeof k, "%lld", (long long)t.invite_id);
-            if (labels &&
-                rf_store_invites_list(a->store, t.org_id, invite_label, labels, &e->err) == RF_OK &&
-                json_object_get(labels, k))
-                json_object_set(report, "person", json_object_get(labels, k));
-            json_decref(labels);
+            struct invite_find f = {t.invite_id, NULL};
+            if (rf_store_invites_list(a->store, t.org_id, find_invite_label, &f, &e->err) == RF_OK &&
+                f.label)
+                json_object_set(report, "person", f.label);
+            json_decref(f.label);
         }
     }
     if (!rc && html) {
