@@ -251,6 +251,15 @@
 #define RF_RATE_BURST 100.0
 #define RF_RATE_ANSWERS 4.0
 #define RF_RATE_LOGIN_PER_MIN 10.0
+/* Open practice tests (started without an invite) at most on one server
+ * process, and from one client address; a test holds its slot until it
+ * finishes or goes RF_PRACTICE_IDLE_SECONDS without an answer. A started
+ * test costs a database row and a live session (about 20 KB); the cap per
+ * address is generous because a classroom behind one NAT address shares it
+ * (invited candidates are never counted). */
+#define RF_PRACTICE_MAX_OPEN 1000
+#define RF_PRACTICE_MAX_OPEN_PER_IP 20
+#define RF_PRACTICE_IDLE_SECONDS 1800.0
 /* Items per skill and overall limit of a test started from the web UI. */
 #define RF_WEB_MAX_ITEMS 30
 #define RF_WEB_MIN_PER_SKILL 2

@@ -14,7 +14,8 @@
 static const char usage[] =
     "usage: rolefit serve [--port N] [--addr IP] [--db FILE] [--bank DIR] [--data DIR] [--web DIR]\n"
     "                     [--threads N] [--no-practice] [--rate N] [--answer-rate N]\n"
-    "                     [--secure-cookies] [--trust-proxy IP] [--exposure FILE] [--quiet]\n\n"
+    "                     [--secure-cookies] [--trust-proxy IP] [--exposure FILE]\n"
+    "                     [--practice-max N] [--practice-max-per-ip N] [--quiet]\n\n"
     "Starts rolefit on http://127.0.0.1:8080 with the bundled item bank and an embedded\n"
     "SQLite database file (created on first start). On first start the log prints a\n"
     "one-time link to create the admin account. SIGTERM or SIGINT stops it gracefully:\n"
@@ -40,6 +41,11 @@ static const char usage[] =
     "                 --sh-out'): tests give item i with probability K_i when chosen,\n"
     "                 as 'rolefit assess --exposure' does; checked at start (an item\n"
     "                 the bank lacks, or K outside (0, 1], is an error)\n"
+    "  --practice-max N  practice tests (no invite) open at once, at most (default\n"
+    "                 1000): beyond, starts get 429 with Retry-After; a test holds\n"
+    "                 its slot until it finishes or goes 30 minutes without an answer\n"
+    "  --practice-max-per-ip N  the same per client address (default 20; 0 = no\n"
+    "                 cap per address)\n"
     "  --quiet        no per-request log lines\n";
 
 static volatile sig_atomic_t stop_flag;
@@ -66,7 +72,7 @@ int rf_cmd_serve(int argc, char **argv)
     const char *port_s = NULL, *addr = RF_HTTP_DEFAULT_ADDR, *db = "rolefit.db",
                *bank = "data/bank", *data = "data", *web = "web", *threads_s = NULL,
                *rate_s = NULL, *arate_s = NULL, *trust_proxy = NULL,
-               *exposure = NULL;
+               *exposure = NULL, *pmax_s = NULL, *pmax_ip_s = NULL;
     int no_practice = 0, quiet = 0, help = 0, secure_cookies = RF_HTTP_SECURE_COOKIES;
     struct rf_cli_opt opts[] = {
         {"port", 1, &port_s, NULL},       {"addr", 1, &addr, NULL},
@@ -76,6 +82,7 @@ int rf_cmd_serve(int argc, char **argv)
         {"rate", 1, &rate_s, NULL},       {"answer-rate", 1, &arate_s, NULL},
         {"quiet", 0, NULL, &quiet},       {"secure-cookies", 0, NULL, &secure_cookies},
         {"trust-proxy", 1, &trust_proxy, NULL}, {"exposure", 1, &exposure, NULL},
+        {"practice-max", 1, &pmax_s, NULL},     {"practice-max-per-ip", 1, &pmax_ip_s, NULL},
     };
     const char *pos[1];
     size_t npos;
@@ -88,11 +95,15 @@ int rf_cmd_serve(int argc, char **argv)
         return RF_EXIT_OK;
     }
     size_t port = RF_HTTP_DEFAULT_PORT, threads = RF_HTTP_THREADS;
+    size_t pmax = RF_PRACTICE_MAX_OPEN, pmax_ip = RF_PRACTICE_MAX_OPEN_PER_IP;
     double rate = RF_RATE_PER_IP, arate = RF_RATE_ANSWERS;
     if ((port_s && (ec = rf_cli_size(cmd, "port", port_s, 0, 65535, &port))) ||
         (threads_s && (ec = rf_cli_size(cmd, "threads", threads_s, 1, 64, &threads))) ||
         (rate_s && (ec = rf_cli_double(cmd, "rate", rate_s, 0, 1e9, &rate))) ||
-        (arate_s && (ec = rf_cli_double(cmd, "answer-rate", arate_s, 0, 1e9, &arate))))
+        (arate_s && (ec = rf_cli_double(cmd, "answer-rate", arate_s, 0, 1e9, &arate))) ||
+        (pmax_s && (ec = rf_cli_size(cmd, "practice-max", pmax_s, 1, 100000, &pmax))) ||
+        (pmax_ip_s &&
+         (ec = rf_cli_size(cmd, "practice-max-per-ip", pmax_ip_s, 0, 100000, &pmax_ip))))
         return ec;
     struct in_addr proxy;
     if (trust_proxy && inet_pton(AF_INET, trust_proxy, &proxy) != 1)
@@ -116,6 +127,8 @@ int rf_cmd_serve(int argc, char **argv)
     cfg.quiet = quiet;
     cfg.secure_cookies = secure_cookies;
     cfg.trust_proxy = trust_proxy;
+    cfg.practice_max = pmax;
+    cfg.practice_max_per_ip = pmax_ip;
 
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);

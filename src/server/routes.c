@@ -3,7 +3,8 @@
  * session must carry the session's CSRF token in X-CSRF-Token; cookies are
  * HttpOnly, SameSite=Strict, expire with the session, and carry Secure when
  * the server is reached over HTTPS (configured, or said by the trusted proxy). Rate limits answer
- * 429 with Retry-After. Static files come from the web folder only: no "..",
+ * 429 with Retry-After, and so does a practice start beyond the caps on open
+ * practice tests (server/slots.h). Static files come from the web folder only: no "..",
  * no hidden files, no directory listings.
  */
 #include "server/routes.h"
@@ -19,12 +20,14 @@
 #include "base/file.h"
 #include "server/http.h"
 #include "server/ratelimit.h"
+#include "server/slots.h"
 
 struct rf_server {
     struct rf_server_config cfg;
     struct rf_app *app;
     struct rf_http *http;
     struct rf_ratelimit *per_ip, *answers, *logins;
+    struct rf_slots *practice; /* open practice tests; NULL: not capped */
     char web_root[PATH_MAX];
 };
 
@@ -114,15 +117,21 @@ static void h_roles(void *ap, struct rf_req *req, struct rf_resp *resp)
     rf_resp_json(resp, 200, rf_app_roles(((struct rf_server *)ap)->app));
 }
 
+/* 429 with a Retry-After of the given seconds (at least 1, rounded). */
+static void too_many(struct rf_resp *resp, double retry, const char *msg)
+{
+    char v[32];
+    snprintf(v, sizeof v, "%.0f", retry < 1 ? 1 : retry + 0.5);
+    rf_resp_header(resp, "Retry-After", v);
+    rf_resp_error(resp, 429, msg, NULL);
+}
+
 static int login_allowed(struct rf_server *s, struct rf_req *req, struct rf_resp *resp)
 {
     double retry;
     if (rf_ratelimit_take(s->logins, req->ip, mono(), &retry))
         return 1;
-    char v[32];
-    snprintf(v, sizeof v, "%.0f", retry < 1 ? 1 : retry + 0.5);
-    rf_resp_header(resp, "Retry-After", v);
-    rf_resp_error(resp, 429, "too many sign-in attempts; wait and try again", NULL);
+    too_many(resp, retry, "too many sign-in attempts; wait and try again");
     return 0;
 }
 
@@ -280,9 +289,28 @@ static void h_test_start(void *ap, struct rf_req *req, struct rf_resp *resp)
     json_t *out = NULL, *j;
     if (!principal(s, req, resp, &p) || !(j = rf_req_json(req, resp)))
         return;
+    /* a practice test (no invite) needs one of the open practice slots */
+    const json_t *inv = json_object_get(j, "invite");
+    int practice = s->practice && rf_app_config(s->app)->practice && (!inv || json_is_null(inv));
+    size_t slot = 0;
+    double retry;
+    int per_ip;
+    if (practice && !rf_slots_take(s->practice, req->ip, mono(), &slot, &retry, &per_ip)) {
+        json_decref(j);
+        return too_many(resp, retry,
+                        per_ip ? "too many practice tests open from your address; finish one or "
+                                 "try again later"
+                               : "too many practice tests open on this server; try again later");
+    }
     char tok[RF_TOKEN_LEN], csrf[RF_TOKEN_LEN];
     rf_status rc = rf_app_test_start(s->app, &p, j, tok, csrf, &out, &e);
     json_decref(j);
+    if (practice && rc)
+        rf_slots_release(s->practice, slot);
+    else if (practice)
+        rf_slots_bind(s->practice, slot,
+                      json_integer_value(json_object_get(json_object_get(out, "test"), "id")),
+                      mono());
     if (!rc && tok[0]) {
         set_cookie(s, req, resp, tok, RF_AUTH_LIFETIME);
         json_object_set_new(out, "csrf", json_string(csrf));
@@ -308,16 +336,16 @@ static void h_test_answer(void *ap, struct rf_req *req, struct rf_resp *resp)
     char key[64];
     snprintf(key, sizeof key, "%lld:%lld", (long long)p.candidate_id, (long long)id);
     double retry;
-    if (!rf_ratelimit_take(s->answers, key, mono(), &retry)) {
-        char v[32];
-        snprintf(v, sizeof v, "%.0f", retry < 1 ? 1 : retry + 0.5);
-        rf_resp_header(resp, "Retry-After", v);
-        return rf_resp_error(resp, 429, "answers are coming too fast; wait a moment", NULL);
-    }
+    if (!rf_ratelimit_take(s->answers, key, mono(), &retry))
+        return too_many(resp, retry, "answers are coming too fast; wait a moment");
     if (!(j = rf_req_json(req, resp)))
         return;
     rf_status rc = rf_app_test_answer(s->app, &p, id, j, &out, &e);
     json_decref(j);
+    if (!rc && s->practice) {
+        const char *st = json_string_value(json_object_get(json_object_get(out, "test"), "status"));
+        rf_slots_answered(s->practice, id, mono(), st && strcmp(st, "active") != 0);
+    }
     reply(resp, rc, &e, out, 200);
 }
 
@@ -452,10 +480,7 @@ static int gate(void *ap, struct rf_req *req, struct rf_resp *resp)
     double retry;
     if (rf_ratelimit_take(s->per_ip, req->ip, mono(), &retry))
         return 1;
-    char v[32];
-    snprintf(v, sizeof v, "%.0f", retry < 1 ? 1 : retry + 0.5);
-    rf_resp_header(resp, "Retry-After", v);
-    rf_resp_error(resp, 429, "too many requests; slow down", NULL);
+    too_many(resp, retry, "too many requests; slow down");
     return 0;
 }
 
@@ -485,6 +510,10 @@ rf_status rf_server_start(const struct rf_server_config *cfg, struct rf_server *
     if (!rc)
         rc = rf_ratelimit_new(cfg->app.rate_login / 60.0, cfg->app.rate_login, 1024, &s->logins,
                               err);
+    if (!rc && cfg->practice_max)
+        rc = rf_slots_new(cfg->practice_max, cfg->practice_max_per_ip,
+                          cfg->practice_idle > 0 ? cfg->practice_idle : RF_PRACTICE_IDLE_SECONDS,
+                          &s->practice, err);
     if (!rc)
         rc = rf_app_open(&cfg->app, &s->app, err);
     char setup[RF_TOKEN_LEN];
@@ -535,5 +564,6 @@ void rf_server_stop(struct rf_server *s)
     rf_ratelimit_free(s->per_ip);
     rf_ratelimit_free(s->answers);
     rf_ratelimit_free(s->logins);
+    rf_slots_free(s->practice);
     free(s);
 }

@@ -19,6 +19,12 @@ struct rf_server_config {
     int quiet;     /* no per-request log lines */
     int secure_cookies;      /* cookies carry Secure (the server is reached over HTTPS) */
     const char *trust_proxy; /* address of the reverse proxy whose X-Forwarded-* are believed */
+    /* Open practice tests (no invite) at most, in all and per client address
+     * (0: no cap per address); a test holds its slot until it finishes or goes
+     * practice_idle seconds without an answer (0: RF_PRACTICE_IDLE_SECONDS).
+     * practice_max 0: no caps at all. */
+    size_t practice_max, practice_max_per_ip;
+    double practice_idle;
 };
 
 /* Loads everything, prints the setup link on first start through cfg->app.log,
