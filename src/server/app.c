@@ -1371,8 +1371,20 @@ static int by_fit(const void *x, const void *y)
 }
 
 rf_status rf_app_posting_ranking(struct rf_app *a, const struct rf_principal *p, int64_t id,
-                                 json_t **out, struct rf_app_error *e)
+                                 const char *scope, json_t **out, struct rf_app_error *e)
 {
+    int org_wide = scope && strcmp(scope, "org") == 0;
+    if (scope && !org_wide && strcmp(scope, "posting") != 0) {
+        char got[41]; /* on one line, valid UTF-8: anything but printable ASCII becomes '?' */
+        size_t n = 0;
+        for (; scope[n] && n < sizeof got - 1; n++)
+            got[n] = scope[n] >= 0x20 && scope[n] < 0x7f ? scope[n] : '?';
+        got[n] = '\0';
+        return fail(e, RF_EINVAL, "scope",
+                    "scope must be 'posting' (its applicants) or 'org' (every finished test of "
+                    "the organization), got '%s'",
+                    got);
+    }
     struct rf_posting po;
     rf_status rc = own_posting(a, p, id, &po, e);
     if (rc)
@@ -1392,7 +1404,8 @@ rf_status rf_app_posting_ranking(struct rf_app *a, const struct rf_principal *p,
     if (!c.p || !c.measured)
         rc = fail(e, RF_ENOMEM, NULL, "out of memory");
     if (!rc)
-        rc = rf_store_tests_ranked(a->store, p->org_id, 0, rank_test, &c, &e->err);
+        rc = rf_store_tests_ranked(a->store, p->org_id, org_wide ? 0 : id, rank_test, &c,
+                                   &e->err);
     if (!rc && c.rc)
         rc = rf_err_set(&e->err, c.rc, "%s", c.err.msg);
     json_t *sorted = rc ? NULL : json_array();
@@ -1405,8 +1418,9 @@ rf_status rf_app_posting_ranking(struct rf_app *a, const struct rf_principal *p,
             json_array_append_new(sorted, c.rows[i].json);
             c.rows[i].json = NULL;
         }
-        *out = json_pack("{s:{s:I,s:s},s:o,s:I}", "posting", "id", (json_int_t)po.id, "title",
-                         po.title, "candidates", sorted, "skipped", (json_int_t)c.skipped);
+        *out = json_pack("{s:{s:I,s:s},s:s,s:o,s:I}", "posting", "id", (json_int_t)po.id, "title",
+                         po.title, "scope", org_wide ? "org" : "posting", "candidates", sorted,
+                         "skipped", (json_int_t)c.skipped);
         if (!*out)
             rc = fail(e, RF_ENOMEM, NULL, "out of memory");
     }

@@ -126,10 +126,12 @@ rf_status rf_app_postings(struct rf_app *a, const struct rf_principal *p, json_t
                           struct rf_app_error *e);
 rf_status rf_app_posting_get(struct rf_app *a, const struct rf_principal *p, int64_t id,
                              json_t **out, struct rf_app_error *e);
-/* Ranks the organization's finished tests against posting id with the
- * arithmetic of `rolefit match` (each skill's stored posterior on its grid).
- * {"posting", "candidates": [best first], "skipped"}. */
+/* Ranks finished tests against posting id with the arithmetic of `rolefit
+ * match` (each skill's stored posterior on its grid). scope NULL or "posting":
+ * the tests taken from the posting's invites (its applicants); "org": every
+ * finished test of the organization. Any other scope: RF_EINVAL, field "scope".
+ * {"posting", "scope", "candidates": [best first], "skipped"}. */
 rf_status rf_app_posting_ranking(struct rf_app *a, const struct rf_principal *p, int64_t id,
-                                 json_t **out, struct rf_app_error *e);
+                                 const char *scope, json_t **out, struct rf_app_error *e);
 
 #endif

@@ -224,9 +224,12 @@ struct op_plain { /* principal only */
     rf_status (*fn)(struct rf_app *, const struct rf_principal *, json_t **,
                     struct rf_app_error *);
 };
-struct op_id { /* principal and the numeric id of the path */
+struct op_id { /* principal and the numeric id of the path; with query, one query argument */
     rf_status (*fn)(struct rf_app *, const struct rf_principal *, int64_t, json_t **,
                     struct rf_app_error *);
+    rf_status (*fn_query)(struct rf_app *, const struct rf_principal *, int64_t, const char *,
+                          json_t **, struct rf_app_error *);
+    const char *query; /* the argument's name (NULL when absent); fn_query gets its value or NULL */
 };
 
 static void h_body(void *ap, struct rf_req *req, struct rf_resp *resp)
@@ -256,6 +259,17 @@ static void h_plain(void *ap, struct rf_req *req, struct rf_resp *resp)
     reply(resp, rc, &e, out, 200);
 }
 
+/* The numeric id of the path and the caller; 0 (resp filled) when either fails. */
+static int id_and_principal(struct rf_server *s, struct rf_req *req, struct rf_resp *resp,
+                            int64_t *id, struct rf_principal *p)
+{
+    if (!parse_id(req->params[0], id)) {
+        rf_resp_error(resp, 404, "not found", NULL);
+        return 0;
+    }
+    return principal(s, req, resp, p);
+}
+
 static void h_id(void *ap, struct rf_req *req, struct rf_resp *resp)
 {
     struct rf_server *s = ap;
@@ -264,11 +278,10 @@ static void h_id(void *ap, struct rf_req *req, struct rf_resp *resp)
     struct rf_app_error e = {{0}, NULL};
     json_t *out = NULL;
     int64_t id;
-    if (!parse_id(req->params[0], &id))
-        return rf_resp_error(resp, 404, "not found", NULL);
-    if (!principal(s, req, resp, &p))
+    if (!id_and_principal(s, req, resp, &id, &p))
         return;
-    rf_status rc = op->fn(s->app, &p, id, &out, &e);
+    rf_status rc = op->query ? op->fn_query(s->app, &p, id, rf_req_query(req, op->query), &out, &e)
+                             : op->fn(s->app, &p, id, &out, &e);
     reply(resp, rc, &e, out, 200);
 }
 
@@ -356,9 +369,7 @@ static void h_test_report_html(void *ap, struct rf_req *req, struct rf_resp *res
     struct rf_app_error e = {{0}, NULL};
     char *html = NULL;
     int64_t id;
-    if (!parse_id(req->params[0], &id))
-        return rf_resp_error(resp, 404, "not found", NULL);
-    if (!principal(s, req, resp, &p))
+    if (!id_and_principal(s, req, resp, &id, &p))
         return;
     rf_status rc = rf_app_test_report(s->app, &p, id, 1, NULL, &html, &e);
     if (rc)
@@ -377,12 +388,13 @@ static const struct op_body op_users_add = {rf_app_user_add, 201};
 static const struct op_body op_invite_create = {rf_app_invite_create, 201};
 static const struct op_plain op_bank = {rf_app_bank_overview};
 static const struct op_plain op_invites = {rf_app_invites};
-static const struct op_id op_test_get = {rf_app_test_get};
+static const struct op_id op_test_get = {.fn = rf_app_test_get};
 static const struct op_body op_posting_create = {rf_app_posting_create, 201};
 static const struct op_plain op_postings = {rf_app_postings};
-static const struct op_id op_posting_get = {rf_app_posting_get};
-static const struct op_id op_posting_ranking = {rf_app_posting_ranking};
-static const struct op_id op_test_report = {test_report_json};
+static const struct op_id op_posting_get = {.fn = rf_app_posting_get};
+static const struct op_id op_posting_ranking = {.fn_query = rf_app_posting_ranking,
+                                                .query = "scope"};
+static const struct op_id op_test_report = {.fn = test_report_json};
 
 static const struct rf_route routes[] = {
     {"GET", "/api/health", h_health, NULL, 0},

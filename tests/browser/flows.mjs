@@ -506,6 +506,13 @@ async function postingsFlow(page, tag, testId) {
   await shoot(page, 'posting-parsed-1280', true);
   await page.click('#postings button:has-text("Rank candidates")');
   await page.waitForSelector('#ranking:not([hidden]) #ranking-table tbody tr');
+  // by default a posting ranks its applicants: Dana was invited for no posting
+  const applicants = await page.innerText('#ranking-table tbody');
+  check(`${tag}: a new posting has no applicants yet`, /rank everyone in the organization/.test(applicants) && !/Dana Candidate/.test(applicants), applicants);
+  check(`${tag}: applicants are the default scope`, await page.isChecked('#ranking-scope input[value=posting]'));
+  await page.check('#ranking-scope input[value=org]');
+  await page.waitForSelector('#ranking-table tbody >> text=Dana Candidate');
+  check(`${tag}: organization scope in the title`, /in the organization/.test(await page.innerText('#ranking-title')), await page.innerText('#ranking-title'));
   const rows = page.locator('#ranking-table tbody tr');
   const first = await rows.first().innerText();
   check(`${tag}: ranked list shows the candidate`, /Dana Candidate/.test(await page.innerText('#ranking-table tbody')), first);

@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "server/auth.h"
+#include "store/store.h"
+
 struct fixture fx;
 
 static void grab_log(const char *line)
@@ -82,6 +85,32 @@ struct http_client fixture_admin(void)
     cr_assert_eq(client_do(&c, "POST", "/api/setup", body, &r), 0);
     cr_assert_eq(r.status, 201, "%s", r.body);
     cr_assert(c.cookie[0] && c.csrf[0]);
+    http_result_free(&r);
+    return c;
+}
+
+/* A second organization with its own recruiter, written straight into the
+ * database the server uses (SQLite allows a second connection in WAL mode). */
+struct http_client fixture_other_recruiter(void)
+{
+    struct rf_store *st;
+    struct rf_err err;
+    cr_assert_eq(rf_store_open(fx.db, &st, &err), RF_OK, "%s", err.msg);
+    int64_t org, uid;
+    char hash[RF_PWHASH_LEN];
+    cr_assert_eq(rf_auth_init(&err), RF_OK);
+    cr_assert_eq(rf_auth_hash_password("other password", hash, &err), RF_OK);
+    cr_assert_eq(rf_store_org_create(st, "Other", &org, &err), RF_OK);
+    cr_assert_eq(rf_store_user_create(st, org, "olga@other.test", "Olga", "recruiter", hash, &uid,
+                                      &err),
+                 RF_OK);
+    rf_store_close(st);
+    struct http_client c = {fx.port, "", ""};
+    struct http_result r;
+    cr_assert_eq(client_do(&c, "POST", "/api/login",
+                           "{\"email\":\"olga@other.test\",\"password\":\"other password\"}", &r),
+                 0);
+    cr_assert_eq(r.status, 200, "%s", r.body);
     http_result_free(&r);
     return c;
 }

@@ -30,4 +30,8 @@ void fixture_stop(void);
 /* Creates the organization and its admin with the setup token; a signed-in client. */
 struct http_client fixture_admin(void);
 
+/* A second organization ("Other") with its own recruiter, olga@other.test,
+ * written straight into the server's database; a signed-in client. */
+struct http_client fixture_other_recruiter(void);
+
 #endif

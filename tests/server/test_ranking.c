@@ -202,3 +202,80 @@ Test(ranking, uses_the_posterior_not_its_normal_summary)
     rf_posting_cleanup(&pp);
     rf_careers_cleanup(&c);
 }
+
+static json_t *get_ranking(struct http_client *c, int64_t pid, const char *query, int want)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/api/postings/%lld/ranking%s", (long long)pid, query);
+    struct http_result r;
+    cr_assert_eq(client_do(c, "GET", path, NULL, &r), 0);
+    cr_assert_eq(r.status, want, "%s: %s", path, r.body);
+    json_t *j = json_incref(r.json);
+    http_result_free(&r);
+    return j;
+}
+
+static int has_label(const json_t *cands, const char *label)
+{
+    for (size_t i = 0; i < json_array_size(cands); i++)
+        if (!strcmp(json_string_value(json_object_get(json_array_get(cands, i), "label")), label))
+            return 1;
+    return 0;
+}
+
+/* By default a posting ranks its applicants (the tests taken from its
+ * invites); ?scope=org ranks every finished test of the organization and
+ * marks the applicants; any other scope is a 400 naming the field. */
+Test(ranking, scope_applicants_by_default_organization_on_request)
+{
+    struct http_client a = fixture_admin();
+    int64_t org = org_of(&a);
+    int64_t pa = create_posting(&a, "Data engineer", posting_text);
+    int64_t pb = create_posting(&a, "Analyst", "## Requirements\n- SQL\n- Statistics\n");
+    struct rf_profile pr;
+    mixture_profile(&pr, "data_engineering", 1, 0.5, 0.4, 0, 1);
+    store_finished(org, pa, "for-a", &pr, 1);
+    store_finished(org, pb, "for-b", &pr, 1);
+    store_finished(org, 0, "no-posting", &pr, 0);
+    rf_profile_cleanup(&pr);
+    const char *defaults[] = {"", "?scope=posting"};
+    for (size_t i = 0; i < 2; i++) {
+        json_t *j = get_ranking(&a, pa, defaults[i], 200);
+        const json_t *cands = json_object_get(j, "candidates");
+        cr_assert_str_eq(json_string_value(json_object_get(j, "scope")), "posting");
+        cr_assert_eq(json_array_size(cands), 1, "'%s': only the applicant", defaults[i]);
+        cr_assert(has_label(cands, "for-a"));
+        cr_assert(json_is_true(json_object_get(json_array_get(cands, 0), "applicant")));
+        json_decref(j);
+    }
+    json_t *j = get_ranking(&a, pa, "?scope=org", 200);
+    const json_t *cands = json_object_get(j, "candidates");
+    cr_assert_str_eq(json_string_value(json_object_get(j, "scope")), "org");
+    cr_assert_eq(json_array_size(cands), 3, "the whole organization");
+    for (size_t i = 0; i < 3; i++) {
+        const json_t *row = json_array_get(cands, i);
+        int mine = !strcmp(json_string_value(json_object_get(row, "label")), "for-a");
+        cr_assert_eq(json_is_true(json_object_get(row, "applicant")), mine, "row %zu", i);
+    }
+    json_decref(j);
+    j = get_ranking(&a, pb, "", 200);
+    cands = json_object_get(j, "candidates");
+    cr_assert(json_array_size(cands) == 1 && has_label(cands, "for-b"), "the other posting's own");
+    json_decref(j);
+    /* unknown scopes: one-line 400 naming the field */
+    const char *bad[] = {"?scope=team", "?scope=", "?scope=ORG", "?scope=org%0Aposting",
+                         "?scope=%E6%97%A5%E6%9C%AC%E8%AA%9E%E6%97%A5%E6%9C%AC%E8%AA%9E%E6%97%A5"
+                         "%E6%9C%AC%E8%AA%9E%E6%97%A5%E6%9C%AC%E8%AA%9E%E6%97%A5%E6%9C%AC"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        j = get_ranking(&a, pa, bad[i], 400);
+        cr_assert_str_eq(json_string_value(json_object_get(j, "field")), "scope", "%s", bad[i]);
+        const char *msg = json_string_value(json_object_get(j, "error"));
+        cr_assert(msg && strstr(msg, "scope must be 'posting'") && !strchr(msg, '\n'), "%s: %s",
+                  bad[i], msg);
+        json_decref(j);
+    }
+    /* another organization sees neither scope */
+    struct http_client olga = fixture_other_recruiter();
+    json_decref(get_ranking(&olga, pa, "?scope=org", 404));
+    json_decref(get_ranking(&olga, pa, "", 404));
+}

@@ -341,34 +341,6 @@ Test(closed, invites_practice_off_and_organizations)
     http_result_free(&r);
 }
 
-#include "server/auth.h"
-#include "store/store.h"
-
-/* A second organization with its own recruiter, written straight into the
- * database the server uses (SQLite allows a second connection in WAL mode). */
-static struct http_client other_org_recruiter(void)
-{
-    struct rf_store *st;
-    struct rf_err err;
-    cr_assert_eq(rf_store_open(fx.db, &st, &err), RF_OK, "%s", err.msg);
-    int64_t org, uid;
-    char hash[RF_PWHASH_LEN];
-    cr_assert_eq(rf_auth_init(&err), RF_OK);
-    cr_assert_eq(rf_auth_hash_password("other password", hash, &err), RF_OK);
-    cr_assert_eq(rf_store_org_create(st, "Other", &org, &err), RF_OK);
-    cr_assert_eq(rf_store_user_create(st, org, "olga@other.test", "Olga", "recruiter", hash, &uid,
-                                      &err),
-                 RF_OK);
-    rf_store_close(st);
-    struct http_client c = {fx.port, "", ""};
-    struct http_result r;
-    cr_assert_eq(client_do(&c, "POST", "/api/login",
-                           "{\"email\":\"olga@other.test\",\"password\":\"other password\"}", &r),
-                 0);
-    cr_assert_eq(r.status, 200, "%s", r.body);
-    http_result_free(&r);
-    return c;
-}
 
 Test(closed, postings_rank_candidates_of_the_organization_only)
 {
@@ -422,7 +394,7 @@ Test(closed, postings_rank_candidates_of_the_organization_only)
     }
     http_result_free(&r);
     /* another organization sees none of it */
-    struct http_client olga = other_org_recruiter();
+    struct http_client olga = fixture_other_recruiter();
     cr_assert_eq(client_do(&olga, "GET", path, NULL, &r), 0);
     cr_assert_eq(r.status, 404);
     http_result_free(&r);

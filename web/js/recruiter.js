@@ -56,17 +56,43 @@ async function loadPostings() {
   })));
 }
 
-async function rank(id) {
-  const r = await api('GET', `/api/postings/${id}/ranking`);
+// The posting being ranked; the scope comes from the radio group: its
+// applicants (tests from its invites) or everyone in the organization.
+let ranked = null;
+const scopeOf = () => document.querySelector('#ranking-scope input:checked').value;
+
+async function rank(id, scroll = true) {
+  ranked = id;
+  const scope = scopeOf();
+  const err = document.getElementById('rank-error');
+  showError(err, null);
+  let r;
+  try {
+    r = await api('GET', `/api/postings/${id}/ranking?scope=${scope}`);
+  } catch (e) {
+    document.getElementById('ranking').hidden = false;
+    showError(err, e);
+    return;
+  }
+  const n = r.candidates.length;
+  const who = scope === 'org' ? 'in the organization' : `applicant${n === 1 ? '' : 's'}`;
   document.getElementById('ranking').hidden = false;
-  document.getElementById('ranking-title').textContent = `Ranking for ${r.posting.title} (${r.candidates.length} candidate${r.candidates.length === 1 ? '' : 's'})`;
-  document.querySelector('#ranking-table tbody').replaceChildren(...(r.candidates.length ? r.candidates.map((c, i) => el('tr', {},
-    el('td', {}, String(i + 1)), el('td', {}, c.label || `Candidate ${c.candidate}`),
+  document.getElementById('ranking-title').textContent = `Ranking for ${r.posting.title} (${n} ${scope === 'org' ? `candidate${n === 1 ? '' : 's'} ` : ''}${who})`;
+  const empty = scope === 'org'
+    ? 'No finished tests in your organization yet: invite candidates first.'
+    : 'No finished tests from this posting\'s invites yet: invite candidates for it, or rank everyone in the organization.';
+  document.querySelector('#ranking-table tbody').replaceChildren(...(n ? r.candidates.map((c, i) => el('tr', {},
+    el('td', {}, String(i + 1)),
+    el('td', {}, c.label || `Candidate ${c.candidate}`,
+      scope === 'org' && c.applicant ? el('span', { class: 'chip', style: 'margin-left:6px' }, 'applicant') : null),
     el('td', { class: 'num' }, `${pct(c.fit)} ± ${pct(c.sd || 0)}`), el('td', { class: 'num' }, pct(c.p_required)),
     el('td', { class: 'reason' }, c.reason),
     el('td', {}, el('a', { href: `/api/tests/${c.test}/report.html`, target: '_blank', rel: 'noopener' }, 'Open')))) :
-    [el('tr', {}, el('td', { colspan: 6, class: 'empty' }, 'No finished tests in your organization yet: invite candidates first.'))]));
-  document.getElementById('ranking').scrollIntoView({ behavior: 'smooth' });
+    [el('tr', {}, el('td', { colspan: 6, class: 'empty' }, empty))]));
+  if (scroll) document.getElementById('ranking').scrollIntoView({ behavior: 'smooth' });
+}
+for (const input of document.querySelectorAll('#ranking-scope input')) {
+  input.addEventListener('change', () => { if (ranked !== null) rank(ranked, false); });
 }
 
 const pform = document.getElementById('posting-form');
