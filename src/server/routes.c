@@ -33,8 +33,11 @@ struct rf_server {
 
 #define COOKIE "rf_session"
 
-static double mono(void)
+/* Seconds on the server's clock (monotonic unless the configuration gives one). */
+static double now_of(const struct rf_server *s)
 {
+    if (s->cfg.clock)
+        return s->cfg.clock();
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
@@ -129,7 +132,7 @@ static void too_many(struct rf_resp *resp, double retry, const char *msg)
 static int login_allowed(struct rf_server *s, struct rf_req *req, struct rf_resp *resp)
 {
     double retry;
-    if (rf_ratelimit_take(s->logins, req->ip, mono(), &retry))
+    if (rf_ratelimit_take(s->logins, req->ip, now_of(s), &retry))
         return 1;
     too_many(resp, retry, "too many sign-in attempts; wait and try again");
     return 0;
@@ -308,7 +311,7 @@ static void h_test_start(void *ap, struct rf_req *req, struct rf_resp *resp)
     size_t slot = 0;
     double retry;
     int per_ip;
-    if (practice && !rf_slots_take(s->practice, req->ip, mono(), &slot, &retry, &per_ip)) {
+    if (practice && !rf_slots_take(s->practice, req->ip, now_of(s), &slot, &retry, &per_ip)) {
         json_decref(j);
         return too_many(resp, retry,
                         per_ip ? "too many practice tests open from your address; finish one or "
@@ -323,7 +326,7 @@ static void h_test_start(void *ap, struct rf_req *req, struct rf_resp *resp)
     else if (practice)
         rf_slots_bind(s->practice, slot,
                       json_integer_value(json_object_get(json_object_get(out, "test"), "id")),
-                      mono());
+                      now_of(s));
     if (!rc && tok[0]) {
         set_cookie(s, req, resp, tok, RF_AUTH_LIFETIME);
         json_object_set_new(out, "csrf", json_string(csrf));
@@ -349,7 +352,7 @@ static void h_test_answer(void *ap, struct rf_req *req, struct rf_resp *resp)
     char key[64];
     snprintf(key, sizeof key, "%lld:%lld", (long long)p.candidate_id, (long long)id);
     double retry;
-    if (!rf_ratelimit_take(s->answers, key, mono(), &retry))
+    if (!rf_ratelimit_take(s->answers, key, now_of(s), &retry))
         return too_many(resp, retry, "answers are coming too fast; wait a moment");
     if (!(j = rf_req_json(req, resp)))
         return;
@@ -357,7 +360,7 @@ static void h_test_answer(void *ap, struct rf_req *req, struct rf_resp *resp)
     json_decref(j);
     if (!rc && s->practice) {
         const char *st = json_string_value(json_object_get(json_object_get(out, "test"), "status"));
-        rf_slots_answered(s->practice, id, mono(), st && strcmp(st, "active") != 0);
+        rf_slots_answered(s->practice, id, now_of(s), st && strcmp(st, "active") != 0);
     }
     reply(resp, rc, &e, out, 200);
 }
@@ -490,7 +493,7 @@ static int gate(void *ap, struct rf_req *req, struct rf_resp *resp)
 {
     struct rf_server *s = ap;
     double retry;
-    if (rf_ratelimit_take(s->per_ip, req->ip, mono(), &retry))
+    if (rf_ratelimit_take(s->per_ip, req->ip, now_of(s), &retry))
         return 1;
     too_many(resp, retry, "too many requests; slow down");
     return 0;

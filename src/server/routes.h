@@ -25,6 +25,9 @@ struct rf_server_config {
      * practice_max 0: no caps at all. */
     size_t practice_max, practice_max_per_ip;
     double practice_idle;
+    /* Seconds of the clock rate limits and practice slots go by; NULL: the
+     * monotonic clock. Tests give their own to step time without sleeping. */
+    double (*clock)(void);
 };
 
 /* Loads everything, prints the setup link on first start through cfg->app.log,

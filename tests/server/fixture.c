@@ -2,6 +2,7 @@
 #include "fixture.h"
 
 #include <criterion/criterion.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,19 @@
 #include "store/store.h"
 
 struct fixture fx;
+
+/* The server's clock in microseconds: it moves only when a test moves it. */
+static atomic_llong clock_us = 1000000000LL;
+
+double fixture_clock(void)
+{
+    return (double)atomic_load(&clock_us) / 1e6;
+}
+
+void fixture_advance(double seconds)
+{
+    atomic_fetch_add(&clock_us, (long long)(seconds * 1e6));
+}
 
 static void grab_log(const char *line)
 {
@@ -44,6 +58,7 @@ void fixture_config(struct rf_server_config *cfg, const char *db, int practice, 
     cfg->port = 0;
     cfg->threads = 2;
     cfg->quiet = 1;
+    cfg->clock = fixture_clock;
 }
 
 void fixture_start_with(int practice, double rate_ip, void (*tweak)(struct rf_server_config *cfg))

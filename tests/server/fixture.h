@@ -21,6 +21,12 @@ extern struct fixture fx;
 /* Starts the server; practice opens tests to anyone; rate_ip 0 disables the
  * per-address limit (answers and sign-ins are not limited). */
 void fixture_start(int practice, double rate_ip);
+/* The clock of the servers under test (rate limits, practice slots): it
+ * stands still until fixture_advance moves it, so no test depends on how
+ * fast the machine is. */
+double fixture_clock(void);
+void fixture_advance(double seconds);
+
 /* The configuration fixture_start uses, over database db. */
 void fixture_config(struct rf_server_config *cfg, const char *db, int practice, double rate_ip);
 /* The same, with tweak (may be NULL) changing the configuration before the start. */

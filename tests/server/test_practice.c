@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "bank/bank.h"
 #include "fixture.h"
@@ -83,7 +82,7 @@ static void tweak(struct rf_server_config *cfg)
     cfg->trust_proxy = "127.0.0.1";
     cfg->practice_max = 3;
     cfg->practice_max_per_ip = 2;
-    cfg->practice_idle = 1.0;
+    cfg->practice_idle = 60.0;
 }
 
 static void start(void)
@@ -125,7 +124,7 @@ static void assert_refused(const char *ip, const char *why)
     cr_assert_eq(start_from(ip, practice, &c, &r), 429, "%s: %s", ip, r.body);
     char ra[16];
     cr_assert(http_header(&r, "Retry-After", ra, sizeof ra), "429 carries Retry-After");
-    cr_assert(atoi(ra) >= 1 && atoi(ra) <= 2, "idle is 1 s: Retry-After %s", ra);
+    cr_assert(atoi(ra) >= 1 && atoi(ra) <= 61, "idle is 60 s: Retry-After %s", ra);
     const char *msg = json_string_value(json_object_get(r.json, "error"));
     cr_assert(msg && strstr(msg, why) && !strchr(r.body, '\n'), "%s", r.body);
     http_result_free(&r);
@@ -155,8 +154,8 @@ Test(practice_caps, per_address_and_in_all, .init = start, .fini = stop)
     cr_assert_eq(start_from("198.51.100.1", practice, &a2, &r), 201, "%s", r.body);
     http_result_free(&r);
     assert_refused("198.51.100.1", "from your address");
-    cr_assert_eq(start_from("198.51.100.2", practice, &b1, &r), 201, "%s", r.body);
-    http_result_free(&r);
+    struct http_result rb1;
+    cr_assert_eq(start_from("198.51.100.2", practice, &b1, &rb1), 201, "%s", rb1.body);
     assert_refused("198.51.100.3", "on this server");
 
     /* an invited candidate is not counted */
@@ -177,9 +176,22 @@ Test(practice_caps, per_address_and_in_all, .init = start, .fini = stop)
     http_result_free(&r);
     assert_refused("198.51.100.4", "on this server");
 
-    /* tests idle for practice_idle (1 s) free theirs */
-    struct timespec ts = {1, 200 * 1000 * 1000};
-    nanosleep(&ts, NULL);
+    /* tests idle for practice_idle (60 s) free their slots; an answer keeps one */
+    fixture_advance(59);
+    assert_refused("198.51.100.4", "on this server");
+    char path[64], ans[256];
+    snprintf(path, sizeof path, "/api/tests/%lld/answers",
+             json_integer_value(json_object_get(json_object_get(rb1.json, "test"), "id")));
+    snprintf(ans, sizeof ans, "{\"item\":\"%s\",\"choice\":0}",
+             json_string_value(json_object_get(json_object_get(rb1.json, "question"), "item")));
+    http_result_free(&rb1);
+    cr_assert_eq(client_do(&b1, "POST", path, ans, &r), 0);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    http_result_free(&r);
+    fixture_advance(1);
     cr_assert_eq(start_from("198.51.100.4", practice, &d1, &r), 201, "%s", r.body);
     http_result_free(&r);
+    cr_assert_eq(start_from("198.51.100.5", practice, &d1, &r), 201, "%s", r.body);
+    http_result_free(&r);
+    assert_refused("198.51.100.6", "on this server"); /* b1, answered at 59, and the two */
 }
