@@ -107,8 +107,10 @@
 #define RF_CAT_MAX_SCOPE 32
 /* Most classes (groups of people, e.g. roles) a design may tell apart. */
 #define RF_CAT_MAX_CLASSES 32
-/* With classes, items considered per skill at each step (session.h). */
+/* With classes, items considered per skill at each step, and about how many
+ * in all when many skills compete (session.c top_classes). */
 #define RF_CAT_CLASS_CANDIDATES 8
+#define RF_CAT_CLASS_BUDGET 128
 /* Largest overall item limit of a session (a hostile session file cannot ask for more). */
 #define RF_CAT_MAX_ITEMS 1000
 /* Width of the theta bins of the candidate lists that make maximum-information

@@ -628,15 +628,21 @@ static size_t top_classes(struct rf_cat_session *s, size_t k)
         }
         s->cls_r[c] = tot;
     }
-    /* Candidates: the RF_CAT_CLASS_CANDIDATES most informative items at the
-     * current estimate of each competing skill (an exhaustive scan costs ten
-     * times more and changed few choices in simulation). */
+    /* Candidates: the most informative items at the current estimate of each
+     * competing skill, RF_CAT_CLASS_CANDIDATES of them, fewer (not below 2)
+     * when many skills compete so that a step looks at about
+     * RF_CAT_CLASS_BUDGET items (an exhaustive scan costs ten times more and
+     * changed few choices in simulation). */
     uint32_t cand[RF_CAT_MAX_SCOPE][RF_CAT_CLASS_CANDIDATES];
-    size_t ncand[RF_CAT_MAX_SCOPE] = {0};
+    size_t ncand[RF_CAT_MAX_SCOPE] = {0}, nopen = 0;
+    for (size_t j = 0; j < ns; j++)
+        nopen += s->state[j] == RF_CAT_SKILL_OPEN && !(below && s->count[j] >= s->d.rule[j].min);
+    size_t per = nopen ? RF_CAT_CLASS_BUDGET / nopen : 1;
+    per = per > RF_CAT_CLASS_CANDIDATES ? RF_CAT_CLASS_CANDIDATES : per < 2 ? 2 : per;
     for (size_t j = 0; j < ns; j++) {
         if (s->state[j] != RF_CAT_SKILL_OPEN || (below && s->count[j] >= s->d.rule[j].min))
             continue;
-        ncand[j] = top_mfi(s, j, s->theta[j], RF_CAT_CLASS_CANDIDATES);
+        ncand[j] = top_mfi(s, j, s->theta[j], per);
         memcpy(cand[j], s->topi, ncand[j] * sizeof **cand);
     }
     size_t m = 0;

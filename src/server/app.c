@@ -617,9 +617,12 @@ rf_status rf_app_invite_info(struct rf_app *a, const char *token, json_t **out,
 
 /* ---- adaptive tests ---- */
 
-/* The scope of a new test: a role's skills, or a list of skills. */
+/* The scope of a new test: a role's skills, every skill some role requires
+ * ("find my role": find != 0), or a list of skills. For role and find tests
+ * the skills are filled in by build_design. */
 struct scope {
     const struct rf_role *role;
+    int find;
     size_t n;
     const char *skills[RF_CAT_MAX_SCOPE];
 };
@@ -645,11 +648,22 @@ static rf_status scope_from_request(struct rf_app *a, const json_t *req, struct 
     rf_status rc = opt_string(req, "role", 64, &role, e);
     if (rc)
         return rc;
+    const json_t *find = json_object_get(req, "find_role");
+    if (find && !json_is_boolean(find))
+        return fail(e, RF_EINVAL, "find_role", "field 'find_role' must be true or false");
+    if (json_is_true(find)) {
+        if (role || json_object_get(req, "skills"))
+            return fail(e, RF_EINVAL, "find_role",
+                        "a find-my-role test covers every role: give no role or skills with it");
+        sc->find = 1;
+        return RF_OK;
+    }
     if (role)
         return scope_from_role(a, role, sc, e);
     const json_t *sk = json_object_get(req, "skills");
     if (!sk)
-        return fail(e, RF_EINVAL, "role", "choose a target role or a list of skills");
+        return fail(e, RF_EINVAL, "role",
+                    "choose a target role, a list of skills, or find_role: true");
     if (!json_is_array(sk) || json_array_size(sk) == 0)
         return fail(e, RF_EINVAL, "skills", "field 'skills' must be a non-empty list of skill ids");
     if (json_array_size(sk) > RF_CAT_MAX_SCOPE)
@@ -668,30 +682,34 @@ static rf_status scope_from_request(struct rf_app *a, const json_t *req, struct 
     return RF_OK;
 }
 
-static rf_status build_design(struct rf_app *a, const struct scope *sc, struct rf_cat_design *d,
+static rf_status build_design(struct rf_app *a, struct scope *sc, struct rf_cat_design *d,
                               struct rf_app_error *e)
 {
-    rf_cat_design_init(d);
-    d->max_items = RF_WEB_MAX_ITEMS;
-    /* A broad role rarely reaches the SE target within the limit: use every
-     * item the limit allows to narrow the profile rather than stop early. */
-    d->stop_unreachable = 0;
-    d->exposure = a->cfg.exposure != NULL;
-    for (size_t i = 0; i < sc->n; i++) {
-        struct rf_cat_rule r = {RF_CAT_DEFAULT_SE, RF_WEB_MIN_PER_SKILL, RF_WEB_MAX_ITEMS};
-        rf_status rc = rf_cat_design_add(d, a->pool, sc->skills[i], r, &e->err);
+    rf_status rc;
+    if (sc->role || sc->find) {
+        /* Role and find-my-role tests also tell the roles apart (closest roles). */
+        rc = rf_roletest_design(d, a->pool, &a->car.roles, sc->role, &e->err);
         if (rc) {
-            e->field = sc->role ? "role" : "skills";
+            e->field = sc->role ? "role" : "find_role";
             return rc;
         }
+        sc->n = 0;
+        for (size_t j = 0; j < d->nscope; j++)
+            sc->skills[sc->n++] = a->pool->skills[d->scope[j]];
+    } else {
+        rf_cat_design_init(d);
+        d->max_items = RF_WEB_MAX_ITEMS;
+        /* Use every item the limit allows rather than stop early. */
+        d->stop_unreachable = 0;
+        for (size_t i = 0; i < sc->n; i++) {
+            struct rf_cat_rule r = {RF_CAT_DEFAULT_SE, RF_WEB_MIN_PER_SKILL, RF_WEB_MAX_ITEMS};
+            if ((rc = rf_cat_design_add(d, a->pool, sc->skills[i], r, &e->err))) {
+                e->field = "skills";
+                return rc;
+            }
+        }
     }
-    /* A role test also tells the roles apart, for the report's closest roles. */
-    if (sc->role) {
-        rf_status rc = rf_roletest_add_classes(d, a->pool, &a->car.roles, &e->err);
-        if (rc)
-            e->field = "role";
-        return rc;
-    }
+    d->exposure = a->cfg.exposure != NULL;
     return RF_OK;
 }
 
@@ -900,6 +918,8 @@ rf_status rf_app_test_start(struct rf_app *a, const struct rf_principal *p, cons
         for (size_t i = 0; i < sc.n; i++)
             json_array_append_new(sj, json_string(sc.skills[i]));
         json_t *scj = json_pack("{s:s?,s:o}", "role", sc.role ? sc.role->id : NULL, "skills", sj);
+        if (scj && sc.find)
+            json_object_set_new(scj, "find_role", json_true());
         scope = json_dumps(scj, JSON_COMPACT);
         json_decref(scj);
         struct rf_test t;
@@ -961,6 +981,9 @@ static rf_status session_profile(struct rf_app *a, const struct rf_cat_session *
     for (size_t j = 0; j < d->nscope && !rc; j++) {
         struct rf_cat_skill_result r;
         rf_cat_skill(s, j, &r);
+        pidx[j] = SIZE_MAX;
+        if (r.items == 0) /* no question asked: not measured, left to the prior */
+            continue;
         rc = rf_profile_add_posterior(&pr, a->pool->skills[d->scope[j]], r.items, r.posterior,
                                       &pidx[j], err);
     }
@@ -974,7 +997,7 @@ static rf_status session_profile(struct rf_app *a, const struct rf_cat_session *
             continue;
         for (j = 0; j < d->nscope && d->scope[j] != a->pool->skill[item]; j++)
             ;
-        if (j == d->nscope)
+        if (j == d->nscope || pidx[j] == SIZE_MAX)
             continue;
         const struct rf_item *it = &a->bank.items[bi];
         rc = rf_profile_add_missed(&pr, pidx[j], it->id, (const char *const *)it->tags, it->ntags,
@@ -1156,6 +1179,8 @@ rf_status rf_app_test_report(struct rf_app *a, const struct rf_principal *p, int
         /* Who reads it: the candidate ("Your fit ...") or the organization's staff. */
         int mine = p->candidate_id && t.candidate_id == p->candidate_id;
         json_object_set_new(report, "viewer", json_string(mine ? "candidate" : "staff"));
+        if (scope && json_is_true(json_object_get(scope, "find_role")))
+            json_object_set_new(report, "find_role", json_true());
         /* Staff see who it is: the label the recruiter gave the invite. */
         if (!mine && !json_object_get(report, "person") && t.invite_id) {
             struct invite_find f = {t.invite_id, NULL};

@@ -1,6 +1,7 @@
 /* Role tests (see roletest.h). */
 #include "server/roletest.h"
 
+#include "base/config.h"
 #include "careers/closest.h"
 
 rf_status rf_roletest_add_classes(struct rf_cat_design *d, const struct rf_cat_pool *p,
@@ -20,4 +21,41 @@ rf_status rf_roletest_add_classes(struct rf_cat_design *d, const struct rf_cat_p
             return rc;
     }
     return RF_OK;
+}
+
+/* Whether some role of roles requires taxonomy skill k. */
+static int required(const struct rf_roles *roles, size_t k)
+{
+    for (size_t i = 0; i < roles->n; i++)
+        if (rf_role_req_find(&roles->roles[i], k))
+            return 1;
+    return 0;
+}
+
+rf_status rf_roletest_design(struct rf_cat_design *d, const struct rf_cat_pool *p,
+                             const struct rf_roles *roles, const struct rf_role *role,
+                             struct rf_err *err)
+{
+    rf_cat_design_init(d);
+    d->max_items = RF_WEB_MAX_ITEMS;
+    /* A broad test rarely reaches the SE target within the limit: use every
+     * item the limit allows rather than stop early. */
+    d->stop_unreachable = 0;
+    struct rf_cat_rule rule = {RF_CAT_DEFAULT_SE, role ? RF_WEB_MIN_PER_SKILL : 0,
+                               RF_WEB_MAX_ITEMS};
+    const struct rf_taxonomy *tax = roles->tax;
+    for (size_t k = 0; k < tax->nskills; k++) {
+        size_t ps;
+        if (role ? !rf_role_req_find(role, k) : !required(roles, k))
+            continue;
+        /* A find-my-role test skips skills the bank has no items for. */
+        if (!role && (rf_cat_pool_skill(p, tax->skills[k].id, &ps) || p->nusable[ps] == 0))
+            continue;
+        rf_status rc = rf_cat_design_add(d, p, tax->skills[k].id, rule, err);
+        if (rc)
+            return rc == RF_ENOTFOUND ? RF_EINVAL : rc;
+    }
+    if (d->nscope == 0)
+        return rf_err_set(err, RF_EINVAL, "no skill of the roles has items in the bank");
+    return rf_roletest_add_classes(d, p, roles, err);
 }

@@ -1,8 +1,9 @@
 /*
- * Role tests: what an adaptive test over a role's skills adds to its design
- * so that it also tells the roles apart (careers/closest.h, cat/session.h
- * "classification objective"). The server's role tests, `rolefit assess
- * --role` and the role-recovery simulation use this one function.
+ * Role tests: the adaptive design of a test for a target role, or of a
+ * "find my role" test over every skill some role requires, with the
+ * classification objective that tells the roles apart (careers/closest.h,
+ * cat/session.h). The server, `rolefit assess --role` and the role-recovery
+ * simulation build their designs here.
  */
 #ifndef RF_SERVER_ROLETEST_H
 #define RF_SERVER_ROLETEST_H
@@ -18,5 +19,15 @@
  * RF_CAT_MAX_CLASSES); d keeps the classes added before. */
 rf_status rf_roletest_add_classes(struct rf_cat_design *d, const struct rf_cat_pool *p,
                                   const struct rf_roles *roles, struct rf_err *err);
+
+/* The web's test design: RF_WEB_MAX_ITEMS items, SE target RF_CAT_DEFAULT_SE,
+ * no early stop, and the roles as classes. With role, its skills, each at
+ * least RF_WEB_MIN_PER_SKILL items; with role NULL ("find my role"), every
+ * skill that some role requires and the pool has items for, with no minimum:
+ * the objective sends items where the roles differ. Errors: RF_EINVAL (a
+ * skill without usable items, or none at all), RF_ETOOBIG. */
+rf_status rf_roletest_design(struct rf_cat_design *d, const struct rf_cat_pool *p,
+                             const struct rf_roles *roles, const struct rf_role *role,
+                             struct rf_err *err);
 
 #endif

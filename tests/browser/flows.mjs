@@ -272,6 +272,12 @@ async function candidateFlow(browser) {
   check(`${tag}: start is disabled before a choice`, await start.isDisabled());
   const lc = await contrastIssues(page);
   check(`${tag}: landing text contrast meets WCAG AA`, lc.length === 0, lc.slice(0, 3).join('; '));
+  // "find my role" is a choice of its own, undone by clicking it again
+  await page.click('#find');
+  check(`${tag}: find my role chosen`, await page.getAttribute('#find', 'aria-pressed') === 'true' &&
+    /Find my role/.test(await page.textContent('#choice')) && !(await start.isDisabled()));
+  await page.click('#find');
+  check(`${tag}: find my role undone`, await page.getAttribute('#find', 'aria-pressed') === 'false' && await start.isDisabled());
   // keyboard only: Tab goes header links, then the role cards in reading order; Space picks; Tab reaches Start
   const order = [];
   for (let k = 0; k < 40; k++) {
@@ -280,7 +286,7 @@ async function candidateFlow(browser) {
     order.push(f);
     if (f === 'ml_engineer') break;
   }
-  const cards = await page.$$eval('.role-card', (cs) => cs.map((c) => c.dataset.role));
+  const cards = await page.$$eval('.role-card[data-role]', (cs) => cs.map((c) => c.dataset.role));
   const tabbedCards = order.filter((f) => cards.includes(f));
   check(`${tag}: Tab reaches the role cards in reading order`,
     order[order.length - 1] === 'ml_engineer' && tabbedCards.join() === cards.slice(0, tabbedCards.length).join(), order.join(' > '));

@@ -42,6 +42,7 @@
 #include "server/roletest.h"
 
 #define PER_ROLE 100
+#define FIND_PER_ROLE 40 /* find-my-role tests cost more per step */
 #define GEN_ITEMS 60
 #define MAX_ROLES 32
 
@@ -102,9 +103,13 @@ static void sim_close(struct sim *s)
 
 enum draw { DRAW_NORMAL, DRAW_BAND };
 
-/* Draws a candidate of role r, runs the role test (with or without the
- * classification objective) and fills prof (initialized on the pool's grid). */
-static void candidate(struct sim *s, const struct rf_role *r, enum draw how, int classes,
+/* The test taken: the server's role test, the same without its
+ * classification objective, or the server's find-my-role test. */
+enum mode { MODE_ROLE, MODE_PLAIN, MODE_FIND };
+
+/* Draws a candidate of role r, runs the test and fills prof (initialized by
+ * the caller on the pool's grid). */
+static void candidate(struct sim *s, const struct rf_role *r, enum draw how, enum mode mode,
                       uint64_t seed, struct rf_profile *prof)
 {
     struct rf_err err;
@@ -112,24 +117,25 @@ static void candidate(struct sim *s, const struct rf_role *r, enum draw how, int
     struct rf_rng rng;
     rf_rng_seed(&rng, seed);
     double truth[RF_CAT_MAX_SCOPE];
-    /* The server's role test (src/server/app.c build_design). */
     struct rf_cat_design d;
-    rf_cat_design_init(&d);
-    d.max_items = RF_WEB_MAX_ITEMS;
-    d.stop_unreachable = 0;
-    struct rf_cat_rule rule = {RF_CAT_DEFAULT_SE, RF_WEB_MIN_PER_SKILL, RF_WEB_MAX_ITEMS};
-    for (size_t k = 0; k < r->nreqs; k++) {
+    cr_assert_eq(rf_roletest_design(&d, s->pool, &s->c.roles, mode == MODE_FIND ? NULL : r, &err),
+                 RF_OK, "%s", err.msg);
+    if (mode == MODE_PLAIN)
+        d.nclasses = 0;
+    for (size_t j = 0; j < d.nscope; j++) {
+        size_t k;
+        cr_assert_eq(rf_taxonomy_find(&s->c.tax, s->pool->skills[d.scope[j]], &k), RF_OK);
+        const struct rf_role_req *q = rf_role_req_find(r, k);
+        if (!q) { /* a skill the role does not require: like the population */
+            truth[j] = rf_rng_normal(&rng);
+            continue;
+        }
         double mu, tau;
-        rf_closest_level_dist(&s->c.tax, r->reqs[k].skill, r->reqs[k].level, &mu, &tau);
+        rf_closest_level_dist(&s->c.tax, k, q->level, &mu, &tau);
         double width = tau / RF_CLOSEST_SPREAD;
-        truth[k] = how == DRAW_NORMAL ? mu + 0.4 * rf_rng_normal(&rng)
+        truth[j] = how == DRAW_NORMAL ? mu + 0.4 * rf_rng_normal(&rng)
                                       : mu + width * (rf_rng_uniform(&rng) - 0.5);
-        cr_assert_eq(
-            rf_cat_design_add(&d, s->pool, s->c.tax.skills[r->reqs[k].skill].id, rule, &err), RF_OK,
-            "%s", err.msg);
     }
-    if (classes)
-        cr_assert_eq(rf_roletest_add_classes(&d, s->pool, &s->c.roles, &err), RF_OK, "%s", err.msg);
     struct rf_cat_session *ses;
     cr_assert_eq(rf_cat_session_new(s->pool, &d, seed ^ 0x9e3779b97f4a7c15ULL, &ses, &err), RF_OK);
     for (;;) {
@@ -147,6 +153,8 @@ static void candidate(struct sim *s, const struct rf_role *r, enum draw how, int
     for (size_t j = 0; j < d.nscope; j++) {
         struct rf_cat_skill_result res;
         rf_cat_skill(ses, j, &res);
+        if (res.items == 0) /* as the server: a skill without questions is not measured */
+            continue;
         cr_assert_eq(rf_profile_add_posterior(prof, s->pool->skills[d.scope[j]], res.items,
                                               res.posterior, NULL, &err),
                      RF_OK, "%s", err.msg);
@@ -159,7 +167,8 @@ struct rates {
 };
 
 /* Simulates PER_ROLE candidates of every role and returns the three rates. */
-static struct rates measure(int generated, enum draw how, int classes, const char *what)
+static struct rates measure(int generated, enum draw how, enum mode mode, size_t per_role,
+                            const char *what)
 {
     struct sim s;
     sim_open(&s, generated);
@@ -167,13 +176,13 @@ static struct rates measure(int generated, enum draw how, int classes, const cha
     size_t per_close[MAX_ROLES] = {0}, per_fit[MAX_ROLES] = {0};
     /* fits[t][r][x]: round t, fit of role x for the candidate drawn from role r. */
     static double fits[PER_ROLE][MAX_ROLES][MAX_ROLES];
-    for (size_t t = 0; t < PER_ROLE; t++)
+    for (size_t t = 0; t < per_role; t++)
         for (size_t r = 0; r < nroles; r++) {
             const struct rf_role *own = &s.c.roles.roles[r];
             struct rf_profile prof;
             struct rf_err err;
             cr_assert_eq(rf_profile_init(&prof, s.q.lo, s.q.hi, s.q.n, &err), RF_OK);
-            candidate(&s, own, how, classes, 1000003ULL * t + r, &prof);
+            candidate(&s, own, how, mode, 1000003ULL * t + r, &prof);
             struct rf_role_close *cl;
             cr_assert_eq(rf_closest_all(&prof, &s.c.roles, &cl, &err), RF_OK);
             close_hits += cl[0].role == own;
@@ -189,7 +198,7 @@ static struct rates measure(int generated, enum draw how, int classes, const cha
             rf_profile_cleanup(&prof);
             total++;
         }
-    for (size_t t = 0; t < PER_ROLE; t++)
+    for (size_t t = 0; t < per_role; t++)
         for (size_t x = 0; x < nroles; x++) {
             size_t best = 0;
             for (size_t r = 1; r < nroles; r++)
@@ -205,8 +214,8 @@ static struct rates measure(int generated, enum draw how, int classes, const cha
                 100 * out.fit_recruiter);
     for (size_t r = 0; r < nroles; r++)
         cr_log_info("role_sim [%s]:   %-28s closest %5.1f%%   highest fit %5.1f%%", what,
-                    s.c.roles.roles[r].id, 100.0 * (double)per_close[r] / PER_ROLE,
-                    100.0 * (double)per_fit[r] / PER_ROLE);
+                    s.c.roles.roles[r].id, 100.0 * (double)per_close[r] / (double)per_role,
+                    100.0 * (double)per_fit[r] / (double)per_role);
     sim_close(&s);
     return out;
 }
@@ -214,13 +223,14 @@ static struct rates measure(int generated, enum draw how, int classes, const cha
 /* The target: >= 80% with a bank of calibrated quality. */
 Test(role_sim, generated_bank_meets_the_target, .timeout = 120)
 {
-    struct rates x = measure(1, DRAW_NORMAL, 1, "generated bank, normal draws");
+    struct rates x = measure(1, DRAW_NORMAL, MODE_ROLE, PER_ROLE, "generated bank, normal draws");
     cr_expect_geq(x.closest, 0.80, "closest role is own role for %.3f", x.closest);
-    struct rates u = measure(1, DRAW_BAND, 1, "generated bank, uniform in the band");
+    struct rates u = measure(1, DRAW_BAND, MODE_ROLE, PER_ROLE, "generated bank, uniform in the band");
     cr_expect_geq(u.closest, 0.80, "uniform draws: %.3f", u.closest);
     /* The classification objective earns its place: without it, the same
      * test tells the roles apart less often. */
-    struct rates plain = measure(1, DRAW_NORMAL, 0, "generated bank, no classification objective");
+    struct rates plain =
+        measure(1, DRAW_NORMAL, MODE_PLAIN, PER_ROLE, "generated bank, no classification objective");
     cr_expect_gt(x.closest, plain.closest, "with %.3f, without %.3f", x.closest, plain.closest);
     /* Fit is a recruiter's measure; floors far above chance (1/12) catch a
      * broken pipeline. */
@@ -231,7 +241,7 @@ Test(role_sim, generated_bank_meets_the_target, .timeout = 120)
  * short of the target (75-78% over two bank draws); printed, with a floor. */
 Test(role_sim, generated_bank_with_guessing, .timeout = 120)
 {
-    struct rates x = measure(2, DRAW_NORMAL, 1, "generated 3PL bank (c = 0.2), normal draws");
+    struct rates x = measure(2, DRAW_NORMAL, MODE_ROLE, PER_ROLE, "generated 3PL bank (c = 0.2), normal draws");
     cr_expect_gt(x.closest, 0.70, "%.3f", x.closest);
 }
 
@@ -241,7 +251,18 @@ Test(role_sim, generated_bank_with_guessing, .timeout = 120)
  * honest figure for the bank as shipped. */
 Test(role_sim, bundled_bank, .timeout = 120)
 {
-    struct rates x = measure(0, DRAW_NORMAL, 1, "bundled bank, normal draws");
+    struct rates x = measure(0, DRAW_NORMAL, MODE_ROLE, PER_ROLE, "bundled bank, normal draws");
     cr_expect_gt(x.closest, 0.45, "%.3f", x.closest);
     cr_expect_gt(x.fit_recruiter, 0.35, "%.3f", x.fit_recruiter);
+}
+
+/* The find-my-role test: 30 items over every skill, for someone who does not
+ * know which role to aim at (skills outside their role drawn from the
+ * population). Harder than a role test: the items spread over 16 skills. */
+Test(role_sim, find_my_role, .timeout = 120)
+{
+    struct rates g = measure(1, DRAW_NORMAL, MODE_FIND, FIND_PER_ROLE, "find my role, generated bank");
+    cr_expect_gt(g.closest, 0.5, "%.3f", g.closest);
+    struct rates b = measure(0, DRAW_NORMAL, MODE_FIND, FIND_PER_ROLE, "find my role, bundled bank");
+    cr_expect_gt(b.closest, 0.2, "%.3f", b.closest);
 }

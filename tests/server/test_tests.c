@@ -157,6 +157,71 @@ Test(tests, whole_flow_to_report)
     cr_assert(measured, "the CLI report of test %lld measures 2 skills", id);
 }
 
+/* Find my role: a test over every skill that aims at telling the roles
+ * apart. A candidate who knows the research skills and nothing else comes
+ * out closest to the research scientist role, and the plan is for it. */
+Test(tests, find_my_role)
+{
+    static const char *const research[] = {"linear_algebra",   "calculus_optimization",
+                                           "probability_statistics", "ml_fundamentals",
+                                           "deep_learning",    "research_practice"};
+    struct http_client c = {fx.port, "", ""};
+    struct http_result r;
+    long long id = start_test(&c, "{\"find_role\":true}", &r);
+    char asked[32][64];
+    size_t nasked = 0;
+    int n = 0;
+    while (json_is_object(json_object_get(r.json, "question"))) {
+        const json_t *q = json_object_get(r.json, "question");
+        char item[160];
+        snprintf(item, sizeof item, "%s", json_string_value(json_object_get(q, "item")));
+        const char *skill = json_string_value(json_object_get(json_object_get(q, "skill"), "id"));
+        int knows = 0;
+        for (size_t k = 0; k < sizeof research / sizeof *research; k++)
+            knows |= !strcmp(skill, research[k]);
+        size_t j = 0;
+        while (j < nasked && strcmp(asked[j], skill))
+            j++;
+        if (j == nasked)
+            snprintf(asked[nasked++], sizeof asked[0], "%s", skill);
+        int choice = knows ? key_of(item) : (key_of(item) + 1) % 4;
+        http_result_free(&r);
+        answer(&c, id, item, choice, &r);
+        cr_assert_eq(r.status, 200, "answer %d: %s", n + 1, r.body);
+        assert_no_secrets(&r);
+        n++;
+        cr_assert(n <= 30, "the test respects its item limit");
+    }
+    cr_assert_eq(n, 30, "a find-my-role test uses every question it may");
+    cr_assert_gt(nasked, 3, "questions spread over the skills that tell roles apart");
+    http_result_free(&r);
+    char path[64];
+    snprintf(path, sizeof path, "/api/tests/%lld/report", id);
+    cr_assert_eq(client_do(&c, "GET", path, NULL, &r), 0);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    cr_assert(json_is_true(json_object_get(r.json, "find_role")));
+    cr_assert_eq(json_integer_value(json_object_get(r.json, "skills_measured")), (json_int_t)nasked,
+                 "skills without a question are not counted as measured");
+    const json_t *top = json_array_get(json_object_get(r.json, "closest"), 0);
+    cr_assert_str_eq(json_string_value(json_object_get(top, "role")), "ml_researcher", "%s",
+                     r.body);
+    cr_assert_str_eq(
+        json_string_value(json_object_get(json_object_get(r.json, "target"), "role")),
+        "ml_researcher", "the plan is for the closest role");
+    http_result_free(&r);
+    /* a find-my-role test names no role or skills */
+    cr_assert_eq(client_do(&c, "POST", "/api/tests", "{\"find_role\":\"yes\"}", &r), 0);
+    cr_assert_eq(r.status, 400);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "field")), "find_role");
+    http_result_free(&r);
+    cr_assert_eq(client_do(&c, "POST", "/api/tests",
+                           "{\"find_role\":true,\"role\":\"data_scientist\"}", &r),
+                 0);
+    cr_assert_eq(r.status, 400);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "field")), "find_role");
+    http_result_free(&r);
+}
+
 Test(tests, answers_must_match_the_question_asked)
 {
     struct http_client c = {fx.port, "", ""};

@@ -57,7 +57,8 @@ function render(r) {
   // Closest roles: only those that say something (at least 2%, at most six).
   const near = (r.closest || []).filter((c, i) => c.measured > 0 && i < 6 && (i === 0 || c.probability >= 0.02));
   main.append(
-    el('h1', {}, t.name ? (own ? `Your fit for ${t.name}` : `${who}: fit for ${t.name}`) : (own ? 'Your skill profile' : `${who}: skill profile`)),
+    el('h1', {}, r.find_role && near[0] ? (own ? `Your closest role: ${near[0].name}` : `${who}: closest role ${near[0].name}`)
+      : t.name ? (own ? `Your fit for ${t.name}` : `${who}: fit for ${t.name}`) : (own ? 'Your skill profile' : `${who}: skill profile`)),
     el('p', { class: 'lead' }, `Measured ${r.skills_measured} of ${r.skills_total} skills. Every figure carries its uncertainty: a short test measures coarsely, and the intervals say how coarsely.`),
     el('div', { class: 'kpis' },
       tf ? kpi(`${pct(tf.fit)} ± ${pct(tf.sd || 0)}`, `fit to ${tf.name}: expected share of its weighted requirements ${own ? 'you meet' : 'met'}`) : null,

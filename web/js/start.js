@@ -1,21 +1,25 @@
-// Landing page: pick a role (or skills) and start an adaptive test.
+// Landing page: find my role, pick a role (or skills), and start an adaptive test.
 import { api, el, header, showError } from './api.js';
 
-const state = { role: null, skills: new Set(), roles: [], me: null };
+const state = { role: null, find: false, skills: new Set(), roles: [], me: null };
+const findBtn = document.getElementById('find');
 const startBtn = document.getElementById('start');
 const choice = document.getElementById('choice');
 const errorBox = document.getElementById('error');
 
 function updateChoice() {
-  if (state.role) {
+  findBtn.setAttribute('aria-pressed', String(state.find));
+  if (state.find) {
+    choice.textContent = 'Find my role: 30 questions across every skill.';
+  } else if (state.role) {
     const r = state.roles.find((x) => x.id === state.role);
     choice.textContent = `Target role: ${r ? r.name : state.role} (${r ? r.requires.length : '?'} skills).`;
   } else if (state.skills.size) {
     choice.textContent = `${state.skills.size} skill${state.skills.size > 1 ? 's' : ''} chosen.`;
   } else {
-    choice.textContent = 'Pick a role or skills first.';
+    choice.textContent = 'Choose Find my role, a role, or skills first.';
   }
-  startBtn.disabled = !(state.role || state.skills.size) || (state.me && !state.me.practice);
+  startBtn.disabled = !(state.find || state.role || state.skills.size) || (state.me && !state.me.practice);
 }
 
 function roleCard(r) {
@@ -29,6 +33,7 @@ function roleCard(r) {
         q.name, q.core ? el('span', { class: 'sr-only' }, ' (core)') : null))));
   card.addEventListener('click', () => {
     state.role = state.role === r.id ? null : r.id;
+    state.find = false;
     state.skills.clear();
     document.querySelectorAll('#skills input').forEach((i) => { i.checked = false; });
     document.querySelectorAll('.role-card').forEach((c) => c.setAttribute('aria-pressed', String(c.dataset.role === state.role)));
@@ -56,6 +61,7 @@ async function init() {
       box.addEventListener('change', () => {
         if (box.checked) state.skills.add(s.id); else state.skills.delete(s.id);
         state.role = null;
+        state.find = false;
         document.querySelectorAll('.role-card').forEach((c) => c.setAttribute('aria-pressed', 'false'));
         updateChoice();
       });
@@ -71,11 +77,20 @@ async function init() {
   updateChoice();
 }
 
+findBtn.addEventListener('click', () => {
+  state.find = !state.find;
+  state.role = null;
+  state.skills.clear();
+  document.querySelectorAll('#skills input').forEach((i) => { i.checked = false; });
+  document.querySelectorAll('.role-card[data-role]').forEach((c) => c.setAttribute('aria-pressed', 'false'));
+  updateChoice();
+});
+
 startBtn.addEventListener('click', async () => {
   startBtn.disabled = true;
   showError(errorBox, null);
   try {
-    const body = state.role ? { role: state.role } : { skills: [...state.skills] };
+    const body = state.find ? { find_role: true } : state.role ? { role: state.role } : { skills: [...state.skills] };
     const res = await api('POST', '/api/tests', body);
     location.href = `/test.html#${res.test.id}`;
   } catch (e) {
