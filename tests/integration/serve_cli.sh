@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# `rolefit serve`: its options are documented in --help, and bad ones stop it
+# at start with one line (exit 2 for the command line, 1 for a bad file).
+cd "$(dirname "$0")/../.." || exit 1
+source tests/integration/lib.sh
+DB="$TMP/s.db"
+expect "help" 0 "--secure-cookies" $RF serve --help
+expect "help: proxy" 0 "--trust-proxy IP" $RF serve --help
+expect "help: exposure" 0 "--exposure FILE" $RF serve --help
+expect "help: practice caps" 0 "--practice-max-per-ip N" $RF serve --help
+expect_oneline "proxy not an address" 2 "--trust-proxy: 'proxy.local' is not an IPv4 address" \
+    $RF serve --db "$DB" --port 0 --trust-proxy proxy.local
+expect_oneline "practice-max 0" 2 "--practice-max: expected a whole number from 1" \
+    $RF serve --db "$DB" --port 0 --practice-max 0
+expect_oneline "practice-max-per-ip not a number" 2 "--practice-max-per-ip" \
+    $RF serve --db "$DB" --port 0 --practice-max-per-ip lots
+printf '{"format": "rolefit-exposure", "target": 0.2,\n "items": [{"item": "no_such.item.001", "k": 0.5}]}\n' >"$TMP/unknown.json"
+expect_oneline "exposure: item not in the bank" 1 "unknown.json: items\[0\]: item 'no_such.item.001' is not in the bank" \
+    $RF serve --db "$DB" --port 0 --exposure "$TMP/unknown.json"
+printf '{"format": "rolefit-exposure",\n "items": [\n {"item": "x", "k": }]}\n' >"$TMP/syntax.json"
+expect_oneline "exposure: syntax error names the line" 1 "syntax.json:3:" \
+    $RF serve --db "$DB" --port 0 --exposure "$TMP/syntax.json"
+item=$(grep -o '"id": *"deep_learning[^"]*"' data/bank/*.json | head -1 | sed 's/.*"\([^"]*\)"$/\1/')
+printf '{"format": "rolefit-exposure", "items": [{"item": "%s", "k": 1.5}]}\n' "$item" >"$TMP/range.json"
+expect_oneline "exposure: k out of range" 1 "field 'k': 1.5 is not in \(0, 1\]" \
+    $RF serve --db "$DB" --port 0 --exposure "$TMP/range.json"
+expect_oneline "exposure: missing file" 3 "missing.json" \
+    $RF serve --db "$DB" --port 0 --exposure "$TMP/missing.json"
+[ ! -e "$DB" ] && ok || bad "a refused start creates no database"
+finish
