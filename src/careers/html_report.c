@@ -160,8 +160,9 @@ static void closest_chart(const json_t *r, struct hw *w)
     const double x0 = 380, x1 = 880, row = 30, top = 8;
     raw(w, "<section><h2>Closest roles</h2><p class=\"sub\">Which role's people your answers "
            "look most like: the probability of each role given your answers, if people of each "
-           "role sit around the levels it requires. Fit, below, asks whether you meet a role's "
-           "bar, and roles with lower bars on your skills can fit better.</p>\n");
+           "role sit around the levels it requires. Skills the test did not measure count for "
+           "no role. Fit, below, asks whether you meet a role's bar, and roles with lower bars "
+           "on your skills can fit better.</p>\n");
     fmt(w, "<svg viewBox=\"0 0 1040 %.0f\" role=\"img\" aria-label=\"Closest roles\">\n",
         top + row * (double)n + 8);
     for (i = 0; i < n; i++) {

@@ -70,7 +70,7 @@ function render(r) {
 
   if (near.length) {
     main.append(el('h2', {}, 'Closest roles'),
-      el('p', { class: 'muted' }, `Which role's people ${own ? 'your' : 'these'} answers look most like: the probability of each role, if people of each role sit around the levels it requires. Fit, further down, asks whether ${own ? 'you meet' : 'the candidate meets'} a role's bar; a role with lower bars can fit better than the closest one.`),
+      el('p', { class: 'muted' }, `Which role's people ${own ? 'your' : 'these'} answers look most like: the probability of each role, if people of each role sit around the levels it requires, from the skills this test measured (skills it did not measure count for no role). Fit, further down, asks whether ${own ? 'you meet' : 'the candidate meets'} a role's bar; a role with lower bars can fit better than the closest one.`),
       chartCard((w) => fitChart(near.map((c) => ({ role: c.role, name: c.name, fit: c.probability, sd: 0 })), near[0].role, w, 'Closest roles: probability of each role given the answers')));
   }
 
