@@ -68,9 +68,10 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIB)
 	@echo "LD $@"
 	@$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
-# The README's test command: installs what is missing, builds, checks layering, runs every test.
+# The README's test command: installs what is missing, builds (the benchmarks too, so that a
+# change cannot break them unnoticed), checks layering, runs every test.
 test: deps
-	@$(MAKE) --no-print-directory -j$(shell nproc) all
+	@$(MAKE) --no-print-directory -j$(shell nproc) all $(BENCH_BINS)
 	@scripts/check-deps
 	@BUILD=$(BUILD) scripts/run-tests
 
