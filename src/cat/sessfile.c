@@ -4,7 +4,8 @@
  *    "grid": {"lo", "hi", "n"},
  *    "design": {"max_items", "select", "randomesque", "exposure", "early_stop",
  *               "reach_slack", "scope": [{"skill", "se", "min", "max"}, ...],
- *               "classes": [[{"mu", "tau"} per scope skill], ...]   (only when set)},
+ *               "classes": [[null | [mu, tau] per scope skill], ...]   (only when set;
+ *                           null: like the population)},
  *    "rng": ["16 hex digits" x 4],
  *    "events": [{"item": ID, "answer": K, "params": {...}} | {"item": ID, "blocked": true}],
  *    "presented": ID | null}
@@ -78,10 +79,12 @@ rf_status rf_cat_session_to_json(const struct rf_cat_session *s, json_t **out, s
             json_t *row = json_array();
             if (json_array_append_new(classes, row))
                 goto fail_classes;
-            for (size_t j = 0; j < d->nscope; j++)
-                if (json_array_append_new(row, json_pack("{s:f, s:f}", "mu", d->classes[c][j].mu,
-                                                         "tau", d->classes[c][j].tau)))
+            for (size_t j = 0; j < d->nscope; j++) {
+                const struct rf_cat_class_skill *cs = &d->classes[c][j];
+                json_t *e = cs->tau == 0 ? json_null() : json_pack("[f, f]", cs->mu, cs->tau);
+                if (json_array_append_new(row, e))
                     goto fail_classes;
+            }
         }
     }
     size_t pending = rf_cat_pending(s);
@@ -159,14 +162,15 @@ static rf_status read_classes(const json_t *dj, struct rf_cat_design *d, const c
         struct rf_cat_class_skill dist[RF_CAT_MAX_SCOPE];
         for (size_t j = 0; j < d->nscope; j++) {
             const json_t *e = json_array_get(row, j);
-            char wj[RF_ERRMSG_LEN / 2];
-            snprintf(wj, sizeof wj, "%s[%zu]", wc, j);
-            rf_status rc;
-            if (!json_is_object(e))
-                return rf_err_set(err, RF_EINVAL, "%s: expected an object", wj);
-            if ((rc = rf_json_get_number(e, "mu", 1, &dist[j].mu, NULL, wj, err)) ||
-                (rc = rf_json_get_number(e, "tau", 1, &dist[j].tau, NULL, wj, err)))
-                return rc;
+            if (json_is_null(e)) {
+                dist[j] = (struct rf_cat_class_skill){0, 0};
+                continue;
+            }
+            if (!json_is_array(e) || json_array_size(e) != 2 ||
+                !json_is_number(json_array_get(e, 0)) || !json_is_number(json_array_get(e, 1)))
+                return rf_err_set(err, RF_EINVAL, "%s[%zu]: expected null or [mu, tau]", wc, j);
+            dist[j].mu = json_number_value(json_array_get(e, 0));
+            dist[j].tau = json_number_value(json_array_get(e, 1));
         }
         rf_status rc = rf_cat_design_add_class(d, dist, err);
         if (rc) {

@@ -123,6 +123,9 @@ rf_status rf_cat_design_add_class(struct rf_cat_design *d, const struct rf_cat_c
     if (rc)
         return rc;
     memcpy(d->classes[d->nclasses], dist, d->nscope * sizeof *dist);
+    for (size_t j = 0; j < d->nscope; j++) /* one form for "like the population" */
+        if (d->classes[d->nclasses][j].tau == 0)
+            d->classes[d->nclasses][j].mu = 0;
     for (size_t j = d->nscope; j < RF_CAT_MAX_SCOPE; j++)
         d->classes[d->nclasses][j] = (struct rf_cat_class_skill){0, 0};
     d->nclasses++;

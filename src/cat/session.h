@@ -51,7 +51,7 @@ struct rf_cat_rule {
 };
 
 /* How one class of people is spread on one scope skill: N(mu, tau^2), or
- * (tau == 0) like the population, the N(0, 1) prior. */
+ * (tau == 0, then mu is 0) like the population, the N(0, 1) prior. */
 struct rf_cat_class_skill {
     double mu, tau;
 };

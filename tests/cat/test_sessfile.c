@@ -150,7 +150,10 @@ Test(cat_sessfile, classes_are_written_and_checked)
     cr_assert_eq(json_array_size(cl), 2);
     cr_assert_eq(json_array_size(json_array_get(cl, 0)), 2, "one entry per scope skill");
     json_t *e = json_array_get(json_array_get(cl, 1), 0);
-    cr_assert_float_eq(json_real_value(json_object_get(e, "mu")), 0.0, 1e-15);
+    cr_assert(json_is_array(e) && json_real_value(json_array_get(e, 0)) == 0.0 &&
+                  json_real_value(json_array_get(e, 1)) == 0.5,
+              "a class skill is [mu, tau]");
+    cr_assert(json_is_null(json_array_get(json_array_get(cl, 1), 1)), "the population is null");
     json_decref(j);
 
     j = roundtrip(a);
@@ -165,12 +168,21 @@ Test(cat_sessfile, classes_are_written_and_checked)
     json_decref(j);
 
     j = roundtrip(a);
-    e = json_array_get(json_array_get(json_object_get(json_object_get(j, "design"), "classes"), 1),
+    e = json_array_get(json_array_get(json_object_get(json_object_get(j, "design"), "classes"), 0),
                        1);
-    json_object_set_new(e, "tau", json_real(-0.5));
+    json_array_set_new(e, 1, json_real(-0.5));
     rf_err_clear(&err);
     cr_assert_eq(rf_cat_session_from_json(p, j, "s.json", &b, &err), RF_EINVAL);
-    cr_assert(strstr(err.msg, "classes[1]") && strstr(err.msg, "spread >= 0"), "%s", err.msg);
+    cr_assert(strstr(err.msg, "classes[0]") && strstr(err.msg, "spread >= 0"), "%s", err.msg);
+    json_decref(j);
+
+    j = roundtrip(a);
+    json_array_set_new(json_array_get(json_object_get(json_object_get(j, "design"), "classes"), 0),
+                       0, json_string("wide"));
+    rf_err_clear(&err);
+    cr_assert_eq(rf_cat_session_from_json(p, j, "s.json", &b, &err), RF_EINVAL);
+    cr_assert(strstr(err.msg, "s.json: design: classes[0][0]: expected null or [mu, tau]"), "%s",
+              err.msg);
     cr_assert_null(b);
     json_decref(j);
     rf_cat_session_free(a);
