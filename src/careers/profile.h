@@ -118,8 +118,9 @@ rf_status rf_profile_save(const struct rf_profile *p, const char *path, struct r
 /* The packed form (docs/profile-format.md): the grid and, per skill, its id,
  * theta, se, items and stored posterior, little-endian binary; person, source
  * and missed items are left out. It holds what fit and ranking read, without
- * a JSON parse: a profile unpacked from it has the same doubles, bit for bit,
- * as one read back from its JSON. *out is malloc'd (caller frees). RF_ENOMEM. */
+ * a JSON parse: p packed and unpacked has the same doubles, bit for bit, as p
+ * written as JSON (17 digits) and read back (each renormalizes the stored
+ * posterior once). *out is malloc'd (caller frees). RF_ENOMEM. */
 rf_status rf_profile_pack(const struct rf_profile *p, unsigned char **out, size_t *len,
                           struct rf_err *err);
 

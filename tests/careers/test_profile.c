@@ -204,9 +204,9 @@ Test(profile, malformed_files_give_one_line_errors)
     }
 }
 
-/* The packed form holds the same doubles as the JSON form read back: a profile
- * unpacked from it and one parsed from its JSON text agree bit for bit (and so
- * do their tails), and every truncation or corruption is refused cleanly. */
+/* A profile packed and unpacked and the same profile written as JSON text and
+ * parsed agree bit for bit (both renormalize the same stored doubles once), and
+ * so do their tails; every truncation or corruption is refused cleanly. */
 Test(profile, packed_equals_json_and_refuses_damage)
 {
     struct rf_profile p, fromjson, unpacked;
@@ -234,7 +234,7 @@ Test(profile, packed_equals_json_and_refuses_damage)
     free(text);
     unsigned char *buf;
     size_t len;
-    cr_assert_eq(rf_profile_pack(&fromjson, &buf, &len, &err), RF_OK);
+    cr_assert_eq(rf_profile_pack(&p, &buf, &len, &err), RF_OK);
     cr_assert_eq(rf_profile_unpack(buf, len, &unpacked, &err), RF_OK, "%s", err.msg);
     cr_assert_eq(unpacked.n, fromjson.n);
     cr_assert(unpacked.lo == fromjson.lo && unpacked.hi == fromjson.hi);
@@ -281,4 +281,32 @@ Test(profile, packed_equals_json_and_refuses_damage)
     free(buf);
     rf_profile_cleanup(&fromjson);
     rf_profile_cleanup(&p);
+}
+
+/* The packed layout is stored in databases, so it must not drift: the golden
+ * files of tests/fixtures/packed (also the fuzz seeds) are exactly what
+ * packing the JSON fixtures gives. */
+Test(profile, packed_layout_is_stable)
+{
+    const char *names[] = {"alice", "kenji"};
+    for (size_t k = 0; k < 2; k++) {
+        char path[128];
+        struct rf_profile p;
+        struct rf_err err;
+        snprintf(path, sizeof path, DATA "%s.json", names[k]);
+        cr_assert_eq(rf_profile_load(path, &p, &err), RF_OK, "%s", err.msg);
+        unsigned char *buf;
+        size_t len;
+        cr_assert_eq(rf_profile_pack(&p, &buf, &len, &err), RF_OK);
+        snprintf(path, sizeof path, "tests/fixtures/packed/%s.rfp", names[k]);
+        FILE *f = fopen(path, "rb");
+        cr_assert_not_null(f, "%s", path);
+        unsigned char gold[4096];
+        size_t n = fread(gold, 1, sizeof gold, f);
+        fclose(f);
+        cr_assert_eq(n, len, "%s: %zu bytes, packing gives %zu", path, n, len);
+        cr_assert(!memcmp(gold, buf, len), "%s differs from the packed %s.json", path, names[k]);
+        free(buf);
+        rf_profile_cleanup(&p);
+    }
 }
