@@ -1,6 +1,7 @@
 /* libFuzzer target: the packed profile reader (scripts/fuzz packed). Bytes
- * that unpack must pack and unpack again to the same skills with tails in
- * [0, 1]; anything else must be refused without a fault. */
+ * that unpack must pack back to the very same bytes and unpack again to the
+ * same skills with tails in [0, 1]; anything else must be refused without a
+ * fault. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -19,6 +20,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (rf_profile_unpack(data, size, &p, &err))
         return 0;
     if (rf_profile_pack(&p, &buf, &len, &err) == RF_OK) {
+        if (len != size || memcmp(buf, data, size) != 0)
+            abort();
         if (rf_profile_unpack(buf, len, &q, &err) != RF_OK || q.nskills != p.nskills)
             abort();
         for (size_t i = 0; i < q.nskills; i++) {

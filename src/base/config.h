@@ -211,6 +211,10 @@
 /* Most answers one group commit records in one transaction (one sync to the
  * disk for all of them); concurrent answers beyond wait for the next one. */
 #define RF_STORE_BATCH_MAX 256
+/* Finished tests without a packed profile (stored before schema 2) that one
+ * ranking request packs and stores for the next one, at most: bounds what the
+ * request holds in memory (about 4 KiB a test). */
+#define RF_RANK_BACKFILL_MAX 4096
 
 /* ---- server ---- */
 

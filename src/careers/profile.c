@@ -99,9 +99,12 @@ double rf_profile_node(const struct rf_profile *p, size_t i)
     return p->lo + (double)i * (p->hi - p->lo) / (double)(p->n - 1);
 }
 
-rf_status rf_profile_add_skill(struct rf_profile *p, const char *skill, double theta, double se,
-                               size_t items, const double *posterior, size_t *idx,
-                               struct rf_err *err)
+/* rf_profile_add_skill; with renorm 0 a posterior that passes the checks is
+ * stored as given (the packed reader: its doubles were renormalized once
+ * already, and a second division by their sum could move them by an ulp). */
+static rf_status add_skill(struct rf_profile *p, const char *skill, double theta, double se,
+                           size_t items, const double *posterior, int renorm, size_t *idx,
+                           struct rf_err *err)
 {
     if (!skill || !skill[0])
         return rf_err_set(err, RF_EINVAL, "field 'skill': empty skill id");
@@ -131,7 +134,7 @@ rf_status rf_profile_add_skill(struct rf_profile *p, const char *skill, double t
         if (!post)
             return rf_err_set(err, RF_ENOMEM, "profile: out of memory");
         for (size_t i = 0; i < p->n; i++)
-            post[i] = posterior[i] / sum;
+            post[i] = renorm ? posterior[i] / sum : posterior[i];
     }
     if (p->nskills == p->cap) {
         size_t nc = p->cap ? 2 * p->cap : 16;
@@ -159,6 +162,13 @@ rf_status rf_profile_add_skill(struct rf_profile *p, const char *skill, double t
         *idx = p->nskills;
     p->nskills++;
     return RF_OK;
+}
+
+rf_status rf_profile_add_skill(struct rf_profile *p, const char *skill, double theta, double se,
+                               size_t items, const double *posterior, size_t *idx,
+                               struct rf_err *err)
+{
+    return add_skill(p, skill, theta, se, items, posterior, 1, idx, err);
 }
 
 rf_status rf_profile_add_posterior(struct rf_profile *p, const char *skill, size_t items,
@@ -653,7 +663,7 @@ rf_status rf_profile_unpack(const unsigned char *data, size_t len, struct rf_pro
             return truncated(p, err, "a posterior");
         if (strlen(id) != l)
             return truncated(p, err, "a skill id");
-        rc = rf_profile_add_skill(p, id, theta, se, (size_t)items, npost ? post : NULL, NULL, err);
+        rc = add_skill(p, id, theta, se, (size_t)items, npost ? post : NULL, 0, NULL, err);
         if (rc) {
             rf_err_prefix(err, "packed profile: skills[%zu]", (size_t)k);
             rf_profile_cleanup(p);

@@ -118,14 +118,15 @@ rf_status rf_profile_save(const struct rf_profile *p, const char *path, struct r
 /* The packed form (docs/profile-format.md): the grid and, per skill, its id,
  * theta, se, items and stored posterior, little-endian binary; person, source
  * and missed items are left out. It holds what fit and ranking read, without
- * a JSON parse: p packed and unpacked has the same doubles, bit for bit, as p
- * written as JSON (17 digits) and read back (each renormalizes the stored
- * posterior once). *out is malloc'd (caller frees). RF_ENOMEM. */
+ * a JSON parse; unpacking gives back p's doubles exactly (the posterior is
+ * checked, not renormalized again). Pack a profile as read from its JSON to
+ * rank exactly as readers of that JSON do. *out is malloc'd (caller frees). RF_ENOMEM. */
 rf_status rf_profile_pack(const struct rf_profile *p, unsigned char **out, size_t *len,
                           struct rf_err *err);
 
 /* Reads a packed profile into p, checking every value as rf_profile_add_skill
- * does. A truncated, oversized or corrupted form fails with RF_EINVAL and a
+ * does (the posterior must sum to 1 within RF_PROFILE_POST_TOL and is kept as
+ * stored). A truncated, oversized or corrupted form fails with RF_EINVAL and a
  * message "packed profile: ..."; on failure p is empty. Cost O(size). */
 rf_status rf_profile_unpack(const unsigned char *data, size_t len, struct rf_profile *p,
                             struct rf_err *err);

@@ -17,6 +17,7 @@
 
 #include "bank/bank.h"
 #include "bank/skills.h"
+#include "base/config.h"
 #include "base/mem.h"
 #include "careers/data.h"
 #include "careers/profile.h"
@@ -967,7 +968,9 @@ rf_status rf_app_test_get(struct rf_app *a, const struct rf_principal *p, int64_
 
 /* The profile of a session: per skill the posterior on the grid and the
  * items answered wrongly with their tags, as JSON (*out) and packed for
- * ranking (*packed, *npacked). */
+ * ranking (*packed, *npacked). The packed form is made from the JSON as
+ * read back, so that ranking sees the very doubles every reader of the JSON
+ * (reports, `rolefit match`, `rolefit report --session`) sees. */
 static rf_status session_profile(struct rf_app *a, const struct rf_cat_session *s, char **out,
                                  unsigned char **packed, size_t *npacked, struct rf_err *err)
 {
@@ -1004,19 +1007,20 @@ static rf_status session_profile(struct rf_app *a, const struct rf_cat_session *
                                    err);
     }
     json_t *j = NULL;
+    char *text = NULL;
     if (!rc)
         rc = rf_profile_to_json(&pr, &j, err);
-    if (!rc) {
-        *out = json_dumps(j, JSON_COMPACT);
-        if (!*out)
-            rc = rf_err_set(err, RF_ENOMEM, "out of memory");
-    }
-    if (!rc && (rc = rf_profile_pack(&pr, packed, npacked, err))) {
-        free(*out);
-        *out = NULL;
-    }
+    if (!rc && !(text = json_dumps(j, JSON_COMPACT)))
+        rc = rf_err_set(err, RF_ENOMEM, "out of memory");
     json_decref(j);
     rf_profile_cleanup(&pr);
+    if (!rc && !(rc = rf_profile_parse("session profile", text, strlen(text), &pr, err)))
+        rc = rf_profile_pack(&pr, packed, npacked, err);
+    rf_profile_cleanup(&pr);
+    if (rc)
+        free(text);
+    else
+        *out = text;
     return rc;
 }
 
@@ -1325,6 +1329,10 @@ struct rank_ctx {
     struct rank_row *rows;
     size_t n, cap;
     size_t skipped; /* stored profiles that could not be read */
+    /* tests read from JSON, packed here and stored after the read (backfill) */
+    int64_t *fill_ids;
+    unsigned char **fill;
+    size_t *nfill, nfilled;
     double *p;
     size_t *measured;
     rf_status rc;
@@ -1359,6 +1367,9 @@ static void rank_test(void *ud, const struct rf_store_ranked *t)
         c->skipped++;
         return;
     }
+    if (!t->packed && c->fill && c->nfilled < RF_RANK_BACKFILL_MAX &&
+        rf_profile_pack(&pr, &c->fill[c->nfilled], &c->nfill[c->nfilled], &perr) == RF_OK)
+        c->fill_ids[c->nfilled++] = t->id;
     struct rf_posting_fit f;
     rf_posting_fit(c->pp, &c->a->car.tax, &pr, c->p, c->measured, &f);
     rf_profile_cleanup(&pr);
@@ -1428,11 +1439,26 @@ rf_status rf_app_posting_ranking(struct rf_app *a, const struct rf_principal *p,
     c.measured = rf_calloc_array(pp.nreqs ? pp.nreqs : 1, sizeof *c.measured);
     if (!c.p || !c.measured)
         rc = fail(e, RF_ENOMEM, NULL, "out of memory");
+    /* room to pack tests stored without a packed profile; without it they are
+     * still ranked, only not packed for next time */
+    c.fill_ids = rf_alloc_array(RF_RANK_BACKFILL_MAX, sizeof *c.fill_ids);
+    c.fill = rf_alloc_array(RF_RANK_BACKFILL_MAX, sizeof *c.fill);
+    c.nfill = rf_alloc_array(RF_RANK_BACKFILL_MAX, sizeof *c.nfill);
+    if (!c.fill_ids || !c.nfill) {
+        free(c.fill);
+        c.fill = NULL;
+    }
     if (!rc)
         rc = rf_store_tests_ranked(a->store, p->org_id, org_wide ? 0 : id, rank_test, &c,
                                    &e->err);
     if (!rc && c.rc)
         rc = rf_err_set(&e->err, c.rc, "%s", c.err.msg);
+    struct rf_err ferr;
+    if (c.nfilled && rf_store_tests_set_packed(a->store, c.nfilled, c.fill_ids, c.fill, c.nfill,
+                                               &ferr) == RF_OK)
+        app_log(a, "ranking: stored the packed profile of %zu older tests", c.nfilled);
+    else if (c.nfilled)
+        app_log(a, "ranking: could not store packed profiles: %s", ferr.msg);
     json_t *sorted = rc ? NULL : json_array();
     if (!rc && !sorted)
         rc = fail(e, RF_ENOMEM, NULL, "out of memory");
@@ -1451,6 +1477,11 @@ rf_status rf_app_posting_ranking(struct rf_app *a, const struct rf_principal *p,
     }
     for (size_t i = 0; i < c.n; i++)
         json_decref(c.rows[i].json);
+    for (size_t i = 0; i < c.nfilled; i++)
+        free(c.fill[i]);
+    free(c.fill);
+    free(c.fill_ids);
+    free(c.nfill);
     free(c.rows);
     free(c.p);
     free(c.measured);

@@ -184,6 +184,13 @@ rf_status rf_store_tests_ranked(struct rf_store *s, int64_t org_id, int64_t post
                                 void (*fn)(void *ud, const struct rf_store_ranked *t), void *ud,
                                 struct rf_err *err);
 
+/* Stores the packed profile of finished tests that have none: test ids[i]
+ * gets packed[i] (npacked[i] bytes). One transaction; a test that has one
+ * already, or is not finished, is left as it is. */
+rf_status rf_store_tests_set_packed(struct rf_store *s, size_t n, const int64_t *ids,
+                                    unsigned char *const *packed, const size_t *npacked,
+                                    struct rf_err *err);
+
 /* ---- postings ---- */
 struct rf_posting {
     int64_t id, org_id, created_by;

@@ -1099,6 +1099,25 @@ rf_status rf_store_tests_ranked(struct rf_store *s, int64_t org_id, int64_t post
     return rc;
 }
 
+rf_status rf_store_tests_set_packed(struct rf_store *s, size_t n, const int64_t *ids,
+                                    unsigned char *const *packed, const size_t *npacked,
+                                    struct rf_err *err)
+{
+    struct conn *cn = wlock(s);
+    rf_status rc = exec(cn, "BEGIN IMMEDIATE", err);
+    for (size_t i = 0; i < n && !rc; i++)
+        rc = run(cn, err, "store packed profile",
+                 "UPDATE tests SET packed = ? WHERE id = ? AND status = 'finished' AND "
+                 "packed IS NULL",
+                 "bi", packed[i], npacked[i], ids[i]);
+    if (!rc)
+        rc = exec(cn, "COMMIT", err);
+    if (rc && !sqlite3_get_autocommit(cn->db))
+        exec(cn, "ROLLBACK", NULL);
+    unlock(cn);
+    return rc;
+}
+
 /* ---- postings ---- */
 
 rf_status rf_store_posting_create(struct rf_store *s, const struct rf_posting *p, int64_t *id,

@@ -204,9 +204,9 @@ Test(profile, malformed_files_give_one_line_errors)
     }
 }
 
-/* A profile packed and unpacked and the same profile written as JSON text and
- * parsed agree bit for bit (both renormalize the same stored doubles once), and
- * so do their tails; every truncation or corruption is refused cleanly. */
+/* A profile as read from its JSON text, packed and unpacked, has the very same
+ * doubles (and tails) as before: unpacking checks the posterior but does not
+ * renormalize it again. Every truncation or corruption is refused cleanly. */
 Test(profile, packed_equals_json_and_refuses_damage)
 {
     struct rf_profile p, fromjson, unpacked;
@@ -234,7 +234,7 @@ Test(profile, packed_equals_json_and_refuses_damage)
     free(text);
     unsigned char *buf;
     size_t len;
-    cr_assert_eq(rf_profile_pack(&p, &buf, &len, &err), RF_OK);
+    cr_assert_eq(rf_profile_pack(&fromjson, &buf, &len, &err), RF_OK);
     cr_assert_eq(rf_profile_unpack(buf, len, &unpacked, &err), RF_OK, "%s", err.msg);
     cr_assert_eq(unpacked.n, fromjson.n);
     cr_assert(unpacked.lo == fromjson.lo && unpacked.hi == fromjson.hi);

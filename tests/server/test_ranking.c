@@ -52,8 +52,9 @@ static int64_t create_posting(struct http_client *c, const char *title, const ch
 
 /* Writes a finished test straight into the server's database (a second
  * connection, as WAL allows): a candidate invited for posting (0: none) with
- * label, whose stored profile is pr, packed as the server stores it or, like a
- * test finished before the store kept packed profiles, as JSON only. */
+ * label, whose stored profile is pr, packed as the server stores it (the JSON
+ * read back, packed) or, like a test finished before the store kept packed
+ * profiles, as JSON only. */
 static void store_finished(int64_t org, int64_t posting, const char *label,
                            const struct rf_profile *pr, int packed)
 {
@@ -77,8 +78,12 @@ static void store_finished(int64_t org, int64_t posting, const char *label,
     json_decref(j);
     unsigned char *pk = NULL;
     size_t npk = 0;
-    if (packed)
-        cr_assert_eq(rf_profile_pack(pr, &pk, &npk, &err), RF_OK);
+    struct rf_profile back;
+    if (packed) {
+        cr_assert_eq(rf_profile_parse("stored", text, strlen(text), &back, &err), RF_OK);
+        cr_assert_eq(rf_profile_pack(&back, &pk, &npk, &err), RF_OK);
+        rf_profile_cleanup(&back);
+    }
     struct rf_answer a = {tid, 0, "data_engineering.sql.001", 0, 1, 0};
     cr_assert_eq(rf_store_answer_packed(st, &a, "{}", text, pk, npk, &err), RF_OK, "%s", err.msg);
     free(text);
@@ -137,6 +142,11 @@ static double normal_fit(const struct rf_careers *c, const struct rf_parsed_post
     return f;
 }
 
+static void count_packed(void *ud, const struct rf_store_ranked *t)
+{
+    ((int *)ud)[t->packed ? 0 : 1]++;
+}
+
 static const json_t *row_of(const json_t *cands, const char *label)
 {
     for (size_t i = 0; i < json_array_size(cands); i++)
@@ -146,11 +156,25 @@ static const json_t *row_of(const json_t *cands, const char *label)
     return NULL;
 }
 
+/* Whether each test of the posting has its packed profile in the store. */
+static void packed_state(int64_t org, int64_t posting, int *npacked, int *njson)
+{
+    struct rf_store *st;
+    struct rf_err err;
+    cr_assert_eq(rf_store_open(fx.db, &st, &err), RF_OK, "%s", err.msg);
+    int counts[2] = {0, 0};
+    cr_assert_eq(rf_store_tests_ranked(st, org, posting, count_packed, counts, &err), RF_OK);
+    rf_store_close(st);
+    *npacked = counts[0];
+    *njson = counts[1];
+}
+
 /* "skewed" has most of its posterior mass well above the cut and a long tail
  * far below it, so its mean sits below the cut: the normal summary puts it
  * under "steady" (a plain normal posterior a little above the cut), the
  * posterior itself above. The server must rank it first, with the exact
- * fits, for the packed test and for the JSON-only one alike. */
+ * fits, for the packed test and for the JSON-only one alike; the JSON-only one
+ * is packed by that ranking and ranks the same from then on. */
 Test(ranking, uses_the_posterior_not_its_normal_summary)
 {
     struct http_client a = fixture_admin();
@@ -179,24 +203,33 @@ Test(ranking, uses_the_posterior_not_its_normal_summary)
     store_finished(org, pid, "steady", &steady, 1);
     store_finished(org, pid, "skewed", &skewed, 1);
     store_finished(org, pid, "skewed-json-only", &skewed, 0);
+    int npk, njs;
+    packed_state(org, pid, &npk, &njs);
+    cr_assert(npk == 2 && njs == 1, "before: %d packed, %d JSON only", npk, njs);
     char path[96];
     snprintf(path, sizeof path, "/api/postings/%lld/ranking", (long long)pid);
-    struct http_result r;
-    cr_assert_eq(client_do(&a, "GET", path, NULL, &r), 0);
-    cr_assert_eq(r.status, 200, "%s", r.body);
-    const json_t *cands = json_object_get(r.json, "candidates");
-    cr_assert_eq(json_array_size(cands), 3, "%s", r.body);
-    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(cands, 2), "label")),
-                     "steady", "%s", r.body);
-    /* the same doubles as `rolefit match`: the server prints 17 digits */
-    const char *names[] = {"skewed", "skewed-json-only", "steady"};
-    double want[] = {fs, fs, ft};
-    for (size_t i = 0; i < 3; i++) {
-        double got = json_real_value(json_object_get(row_of(cands, names[i]), "fit"));
-        cr_assert(got == want[i], "%s: server %.17g, match %.17g", names[i], got, want[i]);
+    for (int round = 0; round < 2; round++) {
+        struct http_result r;
+        cr_assert_eq(client_do(&a, "GET", path, NULL, &r), 0);
+        cr_assert_eq(r.status, 200, "%s", r.body);
+        const json_t *cands = json_object_get(r.json, "candidates");
+        cr_assert_eq(json_array_size(cands), 3, "%s", r.body);
+        cr_assert_str_eq(json_string_value(json_object_get(json_array_get(cands, 2), "label")),
+                         "steady", "%s", r.body);
+        /* the same doubles as `rolefit match`: the server prints 17 digits */
+        const char *names[] = {"skewed", "skewed-json-only", "steady"};
+        double want[] = {fs, fs, ft};
+        for (size_t i = 0; i < 3; i++) {
+            double got = json_real_value(json_object_get(row_of(cands, names[i]), "fit"));
+            cr_assert(got == want[i], "round %d, %s: server %.17g, match %.17g", round, names[i],
+                      got, want[i]);
+        }
+        cr_assert_eq(json_integer_value(json_object_get(r.json, "skipped")), 0);
+        http_result_free(&r);
+        packed_state(org, pid, &npk, &njs);
+        cr_assert(npk == 3 && njs == 0, "after round %d: %d packed, %d JSON only", round, npk,
+                  njs);
     }
-    cr_assert_eq(json_integer_value(json_object_get(r.json, "skipped")), 0);
-    http_result_free(&r);
     rf_profile_cleanup(&skewed);
     rf_profile_cleanup(&steady);
     rf_posting_cleanup(&pp);

@@ -327,5 +327,22 @@ Test(store, opens_a_first_schema_database)
     int64_t b = finished_test(org, p1, "bob", 1);
     memset(&v, 0, sizeof v);
     cr_assert_eq(rf_store_tests_ranked(st, org, p1, see_ranked, &v, &err), RF_OK);
-    cr_assert(v.n == 2 && v.ids[0] == b && v.packed[0]);
+    cr_assert(v.n == 2 && v.ids[0] == b && v.packed[0] && !v.packed[1]);
+    /* the old test gets one later; a test that has one, or is active, keeps its state */
+    int64_t cand, act;
+    cr_assert_eq(rf_store_candidate_create(st, org, NULL, NULL, &cand, &err), RF_OK);
+    struct rf_test t = {.candidate_id = cand, .org_id = org, .scope = "{}", .state = "{}"};
+    cr_assert_eq(rf_store_test_create(st, &t, &act, &err), RF_OK);
+    int64_t ids[] = {a, b, act};
+    unsigned char *blobs[] = {(unsigned char *)"\x01\x00\x02", (unsigned char *)"zzz",
+                              (unsigned char *)"zzz"};
+    size_t lens[] = {3, 3, 3};
+    cr_assert_eq(rf_store_tests_set_packed(st, 3, ids, blobs, lens, &err), RF_OK, "%s", err.msg);
+    memset(&v, 0, sizeof v);
+    cr_assert_eq(rf_store_tests_ranked(st, org, 0, see_ranked, &v, &err), RF_OK);
+    cr_assert(v.n == 2 && v.packed[0] && v.packed[1], "both packed, bob's blob unchanged");
+    struct rf_test g;
+    cr_assert_eq(rf_store_test_get(st, act, &g, &err), RF_OK);
+    cr_assert_str_eq(g.status, "active");
+    rf_store_test_cleanup(&g);
 }
