@@ -111,6 +111,9 @@
  * in all when many skills compete (session.c top_classes). */
 #define RF_CAT_CLASS_CANDIDATES 8
 #define RF_CAT_CLASS_BUDGET 128
+/* With classes: once one class has this probability, the test measures that
+ * class's skills by the usual rule until the class falls below it again. */
+#define RF_CAT_CLASS_DECIDED 0.9
 /* Largest overall item limit of a session (a hostile session file cannot ask for more). */
 #define RF_CAT_MAX_ITEMS 1000
 /* Width of the theta bins of the candidate lists that make maximum-information

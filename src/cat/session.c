@@ -613,7 +613,40 @@ static double expected_entropy(struct rf_cat_session *s, size_t j, size_t item)
 /* With a classification objective: the k available items of open skills
  * that most lower the expected entropy of the class posterior, into
  * topv (as -entropy) / topi; returns how many. While some open skill is below
- * its minimum, only such skills compete. */
+ * its minimum, only such skills compete. Once a class is decided, the k best
+ * items of decided_skill by the design's selection rule instead. */
+/* Once one class reaches RF_CAT_CLASS_DECIDED, the skill on which to go on
+ * measuring it: the open skill it describes (tau > 0) with the largest SD
+ * relative to its target, skills below their minimum first; NONE while no
+ * class is decided or it has no open skill left. Reads the totals cls_r. */
+static size_t decided_skill(const struct rf_cat_session *s)
+{
+    size_t ns = s->d.nscope, nc = s->d.nclasses, top = 0;
+    for (size_t c = 1; c < nc; c++)
+        if (s->cls_r[c] > s->cls_r[top])
+            top = c;
+    double z = 0;
+    for (size_t c = 0; c < nc; c++)
+        z += exp(s->cls_r[c] - s->cls_r[top]);
+    if (1.0 / z < RF_CAT_CLASS_DECIDED)
+        return NONE;
+    size_t best = NONE;
+    int best_below = 0;
+    double best_v = 0;
+    for (size_t j = 0; j < ns; j++) {
+        if (s->state[j] != RF_CAT_SKILL_OPEN || s->cls_row[top * ns + j] == NONE)
+            continue;
+        int below = s->count[j] < s->d.rule[j].min;
+        double v = s->sd[j] / s->d.rule[j].se;
+        if (best == NONE || below > best_below || (below == best_below && v > best_v)) {
+            best = j;
+            best_below = below;
+            best_v = v;
+        }
+    }
+    return best;
+}
+
 static size_t top_classes(struct rf_cat_session *s, size_t k)
 {
     size_t ns = s->d.nscope, nc = s->d.nclasses, nq = s->nq;
@@ -631,6 +664,10 @@ static size_t top_classes(struct rf_cat_session *s, size_t k)
         }
         s->cls_r[c] = tot;
     }
+    /* A decided class: measure its skills (the report's plan needs them). */
+    size_t dj = decided_skill(s);
+    if (dj != NONE)
+        return s->d.select == RF_CAT_MFI ? top_mfi(s, dj, s->theta[dj], k) : top_weighted(s, dj, k);
     /* Candidates: the most informative items at the current estimate of each
      * competing skill, RF_CAT_CLASS_CANDIDATES of them, fewer (not below 2)
      * when many skills compete so that a step looks at about
