@@ -30,9 +30,13 @@ TEST_ROOMS := $(notdir $(patsubst %/,%,$(sort $(dir $(wildcard tests/*/test_*.c)
 TEST_BINS  := $(TEST_ROOMS:%=$(BUILD)/tests/test_%)
 BENCH_SRC  := $(wildcard bench/*.c)
 BENCH_BINS := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+# Fuzz targets fuzz/fuzz_NAME.c: libFuzzer builds by scripts/fuzz NAME (clang); here each one
+# is also linked with the plain driver fuzz/replay.c to replay its seed corpus fuzz/corpus/NAME/.
+FUZZ_SRC   := $(wildcard fuzz/fuzz_*.c)
+FUZZ_BINS  := $(FUZZ_SRC:fuzz/fuzz_%.c=$(BUILD)/fuzz/replay_%)
 
 .SECONDARY:
-.PHONY: all deps test check unit bench serve format clean check-deps help
+.PHONY: all deps test check unit bench serve format clean check-deps help fuzz-replay lint
 .DEFAULT_GOAL := all
 
 all: $(BIN) $(TEST_BINS)
@@ -63,24 +67,37 @@ $(BUILD)/tests/test_%: $$(call test_objs,$$*) $(LIB)
 	@echo "LD $@"
 	@$(CC) $(CFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS) -lcriterion
 
+$(BUILD)/fuzz/replay_%: $(BUILD)/obj/fuzz/fuzz_%.o $(BUILD)/obj/fuzz/replay.o $(LIB)
+	@mkdir -p $(dir $@)
+	@echo "LD $@"
+	@$(CC) $(CFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS)
+
 $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIB)
 	@mkdir -p $(dir $@)
 	@echo "LD $@"
 	@$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 # The README's test command: installs what is missing, builds (the benchmarks too, so that a
-# change cannot break them unnoticed), checks layering, runs every test.
+# change cannot break them unnoticed), checks layering, replays the fuzz seed corpora, runs
+# every test.
 test: deps
-	@$(MAKE) --no-print-directory -j$(shell nproc) all $(BENCH_BINS)
+	@$(MAKE) --no-print-directory -j$(shell nproc) all $(BENCH_BINS) $(FUZZ_BINS)
 	@scripts/check-deps
+	@BUILD=$(BUILD) scripts/fuzz-replay
 	@BUILD=$(BUILD) scripts/run-tests
+
+fuzz-replay: $(FUZZ_BINS)
+	@BUILD=$(BUILD) scripts/fuzz-replay
 
 unit: all
 	@BUILD=$(BUILD) scripts/run-tests
 
 # The tests under AddressSanitizer and UBSan, in a separate build tree.
 check: deps
-	@$(MAKE) --no-print-directory -j$(shell nproc) BUILD=build/san OPT=-O1 SANITIZE=1 all
+	@$(MAKE) --no-print-directory -j$(shell nproc) BUILD=build/san OPT=-O1 SANITIZE=1 all \
+		$(FUZZ_BINS:$(BUILD)/%=build/san/%)
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		BUILD=build/san scripts/fuzz-replay
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		BUILD=build/san scripts/run-tests
 
@@ -95,6 +112,12 @@ serve: deps
 check-deps:
 	@scripts/check-deps
 
+# cppcheck and clang-tidy over src/ (checks in .clang-tidy); about 4 minutes on 2 cores, so
+# not part of `make test` (README).
+lint: deps
+	@mkdir -p $(BUILD)
+	@BUILD=$(BUILD) scripts/lint
+
 format:
 	clang-format -i $(wildcard src/*/*.c src/*/*.h tests/*/*.c bench/*.c)
 
@@ -102,6 +125,6 @@ clean:
 	rm -rf build
 
 help:
-	@echo "make serve | test | check | bench | format | clean | check-deps"
+	@echo "make serve | test | check | bench | lint | fuzz-replay | format | clean | check-deps"
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -760,7 +760,7 @@ static rf_status check_duplicates(struct rf_lint *l, size_t *ix)
             ix[m++] = i;
     qsort_r(ix, m, sizeof *ix, cmp_recs_by_id, r);
     for (size_t k = 1; k < m; k++) {
-        size_t first = ix[k - 1], dup = ix[k];
+        size_t first = ix[k - 1], dup;
         while (k < m && strcmp(r[ix[k]].id, r[first].id) == 0) {
             dup = ix[k];
             if (diag(l, RF_LINT_ERROR, r[dup].file_idx, r[dup].pos, r[dup].id, "id",
@@ -827,6 +827,7 @@ static rf_status check_keys(struct rf_lint *l, size_t first)
     const struct rf_lint_rec *r = l->recs;
     size_t pos[RF_BANK_MAX_OPTIONS] = {0}, n = 0, longest = 0, npos = RF_BANK_MAX_OPTIONS;
     for (size_t k = first; k < l->nrecs; k++) {
+        /* NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker): first has a skill */
         if (!r[k].skill || strcmp(r[k].skill, r[first].skill) != 0 || r[k].retired ||
             r[k].key < 0)
             continue;

@@ -138,10 +138,11 @@ static rf_status add_id(struct rf_param_table *t, const char *id, const char *wh
     return RF_OK;
 }
 
-static rf_status load_json(const char *path, struct rf_param_table *t, struct rf_err *err)
+static rf_status load_json(const char *path, const char *data, size_t len,
+                           struct rf_param_table *t, struct rf_err *err)
 {
     json_t *root;
-    rf_status rc = rf_json_load_file(path, &root, err);
+    rf_status rc = rf_json_load_mem(path, data, len, &root, err);
     if (rc)
         return rc;
     const json_t *arr = json_is_array(root) ? root : json_object_get(root, "items");
@@ -177,10 +178,11 @@ static rf_status load_json(const char *path, struct rf_param_table *t, struct rf
 
 enum { COL_ID, COL_MODEL, COL_A, COL_B, COL_C, NCOLS };
 
-static rf_status load_csv(const char *path, struct rf_param_table *t, struct rf_err *err)
+static rf_status load_csv(const char *path, const char *data, size_t len,
+                          struct rf_param_table *t, struct rf_err *err)
 {
     struct rf_csv c;
-    rf_status rc = rf_csv_open_file(&c, path);
+    rf_status rc = rf_csv_open_mem(&c, path, data, len);
     if (rc) {
         *err = c.err;
         rf_csv_cleanup(&c);
@@ -192,6 +194,8 @@ static rf_status load_csv(const char *path, struct rf_param_table *t, struct rf_
     size_t nthr = 0, cap = 0, ncols = 0;
     for (int i = 0; i < NCOLS; i++)
         col[i] = (size_t)-1;
+    for (size_t k = 0; k < RF_MAX_CATEGORIES; k++)
+        thr_col[k] = (size_t)-1;
     if ((rc = rf_csv_next(&c, &eof)) || eof) {
         if (!rc)
             rc = rf_err_set(&c.err, RF_EINVAL, "%s: empty file, expected a header row", path);
@@ -217,6 +221,12 @@ static rf_status load_csv(const char *path, struct rf_param_table *t, struct rf_
         rc = rf_err_set(&c.err, RF_EINVAL, "%s:1: header needs columns 'id' and 'model'", path);
         goto out;
     }
+    for (size_t k = 0; k < nthr; k++)
+        if (thr_col[k] == (size_t)-1) { /* b1..bK must all be there: no gaps */
+            rc = rf_err_set(&c.err, RF_EINVAL, "%s:1: header has column 'b%zu' but no 'b%zu'",
+                            path, nthr, k + 1);
+            goto out;
+        }
     for (;;) {
         if ((rc = rf_csv_next(&c, &eof)))
             goto out;
@@ -323,17 +333,28 @@ out:
     return rc;
 }
 
+rf_status rf_params_parse(const char *name, const char *data, size_t len,
+                          struct rf_param_table *t, struct rf_err *err)
+{
+    memset(t, 0, sizeof *t);
+    size_t i = 0;
+    while (i < len && (isspace((unsigned char)data[i]) || (unsigned char)data[i] == 0xEF ||
+                       (unsigned char)data[i] == 0xBB || (unsigned char)data[i] == 0xBF))
+        i++;
+    if (i < len && (data[i] == '{' || data[i] == '['))
+        return load_json(name, data, len, t, err);
+    return load_csv(name, data, len, t, err);
+}
+
 rf_status rf_params_load(const char *path, struct rf_param_table *t, struct rf_err *err)
 {
     memset(t, 0, sizeof *t);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return rf_err_set(err, RF_EIO, "%s: cannot open", path);
-    int ch;
-    while ((ch = fgetc(f)) != EOF && (isspace(ch) || ch == 0xEF || ch == 0xBB || ch == 0xBF))
-        ;
-    fclose(f);
-    if (ch == '{' || ch == '[')
-        return load_json(path, t, err);
-    return load_csv(path, t, err);
+    char *data;
+    size_t len;
+    rf_status rc = rf_file_read(path, (size_t)RF_MAX_FILE_BYTES, &data, &len, err);
+    if (rc)
+        return rc;
+    rc = rf_params_parse(path, data, len, t, err);
+    free(data);
+    return rc;
 }

@@ -27,6 +27,11 @@ struct rf_param_table {
  * else CSV). Duplicate ids are an error. On failure t is left empty. */
 rf_status rf_params_load(const char *path, struct rf_param_table *t, struct rf_err *err);
 
+/* Same, from text in memory (name is used in messages); the file-size cap of
+ * rf_params_load is the caller's business. */
+rf_status rf_params_parse(const char *name, const char *data, size_t len,
+                          struct rf_param_table *t, struct rf_err *err);
+
 /* Reads the IRT parameters of one JSON item object ("model", "a", "b", "c",
  * "thresholds"); where prefixes messages. Used by bank and calibration readers. */
 rf_status rf_params_from_json(const json_t *obj, struct rf_irt_item *it, const char *where,

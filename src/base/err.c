@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-rf_status rf_err_set(struct rf_err *err, rf_status rc, const char *fmt, ...)
+rf_status (rf_err_set)(struct rf_err *err, rf_status rc, const char *fmt, ...)
 {
     if (err) {
         va_list ap;

@@ -31,7 +31,7 @@ rf_status rf_file_read(const char *path, size_t cap, char **data, size_t *len, s
     }
     if (!rc && ferror(f))
         rc = RF_EIO;
-    fclose(f);
+    (void)fclose(f); /* opened for reading: nothing to lose */
     if (rc) {
         rf_buf_cleanup(&b);
         if (rc == RF_ETOOBIG)

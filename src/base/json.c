@@ -47,6 +47,7 @@ static const char *type_name(const json_t *v)
 static rf_status lookup(const json_t *obj, const char *key, int required, const json_t **v,
                         const char *where, struct rf_err *err)
 {
+    *v = NULL;
     if (!json_is_object(obj))
         return rf_err_set(err, RF_EINVAL, "%s: expected an object, got %s", where,
                           type_name(obj));

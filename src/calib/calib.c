@@ -10,6 +10,7 @@
 #include "calib/calib.h"
 
 #include <cblas.h>
+#include <assert.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -309,7 +310,7 @@ static double total_1pl(struct rf_calib *c, double a, double *g, double *h)
         double *phi = phi_of(c, j);
         double save = phi[0];
         phi[0] = a;
-        double gj[2], Hj[4];
+        double gj[2] = {0}, Hj[4] = {0};
         double fj = item_obj(c, j, phi, g ? gj : NULL, g ? Hj : NULL);
         phi[0] = save;
         if (fj == -HUGE_VAL)
@@ -380,6 +381,7 @@ static void set_logw(struct rf_calib *c)
     }
     for (size_t q = 0; q < c->Q; q++)
         s += exp(c->logw[q] - mx);
+    /* cppcheck-suppress invalidFunctionArg ; s >= 1: the largest term adds exp(0) */
     double ls = mx + log(s);
     for (size_t q = 0; q < c->Q; q++)
         c->logw[q] -= ls;
@@ -407,6 +409,7 @@ static void mstep_all(struct rf_calib *c)
     struct mstep_job jobs[RF_CALIB_MAX_THREADS];
     pthread_t tid[RF_CALIB_MAX_THREADS];
     int started[RF_CALIB_MAX_THREADS] = {0};
+    assert(c->nthreads >= 1 && c->nthreads <= RF_CALIB_MAX_THREADS); /* rf_calib_new checks */
     for (size_t t = 0; t < c->nthreads; t++) {
         jobs[t].c = c;
         jobs[t].t = t;
@@ -458,7 +461,7 @@ static void ramsay(struct rf_calib *c)
             continue;
         const double *x2 = phi_of(c, j);
         size_t n = nfull(c, j);
-        double t[RF_CALIB_MAXP];
+        double t[RF_CALIB_MAXP] = {0};
         for (size_t p = 0; p < n; p++)
             t[p] = (1 - lambda) * x2[p] + lambda * x1[j * RF_CALIB_MAXP + p];
         if (c->o.model == RF_MODEL_1PL)
@@ -651,7 +654,7 @@ static rf_status scan(const struct rf_calib_data *d, size_t *cnt, size_t *nper, 
             const signed char *row = d->x + i * J;
             size_t m = 0;
             for (size_t j = 0; j < J; j++) {
-                int v = row[j];
+                int v = row[j]; /* NOLINT(bugprone-signed-char-misuse,cert-str34-c): a category or -1, not a character */
                 if (v == RF_RESP_MISSING)
                     continue;
                 if (v < 0 || v >= (int)K)
@@ -674,7 +677,7 @@ static rf_status scan(const struct rf_calib_data *d, size_t *cnt, size_t *nper, 
             return rf_err_set(err, RF_EINVAL, "person %zu: row pointers decrease", i + 1);
         for (size_t e = d->row_ptr[i]; e < d->row_ptr[i + 1]; e++) {
             size_t j = d->col[e];
-            int v = d->val[e];
+            int v = d->val[e]; /* NOLINT(bugprone-signed-char-misuse,cert-str34-c): a category or -1, not a character */
             if (j >= J || (e > d->row_ptr[i] && d->col[e - 1] >= j))
                 return rf_err_set(err, RF_EINVAL,
                                   "person %zu: item indices must increase and be "

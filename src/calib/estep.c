@@ -64,6 +64,7 @@ static double normalize_row(double *l, const double *add, const double *logw, si
     double f = 1.0 / s;
     for (size_t q = 0; q < Q; q++)
         l[q] *= f;
+    /* cppcheck-suppress invalidFunctionArg ; s >= 1: the largest term adds exp(0) */
     return mx + log(s);
 }
 

@@ -54,6 +54,7 @@ static double log_sum_exp(const double *a, size_t n)
     double s = 0;
     for (size_t i = 0; i < n; i++)
         s += exp(a[i] - m);
+    /* cppcheck-suppress invalidFunctionArg ; s >= 1: the largest term adds exp(0) */
     return m + log(s);
 }
 

@@ -139,12 +139,12 @@ rf_status rf_learning_load_mem(const char *name, const char *data, size_t len,
         return rc;
     struct rf_learning tmp = {0};
     const json_t *a = json_object_get(root, "skills");
+    size_t na = json_array_size(a);
     if (!json_is_array(a))
         rc = rf_err_set(err, RF_EINVAL, "%s: field 'skills': expected an array", name);
-    else if (json_array_size(a) &&
-             !(tmp.g = rf_calloc_array(json_array_size(a), sizeof *tmp.g)))
+    else if (na && !(tmp.g = rf_calloc_array(na, sizeof *tmp.g)))
         rc = rf_err_set(err, RF_ENOMEM, "%s: out of memory", name);
-    for (size_t i = 0; !rc && i < json_array_size(a); i++) {
+    for (size_t i = 0; !rc && i < na; i++) {
         char where[RF_ERRMSG_LEN];
         snprintf(where, sizeof where, "%s: skills[%zu]", name, i);
         tmp.n = i + 1;

@@ -584,7 +584,7 @@ static rf_status parse_item(struct builder *b, enum rf_section sec, size_t line,
     rf_status rc = unmapped_parts(b, sec, line, disp, fold, n);
     if (rc)
         return rc;
-    size_t sk[RF_POSTING_MAX_ALTS], nsk = 0;
+    size_t sk[RF_POSTING_MAX_ALTS] = {0}, nsk = 0;
     for (size_t i = 0; i < nm; i++) {
         size_t j = 0;
         while (j < nsk && sk[j] != m[i].a->skill)

@@ -44,7 +44,7 @@ static void put_item(char *buf, size_t cap, size_t *len, const char *sep, const 
         l = sizeof lab - 4;
         while (l > 0 && ((unsigned char)label[l] & 0xC0) == 0x80)
             l--;
-        memcpy(lab, label, l);
+        memcpy(lab, label, l); /* NOLINT(bugprone-not-null-terminated-result): NUL next line */
         memcpy(lab + l, "\xE2\x80\xA6", 4); /* ellipsis and NUL */
     } else {
         memcpy(lab, label, l + 1);

@@ -396,12 +396,11 @@ rf_status rf_cat_exposure_save(const struct rf_cat_pool *p, double target, const
     return rc;
 }
 
-rf_status rf_cat_exposure_load(struct rf_cat_pool *p, const char *path, struct rf_err *err)
+/* Sets p->sh from a parsed exposure file (consumed: root is released). */
+static rf_status exposure_from_json(struct rf_cat_pool *p, json_t *root, const char *path,
+                                    struct rf_err *err)
 {
-    json_t *root;
-    rf_status rc = rf_json_load_file(path, &root, err);
-    if (rc)
-        return rc;
+    rf_status rc = RF_OK;
     double *k = rf_alloc_array(p->n ? p->n : 1, sizeof *k);
     const char *fmt = NULL;
     if (!k) {
@@ -452,4 +451,23 @@ out:
     free(k);
     json_decref(root);
     return rc;
+}
+
+rf_status rf_cat_exposure_load(struct rf_cat_pool *p, const char *path, struct rf_err *err)
+{
+    json_t *root;
+    rf_status rc = rf_json_load_file(path, &root, err);
+    if (rc)
+        return rc;
+    return exposure_from_json(p, root, path, err);
+}
+
+rf_status rf_cat_exposure_parse(struct rf_cat_pool *p, const char *name, const char *data,
+                                size_t len, struct rf_err *err)
+{
+    json_t *root;
+    rf_status rc = rf_json_load_mem(name, data, len, &root, err);
+    if (rc)
+        return rc;
+    return exposure_from_json(p, root, name, err);
 }

@@ -81,6 +81,9 @@ rf_status rf_cat_pool_from_bank(const struct rf_bank *b, int flags, const struct
 rf_status rf_cat_exposure_save(const struct rf_cat_pool *p, double target, const char *path,
                                struct rf_err *err);
 rf_status rf_cat_exposure_load(struct rf_cat_pool *p, const char *path, struct rf_err *err);
+/* Same as rf_cat_exposure_load, from JSON text in memory; name is used in messages. */
+rf_status rf_cat_exposure_parse(struct rf_cat_pool *p, const char *name, const char *data,
+                                size_t len, struct rf_err *err);
 
 /* Index of a skill id, or RF_ENOTFOUND. */
 rf_status rf_cat_pool_skill(const struct rf_cat_pool *p, const char *skill, size_t *idx);

@@ -194,6 +194,8 @@ static rf_status run_jobs(void *(*fn)(void *), const struct rf_cat_pool *p,
                           size_t *selected, size_t *given, struct rf_err *err)
 {
     size_t nt = o->threads ? o->threads : 1, n = o->nexaminees;
+    if (n == 0)
+        return RF_OK; /* no examinees, nothing to run (job 0 would be empty) */
     if (nt > n)
         nt = n;
     if (nt > 64)
@@ -495,7 +497,7 @@ void rf_cat_gen_cleanup(struct rf_cat_gen *g)
 {
     if (!g)
         return;
-    for (size_t i = 0; i < g->nstrings; i++)
+    for (size_t i = 0; g->strings && i < g->nstrings; i++)
         free(g->strings[i]);
     free(g->strings);
     free(g->items);

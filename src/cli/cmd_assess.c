@@ -371,7 +371,7 @@ static int run(struct assess *a)
         int choice;
         for (;;) {
             printf("your answer (a-%c, q to quit): ", (char)('a' + it->noptions - 1));
-            fflush(stdout);
+            (void)fflush(stdout); /* the prompt; a write error fails in main() */
             if (!read_line(line, sizeof line)) {
                 printf("\n");
                 if (a->save) {

@@ -164,7 +164,7 @@ static void mark_duplicates(struct cand *cands, size_t n, const struct cand **v)
         if (!cands[i].error && cands[i].prof.person)
             v[m++] = &cands[i];
     if (m > 1)
-        qsort(v, m, sizeof *v, by_person);
+        qsort(v, m, sizeof *v, by_person); /* NOLINT(bugprone-sizeof-expression): pointers */
     for (size_t i = 0, j; i < m; i = j) {
         for (j = i + 1; j < m && strcmp(v[i]->prof.person, v[j]->prof.person) == 0; j++)
             ;
@@ -195,7 +195,7 @@ static rf_status print_json(const struct rf_parsed_posting *post, const struct c
             json_array_append_new(reqs, json_pack("{sssfsb}", "label", post->reqs[r].label, "p",
                                                   k->p[r], "measured", k->measured[r] > 0));
         json_array_append_new(ranked,
-                              json_pack("{sIsssssfsfsfssso}", "rank", (json_int_t)(i + 1),
+                              json_pack("{sIsssssfsfsfssso}", "rank", (json_int_t)i + 1,
                                         "person", who(k), "file", k->file, "fit", k->fit.fit,
                                         "sd", k->fit.sd, "p_required", k->fit.p_required,
                                         "reason", reason, "requirements", reqs));
@@ -278,7 +278,7 @@ int rf_cmd_match(int argc, char **argv)
         goto out;
     }
     cands = rf_calloc_array(nfiles, sizeof *cands);
-    scratch = rf_calloc_array(nfiles, sizeof *scratch);
+    scratch = rf_calloc_array(nfiles, sizeof *scratch); /* NOLINT(bugprone-sizeof-expression) */
     if (!cands || !scratch) {
         rc = rf_err_set(&err, RF_ENOMEM, "out of memory");
         goto out;

@@ -113,8 +113,8 @@ int rf_cmd_report(int argc, char **argv)
         if (rc)
             rf_err_set(&err, rc, "cannot render the report: %s", rf_strerror(rc));
     }
-    if (!rc)
-        fwrite(rf_buf_str(&b), 1, b.len, stdout);
+    if (!rc && fwrite(rf_buf_str(&b), 1, b.len, stdout) != b.len)
+        rc = rf_err_set(&err, RF_EIO, "cannot write the report (standard output)");
 out:
     rf_buf_cleanup(&b);
     json_decref(r);

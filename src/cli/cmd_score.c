@@ -117,7 +117,7 @@ int rf_cmd_score(int argc, char **argv)
     for (size_t i = 0; i < r.npersons; i++) {
         const signed char *row = r.x + i * r.nitems;
         for (size_t j = 0; j < r.nitems; j++) {
-            int v = row[j];
+            int v = row[j]; /* NOLINT(bugprone-signed-char-misuse,cert-str34-c): a category or -1, not a character */
             if (v != RF_RESP_MISSING && v >= (int)items[j].ncat) {
                 rc = rf_err_set(&err, RF_EINVAL,
                                 "%s: person %zu, item '%s': category %d but the item has %zu",
@@ -151,7 +151,7 @@ int rf_cmd_score(int argc, char **argv)
             ab.theta = 0.0; /* print 0.000000, not -0.000000 */
         printf("%s,%.6f,%.6f,%zu\n", person, ab.theta, ab.se, ab.n);
     }
-    fflush(stdout);
+    (void)fflush(stdout); /* before the note on stderr; a write error fails in main() */
     if (no_estimate)
         fprintf(stderr,
                 "rolefit score: %zu of %zu persons have no finite %s estimate (no responses, or "

@@ -54,8 +54,13 @@ int main(int argc, char **argv)
         return RF_EXIT_OK;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (strcmp(cmd, commands[i].name) == 0)
-            return commands[i].run(argc - 1, argv + 1);
+        if (strcmp(cmd, commands[i].name) == 0) {
+            int ec = commands[i].run(argc - 1, argv + 1);
+            /* Results lost on a full disk or a closed pipe must not end in success. */
+            if ((fflush(stdout) != 0 || ferror(stdout)) && ec == RF_EXIT_OK)
+                ec = rf_cli_fail(cmd, RF_EIO, "cannot write the output (standard output)");
+            return ec;
+        }
     fprintf(stderr, "rolefit: unknown command '%s' (see 'rolefit --help')\n", cmd);
     return RF_EXIT_USAGE;
 }

@@ -79,6 +79,10 @@ static rf_status fail(struct rf_app_error *e, rf_status rc, const char *field, c
     e->field = field;
     return rf_err_set(&e->err, rc, "%s", msg);
 }
+#ifdef __clang_analyzer__
+/* As for rf_err_set (base/err.h): the analyzer does not follow variadic calls. */
+#define fail(e, rc, ...) (fail((e), (rc), __VA_ARGS__), (rc))
+#endif
 
 /* A required string field of a request object, trimmed length 1..max. */
 static rf_status req_string(const json_t *req, const char *key, size_t max, const char **out,
@@ -1413,7 +1417,7 @@ rf_status rf_app_posting_ranking(struct rf_app *a, const struct rf_principal *p,
     if (scope && !org_wide && strcmp(scope, "posting") != 0) {
         char got[41]; /* on one line, valid UTF-8: anything but printable ASCII becomes '?' */
         size_t n = 0;
-        for (; scope[n] && n < sizeof got - 1; n++)
+        for (; n < sizeof got - 1 && scope[n]; n++)
             got[n] = scope[n] >= 0x20 && scope[n] < 0x7f ? scope[n] : '?';
         got[n] = '\0';
         return fail(e, RF_EINVAL, "scope",

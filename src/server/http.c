@@ -54,9 +54,10 @@ const char *rf_req_query(const struct rf_req *r, const char *name)
 int rf_req_cookie(const struct rf_req *r, const char *name, char *out, size_t n)
 {
     const char *v = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
-    if (!v || strlen(v) >= n)
+    size_t l = v ? strlen(v) : n;
+    if (l >= n)
         return 0;
-    strcpy(out, v);
+    memcpy(out, v, l + 1);
     return 1;
 }
 
@@ -538,7 +539,7 @@ void rf_http_stop(struct rf_http *h, unsigned drain_seconds)
             MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
         if (!di || di->num_connections == 0)
             break;
-        struct timespec ts = {0, 50 * 1000 * 1000};
+        struct timespec ts = {0, 50L * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
     MHD_stop_daemon(h->d);

@@ -179,3 +179,21 @@ Test(responses, bad_files)
     resp_error("person\n", 2, "header has no item columns");
     resp_error("i1,i2\n", 2, "no response rows");
 }
+
+/* Found by fuzz/fuzz_params.c: a graded header with b2 but no b1 read the
+ * cell at an uninitialized column index (SEGV). Now a one-line error. */
+Test(params, threshold_columns_with_a_gap)
+{
+    static const char csv[] = "id,model,a,b0,b2,b3\ng1,grm,1.1,,0.0,1.0\n";
+    struct rf_param_table t;
+    struct rf_err err;
+    cr_assert_eq(rf_params_parse("gap.csv", csv, strlen(csv), &t, &err), RF_EINVAL);
+    cr_assert(strstr(err.msg, "gap.csv:1: header has column 'b3' but no 'b1'"), "%s", err.msg);
+    cr_assert_eq(t.n, 0);
+    static const char ok[] = "id,model,a,b2,b1\ng1,grm,1.1,0.5,-0.5\n";
+    cr_assert_eq(rf_params_parse("order.csv", ok, strlen(ok), &t, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(t.n, 1);
+    cr_assert_eq(t.items[0].ncat, 3);
+    cr_assert_float_eq(t.items[0].thr[0], -0.5, 1e-12); /* b1 first, whatever the column order */
+    rf_params_cleanup(&t);
+}

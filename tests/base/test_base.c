@@ -161,6 +161,13 @@ Test(json, positioned_errors_and_typed_getters)
     cr_assert_str_eq(err.msg, "y.json: missing field 'zz'");
     cr_assert_eq(rf_json_get_number(j, "zz", 0, &d, &present, "y.json", &err), RF_OK);
     cr_assert_eq(present, 0);
+    /* found by clang-tidy: on a value that is not an object, *present was set from an
+     * uninitialized pointer */
+    json_t *arr = json_array();
+    present = 1;
+    cr_assert_eq(rf_json_get_number(arr, "a", 0, &d, &present, "z.json", &err), RF_EINVAL);
+    cr_assert_eq(present, 0, "a field of a non-object is absent");
+    json_decref(arr);
     size_t n;
     cr_assert_eq(rf_json_get_size(j, "n", 1, &n, "y.json", &err), RF_OK);
     cr_assert_eq(n, 3);

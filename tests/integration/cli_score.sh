@@ -43,4 +43,8 @@ expect_oneline "category beyond a binary item" 1 "person 1, item 'q2': category 
 printf '{"items": [{"id": "q1", "model": "2pl", "a": 1}]}' >"$TMP/p.json"
 expect_oneline "params missing field" 1 "p.json: item 'q1': missing field 'b'" $RF score --params "$TMP/p.json" --responses $F/responses.csv
 expect_oneline "unknown command" 2 "unknown command 'frobnicate'" $RF frobnicate
+# found by clang-tidy (cert-err33-c): output lost to a full disk used to exit 0
+err=$($RF score --params $F/params.json --responses $F/responses.csv 2>&1 >/dev/full); rc=$?
+[ "$rc" -eq 3 ] && grep -q "rolefit score: cannot write the output" <<<"$err" && ok ||
+    bad "score to a full disk: exit $rc (want 3), stderr: $err"
 finish
