@@ -130,8 +130,13 @@ static rf_status read_all(struct rf_csv *c, int max_cat, int sparse, struct rf_r
                 continue;
             }
             int v = -1;
-            if (s[0] >= '0' && s[0] <= '9' && (s[1] == '\0' || s[1] == ' '))
-                v = s[0] - '0';
+            if (s[0] >= '0' && s[0] <= '9') { /* one digit, then only blanks */
+                const char *e = s + 1;
+                while (*e == ' ')
+                    e++;
+                if (!*e)
+                    v = s[0] - '0';
+            }
             if (v < 0 || v >= max_cat)
                 return rf_err_set(&c->err, RF_EINVAL,
                                   "%s:%zu: column %zu (item '%s'): expected a category 0..%d or "

@@ -175,6 +175,9 @@
 /* Most roles a roles file may define: a role test tells every role apart
  * (server/roletest.h), so no more than an adaptive design has classes. */
 #define RF_MAX_ROLES RF_CAT_MAX_CLASSES
+/* Largest emphasis of a role's requirement (docs/careers.md): a share within its task,
+ * relative to the others; capped so that a task's sum of emphases stays finite. */
+#define RF_ROLE_MAX_EMPHASIS 1000.0
 /* Fit: a requirement met with probability RF_FIT_MET or more is not a gap; a
  * core requirement met with probability below RF_FIT_BLOCK blocks its role. */
 #define RF_FIT_MET 0.8

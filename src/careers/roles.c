@@ -121,8 +121,9 @@ static rf_status load_req(const json_t *o, const struct rf_taxonomy *tax, struct
     int present = 0;
     if ((rc = rf_json_get_number(o, "emphasis", 0, &q->emphasis, &present, where, err)))
         return rc;
-    if (present && !(q->emphasis > 0))
-        return rf_err_set(err, RF_EINVAL, "%s: field 'emphasis': expected a number > 0", where);
+    if (present && !(q->emphasis > 0 && q->emphasis <= RF_ROLE_MAX_EMPHASIS))
+        return rf_err_set(err, RF_EINVAL, "%s: field 'emphasis': expected a number > 0 and <= %g",
+                          where, RF_ROLE_MAX_EMPHASIS);
     size_t ti;
     if (rf_taxonomy_find_task(tax, tax->skills[q->skill].task, &ti) || !(r->task_weights[ti] > 0))
         return rf_err_set(err, RF_EINVAL,

@@ -197,3 +197,23 @@ Test(params, threshold_columns_with_a_gap)
     cr_assert_float_eq(t.items[0].thr[0], -0.5, 1e-12); /* b1 first, whatever the column order */
     rf_params_cleanup(&t);
 }
+
+/* Found reading the reader for fuzz/fuzz_responses.c: a cell "1 0" was read as 1 (the
+ * rest after a blank was ignored); only blanks may follow the digit. */
+Test(responses, text_after_a_cell_digit)
+{
+    struct rf_responses r;
+    struct rf_err err;
+    static const char two[] = "q1,q2\n1 0,0\n";
+    cr_assert_eq(rf_responses_parse("two.csv", two, strlen(two), 2, &r, &err), RF_EINVAL);
+    cr_assert(strstr(err.msg, "two.csv:2: column 1 (item 'q1'): expected a category 0..1 or "
+                              "empty, got '1 0'"),
+              "%s", err.msg);
+    cr_assert_eq(rf_responses_parse_sparse("two.csv", two, strlen(two), 2, &r, &err), RF_EINVAL);
+    static const char blanks[] = "q1,q2\n 1  ,0\n";
+    cr_assert_eq(rf_responses_parse("b.csv", blanks, strlen(blanks), 2, &r, &err), RF_OK, "%s",
+                 err.msg);
+    cr_assert_eq(r.x[0], 1);
+    cr_assert_eq(r.x[1], 0);
+    rf_responses_cleanup(&r);
+}

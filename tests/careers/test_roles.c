@@ -121,6 +121,11 @@ Test(roles, malformed_roles_give_one_line_errors)
         {HEAD W_MOD ", \"requires\": [{\"skill\": \"deep_learning\", \"level\": \"advanced\", "
               "\"core\": true, \"emphasis\": -1}], " LOOP "}]}",
          "field 'emphasis': expected a number > 0"},
+        /* found writing fuzz/fuzz_roles.c: emphases near 1e308 summed to inf and gave the
+         * task's requirements weight 0, so the role's weights no longer summed to 1 */
+        {HEAD "\"weights\": {\"modeling\": 100}, \"requires\": [" GOOD_REQ ", {\"skill\": "
+              "\"ml_fundamentals\", \"level\": \"advanced\", \"emphasis\": 1e308}], " LOOP "}]}",
+         "requires[1]: field 'emphasis': expected a number > 0 and <= 1000"},
         {"{\"roles\": [", "mem.json:1:"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
