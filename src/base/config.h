@@ -111,9 +111,13 @@
  * in all when many skills compete (session.c top_classes). */
 #define RF_CAT_CLASS_CANDIDATES 8
 #define RF_CAT_CLASS_BUDGET 128
-/* With classes: once one class has this probability, the test measures that
- * class's skills by the usual rule until the class falls below it again. */
+/* With classes and class_focus: once one class has this probability, the
+ * test measures that class's skills by the usual rule until it falls below. */
 #define RF_CAT_CLASS_DECIDED 0.9
+/* Bounds of a class's centre and spread on a skill (theta scale). */
+#define RF_CAT_CLASS_MAX_MU 10.0
+#define RF_CAT_CLASS_MIN_TAU 0.05
+#define RF_CAT_CLASS_MAX_TAU 10.0
 /* Largest overall item limit of a session (a hostile session file cannot ask for more). */
 #define RF_CAT_MAX_ITEMS 1000
 /* Width of the theta bins of the candidate lists that make maximum-information

@@ -73,6 +73,8 @@ static void log_grid_normal(const struct rf_profile *p, double mu, double sd, do
 static int by_prob(const void *a, const void *b)
 {
     const struct rf_role_close *x = a, *y = b;
+    if ((x->nmeasured > 0) != (y->nmeasured > 0))
+        return x->nmeasured > 0 ? -1 : 1;
     if (x->log_bf != y->log_bf)
         return x->log_bf > y->log_bf ? -1 : 1;
     return x->role < y->role ? -1 : x->role > y->role;
@@ -100,7 +102,9 @@ rf_status rf_closest_all(const struct rf_profile *p, const struct rf_roles *role
         for (size_t k = 0; k < role->nreqs; k++) {
             const struct rf_role_req *q = &role->reqs[k];
             const struct rf_profile_skill *s = rf_profile_find(p, roles->tax->skills[q->skill].id);
-            if (!s)
+            /* A normal summary with se >= 1 says nothing beyond the N(0, 1)
+             * prior (its implied likelihood would be U-shaped): no evidence. */
+            if (!s || (!s->posterior && s->se >= 1))
                 continue;
             nm++;
             double mu, tau;
@@ -116,9 +120,18 @@ rf_status rf_closest_all(const struct rf_profile *p, const struct rf_roles *role
         r[i].nmeasured = nm;
         lbf[i] = l;
     }
-    double lz = log_sum_exp(lbf, roles->n);
+    /* Odds among the roles the profile measured something of: a role none of
+     * whose skills was measured has no evidence either way (BF 1), and would
+     * otherwise win by default over roles the answers count against. */
+    size_t nm = 0;
     for (size_t i = 0; i < roles->n; i++)
-        r[i].prob = isfinite(lz) ? exp(r[i].log_bf - lz) : 1.0 / (double)roles->n;
+        if (r[i].nmeasured)
+            lbf[nm++] = r[i].log_bf;
+    double lz = log_sum_exp(lbf, nm);
+    for (size_t i = 0; i < roles->n; i++)
+        r[i].prob = nm == 0 ? 1.0 / (double)roles->n
+                    : r[i].nmeasured && isfinite(lz) ? exp(r[i].log_bf - lz)
+                                                     : 0.0;
     qsort(r, roles->n, sizeof *r, by_prob);
     free(work);
     free(lbf);

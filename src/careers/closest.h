@@ -17,9 +17,16 @@
  *     computed on the profile's grid (the posterior is taken as the
  *     likelihood times the N(0, 1) prior, which is how the engine builds it);
  *     skills the profile lacks contribute a factor 1;
- *   - with equal prior odds, P(R | answers) = BF_R / sum over roles of BF.
+ *   - with equal prior odds, P(R | answers) = BF_R / sum of BF over the roles
+ *     with at least one measured skill; a role none of whose skills was
+ *     measured gets probability 0 and comes last (with no evidence either
+ *     way it would otherwise win by default whenever the answers count
+ *     against every measured role: log BF < 0 for all).
  *
- * A profile that measured nothing gives every role the same probability.
+ * A skill summarized by (theta, se) without a posterior counts as measured
+ * only when se < 1 (a wider "posterior" than the prior implies no
+ * information). A profile that measured nothing gives every role the same
+ * probability and nmeasured 0.
  */
 #ifndef RF_CAREERS_CLOSEST_H
 #define RF_CAREERS_CLOSEST_H
@@ -32,7 +39,7 @@
 
 struct rf_role_close {
     const struct rf_role *role; /* borrowed */
-    double prob;                /* P(R | answers) among the roles, equal prior */
+    double prob;                /* P(R | answers) among the measured roles, equal prior */
     double log_bf;              /* log BF_R against the population */
     size_t nmeasured;           /* R's requirements on skills the profile measured */
 };
@@ -49,8 +56,9 @@ void rf_closest_role_dists(const struct rf_roles *roles, const struct rf_role *r
                            const char *const *skills, size_t n, double *mu, double *tau);
 
 /* Evaluates every role of roles for p (both borrowed; they must outlive
- * out); *out receives roles->n entries ordered by probability (highest
- * first, ties in role order). Free with free(). RF_ENOMEM only. */
+ * out); *out receives roles->n entries, measured roles first, each group by
+ * probability (highest first, ties in role order). Free with free().
+ * RF_ENOMEM only. */
 rf_status rf_closest_all(const struct rf_profile *p, const struct rf_roles *roles,
                          struct rf_role_close **out, struct rf_err *err);
 

@@ -163,6 +163,9 @@ static void closest_chart(const json_t *r, struct hw *w)
            "role sit around the levels it requires. Skills the test did not measure count for "
            "no role. Fit, below, asks whether you meet a role's bar, and roles with lower bars "
            "on your skills can fit better.</p>\n");
+    if (dbl(json_array_get(cl, 0), "log_bf") < 0)
+        raw(w, "<p class=\"warn\">Your answers count against every role measured: the closest is "
+               "the least unlike, not a match.</p>\n");
     fmt(w, "<svg viewBox=\"0 0 1040 %.0f\" role=\"img\" aria-label=\"Closest roles\">\n",
         top + row * (double)n + 8);
     for (i = 0; i < n; i++) {

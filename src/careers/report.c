@@ -226,9 +226,9 @@ static json_t *closest_json(const struct rf_role_close *cl, size_t n)
     json_t *a = json_array();
     int ok = a != NULL;
     for (size_t i = 0; ok && i < n; i++)
-        ok = append(a, json_pack("{sssssosI}", "role", cl[i].role->id, "name", cl[i].role->name,
-                                 "probability", num(cl[i].prob), "measured",
-                                 (json_int_t)cl[i].nmeasured));
+        ok = append(a, json_pack("{sssssosIso}", "role", cl[i].role->id, "name",
+                                 cl[i].role->name, "probability", num(cl[i].prob), "measured",
+                                 (json_int_t)cl[i].nmeasured, "log_bf", num(cl[i].log_bf)));
     if (!ok) {
         json_decref(a);
         return NULL;
@@ -250,9 +250,10 @@ rf_status rf_report_build(const struct rf_profile *p, const struct rf_careers *c
         rf_fit_free_all(fits, c->roles.n);
         return rc;
     }
-    /* Without a target, the plan is for the closest role: the best fit
-     * favours roles with lower bars (careers/closest.h). */
-    const char *want = target ? target : cl[0].role->id;
+    /* Without a target, the plan is for the closest role (the best fit
+     * favours roles with lower bars, careers/closest.h), or for the best fit
+     * when the profile measured nothing of any role. */
+    const char *want = target ? target : cl[0].nmeasured ? cl[0].role->id : fits[0].role->id;
     const struct rf_role_fit *tf = &fits[0];
     for (size_t i = 0; i < c->roles.n; i++)
         if (strcmp(fits[i].role->id, want) == 0)
@@ -355,10 +356,11 @@ static void md_closest(const json_t *report, struct md *w)
         w_puts(w, "Nothing measured yet tells the roles apart.\n\n");
         return;
     }
-    w_puts(w, "Which role's people your answers look most like (probability among the roles):");
+    w_puts(w, "Which role's people your answers look most like (probability among the roles the "
+              "test measured):");
     json_array_foreach(cl, i, f)
     {
-        if (shown == 3 || (shown && dbl(f, "probability") < 0.05))
+        if (shown == 6 || (shown && dbl(f, "probability") < 0.02))
             break;
         w_puts(w, shown++ ? ", " : " ");
         w_puts(w, i == 0 ? "**" : "");
@@ -366,7 +368,11 @@ static void md_closest(const json_t *report, struct md *w)
         w_puts(w, i == 0 ? "**" : "");
         w_printf(w, " %.0f%%", 100 * dbl(f, "probability"));
     }
-    w_puts(w, ".\n\nFit, below, asks another question: whether you meet a role's bar. A role with "
+    w_puts(w, ".\n\n");
+    if (dbl(json_array_get(cl, 0), "log_bf") < 0)
+        w_puts(w, "Your answers count against every role measured: the closest is the least "
+                  "unlike, not a match.\n\n");
+    w_puts(w, "Fit, below, asks another question: whether you meet a role's bar. A role with "
               "lower bars on your skills can fit better than your closest role.\n\n");
 }
 

@@ -5,7 +5,7 @@
  *    "design": {"max_items", "select", "randomesque", "exposure", "early_stop",
  *               "reach_slack", "scope": [{"skill", "se", "min", "max"}, ...],
  *               "classes": [[null | [mu, tau] per scope skill], ...]   (only when set;
- *                           null: like the population)},
+ *                           null: like the population), "class_focus": true (only when set)},
  *    "rng": ["16 hex digits" x 4],
  *    "events": [{"item": ID, "answer": K, "params": {...}} | {"item": ID, "blocked": true}],
  *    "presented": ID | null}
@@ -105,6 +105,11 @@ rf_status rf_cat_session_to_json(const struct rf_cat_session *s, json_t **out, s
         json_decref(root);
         return nomem(err);
     }
+    if (d->class_focus &&
+        json_object_set_new(json_object_get(root, "design"), "class_focus", json_true())) {
+        json_decref(root);
+        return nomem(err);
+    }
     *out = root;
     return RF_OK;
 fail_classes:
@@ -146,6 +151,10 @@ static int same_params(const struct rf_irt_item *x, const struct rf_irt_item *y)
 static rf_status read_classes(const json_t *dj, struct rf_cat_design *d, const char *w,
                               struct rf_err *err)
 {
+    const json_t *focus = json_object_get(dj, "class_focus");
+    if (focus && !json_is_boolean(focus))
+        return rf_err_set(err, RF_EINVAL, "%s: field 'class_focus': expected true or false", w);
+    d->class_focus = json_is_true(focus);
     const json_t *cl = json_object_get(dj, "classes");
     if (!cl)
         return RF_OK;

@@ -63,6 +63,7 @@ struct rf_cat_session {
     size_t nrows;
     size_t *row_skill, *cls_row;
     double *row_g, *row_e, *row_w, *cls_r, *cls_t;
+    double cls_lz; /* log sum_c e^{cls_r[c]} */
     /* Workspace of the selection step. */
     double topv[RF_CAT_MAX_TOPK];
     uint32_t topi[RF_CAT_MAX_TOPK];
@@ -105,12 +106,16 @@ void rf_cat_design_init(struct rf_cat_design *d)
 static rf_status check_class(const struct rf_cat_class_skill *dist, size_t n, size_t c,
                              struct rf_err *err)
 {
-    for (size_t j = 0; j < n; j++)
-        if (!isfinite(dist[j].mu) || !(isfinite(dist[j].tau) && dist[j].tau >= 0))
+    for (size_t j = 0; j < n; j++) {
+        double mu = dist[j].mu, tau = dist[j].tau;
+        if (!(fabs(mu) <= RF_CAT_CLASS_MAX_MU) ||
+            !(tau == 0 || (tau >= RF_CAT_CLASS_MIN_TAU && tau <= RF_CAT_CLASS_MAX_TAU)))
             return rf_err_set(err, RF_EINVAL,
-                              "class %zu, scope entry %zu: expected a finite centre and a "
-                              "spread >= 0",
-                              c, j);
+                              "class %zu, scope entry %zu: expected a centre within +-%g and a "
+                              "spread of 0 (the population) or %g to %g",
+                              c, j, RF_CAT_CLASS_MAX_MU, RF_CAT_CLASS_MIN_TAU,
+                              RF_CAT_CLASS_MAX_TAU);
+    }
     return RF_OK;
 }
 
@@ -235,10 +240,21 @@ static rf_status classes_init(struct rf_cat_session *s)
 {
     size_t nq = s->nq, ns = s->d.nscope, nc = s->d.nclasses;
     const double *x = s->p->q.x, *w = s->p->q.w;
-    s->row_skill = rf_alloc_array(nc * ns, sizeof *s->row_skill);
+    /* Count the distinct (skill, mu, tau) rows first: a few per skill. */
+    size_t nrows = 0;
+    for (size_t c = 0; c < nc; c++)
+        for (size_t j = 0; j < ns; j++) {
+            const struct rf_cat_class_skill *cs = &s->d.classes[c][j];
+            int seen = cs->tau == 0;
+            for (size_t c2 = 0; c2 < c && !seen; c2++)
+                seen = s->d.classes[c2][j].mu == cs->mu && s->d.classes[c2][j].tau == cs->tau;
+            nrows += !seen;
+        }
+    size_t nr = nrows ? nrows : 1;
+    s->row_skill = rf_alloc_array(nr, sizeof *s->row_skill);
     s->cls_row = rf_alloc_array(nc * ns, sizeof *s->cls_row);
-    s->row_g = rf_alloc_array(nc * ns * nq, sizeof *s->row_g);
-    s->row_e = rf_alloc_array(nc * ns, sizeof *s->row_e);
+    s->row_g = rf_alloc_array(nr * nq, sizeof *s->row_g);
+    s->row_e = rf_alloc_array(nr, sizeof *s->row_e);
     s->row_w = rf_alloc_array(nq, sizeof *s->row_w);
     s->cls_r = rf_alloc_array(nc, sizeof *s->cls_r);
     s->cls_t = rf_alloc_array(nc, sizeof *s->cls_t);
@@ -546,7 +562,7 @@ static size_t choose_skill(const struct rf_cat_session *s)
 }
 
 /* Entropy (nats) of the class posterior given log evidences t[0..n-1]. */
-static double class_entropy(const double *t, size_t n)
+static double class_entropy(const double *t, size_t n, double *lse)
 {
     double m = -INFINITY;
     for (size_t c = 0; c < n; c++)
@@ -555,10 +571,13 @@ static double class_entropy(const double *t, size_t n)
     double z = 0, h = 0;
     for (size_t c = 0; c < n; c++) {
         double e = exp(t[c] - m);
+        if (e == 0) /* a class without support: no mass, no entropy (not 0 * -inf) */
+            continue;
         z += e;
         h += e * (t[c] - m);
     }
     /* cppcheck-suppress invalidFunctionArg ; z >= 1: the largest term adds exp(0) */
+    *lse = m + log(z);
     return log(z) - h / z;
 }
 
@@ -573,7 +592,11 @@ static double log_evidence(const double *post, const double *g, size_t nq)
 }
 
 /* Expected entropy of the class posterior after an answer to item (of
- * scope skill j), given row_e and the class totals cls_r. */
+ * scope skill j), given row_e, the class totals cls_r and their log sum
+ * cls_lz. Answer k is weighted by its probability under the current class
+ * mixture, P(k) = sum_c pi_c P_c(k) = pr_k sum_c e^{t_c} / sum_c e^{r_c},
+ * where pr_k is its probability under the population posterior and t_c the
+ * class's evidence after k. */
 static double expected_entropy(struct rf_cat_session *s, size_t j, size_t item)
 {
     const struct rf_cat_pool *p = s->p;
@@ -608,7 +631,8 @@ static double expected_entropy(struct rf_cat_session *s, size_t j, size_t item)
             ne[c] = first < c ? ne[first] : log_evidence(w, s->row_g + r * nq, nq) - lpr;
             t[c] = s->cls_r[c] - s->row_e[r] + ne[c];
         }
-        h += pr * class_entropy(t, nc);
+        double lse, hk = class_entropy(t, nc, &lse);
+        h += pr * exp(lse - s->cls_lz) * hk;
     }
     return h;
 }
@@ -631,7 +655,7 @@ static size_t decided_skill(const struct rf_cat_session *s)
     double z = 0;
     for (size_t c = 0; c < nc; c++)
         z += exp(s->cls_r[c] - s->cls_r[top]);
-    if (1.0 / z < RF_CAT_CLASS_DECIDED)
+    if (!(1.0 / z >= RF_CAT_CLASS_DECIDED))
         return NONE;
     size_t best = NONE;
     int best_below = 0;
@@ -667,8 +691,12 @@ static size_t top_classes(struct rf_cat_session *s, size_t k)
         }
         s->cls_r[c] = tot;
     }
-    /* A decided class: measure its skills (the report's plan needs them). */
-    size_t dj = decided_skill(s);
+    double scratch;
+    (void)class_entropy(s->cls_r, nc, &scratch);
+    s->cls_lz = scratch;
+    /* A decided class: measure its skills (a find-my-role test's plan needs
+     * them), once every open skill has its minimum. */
+    size_t dj = s->d.class_focus && !below ? decided_skill(s) : NONE;
     if (dj != NONE)
         return s->d.select == RF_CAT_MFI ? top_mfi(s, dj, s->theta[dj], k) : top_weighted(s, dj, k);
     /* Candidates: the most informative items at the current estimate of each

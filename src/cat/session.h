@@ -68,12 +68,16 @@ struct rf_cat_design {
     double reach_slack;   /* >= 1: how much more information than the best
                              available items give is assumed before giving up */
     /* Optional classification objective (nclasses == 0: none). With classes,
-     * the next item's skill is the open skill whose best item most lowers the
-     * expected entropy of the class posterior (one step ahead; equal prior
-     * odds; each class's evidence on a skill is E_post[f_c / phi], see
-     * careers/closest.h); skills below their minimum still come first. Item
-     * choice within the skill and the stopping rules are unchanged. */
+     * the next item is, among the most informative few of each open skill,
+     * the one whose answer most lowers the expected entropy of the class
+     * posterior (one step ahead; equal prior odds; each class's evidence on a
+     * skill is E_post[f_c / phi], see careers/closest.h); skills below their
+     * minimum still come first. Stopping rules are unchanged. With
+     * class_focus, once one class reaches RF_CAT_CLASS_DECIDED and every open
+     * skill has its minimum, the items go to that class's skills by the usual
+     * rule (largest SD relative to target). docs/cat.md has the details. */
     size_t nclasses;
+    int class_focus;
     struct rf_cat_class_skill classes[RF_CAT_MAX_CLASSES][RF_CAT_MAX_SCOPE];
 };
 
@@ -88,8 +92,9 @@ rf_status rf_cat_design_add(struct rf_cat_design *d, const struct rf_cat_pool *p
                             struct rf_cat_rule r, struct rf_err *err);
 
 /* Adds a class to d's classification objective: dist[j] for each of the
- * d->nscope scope skills (copied). Errors: RF_EINVAL (mu not finite, tau
- * negative or not finite), RF_ETOOBIG (RF_CAT_MAX_CLASSES already). */
+ * d->nscope scope skills (copied). Errors: RF_EINVAL (|mu| above
+ * RF_CAT_CLASS_MAX_MU, tau neither 0 nor within RF_CAT_CLASS_MIN_TAU ..
+ * RF_CAT_CLASS_MAX_TAU), RF_ETOOBIG (RF_CAT_MAX_CLASSES already). */
 rf_status rf_cat_design_add_class(struct rf_cat_design *d, const struct rf_cat_class_skill *dist,
                                   struct rf_err *err);
 

@@ -277,10 +277,16 @@ static rf_status print_fit(struct assess *a, const struct rf_profile *pr)
     struct rf_role_close *cl;
     if ((rc = rf_closest_all(pr, &a->roles, &cl, &a->err)))
         return rc;
-    printf("\nClosest roles (which role's people your answers look most like):");
-    for (size_t i = 0; i < a->roles.n && i < 3; i++)
-        printf("%s %s %.0f%%", i ? "," : "", cl[i].role->name, 100 * cl[i].prob);
-    printf("\n");
+    if (cl[0].nmeasured == 0) {
+        printf("\nClosest roles: nothing measured tells the roles apart.\n");
+    } else {
+        printf("\nClosest roles (which role's people your answers look most like):");
+        for (size_t i = 0; i < a->roles.n && i < 3 && cl[i].nmeasured; i++)
+            printf("%s %s %.0f%%", i ? "," : "", cl[i].role->name, 100 * cl[i].prob);
+        printf("\n%s", cl[0].log_bf < 0 ? "  (your answers count against every role measured: "
+                                          "the closest is the least unlike)\n"
+                                        : "");
+    }
     free(cl);
     return RF_OK;
 }

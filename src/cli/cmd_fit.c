@@ -67,9 +67,11 @@ int rf_cmd_fit(int argc, char **argv)
             goto out;
         }
         for (size_t i = 0; closest && i < c.roles.n; i++)
-            json_array_append_new(closest, json_pack("{sssssfsI}", "role", cl[i].role->id, "name",
-                                                     cl[i].role->name, "probability", cl[i].prob,
-                                                     "measured", (json_int_t)cl[i].nmeasured));
+            json_array_append_new(closest,
+                                  json_pack("{sssssfsIsf}", "role", cl[i].role->id, "name",
+                                            cl[i].role->name, "probability", cl[i].prob,
+                                            "measured", (json_int_t)cl[i].nmeasured, "log_bf",
+                                            cl[i].log_bf));
         j = json_pack("{soso}", "closest", closest, "roles", roles);
         if (!j) {
             rc = rf_err_set(&err, RF_ENOMEM, "out of memory");
@@ -86,7 +88,7 @@ int rf_cmd_fit(int argc, char **argv)
            measured, c.tax.nskills);
     if (cl[0].nmeasured) {
         printf("  closest roles:");
-        for (size_t i = 0; i < c.roles.n && i < 3; i++)
+        for (size_t i = 0; i < c.roles.n && i < 3 && cl[i].nmeasured; i++)
             printf("%s %s %.0f%%", i ? "," : "", cl[i].role->name, 100 * cl[i].prob);
         printf("\n\n");
     }

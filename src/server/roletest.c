@@ -57,5 +57,8 @@ rf_status rf_roletest_design(struct rf_cat_design *d, const struct rf_cat_pool *
     }
     if (d->nscope == 0)
         return rf_err_set(err, RF_EINVAL, "no skill of the roles has items in the bank");
+    /* Find my role: once a role is clear, measure what its plan needs. A
+     * role test measures its own role's skills throughout. */
+    d->class_focus = role == NULL;
     return rf_roletest_add_classes(d, p, roles, err);
 }

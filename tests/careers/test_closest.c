@@ -100,7 +100,10 @@ Test(closest, bayes_factor_matches_integration)
         double sum = 0, z = 0;
         for (size_t i = 0; i < c.roles.n; i++) {
             sum += r[i].prob;
-            z += exp(r[i].log_bf);
+            if (r[i].nmeasured)
+                z += exp(r[i].log_bf);
+            else
+                cr_assert_eq(r[i].prob, 0, "%s measured nothing", r[i].role->id);
             if (i)
                 cr_assert_geq(r[i - 1].prob, r[i].prob, "ordered by probability");
         }
@@ -163,4 +166,41 @@ Test(closest, a_profile_at_a_roles_centres_points_to_it)
         free(r);
         rf_profile_cleanup(&p);
     }
+}
+
+/* Weak answers count against every role measured (log BF < 0 for all): the
+ * closest role is still one the test measured, never one it did not, and a
+ * (theta, se) summary with se >= 1 is no evidence. */
+Test(closest, weak_answers_point_to_a_measured_role)
+{
+    struct rf_profile p;
+    rf_profile_init_default(&p);
+    struct rf_err err;
+    const char *de[3] = {"data_engineering", "software_engineering", "algorithms_data_structures"};
+    for (int k = 0; k < 3; k++)
+        cr_assert_eq(rf_profile_add_skill(&p, de[k], -1.8, 0.4, 6, NULL, NULL, &err), RF_OK);
+    struct rf_role_close *r;
+    cr_assert_eq(rf_closest_all(&p, &c.roles, &r, &err), RF_OK);
+    cr_assert_gt(r[0].nmeasured, 0, "closest %s measured nothing", r[0].role->id);
+    size_t nmeasured = 0;
+    for (size_t i = 0; i < c.roles.n; i++) {
+        if (r[i].nmeasured) {
+            cr_assert_lt(r[i].log_bf, 0, "%s: the answers count against it", r[i].role->id);
+            cr_assert_eq(i, nmeasured++, "measured roles come first");
+        } else {
+            cr_assert_eq(r[i].prob, 0);
+        }
+    }
+    free(r);
+    rf_profile_cleanup(&p);
+    rf_profile_init_default(&p);
+    cr_assert_eq(rf_profile_add_skill(&p, "deep_learning", 0, 2.0, 1, NULL, NULL, &err), RF_OK);
+    cr_assert_eq(rf_profile_add_skill(&p, "linear_algebra", 0.2, 1.5, 1, NULL, NULL, &err), RF_OK);
+    cr_assert_eq(rf_closest_all(&p, &c.roles, &r, &err), RF_OK);
+    for (size_t i = 0; i < c.roles.n; i++) {
+        cr_assert_eq(r[i].nmeasured, 0, "%s: se >= 1 is no evidence", r[i].role->id);
+        cr_assert_float_eq(r[i].prob, 1.0 / (double)c.roles.n, 1e-12);
+    }
+    free(r);
+    rf_profile_cleanup(&p);
 }

@@ -508,7 +508,7 @@ Test(cat_session, skill_choice_follows_minimums_then_relative_sd)
  * on s1 and s3, none from s2. Bad classes are refused. */
 static size_t items_per_skill(struct rf_cat_pool *p, const struct rf_cat_class_skill *a,
                               const struct rf_cat_class_skill *b, const double *pright,
-                              size_t *per, uint64_t seed)
+                              const size_t *min, int focus, size_t *per, uint64_t seed)
 {
     struct rf_cat_design d;
     rf_cat_design_init(&d);
@@ -517,8 +517,10 @@ static size_t items_per_skill(struct rf_cat_pool *p, const struct rf_cat_class_s
     struct rf_err err;
     rf_err_clear(&err);
     const char *sk[3] = {"s1", "s2", "s3"};
+    d.class_focus = focus;
     for (size_t j = 0; j < 3; j++)
-        cr_assert_eq(rf_cat_design_add(&d, p, sk[j], rule(0.01, 1, 20), &err), RF_OK);
+        cr_assert_eq(rf_cat_design_add(&d, p, sk[j], rule(0.01, min ? min[j] : 1, 20), &err),
+                     RF_OK);
     cr_assert_eq(rf_cat_design_add_class(&d, a, &err), RF_OK, "%s", err.msg);
     cr_assert_eq(rf_cat_design_add_class(&d, b, &err), RF_OK, "%s", err.msg);
     struct rf_cat_session *s;
@@ -552,7 +554,7 @@ Test(cat_session, classes_steer_items_to_the_skills_that_separate_them)
     for (uint64_t seed = 1; seed <= 5; seed++) {
         struct rf_cat_class_skill a[3] = {{0, 0}, {0.3, 0.5}, {0, 0}};
         struct rf_cat_class_skill b[3] = {{0, 0}, {-0.2, 0.5}, {0, 0}};
-        cr_assert_eq(items_per_skill(p, a, b, NULL, per, seed), 20);
+        cr_assert_eq(items_per_skill(p, a, b, NULL, NULL, 0, per, seed), 20);
         cr_assert_eq(per[0], 1, "seed %llu: s1 gets only its minimum", (unsigned long long)seed);
         cr_assert_eq(per[2], 1, "seed %llu: s3 gets only its minimum", (unsigned long long)seed);
         cr_assert_eq(per[1], 18);
@@ -560,22 +562,34 @@ Test(cat_session, classes_steer_items_to_the_skills_that_separate_them)
          * are told apart, the skill with the largest relative SD takes over). */
         struct rf_cat_class_skill c[3] = {{0.15, 0.5}, {0.3, 0.6}, {-0.15, 0.5}};
         struct rf_cat_class_skill e[3] = {{-0.15, 0.5}, {0.3, 0.6}, {0.15, 0.5}};
-        cr_assert_eq(items_per_skill(p, c, e, NULL, per, seed), 20);
+        cr_assert_eq(items_per_skill(p, c, e, NULL, NULL, 0, per, seed), 20);
         cr_assert_eq(per[1], 1, "seed %llu: s2 does not separate the classes: %zu items",
                      (unsigned long long)seed, per[1]);
     }
-    /* Once a class is decided (P >= RF_CAT_CLASS_DECIDED) the test measures
-     * that class's skills: A is told apart from B on s2 at once; then A's
-     * other skill s3 gets the items, B's skill s1 only its minimum. */
+    /* With class_focus, once a class is decided (P >= RF_CAT_CLASS_DECIDED)
+     * the test measures that class's skills: A is told apart from B on s2 at
+     * once; then A's other skill s3 gets the items, B's skill s1 only its
+     * minimum. */
     struct rf_cat_class_skill a3[3] = {{0, 0}, {1.5, 0.4}, {0.5, 0.5}};
     struct rf_cat_class_skill b3[3] = {{0.5, 0.5}, {-1.5, 0.4}, {0, 0}};
     const double right[3] = {0.6, 0.97, 0.6}; /* s2 says A */
     for (uint64_t seed = 1; seed <= 3; seed++) {
-        cr_assert_eq(items_per_skill(p, a3, b3, right, per, seed), 20);
+        cr_assert_eq(items_per_skill(p, a3, b3, right, NULL, 1, per, seed), 20);
         cr_assert_eq(per[0], 1, "seed %llu: B's skill s1 gets only its minimum (%zu)",
                      (unsigned long long)seed, per[0]);
         cr_assert_geq(per[2], 4, "seed %llu: the decided class's other skill is measured (%zu)",
                       (unsigned long long)seed, per[2]);
+    }
+    /* A decided class never starves a skill of its minimum: classes apart on
+     * s1 only, s2 and s3 with a minimum of 4. */
+    struct rf_cat_class_skill a1[3] = {{1.5, 0.4}, {0, 0}, {0, 0}};
+    struct rf_cat_class_skill b1[3] = {{-1.5, 0.4}, {0, 0}, {0, 0}};
+    const size_t min4[3] = {1, 4, 4};
+    const double right1[3] = {0.97, 0.6, 0.6};
+    for (uint64_t seed = 1; seed <= 3; seed++) {
+        cr_assert_eq(items_per_skill(p, a1, b1, right1, min4, 1, per, seed), 20);
+        cr_assert(per[1] >= 4 && per[2] >= 4, "seed %llu: minimums kept (%zu, %zu)",
+                  (unsigned long long)seed, per[1], per[2]);
     }
     struct rf_cat_design d;
     rf_cat_design_init(&d);

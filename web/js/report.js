@@ -57,7 +57,7 @@ function render(r) {
   // Closest roles: only those that say something (at least 2%, at most six).
   const near = (r.closest || []).filter((c, i) => c.measured > 0 && i < 6 && (i === 0 || c.probability >= 0.02));
   main.append(
-    el('h1', {}, r.find_role && near[0] ? (own ? `Your closest role: ${near[0].name}` : `${who}: closest role ${near[0].name}`)
+    el('h1', {}, r.find_role && near[0] ? `${own ? 'Your closest role' : `${who}: closest role`}${near[0].probability < 0.5 ? ' so far' : ''}: ${near[0].name} (${pct(near[0].probability)})`
       : t.name ? (own ? `Your fit for ${t.name}` : `${who}: fit for ${t.name}`) : (own ? 'Your skill profile' : `${who}: skill profile`)),
     el('p', { class: 'lead' }, `Measured ${r.skills_measured} of ${r.skills_total} skills. Every figure carries its uncertainty: a short test measures coarsely, and the intervals say how coarsely.`),
     el('div', { class: 'kpis' },
@@ -71,6 +71,7 @@ function render(r) {
   if (near.length) {
     main.append(el('h2', {}, 'Closest roles'),
       el('p', { class: 'muted' }, `Which role's people ${own ? 'your' : 'these'} answers look most like: the probability of each role, if people of each role sit around the levels it requires, from the skills this test measured (skills it did not measure count for no role). Fit, further down, asks whether ${own ? 'you meet' : 'the candidate meets'} a role's bar; a role with lower bars can fit better than the closest one.`),
+      near[0].log_bf < 0 ? el('p', { class: 'reason' }, `${own ? 'Your' : 'The'} answers count against every role measured: the closest is the least unlike, not a match.`) : null,
       chartCard((w) => fitChart(near.map((c) => ({ role: c.role, name: c.name, fit: c.probability, sd: 0 })), near[0].role, w, 'Closest roles: probability of each role given the answers')));
   }
 
