@@ -10,7 +10,7 @@
  *  3. the full-size figures of the issue's targets: length, RMSE and coverage
  *     (k = 1), and randomesque 5 with Sympson-Hetter 0.20 (exposure, RMSE);
  *  4. the server's role test on the bundled bank (machine learning engineer,
- *     9 skills, 30 items): next-item time with the classification objective
+ *     8 skills, 30 items): next-item time with the classification objective
  *     over every role (server/roletest.h) beside the same test without it.
  * Prints figures and ratios; asserts nothing.
  */
@@ -336,7 +336,7 @@ static void bench_role_test(const struct rf_quad *q)
         exit(1);
     }
     double plain = role_decisions(p, &c, 0), cls = role_decisions(p, &c, 1);
-    printf("\nrole test, bundled bank, machine learning engineer (9 skills, 30 items, 200 "
+    printf("\nrole test, bundled bank, machine learning engineer (8 skills, 30 items, 200 "
            "candidates):\n");
     printf("  next item without role classes: median %.2f us\n", plain * 1e6);
     printf("  with the classification objective over %zu roles: median %.2f us (%.1fx; "

@@ -282,7 +282,8 @@
 /* Test sessions the server keeps live between requests, so that answering
  * does not parse and replay the stored state each time (server/sesscache.h):
  * slots chosen by test id, 10 to 20 KB each when full (a session and its
- * stored state). */
+ * stored state), 40 to 60 KB for role and find-my-role tests (the design's
+ * class table and the evidence rows of the classification objective). */
 #define RF_WEB_SESSION_CACHE 1024
 
 #endif
