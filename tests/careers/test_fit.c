@@ -232,8 +232,8 @@ Test(fit, report_says_what_the_profile_says)
         cr_assert_geq(json_number_value(json_object_get(json_array_get(cl, i - 1), "probability")),
                       json_number_value(json_object_get(json_array_get(cl, i), "probability")));
     cr_assert(strstr(rf_buf_str(&b), "## Closest roles"));
-    cr_assert(strstr(rf_buf_str(&b), "look most like (probability among the roles the test measured): "
-                                     "**Machine learning engineer** 36%"),
+    cr_assert(strstr(rf_buf_str(&b), "look most like (probability among the roles the test "
+                                     "measured): **Machine learning engineer** 36%"),
               "%s", rf_buf_str(&b));
     rf_buf_reset(&b);
     cr_assert_eq(rf_report_html(r, &b), RF_OK);
