@@ -568,6 +568,10 @@ static double class_entropy(const double *t, size_t n, double *lse)
     for (size_t c = 0; c < n; c++)
         if (t[c] > m)
             m = t[c];
+    if (!(m > -INFINITY)) { /* no class has support: nothing to tell apart */
+        *lse = -INFINITY;
+        return 0;
+    }
     double z = 0, h = 0;
     for (size_t c = 0; c < n; c++) {
         double e = exp(t[c] - m);
@@ -577,8 +581,9 @@ static double class_entropy(const double *t, size_t n, double *lse)
         h += e * (t[c] - m);
     }
     /* cppcheck-suppress invalidFunctionArg ; z >= 1: the largest term adds exp(0) */
-    *lse = m + log(z);
-    return log(z) - h / z;
+    double lz = log(z);
+    *lse = m + lz;
+    return lz - h / z;
 }
 
 /* log sum_q post[q] g[q] (log 0 = -inf when post and g do not overlap). */
