@@ -1,4 +1,6 @@
-/* `rolefit simulate`: simulation study of an adaptive design over a bank. */
+/* `rolefit simulate`: simulation study of an adaptive design over a bank: a
+ * design from the command line, or (--role, --find-role) the design of the
+ * server's role tests, built by rf_roletest_design as the server builds it. */
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -8,15 +10,18 @@
 
 #include "bank/bank.h"
 #include "bank/params.h"
+#include "bank/skills.h"
 #include "base/csv.h"
 #include "base/file.h"
 #include "base/mem.h"
 #include "cat/pool.h"
 #include "cat/session.h"
 #include "cat/sim.h"
+#include "careers/roles.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "irt/quad.h"
+#include "server/roletest.h"
 
 static const char usage[] =
     "usage: rolefit simulate (--bank BANK | --generate-bank J [--model 2pl|3pl])\n"
@@ -24,7 +29,12 @@ static const char usage[] =
     "                        [--max-items N] [--min-items N] [--randomesque K] [--seed S]\n"
     "                        [--threads T] [--thetas FILE] [--sh TARGET] [--sh-rounds R]\n"
     "                        [--sh-out FILE] [--exposure FILE]\n"
-    "                        [--no-early-stop] [--json]\n\n"
+    "                        [--no-early-stop] [--json]\n"
+    "       rolefit simulate (--role ID | --find-role) [--data DIR] [--roles FILE]\n"
+    "                        (--bank BANK | --generate-bank J [--model 2pl|3pl])\n"
+    "                        [--examinees N] [--seed S] [--threads T] [--thetas FILE]\n"
+    "                        [--sh TARGET] [--sh-rounds R] [--sh-out FILE] [--exposure FILE]\n"
+    "                        [--json]\n\n"
     "Simulates examinees taking the adaptive test and reports how well it measures them:\n"
     "test length (mean, SD, min, max, histogram, share stopped short of the SE target),\n"
     "per-skill bias, RMSE and mean SE of theta, coverage of the 95% interval, item\n"
@@ -36,7 +46,8 @@ static const char usage[] =
     "  --generate-bank J  a synthetic bank of J items per skill: a ~ lognormal(0, 0.25),\n"
     "                     b ~ N(0, 1) clipped to +-2.8, c ~ U(0.10, 0.25) for --model 3pl\n"
     "  --model M          model of the generated bank, 2pl (default) or 3pl\n"
-    "  --examinees N      simulated examinees (default 1000); true theta ~ N(0, 1) per skill\n"
+    "  --examinees N      simulated examinees (default 1000); true theta ~ N(0, 1) per skill,\n"
+    "                     independent across skills\n"
     "  --thetas FILE      true thetas instead: CSV with a header naming the skills of the\n"
     "                     scope and one row per examinee\n"
     "  --skills a,b       the scope (default: every skill of the bank; for a generated\n"
@@ -58,11 +69,24 @@ static const char usage[] =
     "                     remaining items (default: stop it)\n"
     "  --seed S           random seed (default 1)\n"
     "  --threads T        worker threads (default 2)\n"
-    "  --json             one JSON object: settings, adaptive, baseline\n";
+    "  --json             one JSON object: settings, adaptive, baseline\n\n"
+    "The design of the server's tests (what 'rolefit serve' gives; calibrate the file of\n"
+    "'serve --exposure' with these):\n"
+    "  --role ID          a test for role ID: its skills, the roles as classes\n"
+    "  --find-role        a \"find my role\" test: every skill some role requires that the\n"
+    "                     bank has items for, the roles as classes\n"
+    "  --data DIR         folder with skills.json and roles.json (default data)\n"
+    "  --roles FILE       the roles (default DIR/roles.json)\n"
+    "With --role or --find-role the scope, item limits, SE target, selection and stopping\n"
+    "are the server's, so --skills, --select, --se, --max-items, --min-items,\n"
+    "--randomesque and --no-early-stop are refused; in a bank directory only\n"
+    "multiple-choice items are given, as in the server. A generated bank has J items\n"
+    "for every skill of DIR/skills.json.\n";
 
-/* Loads BANK (directory or parameter file) into a pool. */
-static rf_status load_pool(const char *path, const struct rf_quad *q, struct rf_cat_pool **out,
-                           struct rf_err *err)
+/* Loads BANK (directory or parameter file) into a pool; flags (RF_CAT_POOL_*)
+ * apply to a directory. */
+static rf_status load_pool(const char *path, int flags, const struct rf_quad *q,
+                           struct rf_cat_pool **out, struct rf_err *err)
 {
     struct stat st;
     if (stat(path, &st) != 0)
@@ -72,7 +96,7 @@ static rf_status load_pool(const char *path, const struct rf_quad *q, struct rf_
         rf_status rc = rf_bank_load_dir(path, &b, err);
         if (rc)
             return rc;
-        rc = rf_cat_pool_from_bank(&b, 0, q, out, err);
+        rc = rf_cat_pool_from_bank(&b, flags, q, out, err);
         rf_bank_cleanup(&b);
         return rc;
     }
@@ -229,21 +253,69 @@ static void print_stats(const char *title, const struct rf_cat_pool *p,
            st->mean_se, st->coverage);
     if (d->nscope > 1)
         for (size_t k = 0; k < d->nscope; k++)
-            printf("    %-24s items %5.2f  bias %+.3f  rmse %.3f  mean se %.3f  coverage %.3f\n",
+            printf("    %-26s items %5.2f  bias %+.3f  rmse %.3f  mean se %.3f  coverage %.3f\n",
                    p->skills[d->scope[k]], st->skill[k].mean_items, st->skill[k].bias,
                    st->skill[k].rmse, st->skill[k].mean_se, st->skill[k].coverage);
     printf("  exposure  max %.3f  mean %.3f   overlap %.3f\n", st->exp_max, st->exp_mean,
            st->overlap);
 }
 
+/* What --role and --find-role need: the taxonomy, the roles, the role. */
+struct roledata {
+    struct rf_taxonomy tax;
+    struct rf_roles roles;
+    const struct rf_role *role; /* NULL for "find my role" */
+};
+
+/* Loads DIR/skills.json and the roles (roles_path, else DIR/roles.json), as
+ * the server loads them from its --data folder. */
+static rf_status load_roledata(const char *dir, const char *roles_path, struct roledata *rd,
+                               struct rf_err *err)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/skills.json", dir);
+    rf_status rc = rf_taxonomy_load(path, &rd->tax, err);
+    if (rc)
+        return rc;
+    if (!roles_path) {
+        snprintf(path, sizeof path, "%s/roles.json", dir);
+        roles_path = path;
+    }
+    return rf_roles_load(roles_path, &rd->tax, &rd->roles, err);
+}
+
+/* "unknown role 'x' (roles: a, b, ...)" as a usage error. */
+static int unknown_role(const char *cmd, const char *id, const struct rf_roles *roles)
+{
+    char list[1024];
+    size_t n = 0;
+    list[0] = '\0';
+    for (size_t i = 0; i < roles->n && n < sizeof list; i++) {
+        int w = snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "", roles->roles[i].id);
+        n = w < 0 ? sizeof list : n + (size_t)w;
+    }
+    return rf_cli_usage_error(cmd, "unknown role '%s' (roles: %s)", id, list);
+}
+
+/* The rule every scope skill has, or NULL when they differ. */
+static const struct rf_cat_rule *common_rule(const struct rf_cat_design *d)
+{
+    for (size_t k = 1; k < d->nscope; k++)
+        if (d->rule[k].se != d->rule[0].se || d->rule[k].min != d->rule[0].min ||
+            d->rule[k].max != d->rule[0].max)
+            return NULL;
+    return d->nscope ? &d->rule[0] : NULL;
+}
+
 int rf_cmd_simulate(int argc, char **argv)
 {
     const char *cmd = "simulate";
     const char *bank = NULL, *gen_s = NULL, *model_s = "2pl", *n_s = NULL, *skills_s = NULL,
-               *select_s = "mfi", *se_s = NULL, *max_s = NULL, *min_s = NULL, *rq_s = NULL,
+               *select_s = NULL, *se_s = NULL, *max_s = NULL, *min_s = NULL, *rq_s = NULL,
                *seed_s = NULL, *threads_s = NULL, *thetas = NULL, *sh_s = NULL, *shr_s = NULL,
-               *sh_out = NULL, *exposure = NULL;
-    int json = 0, no_early = 0, help = 0;
+               *sh_out = NULL, *exposure = NULL, *role_id = NULL, *data_s = NULL,
+               *roles_path = NULL;
+    int json = 0, no_early = 0, help = 0, find_role = 0;
     struct rf_cli_opt opts[] = {
         {"bank", 1, &bank, NULL},
         {"generate-bank", 1, &gen_s, NULL},
@@ -264,6 +336,10 @@ int rf_cmd_simulate(int argc, char **argv)
         {"sh-out", 1, &sh_out, NULL},
         {"exposure", 1, &exposure, NULL},
         {"no-early-stop", 0, NULL, &no_early},
+        {"role", 1, &role_id, NULL},
+        {"find-role", 0, NULL, &find_role},
+        {"data", 1, &data_s, NULL},
+        {"roles", 1, &roles_path, NULL},
     };
     const char *pos[1];
     size_t npos;
@@ -274,6 +350,30 @@ int rf_cmd_simulate(int argc, char **argv)
     if (help) {
         fputs(usage, stdout);
         return RF_EXIT_OK;
+    }
+    int roled = role_id || find_role;
+    const char *mode = role_id ? "--role" : "--find-role";
+    if (role_id && find_role)
+        return rf_cli_usage_error(cmd, "give --role ID or --find-role, not both");
+    if (!roled && (data_s || roles_path))
+        return rf_cli_usage_error(cmd, "--%s needs --role ID or --find-role",
+                                  data_s ? "data" : "roles");
+    if (roled) {
+        /* The server's design sets these; a study of another design is not
+         * the study of the live tests. */
+        const struct {
+            int given;
+            const char *name;
+        } fixed[] = {{skills_s != NULL, "skills"}, {select_s != NULL, "select"},
+                     {se_s != NULL, "se"},         {max_s != NULL, "max-items"},
+                     {min_s != NULL, "min-items"}, {rq_s != NULL, "randomesque"},
+                     {no_early, "no-early-stop"}};
+        for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+            if (fixed[i].given)
+                return rf_cli_usage_error(cmd,
+                                          "--%s does not go with %s: the server's design sets it "
+                                          "(see 'rolefit simulate --help')",
+                                          fixed[i].name, mode);
     }
     if (!bank == !gen_s)
         return rf_cli_usage_error(cmd, "give exactly one of --bank and --generate-bank "
@@ -302,7 +402,7 @@ int rf_cmd_simulate(int argc, char **argv)
                                        "(use a file), not both");
     if (mini > maxi)
         return rf_cli_usage_error(cmd, "--min-items %zu exceeds --max-items %zu", mini, maxi);
-    if (rf_cat_select_parse(select_s, &sel))
+    if (rf_cat_select_parse(select_s ? select_s : "mfi", &sel))
         return rf_cli_usage_error(cmd, "--select: expected mfi, kl or pwi, got '%s'", select_s);
     if (rf_irt_model_parse(model_s, &model) || (model != RF_MODEL_2PL && model != RF_MODEL_3PL))
         return rf_cli_usage_error(cmd, "--model: expected 2pl or 3pl, got '%s'", model_s);
@@ -313,6 +413,8 @@ int rf_cmd_simulate(int argc, char **argv)
     struct rf_cat_pool *p = NULL;
     struct rf_cat_gen g = {0};
     struct rf_cat_sim_result res = {0};
+    struct roledata rd = {0};
+    const char **gen_skills = NULL;
     double *theta = NULL;
     char *skills_buf = skills_s ? rf_strdup(skills_s) : NULL;
     char *names[RF_CAT_MAX_SCOPE + 1];
@@ -331,35 +433,62 @@ int rf_cmd_simulate(int argc, char **argv)
             goto out;
         }
     }
+    if (roled) {
+        if ((rc = load_roledata(data_s ? data_s : "data", roles_path, &rd, &err)))
+            goto out;
+        if (role_id && !(rd.role = rf_roles_find(&rd.roles, role_id))) {
+            usage_ec = unknown_role(cmd, role_id, &rd.roles);
+            goto out;
+        }
+    }
     if ((rc = rf_quad_init_default(&q, &err)))
         goto out;
     if (gen) {
         const char *def = "skill";
         const char *const *sk = nnames ? (const char *const *)names : &def;
-        if ((rc = rf_cat_generate(sk, nnames ? nnames : 1, gen, model, seed, &g, &err)) ||
+        size_t nsk = nnames ? nnames : 1;
+        if (roled) { /* every skill of the taxonomy */
+            gen_skills = rf_calloc_array(rd.tax.nskills ? rd.tax.nskills : 1, sizeof *gen_skills);
+            if (!gen_skills) {
+                rc = rf_err_set(&err, RF_ENOMEM, "out of memory");
+                goto out;
+            }
+            for (size_t k = 0; k < rd.tax.nskills; k++)
+                gen_skills[k] = rd.tax.skills[k].id;
+            sk = gen_skills;
+            nsk = rd.tax.nskills;
+        }
+        if ((rc = rf_cat_generate(sk, nsk, gen, model, seed, &g, &err)) ||
             (rc = rf_cat_pool_new(g.items, g.n, &q, &p, &err)))
             goto out;
-    } else if ((rc = load_pool(bank, &q, &p, &err))) {
+    } else if ((rc = load_pool(bank, roled ? RF_CAT_POOL_MCQ : 0, &q, &p, &err))) {
         goto out;
     }
     struct rf_cat_design d;
-    rf_cat_design_init(&d);
-    d.max_items = maxi;
-    d.select = sel;
-    d.randomesque = rq;
-    d.stop_unreachable = !no_early;
-    struct rf_cat_rule rule = {se, mini, maxi};
-    if (nnames) {
-        for (size_t k = 0; k < nnames; k++)
-            if ((rc = rf_cat_design_add(&d, p, names[k], rule, &err)))
-                goto out;
+    if (roled) {
+        /* Exactly the design the server gives its role and find-my-role tests. */
+        if ((rc = rf_roletest_design(&d, p, &rd.roles, rd.role, &err)))
+            goto out;
     } else {
-        for (size_t s = 0; s < p->nskills && s < RF_CAT_MAX_SCOPE; s++)
-            if (p->nusable[s] && (rc = rf_cat_design_add(&d, p, p->skills[s], rule, &err)))
-                goto out;
+        rf_cat_design_init(&d);
+        d.max_items = maxi;
+        d.select = sel;
+        d.randomesque = rq;
+        d.stop_unreachable = !no_early;
+        struct rf_cat_rule rule = {se, mini, maxi};
+        if (nnames) {
+            for (size_t k = 0; k < nnames; k++)
+                if ((rc = rf_cat_design_add(&d, p, names[k], rule, &err)))
+                    goto out;
+        } else {
+            for (size_t s = 0; s < p->nskills && s < RF_CAT_MAX_SCOPE; s++)
+                if (p->nusable[s] && (rc = rf_cat_design_add(&d, p, p->skills[s], rule, &err)))
+                    goto out;
+        }
     }
     if ((rc = rf_cat_design_check(&d, p, &err)))
         goto out;
+    const struct rf_cat_rule *rule = common_rule(&d);
     struct rf_cat_sim_opts o = {nex, seed, threads, NULL, 1};
     if (thetas) {
         if ((rc = load_thetas(thetas, p, &d, &theta, &nex, &err)))
@@ -386,19 +515,37 @@ int rf_cmd_simulate(int argc, char **argv)
     if ((rc = rf_cat_simulate(p, &d, &o, &res, &err)))
         goto out;
     if (json) {
+        const char *design_name = role_id ? "role" : find_role ? "find_role" : "skills";
         json_t *skl = json_array();
         for (size_t k = 0; k < d.nscope; k++)
             json_array_append_new(skl, json_string(p->skills[d.scope[k]]));
         json_t *form = json_array();
         for (size_t k = 0; k < d.nscope; k++)
             json_array_append_new(form, json_integer((json_int_t)res.form_len[k]));
-        json_t *settings =
-            json_pack("{s:s, s:I, s:I, s:o, s:s, s:f, s:I, s:I, s:I, s:b, s:I, s:I, s:o}", "bank",
-                      bank ? bank : "generated", "items", (json_int_t)p->n, "examinees",
-                      (json_int_t)nex, "skills", skl, "select", rf_cat_select_name(sel), "se", se,
-                      "max_items", (json_int_t)maxi, "min_items", (json_int_t)mini, "randomesque",
-                      (json_int_t)rq, "early_stop", !no_early, "seed", (json_int_t)seed, "threads",
-                      (json_int_t)threads, "baseline_form", form);
+        json_t *settings = json_pack(
+            "{s:s, s:I, s:I, s:o, s:s, s:I, s:I, s:b, s:I, s:I, s:o, s:s, s:I}", "bank",
+            bank ? bank : "generated", "items", (json_int_t)p->n, "examinees", (json_int_t)nex,
+            "skills", skl, "select", rf_cat_select_name(d.select), "max_items",
+            (json_int_t)d.max_items, "randomesque", (json_int_t)d.randomesque, "early_stop",
+            d.stop_unreachable, "seed", (json_int_t)seed, "threads", (json_int_t)threads,
+            "baseline_form", form, "design", design_name, "classes", (json_int_t)d.nclasses);
+        if (settings && rule) {
+            json_object_set_new(settings, "se", json_real(rule->se));
+            json_object_set_new(settings, "min_items", json_integer((json_int_t)rule->min));
+        } else if (settings) { /* the rules differ from skill to skill */
+            json_t *rules = json_array();
+            for (size_t k = 0; k < d.nscope; k++)
+                json_array_append_new(rules, json_pack("{s:f, s:I, s:I}", "se", d.rule[k].se, "min",
+                                                       (json_int_t)d.rule[k].min, "max",
+                                                       (json_int_t)d.rule[k].max));
+            json_object_set_new(settings, "rules", rules);
+        }
+        if (role_id)
+            json_object_set_new(settings, "role", json_string(role_id));
+        if (roled)
+            json_object_set_new(settings, "data", json_string(data_s ? data_s : "data"));
+        if (roles_path)
+            json_object_set_new(settings, "roles_file", json_string(roles_path));
         if (exposure)
             json_object_set_new(settings, "exposure_file", json_string(exposure));
         if (gen)
@@ -421,9 +568,20 @@ int rf_cmd_simulate(int argc, char **argv)
         puts(s);
         free(s);
     } else {
-        printf("%zu examinees, %zu items, select %s, SE target %.2f, max %zu items, "
-               "randomesque %zu, seed %llu\n",
-               nex, p->n, rf_cat_select_name(sel), se, maxi, rq, seed);
+        if (roled) {
+            printf("%s: the server's design, %zu skills, %zu roles as classes",
+                   role_id ? role_id : "find my role", d.nscope, d.nclasses);
+            if (rule)
+                printf(", SE target %.2f, %zu to %zu items per skill", rule->se, rule->min,
+                       rule->max);
+            printf(", max %zu items, randomesque %zu, early stop %s\n", d.max_items, d.randomesque,
+                   d.stop_unreachable ? "on" : "off");
+            printf("%zu examinees, %zu items, seed %llu\n", nex, p->n, seed);
+        } else {
+            printf("%zu examinees, %zu items, select %s, SE target %.2f, max %zu items, "
+                   "randomesque %zu, seed %llu\n",
+                   nex, p->n, rf_cat_select_name(sel), se, maxi, rq, seed);
+        }
         if (sh > 0)
             printf("Sympson-Hetter target %.2f: %zu rounds, calibration max exposure %.3f\n", sh,
                    rounds, sh_max);
@@ -433,10 +591,13 @@ int rf_cmd_simulate(int argc, char **argv)
 out:
     free(theta);
     free(skills_buf);
+    free(gen_skills);
     rf_cat_sim_cleanup(&res);
     rf_cat_pool_free(p);
     rf_cat_gen_cleanup(&g);
     rf_quad_cleanup(&q);
+    rf_roles_cleanup(&rd.roles);
+    rf_taxonomy_cleanup(&rd.tax);
     if (usage_ec)
         return usage_ec;
     if (rc)

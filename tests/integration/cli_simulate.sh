@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `rolefit simulate` end to end: the JSON object of the issue, determinism for a
 # seed whatever the thread count, parameter-file banks, true thetas from a file,
-# and one-line errors for bad input.
+# one-line errors for bad input; and the server's role and find-my-role designs
+# (--role, --find-role), whose exposure file `serve --exposure` runs with.
 cd "$(dirname "$0")/../.." || exit 1
 source tests/integration/lib.sh
 F=tests/fixtures/score
@@ -55,4 +56,149 @@ expect_oneline "bad randomesque" 2 "--randomesque" $RF simulate --generate-bank 
 expect_oneline "bad se" 2 "--se" $RF simulate --generate-bank 5 --se -1
 expect_oneline "min over max" 2 "--min-items 9 exceeds --max-items 5" $RF simulate --generate-bank 5 --min-items 9 --max-items 5
 expect_oneline "missing bank" 3 "nope: no such file" $RF simulate --bank "$TMP/nope"
+
+# ---- The server's designs: --role and --find-role (rf_roletest_design). ----
+# num TEXT PREFIX WORD: the number after WORD on the first line of TEXT starting with PREFIX.
+num() { awk -v p="$2" -v w="$3" 'index($0, p) == 1 { for (i = 1; i < NF; i++) if ($i == w) { print $(i + 1); exit } }' <<<"$1"; }
+# within X LO HI: LO <= X <= HI.
+within() { awk -v x="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(x != "" && x + 0 >= lo && x + 0 <= hi) }'; }
+role_skills=$($RF roles show ml_engineer --json | grep -o '"skill": "[^"]*"' | sed 's/.*"\([^"]*\)"$/\1/')
+nrole=$(wc -l <<<"$role_skills")
+out=$($RF simulate --role ml_engineer --bank data/bank --examinees 200 --seed 3)
+grep -q "^ml_engineer: the server's design, $nrole skills, 12 roles as classes, SE target 0.30, 2 to 30 items per skill, max 30 items, randomesque 5, early stop off$" <<<"$out" \
+    && ok || bad "role design header: $(head -1 <<<"$out")"
+# The scope is the role's skills and nothing else.
+scope=$(sed -n '/^adaptive/,/^  exposure/p' <<<"$out" | awk '/^    [a-z_]+ +items/ { print $1 }')
+[ "$(sort <<<"$scope")" = "$(sort <<<"$role_skills")" ] && ok || bad "role scope: $scope"
+# A live role test gives every one of its 30 items (no early stop, enough items in the bank).
+[ "$(num "$out" "  length" mean)" = 30.00 ] && [ "$(num "$out" "  length" min)" = 30 ] && ok \
+    || bad "role tests use all 30 items: $(grep length <<<"$out" | head -1)"
+# Sensible figures: 30 items over 8 skills leave theta uncertain (RMSE below the prior SD 1,
+# above 0.5); the reported SE matches the real error (answers follow the model) within 0.1;
+# the 95% interval covers 0.90-0.98 of 200 x 8 thetas (binomial SD about 0.006).
+rmse=$(num "$out" "  theta" rmse); cov=$(num "$out" "  theta" coverage)
+mse=$(awk '/^  theta/ { print $8; exit }' <<<"$out")
+within "$rmse" 0.5 1.0 && ok || bad "role rmse $rmse"
+within "$(awk -v a="$rmse" -v b="$mse" 'BEGIN { d = a - b; print d < 0 ? -d : d }')" 0 0.1 && ok \
+    || bad "rmse $rmse vs mean se $mse"
+within "$cov" 0.90 0.98 && ok || bad "role coverage $cov"
+emax=$(num "$out" "  exposure" max); emean=$(awk '/^  exposure/ { print $5; exit }' <<<"$out")
+within "$emean" 0.01 "$emax" && ok || bad "role exposure max $emax mean $emean"
+
+# Find my role, with a roles file of two roles: the scope is the union of their skills,
+# one class each; results identical for 1 and 2 threads.
+cat >"$TMP/roles.json" <<'JSON'
+{"version": 1, "roles": [
+ {"id": "statistician", "name": "Statistician", "kind": "technical", "description": "d",
+  "loop": [{"stage": "s", "what": "w"}],
+  "weights": {"foundations": 100, "data_engineering": 0, "modeling": 0, "deployment": 0,
+              "business_analysis": 0, "ai_infrastructure": 0},
+  "requires": [{"skill": "probability_statistics", "level": "advanced", "core": true},
+               {"skill": "linear_algebra", "level": "proficient"}]},
+ {"id": "coder", "name": "Coder", "kind": "technical", "description": "d",
+  "loop": [{"stage": "s", "what": "w"}],
+  "weights": {"foundations": 100, "data_engineering": 0, "modeling": 0, "deployment": 0,
+              "business_analysis": 0, "ai_infrastructure": 0},
+  "requires": [{"skill": "software_engineering", "level": "advanced", "core": true},
+               {"skill": "linear_algebra", "level": "developing"}]}
+]}
+JSON
+f1=$($RF simulate --find-role --roles "$TMP/roles.json" --bank data/bank --examinees 100 --seed 4 \
+     --threads 1 --json)
+f2=$($RF simulate --find-role --roles "$TMP/roles.json" --bank data/bank --examinees 100 --seed 4 \
+     --threads 2 --json | sed 's/"threads": 2/"threads": 1/')
+[ -n "$f1" ] && [ "$f1" = "$f2" ] && ok || bad "find-role: same JSON with 1 and 2 threads"
+sk=$(sed -n '/"skills": \[/,/\]/p' <<<"$f1" | head -5 | tr -d ' \n')
+[ "$sk" = '"skills":["linear_algebra","probability_statistics","software_engineering"],' ] && ok \
+    || bad "find-role scope is the roles' skills: $sk"
+for key in '"design": "find_role"' '"classes": 2' '"max_items": 30' '"min_items": 0' \
+           '"early_stop": false' '"roles_file"'; do
+    grep -q -- "$key" <<<"$f1" && ok || bad "find-role JSON has $key"
+done
+# The bundled role file: 12 classes.
+expect "find-role over data/roles.json" 0 '"classes": 12' \
+    $RF simulate --find-role --bank data/bank --examinees 20 --json
+# A generated bank has J items for every skill of DIR/skills.json.
+nsk=$(grep -c '"cuts"' data/skills.json)
+expect "find-role on a generated bank" 0 "\"items\": $((40 * nsk))," \
+    $RF simulate --find-role --data data --generate-bank 40 --examinees 20 --json
+# True thetas from a file: one column per skill of the role.
+{ tr '\n' , <<<"$role_skills" | sed 's/,$//'; echo
+  for _ in 1 2 3; do tr '\n' , <<<"$role_skills" | sed 's/[a-z_][a-z_]*/0.5/g; s/,$//'; echo; done
+} >"$TMP/rth.csv"
+expect "role with thetas" 0 '"examinees": 3,' \
+    $RF simulate --role ml_engineer --bank data/bank --thetas "$TMP/rth.csv" --json
+
+# Sympson-Hetter for the live design: the file it writes holds the role test's items near the
+# target, unlike a file calibrated for the plain design over the same skills and limits.
+rs=$(tr '\n' , <<<"$role_skills" | sed 's/,$//')
+sh=$($RF simulate --role ml_engineer --bank data/bank --examinees 200 --seed 3 --sh 0.3 \
+     --sh-rounds 4 --sh-out "$TMP/role-exp.json")
+grep -q "^Sympson-Hetter target 0.30: 4 rounds" <<<"$sh" && ok || bad "role --sh ran: $sh"
+shmax=$(num "$sh" "  exposure" max)
+# Without control the role design gives its favourite item to about 3/4 of the examinees
+# (0.735 at this seed); 4 rounds of 200 bring it below 0.45 (0.38 here; target 0.30).
+within "$shmax" 0 0.45 && within "$emax" 0.6 1 && ok \
+    || bad "role exposure with --sh $shmax, without $emax"
+$RF simulate --bank data/bank --skills "$rs" --max-items 30 --min-items 2 --no-early-stop \
+    --examinees 200 --seed 3 --sh 0.3 --sh-rounds 4 --sh-out "$TMP/plain-exp.json" >/dev/null \
+    || bad "plain design --sh"
+pl=$($RF simulate --role ml_engineer --bank data/bank --examinees 200 --seed 3 \
+     --exposure "$TMP/plain-exp.json")
+plmax=$(num "$pl" "  exposure" max)
+# The plain design's file leaves the live design's max exposure at 0.655 at this seed.
+within "$plmax" "$(awk -v x="$shmax" 'BEGIN { print x + 0.1 }')" 1 && ok \
+    || bad "plain-design file on the role design: max exposure $plmax, role file $shmax"
+a=$(sed -n '/^adaptive/,$p' <<<"$sh")
+b=$($RF simulate --role ml_engineer --bank data/bank --examinees 200 --seed 3 \
+    --exposure "$TMP/role-exp.json" | sed -n '/^adaptive/,$p')
+[ -n "$a" ] && [ "$a" = "$b" ] && ok || bad "role --exposure reproduces the role --sh study"
+
+# The server runs with that file: every listed item is limited, and a role test starts.
+nlisted=$(grep -c '"item"' "$TMP/role-exp.json")
+$RF serve --db "$TMP/exp.db" --port 0 --exposure "$TMP/role-exp.json" 2>"$TMP/serve.err" &
+spid=$!
+port=
+for _ in $(seq 100); do
+    port=$(sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$TMP/serve.err")
+    [ -n "$port" ] && break
+    kill -0 "$spid" 2>/dev/null || break
+    sleep 0.1
+done
+grep -q "exposure control: $nlisted items given with probability below 1 (.*role-exp.json)" \
+    "$TMP/serve.err" && [ "$nlisted" -gt 0 ] && ok \
+    || bad "serve --exposure took the file ($nlisted items): $(head -2 "$TMP/serve.err")"
+started=
+[ -n "$port" ] && started=$(curl -s -X POST -H 'Content-Type: application/json' \
+    -d '{"role": "ml_engineer"}' "http://127.0.0.1:$port/api/tests")
+grep -q '"question"' <<<"$started" && ok || bad "a role test starts under exposure control: ${started:0:200}"
+kill "$spid" 2>/dev/null
+wait "$spid" 2>/dev/null
+
+# Bad combinations: one line, exit 2; bad data: one line naming it.
+expect_oneline "role and find-role" 2 "give --role ID or --find-role, not both" \
+    $RF simulate --role ml_engineer --find-role --bank data/bank
+expect_oneline "role and skills" 2 "--skills does not go with --role: the server's design sets it" \
+    $RF simulate --role ml_engineer --skills deep_learning --bank data/bank
+expect_oneline "find-role and se" 2 "--se does not go with --find-role" \
+    $RF simulate --find-role --se 0.2 --bank data/bank
+for o in "--select kl" "--max-items 20" "--min-items 1" "--randomesque 1" "--no-early-stop"; do
+    # shellcheck disable=SC2086
+    expect_oneline "role and $o" 2 "^rolefit simulate: ${o%% *} does not go with --role" \
+        $RF simulate --role ml_engineer $o --bank data/bank
+done
+expect_oneline "data without a role" 2 "--data needs --role ID or --find-role" \
+    $RF simulate --bank data/bank --data data
+expect_oneline "roles without a role" 2 "--roles needs --role ID or --find-role" \
+    $RF simulate --bank data/bank --roles x.json
+expect_oneline "role without a bank" 2 "give exactly one of --bank and --generate-bank" \
+    $RF simulate --role ml_engineer
+expect_oneline "unknown role" 2 "unknown role 'nope' \(roles: data_engineer, .*ml_engineer" \
+    $RF simulate --role nope --bank data/bank
+expect_oneline "missing roles file" 3 "nope.json" \
+    $RF simulate --find-role --roles "$TMP/nope.json" --bank data/bank
+expect_oneline "role skill not in the bank" 1 "unknown skill" \
+    $RF simulate --role ml_engineer --bank $F/params.json
+expect_oneline "find-role, no role skill in the bank" 1 "no skill of the roles has items in the bank" \
+    $RF simulate --find-role --bank $F/params.json
 finish
