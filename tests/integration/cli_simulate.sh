@@ -137,7 +137,7 @@ sh=$($RF simulate --role ml_engineer --bank data/bank --examinees 200 --seed 3 -
 grep -q "^Sympson-Hetter target 0.30: 4 rounds" <<<"$sh" && ok || bad "role --sh ran: $sh"
 shmax=$(num "$sh" "  exposure" max)
 # Without control the role design gives its favourite item to about 3/4 of the examinees
-# (0.735 at this seed); 4 rounds of 200 bring it below 0.45 (0.38 here; target 0.30).
+# (0.72 at this seed); 4 rounds of 200 bring it below 0.45 (0.375 here; target 0.30).
 within "$shmax" 0 0.45 && within "$emax" 0.6 1 && ok \
     || bad "role exposure with --sh $shmax, without $emax"
 $RF simulate --bank data/bank --skills "$rs" --max-items 30 --min-items 2 --no-early-stop \
@@ -146,7 +146,7 @@ $RF simulate --bank data/bank --skills "$rs" --max-items 30 --min-items 2 --no-e
 pl=$($RF simulate --role ml_engineer --bank data/bank --examinees 200 --seed 3 \
      --exposure "$TMP/plain-exp.json")
 plmax=$(num "$pl" "  exposure" max)
-# The plain design's file leaves the live design's max exposure at 0.655 at this seed.
+# The plain design's file leaves the live design's max exposure at 0.695 at this seed.
 within "$plmax" "$(awk -v x="$shmax" 'BEGIN { print x + 0.1 }')" 1 && ok \
     || bad "plain-design file on the role design: max exposure $plmax, role file $shmax"
 a=$(sed -n '/^adaptive/,$p' <<<"$sh")
