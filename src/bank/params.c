@@ -148,8 +148,8 @@ static rf_status load_json(const char *path, const char *data, size_t len,
     const json_t *arr = json_is_array(root) ? root : json_object_get(root, "items");
     if (!json_is_array(arr)) {
         json_decref(root);
-        return rf_err_set(err, RF_EINVAL, "%s: expected an array of items or an object with 'items'",
-                          path);
+        return rf_err_set(err, RF_EINVAL,
+                          "%s: expected an array of items or an object with 'items'", path);
     }
     size_t n = json_array_size(arr);
     if ((rc = grow(t, n, err))) {

@@ -654,7 +654,9 @@ static rf_status scan(const struct rf_calib_data *d, size_t *cnt, size_t *nper, 
             const signed char *row = d->x + i * J;
             size_t m = 0;
             for (size_t j = 0; j < J; j++) {
-                int v = row[j]; /* NOLINT(bugprone-signed-char-misuse,cert-str34-c): a category or -1, not a character */
+                /* a response category or -1, never a character */
+                /* NOLINTNEXTLINE(bugprone-signed-char-misuse,cert-str34-c) */
+                int v = row[j];
                 if (v == RF_RESP_MISSING)
                     continue;
                 if (v < 0 || v >= (int)K)
@@ -677,7 +679,9 @@ static rf_status scan(const struct rf_calib_data *d, size_t *cnt, size_t *nper, 
             return rf_err_set(err, RF_EINVAL, "person %zu: row pointers decrease", i + 1);
         for (size_t e = d->row_ptr[i]; e < d->row_ptr[i + 1]; e++) {
             size_t j = d->col[e];
-            int v = d->val[e]; /* NOLINT(bugprone-signed-char-misuse,cert-str34-c): a category or -1, not a character */
+            /* a response category or -1, never a character */
+            /* NOLINTNEXTLINE(bugprone-signed-char-misuse,cert-str34-c) */
+            int v = d->val[e];
             if (j >= J || (e > d->row_ptr[i] && d->col[e - 1] >= j))
                 return rf_err_set(err, RF_EINVAL,
                                   "person %zu: item indices must increase and be "

@@ -278,7 +278,8 @@ int rf_cmd_match(int argc, char **argv)
         goto out;
     }
     cands = rf_calloc_array(nfiles, sizeof *cands);
-    scratch = rf_calloc_array(nfiles, sizeof *scratch); /* NOLINT(bugprone-sizeof-expression) */
+    /* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers, sized as such */
+    scratch = rf_calloc_array(nfiles, sizeof *scratch);
     if (!cands || !scratch) {
         rc = rf_err_set(&err, RF_ENOMEM, "out of memory");
         goto out;

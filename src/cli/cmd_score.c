@@ -117,7 +117,9 @@ int rf_cmd_score(int argc, char **argv)
     for (size_t i = 0; i < r.npersons; i++) {
         const signed char *row = r.x + i * r.nitems;
         for (size_t j = 0; j < r.nitems; j++) {
-            int v = row[j]; /* NOLINT(bugprone-signed-char-misuse,cert-str34-c): a category or -1, not a character */
+            /* a response category or -1, never a character */
+            /* NOLINTNEXTLINE(bugprone-signed-char-misuse,cert-str34-c) */
+            int v = row[j];
             if (v != RF_RESP_MISSING && v >= (int)items[j].ncat) {
                 rc = rf_err_set(&err, RF_EINVAL,
                                 "%s: person %zu, item '%s': category %d but the item has %zu",
