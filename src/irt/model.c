@@ -72,6 +72,10 @@ rf_status rf_irt_item_validate(const struct rf_irt_item *it, struct rf_err *err)
         for (size_t j = 0; j + 1 < it->ncat; j++) {
             if (!isfinite(it->thr[j]))
                 return rf_err_set(err, RF_EINVAL, "threshold b%zu must be finite", j + 1);
+            if (!isfinite(it->a * it->thr[j]))
+                return rf_err_set(err, RF_EINVAL,
+                                  "intercept -a b%zu is not finite (a = %g, b%zu = %g)", j + 1,
+                                  it->a, j + 1, it->thr[j]);
             if (j > 0 && !(it->thr[j] > it->thr[j - 1]))
                 return rf_err_set(err, RF_EINVAL,
                                   "thresholds must increase: b%zu = %g is not above b%zu = %g",
@@ -84,6 +88,9 @@ rf_status rf_irt_item_validate(const struct rf_irt_item *it, struct rf_err *err)
                           it->ncat);
     if (!isfinite(it->b))
         return rf_err_set(err, RF_EINVAL, "difficulty b must be finite");
+    if (!isfinite(it->a * it->b))
+        return rf_err_set(err, RF_EINVAL, "intercept d = -a b is not finite (a = %g, b = %g)",
+                          it->a, it->b);
     if (it->model == RF_MODEL_3PL) {
         if (!(it->c >= 0 && it->c < 1))
             return rf_err_set(err, RF_EINVAL, "lower asymptote c must be in [0, 1) (got %g)",

@@ -48,7 +48,8 @@ void rf_irt_item_grm(struct rf_irt_item *it, double a, const double *thr, size_t
 const char *rf_irt_model_name(enum rf_model m);
 rf_status rf_irt_model_parse(const char *s, enum rf_model *out);
 
-/* Checks a > 0, 0 <= c < 1 (c == 0 unless 3PL), finite b, ordered GRM thresholds
+/* Checks a > 0, 0 <= c < 1 (c == 0 unless 3PL), finite b, ordered GRM thresholds,
+ * finite intercepts -a b (the slope-intercept form calibration and its output use)
  * and a category count in range. The message names the offending parameter. */
 rf_status rf_irt_item_validate(const struct rf_irt_item *it, struct rf_err *err);
 

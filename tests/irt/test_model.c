@@ -231,6 +231,15 @@ Test(model, validation_rejects_bad_parameters)
     cr_assert_eq(rf_irt_item_validate(&it, &err), RF_OK);
     rf_irt_item_dich(&it, RF_MODEL_3PL, 1.0, 0, 0.25);
     cr_assert_eq(rf_irt_item_validate(&it, &err), RF_OK);
+    /* found by fuzz/fuzz_params.c: a = 8, b = 1.01e308 passed, but its intercept -a b is
+     * -inf, so rf_params_to_json could not write it (and reported out of memory) */
+    rf_irt_item_dich(&it, RF_MODEL_2PL, 8.0, 1.01e308, 0);
+    cr_assert_eq(rf_irt_item_validate(&it, &err), RF_EINVAL);
+    cr_assert(strstr(err.msg, "intercept d = -a b is not finite"), "%s", err.msg);
+    double huge[2] = {0.0, 1e308};
+    rf_irt_item_grm(&it, 4.0, huge, 3);
+    cr_assert_eq(rf_irt_item_validate(&it, &err), RF_EINVAL);
+    cr_assert(strstr(err.msg, "intercept -a b2 is not finite"), "%s", err.msg);
     enum rf_model m;
     cr_assert_eq(rf_irt_model_parse("rasch", &m), RF_OK);
     cr_assert_eq(m, RF_MODEL_1PL);
