@@ -57,9 +57,10 @@ static void restore(const struct rf_cat_pool *pool, const json_t *j)
             break;
         rf_cat_answer(s, item, (size_t)i & 1);
     }
-    json_t *back;
-    if (rf_cat_session_to_json(s, &back, &err) == RF_OK)
-        json_decref(back);
+    json_t *back; /* and save: a session that restored must be writable again */
+    if (rf_cat_session_to_json(s, &back, &err) != RF_OK)
+        abort();
+    json_decref(back);
     rf_cat_session_free(s);
 }
 
