@@ -541,14 +541,16 @@ static size_t top_weighted(struct rf_cat_session *s, size_t j, size_t k)
 }
 
 /* The scope skill that most needs an item, or NONE: open skills below their
- * minimum first, then the largest SD relative to the target, then scope order. */
-static size_t choose_skill(const struct rf_cat_session *s)
+ * minimum first, then the largest SD relative to the target, then scope order.
+ * With cls != NONE, only the skills class cls describes (tau > 0). */
+static size_t choose_skill_of(const struct rf_cat_session *s, size_t cls)
 {
     size_t best = NONE;
     int best_below = 0;
     double best_v = 0;
     for (size_t j = 0; j < s->d.nscope; j++) {
-        if (s->state[j] != RF_CAT_SKILL_OPEN)
+        if (s->state[j] != RF_CAT_SKILL_OPEN ||
+            (cls != NONE && s->cls_row[cls * s->d.nscope + j] == NONE))
             continue;
         int below = s->count[j] < s->d.rule[j].min;
         double v = s->sd[j] / s->d.rule[j].se;
@@ -559,6 +561,11 @@ static size_t choose_skill(const struct rf_cat_session *s)
         }
     }
     return best;
+}
+
+static size_t choose_skill(const struct rf_cat_session *s)
+{
+    return choose_skill_of(s, NONE);
 }
 
 /* Entropy (nats) of the class posterior given log evidences t[0..n-1]. */
@@ -653,7 +660,7 @@ static double expected_entropy(struct rf_cat_session *s, size_t j, size_t item)
  * class is decided or it has no open skill left. Reads the totals cls_r. */
 static size_t decided_skill(const struct rf_cat_session *s)
 {
-    size_t ns = s->d.nscope, nc = s->d.nclasses, top = 0;
+    size_t nc = s->d.nclasses, top = 0;
     for (size_t c = 1; c < nc; c++)
         if (s->cls_r[c] > s->cls_r[top])
             top = c;
@@ -662,21 +669,7 @@ static size_t decided_skill(const struct rf_cat_session *s)
         z += exp(s->cls_r[c] - s->cls_r[top]);
     if (!(1.0 / z >= RF_CAT_CLASS_DECIDED))
         return NONE;
-    size_t best = NONE;
-    int best_below = 0;
-    double best_v = 0;
-    for (size_t j = 0; j < ns; j++) {
-        if (s->state[j] != RF_CAT_SKILL_OPEN || s->cls_row[top * ns + j] == NONE)
-            continue;
-        int below = s->count[j] < s->d.rule[j].min;
-        double v = s->sd[j] / s->d.rule[j].se;
-        if (best == NONE || below > best_below || (below == best_below && v > best_v)) {
-            best = j;
-            best_below = below;
-            best_v = v;
-        }
-    }
-    return best;
+    return choose_skill_of(s, top);
 }
 
 static size_t top_classes(struct rf_cat_session *s, size_t k)
