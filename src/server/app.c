@@ -1148,18 +1148,6 @@ static void review_item(void *ud, const struct rf_answer *ans)
                                             it->explanation, "tags", tags));
 }
 
-/* The label of one invite, found by rf_store_invites_list. */
-struct invite_find {
-    int64_t id;
-    json_t *label; /* owned, NULL until found */
-};
-
-static void find_invite_label(void *ud, const struct rf_invite *v)
-{
-    struct invite_find *f = ud;
-    if (v->id == f->id && v->label && !f->label)
-        f->label = json_string(v->label);
-}
 
 rf_status rf_app_test_report(struct rf_app *a, const struct rf_principal *p, int64_t id, int html,
                              json_t **json_out, char **html_out, struct rf_app_error *e)
@@ -1190,12 +1178,12 @@ rf_status rf_app_test_report(struct rf_app *a, const struct rf_principal *p, int
         if (scope && json_is_true(json_object_get(scope, "find_role")))
             json_object_set_new(report, "find_role", json_true());
         /* Staff see who it is: the label the recruiter gave the invite. */
-        if (!mine && !json_object_get(report, "person") && t.invite_id) {
-            struct invite_find f = {t.invite_id, NULL};
-            if (rf_store_invites_list(a->store, t.org_id, find_invite_label, &f, &e->err) == RF_OK &&
-                f.label)
-                json_object_set(report, "person", f.label);
-            json_decref(f.label);
+        struct rf_invite inv;
+        if (!mine && !json_object_get(report, "person") && t.invite_id &&
+            rf_store_invite_get(a->store, t.invite_id, &inv, &e->err) == RF_OK) {
+            if (inv.label)
+                json_object_set_new(report, "person", json_string(inv.label));
+            rf_store_invite_cleanup(&inv);
         }
     }
     if (!rc && html) {

@@ -105,6 +105,9 @@ rf_status rf_store_invite_create(struct rf_store *s, const char *token_hash,
                                  const struct rf_invite *v, int64_t *id, struct rf_err *err);
 rf_status rf_store_invite_by_token(struct rf_store *s, const char *token_hash,
                                    struct rf_invite *v, struct rf_err *err);
+/* The invite with that id (RF_ENOTFOUND when none). */
+rf_status rf_store_invite_get(struct rf_store *s, int64_t id, struct rf_invite *v,
+                              struct rf_err *err);
 /* Binds the invite to a candidate; RF_ECONFLICT if already claimed. */
 rf_status rf_store_invite_claim(struct rf_store *s, int64_t invite_id, int64_t candidate_id,
                                 struct rf_err *err);

@@ -693,6 +693,18 @@ rf_status rf_store_invite_by_token(struct rf_store *s, const char *token_hash,
     return rc;
 }
 
+rf_status rf_store_invite_get(struct rf_store *s, int64_t id, struct rf_invite *v,
+                              struct rf_err *err)
+{
+    memset(v, 0, sizeof *v);
+    struct conn *cn = rlock(s);
+    rf_status rc = one_row(
+        cn, query(cn, err, "SELECT " INVITE_COLS " FROM invites WHERE id = ?", "i", id), "invite",
+        invite_fn, v, err);
+    unlock(cn);
+    return rc;
+}
+
 rf_status rf_store_invite_claim(struct rf_store *s, int64_t invite_id, int64_t candidate_id,
                                 struct rf_err *err)
 {

@@ -117,6 +117,11 @@ Test(store, invites_are_single_use)
     cr_assert_eq(rf_store_invite_by_token(st, "ih", &g, &err), RF_OK);
     cr_assert_eq(g.candidate_id, c1);
     rf_store_invite_cleanup(&g);
+    cr_assert_eq(rf_store_invite_get(st, inv, &g, &err), RF_OK, "%s", err.msg);
+    cr_assert_str_eq(g.label, "for Bea");
+    cr_assert_eq(g.candidate_id, c1);
+    rf_store_invite_cleanup(&g);
+    cr_assert_eq(rf_store_invite_get(st, inv + 1000, &g, &err), RF_ENOTFOUND);
     ninv = 0;
     cr_assert_eq(rf_store_invites_list(st, org, count_invite, NULL, &err), RF_OK);
     cr_assert_eq(ninv, 1);
