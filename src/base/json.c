@@ -119,3 +119,14 @@ rf_status rf_json_dup_string(const json_t *obj, const char *key, char **out, con
     *out = d;
     return RF_OK;
 }
+
+const char *rf_json_text(const json_t *obj, const char *key)
+{
+    const char *s = json_string_value(json_object_get(obj, key));
+    return s ? s : "";
+}
+
+double rf_json_num(const json_t *obj, const char *key)
+{
+    return json_number_value(json_object_get(obj, key));
+}

@@ -31,6 +31,11 @@ rf_status rf_json_get_size(const json_t *obj, const char *key, int required, siz
 
 /* Copies the required, non-empty string field key of obj into *out (caller
  * frees). Errors name where and the field; *out is untouched on failure. */
+/* Readers for JSON this program built itself (reports): the string at key,
+ * or "" when absent or not a string; the number at key, or 0. */
+const char *rf_json_text(const json_t *obj, const char *key);
+double rf_json_num(const json_t *obj, const char *key);
+
 rf_status rf_json_dup_string(const json_t *obj, const char *key, char **out, const char *where,
                              struct rf_err *err);
 

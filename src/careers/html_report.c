@@ -13,6 +13,7 @@
 
 #include "base/config.h"
 #include "base/escape.h"
+#include "base/json.h"
 
 /* Sticky writer: after the first failure every call is a no-op. */
 struct hw {
@@ -44,17 +45,6 @@ static void fmt(struct hw *w, const char *f, ...)
     vsnprintf(tmp, sizeof tmp, f, ap);
     va_end(ap);
     raw(w, tmp);
-}
-
-static const char *str(const json_t *o, const char *k)
-{
-    const char *s = json_string_value(json_object_get(o, k));
-    return s ? s : "";
-}
-
-static double dbl(const json_t *o, const char *k)
-{
-    return json_number_value(json_object_get(o, k));
 }
 
 static double clamp(double x, double lo, double hi)
@@ -121,27 +111,27 @@ static void header(const json_t *r, const json_t *best, struct hw *w)
     raw(w, "<header><h1>Skill profile");
     if (json_object_get(r, "person")) {
         raw(w, " — ");
-        text(w, str(r, "person"));
+        text(w, rf_json_text(r, "person"));
     }
     fmt(w, "</h1><p>%lld of %lld skills measured",
         (long long)json_integer_value(json_object_get(r, "skills_measured")),
         (long long)json_integer_value(json_object_get(r, "skills_total")));
     if (json_object_get(r, "source")) {
         raw(w, " · source: ");
-        text(w, str(r, "source"));
+        text(w, rf_json_text(r, "source"));
     }
     const json_t *near = json_array_get(json_object_get(r, "closest"), 0);
     raw(w, "</p><div class=\"kpis\">");
     if (near && json_integer_value(json_object_get(near, "measured")) > 0) {
         raw(w, "<div class=\"kpi\"><span>Closest role</span><b>");
-        text(w, str(near, "name"));
-        fmt(w, "</b><span>probability %.0f%%</span></div>", 100 * dbl(near, "probability"));
+        text(w, rf_json_text(near, "name"));
+        fmt(w, "</b><span>probability %.0f%%</span></div>", 100 * rf_json_num(near, "probability"));
     }
     raw(w, "<div class=\"kpi\"><span>Highest fit</span><b>");
-    text(w, str(best, "name"));
-    fmt(w, "</b><span>fit %.2f ± %.2f</span></div>", dbl(best, "fit"), dbl(best, "sd"));
+    text(w, rf_json_text(best, "name"));
+    fmt(w, "</b><span>fit %.2f ± %.2f</span></div>", rf_json_num(best, "fit"), rf_json_num(best, "sd"));
     raw(w, "<div class=\"kpi\"><span>Learning plan for</span><b>");
-    text(w, str(t, "name"));
+    text(w, rf_json_text(t, "name"));
     fmt(w, "</b><span>%zu gap%s to close</span></div></div></header>\n",
         json_array_size(json_object_get(r, "gaps")),
         json_array_size(json_object_get(r, "gaps")) == 1 ? "" : "s");
@@ -155,7 +145,7 @@ static void closest_chart(const json_t *r, struct hw *w)
         return;
     size_t n = 0, i;
     json_array_foreach(cl, i, f)
-        if (n < 6 && (n == 0 || dbl(f, "probability") >= 0.02))
+        if (n < 6 && (n == 0 || rf_json_num(f, "probability") >= 0.02))
             n++;
     const double x0 = 380, x1 = 880, row = 30, top = 8;
     raw(w, "<section><h2>Closest roles</h2><p class=\"sub\">Which role's people your answers "
@@ -163,18 +153,18 @@ static void closest_chart(const json_t *r, struct hw *w)
            "role sit around the levels it requires. Skills the test did not measure count for "
            "no role. Fit, below, asks whether you meet a role's bar, and roles with lower bars "
            "on your skills can fit better.</p>\n");
-    if (dbl(json_array_get(cl, 0), "log_bf") < 0)
+    if (rf_json_num(json_array_get(cl, 0), "log_bf") < 0)
         raw(w, "<p class=\"warn\">Your answers count against every role measured: the closest is "
                "the least unlike, not a match.</p>\n");
     fmt(w, "<svg viewBox=\"0 0 1040 %.0f\" role=\"img\" aria-label=\"Closest roles\">\n",
         top + row * (double)n + 8);
     for (i = 0; i < n; i++) {
         f = json_array_get(cl, i);
-        double y = top + row * (double)i, pr = clamp(dbl(f, "probability"), 0, 1);
+        double y = top + row * (double)i, pr = clamp(rf_json_num(f, "probability"), 0, 1);
         fmt(w, "<text x=\"%.0f\" y=\"%.1f\" font-size=\"14\" text-anchor=\"end\" "
                "fill=\"#1d2433\"%s>",
             x0 - 12, y + row / 2 + 5, i == 0 ? " font-weight=\"650\"" : "");
-        text(w, str(f, "name"));
+        text(w, rf_json_text(f, "name"));
         fmt(w, "</text>\n<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"14\" rx=\"3\" "
                "fill=\"#edf0f4\"/><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"14\" "
                "rx=\"3\" fill=\"%s\"/><text x=\"%.0f\" y=\"%.1f\" font-size=\"13\" "
@@ -189,7 +179,7 @@ static void closest_chart(const json_t *r, struct hw *w)
 static void roles_chart(const json_t *r, struct hw *w)
 {
     const json_t *roles = json_object_get(r, "roles");
-    const char *target = str(json_object_get(r, "target"), "role");
+    const char *target = rf_json_text(json_object_get(r, "target"), "role");
     size_t n = json_array_size(roles);
     const double x0 = 380, x1 = 740, row = 34, top = 34;
     double h = top + row * (double)n + 16;
@@ -209,8 +199,8 @@ static void roles_chart(const json_t *r, struct hw *w)
     const json_t *f;
     json_array_foreach(roles, i, f)
     {
-        double y = top + row * (double)i, fit = dbl(f, "fit"), sd = dbl(f, "sd");
-        int is_t = strcmp(str(f, "role"), target) == 0;
+        double y = top + row * (double)i, fit = rf_json_num(f, "fit"), sd = rf_json_num(f, "sd");
+        int is_t = strcmp(rf_json_text(f, "role"), target) == 0;
         if (is_t)
             fmt(w, "<rect x=\"0\" y=\"%.1f\" width=\"1040\" height=\"%.0f\" fill=\"#eef2fb\" "
                    "rx=\"6\"/>\n",
@@ -218,7 +208,7 @@ static void roles_chart(const json_t *r, struct hw *w)
         fmt(w, "<text x=\"%.0f\" y=\"%.1f\" font-size=\"14\" text-anchor=\"end\" "
                "fill=\"#1d2433\"%s>",
             x0 - 12, y + row / 2 + 5, is_t ? " font-weight=\"650\"" : "");
-        text(w, str(f, "name"));
+        text(w, rf_json_text(f, "name"));
         raw(w, "</text>\n");
         fmt(w, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"14\" rx=\"3\" fill=\"#edf0f4\"/>"
                "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"14\" rx=\"3\" fill=\"%s\" "
@@ -230,13 +220,13 @@ static void roles_chart(const json_t *r, struct hw *w)
         fmt(w, "<path d=\"M%.1f %.1fV%.1fM%.1f %.1fH%.1fM%.1f %.1fV%.1f\" stroke=\"#1d2433\" "
                "stroke-width=\"1.5\" fill=\"none\"/>\n",
             lo, yc - 6, yc + 6, lo, yc, hi, hi, yc - 6, yc + 6);
-        double xc = x0 + (x1 - x0) * clamp(dbl(f, "p_core"), 0, 1);
+        double xc = x0 + (x1 - x0) * clamp(rf_json_num(f, "p_core"), 0, 1);
         fmt(w, "<path d=\"M%.1f %.1fl5 5l-5 5l-5 -5z\" fill=\"#fff\" stroke=\"#1d2433\" "
                "stroke-width=\"1.3\"/>\n",
             xc, yc - 5);
         fmt(w, "<text x=\"%.0f\" y=\"%.1f\" font-size=\"13\" fill=\"#1d2433\">%.2f ± %.2f"
                "<tspan fill=\"#5b6475\"> · core %.2f</tspan>",
-            x1 + 12, yc + 4.5, fit, sd, dbl(f, "p_core"));
+            x1 + 12, yc + 4.5, fit, sd, rf_json_num(f, "p_core"));
         size_t nu = json_array_size(json_object_get(f, "unmeasured"));
         if (nu)
             fmt(w, "<tspan fill=\"#a0660a\"> · %zu unmeasured</tspan>", nu);
@@ -282,7 +272,7 @@ static void skills_chart(const json_t *r, struct hw *w)
         fmt(w, "<text x=\"%.0f\" y=\"%.1f\" font-size=\"14\" text-anchor=\"end\" "
                "fill=\"#1d2433\">",
             x0 - 12, yc + 5);
-        text(w, str(s, "name"));
+        text(w, rf_json_text(s, "name"));
         raw(w, "</text>\n");
         for (size_t l = 0; l < 5; l++) {
             double a = l ? json_number_value(json_array_get(cuts, l - 1)) : lo;
@@ -294,7 +284,7 @@ static void skills_chart(const json_t *r, struct hw *w)
         }
         raw(w, "\n");
         if (m) {
-            double th = dbl(s, "theta"), se = dbl(s, "se");
+            double th = rf_json_num(s, "theta"), se = rf_json_num(s, "se");
             double xt = x0 + (x1 - x0) * (clamp(th, lo, hi) - lo) / (hi - lo);
             double xa = x0 + (x1 - x0) * (clamp(th - 1.96 * se, lo, hi) - lo) / (hi - lo);
             double xb = x0 + (x1 - x0) * (clamp(th + 1.96 * se, lo, hi) - lo) / (hi - lo);
@@ -304,7 +294,7 @@ static void skills_chart(const json_t *r, struct hw *w)
                 xa, yc, xb, xa, yc - 5, yc + 5, xb, yc - 5, yc + 5, xt, yc);
             fmt(w, "<text x=\"%.0f\" y=\"%.1f\" font-size=\"12.5\" fill=\"#5b6475\">", x1 + 12,
                 yc + 4.5);
-            text(w, str(s, "level"));
+            text(w, rf_json_text(s, "level"));
             fmt(w, " · %.2f ± %.2f</text>", th, se);
         } else {
             fmt(w, "<text x=\"%.0f\" y=\"%.1f\" font-size=\"12.5\" fill=\"#5b6475\">not "
@@ -322,11 +312,11 @@ static void skills_chart(const json_t *r, struct hw *w)
 
 static void gap_card(const json_t *g, struct hw *w)
 {
-    double p = dbl(g, "p");
+    double p = rf_json_num(g, "p");
     raw(w, "<div class=\"gap\"><h3>");
-    text(w, str(g, "name"));
+    text(w, rf_json_text(g, "name"));
     raw(w, "</h3><div class=\"need\">needs ");
-    text(w, str(g, "level"));
+    text(w, rf_json_text(g, "level"));
     fmt(w, "%s · probability met %.2f</div>",
         json_is_true(json_object_get(g, "core")) ? " (core skill)" : "", p);
     fmt(w, "<div class=\"meter\"><i style=\"width:%.1f%%;background:%s\"></i></div>",
@@ -342,7 +332,7 @@ static void gap_card(const json_t *g, struct hw *w)
         json_array_foreach(missed, j, m)
         {
             raw(w, "<span class=\"chip\">");
-            text(w, str(m, "tag"));
+            text(w, rf_json_text(m, "tag"));
             if (json_integer_value(json_object_get(m, "count")) > 1)
                 fmt(w, " ×%lld", (long long)json_integer_value(json_object_get(m, "count")));
             raw(w, "</span>");
@@ -353,15 +343,15 @@ static void gap_card(const json_t *g, struct hw *w)
             if (!json_object_get(m, "note"))
                 continue;
             raw(w, "<p class=\"note\"><b>");
-            text(w, str(m, "tag"));
+            text(w, rf_json_text(m, "tag"));
             raw(w, ":</b> ");
-            text(w, str(m, "note"));
+            text(w, rf_json_text(m, "note"));
             raw(w, "</p>");
         }
     }
     if (json_object_get(g, "focus")) {
         raw(w, "<div class=\"label\">What to study</div><p class=\"note\">");
-        text(w, str(g, "focus"));
+        text(w, rf_json_text(g, "focus"));
         raw(w, "</p><ol>");
         json_array_foreach(json_object_get(g, "study"), j, m)
         {
@@ -372,7 +362,7 @@ static void gap_card(const json_t *g, struct hw *w)
         raw(w, "</ol>");
         if (json_object_get(g, "practice")) {
             raw(w, "<div class=\"label\">Show it</div><p class=\"note\">");
-            text(w, str(g, "practice"));
+            text(w, rf_json_text(g, "practice"));
             raw(w, "</p>");
         }
     }
@@ -382,7 +372,7 @@ static void gap_card(const json_t *g, struct hw *w)
         json_array_foreach(blocks, j, m)
         {
             raw(w, "<span class=\"chip block\">");
-            text(w, str(m, "name"));
+            text(w, rf_json_text(m, "name"));
             raw(w, "</span>");
         }
         raw(w, "</div>");
@@ -400,7 +390,7 @@ rf_status rf_report_html(const json_t *r, struct rf_buf *out)
     raw(&w, "rolefit report");
     if (json_object_get(r, "person")) {
         raw(&w, " — ");
-        text(&w, str(r, "person"));
+        text(&w, rf_json_text(r, "person"));
     }
     raw(&w, "</title>\n");
     raw(&w, css);
@@ -410,9 +400,9 @@ rf_status rf_report_html(const json_t *r, struct rf_buf *out)
     roles_chart(r, &w);
     skills_chart(r, &w);
     raw(&w, "<section><h2>Gaps and learning plan: ");
-    text(&w, str(t, "name"));
+    text(&w, rf_json_text(t, "name"));
     raw(&w, "</h2><p class=\"sub\">");
-    text(&w, str(t, "description"));
+    text(&w, rf_json_text(t, "description"));
     raw(&w, " Gaps are ordered by how much they cost in fit (weight × probability not met).</p>");
     const json_t *gaps = json_object_get(r, "gaps");
     if (json_array_size(gaps) == 0)
@@ -424,15 +414,15 @@ rf_status rf_report_html(const json_t *r, struct rf_buf *out)
     json_array_foreach(gaps, i, g)
         gap_card(g, &w);
     raw(&w, "</div></section>\n<section><h2>Typical interview loop: ");
-    text(&w, str(t, "name"));
+    text(&w, rf_json_text(t, "name"));
     raw(&w, "</h2><p class=\"sub\">What companies usually ask for this role, so you can "
             "prepare. Loops vary by company.</p><ol class=\"loop\">");
     json_array_foreach(json_object_get(r, "loop"), i, g)
     {
         raw(&w, "<li><b>");
-        text(&w, str(g, "stage"));
+        text(&w, rf_json_text(g, "stage"));
         raw(&w, "</b><br>");
-        text(&w, str(g, "what"));
+        text(&w, rf_json_text(g, "what"));
         raw(&w, "</li>");
     }
     raw(&w, "</ol></section>\n<footer>Made by rolefit. Abilities are estimated with item "

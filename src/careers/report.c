@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "base/config.h"
+#include "base/json.h"
 #include "base/mem.h"
 #include "careers/closest.h"
 
@@ -297,17 +298,6 @@ rf_status rf_report_build(const struct rf_profile *p, const struct rf_careers *c
 
 /* ---- Markdown ---- */
 
-static const char *str(const json_t *o, const char *k)
-{
-    const char *s = json_string_value(json_object_get(o, k));
-    return s ? s : "";
-}
-
-static double dbl(const json_t *o, const char *k)
-{
-    return json_number_value(json_object_get(o, k));
-}
-
 /* A sticky writer: after the first failure every call is a no-op and rc
  * keeps that failure, so rendering code reads straight through. */
 struct md {
@@ -360,16 +350,16 @@ static void md_closest(const json_t *report, struct md *w)
               "test measured):");
     json_array_foreach(cl, i, f)
     {
-        if (shown == 6 || (shown && dbl(f, "probability") < 0.02))
+        if (shown == 6 || (shown && rf_json_num(f, "probability") < 0.02))
             break;
         w_puts(w, shown++ ? ", " : " ");
         w_puts(w, i == 0 ? "**" : "");
-        w_text(w, str(f, "name"));
+        w_text(w, rf_json_text(f, "name"));
         w_puts(w, i == 0 ? "**" : "");
-        w_printf(w, " %.0f%%", 100 * dbl(f, "probability"));
+        w_printf(w, " %.0f%%", 100 * rf_json_num(f, "probability"));
     }
     w_puts(w, ".\n\n");
-    if (dbl(json_array_get(cl, 0), "log_bf") < 0)
+    if (rf_json_num(json_array_get(cl, 0), "log_bf") < 0)
         w_puts(w, "Your answers count against every role measured: the closest is the least "
                   "unlike, not a match.\n\n");
     w_puts(w, "Fit, below, asks another question: whether you meet a role's bar. A role with "
@@ -389,9 +379,9 @@ static void md_roles(const json_t *report, struct md *w)
     json_array_foreach(json_object_get(report, "roles"), i, f)
     {
         w_puts(w, "| ");
-        w_text(w, str(f, "name"));
-        w_printf(w, " | %.2f ± %.2f | %.2f | %.0f%% | ", dbl(f, "fit"), dbl(f, "sd"),
-                 dbl(f, "p_core"), 100 * dbl(f, "measured"));
+        w_text(w, rf_json_text(f, "name"));
+        w_printf(w, " | %.2f ± %.2f | %.2f | %.0f%% | ", rf_json_num(f, "fit"), rf_json_num(f, "sd"),
+                 rf_json_num(f, "p_core"), 100 * rf_json_num(f, "measured"));
         size_t j;
         const json_t *u;
         json_array_foreach(json_object_get(f, "unmeasured"), j, u)
@@ -415,10 +405,10 @@ static void md_skills(const json_t *report, struct md *w)
         if (!json_is_true(json_object_get(s, "measured")))
             continue;
         w_puts(w, "| ");
-        w_text(w, str(s, "name"));
+        w_text(w, rf_json_text(s, "name"));
         w_puts(w, " | ");
-        w_text(w, str(s, "level"));
-        w_printf(w, " | %.2f ± %.2f | %lld |\n", dbl(s, "theta"), dbl(s, "se"),
+        w_text(w, rf_json_text(s, "level"));
+        w_printf(w, " | %.2f ± %.2f | %lld |\n", rf_json_num(s, "theta"), rf_json_num(s, "se"),
                  (long long)json_integer_value(json_object_get(s, "items")));
     }
     w_puts(w, "\nNot measured: ");
@@ -427,7 +417,7 @@ static void md_skills(const json_t *report, struct md *w)
         if (json_is_true(json_object_get(s, "measured")))
             continue;
         w_puts(w, n++ ? ", " : "");
-        w_text(w, str(s, "name"));
+        w_text(w, rf_json_text(s, "name"));
     }
     w_puts(w, n ? ".\n\n" : "none.\n\n");
 }
@@ -435,11 +425,11 @@ static void md_skills(const json_t *report, struct md *w)
 static void md_gap(const json_t *g, size_t i, struct md *w)
 {
     w_printf(w, "### %zu. ", i + 1);
-    w_text(w, str(g, "name"));
+    w_text(w, rf_json_text(g, "name"));
     w_puts(w, " — needs ");
-    w_text(w, str(g, "level"));
+    w_text(w, rf_json_text(g, "level"));
     w_printf(w, "%s, P(met) = %.2f\n\n", json_is_true(json_object_get(g, "core")) ? " (core)" : "",
-             dbl(g, "p"));
+             rf_json_num(g, "p"));
     if (!json_is_true(json_object_get(g, "measured")))
         w_puts(w, "Not measured yet: take the test on this skill to know where you stand.\n\n");
     const json_t *missed = json_object_get(g, "missed");
@@ -450,11 +440,11 @@ static void md_gap(const json_t *g, size_t i, struct md *w)
         json_array_foreach(missed, j, m)
         {
             w_puts(w, "- **");
-            w_text(w, str(m, "tag"));
+            w_text(w, rf_json_text(m, "tag"));
             w_printf(w, "** (missed %lld×)", (long long)json_integer_value(json_object_get(m, "count")));
             if (json_object_get(m, "note")) {
                 w_puts(w, ": ");
-                w_text(w, str(m, "note"));
+                w_text(w, rf_json_text(m, "note"));
             }
             w_puts(w, "\n");
         }
@@ -462,7 +452,7 @@ static void md_gap(const json_t *g, size_t i, struct md *w)
     }
     if (json_object_get(g, "focus")) {
         w_puts(w, "Focus: ");
-        w_text(w, str(g, "focus"));
+        w_text(w, rf_json_text(g, "focus"));
         w_puts(w, "\n\n");
         json_array_foreach(json_object_get(g, "study"), j, m)
         {
@@ -472,7 +462,7 @@ static void md_gap(const json_t *g, size_t i, struct md *w)
         }
         if (json_object_get(g, "practice")) {
             w_puts(w, "\nShow it: ");
-            w_text(w, str(g, "practice"));
+            w_text(w, rf_json_text(g, "practice"));
             w_puts(w, "\n");
         }
         w_puts(w, "\n");
@@ -483,7 +473,7 @@ static void md_gap(const json_t *g, size_t i, struct md *w)
         json_array_foreach(blocks, j, m)
         {
             w_puts(w, j ? ", " : "");
-            w_text(w, str(m, "name"));
+            w_text(w, rf_json_text(m, "name"));
         }
         w_puts(w, "\n\n");
     }
@@ -496,18 +486,18 @@ rf_status rf_report_markdown(const json_t *report, struct rf_buf *b)
     w_puts(&w, "# Skill profile");
     if (json_object_get(report, "person")) {
         w_puts(&w, ": ");
-        w_text(&w, str(report, "person"));
+        w_text(&w, rf_json_text(report, "person"));
     }
     w_printf(&w, "\n\n%lld of %lld skills measured. Plan for: ",
              (long long)json_integer_value(json_object_get(report, "skills_measured")),
              (long long)json_integer_value(json_object_get(report, "skills_total")));
-    w_text(&w, str(t, "name"));
+    w_text(&w, rf_json_text(t, "name"));
     w_puts(&w, ".\n\n");
     md_closest(report, &w);
     md_roles(report, &w);
     md_skills(report, &w);
     w_puts(&w, "## Gaps and learning plan for ");
-    w_text(&w, str(t, "name"));
+    w_text(&w, rf_json_text(t, "name"));
     w_puts(&w, "\n\n");
     const json_t *gaps = json_object_get(report, "gaps");
     if (json_array_size(gaps) == 0)
@@ -518,14 +508,14 @@ rf_status rf_report_markdown(const json_t *report, struct rf_buf *b)
     json_array_foreach(gaps, i, g)
         md_gap(g, i, &w);
     w_puts(&w, "## Typical interview loop for ");
-    w_text(&w, str(t, "name"));
+    w_text(&w, rf_json_text(t, "name"));
     w_puts(&w, "\n\n");
     json_array_foreach(json_object_get(report, "loop"), i, g)
     {
         w_puts(&w, "- **");
-        w_text(&w, str(g, "stage"));
+        w_text(&w, rf_json_text(g, "stage"));
         w_puts(&w, "**: ");
-        w_text(&w, str(g, "what"));
+        w_text(&w, rf_json_text(g, "what"));
         w_puts(&w, "\n");
     }
     return w.rc;

@@ -142,6 +142,20 @@ Test(parse, strict_numbers)
     cr_assert_eq(rf_parse_size("99999999999999999999999", &z), RF_EINVAL);
 }
 
+Test(json, text_and_number_readers_default)
+{
+    json_t *o = json_pack("{s:s, s:f, s:i}", "name", "ML engineer", "p", 0.25, "n", 3);
+    cr_assert_str_eq(rf_json_text(o, "name"), "ML engineer");
+    cr_assert_str_eq(rf_json_text(o, "p"), "", "not a string");
+    cr_assert_str_eq(rf_json_text(o, "absent"), "");
+    cr_assert_str_eq(rf_json_text(NULL, "name"), "");
+    cr_assert_eq(rf_json_num(o, "p"), 0.25);
+    cr_assert_eq(rf_json_num(o, "n"), 3, "integers read as numbers");
+    cr_assert_eq(rf_json_num(o, "name"), 0, "not a number");
+    cr_assert_eq(rf_json_num(o, "absent"), 0);
+    json_decref(o);
+}
+
 Test(json, positioned_errors_and_typed_getters)
 {
     json_t *j;
