@@ -18,6 +18,7 @@
 #include "bank/bank.h"
 #include "bank/skills.h"
 #include "base/config.h"
+#include "base/escape.h"
 #include "base/mem.h"
 #include "careers/data.h"
 #include "careers/profile.h"
@@ -63,6 +64,7 @@ static void app_log(struct rf_app *a, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
+    rf_text_sanitize_line(line); /* a label with a newline must not forge a log line */
     a->cfg.log(line);
 }
 
@@ -101,6 +103,15 @@ static rf_status req_string(const json_t *req, const char *key, size_t max, cons
         return fail(e, RF_EINVAL, key, "field '%s' is longer than %zu bytes", key, max);
     if (strlen(s) != n)
         return fail(e, RF_EINVAL, key, "field '%s' contains a NUL byte", key);
+    /* Labels a person reads or a log records: no control characters, and no
+     * bidirectional overrides that would make them render as something else.
+     * Long texts (postings) may have line breaks; passwords are not shown. */
+    size_t bad = strcmp(key, "password") ? rf_text_unsafe_at(s, max > 256) : 0;
+    if (bad)
+        return fail(e, RF_EINVAL, key,
+                    "field '%s' contains a control or bidirectional formatting character at "
+                    "byte %zu",
+                    key, bad - 1);
     *out = s;
     return RF_OK;
 }
@@ -897,7 +908,10 @@ rf_status rf_app_test_start(struct rf_app *a, const struct rf_principal *p, cons
     struct rf_cat_design d;
     if (!rc)
         rc = build_design(a, &sc, &d, e);
-    int64_t cand = p->candidate_id;
+    /* Claiming an invite changes who the caller is: always a new candidate and
+     * a new session, never the candidate of a cookie the caller arrived with
+     * (someone may have planted it to read the test: session fixation). */
+    int64_t cand = invite && !inv.candidate_id ? 0 : p->candidate_id;
     if (!rc && !cand) {
         rc = rf_store_candidate_create(a->store, org, NULL, NULL, &cand, &e->err);
         if (!rc)

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "base/config.h"
+#include "base/escape.h"
 #include "base/mem.h"
 
 struct rf_http {
@@ -61,11 +62,26 @@ int rf_req_cookie(const struct rf_req *r, const char *name, char *out, size_t n)
     return 1;
 }
 
+/* Exactly "application/json", in any case, optionally followed by parameters
+ * (";charset=utf-8"), with optional whitespace around the type: a prefix match
+ * would accept "application/jsonfoo". */
+int rf_http_is_json_type(const char *ct)
+{
+    while (*ct == ' ' || *ct == '\t')
+        ct++;
+    if (strncasecmp(ct, "application/json", 16) != 0)
+        return 0;
+    ct += 16;
+    while (*ct == ' ' || *ct == '\t')
+        ct++;
+    return *ct == '\0' || *ct == ';';
+}
+
 json_t *rf_req_json(const struct rf_req *r, struct rf_resp *resp)
 {
     /* a cross-site form cannot send this type without a preflight the server never allows */
     const char *ct = rf_req_header(r, "Content-Type");
-    if (!ct || strncasecmp(ct, "application/json", 16) != 0) {
+    if (!ct || !rf_http_is_json_type(ct)) {
         rf_resp_error(resp, 415, "Content-Type must be application/json", NULL);
         return NULL;
     }
@@ -367,10 +383,8 @@ static void log_request(struct rf_http *h, const struct conn *cs, const char *ip
     char line[1200];
     /* the path is percent-decoded: no control bytes may reach the log */
     char safe[201];
-    size_t k = 0;
-    for (const char *u = url; *u && k < sizeof safe - 1; u++)
-        safe[k++] = ((unsigned char)*u < 0x20 || *u == 0x7f) ? '?' : *u;
-    safe[k] = '\0';
+    snprintf(safe, sizeof safe, "%s", url);
+    rf_text_sanitize_line(safe);
     snprintf(line, sizeof line, "%s %s %s %d %.1fms%s", ip, method, safe, status, ms, note);
     h->cfg.log(h->cfg.app, line);
 }
@@ -506,14 +520,14 @@ rf_status rf_http_start(const struct rf_http_config *cfg, struct rf_http **out, 
     }
     h->d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG,
                             (uint16_t)cfg->port, NULL, NULL, on_request, h,
+                            MHD_OPTION_EXTERNAL_LOGGER, mhd_log, h,
                             MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)cfg->threads,
                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->timeout,
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)RF_HTTP_CONNECTION_MEMORY,
                             MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1000,
                             MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)RF_HTTP_PER_IP_CONNECTIONS,
-                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
-                            MHD_OPTION_EXTERNAL_LOGGER, mhd_log, h, MHD_OPTION_END);
+                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, MHD_OPTION_END);
     if (!h->d) {
         free(h);
         return rf_err_set(err, RF_EIO, "http: cannot listen on %s:%u (in use, or not permitted)",

@@ -51,6 +51,10 @@ int rf_req_cookie(const struct rf_req *r, const char *name, char *out, size_t n)
 /* Parses the body as a JSON object; on failure writes a 400 to resp and returns NULL. */
 json_t *rf_req_json(const struct rf_req *r, struct rf_resp *resp);
 
+/* Whether a Content-Type header names exactly application/json (any case,
+ * parameters such as charset allowed). */
+int rf_http_is_json_type(const char *ct);
+
 /* Adds a response header (copied). */
 void rf_resp_header(struct rf_resp *resp, const char *name, const char *value);
 /* Sets a JSON body (steals the reference to j) with status. */

@@ -9,6 +9,7 @@
 #include "base/buf.h"
 #include "base/csv.h"
 #include "base/err.h"
+#include "base/escape.h"
 #include "base/file.h"
 #include "base/json.h"
 #include "base/rng.h"
@@ -220,4 +221,26 @@ Test(file, atomic_write_then_read)
     cr_assert_eq(rf_file_read(path, 3, &data, &len, &err), RF_ETOOBIG);
     cr_assert(strstr(err.msg, "larger than 3 bytes"), "%s", err.msg);
     unlink(path);
+}
+
+/* Control characters and bidirectional formatting characters are found,
+ * replaced in log lines, and dropped from markup; ordinary text passes. */
+Test(escape, unsafe_text)
+{
+    cr_assert_eq(rf_text_unsafe_at("山田 花子 / José\tok", 0), 0);
+    cr_assert_eq(rf_text_unsafe_at("a\nb", 0), 2);
+    cr_assert_eq(rf_text_unsafe_at("a\nb\r\n", 1), 0);
+    cr_assert_eq(rf_text_unsafe_at("ab\x7f", 1), 3);
+    cr_assert_eq(rf_text_unsafe_at("x\xe2\x80\xae" "exe", 1), 2, "U+202E");
+    cr_assert_eq(rf_text_unsafe_at("\xe2\x81\xa6", 0), 1, "U+2066");
+    cr_assert_eq(rf_text_unsafe_at("\xc2\x85", 0), 1, "U+0085");
+    cr_assert_eq(rf_text_unsafe_at("\xe2\x80\x94 dash", 0), 0, "U+2014 is fine");
+    char line[] = "org\n2026 forged\xe2\x80\xae!";
+    rf_text_sanitize_line(line);
+    cr_assert_str_eq(line, "org?2026 forged?!");
+    struct rf_buf b;
+    rf_buf_init(&b, 1024);
+    cr_assert_eq(rf_buf_put_xml(&b, "<a>\xe2\x80\xaeZ\x01&"), RF_OK);
+    cr_assert_str_eq(rf_buf_str(&b), "&lt;a&gt;Z&amp;");
+    rf_buf_cleanup(&b);
 }

@@ -218,6 +218,18 @@ Test(api, bad_bodies_get_clear_4xx)
                  0);
     cr_assert_eq(r.status, 415, "%s", r.body);
     http_result_free(&r);
+    /* the media type is matched exactly, not by prefix; parameters may follow */
+    cr_assert_eq(http_request(fx.port, "POST", "/api/login", "Content-Type: application/jsonfoo\r\n",
+                              form, strlen(form), &r),
+                 0);
+    cr_assert_eq(r.status, 415, "application/jsonfoo: %s", r.body);
+    http_result_free(&r);
+    cr_assert_eq(http_request(fx.port, "POST", "/api/login",
+                              "Content-Type: Application/JSON ; charset=utf-8\r\n", form,
+                              strlen(form), &r),
+                 0);
+    cr_assert_neq(r.status, 415, "a charset parameter is allowed: %s", r.body);
+    http_result_free(&r);
     size_t big = 300 * 1024;
     char *body = malloc(big + 1);
     memset(body, 'a', big);
@@ -332,4 +344,36 @@ Test(limits, per_address_rate_limit_answers_429, .init = setup_limited, .fini = 
         http_result_free(&r);
     }
     cr_assert(limited, "a burst of 40 requests at 5/s is limited");
+}
+
+/* Labels a person reads or a log records refuse control characters and
+ * bidirectional overrides with a 400 naming the field: a newline in an
+ * organization name would forge a log line, and U+202E would make a label
+ * render as something other than what is stored. */
+Test(api, labels_refuse_control_and_bidi_characters)
+{
+    struct http_client c = {fx.port, "", ""};
+    struct http_result r;
+    char body[512];
+    snprintf(body, sizeof body,
+             "{\"token\":\"%s\",\"organization\":\"Acme\\n2026-01-01 rolefit: forged\","
+             "\"name\":\"Ann\",\"email\":\"ann@acme.test\",\"password\":\"correct horse battery\"}",
+             fx.setup_token);
+    cr_assert_eq(client_do(&c, "POST", "/api/setup", body, &r), 0);
+    cr_assert_eq(r.status, 400, "%s", r.body);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "field")), "organization");
+    http_result_free(&r);
+    struct http_client a = fixture_admin();
+    cr_assert_eq(client_do(&a, "POST", "/api/invites",
+                           "{\"role\":\"ml_engineer\",\"label\":\"Bob \u202egnp.exe\"}", &r),
+                 0);
+    cr_assert_eq(r.status, 400, "%s", r.body);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "field")), "label");
+    http_result_free(&r);
+    /* ordinary Japanese and accented labels pass */
+    cr_assert_eq(client_do(&a, "POST", "/api/invites",
+                           "{\"role\":\"ml_engineer\",\"label\":\"山田 花子 / José\"}", &r),
+                 0);
+    cr_assert_eq(r.status, 201, "%s", r.body);
+    http_result_free(&r);
 }

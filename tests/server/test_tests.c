@@ -482,3 +482,41 @@ Test(closed, postings_rank_candidates_of_the_organization_only)
     cr_assert_eq(r.status, 404);
     http_result_free(&r);
 }
+
+/* Session fixation: someone who plants their own candidate cookie in the
+ * victim's browser must not get the victim's invited test. Claiming an invite
+ * changes who the caller is, so it always starts a new candidate session. */
+Test(closed, claiming_an_invite_rotates_the_session)
+{
+    struct http_client a = fixture_admin();
+    struct http_result r;
+    char tokens[2][128];
+    for (int i = 0; i < 2; i++) {
+        cr_assert_eq(client_do(&a, "POST", "/api/invites", "{\"role\":\"data_analyst\"}", &r), 0);
+        cr_assert_eq(r.status, 201, "%s", r.body);
+        snprintf(tokens[i], sizeof tokens[i], "%s",
+                 json_string_value(json_object_get(r.json, "token")));
+        http_result_free(&r);
+    }
+    /* the attacker becomes a candidate with an invite of their own */
+    struct http_client mallory = {fx.port, "", ""};
+    char body[256];
+    snprintf(body, sizeof body, "{\"invite\":\"%s\"}", tokens[0]);
+    start_test(&mallory, body, &r);
+    http_result_free(&r);
+    cr_assert(mallory.cookie[0]);
+    /* and plants that cookie in the victim's browser */
+    struct http_client victim = mallory;
+    snprintf(body, sizeof body, "{\"invite\":\"%s\"}", tokens[1]);
+    long long id = start_test(&victim, body, &r);
+    http_result_free(&r);
+    cr_assert_str_neq(victim.cookie, mallory.cookie, "the session was not rotated");
+    char path[96];
+    snprintf(path, sizeof path, "/api/tests/%lld", id);
+    cr_assert_eq(client_do(&mallory, "GET", path, NULL, &r), 0);
+    cr_assert_eq(r.status, 404, "the planted session reads the victim's test: %s", r.body);
+    http_result_free(&r);
+    cr_assert_eq(client_do(&victim, "GET", path, NULL, &r), 0);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    http_result_free(&r);
+}
