@@ -40,8 +40,7 @@ struct job {
     struct rf_err err;
 };
 
-/* Draws category k of item it for true theta from r. */
-static size_t draw(const struct rf_irt_item *it, double theta, struct rf_rng *r)
+size_t rf_cat_sim_draw(const struct rf_irt_item *it, double theta, struct rf_rng *r)
 {
     double pr[RF_MAX_CATEGORIES];
     rf_irt_probs(it, theta, pr);
@@ -84,7 +83,7 @@ static void *adaptive_worker(void *arg)
             size_t k = 0;
             while (j->d->scope[k] != p->skill[item])
                 k++;
-            rf_cat_answer(s, item, draw(&p->irt[item], truth[k], &r));
+            rf_cat_answer(s, item, rf_cat_sim_draw(&p->irt[item], truth[k], &r));
             j->given[item]++;
             j->selected[item]++;
         }
@@ -128,7 +127,7 @@ static void *baseline_worker(void *arg)
                 size_t item = j->form[f];
                 if (p->skill[item] != j->d->scope[k])
                     continue;
-                size_t cat = draw(&p->irt[item], truth[k], &r);
+                size_t cat = rf_cat_sim_draw(&p->irt[item], truth[k], &r);
                 const double *pt = p->ptab + p->poff[item] + cat * nq;
                 double tot = 0;
                 for (size_t q = 0; q < nq; q++) {
@@ -187,6 +186,29 @@ static rf_status pe_alloc(struct per_examinee *pe, size_t n, size_t ns, struct r
     return RF_OK;
 }
 
+rf_status rf_cat_sim_parallel(size_t nt, void *(*fn)(void *), void *jobs, size_t job_size,
+                              struct rf_err *err)
+{
+    pthread_t tid[RF_CAT_SIM_MAX_THREADS];
+    size_t started = 0;
+    rf_status rc = RF_OK;
+    if (nt > RF_CAT_SIM_MAX_THREADS)
+        return rf_err_set(err, RF_EINVAL, "simulation: %zu threads, at most %d", nt,
+                          RF_CAT_SIM_MAX_THREADS);
+    for (size_t t = 1; t < nt; t++) {
+        if (pthread_create(&tid[t], NULL, fn, (char *)jobs + t * job_size) != 0) {
+            rc = rf_err_set(err, RF_ENOMEM, "simulation: cannot start a thread");
+            break;
+        }
+        started = t;
+    }
+    if (!rc && nt)
+        fn(jobs);
+    for (size_t t = 1; t <= started; t++)
+        pthread_join(tid[t], NULL);
+    return rc;
+}
+
 /* Runs fn over examinees [0, N) split into o->threads contiguous blocks. */
 static rf_status run_jobs(void *(*fn)(void *), const struct rf_cat_pool *p,
                           const struct rf_cat_design *d, const struct rf_cat_sim_opts *o,
@@ -198,12 +220,10 @@ static rf_status run_jobs(void *(*fn)(void *), const struct rf_cat_pool *p,
         return RF_OK; /* no examinees, nothing to run (job 0 would be empty) */
     if (nt > n)
         nt = n;
-    if (nt > 64)
-        nt = 64;
-    struct job jobs[64];
-    pthread_t tid[64];
+    if (nt > RF_CAT_SIM_MAX_THREADS)
+        nt = RF_CAT_SIM_MAX_THREADS;
+    struct job jobs[RF_CAT_SIM_MAX_THREADS];
     rf_status rc = RF_OK;
-    size_t started = 0;
     memset(jobs, 0, sizeof jobs);
     for (size_t t = 0; t < nt; t++) {
         struct job *j = &jobs[t];
@@ -223,18 +243,7 @@ static rf_status run_jobs(void *(*fn)(void *), const struct rf_cat_pool *p,
             goto out;
         }
     }
-    for (size_t t = 1; t < nt; t++) {
-        if (pthread_create(&tid[t], NULL, fn, &jobs[t]) != 0) {
-            rc = rf_err_set(err, RF_ENOMEM, "simulation: cannot start a thread");
-            break;
-        }
-        started = t;
-    }
-    if (!rc)
-        fn(&jobs[0]);
-    for (size_t t = 1; t <= started; t++)
-        pthread_join(tid[t], NULL);
-    if (rc)
+    if ((rc = rf_cat_sim_parallel(nt, fn, jobs, sizeof jobs[0], err)))
         goto out;
     for (size_t t = 0; t < nt; t++)
         if (jobs[t].rc) {

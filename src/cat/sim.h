@@ -17,6 +17,7 @@
 
 #include "base/config.h"
 #include "base/err.h"
+#include "base/rng.h"
 #include "cat/pool.h"
 #include "cat/session.h"
 
@@ -61,6 +62,18 @@ rf_status rf_cat_simulate(const struct rf_cat_pool *p, const struct rf_cat_desig
                           const struct rf_cat_sim_opts *o, struct rf_cat_sim_result *r,
                           struct rf_err *err);
 void rf_cat_sim_cleanup(struct rf_cat_sim_result *r);
+
+/* Draws a category of item it for an examinee at theta from r (one uniform). */
+size_t rf_cat_sim_draw(const struct rf_irt_item *it, double theta, struct rf_rng *r);
+
+/* Runs fn on nt jobs (an array of job_size-byte elements): job 0 on the
+ * calling thread, each other on a thread of its own; returns when all have
+ * finished. At most RF_CAT_SIM_MAX_THREADS (RF_EINVAL beyond); RF_ENOMEM when
+ * a thread cannot start (then job 0 is not run and the started ones are
+ * joined). Jobs report their own errors. */
+#define RF_CAT_SIM_MAX_THREADS 64
+rf_status rf_cat_sim_parallel(size_t nt, void *(*fn)(void *), void *jobs, size_t job_size,
+                              struct rf_err *err);
 
 /* Sets the Sympson-Hetter parameters p->sh of the scope's items so that no
  * item is given to more than target of the examinees (Sympson & Hetter 1985):

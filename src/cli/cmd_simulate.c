@@ -34,7 +34,10 @@ static const char usage[] =
     "                        (--bank BANK | --generate-bank J [--model 2pl|3pl])\n"
     "                        [--examinees N] [--seed S] [--threads T] [--thetas FILE]\n"
     "                        [--sh TARGET] [--sh-rounds R] [--sh-out FILE] [--exposure FILE]\n"
-    "                        [--json]\n\n"
+    "                        [--json]\n"
+    "       rolefit simulate --population P[,P...] [--role ID | --find-role] [--data DIR]\n"
+    "                        [--roles FILE] (--bank DIR | --generate-bank J [--model M])\n"
+    "                        [--examinees N] [--seed S] [--threads T] [--json]\n\n"
     "Simulates examinees taking the adaptive test and reports how well it measures them:\n"
     "test length (mean, SD, min, max, histogram, share stopped short of the SE target),\n"
     "per-skill bias, RMSE and mean SE of theta, coverage of the 95% interval, item\n"
@@ -81,7 +84,23 @@ static const char usage[] =
     "are the server's, so --skills, --select, --se, --max-items, --min-items,\n"
     "--randomesque and --no-early-stop are refused; in a bank directory only\n"
     "multiple-choice items are given, as in the server. A generated bank has J items\n"
-    "for every skill of DIR/skills.json.\n";
+    "for every skill of DIR/skills.json.\n\n"
+    "Who takes the server's tests, and what their reports say (docs/careers.md):\n"
+    "  --population P     reference (theta ~ N(0, 1)), role (on each skill the role requires,\n"
+    "                     theta ~ N(centre of the level's band, 0.4^2), else N(0, 1)), mix\n"
+    "                     (each person reference or role with probability 1/2), random\n"
+    "                     (answers at random), perfect (every answer right); a comma list,\n"
+    "                     or all. The test: --role ID, --find-role (each person of role\n"
+    "                     i mod R), or neither (person i takes role i mod R's test). Answers\n"
+    "                     are drawn with a = 1, c = 1/k (not the bank's claimed slopes; a\n"
+    "                     generated bank's own parameters). Per population: mean length;\n"
+    "                     of the target role's requirement calls, the decisive share\n"
+    "                     (P(meets) < 0.2 or > 0.8), the wrong share among them, Brier score\n"
+    "                     and calibration error (random responders meet no bar, perfect\n"
+    "                     ones every bar); fit; closest role = own role, the mean top role\n"
+    "                     probability and P(no role); the share of skills and task areas\n"
+    "                     measured; said vs right per decile. --examinees (default 1000),\n"
+    "                     --seed, --threads and --json as above; other options are refused.\n";
 
 /* Loads BANK (directory or parameter file) into a pool; flags (RF_CAT_POOL_*)
  * apply to a directory. */
@@ -314,7 +333,7 @@ int rf_cmd_simulate(int argc, char **argv)
                *select_s = NULL, *se_s = NULL, *max_s = NULL, *min_s = NULL, *rq_s = NULL,
                *seed_s = NULL, *threads_s = NULL, *thetas = NULL, *sh_s = NULL, *shr_s = NULL,
                *sh_out = NULL, *exposure = NULL, *role_id = NULL, *data_s = NULL,
-               *roles_path = NULL;
+               *roles_path = NULL, *pop_s = NULL;
     int json = 0, no_early = 0, help = 0, find_role = 0;
     struct rf_cli_opt opts[] = {
         {"bank", 1, &bank, NULL},
@@ -340,6 +359,7 @@ int rf_cmd_simulate(int argc, char **argv)
         {"find-role", 0, NULL, &find_role},
         {"data", 1, &data_s, NULL},
         {"roles", 1, &roles_path, NULL},
+        {"population", 1, &pop_s, NULL},
     };
     const char *pos[1];
     size_t npos;
@@ -350,6 +370,38 @@ int rf_cmd_simulate(int argc, char **argv)
     if (help) {
         fputs(usage, stdout);
         return RF_EXIT_OK;
+    }
+    if (pop_s) {
+        const struct {
+            int given;
+            const char *name;
+        } other[] = {{skills_s != NULL, "skills"},    {select_s != NULL, "select"},
+                     {se_s != NULL, "se"},            {max_s != NULL, "max-items"},
+                     {min_s != NULL, "min-items"},    {rq_s != NULL, "randomesque"},
+                     {no_early, "no-early-stop"},     {thetas != NULL, "thetas"},
+                     {sh_s != NULL, "sh"},            {shr_s != NULL, "sh-rounds"},
+                     {sh_out != NULL, "sh-out"},      {exposure != NULL, "exposure"}};
+        for (size_t i = 0; i < sizeof other / sizeof other[0]; i++)
+            if (other[i].given)
+                return rf_cli_usage_error(cmd, "--%s does not go with --population",
+                                          other[i].name);
+        if (role_id && find_role)
+            return rf_cli_usage_error(cmd, "give --role ID or --find-role, not both");
+        if (!bank == !gen_s)
+            return rf_cli_usage_error(cmd, "give exactly one of --bank and --generate-bank "
+                                           "(see 'rolefit simulate --help')");
+        struct rf_simpop_args pa = {bank,     0,     0,    data_s ? data_s : "data", roles_path,
+                                    role_id,  find_role, pop_s, 1000, 2, 1, json};
+        enum rf_model pm;
+        if ((n_s && (ec = rf_cli_size(cmd, "examinees", n_s, 1, 10000000, &pa.examinees))) ||
+            (threads_s && (ec = rf_cli_size(cmd, "threads", threads_s, 1, 64, &pa.threads))) ||
+            (gen_s && (ec = rf_cli_size(cmd, "generate-bank", gen_s, 1, 1000000, &pa.gen))) ||
+            (seed_s && (ec = rf_cli_u64(cmd, "seed", seed_s, &pa.seed))))
+            return ec;
+        if (rf_irt_model_parse(model_s, &pm) || (pm != RF_MODEL_2PL && pm != RF_MODEL_3PL))
+            return rf_cli_usage_error(cmd, "--model: expected 2pl or 3pl, got '%s'", model_s);
+        pa.model_3pl = pm == RF_MODEL_3PL;
+        return rf_simulate_population(&pa);
     }
     int roled = role_id || find_role;
     const char *mode = role_id ? "--role" : "--find-role";

@@ -8,6 +8,23 @@
 
 int rf_cmd_score(int argc, char **argv);
 int rf_cmd_simulate(int argc, char **argv);
+
+/* `rolefit simulate --population` (cmd_simulate_pop.c), with simulate's
+ * options already parsed and checked. */
+struct rf_simpop_args {
+    const char *bank;      /* a bank directory or parameter file, or NULL with gen */
+    size_t gen;            /* items per skill of a generated bank (0: bank) */
+    int model_3pl;         /* the generated bank's model */
+    const char *data;      /* folder with skills.json and roles.json */
+    const char *roles;     /* roles file, or NULL: data/roles.json */
+    const char *role;      /* --role ID, or NULL */
+    int find_role;         /* --find-role */
+    const char *pops;      /* comma list of populations, or "all" */
+    size_t examinees, threads;
+    unsigned long long seed;
+    int json;
+};
+int rf_simulate_population(const struct rf_simpop_args *a);
 int rf_cmd_assess(int argc, char **argv);
 int rf_cmd_serve(int argc, char **argv);
 int rf_cmd_user(int argc, char **argv);

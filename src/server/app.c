@@ -999,15 +999,8 @@ static rf_status session_profile(struct rf_app *a, const struct rf_cat_session *
     rc = rf_profile_set_person(&pr, NULL, "session", err);
     const struct rf_cat_design *d = rf_cat_session_design(s);
     size_t pidx[RF_CAT_MAX_SCOPE];
-    for (size_t j = 0; j < d->nscope && !rc; j++) {
-        struct rf_cat_skill_result r;
-        rf_cat_skill(s, j, &r);
-        pidx[j] = SIZE_MAX;
-        if (r.items == 0) /* no question asked: not measured, left to the prior */
-            continue;
-        rc = rf_profile_add_posterior(&pr, a->pool->skills[d->scope[j]], r.items, r.posterior,
-                                      &pidx[j], err);
-    }
+    if (!rc)
+        rc = rf_roletest_profile(s, &pr, pidx, err);
     for (size_t k = 0; k < rf_cat_nanswered(s) && !rc; k++) {
         size_t item, cat;
         rf_cat_answered(s, k, &item, &cat);

@@ -1,6 +1,8 @@
 /* Role tests (see roletest.h). */
 #include "server/roletest.h"
 
+#include <stdint.h>
+
 #include "base/config.h"
 #include "careers/closest.h"
 
@@ -61,4 +63,24 @@ rf_status rf_roletest_design(struct rf_cat_design *d, const struct rf_cat_pool *
      * role test measures its own role's skills throughout. */
     d->class_focus = role == NULL;
     return rf_roletest_add_classes(d, p, roles, err);
+}
+
+rf_status rf_roletest_profile(const struct rf_cat_session *s, struct rf_profile *pr, size_t *idx,
+                              struct rf_err *err)
+{
+    const struct rf_cat_design *d = rf_cat_session_design(s);
+    const struct rf_cat_pool *p = rf_cat_session_pool(s);
+    for (size_t j = 0; j < d->nscope; j++) {
+        struct rf_cat_skill_result r;
+        rf_cat_skill(s, j, &r);
+        if (idx)
+            idx[j] = SIZE_MAX;
+        if (r.items == 0) /* no question asked: not measured, left to the prior */
+            continue;
+        rf_status rc = rf_profile_add_posterior(pr, p->skills[d->scope[j]], r.items, r.posterior,
+                                                idx ? &idx[j] : NULL, err);
+        if (rc)
+            return rc;
+    }
+    return RF_OK;
 }

@@ -9,6 +9,7 @@
 #define RF_SERVER_ROLETEST_H
 
 #include "base/err.h"
+#include "careers/profile.h"
 #include "careers/roles.h"
 #include "cat/pool.h"
 #include "cat/session.h"
@@ -29,5 +30,14 @@ rf_status rf_roletest_add_classes(struct rf_cat_design *d, const struct rf_cat_p
 rf_status rf_roletest_design(struct rf_cat_design *d, const struct rf_cat_pool *p,
                              const struct rf_roles *roles, const struct rf_role *role,
                              struct rf_err *err);
+
+/* Adds to pr (initialized on s's pool grid) what session s measured: per scope
+ * skill that got at least one item, its posterior (a skill without a question
+ * is left out: not measured). idx[j] (may be NULL; nscope entries) receives
+ * the profile index of scope skill j, or SIZE_MAX. This is how the server,
+ * and the simulations of its tests, score a test. Errors from
+ * rf_profile_add_posterior (RF_EINVAL, RF_ENOMEM). */
+rf_status rf_roletest_profile(const struct rf_cat_session *s, struct rf_profile *pr, size_t *idx,
+                              struct rf_err *err);
 
 #endif

@@ -201,4 +201,35 @@ expect_oneline "role skill not in the bank" 1 "unknown skill" \
     $RF simulate --role ml_engineer --bank $F/params.json
 expect_oneline "find-role, no role skill in the bank" 1 "no skill of the roles has items in the bank" \
     $RF simulate --find-role --bank $F/params.json
+
+# ---- Populations (--population): who takes the server's tests, what reports say. ----
+p1=$($RF simulate --population role,random --role ml_engineer --bank data/bank --examinees 60 \
+     --seed 3 --threads 1 --json)
+p2=$($RF simulate --population role,random --role ml_engineer --bank data/bank --examinees 60 \
+     --seed 3 --threads 2 --json)
+[ -n "$p1" ] && [ "$p1" = "$p2" ] && ok || bad "population: same JSON with 1 and 2 threads"
+for key in '"population": "role"' '"population": "random"' '"decisive"' '"wrong_among_decisive"' \
+           '"brier"' '"calibration_error"' '"top_role_prob"' '"no_role_prob"' '"length"' \
+           '"truth": "a = 1, c = 1/k"' '"all_task_areas"' '"meets_calibration"'; do
+    grep -q -- "$key" <<<"$p1" && ok || bad "population JSON has $key"
+done
+# Every answer right: every requirement call is met, so none of them is decisive and wrong.
+pf=$($RF simulate --population perfect --bank data/bank --examinees 24 --json)
+grep -qE "\"wrong_among_decisive\": 0(\\.0)?," <<<"$pf" && ok || bad "perfect: no wrong decisive call: $pf"
+expect "population text" 0 "find my role, 12 examinees.*" \
+    $RF simulate --population reference --find-role --bank data/bank --examinees 12
+expect "all populations" 0 "perfect " \
+    $RF simulate --population all --role data_analyst --bank data/bank --examinees 5
+expect "population on a generated bank" 0 "truth the generated parameters" \
+    $RF simulate --population mix --role ml_engineer --generate-bank 30 --examinees 10
+expect_oneline "unknown population" 2 "--population: unknown population 'crowd'" \
+    $RF simulate --population role,crowd --bank data/bank
+expect_oneline "empty population" 2 "--population: expected a comma list" \
+    $RF simulate --population role, --bank data/bank
+expect_oneline "population and sh" 2 "--sh does not go with --population" \
+    $RF simulate --population role --sh 0.2 --bank data/bank
+expect_oneline "population and a parameter file" 2 "params.json: expected a bank directory" \
+    $RF simulate --population role --bank $F/params.json
+expect_oneline "population, unknown role" 2 "unknown role 'nope'" \
+    $RF simulate --population role --role nope --bank data/bank
 finish

@@ -1,0 +1,230 @@
+/* `rolefit simulate --population`: who takes the server's role tests and what
+ * their reports say (server/rolesim.h). The usage text is simulate's
+ * (cmd_simulate.c), which parses the options and calls this. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "bank/bank.h"
+#include "bank/skills.h"
+#include "base/mem.h"
+#include "careers/roles.h"
+#include "cat/pool.h"
+#include "cat/sim.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "irt/quad.h"
+#include "server/rolesim.h"
+
+#define MAX_POPS 5
+
+/* Parses "a,b" or "all" into pops; returns how many, 0 on error (message printed). */
+static size_t parse_pops(const char *cmd, const char *s, enum rf_rolesim_pop *pops)
+{
+    if (strcmp(s, "all") == 0) {
+        for (size_t i = 0; i < MAX_POPS; i++)
+            pops[i] = (enum rf_rolesim_pop)i;
+        return MAX_POPS;
+    }
+    size_t n = 0;
+    const char *p = s;
+    for (;;) {
+        const char *e = strchr(p, ',');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        char name[32];
+        if (len == 0 || len >= sizeof name || n == MAX_POPS) {
+            rf_cli_usage_error(cmd, "--population: expected a comma list of reference, role, "
+                                    "mix, random, perfect (or all), got '%s'",
+                               s);
+            return 0;
+        }
+        memcpy(name, p, len);
+        name[len] = '\0';
+        if (rf_rolesim_pop_parse(name, &pops[n])) {
+            rf_cli_usage_error(cmd, "--population: unknown population '%s' (reference, role, "
+                                    "mix, random, perfect, all)",
+                               name);
+            return 0;
+        }
+        n++;
+        if (!e)
+            return n;
+        p = e + 1;
+    }
+}
+
+static json_t *bins_json(const struct rf_rolesim_bin *b)
+{
+    json_t *a = json_array();
+    for (size_t k = 0; k < RF_ROLESIM_BINS; k++)
+        json_array_append_new(a, json_pack("{s:f, s:f, s:f, s:I}", "lo", 0.1 * (double)k, "said",
+                                           b[k].said, "right", b[k].right, "n",
+                                           (json_int_t)b[k].n));
+    return a;
+}
+
+static json_t *result_json(enum rf_rolesim_pop pop, const struct rf_rolesim_result *r)
+{
+    json_t *o = json_pack("{s:s, s:I, s:f, s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:f}", "population",
+                          rf_rolesim_pop_name(pop), "examinees", (json_int_t)r->nexaminees,
+                          "length", r->len_mean, "calls", (json_int_t)r->ncalls, "decisive",
+                          r->decisive, "wrong_among_decisive", r->wrong, "brier", r->brier,
+                          "calibration_error", r->cal_error, "fit_mean", r->fit_mean, "fit_min",
+                          r->fit_min, "p_min", r->p_min);
+    json_object_set_new(o, "closest",
+                        json_pack("{s:I, s:f, s:f, s:f, s:f, s:f, s:o}", "with_own_role",
+                                  (json_int_t)r->nown, "own", r->closest, "higher_bars",
+                                  r->closest_higher, "top_role_prob", r->top_prob, "no_role_prob",
+                                  r->no_role, "told_no_role", r->no_role_top, "calibration",
+                                  bins_json(r->roles)));
+    json_object_set_new(o, "meets_calibration", bins_json(r->meets));
+    json_object_set_new(o, "coverage", json_pack("{s:f, s:f}", "skills_measured",
+                                                 r->skills_measured, "all_task_areas",
+                                                 r->tasks_all));
+    return o;
+}
+
+static void print_bins(const char *what, const struct rf_rolesim_bin *b)
+{
+    printf("  %s, said vs right by decile:", what);
+    for (size_t k = 0; k < RF_ROLESIM_BINS; k++)
+        if (b[k].n)
+            printf(" %.2f/%.2f (%zu)", b[k].said, b[k].right, b[k].n);
+    printf("\n");
+}
+
+static void print_result(enum rf_rolesim_pop pop, const struct rf_rolesim_result *r)
+{
+    printf("%-9s  length %5.1f  decisive %5.1f%%  wrong %5.1f%%  Brier %.3f  cal.err %.3f  fit "
+           "%.2f (min %.2f, min p %.2f)\n",
+           rf_rolesim_pop_name(pop), r->len_mean, 100 * r->decisive, 100 * r->wrong, r->brier,
+           r->cal_error, r->fit_mean, r->fit_min, r->p_min);
+    printf("  closest: ");
+    if (r->nown)
+        printf("own role %.1f%%, another with bars as high %.1f%% (of %zu); ", 100 * r->closest,
+               100 * r->closest_higher, r->nown);
+    printf("top role probability %.3f, P(no role) %.3f, told no role %.1f%%\n", r->top_prob,
+           r->no_role, 100 * r->no_role_top);
+    printf("  coverage: %.1f%% of the scope's skills measured, every task area in %.1f%% of "
+           "tests\n",
+           100 * r->skills_measured, 100 * r->tasks_all);
+    print_bins("P(meets)", r->meets);
+    if (r->nown)
+        print_bins("closest-role probabilities", r->roles);
+}
+
+int rf_simulate_population(const struct rf_simpop_args *a)
+{
+    const char *cmd = "simulate";
+    enum rf_rolesim_pop pops[MAX_POPS];
+    size_t npops = parse_pops(cmd, a->pops, pops);
+    if (!npops)
+        return RF_EXIT_USAGE;
+    struct rf_err err;
+    rf_err_clear(&err);
+    struct rf_taxonomy tax = {0};
+    struct rf_roles roles = {0};
+    struct rf_bank bank;
+    struct rf_quad q = {0};
+    struct rf_cat_pool *p = NULL;
+    struct rf_cat_gen g = {0};
+    struct rf_rolesim_truth t = {0};
+    const char **gskills = NULL;
+    json_t *out = NULL;
+    const struct rf_role *role = NULL;
+    int usage = 0;
+    rf_bank_init(&bank);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/skills.json", a->data);
+    rf_status rc = rf_taxonomy_load(path, &tax, &err);
+    if (!rc) {
+        if (!a->roles)
+            snprintf(path, sizeof path, "%s/roles.json", a->data);
+        rc = rf_roles_load(a->roles ? a->roles : path, &tax, &roles, &err);
+    }
+    if (rc)
+        goto done;
+    if (a->role && !(role = rf_roles_find(&roles, a->role))) {
+        usage = rf_cli_usage_error(cmd, "unknown role '%s' (see 'rolefit roles')", a->role);
+        goto done;
+    }
+    if ((rc = rf_quad_init_default(&q, &err)))
+        goto done;
+    if (a->gen) {
+        gskills = rf_calloc_array(tax.nskills ? tax.nskills : 1, sizeof *gskills);
+        if (!gskills) {
+            rc = rf_err_set(&err, RF_ENOMEM, "out of memory");
+            goto done;
+        }
+        for (size_t k = 0; k < tax.nskills; k++)
+            gskills[k] = tax.skills[k].id;
+        if ((rc = rf_cat_generate(gskills, tax.nskills, a->gen,
+                                  a->model_3pl ? RF_MODEL_3PL : RF_MODEL_2PL, a->seed, &g, &err)) ||
+            (rc = rf_cat_pool_new(g.items, g.n, &q, &p, &err)))
+            goto done;
+    } else {
+        struct stat st;
+        if (stat(a->bank, &st) != 0 || !S_ISDIR(st.st_mode)) {
+            usage = rf_cli_usage_error(cmd, "--population: %s: expected a bank directory (the "
+                                            "truth needs each item's options)",
+                                       a->bank);
+            goto done;
+        }
+        /* As the server: multiple-choice items only. */
+        if ((rc = rf_bank_load_dir(a->bank, &bank, &err)) ||
+            (rc = rf_cat_pool_from_bank(&bank, RF_CAT_POOL_MCQ, &q, &p, &err)))
+            goto done;
+    }
+    if ((rc = rf_rolesim_truth_init(&t, p, a->gen ? NULL : &bank, &err)))
+        goto done;
+    const char *test = role ? role->id : a->find_role ? "find my role" : "every role's test";
+    if (a->json) {
+        out = json_pack("{s:{s:s, s:s, s:I, s:I, s:I, s:s}, s:[]}", "settings", "test", test,
+                        "bank", a->bank ? a->bank : "generated", "items", (json_int_t)p->n,
+                        "examinees", (json_int_t)a->examinees, "seed", (json_int_t)a->seed,
+                        "truth", a->gen ? "the generated parameters" : "a = 1, c = 1/k",
+                        "populations");
+        if (!out) {
+            rc = rf_err_set(&err, RF_ENOMEM, "out of memory");
+            goto done;
+        }
+    } else {
+        printf("%s, %zu examinees per population, %zu items, seed %llu; truth %s\n", test,
+               a->examinees, p->n, a->seed,
+               a->gen ? "the generated parameters" : "a = 1, c = 1/k, the bank's b");
+    }
+    for (size_t k = 0; k < npops; k++) {
+        struct rf_rolesim_opts o = {pops[k], role, a->find_role, a->examinees, a->seed, a->threads};
+        struct rf_rolesim_result r;
+        if ((rc = rf_rolesim_run(p, &t, &roles, &o, &r, &err)))
+            goto done;
+        if (out)
+            json_array_append_new(json_object_get(out, "populations"), result_json(pops[k], &r));
+        else
+            print_result(pops[k], &r);
+    }
+    if (out) {
+        char *s = json_dumps(out, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
+        if (!s) {
+            rc = rf_err_set(&err, RF_ENOMEM, "out of memory");
+            goto done;
+        }
+        puts(s);
+        free(s);
+    }
+done:
+    json_decref(out);
+    rf_rolesim_truth_cleanup(&t);
+    free(gskills);
+    rf_cat_pool_free(p);
+    rf_cat_gen_cleanup(&g);
+    rf_quad_cleanup(&q);
+    rf_bank_cleanup(&bank);
+    rf_roles_cleanup(&roles);
+    rf_taxonomy_cleanup(&tax);
+    if (usage)
+        return usage;
+    return rc ? rf_cli_fail(cmd, rc, err.msg) : RF_EXIT_OK;
+}

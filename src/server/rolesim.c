@@ -1,0 +1,461 @@
+/*
+ * Population studies of the role tests (see rolesim.h). Workers own one
+ * session per design and a profile; every per-examinee figure goes into
+ * arrays indexed by examinee, reduced in examinee order after the workers
+ * join.
+ */
+#include "server/rolesim.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/config.h"
+#include "base/mem.h"
+#include "base/rng.h"
+#include "careers/closest.h"
+#include "careers/fit.h"
+#include "careers/profile.h"
+#include "cat/session.h"
+#include "cat/sim.h"
+#include "server/roletest.h"
+
+static const char *const pop_names[] = {"reference", "role", "mix", "random", "perfect"};
+
+const char *rf_rolesim_pop_name(enum rf_rolesim_pop pop)
+{
+    return (size_t)pop < sizeof pop_names / sizeof pop_names[0] ? pop_names[pop] : "?";
+}
+
+rf_status rf_rolesim_pop_parse(const char *s, enum rf_rolesim_pop *out)
+{
+    for (size_t i = 0; i < sizeof pop_names / sizeof pop_names[0]; i++)
+        if (strcmp(s, pop_names[i]) == 0) {
+            *out = (enum rf_rolesim_pop)i;
+            return RF_OK;
+        }
+    return RF_EINVAL;
+}
+
+rf_status rf_rolesim_truth_init(struct rf_rolesim_truth *t, const struct rf_cat_pool *p,
+                                const struct rf_bank *b, struct rf_err *err)
+{
+    size_t n = p->n ? p->n : 1;
+    struct rf_irt_item *irt = rf_calloc_array(n, sizeof *irt);
+    double *chance = rf_calloc_array(n, sizeof *chance);
+    if (!irt || !chance) {
+        free(irt);
+        free(chance);
+        return rf_err_set(err, RF_ENOMEM, "simulation: out of memory");
+    }
+    for (size_t i = 0; i < p->n; i++) {
+        struct rf_irt_item it = p->irt[i];
+        size_t bi;
+        chance[i] = it.model == RF_MODEL_3PL ? it.c : 0;
+        if (b && rf_bank_find(b, p->ids[i], &bi) == RF_OK) {
+            const struct rf_item *bit = &b->items[bi];
+            if (it.ncat == 2 && bit->type == RF_ITEM_MCQ && bit->noptions >= 2) {
+                chance[i] = 1.0 / (double)bit->noptions;
+                rf_irt_item_dich(&it, RF_MODEL_3PL, 1.0, it.b, chance[i]);
+            } else if (it.ncat == 2) {
+                chance[i] = 0;
+                rf_irt_item_dich(&it, RF_MODEL_2PL, 1.0, it.b, 0);
+            } else {
+                it.a = 1.0;
+            }
+        }
+        irt[i] = it;
+    }
+    t->n = p->n;
+    t->irt = irt;
+    t->chance = chance;
+    return RF_OK;
+}
+
+void rf_rolesim_truth_cleanup(struct rf_rolesim_truth *t)
+{
+    free(t->irt);
+    free(t->chance);
+    memset(t, 0, sizeof *t);
+}
+
+/* Per examinee. Requirement calls: up to maxreq per examinee, p < 0 unused. */
+struct per_examinee {
+    size_t *len;
+    double *fit, *top, *norole;
+    signed char *own_ok;   /* -1: no own role; 0/1: closest is the own role */
+    unsigned char *higher; /* closest is another role with bars at least as high */
+    unsigned char *told_none;
+    double *skills; /* share of scope skills measured */
+    unsigned char *tasks_all;
+    double *callp;          /* [N][maxreq] */
+    unsigned char *callmet; /* [N][maxreq] */
+    double *roleprob;       /* [N][nroles], own role's examinees only */
+};
+
+struct study {
+    const struct rf_cat_pool *p;
+    const struct rf_rolesim_truth *t;
+    const struct rf_roles *roles;
+    const struct rf_rolesim_opts *o;
+    struct rf_cat_design *designs; /* one, or one per role */
+    size_t ndesigns;
+    size_t maxreq;
+    struct per_examinee pe;
+};
+
+struct job {
+    const struct study *st;
+    size_t lo, hi;
+    rf_status rc;
+    struct rf_err err;
+};
+
+/* Category of item i for an examinee with true theta, or as the population's
+ * random and perfect responders answer. */
+static size_t answer(const struct study *st, size_t i, double theta, struct rf_rng *r)
+{
+    const struct rf_irt_item *it = &st->t->irt[i];
+    switch (st->o->pop) {
+    case RF_ROLESIM_PERFECT:
+        return it->ncat - 1;
+    case RF_ROLESIM_RANDOM:
+        if (it->ncat == 2)
+            return rf_rng_uniform(r) < st->t->chance[i];
+        return (size_t)rf_rng_below(r, it->ncat);
+    default:
+        break;
+    }
+    return rf_cat_sim_draw(it, theta, r);
+}
+
+/* Whether role x's bars are at least as high as role own's on every skill
+ * the test measured (measured[k] over the taxonomy). */
+static int bars_at_least(const struct rf_role *x, const struct rf_role *own,
+                         const unsigned char *measured, size_t nskills)
+{
+    for (size_t k = 0; k < nskills; k++) {
+        if (!measured[k])
+            continue;
+        const struct rf_role_req *qx = rf_role_req_find(x, k), *qo = rf_role_req_find(own, k);
+        if ((qo ? qo->level : 0) > (qx ? qx->level : 0))
+            return 0;
+    }
+    return 1;
+}
+
+/* One examinee: draw, test, score, evaluate. */
+static rf_status examinee(const struct study *st, size_t i, struct rf_cat_session **ses,
+                          struct rf_profile *pr, struct rf_err *err)
+{
+    const struct rf_rolesim_opts *o = st->o;
+    const struct rf_roles *roles = st->roles;
+    const struct rf_taxonomy *tax = roles->tax;
+    const struct rf_cat_pool *p = st->p;
+    struct per_examinee *pe = (struct per_examinee *)&st->pe;
+    size_t nr = roles->n;
+    struct rf_rng r;
+    rf_rng_substream(&r, o->seed, i);
+    /* The test and the target role. */
+    size_t di = st->ndesigns > 1 ? i % nr : 0;
+    const struct rf_role *target = o->role ? o->role : &roles->roles[i % nr];
+    int is_role = o->pop == RF_ROLESIM_ROLE ||
+                  (o->pop == RF_ROLESIM_MIX && rf_rng_uniform(&r) < 0.5);
+    const struct rf_role *own = is_role || o->pop == RF_ROLESIM_PERFECT ? target : NULL;
+    /* Truth over the taxonomy. */
+    double truth[RF_CAT_MAX_SCOPE * 4] = {0};
+    size_t nsk = tax->nskills < sizeof truth / sizeof truth[0] ? tax->nskills
+                                                                : sizeof truth / sizeof truth[0];
+    for (size_t k = 0; k < nsk; k++) {
+        const struct rf_role_req *q = is_role ? rf_role_req_find(target, k) : NULL;
+        double z = rf_rng_normal(&r);
+        if (q) {
+            double mu, tau;
+            rf_closest_level_dist(tax, k, q->level, &mu, &tau);
+            truth[k] = mu + RF_ROLESIM_ROLE_SD * z;
+        } else {
+            truth[k] = z;
+        }
+    }
+    const struct rf_cat_design *d = &st->designs[di];
+    size_t tk[RF_CAT_MAX_SCOPE]; /* taxonomy index of each scope skill */
+    for (size_t j = 0; j < d->nscope; j++)
+        if (rf_taxonomy_find(tax, p->skills[d->scope[j]], &tk[j]) || tk[j] >= nsk)
+            tk[j] = SIZE_MAX;
+    struct rf_cat_session *s = ses[di];
+    rf_cat_session_reset(s, rf_rng_next(&r));
+    for (;;) {
+        size_t item;
+        rf_cat_next(s, &item);
+        if (item == SIZE_MAX)
+            break;
+        size_t j = 0;
+        while (d->scope[j] != p->skill[item])
+            j++;
+        double th = tk[j] == SIZE_MAX ? rf_rng_normal(&r) : truth[tk[j]];
+        rf_status rc = rf_cat_answer(s, item, answer(st, item, th, &r));
+        if (rc)
+            return rf_err_set(err, rc, "simulation: %s", rf_cat_errmsg(s));
+    }
+    pe->len[i] = rf_cat_nanswered(s);
+    /* Coverage. */
+    unsigned char measured[RF_CAT_MAX_SCOPE * 4] = {0};
+    unsigned char task_in[64] = {0}, task_hit[64] = {0};
+    size_t nmeas = 0;
+    for (size_t j = 0; j < d->nscope; j++) {
+        struct rf_cat_skill_result sr;
+        rf_cat_skill(s, j, &sr);
+        nmeas += sr.items > 0;
+        if (tk[j] == SIZE_MAX)
+            continue;
+        measured[tk[j]] = sr.items > 0;
+        size_t tt;
+        if (rf_taxonomy_find_task(tax, tax->skills[tk[j]].task, &tt) || tt >= 64 ||
+            strcmp(tax->tasks[tt].id, "foundations") == 0)
+            continue;
+        task_in[tt] = 1;
+        task_hit[tt] |= sr.items > 0;
+    }
+    pe->skills[i] = d->nscope ? (double)nmeas / (double)d->nscope : 0;
+    pe->tasks_all[i] = memcmp(task_in, task_hit, sizeof task_in) == 0;
+    /* Score as the server does, then what a report says. */
+    rf_profile_cleanup(pr);
+    rf_status rc = rf_roletest_profile(s, pr, NULL, err);
+    if (rc)
+        return rc;
+    struct rf_role_fit f;
+    if ((rc = rf_fit_role(pr, roles, target, &f, err)))
+        return rc;
+    pe->fit[i] = f.fit;
+    for (size_t k = 0; k < st->maxreq; k++) {
+        pe->callp[i * st->maxreq + k] = -1;
+        if (k >= f.nreqs)
+            continue;
+        const struct rf_role_req *q = f.reqs[k].req;
+        int met = o->pop == RF_ROLESIM_PERFECT ? 1
+                  : o->pop == RF_ROLESIM_RANDOM ? 0
+                  : q->skill < nsk             ? truth[q->skill] >= q->cut
+                                               : 0;
+        pe->callp[i * st->maxreq + k] = f.reqs[k].p;
+        pe->callmet[i * st->maxreq + k] = (unsigned char)met;
+    }
+    rf_fit_cleanup(&f);
+    struct rf_role_close *cl;
+    if ((rc = rf_closest_all(pr, roles, &cl, err)))
+        return rc;
+    pe->top[i] = cl[0].prob;
+    pe->norole[i] = 0;
+    pe->told_none[i] = 0;
+    pe->own_ok[i] = own ? cl[0].role == own : -1;
+    pe->higher[i] = own && cl[0].role != own && bars_at_least(cl[0].role, own, measured, nsk);
+    if (own)
+        for (size_t k = 0; k < nr; k++)
+            pe->roleprob[i * nr + (size_t)(cl[k].role - roles->roles)] = cl[k].prob;
+    free(cl);
+    return RF_OK;
+}
+
+static void *worker(void *arg)
+{
+    struct job *j = arg;
+    const struct study *st = j->st;
+    struct rf_cat_session *ses[RF_CAT_MAX_CLASSES] = {0};
+    struct rf_profile pr;
+    memset(&pr, 0, sizeof pr);
+    if ((j->rc = rf_profile_init(&pr, st->p->q.lo, st->p->q.hi, st->p->q.n, &j->err)))
+        return NULL;
+    for (size_t k = 0; k < st->ndesigns && !j->rc; k++)
+        j->rc = rf_cat_session_new(st->p, &st->designs[k], 0, &ses[k], &j->err);
+    for (size_t i = j->lo; i < j->hi && !j->rc; i++)
+        j->rc = examinee(st, i, ses, &pr, &j->err);
+    for (size_t k = 0; k < st->ndesigns; k++)
+        rf_cat_session_free(ses[k]);
+    rf_profile_cleanup(&pr);
+    return NULL;
+}
+
+static void pe_free(struct per_examinee *pe)
+{
+    free(pe->len);
+    free(pe->fit);
+    free(pe->top);
+    free(pe->norole);
+    free(pe->own_ok);
+    free(pe->higher);
+    free(pe->told_none);
+    free(pe->skills);
+    free(pe->tasks_all);
+    free(pe->callp);
+    free(pe->callmet);
+    free(pe->roleprob);
+}
+
+static rf_status pe_alloc(struct per_examinee *pe, size_t n, size_t maxreq, size_t nroles,
+                          struct rf_err *err)
+{
+    memset(pe, 0, sizeof *pe);
+    pe->len = rf_calloc_array(n, sizeof *pe->len);
+    pe->fit = rf_calloc_array(n, sizeof *pe->fit);
+    pe->top = rf_calloc_array(n, sizeof *pe->top);
+    pe->norole = rf_calloc_array(n, sizeof *pe->norole);
+    pe->own_ok = rf_calloc_array(n, sizeof *pe->own_ok);
+    pe->higher = rf_calloc_array(n, sizeof *pe->higher);
+    pe->told_none = rf_calloc_array(n, sizeof *pe->told_none);
+    pe->skills = rf_calloc_array(n, sizeof *pe->skills);
+    pe->tasks_all = rf_calloc_array(n, sizeof *pe->tasks_all);
+    pe->callp = rf_calloc_array(n * (maxreq ? maxreq : 1), sizeof *pe->callp);
+    pe->callmet = rf_calloc_array(n * (maxreq ? maxreq : 1), sizeof *pe->callmet);
+    pe->roleprob = rf_calloc_array(n * (nroles ? nroles : 1), sizeof *pe->roleprob);
+    if (!pe->len || !pe->fit || !pe->top || !pe->norole || !pe->own_ok || !pe->higher ||
+        !pe->told_none || !pe->skills || !pe->tasks_all || !pe->callp || !pe->callmet ||
+        !pe->roleprob) {
+        pe_free(pe);
+        return rf_err_set(err, RF_ENOMEM, "simulation: out of memory");
+    }
+    return RF_OK;
+}
+
+/* Adds (said, truth) to a calibration table. */
+static void bin_add(struct rf_rolesim_bin *b, double said, int truth)
+{
+    size_t k = said >= 1 ? RF_ROLESIM_BINS - 1 : (size_t)(said * RF_ROLESIM_BINS);
+    b[k].said += said;
+    b[k].right += truth;
+    b[k].n++;
+}
+
+/* Turns sums into means; returns sum over bins of n_b |said_b - right_b| / N. */
+static double bins_finish(struct rf_rolesim_bin *b)
+{
+    size_t tot = 0;
+    double e = 0;
+    for (size_t k = 0; k < RF_ROLESIM_BINS; k++) {
+        if (!b[k].n)
+            continue;
+        b[k].said /= (double)b[k].n;
+        b[k].right /= (double)b[k].n;
+        e += (double)b[k].n * fabs(b[k].said - b[k].right);
+        tot += b[k].n;
+    }
+    return tot ? e / (double)tot : 0;
+}
+
+static void reduce(const struct study *st, struct rf_rolesim_result *r)
+{
+    const struct per_examinee *pe = &st->pe;
+    size_t n = st->o->nexaminees, nr = st->roles->n, ndec = 0, nwrong = 0;
+    double len = 0, fit = 0, top = 0, norole = 0, sk = 0, brier = 0;
+    size_t own = 0, hit = 0, higher = 0, none = 0, tasks = 0;
+    memset(r, 0, sizeof *r);
+    r->nexaminees = n;
+    r->fit_min = INFINITY;
+    r->p_min = INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        len += (double)pe->len[i];
+        fit += pe->fit[i];
+        if (pe->fit[i] < r->fit_min)
+            r->fit_min = pe->fit[i];
+        top += pe->top[i];
+        norole += pe->norole[i];
+        none += pe->told_none[i];
+        sk += pe->skills[i];
+        tasks += pe->tasks_all[i];
+        for (size_t k = 0; k < st->maxreq; k++) {
+            double pk = pe->callp[i * st->maxreq + k];
+            if (pk < 0)
+                continue;
+            int met = pe->callmet[i * st->maxreq + k];
+            r->ncalls++;
+            brier += (pk - met) * (pk - met);
+            if (pk < r->p_min)
+                r->p_min = pk;
+            if (pk < RF_ROLESIM_DECISIVE || pk > 1 - RF_ROLESIM_DECISIVE) {
+                ndec++;
+                nwrong += (pk > 0.5) != met;
+            }
+            bin_add(r->meets, pk, met);
+        }
+        if (pe->own_ok[i] >= 0) {
+            own++;
+            hit += (size_t)pe->own_ok[i];
+            higher += pe->higher[i];
+            for (size_t k = 0; k < nr; k++)
+                bin_add(r->roles, pe->roleprob[i * nr + k],
+                        st->o->role ? st->o->role == &st->roles->roles[k] : i % nr == k);
+        }
+    }
+    double dn = (double)n;
+    r->len_mean = len / dn;
+    r->fit_mean = fit / dn;
+    r->top_prob = top / dn;
+    r->no_role = norole / dn;
+    r->no_role_top = (double)none / dn;
+    r->skills_measured = sk / dn;
+    r->tasks_all = (double)tasks / dn;
+    r->decisive = r->ncalls ? (double)ndec / (double)r->ncalls : 0;
+    r->wrong = ndec ? (double)nwrong / (double)ndec : 0;
+    r->brier = r->ncalls ? brier / (double)r->ncalls : 0;
+    r->cal_error = bins_finish(r->meets);
+    bins_finish(r->roles);
+    r->nown = own;
+    r->closest = own ? (double)hit / (double)own : 0;
+    r->closest_higher = own ? (double)higher / (double)own : 0;
+}
+
+rf_status rf_rolesim_run(const struct rf_cat_pool *p, const struct rf_rolesim_truth *t,
+                         const struct rf_roles *roles, const struct rf_rolesim_opts *o,
+                         struct rf_rolesim_result *r, struct rf_err *err)
+{
+    if (o->nexaminees == 0)
+        return rf_err_set(err, RF_EINVAL, "simulation: no examinees");
+    if (roles->n == 0)
+        return rf_err_set(err, RF_EINVAL, "simulation: no roles");
+    if (t->n != p->n)
+        return rf_err_set(err, RF_EINVAL, "simulation: truth for %zu items, the pool has %zu",
+                          t->n, p->n);
+    if (roles->n > RF_CAT_MAX_CLASSES)
+        return rf_err_set(err, RF_ETOOBIG, "simulation: %zu roles, at most %d", roles->n,
+                          RF_CAT_MAX_CLASSES);
+    struct study st = {p, t, roles, o, NULL, 0, 0, {0}};
+    st.ndesigns = o->role || o->find_role ? 1 : roles->n;
+    st.designs = rf_calloc_array(st.ndesigns, sizeof *st.designs);
+    if (!st.designs)
+        return rf_err_set(err, RF_ENOMEM, "simulation: out of memory");
+    rf_status rc = RF_OK;
+    for (size_t k = 0; k < st.ndesigns && !rc; k++) {
+        const struct rf_role *role = o->role      ? o->role
+                                     : o->find_role ? NULL
+                                                    : &roles->roles[k];
+        rc = rf_roletest_design(&st.designs[k], p, roles, role, err);
+    }
+    for (size_t k = 0; k < roles->n; k++)
+        if (roles->roles[k].nreqs > st.maxreq)
+            st.maxreq = roles->roles[k].nreqs;
+    if (!rc)
+        rc = pe_alloc(&st.pe, o->nexaminees, st.maxreq, roles->n, err);
+    if (rc) {
+        free(st.designs);
+        return rc;
+    }
+    size_t nt = o->threads ? o->threads : 1;
+    if (nt > o->nexaminees)
+        nt = o->nexaminees;
+    if (nt > RF_CAT_SIM_MAX_THREADS)
+        nt = RF_CAT_SIM_MAX_THREADS;
+    struct job jobs[RF_CAT_SIM_MAX_THREADS];
+    memset(jobs, 0, sizeof jobs);
+    for (size_t k = 0; k < nt; k++) {
+        jobs[k].st = &st;
+        jobs[k].lo = o->nexaminees * k / nt;
+        jobs[k].hi = o->nexaminees * (k + 1) / nt;
+    }
+    rc = rf_cat_sim_parallel(nt, worker, jobs, sizeof jobs[0], err);
+    for (size_t k = 0; k < nt && !rc; k++)
+        if (jobs[k].rc)
+            rc = rf_err_set(err, jobs[k].rc, "%s", jobs[k].err.msg);
+    if (!rc)
+        reduce(&st, r);
+    pe_free(&st.pe);
+    free(st.designs);
+    return rc;
+}

@@ -1,0 +1,126 @@
+/*
+ * Population studies of the server's role tests (issue 13's targets): who
+ * takes the test (the reference population, a role's people, a 50/50 mix of
+ * the two, people who answer at random, people who answer everything right),
+ * the test they take (a role's test, find my role, or every role's test in
+ * turn), and what their reports would say: the requirement calls of the
+ * target role (P(meets) from rf_fit_role), the closest roles
+ * (rf_closest_all) and the test's length. Every piece is the product's own:
+ * rf_roletest_design builds the design, the adaptive engine runs it,
+ * rf_roletest_profile scores it as the server does.
+ *
+ * Truth: answers are drawn from "truth" item parameters, which the caller
+ * chooses (rf_rolesim_truth_init: a = 1, c = 1/k for a k-option
+ * multiple-choice item, the bank's b or thresholds; not the parameters the
+ * bank may overstate). A role's person has, on each skill the role requires
+ * at level L, theta ~ N(centre of L's band, RF_ROLESIM_ROLE_SD^2)
+ * (rf_closest_level_dist's centre), and N(0, 1) elsewhere.
+ *
+ * Determinism: examinee i draws everything from rf_rng_substream(seed, i) and
+ * per-examinee figures are reduced in examinee order, so the results do not
+ * depend on the number of threads.
+ */
+#ifndef RF_SERVER_ROLESIM_H
+#define RF_SERVER_ROLESIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bank/bank.h"
+#include "base/err.h"
+#include "careers/roles.h"
+#include "cat/pool.h"
+
+/* SD of a role's people around the centre of their level's band. */
+#define RF_ROLESIM_ROLE_SD 0.4
+/* A requirement call is decisive when P(meets) is below this or above 1 minus it. */
+#define RF_ROLESIM_DECISIVE 0.2
+#define RF_ROLESIM_BINS 10
+
+enum rf_rolesim_pop {
+    RF_ROLESIM_REFERENCE = 0, /* theta ~ N(0, 1) on every skill */
+    RF_ROLESIM_ROLE,          /* the people of a role (see above) */
+    RF_ROLESIM_MIX,           /* each examinee reference or role with probability 1/2 */
+    RF_ROLESIM_RANDOM,        /* answers at random (see rf_rolesim_truth) */
+    RF_ROLESIM_PERFECT        /* answers every item right (the top category) */
+};
+
+/* "reference", "role", "mix", "random", "perfect". */
+const char *rf_rolesim_pop_name(enum rf_rolesim_pop pop);
+rf_status rf_rolesim_pop_parse(const char *s, enum rf_rolesim_pop *out);
+
+/* How answers are drawn, per pool item: irt, the true parameters, and
+ * chance, the probability that a random responder gets a dichotomous item
+ * right (1/k for a k-option multiple-choice item, 0 for other dichotomous
+ * items; a random responder picks a polytomous item's category uniformly). */
+struct rf_rolesim_truth {
+    size_t n;
+    struct rf_irt_item *irt; /* owned [n] */
+    double *chance;          /* owned [n] */
+};
+
+/* Truth for pool p. With bank b (its items found by id): a = 1 and, for a
+ * k-option multiple-choice item, c = 1/k (3PL), the bank's b or thresholds
+ * kept. Without a bank (a generated or parameter-file pool): the pool's own
+ * parameters, chance = c. RF_ENOMEM. */
+rf_status rf_rolesim_truth_init(struct rf_rolesim_truth *t, const struct rf_cat_pool *p,
+                                const struct rf_bank *b, struct rf_err *err);
+void rf_rolesim_truth_cleanup(struct rf_rolesim_truth *t);
+
+struct rf_rolesim_opts {
+    enum rf_rolesim_pop pop;
+    /* The test: role's test (role != NULL), find my role (find_role), or
+     * (neither) every role's test in turn, examinee i taking role i mod n's. */
+    const struct rf_role *role;
+    int find_role;
+    size_t nexaminees; /* >= 1 */
+    uint64_t seed;
+    size_t threads; /* >= 1; the results do not depend on it */
+};
+
+/* One row of a calibration table: said (mean probability), right (share
+ * true), n (cases) for the probabilities in [b/10, (b+1)/10). */
+struct rf_rolesim_bin {
+    double said, right;
+    size_t n;
+};
+
+struct rf_rolesim_result {
+    size_t nexaminees;
+    double len_mean;
+    /* Requirement calls on the target role (the role test's role; for find
+     * my role the examinee's own role, role i mod n for the reference
+     * population): P(meets) against the truth (random responders are below
+     * every bar, perfect ones above). */
+    size_t ncalls;
+    double decisive;    /* share of calls with P < 0.2 or P > 0.8 */
+    double wrong;       /* share of decisive calls that are wrong (0 when none) */
+    double brier;       /* mean (P - met)^2 */
+    double cal_error;   /* sum over bins of n_b / N |said_b - right_b| */
+    struct rf_rolesim_bin meets[RF_ROLESIM_BINS];
+    double fit_mean, fit_min; /* fit of the target role */
+    double p_min;             /* smallest requirement P(meets) of any examinee */
+    /* Closest roles. own: the examinee's role (role population and the role
+     * half of the mix; the target role for perfect responders). */
+    size_t nown;
+    double closest;        /* share of those whose closest role is their own */
+    double closest_higher; /* share whose closest is another role with bars at least as
+                              high as the own role's on every skill the test measured */
+    double top_prob;       /* mean probability of the most likely role, over everyone */
+    double no_role;        /* mean P(no role) */
+    double no_role_top;    /* share told "no role" (P(no role) above every role) */
+    struct rf_rolesim_bin roles[RF_ROLESIM_BINS]; /* every role's probability vs own */
+    /* Coverage: mean share of the scope's skills given at least one item;
+     * share of tests that gave an item in every lifecycle task area of the
+     * scope (every task but "foundations"). */
+    double skills_measured, tasks_all;
+};
+
+/* Runs the study on pool p (with truth t, parallel to p) and the roles.
+ * Errors: RF_EINVAL (a design the pool cannot give, nexaminees 0),
+ * RF_ENOMEM, RF_ETOOBIG (more roles than the engine's classes). */
+rf_status rf_rolesim_run(const struct rf_cat_pool *p, const struct rf_rolesim_truth *t,
+                         const struct rf_roles *roles, const struct rf_rolesim_opts *o,
+                         struct rf_rolesim_result *r, struct rf_err *err);
+
+#endif

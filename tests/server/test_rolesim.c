@@ -1,0 +1,133 @@
+/*
+ * Population studies of the role tests (server/rolesim.h): the truth the
+ * answers are drawn from, determinism across threads, and what each
+ * population's definition implies (random responders meet no bar, perfect
+ * ones every bar; a role test measures every skill of its role).
+ */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <string.h>
+
+#include "bank/bank.h"
+#include "careers/data.h"
+#include "cat/pool.h"
+#include "irt/quad.h"
+#include "server/rolesim.h"
+
+struct fx {
+    struct rf_careers c;
+    struct rf_bank bank;
+    struct rf_quad q;
+    struct rf_cat_pool *pool;
+    struct rf_rolesim_truth t;
+};
+
+static void fx_open(struct fx *f)
+{
+    struct rf_err err;
+    rf_err_clear(&err);
+    cr_assert_eq(rf_careers_load("data", &f->c, &err), RF_OK, "%s", err.msg);
+    rf_bank_init(&f->bank);
+    cr_assert_eq(rf_bank_load_dir("data/bank", &f->bank, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(rf_quad_init_default(&f->q, &err), RF_OK);
+    cr_assert_eq(rf_cat_pool_from_bank(&f->bank, RF_CAT_POOL_MCQ, &f->q, &f->pool, &err), RF_OK,
+                 "%s", err.msg);
+    cr_assert_eq(rf_rolesim_truth_init(&f->t, f->pool, &f->bank, &err), RF_OK);
+}
+
+static void fx_close(struct fx *f)
+{
+    rf_rolesim_truth_cleanup(&f->t);
+    rf_cat_pool_free(f->pool);
+    rf_quad_cleanup(&f->q);
+    rf_bank_cleanup(&f->bank);
+    rf_careers_cleanup(&f->c);
+}
+
+/* The truth has a = 1 and c = 1/k whatever the bank claims, and the bank's b. */
+Test(rolesim, truth_is_a1_c_one_over_k)
+{
+    struct fx f;
+    fx_open(&f);
+    cr_assert_eq(f.t.n, f.pool->n);
+    for (size_t i = 0; i < f.pool->n; i++) {
+        size_t bi;
+        cr_assert_eq(rf_bank_find(&f.bank, f.pool->ids[i], &bi), RF_OK);
+        double k = (double)f.bank.items[bi].noptions;
+        cr_assert_float_eq(f.t.irt[i].a, 1.0, 1e-12, "%s", f.pool->ids[i]);
+        cr_assert_float_eq(f.t.irt[i].c, 1.0 / k, 1e-12, "%s", f.pool->ids[i]);
+        cr_assert_float_eq(f.t.chance[i], 1.0 / k, 1e-12, "%s", f.pool->ids[i]);
+        cr_assert_float_eq(f.t.irt[i].b, f.pool->irt[i].b, 1e-12, "%s", f.pool->ids[i]);
+    }
+    fx_close(&f);
+}
+
+static struct rf_rolesim_result run(struct fx *f, enum rf_rolesim_pop pop, const char *role,
+                                    int find, size_t n, size_t threads)
+{
+    struct rf_err err;
+    rf_err_clear(&err);
+    struct rf_rolesim_opts o = {pop, role ? rf_roles_find(&f->c.roles, role) : NULL, find, n, 11,
+                                threads};
+    struct rf_rolesim_result r;
+    cr_assert_eq(rf_rolesim_run(f->pool, &f->t, &f->c.roles, &o, &r, &err), RF_OK, "%s", err.msg);
+    return r;
+}
+
+Test(rolesim, same_results_for_any_thread_count, .timeout = 60)
+{
+    struct fx f;
+    fx_open(&f);
+    struct rf_rolesim_result a = run(&f, RF_ROLESIM_MIX, NULL, 0, 36, 1);
+    struct rf_rolesim_result b = run(&f, RF_ROLESIM_MIX, NULL, 0, 36, 3);
+    cr_expect_eq(memcmp(&a, &b, sizeof a), 0, "brier %.6f vs %.6f, closest %.4f vs %.4f", a.brier,
+                 b.brier, a.closest, b.closest);
+    fx_close(&f);
+}
+
+/* Random responders are below every bar and perfect ones above: a decisive
+ * call is wrong only when it says the opposite, and the calls' Brier score is
+ * the mean of P^2 (random) or (1 - P)^2 (perfect), so it lies in [0, 1]. A
+ * role test gives its 30 items and measures every skill of its role. */
+Test(rolesim, populations_by_definition, .timeout = 60)
+{
+    struct fx f;
+    fx_open(&f);
+    struct rf_rolesim_result r = run(&f, RF_ROLESIM_RANDOM, "ml_engineer", 0, 20, 2);
+    cr_expect_eq(r.nown, 0, "random responders have no own role");
+    cr_expect_float_eq(r.len_mean, 30.0, 1e-12);
+    cr_expect_float_eq(r.skills_measured, 1.0, 1e-12);
+    cr_expect(r.brier >= 0 && r.brier <= 1, "%f", r.brier);
+    struct rf_rolesim_result p = run(&f, RF_ROLESIM_PERFECT, "ml_engineer", 0, 20, 2);
+    cr_expect_eq(p.nown, 20);
+    cr_expect_gt(p.fit_mean, r.fit_mean, "perfect %.3f, random %.3f", p.fit_mean, r.fit_mean);
+    cr_expect_gt(p.p_min, r.p_min);
+    /* Role candidates' closest role is their own far above chance (1/12). */
+    struct rf_rolesim_result c = run(&f, RF_ROLESIM_ROLE, "ml_engineer", 0, 40, 2);
+    cr_expect_eq(c.nown, 40);
+    cr_expect_gt(c.closest, 0.25, "%.3f", c.closest);
+    fx_close(&f);
+}
+
+Test(rolesim, bad_input)
+{
+    struct fx f;
+    fx_open(&f);
+    struct rf_err err;
+    rf_err_clear(&err);
+    struct rf_rolesim_opts o = {RF_ROLESIM_ROLE, NULL, 1, 0, 1, 1};
+    struct rf_rolesim_result r;
+    cr_expect_eq(rf_rolesim_run(f.pool, &f.t, &f.c.roles, &o, &r, &err), RF_EINVAL);
+    cr_expect(strstr(err.msg, "no examinees"), "%s", err.msg);
+    struct rf_rolesim_truth t = f.t;
+    t.n--;
+    o.nexaminees = 1;
+    cr_expect_eq(rf_rolesim_run(f.pool, &t, &f.c.roles, &o, &r, &err), RF_EINVAL);
+    cr_expect(strstr(err.msg, "truth for"), "%s", err.msg);
+    enum rf_rolesim_pop pop;
+    cr_expect_eq(rf_rolesim_pop_parse("mix", &pop), RF_OK);
+    cr_expect_eq(pop, RF_ROLESIM_MIX);
+    cr_expect_eq(rf_rolesim_pop_parse("crowd", &pop), RF_EINVAL);
+    cr_expect_str_eq(rf_rolesim_pop_name(RF_ROLESIM_PERFECT), "perfect");
+    fx_close(&f);
+}
