@@ -285,5 +285,11 @@
  * stored state), 40 to 60 KB for role and find-my-role tests (the design's
  * class table and the evidence rows of the classification objective). */
 #define RF_WEB_SESSION_CACHE 1024
+/* Passwords: the shortest a new password may be (serve --password-min may
+ * raise it), how many different characters it needs ("aaaaaaaaaaaa" fails),
+ * and the largest list of common passwords read (data/common-passwords.txt). */
+#define RF_PASSWORD_MIN 12
+#define RF_PASSWORD_MIN_DISTINCT 5
+#define RF_PASSWORD_LIST_MAX (16u << 20)
 
 #endif

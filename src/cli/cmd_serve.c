@@ -15,7 +15,8 @@ static const char usage[] =
     "usage: rolefit serve [--port N] [--addr IP] [--db FILE] [--bank DIR] [--data DIR] [--web DIR]\n"
     "                     [--threads N] [--no-practice] [--rate N] [--answer-rate N]\n"
     "                     [--secure-cookies] [--trust-proxy IP] [--exposure FILE]\n"
-    "                     [--practice-max N] [--practice-max-per-ip N] [--quiet]\n\n"
+    "                     [--practice-max N] [--practice-max-per-ip N] [--password-min N]\n"
+    "                     [--quiet]\n\n"
     "Starts rolefit on http://127.0.0.1:8080 with the bundled item bank and an embedded\n"
     "SQLite database file (created on first start). On first start the log prints a\n"
     "one-time link to create the admin account. SIGTERM or SIGINT stops it gracefully:\n"
@@ -47,6 +48,9 @@ static const char usage[] =
     "                 its slot until it finishes or goes 30 minutes without an answer\n"
     "  --practice-max-per-ip N  the same per client address (default 20; 0 = no\n"
     "                 cap per address)\n"
+    "  --password-min N  shortest password a new account may set (default 12, the\n"
+    "                 least allowed; up to 128); common passwords (DIR/common-\n"
+    "                 passwords.txt of --data) and the e-mail address are refused too\n"
     "  --quiet        no per-request log lines\n";
 
 static volatile sig_atomic_t stop_flag;
@@ -73,7 +77,7 @@ int rf_cmd_serve(int argc, char **argv)
     const char *port_s = NULL, *addr = RF_HTTP_DEFAULT_ADDR, *db = "rolefit.db",
                *bank = "data/bank", *data = "data", *web = "web", *threads_s = NULL,
                *rate_s = NULL, *arate_s = NULL, *trust_proxy = NULL,
-               *exposure = NULL, *pmax_s = NULL, *pmax_ip_s = NULL;
+               *exposure = NULL, *pmax_s = NULL, *pmax_ip_s = NULL, *pwmin_s = NULL;
     int no_practice = 0, quiet = 0, help = 0, secure_cookies = RF_HTTP_SECURE_COOKIES;
     struct rf_cli_opt opts[] = {
         {"port", 1, &port_s, NULL},       {"addr", 1, &addr, NULL},
@@ -84,6 +88,7 @@ int rf_cmd_serve(int argc, char **argv)
         {"quiet", 0, NULL, &quiet},       {"secure-cookies", 0, NULL, &secure_cookies},
         {"trust-proxy", 1, &trust_proxy, NULL}, {"exposure", 1, &exposure, NULL},
         {"practice-max", 1, &pmax_s, NULL},     {"practice-max-per-ip", 1, &pmax_ip_s, NULL},
+        {"password-min", 1, &pwmin_s, NULL},
     };
     const char *pos[1];
     size_t npos;
@@ -97,6 +102,7 @@ int rf_cmd_serve(int argc, char **argv)
     }
     size_t port = RF_HTTP_DEFAULT_PORT, threads = RF_HTTP_THREADS;
     size_t pmax = RF_PRACTICE_MAX_OPEN, pmax_ip = RF_PRACTICE_MAX_OPEN_PER_IP;
+    size_t pwmin = RF_PASSWORD_MIN;
     double rate = RF_RATE_PER_IP, arate = RF_RATE_ANSWERS;
     if ((port_s && (ec = rf_cli_size(cmd, "port", port_s, 0, 65535, &port))) ||
         (threads_s && (ec = rf_cli_size(cmd, "threads", threads_s, 1, 64, &threads))) ||
@@ -104,7 +110,9 @@ int rf_cmd_serve(int argc, char **argv)
         (arate_s && (ec = rf_cli_double(cmd, "answer-rate", arate_s, 0, 1e9, &arate))) ||
         (pmax_s && (ec = rf_cli_size(cmd, "practice-max", pmax_s, 1, 100000, &pmax))) ||
         (pmax_ip_s &&
-         (ec = rf_cli_size(cmd, "practice-max-per-ip", pmax_ip_s, 0, 100000, &pmax_ip))))
+         (ec = rf_cli_size(cmd, "practice-max-per-ip", pmax_ip_s, 0, 100000, &pmax_ip))) ||
+        (pwmin_s &&
+         (ec = rf_cli_size(cmd, "password-min", pwmin_s, RF_PASSWORD_MIN, 128, &pwmin))))
         return ec;
     struct in_addr proxy;
     if (trust_proxy && inet_pton(AF_INET, trust_proxy, &proxy) != 1)
@@ -122,6 +130,7 @@ int rf_cmd_serve(int argc, char **argv)
     cfg.app.rate_login = RF_RATE_LOGIN_PER_MIN;
     cfg.app.log = log_stderr;
     cfg.app.exposure = exposure;
+    cfg.app.password_min = pwmin;
     cfg.addr = addr;
     cfg.port = (unsigned)port;
     cfg.threads = (unsigned)threads;

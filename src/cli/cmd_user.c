@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/config.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "server/auth.h"
@@ -10,11 +11,13 @@
 
 static const char usage[] =
     "usage: rolefit user add --email EMAIL --name NAME [--role admin|recruiter] [--db FILE]\n"
-    "                        [--org NAME] [--org-id N]\n\n"
+    "                        [--org NAME] [--org-id N] [--data DIR] [--password-min N]\n\n"
     "Adds an account to the database of `rolefit serve` (default rolefit.db). The password\n"
-    "is read from the first line of standard input (at least 8 characters). On an empty\n"
-    "database the first account starts the organization --org (default \"My organization\")\n"
-    "and is an admin; later accounts join organization --org-id (default 1).\n";
+    "is read from the first line of standard input: at least 12 characters (or\n"
+    "--password-min), 5 different ones, not on DIR/common-passwords.txt (--data, default\n"
+    "data) and not the e-mail address. On an empty database the first account starts the\n"
+    "organization --org (default \"My organization\") and is an admin; later accounts join\n"
+    "organization --org-id (default 1), and --org is refused there.\n";
 
 int rf_cmd_user(int argc, char **argv)
 {
@@ -27,11 +30,12 @@ int rf_cmd_user(int argc, char **argv)
         return rf_cli_usage_error(cmd, "expected 'add' (see 'rolefit user --help')");
     }
     const char *email = NULL, *name = NULL, *role = "recruiter", *db = "rolefit.db",
-               *org = "My organization", *org_id_s = NULL;
+               *org = NULL, *org_id_s = NULL, *data = "data", *pwmin_s = NULL;
     int help = 0;
     struct rf_cli_opt opts[] = {
         {"email", 1, &email, NULL}, {"name", 1, &name, NULL}, {"role", 1, &role, NULL},
         {"db", 1, &db, NULL},       {"org", 1, &org, NULL},   {"org-id", 1, &org_id_s, NULL},
+        {"data", 1, &data, NULL},   {"password-min", 1, &pwmin_s, NULL},
     };
     const char *pos[1];
     size_t npos;
@@ -48,17 +52,28 @@ int rf_cmd_user(int argc, char **argv)
     if (strcmp(role, "admin") && strcmp(role, "recruiter"))
         return rf_cli_usage_error("user add", "--role: expected admin or recruiter, got '%s'",
                                   role);
-    size_t org_id = 1;
-    if (org_id_s && (ec = rf_cli_size("user add", "org-id", org_id_s, 1, (size_t)1 << 40, &org_id)))
+    size_t org_id = 1, pwmin = RF_PASSWORD_MIN;
+    if ((org_id_s &&
+         (ec = rf_cli_size("user add", "org-id", org_id_s, 1, (size_t)1 << 40, &org_id))) ||
+        (pwmin_s &&
+         (ec = rf_cli_size("user add", "password-min", pwmin_s, RF_PASSWORD_MIN, 128, &pwmin))))
         return ec;
+    if (org && org_id_s)
+        return rf_cli_usage_error("user add", "--org and --org-id exclude each other");
     char pw[300];
     if (!fgets(pw, sizeof pw, stdin))
         return rf_cli_usage_error("user add", "no password on standard input");
     pw[strcspn(pw, "\r\n")] = '\0';
     struct rf_err err;
     rf_err_clear(&err);
-    char hash[RF_PWHASH_LEN];
+    char hash[RF_PWHASH_LEN], path[4096];
+    snprintf(path, sizeof path, "%s/common-passwords.txt", data);
+    struct rf_pwpolicy pol;
     rf_status rc = rf_auth_init(&err);
+    if (!rc && !(rc = rf_auth_pwpolicy_load(&pol, path, pwmin, &err))) {
+        rc = rf_auth_password_check(&pol, pw, email, &err);
+        rf_auth_pwpolicy_cleanup(&pol);
+    }
     if (!rc)
         rc = rf_auth_hash_password(pw, hash, &err);
     if (rc)
@@ -70,7 +85,12 @@ int rf_cmd_user(int argc, char **argv)
     rc = rf_store_user_count(st, &n, &err);
     if (!rc && n == 0) {
         role = "admin";
-        rc = rf_store_org_create(st, org, &oid, &err);
+        rc = rf_store_org_create(st, org ? org : "My organization", &oid, &err);
+    } else if (!rc && org) {
+        rc = rf_err_set(&err, RF_EINVAL,
+                        "%s: --org names the organization of the first account only; this "
+                        "database has accounts, so join one with --org-id N",
+                        db);
     }
     if (!rc)
         rc = rf_store_user_create(st, oid, email, name, role, hash, &uid, &err);

@@ -41,6 +41,7 @@ struct rf_app {
     struct rf_store *store;
     struct rf_bank bank;
     struct rf_careers car; /* taxonomy, roles, learning guidance */
+    struct rf_pwpolicy pw; /* what a new password must satisfy */
     struct rf_quad q;
     struct rf_cat_pool *pool;
     struct rf_sesscache *live; /* sessions between requests (sesscache.h) */
@@ -160,6 +161,12 @@ rf_status rf_app_open(const struct rf_app_config *cfg, struct rf_app **out, stru
     rf_status rc = rf_auth_init(err);
     if (!rc)
         rc = rf_careers_load(cfg->data_dir, &a->car, err);
+    if (!rc) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/common-passwords.txt", cfg->data_dir);
+        rc = rf_auth_pwpolicy_load(&a->pw, path,
+                                   cfg->password_min ? cfg->password_min : RF_PASSWORD_MIN, err);
+    }
     if (!rc)
         rc = rf_bank_load_dir(cfg->bank_dir, &a->bank, err);
     if (!rc && a->bank.n == 0)
@@ -220,6 +227,7 @@ void rf_app_close(struct rf_app *a)
     rf_quad_cleanup(&a->q);
     rf_bank_cleanup(&a->bank);
     rf_careers_cleanup(&a->car);
+    rf_auth_pwpolicy_cleanup(&a->pw);
     free(a);
 }
 
@@ -262,7 +270,8 @@ rf_status rf_app_setup(struct rf_app *a, const json_t *req, int64_t *user_id,
     if (!valid_email(email))
         return fail(e, RF_EINVAL, "email", "'%s' is not an email address", email);
     char ph[RF_PWHASH_LEN];
-    if ((rc = rf_auth_hash_password(password, ph, &e->err))) {
+    if ((rc = rf_auth_password_check(&a->pw, password, email, &e->err)) ||
+        (rc = rf_auth_hash_password(password, ph, &e->err))) {
         e->field = "password";
         return rc;
     }
@@ -421,7 +430,8 @@ rf_status rf_app_user_add(struct rf_app *a, const struct rf_principal *p, const 
     if (!valid_email(email))
         return fail(e, RF_EINVAL, "email", "'%s' is not an email address", email);
     char ph[RF_PWHASH_LEN];
-    if ((rc = rf_auth_hash_password(password, ph, &e->err))) {
+    if ((rc = rf_auth_password_check(&a->pw, password, email, &e->err)) ||
+        (rc = rf_auth_hash_password(password, ph, &e->err))) {
         e->field = "password";
         return rc;
     }

@@ -39,6 +39,9 @@ struct rf_app_config {
      * rf_rng_substream(seed, n): reproducible tests and demos only, since
      * anyone knowing it can predict the questions. */
     uint64_t seed;
+    /* Shortest new password (0: RF_PASSWORD_MIN; below it is refused at open).
+     * The list of common passwords is data_dir/common-passwords.txt. */
+    size_t password_min;
     void (*log)(const char *line); /* one line per event, may be NULL */
 };
 

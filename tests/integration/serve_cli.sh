@@ -14,6 +14,9 @@ expect_oneline "practice-max 0" 2 "--practice-max: expected a whole number from 
     $RF serve --db "$DB" --port 0 --practice-max 0
 expect_oneline "practice-max-per-ip not a number" 2 "--practice-max-per-ip" \
     $RF serve --db "$DB" --port 0 --practice-max-per-ip lots
+expect "help: password minimum" 0 "--password-min N" $RF serve --help
+expect_oneline "password-min below 12" 2 "--password-min: expected a whole number from 12" \
+    $RF serve --db "$DB" --port 0 --password-min 8
 printf '{"format": "rolefit-exposure", "target": 0.2,\n "items": [{"item": "no_such.item.001", "k": 0.5}]}\n' >"$TMP/unknown.json"
 expect_oneline "exposure: item not in the bank" 1 "unknown.json: items\[0\]: item 'no_such.item.001' is not in the bank" \
     $RF serve --db "$DB" --port 0 --exposure "$TMP/unknown.json"

@@ -51,7 +51,7 @@ Test(api, setup_once_then_sign_in)
     struct http_result r;
     cr_assert_eq(client_do(&bad, "POST", "/api/setup",
                            "{\"token\":\"nope\",\"organization\":\"X\",\"name\":\"X\","
-                           "\"email\":\"x@x.test\",\"password\":\"12345678\"}",
+                           "\"email\":\"x@x.test\",\"password\":\"long enough password\"}",
                            &r),
                  0);
     cr_assert_eq(r.status, 403);
@@ -62,7 +62,7 @@ Test(api, setup_once_then_sign_in)
     char body[512];
     snprintf(body, sizeof body,
              "{\"token\":\"%s\",\"organization\":\"Evil\",\"name\":\"E\","
-             "\"email\":\"e@e.test\",\"password\":\"12345678\"}",
+             "\"email\":\"e@e.test\",\"password\":\"long enough password\"}",
              fx.setup_token);
     struct http_client c = {fx.port, "", ""};
     cr_assert_eq(client_do(&c, "POST", "/api/setup", body, &r), 0);
@@ -139,13 +139,13 @@ Test(api, recruiters_and_invites)
     struct http_client a = fixture_admin();
     struct http_result r;
     cr_assert_eq(client_do(&a, "POST", "/api/users",
-                           "{\"email\":\"rex@acme.test\",\"name\":\"Rex\",\"password\":\"hunter22!\"}",
+                           "{\"email\":\"rex@acme.test\",\"name\":\"Rex\",\"password\":\"hunter22 and more\"}",
                            &r),
                  0);
     cr_assert_eq(r.status, 201, "%s", r.body);
     http_result_free(&r);
     cr_assert_eq(client_do(&a, "POST", "/api/users",
-                           "{\"email\":\"rex@acme.test\",\"name\":\"Rex\",\"password\":\"hunter22!\"}",
+                           "{\"email\":\"rex@acme.test\",\"name\":\"Rex\",\"password\":\"hunter22 and more\"}",
                            &r),
                  0);
     cr_assert_eq(r.status, 409);
@@ -157,9 +157,34 @@ Test(api, recruiters_and_invites)
     cr_assert_eq(r.status, 400);
     cr_assert_str_eq(json_string_value(json_object_get(r.json, "field")), "password");
     http_result_free(&r);
+    /* the password policy: 12 characters, 5 different ones, not a common
+     * password, not the e-mail address (issue 21) */
+    static const char *const weak[][2] = {
+        {"elevenchars", "at least 12 characters"},
+        {"aaaaaaaaaaaa", "different characters"},
+        {"ababababababab", "different characters"},
+        {"Password1234", "common passwords"},
+        {"QWERTYUIOP123", "common passwords"},
+        {"x@acme.test", "at least 12"},
+        {"xavier@acme.test", "e-mail address"},
+    };
+    for (size_t i = 0; i < sizeof weak / sizeof weak[0]; i++) {
+        char body[256];
+        snprintf(body, sizeof body,
+                 "{\"email\":\"xavier@acme.test\",\"name\":\"X\",\"password\":\"%s\"}",
+                 weak[i][0]);
+        cr_assert_eq(client_do(&a, "POST", "/api/users", body, &r), 0);
+        cr_assert_eq(r.status, 400, "%s: %s", weak[i][0], r.body);
+        cr_assert_str_eq(json_string_value(json_object_get(r.json, "field")), "password");
+        cr_assert(strstr(json_string_value(json_object_get(r.json, "error")), weak[i][1]),
+                  "%s: %s", weak[i][0], r.body);
+        cr_assert(!strstr(r.body, weak[i][0]) || strchr(weak[i][0], '@'),
+                  "the password is echoed: %s", r.body);
+        http_result_free(&r);
+    }
     struct http_client rex = {fx.port, "", ""};
     cr_assert_eq(client_do(&rex, "POST", "/api/login",
-                           "{\"email\":\"rex@acme.test\",\"password\":\"hunter22!\"}", &r),
+                           "{\"email\":\"rex@acme.test\",\"password\":\"hunter22 and more\"}", &r),
                  0);
     cr_assert_eq(r.status, 200);
     http_result_free(&r);
