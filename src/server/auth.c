@@ -127,8 +127,8 @@ static size_t utf8_len(const char *s)
 /* Number of different code points of s, up to max (enough to tell "too few"). */
 static size_t distinct_chars(const char *s, size_t max)
 {
-    const char *seen[64];
-    size_t lens[64], n = 0;
+    const char *seen[64] = {NULL};
+    size_t lens[64] = {0}, n = 0;
     while (*s && n < max && n < 64) {
         size_t l = 1;
         while (s[l] && ((unsigned char)s[l] & 0xC0) == 0x80)
