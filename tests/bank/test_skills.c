@@ -12,7 +12,7 @@ Test(skills, bundled_taxonomy_loads)
     rf_err_clear(&err);
     rf_status rc = rf_taxonomy_load("data/skills.json", &t, &err);
     cr_assert_eq(rc, RF_OK, "%s", err.msg);
-    cr_assert_eq(t.nskills, 16);
+    cr_assert_eq(t.nskills, 19);
     cr_assert_eq(t.ntasks, 6);
     cr_assert_str_eq(t.levels[0], "novice");
     cr_assert_str_eq(t.levels[4], "expert");

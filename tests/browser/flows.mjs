@@ -484,7 +484,7 @@ async function recruiterFlow(browser) {
 
   await page.goto(`${BASE}/admin.html`);
   await page.waitForSelector('#bank tbody tr');
-  check(`${tag}: admin sees the bank by skill`, await page.locator('#bank tbody tr').count() === 16);
+  check(`${tag}: admin sees the bank by skill`, await page.locator('#bank tbody tr').count() === 19);
   await shoot(page, 'admin-1280');
   check(`${tag}: no script errors`, pageErrors.length === 0, pageErrors.join('; '));
   await rc.close();

@@ -85,7 +85,7 @@ Test(posting, english_markdown)
         {RF_SEC_PREFERRED, 1, "proficient", "Kubernetes, Docker", "ai_infrastructure", 0.5},
         {RF_SEC_PREFERRED, 2, "proficient", "A/B testing, causal inference", "experimentation",
          0.5},
-        {RF_SEC_PREFERRED, 3, "developing", "LLMs", "deep_learning", 0.5},
+        {RF_SEC_PREFERRED, 3, "developing", "LLMs", "llm_applications", 0.5},
     };
     const char *const un[] = {"Bachelor's degree in Computer Science or a related field",
                               "Experience with Go"};

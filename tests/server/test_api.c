@@ -28,7 +28,7 @@ Test(api, health_and_catalogue)
     cr_assert_eq(r.status, 200);
     http_result_free(&r);
     cr_assert_eq(client_do(&c, "GET", "/api/skills", NULL, &r), 0);
-    cr_assert_eq(json_array_size(json_object_get(r.json, "skills")), 16);
+    cr_assert_eq(json_array_size(json_object_get(r.json, "skills")), 19);
     http_result_free(&r);
     cr_assert_eq(client_do(&c, "GET", "/api/roles", NULL, &r), 0);
     cr_assert(json_array_size(json_object_get(r.json, "roles")) >= 8);
