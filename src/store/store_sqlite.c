@@ -25,6 +25,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <errno.h>
 #include <time.h>
 
 #include "base/config.h"
@@ -332,6 +334,64 @@ static int is_wal(struct conn *cn)
     return wal;
 }
 
+/* The server writes the database and, in WAL mode, creates FILE-wal and
+ * FILE-shm beside it: a read-only file or folder is refused before SQLite
+ * opens it read-only behind our back (its writes would fail later, and it
+ * would leave a -shm the next start cannot use). */
+static rf_status check_writable(const char *path, struct rf_err *err)
+{
+    if (access(path, F_OK) == 0) {
+        if (access(path, R_OK | W_OK) != 0)
+            return rf_err_set(err, RF_EDB,
+                              "store: cannot write the database file (%s); rolefit needs read "
+                              "and write access to it",
+                              strerror(errno));
+    }
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == dir)
+        dir[1] = '\0';
+    else
+        *slash = '\0';
+    if (access(dir, W_OK | X_OK) != 0)
+        return rf_err_set(err, RF_EDB,
+                          "store: cannot write in the database's folder %s (%s); rolefit "
+                          "creates its -wal and -shm files there",
+                          dir, strerror(errno));
+    return RF_OK;
+}
+
+/* PRAGMA quick_check before anything is written: a damaged file is refused
+ * with SQLite's first finding, instead of being opened and written to. */
+static rf_status quick_check(struct conn *cn, struct rf_err *err)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(cn->db, "PRAGMA quick_check(1)", -1, &st, NULL) != SQLITE_OK)
+        return rf_err_set(err, RF_EDB, "store: the file is not a usable SQLite database (%s)",
+                          sqlite3_errmsg(cn->db));
+    int r = sqlite3_step(st);
+    rf_status rc = RF_OK;
+    if (r != SQLITE_ROW)
+        rc = rf_err_set(err, RF_EDB, "store: the database fails its integrity check (%s)",
+                        sqlite3_errmsg(cn->db));
+    else if (sqlite3_stricmp((const char *)sqlite3_column_text(st, 0), "ok") != 0) {
+        char what[200];
+        snprintf(what, sizeof what, "%s", (const char *)sqlite3_column_text(st, 0));
+        for (char *c = what; *c; c++)
+            if (*c == '\n' || *c == '\r')
+                *c = ' '; /* one line */
+        rc = rf_err_set(err, RF_EDB,
+                        "store: the database fails its integrity check (%s); restore it from "
+                        "a backup",
+                        what);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 rf_status rf_store_open(const char *url, struct rf_store **out, struct rf_err *err)
 {
     if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
@@ -348,10 +408,14 @@ rf_status rf_store_open(const char *url, struct rf_store **out, struct rf_err *e
     pthread_mutex_init(&s->qmu, NULL);
     pthread_cond_init(&s->qcv, NULL);
     s->qtail = &s->qhead;
-    rf_status rc = conn_open(&s->w, path,
-                             "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-                             "PRAGMA foreign_keys=ON;",
-                             err);
+    rf_status rc = check_writable(path, err);
+    if (!rc)
+        rc = conn_open(&s->w, path,
+                       "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+                       "PRAGMA foreign_keys=ON;",
+                       err);
+    if (!rc)
+        rc = quick_check(&s->w, err);
     if (!rc)
         rc = migrate(s, err);
     if (!rc && is_wal(&s->w)) {

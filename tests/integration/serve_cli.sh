@@ -30,4 +30,20 @@ expect_oneline "exposure: k out of range" 1 "field 'k': 1.5 is not in \(0, 1\]" 
 expect_oneline "exposure: missing file" 3 "missing.json" \
     $RF serve --db "$DB" --port 0 --exposure "$TMP/missing.json"
 [ ! -e "$DB" ] && ok || bad "a refused start creates no database"
+# a damaged database is refused at start (exit 5) with the file named, before
+# anything is written to it; so is one the server cannot write (issue 21)
+echo 'long enough pass' | $RF user add --db "$TMP/bad.db" --email a@x.test --name A >/dev/null
+python3 -c "
+f = open('$TMP/bad.db', 'r+b'); f.seek(4096 * 2); f.write(bytes([13, 0, 0, 0, 5, 15, 255, 255]))"
+sum_before=$(sha256sum "$TMP/bad.db")
+expect_oneline "damaged database" 5 "bad.db: store: the database fails its integrity check" \
+    $RF serve --db "$TMP/bad.db" --port 0
+[ "$(sha256sum "$TMP/bad.db")" = "$sum_before" ] && ok || bad "the damaged database was written"
+if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ]; then
+    mkdir -p "$TMP/ro" && echo 'long enough pass' | $RF user add --db "$TMP/ro/r.db" --email a@x.test --name A >/dev/null
+    chown -R 65534 "$TMP/ro" && chmod 444 "$TMP/ro/r.db" && chmod 755 "$TMP" "$TMP/ro"
+    expect_oneline "read-only database" 5 "r.db: store: cannot write the database file" \
+        setpriv --reuid=65534 --regid=65534 --clear-groups $RF serve --db "$TMP/ro/r.db" --port 0
+    ls "$TMP/ro" | grep -q -- '-shm' && bad "a read-only start left a -shm file" || ok
+fi
 finish
