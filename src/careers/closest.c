@@ -80,13 +80,21 @@ static int by_prob(const void *a, const void *b)
     return x->role < y->role ? -1 : x->role > y->role;
 }
 
+/* log of the random responder's Bayes factor against the population on one
+ * skill: post / phi at the grid's lowest node, both normalized over the grid
+ * (the likelihood there relative to its average under N(0, 1)). */
+static double log_bf_none(const double *post, const double *lphi)
+{
+    return post[0] > 0 ? log(post[0]) - lphi[0] : -INFINITY;
+}
+
 rf_status rf_closest_all(const struct rf_profile *p, const struct rf_roles *roles,
-                         struct rf_role_close **out, struct rf_err *err)
+                         struct rf_role_close **out, double *no_role, struct rf_err *err)
 {
     size_t n = p->n, nr = roles->n ? roles->n : 1;
     struct rf_role_close *r = rf_calloc_array(nr, sizeof *r);
     double *work = rf_calloc_array(4 * n, sizeof *work);
-    double *lbf = rf_calloc_array(nr, sizeof *lbf);
+    double *lbf = rf_calloc_array(nr + 1, sizeof *lbf);
     if (!r || !work || !lbf) {
         free(r);
         free(work);
@@ -120,14 +128,30 @@ rf_status rf_closest_all(const struct rf_profile *p, const struct rf_roles *role
         r[i].nmeasured = nm;
         lbf[i] = l;
     }
+    /* The random responder, on every measured skill of the taxonomy. */
+    double lnone = 0;
+    size_t nnone = 0;
+    for (size_t k = 0; k < roles->tax->nskills; k++) {
+        const struct rf_profile_skill *s = rf_profile_find(p, roles->tax->skills[k].id);
+        if (!s || (!s->posterior && s->se >= 1))
+            continue;
+        rf_profile_posterior(p, s, post);
+        lnone += log_bf_none(post, lphi);
+        nnone++;
+    }
     /* Odds among the roles the profile measured something of: a role none of
      * whose skills was measured has no evidence either way (BF 1), and would
-     * otherwise win by default over roles the answers count against. */
+     * otherwise win by default over roles the answers count against. The
+     * random responder competes with them at the odds of one role. */
     size_t nm = 0;
     for (size_t i = 0; i < roles->n; i++)
         if (r[i].nmeasured)
             lbf[nm++] = r[i].log_bf;
+    if (nm && nnone)
+        lbf[nm++] = lnone;
     double lz = log_sum_exp(lbf, nm);
+    if (no_role)
+        *no_role = nm && nnone && isfinite(lz) ? exp(lnone - lz) : 0.0;
     for (size_t i = 0; i < roles->n; i++)
         r[i].prob = nm == 0 ? 1.0 / (double)roles->n
                     : r[i].nmeasured && isfinite(lz) ? exp(r[i].log_bf - lz)

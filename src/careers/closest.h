@@ -17,11 +17,24 @@
  *     computed on the profile's grid (the posterior is taken as the
  *     likelihood times the N(0, 1) prior, which is how the engine builds it);
  *     skills the profile lacks contribute a factor 1;
- *   - with equal prior odds, P(R | answers) = BF_R / sum of BF over the roles
- *     with at least one measured skill; a role none of whose skills was
+ *   - "no role": a random responder, who answers every item as someone
+ *     who knows nothing does (at the lowest node of the grid, where a
+ *     k-option item with c = 1/k is right with probability 1/k). Its Bayes
+ *     factor against the population is prod over the measured skills of
+ *     post(x_0) / phi(x_0) (both normalized over the grid): the likelihood
+ *     at x_0 over its average under N(0, 1);
+ *   - with equal prior odds for every role and for "no role", P(R | answers)
+ *     = BF_R / (BF_none + sum of BF over the roles with at least one
+ *     measured skill), and P(no role) = BF_none / the same sum, so the role
+ *     probabilities and P(no role) sum to 1; a role none of whose skills was
  *     measured gets probability 0 and comes last (with no evidence either
  *     way it would otherwise win by default whenever the answers count
  *     against every measured role: log BF < 0 for all).
+ *
+ * Every measured skill counts for every role: on a skill a role does not
+ * require its people look like the population (factor 1), so the roles are
+ * compared over the same skills, and an unmeasured skill is factor 1 for
+ * all of them and for "no role".
  *
  * A skill summarized by (theta, se) without a posterior counts as measured
  * only when se < 1 (a wider "posterior" than the prior implies no
@@ -39,7 +52,7 @@
 
 struct rf_role_close {
     const struct rf_role *role; /* borrowed */
-    double prob;                /* P(R | answers) among the measured roles, equal prior */
+    double prob;                /* P(R | answers) among the measured roles and "no role" */
     double log_bf;              /* log BF_R against the population */
     size_t nmeasured;           /* R's requirements on skills the profile measured */
 };
@@ -57,9 +70,10 @@ void rf_closest_role_dists(const struct rf_roles *roles, const struct rf_role *r
 
 /* Evaluates every role of roles for p (both borrowed; they must outlive
  * out); *out receives roles->n entries, measured roles first, each group by
- * probability (highest first, ties in role order). Free with free().
- * RF_ENOMEM only. */
+ * probability (highest first, ties in role order), and *no_role (may be
+ * NULL) P(no role) (0 when nothing of any role was measured). Free *out with
+ * free(). RF_ENOMEM only. */
 rf_status rf_closest_all(const struct rf_profile *p, const struct rf_roles *roles,
-                         struct rf_role_close **out, struct rf_err *err);
+                         struct rf_role_close **out, double *no_role, struct rf_err *err);
 
 #endif

@@ -19,7 +19,14 @@
 struct hw {
     struct rf_buf *b;
     rf_status rc;
+    int staff; /* the reader is the organization's staff, not the candidate */
 };
+
+/* The words for the reader: the candidate ("you") or staff ("the candidate"). */
+static const char *say(const struct hw *w, const char *you, const char *they)
+{
+    return w->staff ? they : you;
+}
 
 /* Markup written by this file (never data). */
 static void raw(struct hw *w, const char *s)
@@ -102,6 +109,11 @@ static const char css[] =
     "width:28px;height:28px;border-radius:50%;background:#eef2fb;color:#233b73;text-align:center;"
     "line-height:28px;font-weight:600}\n"
     "footer{color:var(--muted);font-size:13px;line-height:1.6}\n"
+    ".review{border-top:1px solid var(--line);padding:12px 0}\n"
+    ".review .head{font-size:13px;color:var(--muted);margin-bottom:4px}\n"
+    ".review .stem,.review li,.review .why{white-space:pre-wrap;overflow-wrap:anywhere}\n"
+    ".review li.right{color:#1b6b3a}.review li.yours{color:#a23b2a}\n"
+    ".review .why{font-size:14px;color:#39414f}\n"
     "@media print{body{background:#fff}section,header{break-inside:avoid}}\n"
     "</style>\n";
 
@@ -122,7 +134,13 @@ static void header(const json_t *r, const json_t *best, struct hw *w)
     }
     const json_t *near = json_array_get(json_object_get(r, "closest"), 0);
     raw(w, "</p><div class=\"kpis\">");
-    if (near && json_integer_value(json_object_get(near, "measured")) > 0) {
+    double none = rf_json_num(r, "no_role");
+    if (near && json_integer_value(json_object_get(near, "measured")) > 0 &&
+        none > rf_json_num(near, "probability")) {
+        fmt(w, "<div class=\"kpi\"><span>Closest role</span><b>No role</b><span>answers look "
+               "random (%.0f%%)</span></div>",
+            100 * none);
+    } else if (near && json_integer_value(json_object_get(near, "measured")) > 0) {
         raw(w, "<div class=\"kpi\"><span>Closest role</span><b>");
         text(w, rf_json_text(near, "name"));
         fmt(w, "</b><span>probability %.0f%%</span></div>", 100 * rf_json_num(near, "probability"));
@@ -148,18 +166,38 @@ static void closest_chart(const json_t *r, struct hw *w)
         if (n < 6 && (n == 0 || rf_json_num(f, "probability") >= 0.02))
             n++;
     const double x0 = 380, x1 = 880, row = 30, top = 8;
-    raw(w, "<section><h2>Closest roles</h2><p class=\"sub\">Which role's people your answers "
-           "look most like: the probability of each role given your answers, if people of each "
-           "role sit around the levels it requires. Skills the test did not measure count for "
-           "no role. Fit, below, asks whether you meet a role's bar, and roles with lower bars "
-           "on your skills can fit better.</p>\n");
-    if (rf_json_num(json_array_get(cl, 0), "log_bf") < 0)
-        raw(w, "<p class=\"warn\">Your answers count against every role measured: the closest is "
+    raw(w, "<section><h2>Closest roles</h2><p class=\"sub\">Which role's people ");
+    raw(w, say(w, "your", "the candidate's"));
+    raw(w, " answers look most like: the probability of each role given the answers, if people "
+           "of each role sit around the levels it requires, and the probability that the "
+           "answers were given at random (no role). Skills the test did not measure count for "
+           "no role. Fit, below, asks whether ");
+    raw(w, say(w, "you meet", "the candidate meets"));
+    raw(w, " a role's bar, and roles with lower bars on the same skills can fit better.</p>\n");
+    double none = rf_json_num(r, "no_role");
+    if (none > rf_json_num(json_array_get(cl, 0), "probability"))
+        fmt(w, "<p class=\"warn\"><b>No role resembles these answers</b>: they look like answers "
+               "given at random (%.0f%%), not like the people of any role.</p>\n",
+            100 * none);
+    else if (rf_json_num(json_array_get(cl, 0), "log_bf") < 0)
+        raw(w, "<p class=\"warn\">The answers count against every role measured: the closest is "
                "the least unlike, not a match.</p>\n");
     fmt(w, "<svg viewBox=\"0 0 1040 %.0f\" role=\"img\" aria-label=\"Closest roles\">\n",
-        top + row * (double)n + 8);
-    for (i = 0; i < n; i++) {
+        top + row * (double)(n + 1) + 8);
+    for (i = 0; i <= n; i++) {
         f = json_array_get(cl, i);
+        if (i == n) { /* the last row: no role */
+            double y = top + row * (double)i, pr = clamp(none, 0, 1);
+            fmt(w, "<text x=\"%.0f\" y=\"%.1f\" font-size=\"14\" text-anchor=\"end\" "
+                   "fill=\"#5b6475\">No role (random answers)</text>\n<rect x=\"%.1f\" "
+                   "y=\"%.1f\" width=\"%.1f\" height=\"14\" rx=\"3\" fill=\"#edf0f4\"/><rect "
+                   "x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"14\" rx=\"3\" "
+                   "fill=\"#9aa3b5\"/><text x=\"%.0f\" y=\"%.1f\" font-size=\"13\" "
+                   "fill=\"#1d2433\">%.0f%%</text>\n",
+                x0 - 12, y + row / 2 + 5, x0, y + row / 2 - 7, x1 - x0, x0, y + row / 2 - 7,
+                (x1 - x0) * pr, x1 + 12, y + row / 2 + 4.5, 100 * pr);
+            break;
+        }
         double y = top + row * (double)i, pr = clamp(rf_json_num(f, "probability"), 0, 1);
         fmt(w, "<text x=\"%.0f\" y=\"%.1f\" font-size=\"14\" text-anchor=\"end\" "
                "fill=\"#1d2433\"%s>",
@@ -322,13 +360,16 @@ static void gap_card(const json_t *g, struct hw *w)
     fmt(w, "<div class=\"meter\"><i style=\"width:%.1f%%;background:%s\"></i></div>",
         100 * clamp(p, 0, 1), pcolor(p));
     if (!json_is_true(json_object_get(g, "measured")))
-        raw(w, "<div class=\"warn\">Not measured yet: this estimate is the population prior. "
-               "Take the test on this skill to know where you stand.</div>");
+        raw(w, say(w, "<div class=\"warn\">Not measured yet: this estimate is the population "
+                      "prior. Take the test on this skill to know where you stand.</div>",
+                   "<div class=\"warn\">Not measured yet: this estimate is the population "
+                   "prior. A test on this skill would tell where the candidate stands.</div>"));
     const json_t *missed = json_object_get(g, "missed");
     size_t j;
     const json_t *m;
     if (json_array_size(missed)) {
-        raw(w, "<div class=\"label\">Concepts you missed</div><div class=\"chips\">");
+        raw(w, say(w, "<div class=\"label\">Concepts you missed</div><div class=\"chips\">",
+                   "<div class=\"label\">Concepts missed</div><div class=\"chips\">"));
         json_array_foreach(missed, j, m)
         {
             raw(w, "<span class=\"chip\">");
@@ -380,9 +421,74 @@ static void gap_card(const json_t *g, struct hw *w)
     raw(w, "</div>\n");
 }
 
+/* The name of skill id from the report's skills, or the id. */
+static const char *skill_name(const json_t *r, const char *id)
+{
+    size_t i;
+    const json_t *s;
+    json_array_foreach(json_object_get(r, "skills"), i, s)
+        if (strcmp(rf_json_text(s, "skill"), id) == 0)
+            return rf_json_text(s, "name");
+    return id;
+}
+
+/* One answered question: stem, options with the key and the choice, and
+ * the explanation (item text is shown as written, escaped). */
+static void review_one(const json_t *r, const json_t *a, struct hw *w)
+{
+    int right = json_is_true(json_object_get(a, "correct"));
+    json_int_t key = json_integer_value(json_object_get(a, "key"));
+    json_int_t choice = json_integer_value(json_object_get(a, "choice"));
+    raw(w, "<div class=\"review\"><div class=\"head\">");
+    raw(w, right ? "Right · " : "Missed · ");
+    text(w, skill_name(r, rf_json_text(a, "skill")));
+    raw(w, "</div><div class=\"stem\">");
+    text(w, rf_json_text(a, "stem"));
+    raw(w, "</div><ol type=\"A\">");
+    size_t k;
+    const json_t *o;
+    json_array_foreach(json_object_get(a, "options"), k, o)
+    {
+        int is_key = (json_int_t)k == key, is_choice = (json_int_t)k == choice;
+        raw(w, is_key ? "<li class=\"right\">" : is_choice ? "<li class=\"yours\">" : "<li>");
+        text(w, json_string_value(o));
+        if (is_key)
+            raw(w, " <b>✓ correct answer</b>");
+        else if (is_choice)
+            raw(w, say(w, " <b>✗ your answer</b>", " <b>✗ the answer given</b>"));
+        raw(w, "</li>");
+    }
+    raw(w, "</ol><div class=\"why\"><b>Why:</b> ");
+    text(w, rf_json_text(a, "explanation"));
+    raw(w, "</div></div>\n");
+}
+
+/* Every question answered, missed ones first (the report JSON's "answers",
+ * present in the server's reports once a test is finished). */
+static void answers_section(const json_t *r, struct hw *w)
+{
+    const json_t *answers = json_object_get(r, "answers"), *a;
+    size_t n = json_array_size(answers), nright = 0, i;
+    if (n == 0)
+        return;
+    json_array_foreach(answers, i, a)
+        nright += json_is_true(json_object_get(a, "correct"));
+    fmt(w, "<section><h2>%s (%zu of %zu right)</h2>", say(w, "Your answers", "Answers"), nright,
+        n);
+    raw(w, "<p class=\"sub\">An adaptive test picks harder questions after right answers and "
+           "easier ones after wrong answers, so the share right says little by itself; the "
+           "profile above is the measurement.</p>\n");
+    for (int pass = 0; pass < 2; pass++)
+        json_array_foreach(answers, i, a)
+            if (json_is_true(json_object_get(a, "correct")) == (pass == 1))
+                review_one(r, a, w);
+    raw(w, "</section>\n");
+}
+
 rf_status rf_report_html(const json_t *r, struct rf_buf *out)
 {
-    struct hw w = {out, RF_OK};
+    const char *viewer = rf_json_text(r, "viewer");
+    struct hw w = {out, RF_OK, viewer && strcmp(viewer, "staff") == 0};
     const json_t *t = json_object_get(r, "target");
     const json_t *best = json_array_get(json_object_get(r, "roles"), 0);
     raw(&w, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -415,8 +521,8 @@ rf_status rf_report_html(const json_t *r, struct rf_buf *out)
         gap_card(g, &w);
     raw(&w, "</div></section>\n<section><h2>Typical interview loop: ");
     text(&w, rf_json_text(t, "name"));
-    raw(&w, "</h2><p class=\"sub\">What companies usually ask for this role, so you can "
-            "prepare. Loops vary by company.</p><ol class=\"loop\">");
+    raw(&w, "</h2><p class=\"sub\">What companies usually ask for this role. Loops vary by "
+            "company.</p><ol class=\"loop\">");
     json_array_foreach(json_object_get(r, "loop"), i, g)
     {
         raw(&w, "<li><b>");
@@ -425,11 +531,13 @@ rf_status rf_report_html(const json_t *r, struct rf_buf *out)
         text(&w, rf_json_text(g, "what"));
         raw(&w, "</li>");
     }
-    raw(&w, "</ol></section>\n<footer>Made by rolefit. Abilities are estimated with item "
+    raw(&w, "</ol></section>\n");
+    answers_section(r, &w);
+    raw(&w, "<footer>Made by rolefit. Abilities are estimated with item "
             "response theory; each skill's estimate is a posterior distribution, and every "
             "probability here is computed from it. Skills not measured count with the "
             "population prior, never as met or as zero. Interviews and tests are approximations: "
-            "projects you can show remain the strongest evidence.</footer>\n"
+            "projects a candidate can show remain the strongest evidence.</footer>\n"
             "</main></body></html>\n");
     return w.rc;
 }

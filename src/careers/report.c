@@ -244,10 +244,11 @@ rf_status rf_report_build(const struct rf_profile *p, const struct rf_careers *c
         return rf_err_set(err, RF_ENOTFOUND, "unknown role '%s' (see 'rolefit roles')", target);
     struct rf_role_fit *fits = NULL;
     struct rf_role_close *cl = NULL;
+    double no_role = 0;
     rf_status rc = rf_fit_all(p, &c->roles, &fits, err);
     if (rc)
         return rc;
-    if ((rc = rf_closest_all(p, &c->roles, &cl, err))) {
+    if ((rc = rf_closest_all(p, &c->roles, &cl, &no_role, err))) {
         rf_fit_free_all(fits, c->roles.n);
         return rc;
     }
@@ -271,7 +272,8 @@ rf_status rf_report_build(const struct rf_profile *p, const struct rf_careers *c
     ok = ok && put(r, "skills_measured", json_integer((json_int_t)measured)) &&
          put(r, "skills_total", json_integer((json_int_t)c->tax.nskills)) &&
          put(r, "skills", skills_json(p, c));
-    ok = ok && put(r, "closest", closest_json(cl, c->roles.n));
+    ok = ok && put(r, "closest", closest_json(cl, c->roles.n)) &&
+         put(r, "no_role", num(no_role));
     if (ok && rf_fits_to_json(c, fits, c->roles.n, &roles, err) == RF_OK)
         ok = put(r, "roles", roles);
     else
@@ -346,8 +348,8 @@ static void md_closest(const json_t *report, struct md *w)
         w_puts(w, "Nothing measured yet tells the roles apart.\n\n");
         return;
     }
-    w_puts(w, "Which role's people your answers look most like (probability among the roles the "
-              "test measured):");
+    w_puts(w, "Which role's people the answers look most like (probability among the roles the "
+              "test measured, and that the answers were given at random):");
     json_array_foreach(cl, i, f)
     {
         if (shown == 6 || (shown && rf_json_num(f, "probability") < 0.02))
@@ -358,8 +360,12 @@ static void md_closest(const json_t *report, struct md *w)
         w_puts(w, i == 0 ? "**" : "");
         w_printf(w, " %.0f%%", 100 * rf_json_num(f, "probability"));
     }
-    w_puts(w, ".\n\n");
-    if (rf_json_num(json_array_get(cl, 0), "log_bf") < 0)
+    double none = rf_json_num(report, "no_role");
+    w_printf(w, "; no role %.0f%%.\n\n", 100 * none);
+    if (none > rf_json_num(json_array_get(cl, 0), "probability"))
+        w_puts(w, "**No role resembles these answers**: they look like answers given at random, "
+                  "not like the people of any role.\n\n");
+    else if (rf_json_num(json_array_get(cl, 0), "log_bf") < 0)
         w_puts(w, "Your answers count against every role measured: the closest is the least "
                   "unlike, not a match.\n\n");
     w_puts(w, "Fit, below, asks another question: whether you meet a role's bar. A role with "

@@ -275,7 +275,8 @@ static rf_status print_fit(struct assess *a, const struct rf_profile *pr)
     }
     rf_fit_free_all(fits, a->roles.n);
     struct rf_role_close *cl;
-    if ((rc = rf_closest_all(pr, &a->roles, &cl, &a->err)))
+    double none = 0;
+    if ((rc = rf_closest_all(pr, &a->roles, &cl, &none, &a->err)))
         return rc;
     if (cl[0].nmeasured == 0) {
         printf("\nClosest roles: nothing measured tells the roles apart.\n");
@@ -283,7 +284,10 @@ static rf_status print_fit(struct assess *a, const struct rf_profile *pr)
         printf("\nClosest roles (which role's people your answers look most like):");
         for (size_t i = 0; i < a->roles.n && i < 3 && cl[i].nmeasured; i++)
             printf("%s %s %.0f%%", i ? "," : "", cl[i].role->name, 100 * cl[i].prob);
-        printf("\n%s", cl[0].log_bf < 0 ? "  (your answers count against every role measured: "
+        printf("; no role %.0f%%", 100 * none);
+        if (none > cl[0].prob)
+            printf("\n  No role resembles your answers: they look like answers given at random.");
+        printf("\n%s", none <= cl[0].prob && cl[0].log_bf < 0 ? "  (your answers count against every role measured: "
                                           "the closest is the least unlike)\n"
                                         : "");
     }

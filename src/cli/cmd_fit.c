@@ -56,9 +56,10 @@ int rf_cmd_fit(int argc, char **argv)
     }
     struct rf_role_fit *fits = NULL;
     struct rf_role_close *cl = NULL;
+    double none = 0;
     json_t *j = NULL;
     if ((rc = rf_fit_all(&p, &c.roles, &fits, &err)) ||
-        (rc = rf_closest_all(&p, &c.roles, &cl, &err)))
+        (rc = rf_closest_all(&p, &c.roles, &cl, &none, &err)))
         goto out;
     if (json) {
         json_t *roles, *closest = json_array();
@@ -72,7 +73,7 @@ int rf_cmd_fit(int argc, char **argv)
                                             cl[i].role->name, "probability", cl[i].prob,
                                             "measured", (json_int_t)cl[i].nmeasured, "log_bf",
                                             cl[i].log_bf));
-        j = json_pack("{soso}", "closest", closest, "roles", roles);
+        j = json_pack("{sosfso}", "closest", closest, "no_role", none, "roles", roles);
         if (!j) {
             rc = rf_err_set(&err, RF_ENOMEM, "out of memory");
             goto out;
@@ -90,7 +91,10 @@ int rf_cmd_fit(int argc, char **argv)
         printf("  closest roles:");
         for (size_t i = 0; i < c.roles.n && i < 3 && cl[i].nmeasured; i++)
             printf("%s %s %.0f%%", i ? "," : "", cl[i].role->name, 100 * cl[i].prob);
-        printf("\n\n");
+        printf("; no role %.0f%%\n", 100 * none);
+        if (none > cl[0].prob)
+            printf("  no role resembles these answers: they look like answers given at random\n");
+        printf("\n");
     }
     printf("  %-48s %-12s %-9s %s\n", "role", "fit +- sd", "core met", "measured");
     for (size_t i = 0; i < c.roles.n; i++) {

@@ -241,11 +241,10 @@ static rf_status examinee(const struct study *st, size_t i, struct rf_cat_sessio
     }
     rf_fit_cleanup(&f);
     struct rf_role_close *cl;
-    if ((rc = rf_closest_all(pr, roles, &cl, err)))
+    if ((rc = rf_closest_all(pr, roles, &cl, &pe->norole[i], err)))
         return rc;
     pe->top[i] = cl[0].prob;
-    pe->norole[i] = 0;
-    pe->told_none[i] = 0;
+    pe->told_none[i] = pe->norole[i] > cl[0].prob;
     pe->own_ok[i] = own ? cl[0].role == own : -1;
     pe->higher[i] = own && cl[0].role != own && bars_at_least(cl[0].role, own, measured, nsk);
     if (own)

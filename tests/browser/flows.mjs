@@ -115,6 +115,8 @@ async function takeTest(page, tag, traffic) {
     const st = await page.evaluate(() => ({
       count: document.getElementById('count').textContent,
       progress: Number(document.getElementById('progress').getAttribute('aria-valuenow')),
+      progressText: document.getElementById('progress').getAttribute('aria-valuetext') || '',
+      skillsTitle: document.getElementById('skills-title').textContent,
       text: document.querySelector('main').innerText,
       html: document.documentElement.outerHTML,
       nopt: document.querySelectorAll('#options input').length,
@@ -123,6 +125,12 @@ async function takeTest(page, tag, traffic) {
     if (!m || Number(m[1]) !== n + 1) errs.push(`question ${n + 1}: counter says '${st.count}'`);
     if (!(st.progress >= 0 && st.progress <= 100)) errs.push(`question ${n + 1}: progress ${st.progress}`);
     if (st.progress < lastProgress - 15) errs.push(`question ${n + 1}: progress fell from ${lastProgress} to ${st.progress}`);
+    // the bar must not promise precision the skill list denies ("97% of the
+    // way to a precise profile" beside "0 of 8 measured precisely")
+    const precise = /(\d+) of (\d+) measured precisely/.exec(st.skillsTitle);
+    if (/precise/.test(st.progressText) && (!precise || precise[1] !== precise[2]))
+      errs.push(`question ${n + 1}: bar says '${st.progressText}' beside '${st.skillsTitle}'`);
+    if (!/^\d+% of the test done$/.test(st.progressText)) errs.push(`question ${n + 1}: bar says '${st.progressText}'`);
     lastProgress = st.progress;
     progress.push(st.progress);
     // nothing of the key or the explanation in the page
@@ -182,6 +190,24 @@ async function checkReport(page, tag, answered) {
   const shown = withRun.filter((r) => text.includes(r)).length;
   check(`${tag}: explanations shown`, withRun.length > 0 && shown === withRun.length, `${shown} of ${withRun.length}`);
   check(`${tag}: no raw markup in the report`, !/\$\\|\\frac|```/.test(text), text.match(/.{30}(\$\\|\\frac|```).{30}/)?.[0]);
+  // (item text may say "null"; a line of its own is a value the page failed to render)
+  check(`${tag}: no literal null, undefined or NaN in the report`, !/^\s*(null|undefined|NaN)\s*$/m.test(text),
+    JSON.stringify(text.match(/[\s\S]{0,80}^\s*(null|undefined|NaN)\s*$[\s\S]{0,40}/m)?.[0]));
+  const est = await page.$$eval('.skills-table tbody tr', (rows) => rows.map((r) => r.innerText));
+  check(`${tag}: every measured skill shows θ ± SE`, est.length > 0 && est.every((t) => /-?\d+\.\d\d ± \d+\.\d\d/.test(t)),
+    est.slice(0, 2).join(' | '));
+  check(`${tag}: the closest roles include "no role"`, /No role/.test(await page.innerText('#report')));
+}
+
+// The self-contained HTML report of a finished test: the answer review is in
+// it, and for staff it speaks of the candidate.
+function checkHtmlReport(tag, html, answered, staff) {
+  const reviews = (html.match(/<div class="review">/g) || []).length;
+  check(`${tag}: HTML report reviews every answer`, reviews === answered.length, `${reviews} reviews, ${answered.length} answered`);
+  const you = html.match(/.{0,30}\b(Your answers|you meet|where you stand|Concepts you missed|your answer)\b.{0,30}/);
+  if (staff) check(`${tag}: HTML report for staff does not say "you"`, !you, you?.[0]);
+  else check(`${tag}: HTML report speaks to the candidate`, !!you);
+  check(`${tag}: HTML report has no literal null`, !/>\s*(null|undefined|NaN)\s*</.test(html), html.match(/.{0,60}>\s*(null|undefined|NaN)\s*<.{0,20}/)?.[0]);
 }
 
 // Every stem, option and explanation of the bank through the page's own
@@ -320,6 +346,7 @@ async function candidateFlow(browser) {
   const html = fs.readFileSync(file, 'utf8');
   check(`${tag}: HTML report downloads`, /^<!doctype html>/i.test(html) && html.includes('<svg') && html.includes('</html>'),
     `${html.length} bytes`);
+  checkHtmlReport(tag, html, answered, false);
   await shoot(page, 'report-1280');
 
   // the same pages on a phone
@@ -461,7 +488,11 @@ async function recruiterFlow(browser) {
   await rp.goto(`${BASE}/report.html#${testId}`);
   await rp.waitForSelector('#report h1');
   const rh1 = await rp.textContent('#report h1');
-  check(`${tag}: the recruiter's report page speaks of the candidate, not "you"`, /^Dana Candidate: /.test(rh1) && !/Your/.test(await rp.innerText('#report')), rh1);
+  const rtext = await rp.innerText('#report');
+  const ryou = rtext.match(/.{0,30}\b(Your|you meet|you are|you missed|your answer)\b.{0,30}/);
+  check(`${tag}: the recruiter's report page speaks of the candidate, not "you"`, /^Dana Candidate: /.test(rh1) && !ryou, ryou ? ryou[0] : rh1);
+  const rhtml = await rp.request.get(`${BASE}/api/tests/${testId}/report.html`);
+  checkHtmlReport(`${tag}: recruiter`, await rhtml.text(), answered, true);
   await rp.close();
 
   if (POSTINGS) await postingsFlow(page, tag, testId);

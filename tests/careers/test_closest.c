@@ -6,8 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/config.h"
 #include "careers/closest.h"
+#include "base/buf.h"
 #include "careers/data.h"
+#include "careers/html_report.h"
+#include "careers/report.h"
 
 static struct rf_careers c;
 
@@ -91,7 +95,7 @@ Test(closest, bayes_factor_matches_integration)
             rf_profile_add_skill(&p, "software_engineering", -0.3, 0.6, 5, NULL, NULL, &err),
             RF_OK);
         struct rf_role_close *r;
-        cr_assert_eq(rf_closest_all(&p, &c.roles, &r, &err), RF_OK);
+        cr_assert_eq(rf_closest_all(&p, &c.roles, &r, NULL, &err), RF_OK);
         const struct rf_role_close *x = find(r, c.roles.n, "data_engineer");
         cr_assert_eq(x->role, de);
         cr_assert_float_eq(x->log_bf, want, tol[g], "grid %zu: %.9f vs %.9f", grids[g], x->log_bf,
@@ -122,7 +126,7 @@ Test(closest, nothing_measured_tells_nothing)
     /* a skill no role requires, and one no taxonomy knows */
     cr_assert_eq(rf_profile_add_skill(&p, "quantum_baking", 2, 0.3, 5, NULL, NULL, &err), RF_OK);
     struct rf_role_close *r;
-    cr_assert_eq(rf_closest_all(&p, &c.roles, &r, &err), RF_OK);
+    cr_assert_eq(rf_closest_all(&p, &c.roles, &r, NULL, &err), RF_OK);
     for (size_t i = 0; i < c.roles.n; i++) {
         cr_assert_float_eq(r[i].prob, 1.0 / (double)c.roles.n, 1e-12);
         cr_assert_eq(r[i].log_bf, 0);
@@ -134,7 +138,7 @@ Test(closest, nothing_measured_tells_nothing)
     double post[61];
     rf_profile_posterior(&p, NULL, post);
     cr_assert_eq(rf_profile_add_skill(&p, "deep_learning", 0, 1, 0, post, NULL, &err), RF_OK);
-    cr_assert_eq(rf_closest_all(&p, &c.roles, &r, &err), RF_OK);
+    cr_assert_eq(rf_closest_all(&p, &c.roles, &r, NULL, &err), RF_OK);
     for (size_t i = 0; i < c.roles.n; i++)
         cr_assert_float_eq(r[i].log_bf, 0, 1e-12, "%s: %g", r[i].role->id, r[i].log_bf);
     free(r);
@@ -159,7 +163,7 @@ Test(closest, a_profile_at_a_roles_centres_points_to_it)
                          RF_OK);
         }
         struct rf_role_close *r;
-        cr_assert_eq(rf_closest_all(&p, &c.roles, &r, &err), RF_OK);
+        cr_assert_eq(rf_closest_all(&p, &c.roles, &r, NULL, &err), RF_OK);
         cr_assert_eq(r[0].role, role, "%s: closest is %s (%.2f)", role->id, r[0].role->id,
                      r[0].prob);
         cr_assert_gt(r[0].prob, 0.5, "%s: %.2f", role->id, r[0].prob);
@@ -180,7 +184,7 @@ Test(closest, weak_answers_point_to_a_measured_role)
     for (int k = 0; k < 3; k++)
         cr_assert_eq(rf_profile_add_skill(&p, de[k], -1.8, 0.4, 6, NULL, NULL, &err), RF_OK);
     struct rf_role_close *r;
-    cr_assert_eq(rf_closest_all(&p, &c.roles, &r, &err), RF_OK);
+    cr_assert_eq(rf_closest_all(&p, &c.roles, &r, NULL, &err), RF_OK);
     cr_assert_gt(r[0].nmeasured, 0, "closest %s measured nothing", r[0].role->id);
     size_t nmeasured = 0;
     for (size_t i = 0; i < c.roles.n; i++) {
@@ -196,11 +200,127 @@ Test(closest, weak_answers_point_to_a_measured_role)
     rf_profile_init_default(&p);
     cr_assert_eq(rf_profile_add_skill(&p, "deep_learning", 0, 2.0, 1, NULL, NULL, &err), RF_OK);
     cr_assert_eq(rf_profile_add_skill(&p, "linear_algebra", 0.2, 1.5, 1, NULL, NULL, &err), RF_OK);
-    cr_assert_eq(rf_closest_all(&p, &c.roles, &r, &err), RF_OK);
+    cr_assert_eq(rf_closest_all(&p, &c.roles, &r, NULL, &err), RF_OK);
     for (size_t i = 0; i < c.roles.n; i++) {
         cr_assert_eq(r[i].nmeasured, 0, "%s: se >= 1 is no evidence", r[i].role->id);
         cr_assert_float_eq(r[i].prob, 1.0 / (double)c.roles.n, 1e-12);
     }
     free(r);
+    rf_profile_cleanup(&p);
+}
+
+/* A posterior from answers to four-option items (a = 1, c = 0.25, b spread
+ * over [-1.5, 1.5]): right[i] for item i of n, times the N(0, 1) prior on
+ * p's grid, as the engine builds it. */
+static void add_answers(struct rf_profile *p, const char *skill, const int *right, size_t n)
+{
+    double post[RF_QUAD_MAX_N];
+    struct rf_err err;
+    for (size_t g = 0; g < p->n; g++) {
+        double x = rf_profile_node(p, g), l = exp(-0.5 * x * x);
+        for (size_t i = 0; i < n; i++) {
+            double b = n > 1 ? -1.5 + 3.0 * (double)i / (double)(n - 1) : 0;
+            double pc = 0.25 + 0.75 / (1 + exp(-(x - b)));
+            l *= right[i] ? pc : 1 - pc;
+        }
+        post[g] = l;
+    }
+    cr_assert_eq(rf_profile_add_posterior(p, skill, n, post, NULL, &err), RF_OK, "%s", err.msg);
+}
+
+/* Answers at chance on every skill of a role test (one right of four per
+ * skill) are told "no role"; the same items all right are not; the role
+ * probabilities and P(no role) sum to 1 either way. */
+Test(closest, random_answers_are_no_role)
+{
+    const struct rf_role *mle = rf_roles_find(&c.roles, "ml_engineer");
+    for (int all_right = 0; all_right < 2; all_right++) {
+        struct rf_profile p;
+        rf_profile_init_default(&p);
+        for (size_t k = 0; k < mle->nreqs; k++) {
+            int right[4] = {all_right, all_right, all_right, 1};
+            add_answers(&p, c.tax.skills[mle->reqs[k].skill].id, right, 4);
+        }
+        struct rf_role_close *r;
+        double none = -1, sum = 0;
+        struct rf_err err;
+        cr_assert_eq(rf_closest_all(&p, &c.roles, &r, &none, &err), RF_OK);
+        for (size_t i = 0; i < c.roles.n; i++)
+            sum += r[i].prob;
+        cr_assert_float_eq(sum + none, 1.0, 1e-12, "roles %.6f + no role %.6f", sum, none);
+        if (all_right) {
+            cr_expect_lt(none, 0.01, "all right: P(no role) %.4f", none);
+        } else {
+            cr_expect_gt(none, 0.5, "at chance: P(no role) %.4f", none);
+            cr_expect_lt(r[0].prob, 0.3, "at chance: the top role %s has %.4f", r[0].role->id,
+                         r[0].prob);
+        }
+        free(r);
+        rf_profile_cleanup(&p);
+    }
+}
+
+/* Nothing measured: no "no role" either. */
+Test(closest, nothing_measured_is_not_no_role)
+{
+    struct rf_profile p;
+    rf_profile_init_default(&p);
+    struct rf_role_close *r;
+    double none = -1;
+    struct rf_err err;
+    cr_assert_eq(rf_closest_all(&p, &c.roles, &r, &none, &err), RF_OK);
+    cr_assert_eq(none, 0);
+    free(r);
+    rf_profile_cleanup(&p);
+}
+
+/* The reports say it: answers at chance on every skill read "No role
+ * resembles these answers" in Markdown and HTML. The HTML for staff speaks
+ * of the candidate, never to "you", and carries the answer review. */
+Test(closest, reports_say_no_role_and_speak_to_the_reader)
+{
+    const struct rf_role *mle = rf_roles_find(&c.roles, "ml_engineer");
+    struct rf_profile p;
+    rf_profile_init_default(&p);
+    for (size_t k = 0; k < mle->nreqs; k++) {
+        int right[4] = {0, 0, 0, 1};
+        add_answers(&p, c.tax.skills[mle->reqs[k].skill].id, right, 4);
+    }
+    json_t *r;
+    struct rf_err err;
+    cr_assert_eq(rf_report_build(&p, &c, "ml_engineer", &r, &err), RF_OK, "%s", err.msg);
+    cr_assert_gt(json_number_value(json_object_get(r, "no_role")), 0.5);
+    struct rf_buf b;
+    rf_buf_init(&b, 1 << 24);
+    cr_assert_eq(rf_report_markdown(r, &b), RF_OK);
+    cr_assert(strstr(rf_buf_str(&b), "**No role resembles these answers**"), "%s", rf_buf_str(&b));
+    rf_buf_reset(&b);
+    json_object_set_new(r, "answers",
+                        json_pack("[{s:s, s:s, s:s, s:[s, s, s], s:i, s:i, s:b, s:s, s:[]}]",
+                                  "item", "ml_fundamentals.x.001", "skill", "ml_fundamentals",
+                                  "stem", "Which loss <b>?", "options", "MSE", "hinge", "log",
+                                  "choice", 1, "key", 2, "correct", 0, "explanation",
+                                  "Log loss is the likelihood.", "tags"));
+    cr_assert_eq(rf_report_html(r, &b), RF_OK);
+    const char *h = rf_buf_str(&b);
+    cr_assert(strstr(h, "<b>No role resembles these answers</b>"), "%s", h);
+    cr_assert(strstr(h, "<b>No role</b>"), "the header says it too");
+    cr_assert(strstr(h, "Your answers (0 of 1 right)"), "the candidate's review");
+    cr_assert(strstr(h, "Which loss &lt;b&gt;?"), "the stem, escaped");
+    cr_assert(strstr(h, "Log loss is the likelihood."), "the explanation");
+    cr_assert(strstr(h, "✗ your answer"));
+    json_object_set_new(r, "viewer", json_string("staff"));
+    rf_buf_reset(&b);
+    cr_assert_eq(rf_report_html(r, &b), RF_OK);
+    h = rf_buf_str(&b);
+    cr_assert(strstr(h, "Answers (0 of 1 right)"), "staff see the review too");
+    /* The renderer's own words (study steps from data/learning.json are
+     * written to the learner and stay as written). */
+    const char *you[] = {"Your answers", "your answers", "you meet", "where you stand",
+                         "Concepts you missed", "your answer", "so you can"};
+    for (size_t i = 0; i < sizeof you / sizeof you[0]; i++)
+        cr_expect(!strstr(h, you[i]), "staff's report says '%s'", you[i]);
+    rf_buf_cleanup(&b);
+    json_decref(r);
     rf_profile_cleanup(&p);
 }

@@ -233,8 +233,13 @@ Test(fit, report_says_what_the_profile_says)
                       json_number_value(json_object_get(json_array_get(cl, i), "probability")));
     cr_assert(strstr(rf_buf_str(&b), "## Closest roles"));
     cr_assert(strstr(rf_buf_str(&b), "look most like (probability among the roles the test "
-                                     "measured): **Machine learning engineer** 36%"),
+                                     "measured, and that the answers were given at random): "
+                                     "**Machine learning engineer** 36%"),
               "%s", rf_buf_str(&b));
+    /* A measured profile answered well: "no role" is shown, and not chosen. */
+    cr_assert(strstr(rf_buf_str(&b), "; no role 0%."), "%s", rf_buf_str(&b));
+    cr_assert(!strstr(rf_buf_str(&b), "No role resembles"), "%s", rf_buf_str(&b));
+    cr_assert_lt(json_number_value(json_object_get(r, "no_role")), 0.01);
     rf_buf_reset(&b);
     cr_assert_eq(rf_report_html(r, &b), RF_OK);
     cr_assert(strstr(rf_buf_str(&b), "aria-label=\"Closest roles\""));

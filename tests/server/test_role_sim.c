@@ -211,7 +211,7 @@ static struct rates measure(int generated, struct draw how, enum mode mode, size
             candidate(&s, own, how, mode, 1000003ULL * t + r, &prof, &brier);
             brier_sum += brier;
             struct rf_role_close *cl;
-            cr_assert_eq(rf_closest_all(&prof, &s.c.roles, &cl, &err), RF_OK);
+            cr_assert_eq(rf_closest_all(&prof, &s.c.roles, &cl, NULL, &err), RF_OK);
             close_hits += cl[0].role == own;
             top_sum += cl[0].prob;
             per_close[r] += cl[0].role == own;

@@ -33,9 +33,9 @@ function kpi(value, label) {
   return el('div', { class: 'card kpi' }, el('div', { class: 'v' }, value), el('div', { class: 'k' }, label));
 }
 
-function answerReview(a, skillName) {
+function answerReview(a, skillName, own) {
   const opts = el('ol', { type: 'A' }, a.options.map((o, i) => {
-    const mark = i === a.key ? ' ✓ correct answer' : i === a.choice ? ' ✗ your answer' : '';
+    const mark = i === a.key ? ' ✓ correct answer' : i === a.choice ? (own ? ' ✗ your answer' : ' ✗ the answer given') : '';
     return el('li', { class: i === a.key ? 'right' : i === a.choice ? 'yours' : '' }, renderMarkup(o), mark ? el('strong', {}, mark) : null);
   }));
   opts.querySelectorAll('p').forEach((p) => { p.style.display = 'inline'; p.style.margin = '0'; });
@@ -47,6 +47,10 @@ function answerReview(a, skillName) {
     renderMarkup(a.stem), opts, why);
 }
 
+// Appends to the report what is there: el() skips null children, but the DOM's
+// own append would write "null" into the page.
+const add = (...nodes) => main.append(...nodes.flat().filter((x) => x !== null && x !== undefined && x !== false));
+
 function render(r) {
   main.replaceChildren();
   const fits = (r.roles || []).slice().sort((a, b) => b.fit - a.fit);
@@ -56,41 +60,53 @@ function render(r) {
   const who = r.person || 'This candidate';
   // Closest roles: only those that say something (at least 2%, at most six).
   const near = (r.closest || []).filter((c, i) => c.measured > 0 && i < 6 && (i === 0 || c.probability >= 0.02));
-  main.append(
-    el('h1', {}, r.find_role && near[0] ? `${own ? 'Your closest role' : `${who}: closest role`}${near[0].probability < 0.5 ? ' so far' : ''}: ${near[0].name} (${pct(near[0].probability)})`
+  // "No role": the answers look like answers given at random more than like any role's people.
+  const none = r.no_role || 0;
+  const noRole = !!near[0] && none > near[0].probability;
+  add(
+    el('h1', {}, r.find_role && noRole ? `${own ? '' : `${who}: `}No role resembles these answers`
+      : r.find_role && near[0] ? `${own ? 'Your closest role' : `${who}: closest role`}${near[0].probability < 0.5 ? ' so far' : ''}: ${near[0].name} (${pct(near[0].probability)})`
       : t.name ? (own ? `Your fit for ${t.name}` : `${who}: fit for ${t.name}`) : (own ? 'Your skill profile' : `${who}: skill profile`)),
     el('p', { class: 'lead' }, `Measured ${r.skills_measured} of ${r.skills_total} skills. Every figure carries its uncertainty: a short test measures coarsely, and the intervals say how coarsely.`),
     el('div', { class: 'kpis' },
       tf ? kpi(`${pct(tf.fit)} ± ${pct(tf.sd || 0)}`, `fit to ${tf.name}: expected share of its weighted requirements ${own ? 'you meet' : 'met'}`) : null,
       tf ? kpi(pct(tf.p_core), `probability ${own ? 'you meet' : 'of meeting'} every core skill at the required level`) : null,
-      near[0] ? kpi(near[0].name, `closest role (${pct(near[0].probability)}): the role whose people ${own ? 'your' : 'these'} answers look most like`) : null,
+      noRole ? kpi('No role', `closest role: none; the answers look like answers given at random (${pct(none)})`)
+        : near[0] ? kpi(near[0].name, `closest role (${pct(near[0].probability)}): the role whose people ${own ? 'your' : 'these'} answers look most like`) : null,
       fits[0] ? kpi(fits[0].name, `highest fit (${pct(fits[0].fit)})`) : null),
     el('div', { class: 'actions' },
       el('a', { class: 'button secondary', href: `/api/tests/${id}/report.html`, download: `rolefit-report-${id}.html` }, 'Download the report (HTML)')));
 
   if (near.length) {
-    main.append(el('h2', {}, 'Closest roles'),
-      el('p', { class: 'muted' }, `Which role's people ${own ? 'your' : 'these'} answers look most like: the probability of each role, if people of each role sit around the levels it requires, from the skills this test measured (skills it did not measure count for no role). Fit, further down, asks whether ${own ? 'you meet' : 'the candidate meets'} a role's bar; a role with lower bars can fit better than the closest one.`),
-      near[0].log_bf < 0 ? el('p', { class: 'reason' }, `${own ? 'Your' : 'The'} answers count against every role measured: the closest is the least unlike, not a match.`) : null,
-      chartCard((w) => fitChart(near.map((c) => ({ role: c.role, name: c.name, fit: c.probability, sd: 0 })), near[0].role, w, 'Closest roles: probability of each role given the answers')));
+    add(el('h2', {}, 'Closest roles'),
+      el('p', { class: 'muted' }, `Which role's people ${own ? 'your' : 'these'} answers look most like: the probability of each role, if people of each role sit around the levels it requires, from the skills this test measured (skills it did not measure count for no role), and the probability that the answers were given at random (no role). Fit, further down, asks whether ${own ? 'you meet' : 'the candidate meets'} a role's bar; a role with lower bars can fit better than the closest one.`),
+      noRole ? el('p', { class: 'reason' }, el('strong', {}, 'No role resembles these answers'), `: they look like answers given at random (${pct(none)}), not like the people of any role.`)
+        : near[0].log_bf < 0 ? el('p', { class: 'reason' }, `${own ? 'Your' : 'The'} answers count against every role measured: the closest is the least unlike, not a match.`) : null,
+      chartCard((w) => fitChart(near.map((c) => ({ role: c.role, name: c.name, fit: c.probability, sd: 0 }))
+        .concat([{ role: '', name: 'No role (random answers)', fit: none, sd: 0 }]), noRole ? '' : near[0].role, w, 'Closest roles: probability of each role given the answers')));
   }
 
-  main.append(el('h2', {}, 'Skill profile'),
+  add(el('h2', {}, 'Skill profile'),
     el('p', { class: 'muted' }, 'Dots are estimates; whiskers are 95% intervals; bands are the proficiency levels.'),
-    chartCard((w) => profileChart(r.skills.filter((k) => k.measured).concat(r.skills.filter((k) => !k.measured && (r.gaps || []).some((g) => g.skill === k.skill))), r.levels || ['novice', 'developing', 'proficient', 'advanced', 'expert'], w)));
+    chartCard((w) => profileChart(r.skills.filter((k) => k.measured).concat(r.skills.filter((k) => !k.measured && (r.gaps || []).some((g) => g.skill === k.skill))), r.levels || ['novice', 'developing', 'proficient', 'advanced', 'expert'], w)),
+    el('div', { class: 'table-wrap' }, el('table', { class: 'skills-table' },
+      el('thead', {}, el('tr', {}, el('th', {}, 'Skill'), el('th', {}, 'Level'), el('th', {}, 'θ ± SE'), el('th', {}, 'Items'))),
+      el('tbody', {}, r.skills.filter((k) => k.measured).map((k) => el('tr', {},
+        el('td', {}, k.name), el('td', {}, k.level), el('td', { class: 'num' }, `${k.theta.toFixed(2)} ± ${k.se.toFixed(2)}`), el('td', { class: 'num' }, String(k.items))))))),
+    el('p', { class: 'muted' }, 'θ is the estimate on the skill\'s scale (0 is the population average, 1 one standard deviation above); SE is its standard error, the posterior standard deviation.'));
 
-  main.append(el('h2', {}, 'Fit to every role'),
-    el('p', { class: 'muted' }, 'Bars are the expected share of each role\'s weighted requirements you meet; lines are ± one standard deviation.'),
+  add(el('h2', {}, 'Fit to every role'),
+    el('p', { class: 'muted' }, `Bars are the expected share of each role's weighted requirements ${own ? 'you meet' : 'the candidate meets'}; lines are ± one standard deviation.`),
     chartCard((w) => fitChart(fits, t.role, w)));
 
   if (r.gaps && r.gaps.length) {
-    main.append(el('h2', {}, 'Gaps and what to learn next'));
-    main.append(...r.gaps.map((g) => el('div', { class: 'card', style: 'margin-bottom:12px' },
+    add(el('h2', {}, 'Gaps and what to learn next'));
+    add(...r.gaps.map((g) => el('div', { class: 'card', style: 'margin-bottom:12px' },
       el('h3', {}, `${g.name} — needed: ${g.level}${g.core ? ' (core)' : ''}`),
       el('p', { class: 'muted', style: 'margin:0 0 8px' }, g.measured
-        ? `Probability you are at that level: ${pct(g.p)}.`
+        ? `Probability ${own ? 'you are' : 'the candidate is'} at that level: ${pct(g.p)}.`
         : 'Not measured in this test: counted at the population prior, not as met.'),
-      g.missed && g.missed.length ? el('p', { style: 'margin:0 0 8px' }, 'Concepts you missed: ',
+      g.missed && g.missed.length ? el('p', { style: 'margin:0 0 8px' }, own ? 'Concepts you missed: ' : 'Concepts missed: ',
         ...g.missed.map((m, i) => [i ? ', ' : '', el('strong', {}, words(m.tag)), m.note ? ` (${m.note})` : ''])) : null,
       g.focus ? el('p', { style: 'margin:0 0 6px' }, el('strong', {}, 'Focus: '), g.focus) : null,
       g.study && g.study.length ? el('ol', { class: 'plan' }, g.study.map((step) => el('li', {}, step))) : null,
@@ -99,16 +115,16 @@ function render(r) {
   }
 
   if (r.loop && r.loop.length) {
-    main.append(el('h2', {}, `How ${t.name || 'this role'} is usually interviewed`),
+    add(el('h2', {}, `How ${t.name || 'this role'} is usually interviewed`),
       el('ol', {}, r.loop.map((s) => el('li', {}, el('strong', {}, s.stage), ` — ${s.what}`))));
   }
 
   const answers = r.answers || [];
   const missed = answers.filter((a) => !a.correct), right = answers.filter((a) => a.correct);
   const skillName = (id) => (r.skills.find((k) => k.skill === id) || {}).name || '';
-  const review = (a) => answerReview(a, skillName);
+  const review = (a) => answerReview(a, skillName, own);
   if (answers.length) {
-    main.append(el('h2', {}, `${own ? 'Your answers' : 'Answers'} (${right.length} of ${answers.length} right)`),
+    add(el('h2', {}, `${own ? 'Your answers' : 'Answers'} (${right.length} of ${answers.length} right)`),
       el('p', { class: 'muted' }, 'An adaptive test picks harder questions after right answers and easier ones after wrong answers, so the share right says little by itself; the profile above is the measurement.'),
       missed.length ? el('h3', {}, `Missed (${missed.length})`) : null, ...missed.map(review),
       right.length ? el('details', { class: 'answers-right' },

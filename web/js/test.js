@@ -17,10 +17,13 @@ function setProgress(test) {
   const bar = document.getElementById('progress');
   bar.firstElementChild.style.width = `${pct}%`;
   bar.setAttribute('aria-valuenow', String(pct));
-  bar.setAttribute('aria-valuetext', `${pct}% of the way to a precise profile`);
+  // The bar is the test's progress: it ends when every skill is measured
+  // precisely enough or at the question limit, whichever comes first.
+  bar.setAttribute('aria-valuetext', `${pct}% of the test done`);
+  bar.title = `${pct}% of the test done`;
   const measured = test.skills.filter((s) => s.done).length;
   document.getElementById('skills-title').textContent =
-    `Skills in this test: ${measured} of ${test.skills.length} measured precisely`;
+    `Skills in this test: ${measured} of ${test.skills.length} measured precisely (the test ends then, or at its question limit)`;
   document.getElementById('count').textContent =
     `Question ${test.answered + (test.status === 'active' ? 1 : 0)} of at most ${test.max_items}`;
   const box = document.getElementById('skills');
