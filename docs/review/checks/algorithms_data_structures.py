@@ -80,3 +80,72 @@ hh = [int(hashlib.sha1(k.encode()).hexdigest(), 16) % (1 << 128) for k in keys_]
 moved_ring = sum(1 for x in hh if owner(r10, x) != owner(r11, x)) / len(hh)
 print("hashing.001: moved with mod N: %.3f (theory 10/11 = %.3f); with consistent hashing: %.3f (theory 1/11 = %.3f)"
       % (moved_mod, 10 / 11, moved_ring, 1 / 11))
+
+# ---- numeric and multiple-select items ----
+# algorithms_data_structures.bloom_filter.001: m/n = 10 bits per element, k = 7 hashes.
+fp = (1 - math.exp(-7 / 10)) ** 7
+print("bloom_filter.001: false-positive rate %.4f%%" % (100 * fp))
+m, n_, kh = 10000, 1000, 7
+bits = [False] * m
+for i in range(n_):
+    for j in range(kh):
+        bits[int(hashlib.sha1(f"{i}-{j}".encode()).hexdigest(), 16) % m] = True
+tests = 200000
+fps = sum(all(bits[int(hashlib.sha1(f"x{i}-{j}".encode()).hexdigest(), 16) % m] for j in range(kh)) for i in range(tests))
+print("   simulated false-positive rate %.3f%%" % (100 * fps / tests))
+
+# algorithms_data_structures.hashing.002: expected colliding pairs among 1e9 random 64-bit hashes.
+n_ = 10 ** 9
+print("hashing.002: expected colliding pairs %.4f (64-bit), %.3g (32-bit)" % (n_ * (n_ - 1) / 2 / 2 ** 64, n_ * (n_ - 1) / 2 / 2 ** 32))
+
+# algorithms_data_structures.lsh.001: MinHash LSH with b = 20 bands of r = 5 rows, Jaccard similarity 0.5.
+for s in (0.3, 0.5, 0.8):
+    print("lsh.001: similarity %.1f -> candidate probability %.4f" % (s, 1 - (1 - s ** 5) ** 20))
+# simulate with random permutations on sets with Jaccard 0.5
+U = list(range(300)); A = set(range(0, 200)); B = set(range(100, 300))   # |A&B| = 100, |A|B| = 300 -> 1/3
+A = set(range(0, 150)); B = set(range(50, 200)); U = list(range(200))   # |A&B| = 100, |A|B| = 200 -> 0.5
+hits = 0; R = 2000
+for _ in range(R):
+    cand = False
+    for band in range(20):
+        same = True
+        for row in range(5):
+            perm = U[:]; rng.shuffle(perm)
+            rank = {v: i for i, v in enumerate(perm)}
+            if min(rank[v] for v in A) != min(rank[v] for v in B):
+                same = False
+                break
+        if same:
+            cand = True
+            break
+    hits += cand
+print("   simulated candidate probability at similarity 0.5: %.3f" % (hits / R))
+
+# algorithms_data_structures.binary_search.001: binary search on a monotone predicate (largest batch that fits).
+fits = lambda b: b * 3.1 + 7 <= 80          # monotone: fits for small batches, not for large
+lo, hi = 1, 1024
+while lo < hi:
+    mid = (lo + hi + 1) // 2
+    if fits(mid):
+        lo = mid
+    else:
+        hi = mid - 1
+print("binary_search.001: largest batch that fits = %d (direct %d)" % (lo, max(b for b in range(1, 1025) if fits(b))))
+
+# algorithms_data_structures.union_find.001: union-find with sizes answers connectivity, component count and sizes.
+parent = list(range(10)); size = [1] * 10; comps = 10
+def find(x):
+    while parent[x] != x:
+        parent[x] = parent[parent[x]]; x = parent[x]
+    return x
+def union(a, b):
+    global comps
+    ra, rb = find(a), find(b)
+    if ra == rb:
+        return
+    if size[ra] < size[rb]:
+        ra, rb = rb, ra
+    parent[rb] = ra; size[ra] += size[rb]; comps -= 1
+for a, b in [(0, 1), (1, 2), (3, 4), (5, 6), (6, 7), (7, 5)]:
+    union(a, b)
+print("union_find.001: components %d, connected(0,2) %s, connected(0,3) %s, size of 5's component %d" % (comps, find(0) == find(2), find(0) == find(3), size[find(5)]))

@@ -49,3 +49,40 @@ print("   after shrinkage, stores under 100 visitors among top 20: %d" % sum(1 f
 big = sorted(s for s in stores if s[1] >= 100)
 print("   dropping <100 visitors: share of top 20 with < 300 visitors: %d of 20 (such stores are %.0f%% of the rest)" %
       (sum(1 for s in big[-20:] if s[1] < 300), 100 * sum(1 for s in big if s[1] < 300) / len(big)))
+
+# ---- numeric and multiple-select items ----
+# data_analysis.percent_change.001: -20% then +20%.
+print("percent_change.001: net change %.1f%%" % (100 * (0.8 * 1.2 - 1)))
+
+# data_analysis.elasticity.001: log-log slope -1.8, price +10%.
+print("elasticity.001: exact %.2f%%, linear approximation %.1f%%" % (100 * (1.1 ** -1.8 - 1), -18.0))
+
+# data_analysis.retention.001: constant 5% monthly churn: median lifetime and mean lifetime.
+med = math.log(0.5) / math.log(0.95)
+print("retention.001: median lifetime %.2f months (continuous), first month with survival < 50%%: %d; mean lifetime 1/0.05 = %.0f"
+      % (med, next(t for t in range(1, 100) if 0.95 ** t < 0.5), 1 / 0.05))
+
+# data_analysis.correlation.003: r = 0.5 between standardized X and Y.
+n = 100000
+xs = [rng.gauss(0, 1) for _ in range(n)]
+ys = [0.5 * x + math.sqrt(1 - 0.25) * rng.gauss(0, 1) for x in xs]
+sx = math.sqrt(sum(x * x for x in xs) / n); sy = math.sqrt(sum(y * y for y in ys) / n)
+cxy = sum(x * y for x, y in zip(xs, ys)) / n
+print("correlation.003: r = %.3f, slope of Y on X = %.3f, slope of X on Y = %.3f, r^2 = %.3f" % (cxy / sx / sy, cxy / sx ** 2, cxy / sy ** 2, (cxy / sx / sy) ** 2))
+
+# data_analysis.missing_data.001: mean imputation with values missing mostly among high earners.
+inc = [rng.lognormvariate(10, 0.5) for _ in range(50000)]
+spend = [0.3 * v + rng.gauss(0, 3000) for v in inc]
+cut = sorted(inc)[int(0.7 * len(inc))]
+obs = [(v if (v < cut and rng.random() < 0.9) or (v >= cut and rng.random() < 0.2) else None) for v in inc]
+seen = [v for v in obs if v is not None]
+mean_seen = sum(seen) / len(seen)
+imp = [v if v is not None else mean_seen for v in obs]
+sd = lambda a: math.sqrt(sum((x - sum(a) / len(a)) ** 2 for x in a) / len(a))
+def corr(a, b):
+    ma, mb = sum(a) / len(a), sum(b) / len(b)
+    return sum((x - ma) * (y - mb) for x, y in zip(a, b)) / len(a) / sd(a) / sd(b)
+print("missing_data.001: missing share %.2f; true mean %.0f, observed mean %.0f, imputed mean %.0f"
+      % (1 - len(seen) / len(inc), sum(inc) / len(inc), mean_seen, sum(imp) / len(imp)))
+print("   SD true %.0f, observed %.0f, imputed %.0f; corr(income, spend) true %.3f, imputed %.3f"
+      % (sd(inc), sd(seen), sd(imp), corr(inc, spend), corr(imp, spend)))

@@ -39,3 +39,39 @@ UPDATE dim_customer SET region = 'APAC', inferred = 0 WHERE customer_id = 'c3' A
 facts = db.execute("SELECT COUNT(*) FROM fact_orders").fetchone()[0]
 by_region = db.execute("SELECT d.region, SUM(f.amount) FROM fact_orders f JOIN dim_customer d USING (customer_key) GROUP BY d.region ORDER BY 1").fetchall()
 print("late_arriving.001: inner join keeps %d of 3 orders; with an inferred member %d, revenue by region after the update %s" % (inner, facts, by_region))
+
+# ---- numeric and multiple-select items ----
+# data_engineering.sql_joins.003: inner join row count with duplicate keys and NULLs.
+db = sqlite3.connect(":memory:")
+db.executescript("""
+CREATE TABLE a (k INTEGER); INSERT INTO a VALUES (1), (1), (2), (3), (NULL);
+CREATE TABLE b (k INTEGER); INSERT INTO b VALUES (1), (1), (1), (2), (NULL), (NULL);
+""")
+print("sql_joins.003: inner join rows =", db.execute("SELECT COUNT(*) FROM a JOIN b ON a.k = b.k").fetchone()[0],
+      "; left join rows =", db.execute("SELECT COUNT(*) FROM a LEFT JOIN b ON a.k = b.k").fetchone()[0])
+
+# data_engineering.streaming.005: 6 partitions, 50k msg/s in, each consumer 7k msg/s; 10 consumers.
+parts, consumers, rate_in, per = 6, 10, 50000, 7000
+active = min(parts, consumers)
+print("streaming.005: active consumers %d, capacity %d msg/s, lag growth %d msg/s" % (active, active * per, rate_in - active * per))
+
+# data_engineering.streaming.006: dedup state for 24 h of event ids at 5,000 events/s, 64 bytes per entry.
+print("streaming.006: state size %.2f GB (1e9 bytes)" % (5000 * 86400 * 64 / 1e9))
+
+# data_engineering.null_semantics.002: which predicates keep the row whose discount is NULL.
+db.executescript("CREATE TABLE o (id INTEGER, discount REAL); INSERT INTO o VALUES (1, NULL), (2, 5), (3, 0);")
+preds = ["discount IS NULL", "discount = NULL", "COALESCE(discount, 0) = 0", "NOT (discount > 0)",
+         "discount IS DISTINCT FROM 5", "discount <> 5"]
+for p in preds:
+    ids = [r[0] for r in db.execute(f"SELECT id FROM o WHERE {p} ORDER BY id")]
+    print("null_semantics.002: %-28s -> ids %s (NULL row kept: %s)" % (p, ids, 1 in ids))
+
+# data_engineering.data_types.001: float sums of money drift; integer cents and decimals do not.
+from decimal import Decimal
+amounts = ["19.99", "0.10", "0.20", "5.05"] * 250000
+fl = 0.0
+for x in amounts:
+    fl += float(x)
+cents = sum(int(Decimal(x) * 100) for x in amounts)
+dec = sum(Decimal(x) for x in amounts)
+print("data_types.001: float sum %.10f, integer cents %d, decimal %s" % (fl, cents, dec))

@@ -62,3 +62,63 @@ for _ in range(200000):
     if meas / se > 1.96:
         tot_meas += meas; tot_true += true; k += 1
 print("holdout.001: among significant tests, mean measured lift %.2f%% vs mean true lift %.2f%% (ratio %.2f)" % (tot_meas / k, tot_true / k, tot_meas / tot_true))
+
+# ---- numeric and multiple-select items ----
+# experimentation.cluster_randomization.001: 200 classrooms of 20 students, ICC 0.05.
+m_, icc, N = 20, 0.05, 4000
+de = 1 + (m_ - 1) * icc
+print("cluster_randomization.001: design effect %.2f, effective sample size %.1f" % (de, N / de))
+# simulate: cluster means with ICC 0.05, variance of the overall mean vs iid
+def overall_mean():
+    tot = 0.0
+    for c in range(200):
+        u = rng.gauss(0, math.sqrt(icc))
+        tot += sum(u + rng.gauss(0, math.sqrt(1 - icc)) for _ in range(m_))
+    return tot / N
+vals = [overall_mean() for _ in range(1500)]
+mv = sum(vals) / len(vals); var = sum((v - mv) ** 2 for v in vals) / len(vals)
+print("   simulated variance ratio vs iid: %.2f" % (var / (1 / N)))
+
+# experimentation.z_test.001: 10.0% vs 10.6%, 20,000 users per arm (unpooled SE).
+p1, p2, n = 0.100, 0.106, 20000
+se = math.sqrt(p1 * (1 - p1) / n + p2 * (1 - p2) / n)
+pp = (p1 + p2) / 2; se_pooled = math.sqrt(pp * (1 - pp) * 2 / n)
+print("z_test.001: z unpooled %.3f, pooled %.3f, two-sided p %.4f" % ((p2 - p1) / se, (p2 - p1) / se_pooled, math.erfc((p2 - p1) / se / math.sqrt(2))))
+
+# experimentation.bayesian.001: Beta(1,1) priors; A 100/1000, B 120/1000; P(p_B > p_A).
+def beta_pdf_grid(a, b, grid):
+    lg = math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b)
+    return [math.exp(lg + (a - 1) * math.log(x) + (b - 1) * math.log(1 - x)) for x in grid]
+G = 20000
+grid = [(i + 0.5) / G for i in range(G)]
+fa = beta_pdf_grid(101, 901, grid); fb = beta_pdf_grid(121, 881, grid)
+cdfA, acc = [], 0.0
+for v in fa:
+    acc += v / G; cdfA.append(acc)
+prob = sum(fb[i] / G * cdfA[i] for i in range(G))
+print("bayesian.001: P(B > A) = %.4f (normal approximation %.4f)" % (prob, 0.5 * math.erfc(-(0.02 / math.sqrt(0.1 * 0.9 / 1000 + 0.12 * 0.88 / 1000)) / math.sqrt(2))))
+
+# experimentation.aa_tests.001: in a healthy A/A test with 100 independent metrics at 5%, how often >= 30 significant?
+def binom_sf(k, n, p):
+    return sum(math.comb(n, i) * p ** i * (1 - p) ** (n - i) for i in range(k, n + 1))
+print("aa_tests.001: P(>= 30 of 100 significant) = %.2e; P(>= 10) = %.3f; expected 5" % (binom_sf(30, 100, 0.05), binom_sf(10, 100, 0.05)))
+print("   P(one given metric significant in each of 5 independent A/A runs) = %.1e" % (0.05 ** 5))
+
+# experimentation.power.004: power of a two-sided z-test for effect d (in SE units of one user) with n per arm.
+Phi = lambda z: 0.5 * math.erfc(-z / math.sqrt(2))
+def power(delta, sd, n, alpha=0.05, one_sided=False):
+    z = 1.959964 if not one_sided else 1.644854
+    se = sd * math.sqrt(2 / n)
+    return Phi(delta / se - z)
+base = power(0.5, 10, 4000)
+print("power.004: base %.3f; more users %.3f; larger effect %.3f; lower SD %.3f; one-sided %.3f; half the users (shorter) %.3f; 3 variants sharing traffic %.3f"
+      % (base, power(0.5, 10, 8000), power(0.7, 10, 4000), power(0.5, 8, 4000), power(0.5, 10, 4000, one_sided=True), power(0.5, 10, 2000), power(0.5, 10, 4000 * 2 // 3)))
+
+# experimentation.feedback_loops.001: two models retrained on pooled logs of a 90/10 split (toy: each model's quality
+# grows with the amount of data generated under its own policy that it trains on).
+def quality(own_share_of_training):
+    return 0.5 + 0.1 * own_share_of_training      # learns best from data its own policy generated (toy assumption)
+pooled_A, pooled_B = quality(0.9), quality(0.1)   # both train on the same pooled logs: 90% from A's policy
+own_A, own_B = quality(1.0), quality(1.0)
+print("feedback_loops.001 (toy): pooled training, A %.2f vs B %.2f (gap from the split alone); own-arm training A %.2f vs B %.2f"
+      % (pooled_A, pooled_B, own_A, own_B))

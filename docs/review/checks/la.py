@@ -85,7 +85,7 @@ def svd(A):
     s = [math.sqrt(max(vals[i], 0.0)) for i in order]
     Vs = [[V[r][i] for i in order] for r in range(len(V))]
     AV = matmul(A, Vs)
-    U = [[AV[r][j] / s[j] for j in range(len(s))] for r in range(len(AV))]
+    U = [[AV[r][j] / s[j] if s[j] > 1e-12 else 0.0 for j in range(len(s))] for r in range(len(AV))]
     return U, s, Vs
 
 

@@ -75,3 +75,54 @@ clipped = [ips(2000, clip=10) for _ in range(400)]
 mc = sum(clipped) / len(clipped)
 print("importance_sampling.001: true %.4f; IPS mean %.4f sd %.4f; clipped at 10: mean %.4f (biased)" % (true_val, m, sd, mc))
 print("   effective sample size share: (E w)^2 / E w^2 = %.4f" % ((1.0) ** 2 / (p_new[0] ** 2 / p_old[0] + p_new[1] ** 2 / p_old[1])))
+
+# ---- numeric and multiple-select items ----
+# probability_statistics.mixtures.001: 90% N(50, 10^2), 10% N(250, 50^2): overall SD.
+m = 0.9 * 50 + 0.1 * 250
+ex2 = 0.9 * (10 ** 2 + 50 ** 2) + 0.1 * (50 ** 2 + 250 ** 2)
+print("mixtures.001: mean %.1f, SD %.2f; naive weighted SD %.1f" % (m, math.sqrt(ex2 - m * m), 0.9 * 10 + 0.1 * 50))
+xs = [rng.gauss(50, 10) if rng.random() < 0.9 else rng.gauss(250, 50) for _ in range(200000)]
+mu = sum(xs) / len(xs); print("   simulated SD %.2f" % math.sqrt(sum((x - mu) ** 2 for x in xs) / len(xs)))
+
+# probability_statistics.random_search.001: smallest n with 1 - 0.95^n >= 0.95.
+n = next(n for n in range(1, 1000) if 1 - 0.95 ** n >= 0.95)
+print("random_search.001: n = %d (1-0.95^58 = %.4f, 1-0.95^59 = %.4f)" % (n, 1 - 0.95 ** 58, 1 - 0.95 ** 59))
+
+# probability_statistics.confidence_intervals.004: p-value from a 95% normal CI [0.2, 4.2].
+est, se = 2.2, 2.0 / 1.959964
+z = est / se
+p = math.erfc(z / math.sqrt(2))
+print("confidence_intervals.004: z = %.3f, two-sided p = %.4f (one-sided %.4f)" % (z, p, p / 2))
+
+# probability_statistics.calibration.001: calibrated scores; threshold 0.5 maximizes accuracy; sum of p = expected positives.
+scores = [rng.betavariate(2, 3) for _ in range(100000)]
+ys = [1 if rng.random() < s else 0 for s in scores]
+for t in (0.3, 0.4, 0.5, 0.6, 0.7):
+    acc = sum((s >= t) == (y == 1) for s, y in zip(scores, ys)) / len(ys)
+    print("calibration.001: threshold %.1f accuracy %.4f" % (t, acc))
+print("   sum of scores %.0f, positives %d" % (sum(scores), sum(ys)))
+# a calibrated but uninformative model: everyone gets the base rate -> AUC 0.5
+print("   a model that predicts the base rate %.3f for everyone is calibrated and has AUC 0.5" % (sum(ys) / len(ys)))
+
+# probability_statistics.sampling.001: which designs estimate the population mean without bias.
+pop = [("big", rng.gauss(10, 2)) for _ in range(9000)] + [("small", rng.gauss(30, 2)) for _ in range(1000)]
+true_mean = sum(v for _, v in pop) / len(pop)
+big = [v for s, v in pop if s == "big"]; small = [v for s, v in pop if s == "small"]
+srs, strat_w, strat_unw, syst = [], [], [], []
+for _ in range(2000):
+    srs.append(sum(rng.sample([v for _, v in pop], 200)) / 200)
+    b_, s_ = rng.sample(big, 100), rng.sample(small, 100)
+    strat_w.append(0.9 * sum(b_) / 100 + 0.1 * sum(s_) / 100)
+    strat_unw.append((sum(b_) + sum(s_)) / 200)
+order = [v for _, v in pop]; rng.shuffle(order)
+for _ in range(2000):
+    st = rng.randrange(50); syst.append(sum(order[st::50]) / len(order[st::50]))
+avg = lambda a: sum(a) / len(a)
+print("sampling.001: true mean %.3f; SRS %.3f; stratified weighted %.3f; stratified unweighted %.3f; systematic %.3f"
+      % (true_mean, avg(srs), avg(strat_w), avg(strat_unw), avg(syst)))
+
+# probability_statistics.poisson.002: Poisson variance = mean; small counts are fine for a Poisson model.
+lam = 1.2
+cnt = [pois(lam) for _ in range(100000)]
+mu = avg(cnt); var = avg([(c - mu) ** 2 for c in cnt])
+print("poisson.002: Poisson(1.2) simulated mean %.3f variance %.3f; P(0) = %.3f" % (mu, var, math.exp(-lam)))

@@ -63,3 +63,67 @@ def stampede(coalesce, n=50):
     [t.start() for t in ts]; [t.join() for t in ts]
     return computes[0]
 print("caching.001: recomputations for 50 concurrent misses: plain %d, single-flight %d" % (stampede(False), stampede(True)))
+
+# ---- numeric and multiple-select items ----
+# software_engineering.retries.001: three layers, each 1 try + 3 retries, bottom always fails.
+calls = [0]
+def layer(depth):
+    if depth == 3:
+        calls[0] += 1
+        raise RuntimeError("down")
+    for attempt in range(4):
+        try:
+            return layer(depth + 1)
+        except RuntimeError:
+            pass
+    raise RuntimeError("gave up")
+try:
+    layer(0)
+except RuntimeError:
+    pass
+print("retries.001: calls reaching the bottom service per user request:", calls[0])
+
+# software_engineering.tail_latency.001: fan-out to 20 backends, each slow with probability 1%.
+print("tail_latency.001: P(request slow) = %.2f%%" % (100 * (1 - 0.99 ** 20)))
+import random
+rng = random.Random(14)
+sim = sum(any(rng.random() < 0.01 for _ in range(20)) for _ in range(200000)) / 200000
+print("   simulated %.2f%%" % (100 * sim))
+
+# software_engineering.capacity.001: Little's law L = lambda * W.
+print("capacity.001: in flight = 200 req/s * 0.050 s = %.1f" % (200 * 0.050))
+
+# software_engineering.copying.001: which expressions give an independent copy of a nested list.
+import copy, json
+a = [[1, 2], [3, 4]]
+cands = {
+    "copy.deepcopy(a)": lambda: copy.deepcopy(a),
+    "a[:]": lambda: a[:],
+    "list(a)": lambda: list(a),
+    "[row[:] for row in a]": lambda: [row[:] for row in a],
+    "a.copy()": lambda: a.copy(),
+    "json.loads(json.dumps(a))": lambda: json.loads(json.dumps(a)),
+}
+for name, f in cands.items():
+    b = f(); b[0][0] = 99
+    print("copying.001: %-26s original after b[0][0] = 99: %s" % (name, a))
+    a[0][0] = 1
+
+# software_engineering.memory.004: tracemalloc shows a growing allocation site in a leaking loop.
+import tracemalloc, gc
+leak = []
+class Req:
+    def __init__(self):
+        self.payload = bytearray(1000)
+def handle(i):
+    leak.append(Req())        # the bug: a module-level list keeps every request
+tracemalloc.start()
+for i in range(100):
+    handle(i)
+s1 = tracemalloc.take_snapshot()
+for i in range(2000):
+    handle(i)
+s2 = tracemalloc.take_snapshot()
+top = s2.compare_to(s1, "lineno")[0]
+print("memory.004: top growing site between snapshots: %s" % top)
+print("   live Req objects:", sum(1 for o in gc.get_objects() if isinstance(o, Req)))
