@@ -1,0 +1,38 @@
+"""Checks of the numbers in the new ml_fundamentals items (run: python3 docs/review/checks/ml_fundamentals.py).
+
+regularization.003: ridge with a feature copied 4 times; bias_variance.004: double descent of min-norm least squares."""
+import random, math
+rng=random.Random(14)
+def solve(A,b):
+    n=len(A); M=[r[:]+[b[i]] for i,r in enumerate(A)]
+    for c in range(n):
+        p=max(range(c,n),key=lambda r:abs(M[r][c])); M[c],M[p]=M[p],M[c]
+        for r in range(n):
+            if r!=c:
+                f=M[r][c]/M[c][c]
+                for k in range(c,n+1): M[r][k]-=f*M[c][k]
+    return [M[i][n]/M[i][i] for i in range(n)]
+# ridge duplication: 1 copy vs 4 copies
+xs=[rng.gauss(0,1) for _ in range(50)]; ys=[0.8*x+rng.gauss(0,1) for x in xs]; lam=20.0
+def ridge(X,y,lam):
+    p=len(X[0]); A=[[sum(X[n][i]*X[n][j] for n in range(len(X)))+(lam if i==j else 0) for j in range(p)] for i in range(p)]
+    b=[sum(X[n][i]*y[n] for n in range(len(X))) for i in range(p)]
+    return solve(A,b)
+w1=ridge([[x] for x in xs],ys,lam); w4=ridge([[x]*4 for x in xs],ys,lam)
+print("ridge 1 copy w=%.4f; 4 copies each=%.4f total=%.4f; 1 copy with lam/4: %.4f"%(w1[0],w4[0],sum(w4),ridge([[x] for x in xs],ys,lam/4)[0]))
+# double descent: min-norm least squares on p of D features, n=40
+D=120; n=40; ntest=400
+beta=[rng.gauss(0,1)/math.sqrt(D) for _ in range(D)]
+def gen(m):
+    X=[[rng.gauss(0,1) for _ in range(D)] for _ in range(m)]
+    y=[sum(a*b for a,b in zip(r,beta))+rng.gauss(0,0.5) for r in X]; return X,y
+Xtr,ytr=gen(n); Xte,yte=gen(ntest)
+def fit(p,lam):
+    X=[r[:p] for r in Xtr]
+    if p<n and lam==0:
+        return ridge(X,ytr,0)
+    K=[[sum(a*b for a,b in zip(X[i],X[j]))+(lam if i==j else 0) for j in range(n)] for i in range(n)]
+    al=solve(K,ytr); return [sum(al[i]*X[i][k] for i in range(n)) for k in range(p)]
+def mse(w,p): return sum((sum(a*b for a,b in zip(r[:p],w))-y)**2 for r,y in zip(Xte,yte))/ntest
+for p in [10,20,30,36,40,44,50,60,80,120]:
+    print("p=%3d minnorm test mse %.2f   ridge(lam=5) %.2f"%(p, mse(fit(p,0),p), mse(fit(p,5.0),p)))
