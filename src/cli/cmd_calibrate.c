@@ -20,7 +20,9 @@ static const char usage[] =
     "                         [--quad N] [--range LO,HI] [--tol X] [--max-iter N] [--threads N]\n"
     "                         [--prior-a lognormal:M,S|none] [--prior-c beta:A,B|none]\n"
     "                         [--fixed BANK] [--out FILE] [--format json|csv] [--progress]\n"
-    "                         [--no-se] [--no-fit]\n\n"
+    "                         [--no-se] [--no-fit]\n"
+    "       rolefit calibrate --loadings --bank BANK (--responses FILE.csv | --store URL)\n"
+    "                         [--tol X] [--max-iter N] [--out FILE] [--progress]\n\n"
     "Estimates item parameters by marginal maximum likelihood (Bock-Aitkin EM) over an\n"
     "equally spaced quadrature grid with a N(0,1) latent distribution. FILE.csv has a\n"
     "header row of item ids (optionally a first column 'person') and one row per person:\n"
@@ -45,7 +47,19 @@ static const char usage[] =
     "                  parameters)^2: the largest part of the final pass on big data)\n"
     "  --no-fit        skip S-X2 item fit\n\n"
     "Warnings go to stderr as 'warning[name]: ...': persons-without-responses,\n"
-    "not-converged, fixed-unused, extreme-slope, se-unavailable.\n";
+    "not-converged, fixed-unused, extreme-slope, se-unavailable.\n\n"
+    "--loadings estimates instead the loadings of the higher-order skill model,\n"
+    "theta_k = lambda_k g + sqrt(1 - lambda_k^2) e_k, by marginal maximum likelihood (EM\n"
+    "over a g grid x theta grid, SQUAREM-accelerated) with the item parameters of BANK\n"
+    "held fixed, and writes data/loadings.json's form: {\"skill\": lambda, ...}, each in\n"
+    "[0, 0.95] (docs/calibration.md, \"Loadings\").\n"
+    "  --bank BANK     a bank directory (each item's skill field) or a parameter file (the\n"
+    "                  skill is the item id up to its first '.'); answers to items it\n"
+    "                  lacks are left out (warning[items-without-parameters])\n"
+    "  --tol X         stop when no loading moves more than X in a cycle, default 1e-4\n"
+    "  --max-iter N    cycles at most, default 200\n"
+    "--model, --quad, --range, --threads, --prior-a, --prior-c, --fixed, --format,\n"
+    "--no-se and --no-fit do not go with --loadings.\n";
 
 /* Parses "NAME:X,Y" into two numbers; "none" clears. */
 static int parse_prior(const char *cmd, const char *opt, const char *s, const char *name, int *on,
@@ -76,10 +90,10 @@ static int parse_prior(const char *cmd, const char *opt, const char *s, const ch
 int rf_cmd_calibrate(int argc, char **argv)
 {
     const char *cmd = "calibrate";
-    const char *responses = NULL, *model_s = "2pl", *quad_s = NULL, *range_s = NULL, *tol_s = NULL,
+    const char *responses = NULL, *model_s = NULL, *quad_s = NULL, *range_s = NULL, *tol_s = NULL,
                *iter_s = NULL, *threads_s = NULL, *pa_s = NULL, *pc_s = NULL, *fixed_s = NULL,
-               *out_s = NULL, *format_s = "json", *store_s = NULL;
-    int help = 0, progress = 0, no_se = 0, no_fit = 0;
+               *out_s = NULL, *format_s = NULL, *store_s = NULL, *bank_s = NULL;
+    int help = 0, progress = 0, no_se = 0, no_fit = 0, loadings = 0;
     struct rf_cli_opt opts[] = {
         {"responses", 1, &responses, NULL}, {"model", 1, &model_s, NULL},
         {"quad", 1, &quad_s, NULL},         {"range", 1, &range_s, NULL},
@@ -89,6 +103,7 @@ int rf_cmd_calibrate(int argc, char **argv)
         {"out", 1, &out_s, NULL},           {"format", 1, &format_s, NULL},
         {"store", 1, &store_s, NULL},       {"progress", 0, NULL, &progress},
         {"no-se", 0, NULL, &no_se},         {"no-fit", 0, NULL, &no_fit},
+        {"loadings", 0, NULL, &loadings},   {"bank", 1, &bank_s, NULL},
     };
     const char *pos[1];
     size_t npos;
@@ -103,6 +118,33 @@ int rf_cmd_calibrate(int argc, char **argv)
     if (!responses == !store_s)
         return rf_cli_usage_error(cmd, "give one of --responses or --store (see 'rolefit "
                                        "calibrate --help')");
+    if (loadings) {
+        const struct {
+            int given;
+            const char *name;
+        } other[] = {{model_s != NULL, "model"},     {quad_s != NULL, "quad"},
+                     {range_s != NULL, "range"},     {threads_s != NULL, "threads"},
+                     {pa_s != NULL, "prior-a"},      {pc_s != NULL, "prior-c"},
+                     {fixed_s != NULL, "fixed"},     {format_s != NULL, "format"},
+                     {no_se, "no-se"},               {no_fit, "no-fit"}};
+        for (size_t i = 0; i < sizeof other / sizeof other[0]; i++)
+            if (other[i].given)
+                return rf_cli_usage_error(cmd, "--%s does not go with --loadings", other[i].name);
+        if (!bank_s)
+            return rf_cli_usage_error(cmd, "--loadings needs --bank BANK (the item parameters)");
+        struct rf_loadings_args la = {bank_s, responses, store_s, out_s, 1e-4, 200, progress};
+        if ((tol_s && (ec = rf_cli_double(cmd, "tol", tol_s, 1e-12, 1, &la.tol))) ||
+            (iter_s && (ec = rf_cli_size(cmd, "max-iter", iter_s, 1, 1000000, &la.max_iter))))
+            return ec;
+        return rf_calibrate_loadings(&la);
+    }
+    if (bank_s)
+        return rf_cli_usage_error(cmd, "--bank goes with --loadings (calibrating items, "
+                                       "--fixed holds known items fixed)");
+    if (!model_s)
+        model_s = "2pl";
+    if (!format_s)
+        format_s = "json";
     struct rf_calib_opts o;
     rf_calib_opts_default(&o);
     o.want_se = !no_se;

@@ -6,6 +6,8 @@
 #ifndef RF_CLI_COMMANDS_H
 #define RF_CLI_COMMANDS_H
 
+#include <stddef.h>
+
 int rf_cmd_score(int argc, char **argv);
 int rf_cmd_simulate(int argc, char **argv);
 
@@ -29,6 +31,18 @@ int rf_cmd_assess(int argc, char **argv);
 int rf_cmd_serve(int argc, char **argv);
 int rf_cmd_user(int argc, char **argv);
 int rf_cmd_calibrate(int argc, char **argv);
+
+/* `rolefit calibrate --loadings` (cmd_calibrate_loadings.c), options parsed. */
+struct rf_loadings_args {
+    const char *bank;      /* item parameters: a bank directory or a parameter file */
+    const char *responses; /* a responses CSV, or NULL with store */
+    const char *store;     /* a store URL, or NULL */
+    const char *out;       /* output file, or NULL: stdout */
+    double tol;            /* stop when no loading moves more than this in a cycle */
+    size_t max_iter;
+    int progress;
+};
+int rf_calibrate_loadings(const struct rf_loadings_args *a);
 
 /* `rolefit bank` and its subcommands (cmd_bank*.c). */
 int rf_cmd_bank(int argc, char **argv);

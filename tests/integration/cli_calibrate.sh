@@ -65,4 +65,31 @@ $RF calibrate --responses "$TMP/gutt.csv" --max-iter 50 >"$TMP/g.json" 2>"$TMP/g
 grep -q "warning\[extreme-slope\]: 4 items (first 'q1') have a slope above 10" "$TMP/g.err" && ok || bad "extreme-slope warning: $(cat "$TMP/g.err")"
 grep -q "warning\[not-converged\]: stopped after 50 cycles" "$TMP/g.err" && ok || bad "not-converged warning"
 grep -qi "nan" "$TMP/g.json" && bad "NaN in guttman output" || ok
+# ---- --loadings: the higher-order model's loadings, the items held fixed ----
+{
+    echo "person,linear_algebra.shapes.001,linear_algebra.rank.001,linear_algebra.norms.001,deep_learning.training.001,deep_learning.cnn.001,deep_learning.rnn.001,no_such.item.001"
+    for i in $(seq 1 60); do
+        # a person's answers follow one ability on both skills, so the loadings come out high
+        a=$((i % 4 > 0)); b=$((i % 3 > 0)); c=$((i % 5 > 1)); d=$((i % 2))
+        echo "p$i,$a,$b,$c,$a,$d,$b,"
+    done
+} >"$TMP/hr.csv"
+out=$($RF calibrate --loadings --bank data/bank --responses "$TMP/hr.csv" 2>"$TMP/lerr")
+grep -q '"linear_algebra": 0\.[0-9]' <<<"$out" && grep -q '"deep_learning": 0\.[0-9]' <<<"$out" && ok \
+    || bad "loadings JSON: $out $(cat "$TMP/lerr")"
+grep -q 'warning\[items-without-parameters\]: 1 of 7 items' "$TMP/lerr" && ok || bad "unknown item warned: $(cat "$TMP/lerr")"
+grep -q 'loadings of 2 skills from 60 persons' "$TMP/lerr" && ok || bad "summary: $(cat "$TMP/lerr")"
+$RF calibrate --loadings --bank data/bank --responses "$TMP/hr.csv" --out "$TMP/loadings.json" 2>/dev/null &&
+    [ "$(cat "$TMP/loadings.json")" = "$out" ] && ok || bad "--out writes the same JSON"
+expect_oneline "loadings without a bank" 2 "--loadings needs --bank BANK" \
+    $RF calibrate --loadings --responses "$TMP/hr.csv"
+expect_oneline "loadings and model" 2 "--model does not go with --loadings" \
+    $RF calibrate --loadings --model 2pl --bank data/bank --responses "$TMP/hr.csv"
+expect_oneline "bank without loadings" 2 "--bank goes with --loadings" \
+    $RF calibrate --bank data/bank --responses "$TMP/hr.csv"
+printf 'x.a.001,x.b.001\n1,0\n' >"$TMP/none.csv"
+expect_oneline "no item with parameters" 1 "none.csv: none of its 2 items has parameters in data/bank" \
+    $RF calibrate --loadings --bank data/bank --responses "$TMP/none.csv"
+expect_oneline "missing bank" 3 "nope: no such file" \
+    $RF calibrate --loadings --bank "$TMP/nope" --responses "$TMP/hr.csv"
 finish
