@@ -46,6 +46,24 @@
 /* Largest number of response categories of a graded (GRM) item. */
 #define RF_MAX_CATEGORIES 10
 
+/* Higher-order skill model (irt/hier.h, docs/cat.md "The higher-order model"):
+ * most skills and mixture components of one prior; the g grid (even nodes on
+ * +-RF_HIER_G_LIM with N(0, 1) weights: a spacing of 0.25 integrates the
+ * smooth posterior of g to far below printed precision, and the mass beyond
+ * 5 SD is 6e-7); the largest loading (lambda near 1 leaves the conditional
+ * prior narrower than the theta grid's spacing); bounds of a component's
+ * centre and scale; the loading assumed until calibration estimates one
+ * (data/loadings.json overrides it per skill). */
+#define RF_HIER_MAX_SKILLS 32
+#define RF_HIER_MAX_COMPONENTS 4
+#define RF_HIER_G_N 41
+#define RF_HIER_G_LIM 5.0
+#define RF_HIER_MAX_LAMBDA 0.95
+#define RF_HIER_MAX_MU 10.0
+#define RF_HIER_MIN_TAU 0.05
+#define RF_HIER_MAX_TAU 10.0
+#define RF_HIER_DEFAULT_LAMBDA 0.7
+
 /* Ability estimation: search range for MLE/WLE/MAP and Newton settings. */
 #define RF_THETA_LIMIT 10.0
 #define RF_NEWTON_MAX_ITER 100
