@@ -5,7 +5,9 @@
  *    "design": {"max_items", "select", "randomesque", "exposure", "early_stop",
  *               "reach_slack", "scope": [{"skill", "se", "min", "max"}, ...],
  *               "classes": [[null | [mu, tau] per scope skill], ...]   (only when set;
- *                           null: like the population), "class_focus": true (only when set)},
+ *                           null: like the population), "class_focus": true (only when set),
+ *               "loadings": [lambda per scope skill], "prior_class": {"class": C,
+ *                           "weight": W}   (version 2, only when the design has a model)},
  *    "rng": ["16 hex digits" x 4],
  *    "events": [{"item": ID, "answer": K, "params": {...}} | {"item": ID, "blocked": true}],
  *    "presented": ID | null}
@@ -25,7 +27,11 @@
 #include "base/json.h"
 
 #define FORMAT "rolefit-session"
+/* Version 1: independent N(0, 1) priors (no "loadings", no "prior_class");
+ * version 2 adds them. A design without a model is still written as version
+ * 1, so its files read as before; both versions are read. */
 #define VERSION 1
+#define VERSION_MODEL 2
 
 static rf_status nomem(struct rf_err *err)
 {
@@ -87,10 +93,11 @@ rf_status rf_cat_session_to_json(const struct rf_cat_session *s, json_t **out, s
             }
         }
     }
+    int model = rf_cat_design_has_model(d);
     size_t pending = rf_cat_pending(s);
     root = json_pack("{s:s, s:i, s:{s:f, s:f, s:I}, s:{s:I, s:s, s:I, s:b, s:b, s:f, s:o}, "
                      "s:o, s:o, s:o}",
-                     "format", FORMAT, "version", VERSION, "grid", "lo", p->q.x[0], "hi",
+                     "format", FORMAT, "version", model ? VERSION_MODEL : VERSION, "grid", "lo", p->q.x[0], "hi",
                      p->q.x[p->q.n - 1], "n", (json_int_t)p->q.n, "design", "max_items",
                      (json_int_t)d->max_items, "select", rf_cat_select_name(d->select),
                      "randomesque", (json_int_t)d->randomesque, "exposure", d->exposure,
@@ -109,6 +116,25 @@ rf_status rf_cat_session_to_json(const struct rf_cat_session *s, json_t **out, s
         json_object_set_new(json_object_get(root, "design"), "class_focus", json_true())) {
         json_decref(root);
         return nomem(err);
+    }
+    if (model) {
+        json_t *dj = json_object_get(root, "design"), *la = json_array();
+        if (!la || json_object_set_new(dj, "loadings", la)) {
+            json_decref(root);
+            return nomem(err);
+        }
+        for (size_t j = 0; j < d->nscope; j++)
+            if (json_array_append_new(la, json_real(d->lambda[j]))) {
+                json_decref(root);
+                return nomem(err);
+            }
+        if (d->prior_weight > 0 &&
+            json_object_set_new(dj, "prior_class",
+                                json_pack("{s:I, s:f}", "class", (json_int_t)d->prior_class,
+                                          "weight", d->prior_weight))) {
+            json_decref(root);
+            return nomem(err);
+        }
     }
     *out = root;
     return RF_OK;
@@ -190,6 +216,39 @@ static rf_status read_classes(const json_t *dj, struct rf_cat_design *d, const c
     return RF_OK;
 }
 
+/* The optional model prior (version 2): loadings per scope skill and the
+ * class mixed into the prior. Absent: independent N(0, 1) skills. */
+static rf_status read_prior(const json_t *dj, struct rf_cat_design *d, const char *w,
+                            struct rf_err *err)
+{
+    const json_t *la = json_object_get(dj, "loadings"), *pc = json_object_get(dj, "prior_class");
+    if (la) {
+        if (!json_is_array(la) || json_array_size(la) != d->nscope)
+            return rf_err_set(err, RF_EINVAL,
+                              "%s: field 'loadings': expected one number per scope skill (%zu)", w,
+                              d->nscope);
+        for (size_t j = 0; j < d->nscope; j++) {
+            const json_t *v = json_array_get(la, j);
+            if (!json_is_number(v))
+                return rf_err_set(err, RF_EINVAL, "%s: loadings[%zu]: expected a number", w, j);
+            d->lambda[j] = json_number_value(v);
+        }
+    }
+    if (pc) {
+        size_t c;
+        rf_status rc;
+        char wp[RF_ERRMSG_LEN / 2];
+        snprintf(wp, sizeof wp, "%s: prior_class", w);
+        if (!json_is_object(pc))
+            return rf_err_set(err, RF_EINVAL, "%s: expected an object", wp);
+        if ((rc = rf_json_get_size(pc, "class", 1, &c, wp, err)) ||
+            (rc = rf_json_get_number(pc, "weight", 1, &d->prior_weight, NULL, wp, err)))
+            return rc;
+        d->prior_class = c;
+    }
+    return RF_OK;
+}
+
 static rf_status read_design(const struct rf_cat_pool *p, const json_t *obj, const char *where,
                              struct rf_cat_design *d, struct rf_err *err)
 {
@@ -233,7 +292,7 @@ static rf_status read_design(const struct rf_cat_pool *p, const json_t *obj, con
     }
     if (!(isfinite(d->reach_slack) && d->reach_slack > 0))
         return rf_err_set(err, RF_EINVAL, "%s: field 'reach_slack': expected a positive number", w);
-    if ((rc = read_classes(dj, d, w, err)))
+    if ((rc = read_classes(dj, d, w, err)) || (rc = read_prior(dj, d, w, err)))
         return rc;
     if ((rc = rf_cat_design_check(d, p, err)))
         rf_err_prefix(err, "%s", w);
@@ -357,9 +416,10 @@ rf_status rf_cat_session_from_json(const struct rf_cat_pool *p, const json_t *ob
     if (strcmp(fmt, FORMAT) != 0)
         return rf_err_set(err, RF_EINVAL, "%s: field 'format': not a rolefit session ('%s')", where,
                           fmt);
-    if (version != VERSION)
-        return rf_err_set(err, RF_EINVAL, "%s: field 'version': %zu is not supported (want %d)",
-                          where, version, VERSION);
+    if (version != VERSION && version != VERSION_MODEL)
+        return rf_err_set(err, RF_EINVAL,
+                          "%s: field 'version': %zu is not supported (want %d or %d)", where,
+                          version, VERSION, VERSION_MODEL);
     struct rf_cat_design d;
     struct rf_rng rng;
     if ((rc = read_grid(p, obj, where, err)) || (rc = read_design(p, obj, where, &d, err)) ||

@@ -64,6 +64,10 @@ struct rf_cat_session {
     size_t *row_skill, *cls_row;
     double *row_g, *row_e, *row_w, *cls_r, *cls_t;
     double cls_lz; /* log sum_c e^{cls_r[c]} */
+    /* The model's prior (d.lambda, d.prior_weight), else NULL: then post
+     * is updated in place under independent N(0, 1) priors. */
+    struct rf_hier *hm;
+    struct rf_hier_state *hs;
     /* Workspace of the selection step. */
     double topv[RF_CAT_MAX_TOPK];
     uint32_t topi[RF_CAT_MAX_TOPK];
@@ -174,6 +178,54 @@ rf_status rf_cat_design_add(struct rf_cat_design *d, const struct rf_cat_pool *p
     return RF_OK;
 }
 
+void rf_cat_design_set_prior(struct rf_cat_design *d, double lambda, size_t cls, double weight)
+{
+    for (size_t j = 0; j < RF_CAT_MAX_SCOPE; j++)
+        d->lambda[j] = j < d->nscope ? lambda : 0;
+    d->prior_class = cls;
+    d->prior_weight = weight;
+}
+
+int rf_cat_design_has_model(const struct rf_cat_design *d)
+{
+    int any = d->prior_weight > 0;
+    for (size_t j = 0; j < d->nscope; j++)
+        any |= d->lambda[j] != 0;
+    return any;
+}
+
+void rf_cat_design_prior(const struct rf_cat_design *d, struct rf_hier_spec *out)
+{
+    rf_hier_spec_init(out, d->nscope, 0.0);
+    for (size_t j = 0; j < d->nscope; j++)
+        out->lambda[j] = d->lambda[j];
+    if (!(d->prior_weight > 0) || d->prior_class >= d->nclasses)
+        return;
+    out->comp[0].weight = 1.0 - d->prior_weight;
+    struct rf_hier_comp *c = &out->comp[1];
+    c->weight = d->prior_weight;
+    for (size_t j = 0; j < RF_HIER_MAX_SKILLS; j++) {
+        const struct rf_cat_class_skill *cs = &d->classes[d->prior_class][j];
+        c->mu[j] = j < d->nscope && cs->tau > 0 ? cs->mu : 0;
+        c->tau[j] = j < d->nscope && cs->tau > 0 ? cs->tau : 1;
+    }
+    out->ncomp = 2;
+}
+
+static rf_status check_prior(const struct rf_cat_design *d, struct rf_err *err)
+{
+    for (size_t j = 0; j < d->nscope; j++)
+        if (!(d->lambda[j] >= 0 && d->lambda[j] <= RF_HIER_MAX_LAMBDA))
+            return rf_err_set(err, RF_EINVAL, "scope entry %zu: loading must be 0 to %g", j,
+                              RF_HIER_MAX_LAMBDA);
+    if (!(d->prior_weight >= 0 && d->prior_weight < 1))
+        return rf_err_set(err, RF_EINVAL, "prior class weight must be at least 0 and below 1");
+    if (d->prior_weight > 0 && d->prior_class >= d->nclasses)
+        return rf_err_set(err, RF_EINVAL, "prior class %zu: the design has %zu classes",
+                          d->prior_class, d->nclasses);
+    return RF_OK;
+}
+
 rf_status rf_cat_design_check(const struct rf_cat_design *d, const struct rf_cat_pool *p,
                               struct rf_err *err)
 {
@@ -209,7 +261,9 @@ rf_status rf_cat_design_check(const struct rf_cat_design *d, const struct rf_cat
         if (rc)
             return rc;
     }
-    return RF_OK;
+    if (d->nscope > RF_HIER_MAX_SKILLS)
+        return rf_err_set(err, RF_ETOOBIG, "scope: more than %d skills", RF_HIER_MAX_SKILLS);
+    return check_prior(d, err);
 }
 
 void rf_cat_session_free(struct rf_cat_session *s)
@@ -230,6 +284,8 @@ void rf_cat_session_free(struct rf_cat_session *s)
     free(s->admin_k);
     free(s->blocked);
     free(s->events);
+    rf_hier_state_free(s->hs);
+    rf_hier_free(s->hm);
     free(s);
 }
 
@@ -326,6 +382,15 @@ rf_status rf_cat_session_new(const struct rf_cat_pool *p, const struct rf_cat_de
         rf_cat_session_free(s);
         return rf_err_set(err, RF_ENOMEM, "session: out of memory");
     }
+    if (rf_cat_design_has_model(d)) {
+        struct rf_hier_spec sp;
+        rf_cat_design_prior(d, &sp);
+        if ((rc = rf_hier_new(&sp, &p->q, &s->hm, err)) ||
+            (rc = rf_hier_state_new(s->hm, &s->hs, err))) {
+            rf_cat_session_free(s);
+            return rc;
+        }
+    }
     rf_cat_session_reset(s, seed);
     *out = s;
     return RF_OK;
@@ -413,10 +478,16 @@ void rf_cat_session_reset(struct rf_cat_session *s, uint64_t seed)
     memset(s->mark, 0, p->n);
     double m, sd;
     moments(p->q.x, p->q.w, s->nq, &m, &sd);
+    if (s->hs)
+        rf_hier_state_reset(s->hs);
     for (size_t j = 0; j < s->d.nscope; j++) {
         memcpy(s->post + j * s->nq, p->q.w, s->nq * sizeof(double));
         s->theta[j] = m;
         s->sd[j] = sd;
+        if (s->hs) { /* a mixture's prior marginal is not N(0, 1) */
+            rf_hier_marginal(s->hs, j, s->post + j * s->nq, NULL, NULL);
+            moments(p->q.x, s->post + j * s->nq, s->nq, &s->theta[j], &s->sd[j]);
+        }
         s->count[j] = 0;
         s->avail[j] = p->nusable[s->d.scope[j]];
         s->state[j] = RF_CAT_SKILL_OPEN;
@@ -785,20 +856,29 @@ static void apply(struct rf_cat_session *s, size_t item, size_t k)
     size_t j = s->slot[p->skill[item]], nq = s->nq;
     double *post = s->post + j * nq;
     const double *pt = p->ptab + p->poff[item] + k * nq;
-    double tot = 0;
-    for (size_t q = 0; q < nq; q++) {
-        double v = post[q] * pt[q];
-        if (v < TINY)
-            v = 0;
-        post[q] = v;
-        tot += v;
+    if (s->hs) {
+        /* Every marginal moves through g (and the mixture's weights). */
+        rf_hier_update(s->hs, j, pt);
+        for (size_t o = 0; o < s->d.nscope; o++) {
+            rf_hier_marginal(s->hs, o, s->post + o * nq, NULL, NULL);
+            moments(p->q.x, s->post + o * nq, nq, &s->theta[o], &s->sd[o]);
+        }
+    } else {
+        double tot = 0;
+        for (size_t q = 0; q < nq; q++) {
+            double v = post[q] * pt[q];
+            if (v < TINY)
+                v = 0;
+            post[q] = v;
+            tot += v;
+        }
+        if (tot > 0 && isfinite(tot)) {
+            double inv = 1.0 / tot;
+            for (size_t q = 0; q < nq; q++)
+                post[q] *= inv;
+        }
+        moments(p->q.x, post, nq, &s->theta[j], &s->sd[j]);
     }
-    if (tot > 0 && isfinite(tot)) {
-        double inv = 1.0 / tot;
-        for (size_t q = 0; q < nq; q++)
-            post[q] *= inv;
-    }
-    moments(p->q.x, post, nq, &s->theta[j], &s->sd[j]);
     s->mark[item] = MARK_GIVEN;
     s->admin[s->nadmin] = (uint32_t)item;
     s->admin_k[s->nadmin] = (unsigned char)k;
@@ -807,7 +887,26 @@ static void apply(struct rf_cat_session *s, size_t item, size_t k)
     s->avail[j]--;
     push_event(s, item, (int)k);
     update_skill(s, j);
+    if (s->hs)
+        for (size_t o = 0; o < s->d.nscope; o++)
+            update_skill(s, o);
     update_stop(s);
+}
+
+void rf_cat_skill_loglik(const struct rf_cat_session *s, size_t j, double *out)
+{
+    if (s->hs) {
+        rf_hier_loglik(s->hs, j, out);
+        return;
+    }
+    const double *post = s->post + j * s->nq, *lw = s->p->q.logw;
+    for (size_t q = 0; q < s->nq; q++)
+        out[q] = post[q] > 0 ? log(post[q]) - lw[q] : -HUGE_VAL;
+}
+
+double rf_cat_prior_class_weight(struct rf_cat_session *s)
+{
+    return s->hs && s->d.prior_weight > 0 ? rf_hier_comp_weight(s->hs, 1) : 0;
 }
 
 rf_status rf_cat_answer(struct rf_cat_session *s, size_t item, size_t k)

@@ -33,6 +33,7 @@
 #include "base/err.h"
 #include "base/rng.h"
 #include "cat/pool.h"
+#include "irt/hier.h"
 
 enum rf_cat_select {
     RF_CAT_MFI = 0, /* maximum Fisher information at the EAP */
@@ -79,6 +80,16 @@ struct rf_cat_design {
     size_t nclasses;
     int class_focus;
     struct rf_cat_class_skill classes[RF_CAT_MAX_CLASSES][RF_CAT_MAX_SCOPE];
+    /* The prior (irt/hier.h, docs/cat.md "The higher-order model"): loadings
+     * of the scope skills on the general factor (0 for every skill, the
+     * default: independent N(0, 1) skills, the engine as it was), and a
+     * mixture: with prior_weight > 0, the people of class prior_class (its
+     * N(mu, tau^2) per skill, sharing the loadings) join the population with
+     * that weight. With either, every posterior is the model's exact marginal
+     * and an answer on one skill moves every skill. */
+    double lambda[RF_CAT_MAX_SCOPE];
+    double prior_weight;
+    size_t prior_class;
 };
 
 /* Defaults: empty scope, overall maximum RF_CAT_DEFAULT_MAX_ITEMS, MFI,
@@ -97,6 +108,18 @@ rf_status rf_cat_design_add(struct rf_cat_design *d, const struct rf_cat_pool *p
  * RF_CAT_CLASS_MAX_TAU), RF_ETOOBIG (RF_CAT_MAX_CLASSES already). */
 rf_status rf_cat_design_add_class(struct rf_cat_design *d, const struct rf_cat_class_skill *dist,
                                   struct rf_err *err);
+
+/* Sets every scope skill's loading to lambda and, with weight > 0, mixes class
+ * cls into the prior with that weight. Checked by rf_cat_design_check. */
+void rf_cat_design_set_prior(struct rf_cat_design *d, double lambda, size_t cls, double weight);
+
+/* Whether d's prior is the model's (some loading or a mixture) rather than
+ * independent N(0, 1) skills. */
+int rf_cat_design_has_model(const struct rf_cat_design *d);
+
+/* The prior of d as a spec over its scope skills (in scope order): the
+ * independent N(0, 1) model when d has none. */
+void rf_cat_design_prior(const struct rf_cat_design *d, struct rf_hier_spec *out);
 
 /* Checks a design against a pool (non-empty scope, valid indices and rules). */
 rf_status rf_cat_design_check(const struct rf_cat_design *d, const struct rf_cat_pool *p,
@@ -146,6 +169,14 @@ size_t rf_cat_nanswered(const struct rf_cat_session *s);
 void rf_cat_answered(const struct rf_cat_session *s, size_t j, size_t *item, size_t *k);
 const struct rf_cat_design *rf_cat_session_design(const struct rf_cat_session *s);
 const struct rf_cat_pool *rf_cat_session_pool(const struct rf_cat_session *s);
+
+/* Scope skill j's log-likelihood over the pool's grid into out[0..n-1]
+ * (up to a constant; -HUGE_VAL where it is zero): what a profile stores so
+ * that later evidence combines exactly (careers/profile.h). */
+void rf_cat_skill_loglik(const struct rf_cat_session *s, size_t j, double *out);
+
+/* The posterior weight of the class mixed into the prior (0 without one). */
+double rf_cat_prior_class_weight(struct rf_cat_session *s);
 
 /* Scope entry j (0..nscope-1): EAP, posterior SD, items answered, state, and
  * the normalized posterior on the pool's grid (pool->q.n values, borrowed). */

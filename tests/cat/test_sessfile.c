@@ -31,6 +31,8 @@ static struct rf_cat_pool *pool(void)
     return p;
 }
 
+static int with_model; /* start_with mixes class 0 into a lambda = 0.7 prior */
+
 static struct rf_cat_session *start_with(const struct rf_cat_pool *p, int classes)
 {
     struct rf_cat_design d;
@@ -47,6 +49,8 @@ static struct rf_cat_session *start_with(const struct rf_cat_pool *p, int classe
         struct rf_cat_class_skill dist[2] = {{-1.0 + c, 0.5}, {0.5 * c, c % 2 ? 0.0 : 0.4}};
         cr_assert_eq(rf_cat_design_add_class(&d, dist, &err), RF_OK, "%s", err.msg);
     }
+    if (with_model)
+        rf_cat_design_set_prior(&d, 0.7, 0, 0.3);
     struct rf_cat_session *s;
     cr_assert_eq(rf_cat_session_new(p, &d, 77, &s, &err), RF_OK);
     return s;
@@ -93,6 +97,8 @@ static void restores_exactly(int classes)
     cr_assert_gt(rf_cat_nblocked(a), 0, "the log has exposure blocks");
     cr_assert_neq(presented, SIZE_MAX, "saved mid-test");
     json_t *j = roundtrip(a);
+    cr_assert_eq(json_integer_value(json_object_get(j, "version")), with_model ? 2 : 1);
+    cr_assert_eq(json_object_get(json_object_get(j, "design"), "loadings") != NULL, with_model);
     struct rf_cat_session *b;
     struct rf_err err;
     rf_err_clear(&err);
@@ -141,6 +147,15 @@ Test(cat_sessfile, restores_exactly)
 Test(cat_sessfile, restores_exactly_with_classes)
 {
     restores_exactly(3);
+}
+
+/* The model's prior travels too (version 2): loadings and the prior class;
+ * the restored posteriors are bit-identical. */
+Test(cat_sessfile, restores_exactly_with_the_model_prior)
+{
+    with_model = 1;
+    restores_exactly(3);
+    with_model = 0;
 }
 
 Test(cat_sessfile, classes_are_written_and_checked)

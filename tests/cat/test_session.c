@@ -708,3 +708,63 @@ Test(cat_session, next_and_answer_allocate_nothing)
     }
     rf_cat_pool_free(p);
 }
+
+/* With loadings, an answer on one skill moves the other through g; with a
+ * class mixed into the prior, answers like the class's people move weight
+ * onto it. lambda = 0 without a mixture is the independent engine, bit for bit. */
+Test(cat_session, model_prior_links_skills)
+{
+    make_bank(&F, 2, 60, 0, 4);
+    struct rf_cat_pool *p = make_pool(&F);
+    struct rf_err err;
+    struct rf_cat_design d;
+    rf_cat_design_init(&d);
+    d.max_items = 12;
+    d.stop_unreachable = 0;
+    cr_assert_eq(rf_cat_design_add(&d, p, "s1", rule(0.1, 0, 12), &err), RF_OK);
+    cr_assert_eq(rf_cat_design_add(&d, p, "s2", rule(0.1, 0, 12), &err), RF_OK);
+    struct rf_cat_class_skill dist[2] = {{1.5, 0.4}, {1.5, 0.4}};
+    cr_assert_eq(rf_cat_design_add_class(&d, dist, &err), RF_OK);
+    struct rf_cat_design plain = d, bad = d;
+    cr_assert(!rf_cat_design_has_model(&plain));
+    rf_cat_design_set_prior(&d, 0.7, 0, 0.3);
+    cr_assert(rf_cat_design_has_model(&d));
+    bad.lambda[1] = 0.99;
+    cr_assert_eq(rf_cat_design_check(&bad, p, &err), RF_EINVAL);
+    bad.lambda[1] = 0;
+    bad.prior_weight = 0.3;
+    bad.prior_class = 1;
+    cr_assert_eq(rf_cat_design_check(&bad, p, &err), RF_EINVAL);
+    struct rf_cat_session *s, *ind;
+    cr_assert_eq(rf_cat_session_new(p, &d, 3, &s, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(rf_cat_session_new(p, &plain, 3, &ind, &err), RF_OK);
+    struct rf_cat_skill_result r2;
+    rf_cat_skill(s, 1, &r2);
+    double prior_mean = r2.theta;
+    cr_assert(prior_mean > 0.3 && prior_mean < 0.6, "mixture prior mean %.3f", prior_mean);
+    /* eight right answers to hard items of s1 only */
+    for (size_t i = 0; i < 60 && rf_cat_nanswered(s) < 8; i++) {
+        if (p->skill[i] != 0 || p->irt[i].b < 0.5)
+            continue;
+        cr_assert_eq(rf_cat_replay(s, i, 1, &err), RF_OK, "%s", err.msg);
+        cr_assert_eq(rf_cat_replay(ind, i, 1, &err), RF_OK);
+    }
+    cr_assert_eq(rf_cat_nanswered(s), 8);
+    rf_cat_skill(s, 1, &r2);
+    cr_assert(r2.theta > prior_mean + 0.3, "s2 moved through g: %.3f", r2.theta);
+    cr_assert(r2.se < 0.95, "s2 narrowed: %.3f", r2.se);
+    cr_assert(rf_cat_prior_class_weight(s) > 0.6, "class weight %.3f",
+              rf_cat_prior_class_weight(s));
+    rf_cat_skill(ind, 1, &r2);
+    cr_assert(fabs(r2.theta) < 1e-12 && fabs(r2.se - 1) < 1e-6, "independent s2 unmoved");
+    cr_assert_eq(rf_cat_prior_class_weight(ind), 0);
+    /* the stored log-likelihood is the evidence, prior removed: the same in both */
+    double la[61], lb[61];
+    rf_cat_skill_loglik(s, 0, la);
+    rf_cat_skill_loglik(ind, 0, lb);
+    for (size_t q = 1; q < 61; q++)
+        cr_assert(fabs((la[q] - la[0]) - (lb[q] - lb[0])) < 1e-9, "node %zu", q);
+    rf_cat_session_free(s);
+    rf_cat_session_free(ind);
+    rf_cat_pool_free(p);
+}
