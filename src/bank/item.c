@@ -6,6 +6,7 @@
  */
 #include "bank/item.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,7 @@ void rf_item_cleanup(struct rf_item *it)
     free(it->explanation);
     free(it->difficulty);
     free(it->lang);
+    free(it->unit);
     free_strv(it->options, it->noptions);
     free_strv(it->tags, it->ntags);
     if (it->translations)
@@ -41,7 +43,13 @@ void rf_item_cleanup(struct rf_item *it)
 
 const char *rf_item_type_name(enum rf_item_type t)
 {
-    return t == RF_ITEM_RUBRIC ? "rubric" : "mcq";
+    switch (t) {
+    case RF_ITEM_RUBRIC: return "rubric";
+    case RF_ITEM_NUMERIC: return "numeric";
+    case RF_ITEM_MULTI: return "multi";
+    case RF_ITEM_MCQ: break;
+    }
+    return "mcq";
 }
 
 rf_status rf_item_type_parse(const char *s, enum rf_item_type *out)
@@ -50,9 +58,21 @@ rf_status rf_item_type_parse(const char *s, enum rf_item_type *out)
         *out = RF_ITEM_MCQ;
     else if (strcmp(s, "rubric") == 0)
         *out = RF_ITEM_RUBRIC;
+    else if (strcmp(s, "numeric") == 0)
+        *out = RF_ITEM_NUMERIC;
+    else if (strcmp(s, "multi") == 0)
+        *out = RF_ITEM_MULTI;
     else
         return RF_EINVAL;
     return RF_OK;
+}
+
+void rf_item_multi_prior_thresholds(double b, size_t m, double *thr)
+{
+    for (size_t j = 1; j <= m; j++) {
+        double t = b + ((double)j - (double)(m + 1) / 2.0) * RF_ITEM_MULTI_PRIOR_STEP;
+        thr[j - 1] = round(t * 100.0) / 100.0;
+    }
 }
 
 enum rf_difficulty rf_difficulty_parse(const char *s)
@@ -151,6 +171,70 @@ static rf_status get_bool(const json_t *o, const char *key, int *out, const char
     return RF_OK;
 }
 
+/* The answer, tolerance and unit of a numeric item; options are refused. */
+static rf_status read_numeric(const json_t *o, const char *where, struct rf_item *it,
+                              struct rf_err *err)
+{
+    rf_status rc;
+    if (it->noptions)
+        return rf_err_set(err, RF_EINVAL, "%s: field 'options': a numeric item has no options",
+                          where);
+    if ((rc = rf_json_get_number(o, "answer", 1, &it->answer, NULL, where, err)) ||
+        (rc = rf_json_get_number(o, "tolerance", 1, &it->tolerance, NULL, where, err)))
+        return rc;
+    if (!isfinite(it->answer))
+        return rf_err_set(err, RF_EINVAL, "%s: field 'answer': not a finite number", where);
+    if (!isfinite(it->tolerance) || it->tolerance < 0)
+        return rf_err_set(err, RF_EINVAL, "%s: field 'tolerance': %g is not a number >= 0",
+                          where, it->tolerance);
+    const char *unit = "";
+    if ((rc = rf_json_get_string(o, "unit", 0, &unit, where, err)))
+        return rc;
+    if (strlen(unit) > RF_ITEM_MAX_UNIT_LEN)
+        return rf_err_set(err, RF_EINVAL, "%s: field 'unit': longer than %d bytes", where,
+                          RF_ITEM_MAX_UNIT_LEN);
+    char *u = rf_strdup(unit);
+    if (!u)
+        return rf_err_set(err, RF_ENOMEM, "%s: out of memory", where);
+    free(it->unit);
+    it->unit = u;
+    return RF_OK;
+}
+
+/* The keys of a multi item: 1..noptions-1 indices, strictly increasing, in range. */
+static rf_status read_keys(const json_t *o, const char *where, struct rf_item *it,
+                           struct rf_err *err)
+{
+    const json_t *k = json_object_get(o, "keys");
+    if (!k)
+        return rf_err_set(err, RF_EINVAL, "%s: missing field 'keys'", where);
+    size_t n = json_is_array(k) ? json_array_size(k) : 0;
+    if (!json_is_array(k) || n < 1 || n + 1 > it->noptions)
+        return rf_err_set(err, RF_EINVAL,
+                          "%s: field 'keys': expected an array of 1 to %zu option indices "
+                          "(%zu options)",
+                          where, it->noptions - 1, it->noptions);
+    for (size_t i = 0; i < n; i++) {
+        const json_t *v = json_array_get(k, i);
+        if (!json_is_integer(v))
+            return rf_err_set(err, RF_EINVAL, "%s: field 'keys[%zu]': expected an integer", where,
+                              i);
+        json_int_t kv = json_integer_value(v);
+        if (kv < 0 || (size_t)kv >= it->noptions)
+            return rf_err_set(err, RF_EINVAL,
+                              "%s: field 'keys[%zu]': %lld is out of range (%zu options, 0-based)",
+                              where, i, (long long)kv, it->noptions);
+        if (i && kv <= it->keys[i - 1])
+            return rf_err_set(err, RF_EINVAL,
+                              "%s: field 'keys[%zu]': %lld after %d: keys must be sorted and "
+                              "distinct",
+                              where, i, (long long)kv, it->keys[i - 1]);
+        it->keys[i] = (int)kv;
+    }
+    it->nkeys = n;
+    return RF_OK;
+}
+
 static rf_status read_item(const json_t *o, const char *where, struct rf_item *it,
                            struct rf_err *err)
 {
@@ -163,7 +247,8 @@ static rf_status read_item(const json_t *o, const char *where, struct rf_item *i
     if ((rc = rf_json_get_string(o, "type", 1, &type, where, err)))
         return rc;
     if (rf_item_type_parse(type, &it->type))
-        return rf_err_set(err, RF_EINVAL, "%s: field 'type': unknown type '%s' (use mcq or rubric)",
+        return rf_err_set(err, RF_EINVAL,
+                          "%s: field 'type': unknown type '%s' (use mcq, rubric, numeric or multi)",
                           where, type);
     if ((rc = get_str(o, "stem", 1, NULL, &it->stem, where, err)))
         return rc;
@@ -173,10 +258,17 @@ static rf_status read_item(const json_t *o, const char *where, struct rf_item *i
         (rc = get_str(o, "difficulty", 0, "", &it->difficulty, where, err)) ||
         (rc = get_str(o, "lang", 0, "en", &it->lang, where, err)))
         return rc;
-    if ((rc = get_strv(o, "options", it->type == RF_ITEM_MCQ ? 2 : 0, RF_BANK_MAX_OPTIONS,
-                       &it->options, &it->noptions, where, err)))
+    int choice = it->type == RF_ITEM_MCQ || it->type == RF_ITEM_MULTI;
+    if ((rc = get_strv(o, "options", choice ? 2 : 0, RF_BANK_MAX_OPTIONS, &it->options,
+                       &it->noptions, where, err)))
         return rc;
     it->key = -1;
+    if (!(it->unit = rf_strdup("")))
+        return rf_err_set(err, RF_ENOMEM, "%s: out of memory", where);
+    if (it->type == RF_ITEM_NUMERIC && (rc = read_numeric(o, where, it, err)))
+        return rc;
+    if (it->type == RF_ITEM_MULTI && (rc = read_keys(o, where, it, err)))
+        return rc;
     if (it->type == RF_ITEM_MCQ) {
         if (!it->options)
             return rf_err_set(err, RF_EINVAL, "%s: missing field 'options'", where);
@@ -204,6 +296,18 @@ static rf_status read_item(const json_t *o, const char *where, struct rf_item *i
                           "%s: field 'model': a multiple-choice item needs a dichotomous model "
                           "(1pl, 2pl or 3pl), got %s",
                           where, rf_irt_model_name(it->irt.model));
+    if (it->type == RF_ITEM_NUMERIC && it->irt.model != RF_MODEL_1PL &&
+        it->irt.model != RF_MODEL_2PL)
+        return rf_err_set(err, RF_EINVAL,
+                          "%s: field 'model': a numeric item has no guessing: use 2pl (or 1pl), "
+                          "got %s",
+                          where, rf_irt_model_name(it->irt.model));
+    if (it->type == RF_ITEM_MULTI &&
+        (it->irt.model != RF_MODEL_GRM || it->irt.ncat != it->nkeys + 1))
+        return rf_err_set(err, RF_EINVAL,
+                          "%s: field 'thresholds': a multi item with %zu keys needs a grm model "
+                          "with %zu thresholds",
+                          where, it->nkeys, it->nkeys);
     const json_t *tr = json_object_get(o, "translations");
     if (tr) {
         if (!json_is_object(tr))
@@ -272,12 +376,26 @@ rf_status rf_item_to_json(const struct rf_item *it, json_t **out)
         bad |= json_object_set_new(o, "options", strv_json(it->options, it->noptions));
     if (it->type == RF_ITEM_MCQ)
         bad |= json_object_set_new(o, "key", json_integer(it->key));
+    if (it->type == RF_ITEM_MULTI) {
+        json_t *k = json_array();
+        for (size_t i = 0; k && i < it->nkeys; i++)
+            bad |= json_array_append_new(k, json_integer(it->keys[i]));
+        bad |= json_object_set_new(o, "keys", k);
+    }
+    if (it->type == RF_ITEM_NUMERIC) {
+        bad |= json_object_set_new(o, "answer", json_real(it->answer));
+        bad |= json_object_set_new(o, "tolerance", json_real(it->tolerance));
+        if (it->unit && it->unit[0])
+            bad |= json_object_set_new(o, "unit", json_string(it->unit));
+    }
     bad |= json_object_set_new(o, "explanation", json_string(it->explanation ? it->explanation : ""));
     if (it->difficulty && it->difficulty[0])
         bad |= json_object_set_new(o, "difficulty", json_string(it->difficulty));
     if (!bad && rf_params_to_json(&it->irt, o))
         bad = 1;
     json_object_del(o, "d");
+    if (it->type == RF_ITEM_NUMERIC)
+        json_object_del(o, "c"); /* numeric items have no guessing parameter */
     bad |= json_object_set_new(o, "calibrated", json_boolean(it->calibrated));
     bad |= json_object_set_new(o, "tags", strv_json(it->tags, it->ntags));
     bad |= json_object_set_new(o, "lang", json_string(it->lang && it->lang[0] ? it->lang : "en"));
@@ -318,7 +436,8 @@ rf_status rf_item_copy(const struct rf_item *src, struct rf_item *dst)
     t.explanation = rf_strdup(src->explanation ? src->explanation : "");
     t.difficulty = rf_strdup(src->difficulty ? src->difficulty : "");
     t.lang = rf_strdup(src->lang ? src->lang : "en");
-    bad |= !t.id || !t.skill || !t.stem || !t.explanation || !t.difficulty || !t.lang;
+    t.unit = rf_strdup(src->unit ? src->unit : "");
+    bad |= !t.id || !t.skill || !t.stem || !t.explanation || !t.difficulty || !t.lang || !t.unit;
     t.options = copy_strv(src->options, src->noptions, &bad);
     t.tags = copy_strv(src->tags, src->ntags, &bad);
     if (t.translations)

@@ -4,7 +4,11 @@
  * NULL once loaded (absent optional strings are ""); lang defaults to "en".
  * Invariants of a loaded item: id non-empty and at most RF_MAX_ID_LEN bytes;
  * an mcq item has 2..RF_BANK_MAX_OPTIONS options, 0 <= key < noptions and a
- * dichotomous model (ncat == 2); irt passed rf_irt_item_validate.
+ * dichotomous model (ncat == 2); a numeric item has no options, a finite
+ * answer, a finite tolerance >= 0 and a dichotomous model without guessing
+ * (1pl or 2pl); a multi item has 2..RF_BANK_MAX_OPTIONS options, 1..noptions-1
+ * keys strictly increasing in range, and a grm model with nkeys + 1
+ * categories; irt passed rf_irt_item_validate.
  */
 #ifndef RF_BANK_ITEM_H
 #define RF_BANK_ITEM_H
@@ -12,10 +16,14 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "base/config.h"
 #include "base/err.h"
 #include "irt/model.h"
 
-enum rf_item_type { RF_ITEM_MCQ, RF_ITEM_RUBRIC };
+/* mcq: one key among options (3PL or 2PL); rubric: graded by a rater (GRM);
+ * numeric: a typed number, right within a tolerance (2PL); multi: select all
+ * that apply, scored max(0, keys - non-keys selected) (GRM, nkeys + 1 categories). */
+enum rf_item_type { RF_ITEM_MCQ, RF_ITEM_RUBRIC, RF_ITEM_NUMERIC, RF_ITEM_MULTI };
 
 /* Author's difficulty ratings, in increasing order. */
 enum rf_difficulty { RF_DIFF_NONE = -1, RF_DIFF_EASY = 0, RF_DIFF_MEDIUM, RF_DIFF_HARD };
@@ -23,9 +31,13 @@ enum rf_difficulty { RF_DIFF_NONE = -1, RF_DIFF_EASY = 0, RF_DIFF_MEDIUM, RF_DIF
 struct rf_item {
     char *id, *skill, *stem, *explanation, *difficulty, *lang; /* owned */
     enum rf_item_type type;
-    char **options; /* owned; mcq only (NULL and 0 for rubric items) */
+    char **options; /* owned; mcq and multi (NULL and 0 for rubric and numeric items) */
     size_t noptions;
-    int key; /* mcq: 0-based index of the correct option; -1 for rubric items */
+    int key; /* mcq: 0-based index of the correct option; -1 for other types */
+    double answer, tolerance; /* numeric: right iff |x - answer| <= tolerance; else 0 */
+    char *unit;               /* owned; numeric: shown after the input box; "" when none */
+    size_t nkeys;             /* multi: number of correct options; 0 for other types */
+    int keys[RF_BANK_MAX_OPTIONS]; /* multi: 0-based indices of the correct options, sorted */
     char **tags; /* owned */
     size_t ntags;
     int calibrated, retired;
@@ -53,9 +65,14 @@ rf_status rf_item_copy(const struct rf_item *src, struct rf_item *dst);
 /* Frees what the item owns and zeroes it. */
 void rf_item_cleanup(struct rf_item *it);
 
-/* "mcq" / "rubric", and the reverse (RF_EINVAL for other names). */
+/* "mcq" / "rubric" / "numeric" / "multi", and the reverse (RF_EINVAL for other names). */
 const char *rf_item_type_name(enum rf_item_type t);
 rf_status rf_item_type_parse(const char *s, enum rf_item_type *out);
+
+/* The prior thresholds of an uncalibrated multi item with m keys (docs/bank-format.md):
+ * t_j = b + (j - (m + 1) / 2) * RF_ITEM_MULTI_PRIOR_STEP for j = 1..m, rounded to 2
+ * decimals, into thr[0..m-1]. */
+void rf_item_multi_prior_thresholds(double b, size_t m, double *thr);
 
 /* "easy" / "medium" / "hard" -> RF_DIFF_*; anything else (or NULL) RF_DIFF_NONE. */
 enum rf_difficulty rf_difficulty_parse(const char *s);

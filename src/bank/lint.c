@@ -234,7 +234,7 @@ static int contains_phrase(const char *folded, const char *phrase)
     return 0;
 }
 
-static void check_options(struct ctx *c, const json_t *o, size_t *nopt)
+static void check_options(struct ctx *c, const json_t *o, size_t *nopt, size_t min, size_t max)
 {
     const json_t *a = json_object_get(o, "options");
     *nopt = 0;
@@ -248,9 +248,8 @@ static void check_options(struct ctx *c, const json_t *o, size_t *nopt)
     }
     size_t n = json_array_size(a);
     *nopt = n;
-    if (n < RF_LINT_MIN_OPTIONS || n > RF_LINT_MAX_OPTIONS)
-        ERR(c, "options", "%zu options, expected %d to %d", n, RF_LINT_MIN_OPTIONS,
-            RF_LINT_MAX_OPTIONS);
+    if (n < min || n > max)
+        ERR(c, "options", "%zu options, expected %zu to %zu", n, min, max);
     char *folded[RF_BANK_MAX_OPTIONS + 1] = {0};
     for (size_t i = 0; i < n && i <= RF_BANK_MAX_OPTIONS; i++) {
         char field[32];
@@ -361,6 +360,231 @@ static void check_params(struct ctx *c, const json_t *o, int mcq, size_t nopt, i
              rf_difficulty_name((enum rf_difficulty)diff), lo[diff], hi[diff]);
 }
 
+/* The number word or numeral just before position p of s (e.g. "two" or "2"
+ * before " decimal"), or -1. */
+static int count_before(const char *s, const char *p)
+{
+    static const char *const names[] = {"zero", "one", "two",   "three", "four",
+                                        "five", "six",  "seven", "eight", "nine"};
+    const char *e = p;
+    while (e > s && e[-1] == ' ')
+        e--;
+    const char *b = e;
+    while (b > s && ((b[-1] >= 'a' && b[-1] <= 'z') || (b[-1] >= '0' && b[-1] <= '9')))
+        b--;
+    size_t n = (size_t)(e - b);
+    if (n == 1 && *b >= '0' && *b <= '9')
+        return *b - '0';
+    for (int i = 0; i < 10; i++)
+        if (strlen(names[i]) == n && strncmp(b, names[i], n) == 0)
+            return i;
+    return -1;
+}
+
+/* The rounding step a numeric item's stem asks for, when it says so in one of
+ * the phrases of docs/bank-format.md: "to the nearest integer" / "whole
+ * number" / "as an integer" (1), "to the nearest 0.05" (0.05), "to two
+ * decimals" / "2 decimal places" (0.01), "to three significant figures"
+ * (relative to the answer). Returns 0 when no precision is stated. */
+static int stated_step(const char *stem, double answer, double *step)
+{
+    size_t n = strlen(stem);
+    char *s = malloc(n + 1);
+    if (!s)
+        return 0;
+    for (size_t i = 0; i <= n; i++)
+        s[i] = (char)((stem[i] >= 'A' && stem[i] <= 'Z') ? stem[i] - 'A' + 'a' : stem[i]);
+    int found = 0;
+    const char *p;
+    if (strstr(s, "nearest integer") || strstr(s, "whole number") || strstr(s, "an integer")) {
+        *step = 1.0;
+        found = 1;
+    } else if ((p = strstr(s, "nearest ")) && ((p[8] >= '0' && p[8] <= '9') || p[8] == '.')) {
+        char *end;
+        double v = strtod(p + 8, &end);
+        if (end > p + 8 && isfinite(v) && v > 0) {
+            *step = v;
+            found = 1;
+        }
+    } else if ((p = strstr(s, " decimal")) && count_before(s, p) >= 0) {
+        *step = pow(10.0, -count_before(s, p));
+        found = 1;
+    } else if ((p = strstr(s, " significant ")) && count_before(s, p) > 0 && answer != 0) {
+        *step = pow(10.0, floor(log10(fabs(answer))) - count_before(s, p) + 1);
+        found = 1;
+    }
+    free(s);
+    return found;
+}
+
+/* A numeric item: answer and tolerance present and sane, the tolerance
+ * consistent with the precision the stem asks for, no options or key. */
+static void check_numeric(struct ctx *c, const json_t *o, const char *stem)
+{
+    const json_t *ans = json_object_get(o, "answer"), *tol = json_object_get(o, "tolerance");
+    const json_t *unit = json_object_get(o, "unit");
+    if (json_object_get(o, "options"))
+        ERR(c, "options", "a numeric item has no options");
+    if (json_object_get(o, "key"))
+        ERR(c, "key", "a numeric item has no key (use answer and tolerance)");
+    if (json_object_get(o, "keys"))
+        ERR(c, "keys", "a numeric item has no keys (use answer and tolerance)");
+    if (json_object_get(o, "c"))
+        WARN(c, "c", "a numeric item has no guessing parameter: drop 'c'");
+    if (unit && !json_is_string(unit))
+        ERR(c, "unit", "expected a string");
+    else if (unit && strlen(json_string_value(unit)) > RF_ITEM_MAX_UNIT_LEN)
+        ERR(c, "unit", "longer than %d bytes", RF_ITEM_MAX_UNIT_LEN);
+    if (!ans)
+        ERR(c, "answer", "missing");
+    else if (!json_is_number(ans) || !isfinite(json_number_value(ans)))
+        ERR(c, "answer", "expected a number");
+    if (!tol)
+        ERR(c, "tolerance", "missing");
+    else if (!json_is_number(tol) || !isfinite(json_number_value(tol)) ||
+             json_number_value(tol) < 0)
+        ERR(c, "tolerance", "expected a number >= 0 (absolute: right iff |x - answer| <= "
+                            "tolerance)");
+    if (!ans || !tol || !json_is_number(ans) || !json_is_number(tol) || !stem)
+        return;
+    double a = json_number_value(ans), t = json_number_value(tol), step;
+    if (!isfinite(a) || !isfinite(t) || t < 0)
+        return;
+    if (!stated_step(stem, a, &step)) {
+        WARN(c, "stem", "states no precision: say e.g. \"to two decimals\" or \"to the nearest "
+                        "integer\", and set the tolerance to half that step");
+        return;
+    }
+    double slack = 1e-9 * (fabs(a) > 1 ? fabs(a) : 1);
+    double rounded = round(a / step) * step;
+    if (fabs(rounded - a) > t + slack)
+        ERR(c, "answer", "%g rounded as the stem asks (step %g) is %g, which the tolerance %g "
+                         "marks wrong",
+            a, step, rounded, t);
+    else if (t > 0 && t < step / 2 - slack) /* 0: an exact answer at the stated precision */
+        WARN(c, "tolerance", "%g is below half the step %g the stem asks for (%g): an answer "
+                             "given more precisely than asked can be marked wrong",
+             t, step, step / 2);
+    else if (t > step + slack)
+        WARN(c, "tolerance", "%g is wider than the step %g the stem asks for: answers a whole "
+                             "step off count as right (use %g)",
+             t, step, step / 2);
+}
+
+/* A multi item's keys: 1..nopt-1 integers, sorted, distinct, in range. */
+static void check_multi_keys(struct ctx *c, const json_t *o, const char *stem, size_t nopt,
+                             size_t *nkeys)
+{
+    const json_t *k = json_object_get(o, "keys");
+    *nkeys = 0;
+    if (json_object_get(o, "key"))
+        ERR(c, "key", "a multi item lists its correct options in 'keys'");
+    if (stem) {
+        size_t n = strlen(stem), m = strlen("Select all that apply.");
+        while (n && (stem[n - 1] == ' ' || stem[n - 1] == '\n'))
+            n--;
+        if (n < m || strncmp(stem + n - m, "Select all that apply.", m) != 0)
+            WARN(c, "stem", "a multi item's stem ends \"Select all that apply.\"");
+    }
+    if (!k) {
+        ERR(c, "keys", "missing");
+        return;
+    }
+    if (!json_is_array(k)) {
+        ERR(c, "keys", "expected an array of option indices");
+        return;
+    }
+    size_t n = json_array_size(k);
+    int ok = 1;
+    json_int_t prev = -1;
+    for (size_t i = 0; i < n; i++) {
+        const json_t *v = json_array_get(k, i);
+        char field[32];
+        snprintf(field, sizeof field, "keys[%zu]", i);
+        if (!json_is_integer(v)) {
+            ERR(c, field, "expected an integer (0-based option index)");
+            ok = 0;
+            continue;
+        }
+        json_int_t kv = json_integer_value(v);
+        if (nopt && (kv < 0 || (size_t)kv >= nopt)) {
+            ERR(c, field, "%lld is out of range (%zu options, 0-based)", (long long)kv, nopt);
+            ok = 0;
+        } else if (kv <= prev) {
+            ERR(c, field, "%lld after %lld: keys must be sorted and distinct", (long long)kv,
+                (long long)prev);
+            ok = 0;
+        }
+        prev = kv;
+    }
+    if (n < 1 || (nopt && n + 1 > nopt)) {
+        ERR(c, "keys", "%zu keys, expected 1 to %zu (at least one option is not a key)", n,
+            nopt ? nopt - 1 : 0);
+        ok = 0;
+    }
+    if (ok)
+        *nkeys = n;
+}
+
+/* Parameters of the formats without guessing: numeric is 2PL (1PL), multi is
+ * a GRM with one threshold per key; uncalibrated priors as docs/bank-format.md
+ * says (a <= RF_LINT_PRIOR_A_MAX, multi thresholds spaced by the prior step
+ * around a b in the rating's band). */
+static void check_nonguess_params(struct ctx *c, const json_t *o, enum rf_item_type t,
+                                  size_t nkeys, int diff, int calibrated)
+{
+    struct rf_irt_item it;
+    struct rf_err e;
+    rf_err_clear(&e);
+    if (rf_params_from_json(o, &it, "x", &e))
+        return; /* reported by check_params */
+    if (t == RF_ITEM_NUMERIC && it.model != RF_MODEL_2PL && it.model != RF_MODEL_1PL) {
+        ERR(c, "model", "a numeric item has no guessing: use 2pl, got %s",
+            rf_irt_model_name(it.model));
+        return;
+    }
+    if (t == RF_ITEM_MULTI) {
+        if (it.model != RF_MODEL_GRM) {
+            ERR(c, "model", "a multi item is scored with partial credit: use grm, got %s",
+                rf_irt_model_name(it.model));
+            return;
+        }
+        if (nkeys && it.ncat != nkeys + 1) {
+            ERR(c, "thresholds", "%zu thresholds, expected one per key (%zu)", it.ncat - 1, nkeys);
+            return;
+        }
+    }
+    if (calibrated)
+        return;
+    if (it.model != RF_MODEL_1PL && it.a > RF_LINT_PRIOR_A_MAX + 1e-9)
+        ERR(c, "a", "%g: an uncalibrated item claims no slope above %g", it.a,
+            RF_LINT_PRIOR_A_MAX);
+    if (t != RF_ITEM_MULTI)
+        return;
+    size_t m = it.ncat - 1;
+    double b = 0, prior[RF_MAX_CATEGORIES];
+    for (size_t j = 0; j < m; j++)
+        b += it.thr[j] / (double)m;
+    rf_item_multi_prior_thresholds(b, m, prior);
+    size_t off = 0;
+    for (size_t j = 0; j < m; j++)
+        off += fabs(it.thr[j] - prior[j]) > 0.011;
+    if (off) {
+        char want[160];
+        size_t w = 0;
+        for (size_t j = 0; j < m && w < sizeof want; j++)
+            w += (size_t)snprintf(want + w, sizeof want - w, "%s%.2f", j ? ", " : "", prior[j]);
+        WARN(c, "thresholds", "prior thresholds are b + (j - (m+1)/2) * %g around their mean b "
+                              "= %.2f: [%s]",
+             RF_ITEM_MULTI_PRIOR_STEP, b, want);
+    }
+    static const double lo[3] = {-2.0, -0.5, 0.7}, hi[3] = {-0.6, 0.6, 2.2};
+    if (diff >= 0 && (b < lo[diff] - 0.006 || b > hi[diff] + 0.006))
+        WARN(c, "thresholds", "their mean %.2f is outside the %s band [%g, %g] of the author's "
+                              "rating",
+             b, rf_difficulty_name((enum rf_difficulty)diff), lo[diff], hi[diff]);
+}
+
 static void check_tags(struct ctx *c, const json_t *o)
 {
     const json_t *t = json_object_get(o, "tags");
@@ -460,7 +684,7 @@ static void key_facts(const json_t *o, size_t nopt, struct rf_lint_rec *rec)
 static const char *const known_fields[] = {
     "id",  "skill", "type", "stem",       "options",    "key",  "explanation", "difficulty",
     "model", "a",   "b",    "c",          "d",          "thresholds", "calibrated", "tags",
-    "lang", "translations", "retired",
+    "lang", "translations", "retired", "answer", "tolerance", "unit", "keys",
 };
 
 static rf_status add_rec(struct rf_lint *l, struct rf_lint_rec *r)
@@ -515,8 +739,9 @@ static rf_status lint_item(struct rf_lint *l, const json_t *o, size_t file_idx, 
     enum rf_item_type t = RF_ITEM_MCQ;
     int known_type = type && rf_item_type_parse(type, &t) == RF_OK;
     if (type && !known_type)
-        ERR(&c, "type", "unknown type '%s' (use mcq or rubric)", type);
+        ERR(&c, "type", "unknown type '%s' (use mcq, rubric, numeric or multi)", type);
     int mcq = known_type && t == RF_ITEM_MCQ; /* type-specific checks need a known type */
+    int multi = known_type && t == RF_ITEM_MULTI, numeric = known_type && t == RF_ITEM_NUMERIC;
 
     const char *stem = get_str(&c, o, "stem", 1);
     if (stem) {
@@ -529,12 +754,18 @@ static rf_status lint_item(struct rf_lint *l, const json_t *o, size_t file_idx, 
         else if (rf_text_shingles(rec.stem, RF_LINT_SHINGLE_K, &rec.sh, &rec.nsh))
             c.rc = RF_ENOMEM;
     }
-    size_t nopt = 0;
+    size_t nopt = 0, nkeys = 0;
     if (mcq) {
-        check_options(&c, o, &nopt);
+        check_options(&c, o, &nopt, RF_LINT_MIN_OPTIONS, RF_LINT_MAX_OPTIONS);
         check_key(&c, o, nopt);
         key_facts(o, nopt, &rec);
     }
+    if (multi) {
+        check_options(&c, o, &nopt, RF_LINT_MULTI_MIN_OPTIONS, RF_LINT_MULTI_MAX_OPTIONS);
+        check_multi_keys(&c, o, stem, nopt, &nkeys);
+    }
+    if (numeric)
+        check_numeric(&c, o, stem);
     const char *expl = get_str(&c, o, "explanation", 1);
     if (expl) {
         size_t w = count_words(expl);
@@ -561,6 +792,8 @@ static rf_status lint_item(struct rf_lint *l, const json_t *o, size_t file_idx, 
         ERR(&c, "retired", "expected true or false");
     rec.retired = ret && json_is_true(ret);
     check_params(&c, o, mcq, nopt, rec.diff, cal && json_is_true(cal));
+    if (multi || numeric)
+        check_nonguess_params(&c, o, t, nkeys, rec.diff, cal && json_is_true(cal));
     check_tags(&c, o);
     const json_t *lang = json_object_get(o, "lang");
     if (!lang)

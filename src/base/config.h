@@ -75,6 +75,10 @@
  * RF_LINT_MIN_OPTIONS..RF_LINT_MAX_OPTIONS), and the most tags. */
 #define RF_BANK_MAX_OPTIONS 10
 #define RF_BANK_MAX_TAGS 64
+/* Longest unit of a numeric item ("ms", "GB/s"), and the spacing of the prior
+ * thresholds of an uncalibrated multiple-select item (docs/bank-format.md). */
+#define RF_ITEM_MAX_UNIT_LEN 32
+#define RF_ITEM_MULTI_PRIOR_STEP 0.8
 
 /* Bank linter (rolefit bank lint, docs/bank-format.md). Options per mcq item;
  * items per skill below which a warning is given; the near-duplicate stem
@@ -85,6 +89,11 @@
  * item is an error: such values are typos or failed calibrations). */
 #define RF_LINT_MIN_OPTIONS 3
 #define RF_LINT_MAX_OPTIONS 5
+/* Options per multiple-select item, and the largest prior slope an
+ * uncalibrated item may claim (issue 14: never above 1.2 until calibrated). */
+#define RF_LINT_MULTI_MIN_OPTIONS 4
+#define RF_LINT_MULTI_MAX_OPTIONS 6
+#define RF_LINT_PRIOR_A_MAX 1.2
 #define RF_LINT_MIN_ITEMS 20
 #define RF_LINT_SHINGLE_K 2
 #define RF_LINT_NEAR_DUP 0.8
