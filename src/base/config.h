@@ -318,5 +318,16 @@
 #define RF_PASSWORD_MIN 12
 #define RF_PASSWORD_MIN_DISTINCT 5
 #define RF_PASSWORD_LIST_MAX (16u << 20)
+/* Password hashing (argon2id, ~64 MiB each): how many run at once, how many
+ * requests may queue behind them and for how long before a 503 with
+ * Retry-After. A per-account throttle lets RF_THROTTLE_FREE failed sign-ins
+ * pass, then doubles a delay from 1 s up to RF_THROTTLE_MAX_DELAY seconds, so
+ * the real user waits at most that long once the attacker stops. */
+#define RF_HASH_SLOTS 2
+#define RF_HASH_QUEUE 16
+#define RF_HASH_WAIT_SECONDS 2.0
+#define RF_THROTTLE_FREE 5
+#define RF_THROTTLE_MAX_DELAY 60.0
+#define RF_THROTTLE_BUCKETS 4096
 
 #endif

@@ -19,6 +19,7 @@
 
 #include "base/file.h"
 #include "server/http.h"
+#include "server/guard.h"
 #include "server/ratelimit.h"
 #include "server/slots.h"
 
@@ -28,6 +29,8 @@ struct rf_server {
     struct rf_http *http;
     struct rf_ratelimit *per_ip, *answers, *logins;
     struct rf_slots *practice; /* open practice tests; NULL: not capped */
+    struct rf_gate *hashing;   /* password hashes running at once (guard.h) */
+    struct rf_throttle *accounts; /* failed sign-ins per account (guard.h) */
     char web_root[PATH_MAX];
 };
 
@@ -138,6 +141,30 @@ static int login_allowed(struct rf_server *s, struct rf_req *req, struct rf_resp
     return 0;
 }
 
+/* Takes one of the password-hashing slots, waiting briefly in a bounded
+ * queue; when none frees, answers 503 with Retry-After and returns 0. */
+static int hashing_enter(struct rf_server *s, struct rf_resp *resp)
+{
+    if (rf_gate_enter(s->hashing, RF_HASH_WAIT_SECONDS))
+        return 1;
+    rf_resp_header(resp, "Retry-After", "2");
+    rf_resp_error(resp, 503, "the server is busy signing people in; try again in a moment",
+                  NULL);
+    return 0;
+}
+
+static void h_body(void *ap, struct rf_req *req, struct rf_resp *resp);
+
+/* Adding an account hashes its password: through the same gate. */
+static void h_users_add(void *ap, struct rf_req *req, struct rf_resp *resp)
+{
+    struct rf_server *s = ap;
+    if (!hashing_enter(s, resp))
+        return;
+    h_body(ap, req, resp);
+    rf_gate_leave(s->hashing);
+}
+
 static void start_session(struct rf_server *s, const struct rf_req *req, struct rf_resp *resp,
                           int64_t user_id, json_t *body, int status)
 {
@@ -164,7 +191,12 @@ static void h_setup(void *ap, struct rf_req *req, struct rf_resp *resp)
         return;
     struct rf_app_error e = {{0}, NULL};
     int64_t uid;
+    if (!hashing_enter(s, resp)) {
+        json_decref(j);
+        return;
+    }
     rf_status rc = rf_app_setup(s->app, j, &uid, &e);
+    rf_gate_leave(s->hashing);
     json_decref(j);
     if (rc)
         return app_fail(resp, rc, &e);
@@ -181,8 +213,27 @@ static void h_login(void *ap, struct rf_req *req, struct rf_resp *resp)
         return;
     struct rf_app_error e = {{0}, NULL};
     int64_t uid;
+    /* the account's own throttle first: a throttled attempt costs no hash */
+    const char *email = json_string_value(json_object_get(j, "email"));
+    char account[256];
+    snprintf(account, sizeof account, "%s", email ? email : "");
+    double retry;
+    if (account[0] && !rf_throttle_allowed(s->accounts, account, now_of(s), &retry)) {
+        json_decref(j);
+        return too_many(resp, retry,
+                        "too many failed sign-ins for this account; wait and try again");
+    }
+    if (!hashing_enter(s, resp)) {
+        json_decref(j);
+        return;
+    }
     rf_status rc = rf_app_login(s->app, j, &uid, &e);
+    rf_gate_leave(s->hashing);
     json_decref(j);
+    if (rc == RF_EPERM && account[0])
+        rf_throttle_failed(s->accounts, account, now_of(s));
+    else if (!rc)
+        rf_throttle_succeeded(s->accounts, account);
     if (rc == RF_EPERM)
         return rf_resp_error(resp, 401, e.err.msg, e.field);
     if (rc)
@@ -407,7 +458,7 @@ static const struct rf_route routes[] = {
     {"POST", "/api/setup", h_setup, NULL, 0},
     {"POST", "/api/login", h_login, NULL, 0},
     {"POST", "/api/logout", h_logout, NULL, 0},
-    {"POST", "/api/users", h_body, &op_users_add, 0},
+    {"POST", "/api/users", h_users_add, &op_users_add, 0},
     {"GET", "/api/bank", h_plain, &op_bank, 0},
     {"POST", "/api/invites", h_body, &op_invite_create, 0},
     {"GET", "/api/invites", h_plain, &op_invites, 0},
@@ -525,6 +576,11 @@ rf_status rf_server_start(const struct rf_server_config *cfg, struct rf_server *
     if (!rc)
         rc = rf_ratelimit_new(cfg->app.rate_login / 60.0, cfg->app.rate_login, 1024, &s->logins,
                               err);
+    if (!rc)
+        rc = rf_gate_new(cfg->hash_slots ? cfg->hash_slots : RF_HASH_SLOTS, RF_HASH_QUEUE,
+                         &s->hashing, err);
+    if (!rc)
+        rc = rf_throttle_new(RF_THROTTLE_BUCKETS, &s->accounts, err);
     if (!rc && cfg->practice_max)
         rc = rf_slots_new(cfg->practice_max, cfg->practice_max_per_ip,
                           cfg->practice_idle > 0 ? cfg->practice_idle : RF_PRACTICE_IDLE_SECONDS,
@@ -580,5 +636,7 @@ void rf_server_stop(struct rf_server *s)
     rf_ratelimit_free(s->answers);
     rf_ratelimit_free(s->logins);
     rf_slots_free(s->practice);
+    rf_gate_free(s->hashing);
+    rf_throttle_free(s->accounts);
     free(s);
 }
