@@ -271,8 +271,19 @@
 /* Memory libmicrohttpd may use per connection to read the request line and
  * headers (its default); a larger header block is answered 431. */
 #define RF_HTTP_CONNECTION_MEMORY (32L * 1024L)
-/* Connections one client address may hold open (keep-alive clients, browsers). */
-#define RF_HTTP_PER_IP_CONNECTIONS 64
+/* Connections the server holds at once, and per client address (keep-alive
+ * clients, browsers; a trusted proxy may hold them all). The per-address cap
+ * keeps 16 addresses from filling the table (16 x 32 = half of it). */
+#define RF_HTTP_CONNECTIONS 1000
+#define RF_HTTP_PER_IP_CONNECTIONS 32
+/* Slowloris: seconds a connection may take to send a request's headers in
+ * all (every byte resets the idle timeout, not this), and the shorter
+ * deadline when the table is over RF_HTTP_BUSY_SHARE full; the watchdog
+ * looks every RF_HTTP_WATCH_PERIOD seconds. */
+#define RF_HTTP_HEADER_SECONDS 10.0
+#define RF_HTTP_HEADER_SECONDS_BUSY 2.0
+#define RF_HTTP_BUSY_SHARE 0.5
+#define RF_HTTP_WATCH_PERIOD 0.25
 /* Seconds an idle connection is kept. */
 #define RF_HTTP_TIMEOUT 30
 /* Seconds a graceful shutdown waits for in-flight requests. */

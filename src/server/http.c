@@ -11,7 +11,9 @@
 #include <fcntl.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <sys/socket.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,12 +27,136 @@
 #include "base/escape.h"
 #include "base/mem.h"
 
+/* A TCP connection as the header watchdog sees it (one per connection, the
+ * socket context of libmicrohttpd's connection notifications). */
+struct watch {
+    struct watch *prev, *next;
+    MHD_socket fd;
+    double since; /* when it started waiting for a request's headers */
+    int waiting;  /* 1 until the current request's headers are complete */
+    int shed;     /* already shut down by the watchdog */
+};
+
 struct rf_http {
     struct MHD_Daemon *d;
     struct rf_http_config cfg;
     int trust;            /* cfg.trust_proxy is set */
     struct in_addr proxy; /* its address */
+    /* The header watchdog: every connection, and a thread that shuts down
+     * those that take too long to send a request's headers (slowloris). */
+    pthread_mutex_t wmu;
+    pthread_cond_t wcv;
+    struct watch *conns;
+    size_t nconns, nshed;
+    int wstop;
+    pthread_t wthread;
+    int wstarted;
 };
+
+static double mono_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static struct watch *watch_of(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? ci->socket_context : NULL;
+}
+
+/* Marks the connection as waiting for (waiting = 1, from now) or done with
+ * (waiting = 0) a request's headers. */
+static void watch_mark(struct rf_http *h, struct MHD_Connection *c, int waiting)
+{
+    struct watch *w = watch_of(c);
+    if (!w)
+        return;
+    pthread_mutex_lock(&h->wmu);
+    w->waiting = waiting;
+    w->since = mono_now();
+    pthread_mutex_unlock(&h->wmu);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **sctx,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    struct rf_http *h = cls;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        struct watch *w = calloc(1, sizeof *w);
+        if (!w || !ci) {
+            free(w);
+            return; /* not watched: the idle timeout still applies */
+        }
+        w->fd = ci->connect_fd;
+        w->waiting = 1;
+        w->since = mono_now();
+        pthread_mutex_lock(&h->wmu);
+        w->next = h->conns;
+        if (h->conns)
+            h->conns->prev = w;
+        h->conns = w;
+        h->nconns++;
+        pthread_mutex_unlock(&h->wmu);
+        *sctx = w;
+    } else if (toe == MHD_CONNECTION_NOTIFY_CLOSED && *sctx) {
+        struct watch *w = *sctx;
+        pthread_mutex_lock(&h->wmu);
+        if (w->prev)
+            w->prev->next = w->next;
+        else
+            h->conns = w->next;
+        if (w->next)
+            w->next->prev = w->prev;
+        h->nconns--;
+        pthread_mutex_unlock(&h->wmu);
+        free(w);
+        *sctx = NULL;
+    }
+}
+
+/* Every RF_HTTP_WATCH_PERIOD seconds: a connection that has waited longer
+ * than the header deadline for a request's headers is shut down, however
+ * often it sends a byte (the idle timeout resets on every byte, so a client
+ * sending one header byte every few seconds would hold its slot for ever).
+ * Under pressure (the connection table over RF_HTTP_BUSY_SHARE full) the
+ * deadline drops to RF_HTTP_HEADER_SECONDS_BUSY: the slowest go first, and
+ * requests that complete keep getting through. */
+static void *watchdog(void *arg)
+{
+    struct rf_http *h = arg;
+    pthread_mutex_lock(&h->wmu);
+    while (!h->wstop) {
+        struct timespec until;
+        clock_gettime(CLOCK_MONOTONIC, &until);
+        until.tv_nsec += (long)(RF_HTTP_WATCH_PERIOD * 1e9);
+        while (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&h->wcv, &h->wmu, &until);
+        if (h->wstop)
+            break;
+        double now = mono_now();
+        double base = h->cfg.header_seconds > 0 ? h->cfg.header_seconds : RF_HTTP_HEADER_SECONDS;
+        double limit = (double)h->nconns > RF_HTTP_BUSY_SHARE * RF_HTTP_CONNECTIONS
+                           ? base * (RF_HTTP_HEADER_SECONDS_BUSY / RF_HTTP_HEADER_SECONDS)
+                           : base;
+        for (struct watch *w = h->conns; w; w = w->next) {
+            if (w->waiting && !w->shed && now - w->since > limit) {
+                shutdown(w->fd, SHUT_RDWR); /* libmicrohttpd sees the close and cleans up */
+                w->shed = 1;
+                h->nshed++;
+            }
+        }
+    }
+    pthread_mutex_unlock(&h->wmu);
+    return NULL;
+}
 
 struct conn {
     struct rf_buf body;
@@ -408,6 +534,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     const char *m = is_head ? "GET" : method;
     int refuse = 0;
     if (!cs) {
+        watch_mark(h, c, 0); /* the headers are complete */
         cs = calloc(1, sizeof *cs);
         if (!cs)
             return MHD_NO;
@@ -469,9 +596,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 static void on_completed(void *cls, struct MHD_Connection *c, void **ctx,
                          enum MHD_RequestTerminationCode toe)
 {
-    (void)cls;
-    (void)c;
     (void)toe;
+    watch_mark(cls, c, 1); /* a kept-alive connection waits for its next request */
     struct conn *cs = *ctx;
     if (cs) {
         rf_buf_cleanup(&cs->body);
@@ -518,6 +644,12 @@ rf_status rf_http_start(const struct rf_http_config *cfg, struct rf_http **out, 
         free(h);
         return rf_err_set(err, RF_EINVAL, "http: '%s' is not an IPv4 address", cfg->addr);
     }
+    pthread_mutex_init(&h->wmu, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&h->wcv, &ca);
+    pthread_condattr_destroy(&ca);
     h->d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG,
                             (uint16_t)cfg->port, NULL, NULL, on_request, h,
                             MHD_OPTION_EXTERNAL_LOGGER, mhd_log, h,
@@ -525,16 +657,38 @@ rf_status rf_http_start(const struct rf_http_config *cfg, struct rf_http **out, 
                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)cfg->threads,
                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->timeout,
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)RF_HTTP_CONNECTION_MEMORY,
-                            MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1000,
-                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)RF_HTTP_PER_IP_CONNECTIONS,
+                            MHD_OPTION_CONNECTION_LIMIT, (unsigned int)RF_HTTP_CONNECTIONS,
+                            MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+                            /* a trusted proxy carries everyone's requests */
+                            (unsigned int)(h->trust ? RF_HTTP_CONNECTIONS
+                                                    : RF_HTTP_PER_IP_CONNECTIONS),
+                            MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,
                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, MHD_OPTION_END);
     if (!h->d) {
+        pthread_mutex_destroy(&h->wmu);
+        pthread_cond_destroy(&h->wcv);
         free(h);
         return rf_err_set(err, RF_EIO, "http: cannot listen on %s:%u (in use, or not permitted)",
                           cfg->addr, cfg->port);
     }
+    h->wstarted = pthread_create(&h->wthread, NULL, watchdog, h) == 0;
+    if (!h->wstarted) {
+        MHD_stop_daemon(h->d);
+        pthread_mutex_destroy(&h->wmu);
+        pthread_cond_destroy(&h->wcv);
+        free(h);
+        return rf_err_set(err, RF_ENOMEM, "http: cannot start the header watchdog thread");
+    }
     *out = h;
     return RF_OK;
+}
+
+size_t rf_http_shed_count(struct rf_http *h)
+{
+    pthread_mutex_lock(&h->wmu);
+    size_t n = h->nshed;
+    pthread_mutex_unlock(&h->wmu);
+    return n;
 }
 
 unsigned rf_http_port(const struct rf_http *h)
@@ -556,8 +710,16 @@ void rf_http_stop(struct rf_http *h, unsigned drain_seconds)
         struct timespec ts = {0, 50L * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
+    pthread_mutex_lock(&h->wmu);
+    h->wstop = 1;
+    pthread_cond_signal(&h->wcv);
+    pthread_mutex_unlock(&h->wmu);
+    if (h->wstarted)
+        pthread_join(h->wthread, NULL);
     MHD_stop_daemon(h->d);
     if (s != MHD_INVALID_SOCKET)
         close(s);
+    pthread_mutex_destroy(&h->wmu);
+    pthread_cond_destroy(&h->wcv);
     free(h);
 }

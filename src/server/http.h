@@ -98,10 +98,15 @@ struct rf_http_config {
     void *app;
     /* one log line per request when set */
     void (*log)(void *app, const char *line);
+    /* seconds a connection may take to send a request's headers, in all
+     * (0: RF_HTTP_HEADER_SECONDS; the busy deadline scales with it) */
+    double header_seconds;
 };
 
 rf_status rf_http_start(const struct rf_http_config *cfg, struct rf_http **out, struct rf_err *err);
 unsigned rf_http_port(const struct rf_http *h);
+/* Connections the header watchdog has shut down so far (slow headers). */
+size_t rf_http_shed_count(struct rf_http *h);
 /* Stops accepting, waits up to drain_seconds for in-flight requests, stops. */
 void rf_http_stop(struct rf_http *h, unsigned drain_seconds);
 

@@ -602,7 +602,8 @@ rf_status rf_server_start(const struct rf_server_config *cfg, struct rf_server *
                                     h_static,
                                     gate,
                                     s,
-                                    log_line};
+                                    log_line,
+                                    cfg->header_seconds};
         rc = rf_http_start(&hc, &s->http, err);
     }
     if (rc) {
@@ -624,6 +625,11 @@ rf_status rf_server_start(const struct rf_server_config *cfg, struct rf_server *
 unsigned rf_server_port(const struct rf_server *s)
 {
     return rf_http_port(s->http);
+}
+
+size_t rf_server_shed_count(const struct rf_server *s)
+{
+    return rf_http_shed_count(s->http);
 }
 
 void rf_server_stop(struct rf_server *s)

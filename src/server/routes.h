@@ -28,6 +28,9 @@ struct rf_server_config {
     /* Password hashes running at once (0: RF_HASH_SLOTS); requests beyond
      * queue up to RF_HASH_QUEUE deep for RF_HASH_WAIT_SECONDS, then get 503. */
     size_t hash_slots;
+    /* Seconds a connection may take to send a request's headers in all
+     * (0: RF_HTTP_HEADER_SECONDS): slow senders are shut down (slowloris). */
+    double header_seconds;
     /* Seconds of the clock rate limits and practice slots go by; NULL: the
      * monotonic clock. Tests give their own to step time without sleeping. */
     double (*clock)(void);
@@ -38,6 +41,8 @@ struct rf_server_config {
 rf_status rf_server_start(const struct rf_server_config *cfg, struct rf_server **out,
                           struct rf_err *err);
 unsigned rf_server_port(const struct rf_server *s);
+/* Connections shut down so far for sending their headers too slowly. */
+size_t rf_server_shed_count(const struct rf_server *s);
 /* Graceful stop: finishes in-flight requests (up to RF_HTTP_DRAIN_SECONDS), closes the store. */
 void rf_server_stop(struct rf_server *s);
 

@@ -1,11 +1,16 @@
 /* The sign-in guards (server/guard.h): the hashing gate and the per-account
  * throttle, alone and through the real server. */
+#include <arpa/inet.h>
 #include <criterion/criterion.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "base/config.h"
 #include "fixture.h"
@@ -116,4 +121,56 @@ Test(guard_http, failed_sign_ins_throttle_the_account_only, .init = setup_server
     cr_assert_eq(client_do(&d, "POST", "/api/login", wrong, &r), 0);
     cr_assert_eq(r.status, 401, "%s", r.body);
     http_result_free(&r);
+}
+
+static void short_headers(struct rf_server_config *cfg)
+{
+    cfg->header_seconds = 1.0;
+}
+
+static void setup_short_headers(void)
+{
+    fixture_start_with(1, 0, short_headers);
+}
+
+/* Slowloris: a client that sends one header byte now and then resets the idle
+ * timeout with each byte, but not the header deadline: its connection is shut
+ * down once the headers have taken longer than header_seconds in all, while a
+ * normal request on another connection is answered. */
+Test(guard_http, slow_headers_are_shut_down, .init = setup_short_headers, .fini = fixture_stop)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {0};
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((uint16_t)fx.port);
+    inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+    cr_assert_eq(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    const char *start = "GET /api/health HTTP/1.1\r\nHost: x\r\nX-Slow: ";
+    cr_assert(write(fd, start, strlen(start)) > 0);
+    int closed = 0;
+    double waited = 0;
+    for (int i = 0; i < 40 && !closed; i++) { /* up to 8 s of one byte per 0.2 s */
+        struct timespec ts = {0, 200L * 1000 * 1000};
+        nanosleep(&ts, NULL);
+        waited += 0.2;
+        if (send(fd, "a", 1, MSG_NOSIGNAL) < 0) {
+            closed = 1;
+            break;
+        }
+        struct pollfd p = {fd, POLLIN, 0};
+        if (poll(&p, 1, 0) > 0) {
+            char buf[64];
+            closed = recv(fd, buf, sizeof buf, MSG_DONTWAIT) <= 0;
+        }
+        if (i == 2) { /* meanwhile others are served */
+            struct http_result r;
+            cr_assert_eq(http_request(fx.port, "GET", "/api/health", NULL, NULL, 0, &r), 0);
+            cr_assert_eq(r.status, 200);
+            http_result_free(&r);
+        }
+    }
+    close(fd);
+    cr_assert(closed, "a connection trickling its headers was kept for %.1f s", waited);
+    cr_assert(waited >= 0.9, "shut down after %.1f s, before its deadline", waited);
+    cr_assert_geq(rf_server_shed_count(fx.srv), 1);
 }
