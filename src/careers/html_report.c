@@ -70,7 +70,7 @@ static const char css[] =
     ":root{--ink:#1d2433;--muted:#5b6475;--line:#e3e6ec;--bg:#f6f7f9;--accent:#2b59c3}\n"
     "*{box-sizing:border-box}\n"
     "body{margin:0;background:var(--bg);color:var(--ink);font:15px/1.5 system-ui,-apple-system,"
-    "'Segoe UI',Roboto,'Noto Sans','Noto Sans JP',sans-serif}\n"
+    "'Segoe UI',Roboto,'Noto Sans','Noto Sans JP',sans-serif;overflow-wrap:anywhere}\n"
     "main{max-width:1080px;margin:0 auto;padding:32px 28px 48px}\n"
     "header{background:linear-gradient(120deg,#1f3b7a,#2b59c3);color:#fff;border-radius:14px;"
     "padding:28px 32px;margin-bottom:24px}\n"
@@ -86,7 +86,8 @@ static const char css[] =
     ".sub{color:var(--muted);margin:0 0 14px;font-size:14px}\n"
     "svg{display:block;width:100%;height:auto}\n"
     "svg text{font-family:inherit}\n"
-    ".gaps{display:grid;grid-template-columns:repeat(auto-fill,minmax(460px,1fr));gap:16px}\n"
+    ".gaps{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(460px,100%),1fr));"
+    "gap:16px}\n"
     ".gap{border:1px solid var(--line);border-radius:12px;padding:16px 18px}\n"
     ".gap h3{margin:0;font-size:17px}\n"
     ".need{color:var(--muted);font-size:14px;margin:2px 0 10px}\n"
@@ -114,6 +115,8 @@ static const char css[] =
     ".review .stem,.review li,.review .why{white-space:pre-wrap;overflow-wrap:anywhere}\n"
     ".review li.right{color:#1b6b3a}.review li.yours{color:#a23b2a}\n"
     ".review .why{font-size:14px;color:#39414f}\n"
+    "@media (max-width:640px){main{padding:14px 10px 32px}header{padding:20px 18px}"
+    "section{padding:16px 14px}.gap{padding:14px 12px}}\n"
     "@media print{body{background:#fff}section,header{break-inside:avoid}}\n"
     "</style>\n";
 

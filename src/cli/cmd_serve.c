@@ -16,7 +16,7 @@ static const char usage[] =
     "                     [--threads N] [--no-practice] [--rate N] [--answer-rate N]\n"
     "                     [--secure-cookies] [--trust-proxy IP] [--exposure FILE]\n"
     "                     [--practice-max N] [--practice-max-per-ip N] [--password-min N]\n"
-    "                     [--quiet]\n\n"
+    "                     [--seed S] [--quiet]\n\n"
     "Starts rolefit on http://127.0.0.1:8080 with the bundled item bank and an embedded\n"
     "SQLite database file (created on first start). On first start the log prints a\n"
     "one-time link to create the admin account. SIGTERM or SIGINT stops it gracefully:\n"
@@ -51,6 +51,10 @@ static const char usage[] =
     "  --password-min N  shortest password a new account may set (default 12, the\n"
     "                 least allowed; up to 128); common passwords (DIR/common-\n"
     "                 passwords.txt of --data) and the e-mail address are refused too\n"
+    "  --seed S       the n-th test started (from 0) takes its item choices from\n"
+    "                 substream n of seed S, so a run of tests repeats exactly (browser\n"
+    "                 tests, demos); anyone who knows S can predict the questions, so\n"
+    "                 never in production (default: each test seeded by the system)\n"
     "  --quiet        no per-request log lines\n";
 
 static volatile sig_atomic_t stop_flag;
@@ -77,7 +81,8 @@ int rf_cmd_serve(int argc, char **argv)
     const char *port_s = NULL, *addr = RF_HTTP_DEFAULT_ADDR, *db = "rolefit.db",
                *bank = "data/bank", *data = "data", *web = "web", *threads_s = NULL,
                *rate_s = NULL, *arate_s = NULL, *trust_proxy = NULL,
-               *exposure = NULL, *pmax_s = NULL, *pmax_ip_s = NULL, *pwmin_s = NULL;
+               *exposure = NULL, *pmax_s = NULL, *pmax_ip_s = NULL, *pwmin_s = NULL,
+               *seed_s = NULL;
     int no_practice = 0, quiet = 0, help = 0, secure_cookies = RF_HTTP_SECURE_COOKIES;
     struct rf_cli_opt opts[] = {
         {"port", 1, &port_s, NULL},       {"addr", 1, &addr, NULL},
@@ -89,6 +94,7 @@ int rf_cmd_serve(int argc, char **argv)
         {"trust-proxy", 1, &trust_proxy, NULL}, {"exposure", 1, &exposure, NULL},
         {"practice-max", 1, &pmax_s, NULL},     {"practice-max-per-ip", 1, &pmax_ip_s, NULL},
         {"password-min", 1, &pwmin_s, NULL},
+        {"seed", 1, &seed_s, NULL},
     };
     const char *pos[1];
     size_t npos;
@@ -104,6 +110,7 @@ int rf_cmd_serve(int argc, char **argv)
     size_t pmax = RF_PRACTICE_MAX_OPEN, pmax_ip = RF_PRACTICE_MAX_OPEN_PER_IP;
     size_t pwmin = RF_PASSWORD_MIN;
     double rate = RF_RATE_PER_IP, arate = RF_RATE_ANSWERS;
+    unsigned long long seed = 0;
     if ((port_s && (ec = rf_cli_size(cmd, "port", port_s, 0, 65535, &port))) ||
         (threads_s && (ec = rf_cli_size(cmd, "threads", threads_s, 1, 64, &threads))) ||
         (rate_s && (ec = rf_cli_double(cmd, "rate", rate_s, 0, 1e9, &rate))) ||
@@ -112,8 +119,11 @@ int rf_cmd_serve(int argc, char **argv)
         (pmax_ip_s &&
          (ec = rf_cli_size(cmd, "practice-max-per-ip", pmax_ip_s, 0, 100000, &pmax_ip))) ||
         (pwmin_s &&
-         (ec = rf_cli_size(cmd, "password-min", pwmin_s, RF_PASSWORD_MIN, 128, &pwmin))))
+         (ec = rf_cli_size(cmd, "password-min", pwmin_s, RF_PASSWORD_MIN, 128, &pwmin))) ||
+        (seed_s && (ec = rf_cli_u64(cmd, "seed", seed_s, &seed))))
         return ec;
+    if (seed_s && seed == 0)
+        return rf_cli_usage_error(cmd, "--seed: 0 means no seed; give a number from 1");
     struct in_addr proxy;
     if (trust_proxy && inet_pton(AF_INET, trust_proxy, &proxy) != 1)
         return rf_cli_usage_error(cmd, "--trust-proxy: '%s' is not an IPv4 address", trust_proxy);
@@ -131,6 +141,7 @@ int rf_cmd_serve(int argc, char **argv)
     cfg.app.log = log_stderr;
     cfg.app.exposure = exposure;
     cfg.app.password_min = pwmin;
+    cfg.app.seed = seed;
     cfg.addr = addr;
     cfg.port = (unsigned)port;
     cfg.threads = (unsigned)threads;

@@ -30,6 +30,34 @@ function check(name, cond, why = '') {
   return !!cond;
 }
 
+// How far the page in `page` is wider than its viewport (<= 0: it fits), and
+// when it is wider, the element reaching furthest right outside any box of
+// its own that scrolls or clips, so a failure names what overflowed.
+async function overflow(page) {
+  return page.evaluate(() => {
+    const over = document.documentElement.scrollWidth - window.innerWidth;
+    if (over <= 0) return { over, what: '' };
+    const clipped = (e) => {
+      for (let n = e.parentElement; n && n !== document.body; n = n.parentElement) {
+        if (getComputedStyle(n).overflowX !== 'visible') return true;
+      }
+      return false;
+    };
+    let worst = null, right = window.innerWidth;
+    for (const e of document.body.querySelectorAll('*')) {
+      const r = e.getBoundingClientRect();
+      if (r.right > right + 0.5 && !clipped(e)) { right = r.right; worst = e; }
+    }
+    const what = worst ? `${worst.tagName.toLowerCase()}${worst.className && typeof worst.className === 'string' ? `.${worst.className.split(' ').join('.')}` : ''} ` +
+      `'${worst.textContent.trim().slice(0, 60)}' ends at ${Math.round(right)}px` : 'no single element';
+    return { over, what };
+  });
+}
+async function checkFits(page, name) {
+  const o = await overflow(page);
+  return check(name, o.over <= 0, `${o.over}px too wide: ${o.what}`);
+}
+
 // The bank, to know each asked item's key and explanation (the page never does).
 const bank = new Map();
 for (const f of fs.readdirSync(BANK).filter((n) => n.endsWith('.json'))) {
@@ -88,10 +116,28 @@ async function watchTestTraffic(context) {
 
 // Screenshots of final pages always; of the pages on the way (extra) with RF_SHOTS=all.
 const SHOTS = [];
+const MAX_SHOT = 16000;
 async function shoot(page, name, extra = false) {
   if (extra && process.env.RF_SHOTS !== 'all') return;
   const file = path.join(OUT, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  try {
+    // Chromium cannot take a full-page screenshot of a page taller than its
+    // largest texture (16384 px): the call hangs. A report's height depends on
+    // the questions asked, so a tall one is shot as its first MAX_SHOT px
+    // through a viewport that tall instead.
+    const h = await page.evaluate(() => document.documentElement.scrollHeight);
+    if (h <= MAX_SHOT) {
+      await page.screenshot({ path: file, fullPage: true });
+    } else {
+      const vp = page.viewportSize();
+      await page.setViewportSize({ width: vp.width, height: MAX_SHOT });
+      await page.screenshot({ path: file });
+      await page.setViewportSize(vp);
+      console.log(`# screenshot ${name}: the first ${MAX_SHOT} of ${h} px`);
+    }
+  } catch (e) {
+    throw new Error(`screenshot ${name} of ${page.url()}: ${e.message.split('\n')[0]}`);
+  }
   SHOTS.push(file);
 }
 
@@ -166,6 +212,7 @@ async function takeTest(page, tag, traffic) {
       !document.querySelector('#options input:checked') && document.getElementById('submit').disabled, null);
   }
   console.log(`# ${tag}: ${seen.length} questions, progress ${progress.join(' ')}`);
+  console.log(`# ${tag}: asked ${seen.join(' ')}`);
   check(`${tag}: test ends on the report page`, page.url().includes('/report.html'), page.url());
   check(`${tag}: counter, progress, options and keys behave on every question`, errs.length === 0, errs.slice(0, 3).join('; '));
   return seen;
@@ -354,13 +401,15 @@ async function candidateFlow(browser) {
   await phone.setViewportSize({ width: 390, height: 844 });
   await phone.goto(page.url());
   await phone.waitForSelector('#report h1');
-  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  check(`${tag}: report fits a 390px phone`, overflow <= 0, `${overflow}px too wide`);
+  await checkFits(phone, `${tag}: report fits a 390px phone`);
   await shoot(phone, 'report-390');
+  const testId = page.url().split('#')[1];
+  await phone.goto(`${BASE}/api/tests/${testId}/report.html`);
+  await checkFits(phone, `${tag}: HTML report fits a 390px phone`);
+  await shoot(phone, 'report-html-390');
   await phone.goto(`${BASE}/`);
   await phone.waitForSelector('.role-card');
-  const overflow2 = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  check(`${tag}: landing fits a 390px phone`, overflow2 <= 0, `${overflow2}px too wide`);
+  await checkFits(phone, `${tag}: landing fits a 390px phone`);
   await shoot(phone, 'landing-390', true);
   check(`${tag}: no script errors`, pageErrors.length === 0, pageErrors.join('; '));
   await context.close();
@@ -465,12 +514,12 @@ async function recruiterFlow(browser) {
   await cp.click('#start');
   await cp.waitForURL(/\/test\.html#\d+$/);
   await cp.waitForSelector('#options input');
-  const qover = await cp.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  check(`${tag}: question fits a 390px phone`, qover <= 0, `${qover}px too wide`);
+  await checkFits(cp, `${tag}: question fits a 390px phone`);
   await shoot(cp, 'question-390', true);
   const answered = await takeTest(cp, 'invited candidate', traffic);
   check(`${tag}: no key, explanation or parameter reached the invited candidate`, traffic.leaks.length === 0, traffic.leaks.slice(0, 3).join('; '));
   await checkReport(cp, 'invited candidate', answered);
+  await checkFits(cp, `${tag}: invited candidate's report fits a 390px phone`);
   await shoot(cp, 'invited-report-390');
   const testId = cp.url().split('#')[1];
   await cc.close();
@@ -503,13 +552,11 @@ async function recruiterFlow(browser) {
   await phone.setViewportSize({ width: 390, height: 844 });
   await phone.goto(`${BASE}/recruiter.html`);
   await phone.waitForSelector('header nav >> text=Sign out');
-  const pover = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  check(`${tag}: postings tab fits a 390px phone`, pover <= 0, `${pover}px too wide`);
+  await checkFits(phone, `${tag}: postings tab fits a 390px phone`);
   await shoot(phone, 'recruiter-postings-390', true);
   await phone.click('#tab-invites');
   await phone.waitForSelector('#invites tbody >> text=Dana Candidate');
-  const rover = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  check(`${tag}: recruiter page fits a 390px phone`, rover <= 0, `${rover}px too wide`);
+  await checkFits(phone, `${tag}: recruiter page fits a 390px phone`);
   await shoot(phone, 'recruiter-390', true);
   await phone.close();
 

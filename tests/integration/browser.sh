@@ -3,12 +3,16 @@
 # Debian's chromium headless against the real server on a free loopback port
 # with a temporary database. Flows and checks are in tests/browser/flows.mjs;
 # screenshots of every final page go to test-output/browser/.
+# Deterministic: the server runs with --seed $RF_SEED (default 23), so the
+# same flows ask the same questions in every run and a failure reproduces
+# with the seed it prints.
 # Needs chromium, node and npm (installed through scripts/install-deps --browser)
 # and, on first run, network access for `npm ci`. It fails, never skips, when
 # any of that is missing.
 cd "$(dirname "$0")/../.." || exit 1
 source tests/integration/lib.sh
 OUT=${RF_TEST_OUTPUT:-test-output}/browser
+SEED=${RF_SEED:-23}
 t0=$(date +%s.%N)
 
 fatal() { bad "$1"; finish; exit 1; }
@@ -24,7 +28,9 @@ fi
 [ -x "$RF" ] || fatal "$RF is not built"
 
 # the server: port 0 picks a free port; the log names it and the setup link
-"$RF" serve --port 0 --db "$TMP/rf.db" --answer-rate 0 --threads 2 2>"$TMP/serve.log" &
+[[ "$SEED" =~ ^[1-9][0-9]*$ ]] || fatal "RF_SEED must be a whole number from 1, not '$SEED'"
+echo "# seed $SEED (RF_SEED=$SEED tests/integration/browser.sh repeats this run)"
+"$RF" serve --port 0 --db "$TMP/rf.db" --answer-rate 0 --threads 2 --seed "$SEED" 2>"$TMP/serve.log" &
 spid=$!
 trap 'kill $spid 2>/dev/null; wait $spid 2>/dev/null; rm -rf "$TMP"' EXIT
 port=""
@@ -46,6 +52,7 @@ RF_BASE="http://127.0.0.1:$port" RF_SETUP_URL="$setup" RF_OUT="$OUT" RF_BANK=dat
 RF_POSTINGS=$postings NODE_PATH= TMPDIR="$TMP" \
     timeout 150 node tests/browser/flows.mjs >"$TMP/flows.log" 2>&1
 rc=$?
+cp "$TMP/flows.log" "$OUT/flows.log" 2>/dev/null
 grep -E "^(FAIL|#|ok markup|screenshots:|flows:)" "$TMP/flows.log"
 p=$(grep -c '^ok ' "$TMP/flows.log"); f=$(grep -c '^FAIL ' "$TMP/flows.log")
 pass=$((pass + p)); fail=$((fail + f))

@@ -17,7 +17,7 @@ document.getElementById('tab-invites').addEventListener('click', () => { showTab
 
 function requirementList(title, reqs) {
   if (!reqs || !reqs.length) return null;
-  return el('div', {}, el('h3', {}, title), el('table', {},
+  return el('div', {}, el('h3', {}, title), el('div', { class: 'scroll-x' }, el('table', {},
     el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Term'), el('th', { scope: 'col' }, 'Measured as'),
       el('th', { scope: 'col' }, 'Level'), el('th', { class: 'num', scope: 'col' }, 'Weight'))),
     el('tbody', {}, reqs.map((r) => el('tr', {},
@@ -25,7 +25,7 @@ function requirementList(title, reqs) {
         r.text && r.text.toLowerCase() !== String(r.label).toLowerCase() ? el('div', { class: 'reason' }, r.text) : null),
       el('td', {}, r.skills.map((id) => skillNames.get(id) || id).join(' or ')),
       el('td', {}, r.level),
-      el('td', { class: 'num' }, Number(r.weight).toFixed(2)))))));
+      el('td', { class: 'num' }, Number(r.weight).toFixed(2))))))));
 }
 
 function showParsed(p) {
