@@ -317,6 +317,11 @@
 /* Items per skill and overall limit of a test started from the web UI. */
 #define RF_WEB_MAX_ITEMS 30
 #define RF_WEB_MIN_PER_SKILL 2
+/* The same for a "find my role" test: at least one item on every skill some
+ * role requires, so that every lifecycle task area is measured before the
+ * objective narrows the test down (docs/careers.md "Who takes the test"). */
+#define RF_WEB_FIND_MAX_ITEMS 40
+#define RF_WEB_FIND_MIN_PER_SKILL 1
 /* Test sessions the server keeps live between requests, so that answering
  * does not parse and replay the stored state each time (server/sesscache.h):
  * slots chosen by test id, 10 to 20 KB each when full (a session and its

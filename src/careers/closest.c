@@ -88,6 +88,25 @@ static double log_bf_none(const double *post, const double *lphi)
     return post[0] > 0 ? log(post[0]) - lphi[0] : -INFINITY;
 }
 
+/* Whether skill s of a profile counts as measured (see closest.h). */
+static int measured(const struct rf_profile_skill *s)
+{
+    return s && (s->posterior || s->se < 1);
+}
+
+int rf_closest_bars_at_least(const struct rf_profile *p, const struct rf_roles *roles,
+                             const struct rf_role *x, const struct rf_role *own)
+{
+    for (size_t k = 0; k < roles->tax->nskills; k++) {
+        if (!measured(rf_profile_find(p, roles->tax->skills[k].id)))
+            continue;
+        const struct rf_role_req *qx = rf_role_req_find(x, k), *qo = rf_role_req_find(own, k);
+        if ((qo ? qo->level : 0) > (qx ? qx->level : 0))
+            return 0;
+    }
+    return 1;
+}
+
 rf_status rf_closest_all(const struct rf_profile *p, const struct rf_roles *roles,
                          struct rf_role_close **out, double *no_role, struct rf_err *err)
 {
@@ -112,7 +131,7 @@ rf_status rf_closest_all(const struct rf_profile *p, const struct rf_roles *role
             const struct rf_profile_skill *s = rf_profile_find(p, roles->tax->skills[q->skill].id);
             /* A normal summary with se >= 1 says nothing beyond the N(0, 1)
              * prior (its implied likelihood would be U-shaped): no evidence. */
-            if (!s || (!s->posterior && s->se >= 1))
+            if (!measured(s))
                 continue;
             nm++;
             double mu, tau;
@@ -133,7 +152,7 @@ rf_status rf_closest_all(const struct rf_profile *p, const struct rf_roles *role
     size_t nnone = 0;
     for (size_t k = 0; k < roles->tax->nskills; k++) {
         const struct rf_profile_skill *s = rf_profile_find(p, roles->tax->skills[k].id);
-        if (!s || (!s->posterior && s->se >= 1))
+        if (!measured(s))
             continue;
         rf_profile_posterior(p, s, post);
         lnone += log_bf_none(post, lphi);

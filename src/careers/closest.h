@@ -76,4 +76,12 @@ void rf_closest_role_dists(const struct rf_roles *roles, const struct rf_role *r
 rf_status rf_closest_all(const struct rf_profile *p, const struct rf_roles *roles,
                          struct rf_role_close **out, double *no_role, struct rf_err *err);
 
+/* Whether role x's bars are at least as high as role own's on every skill p
+ * measured (as above: a stored posterior, or se < 1); a skill a role does not
+ * require counts as no bar. What a report says when a role test's closest
+ * role is another role: one that asks at least as much (the answers go beyond
+ * the test's role), or not. */
+int rf_closest_bars_at_least(const struct rf_profile *p, const struct rf_roles *roles,
+                             const struct rf_role *x, const struct rf_role *own);
+
 #endif

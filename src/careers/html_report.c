@@ -177,6 +177,26 @@ static void closest_chart(const json_t *r, struct hw *w)
            "no role. Fit, below, asks whether ");
     raw(w, say(w, "you meet", "the candidate meets"));
     raw(w, " a role's bar, and roles with lower bars on the same skills can fit better.</p>\n");
+    const char *rel = rf_json_text(r, "closest_relation");
+    const json_t *t = json_object_get(r, "target"), *first = json_array_get(cl, 0);
+    if (strcmp(rel, "own") == 0) {
+        raw(w, "<p class=\"sub\">The closest role is the role of this test, ");
+        text(w, rf_json_text(t, "name"));
+        raw(w, ".</p>\n");
+    } else if (strcmp(rel, "higher") == 0) {
+        raw(w, "<p class=\"sub\">The closest role, ");
+        text(w, rf_json_text(first, "name"));
+        raw(w, ", asks at least as much as ");
+        text(w, rf_json_text(t, "name"));
+        raw(w, " on every skill the test measured: the answers reach beyond its levels.</p>\n");
+    } else if (*rel) {
+        raw(w, "<p class=\"sub\">The closest role, ");
+        text(w, rf_json_text(first, "name"));
+        raw(w, ", asks less than ");
+        text(w, rf_json_text(t, "name"));
+        raw(w, " on some skill the test measured: the answers there look like its people, not "
+               "like this role's.</p>\n");
+    }
     double none = rf_json_num(r, "no_role");
     if (none > rf_json_num(json_array_get(cl, 0), "probability"))
         fmt(w, "<p class=\"warn\"><b>No role resembles these answers</b>: they look like answers "

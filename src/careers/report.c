@@ -274,6 +274,15 @@ rf_status rf_report_build(const struct rf_profile *p, const struct rf_careers *c
          put(r, "skills", skills_json(p, c));
     ok = ok && put(r, "closest", closest_json(cl, c->roles.n)) &&
          put(r, "no_role", num(no_role));
+    /* A role test: is the closest role the test's role, one whose bars on the
+     * measured skills are at least as high, or another? */
+    if (ok && target && cl[0].nmeasured && no_role <= cl[0].prob) {
+        const struct rf_role *own = rf_roles_find(&c->roles, target);
+        const char *rel = cl[0].role == own                                       ? "own"
+                          : rf_closest_bars_at_least(p, &c->roles, cl[0].role, own) ? "higher"
+                                                                                   : "other";
+        ok = put(r, "closest_relation", json_string(rel));
+    }
     if (ok && rf_fits_to_json(c, fits, c->roles.n, &roles, err) == RF_OK)
         ok = put(r, "roles", roles);
     else
@@ -368,6 +377,26 @@ static void md_closest(const json_t *report, struct md *w)
     else if (rf_json_num(json_array_get(cl, 0), "log_bf") < 0)
         w_puts(w, "Your answers count against every role measured: the closest is the least "
                   "unlike, not a match.\n\n");
+    const char *rel = rf_json_text(report, "closest_relation");
+    const json_t *t = json_object_get(report, "target"), *top = json_array_get(cl, 0);
+    if (strcmp(rel, "own") == 0) {
+        w_puts(w, "The closest role is the role of this test, ");
+        w_text(w, rf_json_text(t, "name"));
+        w_puts(w, ".\n\n");
+    } else if (strcmp(rel, "higher") == 0) {
+        w_puts(w, "The closest role, ");
+        w_text(w, rf_json_text(top, "name"));
+        w_puts(w, ", asks at least as much as ");
+        w_text(w, rf_json_text(t, "name"));
+        w_puts(w, " on every skill the test measured: the answers reach beyond its levels.\n\n");
+    } else if (*rel) {
+        w_puts(w, "The closest role, ");
+        w_text(w, rf_json_text(top, "name"));
+        w_puts(w, ", asks less than ");
+        w_text(w, rf_json_text(t, "name"));
+        w_puts(w, " on some skill the test measured: the answers there look like its people, "
+                  "not like this role's.\n\n");
+    }
     w_puts(w, "Fit, below, asks another question: whether you meet a role's bar. A role with "
               "lower bars on your skills can fit better than your closest role.\n\n");
 }

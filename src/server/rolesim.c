@@ -129,21 +129,6 @@ static size_t answer(const struct study *st, size_t i, double theta, struct rf_r
     return rf_cat_sim_draw(it, theta, r);
 }
 
-/* Whether role x's bars are at least as high as role own's on every skill
- * the test measured (measured[k] over the taxonomy). */
-static int bars_at_least(const struct rf_role *x, const struct rf_role *own,
-                         const unsigned char *measured, size_t nskills)
-{
-    for (size_t k = 0; k < nskills; k++) {
-        if (!measured[k])
-            continue;
-        const struct rf_role_req *qx = rf_role_req_find(x, k), *qo = rf_role_req_find(own, k);
-        if ((qo ? qo->level : 0) > (qx ? qx->level : 0))
-            return 0;
-    }
-    return 1;
-}
-
 /* One examinee: draw, test, score, evaluate. */
 static rf_status examinee(const struct study *st, size_t i, struct rf_cat_session **ses,
                           struct rf_profile *pr, struct rf_err *err)
@@ -199,7 +184,6 @@ static rf_status examinee(const struct study *st, size_t i, struct rf_cat_sessio
     }
     pe->len[i] = rf_cat_nanswered(s);
     /* Coverage. */
-    unsigned char measured[RF_CAT_MAX_SCOPE * 4] = {0};
     unsigned char task_in[64] = {0}, task_hit[64] = {0};
     size_t nmeas = 0;
     for (size_t j = 0; j < d->nscope; j++) {
@@ -208,7 +192,6 @@ static rf_status examinee(const struct study *st, size_t i, struct rf_cat_sessio
         nmeas += sr.items > 0;
         if (tk[j] == SIZE_MAX)
             continue;
-        measured[tk[j]] = sr.items > 0;
         size_t tt;
         if (rf_taxonomy_find_task(tax, tax->skills[tk[j]].task, &tt) || tt >= 64 ||
             strcmp(tax->tasks[tt].id, "foundations") == 0)
@@ -246,7 +229,8 @@ static rf_status examinee(const struct study *st, size_t i, struct rf_cat_sessio
     pe->top[i] = cl[0].prob;
     pe->told_none[i] = pe->norole[i] > cl[0].prob;
     pe->own_ok[i] = own ? cl[0].role == own : -1;
-    pe->higher[i] = own && cl[0].role != own && bars_at_least(cl[0].role, own, measured, nsk);
+    pe->higher[i] =
+        own && cl[0].role != own && rf_closest_bars_at_least(pr, roles, cl[0].role, own);
     if (own)
         for (size_t k = 0; k < nr; k++)
             pe->roleprob[i * nr + (size_t)(cl[k].role - roles->roles)] = cl[k].prob;

@@ -39,12 +39,13 @@ rf_status rf_roletest_design(struct rf_cat_design *d, const struct rf_cat_pool *
                              struct rf_err *err)
 {
     rf_cat_design_init(d);
-    d->max_items = RF_WEB_MAX_ITEMS;
+    d->max_items = role ? RF_WEB_MAX_ITEMS : RF_WEB_FIND_MAX_ITEMS;
     /* A broad test rarely reaches the SE target within the limit: use every
      * item the limit allows rather than stop early. */
     d->stop_unreachable = 0;
-    struct rf_cat_rule rule = {RF_CAT_DEFAULT_SE, role ? RF_WEB_MIN_PER_SKILL : 0,
-                               RF_WEB_MAX_ITEMS};
+    struct rf_cat_rule rule = {RF_CAT_DEFAULT_SE,
+                               role ? RF_WEB_MIN_PER_SKILL : RF_WEB_FIND_MIN_PER_SKILL,
+                               role ? RF_WEB_MAX_ITEMS : RF_WEB_FIND_MAX_ITEMS};
     const struct rf_taxonomy *tax = roles->tax;
     for (size_t k = 0; k < tax->nskills; k++) {
         size_t ps;

@@ -21,11 +21,12 @@
 rf_status rf_roletest_add_classes(struct rf_cat_design *d, const struct rf_cat_pool *p,
                                   const struct rf_roles *roles, struct rf_err *err);
 
-/* The web's test design: RF_WEB_MAX_ITEMS items, SE target RF_CAT_DEFAULT_SE,
- * no early stop, and the roles as classes. With role, its skills, each at
- * least RF_WEB_MIN_PER_SKILL items; with role NULL ("find my role"), every
- * skill that some role requires and the pool has items for, with no minimum:
- * the objective sends items where the roles differ. Errors: RF_EINVAL (a
+/* The web's test design: SE target RF_CAT_DEFAULT_SE, no early stop, and the
+ * roles as classes. With role, RF_WEB_MAX_ITEMS items over its skills, each
+ * at least RF_WEB_MIN_PER_SKILL; with role NULL ("find my role"),
+ * RF_WEB_FIND_MAX_ITEMS items over every skill that some role requires and
+ * the pool has items for, each at least RF_WEB_FIND_MIN_PER_SKILL (so every
+ * lifecycle task area is measured first), then where the roles differ. Errors: RF_EINVAL (a
  * skill without usable items, or none at all), RF_ETOOBIG. */
 rf_status rf_roletest_design(struct rf_cat_design *d, const struct rf_cat_pool *p,
                              const struct rf_roles *roles, const struct rf_role *role,

@@ -96,7 +96,7 @@ static double fit(const struct rf_loadings_data *d, const double *truth, double 
 
 /* The target: 5,000 tests of calibrated-quality items recover the loadings
  * with RMSE <= 0.05 (measured 0.026 with this seed; 0.026-0.033 over seeds 1-4). */
-Test(loadings, recovered_from_5000_tests, .timeout = 120)
+Test(loadings, recovered_from_5000_tests)
 {
     static struct sim s;
     simulate(&s, 5000, 1, 1);
@@ -113,7 +113,7 @@ Test(loadings, recovered_from_5000_tests, .timeout = 120)
 
 /* With the bundled bank's kind of items (a = 1, c = 0.25) the same tests
  * carry less information: measured RMSE 0.053-0.072 over seeds 1-4. */
-Test(loadings, guessable_items_recover_less, .timeout = 120)
+Test(loadings, guessable_items_recover_less)
 {
     static struct sim s;
     simulate(&s, 5000, 0, 1);
@@ -128,7 +128,7 @@ Test(loadings, guessable_items_recover_less, .timeout = 120)
 }
 
 /* The sparse form gives the same loadings as the dense one. */
-Test(loadings, sparse_equals_dense, .timeout = 60)
+Test(loadings, sparse_equals_dense)
 {
     static struct sim s;
     simulate(&s, 600, 1, 3);
@@ -166,7 +166,7 @@ Test(loadings, sparse_equals_dense, .timeout = 60)
 
 /* Independent skills (lambda = 0) are found as such, and estimates stay in
  * [0, RF_LOADINGS_MAX] when the truth is at the bound. */
-Test(loadings, bounds, .timeout = 60)
+Test(loadings, bounds)
 {
     static struct sim s;
     simulate(&s, 2000, 1, 5);

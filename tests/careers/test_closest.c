@@ -324,3 +324,41 @@ Test(closest, reports_say_no_role_and_speak_to_the_reader)
     json_decref(r);
     rf_profile_cleanup(&p);
 }
+
+/* "Bars at least as high" over the measured skills: the data scientist asks
+ * more than the data analyst on statistics and experimentation, less on data
+ * analysis; a skill not measured does not count. Reports name the relation
+ * of a role test's closest role to the test's role. */
+Test(closest, bars_at_least_as_high_on_what_was_measured)
+{
+    const struct rf_role *ds = rf_roles_find(&c.roles, "data_scientist");
+    const struct rf_role *da = rf_roles_find(&c.roles, "data_analyst");
+    struct rf_profile p;
+    struct rf_err err;
+    rf_profile_init_default(&p);
+    cr_assert_eq(rf_profile_add_skill(&p, "probability_statistics", 1.5, 0.4, 4, NULL, NULL, &err),
+                 RF_OK);
+    cr_assert_eq(rf_profile_add_skill(&p, "experimentation", 1.5, 0.4, 4, NULL, NULL, &err), RF_OK);
+    cr_assert_eq(rf_profile_add_skill(&p, "data_analysis", 0, 2.0, 1, NULL, NULL, &err), RF_OK);
+    cr_expect(rf_closest_bars_at_least(&p, &c.roles, ds, da), "se >= 1 is not measured");
+    cr_expect(!rf_closest_bars_at_least(&p, &c.roles, da, ds));
+    cr_expect(rf_closest_bars_at_least(&p, &c.roles, ds, ds));
+    json_t *r;
+    cr_assert_eq(rf_report_build(&p, &c, "data_analyst", &r, &err), RF_OK, "%s", err.msg);
+    const char *rel = json_string_value(json_object_get(r, "closest_relation"));
+    const char *top = json_string_value(json_object_get(json_array_get(json_object_get(r, "closest"), 0), "role"));
+    cr_assert(rel, "a role test's report names the relation");
+    cr_expect_str_eq(rel, !strcmp(top, "data_analyst") ? "own"
+                          : rf_closest_bars_at_least(&p, &c.roles, rf_roles_find(&c.roles, top), da)
+                              ? "higher"
+                              : "other");
+    json_decref(r);
+    cr_assert_eq(rf_report_build(&p, &c, NULL, &r, &err), RF_OK, "%s", err.msg);
+    cr_expect_null(json_object_get(r, "closest_relation"), "no test role, no relation");
+    json_decref(r);
+    rf_profile_cleanup(&p);
+    rf_profile_init_default(&p);
+    cr_assert_eq(rf_profile_add_skill(&p, "data_analysis", 1.5, 0.4, 4, NULL, NULL, &err), RF_OK);
+    cr_expect(!rf_closest_bars_at_least(&p, &c.roles, ds, da), "data analysis: 2 < 3");
+    rf_profile_cleanup(&p);
+}

@@ -111,7 +111,7 @@ f2=$($RF simulate --find-role --roles "$TMP/roles.json" --bank data/bank --exami
 sk=$(sed -n '/"skills": \[/,/\]/p' <<<"$f1" | head -5 | tr -d ' \n')
 [ "$sk" = '"skills":["linear_algebra","probability_statistics","software_engineering"],' ] && ok \
     || bad "find-role scope is the roles' skills: $sk"
-for key in '"design": "find_role"' '"classes": 2' '"max_items": 30' '"min_items": 0' \
+for key in '"design": "find_role"' '"classes": 2' '"max_items": 40' '"min_items": 1' \
            '"early_stop": false' '"roles_file"'; do
     grep -q -- "$key" <<<"$f1" && ok || bad "find-role JSON has $key"
 done

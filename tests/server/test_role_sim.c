@@ -157,7 +157,7 @@ static void candidate(struct sim *s, const struct rf_role *r, struct draw how, e
         double pc = rf_irt_prob(&s->pool->irt[item], truth[j], 1);
         cr_assert_eq(rf_cat_answer(ses, item, rf_rng_uniform(&rng) < pc), RF_OK);
     }
-    cr_assert_eq(rf_cat_nanswered(ses), RF_WEB_MAX_ITEMS);
+    cr_assert_eq(rf_cat_nanswered(ses), mode == MODE_FIND ? RF_WEB_FIND_MAX_ITEMS : RF_WEB_MAX_ITEMS);
     for (size_t j = 0; j < d.nscope; j++) {
         struct rf_cat_skill_result res;
         rf_cat_skill(ses, j, &res);

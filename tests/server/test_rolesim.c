@@ -74,7 +74,7 @@ static struct rf_rolesim_result run(struct fx *f, enum rf_rolesim_pop pop, const
     return r;
 }
 
-Test(rolesim, same_results_for_any_thread_count, .timeout = 60)
+Test(rolesim, same_results_for_any_thread_count)
 {
     struct fx f;
     fx_open(&f);
@@ -89,7 +89,7 @@ Test(rolesim, same_results_for_any_thread_count, .timeout = 60)
  * call is wrong only when it says the opposite, and the calls' Brier score is
  * the mean of P^2 (random) or (1 - P)^2 (perfect), so it lies in [0, 1]. A
  * role test gives its 30 items and measures every skill of its role. */
-Test(rolesim, populations_by_definition, .timeout = 60)
+Test(rolesim, populations_by_definition)
 {
     struct fx f;
     fx_open(&f);

@@ -80,6 +80,9 @@ function render(r) {
   if (near.length) {
     add(el('h2', {}, 'Closest roles'),
       el('p', { class: 'muted' }, `Which role's people ${own ? 'your' : 'these'} answers look most like: the probability of each role, if people of each role sit around the levels it requires, from the skills this test measured (skills it did not measure count for no role), and the probability that the answers were given at random (no role). Fit, further down, asks whether ${own ? 'you meet' : 'the candidate meets'} a role's bar; a role with lower bars can fit better than the closest one.`),
+      r.closest_relation === 'own' ? el('p', {}, `The closest role is the role of this test, ${t.name}.`)
+        : r.closest_relation === 'higher' ? el('p', {}, `The closest role, ${near[0].name}, asks at least as much as ${t.name} on every skill the test measured: the answers reach beyond its levels.`)
+          : r.closest_relation === 'other' ? el('p', {}, `The closest role, ${near[0].name}, asks less than ${t.name} on some skill the test measured: the answers there look like its people, not like this role's.`) : null,
       noRole ? el('p', { class: 'reason' }, el('strong', {}, 'No role resembles these answers'), `: they look like answers given at random (${pct(none)}), not like the people of any role.`)
         : near[0].log_bf < 0 ? el('p', { class: 'reason' }, `${own ? 'Your' : 'The'} answers count against every role measured: the closest is the least unlike, not a match.`) : null,
       chartCard((w) => fitChart(near.map((c) => ({ role: c.role, name: c.name, fit: c.probability, sd: 0 }))

@@ -10,7 +10,7 @@ const errorBox = document.getElementById('error');
 function updateChoice() {
   findBtn.setAttribute('aria-pressed', String(state.find));
   if (state.find) {
-    choice.textContent = 'Find my role: 30 questions drawn from all skills.';
+    choice.textContent = 'Find my role: 40 questions drawn from all skills.';
   } else if (state.role) {
     const r = state.roles.find((x) => x.id === state.role);
     choice.textContent = `Target role: ${r ? r.name : state.role} (${r ? r.requires.length : '?'} skills).`;
