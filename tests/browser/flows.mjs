@@ -48,6 +48,13 @@ async function overflow(page) {
       const r = e.getBoundingClientRect();
       if (r.right > right + 0.5 && !clipped(e)) { right = r.right; worst = e; }
     }
+    if (!worst) {
+      // text wider than its box: the box whose content sticks out furthest
+      for (const e of document.body.querySelectorAll('*')) {
+        const r = e.getBoundingClientRect(), end = r.left + e.scrollWidth;
+        if (end > right + 0.5 && !clipped(e) && getComputedStyle(e).overflowX === 'visible') { right = end; worst = e; }
+      }
+    }
     const what = worst ? `${worst.tagName.toLowerCase()}${worst.className && typeof worst.className === 'string' ? `.${worst.className.split(' ').join('.')}` : ''} ` +
       `'${worst.textContent.trim().slice(0, 60)}' ends at ${Math.round(right)}px` : 'no single element';
     return { over, what };
@@ -607,6 +614,122 @@ async function postingsFlow(page, tag, testId) {
   await shoot(page, 'ranking-1280');
 }
 
+// Calls the API from page through the page's own client (web/js/api.js:
+// its cookie and CSRF token); returns the JSON body or throws its error.
+async function apiIn(page, method, url, body) {
+  return page.evaluate(async ([m, u, b]) => {
+    const { api } = await import('/js/api.js');
+    return api(m, u, b === null ? undefined : b);
+  }, [method, url, body === undefined ? null : body]);
+}
+
+// Answers the test started in page (reply: the start's JSON) wrongly on every
+// question, so every answer is reviewed among the missed ones and every gap
+// shows; returns the test id and the items asked.
+async function answerWrong(page, reply) {
+  const id = reply.test.id, asked = [];
+  let r = reply;
+  while (r.test.status === 'active' && r.question) {
+    const it = bank.get(r.question.item);
+    if (!it) throw new Error(`unknown item ${r.question.item}`);
+    asked.push(it.id);
+    r = await apiIn(page, 'POST', `/api/tests/${id}/answers`, { item: it.id, choice: (it.key + 1) % it.options.length });
+  }
+  return { id, asked };
+}
+
+// The worst case, on purpose (issue 23): a test that asks every item of the
+// worst-case bank (tests/browser/worstcase.mjs) on its own server; then, on
+// the main server, a posting with a 200-character unbroken title and the
+// longest OR-group of posting terms, an invite with a 200-character unbroken
+// label for the role with the longest name, that candidate's test answered
+// wrongly (every gap shows), and every page a phone then shows: report (the
+// candidate's and the recruiter's), HTML report, requirements and ranking.
+async function worstFlow(browser) {
+  const tag = 'worst case';
+  const WORST = process.env.RF_WORST_BASE, WBANK = process.env.RF_WORST_BANK;
+  if (!check(`${tag}: worst-case server and bank given`, WORST && WBANK)) return;
+  const pageErrors = [];
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  ctx.setDefaultTimeout(20000);
+  const page = await ctx.newPage();
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  const worst = [];
+  for (const f of fs.readdirSync(WBANK).filter((n) => n.endsWith('.json'))) {
+    worst.push(...JSON.parse(fs.readFileSync(path.join(WBANK, f), 'utf8')).items.map((it) => it.id));
+  }
+  const skills = [...new Set(worst.map((id) => bank.get(id).skill))];
+  await page.goto(`${WORST}/`);
+  const t = await answerWrong(page, await apiIn(page, 'POST', '/api/tests', { skills }));
+  const missing = worst.filter((id) => !t.asked.includes(id));
+  check(`${tag}: the test asked all ${worst.length} worst-case items`, missing.length === 0, `not asked: ${missing.join(' ')}`);
+  console.log(`# ${tag}: asked ${t.asked.join(' ')}`);
+  await page.goto(`${WORST}/report.html#${t.id}`);
+  await page.waitForSelector('#report h1');
+  check(`${tag}: every answer reviewed`, await page.locator('.review').count() === t.asked.length);
+  await checkFits(page, `${tag}: report of the worst-case items fits a 390px phone`);
+  await shoot(page, 'worst-items-report-390');
+  await page.goto(`${WORST}/api/tests/${t.id}/report.html`);
+  await checkFits(page, `${tag}: HTML report of the worst-case items fits a 390px phone`);
+  await ctx.close();
+
+  // the longest role name, posting title, OR-group and invite label
+  const roles = JSON.parse(fs.readFileSync(process.env.RF_ROLES || 'data/roles.json', 'utf8'));
+  const role = (roles.roles || roles).slice().sort((a, b) => b.name.length - a.name.length || (a.id < b.id ? -1 : 1))[0];
+  const aliases = JSON.parse(fs.readFileSync(process.env.RF_ALIASES || 'data/skill_aliases.json', 'utf8'));
+  const terms = Object.values(aliases.skills).flat().filter((x) => /^[\x20-\x7e]+$/.test(x))
+    .sort((a, b) => b.length - a.length || (a < b ? -1 : 1)).slice(0, 8);
+  const long = (stem) => `${stem}-${'x'.repeat(200)}`.slice(0, 200);
+  const rc = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  rc.setDefaultTimeout(20000);
+  const rp = await rc.newPage();
+  rp.on('pageerror', (e) => pageErrors.push(e.message));
+  await rp.goto(`${BASE}/login.html`);
+  await apiIn(rp, 'POST', '/api/login', { email: 'rita@acme.example', password: 'correct horse battery' });
+  const posting = await apiIn(rp, 'POST', '/api/postings', {
+    title: long('Worst-case-posting-title'),
+    text: ['Requirements:', `- ${terms.join(' or ')}`, `- ${terms[0]}`, 'Nice to have:', `- ${terms.slice(1).join(' or ')}`].join('\n'),
+  });
+  const labels = [...(posting.parsed.required || []), ...(posting.parsed.preferred || [])].map((q) => String(q.label));
+  const widest = labels.sort((a, b) => b.length - a.length)[0] || '';
+  console.log(`# ${tag}: role '${role.name}', OR-group label of ${widest.length} characters: ${widest}`);
+  check(`${tag}: the posting has an OR-group label`, / or |-or-/.test(widest), labels.join(' | '));
+  const label = long('Worst-case-candidate-label');
+  const inv = await apiIn(rp, 'POST', '/api/invites', { label, role: role.id, posting: posting.id });
+  const cc = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  cc.setDefaultTimeout(20000);
+  const cp = await cc.newPage();
+  cp.on('pageerror', (e) => pageErrors.push(e.message));
+  await cp.goto(`${BASE}/`);
+  const token = inv.link.split('#')[1];
+  const ct = await answerWrong(cp, await apiIn(cp, 'POST', '/api/tests', { invite: token }));
+  await cp.goto(`${BASE}/report.html#${ct.id}`);
+  await cp.waitForSelector('#report h1');
+  check(`${tag}: the report names the longest role`, (await cp.innerText('#report')).includes(role.name));
+  await checkFits(cp, `${tag}: the candidate's report for the longest role fits a 390px phone`);
+  await shoot(cp, 'worst-role-report-390');
+  await cc.close();
+
+  await rp.goto(`${BASE}/report.html#${ct.id}`);
+  await rp.waitForSelector('#report h1');
+  await checkFits(rp, `${tag}: the recruiter's view of that report fits a 390px phone`);
+  await rp.goto(`${BASE}/api/tests/${ct.id}/report.html`);
+  await checkFits(rp, `${tag}: its HTML report fits a 390px phone`);
+  await rp.goto(`${BASE}/recruiter.html`);
+  await rp.waitForSelector('#postings li');
+  const li = rp.locator('#postings li', { hasText: 'Worst-case-posting-title' });
+  await li.locator('button:has-text("Requirements")').click();
+  await rp.waitForSelector('#parsed:not([hidden]) td');
+  await checkFits(rp, `${tag}: the posting's requirements fit a 390px phone`);
+  await shoot(rp, 'worst-posting-390');
+  await li.locator('button:has-text("Rank candidates")').click();
+  await rp.waitForSelector('#ranking-table tbody >> text=Worst-case-candidate-label');
+  await checkFits(rp, `${tag}: the ranking fits a 390px phone`);
+  await shoot(rp, 'worst-ranking-390');
+  check(`${tag}: no script errors`, pageErrors.length === 0, pageErrors.join('; '));
+  await rc.close();
+}
+
 const t0 = Date.now();
 let browser;
 try {
@@ -615,7 +738,7 @@ try {
   console.log(`FAIL chromium starts: ${e.message.split('\n')[0]}`);
   process.exit(1);
 }
-for (const flow of [candidateFlow, errorFlow, recruiterFlow]) {
+for (const flow of [candidateFlow, errorFlow, recruiterFlow, ...(POSTINGS ? [worstFlow] : [])]) {
   try {
     await flow(browser);
   } catch (e) {

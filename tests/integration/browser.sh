@@ -5,7 +5,9 @@
 # screenshots of every final page go to test-output/browser/.
 # Deterministic: the server runs with --seed $RF_SEED (default 23), so the
 # same flows ask the same questions in every run and a failure reproduces
-# with the seed it prints.
+# with the seed it prints. A second server serves the worst-case bank
+# (tests/browser/worstcase.mjs: the items of data/bank whose text is hardest to
+# fit on a phone), so the worst case is tested on every run, not by chance.
 # Needs chromium, node and npm (installed through scripts/install-deps --browser)
 # and, on first run, network access for `npm ci`. It fails, never skips, when
 # any of that is missing.
@@ -30,17 +32,30 @@ fi
 # the server: port 0 picks a free port; the log names it and the setup link
 [[ "$SEED" =~ ^[1-9][0-9]*$ ]] || fatal "RF_SEED must be a whole number from 1, not '$SEED'"
 echo "# seed $SEED (RF_SEED=$SEED tests/integration/browser.sh repeats this run)"
+node tests/browser/worstcase.mjs data/bank "$TMP/worst-bank" >"$TMP/worst.log" 2>&1 ||
+    { cat "$TMP/worst.log"; fatal "worstcase.mjs builds the worst-case bank"; }
+cat "$TMP/worst.log"
 "$RF" serve --port 0 --db "$TMP/rf.db" --answer-rate 0 --threads 2 --seed "$SEED" 2>"$TMP/serve.log" &
 spid=$!
-trap 'kill $spid 2>/dev/null; wait $spid 2>/dev/null; rm -rf "$TMP"' EXIT
-port=""
-for _ in $(seq 1 100); do
-    port=$(sed -nE 's|.*listening on http://127\.0\.0\.1:([0-9]+).*|\1|p' "$TMP/serve.log")
-    [ -n "$port" ] && break
-    kill -0 $spid 2>/dev/null || break
-    sleep 0.1
-done
+"$RF" serve --port 0 --db "$TMP/worst.db" --bank "$TMP/worst-bank" --answer-rate 0 --threads 2 \
+    --seed "$SEED" 2>"$TMP/worst-serve.log" &
+wpid=$!
+trap 'kill $spid $wpid 2>/dev/null; wait $spid $wpid 2>/dev/null; rm -rf "$TMP"' EXIT
+# waits for the server of log $1 (process $2) to name its port
+server_port() {
+    local p=""
+    for _ in $(seq 1 100); do
+        p=$(sed -nE 's|.*listening on http://127\.0\.0\.1:([0-9]+).*|\1|p' "$1")
+        [ -n "$p" ] && break
+        kill -0 "$2" 2>/dev/null || break
+        sleep 0.1
+    done
+    echo "$p"
+}
+port=$(server_port "$TMP/serve.log" $spid)
 [ -n "$port" ] || { cat "$TMP/serve.log"; fatal "server did not start"; }
+wport=$(server_port "$TMP/worst-serve.log" $wpid)
+[ -n "$wport" ] || { cat "$TMP/worst-serve.log"; fatal "worst-case server did not start"; }
 setup=$(grep -oE 'http://[^ ]+/setup\.html#[A-Za-z0-9_-]+' "$TMP/serve.log" | head -n 1)
 [ -n "$setup" ] && ok || bad "server logs a setup link"
 
@@ -49,8 +64,9 @@ grep -q '"/api/postings"' src/server/routes.c && postings=1
 
 rm -rf "$OUT"
 RF_BASE="http://127.0.0.1:$port" RF_SETUP_URL="$setup" RF_OUT="$OUT" RF_BANK=data/bank \
-RF_POSTINGS=$postings NODE_PATH= TMPDIR="$TMP" \
-    timeout 150 node tests/browser/flows.mjs >"$TMP/flows.log" 2>&1
+RF_WORST_BASE="http://127.0.0.1:$wport" RF_WORST_BANK="$TMP/worst-bank" RF_ROLES=data/roles.json \
+RF_ALIASES=data/skill_aliases.json RF_POSTINGS=$postings NODE_PATH= TMPDIR="$TMP" \
+    timeout 300 node tests/browser/flows.mjs >"$TMP/flows.log" 2>&1
 rc=$?
 cp "$TMP/flows.log" "$OUT/flows.log" 2>/dev/null
 grep -E "^(FAIL|#|ok markup|screenshots:|flows:)" "$TMP/flows.log"
@@ -61,15 +77,18 @@ if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
     bad "flows.mjs exited $rc"
 fi
 
-# the server stops gracefully and logged no crash or sanitizer report
-kill -TERM $spid
-wait $spid; src=$?
-[ "$src" -eq 0 ] && ok || bad "server exits 0 on SIGTERM (got $src)"
-if grep -qE 'runtime error|Sanitizer|Segmentation' "$TMP/serve.log"; then
-    grep -E -A5 'runtime error|Sanitizer' "$TMP/serve.log" | head -n 20
-    bad "server log is clean"
-else
-    ok
-fi
+# the servers stop gracefully and logged no crash or sanitizer report
+for s in "$spid serve" "$wpid worst-serve"; do
+    set -- $s
+    kill -TERM "$1"
+    wait "$1"; src=$?
+    [ "$src" -eq 0 ] && ok || bad "$2: server exits 0 on SIGTERM (got $src)"
+    if grep -qE 'runtime error|Sanitizer|Segmentation' "$TMP/$2.log"; then
+        grep -E -A5 'runtime error|Sanitizer' "$TMP/$2.log" | head -n 20
+        bad "$2: server log is clean"
+    else
+        ok
+    fi
+done
 awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "browser: took %.1f s\n", b - a }'
 finish
