@@ -18,3 +18,12 @@ for _ in range(1000):
     v = f32(v + 1e-4)
 print("   after 1,000 updates of 1e-4: bf16 weight %.4f, fp32 weight %.4f" % (w, v))
 assert w == 1.0 and abs(v - 1.1) < 1e-3
+
+# ai_infrastructure.compute_efficiency.001: MFU.
+print("compute_efficiency.001: MFU %.3f (2N per token: %.3f)" % (6 * 7e9 * 3000 / 312e12, 2 * 7e9 * 3000 / 312e12))
+# ai_infrastructure.roofline.001: batch at which a fp16 matmul stops being memory-bound.
+print("roofline.001: ridge point %.0f FLOP/byte = batch size" % (312e12 / 2.0e12))
+# ai_infrastructure.data_loading.003: storage bandwidth.
+print("data_loading.003: %.2f GB/s" % (64 * 2000 * 110e3 / 1e9))
+# ai_infrastructure.memory.005: model state of 13B at 16 bytes per parameter, sharded over 8.
+print("memory.005: %.0f GB total, %.0f GB per GPU when sharded over 8" % (13e9 * 16 / 1e9, 13e9 * 16 / 8e9))

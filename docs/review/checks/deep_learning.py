@@ -21,3 +21,20 @@ assert never == 18
 
 # deep_learning.contrastive.001: InfoNCE bound log(N) for local vs global batch.
 print("contrastive.001: log 256 = %.2f nats, log 8192 = %.2f nats" % (math.log(256), math.log(8192)))
+
+# deep_learning.mixture_of_experts.001: active expert parameters with top-2 of 8 experts, d = 4096.
+d = 4096
+expert = 2 * d * 4 * d
+print("mixture_of_experts.001: one expert %d params; active (top-2) %.1f M; all 8 experts %.1f M" % (expert, 2 * expert / 1e6, 8 * expert / 1e6))
+assert round(2 * expert / 1e6) == 268
+
+# deep_learning.attention_variants.001: Q, K, V, O projections with 8 KV heads of dim 128.
+gqa = 2 * d * d + 2 * d * 8 * 128
+print("attention_variants.001: GQA %.2f M parameters; MHA %.2f M" % (gqa / 1e6, 4 * d * d / 1e6))
+assert round(gqa / 1e6) == 42
+
+# deep_learning.scaling_laws.002: C = 6ND with D = 20N.
+C = 5.88e23
+N = math.sqrt(C / 120)
+print("scaling_laws.002: N = %.3g (D = %.3g); forgetting the 6: N = %.3g" % (N, 20 * N, math.sqrt(C / 20)))
+assert round(N / 1e9) == 70

@@ -36,3 +36,13 @@ def fit(p,lam):
 def mse(w,p): return sum((sum(a*b for a,b in zip(r[:p],w))-y)**2 for r,y in zip(Xte,yte))/ntest
 for p in [10,20,30,36,40,44,50,60,80,120]:
     print("p=%3d minnorm test mse %.2f   ridge(lam=5) %.2f"%(p, mse(fit(p,0),p), mse(fit(p,5.0),p)))
+
+# ml_fundamentals.label_noise.001: symmetric flips with rate 0.1.
+print("label_noise.001: P(noisy=1) = %.2f (flip only positives: %.2f)" % (0.1 + 0.8 * 0.7, 0.7 * 0.9))
+# ml_fundamentals.trees.003: Gini decrease of a split.
+g = lambda a, b: 1 - (a / (a + b)) ** 2 - (b / (a + b)) ** 2
+dec = 0.5 - (0.4 * g(30, 10) + 0.6 * g(20, 40))
+print("trees.003: weighted Gini decrease %.4f; unweighted %.4f" % (dec, 0.5 - (g(30, 10) + g(20, 40)) / 2))
+assert round(dec, 3) == 0.083
+# ml_fundamentals.curse_of_dimensionality.001: edge of a sub-cube holding 1% in 10 dimensions.
+print("curse_of_dimensionality.001: edge %.4f (2 dims: %.2f)" % (0.01 ** 0.1, 0.01 ** 0.5))

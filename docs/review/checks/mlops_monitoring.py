@@ -41,3 +41,11 @@ print("alerting.003: true AUC %.3f, simulated daily SD %.3f, 5-95%% %.3f-%.3f, H
 
 # mlops_monitoring.production_readiness.002: 4% per release over 14 releases.
 print("production_readiness.002: 1.04^14 = %.2f, 40 ms -> %.0f ms" % (1.04 ** 14, 40 * 1.04 ** 14))
+
+# mlops_monitoring.production_readiness.003: ML Test Score = min of section sums.
+sections = {"data": 4 + 2 * 0.5, "model": 3 + 0.5, "infrastructure": 2 + 0.5, "monitoring": 3 + 2 * 0.5}
+print("production_readiness.003:", sections, "final", min(sections.values()), "mean", sum(sections.values()) / 4)
+# mlops_monitoring.drift.006: PSI of 40/30/20/10 against 25% each.
+print("drift.006: PSI %.4f" % sum((o - 0.25) * math.log(o / 0.25) for o in [0.4, 0.3, 0.2, 0.1]))
+# mlops_monitoring.label_sampling.001: n for SE 0.01 at p = 0.8.
+print("label_sampling.001: n = %.0f (95%% half-width reading: %.0f; p = 0.5: %.0f)" % (0.16 / 1e-4, 1.96 ** 2 * 1600, 0.25 / 1e-4))

@@ -37,3 +37,10 @@ try:
     print("numeric_precision.001: packed?!")
 except OverflowError as e:
     print("numeric_precision.001: struct.pack('<e', 1.7e9) ->", e, "; largest fp16:", struct.unpack('<e', b'\xff\x7b')[0])
+
+# model_deployment.capacity.001: M/M/1 mean time in system S/(1 - rho).
+print("capacity.001: latency ratio %.2f (ratio of utilizations %.2f)" % ((1 / 0.1) / (1 / 0.3), 0.9 / 0.7))
+# model_deployment.compression.005: 4-bit weights with an fp16 scale per 128 weights.
+print("compression.005: %.3f GB (without scales %.2f GB)" % (7e9 * (0.5 + 2 / 128) / 1e9, 7e9 * 0.5 / 1e9))
+# model_deployment.serving_cost.001: USD per million requests.
+print("serving_cost.001: %.3f USD per million requests" % (2.5 / (400 * 3600) * 1e6))
