@@ -270,7 +270,7 @@ async function checkMarkup(page) {
   const texts = [];
   for (const it of bank.values()) {
     texts.push([it.id, 'stem', it.stem], [it.id, 'explanation', it.explanation]);
-    it.options.forEach((o, i) => texts.push([it.id, `options[${i}]`, o]));
+    (it.options || []).forEach((o, i) => texts.push([it.id, `options[${i}]`, o])); // numeric items have none
   }
   const res = await page.evaluate(async (list) => {
     const { renderMarkup } = await import('/js/markup.js');

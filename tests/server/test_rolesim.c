@@ -53,6 +53,12 @@ Test(rolesim, truth_is_a1_c_one_over_k)
     for (size_t i = 0; i < f.pool->n; i++) {
         size_t bi;
         cr_assert_eq(rf_bank_find(&f.bank, f.pool->ids[i], &bi), RF_OK);
+        if (f.bank.items[bi].type != RF_ITEM_MCQ) {
+            /* numeric and multi items: no options to guess from, never in a role test's pool */
+            cr_assert_float_eq(f.t.chance[i], 0.0, 1e-12, "%s", f.pool->ids[i]);
+            cr_assert(!f.pool->usable[i], "%s", f.pool->ids[i]);
+            continue;
+        }
         double k = (double)f.bank.items[bi].noptions;
         cr_assert_float_eq(f.t.irt[i].a, 1.0, 1e-12, "%s", f.pool->ids[i]);
         cr_assert_float_eq(f.t.irt[i].c, 1.0 / k, 1e-12, "%s", f.pool->ids[i]);
