@@ -38,3 +38,6 @@ C = 5.88e23
 N = math.sqrt(C / 120)
 print("scaling_laws.002: N = %.3g (D = %.3g); forgetting the 6: N = %.3g" % (N, 20 * N, math.sqrt(C / 20)))
 assert round(N / 1e9) == 70
+
+# deep_learning.hyperparameter_transfer.001: muP with Adam scales hidden-weight learning rates as 1/width.
+print("hyperparameter_transfer.001: %.3g (in 1e-4 units: %.2f); 1/sqrt(8) rule would give %.2f" % (3e-3 * 256 / 2048, 3e-3 * 256 / 2048 / 1e-4, 3e-3 / math.sqrt(8) / 1e-4))

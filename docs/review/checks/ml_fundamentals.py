@@ -46,3 +46,6 @@ print("trees.003: weighted Gini decrease %.4f; unweighted %.4f" % (dec, 0.5 - (g
 assert round(dec, 3) == 0.083
 # ml_fundamentals.curse_of_dimensionality.001: edge of a sub-cube holding 1% in 10 dimensions.
 print("curse_of_dimensionality.001: edge %.4f (2 dims: %.2f)" % (0.01 ** 0.1, 0.01 ** 0.5))
+
+# ml_fundamentals.covariate_shift.001: density ratio from a calibrated domain classifier on pooled data.
+print("covariate_shift.001: weight %.1f (odds alone %.1f)" % ((0.8 / 0.2) * (50000 / 10000), 0.8 / 0.2))

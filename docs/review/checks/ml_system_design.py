@@ -14,3 +14,7 @@ print("vector_search.001: PQ + ids %.1f GB; raw %.1f GB; codes only %.1f GB" % (
 print("vector_search.002: %.2f TFLOP/s" % (2 * 128 * 1e7 * 1000 / 1e12))
 # ml_system_design.evaluation_labels.001: violations in a uniform sample of 3,000 at 0.2%.
 print("evaluation_labels.001: expected violations in a uniform sample: %.0f" % (3000 * 0.002))
+
+# ml_system_design.feature_hashing.001: share of 1M ids sharing a bucket among 2^24.
+n, m = 10 ** 6, 2 ** 24
+print("feature_hashing.001: %.2f%% share a bucket; colliding pairs %.0f (%.1f%% of ids)" % (100 * (1 - (1 - 1 / m) ** (n - 1)), n * n / (2 * m), 100 * n / (2 * m)))

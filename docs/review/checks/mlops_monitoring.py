@@ -49,3 +49,7 @@ print("production_readiness.003:", sections, "final", min(sections.values()), "m
 print("drift.006: PSI %.4f" % sum((o - 0.25) * math.log(o / 0.25) for o in [0.4, 0.3, 0.2, 0.1]))
 # mlops_monitoring.label_sampling.001: n for SE 0.01 at p = 0.8.
 print("label_sampling.001: n = %.0f (95%% half-width reading: %.0f; p = 0.5: %.0f)" % (0.16 / 1e-4, 1.96 ** 2 * 1600, 0.25 / 1e-4))
+
+# mlops_monitoring.label_shift.001: adjusted classify-and-count.
+pi = (0.38 - 0.2) / (0.9 - 0.2)
+print("label_shift.001: prevalence %.3f" % pi)

@@ -44,3 +44,6 @@ print("capacity.001: latency ratio %.2f (ratio of utilizations %.2f)" % ((1 / 0.
 print("compression.005: %.3f GB (without scales %.2f GB)" % (7e9 * (0.5 + 2 / 128) / 1e9, 7e9 * 0.5 / 1e9))
 # model_deployment.serving_cost.001: USD per million requests.
 print("serving_cost.001: %.3f USD per million requests" % (2.5 / (400 * 3600) * 1e6))
+
+# model_deployment.reliability.001: retries multiply across layers (4 attempts per caller, 2 calling layers).
+print("reliability.001: %d calls (additive slip %d; one more layer %d)" % (4 ** 2, 4 + 4 + 4, 4 ** 3))

@@ -9,3 +9,8 @@ print("staffing.001: %.1f reviewers (8-hour day: %.1f); per 0.1 point of flag ra
 # product_stakeholder.prioritization.001: value over 12 months, in kUSD.
 a, b = 11 * 60, 6 * 80
 print("prioritization.001: A %d, B %d, difference %d kUSD; months for B to catch up: %.0f" % (a, b, a - b, (a - b) / 20))
+
+# product_stakeholder.incremental_value.001: model vs rule, net value per week.
+model = 1000 * 0.40 * 50 - 1000 * 5
+rule = 800 * 0.35 * 50 - 800 * 5
+print("incremental_value.001: model %.0f, rule %.0f, difference %.0f USD" % (model, rule, model - rule))
