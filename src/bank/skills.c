@@ -4,9 +4,12 @@
  */
 #include "bank/skills.h"
 
+#include "base/config.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "base/file.h"
@@ -108,6 +111,8 @@ static rf_status load_skill(const json_t *o, const char *where, struct rf_taxono
                             struct rf_skill *s, struct rf_err *err)
 {
     rf_status rc;
+    s->loading = RF_HIER_DEFAULT_LAMBDA; /* assumed until data/loadings.json says otherwise */
+    s->loading_calibrated = 0;
     if ((rc = rf_json_dup_string(o, "id", &s->id, where, err)))
         return rc;
     char w2[RF_ERRMSG_LEN];
@@ -211,5 +216,66 @@ rf_status rf_taxonomy_load(const char *path, struct rf_taxonomy *t, struct rf_er
         return rc;
     rc = rf_taxonomy_load_mem(path, data, len, t, err);
     free(data);
+    if (rc)
+        return rc;
+    /* Calibrated loadings live beside the taxonomy: DIR/loadings.json. */
+    char lp[4096];
+    const char *slash = strrchr(path, '/');
+    int n = slash ? snprintf(lp, sizeof lp, "%.*s/loadings.json", (int)(slash - path), path)
+                  : snprintf(lp, sizeof lp, "loadings.json");
+    if (n > 0 && (size_t)n < sizeof lp && access(lp, F_OK) == 0 &&
+        (rc = rf_taxonomy_load_loadings(lp, t, err)))
+        rf_taxonomy_cleanup(t);
     return rc;
+}
+
+rf_status rf_taxonomy_load_loadings(const char *path, struct rf_taxonomy *tax, struct rf_err *err)
+{
+    json_t *j = NULL;
+    rf_status rc = rf_json_load_file(path, &j, err);
+    if (rc)
+        return rc;
+    const json_t *fmt = json_object_get(j, "format"), *ld = json_object_get(j, "loadings");
+    double v[RF_HIER_MAX_SKILLS * 8];
+    size_t at[RF_HIER_MAX_SKILLS * 8], n = 0;
+    if (!json_is_string(fmt) || strcmp(json_string_value(fmt), "rolefit-loadings") != 0)
+        rc = rf_err_set(err, RF_EINVAL, "%s: field 'format': expected \"rolefit-loadings\"", path);
+    else if (!json_is_object(ld))
+        rc = rf_err_set(err, RF_EINVAL, "%s: field 'loadings': expected an object skill -> loading",
+                        path);
+    const char *id;
+    const json_t *x;
+    if (!rc) {
+        json_object_foreach((json_t *)ld, id, x)
+        {
+            size_t k = 0;
+            while (k < tax->nskills && strcmp(tax->skills[k].id, id) != 0)
+                k++;
+            if (k == tax->nskills) {
+                rc = rf_err_set(err, RF_EINVAL, "%s: loadings: unknown skill '%.*s'", path,
+                                RF_MAX_ID_LEN, id);
+                break;
+            }
+            if (!json_is_number(x) || !(json_number_value(x) >= 0) ||
+                !(json_number_value(x) <= RF_HIER_MAX_LAMBDA)) {
+                rc = rf_err_set(err, RF_EINVAL, "%s: loadings '%s': expected a number 0 to %g",
+                                path, id, RF_HIER_MAX_LAMBDA);
+                break;
+            }
+            if (n == sizeof at / sizeof *at) {
+                rc = rf_err_set(err, RF_ETOOBIG, "%s: loadings: too many entries", path);
+                break;
+            }
+            at[n] = k;
+            v[n++] = json_number_value(x);
+        }
+    }
+    json_decref(j);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        tax->skills[at[i]].loading = v[i];
+        tax->skills[at[i]].loading_calibrated = 1;
+    }
+    return RF_OK;
 }

@@ -21,6 +21,11 @@ struct rf_task {
 struct rf_skill {
     char *id, *name, *task, *description; /* owned */
     double cuts[RF_NLEVELS - 1];          /* theta cut points between the 5 levels */
+    /* Loading on the general factor of the higher-order model (irt/hier.h):
+     * RF_HIER_DEFAULT_LAMBDA (assumed) until data/loadings.json gives a
+     * calibrated one (careers/data.h). */
+    double loading;
+    int loading_calibrated;
 };
 
 struct rf_taxonomy {
@@ -35,6 +40,19 @@ struct rf_taxonomy {
  * failure t is left empty (safe to clean up). Cost O(nskills^2) for the
  * uniqueness checks, which is nothing at 16 skills. */
 rf_status rf_taxonomy_load(const char *path, struct rf_taxonomy *t, struct rf_err *err);
+
+/* rf_taxonomy_load also reads loadings.json in the taxonomy's folder when
+ * it is there (a failure to read it fails the load). */
+
+/* Reads calibrated loadings of the higher-order model (docs/careers.md
+ * "Loadings"): {"format": "rolefit-loadings", "loadings": {SKILL: LAMBDA, ...}}
+ * with every LAMBDA in [0, RF_HIER_MAX_LAMBDA] and every SKILL in t; other
+ * fields are ignored (calibration may add standard errors, its data). The
+ * listed skills get that loading, marked calibrated; the others keep theirs
+ * (RF_HIER_DEFAULT_LAMBDA, assumed). Errors name the path and the skill:
+ * RF_EINVAL (unknown skill, a value out of range, a malformed file), RF_EIO;
+ * t is unchanged on error. */
+rf_status rf_taxonomy_load_loadings(const char *path, struct rf_taxonomy *t, struct rf_err *err);
 
 /* Same, from JSON text in memory; name is used in messages. */
 rf_status rf_taxonomy_load_mem(const char *name, const char *data, size_t len,

@@ -203,6 +203,8 @@
 #define RF_PROFILE_MAX_BYTES (16L * 1024L * 1024L)
 #define RF_PROFILE_MAX_SKILLS 256
 #define RF_PROFILE_MAX_TAGS 64
+/* Most sessions (a test and its follow-ups) one profile lists. */
+#define RF_PROFILE_MAX_SESSIONS 64
 /* Most roles a roles file may define: a role test tells every role apart
  * (server/roletest.h), so no more than an adaptive design has classes. */
 #define RF_MAX_ROLES RF_CAT_MAX_CLASSES
@@ -213,6 +215,9 @@
  * core requirement met with probability below RF_FIT_BLOCK blocks its role. */
 #define RF_FIT_MET 0.8
 #define RF_FIT_BLOCK 0.5
+/* A requirement met with probability RF_FIT_BELOW or less is called "below";
+ * between it and RF_FIT_MET it is "undecided" (docs/careers.md "Decisions"). */
+#define RF_FIT_BELOW 0.2
 /* Closest roles (careers/closest.h): the spread of a role's people around the
  * middle of a required level's band, in band widths. */
 #define RF_CLOSEST_SPREAD 0.5
@@ -322,6 +327,12 @@
  * objective narrows the test down (docs/careers.md "Who takes the test"). */
 #define RF_WEB_FIND_MAX_ITEMS 40
 #define RF_WEB_FIND_MIN_PER_SKILL 1
+/* Weight of the role's class in a role test's mixture prior (the population
+ * has the rest); docs/careers.md "Priors for the people who test". 0 turns
+ * the mixture off. */
+#ifndef RF_ROLETEST_PRIOR_WEIGHT
+#define RF_ROLETEST_PRIOR_WEIGHT 0.3
+#endif
 /* Test sessions the server keeps live between requests, so that answering
  * does not parse and replay the stored state each time (server/sesscache.h):
  * slots chosen by test id, 10 to 20 KB each when full (a session and its

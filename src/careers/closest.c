@@ -136,7 +136,7 @@ rf_status rf_closest_all(const struct rf_profile *p, const struct rf_roles *role
             nm++;
             double mu, tau;
             rf_closest_level_dist(roles->tax, q->skill, q->level, &mu, &tau);
-            rf_profile_posterior(p, s, post);
+            rf_profile_posterior_indep(p, s, post); /* evidence vs N(0, 1) */
             log_grid_normal(p, mu, tau, lf);
             for (size_t g = 0; g < n; g++)
                 term[g] = post[g] > 0 ? log(post[g]) + lf[g] - lphi[g] : -INFINITY;
@@ -154,7 +154,7 @@ rf_status rf_closest_all(const struct rf_profile *p, const struct rf_roles *role
         const struct rf_profile_skill *s = rf_profile_find(p, roles->tax->skills[k].id);
         if (!measured(s))
             continue;
-        rf_profile_posterior(p, s, post);
+        rf_profile_posterior_indep(p, s, post); /* evidence vs N(0, 1) */
         lnone += log_bf_none(post, lphi);
         nnone++;
     }

@@ -44,3 +44,4 @@ void rf_careers_cleanup(struct rf_careers *c)
     rf_roles_cleanup(&c->roles);
     rf_taxonomy_cleanup(&c->tax);
 }
+

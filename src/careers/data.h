@@ -21,12 +21,14 @@ struct rf_careers {
 };
 
 /* Loads DIR/skills.json, DIR/roles.json, DIR/skill_aliases.json and, when
- * present, DIR/learning.json.
+ * present, DIR/learning.json (DIR/loadings.json is read with skills.json,
+ * bank/skills.h).
  * A missing learning.json is not an error (plans then carry no guidance).
  * On failure c is left empty; the message names the file at fault. The struct
  * must not be copied once loaded (roles point at its taxonomy). */
 rf_status rf_careers_load(const char *dir, struct rf_careers *c, struct rf_err *err);
 
 void rf_careers_cleanup(struct rf_careers *c);
+
 
 #endif

@@ -7,37 +7,84 @@
 #include "careers/fit.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/config.h"
 #include "base/mem.h"
 
-rf_status rf_fit_role(const struct rf_profile *p, const struct rf_roles *roles,
-                      const struct rf_role *role, struct rf_role_fit *out, struct rf_err *err)
+const char *rf_call_name(enum rf_call c)
+{
+    switch (c) {
+    case RF_CALL_MEETS: return "meets";
+    case RF_CALL_BELOW: return "below";
+    case RF_CALL_NOT_MEASURED: return "not measured";
+    default: return "undecided";
+    }
+}
+
+static void decide(struct rf_req_fit *r)
+{
+    double p = r->p;
+    if (!r->have)
+        r->call = RF_CALL_NOT_MEASURED;
+    else if (p >= RF_FIT_MET)
+        r->call = RF_CALL_MEETS;
+    else if (p <= RF_FIT_BELOW)
+        r->call = RF_CALL_BELOW;
+    else
+        r->call = RF_CALL_UNDECIDED;
+    r->p_wrong = r->call == RF_CALL_MEETS ? 1 - p : r->call == RF_CALL_BELOW ? p
+                                                                             : fmin(p, 1 - p);
+}
+
+/* Index of skill id in the profile's model, or SIZE_MAX. */
+static size_t model_index(const struct rf_profile *p, const char *id)
+{
+    for (size_t k = 0; p->model && k < p->model->nskills; k++)
+        if (strcmp(p->model->skills[k], id) == 0)
+            return k;
+    return SIZE_MAX;
+}
+
+/* fit_role with the profile's model and evidence (st, NULL without a model). */
+static rf_status fit_role(const struct rf_profile *p, struct rf_hier_state *st,
+                          const struct rf_roles *roles, const struct rf_role *role,
+                          struct rf_role_fit *out, struct rf_err *err)
 {
     struct rf_req_fit *rq = rf_calloc_array(role->nreqs ? role->nreqs : 1, sizeof *rq);
     if (!rq)
         return rf_err_set(err, RF_ENOMEM, "fit: out of memory");
     double fit = 0, var = 0, pcore = 1, measured = 0;
-    size_t nun = 0;
+    size_t nun = 0, nj = 0, ks[RF_HIER_MAX_SKILLS];
+    double cuts[RF_HIER_MAX_SKILLS];
     for (size_t k = 0; k < role->nreqs; k++) {
         const struct rf_role_req *q = &role->reqs[k];
-        const struct rf_profile_skill *s = rf_profile_find(p, roles->tax->skills[q->skill].id);
+        const char *id = roles->tax->skills[q->skill].id;
+        const struct rf_profile_skill *s = rf_profile_find(p, id);
         double pk = rf_profile_tail(p, s, q->cut);
         rq[k].req = q;
         rq[k].have = s;
         rq[k].p = pk;
         rq[k].gap = q->weight * (1 - pk);
+        decide(&rq[k]);
         fit += q->weight * pk;
         var += q->weight * q->weight * pk * (1 - pk);
-        if (q->core)
+        size_t mk = st && s ? model_index(p, id) : SIZE_MAX;
+        if (q->core && mk != SIZE_MAX && nj < RF_HIER_MAX_SKILLS) {
+            ks[nj] = mk;
+            cuts[nj++] = q->cut;
+        } else if (q->core) {
             pcore *= pk;
+        }
         if (s)
             measured += q->weight;
         else
             nun++;
     }
+    if (nj)
+        pcore *= rf_hier_joint_tail(st, ks, cuts, nj);
     out->role = role;
     out->fit = fit > 1 ? 1 : fit;
     out->sd = sqrt(var);
@@ -47,6 +94,20 @@ rf_status rf_fit_role(const struct rf_profile *p, const struct rf_roles *roles,
     out->reqs = rq;
     out->nreqs = role->nreqs;
     return RF_OK;
+}
+
+rf_status rf_fit_role(const struct rf_profile *p, const struct rf_roles *roles,
+                      const struct rf_role *role, struct rf_role_fit *out, struct rf_err *err)
+{
+    struct rf_hier *h;
+    struct rf_hier_state *st;
+    rf_status rc = rf_profile_hier(p, &h, &st, err);
+    if (rc)
+        return rc;
+    rc = fit_role(p, st, roles, role, out, err);
+    rf_hier_state_free(st);
+    rf_hier_free(h);
+    return rc;
 }
 
 void rf_fit_cleanup(struct rf_role_fit *f)
@@ -71,16 +132,24 @@ static int by_fit(const void *a, const void *b)
 rf_status rf_fit_all(const struct rf_profile *p, const struct rf_roles *roles,
                      struct rf_role_fit **out, struct rf_err *err)
 {
+    struct rf_hier *h;
+    struct rf_hier_state *st;
+    rf_status rc = rf_profile_hier(p, &h, &st, err);
+    if (rc)
+        return rc;
     struct rf_role_fit *f = rf_calloc_array(roles->n ? roles->n : 1, sizeof *f);
-    if (!f)
+    if (!f) {
+        rf_hier_state_free(st);
+        rf_hier_free(h);
         return rf_err_set(err, RF_ENOMEM, "fit: out of memory");
-    for (size_t i = 0; i < roles->n; i++) {
-        rf_status rc = rf_fit_role(p, roles, &roles->roles[i], &f[i], err);
-        if (rc) {
-            rf_fit_free_all(f, i);
-            return rc;
-        }
     }
+    for (size_t i = 0; i < roles->n && !rc; i++)
+        if ((rc = fit_role(p, st, roles, &roles->roles[i], &f[i], err)))
+            rf_fit_free_all(f, i);
+    rf_hier_state_free(st);
+    rf_hier_free(h);
+    if (rc)
+        return rc;
     qsort(f, roles->n, sizeof *f, by_fit);
     *out = f;
     return RF_OK;

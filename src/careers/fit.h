@@ -1,8 +1,11 @@
 /*
  * Role fit from a profile (DESIGN.md "Roles"): for each requirement k of a
  * role, p_k = P(theta_k >= cut_k) under the skill's posterior; the role's
- * fit is sum_k w_k p_k (weights sum to 1); P(all core met) is the product of
- * p_k over core requirements (skills have independent posteriors). A skill the
+ * fit is sum_k w_k p_k (weights sum to 1); P(all core met) is, for a profile
+ * with a model prior (profile.h), the exact joint probability over the
+ * measured core skills (irt/hier.h: not a product of marginals, the skills
+ * correlate through g) times the prior tails of unmeasured core skills; for
+ * a profile without one, the product of p_k (independent skills). A skill the
  * profile does not have counts with the prior N(0, 1), and is flagged
  * unmeasured so that reports can say so; it is never counted as 0 or as met.
  *
@@ -23,12 +26,22 @@
 #include "careers/profile.h"
 #include "careers/roles.h"
 
+/* The call on one requirement: meets (p >= RF_FIT_MET), below (p <=
+ * RF_FIT_BELOW), undecided in between, or not measured (no evidence: no call). */
+enum rf_call { RF_CALL_UNDECIDED = 0, RF_CALL_MEETS, RF_CALL_BELOW, RF_CALL_NOT_MEASURED };
+
+/* "meets", "below", "undecided", "not measured". */
+const char *rf_call_name(enum rf_call c);
+
 /* One requirement of a role, evaluated for one profile. */
 struct rf_req_fit {
     const struct rf_role_req *req;       /* borrowed from the role */
     const struct rf_profile_skill *have; /* borrowed from the profile; NULL: not measured */
     double p;                            /* P(theta >= cut) */
     double gap;                          /* w (1 - p) */
+    enum rf_call call;
+    double p_wrong; /* chance the call is wrong: 1 - p (meets), p (below); undecided and not
+                       measured: min(p, 1 - p), what either call would risk */
 };
 
 /* One role evaluated for one profile. */

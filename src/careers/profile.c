@@ -50,9 +50,19 @@ static void free_skill(struct rf_profile_skill *s)
 {
     free(s->skill);
     free(s->posterior);
+    free(s->loglik);
     for (size_t i = 0; i < s->nmissed; i++)
         free_miss(&s->missed[i]);
     free(s->missed);
+}
+
+static void free_model(struct rf_profile_model *m)
+{
+    if (!m)
+        return;
+    for (size_t i = 0; i < m->nskills; i++)
+        free(m->skills[i]);
+    free(m);
 }
 
 void rf_profile_cleanup(struct rf_profile *p)
@@ -64,9 +74,16 @@ void rf_profile_cleanup(struct rf_profile *p)
     free(p->skills);
     free(p->person);
     free(p->source);
+    free_model(p->model);
+    for (size_t i = 0; i < p->nsessions; i++)
+        free(p->sessions[i]);
+    free(p->sessions);
     p->skills = NULL;
     p->nskills = p->cap = 0;
     p->person = p->source = NULL;
+    p->model = NULL;
+    p->sessions = NULL;
+    p->nsessions = 0;
 }
 
 rf_status rf_profile_set_person(struct rf_profile *p, const char *person, const char *source,
@@ -322,6 +339,9 @@ static rf_status read_missed(struct rf_profile *p, size_t idx, const json_t *arr
     return RF_OK;
 }
 
+static rf_status read_loglik(struct rf_profile *p, size_t idx, const json_t *a, const char *w,
+                             struct rf_err *err);
+
 static rf_status read_skill(struct rf_profile *p, const json_t *o, const char *where,
                             struct rf_err *err)
 {
@@ -368,9 +388,120 @@ static rf_status read_skill(struct rf_profile *p, const json_t *o, const char *w
         rf_err_prefix(err, "%s", w);
         return rc;
     }
+    const json_t *ll = json_object_get(o, "loglik");
+    if (ll && (rc = read_loglik(p, idx, ll, w, err)))
+        return rc;
     const json_t *missed = json_object_get(o, "missed");
     if (missed)
         return read_missed(p, idx, missed, w, err);
+    return RF_OK;
+}
+
+/* A number array of exactly n entries (null allowed where nulls, as -inf). */
+static rf_status read_numbers(const json_t *a, size_t n, int nulls, double *out,
+                              const char *where, const char *field, struct rf_err *err)
+{
+    if (!json_is_array(a) || json_array_size(a) != n)
+        return rf_err_set(err, RF_EINVAL, "%s: field '%s': expected an array of %zu numbers",
+                          where, field, n);
+    for (size_t i = 0; i < n; i++) {
+        const json_t *v = json_array_get(a, i);
+        if (nulls && json_is_null(v))
+            out[i] = -HUGE_VAL;
+        else if (json_is_number(v))
+            out[i] = json_number_value(v);
+        else
+            return rf_err_set(err, RF_EINVAL, "%s: field '%s': value %zu is not a number%s",
+                              where, field, i, nulls ? " or null" : "");
+    }
+    return RF_OK;
+}
+
+static rf_status read_loglik(struct rf_profile *p, size_t idx, const json_t *a, const char *w,
+                             struct rf_err *err)
+{
+    double v[RF_QUAD_MAX_N];
+    rf_status rc = read_numbers(a, p->n, 1, v, w, "loglik", err);
+    if (!rc && (rc = rf_profile_set_loglik(p, idx, v, err)))
+        rf_err_prefix(err, "%s", w);
+    return rc;
+}
+
+static rf_status read_model(struct rf_profile *p, const json_t *mj, const char *name,
+                            struct rf_err *err)
+{
+    char w[RF_ERRMSG_LEN];
+    snprintf(w, sizeof w, "%s: model", name);
+    if (!json_is_object(mj))
+        return rf_err_set(err, RF_EINVAL, "%s: expected an object", w);
+    const json_t *sk = json_object_get(mj, "skills"), *cs = json_object_get(mj, "components");
+    const json_t *as = json_object_get(mj, "assumed");
+    if (!json_is_array(sk) || json_array_size(sk) == 0 ||
+        json_array_size(sk) > RF_HIER_MAX_SKILLS)
+        return rf_err_set(err, RF_EINVAL, "%s: field 'skills': expected 1 to %d skill ids", w,
+                          RF_HIER_MAX_SKILLS);
+    if (as && !json_is_boolean(as))
+        return rf_err_set(err, RF_EINVAL, "%s: field 'assumed': expected true or false", w);
+    size_t n = json_array_size(sk);
+    const char *ids[RF_HIER_MAX_SKILLS];
+    for (size_t k = 0; k < n; k++)
+        if (!(ids[k] = json_string_value(json_array_get(sk, k))))
+            return rf_err_set(err, RF_EINVAL, "%s: skills[%zu]: expected a string", w, k);
+    struct rf_hier_spec sp;
+    rf_hier_spec_init(&sp, n, 0.0);
+    rf_status rc = read_numbers(json_object_get(mj, "loadings"), n, 0, sp.lambda, w, "loadings",
+                                err);
+    if (rc)
+        return rc;
+    if (!json_is_array(cs) || json_array_size(cs) == 0 ||
+        json_array_size(cs) > RF_HIER_MAX_COMPONENTS)
+        return rf_err_set(err, RF_EINVAL, "%s: field 'components': expected 1 to %d components",
+                          w, RF_HIER_MAX_COMPONENTS);
+    sp.ncomp = json_array_size(cs);
+    for (size_t c = 0; c < sp.ncomp; c++) {
+        const json_t *co = json_array_get(cs, c);
+        char wc[RF_ERRMSG_LEN];
+        snprintf(wc, sizeof wc, "%s: components[%zu]", w, c);
+        if (!json_is_object(co))
+            return rf_err_set(err, RF_EINVAL, "%s: expected an object", wc);
+        if ((rc = rf_json_get_number(co, "weight", 1, &sp.comp[c].weight, NULL, wc, err)) ||
+            (rc = read_numbers(json_object_get(co, "mu"), n, 0, sp.comp[c].mu, wc, "mu", err)) ||
+            (rc = read_numbers(json_object_get(co, "tau"), n, 0, sp.comp[c].tau, wc, "tau", err)))
+            return rc;
+    }
+    if ((rc = rf_profile_set_model(p, ids, n, &sp, json_is_true(as), err)))
+        rf_err_prefix(err, "%s", name);
+    return rc;
+}
+
+/* Version 2 fields: the model, the sessions. */
+static rf_status read_v2(struct rf_profile *p, const json_t *j, const char *name,
+                         struct rf_err *err)
+{
+    const json_t *ver = json_object_get(j, "version");
+    if (ver && !(json_is_integer(ver) &&
+                 (json_integer_value(ver) == 1 || json_integer_value(ver) == 2)))
+        return rf_err_set(err, RF_EINVAL,
+                          "%s: field 'version': this rolefit reads profile versions 1 and 2",
+                          name);
+    rf_status rc;
+    const json_t *m = json_object_get(j, "model");
+    if (m && (rc = read_model(p, m, name, err)))
+        return rc;
+    const json_t *ss = json_object_get(j, "sessions");
+    if (!ss)
+        return RF_OK;
+    if (!json_is_array(ss))
+        return rf_err_set(err, RF_EINVAL, "%s: field 'sessions': expected an array of ids", name);
+    for (size_t i = 0; i < json_array_size(ss); i++) {
+        const char *id = json_string_value(json_array_get(ss, i));
+        if (!id)
+            return rf_err_set(err, RF_EINVAL, "%s: sessions[%zu]: expected a string", name, i);
+        if ((rc = rf_profile_add_session(p, id, err))) {
+            rf_err_prefix(err, "%s", name);
+            return rc;
+        }
+    }
     return RF_OK;
 }
 
@@ -421,6 +552,8 @@ rf_status rf_profile_from_json(const json_t *j, const char *name, struct rf_prof
                 break;
         }
     }
+    if (!rc)
+        rc = read_v2(p, j, name, err);
     if (rc)
         rf_profile_cleanup(p);
     return rc;
@@ -452,6 +585,298 @@ rf_status rf_profile_load(const char *path, struct rf_profile *p, struct rf_err 
     return rc;
 }
 
+void rf_profile_posterior_indep(const struct rf_profile *p, const struct rf_profile_skill *s,
+                                double *out)
+{
+    if (!s || !s->loglik) {
+        rf_profile_posterior(p, s, out);
+        return;
+    }
+    double mx = -HUGE_VAL, sum = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        double x = rf_profile_node(p, i);
+        out[i] = s->loglik[i] - 0.5 * x * x;
+        if (out[i] > mx)
+            mx = out[i];
+    }
+    for (size_t i = 0; i < p->n; i++) {
+        out[i] = exp(out[i] - mx);
+        sum += out[i];
+    }
+    for (size_t i = 0; i < p->n; i++)
+        out[i] /= sum;
+}
+
+/* ---- evidence and the model prior ---- */
+
+static struct rf_profile_skill *find_mut(struct rf_profile *p, const char *skill)
+{
+    for (size_t i = 0; i < p->nskills; i++)
+        if (strcmp(p->skills[i].skill, skill) == 0)
+            return &p->skills[i];
+    return NULL;
+}
+
+rf_status rf_profile_set_loglik(struct rf_profile *p, size_t idx, const double *loglik,
+                                struct rf_err *err)
+{
+    if (idx >= p->nskills)
+        return rf_err_set(err, RF_EINVAL, "profile: no skill at index %zu", idx);
+    int any = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        if (isnan(loglik[i]) || loglik[i] == HUGE_VAL)
+            return rf_err_set(err, RF_EINVAL, "field 'loglik': value %zu is not a number or +inf",
+                              i);
+        any |= loglik[i] > -HUGE_VAL;
+    }
+    if (!any)
+        return rf_err_set(err, RF_EINVAL, "field 'loglik': zero likelihood at every node");
+    double *v = rf_alloc_array(p->n, sizeof *v);
+    if (!v)
+        return rf_err_set(err, RF_ENOMEM, "profile: out of memory");
+    memcpy(v, loglik, p->n * sizeof *v);
+    free(p->skills[idx].loglik);
+    p->skills[idx].loglik = v;
+    return RF_OK;
+}
+
+rf_status rf_profile_set_model(struct rf_profile *p, const char *const *skills, size_t n,
+                               const struct rf_hier_spec *spec, int assumed, struct rf_err *err)
+{
+    if (n != spec->nskills)
+        return rf_err_set(err, RF_EINVAL, "model: %zu skills but the prior describes %zu", n,
+                          spec->nskills);
+    rf_status rc = rf_hier_spec_check(spec, err);
+    if (rc) {
+        rf_err_prefix(err, "model");
+        return rc;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!skills[i] || !skills[i][0] || strlen(skills[i]) > RF_MAX_ID_LEN)
+            return rf_err_set(err, RF_EINVAL, "model: skills[%zu]: expected a skill id", i);
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(skills[i], skills[j]) == 0)
+                return rf_err_set(err, RF_EINVAL, "model: skills[%zu]: '%s' appears twice", i,
+                                  skills[i]);
+    }
+    struct rf_profile_model *m = calloc(1, sizeof *m);
+    if (!m)
+        return rf_err_set(err, RF_ENOMEM, "profile: out of memory");
+    for (size_t i = 0; i < n; i++)
+        if (!(m->skills[m->nskills++] = rf_strdup(skills[i]))) {
+            free_model(m);
+            return rf_err_set(err, RF_ENOMEM, "profile: out of memory");
+        }
+    m->spec = *spec;
+    m->assumed = assumed;
+    free_model(p->model);
+    p->model = m;
+    return RF_OK;
+}
+
+rf_status rf_profile_add_session(struct rf_profile *p, const char *id, struct rf_err *err)
+{
+    if (!id || !id[0] || strlen(id) > RF_MAX_ID_LEN)
+        return rf_err_set(err, RF_EINVAL, "field 'sessions': expected ids of 1 to %d bytes",
+                          RF_MAX_ID_LEN);
+    if (p->nsessions >= RF_PROFILE_MAX_SESSIONS)
+        return rf_err_set(err, RF_ETOOBIG, "field 'sessions': more than %d sessions",
+                          RF_PROFILE_MAX_SESSIONS);
+    char **ns = rf_realloc_array(p->sessions, p->nsessions + 1, sizeof *ns);
+    if (!ns)
+        return rf_err_set(err, RF_ENOMEM, "profile: out of memory");
+    p->sessions = ns;
+    if (!(ns[p->nsessions] = rf_strdup(id)))
+        return rf_err_set(err, RF_ENOMEM, "profile: out of memory");
+    p->nsessions++;
+    return RF_OK;
+}
+
+rf_status rf_profile_hier(const struct rf_profile *p, struct rf_hier **h,
+                          struct rf_hier_state **st, struct rf_err *err)
+{
+    *h = NULL;
+    *st = NULL;
+    if (!p->model)
+        return RF_OK;
+    const struct rf_profile_model *m = p->model;
+    for (size_t k = 0; k < m->nskills; k++) {
+        const struct rf_profile_skill *s = rf_profile_find(p, m->skills[k]);
+        if (s && s->items > 0 && !s->loglik)
+            return rf_err_set(err, RF_EINVAL,
+                              "skill '%s': the model needs its log-likelihood ('loglik')",
+                              s->skill);
+    }
+    struct rf_quad q;
+    rf_status rc = rf_quad_init_even(&q, p->n, p->lo, p->hi, 0.0, 1.0, err);
+    if (rc)
+        return rc;
+    struct rf_hier *hm = NULL;
+    struct rf_hier_state *hs = NULL;
+    rc = rf_hier_new(&m->spec, &q, &hm, err);
+    rf_quad_cleanup(&q);
+    if (!rc)
+        rc = rf_hier_state_new(hm, &hs, err);
+    if (rc) {
+        rf_hier_free(hm);
+        return rc;
+    }
+    for (size_t k = 0; k < m->nskills; k++) {
+        const struct rf_profile_skill *s = rf_profile_find(p, m->skills[k]);
+        if (s && s->loglik)
+            rf_hier_add_loglik(hs, k, s->loglik);
+    }
+    *h = hm;
+    *st = hs;
+    return RF_OK;
+}
+
+rf_status rf_profile_refresh(struct rf_profile *p, struct rf_err *err)
+{
+    struct rf_hier *h;
+    struct rf_hier_state *st;
+    rf_status rc = rf_profile_hier(p, &h, &st, err);
+    if (rc || !h)
+        return rc;
+    double post[RF_QUAD_MAX_N];
+    double cell = (p->hi - p->lo) / (double)(p->n - 1);
+    for (size_t k = 0; k < p->model->nskills; k++) {
+        struct rf_profile_skill *s = find_mut(p, p->model->skills[k]);
+        if (!s)
+            continue;
+        if (!s->posterior && !(s->posterior = rf_alloc_array(p->n, sizeof *s->posterior))) {
+            rc = rf_err_set(err, RF_ENOMEM, "profile: out of memory");
+            break;
+        }
+        double mean, sd;
+        rf_hier_marginal(st, k, post, &mean, &sd);
+        memcpy(s->posterior, post, p->n * sizeof *post);
+        s->theta = mean;
+        /* as rf_profile_add_posterior: an SD below the cell's is the cell's */
+        s->se = sd < cell / sqrt(12.0) ? cell / sqrt(12.0) : sd;
+    }
+    rf_hier_state_free(st);
+    rf_hier_free(h);
+    return rc;
+}
+
+/* Deep copy through the JSON form (exact: jansson keeps the doubles). */
+static rf_status copy_profile(const struct rf_profile *src, struct rf_profile *dst,
+                              struct rf_err *err)
+{
+    json_t *j = NULL;
+    rf_status rc = rf_profile_to_json(src, &j, err);
+    if (rc)
+        return rc;
+    rc = rf_profile_from_json(j, "profile", dst, err);
+    json_decref(j);
+    return rc;
+}
+
+/* Joins src's model skills that t's model lacks (or src's whole model). */
+static rf_status combine_model(struct rf_profile *t, const struct rf_profile *src,
+                               struct rf_err *err)
+{
+    const struct rf_profile_model *sm = src->model;
+    if (!sm)
+        return RF_OK;
+    if (!t->model) {
+        return rf_profile_set_model(t, (const char *const *)sm->skills, sm->nskills, &sm->spec,
+                                    sm->assumed, err);
+    }
+    struct rf_profile_model *m = t->model;
+    for (size_t k = 0; k < sm->nskills; k++) {
+        size_t j = 0;
+        while (j < m->nskills && strcmp(m->skills[j], sm->skills[k]) != 0)
+            j++;
+        if (j < m->nskills)
+            continue;
+        if (m->nskills >= RF_HIER_MAX_SKILLS)
+            return rf_err_set(err, RF_ETOOBIG, "model: more than %d skills", RF_HIER_MAX_SKILLS);
+        if (!(m->skills[j] = rf_strdup(sm->skills[k])))
+            return rf_err_set(err, RF_ENOMEM, "profile: out of memory");
+        m->nskills++;
+        m->spec.nskills = m->nskills;
+        m->spec.lambda[j] = sm->spec.lambda[k];
+        for (size_t c = 0; c < m->spec.ncomp; c++) {
+            int same = c < sm->spec.ncomp && sm->spec.ncomp == m->spec.ncomp;
+            m->spec.comp[c].mu[j] = same ? sm->spec.comp[c].mu[k] : 0;
+            m->spec.comp[c].tau[j] = same ? sm->spec.comp[c].tau[k] : 1;
+        }
+        m->assumed |= sm->assumed;
+    }
+    return RF_OK;
+}
+
+static rf_status combine_into(struct rf_profile *t, const struct rf_profile *src,
+                              struct rf_err *err)
+{
+    rf_status rc = RF_OK;
+    for (size_t i = 0; i < src->nskills && !rc; i++) {
+        const struct rf_profile_skill *ss = &src->skills[i];
+        if (!ss->loglik)
+            return rf_err_set(err, RF_EINVAL,
+                              "follow-up: skill '%s' has no log-likelihood to combine",
+                              ss->skill);
+        struct rf_profile_skill *ts = find_mut(t, ss->skill);
+        size_t idx;
+        if (ts) {
+            if (!ts->loglik)
+                return rf_err_set(err, RF_EINVAL,
+                                  "profile: skill '%s' has no log-likelihood to combine",
+                                  ts->skill);
+            int any = 0;
+            for (size_t q = 0; q < t->n; q++) {
+                ts->loglik[q] += ss->loglik[q];
+                any |= ts->loglik[q] > -HUGE_VAL;
+            }
+            if (!any)
+                return rf_err_set(err, RF_EINVAL,
+                                  "follow-up: skill '%s': the sessions contradict each other "
+                                  "(zero likelihood everywhere)",
+                                  ss->skill);
+            ts->items += ss->items;
+            idx = (size_t)(ts - t->skills);
+        } else {
+            if ((rc = add_skill(t, ss->skill, ss->theta, ss->se, ss->items, ss->posterior, 0,
+                                &idx, err)) ||
+                (rc = rf_profile_set_loglik(t, idx, ss->loglik, err)))
+                return rc;
+        }
+        for (size_t m = 0; m < ss->nmissed && !rc; m++)
+            rc = rf_profile_add_missed(t, idx, ss->missed[m].item,
+                                       (const char *const *)ss->missed[m].tags,
+                                       ss->missed[m].ntags, err);
+    }
+    for (size_t i = 0; i < src->nsessions && !rc; i++)
+        rc = rf_profile_add_session(t, src->sessions[i], err);
+    if (!rc)
+        rc = combine_model(t, src, err);
+    if (!rc)
+        rc = rf_profile_refresh(t, err);
+    return rc;
+}
+
+rf_status rf_profile_combine(struct rf_profile *dst, const struct rf_profile *src,
+                             struct rf_err *err)
+{
+    if (dst->n != src->n || dst->lo != src->lo || dst->hi != src->hi)
+        return rf_err_set(err, RF_EINVAL,
+                          "follow-up: grid (%g, %g, %zu) differs from the profile's (%g, %g, %zu)",
+                          src->lo, src->hi, src->n, dst->lo, dst->hi, dst->n);
+    struct rf_profile t;
+    rf_status rc = copy_profile(dst, &t, err);
+    if (rc)
+        return rc;
+    if ((rc = combine_into(&t, src, err))) {
+        rf_profile_cleanup(&t);
+        return rc;
+    }
+    rf_profile_cleanup(dst);
+    *dst = t;
+    return RF_OK;
+}
+
 /* ---- JSON writing ---- */
 
 /* json_object_set_new that reports failure (NULL value or no memory). */
@@ -476,6 +901,12 @@ static json_t *skill_json(const struct rf_profile *p, const struct rf_profile_sk
         for (size_t i = 0; ok && i < p->n; i++)
             ok = append(a, json_real(s->posterior[i]));
     }
+    if (ok && s->loglik) {
+        json_t *a = json_array();
+        ok = put(o, "loglik", a);
+        for (size_t i = 0; ok && i < p->n; i++)
+            ok = append(a, s->loglik[i] > -HUGE_VAL ? json_real(s->loglik[i]) : json_null());
+    }
     if (ok && s->nmissed) {
         json_t *a = json_array();
         ok = put(o, "missed", a);
@@ -489,6 +920,33 @@ static json_t *skill_json(const struct rf_profile *p, const struct rf_profile_sk
     }
     if (!ok) {
         json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+static json_t *model_json(const struct rf_profile_model *m)
+{
+    json_t *o = json_object(), *sk = json_array(), *la = json_array(), *cs = json_array();
+    int ok = o && put(o, "assumed", json_boolean(m->assumed)) && put(o, "skills", sk) &&
+             put(o, "loadings", la) && put(o, "components", cs);
+    for (size_t k = 0; ok && k < m->nskills; k++)
+        ok = append(sk, json_string(m->skills[k])) && append(la, json_real(m->spec.lambda[k]));
+    for (size_t c = 0; ok && c < m->spec.ncomp; c++) {
+        json_t *co = json_object(), *mu = json_array(), *tau = json_array();
+        ok = append(cs, co) && put(co, "weight", json_real(m->spec.comp[c].weight)) &&
+             put(co, "mu", mu) && put(co, "tau", tau);
+        for (size_t k = 0; ok && k < m->nskills; k++)
+            ok = append(mu, json_real(m->spec.comp[c].mu[k])) &&
+                 append(tau, json_real(m->spec.comp[c].tau[k]));
+    }
+    if (!ok) {
+        json_decref(o);
+        if (!o) {
+            json_decref(sk);
+            json_decref(la);
+            json_decref(cs);
+        }
         return NULL;
     }
     return o;
@@ -509,6 +967,19 @@ rf_status rf_profile_to_json(const struct rf_profile *p, json_t **out, struct rf
     ok = ok && put(o, "skills", skills);
     for (size_t i = 0; ok && i < p->nskills; i++)
         ok = append(skills, skill_json(p, &p->skills[i]));
+    int v2 = p->model != NULL || p->nsessions > 0;
+    for (size_t i = 0; i < p->nskills; i++)
+        v2 |= p->skills[i].loglik != NULL;
+    if (ok && v2)
+        ok = put(o, "version", json_integer(2));
+    if (ok && p->model)
+        ok = put(o, "model", model_json(p->model));
+    if (ok && p->nsessions) {
+        json_t *a = json_array();
+        ok = put(o, "sessions", a);
+        for (size_t i = 0; ok && i < p->nsessions; i++)
+            ok = append(a, json_string(p->sessions[i]));
+    }
     if (!ok) {
         json_decref(o);
         return rf_err_set(err, RF_ENOMEM, "profile: out of memory writing JSON");

@@ -17,7 +17,9 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "base/config.h"
 #include "base/err.h"
+#include "irt/hier.h"
 
 /* One item answered wrongly, with the concepts (tags) it tests. */
 struct rf_profile_miss {
@@ -34,6 +36,17 @@ struct rf_profile_skill {
     double *posterior; /* owned, n values on the grid summing to 1, or NULL: then N(theta, se^2) */
     struct rf_profile_miss *missed; /* owned, nmissed entries */
     size_t nmissed;
+    double *loglik; /* owned, n values (-HUGE_VAL: zero likelihood), or NULL: the skill's
+                       evidence without its prior, which later sessions combine with */
+};
+
+/* The prior a profile's posteriors rest on (irt/hier.h): skill ids (the
+ * model's skills, in its order; measured or not) and the spec over them. */
+struct rf_profile_model {
+    size_t nskills;
+    char *skills[RF_HIER_MAX_SKILLS]; /* owned */
+    struct rf_hier_spec spec;
+    int assumed; /* 1: the loadings are the documented default, not calibrated */
 };
 
 struct rf_profile {
@@ -44,6 +57,9 @@ struct rf_profile {
     struct rf_profile_skill *skills; /* owned, in insertion order */
     size_t nskills;
     size_t cap;          /* allocated entries of skills */
+    struct rf_profile_model *model; /* owned, or NULL: independent N(0, 1) skills */
+    char **sessions;     /* owned ids of the sessions the profile rests on */
+    size_t nsessions;
 };
 
 /* Starts an empty profile over the even grid (lo, hi, n). n must lie in
@@ -80,6 +96,44 @@ rf_status rf_profile_add_posterior(struct rf_profile *p, const char *skill, size
 rf_status rf_profile_add_missed(struct rf_profile *p, size_t idx, const char *item,
                                 const char *const *tags, size_t ntags, struct rf_err *err);
 
+/* Stores skill idx's log-likelihood (p->n values, copied; -HUGE_VAL allowed,
+ * not everywhere, no NaN or +inf). RF_EINVAL, RF_ENOMEM. */
+rf_status rf_profile_set_loglik(struct rf_profile *p, size_t idx, const double *loglik,
+                                struct rf_err *err);
+
+/* Sets the model prior: n skill ids (distinct, non-empty) and a spec over
+ * them (spec->nskills == n; checked by rf_hier_spec_check). Replaces any
+ * model. RF_EINVAL, RF_ENOMEM; p unchanged on error. */
+rf_status rf_profile_set_model(struct rf_profile *p, const char *const *skills, size_t n,
+                               const struct rf_hier_spec *spec, int assumed, struct rf_err *err);
+
+/* Appends a session id (non-empty, at most RF_MAX_ID_LEN bytes; at most
+ * RF_PROFILE_MAX_SESSIONS). RF_EINVAL, RF_ETOOBIG, RF_ENOMEM. */
+rf_status rf_profile_add_session(struct rf_profile *p, const char *id, struct rf_err *err);
+
+/* The model of p with its evidence: a model (*h) and a state (*st) holding
+ * every model skill's stored log-likelihood (skills without one have none).
+ * Both NULL when p has no model. Caller frees both. Cost: building the
+ * kernels, O(kernels * RF_HIER_G_N * n). RF_EINVAL (a model skill without a
+ * log-likelihood while it has items), RF_ENOMEM. */
+rf_status rf_profile_hier(const struct rf_profile *p, struct rf_hier **h,
+                          struct rf_hier_state **st, struct rf_err *err);
+
+/* Recomputes the posterior, theta and se of every skill of p's model that
+ * p measured, from the log-likelihoods and the model (after evidence was
+ * added). No-op without a model. RF_EINVAL, RF_ENOMEM. */
+rf_status rf_profile_refresh(struct rf_profile *p, struct rf_err *err);
+
+/* Follow-up: adds the evidence of src (a later session of the same person,
+ * same grid) to dst. Skills in both add their log-likelihoods, items and
+ * missed items; skills only in src are added; src's sessions are appended;
+ * src's model skills that dst's model lacks join it with src's loadings and
+ * centres. Both must carry log-likelihoods for every measured skill. Then
+ * dst is refreshed. On error dst is unchanged. RF_EINVAL (different grids,
+ * a skill without a log-likelihood, too many skills), RF_ENOMEM. */
+rf_status rf_profile_combine(struct rf_profile *dst, const struct rf_profile *src,
+                             struct rf_err *err);
+
 /* The skill with that id, or NULL when it was not measured. Linear scan. */
 const struct rf_profile_skill *rf_profile_find(const struct rf_profile *p, const char *skill);
 
@@ -97,6 +151,13 @@ double rf_profile_tail(const struct rf_profile *p, const struct rf_profile_skill
  * N(theta, se^2) evaluated at the nodes and normalized. s == NULL: N(0, 1). */
 void rf_profile_posterior(const struct rf_profile *p, const struct rf_profile_skill *s,
                           double *out);
+
+/* The posterior s would have under the independent N(0, 1) prior, into
+ * out[0..n-1]: from its log-likelihood when the profile stores one (a
+ * profile with a model prior), else rf_profile_posterior. What comparisons
+ * of evidence against the population (closest roles) need. */
+void rf_profile_posterior_indep(const struct rf_profile *p, const struct rf_profile_skill *s,
+                                double *out);
 
 /* Reads a profile from JSON text (name is used in messages) or from a file.
  * Messages are one line naming the file and the field: "alice.json: skills[2]

@@ -6,8 +6,9 @@
  *               "reach_slack", "scope": [{"skill", "se", "min", "max"}, ...],
  *               "classes": [[null | [mu, tau] per scope skill], ...]   (only when set;
  *                           null: like the population), "class_focus": true (only when set),
- *               "loadings": [lambda per scope skill], "prior_class": {"class": C,
- *                           "weight": W}   (version 2, only when the design has a model)},
+ *               "loadings": [lambda per scope skill], "loadings_assumed": true,
+ *               "prior_class": {"class": C, "weight": W}
+ *                           (version 2, only when the design has a model)},
  *    "rng": ["16 hex digits" x 4],
  *    "events": [{"item": ID, "answer": K, "params": {...}} | {"item": ID, "blocked": true}],
  *    "presented": ID | null}
@@ -128,6 +129,10 @@ rf_status rf_cat_session_to_json(const struct rf_cat_session *s, json_t **out, s
                 json_decref(root);
                 return nomem(err);
             }
+        if (d->loadings_assumed && json_object_set_new(dj, "loadings_assumed", json_true())) {
+            json_decref(root);
+            return nomem(err);
+        }
         if (d->prior_weight > 0 &&
             json_object_set_new(dj, "prior_class",
                                 json_pack("{s:I, s:f}", "class", (json_int_t)d->prior_class,
@@ -222,6 +227,11 @@ static rf_status read_prior(const json_t *dj, struct rf_cat_design *d, const cha
                             struct rf_err *err)
 {
     const json_t *la = json_object_get(dj, "loadings"), *pc = json_object_get(dj, "prior_class");
+    const json_t *as = json_object_get(dj, "loadings_assumed");
+    if (as && !json_is_boolean(as))
+        return rf_err_set(err, RF_EINVAL, "%s: field 'loadings_assumed': expected true or false",
+                          w);
+    d->loadings_assumed = json_is_true(as);
     if (la) {
         if (!json_is_array(la) || json_array_size(la) != d->nscope)
             return rf_err_set(err, RF_EINVAL,

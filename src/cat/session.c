@@ -68,6 +68,11 @@ struct rf_cat_session {
      * is updated in place under independent N(0, 1) priors. */
     struct rf_hier *hm;
     struct rf_hier_state *hs;
+    /* The posteriors under independent N(0, 1) priors, [nscope][nq]: the
+     * classification objective compares each class's N(mu, tau^2) with that
+     * prior, so its evidence is computed from these. post itself without a
+     * model; a separate array with one. */
+    double *ipost;
     /* Workspace of the selection step. */
     double topv[RF_CAT_MAX_TOPK];
     uint32_t topi[RF_CAT_MAX_TOPK];
@@ -270,6 +275,8 @@ void rf_cat_session_free(struct rf_cat_session *s)
 {
     if (!s)
         return;
+    if (s->ipost != s->post)
+        free(s->ipost);
     free(s->post);
     free(s->row_skill);
     free(s->cls_row);
@@ -382,9 +389,14 @@ rf_status rf_cat_session_new(const struct rf_cat_pool *p, const struct rf_cat_de
         rf_cat_session_free(s);
         return rf_err_set(err, RF_ENOMEM, "session: out of memory");
     }
+    s->ipost = s->post;
     if (rf_cat_design_has_model(d)) {
         struct rf_hier_spec sp;
         rf_cat_design_prior(d, &sp);
+        if (!(s->ipost = rf_alloc_array(d->nscope * s->nq, sizeof *s->ipost))) {
+            rf_cat_session_free(s);
+            return rf_err_set(err, RF_ENOMEM, "session: out of memory");
+        }
         if ((rc = rf_hier_new(&sp, &p->q, &s->hm, err)) ||
             (rc = rf_hier_state_new(s->hm, &s->hs, err))) {
             rf_cat_session_free(s);
@@ -482,6 +494,8 @@ void rf_cat_session_reset(struct rf_cat_session *s, uint64_t seed)
         rf_hier_state_reset(s->hs);
     for (size_t j = 0; j < s->d.nscope; j++) {
         memcpy(s->post + j * s->nq, p->q.w, s->nq * sizeof(double));
+        if (s->ipost != s->post)
+            memcpy(s->ipost + j * s->nq, p->q.w, s->nq * sizeof(double));
         s->theta[j] = m;
         s->sd[j] = sd;
         if (s->hs) { /* a mixture's prior marginal is not N(0, 1) */
@@ -684,7 +698,7 @@ static double expected_entropy(struct rf_cat_session *s, size_t j, size_t item)
 {
     const struct rf_cat_pool *p = s->p;
     size_t ns = s->d.nscope, nc = s->d.nclasses, nq = s->nq, ncat = p->irt[item].ncat;
-    const double *post = s->post + j * nq;
+    const double *post = s->ipost + j * nq;
     double *t = s->cls_t, *w = s->row_w, h = 0;
     double ne[RF_CAT_MAX_CLASSES]; /* new evidence of skill j's rows, by class */
     for (size_t k = 0; k < ncat; k++) {
@@ -750,7 +764,7 @@ static size_t top_classes(struct rf_cat_session *s, size_t k)
     for (size_t j = 0; j < ns; j++)
         below |= s->state[j] == RF_CAT_SKILL_OPEN && s->count[j] < s->d.rule[j].min;
     for (size_t r = 0; r < s->nrows; r++)
-        s->row_e[r] = log_evidence(s->post + s->row_skill[r] * nq, s->row_g + r * nq, nq);
+        s->row_e[r] = log_evidence(s->ipost + s->row_skill[r] * nq, s->row_g + r * nq, nq);
     for (size_t c = 0; c < nc; c++) {
         double tot = 0;
         for (size_t j = 0; j < ns; j++) {
@@ -849,13 +863,34 @@ void rf_cat_next(struct rf_cat_session *s, size_t *item)
     }
 }
 
+/* post[q] *= pt[q], flushed below TINY, renormalized: the independent
+ * model's update. */
+static void indep_update(double *post, const double *pt, size_t nq)
+{
+    double tot = 0;
+    for (size_t q = 0; q < nq; q++) {
+        double v = post[q] * pt[q];
+        if (v < TINY)
+            v = 0;
+        post[q] = v;
+        tot += v;
+    }
+    if (tot > 0 && isfinite(tot)) {
+        double inv = 1.0 / tot;
+        for (size_t q = 0; q < nq; q++)
+            post[q] *= inv;
+    }
+}
+
 /* Multiplies the posterior of the item's skill by P(X = k | node), once. */
 static void apply(struct rf_cat_session *s, size_t item, size_t k)
 {
     const struct rf_cat_pool *p = s->p;
     size_t j = s->slot[p->skill[item]], nq = s->nq;
-    double *post = s->post + j * nq;
+    double *post = s->ipost + j * nq; /* s->post's row without a model */
     const double *pt = p->ptab + p->poff[item] + k * nq;
+    if (s->hs)
+        indep_update(post, pt, nq);
     if (s->hs) {
         /* Every marginal moves through g (and the mixture's weights). */
         rf_hier_update(s->hs, j, pt);
@@ -864,19 +899,7 @@ static void apply(struct rf_cat_session *s, size_t item, size_t k)
             moments(p->q.x, s->post + o * nq, nq, &s->theta[o], &s->sd[o]);
         }
     } else {
-        double tot = 0;
-        for (size_t q = 0; q < nq; q++) {
-            double v = post[q] * pt[q];
-            if (v < TINY)
-                v = 0;
-            post[q] = v;
-            tot += v;
-        }
-        if (tot > 0 && isfinite(tot)) {
-            double inv = 1.0 / tot;
-            for (size_t q = 0; q < nq; q++)
-                post[q] *= inv;
-        }
+        indep_update(post, pt, nq);
         moments(p->q.x, post, nq, &s->theta[j], &s->sd[j]);
     }
     s->mark[item] = MARK_GIVEN;
@@ -899,7 +922,7 @@ void rf_cat_skill_loglik(const struct rf_cat_session *s, size_t j, double *out)
         rf_hier_loglik(s->hs, j, out);
         return;
     }
-    const double *post = s->post + j * s->nq, *lw = s->p->q.logw;
+    const double *post = s->ipost + j * s->nq, *lw = s->p->q.logw;
     for (size_t q = 0; q < s->nq; q++)
         out[q] = post[q] > 0 ? log(post[q]) - lw[q] : -HUGE_VAL;
 }

@@ -90,6 +90,7 @@ struct rf_cat_design {
     double lambda[RF_CAT_MAX_SCOPE];
     double prior_weight;
     size_t prior_class;
+    int loadings_assumed; /* the loadings are a default, not calibrated (reports say so) */
 };
 
 /* Defaults: empty scope, overall maximum RF_CAT_DEFAULT_MAX_ITEMS, MFI,

@@ -53,11 +53,23 @@ size_t rf_cat_sim_draw(const struct rf_irt_item *it, double theta, struct rf_rng
     return it->ncat - 1;
 }
 
+/* Examinee i's true thetas: given, or drawn from the population the design's
+ * prior assumes: N(0, 1) per skill, correlated through g when the design has
+ * loadings (theta_k = lambda_k g + sqrt(1 - lambda_k^2) e_k; docs/cat.md "The
+ * higher-order model"). Without loadings no g is drawn, so the stream of
+ * draws is the one independent designs always had. */
 static void true_theta(const struct job *j, size_t i, struct rf_rng *r, double *truth)
 {
     size_t ns = j->d->nscope;
+    int loaded = 0;
     for (size_t k = 0; k < ns; k++)
-        truth[k] = j->o->theta ? j->o->theta[i * ns + k] : rf_rng_normal(r);
+        loaded |= j->d->lambda[k] != 0;
+    double g = !j->o->theta && loaded ? rf_rng_normal(r) : 0;
+    for (size_t k = 0; k < ns; k++) {
+        double la = j->d->lambda[k];
+        truth[k] = j->o->theta ? j->o->theta[i * ns + k]
+                               : la * g + sqrt(1 - la * la) * rf_rng_normal(r);
+    }
 }
 
 static void *adaptive_worker(void *arg)

@@ -25,7 +25,8 @@ struct rf_cat_sim_opts {
     size_t nexaminees; /* >= 1 */
     uint64_t seed;
     size_t threads;      /* >= 1; the results do not depend on it */
-    const double *theta; /* optional true thetas, [nexaminees][nscope]; else N(0, 1) */
+    const double *theta; /* optional true thetas, [nexaminees][nscope]; else N(0, 1),
+                            correlated through g by the design's loadings */
     int baseline;        /* also simulate the fixed form of equal length */
 };
 

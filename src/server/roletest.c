@@ -57,13 +57,24 @@ rf_status rf_roletest_design(struct rf_cat_design *d, const struct rf_cat_pool *
         rf_status rc = rf_cat_design_add(d, p, tax->skills[k].id, rule, err);
         if (rc)
             return rc == RF_ENOTFOUND ? RF_EINVAL : rc;
+        /* The higher-order prior: the skill's loading (assumed or calibrated). */
+        d->lambda[d->nscope - 1] = tax->skills[k].loading;
+        d->loadings_assumed |= !tax->skills[k].loading_calibrated;
     }
     if (d->nscope == 0)
         return rf_err_set(err, RF_EINVAL, "no skill of the roles has items in the bank");
     /* Find my role: once a role is clear, measure what its plan needs. A
      * role test measures its own role's skills throughout. */
     d->class_focus = role == NULL;
-    return rf_roletest_add_classes(d, p, roles, err);
+    rf_status rc = rf_roletest_add_classes(d, p, roles, err);
+    /* A role test's takers are partly the role's people: its class joins the
+     * population in the prior (docs/careers.md "Priors for the people who
+     * test"). Find my role keeps the population prior: no role is presumed. */
+    if (!rc && role && RF_ROLETEST_PRIOR_WEIGHT > 0) {
+        d->prior_class = (size_t)(role - roles->roles);
+        d->prior_weight = RF_ROLETEST_PRIOR_WEIGHT;
+    }
+    return rc;
 }
 
 rf_status rf_roletest_profile(const struct rf_cat_session *s, struct rf_profile *pr, size_t *idx,
@@ -78,10 +89,26 @@ rf_status rf_roletest_profile(const struct rf_cat_session *s, struct rf_profile 
             idx[j] = SIZE_MAX;
         if (r.items == 0) /* no question asked: not measured, left to the prior */
             continue;
+        size_t k;
         rf_status rc = rf_profile_add_posterior(pr, p->skills[d->scope[j]], r.items, r.posterior,
-                                                idx ? &idx[j] : NULL, err);
+                                                &k, err);
         if (rc)
             return rc;
+        if (idx)
+            idx[j] = k;
+        if (rf_cat_design_has_model(d)) { /* the evidence, so that follow-ups stay exact */
+            double ll[RF_QUAD_MAX_N];
+            rf_cat_skill_loglik(s, j, ll);
+            if ((rc = rf_profile_set_loglik(pr, k, ll, err)))
+                return rc;
+        }
     }
-    return RF_OK;
+    if (!rf_cat_design_has_model(d))
+        return RF_OK;
+    const char *ids[RF_CAT_MAX_SCOPE];
+    for (size_t j = 0; j < d->nscope; j++)
+        ids[j] = p->skills[d->scope[j]];
+    struct rf_hier_spec sp;
+    rf_cat_design_prior(d, &sp);
+    return rf_profile_set_model(pr, ids, d->nscope, &sp, d->loadings_assumed, err);
 }
