@@ -145,6 +145,9 @@
 #define RF_CAT_CLASS_MAX_MU 10.0
 #define RF_CAT_CLASS_MIN_TAU 0.05
 #define RF_CAT_CLASS_MAX_TAU 10.0
+/* A requirement is decided when P(theta >= cut) is at least this or at most
+ * 1 minus it (the report's meets / below, careers RF_FIT_MET / RF_FIT_BELOW). */
+#define RF_CAT_DECIDED_P 0.8
 /* Largest overall item limit of a session (a hostile session file cannot ask for more). */
 #define RF_CAT_MAX_ITEMS 1000
 /* Width of the theta bins of the candidate lists that make maximum-information

@@ -7,8 +7,9 @@
  *               "classes": [[null | [mu, tau] per scope skill], ...]   (only when set;
  *                           null: like the population), "class_focus": true (only when set),
  *               "loadings": [lambda per scope skill], "loadings_assumed": true,
- *               "prior_class": {"class": C, "weight": W}
- *                           (version 2, only when the design has a model)},
+ *               "prior_class": {"class": C, "weight": W},
+ *               "cuts": [null | cut per scope skill]   (requirements to decide)
+ *                           (version 2, only when the design has a model or cuts)},
  *    "rng": ["16 hex digits" x 4],
  *    "events": [{"item": ID, "answer": K, "params": {...}} | {"item": ID, "blocked": true}],
  *    "presented": ID | null}
@@ -94,11 +95,13 @@ rf_status rf_cat_session_to_json(const struct rf_cat_session *s, json_t **out, s
             }
         }
     }
-    int model = rf_cat_design_has_model(d);
+    int model = rf_cat_design_has_model(d), decide = 0;
+    for (size_t j = 0; j < d->nscope; j++)
+        decide |= d->decide[j];
     size_t pending = rf_cat_pending(s);
     root = json_pack("{s:s, s:i, s:{s:f, s:f, s:I}, s:{s:I, s:s, s:I, s:b, s:b, s:f, s:o}, "
                      "s:o, s:o, s:o}",
-                     "format", FORMAT, "version", model ? VERSION_MODEL : VERSION, "grid", "lo", p->q.x[0], "hi",
+                     "format", FORMAT, "version", model || decide ? VERSION_MODEL : VERSION, "grid", "lo", p->q.x[0], "hi",
                      p->q.x[p->q.n - 1], "n", (json_int_t)p->q.n, "design", "max_items",
                      (json_int_t)d->max_items, "select", rf_cat_select_name(d->select),
                      "randomesque", (json_int_t)d->randomesque, "exposure", d->exposure,
@@ -140,6 +143,18 @@ rf_status rf_cat_session_to_json(const struct rf_cat_session *s, json_t **out, s
             json_decref(root);
             return nomem(err);
         }
+    }
+    if (decide) {
+        json_t *cu = json_array();
+        if (!cu || json_object_set_new(json_object_get(root, "design"), "cuts", cu)) {
+            json_decref(root);
+            return nomem(err);
+        }
+        for (size_t j = 0; j < d->nscope; j++)
+            if (json_array_append_new(cu, d->decide[j] ? json_real(d->cut[j]) : json_null())) {
+                json_decref(root);
+                return nomem(err);
+            }
     }
     *out = root;
     return RF_OK;
@@ -242,6 +257,23 @@ static rf_status read_prior(const json_t *dj, struct rf_cat_design *d, const cha
             if (!json_is_number(v))
                 return rf_err_set(err, RF_EINVAL, "%s: loadings[%zu]: expected a number", w, j);
             d->lambda[j] = json_number_value(v);
+        }
+    }
+    const json_t *cu = json_object_get(dj, "cuts");
+    if (cu) {
+        if (!json_is_array(cu) || json_array_size(cu) != d->nscope)
+            return rf_err_set(err, RF_EINVAL,
+                              "%s: field 'cuts': expected null or a number per scope skill (%zu)",
+                              w, d->nscope);
+        for (size_t j = 0; j < d->nscope; j++) {
+            const json_t *v = json_array_get(cu, j);
+            if (json_is_null(v))
+                continue;
+            if (!json_is_number(v))
+                return rf_err_set(err, RF_EINVAL, "%s: cuts[%zu]: expected null or a number", w,
+                                  j);
+            d->cut[j] = json_number_value(v);
+            d->decide[j] = 1;
         }
     }
     if (pc) {

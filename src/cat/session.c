@@ -217,6 +217,14 @@ void rf_cat_design_prior(const struct rf_cat_design *d, struct rf_hier_spec *out
     out->ncomp = 2;
 }
 
+static int bad_cut(const struct rf_cat_design *d)
+{
+    for (size_t j = 0; j < d->nscope; j++)
+        if (d->decide[j] && !isfinite(d->cut[j]))
+            return 1;
+    return 0;
+}
+
 static rf_status check_prior(const struct rf_cat_design *d, struct rf_err *err)
 {
     for (size_t j = 0; j < d->nscope; j++)
@@ -266,6 +274,8 @@ rf_status rf_cat_design_check(const struct rf_cat_design *d, const struct rf_cat
         if (rc)
             return rc;
     }
+    if (bad_cut(d))
+        return rf_err_set(err, RF_EINVAL, "a requirement's cut must be a finite number");
     if (d->nscope > RF_HIER_MAX_SKILLS)
         return rf_err_set(err, RF_ETOOBIG, "scope: more than %d skills", RF_HIER_MAX_SKILLS);
     return check_prior(d, err);
@@ -451,14 +461,42 @@ static int unreachable(struct rf_cat_session *s, size_t j)
     return have + s->d.reach_slack * sum < need;
 }
 
+/* P(theta_j >= cut[j]) from the posterior on the grid, each node's mass
+ * spread over its cell (the convention of careers' rf_profile_tail). */
+static double tail(const struct rf_cat_session *s, size_t j)
+{
+    const double *x = s->p->q.x, *post = s->post + j * s->nq;
+    double h = x[1] - x[0], t = 0, cut = s->d.cut[j];
+    for (size_t q = 0; q < s->nq; q++) {
+        double f = (x[q] + 0.5 * h - cut) / h;
+        t += f >= 1 ? post[q] : f > 0 ? f * post[q] : 0;
+    }
+    return t;
+}
+
+static int decided(const struct rf_cat_session *s, size_t j)
+{
+    if (!s->d.decide[j] || s->count[j] < s->d.rule[j].min)
+        return 0;
+    double t = tail(s, j);
+    return t >= RF_CAT_DECIDED_P || t <= 1 - RF_CAT_DECIDED_P;
+}
+
 /* Re-evaluates the state of scope skill j after a change. */
 static void update_skill(struct rf_cat_session *s, size_t j)
 {
+    /* A decided requirement opens again when later evidence undecides it
+     * (while it may still take items). */
+    if (s->state[j] == RF_CAT_SKILL_DECIDED && !decided(s, j) && s->count[j] < s->d.rule[j].max &&
+        s->avail[j] > 0)
+        s->state[j] = RF_CAT_SKILL_OPEN;
     if (s->state[j] != RF_CAT_SKILL_OPEN)
         return;
     const struct rf_cat_rule *r = &s->d.rule[j];
     if (s->sd[j] <= r->se && s->count[j] >= r->min)
         s->state[j] = RF_CAT_SKILL_TARGET;
+    else if (decided(s, j))
+        s->state[j] = RF_CAT_SKILL_DECIDED;
     else if (s->count[j] >= r->max)
         s->state[j] = RF_CAT_SKILL_MAX;
     else if (s->avail[j] == 0)

@@ -91,6 +91,13 @@ struct rf_cat_design {
     double prior_weight;
     size_t prior_class;
     int loadings_assumed; /* the loadings are a default, not calibrated (reports say so) */
+    /* Decisions: with decide[j], scope skill j is a requirement with cut
+     * cut[j], and it is finished (RF_CAT_SKILL_DECIDED) once its minimum is
+     * met and P(theta >= cut) reaches RF_CAT_DECIDED_P or falls to 1 minus
+     * it; it opens again if later answers (through g) undecide it. So the
+     * test goes on asking where a requirement is undecided, within the caps. */
+    double cut[RF_CAT_MAX_SCOPE];
+    unsigned char decide[RF_CAT_MAX_SCOPE];
 };
 
 /* Defaults: empty scope, overall maximum RF_CAT_DEFAULT_MAX_ITEMS, MFI,
@@ -139,7 +146,8 @@ enum rf_cat_skill_state {
     RF_CAT_SKILL_TARGET,
     RF_CAT_SKILL_MAX,
     RF_CAT_SKILL_EXHAUSTED,
-    RF_CAT_SKILL_UNREACHABLE
+    RF_CAT_SKILL_UNREACHABLE,
+    RF_CAT_SKILL_DECIDED /* its requirement is decided (design decide[j]) */
 };
 
 struct rf_cat_session;

@@ -57,6 +57,9 @@ rf_status rf_roletest_design(struct rf_cat_design *d, const struct rf_cat_pool *
         rf_status rc = rf_cat_design_add(d, p, tax->skills[k].id, rule, err);
         if (rc)
             return rc == RF_ENOTFOUND ? RF_EINVAL : rc;
+        /* Decisions as a stopping rule (design decide/cut) are off: measured,
+         * they shorten the test but raise the wrong share of decisive calls
+         * (docs/cat.md "Deciding as a stopping rule"). */
         /* The higher-order prior: the skill's loading (assumed or calibrated). */
         d->lambda[d->nscope - 1] = tax->skills[k].loading;
         d->loadings_assumed |= !tax->skills[k].loading_calibrated;

@@ -49,8 +49,11 @@ static struct rf_cat_session *start_with(const struct rf_cat_pool *p, int classe
         struct rf_cat_class_skill dist[2] = {{-1.0 + c, 0.5}, {0.5 * c, c % 2 ? 0.0 : 0.4}};
         cr_assert_eq(rf_cat_design_add_class(&d, dist, &err), RF_OK, "%s", err.msg);
     }
-    if (with_model)
+    if (with_model) {
         rf_cat_design_set_prior(&d, 0.7, 0, 0.3);
+        d.decide[0] = 1; /* a requirement far above: decided "below" after its minimum */
+        d.cut[0] = 3.0;
+    }
     struct rf_cat_session *s;
     cr_assert_eq(rf_cat_session_new(p, &d, 77, &s, &err), RF_OK);
     return s;

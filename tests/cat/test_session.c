@@ -768,3 +768,48 @@ Test(cat_session, model_prior_links_skills)
     rf_cat_session_free(ind);
     rf_cat_pool_free(p);
 }
+
+/* Decisions: a skill with a requirement finishes once P(theta >= cut) is
+ * 0.8 or more (or 0.2 or less) with its minimum met, long before an SE
+ * target it could not reach; without the requirement it takes its maximum. */
+Test(cat_session, a_decided_requirement_finishes_its_skill)
+{
+    make_bank(&F, 1, 80, 0, 6);
+    struct rf_cat_pool *p = make_pool(&F);
+    struct rf_err err;
+    for (int dec = 0; dec < 2; dec++) {
+        struct rf_cat_design d;
+        rf_cat_design_init(&d);
+        d.max_items = 20;
+        d.stop_unreachable = 0;
+        cr_assert_eq(rf_cat_design_add(&d, p, "s1", rule(0.05, 2, 20), &err), RF_OK);
+        d.decide[0] = (unsigned char)dec;
+        d.cut[0] = -0.5;
+        struct rf_cat_session *s;
+        cr_assert_eq(rf_cat_session_new(p, &d, 1, &s, &err), RF_OK, "%s", err.msg);
+        size_t item;
+        for (;;) {
+            rf_cat_next(s, &item);
+            if (item == SIZE_MAX)
+                break;
+            cr_assert_eq(rf_cat_answer(s, item, 1), RF_OK);
+        }
+        struct rf_cat_skill_result r;
+        rf_cat_skill(s, 0, &r);
+        if (dec) {
+            cr_assert_eq(r.state, RF_CAT_SKILL_DECIDED);
+            cr_assert(r.items >= 2 && r.items < 10, "decided after %zu items", r.items);
+            cr_assert_eq(rf_cat_stopped(s), RF_CAT_STOP_TARGET);
+        } else {
+            cr_assert_eq(r.items, 20);
+        }
+        rf_cat_session_free(s);
+    }
+    struct rf_cat_design bad;
+    rf_cat_design_init(&bad);
+    cr_assert_eq(rf_cat_design_add(&bad, p, "s1", rule(0.3, 0, 5), &err), RF_OK);
+    bad.decide[0] = 1;
+    bad.cut[0] = NAN;
+    cr_assert_eq(rf_cat_design_check(&bad, p, &err), RF_EINVAL);
+    rf_cat_pool_free(p);
+}
