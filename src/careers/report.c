@@ -284,6 +284,18 @@ rf_status rf_report_build(const struct rf_profile *p, const struct rf_careers *c
                                                                                    : "other";
         ok = put(r, "closest_relation", json_string(rel));
     }
+    /* The prior the posteriors rest on: the model's loadings may be assumed
+     * (docs/careers.md "Loadings"), and the sessions the profile rests on. */
+    if (ok && p->model)
+        ok = put(r, "prior", json_pack("{sbsbsi}", "higher_order", 1, "loadings_assumed",
+                                       p->model->assumed, "components",
+                                       (int)p->model->spec.ncomp));
+    if (ok && p->nsessions) {
+        json_t *ss = json_array();
+        ok = put(r, "sessions", ss);
+        for (size_t i = 0; ok && i < p->nsessions; i++)
+            ok = append(ss, json_string(p->sessions[i]));
+    }
     if (ok && rf_fits_to_json(c, fits, c->roles.n, &roles, err) == RF_OK)
         ok = put(r, "roles", roles);
     else

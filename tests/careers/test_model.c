@@ -11,6 +11,7 @@
 
 #include "careers/data.h"
 #include "careers/fit.h"
+#include "careers/report.h"
 #include "irt/model.h"
 
 static struct rf_careers c;
@@ -146,6 +147,22 @@ Test(model, roundtrip_and_exact_joint_in_fit)
         cr_assert_float_eq(q->p_wrong, wrong, 1e-15);
     }
     cr_assert_str_eq(rf_call_name(RF_CALL_MEETS), "meets");
+    /* the report says the loadings are assumed, lists the sessions, and each
+     * requirement's call with its error */
+    json_t *rep;
+    cr_assert_eq(rf_report_build(&back, &c, "ml_engineer", &rep, &err), RF_OK, "%s", err.msg);
+    const json_t *prior = json_object_get(rep, "prior");
+    cr_assert(json_is_true(json_object_get(prior, "loadings_assumed")));
+    cr_assert_str_eq(json_string_value(json_array_get(json_object_get(rep, "sessions"), 0)), "t1");
+    const json_t *roles = json_object_get(rep, "roles"), *req0 = NULL;
+    for (size_t i = 0; i < json_array_size(roles); i++)
+        if (strcmp(json_string_value(json_object_get(json_array_get(roles, i), "role")),
+                   "ml_engineer") == 0)
+            req0 = json_array_get(json_object_get(json_array_get(roles, i), "requirements"), 0);
+    cr_assert_not_null(req0);
+    cr_assert_str_eq(json_string_value(json_object_get(req0, "call")), rf_call_name(f.reqs[0].call));
+    cr_assert_float_eq(json_number_value(json_object_get(req0, "p_wrong")), f.reqs[0].p_wrong, 5e-5); /* 4 decimals */
+    json_decref(rep);
     rf_fit_cleanup(&f);
     rf_profile_cleanup(&p);
     rf_profile_cleanup(&back);
