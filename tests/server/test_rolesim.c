@@ -44,7 +44,8 @@ static void fx_close(struct fx *f)
     rf_careers_cleanup(&f->c);
 }
 
-/* The truth has a = 1 and c = 1/k whatever the bank claims, and the bank's b. */
+/* The truth has a = 1 and c = 1/k (0 for numeric and multiple-select items, which have no
+ * guessing) whatever the bank claims, and the bank's b. */
 Test(rolesim, truth_is_a1_c_one_over_k)
 {
     struct fx f;
@@ -60,9 +61,10 @@ Test(rolesim, truth_is_a1_c_one_over_k)
             continue;
         }
         double k = (double)f.bank.items[bi].noptions;
+        double c = f.bank.items[bi].type == RF_ITEM_MCQ ? 1.0 / k : 0.0;
         cr_assert_float_eq(f.t.irt[i].a, 1.0, 1e-12, "%s", f.pool->ids[i]);
-        cr_assert_float_eq(f.t.irt[i].c, 1.0 / k, 1e-12, "%s", f.pool->ids[i]);
-        cr_assert_float_eq(f.t.chance[i], 1.0 / k, 1e-12, "%s", f.pool->ids[i]);
+        cr_assert_float_eq(f.t.irt[i].c, c, 1e-12, "%s", f.pool->ids[i]);
+        cr_assert_float_eq(f.t.chance[i], c, 1e-12, "%s", f.pool->ids[i]);
         cr_assert_float_eq(f.t.irt[i].b, f.pool->irt[i].b, 1e-12, "%s", f.pool->ids[i]);
     }
     fx_close(&f);
