@@ -1,5 +1,6 @@
 /* `rolefit serve`: the web product on an embedded SQLite file. */
 #include <arpa/inet.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -56,14 +57,6 @@ static const char usage[] =
     "                 tests, demos); anyone who knows S can predict the questions, so\n"
     "                 never in production (default: each test seeded by the system)\n"
     "  --quiet        no per-request log lines\n";
-
-static volatile sig_atomic_t stop_flag;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    stop_flag = 1;
-}
 
 static void log_stderr(const char *line)
 {
@@ -151,11 +144,16 @@ int rf_cmd_serve(int argc, char **argv)
     cfg.practice_max = pmax;
     cfg.practice_max_per_ip = pmax_ip;
 
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    /* SIGINT and SIGTERM are blocked before the server's threads start, so
+     * they inherit the mask and the signal can only be taken here, by
+     * sigwait. A handler that sets a flag for pause() loses the signal when
+     * another thread takes it, or when it lands between the test and the
+     * pause(). */
+    sigset_t stop_set;
+    sigemptyset(&stop_set);
+    sigaddset(&stop_set, SIGINT);
+    sigaddset(&stop_set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_set, NULL);
     signal(SIGPIPE, SIG_IGN);
 
     struct rf_err err;
@@ -168,8 +166,9 @@ int rf_cmd_serve(int argc, char **argv)
     snprintf(line, sizeof line, "listening on http://%s:%u (database %s)", addr,
              rf_server_port(srv), db);
     log_stderr(line);
-    while (!stop_flag)
-        pause();
+    int sig = 0;
+    while (sigwait(&stop_set, &sig) != 0)
+        ;
     log_stderr("stopping: finishing requests in flight");
     rf_server_stop(srv);
     log_stderr("stopped");
