@@ -34,6 +34,7 @@ void rf_item_cleanup(struct rf_item *it)
     free(it->difficulty);
     free(it->lang);
     free(it->unit);
+    free(it->enemy);
     free_strv(it->options, it->noptions);
     free_strv(it->tags, it->ntags);
     if (it->translations)
@@ -85,6 +86,8 @@ enum rf_difficulty rf_difficulty_parse(const char *s)
         return RF_DIFF_MEDIUM;
     if (strcmp(s, "hard") == 0)
         return RF_DIFF_HARD;
+    if (strcmp(s, "expert") == 0)
+        return RF_DIFF_EXPERT;
     return RF_DIFF_NONE;
 }
 
@@ -94,6 +97,7 @@ const char *rf_difficulty_name(enum rf_difficulty d)
     case RF_DIFF_EASY: return "easy";
     case RF_DIFF_MEDIUM: return "medium";
     case RF_DIFF_HARD: return "hard";
+    case RF_DIFF_EXPERT: return "expert";
     case RF_DIFF_NONE: break;
     }
     return "";
@@ -104,10 +108,34 @@ double rf_difficulty_prior_b(enum rf_difficulty d)
     switch (d) {
     case RF_DIFF_EASY: return -1.3;
     case RF_DIFF_HARD: return 1.45;
+    case RF_DIFF_EXPERT: return 2.6;
     case RF_DIFF_MEDIUM:
     case RF_DIFF_NONE: break;
     }
     return 0.0;
+}
+
+void rf_difficulty_band(enum rf_difficulty d, double *lo, double *hi)
+{
+    static const double l[RF_NDIFF] = {-2.0, -0.5, 0.7, 2.2}, h[RF_NDIFF] = {-0.6, 0.6, 2.2, 3.0};
+    if (d >= RF_DIFF_EASY && d <= RF_DIFF_EXPERT) {
+        *lo = l[d];
+        *hi = h[d];
+    } else {
+        *lo = -RF_LINT_B_ABS;
+        *hi = RF_LINT_B_ABS;
+    }
+}
+
+int rf_item_enemy_valid(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > RF_ITEM_MAX_ENEMY_LEN || !(s[0] >= 'a' && s[0] <= 'z'))
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+            return 0;
+    return 1;
 }
 
 /* A copy of the string field key (or of dflt when absent and not required). */
@@ -286,6 +314,13 @@ static rf_status read_item(const json_t *o, const char *where, struct rf_item *i
     }
     if ((rc = get_strv(o, "tags", 0, RF_BANK_MAX_TAGS, &it->tags, &it->ntags, where, err)))
         return rc;
+    if ((rc = get_str(o, "enemy", 0, "", &it->enemy, where, err)))
+        return rc;
+    if (json_object_get(o, "enemy") && !rf_item_enemy_valid(it->enemy))
+        return rf_err_set(err, RF_EINVAL,
+                          "%s: field 'enemy': '%.80s' is not a lower_snake_case group name of 1 "
+                          "to %d bytes",
+                          where, it->enemy, RF_ITEM_MAX_ENEMY_LEN);
     if ((rc = get_bool(o, "calibrated", &it->calibrated, where, err)) ||
         (rc = get_bool(o, "retired", &it->retired, where, err)))
         return rc;
@@ -398,6 +433,8 @@ rf_status rf_item_to_json(const struct rf_item *it, json_t **out)
         json_object_del(o, "c"); /* numeric items have no guessing parameter */
     bad |= json_object_set_new(o, "calibrated", json_boolean(it->calibrated));
     bad |= json_object_set_new(o, "tags", strv_json(it->tags, it->ntags));
+    if (it->enemy && it->enemy[0])
+        bad |= json_object_set_new(o, "enemy", json_string(it->enemy));
     bad |= json_object_set_new(o, "lang", json_string(it->lang && it->lang[0] ? it->lang : "en"));
     if (it->translations)
         bad |= json_object_set(o, "translations", it->translations);
@@ -437,7 +474,9 @@ rf_status rf_item_copy(const struct rf_item *src, struct rf_item *dst)
     t.difficulty = rf_strdup(src->difficulty ? src->difficulty : "");
     t.lang = rf_strdup(src->lang ? src->lang : "en");
     t.unit = rf_strdup(src->unit ? src->unit : "");
-    bad |= !t.id || !t.skill || !t.stem || !t.explanation || !t.difficulty || !t.lang || !t.unit;
+    t.enemy = rf_strdup(src->enemy ? src->enemy : "");
+    bad |= !t.id || !t.skill || !t.stem || !t.explanation || !t.difficulty || !t.lang || !t.unit ||
+           !t.enemy;
     t.options = copy_strv(src->options, src->noptions, &bad);
     t.tags = copy_strv(src->tags, src->ntags, &bad);
     if (t.translations)

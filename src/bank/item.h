@@ -26,7 +26,8 @@
 enum rf_item_type { RF_ITEM_MCQ, RF_ITEM_RUBRIC, RF_ITEM_NUMERIC, RF_ITEM_MULTI };
 
 /* Author's difficulty ratings, in increasing order. */
-enum rf_difficulty { RF_DIFF_NONE = -1, RF_DIFF_EASY = 0, RF_DIFF_MEDIUM, RF_DIFF_HARD };
+enum rf_difficulty { RF_DIFF_NONE = -1, RF_DIFF_EASY = 0, RF_DIFF_MEDIUM, RF_DIFF_HARD, RF_DIFF_EXPERT };
+#define RF_NDIFF 4 /* rated bands, RF_DIFF_EASY..RF_DIFF_EXPERT */
 
 struct rf_item {
     char *id, *skill, *stem, *explanation, *difficulty, *lang; /* owned */
@@ -40,6 +41,8 @@ struct rf_item {
     int keys[RF_BANK_MAX_OPTIONS]; /* multi: 0-based indices of the correct options, sorted */
     char **tags; /* owned */
     size_t ntags;
+    char *enemy; /* owned: the enemy group (lower_snake_case), "" when none; items of one
+                    group are never given in one test */
     int calibrated, retired;
     struct rf_irt_item irt; /* model parameters */
     json_t *translations;   /* owned reference or NULL */
@@ -74,12 +77,21 @@ rf_status rf_item_type_parse(const char *s, enum rf_item_type *out);
  * decimals, into thr[0..m-1]. */
 void rf_item_multi_prior_thresholds(double b, size_t m, double *thr);
 
-/* "easy" / "medium" / "hard" -> RF_DIFF_*; anything else (or NULL) RF_DIFF_NONE. */
+/* "easy" / "medium" / "hard" / "expert" -> RF_DIFF_*; anything else (or NULL) RF_DIFF_NONE. */
 enum rf_difficulty rf_difficulty_parse(const char *s);
 const char *rf_difficulty_name(enum rf_difficulty d); /* "" for RF_DIFF_NONE */
 
 /* The author's prior difficulty b for a rating (docs/bank-format.md bands:
- * easy -1.3, medium 0.0, hard 1.45, the band midpoints). */
+ * easy -1.3, medium 0.0, hard 1.45, expert 2.6, the band midpoints). */
 double rf_difficulty_prior_b(enum rf_difficulty d);
+
+/* The band [*lo, *hi] of prior b values of a rating (docs/bank-format.md):
+ * easy -2.0..-0.6, medium -0.5..0.6, hard 0.7..2.2, expert 2.2..3.0.
+ * RF_DIFF_NONE gives the whole plausible range. */
+void rf_difficulty_band(enum rf_difficulty d, double *lo, double *hi);
+
+/* Whether s is a valid enemy group name: lower_snake_case (a-z first, then
+ * a-z, 0-9, _), 1..RF_ITEM_MAX_ENEMY_LEN bytes. */
+int rf_item_enemy_valid(const char *s);
 
 #endif

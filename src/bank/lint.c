@@ -37,6 +37,7 @@ struct rf_lint_rec {
     int retired;
     int key;         /* mcq key when usable, else -1 */
     int key_longest; /* the key is strictly the longest option */
+    char *enemy;     /* owned enemy group, NULL when none */
     size_t nopt;     /* options of an mcq item */
     size_t file_idx, pos;
 };
@@ -62,6 +63,7 @@ void rf_lint_cleanup(struct rf_lint *l)
         free(l->recs[i].skill);
         free(l->recs[i].stem);
         free(l->recs[i].sh);
+        free(l->recs[i].enemy);
     }
     free(l->recs);
     for (size_t i = 0; i < l->nfiles; i++)
@@ -348,16 +350,33 @@ static void check_params(struct ctx *c, const json_t *o, int mcq, size_t nopt, i
         ERR(c, "c", "%g is above the plausible %g", it.c, RF_LINT_C_MAX);
     if (calibrated)
         return;
-    /* Uncalibrated items carry the author's priors of docs/bank-format.md. */
-    if (it.model != RF_MODEL_1PL && fabs(it.a - 1.0) > 1e-9)
+    /* Uncalibrated items carry the author's priors of docs/bank-format.md:
+     * claiming a steeper slope than RF_LINT_PRIOR_A_MAX, or less guessing than
+     * 1/k on k options, before real answers show it is an error (issue 14). */
+    if (it.model != RF_MODEL_1PL && it.a > RF_LINT_PRIOR_A_MAX + 1e-9)
+        ERR(c, "a", "%g: an uncalibrated item claims no slope above %g", it.a,
+            RF_LINT_PRIOR_A_MAX);
+    else if (it.model != RF_MODEL_1PL && fabs(it.a - 1.0) > 1e-9)
         WARN(c, "a", "prior slope should be 1.0 for an uncalibrated item, got %g", it.a);
-    if (mcq && it.model == RF_MODEL_3PL && nopt >= 2 && fabs(it.c - 1.0 / (double)nopt) > 0.01)
-        WARN(c, "c", "prior should be 1/%zu = %.3f for an uncalibrated item, got %g", nopt,
-             1.0 / (double)nopt, it.c);
-    static const double lo[3] = {-2.0, -0.5, 0.7}, hi[3] = {-0.6, 0.6, 2.2};
-    if (diff >= 0 && (it.b < lo[diff] - 1e-9 || it.b > hi[diff] + 1e-9))
+    if (mcq && nopt >= 2) {
+        double k = 1.0 / (double)nopt;
+        if (it.model != RF_MODEL_3PL)
+            ERR(c, "model", "an uncalibrated multiple-choice item is 3pl with c = 1/%zu: %s "
+                            "claims no guessing",
+                nopt, rf_irt_model_name(it.model));
+        else if (it.c < k - RF_LINT_PRIOR_C_SLACK)
+            ERR(c, "c", "%g is below 1/%zu = %.3f: an uncalibrated item claims no less guessing "
+                        "than a blind pick",
+                it.c, nopt, k);
+        else if (fabs(it.c - k) > RF_LINT_PRIOR_C_SLACK)
+            WARN(c, "c", "prior should be 1/%zu = %.3f for an uncalibrated item, got %g", nopt,
+                 k, it.c);
+    }
+    double lo, hi;
+    rf_difficulty_band((enum rf_difficulty)diff, &lo, &hi);
+    if (diff >= 0 && (it.b < lo - 1e-9 || it.b > hi + 1e-9))
         WARN(c, "b", "%g is outside the %s band [%g, %g] of the author's rating", it.b,
-             rf_difficulty_name((enum rf_difficulty)diff), lo[diff], hi[diff]);
+             rf_difficulty_name((enum rf_difficulty)diff), lo, hi);
 }
 
 /* The number word or numeral just before position p of s (e.g. "two" or "2"
@@ -578,11 +597,12 @@ static void check_nonguess_params(struct ctx *c, const json_t *o, enum rf_item_t
                               "= %.2f: [%s]",
              RF_ITEM_MULTI_PRIOR_STEP, b, want);
     }
-    static const double lo[3] = {-2.0, -0.5, 0.7}, hi[3] = {-0.6, 0.6, 2.2};
-    if (diff >= 0 && (b < lo[diff] - 0.006 || b > hi[diff] + 0.006))
+    double lo, hi;
+    rf_difficulty_band((enum rf_difficulty)diff, &lo, &hi);
+    if (diff >= 0 && (b < lo - 0.006 || b > hi + 0.006))
         WARN(c, "thresholds", "their mean %.2f is outside the %s band [%g, %g] of the author's "
                               "rating",
-             b, rf_difficulty_name((enum rf_difficulty)diff), lo[diff], hi[diff]);
+             b, rf_difficulty_name((enum rf_difficulty)diff), lo, hi);
 }
 
 static void check_tags(struct ctx *c, const json_t *o)
@@ -684,7 +704,7 @@ static void key_facts(const json_t *o, size_t nopt, struct rf_lint_rec *rec)
 static const char *const known_fields[] = {
     "id",  "skill", "type", "stem",       "options",    "key",  "explanation", "difficulty",
     "model", "a",   "b",    "c",          "d",          "thresholds", "calibrated", "tags",
-    "lang", "translations", "retired", "answer", "tolerance", "unit", "keys",
+    "lang", "translations", "retired", "answer", "tolerance", "unit", "keys", "enemy",
 };
 
 static rf_status add_rec(struct rf_lint *l, struct rf_lint_rec *r)
@@ -780,7 +800,7 @@ static rf_status lint_item(struct rf_lint *l, const json_t *o, size_t file_idx, 
     if (diff) {
         rec.diff = rf_difficulty_parse(diff);
         if (rec.diff == RF_DIFF_NONE)
-            ERR(&c, "difficulty", "'%s' is not easy, medium or hard", diff);
+            ERR(&c, "difficulty", "'%s' is not easy, medium, hard or expert", diff);
     }
     const json_t *cal = json_object_get(o, "calibrated");
     if (!cal)
@@ -795,6 +815,14 @@ static rf_status lint_item(struct rf_lint *l, const json_t *o, size_t file_idx, 
     if (multi || numeric)
         check_nonguess_params(&c, o, t, nkeys, rec.diff, cal && json_is_true(cal));
     check_tags(&c, o);
+    const json_t *en = json_object_get(o, "enemy");
+    if (en && !json_is_string(en))
+        ERR(&c, "enemy", "expected a string (the enemy group)");
+    else if (en && !rf_item_enemy_valid(json_string_value(en)))
+        ERR(&c, "enemy", "'%.80s' is not a lower_snake_case group name of 1 to %d bytes",
+            json_string_value(en), RF_ITEM_MAX_ENEMY_LEN);
+    else if (en && !(rec.enemy = rf_strdup(json_string_value(en))))
+        c.rc = RF_ENOMEM;
     const json_t *lang = json_object_get(o, "lang");
     if (!lang)
         WARN(&c, "lang", "missing (en)");
@@ -821,6 +849,7 @@ static rf_status lint_item(struct rf_lint *l, const json_t *o, size_t file_idx, 
         free(rec.skill);
         free(rec.stem);
         free(rec.sh);
+        free(rec.enemy);
         return RF_ENOMEM;
     }
     return RF_OK;
@@ -1117,8 +1146,8 @@ static rf_status check_skills(struct rf_lint *l)
             if (!r[k].skill || strcmp(r[k].skill, r[i].skill) != 0 || r[k].retired)
                 continue;
             n++;
-            if (r[k].diff >= 0)
-                band[r[k].diff]++;
+            if (r[k].diff >= 0) /* expert items count with the hard quarter */
+                band[r[k].diff == RF_DIFF_EXPERT ? RF_DIFF_HARD : r[k].diff]++;
         }
         const char *s = r[i].skill;
         if (n < RF_LINT_MIN_ITEMS &&

@@ -87,7 +87,7 @@ rf_status rf_bank_stats_compute(const struct rf_bank *b, const struct rf_taxonom
         k->calibrated += it->calibrated != 0;
         s->calibrated += it->calibrated != 0;
         enum rf_difficulty d = rf_difficulty_parse(it->difficulty);
-        k->band[d == RF_DIFF_NONE ? 3 : (size_t)d]++;
+        k->band[d == RF_DIFF_NONE ? RF_NDIFF : (size_t)d]++;
         for (size_t q = 0; q < ntheta; q++)
             k->info[q] += rf_irt_info(&it->irt, s->theta[q]);
     }

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "bank/bank.h"
+#include "bank/item.h"
 #include "bank/skills.h"
 #include "base/buf.h"
 #include "base/err.h"
@@ -20,7 +21,7 @@ struct rf_skill_stats {
     size_t active;     /* not retired */
     size_t retired;
     size_t calibrated; /* of the active items */
-    size_t band[4];    /* active items rated easy, medium, hard, unrated */
+    size_t band[RF_NDIFF + 1]; /* active items rated easy, medium, hard, expert, unrated */
     double *info;      /* owned: test information of the active items at each theta */
 };
 

@@ -79,6 +79,8 @@
  * thresholds of an uncalibrated multiple-select item (docs/bank-format.md). */
 #define RF_ITEM_MAX_UNIT_LEN 32
 #define RF_ITEM_MULTI_PRIOR_STEP 0.8
+/* Longest enemy group name of an item (docs/bank-format.md "Enemy groups"). */
+#define RF_ITEM_MAX_ENEMY_LEN 64
 
 /* Bank linter (rolefit bank lint, docs/bank-format.md). Options per mcq item;
  * items per skill below which a warning is given; the near-duplicate stem
@@ -94,6 +96,9 @@
 #define RF_LINT_MULTI_MIN_OPTIONS 4
 #define RF_LINT_MULTI_MAX_OPTIONS 6
 #define RF_LINT_PRIOR_A_MAX 1.2
+/* How far an uncalibrated mcq item's c may sit from 1/k (2-decimal rounding:
+ * 0.33 for 1/3); below 1/k by more is an error, above by more a warning. */
+#define RF_LINT_PRIOR_C_SLACK 0.01
 #define RF_LINT_MIN_ITEMS 20
 #define RF_LINT_SHINGLE_K 2
 #define RF_LINT_NEAR_DUP 0.8

@@ -56,12 +56,12 @@ int rf_cmd_bank_stats(int argc, char **argv)
     printf("bank %s: %zu items in %zu files, %zu active, %zu calibrated (%.1f%% of active)\n\n",
            dir, s.n, b.nfiles, s.active, s.calibrated,
            s.active ? 100.0 * (double)s.calibrated / (double)s.active : 0.0);
-    printf("%-28s %6s %5s %6s %5s %7s %7s %10s\n", "skill", "active", "easy", "medium", "hard",
-           "unrated", "retired", "calibrated");
+    printf("%-28s %6s %5s %6s %5s %6s %7s %7s %10s\n", "skill", "active", "easy", "medium",
+           "hard", "expert", "unrated", "retired", "calibrated");
     for (size_t i = 0; i < s.nskills; i++) {
         const struct rf_skill_stats *k = &s.skills[i];
-        printf("%-28s %6zu %5zu %6zu %5zu %7zu %7zu %9.1f%%\n", k->skill, k->active, k->band[0],
-               k->band[1], k->band[2], k->band[3], k->retired,
+        printf("%-28s %6zu %5zu %6zu %5zu %6zu %7zu %7zu %9.1f%%\n", k->skill, k->active,
+               k->band[0], k->band[1], k->band[2], k->band[3], k->band[4], k->retired,
                k->active ? 100.0 * (double)k->calibrated / (double)k->active : 0.0);
     }
     printf("\ntest information of active items by theta\n%-28s", "skill");

@@ -509,8 +509,8 @@ rf_status rf_app_bank_overview(struct rf_app *a, const struct rf_principal *p, j
             cal += it->calibrated != 0;
             ret += it->retired != 0;
             enum rf_difficulty d = rf_difficulty_parse(it->difficulty);
-            if (d >= RF_DIFF_EASY && d <= RF_DIFF_HARD)
-                band[d]++;
+            if (d >= RF_DIFF_EASY && d <= RF_DIFF_EXPERT) /* expert counts as hard here */
+                band[d == RF_DIFF_EXPERT ? RF_DIFF_HARD : d]++;
         }
         total += n;
         calibrated += cal;

@@ -177,6 +177,53 @@ Test(bank, item_errors_name_file_item_and_field)
     expect_error("retired", "1", "field 'retired': expected true or false");
     expect_error("translations", "[]", "field 'translations': expected an object");
     expect_error("explanation", "42", "field 'explanation': expected a string");
+    expect_error("enemy", "7", "item 'ml_fundamentals.loss.001': field 'enemy': expected a string");
+    expect_error("enemy", "\"Base-Rates\"", "field 'enemy': 'Base-Rates' is not a lower_snake_case");
+    expect_error("enemy", "\"\"", "field 'enemy': '' is not a lower_snake_case");
+    expect_error("enemy", "\"_x\"", "field 'enemy': '_x' is not");
+    expect_error("enemy",
+                 "\"abbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbc\"",
+                 "group name of 1 to 64 bytes");
+}
+
+Test(bank, enemy_group_loads_copies_and_round_trips)
+{
+    struct rf_bank b;
+    rf_bank_init(&b);
+    struct rf_err err;
+    rf_err_clear(&err);
+    /* 64 bytes is the longest name */
+    const char *json =
+        item_with("enemy", "\"abbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb_\"");
+    cr_assert_eq(rf_bank_load_mem("m.json", json, strlen(json), &b, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(strlen(b.items[0].enemy), 64);
+    json = item_with("enemy", "\"base_rate_precision\"");
+    rf_bank_cleanup(&b);
+    rf_bank_init(&b);
+    cr_assert_eq(rf_bank_load_mem("m.json", json, strlen(json), &b, &err), RF_OK, "%s", err.msg);
+    cr_assert_str_eq(b.items[0].enemy, "base_rate_precision");
+    json_t *o;
+    cr_assert_eq(rf_item_to_json(&b.items[0], &o), RF_OK);
+    cr_assert_str_eq(json_string_value(json_object_get(o, "enemy")), "base_rate_precision");
+    struct rf_item back, copy;
+    cr_assert_eq(rf_item_from_json(o, "rt", 0, &back, &err), RF_OK, "%s", err.msg);
+    cr_assert_str_eq(back.enemy, "base_rate_precision");
+    cr_assert_eq(rf_item_copy(&back, &copy), RF_OK);
+    cr_assert_str_eq(copy.enemy, "base_rate_precision");
+    cr_assert_neq(copy.enemy, back.enemy);
+    json_decref(o);
+    rf_item_cleanup(&back);
+    rf_item_cleanup(&copy);
+    rf_bank_cleanup(&b);
+    /* no group: "" in memory, no field written */
+    rf_bank_init(&b);
+    json = item_with(NULL, NULL);
+    cr_assert_eq(rf_bank_load_mem("m.json", json, strlen(json), &b, &err), RF_OK, "%s", err.msg);
+    cr_assert_str_eq(b.items[0].enemy, "");
+    cr_assert_eq(rf_item_to_json(&b.items[0], &o), RF_OK);
+    cr_assert_null(json_object_get(o, "enemy"));
+    json_decref(o);
+    rf_bank_cleanup(&b);
 }
 
 Test(bank, mcq_with_graded_model_is_refused)
@@ -299,4 +346,18 @@ Test(bank, difficulty_names)
     cr_assert(rf_difficulty_prior_b(RF_DIFF_EASY) >= -2.0 && rf_difficulty_prior_b(RF_DIFF_EASY) <= -0.6);
     cr_assert(rf_difficulty_prior_b(RF_DIFF_MEDIUM) >= -0.5 && rf_difficulty_prior_b(RF_DIFF_MEDIUM) <= 0.6);
     cr_assert(rf_difficulty_prior_b(RF_DIFF_HARD) >= 0.7 && rf_difficulty_prior_b(RF_DIFF_HARD) <= 2.2);
+    /* the expert rating (issue 14): b 2.2..3.0 */
+    cr_assert_eq(rf_difficulty_parse("expert"), RF_DIFF_EXPERT);
+    cr_assert_str_eq(rf_difficulty_name(RF_DIFF_EXPERT), "expert");
+    cr_assert(rf_difficulty_prior_b(RF_DIFF_EXPERT) >= 2.2 && rf_difficulty_prior_b(RF_DIFF_EXPERT) <= 3.0);
+    double lo, hi;
+    rf_difficulty_band(RF_DIFF_EXPERT, &lo, &hi);
+    cr_assert_float_eq(lo, 2.2, 1e-12);
+    cr_assert_float_eq(hi, 3.0, 1e-12);
+    rf_difficulty_band(RF_DIFF_HARD, &lo, &hi);
+    cr_assert_float_eq(lo, 0.7, 1e-12);
+    cr_assert_float_eq(hi, 2.2, 1e-12);
+    rf_difficulty_band(RF_DIFF_EASY, &lo, &hi);
+    cr_assert_float_eq(lo, -2.0, 1e-12);
+    cr_assert_float_eq(hi, -0.6, 1e-12);
 }

@@ -213,7 +213,8 @@ Test(lint, spread_and_count_warnings)
                       "%s{\"id\":\"ml.t.%03zu\",\"skill\":\"ml\",\"type\":\"mcq\",\"stem\":\"Q "
                       "%s %s %zu\",\"options\":[\"a\",\"b\",\"c\"],\"key\":%zu,\"explanation\":\"one "
                       "two three four five six seven eight\",\"difficulty\":\"medium\","
-                      "\"model\":\"2pl\",\"a\":1,\"b\":0,\"calibrated\":false,\"tags\":[\"t\"],"
+                      "\"model\":\"3pl\",\"a\":1,\"b\":0,\"c\":0.33,\"calibrated\":false,"
+                      "\"tags\":[\"t\"],"
                       "\"lang\":\"en\"}",
                       i ? "," : "", i, words[i], words[(i + 5) % 24], i, i % 3);
     rf_buf_puts(&b, "]}");
