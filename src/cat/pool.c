@@ -109,6 +109,9 @@ void rf_cat_pool_free(struct rf_cat_pool *p)
     free(p->cand_ub);
     free(p->skill_off);
     free(p->skill_items);
+    free(p->group);
+    free(p->group_off);
+    free(p->group_items);
     free(p);
 }
 
@@ -196,6 +199,69 @@ static rf_status build_candidates(struct rf_cat_pool *p, struct rf_err *err)
         }
     }
     free(w);
+    return RF_OK;
+}
+
+struct group_key {
+    const char *name;
+    uint32_t i;
+};
+
+static int cmp_group_key(const void *x, const void *y)
+{
+    const struct group_key *a = x, *b = y;
+    int c = strcmp(a->name, b->name);
+    return c ? c : (a->i > b->i) - (a->i < b->i);
+}
+
+/* The enemy groups of the usable items (see pool.h): sort the named usable
+ * items by name, keep each run of two or more as a group. */
+static rf_status build_groups(struct rf_cat_pool *p, const struct rf_cat_item *items,
+                              struct rf_err *err)
+{
+    size_t n = p->n, m = 0;
+    p->group = rf_alloc_array(n ? n : 1, sizeof *p->group);
+    struct group_key *k = rf_alloc_array(n ? n : 1, sizeof *k);
+    if (!p->group || !k) {
+        free(k);
+        return rf_err_set(err, RF_ENOMEM, "item pool: out of memory");
+    }
+    for (size_t i = 0; i < n; i++) {
+        p->group[i] = RF_CAT_NO_GROUP;
+        if (p->usable[i] && items[i].enemy && items[i].enemy[0])
+            k[m++] = (struct group_key){items[i].enemy, (uint32_t)i};
+    }
+    if (m > 1)
+        qsort(k, m, sizeof *k, cmp_group_key);
+    size_t ng = 0, nmem = 0;
+    for (size_t a = 0, b; a < m; a = b) {
+        for (b = a + 1; b < m && strcmp(k[a].name, k[b].name) == 0; b++)
+            ;
+        if (b - a >= 2) {
+            ng++;
+            nmem += b - a;
+        }
+    }
+    p->group_off = rf_calloc_array(ng + 1, sizeof *p->group_off);
+    p->group_items = rf_alloc_array(nmem ? nmem : 1, sizeof *p->group_items);
+    if (!p->group_off || !p->group_items) {
+        free(k);
+        return rf_err_set(err, RF_ENOMEM, "item pool: out of memory");
+    }
+    size_t g = 0, w = 0;
+    for (size_t a = 0, b; a < m; a = b) {
+        for (b = a + 1; b < m && strcmp(k[a].name, k[b].name) == 0; b++)
+            ;
+        if (b - a < 2)
+            continue;
+        for (size_t c = a; c < b; c++) { /* pool order: the sort breaks ties by index */
+            p->group[k[c].i] = (uint32_t)g;
+            p->group_items[w++] = k[c].i;
+        }
+        p->group_off[++g] = w;
+    }
+    p->ngroups = ng;
+    free(k);
     return RF_OK;
 }
 
@@ -344,7 +410,8 @@ rf_status rf_cat_pool_new(const struct rf_cat_item *items, size_t n, const struc
                 p->skill_items[p->skill_off[p->skill[i]] + fill[p->skill[i]]++] = (uint32_t)i;
         free(fill);
     }
-    if ((rc = build_tables(p, err)) || (rc = build_candidates(p, err)))
+    if ((rc = build_tables(p, err)) || (rc = build_candidates(p, err)) ||
+        (rc = build_groups(p, items, err)))
         goto fail;
     *out = p;
     return RF_OK;
@@ -366,6 +433,7 @@ rf_status rf_cat_pool_from_bank(const struct rf_bank *b, int flags, const struct
         items[i].irt = it->irt;
         items[i].usable = !it->retired && (!(flags & RF_CAT_POOL_MCQ) || it->type == RF_ITEM_MCQ) &&
                           (!(flags & RF_CAT_POOL_CALIBRATED) || it->calibrated);
+        items[i].enemy = it->enemy;
     }
     rf_status rc = rf_cat_pool_new(items, b->n, q, out, err);
     free(items);

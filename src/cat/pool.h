@@ -25,6 +25,8 @@ struct rf_cat_item {
     const char *skill;      /* skill id */
     struct rf_irt_item irt; /* parameters (ignored when !usable) */
     int usable;             /* 0: never administered (retired, no parameters) */
+    const char *enemy;      /* enemy group (docs/bank-format.md), NULL or "" for none:
+                               a session gives at most one usable item of a group */
 };
 
 struct rf_cat_pool {
@@ -53,11 +55,21 @@ struct rf_cat_pool {
     double *cand_ub;       /* upper bound of each candidate's information over the bin */
     size_t *skill_off;     /* [skill+1] CSR offsets into skill_items */
     uint32_t *skill_items; /* usable items of each skill, in pool order */
+    /* Enemy groups with at least two usable items: group[i] is item i's group
+     * or RF_CAT_NO_GROUP; group g's usable items are group_items[group_off[g]
+     * .. group_off[g+1]-1], in pool order. */
+    size_t ngroups;
+    uint32_t *group;       /* [item] */
+    size_t *group_off;     /* [ngroups + 1] */
+    uint32_t *group_items; /* usable items of each group */
 };
+
+#define RF_CAT_NO_GROUP UINT32_MAX
 
 /* Builds a pool over items[0..n-1] on the grid q (copied). Every usable item
  * must have valid parameters (the message names the item and field); ids must
- * be unique and non-empty. Cost: O(n * categories * nodes) time and memory,
+ * be unique and non-empty; usable items sharing a non-empty enemy name form
+ * an enemy group (a group name is only compared, never stored). Cost: O(n * categories * nodes) time and memory,
  * plus O(skills * bins * RF_CAT_BIN_CANDIDATES). On failure *out is untouched. */
 rf_status rf_cat_pool_new(const struct rf_cat_item *items, size_t n, const struct rf_quad *q,
                           struct rf_cat_pool **out, struct rf_err *err);

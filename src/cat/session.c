@@ -3,8 +3,11 @@
  *   - post[j] is the normalized posterior of scope skill j on the pool grid,
  *     theta[j] and sd[j] its mean and SD; count[j] its answers;
  *   - mark[i] is 0 for an item still available, MARK_GIVEN once answered,
- *     MARK_BLOCKED once refused by exposure control; avail[j] counts the
- *     usable items of skill j still at 0;
+ *     MARK_BLOCKED once refused by exposure control, MARK_ENEMY once an item
+ *     of its enemy group was answered; avail[j] counts the usable items of
+ *     skill j still at 0; no two answered items share an enemy group, except
+ *     in a session replayed from before the group existed (replay readmits a
+ *     MARK_ENEMY item so that stored sessions still load);
  *   - events[] lists answers and blocks in the order they happened, so a
  *     replay in that order rebuilds the same state bit for bit;
  *   - pending is the presented item or NONE; stop is RUNNING until finished.
@@ -20,6 +23,7 @@
 #define NONE SIZE_MAX
 #define MARK_GIVEN 1
 #define MARK_BLOCKED 2
+#define MARK_ENEMY 3
 
 /* A posterior value below this (relative to a normalized posterior whose
  * largest value is at least 1/nodes) is flushed to zero, keeping the products
@@ -853,9 +857,9 @@ static void push_event(struct rf_cat_session *s, size_t item, int k)
 
 static void block(struct rf_cat_session *s, size_t j, size_t item)
 {
+    s->avail[j]--;
     s->mark[item] = MARK_BLOCKED;
     s->blocked[s->nblocked++] = (uint32_t)item;
-    s->avail[j]--;
     push_event(s, item, -1);
     update_skill(s, j);
 }
@@ -920,6 +924,28 @@ static void indep_update(double *post, const double *pt, size_t nq)
     }
 }
 
+/* Takes the other usable items of item's enemy group out of the session
+ * (docs/bank-format.md "Enemy groups"), whatever their skill: each leaves its
+ * scope skill's avail, which may finish that skill. */
+static void exclude_enemies(struct rf_cat_session *s, size_t item)
+{
+    const struct rf_cat_pool *p = s->p;
+    uint32_t g = p->group[item];
+    if (g == RF_CAT_NO_GROUP)
+        return;
+    for (size_t c = p->group_off[g]; c < p->group_off[g + 1]; c++) {
+        uint32_t o = p->group_items[c];
+        if (s->mark[o])
+            continue;
+        s->mark[o] = MARK_ENEMY;
+        size_t j = s->slot[p->skill[o]];
+        if (j != NONE) {
+            s->avail[j]--;
+            update_skill(s, j);
+        }
+    }
+}
+
 /* Multiplies the posterior of the item's skill by P(X = k | node), once. */
 static void apply(struct rf_cat_session *s, size_t item, size_t k)
 {
@@ -946,6 +972,7 @@ static void apply(struct rf_cat_session *s, size_t item, size_t k)
     s->nadmin++;
     s->count[j]++;
     s->avail[j]--;
+    exclude_enemies(s, item);
     push_event(s, item, (int)k);
     update_skill(s, j);
     if (s->hs)
@@ -983,7 +1010,11 @@ rf_status rf_cat_answer(struct rf_cat_session *s, size_t item, size_t k)
     return RF_OK;
 }
 
-/* Checks that item may be replayed into s; returns its scope index in *j. */
+/* Checks that item may be replayed into s; returns its scope index in *j.
+ * An item excluded by its enemy group is readmitted: the session was stored
+ * before the group existed (or before the item joined it), and stored
+ * sessions must still load; so it becomes available again, and its skill
+ * (and the session) open again when the exclusion alone had closed them. */
 static rf_status replay_check(struct rf_cat_session *s, size_t item, size_t *j, struct rf_err *err)
 {
     const struct rf_cat_pool *p = s->p;
@@ -996,23 +1027,35 @@ static rf_status replay_check(struct rf_cat_session *s, size_t item, size_t *j, 
     if (*j == NONE)
         return rf_err_set(err, RF_EINVAL, "item '%s' (skill '%s') is outside the scope",
                           p->ids[item], p->skills[p->skill[item]]);
-    if (s->mark[item])
+    int readmit = s->mark[item] == MARK_ENEMY;
+    if (s->mark[item] && !readmit)
         return rf_err_set(err, RF_EINVAL, "item '%s' appears twice", p->ids[item]);
-    if (s->stop != RF_CAT_RUNNING || s->state[*j] != RF_CAT_SKILL_OPEN)
+    enum rf_cat_skill_state st = s->state[*j];
+    int reopen = readmit && (st == RF_CAT_SKILL_EXHAUSTED || st == RF_CAT_SKILL_UNREACHABLE);
+    if ((s->stop != RF_CAT_RUNNING && !(reopen && s->stop != RF_CAT_STOP_MAX_ITEMS)) ||
+        (st != RF_CAT_SKILL_OPEN && !reopen))
         return rf_err_set(err, RF_EINVAL,
                           "item '%s' comes after its skill or the session had finished",
                           p->ids[item]);
+    if (readmit) {
+        s->mark[item] = 0;
+        s->avail[*j]++;
+        if (reopen) {
+            s->state[*j] = RF_CAT_SKILL_OPEN;
+            s->stop = RF_CAT_RUNNING;
+        }
+    }
     return RF_OK;
 }
 
 rf_status rf_cat_replay(struct rf_cat_session *s, size_t item, size_t k, struct rf_err *err)
 {
     size_t j;
+    if (s->pending != NONE)
+        return rf_err_set(err, RF_ECONFLICT, "replay while an item is presented");
     rf_status rc = replay_check(s, item, &j, err);
     if (rc)
         return rc;
-    if (s->pending != NONE)
-        return rf_err_set(err, RF_ECONFLICT, "replay while an item is presented");
     if (k >= s->p->irt[item].ncat)
         return rf_err_set(err, RF_EINVAL, "item '%s': answer %zu out of range 0..%zu",
                           s->p->ids[item], k, s->p->irt[item].ncat - 1);

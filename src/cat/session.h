@@ -11,7 +11,8 @@
  * Kingsbury & Zara 1989) and, when exposure control is on, administers it with
  * probability K_i (Sympson & Hetter 1985) or else blocks it for this session
  * and chooses again. No item is given twice; unusable (retired, uncalibrated)
- * items are never given.
+ * items are never given; once an item is answered, the other items of its
+ * enemy group (cat/pool.h) are never given in the session, in any skill.
  *
  * Each skill keeps its posterior on the pool's grid; an answer multiplies it by
  * P(X = k | node) once and renormalizes (no re-scoring of the history).

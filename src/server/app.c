@@ -184,6 +184,7 @@ rf_status rf_app_open(const struct rf_app_config *cfg, struct rf_app **out, stru
                 ci[i].id = a->bank.items[i].id;
                 ci[i].skill = a->bank.items[i].skill;
                 ci[i].irt = a->bank.items[i].irt;
+                ci[i].enemy = a->bank.items[i].enemy;
                 ci[i].usable = !a->bank.items[i].retired &&
                                a->bank.items[i].type == RF_ITEM_MCQ;
             }

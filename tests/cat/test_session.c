@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bank/bank.h"
 #include "base/rng.h"
 #include "cat/pool.h"
 #include "cat/session.h"
@@ -43,6 +44,7 @@ static void make_bank(struct fixture *f, size_t nskills, size_t nper, int three_
             f->items[k].skill = f->skills[k];
             rf_irt_item_dich(&f->items[k].irt, three_pl ? RF_MODEL_3PL : RF_MODEL_2PL, a, b, c);
             f->items[k].usable = 1;
+            f->items[k].enemy = NULL;
         }
 }
 
@@ -812,4 +814,171 @@ Test(cat_session, a_decided_requirement_finishes_its_skill)
     bad.cut[0] = NAN;
     cr_assert_eq(rf_cat_design_check(&bad, p, &err), RF_EINVAL);
     rf_cat_pool_free(p);
+}
+
+/* Enemy groups (docs/bank-format.md): s1's five most informative items share
+ * group "g", and one item of s1 and one of s2 share group "x". Across
+ * selection rules, randomesque choices and seeds, a session never answers two
+ * items of one group; the same sessions without the groups do (so the test
+ * fails without the exclusion). */
+static size_t worst_group_count(struct fixture *f, int with_groups, enum rf_cat_select sel,
+                                size_t *x_pairs)
+{
+    for (size_t i = 0; i < f->n; i++)
+        f->items[i].enemy = NULL;
+    if (with_groups) {
+        for (size_t i = 0; i < 5; i++)
+            f->items[i].enemy = "g";
+        f->items[10].enemy = "x";
+        f->items[30 + 10].enemy = "x";
+    }
+    struct rf_cat_pool *p = make_pool(f);
+    cr_assert_eq(p->ngroups, with_groups ? 2u : 0u);
+    struct rf_err err;
+    rf_err_clear(&err);
+    size_t worst = 0;
+    *x_pairs = 0;
+    for (uint64_t seed = 1; seed <= 40; seed++) {
+        struct rf_cat_design d;
+        rf_cat_design_init(&d);
+        d.select = sel;
+        d.randomesque = 1 + seed % 3;
+        d.stop_unreachable = 0;
+        d.max_items = 60;
+        cr_assert_eq(rf_cat_design_add(&d, p, "s1", rule(0.01, 0, 30), &err), RF_OK);
+        cr_assert_eq(rf_cat_design_add(&d, p, "s2", rule(0.01, 0, 30), &err), RF_OK);
+        struct rf_cat_session *s;
+        cr_assert_eq(rf_cat_session_new(p, &d, seed, &s, &err), RF_OK, "%s", err.msg);
+        run(s, 0.5, seed);
+        size_t ng = 0, nx = 0;
+        for (size_t a = 0; a < rf_cat_nanswered(s); a++) {
+            size_t item, k;
+            rf_cat_answered(s, a, &item, &k);
+            ng += item < 5;
+            nx += item == 10 || item == 40;
+        }
+        if (ng > worst)
+            worst = ng;
+        *x_pairs += nx > 1;
+        rf_cat_session_free(s);
+    }
+    rf_cat_pool_free(p);
+    return worst;
+}
+
+Test(cat_session, never_two_items_of_one_enemy_group)
+{
+    make_bank(&F, 2, 30, 1, 61);
+    for (size_t i = 0; i < 5; i++) /* the best items of s1 anywhere near theta 0 */
+        rf_irt_item_dich(&F.items[i].irt, RF_MODEL_3PL, 2.5, -0.2 + 0.1 * (double)i, 0.2);
+    static const enum rf_cat_select sels[] = {RF_CAT_MFI, RF_CAT_KL, RF_CAT_PWI};
+    for (size_t k = 0; k < 3; k++) {
+        size_t xp, xp0;
+        size_t with = worst_group_count(&F, 1, sels[k], &xp);
+        size_t without = worst_group_count(&F, 0, sels[k], &xp0);
+        cr_assert_eq(with, 1, "%s: %zu items of group g in one session",
+                     rf_cat_select_name(sels[k]), with);
+        cr_assert_eq(xp, 0, "%s: %zu sessions gave both items of group x (across skills)",
+                     rf_cat_select_name(sels[k]), xp);
+        cr_assert_geq(without, 4, "%s: without groups only %zu of g: the test would not notice",
+                      rf_cat_select_name(sels[k]), without);
+        cr_assert_gt(xp0, 0, "%s: without groups the cross-skill pair never met",
+                     rf_cat_select_name(sels[k]));
+    }
+}
+
+Test(cat_session, enemy_groups_in_the_pool_and_their_end_of_a_skill)
+{
+    /* pool: singletons and retired members form no group */
+    make_bank(&F, 2, 6, 0, 62);
+    for (size_t i = 0; i < 6; i++)
+        F.items[i].enemy = "all_of_s1";
+    F.items[6].enemy = "alone";
+    F.items[7].enemy = "retired_pair";
+    F.items[8].enemy = "retired_pair";
+    F.items[8].usable = 0;
+    F.items[9].enemy = "";
+    F.items[10].enemy = "";
+    struct rf_cat_pool *p = make_pool(&F);
+    cr_assert_eq(p->ngroups, 1);
+    for (size_t i = 0; i < 6; i++)
+        cr_assert_eq(p->group[i], 0, "item %zu", i);
+    for (size_t i = 6; i < 12; i++)
+        cr_assert_eq(p->group[i], RF_CAT_NO_GROUP, "item %zu", i);
+    cr_assert_eq(p->group_off[1], 6);
+    /* a skill whose items are all one group ends after one answer */
+    struct rf_err err;
+    rf_err_clear(&err);
+    struct rf_cat_design d;
+    rf_cat_design_init(&d);
+    d.stop_unreachable = 0;
+    cr_assert_eq(rf_cat_design_add(&d, p, "s1", rule(0.01, 0, 6), &err), RF_OK);
+    cr_assert_eq(rf_cat_design_add(&d, p, "s2", rule(0.01, 0, 6), &err), RF_OK);
+    struct rf_cat_session *s;
+    cr_assert_eq(rf_cat_session_new(p, &d, 5, &s, &err), RF_OK);
+    run(s, 0.5, 5);
+    struct rf_cat_skill_result sr;
+    rf_cat_skill(s, 0, &sr);
+    cr_assert_eq(sr.items, 1);
+    cr_assert_eq(sr.state, RF_CAT_SKILL_EXHAUSTED);
+    rf_cat_skill(s, 1, &sr);
+    cr_assert_eq(sr.items, 5); /* s2: 6 items, one retired */
+    rf_cat_session_free(s);
+
+    /* a session stored before the group existed replays as it was: both
+     * items of the group, then the rest of the skill, never a repeat */
+    cr_assert_eq(rf_cat_session_new(p, &d, 5, &s, &err), RF_OK);
+    cr_assert_eq(rf_cat_replay(s, 0, 1, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(rf_cat_replay(s, 1, 0, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(rf_cat_replay(s, 1, 0, &err), RF_EINVAL);
+    cr_assert(strstr(err.msg, "appears twice"), "%s", err.msg);
+    rf_cat_skill(s, 0, &sr);
+    cr_assert_eq(sr.items, 2);
+    size_t item;
+    rf_cat_next(s, &item);
+    cr_assert_geq(item, 6, "item %zu of the spent group offered again", item);
+    rf_cat_session_free(s);
+    /* the same when the exclusion had finished the whole session */
+    rf_cat_design_init(&d);
+    d.stop_unreachable = 0;
+    cr_assert_eq(rf_cat_design_add(&d, p, "s1", rule(0.01, 0, 6), &err), RF_OK);
+    cr_assert_eq(rf_cat_session_new(p, &d, 5, &s, &err), RF_OK);
+    cr_assert_eq(rf_cat_replay(s, 2, 1, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(rf_cat_stopped(s), RF_CAT_STOP_EXHAUSTED);
+    cr_assert_eq(rf_cat_replay(s, 4, 1, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(rf_cat_replay_block(s, 5, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(rf_cat_nanswered(s), 2);
+    rf_cat_next(s, &item);
+    cr_assert_eq(item, SIZE_MAX);
+    cr_assert_eq(rf_cat_stopped(s), RF_CAT_STOP_EXHAUSTED);
+    rf_cat_session_free(s);
+    rf_cat_pool_free(p);
+}
+
+Test(cat_pool, enemy_groups_come_from_the_bank)
+{
+    const char *json =
+        "{\"items\":["
+        "{\"id\":\"a.x.001\",\"skill\":\"a\",\"type\":\"mcq\",\"stem\":\"s\",\"options\":[\"p\","
+        "\"q\"],\"key\":0,\"model\":\"3pl\",\"a\":1,\"b\":0,\"c\":0.5,\"enemy\":\"same\"},"
+        "{\"id\":\"b.x.001\",\"skill\":\"b\",\"type\":\"mcq\",\"stem\":\"t\",\"options\":[\"p\","
+        "\"q\"],\"key\":1,\"model\":\"3pl\",\"a\":1,\"b\":0,\"c\":0.5,\"enemy\":\"same\"},"
+        "{\"id\":\"a.x.002\",\"skill\":\"a\",\"type\":\"mcq\",\"stem\":\"u\",\"options\":[\"p\","
+        "\"q\"],\"key\":1,\"model\":\"3pl\",\"a\":1,\"b\":0,\"c\":0.5}]}";
+    struct rf_bank b;
+    rf_bank_init(&b);
+    struct rf_err err;
+    rf_err_clear(&err);
+    cr_assert_eq(rf_bank_load_mem("m.json", json, strlen(json), &b, &err), RF_OK, "%s", err.msg);
+    struct rf_quad q;
+    cr_assert_eq(rf_quad_init_default(&q, &err), RF_OK);
+    struct rf_cat_pool *p;
+    cr_assert_eq(rf_cat_pool_from_bank(&b, 0, &q, &p, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(p->ngroups, 1);
+    cr_assert_eq(p->group[0], 0);
+    cr_assert_eq(p->group[1], 0);
+    cr_assert_eq(p->group[2], RF_CAT_NO_GROUP);
+    rf_cat_pool_free(p);
+    rf_quad_cleanup(&q);
+    rf_bank_cleanup(&b);
 }

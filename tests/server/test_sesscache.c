@@ -15,7 +15,7 @@
 
 static struct rf_cat_pool *tiny_pool(void)
 {
-    struct rf_cat_item items[3] = {{"i1", "s", {0}, 1}, {"i2", "s", {0}, 1}, {"i3", "s", {0}, 1}};
+    struct rf_cat_item items[3] = {{"i1", "s", {0}, 1, NULL}, {"i2", "s", {0}, 1, NULL}, {"i3", "s", {0}, 1, NULL}};
     for (int i = 0; i < 3; i++)
         rf_irt_item_dich(&items[i].irt, RF_MODEL_2PL, 1.0, -1.0 + i, 0);
     struct rf_err err;
