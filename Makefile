@@ -67,6 +67,9 @@ $(BUILD)/tests/test_%: $$(call test_objs,$$*) $(LIB)
 	@echo "LD $@"
 	@$(CC) $(CFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS) -lcriterion
 
+# The fault-injection room drives the real server with the server room's client and fixture.
+$(BUILD)/tests/test_faults: $(BUILD)/obj/tests/server/client.o $(BUILD)/obj/tests/server/fixture.o
+
 $(BUILD)/fuzz/replay_%: $(BUILD)/obj/fuzz/fuzz_%.o $(BUILD)/obj/fuzz/replay.o $(LIB)
 	@mkdir -p $(dir $@)
 	@echo "LD $@"

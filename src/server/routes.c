@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "base/escape.h"
 #include "base/file.h"
 #include "server/http.h"
 #include "server/guard.h"
@@ -57,6 +58,22 @@ static void set_cookie(const struct rf_server *s, const struct rf_req *req, stru
     rf_resp_header(resp, "Set-Cookie", v);
 }
 
+/* The reply to a failed request. A server error's reply says only "internal
+ * error"; its cause (for a store error: the database file and what failed,
+ * "disk full" when it is) goes to the log, always, quiet or not. */
+static void fail(const struct rf_server *s, const struct rf_req *req, struct rf_resp *resp,
+                 rf_status rc, const char *msg, const char *field)
+{
+    if (rf_http_status(rc) >= 500 && s->cfg.app.log) {
+        char line[RF_ERRMSG_LEN + 320];
+        snprintf(line, sizeof line, "error: %s %.200s %d: %s", req->method, req->path,
+                 rf_http_status(rc), msg && msg[0] ? msg : rf_strerror(rc));
+        rf_text_sanitize_line(line);
+        s->cfg.app.log(line);
+    }
+    rf_resp_fail(resp, rc, msg, field);
+}
+
 /* The caller's principal; on a state-changing request with a session, the CSRF check. */
 static int principal(struct rf_server *s, struct rf_req *req, struct rf_resp *resp,
                      struct rf_principal *p)
@@ -66,7 +83,7 @@ static int principal(struct rf_server *s, struct rf_req *req, struct rf_resp *re
     struct rf_err err;
     rf_status rc = rf_app_principal(s->app, tok, p, &err);
     if (rc) {
-        rf_resp_fail(resp, rc, err.msg, NULL);
+        fail(s, req, resp, rc, err.msg, NULL);
         return 0;
     }
     int unsafe = strcmp(req->method, "GET") && strcmp(req->method, "HEAD");
@@ -80,9 +97,10 @@ static int principal(struct rf_server *s, struct rf_req *req, struct rf_resp *re
     return 1;
 }
 
-static void app_fail(struct rf_resp *resp, rf_status rc, const struct rf_app_error *e)
+static void app_fail(const struct rf_server *s, const struct rf_req *req, struct rf_resp *resp,
+                     rf_status rc, const struct rf_app_error *e)
 {
-    rf_resp_fail(resp, rc, e->err.msg, e->field);
+    fail(s, req, resp, rc, e->err.msg, e->field);
 }
 
 static int parse_id(const char *s, int64_t *out)
@@ -173,7 +191,7 @@ static void start_session(struct rf_server *s, const struct rf_req *req, struct 
     rf_status rc = rf_app_session_new(s->app, user_id, 0, tok, csrf, &err);
     if (rc) {
         json_decref(body);
-        rf_resp_fail(resp, rc, err.msg, NULL);
+        fail(s, req, resp, rc, err.msg, NULL);
         return;
     }
     set_cookie(s, req, resp, tok, RF_AUTH_LIFETIME);
@@ -199,7 +217,7 @@ static void h_setup(void *ap, struct rf_req *req, struct rf_resp *resp)
     rf_gate_leave(s->hashing);
     json_decref(j);
     if (rc)
-        return app_fail(resp, rc, &e);
+        return app_fail(s, req, resp, rc, &e);
     start_session(s, req, resp, uid, json_pack("{s:I}", "user", (json_int_t)uid), 201);
 }
 
@@ -237,7 +255,7 @@ static void h_login(void *ap, struct rf_req *req, struct rf_resp *resp)
     if (rc == RF_EPERM)
         return rf_resp_error(resp, 401, e.err.msg, e.field);
     if (rc)
-        return rf_resp_fail(resp, rc, e.err.msg, e.field);
+        return fail(s, req, resp, rc, e.err.msg, e.field);
     start_session(s, req, resp, uid, json_pack("{s:I}", "user", (json_int_t)uid), 200);
 }
 
@@ -252,17 +270,17 @@ static void h_logout(void *ap, struct rf_req *req, struct rf_resp *resp)
     struct rf_err err;
     rf_status rc = rf_app_logout(s->app, tok, &err);
     if (rc)
-        return rf_resp_fail(resp, rc, err.msg, NULL);
+        return fail(s, req, resp, rc, err.msg, NULL);
     set_cookie(s, req, resp, "", 0);
     rf_resp_json(resp, 200, json_pack("{s:b}", "ok", 1));
 }
 
-static void reply(struct rf_resp *resp, rf_status rc, const struct rf_app_error *e, json_t *out,
-                  int status)
+static void reply(const struct rf_server *s, const struct rf_req *req, struct rf_resp *resp,
+                  rf_status rc, const struct rf_app_error *e, json_t *out, int status)
 {
     if (rc) {
         json_decref(out);
-        app_fail(resp, rc, e);
+        app_fail(s, req, resp, rc, e);
         return;
     }
     rf_resp_json(resp, status, out);
@@ -297,7 +315,7 @@ static void h_body(void *ap, struct rf_req *req, struct rf_resp *resp)
         return;
     rf_status rc = op->fn(s->app, &p, j, &out, &e);
     json_decref(j);
-    reply(resp, rc, &e, out, op->status);
+    reply(s, req, resp, rc, &e, out, op->status);
 }
 
 static void h_plain(void *ap, struct rf_req *req, struct rf_resp *resp)
@@ -310,7 +328,7 @@ static void h_plain(void *ap, struct rf_req *req, struct rf_resp *resp)
     if (!principal(s, req, resp, &p))
         return;
     rf_status rc = op->fn(s->app, &p, &out, &e);
-    reply(resp, rc, &e, out, 200);
+    reply(s, req, resp, rc, &e, out, 200);
 }
 
 /* The numeric id of the path and the caller; 0 (resp filled) when either fails. */
@@ -336,7 +354,7 @@ static void h_id(void *ap, struct rf_req *req, struct rf_resp *resp)
         return;
     rf_status rc = op->query ? op->fn_query(s->app, &p, id, rf_req_query(req, op->query), &out, &e)
                              : op->fn(s->app, &p, id, &out, &e);
-    reply(resp, rc, &e, out, 200);
+    reply(s, req, resp, rc, &e, out, 200);
 }
 
 static void h_invite_info(void *ap, struct rf_req *req, struct rf_resp *resp)
@@ -345,7 +363,7 @@ static void h_invite_info(void *ap, struct rf_req *req, struct rf_resp *resp)
     struct rf_app_error e = {{0}, NULL};
     json_t *out = NULL;
     rf_status rc = rf_app_invite_info(s->app, req->params[0], &out, &e);
-    reply(resp, rc, &e, out, 200);
+    reply(s, req, resp, rc, &e, out, 200);
 }
 
 static void h_test_start(void *ap, struct rf_req *req, struct rf_resp *resp)
@@ -382,7 +400,7 @@ static void h_test_start(void *ap, struct rf_req *req, struct rf_resp *resp)
         set_cookie(s, req, resp, tok, RF_AUTH_LIFETIME);
         json_object_set_new(out, "csrf", json_string(csrf));
     }
-    reply(resp, rc, &e, out, 201);
+    reply(s, req, resp, rc, &e, out, 201);
 }
 
 static void h_test_answer(void *ap, struct rf_req *req, struct rf_resp *resp)
@@ -413,7 +431,7 @@ static void h_test_answer(void *ap, struct rf_req *req, struct rf_resp *resp)
         const char *st = json_string_value(json_object_get(json_object_get(out, "test"), "status"));
         rf_slots_answered(s->practice, id, now_of(s), st && strcmp(st, "active") != 0);
     }
-    reply(resp, rc, &e, out, 200);
+    reply(s, req, resp, rc, &e, out, 200);
 }
 
 static void h_test_report_html(void *ap, struct rf_req *req, struct rf_resp *resp)
@@ -427,7 +445,7 @@ static void h_test_report_html(void *ap, struct rf_req *req, struct rf_resp *res
         return;
     rf_status rc = rf_app_test_report(s->app, &p, id, 1, NULL, &html, &e);
     if (rc)
-        return app_fail(resp, rc, &e);
+        return app_fail(s, req, resp, rc, &e);
     rf_resp_text(resp, 200, "text/html; charset=utf-8", html, strlen(html));
     free(html);
 }

@@ -38,6 +38,7 @@
 /* One SQLite connection, used under its mutex, with its statement cache. */
 struct conn {
     sqlite3 *db;
+    const char *path; /* the database file, named in errors of the disk and the system */
     pthread_mutex_t mu;
     const char *sql[NSTMT];
     sqlite3_stmt *st[NSTMT];
@@ -58,6 +59,7 @@ struct pending {
 };
 
 struct rf_store {
+    char *path;    /* the database file */
     struct conn w; /* every write */
     struct conn r; /* reads, when has_reader */
     int has_reader;
@@ -114,6 +116,30 @@ static const char *const migrations[] = {
     "CREATE INDEX tests_posting ON tests(posting_id, status);",
 };
 
+/* What an SQLite error means to whoever reads the log, for the errors that
+ * come from the disk or the system rather than from the request; NULL for
+ * the others. */
+static const char *env_cause(int code)
+{
+    switch (code & 0xff) {
+    case SQLITE_FULL: return "disk full";
+    case SQLITE_IOERR: return "I/O error";
+    case SQLITE_NOMEM: return "out of memory";
+    case SQLITE_READONLY: return "the database is read-only";
+    case SQLITE_CANTOPEN: return "cannot open a file of the database";
+    case SQLITE_PERM: return "permission denied";
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB: return "the database file is damaged";
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED: return "the database is locked";
+    default: return NULL;
+    }
+}
+
+/* Records the connection's last error. Errors of the disk or the system name
+ * the database file and the cause ("disk full", "I/O error", with the
+ * system's own error when there is one), so that the log says what to fix;
+ * the others (constraints: a request's fault) name neither. */
 static rf_status dberr(struct conn *cn, struct rf_err *err, const char *what)
 {
     int code = sqlite3_extended_errcode(cn->db);
@@ -124,18 +150,30 @@ static rf_status dberr(struct conn *cn, struct rf_err *err, const char *what)
         rc = RF_EINVAL;
     else if ((code & 0xff) == SQLITE_NOMEM)
         rc = RF_ENOMEM;
-    return rf_err_set(err, rc, "store: %s: %s", what, sqlite3_errmsg(cn->db));
+    const char *cause = env_cause(code);
+    if (!cause)
+        return rf_err_set(err, rc, "store: %s: %s", what, sqlite3_errmsg(cn->db));
+    int sys = sqlite3_system_errno(cn->db);
+    if ((code & 0xff) == SQLITE_IOERR && sys)
+        return rf_err_set(err, rc, "store: %s: %s: %s (%s; %s)", cn->path, what, cause,
+                          sqlite3_errmsg(cn->db), strerror(sys));
+    return rf_err_set(err, rc, "store: %s: %s: %s (%s)", cn->path, what, cause,
+                      sqlite3_errmsg(cn->db));
+}
+
+/* Runs SQL without results (statements of a fixed text: transactions,
+ * pragmas, migrations); what names it in errors. */
+static rf_status exec_what(struct conn *cn, const char *sql, const char *what,
+                           struct rf_err *err)
+{
+    if (sqlite3_exec(cn->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return dberr(cn, err, what);
+    return RF_OK;
 }
 
 static rf_status exec(struct conn *cn, const char *sql, struct rf_err *err)
 {
-    char *msg = NULL;
-    if (sqlite3_exec(cn->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        rf_status rc = rf_err_set(err, RF_EDB, "store: %s", msg ? msg : "error");
-        sqlite3_free(msg);
-        return rc;
-    }
-    return RF_OK;
+    return exec_what(cn, sql, sql, err);
 }
 
 /* The cached statement for sql (a static string), reset and with bindings cleared. */
@@ -231,10 +269,19 @@ static rf_status run(struct conn *cn, struct rf_err *err, const char *what, cons
     return r;
 }
 
-static char *col_text(sqlite3_stmt *st, int i)
+/* A copy of text column i, or NULL when it is SQL NULL. A value that is not
+ * NULL but cannot be had (SQLite or the copy ran out of memory) also gives
+ * NULL, and sets *oom: the two must not be taken for one another (a profile
+ * lost to an allocation is not a test without a profile). */
+static char *col_text(sqlite3_stmt *st, int i, int *oom)
 {
+    if (sqlite3_column_type(st, i) == SQLITE_NULL)
+        return NULL;
     const unsigned char *t = sqlite3_column_text(st, i);
-    return t ? rf_strdup((const char *)t) : NULL;
+    char *c = t ? rf_strdup((const char *)t) : NULL;
+    if (!c)
+        *oom = 1;
+    return c;
 }
 
 static int64_t now_s(void)
@@ -286,7 +333,7 @@ static rf_status migrate(struct rf_store *s, struct rf_err *err)
             return rc;
         char ins[64];
         snprintf(ins, sizeof ins, "INSERT INTO schema_version VALUES (%d)", i + 1);
-        if ((rc = exec(cn, migrations[i], err)) || (rc = exec(cn, ins, err))) {
+        if ((rc = exec_what(cn, migrations[i], "apply the schema", err)) || (rc = exec(cn, ins, err))) {
             exec(cn, "ROLLBACK", NULL);
             rf_err_prefix(err, "migration %d", i + 1);
             return rc;
@@ -309,7 +356,7 @@ static rf_status conn_open(struct conn *cn, const char *path, const char *pragma
                           cn->db ? sqlite3_errmsg(cn->db) : "cannot open");
     sqlite3_busy_timeout(cn->db, 5000);
     sqlite3_extended_result_codes(cn->db, 1);
-    return exec(cn, pragmas, err);
+    return exec_what(cn, pragmas, "connection settings", err);
 }
 
 static void conn_close(struct conn *cn)
@@ -408,6 +455,12 @@ rf_status rf_store_open(const char *url, struct rf_store **out, struct rf_err *e
     pthread_mutex_init(&s->qmu, NULL);
     pthread_cond_init(&s->qcv, NULL);
     s->qtail = &s->qhead;
+    s->path = rf_strdup(path);
+    if (!s->path) {
+        rf_store_close(s);
+        return rf_err_set(err, RF_ENOMEM, "store: out of memory");
+    }
+    s->w.path = s->r.path = s->path;
     rf_status rc = check_writable(path, err);
     if (!rc)
         rc = conn_open(&s->w, path,
@@ -423,7 +476,8 @@ rf_status rf_store_open(const char *url, struct rf_store **out, struct rf_err *e
         s->has_reader = !rc;
     }
     if (rc) {
-        rf_err_prefix(err, "%s", path);
+        if (!err || !strstr(err->msg, path)) /* disk and system errors name it already */
+            rf_err_prefix(err, "%s", path);
         rf_store_close(s);
         return rc;
     }
@@ -441,6 +495,7 @@ void rf_store_close(struct rf_store *s)
     pthread_mutex_destroy(&s->r.mu);
     pthread_mutex_destroy(&s->qmu);
     pthread_cond_destroy(&s->qcv);
+    free(s->path);
     free(s);
 }
 
@@ -463,7 +518,8 @@ rf_status rf_store_setting_get(struct rf_store *s, const char *key, char **value
     } else {
         int r = sqlite3_step(st);
         if (r == SQLITE_ROW) {
-            *value = col_text(st, 0);
+            int oom = 0;
+            *value = col_text(st, 0, &oom);
             if (!*value)
                 rc = rf_err_set(err, RF_ENOMEM, "store: out of memory");
         } else if (r != SQLITE_DONE) {
@@ -535,13 +591,14 @@ rf_status rf_store_user_create(struct rf_store *s, int64_t org_id, const char *e
 static rf_status user_row(sqlite3_stmt *st, struct rf_user *u, struct rf_err *err)
 {
     memset(u, 0, sizeof *u);
+    int oom = 0;
     u->id = sqlite3_column_int64(st, 0);
     u->org_id = sqlite3_column_int64(st, 1);
-    u->email = col_text(st, 2);
-    u->name = col_text(st, 3);
-    u->role = col_text(st, 4);
-    u->pw_hash = col_text(st, 5);
-    if (!u->email || !u->name || !u->role || !u->pw_hash) {
+    u->email = col_text(st, 2, &oom);
+    u->name = col_text(st, 3, &oom);
+    u->role = col_text(st, 4, &oom);
+    u->pw_hash = col_text(st, 5, &oom);
+    if (oom || !u->email || !u->name || !u->role || !u->pw_hash) {
         rf_store_user_cleanup(u);
         return rf_err_set(err, RF_ENOMEM, "store: out of memory");
     }
@@ -634,9 +691,10 @@ rf_status rf_store_auth_create(struct rf_store *s, const char *token_hash,
 static rf_status auth_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
 {
     struct rf_auth *a = out;
+    int oom = 0;
     a->user_id = sqlite3_column_int64(st, 0);
     a->candidate_id = sqlite3_column_int64(st, 1);
-    a->csrf = col_text(st, 2);
+    a->csrf = col_text(st, 2, &oom);
     a->expires = sqlite3_column_int64(st, 3);
     if (!a->csrf)
         return rf_err_set(err, RF_ENOMEM, "store: out of memory");
@@ -684,12 +742,16 @@ rf_status rf_store_candidate_create(struct rf_store *s, int64_t org_id, const ch
 static rf_status candidate_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
 {
     struct rf_candidate *c = out;
-    (void)err;
+    int oom = 0;
     c->id = sqlite3_column_int64(st, 0);
     c->org_id = sqlite3_column_int64(st, 1);
-    c->name = col_text(st, 2);
-    c->email = col_text(st, 3);
+    c->name = col_text(st, 2, &oom);
+    c->email = col_text(st, 3, &oom);
     c->created = sqlite3_column_int64(st, 4);
+    if (oom) {
+        rf_store_candidate_cleanup(c);
+        return rf_err_set(err, RF_ENOMEM, "store: out of memory");
+    }
     return RF_OK;
 }
 
@@ -732,16 +794,20 @@ rf_status rf_store_invite_create(struct rf_store *s, const char *token_hash,
 static rf_status invite_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
 {
     struct rf_invite *v = out;
-    (void)err;
+    int oom = 0;
     v->id = sqlite3_column_int64(st, 0);
     v->org_id = sqlite3_column_int64(st, 1);
     v->posting_id = sqlite3_column_int64(st, 2);
     v->created_by = sqlite3_column_int64(st, 3);
     v->candidate_id = sqlite3_column_int64(st, 4);
-    v->role = col_text(st, 5);
-    v->label = col_text(st, 6);
+    v->role = col_text(st, 5, &oom);
+    v->label = col_text(st, 6, &oom);
     v->created = sqlite3_column_int64(st, 7);
     v->expires = sqlite3_column_int64(st, 8);
+    if (oom) {
+        rf_store_invite_cleanup(v);
+        return rf_err_set(err, RF_ENOMEM, "store: out of memory");
+    }
     return RF_OK;
 }
 
@@ -873,19 +939,20 @@ rf_status rf_store_test_create(struct rf_store *s, const struct rf_test *t, int6
 static rf_status test_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
 {
     struct rf_test *t = out;
+    int oom = 0;
     t->id = sqlite3_column_int64(st, 0);
     t->candidate_id = sqlite3_column_int64(st, 1);
     t->org_id = sqlite3_column_int64(st, 2);
     t->posting_id = sqlite3_column_int64(st, 3);
     t->invite_id = sqlite3_column_int64(st, 4);
-    t->scope = col_text(st, 5);
-    t->state = col_text(st, 6);
-    t->status = col_text(st, 7);
-    t->profile = col_text(st, 8);
+    t->scope = col_text(st, 5, &oom);
+    t->state = col_text(st, 6, &oom);
+    t->status = col_text(st, 7, &oom);
+    t->profile = col_text(st, 8, &oom);
     t->answers = sqlite3_column_int64(st, 9);
     t->created = sqlite3_column_int64(st, 10);
     t->updated = sqlite3_column_int64(st, 11);
-    if (!t->scope || !t->state || !t->status) {
+    if (oom || !t->scope || !t->state || !t->status) {
         rf_store_test_cleanup(t);
         return rf_err_set(err, RF_ENOMEM, "store: out of memory");
     }
@@ -919,15 +986,18 @@ rf_status rf_store_test_by_invite(struct rf_store *s, int64_t invite_id, struct 
 }
 
 /* Records one answer of a batch inside its own savepoint: on refusal or
- * error the savepoint is rolled back and nothing of it stays. *broken is set
- * when the enclosing transaction can no longer be trusted. */
-static rf_status record(struct conn *cn, const struct pending *p, int *broken)
+ * error the savepoint is rolled back and nothing of it stays. When the
+ * enclosing transaction can no longer be trusted (SQLite rolled it back, or
+ * a savepoint could not be opened or undone), *broken is set and berr says
+ * why. */
+static rf_status record(struct conn *cn, const struct pending *p, int *broken,
+                        struct rf_err *berr)
 {
     const struct rf_answer *a = p->a;
-    rf_status rc = run(cn, p->err, "record answer", "SAVEPOINT answer", "");
+    rf_status rc = run(cn, berr, "record answer: open its savepoint", "SAVEPOINT answer", "");
     if (rc) {
         *broken = 1;
-        return rc;
+        return rf_err_set(p->err, rc, "%s", berr->msg);
     }
     int64_t at = a->at ? a->at : now_s();
     rc = run(cn, p->err, "record answer",
@@ -949,35 +1019,41 @@ static rf_status record(struct conn *cn, const struct pending *p, int *broken)
     if (sqlite3_get_autocommit(cn->db)) {
         /* SQLite rolled the whole transaction back (I/O error, disk full, ...) */
         *broken = 1;
-        return rc ? rc : RF_EDB;
+        if (!rc)
+            rc = dberr(cn, p->err, "record answer");
+        rf_err_set(berr, rc, "%s", p->err ? p->err->msg : "store: record answer failed");
+        return rc;
     }
-    if (rc && run(cn, NULL, "record answer", "ROLLBACK TO answer", ""))
+    if ((rc && run(cn, berr, "record answer: undo it", "ROLLBACK TO answer", "")) ||
+        run(cn, berr, "record answer: release its savepoint", "RELEASE answer", "")) {
         *broken = 1;
-    if (run(cn, NULL, "record answer", "RELEASE answer", ""))
-        *broken = 1;
+        return rc ? rc : rf_err_set(p->err, berr->rc, "%s", berr->msg);
+    }
     return rc;
 }
 
 /* Records a batch of answers in one transaction and commits it; sets each
- * answer's status (and message when it failed). */
+ * answer's status (and message when it failed). Whatever fails, the
+ * connection leaves with no transaction open, so the next batch starts
+ * clean. */
 static void commit_batch(struct rf_store *s, struct pending *batch)
 {
     struct conn *cn = wlock(s);
     struct rf_err berr;
     rf_err_clear(&berr);
-    rf_status rc = exec(cn, "BEGIN IMMEDIATE", &berr);
+    rf_status rc = exec_what(cn, "BEGIN IMMEDIATE", "record answers: begin", &berr);
     int broken = 0;
     size_t nok = 0;
     for (struct pending *p = batch; p && !rc && !broken; p = p->next) {
-        p->rc = record(cn, p, &broken);
+        p->rc = record(cn, p, &broken, &berr);
         p->tried = 1;
         nok += p->rc == RF_OK;
     }
     if (!rc && broken)
-        rc = rf_err_set(&berr, RF_EDB, "store: record answer: the transaction failed: %s",
-                        sqlite3_errmsg(cn->db));
+        rc = berr.rc ? berr.rc : RF_EDB;
     if (!rc)
-        rc = nok ? exec(cn, "COMMIT", &berr) : exec(cn, "ROLLBACK", &berr);
+        rc = nok ? exec_what(cn, "COMMIT", "record answers: commit", &berr)
+                 : exec_what(cn, "ROLLBACK", "record answers: roll back", &berr);
     if (rc) {
         if (!sqlite3_get_autocommit(cn->db))
             exec(cn, "ROLLBACK", NULL);
@@ -1043,9 +1119,10 @@ struct answer_row {
 static rf_status answer_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
 {
     struct answer_row *r = out;
+    int oom = 0;
     r->a.test_id = sqlite3_column_int64(st, 0);
     r->a.seq = sqlite3_column_int64(st, 1);
-    r->item = col_text(st, 2);
+    r->item = col_text(st, 2, &oom);
     r->a.item_id = r->item;
     r->a.choice = sqlite3_column_int(st, 3);
     r->a.score = sqlite3_column_int(st, 4);
@@ -1122,7 +1199,6 @@ rf_status rf_store_tests_finished(struct rf_store *s, int64_t org_id,
 /* What ranking reads of a row: borrowed from the statement, valid until its next step. */
 static rf_status ranked_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
 {
-    (void)err;
     struct rf_store_ranked *t = out;
     t->id = sqlite3_column_int64(st, 0);
     t->candidate_id = sqlite3_column_int64(st, 1);
@@ -1135,6 +1211,11 @@ static rf_status ranked_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
     t->npacked = (size_t)sqlite3_column_bytes(st, 7);
     if (!t->packed)
         t->npacked = 0;
+    /* NULL for a value that is there: SQLite ran out of memory */
+    if ((!t->label && sqlite3_column_type(st, 5) != SQLITE_NULL) ||
+        (!t->profile && sqlite3_column_type(st, 6) != SQLITE_NULL) ||
+        (!t->packed && sqlite3_column_type(st, 7) != SQLITE_NULL && sqlite3_column_bytes(st, 7)))
+        return rf_err_set(err, RF_ENOMEM, "store: ranking: out of memory");
     return RF_OK;
 }
 
@@ -1218,14 +1299,15 @@ rf_status rf_store_posting_create(struct rf_store *s, const struct rf_posting *p
 static rf_status posting_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
 {
     struct rf_posting *p = out;
+    int oom = 0;
     p->id = sqlite3_column_int64(st, 0);
     p->org_id = sqlite3_column_int64(st, 1);
     p->created_by = sqlite3_column_int64(st, 2);
-    p->title = col_text(st, 3);
-    p->text = col_text(st, 4);
-    p->parsed = col_text(st, 5);
+    p->title = col_text(st, 3, &oom);
+    p->text = col_text(st, 4, &oom);
+    p->parsed = col_text(st, 5, &oom);
     p->created = sqlite3_column_int64(st, 6);
-    if (!p->title || !p->text) {
+    if (oom || !p->title || !p->text) {
         rf_store_posting_cleanup(p);
         return rf_err_set(err, RF_ENOMEM, "store: out of memory");
     }

@@ -75,13 +75,19 @@ static int read_reply(int fd, struct http_result *out)
     return 0;
 }
 
-int http_request(unsigned port, const char *method, const char *path, const char *extra_headers,
-                 const char *body, size_t body_len, struct http_result *out)
+/* http_request, giving up after timeout_ms (0: never). */
+static int request_within(unsigned port, const char *method, const char *path,
+                          const char *extra_headers, const char *body, size_t body_len,
+                          int timeout_ms, struct http_result *out)
 {
     memset(out, 0, sizeof *out);
     int fd = connect_loopback(port);
     if (fd < 0)
         return -1;
+    if (timeout_ms > 0) {
+        struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    }
     char head[4096];
     int hl = snprintf(head, sizeof head,
                       "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n%s"
@@ -96,6 +102,12 @@ int http_request(unsigned port, const char *method, const char *path, const char
     int rc = read_reply(fd, out);
     close(fd);
     return rc;
+}
+
+int http_request(unsigned port, const char *method, const char *path, const char *extra_headers,
+                 const char *body, size_t body_len, struct http_result *out)
+{
+    return request_within(port, method, path, extra_headers, body, body_len, 0, out);
 }
 
 int http_exchange(unsigned port, const char *data, size_t len, int timeout_ms,
@@ -168,6 +180,12 @@ int http_header(const struct http_result *r, const char *name, char *out, size_t
 int client_do(struct http_client *c, const char *method, const char *path, const char *body,
               struct http_result *out)
 {
+    return client_do_within(c, method, path, body, 0, out);
+}
+
+int client_do_within(struct http_client *c, const char *method, const char *path,
+                     const char *body, int timeout_ms, struct http_result *out)
+{
     char extra[1024] = "";
     size_t el = 0;
     if (c->cookie[0])
@@ -176,7 +194,8 @@ int client_do(struct http_client *c, const char *method, const char *path, const
         el += (size_t)snprintf(extra + el, sizeof extra - el, "X-CSRF-Token: %s\r\n", c->csrf);
     if (body)
         snprintf(extra + el, sizeof extra - el, "Content-Type: application/json\r\n");
-    int rc = http_request(c->port, method, path, extra, body, body ? strlen(body) : 0, out);
+    int rc = request_within(c->port, method, path, extra, body, body ? strlen(body) : 0,
+                            timeout_ms, out);
     if (rc)
         return rc;
     char sc[512];

@@ -39,5 +39,8 @@ struct http_client {
  * "csrf" field of the JSON reply. */
 int client_do(struct http_client *c, const char *method, const char *path, const char *body,
               struct http_result *out);
+/* The same, giving up (-2) when no full reply came within timeout_ms (0: waits for ever). */
+int client_do_within(struct http_client *c, const char *method, const char *path,
+                     const char *body, int timeout_ms, struct http_result *out);
 
 #endif
