@@ -330,6 +330,13 @@
 /* Items per skill and overall limit of a test started from the web UI. */
 #define RF_WEB_MAX_ITEMS 30
 #define RF_WEB_MIN_PER_SKILL 2
+/* A role test: at most RF_WEB_ROLE_MAX_ITEMS items; each requirement's skill
+ * finishes once its call is decided with a chance of being wrong of at most
+ * 1 - RF_ROLETEST_DECIDE_P (P(meets) >= 0.9 or <= 0.1), so the test goes on
+ * where a requirement is undecided and stops when all are decided
+ * (docs/careers.md "Decisions as the test's stopping rule"). */
+#define RF_WEB_ROLE_MAX_ITEMS 40
+#define RF_ROLETEST_DECIDE_P 0.9
 /* The same for a "find my role" test: at least one item on every skill some
  * role requires, so that every lifecycle task area is measured before the
  * objective narrows the test down (docs/careers.md "Who takes the test"). */

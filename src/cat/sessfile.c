@@ -8,7 +8,9 @@
  *                           null: like the population), "class_focus": true (only when set),
  *               "loadings": [lambda per scope skill], "loadings_assumed": true,
  *               "prior_class": {"class": C, "weight": W},
- *               "cuts": [null | cut per scope skill]   (requirements to decide)
+ *               "cuts": [null | cut per scope skill]   (requirements to decide),
+ *               "decide_p": P, "decide_after": N   (when a decision finishes a skill;
+ *                           only when set)
  *                           (version 2, only when the design has a model or cuts)},
  *    "rng": ["16 hex digits" x 4],
  *    "events": [{"item": ID, "answer": K, "params": {...}} | {"item": ID, "blocked": true}],
@@ -155,6 +157,13 @@ rf_status rf_cat_session_to_json(const struct rf_cat_session *s, json_t **out, s
                 json_decref(root);
                 return nomem(err);
             }
+        json_t *dj = json_object_get(root, "design");
+        if ((d->decide_p > 0 && json_object_set_new(dj, "decide_p", json_real(d->decide_p))) ||
+            (d->decide_after > 0 &&
+             json_object_set_new(dj, "decide_after", json_integer((json_int_t)d->decide_after)))) {
+            json_decref(root);
+            return nomem(err);
+        }
     }
     *out = root;
     return RF_OK;
@@ -275,6 +284,12 @@ static rf_status read_prior(const json_t *dj, struct rf_cat_design *d, const cha
             d->cut[j] = json_number_value(v);
             d->decide[j] = 1;
         }
+        /* Absent in files written before them: decisions at RF_CAT_DECIDED_P
+         * from the first item, as those sessions ran. Ranges: rf_cat_design_check. */
+        rf_status rc;
+        if ((rc = rf_json_get_number(dj, "decide_p", 0, &d->decide_p, NULL, w, err)) ||
+            (rc = rf_json_get_size(dj, "decide_after", 0, &d->decide_after, w, err)))
+            return rc;
     }
     if (pc) {
         size_t c;

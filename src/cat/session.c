@@ -280,6 +280,11 @@ rf_status rf_cat_design_check(const struct rf_cat_design *d, const struct rf_cat
     }
     if (bad_cut(d))
         return rf_err_set(err, RF_EINVAL, "a requirement's cut must be a finite number");
+    if (!(d->decide_p == 0 || (d->decide_p > 0.5 && d->decide_p < 1)))
+        return rf_err_set(err, RF_EINVAL, "decision threshold must be above 0.5 and below 1");
+    if (d->decide_after > d->max_items)
+        return rf_err_set(err, RF_EINVAL, "decisions start after %zu items, above the maximum %zu",
+                          d->decide_after, d->max_items);
     if (d->nscope > RF_HIER_MAX_SKILLS)
         return rf_err_set(err, RF_ETOOBIG, "scope: more than %d skills", RF_HIER_MAX_SKILLS);
     return check_prior(d, err);
@@ -480,10 +485,10 @@ static double tail(const struct rf_cat_session *s, size_t j)
 
 static int decided(const struct rf_cat_session *s, size_t j)
 {
-    if (!s->d.decide[j] || s->count[j] < s->d.rule[j].min)
+    if (!s->d.decide[j] || s->count[j] < s->d.rule[j].min || s->nadmin < s->d.decide_after)
         return 0;
-    double t = tail(s, j);
-    return t >= RF_CAT_DECIDED_P || t <= 1 - RF_CAT_DECIDED_P;
+    double t = tail(s, j), dp = s->d.decide_p > 0 ? s->d.decide_p : RF_CAT_DECIDED_P;
+    return t >= dp || t <= 1 - dp;
 }
 
 /* Re-evaluates the state of scope skill j after a change. */
@@ -975,7 +980,8 @@ static void apply(struct rf_cat_session *s, size_t item, size_t k)
     exclude_enemies(s, item);
     push_event(s, item, (int)k);
     update_skill(s, j);
-    if (s->hs)
+    /* Through g every skill moved; and decisions may start with this item. */
+    if (s->hs || s->d.decide_after == s->nadmin)
         for (size_t o = 0; o < s->d.nscope; o++)
             update_skill(s, o);
     update_stop(s);

@@ -99,6 +99,12 @@ struct rf_cat_design {
      * test goes on asking where a requirement is undecided, within the caps. */
     double cut[RF_CAT_MAX_SCOPE];
     unsigned char decide[RF_CAT_MAX_SCOPE];
+    /* When decisions may finish skills: not before the test has given
+     * decide_after items overall (0: any time), and at decide_p (0: the
+     * default RF_CAT_DECIDED_P; otherwise 0.5 < decide_p < 1). Before
+     * decide_after the test runs as without decisions. */
+    size_t decide_after;
+    double decide_p;
 };
 
 /* Defaults: empty scope, overall maximum RF_CAT_DEFAULT_MAX_ITEMS, MFI,

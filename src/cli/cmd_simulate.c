@@ -90,7 +90,9 @@ static const char usage[] =
     "                     theta ~ N(centre of the level's band, 0.4^2), else N(0, 1)), mix\n"
     "                     (each person reference or role with probability 1/2), random\n"
     "                     (answers at random), perfect (every answer right); a comma list,\n"
-    "                     or all. The test: --role ID, --find-role (each person of role\n"
+    "                     or all. --truth-loading L: people's skills correlate through one\n"
+    "                     factor g (theta = centre + spread (L g + sqrt(1 - L^2) e); default 0,\n"
+    "                     independent skills). The test: --role ID, --find-role (each person of role\n"
     "                     i mod R), or neither (person i takes role i mod R's test). Answers\n"
     "                     are drawn with a = 1, c = 1/k (not the bank's claimed slopes; a\n"
     "                     generated bank's own parameters). Per population: mean length;\n"
@@ -333,7 +335,7 @@ int rf_cmd_simulate(int argc, char **argv)
                *select_s = NULL, *se_s = NULL, *max_s = NULL, *min_s = NULL, *rq_s = NULL,
                *seed_s = NULL, *threads_s = NULL, *thetas = NULL, *sh_s = NULL, *shr_s = NULL,
                *sh_out = NULL, *exposure = NULL, *role_id = NULL, *data_s = NULL,
-               *roles_path = NULL, *pop_s = NULL;
+               *roles_path = NULL, *pop_s = NULL, *tl_s = NULL;
     int json = 0, no_early = 0, help = 0, find_role = 0;
     struct rf_cli_opt opts[] = {
         {"bank", 1, &bank, NULL},
@@ -360,6 +362,7 @@ int rf_cmd_simulate(int argc, char **argv)
         {"data", 1, &data_s, NULL},
         {"roles", 1, &roles_path, NULL},
         {"population", 1, &pop_s, NULL},
+        {"truth-loading", 1, &tl_s, NULL},
     };
     const char *pos[1];
     size_t npos;
@@ -371,6 +374,8 @@ int rf_cmd_simulate(int argc, char **argv)
         fputs(usage, stdout);
         return RF_EXIT_OK;
     }
+    if (tl_s && !pop_s)
+        return rf_cli_usage_error(cmd, "--truth-loading goes with --population");
     if (pop_s) {
         const struct {
             int given;
@@ -391,13 +396,21 @@ int rf_cmd_simulate(int argc, char **argv)
             return rf_cli_usage_error(cmd, "give exactly one of --bank and --generate-bank "
                                            "(see 'rolefit simulate --help')");
         struct rf_simpop_args pa = {bank,     0,     0,    data_s ? data_s : "data", roles_path,
-                                    role_id,  find_role, pop_s, 1000, 2, 1, json};
+                                    role_id,  find_role, pop_s, 1000, 2, 1, json, 0};
         enum rf_model pm;
         if ((n_s && (ec = rf_cli_size(cmd, "examinees", n_s, 1, 10000000, &pa.examinees))) ||
             (threads_s && (ec = rf_cli_size(cmd, "threads", threads_s, 1, 64, &pa.threads))) ||
             (gen_s && (ec = rf_cli_size(cmd, "generate-bank", gen_s, 1, 1000000, &pa.gen))) ||
             (seed_s && (ec = rf_cli_u64(cmd, "seed", seed_s, &pa.seed))))
             return ec;
+        if (tl_s) {
+            char *e;
+            pa.truth_loading = strtod(tl_s, &e);
+            if (e == tl_s || *e || !(pa.truth_loading >= 0 && pa.truth_loading < 1))
+                return rf_cli_usage_error(cmd, "--truth-loading: expected a number from 0 to "
+                                               "below 1, got '%s'",
+                                          tl_s);
+        }
         if (rf_irt_model_parse(model_s, &pm) || (pm != RF_MODEL_2PL && pm != RF_MODEL_3PL))
             return rf_cli_usage_error(cmd, "--model: expected 2pl or 3pl, got '%s'", model_s);
         pa.model_3pl = pm == RF_MODEL_3PL;
@@ -626,8 +639,11 @@ int rf_cmd_simulate(int argc, char **argv)
             if (rule)
                 printf(", SE target %.2f, %zu to %zu items per skill", rule->se, rule->min,
                        rule->max);
-            printf(", max %zu items, randomesque %zu, early stop %s\n", d.max_items, d.randomesque,
+            printf(", max %zu items, randomesque %zu, early stop %s", d.max_items, d.randomesque,
                    d.stop_unreachable ? "on" : "off");
+            if (d.decide_p > 0)
+                printf(", requirements decided at P %.2f", d.decide_p);
+            printf("\n");
             printf("%zu examinees, %zu items, seed %llu\n", nex, p->n, seed);
         } else {
             printf("%zu examinees, %zu items, select %s, SE target %.2f, max %zu items, "

@@ -181,22 +181,25 @@ int rf_simulate_population(const struct rf_simpop_args *a)
         goto done;
     const char *test = role ? role->id : a->find_role ? "find my role" : "every role's test";
     if (a->json) {
-        out = json_pack("{s:{s:s, s:s, s:I, s:I, s:I, s:s}, s:[]}", "settings", "test", test,
+        out = json_pack("{s:{s:s, s:s, s:I, s:I, s:I, s:s, s:f}, s:[]}", "settings", "test", test,
                         "bank", a->bank ? a->bank : "generated", "items", (json_int_t)p->n,
                         "examinees", (json_int_t)a->examinees, "seed", (json_int_t)a->seed,
                         "truth", a->gen ? "the generated parameters" : "a = 1, c = 1/k",
-                        "populations");
+                        "truth_loading", a->truth_loading, "populations");
         if (!out) {
             rc = rf_err_set(&err, RF_ENOMEM, "out of memory");
             goto done;
         }
     } else {
-        printf("%s, %zu examinees per population, %zu items, seed %llu; truth %s\n", test,
-               a->examinees, p->n, a->seed,
-               a->gen ? "the generated parameters" : "a = 1, c = 1/k, the bank's b");
+        printf("%s, %zu examinees per population, %zu items, seed %llu; truth %s; skills' "
+               "loading %g\n",
+               test, a->examinees, p->n, a->seed,
+               a->gen ? "the generated parameters" : "a = 1, c = 1/k, the bank's b",
+               a->truth_loading);
     }
     for (size_t k = 0; k < npops; k++) {
-        struct rf_rolesim_opts o = {pops[k], role, a->find_role, a->examinees, a->seed, a->threads};
+        struct rf_rolesim_opts o = {pops[k],   role,      a->find_role,    a->examinees,
+                                    a->seed,   a->threads, a->truth_loading};
         struct rf_rolesim_result r;
         if ((rc = rf_rolesim_run(p, &t, &roles, &o, &r, &err)))
             goto done;

@@ -25,6 +25,7 @@ struct rf_simpop_args {
     size_t examinees, threads;
     unsigned long long seed;
     int json;
+    double truth_loading; /* --truth-loading: people's skills load on g (0: independent) */
 };
 int rf_simulate_population(const struct rf_simpop_args *a);
 int rf_cmd_assess(int argc, char **argv);

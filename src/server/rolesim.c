@@ -151,9 +151,12 @@ static rf_status examinee(const struct study *st, size_t i, struct rf_cat_sessio
     double truth[RF_CAT_MAX_SCOPE * 4] = {0};
     size_t nsk = tax->nskills < sizeof truth / sizeof truth[0] ? tax->nskills
                                                                 : sizeof truth / sizeof truth[0];
+    double la = o->truth_loading, gz = la > 0 ? rf_rng_normal(&r) : 0;
     for (size_t k = 0; k < nsk; k++) {
         const struct rf_role_req *q = is_role ? rf_role_req_find(target, k) : NULL;
         double z = rf_rng_normal(&r);
+        if (la > 0)
+            z = la * gz + sqrt(1 - la * la) * z;
         if (q) {
             double mu, tau;
             rf_closest_level_dist(tax, k, q->level, &mu, &tau);
@@ -399,6 +402,9 @@ rf_status rf_rolesim_run(const struct rf_cat_pool *p, const struct rf_rolesim_tr
     if (roles->n > RF_CAT_MAX_CLASSES)
         return rf_err_set(err, RF_ETOOBIG, "simulation: %zu roles, at most %d", roles->n,
                           RF_CAT_MAX_CLASSES);
+    if (!(o->truth_loading >= 0 && o->truth_loading < 1))
+        return rf_err_set(err, RF_EINVAL, "simulation: loading %g is not in [0, 1)",
+                          o->truth_loading);
     struct study st = {p, t, roles, o, NULL, 0, 0, {0}};
     st.ndesigns = o->role || o->find_role ? 1 : roles->n;
     st.designs = rf_calloc_array(st.ndesigns, sizeof *st.designs);

@@ -76,6 +76,11 @@ struct rf_rolesim_opts {
     size_t nexaminees; /* >= 1 */
     uint64_t seed;
     size_t threads; /* >= 1; the results do not depend on it */
+    /* People's skills load on one factor g with this loading (0 <= L < 1):
+     * theta_k = centre + spread (L g + sqrt(1 - L^2) e_k), the spread 1 for
+     * the population and RF_ROLESIM_ROLE_SD on a role's required skills.
+     * 0: independent skills. */
+    double truth_loading;
 };
 
 /* One row of a calibration table: said (mean probability), right (share

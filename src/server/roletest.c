@@ -39,13 +39,13 @@ rf_status rf_roletest_design(struct rf_cat_design *d, const struct rf_cat_pool *
                              struct rf_err *err)
 {
     rf_cat_design_init(d);
-    d->max_items = role ? RF_WEB_MAX_ITEMS : RF_WEB_FIND_MAX_ITEMS;
+    d->max_items = role ? RF_WEB_ROLE_MAX_ITEMS : RF_WEB_FIND_MAX_ITEMS;
     /* A broad test rarely reaches the SE target within the limit: use every
      * item the limit allows rather than stop early. */
     d->stop_unreachable = 0;
     struct rf_cat_rule rule = {RF_CAT_DEFAULT_SE,
                                role ? RF_WEB_MIN_PER_SKILL : RF_WEB_FIND_MIN_PER_SKILL,
-                               role ? RF_WEB_MAX_ITEMS : RF_WEB_FIND_MAX_ITEMS};
+                               role ? RF_WEB_ROLE_MAX_ITEMS : RF_WEB_FIND_MAX_ITEMS};
     const struct rf_taxonomy *tax = roles->tax;
     for (size_t k = 0; k < tax->nskills; k++) {
         size_t ps;
@@ -57,9 +57,14 @@ rf_status rf_roletest_design(struct rf_cat_design *d, const struct rf_cat_pool *
         rf_status rc = rf_cat_design_add(d, p, tax->skills[k].id, rule, err);
         if (rc)
             return rc == RF_ENOTFOUND ? RF_EINVAL : rc;
-        /* Decisions as a stopping rule (design decide/cut) are off: measured,
-         * they shorten the test but raise the wrong share of decisive calls
-         * (docs/cat.md "Deciding as a stopping rule"). */
+        /* A role test decides its requirements: a skill finishes once
+         * P(meets its cut) is at least RF_ROLETEST_DECIDE_P or at most 1
+         * minus it, so the items go where a call is still undecided (docs/cat.md
+         * "Deciding as a stopping rule"). */
+        if (role) {
+            d->decide[d->nscope - 1] = 1;
+            d->cut[d->nscope - 1] = rf_role_req_find(role, k)->cut;
+        }
         /* The higher-order prior: the skill's loading (assumed or calibrated).
          * Role tests only for now: with it, find my role's probabilities
          * (whose evidence is unchanged) drifted past the 8-point calibration
@@ -73,6 +78,7 @@ rf_status rf_roletest_design(struct rf_cat_design *d, const struct rf_cat_pool *
     }
     if (d->nscope == 0)
         return rf_err_set(err, RF_EINVAL, "no skill of the roles has items in the bank");
+    d->decide_p = role ? RF_ROLETEST_DECIDE_P : 0;
     /* Find my role: once a role is clear, measure what its plan needs. A
      * role test measures its own role's skills throughout. */
     d->class_focus = role == NULL;

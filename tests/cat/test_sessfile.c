@@ -53,6 +53,8 @@ static struct rf_cat_session *start_with(const struct rf_cat_pool *p, int classe
         rf_cat_design_set_prior(&d, 0.7, 0, 0.3);
         d.decide[0] = 1; /* a requirement far above: decided "below" after its minimum */
         d.cut[0] = 3.0;
+        d.decide_p = 0.9; /* a role test's threshold, from the 4th item on */
+        d.decide_after = 4;
     }
     struct rf_cat_session *s;
     cr_assert_eq(rf_cat_session_new(p, &d, 77, &s, &err), RF_OK);
@@ -107,6 +109,8 @@ static void restores_exactly(int classes)
     rf_err_clear(&err);
     cr_assert_eq(rf_cat_session_from_json(p, j, "s.json", &b, &err), RF_OK, "%s", err.msg);
     json_decref(j);
+    cr_assert_eq(rf_cat_session_design(b)->decide_p, rf_cat_session_design(a)->decide_p);
+    cr_assert_eq(rf_cat_session_design(b)->decide_after, rf_cat_session_design(a)->decide_after);
     size_t again;
     rf_cat_next(b, &again);
     cr_assert_eq(again, presented, "the presented item comes back");

@@ -807,12 +807,51 @@ Test(cat_session, a_decided_requirement_finishes_its_skill)
         }
         rf_cat_session_free(s);
     }
+    /* When decisions start and at what threshold: not before decide_after
+     * items overall; a stricter threshold asks at least as many items. */
+    size_t len[3];
+    double thr[3] = {0.8, 0.99, 0.8};
+    for (int v = 0; v < 3; v++) {
+        struct rf_cat_design d;
+        rf_cat_design_init(&d);
+        d.max_items = 20;
+        d.stop_unreachable = 0;
+        cr_assert_eq(rf_cat_design_add(&d, p, "s1", rule(0.05, 2, 20), &err), RF_OK);
+        d.decide[0] = 1;
+        d.cut[0] = -0.5;
+        d.decide_p = thr[v];
+        d.decide_after = v == 2 ? 12 : 0;
+        struct rf_cat_session *s;
+        cr_assert_eq(rf_cat_session_new(p, &d, 1, &s, &err), RF_OK, "%s", err.msg);
+        size_t item;
+        for (;;) {
+            rf_cat_next(s, &item);
+            if (item == SIZE_MAX)
+                break;
+            cr_assert_eq(rf_cat_answer(s, item, 1), RF_OK);
+        }
+        len[v] = rf_cat_nanswered(s);
+        struct rf_cat_skill_result r;
+        rf_cat_skill(s, 0, &r);
+        cr_assert_eq(r.state, RF_CAT_SKILL_DECIDED, "variant %d", v);
+        rf_cat_session_free(s);
+    }
+    cr_assert_gt(len[1], len[0], "0.99 asks more than 0.8 (%zu, %zu)", len[1], len[0]);
+    cr_assert_eq(len[2], 12, "no decision before the 12th item (%zu)", len[2]);
     struct rf_cat_design bad;
     rf_cat_design_init(&bad);
     cr_assert_eq(rf_cat_design_add(&bad, p, "s1", rule(0.3, 0, 5), &err), RF_OK);
     bad.decide[0] = 1;
     bad.cut[0] = NAN;
     cr_assert_eq(rf_cat_design_check(&bad, p, &err), RF_EINVAL);
+    bad.cut[0] = 0;
+    bad.decide_p = 0.4;
+    cr_assert_eq(rf_cat_design_check(&bad, p, &err), RF_EINVAL);
+    cr_assert(strstr(err.msg, "decision threshold"), "%s", err.msg);
+    bad.decide_p = 0.9;
+    bad.decide_after = bad.max_items + 1;
+    cr_assert_eq(rf_cat_design_check(&bad, p, &err), RF_EINVAL);
+    cr_assert(strstr(err.msg, "decisions start after"), "%s", err.msg);
     rf_cat_pool_free(p);
 }
 

@@ -65,15 +65,17 @@ within() { awk -v x="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(x != "" && x + 0 
 role_skills=$($RF roles show ml_engineer --json | grep -o '"skill": "[^"]*"' | sed 's/.*"\([^"]*\)"$/\1/')
 nrole=$(wc -l <<<"$role_skills")
 out=$($RF simulate --role ml_engineer --bank data/bank --examinees 200 --seed 3)
-grep -q "^ml_engineer: the server's design, $nrole skills, 12 roles as classes, SE target 0.30, 2 to 30 items per skill, max 30 items, randomesque 5, early stop off$" <<<"$out" \
+grep -q "^ml_engineer: the server's design, $nrole skills, 12 roles as classes, SE target 0.30, 2 to 40 items per skill, max 40 items, randomesque 5, early stop off, requirements decided at P 0.90$" <<<"$out" \
     && ok || bad "role design header: $(head -1 <<<"$out")"
 # The scope is the role's skills and nothing else.
 scope=$(sed -n '/^adaptive/,/^  exposure/p' <<<"$out" | awk '/^    [a-z_]+ +items/ { print $1 }')
 [ "$(sort <<<"$scope")" = "$(sort <<<"$role_skills")" ] && ok || bad "role scope: $scope"
-# A live role test gives every one of its 30 items (no early stop, enough items in the bank).
-[ "$(num "$out" "  length" mean)" = 30.00 ] && [ "$(num "$out" "  length" min)" = 30 ] && ok \
-    || bad "role tests use all 30 items: $(grep length <<<"$out" | head -1)"
-# Sensible figures: 30 items over 8 skills leave theta uncertain (RMSE below the prior SD 1,
+# A role test goes on while a requirement is undecided, up to 40 items, and stops once
+# every requirement is decided (at least 2 items per skill: 16).
+within "$(num "$out" "  length" mean)" 30 40 && within "$(num "$out" "  length" min)" 16 40 \
+    && [ "$(num "$out" "  length" max)" = 40 ] && ok \
+    || bad "role tests stop on decisions within 40 items: $(grep length <<<"$out" | head -1)"
+# Sensible figures: up to 40 items over 8 skills leave theta uncertain (RMSE below the prior SD 1,
 # above 0.5); the reported SE matches the real error (answers follow the model) within 0.1;
 # the 95% interval covers 0.90-0.98 of 200 x 8 thetas (binomial SD about 0.006).
 rmse=$(num "$out" "  theta" rmse); cov=$(num "$out" "  theta" coverage)

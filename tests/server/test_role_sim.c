@@ -160,7 +160,7 @@ static void candidate(struct sim *s, const struct rf_role *r, struct draw how, e
         cr_assert_eq(rf_cat_answer(ses, item, rf_rng_uniform(&rng) < pc), RF_OK);
     }
     /* With the model's prior every skill may reach its SE target first. */
-    cr_assert_leq(rf_cat_nanswered(ses), mode == MODE_FIND ? RF_WEB_FIND_MAX_ITEMS : RF_WEB_MAX_ITEMS);
+    cr_assert_leq(rf_cat_nanswered(ses), mode == MODE_FIND ? RF_WEB_FIND_MAX_ITEMS : RF_WEB_ROLE_MAX_ITEMS);
     for (size_t j = 0; j < d.nscope; j++) {
         struct rf_cat_skill_result res;
         rf_cat_skill(ses, j, &res);
