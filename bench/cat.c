@@ -331,7 +331,7 @@ static void bench_role_test(const struct rf_quad *q)
     struct rf_err err;
     rf_bank_init(&b);
     if (rf_careers_load("data", &c, &err) || rf_bank_load_dir("data/bank", &b, &err) ||
-        rf_cat_pool_from_bank(&b, RF_CAT_POOL_MCQ, q, &p, &err)) {
+        rf_cat_pool_from_bank(&b, RF_CAT_POOL_SCORED, q, &p, &err)) {
         fprintf(stderr, "bench cat: %s\n", err.msg);
         exit(1);
     }

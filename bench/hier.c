@@ -144,7 +144,7 @@ int main(void)
     rf_bank_init(&b);
     if (rf_careers_load("data", &c, &err) || rf_bank_load_dir("data/bank", &b, &err) ||
         rf_quad_init_default(&q, &err) ||
-        rf_cat_pool_from_bank(&b, RF_CAT_POOL_MCQ, &q, &p, &err) ||
+        rf_cat_pool_from_bank(&b, RF_CAT_POOL_SCORED, &q, &p, &err) ||
         rf_rolesim_truth_init(&tr, p, &b, &err))
         die(err.msg);
     const struct rf_role *role = rf_roles_find(&c.roles, "ml_engineer");

@@ -38,7 +38,7 @@ static void load_pools(void)
         if (rf_bank_load_dir("../../data/bank", &b, &err) != RF_OK)
             abort();
     }
-    if (rf_cat_pool_from_bank(&b, RF_CAT_POOL_MCQ, &q, &pools[1], &err))
+    if (rf_cat_pool_from_bank(&b, RF_CAT_POOL_SCORED, &q, &pools[1], &err))
         abort();
     rf_bank_cleanup(&b);
     rf_quad_cleanup(&q);

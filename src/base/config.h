@@ -81,6 +81,11 @@
 #define RF_ITEM_MULTI_PRIOR_STEP 0.8
 /* Longest enemy group name of an item (docs/bank-format.md "Enemy groups"). */
 #define RF_ITEM_MAX_ENEMY_LEN 64
+/* Answers to the formats without guessing (bank/answer.h): the longest numeric
+ * text accepted, and the relative widening of a numeric tolerance that keeps
+ * decimal answers from being lost to binary rounding (docs/bank-format.md). */
+#define RF_ANSWER_MAX_TEXT 64
+#define RF_ANSWER_REL_SLACK 1e-9
 
 /* Bank linter (rolefit bank lint, docs/bank-format.md). Options per mcq item;
  * items per skill below which a warning is given; the near-duplicate stem

@@ -455,33 +455,80 @@ static const char *skill_name(const json_t *r, const char *id)
     return id;
 }
 
-/* One answered question: stem, options with the key and the choice, and
- * the explanation (item text is shown as written, escaped). */
+/* One answered question: stem, the options marked with the key and the
+ * candidate's choice (mcq) or selection (multi), or the number given and the
+ * right one (numeric), the credit when partial, and the explanation (item
+ * text is shown as written, escaped). Reports from before the formats carry
+ * no "type": they are mcq. */
 static void review_one(const json_t *r, const json_t *a, struct hw *w)
 {
     int right = json_is_true(json_object_get(a, "correct"));
+    const char *type = json_is_string(json_object_get(a, "type")) ? rf_json_text(a, "type") : "mcq";
     json_int_t key = json_integer_value(json_object_get(a, "key"));
     json_int_t choice = json_integer_value(json_object_get(a, "choice"));
+    json_int_t score = json_integer_value(json_object_get(a, "score"));
+    int multi = strcmp(type, "multi") == 0, numeric = strcmp(type, "numeric") == 0;
     raw(w, "<div class=\"review\"><div class=\"head\">");
-    raw(w, right ? "Right · " : "Missed · ");
+    if (right)
+        raw(w, "Right · ");
+    else if (score > 0 && json_is_string(json_object_get(a, "credit")))
+        fmt(w, "Partly right (%s) · ", rf_json_text(a, "credit"));
+    else
+        raw(w, "Missed · ");
     text(w, skill_name(r, rf_json_text(a, "skill")));
     raw(w, "</div><div class=\"stem\">");
     text(w, rf_json_text(a, "stem"));
-    raw(w, "</div><ol type=\"A\">");
-    size_t k;
-    const json_t *o;
-    json_array_foreach(json_object_get(a, "options"), k, o)
-    {
-        int is_key = (json_int_t)k == key, is_choice = (json_int_t)k == choice;
-        raw(w, is_key ? "<li class=\"right\">" : is_choice ? "<li class=\"yours\">" : "<li>");
-        text(w, json_string_value(o));
-        if (is_key)
-            raw(w, " <b>✓ correct answer</b>");
-        else if (is_choice)
-            raw(w, say(w, " <b>✗ your answer</b>", " <b>✗ the answer given</b>"));
-        raw(w, "</li>");
+    raw(w, "</div>");
+    if (numeric) {
+        raw(w, "<p>");
+        raw(w, say(w, "Your answer: ", "The answer given: "));
+        text(w, rf_json_text(a, "given"));
+        raw(w, right ? " <b>✓</b>" : " <b>✗</b>");
+        raw(w, "<br>Right answer: ");
+        text(w, rf_json_text(a, "right_answer"));
+        raw(w, "</p>");
+    } else {
+        if (multi)
+            raw(w, "<p class=\"sub\">Select all that apply.</p>");
+        raw(w, "<ol type=\"A\">");
+        size_t k;
+        const json_t *o;
+        json_array_foreach(json_object_get(a, "options"), k, o)
+        {
+            int is_key = 0, is_choice = 0;
+            if (multi) {
+                size_t j;
+                const json_t *v;
+                json_array_foreach(json_object_get(a, "keys"), j, v)
+                    is_key |= json_integer_value(v) == (json_int_t)k;
+                json_array_foreach(json_object_get(a, "selected"), j, v)
+                    is_choice |= json_integer_value(v) == (json_int_t)k;
+            } else {
+                is_key = (json_int_t)k == key;
+                is_choice = (json_int_t)k == choice;
+            }
+            raw(w, is_key ? "<li class=\"right\">" : is_choice ? "<li class=\"yours\">" : "<li>");
+            text(w, json_string_value(o));
+            if (multi && is_key && is_choice)
+                raw(w, say(w, " <b>✓ correct, you selected it</b>", " <b>✓ correct, selected</b>"));
+            else if (multi && is_key)
+                raw(w, " <b>✓ correct answer (not selected)</b>");
+            else if (multi && is_choice)
+                raw(w, " <b>✗ selected, not a correct answer</b>");
+            else if (is_key)
+                raw(w, " <b>✓ correct answer</b>");
+            else if (is_choice)
+                raw(w, say(w, " <b>✗ your answer</b>", " <b>✗ the answer given</b>"));
+            raw(w, "</li>");
+        }
+        raw(w, "</ol>");
+        if (multi && json_is_string(json_object_get(a, "credit"))) {
+            raw(w, "<p>Credit: ");
+            text(w, rf_json_text(a, "credit"));
+            raw(w, " (each correct option selected counts one, each wrong one takes one away)</p>");
+        }
     }
-    raw(w, "</ol><div class=\"why\"><b>Why:</b> ");
+    raw(w, "<div class=\"why\"><b>Why:</b> ");
     text(w, rf_json_text(a, "explanation"));
     raw(w, "</div></div>\n");
 }

@@ -41,14 +41,43 @@ double rf_cat_info(const struct rf_irt_item *it, double theta)
     }
 }
 
+/* Upper bound of the information of a graded item over [lo, hi]. With the
+ * boundary curves P*_k = logistic(a (theta - t_k)) (P*_0 = 1, P*_m = 0), the
+ * score of category x is d log P_x / d theta = a (1 - P*_x - P*_{x+1}), so
+ * I = a^2 sum_x P_x (1 - P*_x - P*_{x+1})^2 (Samejima 1969). Each P*_k rises
+ * with theta, so over the interval P*_k lies in [P*_k(lo), P*_k(hi)]: P_x is
+ * at most P*_x(hi) - P*_{x+1}(lo) and the squared score at most its larger
+ * value at the box's corners; and I is at most a^2 times the largest squared
+ * score, because the P_x sum to 1. The smaller bound is returned. */
+static double grm_info_upper(const struct rf_irt_item *it, double lo, double hi)
+{
+    size_t m = it->ncat;
+    double L[RF_MAX_CATEGORIES + 1], U[RF_MAX_CATEGORIES + 1];
+    L[0] = U[0] = 1.0;
+    L[m] = U[m] = 0.0;
+    for (size_t k = 1; k < m; k++) {
+        L[k] = rf_logistic(it->a * (lo - it->thr[k - 1]));
+        U[k] = rf_logistic(it->a * (hi - it->thr[k - 1]));
+    }
+    double sum = 0, smax = 0;
+    for (size_t x = 0; x < m; x++) {
+        double s1 = 1.0 - L[x] - L[x + 1], s2 = 1.0 - U[x] - U[x + 1];
+        double s = fmax(s1 * s1, s2 * s2);
+        double px = fmin(1.0, fmax(0.0, U[x] - L[x + 1]));
+        sum += px * s;
+        smax = fmax(smax, s);
+    }
+    return it->a * it->a * fmin(sum, smax);
+}
+
 /* Upper bound of the information of it over [lo, hi]. Dichotomous information
  * is unimodal with its peak at b + ln((1 + sqrt(1 + 8c)) / 2) / a (Birnbaum;
- * Lord 1980, eq. 10-4), so the bound is the peak or the larger end. Graded
- * items get +inf: they are always looked at. The factor covers rounding. */
+ * Lord 1980, eq. 10-4), so the bound is the peak or the larger end; graded
+ * items use grm_info_upper. The factor covers rounding. */
 static double info_upper(const struct rf_irt_item *it, double lo, double hi)
 {
     if (it->model == RF_MODEL_GRM)
-        return HUGE_VAL;
+        return grm_info_upper(it, lo, hi) * (1.0 + 1e-6) + 1e-12; /* rf_irt_info's rounding */
     double c = it->model == RF_MODEL_3PL ? it->c : 0.0;
     double peak = it->b + log((1.0 + sqrt(1.0 + 8.0 * c)) / 2.0) / it->a;
     double u;
@@ -431,7 +460,8 @@ rf_status rf_cat_pool_from_bank(const struct rf_bank *b, int flags, const struct
         items[i].id = it->id;
         items[i].skill = it->skill;
         items[i].irt = it->irt;
-        items[i].usable = !it->retired && (!(flags & RF_CAT_POOL_MCQ) || it->type == RF_ITEM_MCQ) &&
+        items[i].usable = !it->retired &&
+                          (!(flags & RF_CAT_POOL_SCORED) || it->type != RF_ITEM_RUBRIC) &&
                           (!(flags & RF_CAT_POOL_CALIBRATED) || it->calibrated);
         items[i].enemy = it->enemy;
     }

@@ -76,10 +76,11 @@ rf_status rf_cat_pool_new(const struct rf_cat_item *items, size_t n, const struc
 void rf_cat_pool_free(struct rf_cat_pool *p);
 
 /* A pool over a loaded bank: an item is usable unless it is retired; with
- * RF_CAT_POOL_MCQ only multiple-choice items, with RF_CAT_POOL_CALIBRATED
+ * RF_CAT_POOL_SCORED only the items scored without a rater (mcq, numeric and
+ * multi: bank/answer.h; not rubric), with RF_CAT_POOL_CALIBRATED
  * only calibrated ones (else the author's prior parameters serve, as for a
  * new bank). Same contract as rf_cat_pool_new. */
-#define RF_CAT_POOL_MCQ 1
+#define RF_CAT_POOL_SCORED 1
 #define RF_CAT_POOL_CALIBRATED 2
 struct rf_bank;
 rf_status rf_cat_pool_from_bank(const struct rf_bank *b, int flags, const struct rf_quad *q,

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bank/answer.h"
 #include "bank/bank.h"
 #include "bank/skills.h"
 #include "base/file.h"
@@ -30,8 +31,10 @@ static const char usage[] =
     "                      [--person NAME] [--exposure FILE] [--bank DIR] [--taxonomy FILE]\n"
     "                      [--roles FILE]\n\n"
     "The adaptive test in a terminal. Shows one question at a time with its options and\n"
-    "reads your choice (a letter or its number; interactive or piped stdin); a typo is\n"
-    "asked again, never counted. Each question is chosen for the skill that most needs\n"
+    "reads your choice (a letter or its number; interactive or piped stdin), a number\n"
+    "(numeric questions: 0.25, -3, 1e-3) or the letters of every option you select,\n"
+    "separated by commas (\"select all that apply\": a,c); a typo is asked again, never\n"
+    "counted. Each question is chosen for the skill that most needs\n"
     "it, at the difficulty that tells most about you. At the end prints your profile:\n"
     "per skill theta (EAP), its standard error and your level, and the questions you\n"
     "missed with their answers and explanations.\n\n"
@@ -142,6 +145,59 @@ static int parse_choice(const char *in, size_t nopt)
     return -1;
 }
 
+/* Reads an answer to it from a typed line: 1 and *r on success, -2 for "q"
+ * (quit), 0 when the line is no answer (a->err says why for numeric and
+ * multi questions). A multi selection takes letters or 1-based numbers. */
+static int read_answer(const struct rf_item *it, const char *line, struct rf_response *r,
+                       struct rf_err *err)
+{
+    const char *in = line;
+    while (*in == ' ' || *in == '\t')
+        in++;
+    if ((in[0] == 'q' || in[0] == 'Q') && in[1] == '\0')
+        return -2;
+    if (it->type == RF_ITEM_NUMERIC)
+        return rf_answer_numeric(it, line, r, err) == RF_OK;
+    if (it->type == RF_ITEM_MULTI) {
+        if (!*in) {
+            rf_err_set(err, RF_EINVAL, "type the letters of every option you select, e.g. a,c");
+            return 0;
+        }
+        /* an entry of digits is a 1-based number and becomes its letter: "1, 3" is "a, c" */
+        char buf[256];
+        size_t o = 0;
+        for (const char *p = in; *p && o + 2 < sizeof buf;) {
+            const char *e = p;
+            while (*e >= '0' && *e <= '9')
+                e++;
+            const char *t = e;
+            while (*t == ' ' || *t == '\t')
+                t++;
+            int entry = p == in || p[-1] == ',' || p[-1] == ' ' || p[-1] == '\t';
+            if (e > p && entry && (*t == ',' || *t == '\0')) {
+                size_t v = 0;
+                for (const char *d = p; d < e && v < 100; d++)
+                    v = v * 10 + (size_t)(*d - '0');
+                if (v < 1 || v > it->noptions) {
+                    rf_err_set(err, RF_EINVAL, "there is no option %zu: the options are 1 to %zu "
+                               "(or a to %c)", v, it->noptions, (char)('a' + it->noptions - 1));
+                    return 0;
+                }
+                buf[o++] = (char)('a' + v - 1);
+                p = e;
+            } else {
+                buf[o++] = *p++;
+            }
+        }
+        buf[o] = '\0';
+        return rf_answer_parse_selection(it, buf, 1, r, err) == RF_OK;
+    }
+    int c = parse_choice(line, it->noptions);
+    if (c == -2)
+        return -2;
+    return c >= 0 && rf_answer_mcq(it, c, r, err) == RF_OK;
+}
+
 static void print_question(const struct assess *a, size_t item, size_t number)
 {
     const struct rf_item *it = bank_item(a, item);
@@ -161,6 +217,9 @@ static void print_question(const struct assess *a, size_t item, size_t number)
            skill_name(a, it->skill), it->stem);
     for (size_t o = 0; o < it->noptions; o++)
         printf("  %c) %s\n", (char)('a' + o), it->options[o]);
+    if (it->type == RF_ITEM_MULTI)
+        printf("\nSelect all that apply: type the letters, separated by commas (each right option\n"
+               "counts, each wrong one takes one away).\n");
 }
 
 static void print_profile(const struct assess *a)
@@ -189,12 +248,19 @@ static void print_missed(const struct assess *a)
         size_t item, k;
         rf_cat_answered(a->s, i, &item, &k);
         const struct rf_item *it = bank_item(a, item);
-        if ((int)k == 1)
+        if (k >= rf_answer_max_score(it))
             continue;
         if (nmissed++ == 0)
             printf("\nQuestions you missed\n");
-        printf("\n- %s (%s)\n  %s\n  answer: %c) %s\n  %s\n", it->id, skill_name(a, it->skill),
-               it->stem, (char)('a' + it->key), it->options[it->key], it->explanation);
+        char key[1024];
+        rf_answer_key_text(it, key, sizeof key);
+        printf("\n- %s (%s)\n  %s\n", it->id, skill_name(a, it->skill), it->stem);
+        if (it->type == RF_ITEM_MULTI) {
+            for (size_t o = 0; o < it->noptions; o++)
+                printf("  %c) %s\n", (char)('a' + o), it->options[o]);
+            printf("  credit: %zu of %zu\n", k, rf_answer_max_score(it));
+        }
+        printf("  answer: %s\n  %s\n", key, it->explanation);
     }
     if (nmissed == 0 && rf_cat_nanswered(a->s) > 0)
         printf("\nYou answered every question correctly.\n");
@@ -224,9 +290,9 @@ static rf_status build_profile(struct assess *a, struct rf_profile *pr)
         for (size_t i = 0; i < rf_cat_nanswered(a->s); i++) {
             size_t item, k;
             rf_cat_answered(a->s, i, &item, &k);
-            if (k == 1 || p->skill[item] != d->scope[j])
-                continue;
             const struct rf_item *it = bank_item(a, item);
+            if (k >= rf_answer_max_score(it) || p->skill[item] != d->scope[j])
+                continue;
             if ((rc = rf_profile_add_missed(pr, idx, it->id, (const char *const *)it->tags,
                                             it->ntags, &a->err)))
                 return rc;
@@ -378,9 +444,16 @@ static int run(struct assess *a)
             return rf_cli_fail(a->cmd, a->err.rc, a->err.msg);
         const struct rf_item *it = bank_item(a, item);
         print_question(a, item, rf_cat_nanswered(a->s) + 1);
-        int choice;
+        struct rf_response resp;
         for (;;) {
-            printf("your answer (a-%c, q to quit): ", (char)('a' + it->noptions - 1));
+            if (it->type == RF_ITEM_NUMERIC)
+                printf("your answer (a number%s%s, q to quit): ", it->unit[0] ? ", in " : "",
+                       it->unit);
+            else if (it->type == RF_ITEM_MULTI)
+                printf("your answer (letters a-%c separated by commas, q to quit): ",
+                       (char)('a' + it->noptions - 1));
+            else
+                printf("your answer (a-%c, q to quit): ", (char)('a' + it->noptions - 1));
             (void)fflush(stdout); /* the prompt; a write error fails in main() */
             if (!read_line(line, sizeof line)) {
                 printf("\n");
@@ -399,10 +472,10 @@ static int run(struct assess *a)
             }
             if (!isatty(STDIN_FILENO))
                 printf("%s\n", line); /* echo piped answers so the transcript reads well */
-            choice = parse_choice(line, it->noptions);
-            if (choice >= 0)
+            int got = read_answer(it, line, &resp, &a->err);
+            if (got == 1)
                 break;
-            if (choice == -2) {
+            if (got == -2) {
                 if (a->save)
                     printf("The session is kept in %s; continue with --resume %s\n", a->save,
                            a->save);
@@ -410,19 +483,25 @@ static int run(struct assess *a)
                     printf("Stopped without saving (use --save FILE to keep a session).\n");
                 return RF_EXIT_OK;
             }
-            printf("'%s' is not a choice: answer with a letter a-%c or a number 1-%zu\n", line,
-                   (char)('a' + it->noptions - 1), it->noptions);
+            if (it->type == RF_ITEM_MCQ)
+                printf("'%s' is not a choice: answer with a letter a-%c or a number 1-%zu\n", line,
+                       (char)('a' + it->noptions - 1), it->noptions);
+            else
+                printf("%s\n", a->err.msg);
         }
-        int right = choice == it->key;
-        rf_status rc = rf_cat_answer(a->s, item, right ? 1 : 0);
+        size_t score = rf_answer_score(it, &resp), max = rf_answer_max_score(it);
+        rf_status rc = rf_cat_answer(a->s, item, score);
         if (rc)
             return rf_cli_fail(a->cmd, rc, rf_cat_errmsg(a->s));
         if (a->feedback) {
-            if (right)
+            char key[1024];
+            rf_answer_key_text(it, key, sizeof key);
+            if (score >= max)
                 printf("Right.\n");
+            else if (score > 0)
+                printf("Partly right (%zu of %zu): the answer is %s\n", score, max, key);
             else
-                printf("Not quite: the answer is %c) %s\n", (char)('a' + it->key),
-                       it->options[it->key]);
+                printf("Not quite: the answer is %s\n", key);
             printf("%s\n", it->explanation);
         }
     }
@@ -488,7 +567,7 @@ int rf_cmd_assess(int argc, char **argv)
     if ((rc = rf_taxonomy_load(tax_path, &a.tax, &a.err)) ||
         (rc = rf_bank_load_dir(bank_dir, &a.bank, &a.err)) ||
         (rc = rf_quad_init_default(&a.q, &a.err)) ||
-        (rc = rf_cat_pool_from_bank(&a.bank, RF_CAT_POOL_MCQ, &a.q, &a.pool, &a.err))) {
+        (rc = rf_cat_pool_from_bank(&a.bank, RF_CAT_POOL_SCORED, &a.q, &a.pool, &a.err))) {
         ec = rf_cli_fail(a.cmd, rc, a.err.msg);
         goto out;
     }
@@ -546,7 +625,8 @@ int rf_cmd_assess(int argc, char **argv)
             const struct rf_role *role = rf_roles_find(&a.roles, a.role);
             printf(" (role: %s)", role->name);
         }
-        printf(".\nAnswer with the letter of your choice; q quits%s.\n",
+        printf(".\nAnswer with the letter of your choice, a number where one is asked, or the\n"
+               "letters of every option that applies (a,c); q quits%s.\n",
                a.save ? " and keeps the session" : "");
     }
     if ((ec = run(&a)))

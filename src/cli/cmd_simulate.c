@@ -526,7 +526,7 @@ int rf_cmd_simulate(int argc, char **argv)
         if ((rc = rf_cat_generate(sk, nsk, gen, model, seed, &g, &err)) ||
             (rc = rf_cat_pool_new(g.items, g.n, &q, &p, &err)))
             goto out;
-    } else if ((rc = load_pool(bank, roled ? RF_CAT_POOL_MCQ : 0, &q, &p, &err))) {
+    } else if ((rc = load_pool(bank, roled ? RF_CAT_POOL_SCORED : 0, &q, &p, &err))) {
         goto out;
     }
     struct rf_cat_design d;

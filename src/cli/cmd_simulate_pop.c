@@ -174,7 +174,7 @@ int rf_simulate_population(const struct rf_simpop_args *a)
         }
         /* As the server: multiple-choice items only. */
         if ((rc = rf_bank_load_dir(a->bank, &bank, &err)) ||
-            (rc = rf_cat_pool_from_bank(&bank, RF_CAT_POOL_MCQ, &q, &p, &err)))
+            (rc = rf_cat_pool_from_bank(&bank, RF_CAT_POOL_SCORED, &q, &p, &err)))
             goto done;
     }
     if ((rc = rf_rolesim_truth_init(&t, p, a->gen ? NULL : &bank, &err)))

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "bank/answer.h"
 #include "bank/bank.h"
 #include "bank/skills.h"
 #include "base/config.h"
@@ -173,25 +174,11 @@ rf_status rf_app_open(const struct rf_app_config *cfg, struct rf_app **out, stru
         rc = rf_err_set(err, RF_EINVAL, "%s: the item bank is empty", cfg->bank_dir);
     if (!rc)
         rc = rf_quad_init_default(&a->q, err);
-    if (!rc) {
-        struct rf_cat_item *ci = rf_calloc_array(a->bank.n, sizeof *ci);
-        if (!ci) {
-            rc = rf_err_set(err, RF_ENOMEM, "out of memory");
-        } else {
-            /* The bundled bank carries authors' prior parameters: usable until
-             * calibration replaces them; retired items never are. */
-            for (size_t i = 0; i < a->bank.n; i++) {
-                ci[i].id = a->bank.items[i].id;
-                ci[i].skill = a->bank.items[i].skill;
-                ci[i].irt = a->bank.items[i].irt;
-                ci[i].enemy = a->bank.items[i].enemy;
-                ci[i].usable = !a->bank.items[i].retired &&
-                               a->bank.items[i].type == RF_ITEM_MCQ;
-            }
-            rc = rf_cat_pool_new(ci, a->bank.n, &a->q, &a->pool, err);
-            free(ci);
-        }
-    }
+    /* The bundled bank carries authors' prior parameters: usable until
+     * calibration replaces them; retired items and items a rater must score
+     * never are. */
+    if (!rc)
+        rc = rf_cat_pool_from_bank(&a->bank, RF_CAT_POOL_SCORED, &a->q, &a->pool, err);
     if (!rc && cfg->exposure) {
         rc = rf_cat_exposure_load(a->pool, cfg->exposure, err);
         size_t limited = 0;
@@ -756,9 +743,16 @@ static json_t *question_json(struct rf_app *a, size_t pool_item, size_t number)
     json_t *opts = json_array();
     for (size_t k = 0; k < it->noptions; k++)
         json_array_append_new(opts, json_string(it->options[k]));
-    return json_pack("{s:s,s:{s:s,s:s},s:s,s:o,s:I,s:s}", "item", it->id, "skill", "id", it->skill,
-                     "name", skill_name(a, it->skill), "stem", it->stem, "options", opts,
-                     "number", (json_int_t)number, "lang", it->lang);
+    json_t *q = json_pack("{s:s,s:{s:s,s:s},s:s,s:s,s:o,s:I,s:s}", "item", it->id, "skill", "id",
+                          it->skill, "name", skill_name(a, it->skill), "type",
+                          rf_item_type_name(it->type), "stem", it->stem, "options", opts, "number",
+                          (json_int_t)number, "lang", it->lang);
+    /* numeric: the unit shown after the input box; never the answer or tolerance */
+    if (q && it->type == RF_ITEM_NUMERIC && json_object_set_new(q, "unit", json_string(it->unit))) {
+        json_decref(q);
+        return NULL;
+    }
+    return q;
 }
 
 /* Progress toward the stopping rule: per skill the share of the target
@@ -1015,8 +1009,8 @@ static rf_status session_profile(struct rf_app *a, const struct rf_cat_session *
     for (size_t k = 0; k < rf_cat_nanswered(s) && !rc; k++) {
         size_t item, cat;
         rf_cat_answered(s, k, &item, &cat);
-        if (cat != 0)
-            continue;
+        if (cat + 1 >= a->pool->irt[item].ncat)
+            continue; /* full credit; anything less names the item's tags */
         size_t bi, j;
         if (rf_bank_find(&a->bank, a->pool->ids[item], &bi))
             continue;
@@ -1046,6 +1040,54 @@ static rf_status session_profile(struct rf_app *a, const struct rf_cat_session *
     return rc;
 }
 
+/* The candidate's answer to it from the request, in the field its type
+ * takes: "choice" (an option index) for mcq, "value" (the number as text) for
+ * numeric, "selected" (option indices) for multi. A refusal names the field. */
+static rf_status parse_response(const struct rf_item *it, const json_t *req,
+                                struct rf_response *r, struct rf_app_error *e)
+{
+    struct rf_err aerr;
+    rf_err_clear(&aerr);
+    if (it->type == RF_ITEM_NUMERIC) {
+        const json_t *v = json_object_get(req, "value");
+        if (!json_is_string(v) || json_string_length(v) != strlen(json_string_value(v)))
+            return fail(e, RF_EINVAL, "value",
+                        "field 'value' must be the number as text, e.g. \"1.5\"");
+        if (rf_answer_numeric(it, json_string_value(v), r, &aerr))
+            return fail(e, RF_EINVAL, "value", "field 'value': %s", aerr.msg);
+        return RF_OK;
+    }
+    if (it->type == RF_ITEM_MULTI) {
+        const json_t *v = json_object_get(req, "selected");
+        if (!json_is_array(v))
+            return fail(e, RF_EINVAL, "selected",
+                        "field 'selected' must be an array of option indices (0 to %zu)",
+                        it->noptions - 1);
+        size_t n = json_array_size(v);
+        if (n > it->noptions)
+            return fail(e, RF_EINVAL, "selected",
+                        "field 'selected': %zu options selected but the question has %zu", n,
+                        it->noptions);
+        long long sel[RF_BANK_MAX_OPTIONS];
+        for (size_t i = 0; i < n; i++) {
+            const json_t *x = json_array_get(v, i);
+            if (!json_is_integer(x))
+                return fail(e, RF_EINVAL, "selected",
+                            "field 'selected': entry %zu is not an option index", i + 1);
+            sel[i] = json_integer_value(x);
+        }
+        if (rf_answer_multi(it, sel, n, r, &aerr))
+            return fail(e, RF_EINVAL, "selected", "field 'selected': %s", aerr.msg);
+        return RF_OK;
+    }
+    const json_t *cv = json_object_get(req, "choice");
+    if (!json_is_integer(cv))
+        return fail(e, RF_EINVAL, "choice", "field 'choice' must be the index of an option");
+    if (rf_answer_mcq(it, json_integer_value(cv), r, &aerr))
+        return fail(e, RF_EINVAL, "choice", "%s", aerr.msg);
+    return RF_OK;
+}
+
 rf_status rf_app_test_answer(struct rf_app *a, const struct rf_principal *p, int64_t id,
                              const json_t *req, json_t **out, struct rf_app_error *e)
 {
@@ -1053,10 +1095,20 @@ rf_status rf_app_test_answer(struct rf_app *a, const struct rf_principal *p, int
     rf_status rc = req_string(req, "item", RF_MAX_ID_LEN, &item_id, e);
     if (rc)
         return rc;
-    const json_t *cv = json_object_get(req, "choice");
-    if (!json_is_integer(cv))
+    /* the shape of the answer before anything is looked up; parse_response
+     * checks it against the question's type */
+    const json_t *cv = json_object_get(req, "choice"), *vv = json_object_get(req, "value"),
+                 *sv = json_object_get(req, "selected");
+    if (cv && !json_is_integer(cv))
         return fail(e, RF_EINVAL, "choice", "field 'choice' must be the index of an option");
-    json_int_t choice = json_integer_value(cv);
+    if (vv && !json_is_string(vv))
+        return fail(e, RF_EINVAL, "value", "field 'value' must be the number as text, e.g. \"1.5\"");
+    if (sv && !json_is_array(sv))
+        return fail(e, RF_EINVAL, "selected", "field 'selected' must be an array of option indices");
+    if (!cv && !vv && !sv)
+        return fail(e, RF_EINVAL, "choice",
+                    "give the answer: 'choice' (an option), 'value' (a number) or 'selected' "
+                    "(options)");
     struct rf_test t;
     if ((rc = own_test(a, p, id, &t, e)))
         return rc;
@@ -1083,12 +1135,13 @@ rf_status rf_app_test_answer(struct rf_app *a, const struct rf_principal *p, int
         goto out;
     }
     const struct rf_item *it = &a->bank.items[bi];
-    if (choice < 0 || (size_t)choice >= it->noptions) {
-        rc = fail(e, RF_EINVAL, "choice", "choice must be 0 to %zu", it->noptions - 1);
+    struct rf_response resp;
+    if ((rc = parse_response(it, req, &resp, e)))
         goto out;
-    }
-    int score = choice == it->key;
-    if ((rc = rf_cat_answer(s, cur, (size_t)score))) {
+    size_t score = rf_answer_score(it, &resp);
+    char raw[RF_ANSWER_MAX_TEXT + 1];
+    rf_answer_format(&resp, raw, sizeof raw);
+    if ((rc = rf_cat_answer(s, cur, score))) {
         rc = fail(e, rc, "item", "%s", rf_cat_errmsg(s));
         goto out;
     }
@@ -1098,7 +1151,7 @@ rf_status rf_app_test_answer(struct rf_app *a, const struct rf_principal *p, int
         goto out;
     if (next == SIZE_MAX && (rc = session_profile(a, s, &profile, &packed, &npacked, &e->err)))
         goto out;
-    struct rf_answer ans = {id, t.answers, item_id, (int)choice, score, 0};
+    struct rf_answer ans = {id, t.answers, item_id, resp.choice, (int)score, 0, raw};
     rc = rf_store_answer_packed(a->store, &ans, state, profile, packed, npacked, &e->err);
     if (rc == RF_ECONFLICT)
         rc = fail(e, RF_ECONFLICT, "item", "this question was already answered");
@@ -1145,8 +1198,11 @@ struct review_ctx {
     json_t *arr;
 };
 
-/* Every answered question with the candidate's choice, the key and the
- * explanation: shown only once the test is finished. */
+/* Every answered question with the candidate's answer, the right answer, the
+ * credit given and the explanation: shown only once the test is finished.
+ * The credit is the category the engine scored when the answer was given;
+ * an answer stored before raw responses were kept (response NULL) is an
+ * option index. */
 static void review_item(void *ud, const struct rf_answer *ans)
 {
     struct review_ctx *c = ud;
@@ -1159,13 +1215,46 @@ static void review_item(void *ud, const struct rf_answer *ans)
         json_array_append_new(opts, json_string(it->options[k]));
     for (size_t k = 0; k < it->ntags; k++)
         json_array_append_new(tags, json_string(it->tags[k]));
-    json_array_append_new(c->arr, json_pack("{s:s,s:s,s:s,s:o,s:i,s:i,s:b,s:s,s:o}", "item",
-                                            it->id, "skill", it->skill, "stem", it->stem,
-                                            "options", opts, "choice", ans->choice, "key", it->key,
-                                            "correct", ans->score == 1, "explanation",
-                                            it->explanation, "tags", tags));
+    struct rf_response r;
+    int have = 0;
+    if (ans->response)
+        have = rf_answer_parse_stored(it, ans->response, &r, NULL) == RF_OK;
+    else if (it->type == RF_ITEM_MCQ)
+        have = rf_answer_mcq(it, ans->choice, &r, NULL) == RF_OK;
+    char given[1024] = "", right[1024], credit[64];
+    if (have)
+        rf_answer_response_text(it, &r, given, sizeof given);
+    rf_answer_key_text(it, right, sizeof right);
+    size_t max = rf_answer_max_score(it);
+    size_t score = ans->score < 0 ? 0 : (size_t)ans->score;
+    snprintf(credit, sizeof credit, "%zu of %zu", score, max);
+    json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:o,s:b,s:I,s:I,s:s,s:s,s:s,s:s,s:o}", "item", it->id,
+                          "skill", it->skill, "type", rf_item_type_name(it->type), "stem",
+                          it->stem, "options", opts, "correct", score >= max, "score",
+                          (json_int_t)score, "max_score", (json_int_t)max, "credit", credit,
+                          "given", given, "right_answer", right, "explanation", it->explanation,
+                          "tags", tags);
+    if (!o)
+        return;
+    if (it->type == RF_ITEM_MCQ) {
+        json_object_set_new(o, "choice", json_integer(have ? r.choice : ans->choice));
+        json_object_set_new(o, "key", json_integer(it->key));
+    } else if (it->type == RF_ITEM_NUMERIC) {
+        json_object_set_new(o, "value", have ? json_string(r.text) : json_null());
+        json_object_set_new(o, "answer", json_real(it->answer));
+        json_object_set_new(o, "tolerance", json_real(it->tolerance));
+        json_object_set_new(o, "unit", json_string(it->unit));
+    } else if (it->type == RF_ITEM_MULTI) {
+        json_t *sel = json_array(), *keys = json_array();
+        for (size_t k = 0; have && k < r.nsel; k++)
+            json_array_append_new(sel, json_integer(r.sel[k]));
+        for (size_t k = 0; k < it->nkeys; k++)
+            json_array_append_new(keys, json_integer(it->keys[k]));
+        json_object_set_new(o, "selected", sel);
+        json_object_set_new(o, "keys", keys);
+    }
+    json_array_append_new(c->arr, o);
 }
-
 
 rf_status rf_app_test_report(struct rf_app *a, const struct rf_principal *p, int64_t id, int html,
                              json_t **json_out, char **html_out, struct rf_app_error *e)

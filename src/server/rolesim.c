@@ -37,23 +37,45 @@ rf_status rf_rolesim_pop_parse(const char *s, enum rf_rolesim_pop *out)
     return RF_EINVAL;
 }
 
+static double binom_half(size_t n, size_t k)
+{
+    double c = 1;
+    for (size_t i = 0; i < k; i++)
+        c = c * (double)(n - i) / (double)(i + 1);
+    return c * ldexp(1.0, -(int)n);
+}
+
+void rf_rolesim_random_multi(size_t noptions, size_t nkeys, double *p)
+{
+    size_t nd = noptions - nkeys;
+    for (size_t s = 0; s <= nkeys; s++)
+        p[s] = 0;
+    for (size_t k = 0; k <= nkeys; k++)
+        for (size_t d = 0; d <= nd; d++)
+            p[k > d ? k - d : 0] += binom_half(nkeys, k) * binom_half(nd, d);
+}
+
 rf_status rf_rolesim_truth_init(struct rf_rolesim_truth *t, const struct rf_cat_pool *p,
                                 const struct rf_bank *b, struct rf_err *err)
 {
     size_t n = p->n ? p->n : 1;
     struct rf_irt_item *irt = rf_calloc_array(n, sizeof *irt);
     double *chance = rf_calloc_array(n, sizeof *chance);
-    if (!irt || !chance) {
+    double *rnd = rf_calloc_array(n * RF_MAX_CATEGORIES, sizeof *rnd);
+    if (!irt || !chance || !rnd) {
         free(irt);
         free(chance);
+        free(rnd);
         return rf_err_set(err, RF_ENOMEM, "simulation: out of memory");
     }
     for (size_t i = 0; i < p->n; i++) {
         struct rf_irt_item it = p->irt[i];
+        double *rp = rnd + i * RF_MAX_CATEGORIES;
         size_t bi;
         chance[i] = it.model == RF_MODEL_3PL ? it.c : 0;
+        const struct rf_item *bit = NULL;
         if (b && rf_bank_find(b, p->ids[i], &bi) == RF_OK) {
-            const struct rf_item *bit = &b->items[bi];
+            bit = &b->items[bi];
             if (it.ncat == 2 && bit->type == RF_ITEM_MCQ && bit->noptions >= 2) {
                 chance[i] = 1.0 / (double)bit->noptions;
                 rf_irt_item_dich(&it, RF_MODEL_3PL, 1.0, it.b, chance[i]);
@@ -64,11 +86,21 @@ rf_status rf_rolesim_truth_init(struct rf_rolesim_truth *t, const struct rf_cat_
                 it.a = 1.0;
             }
         }
+        if (it.ncat == 2) {
+            rp[0] = 1.0 - chance[i];
+            rp[1] = chance[i];
+        } else if (bit && bit->type == RF_ITEM_MULTI && bit->nkeys + 1 == it.ncat) {
+            rf_rolesim_random_multi(bit->noptions, bit->nkeys, rp);
+        } else {
+            for (size_t k = 0; k < it.ncat; k++)
+                rp[k] = 1.0 / (double)it.ncat;
+        }
         irt[i] = it;
     }
     t->n = p->n;
     t->irt = irt;
     t->chance = chance;
+    t->rand = rnd;
     return RF_OK;
 }
 
@@ -76,6 +108,7 @@ void rf_rolesim_truth_cleanup(struct rf_rolesim_truth *t)
 {
     free(t->irt);
     free(t->chance);
+    free(t->rand);
     memset(t, 0, sizeof *t);
 }
 
@@ -119,10 +152,16 @@ static size_t answer(const struct study *st, size_t i, double theta, struct rf_r
     switch (st->o->pop) {
     case RF_ROLESIM_PERFECT:
         return it->ncat - 1;
-    case RF_ROLESIM_RANDOM:
+    case RF_ROLESIM_RANDOM: {
         if (it->ncat == 2)
             return rf_rng_uniform(r) < st->t->chance[i];
-        return (size_t)rf_rng_below(r, it->ncat);
+        const double *rp = st->t->rand + i * RF_MAX_CATEGORIES;
+        double u = rf_rng_uniform(r), acc = 0;
+        for (size_t k = 0; k + 1 < it->ncat; k++)
+            if (u < (acc += rp[k]))
+                return k;
+        return it->ncat - 1;
+    }
     default:
         break;
     }

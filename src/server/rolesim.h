@@ -51,13 +51,23 @@ rf_status rf_rolesim_pop_parse(const char *s, enum rf_rolesim_pop *out);
 
 /* How answers are drawn, per pool item: irt, the true parameters, and
  * chance, the probability that a random responder gets a dichotomous item
- * right (1/k for a k-option multiple-choice item, 0 for other dichotomous
- * items; a random responder picks a polytomous item's category uniformly). */
+ * right (1/k for a k-option multiple-choice item, 0 for a numeric item: a
+ * random number is next to never within its tolerance). rand holds the
+ * probabilities of each category for a random responder: for a multi item,
+ * the score of a random subset (each option ticked with probability 1/2);
+ * for a graded item not in the bank, uniform. */
 struct rf_rolesim_truth {
     size_t n;
     struct rf_irt_item *irt; /* owned [n] */
     double *chance;          /* owned [n] */
+    double *rand;            /* owned [n * RF_MAX_CATEGORIES] */
 };
+
+/* The distribution of the score max(0, K - N) of a multi item with nkeys keys
+ * among noptions options when each option is ticked independently with
+ * probability 1/2 (K ~ Bin(nkeys, 1/2), N ~ Bin(noptions - nkeys, 1/2)),
+ * into p[0..nkeys]. */
+void rf_rolesim_random_multi(size_t noptions, size_t nkeys, double *p);
 
 /* Truth for pool p. With bank b (its items found by id): a = 1 and, for a
  * k-option multiple-choice item, c = 1/k (3PL), the bank's b or thresholds

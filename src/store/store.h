@@ -143,9 +143,14 @@ struct rf_answer {
     int64_t test_id;
     int64_t seq;         /* 0-based position; must equal the test's answer count */
     const char *item_id; /* borrowed */
-    int choice;          /* option index (mcq) or category (rubric) */
-    int score;           /* scored category: 1 correct / 0 wrong for mcq */
+    int choice;           /* option index (mcq) or category (rubric); -1 for numeric and
+                             multi answers, which response holds */
+    int score;            /* scored category: 1 correct / 0 wrong for mcq and numeric,
+                             0..keys for multi */
     int64_t at;
+    const char *response; /* borrowed; the raw response in bank/answer.h's stored form,
+                             or NULL (answers recorded before the response was kept:
+                             choice is the option index) */
 };
 /* Atomically records the answer, replaces the session state and, when profile
  * is not NULL, stores it and sets status "finished". RF_ECONFLICT when the

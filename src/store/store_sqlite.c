@@ -114,6 +114,11 @@ static const char *const migrations[] = {
      * before); a posting's applicants found without scanning the organization */
     "ALTER TABLE tests ADD COLUMN packed BLOB;"
     "CREATE INDEX tests_posting ON tests(posting_id, status);",
+    /* 3: the raw response beside the scored category (bank/answer.h stored
+     * form: the option index, the number as typed, the options selected), so
+     * that reports and calibration can re-score it; NULL for answers recorded
+     * before, whose choice column holds the option index */
+    "ALTER TABLE answers ADD COLUMN response TEXT;",
 };
 
 /* What an SQLite error means to whoever reads the log, for the errors that
@@ -1013,9 +1018,10 @@ static rf_status record(struct conn *cn, const struct pending *p, int *broken,
                         (long long)a->test_id, (long long)a->seq + 1);
     if (!rc)
         rc = run(cn, p->err, "record answer",
-                 "INSERT INTO answers(test_id, seq, item_id, choice, score, at) "
-                 "VALUES (?, ?, ?, ?, ?, ?)",
-                 "iitddi", a->test_id, a->seq, a->item_id, a->choice, a->score, at);
+                 "INSERT INTO answers(test_id, seq, item_id, choice, score, at, response) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                 "iitddit", a->test_id, a->seq, a->item_id, a->choice, a->score, at,
+                 a->response);
     if (sqlite3_get_autocommit(cn->db)) {
         /* SQLite rolled the whole transaction back (I/O error, disk full, ...) */
         *broken = 1;
@@ -1113,7 +1119,7 @@ rf_status rf_store_answer_packed(struct rf_store *s, const struct rf_answer *a,
 
 struct answer_row {
     struct rf_answer a;
-    char *item;
+    char *item, *response;
 };
 
 static rf_status answer_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
@@ -1127,7 +1133,9 @@ static rf_status answer_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
     r->a.choice = sqlite3_column_int(st, 3);
     r->a.score = sqlite3_column_int(st, 4);
     r->a.at = sqlite3_column_int64(st, 5);
-    if (!r->item)
+    r->response = col_text(st, 6, &oom); /* NULL: an answer from before schema 3 */
+    r->a.response = r->response;
+    if (oom || !r->item)
         return rf_err_set(err, RF_ENOMEM, "store: out of memory");
     return RF_OK;
 }
@@ -1136,7 +1144,8 @@ static void answer_clean(void *p)
 {
     struct answer_row *r = p;
     free(r->item);
-    r->item = NULL;
+    free(r->response);
+    r->item = r->response = NULL;
 }
 
 static void answer_call(void *ud, const void *rec)
@@ -1155,7 +1164,8 @@ rf_status rf_store_answers_list(struct rf_store *s, int64_t test_id,
     struct conn *cn = rlock(s);
     rf_status rc = each_row(cn,
                             query(cn, err,
-                                  "SELECT test_id, seq, item_id, choice, score, at FROM answers "
+                                  "SELECT test_id, seq, item_id, choice, score, at, response "
+                                  "FROM answers "
                                   "WHERE test_id = ? ORDER BY seq",
                                   "i", test_id),
                             "answers", answer_fn, &r, answer_clean, answer_call, &c, err);

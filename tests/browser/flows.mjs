@@ -81,6 +81,18 @@ function plainRun(text, n = 6) {
   return null;
 }
 
+// A run of plain words of it's explanation that its stem and options do not
+// contain: text that may show only once the question is answered.
+function explanationRun(it) {
+  const shown = [it.stem, ...(it.options || [])].join(' ').split(/\s+/).join(' ');
+  const words = String(it.explanation).split(/\s+/);
+  for (let i = 0; i + 6 <= words.length; i++) {
+    const run = words.slice(i, i + 6);
+    if (run.every((w) => /^[A-Za-z][A-Za-z,;'-]*$/.test(w)) && !shown.includes(run.join(' '))) return run.join(' ');
+  }
+  return null;
+}
+
 // Fields that must never reach the client while a test runs.
 const SECRET_FIELDS = new Set(['key', 'explanation', 'a', 'b', 'c', 'thresholds', 'model', 'difficulty',
   'calibrated', 'correct', 'translations', 'tags']);
@@ -113,7 +125,7 @@ async function watchTestTraffic(context) {
     if (q && q.item) {
       w.asked.push(q.item);
       const it = bank.get(q.item);
-      const run = it && plainRun(it.explanation);
+      const run = it && explanationRun(it);
       if (run && body.includes(run)) w.leaks.push(`${u.pathname}: explanation text of ${q.item}`);
     }
     await route.fulfill({ response: res, body });
@@ -153,6 +165,7 @@ async function shoot(page, name, extra = false) {
 // on every other question (from the bank's key) so the report has both kinds.
 async function takeTest(page, tag, traffic) {
   const seen = [];
+  const formatsSeen = {};
   const errs = [];
   let lastProgress = 0;
   const progress = [];
@@ -187,25 +200,83 @@ async function takeTest(page, tag, traffic) {
     lastProgress = st.progress;
     progress.push(st.progress);
     // nothing of the key or the explanation in the page
-    const run = plainRun(item.explanation);
+    const run = explanationRun(item);
     if (run && st.text.includes(run)) errs.push(`${item.id}: explanation shown during the test`);
     if (/data-key|data-correct|"correct"/.test(st.html)) errs.push(`${item.id}: key marker in the DOM`);
+    const type = item.type || 'mcq';
     const nopt = st.nopt;
-    if (nopt !== item.options.length) errs.push(`${item.id}: ${nopt} options shown, bank has ${item.options.length}`);
-    const choice = n % 2 === 0 ? item.key : (item.key + 1) % item.options.length;
+    const wantInputs = type === 'numeric' ? 1 : item.options.length;
+    if (nopt !== wantInputs) errs.push(`${item.id}: ${nopt} inputs shown for a ${type} item, want ${wantInputs}`);
+    if (type !== 'mcq' && !formatsSeen[type]) {
+      // the first question of each new format: it fits a phone, and an answer
+      // the server cannot read is refused with a message, the question kept
+      formatsSeen[type] = item.id;
+      const vp = page.viewportSize();
+      await page.setViewportSize({ width: 390, height: 844 });
+      await checkFits(page, `${tag}: a ${type} question fits a 390px phone`);
+      await shoot(page, `question-${type}-390`);
+      await page.setViewportSize(vp);
+      if (type === 'numeric') {
+        const unit = await page.evaluate(() => (document.querySelector('#options .unit') || {}).textContent || '');
+        if (unit !== (item.unit || '')) errs.push(`${item.id}: unit '${unit}' shown, bank has '${item.unit || ''}'`);
+        await page.fill('#value', '1,5');
+        const refused = page.waitForResponse((r) => r.url().endsWith('/answers') && r.request().method() === 'POST');
+        await page.click('#submit');
+        const rr = await refused;
+        await page.waitForFunction(() => document.getElementById('error').textContent.trim() !== '', null);
+        const msg = await page.textContent('#error');
+        check(`${tag}: an unreadable number is refused with its reason`, rr.status() === 400 && /comma/.test(msg), `${rr.status()} '${msg}'`);
+        await page.fill('#value', '');
+      } else {
+        const hint = await page.textContent('#options');
+        check(`${tag}: a multiple-select question says "Select all that apply"`, /Select all that apply/.test(hint));
+        const boxes = await page.locator('#options input[type=checkbox]').count();
+        check(`${tag}: a multiple-select question has checkboxes`, boxes === item.options.length, `${boxes}`);
+      }
+    }
+    const right = n % 2 === 0;
     const answered = page.waitForResponse((r) => r.url().endsWith('/answers') && r.request().method() === 'POST');
-    if (n % 2 === 0) {
-      // keyboard: digits on some questions, letters on others, then Enter
-      await page.keyboard.press(n % 4 === 0 ? String(choice + 1) : String.fromCharCode(97 + choice));
-      const sel = await page.evaluate(() => {
-        const c = document.querySelector('#options input:checked');
-        return c ? { v: Number(c.value), cls: c.closest('label').classList.contains('selected'), en: !document.getElementById('submit').disabled } : null;
-      });
-      if (!sel || sel.v !== choice || !sel.cls || !sel.en) errs.push(`${item.id}: key press did not select option ${choice}: ${JSON.stringify(sel)}`);
-      await page.keyboard.press('Enter');
+    if (type === 'numeric') {
+      const v = right ? String(item.answer) : String(item.answer + 10 * item.tolerance + 1 + Math.abs(item.answer));
+      if (n % 4 < 2) {
+        await page.focus('#value');
+        await page.keyboard.type(v);
+        const en = await page.evaluate(() => !document.getElementById('submit').disabled);
+        if (!en) errs.push(`${item.id}: typing a number did not enable the answer button`);
+        await page.keyboard.press('Enter');
+      } else {
+        await page.fill('#value', v);
+        await page.click('#submit');
+      }
+    } else if (type === 'multi') {
+      const keys = item.keys;
+      const pick = right ? keys : [[...item.options.keys()].find((i) => !keys.includes(i))];
+      if (n % 4 < 2) {
+        // keyboard: a digit or letter per option ticks it, then Enter
+        for (const [j, o] of pick.entries()) await page.keyboard.press(j % 2 === 0 ? String(o + 1) : String.fromCharCode(97 + o));
+        const ticked = await page.evaluate(() => [...document.querySelectorAll('#options input:checked')].map((c) => Number(c.value)
+          * (c.closest('label').classList.contains('selected') ? 1 : -1000)));
+        if (JSON.stringify(ticked) !== JSON.stringify([...pick].sort((a, b) => a - b))) errs.push(`${item.id}: keys ticked ${JSON.stringify(ticked)}, want ${JSON.stringify(pick)}`);
+        await page.keyboard.press('Enter');
+      } else {
+        for (const o of pick) await page.locator('label.option').nth(o).click();
+        await page.click('#submit');
+      }
     } else {
-      await page.locator('label.option').nth(choice).click();
-      await page.click('#submit');
+      const choice = right ? item.key : (item.key + 1) % item.options.length;
+      if (n % 2 === 0) {
+        // keyboard: digits on some questions, letters on others, then Enter
+        await page.keyboard.press(n % 4 === 0 ? String(choice + 1) : String.fromCharCode(97 + choice));
+        const sel = await page.evaluate(() => {
+          const c = document.querySelector('#options input:checked');
+          return c ? { v: Number(c.value), cls: c.closest('label').classList.contains('selected'), en: !document.getElementById('submit').disabled } : null;
+        });
+        if (!sel || sel.v !== choice || !sel.cls || !sel.en) errs.push(`${item.id}: key press did not select option ${choice}: ${JSON.stringify(sel)}`);
+        await page.keyboard.press('Enter');
+      } else {
+        await page.locator('label.option').nth(choice).click();
+        await page.click('#submit');
+      }
     }
     const r = await answered;
     if (r.status() !== 200) { errs.push(`${item.id}: answer status ${r.status()}`); break; }
@@ -220,6 +291,7 @@ async function takeTest(page, tag, traffic) {
   }
   console.log(`# ${tag}: ${seen.length} questions, progress ${progress.join(' ')}`);
   console.log(`# ${tag}: asked ${seen.join(' ')}`);
+  console.log(`# ${tag}: first numeric ${formatsSeen.numeric || 'none'}, first multi ${formatsSeen.multi || 'none'}`);
   check(`${tag}: test ends on the report page`, page.url().includes('/report.html'), page.url());
   check(`${tag}: counter, progress, options and keys behave on every question`, errs.length === 0, errs.slice(0, 3).join('; '));
   return seen;
@@ -244,6 +316,11 @@ async function checkReport(page, tag, answered) {
   const shown = withRun.filter((r) => text.includes(r)).length;
   check(`${tag}: explanations shown`, withRun.length > 0 && shown === withRun.length, `${shown} of ${withRun.length}`);
   check(`${tag}: no raw markup in the report`, !/\$\\|\\frac|```/.test(text), text.match(/.{30}(\$\\|\\frac|```).{30}/)?.[0]);
+  const types = new Set(answered.map((id) => bank.get(id).type || 'mcq'));
+  if (types.has('numeric'))
+    check(`${tag}: a numeric answer is reviewed with the answer given and the right one`, /answer( given)?: .*\n?.*Right answer: /.test(text) || /Right answer: /.test(text));
+  if (types.has('multi'))
+    check(`${tag}: a multiple-select answer is reviewed with its credit`, /Credit: \d+ of \d+/.test(text));
   // (item text may say "null"; a line of its own is a value the page failed to render)
   check(`${tag}: no literal null, undefined or NaN in the report`, !/^\s*(null|undefined|NaN)\s*$/m.test(text),
     JSON.stringify(text.match(/[\s\S]{0,80}^\s*(null|undefined|NaN)\s*$[\s\S]{0,40}/m)?.[0]));
@@ -544,7 +621,15 @@ async function recruiterFlow(browser) {
   await rp.goto(`${BASE}/report.html#${testId}`);
   await rp.waitForSelector('#report h1');
   const rh1 = await rp.textContent('#report h1');
-  const rtext = await rp.innerText('#report');
+  // the page's own words; the questions reviewed speak to whoever answers them ("Your team ...")
+  const rtext = await rp.evaluate(() => {
+    const c = document.getElementById('report').cloneNode(true);
+    c.querySelectorAll('.review').forEach((r) => r.remove());
+    document.body.append(c);
+    const t = c.innerText;
+    c.remove();
+    return t;
+  });
   const ryou = rtext.match(/.{0,30}\b(Your|you meet|you are|you missed|your answer)\b.{0,30}/);
   check(`${tag}: the recruiter's report page speaks of the candidate, not "you"`, /^Dana Candidate: /.test(rh1) && !ryou, ryou ? ryou[0] : rh1);
   const rhtml = await rp.request.get(`${BASE}/api/tests/${testId}/report.html`);
@@ -623,6 +708,13 @@ async function apiIn(page, method, url, body) {
   }, [method, url, body === undefined ? null : body]);
 }
 
+// An answer to item it that scores 0, in the field its format takes.
+function wrongAnswer(it) {
+  if (it.type === 'numeric') return { item: it.id, value: String(it.answer + 10 * it.tolerance + 1 + Math.abs(it.answer)) };
+  if (it.type === 'multi') return { item: it.id, selected: [[...it.options.keys()].find((i) => !it.keys.includes(i))] };
+  return { item: it.id, choice: (it.key + 1) % it.options.length };
+}
+
 // Answers the test started in page (reply: the start's JSON) wrongly on every
 // question, so every answer is reviewed among the missed ones and every gap
 // shows; returns the test id and the items asked.
@@ -633,7 +725,7 @@ async function answerWrong(page, reply) {
     const it = bank.get(r.question.item);
     if (!it) throw new Error(`unknown item ${r.question.item}`);
     asked.push(it.id);
-    r = await apiIn(page, 'POST', `/api/tests/${id}/answers`, { item: it.id, choice: (it.key + 1) % it.options.length });
+    r = await apiIn(page, 'POST', `/api/tests/${id}/answers`, wrongAnswer(it));
   }
   return { id, asked };
 }

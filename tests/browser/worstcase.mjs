@@ -7,9 +7,10 @@
 //
 //   node tests/browser/worstcase.mjs BANK OUT
 //
-// Per measure, the two multiple-choice items that maximize it: the longest
-// id, tag, option, code span without a space, formula, line of a code block,
-// and run of plain text without a space. Each skill chosen gets at least two
+// Per measure, the two items (multiple choice, multiple select or numeric
+// entry) that maximize it: the longest id, tag, option, unit, code span
+// without a space, formula, line of a code block, and run of plain text
+// without a space. Each skill chosen gets at least two
 // items (the server's skill tests ask at least two per skill). Prints one
 // "# worst case:" line per measure, and exits 1 with a line naming the bank
 // file when it cannot read one.
@@ -31,16 +32,18 @@ for (const f of fs.readdirSync(BANK).filter((n) => n.endsWith('.json')).sort()) 
     process.exit(1);
   }
   for (const it of d.items || []) {
-    if ((it.type || 'mcq') === 'mcq' && Array.isArray(it.options) && !it.retired) items.push(it);
+    const type = it.type || 'mcq';
+    if (!it.retired && (type === 'numeric' || ((type === 'mcq' || type === 'multi') && Array.isArray(it.options)))) items.push(it);
   }
 }
 
-const texts = (it) => [it.stem, it.explanation, ...it.options].map(String);
+const texts = (it) => [it.stem, it.explanation, ...(it.options || [])].map(String);
 const longestRun = (s) => Math.max(0, ...s.split(/\s+/).map((w) => [...w].length));
 const measures = {
   id: (it) => it.id.length,
   tag: (it) => Math.max(0, ...(it.tags || []).map((t) => t.length)),
-  option: (it) => Math.max(0, ...it.options.map((o) => String(o).length)),
+  option: (it) => Math.max(0, ...(it.options || []).map((o) => String(o).length)),
+  unit: (it) => String(it.unit || '').length,
   'code span run': (it) => Math.max(0, ...texts(it).flatMap((t) => [...t.matchAll(/`([^`\n]+)`/g)].map((m) => longestRun(m[1])))),
   formula: (it) => Math.max(0, ...texts(it).flatMap((t) => [...t.matchAll(/\$([^$]+)\$/g)].map((m) => m[1].length))),
   'code block line': (it) => Math.max(0, ...texts(it).flatMap((t) => {

@@ -190,12 +190,11 @@ static void step(struct flow *f, const char *method, const char *path, const cha
         f->after++;
 }
 
-/* The answer to a question: its first option, or the second every other time. */
+/* The answer to a question in the field its format takes: right every other
+ * time, wrong otherwise (tests/server/fixture.h). */
 static void answer_body(const json_t *q, size_t k, char *out, size_t n)
 {
-    size_t nopt = json_array_size(json_object_get(q, "options"));
-    snprintf(out, n, "{\"item\":\"%s\",\"choice\":%zu}",
-             json_string_value(json_object_get(q, "item")), nopt > 1 ? k % 2 : 0);
+    fixture_answer_body(json_string_value(json_object_get(q, "item")), (int)(k % 2), out, n);
 }
 
 /* Runs a flow until the test is finished and its report read, or until two

@@ -78,10 +78,29 @@ grep -q '"exposure": ".*exp.json"' "$TMP/x.json" && ok || bad "the session remem
 expect_oneline "missing exposure file" 3 "nope.json" $RF assess $B --exposure "$TMP/nope.json"
 
 # Scope from a role of data/roles.json over the bundled bank.
-expect "role scope" 0 "role: Data engineer" sh -c "printf 'a\na\na\n' | $RF assess --role data_engineer --max-items 3 --seed 1"
-expect "role fit summary" 0 "Data engineer +fit [01]\.[0-9]+ \+- [01]\.[0-9]+ +core [01]\.[0-9]+" sh -c "printf 'a\na\na\n' | $RF assess --role data_engineer --max-items 3 --seed 1"
-expect "unmeasured skills said so" 0 "not measured: prior" sh -c "printf 'a\n' | $RF assess --role ml_engineer --max-items 1 --seed 1"
-expect "role test names the closest roles" 0 "Closest roles \(which role's people your answers look most like\): [A-Za-z ()]+ [0-9]+%" sh -c "printf 'a\nb\nc\nd\na\nb\n' | $RF assess --role data_engineer --max-items 6 --seed 2"
+expect "role scope" 0 "role: Data engineer" sh -c "printf '1\n1\n1\n' | $RF assess --role data_engineer --max-items 3 --seed 1"
+expect "role fit summary" 0 "Data engineer +fit [01]\.[0-9]+ \+- [01]\.[0-9]+ +core [01]\.[0-9]+" sh -c "printf '1\n1\n1\n' | $RF assess --role data_engineer --max-items 3 --seed 1"
+expect "unmeasured skills said so" 0 "not measured: prior" sh -c "printf '1\n' | $RF assess --role ml_engineer --max-items 1 --seed 1"
+expect "role test names the closest roles" 0 "Closest roles \(which role's people your answers look most like\): [A-Za-z ()]+ [0-9]+%" sh -c "printf '1\n2\n3\n4\n1\n2\n' | $RF assess --role data_engineer --max-items 6 --seed 2"
+
+# Numeric entry and multiple select (a fixture bank of both): a number that cannot be
+# read is asked again with the reason; selections by letters or numbers, partial credit.
+F="--bank tests/fixtures/assess_formats/bank --skills linear_algebra --seed 4 --max-items 6"
+fm=$(printf '1,5\n5 ms\n1,5\n42\n1\nb, 9\nb,b\nb,c,d\nA\n0.25\n-3\n' | $RF assess $F --feedback 2>&1); rc=$?
+[ $rc -eq 0 ] && grep -q "Your profile" <<<"$fm" && ok || bad "formats run: exit $rc"
+grep -q "'5 ms' is not a number" <<<"$fm" && ok || bad "a unit typed with the number is refused with the reason"
+grep -q "there is no option 9" <<<"$fm" && grep -q "option b is selected twice" <<<"$fm" && ok || bad "selection typos named"
+grep -q "Not quite: the answer is a, c" <<<"$fm" && ok || bad "a selection with a wrong option scores 0 (a,e against a,c)"
+grep -q "Right.$" <<<"$fm" && ok || bad "a right number"
+grep -q "^Partly right\|Right\." <<<"$fm" && ok || bad "multi feedback"
+grep -q "Not quite: the answer is 42 (± 0.5)" <<<"$fm" || grep -q "STEM-linear_algebra.num.002" <<<"$fm" && ok || bad "numeric key text"
+grep -q "^\[6/6," <<<"$fm" && ok || bad "typos are not counted"
+# the same answers over a save / quit / resume give the same test and profile
+printf '1,5\n42\nq\n' | $RF assess $F --save "$TMP/f.json" >"$TMP/f1" 2>&1
+printf '1\nb,c,d\nA\n0.25\n7\n' | $RF assess --bank tests/fixtures/assess_formats/bank --resume "$TMP/f.json" >"$TMP/f2" 2>&1
+whole=$(printf '1,5\n42\n1\nb,c,d\nA\n0.25\n7\n' | $RF assess $F 2>&1)
+[ "$(sed -n '/Your profile/,$p' <<<"$whole")" = "$(sed -n '/Your profile/,$p' "$TMP/f2")" ] && ok || bad "formats: same profile after resume"
+grep -q "Questions you missed" <<<"$whole" && grep -q "credit: [0-9] of [0-9]" <<<"$whole" && ok || bad "missed multi items show their credit"
 
 expect_oneline "unknown skill" 2 "--skills: unknown skill 'nope'" $RF assess $B --skills nope
 expect_oneline "skill without items" 1 "'mlops_monitoring': no item of the bank has it" $RF assess $B --skills mlops_monitoring

@@ -148,8 +148,9 @@ $RF simulate --bank data/bank --skills "$rs" --max-items 30 --min-items 2 --no-e
 pl=$($RF simulate --role ml_engineer --bank data/bank --examinees 200 --seed 3 \
      --exposure "$TMP/plain-exp.json")
 plmax=$(num "$pl" "  exposure" max)
-# The plain design's file leaves the live design's max exposure at 0.695 at this seed.
-within "$plmax" "$(awk -v x="$shmax" 'BEGIN { print x + 0.1 }')" 1 && ok \
+# The plain design's file leaves the live design's max exposure higher (0.46 at this seed,
+# against 0.38 with the role's own file; numeric and multi items in both pools).
+within "$plmax" "$(awk -v x="$shmax" 'BEGIN { print x + 0.05 }')" 1 && ok \
     || bad "plain-design file on the role design: max exposure $plmax, role file $shmax"
 a=$(sed -n '/^adaptive/,$p' <<<"$sh")
 b=$($RF simulate --role ml_engineer --bank data/bank --examinees 200 --seed 3 \

@@ -2,11 +2,13 @@
 #include "fixture.h"
 
 #include <criterion/criterion.h>
+#include <math.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "bank/bank.h"
 #include "server/auth.h"
 #include "store/store.h"
 
@@ -128,4 +130,51 @@ struct http_client fixture_other_recruiter(void)
     cr_assert_eq(r.status, 200, "%s", r.body);
     http_result_free(&r);
     return c;
+}
+
+/* data/bank, loaded on first use. */
+static const struct rf_item *bank_item(const char *item)
+{
+    static struct rf_bank bank;
+    static int loaded;
+    struct rf_err err;
+    if (!loaded) {
+        rf_bank_init(&bank);
+        cr_assert_eq(rf_bank_load_dir("data/bank", &bank, &err), RF_OK, "%s", err.msg);
+        loaded = 1;
+    }
+    size_t bi;
+    cr_assert_eq(rf_bank_find(&bank, item, &bi), RF_OK, "no item '%s' in data/bank", item);
+    return &bank.items[bi];
+}
+
+size_t fixture_noptions(const char *item)
+{
+    return bank_item(item)->noptions;
+}
+
+void fixture_answer_body(const char *item, int right, char *body, size_t cap)
+{
+    const struct rf_item *it = bank_item(item);
+    if (it->type == RF_ITEM_NUMERIC) {
+        double v = right ? it->answer : it->answer + 10.0 * it->tolerance + 1.0 + fabs(it->answer);
+        snprintf(body, cap, "{\"item\":\"%s\",\"value\":\"%.17g\"}", item, v);
+    } else if (it->type == RF_ITEM_MULTI) {
+        char sel[64] = "";
+        size_t len = 0;
+        if (right) {
+            for (size_t k = 0; k < it->nkeys; k++)
+                len += (size_t)snprintf(sel + len, sizeof sel - len, k ? ",%d" : "%d", it->keys[k]);
+        } else {
+            /* the first option that is not a key: score max(0, 0 - 1) = 0 */
+            int o = 0;
+            for (size_t k = 0; k < it->nkeys && it->keys[k] == o; k++)
+                o++;
+            snprintf(sel, sizeof sel, "%d", o);
+        }
+        snprintf(body, cap, "{\"item\":\"%s\",\"selected\":[%s]}", item, sel);
+    } else {
+        int c = right ? it->key : (it->key + 1) % (int)it->noptions;
+        snprintf(body, cap, "{\"item\":\"%s\",\"choice\":%d}", item, c);
+    }
 }

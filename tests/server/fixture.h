@@ -40,4 +40,10 @@ struct http_client fixture_admin(void);
  * written straight into the server's database; a signed-in client. */
 struct http_client fixture_other_recruiter(void);
 
+/* The body of an answer to item (of data/bank) in the field its type takes:
+ * the right answer (full credit) when right, else one that scores 0. */
+void fixture_answer_body(const char *item, int right, char *body, size_t cap);
+/* The number of options of item (0 for a numeric item). */
+size_t fixture_noptions(const char *item);
+
 #endif

@@ -2,6 +2,8 @@
  * restart it on the same database, and find every acknowledged answer and
  * intact, resumable sessions. */
 #include <criterion/criterion.h>
+
+#include "fixture.h"
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,7 +86,7 @@ Test(durability, sigkill_loses_no_acknowledged_answer)
         int t = k % NTESTS;
         char path[64], body[256];
         snprintf(path, sizeof path, "/api/tests/%lld/answers", id[t]);
-        snprintf(body, sizeof body, "{\"item\":\"%s\",\"choice\":%d}", item[t], k % 4);
+        fixture_answer_body(item[t], k % 4 == 0, body, sizeof body);
         if (total == kill_after) {
             /* send without waiting, then kill */
             pid_t child = fork();
@@ -127,8 +129,7 @@ Test(durability, sigkill_loses_no_acknowledged_answer)
         cr_assert(json_is_object(q), "the session resumes with a question");
         /* and takes the next answer */
         char body[256];
-        snprintf(body, sizeof body, "{\"item\":\"%s\",\"choice\":0}",
-                 json_string_value(json_object_get(q, "item")));
+        fixture_answer_body(json_string_value(json_object_get(q, "item")), 0, body, sizeof body);
         http_result_free(&r);
         snprintf(path, sizeof path, "/api/tests/%lld/answers", id[t]);
         cr_assert_eq(client_do(&c[t], "POST", path, body, &r), 0);

@@ -37,7 +37,7 @@ static void pick_blocked(void)
     cr_assert_eq(rf_bank_load_dir("data/bank", &bank, &err), RF_OK, "%s", err.msg);
     struct rf_quad q;
     cr_assert_eq(rf_quad_init_default(&q, &err), RF_OK);
-    cr_assert_eq(rf_cat_pool_from_bank(&bank, RF_CAT_POOL_MCQ, &q, &pool, &err), RF_OK, "%s",
+    cr_assert_eq(rf_cat_pool_from_bank(&bank, RF_CAT_POOL_SCORED, &q, &pool, &err), RF_OK, "%s",
                  err.msg);
     size_t mid = q.n / 2, sk;
     cr_assert(q.x[mid] == 0.0, "the default grid has a node at 0");
@@ -109,13 +109,6 @@ static void stop(void)
     rf_bank_cleanup(&bank);
 }
 
-static int key_of(const char *item)
-{
-    size_t bi;
-    cr_assert_eq(rf_bank_find(&bank, item, &bi), RF_OK);
-    return bank.items[bi].key;
-}
-
 /* Session n as the engine runs it: the server's design for a one-skill
  * practice test (server/app.c build_design) and seed (app.h, cfg.seed). */
 static struct rf_cat_session *engine_session(uint64_t n, int exposure)
@@ -163,11 +156,11 @@ static void run_sessions(int exposure, int *first_blocked, int *any_blocked)
                              n, k + 1, item, pool->ids[want]);
             *first_blocked += k == 0 && is_blocked(item);
             *any_blocked += is_blocked(item);
-            int right = k % 2 == 0, choice = right ? key_of(item) : (key_of(item) + 1) % 4;
-            cr_assert_eq(rf_cat_answer(s, want, (size_t)right), RF_OK);
+            int right = k % 2 == 0;
+            cr_assert_eq(rf_cat_answer(s, want, right ? pool->irt[want].ncat - 1 : 0), RF_OK);
             char path[64], ans[256];
             snprintf(path, sizeof path, "/api/tests/%lld/answers", id);
-            snprintf(ans, sizeof ans, "{\"item\":\"%s\",\"choice\":%d}", item, choice);
+            fixture_answer_body(item, right, ans, sizeof ans);
             http_result_free(&r);
             cr_assert_eq(client_do(&c, "POST", path, ans, &r), 0);
             cr_assert_eq(r.status, 200, "%s", r.body);

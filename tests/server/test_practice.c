@@ -138,8 +138,9 @@ static void finish(struct http_client *c, struct http_result *r)
         cr_assert(n < 40, "the test ends within its limit");
         char path[64], body[256];
         snprintf(path, sizeof path, "/api/tests/%lld/answers", id);
-        snprintf(body, sizeof body, "{\"item\":\"%s\",\"choice\":0}",
-                 json_string_value(json_object_get(json_object_get(r->json, "question"), "item")));
+        fixture_answer_body(
+            json_string_value(json_object_get(json_object_get(r->json, "question"), "item")), n % 2,
+            body, sizeof body);
         http_result_free(r);
         cr_assert_eq(client_do(c, "POST", path, body, r), 0);
         cr_assert_eq(r->status, 200, "%s", r->body);
@@ -182,8 +183,8 @@ Test(practice_caps, per_address_and_in_all, .init = start, .fini = stop)
     char path[64], ans[256];
     snprintf(path, sizeof path, "/api/tests/%lld/answers",
              json_integer_value(json_object_get(json_object_get(rb1.json, "test"), "id")));
-    snprintf(ans, sizeof ans, "{\"item\":\"%s\",\"choice\":0}",
-             json_string_value(json_object_get(json_object_get(rb1.json, "question"), "item")));
+    fixture_answer_body(json_string_value(json_object_get(json_object_get(rb1.json, "question"), "item")),
+                        0, ans, sizeof ans);
     http_result_free(&rb1);
     cr_assert_eq(client_do(&b1, "POST", path, ans, &r), 0);
     cr_assert_eq(r.status, 200, "%s", r.body);

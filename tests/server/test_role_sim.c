@@ -39,6 +39,7 @@
 #include "careers/fit.h"
 #include "cat/pool.h"
 #include "cat/session.h"
+#include "cat/sim.h"
 #include "irt/quad.h"
 #include "server/roletest.h"
 
@@ -67,7 +68,7 @@ static void sim_open(struct sim *s, int generated)
     cr_assert_eq(rf_quad_init_default(&s->q, &err), RF_OK);
     if (!generated) {
         cr_assert_eq(rf_bank_load_dir("data/bank", &s->bank, &err), RF_OK, "%s", err.msg);
-        cr_assert_eq(rf_cat_pool_from_bank(&s->bank, RF_CAT_POOL_MCQ, &s->q, &s->pool, &err), RF_OK,
+        cr_assert_eq(rf_cat_pool_from_bank(&s->bank, RF_CAT_POOL_SCORED, &s->q, &s->pool, &err), RF_OK,
                      "%s", err.msg);
         return;
     }
@@ -156,8 +157,9 @@ static void candidate(struct sim *s, const struct rf_role *r, struct draw how, e
         size_t j = 0;
         while (j < d.nscope && d.scope[j] != s->pool->skill[item])
             j++;
-        double pc = rf_irt_prob(&s->pool->irt[item], truth[j], 1);
-        cr_assert_eq(rf_cat_answer(ses, item, rf_rng_uniform(&rng) < pc), RF_OK);
+        /* every format from its own model: a multi item's category 0..m (GRM) */
+        cr_assert_eq(rf_cat_answer(ses, item, rf_cat_sim_draw(&s->pool->irt[item], truth[j], &rng)),
+                     RF_OK);
     }
     /* With the model's prior every skill may reach its SE target first. */
     cr_assert_leq(rf_cat_nanswered(ses), mode == MODE_FIND ? RF_WEB_FIND_MAX_ITEMS : RF_WEB_ROLE_MAX_ITEMS);

@@ -31,7 +31,7 @@ static void fx_open(struct fx *f)
     rf_bank_init(&f->bank);
     cr_assert_eq(rf_bank_load_dir("data/bank", &f->bank, &err), RF_OK, "%s", err.msg);
     cr_assert_eq(rf_quad_init_default(&f->q, &err), RF_OK);
-    cr_assert_eq(rf_cat_pool_from_bank(&f->bank, RF_CAT_POOL_MCQ, &f->q, &f->pool, &err), RF_OK,
+    cr_assert_eq(rf_cat_pool_from_bank(&f->bank, RF_CAT_POOL_SCORED, &f->q, &f->pool, &err), RF_OK,
                  "%s", err.msg);
     cr_assert_eq(rf_rolesim_truth_init(&f->t, f->pool, &f->bank, &err), RF_OK);
 }
@@ -55,10 +55,27 @@ Test(rolesim, truth_is_a1_c_one_over_k)
     for (size_t i = 0; i < f.pool->n; i++) {
         size_t bi;
         cr_assert_eq(rf_bank_find(&f.bank, f.pool->ids[i], &bi), RF_OK);
-        if (f.bank.items[bi].type != RF_ITEM_MCQ) {
-            /* numeric and multi items: no options to guess from, never in a role test's pool */
+        const struct rf_item *bit = &f.bank.items[bi];
+        const double *rp = f.t.rand + i * RF_MAX_CATEGORIES;
+        double tot = 0;
+        for (size_t k = 0; k < f.t.irt[i].ncat; k++)
+            tot += rp[k];
+        cr_assert_float_eq(tot, 1.0, 1e-12, "%s: random categories sum to %g", bit->id, tot);
+        if (bit->type == RF_ITEM_NUMERIC) {
+            /* no options to guess from: a random number is never right */
             cr_assert_float_eq(f.t.chance[i], 0.0, 1e-12, "%s", f.pool->ids[i]);
-            cr_assert(!f.pool->usable[i], "%s", f.pool->ids[i]);
+            cr_assert_float_eq(rp[1], 0.0, 1e-12, "%s", f.pool->ids[i]);
+            cr_assert_float_eq(f.t.irt[i].a, 1.0, 1e-12, "%s", f.pool->ids[i]);
+            cr_assert_float_eq(f.t.irt[i].c, 0.0, 1e-12, "%s", f.pool->ids[i]);
+            cr_assert(f.pool->usable[i] == !bit->retired, "%s", f.pool->ids[i]);
+            continue;
+        }
+        if (bit->type == RF_ITEM_MULTI) {
+            /* a random subset: the top category is rare, 0 the most likely */
+            cr_assert_eq(f.t.irt[i].ncat, bit->nkeys + 1, "%s", bit->id);
+            cr_assert_float_eq(f.t.irt[i].a, 1.0, 1e-12, "%s", f.pool->ids[i]);
+            cr_assert_gt(rp[0], rp[bit->nkeys], "%s", bit->id);
+            cr_assert(f.pool->usable[i] == !bit->retired, "%s", f.pool->ids[i]);
             continue;
         }
         double k = (double)f.bank.items[bi].noptions;
@@ -69,6 +86,26 @@ Test(rolesim, truth_is_a1_c_one_over_k)
         cr_assert_float_eq(f.t.irt[i].b, f.pool->irt[i].b, 1e-12, "%s", f.pool->ids[i]);
     }
     fx_close(&f);
+}
+
+/* The score of a random subset, against direct enumeration of the subsets. */
+Test(rolesim, random_multi_distribution)
+{
+    for (size_t n = 2; n <= 6; n++)
+        for (size_t m = 1; m < n; m++) {
+            double p[RF_MAX_CATEGORIES], e[RF_MAX_CATEGORIES] = {0};
+            rf_rolesim_random_multi(n, m, p);
+            for (unsigned mask = 0; mask < (1u << n); mask++) {
+                int good = 0, bad = 0;
+                for (size_t o = 0; o < n; o++)
+                    if (mask >> o & 1)
+                        *(o < m ? &good : &bad) += 1;
+                e[good > bad ? good - bad : 0] += 1.0 / (double)(1u << n);
+            }
+            for (size_t k = 0; k <= m; k++)
+                cr_assert_float_eq(p[k], e[k], 1e-12, "n %zu m %zu k %zu: %g != %g", n, m, k,
+                                   p[k], e[k]);
+        }
 }
 
 static struct rf_rolesim_result run(struct fx *f, enum rf_rolesim_pop pop, const char *role,

@@ -49,23 +49,34 @@ static void assert_no_secrets(const struct http_result *r)
         json_t *v;
         json_object_foreach((json_t *)q, k, v) {
             cr_assert(!strcmp(k, "item") || !strcmp(k, "skill") || !strcmp(k, "stem") ||
-                          !strcmp(k, "options") || !strcmp(k, "number") || !strcmp(k, "lang"),
+                          !strcmp(k, "options") || !strcmp(k, "number") || !strcmp(k, "lang") ||
+                          !strcmp(k, "type") || !strcmp(k, "unit"),
                       "question carries field '%s'", k);
         }
         size_t bi;
         const char *id = json_string_value(json_object_get(q, "item"));
         cr_assert_eq(rf_bank_find(&bank, id, &bi), RF_OK);
-        cr_assert(!strstr(r->body, bank.items[bi].explanation), "explanation of %s leaked", id);
+        const struct rf_item *it = &bank.items[bi];
+        cr_assert(!strstr(r->body, it->explanation), "explanation of %s leaked", id);
+        cr_assert_str_eq(json_string_value(json_object_get(q, "type")), rf_item_type_name(it->type));
+        cr_assert_eq(json_array_size(json_object_get(q, "options")), it->noptions);
+        if (it->type == RF_ITEM_NUMERIC)
+            cr_assert_str_eq(json_string_value(json_object_get(q, "unit")), it->unit);
+        else
+            cr_assert_null(json_object_get(q, "unit"));
     }
     cr_assert(!strstr(r->body, "\"key\""), "a key field leaked: %.200s", r->body);
+    cr_assert(!strstr(r->body, "\"keys\""), "a keys field leaked: %.200s", r->body);
+    cr_assert(!strstr(r->body, "\"answer\""), "an answer field leaked: %.200s", r->body);
+    cr_assert(!strstr(r->body, "\"tolerance\""), "a tolerance leaked: %.200s", r->body);
     cr_assert(!strstr(r->body, "\"explanation\""), "an explanation leaked");
 }
 
-static int key_of(const char *item)
+static const struct rf_item *item_of(const char *item)
 {
     size_t bi;
     cr_assert_eq(rf_bank_find(&bank, item, &bi), RF_OK);
-    return bank.items[bi].key;
+    return &bank.items[bi];
 }
 
 /* Starts a practice test; returns its id and leaves the reply in *r. */
@@ -77,13 +88,21 @@ static long long start_test(struct http_client *c, const char *body, struct http
     return json_integer_value(json_object_get(json_object_get(r->json, "test"), "id"));
 }
 
-static void answer(struct http_client *c, long long id, const char *item, int choice,
+static void post_answer(struct http_client *c, long long id, const char *body,
+                        struct http_result *r)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/api/tests/%lld/answers", id);
+    cr_assert_eq(client_do(c, "POST", path, body, r), 0);
+}
+
+/* The right answer to item (full credit) when right, else one scoring 0. */
+static void answer(struct http_client *c, long long id, const char *item, int right,
                    struct http_result *r)
 {
-    char path[64], body[256];
-    snprintf(path, sizeof path, "/api/tests/%lld/answers", id);
-    snprintf(body, sizeof body, "{\"item\":\"%s\",\"choice\":%d}", item, choice);
-    cr_assert_eq(client_do(c, "POST", path, body, r), 0);
+    char body[256];
+    fixture_answer_body(item, right, body, sizeof body);
+    post_answer(c, id, body, r);
 }
 
 Test(tests, whole_flow_to_report)
@@ -108,10 +127,10 @@ Test(tests, whole_flow_to_report)
         cr_assert(prog >= last_progress - 1e-12, "progress never goes back (%g < %g)", prog,
                   last_progress);
         last_progress = prog;
-        int choice = (n % 3 == 0) ? key_of(item) : (key_of(item) + 1) % 4;
-        right += choice == key_of(item);
+        int ok = n % 3 == 0;
+        right += ok;
         http_result_free(&r);
-        answer(&c, id, item, choice, &r);
+        answer(&c, id, item, ok, &r);
         cr_assert_eq(r.status, 200, "answer %d: %s", n + 1, r.body);
         assert_no_secrets(&r);
         n++;
@@ -140,7 +159,7 @@ Test(tests, whole_flow_to_report)
     cr_assert(strstr(r.body, "<svg"), "the HTML report has its charts");
     http_result_free(&r);
     /* the finished test takes no more answers */
-    answer(&c, id, "deep_learning.x.001", 0, &r);
+    post_answer(&c, id, "{\"item\":\"deep_learning.x.001\",\"choice\":0}", &r);
     cr_assert_eq(r.status, 409);
     http_result_free(&r);
     /* and `rolefit report --session` reads the same test from the database */
@@ -185,9 +204,8 @@ Test(tests, find_my_role)
             j++;
         if (j == nasked)
             snprintf(asked[nasked++], sizeof asked[0], "%s", skill);
-        int choice = knows ? key_of(item) : (key_of(item) + 1) % 4;
         http_result_free(&r);
-        answer(&c, id, item, choice, &r);
+        answer(&c, id, item, knows, &r);
         cr_assert_eq(r.status, 200, "answer %d: %s", n + 1, r.body);
         assert_no_secrets(&r);
         n++;
@@ -238,9 +256,21 @@ Test(tests, answers_must_match_the_question_asked)
     cr_assert_eq(x.status, 409, "%s", x.body);
     cr_assert_str_eq(json_string_value(json_object_get(x.json, "field")), "item");
     http_result_free(&x);
-    answer(&c, id, item, 7, &x);
+    /* an answer out of range for the question's format names its field */
+    const struct rf_item *it = item_of(item);
+    char bad[256];
+    const char *field = it->type == RF_ITEM_NUMERIC ? "value"
+                        : it->type == RF_ITEM_MULTI ? "selected"
+                                                    : "choice";
+    if (it->type == RF_ITEM_NUMERIC)
+        snprintf(bad, sizeof bad, "{\"item\":\"%s\",\"value\":\"1,5\"}", item);
+    else if (it->type == RF_ITEM_MULTI)
+        snprintf(bad, sizeof bad, "{\"item\":\"%s\",\"selected\":[7]}", item);
+    else
+        snprintf(bad, sizeof bad, "{\"item\":\"%s\",\"choice\":7}", item);
+    post_answer(&c, id, bad, &x);
     cr_assert_eq(x.status, 400);
-    cr_assert_str_eq(json_string_value(json_object_get(x.json, "field")), "choice");
+    cr_assert_str_eq(json_string_value(json_object_get(x.json, "field")), field);
     http_result_free(&x);
     char path[64];
     snprintf(path, sizeof path, "/api/tests/%lld/answers", id);
@@ -264,6 +294,119 @@ Test(tests, answers_must_match_the_question_asked)
     cr_assert_eq(json_integer_value(json_object_get(json_object_get(g1.json, "test"), "answered")), 1);
     http_result_free(&g1);
     http_result_free(&g2);
+}
+
+/* Numeric and multi questions end to end: every malformed answer is refused
+ * with 400 naming its field and changes nothing; a partial selection scores
+ * partial credit; the report's review shows the answer given, the right
+ * answer and the credit. */
+Test(tests, numeric_and_multi_questions)
+{
+    struct http_client c = {fx.port, "", ""};
+    struct http_result r, x;
+    long long id = start_test(&c, "{\"find_role\":true}", &r);
+    int seen_num = 0, seen_multi = 0, n = 0;
+    char partial[160] = "", num[160] = "";
+    size_t partial_m = 0;
+    while (json_is_object(json_object_get(r.json, "question"))) {
+        char item[160], body[512];
+        snprintf(item, sizeof item, "%s",
+                 json_string_value(json_object_get(json_object_get(r.json, "question"), "item")));
+        const struct rf_item *it = item_of(item);
+        long long answered =
+            json_integer_value(json_object_get(json_object_get(r.json, "test"), "answered"));
+        http_result_free(&r);
+        static const char *bad_num[] = {"\"value\":\"1,5\"", "\"value\":\"5 ms\"",
+                                        "\"value\":\"\"", "\"value\":\"inf\"",
+                                        "\"value\":\"0x10\"", "\"value\":1.5",
+                                        "\"choice\":0", "\"selected\":[0]"};
+        static const char *bad_multi[] = {"\"selected\":[0,0]", "\"selected\":[-1]",
+                                          "\"selected\":[9]", "\"selected\":[\"a\"]",
+                                          "\"selected\":[0.5]", "\"selected\":\"0,1\"",
+                                          "\"choice\":0", "\"value\":\"1\""};
+        const char *const *bad = NULL;
+        size_t nbad = 0;
+        if (it->type == RF_ITEM_NUMERIC && !seen_num++) {
+            bad = bad_num;
+            nbad = sizeof bad_num / sizeof *bad_num;
+        } else if (it->type == RF_ITEM_MULTI && !seen_multi++) {
+            bad = bad_multi;
+            nbad = sizeof bad_multi / sizeof *bad_multi;
+        }
+        for (size_t k = 0; k < nbad; k++) {
+            snprintf(body, sizeof body, "{\"item\":\"%s\",%s}", item, bad[k]);
+            post_answer(&c, id, body, &x);
+            cr_assert_eq(x.status, 400, "%s: %s -> %d %s", item, body, x.status, x.body);
+            /* the field the question's format takes, whatever the body gave */
+            cr_assert_str_eq(json_string_value(json_object_get(x.json, "field")),
+                             it->type == RF_ITEM_NUMERIC ? "value" : "selected", "%s", body);
+            http_result_free(&x);
+        }
+        if (it->type == RF_ITEM_MULTI && it->nkeys >= 2 && !partial[0]) {
+            /* one key only: 1 of m */
+            snprintf(body, sizeof body, "{\"item\":\"%s\",\"selected\":[%d]}", item,
+                     it->keys[0]);
+            snprintf(partial, sizeof partial, "%s", item);
+            partial_m = it->nkeys;
+        } else if (it->type == RF_ITEM_NUMERIC && !num[0]) {
+            snprintf(body, sizeof body, "{\"item\":\"%s\",\"value\":\" %.17g \"}", item,
+                     it->answer);
+            snprintf(num, sizeof num, "%s", item);
+        } else {
+            fixture_answer_body(item, n % 2, body, sizeof body);
+        }
+        post_answer(&c, id, body, &r);
+        cr_assert_eq(r.status, 200, "%s: %s", body, r.body);
+        cr_assert_eq(json_integer_value(json_object_get(json_object_get(r.json, "test"), "answered")),
+                     answered + 1, "refused answers changed nothing");
+        assert_no_secrets(&r);
+        n++;
+    }
+    http_result_free(&r);
+    cr_assert(seen_num && seen_multi, "a find-my-role test asks both formats (%d numeric, %d multi)",
+              seen_num, seen_multi);
+    char path[64];
+    snprintf(path, sizeof path, "/api/tests/%lld/report", id);
+    cr_assert_eq(client_do(&c, "GET", path, NULL, &r), 0);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    const json_t *ans = json_object_get(r.json, "answers"), *a;
+    size_t i;
+    int found_partial = 0, found_num = 0;
+    json_array_foreach(ans, i, a)
+    {
+        const char *item = json_string_value(json_object_get(a, "item"));
+        const char *type = json_string_value(json_object_get(a, "type"));
+        cr_assert(json_is_string(json_object_get(a, "given")), "%s: no given answer", item);
+        cr_assert(json_is_string(json_object_get(a, "right_answer")), "%s", item);
+        cr_assert(json_is_string(json_object_get(a, "credit")), "%s", item);
+        json_int_t sc = json_integer_value(json_object_get(a, "score"));
+        json_int_t mx = json_integer_value(json_object_get(a, "max_score"));
+        cr_assert_eq(json_is_true(json_object_get(a, "correct")), sc == mx, "%s", item);
+        if (!strcmp(item, partial)) {
+            char want[32];
+            snprintf(want, sizeof want, "1 of %zu", partial_m);
+            cr_assert_str_eq(json_string_value(json_object_get(a, "credit")), want);
+            cr_assert_str_eq(type, "multi");
+            cr_assert_eq(json_array_size(json_object_get(a, "selected")), 1);
+            cr_assert_eq(json_array_size(json_object_get(a, "keys")), partial_m);
+            found_partial = 1;
+        }
+        if (!strcmp(item, num)) {
+            cr_assert_str_eq(json_string_value(json_object_get(a, "credit")), "1 of 1");
+            cr_assert(json_is_true(json_object_get(a, "correct")));
+            cr_assert(json_is_number(json_object_get(a, "answer")));
+            found_num = 1;
+        }
+    }
+    cr_assert(found_num && (found_partial || !partial[0]));
+    http_result_free(&r);
+    snprintf(path, sizeof path, "/api/tests/%lld/report.html", id);
+    cr_assert_eq(client_do(&c, "GET", path, NULL, &r), 0);
+    cr_assert_eq(r.status, 200);
+    if (partial[0])
+        cr_assert(strstr(r.body, "Partly right (1 of"), "the HTML review shows partial credit");
+    cr_assert(strstr(r.body, "Right answer:"), "the HTML review shows a numeric answer");
+    http_result_free(&r);
 }
 
 Test(tests, bad_scopes)

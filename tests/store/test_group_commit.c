@@ -79,7 +79,7 @@ static void *own_tests(void *arg)
             int last = seq + 1 == NANSWERS;
             snprintf(item, sizeof item, "t%d-s%d", i, seq);
             snprintf(state, sizeof state, "s%d", seq + 1);
-            struct rf_answer a = {tests[i], seq, item, seq % 4, seq % 2, 1000 + seq};
+            struct rf_answer a = {tests[i], seq, item, seq % 4, seq % 2, 1000 + seq, NULL};
             if (seq % 2) {
                 /* item NULL violates NOT NULL after the test row was updated:
                  * the savepoint must take the update back */
@@ -129,7 +129,7 @@ static void *race(void *arg)
             return NULL;
         snprintf(item, sizeof item, "r%d-s%lld", r->k, (long long)n);
         snprintf(state, sizeof state, "r%lld", (long long)n + 1);
-        struct rf_answer a = {race_test, n, item, r->k, 0, 0};
+        struct rf_answer a = {race_test, n, item, r->k, 0, 0, NULL};
         rf_status rc = rf_store_answer(st, &a, state, NULL, &err);
         if (rc == RF_OK)
             r->wins++;
@@ -238,10 +238,10 @@ Test(group_commit, concurrent_answers_are_stored_once_in_order_and_conflicts_ref
 
     /* a finished test takes no answer, alone or beside an accepted one */
     struct rf_err err;
-    struct rf_answer late = {tests[0], NANSWERS, "late", 0, 0, 0};
+    struct rf_answer late = {tests[0], NANSWERS, "late", 0, 0, 0, NULL};
     cr_assert_eq(rf_store_answer(st, &late, "late", NULL, &err), RF_ECONFLICT);
     cr_assert(strstr(err.msg, "not the next answer of an active test"), "%s", err.msg);
-    struct rf_answer missing = {987654, 0, "x", 0, 0, 0};
+    struct rf_answer missing = {987654, 0, "x", 0, 0, 0, NULL};
     cr_assert_eq(rf_store_answer(st, &missing, "x", NULL, &err), RF_ECONFLICT,
                  "an unknown test takes no answer");
 

@@ -33,7 +33,7 @@ TestSuite(store, .init = setup, .fini = teardown);
 
 Test(store, open_migrate_reopen_and_bad_urls)
 {
-    cr_assert_eq(rf_store_schema_version(st), 2);
+    cr_assert_eq(rf_store_schema_version(st), 3);
     cr_assert_eq(rf_store_setting_set(st, "practice", "on", &err), RF_OK);
     rf_store_close(st);
     cr_assert_eq(rf_store_open(path, &st, &err), RF_OK, "%s", err.msg);
@@ -153,7 +153,7 @@ Test(store, answers_are_atomic_and_ordered)
     t.scope = "{\"skills\": [\"x\"]}";
     t.state = "{\"n\": 0}";
     cr_assert_eq(rf_store_test_create(st, &t, &tid, &err), RF_OK, "%s", err.msg);
-    struct rf_answer a = {tid, 0, "i1", 2, 1, 0};
+    struct rf_answer a = {tid, 0, "i1", 2, 1, 0, NULL};
     cr_assert_eq(rf_store_answer(st, &a, "{\"n\": 1}", NULL, &err), RF_OK, "%s", err.msg);
     /* replay of the same position is refused and changes nothing */
     cr_assert_eq(rf_store_answer(st, &a, "{\"n\": 99}", NULL, &err), RF_ECONFLICT);
@@ -164,15 +164,15 @@ Test(store, answers_are_atomic_and_ordered)
     cr_assert_str_eq(g.status, "active");
     rf_store_test_cleanup(&g);
     /* skipping ahead is refused too */
-    struct rf_answer skip = {tid, 5, "i9", 0, 0, 0};
+    struct rf_answer skip = {tid, 5, "i9", 0, 0, 0, NULL};
     cr_assert_eq(rf_store_answer(st, &skip, "{}", NULL, &err), RF_ECONFLICT);
-    struct rf_answer b = {tid, 1, "i2", 0, 0, 0};
+    struct rf_answer b = {tid, 1, "i2", 0, 0, 0, NULL};
     cr_assert_eq(rf_store_answer(st, &b, "{\"n\": 2}", "{\"skills\": []}", &err), RF_OK);
     cr_assert_eq(rf_store_test_get(st, tid, &g, &err), RF_OK);
     cr_assert_str_eq(g.status, "finished");
     cr_assert_eq(g.answers, 2);
     rf_store_test_cleanup(&g);
-    struct rf_answer c = {tid, 2, "i3", 0, 0, 0};
+    struct rf_answer c = {tid, 2, "i3", 0, 0, 0, NULL};
     cr_assert_eq(rf_store_answer(st, &c, "{}", NULL, &err), RF_ECONFLICT, "finished tests take no answers");
     nans = 0;
     cr_assert_eq(rf_store_answers_list(st, tid, check_answer, NULL, &err), RF_OK);
@@ -256,7 +256,7 @@ static int64_t finished_test(int64_t org, int64_t posting, const char *label, in
     struct rf_test t = {.candidate_id = cand, .org_id = org, .posting_id = posting,
                         .invite_id = inv, .scope = "{}", .state = "{}"};
     cr_assert_eq(rf_store_test_create(st, &t, &tid, &err), RF_OK, "%s", err.msg);
-    struct rf_answer a = {tid, 0, "i1", 0, 1, 0};
+    struct rf_answer a = {tid, 0, "i1", 0, 1, 0, NULL};
     cr_assert_eq(rf_store_answer_packed(st, &a, "{}", "{\"skills\": []}",
                                         packed ? (const unsigned char *)"\x01\x00\x02" : NULL,
                                         3, &err),
@@ -302,7 +302,7 @@ Test(store, ranked_rows_by_posting_or_organization)
 
 /* A database made by the first schema (no packed column, no posting index)
  * opens, is migrated, and its finished tests rank from their JSON. The old
- * schema is made from a new one by undoing migration 2 with SQLite itself. */
+ * schema is made from a new one by undoing migrations 2 and 3 with SQLite itself. */
 Test(store, opens_a_first_schema_database)
 {
     int64_t org, p1;
@@ -317,12 +317,13 @@ Test(store, opens_a_first_schema_database)
     char *msg = NULL;
     cr_assert_eq(sqlite3_exec(db,
                               "DROP INDEX tests_posting; ALTER TABLE tests DROP COLUMN packed; "
+                              "ALTER TABLE answers DROP COLUMN response; "
                               "DELETE FROM schema_version WHERE version >= 2;",
                               NULL, NULL, &msg),
                  SQLITE_OK, "%s", msg ? msg : "");
     sqlite3_close(db);
     cr_assert_eq(rf_store_open(path, &st, &err), RF_OK, "%s", err.msg);
-    cr_assert_eq(rf_store_schema_version(st), 2);
+    cr_assert_eq(rf_store_schema_version(st), 3);
     struct seen v = {0};
     cr_assert_eq(rf_store_tests_ranked(st, org, p1, see_ranked, &v, &err), RF_OK, "%s", err.msg);
     cr_assert_eq(v.n, 1);
@@ -350,4 +351,63 @@ Test(store, opens_a_first_schema_database)
     cr_assert_eq(rf_store_test_get(st, act, &g, &err), RF_OK);
     cr_assert_str_eq(g.status, "active");
     rf_store_test_cleanup(&g);
+}
+
+struct resp_seen {
+    int n;
+    char item[4][16], resp[4][32];
+    int choice[4], score[4], has[4];
+};
+
+static void see_response(void *ud, const struct rf_answer *a)
+{
+    struct resp_seen *v = ud;
+    if (v->n >= 4)
+        return;
+    snprintf(v->item[v->n], sizeof v->item[0], "%s", a->item_id);
+    snprintf(v->resp[v->n], sizeof v->resp[0], "%s", a->response ? a->response : "");
+    v->has[v->n] = a->response != NULL;
+    v->choice[v->n] = a->choice;
+    v->score[v->n++] = a->score;
+}
+
+/* A database of schema 2 (answers without their raw response) opens and is
+ * migrated: its answers read back unchanged with no response (NULL), and
+ * new answers keep theirs, exactly as given. */
+Test(store, answers_keep_their_raw_response_and_old_ones_survive)
+{
+    int64_t cand, tid;
+    cr_assert_eq(rf_store_candidate_create(st, 0, NULL, NULL, &cand, &err), RF_OK);
+    struct rf_test t = {.candidate_id = cand, .scope = "{}", .state = "{}"};
+    cr_assert_eq(rf_store_test_create(st, &t, &tid, &err), RF_OK);
+    rf_store_close(st);
+    st = NULL;
+    sqlite3 *db;
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    char *msg = NULL;
+    cr_assert_eq(sqlite3_exec(db,
+                              "ALTER TABLE answers DROP COLUMN response;"
+                              "DELETE FROM schema_version WHERE version >= 3;"
+                              "INSERT INTO answers(test_id, seq, item_id, choice, score, at) "
+                              "VALUES (1, 0, 'old', 2, 1, 5);"
+                              "UPDATE tests SET answers = 1;",
+                              NULL, NULL, &msg),
+                 SQLITE_OK, "%s", msg ? msg : "");
+    sqlite3_close(db);
+    cr_assert_eq(rf_store_open(path, &st, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(rf_store_schema_version(st), 3);
+    struct rf_answer a = {tid, 1, "num", -1, 1, 0, " 2.5e-1"};
+    cr_assert_eq(rf_store_answer(st, &a, "{}", NULL, &err), RF_OK, "%s", err.msg);
+    struct rf_answer b = {tid, 2, "sel", -1, 2, 0, "0,3"};
+    cr_assert_eq(rf_store_answer(st, &b, "{}", NULL, &err), RF_OK, "%s", err.msg);
+    struct rf_answer c = {tid, 3, "none", -1, 0, 0, ""};
+    cr_assert_eq(rf_store_answer(st, &c, "{}", NULL, &err), RF_OK, "%s", err.msg);
+    struct resp_seen v = {0};
+    cr_assert_eq(rf_store_answers_list(st, tid, see_response, &v, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(v.n, 4);
+    cr_assert(!v.has[0] && v.choice[0] == 2 && v.score[0] == 1, "the old answer is intact");
+    cr_assert_str_eq(v.item[0], "old");
+    cr_assert(v.has[1] && !strcmp(v.resp[1], " 2.5e-1"), "'%s'", v.resp[1]);
+    cr_assert(v.has[2] && !strcmp(v.resp[2], "0,3") && v.score[2] == 2);
+    cr_assert(v.has[3] && !strcmp(v.resp[3], ""), "an empty selection is not a missing one");
 }

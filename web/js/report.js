@@ -34,17 +34,32 @@ function kpi(value, label) {
 }
 
 function answerReview(a, skillName, own) {
-  const opts = el('ol', { type: 'A' }, a.options.map((o, i) => {
-    const mark = i === a.key ? ' ✓ correct answer' : i === a.choice ? (own ? ' ✗ your answer' : ' ✗ the answer given') : '';
-    return el('li', { class: i === a.key ? 'right' : i === a.choice ? 'yours' : '' }, renderMarkup(o), mark ? el('strong', {}, mark) : null);
-  }));
-  opts.querySelectorAll('p').forEach((p) => { p.style.display = 'inline'; p.style.margin = '0'; });
+  const type = a.type || 'mcq';
+  let body;
+  if (type === 'numeric') {
+    body = el('p', { class: 'numeric-review' },
+      `${own ? 'Your answer' : 'The answer given'}: `, el('strong', {}, a.given || '—'), a.correct ? ' ✓' : ' ✗',
+      el('br'), 'Right answer: ', el('strong', {}, a.right_answer));
+  } else {
+    const keys = type === 'multi' ? a.keys : [a.key];
+    const picked = type === 'multi' ? a.selected : [a.choice];
+    body = el('ol', { type: 'A' }, a.options.map((o, i) => {
+      const isKey = keys.includes(i), isPick = picked.includes(i);
+      const mark = type === 'multi'
+        ? (isKey && isPick ? ' ✓ correct, selected' : isKey ? ' ✓ correct answer (not selected)' : isPick ? ' ✗ selected, not a correct answer' : '')
+        : (isKey ? ' ✓ correct answer' : isPick ? (own ? ' ✗ your answer' : ' ✗ the answer given') : '');
+      return el('li', { class: isKey ? 'right' : isPick ? 'yours' : '' }, renderMarkup(o), mark ? el('strong', {}, mark) : null);
+    }));
+    body.querySelectorAll('p').forEach((p) => { p.style.display = 'inline'; p.style.margin = '0'; });
+  }
+  const credit = type === 'multi' ? el('p', { class: 'credit' }, `Credit: ${a.credit} (each correct option selected counts one, each wrong one takes one away)`) : null;
   const why = el('div', { class: 'why' }, renderMarkup(a.explanation));
   const first = why.querySelector('p');
   if (first) first.prepend(el('strong', {}, 'Why: '));
+  const verdict = a.correct ? 'Right' : a.score > 0 ? `Partly right (${a.credit})` : 'Missed';
   return el('div', { class: a.correct ? 'review ok' : 'review' },
-    el('div', { class: 'review-head' }, [a.correct ? 'Right' : 'Missed', skillName(a.skill), a.tags.map(words).join(', ')].filter(Boolean).join(' · ')),
-    renderMarkup(a.stem), opts, why);
+    el('div', { class: 'review-head' }, [verdict, skillName(a.skill), a.tags.map(words).join(', ')].filter(Boolean).join(' · ')),
+    renderMarkup(a.stem), body, credit, why);
 }
 
 // Appends to the report what is there: el() skips null children, but the DOM's

@@ -41,22 +41,64 @@ function render(data) {
   setProgress(test);
   document.getElementById('skill-name').textContent = question.skill.name;
   stemBox.replaceChildren(renderMarkup(question.stem));
+  const type = question.type || 'mcq';
+  const hint = document.getElementById('keys-hint');
+  document.getElementById('options-legend').textContent = type === 'multi' ? 'Options: select all that apply' : 'Options';
+  if (type === 'numeric') {
+    // A number typed as text: the server reads sign, decimals and exponent and
+    // says plainly what it cannot read ("1,5", "5 ms").
+    const input = el('input', { type: 'text', id: 'value', name: 'value', inputmode: 'decimal', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'value-help' });
+    input.addEventListener('input', () => { submit.disabled = input.value.trim() === ''; });
+    optionsBox.replaceChildren(el('li', { class: 'numeric' },
+      el('label', { for: 'value' }, 'Your answer'),
+      el('div', { class: 'numeric-row' }, input, question.unit ? el('span', { class: 'unit' }, question.unit) : null),
+      el('p', { class: 'muted', id: 'value-help' }, 'A number: digits with a decimal point, e.g. 0.25, -3 or 1e-3.')));
+    hint.replaceChildren('Type the number, ', el('kbd', {}, 'Enter'), ' to answer.');
+    submit.disabled = true;
+    input.focus();
+    return;
+  }
+  const multi = type === 'multi';
   optionsBox.replaceChildren(...question.options.map((text, i) => {
     const inputId = `opt-${i}`;
-    const input = el('input', { type: 'radio', name: 'choice', id: inputId, value: String(i) });
+    const input = el('input', { type: multi ? 'checkbox' : 'radio', name: multi ? 'sel' : 'choice', id: inputId, value: String(i) });
     const label = el('label', { class: 'option', for: inputId },
       input, el('span', {}, el('kbd', { 'aria-hidden': 'true' }, String.fromCharCode(65 + i)), ' ', renderMarkup(text)));
     input.addEventListener('change', () => {
-      optionsBox.querySelectorAll('label.option').forEach((l) => l.classList.remove('selected'));
-      label.classList.add('selected');
-      submit.disabled = false;
+      if (multi) {
+        label.classList.toggle('selected', input.checked);
+        submit.disabled = !optionsBox.querySelector('input[name=sel]:checked');
+      } else {
+        optionsBox.querySelectorAll('label.option').forEach((l) => l.classList.remove('selected'));
+        label.classList.add('selected');
+        submit.disabled = false;
+      }
     });
     return el('li', {}, label);
   }));
+  if (multi) optionsBox.prepend(el('li', { class: 'select-all' }, el('strong', {}, 'Select all that apply.'), ' Each right option counts, each wrong one takes one away.'));
+  const last = String.fromCharCode(64 + question.options.length);
+  hint.replaceChildren('Keys: ', el('kbd', {}, '1'), '–', el('kbd', {}, String(question.options.length)), ' or ', el('kbd', {}, 'A'), '–', el('kbd', {}, last),
+    multi ? ' to tick or untick, ' : ' to choose, ', el('kbd', {}, 'Enter'), ' to answer.');
   // options render as paragraphs: keep them inline
   optionsBox.querySelectorAll('label.option p').forEach((p) => { p.style.margin = '0'; p.style.display = 'inline'; });
   submit.disabled = true;
   stemBox.focus();
+}
+
+// The answer in the field the question's type takes.
+function answerBody() {
+  const type = current.type || 'mcq';
+  if (type === 'numeric') {
+    const v = document.getElementById('value').value;
+    return v.trim() === '' ? null : { item: current.item, value: v };
+  }
+  if (type === 'multi') {
+    const sel = [...form.querySelectorAll('input[name=sel]:checked')].map((x) => Number(x.value));
+    return sel.length ? { item: current.item, selected: sel } : null;
+  }
+  const picked = form.querySelector('input[name=choice]:checked');
+  return picked ? { item: current.item, choice: Number(picked.value) } : null;
 }
 
 async function load() {
@@ -71,13 +113,13 @@ async function load() {
 
 form.addEventListener('submit', async (ev) => {
   ev.preventDefault();
-  const picked = form.querySelector('input[name=choice]:checked');
-  if (!picked || busy || !current) return;
+  const body = current ? answerBody() : null;
+  if (!body || busy) return;
   busy = true;
   submit.disabled = true;
   showError(errorBox, null);
   try {
-    render(await api('POST', `/api/tests/${id}/answers`, { item: current.item, choice: Number(picked.value) }));
+    render(await api('POST', `/api/tests/${id}/answers`, body));
   } catch (e) {
     showError(errorBox, e);
     if (e.status === 409) { try { render(await api('GET', `/api/tests/${id}`)); } catch (_) { /* keep the message */ } }
@@ -89,13 +131,19 @@ form.addEventListener('submit', async (ev) => {
 
 document.addEventListener('keydown', (ev) => {
   if (ev.target instanceof HTMLTextAreaElement || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+  if (ev.target instanceof HTMLInputElement && ev.target.type === 'text') return; // the form submits on Enter itself
   const k = ev.key.toUpperCase();
   let idx = -1;
   if (/^[1-9]$/.test(k)) idx = Number(k) - 1;
   else if (/^[A-I]$/.test(k)) idx = k.charCodeAt(0) - 65;
   if (idx >= 0) {
     const input = document.getElementById(`opt-${idx}`);
-    if (input) { input.checked = true; input.dispatchEvent(new Event('change')); input.focus(); ev.preventDefault(); }
+    if (input) {
+      input.checked = input.type === 'checkbox' ? !input.checked : true;
+      input.dispatchEvent(new Event('change'));
+      input.focus();
+      ev.preventDefault();
+    }
   } else if (ev.key === 'Enter' && !submit.disabled) {
     form.requestSubmit();
     ev.preventDefault();

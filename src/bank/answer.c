@@ -1,0 +1,393 @@
+/*
+ * Answers: parsing, checking and scoring per docs/bank-format.md (see
+ * answer.h). Invariants of a response built here: choice is a valid option
+ * of an mcq item; value is finite and text its trimmed spelling for a
+ * numeric item; sel holds nsel distinct in-range indices, sorted, for a
+ * multi item.
+ */
+#include "bank/answer.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* Length of the number grammar matched at s (0 when none): sign, digits with
+ * an optional point (at least one digit in all), optional exponent. */
+static size_t match_number(const char *s)
+{
+    size_t i = 0, digits = 0;
+    if (s[i] == '+' || s[i] == '-')
+        i++;
+    while (is_digit(s[i])) {
+        i++;
+        digits++;
+    }
+    if (s[i] == '.') {
+        i++;
+        while (is_digit(s[i])) {
+            i++;
+            digits++;
+        }
+    }
+    if (!digits)
+        return 0;
+    if (s[i] == 'e' || s[i] == 'E') {
+        size_t j = i + 1;
+        if (s[j] == '+' || s[j] == '-')
+            j++;
+        if (!is_digit(s[j]))
+            return 0;
+        while (is_digit(s[j]))
+            j++;
+        i = j;
+    }
+    return i;
+}
+
+rf_status rf_answer_parse_number(const char *text, double *out, struct rf_err *err)
+{
+    if (!text)
+        return rf_err_set(err, RF_EINVAL, "no number given");
+    size_t len = strlen(text);
+    if (len > RF_ANSWER_MAX_TEXT)
+        return rf_err_set(err, RF_EINVAL, "the answer is longer than %d characters",
+                          RF_ANSWER_MAX_TEXT);
+    const char *s = text;
+    while (is_space(*s))
+        s++;
+    if (!*s)
+        return rf_err_set(err, RF_EINVAL, "no number given");
+    size_t n = match_number(s);
+    size_t k = n;
+    while (is_space(s[k]))
+        k++;
+    if (n == 0 || s[k]) {
+        size_t show = strlen(s);
+        while (show && is_space(s[show - 1]))
+            show--;
+        if (n && s[n] == ',')
+            return rf_err_set(err, RF_EINVAL,
+                              "'%.*s' is not a number: use a point for decimals (1.5), not a comma",
+                              (int)show, s);
+        return rf_err_set(err, RF_EINVAL,
+                          "'%.*s' is not a number: write digits with an optional sign, decimal "
+                          "point and exponent (e.g. -1.5 or 2e-3), nothing else",
+                          (int)show, s);
+    }
+    char buf[RF_ANSWER_MAX_TEXT + 1];
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    errno = 0;
+    char *end;
+    double v = strtod(buf, &end);
+    if (end != buf + n || !isfinite(v) || (errno == ERANGE && fabs(v) > 1.0))
+        return rf_err_set(err, RF_EINVAL, "'%s' is too large a number", buf);
+    if (errno == ERANGE) /* underflow: as close to zero as it reads */
+        v = 0.0 * v;
+    *out = v;
+    return RF_OK;
+}
+
+int rf_answer_numeric_right(const struct rf_item *it, double x)
+{
+    double slack = RF_ANSWER_REL_SLACK * fmax(1.0, fabs(it->answer));
+    return isfinite(x) && fabs(x - it->answer) <= it->tolerance + slack;
+}
+
+size_t rf_answer_multi_score(const struct rf_item *it, const int *sel, size_t n)
+{
+    size_t good = 0, bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        int key = 0;
+        for (size_t j = 0; j < it->nkeys && !key; j++)
+            key = it->keys[j] == sel[i];
+        if (key)
+            good++;
+        else
+            bad++;
+    }
+    return good > bad ? good - bad : 0;
+}
+
+static rf_status wrong_type(const struct rf_item *it, const char *given, struct rf_err *err)
+{
+    return rf_err_set(err, RF_EINVAL, "item '%s' is a %s item; %s answers another format", it->id,
+                      rf_item_type_name(it->type), given);
+}
+
+static void response_init(struct rf_response *r, enum rf_item_type t)
+{
+    memset(r, 0, sizeof *r);
+    r->type = t;
+    r->choice = -1;
+}
+
+rf_status rf_answer_mcq(const struct rf_item *it, long long choice, struct rf_response *r,
+                        struct rf_err *err)
+{
+    if (it->type != RF_ITEM_MCQ)
+        return wrong_type(it, "an option index", err);
+    if (choice < 0 || (unsigned long long)choice >= it->noptions)
+        return rf_err_set(err, RF_EINVAL, "choice must be 0 to %zu", it->noptions - 1);
+    response_init(r, RF_ITEM_MCQ);
+    r->choice = (int)choice;
+    return RF_OK;
+}
+
+rf_status rf_answer_numeric(const struct rf_item *it, const char *text, struct rf_response *r,
+                            struct rf_err *err)
+{
+    if (it->type != RF_ITEM_NUMERIC)
+        return wrong_type(it, "a number", err);
+    double v;
+    rf_status rc = rf_answer_parse_number(text, &v, err);
+    if (rc)
+        return rc;
+    response_init(r, RF_ITEM_NUMERIC);
+    r->value = v;
+    const char *s = text;
+    while (is_space(*s))
+        s++;
+    size_t n = strlen(s);
+    while (n && is_space(s[n - 1]))
+        n--;
+    memcpy(r->text, s, n);
+    r->text[n] = '\0';
+    return RF_OK;
+}
+
+static int cmp_int(const void *x, const void *y)
+{
+    int a = *(const int *)x, b = *(const int *)y;
+    return (a > b) - (a < b);
+}
+
+rf_status rf_answer_multi(const struct rf_item *it, const long long *sel, size_t n,
+                          struct rf_response *r, struct rf_err *err)
+{
+    if (it->type != RF_ITEM_MULTI)
+        return wrong_type(it, "a selection", err);
+    if (n > it->noptions)
+        return rf_err_set(err, RF_EINVAL, "%zu options selected but the question has %zu", n,
+                          it->noptions);
+    int tmp[RF_BANK_MAX_OPTIONS] = {0};
+    for (size_t i = 0; i < n; i++) {
+        if (sel[i] < 0 || (unsigned long long)sel[i] >= it->noptions)
+            return rf_err_set(err, RF_EINVAL, "option %lld is out of range (0 to %zu)", sel[i],
+                              it->noptions - 1);
+        tmp[i] = (int)sel[i];
+    }
+    qsort(tmp, n, sizeof *tmp, cmp_int);
+    for (size_t i = 1; i < n; i++)
+        if (tmp[i] == tmp[i - 1])
+            return rf_err_set(err, RF_EINVAL, "option %d is selected twice", tmp[i]);
+    response_init(r, RF_ITEM_MULTI);
+    r->nsel = n;
+    memcpy(r->sel, tmp, n * sizeof *tmp);
+    return RF_OK;
+}
+
+rf_status rf_answer_parse_selection(const struct rf_item *it, const char *text, int letters,
+                                    struct rf_response *r, struct rf_err *err)
+{
+    if (it->type != RF_ITEM_MULTI)
+        return wrong_type(it, "a selection", err);
+    long long sel[RF_BANK_MAX_OPTIONS];
+    size_t n = 0;
+    const char *s = text ? text : "";
+    for (;;) {
+        while (is_space(*s))
+            s++;
+        if (!*s && n == 0)
+            break;
+        const char *start = s;
+        long long v = -1;
+        if (letters && isalpha((unsigned char)*s)) {
+            v = tolower((unsigned char)*s) - 'a';
+            s++;
+            if (v >= (long long)it->noptions)
+                return rf_err_set(err, RF_EINVAL, "'%c' is not one of the options a to %c",
+                                  *start, (char)('a' + it->noptions - 1));
+        } else if (!letters && is_digit(*s)) {
+            v = 0;
+            while (is_digit(*s) && v < 1000)
+                v = v * 10 + (*s++ - '0');
+            if (is_digit(*s))
+                return rf_err_set(err, RF_EINVAL, "option index '%.8s...' is too large", start);
+        } else {
+            return rf_err_set(err, RF_EINVAL, "'%.16s' is not %s; separate them with commas",
+                              start, letters ? "an option letter" : "an option index");
+        }
+        while (is_space(*s))
+            s++;
+        if (*s && *s != ',')
+            return rf_err_set(err, RF_EINVAL, "'%.16s' is not %s; separate them with commas",
+                              start, letters ? "an option letter" : "an option index");
+        if (n == RF_BANK_MAX_OPTIONS)
+            return rf_err_set(err, RF_EINVAL, "more options selected than the question has");
+        sel[n++] = v;
+        if (!*s)
+            break;
+        s++; /* the comma */
+    }
+    rf_status rc = rf_answer_multi(it, sel, n, r, err);
+    if (rc == RF_EINVAL && letters && n) {
+        /* name the repeated option by its letter, as the person typed it */
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = i + 1; j < n; j++)
+                if (sel[i] == sel[j] && sel[i] >= 0)
+                    return rf_err_set(err, RF_EINVAL, "option %c is selected twice",
+                                      (char)('a' + sel[i]));
+    }
+    return rc;
+}
+
+size_t rf_answer_score(const struct rf_item *it, const struct rf_response *r)
+{
+    switch (it->type) {
+    case RF_ITEM_MCQ: return r->choice == it->key;
+    case RF_ITEM_NUMERIC: return (size_t)rf_answer_numeric_right(it, r->value);
+    case RF_ITEM_MULTI: return rf_answer_multi_score(it, r->sel, r->nsel);
+    default: return 0;
+    }
+}
+
+size_t rf_answer_max_score(const struct rf_item *it)
+{
+    return it->irt.ncat ? it->irt.ncat - 1 : 1;
+}
+
+void rf_answer_format(const struct rf_response *r, char *buf, size_t cap)
+{
+    if (!cap)
+        return;
+    buf[0] = '\0';
+    switch (r->type) {
+    case RF_ITEM_MCQ: snprintf(buf, cap, "%d", r->choice); break;
+    case RF_ITEM_NUMERIC: snprintf(buf, cap, "%s", r->text); break;
+    case RF_ITEM_MULTI: {
+        size_t len = 0;
+        for (size_t i = 0; i < r->nsel && len < cap; i++) {
+            int w = snprintf(buf + len, cap - len, i ? ",%d" : "%d", r->sel[i]);
+            if (w < 0)
+                break;
+            len += (size_t)w;
+        }
+        break;
+    }
+    default: break;
+    }
+}
+
+rf_status rf_answer_parse_stored(const struct rf_item *it, const char *stored,
+                                 struct rf_response *r, struct rf_err *err)
+{
+    if (!stored)
+        return rf_err_set(err, RF_EINVAL, "item '%s': no stored response", it->id);
+    switch (it->type) {
+    case RF_ITEM_MCQ: {
+        char *end;
+        errno = 0;
+        long long v = strtoll(stored, &end, 10);
+        if (end == stored || *end || errno)
+            return rf_err_set(err, RF_EINVAL, "item '%s': stored response '%.16s' is not an option",
+                              it->id, stored);
+        return rf_answer_mcq(it, v, r, err);
+    }
+    case RF_ITEM_NUMERIC: return rf_answer_numeric(it, stored, r, err);
+    case RF_ITEM_MULTI: return rf_answer_parse_selection(it, stored, 0, r, err);
+    default:
+        return rf_err_set(err, RF_EINVAL, "item '%s': a %s item has no stored response", it->id,
+                          rf_item_type_name(it->type));
+    }
+}
+
+/* "38", "-3000000", "0.25", "1e-06": whole numbers below 1e15 in full, others
+ * the shortest %g spelling that reads back exactly. */
+static void number_text(double v, char *buf, size_t cap)
+{
+    if (fabs(v) < 1e15 && v == floor(v)) {
+        snprintf(buf, cap, "%.0f", v == 0 ? 0.0 : v);
+        return;
+    }
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, cap, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            return;
+    }
+}
+
+/* "a, c, d": the letters of options idx[0..n-1], as far as buf holds them. */
+static void letters(const int *idx, size_t n, char *buf, size_t cap)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < n && len + 4 < cap; i++)
+        len += (size_t)snprintf(buf + len, cap - len, i ? ", %c" : "%c", 'a' + idx[i]);
+}
+
+void rf_answer_key_text(const struct rf_item *it, char *buf, size_t cap)
+{
+    if (!cap)
+        return;
+    buf[0] = '\0';
+    switch (it->type) {
+    case RF_ITEM_MCQ:
+        if (it->key >= 0 && (size_t)it->key < it->noptions)
+            snprintf(buf, cap, "%c) %s", 'a' + it->key, it->options[it->key]);
+        break;
+    case RF_ITEM_NUMERIC: {
+        char a[40], t[40];
+        number_text(it->answer, a, sizeof a);
+        number_text(it->tolerance, t, sizeof t);
+        const char *unit = it->unit ? it->unit : "";
+        if (it->tolerance > 0)
+            snprintf(buf, cap, "%s%s%s (\xc2\xb1 %s)", a, unit[0] ? " " : "", unit, t);
+        else
+            snprintf(buf, cap, "%s%s%s", a, unit[0] ? " " : "", unit);
+        break;
+    }
+    case RF_ITEM_MULTI: letters(it->keys, it->nkeys, buf, cap); break;
+    default: break;
+    }
+}
+
+void rf_answer_response_text(const struct rf_item *it, const struct rf_response *r, char *buf,
+                             size_t cap)
+{
+    if (!cap)
+        return;
+    buf[0] = '\0';
+    switch (r->type) {
+    case RF_ITEM_MCQ:
+        if (r->choice >= 0 && (size_t)r->choice < it->noptions)
+            snprintf(buf, cap, "%c) %s", 'a' + r->choice, it->options[r->choice]);
+        break;
+    case RF_ITEM_NUMERIC:
+        snprintf(buf, cap, "%s%s%s", r->text, it->unit && it->unit[0] ? " " : "",
+                 it->unit ? it->unit : "");
+        break;
+    case RF_ITEM_MULTI: {
+        if (!r->nsel) {
+            snprintf(buf, cap, "none");
+            break;
+        }
+        letters(r->sel, r->nsel, buf, cap);
+        break;
+    }
+    default: break;
+    }
+}
