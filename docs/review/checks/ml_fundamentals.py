@@ -49,3 +49,31 @@ print("curse_of_dimensionality.001: edge %.4f (2 dims: %.2f)" % (0.01 ** 0.1, 0.
 
 # ml_fundamentals.covariate_shift.001: density ratio from a calibrated domain classifier on pooled data.
 print("covariate_shift.001: weight %.1f (odds alone %.1f)" % ((0.8 / 0.2) * (50000 / 10000), 0.8 / 0.2))
+
+# ---- issue 14, second batch (itemsB, 2026-12-06) ----
+import math as _m
+assert round(2 * 0.375 * 0.75 / (0.375 + 0.75), 2) == 0.50          # metrics.001 (now numeric): F1
+o = 1 / 99; assert round(o / (1 + o), 3) == 0.010                     # imbalance.002 (now numeric)
+o = 1.5 * _m.exp(0.7); print("linear_models.001: %.4f" % (o / (1 + o))); assert round(o / (1 + o), 2) == 0.75
+assert 10 * 5 + 1 == 51                                               # validation.003
+assert round(1 / (1 + _m.exp(-1.2)), 2) == 0.77                       # linear_models.003
+print("ensembles.002: OOB share %.4f" % ((1 - 1e-4) ** 10000)); assert round(100 * (1 - 1e-4) ** 10000, 1) == 36.8
+H = -(0.1 * _m.log(0.1) + 0.9 * _m.log(0.9)); print("loss_functions.003: %.4f" % H); assert round(H, 3) == 0.325
+# validation.004: leave-one-out accuracy of the majority-class baseline on 50/50 data.
+labels = [1] * 50 + [0] * 50
+hits = 0
+for k in range(100):
+    rest = labels[:k] + labels[k + 1:]
+    pred = 1 if sum(rest) > len(rest) / 2 else 0
+    hits += pred == labels[k]
+print("validation.004: LOO accuracy", hits / 100); assert hits == 0
+# naive_bayes.001: prior odds 1/9, likelihood ratio 3 counted 3 times.
+o = (1 / 9) * 27; assert round(o / (1 + o), 2) == 0.75
+# decision_thresholds.001: cost threshold 1/21 on true p; model odds = 9 x true odds.
+o = 9 * (1 / 20); print("decision_thresholds.001: %.4f" % (o / (1 + o))); assert round(o / (1 + o), 2) == 0.31
+# hyperparameter_search.001
+print("hyperparameter_search.001: %.4f" % (1 - 0.95 ** 60)); assert round(100 * (1 - 0.95 ** 60)) == 95
+# scoring_rules.001: expected absolute error q(1-p) + (1-q)p is minimized at p in {0, 1}.
+q = 0.7
+best = min((q * (1 - p / 100) + (1 - q) * p / 100, p) for p in range(101))
+print("scoring_rules.001: absolute error minimized at p =", best[1] / 100); assert best[1] == 100
