@@ -47,3 +47,32 @@ print("serving_cost.001: %.3f USD per million requests" % (2.5 / (400 * 3600) * 
 
 # model_deployment.reliability.001: retries multiply across layers (4 attempts per caller, 2 calling layers).
 print("reliability.001: %d calls (additive slip %d; one more layer %d)" % (4 ** 2, 4 + 4 + 4, 4 ** 3))
+
+# ---- issue 14, second batch (itemsB, 2026-12-06) ----
+import math as _m
+assert round(100 * (1 - 0.99 ** 20)) == 18                                  # latency.003 (now numeric)
+assert 200 * 0.05 == 10                                                     # latency.002 (now numeric)
+assert 7e9 * 2 / 1e9 == 14                                                  # memory.001
+print("availability.001: %.2f min" % (0.01 ** 2 * 30 * 24 * 60)); assert round(0.01 ** 2 * 43200, 1) == 4.3
+print("batching.001: %.0f req/s (batch 1: %.0f)" % (32 / 0.026, 1 / 0.0105)); assert round(32 / 0.026, -1) == 1230
+assert round(4 / (2500 * 3600) * 1e6, 2) == 0.44                            # serving_cost.002
+sp = (1 - 0.8 ** 5) / 0.2 / (1 + 4 * 0.1)
+print("speculative_decoding.001: tokens/pass %.3f, speedup %.3f" % ((1 - 0.8 ** 5) / 0.2, sp)); assert round(sp, 2) == 2.40
+# Monte Carlo of the same acceptance process (accept each draft token w.p. 0.8, stop at first rejection, +1 token).
+import random as _r
+rng = _r.Random(5); tot = 0
+for _ in range(200000):
+    k = 0
+    while k < 4 and rng.random() < 0.8:
+        k += 1
+    tot += k + 1
+print("   simulated tokens per pass %.3f" % (tot / 200000))
+print("llm_decoding.001: bandwidth bound %.0f tok/s, compute bound %.0f tok/s" % (2e12 / 14e9, 300e12 / 14e9)); assert round(2e12 / 14e9, -1) == 140
+kv = 2 * 32 * 4096 * 2 * 4096
+print("llm_capacity.001: %.3f GB per sequence, %.2f sequences; without x2: %.1f; all 80 GB: %.1f" % (kv / 1e9, 66e9 / kv, 66e9 / (kv / 2), 80e9 / kv))
+assert int(66e9 // kv) == 30
+x = 50 * _m.log(40); print("caching.001: p99 %.1f ms (no cache %.1f)" % (x, 50 * _m.log(100))); assert round(x) == 184
+# seeded check of the mixture p99
+rng = _r.Random(9)
+lat = sorted(1.0 if rng.random() < 0.6 else rng.expovariate(1 / 50) for _ in range(400000))
+print("   simulated p99 %.1f ms" % lat[int(0.99 * len(lat))])
