@@ -86,3 +86,29 @@ print("missing_data.001: missing share %.2f; true mean %.0f, observed mean %.0f,
       % (1 - len(seen) / len(inc), sum(inc) / len(inc), mean_seen, sum(imp) / len(imp)))
 print("   SD true %.0f, observed %.0f, imputed %.0f; corr(income, spend) true %.3f, imputed %.3f"
       % (sd(inc), sd(seen), sd(imp), corr(inc, spend), corr(imp, spend)))
+
+# ---- issue 14, second batch (itemsB, 2026-12-06) ----
+import math as _m
+assert round((1000 * 50 + 10 * 150) / 1010) == 51                           # aggregation.001 (now numeric)
+assert 40 * 0.05 == 2                                                       # multiple_comparisons.001
+assert round(100 * (260 / 300 - 1)) == -13                                  # normalization.001
+o = 0.4 / 0.6 * 2; assert round(100 * o / (1 + o)) == 57                    # odds_ratio.001
+assert round(100 * 1.96 * _m.sqrt(0.25 / 250), 1) == 6.2                    # survey_weights.001
+assert round(100 * (9.2 - 8.0) / 8.0) == 15                                 # growth.001
+assert round(0.8 * 2 + 0.2 * 10, 1) == 3.6                                  # weighted_average.001
+print("growth.002: %.4f" % (1.5 ** (1 / 6) - 1)); assert round(100 * (1.5 ** (1 / 6) - 1), 1) == 7.0
+print("confidence_intervals.001: %.4f" % (1.96 * _m.sqrt(0.21 / 400))); assert round(100 * 1.96 * _m.sqrt(0.21 / 400), 1) == 4.5
+assert round(100 * 0.2 * 0.6 * 0.6, 1) == 7.2                               # funnels.001
+# measurement_error.001: attenuation, with a seeded simulation.
+import random as _r
+rng = _r.Random(21); xs = []; ys = []
+for _ in range(200000):
+    t = rng.gauss(0, 1); u = 0.6 * t + _m.sqrt(1 - 0.36) * rng.gauss(0, 1)
+    xs.append(_m.sqrt(0.7) * t + _m.sqrt(0.3) * rng.gauss(0, 1)); ys.append(_m.sqrt(0.8) * u + _m.sqrt(0.2) * rng.gauss(0, 1))
+mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+c = sum((a - mx) * (b - my) for a, b in zip(xs, ys)); vx = sum((a - mx) ** 2 for a in xs); vy = sum((b - my) ** 2 for b in ys)
+print("measurement_error.001: formula %.3f, simulated %.3f" % (0.6 * _m.sqrt(0.56), c / _m.sqrt(vx * vy)))
+assert round(0.6 * _m.sqrt(0.56), 2) == 0.45
+km = (90 / 100) * (45 / 60)
+print("survival.001: KM %.3f; naive %.3f; dropping censored %.3f" % (km, 75 / 100, 45 / 70)); assert round(100 * km, 1) == 67.5
+assert 100 + 5 / 8 * 100 == 162.5                                           # percentiles.001

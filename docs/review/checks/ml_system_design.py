@@ -18,3 +18,26 @@ print("evaluation_labels.001: expected violations in a uniform sample: %.0f" % (
 # ml_system_design.feature_hashing.001: share of 1M ids sharing a bucket among 2^24.
 n, m = 10 ** 6, 2 ** 24
 print("feature_hashing.001: %.2f%% share a bucket; colliding pairs %.0f (%.1f%% of ids)" % (100 * (1 - (1 - 1 / m) ** (n - 1)), n * n / (2 * m), 100 * n / (2 * m)))
+
+# ---- issue 14, second batch (itemsB, 2026-12-06) ----
+import math as _m
+assert round(50e6 * 768 * 4 / 1e9) == 154                                   # embedding_storage.001
+assert round(10e6 * 20 / 86400, -2) == 2300                                # traffic_estimation.001
+assert round(100 * 0.85 * 0.95 * 0.6) == 48                                # funnel_recall.001
+assert round(400 / 0.005) == 80000                                         # labeling_budget.001
+dcg = lambda r, g: sum(g(x) / _m.log2(i + 2) for i, x in enumerate(r))
+nd = dcg([3, 2, 0, 1], lambda x: 2 ** x - 1) / dcg([3, 2, 1, 0], lambda x: 2 ** x - 1)
+nd_raw = dcg([3, 2, 0, 1], lambda x: x) / dcg([3, 2, 1, 0], lambda x: x)
+print("ranking_metrics.001: NDCG %.4f (raw gains %.4f)" % (nd, nd_raw)); assert round(nd, 3) == 0.993
+# off_policy_evaluation.002: Kish ESS of IPS weights; exact and a seeded simulation.
+ew, ew2 = 0.2 * 0.05 * 20 + 0.8 * 0.5 * 2, 0.2 * 0.05 * 400 + 0.8 * 0.5 * 4
+import random as _r
+rng = _r.Random(11); s = s2 = 0.0
+for _ in range(1000000):
+    p = 0.05 if rng.random() < 0.2 else 0.5
+    w = 1 / p if rng.random() < p else 0.0
+    s += w; s2 += w * w
+print("off_policy_evaluation.002: ESS exact %.0f, simulated %.0f" % (1e6 * ew * ew / ew2, s * s / s2))
+assert round(1e6 / 5.6, -3) == 179000
+rec = 0.6 * 10000 / (0.6 * 10000 + 0.002 * 990000)
+print("evaluation_labels.002: recall %.4f (naive %.4f)" % (rec, 600 / 602)); assert round(100 * rec) == 75
