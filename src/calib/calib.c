@@ -730,17 +730,18 @@ static rf_status setup_items(struct rf_calib *c, const struct rf_calib_data *d, 
             nmatch++;
             continue;
         }
+        enum rf_model mj = c->o.item_model ? c->o.item_model[j] : c->o.model;
         if (tot == 0)
             return rf_err_set(err, RF_EINVAL,
                               "item '%s': no responses (no variance); drop the "
                               "column",
                               id);
-        if (c->o.model != RF_MODEL_GRM && top > 1)
+        if (mj != RF_MODEL_GRM && top > 1)
             return rf_err_set(err, RF_EINVAL,
                               "item '%s': category %zu in the data, but a %s item "
                               "takes 0 or 1",
-                              id, top, rf_irt_model_name(c->o.model));
-        size_t m = c->o.model == RF_MODEL_GRM ? top + 1 : 2;
+                              id, top, rf_irt_model_name(mj));
+        size_t m = mj == RF_MODEL_GRM ? top + 1 : 2;
         for (size_t k = 0; k < m; k++)
             if (cj[k] == tot)
                 return rf_err_set(err, RF_EINVAL,
@@ -758,33 +759,33 @@ static rf_status setup_items(struct rf_calib *c, const struct rf_calib_data *d, 
         c->nfree++;
         /* starting values: a = 1, d_k from the proportion at or above k */
         double a0 = 1.0, c0 = 0.0, phi[RF_CALIB_MAXP] = {0};
-        if (c->o.model == RF_MODEL_3PL)
+        if (mj == RF_MODEL_3PL)
             c0 = c->o.prior_c ? (c->o.prior_c_alpha - 1) /
                                     (c->o.prior_c_alpha + c->o.prior_c_beta - 2 + 1e-300)
                               : 0.1;
-        if (c0 <= 0 && c->o.model == RF_MODEL_3PL && c->o.prior_c)
+        if (c0 <= 0 && mj == RF_MODEL_3PL && c->o.prior_c)
             c0 = 0.05;
         size_t above = tot;
         phi[0] = a0;
         for (size_t k = 1; k < m; k++) {
             above -= cj[k - 1];
             double p = (double)above / (double)tot;
-            if (c->o.model == RF_MODEL_3PL)
+            if (mj == RF_MODEL_3PL)
                 p = (p - c0) / (1 - c0);
             p = fmin(fmax(p, 0.02), 0.98);
             phi[k] = 1.16 * log(p / (1 - p));
         }
-        if (c->o.model == RF_MODEL_GRM)
+        if (mj == RF_MODEL_GRM)
             for (size_t k = 2; k < m; k++)
                 if (!(phi[k] < phi[k - 1]))
                     phi[k] = phi[k - 1] - 0.01;
-        if (c->o.model == RF_MODEL_3PL)
+        if (mj == RF_MODEL_3PL)
             phi[2] = c0;
         struct rf_irt_item proto;
         memset(&proto, 0, sizeof proto);
-        proto.model = c->o.model;
+        proto.model = mj;
         item_from_phi(&proto, m, phi, &c->items[j]);
-        c->items[j].model = c->o.model;
+        c->items[j].model = mj;
         memcpy(phi_of(c, j), phi, sizeof phi);
     }
     if (fx) {
@@ -907,6 +908,14 @@ rf_status rf_calib_new(const struct rf_calib_data *data, const struct rf_calib_o
         return rc;
     if (data->npersons == 0 || data->nitems == 0)
         return rf_err_set(err, RF_EINVAL, "calibration: no persons or no items");
+    if (opts->item_model && opts->model == RF_MODEL_1PL)
+        return rf_err_set(err, RF_EINVAL, "calibration: per-item models do not go with the 1pl");
+    for (size_t j = 0; opts->item_model && j < data->nitems; j++)
+        if (opts->item_model[j] == RF_MODEL_1PL)
+            return rf_err_set(err, RF_EINVAL,
+                              "calibration: item %zu: the 1pl (a common slope) cannot be one "
+                              "item's model",
+                              j + 1);
     if (data->nitems > UINT32_MAX)
         return rf_err_set(err, RF_ETOOBIG, "calibration: too many items");
     struct rf_calib *c = calloc(1, sizeof *c);
@@ -1140,6 +1149,7 @@ rf_status rf_calib_finish(struct rf_calib *c, struct rf_calib_result *res, struc
         return rc;
     }
     res->model = c->o.model;
+    res->per_item = c->o.item_model != NULL;
     res->nitems = c->J;
     res->ids = rf_calloc_array(c->J, sizeof *res->ids);
     res->items = rf_calloc_array(c->J, sizeof *res->items);

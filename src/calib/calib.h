@@ -81,6 +81,10 @@ struct rf_calib_opts {
     double newton_tol;                  /* M-step Newton stops below this step (default 1e-9) */
     int accelerate;                     /* Ramsay (1975) extrapolation from the third cycle on, as
                                            mirt does by default (default 1) */
+    const enum rf_model *item_model;    /* per data item (nitems entries, borrowed): the model
+                                           of each free item, 2pl, 3pl or grm (numeric entry
+                                           2pl, multiple select grm, mcq its own); NULL: model
+                                           for every item (the default). Not with model 1pl */
 };
 
 /* Defaults: 2PL, RF_QUAD_DEFAULT_N nodes on [RF_QUAD_DEFAULT_LO, HI], tol
@@ -103,7 +107,8 @@ struct rf_calib_item {
 };
 
 struct rf_calib_result {
-    enum rf_model model;
+    enum rf_model model; /* opts.model; per_item: the models were per item (opts.item_model) */
+    int per_item;
     size_t nitems;
     char **ids;                  /* owned copies */
     struct rf_calib_item *items; /* owned */

@@ -64,7 +64,9 @@ rf_status rf_calib_result_to_json(const struct rf_calib_result *res, json_t **ou
         bad |= json_array_append_new(items, o);
     }
     if (!bad) {
-        bad |= json_object_set_new(sum, "model", json_string(rf_irt_model_name(res->model)));
+        bad |= json_object_set_new(sum, "model",
+                                   json_string(res->per_item ? "per item"
+                                                             : rf_irt_model_name(res->model)));
         bad |= json_object_set_new(sum, "persons", json_integer((json_int_t)res->npersons));
         bad |= json_object_set_new(sum, "persons_without_responses",
                                    json_integer((json_int_t)res->npersons_empty));

@@ -4,11 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bank/bank.h"
 #include "bank/params.h"
 #include "bank/responses.h"
 #include "base/buf.h"
 #include "base/config.h"
 #include "base/file.h"
+#include "base/mem.h"
 #include "calib/calib.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -16,7 +18,8 @@
 #include "store/store.h"
 
 static const char usage[] =
-    "usage: rolefit calibrate (--responses FILE.csv | --store URL) --model 1pl|2pl|3pl|grm\n"
+    "usage: rolefit calibrate (--responses FILE.csv | --store URL)\n"
+    "                         [--model 1pl|2pl|3pl|grm | --model bank --bank BANK]\n"
     "                         [--quad N] [--range LO,HI] [--tol X] [--max-iter N] [--threads N]\n"
     "                         [--prior-a lognormal:M,S|none] [--prior-c beta:A,B|none]\n"
     "                         [--fixed BANK] [--out FILE] [--format json|csv] [--progress]\n"
@@ -29,7 +32,11 @@ static const char usage[] =
     "categories (0/1, or 0..m-1 for grm) or empty cells for items not administered.\n"
     "--store URL reads the finished tests of the store instead (a SQLite file path or\n"
     "sqlite:PATH): one person per test, one column per item answered, the scored category.\n\n"
-    "  --model M       1pl (common slope), 2pl, 3pl or grm (default 2pl)\n"
+    "  --model M       1pl (common slope), 2pl, 3pl or grm (default 2pl), or bank: each\n"
+    "                  item's model from the bank directory BANK (--bank): numeric entry 2pl,\n"
+    "                  multiple select grm (categories 0..keys: the partial-credit score),\n"
+    "                  multiple choice its own (3pl or 2pl); every item of the data must be\n"
+    "                  in the bank\n"
     "  --quad N        quadrature nodes, default 61\n"
     "  --range LO,HI   grid range, default -6,6\n"
     "  --tol X         stop when no parameter (a, d, c) moves more than X, default 1e-4\n"
@@ -87,6 +94,33 @@ static int parse_prior(const char *cmd, const char *opt, const char *s, const ch
     return RF_EXIT_OK;
 }
 
+/* The model of each item of r from bank b (by id): numeric entry 2pl,
+ * multiple select (and rubric) grm, multiple choice its own. *out is
+ * r->nitems entries, the caller frees it. RF_ENOTFOUND names an item of the
+ * data that the bank lacks. */
+static rf_status models_from_bank(const struct rf_bank *b, const struct rf_responses *r,
+                                  const char *bank_dir, enum rf_model **out, struct rf_err *err)
+{
+    enum rf_model *m = rf_calloc_array(r->nitems ? r->nitems : 1, sizeof *m);
+    if (!m)
+        return rf_err_set(err, RF_ENOMEM, "out of memory");
+    for (size_t j = 0; j < r->nitems; j++) {
+        size_t bi;
+        if (rf_bank_find(b, r->item_ids[j], &bi)) {
+            free(m);
+            return rf_err_set(err, RF_ENOTFOUND, "item '%s' of the responses is not in the bank %s",
+                              r->item_ids[j], bank_dir);
+        }
+        const struct rf_item *it = &b->items[bi];
+        m[j] = it->type == RF_ITEM_NUMERIC ? RF_MODEL_2PL
+               : it->type == RF_ITEM_MCQ    ? (it->irt.model == RF_MODEL_3PL ? RF_MODEL_3PL
+                                                                             : RF_MODEL_2PL)
+                                            : RF_MODEL_GRM;
+    }
+    *out = m;
+    return RF_OK;
+}
+
 int rf_cmd_calibrate(int argc, char **argv)
 {
     const char *cmd = "calibrate";
@@ -138,10 +172,14 @@ int rf_cmd_calibrate(int argc, char **argv)
             return ec;
         return rf_calibrate_loadings(&la);
     }
-    if (bank_s)
-        return rf_cli_usage_error(cmd, "--bank goes with --loadings (calibrating items, "
-                                       "--fixed holds known items fixed)");
-    if (!model_s)
+    int by_bank = model_s && strcmp(model_s, "bank") == 0;
+    if (bank_s && !by_bank)
+        return rf_cli_usage_error(cmd, "--bank goes with --loadings or --model bank (calibrating "
+                                       "items, --fixed holds known items fixed)");
+    if (by_bank && !bank_s)
+        return rf_cli_usage_error(cmd, "--model bank needs --bank BANK (the bank directory "
+                                       "naming each item's format)");
+    if (!model_s || by_bank)
         model_s = "2pl";
     if (!format_s)
         format_s = "json";
@@ -193,7 +231,7 @@ int rf_cmd_calibrate(int argc, char **argv)
     rf_err_clear(&err);
     struct rf_param_table fixed = {0};
     rf_status rc;
-    int max_cat = o.model == RF_MODEL_GRM ? RF_MAX_CATEGORIES : 2;
+    int max_cat = o.model == RF_MODEL_GRM || by_bank ? RF_MAX_CATEGORIES : 2;
     if (fixed_s) {
         if ((rc = rf_params_load(fixed_s, &fixed, &err)))
             return rf_cli_fail(cmd, rc, err.msg);
@@ -215,8 +253,20 @@ int rf_cmd_calibrate(int argc, char **argv)
     } else {
         rc = rf_responses_load_sparse(responses, max_cat, &r, &err);
     }
+    enum rf_model *models = NULL;
+    if (!rc && by_bank) {
+        struct rf_bank bank;
+        rf_bank_init(&bank);
+        rc = rf_bank_load_dir(bank_s, &bank, &err);
+        if (!rc && !(rc = models_from_bank(&bank, &r, bank_s, &models, &err)))
+            o.item_model = models;
+        rf_bank_cleanup(&bank);
+        if (rc)
+            rf_responses_cleanup(&r);
+    }
     if (rc) {
         rf_params_cleanup(&fixed);
+        free(models);
         return rf_cli_fail(cmd, rc, err.msg);
     }
     struct rf_calib_data d = {.npersons = r.npersons,
@@ -306,6 +356,7 @@ done:
     rf_calib_free(c);
     rf_responses_cleanup(&r);
     rf_params_cleanup(&fixed);
+    free(models);
     if (rc)
         return rf_cli_fail(cmd, rc, err.msg);
     return RF_EXIT_OK;

@@ -134,6 +134,74 @@ Test(calib, recovery_2pl)
     gen_free(&g);
 }
 
+/* Numeric entry (2PL) and multiple select (GRM with 1-3 keys: 2-4 categories,
+ * thresholds spaced as the bank's priors) calibrated together, each item by
+ * its own model (opts.item_model), from 5,000 persons who each answered
+ * about 60% of the items. The figures go to docs/calibration.md
+ * ("Numeric entry and multiple select"): run with --verbose. */
+Test(calib, recovery_numeric_and_multi, .timeout = 120)
+{
+    enum { N = 5000, JN = 20, JM = 20, J = JN + JM };
+    struct rf_irt_item t[J];
+    enum rf_model models[J];
+    struct rf_rng r;
+    rf_rng_seed(&r, 31);
+    for (size_t j = 0; j < J; j++) {
+        double a = 0.8 + 0.8 * rf_rng_uniform(&r), b = -1.5 + 3.0 * rf_rng_uniform(&r);
+        if (j < JN) {
+            rf_irt_item_dich(&t[j], RF_MODEL_2PL, a, b, 0);
+            models[j] = RF_MODEL_2PL;
+        } else {
+            size_t m = 1 + j % 3;
+            double thr[3];
+            for (size_t k = 1; k <= m; k++)
+                thr[k - 1] = b + ((double)k - (double)(m + 1) / 2.0) * 0.8;
+            rf_irt_item_grm(&t[j], a, thr, m + 1);
+            models[j] = RF_MODEL_GRM;
+        }
+    }
+    struct gen g;
+    gen_data(&g, t, N, J, 0, 1, 0.4, 32);
+    struct rf_calib_data d = data_of(&g);
+    struct rf_calib_opts o;
+    rf_calib_opts_default(&o);
+    o.threads = 2;
+    o.item_model = models;
+    struct rf_calib_result res;
+    struct rf_err err;
+    cr_assert_eq(rf_calib_run(&d, &o, &res, &err), RF_OK, "%s", err.msg);
+    cr_expect(res.converged, "converged in %zu cycles", res.iterations);
+    cr_expect(res.per_item);
+    double sa[2] = {0}, sb[2] = {0};
+    size_t nb[2] = {0};
+    for (size_t j = 0; j < J; j++) {
+        int multi = j >= JN;
+        cr_assert_eq(res.items[j].it.model, models[j], "item %zu", j);
+        cr_assert_eq(res.items[j].it.ncat, t[j].ncat, "item %zu: categories", j);
+        double ea = res.items[j].it.a - t[j].a;
+        sa[multi] += ea * ea;
+        for (size_t k = 0; k + 1 < t[j].ncat; k++) {
+            double eb = multi ? res.items[j].it.thr[k] - t[j].thr[k] : res.items[j].it.b - t[j].b;
+            sb[multi] += eb * eb;
+            nb[multi]++;
+        }
+    }
+    double ra_n = sqrt(sa[0] / JN), rb_n = sqrt(sb[0] / (double)nb[0]);
+    double ra_m = sqrt(sa[1] / JM), rb_m = sqrt(sb[1] / (double)nb[1]);
+    cr_log_info("recovery, N = %d, 60%% answered: numeric (2PL, %d items) RMSE a %.3f, b %.3f; "
+                "multi (GRM, %d items, %zu thresholds) RMSE a %.3f, thresholds %.3f; %zu cycles",
+                N, JN, ra_n, rb_n, JM, nb[1], ra_m, rb_m, res.iterations);
+    cr_expect(ra_n <= 0.10 && rb_n <= 0.10, "numeric: RMSE a %g, b %g", ra_n, rb_n);
+    cr_expect(ra_m <= 0.10 && rb_m <= 0.10, "multi: RMSE a %g, thresholds %g", ra_m, rb_m);
+    rf_calib_result_cleanup(&res);
+    /* the 1pl's common slope is not one item's model */
+    o.model = RF_MODEL_1PL;
+    struct rf_calib *c;
+    cr_assert_eq(rf_calib_new(&d, &o, &c, &err), RF_EINVAL);
+    cr_assert(strstr(err.msg, "1pl"), "%s", err.msg);
+    gen_free(&g);
+}
+
 Test(calib, recovery_3pl_with_prior)
 {
     enum { N = 20000, J = 50 };

@@ -92,4 +92,15 @@ expect_oneline "no item with parameters" 1 "none.csv: none of its 2 items has pa
     $RF calibrate --loadings --bank data/bank --responses "$TMP/none.csv"
 expect_oneline "missing bank" 3 "nope: no such file" \
     $RF calibrate --loadings --bank "$TMP/nope" --responses "$TMP/hr.csv"
+# Numeric entry and multiple select: --model bank takes each item's model from the bank
+# (2pl for numeric, grm with categories 0..keys for multi), the categories of a CSV.
+FB=tests/fixtures/assess_formats
+mb=$($RF calibrate --model bank --bank $FB/bank --responses $FB/responses.csv --format csv 2>&1)
+[ "$(grep -c '^linear_algebra\.num\.[0-9]*,2pl,' <<<"$mb")" -eq 3 ] && \
+  [ "$(grep -c '^linear_algebra\.sel\.[0-9]*,grm,' <<<"$mb")" -eq 3 ] && ok || bad "per-item models: $mb"
+grep -q '"model": "per item"' <<<"$($RF calibrate --model bank --bank $FB/bank --responses $FB/responses.csv)" \
+  && ok || bad "the JSON summary says the models are per item"
+expect_oneline "model bank without a bank" 2 "--model bank needs --bank" $RF calibrate --model bank --responses $FB/responses.csv
+expect_oneline "item not in the bank" 1 "item 'linear_algebra.num.001' of the responses is not in the bank" \
+  $RF calibrate --model bank --bank tests/fixtures/cat/bank --responses $FB/responses.csv
 finish
