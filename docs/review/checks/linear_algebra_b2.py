@@ -111,10 +111,6 @@ f = matmul(Xp, matmul(inv(matmul(T(Xp), Xp)), matmul(T(Xp), yp))); rr = [[a[0] -
 print("projection.001: X^T r =", [round(t[0], 10) for t in matmul(T(Xp), rr)], " f.r =", round(sum(a[0] * b[0] for a, b in zip(f, rr)), 10),
       " sum r =", round(sum(t[0] for t in rr), 4), " y.r =", round(sum(a[0] * b[0] for a, b in zip(yp, rr)), 4))
 
-# attention_scaling.001: q, k with independent unit-variance entries, d = 64: SD of q.k is sqrt(64) = 8.
-dots = []
-for _ in range(20000):
-    q = [rng.gauss(0, 1) for _ in range(64)]; k = [rng.gauss(0, 1) for _ in range(64)]
-    dots.append(sum(a * b for a, b in zip(q, k)))
-mu = sum(dots) / len(dots)
-print("attention_scaling.001: SD of q.k (simulated, 20,000 pairs) =", round(math.sqrt(sum((t - mu) ** 2 for t in dots) / len(dots)), 3))
+
+# embedding_memory.001: 50,000 x 4,096 bf16 entries.
+print("embedding_memory.001:", 50000 * 4096 * 2 / 1e6, "MB")

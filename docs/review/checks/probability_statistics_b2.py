@@ -51,10 +51,10 @@ while k_down < m_ and p[k_down] <= (k_down + 1) * 0.05 / m_: k_down += 1
 print("bh.001: BH step-up rejects", k_up, "; stopping at the first failure gives", k_down,
       "; Bonferroni (0.005) rejects", sum(x <= 0.005 for x in p), "; unadjusted 0.05:", sum(x <= 0.05 for x in p))
 
-# hash_collisions.001: 100,000 documents, 32-bit hashes, expected colliding pairs.
-N = 100000
-print("hash_collisions.001: C(N,2)/2^32 =", round(N * (N - 1) / 2 / 2 ** 32, 4), " P(at least one) =",
-      round(1 - math.exp(-N * (N - 1) / 2 / 2 ** 32), 4))
+# indicators.001: 2,000 draws with replacement from 1,000 examples: expected distinct.
+print("indicators.001: 1000 (1 - 0.999^2000) =", round(1000 * (1 - 0.999 ** 2000), 3))
+sim = [len(set(rng.randrange(1000) for _ in range(2000))) for _ in range(2000)]
+print("   simulated:", round(sum(sim) / len(sim), 2))
 
 # fan_out.001: request waits for 100 independent calls; per-call quantile q with q^100 = 0.99.
 q = 0.99 ** (1 / 100)
