@@ -139,8 +139,10 @@ sh=$($RF simulate --role ml_engineer --bank data/bank --examinees 200 --seed 3 -
 grep -q "^Sympson-Hetter target 0.30: 4 rounds" <<<"$sh" && ok || bad "role --sh ran: $sh"
 shmax=$(num "$sh" "  exposure" max)
 # Without control the role design gives its favourite item to about 3/4 of the examinees
-# (0.72 at this seed); 4 rounds of 200 bring it below 0.45 (0.375 here; target 0.30).
-within "$shmax" 0 0.45 && within "$emax" 0.6 1 && ok \
+# (0.72 at this seed); 4 rounds of 200 bring it below 0.5 (target 0.30). Four rounds do not
+# converge, so the figure moves with the bank: 0.39-0.465 over seeds 1-5 with the issue 14
+# bank (0.465 at this seed), 0.41-0.44 before it.
+within "$shmax" 0 0.5 && within "$emax" 0.6 1 && ok \
     || bad "role exposure with --sh $shmax, without $emax"
 $RF simulate --bank data/bank --skills "$rs" --max-items 30 --min-items 2 --no-early-stop \
     --examinees 200 --seed 3 --sh 0.3 --sh-rounds 4 --sh-out "$TMP/plain-exp.json" >/dev/null \
