@@ -341,6 +341,13 @@
  * where a requirement is undecided and stops when all are decided
  * (docs/careers.md "Decisions as the test's stopping rule"). */
 #define RF_WEB_ROLE_MAX_ITEMS 40
+/* "Measure this skill further": a follow-up session on up to
+ * RF_FOLLOWUP_MAX_SKILLS skills of a finished test, RF_FOLLOWUP_MAX_ITEMS
+ * items at most, at least RF_FOLLOWUP_MIN_PER_SKILL each; its evidence joins
+ * the test's profile (docs/careers.md "Follow-up sessions"). */
+#define RF_FOLLOWUP_MAX_SKILLS 3
+#define RF_FOLLOWUP_MAX_ITEMS 10
+#define RF_FOLLOWUP_MIN_PER_SKILL 2
 #define RF_ROLETEST_DECIDE_P 0.9
 /* The same for a "find my role" test: at least one item on every skill some
  * role requires, so that every lifecycle task area is measured before the

@@ -135,6 +135,18 @@ static void header(const json_t *r, const json_t *best, struct hw *w)
         raw(w, " · source: ");
         text(w, rf_json_text(r, "source"));
     }
+    /* The sessions the profile rests on (a test and its follow-ups). */
+    const json_t *ss = json_object_get(r, "sessions");
+    if (json_array_size(ss) > 1) {
+        fmt(w, " · rests on %zu sessions:", json_array_size(ss));
+        for (size_t i = 0; i < json_array_size(ss); i++) {
+            const char *id = json_string_value(json_array_get(ss, i));
+            raw(w, i ? ", " : " ");
+            text(w, id ? id : "?");
+        }
+    }
+    if (json_is_true(json_object_get(json_object_get(r, "prior"), "loadings_assumed")))
+        raw(w, " · skill correlations assumed, not yet calibrated");
     const json_t *near = json_array_get(json_object_get(r, "closest"), 0);
     raw(w, "</p><div class=\"kpis\">");
     double none = rf_json_num(r, "no_role");

@@ -760,6 +760,35 @@ rf_status rf_profile_refresh(struct rf_profile *p, struct rf_err *err)
     return rc;
 }
 
+rf_status rf_profile_derive_loglik(struct rf_profile *p, struct rf_err *err)
+{
+    if (p->model)
+        return RF_OK;
+    double lphi[RF_QUAD_MAX_N], ll[RF_QUAD_MAX_N], mx = -HUGE_VAL, z = 0;
+    size_t n = p->n < RF_QUAD_MAX_N ? p->n : RF_QUAD_MAX_N;
+    for (size_t i = 0; i < n; i++) {
+        double x = rf_profile_node(p, i);
+        lphi[i] = -0.5 * x * x;
+        if (lphi[i] > mx)
+            mx = lphi[i];
+    }
+    for (size_t i = 0; i < n; i++)
+        z += exp(lphi[i] - mx);
+    for (size_t i = 0; i < n; i++)
+        lphi[i] -= mx + log(z);
+    for (size_t k = 0; k < p->nskills; k++) {
+        struct rf_profile_skill *s = &p->skills[k];
+        if (s->loglik || !s->posterior)
+            continue;
+        for (size_t i = 0; i < n; i++)
+            ll[i] = s->posterior[i] > 0 ? log(s->posterior[i]) - lphi[i] : -HUGE_VAL;
+        rf_status rc = rf_profile_set_loglik(p, k, ll, err);
+        if (rc)
+            return rc;
+    }
+    return RF_OK;
+}
+
 /* Deep copy through the JSON form (exact: jansson keeps the doubles). */
 static rf_status copy_profile(const struct rf_profile *src, struct rf_profile *dst,
                               struct rf_err *err)

@@ -124,6 +124,15 @@ rf_status rf_profile_hier(const struct rf_profile *p, struct rf_hier **h,
  * added). No-op without a model. RF_EINVAL, RF_ENOMEM. */
 rf_status rf_profile_refresh(struct rf_profile *p, struct rf_err *err);
 
+/* For a profile without a model prior (its posteriors rest on independent
+ * N(0, 1) skills), gives every skill that has a stored posterior and no
+ * log-likelihood the one its posterior implies, log post - log phi (phi: the
+ * N(0, 1) density normalized over the grid, as the engine's prior), up to a
+ * constant. So a profile from a session without the model, or one written
+ * before profiles kept log-likelihoods, can take a follow-up exactly.
+ * No-op with a model. RF_ENOMEM. */
+rf_status rf_profile_derive_loglik(struct rf_profile *p, struct rf_err *err);
+
 /* Follow-up: adds the evidence of src (a later session of the same person,
  * same grid) to dst. Skills in both add their log-likelihoods, items and
  * missed items; skills only in src are added; src's sessions are appended;

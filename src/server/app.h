@@ -115,6 +115,16 @@ rf_status rf_app_test_start(struct rf_app *a, const struct rf_principal *p, cons
 rf_status rf_app_test_get(struct rf_app *a, const struct rf_principal *p, int64_t id,
                           json_t **out, struct rf_app_error *e);
 /* Answers the current question: {"item": id, "choice": k}; durable on return. */
+/* "Measure this skill further": starts a short session (RF_FOLLOWUP_MAX_ITEMS)
+ * on the skills of req {"skills": [...]} for the candidate of finished test
+ * id; items the candidate saw in the test (and its earlier follow-ups) on
+ * those skills are not asked again. When it finishes, its profile is the
+ * test's profile with the follow-up's evidence added (rf_profile_combine),
+ * listing the sessions it rests on; the test's own profile is left as it
+ * was. 404 (not the caller's test), 409 (not finished), 400 (skills). */
+rf_status rf_app_test_followup(struct rf_app *a, const struct rf_principal *p, int64_t id,
+                               const json_t *req, json_t **out, struct rf_app_error *e);
+
 rf_status rf_app_test_answer(struct rf_app *a, const struct rf_principal *p, int64_t id,
                              const json_t *req, json_t **out, struct rf_app_error *e);
 /* The report of a finished test: JSON, or self-contained HTML when html. The

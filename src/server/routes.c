@@ -434,6 +434,42 @@ static void h_test_answer(void *ap, struct rf_req *req, struct rf_resp *resp)
     reply(s, req, resp, rc, &e, out, 200);
 }
 
+/* "Measure this skill further": a follow-up session of a finished test. */
+static void h_test_followup(void *ap, struct rf_req *req, struct rf_resp *resp)
+{
+    struct rf_server *s = ap;
+    struct rf_principal p;
+    struct rf_app_error e = {{0}, NULL};
+    json_t *out = NULL, *j;
+    int64_t id;
+    if (!parse_id(req->params[0], &id))
+        return rf_resp_error(resp, 404, "not found", NULL);
+    if (!principal(s, req, resp, &p))
+        return;
+    if (!p.candidate_id)
+        return rf_resp_error(resp, 404, "no such test for you", NULL);
+    if (!(j = rf_req_json(req, resp)))
+        return;
+    /* like a practice test, it needs one of the open practice slots */
+    int practice = s->practice && rf_app_config(s->app)->practice;
+    size_t slot = 0;
+    double retry;
+    int per_ip;
+    if (practice && !rf_slots_take(s->practice, req->ip, now_of(s), &slot, &retry, &per_ip)) {
+        json_decref(j);
+        return too_many(resp, retry, "too many practice tests open; try again later");
+    }
+    rf_status rc = rf_app_test_followup(s->app, &p, id, j, &out, &e);
+    json_decref(j);
+    if (practice && rc)
+        rf_slots_release(s->practice, slot);
+    else if (practice)
+        rf_slots_bind(s->practice, slot,
+                      json_integer_value(json_object_get(json_object_get(out, "test"), "id")),
+                      now_of(s));
+    reply(s, req, resp, rc, &e, out, 201);
+}
+
 static void h_test_report_html(void *ap, struct rf_req *req, struct rf_resp *resp)
 {
     struct rf_server *s = ap;
@@ -484,6 +520,7 @@ static const struct rf_route routes[] = {
     {"POST", "/api/tests", h_test_start, NULL, 0},
     {"GET", "/api/tests/:id", h_id, &op_test_get, 0},
     {"POST", "/api/tests/:id/answers", h_test_answer, NULL, 0},
+    {"POST", "/api/tests/:id/followup", h_test_followup, NULL, 0},
     {"GET", "/api/tests/:id/report", h_id, &op_test_report, 0},
     {"GET", "/api/tests/:id/report.html", h_test_report_html, NULL, 0},
     {"POST", "/api/postings", h_body, &op_posting_create, RF_HTTP_MAX_POSTING_BODY},

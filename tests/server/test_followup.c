@@ -1,0 +1,166 @@
+/* "Measure this skill further" over HTTP: a follow-up session of a finished
+ * role test, whose report rests on both sessions and adds their evidence,
+ * stored so that it survives a restart; and the ways it is refused. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/config.h"
+#include "fixture.h"
+
+static void setup(void)
+{
+    fixture_start(1, 0);
+}
+
+static void teardown(void)
+{
+    fixture_stop();
+}
+
+TestSuite(followup, .init = setup, .fini = teardown);
+
+static long long test_id(const struct http_result *r)
+{
+    return json_integer_value(json_object_get(json_object_get(r->json, "test"), "id"));
+}
+
+/* Answers the test in *r until it finishes (every third answer wrong); the
+ * items asked go to seen[*nseen]. Returns how many were answered. */
+static int finish(struct http_client *c, long long id, struct http_result *r, char seen[][160],
+                  int *nseen, int cap)
+{
+    int n = 0;
+    while (json_is_object(json_object_get(r->json, "question"))) {
+        char item[160], path[64], body[512];
+        snprintf(item, sizeof item, "%s",
+                 json_string_value(json_object_get(json_object_get(r->json, "question"), "item")));
+        for (int k = 0; k < *nseen; k++)
+            cr_assert_str_neq(seen[k], item, "item %s asked again", item);
+        snprintf(seen[(*nseen)++], 160, "%s", item);
+        http_result_free(r);
+        snprintf(path, sizeof path, "/api/tests/%lld/answers", id);
+        fixture_answer_body(item, n % 3 != 2, body, sizeof body);
+        cr_assert_eq(client_do(c, "POST", path, body, r), 0);
+        cr_assert_eq(r->status, 200, "%s", r->body);
+        cr_assert(++n <= cap, "test %lld: more than %d items", id, cap);
+    }
+    return n;
+}
+
+static long long skill_items(const json_t *report, const char *skill)
+{
+    size_t i;
+    const json_t *s;
+    json_array_foreach(
+        json_object_get(report, "skills"), i,
+        s) if (!strcmp(json_string_value(json_object_get(s, "skill")),
+                       skill)) return json_integer_value(json_object_get(s, "items"));
+    return -1;
+}
+
+static json_t *get_report(struct http_client *c, long long id)
+{
+    char path[64];
+    struct http_result r;
+    snprintf(path, sizeof path, "/api/tests/%lld/report", id);
+    cr_assert_eq(client_do(c, "GET", path, NULL, &r), 0);
+    cr_assert_eq(r.status, 200, "report of %lld: %s", id, r.body);
+    json_t *j = json_incref(r.json);
+    http_result_free(&r);
+    return j;
+}
+
+Test(followup, adds_a_session_to_the_profile_and_survives_restart)
+{
+    struct http_client c = {fx.port, "", ""};
+    struct http_result r;
+    static char seen[128][160];
+    int nseen = 0;
+    cr_assert_eq(client_do(&c, "POST", "/api/tests", "{\"role\":\"ml_engineer\"}", &r), 0);
+    cr_assert_eq(r.status, 201, "%s", r.body);
+    long long id = test_id(&r);
+    char path[64];
+    snprintf(path, sizeof path, "/api/tests/%lld/followup", id);
+    /* not before the test is finished */
+    struct http_result early;
+    cr_assert_eq(client_do(&c, "POST", path, "{\"skills\":[\"deep_learning\"]}", &early), 0);
+    cr_assert_eq(early.status, 409, "%s", early.body);
+    http_result_free(&early);
+    finish(&c, id, &r, seen, &nseen, RF_WEB_ROLE_MAX_ITEMS);
+    http_result_free(&r);
+    json_t *before = get_report(&c, id);
+    long long dl0 = skill_items(before, "deep_learning");
+    cr_assert_gt(dl0, 0, "the role test measured deep learning");
+    /* bad requests: one line each, nothing started */
+    const char *bad[] = {"{\"skills\":[\"deep_learning\",\"ml_fundamentals\",\"data_engineering\","
+                         "\"ml_system_design\"]}",
+                         "{\"skills\":[\"no_such_skill\"]}", "{\"skills\":[]}",
+                         "{\"role\":\"ml_engineer\"}", "{}"};
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        cr_assert_eq(client_do(&c, "POST", path, bad[k], &r), 0);
+        cr_assert_eq(r.status, 400, "%s: %s", bad[k], r.body);
+        cr_assert(!strchr(json_string_value(json_object_get(r.json, "error")), '\n'));
+        http_result_free(&r);
+    }
+    /* someone else's test: not found */
+    struct http_client other = {fx.port, "", ""};
+    struct http_result o;
+    cr_assert_eq(client_do(&other, "POST", "/api/tests", "{\"skills\":[\"deep_learning\"]}", &o),
+                 0);
+    http_result_free(&o);
+    cr_assert_eq(client_do(&other, "POST", path, "{\"skills\":[\"deep_learning\"]}", &o), 0);
+    cr_assert_eq(o.status, 404, "%s", o.body);
+    http_result_free(&o);
+    /* the follow-up: a short session on deep learning, no item asked twice */
+    cr_assert_eq(client_do(&c, "POST", path, "{\"skills\":[\"deep_learning\"]}", &r), 0);
+    cr_assert_eq(r.status, 201, "%s", r.body);
+    long long fid = test_id(&r);
+    cr_assert_neq(fid, id);
+    cr_assert_eq(
+        json_integer_value(json_object_get(json_object_get(r.json, "test"), "followup_of")), id);
+    int n = finish(&c, fid, &r, seen, &nseen, RF_FOLLOWUP_MAX_ITEMS);
+    cr_assert_geq(n, RF_FOLLOWUP_MIN_PER_SKILL);
+    http_result_free(&r);
+    json_t *after = get_report(&c, fid);
+    /* the report rests on both sessions and adds their evidence */
+    const json_t *ss = json_object_get(after, "sessions");
+    cr_assert_eq(json_array_size(ss), 2, "sessions: %s", json_dumps(ss, 0));
+    char want[32];
+    snprintf(want, sizeof want, "test-%lld", id);
+    cr_assert_str_eq(json_string_value(json_array_get(ss, 0)), want);
+    snprintf(want, sizeof want, "test-%lld", fid);
+    cr_assert_str_eq(json_string_value(json_array_get(ss, 1)), want);
+    cr_assert_eq(skill_items(after, "deep_learning"), dl0 + n);
+    cr_assert_eq(skill_items(after, "ml_fundamentals"), skill_items(before, "ml_fundamentals"));
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(after, "target"), "role")),
+                     "ml_engineer", "the follow-up's report targets the test's role");
+    /* and the HTML report says which sessions it rests on */
+    char hpath[64], hwant[96];
+    snprintf(hpath, sizeof hpath, "/api/tests/%lld/report.html", fid);
+    struct http_result h;
+    cr_assert_eq(client_do(&c, "GET", hpath, NULL, &h), 0);
+    cr_assert_eq(h.status, 200);
+    snprintf(hwant, sizeof hwant, "rests on 2 sessions: test-%lld, test-%lld", id, fid);
+    cr_assert(strstr(h.body, hwant), "HTML lacks '%s'", hwant);
+    http_result_free(&h);
+    /* the test's own report is unchanged */
+    json_t *again = get_report(&c, id);
+    cr_assert(json_equal(json_object_get(again, "skills"), json_object_get(before, "skills")));
+    json_decref(again);
+    /* restart on the same database: the same report */
+    rf_server_stop(fx.srv);
+    struct rf_server_config cfg;
+    fixture_config(&cfg, fx.db, 1, 0);
+    struct rf_err err;
+    rf_err_clear(&err);
+    cr_assert_eq(rf_server_start(&cfg, &fx.srv, &err), RF_OK, "%s", err.msg);
+    c.port = fx.port = rf_server_port(fx.srv);
+    json_t *restarted = get_report(&c, fid);
+    cr_assert(json_equal(json_object_get(restarted, "skills"), json_object_get(after, "skills")));
+    cr_assert(json_equal(json_object_get(restarted, "sessions"), ss));
+    json_decref(restarted);
+    json_decref(after);
+    json_decref(before);
+}
