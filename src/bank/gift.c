@@ -8,7 +8,10 @@
  */
 #include "bank/gift.h"
 
+#include "bank/answer.h"
+
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -159,12 +162,145 @@ static int is_snake(const char *s)
     return 1;
 }
 
+/* Adds a read item with the metadata comment that preceded it (may be NULL). */
+static rf_status add_with_meta(const struct rec *q, struct rf_item *it, const char *category,
+                               const char *meta_js, size_t line, const char *label,
+                               struct rf_import *im, struct rf_err *err)
+{
+    json_t *meta = NULL;
+    if (meta_js) {
+        json_error_t je;
+        meta = json_loads(meta_js, JSON_REJECT_DUPLICATES, &je);
+        if (!json_is_object(meta)) {
+            if (meta)
+                json_decref(meta);
+            meta = NULL;
+            if (rf_import_note(im, "%s:%zu: rolefit metadata comment is not a JSON object (%s), "
+                                   "ignored",
+                               q->name, line - 1, je.text)) {
+                rf_item_cleanup(it);
+                return rf_err_set(err, RF_ENOMEM, "out of memory");
+            }
+        }
+    }
+    char where[RF_ERRMSG_LEN];
+    snprintf(where, sizeof where, "%s:%zu: question %s", q->name, line, label);
+    rf_status rc = rf_import_add(im, it, meta, category, where, err);
+    if (meta)
+        json_decref(meta);
+    return rc;
+}
+
 struct answer {
     size_t from, to; /* answer text (after the marker and weight) */
     size_t fb_from, fb_to; /* feedback, empty when fb_from == fb_to */
     int correct;
     int weighted;
+    double weight; /* %w% in percent; 0 when none */
 };
+
+/* Parses s[from, to) as a whole number text (spaces around allowed). */
+static int parse_num(const char *s, size_t from, size_t to, double *out)
+{
+    char buf[64];
+    while (from < to && is_space(s[from]))
+        from++;
+    while (to > from && is_space(s[to - 1]))
+        to--;
+    if (to == from || to - from >= sizeof buf)
+        return 0;
+    memcpy(buf, s + from, to - from);
+    buf[to - from] = '\0';
+    return rf_answer_parse_number(buf, out, NULL) == RF_OK;
+}
+
+/* The rolefit item of a numerical question "{#A:T}", "{#LO..HI}" or "{#A}"
+ * (tolerance 0), an optional '=' first and "####" general feedback; more
+ * than one answer is reported and skipped. The answers are s[af, aend);
+ * general feedback s[gf + 4, at) when gf < at. Takes title. */
+static rf_status read_numerical(const struct rec *q, const char *s, size_t af, size_t aend,
+                                size_t gf, size_t at, char *title, const char *category,
+                                const char *meta_js, size_t line, const char *label,
+                                struct rf_import *im, struct rf_err *err)
+{
+    rf_status rc = RF_OK;
+    while (af < aend && is_space(s[af]))
+        af++;
+    if (af < aend && s[af] == '=')
+        af++;
+    size_t fb = find(s, af, aend, '#');
+    size_t end = fb;
+    double v = 0, tol = 0, lo, hi;
+    size_t colon = find(s, af, end, ':'), dots = find2(s, af, end, "..");
+    int ok;
+    if (find(s, af, aend, '=') < aend || find(s, af, aend, '~') < aend)
+        ok = -1;
+    else if (colon < end)
+        ok = parse_num(s, af, colon, &v) && parse_num(s, colon + 1, end, &tol) && tol >= 0;
+    else if (dots < end) {
+        ok = parse_num(s, af, dots, &lo) && parse_num(s, dots + 2, end, &hi) && lo <= hi;
+        v = (lo + hi) / 2;
+        tol = (hi - lo) / 2;
+    } else
+        ok = parse_num(s, af, end, &v);
+    if (ok != 1) {
+        rc = rf_import_note(im, "%s:%zu: numerical question %s: %s, skipped", q->name, line, label,
+                            ok < 0 ? "more than one answer is not supported"
+                                   : "the answer is not a number (A, A:TOLERANCE or LO..HI)");
+        free(title);
+        return rc ? rf_err_set(err, rc, "out of memory") : RF_OK;
+    }
+    struct rf_item it;
+    memset(&it, 0, sizeof it);
+    it.id = title;
+    it.key = -1;
+    it.type = RF_ITEM_NUMERIC;
+    it.answer = v;
+    it.tolerance = tol;
+    size_t qs = 0;
+    while (qs < q->n && is_space(s[qs]))
+        qs++;
+    if (qs + 1 < q->n && s[qs] == ':' && s[qs + 1] == ':')
+        qs = find2(s, qs + 2, q->n, "::") + 2;
+    size_t ob = find(s, qs, q->n, '{'), cb = find(s, ob, q->n, '}');
+    size_t tf = qs;
+    strip_format(s, &tf, ob);
+    struct rf_buf t;
+    rf_buf_init(&t, RF_IMPORT_MAX_BYTES);
+    char *before = unescape(s, tf, ob), *after = unescape(s, cb + 1, q->n);
+    if (!before || !after)
+        rc = RF_ENOMEM;
+    if (!rc)
+        rc = rf_buf_puts(&t, before);
+    if (!rc && after[0])
+        rc = rf_buf_printf(&t, "%s_____ %s", t.len ? " " : "", after);
+    free(before);
+    free(after);
+    it.stem = rc ? NULL : rf_buf_take(&t);
+    if (!rc && !it.stem)
+        rc = RF_ENOMEM;
+    char *g = NULL;
+    if (!rc && gf < at) {
+        g = unescape(s, gf + 4, at);
+        size_t gfrom = 0;
+        if (!g)
+            rc = RF_ENOMEM;
+        else {
+            strip_format(g, &gfrom, strlen(g));
+            memmove(g, g + gfrom, strlen(g + gfrom) + 1);
+        }
+    }
+    it.explanation = rc ? NULL : g ? g : rf_strdup("");
+    rf_buf_cleanup(&t);
+    if (!rc && !it.explanation)
+        rc = RF_ENOMEM;
+    if (rc) {
+        rf_item_cleanup(&it);
+        return rf_err_set(err, rc, "%s:%zu: %s", q->name, line,
+                          rc == RF_ETOOBIG ? "question too large" : "out of memory");
+    }
+    return add_with_meta(q, &it, category, meta_js, line, label, im, err);
+}
 
 /* One question record. category is the current $CATEGORY skill (may be ""). */
 static rf_status read_question(const struct rec *q, const char *category, const char *meta_js,
@@ -233,7 +369,8 @@ static rf_status read_question(const struct rec *q, const char *category, const 
     if (af == aend)
         kind = "essay";
     else if (s[af] == '#')
-        kind = "numerical";
+        return read_numerical(q, s, af + 1, aend, gf, at, title, category, meta_js, line, label,
+                              im, err);
     else if (!has_tilde && has_eq && has_arrow)
         kind = "matching";
     else if (!has_tilde) {
@@ -246,8 +383,8 @@ static rf_status read_question(const struct rec *q, const char *category, const 
             kind = "true-false";
         else
             kind = "short-answer";
-    } else if (!has_eq)
-        kind = "multiple-answer";
+    } else if (!has_eq && find(s, af, aend, '%') == aend)
+        kind = "multiple-answer"; /* no '=' and no weights: no answer is right */
     if (kind) {
         rc = rf_import_note(im, "%s:%zu: %s question %s: not supported, skipped", q->name, line,
                             kind, label);
@@ -280,6 +417,7 @@ static rf_status read_question(const struct rec *q, const char *category, const 
         struct answer *a = &ans[na++];
         a->correct = s[k] == '=';
         a->weighted = 0;
+        a->weight = 0;
         ncorrect += a->correct;
         size_t from = k + 1;
         while (from < next && is_space(s[from]))
@@ -290,7 +428,8 @@ static rf_status read_question(const struct rec *q, const char *category, const 
                 char w[32];
                 snprintf(w, sizeof w, "%.*s", (int)(pe - from - 1 < 31 ? pe - from - 1 : 31),
                          s + from + 1);
-                a->weighted = strtod(w, NULL) != 0.0;
+                a->weight = strtod(w, NULL);
+                a->weighted = a->weight != 0.0;
                 weighted |= a->weighted;
                 from = pe + 1;
             }
@@ -302,7 +441,28 @@ static rf_status read_question(const struct rec *q, const char *category, const 
         a->fb_to = next;
         k = next;
     }
-    if (weighted || ncorrect != 1) {
+    /* multiple select: no '=', weights; the keys are the options of positive
+     * weight, scored by rolefit's rule max(0, keys - non-keys), which GIFT
+     * writes as +100/m and -100/m */
+    size_t nkeys = 0;
+    int keys[RF_BANK_MAX_OPTIONS];
+    int exact = 1;
+    if (weighted && ncorrect == 0) {
+        for (size_t a = 0; a < na; a++)
+            if (ans[a].weight > 0)
+                keys[nkeys++] = (int)a;
+        for (size_t a = 0; nkeys && a < na; a++)
+            exact &= fabs(fabs(ans[a].weight) - 100.0 / (double)nkeys) < 0.01;
+        if (nkeys && !exact &&
+            (rc = rf_import_note(im, "%s:%zu: multiple-select question %s: weights other than "
+                                     "+-100/keys are scored by rolefit's rule max(0, keys - "
+                                     "non-keys)",
+                                 q->name, line, label))) {
+            free(title);
+            return rf_err_set(err, rc, "out of memory");
+        }
+    }
+    if (!(weighted && ncorrect == 0 && nkeys) && (weighted || ncorrect != 1)) {
         rc = rf_import_note(im, "%s:%zu: multiple-choice question %s: %s not supported, skipped",
                             q->name, line, label,
                             weighted ? "partial-credit answer weights (%...%) are"
@@ -315,6 +475,11 @@ static rf_status read_question(const struct rec *q, const char *category, const 
     memset(&it, 0, sizeof it);
     it.id = title;
     it.key = -1;
+    if (nkeys && ncorrect == 0) {
+        it.type = RF_ITEM_MULTI;
+        it.nkeys = nkeys;
+        memcpy(it.keys, keys, nkeys * sizeof *keys);
+    }
     struct rf_buf t;
     rf_buf_init(&t, RF_IMPORT_MAX_BYTES);
     size_t tf = i;
@@ -380,28 +545,7 @@ static rf_status read_question(const struct rec *q, const char *category, const 
         return rf_err_set(err, rc, "%s:%zu: %s", q->name, line,
                           rc == RF_ETOOBIG ? "question too large" : "out of memory");
     }
-    json_t *meta = NULL;
-    if (meta_js) {
-        json_error_t je;
-        meta = json_loads(meta_js, JSON_REJECT_DUPLICATES, &je);
-        if (!json_is_object(meta)) {
-            if (meta)
-                json_decref(meta);
-            meta = NULL;
-            if (rf_import_note(im, "%s:%zu: rolefit metadata comment is not a JSON object (%s), "
-                                   "ignored",
-                               q->name, line - 1, je.text)) {
-                rf_item_cleanup(&it);
-                return rf_err_set(err, RF_ENOMEM, "out of memory");
-            }
-        }
-    }
-    char where[RF_ERRMSG_LEN];
-    snprintf(where, sizeof where, "%s:%zu: question %s", q->name, line, label);
-    rc = rf_import_add(im, &it, meta, category, where, err);
-    if (meta)
-        json_decref(meta);
-    return rc;
+    return add_with_meta(q, &it, category, meta_js, line, label, im, err);
 }
 
 rf_status rf_gift_read_mem(const char *name, const char *data, size_t len, struct rf_import *im,
@@ -530,9 +674,21 @@ static rf_status put_escaped(struct rf_buf *b, const char *s)
     return rc;
 }
 
+/* A number as GIFT writes it: the shortest %g spelling that reads back exactly. */
+static rf_status put_number(struct rf_buf *b, double v)
+{
+    char buf[40];
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, sizeof buf, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    return rf_buf_puts(b, buf);
+}
+
 rf_status rf_gift_write_item(const struct rf_item *it, struct rf_buf *b)
 {
-    if (it->type != RF_ITEM_MCQ)
+    if (it->type != RF_ITEM_MCQ && it->type != RF_ITEM_NUMERIC && it->type != RF_ITEM_MULTI)
         return RF_EINVAL;
     json_t *m;
     if (rf_import_meta_of(it, &m))
@@ -551,8 +707,39 @@ rf_status rf_gift_write_item(const struct rf_item *it, struct rf_buf *b)
         rc = put_escaped(b, it->stem);
     if (!rc)
         rc = rf_buf_puts(b, " {\n");
+    if (!rc && it->type == RF_ITEM_NUMERIC) {
+        /* {#answer:tolerance}: right within the tolerance, as rolefit scores it */
+        rc = rf_buf_puts(b, "\t#");
+        if (!rc)
+            rc = put_number(b, it->answer);
+        if (!rc)
+            rc = rf_buf_putc(b, ':');
+        if (!rc)
+            rc = put_number(b, it->tolerance);
+        if (!rc)
+            rc = rf_buf_putc(b, '\n');
+    }
+    /* multiple select: +100/m per key and -100/m per other option, floored
+     * at 0 by Moodle: max(0, keys - non-keys) / m, rolefit's partial credit */
+    char wpos[32] = "", wneg[32] = "";
+    if (it->type == RF_ITEM_MULTI && it->nkeys) {
+        snprintf(wpos, sizeof wpos, "%%%.5f", 100.0 / (double)it->nkeys);
+        for (size_t k = strlen(wpos) - 1; wpos[k] == '0'; k--)
+            wpos[k] = '\0';
+        if (wpos[strlen(wpos) - 1] == '.')
+            wpos[strlen(wpos) - 1] = '\0';
+        snprintf(wneg, sizeof wneg, "%%-%s%%", wpos + 1);
+        strcat(wpos, "%");
+    }
     for (size_t i = 0; !rc && i < it->noptions; i++) {
-        rc = rf_buf_puts(b, (int)i == it->key ? "\t=" : "\t~");
+        if (it->type == RF_ITEM_MULTI) {
+            int key = 0;
+            for (size_t k = 0; k < it->nkeys; k++)
+                key |= it->keys[k] == (int)i;
+            rc = rf_buf_printf(b, "\t~%s", key ? wpos : wneg);
+        } else {
+            rc = rf_buf_puts(b, (int)i == it->key ? "\t=" : "\t~");
+        }
         if (!rc)
             rc = put_escaped(b, it->options[i]);
         if (!rc)
@@ -597,7 +784,7 @@ rf_status rf_gift_export(const struct rf_bank *bank, const char *dest, size_t *n
             if (done[j] || strcmp(it->skill, skill) != 0)
                 continue;
             done[j] = 1;
-            if (it->type != RF_ITEM_MCQ) {
+            if (it->type == RF_ITEM_RUBRIC) {
                 (*nskipped)++;
                 continue;
             }

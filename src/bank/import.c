@@ -6,6 +6,7 @@
 #include "bank/import.h"
 
 #include <stdarg.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,7 +86,10 @@ static char *fresh_id(const struct rf_import *im, const char *skill)
     }
 }
 
-static const char *const carried[] = {"id", "stem", "options", "key", "explanation"};
+/* What the foreign format carries itself (its question type, text and
+ * answers); everything else travels in the rolefit metadata block. */
+static const char *const carried[] = {"id",  "stem", "options",   "key", "explanation",
+                                      "type", "keys", "answer", "tolerance"};
 
 rf_status rf_import_meta_of(const struct rf_item *it, json_t **out)
 {
@@ -129,8 +133,23 @@ rf_status rf_import_add(struct rf_import *im, struct rf_item *it, const json_t *
         rf_item_cleanup(it);
         return rf_err_set(err, RF_ETOOBIG, "%s: more than %d items", where, RF_IMPORT_MAX_ITEMS);
     }
-    if (it->noptions < 2 || it->noptions > RF_BANK_MAX_OPTIONS || it->key < 0 ||
-        (size_t)it->key >= it->noptions) {
+    if (it->type == RF_ITEM_NUMERIC) {
+        if (!isfinite(it->answer) || !(it->tolerance >= 0) || !isfinite(it->tolerance)) {
+            rc = rf_import_note(im, "%s: a numeric answer needs a finite value and a tolerance "
+                                    ">= 0, skipped",
+                                where);
+            goto out;
+        }
+    } else if (it->type == RF_ITEM_MULTI) {
+        if (it->noptions < 2 || it->noptions > RF_BANK_MAX_OPTIONS || it->nkeys < 1 ||
+            it->nkeys >= it->noptions || it->nkeys + 1 > RF_MAX_CATEGORIES) {
+            rc = rf_import_note(im, "%s: a multiple-select question needs 2 to %d options and "
+                                    "1 to options - 1 correct ones, skipped",
+                                where, RF_BANK_MAX_OPTIONS);
+            goto out;
+        }
+    } else if (it->noptions < 2 || it->noptions > RF_BANK_MAX_OPTIONS || it->key < 0 ||
+               (size_t)it->key >= it->noptions) {
         rc = rf_import_note(im, "%s: needs 2 to %d options and one correct answer, skipped", where,
                             RF_BANK_MAX_OPTIONS);
         goto out;
@@ -161,7 +180,12 @@ rf_status rf_import_add(struct rf_import *im, struct rf_item *it, const json_t *
         free(it->id);
         it->id = id;
     }
-    it->type = RF_ITEM_MCQ;
+    if (it->type != RF_ITEM_NUMERIC && it->type != RF_ITEM_MULTI)
+        it->type = RF_ITEM_MCQ;
+    if (it->type != RF_ITEM_MCQ)
+        it->key = -1;
+    if (!it->unit && !(it->unit = rf_strdup("")))
+        goto nomem;
     if (!it->explanation && !(it->explanation = rf_strdup("")))
         goto nomem;
     if (!it->lang && !(it->lang = rf_strdup("en")))
@@ -171,8 +195,16 @@ rf_status rf_import_add(struct rf_import *im, struct rf_item *it, const json_t *
         if (!(it->difficulty = rf_strdup("medium")))
             goto nomem;
     }
-    rf_irt_item_dich(&it->irt, RF_MODEL_3PL, 1.0, rf_difficulty_prior_b(rf_difficulty_parse(it->difficulty)),
-                     1.0 / (double)it->noptions);
+    double b0 = rf_difficulty_prior_b(rf_difficulty_parse(it->difficulty));
+    if (it->type == RF_ITEM_NUMERIC) {
+        rf_irt_item_dich(&it->irt, RF_MODEL_2PL, 1.0, b0, 0);
+    } else if (it->type == RF_ITEM_MULTI) {
+        double thr[RF_MAX_CATEGORIES];
+        rf_item_multi_prior_thresholds(b0, it->nkeys, thr);
+        rf_irt_item_grm(&it->irt, 1.0, thr, it->nkeys + 1);
+    } else {
+        rf_irt_item_dich(&it->irt, RF_MODEL_3PL, 1.0, b0, 1.0 / (double)it->noptions);
+    }
     it->calibrated = 0;
     if (rf_item_to_json(it, &o))
         goto nomem;

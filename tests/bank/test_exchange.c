@@ -351,8 +351,13 @@ Test(exchange, gift_from_the_documentation)
     struct rf_err err;
     rf_err_clear(&err);
     cr_assert_eq(rf_gift_read_file(FIX "/gift/quiz.gift", &im, &err), RF_OK, "%s", err.msg);
-    cr_assert_eq(im.n, 3, "%s", notes_of(&im));
+    cr_assert_eq(im.n, 5, "%s", notes_of(&im));
     const struct rf_item *a = &im.items[0], *m = &im.items[1], *k = &im.items[2];
+    /* numeric entry and multiple select come in with the author's priors */
+    cr_assert_eq(im.items[3].type, RF_ITEM_NUMERIC);
+    cr_assert_float_eq(im.items[3].answer, 2, 1e-12);
+    cr_assert_eq(im.items[4].type, RF_ITEM_MULTI);
+    cr_assert_eq(im.items[4].nkeys, 2);
     cr_assert_str_eq(a->id, "ml_fundamentals.bias.001");
     cr_assert_str_eq(a->skill, "ml_fundamentals"); /* $CATEGORY's last part */
     cr_assert_eq(a->noptions, 3);
@@ -375,14 +380,13 @@ Test(exchange, gift_from_the_documentation)
         "quiz.gift:24: true-false question 'tf'",
         "quiz.gift:26: short-answer question 'short'",
         "quiz.gift:28: matching question 'match'",
-        "quiz.gift:33: numerical question 'num'",
         "quiz.gift:35: essay question 'essay'",
-        "quiz.gift:37: multiple-answer question 'weights'",
+        "quiz.gift:37: multiple-select question 'weights': weights other than +-100/keys",
         "quiz.gift:43: description (untitled) (no answers)",
         "quiz.gift:45: multiple-choice question 'two_right': more than one correct answer",
     };
-    cr_assert_eq(im.nnotes, 8, "%s", notes_of(&im));
-    for (size_t i = 0; i < 8; i++)
+    cr_assert_eq(im.nnotes, 7, "%s", notes_of(&im));
+    for (size_t i = 0; i < 7; i++)
         cr_assert(has_note(&im, want[i]), "no note '%s' in\n%s", want[i], notes_of(&im));
     rf_import_cleanup(&im);
 
@@ -449,5 +453,98 @@ Test(exchange, gift_round_trip_edge_cases)
         assert_same_item(&im.items[i], &back.items[i], "gift edge");
     rf_import_cleanup(&back);
     rf_buf_cleanup(&b);
+    rf_import_cleanup(&im);
+}
+
+/* Numeric entry and multiple select: GIFT {#answer:tolerance} and weighted
+ * answers (+100/m for keys, -100/m for the others) come back as the same
+ * items, the unit and parameters through the rolefit comment. */
+static const char *FORMATS_BANK =
+    "{\"skill\":\"ml\",\"items\":["
+    "{\"id\":\"ml.lat.001\",\"skill\":\"ml\",\"type\":\"numeric\",\"stem\":\"What is the p50, in "
+    "ms, to two decimals?\",\"answer\":-0.25,\"tolerance\":0.005,\"unit\":\"ms\",\"explanation\":"
+    "\"Because {it} is: so.\",\"difficulty\":\"hard\",\"model\":\"2pl\",\"a\":1.1,\"b\":1.7,"
+    "\"calibrated\":false,\"tags\":[\"latency\"],\"lang\":\"en\"},"
+    "{\"id\":\"ml.sel.002\",\"skill\":\"ml\",\"type\":\"multi\",\"stem\":\"Which leak? Select all "
+    "that apply.\",\"options\":[\"a = b\",\"c ~ d\",\"e # f\",\"g\",\"h\"],\"keys\":[0,2,3],"
+    "\"explanation\":\"e\",\"difficulty\":\"medium\",\"model\":\"grm\",\"a\":1.0,"
+    "\"thresholds\":[-0.7,0.1,0.9],\"calibrated\":false,\"tags\":[\"leakage\"],\"lang\":\"en\"}]}";
+
+Test(exchange, gift_numeric_and_multi_round_trip)
+{
+    struct rf_bank b;
+    struct rf_err err;
+    rf_bank_init(&b);
+    cr_assert_eq(rf_bank_load_mem("f.json", FORMATS_BANK, strlen(FORMATS_BANK), &b, &err), RF_OK,
+                 "%s", err.msg);
+    struct rf_buf out;
+    rf_buf_init(&out, 1 << 20);
+    for (size_t i = 0; i < b.n; i++)
+        cr_assert_eq(rf_gift_write_item(&b.items[i], &out), RF_OK);
+    cr_assert(strstr(out.data, "\t#-0.25:0.005\n"), "%s", out.data);
+    cr_assert(strstr(out.data, "\t~%33.33333%a \\= b\n"), "%s", out.data);
+    cr_assert(strstr(out.data, "\t~%-33.33333%c \\~ d\n"), "%s", out.data);
+    struct rf_import im;
+    rf_import_init(&im, NULL);
+    cr_assert_eq(rf_gift_read_mem("rt.gift", out.data, out.len, &im, &err), RF_OK, "%s\n%s",
+                 err.msg, out.data);
+    cr_assert_eq(im.nnotes, 0, "%s", im.nnotes ? im.notes[0] : "");
+    cr_assert_eq(im.n, 2);
+    for (size_t i = 0; i < 2; i++) {
+        const struct rf_item *x = &b.items[i], *y = &im.items[i];
+        assert_same_item(x, y, "gift formats");
+        cr_assert_eq(y->type, x->type, "%s: type", x->id);
+        cr_assert_eq(y->irt.model, x->irt.model);
+        cr_assert_eq(y->irt.ncat, x->irt.ncat);
+        cr_assert_float_eq(y->irt.a, x->irt.a, 1e-12);
+    }
+    cr_assert_float_eq(im.items[0].answer, -0.25, 1e-15);
+    cr_assert_float_eq(im.items[0].tolerance, 0.005, 1e-15);
+    cr_assert_str_eq(im.items[0].unit, "ms");
+    cr_assert_float_eq(im.items[0].irt.b, 1.7, 1e-12);
+    cr_assert_eq(im.items[1].nkeys, 3);
+    cr_assert(im.items[1].keys[0] == 0 && im.items[1].keys[1] == 2 && im.items[1].keys[2] == 3);
+    cr_assert_float_eq(im.items[1].irt.thr[2], 0.9, 1e-12);
+    rf_buf_cleanup(&out);
+    rf_import_cleanup(&im);
+    rf_bank_cleanup(&b);
+}
+
+/* Hand-written GIFT (as Moodle documents it) without rolefit comments: the
+ * author's priors fill in; what rolefit cannot score as written is named. */
+Test(exchange, gift_numeric_and_multi_by_hand)
+{
+    const char *src = "::ml.n.001::How many ms? {#38:0.5}\n\n"
+                      "::ml.n.002::Between? {#=1..3 ####because}\n\n"
+                      "::ml.n.003::Two answers {#=1:0 =%50%2:0}\n\n"
+                      "::ml.n.004::Not a number {#abc}\n\n"
+                      "::ml.s.005::Pick {~%50%a ~%50%b ~%-50%c ~%-50%d}\n\n"
+                      "::ml.s.006::Uneven {~%30%a ~%70%b ~%-100%c ~%-100%d}\n\n"
+                      "::ml.s.007::No weights {~a ~b ~c}\n";
+    struct rf_import im;
+    rf_import_init(&im, NULL);
+    struct rf_err err;
+    rf_err_clear(&err);
+    cr_assert_eq(rf_gift_read_mem("h.gift", src, strlen(src), &im, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(im.n, 4, "%s", notes_of(&im));
+    cr_assert_eq(im.items[0].type, RF_ITEM_NUMERIC);
+    cr_assert_float_eq(im.items[0].answer, 38, 1e-12);
+    cr_assert_float_eq(im.items[0].tolerance, 0.5, 1e-12);
+    cr_assert_eq(im.items[0].irt.model, RF_MODEL_2PL);
+    cr_assert_float_eq(im.items[1].answer, 2, 1e-12);
+    cr_assert_float_eq(im.items[1].tolerance, 1, 1e-12);
+    cr_assert_str_eq(im.items[1].explanation, "because");
+    cr_assert_eq(im.items[2].type, RF_ITEM_MULTI);
+    cr_assert_eq(im.items[2].nkeys, 2);
+    cr_assert_eq(im.items[2].irt.model, RF_MODEL_GRM);
+    cr_assert_eq(im.items[2].irt.ncat, 3);
+    cr_assert_eq(im.items[3].nkeys, 2, "uneven weights: the positive ones are the keys");
+    const char *n = notes_of(&im);
+    cr_assert(strstr(n, "h.gift:5: numerical question 'ml.n.003': more than one answer"), "%s", n);
+    cr_assert(strstr(n, "h.gift:7: numerical question 'ml.n.004': the answer is not a number"),
+              "%s", n);
+    cr_assert(strstr(n, "h.gift:11: multiple-select question 'ml.s.006': weights other than"), "%s",
+              n);
+    cr_assert(strstr(n, "h.gift:13: multiple-answer question 'ml.s.007': not supported"), "%s", n);
     rf_import_cleanup(&im);
 }

@@ -36,9 +36,9 @@ mkdir -p "$tmp/bank2" && cp "$tmp/a.json" "$tmp/bank2/deep_learning.json"
 # 2. unsupported constructs: one stderr line each, with file and line
 "$RF" bank import --from gift tests/fixtures/gift/quiz.gift >"$tmp/q.json" 2>"$tmp/err"; rc=$?
 [ "$rc" -eq 0 ] && ok || bad "quiz.gift exit $rc"
-[ "$(grep -c 'not supported, skipped' "$tmp/err")" -eq 8 ] && ok || bad "quiz.gift notes: $(cat "$tmp/err")"
+[ "$(grep -c 'not supported, skipped' "$tmp/err")" -eq 6 ] && ok || bad "quiz.gift notes: $(cat "$tmp/err")"
 grep -q '^rolefit bank import: tests/fixtures/gift/quiz.gift:28: matching question' "$tmp/err" && ok || bad "matching note"
-grep -q '3 items imported, 8 notes' "$tmp/err" && ok || bad "summary: $(tail -1 "$tmp/err")"
+grep -q '5 items imported, 7 notes' "$tmp/err" && ok || bad "summary: $(tail -1 "$tmp/err")"
 "$RF" bank import --from qti tests/fixtures/qti/multiple.xml >"$tmp/out" 2>"$tmp/err"; rc=$?
 [ "$rc" -eq 1 ] && grep -q 'multiple.xml:9: .*multiple-response' "$tmp/err" && grep -q 'nothing imported' "$tmp/err" && ok || bad "multiple.xml: exit $rc $(cat "$tmp/err")"
 
