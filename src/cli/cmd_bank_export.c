@@ -53,8 +53,11 @@ int rf_cmd_bank_export(int argc, char **argv)
     size_t skipped = 0;
     rc = qti ? rf_qti_export(&b, pos[0], &skipped, &err) : rf_gift_export(&b, pos[0], &skipped, &err);
     if (!rc && skipped)
-        fprintf(stderr, "rolefit bank export: %zu items to %s (%s); %zu rubric items not exported\n",
-                b.n - skipped, pos[0], qti ? "QTI 2.1" : "GIFT", skipped);
+        fprintf(stderr, "rolefit bank export: %zu items to %s (%s); %zu %s\n", b.n - skipped,
+                pos[0], qti ? "QTI 2.1" : "GIFT", skipped,
+                qti ? "items not exported: QTI 2.1 here carries multiple choice only (numeric "
+                      "entry, multiple select and rubric items are not written)"
+                    : "rubric items not exported: GIFT has no rater-scored question");
     else if (!rc)
         fprintf(stderr, "rolefit bank export: %zu items to %s (%s)\n", b.n, pos[0],
                 qti ? "QTI 2.1" : "GIFT");
