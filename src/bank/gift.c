@@ -162,11 +162,19 @@ static int is_snake(const char *s)
     return 1;
 }
 
-/* Adds a read item with the metadata comment that preceded it (may be NULL). */
-static rf_status add_with_meta(const struct rec *q, struct rf_item *it, const char *category,
-                               const char *meta_js, size_t line, const char *label,
-                               struct rf_import *im, struct rf_err *err)
+/* Adds a read item with the metadata comment that preceded it (may be NULL);
+ * rc is the status of reading it (the item is freed when it is not RF_OK). */
+static rf_status add_with_meta(const struct rec *q, rf_status rc, struct rf_item *it,
+                               const char *category, const char *meta_js, size_t line,
+                               const char *label, struct rf_import *im, struct rf_err *err)
 {
+    if (!rc && !it->explanation)
+        rc = RF_ENOMEM;
+    if (rc) {
+        rf_item_cleanup(it);
+        return rf_err_set(err, rc, "%s:%zu: %s", q->name, line,
+                          rc == RF_ETOOBIG ? "question too large" : "out of memory");
+    }
     json_t *meta = NULL;
     if (meta_js) {
         json_error_t je;
@@ -185,7 +193,7 @@ static rf_status add_with_meta(const struct rec *q, struct rf_item *it, const ch
     }
     char where[RF_ERRMSG_LEN];
     snprintf(where, sizeof where, "%s:%zu: question %s", q->name, line, label);
-    rf_status rc = rf_import_add(im, it, meta, category, where, err);
+    rc = rf_import_add(im, it, meta, category, where, err);
     if (meta)
         json_decref(meta);
     return rc;
@@ -292,14 +300,7 @@ static rf_status read_numerical(const struct rec *q, const char *s, size_t af, s
     }
     it.explanation = rc ? NULL : g ? g : rf_strdup("");
     rf_buf_cleanup(&t);
-    if (!rc && !it.explanation)
-        rc = RF_ENOMEM;
-    if (rc) {
-        rf_item_cleanup(&it);
-        return rf_err_set(err, rc, "%s:%zu: %s", q->name, line,
-                          rc == RF_ETOOBIG ? "question too large" : "out of memory");
-    }
-    return add_with_meta(q, &it, category, meta_js, line, label, im, err);
+    return add_with_meta(q, rc, &it, category, meta_js, line, label, im, err);
 }
 
 /* One question record. category is the current $CATEGORY skill (may be ""). */
@@ -538,14 +539,7 @@ static rf_status read_question(const struct rec *q, const char *category, const 
     if (!rc && !(it.explanation = rf_buf_take(&t)))
         it.explanation = rf_strdup("");
     rf_buf_cleanup(&t);
-    if (!rc && !it.explanation)
-        rc = RF_ENOMEM;
-    if (rc) {
-        rf_item_cleanup(&it);
-        return rf_err_set(err, rc, "%s:%zu: %s", q->name, line,
-                          rc == RF_ETOOBIG ? "question too large" : "out of memory");
-    }
-    return add_with_meta(q, &it, category, meta_js, line, label, im, err);
+    return add_with_meta(q, rc, &it, category, meta_js, line, label, im, err);
 }
 
 rf_status rf_gift_read_mem(const char *name, const char *data, size_t len, struct rf_import *im,

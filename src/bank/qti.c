@@ -9,6 +9,8 @@
  */
 #include "bank/qti.h"
 
+#include "bank/answer.h"
+
 #include <errno.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -310,6 +312,17 @@ static void count_interactions(const xmlNode *n, const xmlNode **first, size_t *
     }
 }
 
+/* s without surrounding spaces (in place). */
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r')
+        s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\n' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+        s[--n] = '\0';
+    return s;
+}
+
 static char *take(struct rd *r, struct rf_buf *b)
 {
     char *s = rf_buf_take(b);
@@ -341,6 +354,13 @@ static json_t *read_meta(struct rd *r, const xmlNode *root)
     return NULL;
 }
 
+static rf_status read_numeric(struct rd *r, const xmlNode *root, const xmlNode *body,
+                              const xmlNode *ci, const xmlNode *cr, const char *value,
+                              struct rf_err *err);
+static rf_status read_choices(struct rd *r, const xmlNode *root, const xmlNode *body,
+                              const xmlNode *ci, const xmlNode *cr, char (*values)[128],
+                              size_t nvalues, struct rf_err *err);
+
 /* Maps one assessmentItem element to an item, or notes why it cannot. */
 static rf_status read_item(struct rd *r, const xmlNode *root, struct rf_err *err)
 {
@@ -364,7 +384,7 @@ static rf_status read_item(struct rd *r, const xmlNode *root, struct rf_err *err
     struct rf_buf names;
     rf_buf_init(&names, 1024);
     count_interactions(body->children, &ci, &nint, &names, r);
-    if (nint != 1 || !is_el(ci, "choiceInteraction")) {
+    if (nint != 1 || !(is_el(ci, "choiceInteraction") || is_el(ci, "textEntryInteraction"))) {
         if (nint == 0)
             note(r, body, "no interaction, skipped");
         else if (nint > 1)
@@ -372,18 +392,16 @@ static rf_status read_item(struct rd *r, const xmlNode *root, struct rf_err *err
                         "skipped",
                  nint, rf_buf_str(&names));
         else
-            note(r, ci, "<%s> not supported (only single-response choiceInteraction), skipped",
+            note(r, ci, "<%s> not supported (choiceInteraction and textEntryInteraction are), "
+                        "skipped",
                  ci->name);
         rf_buf_cleanup(&names);
         return r->rc;
     }
     rf_buf_cleanup(&names);
-    prop(ci, "maxChoices", buf, sizeof buf);
-    if (buf[0] && strcmp(buf, "1") != 0) {
-        note(r, ci, "multiple-response choiceInteraction (maxChoices=%s) not supported, skipped",
-             buf);
-        return r->rc;
-    }
+    int numeric = is_el(ci, "textEntryInteraction");
+    char maxc[32];
+    prop(ci, "maxChoices", maxc, sizeof maxc);
     char rid[128];
     prop(ci, "responseIdentifier", rid, sizeof rid);
     const xmlNode *decl = NULL;
@@ -395,9 +413,16 @@ static rf_status read_item(struct rd *r, const xmlNode *root, struct rf_err *err
         return r->rc;
     }
     prop(decl, "cardinality", buf, sizeof buf);
-    if (strcmp(buf, "single") != 0) {
-        note(r, decl, "multiple-response choiceInteraction (cardinality=%s) not supported, skipped",
-             buf);
+    int multi = !numeric && strcmp(buf, "multiple") == 0;
+    if (strcmp(buf, "single") != 0 && !multi) {
+        note(r, decl, "%s (cardinality=%s) not supported, skipped",
+             numeric ? "textEntryInteraction" : "choiceInteraction", buf);
+        return r->rc;
+    }
+    if (!multi && !numeric && maxc[0] && strcmp(maxc, "1") != 0) {
+        note(r, ci, "multiple-response choiceInteraction (maxChoices=%s) with a single response "
+                    "not supported, skipped",
+             maxc);
         return r->rc;
     }
     const xmlNode *cr = NULL;
@@ -405,27 +430,157 @@ static rf_status read_item(struct rd *r, const xmlNode *root, struct rf_err *err
         if (is_el(c, "correctResponse"))
             cr = c;
     char correct[128] = "";
+    char values[RF_BANK_MAX_OPTIONS][128];
     size_t nvalues = 0;
     for (const xmlNode *c = cr ? cr->children : NULL; c; c = c->next)
         if (is_el(c, "value")) {
             xmlChar *t = xmlNodeGetContent(c);
             snprintf(correct, sizeof correct, "%s", t ? (const char *)t : "");
             xmlFree(t);
+            if (nvalues < RF_BANK_MAX_OPTIONS)
+                snprintf(values[nvalues], sizeof values[0], "%s", trim(correct));
             nvalues++;
         }
-    if (nvalues != 1) {
+    if (multi && nvalues >= 1 && nvalues <= RF_BANK_MAX_OPTIONS)
+        return read_choices(r, root, body, ci, cr, values, nvalues, err);
+    char bt[32];
+    prop(decl, "baseType", bt, sizeof bt);
+    if (numeric && strcmp(bt, "float") != 0 && strcmp(bt, "integer") != 0) {
+        note(r, ci, "textEntryInteraction with baseType %s (a text answer) not supported, "
+                    "only float or integer (numeric entry), skipped",
+             bt[0] ? bt : "(none)");
+        return r->rc;
+    }
+    if (numeric && nvalues == 1)
+        return read_numeric(r, root, body, ci, cr, trim(correct), err);
+    if (nvalues != 1 || multi) {
         note(r, decl, "%s, skipped",
              nvalues ? "more than one correct value" : "no correctResponse (a key is required)");
         return r->rc;
     }
-    /* trim the identifier */
-    char *cs = correct;
-    while (*cs == ' ' || *cs == '\n' || *cs == '\t')
-        cs++;
-    size_t cl = strlen(cs);
-    while (cl && (cs[cl - 1] == ' ' || cs[cl - 1] == '\n' || cs[cl - 1] == '\t'))
-        cs[--cl] = '\0';
+    char one[1][128];
+    snprintf(one[0], sizeof one[0], "%s", trim(correct));
+    return read_choices(r, root, body, ci, cr, one, 1, err);
+}
 
+/* The stem (itemBody without the interaction, then its prompt) and the
+ * explanation (every modalFeedback) of an item into it. */
+static void read_texts(struct rd *r, const xmlNode *root, const xmlNode *body,
+                       const xmlNode *ci, const xmlNode *prompt, struct rf_item *it)
+{
+    struct rf_buf t;
+    rf_buf_init(&t, TEXT_CAP);
+    render_blocks(r, body->children, &t, "\n\n", ci);
+    if (prompt) {
+        struct rf_buf p;
+        rf_buf_init(&p, TEXT_CAP);
+        render_blocks(r, prompt->children, &p, "\n\n", NULL);
+        append_block(r, &t, "\n\n", &p);
+        rf_buf_cleanup(&p);
+    }
+    it->stem = take(r, &t);
+    for (const xmlNode *c = root->children; c && !r->rc; c = c->next)
+        if (is_el(c, "modalFeedback")) {
+            struct rf_buf f;
+            rf_buf_init(&f, TEXT_CAP);
+            render_blocks(r, c->children, &f, "\n\n", NULL);
+            append_block(r, &t, "\n\n", &f);
+            rf_buf_cleanup(&f);
+        }
+    it->explanation = take(r, &t);
+    rf_buf_cleanup(&t);
+    xmlChar *lang = xmlNodeGetLang(root);
+    if (lang && lang[0]) {
+        char l[16];
+        snprintf(l, sizeof l, "%.*s", (int)strcspn((const char *)lang, "-_"), (const char *)lang);
+        it->lang = rf_strdup(l);
+    }
+    xmlFree(lang);
+}
+
+/* Hands a read item with its metadata comment to the import. */
+static rf_status add_item(struct rd *r, const xmlNode *root, const xmlNode *body,
+                          struct rf_item *it, struct rf_err *err)
+{
+    char id[RF_MAX_ID_LEN + 1];
+    prop(root, "identifier", id, sizeof id);
+    it->id = rf_strdup(id);
+    if (r->rc || !it->id || !it->stem || !it->explanation) {
+        rf_item_cleanup(it);
+        return rf_err_set(err, r->rc ? r->rc : RF_ENOMEM, "%s: %s", r->name,
+                          r->rc == RF_ETOOBIG ? "text too large" : "out of memory");
+    }
+    if (!it->stem[0])
+        note(r, body, "empty question text");
+    json_t *meta = read_meta(r, root);
+    char where[RF_ERRMSG_LEN];
+    snprintf(where, sizeof where, "%s:%ld: %s", r->name, xmlGetLineNo(root), r->item);
+    rf_status rc = rf_import_add(r->im, it, meta, NULL, where, err);
+    if (meta)
+        json_decref(meta);
+    return rc;
+}
+
+/* The first element named name under n (depth first), or NULL. */
+static const xmlNode *find_el(const xmlNode *n, const char *name)
+{
+    for (; n; n = n->next) {
+        if (is_el(n, name))
+            return n;
+        const xmlNode *f = find_el(n->children, name);
+        if (f)
+            return f;
+    }
+    return NULL;
+}
+
+/* A textEntryInteraction with a float (or integer) correct value: numeric
+ * entry, the tolerance from responseProcessing's <equal toleranceMode=
+ * "absolute" tolerance="T T"> (0 without one). */
+static rf_status read_numeric(struct rd *r, const xmlNode *root, const xmlNode *body,
+                              const xmlNode *ci, const xmlNode *cr, const char *value,
+                              struct rf_err *err)
+{
+    struct rf_item it;
+    memset(&it, 0, sizeof it);
+    it.key = -1;
+    it.type = RF_ITEM_NUMERIC;
+    if (rf_answer_parse_number(value, &it.answer, NULL)) {
+        note(r, cr, "correct value '%.40s' is not a number, skipped", value);
+        return r->rc;
+    }
+    const xmlNode *rp = NULL;
+    for (const xmlNode *c = root->children; c; c = c->next)
+        if (is_el(c, "responseProcessing"))
+            rp = c;
+    const xmlNode *eq = rp ? find_el(rp->children, "equal") : NULL;
+    char buf[128];
+    if (eq && !strcmp(prop(eq, "toleranceMode", buf, sizeof buf), "absolute")) {
+        prop(eq, "tolerance", buf, sizeof buf);
+        char *sp = strchr(trim(buf), ' ');
+        if (sp)
+            *sp = '\0';
+        if (rf_answer_parse_number(trim(buf), &it.tolerance, NULL) || it.tolerance < 0) {
+            note(r, eq, "tolerance '%.40s' is not a number >= 0, skipped", buf);
+            return r->rc;
+        }
+    } else if (eq && strcmp(buf, "exact") != 0 && buf[0]) {
+        note(r, eq, "toleranceMode '%s' not supported, the answer is taken as exact", buf);
+    }
+    read_texts(r, root, body, ci, NULL, &it);
+    return add_item(r, root, body, &it, err);
+}
+
+/* A choiceInteraction whose correct values are values[0..nvalues-1]: one
+ * (multiple choice) or, with cardinality multiple, the keys of a multiple
+ * select (scored by rolefit's rule max(0, keys - non-keys)). */
+static rf_status read_choices(struct rd *r, const xmlNode *root, const xmlNode *body,
+                              const xmlNode *ci, const xmlNode *cr,
+                              char (*values)[128], size_t nvalues, struct rf_err *err)
+{
+    char buf[256];
+    const char *cs = values[0];
+    int multi = nvalues > 1 || strcmp(prop(ci, "maxChoices", buf, sizeof buf), "1") != 0;
     struct rf_item it;
     memset(&it, 0, sizeof it);
     it.key = -1;
@@ -446,8 +601,12 @@ static rf_status read_item(struct rd *r, const xmlNode *root, struct rf_err *err
         if (is_el(c, "prompt")) {
             prompt = c;
         } else if (is_el(c, "simpleChoice")) {
-            if (!strcmp(prop(c, "identifier", buf, sizeof buf), cs))
+            prop(c, "identifier", buf, sizeof buf);
+            if (!multi && !strcmp(buf, cs))
                 it.key = (int)it.noptions;
+            for (size_t v = 0; multi && v < nvalues; v++)
+                if (!strcmp(buf, values[v]) && it.nkeys < RF_BANK_MAX_OPTIONS)
+                    it.keys[it.nkeys++] = (int)it.noptions;
             rf_buf_reset(&t);
             render_blocks(r, c->children, &t, "\n\n", NULL);
             it.options[it.noptions++] = take(r, &t);
@@ -455,53 +614,21 @@ static rf_status read_item(struct rd *r, const xmlNode *root, struct rf_err *err
             note(r, c, "<%s> inside choiceInteraction not supported, dropped", c->name);
         }
     }
-    rf_buf_reset(&t);
-    render_blocks(r, body->children, &t, "\n\n", ci);
-    if (prompt) {
-        struct rf_buf p;
-        rf_buf_init(&p, TEXT_CAP);
-        render_blocks(r, prompt->children, &p, "\n\n", NULL);
-        append_block(r, &t, "\n\n", &p);
-        rf_buf_cleanup(&p);
-    }
-    it.stem = take(r, &t);
-    for (const xmlNode *c = root->children; c && !r->rc; c = c->next)
-        if (is_el(c, "modalFeedback")) {
-            struct rf_buf f;
-            rf_buf_init(&f, TEXT_CAP);
-            render_blocks(r, c->children, &f, "\n\n", NULL);
-            append_block(r, &t, "\n\n", &f);
-            rf_buf_cleanup(&f);
-        }
-    it.explanation = take(r, &t);
     rf_buf_cleanup(&t);
-    xmlChar *lang = xmlNodeGetLang(root);
-    if (lang && lang[0]) {
-        char l[16];
-        snprintf(l, sizeof l, "%.*s", (int)strcspn((const char *)lang, "-_"), (const char *)lang);
-        it.lang = rf_strdup(l);
-    }
-    xmlFree(lang);
-    it.id = rf_strdup(id);
-    if (r->rc || !it.id || !it.stem || !it.explanation) {
-        rf_item_cleanup(&it);
-        return rf_err_set(err, r->rc ? r->rc : RF_ENOMEM, "%s: %s", r->name,
-                          r->rc == RF_ETOOBIG ? "text too large" : "out of memory");
-    }
-    if (it.key < 0) {
+    if (multi) {
+        it.type = RF_ITEM_MULTI;
+        if (it.nkeys != nvalues) {
+            note(r, cr, "a correct value is not one of the choices, skipped");
+            rf_item_cleanup(&it);
+            return r->rc;
+        }
+    } else if (it.key < 0) {
         note(r, cr, "correct value '%s' is not one of the choices, skipped", cs);
         rf_item_cleanup(&it);
         return r->rc;
     }
-    if (!it.stem[0])
-        note(r, body, "empty question text");
-    json_t *meta = read_meta(r, root);
-    char where[RF_ERRMSG_LEN];
-    snprintf(where, sizeof where, "%s:%ld: %s", r->name, xmlGetLineNo(root), r->item);
-    rf_status rc = rf_import_add(r->im, &it, meta, NULL, where, err);
-    if (meta)
-        json_decref(meta);
-    return rc;
+    read_texts(r, root, body, ci, prompt, &it);
+    return add_item(r, root, body, &it, err);
 }
 
 /* The first error libxml2 reports while parsing (the last one is often a
@@ -1011,9 +1138,19 @@ static rf_status write_meta(struct rf_buf *b, const struct rf_item *it)
     return rc;
 }
 
+/* A number as QTI writes it: the shortest %g spelling that reads back exactly. */
+static void num_text(double v, char *buf, size_t cap)
+{
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, cap, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            return;
+    }
+}
+
 rf_status rf_qti_write_item(const struct rf_item *it, struct rf_buf *b)
 {
-    if (it->type != RF_ITEM_MCQ)
+    if (it->type != RF_ITEM_MCQ && it->type != RF_ITEM_NUMERIC && it->type != RF_ITEM_MULTI)
         return RF_EINVAL;
     rf_status rc = rf_buf_puts(
         b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -1039,32 +1176,83 @@ rf_status rf_qti_write_item(const struct rf_item *it, struct rf_buf *b)
     P("\">\n");
     if (!rc)
         rc = write_meta(b, it);
-    if (!rc)
+    char av[40], tv[40];
+    num_text(it->answer, av, sizeof av);
+    num_text(it->tolerance, tv, sizeof tv);
+    if (!rc && it->type == RF_ITEM_NUMERIC) {
+        rc = rf_buf_printf(b,
+                           "<responseDeclaration identifier=\"RESPONSE\" cardinality=\"single\" "
+                           "baseType=\"float\"><correctResponse><value>%s</value>"
+                           "</correctResponse></responseDeclaration>\n",
+                           av);
+    } else if (!rc && it->type == RF_ITEM_MULTI) {
+        /* the mapping scores max(0, keys - non-keys): +1 per key, -1 per other */
+        rc = rf_buf_puts(b, "<responseDeclaration identifier=\"RESPONSE\" cardinality=\"multiple\" "
+                            "baseType=\"identifier\"><correctResponse>");
+        for (size_t k = 0; !rc && k < it->nkeys; k++)
+            rc = rf_buf_printf(b, "<value>C%d</value>", it->keys[k]);
+        P("</correctResponse><mapping lowerBound=\"0\" defaultValue=\"0\">");
+        for (size_t i = 0; !rc && i < it->noptions; i++) {
+            int key = 0;
+            for (size_t k = 0; k < it->nkeys; k++)
+                key |= it->keys[k] == (int)i;
+            rc = rf_buf_printf(b, "<mapEntry mapKey=\"C%zu\" mappedValue=\"%d\"/>", i,
+                               key ? 1 : -1);
+        }
+        P("</mapping></responseDeclaration>\n");
+    } else if (!rc) {
         rc = rf_buf_printf(b,
                            "<responseDeclaration identifier=\"RESPONSE\" cardinality=\"single\" "
                            "baseType=\"identifier\"><correctResponse><value>C%d</value>"
                            "</correctResponse></responseDeclaration>\n",
                            it->key);
+    }
     P("<outcomeDeclaration identifier=\"SCORE\" cardinality=\"single\" baseType=\"float\">"
       "<defaultValue><value>0</value></defaultValue></outcomeDeclaration>\n"
       "<outcomeDeclaration identifier=\"FEEDBACK\" cardinality=\"single\" "
       "baseType=\"identifier\"/>\n<itemBody>");
     if (!rc)
         rc = write_blocks(b, it->stem);
-    P("\n<choiceInteraction responseIdentifier=\"RESPONSE\" shuffle=\"false\" maxChoices=\"1\">\n");
-    for (size_t i = 0; !rc && i < it->noptions; i++) {
-        rc = rf_buf_printf(b, "<simpleChoice identifier=\"C%zu\">", i);
+    if (it->type == RF_ITEM_NUMERIC) {
+        /* the unit has no place in QTI: it travels in the metadata comment */
+        P("\n<p><textEntryInteraction responseIdentifier=\"RESPONSE\" expectedLength=\"12\"/>"
+          "</p></itemBody>\n<responseProcessing><responseCondition><responseIf>");
         if (!rc)
-            rc = write_flow(b, it->options[i]);
-        P("</simpleChoice>\n");
+            rc = rf_buf_printf(b,
+                               "<equal toleranceMode=\"absolute\" tolerance=\"%s %s\">"
+                               "<variable identifier=\"RESPONSE\"/><correct "
+                               "identifier=\"RESPONSE\"/></equal>",
+                               tv, tv);
+    } else {
+        if (!rc)
+            rc = rf_buf_printf(b,
+                               "\n<choiceInteraction responseIdentifier=\"RESPONSE\" "
+                               "shuffle=\"false\" maxChoices=\"%zu\">\n",
+                               it->type == RF_ITEM_MULTI ? (size_t)0 : (size_t)1);
+        for (size_t i = 0; !rc && i < it->noptions; i++) {
+            rc = rf_buf_printf(b, "<simpleChoice identifier=\"C%zu\">", i);
+            if (!rc)
+                rc = write_flow(b, it->options[i]);
+            P("</simpleChoice>\n");
+        }
+        P("</choiceInteraction></itemBody>\n<responseProcessing>");
+        if (it->type == RF_ITEM_MULTI)
+            P("<setOutcomeValue identifier=\"SCORE\"><mapResponse identifier=\"RESPONSE\"/>"
+              "</setOutcomeValue><responseCondition><responseIf><match><variable "
+              "identifier=\"RESPONSE\"/><correct identifier=\"RESPONSE\"/></match>");
+        else
+            P("<responseCondition><responseIf><match><variable identifier=\"RESPONSE\"/><correct "
+              "identifier=\"RESPONSE\"/></match>");
     }
-    P("</choiceInteraction></itemBody>\n"
-      "<responseProcessing><responseCondition><responseIf><match><variable "
-      "identifier=\"RESPONSE\"/><correct identifier=\"RESPONSE\"/></match><setOutcomeValue "
-      "identifier=\"SCORE\"><baseValue baseType=\"float\">1</baseValue></setOutcomeValue>"
-      "</responseIf><responseElse><setOutcomeValue identifier=\"SCORE\"><baseValue "
-      "baseType=\"float\">0</baseValue></setOutcomeValue></responseElse></responseCondition>"
-      "<setOutcomeValue identifier=\"FEEDBACK\"><baseValue baseType=\"identifier\">EXPLANATION"
+    if (it->type == RF_ITEM_MULTI)
+        P("<setOutcomeValue identifier=\"SCORE\"><mapResponse identifier=\"RESPONSE\"/>"
+          "</setOutcomeValue></responseIf></responseCondition>");
+    else
+        P("<setOutcomeValue identifier=\"SCORE\"><baseValue baseType=\"float\">1</baseValue>"
+          "</setOutcomeValue></responseIf><responseElse><setOutcomeValue identifier=\"SCORE\">"
+          "<baseValue baseType=\"float\">0</baseValue></setOutcomeValue></responseElse>"
+          "</responseCondition>");
+    P("<setOutcomeValue identifier=\"FEEDBACK\"><baseValue baseType=\"identifier\">EXPLANATION"
       "</baseValue></setOutcomeValue></responseProcessing>\n");
     if (it->explanation && it->explanation[0]) {
         P("<modalFeedback outcomeIdentifier=\"FEEDBACK\" identifier=\"EXPLANATION\" "
@@ -1170,7 +1358,7 @@ rf_status rf_qti_export(const struct rf_bank *bank, const char *dest, size_t *ns
     struct rf_buf b;
     for (size_t i = 0; !rc && i < bank->n; i++) {
         const struct rf_item *it = &bank->items[i];
-        if (it->type != RF_ITEM_MCQ) {
+        if (it->type == RF_ITEM_RUBRIC) {
             (*nskipped)++;
             continue;
         }

@@ -55,8 +55,7 @@ int rf_cmd_bank_export(int argc, char **argv)
     if (!rc && skipped)
         fprintf(stderr, "rolefit bank export: %zu items to %s (%s); %zu %s\n", b.n - skipped,
                 pos[0], qti ? "QTI 2.1" : "GIFT", skipped,
-                qti ? "items not exported: QTI 2.1 here carries multiple choice only (numeric "
-                      "entry, multiple select and rubric items are not written)"
+                qti ? "rubric items not exported: QTI 2.1 here carries no rater-scored question"
                     : "rubric items not exported: GIFT has no rater-scored question");
     else if (!rc)
         fprintf(stderr, "rolefit bank export: %zu items to %s (%s)\n", b.n, pos[0],

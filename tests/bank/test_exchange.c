@@ -234,44 +234,97 @@ Test(exchange, qti_hand_written_item)
     rf_import_cleanup(&im);
 }
 
+static const char *FORMATS_BANK =
+    "{\"skill\":\"ml\",\"items\":["
+    "{\"id\":\"ml.lat.001\",\"skill\":\"ml\",\"type\":\"numeric\",\"stem\":\"What is the p50, in "
+    "ms, to two decimals?\",\"answer\":-0.25,\"tolerance\":0.005,\"unit\":\"ms\",\"explanation\":"
+    "\"Because {it} is: so.\",\"difficulty\":\"hard\",\"model\":\"2pl\",\"a\":1.1,\"b\":1.7,"
+    "\"calibrated\":false,\"tags\":[\"latency\"],\"lang\":\"en\"},"
+    "{\"id\":\"ml.sel.002\",\"skill\":\"ml\",\"type\":\"multi\",\"stem\":\"Which leak? Select all "
+    "that apply.\",\"options\":[\"a = b\",\"c ~ d\",\"e # f\",\"g\",\"h\"],\"keys\":[0,2,3],"
+    "\"explanation\":\"e\",\"difficulty\":\"medium\",\"model\":\"grm\",\"a\":1.0,"
+    "\"thresholds\":[-0.7,0.1,0.9],\"calibrated\":false,\"tags\":[\"leakage\"],\"lang\":\"en\"}]}";
+
 Test(exchange, qti_unsupported_constructs_are_named)
 {
-    struct {
-        const char *file, *note;
-    } cases[] = {
-        {FIX "/qti/multiple.xml", "multiple.xml:9: item 'multi.001': multiple-response "
-                                  "choiceInteraction (maxChoices=0) not supported, skipped"},
-        {FIX "/qti/text_entry.xml", "text_entry.xml:9: item 'text.001': <textEntryInteraction> "
-                                    "not supported (only single-response choiceInteraction), "
-                                    "skipped"},
-    };
-    for (size_t i = 0; i < 2; i++) {
-        struct rf_import im;
-        rf_import_init(&im, NULL);
-        struct rf_err err;
-        rf_err_clear(&err);
-        cr_assert_eq(rf_qti_read_file(cases[i].file, &im, &err), RF_OK, "%s", err.msg);
-        cr_assert_eq(im.n, 0);
-        cr_assert_eq(im.nnotes, 1, "%s", notes_of(&im));
-        cr_assert(has_note(&im, cases[i].note), "%s", notes_of(&im));
-        rf_import_cleanup(&im);
-    }
-    /* the same multiple response declared only through cardinality */
+    struct rf_import im;
+    rf_import_init(&im, NULL);
+    struct rf_err err;
+    rf_err_clear(&err);
+    cr_assert_eq(rf_qti_read_file(FIX "/qti/text_entry.xml", &im, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(im.n, 0);
+    cr_assert_eq(im.nnotes, 1, "%s", notes_of(&im));
+    cr_assert(has_note(&im, "text_entry.xml:9: item 'text.001': textEntryInteraction with baseType "
+                            "string (a text answer) not supported"),
+              "%s", notes_of(&im));
+    rf_import_cleanup(&im);
+    /* multiple response (QTI's choice_multiple) is a multiple-select item */
+    rf_import_init(&im, NULL);
+    cr_assert_eq(rf_qti_read_file(FIX "/qti/multiple.xml", &im, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(im.n, 1, "%s", notes_of(&im));
+    cr_assert_eq(im.items[0].type, RF_ITEM_MULTI);
+    cr_assert(im.items[0].nkeys == 2 && im.items[0].keys[0] == 0 && im.items[0].keys[1] == 2);
+    cr_assert_eq(im.items[0].irt.model, RF_MODEL_GRM);
+    rf_import_cleanup(&im);
+    /* the same declared only through cardinality; a value that is no choice is named */
     const char *card =
         "<assessmentItem identifier=\"c.1\"><responseDeclaration identifier=\"R\" "
         "cardinality=\"multiple\" baseType=\"identifier\"><correctResponse><value>A</value>"
-        "</correctResponse></responseDeclaration><itemBody><choiceInteraction "
+        "<value>Z</value></correctResponse></responseDeclaration><itemBody><choiceInteraction "
         "responseIdentifier=\"R\"><simpleChoice identifier=\"A\">a</simpleChoice><simpleChoice "
         "identifier=\"B\">b</simpleChoice></choiceInteraction></itemBody></assessmentItem>";
-    struct rf_import im;
     rf_import_init(&im, "x");
-    struct rf_err err;
     cr_assert_eq(rf_qti_read_mem("card.xml", card, strlen(card), &im, &err), RF_OK);
-    cr_assert(has_note(&im, "card.xml:1: item 'c.1': multiple-response choiceInteraction "
-                            "(cardinality=multiple)"),
+    cr_assert(has_note(&im, "card.xml:1: item 'c.1': a correct value is not one of the choices"),
               "%s", notes_of(&im));
     cr_assert_eq(im.n, 0);
     rf_import_cleanup(&im);
+}
+
+/* Numeric entry and multiple select through QTI 2.1: a float textEntryInteraction
+ * with an absolute tolerance, and a multiple choiceInteraction whose mapping
+ * scores max(0, keys - non-keys); the same items come back. */
+Test(exchange, qti_numeric_and_multi_round_trip)
+{
+    struct rf_bank b;
+    struct rf_err err;
+    rf_bank_init(&b);
+    cr_assert_eq(rf_bank_load_mem("f.json", FORMATS_BANK, strlen(FORMATS_BANK), &b, &err), RF_OK,
+                 "%s", err.msg);
+    for (size_t i = 0; i < b.n; i++) {
+        struct rf_buf out;
+        rf_buf_init(&out, 1 << 20);
+        cr_assert_eq(rf_qti_write_item(&b.items[i], &out), RF_OK);
+        if (i == 0)
+            cr_assert(strstr(out.data, "toleranceMode=\"absolute\" tolerance=\"0.005 0.005\"") &&
+                          strstr(out.data, "<value>-0.25</value>"),
+                      "%s", out.data);
+        else
+            cr_assert(strstr(out.data, "cardinality=\"multiple\"") &&
+                          strstr(out.data, "<mapEntry mapKey=\"C1\" mappedValue=\"-1\"/>") &&
+                          strstr(out.data, "lowerBound=\"0\""),
+                      "%s", out.data);
+        struct rf_import im;
+        rf_import_init(&im, NULL);
+        cr_assert_eq(rf_qti_read_mem("rt.xml", out.data, out.len, &im, &err), RF_OK, "%s\n%s",
+                     err.msg, out.data);
+        cr_assert_eq(im.nnotes, 0, "%s", im.nnotes ? im.notes[0] : "");
+        cr_assert_eq(im.n, 1);
+        const struct rf_item *x = &b.items[i], *y = &im.items[0];
+        assert_same_item(x, y, "qti formats");
+        cr_assert_eq(y->type, x->type);
+        cr_assert_eq(y->irt.model, x->irt.model);
+        cr_assert_eq(y->irt.ncat, x->irt.ncat);
+        cr_assert_float_eq(y->answer, x->answer, 1e-15);
+        cr_assert_float_eq(y->tolerance, x->tolerance, 1e-15);
+        cr_assert_str_eq(y->unit ? y->unit : "", x->unit ? x->unit : "");
+        cr_assert_eq(y->nkeys, x->nkeys);
+        for (size_t k = 0; k < x->nkeys; k++)
+            cr_assert_eq(y->keys[k], x->keys[k]);
+        rf_import_cleanup(&im);
+        rf_buf_cleanup(&out);
+    }
+    rf_bank_cleanup(&b);
 }
 
 Test(exchange, qti_package_from_the_specification)
@@ -459,17 +512,6 @@ Test(exchange, gift_round_trip_edge_cases)
 /* Numeric entry and multiple select: GIFT {#answer:tolerance} and weighted
  * answers (+100/m for keys, -100/m for the others) come back as the same
  * items, the unit and parameters through the rolefit comment. */
-static const char *FORMATS_BANK =
-    "{\"skill\":\"ml\",\"items\":["
-    "{\"id\":\"ml.lat.001\",\"skill\":\"ml\",\"type\":\"numeric\",\"stem\":\"What is the p50, in "
-    "ms, to two decimals?\",\"answer\":-0.25,\"tolerance\":0.005,\"unit\":\"ms\",\"explanation\":"
-    "\"Because {it} is: so.\",\"difficulty\":\"hard\",\"model\":\"2pl\",\"a\":1.1,\"b\":1.7,"
-    "\"calibrated\":false,\"tags\":[\"latency\"],\"lang\":\"en\"},"
-    "{\"id\":\"ml.sel.002\",\"skill\":\"ml\",\"type\":\"multi\",\"stem\":\"Which leak? Select all "
-    "that apply.\",\"options\":[\"a = b\",\"c ~ d\",\"e # f\",\"g\",\"h\"],\"keys\":[0,2,3],"
-    "\"explanation\":\"e\",\"difficulty\":\"medium\",\"model\":\"grm\",\"a\":1.0,"
-    "\"thresholds\":[-0.7,0.1,0.9],\"calibrated\":false,\"tags\":[\"leakage\"],\"lang\":\"en\"}]}";
-
 Test(exchange, gift_numeric_and_multi_round_trip)
 {
     struct rf_bank b;

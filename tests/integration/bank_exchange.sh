@@ -39,8 +39,10 @@ mkdir -p "$tmp/bank2" && cp "$tmp/a.json" "$tmp/bank2/deep_learning.json"
 [ "$(grep -c 'not supported, skipped' "$tmp/err")" -eq 6 ] && ok || bad "quiz.gift notes: $(cat "$tmp/err")"
 grep -q '^rolefit bank import: tests/fixtures/gift/quiz.gift:28: matching question' "$tmp/err" && ok || bad "matching note"
 grep -q '5 items imported, 7 notes' "$tmp/err" && ok || bad "summary: $(tail -1 "$tmp/err")"
+"$RF" bank import --from qti tests/fixtures/qti/text_entry.xml >"$tmp/out" 2>"$tmp/err"; rc=$?
+[ "$rc" -eq 1 ] && grep -q 'text_entry.xml:9: .*baseType string' "$tmp/err" && grep -q 'nothing imported' "$tmp/err" && ok || bad "text_entry.xml: exit $rc $(cat "$tmp/err")"
 "$RF" bank import --from qti tests/fixtures/qti/multiple.xml >"$tmp/out" 2>"$tmp/err"; rc=$?
-[ "$rc" -eq 1 ] && grep -q 'multiple.xml:9: .*multiple-response' "$tmp/err" && grep -q 'nothing imported' "$tmp/err" && ok || bad "multiple.xml: exit $rc $(cat "$tmp/err")"
+[ "$rc" -eq 0 ] && grep -q '"type": "multi"' "$tmp/out" && ok || bad "multiple.xml imports as multiple select: exit $rc $(cat "$tmp/err")"
 
 # 3. malformed input: exit 1, the last stderr line names file:line:column
 "$RF" bank import --from qti tests/fixtures/qti/malformed.xml >"$tmp/out" 2>"$tmp/err"; rc=$?
