@@ -36,9 +36,15 @@ struct rf_lint_rec {
     int diff; /* enum rf_difficulty */
     int retired;
     int key;         /* mcq key when usable, else -1 */
-    int key_longest; /* the key is strictly the longest option */
+    double longest;  /* mcq: what "pick the longest option" scores (1/ties when the key is one) */
+    double shortest; /* mcq: the same for "pick the shortest option" */
     char *enemy;     /* owned enemy group, NULL when none */
     size_t nopt;     /* options of an mcq item */
+    int type;        /* enum rf_item_type, -1 when unknown */
+    double b;        /* difficulty (multi: mean threshold), NAN when unusable */
+    char *tagkey;    /* owned: the sorted distinct tags joined by '\n', NULL when none */
+    uint64_t *tok;   /* owned content words of the stem (hashes, sorted, distinct) */
+    size_t ntok;
     size_t file_idx, pos;
 };
 
@@ -64,6 +70,8 @@ void rf_lint_cleanup(struct rf_lint *l)
         free(l->recs[i].stem);
         free(l->recs[i].sh);
         free(l->recs[i].enemy);
+        free(l->recs[i].tagkey);
+        free(l->recs[i].tok);
     }
     free(l->recs);
     for (size_t i = 0; i < l->nfiles; i++)
@@ -677,28 +685,161 @@ static void check_translations(struct ctx *c, const json_t *o, size_t nopt)
     }
 }
 
-/* Records the key's position and whether it is strictly the longest option
- * (a cue test-wise candidates use), for the per-skill checks. */
+/* Length of an option in characters (UTF-8 code points), as a candidate sees it. */
+static size_t option_chars(const char *p)
+{
+    size_t n = 0;
+    for (; *p; p++)
+        n += ((unsigned char)*p & 0xC0) != 0x80;
+    return n;
+}
+
+/* Records the key's position and what the length strategies score on the
+ * item: "pick the longest (shortest) option" is right with probability 1/t
+ * when the key is one of the t options of that length, else 0. */
 static void key_facts(const json_t *o, size_t nopt, struct rf_lint_rec *rec)
 {
     const json_t *k = json_object_get(o, "key"), *a = json_object_get(o, "options");
-    if (!json_is_integer(k) || !json_is_array(a) || nopt > RF_BANK_MAX_OPTIONS)
+    if (!json_is_integer(k) || !json_is_array(a) || nopt > RF_BANK_MAX_OPTIONS || nopt < 2)
         return;
     json_int_t key = json_integer_value(k);
     if (key < 0 || (size_t)key >= nopt)
         return;
-    size_t klen = 0, other = 0;
+    size_t len[RF_BANK_MAX_OPTIONS], lo = SIZE_MAX, hi = 0, nlo = 0, nhi = 0;
     for (size_t i = 0; i < nopt; i++) {
         const json_t *v = json_array_get(a, i);
-        size_t len = json_is_string(v) ? json_string_length(v) : 0;
-        if ((json_int_t)i == key)
-            klen = len;
-        else if (len > other)
-            other = len;
+        len[i] = json_is_string(v) ? option_chars(json_string_value(v)) : 0;
+        lo = len[i] < lo ? len[i] : lo;
+        hi = len[i] > hi ? len[i] : hi;
+    }
+    for (size_t i = 0; i < nopt; i++) {
+        nlo += len[i] == lo;
+        nhi += len[i] == hi;
     }
     rec->key = (int)key;
-    rec->key_longest = klen > other;
+    rec->longest = len[key] == hi ? 1.0 / (double)nhi : 0.0;
+    rec->shortest = len[key] == lo ? 1.0 / (double)nlo : 0.0;
     rec->nopt = nopt;
+}
+
+static int cmp_cstr(const void *x, const void *y)
+{
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* The item's tag set as one string (sorted distinct tags joined by '\n'),
+ * NULL when it has none. RF_ENOMEM only. */
+static rf_status tag_key(const json_t *o, char **out)
+{
+    const json_t *t = json_object_get(o, "tags");
+    *out = NULL;
+    size_t n = json_is_array(t) ? json_array_size(t) : 0, m = 0, len = 1;
+    if (n == 0 || n > RF_BANK_MAX_TAGS)
+        return RF_OK;
+    const char *v[RF_BANK_MAX_TAGS];
+    for (size_t i = 0; i < n; i++)
+        if (json_is_string(json_array_get(t, i))) {
+            v[m] = json_string_value(json_array_get(t, i));
+            len += strlen(v[m++]) + 1;
+        }
+    if (m == 0)
+        return RF_OK;
+    qsort(v, m, sizeof *v, cmp_cstr);
+    char *k = malloc(len), *w = k;
+    if (!k)
+        return RF_ENOMEM;
+    for (size_t i = 0; i < m; i++) {
+        if (i && strcmp(v[i], v[i - 1]) == 0)
+            continue;
+        size_t sl = strlen(v[i]);
+        if (w != k)
+            *w++ = '\n';
+        memcpy(w, v[i], sl);
+        w += sl;
+    }
+    *w = '\0';
+    *out = k;
+    return RF_OK;
+}
+
+/* Words too common to tell two scenarios apart (sorted for bsearch). */
+static const char *const stop_words[] = {
+    "about", "after", "all",   "also",  "and",   "any",   "are",   "been",  "before", "being",
+    "between", "both", "but",  "can",   "could", "did",   "does",  "done",  "down",   "each",
+    "every", "for",   "from",  "had",   "has",   "have",  "her",   "his",   "how",    "into",
+    "its",   "least", "less",  "may",   "might", "more",  "most",  "must",  "new",    "not",
+    "one",   "only",  "other", "our",   "out",   "over",  "per",   "same",  "she",    "should",
+    "some",  "such",  "than",  "that",  "the",   "their", "them",  "then",  "there",  "these",
+    "they",  "this",  "those", "three", "two",   "under", "very",  "via",   "was",    "were",
+    "what",  "when",  "where", "which", "who",   "whom",  "why",   "will",  "with",   "would",
+    "yes",   "you",   "your",
+};
+
+static int is_stop_word(const char *w)
+{
+    const char *key = w;
+    return bsearch(&key, stop_words, sizeof stop_words / sizeof stop_words[0], sizeof *stop_words,
+                   cmp_cstr) != NULL;
+}
+
+/* The content words of a folded stem: words of at least
+ * RF_LINT_SCENARIO_MIN_LEN bytes that are not stop words, as hashes. */
+static rf_status content_words(const char *folded, uint64_t **tok, size_t *ntok)
+{
+    size_t n = strlen(folded);
+    char *buf = malloc(n + 1), *w = buf;
+    if (!buf)
+        return RF_ENOMEM;
+    for (size_t i = 0; i < n;) {
+        while (i < n && folded[i] == ' ')
+            i++;
+        size_t j = i;
+        while (j < n && folded[j] != ' ')
+            j++;
+        char word[64];
+        size_t wl = j - i;
+        if (wl >= RF_LINT_SCENARIO_MIN_LEN && wl < sizeof word) {
+            memcpy(word, folded + i, wl);
+            word[wl] = '\0';
+            if (!is_stop_word(word)) {
+                if (w != buf)
+                    *w++ = ' ';
+                memcpy(w, word, wl);
+                w += wl;
+            }
+        }
+        i = j;
+    }
+    *w = '\0';
+    rf_status rc = buf[0] ? rf_text_shingles(buf, 1, tok, ntok) : RF_OK;
+    free(buf);
+    return rc;
+}
+
+/* What the per-skill and pair checks need of an item: its type, difficulty,
+ * tag set and stem content words. */
+static rf_status item_facts(const json_t *o, int type, struct rf_lint_rec *rec)
+{
+    struct rf_irt_item it;
+    struct rf_err e;
+    rf_err_clear(&e);
+    rec->type = type;
+    rec->b = NAN;
+    if (rf_params_from_json(o, &it, "x", &e) == RF_OK) {
+        if (it.model == RF_MODEL_GRM) {
+            double m = 0;
+            for (size_t k = 0; k + 1 < it.ncat; k++)
+                m += it.thr[k] / (double)(it.ncat - 1);
+            rec->b = m;
+        } else {
+            rec->b = it.b;
+        }
+    }
+    if (tag_key(o, &rec->tagkey))
+        return RF_ENOMEM;
+    if (rec->stem && content_words(rec->stem, &rec->tok, &rec->ntok))
+        return RF_ENOMEM;
+    return RF_OK;
 }
 
 static const char *const known_fields[] = {
@@ -725,7 +866,8 @@ static rf_status lint_item(struct rf_lint *l, const json_t *o, size_t file_idx, 
                            const char *file_skill)
 {
     struct ctx c = {.l = l, .file_idx = file_idx, .pos = pos};
-    struct rf_lint_rec rec = {.diff = RF_DIFF_NONE, .key = -1, .file_idx = file_idx, .pos = pos};
+    struct rf_lint_rec rec = {
+        .diff = RF_DIFF_NONE, .key = -1, .type = -1, .b = NAN, .file_idx = file_idx, .pos = pos};
     snprintf(c.item, sizeof c.item, "items[%zu]", pos);
     l->nitems++;
     if (!json_is_object(o)) {
@@ -844,12 +986,15 @@ static rf_status lint_item(struct rf_lint *l, const json_t *o, size_t file_idx, 
     }
     rec.id = id ? rf_strdup(id) : NULL;
     rec.skill = skill ? rf_strdup(skill) : NULL;
-    if ((id && !rec.id) || (skill && !rec.skill) || c.rc || add_rec(l, &rec)) {
+    if ((id && !rec.id) || (skill && !rec.skill) || c.rc ||
+        item_facts(o, known_type ? (int)t : -1, &rec) || add_rec(l, &rec)) {
         free(rec.id);
         free(rec.skill);
         free(rec.stem);
         free(rec.sh);
         free(rec.enemy);
+        free(rec.tagkey);
+        free(rec.tok);
         return RF_ENOMEM;
     }
     return RF_OK;
@@ -1052,6 +1197,12 @@ static rf_status check_duplicates(struct rf_lint *l, size_t *ix)
     return RF_OK;
 }
 
+/* Whether records i and j are in one enemy group. */
+static int same_enemy(const struct rf_lint_rec *x, const struct rf_lint_rec *y)
+{
+    return x->enemy && y->enemy && strcmp(x->enemy, y->enemy) == 0;
+}
+
 /* Near-duplicate stems: every pair at or above the Jaccard threshold that is
  * not an exact duplicate, reported on the later item. */
 static rf_status check_near_duplicates(struct rf_lint *l)
@@ -1061,8 +1212,8 @@ static rf_status check_near_duplicates(struct rf_lint *l)
         if (!r[i].nsh)
             continue;
         for (size_t j = i + 1; j < l->nrecs; j++) {
-            if (!r[j].nsh || strcmp(r[i].stem, r[j].stem) == 0)
-                continue;
+            if (!r[j].nsh || strcmp(r[i].stem, r[j].stem) == 0 || same_enemy(&r[i], &r[j]))
+                continue; /* exact duplicates are errors; a pair in one group is resolved */
             /* |A n B| <= min, |A u B| >= max: skip pairs that cannot reach the threshold */
             size_t lo = r[i].nsh < r[j].nsh ? r[i].nsh : r[j].nsh;
             size_t hi = r[i].nsh + r[j].nsh - lo;
@@ -1081,13 +1232,35 @@ static rf_status check_near_duplicates(struct rf_lint *l)
     return RF_OK;
 }
 
-/* Per skill (the skill of record first): keys spread over the positions, and
- * the key not too often the longest option. Only for skills with at least
- * RF_LINT_KEY_MIN_ITEMS active mcq items; thresholds in config.h. */
+/* A per-skill finding, reported after the skill's first file. */
+static rf_status skill_warn(struct rf_lint *l, const struct rf_lint_rec *first, const char *fmt,
+                            ...) __attribute__((format(printf, 3, 4)));
+
+static rf_status skill_warn(struct rf_lint *l, const struct rf_lint_rec *first, const char *fmt,
+                            ...)
+{
+    char msg[RF_ERRMSG_LEN];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return diag(l, RF_LINT_WARNING, first->file_idx, SIZE_MAX, NULL, NULL, "skill '%s': %s",
+                first->skill, msg);
+}
+
+/* Per skill, over its active mcq items (from RF_LINT_KEY_MIN_ITEMS of them):
+ * the cues a test-wise candidate uses. "Pick the longest option" must score
+ * at most RF_LINT_LONGEST_MAX and "pick the shortest" at least
+ * RF_LINT_SHORTEST_MIN (a key that is never the shortest is a cue too); and
+ * the keys are spread over the positions: no position holds more than
+ * RF_LINT_KEY_POS_MAX of the items that have it, and none holds fewer than
+ * RF_LINT_KEY_POS_MIN_FAIR of its fair share (sum of 1/k over the items that
+ * have it) once that share is at least 3 items. */
 static rf_status check_keys(struct rf_lint *l, size_t first)
 {
     const struct rf_lint_rec *r = l->recs;
-    size_t pos[RF_BANK_MAX_OPTIONS] = {0}, n = 0, longest = 0, npos = RF_BANK_MAX_OPTIONS;
+    size_t pos[RF_BANK_MAX_OPTIONS] = {0}, have[RF_BANK_MAX_OPTIONS] = {0}, n = 0;
+    double fair[RF_BANK_MAX_OPTIONS] = {0}, longest = 0, shortest = 0;
     for (size_t k = first; k < l->nrecs; k++) {
         /* NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker): first has a skill */
         if (!r[k].skill || strcmp(r[k].skill, r[first].skill) != 0 || r[k].retired ||
@@ -1095,39 +1268,55 @@ static rf_status check_keys(struct rf_lint *l, size_t first)
             continue;
         n++;
         pos[r[k].key]++;
-        longest += r[k].key_longest != 0;
-        if (r[k].nopt < npos)
-            npos = r[k].nopt; /* the positions every item of the skill has */
+        for (size_t p = 0; p < r[k].nopt; p++) {
+            have[p]++;
+            fair[p] += 1.0 / (double)r[k].nopt;
+        }
+        longest += r[k].longest;
+        shortest += r[k].shortest;
     }
     if (n < RF_LINT_KEY_MIN_ITEMS)
         return RF_OK;
-    size_t top = 0, empty = 0;
-    for (size_t p = 0; p < RF_BANK_MAX_OPTIONS; p++) {
-        if (pos[p] > pos[top])
-            top = p;
-        empty += p < npos && pos[p] == 0;
+    int off = 0;
+    size_t worst = 0;
+    for (size_t p = 0; p < RF_BANK_MAX_OPTIONS && have[p]; p++) {
+        int hi = (double)pos[p] > RF_LINT_KEY_POS_MAX * (double)have[p];
+        int lo = fair[p] >= 3.0 && (double)pos[p] < RF_LINT_KEY_POS_MIN_FAIR * fair[p];
+        if ((hi || lo) && !off)
+            worst = p;
+        off |= hi || lo;
     }
-    if ((double)pos[top] > RF_LINT_KEY_MAX_SHARE * (double)n / (double)npos ||
-        (empty && n >= 3 * npos)) {
-        char counts[128];
+    if (off) {
+        char counts[160];
         size_t m = 0;
-        for (size_t p = 0; p < npos && m < sizeof counts; p++)
+        for (size_t p = 0; p < RF_BANK_MAX_OPTIONS && have[p] && m < sizeof counts; p++)
             m += (size_t)snprintf(counts + m, sizeof counts - m, "%s%zu", p ? " / " : "", pos[p]);
-        if (diag(l, RF_LINT_WARNING, r[first].file_idx, SIZE_MAX, NULL, NULL,
-                 "skill '%s': keys by position %s; spread them evenly (position %zu holds %zu)",
-                 r[first].skill, counts, top, pos[top]))
+        if (skill_warn(l, &r[first],
+                       "keys by position %s of %zu mcq items; position %zu holds %zu of the %zu "
+                       "items that have it (fair share %.1f): keep every position between %.0f%% "
+                       "of its fair share and %.0f%% of the items",
+                       counts, n, worst, pos[worst], have[worst], fair[worst],
+                       100 * RF_LINT_KEY_POS_MIN_FAIR, 100 * RF_LINT_KEY_POS_MAX))
             return RF_ENOMEM;
     }
-    if ((double)longest > RF_LINT_KEY_LONGEST_SHARE * (double)n &&
-        diag(l, RF_LINT_WARNING, r[first].file_idx, SIZE_MAX, NULL, NULL,
-             "skill '%s': the key is the longest option in %zu of %zu items, a cue test-wise "
-             "candidates use; lengthen distractors or shorten keys",
-             r[first].skill, longest, n))
+    if (longest > RF_LINT_LONGEST_MAX * (double)n &&
+        skill_warn(l, &r[first],
+                   "\"pick the longest option\" scores %.0f%% over %zu mcq items (at most %.0f%%): "
+                   "lengthen distractors or shorten keys",
+                   100 * longest / (double)n, n, 100 * RF_LINT_LONGEST_MAX))
+        return RF_ENOMEM;
+    if (shortest < RF_LINT_SHORTEST_MIN * (double)n &&
+        skill_warn(l, &r[first],
+                   "\"pick the shortest option\" scores %.0f%% over %zu mcq items (at least "
+                   "%.0f%%): let some keys be the shortest option",
+                   100 * shortest / (double)n, n, 100 * RF_LINT_SHORTEST_MIN))
         return RF_ENOMEM;
     return RF_OK;
 }
 
-/* Per skill: enough items, and a difficulty spread near 25/50/25. */
+/* Per skill: enough items, a difficulty spread near 25/50/25, and the
+ * targets of issue 14: a share of formats without guessing, of hard items
+ * (b >= RF_LINT_HARD_B) and a number of expert items (b >= RF_LINT_EXPERT_B). */
 static rf_status check_skills(struct rf_lint *l)
 {
     struct rf_lint_rec *r = l->recs;
@@ -1141,13 +1330,16 @@ static rf_status check_skills(struct rf_lint *l)
             j++;
         if (j < i)
             continue; /* seen */
-        size_t n = 0, band[3] = {0, 0, 0};
+        size_t n = 0, band[3] = {0, 0, 0}, nonguess = 0, hard = 0, expert = 0;
         for (size_t k = i; k < l->nrecs; k++) {
             if (!r[k].skill || strcmp(r[k].skill, r[i].skill) != 0 || r[k].retired)
                 continue;
             n++;
             if (r[k].diff >= 0) /* expert items count with the hard quarter */
                 band[r[k].diff == RF_DIFF_EXPERT ? RF_DIFF_HARD : r[k].diff]++;
+            nonguess += r[k].type == RF_ITEM_NUMERIC || r[k].type == RF_ITEM_MULTI;
+            hard += r[k].b >= RF_LINT_HARD_B - RF_LINT_B_SLACK;
+            expert += r[k].b >= RF_LINT_EXPERT_B - RF_LINT_B_SLACK;
         }
         const char *s = r[i].skill;
         if (n < RF_LINT_MIN_ITEMS &&
@@ -1167,6 +1359,21 @@ static rf_status check_skills(struct rf_lint *l)
                         "about a quarter easy, half medium, a quarter hard",
                         s, band[0], band[1], band[2]))
             return RF_ENOMEM;
+        if ((double)nonguess < RF_LINT_NONGUESS_MIN_SHARE * (double)n &&
+            skill_warn(l, &r[i],
+                       "%zu of %zu active items are numeric or multi (%.0f%%), fewer than %.0f%%",
+                       nonguess, n, 100.0 * (double)nonguess / (double)n,
+                       100 * RF_LINT_NONGUESS_MIN_SHARE))
+            return RF_ENOMEM;
+        if ((double)hard < RF_LINT_HARD_MIN_SHARE * (double)n &&
+            skill_warn(l, &r[i], "%zu of %zu active items have b >= %g (%.0f%%), fewer than %.0f%%",
+                       hard, n, RF_LINT_HARD_B, 100.0 * (double)hard / (double)n,
+                       100 * RF_LINT_HARD_MIN_SHARE))
+            return RF_ENOMEM;
+        if (expert < RF_LINT_EXPERT_MIN &&
+            skill_warn(l, &r[i], "%zu active item%s with b >= %g (the expert level), fewer than %d",
+                       expert, expert == 1 ? "" : "s", RF_LINT_EXPERT_B, RF_LINT_EXPERT_MIN))
+            return RF_ENOMEM;
     }
     for (size_t k = 0; l->root && k < nskills; k++) { /* only when linting a whole bank dir */
         const char *s = l->tax->skills[k].id;
@@ -1177,6 +1384,54 @@ static rf_status check_skills(struct rf_lint *l)
             diag(l, RF_LINT_WARNING, SIZE_MAX, SIZE_MAX, NULL, NULL,
                  "skill '%s' of the taxonomy has no items", s))
             return RF_ENOMEM;
+    }
+    return RF_OK;
+}
+
+/* Likely enemies: two active items, in any skills, that are not in one enemy
+ * group but have the same tag set, or whose stems share the scenario (the
+ * Jaccard similarity of their stems' content words at least
+ * RF_LINT_SCENARIO_JACCARD, each stem having RF_LINT_SCENARIO_MIN_WORDS of
+ * them). Near-duplicate stems are reported by their own rule, not here.
+ * Reported on the later item. */
+static rf_status check_enemies(struct rf_lint *l)
+{
+    struct rf_lint_rec *r = l->recs;
+    for (size_t i = 0; i < l->nrecs; i++) {
+        if (r[i].retired || !r[i].id)
+            continue;
+        for (size_t j = i + 1; j < l->nrecs; j++) {
+            if (r[j].retired || !r[j].id || same_enemy(&r[i], &r[j]))
+                continue;
+            char why[160];
+            why[0] = '\0';
+            if (r[i].tagkey && r[j].tagkey && strcmp(r[i].tagkey, r[j].tagkey) == 0) {
+                snprintf(why, sizeof why, "the same tags");
+            } else if (r[i].ntok >= RF_LINT_SCENARIO_MIN_WORDS &&
+                       r[j].ntok >= RF_LINT_SCENARIO_MIN_WORDS) {
+                size_t lo = r[i].ntok < r[j].ntok ? r[i].ntok : r[j].ntok;
+                size_t hi = r[i].ntok + r[j].ntok - lo;
+                if ((double)lo < RF_LINT_SCENARIO_JACCARD * (double)hi)
+                    continue;
+                double jac = rf_text_jaccard(r[i].tok, r[i].ntok, r[j].tok, r[j].ntok);
+                if (jac < RF_LINT_SCENARIO_JACCARD)
+                    continue;
+                if (r[i].nsh && r[j].nsh &&
+                    rf_text_jaccard(r[i].sh, r[i].nsh, r[j].sh, r[j].nsh) >= RF_LINT_NEAR_DUP)
+                    continue; /* a near-duplicate: its own warning */
+                snprintf(why, sizeof why, "stems that share the scenario (content-word overlap "
+                                          "%.2f)",
+                         jac);
+            } else {
+                continue;
+            }
+            if (diag(l, RF_LINT_WARNING, r[j].file_idx, r[j].pos, r[j].id, "enemy",
+                     "likely enemy of item '%s' (%s): %s, not in one enemy group; give both "
+                     "one group if either gives the other away or both test one concept, else "
+                     "tell them apart",
+                     r[i].id, l->files[r[i].file_idx], why))
+                return RF_ENOMEM;
+        }
     }
     return RF_OK;
 }
@@ -1202,6 +1457,8 @@ rf_status rf_lint_finish(struct rf_lint *l, struct rf_err *err)
         rc = check_near_duplicates(l);
     if (!rc)
         rc = check_skills(l);
+    if (!rc)
+        rc = check_enemies(l);
     if (rc)
         return rf_err_set(err, rc, "out of memory");
     if (l->ndiags)

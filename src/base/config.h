@@ -104,7 +104,7 @@
 /* How far an uncalibrated mcq item's c may sit from 1/k (2-decimal rounding:
  * 0.33 for 1/3); below 1/k by more is an error, above by more a warning. */
 #define RF_LINT_PRIOR_C_SLACK 0.01
-#define RF_LINT_MIN_ITEMS 20
+#define RF_LINT_MIN_ITEMS 48
 #define RF_LINT_SHINGLE_K 2
 #define RF_LINT_NEAR_DUP 0.8
 #define RF_LINT_SPREAD_TOL 0.15
@@ -114,12 +114,31 @@
 #define RF_LINT_B_ABS 4.0
 #define RF_LINT_C_MAX 0.5
 /* Key checks per skill, from RF_LINT_KEY_MIN_ITEMS active mcq items: a key
- * position holding more than RF_LINT_KEY_MAX_SHARE times its fair share
- * (n / positions), or unused while n >= 3 x positions; the key strictly the
- * longest option in more than RF_LINT_KEY_LONGEST_SHARE of the items. */
+ * position holding more than RF_LINT_KEY_POS_MAX of the items that have it,
+ * or less than RF_LINT_KEY_POS_MIN_FAIR of its fair share once that is 3
+ * items; "pick the longest option" scoring above RF_LINT_LONGEST_MAX, "pick
+ * the shortest" below RF_LINT_SHORTEST_MIN. */
 #define RF_LINT_KEY_MIN_ITEMS 8
-#define RF_LINT_KEY_MAX_SHARE 2.0
-#define RF_LINT_KEY_LONGEST_SHARE 0.5
+#define RF_LINT_KEY_POS_MAX 0.40
+#define RF_LINT_KEY_POS_MIN_FAIR 0.5
+#define RF_LINT_LONGEST_MAX 0.35
+#define RF_LINT_SHORTEST_MIN 0.10
+/* Per-skill targets of issue 14 (warnings): the share of numeric and multi
+ * items, the share of hard items (b, multi: mean threshold, at least
+ * RF_LINT_HARD_B) and the number at the expert level (RF_LINT_EXPERT_B),
+ * with RF_LINT_B_SLACK for 2-decimal rounding. */
+#define RF_LINT_NONGUESS_MIN_SHARE 0.40
+#define RF_LINT_HARD_B 1.5
+#define RF_LINT_HARD_MIN_SHARE 0.25
+#define RF_LINT_EXPERT_B 2.2
+#define RF_LINT_EXPERT_MIN 5
+#define RF_LINT_B_SLACK 0.006
+/* Likely enemies: stems whose content words (at least RF_LINT_SCENARIO_MIN_LEN
+ * bytes, not stop words; at least RF_LINT_SCENARIO_MIN_WORDS of them per stem)
+ * have a Jaccard similarity of RF_LINT_SCENARIO_JACCARD or more. */
+#define RF_LINT_SCENARIO_MIN_LEN 3
+#define RF_LINT_SCENARIO_MIN_WORDS 5
+#define RF_LINT_SCENARIO_JACCARD 0.35
 /* Most diagnostics one lint run keeps (a broken bank would print forever). */
 #define RF_LINT_MAX_DIAGS 100000
 

@@ -101,27 +101,79 @@ static const char *words[] = {"gradient", "variance", "kernel",   "margin",  "en
                               "sigmoid",  "tree",     "forest",   "cluster", "label",
                               "feature",  "batch",    "momentum", "bias"};
 
-/* A clean skill file: n items, difficulties 1/4 easy, 1/2 medium, 1/4 hard,
- * every stem different in several words. Extra JSON replaces item 0's tail. */
-static void clean_bank(struct rf_buf *b, size_t n, const char *item0_extra)
+/* How a generated skill departs from the clean one (all 0: clean). */
+struct shape {
+    int keys;         /* 0 cycle over 4 positions, 1 always 0, 2 cycle over 0..2 */
+    int options;      /* 0 two lengths, 1 the key uniquely longest in 3 items of 4 (else
+                         the shortest), 2 the key never shortest */
+    int few_numeric;  /* only i % 5 == 1 numeric (about 20%) */
+    int hard_low;     /* hard items at b 1.4 instead of 1.8 */
+    int no_expert;    /* the expert items rated hard at b 2.1 */
+    const char *more; /* raw JSON items appended to the array, or NULL */
+};
+
+/* A skill file: n items (48 meet every per-skill target): difficulties 1/4
+ * easy, 1/2 medium, 1/4 hard, five of them expert (b 2.6), the others hard
+ * at b 1.8; items i with i % 5 in {1, 2} numeric (40%), the rest mcq with
+ * keys on every position and options of two lengths; every stem different in
+ * several words and too short to share a scenario (fewer than 5 content
+ * words); tags distinct. Extra JSON replaces item 0's tail. sh departs from
+ * that (NULL: clean). */
+static void shaped_bank(struct rf_buf *b, size_t n, const char *item0_extra,
+                        const struct shape *sh)
 {
+    static const struct shape clean;
+    if (!sh)
+        sh = &clean;
     rf_buf_puts(b, "{\"skill\":\"ml\",\"items\":[");
+    size_t nmcq = 0, nexpert = 0;
     for (size_t i = 0; i < n; i++) {
-        const char *d = i % 4 == 0 ? "easy" : i % 4 == 3 ? "hard" : "medium";
-        double bval = i % 4 == 0 ? -1.3 : i % 4 == 3 ? 1.45 : 0.0;
+        int expert = i % 4 == 3 && nexpert < 5 && !sh->no_expert;
+        nexpert += expert;
+        const char *d = i % 4 == 0 ? "easy" : i % 4 == 3 ? (expert ? "expert" : "hard") : "medium";
+        double hard = sh->no_expert && i % 4 == 3 && i < 20 ? 2.1 : sh->hard_low ? 1.4 : 1.8;
+        double bval = i % 4 == 0 ? -1.3 : i % 4 == 3 ? (expert ? 2.6 : hard) : 0.0;
+        const char *sep = i ? "," : "";
+        if (i % 5 == 1 || (i % 5 == 2 && !sh->few_numeric)) {
+            rf_buf_printf(b,
+                          "%s{\"id\":\"ml.topic.%03zu\",\"skill\":\"ml\",\"type\":\"numeric\","
+                          "\"stem\":\"How many %s per %s, as an integer?\",\"answer\":%zu,"
+                          "\"tolerance\":0.5,\"explanation\":\"A long enough explanation that "
+                          "teaches why the answer is right.\",\"difficulty\":\"%s\","
+                          "\"model\":\"2pl\",\"a\":1.0,\"b\":%g,\"calibrated\":false,"
+                          "\"tags\":[\"t%03zu\"],\"lang\":\"en\"}",
+                          sep, i, words[i % 24], words[(i * 7 + 3 + i / 24) % 24], i, d, bval, i);
+            continue;
+        }
+        size_t key = sh->keys == 1 ? 0 : sh->keys == 2 ? nmcq % 3 : nmcq % 4;
+        nmcq++;
+        const char *opt[4] = {"first", "second", "third", "fourth"};
+        if (sh->options == 1) /* 3 items in 4, else the shortest */
+            opt[key] = nmcq % 4 ? "a much longer option" : "k";
+        if (sh->options == 2) { /* key 6 characters; distractors 2, 6 and 10 */
+            static const char *const dis[3] = {"ab", "abcdef", "abcdefghij"};
+            for (size_t o = 0, k = 0; o < 4; o++)
+                opt[o] = o == key ? "keykey" : dis[k++];
+        }
         rf_buf_printf(b,
                       "%s{\"id\":\"ml.topic.%03zu\",\"skill\":\"ml\",\"type\":\"mcq\","
-                      "\"stem\":\"How does %s interact with %s when the %s changes?\","
-                      "\"options\":[\"first\",\"second\",\"third\",\"fourth\"],\"key\":%zu,"
+                      "\"stem\":\"How does %s interact with %s?\","
+                      "\"options\":[\"%s\",\"%s\",\"%s\",\"%s\"],\"key\":%zu,"
                       "\"explanation\":\"A long enough explanation that teaches why the key "
                       "is right.\",\"difficulty\":\"%s\",\"model\":\"3pl\",\"a\":1.0,"
-                      "\"b\":%g,\"c\":0.25,\"calibrated\":false,\"tags\":[\"t\"],"
+                      "\"b\":%g,\"c\":0.25,\"calibrated\":false,\"tags\":[\"t%03zu\"],"
                       "\"lang\":\"en\"%s}",
-                      i ? "," : "", i, words[i % 24], words[(i * 7 + 3) % 24],
-                      words[(i * 5 + 11) % 24], i % 4, d, bval,
-                      i == 0 && item0_extra ? item0_extra : "");
+                      sep, i, words[i % 24], words[(i * 7 + 3 + i / 24) % 24], opt[0], opt[1],
+                      opt[2], opt[3], key, d, bval, i, i == 0 && item0_extra ? item0_extra : "");
     }
+    if (sh->more)
+        rf_buf_printf(b, ",%s", sh->more);
     rf_buf_puts(b, "]}");
+}
+
+static void clean_bank(struct rf_buf *b, size_t n, const char *item0_extra)
+{
+    shaped_bank(b, n, item0_extra, NULL);
 }
 
 static void run_lint(const char *json, struct rf_taxonomy *tax, struct rf_lint *l)
@@ -146,17 +198,25 @@ static char *all_lines(const struct rf_lint *l)
     return s ? s : calloc(1, 1);
 }
 
+static size_t count_of(const char *lines, const char *what)
+{
+    size_t n = 0;
+    for (const char *p = strstr(lines, what); p; p = strstr(p + 1, what))
+        n++;
+    return n;
+}
+
 Test(lint, clean_bank_has_no_findings)
 {
     struct rf_buf b;
     rf_buf_init(&b, 1 << 20);
-    clean_bank(&b, 24, NULL);
+    clean_bank(&b, 48, NULL);
     struct rf_taxonomy tax;
     struct rf_lint l;
     run_lint(rf_buf_str(&b), &tax, &l);
     char *lines = all_lines(&l);
     cr_assert_eq(l.ndiags, 0, "unexpected findings:\n%s", lines);
-    cr_assert_eq(l.nitems, 24);
+    cr_assert_eq(l.nitems, 48);
     free(lines);
     rf_lint_cleanup(&l);
     rf_taxonomy_cleanup(&tax);
@@ -187,18 +247,18 @@ Test(lint, each_check_reports_file_item_and_field)
 {
     /* jansson rejects duplicate keys, so overrides use keys absent from the clean item
      * or replace the whole item through a second file below */
-    expect_finding(24, ",\"retired\":\"yes\"",
+    expect_finding(48, ",\"retired\":\"yes\"",
                    "ml.json: item 'ml.topic.000': field 'retired': error: expected true or false", 1);
-    expect_finding(24, ",\"thresholds\":[1]", "", 0); /* ignored by a 3pl item: no finding */
-    expect_finding(24, ",\"translations\":{\"ja\":{\"stem\":\"$x\",\"options\":[\"a\"]}}",
+    expect_finding(48, ",\"thresholds\":[1]", "", 0); /* ignored by a 3pl item: no finding */
+    expect_finding(48, ",\"translations\":{\"ja\":{\"stem\":\"$x\",\"options\":[\"a\"]}}",
                    "field 'translations.ja.stem': error: malformed markup: line 1: unclosed $", 2);
-    expect_finding(24, ",\"translations\":{\"ja\":{\"options\":[\"a\"]}}",
+    expect_finding(48, ",\"translations\":{\"ja\":{\"options\":[\"a\"]}}",
                    "field 'translations.ja.options': error: expected an array of 4 strings", 1);
-    expect_finding(24, ",\"colour\":1",
+    expect_finding(48, ",\"colour\":1",
                    "item 'ml.topic.000': field 'colour': warning: unknown field", 0);
-    expect_finding(12, NULL, "ml.json: warning: skill 'ml': 12 active items, fewer than 20", 0);
+    expect_finding(12, NULL, "ml.json: warning: skill 'ml': 12 active items, fewer than 48", 0);
     /* retired items do not count toward a skill's active items */
-    expect_finding(20, ",\"retired\":true", "warning: skill 'ml': 19 active items, fewer than 20",
+    expect_finding(48, ",\"retired\":true", "warning: skill 'ml': 47 active items, fewer than 48",
                    0);
 }
 
@@ -214,16 +274,16 @@ Test(lint, spread_and_count_warnings)
                       "%s %s %zu\",\"options\":[\"a\",\"b\",\"c\"],\"key\":%zu,\"explanation\":\"one "
                       "two three four five six seven eight\",\"difficulty\":\"medium\","
                       "\"model\":\"3pl\",\"a\":1,\"b\":0,\"c\":0.33,\"calibrated\":false,"
-                      "\"tags\":[\"t\"],"
+                      "\"tags\":[\"t%zu\"],"
                       "\"lang\":\"en\"}",
-                      i ? "," : "", i, words[i], words[(i + 5) % 24], i, i % 3);
+                      i ? "," : "", i, words[i], words[(i + 5) % 24], i, i % 3, i);
     rf_buf_puts(&b, "]}");
     struct rf_taxonomy tax;
     struct rf_lint l;
     run_lint(rf_buf_str(&b), &tax, &l);
     char *lines = all_lines(&l);
     cr_assert_eq(l.nerrors, 0, "%s", lines);
-    cr_assert_eq(l.nwarnings, 1, "%s", lines);
+    cr_assert_eq(count_of(lines, "difficulty spread"), 1, "%s", lines);
     cr_assert(strstr(lines, "difficulty spread easy 0 / medium 20 / hard 0"), "%s", lines);
     free(lines);
     rf_lint_cleanup(&l);
@@ -298,43 +358,37 @@ Test(text, tex_commands_outside_the_rendered_subset)
     cr_assert_eq(rf_markup_tex_unknown("cost \\$5 \\$6 $\\operatorname{KL}$", name, sizeof name), 0);
 }
 
-/* One skill of n items whose keys and option lengths the caller chooses. */
-static void keyed_bank(struct rf_buf *b, size_t n, int all_first, int long_key)
-{
-    rf_buf_puts(b, "{\"skill\":\"ml\",\"items\":[");
-    for (size_t i = 0; i < n; i++) {
-        size_t key = all_first ? 0 : i % 4;
-        const char *opt[4] = {"aa", "bb", "cc", "dd"};
-        if (long_key)
-            opt[key] = "a much longer option";
-        const char *d = i % 4 == 0 ? "easy" : i % 4 == 3 ? "hard" : "medium";
-        double bval = i % 4 == 0 ? -1.3 : i % 4 == 3 ? 1.45 : 0.0;
-        rf_buf_printf(b,
-                      "%s{\"id\":\"ml.k.%03zu\",\"skill\":\"ml\",\"type\":\"mcq\","
-                      "\"stem\":\"Why does %s change %s under %s?\",\"options\":[\"%s\",\"%s\","
-                      "\"%s\",\"%s\"],\"key\":%zu,\"explanation\":\"one two three four five six "
-                      "seven eight\",\"difficulty\":\"%s\",\"model\":\"3pl\",\"a\":1,\"b\":%g,"
-                      "\"c\":0.25,\"calibrated\":false,\"tags\":[\"t\"],\"lang\":\"en\"}",
-                      i ? "," : "", i, words[i % 24], words[(i * 7 + 3) % 24],
-                      words[(i * 5 + 11) % 24], opt[0], opt[1], opt[2], opt[3], key, d, bval);
-    }
-    rf_buf_puts(b, "]}");
-}
-
-Test(lint, key_position_and_longest_key_cues)
+/* Each per-skill rule, on a 48-item skill that meets every other rule: the
+ * one finding appears (and is a warning), and nothing else does. */
+Test(lint, per_skill_rules_each_fail_on_a_skill_that_breaks_them)
 {
     struct {
-        int all_first, long_key;
+        struct shape sh;
         const char *want;
     } cases[] = {
-        {0, 0, NULL},
-        {1, 0, "warning: skill 'ml': keys by position 20 / 0 / 0 / 0; spread them evenly"},
-        {0, 1, "warning: skill 'ml': the key is the longest option in 20 of 20 items"},
+        {{0}, NULL},
+        {{.keys = 1}, "warning: skill 'ml': keys by position 28 / 0 / 0 / 0 of 28 mcq items; "
+                      "position 0 holds 28 of the 28 items that have it (fair share 7.0)"},
+        {{.keys = 2}, "warning: skill 'ml': keys by position 10 / 9 / 9 / 0 of 28 mcq items; "
+                      "position 3 holds 0 of the 28 items that have it (fair share 7.0)"},
+        {{.options = 1},
+         "warning: skill 'ml': \"pick the longest option\" scores 75% over 28 mcq items (at "
+         "most 35%)"},
+        {{.options = 2},
+         "warning: skill 'ml': \"pick the shortest option\" scores 0% over 28 mcq items (at "
+         "least 10%)"},
+        {{.few_numeric = 1},
+         "warning: skill 'ml': 10 of 48 active items are numeric or multi (21%), fewer than "
+         "40%"},
+        {{.hard_low = 1},
+         "warning: skill 'ml': 5 of 48 active items have b >= 1.5 (10%), fewer than 25%"},
+        {{.no_expert = 1},
+         "warning: skill 'ml': 0 active items with b >= 2.2 (the expert level), fewer than 5"},
     };
-    for (size_t c = 0; c < 3; c++) {
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         struct rf_buf b;
         rf_buf_init(&b, 1 << 20);
-        keyed_bank(&b, 20, cases[c].all_first, cases[c].long_key);
+        shaped_bank(&b, 48, NULL, &cases[c].sh);
         struct rf_taxonomy tax;
         struct rf_lint l;
         run_lint(rf_buf_str(&b), &tax, &l);
@@ -342,10 +396,106 @@ Test(lint, key_position_and_longest_key_cues)
         cr_assert_eq(l.nerrors, 0, "case %zu:\n%s", c, lines);
         cr_assert_eq(l.nwarnings, cases[c].want ? 1u : 0u, "case %zu:\n%s", c, lines);
         if (cases[c].want)
-            cr_assert(strstr(lines, cases[c].want), "case %zu:\n%s", c, lines);
+            cr_assert(strstr(lines, cases[c].want), "case %zu: want '%s' in:\n%s", c,
+                      cases[c].want, lines);
         free(lines);
         rf_lint_cleanup(&l);
         rf_taxonomy_cleanup(&tax);
         rf_buf_cleanup(&b);
     }
+}
+
+/* Two extra items (raw JSON fields after id and skill) on a clean skill:
+ * returns the lines of the findings. */
+static char *pair_findings(const char *x, const char *y, size_t *nwarn)
+{
+    char more[4096];
+    snprintf(more, sizeof more,
+             "{\"id\":\"ml.pair.001\",\"skill\":\"ml\",%s},{\"id\":\"ml.pair.002\",\"skill\":"
+             "\"ml\",%s}",
+             x, y);
+    struct shape sh = {.more = more};
+    struct rf_buf b;
+    rf_buf_init(&b, 1 << 20);
+    shaped_bank(&b, 48, NULL, &sh);
+    struct rf_taxonomy tax;
+    struct rf_lint l;
+    run_lint(rf_buf_str(&b), &tax, &l);
+    char *lines = all_lines(&l);
+    cr_assert_eq(l.nerrors, 0, "%s", lines);
+    *nwarn = l.nwarnings;
+    rf_lint_cleanup(&l);
+    rf_taxonomy_cleanup(&tax);
+    rf_buf_cleanup(&b);
+    return lines;
+}
+
+#define PAIR_TAIL                                                                                  \
+    "\"type\":\"numeric\",\"answer\":3,\"tolerance\":0.5,\"explanation\":\"A long enough "       \
+    "explanation that teaches why the answer is right.\",\"difficulty\":\"hard\","              \
+    "\"model\":\"2pl\",\"a\":1.0,\"b\":1.8,\"calibrated\":false,\"lang\":\"en\""
+
+Test(lint, likely_enemies_same_tags_or_shared_scenario)
+{
+    static const char *const scen1 =
+        "\"stem\":\"A churn model trained on 2024 subscription logs flags 3000 accounts weekly; "
+        "retention calls cost 4 dollars each. How many dollars per week, as an integer?\"";
+    static const char *const scen2 =
+        "\"stem\":\"Retention calls cost 4 dollars each and the churn model, trained on 2024 "
+        "subscription logs, flags 3000 accounts weekly. How many calls per day, as an integer?\"";
+    static const char *const other =
+        "\"stem\":\"A fraud detector scores card payments at checkout within 80 milliseconds; "
+        "how many payments per second can one replica score, as an integer?\"";
+    char x[2048], y[2048];
+    size_t nw;
+    /* the same tag set, in another order */
+    snprintf(x, sizeof x, "%s,\"tags\":[\"churn\",\"cost\"]," PAIR_TAIL, scen1);
+    snprintf(y, sizeof y, "%s,\"tags\":[\"cost\",\"churn\",\"cost\"]," PAIR_TAIL, other);
+    char *lines = pair_findings(x, y, &nw);
+    cr_assert(strstr(lines, "item 'ml.pair.002': field 'enemy': warning: likely enemy of item "
+                            "'ml.pair.001' (ml.json): the same tags, not in one enemy group"),
+              "%s", lines);
+    free(lines);
+    /* stems that share the scenario, different tags */
+    snprintf(x, sizeof x, "%s,\"tags\":[\"churn\"]," PAIR_TAIL, scen1);
+    snprintf(y, sizeof y, "%s,\"tags\":[\"cost\"]," PAIR_TAIL, scen2);
+    lines = pair_findings(x, y, &nw);
+    cr_assert(strstr(lines, "item 'ml.pair.002': field 'enemy': warning: likely enemy of item "
+                            "'ml.pair.001' (ml.json): stems that share the scenario "
+                            "(content-word overlap"),
+              "%s", lines);
+    cr_assert_eq(nw, 1, "%s", lines);
+    cr_assert_null(strstr(lines, "near-duplicate"), "%s", lines);
+    free(lines);
+    /* one enemy group resolves either; so does retiring one; unrelated stems are fine */
+    snprintf(x, sizeof x, "%s,\"tags\":[\"churn\"],\"enemy\":\"churn_calls\"," PAIR_TAIL, scen1);
+    snprintf(y, sizeof y, "%s,\"tags\":[\"churn\"],\"enemy\":\"churn_calls\"," PAIR_TAIL, scen2);
+    lines = pair_findings(x, y, &nw);
+    cr_assert_eq(nw, 0, "%s", lines);
+    free(lines);
+    snprintf(x, sizeof x, "%s,\"tags\":[\"churn\"],\"retired\":true," PAIR_TAIL, scen1);
+    snprintf(y, sizeof y, "%s,\"tags\":[\"churn\"]," PAIR_TAIL, scen2);
+    lines = pair_findings(x, y, &nw);
+    cr_assert_eq(nw, 0, "%s", lines);
+    free(lines);
+    snprintf(x, sizeof x, "%s,\"tags\":[\"churn\"]," PAIR_TAIL, scen1);
+    snprintf(y, sizeof y, "%s,\"tags\":[\"latency\"]," PAIR_TAIL, other);
+    lines = pair_findings(x, y, &nw);
+    cr_assert_eq(nw, 0, "%s", lines);
+    free(lines);
+    /* near-duplicate stems in one enemy group are resolved too */
+    snprintf(x, sizeof x, "%s,\"tags\":[\"a\"],\"enemy\":\"g\"," PAIR_TAIL, scen1);
+    snprintf(y, sizeof y,
+             "\"stem\":\"A churn model trained on 2024 subscription logs flags 3000 accounts "
+             "weekly; retention calls cost 5 dollars each. How many dollars per week, as an "
+             "integer?\",\"tags\":[\"b\"],\"enemy\":\"g\"," PAIR_TAIL);
+    lines = pair_findings(x, y, &nw);
+    cr_assert_eq(nw, 0, "%s", lines);
+    free(lines);
+    y[strlen(y) - strlen(PAIR_TAIL) - strlen("\"enemy\":\"g\",")] = '\0';
+    strcat(y, PAIR_TAIL);
+    lines = pair_findings(x, y, &nw);
+    cr_assert(strstr(lines, "near-duplicate of item 'ml.pair.001'"), "%s", lines);
+    cr_assert_eq(nw, 1, "%s", lines);
+    free(lines);
 }
