@@ -7,6 +7,8 @@
  *     model with true loading 0.7 and 0.4 (every skill), scored with the
  *     independent prior (lambda 0) and with the assumed lambda 0.7, both with
  *     the population prior only (no role class), 4,000 people each;
+ *     the same on a generated calibrated bank (60 per skill, a ~ U(1.2,
+ *     2.2), c = 0), and the shipped design (decisions at 0.9, up to 40 items);
  *  2. speed: median time of the next-item decision (rf_cat_next) and of
  *     recording an answer (rf_cat_answer: every marginal is recomputed) with
  *     the design the server uses (lambda 0.7, the role's class in the prior,
@@ -25,6 +27,7 @@
 #include "careers/data.h"
 #include "cat/pool.h"
 #include "cat/session.h"
+#include "cat/sim.h"
 #include "server/rolesim.h"
 #include "server/roletest.h"
 
@@ -83,8 +86,8 @@ static void study(const struct rf_cat_pool *p, const struct rf_rolesim_truth *tr
             size_t j = 0;
             while (d->scope[j] != p->skill[item])
                 j++;
-            double pr = rf_irt_prob(&tr->irt[item], th[j], 1);
-            rf_cat_answer(s, item, rf_rng_uniform(&r) < pr);
+            /* every category of a multiple-select (graded) item, not only 0/1 */
+            rf_cat_answer(s, item, rf_cat_sim_draw(&tr->irt[item], th[j], &r));
         }
         for (size_t j = 0; j < d->nscope; j++) {
             struct rf_cat_skill_result res;
@@ -155,8 +158,17 @@ int main(void)
         die(err.msg);
     struct rf_cat_design pop = d;
     pop.prior_weight = 0; /* the population prior alone: the SD figures */
+    /* The issue's SD figures are after a 30-item test: decisions off, 30
+     * items (the shipped design, deciding within 40, is the last row). */
+    struct rf_cat_design shipped = pop;
+    pop.max_items = 30;
+    for (size_t j = 0; j < pop.nscope; j++) {
+        pop.decide[j] = 0;
+        pop.rule[j].max = 30;
+    }
     enum { N = 4000 };
-    printf("machine learning engineer role test (%zu skills, %zu items), truth a = 1, c = 1/k; "
+    printf("machine learning engineer role test (%zu skills, 30 items; the shipped design up to "
+           "%zu), truth a = 1, c = 1/k; "
            "%d people per row\n",
            d.nscope, d.max_items, N);
     printf("  %-10s %-10s %-8s %s\n", "true lam", "assumed", "mean SD", "coverage of 95%");
@@ -170,6 +182,57 @@ int main(void)
             study(p, &tr, &x, lts[i], N, &sd, &cov);
             printf("  %-10.1f %-10.1f %-8.3f %.3f\n", lts[i], las[k], sd, cov);
         }
+    {
+        double sd, cov;
+        study(p, &tr, &shipped, 0.7, N, &sd, &cov);
+        printf("  %-10.1f %-10.1f %-8.3f %.3f  (the shipped design: decisions at 0.9, up to 40)\n",
+               0.7, 0.7, sd, cov);
+    }
+    /* A generated calibrated bank: 60 items per skill, a ~ U(1.2, 2.2), c = 0
+     * (2PL), b ~ N(0, 1) clipped to +-2.8; truth = the generated parameters. */
+    {
+        const char *ids[64];
+        size_t ns = c.tax.nskills < 64 ? c.tax.nskills : 64;
+        for (size_t k = 0; k < ns; k++)
+            ids[k] = c.tax.skills[k].id;
+        struct rf_cat_gen g;
+        struct rf_cat_pool *gp;
+        struct rf_rolesim_truth gt;
+        struct rf_rng ra;
+        rf_rng_seed(&ra, 77);
+        if (rf_cat_generate(ids, ns, 60, RF_MODEL_2PL, 5, &g, &err))
+            die(err.msg);
+        for (size_t i = 0; i < g.n; i++)
+            rf_irt_item_dich(&g.items[i].irt, RF_MODEL_2PL, 1.2 + rf_rng_uniform(&ra),
+                             g.items[i].irt.b, 0);
+        struct rf_cat_design gd;
+        if (rf_cat_pool_new(g.items, g.n, &q, &gp, &err) ||
+            rf_rolesim_truth_init(&gt, gp, NULL, &err) ||
+            rf_roletest_design(&gd, gp, &c.roles, role, &err))
+            die(err.msg);
+        gd.prior_weight = 0;
+        struct rf_cat_design g30 = gd;
+        g30.max_items = 30;
+        for (size_t j = 0; j < g30.nscope; j++) {
+            g30.decide[j] = 0;
+            g30.rule[j].max = 30;
+        }
+        printf("generated calibrated bank (60 per skill, a ~ U(1.2, 2.2), c = 0), 30 items, "
+               "%d people per row\n",
+               N / 2);
+        double lt2[3] = {0.7, 0.7, 0.4}, la2[3] = {0.0, 0.7, 0.7};
+        for (int i = 0; i < 3; i++) {
+            struct rf_cat_design x = g30;
+            for (size_t j = 0; j < x.nscope; j++)
+                x.lambda[j] = la2[i];
+            double sd, cov;
+            study(gp, &gt, &x, lt2[i], N / 2, &sd, &cov);
+            printf("  %-10.1f %-10.1f %-8.3f %.3f\n", lt2[i], la2[i], sd, cov);
+        }
+        rf_rolesim_truth_cleanup(&gt);
+        rf_cat_pool_free(gp);
+        rf_cat_gen_cleanup(&g);
+    }
     double ans, next = median_next(p, &d, &ans);
     struct rf_cat_design ind = d;
     ind.prior_weight = 0;
