@@ -350,6 +350,10 @@
  * (invited candidates are never counted). */
 #define RF_PRACTICE_MAX_OPEN 1000
 #define RF_PRACTICE_MAX_OPEN_PER_IP 20
+/* Zero bits of the proof of work a practice start carries (server/pow.h):
+ * about 2^16 SHA-256 hashes, 0.2 s in the start page on a laptop, and a cost
+ * an attacker pays for every slot it takes. 0: none asked. */
+#define RF_PRACTICE_POW_BITS 16
 #define RF_PRACTICE_IDLE_SECONDS 1800.0
 /* Items per skill and overall limit of a test started from the web UI. */
 #define RF_WEB_MAX_ITEMS 30

@@ -16,8 +16,8 @@ static const char usage[] =
     "usage: rolefit serve [--port N] [--addr IP] [--db FILE] [--bank DIR] [--data DIR] [--web DIR]\n"
     "                     [--threads N] [--no-practice] [--rate N] [--answer-rate N]\n"
     "                     [--secure-cookies] [--trust-proxy IP] [--exposure FILE]\n"
-    "                     [--practice-max N] [--practice-max-per-ip N] [--password-min N]\n"
-    "                     [--seed S] [--quiet]\n\n"
+    "                     [--practice-max N] [--practice-max-per-ip N] [--practice-pow BITS]\n"
+    "                     [--password-min N] [--seed S] [--quiet]\n\n"
     "Starts rolefit on http://127.0.0.1:8080 with the bundled item bank and an embedded\n"
     "SQLite database file (created on first start). On first start the log prints a\n"
     "one-time link to create the admin account. SIGTERM or SIGINT stops it gracefully:\n"
@@ -49,6 +49,10 @@ static const char usage[] =
     "                 its slot until it finishes or goes 30 minutes without an answer\n"
     "  --practice-max-per-ip N  the same per client address (default 20; 0 = no\n"
     "                 cap per address)\n"
+    "  --practice-pow BITS  a practice start carries a proof of work: a hash with\n"
+    "                 BITS leading zero bits, which the start page finds in about\n"
+    "                 0.2 s at 16 (each bit doubles it); it makes every slot cost an\n"
+    "                 attacker work (default 16; 0 = none asked; at most 24)\n"
     "  --password-min N  shortest password a new account may set (default 12, the\n"
     "                 least allowed; up to 128); common passwords (DIR/common-\n"
     "                 passwords.txt of --data) and the e-mail address are refused too\n"
@@ -75,7 +79,7 @@ int rf_cmd_serve(int argc, char **argv)
                *bank = "data/bank", *data = "data", *web = "web", *threads_s = NULL,
                *rate_s = NULL, *arate_s = NULL, *trust_proxy = NULL,
                *exposure = NULL, *pmax_s = NULL, *pmax_ip_s = NULL, *pwmin_s = NULL,
-               *seed_s = NULL;
+               *seed_s = NULL, *pow_s = NULL;
     int no_practice = 0, quiet = 0, help = 0, secure_cookies = RF_HTTP_SECURE_COOKIES;
     struct rf_cli_opt opts[] = {
         {"port", 1, &port_s, NULL},       {"addr", 1, &addr, NULL},
@@ -86,7 +90,7 @@ int rf_cmd_serve(int argc, char **argv)
         {"quiet", 0, NULL, &quiet},       {"secure-cookies", 0, NULL, &secure_cookies},
         {"trust-proxy", 1, &trust_proxy, NULL}, {"exposure", 1, &exposure, NULL},
         {"practice-max", 1, &pmax_s, NULL},     {"practice-max-per-ip", 1, &pmax_ip_s, NULL},
-        {"password-min", 1, &pwmin_s, NULL},
+        {"password-min", 1, &pwmin_s, NULL},    {"practice-pow", 1, &pow_s, NULL},
         {"seed", 1, &seed_s, NULL},
     };
     const char *pos[1];
@@ -101,7 +105,7 @@ int rf_cmd_serve(int argc, char **argv)
     }
     size_t port = RF_HTTP_DEFAULT_PORT, threads = RF_HTTP_THREADS;
     size_t pmax = RF_PRACTICE_MAX_OPEN, pmax_ip = RF_PRACTICE_MAX_OPEN_PER_IP;
-    size_t pwmin = RF_PASSWORD_MIN;
+    size_t pwmin = RF_PASSWORD_MIN, pow_bits = RF_PRACTICE_POW_BITS;
     double rate = RF_RATE_PER_IP, arate = RF_RATE_ANSWERS;
     unsigned long long seed = 0;
     if ((port_s && (ec = rf_cli_size(cmd, "port", port_s, 0, 65535, &port))) ||
@@ -113,6 +117,7 @@ int rf_cmd_serve(int argc, char **argv)
          (ec = rf_cli_size(cmd, "practice-max-per-ip", pmax_ip_s, 0, 100000, &pmax_ip))) ||
         (pwmin_s &&
          (ec = rf_cli_size(cmd, "password-min", pwmin_s, RF_PASSWORD_MIN, 128, &pwmin))) ||
+        (pow_s && (ec = rf_cli_size(cmd, "practice-pow", pow_s, 0, 24, &pow_bits))) ||
         (seed_s && (ec = rf_cli_u64(cmd, "seed", seed_s, &seed))))
         return ec;
     if (seed_s && seed == 0)
@@ -143,6 +148,7 @@ int rf_cmd_serve(int argc, char **argv)
     cfg.trust_proxy = trust_proxy;
     cfg.practice_max = pmax;
     cfg.practice_max_per_ip = pmax_ip;
+    cfg.practice_pow_bits = (unsigned)pow_bits;
 
     /* SIGINT and SIGTERM are blocked before the server's threads start, so
      * they inherit the mask and the signal can only be taken here, by

@@ -22,6 +22,7 @@
 #include "server/http.h"
 #include "server/guard.h"
 #include "server/ratelimit.h"
+#include "server/pow.h"
 #include "server/slots.h"
 
 struct rf_server {
@@ -32,6 +33,7 @@ struct rf_server {
     struct rf_slots *practice; /* open practice tests; NULL: not capped */
     struct rf_gate *hashing;   /* password hashes running at once (guard.h) */
     struct rf_throttle *accounts; /* failed sign-ins per account (guard.h) */
+    struct rf_pow *pow;        /* proof of work for practice starts; NULL: none asked */
     char web_root[PATH_MAX];
 };
 
@@ -366,6 +368,48 @@ static void h_invite_info(void *ap, struct rf_req *req, struct rf_resp *resp)
     reply(s, req, resp, rc, &e, out, 200);
 }
 
+/* GET /api/practice/challenge: a puzzle to solve before a practice start
+ * (pow.h); {"bits": 0} when none is asked. */
+static void h_pow_challenge(void *ap, struct rf_req *req, struct rf_resp *resp)
+{
+    struct rf_server *s = ap;
+    (void)req;
+    if (!s->pow || !rf_app_config(s->app)->practice)
+        return rf_resp_json(resp, 200, json_pack("{s:n,s:i}", "challenge", "bits", 0));
+    char c[RF_POW_CHALLENGE_LEN + 1];
+    rf_pow_challenge(s->pow, now_of(s), c);
+    rf_resp_json(resp, 200, json_pack("{s:s,s:i,s:f}", "challenge", c, "bits",
+                                      (int)rf_pow_bits(s->pow), "expires_in", RF_POW_TTL_SECONDS));
+}
+
+/* The body's {"pow": {"challenge", "nonce"}} solves and spends a challenge;
+ * otherwise the reply is written (400 naming the field, or 503) and 0 returned. */
+static int pow_redeemed(struct rf_server *s, const json_t *body, struct rf_resp *resp)
+{
+    const json_t *pw = json_object_get(body, "pow");
+    if (!json_is_object(pw)) {
+        rf_resp_error(resp, 400,
+                      "pow: a practice start needs the proof of work from "
+                      "GET /api/practice/challenge",
+                      "pow");
+        return 0;
+    }
+    struct rf_err err;
+    rf_err_clear(&err);
+    rf_status rc = rf_pow_redeem(s->pow, json_string_value(json_object_get(pw, "challenge")),
+                                 json_string_value(json_object_get(pw, "nonce")), now_of(s), &err);
+    if (rc == RF_ETOOBIG) {
+        rf_resp_header(resp, "Retry-After", "5");
+        rf_resp_error(resp, 503, err.msg, NULL);
+        return 0;
+    }
+    if (rc) {
+        rf_resp_error(resp, 400, err.msg, "pow");
+        return 0;
+    }
+    return 1;
+}
+
 static void h_test_start(void *ap, struct rf_req *req, struct rf_resp *resp)
 {
     struct rf_server *s = ap;
@@ -380,6 +424,10 @@ static void h_test_start(void *ap, struct rf_req *req, struct rf_resp *resp)
     size_t slot = 0;
     double retry;
     int per_ip;
+    if (practice && s->pow && !pow_redeemed(s, j, resp)) {
+        json_decref(j);
+        return;
+    }
     if (practice && !rf_slots_take(s->practice, req->ip, now_of(s), &slot, &retry, &per_ip)) {
         json_decref(j);
         return too_many(resp, retry,
@@ -506,6 +554,7 @@ static const struct op_id op_test_report = {.fn = test_report_json};
 
 static const struct rf_route routes[] = {
     {"GET", "/api/health", h_health, NULL, 0},
+    {"GET", "/api/practice/challenge", h_pow_challenge, NULL, 0},
     {"GET", "/api/me", h_me, NULL, 0},
     {"GET", "/api/skills", h_skills, NULL, 0},
     {"GET", "/api/roles", h_roles, NULL, 0},
@@ -640,6 +689,8 @@ rf_status rf_server_start(const struct rf_server_config *cfg, struct rf_server *
         rc = rf_slots_new(cfg->practice_max, cfg->practice_max_per_ip,
                           cfg->practice_idle > 0 ? cfg->practice_idle : RF_PRACTICE_IDLE_SECONDS,
                           &s->practice, err);
+    if (!rc && cfg->practice_pow_bits)
+        rc = rf_pow_new(cfg->practice_pow_bits, RF_POW_TTL_SECONDS, &s->pow, err);
     if (!rc)
         rc = rf_app_open(&cfg->app, &s->app, err);
     char setup[RF_TOKEN_LEN];
@@ -699,5 +750,6 @@ void rf_server_stop(struct rf_server *s)
     rf_slots_free(s->practice);
     rf_gate_free(s->hashing);
     rf_throttle_free(s->accounts);
+    rf_pow_free(s->pow);
     free(s);
 }

@@ -25,6 +25,9 @@ struct rf_server_config {
      * practice_max 0: no caps at all. */
     size_t practice_max, practice_max_per_ip;
     double practice_idle;
+    /* Zero bits a practice start's proof of work must reach (server/pow.h);
+     * 0: none asked. */
+    unsigned practice_pow_bits;
     /* Password hashes running at once (0: RF_HASH_SLOTS); requests beyond
      * queue up to RF_HASH_QUEUE deep for RF_HASH_WAIT_SECONDS, then get 503. */
     size_t hash_slots;

@@ -704,6 +704,12 @@ async function postingsFlow(page, tag, testId) {
 async function apiIn(page, method, url, body) {
   return page.evaluate(async ([m, u, b]) => {
     const { api } = await import('/js/api.js');
+    if (m === 'POST' && u === '/api/tests' && b && !b.invite) {
+      // a practice start carries the proof of work, as the start page does
+      const { practicePow } = await import('/js/pow.js');
+      const pow = await practicePow(api);
+      if (pow) b.pow = pow;
+    }
     return api(m, u, b === null ? undefined : b);
   }, [method, url, body === undefined ? null : body]);
 }

@@ -9,6 +9,9 @@ expect "help: proxy" 0 "--trust-proxy IP" $RF serve --help
 expect "help: exposure" 0 "--exposure FILE" $RF serve --help
 expect "help: practice caps" 0 "--practice-max-per-ip N" $RF serve --help
 expect "help: seed" 0 "--seed S" $RF serve --help
+expect "help: practice proof of work" 0 "--practice-pow BITS" $RF serve --help
+expect_oneline "practice-pow above 24" 2 "--practice-pow: expected a whole number from 0 to 24" \
+    $RF serve --db "$DB" --port 0 --practice-pow 30
 expect_oneline "seed 0" 2 "--seed: 0 means no seed" $RF serve --db "$DB" --port 0 --seed 0
 expect_oneline "seed not a number" 2 "--seed" $RF serve --db "$DB" --port 0 --seed soon
 expect_oneline "proxy not an address" 2 "--trust-proxy: 'proxy.local' is not an IPv4 address" \

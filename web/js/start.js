@@ -1,5 +1,6 @@
 // Landing page: find my role, pick a role (or skills), and start an adaptive test.
 import { api, el, header, showError } from './api.js';
+import { practicePow } from './pow.js';
 
 const state = { role: null, find: false, skills: new Set(), roles: [], me: null };
 const findBtn = document.getElementById('find');
@@ -91,6 +92,8 @@ startBtn.addEventListener('click', async () => {
   showError(errorBox, null);
   try {
     const body = state.find ? { find_role: true } : state.role ? { role: state.role } : { skills: [...state.skills] };
+    const pow = await practicePow(api);
+    if (pow) body.pow = pow;
     const res = await api('POST', '/api/tests', body);
     location.href = `/test.html#${res.test.id}`;
   } catch (e) {
