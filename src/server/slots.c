@@ -66,7 +66,7 @@ int rf_slots_take(struct rf_slots *s, const char *key, double now, size_t *slot,
                   double *retry_after, int *per_key)
 {
     pthread_mutex_lock(&s->mu);
-    size_t mine = 0, free_at = SIZE_MAX;
+    size_t mine = 0, all = 0, free_at = SIZE_MAX;
     double first_all = -1, first_mine = -1;
     for (size_t i = 0; i < s->n; i++) {
         struct entry *e = &s->e[i];
@@ -75,6 +75,7 @@ int rf_slots_take(struct rf_slots *s, const char *key, double now, size_t *slot,
                 free_at = i;
             continue;
         }
+        all++;
         double t = until_idle(s, e, now);
         if (first_all < 0 || t < first_all)
             first_all = t;
@@ -85,7 +86,9 @@ int rf_slots_take(struct rf_slots *s, const char *key, double now, size_t *slot,
         }
     }
     int full_key = s->per_key && mine >= s->per_key;
-    int ok = !full_key && free_at != SIZE_MAX;
+    /* the last fifth of the slots is kept for keys that hold none */
+    int reserved = mine > 0 && all + s->n / 5 >= s->n;
+    int ok = !full_key && !reserved && free_at != SIZE_MAX;
     if (ok) {
         struct entry *e = &s->e[free_at];
         memset(e, 0, sizeof *e);

@@ -6,7 +6,9 @@
  * start fails), kept by each answer, and freed when the test finishes or when
  * it has gone idle seconds without an answer (an abandoned test). A slot
  * taken but not yet bound never goes idle: the caller binds or releases it
- * within its request.
+ * within its request. The last fifth of the slots (max_total / 5) is kept for
+ * keys that hold none: many keys that each fill their cap cannot shut out a
+ * newcomer, only as many distinct keys as there are reserved slots can.
  *
  * A fixed table of max_total entries; each call scans it under one lock
  * (O(max_total), a few microseconds for thousands). Thread-safe. The counts

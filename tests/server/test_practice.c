@@ -196,3 +196,30 @@ Test(practice_caps, per_address_and_in_all, .init = start, .fini = stop)
     http_result_free(&r);
     assert_refused("198.51.100.6", "on this server"); /* b1, answered at 59, and the two */
 }
+
+Test(slots, the_last_fifth_is_kept_for_keys_that_hold_none)
+{
+    struct rf_slots *s;
+    struct rf_err err;
+    cr_assert_eq(rf_slots_new(10, 3, 100, &s, &err), RF_OK);
+    size_t x;
+    double retry;
+    int per_key;
+    char key[16];
+    /* keys a..d take 2 each: 8 of 10 held, the last 2 are reserved */
+    for (int k = 0; k < 4; k++)
+        for (int i = 0; i < 2; i++) {
+            snprintf(key, sizeof key, "%c", 'a' + k);
+            cr_assert(rf_slots_take(s, key, 0, &x, &retry, &per_key), "%s %d", key, i);
+            rf_slots_bind(s, x, 10 * k + i + 1, 0);
+        }
+    cr_assert(!rf_slots_take(s, "a", 1, &x, &retry, &per_key), "a holds some: no reserved slot");
+    cr_assert_eq(per_key, 0, "refused as the server's cap, not a's own (2 < 3)");
+    cr_assert(rf_slots_take(s, "newcomer", 1, &x, &retry, &per_key), "a key holding none gets in");
+    rf_slots_bind(s, x, 99, 1);
+    cr_assert(!rf_slots_take(s, "newcomer", 1, &x, &retry, &per_key), "not twice");
+    cr_assert(rf_slots_take(s, "other", 1, &x, &retry, &per_key), "the second reserved slot");
+    rf_slots_bind(s, x, 98, 1);
+    cr_assert(!rf_slots_take(s, "third", 1, &x, &retry, &per_key), "all 10 held");
+    rf_slots_free(s);
+}
