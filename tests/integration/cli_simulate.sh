@@ -161,7 +161,7 @@ b=$($RF simulate --role ml_engineer --bank data/bank --examinees 200 --seed 3 \
 
 # The server runs with that file: every listed item is limited, and a role test starts.
 nlisted=$(grep -c '"item"' "$TMP/role-exp.json")
-$RF serve --db "$TMP/exp.db" --port 0 --exposure "$TMP/role-exp.json" 2>"$TMP/serve.err" &
+$RF serve --db "$TMP/exp.db" --port 0 --practice-pow 0 --exposure "$TMP/role-exp.json" 2>"$TMP/serve.err" &
 spid=$!
 port=
 for _ in $(seq 100); do

@@ -34,7 +34,7 @@ static pid_t spawn(unsigned *port)
         dup2(fds[1], 2);
         close(fds[0]);
         close(fds[1]);
-        execl(binary(), "rolefit", "serve", "--port", "0", "--db", db, "--quiet",
+        execl(binary(), "rolefit", "serve", "--port", "0", "--db", db, "--quiet", "--practice-pow", "0",
               "--answer-rate", "0", "--rate", "0", (char *)NULL);
         _exit(127);
     }
