@@ -90,6 +90,8 @@ rf_status rf_bank_stats_compute(const struct rf_bank *b, const struct rf_taxonom
         k->band[d == RF_DIFF_NONE ? RF_NDIFF : (size_t)d]++;
         for (size_t q = 0; q < ntheta; q++)
             k->info[q] += rf_irt_info(&it->irt, s->theta[q]);
+        for (size_t c = 0; known && c < RF_NLEVELS - 1; c++)
+            k->cut_info[c] += rf_irt_info(&it->irt, tax->skills[t].cuts[c]);
     }
     if (rc) {
         rf_bank_stats_cleanup(s);

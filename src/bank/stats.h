@@ -23,6 +23,8 @@ struct rf_skill_stats {
     size_t calibrated; /* of the active items */
     size_t band[RF_NDIFF + 1]; /* active items rated easy, medium, hard, expert, unrated */
     double *info;      /* owned: test information of the active items at each theta */
+    double cut_info[RF_NLEVELS - 1]; /* information at the skill's cut points (taxonomy
+                                        skills only; 0 otherwise) */
 };
 
 struct rf_bank_stats {

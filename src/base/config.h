@@ -139,6 +139,11 @@
 #define RF_LINT_SCENARIO_MIN_LEN 3
 #define RF_LINT_SCENARIO_MIN_WORDS 5
 #define RF_LINT_SCENARIO_JACCARD 0.35
+/* `bank stats` flags a skill whose active items, all given, measure less
+ * than this information at the advanced cut (the skill's third cut point)
+ * and at the expert cut (its fourth): issue 14's targets. */
+#define RF_STATS_MIN_INFO_ADVANCED 6.0
+#define RF_STATS_MIN_INFO_EXPERT 3.0
 /* Most diagnostics one lint run keeps (a broken bank would print forever). */
 #define RF_LINT_MAX_DIAGS 100000
 

@@ -5,6 +5,7 @@
 #include "bank/bank.h"
 #include "bank/skills.h"
 #include "bank/stats.h"
+#include "base/config.h"
 #include "base/file.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -16,7 +17,9 @@ static const char usage[] =
     "calibrated share; then the test information of each skill's active items at\n"
     "theta = -3, -2.5, ..., 3 (information I gives a standard error of about\n"
     "1/sqrt(I) when every item is given). Skills come in taxonomy order; skills the\n"
-    "taxonomy does not know are marked '?'.\n\n"
+    "taxonomy does not know are marked '?'. Last, the information at each skill's\n"
+    "cut points (data/skills.json), flagged 'low' below 6 at the advanced cut (the\n"
+    "third) and below 3 at the expert cut (the fourth).\n\n"
     "  --skills FILE  the skill taxonomy, default data/skills.json\n"
     "  --svg FILE     also write the information curves as a self-contained SVG chart\n";
 
@@ -73,6 +76,21 @@ int rf_cmd_bank_stats(int argc, char **argv)
         for (size_t q = 0; q < GRID_N; q += TABLE_STEP)
             printf(" %5.2f", s.skills[i].info[q]);
         printf("%s\n", s.skills[i].in_taxonomy ? "" : "  ?");
+    }
+    printf("\ntest information of active items at the cuts of the taxonomy\n%-28s %7s %7s %7s "
+           "%7s  %s\n",
+           "skill", "cut1", "cut2", "advanced", "expert", "flags");
+    for (size_t i = 0; i < s.nskills; i++) {
+        const struct rf_skill_stats *k = &s.skills[i];
+        if (!k->in_taxonomy)
+            continue;
+        int low_adv = k->cut_info[2] < RF_STATS_MIN_INFO_ADVANCED;
+        int low_exp = k->cut_info[3] < RF_STATS_MIN_INFO_EXPERT;
+        printf("%-28s", k->skill);
+        for (size_t c = 0; c < RF_NLEVELS - 1; c++)
+            printf(" %7.2f", k->cut_info[c]);
+        printf("  %s%s%s\n", low_adv ? "low at advanced" : "", low_adv && low_exp ? ", " : "",
+               low_exp ? "low at expert" : "");
     }
     if (svg) {
         struct rf_buf out;
