@@ -2,6 +2,9 @@
 #include "base/json.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "base/mem.h"
 
@@ -129,4 +132,69 @@ const char *rf_json_text(const json_t *obj, const char *key)
 double rf_json_num(const json_t *obj, const char *key)
 {
     return json_number_value(json_object_get(obj, key));
+}
+
+/* Keys whose reals are probabilities, shares of a whole or weights. */
+static const char *const prob_keys[] = {
+    "p",         "p_core",     "p_required", "p_wrong", "p_meets",   "probability",
+    "fit",       "weight",     "no_role",    "measured", "progress", "share",
+    "said",      "right",      "decisive",   "wrong_among_decisive", "coverage",
+    "closest_own", "top_probability", "weights",
+};
+
+int rf_json_is_prob_key(const char *key)
+{
+    if (!key)
+        return 0;
+    for (size_t i = 0; i < sizeof prob_keys / sizeof prob_keys[0]; i++)
+        if (strcmp(key, prob_keys[i]) == 0)
+            return 1;
+    return 0;
+}
+
+double rf_round_sig(double x, int sig)
+{
+    if (x == 0.0 || !isfinite(x) || sig < 1)
+        return x;
+    char buf[40];
+    snprintf(buf, sizeof buf, "%.*e", sig - 1, x);
+    return strtod(buf, NULL);
+}
+
+/* Rounds, in place, every real of j under a probability key to 4 digits. */
+static void round_probs(json_t *j, int prob)
+{
+    if (json_is_real(j)) {
+        if (prob)
+            json_real_set(j, rf_round_sig(json_real_value(j), 4));
+    } else if (json_is_array(j)) {
+        size_t i;
+        json_t *v;
+        json_array_foreach(j, i, v) round_probs(v, prob);
+    } else if (json_is_object(j)) {
+        const char *k;
+        json_t *v;
+        json_object_foreach(j, k, v) round_probs(v, prob || rf_json_is_prob_key(k));
+    }
+}
+
+char *rf_json_dumps_out(const json_t *j, size_t flags)
+{
+    json_t *copy = json_deep_copy(j);
+    if (!copy)
+        return NULL;
+    round_probs(copy, 0);
+    char *s = json_dumps(copy, (flags & ~(size_t)0xF800) | JSON_REAL_PRECISION(6));
+    json_decref(copy);
+    return s;
+}
+
+int rf_json_dumpf_out(const json_t *j, FILE *f, size_t flags)
+{
+    char *s = rf_json_dumps_out(j, flags);
+    if (!s)
+        return -1;
+    int rc = fputs(s, f) < 0 || fputc('\n', f) == EOF ? -1 : 0;
+    free(s);
+    return rc;
 }

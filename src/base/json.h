@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "base/err.h"
 
@@ -35,6 +36,22 @@ rf_status rf_json_get_size(const json_t *obj, const char *key, int required, siz
  * or "" when absent or not a string; the number at key, or 0. */
 const char *rf_json_text(const json_t *obj, const char *key);
 double rf_json_num(const json_t *obj, const char *key);
+
+/* The one writer of JSON meant to be read (the HTTP API, the CLI's JSON
+ * output, reports): every real is printed with the digits it means, 6
+ * significant digits for estimates and 4 for probabilities, shares and
+ * weights, which are the reals under the keys rf_json_is_prob_key() names
+ * (also inside arrays under such a key). "weight": 0.65, never
+ * 0.65000000000000002. Files that must restore exactly (profiles, sessions,
+ * pools, item parameters) keep 17 digits and do not use it. Returns a
+ * malloc'd string, or NULL on allocation failure. flags are jansson's. */
+char *rf_json_dumps_out(const json_t *j, size_t flags);
+/* The same, written to f with a trailing newline; -1 on failure. */
+int rf_json_dumpf_out(const json_t *j, FILE *f, size_t flags);
+/* Whether reals under key are probabilities or weights (4 digits). */
+int rf_json_is_prob_key(const char *key);
+/* x rounded to sig significant digits (x itself when 0 or not finite). */
+double rf_round_sig(double x, int sig);
 
 rf_status rf_json_dup_string(const json_t *obj, const char *key, char **out, const char *where,
                              struct rf_err *err);

@@ -26,10 +26,11 @@ static int append(json_t *a, json_t *v)
     return v != NULL && json_array_append_new(a, v) == 0;
 }
 
-/* Rounds to 4 decimals so reports are stable and readable. */
+/* Rounds to 6 significant digits so reports are stable; the JSON writer
+ * (rf_json_dumps_out) prints probabilities at 4. */
 static json_t *num(double x)
 {
-    return json_real(round(x * 1e4) / 1e4);
+    return json_real(rf_round_sig(x, 6));
 }
 
 static json_t *req_json(const struct rf_careers *c, const struct rf_req_fit *r)

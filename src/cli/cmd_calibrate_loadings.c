@@ -13,6 +13,7 @@
 #include "bank/params.h"
 #include "bank/responses.h"
 #include "base/file.h"
+#include "base/json.h"
 #include "base/mem.h"
 #include "calib/loadings.h"
 #include "cli/cli.h"
@@ -183,7 +184,7 @@ int rf_calibrate_loadings(const struct rf_loadings_args *a)
             "rolefit calibrate: loadings of %zu skills from %zu persons: %zu cycles, %s, "
             "log-likelihood %.4f\n",
             nskills, r.npersons, cycles, converged ? "converged" : "not converged", ll);
-    if (!(text = json_dumps(out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6)))) {
+    if (!(text = rf_json_dumps_out(out, JSON_INDENT(2) | JSON_PRESERVE_ORDER))) {
         rc = rf_err_set(&err, RF_ENOMEM, "out of memory");
         goto done;
     }

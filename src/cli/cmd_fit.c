@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "base/json.h"
 #include "careers/closest.h"
 #include "careers/data.h"
 #include "careers/fit.h"
@@ -78,8 +79,7 @@ int rf_cmd_fit(int argc, char **argv)
             rc = rf_err_set(&err, RF_ENOMEM, "out of memory");
             goto out;
         }
-        json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
-        fputc('\n', stdout);
+        rf_json_dumpf_out(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         goto out;
     }
     size_t measured = 0;

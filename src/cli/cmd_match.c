@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/json.h"
 #include "base/mem.h"
 #include "careers/data.h"
 #include "careers/posting.h"
@@ -205,8 +206,7 @@ static rf_status print_json(const struct rf_parsed_posting *post, const struct c
                                                  cands[i].error));
     if (!j)
         return rf_err_set(err, RF_ENOMEM, "out of memory");
-    json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
-    fputc('\n', stdout);
+    rf_json_dumpf_out(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(j);
     return RF_OK;
 }

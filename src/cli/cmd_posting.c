@@ -4,6 +4,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "base/json.h"
 #include "careers/data.h"
 #include "careers/posting.h"
 #include "cli/cli.h"
@@ -80,8 +81,7 @@ int rf_cmd_posting(int argc, char **argv)
     if (json) {
         json_t *j = NULL;
         if (!(rc = rf_posting_to_json(&p, &c.tax, &j, &err))) {
-            json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
-            fputc('\n', stdout);
+            rf_json_dumpf_out(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         }
         json_decref(j);
     } else {

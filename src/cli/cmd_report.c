@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/json.h"
 #include "careers/data.h"
 #include "careers/html_report.h"
 #include "careers/profile.h"
@@ -104,7 +105,7 @@ int rf_cmd_report(int argc, char **argv)
     if ((rc = rf_report_build(&p, &c, role, &r, &err)))
         goto out;
     if (strcmp(format, "json") == 0) {
-        char *s = json_dumps(r, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+        char *s = rf_json_dumps_out(r, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         if (!s || rf_buf_puts(&b, s) || rf_buf_putc(&b, '\n'))
             rc = rf_err_set(&err, RF_ENOMEM, "out of memory writing the report");
         free(s);

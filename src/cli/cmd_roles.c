@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/json.h"
 #include "careers/data.h"
 #include "careers/report.h"
 #include "cli/cli.h"
@@ -51,8 +52,7 @@ static int print_json(json_t *j)
 {
     if (!j)
         return rf_cli_fail("roles", RF_ENOMEM, "out of memory");
-    json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
-    fputc('\n', stdout);
+    rf_json_dumpf_out(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(j);
     return RF_EXIT_OK;
 }

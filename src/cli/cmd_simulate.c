@@ -13,6 +13,7 @@
 #include "bank/skills.h"
 #include "base/csv.h"
 #include "base/file.h"
+#include "base/json.h"
 #include "base/mem.h"
 #include "cat/pool.h"
 #include "cat/session.h"
@@ -624,7 +625,7 @@ int rf_cmd_simulate(int argc, char **argv)
         json_t *root = json_pack("{s:o, s:o, s:o}", "settings", settings, "adaptive",
                                  stats_json(p, &d, &res.adaptive), "baseline",
                                  stats_json(p, &d, &res.baseline));
-        char *s = root ? json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(6)) : NULL;
+        char *s = root ? rf_json_dumps_out(root, JSON_INDENT(2)) : NULL;
         json_decref(root);
         if (!s) {
             rc = rf_err_set(&err, RF_ENOMEM, "out of memory");

@@ -9,6 +9,7 @@
 
 #include "bank/bank.h"
 #include "bank/skills.h"
+#include "base/json.h"
 #include "base/mem.h"
 #include "careers/roles.h"
 #include "cat/pool.h"
@@ -209,7 +210,7 @@ int rf_simulate_population(const struct rf_simpop_args *a)
             print_result(pops[k], &r);
     }
     if (out) {
-        char *s = json_dumps(out, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
+        char *s = rf_json_dumps_out(out, JSON_INDENT(2));
         if (!s) {
             rc = rf_err_set(&err, RF_ENOMEM, "out of memory");
             goto done;

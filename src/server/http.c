@@ -25,6 +25,7 @@
 
 #include "base/config.h"
 #include "base/escape.h"
+#include "base/json.h"
 #include "base/mem.h"
 
 /* A TCP connection as the header watchdog sees it (one per connection, the
@@ -252,7 +253,7 @@ void rf_resp_text(struct rf_resp *resp, int status, const char *ctype, const cha
 
 void rf_resp_json(struct rf_resp *resp, int status, json_t *j)
 {
-    char *s = j ? json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+    char *s = j ? rf_json_dumps_out(j, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
     json_decref(j);
     if (!s) {
         rf_resp_text(resp, 500, "application/json", "{\"error\":\"out of memory\"}", 25);

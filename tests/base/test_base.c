@@ -244,3 +244,25 @@ Test(escape, unsafe_text)
     cr_assert_str_eq(rf_buf_str(&b), "&lt;a&gt;Z&amp;");
     rf_buf_cleanup(&b);
 }
+
+Test(json, output_writer_prints_the_digits_numbers_mean)
+{
+    json_t *j = json_pack("{s:f,s:f,s:f,s:[f,f],s:{s:f},s:f,s:f}", "weight", 0.65, "theta",
+                          0.123456789, "p", 0.000123456, "weights", 0.1 + 0.2, 1.0 / 3.0,
+                          "nested", "fit", 0.87654321, "se", 1e-9 / 3.0, "b", -2.0);
+    cr_assert_not_null(j);
+    char *s = rf_json_dumps_out(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    cr_assert_not_null(s);
+    cr_expect_str_eq(s, "{\"weight\":0.65,\"theta\":0.123457,\"p\":0.0001235,"
+                        "\"weights\":[0.3,0.3333],\"nested\":{\"fit\":0.8765},"
+                        "\"se\":3.33333e-10,\"b\":-2.0}");
+    free(s);
+    /* the writer leaves its input untouched */
+    cr_expect_float_eq(json_real_value(json_object_get(j, "theta")), 0.123456789, 1e-15);
+    json_decref(j);
+    cr_expect_float_eq(rf_round_sig(123456.0, 4), 123500.0, 1e-9);
+    cr_expect_float_eq(rf_round_sig(-0.0123456, 3), -0.0123, 1e-15);
+    cr_expect(isinf(rf_round_sig(INFINITY, 4)));
+    cr_expect(rf_json_is_prob_key("p_wrong") && !rf_json_is_prob_key("theta") &&
+              !rf_json_is_prob_key(NULL));
+}

@@ -32,6 +32,14 @@ Test(api, health_and_catalogue)
     http_result_free(&r);
     cr_assert_eq(client_do(&c, "GET", "/api/roles", NULL, &r), 0);
     cr_assert(json_array_size(json_object_get(r.json, "roles")) >= 8);
+    /* weights print with the digits they mean (issue 22): 0.65, never 0.65000000000000002 */
+    cr_assert(strstr(r.body, "\"weight\":") != NULL);
+    for (const char *q = r.body; (q = strstr(q, "\"weight\":")) != NULL; q++) {
+        size_t digits = 0; /* significant digits: leading zeros do not count */
+        for (const char *d = q + 9; *d && strchr("0123456789.-", *d); d++)
+            digits += (*d >= '1' && *d <= '9') || (*d == '0' && digits > 0);
+        cr_assert(digits <= 4, "weight printed with %zu digits: %.40s", digits, q);
+    }
     http_result_free(&r);
     cr_assert_eq(client_do(&c, "GET", "/api/me", NULL, &r), 0);
     cr_assert(json_is_true(json_object_get(r.json, "setup_needed")));
