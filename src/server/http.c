@@ -512,6 +512,10 @@ static void log_request(struct rf_http *h, const struct conn *cs, const char *ip
     char safe[201];
     snprintf(safe, sizeof safe, "%s", url);
     rf_text_sanitize_line(safe);
+    /* an invite token in the path is a bearer secret: the log never holds it */
+    static const char invites[] = "/api/invites/";
+    if (strncmp(safe, invites, sizeof invites - 1) == 0 && safe[sizeof invites - 1])
+        snprintf(safe + sizeof invites - 1, sizeof safe - (sizeof invites - 1), "[token]");
     snprintf(line, sizeof line, "%s %s %s %d %.1fms%s", ip, method, safe, status, ms, note);
     h->cfg.log(h->cfg.app, line);
 }

@@ -3,6 +3,7 @@
 
 #include <criterion/criterion.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,8 +28,43 @@ void fixture_advance(double seconds)
     atomic_fetch_add(&clock_us, (long long)(seconds * 1e6));
 }
 
+/* Every log line of the server, kept so tests can check what was (not) logged. */
+static pthread_mutex_t log_mu = PTHREAD_MUTEX_INITIALIZER;
+static char *log_text;
+static size_t log_len, log_cap;
+
+int fixture_log_contains(const char *needle)
+{
+    pthread_mutex_lock(&log_mu);
+    int found = log_text && strstr(log_text, needle) != NULL;
+    pthread_mutex_unlock(&log_mu);
+    return found;
+}
+
+static void keep_log(const char *line)
+{
+    size_t n = strlen(line);
+    pthread_mutex_lock(&log_mu);
+    if (log_len + n + 2 > log_cap) {
+        size_t cap = (log_len + n + 2) * 2;
+        char *t = realloc(log_text, cap);
+        if (!t) {
+            pthread_mutex_unlock(&log_mu);
+            return;
+        }
+        log_text = t;
+        log_cap = cap;
+    }
+    memcpy(log_text + log_len, line, n);
+    log_len += n;
+    log_text[log_len++] = '\n';
+    log_text[log_len] = '\0';
+    pthread_mutex_unlock(&log_mu);
+}
+
 static void grab_log(const char *line)
 {
+    keep_log(line);
     const char *h = strstr(line, "setup.html#");
     if (!h)
         return;
@@ -59,7 +95,7 @@ void fixture_config(struct rf_server_config *cfg, const char *db, int practice, 
     cfg->addr = "127.0.0.1";
     cfg->port = 0;
     cfg->threads = 2;
-    cfg->quiet = 1;
+    cfg->quiet = 0; /* request lines go to grab_log, so tests can check what is logged */
     cfg->clock = fixture_clock;
 }
 

@@ -26,6 +26,8 @@ void fixture_start(int practice, double rate_ip);
  * fast the machine is. */
 double fixture_clock(void);
 void fixture_advance(double seconds);
+/* Whether any line the server logged so far contains needle. */
+int fixture_log_contains(const char *needle);
 
 /* The configuration fixture_start uses, over database db. */
 void fixture_config(struct rf_server_config *cfg, const char *db, int practice, double rate_ip);

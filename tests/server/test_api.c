@@ -224,6 +224,10 @@ Test(api, recruiters_and_invites)
     cr_assert_eq(client_do(&anon, "GET", "/api/invites/not-a-token", NULL, &r), 0);
     cr_assert_eq(r.status, 404);
     http_result_free(&r);
+    /* the invite token is a bearer secret: the request log names the route, never the token */
+    cr_assert(fixture_log_contains("GET /api/invites/[token] 200"));
+    cr_assert(!fixture_log_contains(token), "the log holds the invite token");
+    cr_assert(!fixture_log_contains("not-a-token"));
     cr_assert_eq(client_do(&a, "GET", "/api/invites", NULL, &r), 0);
     cr_assert_eq(json_array_size(json_object_get(r.json, "invites")), 1);
     http_result_free(&r);
