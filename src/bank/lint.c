@@ -10,6 +10,7 @@
  */
 #include "bank/lint.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
@@ -762,17 +763,24 @@ static rf_status tag_key(const json_t *o, char **out)
     return RF_OK;
 }
 
-/* Words too common to tell two scenarios apart (sorted for bsearch). */
+/* Words too common to tell two scenarios apart (sorted for bsearch): function
+ * words; the words of the answer formats ("give it to two decimals", "to the
+ * nearest integer", "how many", "which statements are true? select all that
+ * apply"), which every numeric or multi stem repeats whatever its scenario;
+ * and Python's keywords and the names every snippet uses ("what does this
+ * code print?", def, return), which are notation like TeX commands. */
 static const char *const stop_words[] = {
-    "about", "after", "all",   "also",  "and",   "any",   "are",   "been",  "before", "being",
-    "between", "both", "but",  "can",   "could", "did",   "does",  "done",  "down",   "each",
-    "every", "for",   "from",  "had",   "has",   "have",  "her",   "his",   "how",    "into",
-    "its",   "least", "less",  "may",   "might", "more",  "most",  "must",  "new",    "not",
-    "one",   "only",  "other", "our",   "out",   "over",  "per",   "same",  "she",    "should",
-    "some",  "such",  "than",  "that",  "the",   "their", "them",  "then",  "there",  "these",
-    "they",  "this",  "those", "three", "two",   "under", "very",  "via",   "was",    "were",
-    "what",  "when",  "where", "which", "who",   "whom",  "why",   "will",  "with",   "would",
-    "yes",   "you",   "your",
+    "about", "after", "all", "also", "and", "any", "append", "apply", "are", "been", "before",
+    "being", "between", "both", "but", "can", "code", "could", "decimal", "decimals", "def",
+    "did", "digits", "does", "done", "down", "each", "elif", "every", "false", "figures", "for",
+    "from", "give", "had", "has", "have", "her", "his", "how", "import", "integer", "into",
+    "its", "lambda", "least", "len", "less", "many", "may", "might", "more", "most", "must",
+    "nearest", "new", "none", "not", "one", "only", "other", "our", "out", "over", "per",
+    "places", "print", "python", "return", "same", "select", "self", "she", "should",
+    "significant", "some", "statements", "such", "than", "that", "the", "their", "them", "then",
+    "there", "these", "they", "this", "those", "three", "true", "two", "under", "very", "via",
+    "was", "were", "what", "when", "where", "which", "who", "whom", "why", "will", "with",
+    "would", "yes", "you", "your",
 };
 
 static int is_stop_word(const char *w)
@@ -782,14 +790,34 @@ static int is_stop_word(const char *w)
                    cmp_cstr) != NULL;
 }
 
-/* The content words of a folded stem: words of at least
- * RF_LINT_SCENARIO_MIN_LEN bytes that are not stop words, as hashes. */
-static rf_status content_words(const char *folded, uint64_t **tok, size_t *ntok)
+/* The content words of a stem: the words of the stem folded as for near
+ * duplicates, after dropping TeX command names ($\beta$, $\sqrt{v}$ are
+ * notation, not scenario), of at least RF_LINT_SCENARIO_MIN_LEN bytes and not
+ * stop words, as hashes. */
+static rf_status content_words(const char *stem, uint64_t **tok, size_t *ntok)
 {
+    char *raw = rf_strdup(stem);
+    if (!raw)
+        return RF_ENOMEM;
+    for (char *p = raw; *p;) {
+        if (*p == '\\' && isalpha((unsigned char)p[1])) {
+            *p++ = ' ';
+            while (isalpha((unsigned char)*p))
+                *p++ = ' ';
+        } else {
+            p++;
+        }
+    }
+    char *folded = rf_text_fold_words(raw);
+    free(raw);
+    if (!folded)
+        return RF_ENOMEM;
     size_t n = strlen(folded);
     char *buf = malloc(n + 1), *w = buf;
-    if (!buf)
+    if (!buf) {
+        free(folded);
         return RF_ENOMEM;
+    }
     for (size_t i = 0; i < n;) {
         while (i < n && folded[i] == ' ')
             i++;
@@ -811,6 +839,7 @@ static rf_status content_words(const char *folded, uint64_t **tok, size_t *ntok)
         i = j;
     }
     *w = '\0';
+    free(folded);
     rf_status rc = buf[0] ? rf_text_shingles(buf, 1, tok, ntok) : RF_OK;
     free(buf);
     return rc;
@@ -818,7 +847,7 @@ static rf_status content_words(const char *folded, uint64_t **tok, size_t *ntok)
 
 /* What the per-skill and pair checks need of an item: its type, difficulty,
  * tag set and stem content words. */
-static rf_status item_facts(const json_t *o, int type, struct rf_lint_rec *rec)
+static rf_status item_facts(const json_t *o, int type, const char *stem, struct rf_lint_rec *rec)
 {
     struct rf_irt_item it;
     struct rf_err e;
@@ -837,7 +866,7 @@ static rf_status item_facts(const json_t *o, int type, struct rf_lint_rec *rec)
     }
     if (tag_key(o, &rec->tagkey))
         return RF_ENOMEM;
-    if (rec->stem && content_words(rec->stem, &rec->tok, &rec->ntok))
+    if (stem && rec->stem && content_words(stem, &rec->tok, &rec->ntok))
         return RF_ENOMEM;
     return RF_OK;
 }
@@ -987,7 +1016,7 @@ static rf_status lint_item(struct rf_lint *l, const json_t *o, size_t file_idx, 
     rec.id = id ? rf_strdup(id) : NULL;
     rec.skill = skill ? rf_strdup(skill) : NULL;
     if ((id && !rec.id) || (skill && !rec.skill) || c.rc ||
-        item_facts(o, known_type ? (int)t : -1, &rec) || add_rec(l, &rec)) {
+        item_facts(o, known_type ? (int)t : -1, stem, &rec) || add_rec(l, &rec)) {
         free(rec.id);
         free(rec.skill);
         free(rec.stem);
@@ -1436,6 +1465,29 @@ static rf_status check_enemies(struct rf_lint *l)
     return RF_OK;
 }
 
+/* Enemy groups of one: an active item whose group no other active item
+ * shares keeps nothing apart, which is a partner not yet given the group (or
+ * a partner retired). Only when linting a whole bank directory, since the
+ * partner may sit in a file not linted. */
+static rf_status check_lone_groups(struct rf_lint *l)
+{
+    struct rf_lint_rec *r = l->recs;
+    for (size_t i = 0; l->root && i < l->nrecs; i++) {
+        if (r[i].retired || !r[i].id || !r[i].enemy)
+            continue;
+        size_t j = 0;
+        while (j < l->nrecs && (j == i || r[j].retired || !same_enemy(&r[i], &r[j])))
+            j++;
+        if (j == l->nrecs &&
+            diag(l, RF_LINT_WARNING, r[i].file_idx, r[i].pos, r[i].id, "enemy",
+                 "no other active item is in enemy group '%s'; give the group to the item it "
+                 "keeps apart from this one, or drop it",
+                 r[i].enemy))
+            return RF_ENOMEM;
+    }
+    return RF_OK;
+}
+
 static int cmp_diag(const void *x, const void *y)
 {
     const struct rf_lint_diag *a = x, *b = y;
@@ -1459,6 +1511,8 @@ rf_status rf_lint_finish(struct rf_lint *l, struct rf_err *err)
         rc = check_skills(l);
     if (!rc)
         rc = check_enemies(l);
+    if (!rc)
+        rc = check_lone_groups(l);
     if (rc)
         return rf_err_set(err, rc, "out of memory");
     if (l->ndiags)

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bank/lint.h"
 #include "bank/text.h"
@@ -498,4 +499,116 @@ Test(lint, likely_enemies_same_tags_or_shared_scenario)
     cr_assert(strstr(lines, "near-duplicate of item 'ml.pair.001'"), "%s", lines);
     cr_assert_eq(nw, 1, "%s", lines);
     free(lines);
+}
+
+Test(lint, likely_enemies_ignore_notation_and_answer_format_words)
+{
+    /* Two Adam items on different concepts: their stems share TeX commands
+     * ($\beta$, $\sqrt$, $\epsilon$), answer-format words ("give", "decimals",
+     * "how many") and Python names, which say nothing about the scenario. */
+    static const char *const adam_eps =
+        "\"stem\":\"A weight gets the same tiny gradient every step under Adam with "
+        "$\\\\beta_1 = 0.9$, $\\\\beta_2 = 0.999$ and $\\\\epsilon$ added to $\\\\sqrt{v}$; "
+        "def print return. How many learning rates is its update? Give it as an integer.\"";
+    static const char *const adam_bias =
+        "\"stem\":\"Adam with $\\\\beta_1 = 0.9$ and $\\\\beta_2 = 0.999$ forgets bias "
+        "correction, stepping by $m / \\\\sqrt{v}$ without $\\\\epsilon$; def print return. How "
+        "many times the learning rate is its first step? Give it as an integer.\"";
+    char x[2048], y[2048];
+    size_t nw;
+    snprintf(x, sizeof x, "%s,\"tags\":[\"adam\"]," PAIR_TAIL, adam_eps);
+    snprintf(y, sizeof y, "%s,\"tags\":[\"bias_correction\"]," PAIR_TAIL, adam_bias);
+    char *lines = pair_findings(x, y, &nw);
+    cr_assert_eq(nw, 0, "%s", lines);
+    free(lines);
+    /* the same words as scenario words (no backslash) still count */
+    snprintf(x, sizeof x,
+             "\"stem\":\"Adam beta epsilon sqrt warmup tiny gradient weight update step rate "
+             "first.\",\"tags\":[\"adam\"]," PAIR_TAIL);
+    snprintf(y, sizeof y,
+             "\"stem\":\"Adam beta epsilon sqrt warmup tiny gradient weight bias correction "
+             "forgets.\",\"tags\":[\"bias_correction\"]," PAIR_TAIL);
+    lines = pair_findings(x, y, &nw);
+    cr_assert(strstr(lines, "stems that share the scenario"), "%s", lines);
+    free(lines);
+}
+
+/* Lints dir/ml.json holding json as a whole bank directory. */
+static char *dir_findings(const char *json, size_t *nwarn)
+{
+    char dir[] = "/tmp/rf_lint_XXXXXX", path[64];
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/ml.json", dir);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    cr_assert_geq(fputs(json, f), 0);
+    cr_assert_eq(fclose(f), 0);
+    struct rf_taxonomy tax;
+    struct rf_lint l;
+    struct rf_err err;
+    rf_err_clear(&err);
+    cr_assert_eq(rf_taxonomy_load_mem("tax", TAX, strlen(TAX), &tax, &err), RF_OK, "%s", err.msg);
+    rf_lint_init(&l, &tax);
+    cr_assert_eq(rf_lint_add_dir(&l, dir, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(rf_lint_finish(&l, &err), RF_OK, "%s", err.msg);
+    char *lines = all_lines(&l);
+    *nwarn = l.nwarnings;
+    rf_lint_cleanup(&l);
+    rf_taxonomy_cleanup(&tax);
+    cr_assert_eq(remove(path), 0);
+    cr_assert_eq(rmdir(dir), 0);
+    return lines;
+}
+
+Test(lint, enemy_group_of_one_when_linting_a_bank_directory)
+{
+    static const char *const pair =
+        "{\"id\":\"ml.pair.001\",\"skill\":\"ml\",\"stem\":\"How many cache hits per second, as an integer?\",\"tags\":"
+        "[\"p\"],\"enemy\":\"kept_apart\"," PAIR_TAIL "},{\"id\":\"ml.pair.002\",\"skill\":"
+        "\"ml\",\"stem\":\"How many queued jobs per worker, as an integer?\",\"tags\":[\"q\"],%s\"enemy\":\"%s\"," PAIR_TAIL "}";
+    char more[4096];
+    struct rf_buf b;
+    size_t nw;
+    /* both items in the group: nothing to say */
+    snprintf(more, sizeof more, pair, "", "kept_apart");
+    struct shape sh = {.more = more};
+    rf_buf_init(&b, 1 << 20);
+    shaped_bank(&b, 48, NULL, &sh);
+    char *lines = dir_findings(rf_buf_str(&b), &nw);
+    cr_assert_eq(nw, 0, "%s", lines);
+    free(lines);
+    rf_buf_cleanup(&b);
+    /* the partner in another group: each group has one item */
+    snprintf(more, sizeof more, pair, "", "other_group");
+    rf_buf_init(&b, 1 << 20);
+    shaped_bank(&b, 48, NULL, &sh);
+    lines = dir_findings(rf_buf_str(&b), &nw);
+    cr_assert(strstr(lines, "item 'ml.pair.001': field 'enemy': warning: no other active item is "
+                            "in enemy group 'kept_apart'"),
+              "%s", lines);
+    cr_assert(strstr(lines, "item 'ml.pair.002': field 'enemy': warning: no other active item is "
+                            "in enemy group 'other_group'"),
+              "%s", lines);
+    cr_assert_eq(nw, 2, "%s", lines);
+    free(lines);
+    /* a retired partner keeps nothing apart either */
+    snprintf(more, sizeof more, pair, "\"retired\":true,", "kept_apart");
+    rf_buf_reset(&b);
+    shaped_bank(&b, 48, NULL, &sh);
+    lines = dir_findings(rf_buf_str(&b), &nw);
+    cr_assert_eq(count_of(lines, "no other active item"), 1, "%s", lines);
+    free(lines);
+    /* one file linted on its own: the partner may be in another file */
+    struct rf_taxonomy tax;
+    struct rf_lint l;
+    snprintf(more, sizeof more, pair, "", "other_group");
+    rf_buf_reset(&b);
+    shaped_bank(&b, 48, NULL, &sh);
+    run_lint(rf_buf_str(&b), &tax, &l);
+    lines = all_lines(&l);
+    cr_assert_eq(count_of(lines, "no other active item"), 0, "%s", lines);
+    free(lines);
+    rf_lint_cleanup(&l);
+    rf_taxonomy_cleanup(&tax);
+    rf_buf_cleanup(&b);
 }
