@@ -270,6 +270,50 @@ size_t rf_answer_max_score(const struct rf_item *it)
     return it->irt.ncat ? it->irt.ncat - 1 : 1;
 }
 
+void rf_answer_random_probs(const struct rf_item *it, double *p)
+{
+    size_t ncat = it->irt.ncat ? it->irt.ncat : 2;
+    for (size_t k = 0; k < ncat; k++)
+        p[k] = 0;
+    switch (it->type) {
+    case RF_ITEM_MCQ:
+        if (ncat == 2 && it->noptions >= 1) {
+            p[1] = 1.0 / (double)it->noptions;
+            p[0] = 1.0 - p[1];
+            return;
+        }
+        break;
+    case RF_ITEM_NUMERIC:
+        if (ncat == 2) {
+            p[1] = RF_ANSWER_RANDOM_NUMERIC;
+            p[0] = 1.0 - p[1];
+            return;
+        }
+        break;
+    case RF_ITEM_MULTI:
+        if (it->noptions >= 1 && it->noptions <= RF_BANK_MAX_OPTIONS) {
+            /* Every non-empty subset of the options, equally likely. */
+            unsigned nsub = 1u << it->noptions;
+            double w = 1.0 / (double)(nsub - 1);
+            for (unsigned m = 1; m < nsub; m++) {
+                int sel[RF_BANK_MAX_OPTIONS];
+                size_t n = 0;
+                for (size_t o = 0; o < it->noptions; o++)
+                    if (m & (1u << o))
+                        sel[n++] = (int)o;
+                size_t sc = rf_answer_multi_score(it, sel, n);
+                p[sc < ncat ? sc : ncat - 1] += w;
+            }
+            return;
+        }
+        break;
+    default:
+        break;
+    }
+    for (size_t k = 0; k < ncat; k++)
+        p[k] = 1.0 / (double)ncat;
+}
+
 void rf_answer_format(const struct rf_response *r, char *buf, size_t cap)
 {
     if (!cap)

@@ -72,6 +72,17 @@ size_t rf_answer_score(const struct rf_item *it, const struct rf_response *r);
 /* The most a response to it can score (ncat - 1: 1, or the number of keys). */
 size_t rf_answer_max_score(const struct rf_item *it);
 
+/* The probability of each response category of it (it->irt.ncat values, or
+ * 2 when ncat is 0) for a random responder, into p: mcq, one option of k
+ * chosen uniformly (right 1/k); numeric, right with probability
+ * RF_ANSWER_RANDOM_NUMERIC; multi, a uniformly random non-empty subset of the
+ * options (each option ticked independently with probability 1/2, the empty
+ * selection refused and drawn again, as the server refuses it), scored by
+ * rf_answer_multi_score over all 2^k - 1 subsets (a score above ncat - 1
+ * counts as ncat - 1); rubric (not scored by the machine), uniform. The
+ * values sum to 1. */
+void rf_answer_random_probs(const struct rf_item *it, double *p);
+
 /* The stored form of r into buf (cap bytes, at least RF_ANSWER_MAX_TEXT + 1;
  * always terminated). */
 void rf_answer_format(const struct rf_response *r, char *buf, size_t cap);

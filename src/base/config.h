@@ -86,6 +86,11 @@
  * decimal answers from being lost to binary rounding (docs/bank-format.md). */
 #define RF_ANSWER_MAX_TEXT 64
 #define RF_ANSWER_REL_SLACK 1e-9
+/* A random responder's chance of typing a number within a numeric item's
+ * tolerance (bank/answer.h rf_answer_random_probs; docs/careers.md "Closest
+ * roles"): small, and not smaller, so that one lucky entry is not read as
+ * proof of knowledge. */
+#define RF_ANSWER_RANDOM_NUMERIC 0.05
 
 /* Bank linter (rolefit bank lint, docs/bank-format.md). Options per mcq item;
  * items per skill below which a warning is given; the near-duplicate stem

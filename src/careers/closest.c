@@ -81,8 +81,9 @@ static int by_prob(const void *a, const void *b)
 }
 
 /* log of the random responder's Bayes factor against the population on one
- * skill: post / phi at the grid's lowest node, both normalized over the grid
- * (the likelihood there relative to its average under N(0, 1)). */
+ * skill of a profile that does not store it (written before it was kept):
+ * post / phi at the grid's lowest node, both normalized over the grid (the
+ * likelihood there relative to its average under N(0, 1)). */
 static double log_bf_none(const double *post, const double *lphi)
 {
     return post[0] > 0 ? log(post[0]) - lphi[0] : -INFINITY;
@@ -154,8 +155,12 @@ rf_status rf_closest_all(const struct rf_profile *p, const struct rf_roles *role
         const struct rf_profile_skill *s = rf_profile_find(p, roles->tax->skills[k].id);
         if (!measured(s))
             continue;
-        rf_profile_posterior_indep(p, s, post); /* evidence vs N(0, 1) */
-        lnone += log_bf_none(post, lphi);
+        if (s->has_random) { /* the answers' own random-responder evidence */
+            lnone += s->random_lbf;
+        } else { /* a profile from before it was kept */
+            rf_profile_posterior_indep(p, s, post); /* evidence vs N(0, 1) */
+            lnone += log_bf_none(post, lphi);
+        }
         nnone++;
     }
     /* Odds among the roles the profile measured something of: a role none of

@@ -17,12 +17,18 @@
  *     computed on the profile's grid (the posterior is taken as the
  *     likelihood times the N(0, 1) prior, which is how the engine builds it);
  *     skills the profile lacks contribute a factor 1;
- *   - "no role": a random responder, who answers every item as someone
- *     who knows nothing does (at the lowest node of the grid, where a
- *     k-option item with c = 1/k is right with probability 1/k). Its Bayes
- *     factor against the population is prod over the measured skills of
- *     post(x_0) / phi(x_0) (both normalized over the grid): the likelihood
- *     at x_0 over its average under N(0, 1);
+ *   - "no role": a random responder, who picks an answer at random: one of
+ *     k options (right 1/k), a number (within the tolerance with probability
+ *     RF_ANSWER_RANDOM_NUMERIC), a uniformly random non-empty subset of a
+ *     multiple-select item's options (its credit category with the
+ *     probability bank/answer.h rf_answer_random_probs gives). Its Bayes
+ *     factor against the population is the product over the measured skills
+ *     of the profile's random_lbf (careers/profile.h): P(answers | random) /
+ *     P(answers | N(0, 1) person), kept by the engine per skill. A skill of a
+ *     profile written before that was kept falls back to a person who knows
+ *     nothing (the grid's lowest node x_0): post(x_0) / phi(x_0), both
+ *     normalized over the grid; right for multiple-choice and numeric items,
+ *     wrong for multiple-select ones (a random subset earns partial credit);
  *   - with equal prior odds for every role and for "no role", P(R | answers)
  *     = BF_R / (BF_none + sum of BF over the roles with at least one
  *     measured skill), and P(no role) = BF_none / the same sum, so the role

@@ -391,6 +391,17 @@ static rf_status read_skill(struct rf_profile *p, const json_t *o, const char *w
     const json_t *ll = json_object_get(o, "loglik");
     if (ll && (rc = read_loglik(p, idx, ll, w, err)))
         return rc;
+    const json_t *rl = json_object_get(o, "random_lbf");
+    if (rl) {
+        if (!json_is_number(rl) && !json_is_null(rl))
+            return rf_err_set(err, RF_EINVAL, "%s: field 'random_lbf': expected a number or null",
+                              w);
+        if ((rc = rf_profile_set_random(p, idx, json_is_null(rl) ? -HUGE_VAL : json_number_value(rl),
+                                        err))) {
+            rf_err_prefix(err, "%s", w);
+            return rc;
+        }
+    }
     const json_t *missed = json_object_get(o, "missed");
     if (missed)
         return read_missed(p, idx, missed, w, err);
@@ -640,6 +651,18 @@ rf_status rf_profile_set_loglik(struct rf_profile *p, size_t idx, const double *
     return RF_OK;
 }
 
+rf_status rf_profile_set_random(struct rf_profile *p, size_t idx, double random_lbf,
+                                struct rf_err *err)
+{
+    if (idx >= p->nskills)
+        return rf_err_set(err, RF_EINVAL, "profile: no skill at index %zu", idx);
+    if (isnan(random_lbf) || random_lbf == HUGE_VAL)
+        return rf_err_set(err, RF_EINVAL, "field 'random_lbf': not a number or +inf");
+    p->skills[idx].random_lbf = random_lbf;
+    p->skills[idx].has_random = 1;
+    return RF_OK;
+}
+
 rf_status rf_profile_set_model(struct rf_profile *p, const char *const *skills, size_t n,
                                const struct rf_hier_spec *spec, int assumed, struct rf_err *err)
 {
@@ -837,6 +860,28 @@ static rf_status combine_model(struct rf_profile *t, const struct rf_profile *sr
     return RF_OK;
 }
 
+/* log sum_q exp(ll_q) phi_q: the likelihood's average under N(0, 1), phi
+ * normalized over p's grid as the engine's prior (up to ll's constant). */
+static double log_marginal(const struct rf_profile *p, const double *ll)
+{
+    double mx = -HUGE_VAL, lz = -HUGE_VAL, sum = 0, zs = 0;
+    for (size_t q = 0; q < p->n; q++) {
+        double x = rf_profile_node(p, q), v = ll[q] - 0.5 * x * x;
+        if (v > mx)
+            mx = v;
+        if (-0.5 * x * x > lz)
+            lz = -0.5 * x * x;
+    }
+    if (!(mx > -HUGE_VAL))
+        return -HUGE_VAL;
+    for (size_t q = 0; q < p->n; q++) {
+        double x = rf_profile_node(p, q);
+        sum += exp(ll[q] - 0.5 * x * x - mx);
+        zs += exp(-0.5 * x * x - lz);
+    }
+    return mx + log(sum) - lz - log(zs);
+}
+
 static rf_status combine_into(struct rf_profile *t, const struct rf_profile *src,
                               struct rf_err *err)
 {
@@ -854,10 +899,21 @@ static rf_status combine_into(struct rf_profile *t, const struct rf_profile *src
                 return rf_err_set(err, RF_EINVAL,
                                   "profile: skill '%s' has no log-likelihood to combine",
                                   ts->skill);
+            /* The random responder's evidence: its likelihoods multiply, the
+             * population's average is that of the product (ll's constants
+             * cancel). */
+            double lr = ts->random_lbf + ss->random_lbf + log_marginal(t, ts->loglik) +
+                        log_marginal(t, ss->loglik);
             int any = 0;
             for (size_t q = 0; q < t->n; q++) {
                 ts->loglik[q] += ss->loglik[q];
                 any |= ts->loglik[q] > -HUGE_VAL;
+            }
+            if (ts->has_random && ss->has_random && any) {
+                lr -= log_marginal(t, ts->loglik);
+                ts->random_lbf = isnan(lr) ? -HUGE_VAL : lr;
+            } else {
+                ts->has_random = 0;
             }
             if (!any)
                 return rf_err_set(err, RF_EINVAL,
@@ -869,7 +925,8 @@ static rf_status combine_into(struct rf_profile *t, const struct rf_profile *src
         } else {
             if ((rc = add_skill(t, ss->skill, ss->theta, ss->se, ss->items, ss->posterior, 0,
                                 &idx, err)) ||
-                (rc = rf_profile_set_loglik(t, idx, ss->loglik, err)))
+                (rc = rf_profile_set_loglik(t, idx, ss->loglik, err)) ||
+                (ss->has_random && (rc = rf_profile_set_random(t, idx, ss->random_lbf, err))))
                 return rc;
         }
         for (size_t m = 0; m < ss->nmissed && !rc; m++)
@@ -936,6 +993,9 @@ static json_t *skill_json(const struct rf_profile *p, const struct rf_profile_sk
         for (size_t i = 0; ok && i < p->n; i++)
             ok = append(a, s->loglik[i] > -HUGE_VAL ? json_real(s->loglik[i]) : json_null());
     }
+    if (ok && s->has_random)
+        ok = put(o, "random_lbf",
+                 s->random_lbf > -HUGE_VAL ? json_real(s->random_lbf) : json_null());
     if (ok && s->nmissed) {
         json_t *a = json_array();
         ok = put(o, "missed", a);

@@ -38,6 +38,13 @@ struct rf_profile_skill {
     size_t nmissed;
     double *loglik; /* owned, n values (-HUGE_VAL: zero likelihood), or NULL: the skill's
                        evidence without its prior, which later sessions combine with */
+    /* With has_random: log [P(the skill's answers | a random responder) /
+     * P(the same | a person drawn from N(0, 1))] (cat/session.h), what
+     * "no role" rests on (careers/closest.h); -HUGE_VAL: a random responder
+     * could not have answered so. Without (a profile from before it was kept),
+     * closest roles fall back to a person at the grid's lowest node. */
+    double random_lbf;
+    int has_random;
 };
 
 /* The prior a profile's posteriors rest on (irt/hier.h): skill ids (the
@@ -101,6 +108,11 @@ rf_status rf_profile_add_missed(struct rf_profile *p, size_t idx, const char *it
 rf_status rf_profile_set_loglik(struct rf_profile *p, size_t idx, const double *loglik,
                                 struct rf_err *err);
 
+/* Stores skill idx's random-responder evidence (see struct rf_profile_skill;
+ * -HUGE_VAL allowed, not NaN or +inf). RF_EINVAL. */
+rf_status rf_profile_set_random(struct rf_profile *p, size_t idx, double random_lbf,
+                                struct rf_err *err);
+
 /* Sets the model prior: n skill ids (distinct, non-empty) and a spec over
  * them (spec->nskills == n; checked by rf_hier_spec_check). Replaces any
  * model. RF_EINVAL, RF_ENOMEM; p unchanged on error. */
@@ -135,7 +147,9 @@ rf_status rf_profile_derive_loglik(struct rf_profile *p, struct rf_err *err);
 
 /* Follow-up: adds the evidence of src (a later session of the same person,
  * same grid) to dst. Skills in both add their log-likelihoods, items and
- * missed items; skills only in src are added; src's sessions are appended;
+ * missed items, and their random-responder evidence (the random likelihoods
+ * multiply; the population's is recomputed from the summed log-likelihoods;
+ * dropped when either lacks it); skills only in src are added; src's sessions are appended;
  * src's model skills that dst's model lacks join it with src's loadings and
  * centres. Both must carry log-likelihoods for every measured skill. Then
  * dst is refreshed. On error dst is unchanged. RF_EINVAL (different grids,

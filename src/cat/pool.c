@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "bank/answer.h"
 #include "bank/bank.h"
 #include "base/file.h"
 #include "base/json.h"
@@ -131,6 +132,7 @@ void rf_cat_pool_free(struct rf_cat_pool *p)
     free(p->lptab);
     free(p->itab);
     free(p->prior_info);
+    free(p->rand);
     free(p->imax);
     free(p->ncand);
     free(p->cand_off);
@@ -337,6 +339,19 @@ static rf_status build_tables(struct rf_cat_pool *p, struct rf_err *err)
     return RF_OK;
 }
 
+/* A random responder's category probabilities of an item known only by its
+ * model (see struct rf_cat_pool's rand). */
+static void random_default(const struct rf_irt_item *m, double *out)
+{
+    if (m->ncat == 2) {
+        out[1] = m->model == RF_MODEL_3PL ? m->c : RF_ANSWER_RANDOM_NUMERIC;
+        out[0] = 1 - out[1];
+        return;
+    }
+    for (size_t k = 0; k < m->ncat; k++)
+        out[k] = 1.0 / (double)m->ncat;
+}
+
 rf_status rf_cat_pool_new(const struct rf_cat_item *items, size_t n, const struct rf_quad *q,
                           struct rf_cat_pool **out, struct rf_err *err)
 {
@@ -353,7 +368,8 @@ rf_status rf_cat_pool_new(const struct rf_cat_item *items, size_t n, const struc
     p->skill = rf_calloc_array(n ? n : 1, sizeof *p->skill);
     p->usable = rf_calloc_array(n ? n : 1, 1);
     p->sh = rf_alloc_array(n ? n : 1, sizeof *p->sh);
-    if (!p->ids || !p->skills || !p->irt || !p->skill || !p->usable || !p->sh) {
+    p->rand = rf_calloc_array((n ? n : 1) * RF_MAX_CATEGORIES, sizeof *p->rand);
+    if (!p->ids || !p->skills || !p->irt || !p->skill || !p->usable || !p->sh || !p->rand) {
         rc = rf_err_set(err, RF_ENOMEM, "item pool: out of memory");
         goto fail;
     }
@@ -384,6 +400,8 @@ rf_status rf_cat_pool_new(const struct rf_cat_item *items, size_t n, const struc
         }
         p->irt[i] = it->irt;
         p->usable[i] = it->usable ? 1 : 0;
+        if (it->irt.ncat >= 2 && it->irt.ncat <= RF_MAX_CATEGORIES)
+            random_default(&it->irt, p->rand + i * RF_MAX_CATEGORIES);
         p->sh[i] = 1.0;
         size_t s;
         if (rf_cat_pool_skill(p, it->skill, &s)) {
@@ -467,6 +485,10 @@ rf_status rf_cat_pool_from_bank(const struct rf_bank *b, int flags, const struct
     }
     rf_status rc = rf_cat_pool_new(items, b->n, q, out, err);
     free(items);
+    /* A random responder as the item's format says (the pool keeps b's order). */
+    for (size_t i = 0; !rc && i < b->n; i++)
+        if (b->items[i].irt.ncat >= 2 && b->items[i].irt.ncat <= RF_MAX_CATEGORIES)
+            rf_answer_random_probs(&b->items[i], (*out)->rand + i * RF_MAX_CATEGORIES);
     return rc;
 }
 

@@ -45,6 +45,11 @@ struct rf_cat_pool {
     double *lptab;      /* log P(X = k | x_j), same layout */
     double *itab;       /* [item][node] Fisher information */
     double *prior_info; /* [item] information weighted by the grid's prior */
+    double *rand;       /* [item * RF_MAX_CATEGORIES + k] P(X = k) for a random responder:
+                           from the item's format in a pool from a bank (bank/answer.h
+                           rf_answer_random_probs); else c for a 3PL item,
+                           RF_ANSWER_RANDOM_NUMERIC for another dichotomous one, uniform
+                           over a graded item's categories */
     double *imax;       /* [skill] largest information of any usable item anywhere */
     /* Candidate lists: skill s, bin b covers [bin_lo + b*bin_w, bin_lo + (b+1)*bin_w). */
     size_t nbins;
@@ -75,7 +80,8 @@ rf_status rf_cat_pool_new(const struct rf_cat_item *items, size_t n, const struc
                           struct rf_cat_pool **out, struct rf_err *err);
 void rf_cat_pool_free(struct rf_cat_pool *p);
 
-/* A pool over a loaded bank: an item is usable unless it is retired; with
+/* A pool over a loaded bank: each item's random-responder probabilities from
+ * its format (rf_answer_random_probs); an item is usable unless it is retired; with
  * RF_CAT_POOL_SCORED only the items scored without a rater (mcq, numeric and
  * multi: bank/answer.h; not rubric), with RF_CAT_POOL_CALIBRATED
  * only calibrated ones (else the author's prior parameters serve, as for a

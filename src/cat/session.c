@@ -42,6 +42,9 @@ struct rf_cat_session {
     size_t nq;
     double *post; /* [nscope][nq] */
     double theta[RF_CAT_MAX_SCOPE], sd[RF_CAT_MAX_SCOPE];
+    /* log of P(answers | random responder) / P(answers | N(0, 1) person), per
+     * scope skill: the "no role" evidence of careers/closest.h */
+    double rlbf[RF_CAT_MAX_SCOPE];
     size_t count[RF_CAT_MAX_SCOPE], avail[RF_CAT_MAX_SCOPE];
     enum rf_cat_skill_state state[RF_CAT_MAX_SCOPE];
     unsigned char early[RF_CAT_MAX_SCOPE]; /* the out-of-reach stop applies to skill j */
@@ -550,6 +553,7 @@ void rf_cat_session_reset(struct rf_cat_session *s, uint64_t seed)
             moments(p->q.x, s->post + j * s->nq, s->nq, &s->theta[j], &s->sd[j]);
         }
         s->count[j] = 0;
+        s->rlbf[j] = 0;
         s->avail[j] = p->nusable[s->d.scope[j]];
         s->state[j] = RF_CAT_SKILL_OPEN;
     }
@@ -912,7 +916,9 @@ void rf_cat_next(struct rf_cat_session *s, size_t *item)
 
 /* post[q] *= pt[q], flushed below TINY, renormalized: the independent
  * model's update. */
-static void indep_update(double *post, const double *pt, size_t nq)
+/* Returns the predictive probability of the answer under post (before the
+ * update): sum_q post_q pt_q, after the flush of tiny values. */
+static double indep_update(double *post, const double *pt, size_t nq)
 {
     double tot = 0;
     for (size_t q = 0; q < nq; q++) {
@@ -927,6 +933,7 @@ static void indep_update(double *post, const double *pt, size_t nq)
         for (size_t q = 0; q < nq; q++)
             post[q] *= inv;
     }
+    return tot;
 }
 
 /* Takes the other usable items of item's enemy group out of the session
@@ -958,8 +965,11 @@ static void apply(struct rf_cat_session *s, size_t item, size_t k)
     size_t j = s->slot[p->skill[item]], nq = s->nq;
     double *post = s->ipost + j * nq; /* s->post's row without a model */
     const double *pt = p->ptab + p->poff[item] + k * nq;
-    if (s->hs)
-        indep_update(post, pt, nq);
+    /* The independent-prior posterior moves in every case (it is s->post
+     * without a model); its normalizer is this answer's probability for an
+     * N(0, 1) person, set against a random responder's. */
+    double pred = indep_update(post, pt, nq), pr = p->rand[item * RF_MAX_CATEGORIES + k];
+    s->rlbf[j] += (pr > 0 ? log(pr) : -HUGE_VAL) - (pred > 0 ? log(pred) : 0);
     if (s->hs) {
         /* Every marginal moves through g (and the mixture's weights). */
         rf_hier_update(s->hs, j, pt);
@@ -968,7 +978,6 @@ static void apply(struct rf_cat_session *s, size_t item, size_t k)
             moments(p->q.x, s->post + o * nq, nq, &s->theta[o], &s->sd[o]);
         }
     } else {
-        indep_update(post, pt, nq);
         moments(p->q.x, post, nq, &s->theta[j], &s->sd[j]);
     }
     s->mark[item] = MARK_GIVEN;
@@ -1153,6 +1162,7 @@ void rf_cat_skill(const struct rf_cat_session *s, size_t j, struct rf_cat_skill_
     out->items = s->count[j];
     out->state = s->state[j];
     out->posterior = s->post + j * s->nq;
+    out->random_lbf = s->rlbf[j];
 }
 
 const char *rf_cat_errmsg(const struct rf_cat_session *s)

@@ -194,13 +194,19 @@ void rf_cat_skill_loglik(const struct rf_cat_session *s, size_t j, double *out);
 /* The posterior weight of the class mixed into the prior (0 without one). */
 double rf_cat_prior_class_weight(struct rf_cat_session *s);
 
-/* Scope entry j (0..nscope-1): EAP, posterior SD, items answered, state, and
- * the normalized posterior on the pool's grid (pool->q.n values, borrowed). */
+/* Scope entry j (0..nscope-1): EAP, posterior SD, items answered, state, the
+ * normalized posterior on the pool's grid (pool->q.n values, borrowed) and the
+ * random responder's evidence. */
 struct rf_cat_skill_result {
     double theta, se;
     size_t items;
     enum rf_cat_skill_state state;
     const double *posterior;
+    /* log [P(the skill's answers | a random responder) / P(the same | a
+     * person drawn from N(0, 1))], each answer's random probability from the
+     * pool (rf_cat_pool.rand): what careers/closest.h weighs "no role" with.
+     * 0 with no answer; -HUGE_VAL when a random responder could not give them. */
+    double random_lbf;
 };
 void rf_cat_skill(const struct rf_cat_session *s, size_t j, struct rf_cat_skill_result *out);
 

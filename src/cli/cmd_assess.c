@@ -285,7 +285,8 @@ static rf_status build_profile(struct assess *a, struct rf_profile *pr)
             continue; /* not measured: absent from the profile (docs/profile-format.md) */
         size_t idx;
         if ((rc = rf_profile_add_posterior(pr, p->skills[d->scope[j]], r.items, r.posterior, &idx,
-                                           &a->err)))
+                                           &a->err)) ||
+            (rc = rf_profile_set_random(pr, idx, r.random_lbf, &a->err)))
             return rc;
         for (size_t i = 0; i < rf_cat_nanswered(a->s); i++) {
             size_t item, k;

@@ -37,24 +37,6 @@ rf_status rf_rolesim_pop_parse(const char *s, enum rf_rolesim_pop *out)
     return RF_EINVAL;
 }
 
-static double binom_half(size_t n, size_t k)
-{
-    double c = 1;
-    for (size_t i = 0; i < k; i++)
-        c = c * (double)(n - i) / (double)(i + 1);
-    return c * ldexp(1.0, -(int)n);
-}
-
-void rf_rolesim_random_multi(size_t noptions, size_t nkeys, double *p)
-{
-    size_t nd = noptions - nkeys;
-    for (size_t s = 0; s <= nkeys; s++)
-        p[s] = 0;
-    for (size_t k = 0; k <= nkeys; k++)
-        for (size_t d = 0; d <= nd; d++)
-            p[k > d ? k - d : 0] += binom_half(nkeys, k) * binom_half(nd, d);
-}
-
 rf_status rf_rolesim_truth_init(struct rf_rolesim_truth *t, const struct rf_cat_pool *p,
                                 const struct rf_bank *b, struct rf_err *err)
 {
@@ -72,29 +54,21 @@ rf_status rf_rolesim_truth_init(struct rf_rolesim_truth *t, const struct rf_cat_
         struct rf_irt_item it = p->irt[i];
         double *rp = rnd + i * RF_MAX_CATEGORIES;
         size_t bi;
-        chance[i] = it.model == RF_MODEL_3PL ? it.c : 0;
-        const struct rf_item *bit = NULL;
         if (b && rf_bank_find(b, p->ids[i], &bi) == RF_OK) {
-            bit = &b->items[bi];
+            const struct rf_item *bit = &b->items[bi];
             if (it.ncat == 2 && bit->type == RF_ITEM_MCQ && bit->noptions >= 2) {
-                chance[i] = 1.0 / (double)bit->noptions;
-                rf_irt_item_dich(&it, RF_MODEL_3PL, 1.0, it.b, chance[i]);
+                rf_irt_item_dich(&it, RF_MODEL_3PL, 1.0, it.b, 1.0 / (double)bit->noptions);
             } else if (it.ncat == 2) {
-                chance[i] = 0;
                 rf_irt_item_dich(&it, RF_MODEL_2PL, 1.0, it.b, 0);
             } else {
                 it.a = 1.0;
             }
         }
-        if (it.ncat == 2) {
-            rp[0] = 1.0 - chance[i];
-            rp[1] = chance[i];
-        } else if (bit && bit->type == RF_ITEM_MULTI && bit->nkeys + 1 == it.ncat) {
-            rf_rolesim_random_multi(bit->noptions, bit->nkeys, rp);
-        } else {
-            for (size_t k = 0; k < it.ncat; k++)
-                rp[k] = 1.0 / (double)it.ncat;
-        }
+        /* Random responders answer as the pool says they would, the model
+         * "no role" weighs them with (careers/closest.h). */
+        memcpy(rp, p->rand + i * RF_MAX_CATEGORIES, RF_MAX_CATEGORIES * sizeof *rp);
+        if (it.ncat == 2)
+            chance[i] = rp[1];
         irt[i] = it;
     }
     t->n = p->n;
@@ -205,7 +179,7 @@ static rf_status examinee(const struct study *st, size_t i, struct rf_cat_sessio
         }
     }
     const struct rf_cat_design *d = &st->designs[di];
-    size_t tk[RF_CAT_MAX_SCOPE]; /* taxonomy index of each scope skill */
+    size_t tk[RF_CAT_MAX_SCOPE] = {0}; /* taxonomy index of each scope skill */
     for (size_t j = 0; j < d->nscope; j++)
         if (rf_taxonomy_find(tax, p->skills[d->scope[j]], &tk[j]) || tk[j] >= nsk)
             tk[j] = SIZE_MAX;
@@ -217,7 +191,7 @@ static rf_status examinee(const struct study *st, size_t i, struct rf_cat_sessio
         if (item == SIZE_MAX)
             break;
         size_t j = 0;
-        while (d->scope[j] != p->skill[item])
+        while (j + 1 < d->nscope && d->scope[j] != p->skill[item])
             j++;
         double th = tk[j] == SIZE_MAX ? rf_rng_normal(&r) : truth[tk[j]];
         rf_status rc = rf_cat_answer(s, item, answer(st, item, th, &r));

@@ -49,13 +49,13 @@ enum rf_rolesim_pop {
 const char *rf_rolesim_pop_name(enum rf_rolesim_pop pop);
 rf_status rf_rolesim_pop_parse(const char *s, enum rf_rolesim_pop *out);
 
-/* How answers are drawn, per pool item: irt, the true parameters, and
- * chance, the probability that a random responder gets a dichotomous item
- * right (1/k for a k-option multiple-choice item, 0 for a numeric item: a
- * random number is next to never within its tolerance). rand holds the
- * probabilities of each category for a random responder: for a multi item,
- * the score of a random subset (each option ticked with probability 1/2);
- * for a graded item not in the bank, uniform. */
+/* How answers are drawn, per pool item: irt, the true parameters, and rand,
+ * the probabilities of each category for a random responder, the pool's
+ * (rf_cat_pool.rand: for a bank item, bank/answer.h rf_answer_random_probs:
+ * 1/k right for a k-option multiple-choice item, RF_ANSWER_RANDOM_NUMERIC for
+ * a numeric item, the score of a uniformly random non-empty subset for a
+ * multiple-select item); chance is rand's right-answer probability of a
+ * dichotomous item (0 for a graded one). */
 struct rf_rolesim_truth {
     size_t n;
     struct rf_irt_item *irt; /* owned [n] */
@@ -63,16 +63,10 @@ struct rf_rolesim_truth {
     double *rand;            /* owned [n * RF_MAX_CATEGORIES] */
 };
 
-/* The distribution of the score max(0, K - N) of a multi item with nkeys keys
- * among noptions options when each option is ticked independently with
- * probability 1/2 (K ~ Bin(nkeys, 1/2), N ~ Bin(noptions - nkeys, 1/2)),
- * into p[0..nkeys]. */
-void rf_rolesim_random_multi(size_t noptions, size_t nkeys, double *p);
-
 /* Truth for pool p. With bank b (its items found by id): a = 1 and, for a
  * k-option multiple-choice item, c = 1/k (3PL), the bank's b or thresholds
  * kept. Without a bank (a generated or parameter-file pool): the pool's own
- * parameters, chance = c. RF_ENOMEM. */
+ * parameters. Random responders as the pool describes them. RF_ENOMEM. */
 rf_status rf_rolesim_truth_init(struct rf_rolesim_truth *t, const struct rf_cat_pool *p,
                                 const struct rf_bank *b, struct rf_err *err);
 void rf_rolesim_truth_cleanup(struct rf_rolesim_truth *t);

@@ -112,6 +112,8 @@ rf_status rf_roletest_profile(const struct rf_cat_session *s, struct rf_profile 
             return rc;
         if (idx)
             idx[j] = k;
+        if ((rc = rf_profile_set_random(pr, k, r.random_lbf, err)))
+            return rc;
         if (rf_cat_design_has_model(d)) { /* the evidence, so that follow-ups stay exact */
             double ll[RF_QUAD_MAX_N];
             rf_cat_skill_loglik(s, j, ll);

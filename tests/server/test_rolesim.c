@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "bank/answer.h"
 #include "bank/bank.h"
 #include "base/config.h"
 #include "careers/data.h"
@@ -46,7 +47,8 @@ static void fx_close(struct fx *f)
 }
 
 /* The truth has a = 1 and c = 1/k (0 for numeric and multiple-select items, which have no
- * guessing) whatever the bank claims, and the bank's b. */
+ * guessing) whatever the bank claims, and the bank's b; random responders as
+ * bank/answer.h says. */
 Test(rolesim, truth_is_a1_c_one_over_k)
 {
     struct fx f;
@@ -62,9 +64,10 @@ Test(rolesim, truth_is_a1_c_one_over_k)
             tot += rp[k];
         cr_assert_float_eq(tot, 1.0, 1e-12, "%s: random categories sum to %g", bit->id, tot);
         if (bit->type == RF_ITEM_NUMERIC) {
-            /* no options to guess from: a random number is never right */
-            cr_assert_float_eq(f.t.chance[i], 0.0, 1e-12, "%s", f.pool->ids[i]);
-            cr_assert_float_eq(rp[1], 0.0, 1e-12, "%s", f.pool->ids[i]);
+            /* no options to guess from: a random number is rarely right */
+            cr_assert_float_eq(f.t.chance[i], RF_ANSWER_RANDOM_NUMERIC, 1e-12, "%s",
+                               f.pool->ids[i]);
+            cr_assert_float_eq(rp[1], RF_ANSWER_RANDOM_NUMERIC, 1e-12, "%s", f.pool->ids[i]);
             cr_assert_float_eq(f.t.irt[i].a, 1.0, 1e-12, "%s", f.pool->ids[i]);
             cr_assert_float_eq(f.t.irt[i].c, 0.0, 1e-12, "%s", f.pool->ids[i]);
             cr_assert(f.pool->usable[i] == !bit->retired, "%s", f.pool->ids[i]);
@@ -88,24 +91,47 @@ Test(rolesim, truth_is_a1_c_one_over_k)
     fx_close(&f);
 }
 
-/* The score of a random subset, against direct enumeration of the subsets. */
-Test(rolesim, random_multi_distribution)
+/* A random responder's credit on a multi item (a uniformly random non-empty
+ * subset of the options), against direct enumeration with the rule written out
+ * here: max(0, keys ticked - non-keys ticked). And mcq 1/k, numeric the
+ * documented constant. */
+Test(rolesim, random_responder_probabilities)
 {
     for (size_t n = 2; n <= 6; n++)
         for (size_t m = 1; m < n; m++) {
+            struct rf_item it;
+            memset(&it, 0, sizeof it);
+            it.type = RF_ITEM_MULTI;
+            it.noptions = n;
+            it.nkeys = m;
+            for (size_t k = 0; k < m; k++)
+                it.keys[k] = (int)(n - 1 - k); /* the last m options, any order works */
+            it.irt.ncat = m + 1;
             double p[RF_MAX_CATEGORIES], e[RF_MAX_CATEGORIES] = {0};
-            rf_rolesim_random_multi(n, m, p);
-            for (unsigned mask = 0; mask < (1u << n); mask++) {
+            rf_answer_random_probs(&it, p);
+            for (unsigned mask = 1; mask < (1u << n); mask++) {
                 int good = 0, bad = 0;
                 for (size_t o = 0; o < n; o++)
                     if (mask >> o & 1)
-                        *(o < m ? &good : &bad) += 1;
-                e[good > bad ? good - bad : 0] += 1.0 / (double)(1u << n);
+                        *(o >= n - m ? &good : &bad) += 1;
+                e[good > bad ? good - bad : 0] += 1.0 / (double)((1u << n) - 1);
             }
             for (size_t k = 0; k <= m; k++)
                 cr_assert_float_eq(p[k], e[k], 1e-12, "n %zu m %zu k %zu: %g != %g", n, m, k,
                                    p[k], e[k]);
         }
+    struct rf_item q;
+    memset(&q, 0, sizeof q);
+    q.type = RF_ITEM_MCQ;
+    q.noptions = 5;
+    q.irt.ncat = 2;
+    double p[2];
+    rf_answer_random_probs(&q, p);
+    cr_assert_float_eq(p[1], 0.2, 1e-15);
+    q.type = RF_ITEM_NUMERIC;
+    rf_answer_random_probs(&q, p);
+    cr_assert_float_eq(p[1], RF_ANSWER_RANDOM_NUMERIC, 1e-15);
+    cr_assert_float_eq(p[0] + p[1], 1.0, 1e-15);
 }
 
 static struct rf_rolesim_result run(struct fx *f, enum rf_rolesim_pop pop, const char *role,
