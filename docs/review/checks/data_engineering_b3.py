@@ -198,3 +198,21 @@ written = {"day=2024-01-0%d" % d for d in (3, 4, 5)}
 static_after = set(written)                     # static: the whole output path is replaced
 dynamic_after = (existing - written) | written  # dynamic: only the partitions present in the data
 print("backfills.002: partitions after static overwrite %d, after dynamic overwrite %d" % (len(static_after), len(dynamic_after)))
+
+# ---- the skill's length cues and key positions, as `bank lint` counts them (docs/bank-lint.md) ----
+import json
+import os
+bank = json.load(open(os.path.join(os.path.dirname(__file__), "..", "..", "..", "data", "bank", "data_engineering.json")))
+longest = shortest = 0.0
+n, pos = 0, [0] * 5
+for it in bank["items"]:
+    if it.get("retired") or it["type"] != "mcq":
+        continue
+    lens = [len(o) for o in it["options"]]
+    k = it["key"]
+    longest += (lens[k] == max(lens)) / lens.count(max(lens))
+    shortest += (lens[k] == min(lens)) / lens.count(min(lens))
+    n += 1
+    pos[k] += 1
+print("length cues over %d mcq items: pick the longest %.1f%%, pick the shortest %.1f%%; key positions %s"
+      % (n, 100 * longest / n, 100 * shortest / n, pos[:4]))
