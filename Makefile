@@ -69,6 +69,8 @@ $(BUILD)/tests/test_%: $$(call test_objs,$$*) $(LIB)
 
 # The fault-injection room drives the real server with the server room's client and fixture.
 $(BUILD)/tests/test_faults: $(BUILD)/obj/tests/server/client.o $(BUILD)/obj/tests/server/fixture.o
+# So does the integrity room (the signals in the staff's report).
+$(BUILD)/tests/test_integrity: $(BUILD)/obj/tests/server/client.o $(BUILD)/obj/tests/server/fixture.o
 
 $(BUILD)/fuzz/replay_%: $(BUILD)/obj/fuzz/fuzz_%.o $(BUILD)/obj/fuzz/replay.o $(LIB)
 	@mkdir -p $(dir $@)

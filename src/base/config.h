@@ -346,6 +346,28 @@
 #define RF_AUTH_LIFETIME (12L * 3600L)
 /* Lifetime of an invite link, seconds (30 days). */
 #define RF_INVITE_LIFETIME (30L * 24L * 3600L)
+/* Test-integrity signals (careers/integrity.h, docs/integrity.md). The
+ * browser's report beside an answer is refused beyond these: times the page
+ * lost focus or was hidden, and milliseconds (away, on the question). */
+#define RF_SIGNAL_MAX_COUNT 10000
+#define RF_SIGNAL_MAX_MS (24LL * 3600LL * 1000LL)
+/* Rapid guesses: faster than RF_RTE_FRACTION of the item's mean response
+ * time (NT10, Wise & Ma 2012), within [RF_RTE_FLOOR_MS, RF_RTE_CAP_MS]; an
+ * item with fewer than RF_RTE_MIN_TIMED stored times takes the floor. A
+ * skill is flagged when its response-time effort is below RF_RTE_FLAG
+ * (Wise & Kong 2005). */
+#define RF_RTE_FRACTION 0.10
+#define RF_RTE_FLOOR_MS 3000.0
+#define RF_RTE_CAP_MS 10000.0
+#define RF_RTE_MIN_TIMED 20
+#define RF_RTE_FLAG 0.90
+/* Answer copying: a report compares its test with at most RF_COPY_MAX_PEERS
+ * other finished tests of the same posting (or organization), on at least
+ * RF_COPY_MIN_COMMON common multiple-choice items, and flags a pair whose
+ * p-value is below RF_COPY_ALPHA / pairs compared (Bonferroni). */
+#define RF_COPY_MAX_PEERS 200
+#define RF_COPY_MIN_COMMON 5
+#define RF_COPY_ALPHA 0.05
 /* Rate limits: requests per second and burst per client address, answers per
  * second per test session, login attempts per minute per address. */
 #define RF_RATE_PER_IP 50.0

@@ -85,6 +85,8 @@ static const char css[] =
     "h2{font-size:19px;margin:0 0 4px}\n"
     ".sub{color:var(--muted);margin:0 0 14px;font-size:14px}\n"
     "svg{display:block;width:100%;height:auto}\n"
+    "table{border-collapse:collapse;width:100%;font-size:14px;margin:0 0 14px}\n"
+    "th,td{border-bottom:1px solid var(--line);padding:4px 8px;text-align:left}\n"
     "svg text{font-family:inherit}\n"
     ".gaps{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(460px,100%),1fr));"
     "gap:16px}\n"
@@ -567,6 +569,131 @@ static void answers_section(const json_t *r, struct hw *w)
     raw(w, "</section>\n");
 }
 
+/* The last cell of a row of signals: marked "worth a look" or empty. */
+static void mark_cell(struct hw *w, const json_t *x)
+{
+    raw(w, json_is_true(json_object_get(x, "flagged")) ? "<td><b>worth a look</b></td></tr>\n"
+                                                       : "<td></td></tr>\n");
+}
+
+/* Seconds from a JSON integer of milliseconds; "-" when absent. */
+static void seconds(struct hw *w, const json_t *ms)
+{
+    if (json_is_integer(ms))
+        fmt(w, "%.1f s", (double)json_integer_value(ms) / 1000.0);
+    else
+        raw(w, "-");
+}
+
+/* The staff's test-integrity signals (the report JSON's "integrity", present
+ * only in staff reports; docs/integrity.md): evidence to look at, never a
+ * verdict, each with what it means. */
+static void integrity_section(const json_t *r, struct hw *w)
+{
+    const json_t *g = json_object_get(r, "integrity"), *x;
+    if (!w->staff || !json_is_object(g))
+        return;
+    raw(w, "<section><h2>Signals worth a look</h2><p class=\"sub\">");
+    text(w, rf_json_text(g, "note"));
+    raw(w, "</p>\n");
+    if (json_object_get(g, "unavailable")) {
+        text(w, rf_json_text(g, "unavailable"));
+        raw(w, "</section>\n");
+        return;
+    }
+    const json_t *rule = json_object_get(g, "rule");
+    fmt(w, "<p><b>Rapid answers.</b> An answer is rapid when it came faster than its "
+           "question's threshold: %.0f%% of the question's mean time over everyone, at least "
+           "%.0f s and at most %.0f s, timed by the server. Response-time effort is the share "
+           "of a skill's answers that were not rapid; below %.2f the skill is marked. Rapid "
+           "answers suggest guessing without reading; the skill's result then understates "
+           "what the person knows.</p>\n",
+        100 * json_number_value(json_object_get(rule, "fraction")),
+        json_number_value(json_object_get(rule, "floor_ms")) / 1000,
+        json_number_value(json_object_get(rule, "cap_ms")) / 1000,
+        json_number_value(json_object_get(rule, "flag_below")));
+    raw(w, "<table><tr><th>Skill</th><th>Answers timed</th><th>Rapid</th><th>Effort</th>"
+           "<th></th></tr>\n");
+    size_t i;
+    json_array_foreach(json_object_get(g, "skills"), i, x)
+    {
+        raw(w, "<tr><td>");
+        text(w, skill_name(r, rf_json_text(x, "skill")));
+        fmt(w, "</td><td>%lld</td><td>%lld</td>",
+            (long long)json_integer_value(json_object_get(x, "timed")),
+            (long long)json_integer_value(json_object_get(x, "rapid")));
+        const json_t *rte = json_object_get(x, "rte");
+        if (json_is_number(rte))
+            fmt(w, "<td>%.2f</td>", json_number_value(rte));
+        else
+            raw(w, "<td>-</td>");
+        mark_cell(w, x);
+    }
+    const json_t *f = json_object_get(g, "focus");
+    fmt(w, "</table>\n<p><b>Focus and visibility.</b> As the candidate's browser reported it "
+           "for %lld answers: the page lost focus %lld times and was hidden %lld times, %.0f s "
+           "in all. Another window, a notification or a second screen does this too; the "
+           "browser's report can be switched off or altered by the person, so it can show "
+           "that something happened, never that nothing did.</p>\n",
+        (long long)json_integer_value(json_object_get(f, "answers_reported")),
+        (long long)json_integer_value(json_object_get(f, "blurs")),
+        (long long)json_integer_value(json_object_get(f, "hidden")),
+        (double)json_integer_value(json_object_get(f, "away_ms")) / 1000);
+    raw(w, "<table><tr><th>#</th><th>Question</th><th>Time</th><th>Threshold</th><th>Rapid</th>"
+           "<th>Focus lost</th><th>Hidden</th><th>Away</th></tr>\n");
+    json_array_foreach(json_object_get(g, "answers"), i, x)
+    {
+        fmt(w, "<tr><td>%lld</td><td>", (long long)json_integer_value(json_object_get(x, "number")));
+        text(w, rf_json_text(x, "item"));
+        raw(w, "</td><td>");
+        seconds(w, json_object_get(x, "response_ms"));
+        raw(w, "</td><td>");
+        seconds(w, json_object_get(x, "threshold_ms"));
+        raw(w, json_is_true(json_object_get(x, "rapid")) ? "</td><td><b>yes</b></td>"
+                                                         : "</td><td></td>");
+        if (json_object_get(x, "blurs")) {
+            fmt(w, "<td>%lld</td><td>%lld</td><td>",
+                (long long)json_integer_value(json_object_get(x, "blurs")),
+                (long long)json_integer_value(json_object_get(x, "hidden")));
+            seconds(w, json_object_get(x, "away_ms"));
+            raw(w, "</td></tr>\n");
+        } else {
+            raw(w, "<td>-</td><td>-</td><td>-</td></tr>\n");
+        }
+    }
+    const json_t *cp = json_object_get(g, "copying");
+    fmt(w, "</table>\n<p><b>Agreement in wrong answers.</b> Compared with %lld other "
+           "candidates of the same posting or organization who shared at least %lld questions: "
+           "how many questions both got wrong with the same answer, against what two people "
+           "working alone at their levels would share (p: the chance of that many or more). "
+           "Marked below p = %.2g (%.2g over the comparisons made). Shared wrong answers also "
+           "come from a common course or a common misconception.</p>\n",
+        (long long)json_integer_value(json_object_get(cp, "compared")),
+        (long long)json_integer_value(json_object_get(cp, "min_common")),
+        json_number_value(json_object_get(cp, "alpha")), RF_COPY_ALPHA);
+    if (json_array_size(json_object_get(cp, "pairs")) == 0) {
+        raw(w, "</section>\n");
+        return;
+    }
+    raw(w, "<table><tr><th>Other candidate</th><th>Shared questions</th><th>Same wrong answer"
+           "</th><th>Expected</th><th>p</th><th></th></tr>\n");
+    json_array_foreach(json_object_get(cp, "pairs"), i, x)
+    {
+        raw(w, "<tr><td>");
+        const char *who = rf_json_text(x, "person");
+        if (who && *who)
+            text(w, who);
+        fmt(w, " (test %lld)</td><td>%lld</td><td>%lld</td><td>%.1f</td><td>%.2g</td>",
+            (long long)json_integer_value(json_object_get(x, "test")),
+            (long long)json_integer_value(json_object_get(x, "common")),
+            (long long)json_integer_value(json_object_get(x, "identical_wrong")),
+            json_number_value(json_object_get(x, "expected")),
+            json_number_value(json_object_get(x, "p")));
+        mark_cell(w, x);
+    }
+    raw(w, "</table></section>\n");
+}
+
 rf_status rf_report_html(const json_t *r, struct rf_buf *out)
 {
     const char *viewer = rf_json_text(r, "viewer");
@@ -615,6 +742,7 @@ rf_status rf_report_html(const json_t *r, struct rf_buf *out)
     }
     raw(&w, "</ol></section>\n");
     answers_section(r, &w);
+    integrity_section(r, &w);
     raw(&w, "<footer>Made by rolefit. Abilities are estimated with item "
             "response theory; each skill's estimate is a posterior distribution, and every "
             "probability here is computed from it. Skills not measured count with the "

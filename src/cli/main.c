@@ -25,6 +25,7 @@ static const struct command commands[] = {
     {"calibrate", rf_cmd_calibrate, "estimate item parameters from responses (MML by EM)"},
     {"posting", rf_cmd_posting, "parse a job posting into required and preferred skills"},
     {"match", rf_cmd_match, "rank candidate profiles against a posting, with reasons"},
+    {"integrity", rf_cmd_integrity, "simulate the test-integrity signals: rapid guesses, copying"},
 };
 
 static void usage(FILE *f)

@@ -33,6 +33,7 @@
 #include "base/rng.h"
 #include "irt/quad.h"
 #include "server/sesscache.h"
+#include "server/signals.h"
 #include "server/roletest.h"
 #include "store/store.h"
 #include <sodium.h>
@@ -54,6 +55,16 @@ struct rf_app {
 static int64_t now_s(void)
 {
     return (int64_t)time(NULL);
+}
+
+/* Wall-clock milliseconds of response times (cfg.clock_ms, or the system's). */
+static int64_t wall_ms(const struct rf_app *a)
+{
+    if (a->cfg.clock_ms)
+        return a->cfg.clock_ms();
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static void app_log(struct rf_app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -954,6 +965,7 @@ rf_status rf_app_test_start(struct rf_app *a, const struct rf_principal *p, cons
         t.invite_id = inv.id;
         t.scope = scope;
         t.state = state;
+        t.served_ms = wall_ms(a);
         rc = scope ? rf_store_test_create(a->store, &t, &id, &e->err)
                    : fail(e, RF_ENOMEM, NULL, "out of memory");
     }
@@ -1100,6 +1112,7 @@ rf_status rf_app_test_followup(struct rf_app *a, const struct rf_principal *p, i
         nt.org_id = t.org_id;
         nt.scope = scope;
         nt.state = state;
+        nt.served_ms = wall_ms(a);
         rc = scope ? rf_store_test_create(a->store, &nt, &nid, &e->err)
                    : fail(e, RF_ENOMEM, NULL, "out of memory");
     }
@@ -1300,6 +1313,11 @@ rf_status rf_app_test_answer(struct rf_app *a, const struct rf_principal *p, int
         return fail(e, RF_EINVAL, "choice",
                     "give the answer: 'choice' (an option), 'value' (a number) or 'selected' "
                     "(options)");
+    /* the browser's focus report; the time is the server's own */
+    struct rf_answer_signals sig;
+    if (rf_signals_parse(req, &sig, &e->err))
+        return fail(e, RF_EINVAL, "signals", "%s", e->err.msg);
+    sig.at_ms = wall_ms(a);
     struct rf_test t;
     if ((rc = own_test(a, p, id, &t, e)))
         return rc;
@@ -1345,7 +1363,7 @@ rf_status rf_app_test_answer(struct rf_app *a, const struct rf_principal *p, int
     if (profile && (rc = followup_combine(a, &t, &profile, &packed, &npacked, &e->err)))
         goto out;
     struct rf_answer ans = {id, t.answers, item_id, resp.choice, (int)score, 0, raw};
-    rc = rf_store_answer_packed(a->store, &ans, state, profile, packed, npacked, &e->err);
+    rc = rf_store_answer_signals(a->store, &ans, &sig, state, profile, packed, npacked, &e->err);
     if (rc == RF_ECONFLICT)
         rc = fail(e, RF_ECONFLICT, "item", "this question was already answered");
     if (!rc)
@@ -1484,6 +1502,18 @@ rf_status rf_app_test_report(struct rf_app *a, const struct rf_principal *p, int
             if (inv.label)
                 json_object_set_new(report, "person", json_string(inv.label));
             rf_store_invite_cleanup(&inv);
+        }
+        /* Test-integrity signals: staff only, never in the candidate's own report. */
+        if (!rc && !mine) {
+            json_t *sig = NULL;
+            struct rf_err serr;
+            rf_err_clear(&serr);
+            if (rf_signals_report(a->store, &a->bank, &t, &pr, &sig, &serr)) {
+                app_log(a, "report of test %lld: integrity signals: %s", (long long)id, serr.msg);
+                sig = json_pack("{s:s}", "unavailable",
+                                "the integrity signals could not be read (see the server log)");
+            }
+            json_object_set_new(report, "integrity", sig);
         }
     }
     if (!rc && html) {

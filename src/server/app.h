@@ -43,6 +43,9 @@ struct rf_app_config {
      * The list of common passwords is data_dir/common-passwords.txt. */
     size_t password_min;
     void (*log)(const char *line); /* one line per event, may be NULL */
+    /* Wall-clock milliseconds since the epoch that response times are measured
+     * on (docs/integrity.md); NULL: the system's clock. Tests give their own. */
+    int64_t (*clock_ms)(void);
 };
 
 /* Who is calling: from the cookie session, or nobody. */

@@ -128,6 +128,8 @@ struct rf_test {
     char *profile; /* JSON profile once finished, else NULL */
     int64_t answers; /* answers recorded */
     int64_t created, updated;
+    int64_t served_ms; /* create only: when its first question is served, ms since the
+                          epoch (0: now); response times are measured from it */
 };
 void rf_store_test_cleanup(struct rf_test *t);
 rf_status rf_store_test_create(struct rf_store *s, const struct rf_test *t, int64_t *id,
@@ -166,10 +168,55 @@ rf_status rf_store_answer(struct rf_store *s, const struct rf_answer *a, const c
 rf_status rf_store_answer_packed(struct rf_store *s, const struct rf_answer *a,
                                  const char *new_state, const char *profile,
                                  const unsigned char *packed, size_t npacked, struct rf_err *err);
+/* What the server and the candidate's browser record about how an answer
+ * was given (schema 4; docs/integrity.md). Signals, never verdicts. */
+struct rf_answer_signals {
+    int64_t at_ms;     /* in: when the server received the answer, ms since the epoch (0:
+                          now); the next question counts as served then */
+    int64_t rt_ms;     /* out: ms from serving the question to receiving the answer, on the
+                          server's clock; -1 when unknown (recorded before schema 4) */
+    int focus;         /* 1: the browser reported the three below */
+    int64_t blurs;     /* times the page lost focus while the question was shown */
+    int64_t hidden;    /* times the page was hidden (tab switched, window minimized) */
+    int64_t away_ms;   /* time without focus or hidden, ms (cut to rt_ms when stored) */
+    int64_t client_ms; /* the browser's own time on the question, ms; -1 when not reported */
+};
+
+/* rf_store_answer_packed with the answer's signals (sig may be NULL: only
+ * the server's response time is recorded, measured to now). The caller
+ * bounds the browser's figures; the store keeps them as given. */
+rf_status rf_store_answer_signals(struct rf_store *s, const struct rf_answer *a,
+                                  const struct rf_answer_signals *sig, const char *new_state,
+                                  const char *profile, const unsigned char *packed,
+                                  size_t npacked, struct rf_err *err);
+
 /* Calls fn for each answer of a test in order. */
 rf_status rf_store_answers_list(struct rf_store *s, int64_t test_id,
                                 void (*fn)(void *ud, const struct rf_answer *a), void *ud,
                                 struct rf_err *err);
+/* The same, with each answer's signals (borrowed, valid during the call). */
+rf_status rf_store_answers_signals(struct rf_store *s, int64_t test_id,
+                                   void (*fn)(void *ud, const struct rf_answer *a,
+                                              const struct rf_answer_signals *sig),
+                                   void *ud, struct rf_err *err);
+
+/* How many stored answers to an item have a server response time, and
+ * their mean (ms). Reads the answers_item index: O(answers of the item). */
+struct rf_store_item_stats {
+    int64_t ntimed;
+    double mean_rt_ms;
+};
+rf_status rf_store_item_stats(struct rf_store *s, const char *item_id,
+                              struct rf_store_item_stats *out, struct rf_err *err);
+
+/* Calls fn for each distinct wrong response (score 0) to an item, in its
+ * stored form (bank/answer.h; an answer from before schema 3: its option
+ * index), with how many gave it: the max most frequent, most frequent first.
+ * The read lock is held during the calls. O(answers of the item). */
+rf_status rf_store_item_wrong(struct rf_store *s, const char *item_id, size_t max,
+                              void (*fn)(void *ud, const char *response, int64_t n), void *ud,
+                              struct rf_err *err);
+
 /* Calls fn for each finished test of an organization (org < 0: all), newest first. */
 rf_status rf_store_tests_finished(struct rf_store *s, int64_t org_id,
                                   void (*fn)(void *ud, const struct rf_test *t), void *ud,

@@ -48,6 +48,7 @@ struct conn {
 /* An answer waiting for the group commit (on its caller's stack). */
 struct pending {
     const struct rf_answer *a;
+    const struct rf_answer_signals *sig; /* or NULL */
     const char *state, *profile;
     const unsigned char *packed;
     size_t npacked;
@@ -119,6 +120,21 @@ static const char *const migrations[] = {
      * that reports and calibration can re-score it; NULL for answers recorded
      * before, whose choice column holds the option index */
     "ALTER TABLE answers ADD COLUMN response TEXT;",
+    /* 4: test-integrity signals (docs/integrity.md). served_ms: when the
+     * question being asked was first served (ms since the epoch); rt_ms: the
+     * server's time from serving a question to receiving its answer; the
+     * client's own report of focus and visibility (blurs, hidden, away_ms)
+     * and of its time on the question (client_ms). NULL for answers recorded
+     * before, and for tests started before (their next answer has no time).
+     * Per-item statistics (normative thresholds, distractor shares) read
+     * answers by item. */
+    "ALTER TABLE tests ADD COLUMN served_ms INTEGER;"
+    "ALTER TABLE answers ADD COLUMN rt_ms INTEGER;"
+    "ALTER TABLE answers ADD COLUMN client_ms INTEGER;"
+    "ALTER TABLE answers ADD COLUMN blurs INTEGER;"
+    "ALTER TABLE answers ADD COLUMN hidden INTEGER;"
+    "ALTER TABLE answers ADD COLUMN away_ms INTEGER;"
+    "CREATE INDEX answers_item ON answers(item_id);",
 };
 
 /* What an SQLite error means to whoever reads the log, for the errors that
@@ -292,6 +308,14 @@ static char *col_text(sqlite3_stmt *st, int i, int *oom)
 static int64_t now_s(void)
 {
     return (int64_t)time(NULL);
+}
+
+/* Wall-clock milliseconds since the epoch. */
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* The write connection, locked. */
@@ -928,9 +952,9 @@ rf_status rf_store_test_create(struct rf_store *s, const struct rf_test *t, int6
     int64_t now = now_s();
     rf_status rc = run(cn, err, "create test",
                        "INSERT INTO tests(candidate_id, org_id, posting_id, invite_id, scope, "
-                       "state, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                       "innnttii", t->candidate_id, t->org_id, t->posting_id, t->invite_id,
-                       t->scope, t->state, now, now);
+                       "state, created, updated, served_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       "innnttiii", t->candidate_id, t->org_id, t->posting_id, t->invite_id,
+                       t->scope, t->state, now, now, t->served_ms ? t->served_ms : now_ms());
     if (!rc)
         *id = sqlite3_last_insert_rowid(cn->db);
     unlock(cn);
@@ -1005,23 +1029,49 @@ static rf_status record(struct conn *cn, const struct pending *p, int *broken,
         return rf_err_set(p->err, rc, "%s", berr->msg);
     }
     int64_t at = a->at ? a->at : now_s();
-    rc = run(cn, p->err, "record answer",
-             "UPDATE tests SET state = ?, answers = answers + 1, updated = ?, "
-             "status = CASE WHEN ? IS NULL THEN status ELSE 'finished' END, "
-             "profile = coalesce(?, profile), packed = coalesce(?, packed) "
-             "WHERE id = ? AND answers = ? AND status = 'active'",
-             "tittbii", p->state, at, p->profile, p->profile, p->packed, p->npacked, a->test_id,
-             a->seq);
+    const struct rf_answer_signals *sig = p->sig;
+    int64_t at_ms = sig && sig->at_ms ? sig->at_ms : now_ms();
+    /* the server's response time: from serving this question (when the test
+     * started or the previous answer was recorded) to receiving this answer */
+    int64_t served = 0;
+    sqlite3_stmt *st = query(cn, p->err, "SELECT served_ms FROM tests WHERE id = ?", "i",
+                             a->test_id);
+    int step = st ? sqlite3_step(st) : SQLITE_ERROR;
+    if (step == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+        served = sqlite3_column_int64(st, 0);
+    else if (st && step != SQLITE_ROW && step != SQLITE_DONE)
+        rc = dberr(cn, p->err, "record answer");
+    else if (!st)
+        rc = RF_EDB;
+    if (st)
+        sqlite3_reset(st);
+    int64_t rt = served ? (at_ms > served ? at_ms - served : 0) : 0;
+    int focus = sig && sig->focus;
+    int64_t away = focus ? sig->away_ms : 0;
+    if (served && away > rt)
+        away = rt; /* time away is part of the time on the question */
+    if (!rc)
+        rc = run(cn, p->err, "record answer",
+                 "UPDATE tests SET state = ?, answers = answers + 1, updated = ?, served_ms = ?, "
+                 "status = CASE WHEN ? IS NULL THEN status ELSE 'finished' END, "
+                 "profile = coalesce(?, profile), packed = coalesce(?, packed) "
+                 "WHERE id = ? AND answers = ? AND status = 'active'",
+                 "tiittbii", p->state, at, at_ms, p->profile, p->profile, p->packed, p->npacked,
+                 a->test_id, a->seq);
     if (!rc && sqlite3_changes(cn->db) != 1)
         rc = rf_err_set(p->err, RF_ECONFLICT,
                         "test %lld: answer %lld is not the next answer of an active test",
                         (long long)a->test_id, (long long)a->seq + 1);
     if (!rc)
         rc = run(cn, p->err, "record answer",
-                 "INSERT INTO answers(test_id, seq, item_id, choice, score, at, response) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                 "iitddit", a->test_id, a->seq, a->item_id, a->choice, a->score, at,
-                 a->response);
+                 "INSERT INTO answers(test_id, seq, item_id, choice, score, at, response, rt_ms, "
+                 "client_ms, blurs, hidden, away_ms) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, CASE WHEN ? THEN ? END, CASE WHEN ? THEN ? END, "
+                 "CASE WHEN ? THEN ? END, CASE WHEN ? THEN ? END, CASE WHEN ? THEN ? END)",
+                 "iitdditdididididi", a->test_id, a->seq, a->item_id, a->choice, a->score, at,
+                 a->response, served != 0, rt, focus && sig->client_ms >= 0,
+                 focus ? sig->client_ms : 0, focus, focus ? sig->blurs : 0, focus,
+                 focus ? sig->hidden : 0, focus, away);
     if (sqlite3_get_autocommit(cn->db)) {
         /* SQLite rolled the whole transaction back (I/O error, disk full, ...) */
         *broken = 1;
@@ -1081,7 +1131,15 @@ rf_status rf_store_answer_packed(struct rf_store *s, const struct rf_answer *a,
                                  const char *new_state, const char *profile,
                                  const unsigned char *packed, size_t npacked, struct rf_err *err)
 {
-    struct pending me = {a, new_state, profile, profile ? packed : NULL, npacked, err,
+    return rf_store_answer_signals(s, a, NULL, new_state, profile, packed, npacked, err);
+}
+
+rf_status rf_store_answer_signals(struct rf_store *s, const struct rf_answer *a,
+                                  const struct rf_answer_signals *sig, const char *new_state,
+                                  const char *profile, const unsigned char *packed,
+                                  size_t npacked, struct rf_err *err)
+{
+    struct pending me = {a, sig, new_state, profile, profile ? packed : NULL, npacked, err,
                          RF_EDB, 0, 0, NULL};
     pthread_mutex_lock(&s->qmu);
     *s->qtail = &me;
@@ -1119,8 +1177,15 @@ rf_status rf_store_answer_packed(struct rf_store *s, const struct rf_answer *a,
 
 struct answer_row {
     struct rf_answer a;
+    struct rf_answer_signals sig;
     char *item, *response;
 };
+
+/* An integer column or def when it is NULL. */
+static int64_t col_int(sqlite3_stmt *st, int i, int64_t def)
+{
+    return sqlite3_column_type(st, i) == SQLITE_NULL ? def : sqlite3_column_int64(st, i);
+}
 
 static rf_status answer_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
 {
@@ -1135,6 +1200,14 @@ static rf_status answer_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
     r->a.at = sqlite3_column_int64(st, 5);
     r->response = col_text(st, 6, &oom); /* NULL: an answer from before schema 3 */
     r->a.response = r->response;
+    /* NULL: an answer from before schema 4, or without that signal */
+    r->sig.at_ms = 0;
+    r->sig.rt_ms = col_int(st, 7, -1);
+    r->sig.client_ms = col_int(st, 8, -1);
+    r->sig.focus = sqlite3_column_type(st, 9) != SQLITE_NULL;
+    r->sig.blurs = col_int(st, 9, 0);
+    r->sig.hidden = col_int(st, 10, 0);
+    r->sig.away_ms = col_int(st, 11, 0);
     if (oom || !r->item)
         return rf_err_set(err, RF_ENOMEM, "store: out of memory");
     return RF_OK;
@@ -1154,21 +1227,90 @@ static void answer_call(void *ud, const void *rec)
     ((void (*)(void *, const struct rf_answer *))c->fn)(c->ud, &((const struct answer_row *)rec)->a);
 }
 
+static void answer_sig_call(void *ud, const void *rec)
+{
+    struct cb *c = ud;
+    const struct answer_row *r = rec;
+    ((void (*)(void *, const struct rf_answer *, const struct rf_answer_signals *))c->fn)(
+        c->ud, &r->a, &r->sig);
+}
+
+static rf_status answers_each(struct rf_store *s, int64_t test_id, void (*call)(void *, const void *),
+                              struct cb *c, struct rf_err *err)
+{
+    struct answer_row r;
+    memset(&r, 0, sizeof r);
+    struct conn *cn = rlock(s);
+    rf_status rc = each_row(cn,
+                            query(cn, err,
+                                  "SELECT test_id, seq, item_id, choice, score, at, response, "
+                                  "rt_ms, client_ms, blurs, hidden, away_ms FROM answers "
+                                  "WHERE test_id = ? ORDER BY seq",
+                                  "i", test_id),
+                            "answers", answer_fn, &r, answer_clean, call, c, err);
+    unlock(cn);
+    return rc;
+}
+
 rf_status rf_store_answers_list(struct rf_store *s, int64_t test_id,
                                 void (*fn)(void *ud, const struct rf_answer *a), void *ud,
                                 struct rf_err *err)
 {
-    struct answer_row r;
-    memset(&r, 0, sizeof r);
     struct cb c = {(void *)fn, ud};
+    return answers_each(s, test_id, answer_call, &c, err);
+}
+
+rf_status rf_store_answers_signals(struct rf_store *s, int64_t test_id,
+                                   void (*fn)(void *ud, const struct rf_answer *a,
+                                              const struct rf_answer_signals *sig),
+                                   void *ud, struct rf_err *err)
+{
+    struct cb c = {(void *)fn, ud};
+    return answers_each(s, test_id, answer_sig_call, &c, err);
+}
+
+rf_status rf_store_item_wrong(struct rf_store *s, const char *item_id, size_t max,
+                              void (*fn)(void *ud, const char *response, int64_t n), void *ud,
+                              struct rf_err *err)
+{
     struct conn *cn = rlock(s);
-    rf_status rc = each_row(cn,
-                            query(cn, err,
-                                  "SELECT test_id, seq, item_id, choice, score, at, response "
-                                  "FROM answers "
-                                  "WHERE test_id = ? ORDER BY seq",
-                                  "i", test_id),
-                            "answers", answer_fn, &r, answer_clean, answer_call, &c, err);
+    sqlite3_stmt *st = query(cn, err,
+                             "SELECT coalesce(response, CAST(choice AS TEXT)) AS r, count(*) AS n "
+                             "FROM answers WHERE item_id = ? AND score = 0 "
+                             "AND (response IS NOT NULL OR choice >= 0) "
+                             "GROUP BY r ORDER BY n DESC, r LIMIT ?",
+                             "ti", item_id, (int64_t)(max > INT64_MAX ? INT64_MAX : max));
+    rf_status rc = st ? RF_OK : RF_EDB;
+    int r = SQLITE_DONE;
+    while (!rc && (r = sqlite3_step(st)) == SQLITE_ROW)
+        fn(ud, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1));
+    if (!rc && r != SQLITE_DONE)
+        rc = dberr(cn, err, "wrong answers of an item");
+    if (st)
+        sqlite3_reset(st);
+    unlock(cn);
+    return rc;
+}
+
+rf_status rf_store_item_stats(struct rf_store *s, const char *item_id,
+                              struct rf_store_item_stats *out, struct rf_err *err)
+{
+    memset(out, 0, sizeof *out);
+    struct conn *cn = rlock(s);
+    sqlite3_stmt *st = query(cn, err,
+                             "SELECT count(rt_ms), coalesce(avg(rt_ms), 0) FROM answers "
+                             "WHERE item_id = ?",
+                             "t", item_id);
+    rf_status rc = RF_OK;
+    int r = st ? sqlite3_step(st) : SQLITE_ERROR;
+    if (r == SQLITE_ROW) {
+        out->ntimed = sqlite3_column_int64(st, 0);
+        out->mean_rt_ms = sqlite3_column_double(st, 1);
+    } else {
+        rc = st ? dberr(cn, err, "item statistics") : RF_EDB;
+    }
+    if (st)
+        sqlite3_reset(st);
     unlock(cn);
     return rc;
 }

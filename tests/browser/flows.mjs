@@ -338,6 +338,8 @@ function checkHtmlReport(tag, html, answered, staff) {
   const you = html.match(/.{0,30}\b(Your answers|you meet|where you stand|Concepts you missed|your answer)\b.{0,30}/);
   if (staff) check(`${tag}: HTML report for staff does not say "you"`, !you, you?.[0]);
   else check(`${tag}: HTML report speaks to the candidate`, !!you);
+  // test-integrity signals (docs/integrity.md): the staff's report has them, the candidate's never
+  check(`${tag}: HTML report has the integrity signals for staff only`, /Signals worth a look/.test(html) === staff);
   check(`${tag}: HTML report has no literal null`, !/>\s*(null|undefined|NaN)\s*</.test(html), html.match(/.{0,60}>\s*(null|undefined|NaN)\s*<.{0,20}/)?.[0]);
 }
 
@@ -603,6 +605,8 @@ async function recruiterFlow(browser) {
   const answered = await takeTest(cp, 'invited candidate', traffic);
   check(`${tag}: no key, explanation or parameter reached the invited candidate`, traffic.leaks.length === 0, traffic.leaks.slice(0, 3).join('; '));
   await checkReport(cp, 'invited candidate', answered);
+  check(`${tag}: the candidate's report page shows no integrity signals`,
+    !/Signals worth a look|Rapid answers|Focus and visibility/.test(await cp.innerText('#report')));
   await checkFits(cp, `${tag}: invited candidate's report fits a 390px phone`);
   await shoot(cp, 'invited-report-390');
   const testId = cp.url().split('#')[1];
@@ -632,6 +636,12 @@ async function recruiterFlow(browser) {
   });
   const ryou = rtext.match(/.{0,30}\b(Your|you meet|you are|you missed|your answer)\b.{0,30}/);
   check(`${tag}: the recruiter's report page speaks of the candidate, not "you"`, /^Dana Candidate: /.test(rh1) && !ryou, ryou ? ryou[0] : rh1);
+  check(`${tag}: the recruiter's report page has the integrity signals`, /Signals worth a look/.test(rtext) && /Rapid answers/.test(rtext));
+  const sig = (await rep.json()).integrity || {};
+  check(`${tag}: the browser reported focus with every answer, and the server timed each`,
+    sig.focus && sig.focus.answers_reported === answered.length &&
+      (sig.answers || []).every((a) => typeof a.response_ms === 'number' && typeof a.browser_ms === 'number'),
+    JSON.stringify(sig.focus));
   const rhtml = await rp.request.get(`${BASE}/api/tests/${testId}/report.html`);
   checkHtmlReport(`${tag}: recruiter`, await rhtml.text(), answered, true);
   await rp.close();

@@ -31,9 +31,16 @@ static void teardown(void)
 
 TestSuite(store, .init = setup, .fini = teardown);
 
+/* SQL that takes a new database back to schema 3 (undoes migration 4). */
+#define UNDO_SCHEMA_4                                                                              \
+    "DROP INDEX answers_item; ALTER TABLE tests DROP COLUMN served_ms; "                           \
+    "ALTER TABLE answers DROP COLUMN rt_ms; ALTER TABLE answers DROP COLUMN client_ms; "           \
+    "ALTER TABLE answers DROP COLUMN blurs; ALTER TABLE answers DROP COLUMN hidden; "              \
+    "ALTER TABLE answers DROP COLUMN away_ms; DELETE FROM schema_version WHERE version >= 4;"
+
 Test(store, open_migrate_reopen_and_bad_urls)
 {
-    cr_assert_eq(rf_store_schema_version(st), 3);
+    cr_assert_eq(rf_store_schema_version(st), 4);
     cr_assert_eq(rf_store_setting_set(st, "practice", "on", &err), RF_OK);
     rf_store_close(st);
     cr_assert_eq(rf_store_open(path, &st, &err), RF_OK, "%s", err.msg);
@@ -316,6 +323,7 @@ Test(store, opens_a_first_schema_database)
     cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
     char *msg = NULL;
     cr_assert_eq(sqlite3_exec(db,
+                              UNDO_SCHEMA_4
                               "DROP INDEX tests_posting; ALTER TABLE tests DROP COLUMN packed; "
                               "ALTER TABLE answers DROP COLUMN response; "
                               "DELETE FROM schema_version WHERE version >= 2;",
@@ -323,7 +331,7 @@ Test(store, opens_a_first_schema_database)
                  SQLITE_OK, "%s", msg ? msg : "");
     sqlite3_close(db);
     cr_assert_eq(rf_store_open(path, &st, &err), RF_OK, "%s", err.msg);
-    cr_assert_eq(rf_store_schema_version(st), 3);
+    cr_assert_eq(rf_store_schema_version(st), 4);
     struct seen v = {0};
     cr_assert_eq(rf_store_tests_ranked(st, org, p1, see_ranked, &v, &err), RF_OK, "%s", err.msg);
     cr_assert_eq(v.n, 1);
@@ -371,10 +379,10 @@ static void see_response(void *ud, const struct rf_answer *a)
     v->score[v->n++] = a->score;
 }
 
-/* A database of schema 2 (answers without their raw response) opens and is
- * migrated: its answers read back unchanged with no response (NULL), and
- * new answers keep theirs, exactly as given. */
-Test(store, answers_keep_their_raw_response_and_old_ones_survive)
+/* A test made in a new database, which is then taken back to an older
+ * schema by sql (run with SQLite itself) and reopened: migrated to schema 4.
+ * Returns the test's id. */
+static int64_t test_in_old_schema(const char *sql)
 {
     int64_t cand, tid;
     cr_assert_eq(rf_store_candidate_create(st, 0, NULL, NULL, &cand, &err), RF_OK);
@@ -385,17 +393,24 @@ Test(store, answers_keep_their_raw_response_and_old_ones_survive)
     sqlite3 *db;
     cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
     char *msg = NULL;
-    cr_assert_eq(sqlite3_exec(db,
-                              "ALTER TABLE answers DROP COLUMN response;"
-                              "DELETE FROM schema_version WHERE version >= 3;"
-                              "INSERT INTO answers(test_id, seq, item_id, choice, score, at) "
-                              "VALUES (1, 0, 'old', 2, 1, 5);"
-                              "UPDATE tests SET answers = 1;",
-                              NULL, NULL, &msg),
-                 SQLITE_OK, "%s", msg ? msg : "");
+    cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, &msg), SQLITE_OK, "%s", msg ? msg : "");
     sqlite3_close(db);
     cr_assert_eq(rf_store_open(path, &st, &err), RF_OK, "%s", err.msg);
-    cr_assert_eq(rf_store_schema_version(st), 3);
+    cr_assert_eq(rf_store_schema_version(st), 4);
+    return tid;
+}
+
+/* A database of schema 2 (answers without their raw response) opens and is
+ * migrated: its answers read back unchanged with no response (NULL), and
+ * new answers keep theirs, exactly as given. */
+Test(store, answers_keep_their_raw_response_and_old_ones_survive)
+{
+    int64_t tid = test_in_old_schema(UNDO_SCHEMA_4 "ALTER TABLE answers DROP COLUMN response;"
+                                                   "DELETE FROM schema_version WHERE version >= 3;"
+                                                   "INSERT INTO answers(test_id, seq, item_id, "
+                                                   "choice, score, at) "
+                                                   "VALUES (1, 0, 'old', 2, 1, 5);"
+                                                   "UPDATE tests SET answers = 1;");
     struct rf_answer a = {tid, 1, "num", -1, 1, 0, " 2.5e-1"};
     cr_assert_eq(rf_store_answer(st, &a, "{}", NULL, &err), RF_OK, "%s", err.msg);
     struct rf_answer b = {tid, 2, "sel", -1, 2, 0, "0,3"};
@@ -410,4 +425,111 @@ Test(store, answers_keep_their_raw_response_and_old_ones_survive)
     cr_assert(v.has[1] && !strcmp(v.resp[1], " 2.5e-1"), "'%s'", v.resp[1]);
     cr_assert(v.has[2] && !strcmp(v.resp[2], "0,3") && v.score[2] == 2);
     cr_assert(v.has[3] && !strcmp(v.resp[3], ""), "an empty selection is not a missing one");
+}
+
+struct sig_seen {
+    int n;
+    int64_t rt[8], client[8], blurs[8], hidden[8], away[8];
+    int focus[8], score[8];
+};
+
+static void see_signals(void *ud, const struct rf_answer *a, const struct rf_answer_signals *g)
+{
+    struct sig_seen *v = ud;
+    if (v->n >= 8)
+        return;
+    v->rt[v->n] = g->rt_ms;
+    v->client[v->n] = g->client_ms;
+    v->focus[v->n] = g->focus;
+    v->blurs[v->n] = g->blurs;
+    v->hidden[v->n] = g->hidden;
+    v->away[v->n] = g->away_ms;
+    v->score[v->n++] = a->score;
+}
+
+struct wrong_seen {
+    int n;
+    char resp[4][16];
+    int64_t count[4];
+};
+
+static void see_wrong(void *ud, const char *response, int64_t n)
+{
+    struct wrong_seen *w = ud;
+    if (w->n < 4) {
+        snprintf(w->resp[w->n], sizeof w->resp[0], "%s", response);
+        w->count[w->n++] = n;
+    }
+}
+
+/* A database of schema 3 upgrades to schema 4 without loss: its answers read
+ * back intact with no time and no focus report; a test active across the
+ * upgrade gets no time for its next answer (when its question was served is
+ * unknown) and times from then on. A new test's response times are the
+ * server's: from serving (creating the test, recording the previous answer)
+ * to receiving, whatever the browser reports beside them. */
+Test(store, schema_3_upgrades_and_answers_keep_their_signals)
+{
+    int64_t old = test_in_old_schema(UNDO_SCHEMA_4 "INSERT INTO answers(test_id, seq, item_id, "
+                                                   "choice, score, at, response) "
+                                                   "VALUES (1, 0, 'q.a.001', 2, 0, 5, '2');"
+                                                   "UPDATE tests SET answers = 1;");
+    int64_t cand;
+    cr_assert_eq(rf_store_candidate_create(st, 0, NULL, NULL, &cand, &err), RF_OK);
+    struct rf_answer a1 = {old, 1, "q.a.002", 1, 1, 0, "1"};
+    struct rf_answer_signals g = {.at_ms = 5000000};
+    cr_assert_eq(rf_store_answer_signals(st, &a1, &g, "{}", NULL, NULL, 0, &err), RF_OK, "%s",
+                 err.msg);
+    struct rf_answer a2 = {old, 2, "q.a.001", 3, 0, 0, "3"};
+    g.at_ms = 5004500;
+    cr_assert_eq(rf_store_answer_signals(st, &a2, &g, "{}", NULL, NULL, 0, &err), RF_OK);
+    struct sig_seen v = {0};
+    cr_assert_eq(rf_store_answers_signals(st, old, see_signals, &v, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(v.n, 3);
+    cr_assert(v.rt[0] == -1 && !v.focus[0] && v.client[0] == -1 && v.score[0] == 0,
+              "the old answer is intact, without signals");
+    cr_assert_eq(v.rt[1], -1, "served before the upgrade: no time");
+    cr_assert_eq(v.rt[2], 4500, "served at the previous answer, received 4.5 s later");
+
+    int64_t tid;
+    struct rf_test n = {.candidate_id = cand, .scope = "{}", .state = "{}", .served_ms = 9000000};
+    cr_assert_eq(rf_store_test_create(st, &n, &tid, &err), RF_OK);
+    struct rf_answer b1 = {tid, 0, "q.a.001", 2, 0, 0, "2"};
+    struct rf_answer_signals f = {.at_ms = 9001200, .focus = 1, .blurs = 2, .hidden = 1,
+                                  .away_ms = 700, .client_ms = 1100};
+    cr_assert_eq(rf_store_answer_signals(st, &b1, &f, "{}", NULL, NULL, 0, &err), RF_OK);
+    struct rf_answer b2 = {tid, 1, "q.a.003", -1, 1, 0, "2.5"};
+    struct rf_answer_signals h = {.at_ms = 9001000, .focus = 1, .client_ms = -1};
+    cr_assert_eq(rf_store_answer_signals(st, &b2, &h, "{}", "{}", NULL, 0, &err), RF_OK);
+    memset(&v, 0, sizeof v);
+    cr_assert_eq(rf_store_answers_signals(st, tid, see_signals, &v, &err), RF_OK);
+    cr_assert_eq(v.n, 2);
+    cr_assert(v.rt[0] == 1200 && v.focus[0] && v.blurs[0] == 2 && v.hidden[0] == 1 &&
+                  v.away[0] == 700 && v.client[0] == 1100,
+              "rt %lld blurs %lld hidden %lld away %lld client %lld", (long long)v.rt[0],
+              (long long)v.blurs[0], (long long)v.hidden[0], (long long)v.away[0],
+              (long long)v.client[0]);
+    cr_assert(v.rt[1] == 0 && v.focus[1] && v.client[1] == -1,
+              "a clock stepping back gives 0, never a negative time (got %lld)",
+              (long long)v.rt[1]);
+    /* a refused answer records nothing and leaves the served time alone */
+    struct rf_answer late = {tid, 2, "q.a.004", 0, 0, 0, "0"};
+    cr_assert_eq(rf_store_answer_signals(st, &late, &f, "{}", NULL, NULL, 0, &err), RF_ECONFLICT);
+
+    struct rf_store_item_stats is;
+    cr_assert_eq(rf_store_item_stats(st, "q.a.001", &is, &err), RF_OK, "%s", err.msg);
+    cr_assert(is.ntimed == 2 && is.mean_rt_ms == (4500 + 1200) / 2.0, "n %lld mean %g",
+              (long long)is.ntimed, is.mean_rt_ms);
+    struct wrong_seen w = {0};
+    cr_assert_eq(rf_store_item_wrong(st, "q.a.001", 8, see_wrong, &w, &err), RF_OK, "%s",
+                 err.msg);
+    cr_assert(w.n == 2 && !strcmp(w.resp[0], "2") && w.count[0] == 2 &&
+                  !strcmp(w.resp[1], "3") && w.count[1] == 1,
+              "wrong answers, most frequent first: %d: %s x%lld", w.n, w.resp[0],
+              (long long)w.count[0]);
+    memset(&w, 0, sizeof w);
+    cr_assert_eq(rf_store_item_wrong(st, "q.a.001", 1, see_wrong, &w, &err), RF_OK);
+    cr_assert_eq(w.n, 1, "at most max of them");
+    cr_assert_eq(rf_store_item_stats(st, "nowhere", &is, &err), RF_OK);
+    cr_assert(is.ntimed == 0 && is.mean_rt_ms == 0);
 }

@@ -148,7 +148,40 @@ function render(r) {
       right.length ? el('details', { class: 'answers-right' },
         el('summary', {}, `Answered right (${right.length})`), ...right.map(review)) : null);
   }
+  if (!own && r.integrity) add(signalsSection(r.integrity, skillName));
   drawCharts();
+}
+
+// The staff's test-integrity signals (docs/integrity.md): evidence worth a
+// look, each with what it means, never a verdict. The server sends them to
+// staff only.
+function signalsSection(g, skillName) {
+  const out = [el('h2', {}, 'Signals worth a look'), el('p', { class: 'muted' }, g.note || '')];
+  if (g.unavailable) return out.concat(el('p', {}, g.unavailable));
+  const s = (ms) => (typeof ms === 'number' ? `${(ms / 1000).toFixed(1)} s` : '—');
+  const rule = g.rule || {};
+  const row = (...cells) => el('tr', {}, cells.map((c) => el('td', {}, c)));
+  const head = (...cells) => el('thead', {}, el('tr', {}, cells.map((c) => el('th', {}, c))));
+  const table = (h, rows) => el('div', { class: 'table-wrap' }, el('table', {}, h, el('tbody', {}, rows)));
+  out.push(el('p', {}, el('strong', {}, 'Rapid answers. '),
+    `An answer is rapid when it came faster than its question's threshold: ${Math.round(100 * rule.fraction)}% of the question's mean time over everyone, at least ${s(rule.floor_ms)} and at most ${s(rule.cap_ms)}, timed by the server. Response-time effort is the share of a skill's answers that were not rapid; below ${rule.flag_below} the skill is marked. Rapid answers suggest guessing without reading: the skill's result then likely understates what the person knows.`),
+  table(head('Skill', 'Answers timed', 'Rapid', 'Effort', ''), (g.skills || []).map((k) =>
+    row(skillName(k.skill) || k.skill, String(k.timed), String(k.rapid), typeof k.rte === 'number' ? k.rte.toFixed(2) : '—', k.flagged ? el('strong', {}, 'worth a look') : ''))));
+  const f = g.focus || {};
+  out.push(el('p', {}, el('strong', {}, 'Focus and visibility. '),
+    `As the candidate's browser reported it for ${f.answers_reported} answers: the page lost focus ${f.blurs} times and was hidden ${f.hidden} times, ${s(f.away_ms)} in all. Another window, a notification or a second screen does this too; the browser's report can be switched off or altered, so it can show that something happened, never that nothing did.`),
+  el('details', {}, el('summary', {}, 'Every answer: time, threshold, focus'),
+    table(head('#', 'Question', 'Time', 'Threshold', 'Rapid', 'Focus lost', 'Hidden', 'Away'), (g.answers || []).map((a) =>
+      row(String(a.number), a.item, s(a.response_ms), s(a.threshold_ms), a.rapid ? el('strong', {}, 'yes') : '',
+        a.blurs === undefined ? '—' : String(a.blurs), a.hidden === undefined ? '—' : String(a.hidden), s(a.away_ms))))));
+  const c = g.copying || {};
+  out.push(el('p', {}, el('strong', {}, 'Agreement in wrong answers. '),
+    `Compared with ${c.compared} other candidates of the same posting or organization who shared at least ${c.min_common} questions: how many questions both got wrong with the same answer, against what two people working alone at their levels would share (p: the chance of that many or more). Marked below p = ${Number(c.alpha).toPrecision(2)}. Shared wrong answers also come from a common course or a common misconception.`));
+  if (c.pairs && c.pairs.length) {
+    out.push(table(head('Other candidate', 'Shared questions', 'Same wrong answer', 'Expected', 'p', ''), c.pairs.map((p) =>
+      row(`${p.person || 'Candidate'} (test ${p.test})`, String(p.common), String(p.identical_wrong), p.expected.toFixed(1), p.p.toPrecision(2), p.flagged ? el('strong', {}, 'worth a look') : ''))));
+  }
+  return out;
 }
 
 async function load() {

@@ -12,6 +12,33 @@ const errorBox = document.getElementById('error');
 let current = null;
 let busy = false;
 
+// Focus and visibility while a question is shown, sent with its answer as the
+// browser's own report (docs/integrity.md): times the page lost focus, times
+// it was hidden, the time spent so, and the time on the question. The server
+// times the answer itself and bounds these.
+const LIMIT_MS = 86400000, LIMIT_COUNT = 10000;
+const watch = { shown: 0, blurs: 0, hidden: 0, awayMs: 0, since: 0 };
+const isAway = () => document.hidden || !document.hasFocus();
+function watchStart() {
+  const now = performance.now();
+  Object.assign(watch, { shown: now, blurs: 0, hidden: 0, awayMs: 0, since: isAway() ? now : 0 });
+}
+function goneAway() { if (!watch.since) watch.since = performance.now(); }
+function cameBack() {
+  if (watch.since && !isAway()) { watch.awayMs += performance.now() - watch.since; watch.since = 0; }
+}
+window.addEventListener('blur', () => { watch.blurs += 1; goneAway(); });
+window.addEventListener('focus', cameBack);
+document.addEventListener('visibilitychange', () => {
+  if (document.hidden) { watch.hidden += 1; goneAway(); } else cameBack();
+});
+function signals() {
+  const now = performance.now();
+  const away = watch.awayMs + (watch.since ? now - watch.since : 0);
+  const ms = (x) => Math.min(LIMIT_MS, Math.max(0, Math.round(x)));
+  return { blurs: Math.min(LIMIT_COUNT, watch.blurs), hidden: Math.min(LIMIT_COUNT, watch.hidden), away_ms: ms(away), client_ms: ms(now - watch.shown) };
+}
+
 function setProgress(test) {
   const pct = Math.round(100 * (test.progress || 0));
   const bar = document.getElementById('progress');
@@ -37,6 +64,7 @@ function render(data) {
     location.replace(`/report.html#${test.id}`);
     return;
   }
+  if (!current || current.item !== question.item) watchStart();
   current = question;
   setProgress(test);
   document.getElementById('skill-name').textContent = question.skill.name;
@@ -115,6 +143,7 @@ form.addEventListener('submit', async (ev) => {
   ev.preventDefault();
   const body = current ? answerBody() : null;
   if (!body || busy) return;
+  body.signals = signals();
   busy = true;
   submit.disabled = true;
   showError(errorBox, null);
