@@ -322,7 +322,8 @@ static rf_status read_item(const json_t *o, const char *where, struct rf_item *i
                           "to %d bytes",
                           where, it->enemy, RF_ITEM_MAX_ENEMY_LEN);
     if ((rc = get_bool(o, "calibrated", &it->calibrated, where, err)) ||
-        (rc = get_bool(o, "retired", &it->retired, where, err)))
+        (rc = get_bool(o, "retired", &it->retired, where, err)) ||
+        (rc = get_bool(o, "recall", &it->recall, where, err)))
         return rc;
     if ((rc = rf_params_from_json(o, &it->irt, where, err)))
         return rc;
@@ -440,6 +441,8 @@ rf_status rf_item_to_json(const struct rf_item *it, json_t **out)
         bad |= json_object_set(o, "translations", it->translations);
     if (it->retired)
         bad |= json_object_set_new(o, "retired", json_true());
+    if (it->recall)
+        bad |= json_object_set_new(o, "recall", json_true());
     if (bad) {
         json_decref(o);
         return RF_ENOMEM;

@@ -44,6 +44,8 @@ struct rf_item {
     char *enemy; /* owned: the enemy group (lower_snake_case), "" when none; items of one
                     group are never given in one test */
     int calibrated, retired;
+    int recall; /* the author marked the item recall (a definition, fact or formula drill),
+                   not applied; counted by lint and bank stats, unused by the engine */
     struct rf_irt_item irt; /* model parameters */
     json_t *translations;   /* owned reference or NULL */
     const char *file;       /* borrowed: file it came from (for messages), may be NULL */

@@ -36,6 +36,7 @@ struct rf_lint_rec {
     size_t nsh;
     int diff; /* enum rf_difficulty */
     int retired;
+    int recall;      /* marked recall, not applied */
     int key;         /* mcq key when usable, else -1 */
     double longest;  /* mcq: what "pick the longest option" scores (1/ties when the key is one) */
     double shortest; /* mcq: the same for "pick the shortest option" */
@@ -875,6 +876,7 @@ static const char *const known_fields[] = {
     "id",  "skill", "type", "stem",       "options",    "key",  "explanation", "difficulty",
     "model", "a",   "b",    "c",          "d",          "thresholds", "calibrated", "tags",
     "lang", "translations", "retired", "answer", "tolerance", "unit", "keys", "enemy",
+    "recall",
 };
 
 static rf_status add_rec(struct rf_lint *l, struct rf_lint_rec *r)
@@ -982,6 +984,10 @@ static rf_status lint_item(struct rf_lint *l, const json_t *o, size_t file_idx, 
     if (ret && !json_is_boolean(ret))
         ERR(&c, "retired", "expected true or false");
     rec.retired = ret && json_is_true(ret);
+    const json_t *recall = json_object_get(o, "recall");
+    if (recall && !json_is_boolean(recall))
+        ERR(&c, "recall", "expected true or false");
+    rec.recall = recall && json_is_true(recall);
     check_params(&c, o, mcq, nopt, rec.diff, cal && json_is_true(cal));
     if (multi || numeric)
         check_nonguess_params(&c, o, t, nkeys, rec.diff, cal && json_is_true(cal));
@@ -1359,7 +1365,7 @@ static rf_status check_skills(struct rf_lint *l)
             j++;
         if (j < i)
             continue; /* seen */
-        size_t n = 0, band[3] = {0, 0, 0}, nonguess = 0, hard = 0, expert = 0;
+        size_t n = 0, band[3] = {0, 0, 0}, nonguess = 0, hard = 0, expert = 0, recall = 0;
         for (size_t k = i; k < l->nrecs; k++) {
             if (!r[k].skill || strcmp(r[k].skill, r[i].skill) != 0 || r[k].retired)
                 continue;
@@ -1367,6 +1373,7 @@ static rf_status check_skills(struct rf_lint *l)
             if (r[k].diff >= 0) /* expert items count with the hard quarter */
                 band[r[k].diff == RF_DIFF_EXPERT ? RF_DIFF_HARD : r[k].diff]++;
             nonguess += r[k].type == RF_ITEM_NUMERIC || r[k].type == RF_ITEM_MULTI;
+            recall += r[k].recall != 0;
             hard += r[k].b >= RF_LINT_HARD_B - RF_LINT_B_SLACK;
             expert += r[k].b >= RF_LINT_EXPERT_B - RF_LINT_B_SLACK;
         }
@@ -1398,6 +1405,13 @@ static rf_status check_skills(struct rf_lint *l)
             skill_warn(l, &r[i], "%zu of %zu active items have b >= %g (%.0f%%), fewer than %.0f%%",
                        hard, n, RF_LINT_HARD_B, 100.0 * (double)hard / (double)n,
                        100 * RF_LINT_HARD_MIN_SHARE))
+            return RF_ENOMEM;
+        if ((double)(n - recall) < RF_LINT_APPLIED_MIN_SHARE * (double)n &&
+            skill_warn(l, &r[i],
+                       "%zu of %zu active items are applied (not marked recall, %.0f%%), fewer "
+                       "than %.0f%%",
+                       n - recall, n, 100.0 * (double)(n - recall) / (double)n,
+                       100 * RF_LINT_APPLIED_MIN_SHARE))
             return RF_ENOMEM;
         if (expert < RF_LINT_EXPERT_MIN &&
             skill_warn(l, &r[i], "%zu active item%s with b >= %g (the expert level), fewer than %d",

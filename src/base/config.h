@@ -133,6 +133,9 @@
  * RF_LINT_HARD_B) and the number at the expert level (RF_LINT_EXPERT_B),
  * with RF_LINT_B_SLACK for 2-decimal rounding. */
 #define RF_LINT_NONGUESS_MIN_SHARE 0.40
+/* Per skill, the share of active items not marked "recall" (applied: a
+ * scenario, code, data or a decision; docs/bank-format.md "Coverage"). */
+#define RF_LINT_APPLIED_MIN_SHARE 0.70
 #define RF_LINT_HARD_B 1.5
 #define RF_LINT_HARD_MIN_SHARE 0.25
 #define RF_LINT_EXPERT_B 2.2

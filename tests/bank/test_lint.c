@@ -110,6 +110,8 @@ struct shape {
     int few_numeric;  /* only i % 5 == 1 numeric (about 20%) */
     int hard_low;     /* hard items at b 1.4 instead of 1.8 */
     int no_expert;    /* the expert items rated hard at b 2.1 */
+    int recall;       /* mcq items marked recall: 1 those with i % 5 == 0 (10 of 48), 2 also
+                         i % 5 == 3 (19 of 48) */
     const char *more; /* raw JSON items appended to the array, or NULL */
 };
 
@@ -163,9 +165,13 @@ static void shaped_bank(struct rf_buf *b, size_t n, const char *item0_extra,
                       "\"explanation\":\"A long enough explanation that teaches why the key "
                       "is right.\",\"difficulty\":\"%s\",\"model\":\"3pl\",\"a\":1.0,"
                       "\"b\":%g,\"c\":0.25,\"calibrated\":false,\"tags\":[\"t%03zu\"],"
-                      "\"lang\":\"en\"%s}",
+                      "\"lang\":\"en\"%s%s}",
                       sep, i, words[i % 24], words[(i * 7 + 3 + i / 24) % 24], opt[0], opt[1],
-                      opt[2], opt[3], key, d, bval, i, i == 0 && item0_extra ? item0_extra : "");
+                      opt[2], opt[3], key, d, bval, i,
+                      (sh->recall && i % 5 == 0) || (sh->recall == 2 && i % 5 == 3)
+                          ? ",\"recall\":true"
+                          : "",
+                      i == 0 && item0_extra ? item0_extra : "");
     }
     if (sh->more)
         rf_buf_printf(b, ",%s", sh->more);
@@ -250,6 +256,8 @@ Test(lint, each_check_reports_file_item_and_field)
      * or replace the whole item through a second file below */
     expect_finding(48, ",\"retired\":\"yes\"",
                    "ml.json: item 'ml.topic.000': field 'retired': error: expected true or false", 1);
+    expect_finding(48, ",\"recall\":1",
+                   "ml.json: item 'ml.topic.000': field 'recall': error: expected true or false", 1);
     expect_finding(48, ",\"thresholds\":[1]", "", 0); /* ignored by a 3pl item: no finding */
     expect_finding(48, ",\"translations\":{\"ja\":{\"stem\":\"$x\",\"options\":[\"a\"]}}",
                    "field 'translations.ja.stem': error: malformed markup: line 1: unclosed $", 2);
@@ -385,6 +393,10 @@ Test(lint, per_skill_rules_each_fail_on_a_skill_that_breaks_them)
          "warning: skill 'ml': 5 of 48 active items have b >= 1.5 (10%), fewer than 25%"},
         {{.no_expert = 1},
          "warning: skill 'ml': 0 active items with b >= 2.2 (the expert level), fewer than 5"},
+        {{.recall = 1}, NULL}, /* 38 of 48 applied (79%) */
+        {{.recall = 2},
+         "warning: skill 'ml': 29 of 48 active items are applied (not marked recall, 60%), "
+         "fewer than 70%"},
     };
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         struct rf_buf b;
