@@ -692,6 +692,8 @@ void rf_posting_cleanup(struct rf_parsed_posting *p)
     for (size_t i = 0; i < p->nunmapped; i++)
         free(p->unmapped[i].text);
     free(p->unmapped);
+    free(p->lines);
+    free(p->prose);
     memset(p, 0, sizeof *p);
 }
 

@@ -82,6 +82,15 @@ struct rf_posting_unmapped {
     char *text; /* owned */
 };
 
+/* What the reader made of one requirement line: its section and the skills
+ * it found there (none: the line is listed as not measured). */
+struct rf_posting_line {
+    size_t line;
+    enum rf_section section;
+    size_t skills[RF_POSTING_MAX_ALTS];
+    size_t nskills;
+};
+
 struct rf_parsed_posting {
     char *title; /* owned: first Markdown heading or first line; "" when none */
     struct rf_posting_req *reqs; /* owned: required first, then preferred, each in text order */
@@ -90,6 +99,10 @@ struct rf_parsed_posting {
     size_t nunmapped;
     size_t dropped;  /* items beyond RF_POSTING_MAX_REQS requirements (counted, not used) */
     int sectioned;   /* 1 when required/preferred headings were found */
+    struct rf_posting_line *lines; /* owned: every requirement line, in text order */
+    size_t nlines;
+    size_t *prose; /* owned: lines read as description (company, duties, benefits) */
+    size_t nprose;
 };
 
 /* Parses posting text (len bytes, need not be NUL-terminated; name is used in

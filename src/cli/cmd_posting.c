@@ -7,11 +7,13 @@
 #include "base/json.h"
 #include "careers/data.h"
 #include "careers/posting.h"
+#include "careers/posting_eval.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 
 static const char usage[] =
-    "usage: rolefit posting parse FILE [--json] [--data DIR]\n\n"
+    "usage: rolefit posting parse FILE [--json] [--data DIR]\n"
+    "       rolefit posting eval DIR [--verbose] [--json] [--data DIR]\n\n"
     "Turns a job posting (Markdown or plain text, English or Japanese, UTF-8) into\n"
     "required and preferred requirements on the skills rolefit measures. Section\n"
     "headings (Requirements / Must have / 必須 / 応募資格; Preferred / Nice to have /\n"
@@ -20,7 +22,12 @@ static const char usage[] =
     "\"X または Y\" form one requirement met by either (an OR-group). Required items\n"
     "1-2 weigh 3, item 3 weighs 2, later items 1, preferred items 0.5. Text that maps\n"
     "to no skill is listed as unmapped.\n\n"
+    "'eval' scores the reader against labelled postings (DIR/NAME.md or .txt beside\n"
+    "NAME.labels; tests/fixtures/postings/README.md): line recall, skill precision and\n"
+    "recall per line, required/preferred accuracy, prose read as requirements and\n"
+    "lines silently dropped, for the tuned postings and those in DIR/holdout.txt.\n\n"
     "  --json      print JSON instead of text\n"
+    "  --verbose   (eval) list every disagreement with the labels on stderr\n"
     "  --data DIR  folder with skills.json and skill_aliases.json (default data)\n";
 
 /* Prints s padded to width terminal columns (CJK characters take two). */
@@ -50,11 +57,74 @@ static void print_req(const struct rf_careers *c, const struct rf_posting_req *r
     printf("\n");
 }
 
+static void note_err(void *ud, const char *msg)
+{
+    (void)ud;
+    fprintf(stderr, "%s\n", msg);
+}
+
+static json_t *score_json(const struct rf_posting_score *s)
+{
+    return json_pack("{sIsIsfsfsfsfsIsI}", "postings", (json_int_t)s->postings, "lines",
+                     (json_int_t)s->lines, "line_recall", rf_posting_eval_ratio(s->found, s->lines),
+                     "skill_precision", rf_posting_eval_ratio(s->tp, s->tp + s->fp), "skill_recall",
+                     rf_posting_eval_ratio(s->tp, s->tp + s->fn), "section_accuracy",
+                     rf_posting_eval_ratio(s->section_right, s->found), "from_prose",
+                     (json_int_t)s->from_prose, "dropped", (json_int_t)s->dropped);
+}
+
+static void score_text(const char *name, const struct rf_posting_score *s)
+{
+    printf("%-9s %3zu %5zu  %5.1f%%  %5.1f%% %5.1f%%  %5.1f%%  %5zu %7zu\n", name, s->postings,
+           s->lines, 100 * rf_posting_eval_ratio(s->found, s->lines),
+           100 * rf_posting_eval_ratio(s->tp, s->tp + s->fp),
+           100 * rf_posting_eval_ratio(s->tp, s->tp + s->fn),
+           100 * rf_posting_eval_ratio(s->section_right, s->found), s->from_prose, s->dropped);
+}
+
+static int eval(const char *cmd, const struct rf_careers *c, const char *dir, int json,
+                int verbose)
+{
+    struct rf_posting_score t, h, all;
+    struct rf_err err;
+    rf_err_clear(&err);
+    rf_status rc = rf_posting_eval_dir(dir, &c->aliases, &c->tax, &t, &h,
+                                       verbose ? note_err : NULL, NULL, &err);
+    if (rc)
+        return rf_cli_fail(cmd, rc, err.msg);
+    all = t;
+    all.postings += h.postings;
+    all.lines += h.lines;
+    all.found += h.found;
+    all.section_right += h.section_right;
+    all.tp += h.tp;
+    all.fp += h.fp;
+    all.fn += h.fn;
+    all.from_prose += h.from_prose;
+    all.dropped += h.dropped;
+    if (json) {
+        json_t *j = json_pack("{sososo}", "tuned", score_json(&t), "held_out", score_json(&h),
+                              "all", score_json(&all));
+        if (!j)
+            return rf_cli_fail(cmd, RF_ENOMEM, "out of memory");
+        json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(4));
+        fputc('\n', stdout);
+        json_decref(j);
+    } else {
+        printf("postings  n  lines  line-R  skill-P skill-R  req/pref  prose dropped\n");
+        score_text("tuned", &t);
+        score_text("held-out", &h);
+        score_text("all", &all);
+    }
+    return RF_EXIT_OK;
+}
+
 int rf_cmd_posting(int argc, char **argv)
 {
     const char *cmd = "posting", *data = "data";
-    int json = 0, help = 0;
-    struct rf_cli_opt opts[] = {{"json", 0, NULL, &json}, {"data", 1, &data, NULL}};
+    int json = 0, help = 0, verbose = 0;
+    struct rf_cli_opt opts[] = {
+        {"json", 0, NULL, &json}, {"data", 1, &data, NULL}, {"verbose", 0, NULL, &verbose}};
     const char *pos[2];
     size_t npos;
     int ec = rf_cli_parse(cmd, argc, argv, opts, sizeof opts / sizeof opts[0], pos, 2, &npos,
@@ -65,14 +135,20 @@ int rf_cmd_posting(int argc, char **argv)
         fputs(usage, stdout);
         return RF_EXIT_OK;
     }
-    if (npos != 2 || strcmp(pos[0], "parse") != 0)
-        return rf_cli_usage_error(cmd, "expected 'parse FILE' (see 'rolefit posting --help')");
+    if (npos != 2 || (strcmp(pos[0], "parse") != 0 && strcmp(pos[0], "eval") != 0))
+        return rf_cli_usage_error(cmd, "expected 'parse FILE' or 'eval DIR' (see 'rolefit "
+                                       "posting --help')");
     struct rf_careers c;
     struct rf_err err;
     rf_err_clear(&err);
     rf_status rc = rf_careers_load(data, &c, &err);
     if (rc)
         return rf_cli_fail(cmd, rc, err.msg);
+    if (strcmp(pos[0], "eval") == 0) {
+        int ec2 = eval(cmd, &c, pos[1], json, verbose);
+        rf_careers_cleanup(&c);
+        return ec2;
+    }
     struct rf_parsed_posting p;
     if ((rc = rf_posting_load(pos[1], &c.aliases, &c.tax, &p, &err))) {
         rf_careers_cleanup(&c);

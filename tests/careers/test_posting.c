@@ -10,6 +10,7 @@
 #include "base/rng.h"
 #include "careers/data.h"
 #include "careers/posting.h"
+#include "careers/posting_eval.h"
 #include "careers/rank.h"
 
 static struct rf_careers c;
@@ -333,4 +334,93 @@ Test(posting, cohort_ranking_matches_exact_fit)
     free(exact);
     rf_cohort_cleanup(&co);
     rf_posting_cleanup(&post);
+}
+
+/* The posting evaluator: label files are checked (each error names the file,
+ * line and field), and the figures follow their definitions on a posting
+ * small enough to count by hand. */
+static rf_status load_str(const char *text, struct rf_posting_label **l, size_t *n,
+                          struct rf_err *err)
+{
+    char path[] = "/tmp/rf_labels_XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    fputs(text, f);
+    fclose(f);
+    rf_status rc = rf_posting_labels_load(path, &c.tax, l, n, err);
+    remove(path);
+    return rc;
+}
+
+Test(posting, eval_bad_label_files_name_the_field)
+{
+    static const char *const bad[] = {
+        "3\trequired\tcooking\n",          "x\trequired\t-\n",
+        "3\tmaybe\t-\n",                   "3\trequired\n",
+        "3\trequired\t-\n3\tpreferred\t-\n",
+    };
+    static const char *const needle[] = {":1: field 'skills': unknown skill 'cooking'",
+                                         ":1: field 'line'", ":1: field 'section'",
+                                         ":1: expected LINE", "line 3 is labelled twice"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct rf_posting_label *l = NULL;
+        size_t n = 0;
+        struct rf_err err;
+        rf_err_clear(&err);
+        cr_expect_eq(load_str(bad[i], &l, &n, &err), RF_EINVAL, "case %zu", i);
+        cr_expect(strstr(err.msg, needle[i]), "case %zu: '%s' lacks '%s'", i, err.msg, needle[i]);
+        free(l);
+    }
+}
+
+Test(posting, eval_figures_follow_their_definitions)
+{
+    struct rf_posting_label *l = NULL;
+    size_t n = 0;
+    struct rf_err err;
+    rf_err_clear(&err);
+    /* Line 3: SQL (data_engineering) required; line 4: PyTorch and Python
+     * required; line 5: a driver's licence (nothing measured); line 7:
+     * Kubernetes preferred. */
+    cr_assert_eq(load_str("# comment\n3\trequired\tdata_engineering\n"
+                          "4\trequired\tdeep_learning,software_engineering\n"
+                          "5\trequired\t-\n7\tpreferred\tai_infrastructure\n",
+                          &l, &n, &err),
+                 RF_OK, "%s", err.msg);
+    cr_assert_eq(n, 4);
+    const char *text = "# Data scientist\n"
+                       "Requirements\n"
+                       "- SQL\n"
+                       "- PyTorch\n"
+                       "- A driver's licence\n"
+                       "Nice to have\n"
+                       "- Kubernetes\n";
+    struct rf_parsed_posting p;
+    cr_assert_eq(rf_posting_parse("t.md", text, strlen(text), &c.aliases, &c.tax, &p, &err),
+                 RF_OK, "%s", err.msg);
+    struct rf_posting_score s = {0};
+    rf_posting_eval_add(&p, l, n, &c.tax, &s, NULL, NULL);
+    /* Every labelled line is read; software_engineering on line 4 is missed. */
+    cr_expect_eq(s.lines, 4);
+    cr_expect_eq(s.found, 4);
+    cr_expect_eq(s.section_right, 4);
+    cr_expect_eq(s.tp, 3);
+    cr_expect_eq(s.fn, 1);
+    cr_expect_eq(s.fp, 0);
+    cr_expect_eq(s.from_prose, 0);
+    cr_expect_eq(s.dropped, 0);
+    /* The same parse against labels that miss line 7 and call line 5 preferred:
+     * line 7 is prose read as a requirement, its skill an invented one. */
+    l[2].section = RF_SEC_PREFERRED;
+    struct rf_posting_score t = {0};
+    rf_posting_eval_add(&p, l, 3, &c.tax, &t, NULL, NULL);
+    cr_expect_eq(t.section_right, 2);
+    cr_expect_eq(t.from_prose, 1);
+    cr_expect_eq(t.fp, 1);
+    cr_expect_eq(t.tp, 2);
+    cr_expect_float_eq(rf_posting_eval_ratio(t.tp, t.tp + t.fp), 2.0 / 3, 1e-12);
+    cr_expect_float_eq(rf_posting_eval_ratio(0, 0), 1.0, 0);
+    rf_posting_cleanup(&p);
+    free(l);
 }
