@@ -11,7 +11,8 @@ WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototy
 CFLAGS   ?=
 override CFLAGS += -std=c11 $(OPT) -g $(WARN) -D_GNU_SOURCE -Isrc -MMD -MP \
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-override LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
+# MeCab (Japanese morphemes of postings) ships no pkg-config file: plain -lmecab.
+override LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lmecab -lm -lpthread
 SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 ifeq ($(SANITIZE),1)
 override CFLAGS += $(SAN)

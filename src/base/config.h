@@ -285,6 +285,13 @@
  * the longest line read as a section heading. */
 #define RF_POSTING_YEARS_ADVANCED 5
 #define RF_POSTING_HEADING_MAX 80
+/* Most requirement lines and prose lines a parse lists (more are counted in
+ * `dropped`), and MeCab: the longest line analysed, most morphemes of a line,
+ * and the dictionary (Debian's mecab-ipadic-utf8). */
+#define RF_POSTING_MAX_LINES 4096
+#define RF_POSTING_MECAB_MAX_LINE 4096
+#define RF_POSTING_MAX_MORPHS 1024
+#define RF_MECAB_ARGS "-d /var/lib/mecab/dic/ipadic-utf8"
 /* Cohort ranking: the standard normal CDF table (2049 points on [-8, 8]:
  * step 1/128, linear interpolation error below 2e-6), people per block of
  * the inner loop, and most threads. */

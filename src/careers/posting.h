@@ -8,17 +8,24 @@
  *   punctuation become ASCII, "：" becomes ":"), line breaks become "\n",
  *   other control characters are removed; ASCII letters are then lower-cased
  *   for matching (byte lengths do not change, so matches map back to the text).
- * - Section headings in both languages switch between required
- *   (Requirements, Must have, Qualifications, 必須, 応募資格 ...), preferred
- *   (Preferred, Nice to have, Bonus, 歓迎, 尚可 ...) and other sections; each
- *   line of a required or preferred section is one item. A posting without a
- *   recognizable section has every bullet line counted as required.
- * - In an item, alias terms are found leftmost-longest; an item with an OR
- *   marker ("or", "/", "または", "もしくは", "such as", "など" ...) makes one
- *   requirement whose alternatives are all its skills (an OR-group); other
- *   items make one requirement per distinct skill. Parts of an item between
- *   separators (",", "、", "/", "・", "and", "or" ...) with no term, and items
- *   with none, are listed as unmapped, never dropped.
+ * - Every non-blank line ends in one list: a requirement line (mapped to
+ *   skills, or not measured, with its line number) or prose (title,
+ *   headings, company paragraph, duties, benefits). Headings in both
+ *   languages announce required (Requirements, Who you are, 必須, 応募資格
+ *   ...), preferred (Nice to have, Bonus, 歓迎, 尚可 ...) or description
+ *   (What you'll do, Benefits, 業務内容, 待遇 ...) blocks; under an unknown
+ *   heading or none, lines are told apart by their wording (asks for
+ *   experience or knowledge, or describes a duty or the company).
+ * - In a requirement line, alias terms are found leftmost-longest (Japanese
+ *   on MeCab morpheme boundaries). Generic terms used as modifiers ("top ML
+ *   venues", 機械学習を用いた), heads qualified by another noun (コスト最適化),
+ *   degree subjects and a language's "communication" name nothing. A line
+ *   with an OR marker ("or", "/", "または", "もしくは", "such as", "など" ...)
+ *   makes one requirement whose alternatives are all its skills (an
+ *   OR-group, labelled "Deep learning (PyTorch, TensorFlow)"); other lines
+ *   make one requirement per distinct skill. Parts of a line between
+ *   separators with no term, and lines with none, are listed as not
+ *   measured, never dropped.
  * - Weights by position within a section: required items 1 and 2 weigh
  *   RF_POSTING_W_TOP, item 3 RF_POSTING_W_THIRD, later ones RF_POSTING_W_REST;
  *   preferred items weigh RF_POSTING_W_PREFERRED.
@@ -37,22 +44,35 @@
 #include "base/err.h"
 #include "careers/profile.h"
 
+/* Alias flags, from the dictionary's "modifiers" and "heads" lists. A
+ * modifier is a generic term ("machine learning", 機械学習) that names no
+ * requirement when it only qualifies a noun ("top ML venues", 機械学習を用いた
+ * サービス) on a line that names another skill. A head ("optimization", 最適化)
+ * names none when a noun that is no term qualifies it ("cost optimization",
+ * 広告配信最適化). */
+#define RF_ALIAS_MODIFIER 1u
+#define RF_ALIAS_HEAD 2u
+
 struct rf_alias {
     char *key;   /* owned: normalized, ASCII-lower-cased term */
     char *term;  /* owned: the term as written in the dictionary */
     size_t len;  /* strlen(key) */
     size_t skill;
+    unsigned flags; /* RF_ALIAS_* */
 };
 
 struct rf_aliases {
     struct rf_alias *a; /* owned, grouped by the first byte of key, longest first */
     size_t n;
     size_t start[257];  /* aliases whose key starts with byte b are a[start[b] .. start[b+1]) */
+    void *mecab;        /* owned mecab_model_t: Japanese morphological analysis */
 };
 
 /* Loads and validates the alias dictionary against tax: every skill id
- * exists, every term is non-empty and appears once. Messages name the file,
- * skill and term. On failure out is left empty. */
+ * exists, every term is non-empty and appears once, every entry of
+ * "modifiers" and "heads" is a term. Loads MeCab's IPA dictionary
+ * (RF_MECAB_ARGS; RF_EIO when it is missing), about 4 ms. Messages name the
+ * file, skill and term. On failure out is left empty. */
 rf_status rf_aliases_load(const char *path, const struct rf_taxonomy *tax, struct rf_aliases *out,
                           struct rf_err *err);
 rf_status rf_aliases_load_mem(const char *name, const char *data, size_t len,
@@ -91,18 +111,21 @@ struct rf_posting_line {
     size_t nskills;
 };
 
+enum rf_posting_lang { RF_LANG_EN = 0, RF_LANG_JA, RF_LANG_OTHER };
+
 struct rf_parsed_posting {
     char *title; /* owned: first Markdown heading or first line; "" when none */
     struct rf_posting_req *reqs; /* owned: required first, then preferred, each in text order */
     size_t nreqs, nrequired;
     struct rf_posting_unmapped *unmapped; /* owned */
     size_t nunmapped;
-    size_t dropped;  /* items beyond RF_POSTING_MAX_REQS requirements (counted, not used) */
+    size_t dropped;  /* entries beyond the caps (requirements, not-measured parts, lines): counted */
     int sectioned;   /* 1 when required/preferred headings were found */
     struct rf_posting_line *lines; /* owned: every requirement line, in text order */
     size_t nlines;
-    size_t *prose; /* owned: lines read as description (company, duties, benefits) */
+    size_t *prose; /* owned: lines read as headings or description (company, duties, benefits) */
     size_t nprose;
+    enum rf_posting_lang language; /* RF_LANG_OTHER: read as far as the known terms go */
 };
 
 /* Parses posting text (len bytes, need not be NUL-terminated; name is used in
@@ -122,9 +145,18 @@ rf_status rf_posting_load(const char *path, const struct rf_aliases *al,
 
 void rf_posting_cleanup(struct rf_parsed_posting *p);
 
-/* The parse as JSON: title, "required" and "preferred" arrays (position,
- * line, weight, level, label, skills, text), "unmapped" (section, line,
- * text), "dropped". RF_ENOMEM only. */
+/* "en", "ja" or "other". */
+const char *rf_posting_language(enum rf_posting_lang l);
+
+/* A note for the reader of the parse (static text), or NULL: today only for
+ * a posting in another language than English or Japanese. */
+const char *rf_posting_note(const struct rf_parsed_posting *p);
+
+/* The parse as JSON: title, language, note (when there is one), "required"
+ * and "preferred" arrays (position, line, weight, level, label, skills,
+ * text), "unmapped" (section, line, text), "lines" (line, section, skills:
+ * every requirement line), "prose_lines" (line numbers), "dropped".
+ * RF_ENOMEM only. */
 rf_status rf_posting_to_json(const struct rf_parsed_posting *p, const struct rf_taxonomy *tax,
                              json_t **out, struct rf_err *err);
 

@@ -17,11 +17,15 @@ static const char usage[] =
     "Turns a job posting (Markdown or plain text, English or Japanese, UTF-8) into\n"
     "required and preferred requirements on the skills rolefit measures. Section\n"
     "headings (Requirements / Must have / 必須 / 応募資格; Preferred / Nice to have /\n"
-    "歓迎) decide which is which; without them every bullet line counts as required.\n"
+    "歓迎) decide which is which; under headings it does not know, or none, a list is\n"
+    "read as requirements or as description (duties, company, benefits) by its\n"
+    "wording. Japanese is split into words by MeCab (IPA dictionary).\n"
     "Terms map to skills through DIR/skill_aliases.json. \"X or Y\", \"X/Y\" and\n"
     "\"X または Y\" form one requirement met by either (an OR-group). Required items\n"
     "1-2 weigh 3, item 3 weighs 2, later items 1, preferred items 0.5. Text that maps\n"
-    "to no skill is listed as unmapped.\n\n"
+    "to no skill is listed as not measured, with its line; every other line is listed\n"
+    "as heading or description. A posting in another language is read as far as\n"
+    "the known terms go, with a note saying so.\n\n"
     "'eval' scores the reader against labelled postings (DIR/NAME.md or .txt beside\n"
     "NAME.labels; tests/fixtures/postings/README.md): line recall, skill precision and\n"
     "recall per line, required/preferred accuracy, prose read as requirements and\n"
@@ -47,10 +51,27 @@ static void pad(const char *s, int width)
         fputc(' ', stdout);
 }
 
+/* Prints "title 1-3, 7, 9-12" for sorted line numbers (plural "lines" when
+ * there are several); nothing when there are none. */
+static void print_ranges(const char *title, const size_t *v, size_t n)
+{
+    if (n == 0)
+        return;
+    printf("%s%s ", title, n > 1 ? "s" : "");
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j + 1 < n && v[j + 1] == v[j] + 1)
+            j++;
+        printf(j > i ? "%s%zu-%zu" : "%s%zu", i ? ", " : "", v[i], v[j]);
+        i = j + 1;
+    }
+    printf("\n");
+}
+
 static void print_req(const struct rf_careers *c, const struct rf_posting_req *r)
 {
     printf("  %2zu. ", r->position);
-    pad(r->label ? r->label : "", 32);
+    pad(r->label ? r->label : "", 36);
     printf(" %-11s w=%-4g", c->tax.levels[r->level], r->weight);
     for (size_t k = 0; k < r->nskills; k++)
         printf("%s%s", k ? " | " : "  -> ", c->tax.skills[r->skills[k]].id);
@@ -107,8 +128,7 @@ static int eval(const char *cmd, const struct rf_careers *c, const char *dir, in
                               "all", score_json(&all));
         if (!j)
             return rf_cli_fail(cmd, RF_ENOMEM, "out of memory");
-        json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(4));
-        fputc('\n', stdout);
+        rf_json_dumpf_out(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         json_decref(j);
     } else {
         printf("postings  n  lines  line-R  skill-P skill-R  req/pref  prose dropped\n");
@@ -173,19 +193,24 @@ int rf_cmd_posting(int argc, char **argv)
                 print_req(&c, &p.reqs[i]);
         if (p.nreqs == p.nrequired)
             printf("  (none)\n");
-        printf("\nNot mapped to a measured skill:\n");
+        printf("\nNot measured by rolefit:\n");
         for (size_t i = 0; i < p.nunmapped; i++)
             printf("  line %zu (%s): %s\n", p.unmapped[i].line,
                    p.unmapped[i].section == RF_SEC_PREFERRED ? "preferred" : "required",
                    p.unmapped[i].text);
         if (p.nunmapped == 0)
             printf("  (none)\n");
+        print_ranges("\nRead as headings or description, not requirements: line", p.prose,
+                     p.nprose);
         if (!p.sectioned)
-            printf("\nNo Requirements/Preferred headings found: every bullet line was read as "
-                   "required.\n");
+            printf("\nNo Requirements/Preferred headings found: lists were read as requirements "
+                   "or description by their wording.\n");
         if (p.dropped)
-            printf("\n%zu further items beyond the limit of %d requirements were not used.\n",
-                   p.dropped, RF_POSTING_MAX_REQS);
+            printf("\n%zu further entries beyond the caps (%d requirements, %d lines) were not "
+                   "listed.\n",
+                   p.dropped, RF_POSTING_MAX_REQS, RF_POSTING_MAX_LINES);
+        if (rf_posting_note(&p))
+            printf("\nNote: %s.\n", rf_posting_note(&p));
     }
     rf_posting_cleanup(&p);
     rf_careers_cleanup(&c);

@@ -2,6 +2,7 @@
  * unmapped terms, empty, huge and malformed input; posting fit, reasons and
  * cohort ranking against the exact per-profile arithmetic. */
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,8 +79,9 @@ Test(posting, english_markdown)
 {
     const struct want w[] = {
         {RF_SEC_REQUIRED, 1, "advanced", "Python", "software_engineering", 3},
-        {RF_SEC_REQUIRED, 2, "proficient", "PyTorch-or-TensorFlow", "deep_learning", 3},
-        {RF_SEC_REQUIRED, 3, "proficient", "SQL-or-data pipelines-or-Spark-or-Airflow",
+        {RF_SEC_REQUIRED, 2, "proficient", "Deep learning (PyTorch, TensorFlow)", "deep_learning",
+         3},
+        {RF_SEC_REQUIRED, 3, "proficient", "Data engineering (SQL, data pipelines, Spark, Airflow)",
          "data_engineering", 2},
         {RF_SEC_REQUIRED, 4, "proficient", "Model deployment", "model_deployment", 1},
         {RF_SEC_REQUIRED, 4, "proficient", "monitoring", "mlops_monitoring", 1},
@@ -99,24 +101,28 @@ Test(posting, japanese_with_fullwidth_text)
         {RF_SEC_REQUIRED, 1, "proficient", "Python", "software_engineering", 3},
         {RF_SEC_REQUIRED, 1, "proficient", "SQL", "data_engineering", 3},
         {RF_SEC_REQUIRED, 1, "proficient", "データ分析", "data_analysis", 3},
-        {RF_SEC_REQUIRED, 2, "developing", "統計学-or-機械学習",
+        {RF_SEC_REQUIRED, 2, "developing",
+         "Probability and statistics (統計学) or ML fundamentals (機械学習)",
          "probability_statistics|ml_fundamentals", 3},
         /* ＰｙＴｏｒｃｈ (full width) is PyTorch after NFKC. */
-        {RF_SEC_REQUIRED, 3, "proficient", "PyTorch-or-TensorFlow", "deep_learning", 2},
+        {RF_SEC_REQUIRED, 3, "proficient", "Deep learning (PyTorch, TensorFlow)", "deep_learning",
+         2},
         {RF_SEC_REQUIRED, 4, "proficient", "コミュニケーション能力", "product_stakeholder", 1},
         {RF_SEC_PREFERRED, 1, "proficient", "A/Bテスト, 効果検証", "experimentation", 0.5},
-        {RF_SEC_PREFERRED, 2, "proficient", "博士号-or-統計学",
-         "research_practice|probability_statistics", 0.5},
+        /* A PhD asked for alone is research practice; its subjects are no skills
+         * asked for, and are listed as not measured. */
+        {RF_SEC_PREFERRED, 2, "proficient", "Research practice (博士号)", "research_practice", 0.5},
     };
-    const char *const un[] = {"情報科学", "英語での業務遂行能力"};
-    check("tests/careers/postings/ds_ja.md", w, sizeof w / sizeof w[0], un, 2);
+    const char *const un[] = {"情報科学", "統計学など", "英語での業務遂行能力"};
+    check("tests/careers/postings/ds_ja.md", w, sizeof w / sizeof w[0], un, 3);
 }
 
 Test(posting, plain_text_without_headings)
 {
     const struct want w[] = {
         {RF_SEC_REQUIRED, 1, "proficient", "SQL", "data_engineering", 3},
-        {RF_SEC_REQUIRED, 2, "proficient", "Tableau-or-Looker", "data_analysis", 3},
+        {RF_SEC_REQUIRED, 2, "proficient", "Data analysis and visualization (Tableau, Looker)",
+         "data_analysis", 3},
     };
     const char *const un[] = {"Storytelling with data"};
     check("tests/careers/postings/plain_en.txt", w, sizeof w / sizeof w[0], un, 1);
@@ -148,7 +154,7 @@ Test(posting, or_markers_headings_and_levels)
     cr_expect_str_eq(p.reqs[0].label, "Python");
     cr_expect_str_eq(p.reqs[1].label, "SQL");
     /* "/" makes an OR-group even though both sides are one skill. */
-    cr_expect_str_eq(p.reqs[2].label, "Docker-or-Kubernetes");
+    cr_expect_str_eq(p.reqs[2].label, "AI infrastructure (Docker, Kubernetes)");
     cr_expect_str_eq(c.tax.levels[p.reqs[3].level], "advanced", "deep expertise");
     /* CI/CD is one term: its slash is no OR marker; "basic" lowers the level. */
     cr_expect_str_eq(p.reqs[4].label, "CI/CD");
@@ -214,9 +220,11 @@ Test(posting, aliases_are_checked)
         "{\"skills\": {\"deep_learning\": [\"PyTorch\"], \"ml_fundamentals\": [\"pytorch\"]}}",
         "{\"skills\": {\"deep_learning\": [\"\"]}}",
         "{\"skills\": []}",
+        "{\"skills\": {\"deep_learning\": [\"PyTorch\"]}, \"modifiers\": [\"ML\"]}",
     };
     static const char *const needle[] = {"unknown skill 'cooking'", "listed twice",
-                                         "skills.deep_learning[0]", "field 'skills'"};
+                                         "skills.deep_learning[0]", "field 'skills'",
+                                         "modifiers[0]: 'ML' is not a term"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         struct rf_aliases a;
         struct rf_err err;
@@ -252,8 +260,8 @@ Test(posting, fit_reason_and_or_group_probability)
     cr_assert_float_eq(f.fit, sp / sw, 1e-12);
     char buf[512];
     rf_posting_reason(&post, pr, m, buf, sizeof buf);
-    cr_assert_str_eq(buf, "meets Python (0.82), PyTorch-or-TensorFlow (0.81), Model deployment "
-                          "(0.84); gap: monitoring (0.18)");
+    cr_assert_str_eq(buf, "meets Python (0.82), Deep learning (PyTorch, TensorFlow) (0.81), Model "
+                          "deployment (0.84); gap: monitoring (0.18)");
     /* An OR-group over two skills: 1 - (1 - p1)(1 - p2). */
     struct rf_parsed_posting q;
     cr_assert_eq(parse_str("Requirements\n- statistics or machine learning\n", &q, &err), RF_OK);
@@ -423,4 +431,218 @@ Test(posting, eval_figures_follow_their_definitions)
     cr_expect_float_eq(rf_posting_eval_ratio(0, 0), 1.0, 0);
     rf_posting_cleanup(&p);
     free(l);
+}
+
+/* The labelled set (tests/fixtures/postings, issue 15) meets the reader's
+ * targets on the postings tuned on and on the held-out third alike: line
+ * recall >= 95%, skill precision >= 90% and recall >= 80% per line,
+ * required/preferred right >= 95%, no prose read as a requirement and no
+ * line silently dropped. Figures in docs/careers.md. */
+Test(posting, labelled_set_meets_the_targets)
+{
+    struct rf_posting_score part[2];
+    struct rf_err err;
+    rf_err_clear(&err);
+    cr_assert_eq(rf_posting_eval_dir("tests/fixtures/postings", &c.aliases, &c.tax, &part[0],
+                                     &part[1], NULL, NULL, &err),
+                 RF_OK, "%s", err.msg);
+    static const char *const name[] = {"tuned", "held-out"};
+    const size_t want_postings[] = {20, 10};
+    for (size_t k = 0; k < 2; k++) {
+        const struct rf_posting_score *s = &part[k];
+        cr_expect_eq(s->postings, want_postings[k], "%s: %zu postings", name[k], s->postings);
+        double lr = rf_posting_eval_ratio(s->found, s->lines),
+               sp = rf_posting_eval_ratio(s->tp, s->tp + s->fp),
+               sr = rf_posting_eval_ratio(s->tp, s->tp + s->fn),
+               sa = rf_posting_eval_ratio(s->section_right, s->found);
+        cr_expect(lr >= 0.95, "%s: line recall %.3f", name[k], lr);
+        cr_expect(sp >= 0.90, "%s: skill precision %.3f", name[k], sp);
+        cr_expect(sr >= 0.80, "%s: skill recall %.3f", name[k], sr);
+        cr_expect(sa >= 0.95, "%s: required/preferred %.3f", name[k], sa);
+        cr_expect_eq(s->from_prose, 0, "%s: %zu prose lines read as requirements", name[k],
+                     s->from_prose);
+        cr_expect_eq(s->dropped, 0, "%s: %zu lines silently dropped", name[k], s->dropped);
+    }
+}
+
+/* Every non-blank line of every posting ends in exactly one list: a
+ * requirement line (mapped or not measured) or prose; requirements and
+ * not-measured entries point at requirement lines. */
+static void check_accounting(const char *path)
+{
+    struct rf_parsed_posting p;
+    struct rf_err err;
+    rf_err_clear(&err);
+    cr_assert_eq(rf_posting_load(path, &c.aliases, &c.tax, &p, &err), RF_OK, "%s", err.msg);
+    FILE *f = fopen(path, "r");
+    cr_assert(f, "%s", path);
+    char buf[4096];
+    size_t ln = 0;
+    while (fgets(buf, sizeof buf, f)) {
+        ln++;
+        int blank = 1;
+        for (char *q = buf; *q; q++)
+            blank &= *q == ' ' || *q == '\t' || *q == '\n' || *q == '\r';
+        size_t seen = 0;
+        for (size_t i = 0; i < p.nlines; i++)
+            seen += p.lines[i].line == ln;
+        for (size_t i = 0; i < p.nprose; i++)
+            seen += p.prose[i] == ln;
+        cr_expect_eq(seen, blank ? 0 : 1, "%s:%zu: in %zu lists", path, ln, seen);
+    }
+    fclose(f);
+    for (size_t i = 0; i < p.nreqs + p.nunmapped; i++) {
+        size_t l = i < p.nreqs ? p.reqs[i].line : p.unmapped[i - p.nreqs].line, j = 0;
+        while (j < p.nlines && p.lines[j].line != l)
+            j++;
+        cr_expect(j < p.nlines, "%s:%zu: an entry on a line that is no requirement line", path, l);
+    }
+    cr_expect_eq(p.dropped, 0, "%s", path);
+    rf_posting_cleanup(&p);
+}
+
+Test(posting, every_line_ends_in_one_list)
+{
+    DIR *d = opendir("tests/fixtures/postings");
+    cr_assert(d);
+    size_t n = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        size_t l = strlen(e->d_name);
+        if (l > 3 && (!strcmp(e->d_name + l - 3, ".md") || !strcmp(e->d_name + l - 4, ".txt")) &&
+            strcmp(e->d_name, "README.md") && strcmp(e->d_name, "holdout.txt")) {
+            char path[512];
+            snprintf(path, sizeof path, "tests/fixtures/postings/%s", e->d_name);
+            check_accounting(path);
+            n++;
+        }
+    }
+    closedir(d);
+    cr_expect_eq(n, 30);
+    check_accounting("tests/careers/postings/mle_en.md");
+    check_accounting("tests/careers/postings/ds_ja.md");
+    check_accounting("tests/careers/postings/plain_en.txt");
+}
+
+/* The skills of the first requirement line of a posting "Requirements\n- LINE". */
+static void line_skills(const char *line, char *out, size_t cap)
+{
+    char text[512];
+    snprintf(text, sizeof text, "# Job\n\n## Requirements\n- %s\n", line);
+    struct rf_parsed_posting p;
+    struct rf_err err;
+    rf_err_clear(&err);
+    cr_assert_eq(parse_str(text, &p, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(p.nlines, 1, "%s: %zu requirement lines", line, p.nlines);
+    out[0] = '\0';
+    for (size_t k = 0; k < p.lines[0].nskills; k++) {
+        strncat(out, k ? "|" : "", cap - strlen(out) - 1);
+        strncat(out, c.tax.skills[p.lines[0].skills[k]].id, cap - strlen(out) - 1);
+    }
+    rf_posting_cleanup(&p);
+}
+
+/* The cases of issue 15: requirements found, none invented. */
+Test(posting, finds_every_requirement_and_invents_none)
+{
+    static const struct {
+        const char *line, *skills;
+    } cases[] = {
+        {"Shipping models to production: online serving, latency budgets, canary rollouts",
+         "model_deployment"},
+        {"GPU cluster scheduling for distributed training", "ai_infrastructure"},
+        {"大規模分散学習(複数GPU)の経験", "ai_infrastructure"},
+        /* 機械学習 qualifies the service: the requirement is running it. */
+        {"機械学習を用いたサービスの本番運用経験", "model_deployment"},
+        {"機械学習モデルを本番環境に載せた経験", "model_deployment"},
+        {"機械学習に関する基礎知識", "ml_fundamentals"},
+        {"Publications at top ML venues (NeurIPS, ICML)", "research_practice"},
+        {"PhD in machine learning, statistics or a related field", "research_practice"},
+        {"MS or PhD in computer science or machine learning", ""},
+        {"Master's in CS, statistics, economics or a related field", ""},
+        /* 統計的推論 is one term; 推論 alone would be inference serving. */
+        {"統計的推論(推定、検定、信頼区間)に関する知識", "probability_statistics"},
+        {"コスト最適化や広告配信最適化の実務経験", ""},
+        {"Cost optimization of cloud spend", ""},
+        {"数理最適化の知識", "calculus_optimization"},
+        {"Convex optimization", "calculus_optimization"},
+        {"LLM product work (prompting, retrieval, evaluation)", "llm_applications"},
+        {"5+ years of product management, including 2 shipping ML features",
+         "product_stakeholder"},
+        {"英語でのコミュニケーション能力", ""},
+        {"Guardrails against prompt injection", "responsible_ai"},
+        {"User research and customer journey maps", "ux_for_ml"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char got[256];
+        line_skills(cases[i].line, got, sizeof got);
+        cr_expect_str_eq(got, cases[i].skills, "'%s': got '%s', want '%s'", cases[i].line, got,
+                         cases[i].skills);
+    }
+}
+
+/* Headings: an unknown one never loses its block, and without any heading
+ * duty lines stay description while a list that asks stays requirements. */
+Test(posting, unknown_headings_and_duties)
+{
+    struct rf_parsed_posting p;
+    struct rf_err err;
+    rf_err_clear(&err);
+    cr_assert_eq(parse_str("# ML engineer\n\n"
+                           "We build fraud models for banks.\n\n"
+                           "## Your toolbox\n"
+                           "- 3+ years with Python in production\n"
+                           "- Experience with Kubernetes is a plus\n\n"
+                           "## Benefits\n"
+                           "- Python workshops\n",
+                           &p, &err),
+                 RF_OK, "%s", err.msg);
+    cr_assert_eq(p.nlines, 2);
+    cr_expect_eq(p.lines[0].line, 6);
+    cr_expect_eq(p.lines[0].section, RF_SEC_REQUIRED);
+    cr_expect_eq(p.lines[1].section, RF_SEC_PREFERRED, "'is a plus' makes it preferred");
+    rf_posting_cleanup(&p);
+    cr_assert_eq(parse_str("Data scientist\n\n"
+                           "- Run online experiments with product partners\n"
+                           "- Build dashboards for the sales team\n\n"
+                           "- Experience with A/B testing\n"
+                           "- Strong SQL\n",
+                           &p, &err),
+                 RF_OK, "%s", err.msg);
+    cr_assert_eq(p.nlines, 2, "%zu requirement lines", p.nlines);
+    cr_expect_eq(p.lines[0].line, 6);
+    cr_expect_eq(p.nprose, 3, "the title and the two duties are prose: %zu", p.nprose);
+    rf_posting_cleanup(&p);
+}
+
+/* A posting in another language is read as far as the known terms go, and
+ * says so; English and Japanese ones do not. */
+Test(posting, other_languages_are_read_and_noted)
+{
+    struct rf_parsed_posting p;
+    struct rf_err err;
+    rf_err_clear(&err);
+    cr_assert_eq(parse_str("Datenwissenschaftler (m/w/d)\n\n"
+                           "Wir sind ein Start-up aus Berlin und suchen Verstärkung für unser Team.\n\n"
+                           "Anforderungen:\n"
+                           "- Erfahrung mit Python und SQL\n"
+                           "- Kenntnisse in Kubernetes\n",
+                           &p, &err),
+                 RF_OK, "%s", err.msg);
+    cr_expect_eq(p.language, RF_LANG_OTHER);
+    cr_expect(rf_posting_note(&p) && strstr(rf_posting_note(&p), "English or Japanese"));
+    cr_expect_eq(p.nlines, 2);
+    cr_expect(p.nreqs >= 3, "Python, SQL and Kubernetes are read: %zu", p.nreqs);
+    rf_posting_cleanup(&p);
+    cr_assert_eq(parse_str("数据科学家\n\n任职要求\n- 熟悉 Python 和 SQL\n", &p, &err), RF_OK);
+    cr_expect_eq(p.language, RF_LANG_OTHER);
+    rf_posting_cleanup(&p);
+    cr_assert_eq(rf_posting_load("tests/fixtures/postings/ja02.txt", &c.aliases, &c.tax, &p, &err),
+                 RF_OK);
+    cr_expect_eq(p.language, RF_LANG_JA);
+    cr_expect(rf_posting_note(&p) == NULL);
+    rf_posting_cleanup(&p);
+    cr_assert_eq(rf_posting_load("tests/fixtures/postings/en02.txt", &c.aliases, &c.tax, &p, &err),
+                 RF_OK);
+    cr_expect_eq(p.language, RF_LANG_EN);
+    rf_posting_cleanup(&p);
 }

@@ -10,18 +10,26 @@ D=tests/careers/data
 
 expect "posting help" 0 "usage: rolefit posting parse" $RF posting --help
 expect "top help lists match" 0 "match" $RF --help
-expect "parse en" 0 "PyTorch-or-TensorFlow +proficient +w=3 +-> deep_learning" $RF posting parse $P/mle_en.md
+expect "parse en" 0 "Deep learning \(PyTorch, TensorFlow\) +proficient +w=3 +-> deep_learning" $RF posting parse $P/mle_en.md
 expect "parse en unmapped" 0 "line 15 \(required\): Experience with Go" $RF posting parse $P/mle_en.md
-expect "parse ja" 0 "統計学-or-機械学習 +developing +w=3 +-> probability_statistics \| ml_fundamentals" $RF posting parse $P/ds_ja.md
+expect "parse ja" 0 "Probability and statistics \(統計学\) or ML fundamentals \(機械学習\) +developing +w=3 +-> probability_statistics \| ml_fundamentals" $RF posting parse $P/ds_ja.md
 expect "parse ja unmapped" 0 "英語での業務遂行能力" $RF posting parse $P/ds_ja.md
 expect "parse plain" 0 "No Requirements/Preferred headings found" $RF posting parse $P/plain_en.txt
-expect "parse json" 0 '"label": "Tableau-or-Looker"' $RF posting parse $P/plain_en.txt --json
+expect "parse json" 0 '"label": "Data analysis and visualization \(Tableau, Looker\)"' $RF posting parse $P/plain_en.txt --json
 : >"$TMP/empty.md"
 expect_oneline "parse empty file" 1 "empty.md: empty posting" $RF posting parse "$TMP/empty.md"
 printf 'Requirements\n- SQL \xff\n' >"$TMP/latin.md"
 expect_oneline "parse not utf8" 1 "latin.md: byte 20: not valid UTF-8" $RF posting parse "$TMP/latin.md"
 expect_oneline "parse missing" 3 "nope.md" $RF posting parse "$TMP/nope.md"
 expect_oneline "parse bad verb" 2 "expected 'parse FILE'" $RF posting lint $P/mle_en.md
+head -c $((1024 * 1024 + 1)) /dev/zero | tr '\0' a >"$TMP/big.md"
+expect_oneline "parse over the cap" 1 "big.md: file larger than 1048576 bytes" $RF posting parse "$TMP/big.md"
+printf 'Datenwissenschaftler\n\nAnforderungen:\n- Erfahrung mit Python und SQL\n' >"$TMP/de.md"
+expect "parse other language" 0 "Note: this posting does not look like English or Japanese" $RF posting parse "$TMP/de.md"
+expect "parse other language json" 0 '"language": "other"' $RF posting parse "$TMP/de.md" --json
+expect "eval labelled set" 0 "^held-out +10 +79 " $RF posting eval tests/fixtures/postings
+mkdir -p "$TMP/nolabels"
+expect_oneline "eval without labels" 1 "nolabels: no .labels files" $RF posting eval "$TMP/nolabels"
 
 mkdir -p "$TMP/pool"
 cp $D/alice.json $D/kenji.json "$TMP/pool/"
