@@ -346,7 +346,11 @@ static void *run_create(void *arg)
         struct test *t = &b->tests[i];
         w->c.cookie[0] = '\0';
         double t0 = now();
-        if (request(&w->c, "POST", "/api/tests", NULL, body) || w->c.status != 201 ||
+        int rq;
+        /* 503: both practice-start slots taken (RF_PRACTICE_START_SLOTS): again */
+        while (!(rq = request(&w->c, "POST", "/api/tests", NULL, body)) && w->c.status == 503)
+            ;
+        if (rq || w->c.status != 201 ||
             !w->c.cookie[0] || read_question(t, w->c.body, w->c.body_len) || !t->csrf[0] ||
             !t->id) {
             w->errors++;

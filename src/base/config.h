@@ -345,6 +345,9 @@
 #define RF_HTTP_TIMEOUT 30
 /* Seconds a graceful shutdown waits for in-flight requests. */
 #define RF_HTTP_DRAIN_SECONDS 10
+/* Retry-After (seconds, as text) of the 503 a write gets when the disk is
+ * full: nothing of the request was stored, and it may pass once space is freed. */
+#define RF_HTTP_FULL_RETRY_AFTER "30"
 /* 1: session cookies carry Secure even without `serve --secure-cookies` (a
  * build for deployments that are only ever reached over HTTPS). Browsers do
  * not send Secure cookies over plain HTTP, so a server reached over plain
@@ -392,6 +395,11 @@
  * (invited candidates are never counted). */
 #define RF_PRACTICE_MAX_OPEN 1000
 #define RF_PRACTICE_MAX_OPEN_PER_IP 20
+/* Practice starts being written at once (three small transactions each); a
+ * start that finds them all taken gets 503 with Retry-After at once rather
+ * than holding its HTTP worker thread while it waits for the database, so
+ * that a flood of starts cannot stall the other requests of those threads. */
+#define RF_PRACTICE_START_SLOTS 2
 /* Zero bits of the proof of work a practice start carries (server/pow.h):
  * about 2^16 SHA-256 hashes, 0.2 s in the start page on a laptop, and a cost
  * an attacker pays for every slot it takes. 0: none asked. */

@@ -18,6 +18,7 @@ typedef enum {
     RF_ECONFLICT,  /* state conflicts with the request (already answered, duplicate) */
     RF_EPERM,      /* not allowed */
     RF_EUNSUPPORTED, /* a construct rolefit does not handle */
+    RF_EFULL,      /* no space left where data is written (a full disk): try again later */
     RF_STATUS_COUNT
 } rf_status;
 

@@ -4,6 +4,18 @@
  * (see on_request for what happens beyond); the handler runs once the body is
  * complete. Every response gets
  * the security headers; API responses are not cached.
+ *
+ * Errors libmicrohttpd raises by itself once a request's headers are in (a
+ * Content-Length that overflows or is not a number, a malformed chunked body)
+ * never reach the handler, and 0.9.75 answers them with its own HTML page (for
+ * Content-Length with its header block sent twice) and no security headers. The error logger sees each of them just before:
+ * it finds the one connection of its own thread in that state (see
+ * answer_mhd_error), writes our JSON reply to its socket and shuts it down,
+ * so libmicrohttpd's page never goes out. Errors raised while the headers are
+ * still arriving (a header block over RF_HTTP_CONNECTION_MEMORY: 431; a
+ * malformed line: 400) cannot be told apart from the other connections that
+ * are sending headers, and keep libmicrohttpd's short reply (one header block,
+ * Connection: close) -- docs/security.md.
  */
 #include "server/http.h"
 
@@ -35,7 +47,9 @@ struct watch {
     MHD_socket fd;
     double since; /* when it started waiting for a request's headers */
     int waiting;  /* 1 until the current request's headers are complete */
-    int shed;     /* already shut down by the watchdog */
+    int shed;     /* already shut down by the watchdog, or answered by answer_mhd_error */
+    struct MHD_Connection *conn;
+    pthread_t thread; /* the worker thread that serves it (libmicrohttpd accepts there) */
 };
 
 struct rf_http {
@@ -94,6 +108,8 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **sctx,
             return; /* not watched: the idle timeout still applies */
         }
         w->fd = ci->connect_fd;
+        w->conn = c;
+        w->thread = pthread_self();
         w->waiting = 1;
         w->since = mono_now();
         pthread_mutex_lock(&h->wmu);
@@ -280,6 +296,7 @@ int rf_http_status(rf_status rc)
     case RF_EPERM: return 403;
     case RF_ERANGE: return 422;
     case RF_EUNSUPPORTED: return 422;
+    case RF_EFULL: return 503;
     case RF_ENOMEM:
     case RF_EIO:
     case RF_EDB:
@@ -290,6 +307,13 @@ int rf_http_status(rf_status rc)
 void rf_resp_fail(struct rf_resp *resp, rf_status rc, const char *msg, const char *field)
 {
     int st = rf_http_status(rc);
+    if (rc == RF_EFULL) {
+        /* nothing of the request was stored; it may pass once space is freed */
+        rf_resp_header(resp, "Retry-After", RF_HTTP_FULL_RETRY_AFTER);
+        rf_resp_error(resp, st, "the server cannot store anything right now; try again later",
+                      NULL);
+        return;
+    }
     /* internal details of server errors are logged, not sent */
     rf_resp_error(resp, st, st >= 500 ? "internal error" : (msg && msg[0] ? msg : rf_strerror(rc)),
                   st >= 500 ? NULL : field);
@@ -324,15 +348,20 @@ static int match(const char *pat, const char *path, const char **params, char *s
     return *pat == '\0' && *path == '\0';
 }
 
+/* The security headers of every response. */
+static const char *const security_headers[][2] = {
+    {"X-Content-Type-Options", "nosniff"},
+    {"X-Frame-Options", "DENY"},
+    {"Referrer-Policy", "no-referrer"},
+    {"Content-Security-Policy",
+     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src "
+     "'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"},
+};
+
 static void add_security_headers(struct MHD_Response *r)
 {
-    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(r, "X-Frame-Options", "DENY");
-    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
-    MHD_add_response_header(r, "Content-Security-Policy",
-                            "default-src 'self'; img-src 'self' data:; style-src 'self' "
-                            "'unsafe-inline'; script-src 'self'; object-src 'none'; "
-                            "frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+    for (size_t i = 0; i < sizeof security_headers / sizeof security_headers[0]; i++)
+        MHD_add_response_header(r, security_headers[i][0], security_headers[i][1]);
 }
 
 static enum MHD_Result send_resp(struct MHD_Connection *c, struct rf_resp *resp, int is_head)
@@ -611,11 +640,91 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **ctx,
     }
 }
 
-/* libmicrohttpd's own messages go to the server's log, one line each. */
+/* The reply to an error libmicrohttpd raised on a request whose headers are
+ * in: one header block with the security headers, a JSON body, and the
+ * connection closed after it. n is the length written to out (size cap). */
+static size_t mhd_error_reply(unsigned status, char *out, size_t cap)
+{
+    const char *reason = status == 413 ? "Content Too Large" : "Bad Request";
+    const char *msg = status == 413 ? "request body too large (Content-Length)"
+                                    : "malformed request (Content-Length or chunked body)";
+    char body[128];
+    int nb = snprintf(body, sizeof body, "{\"error\":\"%s\",\"field\":null}", msg);
+    size_t n = (size_t)snprintf(out, cap,
+                                "HTTP/1.1 %u %s\r\nConnection: close\r\nContent-Type: "
+                                "application/json\r\nContent-Length: %d\r\nCache-Control: no-store\r\n",
+                                status, reason, nb);
+    for (size_t i = 0; i < sizeof security_headers / sizeof security_headers[0] && n < cap; i++)
+        n += (size_t)snprintf(out + n, cap - n, "%s: %s\r\n", security_headers[i][0],
+                              security_headers[i][1]);
+    if (n < cap)
+        n += (size_t)snprintf(out + n, cap - n, "\r\n%s", body);
+    return n < cap ? n : 0;
+}
+
+/* Called from the error logger when libmicrohttpd is about to answer status
+ * by itself. The connection it is about to answer is served by this thread
+ * (which is running this logger), has its headers in (libmicrohttpd gives
+ * their size only from then on) and no response queued yet. The thread's
+ * other connections are still receiving headers, idle between requests,
+ * answered already, or -- the one ambiguous case -- in the middle of a body.
+ * When exactly one connection fits, our reply goes to its socket and the
+ * socket is shut down, so libmicrohttpd's own reply fails to send and it
+ * closes the connection; otherwise libmicrohttpd answers. Returns 1 when
+ * answered. */
+static int answer_mhd_error(struct rf_http *h, unsigned status)
+{
+    if (status != 400 && status != 413)
+        return 0;
+    pthread_t self = pthread_self();
+    struct watch *hit = NULL;
+    int nfit = 0;
+    pthread_mutex_lock(&h->wmu);
+    for (struct watch *w = h->conns; w; w = w->next) {
+        if (!pthread_equal(w->thread, self) || w->shed)
+            continue;
+        if (!MHD_get_connection_info(w->conn, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE) ||
+            MHD_get_connection_info(w->conn, MHD_CONNECTION_INFO_HTTP_STATUS))
+            continue;
+        hit = w;
+        nfit++;
+    }
+    char reply[1024];
+    size_t n = nfit == 1 ? mhd_error_reply(status, reply, sizeof reply) : 0;
+    if (n) {
+        /* the reply is small and the connection fresh: the socket takes it at
+         * once, or the client gets the close alone */
+        (void)send(hit->fd, reply, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+        shutdown(hit->fd, SHUT_RDWR);
+        hit->shed = 1;
+    }
+    pthread_mutex_unlock(&h->wmu);
+    return n != 0;
+}
+
+/* libmicrohttpd's own messages go to the server's log, one line each; an
+ * error it is about to answer by itself is answered by answer_mhd_error. */
 static void mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
     struct rf_http *h = cls;
+    static const char err_prefix[] = "Error processing request (HTTP response code is ";
+    if (strncmp(fmt, err_prefix, sizeof err_prefix - 1) == 0) {
+        va_list aq;
+        va_copy(aq, ap);
+        unsigned status = va_arg(aq, unsigned);
+        va_end(aq);
+        if (answer_mhd_error(h, status)) {
+            if (h->cfg.log) {
+                char line[128];
+                snprintf(line, sizeof line,
+                         "libmicrohttpd refused a request: %u (answered with JSON, closed)",
+                         status);
+                h->cfg.log(h->cfg.app, line);
+            }
+            return;
+        }
+    }
     if (!h->cfg.log)
         return;
     char line[512] = "libmicrohttpd: ";

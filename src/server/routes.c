@@ -32,6 +32,7 @@ struct rf_server {
     struct rf_ratelimit *per_ip, *answers, *logins;
     struct rf_slots *practice; /* open practice tests; NULL: not capped */
     struct rf_gate *hashing;   /* password hashes running at once (guard.h) */
+    struct rf_gate *starting;  /* practice starts being written at once */
     struct rf_throttle *accounts; /* failed sign-ins per account (guard.h) */
     struct rf_pow *pow;        /* proof of work for practice starts; NULL: none asked */
     char web_root[PATH_MAX];
@@ -424,11 +425,20 @@ static void h_test_start(void *ap, struct rf_req *req, struct rf_resp *resp)
     size_t slot = 0;
     double retry;
     int per_ip;
+    /* before the proof of work is spent, so that a start turned away keeps it */
+    if (practice && !rf_gate_enter(s->starting, 0)) {
+        json_decref(j);
+        rf_resp_header(resp, "Retry-After", "1");
+        return rf_resp_error(resp, 503, "the server is busy starting tests; try again in a moment",
+                             NULL);
+    }
     if (practice && s->pow && !pow_redeemed(s, j, resp)) {
+        rf_gate_leave(s->starting);
         json_decref(j);
         return;
     }
     if (practice && !rf_slots_take(s->practice, req->ip, now_of(s), &slot, &retry, &per_ip)) {
+        rf_gate_leave(s->starting);
         json_decref(j);
         return too_many(resp, retry,
                         per_ip ? "too many practice tests open from your address; finish one or "
@@ -437,6 +447,8 @@ static void h_test_start(void *ap, struct rf_req *req, struct rf_resp *resp)
     }
     char tok[RF_TOKEN_LEN], csrf[RF_TOKEN_LEN];
     rf_status rc = rf_app_test_start(s->app, &p, j, tok, csrf, &out, &e);
+    if (practice)
+        rf_gate_leave(s->starting);
     json_decref(j);
     if (practice && rc)
         rf_slots_release(s->practice, slot);
@@ -684,6 +696,8 @@ rf_status rf_server_start(const struct rf_server_config *cfg, struct rf_server *
         rc = rf_gate_new(cfg->hash_slots ? cfg->hash_slots : RF_HASH_SLOTS, RF_HASH_QUEUE,
                          &s->hashing, err);
     if (!rc)
+        rc = rf_gate_new(RF_PRACTICE_START_SLOTS, 0, &s->starting, err);
+    if (!rc)
         rc = rf_throttle_new(RF_THROTTLE_BUCKETS, &s->accounts, err);
     if (!rc && cfg->practice_max)
         rc = rf_slots_new(cfg->practice_max, cfg->practice_max_per_ip,
@@ -749,6 +763,7 @@ void rf_server_stop(struct rf_server *s)
     rf_ratelimit_free(s->logins);
     rf_slots_free(s->practice);
     rf_gate_free(s->hashing);
+    rf_gate_free(s->starting);
     rf_throttle_free(s->accounts);
     rf_pow_free(s->pow);
     free(s);

@@ -171,6 +171,8 @@ static rf_status dberr(struct conn *cn, struct rf_err *err, const char *what)
         rc = RF_EINVAL;
     else if ((code & 0xff) == SQLITE_NOMEM)
         rc = RF_ENOMEM;
+    else if ((code & 0xff) == SQLITE_FULL)
+        rc = RF_EFULL; /* the server answers 503: it may pass once space is freed */
     const char *cause = env_cause(code);
     if (!cause)
         return rf_err_set(err, rc, "store: %s: %s", what, sqlite3_errmsg(cn->db));

@@ -8,8 +8,10 @@
  * error, an allocation of SQLite failing once) and for every N = 1, 2, ...
  * until a whole flow passes without reaching it, the Nth operation of that
  * kind in the flow fails, and:
- *   - the request it falls in gets a 500 or 503 with a JSON error (never a
- *     crash, a hang, a 4xx, or a 2xx unless SQLite absorbed the fault);
+ *   - the request it falls in gets a JSON error: 503 with Retry-After when
+ *     the disk is full (nothing was stored; it may pass once space is freed),
+ *     500 otherwise (never a crash, a hang, a 4xx, or a 2xx unless SQLite
+ *     absorbed the fault);
  *   - the log names the cause ("disk full", "I/O error", "out of memory")
  *     and, for the disk, the database file;
  *   - once the fault is cleared, the same request succeeds at once on the
@@ -25,6 +27,7 @@
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -106,12 +109,13 @@ struct sweep {
     int persistent;  /* every later operation fails too, until the fault is cleared */
     const char *cause; /* what the log must say */
     int names_file;  /* the log must name the database file */
+    int status;      /* the status of the request the fault falls in */
 };
 
 /* Counts of one sweep. */
 struct tally {
     unsigned long points;   /* flows in which the fault fired */
-    unsigned long failed;   /* ... and the request answered 500/503 */
+    unsigned long failed;   /* ... and the request answered the sweep's 5xx */
     unsigned long absorbed; /* ... and SQLite absorbed it: the request succeeded */
     unsigned long requests;
     unsigned long answers;  /* acknowledged answers checked */
@@ -151,9 +155,13 @@ static void step(struct flow *f, const char *method, const char *path, const cha
             faultvfs_disarm(); /* a disk that stays full fails the next request instead */
         } else {
             f->t->failed++;
-            cr_assert(r->status == 500 || r->status == 503,
-                      "%s, N = %lu: %s %s answered %d, not 500/503: %s", sw->name, f->n, method,
-                      path, r->status, r->body);
+            cr_assert(r->status == sw->status, "%s, N = %lu: %s %s answered %d, not %d: %s",
+                      sw->name, f->n, method, path, r->status, sw->status, r->body);
+            char retry[32];
+            cr_assert(sw->status != 503 || (http_header(r, "Retry-After", retry, sizeof retry) &&
+                                            atoi(retry) > 0),
+                      "%s, N = %lu: %s %s: the 503 has no Retry-After", sw->name, f->n, method,
+                      path);
             cr_assert(json_is_string(json_object_get(r->json, "error")),
                       "%s, N = %lu: %s %s: the %d reply is not a JSON error: %s", sw->name, f->n,
                       method, path, r->status, r->body);
@@ -305,10 +313,10 @@ static void sweep_run(const struct sweep *sw)
     /* on the run's output (and Criterion's log) */
     char line[512];
     snprintf(line, sizeof line,
-             "faults: %s: %lu failure points (%lu answered 500/503, %lu absorbed by SQLite) over "
+             "faults: %s: %lu failure points (%lu answered %d, %lu absorbed by SQLite) over "
              "a flow of %lu %s operations (%lu on the first, cold one); %lu requests, %lu "
              "acknowledged answers found; %.1f s",
-             sw->name, t.points, t.failed, t.absorbed, warm, faultvfs_kind_name(sw->kind), cold,
+             sw->name, t.points, t.failed, sw->status, t.absorbed, warm, faultvfs_kind_name(sw->kind), cold,
              t.requests, t.answers, dt);
     cr_log_info("%s", line);
     fprintf(stderr, "%s\n", line);
@@ -317,15 +325,15 @@ static void sweep_run(const struct sweep *sw)
 }
 
 static const struct sweep disk_full = {"write, disk full until freed", FAULT_WRITE, SQLITE_FULL,
-                                       1, "disk full", 1};
+                                       1, "disk full", 1, 503};
 static const struct sweep write_error = {"write, I/O error once", FAULT_WRITE,
-                                         SQLITE_IOERR_WRITE, 0, "I/O error", 1};
+                                         SQLITE_IOERR_WRITE, 0, "I/O error", 1, 500};
 static const struct sweep sync_error = {"sync, I/O error once", FAULT_SYNC, SQLITE_IOERR_FSYNC,
-                                        0, "I/O error", 1};
+                                        0, "I/O error", 1, 500};
 static const struct sweep truncate_error = {"truncate, I/O error once", FAULT_TRUNCATE,
-                                            SQLITE_IOERR_TRUNCATE, 0, "I/O error", 1};
+                                            SQLITE_IOERR_TRUNCATE, 0, "I/O error", 1, 500};
 static const struct sweep no_memory = {"allocation fails once", FAULT_MALLOC, 0, 0,
-                                       "out of memory", 0};
+                                       "out of memory", 0, 500};
 
 Test(faults, disk_full_on_every_write, .timeout = 300)
 {

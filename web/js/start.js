@@ -1,5 +1,5 @@
 // Landing page: find my role, pick a role (or skills), and start an adaptive test.
-import { api, el, header, showError } from './api.js';
+import { api, ApiError, el, header, showError } from './api.js';
 import { practicePow } from './pow.js';
 
 const state = { role: null, find: false, skills: new Set(), roles: [], me: null };
@@ -94,7 +94,17 @@ startBtn.addEventListener('click', async () => {
     const body = state.find ? { find_role: true } : state.role ? { role: state.role } : { skills: [...state.skills] };
     const pow = await practicePow(api);
     if (pow) body.pow = pow;
-    const res = await api('POST', '/api/tests', body);
+    // 503: the server is busy starting other tests; the proof of work was not
+    // spent, so the same start is sent again a moment later
+    let res;
+    for (let tries = 0; !res; tries++) {
+      try {
+        res = await api('POST', '/api/tests', body);
+      } catch (e) {
+        if (!(e instanceof ApiError) || e.status !== 503 || tries >= 10) throw e;
+        await new Promise((r) => { setTimeout(r, 1000); });
+      }
+    }
     location.href = `/test.html#${res.test.id}`;
   } catch (e) {
     showError(errorBox, e);
