@@ -302,9 +302,7 @@ rf_status rf_app_login(struct rf_app *a, const json_t *req, int64_t *user_id,
     rc = rf_store_user_by_email(a->store, email, &u, &e->err);
     if (rc == RF_ENOTFOUND) {
         /* same work and answer as a wrong password */
-        rf_auth_check_password("$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$"
-                               "RdescudvJCsgt3ub+b+dWRWJTmaaJObG",
-                               password);
+        rf_auth_check_password(rf_auth_dummy_hash(), password);
         return fail(e, RF_EPERM, NULL, "wrong email or password");
     }
     if (rc)

@@ -45,6 +45,15 @@ rf_status rf_auth_hash_password(const char *password, char out[RF_PWHASH_LEN], s
     return RF_OK;
 }
 
+/* Made once by rf_auth_hash_password's call from 32 random bytes that were
+ * then thrown away: the same parameters, salt length and hash length as a
+ * real account's hash (tests/server/test_accounts.c checks it). */
+const char *rf_auth_dummy_hash(void)
+{
+    return "$argon2id$v=19$m=65536,t=2,p=1$fZ8UsMsmWDlyoYaxyilY0w$"
+           "v22dZAXHUNww5x9kLE1tnuwbFTYupW0SoML8mvLDatw";
+}
+
 int rf_auth_check_password(const char *hash, const char *password)
 {
     if (!hash || !password)

@@ -51,6 +51,12 @@ void rf_auth_pwpolicy_cleanup(struct rf_pwpolicy *p);
 rf_status rf_auth_password_check(const struct rf_pwpolicy *p, const char *password,
                                  const char *email, struct rf_err *err);
 
+/* An argon2id hash of no password anyone knows, made with the parameters of
+ * rf_auth_hash_password: checking a password against it costs what checking
+ * one against a real account's hash does, so that a sign-in with an unknown
+ * e-mail address takes as long as one with a wrong password. */
+const char *rf_auth_dummy_hash(void);
+
 /* 1 when password matches the stored hash, else 0 (constant time in the hash). */
 int rf_auth_check_password(const char *hash, const char *password);
 

@@ -1,0 +1,259 @@
+/* Accounts and tokens (issue 21): sign-in does not tell an unknown e-mail
+ * address from a wrong password, in reply or in work (the dummy hash costs
+ * what a real one does) or in throttling; adding an account whose address
+ * another organization uses answers as for one of the admin's own; every
+ * token works only for its purpose; signing in never keeps a planted
+ * session. */
+#include <criterion/criterion.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/config.h"
+#include "fixture.h"
+#include "server/auth.h"
+
+static void start(void)
+{
+    fixture_start(1, 0);
+}
+
+static void stop(void)
+{
+    fixture_stop();
+}
+
+/* The lengths of the '$'-separated fields of an encoded argon2 hash. */
+static size_t field_lengths(const char *h, size_t *len, size_t cap)
+{
+    size_t n = 0;
+    for (const char *p = h; n < cap; n++) {
+        const char *q = strchr(p, '$');
+        len[n] = q ? (size_t)(q - p) : strlen(p);
+        if (!q)
+            return n + 1;
+        p = q + 1;
+    }
+    return n;
+}
+
+Test(accounts, the_dummy_hash_costs_what_a_real_one_does)
+{
+    struct rf_err err;
+    cr_assert_eq(rf_auth_init(&err), RF_OK);
+    char real[RF_PWHASH_LEN];
+    cr_assert_eq(rf_auth_hash_password("a long enough password", real, &err), RF_OK);
+    const char *dummy = rf_auth_dummy_hash();
+    /* a well-formed argon2id hash with the cost parameters of real ones
+     * (needs_rehash is -1 for a malformed hash, 1 for other parameters) */
+    cr_assert_eq(crypto_pwhash_str_needs_rehash(dummy, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                                crypto_pwhash_MEMLIMIT_INTERACTIVE),
+                 0, "%s", dummy);
+    cr_assert_eq(crypto_pwhash_str_needs_rehash(real, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                                crypto_pwhash_MEMLIMIT_INTERACTIVE),
+                 0, "%s", real);
+    /* the same parameters text, salt length and hash length */
+    size_t a[8], b[8];
+    size_t na = field_lengths(dummy, a, 8), nb = field_lengths(real, b, 8);
+    cr_assert_eq(na, nb);
+    for (size_t i = 0; i < na; i++)
+        cr_assert_eq(a[i], b[i], "field %zu: %zu against %zu (%s / %s)", i, a[i], b[i], dummy,
+                     real);
+    /* "$argon2id$v=19$m=...,t=...,p=...$": the text before the salt */
+    size_t head = a[0] + a[1] + a[2] + a[3] + 4;
+    cr_assert_eq(strncmp(dummy, real, head), 0, "%s / %s", dummy, real);
+    cr_assert(!rf_auth_check_password(dummy, "a long enough password"));
+    cr_assert(!rf_auth_check_password(dummy, ""));
+}
+
+/* POST /api/login with email and password: the status and the raw body in body. */
+static int sign_in(const char *email, const char *password, char *body, size_t n)
+{
+    struct http_client c = {fx.port, "", ""};
+    struct http_result r;
+    char req[256];
+    snprintf(req, sizeof req, "{\"email\":\"%s\",\"password\":\"%s\"}", email, password);
+    cr_assert_eq(client_do(&c, "POST", "/api/login", req, &r), 0);
+    int st = r.status;
+    snprintf(body, n, "%s", r.body);
+    cr_assert(!c.cookie[0] || st == 200, "a refused sign-in set a cookie");
+    http_result_free(&r);
+    return st;
+}
+
+Test(accounts, sign_in_does_not_tell_unknown_addresses_from_wrong_passwords, .init = start,
+     .fini = stop)
+{
+    struct http_client a = fixture_admin();
+    struct http_client o = fixture_other_recruiter();
+    (void)a;
+    (void)o;
+    const char *who[] = {"ada@acme.test", "olga@other.test", "nobody@other.test"};
+    char first[512] = "", body[512];
+    /* every failure up to the throttle, then the throttle's reply: each the
+     * same for an account of this organization, of another, and for none */
+    for (int k = 0; k < RF_THROTTLE_FREE + 2; k++) {
+        int want = k <= RF_THROTTLE_FREE ? 401 : 429;
+        for (size_t i = 0; i < 3; i++) {
+            int st = sign_in(who[i], "a wrong password", body, sizeof body);
+            cr_assert_eq(st, want, "attempt %d for %s: %d: %s", k + 1, who[i], st, body);
+            if (i == 0)
+                snprintf(first, sizeof first, "%s", body);
+            else
+                cr_assert_str_eq(body, first, "attempt %d: %s and %s answer differently", k + 1,
+                                 who[0], who[i]);
+        }
+    }
+}
+
+Test(accounts, adding_another_organizations_address_answers_as_for_ones_own, .init = start,
+     .fini = stop)
+{
+    struct http_client a = fixture_admin();
+    struct http_client o = fixture_other_recruiter();
+    (void)o;
+    struct http_result r;
+    cr_assert_eq(client_do(&a, "POST", "/api/users",
+                           "{\"email\":\"rex@acme.test\",\"name\":\"Rex\",\"password\":\"a long "
+                           "enough password\"}",
+                           &r),
+                 0);
+    cr_assert_eq(r.status, 201, "%s", r.body);
+    http_result_free(&r);
+    /* an address of the admin's own organization, and one of another */
+    const char *email[] = {"rex@acme.test", "olga@other.test"};
+    int st[2];
+    char msg[2][256];
+    for (int i = 0; i < 2; i++) {
+        char body[256];
+        snprintf(body, sizeof body,
+                 "{\"email\":\"%s\",\"name\":\"X\",\"password\":\"another long password\"}",
+                 email[i]);
+        cr_assert_eq(client_do(&a, "POST", "/api/users", body, &r), 0);
+        st[i] = r.status;
+        /* the message with the address taken out */
+        const char *m = json_string_value(json_object_get(r.json, "error"));
+        const char *at = m ? strstr(m, email[i]) : NULL;
+        cr_assert(at, "%s", r.body);
+        snprintf(msg[i], sizeof msg[i], "%.*s%s", (int)(at - m), m, at + strlen(email[i]));
+        cr_assert_str_eq(json_string_value(json_object_get(r.json, "field")), "email");
+        http_result_free(&r);
+    }
+    cr_assert_eq(st[0], 409);
+    cr_assert_eq(st[1], st[0]);
+    cr_assert_str_eq(msg[1], msg[0]);
+}
+
+/* /api/me as the holder of cookie value tok: 1 when it names a user or a candidate. */
+static int signed_in_as(const char *tok)
+{
+    struct http_client c = {fx.port, "", ""};
+    snprintf(c.cookie, sizeof c.cookie, "rf_session=%s", tok);
+    struct http_result r;
+    cr_assert_eq(client_do(&c, "GET", "/api/me", NULL, &r), 0);
+    cr_assert_eq(r.status, 200);
+    int who = json_object_get(r.json, "user") || json_object_get(r.json, "candidate");
+    http_result_free(&r);
+    return who;
+}
+
+/* POST /api/setup with token as the setup token: the status. */
+static int setup_with(const char *token)
+{
+    struct http_client c = {fx.port, "", ""};
+    char body[512];
+    snprintf(body, sizeof body,
+             "{\"token\":\"%s\",\"organization\":\"Evil\",\"name\":\"E\","
+             "\"email\":\"e@evil.test\",\"password\":\"long enough password\"}",
+             token);
+    struct http_result r;
+    cr_assert_eq(client_do(&c, "POST", "/api/setup", body, &r), 0);
+    int st = r.status;
+    http_result_free(&r);
+    return st;
+}
+
+/* A walk-in candidate: a practice test started without a cookie. */
+static struct http_client walk_in(void)
+{
+    struct http_client c = {fx.port, "", ""};
+    struct http_result r;
+    cr_assert_eq(client_do(&c, "POST", "/api/tests", "{\"skills\":[\"deep_learning\"]}", &r), 0);
+    cr_assert_eq(r.status, 201, "%s", r.body);
+    http_result_free(&r);
+    cr_assert(c.cookie[0] && c.csrf[0]);
+    return c;
+}
+
+Test(accounts, every_token_works_for_its_purpose_only, .init = start, .fini = stop)
+{
+    char setup[128];
+    snprintf(setup, sizeof setup, "%s", fx.setup_token);
+    cr_assert(!signed_in_as(setup), "the setup token is a session");
+    /* before the setup: a candidate's session and CSRF tokens are no setup tokens */
+    struct http_client walkin = walk_in();
+    struct http_result r;
+    cr_assert_eq(setup_with(strchr(walkin.cookie, '=') + 1), 403, "a session sets up");
+    cr_assert_eq(setup_with(walkin.csrf), 403, "a CSRF token sets up");
+    struct http_client a = fixture_admin();
+    const char *staff = strchr(a.cookie, '=') + 1;
+    cr_assert(signed_in_as(staff));
+    cr_assert_eq(client_do(&a, "POST", "/api/invites", "{\"role\":\"data_analyst\"}", &r), 0);
+    cr_assert_eq(r.status, 201, "%s", r.body);
+    char invite[128];
+    snprintf(invite, sizeof invite, "%s", json_string_value(json_object_get(r.json, "token")));
+    http_result_free(&r);
+
+    /* the invite token, the CSRF token and the used setup token are no sessions */
+    cr_assert(!signed_in_as(invite), "the invite token is a session");
+    cr_assert(!signed_in_as(a.csrf), "the CSRF token is a session");
+    cr_assert(!signed_in_as(setup), "the used setup token is a session");
+    /* a session token, a CSRF token are no invites */
+    const char *not_invites[] = {staff, a.csrf};
+    for (size_t i = 0; i < 2; i++) {
+        char path[200], body[200];
+        snprintf(path, sizeof path, "/api/invites/%s", not_invites[i]);
+        struct http_client anon = {fx.port, "", ""};
+        cr_assert_eq(client_do(&anon, "GET", path, NULL, &r), 0);
+        cr_assert_eq(r.status, 404, "token %zu opens an invite: %s", i, r.body);
+        http_result_free(&r);
+        snprintf(body, sizeof body, "{\"invite\":\"%s\"}", not_invites[i]);
+        cr_assert_eq(client_do(&anon, "POST", "/api/tests", body, &r), 0);
+        cr_assert_eq(r.status, 404, "token %zu starts an invited test: %s", i, r.body);
+        http_result_free(&r);
+    }
+    /* a candidate's session is no staff session */
+    struct http_client cand = {fx.port, "", ""};
+    char body[200];
+    snprintf(body, sizeof body, "{\"invite\":\"%s\"}", invite);
+    cr_assert_eq(client_do(&cand, "POST", "/api/tests", body, &r), 0);
+    cr_assert_eq(r.status, 201, "%s", r.body);
+    http_result_free(&r);
+    cr_assert_eq(client_do(&cand, "GET", "/api/invites", NULL, &r), 0);
+    cr_assert_eq(r.status, 403, "a candidate lists invites: %s", r.body);
+    http_result_free(&r);
+}
+
+/* Session fixation at sign-in: a planted (candidate) cookie is replaced, and
+ * the planted session does not become the staff member's. */
+Test(accounts, signing_in_replaces_a_planted_session, .init = start, .fini = stop)
+{
+    struct http_client a = fixture_admin();
+    (void)a;
+    struct http_client mallory = walk_in();
+    struct http_result r;
+    struct http_client victim = mallory;
+    cr_assert_eq(client_do(&victim, "POST", "/api/login",
+                           "{\"email\":\"ada@acme.test\",\"password\":\"correct horse\"}", &r),
+                 0);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    http_result_free(&r);
+    cr_assert_str_neq(victim.cookie, mallory.cookie, "the session was not rotated");
+    cr_assert_eq(client_do(&mallory, "GET", "/api/me", NULL, &r), 0);
+    cr_assert_null(json_object_get(r.json, "user"), "the planted session became staff: %s",
+                   r.body);
+    http_result_free(&r);
+    cr_assert_eq(client_do(&victim, "GET", "/api/me", NULL, &r), 0);
+    cr_assert(json_object_get(r.json, "user"), "%s", r.body);
+    http_result_free(&r);
+}
