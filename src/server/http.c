@@ -25,6 +25,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -142,7 +143,9 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **sctx,
  * sending one header byte every few seconds would hold its slot for ever).
  * Under pressure (the connection table over RF_HTTP_BUSY_SHARE full) the
  * deadline drops to RF_HTTP_HEADER_SECONDS_BUSY: the slowest go first, and
- * requests that complete keep getting through. */
+ * requests that complete keep getting through. A connection whose bytes wait
+ * unread in its socket is spared: its worker thread is busy, and the delay is
+ * not the client's. */
 static void *watchdog(void *arg)
 {
     struct rf_http *h = arg;
@@ -164,7 +167,12 @@ static void *watchdog(void *arg)
                            ? base * (RF_HTTP_HEADER_SECONDS_BUSY / RF_HTTP_HEADER_SECONDS)
                            : base;
         for (struct watch *w = h->conns; w; w = w->next) {
-            if (w->waiting && !w->shed && now - w->since > limit) {
+            int unread = 0;
+            if (w->waiting && !w->shed && now - w->since > limit &&
+                /* bytes the client sent that its worker thread has not read
+                 * yet (busy with another connection's request): the delay is
+                 * the server's, not the client's */
+                !(ioctl(w->fd, FIONREAD, &unread) == 0 && unread > 0)) {
                 shutdown(w->fd, SHUT_RDWR); /* libmicrohttpd sees the close and cleans up */
                 w->shed = 1;
                 h->nshed++;
