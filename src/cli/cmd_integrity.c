@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/json.h"
 #include "careers/integrity_sim.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -93,7 +94,7 @@ static int simulate(const char *cmd, unsigned long long seed, size_t examinees, 
             return failed(cmd, rc, &err, jrt, jcp);
         if (json)
             json_array_append_new(
-                jrt, json_pack("{s:s,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f}", "scenario", sc->name,
+                jrt, json_pack("{s:s,s:f,s:f,s:f,s:f,s:f,s:f,s:f}", "scenario", sc->name,
                                "threshold_min_ms", r.threshold_min_ms, "threshold_mean_ms",
                                r.threshold_mean_ms, "threshold_max_ms", r.threshold_max_ms,
                                "sensitivity", r.sensitivity, "false_flags", r.false_flags,
@@ -133,7 +134,7 @@ static int simulate(const char *cmd, unsigned long long seed, size_t examinees, 
         json_t *o = json_pack("{s:I,s:I,s:I,s:o,s:o}", "seed", (json_int_t)seed, "examinees",
                               (json_int_t)examinees, "pairs", (json_int_t)pairs, "rapid_guess", jrt,
                               "copying", jcp);
-        char *text = o ? json_dumps(o, JSON_INDENT(2)) : NULL;
+        char *text = o ? rf_json_dumps_out(o, JSON_INDENT(2)) : NULL;
         json_decref(o);
         if (!text)
             return rf_cli_fail(cmd, RF_ENOMEM, "out of memory");
@@ -170,9 +171,9 @@ int rf_cmd_integrity(int argc, char **argv)
         return rf_cli_usage_error(cmd, "expected 'simulate' (see rolefit integrity --help)");
     unsigned long long seed = 21;
     size_t examinees = 2000, pairs = 2000;
-    if ((seed_s && (rc = rf_cli_u64(cmd, "--seed", seed_s, &seed))) ||
-        (ex_s && (rc = rf_cli_size(cmd, "--examinees", ex_s, 1, 1000000, &examinees))) ||
-        (pairs_s && (rc = rf_cli_size(cmd, "--pairs", pairs_s, 1, 1000000, &pairs))))
+    if ((seed_s && (rc = rf_cli_u64(cmd, "seed", seed_s, &seed))) ||
+        (ex_s && (rc = rf_cli_size(cmd, "examinees", ex_s, 1, 1000000, &examinees))) ||
+        (pairs_s && (rc = rf_cli_size(cmd, "pairs", pairs_s, 1, 1000000, &pairs))))
         return rc;
     return simulate(cmd, seed, examinees, pairs, json);
 }
