@@ -38,7 +38,7 @@ FUZZ_BINS  := $(FUZZ_SRC:fuzz/fuzz_%.c=$(BUILD)/fuzz/replay_%)
 
 .SECONDARY:
 .PHONY: all deps test check unit bench serve format clean check-deps help fuzz-replay lint \
-        attacks fuzz-long
+        attacks fuzz-long install uninstall
 .DEFAULT_GOAL := all
 
 all: $(BIN) $(TEST_BINS)
@@ -138,6 +138,28 @@ lint: deps
 	@mkdir -p $(BUILD)
 	@BUILD=$(BUILD) scripts/lint
 
+# Installs the binary, the manual pages, the data (taxonomy, roles, item bank) and the web
+# files: PREFIX/bin, PREFIX/share/man/man1, PREFIX/share/rolefit/{data,web}. DESTDIR stages
+# the tree elsewhere (packaging). The installed binary finds its data and web files through
+# its own path (PREFIX/bin/../share/rolefit), so a staged tree works where it lies.
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+SHAREDIR := $(DESTDIR)$(PREFIX)/share/rolefit
+MANDIR   := $(DESTDIR)$(PREFIX)/share/man/man1
+MANPAGES := $(wildcard man/*.1)
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(MANDIR) $(SHAREDIR)
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/rolefit
+	install -m 644 $(MANPAGES) $(MANDIR)
+	rm -rf $(SHAREDIR)/data $(SHAREDIR)/web
+	cp -R data web $(SHAREDIR)/
+	chmod -R u=rwX,go=rX $(SHAREDIR)
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/rolefit $(MANPAGES:man/%=$(MANDIR)/%)
+	rm -rf $(SHAREDIR)
+
 format:
 	clang-format -i $(wildcard src/*/*.c src/*/*.h tests/*/*.c bench/*.c)
 
@@ -146,5 +168,6 @@ clean:
 
 help:
 	@echo "make serve | test | check | bench | lint | fuzz-replay | fuzz-long | attacks | format | clean | check-deps"
+	@echo "make install | uninstall   (PREFIX=$(PREFIX), DESTDIR= to stage)"
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

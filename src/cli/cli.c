@@ -1,9 +1,11 @@
 /* Option parsing, numeric option values and exit codes of the rolefit CLI. */
 #include "cli/cli.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/file.h"
 
@@ -17,6 +19,50 @@ int rf_cli_exit_code(rf_status rc)
     case RF_EFULL: return RF_EXIT_DB;
     default: return RF_EXIT_DATA;
     }
+}
+
+/* The installed share folder, PREFIX/share/rolefit, when the running binary is
+ * PREFIX/bin/rolefit and that folder holds data/skills.json; else "" (a checkout). */
+static const char *share_dir(void)
+{
+    static int done;
+    static char dir[PATH_MAX];
+    if (done)
+        return dir;
+    done = 1;
+    char exe[PATH_MAX], probe[PATH_MAX + 32];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return dir;
+    exe[n] = '\0';
+    for (int up = 0; up < 2; up++) { /* PREFIX/bin/rolefit -> PREFIX */
+        char *slash = strrchr(exe, '/');
+        if (!slash)
+            return dir;
+        *slash = '\0';
+    }
+    int w = snprintf(dir, sizeof dir, "%s/share/rolefit", exe);
+    snprintf(probe, sizeof probe, "%s/data/skills.json", dir);
+    if (w < 0 || (size_t)w >= sizeof dir || access(probe, R_OK) != 0)
+        dir[0] = '\0';
+    return dir;
+}
+
+const char *rf_cli_default_path(const char *rel)
+{
+    static char slots[8][PATH_MAX];
+    static size_t nslots;
+    const char *share = share_dir();
+    if (!share[0])
+        return rel;
+    size_t ns = strlen(share);
+    for (size_t i = 0; i < nslots; i++)
+        if (strcmp(slots[i] + ns + 1, rel) == 0)
+            return slots[i];
+    if (nslots == sizeof slots / sizeof slots[0] || ns + 1 + strlen(rel) >= PATH_MAX)
+        return rel;
+    snprintf(slots[nslots], PATH_MAX, "%s/%s", share, rel);
+    return slots[nslots++];
 }
 
 int rf_cli_usage_error(const char *cmd, const char *fmt, ...)

@@ -49,6 +49,15 @@ int rf_cli_u64(const char *cmd, const char *opt, const char *s, unsigned long lo
 /* Prints "rolefit CMD: message" to stderr and returns the exit code of rc. */
 int rf_cli_fail(const char *cmd, rf_status rc, const char *msg);
 
+/* The default path of a bundled file or folder, rel being relative to the checkout
+ * ("data", "data/bank", "data/skills.json", "web"). An installed rolefit, whose
+ * binary is PREFIX/bin/rolefit beside PREFIX/share/rolefit/data/skills.json (as
+ * `make install` lays it out, with or without DESTDIR), gets
+ * "PREFIX/share/rolefit/rel"; any other binary (build/rolefit in a checkout) gets
+ * rel itself, relative to the working folder as before. The result is static
+ * storage valid until exit; not thread-safe (commands call it while parsing). */
+const char *rf_cli_default_path(const char *rel);
+
 /* Prints "rolefit CMD: <printf message>" to stderr, returns RF_EXIT_USAGE. */
 int rf_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -517,8 +517,9 @@ int rf_cmd_assess(int argc, char **argv)
     memset(&a, 0, sizeof a);
     a.cmd = "assess";
     const char *skills_s = NULL, *max_s = NULL, *se_s = NULL, *seed_s = NULL, *resume = NULL,
-               *profile_out = NULL, *bank_dir = "data/bank", *tax_path = "data/skills.json",
-               *roles_path = "data/roles.json";
+               *profile_out = NULL, *bank_dir = rf_cli_default_path("data/bank"),
+               *tax_path = rf_cli_default_path("data/skills.json"),
+               *roles_path = rf_cli_default_path("data/roles.json");
     int help = 0;
     struct rf_cli_opt opts[] = {
         {"role", 1, &a.role, NULL},

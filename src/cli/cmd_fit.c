@@ -28,7 +28,7 @@ static const char usage[] =
 
 int rf_cmd_fit(int argc, char **argv)
 {
-    const char *cmd = "fit", *data = "data", *profile = NULL;
+    const char *cmd = "fit", *data = rf_cli_default_path("data"), *profile = NULL;
     int json = 0, help = 0;
     struct rf_cli_opt opts[] = {
         {"profile", 1, &profile, NULL}, {"json", 0, NULL, &json}, {"data", 1, &data, NULL}};

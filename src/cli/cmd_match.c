@@ -229,7 +229,7 @@ static void print_text(const struct rf_parsed_posting *post, const struct cand *
 
 int rf_cmd_match(int argc, char **argv)
 {
-    const char *cmd = "match", *data = "data", *posting = NULL, *dir = NULL, *top_s = NULL;
+    const char *cmd = "match", *data = rf_cli_default_path("data"), *posting = NULL, *dir = NULL, *top_s = NULL;
     int json = 0, strict = 0, help = 0;
     struct rf_cli_opt opts[] = {{"posting", 1, &posting, NULL}, {"profiles", 1, &dir, NULL},
                                 {"top", 1, &top_s, NULL},       {"json", 0, NULL, &json},

@@ -141,7 +141,7 @@ static int eval(const char *cmd, const struct rf_careers *c, const char *dir, in
 
 int rf_cmd_posting(int argc, char **argv)
 {
-    const char *cmd = "posting", *data = "data";
+    const char *cmd = "posting", *data = rf_cli_default_path("data");
     int json = 0, help = 0, verbose = 0;
     struct rf_cli_opt opts[] = {
         {"json", 0, NULL, &json}, {"data", 1, &data, NULL}, {"verbose", 0, NULL, &verbose}};

@@ -30,7 +30,7 @@ static const char usage[] =
 
 int rf_cmd_report(int argc, char **argv)
 {
-    const char *cmd = "report", *data = "data", *profile = NULL, *format = "json", *role = NULL,
+    const char *cmd = "report", *data = rf_cli_default_path("data"), *profile = NULL, *format = "json", *role = NULL,
                *session = NULL, *db = "rolefit.db";
     int help = 0;
     struct rf_cli_opt opts[] = {{"profile", 1, &profile, NULL},

@@ -76,7 +76,7 @@ static void show_text(const struct rf_careers *c, const struct rf_role *r)
 
 int rf_cmd_roles(int argc, char **argv)
 {
-    const char *cmd = "roles", *data = "data";
+    const char *cmd = "roles", *data = rf_cli_default_path("data");
     int json = 0, help = 0;
     struct rf_cli_opt opts[] = {{"json", 0, NULL, &json}, {"data", 1, &data, NULL}};
     const char *pos[2];

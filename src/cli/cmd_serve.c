@@ -76,7 +76,8 @@ int rf_cmd_serve(int argc, char **argv)
 {
     const char *cmd = "serve";
     const char *port_s = NULL, *addr = RF_HTTP_DEFAULT_ADDR, *db = "rolefit.db",
-               *bank = "data/bank", *data = "data", *web = "web", *threads_s = NULL,
+               *bank = rf_cli_default_path("data/bank"), *data = rf_cli_default_path("data"),
+               *web = rf_cli_default_path("web"), *threads_s = NULL,
                *rate_s = NULL, *arate_s = NULL, *trust_proxy = NULL,
                *exposure = NULL, *pmax_s = NULL, *pmax_ip_s = NULL, *pwmin_s = NULL,
                *seed_s = NULL, *pow_s = NULL;

@@ -396,7 +396,7 @@ int rf_cmd_simulate(int argc, char **argv)
         if (!bank == !gen_s)
             return rf_cli_usage_error(cmd, "give exactly one of --bank and --generate-bank "
                                            "(see 'rolefit simulate --help')");
-        struct rf_simpop_args pa = {bank,     0,     0,    data_s ? data_s : "data", roles_path,
+        struct rf_simpop_args pa = {bank,     0,     0,    data_s ? data_s : rf_cli_default_path("data"), roles_path,
                                     role_id,  find_role, pop_s, 1000, 2, 1, json, 0};
         enum rf_model pm;
         if ((n_s && (ec = rf_cli_size(cmd, "examinees", n_s, 1, 10000000, &pa.examinees))) ||
@@ -500,7 +500,7 @@ int rf_cmd_simulate(int argc, char **argv)
         }
     }
     if (roled) {
-        if ((rc = load_roledata(data_s ? data_s : "data", roles_path, &rd, &err)))
+        if ((rc = load_roledata(data_s ? data_s : rf_cli_default_path("data"), roles_path, &rd, &err)))
             goto out;
         if (role_id && !(rd.role = rf_roles_find(&rd.roles, role_id))) {
             usage_ec = unknown_role(cmd, role_id, &rd.roles);
@@ -609,7 +609,7 @@ int rf_cmd_simulate(int argc, char **argv)
         if (role_id)
             json_object_set_new(settings, "role", json_string(role_id));
         if (roled)
-            json_object_set_new(settings, "data", json_string(data_s ? data_s : "data"));
+            json_object_set_new(settings, "data", json_string(data_s ? data_s : rf_cli_default_path("data")));
         if (roles_path)
             json_object_set_new(settings, "roles_file", json_string(roles_path));
         if (exposure)

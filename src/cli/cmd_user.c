@@ -30,7 +30,7 @@ int rf_cmd_user(int argc, char **argv)
         return rf_cli_usage_error(cmd, "expected 'add' (see 'rolefit user --help')");
     }
     const char *email = NULL, *name = NULL, *role = "recruiter", *db = "rolefit.db",
-               *org = NULL, *org_id_s = NULL, *data = "data", *pwmin_s = NULL;
+               *org = NULL, *org_id_s = NULL, *data = rf_cli_default_path("data"), *pwmin_s = NULL;
     int help = 0;
     struct rf_cli_opt opts[] = {
         {"email", 1, &email, NULL}, {"name", 1, &name, NULL}, {"role", 1, &role, NULL},
