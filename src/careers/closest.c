@@ -75,6 +75,8 @@ static int by_prob(const void *a, const void *b)
     const struct rf_role_close *x = a, *y = b;
     if ((x->nmeasured > 0) != (y->nmeasured > 0))
         return x->nmeasured > 0 ? -1 : 1;
+    if (x->prob != y->prob)
+        return x->prob > y->prob ? -1 : 1;
     if (x->log_bf != y->log_bf)
         return x->log_bf > y->log_bf ? -1 : 1;
     return x->role < y->role ? -1 : x->role > y->role;
@@ -166,20 +168,40 @@ rf_status rf_closest_all(const struct rf_profile *p, const struct rf_roles *role
     /* Odds among the roles the profile measured something of: a role none of
      * whose skills was measured has no evidence either way (BF 1), and would
      * otherwise win by default over roles the answers count against. The
-     * random responder competes with them at the odds of one role. */
-    size_t nm = 0;
+     * random responder competes with them at the odds of one role. The prior
+     * is even over them, except for the role the profile's prior names (a
+     * role test's takers: weight w on its people, careers/profile.h), which
+     * takes w + (1 - w) / m of m hypotheses, the others (1 - w) / m. */
+    size_t nm = 0, nh;
+    for (size_t i = 0; i < roles->n; i++)
+        nm += r[i].nmeasured > 0;
+    nh = nm + (nm && nnone);
+    double w = 0;
+    const struct rf_role *taken = NULL;
+    if (nh && p->model && p->model->role && p->model->spec.ncomp > 1) {
+        const struct rf_hier_spec *sp = &p->model->spec;
+        double tot = 0;
+        for (size_t c = 0; c < sp->ncomp; c++)
+            tot += sp->comp[c].weight;
+        taken = rf_roles_find(roles, p->model->role);
+        w = taken && tot > 0 ? sp->comp[sp->ncomp - 1].weight / tot : 0;
+    }
+    double lrest = nh ? log((1 - w) / (double)nh) : 0;
+    double lown = nh ? log(w + (1 - w) / (double)nh) : 0;
+    nm = 0;
     for (size_t i = 0; i < roles->n; i++)
         if (r[i].nmeasured)
-            lbf[nm++] = r[i].log_bf;
+            lbf[nm++] = r[i].log_bf + (r[i].role == taken ? lown : lrest);
     if (nm && nnone)
-        lbf[nm++] = lnone;
+        lbf[nm++] = lnone + lrest;
     double lz = log_sum_exp(lbf, nm);
     if (no_role)
-        *no_role = nm && nnone && isfinite(lz) ? exp(lnone - lz) : 0.0;
+        *no_role = nm && nnone && isfinite(lz) ? exp(lnone + lrest - lz) : 0.0;
     for (size_t i = 0; i < roles->n; i++)
         r[i].prob = nm == 0 ? 1.0 / (double)roles->n
-                    : r[i].nmeasured && isfinite(lz) ? exp(r[i].log_bf - lz)
-                                                     : 0.0;
+                    : r[i].nmeasured && isfinite(lz)
+                        ? exp(r[i].log_bf + (r[i].role == taken ? lown : lrest) - lz)
+                        : 0.0;
     qsort(r, roles->n, sizeof *r, by_prob);
     free(work);
     free(lbf);

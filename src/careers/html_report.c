@@ -405,14 +405,28 @@ static void gap_card(const json_t *g, struct hw *w)
     size_t j;
     const json_t *m;
     if (json_array_size(missed)) {
-        raw(w, say(w, "<div class=\"label\">Concepts you missed</div><div class=\"chips\">",
-                   "<div class=\"label\">Concepts missed</div><div class=\"chips\">"));
+        int any_partly = 0;
+        json_array_foreach(missed, j, m)
+            any_partly |= json_integer_value(json_object_get(m, "partly")) > 0;
+        if (any_partly)
+            raw(w, say(w,
+                       "<div class=\"label\">Concepts you missed or got partly right</div>"
+                       "<div class=\"chips\">",
+                       "<div class=\"label\">Concepts missed or partly right</div>"
+                       "<div class=\"chips\">"));
+        else
+            raw(w, say(w, "<div class=\"label\">Concepts you missed</div><div class=\"chips\">",
+                       "<div class=\"label\">Concepts missed</div><div class=\"chips\">"));
         json_array_foreach(missed, j, m)
         {
+            long long nm = json_integer_value(json_object_get(m, "count")),
+                      np = json_integer_value(json_object_get(m, "partly"));
             raw(w, "<span class=\"chip\">");
             text(w, rf_json_text(m, "tag"));
-            if (json_integer_value(json_object_get(m, "count")) > 1)
-                fmt(w, " ×%lld", (long long)json_integer_value(json_object_get(m, "count")));
+            if (nm > 1)
+                fmt(w, " ×%lld", nm);
+            if (np)
+                fmt(w, nm ? " (partly right %lld×)" : " (partly right)", np);
             raw(w, "</span>");
         }
         raw(w, "</div>");

@@ -62,6 +62,7 @@ static void free_model(struct rf_profile_model *m)
         return;
     for (size_t i = 0; i < m->nskills; i++)
         free(m->skills[i]);
+    free(m->role);
     free(m);
 }
 
@@ -222,8 +223,8 @@ rf_status rf_profile_add_posterior(struct rf_profile *p, const char *skill, size
     return rc;
 }
 
-rf_status rf_profile_add_missed(struct rf_profile *p, size_t idx, const char *item,
-                                const char *const *tags, size_t ntags, struct rf_err *err)
+static rf_status add_miss(struct rf_profile *p, size_t idx, const char *item,
+                         const char *const *tags, size_t ntags, int partial, struct rf_err *err)
 {
     if (idx >= p->nskills)
         return rf_err_set(err, RF_EINVAL, "profile: no skill at index %zu", idx);
@@ -235,6 +236,7 @@ rf_status rf_profile_add_missed(struct rf_profile *p, size_t idx, const char *it
                               t);
     struct rf_profile_skill *s = &p->skills[idx];
     struct rf_profile_miss m = {0};
+    m.partial = partial;
     int ok = (m.item = rf_strdup(item)) != NULL;
     if (ok && ntags)
         ok = (m.tags = rf_calloc_array(ntags, sizeof *m.tags)) != NULL;
@@ -250,6 +252,18 @@ rf_status rf_profile_add_missed(struct rf_profile *p, size_t idx, const char *it
     s->missed = nm;
     s->missed[s->nmissed++] = m;
     return RF_OK;
+}
+
+rf_status rf_profile_add_missed(struct rf_profile *p, size_t idx, const char *item,
+                                const char *const *tags, size_t ntags, struct rf_err *err)
+{
+    return add_miss(p, idx, item, tags, ntags, 0, err);
+}
+
+rf_status rf_profile_add_partly(struct rf_profile *p, size_t idx, const char *item,
+                                const char *const *tags, size_t ntags, struct rf_err *err)
+{
+    return add_miss(p, idx, item, tags, ntags, 1, err);
 }
 
 double rf_profile_tail(const struct rf_profile *p, const struct rf_profile_skill *s, double cut)
@@ -330,7 +344,10 @@ static rf_status read_missed(struct rf_profile *p, size_t idx, const json_t *arr
                 tv[ntags++] = json_string_value(tag);
             }
         }
-        rc = rf_profile_add_missed(p, idx, item, tv, ntags, err);
+        const json_t *part = json_object_get(m, "partial");
+        if (part && !json_is_boolean(part))
+            return rf_err_set(err, RF_EINVAL, "%s: field 'partial': expected true or false", w);
+        rc = add_miss(p, idx, item, tv, ntags, json_is_true(part), err);
         if (rc) {
             rf_err_prefix(err, "%s", w);
             return rc;
@@ -480,8 +497,15 @@ static rf_status read_model(struct rf_profile *p, const json_t *mj, const char *
             (rc = read_numbers(json_object_get(co, "tau"), n, 0, sp.comp[c].tau, wc, "tau", err)))
             return rc;
     }
-    if ((rc = rf_profile_set_model(p, ids, n, &sp, json_is_true(as), err)))
+    if ((rc = rf_profile_set_model(p, ids, n, &sp, json_is_true(as), err))) {
         rf_err_prefix(err, "%s", name);
+        return rc;
+    }
+    const json_t *role = json_object_get(mj, "role");
+    if (role && !json_is_string(role))
+        return rf_err_set(err, RF_EINVAL, "%s: field 'role': expected a role id", w);
+    if (role && (rc = rf_profile_set_model_role(p, json_string_value(role), err)))
+        rf_err_prefix(err, "%s", w);
     return rc;
 }
 
@@ -697,6 +721,22 @@ rf_status rf_profile_set_model(struct rf_profile *p, const char *const *skills, 
     return RF_OK;
 }
 
+rf_status rf_profile_set_model_role(struct rf_profile *p, const char *role, struct rf_err *err)
+{
+    if (!p->model || p->model->spec.ncomp < 2)
+        return rf_err_set(err, RF_EINVAL,
+                          "field 'role': a role needs a model whose last component is its people");
+    if (!role || !role[0] || strlen(role) > RF_MAX_ID_LEN)
+        return rf_err_set(err, RF_EINVAL, "field 'role': expected a role id of 1 to %d bytes",
+                          RF_MAX_ID_LEN);
+    char *r = rf_strdup(role);
+    if (!r)
+        return rf_err_set(err, RF_ENOMEM, "profile: out of memory");
+    free(p->model->role);
+    p->model->role = r;
+    return RF_OK;
+}
+
 rf_status rf_profile_add_session(struct rf_profile *p, const char *id, struct rf_err *err)
 {
     if (!id || !id[0] || strlen(id) > RF_MAX_ID_LEN)
@@ -833,8 +873,9 @@ static rf_status combine_model(struct rf_profile *t, const struct rf_profile *sr
     if (!sm)
         return RF_OK;
     if (!t->model) {
-        return rf_profile_set_model(t, (const char *const *)sm->skills, sm->nskills, &sm->spec,
-                                    sm->assumed, err);
+        rf_status rc = rf_profile_set_model(t, (const char *const *)sm->skills, sm->nskills,
+                                            &sm->spec, sm->assumed, err);
+        return rc || !sm->role ? rc : rf_profile_set_model_role(t, sm->role, err);
     }
     struct rf_profile_model *m = t->model;
     for (size_t k = 0; k < sm->nskills; k++) {
@@ -930,9 +971,8 @@ static rf_status combine_into(struct rf_profile *t, const struct rf_profile *src
                 return rc;
         }
         for (size_t m = 0; m < ss->nmissed && !rc; m++)
-            rc = rf_profile_add_missed(t, idx, ss->missed[m].item,
-                                       (const char *const *)ss->missed[m].tags,
-                                       ss->missed[m].ntags, err);
+            rc = add_miss(t, idx, ss->missed[m].item, (const char *const *)ss->missed[m].tags,
+                          ss->missed[m].ntags, ss->missed[m].partial, err);
     }
     for (size_t i = 0; i < src->nsessions && !rc; i++)
         rc = rf_profile_add_session(t, src->sessions[i], err);
@@ -1003,6 +1043,8 @@ static json_t *skill_json(const struct rf_profile *p, const struct rf_profile_sk
             const struct rf_profile_miss *m = &s->missed[i];
             json_t *mo = json_object(), *tags = json_array();
             ok = append(a, mo) && put(mo, "item", json_string(m->item)) && put(mo, "tags", tags);
+            if (ok && m->partial)
+                ok = put(mo, "partial", json_true());
             for (size_t t = 0; ok && t < m->ntags; t++)
                 ok = append(tags, json_string(m->tags[t]));
         }
@@ -1019,6 +1061,8 @@ static json_t *model_json(const struct rf_profile_model *m)
     json_t *o = json_object(), *sk = json_array(), *la = json_array(), *cs = json_array();
     int ok = o && put(o, "assumed", json_boolean(m->assumed)) && put(o, "skills", sk) &&
              put(o, "loadings", la) && put(o, "components", cs);
+    if (ok && m->role)
+        ok = put(o, "role", json_string(m->role));
     for (size_t k = 0; ok && k < m->nskills; k++)
         ok = append(sk, json_string(m->skills[k])) && append(la, json_real(m->spec.lambda[k]));
     for (size_t c = 0; ok && c < m->spec.ncomp; c++) {

@@ -21,11 +21,13 @@
 #include "base/err.h"
 #include "irt/hier.h"
 
-/* One item answered wrongly, with the concepts (tags) it tests. */
+/* One item answered wrongly, or partly right (a multiple-select item with
+ * some credit but not all), with the concepts (tags) it tests. */
 struct rf_profile_miss {
     char *item;   /* owned item id */
     char **tags;  /* owned, ntags strings */
     size_t ntags;
+    int partial;  /* 1: partly right ("partial": true in the JSON form) */
 };
 
 /* What is known about one skill. */
@@ -54,6 +56,9 @@ struct rf_profile_model {
     char *skills[RF_HIER_MAX_SKILLS]; /* owned */
     struct rf_hier_spec spec;
     int assumed; /* 1: the loadings are the documented default, not calibrated */
+    char *role;  /* owned, or NULL: the role whose people the last component describes (a
+                    role test's takers are partly its people); closest roles weigh that
+                    role with the component's weight (careers/closest.h) */
 };
 
 struct rf_profile {
@@ -103,6 +108,10 @@ rf_status rf_profile_add_posterior(struct rf_profile *p, const char *skill, size
 rf_status rf_profile_add_missed(struct rf_profile *p, size_t idx, const char *item,
                                 const char *const *tags, size_t ntags, struct rf_err *err);
 
+/* The same for an item answered partly right (some credit, not all). */
+rf_status rf_profile_add_partly(struct rf_profile *p, size_t idx, const char *item,
+                                const char *const *tags, size_t ntags, struct rf_err *err);
+
 /* Stores skill idx's log-likelihood (p->n values, copied; -HUGE_VAL allowed,
  * not everywhere, no NaN or +inf). RF_EINVAL, RF_ENOMEM. */
 rf_status rf_profile_set_loglik(struct rf_profile *p, size_t idx, const double *loglik,
@@ -118,6 +127,11 @@ rf_status rf_profile_set_random(struct rf_profile *p, size_t idx, double random_
  * model. RF_EINVAL, RF_ENOMEM; p unchanged on error. */
 rf_status rf_profile_set_model(struct rf_profile *p, const char *const *skills, size_t n,
                                const struct rf_hier_spec *spec, int assumed, struct rf_err *err);
+
+/* Names the role whose people the model's last component describes (role id,
+ * non-empty, at most RF_MAX_ID_LEN bytes; copied). p must have a model with
+ * at least two components. RF_EINVAL, RF_ENOMEM. */
+rf_status rf_profile_set_model_role(struct rf_profile *p, const char *role, struct rf_err *err);
 
 /* Appends a session id (non-empty, at most RF_MAX_ID_LEN bytes; at most
  * RF_PROFILE_MAX_SESSIONS). RF_EINVAL, RF_ETOOBIG, RF_ENOMEM. */

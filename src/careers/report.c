@@ -124,8 +124,9 @@ static json_t *skills_json(const struct rf_profile *p, const struct rf_careers *
     return a;
 }
 
-/* The missed concepts of a skill: each tag with how often it was missed,
- * most frequent first (ties in order of first appearance), and a note. */
+/* The missed concepts of a skill: each tag with how often it was missed
+ * ("count") and answered partly right ("partly", when it was), most frequent
+ * first (ties in order of first appearance), and a note. */
 static json_t *missed_json(const struct rf_profile_skill *s, const struct rf_guidance *g)
 {
     json_t *a = json_array();
@@ -136,8 +137,9 @@ static json_t *missed_json(const struct rf_profile_skill *s, const struct rf_gui
         total += s->missed[i].ntags;
     const char **tag = rf_alloc_array(total ? total : 1, sizeof *tag);
     size_t *count = rf_calloc_array(total ? total : 1, sizeof *count);
+    size_t *partly = rf_calloc_array(total ? total : 1, sizeof *partly);
     size_t n = 0;
-    int ok = tag && count;
+    int ok = tag && count && partly;
     for (size_t i = 0; ok && i < s->nmissed; i++)
         for (size_t t = 0; t < s->missed[i].ntags; t++) {
             size_t j = 0;
@@ -145,28 +147,34 @@ static json_t *missed_json(const struct rf_profile_skill *s, const struct rf_gui
                 j++;
             if (j == n)
                 tag[n++] = s->missed[i].tags[t];
-            count[j]++;
+            count[j]++; /* every mention, partly right or not: the order */
+            partly[j] += s->missed[i].partial != 0;
         }
     /* Stable insertion sort by count, descending. */
     for (size_t i = 1; ok && i < n; i++)
         for (size_t j = i; j > 0 && count[j - 1] < count[j]; j--) {
             const char *ts = tag[j];
-            size_t cs = count[j];
+            size_t cs = count[j], ps = partly[j];
             tag[j] = tag[j - 1];
             count[j] = count[j - 1];
+            partly[j] = partly[j - 1];
             tag[j - 1] = ts;
             count[j - 1] = cs;
+            partly[j - 1] = ps;
         }
     for (size_t i = 0; ok && i < n; i++) {
         json_t *o = json_object();
         const char *note = g ? rf_learning_concept(g, tag[i]) : NULL;
         ok = append(a, o) && put(o, "tag", json_string(tag[i])) &&
-             put(o, "count", json_integer((json_int_t)count[i]));
+             put(o, "count", json_integer((json_int_t)(count[i] - partly[i])));
+        if (ok && partly[i])
+            ok = put(o, "partly", json_integer((json_int_t)partly[i]));
         if (ok && note)
             ok = put(o, "note", json_string(note));
     }
     free(tag);
     free(count);
+    free(partly);
     if (!ok) {
         json_decref(a);
         return NULL;
@@ -485,12 +493,23 @@ static void md_gap(const json_t *g, size_t i, struct md *w)
     size_t j;
     const json_t *m;
     if (json_array_size(missed)) {
-        w_puts(w, "Concepts you missed:\n\n");
+        int any_partly = 0;
+        json_array_foreach(missed, j, m)
+            any_partly |= json_integer_value(json_object_get(m, "partly")) > 0;
+        w_puts(w, any_partly ? "Concepts you missed or got partly right:\n\n"
+                             : "Concepts you missed:\n\n");
         json_array_foreach(missed, j, m)
         {
+            long long nm = json_integer_value(json_object_get(m, "count")),
+                      np = json_integer_value(json_object_get(m, "partly"));
             w_puts(w, "- **");
             w_text(w, rf_json_text(m, "tag"));
-            w_printf(w, "** (missed %lld×)", (long long)json_integer_value(json_object_get(m, "count")));
+            if (nm && np)
+                w_printf(w, "** (missed %lld×, partly right %lld×)", nm, np);
+            else if (np)
+                w_printf(w, "** (partly right %lld×)", np);
+            else
+                w_printf(w, "** (missed %lld×)", nm);
             if (json_object_get(m, "note")) {
                 w_puts(w, ": ");
                 w_text(w, rf_json_text(m, "note"));

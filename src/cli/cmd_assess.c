@@ -294,8 +294,9 @@ static rf_status build_profile(struct assess *a, struct rf_profile *pr)
             const struct rf_item *it = bank_item(a, item);
             if (k >= rf_answer_max_score(it) || p->skill[item] != d->scope[j])
                 continue;
-            if ((rc = rf_profile_add_missed(pr, idx, it->id, (const char *const *)it->tags,
-                                            it->ntags, &a->err)))
+            /* some credit on a multiple-select item: partly right, not missed */
+            if ((rc = (k > 0 ? rf_profile_add_partly : rf_profile_add_missed)(
+                     pr, idx, it->id, (const char *const *)it->tags, it->ntags, &a->err)))
                 return rc;
         }
     }

@@ -90,8 +90,8 @@ static const char usage[] =
     "  --population P     reference (theta ~ N(0, 1)), role (on each skill the role requires,\n"
     "                     theta ~ N(centre of the level's band, 0.4^2), else N(0, 1)), mix\n"
     "                     (each person reference or role with probability 1/2), random\n"
-    "                     (answers at random), perfect (every answer right); a comma list,\n"
-    "                     or all. --truth-loading L: people's skills correlate through one\n"
+    "                     (answers at random), perfect (every answer right), other (the\n"
+    "                     people of another role than the test's); a comma list, or all. --truth-loading L: people's skills correlate through one\n"
     "                     factor g (theta = centre + spread (L g + sqrt(1 - L^2) e); default 0,\n"
     "                     independent skills). The test: --role ID, --find-role (each person of role\n"
     "                     i mod R), or neither (person i takes role i mod R's test). Answers\n"
@@ -100,8 +100,8 @@ static const char usage[] =
     "                     of the target role's requirement calls, the decisive share\n"
     "                     (P(meets) < 0.2 or > 0.8), the wrong share among them, Brier score\n"
     "                     and calibration error (random responders meet no bar, perfect\n"
-    "                     ones every bar); fit; closest role = own role, the mean top role\n"
-    "                     probability and P(no role); the share of skills and task areas\n"
+    "                     ones every bar); fit; closest role = own role, = the test's role,\n"
+    "                     the mean top role probability and P(no role); the share of skills and task areas\n"
     "                     measured; said vs right per decile. --examinees (default 1000),\n"
     "                     --seed, --threads and --json as above; other options are refused.\n";
 

@@ -19,7 +19,7 @@
 #include "irt/quad.h"
 #include "server/rolesim.h"
 
-#define MAX_POPS 5
+#define MAX_POPS 6
 
 /* Parses "a,b" or "all" into pops; returns how many, 0 on error (message printed). */
 static size_t parse_pops(const char *cmd, const char *s, enum rf_rolesim_pop *pops)
@@ -37,7 +37,7 @@ static size_t parse_pops(const char *cmd, const char *s, enum rf_rolesim_pop *po
         char name[32];
         if (len == 0 || len >= sizeof name || n == MAX_POPS) {
             rf_cli_usage_error(cmd, "--population: expected a comma list of reference, role, "
-                                    "mix, random, perfect (or all), got '%s'",
+                                    "mix, random, perfect, other (or all), got '%s'",
                                s);
             return 0;
         }
@@ -45,7 +45,7 @@ static size_t parse_pops(const char *cmd, const char *s, enum rf_rolesim_pop *po
         name[len] = '\0';
         if (rf_rolesim_pop_parse(name, &pops[n])) {
             rf_cli_usage_error(cmd, "--population: unknown population '%s' (reference, role, "
-                                    "mix, random, perfect, all)",
+                                    "mix, random, perfect, other, all)",
                                name);
             return 0;
         }
@@ -75,9 +75,10 @@ static json_t *result_json(enum rf_rolesim_pop pop, const struct rf_rolesim_resu
                           "calibration_error", r->cal_error, "fit_mean", r->fit_mean, "fit_min",
                           r->fit_min, "p_min", r->p_min);
     json_object_set_new(o, "closest",
-                        json_pack("{s:I, s:f, s:f, s:f, s:f, s:f, s:o}", "with_own_role",
+                        json_pack("{s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:o}", "with_own_role",
                                   (json_int_t)r->nown, "own", r->closest, "higher_bars",
-                                  r->closest_higher, "top_role_prob", r->top_prob, "no_role_prob",
+                                  r->closest_higher, "test_role", r->closest_test,
+                                  "top_role_prob", r->top_prob, "no_role_prob",
                                   r->no_role, "told_no_role", r->no_role_top, "calibration",
                                   bins_json(r->roles)));
     json_object_set_new(o, "meets_calibration", bins_json(r->meets));
@@ -106,8 +107,9 @@ static void print_result(enum rf_rolesim_pop pop, const struct rf_rolesim_result
     if (r->nown)
         printf("own role %.1f%%, another with bars as high %.1f%% (of %zu); ", 100 * r->closest,
                100 * r->closest_higher, r->nown);
-    printf("top role probability %.3f, P(no role) %.3f, told no role %.1f%%\n", r->top_prob,
-           r->no_role, 100 * r->no_role_top);
+    printf("the test's role %.1f%%; top role probability %.3f, P(no role) %.3f, told no role "
+           "%.1f%%\n",
+           100 * r->closest_test, r->top_prob, r->no_role, 100 * r->no_role_top);
     printf("  coverage: %.1f%% of the scope's skills measured, every task area in %.1f%% of "
            "tests\n",
            100 * r->skills_measured, 100 * r->tasks_all);

@@ -1207,7 +1207,7 @@ static rf_status session_profile(struct rf_app *a, const struct rf_cat_session *
     const struct rf_cat_design *d = rf_cat_session_design(s);
     size_t pidx[RF_CAT_MAX_SCOPE];
     if (!rc)
-        rc = rf_roletest_profile(s, &pr, pidx, err);
+        rc = rf_roletest_profile(s, &a->car.roles, &pr, pidx, err);
     for (size_t k = 0; k < rf_cat_nanswered(s) && !rc; k++) {
         size_t item, cat;
         rf_cat_answered(s, k, &item, &cat);
@@ -1221,8 +1221,9 @@ static rf_status session_profile(struct rf_app *a, const struct rf_cat_session *
         if (j == d->nscope || pidx[j] == SIZE_MAX)
             continue;
         const struct rf_item *it = &a->bank.items[bi];
-        rc = rf_profile_add_missed(&pr, pidx[j], it->id, (const char *const *)it->tags, it->ntags,
-                                   err);
+        /* some credit on a multiple-select item: partly right, not missed */
+        rc = (cat > 0 ? rf_profile_add_partly : rf_profile_add_missed)(
+            &pr, pidx[j], it->id, (const char *const *)it->tags, it->ntags, err);
     }
     json_t *j = NULL;
     char *text = NULL;
@@ -1266,6 +1267,12 @@ static rf_status parse_response(const struct rf_item *it, const json_t *req,
                         "field 'selected' must be an array of option indices (0 to %zu)",
                         it->noptions - 1);
         size_t n = json_array_size(v);
+        /* Nothing selected is not an answer (the page does not send one):
+         * scored 0 it would read as knowledge of which options are wrong. */
+        if (n == 0)
+            return fail(e, RF_EINVAL, "selected",
+                        "field 'selected': select at least one option (0 to %zu)",
+                        it->noptions - 1);
         if (n > it->noptions)
             return fail(e, RF_EINVAL, "selected",
                         "field 'selected': %zu options selected but the question has %zu", n,

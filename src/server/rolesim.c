@@ -20,7 +20,7 @@
 #include "cat/sim.h"
 #include "server/roletest.h"
 
-static const char *const pop_names[] = {"reference", "role", "mix", "random", "perfect"};
+static const char *const pop_names[] = {"reference", "role", "mix", "random", "perfect", "other"};
 
 const char *rf_rolesim_pop_name(enum rf_rolesim_pop pop)
 {
@@ -91,6 +91,8 @@ struct per_examinee {
     size_t *len;
     double *fit, *top, *norole;
     signed char *own_ok;   /* -1: no own role; 0/1: closest is the own role */
+    size_t *own_idx;       /* the own role's index, when there is one */
+    unsigned char *told_test; /* closest is the test's role */
     unsigned char *higher; /* closest is another role with bars at least as high */
     unsigned char *told_none;
     double *skills; /* share of scope skills measured */
@@ -157,16 +159,21 @@ static rf_status examinee(const struct study *st, size_t i, struct rf_cat_sessio
     /* The test and the target role. */
     size_t di = st->ndesigns > 1 ? i % nr : 0;
     const struct rf_role *target = o->role ? o->role : &roles->roles[i % nr];
-    int is_role = o->pop == RF_ROLESIM_ROLE ||
+    int is_role = o->pop == RF_ROLESIM_ROLE || o->pop == RF_ROLESIM_OTHER ||
                   (o->pop == RF_ROLESIM_MIX && rf_rng_uniform(&r) < 0.5);
     const struct rf_role *own = is_role || o->pop == RF_ROLESIM_PERFECT ? target : NULL;
+    const struct rf_role *kind = target; /* whose people the examinee is */
+    if (o->pop == RF_ROLESIM_OTHER && nr > 1) {
+        size_t t = (size_t)(target - roles->roles);
+        kind = own = &roles->roles[(t + 1 + (i / nr) % (nr - 1)) % nr];
+    }
     /* Truth over the taxonomy. */
     double truth[RF_CAT_MAX_SCOPE * 4] = {0};
     size_t nsk = tax->nskills < sizeof truth / sizeof truth[0] ? tax->nskills
                                                                 : sizeof truth / sizeof truth[0];
     double la = o->truth_loading, gz = la > 0 ? rf_rng_normal(&r) : 0;
     for (size_t k = 0; k < nsk; k++) {
-        const struct rf_role_req *q = is_role ? rf_role_req_find(target, k) : NULL;
+        const struct rf_role_req *q = is_role ? rf_role_req_find(kind, k) : NULL;
         double z = rf_rng_normal(&r);
         if (la > 0)
             z = la * gz + sqrt(1 - la * la) * z;
@@ -219,7 +226,7 @@ static rf_status examinee(const struct study *st, size_t i, struct rf_cat_sessio
     pe->tasks_all[i] = memcmp(task_in, task_hit, sizeof task_in) == 0;
     /* Score as the server does, then what a report says. */
     rf_profile_cleanup(pr);
-    rf_status rc = rf_roletest_profile(s, pr, NULL, err);
+    rf_status rc = rf_roletest_profile(s, roles, pr, NULL, err);
     if (rc)
         return rc;
     struct rf_role_fit f;
@@ -245,6 +252,8 @@ static rf_status examinee(const struct study *st, size_t i, struct rf_cat_sessio
     pe->top[i] = cl[0].prob;
     pe->told_none[i] = pe->norole[i] > cl[0].prob;
     pe->own_ok[i] = own ? cl[0].role == own : -1;
+    pe->own_idx[i] = own ? (size_t)(own - roles->roles) : 0;
+    pe->told_test[i] = !o->find_role && !pe->told_none[i] && cl[0].role == target;
     pe->higher[i] =
         own && cl[0].role != own && rf_closest_bars_at_least(pr, roles, cl[0].role, own);
     if (own)
@@ -280,6 +289,8 @@ static void pe_free(struct per_examinee *pe)
     free(pe->top);
     free(pe->norole);
     free(pe->own_ok);
+    free(pe->own_idx);
+    free(pe->told_test);
     free(pe->higher);
     free(pe->told_none);
     free(pe->skills);
@@ -298,6 +309,8 @@ static rf_status pe_alloc(struct per_examinee *pe, size_t n, size_t maxreq, size
     pe->top = rf_calloc_array(n, sizeof *pe->top);
     pe->norole = rf_calloc_array(n, sizeof *pe->norole);
     pe->own_ok = rf_calloc_array(n, sizeof *pe->own_ok);
+    pe->own_idx = rf_calloc_array(n, sizeof *pe->own_idx);
+    pe->told_test = rf_calloc_array(n, sizeof *pe->told_test);
     pe->higher = rf_calloc_array(n, sizeof *pe->higher);
     pe->told_none = rf_calloc_array(n, sizeof *pe->told_none);
     pe->skills = rf_calloc_array(n, sizeof *pe->skills);
@@ -305,7 +318,8 @@ static rf_status pe_alloc(struct per_examinee *pe, size_t n, size_t maxreq, size
     pe->callp = rf_calloc_array(n * (maxreq ? maxreq : 1), sizeof *pe->callp);
     pe->callmet = rf_calloc_array(n * (maxreq ? maxreq : 1), sizeof *pe->callmet);
     pe->roleprob = rf_calloc_array(n * (nroles ? nroles : 1), sizeof *pe->roleprob);
-    if (!pe->len || !pe->fit || !pe->top || !pe->norole || !pe->own_ok || !pe->higher ||
+    if (!pe->len || !pe->fit || !pe->top || !pe->norole || !pe->own_ok || !pe->own_idx ||
+        !pe->told_test || !pe->higher ||
         !pe->told_none || !pe->skills || !pe->tasks_all || !pe->callp || !pe->callmet ||
         !pe->roleprob) {
         pe_free(pe);
@@ -344,7 +358,7 @@ static void reduce(const struct study *st, struct rf_rolesim_result *r)
     const struct per_examinee *pe = &st->pe;
     size_t n = st->o->nexaminees, nr = st->roles->n, ndec = 0, nwrong = 0;
     double len = 0, fit = 0, top = 0, norole = 0, sk = 0, brier = 0;
-    size_t own = 0, hit = 0, higher = 0, none = 0, tasks = 0;
+    size_t own = 0, hit = 0, higher = 0, none = 0, tasks = 0, test = 0;
     memset(r, 0, sizeof *r);
     r->nexaminees = n;
     r->fit_min = INFINITY;
@@ -357,6 +371,7 @@ static void reduce(const struct study *st, struct rf_rolesim_result *r)
         top += pe->top[i];
         norole += pe->norole[i];
         none += pe->told_none[i];
+        test += pe->told_test[i];
         sk += pe->skills[i];
         tasks += pe->tasks_all[i];
         for (size_t k = 0; k < st->maxreq; k++) {
@@ -379,8 +394,7 @@ static void reduce(const struct study *st, struct rf_rolesim_result *r)
             hit += (size_t)pe->own_ok[i];
             higher += pe->higher[i];
             for (size_t k = 0; k < nr; k++)
-                bin_add(r->roles, pe->roleprob[i * nr + k],
-                        st->o->role ? st->o->role == &st->roles->roles[k] : i % nr == k);
+                bin_add(r->roles, pe->roleprob[i * nr + k], pe->own_idx[i] == k);
         }
     }
     double dn = (double)n;
@@ -399,6 +413,7 @@ static void reduce(const struct study *st, struct rf_rolesim_result *r)
     r->nown = own;
     r->closest = own ? (double)hit / (double)own : 0;
     r->closest_higher = own ? (double)higher / (double)own : 0;
+    r->closest_test = (double)test / dn;
 }
 
 rf_status rf_rolesim_run(const struct rf_cat_pool *p, const struct rf_rolesim_truth *t,

@@ -42,10 +42,12 @@ enum rf_rolesim_pop {
     RF_ROLESIM_ROLE,          /* the people of a role (see above) */
     RF_ROLESIM_MIX,           /* each examinee reference or role with probability 1/2 */
     RF_ROLESIM_RANDOM,        /* answers at random (see rf_rolesim_truth) */
-    RF_ROLESIM_PERFECT        /* answers every item right (the top category) */
+    RF_ROLESIM_PERFECT,       /* answers every item right (the top category) */
+    RF_ROLESIM_OTHER          /* the people of another role than the test's (see
+                                 rf_rolesim_opts): what a role test tells them */
 };
 
-/* "reference", "role", "mix", "random", "perfect". */
+/* "reference", "role", "mix", "random", "perfect", "other". */
 const char *rf_rolesim_pop_name(enum rf_rolesim_pop pop);
 rf_status rf_rolesim_pop_parse(const char *s, enum rf_rolesim_pop *out);
 
@@ -74,7 +76,10 @@ void rf_rolesim_truth_cleanup(struct rf_rolesim_truth *t);
 struct rf_rolesim_opts {
     enum rf_rolesim_pop pop;
     /* The test: role's test (role != NULL), find my role (find_role), or
-     * (neither) every role's test in turn, examinee i taking role i mod n's. */
+     * (neither) every role's test in turn, examinee i taking role i mod n's.
+     * The other population: examinee i of a test of role t (index) is of
+     * role (t + 1 + (i / n) mod (n - 1)) mod n, never t (for find my role,
+     * t = i mod n, the role whose requirement calls are read). */
     const struct rf_role *role;
     int find_role;
     size_t nexaminees; /* >= 1 */
@@ -115,6 +120,8 @@ struct rf_rolesim_result {
     double closest;        /* share of those whose closest role is their own */
     double closest_higher; /* share whose closest is another role with bars at least as
                               high as the own role's on every skill the test measured */
+    double closest_test;   /* share of everyone whose closest role is the test's role
+                              (not told "no role"; 0 for find my role) */
     double top_prob;       /* mean probability of the most likely role, over everyone */
     double no_role;        /* mean P(no role) */
     double no_role_top;    /* share told "no role" (P(no role) above every role) */

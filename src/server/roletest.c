@@ -93,8 +93,8 @@ rf_status rf_roletest_design(struct rf_cat_design *d, const struct rf_cat_pool *
     return rc;
 }
 
-rf_status rf_roletest_profile(const struct rf_cat_session *s, struct rf_profile *pr, size_t *idx,
-                              struct rf_err *err)
+rf_status rf_roletest_profile(const struct rf_cat_session *s, const struct rf_roles *roles,
+                              struct rf_profile *pr, size_t *idx, struct rf_err *err)
 {
     const struct rf_cat_design *d = rf_cat_session_design(s);
     const struct rf_cat_pool *p = rf_cat_session_pool(s);
@@ -128,5 +128,8 @@ rf_status rf_roletest_profile(const struct rf_cat_session *s, struct rf_profile 
         ids[j] = p->skills[d->scope[j]];
     struct rf_hier_spec sp;
     rf_cat_design_prior(d, &sp);
-    return rf_profile_set_model(pr, ids, d->nscope, &sp, d->loadings_assumed, err);
+    rf_status rc = rf_profile_set_model(pr, ids, d->nscope, &sp, d->loadings_assumed, err);
+    if (!rc && sp.ncomp > 1 && roles && d->prior_class < roles->n)
+        rc = rf_profile_set_model_role(pr, roles->roles[d->prior_class].id, err);
+    return rc;
 }

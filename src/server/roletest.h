@@ -36,9 +36,11 @@ rf_status rf_roletest_design(struct rf_cat_design *d, const struct rf_cat_pool *
  * skill that got at least one item, its posterior (a skill without a question
  * is left out: not measured). idx[j] (may be NULL; nscope entries) receives
  * the profile index of scope skill j, or SIZE_MAX. This is how the server,
- * and the simulations of its tests, score a test. Errors from
- * rf_profile_add_posterior (RF_EINVAL, RF_ENOMEM). */
-rf_status rf_roletest_profile(const struct rf_cat_session *s, struct rf_profile *pr, size_t *idx,
-                              struct rf_err *err);
+ * and the simulations of its tests, score a test. With the role's class in
+ * the prior (a role test), the profile's model names that role of roles (the
+ * roles the design was built with), so that closest roles use the test's
+ * prior too. Errors from rf_profile_add_posterior (RF_EINVAL, RF_ENOMEM). */
+rf_status rf_roletest_profile(const struct rf_cat_session *s, const struct rf_roles *roles,
+                              struct rf_profile *pr, size_t *idx, struct rf_err *err);
 
 #endif

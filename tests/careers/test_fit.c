@@ -263,3 +263,69 @@ Test(fit, report_says_what_the_profile_says)
     json_decref(r);
     rf_profile_cleanup(&p);
 }
+
+/* Some credit on a multiple-select item is "partly right", not "missed": the
+ * profile keeps the mark through its file, and the plan, the Markdown and the
+ * HTML say so (issue 13). */
+Test(fit, partly_right_is_not_missed)
+{
+    struct rf_profile p, back;
+    struct rf_err err;
+    rf_err_clear(&err);
+    cr_assert_eq(rf_profile_load("tests/careers/data/kenji.json", &p, &err), RF_OK, "%s",
+                 err.msg);
+    const struct rf_profile_skill *s = rf_profile_find(&p, "model_deployment");
+    cr_assert_not_null(s);
+    size_t idx = (size_t)(s - p.skills);
+    const char *tags[] = {"rollback", "latency"};
+    cr_assert_eq(rf_profile_add_partly(&p, idx, "model_deployment.multi.001", tags, 2, &err),
+                 RF_OK);
+    json_t *j;
+    cr_assert_eq(rf_profile_to_json(&p, &j, &err), RF_OK);
+    cr_assert_eq(rf_profile_from_json(j, "k.json", &back, &err), RF_OK, "%s", err.msg);
+    json_decref(j);
+    s = rf_profile_find(&back, "model_deployment");
+    cr_assert(s->nmissed >= 1 && s->missed[s->nmissed - 1].partial, "kept through the file");
+    cr_assert_not(s->missed[0].partial);
+    json_t *r;
+    cr_assert_eq(rf_report_build(&back, &c, "ml_engineer", &r, &err), RF_OK, "%s", err.msg);
+    const json_t *missed = json_object_get(json_array_get(json_object_get(r, "gaps"), 0), "missed");
+    size_t i;
+    const json_t *m;
+    int rollback = 0, latency = 0;
+    json_array_foreach(missed, i, m)
+    {
+        const char *t = json_string_value(json_object_get(m, "tag"));
+        json_int_t n = json_integer_value(json_object_get(m, "count")),
+                   np = json_integer_value(json_object_get(m, "partly"));
+        if (!strcmp(t, "rollback")) {
+            rollback = 1;
+            cr_expect(n == 0 && np == 1, "rollback: missed %lld, partly %lld", (long long)n,
+                      (long long)np);
+        }
+        if (!strcmp(t, "latency")) {
+            latency = 1;
+            cr_expect(n == 2 && np == 1, "latency: missed %lld, partly %lld", (long long)n,
+                      (long long)np);
+        }
+    }
+    cr_assert(rollback && latency);
+    struct rf_buf b;
+    rf_buf_init(&b, 1 << 22);
+    cr_assert_eq(rf_report_markdown(r, &b), RF_OK);
+    cr_expect(strstr(rf_buf_str(&b), "Concepts you missed or got partly right:"));
+    cr_expect(strstr(rf_buf_str(&b), "**latency** (missed 2×, partly right 1×)"));
+    cr_expect(strstr(rf_buf_str(&b), "**rollback** (partly right 1×)"));
+    cr_expect_null(strstr(rf_buf_str(&b), "**rollback** (missed"));
+    rf_buf_reset(&b);
+    cr_assert_eq(rf_report_html(r, &b), RF_OK);
+    cr_expect(strstr(rf_buf_str(&b), "rollback (partly right)"), "HTML chip");
+    rf_buf_cleanup(&b);
+    json_decref(r);
+    const char *bad = "{\"skills\": [{\"skill\": \"a\", \"theta\": 0, \"se\": 1, \"missed\": "
+                      "[{\"item\": \"x\", \"partial\": 1}]}]}";
+    rf_profile_cleanup(&back);
+    cr_assert_eq(rf_profile_parse("b.json", bad, strlen(bad), &back, &err), RF_EINVAL);
+    cr_expect(strstr(err.msg, "b.json") && strstr(err.msg, "field 'partial'"), "%s", err.msg);
+    rf_profile_cleanup(&p);
+}

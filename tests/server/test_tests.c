@@ -323,6 +323,7 @@ Test(tests, numeric_and_multi_questions)
         static const char *bad_multi[] = {"\"selected\":[0,0]", "\"selected\":[-1]",
                                           "\"selected\":[9]", "\"selected\":[\"a\"]",
                                           "\"selected\":[0.5]", "\"selected\":\"0,1\"",
+                                          "\"selected\":[]",
                                           "\"choice\":0", "\"value\":\"1\""};
         const char *const *bad = NULL;
         size_t nbad = 0;

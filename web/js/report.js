@@ -124,8 +124,9 @@ function render(r) {
       el('p', { class: 'muted', style: 'margin:0 0 8px' }, g.measured
         ? `Probability ${own ? 'you are' : 'the candidate is'} at that level: ${pct(g.p)}.`
         : 'Not measured in this test: counted at the population prior, not as met.'),
-      g.missed && g.missed.length ? el('p', { style: 'margin:0 0 8px' }, own ? 'Concepts you missed: ' : 'Concepts missed: ',
-        ...g.missed.map((m, i) => [i ? ', ' : '', el('strong', {}, words(m.tag)), m.note ? ` (${m.note})` : ''])) : null,
+      g.missed && g.missed.length ? el('p', { style: 'margin:0 0 8px' },
+        g.missed.some((m) => m.partly) ? (own ? 'Concepts you missed or got partly right: ' : 'Concepts missed or partly right: ') : (own ? 'Concepts you missed: ' : 'Concepts missed: '),
+        ...g.missed.map((m, i) => [i ? ', ' : '', el('strong', {}, words(m.tag)), m.partly ? (m.count ? ` (partly right ${m.partly}×)` : ' (partly right)') : '', m.note ? ` (${m.note})` : ''])) : null,
       g.focus ? el('p', { style: 'margin:0 0 6px' }, el('strong', {}, 'Focus: '), g.focus) : null,
       g.study && g.study.length ? el('ol', { class: 'plan' }, g.study.map((step) => el('li', {}, step))) : null,
       g.practice ? el('p', { style: 'margin:0 0 6px' }, el('strong', {}, 'Practice project: '), g.practice) : null,
@@ -138,13 +139,16 @@ function render(r) {
   }
 
   const answers = r.answers || [];
-  const missed = answers.filter((a) => !a.correct), right = answers.filter((a) => a.correct);
+  // Some credit on a multiple-select question is partly right, not missed.
+  const missed = answers.filter((a) => !a.correct && !(a.score > 0)), right = answers.filter((a) => a.correct);
+  const partly = answers.filter((a) => !a.correct && a.score > 0);
   const skillName = (id) => (r.skills.find((k) => k.skill === id) || {}).name || '';
   const review = (a) => answerReview(a, skillName, own);
   if (answers.length) {
     add(el('h2', {}, `${own ? 'Your answers' : 'Answers'} (${right.length} of ${answers.length} right)`),
       el('p', { class: 'muted' }, 'An adaptive test picks harder questions after right answers and easier ones after wrong answers, so the share right says little by itself; the profile above is the measurement.'),
       missed.length ? el('h3', {}, `Missed (${missed.length})`) : null, ...missed.map(review),
+      partly.length ? el('h3', {}, `Partly right (${partly.length})`) : null, ...partly.map(review),
       right.length ? el('details', { class: 'answers-right' },
         el('summary', {}, `Answered right (${right.length})`), ...right.map(review)) : null);
   }
