@@ -308,6 +308,7 @@ async function checkReport(page, tag, answered) {
   check(`${tag}: closest role named`, /closest role \(\d+%\)/.test(await page.innerText('#report .kpis')));
   check(`${tag}: gaps and learning plan`, await page.locator('h2', { hasText: 'Gaps and what to learn next' }).count() === 1);
   check(`${tag}: learning plan steps`, await page.locator('.plan li').count() > 0);
+  check(`${tag}: "measure this skill further" offered on the gaps`, await page.locator('button', { hasText: /^Measure .+ further$/ }).count() > 0);
   const reviews = await page.locator('.review').count();
   check(`${tag}: every answer reviewed`, reviews === answered.length, `${reviews} reviews, ${answered.length} answered`);
   if (await page.locator('details.answers-right').count()) await page.click('details.answers-right > summary');

@@ -128,6 +128,7 @@ function render(r) {
         g.missed.some((m) => m.partly) ? (own ? 'Concepts you missed or got partly right: ' : 'Concepts missed or partly right: ') : (own ? 'Concepts you missed: ' : 'Concepts missed: '),
         ...g.missed.map((m, i) => [i ? ', ' : '', el('strong', {}, words(m.tag)), m.partly ? (m.count ? ` (partly right ${m.partly}×)` : ' (partly right)') : '', m.note ? ` (${m.note})` : ''])) : null,
       g.focus ? el('p', { style: 'margin:0 0 6px' }, el('strong', {}, 'Focus: '), g.focus) : null,
+      own ? followupButton(g) : null,
       g.study && g.study.length ? el('ol', { class: 'plan' }, g.study.map((step) => el('li', {}, step))) : null,
       g.practice ? el('p', { style: 'margin:0 0 6px' }, el('strong', {}, 'Practice project: '), g.practice) : null,
       g.blocks && g.blocks.length ? el('p', { class: 'reason', style: 'margin:0' }, `Also needed for: ${g.blocks.map((b) => b.name).join(', ')}`) : null)));
@@ -186,6 +187,26 @@ function signalsSection(g, skillName) {
       row(`${p.person || 'Candidate'} (test ${p.test})`, String(p.common), String(p.identical_wrong), p.expected.toFixed(1), p.p.toPrecision(2), p.flagged ? el('strong', {}, 'worth a look') : ''))));
   }
   return out;
+}
+
+// "Measure this skill further": a short follow-up session on this skill whose
+// answers join this test's profile (POST /api/tests/:id/followup), then its questions.
+function followupButton(g) {
+  const msg = el('span', { class: 'muted', role: 'status' });
+  const b = el('button', {
+    class: 'button secondary', type: 'button',
+    onclick: async () => {
+      b.disabled = true;
+      try {
+        const res = await api('POST', `/api/tests/${id}/followup`, { skills: [g.skill] });
+        location.href = `/test.html#${res.test.id}`;
+      } catch (e) {
+        b.disabled = false;
+        showError(msg, e);
+      }
+    },
+  }, `Measure ${g.name} further`);
+  return el('p', { style: 'margin:6px 0 0' }, b, ' ', msg);
 }
 
 async function load() {
