@@ -1,7 +1,7 @@
 /*
  * Job postings: the one parser of posting text (Markdown or plain text,
- * English or Japanese, UTF-8) and the alias dictionary that maps the terms of
- * postings to skills (data/skill_aliases.json). docs/careers.md describes the
+ * English or Japanese, UTF-8), with the alias dictionary of aliases.h that
+ * maps the terms of postings to skills (data/skill_aliases.json). docs/careers.md describes the
  * rules; in short:
  *
  * - Text is NFKC-normalized with utf8proc (full-width letters, digits and
@@ -42,43 +42,8 @@
 #include "bank/skills.h"
 #include "base/config.h"
 #include "base/err.h"
+#include "careers/aliases.h"
 #include "careers/profile.h"
-
-/* Alias flags, from the dictionary's "modifiers" and "heads" lists. A
- * modifier is a generic term ("machine learning", 機械学習) that names no
- * requirement when it only qualifies a noun ("top ML venues", 機械学習を用いた
- * サービス) on a line that names another skill. A head ("optimization", 最適化)
- * names none when a noun that is no term qualifies it ("cost optimization",
- * 広告配信最適化). */
-#define RF_ALIAS_MODIFIER 1u
-#define RF_ALIAS_HEAD 2u
-
-struct rf_alias {
-    char *key;   /* owned: normalized, ASCII-lower-cased term */
-    char *term;  /* owned: the term as written in the dictionary */
-    size_t len;  /* strlen(key) */
-    size_t skill;
-    unsigned flags; /* RF_ALIAS_* */
-};
-
-struct rf_aliases {
-    struct rf_alias *a; /* owned, grouped by the first byte of key, longest first */
-    size_t n;
-    size_t start[257];  /* aliases whose key starts with byte b are a[start[b] .. start[b+1]) */
-    void *mecab;        /* owned mecab_model_t: Japanese morphological analysis */
-};
-
-/* Loads and validates the alias dictionary against tax: every skill id
- * exists, every term is non-empty and appears once, every entry of
- * "modifiers" and "heads" is a term. Loads MeCab's IPA dictionary
- * (RF_MECAB_ARGS; RF_EIO when it is missing), about 4 ms. Messages name the
- * file, skill and term. On failure out is left empty. */
-rf_status rf_aliases_load(const char *path, const struct rf_taxonomy *tax, struct rf_aliases *out,
-                          struct rf_err *err);
-rf_status rf_aliases_load_mem(const char *name, const char *data, size_t len,
-                              const struct rf_taxonomy *tax, struct rf_aliases *out,
-                              struct rf_err *err);
-void rf_aliases_cleanup(struct rf_aliases *a);
 
 enum rf_section { RF_SEC_NONE = 0, RF_SEC_REQUIRED, RF_SEC_PREFERRED };
 
