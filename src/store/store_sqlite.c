@@ -1,5 +1,6 @@
 /*
- * The SQLite backend of the store: every line of SQL of rolefit lives here.
+ * The SQLite backend of the store: every line of SQL of rolefit lives here
+ * and, for the schema and its migrations, in sqlite_schema.c.
  * WAL mode with synchronous=FULL and foreign keys on. Two connections, each
  * guarded by its own mutex and with its own cache of prepared statements
  * (keyed by their SQL text, static strings): one for every write, and one
@@ -16,7 +17,7 @@
  * answer has committed, or with the error that kept it out. Answers of a batch
  * are applied in their order of arrival, as one at a time would be.
  *
- * Migrations are numbered and recorded in schema_version. Organization 0 in
+ * Migrations (sqlite_schema.c) are numbered and recorded in schema_version. Organization 0 in
  * the API is NULL in the database (no organization: open practice).
  */
 #include <pthread.h>
@@ -31,6 +32,7 @@
 
 #include "base/config.h"
 #include "base/mem.h"
+#include "store/sqlite_schema.h"
 #include "store/store.h"
 
 #define NSTMT 64
@@ -70,71 +72,6 @@ struct rf_store {
     pthread_cond_t qcv;
     struct pending *qhead, **qtail;
     int committing; /* a caller is committing a batch */
-};
-
-static const char *const migrations[] = {
-    /* 1: the first schema */
-    "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-    "CREATE TABLE orgs (id INTEGER PRIMARY KEY, name TEXT NOT NULL, created INTEGER NOT NULL);"
-    "CREATE TABLE users (id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES orgs(id),"
-    "  email TEXT NOT NULL UNIQUE COLLATE NOCASE, name TEXT NOT NULL,"
-    "  role TEXT NOT NULL CHECK (role IN ('admin', 'recruiter')), pw_hash TEXT NOT NULL,"
-    "  created INTEGER NOT NULL);"
-    "CREATE TABLE candidates (id INTEGER PRIMARY KEY, org_id INTEGER REFERENCES orgs(id),"
-    "  name TEXT, email TEXT, created INTEGER NOT NULL);"
-    "CREATE TABLE auth (token_hash TEXT PRIMARY KEY,"
-    "  user_id INTEGER REFERENCES users(id) ON DELETE CASCADE,"
-    "  candidate_id INTEGER REFERENCES candidates(id) ON DELETE CASCADE,"
-    "  csrf TEXT NOT NULL, expires INTEGER NOT NULL);"
-    "CREATE TABLE postings (id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES orgs(id),"
-    "  created_by INTEGER REFERENCES users(id), title TEXT NOT NULL, text TEXT NOT NULL,"
-    "  parsed TEXT, created INTEGER NOT NULL);"
-    "CREATE TABLE invites (id INTEGER PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE,"
-    "  org_id INTEGER NOT NULL REFERENCES orgs(id), posting_id INTEGER REFERENCES postings(id),"
-    "  role TEXT, label TEXT, created_by INTEGER REFERENCES users(id),"
-    "  candidate_id INTEGER REFERENCES candidates(id), created INTEGER NOT NULL,"
-    "  expires INTEGER NOT NULL);"
-    "CREATE TABLE tests (id INTEGER PRIMARY KEY,"
-    "  candidate_id INTEGER NOT NULL REFERENCES candidates(id),"
-    "  org_id INTEGER REFERENCES orgs(id), posting_id INTEGER REFERENCES postings(id),"
-    "  invite_id INTEGER REFERENCES invites(id), scope TEXT NOT NULL, state TEXT NOT NULL,"
-    "  status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'finished')),"
-    "  profile TEXT, answers INTEGER NOT NULL DEFAULT 0, created INTEGER NOT NULL,"
-    "  updated INTEGER NOT NULL);"
-    "CREATE TABLE answers (test_id INTEGER NOT NULL REFERENCES tests(id), seq INTEGER NOT NULL,"
-    "  item_id TEXT NOT NULL, choice INTEGER NOT NULL, score INTEGER NOT NULL,"
-    "  at INTEGER NOT NULL, PRIMARY KEY (test_id, seq)) WITHOUT ROWID;"
-    "CREATE TABLE bank_versions (id INTEGER PRIMARY KEY, hash TEXT NOT NULL UNIQUE,"
-    "  nitems INTEGER NOT NULL, loaded INTEGER NOT NULL);"
-    "CREATE INDEX tests_org ON tests(org_id, status);"
-    "CREATE INDEX tests_candidate ON tests(candidate_id);"
-    "CREATE INDEX invites_org ON invites(org_id);"
-    "CREATE INDEX postings_org ON postings(org_id);",
-    /* 2: the packed profile (rf_profile_pack) beside the JSON one, so that
-     * ranking reads posteriors without parsing JSON (NULL for tests finished
-     * before); a posting's applicants found without scanning the organization */
-    "ALTER TABLE tests ADD COLUMN packed BLOB;"
-    "CREATE INDEX tests_posting ON tests(posting_id, status);",
-    /* 3: the raw response beside the scored category (bank/answer.h stored
-     * form: the option index, the number as typed, the options selected), so
-     * that reports and calibration can re-score it; NULL for answers recorded
-     * before, whose choice column holds the option index */
-    "ALTER TABLE answers ADD COLUMN response TEXT;",
-    /* 4: test-integrity signals (docs/integrity.md). served_ms: when the
-     * question being asked was first served (ms since the epoch); rt_ms: the
-     * server's time from serving a question to receiving its answer; the
-     * client's own report of focus and visibility (blurs, hidden, away_ms)
-     * and of its time on the question (client_ms). NULL for answers recorded
-     * before, and for tests started before (their next answer has no time).
-     * Per-item statistics (normative thresholds, distractor shares) read
-     * answers by item. */
-    "ALTER TABLE tests ADD COLUMN served_ms INTEGER;"
-    "ALTER TABLE answers ADD COLUMN rt_ms INTEGER;"
-    "ALTER TABLE answers ADD COLUMN client_ms INTEGER;"
-    "ALTER TABLE answers ADD COLUMN blurs INTEGER;"
-    "ALTER TABLE answers ADD COLUMN hidden INTEGER;"
-    "ALTER TABLE answers ADD COLUMN away_ms INTEGER;"
-    "CREATE INDEX answers_item ON answers(item_id);",
 };
 
 /* What an SQLite error means to whoever reads the log, for the errors that
@@ -354,7 +291,7 @@ static rf_status migrate(struct rf_store *s, struct rf_err *err)
     if (sqlite3_step(st) == SQLITE_ROW)
         v = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
-    int n = (int)(sizeof migrations / sizeof migrations[0]);
+    int n = (int)rf_sqlite_nmigrations;
     if (v > n)
         return rf_err_set(err, RF_EDB,
                           "store: database schema version %d is newer than this rolefit (%d)", v,
@@ -364,7 +301,7 @@ static rf_status migrate(struct rf_store *s, struct rf_err *err)
             return rc;
         char ins[64];
         snprintf(ins, sizeof ins, "INSERT INTO schema_version VALUES (%d)", i + 1);
-        if ((rc = exec_what(cn, migrations[i], "apply the schema", err)) || (rc = exec(cn, ins, err))) {
+        if ((rc = exec_what(cn, rf_sqlite_migrations[i], "apply the schema", err)) || (rc = exec(cn, ins, err))) {
             exec(cn, "ROLLBACK", NULL);
             rf_err_prefix(err, "migration %d", i + 1);
             return rc;

@@ -1,0 +1,72 @@
+/*
+ * The schema of the SQLite store as its migrations, in order; see
+ * sqlite_schema.h. store_sqlite.c applies them.
+ */
+#include "store/sqlite_schema.h"
+
+const char *const rf_sqlite_migrations[] = {
+    /* 1: the first schema */
+    "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE orgs (id INTEGER PRIMARY KEY, name TEXT NOT NULL, created INTEGER NOT NULL);"
+    "CREATE TABLE users (id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES orgs(id),"
+    "  email TEXT NOT NULL UNIQUE COLLATE NOCASE, name TEXT NOT NULL,"
+    "  role TEXT NOT NULL CHECK (role IN ('admin', 'recruiter')), pw_hash TEXT NOT NULL,"
+    "  created INTEGER NOT NULL);"
+    "CREATE TABLE candidates (id INTEGER PRIMARY KEY, org_id INTEGER REFERENCES orgs(id),"
+    "  name TEXT, email TEXT, created INTEGER NOT NULL);"
+    "CREATE TABLE auth (token_hash TEXT PRIMARY KEY,"
+    "  user_id INTEGER REFERENCES users(id) ON DELETE CASCADE,"
+    "  candidate_id INTEGER REFERENCES candidates(id) ON DELETE CASCADE,"
+    "  csrf TEXT NOT NULL, expires INTEGER NOT NULL);"
+    "CREATE TABLE postings (id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES orgs(id),"
+    "  created_by INTEGER REFERENCES users(id), title TEXT NOT NULL, text TEXT NOT NULL,"
+    "  parsed TEXT, created INTEGER NOT NULL);"
+    "CREATE TABLE invites (id INTEGER PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE,"
+    "  org_id INTEGER NOT NULL REFERENCES orgs(id), posting_id INTEGER REFERENCES postings(id),"
+    "  role TEXT, label TEXT, created_by INTEGER REFERENCES users(id),"
+    "  candidate_id INTEGER REFERENCES candidates(id), created INTEGER NOT NULL,"
+    "  expires INTEGER NOT NULL);"
+    "CREATE TABLE tests (id INTEGER PRIMARY KEY,"
+    "  candidate_id INTEGER NOT NULL REFERENCES candidates(id),"
+    "  org_id INTEGER REFERENCES orgs(id), posting_id INTEGER REFERENCES postings(id),"
+    "  invite_id INTEGER REFERENCES invites(id), scope TEXT NOT NULL, state TEXT NOT NULL,"
+    "  status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'finished')),"
+    "  profile TEXT, answers INTEGER NOT NULL DEFAULT 0, created INTEGER NOT NULL,"
+    "  updated INTEGER NOT NULL);"
+    "CREATE TABLE answers (test_id INTEGER NOT NULL REFERENCES tests(id), seq INTEGER NOT NULL,"
+    "  item_id TEXT NOT NULL, choice INTEGER NOT NULL, score INTEGER NOT NULL,"
+    "  at INTEGER NOT NULL, PRIMARY KEY (test_id, seq)) WITHOUT ROWID;"
+    "CREATE TABLE bank_versions (id INTEGER PRIMARY KEY, hash TEXT NOT NULL UNIQUE,"
+    "  nitems INTEGER NOT NULL, loaded INTEGER NOT NULL);"
+    "CREATE INDEX tests_org ON tests(org_id, status);"
+    "CREATE INDEX tests_candidate ON tests(candidate_id);"
+    "CREATE INDEX invites_org ON invites(org_id);"
+    "CREATE INDEX postings_org ON postings(org_id);",
+    /* 2: the packed profile (rf_profile_pack) beside the JSON one, so that
+     * ranking reads posteriors without parsing JSON (NULL for tests finished
+     * before); a posting's applicants found without scanning the organization */
+    "ALTER TABLE tests ADD COLUMN packed BLOB;"
+    "CREATE INDEX tests_posting ON tests(posting_id, status);",
+    /* 3: the raw response beside the scored category (bank/answer.h stored
+     * form: the option index, the number as typed, the options selected), so
+     * that reports and calibration can re-score it; NULL for answers recorded
+     * before, whose choice column holds the option index */
+    "ALTER TABLE answers ADD COLUMN response TEXT;",
+    /* 4: test-integrity signals (docs/integrity.md). served_ms: when the
+     * question being asked was first served (ms since the epoch); rt_ms: the
+     * server's time from serving a question to receiving its answer; the
+     * client's own report of focus and visibility (blurs, hidden, away_ms)
+     * and of its time on the question (client_ms). NULL for answers recorded
+     * before, and for tests started before (their next answer has no time).
+     * Per-item statistics (normative thresholds, distractor shares) read
+     * answers by item. */
+    "ALTER TABLE tests ADD COLUMN served_ms INTEGER;"
+    "ALTER TABLE answers ADD COLUMN rt_ms INTEGER;"
+    "ALTER TABLE answers ADD COLUMN client_ms INTEGER;"
+    "ALTER TABLE answers ADD COLUMN blurs INTEGER;"
+    "ALTER TABLE answers ADD COLUMN hidden INTEGER;"
+    "ALTER TABLE answers ADD COLUMN away_ms INTEGER;"
+    "CREATE INDEX answers_item ON answers(item_id);",
+};
+
+const size_t rf_sqlite_nmigrations = sizeof rf_sqlite_migrations / sizeof rf_sqlite_migrations[0];
