@@ -205,6 +205,8 @@ struct test {
     int64_t id;
     char cookie[160], csrf[96], item[96];
     size_t noptions;
+    int numeric; /* a numeric-entry question: answered with a value, it has no options */
+    int multi;   /* a multiple-select question: answered with a selection */
     int done;
 };
 
@@ -263,13 +265,17 @@ static int read_question(struct test *t, const char *body, size_t len)
         t->done = 1;
     } else {
         const char *item = json_string_value(json_object_get(q, "item"));
+        const char *type = json_string_value(json_object_get(q, "type"));
         json_t *opts = json_object_get(q, "options");
-        if (!item || !json_is_array(opts) || !json_array_size(opts) ||
+        int numeric = type && strcmp(type, "numeric") == 0;
+        if (!item || !json_is_array(opts) || (!numeric && !json_array_size(opts)) ||
             strlen(item) >= sizeof t->item)
             rc = -1;
         else {
             snprintf(t->item, sizeof t->item, "%s", item);
             t->noptions = json_array_size(opts);
+            t->numeric = numeric;
+            t->multi = type && strcmp(type, "multi") == 0;
         }
     }
     json_t *test = json_object_get(j, "test");
@@ -297,9 +303,13 @@ static int scan_question(struct test *t, const char *body)
         t->done = 1;
         return 0;
     }
-    const char *it = strstr(q, "\"item\":\""), *op = strstr(q, "\"options\":[");
-    if (!it || !op)
+    const char *it = strstr(q, "\"item\":\""), *op = strstr(q, "\"options\":["),
+               *ty = strstr(q, "\"type\":\"");
+    if (!it || !op || !ty)
         return -1;
+    ty += strlen("\"type\":\"");
+    t->numeric = strncmp(ty, "numeric\"", 8) == 0;
+    t->multi = strncmp(ty, "multi\"", 6) == 0;
     it += strlen("\"item\":\"");
     size_t n = strcspn(it, "\"\\");
     if (it[n] != '"' || n == 0 || n >= sizeof t->item)
@@ -319,7 +329,7 @@ static int scan_question(struct test *t, const char *body)
         if (*p == ',')
             p++;
     }
-    if (*p != ']' || nopt == 0)
+    if (*p != ']' || (nopt == 0 && !t->numeric))
         return -1;
     t->noptions = nopt;
     return 0;
@@ -386,8 +396,13 @@ static void *run_answer(void *arg)
         char path[64], extra[320], body[192];
         snprintf(path, sizeof path, "/api/tests/%lld/answers", (long long)t->id);
         snprintf(extra, sizeof extra, "Cookie: %s\r\nX-CSRF-Token: %s\r\n", t->cookie, t->csrf);
-        snprintf(body, sizeof body, "{\"item\":\"%s\",\"choice\":%llu}", t->item,
-                 (unsigned long long)rf_rng_below(&r, t->noptions));
+        if (t->numeric)
+            snprintf(body, sizeof body, "{\"item\":\"%s\",\"value\":\"%llu\"}", t->item,
+                     (unsigned long long)rf_rng_below(&r, 100));
+        else
+            snprintf(body, sizeof body, t->multi ? "{\"item\":\"%s\",\"selected\":[%llu]}"
+                                                 : "{\"item\":\"%s\",\"choice\":%llu}",
+                     t->item, (unsigned long long)rf_rng_below(&r, t->noptions));
         double t0 = now();
         if (request(&w->c, "POST", path, extra, body) || w->c.status != 200 ||
             scan_question(t, w->c.body)) {
