@@ -25,7 +25,7 @@ static const char usage[] =
 int rf_cmd_bank_export(int argc, char **argv)
 {
     const char *cmd = "bank export";
-    const char *to = NULL, *bank = "data/bank";
+    const char *to = NULL, *bank = rf_cli_default_path("data/bank");
     int help = 0;
     struct rf_cli_opt opts[] = {{"to", 1, &to, NULL}, {"bank", 1, &bank, NULL}};
     const char *pos[1];

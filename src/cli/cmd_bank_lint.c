@@ -25,7 +25,7 @@ static const char usage[] =
 int rf_cmd_bank_lint(int argc, char **argv)
 {
     const char *cmd = "bank lint";
-    const char *skills = "data/skills.json";
+    const char *skills = rf_cli_default_path("data/skills.json");
     int help = 0;
     struct rf_cli_opt opts[] = {{"skills", 1, &skills, NULL}};
     const char *pos[256];
@@ -38,7 +38,7 @@ int rf_cmd_bank_lint(int argc, char **argv)
         return RF_EXIT_OK;
     }
     if (npos == 0)
-        pos[npos++] = "data/bank";
+        pos[npos++] = rf_cli_default_path("data/bank");
     struct rf_err err;
     rf_err_clear(&err);
     struct rf_taxonomy tax;

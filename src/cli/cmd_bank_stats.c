@@ -31,7 +31,7 @@ static const char usage[] =
 int rf_cmd_bank_stats(int argc, char **argv)
 {
     const char *cmd = "bank stats";
-    const char *skills = "data/skills.json", *svg = NULL;
+    const char *skills = rf_cli_default_path("data/skills.json"), *svg = NULL;
     int help = 0;
     struct rf_cli_opt opts[] = {{"skills", 1, &skills, NULL}, {"svg", 1, &svg, NULL}};
     const char *pos[1];
@@ -43,7 +43,7 @@ int rf_cmd_bank_stats(int argc, char **argv)
         fputs(usage, stdout);
         return RF_EXIT_OK;
     }
-    const char *dir = npos ? pos[0] : "data/bank";
+    const char *dir = npos ? pos[0] : rf_cli_default_path("data/bank");
     struct rf_err err;
     rf_err_clear(&err);
     struct rf_taxonomy tax;

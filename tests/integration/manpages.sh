@@ -122,6 +122,8 @@ cd "$TMP" || exit 1
 [ "$("$BIN" --version)" = "$(cd "$OLDPWD" && $RF --version)" ] && ok || bad "installed --version"
 expect "installed roles" 0 "^ml_engineer " "$BIN" roles
 expect "installed roles show" 0 "Machine learning engineer" "$BIN" roles show ml_engineer
+expect "installed bank lint" 0 "0 errors" "$BIN" bank lint
+expect "installed bank stats" 0 "share/rolefit/data/bank" "$BIN" bank stats
 [ ! -e "$TMP/data" ] && ok || bad "a data folder beside the test's working folder"
 "$BIN" serve --port 0 --db "$TMP/s.db" --quiet 2>"$TMP/log" &
 pid=$!
