@@ -3,7 +3,7 @@
  * browser reports beside an answer, and the staff-only section of a report
  * that puts the signals together. Signals are evidence worth a look, never a
  * verdict; the section says so, and a candidate's own report never has it
- * (the caller decides who reads; app.c gives it to staff only).
+ * (the caller decides who reads; app_reports.c gives it to staff only).
  */
 #ifndef RF_SERVER_SIGNALS_H
 #define RF_SERVER_SIGNALS_H

@@ -110,7 +110,7 @@ static void stop(void)
 }
 
 /* Session n as the engine runs it: the server's design for a one-skill
- * practice test (server/app.c build_design) and seed (app.h, cfg.seed). */
+ * practice test (server/app_tests.c build_design) and seed (app.h, cfg.seed). */
 static struct rf_cat_session *engine_session(uint64_t n, int exposure)
 {
     struct rf_cat_design d;

@@ -1,0 +1,202 @@
+/*
+ * Setup, sign-in and accounts (app.h): the first admin from the setup token,
+ * password sign-in, cookie sessions and who they belong to, and the accounts
+ * an admin adds to the organization.
+ */
+#include "server/app.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "server/app_flow.h"
+#include "server/auth.h"
+#include "store/store.h"
+
+rf_status rf_app_setup(struct rf_app *a, const json_t *req, int64_t *user_id,
+                       struct rf_app_error *e)
+{
+    const char *token, *org, *name, *email, *password;
+    rf_status rc;
+    if ((rc = rf_app_req_string(req, "token", 128, &token, e)) ||
+        (rc = rf_app_req_string(req, "organization", 200, &org, e)) ||
+        (rc = rf_app_req_string(req, "name", 200, &name, e)) ||
+        (rc = rf_app_req_string(req, "email", 254, &email, e)) ||
+        (rc = rf_app_req_string(req, "password", 256, &password, e)))
+        return rc;
+    int64_t n;
+    if ((rc = rf_store_user_count(a->store, &n, &e->err)))
+        return rc;
+    if (n > 0)
+        return rf_app_fail(e, RF_ECONFLICT, NULL, "setup is already done; sign in instead");
+    if (!rf_app_valid_email(email))
+        return rf_app_fail(e, RF_EINVAL, "email", "'%s' is not an email address", email);
+    char ph[RF_PWHASH_LEN];
+    if ((rc = rf_auth_password_check(&a->pw, password, email, &e->err)) ||
+        (rc = rf_auth_hash_password(password, ph, &e->err))) {
+        e->field = "password";
+        return rc;
+    }
+    /* the token is consumed atomically: of two setups racing, one wins */
+    char h[RF_TOKEN_HASH_LEN];
+    rf_auth_token_hash(token, h);
+    rc = rf_store_setting_swap(a->store, "setup_token_hash", h, "used", &e->err);
+    if (rc == RF_ECONFLICT)
+        return rf_app_fail(e, RF_EPERM, "token",
+                           "the setup token is not valid (see the server log)");
+    if (rc)
+        return rc;
+    int64_t org_id;
+    if ((rc = rf_store_org_create(a->store, org, &org_id, &e->err)) ||
+        (rc = rf_store_user_create(a->store, org_id, email, name, "admin", ph, user_id, &e->err)))
+        return rc;
+    rf_app_log(a, "setup: created organization '%s' and admin %s", org, email);
+    return RF_OK;
+}
+
+rf_status rf_app_login(struct rf_app *a, const json_t *req, int64_t *user_id,
+                       struct rf_app_error *e)
+{
+    const char *email, *password;
+    rf_status rc;
+    if ((rc = rf_app_req_string(req, "email", 254, &email, e)) ||
+        (rc = rf_app_req_string(req, "password", 256, &password, e)))
+        return rc;
+    struct rf_user u;
+    rc = rf_store_user_by_email(a->store, email, &u, &e->err);
+    if (rc == RF_ENOTFOUND) {
+        /* same work and answer as a wrong password */
+        rf_auth_check_password(rf_auth_dummy_hash(), password);
+        return rf_app_fail(e, RF_EPERM, NULL, "wrong email or password");
+    }
+    if (rc)
+        return rc;
+    int ok = rf_auth_check_password(u.pw_hash, password);
+    *user_id = u.id;
+    rf_store_user_cleanup(&u);
+    if (!ok)
+        return rf_app_fail(e, RF_EPERM, NULL, "wrong email or password");
+    return RF_OK;
+}
+
+rf_status rf_app_session_new(struct rf_app *a, int64_t user_id, int64_t candidate_id,
+                             char token[RF_TOKEN_LEN], char csrf[RF_TOKEN_LEN], struct rf_err *err)
+{
+    char h[RF_TOKEN_HASH_LEN];
+    rf_auth_token(token);
+    rf_auth_token(csrf);
+    rf_auth_token_hash(token, h);
+    struct rf_auth au = {user_id, candidate_id, csrf, rf_app_now_s() + RF_AUTH_LIFETIME};
+    return rf_store_auth_create(a->store, h, &au, err);
+}
+
+rf_status rf_app_principal(struct rf_app *a, const char *token, struct rf_principal *p,
+                           struct rf_err *err)
+{
+    memset(p, 0, sizeof *p);
+    if (!token || !token[0] || strlen(token) >= RF_TOKEN_LEN)
+        return RF_OK;
+    char h[RF_TOKEN_HASH_LEN];
+    rf_auth_token_hash(token, h);
+    struct rf_auth au;
+    rf_status rc = rf_store_auth_get(a->store, h, rf_app_now_s(), &au, err);
+    if (rc == RF_ENOTFOUND)
+        return RF_OK;
+    if (rc)
+        return rc;
+    snprintf(p->csrf, sizeof p->csrf, "%s", au.csrf);
+    if (au.user_id) {
+        struct rf_user u;
+        rc = rf_store_user_get(a->store, au.user_id, &u, err);
+        if (rc == RF_OK) {
+            p->user_id = u.id;
+            p->org_id = u.org_id;
+            snprintf(p->role, sizeof p->role, "%s", u.role);
+            rf_store_user_cleanup(&u);
+        }
+    } else if (au.candidate_id) {
+        struct rf_candidate c;
+        rc = rf_store_candidate_get(a->store, au.candidate_id, &c, err);
+        if (rc == RF_OK) {
+            p->candidate_id = c.id;
+            p->org_id = c.org_id;
+            snprintf(p->role, sizeof p->role, "candidate");
+            rf_store_candidate_cleanup(&c);
+        }
+    }
+    rf_store_auth_cleanup(&au);
+    if (rc == RF_ENOTFOUND) {
+        memset(p, 0, sizeof *p);
+        return RF_OK;
+    }
+    return rc;
+}
+
+rf_status rf_app_logout(struct rf_app *a, const char *token, struct rf_err *err)
+{
+    if (!token || !token[0])
+        return RF_OK;
+    char h[RF_TOKEN_HASH_LEN];
+    rf_auth_token_hash(token, h);
+    return rf_store_auth_delete(a->store, h, err);
+}
+
+json_t *rf_app_me(struct rf_app *a, const struct rf_principal *p)
+{
+    json_t *j = json_object();
+    json_object_set_new(j, "practice", json_boolean(a->cfg.practice));
+    if (p->user_id) {
+        struct rf_user u;
+        struct rf_err err;
+        if (rf_store_user_get(a->store, p->user_id, &u, &err) == RF_OK) {
+            json_object_set_new(j, "user",
+                                json_pack("{s:I,s:s,s:s,s:s,s:I}", "id", (json_int_t)u.id, "email",
+                                          u.email, "name", u.name, "role", u.role, "organization",
+                                          (json_int_t)u.org_id));
+            rf_store_user_cleanup(&u);
+        }
+    } else if (p->candidate_id) {
+        json_object_set_new(j, "candidate", json_integer(p->candidate_id));
+    }
+    if (p->csrf[0])
+        json_object_set_new(j, "csrf", json_string(p->csrf));
+    int64_t n = 1;
+    struct rf_err err;
+    if (rf_store_user_count(a->store, &n, &err) == RF_OK)
+        json_object_set_new(j, "setup_needed", json_boolean(n == 0));
+    return j;
+}
+
+rf_status rf_app_user_add(struct rf_app *a, const struct rf_principal *p, const json_t *req,
+                          json_t **out, struct rf_app_error *e)
+{
+    if (!p->user_id || strcmp(p->role, "admin") != 0)
+        return rf_app_fail(e, RF_EPERM, NULL, "only an admin can add accounts");
+    const char *email, *name, *password, *role;
+    rf_status rc;
+    if ((rc = rf_app_req_string(req, "email", 254, &email, e)) ||
+        (rc = rf_app_req_string(req, "name", 200, &name, e)) ||
+        (rc = rf_app_req_string(req, "password", 256, &password, e)) ||
+        (rc = rf_app_opt_string(req, "role", 16, &role, e)))
+        return rc;
+    if (!role)
+        role = "recruiter";
+    if (strcmp(role, "admin") && strcmp(role, "recruiter"))
+        return rf_app_fail(e, RF_EINVAL, "role", "role must be 'admin' or 'recruiter'");
+    if (!rf_app_valid_email(email))
+        return rf_app_fail(e, RF_EINVAL, "email", "'%s' is not an email address", email);
+    char ph[RF_PWHASH_LEN];
+    if ((rc = rf_auth_password_check(&a->pw, password, email, &e->err)) ||
+        (rc = rf_auth_hash_password(password, ph, &e->err))) {
+        e->field = "password";
+        return rc;
+    }
+    int64_t id;
+    if ((rc = rf_store_user_create(a->store, p->org_id, email, name, role, ph, &id, &e->err))) {
+        if (rc == RF_ECONFLICT)
+            e->field = "email";
+        return rc;
+    }
+    *out = json_pack("{s:I,s:s,s:s,s:s}", "id", (json_int_t)id, "email", email, "name", name,
+                     "role", role);
+    return RF_OK;
+}

@@ -1,0 +1,125 @@
+/*
+ * Private to the server's flow files (app.c, app_accounts.c, app_invites.c,
+ * app_tests.c, app_followup.c, app_reports.c, app_postings.c): the
+ * application's state and the helpers every flow uses to read a request,
+ * check who is asking, log and refuse. Nothing outside src/server/app*.c
+ * includes it; the public door is app.h.
+ */
+#ifndef RF_SERVER_APP_FLOW_H
+#define RF_SERVER_APP_FLOW_H
+
+#include <jansson.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bank/bank.h"
+#include "base/config.h"
+#include "base/err.h"
+#include "careers/data.h"
+#include "careers/roles.h"
+#include "cat/pool.h"
+#include "cat/session.h"
+#include "irt/quad.h"
+#include "server/app.h"
+#include "server/auth.h"
+#include "server/sesscache.h"
+#include "store/store.h"
+
+/* Invariants: the bank, taxonomy, roles and pool are loaded once by
+ * rf_app_open and never change while the server runs, so flows read them
+ * without locks; everything mutable lives in the store (or, between
+ * requests, in the session cache). */
+struct rf_app {
+    struct rf_app_config cfg;
+    struct rf_store *store;
+    struct rf_bank bank;
+    struct rf_careers car; /* taxonomy, roles, learning guidance */
+    struct rf_pwpolicy pw; /* what a new password must satisfy */
+    struct rf_quad q;
+    struct rf_cat_pool *pool;
+    struct rf_sesscache *live; /* sessions between requests (sesscache.h) */
+    char bank_hash[RF_TOKEN_HASH_LEN];
+    int64_t bank_version;
+    atomic_uint_fast64_t nstarted; /* tests seeded so far (cfg.seed) */
+};
+
+/* ---- every flow (app.c) ---- */
+
+/* Seconds since the epoch (expiry of sessions and invites). */
+int64_t rf_app_now_s(void);
+
+/* Wall-clock milliseconds of response times (cfg.clock_ms, or the system's). */
+int64_t rf_app_wall_ms(const struct rf_app *a);
+
+/* One line to cfg.log (nothing when there is none), control characters
+ * replaced so that a label cannot forge a log line; truncated at 1 KiB. */
+void rf_app_log(struct rf_app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Records an error with the request field at fault (NULL: none) in *e and
+ * returns rc. */
+rf_status rf_app_fail(struct rf_app_error *e, rf_status rc, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+#ifdef __clang_analyzer__
+/* As for rf_err_set (base/err.h): the analyzer does not follow variadic calls. */
+#define rf_app_fail(e, rc, ...) (rf_app_fail((e), (rc), __VA_ARGS__), (rc))
+#endif
+
+/* A required string field of a request object, length 1..max bytes, no NUL,
+ * no control or bidirectional formatting character (line breaks allowed when
+ * max > 256; a "password" is not checked). *out points into req. RF_EINVAL
+ * naming the field otherwise. */
+rf_status rf_app_req_string(const json_t *req, const char *key, size_t max, const char **out,
+                            struct rf_app_error *e);
+
+/* As rf_app_req_string, but absent or null gives *out = NULL and RF_OK. */
+rf_status rf_app_opt_string(const json_t *req, const char *key, size_t max, const char **out,
+                            struct rf_app_error *e);
+
+/* 1 when s looks like an e-mail address (one '@' with text on both sides, no
+ * spaces, angle brackets or quotes). */
+int rf_app_valid_email(const char *s);
+
+/* 1 when the caller is signed in as an admin or recruiter. */
+int rf_app_is_staff(const struct rf_principal *p);
+
+/* ---- shared by the test flows (app_tests.c, app_followup.c) ---- */
+
+/* The scope of a new test: a role's skills, every skill some role requires
+ * ("find my role": find != 0), or a list of skills. For role and find tests
+ * the skills are filled in by the test's design (app_tests.c). */
+struct rf_app_scope {
+    const struct rf_role *role;
+    int find;
+    size_t n;
+    const char *skills[RF_CAT_MAX_SCOPE];
+};
+
+/* The scope a test request asks for: "role", "skills" or "find_role": true. */
+rf_status rf_app_scope_from_request(struct rf_app *a, const json_t *req, struct rf_app_scope *sc,
+                                    struct rf_app_error *e);
+
+/* The RNG seed of a new test (see cfg.seed in app.h). */
+uint64_t rf_app_session_seed(struct rf_app *a);
+
+/* A session's state as compact JSON (*out, caller frees). */
+rf_status rf_app_session_state(const struct rf_cat_session *s, char **out, struct rf_err *err);
+
+/* Loads a test the caller may act on as its candidate (404 otherwise, so that
+ * other people's test ids reveal nothing); *t is cleaned up by the caller on
+ * RF_OK. */
+rf_status rf_app_own_test(struct rf_app *a, const struct rf_principal *p, int64_t id,
+                          struct rf_test *t, struct rf_app_error *e);
+
+/* The response to a test request: the test and its current question (*out). */
+rf_status rf_app_test_reply(struct rf_app *a, int64_t id, struct rf_cat_session *s,
+                            const char *status, json_t **out, struct rf_app_error *e);
+
+/* A finished follow-up's profile: the profile of the test it follows with
+ * the follow-up's evidence added (rf_profile_combine), the sessions listed
+ * ("test-ID"). *profile and the packed copy are replaced; a test that is not
+ * a follow-up is left alone (app_followup.c). */
+rf_status rf_app_followup_combine(struct rf_app *a, const struct rf_test *t, char **profile,
+                                  unsigned char **packed, size_t *npacked, struct rf_err *err);
+
+#endif

@@ -1,0 +1,209 @@
+/*
+ * Follow-up sessions (app.h, "measure this skill further"): a shorter test
+ * on a few skills of a finished test, never repeating a question the
+ * candidate has seen, whose evidence is added to the test's profile when it
+ * finishes (rf_app_followup_combine, called by the answer flow).
+ */
+#include "server/app.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/config.h"
+#include "careers/profile.h"
+#include "cat/pool.h"
+#include "cat/session.h"
+#include "server/app_flow.h"
+#include "server/sesscache.h"
+#include "store/store.h"
+
+/* The test a follow-up's scope names (followup_of), or 0. */
+static int64_t followup_parent(const char *scope)
+{
+    json_t *sj = scope ? json_loads(scope, 0, NULL) : NULL;
+    const json_t *v = json_object_get(sj, "followup_of");
+    int64_t id = json_is_integer(v) ? (int64_t)json_integer_value(v) : 0;
+    json_decref(sj);
+    return id;
+}
+
+struct seen_ctx {
+    struct rf_app *a;
+    struct rf_cat_session *s;
+};
+
+/* Blocks an item the candidate has answered before, when it is in scope. */
+static void block_seen(void *ud, const struct rf_answer *ans)
+{
+    struct seen_ctx *c = ud;
+    size_t i;
+    if (rf_cat_pool_find(c->a->pool, ans->item_id, &i) == RF_OK && c->a->pool->usable[i]) {
+        struct rf_err ignored;
+        rf_cat_replay_block(c->s, i, &ignored); /* outside the scope: nothing to block */
+    }
+}
+
+rf_status rf_app_test_followup(struct rf_app *a, const struct rf_principal *p, int64_t id,
+                               const json_t *req, json_t **out, struct rf_app_error *e)
+{
+    if (!json_is_object(req) || json_object_get(req, "role") || json_object_get(req, "find_role"))
+        return rf_app_fail(e, RF_EINVAL, "skills",
+                           "a follow-up measures a list of skills: give 'skills' only");
+    const json_t *sk = json_object_get(req, "skills");
+    if (json_is_array(sk) && json_array_size(sk) > RF_FOLLOWUP_MAX_SKILLS)
+        return rf_app_fail(e, RF_EINVAL, "skills", "a follow-up measures at most %d skills",
+                           RF_FOLLOWUP_MAX_SKILLS);
+    struct rf_app_scope sc;
+    rf_status rc = rf_app_scope_from_request(a, req, &sc, e);
+    if (rc)
+        return rc;
+    struct rf_test t;
+    if ((rc = rf_app_own_test(a, p, id, &t, e)))
+        return rc;
+    if (strcmp(t.status, "finished") != 0 || !t.profile) {
+        rf_store_test_cleanup(&t);
+        return rf_app_fail(e, RF_ECONFLICT, NULL,
+                           "finish the test before measuring a skill further");
+    }
+    /* The design: the skills-list test's, shorter, with the loadings' prior
+     * (so that the session keeps its evidence as log-likelihoods). */
+    struct rf_cat_design d;
+    rf_cat_design_init(&d);
+    d.max_items = RF_FOLLOWUP_MAX_ITEMS;
+    d.stop_unreachable = 0;
+    d.exposure = a->cfg.exposure != NULL;
+    for (size_t i = 0; i < sc.n && !rc; i++) {
+        struct rf_cat_rule r = {RF_CAT_DEFAULT_SE, RF_FOLLOWUP_MIN_PER_SKILL,
+                                RF_FOLLOWUP_MAX_ITEMS};
+        size_t k;
+        if ((rc = rf_cat_design_add(&d, a->pool, sc.skills[i], r, &e->err))) {
+            e->field = "skills";
+        } else if (rf_taxonomy_find(&a->car.tax, sc.skills[i], &k) == RF_OK) {
+            d.lambda[d.nscope - 1] = a->car.tax.skills[k].loading;
+            d.loadings_assumed |= !a->car.tax.skills[k].loading_calibrated;
+        }
+    }
+    struct rf_cat_session *s = NULL;
+    char *state = NULL, *scope = NULL;
+    int64_t nid = 0;
+    if (!rc)
+        rc = rf_cat_session_new(a->pool, &d, rf_app_session_seed(a), &s, &e->err);
+    /* Not again: the items of the test and of its earlier follow-ups. */
+    struct seen_ctx sx = {a, s};
+    for (int64_t x = id, hops = 0; !rc && x && hops < RF_PROFILE_MAX_SESSIONS; hops++) {
+        struct rf_test tx;
+        if ((rc = rf_store_answers_list(a->store, x, block_seen, &sx, &e->err)))
+            break;
+        if (x == id) {
+            x = followup_parent(t.scope);
+        } else if (!(rc = rf_store_test_get(a->store, x, &tx, &e->err))) {
+            x = followup_parent(tx.scope);
+            rf_store_test_cleanup(&tx);
+        }
+    }
+    if (!rc) {
+        size_t first;
+        rf_cat_next(s, &first);
+        if (first == SIZE_MAX)
+            rc = rf_app_fail(e, RF_EINVAL, "skills",
+                             "no question left on these skills that you have not seen");
+    }
+    if (!rc)
+        rc = rf_app_session_state(s, &state, &e->err);
+    if (!rc) {
+        json_t *pj = json_loads(t.scope, 0, NULL), *sj = json_array();
+        for (size_t i = 0; i < sc.n; i++)
+            json_array_append_new(sj, json_string(sc.skills[i]));
+        /* The report of a follow-up targets the test's role, as the test's did. */
+        const json_t *role = json_object_get(pj, "role");
+        json_t *scj = json_pack("{s:O?,s:o,s:I}", "role", json_is_string(role) ? role : NULL,
+                                "skills", sj, "followup_of", (json_int_t)id);
+        scope = scj ? json_dumps(scj, JSON_COMPACT) : NULL;
+        json_decref(scj);
+        json_decref(pj);
+        struct rf_test nt;
+        memset(&nt, 0, sizeof nt);
+        nt.candidate_id = t.candidate_id;
+        nt.org_id = t.org_id;
+        nt.scope = scope;
+        nt.state = state;
+        nt.served_ms = rf_app_wall_ms(a);
+        rc = scope ? rf_store_test_create(a->store, &nt, &nid, &e->err)
+                   : rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+    }
+    if (!rc)
+        rc = rf_app_test_reply(a, nid, s, "active", out, e);
+    if (!rc) {
+        json_object_set_new(json_object_get(*out, "test"), "followup_of", json_integer(id));
+        rf_sesscache_put(a->live, nid, s, state);
+        s = NULL;
+        state = NULL;
+    }
+    rf_cat_session_free(s);
+    free(state);
+    free(scope);
+    rf_store_test_cleanup(&t);
+    return rc;
+}
+
+/* A finished follow-up's profile: the profile of the test it follows with
+ * the follow-up's evidence added (rf_profile_combine), the sessions listed
+ * ("test-ID"). *profile and the packed copy are replaced; a test that is not
+ * a follow-up is left alone. */
+rf_status rf_app_followup_combine(struct rf_app *a, const struct rf_test *t, char **profile,
+                                  unsigned char **packed, size_t *npacked, struct rf_err *err)
+{
+    int64_t pid = followup_parent(t->scope);
+    if (!pid)
+        return RF_OK;
+    struct rf_test pt;
+    rf_status rc = rf_store_test_get(a->store, pid, &pt, err);
+    if (rc)
+        return rc;
+    struct rf_profile base, more;
+    memset(&base, 0, sizeof base);
+    memset(&more, 0, sizeof more);
+    char sid[32];
+    if (!pt.profile)
+        rc = rf_err_set(err, RF_ECONFLICT, "test %lld has no profile", (long long)pid);
+    if (!rc)
+        rc = rf_profile_parse("profile", pt.profile, strlen(pt.profile), &base, err);
+    if (!rc)
+        rc = rf_profile_parse("follow-up profile", *profile, strlen(*profile), &more, err);
+    if (!rc && !base.nsessions) {
+        snprintf(sid, sizeof sid, "test-%lld", (long long)pid);
+        rc = rf_profile_add_session(&base, sid, err);
+    }
+    if (!rc) {
+        snprintf(sid, sizeof sid, "test-%lld", (long long)t->id);
+        rc = rf_profile_add_session(&more, sid, err);
+    }
+    if (!rc && !(rc = rf_profile_derive_loglik(&base, err)) &&
+        !(rc = rf_profile_derive_loglik(&more, err)))
+        rc = rf_profile_combine(&base, &more, err);
+    json_t *j = NULL;
+    char *text = NULL;
+    if (!rc && !(rc = rf_profile_to_json(&base, &j, err)) && !(text = json_dumps(j, JSON_COMPACT)))
+        rc = rf_err_set(err, RF_ENOMEM, "out of memory");
+    json_decref(j);
+    rf_profile_cleanup(&base);
+    unsigned char *pk = NULL;
+    size_t npk = 0;
+    /* Packed from the JSON as read back, as session_profile does. */
+    if (!rc && !(rc = rf_profile_parse("profile", text, strlen(text), &base, err)))
+        rc = rf_profile_pack(&base, &pk, &npk, err);
+    rf_profile_cleanup(&base);
+    rf_profile_cleanup(&more);
+    rf_store_test_cleanup(&pt);
+    if (rc) {
+        free(text);
+        return rc;
+    }
+    free(*profile);
+    free(*packed);
+    *profile = text;
+    *packed = pk;
+    *npacked = npk;
+    return RF_OK;
+}

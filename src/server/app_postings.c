@@ -1,0 +1,292 @@
+/*
+ * Job postings and ranking (app.h): a recruiter adds a posting (parsed into
+ * required skills), lists and reads them, and ranks the organization's
+ * finished tests (the posting's applicants or everyone) by fit to it.
+ */
+#include "server/app.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/config.h"
+#include "base/mem.h"
+#include "careers/posting.h"
+#include "careers/profile.h"
+#include "careers/rank.h"
+#include "server/app_flow.h"
+#include "store/store.h"
+
+static rf_status parse_posting(struct rf_app *a, const char *text, struct rf_parsed_posting *pp,
+                               struct rf_app_error *e)
+{
+    rf_status rc =
+        rf_posting_parse("posting", text, strlen(text), &a->car.aliases, &a->car.tax, pp, &e->err);
+    if (rc)
+        e->field = "text";
+    return rc;
+}
+
+rf_status rf_app_posting_create(struct rf_app *a, const struct rf_principal *p, const json_t *req,
+                                json_t **out, struct rf_app_error *e)
+{
+    if (!rf_app_is_staff(p))
+        return rf_app_fail(e, RF_EPERM, NULL, "sign in as a recruiter to add postings");
+    const char *title, *text;
+    rf_status rc;
+    if ((rc = rf_app_req_string(req, "title", 200, &title, e)) ||
+        (rc = rf_app_req_string(req, "text", RF_HTTP_MAX_POSTING_BODY, &text, e)))
+        return rc;
+    struct rf_parsed_posting pp;
+    if ((rc = parse_posting(a, text, &pp, e)))
+        return rc;
+    json_t *parsed = NULL;
+    char *pj = NULL;
+    rc = rf_posting_to_json(&pp, &a->car.tax, &parsed, &e->err);
+    if (!rc && pp.nreqs == 0)
+        rc = rf_app_fail(e, RF_EINVAL, "text",
+                         "no requirement in this posting names a skill rolefit measures (see the "
+                         "unmapped terms)");
+    if (!rc && !(pj = json_dumps(parsed, JSON_COMPACT)))
+        rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+    int64_t id = 0;
+    if (!rc) {
+        struct rf_posting po = {0, p->org_id, p->user_id, (char *)title, (char *)text, pj, 0};
+        rc = rf_store_posting_create(a->store, &po, &id, &e->err);
+    }
+    if (!rc)
+        *out = json_pack("{s:I,s:s,s:O}", "id", (json_int_t)id, "title", title, "parsed", parsed);
+    free(pj);
+    json_decref(parsed);
+    rf_posting_cleanup(&pp);
+    return rc;
+}
+
+static void posting_item(void *ud, const struct rf_posting *po)
+{
+    json_t *parsed = po->parsed ? json_loads(po->parsed, 0, NULL) : NULL;
+    size_t nreq = parsed ? json_array_size(json_object_get(parsed, "required")) : 0;
+    json_array_append_new(ud, json_pack("{s:I,s:s,s:I,s:I}", "id", (json_int_t)po->id, "title",
+                                        po->title, "created", (json_int_t)po->created, "required",
+                                        (json_int_t)nreq));
+    json_decref(parsed);
+}
+
+rf_status rf_app_postings(struct rf_app *a, const struct rf_principal *p, json_t **out,
+                          struct rf_app_error *e)
+{
+    if (!rf_app_is_staff(p))
+        return rf_app_fail(e, RF_EPERM, NULL, "sign in as a recruiter to see postings");
+    json_t *arr = json_array();
+    rf_status rc = rf_store_postings_list(a->store, p->org_id, posting_item, arr, &e->err);
+    if (rc) {
+        json_decref(arr);
+        return rc;
+    }
+    *out = json_pack("{s:o}", "postings", arr);
+    return RF_OK;
+}
+
+/* A posting of the caller's organization (404 otherwise). */
+static rf_status own_posting(struct rf_app *a, const struct rf_principal *p, int64_t id,
+                             struct rf_posting *po, struct rf_app_error *e)
+{
+    if (!rf_app_is_staff(p))
+        return rf_app_fail(e, RF_EPERM, NULL, "sign in as a recruiter to see postings");
+    rf_status rc = rf_store_posting_get(a->store, id, po, &e->err);
+    if (rc == RF_ENOTFOUND || (!rc && po->org_id != p->org_id)) {
+        if (!rc)
+            rf_store_posting_cleanup(po);
+        return rf_app_fail(e, RF_ENOTFOUND, NULL, "no posting %lld in your organization",
+                           (long long)id);
+    }
+    return rc;
+}
+
+rf_status rf_app_posting_get(struct rf_app *a, const struct rf_principal *p, int64_t id,
+                             json_t **out, struct rf_app_error *e)
+{
+    struct rf_posting po;
+    rf_status rc = own_posting(a, p, id, &po, e);
+    if (rc)
+        return rc;
+    json_t *parsed = po.parsed ? json_loads(po.parsed, 0, NULL) : NULL;
+    *out = json_pack("{s:I,s:s,s:s,s:o?}", "id", (json_int_t)po.id, "title", po.title, "text",
+                     po.text, "parsed", parsed);
+    rf_store_posting_cleanup(&po);
+    return *out ? RF_OK : rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+}
+
+/* One ranked row, kept beside its JSON for sorting. */
+struct rank_row {
+    double fit;
+    int64_t test;
+    json_t *json; /* owned */
+};
+
+struct rank_ctx {
+    struct rf_app *a;
+    const struct rf_parsed_posting *pp;
+    int64_t posting;
+    struct rank_row *rows;
+    size_t n, cap;
+    size_t skipped; /* stored profiles that could not be read */
+    /* tests read from JSON, packed here and stored after the read (backfill) */
+    int64_t *fill_ids;
+    unsigned char **fill;
+    size_t *nfill, nfilled;
+    double *p;
+    size_t *measured;
+    rf_status rc;
+    struct rf_err err;
+};
+
+/* A finished test's profile as `rolefit match` and `rolefit report --session`
+ * see it: every skill's posterior on its grid, from the packed form the test
+ * was stored with or, for tests finished before there was one, from its JSON
+ * (the same doubles either way, rf_profile_pack). */
+static rf_status stored_profile(const struct rf_store_ranked *t, struct rf_profile *pr,
+                                struct rf_err *err)
+{
+    if (t->packed)
+        return rf_profile_unpack(t->packed, t->npacked, pr, err);
+    if (!t->profile) {
+        rf_profile_init_default(pr);
+        return rf_err_set(err, RF_EINVAL, "no stored profile");
+    }
+    return rf_profile_parse("stored profile", t->profile, strlen(t->profile), pr, err);
+}
+
+static void rank_test(void *ud, const struct rf_store_ranked *t)
+{
+    struct rank_ctx *c = ud;
+    if (c->rc)
+        return;
+    struct rf_profile pr;
+    struct rf_err perr;
+    if (stored_profile(t, &pr, &perr)) {
+        rf_app_log(c->a, "ranking: test %lld skipped: %s", (long long)t->id, perr.msg);
+        c->skipped++;
+        return;
+    }
+    if (!t->packed && c->fill && c->nfilled < RF_RANK_BACKFILL_MAX &&
+        rf_profile_pack(&pr, &c->fill[c->nfilled], &c->nfill[c->nfilled], &perr) == RF_OK)
+        c->fill_ids[c->nfilled++] = t->id;
+    struct rf_posting_fit f;
+    rf_posting_fit(c->pp, &c->a->car.tax, &pr, c->p, c->measured, &f);
+    rf_profile_cleanup(&pr);
+    char reason[512];
+    rf_posting_reason(c->pp, c->p, c->measured, reason, sizeof reason);
+    if (c->n == c->cap) {
+        size_t nc = c->cap ? 2 * c->cap : 256;
+        struct rank_row *nr = rf_realloc_array(c->rows, nc, sizeof *nr);
+        if (!nr) {
+            c->rc = rf_err_set(&c->err, RF_ENOMEM, "out of memory");
+            return;
+        }
+        c->rows = nr;
+        c->cap = nc;
+    }
+    json_t *row =
+        json_pack("{s:I,s:I,s:s?,s:f,s:f,s:f,s:s,s:b,s:I}", "test", (json_int_t)t->id, "candidate",
+                  (json_int_t)t->candidate_id, "label", t->label, "fit", f.fit, "sd", f.sd,
+                  "p_required", f.p_required, "reason", reason, "applicant",
+                  t->posting_id == c->posting, "finished", (json_int_t)t->finished);
+    if (!row) {
+        c->rc = rf_err_set(&c->err, RF_ENOMEM, "out of memory");
+        return;
+    }
+    c->rows[c->n++] = (struct rank_row){f.fit, t->id, row};
+}
+
+/* Best fit first; ties: the earlier test first. */
+static int by_fit(const void *x, const void *y)
+{
+    const struct rank_row *a = x, *b = y;
+    if (a->fit != b->fit)
+        return a->fit < b->fit ? 1 : -1;
+    return (a->test > b->test) - (a->test < b->test);
+}
+
+rf_status rf_app_posting_ranking(struct rf_app *a, const struct rf_principal *p, int64_t id,
+                                 const char *scope, json_t **out, struct rf_app_error *e)
+{
+    int org_wide = scope && strcmp(scope, "org") == 0;
+    if (scope && !org_wide && strcmp(scope, "posting") != 0) {
+        char got[41]; /* on one line, valid UTF-8: anything but printable ASCII becomes '?' */
+        size_t n = 0;
+        for (; n < sizeof got - 1 && scope[n]; n++)
+            got[n] = scope[n] >= 0x20 && scope[n] < 0x7f ? scope[n] : '?';
+        got[n] = '\0';
+        return rf_app_fail(
+            e, RF_EINVAL, "scope",
+            "scope must be 'posting' (its applicants) or 'org' (every finished test of "
+            "the organization), got '%s'",
+            got);
+    }
+    struct rf_posting po;
+    rf_status rc = own_posting(a, p, id, &po, e);
+    if (rc)
+        return rc;
+    struct rf_parsed_posting pp;
+    if ((rc = parse_posting(a, po.text, &pp, e))) {
+        rf_store_posting_cleanup(&po);
+        return rc;
+    }
+    struct rank_ctx c;
+    memset(&c, 0, sizeof c);
+    c.a = a;
+    c.pp = &pp;
+    c.posting = id;
+    c.p = rf_calloc_array(pp.nreqs ? pp.nreqs : 1, sizeof *c.p);
+    c.measured = rf_calloc_array(pp.nreqs ? pp.nreqs : 1, sizeof *c.measured);
+    if (!c.p || !c.measured)
+        rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+    /* room to pack tests stored without a packed profile; without it they are
+     * still ranked, only not packed for next time */
+    c.fill_ids = rf_alloc_array(RF_RANK_BACKFILL_MAX, sizeof *c.fill_ids);
+    c.fill = rf_alloc_array(RF_RANK_BACKFILL_MAX, sizeof *c.fill);
+    c.nfill = rf_alloc_array(RF_RANK_BACKFILL_MAX, sizeof *c.nfill);
+    if (!c.fill_ids || !c.nfill) {
+        free(c.fill);
+        c.fill = NULL;
+    }
+    if (!rc)
+        rc = rf_store_tests_ranked(a->store, p->org_id, org_wide ? 0 : id, rank_test, &c, &e->err);
+    if (!rc && c.rc)
+        rc = rf_err_set(&e->err, c.rc, "%s", c.err.msg);
+    struct rf_err ferr;
+    if (c.nfilled &&
+        rf_store_tests_set_packed(a->store, c.nfilled, c.fill_ids, c.fill, c.nfill, &ferr) == RF_OK)
+        rf_app_log(a, "ranking: stored the packed profile of %zu older tests", c.nfilled);
+    else if (c.nfilled)
+        rf_app_log(a, "ranking: could not store packed profiles: %s", ferr.msg);
+    json_t *sorted = rc ? NULL : json_array();
+    if (!rc && !sorted)
+        rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+    if (!rc) {
+        if (c.n)
+            qsort(c.rows, c.n, sizeof *c.rows, by_fit);
+        for (size_t i = 0; i < c.n; i++) {
+            json_array_append_new(sorted, c.rows[i].json);
+            c.rows[i].json = NULL;
+        }
+        *out = json_pack("{s:{s:I,s:s},s:s,s:o,s:I}", "posting", "id", (json_int_t)po.id, "title",
+                         po.title, "scope", org_wide ? "org" : "posting", "candidates", sorted,
+                         "skipped", (json_int_t)c.skipped);
+        if (!*out)
+            rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+    }
+    for (size_t i = 0; i < c.n; i++)
+        json_decref(c.rows[i].json);
+    for (size_t i = 0; i < c.nfilled; i++)
+        free(c.fill[i]);
+    free(c.fill);
+    free(c.fill_ids);
+    free(c.nfill);
+    free(c.rows);
+    free(c.p);
+    free(c.measured);
+    rf_posting_cleanup(&pp);
+    rf_store_posting_cleanup(&po);
+    return rc;
+}

@@ -1,0 +1,172 @@
+/*
+ * Reports (app.h): a finished test's report as JSON or HTML, for its
+ * candidate or the organization's staff; staff also see the invite's label
+ * and the test-integrity signals.
+ */
+#include "server/app.h"
+
+#include <string.h>
+
+#include "bank/answer.h"
+#include "bank/bank.h"
+#include "base/mem.h"
+#include "careers/html_report.h"
+#include "careers/profile.h"
+#include "careers/report.h"
+#include "server/app_flow.h"
+#include "server/signals.h"
+#include "store/store.h"
+
+/* May the caller read this test's report? Its candidate, or staff of the organization. */
+static rf_status readable_test(struct rf_app *a, const struct rf_principal *p, int64_t id,
+                               struct rf_test *t, struct rf_app_error *e)
+{
+    rf_status rc = rf_store_test_get(a->store, id, t, &e->err);
+    if (rc == RF_ENOTFOUND)
+        return rf_app_fail(e, RF_ENOTFOUND, NULL, "no test %lld for you", (long long)id);
+    if (rc)
+        return rc;
+    int mine = p->candidate_id && t->candidate_id == p->candidate_id;
+    int staff = rf_app_is_staff(p) && t->org_id && t->org_id == p->org_id;
+    if (!mine && !staff) {
+        rf_store_test_cleanup(t);
+        return rf_app_fail(e, RF_ENOTFOUND, NULL, "no test %lld for you", (long long)id);
+    }
+    if (strcmp(t->status, "finished") != 0 || !t->profile) {
+        rf_store_test_cleanup(t);
+        return rf_app_fail(e, RF_ECONFLICT, NULL, "the test is not finished yet");
+    }
+    return RF_OK;
+}
+
+struct review_ctx {
+    struct rf_app *a;
+    json_t *arr;
+};
+
+/* Every answered question with the candidate's answer, the right answer, the
+ * credit given and the explanation: shown only once the test is finished.
+ * The credit is the category the engine scored when the answer was given;
+ * an answer stored before raw responses were kept (response NULL) is an
+ * option index. */
+static void review_item(void *ud, const struct rf_answer *ans)
+{
+    struct review_ctx *c = ud;
+    size_t bi;
+    if (rf_bank_find(&c->a->bank, ans->item_id, &bi))
+        return;
+    const struct rf_item *it = &c->a->bank.items[bi];
+    json_t *opts = json_array(), *tags = json_array();
+    for (size_t k = 0; k < it->noptions; k++)
+        json_array_append_new(opts, json_string(it->options[k]));
+    for (size_t k = 0; k < it->ntags; k++)
+        json_array_append_new(tags, json_string(it->tags[k]));
+    struct rf_response r;
+    int have = 0;
+    if (ans->response)
+        have = rf_answer_parse_stored(it, ans->response, &r, NULL) == RF_OK;
+    else if (it->type == RF_ITEM_MCQ)
+        have = rf_answer_mcq(it, ans->choice, &r, NULL) == RF_OK;
+    char given[1024] = "", right[1024], credit[64];
+    if (have)
+        rf_answer_response_text(it, &r, given, sizeof given);
+    rf_answer_key_text(it, right, sizeof right);
+    size_t max = rf_answer_max_score(it);
+    size_t score = ans->score < 0 ? 0 : (size_t)ans->score;
+    snprintf(credit, sizeof credit, "%zu of %zu", score, max);
+    json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:o,s:b,s:I,s:I,s:s,s:s,s:s,s:s,s:o}", "item", it->id,
+                          "skill", it->skill, "type", rf_item_type_name(it->type), "stem", it->stem,
+                          "options", opts, "correct", score >= max, "score", (json_int_t)score,
+                          "max_score", (json_int_t)max, "credit", credit, "given", given,
+                          "right_answer", right, "explanation", it->explanation, "tags", tags);
+    if (!o)
+        return;
+    if (it->type == RF_ITEM_MCQ) {
+        json_object_set_new(o, "choice", json_integer(have ? r.choice : ans->choice));
+        json_object_set_new(o, "key", json_integer(it->key));
+    } else if (it->type == RF_ITEM_NUMERIC) {
+        json_object_set_new(o, "value", have ? json_string(r.text) : json_null());
+        json_object_set_new(o, "answer", json_real(it->answer));
+        json_object_set_new(o, "tolerance", json_real(it->tolerance));
+        json_object_set_new(o, "unit", json_string(it->unit));
+    } else if (it->type == RF_ITEM_MULTI) {
+        json_t *sel = json_array(), *keys = json_array();
+        for (size_t k = 0; have && k < r.nsel; k++)
+            json_array_append_new(sel, json_integer(r.sel[k]));
+        for (size_t k = 0; k < it->nkeys; k++)
+            json_array_append_new(keys, json_integer(it->keys[k]));
+        json_object_set_new(o, "selected", sel);
+        json_object_set_new(o, "keys", keys);
+    }
+    json_array_append_new(c->arr, o);
+}
+
+rf_status rf_app_test_report(struct rf_app *a, const struct rf_principal *p, int64_t id, int html,
+                             json_t **json_out, char **html_out, struct rf_app_error *e)
+{
+    struct rf_test t;
+    rf_status rc = readable_test(a, p, id, &t, e);
+    if (rc)
+        return rc;
+    struct rf_profile pr;
+    memset(&pr, 0, sizeof pr);
+    json_t *report = NULL;
+    rc = rf_profile_parse("stored profile", t.profile, strlen(t.profile), &pr, &e->err);
+    const char *target = NULL;
+    json_t *scope = json_loads(t.scope, 0, NULL);
+    if (scope && json_is_string(json_object_get(scope, "role")))
+        target = json_string_value(json_object_get(scope, "role"));
+    if (!rc)
+        rc = rf_report_build(&pr, &a->car, target, &report, &e->err);
+    if (!rc) {
+        json_t *rev = json_array();
+        struct review_ctx c = {a, rev};
+        rc = rf_store_answers_list(a->store, id, review_item, &c, &e->err);
+        json_object_set_new(report, "answers", rev);
+        json_object_set_new(report, "test", json_integer(id));
+        /* Who reads it: the candidate ("Your fit ...") or the organization's staff. */
+        int mine = p->candidate_id && t.candidate_id == p->candidate_id;
+        json_object_set_new(report, "viewer", json_string(mine ? "candidate" : "staff"));
+        if (scope && json_is_true(json_object_get(scope, "find_role")))
+            json_object_set_new(report, "find_role", json_true());
+        /* Staff see who it is: the label the recruiter gave the invite. */
+        struct rf_invite inv;
+        if (!mine && !json_object_get(report, "person") && t.invite_id &&
+            rf_store_invite_get(a->store, t.invite_id, &inv, &e->err) == RF_OK) {
+            if (inv.label)
+                json_object_set_new(report, "person", json_string(inv.label));
+            rf_store_invite_cleanup(&inv);
+        }
+        /* Test-integrity signals: staff only, never in the candidate's own report. */
+        if (!rc && !mine) {
+            json_t *sig = NULL;
+            struct rf_err serr;
+            rf_err_clear(&serr);
+            if (rf_signals_report(a->store, &a->bank, &t, &pr, &sig, &serr)) {
+                rf_app_log(a, "report of test %lld: integrity signals: %s", (long long)id,
+                           serr.msg);
+                sig = json_pack("{s:s}", "unavailable",
+                                "the integrity signals could not be read (see the server log)");
+            }
+            json_object_set_new(report, "integrity", sig);
+        }
+    }
+    if (!rc && html) {
+        struct rf_buf b;
+        rf_buf_init(&b, (size_t)16 * 1024 * 1024);
+        rc = rf_report_html(report, &b);
+        if (rc)
+            rf_err_set(&e->err, rc, "report: %s", rf_strerror(rc));
+        else
+            *html_out = rf_buf_take(&b);
+        rf_buf_cleanup(&b);
+    } else if (!rc) {
+        *json_out = report;
+        report = NULL;
+    }
+    json_decref(report);
+    json_decref(scope);
+    rf_profile_cleanup(&pr);
+    rf_store_test_cleanup(&t);
+    return rc;
+}

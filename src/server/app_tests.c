@@ -1,0 +1,586 @@
+/*
+ * Adaptive tests (app.h): starting one (open practice or an invite link),
+ * reading its state and current question, and answering; the last answer
+ * stores the profile the reports and rankings read. Follow-up sessions are
+ * in app_followup.c.
+ */
+#include "server/app.h"
+
+#include <math.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "bank/answer.h"
+#include "bank/bank.h"
+#include "base/config.h"
+#include "base/rng.h"
+#include "careers/profile.h"
+#include "careers/roles.h"
+#include "cat/pool.h"
+#include "cat/sessfile.h"
+#include "cat/session.h"
+#include "server/app_flow.h"
+#include "server/auth.h"
+#include "server/roletest.h"
+#include "server/sesscache.h"
+#include "server/signals.h"
+#include "store/store.h"
+
+static rf_status scope_from_role(struct rf_app *a, const char *role_id, struct rf_app_scope *sc,
+                                 struct rf_app_error *e)
+{
+    const struct rf_role *r = rf_roles_find(&a->car.roles, role_id);
+    if (!r)
+        return rf_app_fail(e, RF_EINVAL, "role", "unknown role '%s'", role_id);
+    sc->role = r;
+    sc->n = 0;
+    for (size_t k = 0; k < r->nreqs && sc->n < RF_CAT_MAX_SCOPE; k++)
+        sc->skills[sc->n++] = a->car.tax.skills[r->reqs[k].skill].id;
+    return RF_OK;
+}
+
+rf_status rf_app_scope_from_request(struct rf_app *a, const json_t *req, struct rf_app_scope *sc,
+                                    struct rf_app_error *e)
+{
+    memset(sc, 0, sizeof *sc);
+    const char *role;
+    rf_status rc = rf_app_opt_string(req, "role", 64, &role, e);
+    if (rc)
+        return rc;
+    const json_t *find = json_object_get(req, "find_role");
+    if (find && !json_is_boolean(find))
+        return rf_app_fail(e, RF_EINVAL, "find_role", "field 'find_role' must be true or false");
+    if (json_is_true(find)) {
+        if (role || json_object_get(req, "skills"))
+            return rf_app_fail(
+                e, RF_EINVAL, "find_role",
+                "a find-my-role test covers every role: give no role or skills with it");
+        sc->find = 1;
+        return RF_OK;
+    }
+    if (role)
+        return scope_from_role(a, role, sc, e);
+    const json_t *sk = json_object_get(req, "skills");
+    if (!sk)
+        return rf_app_fail(e, RF_EINVAL, "role",
+                           "choose a target role, a list of skills, or find_role: true");
+    if (!json_is_array(sk) || json_array_size(sk) == 0)
+        return rf_app_fail(e, RF_EINVAL, "skills",
+                           "field 'skills' must be a non-empty list of skill ids");
+    if (json_array_size(sk) > RF_CAT_MAX_SCOPE)
+        return rf_app_fail(e, RF_EINVAL, "skills", "at most %d skills in one test",
+                           RF_CAT_MAX_SCOPE);
+    for (size_t i = 0; i < json_array_size(sk); i++) {
+        const json_t *v = json_array_get(sk, i);
+        size_t idx;
+        if (!json_is_string(v) || rf_taxonomy_find(&a->car.tax, json_string_value(v), &idx))
+            return rf_app_fail(e, RF_EINVAL, "skills", "skills[%zu]: not a skill id", i);
+        for (size_t j = 0; j < sc->n; j++)
+            if (!strcmp(sc->skills[j], json_string_value(v)))
+                return rf_app_fail(e, RF_EINVAL, "skills", "skills[%zu]: '%s' appears twice", i,
+                                   json_string_value(v));
+        sc->skills[sc->n++] = a->car.tax.skills[idx].id;
+    }
+    return RF_OK;
+}
+
+static rf_status build_design(struct rf_app *a, struct rf_app_scope *sc, struct rf_cat_design *d,
+                              struct rf_app_error *e)
+{
+    rf_status rc;
+    if (sc->role || sc->find) {
+        /* Role and find-my-role tests also tell the roles apart (closest roles). */
+        rc = rf_roletest_design(d, a->pool, &a->car.roles, sc->role, &e->err);
+        if (rc) {
+            e->field = sc->role ? "role" : "find_role";
+            return rc;
+        }
+        sc->n = 0;
+        for (size_t j = 0; j < d->nscope; j++)
+            sc->skills[sc->n++] = a->pool->skills[d->scope[j]];
+    } else {
+        rf_cat_design_init(d);
+        d->max_items = RF_WEB_MAX_ITEMS;
+        /* Use every item the limit allows rather than stop early. */
+        d->stop_unreachable = 0;
+        for (size_t i = 0; i < sc->n; i++) {
+            struct rf_cat_rule r = {RF_CAT_DEFAULT_SE, RF_WEB_MIN_PER_SKILL, RF_WEB_MAX_ITEMS};
+            if ((rc = rf_cat_design_add(d, a->pool, sc->skills[i], r, &e->err))) {
+                e->field = "skills";
+                return rc;
+            }
+        }
+    }
+    d->exposure = a->cfg.exposure != NULL;
+    return RF_OK;
+}
+
+static const char *skill_name(struct rf_app *a, const char *id)
+{
+    size_t idx;
+    return rf_taxonomy_find(&a->car.tax, id, &idx) == RF_OK ? a->car.tax.skills[idx].name : id;
+}
+
+/* The question as a candidate may see it: never the key, explanation or parameters. */
+static json_t *question_json(struct rf_app *a, size_t pool_item, size_t number)
+{
+    size_t bi;
+    if (rf_bank_find(&a->bank, a->pool->ids[pool_item], &bi))
+        return NULL;
+    const struct rf_item *it = &a->bank.items[bi];
+    json_t *opts = json_array();
+    for (size_t k = 0; k < it->noptions; k++)
+        json_array_append_new(opts, json_string(it->options[k]));
+    json_t *q =
+        json_pack("{s:s,s:{s:s,s:s},s:s,s:s,s:o,s:I,s:s}", "item", it->id, "skill", "id", it->skill,
+                  "name", skill_name(a, it->skill), "type", rf_item_type_name(it->type), "stem",
+                  it->stem, "options", opts, "number", (json_int_t)number, "lang", it->lang);
+    /* numeric: the unit shown after the input box; never the answer or tolerance */
+    if (q && it->type == RF_ITEM_NUMERIC && json_object_set_new(q, "unit", json_string(it->unit))) {
+        json_decref(q);
+        return NULL;
+    }
+    return q;
+}
+
+/* Progress toward the stopping rule: per skill the share of the target
+ * precision reached (information is additive: 1/SE^2 grows by each item's
+ * information from the prior's 1/sd^2), or 1 once the skill is finished;
+ * overall the mean over skills, or the share of the item limit if larger. */
+static json_t *test_json(struct rf_app *a, int64_t id, const struct rf_cat_session *s,
+                         const char *status)
+{
+    const struct rf_cat_design *d = rf_cat_session_design(s);
+    json_t *skills = json_array();
+    double sum = 0;
+    double prior_info = 1.0 / (a->q.sd * a->q.sd);
+    for (size_t j = 0; j < d->nscope; j++) {
+        struct rf_cat_skill_result r;
+        rf_cat_skill(s, j, &r);
+        const char *sid = a->pool->skills[d->scope[j]];
+        double target = d->rule[j].se, done = r.state != RF_CAT_SKILL_OPEN;
+        double need = 1.0 / (target * target) - prior_info;
+        double got = 1.0 / (r.se * r.se) - prior_info;
+        double pk = done ? 1.0 : need > 0 ? fmin(1.0, fmax(0.0, got / need)) : 1.0;
+        sum += pk;
+        json_array_append_new(skills, json_pack("{s:s,s:s,s:I,s:f,s:f,s:b}", "id", sid, "name",
+                                                skill_name(a, sid), "items", (json_int_t)r.items,
+                                                "se", r.se, "target", target, "done", (int)done));
+    }
+    size_t answered = rf_cat_nanswered(s);
+    double progress = d->nscope ? sum / (double)d->nscope : 1.0;
+    double by_count = (double)answered / (double)d->max_items;
+    if (by_count > progress)
+        progress = by_count;
+    if (strcmp(status, "active") != 0)
+        progress = 1.0;
+    return json_pack("{s:I,s:s,s:I,s:I,s:f,s:o}", "id", (json_int_t)id, "status", status,
+                     "answered", (json_int_t)answered, "max_items", (json_int_t)d->max_items,
+                     "progress", progress, "skills", skills);
+}
+
+/* The response to a test request: the test and its current question. */
+rf_status rf_app_test_reply(struct rf_app *a, int64_t id, struct rf_cat_session *s,
+                            const char *status, json_t **out, struct rf_app_error *e)
+{
+    size_t item = SIZE_MAX;
+    if (!strcmp(status, "active"))
+        rf_cat_next(s, &item);
+    json_t *q = item == SIZE_MAX ? json_null() : question_json(a, item, rf_cat_nanswered(s) + 1);
+    if (!q)
+        return rf_app_fail(e, RF_EINVAL, NULL, "the current question is no longer in the bank");
+    *out = json_pack("{s:o,s:o}", "test", test_json(a, id, s, status), "question", q);
+    return *out ? RF_OK : rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+}
+
+rf_status rf_app_session_state(const struct rf_cat_session *s, char **out, struct rf_err *err)
+{
+    json_t *j;
+    rf_status rc = rf_cat_session_to_json(s, &j, err);
+    if (rc)
+        return rc;
+    *out = json_dumps(j, JSON_COMPACT);
+    json_decref(j);
+    return *out ? RF_OK : rf_err_set(err, RF_ENOMEM, "out of memory");
+}
+
+static rf_status session_restore(struct rf_app *a, const struct rf_test *t,
+                                 struct rf_cat_session **s, struct rf_app_error *e)
+{
+    json_t *j = json_loads(t->state, 0, NULL);
+    if (!j)
+        return rf_app_fail(e, RF_EDB, NULL, "test %lld: stored state is not JSON",
+                           (long long)t->id);
+    char where[64];
+    snprintf(where, sizeof where, "test %lld", (long long)t->id);
+    rf_status rc = rf_cat_session_from_json(a->pool, j, where, s, &e->err);
+    json_decref(j);
+    if (rc)
+        rf_app_log(a, "%s", e->err.msg);
+    return rc;
+}
+
+/* Loads a test the caller may act on as its candidate (404 otherwise, so that
+ * other people's test ids reveal nothing). */
+rf_status rf_app_own_test(struct rf_app *a, const struct rf_principal *p, int64_t id,
+                          struct rf_test *t, struct rf_app_error *e)
+{
+    rf_status rc = rf_store_test_get(a->store, id, t, &e->err);
+    if (rc == RF_ENOTFOUND || (!rc && (!p->candidate_id || t->candidate_id != p->candidate_id))) {
+        if (!rc)
+            rf_store_test_cleanup(t);
+        return rf_app_fail(e, RF_ENOTFOUND, NULL, "no test %lld for you", (long long)id);
+    }
+    return rc;
+}
+
+/* The RNG seed of a new test (see cfg.seed in app.h). */
+uint64_t rf_app_session_seed(struct rf_app *a)
+{
+    uint64_t seed;
+    if (!a->cfg.seed) {
+        randombytes_buf(&seed, sizeof seed);
+        return seed;
+    }
+    struct rf_rng r;
+    rf_rng_substream(&r, a->cfg.seed, atomic_fetch_add(&a->nstarted, 1));
+    return rf_rng_next(&r);
+}
+
+rf_status rf_app_test_start(struct rf_app *a, const struct rf_principal *p, const json_t *req,
+                            char new_token[RF_TOKEN_LEN], char new_csrf[RF_TOKEN_LEN], json_t **out,
+                            struct rf_app_error *e)
+{
+    new_token[0] = new_csrf[0] = '\0';
+    if (p->user_id)
+        return rf_app_fail(
+            e, RF_EPERM, NULL,
+            "you are signed in as staff; sign out (or use a private window) to take a test");
+    struct rf_app_scope sc;
+    const char *invite;
+    rf_status rc = rf_app_opt_string(req, "invite", 128, &invite, e);
+    if (rc)
+        return rc;
+    struct rf_invite inv;
+    memset(&inv, 0, sizeof inv);
+    int64_t org = 0;
+    if (invite) {
+        char h[RF_TOKEN_HASH_LEN];
+        rf_auth_token_hash(invite, h);
+        rc = rf_store_invite_by_token(a->store, h, &inv, &e->err);
+        if (rc == RF_ENOTFOUND || (!rc && inv.expires < rf_app_now_s())) {
+            rf_store_invite_cleanup(&inv);
+            return rf_app_fail(e, RF_ENOTFOUND, "invite",
+                               "this invite link is not valid or has expired");
+        }
+        if (rc)
+            return rc;
+        if (inv.candidate_id && inv.candidate_id != p->candidate_id) {
+            rf_store_invite_cleanup(&inv);
+            return rf_app_fail(e, RF_ECONFLICT, "invite", "this invite link has already been used");
+        }
+        if (inv.candidate_id) {
+            /* the same candidate opening the link again resumes the test */
+            struct rf_test t;
+            rc = rf_store_test_by_invite(a->store, inv.id, &t, &e->err);
+            rf_store_invite_cleanup(&inv);
+            if (rc)
+                return rc;
+            int64_t tid = t.id;
+            rf_store_test_cleanup(&t);
+            return rf_app_test_get(a, p, tid, out, e);
+        }
+        memset(&sc, 0, sizeof sc);
+        rc = inv.role ? scope_from_role(a, inv.role, &sc, e)
+                      : rf_app_fail(e, RF_EINVAL, "invite", "this invite names no role");
+        org = inv.org_id;
+    } else {
+        if (!a->cfg.practice) {
+            return rf_app_fail(
+                e, RF_EPERM, NULL,
+                "open practice is switched off here; use the invite link you were sent");
+        }
+        rc = rf_app_scope_from_request(a, req, &sc, e);
+    }
+    struct rf_cat_design d;
+    if (!rc)
+        rc = build_design(a, &sc, &d, e);
+    /* Claiming an invite changes who the caller is: always a new candidate and
+     * a new session, never the candidate of a cookie the caller arrived with
+     * (someone may have planted it to read the test: session fixation). */
+    int64_t cand = invite && !inv.candidate_id ? 0 : p->candidate_id;
+    if (!rc && !cand) {
+        rc = rf_store_candidate_create(a->store, org, NULL, NULL, &cand, &e->err);
+        if (!rc)
+            rc = rf_app_session_new(a, 0, cand, new_token, new_csrf, &e->err);
+    }
+    int claimed = 0;
+    if (!rc && invite && !inv.candidate_id) {
+        rc = rf_store_invite_claim(a->store, inv.id, cand, &e->err);
+        claimed = !rc;
+    }
+    struct rf_cat_session *s = NULL;
+    char *state = NULL, *scope = NULL;
+    int64_t id = 0;
+    if (!rc)
+        rc = rf_cat_session_new(a->pool, &d, rf_app_session_seed(a), &s, &e->err);
+    if (!rc) {
+        size_t first;
+        rf_cat_next(s, &first); /* the presented item is part of the state */
+        rc = rf_app_session_state(s, &state, &e->err);
+    }
+    if (!rc) {
+        json_t *sj = json_array();
+        for (size_t i = 0; i < sc.n; i++)
+            json_array_append_new(sj, json_string(sc.skills[i]));
+        json_t *scj = json_pack("{s:s?,s:o}", "role", sc.role ? sc.role->id : NULL, "skills", sj);
+        if (scj && sc.find)
+            json_object_set_new(scj, "find_role", json_true());
+        scope = json_dumps(scj, JSON_COMPACT);
+        json_decref(scj);
+        struct rf_test t;
+        memset(&t, 0, sizeof t);
+        t.candidate_id = cand;
+        t.org_id = org;
+        t.posting_id = inv.posting_id;
+        t.invite_id = inv.id;
+        t.scope = scope;
+        t.state = state;
+        t.served_ms = rf_app_wall_ms(a);
+        rc = scope ? rf_store_test_create(a->store, &t, &id, &e->err)
+                   : rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+    }
+    if (!rc)
+        rc = rf_app_test_reply(a, id, s, "active", out, e);
+    if (!rc) {
+        rf_sesscache_put(a->live, id, s, state); /* the session as stored */
+        s = NULL;
+        state = NULL;
+    }
+    if (rc && claimed) /* the link stays usable when starting failed */
+        rf_store_invite_unclaim(a->store, inv.id, cand, NULL);
+    rf_store_invite_cleanup(&inv);
+    rf_cat_session_free(s);
+    free(state);
+    free(scope);
+    return rc;
+}
+
+rf_status rf_app_test_get(struct rf_app *a, const struct rf_principal *p, int64_t id, json_t **out,
+                          struct rf_app_error *e)
+{
+    struct rf_test t;
+    rf_status rc = rf_app_own_test(a, p, id, &t, e);
+    if (rc)
+        return rc;
+    struct rf_cat_session *s = NULL;
+    rc = session_restore(a, &t, &s, e);
+    if (!rc)
+        rc = rf_app_test_reply(a, id, s, t.status, out, e);
+    rf_cat_session_free(s);
+    rf_store_test_cleanup(&t);
+    return rc;
+}
+
+/* The profile of a session: per skill the posterior on the grid and the
+ * items answered wrongly with their tags, as JSON (*out) and packed for
+ * ranking (*packed, *npacked). The packed form is made from the JSON as
+ * read back, so that ranking sees the very doubles every reader of the JSON
+ * (reports, `rolefit match`, `rolefit report --session`) sees. */
+static rf_status session_profile(struct rf_app *a, const struct rf_cat_session *s, char **out,
+                                 unsigned char **packed, size_t *npacked, struct rf_err *err)
+{
+    struct rf_profile pr;
+    rf_status rc = rf_profile_init(&pr, a->q.lo, a->q.hi, a->q.n, err);
+    if (rc)
+        return rc;
+    rc = rf_profile_set_person(&pr, NULL, "session", err);
+    const struct rf_cat_design *d = rf_cat_session_design(s);
+    size_t pidx[RF_CAT_MAX_SCOPE];
+    if (!rc)
+        rc = rf_roletest_profile(s, &a->car.roles, &pr, pidx, err);
+    for (size_t k = 0; k < rf_cat_nanswered(s) && !rc; k++) {
+        size_t item, cat;
+        rf_cat_answered(s, k, &item, &cat);
+        if (cat + 1 >= a->pool->irt[item].ncat)
+            continue; /* full credit; anything less names the item's tags */
+        size_t bi, j;
+        if (rf_bank_find(&a->bank, a->pool->ids[item], &bi))
+            continue;
+        for (j = 0; j < d->nscope && d->scope[j] != a->pool->skill[item]; j++)
+            ;
+        if (j == d->nscope || pidx[j] == SIZE_MAX)
+            continue;
+        const struct rf_item *it = &a->bank.items[bi];
+        /* some credit on a multiple-select item: partly right, not missed */
+        rc = (cat > 0 ? rf_profile_add_partly : rf_profile_add_missed)(
+            &pr, pidx[j], it->id, (const char *const *)it->tags, it->ntags, err);
+    }
+    json_t *j = NULL;
+    char *text = NULL;
+    if (!rc)
+        rc = rf_profile_to_json(&pr, &j, err);
+    if (!rc && !(text = json_dumps(j, JSON_COMPACT)))
+        rc = rf_err_set(err, RF_ENOMEM, "out of memory");
+    json_decref(j);
+    rf_profile_cleanup(&pr);
+    if (!rc && !(rc = rf_profile_parse("session profile", text, strlen(text), &pr, err)))
+        rc = rf_profile_pack(&pr, packed, npacked, err);
+    rf_profile_cleanup(&pr);
+    if (rc)
+        free(text);
+    else
+        *out = text;
+    return rc;
+}
+
+/* The candidate's answer to it from the request, in the field its type
+ * takes: "choice" (an option index) for mcq, "value" (the number as text) for
+ * numeric, "selected" (option indices) for multi. A refusal names the field. */
+static rf_status parse_response(const struct rf_item *it, const json_t *req, struct rf_response *r,
+                                struct rf_app_error *e)
+{
+    struct rf_err aerr;
+    rf_err_clear(&aerr);
+    if (it->type == RF_ITEM_NUMERIC) {
+        const json_t *v = json_object_get(req, "value");
+        if (!json_is_string(v) || json_string_length(v) != strlen(json_string_value(v)))
+            return rf_app_fail(e, RF_EINVAL, "value",
+                               "field 'value' must be the number as text, e.g. \"1.5\"");
+        if (rf_answer_numeric(it, json_string_value(v), r, &aerr))
+            return rf_app_fail(e, RF_EINVAL, "value", "field 'value': %s", aerr.msg);
+        return RF_OK;
+    }
+    if (it->type == RF_ITEM_MULTI) {
+        const json_t *v = json_object_get(req, "selected");
+        if (!json_is_array(v))
+            return rf_app_fail(e, RF_EINVAL, "selected",
+                               "field 'selected' must be an array of option indices (0 to %zu)",
+                               it->noptions - 1);
+        size_t n = json_array_size(v);
+        /* Nothing selected is not an answer (the page does not send one):
+         * scored 0 it would read as knowledge of which options are wrong. */
+        if (n == 0)
+            return rf_app_fail(e, RF_EINVAL, "selected",
+                               "field 'selected': select at least one option (0 to %zu)",
+                               it->noptions - 1);
+        if (n > it->noptions)
+            return rf_app_fail(e, RF_EINVAL, "selected",
+                               "field 'selected': %zu options selected but the question has %zu", n,
+                               it->noptions);
+        long long sel[RF_BANK_MAX_OPTIONS];
+        for (size_t i = 0; i < n; i++) {
+            const json_t *x = json_array_get(v, i);
+            if (!json_is_integer(x))
+                return rf_app_fail(e, RF_EINVAL, "selected",
+                                   "field 'selected': entry %zu is not an option index", i + 1);
+            sel[i] = json_integer_value(x);
+        }
+        if (rf_answer_multi(it, sel, n, r, &aerr))
+            return rf_app_fail(e, RF_EINVAL, "selected", "field 'selected': %s", aerr.msg);
+        return RF_OK;
+    }
+    const json_t *cv = json_object_get(req, "choice");
+    if (!json_is_integer(cv))
+        return rf_app_fail(e, RF_EINVAL, "choice", "field 'choice' must be the index of an option");
+    if (rf_answer_mcq(it, json_integer_value(cv), r, &aerr))
+        return rf_app_fail(e, RF_EINVAL, "choice", "%s", aerr.msg);
+    return RF_OK;
+}
+
+rf_status rf_app_test_answer(struct rf_app *a, const struct rf_principal *p, int64_t id,
+                             const json_t *req, json_t **out, struct rf_app_error *e)
+{
+    const char *item_id;
+    rf_status rc = rf_app_req_string(req, "item", RF_MAX_ID_LEN, &item_id, e);
+    if (rc)
+        return rc;
+    /* the shape of the answer before anything is looked up; parse_response
+     * checks it against the question's type */
+    const json_t *cv = json_object_get(req, "choice"), *vv = json_object_get(req, "value"),
+                 *sv = json_object_get(req, "selected");
+    if (cv && !json_is_integer(cv))
+        return rf_app_fail(e, RF_EINVAL, "choice", "field 'choice' must be the index of an option");
+    if (vv && !json_is_string(vv))
+        return rf_app_fail(e, RF_EINVAL, "value",
+                           "field 'value' must be the number as text, e.g. \"1.5\"");
+    if (sv && !json_is_array(sv))
+        return rf_app_fail(e, RF_EINVAL, "selected",
+                           "field 'selected' must be an array of option indices");
+    if (!cv && !vv && !sv)
+        return rf_app_fail(
+            e, RF_EINVAL, "choice",
+            "give the answer: 'choice' (an option), 'value' (a number) or 'selected' "
+            "(options)");
+    /* the browser's focus report; the time is the server's own */
+    struct rf_answer_signals sig;
+    if (rf_signals_parse(req, &sig, &e->err))
+        return rf_app_fail(e, RF_EINVAL, "signals", "%s", e->err.msg);
+    sig.at_ms = rf_app_wall_ms(a);
+    struct rf_test t;
+    if ((rc = rf_app_own_test(a, p, id, &t, e)))
+        return rc;
+    struct rf_cat_session *s = NULL;
+    char *state = NULL, *profile = NULL;
+    unsigned char *packed = NULL;
+    size_t npacked = 0;
+    if (strcmp(t.status, "active") != 0) {
+        rc = rf_app_fail(e, RF_ECONFLICT, NULL, "this test is finished; open the report");
+        goto out;
+    }
+    s = rf_sesscache_take(a->live, id, t.state);
+    if (!s && (rc = session_restore(a, &t, &s, e)))
+        goto out;
+    size_t cur;
+    rf_cat_next(s, &cur);
+    if (cur == SIZE_MAX || strcmp(a->pool->ids[cur], item_id) != 0) {
+        rc = rf_app_fail(e, RF_ECONFLICT, "item", "'%s' is not the question being asked", item_id);
+        goto out;
+    }
+    size_t bi;
+    if (rf_bank_find(&a->bank, item_id, &bi)) {
+        rc = rf_app_fail(e, RF_EINVAL, "item", "the question is no longer in the bank");
+        goto out;
+    }
+    const struct rf_item *it = &a->bank.items[bi];
+    struct rf_response resp;
+    if ((rc = parse_response(it, req, &resp, e)))
+        goto out;
+    size_t score = rf_answer_score(it, &resp);
+    char raw[RF_ANSWER_MAX_TEXT + 1];
+    rf_answer_format(&resp, raw, sizeof raw);
+    if ((rc = rf_cat_answer(s, cur, score))) {
+        rc = rf_app_fail(e, rc, "item", "%s", rf_cat_errmsg(s));
+        goto out;
+    }
+    size_t next;
+    rf_cat_next(s, &next);
+    if ((rc = rf_app_session_state(s, &state, &e->err)))
+        goto out;
+    if (next == SIZE_MAX && (rc = session_profile(a, s, &profile, &packed, &npacked, &e->err)))
+        goto out;
+    if (profile && (rc = rf_app_followup_combine(a, &t, &profile, &packed, &npacked, &e->err)))
+        goto out;
+    struct rf_answer ans = {id, t.answers, item_id, resp.choice, (int)score, 0, raw};
+    rc = rf_store_answer_signals(a->store, &ans, &sig, state, profile, packed, npacked, &e->err);
+    if (rc == RF_ECONFLICT)
+        rc = rf_app_fail(e, RF_ECONFLICT, "item", "this question was already answered");
+    if (!rc)
+        rc = rf_app_test_reply(a, id, s, profile ? "finished" : "active", out, e);
+    if (!rc && !profile) {
+        rf_sesscache_put(a->live, id, s, state); /* the session as stored */
+        s = NULL;
+        state = NULL;
+    }
+out:
+    free(state);
+    free(profile);
+    free(packed);
+    rf_cat_session_free(s);
+    rf_store_test_cleanup(&t);
+    return rc;
+}
