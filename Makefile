@@ -4,7 +4,7 @@
 
 BUILD    ?= build
 CC       ?= cc
-PKGS     := jansson sqlite3 libmicrohttpd openblas libsodium libxml-2.0 libzip libutf8proc
+PKGS     := jansson sqlite3 libpq libmicrohttpd openblas libsodium libxml-2.0 libzip libutf8proc
 OPT      ?= -O2
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wformat=2 -Wundef -Wno-format-truncation

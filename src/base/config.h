@@ -305,6 +305,12 @@
 /* Most answers one group commit records in one transaction (one sync to the
  * disk for all of them); concurrent answers beyond wait for the next one. */
 #define RF_STORE_BATCH_MAX 256
+/* PostgreSQL connections a store keeps open when no pool size is given
+ * (rolefit serve --db-pool): each request holds one for one statement or
+ * transaction; a group commit holds one. */
+#define RF_STORE_PG_POOL 8
+/* Seconds to wait for a PostgreSQL server to answer a connection attempt. */
+#define RF_STORE_PG_CONNECT_TIMEOUT 5
 /* Finished tests without a packed profile (stored before schema 2) that one
  * ranking request packs and stores for the next one, at most: bounds what the
  * request holds in memory (about 4 KiB a test). */

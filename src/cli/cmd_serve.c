@@ -1,4 +1,4 @@
-/* `rolefit serve`: the web product on an embedded SQLite file. */
+/* `rolefit serve`: the web product on an embedded SQLite file or a PostgreSQL database. */
 #include <arpa/inet.h>
 #include <pthread.h>
 #include <signal.h>
@@ -11,9 +11,10 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "server/routes.h"
+#include "store/store.h"
 
 static const char usage[] =
-    "usage: rolefit serve [--port N] [--addr IP] [--db FILE] [--bank DIR] [--data DIR] [--web DIR]\n"
+    "usage: rolefit serve [--port N] [--addr IP] [--db FILE|URL] [--bank DIR] [--data DIR] [--web DIR]\n"
     "                     [--threads N] [--no-practice] [--rate N] [--answer-rate N]\n"
     "                     [--secure-cookies] [--trust-proxy IP] [--exposure FILE]\n"
     "                     [--practice-max N] [--practice-max-per-ip N] [--practice-pow BITS]\n"
@@ -24,7 +25,8 @@ static const char usage[] =
     "requests in flight finish, every acknowledged answer is on disk.\n\n"
     "  --port N       TCP port (default 8080; 0 picks a free one and logs it)\n"
     "  --addr IP      IPv4 address to listen on (default 127.0.0.1)\n"
-    "  --db FILE      SQLite database file (default rolefit.db)\n"
+    "  --db FILE|URL  SQLite database file (default rolefit.db), or a PostgreSQL\n"
+    "                 URL postgres://USER:PASSWORD@HOST:PORT/DB (libpq's URI form)\n"
     "  --bank DIR     item bank folder (default data/bank)\n"
     "  --data DIR     skills.json, roles.json, aliases (default data)\n"
     "  --web DIR      static files of the UI (default web)\n"
@@ -169,9 +171,10 @@ int rf_cmd_serve(int argc, char **argv)
     rf_status rc = rf_server_start(&cfg, &srv, &err);
     if (rc)
         return rf_cli_fail(cmd, rc, err.msg);
-    char line[256];
+    char line[600], shown[512];
+    rf_store_url_redacted(db, shown, sizeof shown);
     snprintf(line, sizeof line, "listening on http://%s:%u (database %s)", addr,
-             rf_server_port(srv), db);
+             rf_server_port(srv), shown);
     log_stderr(line);
     int sig = 0;
     while (sigwait(&stop_set, &sig) != 0)

@@ -1,8 +1,304 @@
-/* Backend-independent parts of the store: freeing records. */
+/* Backend-independent parts of the store: choosing the backend a URL names,
+ * forwarding each call to it (backend.h), freeing records. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/store.h"
+#include "store/backend.h"
+
+int rf_store_is_pg_url(const char *url)
+{
+    return strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0;
+}
+
+/* Appends text to buf (n bytes, *o used), truncating. */
+static void put(char *buf, size_t n, size_t *o, const char *text, size_t len)
+{
+    for (size_t k = 0; k < len && *o + 1 < n; k++)
+        buf[(*o)++] = text[k];
+}
+
+void rf_store_url_redacted(const char *url, char *buf, size_t n)
+{
+    if (!n)
+        return;
+    int pg = rf_store_is_pg_url(url);
+    /* scheme://user:password@host...: the password runs from the first ':'
+     * after the scheme to the last '@' of the authority */
+    const char *from = NULL, *to = NULL;
+    if (pg) {
+        const char *auth = strstr(url, "://") + 3;
+        size_t alen = strcspn(auth, "/?#");
+        for (const char *c = auth; c < auth + alen; c++)
+            if (*c == '@')
+                to = c;
+        from = to ? memchr(auth, ':', (size_t)(to - auth)) : NULL;
+    }
+    size_t o = 0;
+    for (const char *c = url; *c;) {
+        if (from && c == from + 1) {
+            put(buf, n, &o, "***", 3);
+            c = to;
+        } else if (pg && c > url && (c[-1] == '?' || c[-1] == '&') && strncmp(c, "password=", 9) == 0) {
+            put(buf, n, &o, "password=***", 12);
+            c += 9 + strcspn(c + 9, "&#");
+        } else {
+            put(buf, n, &o, c++, 1);
+        }
+    }
+    buf[o] = '\0';
+}
+
+rf_status rf_store_open_opts(const char *url, const struct rf_store_options *opt,
+                             struct rf_store **out, struct rf_err *err)
+{
+    if (rf_store_is_pg_url(url))
+        return rf_store_pg_open(url, opt, out, err);
+    return rf_store_sqlite_open(strncmp(url, "sqlite:", 7) == 0 ? url + 7 : url, out, err);
+}
+
+rf_status rf_store_open(const char *url, struct rf_store **out, struct rf_err *err)
+{
+    return rf_store_open_opts(url, NULL, out, err);
+}
+
+void rf_store_close(struct rf_store *s)
+{
+    if (s)
+        s->ops->close(s);
+}
+
+int rf_store_schema_version(struct rf_store *s)
+{
+    return s->ops->schema_version(s);
+}
+
+rf_status rf_store_setting_get(struct rf_store *s, const char *key, char **value,
+                               struct rf_err *err)
+{
+    return s->ops->setting_get(s, key, value, err);
+}
+
+rf_status rf_store_setting_set(struct rf_store *s, const char *key, const char *value,
+                               struct rf_err *err)
+{
+    return s->ops->setting_set(s, key, value, err);
+}
+
+rf_status rf_store_setting_swap(struct rf_store *s, const char *key, const char *expected,
+                                const char *value, struct rf_err *err)
+{
+    return s->ops->setting_swap(s, key, expected, value, err);
+}
+
+rf_status rf_store_org_create(struct rf_store *s, const char *name, int64_t *id,
+                              struct rf_err *err)
+{
+    return s->ops->org_create(s, name, id, err);
+}
+
+rf_status rf_store_user_create(struct rf_store *s, int64_t org_id, const char *email,
+                               const char *name, const char *role, const char *pw_hash,
+                               int64_t *id, struct rf_err *err)
+{
+    return s->ops->user_create(s, org_id, email, name, role, pw_hash, id, err);
+}
+
+rf_status rf_store_user_by_email(struct rf_store *s, const char *email, struct rf_user *u,
+                                 struct rf_err *err)
+{
+    return s->ops->user_by_email(s, email, u, err);
+}
+
+rf_status rf_store_user_get(struct rf_store *s, int64_t id, struct rf_user *u,
+                            struct rf_err *err)
+{
+    return s->ops->user_get(s, id, u, err);
+}
+
+rf_status rf_store_user_count(struct rf_store *s, int64_t *n, struct rf_err *err)
+{
+    return s->ops->user_count(s, n, err);
+}
+
+rf_status rf_store_auth_create(struct rf_store *s, const char *token_hash,
+                               const struct rf_auth *a, struct rf_err *err)
+{
+    return s->ops->auth_create(s, token_hash, a, err);
+}
+
+rf_status rf_store_auth_get(struct rf_store *s, const char *token_hash, int64_t now,
+                            struct rf_auth *a, struct rf_err *err)
+{
+    return s->ops->auth_get(s, token_hash, now, a, err);
+}
+
+rf_status rf_store_auth_delete(struct rf_store *s, const char *token_hash, struct rf_err *err)
+{
+    return s->ops->auth_delete(s, token_hash, err);
+}
+
+rf_status rf_store_candidate_create(struct rf_store *s, int64_t org_id, const char *name,
+                                    const char *email, int64_t *id, struct rf_err *err)
+{
+    return s->ops->candidate_create(s, org_id, name, email, id, err);
+}
+
+rf_status rf_store_candidate_get(struct rf_store *s, int64_t id, struct rf_candidate *c,
+                                 struct rf_err *err)
+{
+    return s->ops->candidate_get(s, id, c, err);
+}
+
+rf_status rf_store_invite_create(struct rf_store *s, const char *token_hash,
+                                 const struct rf_invite *v, int64_t *id, struct rf_err *err)
+{
+    return s->ops->invite_create(s, token_hash, v, id, err);
+}
+
+rf_status rf_store_invite_by_token(struct rf_store *s, const char *token_hash,
+                                   struct rf_invite *v, struct rf_err *err)
+{
+    return s->ops->invite_by_token(s, token_hash, v, err);
+}
+
+rf_status rf_store_invite_get(struct rf_store *s, int64_t id, struct rf_invite *v,
+                              struct rf_err *err)
+{
+    return s->ops->invite_get(s, id, v, err);
+}
+
+rf_status rf_store_invite_claim(struct rf_store *s, int64_t invite_id, int64_t candidate_id,
+                                struct rf_err *err)
+{
+    return s->ops->invite_claim(s, invite_id, candidate_id, err);
+}
+
+rf_status rf_store_invite_unclaim(struct rf_store *s, int64_t invite_id, int64_t candidate_id,
+                                  struct rf_err *err)
+{
+    return s->ops->invite_unclaim(s, invite_id, candidate_id, err);
+}
+
+rf_status rf_store_invites_list(struct rf_store *s, int64_t org_id,
+                                void (*fn)(void *ud, const struct rf_invite *v), void *ud,
+                                struct rf_err *err)
+{
+    return s->ops->invites_list(s, org_id, fn, ud, err);
+}
+
+rf_status rf_store_test_create(struct rf_store *s, const struct rf_test *t, int64_t *id,
+                               struct rf_err *err)
+{
+    return s->ops->test_create(s, t, id, err);
+}
+
+rf_status rf_store_test_get(struct rf_store *s, int64_t id, struct rf_test *t,
+                            struct rf_err *err)
+{
+    return s->ops->test_get(s, id, t, err);
+}
+
+rf_status rf_store_test_by_invite(struct rf_store *s, int64_t invite_id, struct rf_test *t,
+                                  struct rf_err *err)
+{
+    return s->ops->test_by_invite(s, invite_id, t, err);
+}
+
+rf_status rf_store_answer(struct rf_store *s, const struct rf_answer *a, const char *new_state,
+                          const char *profile, struct rf_err *err)
+{
+    return s->ops->answer_signals(s, a, NULL, new_state, profile, NULL, 0, err);
+}
+
+rf_status rf_store_answer_packed(struct rf_store *s, const struct rf_answer *a,
+                                 const char *new_state, const char *profile,
+                                 const unsigned char *packed, size_t npacked, struct rf_err *err)
+{
+    return s->ops->answer_signals(s, a, NULL, new_state, profile, packed, npacked, err);
+}
+
+rf_status rf_store_answer_signals(struct rf_store *s, const struct rf_answer *a,
+                                  const struct rf_answer_signals *sig, const char *new_state,
+                                  const char *profile, const unsigned char *packed,
+                                  size_t npacked, struct rf_err *err)
+{
+    return s->ops->answer_signals(s, a, sig, new_state, profile, packed, npacked, err);
+}
+
+rf_status rf_store_answers_list(struct rf_store *s, int64_t test_id,
+                                void (*fn)(void *ud, const struct rf_answer *a), void *ud,
+                                struct rf_err *err)
+{
+    return s->ops->answers_list(s, test_id, fn, ud, err);
+}
+
+rf_status rf_store_answers_signals(struct rf_store *s, int64_t test_id,
+                                   void (*fn)(void *ud, const struct rf_answer *a,
+                                              const struct rf_answer_signals *sig),
+                                   void *ud, struct rf_err *err)
+{
+    return s->ops->answers_signals(s, test_id, fn, ud, err);
+}
+
+rf_status rf_store_item_stats(struct rf_store *s, const char *item_id,
+                              struct rf_store_item_stats *out, struct rf_err *err)
+{
+    return s->ops->item_stats(s, item_id, out, err);
+}
+
+rf_status rf_store_item_wrong(struct rf_store *s, const char *item_id, size_t max,
+                              void (*fn)(void *ud, const char *response, int64_t n), void *ud,
+                              struct rf_err *err)
+{
+    return s->ops->item_wrong(s, item_id, max, fn, ud, err);
+}
+
+rf_status rf_store_tests_finished(struct rf_store *s, int64_t org_id,
+                                  void (*fn)(void *ud, const struct rf_test *t), void *ud,
+                                  struct rf_err *err)
+{
+    return s->ops->tests_finished(s, org_id, fn, ud, err);
+}
+
+rf_status rf_store_tests_ranked(struct rf_store *s, int64_t org_id, int64_t posting_id,
+                                void (*fn)(void *ud, const struct rf_store_ranked *t), void *ud,
+                                struct rf_err *err)
+{
+    return s->ops->tests_ranked(s, org_id, posting_id, fn, ud, err);
+}
+
+rf_status rf_store_tests_set_packed(struct rf_store *s, size_t n, const int64_t *ids,
+                                    unsigned char *const *packed, const size_t *npacked,
+                                    struct rf_err *err)
+{
+    return s->ops->tests_set_packed(s, n, ids, packed, npacked, err);
+}
+
+rf_status rf_store_posting_create(struct rf_store *s, const struct rf_posting *p, int64_t *id,
+                                  struct rf_err *err)
+{
+    return s->ops->posting_create(s, p, id, err);
+}
+
+rf_status rf_store_posting_get(struct rf_store *s, int64_t id, struct rf_posting *p,
+                               struct rf_err *err)
+{
+    return s->ops->posting_get(s, id, p, err);
+}
+
+rf_status rf_store_postings_list(struct rf_store *s, int64_t org_id,
+                                 void (*fn)(void *ud, const struct rf_posting *p), void *ud,
+                                 struct rf_err *err)
+{
+    return s->ops->postings_list(s, org_id, fn, ud, err);
+}
+
+rf_status rf_store_bank_version(struct rf_store *s, const char *hash, int64_t nitems, int64_t *id,
+                                struct rf_err *err)
+{
+    return s->ops->bank_version(s, hash, nitems, id, err);
+}
 
 void rf_store_user_cleanup(struct rf_user *u)
 {

@@ -1,12 +1,14 @@
 /*
  * The one storage interface of rolefit: organizations, accounts, login
  * sessions, candidates, invites, adaptive test sessions with their answers,
- * postings, bank versions and settings. SQLite is the backend today
- * (store_sqlite.c holds every line of SQL); a PostgreSQL backend can come
- * behind the same functions.
+ * postings, bank versions and settings. Two backends behind the same
+ * functions (backend.h): SQLite (store_sqlite.c, schema in sqlite_schema.c),
+ * the embedded default, and PostgreSQL (store_pg.c, schema in pg_schema.c)
+ * for many processes on one database. Every line of SQL lives in those files.
  *
  * Durability: rf_store_answer commits the answer and the new session state in
- * one transaction (WAL, synchronous=FULL) before it returns, so an answer
+ * one transaction (SQLite: WAL, synchronous=FULL; PostgreSQL: synchronous
+ * commit) before it returns, so an answer
  * acknowledged to a client survives a crash. Answers arriving together from
  * many threads share one transaction and one sync (group commit), each still
  * returning only once its transaction has committed. Concurrent answers to
@@ -28,10 +30,28 @@
 
 struct rf_store;
 
+/* How a store is opened beyond its URL. */
+struct rf_store_options {
+    size_t pool; /* PostgreSQL: connections kept open (0: RF_STORE_PG_POOL); SQLite: unused */
+};
+
 /* Opens (creating and migrating when needed) the store named by url: a file
- * path or "sqlite:PATH". "postgres://..." is RF_EUNSUPPORTED until that backend exists. */
+ * path or "sqlite:PATH", or a PostgreSQL URL "postgres://USER:PASSWORD@HOST:PORT/DB?..."
+ * (or "postgresql://"; libpq's URI syntax, its parameters included). A
+ * PostgreSQL server that cannot be reached, or refuses the connection, is
+ * RF_EDB with one line naming the host, port and database, never the
+ * password. Migrations run under an advisory lock there, so processes that
+ * start together apply each one once. */
 rf_status rf_store_open(const char *url, struct rf_store **out, struct rf_err *err);
+rf_status rf_store_open_opts(const char *url, const struct rf_store_options *opt,
+                             struct rf_store **out, struct rf_err *err);
 void rf_store_close(struct rf_store *s);
+
+/* Is url a PostgreSQL URL? */
+int rf_store_is_pg_url(const char *url);
+/* url with its password, if any, replaced by "***", for logs and messages
+ * (truncated to fit n bytes). */
+void rf_store_url_redacted(const char *url, char *buf, size_t n);
 
 /* Schema version after migrations. */
 int rf_store_schema_version(struct rf_store *s);

@@ -33,7 +33,7 @@
 #include "base/config.h"
 #include "base/mem.h"
 #include "store/sqlite_schema.h"
-#include "store/store.h"
+#include "store/backend.h"
 
 #define NSTMT 64
 
@@ -61,7 +61,8 @@ struct pending {
     struct pending *next;
 };
 
-struct rf_store {
+struct sq_store {
+    struct rf_store base; /* first: the store's functions (backend.h) */
     char *path;    /* the database file */
     struct conn w; /* every write */
     struct conn r; /* reads, when has_reader */
@@ -258,14 +259,14 @@ static int64_t now_ms(void)
 }
 
 /* The write connection, locked. */
-static struct conn *wlock(struct rf_store *s)
+static struct conn *wlock(struct sq_store *s)
 {
     pthread_mutex_lock(&s->w.mu);
     return &s->w;
 }
 
 /* The connection for reads, locked. */
-static struct conn *rlock(struct rf_store *s)
+static struct conn *rlock(struct sq_store *s)
 {
     struct conn *cn = s->has_reader ? &s->r : &s->w;
     pthread_mutex_lock(&cn->mu);
@@ -277,37 +278,43 @@ static void unlock(struct conn *cn)
     pthread_mutex_unlock(&cn->mu);
 }
 
-static rf_status migrate(struct rf_store *s, struct rf_err *err)
+/* Applies the migrations the database lacks, all in one transaction that
+ * holds SQLite's write lock from the reading of the version on, so that
+ * processes opening a new database together apply each migration once. */
+static rf_status migrate(struct sq_store *s, struct rf_err *err)
 {
     struct conn *cn = &s->w;
-    rf_status rc = exec(cn, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)",
-                        err);
+    rf_status rc = exec(cn, "BEGIN IMMEDIATE", err);
     if (rc)
         return rc;
+    rc = exec(cn, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", err);
+    int v = 0, n = (int)rf_sqlite_nmigrations;
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(cn->db, "SELECT max(version) FROM schema_version", -1, &st, NULL))
-        return dberr(cn, err, "schema version");
-    int v = 0;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    int n = (int)rf_sqlite_nmigrations;
-    if (v > n)
-        return rf_err_set(err, RF_EDB,
-                          "store: database schema version %d is newer than this rolefit (%d)", v,
-                          n);
-    for (int i = v; i < n; i++) {
-        if ((rc = exec(cn, "BEGIN IMMEDIATE", err)))
-            return rc;
+    if (!rc && sqlite3_prepare_v2(cn->db, "SELECT max(version) FROM schema_version", -1, &st,
+                                  NULL))
+        rc = dberr(cn, err, "schema version");
+    else if (!rc) {
+        if (sqlite3_step(st) == SQLITE_ROW)
+            v = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+    }
+    if (!rc && v > n)
+        rc = rf_err_set(err, RF_EDB,
+                        "store: database schema version %d is newer than this rolefit (%d)", v,
+                        n);
+    for (int i = v; !rc && i < n; i++) {
         char ins[64];
         snprintf(ins, sizeof ins, "INSERT INTO schema_version VALUES (%d)", i + 1);
-        if ((rc = exec_what(cn, rf_sqlite_migrations[i], "apply the schema", err)) || (rc = exec(cn, ins, err))) {
-            exec(cn, "ROLLBACK", NULL);
+        if ((rc = exec_what(cn, rf_sqlite_migrations[i], "apply the schema", err)) ||
+            (rc = exec(cn, ins, err)))
             rf_err_prefix(err, "migration %d", i + 1);
-            return rc;
-        }
-        if ((rc = exec(cn, "COMMIT", err)))
-            return rc;
+    }
+    if (!rc)
+        rc = exec(cn, "COMMIT", err);
+    if (rc) {
+        if (!sqlite3_get_autocommit(cn->db))
+            exec(cn, "ROLLBACK", NULL);
+        return rc;
     }
     s->version = n;
     return RF_OK;
@@ -407,17 +414,17 @@ static rf_status quick_check(struct conn *cn, struct rf_err *err)
     return rc;
 }
 
-rf_status rf_store_open(const char *url, struct rf_store **out, struct rf_err *err)
+static const struct rf_store_ops sq_ops;
+static void sq_close(struct rf_store *bs);
+
+rf_status rf_store_sqlite_open(const char *path, struct rf_store **out, struct rf_err *err)
 {
-    if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
-        return rf_err_set(err, RF_EUNSUPPORTED,
-                          "store: PostgreSQL is not available in this build yet; use a file path");
-    const char *path = strncmp(url, "sqlite:", 7) == 0 ? url + 7 : url;
     if (!path[0])
         return rf_err_set(err, RF_EINVAL, "store: empty database path");
-    struct rf_store *s = calloc(1, sizeof *s);
+    struct sq_store *s = calloc(1, sizeof *s);
     if (!s)
         return rf_err_set(err, RF_ENOMEM, "store: out of memory");
+    s->base.ops = &sq_ops;
     pthread_mutex_init(&s->w.mu, NULL);
     pthread_mutex_init(&s->r.mu, NULL);
     pthread_mutex_init(&s->qmu, NULL);
@@ -425,7 +432,7 @@ rf_status rf_store_open(const char *url, struct rf_store **out, struct rf_err *e
     s->qtail = &s->qhead;
     s->path = rf_strdup(path);
     if (!s->path) {
-        rf_store_close(s);
+        sq_close(&s->base);
         return rf_err_set(err, RF_ENOMEM, "store: out of memory");
     }
     s->w.path = s->r.path = s->path;
@@ -446,15 +453,16 @@ rf_status rf_store_open(const char *url, struct rf_store **out, struct rf_err *e
     if (rc) {
         if (!err || !strstr(err->msg, path)) /* disk and system errors name it already */
             rf_err_prefix(err, "%s", path);
-        rf_store_close(s);
+        sq_close(&s->base);
         return rc;
     }
-    *out = s;
+    *out = &s->base;
     return RF_OK;
 }
 
-void rf_store_close(struct rf_store *s)
+static void sq_close(struct rf_store *bs)
 {
+    struct sq_store *s = (struct sq_store *)bs;
     if (!s)
         return;
     conn_close(&s->r);
@@ -467,16 +475,18 @@ void rf_store_close(struct rf_store *s)
     free(s);
 }
 
-int rf_store_schema_version(struct rf_store *s)
+static int sq_schema_version(struct rf_store *bs)
 {
+    struct sq_store *s = (struct sq_store *)bs;
     return s->version;
 }
 
 /* ---- settings ---- */
 
-rf_status rf_store_setting_get(struct rf_store *s, const char *key, char **value,
+static rf_status sq_setting_get(struct rf_store *bs, const char *key, char **value,
                                struct rf_err *err)
 {
+    struct sq_store *s = (struct sq_store *)bs;
     struct conn *cn = rlock(s);
     *value = NULL;
     rf_status rc = RF_OK;
@@ -499,9 +509,10 @@ rf_status rf_store_setting_get(struct rf_store *s, const char *key, char **value
     return rc;
 }
 
-rf_status rf_store_setting_set(struct rf_store *s, const char *key, const char *value,
+static rf_status sq_setting_set(struct rf_store *bs, const char *key, const char *value,
                                struct rf_err *err)
 {
+    struct sq_store *s = (struct sq_store *)bs;
     struct conn *cn = wlock(s);
     rf_status rc = run(cn, err, "setting",
                        "INSERT INTO settings(key, value) VALUES (?, ?) "
@@ -511,9 +522,10 @@ rf_status rf_store_setting_set(struct rf_store *s, const char *key, const char *
     return rc;
 }
 
-rf_status rf_store_setting_swap(struct rf_store *s, const char *key, const char *expected,
+static rf_status sq_setting_swap(struct rf_store *bs, const char *key, const char *expected,
                                 const char *value, struct rf_err *err)
 {
+    struct sq_store *s = (struct sq_store *)bs;
     struct conn *cn = wlock(s);
     rf_status rc = run(cn, err, "setting",
                        "UPDATE settings SET value = ? WHERE key = ? AND value = ?", "ttt", value,
@@ -526,9 +538,10 @@ rf_status rf_store_setting_swap(struct rf_store *s, const char *key, const char 
 
 /* ---- organizations and users ---- */
 
-rf_status rf_store_org_create(struct rf_store *s, const char *name, int64_t *id,
+static rf_status sq_org_create(struct rf_store *bs, const char *name, int64_t *id,
                               struct rf_err *err)
 {
+    struct sq_store *s = (struct sq_store *)bs;
     struct conn *cn = wlock(s);
     rf_status rc = run(cn, err, "create organization",
                        "INSERT INTO orgs(name, created) VALUES (?, ?)", "ti", name, now_s());
@@ -538,10 +551,11 @@ rf_status rf_store_org_create(struct rf_store *s, const char *name, int64_t *id,
     return rc;
 }
 
-rf_status rf_store_user_create(struct rf_store *s, int64_t org_id, const char *email,
+static rf_status sq_user_create(struct rf_store *bs, int64_t org_id, const char *email,
                                const char *name, const char *role, const char *pw_hash,
                                int64_t *id, struct rf_err *err)
 {
+    struct sq_store *s = (struct sq_store *)bs;
     struct conn *cn = wlock(s);
     rf_status rc = run(cn, err, "create user",
                        "INSERT INTO users(org_id, email, name, role, pw_hash, created) "
@@ -597,9 +611,10 @@ static rf_status user_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
     return user_row(st, out, err);
 }
 
-rf_status rf_store_user_by_email(struct rf_store *s, const char *email, struct rf_user *u,
+static rf_status sq_user_by_email(struct rf_store *bs, const char *email, struct rf_user *u,
                                  struct rf_err *err)
 {
+    struct sq_store *s = (struct sq_store *)bs;
     struct conn *cn = rlock(s);
     rf_status rc = one_row(cn,
                            query(cn, err,
@@ -611,9 +626,10 @@ rf_status rf_store_user_by_email(struct rf_store *s, const char *email, struct r
     return rc;
 }
 
-rf_status rf_store_user_get(struct rf_store *s, int64_t id, struct rf_user *u,
+static rf_status sq_user_get(struct rf_store *bs, int64_t id, struct rf_user *u,
                             struct rf_err *err)
 {
+    struct sq_store *s = (struct sq_store *)bs;
     struct conn *cn = rlock(s);
     rf_status rc = one_row(cn,
                            query(cn, err,
@@ -632,8 +648,9 @@ static rf_status count_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
     return RF_OK;
 }
 
-rf_status rf_store_user_count(struct rf_store *s, int64_t *n, struct rf_err *err)
+static rf_status sq_user_count(struct rf_store *bs, int64_t *n, struct rf_err *err)
 {
+    struct sq_store *s = (struct sq_store *)bs;
     struct conn *cn = rlock(s);
     rf_status rc = one_row(cn, query(cn, err, "SELECT count(*) FROM users", ""), "count", count_fn,
                            n, err);
@@ -643,9 +660,10 @@ rf_status rf_store_user_count(struct rf_store *s, int64_t *n, struct rf_err *err
 
 /* ---- login sessions ---- */
 
-rf_status rf_store_auth_create(struct rf_store *s, const char *token_hash,
+static rf_status sq_auth_create(struct rf_store *bs, const char *token_hash,
                                const struct rf_auth *a, struct rf_err *err)
 {
+    struct sq_store *s = (struct sq_store *)bs;
     struct conn *cn = wlock(s);
     run(cn, NULL, "purge", "DELETE FROM auth WHERE expires < ?", "i", now_s());
     rf_status rc = run(cn, err, "create login session",
@@ -669,9 +687,10 @@ static rf_status auth_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
     return RF_OK;
 }
 
-rf_status rf_store_auth_get(struct rf_store *s, const char *token_hash, int64_t now,
+static rf_status sq_auth_get(struct rf_store *bs, const char *token_hash, int64_t now,
                             struct rf_auth *a, struct rf_err *err)
 {
+    struct sq_store *s = (struct sq_store *)bs;
     memset(a, 0, sizeof *a);
     struct conn *cn = rlock(s);
     rf_status rc = one_row(cn,
@@ -684,8 +703,9 @@ rf_status rf_store_auth_get(struct rf_store *s, const char *token_hash, int64_t 
     return rc;
 }
 
-rf_status rf_store_auth_delete(struct rf_store *s, const char *token_hash, struct rf_err *err)
+static rf_status sq_auth_delete(struct rf_store *bs, const char *token_hash, struct rf_err *err)
 {
+    struct sq_store *s = (struct sq_store *)bs;
     struct conn *cn = wlock(s);
     rf_status rc = run(cn, err, "logout", "DELETE FROM auth WHERE token_hash = ?", "t", token_hash);
     unlock(cn);
@@ -694,9 +714,10 @@ rf_status rf_store_auth_delete(struct rf_store *s, const char *token_hash, struc
 
 /* ---- candidates ---- */
 
-rf_status rf_store_candidate_create(struct rf_store *s, int64_t org_id, const char *name,
+static rf_status sq_candidate_create(struct rf_store *bs, int64_t org_id, const char *name,
                                     const char *email, int64_t *id, struct rf_err *err)
 {
+    struct sq_store *s = (struct sq_store *)bs;
     struct conn *cn = wlock(s);
     rf_status rc = run(cn, err, "create candidate",
                        "INSERT INTO candidates(org_id, name, email, created) VALUES (?, ?, ?, ?)",
@@ -723,9 +744,10 @@ static rf_status candidate_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
     return RF_OK;
 }
 
-rf_status rf_store_candidate_get(struct rf_store *s, int64_t id, struct rf_candidate *c,
+static rf_status sq_candidate_get(struct rf_store *bs, int64_t id, struct rf_candidate *c,
                                  struct rf_err *err)
 {
+    struct sq_store *s = (struct sq_store *)bs;
     memset(c, 0, sizeof *c);
     struct conn *cn = rlock(s);
     rf_status rc = one_row(cn,
@@ -740,9 +762,10 @@ rf_status rf_store_candidate_get(struct rf_store *s, int64_t id, struct rf_candi
 
 /* ---- invites ---- */
 
-rf_status rf_store_invite_create(struct rf_store *s, const char *token_hash,
+static rf_status sq_invite_create(struct rf_store *bs, const char *token_hash,
                                  const struct rf_invite *v, int64_t *id, struct rf_err *err)
 {
+    struct sq_store *s = (struct sq_store *)bs;
     struct conn *cn = wlock(s);
     rf_status rc = run(cn, err, "create invite",
                        "INSERT INTO invites(token_hash, org_id, posting_id, role, label, "
@@ -779,9 +802,10 @@ static rf_status invite_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
     return RF_OK;
 }
 
-rf_status rf_store_invite_by_token(struct rf_store *s, const char *token_hash,
+static rf_status sq_invite_by_token(struct rf_store *bs, const char *token_hash,
                                    struct rf_invite *v, struct rf_err *err)
 {
+    struct sq_store *s = (struct sq_store *)bs;
     memset(v, 0, sizeof *v);
     struct conn *cn = rlock(s);
     rf_status rc = one_row(
@@ -791,9 +815,10 @@ rf_status rf_store_invite_by_token(struct rf_store *s, const char *token_hash,
     return rc;
 }
 
-rf_status rf_store_invite_get(struct rf_store *s, int64_t id, struct rf_invite *v,
+static rf_status sq_invite_get(struct rf_store *bs, int64_t id, struct rf_invite *v,
                               struct rf_err *err)
 {
+    struct sq_store *s = (struct sq_store *)bs;
     memset(v, 0, sizeof *v);
     struct conn *cn = rlock(s);
     rf_status rc = one_row(
@@ -803,9 +828,10 @@ rf_status rf_store_invite_get(struct rf_store *s, int64_t id, struct rf_invite *
     return rc;
 }
 
-rf_status rf_store_invite_claim(struct rf_store *s, int64_t invite_id, int64_t candidate_id,
+static rf_status sq_invite_claim(struct rf_store *bs, int64_t invite_id, int64_t candidate_id,
                                 struct rf_err *err)
 {
+    struct sq_store *s = (struct sq_store *)bs;
     struct conn *cn = wlock(s);
     rf_status rc = run(cn, err, "claim invite",
                        "UPDATE invites SET candidate_id = ? WHERE id = ? AND candidate_id IS NULL",
@@ -816,9 +842,10 @@ rf_status rf_store_invite_claim(struct rf_store *s, int64_t invite_id, int64_t c
     return rc;
 }
 
-rf_status rf_store_invite_unclaim(struct rf_store *s, int64_t invite_id, int64_t candidate_id,
+static rf_status sq_invite_unclaim(struct rf_store *bs, int64_t invite_id, int64_t candidate_id,
                                   struct rf_err *err)
 {
+    struct sq_store *s = (struct sq_store *)bs;
     struct conn *cn = wlock(s);
     rf_status rc = run(cn, err, "unclaim invite",
                        "UPDATE invites SET candidate_id = NULL WHERE id = ? AND candidate_id = ?",
@@ -866,10 +893,11 @@ static void invite_call(void *ud, const void *rec)
     ((void (*)(void *, const struct rf_invite *))c->fn)(c->ud, rec);
 }
 
-rf_status rf_store_invites_list(struct rf_store *s, int64_t org_id,
+static rf_status sq_invites_list(struct rf_store *bs, int64_t org_id,
                                 void (*fn)(void *ud, const struct rf_invite *v), void *ud,
                                 struct rf_err *err)
 {
+    struct sq_store *s = (struct sq_store *)bs;
     struct rf_invite v;
     memset(&v, 0, sizeof v);
     struct cb c = {(void *)fn, ud};
@@ -884,9 +912,10 @@ rf_status rf_store_invites_list(struct rf_store *s, int64_t org_id,
 
 /* ---- tests and answers ---- */
 
-rf_status rf_store_test_create(struct rf_store *s, const struct rf_test *t, int64_t *id,
+static rf_status sq_test_create(struct rf_store *bs, const struct rf_test *t, int64_t *id,
                                struct rf_err *err)
 {
+    struct sq_store *s = (struct sq_store *)bs;
     struct conn *cn = wlock(s);
     int64_t now = now_s();
     rf_status rc = run(cn, err, "create test",
@@ -927,9 +956,10 @@ static rf_status test_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
     return RF_OK;
 }
 
-rf_status rf_store_test_get(struct rf_store *s, int64_t id, struct rf_test *t,
+static rf_status sq_test_get(struct rf_store *bs, int64_t id, struct rf_test *t,
                             struct rf_err *err)
 {
+    struct sq_store *s = (struct sq_store *)bs;
     memset(t, 0, sizeof *t);
     struct conn *cn = rlock(s);
     rf_status rc = one_row(cn, query(cn, err, "SELECT " TEST_COLS " FROM tests WHERE id = ?", "i", id),
@@ -938,9 +968,10 @@ rf_status rf_store_test_get(struct rf_store *s, int64_t id, struct rf_test *t,
     return rc;
 }
 
-rf_status rf_store_test_by_invite(struct rf_store *s, int64_t invite_id, struct rf_test *t,
+static rf_status sq_test_by_invite(struct rf_store *bs, int64_t invite_id, struct rf_test *t,
                                   struct rf_err *err)
 {
+    struct sq_store *s = (struct sq_store *)bs;
     memset(t, 0, sizeof *t);
     struct conn *cn = rlock(s);
     rf_status rc = one_row(cn,
@@ -1031,7 +1062,7 @@ static rf_status record(struct conn *cn, const struct pending *p, int *broken,
  * answer's status (and message when it failed). Whatever fails, the
  * connection leaves with no transaction open, so the next batch starts
  * clean. */
-static void commit_batch(struct rf_store *s, struct pending *batch)
+static void commit_batch(struct sq_store *s, struct pending *batch)
 {
     struct conn *cn = wlock(s);
     struct rf_err berr;
@@ -1060,24 +1091,12 @@ static void commit_batch(struct rf_store *s, struct pending *batch)
     unlock(cn);
 }
 
-rf_status rf_store_answer(struct rf_store *s, const struct rf_answer *a, const char *new_state,
-                          const char *profile, struct rf_err *err)
-{
-    return rf_store_answer_packed(s, a, new_state, profile, NULL, 0, err);
-}
-
-rf_status rf_store_answer_packed(struct rf_store *s, const struct rf_answer *a,
-                                 const char *new_state, const char *profile,
-                                 const unsigned char *packed, size_t npacked, struct rf_err *err)
-{
-    return rf_store_answer_signals(s, a, NULL, new_state, profile, packed, npacked, err);
-}
-
-rf_status rf_store_answer_signals(struct rf_store *s, const struct rf_answer *a,
+static rf_status sq_answer_signals(struct rf_store *bs, const struct rf_answer *a,
                                   const struct rf_answer_signals *sig, const char *new_state,
                                   const char *profile, const unsigned char *packed,
                                   size_t npacked, struct rf_err *err)
 {
+    struct sq_store *s = (struct sq_store *)bs;
     struct pending me = {a, sig, new_state, profile, profile ? packed : NULL, npacked, err,
                          RF_EDB, 0, 0, NULL};
     pthread_mutex_lock(&s->qmu);
@@ -1174,7 +1193,7 @@ static void answer_sig_call(void *ud, const void *rec)
         c->ud, &r->a, &r->sig);
 }
 
-static rf_status answers_each(struct rf_store *s, int64_t test_id, void (*call)(void *, const void *),
+static rf_status answers_each(struct sq_store *s, int64_t test_id, void (*call)(void *, const void *),
                               struct cb *c, struct rf_err *err)
 {
     struct answer_row r;
@@ -1191,27 +1210,30 @@ static rf_status answers_each(struct rf_store *s, int64_t test_id, void (*call)(
     return rc;
 }
 
-rf_status rf_store_answers_list(struct rf_store *s, int64_t test_id,
+static rf_status sq_answers_list(struct rf_store *bs, int64_t test_id,
                                 void (*fn)(void *ud, const struct rf_answer *a), void *ud,
                                 struct rf_err *err)
 {
+    struct sq_store *s = (struct sq_store *)bs;
     struct cb c = {(void *)fn, ud};
     return answers_each(s, test_id, answer_call, &c, err);
 }
 
-rf_status rf_store_answers_signals(struct rf_store *s, int64_t test_id,
+static rf_status sq_answers_signals(struct rf_store *bs, int64_t test_id,
                                    void (*fn)(void *ud, const struct rf_answer *a,
                                               const struct rf_answer_signals *sig),
                                    void *ud, struct rf_err *err)
 {
+    struct sq_store *s = (struct sq_store *)bs;
     struct cb c = {(void *)fn, ud};
     return answers_each(s, test_id, answer_sig_call, &c, err);
 }
 
-rf_status rf_store_item_wrong(struct rf_store *s, const char *item_id, size_t max,
+static rf_status sq_item_wrong(struct rf_store *bs, const char *item_id, size_t max,
                               void (*fn)(void *ud, const char *response, int64_t n), void *ud,
                               struct rf_err *err)
 {
+    struct sq_store *s = (struct sq_store *)bs;
     struct conn *cn = rlock(s);
     sqlite3_stmt *st = query(cn, err,
                              "SELECT coalesce(response, CAST(choice AS TEXT)) AS r, count(*) AS n "
@@ -1231,9 +1253,10 @@ rf_status rf_store_item_wrong(struct rf_store *s, const char *item_id, size_t ma
     return rc;
 }
 
-rf_status rf_store_item_stats(struct rf_store *s, const char *item_id,
+static rf_status sq_item_stats(struct rf_store *bs, const char *item_id,
                               struct rf_store_item_stats *out, struct rf_err *err)
 {
+    struct sq_store *s = (struct sq_store *)bs;
     memset(out, 0, sizeof *out);
     struct conn *cn = rlock(s);
     sqlite3_stmt *st = query(cn, err,
@@ -1265,10 +1288,11 @@ static void test_call(void *ud, const void *rec)
     ((void (*)(void *, const struct rf_test *))c->fn)(c->ud, rec);
 }
 
-rf_status rf_store_tests_finished(struct rf_store *s, int64_t org_id,
+static rf_status sq_tests_finished(struct rf_store *bs, int64_t org_id,
                                   void (*fn)(void *ud, const struct rf_test *t), void *ud,
                                   struct rf_err *err)
 {
+    struct sq_store *s = (struct sq_store *)bs;
     struct rf_test t;
     memset(&t, 0, sizeof t);
     struct cb c = {(void *)fn, ud};
@@ -1326,10 +1350,11 @@ static void ranked_call(void *ud, const void *rec)
     "i.label, CASE WHEN t.packed IS NULL THEN t.profile END, t.packed "                           \
     "FROM tests t LEFT JOIN invites i ON i.id = t.invite_id "
 
-rf_status rf_store_tests_ranked(struct rf_store *s, int64_t org_id, int64_t posting_id,
+static rf_status sq_tests_ranked(struct rf_store *bs, int64_t org_id, int64_t posting_id,
                                 void (*fn)(void *ud, const struct rf_store_ranked *t), void *ud,
                                 struct rf_err *err)
 {
+    struct sq_store *s = (struct sq_store *)bs;
     struct rf_store_ranked t;
     memset(&t, 0, sizeof t);
     struct cb c = {(void *)fn, ud};
@@ -1349,10 +1374,11 @@ rf_status rf_store_tests_ranked(struct rf_store *s, int64_t org_id, int64_t post
     return rc;
 }
 
-rf_status rf_store_tests_set_packed(struct rf_store *s, size_t n, const int64_t *ids,
+static rf_status sq_tests_set_packed(struct rf_store *bs, size_t n, const int64_t *ids,
                                     unsigned char *const *packed, const size_t *npacked,
                                     struct rf_err *err)
 {
+    struct sq_store *s = (struct sq_store *)bs;
     struct conn *cn = wlock(s);
     rf_status rc = exec(cn, "BEGIN IMMEDIATE", err);
     for (size_t i = 0; i < n && !rc; i++)
@@ -1370,9 +1396,10 @@ rf_status rf_store_tests_set_packed(struct rf_store *s, size_t n, const int64_t 
 
 /* ---- postings ---- */
 
-rf_status rf_store_posting_create(struct rf_store *s, const struct rf_posting *p, int64_t *id,
+static rf_status sq_posting_create(struct rf_store *bs, const struct rf_posting *p, int64_t *id,
                                   struct rf_err *err)
 {
+    struct sq_store *s = (struct sq_store *)bs;
     struct conn *cn = wlock(s);
     rf_status rc = run(cn, err, "create posting",
                        "INSERT INTO postings(org_id, created_by, title, text, parsed, created) "
@@ -1405,9 +1432,10 @@ static rf_status posting_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
     return RF_OK;
 }
 
-rf_status rf_store_posting_get(struct rf_store *s, int64_t id, struct rf_posting *p,
+static rf_status sq_posting_get(struct rf_store *bs, int64_t id, struct rf_posting *p,
                                struct rf_err *err)
 {
+    struct sq_store *s = (struct sq_store *)bs;
     memset(p, 0, sizeof *p);
     struct conn *cn = rlock(s);
     rf_status rc = one_row(
@@ -1428,10 +1456,11 @@ static void posting_call(void *ud, const void *rec)
     ((void (*)(void *, const struct rf_posting *))c->fn)(c->ud, rec);
 }
 
-rf_status rf_store_postings_list(struct rf_store *s, int64_t org_id,
+static rf_status sq_postings_list(struct rf_store *bs, int64_t org_id,
                                  void (*fn)(void *ud, const struct rf_posting *p), void *ud,
                                  struct rf_err *err)
 {
+    struct sq_store *s = (struct sq_store *)bs;
     struct rf_posting p;
     memset(&p, 0, sizeof p);
     struct cb c = {(void *)fn, ud};
@@ -1447,9 +1476,10 @@ rf_status rf_store_postings_list(struct rf_store *s, int64_t org_id,
 
 /* ---- bank versions ---- */
 
-rf_status rf_store_bank_version(struct rf_store *s, const char *hash, int64_t nitems, int64_t *id,
+static rf_status sq_bank_version(struct rf_store *bs, const char *hash, int64_t nitems, int64_t *id,
                                 struct rf_err *err)
 {
+    struct sq_store *s = (struct sq_store *)bs;
     struct conn *cn = wlock(s);
     rf_status rc = run(cn, err, "bank version",
                        "INSERT INTO bank_versions(hash, nitems, loaded) VALUES (?, ?, ?) "
@@ -1461,3 +1491,42 @@ rf_status rf_store_bank_version(struct rf_store *s, const char *hash, int64_t ni
     unlock(cn);
     return rc;
 }
+
+static const struct rf_store_ops sq_ops = {
+    .close = sq_close,
+    .schema_version = sq_schema_version,
+    .setting_get = sq_setting_get,
+    .setting_set = sq_setting_set,
+    .setting_swap = sq_setting_swap,
+    .org_create = sq_org_create,
+    .user_create = sq_user_create,
+    .user_by_email = sq_user_by_email,
+    .user_get = sq_user_get,
+    .user_count = sq_user_count,
+    .auth_create = sq_auth_create,
+    .auth_get = sq_auth_get,
+    .auth_delete = sq_auth_delete,
+    .candidate_create = sq_candidate_create,
+    .candidate_get = sq_candidate_get,
+    .invite_create = sq_invite_create,
+    .invite_by_token = sq_invite_by_token,
+    .invite_get = sq_invite_get,
+    .invite_claim = sq_invite_claim,
+    .invite_unclaim = sq_invite_unclaim,
+    .invites_list = sq_invites_list,
+    .test_create = sq_test_create,
+    .test_get = sq_test_get,
+    .test_by_invite = sq_test_by_invite,
+    .answer_signals = sq_answer_signals,
+    .answers_list = sq_answers_list,
+    .answers_signals = sq_answers_signals,
+    .item_stats = sq_item_stats,
+    .item_wrong = sq_item_wrong,
+    .tests_finished = sq_tests_finished,
+    .tests_ranked = sq_tests_ranked,
+    .tests_set_packed = sq_tests_set_packed,
+    .posting_create = sq_posting_create,
+    .posting_get = sq_posting_get,
+    .postings_list = sq_postings_list,
+    .bank_version = sq_bank_version,
+};

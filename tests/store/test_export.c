@@ -11,26 +11,22 @@
 #include "calib/calib.h"
 #include "store/export.h"
 #include "store/store.h"
+#include "testdb.h"
 
-static char xdir[64];
+static char xpath[512];
 static struct rf_store *xs;
 static struct rf_err xerr;
 
 static void xsetup(void)
 {
-    char path[128];
-    strcpy(xdir, "/tmp/rf-export-XXXXXX");
-    cr_assert(mkdtemp(xdir));
-    snprintf(path, sizeof path, "%s/t.db", xdir);
-    cr_assert_eq(rf_store_open(path, &xs, &xerr), RF_OK, "%s", xerr.msg);
+    testdb_create(xpath, sizeof xpath);
+    cr_assert_eq(rf_store_open(xpath, &xs, &xerr), RF_OK, "%s", xerr.msg);
 }
 
 static void xteardown(void)
 {
     rf_store_close(xs);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", xdir);
-    cr_assert_eq(system(cmd), 0);
+    testdb_drop(xpath);
 }
 
 TestSuite(export, .init = xsetup, .fini = xteardown);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "store/store.h"
+#include "testdb.h"
 
 #define NTHREADS 12
 #define NTESTS 36 /* each owned by one thread */
@@ -18,15 +19,13 @@
 #define NRACERS 6
 #define NRACE 40 /* answers of the test all racers share */
 
-static char dir[64], path[128];
+static char path[512];
 static struct rf_store *st;
 static int64_t tests[NTESTS], race_test;
 
 static void setup(void)
 {
-    strcpy(dir, "/tmp/rf-gc-XXXXXX");
-    cr_assert(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/t.db", dir);
+    testdb_create(path, sizeof path);
     struct rf_err err;
     cr_assert_eq(rf_store_open(path, &st, &err), RF_OK, "%s", err.msg);
     int64_t cand;
@@ -43,9 +42,7 @@ static void setup(void)
 static void teardown(void)
 {
     rf_store_close(st);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    cr_assert_eq(system(cmd), 0);
+    testdb_drop(path);
 }
 
 TestSuite(group_commit, .init = setup, .fini = teardown);

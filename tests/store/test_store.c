@@ -1,32 +1,32 @@
-/* The SQLite store: migrations, uniqueness, expiry, single-use invites, atomic
- * answers with replay/concurrency refusal, listing and reopening. */
+/* The store, on SQLite or (RF_TEST_PG_URL, testdb.h) PostgreSQL: migrations,
+ * uniqueness, expiry, single-use invites, atomic answers with
+ * replay/concurrency refusal, listing and reopening. */
 #include <criterion/criterion.h>
-#include <sqlite3.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "store/pg_schema.h"
+#include "store/sqlite_schema.h"
 #include "store/store.h"
+#include "testdb.h"
 
-static char dir[64], path[128];
+static char path[512];
 static struct rf_store *st;
 static struct rf_err err;
 
 static void setup(void)
 {
-    strcpy(dir, "/tmp/rf-store-XXXXXX");
-    cr_assert(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/t.db", dir);
+    testdb_create(path, sizeof path);
     cr_assert_eq(rf_store_open(path, &st, &err), RF_OK, "%s", err.msg);
 }
 
 static void teardown(void)
 {
     rf_store_close(st);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    cr_assert_eq(system(cmd), 0);
+    testdb_drop(path);
 }
 
 TestSuite(store, .init = setup, .fini = teardown);
@@ -51,9 +51,69 @@ Test(store, open_migrate_reopen_and_bad_urls)
     cr_assert_eq(rf_store_setting_get(st, "absent", &v, &err), RF_OK);
     cr_assert_null(v);
     struct rf_store *x;
-    cr_assert_eq(rf_store_open("postgres://localhost/db", &x, &err), RF_EUNSUPPORTED);
     cr_assert_eq(rf_store_open("/nonexistent-dir/x.db", &x, &err), RF_EDB);
     cr_assert(strstr(err.msg, "/nonexistent-dir/x.db"), "%s", err.msg);
+    /* a PostgreSQL server nobody runs: one line naming the host, never the password */
+    cr_assert_eq(rf_store_open("postgres://rolefit:s3cret-pw@127.0.0.1:1/rf", &x, &err), RF_EDB);
+    cr_assert(strstr(err.msg, "127.0.0.1") && strstr(err.msg, "port 1"), "%s", err.msg);
+    cr_assert(!strstr(err.msg, "s3cret") && !strchr(err.msg, '\n'), "%s", err.msg);
+    cr_assert_eq(rf_store_open("postgresql://rolefit@127.0.0.1:1/rf?password=s3cret-pw", &x,
+                               &err),
+                 RF_EDB);
+    cr_assert(strstr(err.msg, "127.0.0.1") && !strstr(err.msg, "s3cret"), "%s", err.msg);
+    cr_assert_eq(rf_store_open("postgresql://u:s3cret-pw@127.0.0.1:1/rf?pool=3", &x, &err), RF_EDB);
+    cr_assert(strstr(err.msg, "not valid") && strstr(err.msg, "pool"), "%s", err.msg);
+    cr_assert(!strstr(err.msg, "s3cret"), "%s", err.msg);
+}
+
+/* Processes that start together on a new database: each migration is
+ * applied once (PostgreSQL: under an advisory lock; SQLite: its write lock),
+ * and every store opens at the latest schema. The two dialects keep the
+ * same numbered migrations. */
+static void *open_together(void *arg)
+{
+    struct rf_store *s = NULL;
+    struct rf_err e;
+    rf_status rc = rf_store_open(arg, &s, &e);
+    int v = rc ? -1 : rf_store_schema_version(s);
+    rf_store_close(s);
+    return (void *)(intptr_t)v;
+}
+
+Test(store, migrations_run_once_when_stores_open_together)
+{
+    cr_assert_eq(rf_pg_nmigrations, rf_sqlite_nmigrations);
+    char fresh[512];
+    testdb_create(fresh, sizeof fresh);
+    pthread_t th[6];
+    for (int i = 0; i < 6; i++)
+        cr_assert_eq(pthread_create(&th[i], NULL, open_together, fresh), 0);
+    for (int i = 0; i < 6; i++) {
+        void *v;
+        pthread_join(th[i], &v);
+        cr_assert_eq((intptr_t)v, 4, "store %d opened at version %d", i, (int)(intptr_t)v);
+    }
+    cr_assert_eq(testdb_int(fresh, "SELECT count(*) FROM schema_version"), 4);
+    cr_assert_eq(testdb_int(fresh, "SELECT count(DISTINCT version) FROM schema_version"), 4);
+    testdb_drop(fresh);
+}
+
+Test(store, urls_are_logged_without_their_password)
+{
+    char buf[128];
+    rf_store_url_redacted("postgres://ann:pw@db.example:5433/rf?sslmode=require", buf, sizeof buf);
+    cr_assert_str_eq(buf, "postgres://ann:***@db.example:5433/rf?sslmode=require");
+    rf_store_url_redacted("postgresql://ann:p@ss:w@db/rf", buf, sizeof buf);
+    cr_assert_str_eq(buf, "postgresql://ann:***@db/rf");
+    rf_store_url_redacted("postgresql://db/rf?user=ann&password=pw&sslmode=require", buf,
+                          sizeof buf);
+    cr_assert_str_eq(buf, "postgresql://db/rf?user=ann&password=***&sslmode=require");
+    rf_store_url_redacted("postgresql://ann@db/rf", buf, sizeof buf);
+    cr_assert_str_eq(buf, "postgresql://ann@db/rf");
+    rf_store_url_redacted("/srv/a:b@c.db", buf, sizeof buf);
+    cr_assert_str_eq(buf, "/srv/a:b@c.db", "a file path is left alone");
+    rf_store_url_redacted("postgres://ann:pw@db/rf", buf, 12);
+    cr_assert_str_eq(buf, "postgres://");
 }
 
 Test(store, users_are_unique_by_email)
@@ -309,7 +369,7 @@ Test(store, ranked_rows_by_posting_or_organization)
 
 /* A database made by the first schema (no packed column, no posting index)
  * opens, is migrated, and its finished tests rank from their JSON. The old
- * schema is made from a new one by undoing migrations 2 and 3 with SQLite itself. */
+ * schema is made from a new one by undoing migrations 2 to 4 on the database itself. */
 Test(store, opens_a_first_schema_database)
 {
     int64_t org, p1;
@@ -319,17 +379,9 @@ Test(store, opens_a_first_schema_database)
     int64_t a = finished_test(org, p1, "ann", 0);
     rf_store_close(st);
     st = NULL;
-    sqlite3 *db;
-    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-    char *msg = NULL;
-    cr_assert_eq(sqlite3_exec(db,
-                              UNDO_SCHEMA_4
-                              "DROP INDEX tests_posting; ALTER TABLE tests DROP COLUMN packed; "
-                              "ALTER TABLE answers DROP COLUMN response; "
-                              "DELETE FROM schema_version WHERE version >= 2;",
-                              NULL, NULL, &msg),
-                 SQLITE_OK, "%s", msg ? msg : "");
-    sqlite3_close(db);
+    testdb_exec(path, UNDO_SCHEMA_4 "DROP INDEX tests_posting; ALTER TABLE tests DROP COLUMN packed; "
+                      "ALTER TABLE answers DROP COLUMN response; "
+                      "DELETE FROM schema_version WHERE version >= 2;");
     cr_assert_eq(rf_store_open(path, &st, &err), RF_OK, "%s", err.msg);
     cr_assert_eq(rf_store_schema_version(st), 4);
     struct seen v = {0};
@@ -380,7 +432,7 @@ static void see_response(void *ud, const struct rf_answer *a)
 }
 
 /* A test made in a new database, which is then taken back to an older
- * schema by sql (run with SQLite itself) and reopened: migrated to schema 4.
+ * schema by sql (run on the database itself) and reopened: migrated to schema 4.
  * Returns the test's id. */
 static int64_t test_in_old_schema(const char *sql)
 {
@@ -390,11 +442,7 @@ static int64_t test_in_old_schema(const char *sql)
     cr_assert_eq(rf_store_test_create(st, &t, &tid, &err), RF_OK);
     rf_store_close(st);
     st = NULL;
-    sqlite3 *db;
-    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-    char *msg = NULL;
-    cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, &msg), SQLITE_OK, "%s", msg ? msg : "");
-    sqlite3_close(db);
+    testdb_exec(path, sql);
     cr_assert_eq(rf_store_open(path, &st, &err), RF_OK, "%s", err.msg);
     cr_assert_eq(rf_store_schema_version(st), 4);
     return tid;

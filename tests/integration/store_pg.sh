@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# The PostgreSQL store (issue 20), on a throw-away cluster that Debian's
+# pg_virtualenv (postgresql-common) creates and removes, so nothing is set up
+# by hand: the store's own test suite (build/tests/test_store, the very
+# cases make test runs on SQLite) on PostgreSQL; `rolefit serve --db
+# postgres://...` taking candidates through whole tests over HTTP, with every
+# acknowledged answer found in the database; and a server that cannot be
+# reached refused at start with one line (exit 5) naming the host, never the
+# password. About 30 s, most of it the cluster's creation and the suite.
+set -u
+cd "$(dirname "$0")/../.."
+source tests/integration/lib.sh
+RF=$(realpath "$RF")
+BUILD=${BUILD:-build}
+
+if [ -z "${PGPORT:-}" ] || [ -z "${RF_PG_INSIDE:-}" ]; then
+    if ! command -v pg_virtualenv >/dev/null; then
+        bad "pg_virtualenv is missing: scripts/install-deps installs postgresql-common and postgresql"
+        finish
+        exit 1
+    fi
+    # -t: the cluster's files in a temporary folder, even as root (pg_virtualenv
+    # then runs the server as user postgres); the cluster goes when we return
+    export RF_PG_INSIDE=1
+    exec pg_virtualenv -t -o fsync=on -o synchronous_commit=on "$0" "$@"
+fi
+
+URL="postgresql://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/$PGDATABASE"
+psql_q() { psql -X -At -q -c "$1" "$URL"; }
+
+# 1. the store's suite, unchanged, on PostgreSQL
+log="$TMP/suite.log"
+RF_TEST_PG_URL="$URL" "$BUILD/tests/test_store" --jobs=2 >"$log" 2>&1
+syn=$(grep -a 'Synthesis:' "$log" | tail -n 1)
+if [ $? -eq 0 ] && grep -q 'Failing: 0 | Crashing: 0' <<<"$syn"; then
+    ok
+    echo "store suite on PostgreSQL: $syn"
+else
+    grep -a -E 'FAIL|Assertion|CRASH|Synthesis' "$log" | head -n 30
+    bad "the store's suite fails on PostgreSQL"
+fi
+[ "$(psql_q "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'rft_%'")" = 0 ] && ok ||
+    bad "the suite left schemas behind"
+
+# 2. rolefit serve on PostgreSQL: four candidates take whole practice tests at
+# once (their answers share group commits); every acknowledged answer is stored
+psql_q "CREATE DATABASE serve"
+SURL="postgresql://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/serve"
+"$RF" serve --db "$SURL" --port 0 --quiet --practice-pow 0 --answer-rate 0 --rate 0 \
+    2>"$TMP/serve.log" &
+PID=$!
+PORT=
+for _ in $(seq 150); do
+    PORT=$(sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$TMP/serve.log")
+    [ -n "$PORT" ] && break
+    kill -0 "$PID" 2>/dev/null || break
+    sleep 0.1
+done
+[ -n "$PORT" ] && ok || bad "the server did not start: $(cat "$TMP/serve.log")"
+grep -q "database postgresql://$PGUSER:\*\*\*@" "$TMP/serve.log" && ! grep -q "$PGPASSWORD" "$TMP/serve.log" &&
+    ok || bad "the start line shows the URL without its password: $(head -3 "$TMP/serve.log")"
+if [ -n "$PORT" ]; then
+    python3 - "$PORT" >"$TMP/flow.out" 2>&1 <<'EOF'
+import sys, threading
+sys.path.insert(0, "tests/integration")
+from attacks import legit_practice
+port = int(sys.argv[1])
+out = [None] * 4
+def one(k):
+    out[k] = legit_practice(port, "127.0.0.1", "deep_learning", None)
+th = [threading.Thread(target=one, args=(k,)) for k in range(4)]
+for t in th: t.start()
+for t in th: t.join()
+total = 0
+for ok, detail, secs in out:
+    print("candidate:", ok, detail, f"{secs:.1f} s")
+    if not ok:
+        sys.exit(1)
+    total += int(detail.split()[0])
+print("acknowledged", total)
+EOF
+    rc=$?
+    cat "$TMP/flow.out"
+    [ $rc -eq 0 ] && ok || bad "candidates could not finish their tests on PostgreSQL"
+    acked=$(sed -n 's/^acknowledged //p' "$TMP/flow.out")
+    found=$(psql -X -At -q -c "SELECT count(*) FROM answers" "$SURL")
+    fin=$(psql -X -At -q -c "SELECT count(*) FROM tests WHERE status = 'finished' AND profile IS NOT NULL AND packed IS NOT NULL" "$SURL")
+    dup=$(psql -X -At -q -c "SELECT count(*) FROM (SELECT test_id FROM answers GROUP BY test_id HAVING count(*) <> max(seq) + 1) x" "$SURL")
+    echo "answers acknowledged $acked, found $found; finished tests $fin"
+    [ -n "$acked" ] && [ "$acked" = "$found" ] && ok || bad "acknowledged $acked answers, found $found"
+    [ "$fin" = 4 ] && ok || bad "4 finished tests with their profiles expected, found $fin"
+    [ "$dup" = 0 ] && ok || bad "$dup tests whose answers are not 0..n-1"
+    [ "$(psql -X -At -q -c 'SELECT max(version) FROM schema_version' "$SURL")" = 4 ] && ok ||
+        bad "the schema is not at version 4"
+fi
+kill -TERM "$PID" 2>/dev/null
+wait "$PID"
+[ $? -eq 0 ] && ok || bad "the server did not stop cleanly"
+
+# 3. a server that cannot be reached, or refuses us: exit 5, one line, the
+# host named, the password never
+expect_oneline "unreachable server" 5 "cannot connect to PostgreSQL at host 127.0.0.1 port 1 database rf" \
+    "$RF" serve --db "postgresql://ann:s3cret-pw@127.0.0.1:1/rf" --port 0
+"$RF" serve --db "postgresql://ann:s3cret-pw@127.0.0.1:1/rf" --port 0 2>&1 | grep -q s3cret &&
+    bad "the password is in the error" || ok
+expect_oneline "wrong password" 5 "cannot connect to PostgreSQL at host $PGHOST port $PGPORT database serve: .*password authentication failed" \
+    "$RF" serve --db "postgresql://$PGUSER:wrong-pw@$PGHOST:$PGPORT/serve" --port 0
+expect_oneline "no such database" 5 "database nosuch" \
+    "$RF" serve --db "postgresql://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/nosuch" --port 0
+expect_oneline "not a URL libpq takes" 5 "the PostgreSQL URL is not valid" \
+    "$RF" serve --db "postgresql://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/serve?colour=blue" --port 0
+finish
