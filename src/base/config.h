@@ -55,7 +55,9 @@
  * centre and scale; the loading assumed until calibration estimates one
  * (data/loadings.json overrides it per skill). */
 #define RF_HIER_MAX_SKILLS 32
-#define RF_HIER_MAX_COMPONENTS 4
+/* Components: the population and up to 32 classes (RF_CAT_MAX_CLASSES): a
+ * find-my-role test mixes every role's people into its prior. */
+#define RF_HIER_MAX_COMPONENTS 33
 #define RF_HIER_G_N 41
 #define RF_HIER_G_LIM 5.0
 #define RF_HIER_MAX_LAMBDA 0.95
@@ -438,6 +440,13 @@
  * the mixture off. */
 #ifndef RF_ROLETEST_PRIOR_WEIGHT
 #define RF_ROLETEST_PRIOR_WEIGHT 0.3
+#endif
+/* The same for a "find my role" test: its takers are the population with
+ * weight 1 minus this, and the people of the roles with this weight, shared
+ * equally among the roles (docs/careers.md "Priors for the people who
+ * test"). 0 turns the mixture off (the N(0, 1) prior). */
+#ifndef RF_FINDROLE_PRIOR_WEIGHT
+#define RF_FINDROLE_PRIOR_WEIGHT 0.3
 #endif
 /* Test sessions the server keeps live between requests, so that answering
  * does not parse and replay the stored state each time (server/sesscache.h):

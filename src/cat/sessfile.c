@@ -7,7 +7,8 @@
  *               "classes": [[null | [mu, tau] per scope skill], ...]   (only when set;
  *                           null: like the population), "class_focus": true (only when set),
  *               "loadings": [lambda per scope skill], "loadings_assumed": true,
- *               "prior_class": {"class": C, "weight": W},
+ *               "prior_class": {"class": C, "weight": W} | {"all": true, "weight": W}
+ *                           (one class mixed into the prior, or every class),
  *               "cuts": [null | cut per scope skill]   (requirements to decide),
  *               "decide_p": P, "decide_after": N   (when a decision finishes a skill;
  *                           only when set)
@@ -140,8 +141,10 @@ rf_status rf_cat_session_to_json(const struct rf_cat_session *s, json_t **out, s
         }
         if (d->prior_weight > 0 &&
             json_object_set_new(dj, "prior_class",
-                                json_pack("{s:I, s:f}", "class", (json_int_t)d->prior_class,
-                                          "weight", d->prior_weight))) {
+                                d->prior_all
+                                    ? json_pack("{s:b, s:f}", "all", 1, "weight", d->prior_weight)
+                                    : json_pack("{s:I, s:f}", "class", (json_int_t)d->prior_class,
+                                                "weight", d->prior_weight))) {
             json_decref(root);
             return nomem(err);
         }
@@ -292,16 +295,20 @@ static rf_status read_prior(const json_t *dj, struct rf_cat_design *d, const cha
             return rc;
     }
     if (pc) {
-        size_t c;
+        size_t c = 0;
         rf_status rc;
         char wp[RF_ERRMSG_LEN / 2];
         snprintf(wp, sizeof wp, "%s: prior_class", w);
         if (!json_is_object(pc))
             return rf_err_set(err, RF_EINVAL, "%s: expected an object", wp);
-        if ((rc = rf_json_get_size(pc, "class", 1, &c, wp, err)) ||
+        const json_t *all = json_object_get(pc, "all");
+        if (all && !json_is_true(all))
+            return rf_err_set(err, RF_EINVAL, "%s: field 'all': expected true or absent", wp);
+        d->prior_all = all != NULL;
+        if ((!all && (rc = rf_json_get_size(pc, "class", 1, &c, wp, err))) ||
             (rc = rf_json_get_number(pc, "weight", 1, &d->prior_weight, NULL, wp, err)))
             return rc;
-        d->prior_class = c;
+        d->prior_class = all ? 0 : c;
     }
     return RF_OK;
 }

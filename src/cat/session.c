@@ -196,6 +196,7 @@ void rf_cat_design_set_prior(struct rf_cat_design *d, double lambda, size_t cls,
         d->lambda[j] = j < d->nscope ? lambda : 0;
     d->prior_class = cls;
     d->prior_weight = weight;
+    d->prior_all = 0;
 }
 
 int rf_cat_design_has_model(const struct rf_cat_design *d)
@@ -211,17 +212,22 @@ void rf_cat_design_prior(const struct rf_cat_design *d, struct rf_hier_spec *out
     rf_hier_spec_init(out, d->nscope, 0.0);
     for (size_t j = 0; j < d->nscope; j++)
         out->lambda[j] = d->lambda[j];
-    if (!(d->prior_weight > 0) || d->prior_class >= d->nclasses)
+    if (!(d->prior_weight > 0) || (!d->prior_all && d->prior_class >= d->nclasses))
         return;
     out->comp[0].weight = 1.0 - d->prior_weight;
-    struct rf_hier_comp *c = &out->comp[1];
-    c->weight = d->prior_weight;
-    for (size_t j = 0; j < RF_HIER_MAX_SKILLS; j++) {
-        const struct rf_cat_class_skill *cs = &d->classes[d->prior_class][j];
-        c->mu[j] = j < d->nscope && cs->tau > 0 ? cs->mu : 0;
-        c->tau[j] = j < d->nscope && cs->tau > 0 ? cs->tau : 1;
+    size_t lo = d->prior_all ? 0 : d->prior_class, hi = d->prior_all ? d->nclasses : lo + 1;
+    if (hi - lo + 1 > RF_HIER_MAX_COMPONENTS) /* refused by rf_cat_design_check */
+        hi = lo + RF_HIER_MAX_COMPONENTS - 1;
+    out->ncomp = 1;
+    for (size_t k = lo; k < hi; k++) {
+        struct rf_hier_comp *c = &out->comp[out->ncomp++];
+        c->weight = d->prior_weight / (double)(hi - lo);
+        for (size_t j = 0; j < RF_HIER_MAX_SKILLS; j++) {
+            const struct rf_cat_class_skill *cs = &d->classes[k][j];
+            c->mu[j] = j < d->nscope && cs->tau > 0 ? cs->mu : 0;
+            c->tau[j] = j < d->nscope && cs->tau > 0 ? cs->tau : 1;
+        }
     }
-    out->ncomp = 2;
 }
 
 static int bad_cut(const struct rf_cat_design *d)
@@ -240,7 +246,12 @@ static rf_status check_prior(const struct rf_cat_design *d, struct rf_err *err)
                               RF_HIER_MAX_LAMBDA);
     if (!(d->prior_weight >= 0 && d->prior_weight < 1))
         return rf_err_set(err, RF_EINVAL, "prior class weight must be at least 0 and below 1");
-    if (d->prior_weight > 0 && d->prior_class >= d->nclasses)
+    if (d->prior_weight > 0 && d->prior_all && d->nclasses == 0)
+        return rf_err_set(err, RF_EINVAL, "prior: every class mixed in, but the design has none");
+    if (d->prior_weight > 0 && d->prior_all && d->nclasses + 1 > RF_HIER_MAX_COMPONENTS)
+        return rf_err_set(err, RF_ETOOBIG, "prior: %zu classes mixed in, at most %d",
+                          d->nclasses, RF_HIER_MAX_COMPONENTS - 1);
+    if (d->prior_weight > 0 && !d->prior_all && d->prior_class >= d->nclasses)
         return rf_err_set(err, RF_EINVAL, "prior class %zu: the design has %zu classes",
                           d->prior_class, d->nclasses);
     return RF_OK;
@@ -1009,7 +1020,12 @@ void rf_cat_skill_loglik(const struct rf_cat_session *s, size_t j, double *out)
 
 double rf_cat_prior_class_weight(struct rf_cat_session *s)
 {
-    return s->hs && s->d.prior_weight > 0 ? rf_hier_comp_weight(s->hs, 1) : 0;
+    if (!s->hs || !(s->d.prior_weight > 0))
+        return 0;
+    double w = 0;
+    for (size_t c = 1; c < rf_hier_get_spec(s->hm)->ncomp; c++)
+        w += rf_hier_comp_weight(s->hs, c);
+    return w;
 }
 
 rf_status rf_cat_answer(struct rf_cat_session *s, size_t item, size_t k)

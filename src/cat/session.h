@@ -86,11 +86,15 @@ struct rf_cat_design {
      * default: independent N(0, 1) skills, the engine as it was), and a
      * mixture: with prior_weight > 0, the people of class prior_class (its
      * N(mu, tau^2) per skill, sharing the loadings) join the population with
-     * that weight. With either, every posterior is the model's exact marginal
+     * that weight; with prior_all, the people of every class join it
+     * instead, prior_weight shared equally among the classes (a find-my-role
+     * test: its takers may be any role's people; prior_class is then
+     * ignored). With either, every posterior is the model's exact marginal
      * and an answer on one skill moves every skill. */
     double lambda[RF_CAT_MAX_SCOPE];
     double prior_weight;
     size_t prior_class;
+    int prior_all;
     int loadings_assumed; /* the loadings are a default, not calibrated (reports say so) */
     /* Decisions: with decide[j], scope skill j is a requirement with cut
      * cut[j], and it is finished (RF_CAT_SKILL_DECIDED) once its minimum is
@@ -191,7 +195,8 @@ const struct rf_cat_pool *rf_cat_session_pool(const struct rf_cat_session *s);
  * that later evidence combines exactly (careers/profile.h). */
 void rf_cat_skill_loglik(const struct rf_cat_session *s, size_t j, double *out);
 
-/* The posterior weight of the class mixed into the prior (0 without one). */
+/* The posterior weight of the class mixed into the prior, or of all the
+ * classes together with prior_all (0 without one). */
 double rf_cat_prior_class_weight(struct rf_cat_session *s);
 
 /* Scope entry j (0..nscope-1): EAP, posterior SD, items answered, state, the

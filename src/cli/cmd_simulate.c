@@ -93,7 +93,10 @@ static const char usage[] =
     "                     (answers at random), perfect (every answer right), other (the\n"
     "                     people of another role than the test's); a comma list, or all. --truth-loading L: people's skills correlate through one\n"
     "                     factor g (theta = centre + spread (L g + sqrt(1 - L^2) e); default 0,\n"
-    "                     independent skills). The test: --role ID, --find-role (each person of role\n"
+    "                     independent skills). --prior-weight W --prior-loading L: what if\n"
+    "                     the test's prior had class weight W (find my role: shared among the\n"
+    "                     roles) and every loading L, instead of the product's (studies only).\n"
+    "                     The test: --role ID, --find-role (each person of role\n"
     "                     i mod R), or neither (person i takes role i mod R's test). Answers\n"
     "                     are drawn with a = 1, c = 1/k (not the bank's claimed slopes; a\n"
     "                     generated bank's own parameters). Per population: mean length;\n"
@@ -336,7 +339,7 @@ int rf_cmd_simulate(int argc, char **argv)
                *select_s = NULL, *se_s = NULL, *max_s = NULL, *min_s = NULL, *rq_s = NULL,
                *seed_s = NULL, *threads_s = NULL, *thetas = NULL, *sh_s = NULL, *shr_s = NULL,
                *sh_out = NULL, *exposure = NULL, *role_id = NULL, *data_s = NULL,
-               *roles_path = NULL, *pop_s = NULL, *tl_s = NULL;
+               *roles_path = NULL, *pop_s = NULL, *tl_s = NULL, *pw_s = NULL, *pl_s = NULL;
     int json = 0, no_early = 0, help = 0, find_role = 0;
     struct rf_cli_opt opts[] = {
         {"bank", 1, &bank, NULL},
@@ -364,6 +367,8 @@ int rf_cmd_simulate(int argc, char **argv)
         {"roles", 1, &roles_path, NULL},
         {"population", 1, &pop_s, NULL},
         {"truth-loading", 1, &tl_s, NULL},
+        {"prior-weight", 1, &pw_s, NULL},
+        {"prior-loading", 1, &pl_s, NULL},
     };
     const char *pos[1];
     size_t npos;
@@ -377,6 +382,9 @@ int rf_cmd_simulate(int argc, char **argv)
     }
     if (tl_s && !pop_s)
         return rf_cli_usage_error(cmd, "--truth-loading goes with --population");
+    if ((pw_s || pl_s) && !(pop_s && pw_s && pl_s && (role_id || find_role)))
+        return rf_cli_usage_error(cmd, "--prior-weight and --prior-loading go together, with "
+                                       "--population and --role or --find-role");
     if (pop_s) {
         const struct {
             int given;
@@ -397,7 +405,7 @@ int rf_cmd_simulate(int argc, char **argv)
             return rf_cli_usage_error(cmd, "give exactly one of --bank and --generate-bank "
                                            "(see 'rolefit simulate --help')");
         struct rf_simpop_args pa = {bank,     0,     0,    data_s ? data_s : rf_cli_default_path("data"), roles_path,
-                                    role_id,  find_role, pop_s, 1000, 2, 1, json, 0};
+                                    role_id,  find_role, pop_s, 1000, 2, 1, json, 0, 0, 0, 0};
         enum rf_model pm;
         if ((n_s && (ec = rf_cli_size(cmd, "examinees", n_s, 1, 10000000, &pa.examinees))) ||
             (threads_s && (ec = rf_cli_size(cmd, "threads", threads_s, 1, 64, &pa.threads))) ||
@@ -411,6 +419,20 @@ int rf_cmd_simulate(int argc, char **argv)
                 return rf_cli_usage_error(cmd, "--truth-loading: expected a number from 0 to "
                                                "below 1, got '%s'",
                                           tl_s);
+        }
+        if (pw_s) {
+            char *e;
+            pa.prior_set = 1;
+            pa.prior_weight = strtod(pw_s, &e);
+            if (e == pw_s || *e || !(pa.prior_weight >= 0 && pa.prior_weight < 1))
+                return rf_cli_usage_error(cmd, "--prior-weight: expected a number from 0 to "
+                                               "below 1, got '%s'",
+                                          pw_s);
+            pa.prior_loading = strtod(pl_s, &e);
+            if (e == pl_s || *e || !(pa.prior_loading >= 0 && pa.prior_loading <= RF_HIER_MAX_LAMBDA))
+                return rf_cli_usage_error(cmd, "--prior-loading: expected a number from 0 to "
+                                               "%g, got '%s'",
+                                          RF_HIER_MAX_LAMBDA, pl_s);
         }
         if (rf_irt_model_parse(model_s, &pm) || (pm != RF_MODEL_2PL && pm != RF_MODEL_3PL))
             return rf_cli_usage_error(cmd, "--model: expected 2pl or 3pl, got '%s'", model_s);

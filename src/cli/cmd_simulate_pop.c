@@ -82,6 +82,13 @@ static json_t *result_json(enum rf_rolesim_pop pop, const struct rf_rolesim_resu
                                   r->no_role, "told_no_role", r->no_role_top, "calibration",
                                   bins_json(r->roles)));
     json_object_set_new(o, "meets_calibration", bins_json(r->meets));
+    if (r->report.n)
+        json_object_set_new(o, "report_target_calls",
+                            json_pack("{s:I, s:f, s:f, s:f, s:f, s:o}", "calls",
+                                      (json_int_t)r->report.n, "decisive", r->report.decisive,
+                                      "wrong_among_decisive", r->report.wrong, "brier",
+                                      r->report.brier, "calibration_error", r->report.cal_error,
+                                      "calibration", bins_json(r->report.bins)));
     json_object_set_new(o, "coverage", json_pack("{s:f, s:f}", "skills_measured",
                                                  r->skills_measured, "all_task_areas",
                                                  r->tasks_all));
@@ -114,6 +121,13 @@ static void print_result(enum rf_rolesim_pop pop, const struct rf_rolesim_result
            "tests\n",
            100 * r->skills_measured, 100 * r->tasks_all);
     print_bins("P(meets)", r->meets);
+    if (r->report.n) {
+        printf("  the report's target (closest role): decisive %5.1f%%  wrong %5.1f%%  Brier "
+               "%.3f  cal.err %.3f\n",
+               100 * r->report.decisive, 100 * r->report.wrong, r->report.brier,
+               r->report.cal_error);
+        print_bins("its P(meets)", r->report.bins);
+    }
     if (r->nown)
         print_bins("closest-role probabilities", r->roles);
 }
@@ -199,10 +213,15 @@ int rf_simulate_population(const struct rf_simpop_args *a)
                test, a->examinees, p->n, a->seed,
                a->gen ? "the generated parameters" : "a = 1, c = 1/k, the bank's b",
                a->truth_loading);
+        if (a->prior_set)
+            printf("the test's prior changed: class weight %g, loading %g\n", a->prior_weight,
+                   a->prior_loading);
     }
     for (size_t k = 0; k < npops; k++) {
-        struct rf_rolesim_opts o = {pops[k],   role,      a->find_role,    a->examinees,
-                                    a->seed,   a->threads, a->truth_loading};
+        struct rf_rolesim_opts o = {pops[k],      role,         a->find_role,
+                                    a->examinees, a->seed,      a->threads,
+                                    a->truth_loading, a->prior_set, a->prior_weight,
+                                    a->prior_loading};
         struct rf_rolesim_result r;
         if ((rc = rf_rolesim_run(p, &t, &roles, &o, &r, &err)))
             goto done;

@@ -27,6 +27,9 @@ struct rf_simpop_args {
     unsigned long long seed;
     int json;
     double truth_loading; /* --truth-loading: people's skills load on g (0: independent) */
+    /* --prior-weight W --prior-loading L: the test's prior, what if (prior_set) */
+    int prior_set;
+    double prior_weight, prior_loading;
 };
 int rf_simulate_population(const struct rf_simpop_args *a);
 int rf_cmd_assess(int argc, char **argv);

@@ -175,6 +175,17 @@ rf_status rf_hier_new(const struct rf_hier_spec *spec, const struct rf_quad *q,
     memcpy(h->gx, g.x, sizeof h->gx);
     memcpy(h->glogw, g.logw, sizeof h->glogw);
     rf_quad_cleanup(&g);
+    /* Without any loading no kernel depends on g: one node at g = 0 with
+     * weight 1 gives the same sums as the whole grid (which adds up to 1),
+     * RF_HIER_G_N times faster (a mixture of independent-skill classes). */
+    int anyload = 0;
+    for (size_t k = 0; k < spec->nskills; k++)
+        anyload |= spec->lambda[k] != 0;
+    if (!anyload) {
+        h->ng = 1;
+        h->gx[0] = 0;
+        h->glogw[0] = 0;
+    }
     double wsum = 0;
     for (size_t c = 0; c < spec->ncomp; c++)
         wsum += spec->comp[c].weight;
@@ -508,6 +519,11 @@ void rf_hier_g_moments(struct rf_hier_state *st, double *mean, double *sd)
 {
     refresh(st);
     const struct rf_hier *h = st->h;
+    if (h->ng == 1) { /* no loading: the evidence says nothing of g, N(0, 1) */
+        *mean = 0;
+        *sd = 1;
+        return;
+    }
     size_t nc = h->spec.ncomp, ng = h->ng;
     double m1 = 0, m2 = 0;
     for (size_t c = 0; c < nc; c++)

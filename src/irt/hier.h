@@ -75,8 +75,9 @@ struct rf_hier_state;
 
 /* Builds the model for spec over the theta grid q (copied; an even grid, as
  * the engine and profiles use), with the g grid of RF_HIER_G_N even nodes on
- * +-RF_HIER_G_LIM. Kernel tables are shared by components and skills with
- * the same (mu, tau, lambda). Cost O(distinct kernels * g nodes * nodes).
+ * +-RF_HIER_G_LIM (one node at g = 0 when every loading is 0: no kernel
+ * depends on g, and the g moments are then N(0, 1)'s). Kernel tables are
+ * shared by components and skills with the same (mu, tau, lambda). Cost O(distinct kernels * g nodes * nodes).
  * Errors: RF_EINVAL (spec, see rf_hier_spec_check), RF_ENOMEM. */
 rf_status rf_hier_new(const struct rf_hier_spec *spec, const struct rf_quad *q,
                       struct rf_hier **out, struct rf_err *err);

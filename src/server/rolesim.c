@@ -99,6 +99,8 @@ struct per_examinee {
     unsigned char *tasks_all;
     double *callp;          /* [N][maxreq] */
     unsigned char *callmet; /* [N][maxreq] */
+    double *repp;           /* [N][maxreq]: find my role, the report's target role */
+    unsigned char *repmet;  /* [N][maxreq] */
     double *roleprob;       /* [N][nroles], own role's examinees only */
 };
 
@@ -142,6 +144,34 @@ static size_t answer(const struct study *st, size_t i, double theta, struct rf_r
         break;
     }
     return rf_cat_sim_draw(it, theta, r);
+}
+
+/* The requirement calls of role on profile pr against the truth (over the
+ * taxonomy's first nsk skills) into p[0..maxreq-1] (-1: no requirement) and
+ * met, and the role's fit. */
+static rf_status calls(const struct study *st, const struct rf_profile *pr,
+                       const struct rf_role *role, const double *truth, size_t nsk, double *p,
+                       unsigned char *met, double *fit, struct rf_err *err)
+{
+    struct rf_role_fit f;
+    rf_status rc = rf_fit_role(pr, st->roles, role, &f, err);
+    if (rc)
+        return rc;
+    *fit = f.fit;
+    for (size_t k = 0; k < st->maxreq; k++) {
+        p[k] = -1;
+        if (k >= f.nreqs)
+            continue;
+        const struct rf_role_req *q = f.reqs[k].req;
+        int m = st->o->pop == RF_ROLESIM_PERFECT ? 1
+                : st->o->pop == RF_ROLESIM_RANDOM ? 0
+                : q->skill < nsk                 ? truth[q->skill] >= q->cut
+                                                 : 0;
+        p[k] = f.reqs[k].p;
+        met[k] = (unsigned char)m;
+    }
+    rf_fit_cleanup(&f);
+    return RF_OK;
 }
 
 /* One examinee: draw, test, score, evaluate. */
@@ -229,26 +259,19 @@ static rf_status examinee(const struct study *st, size_t i, struct rf_cat_sessio
     rf_status rc = rf_roletest_profile(s, roles, pr, NULL, err);
     if (rc)
         return rc;
-    struct rf_role_fit f;
-    if ((rc = rf_fit_role(pr, roles, target, &f, err)))
+    if ((rc = calls(st, pr, target, truth, nsk, pe->callp + i * st->maxreq,
+                    pe->callmet + i * st->maxreq, &pe->fit[i], err)))
         return rc;
-    pe->fit[i] = f.fit;
-    for (size_t k = 0; k < st->maxreq; k++) {
-        pe->callp[i * st->maxreq + k] = -1;
-        if (k >= f.nreqs)
-            continue;
-        const struct rf_role_req *q = f.reqs[k].req;
-        int met = o->pop == RF_ROLESIM_PERFECT ? 1
-                  : o->pop == RF_ROLESIM_RANDOM ? 0
-                  : q->skill < nsk             ? truth[q->skill] >= q->cut
-                                               : 0;
-        pe->callp[i * st->maxreq + k] = f.reqs[k].p;
-        pe->callmet[i * st->maxreq + k] = (unsigned char)met;
-    }
-    rf_fit_cleanup(&f);
     struct rf_role_close *cl;
     if ((rc = rf_closest_all(pr, roles, &cl, &pe->norole[i], err)))
         return rc;
+    double fit_report;
+    if (o->find_role &&
+        (rc = calls(st, pr, cl[0].role, truth, nsk, pe->repp + i * st->maxreq,
+                    pe->repmet + i * st->maxreq, &fit_report, err))) {
+        free(cl);
+        return rc;
+    }
     pe->top[i] = cl[0].prob;
     pe->told_none[i] = pe->norole[i] > cl[0].prob;
     pe->own_ok[i] = own ? cl[0].role == own : -1;
@@ -297,6 +320,8 @@ static void pe_free(struct per_examinee *pe)
     free(pe->tasks_all);
     free(pe->callp);
     free(pe->callmet);
+    free(pe->repp);
+    free(pe->repmet);
     free(pe->roleprob);
 }
 
@@ -317,11 +342,13 @@ static rf_status pe_alloc(struct per_examinee *pe, size_t n, size_t maxreq, size
     pe->tasks_all = rf_calloc_array(n, sizeof *pe->tasks_all);
     pe->callp = rf_calloc_array(n * (maxreq ? maxreq : 1), sizeof *pe->callp);
     pe->callmet = rf_calloc_array(n * (maxreq ? maxreq : 1), sizeof *pe->callmet);
+    pe->repp = rf_calloc_array(n * (maxreq ? maxreq : 1), sizeof *pe->repp);
+    pe->repmet = rf_calloc_array(n * (maxreq ? maxreq : 1), sizeof *pe->repmet);
     pe->roleprob = rf_calloc_array(n * (nroles ? nroles : 1), sizeof *pe->roleprob);
     if (!pe->len || !pe->fit || !pe->top || !pe->norole || !pe->own_ok || !pe->own_idx ||
         !pe->told_test || !pe->higher ||
         !pe->told_none || !pe->skills || !pe->tasks_all || !pe->callp || !pe->callmet ||
-        !pe->roleprob) {
+        !pe->repp || !pe->repmet || !pe->roleprob) {
         pe_free(pe);
         return rf_err_set(err, RF_ENOMEM, "simulation: out of memory");
     }
@@ -353,16 +380,54 @@ static double bins_finish(struct rf_rolesim_bin *b)
     return tot ? e / (double)tot : 0;
 }
 
+/* Reduces the calls p/met ([n][maxreq], p < 0 unused) into c; returns the
+ * smallest P (INFINITY without calls). */
+static double calls_reduce(const double *p, const unsigned char *met, size_t n, size_t maxreq,
+                           struct rf_rolesim_calls *c)
+{
+    size_t ndec = 0, nwrong = 0;
+    double brier = 0, pmin = INFINITY;
+    memset(c, 0, sizeof *c);
+    for (size_t i = 0; i < n * maxreq; i++) {
+        double pk = p[i];
+        if (pk < 0)
+            continue;
+        c->n++;
+        brier += (pk - met[i]) * (pk - met[i]);
+        if (pk < pmin)
+            pmin = pk;
+        if (pk < RF_ROLESIM_DECISIVE || pk > 1 - RF_ROLESIM_DECISIVE) {
+            ndec++;
+            nwrong += (pk > 0.5) != met[i];
+        }
+        bin_add(c->bins, pk, met[i]);
+    }
+    c->decisive = c->n ? (double)ndec / (double)c->n : 0;
+    c->wrong = ndec ? (double)nwrong / (double)ndec : 0;
+    c->brier = c->n ? brier / (double)c->n : 0;
+    c->cal_error = bins_finish(c->bins);
+    return pmin;
+}
+
 static void reduce(const struct study *st, struct rf_rolesim_result *r)
 {
     const struct per_examinee *pe = &st->pe;
-    size_t n = st->o->nexaminees, nr = st->roles->n, ndec = 0, nwrong = 0;
-    double len = 0, fit = 0, top = 0, norole = 0, sk = 0, brier = 0;
+    size_t n = st->o->nexaminees, nr = st->roles->n;
+    double len = 0, fit = 0, top = 0, norole = 0, sk = 0;
     size_t own = 0, hit = 0, higher = 0, none = 0, tasks = 0, test = 0;
     memset(r, 0, sizeof *r);
     r->nexaminees = n;
     r->fit_min = INFINITY;
-    r->p_min = INFINITY;
+    struct rf_rolesim_calls c;
+    r->p_min = calls_reduce(pe->callp, pe->callmet, n, st->maxreq, &c);
+    r->ncalls = c.n;
+    r->decisive = c.decisive;
+    r->wrong = c.wrong;
+    r->brier = c.brier;
+    r->cal_error = c.cal_error;
+    memcpy(r->meets, c.bins, sizeof r->meets);
+    if (st->o->find_role)
+        calls_reduce(pe->repp, pe->repmet, n, st->maxreq, &r->report);
     for (size_t i = 0; i < n; i++) {
         len += (double)pe->len[i];
         fit += pe->fit[i];
@@ -374,21 +439,6 @@ static void reduce(const struct study *st, struct rf_rolesim_result *r)
         test += pe->told_test[i];
         sk += pe->skills[i];
         tasks += pe->tasks_all[i];
-        for (size_t k = 0; k < st->maxreq; k++) {
-            double pk = pe->callp[i * st->maxreq + k];
-            if (pk < 0)
-                continue;
-            int met = pe->callmet[i * st->maxreq + k];
-            r->ncalls++;
-            brier += (pk - met) * (pk - met);
-            if (pk < r->p_min)
-                r->p_min = pk;
-            if (pk < RF_ROLESIM_DECISIVE || pk > 1 - RF_ROLESIM_DECISIVE) {
-                ndec++;
-                nwrong += (pk > 0.5) != met;
-            }
-            bin_add(r->meets, pk, met);
-        }
         if (pe->own_ok[i] >= 0) {
             own++;
             hit += (size_t)pe->own_ok[i];
@@ -405,10 +455,6 @@ static void reduce(const struct study *st, struct rf_rolesim_result *r)
     r->no_role_top = (double)none / dn;
     r->skills_measured = sk / dn;
     r->tasks_all = (double)tasks / dn;
-    r->decisive = r->ncalls ? (double)ndec / (double)r->ncalls : 0;
-    r->wrong = ndec ? (double)nwrong / (double)ndec : 0;
-    r->brier = r->ncalls ? brier / (double)r->ncalls : 0;
-    r->cal_error = bins_finish(r->meets);
     bins_finish(r->roles);
     r->nown = own;
     r->closest = own ? (double)hit / (double)own : 0;
@@ -444,6 +490,15 @@ rf_status rf_rolesim_run(const struct rf_cat_pool *p, const struct rf_rolesim_tr
                                      : o->find_role ? NULL
                                                     : &roles->roles[k];
         rc = rf_roletest_design(&st.designs[k], p, roles, role, err);
+        if (!rc && o->prior_set) {
+            struct rf_cat_design *d = &st.designs[k];
+            for (size_t j = 0; j < d->nscope; j++)
+                d->lambda[j] = o->prior_loading;
+            d->prior_weight = o->prior_weight;
+            d->prior_all = role == NULL;
+            d->prior_class = role ? (size_t)(role - roles->roles) : 0;
+            rc = rf_cat_design_check(d, p, err);
+        }
     }
     for (size_t k = 0; k < roles->n; k++)
         if (roles->roles[k].nreqs > st.maxreq)

@@ -90,6 +90,12 @@ struct rf_rolesim_opts {
      * the population and RF_ROLESIM_ROLE_SD on a role's required skills.
      * 0: independent skills. */
     double truth_loading;
+    /* What-if studies of the test's prior: with prior_set, the design's
+     * class weight is prior_weight (0 <= w < 1; 0: the population alone) and
+     * every scope skill's loading prior_loading (0 <= L <= RF_HIER_MAX_LAMBDA)
+     * instead of the product's (rf_roletest_design). */
+    int prior_set;
+    double prior_weight, prior_loading;
 };
 
 /* One row of a calibration table: said (mean probability), right (share
@@ -97,6 +103,16 @@ struct rf_rolesim_opts {
 struct rf_rolesim_bin {
     double said, right;
     size_t n;
+};
+
+/* Requirement calls against the truth. */
+struct rf_rolesim_calls {
+    size_t n;
+    double decisive;  /* share of calls with P < 0.2 or P > 0.8 */
+    double wrong;     /* share of decisive calls that are wrong (0 when none) */
+    double brier;     /* mean (P - met)^2 */
+    double cal_error; /* sum over bins of n_b / N |said_b - right_b| */
+    struct rf_rolesim_bin bins[RF_ROLESIM_BINS];
 };
 
 struct rf_rolesim_result {
@@ -112,6 +128,10 @@ struct rf_rolesim_result {
     double brier;       /* mean (P - met)^2 */
     double cal_error;   /* sum over bins of n_b / N |said_b - right_b| */
     struct rf_rolesim_bin meets[RF_ROLESIM_BINS];
+    /* Find my role: the calls on the role its report targets (the closest
+     * role, whatever the examinee's own), as the report reads them; n = 0 for
+     * a role's test, whose report targets the test's role (the calls above). */
+    struct rf_rolesim_calls report;
     double fit_mean, fit_min; /* fit of the target role */
     double p_min;             /* smallest requirement P(meets) of any examinee */
     /* Closest roles. own: the examinee's role (role population and the role

@@ -85,10 +85,17 @@ rf_status rf_roletest_design(struct rf_cat_design *d, const struct rf_cat_pool *
     rf_status rc = rf_roletest_add_classes(d, p, roles, err);
     /* A role test's takers are partly the role's people: its class joins the
      * population in the prior (docs/careers.md "Priors for the people who
-     * test"). Find my role keeps the population prior: no role is presumed. */
+     * test"). */
     if (!rc && role && RF_ROLETEST_PRIOR_WEIGHT > 0) {
         d->prior_class = (size_t)(role - roles->roles);
         d->prior_weight = RF_ROLETEST_PRIOR_WEIGHT;
+    }
+    /* Find my role's takers may be any role's people: every role's class
+     * joins the population, the weight shared equally among the roles. No
+     * role is presumed (closest roles keep even odds among them). */
+    if (!rc && !role && RF_FINDROLE_PRIOR_WEIGHT > 0) {
+        d->prior_all = 1;
+        d->prior_weight = RF_FINDROLE_PRIOR_WEIGHT;
     }
     return rc;
 }
@@ -129,7 +136,7 @@ rf_status rf_roletest_profile(const struct rf_cat_session *s, const struct rf_ro
     struct rf_hier_spec sp;
     rf_cat_design_prior(d, &sp);
     rf_status rc = rf_profile_set_model(pr, ids, d->nscope, &sp, d->loadings_assumed, err);
-    if (!rc && sp.ncomp > 1 && roles && d->prior_class < roles->n)
+    if (!rc && sp.ncomp > 1 && !d->prior_all && roles && d->prior_class < roles->n)
         rc = rf_profile_set_model_role(pr, roles->roles[d->prior_class].id, err);
     return rc;
 }

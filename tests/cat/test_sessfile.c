@@ -32,6 +32,7 @@ static struct rf_cat_pool *pool(void)
 }
 
 static int with_model; /* start_with mixes class 0 into a lambda = 0.7 prior */
+static int with_all;   /* and then every class instead, at lambda 0 (find my role) */
 
 static struct rf_cat_session *start_with(const struct rf_cat_pool *p, int classes)
 {
@@ -55,6 +56,10 @@ static struct rf_cat_session *start_with(const struct rf_cat_pool *p, int classe
         d.cut[0] = 3.0;
         d.decide_p = 0.9; /* a role test's threshold, from the 4th item on */
         d.decide_after = 4;
+        if (with_all) {
+            rf_cat_design_set_prior(&d, 0.0, 0, 0.3);
+            d.prior_all = 1;
+        }
     }
     struct rf_cat_session *s;
     cr_assert_eq(rf_cat_session_new(p, &d, 77, &s, &err), RF_OK);
@@ -163,6 +168,33 @@ Test(cat_sessfile, restores_exactly_with_the_model_prior)
     with_model = 1;
     restores_exactly(3);
     with_model = 0;
+}
+
+/* Every class mixed into the prior (a find-my-role test) travels as
+ * {"all": true}; a bad "all" is refused with a message naming it. */
+Test(cat_sessfile, restores_exactly_with_every_class_in_the_prior)
+{
+    with_model = with_all = 1;
+    restores_exactly(3);
+    struct rf_cat_pool *p = pool();
+    struct rf_cat_session *a = start_with(p, 3);
+    with_model = with_all = 0;
+    json_t *j = roundtrip(a);
+    json_t *pc = json_object_get(json_object_get(j, "design"), "prior_class");
+    cr_assert(json_is_true(json_object_get(pc, "all")));
+    cr_assert_null(json_object_get(pc, "class"));
+    struct rf_cat_session *b;
+    struct rf_err err;
+    cr_assert_eq(rf_cat_session_from_json(p, j, "s.json", &b, &err), RF_OK, "%s", err.msg);
+    cr_assert(rf_cat_session_design(b)->prior_all);
+    rf_cat_session_free(b);
+    json_object_set_new(pc, "all", json_false());
+    cr_assert_eq(rf_cat_session_from_json(p, j, "s.json", &b, &err), RF_EINVAL);
+    cr_assert(strstr(err.msg, "s.json") && strstr(err.msg, "'all'"), "%s", err.msg);
+    json_decref(j);
+    rf_cat_session_free(a);
+    rf_cat_pool_free(p);
+    rf_cat_gen_cleanup(&G);
 }
 
 Test(cat_sessfile, classes_are_written_and_checked)

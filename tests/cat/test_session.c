@@ -771,6 +771,59 @@ Test(cat_session, model_prior_links_skills)
     rf_cat_pool_free(p);
 }
 
+/* Every class mixed into the prior (find my role): the population keeps
+ * 1 - w and each of the n classes w / n; answers like one class's people move
+ * the classes' weight up, and a design that mixes in classes it lacks is
+ * refused. */
+Test(cat_session, every_class_in_the_prior)
+{
+    make_bank(&F, 2, 60, 0, 4);
+    struct rf_cat_pool *p = make_pool(&F);
+    struct rf_err err;
+    struct rf_cat_design d;
+    rf_cat_design_init(&d);
+    d.max_items = 12;
+    d.stop_unreachable = 0;
+    cr_assert_eq(rf_cat_design_add(&d, p, "s1", rule(0.1, 0, 12), &err), RF_OK);
+    cr_assert_eq(rf_cat_design_add(&d, p, "s2", rule(0.1, 0, 12), &err), RF_OK);
+    struct rf_cat_design none = d;
+    none.prior_weight = 0.3;
+    none.prior_all = 1;
+    cr_assert_eq(rf_cat_design_check(&none, p, &err), RF_EINVAL);
+    cr_assert(strstr(err.msg, "none"), "%s", err.msg);
+    struct rf_cat_class_skill hi[2] = {{1.5, 0.4}, {1.5, 0.4}}, lo[2] = {{-1.5, 0.4}, {0, 0}};
+    cr_assert_eq(rf_cat_design_add_class(&d, hi, &err), RF_OK);
+    cr_assert_eq(rf_cat_design_add_class(&d, lo, &err), RF_OK);
+    d.prior_weight = 0.3;
+    d.prior_all = 1;
+    cr_assert(rf_cat_design_has_model(&d));
+    cr_assert_eq(rf_cat_design_check(&d, p, &err), RF_OK, "%s", err.msg);
+    struct rf_hier_spec sp;
+    rf_cat_design_prior(&d, &sp);
+    cr_assert_eq(sp.ncomp, 3);
+    cr_assert_float_eq(sp.comp[0].weight, 0.7, 1e-15);
+    cr_assert_float_eq(sp.comp[1].weight, 0.15, 1e-15);
+    cr_assert_float_eq(sp.comp[2].weight, 0.15, 1e-15);
+    cr_assert(sp.comp[1].mu[0] == 1.5 && sp.comp[2].mu[0] == -1.5);
+    cr_assert(sp.comp[2].mu[1] == 0 && sp.comp[2].tau[1] == 1, "like the population");
+    struct rf_cat_session *s;
+    cr_assert_eq(rf_cat_session_new(p, &d, 3, &s, &err), RF_OK, "%s", err.msg);
+    cr_assert_float_eq(rf_cat_prior_class_weight(s), 0.3, 1e-12);
+    for (size_t i = 0; i < 60 && rf_cat_nanswered(s) < 8; i++) {
+        if (p->skill[i] != 0 || p->irt[i].b < 0.5)
+            continue;
+        cr_assert_eq(rf_cat_replay(s, i, 1, &err), RF_OK, "%s", err.msg);
+    }
+    cr_assert(rf_cat_prior_class_weight(s) > 0.4, "classes' weight %.3f",
+              rf_cat_prior_class_weight(s));
+    /* s2 was not asked: it moved only through the classes' weights (no g) */
+    struct rf_cat_skill_result r2;
+    rf_cat_skill(s, 1, &r2);
+    cr_assert(r2.theta > 0.3, "s2 %.3f", r2.theta);
+    rf_cat_session_free(s);
+    rf_cat_pool_free(p);
+}
+
 /* Decisions: a skill with a requirement finishes once P(theta >= cut) is
  * 0.8 or more (or 0.2 or less) with its minimum met, long before an SE
  * target it could not reach; without the requirement it takes its maximum. */

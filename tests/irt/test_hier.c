@@ -333,6 +333,62 @@ Test(hier, component_weights_follow_the_evidence)
     rf_hier_free(h);
 }
 
+/* Without any loading the model uses one g node (no kernel depends on g):
+ * marginals, joint tails and component weights equal those of the full g
+ * grid, built here with a loading too small to matter (1e-12), to 1e-9; the
+ * g moments are the prior's. Thirteen components, as a find-my-role test
+ * mixes twelve roles' people into the population. */
+Test(hier, no_loading_one_g_node)
+{
+    struct rf_err err;
+    struct rf_hier_spec a, b;
+    rf_hier_spec_init(&a, 3, 0.0);
+    a.comp[0].weight = 0.7;
+    for (int c = 0; c < 12; c++) {
+        double mu[3] = {0.5 + 0.1 * c, -0.3 * c, 0}, tau[3] = {0.5, 0.5, c % 2 ? 1.0 : 0.5};
+        cr_assert_eq(rf_hier_spec_add(&a, 0.025, mu, tau, &err), RF_OK, "%s", err.msg);
+    }
+    b = a;
+    for (size_t k = 0; k < 3; k++)
+        b.lambda[k] = 1e-12;
+    struct rf_hier *ha, *hb;
+    struct rf_hier_state *sa, *sb;
+    cr_assert_eq(rf_hier_new(&a, &q61, &ha, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(rf_hier_new(&b, &q61, &hb, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(rf_hier_state_new(ha, &sa, &err), RF_OK);
+    cr_assert_eq(rf_hier_state_new(hb, &sb, &err), RF_OK);
+    struct rf_rng r;
+    rf_rng_seed(&r, 5);
+    double lik[61], pa[61], pb[61];
+    for (int i = 0; i < 15; i++) {
+        struct rf_irt_item it;
+        size_t k;
+        draw_item(&r, &it, 1.0, &k);
+        lik_of(&it, k, &q61, lik);
+        rf_hier_update(sa, (size_t)i % 3, lik);
+        rf_hier_update(sb, (size_t)i % 3, lik);
+    }
+    for (size_t k = 0; k < 3; k++) {
+        rf_hier_marginal(sa, k, pa, NULL, NULL);
+        rf_hier_marginal(sb, k, pb, NULL, NULL);
+        for (size_t q = 0; q < 61; q++)
+            cr_assert(fabs(pa[q] - pb[q]) < 1e-9, "skill %zu node %zu", k, q);
+    }
+    size_t ks[3] = {0, 1, 2};
+    double cuts[3] = {0.5, -0.5, 0};
+    cr_assert(fabs(rf_hier_joint_tail(sa, ks, cuts, 3) - rf_hier_joint_tail(sb, ks, cuts, 3)) <
+              1e-9);
+    for (size_t c = 0; c < 13; c++)
+        cr_assert(fabs(rf_hier_comp_weight(sa, c) - rf_hier_comp_weight(sb, c)) < 1e-9, "%zu", c);
+    double m, sd;
+    rf_hier_g_moments(sa, &m, &sd);
+    cr_assert(m == 0 && sd == 1, "g %.3f %.3f", m, sd);
+    rf_hier_state_free(sa);
+    rf_hier_state_free(sb);
+    rf_hier_free(ha);
+    rf_hier_free(hb);
+}
+
 Test(hier, refuses_bad_specs)
 {
     struct rf_err err;
