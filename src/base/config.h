@@ -242,6 +242,18 @@
 /* S-X2 score groups are merged until expected counts reach this (mirt's mincell). */
 #define RF_CALIB_SX2_MINCELL 1.0
 
+/* Fairness (src/calib/dif.c, impact.c; docs/fairness.md). DIF statistics of
+ * an item are shown only when each group has at least RF_DIF_MIN_GROUP
+ * answers to it: at 100 per group the SE of MH D-DIF is about 0.7 (the C
+ * threshold is 1.5). Theta matching cuts the answerers of an item into
+ * RF_DIF_STRATA equal-count strata. An adverse-impact figure is shown only
+ * for a group of at least RF_IMPACT_MIN_GROUP people whose selected and
+ * not-selected counts are both at least RF_IMPACT_MIN_CELL. */
+#define RF_DIF_MIN_GROUP 100
+#define RF_DIF_STRATA 10
+#define RF_IMPACT_MIN_GROUP 30
+#define RF_IMPACT_MIN_CELL 5
+
 /* ---- careers ---- */
 
 /* Profiles (docs/profile-format.md). A stored posterior must sum to 1 within

@@ -168,3 +168,15 @@ rf_status rf_csv_next(struct rf_csv *c, int *eof)
         c->fields[i] = c->scratch.data + c->offs[i];
     return RF_OK;
 }
+
+rf_status rf_csv_put_field(struct rf_buf *b, const char *s)
+{
+    size_t n = strlen(s);
+    int quote = strpbrk(s, ",\"\r\n") != NULL || (n && (s[0] == ' ' || s[n - 1] == ' '));
+    if (!quote)
+        return rf_buf_append(b, s, n);
+    rf_status rc = rf_buf_putc(b, '"');
+    for (const char *q = s; !rc && *q; q++)
+        rc = *q == '"' ? rf_buf_append(b, "\"\"", 2) : rf_buf_putc(b, *q);
+    return rc ? rc : rf_buf_putc(b, '"');
+}

@@ -39,4 +39,9 @@ rf_status rf_csv_next(struct rf_csv *c, int *eof);
 
 void rf_csv_cleanup(struct rf_csv *c);
 
+/* Appends s as one CSV field: as it is, or double-quoted with "" escapes when
+ * it holds a comma, a quote, a CR or LF, or starts or ends with a blank.
+ * RF_ETOOBIG when the buffer's cap is reached. */
+rf_status rf_csv_put_field(struct rf_buf *b, const char *s);
+
 #endif

@@ -37,6 +37,10 @@ int rf_cmd_serve(int argc, char **argv);
 int rf_cmd_user(int argc, char **argv);
 int rf_cmd_calibrate(int argc, char **argv);
 
+/* Fairness (cmd_dif.c, cmd_impact.c). */
+int rf_cmd_dif(int argc, char **argv);
+int rf_cmd_impact(int argc, char **argv);
+
 /* `rolefit calibrate --loadings` (cmd_calibrate_loadings.c), options parsed. */
 struct rf_loadings_args {
     const char *bank;      /* item parameters: a bank directory or a parameter file */

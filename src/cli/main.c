@@ -23,6 +23,8 @@ static const struct command commands[] = {
     {"fit", rf_cmd_fit, "fit a skill profile to every role, with uncertainty"},
     {"report", rf_cmd_report, "a profile's report: fit, gaps, learning plan (json, md, html)"},
     {"calibrate", rf_cmd_calibrate, "estimate item parameters from responses (MML by EM)"},
+    {"dif", rf_cmd_dif, "differential item functioning per item and group (MH, logistic)"},
+    {"impact", rf_cmd_impact, "adverse impact of decisions per group: four-fifths rule, CIs"},
     {"posting", rf_cmd_posting, "parse a job posting into required and preferred skills"},
     {"match", rf_cmd_match, "rank candidate profiles against a posting, with reasons"},
     {"integrity", rf_cmd_integrity, "simulate the test-integrity signals: rapid guesses, copying"},
