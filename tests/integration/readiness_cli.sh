@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# `rolefit readiness` end to end (issue 18, the ML Test Score): the rubric
+# listing, a template that round-trips, the final score and plan, the trend,
+# JSON, and one-line errors with exit codes for bad assessments.
+cd "$(dirname "$0")/../.." || exit 1
+source tests/integration/lib.sh
+
+expect "help" 0 "usage: rolefit readiness" $RF readiness --help
+expect "top help lists it" 0 "readiness" $RF --help
+expect "tests listing" 0 "mon_prediction_quality: Prediction quality has not regressed" $RF readiness --tests
+n=$($RF readiness --tests --json | grep -c '"automated"'); [ "$n" -eq 28 ] && ok || bad "28 tests in JSON, got $n"
+
+# the template scores 0 everywhere: a research project; every test is in it
+$RF readiness --template >"$TMP/t.json" && ok || bad "template"
+n=$(grep -c '": 0' "$TMP/t.json"); [ "$n" -eq 28 ] && ok || bad "template has 28 tests, got $n"
+sed -i 's/YYYY-MM-DD/2026-09-01/' "$TMP/t.json"
+expect "template scores 0" 0 "ML Test Score on 2026-09-01: 0 \(research project\)" $RF readiness "$TMP/t.json"
+
+cat >"$TMP/a.json" <<'J'
+{"date": "2026-12-06", "scores": {"data_schema": 1, "data_feature_code_tested": 1,
+ "model_spec_reviewed": 1, "model_simple_baseline": 0.5, "infra_rollback": 1, "infra_canary": 0.5,
+ "mon_staleness": 0.5, "mon_input_invariants": 1}}
+J
+expect "final is the lowest section" 0 "ML Test Score on 2026-12-06: 1.5 \(first pass\)" $RF readiness "$TMP/a.json"
+expect "lowest marked" 0 "Model +1.5 of 7 +lowest" $RF readiness "$TMP/a.json"
+expect "unscored counted" 0 "20 of 28 tests were not in the assessment" $RF readiness "$TMP/a.json"
+expect "plan names owners" 0 "usually owned by: .*MLOps engineer" $RF readiness "$TMP/a.json"
+expect "plan length" 0 "^  2\. " $RF readiness "$TMP/a.json" --plan 2
+$RF readiness "$TMP/a.json" --plan 2 | grep -q "^  3\. " && bad "--plan 2 lists 3" || ok
+expect "trend" 0 "2026-12-06 +1.5 +first pass +\(\+1.5\)" $RF readiness "$TMP/a.json" "$TMP/t.json"
+expect "json" 0 '"final": 1.5' $RF readiness "$TMP/a.json" --json
+expect "json weakest" 0 '"weakest": \[' $RF readiness "$TMP/a.json" --json
+expect "json trend" 0 '"trend": \[' $RF readiness "$TMP/a.json" "$TMP/t.json" --json
+
+echo '{"date": "2026-12-06", "scores": {"data_schema": 2}}' >"$TMP/b1.json"
+expect_oneline "score out of scale" 1 "b1.json: scores.data_schema: expected 0, 0.5 or 1, got 2" $RF readiness "$TMP/b1.json"
+echo '{"scores": {"unit_tests": 1}}' >"$TMP/b2.json"
+expect_oneline "unknown test" 1 "b2.json: scores.unit_tests: unknown test" $RF readiness "$TMP/b2.json"
+echo '{"scores": {"data_schema": 1, "data_schema": 0}}' >"$TMP/b3.json"
+expect_oneline "duplicate test" 1 "b3.json:1:.*duplicate" $RF readiness "$TMP/b3.json"
+echo '{"date": "6 Dec", "scores": {}}' >"$TMP/b4.json"
+expect_oneline "bad date" 1 "b4.json: field 'date': expected YYYY-MM-DD" $RF readiness "$TMP/b4.json"
+echo '{"scores": {}}' >"$TMP/b5.json"
+expect_oneline "trend needs dates" 1 "a trend needs a date" $RF readiness "$TMP/a.json" "$TMP/b5.json"
+expect_oneline "no file" 2 "expected an assessment file" $RF readiness
+expect_oneline "missing file" 3 "nope.json" $RF readiness "$TMP/nope.json"
+expect_oneline "bad plan" 2 "--plan" $RF readiness "$TMP/a.json" --plan 99
+expect_oneline "tests with a file" 2 "take no assessment file" $RF readiness --tests "$TMP/a.json"
+finish
