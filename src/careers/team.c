@@ -1,0 +1,262 @@
+/*
+ * Team coverage over the deployment roles and lifecycle tasks, single points
+ * of failure and the next hire (careers/team.h).
+ */
+#include "careers/team.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/config.h"
+#include "base/file.h"
+#include "base/json.h"
+#include "base/mem.h"
+#include "careers/fit.h"
+
+void rf_team_spec_cleanup(struct rf_team_spec *s)
+{
+    if (!s)
+        return;
+    free(s->roles);
+    free(s->tasks);
+    memset(s, 0, sizeof *s);
+}
+
+static rf_status load_ids(const json_t *root, const char *key, const struct rf_careers *c,
+                          int roles, size_t **out, size_t *n, const char *name,
+                          struct rf_err *err)
+{
+    const json_t *a = json_object_get(root, key);
+    if (!json_is_array(a) || json_array_size(a) == 0)
+        return rf_err_set(err, RF_EINVAL, "%s: field '%s': expected a non-empty array of ids",
+                          name, key);
+    if (!(*out = rf_calloc_array(json_array_size(a), sizeof **out)))
+        return rf_err_set(err, RF_ENOMEM, "%s: out of memory", name);
+    for (size_t i = 0; i < json_array_size(a); i++) {
+        const char *id = json_string_value(json_array_get(a, i));
+        size_t k = (size_t)-1;
+        if (!id)
+            return rf_err_set(err, RF_EINVAL, "%s: %s[%zu]: expected a string", name, key, i);
+        if (roles) {
+            const struct rf_role *r = rf_roles_find(&c->roles, id);
+            if (r)
+                k = (size_t)(r - c->roles.roles);
+        } else if (rf_taxonomy_find_task(&c->tax, id, &k)) {
+            k = (size_t)-1;
+        }
+        if (k == (size_t)-1)
+            return rf_err_set(err, RF_EINVAL, "%s: %s[%zu]: unknown %s '%.64s'", name, key, i,
+                              roles ? "role" : "task", id);
+        for (size_t j = 0; j < i; j++)
+            if ((*out)[j] == k)
+                return rf_err_set(err, RF_EINVAL, "%s: %s[%zu]: '%.64s' is listed twice", name,
+                                  key, i, id);
+        (*out)[i] = k;
+        *n = i + 1;
+    }
+    return RF_OK;
+}
+
+rf_status rf_team_spec_load_mem(const char *name, const char *data, size_t len,
+                                const struct rf_careers *c, struct rf_team_spec *out,
+                                struct rf_err *err)
+{
+    memset(out, 0, sizeof *out);
+    json_t *root;
+    rf_status rc = rf_json_load_mem(name, data, len, &root, err);
+    if (rc)
+        return rc;
+    struct rf_team_spec tmp = {0};
+    int present = 0;
+    if (!json_is_object(root))
+        rc = rf_err_set(err, RF_EINVAL, "%s: expected a JSON object", name);
+    if (!rc)
+        rc = load_ids(root, "deployment_roles", c, 1, &tmp.roles, &tmp.nroles, name, err);
+    if (!rc)
+        rc = load_ids(root, "lifecycle_tasks", c, 0, &tmp.tasks, &tmp.ntasks, name, err);
+    if (!rc)
+        rc = rf_json_get_number(root, "task_weight", 1, &tmp.task_weight, &present, name, err);
+    if (!rc && !(tmp.task_weight > 0 && tmp.task_weight <= 1))
+        rc = rf_err_set(err, RF_EINVAL, "%s: field 'task_weight': expected a share in (0, 1]",
+                        name);
+    for (size_t i = 0; !rc && i < tmp.ntasks; i++) { /* every task has a role that carries it */
+        size_t carriers = 0;
+        for (size_t r = 0; r < c->roles.n; r++)
+            carriers += c->roles.roles[r].task_weights[tmp.tasks[i]] >= tmp.task_weight;
+        if (!carriers)
+            rc = rf_err_set(err, RF_EINVAL,
+                            "%s: lifecycle_tasks[%zu]: no role gives task '%s' a share of %g "
+                            "or more, so no one could carry it",
+                            name, i, c->tax.tasks[tmp.tasks[i]].id, tmp.task_weight);
+    }
+    json_decref(root);
+    if (rc) {
+        rf_team_spec_cleanup(&tmp);
+        return rc;
+    }
+    *out = tmp;
+    return RF_OK;
+}
+
+rf_status rf_team_spec_load(const char *path, const struct rf_careers *c, struct rf_team_spec *out,
+                            struct rf_err *err)
+{
+    memset(out, 0, sizeof *out);
+    char *data;
+    size_t len;
+    rf_status rc = rf_file_read(path, RF_MAX_JSON_BYTES, &data, &len, err);
+    if (rc)
+        return rc;
+    const char *base = strrchr(path, '/');
+    rc = rf_team_spec_load_mem(base ? base + 1 : path, data, len, c, out, err);
+    free(data);
+    return rc;
+}
+
+rf_status rf_team_member_roles(const struct rf_profile *p, const struct rf_roles *roles,
+                               double *prob, int *measured, struct rf_err *err)
+{
+    for (size_t r = 0; r < roles->n; r++) {
+        struct rf_role_fit f;
+        rf_status rc = rf_fit_role(p, roles, &roles->roles[r], &f, err);
+        if (rc)
+            return rc;
+        int all = 1;
+        for (size_t k = 0; k < f.nreqs; k++)
+            if (f.reqs[k].req->core && !f.reqs[k].have)
+                all = 0;
+        prob[r] = all ? f.p_core : 0;
+        if (measured)
+            measured[r] = all;
+        rf_fit_cleanup(&f);
+    }
+    return RF_OK;
+}
+
+double rf_team_member_task(const struct rf_careers *c, const struct rf_team_spec *s,
+                           const double *pm_row, size_t t)
+{
+    double best = 0;
+    for (size_t r = 0; r < c->roles.n; r++)
+        if (c->roles.roles[r].task_weights[t] >= s->task_weight && pm_row[r] > best)
+            best = pm_row[r];
+    return best;
+}
+
+void rf_team_coverage(const struct rf_careers *c, const struct rf_team_spec *s, const double *pm,
+                      size_t nm, size_t skip, double *role_cov, double *task_cov)
+{
+    size_t nr = c->roles.n;
+    for (size_t r = 0; r < nr; r++) {
+        double none = 1;
+        for (size_t m = 0; m < nm; m++)
+            if (m != skip)
+                none *= 1 - pm[m * nr + r];
+        role_cov[r] = 1 - none;
+    }
+    for (size_t t = 0; t < c->tax.ntasks; t++)
+        task_cov[t] = 0;
+    for (size_t i = 0; i < s->ntasks; i++) {
+        size_t t = s->tasks[i];
+        double none = 1;
+        for (size_t m = 0; m < nm; m++)
+            if (m != skip)
+                none *= 1 - rf_team_member_task(c, s, pm + m * nr, t);
+        task_cov[t] = 1 - none;
+    }
+}
+
+double rf_team_score(const struct rf_team_spec *s, const double *role_cov)
+{
+    double sum = 0;
+    for (size_t i = 0; i < s->nroles; i++)
+        sum += role_cov[s->roles[i]];
+    return sum / (double)s->nroles;
+}
+
+int rf_team_hire_meets(const struct rf_role *h, const struct rf_role *r)
+{
+    for (size_t k = 0; k < r->nreqs; k++) {
+        if (!r->reqs[k].core)
+            continue;
+        const struct rf_role_req *q = rf_role_req_find(h, r->reqs[k].skill);
+        if (!q || q->level < r->reqs[k].level)
+            return 0;
+    }
+    return 1;
+}
+
+static double task_sum(const struct rf_team_spec *s, const double *task_cov)
+{
+    double sum = 0;
+    for (size_t i = 0; i < s->ntasks; i++)
+        sum += task_cov[s->tasks[i]];
+    return sum;
+}
+
+static int by_gain(const void *x, const void *y)
+{
+    const struct rf_team_hire *a = x, *b = y;
+    /* gains are compared to 1e-12 so that rounding cannot reorder equal hires */
+    if (fabs(a->gain - b->gain) > 1e-12)
+        return a->gain < b->gain ? 1 : -1;
+    if (fabs(a->task_gain - b->task_gain) > 1e-12)
+        return a->task_gain < b->task_gain ? 1 : -1;
+    return (a->role > b->role) - (a->role < b->role);
+}
+
+rf_status rf_team_next_hires(const struct rf_careers *c, const struct rf_team_spec *s,
+                             const double *pm, size_t nm, struct rf_team_hire *out,
+                             struct rf_err *err)
+{
+    size_t nr = c->roles.n, nt = c->tax.ntasks;
+    double *with = rf_calloc_array((nm + 1) * nr, sizeof *with);
+    double *rc0 = rf_calloc_array(nr, sizeof *rc0), *rc1 = rf_calloc_array(nr, sizeof *rc1);
+    double *tc0 = rf_calloc_array(nt, sizeof *tc0), *tc1 = rf_calloc_array(nt, sizeof *tc1);
+    rf_status rc = RF_OK;
+    if (!with || !rc0 || !rc1 || !tc0 || !tc1) {
+        rc = rf_err_set(err, RF_ENOMEM, "team: out of memory");
+        goto out;
+    }
+    if (nm)
+        memcpy(with, pm, nm * nr * sizeof *with);
+    rf_team_coverage(c, s, pm, nm, (size_t)-1, rc0, tc0);
+    double base = rf_team_score(s, rc0), tbase = task_sum(s, tc0);
+    for (size_t i = 0; i < s->nroles; i++) {
+        const struct rf_role *h = &c->roles.roles[s->roles[i]];
+        for (size_t r = 0; r < nr; r++)
+            with[nm * nr + r] = rf_team_hire_meets(h, &c->roles.roles[r]);
+        rf_team_coverage(c, s, with, nm + 1, (size_t)-1, rc1, tc1);
+        out[i].role = s->roles[i];
+        out[i].gain = rf_team_score(s, rc1) - base;
+        out[i].task_gain = task_sum(s, tc1) - tbase;
+    }
+    qsort(out, s->nroles, sizeof *out, by_gain);
+out:
+    free(with);
+    free(rc0);
+    free(rc1);
+    free(tc0);
+    free(tc1);
+    return rc;
+}
+
+size_t rf_team_single_point(const struct rf_careers *c, const struct rf_team_spec *s,
+                            const double *pm, size_t nm, size_t t)
+{
+    size_t nr = c->roles.n, who = (size_t)-1, likely = 0;
+    for (size_t m = 0; m < nm; m++)
+        if (rf_team_member_task(c, s, pm + m * nr, t) >= 0.5) {
+            likely++;
+            who = m;
+        }
+    if (likely != 1)
+        return (size_t)-1;
+    double none = 1;
+    for (size_t m = 0; m < nm; m++)
+        if (m != who)
+            none *= 1 - rf_team_member_task(c, s, pm + m * nr, t);
+    return 1 - none < 0.5 ? who : (size_t)-1;
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# `rolefit team` end to end (issue 18): coverage of the deployment roles and
+# lifecycle tasks from members' profiles, the single point of failure, the
+# next hire, JSON, and one-line errors for bad profiles and a bad team.json.
+cd "$(dirname "$0")/../.." || exit 1
+source tests/integration/lib.sh
+
+# An MLOps engineer well above every core bar, and a data scientist well above
+# theirs: the team covers those two roles; deployment rests on one person.
+cat >"$TMP/ops.json" <<'J'
+{"person": "mei", "grid": {"lo": -6, "hi": 6, "n": 61}, "skills": [
+ {"skill": "software_engineering", "theta": 2.5, "se": 0.3, "items": 8},
+ {"skill": "model_deployment", "theta": 2.5, "se": 0.3, "items": 8},
+ {"skill": "mlops_monitoring", "theta": 2.8, "se": 0.3, "items": 8},
+ {"skill": "ai_infrastructure", "theta": 2.5, "se": 0.3, "items": 8}]}
+J
+cat >"$TMP/ds.json" <<'J'
+{"person": "ravi", "grid": {"lo": -6, "hi": 6, "n": 61}, "skills": [
+ {"skill": "probability_statistics", "theta": 2.8, "se": 0.3, "items": 8},
+ {"skill": "ml_fundamentals", "theta": 2.8, "se": 0.3, "items": 8},
+ {"skill": "experimentation", "theta": 2.8, "se": 0.3, "items": 8}]}
+J
+expect "help" 0 "usage: rolefit team" $RF team --help
+expect "top help lists it" 0 "^  team " $RF --help
+expect "mlops covered" 0 "MLOps engineer +(0\.9[0-9]|1\.00)  covered" $RF team "$TMP/ops.json" "$TMP/ds.json"
+expect "data scientist covered" 0 "Data scientist +(0\.9[0-9]|1\.00)  covered" $RF team "$TMP/ops.json" "$TMP/ds.json"
+expect "unmeasured said" 0 "Infrastructure engineer .*not measured on its core skills" $RF team "$TMP/ops.json" "$TMP/ds.json"
+expect "single point" 0 "Deployment .*single point of failure: only mei" $RF team "$TMP/ops.json" "$TMP/ds.json"
+expect "hire next" 0 "^Hire next: " $RF team "$TMP/ops.json" "$TMP/ds.json"
+$RF team "$TMP/ops.json" "$TMP/ds.json" | grep -q "^Hire next: \(MLOps engineer\|Data scientist\)" &&
+    bad "suggests a role the team already covers" || ok
+expect "json" 0 '"single_point": "mei"' $RF team "$TMP/ops.json" "$TMP/ds.json" --json
+expect "json hires" 0 '"hires": \[' $RF team "$TMP/ops.json" "$TMP/ds.json" --json
+
+expect_oneline "no profiles" 2 "expected the members' profile files" $RF team
+expect_oneline "bad profile" 1 "bad_se.json: skills\[0\] 'deep_learning': field 'se'" $RF team tests/careers/data/bad_se.json
+expect_oneline "missing profile" 3 "nope.json" $RF team "$TMP/nope.json"
+mkdir -p "$TMP/data" && cp data/skills.json data/roles.json data/skill_aliases.json data/learning.json "$TMP/data/"
+[ -f data/loadings.json ] && cp data/loadings.json "$TMP/data/"
+echo '{"deployment_roles": ["astronaut"], "lifecycle_tasks": ["modeling"], "task_weight": 0.25}' >"$TMP/data/team.json"
+expect_oneline "bad team.json" 1 "team.json: deployment_roles\[0\]: unknown role 'astronaut'" $RF team --data "$TMP/data" "$TMP/ops.json"
+finish
