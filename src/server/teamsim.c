@@ -1,0 +1,270 @@
+/*
+ * Simulated teams: members tested with the server's role tests, the next
+ * hire from their profiles against the next hire from the truth
+ * (server/teamsim.h).
+ */
+#include "server/teamsim.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/mem.h"
+#include "base/rng.h"
+#include "careers/closest.h"
+#include "careers/profile.h"
+#include "cat/session.h"
+#include "cat/sim.h"
+#include "server/roletest.h"
+
+struct per_team {
+    unsigned char right, right_gain;
+    size_t members, items;
+    double said, truth, brier; /* sums over the deployment roles */
+};
+
+struct study {
+    const struct rf_cat_pool *p;
+    const struct rf_rolesim_truth *t;
+    const struct rf_careers *c;
+    const struct rf_team_spec *s;
+    const struct rf_teamsim_opts *o;
+    struct rf_cat_design *designs; /* one per role of c */
+    struct per_team *pt;
+};
+
+struct job {
+    const struct study *st;
+    size_t lo, hi;
+    rf_status rc;
+    struct rf_err err;
+};
+
+/* Scratch of one thread. */
+struct work {
+    struct rf_cat_session **ses; /* one per role */
+    struct rf_profile pr;
+    double *truth;               /* [nskills] */
+    double *pm, *tm;             /* [RF_TEAMSIM_MAX_SIZE * nroles] */
+    double *rc, *tc;             /* coverage scratch */
+    struct rf_team_hire *he, *ht;
+};
+
+/* Draws the person of role r into w->truth. */
+static void draw_person(const struct rf_careers *c, const struct rf_role *r, double *truth,
+                        struct rf_rng *g)
+{
+    for (size_t k = 0; k < c->tax.nskills; k++) {
+        const struct rf_role_req *q = rf_role_req_find(r, k);
+        double z = rf_rng_normal(g);
+        if (q) {
+            double mu, tau;
+            rf_closest_level_dist(&c->tax, k, q->level, &mu, &tau);
+            truth[k] = mu + RF_ROLESIM_ROLE_SD * z;
+        } else {
+            truth[k] = z;
+        }
+    }
+}
+
+/* Takes role ri's test with true skills truth; leaves the profile in w->pr. */
+static rf_status take_test(const struct study *st, struct work *w, size_t ri,
+                           const double *truth, struct rf_rng *g, size_t *items,
+                           struct rf_err *err)
+{
+    const struct rf_cat_pool *p = st->p;
+    struct rf_cat_session *s = w->ses[ri];
+    rf_cat_session_reset(s, rf_rng_next(g));
+    for (;;) {
+        size_t item, k;
+        rf_cat_next(s, &item);
+        if (item == SIZE_MAX)
+            break;
+        double th;
+        if (rf_taxonomy_find(&st->c->tax, p->skills[p->skill[item]], &k))
+            th = rf_rng_normal(g);
+        else
+            th = truth[k];
+        rf_status rc = rf_cat_answer(s, item, rf_cat_sim_draw(&st->t->irt[item], th, g));
+        if (rc)
+            return rf_err_set(err, rc, "team simulation: %s", rf_cat_errmsg(s));
+    }
+    *items = rf_cat_nanswered(s);
+    rf_profile_cleanup(&w->pr);
+    return rf_roletest_profile(s, &st->c->roles, &w->pr, NULL, err);
+}
+
+/* Whether hire row a is among the best of the sorted hires h (same gain and,
+ * unless by_gain, the same task gain as the first). */
+static int among_best(const struct rf_team_hire *h, size_t n, size_t role, int by_gain)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (fabs(h[i].gain - h[0].gain) > 1e-9 ||
+            (!by_gain && fabs(h[i].task_gain - h[0].task_gain) > 1e-9))
+            break;
+        if (h[i].role == role)
+            return 1;
+    }
+    return 0;
+}
+
+static rf_status team(const struct study *st, struct work *w, size_t i, struct rf_err *err)
+{
+    const struct rf_careers *c = st->c;
+    const struct rf_team_spec *s = st->s;
+    const struct rf_teamsim_opts *o = st->o;
+    size_t nr = c->roles.n;
+    struct rf_rng g;
+    rf_rng_substream(&g, o->seed, i);
+    size_t nm = o->min_size + (size_t)rf_rng_below(&g, o->max_size - o->min_size + 1);
+    struct per_team *pt = &st->pt[i];
+    memset(pt, 0, sizeof *pt);
+    pt->members = nm;
+    for (size_t m = 0; m < nm; m++) {
+        size_t ri = s->roles[rf_rng_below(&g, s->nroles)], items = 0;
+        draw_person(c, &c->roles.roles[ri], w->truth, &g);
+        rf_status rc = take_test(st, w, ri, w->truth, &g, &items, err);
+        if (!rc)
+            rc = rf_team_member_roles(&w->pr, &c->roles, w->pm + m * nr, NULL, err);
+        if (rc)
+            return rc;
+        pt->items += items;
+        for (size_t r = 0; r < nr; r++) {
+            const struct rf_role *role = &c->roles.roles[r];
+            int met = 1;
+            for (size_t k = 0; k < role->nreqs && met; k++)
+                if (role->reqs[k].core)
+                    met = w->truth[role->reqs[k].skill] >= role->reqs[k].cut;
+            w->tm[m * nr + r] = met;
+        }
+    }
+    rf_status rc;
+    if ((rc = rf_team_next_hires(c, s, w->pm, nm, w->he, err)) ||
+        (rc = rf_team_next_hires(c, s, w->tm, nm, w->ht, err)))
+        return rc;
+    pt->right = (unsigned char)among_best(w->ht, s->nroles, w->he[0].role, 0);
+    pt->right_gain = (unsigned char)among_best(w->ht, s->nroles, w->he[0].role, 1);
+    double *tc = w->tc, *rc_true = w->rc + nr;
+    rf_team_coverage(c, s, w->pm, nm, (size_t)-1, w->rc, tc);
+    rf_team_coverage(c, s, w->tm, nm, (size_t)-1, rc_true, tc);
+    for (size_t k = 0; k < s->nroles; k++) {
+        double a = w->rc[s->roles[k]], b = rc_true[s->roles[k]];
+        pt->said += a;
+        pt->truth += b;
+        pt->brier += (a - b) * (a - b);
+    }
+    return RF_OK;
+}
+
+static void work_free(struct work *w, size_t nr)
+{
+    for (size_t k = 0; w->ses && k < nr; k++)
+        rf_cat_session_free(w->ses[k]);
+    free(w->ses);
+    rf_profile_cleanup(&w->pr);
+    free(w->truth);
+    free(w->pm);
+    free(w->tm);
+    free(w->rc);
+    free(w->tc);
+    free(w->he);
+    free(w->ht);
+}
+
+static void *worker(void *arg)
+{
+    struct job *j = arg;
+    const struct study *st = j->st;
+    const struct rf_careers *c = st->c;
+    size_t nr = c->roles.n;
+    struct work w;
+    memset(&w, 0, sizeof w);
+    if ((j->rc = rf_profile_init(&w.pr, st->p->q.lo, st->p->q.hi, st->p->q.n, &j->err)))
+        return NULL;
+    if (!(w.ses = rf_calloc_array(nr, sizeof(struct rf_cat_session *))) ||
+        !(w.truth = rf_calloc_array(c->tax.nskills, sizeof *w.truth)) ||
+        !(w.pm = rf_calloc_array(RF_TEAMSIM_MAX_SIZE * nr, sizeof *w.pm)) ||
+        !(w.tm = rf_calloc_array(RF_TEAMSIM_MAX_SIZE * nr, sizeof *w.tm)) ||
+        !(w.rc = rf_calloc_array(2 * nr, sizeof *w.rc)) ||
+        !(w.tc = rf_calloc_array(c->tax.ntasks, sizeof *w.tc)) ||
+        !(w.he = rf_calloc_array(st->s->nroles, sizeof *w.he)) ||
+        !(w.ht = rf_calloc_array(st->s->nroles, sizeof *w.ht)))
+        j->rc = rf_err_set(&j->err, RF_ENOMEM, "team simulation: out of memory");
+    for (size_t k = 0; k < st->s->nroles && !j->rc; k++) {
+        size_t ri = st->s->roles[k];
+        j->rc = rf_cat_session_new(st->p, &st->designs[ri], 0, &w.ses[ri], &j->err);
+    }
+    for (size_t i = j->lo; i < j->hi && !j->rc; i++)
+        j->rc = team(st, &w, i, &j->err);
+    work_free(&w, nr);
+    return NULL;
+}
+
+rf_status rf_teamsim_run(const struct rf_cat_pool *p, const struct rf_rolesim_truth *t,
+                         const struct rf_careers *c, const struct rf_team_spec *s,
+                         const struct rf_teamsim_opts *o, struct rf_teamsim_result *r,
+                         struct rf_err *err)
+{
+    if (o->nteams == 0)
+        return rf_err_set(err, RF_EINVAL, "team simulation: no teams");
+    if (!(o->min_size >= 1 && o->min_size <= o->max_size && o->max_size <= RF_TEAMSIM_MAX_SIZE))
+        return rf_err_set(err, RF_EINVAL,
+                          "team simulation: team sizes %zu..%zu, expected 1 <= min <= max <= %d",
+                          o->min_size, o->max_size, RF_TEAMSIM_MAX_SIZE);
+    if (t->n != p->n)
+        return rf_err_set(err, RF_EINVAL, "team simulation: truth for %zu items, the pool has %zu",
+                          t->n, p->n);
+    size_t nr = c->roles.n;
+    struct study st = {p, t, c, s, o, NULL, NULL};
+    st.designs = rf_calloc_array(nr, sizeof *st.designs);
+    st.pt = rf_calloc_array(o->nteams, sizeof *st.pt);
+    rf_status rc = RF_OK;
+    if (!st.designs || !st.pt)
+        rc = rf_err_set(err, RF_ENOMEM, "team simulation: out of memory");
+    for (size_t k = 0; k < s->nroles && !rc; k++)
+        rc = rf_roletest_design(&st.designs[s->roles[k]], p, &c->roles,
+                                &c->roles.roles[s->roles[k]], err);
+    if (!rc) {
+        size_t nt = o->threads ? o->threads : 1;
+        if (nt > o->nteams)
+            nt = o->nteams;
+        if (nt > RF_CAT_SIM_MAX_THREADS)
+            nt = RF_CAT_SIM_MAX_THREADS;
+        struct job jobs[RF_CAT_SIM_MAX_THREADS];
+        memset(jobs, 0, sizeof jobs);
+        for (size_t k = 0; k < nt; k++) {
+            jobs[k].st = &st;
+            jobs[k].lo = o->nteams * k / nt;
+            jobs[k].hi = o->nteams * (k + 1) / nt;
+        }
+        rc = rf_cat_sim_parallel(nt, worker, jobs, sizeof jobs[0], err);
+        for (size_t k = 0; k < nt && !rc; k++)
+            if (jobs[k].rc)
+                rc = rf_err_set(err, jobs[k].rc, "%s", jobs[k].err.msg);
+    }
+    if (!rc) {
+        memset(r, 0, sizeof *r);
+        size_t right = 0, right_gain = 0, items = 0;
+        double said = 0, truth = 0, brier = 0;
+        for (size_t i = 0; i < o->nteams; i++) {
+            right += st.pt[i].right;
+            right_gain += st.pt[i].right_gain;
+            r->nmembers += st.pt[i].members;
+            items += st.pt[i].items;
+            said += st.pt[i].said;
+            truth += st.pt[i].truth;
+            brier += st.pt[i].brier;
+        }
+        double n = (double)o->nteams, cells = n * (double)s->nroles;
+        r->nteams = o->nteams;
+        r->hire_right = (double)right / n;
+        r->hire_right_gain = (double)right_gain / n;
+        r->cov_said = said / cells;
+        r->cov_true = truth / cells;
+        r->cov_brier = brier / cells;
+        r->len_mean = (double)items / (double)r->nmembers;
+    }
+    free(st.designs);
+    free(st.pt);
+    return rc;
+}
