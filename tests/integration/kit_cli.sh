@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# `rolefit kit` end to end (issue 17): a role's kit from the bundled
+# data/interviews.json, JSON, lint clean, and one-line errors for a broken
+# kits file and bad command lines.
+cd "$(dirname "$0")/../.." || exit 1
+source tests/integration/lib.sh
+
+expect "help" 0 "usage: rolefit kit" $RF kit --help
+expect "top help lists it" 0 "^  kit " $RF --help
+expect "researcher loop" 0 "Research design, 4 rounds" $RF kit ml_researcher
+expect "anchored rubric" 0 "^      4: " $RF kit ml_engineer
+expect "follow-ups" 0 "^        then: " $RF kit ml_engineer
+expect "take-home" 0 "^Take-home: " $RF kit data_scientist
+expect "json" 0 '"anchors": \{' $RF kit mlops_engineer --json
+expect "lint clean" 0 "^kit: 0 findings" $RF kit --lint
+for r in $($RF roles --json | sed -nE 's/^    "id": "([a-z_]+)".*/\1/p'); do
+    $RF kit "$r" >/dev/null && ok || bad "kit for $r"
+done
+
+expect_oneline "unknown role" 1 "no role 'astronaut'" $RF kit astronaut
+expect_oneline "no role" 2 "expected a role id" $RF kit
+expect_oneline "lint with role" 2 "--lint takes no role" $RF kit --lint ml_engineer
+mkdir -p "$TMP/data" && cp data/*.json "$TMP/data/"
+python3 -c '
+import json, sys
+k = json.load(open("data/interviews.json"))
+k["rounds"][0]["rubric"][0]["anchors"]["4"] = ""
+json.dump(k, open(sys.argv[1], "w"))' "$TMP/data/interviews.json"
+expect_oneline "empty anchor" 1 "interviews.json: rounds\[0\] '[a-z_]+': rubric\[0\] '[a-z_]+': anchors.4: expected what an answer at 4 looks like" $RF kit ml_engineer --data "$TMP/data"
+finish
