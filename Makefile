@@ -107,7 +107,7 @@ check: deps
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		BUILD=build/san scripts/fuzz-replay
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-		BUILD=build/san scripts/run-tests
+		LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp BUILD=build/san scripts/run-tests
 
 bench: deps $(BIN) $(BENCH_BINS)
 	@BUILD=$(BUILD) scripts/run-bench
