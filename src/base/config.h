@@ -295,6 +295,10 @@
 #define RF_POSTING_W_THIRD 2.0
 #define RF_POSTING_W_REST 1.0
 #define RF_POSTING_W_PREFERRED 0.5
+/* Largest weight a recruiter may give one requirement (careers/posting_edit.h),
+ * and the longest text of an edited requirement. */
+#define RF_POSTING_EDIT_MAX_WEIGHT 10.0
+#define RF_POSTING_EDIT_MAX_TEXT 1000
 /* Years of experience from which an item asks for the advanced level, and
  * the longest line read as a section heading. */
 #define RF_POSTING_YEARS_ADVANCED 5

@@ -19,10 +19,18 @@ void rf_posting_fit(const struct rf_parsed_posting *post, const struct rf_taxono
                     const struct rf_profile *prof, double *p, size_t *measured,
                     struct rf_posting_fit *out)
 {
-    double sw = 0, sp = 0, var = 0, preq = 1;
+    double sw = 0, sp = 0, var = 0, preq = 1, sm = 0;
+    size_t nun = 0;
     for (size_t r = 0; r < post->nreqs; r++) {
         const struct rf_posting_req *q = &post->reqs[r];
-        p[r] = rf_posting_req_p(q, tax, prof, measured ? &measured[r] : NULL);
+        size_t m = 0;
+        p[r] = rf_posting_req_p(q, tax, prof, &m);
+        if (measured)
+            measured[r] = m;
+        if (m)
+            sm += q->weight;
+        else
+            nun++;
         sw += q->weight;
         sp += q->weight * p[r];
         var += q->weight * q->weight * p[r] * (1 - p[r]);
@@ -32,6 +40,8 @@ void rf_posting_fit(const struct rf_parsed_posting *post, const struct rf_taxono
     out->fit = sw > 0 ? sp / sw : 0;
     out->sd = sw > 0 ? sqrt(var) / sw : 0;
     out->p_required = preq;
+    out->measured = sw > 0 ? sm / sw : 0;
+    out->nunmeasured = nun;
 }
 
 /* Appends "label (0.93)" to buf, shortening a long label on a UTF-8 boundary. */
@@ -55,16 +65,22 @@ static void put_item(char *buf, size_t cap, size_t *len, const char *sep, const 
         *len = *len + (size_t)n < cap ? *len + (size_t)n : cap - 1;
 }
 
+/* Whether requirement r counts as measured for the reason. */
+static int was_measured(const size_t *measured, size_t r)
+{
+    return !measured || measured[r] > 0;
+}
+
 void rf_posting_reason(const struct rf_parsed_posting *post, const double *p, const size_t *measured,
                        char *buf, size_t cap)
 {
-    size_t len = 0, nmeet = 0, ngap = 0, nun = 0;
+    size_t len = 0, nmeet = 0, ngap = 0;
     size_t order[RF_POSTING_MAX_REQS];
     buf[0] = '\0';
     /* Met requirements, heaviest first (stable: text order within a weight). */
     size_t n = 0;
     for (size_t r = 0; r < post->nreqs; r++)
-        if (p[r] >= RF_FIT_MET) {
+        if (p[r] >= RF_FIT_MET && was_measured(measured, r)) {
             size_t j = n++;
             while (j > 0 && post->reqs[order[j - 1]].weight < post->reqs[r].weight) {
                 order[j] = order[j - 1];
@@ -75,11 +91,11 @@ void rf_posting_reason(const struct rf_parsed_posting *post, const double *p, co
     for (size_t i = 0; i < n && nmeet < 3; i++, nmeet++)
         put_item(buf, cap, &len, nmeet ? ", " : "meets ", post->reqs[order[i]].label, p[order[i]]);
     if (n == 0)
-        put_item(buf, cap, &len, "", "meets no requirement with confidence", -1);
+        put_item(buf, cap, &len, "", "meets no measured requirement with confidence", -1);
     /* Gaps, largest w (1 - p) first, among measured requirements. */
     n = 0;
     for (size_t r = 0; r < post->nreqs; r++) {
-        if (p[r] >= RF_FIT_BLOCK || (measured && measured[r] == 0))
+        if (p[r] >= RF_FIT_BLOCK || !was_measured(measured, r))
             continue;
         double g = post->reqs[r].weight * (1 - p[r]);
         size_t j = n++;
@@ -92,9 +108,19 @@ void rf_posting_reason(const struct rf_parsed_posting *post, const double *p, co
     for (size_t i = 0; i < n && ngap < 2; i++, ngap++)
         put_item(buf, cap, &len, ngap ? ", " : "; gap: ", post->reqs[order[i]].label,
                  p[order[i]]);
-    for (size_t r = 0; measured && r < post->nreqs && nun < 2; r++)
-        if (measured[r] == 0 && post->reqs[r].section == RF_SEC_REQUIRED)
-            put_item(buf, cap, &len, nun++ ? ", " : "; not measured: ", post->reqs[r].label, -1);
+    /* Not measured: required requirements first (reqs holds them first), then preferred. */
+    n = 0;
+    for (size_t r = 0; r < post->nreqs; r++)
+        if (!was_measured(measured, r)) {
+            if (n < 2)
+                put_item(buf, cap, &len, n ? ", " : "; not measured: ", post->reqs[r].label, -1);
+            n++;
+        }
+    if (n > 2) {
+        char more[32];
+        snprintf(more, sizeof more, " and %zu more", n - 2);
+        put_item(buf, cap, &len, "", more, -1);
+    }
 }
 
 /* ---- cohorts ---- */

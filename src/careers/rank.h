@@ -27,11 +27,17 @@
 
 /* One profile against a posting. p[] (caller-owned, post->nreqs entries)
  * receives each requirement's probability and measured[] (may be NULL) how
- * many of its alternatives the profile measured. */
+ * many of its alternatives the profile measured. A requirement none of whose
+ * skills the profile measured is "not measured": its p is the prior's (so
+ * fit stays the expected share met), but it is never named as met or as a
+ * gap, and `measured` says how much of the posting's weight rests on
+ * evidence. */
 struct rf_posting_fit {
     double fit;        /* weighted mean of p over all requirements */
     double sd;         /* SD of the weighted share met (independent requirements) */
     double p_required; /* P(every required requirement met); 1 when there are none */
+    double measured;   /* share of the posting's weight on requirements with a measured skill */
+    size_t nunmeasured; /* requirements with no skill measured */
 };
 
 void rf_posting_fit(const struct rf_parsed_posting *post, const struct rf_taxonomy *tax,
@@ -39,10 +45,13 @@ void rf_posting_fit(const struct rf_parsed_posting *post, const struct rf_taxono
                     struct rf_posting_fit *out);
 
 /* Writes the one-line reason for a candidate into buf (cap bytes, always
- * NUL-terminated): up to three requirements met with p >= RF_FIT_MET, largest
- * weight first ("meets PyTorch-or-TensorFlow (0.93), SQL (0.88)"), then up to
- * two gaps with p < RF_FIT_BLOCK by w(1 - p) ("gap: deployment (0.41)"), and
- * requirements with nothing measured ("not measured: Kubernetes"). */
+ * NUL-terminated): up to three measured requirements met with p >= RF_FIT_MET,
+ * largest weight first ("meets Deep learning (PyTorch) (0.93), SQL (0.88)"),
+ * then up to two measured gaps with p < RF_FIT_BLOCK by w(1 - p) ("gap:
+ * Model deployment (0.41)"), then up to two requirements with nothing
+ * measured, required first, and how many more ("not measured: Kubernetes, SQL
+ * and 2 more"). A requirement that was not measured is never named as met or
+ * as a gap. measured NULL: every requirement counts as measured. */
 void rf_posting_reason(const struct rf_parsed_posting *post, const double *p, const size_t *measured,
                        char *buf, size_t cap);
 

@@ -27,7 +27,8 @@ static const char usage[] =
     "arithmetic: each requirement's probability of being met (an OR-group is met by any\n"
     "of its skills), averaged with the posting's positional weights. Each candidate gets\n"
     "one line of reasons: what is met with confidence, the largest gaps, and what was\n"
-    "not measured.\n\n"
+    "not measured (never called met or a gap), and the share of the posting's weight\n"
+    "its profile measured.\n\n"
     "A profile that cannot be read, is malformed or is not a regular file is skipped\n"
     "with a warning on stderr naming it; the others are ranked, a closing line says\n"
     "how many were skipped, and the exit status is 1. With --strict the first bad\n"
@@ -196,10 +197,11 @@ static rf_status print_json(const struct rf_parsed_posting *post, const struct c
             json_array_append_new(reqs, json_pack("{sssfsb}", "label", post->reqs[r].label, "p",
                                                   k->p[r], "measured", k->measured[r] > 0));
         json_array_append_new(ranked,
-                              json_pack("{sIsssssfsfsfssso}", "rank", (json_int_t)i + 1,
+                              json_pack("{sIsssssfsfsfsfssso}", "rank", (json_int_t)i + 1,
                                         "person", who(k), "file", k->file, "fit", k->fit.fit,
                                         "sd", k->fit.sd, "p_required", k->fit.p_required,
-                                        "reason", reason, "requirements", reqs));
+                                        "measured", k->fit.measured, "reason", reason,
+                                        "requirements", reqs));
     }
     for (size_t i = ncand; j && i < nfiles; i++)
         json_array_append_new(skipped, json_pack("{ssss}", "file", cands[i].file, "error",
@@ -222,8 +224,8 @@ static void print_text(const struct rf_parsed_posting *post, const struct cand *
         /* the name column is 24 bytes wide; a person in several files shows its file */
         int w = k->dup ? printf("%3zu. %s (%s)", i + 1, who(k), base_name(k->file))
                        : printf("%3zu. %s", i + 1, who(k));
-        printf("%*s fit %.2f ± %.2f  %s\n", w < 29 ? 29 - w : 0, "", k->fit.fit, k->fit.sd,
-               reason);
+        printf("%*s fit %.2f ± %.2f  measured %3.0f%%  %s\n", w < 29 ? 29 - w : 0, "", k->fit.fit,
+               k->fit.sd, 100 * k->fit.measured, reason);
     }
 }
 

@@ -67,6 +67,22 @@ const char *const rf_sqlite_migrations[] = {
     "ALTER TABLE answers ADD COLUMN hidden INTEGER;"
     "ALTER TABLE answers ADD COLUMN away_ms INTEGER;"
     "CREATE INDEX answers_item ON answers(item_id);",
+    /* 5: postings and invites that behave (issue 15). posting_edits: every
+     * correction a recruiter makes to a posting's requirements (who, when,
+     * what in words, the requirements before and after; postings.parsed holds
+     * the current ones). invites: the hash of the resume code shown to the
+     * candidate at the start, with the count and time of wrong codes (rate
+     * limit across processes); a top-up invite names the finished test it adds
+     * to and the skills it measures (a JSON array of skill ids). */
+    "CREATE TABLE posting_edits (id INTEGER PRIMARY KEY,"
+    "  posting_id INTEGER NOT NULL REFERENCES postings(id), user_id INTEGER REFERENCES users(id),"
+    "  at INTEGER NOT NULL, summary TEXT NOT NULL, before TEXT NOT NULL, after TEXT NOT NULL);"
+    "CREATE INDEX posting_edits_posting ON posting_edits(posting_id);"
+    "ALTER TABLE invites ADD COLUMN resume_hash TEXT;"
+    "ALTER TABLE invites ADD COLUMN resume_fails INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE invites ADD COLUMN resume_fail_at INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE invites ADD COLUMN topup_of INTEGER;"
+    "ALTER TABLE invites ADD COLUMN skills TEXT;",
 };
 
 const size_t rf_sqlite_nmigrations = sizeof rf_sqlite_migrations / sizeof rf_sqlite_migrations[0];

@@ -326,6 +326,8 @@ void rf_store_invite_cleanup(struct rf_invite *v)
 {
     free(v->role);
     free(v->label);
+    free(v->skills);
+    free(v->resume_hash);
     memset(v, 0, sizeof *v);
 }
 
@@ -344,4 +346,13 @@ void rf_store_posting_cleanup(struct rf_posting *p)
     free(p->text);
     free(p->parsed);
     memset(p, 0, sizeof *p);
+}
+
+void rf_store_posting_edit_cleanup(struct rf_posting_edit *e)
+{
+    free(e->user);
+    free(e->summary);
+    free(e->before);
+    free(e->after);
+    memset(e, 0, sizeof *e);
 }

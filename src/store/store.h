@@ -119,6 +119,10 @@ struct rf_invite {
     int64_t id, org_id, posting_id, created_by, candidate_id; /* candidate 0 until claimed */
     char *role, *label; /* target role id (may be NULL), free text for the recruiter */
     int64_t created, expires;
+    int64_t topup_of; /* a top-up: the finished test it adds to (0: none) */
+    char *skills;     /* a top-up's skills, a JSON array of ids (NULL: none) */
+    char *resume_hash; /* hash of the resume code (set when its test starts), or NULL */
+    int64_t resume_fails, resume_fail_at; /* wrong resume codes: count, last time (unix s) */
 };
 void rf_store_invite_cleanup(struct rf_invite *v);
 rf_status rf_store_invite_create(struct rf_store *s, const char *token_hash,
@@ -134,6 +138,14 @@ rf_status rf_store_invite_claim(struct rf_store *s, int64_t invite_id, int64_t c
 /* Undoes a claim made by candidate_id (when starting its test failed). */
 rf_status rf_store_invite_unclaim(struct rf_store *s, int64_t invite_id, int64_t candidate_id,
                                   struct rf_err *err);
+/* Sets the hash of the invite's resume code (and clears its wrong-code count). */
+rf_status rf_store_invite_set_resume(struct rf_store *s, int64_t invite_id, const char *hash,
+                                     struct rf_err *err);
+/* Records a wrong resume code at time now (ok 0), or a right one (ok 1: the
+ * count goes back to 0). Atomic, so that processes sharing the store share
+ * the limit. */
+rf_status rf_store_invite_resume_result(struct rf_store *s, int64_t invite_id, int ok, int64_t now,
+                                        struct rf_err *err);
 /* Calls fn for each invite of the organization, newest first. */
 rf_status rf_store_invites_list(struct rf_store *s, int64_t org_id,
                                 void (*fn)(void *ud, const struct rf_invite *v), void *ud,
@@ -267,6 +279,23 @@ rf_status rf_store_tests_set_packed(struct rf_store *s, size_t n, const int64_t 
                                     struct rf_err *err);
 
 /* ---- postings ---- */
+/* One correction of a posting's requirements (careers/posting_edit.h). */
+struct rf_posting_edit {
+    int64_t id, posting_id, user_id, at; /* at: unix seconds */
+    char *user;    /* the editor's email, or NULL when the account is gone */
+    char *summary; /* what changed, in words */
+    char *before, *after; /* the requirements, JSON ({"required": [...], "preferred": [...]}) */
+};
+void rf_store_posting_edit_cleanup(struct rf_posting_edit *e);
+/* Stores parsed as the posting's parse and records the edit e (its
+ * posting_id, user_id, summary, before and after; id and at are set here),
+ * in one transaction. RF_ENOTFOUND when the posting does not exist. */
+rf_status rf_store_posting_edit(struct rf_store *s, const char *parsed,
+                                const struct rf_posting_edit *e, int64_t *id, struct rf_err *err);
+/* Calls fn for each edit of the posting, oldest first. */
+rf_status rf_store_posting_edits_list(struct rf_store *s, int64_t posting_id,
+                                      void (*fn)(void *ud, const struct rf_posting_edit *e),
+                                      void *ud, struct rf_err *err);
 struct rf_posting {
     int64_t id, org_id, created_by;
     char *title, *text, *parsed; /* parsed: JSON of the careers parser */

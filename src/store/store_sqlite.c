@@ -35,7 +35,7 @@
 #include "store/sqlite_schema.h"
 #include "store/backend.h"
 
-#define NSTMT 64
+#define NSTMT 96
 
 /* One SQLite connection, used under its mutex, with its statement cache. */
 struct conn {
@@ -769,9 +769,10 @@ static rf_status sq_invite_create(struct rf_store *bs, const char *token_hash,
     struct conn *cn = wlock(s);
     rf_status rc = run(cn, err, "create invite",
                        "INSERT INTO invites(token_hash, org_id, posting_id, role, label, "
-                       "created_by, created, expires) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                       "tinttnii", token_hash, v->org_id, v->posting_id, v->role, v->label,
-                       v->created_by, now_s(), v->expires);
+                       "created_by, created, expires, topup_of, skills) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       "tinttniint", token_hash, v->org_id, v->posting_id, v->role, v->label,
+                       v->created_by, now_s(), v->expires, v->topup_of, v->skills);
     if (!rc)
         *id = sqlite3_last_insert_rowid(cn->db);
     unlock(cn);
@@ -780,7 +781,8 @@ static rf_status sq_invite_create(struct rf_store *bs, const char *token_hash,
 
 #define INVITE_COLS                                                                                \
     "id, org_id, coalesce(posting_id, 0), coalesce(created_by, 0), coalesce(candidate_id, 0), "    \
-    "role, label, created, expires"
+    "role, label, created, expires, coalesce(topup_of, 0), skills, resume_hash, resume_fails, "    \
+    "resume_fail_at"
 
 static rf_status invite_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
 {
@@ -795,6 +797,11 @@ static rf_status invite_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
     v->label = col_text(st, 6, &oom);
     v->created = sqlite3_column_int64(st, 7);
     v->expires = sqlite3_column_int64(st, 8);
+    v->topup_of = sqlite3_column_int64(st, 9);
+    v->skills = col_text(st, 10, &oom);
+    v->resume_hash = col_text(st, 11, &oom);
+    v->resume_fails = sqlite3_column_int64(st, 12);
+    v->resume_fail_at = sqlite3_column_int64(st, 13);
     if (oom) {
         rf_store_invite_cleanup(v);
         return rf_err_set(err, RF_ENOMEM, "store: out of memory");
@@ -850,6 +857,32 @@ static rf_status sq_invite_unclaim(struct rf_store *bs, int64_t invite_id, int64
     rf_status rc = run(cn, err, "unclaim invite",
                        "UPDATE invites SET candidate_id = NULL WHERE id = ? AND candidate_id = ?",
                        "ii", invite_id, candidate_id);
+    unlock(cn);
+    return rc;
+}
+
+rf_status rf_store_invite_set_resume(struct rf_store *s, int64_t invite_id, const char *hash,
+                                     struct rf_err *err)
+{
+    struct conn *cn = wlock(s);
+    rf_status rc = run(cn, err, "set resume code",
+                       "UPDATE invites SET resume_hash = ?, resume_fails = 0 WHERE id = ?", "ti",
+                       hash, invite_id);
+    unlock(cn);
+    return rc;
+}
+
+rf_status rf_store_invite_resume_result(struct rf_store *s, int64_t invite_id, int ok, int64_t now,
+                                        struct rf_err *err)
+{
+    struct conn *cn = wlock(s);
+    rf_status rc =
+        ok ? run(cn, err, "resume code", "UPDATE invites SET resume_fails = 0 WHERE id = ?", "i",
+                 invite_id)
+           : run(cn, err, "resume code",
+                 "UPDATE invites SET resume_fails = resume_fails + 1, resume_fail_at = ? "
+                 "WHERE id = ?",
+                 "ii", now, invite_id);
     unlock(cn);
     return rc;
 }
@@ -1470,6 +1503,81 @@ static rf_status sq_postings_list(struct rf_store *bs, int64_t org_id,
         query(cn, err, "SELECT " POSTING_COLS " FROM postings WHERE org_id = ? ORDER BY id DESC",
               "i", org_id),
         "postings", posting_fn, &p, posting_clean, posting_call, &c, err);
+    unlock(cn);
+    return rc;
+}
+
+rf_status rf_store_posting_edit(struct rf_store *s, const char *parsed,
+                                const struct rf_posting_edit *e, int64_t *id, struct rf_err *err)
+{
+    struct conn *cn = wlock(s);
+    rf_status rc = exec(cn, "BEGIN IMMEDIATE", err);
+    if (!rc)
+        rc = run(cn, err, "edit posting", "UPDATE postings SET parsed = ? WHERE id = ?", "ti",
+                 parsed, e->posting_id);
+    if (!rc && sqlite3_changes(cn->db) != 1)
+        rc = rf_err_set(err, RF_ENOTFOUND, "no posting %lld", (long long)e->posting_id);
+    if (!rc)
+        rc = run(cn, err, "record posting edit",
+                 "INSERT INTO posting_edits(posting_id, user_id, at, summary, before, after) "
+                 "VALUES (?, ?, ?, ?, ?, ?)",
+                 "inittt", e->posting_id, e->user_id, now_s(), e->summary, e->before, e->after);
+    if (!rc)
+        *id = sqlite3_last_insert_rowid(cn->db);
+    if (!rc)
+        rc = exec(cn, "COMMIT", err);
+    if (rc && !sqlite3_get_autocommit(cn->db))
+        exec(cn, "ROLLBACK", NULL);
+    unlock(cn);
+    return rc;
+}
+
+static rf_status posting_edit_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
+{
+    struct rf_posting_edit *e = out;
+    int oom = 0;
+    e->id = sqlite3_column_int64(st, 0);
+    e->posting_id = sqlite3_column_int64(st, 1);
+    e->user_id = sqlite3_column_int64(st, 2);
+    e->at = sqlite3_column_int64(st, 3);
+    e->user = col_text(st, 4, &oom);
+    e->summary = col_text(st, 5, &oom);
+    e->before = col_text(st, 6, &oom);
+    e->after = col_text(st, 7, &oom);
+    if (oom || !e->summary || !e->before || !e->after) {
+        rf_store_posting_edit_cleanup(e);
+        return rf_err_set(err, RF_ENOMEM, "store: out of memory");
+    }
+    return RF_OK;
+}
+
+static void posting_edit_clean(void *p)
+{
+    rf_store_posting_edit_cleanup(p);
+}
+
+static void posting_edit_call(void *ud, const void *rec)
+{
+    struct cb *c = ud;
+    ((void (*)(void *, const struct rf_posting_edit *))c->fn)(c->ud, rec);
+}
+
+rf_status rf_store_posting_edits_list(struct rf_store *s, int64_t posting_id,
+                                      void (*fn)(void *ud, const struct rf_posting_edit *e),
+                                      void *ud, struct rf_err *err)
+{
+    struct rf_posting_edit e;
+    memset(&e, 0, sizeof e);
+    struct cb c = {(void *)fn, ud};
+    struct conn *cn = rlock(s);
+    rf_status rc = each_row(
+        cn,
+        query(cn, err,
+              "SELECT e.id, e.posting_id, coalesce(e.user_id, 0), e.at, u.email, e.summary, "
+              "e.before, e.after FROM posting_edits e LEFT JOIN users u ON u.id = e.user_id "
+              "WHERE e.posting_id = ? ORDER BY e.id",
+              "i", posting_id),
+        "posting edits", posting_edit_fn, &e, posting_edit_clean, posting_edit_call, &c, err);
     unlock(cn);
     return rc;
 }

@@ -11,6 +11,7 @@
 #include "base/rng.h"
 #include "careers/data.h"
 #include "careers/posting.h"
+#include "careers/posting_edit.h"
 #include "careers/posting_eval.h"
 #include "careers/rank.h"
 
@@ -261,7 +262,8 @@ Test(posting, fit_reason_and_or_group_probability)
     char buf[512];
     rf_posting_reason(&post, pr, m, buf, sizeof buf);
     cr_assert_str_eq(buf, "meets Python (0.82), Deep learning (PyTorch, TensorFlow) (0.81), Model "
-                          "deployment (0.84); gap: monitoring (0.18)");
+                          "deployment (0.84); gap: monitoring (0.18); not measured: Kubernetes, "
+                          "Docker, A/B testing, causal inference and 1 more");
     /* An OR-group over two skills: 1 - (1 - p1)(1 - p2). */
     struct rf_parsed_posting q;
     cr_assert_eq(parse_str("Requirements\n- statistics or machine learning\n", &q, &err), RF_OK);
@@ -284,6 +286,141 @@ Test(posting, fit_reason_and_or_group_probability)
     rf_profile_cleanup(&two);
     rf_posting_cleanup(&q);
     rf_profile_cleanup(&p);
+    rf_posting_cleanup(&post);
+}
+
+/* A requirement the profile did not measure is "not measured" in the reason,
+ * never "meets" (the prior alone gives basic statistics P = 0.84) nor a gap;
+ * the measured share is the weight on requirements with a measured skill. */
+Test(posting, reason_never_claims_what_was_not_measured)
+{
+    struct rf_parsed_posting post;
+    struct rf_err err;
+    cr_assert_eq(parse_str("Requirements\n- Basic statistics\n- Basic SQL\n- Python\n- Docker\n",
+                           &post, &err),
+                 RF_OK, "%s", err.msg);
+    cr_assert_eq(post.nreqs, 4);
+    struct rf_profile p;
+    rf_profile_init_default(&p);
+    /* Only Python (software engineering) is measured, and well above its cut. */
+    cr_assert_eq(rf_profile_add_skill(&p, "software_engineering", 2.0, 0.3, 8, NULL, NULL, &err),
+                 RF_OK);
+    double pr[RF_POSTING_MAX_REQS];
+    size_t m[RF_POSTING_MAX_REQS];
+    struct rf_posting_fit f;
+    rf_posting_fit(&post, &c.tax, &p, pr, m, &f);
+    cr_assert_float_eq(pr[0], 0.5 * erfc(-1 / M_SQRT2), 1e-12, "the prior's P(theta >= -1)");
+    cr_assert_eq(m[0], 0);
+    cr_assert_eq(m[2], 1);
+    cr_assert_eq(f.nunmeasured, 3);
+    /* weights 3, 3, 2, 1: Python (weight 2) is 2/9 of the posting */
+    cr_assert_float_eq(f.measured, 2.0 / 9, 1e-12, "measured share %g", f.measured);
+    char buf[512];
+    rf_posting_reason(&post, pr, m, buf, sizeof buf);
+    cr_assert_str_eq(buf, "meets Python (1.00); not measured: statistics, SQL and 1 more");
+    /* Nothing measured: no "meets" at all, and no gap. */
+    struct rf_profile none;
+    rf_profile_init_default(&none);
+    rf_posting_fit(&post, &c.tax, &none, pr, m, &f);
+    cr_assert_float_eq(f.measured, 0, 1e-12);
+    rf_posting_reason(&post, pr, m, buf, sizeof buf);
+    cr_assert(strstr(buf, "meets no measured requirement") == buf, "%s", buf);
+    cr_assert(!strstr(buf, "gap") && !strstr(buf, "(0."), "%s", buf);
+    rf_profile_cleanup(&none);
+    rf_profile_cleanup(&p);
+    rf_posting_cleanup(&post);
+}
+
+/* Recruiters' corrections: an edit replaces the requirements (weights by
+ * position unless given, labels from the skill names unless given), a bad
+ * edit names its field and changes nothing, the stored parse reads back to
+ * the same requirements, and the diff says what changed. */
+Test(posting, edited_requirements_round_trip_and_diff)
+{
+    struct rf_parsed_posting post;
+    struct rf_err err;
+    cr_assert_eq(parse_str("Requirements\n- Python\n- SQL\n- Docker\nNice to have\n- A/B testing\n", &post,
+                           &err),
+                 RF_OK, "%s", err.msg);
+    struct rf_parsed_posting before;
+    json_t *bj;
+    cr_assert_eq(rf_posting_to_json(&post, &c.tax, &bj, &err), RF_OK);
+    cr_assert_eq(rf_posting_from_json("stored", bj, &c.tax, &before, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(before.nreqs, post.nreqs);
+    for (size_t r = 0; r < post.nreqs; r++) {
+        cr_assert_eq(before.reqs[r].section, post.reqs[r].section, "req %zu", r);
+        cr_assert_eq(before.reqs[r].level, post.reqs[r].level, "req %zu", r);
+        cr_assert_float_eq(before.reqs[r].weight, post.reqs[r].weight, 1e-12, "req %zu", r);
+        cr_assert_eq(before.reqs[r].nskills, post.reqs[r].nskills, "req %zu", r);
+        cr_assert_eq(before.reqs[r].skills[0], post.reqs[r].skills[0], "req %zu", r);
+        cr_assert_str_eq(before.reqs[r].label, post.reqs[r].label, "req %zu", r);
+    }
+    cr_assert_eq(before.nlines, post.nlines);
+    cr_assert_eq(before.nprose, post.nprose);
+    /* Bad edits: each names its field, and the posting keeps its requirements. */
+    static const char *const bad[] = {
+        "{\"required\": [{\"skills\": [\"cooking\"], \"level\": \"proficient\"}]}",
+        "{\"required\": [{\"skills\": [\"software_engineering\"], \"level\": \"guru\"}]}",
+        "{\"required\": [{\"skills\": [\"software_engineering\"], \"level\": \"novice\"}]}",
+        "{\"preferred\": [{\"skills\": [\"software_engineering\"], \"level\": \"expert\", "
+        "\"weight\": -1}]}",
+        "{\"required\": [], \"preferred\": []}",
+        "{\"required\": [{\"skills\": [], \"level\": \"expert\"}]}",
+        "{\"required\": [{\"skills\": [\"sql\", \"sql\"], \"level\": \"expert\"}]}",
+        "{\"required\": \"Python\"}",
+    };
+    static const char *const needle[] = {
+        "required[0].skills[0]: unknown skill 'cooking'",
+        "required[0].level: unknown level 'guru'",
+        "required[0].level: unknown level 'novice'",
+        "preferred[0].weight: expected a number above 0",
+        "required: a posting needs at least one requirement",
+        "required[0].skills: expected a non-empty array",
+        "required[0].skills[0]: unknown skill 'sql'",
+        "required: expected an array",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        json_t *e = json_loads(bad[i], 0, NULL);
+        cr_assert(e, "case %zu", i);
+        cr_assert_eq(rf_posting_set_requirements(&post, e, &c.tax, &err), RF_EINVAL, "case %zu", i);
+        cr_assert(strstr(err.msg, needle[i]), "case %zu: '%s' lacks '%s'", i, err.msg, needle[i]);
+        cr_assert_eq(post.nreqs, before.nreqs, "case %zu: unchanged", i);
+        json_decref(e);
+    }
+    /* A good edit: Python up to expert, SQL removed, an OR-group added, A/B testing kept. */
+    json_t *e = json_loads("{\"required\": [{\"skills\": [\"software_engineering\"], \"level\": "
+                           "\"expert\", \"label\": \"Python\"},"
+                           " {\"skills\": [\"deep_learning\", \"ml_fundamentals\"], \"level\": "
+                           "\"proficient\", \"weight\": 2.5}],"
+                           " \"preferred\": [{\"skills\": [\"experimentation\"], \"level\": "
+                           "\"proficient\", \"label\": \"A/B testing\"}]}",
+                           0, NULL);
+    cr_assert(e);
+    cr_assert_eq(rf_posting_set_requirements(&post, e, &c.tax, &err), RF_OK, "%s", err.msg);
+    json_decref(e);
+    cr_assert_eq(post.nreqs, 3);
+    cr_assert_eq(post.nrequired, 2);
+    cr_assert_float_eq(post.reqs[0].weight, RF_POSTING_W_TOP, 1e-12, "weight by position");
+    cr_assert_float_eq(post.reqs[1].weight, 2.5, 1e-12);
+    cr_assert_float_eq(post.reqs[2].weight, RF_POSTING_W_PREFERRED, 1e-12);
+    cr_assert_str_eq(post.reqs[1].label, "Deep learning or ML fundamentals");
+    cr_assert_eq(post.reqs[1].nskills, 2);
+    char *d;
+    cr_assert_eq(rf_posting_diff(&before, &post, &c.tax, &d, &err), RF_OK);
+    cr_assert(strstr(d, "Python: level proficient -> expert, weight 3 -> 3") == NULL, "%s", d);
+    cr_assert(strstr(d, "Python: level proficient -> expert"), "%s", d);
+    cr_assert(strstr(d, "added Deep learning or ML fundamentals (required, proficient, weight "
+                        "2.5)"),
+              "%s", d);
+    cr_assert(strstr(d, "removed SQL"), "%s", d);
+    cr_assert(strstr(d, "removed Docker"), "%s", d);
+    cr_assert(strstr(d, "A/B testing") == NULL, "unchanged, so not named: %s", d);
+    free(d);
+    cr_assert_eq(rf_posting_diff(&post, &post, &c.tax, &d, &err), RF_OK);
+    cr_assert_str_eq(d, "no change");
+    free(d);
+    json_decref(bj);
+    rf_posting_cleanup(&before);
     rf_posting_cleanup(&post);
 }
 

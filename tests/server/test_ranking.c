@@ -66,7 +66,8 @@ static void store_finished(int64_t org, int64_t posting, const char *label,
     int64_t cand, inv, tid;
     char hash[32];
     snprintf(hash, sizeof hash, "ranking-%d", k++);
-    struct rf_invite v = {0, org, posting, 0, 0, "data_engineer", (char *)label, 0, 1L << 40};
+    struct rf_invite v = {.org_id = org, .posting_id = posting, .role = "data_engineer",
+                          .label = (char *)label, .expires = 1L << 40};
     cr_assert_eq(rf_store_candidate_create(st, org, NULL, NULL, &cand, &err), RF_OK);
     cr_assert_eq(rf_store_invite_create(st, hash, &v, &inv, &err), RF_OK, "%s", err.msg);
     cr_assert_eq(rf_store_invite_claim(st, inv, cand, &err), RF_OK);

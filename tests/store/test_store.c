@@ -31,16 +31,23 @@ static void teardown(void)
 
 TestSuite(store, .init = setup, .fini = teardown);
 
-/* SQL that takes a new database back to schema 3 (undoes migration 4). */
+/* SQL that takes a new database back to schema 4 (undoes migration 5). */
+#define UNDO_SCHEMA_5                                                                              \
+    "DROP TABLE posting_edits; ALTER TABLE invites DROP COLUMN resume_hash; "                      \
+    "ALTER TABLE invites DROP COLUMN resume_fails; ALTER TABLE invites DROP COLUMN resume_fail_at; " \
+    "ALTER TABLE invites DROP COLUMN topup_of; ALTER TABLE invites DROP COLUMN skills; "           \
+    "DELETE FROM schema_version WHERE version >= 5;"
+
+/* SQL that takes a new database back to schema 3 (undoes migrations 5 and 4). */
 #define UNDO_SCHEMA_4                                                                              \
-    "DROP INDEX answers_item; ALTER TABLE tests DROP COLUMN served_ms; "                           \
+    UNDO_SCHEMA_5 "DROP INDEX answers_item; ALTER TABLE tests DROP COLUMN served_ms; "                           \
     "ALTER TABLE answers DROP COLUMN rt_ms; ALTER TABLE answers DROP COLUMN client_ms; "           \
     "ALTER TABLE answers DROP COLUMN blurs; ALTER TABLE answers DROP COLUMN hidden; "              \
     "ALTER TABLE answers DROP COLUMN away_ms; DELETE FROM schema_version WHERE version >= 4;"
 
 Test(store, open_migrate_reopen_and_bad_urls)
 {
-    cr_assert_eq(rf_store_schema_version(st), 4);
+    cr_assert_eq(rf_store_schema_version(st), 5);
     cr_assert_eq(rf_store_setting_set(st, "practice", "on", &err), RF_OK);
     rf_store_close(st);
     cr_assert_eq(rf_store_open(path, &st, &err), RF_OK, "%s", err.msg);
@@ -170,7 +177,8 @@ Test(store, invites_are_single_use)
     int64_t org, uid, inv, c1, c2;
     cr_assert_eq(rf_store_org_create(st, "Acme", &org, &err), RF_OK);
     cr_assert_eq(rf_store_user_create(st, org, "a@x", "A", "recruiter", "h", &uid, &err), RF_OK);
-    struct rf_invite v = {0, org, 0, uid, 0, "ml_engineer", "for Bea", 0, 4102444800};
+    struct rf_invite v = {.org_id = org, .created_by = uid, .role = "ml_engineer",
+                          .label = "for Bea", .expires = 4102444800};
     cr_assert_eq(rf_store_invite_create(st, "ih", &v, &inv, &err), RF_OK, "%s", err.msg);
     struct rf_invite g;
     cr_assert_eq(rf_store_invite_by_token(st, "ih", &g, &err), RF_OK);
@@ -281,6 +289,79 @@ Test(store, postings_and_bank_versions)
     cr_assert_neq(bv1, bv3);
 }
 
+/* A posting edit replaces the parse and is recorded with who and when, in
+ * one transaction; an edit of a posting that does not exist stores nothing. */
+static int nedit;
+static void see_edit(void *ud, const struct rf_posting_edit *e)
+{
+    int64_t uid = *(const int64_t *)ud;
+    cr_assert_eq(e->user_id, uid);
+    cr_assert_str_eq(e->user, "r@x");
+    cr_assert(e->at > 0);
+    cr_assert_str_eq(e->summary, nedit == 0 ? "removed SQL" : "Python: level proficient -> expert");
+    cr_assert_str_eq(e->before, nedit == 0 ? "{\"required\":[1,2]}" : "{\"required\":[1]}");
+    nedit++;
+}
+
+Test(store, posting_edits_are_recorded)
+{
+    int64_t org, uid, pid, eid;
+    cr_assert_eq(rf_store_org_create(st, "Acme", &org, &err), RF_OK);
+    cr_assert_eq(rf_store_user_create(st, org, "r@x", "R", "recruiter", "h", &uid, &err), RF_OK);
+    struct rf_posting p = {0, org, uid, "MLE", "Requirements: Python, SQL", "{\"v\":0}", 0};
+    cr_assert_eq(rf_store_posting_create(st, &p, &pid, &err), RF_OK, "%s", err.msg);
+    struct rf_posting_edit e = {0, pid, uid, 0, NULL, "removed SQL", "{\"required\":[1,2]}",
+                                "{\"required\":[1]}"};
+    cr_assert_eq(rf_store_posting_edit(st, "{\"v\":1}", &e, &eid, &err), RF_OK, "%s", err.msg);
+    e.summary = "Python: level proficient -> expert";
+    e.before = "{\"required\":[1]}";
+    cr_assert_eq(rf_store_posting_edit(st, "{\"v\":2}", &e, &eid, &err), RF_OK, "%s", err.msg);
+    struct rf_posting g;
+    cr_assert_eq(rf_store_posting_get(st, pid, &g, &err), RF_OK);
+    cr_assert_str_eq(g.parsed, "{\"v\":2}");
+    cr_assert_str_eq(g.text, "Requirements: Python, SQL", "the text is kept as written");
+    rf_store_posting_cleanup(&g);
+    e.posting_id = pid + 100;
+    cr_assert_eq(rf_store_posting_edit(st, "{\"v\":3}", &e, &eid, &err), RF_ENOTFOUND);
+    nedit = 0;
+    cr_assert_eq(rf_store_posting_edits_list(st, pid, see_edit, &uid, &err), RF_OK, "%s",
+                 err.msg);
+    cr_assert_eq(nedit, 2, "two edits, the failed one not recorded");
+    nedit = 0;
+    cr_assert_eq(rf_store_posting_edits_list(st, pid + 100, see_edit, &uid, &err), RF_OK);
+    cr_assert_eq(nedit, 0);
+}
+
+/* Top-up invites keep what they add to; the resume code's hash and its
+ * wrong-code count are stored and reset. */
+Test(store, invite_topup_and_resume_code)
+{
+    int64_t org, uid, inv;
+    cr_assert_eq(rf_store_org_create(st, "Acme", &org, &err), RF_OK);
+    cr_assert_eq(rf_store_user_create(st, org, "a@x", "A", "recruiter", "h", &uid, &err), RF_OK);
+    struct rf_invite v = {.org_id = org, .created_by = uid, .role = "ml_engineer", .label = "top-up",
+                          .expires = 4102444800, .topup_of = 7, .skills = "[\"python\"]"};
+    cr_assert_eq(rf_store_invite_create(st, "th", &v, &inv, &err), RF_OK, "%s", err.msg);
+    struct rf_invite g;
+    cr_assert_eq(rf_store_invite_get(st, inv, &g, &err), RF_OK);
+    cr_assert_eq(g.topup_of, 7);
+    cr_assert_str_eq(g.skills, "[\"python\"]");
+    cr_assert_null(g.resume_hash);
+    rf_store_invite_cleanup(&g);
+    cr_assert_eq(rf_store_invite_set_resume(st, inv, "codehash", &err), RF_OK);
+    cr_assert_eq(rf_store_invite_resume_result(st, inv, 0, 1000, &err), RF_OK);
+    cr_assert_eq(rf_store_invite_resume_result(st, inv, 0, 1005, &err), RF_OK);
+    cr_assert_eq(rf_store_invite_by_token(st, "th", &g, &err), RF_OK);
+    cr_assert_str_eq(g.resume_hash, "codehash");
+    cr_assert_eq(g.resume_fails, 2);
+    cr_assert_eq(g.resume_fail_at, 1005);
+    rf_store_invite_cleanup(&g);
+    cr_assert_eq(rf_store_invite_resume_result(st, inv, 1, 1010, &err), RF_OK);
+    cr_assert_eq(rf_store_invite_get(st, inv, &g, &err), RF_OK);
+    cr_assert_eq(g.resume_fails, 0);
+    rf_store_invite_cleanup(&g);
+}
+
 /* ---- ranking rows: a posting's applicants or the whole organization ---- */
 
 struct seen {
@@ -317,7 +398,8 @@ static int64_t finished_test(int64_t org, int64_t posting, const char *label, in
     if (label) {
         char hash[32];
         snprintf(hash, sizeof hash, "hash%d", k++);
-        struct rf_invite v = {0, org, posting, 0, 0, "ml_engineer", (char *)label, 0, 1L << 40};
+        struct rf_invite v = {.org_id = org, .posting_id = posting, .role = "ml_engineer",
+                              .label = (char *)label, .expires = 1L << 40};
         cr_assert_eq(rf_store_invite_create(st, hash, &v, &inv, &err), RF_OK, "%s", err.msg);
     }
     struct rf_test t = {.candidate_id = cand, .org_id = org, .posting_id = posting,
@@ -383,7 +465,7 @@ Test(store, opens_a_first_schema_database)
                       "ALTER TABLE answers DROP COLUMN response; "
                       "DELETE FROM schema_version WHERE version >= 2;");
     cr_assert_eq(rf_store_open(path, &st, &err), RF_OK, "%s", err.msg);
-    cr_assert_eq(rf_store_schema_version(st), 4);
+    cr_assert_eq(rf_store_schema_version(st), 5);
     struct seen v = {0};
     cr_assert_eq(rf_store_tests_ranked(st, org, p1, see_ranked, &v, &err), RF_OK, "%s", err.msg);
     cr_assert_eq(v.n, 1);
@@ -444,7 +526,7 @@ static int64_t test_in_old_schema(const char *sql)
     st = NULL;
     testdb_exec(path, sql);
     cr_assert_eq(rf_store_open(path, &st, &err), RF_OK, "%s", err.msg);
-    cr_assert_eq(rf_store_schema_version(st), 4);
+    cr_assert_eq(rf_store_schema_version(st), 5);
     return tid;
 }
 
