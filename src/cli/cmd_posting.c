@@ -13,7 +13,8 @@
 
 static const char usage[] =
     "usage: rolefit posting parse FILE [--json] [--data DIR]\n"
-    "       rolefit posting eval DIR [--verbose] [--json] [--data DIR]\n\n"
+    "       rolefit posting eval DIR [--verbose] [--json] [--data DIR]\n"
+    "       rolefit posting simulate FILE|DIR [options] (see 'rolefit posting simulate --help')\n\n"
     "Turns a job posting (Markdown or plain text, English or Japanese, UTF-8) into\n"
     "required and preferred requirements on the skills rolefit measures. Section\n"
     "headings (Requirements / Must have / 必須 / 応募資格; Preferred / Nice to have /\n"
@@ -142,6 +143,8 @@ static int eval(const char *cmd, const struct rf_careers *c, const char *dir, in
 int rf_cmd_posting(int argc, char **argv)
 {
     const char *cmd = "posting", *data = rf_cli_default_path("data");
+    if (argc > 1 && strcmp(argv[1], "simulate") == 0)
+        return rf_posting_simulate("posting simulate", argc - 1, argv + 1);
     int json = 0, help = 0, verbose = 0;
     struct rf_cli_opt opts[] = {
         {"json", 0, NULL, &json}, {"data", 1, &data, NULL}, {"verbose", 0, NULL, &verbose}};

@@ -68,6 +68,8 @@ int rf_cmd_roles(int argc, char **argv);
 int rf_cmd_fit(int argc, char **argv);
 int rf_cmd_report(int argc, char **argv);
 int rf_cmd_posting(int argc, char **argv);
+/* `rolefit posting simulate` (cmd_posting_sim.c); argv[0] is "simulate". */
+int rf_posting_simulate(const char *cmd, int argc, char **argv);
 int rf_cmd_match(int argc, char **argv);
 
 #endif
