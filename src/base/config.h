@@ -383,6 +383,13 @@
 #define RF_AUTH_LIFETIME (12L * 3600L)
 /* Lifetime of an invite link, seconds (30 days). */
 #define RF_INVITE_LIFETIME (30L * 24L * 3600L)
+/* Resume codes of invited tests (docs/api.md "Invites"): characters (8 from
+ * 32 letters and digits that do not look alike: 40 bits), and the rate
+ * limit on wrong codes: after RF_RESUME_MAX_FAILS wrong codes in a row, the
+ * invite takes no code for RF_RESUME_LOCK_S seconds after the last one. */
+#define RF_RESUME_CODE_CHARS 8
+#define RF_RESUME_MAX_FAILS 5
+#define RF_RESUME_LOCK_S 900
 /* Test-integrity signals (careers/integrity.h, docs/integrity.md). The
  * browser's report beside an answer is refused beyond these: times the page
  * lost focus or was hidden, and milliseconds (away, on the question). */

@@ -104,6 +104,22 @@ rf_status rf_app_invite_create(struct rf_app *a, const struct rf_principal *p, c
                                json_t **out, struct rf_app_error *e);
 rf_status rf_app_invites(struct rf_app *a, const struct rf_principal *p, json_t **out,
                          struct rf_app_error *e);
+/* Recruiter: a top-up link for finished test {"test": id} of the
+ * organization: its test measures the skills of posting id's requirements
+ * that the test did not measure (and the bank has questions for), as a
+ * follow-up of that test whose evidence joins the same profile. 404 (posting
+ * or test not the organization's), 409 (test not finished, or nothing left
+ * to measure), 400 (test). */
+rf_status rf_app_invite_topup(struct rf_app *a, const struct rf_principal *p, int64_t id,
+                              const json_t *req, json_t **out, struct rf_app_error *e);
+/* Public, with the link: {"code": resume code} opens a session of the
+ * invite's candidate in this browser (token and csrf to set, as a test start
+ * does) and says which test it is: {"test", "status"}. A wrong code is 403
+ * and counted; after RF_RESUME_MAX_FAILS in a row the invite takes none for
+ * RF_RESUME_LOCK_S seconds (403 with *retry_s > 0: the caller answers 429). */
+rf_status rf_app_invite_resume(struct rf_app *a, const char *token, const json_t *req,
+                               char new_token[RF_TOKEN_LEN], char new_csrf[RF_TOKEN_LEN],
+                               int64_t *retry_s, json_t **out, struct rf_app_error *e);
 /* Public: what an invite is for (no secrets), before accepting it. */
 rf_status rf_app_invite_info(struct rf_app *a, const char *token, json_t **out,
                              struct rf_app_error *e);
@@ -140,6 +156,17 @@ rf_status rf_app_posting_create(struct rf_app *a, const struct rf_principal *p, 
                                 json_t **out, struct rf_app_error *e);
 rf_status rf_app_postings(struct rf_app *a, const struct rf_principal *p, json_t **out,
                           struct rf_app_error *e);
+/* Replaces posting id's requirements with the edited ones of req
+ * ({"required": [...], "preferred": [...]}, careers/posting_edit.h) and
+ * records the edit (who, when, what in words, before and after). 400 naming
+ * the field ("required[1].level: unknown level 'guru'"); 404. Replies with
+ * the posting's new reading and {"edit": {"id", "summary"}}. */
+rf_status rf_app_posting_edit(struct rf_app *a, const struct rf_principal *p, int64_t id,
+                              const json_t *req, json_t **out, struct rf_app_error *e);
+/* The edits of posting id, oldest first: {"posting", "edits": [{"id", "at",
+ * "by", "user_id", "summary", "before", "after"}]}. */
+rf_status rf_app_posting_edits(struct rf_app *a, const struct rf_principal *p, int64_t id,
+                               json_t **out, struct rf_app_error *e);
 rf_status rf_app_posting_get(struct rf_app *a, const struct rf_principal *p, int64_t id,
                              json_t **out, struct rf_app_error *e);
 /* Ranks finished tests against posting id with the arithmetic of `rolefit

@@ -84,11 +84,23 @@ rf_status rf_app_test_followup(struct rf_app *a, const struct rf_principal *p, i
             d.loadings_assumed |= !a->car.tax.skills[k].loading_calibrated;
         }
     }
+    if (!rc)
+        rc = rf_app_followup_begin(a, &t, &sc, &d, 0, 0, out, e);
+    rf_store_test_cleanup(&t);
+    return rc;
+}
+
+rf_status rf_app_followup_begin(struct rf_app *a, const struct rf_test *t,
+                                const struct rf_app_scope *sc, const struct rf_cat_design *d,
+                                int64_t posting_id, int64_t invite_id, json_t **out,
+                                struct rf_app_error *e)
+{
+    int64_t id = t->id;
+    rf_status rc = RF_OK;
     struct rf_cat_session *s = NULL;
     char *state = NULL, *scope = NULL;
     int64_t nid = 0;
-    if (!rc)
-        rc = rf_cat_session_new(a->pool, &d, rf_app_session_seed(a), &s, &e->err);
+    rc = rf_cat_session_new(a->pool, d, rf_app_session_seed(a), &s, &e->err);
     /* Not again: the items of the test and of its earlier follow-ups. */
     struct seen_ctx sx = {a, s};
     for (int64_t x = id, hops = 0; !rc && x && hops < RF_PROFILE_MAX_SESSIONS; hops++) {
@@ -96,7 +108,7 @@ rf_status rf_app_test_followup(struct rf_app *a, const struct rf_principal *p, i
         if ((rc = rf_store_answers_list(a->store, x, block_seen, &sx, &e->err)))
             break;
         if (x == id) {
-            x = followup_parent(t.scope);
+            x = followup_parent(t->scope);
         } else if (!(rc = rf_store_test_get(a->store, x, &tx, &e->err))) {
             x = followup_parent(tx.scope);
             rf_store_test_cleanup(&tx);
@@ -112,20 +124,24 @@ rf_status rf_app_test_followup(struct rf_app *a, const struct rf_principal *p, i
     if (!rc)
         rc = rf_app_session_state(s, &state, &e->err);
     if (!rc) {
-        json_t *pj = json_loads(t.scope, 0, NULL), *sj = json_array();
-        for (size_t i = 0; i < sc.n; i++)
-            json_array_append_new(sj, json_string(sc.skills[i]));
+        json_t *pj = json_loads(t->scope, 0, NULL), *sj = json_array();
+        for (size_t i = 0; i < sc->n; i++)
+            json_array_append_new(sj, json_string(sc->skills[i]));
         /* The report of a follow-up targets the test's role, as the test's did. */
         const json_t *role = json_object_get(pj, "role");
         json_t *scj = json_pack("{s:O?,s:o,s:I}", "role", json_is_string(role) ? role : NULL,
                                 "skills", sj, "followup_of", (json_int_t)id);
+        if (scj && posting_id)
+            json_object_set_new(scj, "posting", json_integer(posting_id));
         scope = scj ? json_dumps(scj, JSON_COMPACT) : NULL;
         json_decref(scj);
         json_decref(pj);
         struct rf_test nt;
         memset(&nt, 0, sizeof nt);
-        nt.candidate_id = t.candidate_id;
-        nt.org_id = t.org_id;
+        nt.candidate_id = t->candidate_id;
+        nt.org_id = t->org_id;
+        nt.posting_id = posting_id;
+        nt.invite_id = invite_id;
         nt.scope = scope;
         nt.state = state;
         nt.served_ms = rf_app_wall_ms(a);
@@ -143,7 +159,6 @@ rf_status rf_app_test_followup(struct rf_app *a, const struct rf_principal *p, i
     rf_cat_session_free(s);
     free(state);
     free(scope);
-    rf_store_test_cleanup(&t);
     return rc;
 }
 

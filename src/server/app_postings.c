@@ -1,7 +1,10 @@
 /*
  * Job postings and ranking (app.h): a recruiter adds a posting (parsed into
- * required skills), lists and reads them, and ranks the organization's
- * finished tests (the posting's applicants or everyone) by fit to it.
+ * required skills), lists and reads them, corrects the requirements (every
+ * edit stored with who and when), and ranks the organization's finished
+ * tests (the posting's applicants or everyone) by fit to it. A posting that
+ * was never edited is read from its text each time (so a better reader
+ * reads old postings better); an edited one by its stored requirements.
  */
 #include "server/app.h"
 
@@ -11,6 +14,7 @@
 #include "base/config.h"
 #include "base/mem.h"
 #include "careers/posting.h"
+#include "careers/posting_edit.h"
 #include "careers/profile.h"
 #include "careers/rank.h"
 #include "server/app_flow.h"
@@ -116,10 +120,170 @@ rf_status rf_app_posting_get(struct rf_app *a, const struct rf_principal *p, int
     return *out ? RF_OK : rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
 }
 
+rf_status rf_app_posting_reading(struct rf_app *a, const struct rf_posting *po,
+                                 struct rf_parsed_posting *pp, struct rf_app_error *e)
+{
+    json_t *j = po->parsed ? json_loads(po->parsed, 0, NULL) : NULL;
+    rf_status rc;
+    if (json_object_get(j, "edited"))
+        rc = rf_posting_from_json("stored posting", j, &a->car.tax, pp, &e->err);
+    else
+        rc = parse_posting(a, po->text, pp, e);
+    json_decref(j);
+    return rc;
+}
+
+/* The requirements of a parse as the edit format has them. */
+static json_t *requirements_json(const json_t *parsed)
+{
+    return json_pack("{s:O,s:O}", "required", json_object_get(parsed, "required"), "preferred",
+                     json_object_get(parsed, "preferred"));
+}
+
+rf_status rf_app_posting_edit(struct rf_app *a, const struct rf_principal *p, int64_t id,
+                              const json_t *req, json_t **out, struct rf_app_error *e)
+{
+    if (!rf_app_is_staff(p))
+        return rf_app_fail(e, RF_EPERM, NULL, "sign in as a recruiter to edit postings");
+    if (!json_is_object(req) || (!json_object_get(req, "required") &&
+                                 !json_object_get(req, "preferred")))
+        return rf_app_fail(e, RF_EINVAL, "required",
+                           "give the requirements: 'required' and 'preferred' arrays");
+    struct rf_posting po;
+    rf_status rc = own_posting(a, p, id, &po, e);
+    if (rc)
+        return rc;
+    struct rf_parsed_posting before, after;
+    memset(&after, 0, sizeof after);
+    json_t *bj = NULL, *aj = NULL, *breq = NULL, *areq = NULL, *edited = NULL;
+    char *summary = NULL, *parsed = NULL, *bs = NULL, *as = NULL;
+    if ((rc = rf_app_posting_reading(a, &po, &before, e)))
+        goto out;
+    /* after: the reading with the new requirements (its lines and prose kept) */
+    if ((rc = rf_app_posting_reading(a, &po, &after, e)))
+        goto out;
+    if ((rc = rf_posting_set_requirements(&after, req, &a->car.tax, &e->err))) {
+        /* "required[2].level: ..." names its field: the part before the first '.' or ':' */
+        static const char *const fields[] = {"required", "preferred"};
+        e->field = strncmp(e->err.msg, "preferred", 9) == 0 ? fields[1] : fields[0];
+        goto out;
+    }
+    if ((rc = rf_posting_diff(&before, &after, &a->car.tax, &summary, &e->err)) ||
+        (rc = rf_posting_to_json(&before, &a->car.tax, &bj, &e->err)) ||
+        (rc = rf_posting_to_json(&after, &a->car.tax, &aj, &e->err)))
+        goto out;
+    json_t *old = po.parsed ? json_loads(po.parsed, 0, NULL) : NULL;
+    const json_t *prev = json_object_get(old, "edited");
+    json_int_t nedits = json_integer_value(json_object_get(prev, "edits")) + 1;
+    json_decref(old);
+    edited = json_pack("{s:I,s:I,s:I}", "by", (json_int_t)p->user_id, "at",
+                       (json_int_t)rf_app_now_s(), "edits", nedits);
+    breq = requirements_json(bj);
+    areq = requirements_json(aj);
+    if (!edited || !breq || !areq || json_object_set(aj, "edited", edited) ||
+        !(parsed = json_dumps(aj, JSON_COMPACT)) || !(bs = json_dumps(breq, JSON_COMPACT)) ||
+        !(as = json_dumps(areq, JSON_COMPACT))) {
+        rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+        goto out;
+    }
+    struct rf_posting_edit ed = {0, id, p->user_id, 0, NULL, summary, bs, as};
+    int64_t eid;
+    if ((rc = rf_store_posting_edit(a->store, parsed, &ed, &eid, &e->err)))
+        goto out;
+    rf_app_log(a, "posting %lld edited by user %lld: %s", (long long)id, (long long)p->user_id,
+               summary);
+    *out = json_pack("{s:I,s:s,s:O,s:{s:I,s:s}}", "id", (json_int_t)id, "title", po.title,
+                     "parsed", aj, "edit", "id", (json_int_t)eid, "summary", summary);
+    if (!*out)
+        rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+out:
+    json_decref(bj);
+    json_decref(aj);
+    json_decref(breq);
+    json_decref(areq);
+    json_decref(edited);
+    free(summary);
+    free(parsed);
+    free(bs);
+    free(as);
+    rf_posting_cleanup(&before);
+    rf_posting_cleanup(&after);
+    rf_store_posting_cleanup(&po);
+    return rc;
+}
+
+static void edit_item(void *ud, const struct rf_posting_edit *ed)
+{
+    json_t *b = json_loads(ed->before, 0, NULL), *af = json_loads(ed->after, 0, NULL);
+    json_array_append_new(ud, json_pack("{s:I,s:I,s:s?,s:I,s:s,s:o?,s:o?}", "id",
+                                        (json_int_t)ed->id, "at", (json_int_t)ed->at, "by",
+                                        ed->user, "user_id", (json_int_t)ed->user_id, "summary",
+                                        ed->summary, "before", b, "after", af));
+}
+
+rf_status rf_app_posting_edits(struct rf_app *a, const struct rf_principal *p, int64_t id,
+                               json_t **out, struct rf_app_error *e)
+{
+    struct rf_posting po;
+    rf_status rc = own_posting(a, p, id, &po, e);
+    if (rc)
+        return rc;
+    rf_store_posting_cleanup(&po);
+    json_t *arr = json_array();
+    if (!arr)
+        return rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+    if ((rc = rf_store_posting_edits_list(a->store, id, edit_item, arr, &e->err))) {
+        json_decref(arr);
+        return rc;
+    }
+    *out = json_pack("{s:I,s:o}", "posting", (json_int_t)id, "edits", arr);
+    return *out ? RF_OK : rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+}
+
+json_t *rf_app_posting_report(struct rf_app *a, int64_t posting, const struct rf_profile *pr)
+{
+    struct rf_posting po;
+    struct rf_app_error e = {{0}, NULL};
+    if (rf_store_posting_get(a->store, posting, &po, &e.err) != RF_OK)
+        return NULL;
+    struct rf_parsed_posting pp;
+    json_t *out = NULL;
+    if (rf_app_posting_reading(a, &po, &pp, &e) != RF_OK) {
+        rf_store_posting_cleanup(&po);
+        return NULL;
+    }
+    double p[RF_POSTING_MAX_REQS];
+    size_t m[RF_POSTING_MAX_REQS];
+    struct rf_posting_fit f;
+    rf_posting_fit(&pp, &a->car.tax, pr, p, m, &f);
+    char reason[512];
+    rf_posting_reason(&pp, p, m, reason, sizeof reason);
+    json_t *reqs = json_array();
+    for (size_t r = 0; reqs && r < pp.nreqs; r++) {
+        const struct rf_posting_req *q = &pp.reqs[r];
+        const char *call = !m[r]                 ? "not measured"
+                           : p[r] >= RF_FIT_MET   ? "meets"
+                           : p[r] <= RF_FIT_BELOW ? "below"
+                                                  : "undecided";
+        json_array_append_new(
+            reqs, json_pack("{s:s,s:s,s:s,s:f,s:s,s:o}", "label", q->label, "section",
+                            q->section == RF_SEC_PREFERRED ? "preferred" : "required", "level",
+                            a->car.tax.levels[q->level], "weight", q->weight, "call", call, "p",
+                            m[r] ? json_real(p[r]) : json_null()));
+    }
+    if (reqs)
+        out = json_pack("{s:I,s:s,s:f,s:f,s:f,s:f,s:s,s:o}", "id", (json_int_t)posting, "title",
+                        po.title, "fit", f.fit, "sd", f.sd, "p_required", f.p_required,
+                        "measured", f.measured, "reason", reason, "requirements", reqs);
+    rf_posting_cleanup(&pp);
+    rf_store_posting_cleanup(&po);
+    return out;
+}
+
 /* One ranked row, kept beside its JSON for sorting. */
 struct rank_row {
     double fit;
-    int64_t test;
+    int64_t test, candidate;
     json_t *json; /* owned */
 };
 
@@ -186,16 +350,44 @@ static void rank_test(void *ud, const struct rf_store_ranked *t)
         c->rows = nr;
         c->cap = nc;
     }
-    json_t *row =
-        json_pack("{s:I,s:I,s:s?,s:f,s:f,s:f,s:s,s:b,s:I}", "test", (json_int_t)t->id, "candidate",
-                  (json_int_t)t->candidate_id, "label", t->label, "fit", f.fit, "sd", f.sd,
-                  "p_required", f.p_required, "reason", reason, "applicant",
-                  t->posting_id == c->posting, "finished", (json_int_t)t->finished);
+    json_t *row = json_pack("{s:I,s:I,s:s?,s:f,s:f,s:f,s:f,s:I,s:s,s:b,s:I}", "test",
+                            (json_int_t)t->id, "candidate", (json_int_t)t->candidate_id, "label",
+                            t->label, "fit", f.fit, "sd", f.sd, "p_required", f.p_required,
+                            "measured", f.measured, "not_measured", (json_int_t)f.nunmeasured,
+                            "reason", reason, "applicant", t->posting_id == c->posting,
+                            "finished", (json_int_t)t->finished);
     if (!row) {
         c->rc = rf_err_set(&c->err, RF_ENOMEM, "out of memory");
         return;
     }
-    c->rows[c->n++] = (struct rank_row){f.fit, t->id, row};
+    c->rows[c->n++] = (struct rank_row){f.fit, t->id, t->candidate_id, row};
+}
+
+/* By candidate, the latest test first. */
+static int by_candidate(const void *x, const void *y)
+{
+    const struct rank_row *a = x, *b = y;
+    if (a->candidate != b->candidate)
+        return a->candidate < b->candidate ? -1 : 1;
+    return (a->test < b->test) - (a->test > b->test);
+}
+
+/* Keeps one row per candidate: the latest test, whose profile holds every
+ * follow-up and top-up added to the first (rf_app_followup_combine). */
+static size_t latest_per_candidate(struct rank_row *rows, size_t n)
+{
+    if (n == 0)
+        return 0;
+    qsort(rows, n, sizeof *rows, by_candidate);
+    size_t m = 1;
+    for (size_t i = 1; i < n; i++) {
+        if (rows[i].candidate == rows[m - 1].candidate) {
+            json_decref(rows[i].json);
+            continue;
+        }
+        rows[m++] = rows[i];
+    }
+    return m;
 }
 
 /* Best fit first; ties: the earlier test first. */
@@ -228,7 +420,7 @@ rf_status rf_app_posting_ranking(struct rf_app *a, const struct rf_principal *p,
     if (rc)
         return rc;
     struct rf_parsed_posting pp;
-    if ((rc = parse_posting(a, po.text, &pp, e))) {
+    if ((rc = rf_app_posting_reading(a, &po, &pp, e))) {
         rf_store_posting_cleanup(&po);
         return rc;
     }
@@ -264,6 +456,7 @@ rf_status rf_app_posting_ranking(struct rf_app *a, const struct rf_principal *p,
     if (!rc && !sorted)
         rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
     if (!rc) {
+        c.n = latest_per_candidate(c.rows, c.n);
         if (c.n)
             qsort(c.rows, c.n, sizeof *c.rows, by_fit);
         for (size_t i = 0; i < c.n; i++) {

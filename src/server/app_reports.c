@@ -129,6 +129,10 @@ rf_status rf_app_test_report(struct rf_app *a, const struct rf_principal *p, int
         json_object_set_new(report, "viewer", json_string(mine ? "candidate" : "staff"));
         if (scope && json_is_true(json_object_get(scope, "find_role")))
             json_object_set_new(report, "find_role", json_true());
+        /* A posting's test reads the candidate against the posting too. */
+        json_t *pj = t.posting_id ? rf_app_posting_report(a, t.posting_id, &pr) : NULL;
+        if (pj)
+            json_object_set_new(report, "posting", pj);
         /* Staff see who it is: the label the recruiter gave the invite. */
         struct rf_invite inv;
         if (!mine && !json_object_get(report, "person") && t.invite_id &&

@@ -25,6 +25,7 @@
 #include "cat/session.h"
 #include "server/app_flow.h"
 #include "server/auth.h"
+#include "server/postingtest.h"
 #include "server/roletest.h"
 #include "server/sesscache.h"
 #include "server/signals.h"
@@ -117,6 +118,97 @@ static rf_status build_design(struct rf_app *a, struct rf_app_scope *sc, struct 
     }
     d->exposure = a->cfg.exposure != NULL;
     return RF_OK;
+}
+
+/* A posting invite's test: the posting's design (server/postingtest.h) over
+ * its current requirements; sc gets its skills (and keeps its role, which
+ * the report targets besides the posting). */
+static rf_status posting_design(struct rf_app *a, int64_t posting, struct rf_app_scope *sc,
+                                struct rf_cat_design *d, struct rf_app_error *e)
+{
+    struct rf_posting po;
+    rf_status rc = rf_store_posting_get(a->store, posting, &po, &e->err);
+    if (rc)
+        return rc == RF_ENOTFOUND ? rf_app_fail(e, RF_ENOTFOUND, "invite",
+                                                "the posting of this invite no longer exists")
+                                  : rc;
+    struct rf_parsed_posting pp;
+    rc = rf_app_posting_reading(a, &po, &pp, e);
+    if (!rc) {
+        rc = rf_postingtest_design(d, a->pool, &a->car.roles, &pp, NULL, &e->err);
+        if (rc)
+            e->field = "invite";
+        rf_posting_cleanup(&pp);
+    }
+    rf_store_posting_cleanup(&po);
+    if (rc)
+        return rc;
+    sc->n = 0;
+    for (size_t j = 0; j < d->nscope; j++)
+        sc->skills[sc->n++] = a->pool->skills[d->scope[j]];
+    d->exposure = a->cfg.exposure != NULL;
+    return RF_OK;
+}
+
+/* A top-up invite (inv->topup_of): a follow-up of the candidate's finished
+ * test over the skills the invite names, started in this browser as that
+ * candidate. */
+static rf_status start_topup(struct rf_app *a, const struct rf_invite *inv,
+                             char new_token[RF_TOKEN_LEN], char new_csrf[RF_TOKEN_LEN],
+                             json_t **out, struct rf_app_error *e)
+{
+    struct rf_test t;
+    struct rf_posting po;
+    struct rf_parsed_posting pp;
+    memset(&t, 0, sizeof t);
+    memset(&po, 0, sizeof po);
+    memset(&pp, 0, sizeof pp);
+    struct rf_app_scope sc;
+    memset(&sc, 0, sizeof sc);
+    size_t idx[RF_CAT_MAX_SCOPE], n = 0;
+    json_t *sk = inv->skills ? json_loads(inv->skills, 0, NULL) : NULL;
+    for (size_t i = 0; i < json_array_size(sk) && n < RF_CAT_MAX_SCOPE; i++)
+        if (rf_taxonomy_find(&a->car.tax, json_string_value(json_array_get(sk, i)), &idx[n]) ==
+            RF_OK) {
+            sc.skills[sc.n++] = a->car.tax.skills[idx[n]].id;
+            n++;
+        }
+    json_decref(sk);
+    rf_status rc = rf_store_test_get(a->store, inv->topup_of, &t, &e->err);
+    if (!rc && (strcmp(t.status, "finished") != 0 || !t.profile))
+        rc = rf_app_fail(e, RF_ECONFLICT, "invite", "the test this invite adds to is not finished");
+    if (!rc)
+        rc = rf_store_posting_get(a->store, inv->posting_id, &po, &e->err);
+    if (!rc)
+        rc = rf_app_posting_reading(a, &po, &pp, e);
+    struct rf_cat_design d;
+    if (!rc && (rc = rf_postingtest_topup_design(&d, a->pool, &a->car.tax, &pp, idx, n,
+                                                 &e->err)))
+        e->field = "invite";
+    if (!rc)
+        d.exposure = a->cfg.exposure != NULL;
+    int claimed = 0;
+    if (!rc)
+        claimed = !(rc = rf_store_invite_claim(a->store, inv->id, t.candidate_id, &e->err));
+    if (!rc)
+        rc = rf_app_session_new(a, 0, t.candidate_id, new_token, new_csrf, &e->err);
+    if (!rc)
+        rc = rf_app_followup_begin(a, &t, &sc, &d, inv->posting_id, inv->id, out, e);
+    char code[RF_RESUME_CODE_CHARS + 2];
+    if (!rc && !(rc = rf_app_resume_code_new(a, inv->id, code, &e->err)))
+        json_object_set_new(*out, "resume_code", json_string(code));
+    else if (rc && *out) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    if (rc && claimed) /* the link stays usable when starting failed */
+        rf_store_invite_unclaim(a->store, inv->id, t.candidate_id, NULL);
+    if (rc)
+        new_token[0] = new_csrf[0] = '\0';
+    rf_posting_cleanup(&pp);
+    rf_store_posting_cleanup(&po);
+    rf_store_test_cleanup(&t);
+    return rc;
 }
 
 static const char *skill_name(struct rf_app *a, const char *id)
@@ -281,7 +373,9 @@ rf_status rf_app_test_start(struct rf_app *a, const struct rf_principal *p, cons
             return rc;
         if (inv.candidate_id && inv.candidate_id != p->candidate_id) {
             rf_store_invite_cleanup(&inv);
-            return rf_app_fail(e, RF_ECONFLICT, "invite", "this invite link has already been used");
+            return rf_app_fail(e, RF_ECONFLICT, "resume_code",
+                               "this invite's test was started in another browser: enter the "
+                               "resume code shown when it started to continue it here");
         }
         if (inv.candidate_id) {
             /* the same candidate opening the link again resumes the test */
@@ -294,9 +388,16 @@ rf_status rf_app_test_start(struct rf_app *a, const struct rf_principal *p, cons
             rf_store_test_cleanup(&t);
             return rf_app_test_get(a, p, tid, out, e);
         }
+        if (inv.topup_of) {
+            rc = start_topup(a, &inv, new_token, new_csrf, out, e);
+            rf_store_invite_cleanup(&inv);
+            return rc;
+        }
         memset(&sc, 0, sizeof sc);
-        rc = inv.role ? scope_from_role(a, inv.role, &sc, e)
-                      : rf_app_fail(e, RF_EINVAL, "invite", "this invite names no role");
+        if (inv.role)
+            rc = scope_from_role(a, inv.role, &sc, e);
+        else if (!inv.posting_id)
+            rc = rf_app_fail(e, RF_EINVAL, "invite", "this invite names no role or posting");
         org = inv.org_id;
     } else {
         if (!a->cfg.practice) {
@@ -307,7 +408,9 @@ rf_status rf_app_test_start(struct rf_app *a, const struct rf_principal *p, cons
         rc = rf_app_scope_from_request(a, req, &sc, e);
     }
     struct rf_cat_design d;
-    if (!rc)
+    if (!rc && inv.posting_id)
+        rc = posting_design(a, inv.posting_id, &sc, &d, e);
+    else if (!rc)
         rc = build_design(a, &sc, &d, e);
     /* Claiming an invite changes who the caller is: always a new candidate and
      * a new session, never the candidate of a cookie the caller arrived with
@@ -340,6 +443,8 @@ rf_status rf_app_test_start(struct rf_app *a, const struct rf_principal *p, cons
         json_t *scj = json_pack("{s:s?,s:o}", "role", sc.role ? sc.role->id : NULL, "skills", sj);
         if (scj && sc.find)
             json_object_set_new(scj, "find_role", json_true());
+        if (scj && inv.posting_id)
+            json_object_set_new(scj, "posting", json_integer(inv.posting_id));
         scope = json_dumps(scj, JSON_COMPACT);
         json_decref(scj);
         struct rf_test t;
@@ -356,6 +461,14 @@ rf_status rf_app_test_start(struct rf_app *a, const struct rf_principal *p, cons
     }
     if (!rc)
         rc = rf_app_test_reply(a, id, s, "active", out, e);
+    /* The code that resumes this test from another browser, shown once. */
+    char code[RF_RESUME_CODE_CHARS + 2];
+    if (!rc && claimed && !(rc = rf_app_resume_code_new(a, inv.id, code, &e->err)))
+        json_object_set_new(*out, "resume_code", json_string(code));
+    else if (rc && claimed && *out) {
+        json_decref(*out);
+        *out = NULL;
+    }
     if (!rc) {
         rf_sesscache_put(a->live, id, s, state); /* the session as stored */
         s = NULL;

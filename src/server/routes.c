@@ -360,6 +360,48 @@ static void h_id(void *ap, struct rf_req *req, struct rf_resp *resp)
     reply(s, req, resp, rc, &e, out, 200);
 }
 
+struct op_id_body { /* principal, the numeric id of the path and a JSON object body */
+    rf_status (*fn)(struct rf_app *, const struct rf_principal *, int64_t, const json_t *,
+                    json_t **, struct rf_app_error *);
+    int status;
+};
+
+static void h_id_body(void *ap, struct rf_req *req, struct rf_resp *resp)
+{
+    struct rf_server *s = ap;
+    const struct op_id_body *op = req->arg;
+    struct rf_principal p;
+    struct rf_app_error e = {{0}, NULL};
+    json_t *out = NULL, *j;
+    int64_t id;
+    if (!id_and_principal(s, req, resp, &id, &p) || !(j = rf_req_json(req, resp)))
+        return;
+    rf_status rc = op->fn(s->app, &p, id, j, &out, &e);
+    json_decref(j);
+    reply(s, req, resp, rc, &e, out, op->status);
+}
+
+/* POST /api/invites/:token/resume: the invite's candidate in this browser. */
+static void h_invite_resume(void *ap, struct rf_req *req, struct rf_resp *resp)
+{
+    struct rf_server *s = ap;
+    struct rf_app_error e = {{0}, NULL};
+    json_t *out = NULL, *j;
+    if (!(j = rf_req_json(req, resp)))
+        return;
+    char tok[RF_TOKEN_LEN], csrf[RF_TOKEN_LEN];
+    int64_t retry = 0;
+    rf_status rc = rf_app_invite_resume(s->app, req->params[0], j, tok, csrf, &retry, &out, &e);
+    json_decref(j);
+    if (rc && retry > 0)
+        return too_many(resp, (double)retry, e.err.msg);
+    if (!rc && tok[0]) {
+        set_cookie(s, req, resp, tok, RF_AUTH_LIFETIME);
+        json_object_set_new(out, "csrf", json_string(csrf));
+    }
+    reply(s, req, resp, rc, &e, out, 200);
+}
+
 static void h_invite_info(void *ap, struct rf_req *req, struct rf_resp *resp)
 {
     struct rf_server *s = ap;
@@ -563,6 +605,9 @@ static const struct op_id op_posting_get = {.fn = rf_app_posting_get};
 static const struct op_id op_posting_ranking = {.fn_query = rf_app_posting_ranking,
                                                 .query = "scope"};
 static const struct op_id op_test_report = {.fn = test_report_json};
+static const struct op_id_body op_posting_edit = {rf_app_posting_edit, 200};
+static const struct op_id op_posting_edits = {.fn = rf_app_posting_edits};
+static const struct op_id_body op_invite_topup = {rf_app_invite_topup, 201};
 
 static const struct rf_route routes[] = {
     {"GET", "/api/health", h_health, NULL, 0},
@@ -578,6 +623,7 @@ static const struct rf_route routes[] = {
     {"POST", "/api/invites", h_body, &op_invite_create, 0},
     {"GET", "/api/invites", h_plain, &op_invites, 0},
     {"GET", "/api/invites/:token", h_invite_info, NULL, 0},
+    {"POST", "/api/invites/:token/resume", h_invite_resume, NULL, 0},
     {"POST", "/api/tests", h_test_start, NULL, 0},
     {"GET", "/api/tests/:id", h_id, &op_test_get, 0},
     {"POST", "/api/tests/:id/answers", h_test_answer, NULL, 0},
@@ -588,6 +634,9 @@ static const struct rf_route routes[] = {
     {"GET", "/api/postings", h_plain, &op_postings, 0},
     {"GET", "/api/postings/:id", h_id, &op_posting_get, 0},
     {"GET", "/api/postings/:id/ranking", h_id, &op_posting_ranking, 0},
+    {"PUT", "/api/postings/:id/requirements", h_id_body, &op_posting_edit, 0},
+    {"GET", "/api/postings/:id/edits", h_id, &op_posting_edits, 0},
+    {"POST", "/api/postings/:id/topup", h_id_body, &op_invite_topup, 0},
 };
 
 /* ---- static files ---- */

@@ -75,6 +75,8 @@ struct rf_user {
 };
 void rf_store_user_cleanup(struct rf_user *u);
 
+/* The organization's name (*name malloc'd; RF_ENOTFOUND when none). */
+rf_status rf_store_org_name(struct rf_store *s, int64_t id, char **name, struct rf_err *err);
 rf_status rf_store_org_create(struct rf_store *s, const char *name, int64_t *id,
                               struct rf_err *err);
 /* Email is unique (case-insensitively): RF_ECONFLICT if taken. */

@@ -606,6 +606,26 @@ static rf_status one_row(struct conn *cn, sqlite3_stmt *st, const char *what,
     return rc;
 }
 
+static rf_status text_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
+{
+    int oom = 0;
+    char *t = col_text(st, 0, &oom);
+    if (!t)
+        return rf_err_set(err, RF_ENOMEM, "store: out of memory");
+    *(char **)out = t;
+    return RF_OK;
+}
+
+rf_status rf_store_org_name(struct rf_store *s, int64_t id, char **name, struct rf_err *err)
+{
+    *name = NULL;
+    struct conn *cn = rlock(s);
+    rf_status rc = one_row(cn, query(cn, err, "SELECT name FROM orgs WHERE id = ?", "i", id),
+                           "organization", text_fn, name, err);
+    unlock(cn);
+    return rc;
+}
+
 static rf_status user_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
 {
     return user_row(st, out, err);
