@@ -14,7 +14,8 @@
 static const char usage[] =
     "usage: rolefit posting parse FILE [--json] [--data DIR]\n"
     "       rolefit posting eval DIR [--verbose] [--json] [--data DIR]\n"
-    "       rolefit posting simulate FILE|DIR [options] (see 'rolefit posting simulate --help')\n\n"
+    "       rolefit posting simulate FILE|DIR [--examinees N] [--seed S] [--threads T]\n"
+    "                                [--truth-loading L] [--bank DIR] [--data DIR] [--json]\n\n"
     "Turns a job posting (Markdown or plain text, English or Japanese, UTF-8) into\n"
     "required and preferred requirements on the skills rolefit measures. Section\n"
     "headings (Requirements / Must have / 必須 / 応募資格; Preferred / Nice to have /\n"
@@ -31,6 +32,9 @@ static const char usage[] =
     "NAME.labels; tests/fixtures/postings/README.md): line recall, skill precision and\n"
     "recall per line, required/preferred accuracy, prose read as requirements and\n"
     "lines silently dropped, for the tuned postings and those in DIR/holdout.txt.\n\n"
+    "'simulate' gives simulated applicants the posting's test and reports how often\n"
+    "the ranking puts the true best third in its top third (see 'rolefit posting\n"
+    "simulate --help' for its options).\n\n"
     "  --json      print JSON instead of text\n"
     "  --verbose   (eval) list every disagreement with the labels on stderr\n"
     "  --data DIR  folder with skills.json and skill_aliases.json (default data)\n";
