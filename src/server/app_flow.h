@@ -65,39 +65,6 @@ rf_status rf_app_fail(struct rf_app_error *e, rf_status rc, const char *field, c
 #ifdef __clang_analyzer__
 /* As for rf_err_set (base/err.h): the analyzer does not follow variadic calls. */
 #define rf_app_fail(e, rc, ...) (rf_app_fail((e), (rc), __VA_ARGS__), (rc))
-/* Starts a follow-up session of finished test t (for t's candidate) over
- * scope sc with design d: never a question the candidate has seen in t and
- * its earlier follow-ups; its scope names followup_of (and posting when
- * posting_id is not 0), and the new test carries posting_id and invite_id
- * (a top-up's: 0 for a candidate's own follow-up). *out as rf_app_test_reply,
- * with "followup_of" (app_followup.c). */
-rf_status rf_app_followup_begin(struct rf_app *a, const struct rf_test *t,
-                                const struct rf_app_scope *sc, const struct rf_cat_design *d,
-                                int64_t posting_id, int64_t invite_id, json_t **out,
-                                struct rf_app_error *e);
-
-/* ---- invites (app_invites.c) ---- */
-
-/* A new resume code for invite_id ("ABCD-EFGH", RF_RESUME_CODE_CHARS letters
- * and digits and a dash): its hash is stored with the invite, replacing any
- * earlier code; the code itself is shown once, to the candidate. */
-rf_status rf_app_resume_code_new(struct rf_app *a, int64_t invite_id,
-                                 char code[RF_RESUME_CODE_CHARS + 2], struct rf_err *err);
-
-/* ---- postings (app_postings.c) ---- */
-
-/* The requirements a stored posting is read by: the edited ones when a
- * recruiter corrected them, else the reader's reading of its text (field
- * "text" on a refusal). *pp is the caller's to clean up on RF_OK. */
-rf_status rf_app_posting_reading(struct rf_app *a, const struct rf_posting *po,
-                                 struct rf_parsed_posting *pp, struct rf_app_error *e);
-
-/* The posting section of a report: the profile against posting's current
- * requirements ({"id", "title", "fit", "sd", "p_required", "measured",
- * "reason", "requirements": [{"label", "section", "level", "weight", "call",
- * "p" (null when not measured)}]}); NULL when the posting cannot be read. */
-json_t *rf_app_posting_report(struct rf_app *a, int64_t posting, const struct rf_profile *pr);
-
 #endif
 
 /* A required string field of a request object, length 1..max bytes, no NUL,

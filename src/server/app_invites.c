@@ -25,24 +25,18 @@
 #include "server/auth.h"
 #include "store/store.h"
 
-/* The caller's organization's posting id (404 otherwise); *title (may be
- * NULL) receives a copy of its title. */
+/* Posting id of the caller's organization into *po (404 naming field
+ * otherwise); the caller cleans *po up on RF_OK. */
 static rf_status org_posting(struct rf_app *a, const struct rf_principal *p, int64_t id,
-                             const char *field, char **title, struct rf_app_error *e)
+                             const char *field, struct rf_posting *po, struct rf_app_error *e)
 {
-    struct rf_posting po;
-    rf_status rc = rf_store_posting_get(a->store, id, &po, &e->err);
-    if (rc == RF_ENOTFOUND || (!rc && po.org_id != p->org_id)) {
+    rf_status rc = rf_store_posting_get(a->store, id, po, &e->err);
+    if (rc == RF_ENOTFOUND || (!rc && po->org_id != p->org_id)) {
         if (!rc)
-            rf_store_posting_cleanup(&po);
+            rf_store_posting_cleanup(po);
         return rf_app_fail(e, RF_ENOTFOUND, field, "no posting %lld in your organization",
                            (long long)id);
     }
-    if (rc)
-        return rc;
-    if (title && !(*title = rf_strdup(po.title)))
-        rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
-    rf_store_posting_cleanup(&po);
     return rc;
 }
 
@@ -81,13 +75,14 @@ rf_status rf_app_invite_create(struct rf_app *a, const struct rf_principal *p, c
         (rc = rf_app_opt_string(req, "role", 64, &role, e)))
         return rc;
     int64_t posting = 0;
-    char *title = NULL;
+    struct rf_posting po;
+    memset(&po, 0, sizeof po);
     const json_t *pv = json_object_get(req, "posting");
     if (pv && !json_is_null(pv)) {
         if (!json_is_integer(pv))
             return rf_app_fail(e, RF_EINVAL, "posting", "field 'posting' must be a posting id");
         posting = json_integer_value(pv);
-        if ((rc = org_posting(a, p, posting, "posting", &title, e)))
+        if ((rc = org_posting(a, p, posting, "posting", &po, e)))
             return rc;
     }
     if (role && !rf_roles_find(&a->car.roles, role))
@@ -102,8 +97,8 @@ rf_status rf_app_invite_create(struct rf_app *a, const struct rf_principal *p, c
                           .role = (char *)role,
                           .label = (char *)label};
     if (!rc)
-        rc = invite_new(a, &v, title, out, e);
-    free(title);
+        rc = invite_new(a, &v, po.title, out, e);
+    rf_store_posting_cleanup(&po);
     return rc;
 }
 
@@ -141,13 +136,7 @@ rf_status rf_app_invite_topup(struct rf_app *a, const struct rf_principal *p, in
     if (!json_is_integer(tv))
         return rf_app_fail(e, RF_EINVAL, "test", "field 'test' must be the id of a finished test");
     struct rf_posting po;
-    rf_status rc = rf_store_posting_get(a->store, posting, &po, &e->err);
-    if (rc == RF_ENOTFOUND || (!rc && po.org_id != p->org_id)) {
-        if (!rc)
-            rf_store_posting_cleanup(&po);
-        return rf_app_fail(e, RF_ENOTFOUND, NULL, "no posting %lld in your organization",
-                           (long long)posting);
-    }
+    rf_status rc = org_posting(a, p, posting, NULL, &po, e);
     if (rc)
         return rc;
     struct rf_test t;
