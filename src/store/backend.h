@@ -86,6 +86,17 @@ struct rf_store_ops {
     rf_status (*postings_list)(struct rf_store *s, int64_t org_id,
                                void (*fn)(void *ud, const struct rf_posting *p), void *ud,
                                struct rf_err *err);
+    /* issue 15: organizations' names, resume codes, posting edits */
+    rf_status (*org_name)(struct rf_store *s, int64_t id, char **name, struct rf_err *err);
+    rf_status (*invite_set_resume)(struct rf_store *s, int64_t invite_id, const char *hash,
+                                   struct rf_err *err);
+    rf_status (*invite_resume_result)(struct rf_store *s, int64_t invite_id, int ok, int64_t now,
+                                      struct rf_err *err);
+    rf_status (*posting_edit)(struct rf_store *s, const char *parsed,
+                              const struct rf_posting_edit *e, int64_t *id, struct rf_err *err);
+    rf_status (*posting_edits_list)(struct rf_store *s, int64_t posting_id,
+                                    void (*fn)(void *ud, const struct rf_posting_edit *e),
+                                    void *ud, struct rf_err *err);
     rf_status (*bank_version)(struct rf_store *s, const char *hash, int64_t nitems, int64_t *id,
                               struct rf_err *err);
 };

@@ -63,6 +63,17 @@ const char *const rf_pg_migrations[] = {
     "ALTER TABLE answers ADD COLUMN hidden BIGINT;"
     "ALTER TABLE answers ADD COLUMN away_ms BIGINT;"
     "CREATE INDEX answers_item ON answers(item_id);",
+    /* 5: posting edits with who and when; resume codes and top-ups of invites
+     * (sqlite_schema.c 5) */
+    "CREATE TABLE posting_edits (id " ID ","
+    "  posting_id BIGINT NOT NULL REFERENCES postings(id), user_id BIGINT REFERENCES users(id),"
+    "  at BIGINT NOT NULL, summary TEXT NOT NULL, before TEXT NOT NULL, after TEXT NOT NULL);"
+    "CREATE INDEX posting_edits_posting ON posting_edits(posting_id);"
+    "ALTER TABLE invites ADD COLUMN resume_hash TEXT;"
+    "ALTER TABLE invites ADD COLUMN resume_fails BIGINT NOT NULL DEFAULT 0;"
+    "ALTER TABLE invites ADD COLUMN resume_fail_at BIGINT NOT NULL DEFAULT 0;"
+    "ALTER TABLE invites ADD COLUMN topup_of BIGINT;"
+    "ALTER TABLE invites ADD COLUMN skills TEXT;",
 };
 
 const size_t rf_pg_nmigrations = sizeof rf_pg_migrations / sizeof rf_pg_migrations[0];

@@ -150,6 +150,36 @@ rf_status rf_store_candidate_get(struct rf_store *s, int64_t id, struct rf_candi
     return s->ops->candidate_get(s, id, c, err);
 }
 
+rf_status rf_store_org_name(struct rf_store *s, int64_t id, char **name, struct rf_err *err)
+{
+    return s->ops->org_name(s, id, name, err);
+}
+
+rf_status rf_store_invite_set_resume(struct rf_store *s, int64_t invite_id, const char *hash,
+                                     struct rf_err *err)
+{
+    return s->ops->invite_set_resume(s, invite_id, hash, err);
+}
+
+rf_status rf_store_invite_resume_result(struct rf_store *s, int64_t invite_id, int ok, int64_t now,
+                                        struct rf_err *err)
+{
+    return s->ops->invite_resume_result(s, invite_id, ok, now, err);
+}
+
+rf_status rf_store_posting_edit(struct rf_store *s, const char *parsed,
+                                const struct rf_posting_edit *e, int64_t *id, struct rf_err *err)
+{
+    return s->ops->posting_edit(s, parsed, e, id, err);
+}
+
+rf_status rf_store_posting_edits_list(struct rf_store *s, int64_t posting_id,
+                                      void (*fn)(void *ud, const struct rf_posting_edit *e),
+                                      void *ud, struct rf_err *err)
+{
+    return s->ops->posting_edits_list(s, posting_id, fn, ud, err);
+}
+
 rf_status rf_store_invite_create(struct rf_store *s, const char *token_hash,
                                  const struct rf_invite *v, int64_t *id, struct rf_err *err)
 {

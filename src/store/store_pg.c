@@ -654,6 +654,13 @@ static rf_status pg_setting_swap(struct rf_store *bs, const char *key, const cha
 
 /* ---- organizations and users ---- */
 
+static rf_status pg_org_name(struct rf_store *bs, int64_t id, char **name, struct rf_err *err)
+{
+    *name = NULL;
+    return one_row(pgs(bs), err, "organization", text_fn, name,
+                   "SELECT name FROM orgs WHERE id = $1", "i", id);
+}
+
 static rf_status pg_org_create(struct rf_store *bs, const char *name, int64_t *id,
                                struct rf_err *err)
 {
@@ -804,15 +811,16 @@ static rf_status pg_invite_create(struct rf_store *bs, const char *token_hash,
 {
     return one_row(pgs(bs), err, "create invite", id_fn, id,
                    "INSERT INTO invites(token_hash, org_id, posting_id, role, label, "
-                   "created_by, created, expires) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
-                   "RETURNING id",
-                   "tinttnii", token_hash, v->org_id, v->posting_id, v->role, v->label,
-                   v->created_by, now_s(), v->expires);
+                   "created_by, created, expires, topup_of, skills) "
+                   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                   "tinttniint", token_hash, v->org_id, v->posting_id, v->role, v->label,
+                   v->created_by, now_s(), v->expires, v->topup_of, v->skills);
 }
 
 #define INVITE_COLS                                                                                \
     "id, org_id, coalesce(posting_id, 0), coalesce(created_by, 0), coalesce(candidate_id, 0), "    \
-    "role, label, created, expires"
+    "role, label, created, expires, coalesce(topup_of, 0), skills, resume_hash, resume_fails, "    \
+    "resume_fail_at"
 
 static rf_status invite_fn(struct pconn *cn, const PGresult *r, void *out, struct rf_err *err)
 {
@@ -828,6 +836,11 @@ static rf_status invite_fn(struct pconn *cn, const PGresult *r, void *out, struc
     v->label = col_text(r, 0, 6, &oom);
     v->created = col_int(r, 0, 7, 0);
     v->expires = col_int(r, 0, 8, 0);
+    v->topup_of = col_int(r, 0, 9, 0);
+    v->skills = col_text(r, 0, 10, &oom);
+    v->resume_hash = col_text(r, 0, 11, &oom);
+    v->resume_fails = col_int(r, 0, 12, 0);
+    v->resume_fail_at = col_int(r, 0, 13, 0);
     if (oom) {
         rf_store_invite_cleanup(v);
         return rf_err_set(err, RF_ENOMEM, "store: out of memory");
@@ -870,6 +883,26 @@ static rf_status pg_invite_unclaim(struct rf_store *bs, int64_t invite_id, int64
     return run1(pgs(bs), err, "unclaim invite", NULL,
                 "UPDATE invites SET candidate_id = NULL WHERE id = $1 AND candidate_id = $2", "ii",
                 invite_id, candidate_id);
+}
+
+static rf_status pg_invite_set_resume(struct rf_store *bs, int64_t invite_id, const char *hash,
+                                      struct rf_err *err)
+{
+    return run1(pgs(bs), err, "set resume code", NULL,
+                "UPDATE invites SET resume_hash = $1, resume_fails = 0 WHERE id = $2", "ti", hash,
+                invite_id);
+}
+
+static rf_status pg_invite_resume_result(struct rf_store *bs, int64_t invite_id, int ok,
+                                         int64_t now, struct rf_err *err)
+{
+    if (ok)
+        return run1(pgs(bs), err, "resume code", NULL,
+                    "UPDATE invites SET resume_fails = 0 WHERE id = $1", "i", invite_id);
+    return run1(pgs(bs), err, "resume code", NULL,
+                "UPDATE invites SET resume_fails = resume_fails + 1, resume_fail_at = $1 "
+                "WHERE id = $2",
+                "ii", now, invite_id);
 }
 
 struct cb {
@@ -1470,6 +1503,70 @@ static rf_status pg_postings_list(struct rf_store *bs, int64_t org_id,
                     "i", org_id);
 }
 
+/* The posting's new parse and the edit's row in one statement (atomic): no
+ * posting, no row. */
+static rf_status pg_posting_edit(struct rf_store *bs, const char *parsed,
+                                 const struct rf_posting_edit *e, int64_t *id, struct rf_err *err)
+{
+    rf_status rc = one_row(pgs(bs), err, "posting", id_fn, id,
+                           "WITH up AS (UPDATE postings SET parsed = $1 WHERE id = $2 RETURNING id) "
+                           "INSERT INTO posting_edits(posting_id, user_id, at, summary, before, "
+                           "after) SELECT id, $3::bigint, $4::bigint, $5::text, $6::text, $7::text "
+                           "FROM up RETURNING id",
+                           "tinittt", parsed, e->posting_id, e->user_id, now_s(), e->summary,
+                           e->before, e->after);
+    if (rc == RF_ENOTFOUND)
+        rf_err_set(err, RF_ENOTFOUND, "no posting %lld", (long long)e->posting_id);
+    return rc;
+}
+
+static rf_status posting_edit_fn(struct pconn *cn, const PGresult *r, void *out,
+                                 struct rf_err *err)
+{
+    (void)cn;
+    struct rf_posting_edit *e = out;
+    int oom = 0;
+    e->id = col_int(r, 0, 0, 0);
+    e->posting_id = col_int(r, 0, 1, 0);
+    e->user_id = col_int(r, 0, 2, 0);
+    e->at = col_int(r, 0, 3, 0);
+    e->user = col_text(r, 0, 4, &oom);
+    e->summary = col_text(r, 0, 5, &oom);
+    e->before = col_text(r, 0, 6, &oom);
+    e->after = col_text(r, 0, 7, &oom);
+    if (oom || !e->summary || !e->before || !e->after) {
+        rf_store_posting_edit_cleanup(e);
+        return rf_err_set(err, RF_ENOMEM, "store: out of memory");
+    }
+    return RF_OK;
+}
+
+static void posting_edit_clean(void *p)
+{
+    rf_store_posting_edit_cleanup(p);
+}
+
+static void posting_edit_call(void *ud, const void *rec)
+{
+    struct cb *c = ud;
+    ((void (*)(void *, const struct rf_posting_edit *))c->fn)(c->ud, rec);
+}
+
+static rf_status pg_posting_edits_list(struct rf_store *bs, int64_t posting_id,
+                                       void (*fn)(void *ud, const struct rf_posting_edit *e),
+                                       void *ud, struct rf_err *err)
+{
+    struct rf_posting_edit e;
+    memset(&e, 0, sizeof e);
+    struct cb c = {(void *)fn, ud};
+    return each_row(pgs(bs), err, "posting edits", posting_edit_fn, &e, posting_edit_clean,
+                    posting_edit_call, &c,
+                    "SELECT e.id, e.posting_id, coalesce(e.user_id, 0), e.at, u.email, e.summary, "
+                    "e.before, e.after FROM posting_edits e LEFT JOIN users u ON u.id = e.user_id "
+                    "WHERE e.posting_id = $1 ORDER BY e.id",
+                    "i", posting_id);
+}
+
 /* ---- bank versions ---- */
 
 static rf_status pg_bank_version(struct rf_store *bs, const char *hash, int64_t nitems,
@@ -1503,6 +1600,11 @@ static const struct rf_store_ops pg_ops = {
     .candidate_create = pg_candidate_create,
     .candidate_get = pg_candidate_get,
     .invite_create = pg_invite_create,
+    .invite_set_resume = pg_invite_set_resume,
+    .invite_resume_result = pg_invite_resume_result,
+    .org_name = pg_org_name,
+    .posting_edit = pg_posting_edit,
+    .posting_edits_list = pg_posting_edits_list,
     .invite_by_token = pg_invite_by_token,
     .invite_get = pg_invite_get,
     .invite_claim = pg_invite_claim,

@@ -616,8 +616,9 @@ static rf_status text_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
     return RF_OK;
 }
 
-rf_status rf_store_org_name(struct rf_store *s, int64_t id, char **name, struct rf_err *err)
+static rf_status sq_org_name(struct rf_store *bs, int64_t id, char **name, struct rf_err *err)
 {
+    struct sq_store *s = (struct sq_store *)bs;
     *name = NULL;
     struct conn *cn = rlock(s);
     rf_status rc = one_row(cn, query(cn, err, "SELECT name FROM orgs WHERE id = ?", "i", id),
@@ -881,9 +882,10 @@ static rf_status sq_invite_unclaim(struct rf_store *bs, int64_t invite_id, int64
     return rc;
 }
 
-rf_status rf_store_invite_set_resume(struct rf_store *s, int64_t invite_id, const char *hash,
-                                     struct rf_err *err)
+static rf_status sq_invite_set_resume(struct rf_store *bs, int64_t invite_id, const char *hash,
+                                      struct rf_err *err)
 {
+    struct sq_store *s = (struct sq_store *)bs;
     struct conn *cn = wlock(s);
     rf_status rc = run(cn, err, "set resume code",
                        "UPDATE invites SET resume_hash = ?, resume_fails = 0 WHERE id = ?", "ti",
@@ -892,9 +894,10 @@ rf_status rf_store_invite_set_resume(struct rf_store *s, int64_t invite_id, cons
     return rc;
 }
 
-rf_status rf_store_invite_resume_result(struct rf_store *s, int64_t invite_id, int ok, int64_t now,
-                                        struct rf_err *err)
+static rf_status sq_invite_resume_result(struct rf_store *bs, int64_t invite_id, int ok,
+                                         int64_t now, struct rf_err *err)
 {
+    struct sq_store *s = (struct sq_store *)bs;
     struct conn *cn = wlock(s);
     rf_status rc =
         ok ? run(cn, err, "resume code", "UPDATE invites SET resume_fails = 0 WHERE id = ?", "i",
@@ -1527,9 +1530,10 @@ static rf_status sq_postings_list(struct rf_store *bs, int64_t org_id,
     return rc;
 }
 
-rf_status rf_store_posting_edit(struct rf_store *s, const char *parsed,
-                                const struct rf_posting_edit *e, int64_t *id, struct rf_err *err)
+static rf_status sq_posting_edit(struct rf_store *bs, const char *parsed,
+                                 const struct rf_posting_edit *e, int64_t *id, struct rf_err *err)
 {
+    struct sq_store *s = (struct sq_store *)bs;
     struct conn *cn = wlock(s);
     rf_status rc = exec(cn, "BEGIN IMMEDIATE", err);
     if (!rc)
@@ -1582,10 +1586,11 @@ static void posting_edit_call(void *ud, const void *rec)
     ((void (*)(void *, const struct rf_posting_edit *))c->fn)(c->ud, rec);
 }
 
-rf_status rf_store_posting_edits_list(struct rf_store *s, int64_t posting_id,
-                                      void (*fn)(void *ud, const struct rf_posting_edit *e),
-                                      void *ud, struct rf_err *err)
+static rf_status sq_posting_edits_list(struct rf_store *bs, int64_t posting_id,
+                                       void (*fn)(void *ud, const struct rf_posting_edit *e),
+                                       void *ud, struct rf_err *err)
 {
+    struct sq_store *s = (struct sq_store *)bs;
     struct rf_posting_edit e;
     memset(&e, 0, sizeof e);
     struct cb c = {(void *)fn, ud};
@@ -1637,6 +1642,11 @@ static const struct rf_store_ops sq_ops = {
     .candidate_create = sq_candidate_create,
     .candidate_get = sq_candidate_get,
     .invite_create = sq_invite_create,
+    .invite_set_resume = sq_invite_set_resume,
+    .invite_resume_result = sq_invite_resume_result,
+    .org_name = sq_org_name,
+    .posting_edit = sq_posting_edit,
+    .posting_edits_list = sq_posting_edits_list,
     .invite_by_token = sq_invite_by_token,
     .invite_get = sq_invite_get,
     .invite_claim = sq_invite_claim,

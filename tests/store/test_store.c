@@ -98,10 +98,13 @@ Test(store, migrations_run_once_when_stores_open_together)
     for (int i = 0; i < 6; i++) {
         void *v;
         pthread_join(th[i], &v);
-        cr_assert_eq((intptr_t)v, 4, "store %d opened at version %d", i, (int)(intptr_t)v);
+        cr_assert_eq((intptr_t)v, (intptr_t)rf_sqlite_nmigrations, "store %d opened at version %d",
+                     i, (int)(intptr_t)v);
     }
-    cr_assert_eq(testdb_int(fresh, "SELECT count(*) FROM schema_version"), 4);
-    cr_assert_eq(testdb_int(fresh, "SELECT count(DISTINCT version) FROM schema_version"), 4);
+    cr_assert_eq(testdb_int(fresh, "SELECT count(*) FROM schema_version"),
+                 (int64_t)rf_sqlite_nmigrations);
+    cr_assert_eq(testdb_int(fresh, "SELECT count(DISTINCT version) FROM schema_version"),
+                 (int64_t)rf_sqlite_nmigrations);
     testdb_drop(fresh);
 }
 
