@@ -599,8 +599,15 @@ async function recruiterFlow(browser) {
   check(`${tag}: invitation greets the candidate`, (await cp.textContent('#title')) === 'Welcome, Dana Candidate');
   await shoot(cp, 'invite-390', true);
   await cp.click('#start');
+  // the resume code, shown once before the first question
+  await cp.waitForSelector('#code-shown:not([hidden])');
+  const dcode = (await cp.textContent('#resume-code')).trim();
+  check(`${tag}: the resume code is shown at the start`, /^[A-Z2-9]{4}-[A-Z2-9]{4}$/.test(dcode), dcode);
+  await shoot(cp, 'invite-code-390', true);
+  await cp.click('#go');
   await cp.waitForURL(/\/test\.html#\d+$/);
   await cp.waitForSelector('#options input');
+  check(`${tag}: the test page repeats the resume code`, (await cp.textContent('#resume-note')).includes(dcode));
   await checkFits(cp, `${tag}: question fits a 390px phone`);
   await shoot(cp, 'question-390', true);
   const answered = await takeTest(cp, 'invited candidate', traffic);
@@ -648,6 +655,7 @@ async function recruiterFlow(browser) {
   await rp.close();
 
   if (POSTINGS) await postingsFlow(page, tag, testId);
+  if (POSTINGS) await postingInviteFlow(browser, page, pageErrors);
 
   // the recruiter's pages on a phone
   const phone = await rc.newPage();
@@ -708,6 +716,177 @@ async function postingsFlow(page, tag, testId) {
   const link = await page.getAttribute(`#ranking-table a[href*="/api/tests/${testId}/"]`, 'href').catch(() => null);
   check(`${tag}: ranking links the candidate's report`, !!link, 'no link');
   await shoot(page, 'ranking-1280');
+}
+
+// The right answer to item it, in the field its format takes.
+function rightAnswer(it) {
+  if (it.type === 'numeric') return { item: it.id, value: String(it.answer) };
+  if (it.type === 'multi') return { item: it.id, selected: it.keys };
+  return { item: it.id, choice: it.key };
+}
+
+// Answers the current question of the test page through the page itself:
+// the first option (or 1 for a number), then Answer.
+async function answerOnPage(page) {
+  await page.waitForSelector('#options input');
+  const input = page.locator('#options input').first();
+  if ((await input.getAttribute('type')) === 'text') await input.fill('1');
+  else await input.check();
+  await page.click('#submit');
+}
+
+// The words of every page the recruiter and the candidates see must never
+// read "null" nor call a requirement met (or a gap) and not measured at once.
+function cleanText(tag, where, text) {
+  check(`${tag}: no "null" on ${where}`, !/\bnull\b/.test(text), (text.match(/.{0,40}\bnull\b.{0,40}/) || [''])[0]);
+  const bad = [];
+  for (const line of text.split('\n')) {
+    const nm = /not measured: ([^;]*)/.exec(line);
+    if (!nm) continue;
+    const unmeasured = nm[1].replace(/ and \d+ more$/, '').split(', ').map((x) => x.trim());
+    const claimed = line.slice(0, nm.index);
+    for (const u of unmeasured) if (u && claimed.includes(`${u} (`)) bad.push(`${u} in: ${line}`);
+  }
+  check(`${tag}: no requirement both met (or a gap) and not measured on ${where}`, bad.length === 0, bad.join(' | '));
+}
+
+// Issue 15's walk: paste a posting, correct a requirement (its history kept),
+// invite for the posting (the form sets the test and keeps its choices), one
+// candidate starts here and resumes in another browser with the code (a
+// wrong code refused first), a second candidate takes the test, then rank:
+// both measured in full, reasons that never overclaim, invites in their state.
+async function postingInviteFlow(browser, page, pageErrors) {
+  const tag = 'posting invites';
+  const title = 'Data Scientist, Growth';
+  await page.click('#tab-postings');
+  await page.fill('#p-title', title);
+  await page.fill('#p-text', ['# Data Scientist, Growth', '', 'Requirements:', '- Statistics and probability',
+    '- Strong SQL', '- A/B testing and experiment design', 'Nice to have:', '- Python'].join('\n'));
+  await page.click('#posting-form button[type=submit]');
+  await page.waitForSelector('#parsed:not([hidden]) #edit-reqs');
+  await page.click('#edit-reqs');
+  await page.waitForSelector('#edit-table tbody tr');
+  await page.locator('#edit-table tbody tr').first().locator('.req-level').selectOption('advanced');
+  await shoot(page, 'posting-edit-1280', true);
+  await page.click('#save-reqs');
+  await page.waitForSelector('#edit-saved');
+  const saved = await page.textContent('#edit-saved');
+  check(`${tag}: the correction is saved and said in words`, /level proficient -> advanced/.test(saved), saved);
+  await page.click('#parsed button:has-text("History of edits")');
+  await page.waitForSelector('#edits li');
+  const hist = await page.innerText('#edits');
+  check(`${tag}: the history names who corrected what`, /rita@acme\.example/.test(hist) && /advanced/.test(hist), hist);
+  cleanText(tag, 'the posting', await page.innerText('main'));
+
+  // invite for the posting: choosing it sets the test
+  await page.click('#tab-invites');
+  await page.waitForSelector(`#i-posting option:has-text("${title}")`, { state: 'attached' });
+  await page.selectOption('#i-posting', { label: title });
+  check(`${tag}: choosing a posting sets its own test`, (await page.inputValue('#i-role')) === '', await page.inputValue('#i-role'));
+  const links = [];
+  for (const who of ['Pat Posting', 'Quinn Posting']) {
+    await page.fill('#i-label', who);
+    await page.click('#invite-form button[type=submit]');
+    await page.waitForFunction((w) => document.getElementById('i-link').textContent.includes(w), who);
+    links.push((await page.textContent('#invite-url')).trim());
+  }
+  check(`${tag}: the form keeps the posting after an invite`, (await page.inputValue('#i-posting')) !== '' && (await page.inputValue('#i-label')) === '');
+  const itext = await page.innerText('#invites tbody');
+  check(`${tag}: the invite table names the posting`, new RegExp(`Pat Posting\\s+Posting: ${title}`).test(itext), itext.slice(0, 300));
+
+  // Pat starts in one browser and answers two questions
+  const ca = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  ca.setDefaultTimeout(20000);
+  const pa = await ca.newPage();
+  pa.on('pageerror', (e) => pageErrors.push(e.message));
+  await pa.goto(links[0]);
+  await pa.waitForSelector('#start:not([disabled])');
+  const what = await pa.textContent('#what');
+  check(`${tag}: the invitation names the posting and the organization`, what.includes(title) && what.includes('Acme Research'), what);
+  await pa.click('#start');
+  await pa.waitForSelector('#code-shown:not([hidden])');
+  const code = (await pa.textContent('#resume-code')).trim();
+  await pa.click('#go');
+  await pa.waitForURL(/\/test\.html#\d+$/);
+  const tid = pa.url().split('#')[1];
+  const scope = await apiIn(pa, 'GET', `/api/tests/${tid}`);
+  check(`${tag}: the test measures the posting's skills`, scope.test.skills.length >= 3 && scope.test.skills.length <= 6,
+    scope.test.skills.map((x) => x.id).join(', '));
+  for (let k = 0; k < 2; k++) {
+    await answerOnPage(pa);
+    await pa.waitForFunction((n) => /Question (\d+)/.exec(document.getElementById('count').textContent)[1] === String(n), k + 2);
+  }
+  await ca.close();
+
+  // another browser: the link asks for the code; a wrong one is refused
+  const cb = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  cb.setDefaultTimeout(20000);
+  const pb = await cb.newPage();
+  pb.on('pageerror', (e) => pageErrors.push(e.message));
+  await pb.goto(links[0]);
+  await pb.waitForSelector('#resume:not([hidden])');
+  await pb.fill('#code', 'ZZZZ-ZZZZ');
+  await pb.click('#resume button[type=submit]');
+  await pb.waitForFunction(() => document.getElementById('error').textContent.trim() !== '');
+  check(`${tag}: a wrong resume code is refused in words`, /resume code/i.test(await pb.textContent('#error')), await pb.textContent('#error'));
+  await shoot(pb, 'invite-resume-390', true);
+  await pb.fill('#code', code.toLowerCase());
+  await pb.click('#resume button[type=submit]');
+  await pb.waitForURL(/\/test\.html#\d+$/);
+  check(`${tag}: the code resumes the same test`, pb.url().split('#')[1] === tid, pb.url());
+  await pb.waitForSelector('#options input');
+  check(`${tag}: the resumed test goes on from question 3`, /Question 3 /.test(await pb.textContent('#count')), await pb.textContent('#count'));
+  let r = await apiIn(pb, 'GET', `/api/tests/${tid}`);
+  while (r.test.status === 'active' && r.question) r = await apiIn(pb, 'POST', `/api/tests/${tid}/answers`, wrongAnswer(bank.get(r.question.item)));
+  await pb.goto(`${BASE}/report.html#${tid}`);
+  await pb.waitForSelector('#report h1');
+  // the page's own words: the questions reviewed may speak of SQL's NULL
+  const patText = await pb.evaluate(() => {
+    const c = document.querySelector('main').cloneNode(true);
+    c.querySelectorAll('.review').forEach((x) => x.remove());
+    document.body.append(c);
+    const t = c.innerText;
+    c.remove();
+    return t;
+  });
+  cleanText(tag, "Pat's report", patText);
+  await cb.close();
+
+  // Quinn takes the test right through
+  const cq = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  cq.setDefaultTimeout(20000);
+  const pq = await cq.newPage();
+  pq.on('pageerror', (e) => pageErrors.push(e.message));
+  await pq.goto(links[1]);
+  await pq.waitForSelector('#start:not([disabled])');
+  await pq.click('#start');
+  await pq.waitForSelector('#code-shown:not([hidden])');
+  await pq.click('#go');
+  await pq.waitForURL(/\/test\.html#\d+$/);
+  const qid = pq.url().split('#')[1];
+  r = await apiIn(pq, 'GET', `/api/tests/${qid}`);
+  while (r.test.status === 'active' && r.question) r = await apiIn(pq, 'POST', `/api/tests/${qid}/answers`, rightAnswer(bank.get(r.question.item)));
+  await cq.close();
+
+  // rank the posting's applicants
+  await page.click('#tab-postings');
+  await page.locator('#postings li', { hasText: title }).locator('button:has-text("Rank candidates")').click();
+  await page.check('#ranking-scope input[value=posting]');
+  await page.waitForFunction(() => /applicants\)$/.test(document.getElementById('ranking-title').textContent) &&
+    document.querySelectorAll('#ranking-table tbody tr').length === 2);
+  await page.waitForSelector('#ranking-table tbody >> text=Quinn Posting');
+  await page.waitForSelector('#ranking-table tbody >> text=Pat Posting');
+  const rows = await page.locator('#ranking-table tbody tr').allInnerTexts();
+  check(`${tag}: both applicants ranked, the one who answered right first`, rows.length === 2 && /Quinn Posting/.test(rows[0]), rows.join(' | '));
+  const measured = await page.locator('#ranking-table td.measured').allInnerTexts();
+  check(`${tag}: the ranking shows how much of the posting was measured`, measured.length === 2 && measured.every((m) => m === '100%'), measured.join(', '));
+  cleanText(tag, 'the ranking', await page.innerText('#ranking'));
+  await shoot(page, 'posting-ranking-1280', true);
+  await page.click('#tab-invites');
+  await page.waitForSelector('#invites tbody >> text=Quinn Posting');
+  const states = await page.innerText('#invites tbody');
+  check(`${tag}: the invite table shows each state`, /Quinn Posting[^\n]*finished — open report/.test(states) && /Pat Posting[^\n]*finished — open report/.test(states), states.slice(0, 400));
+  cleanText(tag, 'the invites', states);
 }
 
 // Calls the API from page through the page's own client (web/js/api.js:

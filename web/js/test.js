@@ -132,6 +132,12 @@ function answerBody() {
 async function load() {
   await header('');
   if (!/^\d+$/.test(id)) { showError(errorBox, { message: 'No test here. Start one from the home page.' }); return; }
+  const code = sessionStorage.getItem(`rf_resume_${id}`);
+  if (code) {
+    const note = document.getElementById('resume-note');
+    note.textContent = `Your resume code: ${code}. With your invitation link and this code you can continue in another browser.`;
+    note.hidden = false;
+  }
   try {
     render(await api('GET', `/api/tests/${id}`));
   } catch (e) {
