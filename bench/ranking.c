@@ -117,8 +117,12 @@ static void fill(struct rf_store *st, const char *name, size_t n, int packed, in
         char hash[64], label[32];
         snprintf(hash, sizeof hash, "%s%zu", name, i);
         snprintf(label, sizeof label, "cand %zu", i);
-        struct rf_invite v = {0, *org, posting[i % 2], *user, 0, "ml_engineer", label, 0,
-                              (int64_t)1 << 40};
+        struct rf_invite v = {.org_id = *org,
+                              .posting_id = posting[i % 2],
+                              .created_by = *user,
+                              .role = "ml_engineer",
+                              .label = label,
+                              .expires = (int64_t)1 << 40};
         if (rf_store_candidate_create(st, *org, NULL, NULL, &cand, &err) ||
             rf_store_invite_create(st, hash, &v, &inv, &err) ||
             rf_store_invite_claim(st, inv, cand, &err))

@@ -168,8 +168,9 @@ static rf_status start_topup(struct rf_app *a, const struct rf_invite *inv,
     size_t idx[RF_CAT_MAX_SCOPE], n = 0;
     json_t *sk = inv->skills ? json_loads(inv->skills, 0, NULL) : NULL;
     for (size_t i = 0; i < json_array_size(sk) && n < RF_CAT_MAX_SCOPE; i++)
-        if (rf_taxonomy_find(&a->car.tax, json_string_value(json_array_get(sk, i)), &idx[n]) ==
-            RF_OK) {
+        if (json_is_string(json_array_get(sk, i)) &&
+            rf_taxonomy_find(&a->car.tax, json_string_value(json_array_get(sk, i)), &idx[n]) ==
+                RF_OK) {
             sc.skills[sc.n++] = a->car.tax.skills[idx[n]].id;
             n++;
         }

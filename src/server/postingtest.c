@@ -147,7 +147,7 @@ static rf_status examinee(const struct study *st, size_t i, struct rf_cat_sessio
     const struct rf_cat_pool *pool = st->p;
     struct rf_rng r;
     rf_rng_substream(&r, st->o->seed, i);
-    double truth[RF_CAT_MAX_SCOPE * 4];
+    double truth[RF_CAT_MAX_SCOPE * 4] = {0};
     size_t nsk = tax->nskills < sizeof truth / sizeof truth[0] ? tax->nskills
                                                                 : sizeof truth / sizeof truth[0];
     double la = st->o->truth_loading, g = la > 0 ? rf_rng_normal(&r) : 0;

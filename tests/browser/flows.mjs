@@ -850,6 +850,8 @@ async function postingInviteFlow(browser, page, pageErrors) {
     return t;
   });
   cleanText(tag, "Pat's report", patText);
+  check(`${tag}: the report reads the candidate against the posting`, patText.includes(`Against the posting: ${title}`) &&
+    /100% of its weight was measured/.test(patText), patText.slice(0, 300));
   await cb.close();
 
   // Quinn takes the test right through

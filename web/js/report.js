@@ -92,6 +92,21 @@ function render(r) {
     el('div', { class: 'actions' },
       el('a', { class: 'button secondary', href: `/api/tests/${id}/report.html`, download: `rolefit-report-${id}.html` }, 'Download the report (HTML)')));
 
+  // A posting's test: the candidate against the posting's requirements.
+  const po = r.posting;
+  if (po) {
+    const callWord = (c) => ({ meets: own ? 'met' : 'met', below: 'below the bar', undecided: 'undecided', 'not measured': 'not measured' }[c] || c);
+    add(el('h2', {}, `Against the posting: ${po.title}`),
+      el('p', {}, `Fit ${pct(po.fit)} ± ${pct(po.sd || 0)}: the expected share of the posting's weighted requirements ${own ? 'you meet' : 'met'}; ${pct(po.measured)} of its weight was measured.`),
+      el('p', { class: 'reason' }, po.reason),
+      el('div', { class: 'table-wrap' }, el('table', { class: 'posting-table' },
+        el('thead', {}, el('tr', {}, el('th', {}, 'Requirement'), el('th', {}, 'Level'), el('th', {}, 'Weight'), el('th', {}, 'Call'), el('th', {}, 'Probability met'))),
+        el('tbody', {}, po.requirements.map((q) => el('tr', {},
+          el('td', {}, q.label, q.section === 'preferred' ? el('span', { class: 'muted' }, ' (preferred)') : null),
+          el('td', {}, q.level), el('td', { class: 'num' }, Number(q.weight).toFixed(1)), el('td', {}, callWord(q.call)),
+          el('td', { class: 'num' }, q.p === null || q.p === undefined ? '—' : pct(q.p))))))));
+  }
+
   if (near.length) {
     add(el('h2', {}, 'Closest roles'),
       el('p', { class: 'muted' }, `Which role's people ${own ? 'your' : 'these'} answers look most like: the probability of each role, if people of each role sit around the levels it requires, from the skills this test measured (skills it did not measure count for no role), and the probability that the answers were given at random (no role). Fit, further down, asks whether ${own ? 'you meet' : 'the candidate meets'} a role's bar; a role with lower bars can fit better than the closest one.`),
