@@ -29,7 +29,7 @@ struct rf_lint_diag {
     size_t file_idx, pos, seq; /* sort key */
 };
 
-struct rf_lint_rec; /* per-item record for the cross-item checks (lint.c) */
+struct rf_lint_rec; /* per-item record for the cross-item checks (lint_bankwide.h) */
 
 struct rf_lint {
     const struct rf_taxonomy *tax; /* borrowed, may be NULL: skills not checked */
