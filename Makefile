@@ -147,17 +147,25 @@ DESTDIR  ?=
 SHAREDIR := $(DESTDIR)$(PREFIX)/share/rolefit
 MANDIR   := $(DESTDIR)$(PREFIX)/share/man/man1
 MANPAGES := $(wildcard man/*.1)
+# The pages are installed gzip-compressed (as Debian installs them), dated in their .TH line
+# by SOURCE_DATE_EPOCH when set, else by the last commit (git log -1 --format=%cs), else
+# (no git, e.g. a source tarball) by the date written in man/*.1. gzip -n stores no name or
+# time, so one tree installs the same bytes every time (reproducible builds).
+MANDATE  := $(or $(if $(SOURCE_DATE_EPOCH),$(shell date -u -d @$(SOURCE_DATE_EPOCH) +%F 2>/dev/null)),$(shell git log -1 --format=%cs 2>/dev/null))
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(MANDIR) $(SHAREDIR)
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/rolefit
-	install -m 644 $(MANPAGES) $(MANDIR)
+	for f in $(MANPAGES); do \
+	    sed '$(if $(MANDATE),/^\.TH /s/ [0-9]\{4\}-[0-9][0-9]-[0-9][0-9] / $(MANDATE) /)' "$$f" | \
+	        gzip -n -9 >"$(MANDIR)/$${f#man/}.gz" && chmod 644 "$(MANDIR)/$${f#man/}.gz" || exit 1; \
+	done
 	rm -rf $(SHAREDIR)/data $(SHAREDIR)/web
 	cp -R data web $(SHAREDIR)/
 	chmod -R u=rwX,go=rX $(SHAREDIR)
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/rolefit $(MANPAGES:man/%=$(MANDIR)/%)
+	rm -f $(DESTDIR)$(PREFIX)/bin/rolefit $(MANPAGES:man/%=$(MANDIR)/%.gz)
 	rm -rf $(SHAREDIR)
 
 format:

@@ -7,16 +7,47 @@
 # one, `bank`, names it in its SYNOPSIS), and every OPTIONS item appears in --help; each page
 # renders through groff and man without a warning; the installed binary, run away from the
 # checkout, finds its data and web files; `make uninstall` removes what install put there.
+# The pages are installed gzip-compressed with no name or time in the gzip header (the same
+# bytes at every install), dated in their .TH line by the last commit (the page's own date
+# outside a git checkout) or by SOURCE_DATE_EPOCH when set.
 # -h/--help is left out of the comparison: every command takes it.
 cd "$(dirname "$0")/../.." || exit 1
 source tests/integration/lib.sh
 unset MAKEFLAGS MFLAGS MAKELEVEL # a plain make, not a child of the make running the tests
 STAGE="$TMP/stage"
 MAN="$STAGE/usr/share/man/man1"
+PAGES="$TMP/man1" # the installed pages, uncompressed for the checks below
 
 out=$(make --no-print-directory -s install BUILD="${BUILD:-build}" DESTDIR="$STAGE" PREFIX=/usr 2>&1) &&
     ok || bad "make install: $out"
 BIN="$STAGE/usr/bin/rolefit"
+
+# Installed compressed, reproducibly, and dated by the last commit.
+mkdir -p "$PAGES"
+want_date=$(git log -1 --format=%cs 2>/dev/null)
+for f in man/*.1; do
+    page=$(basename "$f")
+    gz="$MAN/$page.gz"
+    if [ ! -f "$gz" ] || ! gzip -t "$gz" 2>/dev/null; then
+        bad "$page: not installed as $page.gz"; continue
+    fi
+    zcat "$gz" >"$PAGES/$page"
+    # gzip header: bytes 4-7 the time (0: none), byte 3 the flags (8: a file name stored)
+    flags=$(od -An -tu1 -j3 -N1 "$gz") mtime=$(od -An -tu4 -j4 -N4 "$gz")
+    flags=${flags// /} mtime=${mtime// /}
+    [ "$mtime" = 0 ] && [ $((flags & 8)) = 0 ] && ok ||
+        bad "$page.gz stores a name or time (flags $flags, mtime $mtime): not reproducible"
+    date=$(sed -nE 's/^\.TH [^ ]+ 1 ([0-9-]+) .*/\1/p' "$PAGES/$page")
+    [ "$date" = "${want_date:-$(sed -nE 's/^\.TH [^ ]+ 1 ([0-9-]+) .*/\1/p' "$f")}" ] && ok ||
+        bad "$page: .TH date '$date', expected the last commit's, ${want_date:-none}"
+done
+left=$(find "$MAN" -name '*.1' | head -3)
+[ -z "$left" ] && ok || bad "uncompressed pages installed:" $left
+out=$(SOURCE_DATE_EPOCH=86400 make --no-print-directory -s install BUILD="${BUILD:-build}" \
+    DESTDIR="$TMP/stage2" PREFIX=/usr 2>&1) && ok || bad "make install with SOURCE_DATE_EPOCH: $out"
+zcat "$TMP/stage2/usr/share/man/man1/rolefit.1.gz" 2>/dev/null | grep -q '^\.TH ROLEFIT 1 1970-01-02 ' &&
+    ok || bad "SOURCE_DATE_EPOCH=86400 does not date rolefit.1 1970-01-02"
+rm -rf "$TMP/stage2"
 
 # The commands and the pages they need: "serve", ..., "bank lint" -> rolefit-bank-lint.1
 cmds=("")
@@ -79,7 +110,7 @@ missing() {
 
 for c in "${cmds[@]}"; do
     page=$(page_of "$c")
-    f="$MAN/$page"
+    f="$PAGES/$page"
     if [ ! -f "$f" ]; then
         bad "rolefit $c: no manual page $page installed"; continue
     fi
@@ -98,17 +129,17 @@ done
 if command -v groff >/dev/null && command -v man >/dev/null; then
     # one groff and one man for all the pages (man-db starts a pipeline of processes per
     # page); a warning is then traced to its page
-    w=$(groff -man -ww -z "$MAN"/*.1 2>&1)
+    w=$(groff -man -ww -z "$PAGES"/*.1 2>&1)
     [ -z "$w" ] && ok || bad "groff warns: $w"
-    cat "$MAN"/*.1 >"$TMP/all.1"
+    cat "$PAGES"/*.1 >"$TMP/all.1"
     w=$(LANG=C MANWIDTH=80 man --warnings -l "$TMP/all.1" 2>&1 >"$TMP/pages")
     if [ -z "$w" ]; then ok; else
-        for f in "$MAN"/*.1; do
+        for f in "$PAGES"/*.1; do
             w=$(LANG=C MANWIDTH=80 man --warnings -l "$f" 2>&1 >/dev/null)
             [ -z "$w" ] || bad "man -l $(basename "$f"): $w"
         done
     fi
-    n=$(ls "$MAN"/*.1 | wc -l)
+    n=$(ls "$PAGES"/*.1 | wc -l)
     [ "$(grep -c '^NAME' "$TMP/pages")" -eq "$n" ] && ok ||
         bad "man -l rendered $(grep -c '^NAME' "$TMP/pages") pages of $n"
     MANPATH="$STAGE/usr/share/man" MANPAGER=cat MANWIDTH=80 man rolefit-serve 2>&1 |
