@@ -12,6 +12,22 @@
 #include "server/auth.h"
 #include "store/store.h"
 
+/* A new account's address and password: the address must look like one, the
+ * password must satisfy the policy; *ph gets its hash (argon2id, slow). */
+static rf_status new_credentials(struct rf_app *a, const char *email, const char *password,
+                                 char ph[RF_PWHASH_LEN], struct rf_app_error *e)
+{
+    if (!rf_app_valid_email(email))
+        return rf_app_fail(e, RF_EINVAL, "email", "'%s' is not an email address", email);
+    rf_status rc;
+    if ((rc = rf_auth_password_check(&a->pw, password, email, &e->err)) ||
+        (rc = rf_auth_hash_password(password, ph, &e->err))) {
+        e->field = "password";
+        return rc;
+    }
+    return RF_OK;
+}
+
 rf_status rf_app_setup(struct rf_app *a, const json_t *req, int64_t *user_id,
                        struct rf_app_error *e)
 {
@@ -28,14 +44,9 @@ rf_status rf_app_setup(struct rf_app *a, const json_t *req, int64_t *user_id,
         return rc;
     if (n > 0)
         return rf_app_fail(e, RF_ECONFLICT, NULL, "setup is already done; sign in instead");
-    if (!rf_app_valid_email(email))
-        return rf_app_fail(e, RF_EINVAL, "email", "'%s' is not an email address", email);
     char ph[RF_PWHASH_LEN];
-    if ((rc = rf_auth_password_check(&a->pw, password, email, &e->err)) ||
-        (rc = rf_auth_hash_password(password, ph, &e->err))) {
-        e->field = "password";
+    if ((rc = new_credentials(a, email, password, ph, e)))
         return rc;
-    }
     /* the token is consumed atomically: of two setups racing, one wins */
     char h[RF_TOKEN_HASH_LEN];
     rf_auth_token_hash(token, h);
@@ -182,14 +193,9 @@ rf_status rf_app_user_add(struct rf_app *a, const struct rf_principal *p, const 
         role = "recruiter";
     if (strcmp(role, "admin") && strcmp(role, "recruiter"))
         return rf_app_fail(e, RF_EINVAL, "role", "role must be 'admin' or 'recruiter'");
-    if (!rf_app_valid_email(email))
-        return rf_app_fail(e, RF_EINVAL, "email", "'%s' is not an email address", email);
     char ph[RF_PWHASH_LEN];
-    if ((rc = rf_auth_password_check(&a->pw, password, email, &e->err)) ||
-        (rc = rf_auth_hash_password(password, ph, &e->err))) {
-        e->field = "password";
+    if ((rc = new_credentials(a, email, password, ph, e)))
         return rc;
-    }
     int64_t id;
     if ((rc = rf_store_user_create(a->store, p->org_id, email, name, role, ph, &id, &e->err))) {
         if (rc == RF_ECONFLICT)
