@@ -19,7 +19,7 @@
 #include "irt/quad.h"
 #include "server/rolesim.h"
 
-#define MAX_POPS 6
+#define MAX_POPS 7
 
 /* Parses "a,b" or "all" into pops; returns how many, 0 on error (message printed). */
 static size_t parse_pops(const char *cmd, const char *s, enum rf_rolesim_pop *pops)
@@ -37,7 +37,7 @@ static size_t parse_pops(const char *cmd, const char *s, enum rf_rolesim_pop *po
         char name[32];
         if (len == 0 || len >= sizeof name || n == MAX_POPS) {
             rf_cli_usage_error(cmd, "--population: expected a comma list of reference, role, "
-                                    "mix, random, perfect, other (or all), got '%s'",
+                                    "mix, random, perfect, other, takers (or all), got '%s'",
                                s);
             return 0;
         }
@@ -45,7 +45,7 @@ static size_t parse_pops(const char *cmd, const char *s, enum rf_rolesim_pop *po
         name[len] = '\0';
         if (rf_rolesim_pop_parse(name, &pops[n])) {
             rf_cli_usage_error(cmd, "--population: unknown population '%s' (reference, role, "
-                                    "mix, random, perfect, other, all)",
+                                    "mix, random, perfect, other, takers, all)",
                                name);
             return 0;
         }

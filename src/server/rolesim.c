@@ -20,7 +20,8 @@
 #include "cat/sim.h"
 #include "server/roletest.h"
 
-static const char *const pop_names[] = {"reference", "role", "mix", "random", "perfect", "other"};
+static const char *const pop_names[] = {"reference", "role",  "mix",   "random",
+                                        "perfect",   "other", "takers"};
 
 const char *rf_rolesim_pop_name(enum rf_rolesim_pop pop)
 {
@@ -95,6 +96,7 @@ struct per_examinee {
     unsigned char *told_test; /* closest is the test's role */
     unsigned char *higher; /* closest is another role with bars at least as high */
     unsigned char *told_none;
+    unsigned char *rnd; /* a random responder (the takers' "no role" people) */
     double *skills; /* share of scope skills measured */
     unsigned char *tasks_all;
     double *callp;          /* [N][maxreq] */
@@ -111,6 +113,9 @@ struct study {
     const struct rf_rolesim_opts *o;
     struct rf_cat_design *designs; /* one, or one per role */
     size_t ndesigns;
+    /* Per design, the roles some scope skill belongs to (the takers' roles). */
+    size_t (*hyp)[RF_CAT_MAX_CLASSES];
+    size_t *nhyp;
     size_t maxreq;
     struct per_examinee pe;
 };
@@ -124,10 +129,11 @@ struct job {
 
 /* Category of item i for an examinee with true theta, or as the population's
  * random and perfect responders answer. */
-static size_t answer(const struct study *st, size_t i, double theta, struct rf_rng *r)
+static size_t answer(const struct study *st, enum rf_rolesim_pop how, size_t i, double theta,
+                     struct rf_rng *r)
 {
     const struct rf_irt_item *it = &st->t->irt[i];
-    switch (st->o->pop) {
+    switch (how) {
     case RF_ROLESIM_PERFECT:
         return it->ncat - 1;
     case RF_ROLESIM_RANDOM: {
@@ -147,11 +153,13 @@ static size_t answer(const struct study *st, size_t i, double theta, struct rf_r
 }
 
 /* The requirement calls of role on profile pr against the truth (over the
- * taxonomy's first nsk skills) into p[0..maxreq-1] (-1: no requirement) and
- * met, and the role's fit. */
-static rf_status calls(const struct study *st, const struct rf_profile *pr,
-                       const struct rf_role *role, const double *truth, size_t nsk, double *p,
-                       unsigned char *met, double *fit, struct rf_err *err)
+ * taxonomy's first nsk skills; random responders meet no bar, perfect ones
+ * every bar: how) into p[0..maxreq-1] (-1: no requirement) and met, and the
+ * role's fit. */
+static rf_status calls(const struct study *st, enum rf_rolesim_pop how,
+                       const struct rf_profile *pr, const struct rf_role *role,
+                       const double *truth, size_t nsk, double *p, unsigned char *met,
+                       double *fit, struct rf_err *err)
 {
     struct rf_role_fit f;
     rf_status rc = rf_fit_role(pr, st->roles, role, &f, err);
@@ -163,10 +171,10 @@ static rf_status calls(const struct study *st, const struct rf_profile *pr,
         if (k >= f.nreqs)
             continue;
         const struct rf_role_req *q = f.reqs[k].req;
-        int m = st->o->pop == RF_ROLESIM_PERFECT ? 1
-                : st->o->pop == RF_ROLESIM_RANDOM ? 0
-                : q->skill < nsk                 ? truth[q->skill] >= q->cut
-                                                 : 0;
+        int m = how == RF_ROLESIM_PERFECT ? 1
+                : how == RF_ROLESIM_RANDOM ? 0
+                : q->skill < nsk          ? truth[q->skill] >= q->cut
+                                          : 0;
         p[k] = f.reqs[k].p;
         met[k] = (unsigned char)m;
     }
@@ -197,6 +205,24 @@ static rf_status examinee(const struct study *st, size_t i, struct rf_cat_sessio
         size_t t = (size_t)(target - roles->roles);
         kind = own = &roles->roles[(t + 1 + (i / nr) % (nr - 1)) % nr];
     }
+    /* How this examinee answers: the population's way, or for the takers
+     * their draw's. */
+    enum rf_rolesim_pop how = o->pop;
+    const struct rf_cat_design *d = &st->designs[di];
+    if (o->pop == RF_ROLESIM_TAKERS) {
+        double w = d->prior_all ? 0 : d->prior_weight;
+        size_t m = st->nhyp[di] + 1; /* the roles and "no role" */
+        if (w > 0 && rf_rng_uniform(&r) < w) {
+            kind = target;
+        } else {
+            size_t h = (size_t)rf_rng_below(&r, m);
+            kind = h + 1 < m ? &roles->roles[st->hyp[di][h]] : NULL;
+        }
+        is_role = kind != NULL;
+        own = kind;
+        how = kind ? RF_ROLESIM_ROLE : RF_ROLESIM_RANDOM;
+    }
+    pe->rnd[i] = how == RF_ROLESIM_RANDOM;
     /* Truth over the taxonomy. */
     double truth[RF_CAT_MAX_SCOPE * 4] = {0};
     size_t nsk = tax->nskills < sizeof truth / sizeof truth[0] ? tax->nskills
@@ -215,7 +241,6 @@ static rf_status examinee(const struct study *st, size_t i, struct rf_cat_sessio
             truth[k] = z;
         }
     }
-    const struct rf_cat_design *d = &st->designs[di];
     size_t tk[RF_CAT_MAX_SCOPE] = {0}; /* taxonomy index of each scope skill */
     for (size_t j = 0; j < d->nscope; j++)
         if (rf_taxonomy_find(tax, p->skills[d->scope[j]], &tk[j]) || tk[j] >= nsk)
@@ -231,7 +256,7 @@ static rf_status examinee(const struct study *st, size_t i, struct rf_cat_sessio
         while (j + 1 < d->nscope && d->scope[j] != p->skill[item])
             j++;
         double th = tk[j] == SIZE_MAX ? rf_rng_normal(&r) : truth[tk[j]];
-        rf_status rc = rf_cat_answer(s, item, answer(st, item, th, &r));
+        rf_status rc = rf_cat_answer(s, item, answer(st, how, item, th, &r));
         if (rc)
             return rf_err_set(err, rc, "simulation: %s", rf_cat_errmsg(s));
     }
@@ -259,7 +284,7 @@ static rf_status examinee(const struct study *st, size_t i, struct rf_cat_sessio
     rf_status rc = rf_roletest_profile(s, roles, pr, NULL, err);
     if (rc)
         return rc;
-    if ((rc = calls(st, pr, target, truth, nsk, pe->callp + i * st->maxreq,
+    if ((rc = calls(st, how, pr, target, truth, nsk, pe->callp + i * st->maxreq,
                     pe->callmet + i * st->maxreq, &pe->fit[i], err)))
         return rc;
     struct rf_role_close *cl;
@@ -267,7 +292,7 @@ static rf_status examinee(const struct study *st, size_t i, struct rf_cat_sessio
         return rc;
     double fit_report;
     if (o->find_role &&
-        (rc = calls(st, pr, cl[0].role, truth, nsk, pe->repp + i * st->maxreq,
+        (rc = calls(st, how, pr, cl[0].role, truth, nsk, pe->repp + i * st->maxreq,
                     pe->repmet + i * st->maxreq, &fit_report, err))) {
         free(cl);
         return rc;
@@ -279,7 +304,7 @@ static rf_status examinee(const struct study *st, size_t i, struct rf_cat_sessio
     pe->told_test[i] = !o->find_role && !pe->told_none[i] && cl[0].role == target;
     pe->higher[i] =
         own && cl[0].role != own && rf_closest_bars_at_least(pr, roles, cl[0].role, own);
-    if (own)
+    if (own || pe->rnd[i])
         for (size_t k = 0; k < nr; k++)
             pe->roleprob[i * nr + (size_t)(cl[k].role - roles->roles)] = cl[k].prob;
     free(cl);
@@ -316,6 +341,7 @@ static void pe_free(struct per_examinee *pe)
     free(pe->told_test);
     free(pe->higher);
     free(pe->told_none);
+    free(pe->rnd);
     free(pe->skills);
     free(pe->tasks_all);
     free(pe->callp);
@@ -338,6 +364,7 @@ static rf_status pe_alloc(struct per_examinee *pe, size_t n, size_t maxreq, size
     pe->told_test = rf_calloc_array(n, sizeof *pe->told_test);
     pe->higher = rf_calloc_array(n, sizeof *pe->higher);
     pe->told_none = rf_calloc_array(n, sizeof *pe->told_none);
+    pe->rnd = rf_calloc_array(n, sizeof *pe->rnd);
     pe->skills = rf_calloc_array(n, sizeof *pe->skills);
     pe->tasks_all = rf_calloc_array(n, sizeof *pe->tasks_all);
     pe->callp = rf_calloc_array(n * (maxreq ? maxreq : 1), sizeof *pe->callp);
@@ -347,7 +374,7 @@ static rf_status pe_alloc(struct per_examinee *pe, size_t n, size_t maxreq, size
     pe->roleprob = rf_calloc_array(n * (nroles ? nroles : 1), sizeof *pe->roleprob);
     if (!pe->len || !pe->fit || !pe->top || !pe->norole || !pe->own_ok || !pe->own_idx ||
         !pe->told_test || !pe->higher ||
-        !pe->told_none || !pe->skills || !pe->tasks_all || !pe->callp || !pe->callmet ||
+        !pe->told_none || !pe->rnd || !pe->skills || !pe->tasks_all || !pe->callp || !pe->callmet ||
         !pe->repp || !pe->repmet || !pe->roleprob) {
         pe_free(pe);
         return rf_err_set(err, RF_ENOMEM, "simulation: out of memory");
@@ -446,6 +473,12 @@ static void reduce(const struct study *st, struct rf_rolesim_result *r)
             for (size_t k = 0; k < nr; k++)
                 bin_add(r->roles, pe->roleprob[i * nr + k], pe->own_idx[i] == k);
         }
+        if (st->o->pop == RF_ROLESIM_TAKERS) { /* every hypothesis, "no role" too */
+            if (pe->rnd[i])
+                for (size_t k = 0; k < nr; k++)
+                    bin_add(r->roles, pe->roleprob[i * nr + k], 0);
+            bin_add(r->roles, pe->norole[i], pe->rnd[i]);
+        }
     }
     double dn = (double)n;
     r->len_mean = len / dn;
@@ -479,7 +512,7 @@ rf_status rf_rolesim_run(const struct rf_cat_pool *p, const struct rf_rolesim_tr
     if (!(o->truth_loading >= 0 && o->truth_loading < 1))
         return rf_err_set(err, RF_EINVAL, "simulation: loading %g is not in [0, 1)",
                           o->truth_loading);
-    struct study st = {p, t, roles, o, NULL, 0, 0, {0}};
+    struct study st = {p, t, roles, o, NULL, 0, NULL, NULL, 0, {0}};
     st.ndesigns = o->role || o->find_role ? 1 : roles->n;
     st.designs = rf_calloc_array(st.ndesigns, sizeof *st.designs);
     if (!st.designs)
@@ -503,10 +536,28 @@ rf_status rf_rolesim_run(const struct rf_cat_pool *p, const struct rf_rolesim_tr
     for (size_t k = 0; k < roles->n; k++)
         if (roles->roles[k].nreqs > st.maxreq)
             st.maxreq = roles->roles[k].nreqs;
+    st.hyp = rf_calloc_array(st.ndesigns, sizeof *st.hyp);
+    st.nhyp = rf_calloc_array(st.ndesigns, sizeof *st.nhyp);
+    if (!rc && (!st.hyp || !st.nhyp))
+        rc = rf_err_set(err, RF_ENOMEM, "simulation: out of memory");
+    for (size_t k = 0; k < st.ndesigns && !rc; k++)
+        for (size_t c = 0; c < roles->n; c++) {
+            const struct rf_cat_design *d = &st.designs[k];
+            int in = 0;
+            for (size_t j = 0; j < d->nscope && !in; j++) {
+                size_t tk;
+                in = rf_taxonomy_find(roles->tax, p->skills[d->scope[j]], &tk) == RF_OK &&
+                     rf_role_req_find(&roles->roles[c], tk) != NULL;
+            }
+            if (in)
+                st.hyp[k][st.nhyp[k]++] = c;
+        }
     if (!rc)
         rc = pe_alloc(&st.pe, o->nexaminees, st.maxreq, roles->n, err);
     if (rc) {
         free(st.designs);
+        free(st.hyp);
+        free(st.nhyp);
         return rc;
     }
     size_t nt = o->threads ? o->threads : 1;
@@ -529,5 +580,7 @@ rf_status rf_rolesim_run(const struct rf_cat_pool *p, const struct rf_rolesim_tr
         reduce(&st, r);
     pe_free(&st.pe);
     free(st.designs);
+    free(st.hyp);
+    free(st.nhyp);
     return rc;
 }

@@ -43,11 +43,18 @@ enum rf_rolesim_pop {
     RF_ROLESIM_MIX,           /* each examinee reference or role with probability 1/2 */
     RF_ROLESIM_RANDOM,        /* answers at random (see rf_rolesim_truth) */
     RF_ROLESIM_PERFECT,       /* answers every item right (the top category) */
-    RF_ROLESIM_OTHER          /* the people of another role than the test's (see
+    RF_ROLESIM_OTHER,         /* the people of another role than the test's (see
                                  rf_rolesim_opts): what a role test tells them */
+    RF_ROLESIM_TAKERS         /* the takers the test's prior describes: with the
+                                 class weight w of a role test, the test's role's
+                                 people; otherwise, evenly, the people of a role
+                                 some scope skill of the test belongs to, or a
+                                 random responder (the hypotheses closest roles
+                                 weigh, careers/closest.h): where the closest-role
+                                 probabilities, and P(meets), must be calibrated */
 };
 
-/* "reference", "role", "mix", "random", "perfect", "other". */
+/* "reference", "role", "mix", "random", "perfect", "other", "takers". */
 const char *rf_rolesim_pop_name(enum rf_rolesim_pop pop);
 rf_status rf_rolesim_pop_parse(const char *s, enum rf_rolesim_pop *out);
 
@@ -145,7 +152,10 @@ struct rf_rolesim_result {
     double top_prob;       /* mean probability of the most likely role, over everyone */
     double no_role;        /* mean P(no role) */
     double no_role_top;    /* share told "no role" (P(no role) above every role) */
-    struct rf_rolesim_bin roles[RF_ROLESIM_BINS]; /* every role's probability vs own */
+    /* Every role's probability vs own; for the takers also every random
+     * responder's role probabilities (vs 0) and everyone's P(no role) (vs
+     * being a random responder): all the hypotheses closest roles weigh. */
+    struct rf_rolesim_bin roles[RF_ROLESIM_BINS];
     /* Coverage: mean share of the scope's skills given at least one item;
      * share of tests that gave an item in every lifecycle task area of the
      * scope (every task but "foundations"). */

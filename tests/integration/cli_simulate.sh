@@ -227,6 +227,22 @@ expect "all populations" 0 "perfect " \
     $RF simulate --population all --role data_analyst --bank data/bank --examinees 5
 expect "population on a generated bank" 0 "truth the generated parameters" \
     $RF simulate --population mix --role ml_engineer --generate-bank 30 --examinees 10
+expect "takers and the report's target" 0 "the report's target .closest role." \
+    $RF simulate --population takers --find-role --bank data/bank --examinees 12
+expect "all populations include the takers" 0 "takers " \
+    $RF simulate --population all --role data_analyst --bank data/bank --examinees 5
+expect "what-if prior" 0 "the test's prior changed: class weight 0, loading 0" \
+    $RF simulate --population role --find-role --bank data/bank --examinees 6 --prior-weight 0 \
+    --prior-loading 0
+expect_oneline "prior weight alone" 2 "--prior-weight and --prior-loading go together" \
+    $RF simulate --population role --find-role --bank data/bank --prior-weight 0.3
+expect_oneline "prior without a test" 2 "--prior-weight and --prior-loading go together" \
+    $RF simulate --population role --bank data/bank --prior-weight 0.3 --prior-loading 0
+expect_oneline "prior weight 1" 2 "--prior-weight: expected a number from 0 to below 1, got '1'" \
+    $RF simulate --population role --find-role --bank data/bank --prior-weight 1 --prior-loading 0
+expect_oneline "prior loading too high" 2 "--prior-loading: expected a number from 0 to 0.95" \
+    $RF simulate --population role --role ml_engineer --bank data/bank --prior-weight 0.3 \
+    --prior-loading 0.99
 expect_oneline "unknown population" 2 "--population: unknown population 'crowd'" \
     $RF simulate --population role,crowd --bank data/bank
 expect_oneline "empty population" 2 "--population: expected a comma list" \

@@ -367,6 +367,26 @@ Test(role_sim, all_correct_points_to_own_role_or_higher_bars)
     sim_close(&s);
 }
 
+/* The bundled bank's simulation and its truth (a = 1, c = 1/k). */
+static void truth_open(struct sim *s, struct rf_rolesim_truth *t)
+{
+    struct rf_err err;
+    rf_err_clear(&err);
+    sim_open(s, 0);
+    cr_assert_eq(rf_rolesim_truth_init(t, s->pool, &s->bank, &err), RF_OK, "%s", err.msg);
+}
+
+/* One population study; fails the test on an error. */
+static struct rf_rolesim_result pop_run(const struct sim *s, const struct rf_rolesim_truth *t,
+                                        struct rf_rolesim_opts o)
+{
+    struct rf_err err;
+    rf_err_clear(&err);
+    struct rf_rolesim_result r;
+    cr_assert_eq(rf_rolesim_run(s->pool, t, &s->c.roles, &o, &r, &err), RF_OK, "%s", err.msg);
+    return r;
+}
+
 /* Issue 13's targets on the bundled bank, every role's test in turn, seed 1,
  * fewer people than docs/careers.md's tables (2,400) so that it runs in
  * seconds: random responders' top role probability <= 0.30 and "no role"
@@ -377,18 +397,14 @@ Test(role_sim, all_correct_points_to_own_role_or_higher_bars)
 Test(role_sim, populations_meet_the_targets, .timeout = 120)
 {
     struct sim s;
-    sim_open(&s, 0);
-    struct rf_err err;
-    rf_err_clear(&err);
     struct rf_rolesim_truth t;
-    cr_assert_eq(rf_rolesim_truth_init(&t, s.pool, &s.bank, &err), RF_OK);
+    truth_open(&s, &t);
     struct rf_rolesim_result r[5];
     const enum rf_rolesim_pop pops[5] = {RF_ROLESIM_RANDOM, RF_ROLESIM_ROLE, RF_ROLESIM_REFERENCE,
                                          RF_ROLESIM_MIX, RF_ROLESIM_PERFECT};
     for (size_t k = 0; k < 5; k++) {
         struct rf_rolesim_opts o = {pops[k], NULL, 0, k == 0 ? 240 : 480, 1, 2, 0, 0, 0, 0};
-        cr_assert_eq(rf_rolesim_run(s.pool, &t, &s.c.roles, &o, &r[k], &err), RF_OK, "%s",
-                     err.msg);
+        r[k] = pop_run(&s, &t, o);
         cr_log_info("%s: decisive %.3f wrong %.3f Brier %.3f closest %.3f top %.3f no role %.3f",
                     rf_rolesim_pop_name(pops[k]), r[k].decisive, r[k].wrong, r[k].brier,
                     r[k].closest, r[k].top_prob, r[k].no_role_top);
@@ -419,19 +435,15 @@ Test(role_sim, populations_meet_the_targets, .timeout = 120)
 Test(role_sim, find_my_role_prior, .timeout = 240)
 {
     struct sim s;
-    sim_open(&s, 0);
-    struct rf_err err;
-    rf_err_clear(&err);
     struct rf_rolesim_truth t;
-    cr_assert_eq(rf_rolesim_truth_init(&t, s.pool, &s.bank, &err), RF_OK);
+    truth_open(&s, &t);
     const enum rf_rolesim_pop pops[4] = {RF_ROLESIM_ROLE, RF_ROLESIM_REFERENCE, RF_ROLESIM_MIX,
                                          RF_ROLESIM_RANDOM};
     struct rf_rolesim_result r[2][4];
     for (int old = 0; old < 2; old++)
         for (size_t k = 0; k < (old ? 3u : 4u); k++) {
             struct rf_rolesim_opts o = {pops[k], NULL, 1, k == 3 ? 120 : 360, 1, 2, 0, old, 0, 0};
-            cr_assert_eq(rf_rolesim_run(s.pool, &t, &s.c.roles, &o, &r[old][k], &err), RF_OK,
-                         "%s", err.msg);
+            r[old][k] = pop_run(&s, &t, o);
             cr_log_info("find my role, %s prior, %s: decisive %.3f wrong %.3f Brier %.3f; the "
                         "report's target: wrong %.3f cal.err %.3f",
                         old ? "N(0, 1)" : "mixture", rf_rolesim_pop_name(pops[k]),
@@ -447,6 +459,49 @@ Test(role_sim, find_my_role_prior, .timeout = 240)
     cr_expect_leq(r[0][2].report.cal_error, 0.06, "mix, the report's target: %.3f",
                   r[0][2].report.cal_error);
     cr_expect_geq(r[0][3].no_role_top, 0.90, "random: told no role %.3f", r[0][3].no_role_top);
+    rf_rolesim_truth_cleanup(&t);
+    sim_close(&s);
+}
+
+/* Calibration error of a table over the deciles from 0.1 up (the lowest
+ * decile, most of the cases, would hide the rest): sum n_b |said - right| / sum n_b. */
+static double cal_above_01(const struct rf_rolesim_bin *b)
+{
+    double e = 0, n = 0;
+    for (size_t k = 1; k < RF_ROLESIM_BINS; k++) {
+        e += (double)b[k].n * fabs(b[k].said - b[k].right);
+        n += (double)b[k].n;
+    }
+    return n > 0 ? e / n : 0;
+}
+
+/* Role tests' closest-role probabilities mean what they say for the people
+ * the test's prior describes (docs/careers.md "Closest-role probabilities on
+ * role tests"): the takers (the test's role's people at weight 0.3, else
+ * evenly a measured role's people or a random responder) get said = right
+ * per decile (measured 0.035 over the deciles from 0.1 at 480 people; 0.01
+ * to 0.03 at 2,400), and so do their P(meets) (0.027). Role candidates alone
+ * are all the role's people, where the prior says 0.3 of them: their
+ * probabilities are low (0.156; said 0.45, right 0.81). */
+Test(role_sim, role_test_probabilities_are_calibrated_for_their_takers, .timeout = 120)
+{
+    struct sim s;
+    struct rf_rolesim_truth t;
+    truth_open(&s, &t);
+    const enum rf_rolesim_pop pops[2] = {RF_ROLESIM_TAKERS, RF_ROLESIM_ROLE};
+    struct rf_rolesim_result r[2];
+    for (size_t k = 0; k < 2; k++) {
+        struct rf_rolesim_opts o = {pops[k], NULL, 0, 480, 1, 2, 0, 0, 0, 0};
+        r[k] = pop_run(&s, &t, o);
+        cr_log_info("%s: closest-role calibration error above 0.1 %.3f, P(meets) %.3f",
+                    rf_rolesim_pop_name(pops[k]), cal_above_01(r[k].roles), r[k].cal_error);
+    }
+    cr_expect_leq(cal_above_01(r[0].roles), 0.06, "takers: %.3f", cal_above_01(r[0].roles));
+    cr_expect_leq(r[0].cal_error, 0.05, "takers, P(meets): %.3f", r[0].cal_error);
+    cr_expect_gt(r[0].no_role_top, 0.03, "takers include random responders: %.3f",
+                 r[0].no_role_top);
+    cr_expect_geq(cal_above_01(r[1].roles), 0.10, "role candidates: %.3f",
+                  cal_above_01(r[1].roles));
     rf_rolesim_truth_cleanup(&t);
     sim_close(&s);
 }

@@ -154,6 +154,10 @@ Test(rolesim, same_results_for_any_thread_count)
     struct rf_rolesim_result b = run(&f, RF_ROLESIM_MIX, NULL, 0, 36, 3);
     cr_expect_eq(memcmp(&a, &b, sizeof a), 0, "brier %.6f vs %.6f, closest %.4f vs %.4f", a.brier,
                  b.brier, a.closest, b.closest);
+    /* the takers draw who they are per examinee too */
+    a = run(&f, RF_ROLESIM_TAKERS, NULL, 0, 36, 1);
+    b = run(&f, RF_ROLESIM_TAKERS, NULL, 0, 36, 3);
+    cr_expect_eq(memcmp(&a, &b, sizeof a), 0, "takers: brier %.6f vs %.6f", a.brier, b.brier);
     fx_close(&f);
 }
 
