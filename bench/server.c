@@ -13,12 +13,15 @@
  * bounded number of requests or a bounded time. Afterwards the database is
  * reopened and every acknowledged answer must be in it.
  *
- * Usage: server [--threads N] [--clients N] [--tests N] [--seconds S]
+ * Usage: server [--threads N] [--clients N] [--tests N] [--seconds S] [--db URL]
  *   --threads  HTTP worker threads of the server (default RF_HTTP_THREADS)
  *   --clients  client connections, one thread each (default 32)
  *   --tests    practice tests to start and answer (default 300)
  *   --seconds  time bound of the answer phase; the static phase runs a
  *              quarter of it (default 20)
+ *   --db       the store: a PostgreSQL URL (scripts/bench-pg gives one of a
+ *              throw-away cluster), whose tables must be empty (default: a
+ *              new SQLite file in a temporary folder)
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -557,13 +560,19 @@ static int parse_opt(int argc, char **argv, int *i, const char *name, double lo,
 int main(int argc, char **argv)
 {
     double threads = RF_HTTP_THREADS, clients = 32, ntests = 300, seconds = 20;
+    const char *db_url = NULL;
     for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
+            db_url = argv[++i];
+            continue;
+        }
         if (!parse_opt(argc, argv, &i, "--threads", 1, 64, &threads) &&
             !parse_opt(argc, argv, &i, "--clients", 1, MAX_CLIENTS, &clients) &&
             !parse_opt(argc, argv, &i, "--tests", 1, MAX_TESTS, &ntests) &&
             !parse_opt(argc, argv, &i, "--seconds", 0.5, 600, &seconds)) {
             fprintf(stderr,
-                    "usage: server [--threads N] [--clients N] [--tests N] [--seconds S]\n");
+                    "usage: server [--threads N] [--clients N] [--tests N] [--seconds S] "
+                    "[--db URL]\n");
             return 2;
         }
     }
@@ -574,7 +583,9 @@ int main(int argc, char **argv)
         perror("bench server: mkdtemp");
         return 1;
     }
-    snprintf(db, sizeof db, "%s/bench.db", dir);
+    snprintf(db, sizeof db, "%s", db_url ? db_url : "");
+    if (!db_url)
+        snprintf(db, sizeof db, "%s/bench.db", dir);
     struct stat st;
     if (stat("web/favicon.svg", &st) != 0) {
         fprintf(stderr, "bench server: run from the repository root (web/favicon.svg)\n");
@@ -699,9 +710,10 @@ int main(int argc, char **argv)
                : 0);
     printf("  durable answers/s %.0f: target >= 2000 %s; %zu tests unfinished at the time bound\n",
            ar, ar >= 2000 ? "met" : "NOT met", unfinished);
-    printf("  every answer is committed (WAL, synchronous=FULL) before its reply: %zu of %zu "
+    printf("  every answer is committed (%s) before its reply: %zu of %zu "
            "acknowledged answers found in the database after stop%s\n",
-           stored, answer.ok, stored == answer.ok ? "" : "  MISMATCH");
+           db_url ? "PostgreSQL, synchronous_commit on" : "SQLite WAL, synchronous=FULL", stored,
+           answer.ok, stored == answer.ok ? "" : "  MISMATCH");
     printf("  fsync on this disk (4 KiB append + fdatasync): %.2f ms, so at most %.0f commits/s "
            "one at a time\n",
            fs, fs > 0 ? 1e3 / fs : 0);

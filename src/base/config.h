@@ -372,6 +372,9 @@
 /* Retry-After (seconds, as text) of the 503 a write gets when the disk is
  * full: nothing of the request was stored, and it may pass once space is freed. */
 #define RF_HTTP_FULL_RETRY_AFTER "30"
+/* Retry-After (seconds) of a 503 while the PostgreSQL server cannot be
+ * reached: a restart or a fail-over takes seconds. */
+#define RF_HTTP_DB_RETRY_AFTER "2"
 /* 1: session cookies carry Secure even without `serve --secure-cookies` (a
  * build for deployments that are only ever reached over HTTPS). Browsers do
  * not send Secure cookies over plain HTTP, so a server reached over plain

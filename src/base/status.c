@@ -16,6 +16,7 @@ const char *rf_strerror(rf_status rc)
     case RF_EPERM: return "not permitted";
     case RF_EUNSUPPORTED: return "unsupported";
     case RF_EFULL: return "no space left on the device";
+    case RF_EUNAVAIL: return "the database cannot be reached";
     case RF_STATUS_COUNT: break;
     }
     return "unknown status";

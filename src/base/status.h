@@ -19,6 +19,7 @@ typedef enum {
     RF_EPERM,      /* not allowed */
     RF_EUNSUPPORTED, /* a construct rolefit does not handle */
     RF_EFULL,      /* no space left where data is written (a full disk): try again later */
+    RF_EUNAVAIL,   /* the database server cannot be reached right now: try again later */
     RF_STATUS_COUNT
 } rf_status;
 

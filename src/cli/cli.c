@@ -16,7 +16,8 @@ int rf_cli_exit_code(rf_status rc)
     case RF_ENOMEM: return RF_EXIT_NOMEM;
     case RF_EIO: return RF_EXIT_IO;
     case RF_EDB:
-    case RF_EFULL: return RF_EXIT_DB;
+    case RF_EFULL:
+    case RF_EUNAVAIL: return RF_EXIT_DB;
     default: return RF_EXIT_DATA;
     }
 }

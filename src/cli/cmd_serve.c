@@ -18,7 +18,7 @@ static const char usage[] =
     "                     [--threads N] [--no-practice] [--rate N] [--answer-rate N]\n"
     "                     [--secure-cookies] [--trust-proxy IP] [--exposure FILE]\n"
     "                     [--practice-max N] [--practice-max-per-ip N] [--practice-pow BITS]\n"
-    "                     [--password-min N] [--seed S] [--quiet]\n\n"
+    "                     [--password-min N] [--seed S] [--db-pool N] [--quiet]\n\n"
     "Starts rolefit on http://127.0.0.1:8080 with the bundled item bank and an embedded\n"
     "SQLite database file (created on first start). On first start the log prints a\n"
     "one-time link to create the admin account. SIGTERM or SIGINT stops it gracefully:\n"
@@ -27,6 +27,8 @@ static const char usage[] =
     "  --addr IP      IPv4 address to listen on (default 127.0.0.1)\n"
     "  --db FILE|URL  SQLite database file (default rolefit.db), or a PostgreSQL\n"
     "                 URL postgres://USER:PASSWORD@HOST:PORT/DB (libpq's URI form)\n"
+    "  --db-pool N    PostgreSQL connections the server keeps open, at most (default\n"
+    "                 8; 1 to 1000): requests beyond wait for one\n"
     "  --bank DIR     item bank folder (default data/bank)\n"
     "  --data DIR     skills.json, roles.json, aliases (default data)\n"
     "  --web DIR      static files of the UI (default web)\n"
@@ -82,7 +84,7 @@ int rf_cmd_serve(int argc, char **argv)
                *web = rf_cli_default_path("web"), *threads_s = NULL,
                *rate_s = NULL, *arate_s = NULL, *trust_proxy = NULL,
                *exposure = NULL, *pmax_s = NULL, *pmax_ip_s = NULL, *pwmin_s = NULL,
-               *seed_s = NULL, *pow_s = NULL;
+               *seed_s = NULL, *pow_s = NULL, *pool_s = NULL;
     int no_practice = 0, quiet = 0, help = 0, secure_cookies = RF_HTTP_SECURE_COOKIES;
     struct rf_cli_opt opts[] = {
         {"port", 1, &port_s, NULL},       {"addr", 1, &addr, NULL},
@@ -94,7 +96,7 @@ int rf_cmd_serve(int argc, char **argv)
         {"trust-proxy", 1, &trust_proxy, NULL}, {"exposure", 1, &exposure, NULL},
         {"practice-max", 1, &pmax_s, NULL},     {"practice-max-per-ip", 1, &pmax_ip_s, NULL},
         {"password-min", 1, &pwmin_s, NULL},    {"practice-pow", 1, &pow_s, NULL},
-        {"seed", 1, &seed_s, NULL},
+        {"seed", 1, &seed_s, NULL},             {"db-pool", 1, &pool_s, NULL},
     };
     const char *pos[1];
     size_t npos;
@@ -108,7 +110,7 @@ int rf_cmd_serve(int argc, char **argv)
     }
     size_t port = RF_HTTP_DEFAULT_PORT, threads = RF_HTTP_THREADS;
     size_t pmax = RF_PRACTICE_MAX_OPEN, pmax_ip = RF_PRACTICE_MAX_OPEN_PER_IP;
-    size_t pwmin = RF_PASSWORD_MIN, pow_bits = RF_PRACTICE_POW_BITS;
+    size_t pwmin = RF_PASSWORD_MIN, pow_bits = RF_PRACTICE_POW_BITS, pool = 0;
     double rate = RF_RATE_PER_IP, arate = RF_RATE_ANSWERS;
     unsigned long long seed = 0;
     if ((port_s && (ec = rf_cli_size(cmd, "port", port_s, 0, 65535, &port))) ||
@@ -121,7 +123,8 @@ int rf_cmd_serve(int argc, char **argv)
         (pwmin_s &&
          (ec = rf_cli_size(cmd, "password-min", pwmin_s, RF_PASSWORD_MIN, 128, &pwmin))) ||
         (pow_s && (ec = rf_cli_size(cmd, "practice-pow", pow_s, 0, 24, &pow_bits))) ||
-        (seed_s && (ec = rf_cli_u64(cmd, "seed", seed_s, &seed))))
+        (seed_s && (ec = rf_cli_u64(cmd, "seed", seed_s, &seed))) ||
+        (pool_s && (ec = rf_cli_size(cmd, "db-pool", pool_s, 1, 1000, &pool))))
         return ec;
     if (seed_s && seed == 0)
         return rf_cli_usage_error(cmd, "--seed: 0 means no seed; give a number from 1");
@@ -131,6 +134,7 @@ int rf_cmd_serve(int argc, char **argv)
     struct rf_server_config cfg;
     memset(&cfg, 0, sizeof cfg);
     cfg.app.db = db;
+    cfg.app.db_pool = pool;
     cfg.app.bank_dir = bank;
     cfg.app.data_dir = data;
     cfg.app.web_dir = web;

@@ -176,7 +176,8 @@ rf_status rf_app_open(const struct rf_app_config *cfg, struct rf_app **out, stru
     if (!rc)
         rc = rf_sesscache_new(RF_WEB_SESSION_CACHE, &a->live, err);
     if (!rc)
-        rc = rf_store_open(cfg->db, &a->store, err);
+        rc = rf_store_open_opts(cfg->db, &(struct rf_store_options){.pool = cfg->db_pool},
+                                &a->store, err);
     if (!rc) {
         sha_file_list(a);
         rc = rf_store_bank_version(a->store, a->bank_hash, (int64_t)a->bank.n, &a->bank_version,

@@ -24,6 +24,7 @@
 
 struct rf_app_config {
     const char *db;       /* store URL or SQLite file path */
+    size_t db_pool;       /* PostgreSQL connections kept open (0: RF_STORE_PG_POOL) */
     const char *bank_dir; /* item bank folder */
     const char *data_dir; /* skills.json, roles.json, skill_aliases.json, learning data */
     const char *web_dir;  /* static files */

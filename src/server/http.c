@@ -304,7 +304,8 @@ int rf_http_status(rf_status rc)
     case RF_EPERM: return 403;
     case RF_ERANGE: return 422;
     case RF_EUNSUPPORTED: return 422;
-    case RF_EFULL: return 503;
+    case RF_EFULL:
+    case RF_EUNAVAIL: return 503;
     case RF_ENOMEM:
     case RF_EIO:
     case RF_EDB:
@@ -319,6 +320,14 @@ void rf_resp_fail(struct rf_resp *resp, rf_status rc, const char *msg, const cha
         /* nothing of the request was stored; it may pass once space is freed */
         rf_resp_header(resp, "Retry-After", RF_HTTP_FULL_RETRY_AFTER);
         rf_resp_error(resp, st, "the server cannot store anything right now; try again later",
+                      NULL);
+        return;
+    }
+    if (rc == RF_EUNAVAIL) {
+        /* the database server is away (restarting, network): nothing of the
+         * request was acknowledged; the store reconnects by itself */
+        rf_resp_header(resp, "Retry-After", RF_HTTP_DB_RETRY_AFTER);
+        rf_resp_error(resp, st, "the database cannot be reached right now; try again later",
                       NULL);
         return;
     }

@@ -6,7 +6,9 @@
  * Connections: a pool of up to RF_STORE_PG_POOL (or the size asked) libpq
  * connections, opened when first needed; a call takes one for one statement
  * or one transaction and gives it back. A connection found broken (the
- * server restarted, the network dropped) is reset when next taken, so the
+ * server restarted, the network dropped) fails its call with RF_EUNAVAIL (the
+ * server answers 503 with Retry-After), and every connection of the pool is
+ * opened anew when next taken (after a restart they are all broken), so the
  * store recovers by itself once the server is back. Statements are prepared
  * once per connection (keyed by their SQL text, static strings). Lists are
  * read in libpq's single-row mode, so a large ranking is never held in
@@ -54,6 +56,7 @@ struct pconn {
     size_t nst;
     unsigned char *bytes; /* decoded BYTEA of the row being read */
     size_t nbytes;
+    unsigned gen; /* the pool's generation when it was opened */
     struct pconn *next; /* in the free list */
 };
 
@@ -81,6 +84,7 @@ struct pg_store {
     pthread_mutex_t pmu;
     pthread_cond_t pcv;
     struct pconn *free;
+    unsigned gen; /* incremented when a connection is found lost: all are reopened */
     /* the group commit: answers queued in arrival order */
     pthread_mutex_t qmu;
     pthread_cond_t qcv;
@@ -138,9 +142,13 @@ static rf_status pgerr(struct pg_store *s, struct pconn *cn, const PGresult *r,
         rc = RF_EFULL; /* disk full: the server answers 503, it may pass once space is freed */
     else if (state && strcmp(state, "53200") == 0)
         rc = RF_ENOMEM;
-    if (PQstatus(cn->db) != CONNECTION_OK)
-        return rf_err_set(err, rc, "store: PostgreSQL at %s: %s: connection lost (%s)", s->where,
-                          what, line);
+    if (PQstatus(cn->db) != CONNECTION_OK) {
+        pthread_mutex_lock(&s->pmu);
+        s->gen++;
+        pthread_mutex_unlock(&s->pmu);
+        return rf_err_set(err, RF_EUNAVAIL, "store: PostgreSQL at %s: %s: connection lost (%s)",
+                          s->where, what, line);
+    }
     return rf_err_set(err, rc, "store: PostgreSQL at %s: %s: %s", s->where, what, line);
 }
 
@@ -174,8 +182,8 @@ static rf_status conn_open(struct pg_store *s, struct pconn *cn, struct rf_err *
             snprintf(hit, sizeof line - (size_t)(hit - line), "***");
         PQfinish(cn->db);
         cn->db = NULL;
-        return rf_err_set(err, RF_EDB, "store: cannot connect to PostgreSQL at %s: %s", s->where,
-                          line);
+        return rf_err_set(err, RF_EUNAVAIL, "store: cannot connect to PostgreSQL at %s: %s",
+                          s->where, line);
     }
     PGresult *r = PQexec(cn->db, "SET client_min_messages = warning");
     PQclear(r);
@@ -191,8 +199,10 @@ static struct pconn *acquire(struct pg_store *s, struct rf_err *err)
         pthread_cond_wait(&s->pcv, &s->pmu);
     struct pconn *cn = s->free;
     s->free = cn->next;
+    unsigned gen = s->gen;
     pthread_mutex_unlock(&s->pmu);
-    if (!cn->db || PQstatus(cn->db) != CONNECTION_OK) {
+    if (!cn->db || PQstatus(cn->db) != CONNECTION_OK || cn->gen != gen) {
+        cn->gen = gen;
         if (conn_open(s, cn, err)) {
             pthread_mutex_lock(&s->pmu);
             cn->next = s->free;
@@ -598,6 +608,8 @@ rf_status rf_store_pg_open(const char *url, const struct rf_store_options *opt,
         release(s, cn);
     }
     if (rc) {
+        if (rc == RF_EUNAVAIL) /* at start: a wrong address or account, exit 5 */
+            rc = err ? (err->rc = RF_EDB) : RF_EDB;
         if (err && !strstr(err->msg, s->where))
             rf_err_prefix(err, "PostgreSQL at %s", s->where);
         pg_close(&s->base);

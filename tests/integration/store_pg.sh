@@ -6,23 +6,24 @@
 # postgres://...` taking candidates through whole tests over HTTP, with every
 # acknowledged answer found in the database; and a server that cannot be
 # reached refused at start with one line (exit 5) naming the host, never the
-# password. About 30 s, most of it the cluster's creation and the suite.
+# password; a database that goes away mid-run (503 with Retry-After, recovery
+# by itself) and a restart while candidates answer (no acknowledged answer
+# lost). About a minute, most of it the cluster's creation and the suite.
 set -u
 cd "$(dirname "$0")/../.."
 source tests/integration/lib.sh
 RF=$(realpath "$RF")
 BUILD=${BUILD:-build}
 
-if [ -z "${PGPORT:-}" ] || [ -z "${RF_PG_INSIDE:-}" ]; then
+if [ -z "${RF_PG_INSIDE:-}" ]; then
     if ! command -v pg_virtualenv >/dev/null; then
         bad "pg_virtualenv is missing: scripts/install-deps installs postgresql-common and postgresql"
         finish
         exit 1
     fi
-    # -t: the cluster's files in a temporary folder, even as root (pg_virtualenv
-    # then runs the server as user postgres); the cluster goes when we return
+    # the cluster goes when this script returns
     export RF_PG_INSIDE=1
-    exec pg_virtualenv -t -o fsync=on -o synchronous_commit=on "$0" "$@"
+    exec scripts/pg-virtualenv "$0" "$@"
 fi
 
 URL="postgresql://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/$PGDATABASE"
@@ -95,11 +96,51 @@ EOF
     [ "$(psql -X -At -q -c 'SELECT max(version) FROM schema_version' "$SURL")" = "$want" ] && ok ||
         bad "the schema is not at version $want"
 fi
+
+# 3. the database goes away and comes back: requests that need it get 503
+# with Retry-After (never 500), and the server recovers by itself
+start_practice() {
+    curl -s -o "$TMP/out" -D "$TMP/hdr" -w '%{http_code}' -H 'Content-Type: application/json' \
+        -d '{"skills":["deep_learning"]}' "http://127.0.0.1:$PORT/api/tests"
+}
+if [ -n "$PORT" ]; then
+    pg_ctlcluster "$PGVERSION" regress stop -m fast
+    code=$(start_practice)
+    [ "$code" = 503 ] && grep -qi '^Retry-After: 2' "$TMP/hdr" && ok ||
+        bad "database away: got $code, want 503 with Retry-After: $(cat "$TMP/out")"
+    grep -q 'connection lost\|cannot connect' "$TMP/serve.log" && ok ||
+        bad "the log does not say the database is away: $(tail -2 "$TMP/serve.log")"
+    pg_ctlcluster "$PGVERSION" regress start
+    code=$(start_practice)
+    [ "$code" = 201 ] && ok || bad "database back: got $code, want 201: $(cat "$TMP/out")"
+
+    # 4. restarted while six candidates answer: no acknowledged answer is lost,
+    # and every test finishes (the candidates honour Retry-After)
+    python3 tests/integration/pg_restart_client.py "$PORT" 6 "$TMP/mark" >"$TMP/restart.out" 2>&1 &
+    CPID=$!
+    for _ in $(seq 300); do [ -e "$TMP/mark" ] && break; sleep 0.1; done
+    pg_ctlcluster "$PGVERSION" regress restart -m fast
+    wait "$CPID"
+    rc=$?
+    head -8 "$TMP/restart.out"
+    [ $rc -eq 0 ] && ok || bad "candidates could not finish across a restart"
+    [ "$(sed -n 's/^unavailable //p' "$TMP/restart.out")" -gt 0 ] && ok ||
+        bad "no request met the restart (503): the test did not test it"
+    acked=$(sed -n 's/^acked //p' "$TMP/restart.out")
+    lost=0; total=0
+    for pair in $(python3 -c "import json,sys; [print(f'{k}:{v}') for k, v in json.loads(sys.argv[1]).items()]" "${acked:-{\}}"); do
+        tid=${pair%%:*}; n=${pair##*:}; total=$((total + n))
+        found=$(psql -X -At -q -c "SELECT count(*) FROM answers WHERE test_id = $tid" "$SURL")
+        [ "$found" -ge "$n" ] || lost=$((lost + n - found))
+    done
+    echo "across the restart: $total answers acknowledged, $lost of them lost"
+    [ "$total" -gt 0 ] && [ "$lost" = 0 ] && ok || bad "$lost acknowledged answers lost across the restart"
+fi
 kill -TERM "$PID" 2>/dev/null
 wait "$PID"
 [ $? -eq 0 ] && ok || bad "the server did not stop cleanly"
 
-# 3. a server that cannot be reached, or refuses us: exit 5, one line, the
+# 5. a server that cannot be reached, or refuses us: exit 5, one line, the
 # host named, the password never
 expect_oneline "unreachable server" 5 "cannot connect to PostgreSQL at host 127.0.0.1 port 1 database rf" \
     "$RF" serve --db "postgresql://ann:s3cret-pw@127.0.0.1:1/rf" --port 0
