@@ -38,6 +38,7 @@ int rf_simulate_population(const struct rf_simpop_args *a);
 int rf_cmd_assess(int argc, char **argv);
 int rf_cmd_serve(int argc, char **argv);
 int rf_cmd_user(int argc, char **argv);
+int rf_cmd_db(int argc, char **argv);
 int rf_cmd_calibrate(int argc, char **argv);
 
 /* Fairness (cmd_dif.c, cmd_impact.c). */

@@ -15,6 +15,7 @@ struct command {
 static const struct command commands[] = {
     {"serve", rf_cmd_serve, "start the web product (candidates, recruiters, authors)"},
     {"user", rf_cmd_user, "add a recruiter or admin account to the server's database"},
+    {"db", rf_cmd_db, "export a whole database to a file, or import one (SQLite, PostgreSQL)"},
     {"score", rf_cmd_score, "score every person of a fixed form (EAP, MAP, MLE or WLE)"},
     {"bank", rf_cmd_bank, "item bank tools: lint, stats, import, export"},
     {"assess", rf_cmd_assess, "take the adaptive test in the terminal: per-skill profile"},

@@ -9,6 +9,32 @@
 
 #include "store/store.h"
 
+/* A table as `rolefit db export` and `import` move it (dump.c lists them). */
+struct rf_store_table {
+    const char *name;
+    const char *order; /* its key columns, the order of its rows */
+    int text_key;      /* the key is text: rows ordered by its bytes */
+    int identity;      /* its id column is generated */
+};
+
+/* One value of a raw row. */
+enum { RF_STORE_VAL_NULL, RF_STORE_VAL_INT, RF_STORE_VAL_TEXT, RF_STORE_VAL_BLOB };
+struct rf_store_value {
+    int kind;
+    int64_t i;     /* RF_STORE_VAL_INT */
+    const char *p; /* RF_STORE_VAL_TEXT (NUL-terminated) and RF_STORE_VAL_BLOB */
+    size_t n;      /* bytes at p */
+};
+
+/* rows_each's callback: one row of table (tables[k].name, the same pointer);
+ * everything borrowed for the call. Non-zero stops the reading. */
+typedef int (*rf_store_row_fn)(void *ud, const char *table, size_t ncol, const char *const *names,
+                               const struct rf_store_value *vals);
+/* rows_load's source: 1 with the next row (table one of tables[k].name; all
+ * valid until the next call), 0 at the end, -1 to stop (nothing stored). */
+typedef int (*rf_store_next_fn)(void *ud, const char **table, size_t *ncol,
+                                const char *const **names, const struct rf_store_value **vals);
+
 struct rf_store_ops {
     void (*close)(struct rf_store *s);
     int (*schema_version)(struct rf_store *s);
@@ -99,6 +125,15 @@ struct rf_store_ops {
                                     void *ud, struct rf_err *err);
     rf_status (*bank_version)(struct rf_store *s, const char *hash, int64_t nitems, int64_t *id,
                               struct rf_err *err);
+    /* Every row of the tables, in their order and each table's key order,
+     * read in one snapshot. */
+    rf_status (*rows_each)(struct rf_store *s, const struct rf_store_table *tables, size_t n,
+                           rf_store_row_fn fn, void *ud, struct rf_err *err);
+    /* Inserts every row next gives, in one transaction, into a store whose
+     * tables are all empty (RF_ECONFLICT naming a table that is not); then
+     * moves generated ids past the rows inserted. */
+    rf_status (*rows_load)(struct rf_store *s, const struct rf_store_table *tables, size_t n,
+                           rf_store_next_fn next, void *ud, struct rf_err *err);
 };
 
 struct rf_store {

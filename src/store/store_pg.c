@@ -19,13 +19,14 @@
  * answers) and records all of them in one transaction on one connection,
  * then commits once (one WAL flush, synchronous_commit on) and wakes the
  * callers, each of which returns only after the commit that holds its answer.
- * The transaction first locks the batch's tests in id order (so batches of
- * several processes cannot deadlock); each answer is then one statement that
- * updates its test only when its position is next and the test active, and
- * inserts the answer row only then. An answer whose statement fails (not a
- * refusal: an error) aborts the transaction; the batch is then rolled back
- * and replayed without it, so that it fails alone and the others stay as one
- * at a time would leave them.
+ * The batch goes to the server as one libpq pipeline (one round trip):
+ * BEGIN, a lock of the batch's tests in id order (so batches of several
+ * processes cannot deadlock), one statement per answer that updates its test
+ * only when its position is next and the test active and inserts the answer
+ * row only then, COMMIT. An answer whose statement fails (not a refusal: an
+ * error) aborts the transaction; the batch is then rolled back and replayed
+ * without it, so that it fails alone and the others stay as one at a time
+ * would leave them.
  *
  * Migrations run under a session advisory lock, so processes that start
  * together apply each migration once. Organization 0 in the API is NULL in
@@ -142,7 +143,11 @@ static rf_status pgerr(struct pg_store *s, struct pconn *cn, const PGresult *r,
         rc = RF_EFULL; /* disk full: the server answers 503, it may pass once space is freed */
     else if (state && strcmp(state, "53200") == 0)
         rc = RF_ENOMEM;
-    if (PQstatus(cn->db) != CONNECTION_OK) {
+    /* the connection is gone, or going: the server shuts down or restarts
+     * (57P01-57P03), or the link failed (class 08) */
+    int lost = PQstatus(cn->db) != CONNECTION_OK ||
+               (state && (strncmp(state, "08", 2) == 0 || strncmp(state, "57P0", 4) == 0));
+    if (lost) {
         pthread_mutex_lock(&s->pmu);
         s->gen++;
         pthread_mutex_unlock(&s->pmu);
@@ -239,11 +244,12 @@ struct params {
 static void bindv(struct params *p, const char *types, va_list ap)
 {
     p->n = 0;
-    for (int i = 0; i < MAXP && types[i]; i++, p->n++) {
+    for (const char *ty = types; *ty && p->n < MAXP; ty++, p->n++) {
+        int i = p->n;
         p->len[i] = 0;
         p->fmt[i] = 0;
         p->val[i] = NULL;
-        switch (types[i]) {
+        switch (*ty) {
         case 'i':
             snprintf(p->num[i], sizeof p->num[i], "%lld", (long long)va_arg(ap, int64_t));
             p->val[i] = p->num[i];
@@ -272,6 +278,14 @@ static void bindv(struct params *p, const char *types, va_list ap)
         default: break;
         }
     }
+}
+
+static void bindp(struct params *p, const char *types, ...)
+{
+    va_list ap;
+    va_start(ap, types);
+    bindv(p, types, ap);
+    va_end(ap);
 }
 
 /* The name of sql's prepared statement on cn, preparing it the first time. */
@@ -315,16 +329,6 @@ static PGresult *qv(struct pg_store *s, struct pconn *cn, struct rf_err *err, co
     pgerr(s, cn, r, err, what);
     PQclear(r);
     return NULL;
-}
-
-static PGresult *q(struct pg_store *s, struct pconn *cn, struct rf_err *err, const char *what,
-                   const char *sql, const char *types, ...)
-{
-    va_list ap;
-    va_start(ap, types);
-    PGresult *r = qv(s, cn, err, what, sql, types, ap);
-    va_end(ap);
-    return r;
 }
 
 /* Runs a statement without rows; *changed (may be NULL) gets the rows it changed. */
@@ -1007,154 +1011,168 @@ static rf_status pg_test_by_invite(struct rf_store *bs, int64_t invite_id, struc
 
 /* ---- answers: the group commit ---- */
 
-/* The served time of each test of a batch, as the batch's transaction
- * changes it (the tests are locked: nobody else does). */
-struct served {
-    int64_t id, ms; /* ms 0: unknown */
-};
+/* The statement of one answer: it updates the test only when the answer's
+ * position is next and the test active, and only then inserts the answer,
+ * with the server's response time computed from the test's previous
+ * served_ms (o: read in the statement's snapshot, before its update), as
+ * store_sqlite.c's record() computes it in C. No row inserted: a refusal. */
+static const char ANSWER_SQL[] =
+    "WITH o AS (SELECT id, nullif(served_ms, 0) AS served FROM tests WHERE id = $6), "
+    "t AS (UPDATE tests SET state = $1, answers = answers + 1, updated = $2, served_ms = $3, "
+    "status = CASE WHEN $4::text IS NULL THEN status ELSE 'finished' END, "
+    "profile = coalesce($4::text, profile), packed = coalesce($5::bytea, packed) "
+    "FROM o WHERE tests.id = o.id AND tests.answers = $7 AND tests.status = 'active' "
+    "RETURNING tests.id, o.served) "
+    "INSERT INTO answers(test_id, seq, item_id, choice, score, at, response, rt_ms, client_ms, "
+    "blurs, hidden, away_ms) "
+    "SELECT t.id, $7::bigint, $8::text, $9::integer, $10::integer, $2::bigint, $11::text, "
+    "CASE WHEN t.served IS NOT NULL THEN greatest($3::bigint - t.served, 0) END, "
+    "$12::bigint, $13::bigint, $14::bigint, "
+    "CASE WHEN $15::bigint IS NULL THEN NULL WHEN t.served IS NULL THEN $15::bigint "
+    "ELSE least($15::bigint, greatest($3::bigint - t.served, 0)) END FROM t";
 
-static int64_t served_of(const struct served *sv, size_t n, int64_t id)
-{
-    for (size_t i = 0; i < n; i++)
-        if (sv[i].id == id)
-            return sv[i].ms;
-    return 0;
-}
+/* Locks the tests of a batch in id order: batches of several processes
+ * then wait for one another instead of deadlocking. */
+static const char LOCK_SQL[] =
+    "SELECT id FROM tests WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE";
 
-static void served_set(struct served *sv, size_t n, int64_t id, int64_t ms)
-{
-    for (size_t i = 0; i < n; i++)
-        if (sv[i].id == id)
-            sv[i].ms = ms;
-}
-
-/* Records one answer in the batch's transaction: RF_OK, RF_ECONFLICT (not
- * the next answer of an active test: nothing written, the transaction goes
- * on) or an error (the transaction is aborted). */
-static rf_status record(struct pg_store *s, struct pconn *cn, struct pending *p,
-                        struct served *sv, size_t nsv)
+/* Sends one answer's statement into the pipeline (named: the prepared
+ * ANSWER_SQL). */
+static int send_answer(struct pconn *cn, const char *name, const struct pending *p)
 {
     const struct rf_answer *a = p->a;
     const struct rf_answer_signals *sig = p->sig;
-    int64_t at = a->at ? a->at : now_s();
-    int64_t at_ms = sig && sig->at_ms ? sig->at_ms : now_ms();
-    int64_t served = served_of(sv, nsv, a->test_id);
-    int64_t rt = served ? (at_ms > served ? at_ms - served : 0) : 0;
     int focus = sig && sig->focus;
-    int64_t away = focus ? sig->away_ms : 0;
-    if (served && away > rt)
-        away = rt; /* time away is part of the time on the question */
-    char rt_s[24], client_s[24], blurs_s[24], hidden_s[24], away_s[24];
-    snprintf(rt_s, sizeof rt_s, "%lld", (long long)rt);
-    snprintf(client_s, sizeof client_s, "%lld", (long long)(focus ? sig->client_ms : 0));
-    snprintf(blurs_s, sizeof blurs_s, "%lld", (long long)(focus ? sig->blurs : 0));
-    snprintf(hidden_s, sizeof hidden_s, "%lld", (long long)(focus ? sig->hidden : 0));
-    snprintf(away_s, sizeof away_s, "%lld", (long long)away);
-    PGresult *r = q(s, cn, p->err, "record answer",
-                    "WITH t AS (UPDATE tests SET state = $1, answers = answers + 1, "
-                    "updated = $2, served_ms = $3, "
-                    "status = CASE WHEN $4::text IS NULL THEN status ELSE 'finished' END, "
-                    "profile = coalesce($4::text, profile), packed = coalesce($5::bytea, packed) "
-                    "WHERE id = $6 AND answers = $7 AND status = 'active' RETURNING id) "
-                    "INSERT INTO answers(test_id, seq, item_id, choice, score, at, response, "
-                    "rt_ms, client_ms, blurs, hidden, away_ms) "
-                    "SELECT t.id, $7::bigint, $8::text, $9::integer, $10::integer, $2::bigint, "
-                    "$11::text, $12::bigint, $13::bigint, $14::bigint, $15::bigint, $16::bigint "
-                    "FROM t",
-                    "tiitbiitddtttttt", p->state, at, at_ms, p->profile, p->packed, p->npacked,
-                    a->test_id, a->seq, a->item_id, a->choice, a->score, a->response,
-                    served ? rt_s : NULL, focus && sig->client_ms >= 0 ? client_s : NULL,
-                    focus ? blurs_s : NULL, focus ? hidden_s : NULL, focus ? away_s : NULL);
-    if (!r)
-        return p->err && p->err->rc ? p->err->rc : RF_EDB;
-    int64_t n = strtoll(PQcmdTuples(r), NULL, 10);
-    PQclear(r);
-    if (n != 1)
-        return rf_err_set(p->err, RF_ECONFLICT,
-                          "test %lld: answer %lld is not the next answer of an active test",
-                          (long long)a->test_id, (long long)a->seq + 1);
-    served_set(sv, nsv, a->test_id, at_ms);
-    return RF_OK;
+    char client[24], blurs[24], hidden[24], away[24];
+    snprintf(client, sizeof client, "%lld", (long long)(focus ? sig->client_ms : 0));
+    snprintf(blurs, sizeof blurs, "%lld", (long long)(focus ? sig->blurs : 0));
+    snprintf(hidden, sizeof hidden, "%lld", (long long)(focus ? sig->hidden : 0));
+    snprintf(away, sizeof away, "%lld", (long long)(focus ? sig->away_ms : 0));
+    struct params q;
+    bindp(&q, "tiitbiitddttttt", p->state, a->at ? a->at : now_s(),
+          sig && sig->at_ms ? sig->at_ms : now_ms(), p->profile, p->packed, p->npacked,
+          a->test_id, a->seq, a->item_id, a->choice, a->score, a->response,
+          focus && sig->client_ms >= 0 ? client : NULL, focus ? blurs : NULL,
+          focus ? hidden : NULL, focus ? away : NULL);
+    return PQsendQueryPrepared(cn->db, name, q.n, q.val, q.len, q.fmt, 0);
 }
 
-/* Locks the tests of the batch in id order and reads their served times. */
-static rf_status lock_tests(struct pg_store *s, struct pconn *cn, struct pending *batch,
-                            struct served *sv, size_t *nsv, struct rf_err *err)
+/* The batch's test ids as a PostgreSQL array literal (malloc'd; NULL: no memory). */
+static char *id_array(const struct pending *batch)
 {
     char *ids = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&ids, &len);
     if (!f)
-        return rf_err_set(err, RF_ENOMEM, "store: out of memory");
+        return NULL;
     fputc('{', f);
-    for (struct pending *p = batch; p; p = p->next)
+    for (const struct pending *p = batch; p; p = p->next)
         fprintf(f, "%s%lld", p == batch ? "" : ",", (long long)p->a->test_id);
     fputc('}', f);
     if (fclose(f)) {
         free(ids);
-        return rf_err_set(err, RF_ENOMEM, "store: out of memory");
+        return NULL;
     }
-    PGresult *r = q(s, cn, err, "record answers: lock their tests",
-                    "SELECT id, coalesce(served_ms, 0) FROM tests "
-                    "WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE",
-                    "t", ids);
-    free(ids);
-    if (!r)
-        return err->rc ? err->rc : RF_EDB;
-    *nsv = 0;
-    for (int i = 0; i < PQntuples(r); i++) {
-        sv[*nsv].id = col_int(r, i, 0, 0);
-        sv[(*nsv)++].ms = col_int(r, i, 1, 0);
-    }
-    PQclear(r);
-    return RF_OK;
+    return ids;
 }
 
-/* Records a batch of answers in one transaction and commits it, setting
- * each answer's status. An answer whose statement fails (an error, not a
- * refusal) is left out and the batch replayed without it. Whatever fails,
- * the connection leaves with no transaction open. */
-static void commit_batch(struct pg_store *s, struct pending *batch, size_t nbatch)
+/* One attempt at a batch as one pipeline: BEGIN, the lock, every answer not
+ * failed before, COMMIT, one sync; then the results in order. Sets each
+ * answer's rc; *again when an answer failed (it is marked, the transaction
+ * rolled back: replay without it). Returns an error that fails the whole
+ * batch (connection lost, commit failed), else RF_OK. */
+static rf_status pipeline_once(struct pg_store *s, struct pconn *cn, struct pending *batch,
+                               int *again, struct rf_err *berr)
+{
+    char ans[16], lock[16];
+    rf_status rc = prepared(s, cn, ANSWER_SQL, 15, ans, berr);
+    if (!rc)
+        rc = prepared(s, cn, LOCK_SQL, 1, lock, berr);
+    char *ids = rc ? NULL : id_array(batch);
+    if (!rc && !ids)
+        rc = rf_err_set(berr, RF_ENOMEM, "store: out of memory");
+    if (rc)
+        return rc;
+    /* commands: 0 BEGIN, 1 lock, 2.. the answers sent, then COMMIT */
+    struct pending *sent[RF_STORE_BATCH_MAX];
+    size_t nsent = 0;
+    int ok = PQenterPipelineMode(cn->db) &&
+             PQsendQueryParams(cn->db, "BEGIN", 0, NULL, NULL, NULL, NULL, 0);
+    const char *idv[1] = {ids};
+    ok = ok && PQsendQueryPrepared(cn->db, lock, 1, idv, NULL, NULL, 0);
+    for (struct pending *p = batch; ok && p; p = p->next) {
+        if (p->failed)
+            continue;
+        p->rc = RF_EDB;
+        ok = nsent < RF_STORE_BATCH_MAX && send_answer(cn, ans, p);
+        sent[nsent++] = p;
+    }
+    ok = ok && PQsendQueryParams(cn->db, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) &&
+         PQpipelineSync(cn->db);
+    free(ids);
+    size_t ncmd = nsent + 3, idx = 0;
+    rf_status fatal = ok ? RF_OK : pgerr(s, cn, NULL, berr, "record answers: send");
+    while (ok) {
+        PGresult *r = PQgetResult(cn->db);
+        if (!r) {
+            if (PQstatus(cn->db) != CONNECTION_OK || ++idx > ncmd) {
+                fatal = pgerr(s, cn, NULL, berr, "record answers");
+                break;
+            }
+            continue;
+        }
+        ExecStatusType st = PQresultStatus(r);
+        if (st == PGRES_PIPELINE_SYNC) {
+            PQclear(r);
+            break;
+        }
+        if (idx >= 2 && idx < 2 + nsent) {
+            struct pending *p = sent[idx - 2];
+            if (st == PGRES_COMMAND_OK && strtoll(PQcmdTuples(r), NULL, 10) == 1) {
+                p->rc = RF_OK;
+            } else if (st == PGRES_COMMAND_OK) {
+                p->rc = rf_err_set(p->err, RF_ECONFLICT,
+                                   "test %lld: answer %lld is not the next answer of an active "
+                                   "test",
+                                   (long long)p->a->test_id, (long long)p->a->seq + 1);
+            } else if (st == PGRES_FATAL_ERROR && !*again) {
+                p->rc = pgerr(s, cn, r, p->err, "record answer");
+                if (p->rc == RF_EUNAVAIL)
+                    fatal = rf_err_set(berr, p->rc, "%s", p->err ? p->err->msg : "lost");
+                else
+                    p->failed = *again = 1; /* the transaction is aborted: replay without it */
+            }
+        } else if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK &&
+                   st != PGRES_PIPELINE_ABORTED && !fatal && !*again) {
+            /* BEGIN, the lock or COMMIT failed: the whole batch fails */
+            fatal = pgerr(s, cn, r, berr, idx + 1 == ncmd ? "record answers: commit"
+                                                          : "record answers");
+        }
+        PQclear(r);
+    }
+    if (PQpipelineStatus(cn->db) != PQ_PIPELINE_OFF && !PQexitPipelineMode(cn->db) && !fatal)
+        fatal = pgerr(s, cn, NULL, berr, "record answers: end the pipeline");
+    if (!fatal && *again && PQtransactionStatus(cn->db) != PQTRANS_IDLE)
+        fatal = exec(s, cn, "ROLLBACK", "record answers: roll back", berr);
+    return fatal;
+}
+
+/* Records a batch of answers in one transaction, sent as one pipeline, and
+ * commits it, setting each answer's status. An answer whose statement fails
+ * (an error, not a refusal) is left out and the batch replayed without it.
+ * Whatever fails, the connection leaves with no transaction open. */
+static void commit_batch(struct pg_store *s, struct pending *batch)
 {
     struct rf_err berr;
     rf_err_clear(&berr);
-    struct served *sv = rf_calloc_array(nbatch, sizeof *sv);
-    struct pconn *cn = sv ? acquire(s, &berr) : NULL;
-    rf_status rc = !sv ? rf_err_set(&berr, RF_ENOMEM, "store: out of memory")
-                       : (cn ? RF_OK : (berr.rc ? berr.rc : RF_EDB));
+    struct pconn *cn = acquire(s, &berr);
+    rf_status rc = cn ? RF_OK : (berr.rc ? berr.rc : RF_EDB);
     for (int again = 1; !rc && again;) {
         again = 0;
-        size_t nsv = 0, nok = 0;
-        for (struct pending *p = batch; p; p = p->next)
-            if (!p->failed)
-                p->rc = RF_EDB; /* until recorded in this attempt */
-        rc = exec(s, cn, "BEGIN", "record answers: begin", &berr);
-        if (!rc)
-            rc = lock_tests(s, cn, batch, sv, &nsv, &berr);
-        for (struct pending *p = batch; p && !rc; p = p->next) {
-            if (p->failed)
-                continue;
-            p->rc = record(s, cn, p, sv, nsv);
-            if (p->rc == RF_OK) {
-                nok++;
-            } else if (p->rc != RF_ECONFLICT) {
-                if (PQstatus(cn->db) != CONNECTION_OK) {
-                    rc = rf_err_set(&berr, p->rc, "%s", p->err ? p->err->msg : "connection lost");
-                    break;
-                }
-                p->failed = 1; /* the transaction is aborted: replay without it */
-                again = 1;
-                break;
-            }
-        }
-        if (!rc && again)
-            rc = exec(s, cn, "ROLLBACK", "record answers: roll back", &berr);
-        else if (!rc)
-            rc = nok ? exec(s, cn, "COMMIT", "record answers: commit", &berr)
-                     : exec(s, cn, "ROLLBACK", "record answers: roll back", &berr);
+        rc = pipeline_once(s, cn, batch, &again, &berr);
     }
     if (rc) {
-        if (cn && PQtransactionStatus(cn->db) != PQTRANS_IDLE)
+        if (cn && PQstatus(cn->db) == CONNECTION_OK && PQtransactionStatus(cn->db) != PQTRANS_IDLE)
             exec(s, cn, "ROLLBACK", "record answers: roll back", NULL);
         /* nothing of the batch is stored: every answer not refused or failed alone fails */
         for (struct pending *p = batch; p; p = p->next)
@@ -1163,7 +1181,6 @@ static void commit_batch(struct pg_store *s, struct pending *batch, size_t nbatc
     }
     if (cn)
         release(s, cn);
-    free(sv);
 }
 
 static rf_status pg_answer_signals(struct rf_store *bs, const struct rf_answer *a,
@@ -1185,8 +1202,7 @@ static rf_status pg_answer_signals(struct rf_store *bs, const struct rf_answer *
             continue;
         }
         struct pending *batch = s->qhead, *last = batch;
-        size_t n = 1;
-        for (; n < RF_STORE_BATCH_MAX && last->next; n++)
+        for (size_t n = 1; n < RF_STORE_BATCH_MAX && last->next; n++)
             last = last->next;
         s->qhead = last->next;
         if (!s->qhead)
@@ -1194,7 +1210,7 @@ static rf_status pg_answer_signals(struct rf_store *bs, const struct rf_answer *
         last->next = NULL;
         s->committing = 1;
         pthread_mutex_unlock(&s->qmu);
-        commit_batch(s, batch, n);
+        commit_batch(s, batch);
         pthread_mutex_lock(&s->qmu);
         s->committing = 0;
         for (struct pending *p = batch, *next; p; p = next) {
@@ -1595,6 +1611,171 @@ static rf_status pg_bank_version(struct rf_store *bs, const char *hash, int64_t 
     return rc;
 }
 
+/* ---- raw rows: db export and import ---- */
+
+static rf_status pg_rows_each(struct rf_store *bs, const struct rf_store_table *tables, size_t n,
+                              rf_store_row_fn fn, void *ud, struct rf_err *err)
+{
+    struct pg_store *s = pgs(bs);
+    struct pconn *cn = acquire(s, err);
+    if (!cn)
+        return err && err->rc ? err->rc : RF_EDB;
+    /* one snapshot for every table */
+    rf_status rc = exec(s, cn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "export: begin",
+                        err);
+    int stop = 0;
+    for (size_t t = 0; t < n && !rc && !stop; t++) {
+        char sql[200];
+        snprintf(sql, sizeof sql, "SELECT * FROM %s ORDER BY %s%s", tables[t].name,
+                 tables[t].order, tables[t].text_key ? " COLLATE \"C\"" : "");
+        if (!PQsendQuery(cn->db, sql)) {
+            rc = pgerr(s, cn, NULL, err, "export");
+            break;
+        }
+        PQsetSingleRowMode(cn->db);
+        PGresult *r;
+        while ((r = PQgetResult(cn->db))) {
+            ExecStatusType st = PQresultStatus(r);
+            if (st == PGRES_SINGLE_TUPLE && !rc && !stop) {
+                int ncol = PQnfields(r) > 64 ? 64 : PQnfields(r);
+                const char *names[64];
+                struct rf_store_value vals[64];
+                for (int i = 0; i < ncol && !rc; i++) {
+                    struct rf_store_value *v = &vals[i];
+                    memset(v, 0, sizeof *v);
+                    names[i] = PQfname(r, i);
+                    Oid type = PQftype(r, i);
+                    if (PQgetisnull(r, 0, i)) {
+                        v->kind = RF_STORE_VAL_NULL;
+                    } else if (type == 20 || type == 21 || type == 23) { /* int8, int2, int4 */
+                        v->kind = RF_STORE_VAL_INT;
+                        v->i = strtoll(PQgetvalue(r, 0, i), NULL, 10);
+                    } else if (type == 17) { /* bytea: decoded into cn's buffer, one per row */
+                        const unsigned char *b;
+                        rc = col_bytes(cn, r, 0, i, &b, &v->n, err);
+                        v->kind = RF_STORE_VAL_BLOB;
+                        v->p = (const char *)b;
+                    } else {
+                        v->kind = RF_STORE_VAL_TEXT;
+                        v->p = PQgetvalue(r, 0, i);
+                        v->n = (size_t)PQgetlength(r, 0, i);
+                    }
+                }
+                if (!rc)
+                    stop = fn(ud, tables[t].name, (size_t)ncol, names, vals);
+            } else if (st != PGRES_SINGLE_TUPLE && st != PGRES_TUPLES_OK && !rc) {
+                rc = pgerr(s, cn, r, err, "export");
+            }
+            PQclear(r);
+        }
+    }
+    exec(s, cn, "COMMIT", "export: end", NULL);
+    release(s, cn);
+    return rc;
+}
+
+static rf_status pg_rows_load(struct rf_store *bs, const struct rf_store_table *tables, size_t n,
+                              rf_store_next_fn next, void *ud, struct rf_err *err)
+{
+    struct pg_store *s = pgs(bs);
+    struct pconn *cn = acquire(s, err);
+    if (!cn)
+        return err && err->rc ? err->rc : RF_EDB;
+    rf_status rc = exec(s, cn, "BEGIN", "import: begin", err);
+    for (size_t t = 0; t < n && !rc; t++) {
+        char sql[200];
+        snprintf(sql, sizeof sql, "SELECT 1 FROM %s LIMIT 1", tables[t].name);
+        PGresult *r = PQexec(cn->db, sql);
+        if (PQresultStatus(r) != PGRES_TUPLES_OK)
+            rc = pgerr(s, cn, r, err, "import");
+        else if (PQntuples(r) > 0)
+            rc = rf_err_set(err, RF_ECONFLICT,
+                            "db import: the database is not empty (table %s has rows); import "
+                            "into a new one",
+                            tables[t].name);
+        PQclear(r);
+    }
+    char *sql = NULL;
+    size_t sqlcap = 0;
+    const char *sql_table = NULL;
+    const char *const *sql_names = NULL;
+    for (int more = 1; !rc && more;) {
+        const char *table;
+        size_t ncol;
+        const char *const *names;
+        const struct rf_store_value *vals;
+        int got = next(ud, &table, &ncol, &names, &vals);
+        if (got < 0)
+            rc = RF_EINVAL; /* the source says why */
+        if (got <= 0 || ncol > 64) {
+            more = 0;
+            continue;
+        }
+        if (table != sql_table || names != sql_names) {
+            free(sql);
+            sql = NULL;
+            FILE *f = open_memstream(&sql, &sqlcap);
+            if (!f) {
+                rc = rf_err_set(err, RF_ENOMEM, "store: out of memory");
+                break;
+            }
+            fprintf(f, "INSERT INTO %s(", table);
+            for (size_t i = 0; i < ncol; i++)
+                fprintf(f, "%s%s", i ? ", " : "", names[i]);
+            for (size_t i = 0; i < ncol; i++)
+                fprintf(f, "%s$%zu", i ? ", " : ") VALUES (", i + 1);
+            fputc(')', f);
+            if (fclose(f)) {
+                rc = rf_err_set(err, RF_ENOMEM, "store: out of memory");
+                break;
+            }
+            sql_table = table;
+            sql_names = names;
+        }
+        const char *pv[64];
+        int pl[64], pf[64];
+        char num[64][24];
+        for (size_t i = 0; i < ncol; i++) {
+            pl[i] = pf[i] = 0;
+            pv[i] = NULL;
+            if (vals[i].kind == RF_STORE_VAL_INT) {
+                snprintf(num[i], sizeof num[i], "%lld", (long long)vals[i].i);
+                pv[i] = num[i];
+            } else if (vals[i].kind == RF_STORE_VAL_TEXT) {
+                pv[i] = vals[i].p;
+            } else if (vals[i].kind == RF_STORE_VAL_BLOB) {
+                pv[i] = vals[i].p;
+                pl[i] = (int)vals[i].n;
+                pf[i] = 1;
+            }
+        }
+        PGresult *r = PQexecParams(cn->db, sql, (int)ncol, NULL, pv, pl, pf, 0);
+        if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+            rc = pgerr(s, cn, r, err, "import");
+            rf_err_prefix(err, "table %s", table);
+        }
+        PQclear(r);
+    }
+    free(sql);
+    /* generated ids continue after the largest imported */
+    for (size_t t = 0; t < n && !rc; t++) {
+        if (!tables[t].identity)
+            continue;
+        char q[300];
+        snprintf(q, sizeof q,
+                 "SELECT setval(pg_get_serial_sequence('%s', 'id'), coalesce(max(id), 0) + 1, "
+                 "false) FROM %s",
+                 tables[t].name, tables[t].name);
+        rc = exec(s, cn, q, "import: move the id counters", err);
+    }
+    if (!rc)
+        rc = exec(s, cn, "COMMIT", "import: commit", err);
+    if (rc && PQtransactionStatus(cn->db) != PQTRANS_IDLE)
+        exec(s, cn, "ROLLBACK", "import: roll back", NULL);
+    release(s, cn);
+    return rc;
+}
+
 static const struct rf_store_ops pg_ops = {
     .close = pg_close,
     .schema_version = pg_schema_version,
@@ -1637,4 +1818,6 @@ static const struct rf_store_ops pg_ops = {
     .posting_get = pg_posting_get,
     .postings_list = pg_postings_list,
     .bank_version = pg_bank_version,
+    .rows_each = pg_rows_each,
+    .rows_load = pg_rows_load,
 };

@@ -1625,6 +1625,151 @@ static rf_status sq_bank_version(struct rf_store *bs, const char *hash, int64_t 
     return rc;
 }
 
+/* ---- raw rows: db export and import ---- */
+
+static rf_status sq_rows_each(struct rf_store *bs, const struct rf_store_table *tables, size_t n,
+                              rf_store_row_fn fn, void *ud, struct rf_err *err)
+{
+    struct sq_store *s = (struct sq_store *)bs;
+    struct conn *cn = rlock(s);
+    /* one read transaction: one snapshot for every table */
+    rf_status rc = exec_what(cn, "BEGIN", "export: begin", err);
+    int stop = 0;
+    for (size_t t = 0; t < n && !rc && !stop; t++) {
+        char sql[200];
+        snprintf(sql, sizeof sql, "SELECT * FROM %s ORDER BY %s", tables[t].name, tables[t].order);
+        sqlite3_stmt *st;
+        if (sqlite3_prepare_v2(cn->db, sql, -1, &st, NULL) != SQLITE_OK) {
+            rc = dberr(cn, err, "export");
+            break;
+        }
+        int ncol = sqlite3_column_count(st), r = SQLITE_DONE;
+        const char *names[64];
+        struct rf_store_value vals[64];
+        if (ncol > 64)
+            ncol = 64;
+        for (int i = 0; i < ncol; i++)
+            names[i] = sqlite3_column_name(st, i);
+        while (!stop && (r = sqlite3_step(st)) == SQLITE_ROW) {
+            for (int i = 0; i < ncol; i++) {
+                struct rf_store_value *v = &vals[i];
+                memset(v, 0, sizeof *v);
+                switch (sqlite3_column_type(st, i)) {
+                case SQLITE_INTEGER:
+                    v->kind = RF_STORE_VAL_INT;
+                    v->i = sqlite3_column_int64(st, i);
+                    break;
+                case SQLITE_NULL: v->kind = RF_STORE_VAL_NULL; break;
+                case SQLITE_BLOB:
+                    v->kind = RF_STORE_VAL_BLOB;
+                    v->p = sqlite3_column_blob(st, i);
+                    v->n = (size_t)sqlite3_column_bytes(st, i);
+                    break;
+                default: /* text (no column of the schema holds a real) */
+                    v->kind = RF_STORE_VAL_TEXT;
+                    v->p = (const char *)sqlite3_column_text(st, i);
+                    v->n = (size_t)sqlite3_column_bytes(st, i);
+                    if (!v->p)
+                        v->p = "";
+                }
+            }
+            stop = fn(ud, tables[t].name, (size_t)ncol, names, vals);
+        }
+        if (!stop && r != SQLITE_DONE)
+            rc = dberr(cn, err, "export");
+        sqlite3_finalize(st);
+    }
+    exec(cn, "COMMIT", NULL);
+    unlock(cn);
+    return rc;
+}
+
+/* Binds one raw value. */
+static int bind_value(sqlite3_stmt *st, int k, const struct rf_store_value *v)
+{
+    switch (v->kind) {
+    case RF_STORE_VAL_INT: return sqlite3_bind_int64(st, k, v->i);
+    case RF_STORE_VAL_TEXT: return sqlite3_bind_text64(st, k, v->p, v->n, SQLITE_TRANSIENT, SQLITE_UTF8);
+    case RF_STORE_VAL_BLOB: return sqlite3_bind_blob64(st, k, v->p, v->n, SQLITE_TRANSIENT);
+    default: return sqlite3_bind_null(st, k);
+    }
+}
+
+static rf_status sq_rows_load(struct rf_store *bs, const struct rf_store_table *tables, size_t n,
+                              rf_store_next_fn next, void *ud, struct rf_err *err)
+{
+    struct sq_store *s = (struct sq_store *)bs;
+    struct conn *cn = wlock(s);
+    rf_status rc = exec_what(cn, "BEGIN IMMEDIATE", "import: begin", err);
+    for (size_t t = 0; t < n && !rc; t++) {
+        char sql[200];
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", tables[t].name);
+        sqlite3_stmt *st;
+        if (sqlite3_prepare_v2(cn->db, sql, -1, &st, NULL) != SQLITE_OK) {
+            rc = dberr(cn, err, "import");
+            break;
+        }
+        if (sqlite3_step(st) != SQLITE_ROW)
+            rc = dberr(cn, err, "import");
+        else if (sqlite3_column_int64(st, 0) > 0)
+            rc = rf_err_set(err, RF_ECONFLICT,
+                            "db import: the database is not empty (table %s has rows); import "
+                            "into a new one",
+                            tables[t].name);
+        sqlite3_finalize(st);
+    }
+    sqlite3_stmt *ins = NULL;
+    const char *ins_table = NULL;
+    const char *const *ins_names = NULL;
+    for (int more = 1; !rc && more;) {
+        const char *table;
+        size_t ncol;
+        const char *const *names;
+        const struct rf_store_value *vals;
+        int r = next(ud, &table, &ncol, &names, &vals);
+        if (r < 0)
+            rc = RF_EINVAL; /* the source says why */
+        if (r <= 0) {
+            more = 0;
+            continue;
+        }
+        if (!ins || table != ins_table || names != ins_names) {
+            /* a new table: its INSERT, columns named by the source */
+            char sql[4096];
+            size_t o = (size_t)snprintf(sql, sizeof sql, "INSERT INTO %s(", table);
+            for (size_t i = 0; i < ncol && o < sizeof sql; i++)
+                o += (size_t)snprintf(sql + o, sizeof sql - o, "%s%s", i ? ", " : "", names[i]);
+            for (size_t i = 0; i < ncol && o < sizeof sql; i++)
+                o += (size_t)snprintf(sql + o, sizeof sql - o, "%s", i ? ", ?" : ") VALUES (?");
+            if (o < sizeof sql)
+                snprintf(sql + o, sizeof sql - o, ")");
+            sqlite3_finalize(ins);
+            ins = NULL;
+            if (o >= sizeof sql - 1 || sqlite3_prepare_v2(cn->db, sql, -1, &ins, NULL) != SQLITE_OK) {
+                rc = dberr(cn, err, "import");
+                break;
+            }
+            ins_table = table;
+            ins_names = names;
+        }
+        sqlite3_reset(ins);
+        for (size_t i = 0; i < ncol && !rc; i++)
+            if (bind_value(ins, (int)i + 1, &vals[i]) != SQLITE_OK)
+                rc = dberr(cn, err, "import");
+        if (!rc && sqlite3_step(ins) != SQLITE_DONE) {
+            rc = dberr(cn, err, "import");
+            rf_err_prefix(err, "table %s", table);
+        }
+    }
+    sqlite3_finalize(ins);
+    if (!rc)
+        rc = exec_what(cn, "COMMIT", "import: commit", err);
+    if (rc && !sqlite3_get_autocommit(cn->db))
+        exec(cn, "ROLLBACK", NULL);
+    unlock(cn);
+    return rc;
+}
+
 static const struct rf_store_ops sq_ops = {
     .close = sq_close,
     .schema_version = sq_schema_version,
@@ -1667,4 +1812,6 @@ static const struct rf_store_ops sq_ops = {
     .posting_get = sq_posting_get,
     .postings_list = sq_postings_list,
     .bank_version = sq_bank_version,
+    .rows_each = sq_rows_each,
+    .rows_load = sq_rows_load,
 };
