@@ -19,6 +19,7 @@ static const struct rf_store_table tables[] = {
     {"candidates", "id", 0, 1},
     {"auth", "token_hash", 1, 0},
     {"postings", "id", 0, 1},
+    {"posting_edits", "id", 0, 1},
     {"invites", "id", 0, 1},
     {"tests", "id", 0, 1},
     {"answers", "test_id, seq", 0, 0},
