@@ -4,10 +4,12 @@
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "base/file.h"
+#include "base/json.h"
 
 int rf_cli_exit_code(rf_status rc)
 {
@@ -165,4 +167,30 @@ int rf_cli_u64(const char *cmd, const char *opt, const char *s, unsigned long lo
     if (rf_parse_u64(s, out))
         return rf_cli_usage_error(cmd, "--%s: expected a whole number >= 0, got '%s'", opt, s);
     return RF_EXIT_OK;
+}
+
+rf_status rf_cli_output(const char *path, const json_t *json, const char *text, size_t len,
+                        struct rf_err *err)
+{
+    char *dump = NULL;
+    if (json) {
+        char *j = rf_json_dumps_out(json, JSON_INDENT(2));
+        size_t n = j ? strlen(j) : 0;
+        dump = j ? realloc(j, n + 2) : NULL;
+        if (!dump) {
+            free(j);
+            return rf_err_set(err, RF_ENOMEM, "out of memory writing the output");
+        }
+        dump[n] = '\n';
+        dump[n + 1] = '\0';
+        text = dump;
+        len = n + 1;
+    }
+    rf_status rc = RF_OK;
+    if (path)
+        rc = rf_file_write_atomic(path, text, len, err);
+    else if (fwrite(text, 1, len, stdout) != len || fflush(stdout))
+        rc = rf_err_set(err, RF_EIO, "writing to stdout failed");
+    free(dump);
+    return rc;
 }

@@ -7,6 +7,7 @@
 #ifndef RF_CLI_H
 #define RF_CLI_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 #include "base/err.h"
@@ -45,6 +46,13 @@ int rf_cli_double(const char *cmd, const char *opt, const char *s, double lo, do
 int rf_cli_size(const char *cmd, const char *opt, const char *s, size_t lo, size_t hi,
                 size_t *out);
 int rf_cli_u64(const char *cmd, const char *opt, const char *s, unsigned long long *out);
+
+/* Writes a command's result: the JSON json (through rf_json_dumps_out, with
+ * a final newline) when not NULL, else the len bytes of text; to path
+ * atomically, or to stdout when path is NULL. RF_ENOMEM, or RF_EIO with a
+ * message naming where. */
+rf_status rf_cli_output(const char *path, const json_t *json, const char *text, size_t len,
+                        struct rf_err *err);
 
 /* Prints "rolefit CMD: message" to stderr and returns the exit code of rc. */
 int rf_cli_fail(const char *cmd, rf_status rc, const char *msg);

@@ -287,7 +287,6 @@ int rf_cmd_dif(int argc, char **argv)
     json_t *root = NULL, *comps = NULL;
     struct rf_buf out;
     rf_buf_init(&out, (size_t)RF_MAX_FILE_BYTES);
-    char *text = NULL;
     size_t jby, jperson, jtheta = 0;
     rf_status rc;
     if ((rc = rf_responses_load(responses, 2, &r, &err)) ||
@@ -431,21 +430,10 @@ int rf_cmd_dif(int argc, char **argv)
             fprintf(stderr, "rolefit dif: %s '%s' vs '%s': %zu items in class C\n", by, focal[k],
                     reference, counts[2]);
     }
-    if (!csv) {
-        text = rf_json_dumps_out(root, JSON_INDENT(2));
-        if (!text || rf_buf_puts(&out, text) || rf_buf_putc(&out, '\n')) {
-            rc = rf_err_set(&err, RF_ENOMEM, "out of memory writing the output");
-            goto done;
-        }
-    }
-    if (out_s)
-        rc = rf_file_write_atomic(out_s, out.data, out.len, &err);
-    else if (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout))
-        rc = rf_err_set(&err, RF_EIO, "writing to stdout failed");
+    rc = rf_cli_output(out_s, csv ? NULL : root, out.data, out.len, &err);
 done:
     ec = rc ? rf_cli_fail(cmd, rc, err.msg) : RF_EXIT_OK;
 done_ec:
-    free(text);
     rf_buf_cleanup(&out);
     json_decref(comps);
     json_decref(root);

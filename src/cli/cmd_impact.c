@@ -119,7 +119,6 @@ int rf_cmd_impact(int argc, char **argv)
     json_t *root = NULL, *list = NULL;
     struct rf_buf out;
     rf_buf_init(&out, (size_t)RF_MAX_FILE_BYTES);
-    char *text = NULL;
     rf_status rc;
     if (!decs) {
         rc = rf_err_set(&err, RF_ENOMEM, "out of memory");
@@ -194,21 +193,10 @@ int rf_cmd_impact(int argc, char **argv)
                     "highest rate\n",
                     dec, below, by);
     }
-    if (!csv) {
-        text = rf_json_dumps_out(root, JSON_INDENT(2));
-        if (!text || rf_buf_puts(&out, text) || rf_buf_putc(&out, '\n')) {
-            rc = rf_err_set(&err, RF_ENOMEM, "out of memory writing the output");
-            goto done;
-        }
-    }
-    if (out_s)
-        rc = rf_file_write_atomic(out_s, out.data, out.len, &err);
-    else if (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout))
-        rc = rf_err_set(&err, RF_EIO, "writing to stdout failed");
+    rc = rf_cli_output(out_s, csv ? NULL : root, out.data, out.len, &err);
 done:
     ec = rc ? rf_cli_fail(cmd, rc, err.msg) : RF_EXIT_OK;
 done_ec:
-    free(text);
     rf_buf_cleanup(&out);
     json_decref(list);
     json_decref(root);

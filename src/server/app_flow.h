@@ -113,9 +113,20 @@ rf_status rf_app_session_state(const struct rf_cat_session *s, char **out, struc
 rf_status rf_app_own_test(struct rf_app *a, const struct rf_principal *p, int64_t id,
                           struct rf_test *t, struct rf_app_error *e);
 
-/* The response to a test request: the test and its current question (*out). */
+/* Whether a test is operational: an organization's (an invited test or a
+ * follow-up of one), as opposed to open practice. An operational test never
+ * discloses its questions' keys or explanations, and while it runs it shows
+ * no skill's precision (docs/security.md, "Harvesting"). */
+int rf_app_test_operational(const struct rf_test *t);
+
+/* The response to a test request: the test and its current question (*out).
+ * operational: the test is operational (rf_app_test_operational): while it
+ * is active every skill's "se" and "done" are null and progress is the share
+ * of the item limit answered, so that nothing after an answer tells whether
+ * it was right. */
 rf_status rf_app_test_reply(struct rf_app *a, int64_t id, struct rf_cat_session *s,
-                            const char *status, json_t **out, struct rf_app_error *e);
+                            const char *status, int operational, json_t **out,
+                            struct rf_app_error *e);
 
 /* A finished follow-up's profile: the profile of the test it follows with
  * the follow-up's evidence added (rf_profile_combine), the sessions listed

@@ -149,7 +149,7 @@ rf_status rf_app_followup_begin(struct rf_app *a, const struct rf_test *t,
                    : rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
     }
     if (!rc)
-        rc = rf_app_test_reply(a, nid, s, "active", out, e);
+        rc = rf_app_test_reply(a, nid, s, "active", rf_app_test_operational(t), out, e);
     if (!rc) {
         json_object_set_new(json_object_get(*out, "test"), "followup_of", json_integer(id));
         rf_sesscache_put(a->live, nid, s, state);

@@ -1,14 +1,19 @@
 /*
  * Reports (app.h): a finished test's report as JSON or HTML, for its
  * candidate or the organization's staff; staff also see the invite's label
- * and the test-integrity signals.
+ * and the test-integrity signals. A practice test's report reviews every
+ * answer with its key and explanation; an operational (invited) test's lists
+ * the concepts missed instead, so its questions stay undisclosed.
  */
 #include "server/app.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bank/answer.h"
 #include "bank/bank.h"
+#include "base/json.h"
 #include "base/mem.h"
 #include "careers/html_report.h"
 #include "careers/profile.h"
@@ -101,6 +106,84 @@ static void review_item(void *ud, const struct rf_answer *ans)
     json_array_append_new(c->arr, o);
 }
 
+/* Concepts missed of an operational test (rf_app_test_operational): per
+ * skill and tag, how many answers got less than full credit. No question,
+ * answer, key or explanation: those stay undisclosed. */
+struct concepts_ctx {
+    struct rf_app *a;
+    json_t *by; /* {"skill\ttag": count} while counting */
+};
+
+static void count_missed(void *ud, const struct rf_answer *ans)
+{
+    struct concepts_ctx *c = ud;
+    size_t bi;
+    if (rf_bank_find(&c->a->bank, ans->item_id, &bi))
+        return;
+    const struct rf_item *it = &c->a->bank.items[bi];
+    if (ans->score >= 0 && (size_t)ans->score >= rf_answer_max_score(it))
+        return;
+    for (size_t k = 0; k < it->ntags; k++) {
+        char key[512];
+        snprintf(key, sizeof key, "%s\t%s", it->skill, it->tags[k]);
+        json_t *n = json_object_get(c->by, key);
+        json_object_set_new(c->by, key, json_integer(n ? json_integer_value(n) + 1 : 1));
+    }
+}
+
+/* A concept and its count while sorting: key is "skill\ttag" (borrowed). */
+struct concept {
+    const char *key;
+    json_int_t missed;
+};
+
+static int cmp_concepts(const void *pa, const void *pb)
+{
+    const struct concept *x = pa, *y = pb;
+    size_t lx = strcspn(x->key, "\t"), ly = strcspn(y->key, "\t");
+    int c = strncmp(x->key, y->key, lx < ly ? lx : ly);
+    if (c || lx != ly)
+        return c ? c : (lx < ly ? -1 : 1);
+    if (x->missed != y->missed)
+        return x->missed > y->missed ? -1 : 1;
+    return strcmp(x->key + lx, y->key + ly);
+}
+
+/* [{"skill", "concept", "missed"}], by skill, most missed first. */
+static rf_status concepts_missed(struct rf_app *a, int64_t id, json_t **out, struct rf_err *err)
+{
+    struct concepts_ctx c = {a, json_object()};
+    if (!c.by)
+        return rf_err_set(err, RF_ENOMEM, "out of memory");
+    rf_status rc = rf_store_answers_list(a->store, id, count_missed, &c, err);
+    size_t n = json_object_size(c.by), i = 0;
+    struct concept *v = rf_calloc_array(n ? n : 1, sizeof *v);
+    json_t *arr = json_array(), *cnt;
+    const char *key;
+    if (!rc && (!v || !arr))
+        rc = rf_err_set(err, RF_ENOMEM, "out of memory");
+    if (!rc) {
+        json_object_foreach(c.by, key, cnt) v[i++] = (struct concept){key, json_integer_value(cnt)};
+        qsort(v, i, sizeof *v, cmp_concepts);
+    }
+    for (size_t k = 0; !rc && k < i; k++) {
+        char skill[256];
+        size_t ls = strcspn(v[k].key, "\t");
+        snprintf(skill, sizeof skill, "%.*s", (int)ls, v[k].key);
+        if (json_array_append_new(arr, json_pack("{s:s,s:s,s:I}", "skill", skill, "concept",
+                                                 v[k].key + ls + 1, "missed", v[k].missed)))
+            rc = rf_err_set(err, RF_ENOMEM, "out of memory");
+    }
+    free(v);
+    json_decref(c.by);
+    if (rc) {
+        json_decref(arr);
+        return rc;
+    }
+    *out = arr;
+    return RF_OK;
+}
+
 rf_status rf_app_test_report(struct rf_app *a, const struct rf_principal *p, int64_t id, int html,
                              json_t **json_out, char **html_out, struct rf_app_error *e)
 {
@@ -119,10 +202,20 @@ rf_status rf_app_test_report(struct rf_app *a, const struct rf_principal *p, int
     if (!rc)
         rc = rf_report_build(&pr, &a->car, target, &report, &e->err);
     if (!rc) {
-        json_t *rev = json_array();
-        struct review_ctx c = {a, rev};
-        rc = rf_store_answers_list(a->store, id, review_item, &c, &e->err);
-        json_object_set_new(report, "answers", rev);
+        if (rf_app_test_operational(&t)) {
+            /* an organization's test: concepts missed, never the questions */
+            json_t *cm = NULL;
+            rc = concepts_missed(a, id, &cm, &e->err);
+            if (!rc) {
+                json_object_set_new(report, "concepts_missed", cm);
+                json_object_set_new(report, "answers_withheld", json_true());
+            }
+        } else {
+            json_t *rev = json_array();
+            struct review_ctx c = {a, rev};
+            rc = rf_store_answers_list(a->store, id, review_item, &c, &e->err);
+            json_object_set_new(report, "answers", rev);
+        }
         json_object_set_new(report, "test", json_integer(id));
         /* Who reads it: the candidate ("Your fit ...") or the organization's staff. */
         int mine = p->candidate_id && t.candidate_id == p->candidate_id;

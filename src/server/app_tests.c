@@ -240,17 +240,27 @@ static json_t *question_json(struct rf_app *a, size_t pool_item, size_t number)
     return q;
 }
 
+int rf_app_test_operational(const struct rf_test *t)
+{
+    return t->org_id != 0;
+}
+
 /* Progress toward the stopping rule: per skill the share of the target
  * precision reached (information is additive: 1/SE^2 grows by each item's
  * information from the prior's 1/sd^2), or 1 once the skill is finished;
- * overall the mean over skills, or the share of the item limit if larger. */
+ * overall the mean over skills, or the share of the item limit if larger.
+ * While an operational test runs it shows no skill's SE or finished state
+ * and its progress is the share of the item limit answered: the SE after an
+ * answer told right from wrong (AUC 0.73 in a probe), and so did a skill
+ * finishing (AUC 0.35 from the other side, tests/server/test_operational.c). */
 static json_t *test_json(struct rf_app *a, int64_t id, const struct rf_cat_session *s,
-                         const char *status)
+                         const char *status, int operational)
 {
     const struct rf_cat_design *d = rf_cat_session_design(s);
     json_t *skills = json_array();
     double sum = 0;
     double prior_info = 1.0 / (a->q.sd * a->q.sd);
+    int hide = operational && strcmp(status, "active") == 0;
     for (size_t j = 0; j < d->nscope; j++) {
         struct rf_cat_skill_result r;
         rf_cat_skill(s, j, &r);
@@ -260,12 +270,14 @@ static json_t *test_json(struct rf_app *a, int64_t id, const struct rf_cat_sessi
         double got = 1.0 / (r.se * r.se) - prior_info;
         double pk = done ? 1.0 : need > 0 ? fmin(1.0, fmax(0.0, got / need)) : 1.0;
         sum += pk;
-        json_array_append_new(skills, json_pack("{s:s,s:s,s:I,s:f,s:f,s:b}", "id", sid, "name",
+        json_array_append_new(skills, json_pack("{s:s,s:s,s:I,s:o,s:f,s:o}", "id", sid, "name",
                                                 skill_name(a, sid), "items", (json_int_t)r.items,
-                                                "se", r.se, "target", target, "done", (int)done));
+                                                "se", hide ? json_null() : json_real(r.se),
+                                                "target", target, "done",
+                                                hide ? json_null() : json_boolean(done)));
     }
     size_t answered = rf_cat_nanswered(s);
-    double progress = d->nscope ? sum / (double)d->nscope : 1.0;
+    double progress = d->nscope && !hide ? sum / (double)d->nscope : 0.0;
     double by_count = (double)answered / (double)d->max_items;
     if (by_count > progress)
         progress = by_count;
@@ -278,7 +290,8 @@ static json_t *test_json(struct rf_app *a, int64_t id, const struct rf_cat_sessi
 
 /* The response to a test request: the test and its current question. */
 rf_status rf_app_test_reply(struct rf_app *a, int64_t id, struct rf_cat_session *s,
-                            const char *status, json_t **out, struct rf_app_error *e)
+                            const char *status, int operational, json_t **out,
+                            struct rf_app_error *e)
 {
     size_t item = SIZE_MAX;
     if (!strcmp(status, "active"))
@@ -286,7 +299,8 @@ rf_status rf_app_test_reply(struct rf_app *a, int64_t id, struct rf_cat_session 
     json_t *q = item == SIZE_MAX ? json_null() : question_json(a, item, rf_cat_nanswered(s) + 1);
     if (!q)
         return rf_app_fail(e, RF_EINVAL, NULL, "the current question is no longer in the bank");
-    *out = json_pack("{s:o,s:o}", "test", test_json(a, id, s, status), "question", q);
+    *out = json_pack("{s:o,s:o}", "test", test_json(a, id, s, status, operational),
+                     "question", q);
     return *out ? RF_OK : rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
 }
 
@@ -461,7 +475,7 @@ rf_status rf_app_test_start(struct rf_app *a, const struct rf_principal *p, cons
                    : rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
     }
     if (!rc)
-        rc = rf_app_test_reply(a, id, s, "active", out, e);
+        rc = rf_app_test_reply(a, id, s, "active", org != 0, out, e);
     /* The code that resumes this test from another browser, shown once. */
     char code[RF_RESUME_CODE_CHARS + 2];
     if (!rc && claimed && !(rc = rf_app_resume_code_new(a, inv.id, code, &e->err)))
@@ -494,7 +508,7 @@ rf_status rf_app_test_get(struct rf_app *a, const struct rf_principal *p, int64_
     struct rf_cat_session *s = NULL;
     rc = session_restore(a, &t, &s, e);
     if (!rc)
-        rc = rf_app_test_reply(a, id, s, t.status, out, e);
+        rc = rf_app_test_reply(a, id, s, t.status, rf_app_test_operational(&t), out, e);
     rf_cat_session_free(s);
     rf_store_test_cleanup(&t);
     return rc;
@@ -684,7 +698,8 @@ rf_status rf_app_test_answer(struct rf_app *a, const struct rf_principal *p, int
     if (rc == RF_ECONFLICT)
         rc = rf_app_fail(e, RF_ECONFLICT, "item", "this question was already answered");
     if (!rc)
-        rc = rf_app_test_reply(a, id, s, profile ? "finished" : "active", out, e);
+        rc = rf_app_test_reply(a, id, s, profile ? "finished" : "active",
+                               rf_app_test_operational(&t), out, e);
     if (!rc && !profile) {
         rf_sesscache_put(a->live, id, s, state); /* the session as stored */
         s = NULL;

@@ -297,8 +297,10 @@ async function takeTest(page, tag, traffic) {
   return seen;
 }
 
-// Checks the report page of a finished test of `answered` items.
-async function checkReport(page, tag, answered) {
+// Checks the report page of a finished test of `answered` items; withheld:
+// an invited test's report, which lists the concepts missed, never the
+// questions, keys or explanations.
+async function checkReport(page, tag, answered, withheld = false) {
   await page.waitForSelector('#report h1');
   const h1 = await page.textContent('#report h1');
   check(`${tag}: report heading names the role`, /^Your fit for /.test(h1), h1);
@@ -310,14 +312,22 @@ async function checkReport(page, tag, answered) {
   check(`${tag}: learning plan steps`, await page.locator('.plan li').count() > 0);
   check(`${tag}: "measure this skill further" offered on the gaps`, await page.locator('button', { hasText: /^Measure .+ further$/ }).count() > 0);
   const reviews = await page.locator('.review').count();
-  check(`${tag}: every answer reviewed`, reviews === answered.length, `${reviews} reviews, ${answered.length} answered`);
+  if (withheld)
+    check(`${tag}: no question reviewed`, reviews === 0, `${reviews} reviews`);
+  else
+    check(`${tag}: every answer reviewed`, reviews === answered.length, `${reviews} reviews, ${answered.length} answered`);
   if (await page.locator('details.answers-right').count()) await page.click('details.answers-right > summary');
   const text = await page.innerText('#report');
   const withRun = answered.map((id) => plainRun(bank.get(id).explanation)).filter(Boolean);
   const shown = withRun.filter((r) => text.includes(r)).length;
-  check(`${tag}: explanations shown`, withRun.length > 0 && shown === withRun.length, `${shown} of ${withRun.length}`);
+  if (withheld) {
+    check(`${tag}: no explanation shown`, shown === 0, `${shown} of ${withRun.length}`);
+    check(`${tag}: concepts missed listed`, await page.locator('h2', { hasText: 'Concepts missed' }).count() === 1);
+  } else {
+    check(`${tag}: explanations shown`, withRun.length > 0 && shown === withRun.length, `${shown} of ${withRun.length}`);
+  }
   check(`${tag}: no raw markup in the report`, !/\$\\|\\frac|```/.test(text), text.match(/.{30}(\$\\|\\frac|```).{30}/)?.[0]);
-  const types = new Set(answered.map((id) => bank.get(id).type || 'mcq'));
+  const types = new Set(withheld ? [] : answered.map((id) => bank.get(id).type || 'mcq'));
   if (types.has('numeric'))
     check(`${tag}: a numeric answer is reviewed with the answer given and the right one`, /answer( given)?: .*\n?.*Right answer: /.test(text) || /Right answer: /.test(text));
   if (types.has('multi'))
@@ -332,10 +342,13 @@ async function checkReport(page, tag, answered) {
 }
 
 // The self-contained HTML report of a finished test: the answer review is in
-// it, and for staff it speaks of the candidate.
-function checkHtmlReport(tag, html, answered, staff) {
+// it (not for an invited test: withheld), and for staff it speaks of the candidate.
+function checkHtmlReport(tag, html, answered, staff, withheld = false) {
   const reviews = (html.match(/<div class="review">/g) || []).length;
-  check(`${tag}: HTML report reviews every answer`, reviews === answered.length, `${reviews} reviews, ${answered.length} answered`);
+  if (withheld)
+    check(`${tag}: HTML report of an invited test reviews no question`, reviews === 0, `${reviews} reviews`);
+  else
+    check(`${tag}: HTML report reviews every answer`, reviews === answered.length, `${reviews} reviews, ${answered.length} answered`);
   const you = html.match(/.{0,30}\b(Your answers|you meet|where you stand|Concepts you missed|your answer)\b.{0,30}/);
   if (staff) check(`${tag}: HTML report for staff does not say "you"`, !you, you?.[0]);
   else check(`${tag}: HTML report speaks to the candidate`, !!you);
@@ -612,7 +625,7 @@ async function recruiterFlow(browser) {
   await shoot(cp, 'question-390', true);
   const answered = await takeTest(cp, 'invited candidate', traffic);
   check(`${tag}: no key, explanation or parameter reached the invited candidate`, traffic.leaks.length === 0, traffic.leaks.slice(0, 3).join('; '));
-  await checkReport(cp, 'invited candidate', answered);
+  await checkReport(cp, 'invited candidate', answered, true);
   check(`${tag}: the candidate's report page shows no integrity signals`,
     !/Signals worth a look|Rapid answers|Focus and visibility/.test(await cp.innerText('#report')));
   await checkFits(cp, `${tag}: invited candidate's report fits a 390px phone`);
@@ -651,7 +664,7 @@ async function recruiterFlow(browser) {
       (sig.answers || []).every((a) => typeof a.response_ms === 'number' && typeof a.browser_ms === 'number'),
     JSON.stringify(sig.focus));
   const rhtml = await rp.request.get(`${BASE}/api/tests/${testId}/report.html`);
-  checkHtmlReport(`${tag}: recruiter`, await rhtml.text(), answered, true);
+  checkHtmlReport(`${tag}: recruiter`, await rhtml.text(), answered, true, true);
   await rp.close();
 
   if (POSTINGS) await postingsFlow(page, tag, testId);

@@ -109,6 +109,10 @@ d = [r for r in rows if r[2] == "D"][0]
 assert d[3] == "0" and all(c == "" for c in d[4:16]) and "minimum size" in d[16], d
 PY
 
+$RF impact --decisions "$TMP/dec.csv" --by group --decision selected >"$TMP/a.json" 2>/dev/null &&
+    $RF impact --decisions "$TMP/dec.csv" --by group --decision selected --out "$TMP/b.json" 2>/dev/null &&
+    cmp -s "$TMP/a.json" "$TMP/b.json" && ok || bad "impact --out writes what stdout gets"
+
 # Simulation: the same seed, the same figures.
 $RF dif --simulate --replications 20 --json >"$TMP/s1.json" && ok || bad "simulate"
 $RF dif --simulate --replications 20 --json >"$TMP/s2.json" && ok || bad "simulate again"

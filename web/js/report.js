@@ -1,5 +1,6 @@
 // The report page: skill profile, role fit, gaps and plan, interview loop,
-// and every question answered with the key and its explanation.
+// and every question answered with the key and its explanation (practice tests;
+// an invited test's report lists the concepts missed instead).
 import { api, el, header, showError } from './api.js';
 import { fitChart, profileChart } from './charts.js';
 import { renderMarkup } from './markup.js';
@@ -167,6 +168,15 @@ function render(r) {
       partly.length ? el('h3', {}, `Partly right (${partly.length})`) : null, ...partly.map(review),
       right.length ? el('details', { class: 'answers-right' },
         el('summary', {}, `Answered right (${right.length})`), ...right.map(review)) : null);
+  }
+  if (r.answers_withheld) {
+    // An invited test's questions stay undisclosed: the concepts missed, not the questions.
+    const cm = r.concepts_missed || [];
+    add(el('h2', {}, 'Concepts missed'),
+      el('p', { class: 'muted' }, 'The questions of an invited test are not shown, so that they stay fair for everyone who takes them: here are the concepts of the questions missed, and the learning plan above says what to study.'),
+      cm.length ? el('ul', { class: 'concepts-missed' }, cm.map((c) => el('li', {},
+        `${skillName(c.skill) || c.skill}: ${c.concept}${c.missed > 1 ? ` (${c.missed} questions)` : ''}`)))
+        : el('p', {}, 'No concept missed.'));
   }
   if (!own && r.integrity) add(signalsSection(r.integrity, skillName));
   drawCharts();

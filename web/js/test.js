@@ -49,8 +49,12 @@ function setProgress(test) {
   bar.setAttribute('aria-valuetext', `${pct}% of the test done`);
   bar.title = `${pct}% of the test done`;
   const measured = test.skills.filter((s) => s.done).length;
-  document.getElementById('skills-title').textContent =
-    `Skills in this test: ${measured} of ${test.skills.length} measured precisely (the test ends then, or at its question limit)`;
+  // An invited test shows no skill's state while it runs (done is null): it
+  // would tell whether the last answer was right.
+  const hidden = test.skills.some((s) => s.done === null);
+  document.getElementById('skills-title').textContent = hidden
+    ? `Skills in this test: ${test.skills.length} (how precisely each is measured shows in the report)`
+    : `Skills in this test: ${measured} of ${test.skills.length} measured precisely (the test ends then, or at its question limit)`;
   document.getElementById('count').textContent =
     `Question ${test.answered + (test.status === 'active' ? 1 : 0)} of at most ${test.max_items}`;
   const box = document.getElementById('skills');
