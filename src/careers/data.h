@@ -7,6 +7,8 @@
 #ifndef RF_CAREERS_DATA_H
 #define RF_CAREERS_DATA_H
 
+#include <jansson.h>
+
 #include "bank/skills.h"
 #include "base/err.h"
 #include "careers/learning.h"
@@ -29,6 +31,18 @@ struct rf_careers {
 rf_status rf_careers_load(const char *dir, struct rf_careers *c, struct rf_err *err);
 
 void rf_careers_cleanup(struct rf_careers *c);
+
+/* What an id of a data file refers to. */
+enum rf_careers_ref { RF_REF_SKILL, RF_REF_ROLE, RF_REF_TASK };
+
+/* Reads the non-empty array of ids under key of obj, each a known skill,
+ * role or task of c, none twice, into *out (malloc'd indices; *n entries;
+ * on failure *out may hold a partial array for the caller to free).
+ * Messages: "WHERE: field 'roles': expected a non-empty array of ids",
+ * "WHERE: roles[2]: unknown role 'x'", "WHERE: roles[1]: 'x' is listed twice". */
+rf_status rf_careers_refs(const struct rf_careers *c, const json_t *obj, const char *key,
+                          enum rf_careers_ref kind, size_t **out, size_t *n, const char *where,
+                          struct rf_err *err);
 
 
 #endif

@@ -88,34 +88,6 @@ static rf_status dup_id(const json_t *o, char **out, const char *where, struct r
     return rc;
 }
 
-/* An array of known ids under key: skills (roles == 0) or roles. */
-static rf_status load_refs(const json_t *o, const char *key, const struct rf_careers *c, int roles,
-                           size_t **out, size_t *n, const char *where, struct rf_err *err)
-{
-    const json_t *a = json_object_get(o, key);
-    if (!json_is_array(a) || json_array_size(a) == 0)
-        return rf_err_set(err, RF_EINVAL, "%s: field '%s': expected a non-empty array of ids",
-                          where, key);
-    if (!(*out = rf_calloc_array(json_array_size(a), sizeof **out)))
-        return rf_err_set(err, RF_ENOMEM, "%s: out of memory", where);
-    for (size_t i = 0; i < json_array_size(a); i++) {
-        const char *id = json_string_value(json_array_get(a, i));
-        size_t k = (size_t)-1;
-        if (id && roles) {
-            const struct rf_role *r = rf_roles_find(&c->roles, id);
-            k = r ? (size_t)(r - c->roles.roles) : (size_t)-1;
-        } else if (id && rf_taxonomy_find(&c->tax, id, &k)) {
-            k = (size_t)-1;
-        }
-        if (k == (size_t)-1)
-            return rf_err_set(err, RF_EINVAL, "%s: %s[%zu]: unknown %s '%.64s'", where, key, i,
-                              roles ? "role" : "skill", id ? id : "(not a string)");
-        (*out)[i] = k;
-        *n = i + 1;
-    }
-    return RF_OK;
-}
-
 static rf_status load_criteria(const json_t *o, const struct rf_kits *k, const size_t *skills,
                                size_t nskills, struct rf_kit_criterion **out, size_t *n,
                                const char *where, struct rf_err *err)
@@ -242,7 +214,8 @@ static rf_status load_round(const json_t *o, struct rf_kits *k, struct rf_kit_ro
                           where, r->kind);
     if (!(r->minutes >= 10 && r->minutes <= 240))
         return rf_err_set(err, RF_EINVAL, "%s: field 'minutes': expected 10 to 240", where);
-    if ((rc = load_refs(o, "skills", k->careers, 0, &r->skills, &r->nskills, where, err)) ||
+    if ((rc = rf_careers_refs(k->careers, o, "skills", RF_REF_SKILL, &r->skills, &r->nskills,
+                                   where, err)) ||
         (rc = load_questions(o, r, where, err)))
         return rc;
     return load_criteria(o, k, r->skills, r->nskills, &r->rubric, &r->ncriteria, where, err);
@@ -267,8 +240,10 @@ static rf_status load_take_home(const json_t *o, struct rf_kits *k, struct rf_ki
         return rc;
     if (!(t->hours >= 1 && t->hours <= 40))
         return rf_err_set(err, RF_EINVAL, "%s: field 'hours': expected 1 to 40", where);
-    if ((rc = load_refs(o, "roles", k->careers, 1, &t->roles, &t->nroles, where, err)) ||
-        (rc = load_refs(o, "skills", k->careers, 0, &t->skills, &t->nskills, where, err)))
+    if ((rc = rf_careers_refs(k->careers, o, "roles", RF_REF_ROLE, &t->roles, &t->nroles, where,
+                                   err)) ||
+        (rc = rf_careers_refs(k->careers, o, "skills", RF_REF_SKILL, &t->skills, &t->nskills,
+                                   where, err)))
         return rc;
     return load_criteria(o, k, t->skills, t->nskills, &t->rubric, &t->ncriteria, where, err);
 }

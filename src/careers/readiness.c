@@ -65,43 +65,6 @@ static rf_status dup_id(const json_t *o, char **out, const char *where, struct r
     return rc;
 }
 
-/* A non-empty array of known skill ids (roles == 0) or role ids (roles != 0). */
-static rf_status load_owners(const json_t *o, const char *key, const struct rf_careers *c,
-                             int roles, size_t **out, size_t *n, const char *where,
-                             struct rf_err *err)
-{
-    const json_t *a = json_object_get(o, key);
-    if (!json_is_array(a) || json_array_size(a) == 0)
-        return rf_err_set(err, RF_EINVAL, "%s: field '%s': expected a non-empty array of ids",
-                          where, key);
-    if (!(*out = rf_calloc_array(json_array_size(a), sizeof **out)))
-        return rf_err_set(err, RF_ENOMEM, "%s: out of memory", where);
-    for (size_t i = 0; i < json_array_size(a); i++) {
-        const char *id = json_string_value(json_array_get(a, i));
-        size_t k = (size_t)-1;
-        if (!id)
-            return rf_err_set(err, RF_EINVAL, "%s: field '%s'[%zu]: expected a string", where,
-                              key, i);
-        if (roles) {
-            const struct rf_role *role = rf_roles_find(&c->roles, id);
-            if (role)
-                k = (size_t)(role - c->roles.roles);
-        } else if (rf_taxonomy_find(&c->tax, id, &k)) {
-            k = (size_t)-1;
-        }
-        if (k == (size_t)-1)
-            return rf_err_set(err, RF_EINVAL, "%s: field '%s': unknown %s '%.64s'", where, key,
-                              roles ? "role" : "skill", id);
-        for (size_t j = 0; j < i; j++)
-            if ((*out)[j] == k)
-                return rf_err_set(err, RF_EINVAL, "%s: field '%s': '%.64s' is named twice",
-                                  where, key, id);
-        (*out)[i] = k;
-        *n = i + 1;
-    }
-    return RF_OK;
-}
-
 static rf_status load_test(const json_t *o, const struct rf_careers *c,
                            struct rf_readiness_test *t, const char *where0, struct rf_err *err)
 {
@@ -116,8 +79,9 @@ static rf_status load_test(const json_t *o, const struct rf_careers *c,
         (rc = rf_json_dup_string(o, "what", &t->what, where, err)) ||
         (rc = rf_json_dup_string(o, "manual", &t->manual, where, err)) ||
         (rc = rf_json_dup_string(o, "automated", &t->automated, where, err)) ||
-        (rc = load_owners(o, "skills", c, 0, &t->skills, &t->nskills, where, err)) ||
-        (rc = load_owners(o, "roles", c, 1, &t->roles, &t->nroles, where, err)))
+        (rc = rf_careers_refs(c, o, "skills", RF_REF_SKILL, &t->skills, &t->nskills, where,
+                              err)) ||
+        (rc = rf_careers_refs(c, o, "roles", RF_REF_ROLE, &t->roles, &t->nroles, where, err)))
         return rc;
     return RF_OK;
 }

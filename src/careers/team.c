@@ -24,41 +24,6 @@ void rf_team_spec_cleanup(struct rf_team_spec *s)
     memset(s, 0, sizeof *s);
 }
 
-static rf_status load_ids(const json_t *root, const char *key, const struct rf_careers *c,
-                          int roles, size_t **out, size_t *n, const char *name,
-                          struct rf_err *err)
-{
-    const json_t *a = json_object_get(root, key);
-    if (!json_is_array(a) || json_array_size(a) == 0)
-        return rf_err_set(err, RF_EINVAL, "%s: field '%s': expected a non-empty array of ids",
-                          name, key);
-    if (!(*out = rf_calloc_array(json_array_size(a), sizeof **out)))
-        return rf_err_set(err, RF_ENOMEM, "%s: out of memory", name);
-    for (size_t i = 0; i < json_array_size(a); i++) {
-        const char *id = json_string_value(json_array_get(a, i));
-        size_t k = (size_t)-1;
-        if (!id)
-            return rf_err_set(err, RF_EINVAL, "%s: %s[%zu]: expected a string", name, key, i);
-        if (roles) {
-            const struct rf_role *r = rf_roles_find(&c->roles, id);
-            if (r)
-                k = (size_t)(r - c->roles.roles);
-        } else if (rf_taxonomy_find_task(&c->tax, id, &k)) {
-            k = (size_t)-1;
-        }
-        if (k == (size_t)-1)
-            return rf_err_set(err, RF_EINVAL, "%s: %s[%zu]: unknown %s '%.64s'", name, key, i,
-                              roles ? "role" : "task", id);
-        for (size_t j = 0; j < i; j++)
-            if ((*out)[j] == k)
-                return rf_err_set(err, RF_EINVAL, "%s: %s[%zu]: '%.64s' is listed twice", name,
-                                  key, i, id);
-        (*out)[i] = k;
-        *n = i + 1;
-    }
-    return RF_OK;
-}
-
 rf_status rf_team_spec_load_mem(const char *name, const char *data, size_t len,
                                 const struct rf_careers *c, struct rf_team_spec *out,
                                 struct rf_err *err)
@@ -73,9 +38,11 @@ rf_status rf_team_spec_load_mem(const char *name, const char *data, size_t len,
     if (!json_is_object(root))
         rc = rf_err_set(err, RF_EINVAL, "%s: expected a JSON object", name);
     if (!rc)
-        rc = load_ids(root, "deployment_roles", c, 1, &tmp.roles, &tmp.nroles, name, err);
+        rc = rf_careers_refs(c, root, "deployment_roles", RF_REF_ROLE, &tmp.roles, &tmp.nroles,
+                             name, err);
     if (!rc)
-        rc = load_ids(root, "lifecycle_tasks", c, 0, &tmp.tasks, &tmp.ntasks, name, err);
+        rc = rf_careers_refs(c, root, "lifecycle_tasks", RF_REF_TASK, &tmp.tasks, &tmp.ntasks,
+                             name, err);
     if (!rc)
         rc = rf_json_get_number(root, "task_weight", 1, &tmp.task_weight, &present, name, err);
     if (!rc && !(tmp.task_weight > 0 && tmp.task_weight <= 1))

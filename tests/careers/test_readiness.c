@@ -256,10 +256,10 @@ Test(readiness, malformed_rubrics_are_refused_naming_the_place)
     } bad[] = {
         {"{\"sections\":[{\"id\":\"data\",\"name\":\"D\",\"tests\":[" TEST_OK(
              "x", "[\"data_engineering\"]", "[\"nobody\"]") "]}]," BANDS "}",
-         "sections[0].tests[0] 'x': field 'roles': unknown role 'nobody'"},
+         "sections[0].tests[0] 'x': roles[0]: unknown role 'nobody'"},
         {"{\"sections\":[{\"id\":\"data\",\"name\":\"D\",\"tests\":[" TEST_OK(
              "x", "[\"cooking\"]", "[\"data_engineer\"]") "]}]," BANDS "}",
-         "field 'skills': unknown skill 'cooking'"},
+         "skills[0]: unknown skill 'cooking'"},
         {"{\"sections\":[{\"id\":\"data\",\"name\":\"D\",\"tests\":[" TEST_OK(
              "x", "[\"data_engineering\"]", "[\"data_engineer\"]") "," TEST_OK(
              "x", "[\"data_engineering\"]", "[\"data_engineer\"]") "]}]," BANDS "}",
