@@ -1,0 +1,199 @@
+/*
+ * The PostgreSQL backend (store_pg.c): settings, organizations and users,
+ * sign-in sessions and candidates.
+ */
+#include <libpq-fe.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/mem.h"
+#include "store/pg_int.h"
+/* ---- settings ---- */
+
+static rf_status text_fn(struct pconn *cn, const PGresult *r, void *out, struct rf_err *err)
+{
+    (void)cn;
+    int oom = 0;
+    *(char **)out = rf_pg_col_text(r, 0, 0, &oom);
+    return oom ? rf_err_set(err, RF_ENOMEM, "store: out of memory") : RF_OK;
+}
+
+rf_status rf_pg_setting_get(struct rf_store *bs, const char *key, char **value, struct rf_err *err)
+{
+    *value = NULL;
+    rf_status rc = rf_pg_one_row(rf_pg_of(bs), err, "setting", text_fn, value,
+                                 "SELECT value FROM settings WHERE key = $1", "t", key);
+    return rc == RF_ENOTFOUND ? RF_OK : rc;
+}
+
+rf_status rf_pg_setting_set(struct rf_store *bs, const char *key, const char *value,
+                            struct rf_err *err)
+{
+    return rf_pg_run1(rf_pg_of(bs), err, "setting", NULL,
+                      "INSERT INTO settings(key, value) VALUES ($1, $2) "
+                      "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                      "tt", key, value);
+}
+
+rf_status rf_pg_setting_swap(struct rf_store *bs, const char *key, const char *expected,
+                             const char *value, struct rf_err *err)
+{
+    int64_t n = 0;
+    rf_status rc = rf_pg_run1(rf_pg_of(bs), err, "setting", &n,
+                              "UPDATE settings SET value = $1 WHERE key = $2 AND value = $3", "ttt",
+                              value, key, expected);
+    if (!rc && n != 1)
+        rc = rf_err_set(err, RF_ECONFLICT, "setting '%s' has changed", key);
+    return rc;
+}
+
+/* ---- organizations and users ---- */
+
+rf_status rf_pg_org_name(struct rf_store *bs, int64_t id, char **name, struct rf_err *err)
+{
+    *name = NULL;
+    return rf_pg_one_row(rf_pg_of(bs), err, "organization", text_fn, name,
+                         "SELECT name FROM orgs WHERE id = $1", "i", id);
+}
+
+rf_status rf_pg_org_create(struct rf_store *bs, const char *name, int64_t *id, struct rf_err *err)
+{
+    return rf_pg_one_row(rf_pg_of(bs), err, "create organization", rf_pg_id_fn, id,
+                         "INSERT INTO orgs(name, created) VALUES ($1, $2) RETURNING id", "ti", name,
+                         rf_pg_now_s());
+}
+
+rf_status rf_pg_user_create(struct rf_store *bs, int64_t org_id, const char *email,
+                            const char *name, const char *role, const char *pw_hash, int64_t *id,
+                            struct rf_err *err)
+{
+    rf_status rc = rf_pg_one_row(rf_pg_of(bs), err, "create user", rf_pg_id_fn, id,
+                                 "INSERT INTO users(org_id, email, name, role, pw_hash, created) "
+                                 "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                                 "itttti", org_id, email, name, role, pw_hash, rf_pg_now_s());
+    if (rc == RF_ECONFLICT)
+        rf_err_set(err, rc, "an account with email '%s' already exists", email);
+    return rc;
+}
+
+static rf_status user_fn(struct pconn *cn, const PGresult *r, void *out, struct rf_err *err)
+{
+    (void)cn;
+    struct rf_user *u = out;
+    memset(u, 0, sizeof *u);
+    int oom = 0;
+    u->id = rf_pg_col_int(r, 0, 0, 0);
+    u->org_id = rf_pg_col_int(r, 0, 1, 0);
+    u->email = rf_pg_col_text(r, 0, 2, &oom);
+    u->name = rf_pg_col_text(r, 0, 3, &oom);
+    u->role = rf_pg_col_text(r, 0, 4, &oom);
+    u->pw_hash = rf_pg_col_text(r, 0, 5, &oom);
+    if (oom || !u->email || !u->name || !u->role || !u->pw_hash) {
+        rf_store_user_cleanup(u);
+        return rf_err_set(err, RF_ENOMEM, "store: out of memory");
+    }
+    return RF_OK;
+}
+
+rf_status rf_pg_user_by_email(struct rf_store *bs, const char *email, struct rf_user *u,
+                              struct rf_err *err)
+{
+    return rf_pg_one_row(rf_pg_of(bs), err, "user", user_fn, u,
+                         "SELECT id, org_id, email, name, role, pw_hash FROM users "
+                         "WHERE lower(email) = lower($1)",
+                         "t", email);
+}
+
+rf_status rf_pg_user_get(struct rf_store *bs, int64_t id, struct rf_user *u, struct rf_err *err)
+{
+    return rf_pg_one_row(rf_pg_of(bs), err, "user", user_fn, u,
+                         "SELECT id, org_id, email, name, role, pw_hash FROM users WHERE id = $1",
+                         "i", id);
+}
+
+rf_status rf_pg_user_count(struct rf_store *bs, int64_t *n, struct rf_err *err)
+{
+    return rf_pg_one_row(rf_pg_of(bs), err, "count", rf_pg_id_fn, n, "SELECT count(*) FROM users",
+                         "");
+}
+
+/* ---- login sessions ---- */
+
+rf_status rf_pg_auth_create(struct rf_store *bs, const char *token_hash, const struct rf_auth *a,
+                            struct rf_err *err)
+{
+    struct pg_store *s = rf_pg_of(bs);
+    rf_pg_run1(s, NULL, "purge", NULL, "DELETE FROM auth WHERE expires < $1", "i", rf_pg_now_s());
+    return rf_pg_run1(s, err, "create login session", NULL,
+                      "INSERT INTO auth(token_hash, user_id, candidate_id, csrf, expires) "
+                      "VALUES ($1, $2, $3, $4, $5)",
+                      "tnnti", token_hash, a->user_id, a->candidate_id, a->csrf, a->expires);
+}
+
+static rf_status auth_fn(struct pconn *cn, const PGresult *r, void *out, struct rf_err *err)
+{
+    (void)cn;
+    struct rf_auth *a = out;
+    int oom = 0;
+    a->user_id = rf_pg_col_int(r, 0, 0, 0);
+    a->candidate_id = rf_pg_col_int(r, 0, 1, 0);
+    a->csrf = rf_pg_col_text(r, 0, 2, &oom);
+    a->expires = rf_pg_col_int(r, 0, 3, 0);
+    if (!a->csrf)
+        return rf_err_set(err, RF_ENOMEM, "store: out of memory");
+    return RF_OK;
+}
+
+rf_status rf_pg_auth_get(struct rf_store *bs, const char *token_hash, int64_t now,
+                         struct rf_auth *a, struct rf_err *err)
+{
+    memset(a, 0, sizeof *a);
+    return rf_pg_one_row(rf_pg_of(bs), err, "login session", auth_fn, a,
+                         "SELECT coalesce(user_id, 0), coalesce(candidate_id, 0), csrf, expires "
+                         "FROM auth WHERE token_hash = $1 AND expires >= $2",
+                         "ti", token_hash, now);
+}
+
+rf_status rf_pg_auth_delete(struct rf_store *bs, const char *token_hash, struct rf_err *err)
+{
+    return rf_pg_run1(rf_pg_of(bs), err, "logout", NULL, "DELETE FROM auth WHERE token_hash = $1",
+                      "t", token_hash);
+}
+
+/* ---- candidates ---- */
+
+rf_status rf_pg_candidate_create(struct rf_store *bs, int64_t org_id, const char *name,
+                                 const char *email, int64_t *id, struct rf_err *err)
+{
+    return rf_pg_one_row(rf_pg_of(bs), err, "create candidate", rf_pg_id_fn, id,
+                         "INSERT INTO candidates(org_id, name, email, created) "
+                         "VALUES ($1, $2, $3, $4) RETURNING id",
+                         "ntti", org_id, name, email, rf_pg_now_s());
+}
+
+static rf_status candidate_fn(struct pconn *cn, const PGresult *r, void *out, struct rf_err *err)
+{
+    (void)cn;
+    struct rf_candidate *c = out;
+    int oom = 0;
+    c->id = rf_pg_col_int(r, 0, 0, 0);
+    c->org_id = rf_pg_col_int(r, 0, 1, 0);
+    c->name = rf_pg_col_text(r, 0, 2, &oom);
+    c->email = rf_pg_col_text(r, 0, 3, &oom);
+    c->created = rf_pg_col_int(r, 0, 4, 0);
+    if (oom) {
+        rf_store_candidate_cleanup(c);
+        return rf_err_set(err, RF_ENOMEM, "store: out of memory");
+    }
+    return RF_OK;
+}
+
+rf_status rf_pg_candidate_get(struct rf_store *bs, int64_t id, struct rf_candidate *c,
+                              struct rf_err *err)
+{
+    memset(c, 0, sizeof *c);
+    return rf_pg_one_row(rf_pg_of(bs), err, "candidate", candidate_fn, c,
+                         "SELECT id, coalesce(org_id, 0), name, email, created FROM candidates "
+                         "WHERE id = $1",
+                         "i", id);
+}

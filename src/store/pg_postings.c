@@ -1,0 +1,321 @@
+/*
+ * The PostgreSQL backend (store_pg.c): invites and resume codes, ranking of
+ * finished tests, postings and their edits, bank versions.
+ */
+#include <libpq-fe.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/mem.h"
+#include "store/pg_int.h"
+/* ---- invites ---- */
+
+rf_status rf_pg_invite_create(struct rf_store *bs, const char *token_hash,
+                              const struct rf_invite *v, int64_t *id, struct rf_err *err)
+{
+    return rf_pg_one_row(rf_pg_of(bs), err, "create invite", rf_pg_id_fn, id,
+                         "INSERT INTO invites(token_hash, org_id, posting_id, role, label, "
+                         "created_by, created, expires, topup_of, skills) "
+                         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                         "tinttniint", token_hash, v->org_id, v->posting_id, v->role, v->label,
+                         v->created_by, rf_pg_now_s(), v->expires, v->topup_of, v->skills);
+}
+
+#define INVITE_COLS                                                                                \
+    "id, org_id, coalesce(posting_id, 0), coalesce(created_by, 0), coalesce(candidate_id, 0), "    \
+    "role, label, created, expires, coalesce(topup_of, 0), skills, resume_hash, resume_fails, "    \
+    "resume_fail_at"
+
+static rf_status invite_fn(struct pconn *cn, const PGresult *r, void *out, struct rf_err *err)
+{
+    (void)cn;
+    struct rf_invite *v = out;
+    int oom = 0;
+    v->id = rf_pg_col_int(r, 0, 0, 0);
+    v->org_id = rf_pg_col_int(r, 0, 1, 0);
+    v->posting_id = rf_pg_col_int(r, 0, 2, 0);
+    v->created_by = rf_pg_col_int(r, 0, 3, 0);
+    v->candidate_id = rf_pg_col_int(r, 0, 4, 0);
+    v->role = rf_pg_col_text(r, 0, 5, &oom);
+    v->label = rf_pg_col_text(r, 0, 6, &oom);
+    v->created = rf_pg_col_int(r, 0, 7, 0);
+    v->expires = rf_pg_col_int(r, 0, 8, 0);
+    v->topup_of = rf_pg_col_int(r, 0, 9, 0);
+    v->skills = rf_pg_col_text(r, 0, 10, &oom);
+    v->resume_hash = rf_pg_col_text(r, 0, 11, &oom);
+    v->resume_fails = rf_pg_col_int(r, 0, 12, 0);
+    v->resume_fail_at = rf_pg_col_int(r, 0, 13, 0);
+    if (oom) {
+        rf_store_invite_cleanup(v);
+        return rf_err_set(err, RF_ENOMEM, "store: out of memory");
+    }
+    return RF_OK;
+}
+
+rf_status rf_pg_invite_by_token(struct rf_store *bs, const char *token_hash, struct rf_invite *v,
+                                struct rf_err *err)
+{
+    memset(v, 0, sizeof *v);
+    return rf_pg_one_row(rf_pg_of(bs), err, "invite", invite_fn, v,
+                         "SELECT " INVITE_COLS " FROM invites WHERE token_hash = $1", "t",
+                         token_hash);
+}
+
+rf_status rf_pg_invite_get(struct rf_store *bs, int64_t id, struct rf_invite *v, struct rf_err *err)
+{
+    memset(v, 0, sizeof *v);
+    return rf_pg_one_row(rf_pg_of(bs), err, "invite", invite_fn, v,
+                         "SELECT " INVITE_COLS " FROM invites WHERE id = $1", "i", id);
+}
+
+rf_status rf_pg_invite_claim(struct rf_store *bs, int64_t invite_id, int64_t candidate_id,
+                             struct rf_err *err)
+{
+    int64_t n = 0;
+    rf_status rc = rf_pg_run1(rf_pg_of(bs), err, "claim invite", &n,
+                              "UPDATE invites SET candidate_id = $1 WHERE id = $2 AND "
+                              "candidate_id IS NULL",
+                              "ii", candidate_id, invite_id);
+    if (!rc && n != 1)
+        rc = rf_err_set(err, RF_ECONFLICT, "this invite has already been used");
+    return rc;
+}
+
+rf_status rf_pg_invite_unclaim(struct rf_store *bs, int64_t invite_id, int64_t candidate_id,
+                               struct rf_err *err)
+{
+    return rf_pg_run1(rf_pg_of(bs), err, "unclaim invite", NULL,
+                      "UPDATE invites SET candidate_id = NULL WHERE id = $1 AND candidate_id = $2",
+                      "ii", invite_id, candidate_id);
+}
+
+rf_status rf_pg_invite_set_resume(struct rf_store *bs, int64_t invite_id, const char *hash,
+                                  struct rf_err *err)
+{
+    return rf_pg_run1(rf_pg_of(bs), err, "set resume code", NULL,
+                      "UPDATE invites SET resume_hash = $1, resume_fails = 0 WHERE id = $2", "ti",
+                      hash, invite_id);
+}
+
+rf_status rf_pg_invite_resume_result(struct rf_store *bs, int64_t invite_id, int ok, int64_t now,
+                                     struct rf_err *err)
+{
+    if (ok)
+        return rf_pg_run1(rf_pg_of(bs), err, "resume code", NULL,
+                          "UPDATE invites SET resume_fails = 0 WHERE id = $1", "i", invite_id);
+    return rf_pg_run1(rf_pg_of(bs), err, "resume code", NULL,
+                      "UPDATE invites SET resume_fails = resume_fails + 1, resume_fail_at = $1 "
+                      "WHERE id = $2",
+                      "ii", now, invite_id);
+}
+
+static void invite_clean(void *p)
+{
+    rf_store_invite_cleanup(p);
+}
+
+static void invite_call(void *ud, const void *rec)
+{
+    struct cb *c = ud;
+    ((void (*)(void *, const struct rf_invite *))c->fn)(c->ud, rec);
+}
+
+rf_status rf_pg_invites_list(struct rf_store *bs, int64_t org_id,
+                             void (*fn)(void *ud, const struct rf_invite *v), void *ud,
+                             struct rf_err *err)
+{
+    struct rf_invite v;
+    memset(&v, 0, sizeof v);
+    struct cb c = {(void *)fn, ud};
+    return rf_pg_each_row(
+        rf_pg_of(bs), err, "invites", invite_fn, &v, invite_clean, invite_call, &c,
+        "SELECT " INVITE_COLS " FROM invites WHERE org_id = $1 ORDER BY id DESC", "i", org_id);
+}
+
+static rf_status ranked_fn(struct pconn *cn, const PGresult *r, void *out, struct rf_err *err)
+{
+    struct rf_store_ranked *t = out;
+    t->id = rf_pg_col_int(r, 0, 0, 0);
+    t->candidate_id = rf_pg_col_int(r, 0, 1, 0);
+    t->posting_id = rf_pg_col_int(r, 0, 2, 0);
+    t->invite_id = rf_pg_col_int(r, 0, 3, 0);
+    t->finished = rf_pg_col_int(r, 0, 4, 0);
+    t->label = PQgetisnull(r, 0, 5) ? NULL : PQgetvalue(r, 0, 5);
+    t->profile = PQgetisnull(r, 0, 6) ? NULL : PQgetvalue(r, 0, 6);
+    return rf_pg_col_bytes(cn, r, 0, 7, &t->packed, &t->npacked, err);
+}
+
+static void ranked_call(void *ud, const void *rec)
+{
+    struct cb *c = ud;
+    ((void (*)(void *, const struct rf_store_ranked *))c->fn)(c->ud, rec);
+}
+
+#define RANKED_COLS                                                                                \
+    "t.id, t.candidate_id, coalesce(t.posting_id, 0), coalesce(t.invite_id, 0), t.updated, "       \
+    "i.label, CASE WHEN t.packed IS NULL THEN t.profile END, t.packed "                            \
+    "FROM tests t LEFT JOIN invites i ON i.id = t.invite_id "
+
+rf_status rf_pg_tests_ranked(struct rf_store *bs, int64_t org_id, int64_t posting_id,
+                             void (*fn)(void *ud, const struct rf_store_ranked *t), void *ud,
+                             struct rf_err *err)
+{
+    struct rf_store_ranked t;
+    memset(&t, 0, sizeof t);
+    struct cb c = {(void *)fn, ud};
+    if (posting_id > 0)
+        return rf_pg_each_row(rf_pg_of(bs), err, "tests", ranked_fn, &t, rf_pg_nothing_clean,
+                              ranked_call, &c,
+                              "SELECT " RANKED_COLS "WHERE t.posting_id = $1 AND "
+                              "t.status = 'finished' AND coalesce(t.org_id, 0) = $2 "
+                              "ORDER BY t.id DESC",
+                              "ii", posting_id, org_id);
+    return rf_pg_each_row(rf_pg_of(bs), err, "tests", ranked_fn, &t, rf_pg_nothing_clean,
+                          ranked_call, &c,
+                          "SELECT " RANKED_COLS "WHERE t.status = 'finished' AND "
+                          "coalesce(t.org_id, 0) = $1 ORDER BY t.id DESC",
+                          "i", org_id);
+}
+
+/* ---- postings ---- */
+
+rf_status rf_pg_posting_create(struct rf_store *bs, const struct rf_posting *p, int64_t *id,
+                               struct rf_err *err)
+{
+    return rf_pg_one_row(rf_pg_of(bs), err, "create posting", rf_pg_id_fn, id,
+                         "INSERT INTO postings(org_id, created_by, title, text, parsed, created) "
+                         "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                         "inttti", p->org_id, p->created_by, p->title, p->text, p->parsed,
+                         rf_pg_now_s());
+}
+
+#define POSTING_COLS "id, org_id, coalesce(created_by, 0), title, text, parsed, created"
+
+static rf_status posting_fn(struct pconn *cn, const PGresult *r, void *out, struct rf_err *err)
+{
+    (void)cn;
+    struct rf_posting *p = out;
+    int oom = 0;
+    p->id = rf_pg_col_int(r, 0, 0, 0);
+    p->org_id = rf_pg_col_int(r, 0, 1, 0);
+    p->created_by = rf_pg_col_int(r, 0, 2, 0);
+    p->title = rf_pg_col_text(r, 0, 3, &oom);
+    p->text = rf_pg_col_text(r, 0, 4, &oom);
+    p->parsed = rf_pg_col_text(r, 0, 5, &oom);
+    p->created = rf_pg_col_int(r, 0, 6, 0);
+    if (oom || !p->title || !p->text) {
+        rf_store_posting_cleanup(p);
+        return rf_err_set(err, RF_ENOMEM, "store: out of memory");
+    }
+    return RF_OK;
+}
+
+rf_status rf_pg_posting_get(struct rf_store *bs, int64_t id, struct rf_posting *p,
+                            struct rf_err *err)
+{
+    memset(p, 0, sizeof *p);
+    return rf_pg_one_row(rf_pg_of(bs), err, "posting", posting_fn, p,
+                         "SELECT " POSTING_COLS " FROM postings WHERE id = $1", "i", id);
+}
+
+static void posting_clean(void *p)
+{
+    rf_store_posting_cleanup(p);
+}
+
+static void posting_call(void *ud, const void *rec)
+{
+    struct cb *c = ud;
+    ((void (*)(void *, const struct rf_posting *))c->fn)(c->ud, rec);
+}
+
+rf_status rf_pg_postings_list(struct rf_store *bs, int64_t org_id,
+                              void (*fn)(void *ud, const struct rf_posting *p), void *ud,
+                              struct rf_err *err)
+{
+    struct rf_posting p;
+    memset(&p, 0, sizeof p);
+    struct cb c = {(void *)fn, ud};
+    return rf_pg_each_row(
+        rf_pg_of(bs), err, "postings", posting_fn, &p, posting_clean, posting_call, &c,
+        "SELECT " POSTING_COLS " FROM postings WHERE org_id = $1 ORDER BY id DESC", "i", org_id);
+}
+
+rf_status rf_pg_posting_edit(struct rf_store *bs, const char *parsed,
+                             const struct rf_posting_edit *e, int64_t *id, struct rf_err *err)
+{
+    rf_status rc =
+        rf_pg_one_row(rf_pg_of(bs), err, "posting", rf_pg_id_fn, id,
+                      "WITH up AS (UPDATE postings SET parsed = $1 WHERE id = $2 RETURNING id) "
+                      "INSERT INTO posting_edits(posting_id, user_id, at, summary, before, "
+                      "after) SELECT id, $3::bigint, $4::bigint, $5::text, $6::text, $7::text "
+                      "FROM up RETURNING id",
+                      "tinittt", parsed, e->posting_id, e->user_id, rf_pg_now_s(), e->summary,
+                      e->before, e->after);
+    if (rc == RF_ENOTFOUND)
+        rf_err_set(err, RF_ENOTFOUND, "no posting %lld", (long long)e->posting_id);
+    return rc;
+}
+
+static rf_status posting_edit_fn(struct pconn *cn, const PGresult *r, void *out, struct rf_err *err)
+{
+    (void)cn;
+    struct rf_posting_edit *e = out;
+    int oom = 0;
+    e->id = rf_pg_col_int(r, 0, 0, 0);
+    e->posting_id = rf_pg_col_int(r, 0, 1, 0);
+    e->user_id = rf_pg_col_int(r, 0, 2, 0);
+    e->at = rf_pg_col_int(r, 0, 3, 0);
+    e->user = rf_pg_col_text(r, 0, 4, &oom);
+    e->summary = rf_pg_col_text(r, 0, 5, &oom);
+    e->before = rf_pg_col_text(r, 0, 6, &oom);
+    e->after = rf_pg_col_text(r, 0, 7, &oom);
+    if (oom || !e->summary || !e->before || !e->after) {
+        rf_store_posting_edit_cleanup(e);
+        return rf_err_set(err, RF_ENOMEM, "store: out of memory");
+    }
+    return RF_OK;
+}
+
+static void posting_edit_clean(void *p)
+{
+    rf_store_posting_edit_cleanup(p);
+}
+
+static void posting_edit_call(void *ud, const void *rec)
+{
+    struct cb *c = ud;
+    ((void (*)(void *, const struct rf_posting_edit *))c->fn)(c->ud, rec);
+}
+
+rf_status rf_pg_posting_edits_list(struct rf_store *bs, int64_t posting_id,
+                                   void (*fn)(void *ud, const struct rf_posting_edit *e), void *ud,
+                                   struct rf_err *err)
+{
+    struct rf_posting_edit e;
+    memset(&e, 0, sizeof e);
+    struct cb c = {(void *)fn, ud};
+    return rf_pg_each_row(
+        rf_pg_of(bs), err, "posting edits", posting_edit_fn, &e, posting_edit_clean,
+        posting_edit_call, &c,
+        "SELECT e.id, e.posting_id, coalesce(e.user_id, 0), e.at, u.email, e.summary, "
+        "e.before, e.after FROM posting_edits e LEFT JOIN users u ON u.id = e.user_id "
+        "WHERE e.posting_id = $1 ORDER BY e.id",
+        "i", posting_id);
+}
+
+/* ---- bank versions ---- */
+
+rf_status rf_pg_bank_version(struct rf_store *bs, const char *hash, int64_t nitems, int64_t *id,
+                             struct rf_err *err)
+{
+    struct pg_store *s = rf_pg_of(bs);
+    rf_status rc = rf_pg_run1(s, err, "bank version", NULL,
+                              "INSERT INTO bank_versions(hash, nitems, loaded) VALUES ($1, $2, $3) "
+                              "ON CONFLICT(hash) DO NOTHING",
+                              "tii", hash, nitems, rf_pg_now_s());
+    if (!rc)
+        rc = rf_pg_one_row(s, err, "bank version", rf_pg_id_fn, id,
+                           "SELECT id FROM bank_versions WHERE hash = $1", "t", hash);
+    return rc;
+}

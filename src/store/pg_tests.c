@@ -1,0 +1,486 @@
+/*
+ * The PostgreSQL backend (store_pg.c): tests, answers with their group commit
+ * (one pipeline per batch, described in store_pg.c), reading answers back and
+ * item statistics.
+ */
+#include <libpq-fe.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/mem.h"
+#include "store/pg_int.h"
+/* ---- tests ---- */
+
+rf_status rf_pg_test_create(struct rf_store *bs, const struct rf_test *t, int64_t *id,
+                            struct rf_err *err)
+{
+    int64_t now = rf_pg_now_s();
+    return rf_pg_one_row(
+        rf_pg_of(bs), err, "create test", rf_pg_id_fn, id,
+        "INSERT INTO tests(candidate_id, org_id, posting_id, invite_id, scope, state, "
+        "created, updated, served_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+        "RETURNING id",
+        "innnttiii", t->candidate_id, t->org_id, t->posting_id, t->invite_id, t->scope, t->state,
+        now, now, t->served_ms ? t->served_ms : rf_pg_now_ms());
+}
+
+#define TEST_COLS                                                                                  \
+    "id, candidate_id, coalesce(org_id, 0), coalesce(posting_id, 0), coalesce(invite_id, 0), "     \
+    "scope, state, status, profile, answers, created, updated"
+
+static rf_status test_fn(struct pconn *cn, const PGresult *r, void *out, struct rf_err *err)
+{
+    (void)cn;
+    struct rf_test *t = out;
+    int oom = 0;
+    t->id = rf_pg_col_int(r, 0, 0, 0);
+    t->candidate_id = rf_pg_col_int(r, 0, 1, 0);
+    t->org_id = rf_pg_col_int(r, 0, 2, 0);
+    t->posting_id = rf_pg_col_int(r, 0, 3, 0);
+    t->invite_id = rf_pg_col_int(r, 0, 4, 0);
+    t->scope = rf_pg_col_text(r, 0, 5, &oom);
+    t->state = rf_pg_col_text(r, 0, 6, &oom);
+    t->status = rf_pg_col_text(r, 0, 7, &oom);
+    t->profile = rf_pg_col_text(r, 0, 8, &oom);
+    t->answers = rf_pg_col_int(r, 0, 9, 0);
+    t->created = rf_pg_col_int(r, 0, 10, 0);
+    t->updated = rf_pg_col_int(r, 0, 11, 0);
+    if (oom || !t->scope || !t->state || !t->status) {
+        rf_store_test_cleanup(t);
+        return rf_err_set(err, RF_ENOMEM, "store: out of memory");
+    }
+    return RF_OK;
+}
+
+rf_status rf_pg_test_get(struct rf_store *bs, int64_t id, struct rf_test *t, struct rf_err *err)
+{
+    memset(t, 0, sizeof *t);
+    return rf_pg_one_row(rf_pg_of(bs), err, "test session", test_fn, t,
+                         "SELECT " TEST_COLS " FROM tests WHERE id = $1", "i", id);
+}
+
+rf_status rf_pg_test_by_invite(struct rf_store *bs, int64_t invite_id, struct rf_test *t,
+                               struct rf_err *err)
+{
+    memset(t, 0, sizeof *t);
+    return rf_pg_one_row(rf_pg_of(bs), err, "test session", test_fn, t,
+                         "SELECT " TEST_COLS " FROM tests WHERE invite_id = $1 "
+                         "ORDER BY id DESC LIMIT 1",
+                         "i", invite_id);
+}
+
+/* ---- answers: the group commit ---- */
+
+/* The statement of one answer: it updates the test only when the answer's
+ * position is next and the test active, and only then inserts the answer,
+ * with the server's response time computed from the test's previous
+ * served_ms (o: read in the statement's snapshot, before its update), as
+ * store_sqlite.c's record() computes it in C. No row inserted: a refusal. */
+static const char ANSWER_SQL[] =
+    "WITH o AS (SELECT id, nullif(served_ms, 0) AS served FROM tests WHERE id = $6), "
+    "t AS (UPDATE tests SET state = $1, answers = answers + 1, updated = $2, served_ms = $3, "
+    "status = CASE WHEN $4::text IS NULL THEN status ELSE 'finished' END, "
+    "profile = coalesce($4::text, profile), packed = coalesce($5::bytea, packed) "
+    "FROM o WHERE tests.id = o.id AND tests.answers = $7 AND tests.status = 'active' "
+    "RETURNING tests.id, o.served) "
+    "INSERT INTO answers(test_id, seq, item_id, choice, score, at, response, rt_ms, client_ms, "
+    "blurs, hidden, away_ms) "
+    "SELECT t.id, $7::bigint, $8::text, $9::integer, $10::integer, $2::bigint, $11::text, "
+    "CASE WHEN t.served IS NOT NULL THEN greatest($3::bigint - t.served, 0) END, "
+    "$12::bigint, $13::bigint, $14::bigint, "
+    "CASE WHEN $15::bigint IS NULL THEN NULL WHEN t.served IS NULL THEN $15::bigint "
+    "ELSE least($15::bigint, greatest($3::bigint - t.served, 0)) END FROM t";
+
+/* Locks the tests of a batch in id order: batches of several processes
+ * then wait for one another instead of deadlocking. */
+static const char LOCK_SQL[] =
+    "SELECT id FROM tests WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE";
+
+/* Sends one answer's statement into the pipeline (named: the prepared
+ * ANSWER_SQL). */
+static int send_answer(struct pconn *cn, const char *name, const struct pending *p)
+{
+    const struct rf_answer *a = p->a;
+    const struct rf_answer_signals *sig = p->sig;
+    int focus = sig && sig->focus;
+    char client[24], blurs[24], hidden[24], away[24];
+    snprintf(client, sizeof client, "%lld", (long long)(focus ? sig->client_ms : 0));
+    snprintf(blurs, sizeof blurs, "%lld", (long long)(focus ? sig->blurs : 0));
+    snprintf(hidden, sizeof hidden, "%lld", (long long)(focus ? sig->hidden : 0));
+    snprintf(away, sizeof away, "%lld", (long long)(focus ? sig->away_ms : 0));
+    struct params q;
+    rf_pg_bindp(&q, "tiitbiitddttttt", p->state, a->at ? a->at : rf_pg_now_s(),
+                sig && sig->at_ms ? sig->at_ms : rf_pg_now_ms(), p->profile, p->packed, p->npacked,
+                a->test_id, a->seq, a->item_id, a->choice, a->score, a->response,
+                focus && sig->client_ms >= 0 ? client : NULL, focus ? blurs : NULL,
+                focus ? hidden : NULL, focus ? away : NULL);
+    return PQsendQueryPrepared(cn->db, name, q.n, q.val, q.len, q.fmt, 0);
+}
+
+/* The batch's test ids as a PostgreSQL array literal (malloc'd; NULL: no memory). */
+static char *id_array(const struct pending *batch)
+{
+    char *ids = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&ids, &len);
+    if (!f)
+        return NULL;
+    fputc('{', f);
+    for (const struct pending *p = batch; p; p = p->next)
+        fprintf(f, "%s%lld", p == batch ? "" : ",", (long long)p->a->test_id);
+    fputc('}', f);
+    if (fclose(f)) {
+        free(ids);
+        return NULL;
+    }
+    return ids;
+}
+
+/* One attempt at a batch as one pipeline: BEGIN, the lock, every answer not
+ * failed before, COMMIT, one sync; then the results in order. Sets each
+ * answer's rc; *again when an answer failed (it is marked, the transaction
+ * rolled back: replay without it). Returns an error that fails the whole
+ * batch (connection lost, commit failed), else RF_OK. */
+static rf_status pipeline_once(struct pg_store *s, struct pconn *cn, struct pending *batch,
+                               int *again, struct rf_err *berr)
+{
+    char ans[16], lock[16];
+    rf_status rc = rf_pg_prepared(s, cn, ANSWER_SQL, 15, ans, berr);
+    if (!rc)
+        rc = rf_pg_prepared(s, cn, LOCK_SQL, 1, lock, berr);
+    char *ids = rc ? NULL : id_array(batch);
+    if (!rc && !ids)
+        rc = rf_err_set(berr, RF_ENOMEM, "store: out of memory");
+    if (rc)
+        return rc;
+    /* commands: 0 BEGIN, 1 lock, 2.. the answers sent, then COMMIT */
+    struct pending *sent[RF_STORE_BATCH_MAX];
+    size_t nsent = 0;
+    int ok = PQenterPipelineMode(cn->db) &&
+             PQsendQueryParams(cn->db, "BEGIN", 0, NULL, NULL, NULL, NULL, 0);
+    const char *idv[1] = {ids};
+    ok = ok && PQsendQueryPrepared(cn->db, lock, 1, idv, NULL, NULL, 0);
+    for (struct pending *p = batch; ok && p; p = p->next) {
+        if (p->failed)
+            continue;
+        p->rc = RF_EDB;
+        ok = nsent < RF_STORE_BATCH_MAX && send_answer(cn, ans, p);
+        sent[nsent++] = p;
+    }
+    ok = ok && PQsendQueryParams(cn->db, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) &&
+         PQpipelineSync(cn->db);
+    free(ids);
+    size_t ncmd = nsent + 3, idx = 0;
+    rf_status fatal = ok ? RF_OK : rf_pg_pgerr(s, cn, NULL, berr, "record answers: send");
+    while (ok) {
+        PGresult *r = PQgetResult(cn->db);
+        if (!r) {
+            if (PQstatus(cn->db) != CONNECTION_OK || ++idx > ncmd) {
+                fatal = rf_pg_pgerr(s, cn, NULL, berr, "record answers");
+                break;
+            }
+            continue;
+        }
+        ExecStatusType st = PQresultStatus(r);
+        if (st == PGRES_PIPELINE_SYNC) {
+            PQclear(r);
+            break;
+        }
+        if (idx >= 2 && idx < 2 + nsent) {
+            struct pending *p = sent[idx - 2];
+            if (st == PGRES_COMMAND_OK && strtoll(PQcmdTuples(r), NULL, 10) == 1) {
+                p->rc = RF_OK;
+            } else if (st == PGRES_COMMAND_OK) {
+                p->rc = rf_err_set(p->err, RF_ECONFLICT,
+                                   "test %lld: answer %lld is not the next answer of an active "
+                                   "test",
+                                   (long long)p->a->test_id, (long long)p->a->seq + 1);
+            } else if (st == PGRES_FATAL_ERROR && !*again) {
+                p->rc = rf_pg_pgerr(s, cn, r, p->err, "record answer");
+                if (p->rc == RF_EUNAVAIL)
+                    fatal = rf_err_set(berr, p->rc, "%s", p->err ? p->err->msg : "lost");
+                else
+                    p->failed = *again = 1; /* the transaction is aborted: replay without it */
+            }
+        } else if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK &&
+                   st != PGRES_PIPELINE_ABORTED && !fatal && !*again) {
+            /* BEGIN, the lock or COMMIT failed: the whole batch fails */
+            fatal = rf_pg_pgerr(s, cn, r, berr,
+                                idx + 1 == ncmd ? "record answers: commit" : "record answers");
+        }
+        PQclear(r);
+    }
+    if (PQpipelineStatus(cn->db) != PQ_PIPELINE_OFF && !PQexitPipelineMode(cn->db) && !fatal)
+        fatal = rf_pg_pgerr(s, cn, NULL, berr, "record answers: end the pipeline");
+    if (!fatal && *again && PQtransactionStatus(cn->db) != PQTRANS_IDLE)
+        fatal = rf_pg_exec(s, cn, "ROLLBACK", "record answers: roll back", berr);
+    return fatal;
+}
+
+/* Records a batch of answers in one transaction, sent as one pipeline, and
+ * commits it, setting each answer's status. An answer whose statement fails
+ * (an error, not a refusal) is left out and the batch replayed without it.
+ * Whatever fails, the connection leaves with no transaction open. */
+static void commit_batch(struct pg_store *s, struct pending *batch)
+{
+    struct rf_err berr;
+    rf_err_clear(&berr);
+    struct pconn *cn = rf_pg_acquire(s, &berr);
+    rf_status rc = cn ? RF_OK : (berr.rc ? berr.rc : RF_EDB);
+    for (int again = 1; !rc && again;) {
+        again = 0;
+        rc = pipeline_once(s, cn, batch, &again, &berr);
+    }
+    if (rc) {
+        if (cn && PQstatus(cn->db) == CONNECTION_OK && PQtransactionStatus(cn->db) != PQTRANS_IDLE)
+            rf_pg_exec(s, cn, "ROLLBACK", "record answers: roll back", NULL);
+        /* nothing of the batch is stored: every answer not refused or failed alone fails */
+        for (struct pending *p = batch; p; p = p->next)
+            if (!p->failed && p->rc != RF_ECONFLICT)
+                p->rc = rf_err_set(p->err, rc, "%s", berr.msg);
+    }
+    if (cn)
+        rf_pg_release(s, cn);
+}
+
+rf_status rf_pg_answer_signals(struct rf_store *bs, const struct rf_answer *a,
+                               const struct rf_answer_signals *sig, const char *new_state,
+                               const char *profile, const unsigned char *packed, size_t npacked,
+                               struct rf_err *err)
+{
+    struct pg_store *s = rf_pg_of(bs);
+    struct pending me = {a,      sig, new_state, profile, profile ? packed : NULL, npacked, err,
+                         RF_EDB, 0,   0,         NULL};
+    pthread_mutex_lock(&s->qmu);
+    *s->qtail = &me;
+    /* cppcheck-suppress autoVariables ; me leaves the queue (its batch is taken, the tail
+     * reset when the queue empties) before me.done is set, so before this frame returns */
+    s->qtail = &me.next;
+    while (!me.done) {
+        if (s->committing) {
+            pthread_cond_wait(&s->qcv, &s->qmu);
+            continue;
+        }
+        struct pending *batch = s->qhead, *last = batch;
+        for (size_t n = 1; n < RF_STORE_BATCH_MAX && last->next; n++)
+            last = last->next;
+        s->qhead = last->next;
+        if (!s->qhead)
+            s->qtail = &s->qhead;
+        last->next = NULL;
+        s->committing = 1;
+        pthread_mutex_unlock(&s->qmu);
+        commit_batch(s, batch);
+        pthread_mutex_lock(&s->qmu);
+        s->committing = 0;
+        for (struct pending *p = batch, *next; p; p = next) {
+            next = p->next;
+            p->done = 1;
+        }
+        pthread_cond_broadcast(&s->qcv);
+    }
+    pthread_mutex_unlock(&s->qmu);
+    return me.rc;
+}
+
+/* ---- reading answers ---- */
+
+struct answer_row {
+    struct rf_answer a;
+    struct rf_answer_signals sig;
+    char *item, *response;
+};
+
+static rf_status answer_fn(struct pconn *cn, const PGresult *r, void *out, struct rf_err *err)
+{
+    (void)cn;
+    struct answer_row *w = out;
+    int oom = 0;
+    w->a.test_id = rf_pg_col_int(r, 0, 0, 0);
+    w->a.seq = rf_pg_col_int(r, 0, 1, 0);
+    w->item = rf_pg_col_text(r, 0, 2, &oom);
+    w->a.item_id = w->item;
+    w->a.choice = (int)rf_pg_col_int(r, 0, 3, 0);
+    w->a.score = (int)rf_pg_col_int(r, 0, 4, 0);
+    w->a.at = rf_pg_col_int(r, 0, 5, 0);
+    w->response = rf_pg_col_text(r, 0, 6, &oom);
+    w->a.response = w->response;
+    w->sig.at_ms = 0;
+    w->sig.rt_ms = rf_pg_col_int(r, 0, 7, -1);
+    w->sig.client_ms = rf_pg_col_int(r, 0, 8, -1);
+    w->sig.focus = !PQgetisnull(r, 0, 9);
+    w->sig.blurs = rf_pg_col_int(r, 0, 9, 0);
+    w->sig.hidden = rf_pg_col_int(r, 0, 10, 0);
+    w->sig.away_ms = rf_pg_col_int(r, 0, 11, 0);
+    if (oom || !w->item)
+        return rf_err_set(err, RF_ENOMEM, "store: out of memory");
+    return RF_OK;
+}
+
+static void answer_clean(void *p)
+{
+    struct answer_row *w = p;
+    free(w->item);
+    free(w->response);
+    w->item = w->response = NULL;
+}
+
+static void answer_call(void *ud, const void *rec)
+{
+    struct cb *c = ud;
+    ((void (*)(void *, const struct rf_answer *))c->fn)(c->ud,
+                                                        &((const struct answer_row *)rec)->a);
+}
+
+static void answer_sig_call(void *ud, const void *rec)
+{
+    struct cb *c = ud;
+    const struct answer_row *w = rec;
+    ((void (*)(void *, const struct rf_answer *, const struct rf_answer_signals *))c->fn)(
+        c->ud, &w->a, &w->sig);
+}
+
+static rf_status answers_each(struct pg_store *s, int64_t test_id,
+                              void (*call)(void *, const void *), struct cb *c, struct rf_err *err)
+{
+    struct answer_row w;
+    memset(&w, 0, sizeof w);
+    return rf_pg_each_row(s, err, "answers", answer_fn, &w, answer_clean, call, c,
+                          "SELECT test_id, seq, item_id, choice, score, at, response, rt_ms, "
+                          "client_ms, blurs, hidden, away_ms FROM answers WHERE test_id = $1 "
+                          "ORDER BY seq",
+                          "i", test_id);
+}
+
+rf_status rf_pg_answers_list(struct rf_store *bs, int64_t test_id,
+                             void (*fn)(void *ud, const struct rf_answer *a), void *ud,
+                             struct rf_err *err)
+{
+    struct cb c = {(void *)fn, ud};
+    return answers_each(rf_pg_of(bs), test_id, answer_call, &c, err);
+}
+
+rf_status rf_pg_answers_signals(struct rf_store *bs, int64_t test_id,
+                                void (*fn)(void *ud, const struct rf_answer *a,
+                                           const struct rf_answer_signals *sig),
+                                void *ud, struct rf_err *err)
+{
+    struct cb c = {(void *)fn, ud};
+    return answers_each(rf_pg_of(bs), test_id, answer_sig_call, &c, err);
+}
+
+struct wrong_row {
+    const char *response;
+    int64_t n;
+};
+
+static rf_status wrong_fn(struct pconn *cn, const PGresult *r, void *out, struct rf_err *err)
+{
+    (void)cn;
+    (void)err;
+    struct wrong_row *w = out;
+    w->response = PQgetvalue(r, 0, 0);
+    w->n = rf_pg_col_int(r, 0, 1, 0);
+    return RF_OK;
+}
+
+void rf_pg_nothing_clean(void *p)
+{
+    (void)p;
+}
+
+static void wrong_call(void *ud, const void *rec)
+{
+    struct cb *c = ud;
+    const struct wrong_row *w = rec;
+    ((void (*)(void *, const char *, int64_t))c->fn)(c->ud, w->response, w->n);
+}
+
+rf_status rf_pg_item_wrong(struct rf_store *bs, const char *item_id, size_t max,
+                           void (*fn)(void *ud, const char *response, int64_t n), void *ud,
+                           struct rf_err *err)
+{
+    struct wrong_row w = {NULL, 0};
+    struct cb c = {(void *)fn, ud};
+    /* COLLATE "C": ties ordered by bytes, as SQLite orders them */
+    return rf_pg_each_row(rf_pg_of(bs), err, "wrong answers of an item", wrong_fn, &w,
+                          rf_pg_nothing_clean, wrong_call, &c,
+                          "SELECT coalesce(response, CAST(choice AS TEXT)) COLLATE \"C\" AS r, "
+                          "count(*) AS n FROM answers WHERE item_id = $1 AND score = 0 "
+                          "AND (response IS NOT NULL OR choice >= 0) "
+                          "GROUP BY 1 ORDER BY n DESC, r LIMIT $2",
+                          "ti", item_id, (int64_t)(max > INT64_MAX ? INT64_MAX : max));
+}
+
+static rf_status stats_fn(struct pconn *cn, const PGresult *r, void *out, struct rf_err *err)
+{
+    (void)cn;
+    (void)err;
+    struct rf_store_item_stats *o = out;
+    o->ntimed = rf_pg_col_int(r, 0, 0, 0);
+    o->mean_rt_ms = strtod(PQgetvalue(r, 0, 1), NULL);
+    return RF_OK;
+}
+
+rf_status rf_pg_item_stats(struct rf_store *bs, const char *item_id,
+                           struct rf_store_item_stats *out, struct rf_err *err)
+{
+    memset(out, 0, sizeof *out);
+    return rf_pg_one_row(rf_pg_of(bs), err, "item statistics", stats_fn, out,
+                         "SELECT count(rt_ms), coalesce(avg(rt_ms), 0)::float8 FROM answers "
+                         "WHERE item_id = $1",
+                         "t", item_id);
+}
+
+/* ---- finished tests and ranking ---- */
+
+static void test_clean(void *p)
+{
+    rf_store_test_cleanup(p);
+}
+
+static void test_call(void *ud, const void *rec)
+{
+    struct cb *c = ud;
+    ((void (*)(void *, const struct rf_test *))c->fn)(c->ud, rec);
+}
+
+rf_status rf_pg_tests_finished(struct rf_store *bs, int64_t org_id,
+                               void (*fn)(void *ud, const struct rf_test *t), void *ud,
+                               struct rf_err *err)
+{
+    struct rf_test t;
+    memset(&t, 0, sizeof t);
+    struct cb c = {(void *)fn, ud};
+    if (org_id < 0)
+        return rf_pg_each_row(rf_pg_of(bs), err, "tests", test_fn, &t, test_clean, test_call, &c,
+                              "SELECT " TEST_COLS " FROM tests WHERE status = 'finished' "
+                              "ORDER BY id DESC",
+                              "");
+    return rf_pg_each_row(rf_pg_of(bs), err, "tests", test_fn, &t, test_clean, test_call, &c,
+                          "SELECT " TEST_COLS " FROM tests WHERE status = 'finished' AND "
+                          "coalesce(org_id, 0) = $1 ORDER BY id DESC",
+                          "i", org_id);
+}
+
+rf_status rf_pg_tests_set_packed(struct rf_store *bs, size_t n, const int64_t *ids,
+                                 unsigned char *const *packed, const size_t *npacked,
+                                 struct rf_err *err)
+{
+    struct pg_store *s = rf_pg_of(bs);
+    struct pconn *cn = rf_pg_acquire(s, err);
+    if (!cn)
+        return err && err->rc ? err->rc : RF_EDB;
+    rf_status rc = rf_pg_exec(s, cn, "BEGIN", "store packed profile", err);
+    for (size_t i = 0; i < n && !rc; i++)
+        rc = rf_pg_run(s, cn, err, "store packed profile", NULL,
+                       "UPDATE tests SET packed = $1 WHERE id = $2 AND status = 'finished' AND "
+                       "packed IS NULL",
+                       "bi", packed[i], npacked[i], ids[i]);
+    if (!rc)
+        rc = rf_pg_exec(s, cn, "COMMIT", "store packed profile", err);
+    if (rc && PQtransactionStatus(cn->db) != PQTRANS_IDLE)
+        rf_pg_exec(s, cn, "ROLLBACK", "store packed profile", NULL);
+    rf_pg_release(s, cn);
+    return rc;
+}

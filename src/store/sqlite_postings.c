@@ -1,0 +1,413 @@
+/*
+ * The SQLite backend (store_sqlite.c): invites and resume codes, ranking of
+ * finished tests, postings and their edits, bank versions.
+ */
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/mem.h"
+#include "store/sqlite_int.h"
+/* ---- invites ---- */
+
+rf_status rf_sq_invite_create(struct rf_store *bs, const char *token_hash,
+                              const struct rf_invite *v, int64_t *id, struct rf_err *err)
+{
+    struct sq_store *s = (struct sq_store *)bs;
+    struct conn *cn = rf_sq_wlock(s);
+    rf_status rc = rf_sq_run(cn, err, "create invite",
+                             "INSERT INTO invites(token_hash, org_id, posting_id, role, label, "
+                             "created_by, created, expires, topup_of, skills) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                             "tinttniint", token_hash, v->org_id, v->posting_id, v->role, v->label,
+                             v->created_by, rf_sq_now_s(), v->expires, v->topup_of, v->skills);
+    if (!rc)
+        *id = sqlite3_last_insert_rowid(cn->db);
+    rf_sq_unlock(cn);
+    return rc;
+}
+
+#define INVITE_COLS                                                                                \
+    "id, org_id, coalesce(posting_id, 0), coalesce(created_by, 0), coalesce(candidate_id, 0), "    \
+    "role, label, created, expires, coalesce(topup_of, 0), skills, resume_hash, resume_fails, "    \
+    "resume_fail_at"
+
+static rf_status invite_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
+{
+    struct rf_invite *v = out;
+    int oom = 0;
+    v->id = sqlite3_column_int64(st, 0);
+    v->org_id = sqlite3_column_int64(st, 1);
+    v->posting_id = sqlite3_column_int64(st, 2);
+    v->created_by = sqlite3_column_int64(st, 3);
+    v->candidate_id = sqlite3_column_int64(st, 4);
+    v->role = rf_sq_col_text(st, 5, &oom);
+    v->label = rf_sq_col_text(st, 6, &oom);
+    v->created = sqlite3_column_int64(st, 7);
+    v->expires = sqlite3_column_int64(st, 8);
+    v->topup_of = sqlite3_column_int64(st, 9);
+    v->skills = rf_sq_col_text(st, 10, &oom);
+    v->resume_hash = rf_sq_col_text(st, 11, &oom);
+    v->resume_fails = sqlite3_column_int64(st, 12);
+    v->resume_fail_at = sqlite3_column_int64(st, 13);
+    if (oom) {
+        rf_store_invite_cleanup(v);
+        return rf_err_set(err, RF_ENOMEM, "store: out of memory");
+    }
+    return RF_OK;
+}
+
+rf_status rf_sq_invite_by_token(struct rf_store *bs, const char *token_hash, struct rf_invite *v,
+                                struct rf_err *err)
+{
+    struct sq_store *s = (struct sq_store *)bs;
+    memset(v, 0, sizeof *v);
+    struct conn *cn = rf_sq_rlock(s);
+    rf_status rc = rf_sq_one_row(
+        cn,
+        rf_sq_query(cn, err, "SELECT " INVITE_COLS " FROM invites WHERE token_hash = ?", "t",
+                    token_hash),
+        "invite", invite_fn, v, err);
+    rf_sq_unlock(cn);
+    return rc;
+}
+
+rf_status rf_sq_invite_get(struct rf_store *bs, int64_t id, struct rf_invite *v, struct rf_err *err)
+{
+    struct sq_store *s = (struct sq_store *)bs;
+    memset(v, 0, sizeof *v);
+    struct conn *cn = rf_sq_rlock(s);
+    rf_status rc = rf_sq_one_row(
+        cn, rf_sq_query(cn, err, "SELECT " INVITE_COLS " FROM invites WHERE id = ?", "i", id),
+        "invite", invite_fn, v, err);
+    rf_sq_unlock(cn);
+    return rc;
+}
+
+rf_status rf_sq_invite_claim(struct rf_store *bs, int64_t invite_id, int64_t candidate_id,
+                             struct rf_err *err)
+{
+    struct sq_store *s = (struct sq_store *)bs;
+    struct conn *cn = rf_sq_wlock(s);
+    rf_status rc =
+        rf_sq_run(cn, err, "claim invite",
+                  "UPDATE invites SET candidate_id = ? WHERE id = ? AND candidate_id IS NULL", "ii",
+                  candidate_id, invite_id);
+    if (!rc && sqlite3_changes(cn->db) != 1)
+        rc = rf_err_set(err, RF_ECONFLICT, "this invite has already been used");
+    rf_sq_unlock(cn);
+    return rc;
+}
+
+rf_status rf_sq_invite_unclaim(struct rf_store *bs, int64_t invite_id, int64_t candidate_id,
+                               struct rf_err *err)
+{
+    struct sq_store *s = (struct sq_store *)bs;
+    struct conn *cn = rf_sq_wlock(s);
+    rf_status rc =
+        rf_sq_run(cn, err, "unclaim invite",
+                  "UPDATE invites SET candidate_id = NULL WHERE id = ? AND candidate_id = ?", "ii",
+                  invite_id, candidate_id);
+    rf_sq_unlock(cn);
+    return rc;
+}
+
+rf_status rf_sq_invite_set_resume(struct rf_store *bs, int64_t invite_id, const char *hash,
+                                  struct rf_err *err)
+{
+    struct sq_store *s = (struct sq_store *)bs;
+    struct conn *cn = rf_sq_wlock(s);
+    rf_status rc = rf_sq_run(cn, err, "set resume code",
+                             "UPDATE invites SET resume_hash = ?, resume_fails = 0 WHERE id = ?",
+                             "ti", hash, invite_id);
+    rf_sq_unlock(cn);
+    return rc;
+}
+
+rf_status rf_sq_invite_resume_result(struct rf_store *bs, int64_t invite_id, int ok, int64_t now,
+                                     struct rf_err *err)
+{
+    struct sq_store *s = (struct sq_store *)bs;
+    struct conn *cn = rf_sq_wlock(s);
+    rf_status rc =
+        ok ? rf_sq_run(cn, err, "resume code", "UPDATE invites SET resume_fails = 0 WHERE id = ?",
+                       "i", invite_id)
+           : rf_sq_run(cn, err, "resume code",
+                       "UPDATE invites SET resume_fails = resume_fails + 1, resume_fail_at = ? "
+                       "WHERE id = ?",
+                       "ii", now, invite_id);
+    rf_sq_unlock(cn);
+    return rc;
+}
+
+static void invite_clean(void *p)
+{
+    rf_store_invite_cleanup(p);
+}
+
+static void invite_call(void *ud, const void *rec)
+{
+    struct cb *c = ud;
+    ((void (*)(void *, const struct rf_invite *))c->fn)(c->ud, rec);
+}
+
+rf_status rf_sq_invites_list(struct rf_store *bs, int64_t org_id,
+                             void (*fn)(void *ud, const struct rf_invite *v), void *ud,
+                             struct rf_err *err)
+{
+    struct sq_store *s = (struct sq_store *)bs;
+    struct rf_invite v;
+    memset(&v, 0, sizeof v);
+    struct cb c = {(void *)fn, ud};
+    struct conn *cn = rf_sq_rlock(s);
+    rf_status rc = rf_sq_each_row(cn,
+                                  rf_sq_query(cn, err,
+                                              "SELECT " INVITE_COLS
+                                              " FROM invites WHERE org_id = ? ORDER BY id DESC",
+                                              "i", org_id),
+                                  "invites", invite_fn, &v, invite_clean, invite_call, &c, err);
+    rf_sq_unlock(cn);
+    return rc;
+}
+
+/* What ranking reads of a row: borrowed from the statement, valid until its next step. */
+static rf_status ranked_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
+{
+    struct rf_store_ranked *t = out;
+    t->id = sqlite3_column_int64(st, 0);
+    t->candidate_id = sqlite3_column_int64(st, 1);
+    t->posting_id = sqlite3_column_int64(st, 2);
+    t->invite_id = sqlite3_column_int64(st, 3);
+    t->finished = sqlite3_column_int64(st, 4);
+    t->label = (const char *)sqlite3_column_text(st, 5);
+    t->profile = (const char *)sqlite3_column_text(st, 6);
+    t->packed = sqlite3_column_blob(st, 7);
+    t->npacked = (size_t)sqlite3_column_bytes(st, 7);
+    if (!t->packed)
+        t->npacked = 0;
+    /* NULL for a value that is there: SQLite ran out of memory */
+    if ((!t->label && sqlite3_column_type(st, 5) != SQLITE_NULL) ||
+        (!t->profile && sqlite3_column_type(st, 6) != SQLITE_NULL) ||
+        (!t->packed && sqlite3_column_type(st, 7) != SQLITE_NULL && sqlite3_column_bytes(st, 7)))
+        return rf_err_set(err, RF_ENOMEM, "store: ranking: out of memory");
+    return RF_OK;
+}
+
+static void ranked_clean(void *p)
+{
+    (void)p;
+}
+
+static void ranked_call(void *ud, const void *rec)
+{
+    struct cb *c = ud;
+    ((void (*)(void *, const struct rf_store_ranked *))c->fn)(c->ud, rec);
+}
+
+#define RANKED_COLS                                                                                \
+    "t.id, t.candidate_id, coalesce(t.posting_id, 0), coalesce(t.invite_id, 0), t.updated, "       \
+    "i.label, CASE WHEN t.packed IS NULL THEN t.profile END, t.packed "                            \
+    "FROM tests t LEFT JOIN invites i ON i.id = t.invite_id "
+
+rf_status rf_sq_tests_ranked(struct rf_store *bs, int64_t org_id, int64_t posting_id,
+                             void (*fn)(void *ud, const struct rf_store_ranked *t), void *ud,
+                             struct rf_err *err)
+{
+    struct sq_store *s = (struct sq_store *)bs;
+    struct rf_store_ranked t;
+    memset(&t, 0, sizeof t);
+    struct cb c = {(void *)fn, ud};
+    struct conn *cn = rf_sq_rlock(s);
+    sqlite3_stmt *st = posting_id > 0
+                           ? rf_sq_query(cn, err,
+                                         "SELECT " RANKED_COLS
+                                         "WHERE t.posting_id = ? AND t.status = 'finished' AND "
+                                         "coalesce(t.org_id, 0) = ? ORDER BY t.id DESC",
+                                         "ii", posting_id, org_id)
+                           : rf_sq_query(cn, err,
+                                         "SELECT " RANKED_COLS "WHERE t.status = 'finished' AND "
+                                         "coalesce(t.org_id, 0) = ? ORDER BY t.id DESC",
+                                         "i", org_id);
+    rf_status rc =
+        rf_sq_each_row(cn, st, "tests", ranked_fn, &t, ranked_clean, ranked_call, &c, err);
+    rf_sq_unlock(cn);
+    return rc;
+}
+
+/* ---- postings ---- */
+
+rf_status rf_sq_posting_create(struct rf_store *bs, const struct rf_posting *p, int64_t *id,
+                               struct rf_err *err)
+{
+    struct sq_store *s = (struct sq_store *)bs;
+    struct conn *cn = rf_sq_wlock(s);
+    rf_status rc =
+        rf_sq_run(cn, err, "create posting",
+                  "INSERT INTO postings(org_id, created_by, title, text, parsed, created) "
+                  "VALUES (?, ?, ?, ?, ?, ?)",
+                  "inttti", p->org_id, p->created_by, p->title, p->text, p->parsed, rf_sq_now_s());
+    if (!rc)
+        *id = sqlite3_last_insert_rowid(cn->db);
+    rf_sq_unlock(cn);
+    return rc;
+}
+
+#define POSTING_COLS "id, org_id, coalesce(created_by, 0), title, text, parsed, created"
+
+static rf_status posting_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
+{
+    struct rf_posting *p = out;
+    int oom = 0;
+    p->id = sqlite3_column_int64(st, 0);
+    p->org_id = sqlite3_column_int64(st, 1);
+    p->created_by = sqlite3_column_int64(st, 2);
+    p->title = rf_sq_col_text(st, 3, &oom);
+    p->text = rf_sq_col_text(st, 4, &oom);
+    p->parsed = rf_sq_col_text(st, 5, &oom);
+    p->created = sqlite3_column_int64(st, 6);
+    if (oom || !p->title || !p->text) {
+        rf_store_posting_cleanup(p);
+        return rf_err_set(err, RF_ENOMEM, "store: out of memory");
+    }
+    return RF_OK;
+}
+
+rf_status rf_sq_posting_get(struct rf_store *bs, int64_t id, struct rf_posting *p,
+                            struct rf_err *err)
+{
+    struct sq_store *s = (struct sq_store *)bs;
+    memset(p, 0, sizeof *p);
+    struct conn *cn = rf_sq_rlock(s);
+    rf_status rc = rf_sq_one_row(
+        cn, rf_sq_query(cn, err, "SELECT " POSTING_COLS " FROM postings WHERE id = ?", "i", id),
+        "posting", posting_fn, p, err);
+    rf_sq_unlock(cn);
+    return rc;
+}
+
+static void posting_clean(void *p)
+{
+    rf_store_posting_cleanup(p);
+}
+
+static void posting_call(void *ud, const void *rec)
+{
+    struct cb *c = ud;
+    ((void (*)(void *, const struct rf_posting *))c->fn)(c->ud, rec);
+}
+
+rf_status rf_sq_postings_list(struct rf_store *bs, int64_t org_id,
+                              void (*fn)(void *ud, const struct rf_posting *p), void *ud,
+                              struct rf_err *err)
+{
+    struct sq_store *s = (struct sq_store *)bs;
+    struct rf_posting p;
+    memset(&p, 0, sizeof p);
+    struct cb c = {(void *)fn, ud};
+    struct conn *cn = rf_sq_rlock(s);
+    rf_status rc = rf_sq_each_row(cn,
+                                  rf_sq_query(cn, err,
+                                              "SELECT " POSTING_COLS
+                                              " FROM postings WHERE org_id = ? ORDER BY id DESC",
+                                              "i", org_id),
+                                  "postings", posting_fn, &p, posting_clean, posting_call, &c, err);
+    rf_sq_unlock(cn);
+    return rc;
+}
+
+rf_status rf_sq_posting_edit(struct rf_store *bs, const char *parsed,
+                             const struct rf_posting_edit *e, int64_t *id, struct rf_err *err)
+{
+    struct sq_store *s = (struct sq_store *)bs;
+    struct conn *cn = rf_sq_wlock(s);
+    rf_status rc = rf_sq_exec(cn, "BEGIN IMMEDIATE", err);
+    if (!rc)
+        rc = rf_sq_run(cn, err, "edit posting", "UPDATE postings SET parsed = ? WHERE id = ?", "ti",
+                       parsed, e->posting_id);
+    if (!rc && sqlite3_changes(cn->db) != 1)
+        rc = rf_err_set(err, RF_ENOTFOUND, "no posting %lld", (long long)e->posting_id);
+    if (!rc)
+        rc = rf_sq_run(cn, err, "record posting edit",
+                       "INSERT INTO posting_edits(posting_id, user_id, at, summary, before, after) "
+                       "VALUES (?, ?, ?, ?, ?, ?)",
+                       "inittt", e->posting_id, e->user_id, rf_sq_now_s(), e->summary, e->before,
+                       e->after);
+    if (!rc)
+        *id = sqlite3_last_insert_rowid(cn->db);
+    if (!rc)
+        rc = rf_sq_exec(cn, "COMMIT", err);
+    if (rc && !sqlite3_get_autocommit(cn->db))
+        rf_sq_exec(cn, "ROLLBACK", NULL);
+    rf_sq_unlock(cn);
+    return rc;
+}
+
+static rf_status posting_edit_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
+{
+    struct rf_posting_edit *e = out;
+    int oom = 0;
+    e->id = sqlite3_column_int64(st, 0);
+    e->posting_id = sqlite3_column_int64(st, 1);
+    e->user_id = sqlite3_column_int64(st, 2);
+    e->at = sqlite3_column_int64(st, 3);
+    e->user = rf_sq_col_text(st, 4, &oom);
+    e->summary = rf_sq_col_text(st, 5, &oom);
+    e->before = rf_sq_col_text(st, 6, &oom);
+    e->after = rf_sq_col_text(st, 7, &oom);
+    if (oom || !e->summary || !e->before || !e->after) {
+        rf_store_posting_edit_cleanup(e);
+        return rf_err_set(err, RF_ENOMEM, "store: out of memory");
+    }
+    return RF_OK;
+}
+
+static void posting_edit_clean(void *p)
+{
+    rf_store_posting_edit_cleanup(p);
+}
+
+static void posting_edit_call(void *ud, const void *rec)
+{
+    struct cb *c = ud;
+    ((void (*)(void *, const struct rf_posting_edit *))c->fn)(c->ud, rec);
+}
+
+rf_status rf_sq_posting_edits_list(struct rf_store *bs, int64_t posting_id,
+                                   void (*fn)(void *ud, const struct rf_posting_edit *e), void *ud,
+                                   struct rf_err *err)
+{
+    struct sq_store *s = (struct sq_store *)bs;
+    struct rf_posting_edit e;
+    memset(&e, 0, sizeof e);
+    struct cb c = {(void *)fn, ud};
+    struct conn *cn = rf_sq_rlock(s);
+    rf_status rc = rf_sq_each_row(
+        cn,
+        rf_sq_query(cn, err,
+                    "SELECT e.id, e.posting_id, coalesce(e.user_id, 0), e.at, u.email, e.summary, "
+                    "e.before, e.after FROM posting_edits e LEFT JOIN users u ON u.id = e.user_id "
+                    "WHERE e.posting_id = ? ORDER BY e.id",
+                    "i", posting_id),
+        "posting edits", posting_edit_fn, &e, posting_edit_clean, posting_edit_call, &c, err);
+    rf_sq_unlock(cn);
+    return rc;
+}
+
+/* ---- bank versions ---- */
+
+rf_status rf_sq_bank_version(struct rf_store *bs, const char *hash, int64_t nitems, int64_t *id,
+                             struct rf_err *err)
+{
+    struct sq_store *s = (struct sq_store *)bs;
+    struct conn *cn = rf_sq_wlock(s);
+    rf_status rc = rf_sq_run(cn, err, "bank version",
+                             "INSERT INTO bank_versions(hash, nitems, loaded) VALUES (?, ?, ?) "
+                             "ON CONFLICT(hash) DO NOTHING",
+                             "tii", hash, nitems, rf_sq_now_s());
+    if (!rc)
+        rc = rf_sq_one_row(
+            cn, rf_sq_query(cn, err, "SELECT id FROM bank_versions WHERE hash = ?", "t", hash),
+            "bank version", rf_sq_count_fn, id, err);
+    rf_sq_unlock(cn);
+    return rc;
+}
