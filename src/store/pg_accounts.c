@@ -18,7 +18,8 @@ static rf_status text_fn(struct pconn *cn, const PGresult *r, void *out, struct 
     return oom ? rf_err_set(err, RF_ENOMEM, "store: out of memory") : RF_OK;
 }
 
-rf_status rf_pg_setting_get(struct rf_store *bs, const char *key, char **value, struct rf_err *err)
+static rf_status pg_setting_get(struct rf_store *bs, const char *key, char **value,
+                                struct rf_err *err)
 {
     *value = NULL;
     rf_status rc = rf_pg_one_row(rf_pg_of(bs), err, "setting", text_fn, value,
@@ -26,8 +27,8 @@ rf_status rf_pg_setting_get(struct rf_store *bs, const char *key, char **value, 
     return rc == RF_ENOTFOUND ? RF_OK : rc;
 }
 
-rf_status rf_pg_setting_set(struct rf_store *bs, const char *key, const char *value,
-                            struct rf_err *err)
+static rf_status pg_setting_set(struct rf_store *bs, const char *key, const char *value,
+                                struct rf_err *err)
 {
     return rf_pg_run1(rf_pg_of(bs), err, "setting", NULL,
                       "INSERT INTO settings(key, value) VALUES ($1, $2) "
@@ -35,8 +36,8 @@ rf_status rf_pg_setting_set(struct rf_store *bs, const char *key, const char *va
                       "tt", key, value);
 }
 
-rf_status rf_pg_setting_swap(struct rf_store *bs, const char *key, const char *expected,
-                             const char *value, struct rf_err *err)
+static rf_status pg_setting_swap(struct rf_store *bs, const char *key, const char *expected,
+                                 const char *value, struct rf_err *err)
 {
     int64_t n = 0;
     rf_status rc = rf_pg_run1(rf_pg_of(bs), err, "setting", &n,
@@ -49,23 +50,24 @@ rf_status rf_pg_setting_swap(struct rf_store *bs, const char *key, const char *e
 
 /* ---- organizations and users ---- */
 
-rf_status rf_pg_org_name(struct rf_store *bs, int64_t id, char **name, struct rf_err *err)
+static rf_status pg_org_name(struct rf_store *bs, int64_t id, char **name, struct rf_err *err)
 {
     *name = NULL;
     return rf_pg_one_row(rf_pg_of(bs), err, "organization", text_fn, name,
                          "SELECT name FROM orgs WHERE id = $1", "i", id);
 }
 
-rf_status rf_pg_org_create(struct rf_store *bs, const char *name, int64_t *id, struct rf_err *err)
+static rf_status pg_org_create(struct rf_store *bs, const char *name, int64_t *id,
+                               struct rf_err *err)
 {
     return rf_pg_one_row(rf_pg_of(bs), err, "create organization", rf_pg_id_fn, id,
                          "INSERT INTO orgs(name, created) VALUES ($1, $2) RETURNING id", "ti", name,
                          rf_pg_now_s());
 }
 
-rf_status rf_pg_user_create(struct rf_store *bs, int64_t org_id, const char *email,
-                            const char *name, const char *role, const char *pw_hash, int64_t *id,
-                            struct rf_err *err)
+static rf_status pg_user_create(struct rf_store *bs, int64_t org_id, const char *email,
+                                const char *name, const char *role, const char *pw_hash,
+                                int64_t *id, struct rf_err *err)
 {
     rf_status rc = rf_pg_one_row(rf_pg_of(bs), err, "create user", rf_pg_id_fn, id,
                                  "INSERT INTO users(org_id, email, name, role, pw_hash, created) "
@@ -95,8 +97,8 @@ static rf_status user_fn(struct pconn *cn, const PGresult *r, void *out, struct 
     return RF_OK;
 }
 
-rf_status rf_pg_user_by_email(struct rf_store *bs, const char *email, struct rf_user *u,
-                              struct rf_err *err)
+static rf_status pg_user_by_email(struct rf_store *bs, const char *email, struct rf_user *u,
+                                  struct rf_err *err)
 {
     return rf_pg_one_row(rf_pg_of(bs), err, "user", user_fn, u,
                          "SELECT id, org_id, email, name, role, pw_hash FROM users "
@@ -104,14 +106,14 @@ rf_status rf_pg_user_by_email(struct rf_store *bs, const char *email, struct rf_
                          "t", email);
 }
 
-rf_status rf_pg_user_get(struct rf_store *bs, int64_t id, struct rf_user *u, struct rf_err *err)
+static rf_status pg_user_get(struct rf_store *bs, int64_t id, struct rf_user *u, struct rf_err *err)
 {
     return rf_pg_one_row(rf_pg_of(bs), err, "user", user_fn, u,
                          "SELECT id, org_id, email, name, role, pw_hash FROM users WHERE id = $1",
                          "i", id);
 }
 
-rf_status rf_pg_user_count(struct rf_store *bs, int64_t *n, struct rf_err *err)
+static rf_status pg_user_count(struct rf_store *bs, int64_t *n, struct rf_err *err)
 {
     return rf_pg_one_row(rf_pg_of(bs), err, "count", rf_pg_id_fn, n, "SELECT count(*) FROM users",
                          "");
@@ -119,8 +121,8 @@ rf_status rf_pg_user_count(struct rf_store *bs, int64_t *n, struct rf_err *err)
 
 /* ---- login sessions ---- */
 
-rf_status rf_pg_auth_create(struct rf_store *bs, const char *token_hash, const struct rf_auth *a,
-                            struct rf_err *err)
+static rf_status pg_auth_create(struct rf_store *bs, const char *token_hash,
+                                const struct rf_auth *a, struct rf_err *err)
 {
     struct pg_store *s = rf_pg_of(bs);
     rf_pg_run1(s, NULL, "purge", NULL, "DELETE FROM auth WHERE expires < $1", "i", rf_pg_now_s());
@@ -144,8 +146,8 @@ static rf_status auth_fn(struct pconn *cn, const PGresult *r, void *out, struct 
     return RF_OK;
 }
 
-rf_status rf_pg_auth_get(struct rf_store *bs, const char *token_hash, int64_t now,
-                         struct rf_auth *a, struct rf_err *err)
+static rf_status pg_auth_get(struct rf_store *bs, const char *token_hash, int64_t now,
+                             struct rf_auth *a, struct rf_err *err)
 {
     memset(a, 0, sizeof *a);
     return rf_pg_one_row(rf_pg_of(bs), err, "login session", auth_fn, a,
@@ -154,7 +156,7 @@ rf_status rf_pg_auth_get(struct rf_store *bs, const char *token_hash, int64_t no
                          "ti", token_hash, now);
 }
 
-rf_status rf_pg_auth_delete(struct rf_store *bs, const char *token_hash, struct rf_err *err)
+static rf_status pg_auth_delete(struct rf_store *bs, const char *token_hash, struct rf_err *err)
 {
     return rf_pg_run1(rf_pg_of(bs), err, "logout", NULL, "DELETE FROM auth WHERE token_hash = $1",
                       "t", token_hash);
@@ -162,8 +164,8 @@ rf_status rf_pg_auth_delete(struct rf_store *bs, const char *token_hash, struct 
 
 /* ---- candidates ---- */
 
-rf_status rf_pg_candidate_create(struct rf_store *bs, int64_t org_id, const char *name,
-                                 const char *email, int64_t *id, struct rf_err *err)
+static rf_status pg_candidate_create(struct rf_store *bs, int64_t org_id, const char *name,
+                                     const char *email, int64_t *id, struct rf_err *err)
 {
     return rf_pg_one_row(rf_pg_of(bs), err, "create candidate", rf_pg_id_fn, id,
                          "INSERT INTO candidates(org_id, name, email, created) "
@@ -188,12 +190,31 @@ static rf_status candidate_fn(struct pconn *cn, const PGresult *r, void *out, st
     return RF_OK;
 }
 
-rf_status rf_pg_candidate_get(struct rf_store *bs, int64_t id, struct rf_candidate *c,
-                              struct rf_err *err)
+static rf_status pg_candidate_get(struct rf_store *bs, int64_t id, struct rf_candidate *c,
+                                  struct rf_err *err)
 {
     memset(c, 0, sizeof *c);
     return rf_pg_one_row(rf_pg_of(bs), err, "candidate", candidate_fn, c,
                          "SELECT id, coalesce(org_id, 0), name, email, created FROM candidates "
                          "WHERE id = $1",
                          "i", id);
+}
+
+/* Fills in this file's operations of the table. */
+void rf_pg_accounts_ops(struct rf_store_ops *ops)
+{
+    ops->setting_get = pg_setting_get;
+    ops->setting_set = pg_setting_set;
+    ops->setting_swap = pg_setting_swap;
+    ops->org_create = pg_org_create;
+    ops->user_create = pg_user_create;
+    ops->user_by_email = pg_user_by_email;
+    ops->user_get = pg_user_get;
+    ops->user_count = pg_user_count;
+    ops->auth_create = pg_auth_create;
+    ops->auth_get = pg_auth_get;
+    ops->auth_delete = pg_auth_delete;
+    ops->candidate_create = pg_candidate_create;
+    ops->candidate_get = pg_candidate_get;
+    ops->org_name = pg_org_name;
 }

@@ -10,8 +10,8 @@
 #include "store/pg_int.h"
 /* ---- invites ---- */
 
-rf_status rf_pg_invite_create(struct rf_store *bs, const char *token_hash,
-                              const struct rf_invite *v, int64_t *id, struct rf_err *err)
+static rf_status pg_invite_create(struct rf_store *bs, const char *token_hash,
+                                  const struct rf_invite *v, int64_t *id, struct rf_err *err)
 {
     return rf_pg_one_row(rf_pg_of(bs), err, "create invite", rf_pg_id_fn, id,
                          "INSERT INTO invites(token_hash, org_id, posting_id, role, label, "
@@ -52,8 +52,8 @@ static rf_status invite_fn(struct pconn *cn, const PGresult *r, void *out, struc
     return RF_OK;
 }
 
-rf_status rf_pg_invite_by_token(struct rf_store *bs, const char *token_hash, struct rf_invite *v,
-                                struct rf_err *err)
+static rf_status pg_invite_by_token(struct rf_store *bs, const char *token_hash,
+                                    struct rf_invite *v, struct rf_err *err)
 {
     memset(v, 0, sizeof *v);
     return rf_pg_one_row(rf_pg_of(bs), err, "invite", invite_fn, v,
@@ -61,15 +61,16 @@ rf_status rf_pg_invite_by_token(struct rf_store *bs, const char *token_hash, str
                          token_hash);
 }
 
-rf_status rf_pg_invite_get(struct rf_store *bs, int64_t id, struct rf_invite *v, struct rf_err *err)
+static rf_status pg_invite_get(struct rf_store *bs, int64_t id, struct rf_invite *v,
+                               struct rf_err *err)
 {
     memset(v, 0, sizeof *v);
     return rf_pg_one_row(rf_pg_of(bs), err, "invite", invite_fn, v,
                          "SELECT " INVITE_COLS " FROM invites WHERE id = $1", "i", id);
 }
 
-rf_status rf_pg_invite_claim(struct rf_store *bs, int64_t invite_id, int64_t candidate_id,
-                             struct rf_err *err)
+static rf_status pg_invite_claim(struct rf_store *bs, int64_t invite_id, int64_t candidate_id,
+                                 struct rf_err *err)
 {
     int64_t n = 0;
     rf_status rc = rf_pg_run1(rf_pg_of(bs), err, "claim invite", &n,
@@ -81,24 +82,24 @@ rf_status rf_pg_invite_claim(struct rf_store *bs, int64_t invite_id, int64_t can
     return rc;
 }
 
-rf_status rf_pg_invite_unclaim(struct rf_store *bs, int64_t invite_id, int64_t candidate_id,
-                               struct rf_err *err)
+static rf_status pg_invite_unclaim(struct rf_store *bs, int64_t invite_id, int64_t candidate_id,
+                                   struct rf_err *err)
 {
     return rf_pg_run1(rf_pg_of(bs), err, "unclaim invite", NULL,
                       "UPDATE invites SET candidate_id = NULL WHERE id = $1 AND candidate_id = $2",
                       "ii", invite_id, candidate_id);
 }
 
-rf_status rf_pg_invite_set_resume(struct rf_store *bs, int64_t invite_id, const char *hash,
-                                  struct rf_err *err)
+static rf_status pg_invite_set_resume(struct rf_store *bs, int64_t invite_id, const char *hash,
+                                      struct rf_err *err)
 {
     return rf_pg_run1(rf_pg_of(bs), err, "set resume code", NULL,
                       "UPDATE invites SET resume_hash = $1, resume_fails = 0 WHERE id = $2", "ti",
                       hash, invite_id);
 }
 
-rf_status rf_pg_invite_resume_result(struct rf_store *bs, int64_t invite_id, int ok, int64_t now,
-                                     struct rf_err *err)
+static rf_status pg_invite_resume_result(struct rf_store *bs, int64_t invite_id, int ok,
+                                         int64_t now, struct rf_err *err)
 {
     if (ok)
         return rf_pg_run1(rf_pg_of(bs), err, "resume code", NULL,
@@ -109,26 +110,14 @@ rf_status rf_pg_invite_resume_result(struct rf_store *bs, int64_t invite_id, int
                       "ii", now, invite_id);
 }
 
-static void invite_clean(void *p)
-{
-    rf_store_invite_cleanup(p);
-}
-
-static void invite_call(void *ud, const void *rec)
-{
-    struct cb *c = ud;
-    ((void (*)(void *, const struct rf_invite *))c->fn)(c->ud, rec);
-}
-
-rf_status rf_pg_invites_list(struct rf_store *bs, int64_t org_id,
-                             void (*fn)(void *ud, const struct rf_invite *v), void *ud,
-                             struct rf_err *err)
+static rf_status pg_invites_list(struct rf_store *bs, int64_t org_id,
+                                 void (*fn)(void *ud, const struct rf_invite *v), void *ud,
+                                 struct rf_err *err)
 {
     struct rf_invite v;
     memset(&v, 0, sizeof v);
-    struct cb c = {(void *)fn, ud};
-    return rf_pg_each_row(
-        rf_pg_of(bs), err, "invites", invite_fn, &v, invite_clean, invite_call, &c,
+    return rf_pg_list(
+        rf_pg_of(bs), err, "invites", invite_fn, &v, &rf_store_read_invite, (void *)fn, ud,
         "SELECT " INVITE_COLS " FROM invites WHERE org_id = $1 ORDER BY id DESC", "i", org_id);
 }
 
@@ -145,42 +134,35 @@ static rf_status ranked_fn(struct pconn *cn, const PGresult *r, void *out, struc
     return rf_pg_col_bytes(cn, r, 0, 7, &t->packed, &t->npacked, err);
 }
 
-static void ranked_call(void *ud, const void *rec)
-{
-    struct cb *c = ud;
-    ((void (*)(void *, const struct rf_store_ranked *))c->fn)(c->ud, rec);
-}
-
 #define RANKED_COLS                                                                                \
     "t.id, t.candidate_id, coalesce(t.posting_id, 0), coalesce(t.invite_id, 0), t.updated, "       \
     "i.label, CASE WHEN t.packed IS NULL THEN t.profile END, t.packed "                            \
     "FROM tests t LEFT JOIN invites i ON i.id = t.invite_id "
 
-rf_status rf_pg_tests_ranked(struct rf_store *bs, int64_t org_id, int64_t posting_id,
-                             void (*fn)(void *ud, const struct rf_store_ranked *t), void *ud,
-                             struct rf_err *err)
+static rf_status pg_tests_ranked(struct rf_store *bs, int64_t org_id, int64_t posting_id,
+                                 void (*fn)(void *ud, const struct rf_store_ranked *t), void *ud,
+                                 struct rf_err *err)
 {
     struct rf_store_ranked t;
     memset(&t, 0, sizeof t);
-    struct cb c = {(void *)fn, ud};
     if (posting_id > 0)
-        return rf_pg_each_row(rf_pg_of(bs), err, "tests", ranked_fn, &t, rf_pg_nothing_clean,
-                              ranked_call, &c,
-                              "SELECT " RANKED_COLS "WHERE t.posting_id = $1 AND "
-                              "t.status = 'finished' AND coalesce(t.org_id, 0) = $2 "
-                              "ORDER BY t.id DESC",
-                              "ii", posting_id, org_id);
-    return rf_pg_each_row(rf_pg_of(bs), err, "tests", ranked_fn, &t, rf_pg_nothing_clean,
-                          ranked_call, &c,
-                          "SELECT " RANKED_COLS "WHERE t.status = 'finished' AND "
-                          "coalesce(t.org_id, 0) = $1 ORDER BY t.id DESC",
-                          "i", org_id);
+        return rf_pg_list(rf_pg_of(bs), err, "tests", ranked_fn, &t, &rf_store_read_ranked,
+                          (void *)fn, ud,
+                          "SELECT " RANKED_COLS "WHERE t.posting_id = $1 AND "
+                          "t.status = 'finished' AND coalesce(t.org_id, 0) = $2 "
+                          "ORDER BY t.id DESC",
+                          "ii", posting_id, org_id);
+    return rf_pg_list(rf_pg_of(bs), err, "tests", ranked_fn, &t, &rf_store_read_ranked, (void *)fn,
+                      ud,
+                      "SELECT " RANKED_COLS "WHERE t.status = 'finished' AND "
+                      "coalesce(t.org_id, 0) = $1 ORDER BY t.id DESC",
+                      "i", org_id);
 }
 
 /* ---- postings ---- */
 
-rf_status rf_pg_posting_create(struct rf_store *bs, const struct rf_posting *p, int64_t *id,
-                               struct rf_err *err)
+static rf_status pg_posting_create(struct rf_store *bs, const struct rf_posting *p, int64_t *id,
+                                   struct rf_err *err)
 {
     return rf_pg_one_row(rf_pg_of(bs), err, "create posting", rf_pg_id_fn, id,
                          "INSERT INTO postings(org_id, created_by, title, text, parsed, created) "
@@ -210,39 +192,27 @@ static rf_status posting_fn(struct pconn *cn, const PGresult *r, void *out, stru
     return RF_OK;
 }
 
-rf_status rf_pg_posting_get(struct rf_store *bs, int64_t id, struct rf_posting *p,
-                            struct rf_err *err)
+static rf_status pg_posting_get(struct rf_store *bs, int64_t id, struct rf_posting *p,
+                                struct rf_err *err)
 {
     memset(p, 0, sizeof *p);
     return rf_pg_one_row(rf_pg_of(bs), err, "posting", posting_fn, p,
                          "SELECT " POSTING_COLS " FROM postings WHERE id = $1", "i", id);
 }
 
-static void posting_clean(void *p)
-{
-    rf_store_posting_cleanup(p);
-}
-
-static void posting_call(void *ud, const void *rec)
-{
-    struct cb *c = ud;
-    ((void (*)(void *, const struct rf_posting *))c->fn)(c->ud, rec);
-}
-
-rf_status rf_pg_postings_list(struct rf_store *bs, int64_t org_id,
-                              void (*fn)(void *ud, const struct rf_posting *p), void *ud,
-                              struct rf_err *err)
+static rf_status pg_postings_list(struct rf_store *bs, int64_t org_id,
+                                  void (*fn)(void *ud, const struct rf_posting *p), void *ud,
+                                  struct rf_err *err)
 {
     struct rf_posting p;
     memset(&p, 0, sizeof p);
-    struct cb c = {(void *)fn, ud};
-    return rf_pg_each_row(
-        rf_pg_of(bs), err, "postings", posting_fn, &p, posting_clean, posting_call, &c,
+    return rf_pg_list(
+        rf_pg_of(bs), err, "postings", posting_fn, &p, &rf_store_read_posting, (void *)fn, ud,
         "SELECT " POSTING_COLS " FROM postings WHERE org_id = $1 ORDER BY id DESC", "i", org_id);
 }
 
-rf_status rf_pg_posting_edit(struct rf_store *bs, const char *parsed,
-                             const struct rf_posting_edit *e, int64_t *id, struct rf_err *err)
+static rf_status pg_posting_edit(struct rf_store *bs, const char *parsed,
+                                 const struct rf_posting_edit *e, int64_t *id, struct rf_err *err)
 {
     rf_status rc =
         rf_pg_one_row(rf_pg_of(bs), err, "posting", rf_pg_id_fn, id,
@@ -277,27 +247,15 @@ static rf_status posting_edit_fn(struct pconn *cn, const PGresult *r, void *out,
     return RF_OK;
 }
 
-static void posting_edit_clean(void *p)
-{
-    rf_store_posting_edit_cleanup(p);
-}
-
-static void posting_edit_call(void *ud, const void *rec)
-{
-    struct cb *c = ud;
-    ((void (*)(void *, const struct rf_posting_edit *))c->fn)(c->ud, rec);
-}
-
-rf_status rf_pg_posting_edits_list(struct rf_store *bs, int64_t posting_id,
-                                   void (*fn)(void *ud, const struct rf_posting_edit *e), void *ud,
-                                   struct rf_err *err)
+static rf_status pg_posting_edits_list(struct rf_store *bs, int64_t posting_id,
+                                       void (*fn)(void *ud, const struct rf_posting_edit *e),
+                                       void *ud, struct rf_err *err)
 {
     struct rf_posting_edit e;
     memset(&e, 0, sizeof e);
-    struct cb c = {(void *)fn, ud};
-    return rf_pg_each_row(
-        rf_pg_of(bs), err, "posting edits", posting_edit_fn, &e, posting_edit_clean,
-        posting_edit_call, &c,
+    return rf_pg_list(
+        rf_pg_of(bs), err, "posting edits", posting_edit_fn, &e, &rf_store_read_posting_edit,
+        (void *)fn, ud,
         "SELECT e.id, e.posting_id, coalesce(e.user_id, 0), e.at, u.email, e.summary, "
         "e.before, e.after FROM posting_edits e LEFT JOIN users u ON u.id = e.user_id "
         "WHERE e.posting_id = $1 ORDER BY e.id",
@@ -306,8 +264,8 @@ rf_status rf_pg_posting_edits_list(struct rf_store *bs, int64_t posting_id,
 
 /* ---- bank versions ---- */
 
-rf_status rf_pg_bank_version(struct rf_store *bs, const char *hash, int64_t nitems, int64_t *id,
-                             struct rf_err *err)
+static rf_status pg_bank_version(struct rf_store *bs, const char *hash, int64_t nitems, int64_t *id,
+                                 struct rf_err *err)
 {
     struct pg_store *s = rf_pg_of(bs);
     rf_status rc = rf_pg_run1(s, err, "bank version", NULL,
@@ -318,4 +276,24 @@ rf_status rf_pg_bank_version(struct rf_store *bs, const char *hash, int64_t nite
         rc = rf_pg_one_row(s, err, "bank version", rf_pg_id_fn, id,
                            "SELECT id FROM bank_versions WHERE hash = $1", "t", hash);
     return rc;
+}
+
+/* Fills in this file's operations of the table. */
+void rf_pg_postings_ops(struct rf_store_ops *ops)
+{
+    ops->invite_create = pg_invite_create;
+    ops->invite_set_resume = pg_invite_set_resume;
+    ops->invite_resume_result = pg_invite_resume_result;
+    ops->posting_edit = pg_posting_edit;
+    ops->posting_edits_list = pg_posting_edits_list;
+    ops->invite_by_token = pg_invite_by_token;
+    ops->invite_get = pg_invite_get;
+    ops->invite_claim = pg_invite_claim;
+    ops->invite_unclaim = pg_invite_unclaim;
+    ops->invites_list = pg_invites_list;
+    ops->tests_ranked = pg_tests_ranked;
+    ops->posting_create = pg_posting_create;
+    ops->posting_get = pg_posting_get;
+    ops->postings_list = pg_postings_list;
+    ops->bank_version = pg_bank_version;
 }

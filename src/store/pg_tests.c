@@ -11,8 +11,8 @@
 #include "store/pg_int.h"
 /* ---- tests ---- */
 
-rf_status rf_pg_test_create(struct rf_store *bs, const struct rf_test *t, int64_t *id,
-                            struct rf_err *err)
+static rf_status pg_test_create(struct rf_store *bs, const struct rf_test *t, int64_t *id,
+                                struct rf_err *err)
 {
     int64_t now = rf_pg_now_s();
     return rf_pg_one_row(
@@ -52,15 +52,15 @@ static rf_status test_fn(struct pconn *cn, const PGresult *r, void *out, struct 
     return RF_OK;
 }
 
-rf_status rf_pg_test_get(struct rf_store *bs, int64_t id, struct rf_test *t, struct rf_err *err)
+static rf_status pg_test_get(struct rf_store *bs, int64_t id, struct rf_test *t, struct rf_err *err)
 {
     memset(t, 0, sizeof *t);
     return rf_pg_one_row(rf_pg_of(bs), err, "test session", test_fn, t,
                          "SELECT " TEST_COLS " FROM tests WHERE id = $1", "i", id);
 }
 
-rf_status rf_pg_test_by_invite(struct rf_store *bs, int64_t invite_id, struct rf_test *t,
-                               struct rf_err *err)
+static rf_status pg_test_by_invite(struct rf_store *bs, int64_t invite_id, struct rf_test *t,
+                                   struct rf_err *err)
 {
     memset(t, 0, sizeof *t);
     return rf_pg_one_row(rf_pg_of(bs), err, "test session", test_fn, t,
@@ -243,10 +243,10 @@ static void commit_batch(struct pg_store *s, struct pending *batch)
         rf_pg_release(s, cn);
 }
 
-rf_status rf_pg_answer_signals(struct rf_store *bs, const struct rf_answer *a,
-                               const struct rf_answer_signals *sig, const char *new_state,
-                               const char *profile, const unsigned char *packed, size_t npacked,
-                               struct rf_err *err)
+static rf_status pg_answer_signals(struct rf_store *bs, const struct rf_answer *a,
+                                   const struct rf_answer_signals *sig, const char *new_state,
+                                   const char *profile, const unsigned char *packed, size_t npacked,
+                                   struct rf_err *err)
 {
     struct pg_store *s = rf_pg_of(bs);
     struct pending me = {a,      sig, new_state, profile, profile ? packed : NULL, npacked, err,
@@ -285,16 +285,10 @@ rf_status rf_pg_answer_signals(struct rf_store *bs, const struct rf_answer *a,
 
 /* ---- reading answers ---- */
 
-struct answer_row {
-    struct rf_answer a;
-    struct rf_answer_signals sig;
-    char *item, *response;
-};
-
 static rf_status answer_fn(struct pconn *cn, const PGresult *r, void *out, struct rf_err *err)
 {
     (void)cn;
-    struct answer_row *w = out;
+    struct rf_store_answer_row *w = out;
     int oom = 0;
     w->a.test_id = rf_pg_col_int(r, 0, 0, 0);
     w->a.seq = rf_pg_col_int(r, 0, 1, 0);
@@ -317,56 +311,32 @@ static rf_status answer_fn(struct pconn *cn, const PGresult *r, void *out, struc
     return RF_OK;
 }
 
-static void answer_clean(void *p)
+/* The answers of a test in their order, to fn through read. */
+static rf_status answers_each(struct pg_store *s, int64_t test_id, const struct rf_store_read *read,
+                              void *fn, void *ud, struct rf_err *err)
 {
-    struct answer_row *w = p;
-    free(w->item);
-    free(w->response);
-    w->item = w->response = NULL;
-}
-
-static void answer_call(void *ud, const void *rec)
-{
-    struct cb *c = ud;
-    ((void (*)(void *, const struct rf_answer *))c->fn)(c->ud,
-                                                        &((const struct answer_row *)rec)->a);
-}
-
-static void answer_sig_call(void *ud, const void *rec)
-{
-    struct cb *c = ud;
-    const struct answer_row *w = rec;
-    ((void (*)(void *, const struct rf_answer *, const struct rf_answer_signals *))c->fn)(
-        c->ud, &w->a, &w->sig);
-}
-
-static rf_status answers_each(struct pg_store *s, int64_t test_id,
-                              void (*call)(void *, const void *), struct cb *c, struct rf_err *err)
-{
-    struct answer_row w;
+    struct rf_store_answer_row w;
     memset(&w, 0, sizeof w);
-    return rf_pg_each_row(s, err, "answers", answer_fn, &w, answer_clean, call, c,
-                          "SELECT test_id, seq, item_id, choice, score, at, response, rt_ms, "
-                          "client_ms, blurs, hidden, away_ms FROM answers WHERE test_id = $1 "
-                          "ORDER BY seq",
-                          "i", test_id);
+    return rf_pg_list(s, err, "answers", answer_fn, &w, read, fn, ud,
+                      "SELECT test_id, seq, item_id, choice, score, at, response, rt_ms, "
+                      "client_ms, blurs, hidden, away_ms FROM answers WHERE test_id = $1 "
+                      "ORDER BY seq",
+                      "i", test_id);
 }
 
-rf_status rf_pg_answers_list(struct rf_store *bs, int64_t test_id,
-                             void (*fn)(void *ud, const struct rf_answer *a), void *ud,
-                             struct rf_err *err)
+static rf_status pg_answers_list(struct rf_store *bs, int64_t test_id,
+                                 void (*fn)(void *ud, const struct rf_answer *a), void *ud,
+                                 struct rf_err *err)
 {
-    struct cb c = {(void *)fn, ud};
-    return answers_each(rf_pg_of(bs), test_id, answer_call, &c, err);
+    return answers_each(rf_pg_of(bs), test_id, &rf_store_read_answer, (void *)fn, ud, err);
 }
 
-rf_status rf_pg_answers_signals(struct rf_store *bs, int64_t test_id,
-                                void (*fn)(void *ud, const struct rf_answer *a,
-                                           const struct rf_answer_signals *sig),
-                                void *ud, struct rf_err *err)
+static rf_status pg_answers_signals(struct rf_store *bs, int64_t test_id,
+                                    void (*fn)(void *ud, const struct rf_answer *a,
+                                               const struct rf_answer_signals *sig),
+                                    void *ud, struct rf_err *err)
 {
-    struct cb c = {(void *)fn, ud};
-    return answers_each(rf_pg_of(bs), test_id, answer_sig_call, &c, err);
+    return answers_each(rf_pg_of(bs), test_id, &rf_store_read_answer_signals, (void *)fn, ud, err);
 }
 
 struct wrong_row {
@@ -384,32 +354,33 @@ static rf_status wrong_fn(struct pconn *cn, const PGresult *r, void *out, struct
     return RF_OK;
 }
 
-void rf_pg_nothing_clean(void *p)
+/* A wrong answer's row borrows from the result: nothing to free. */
+static void wrong_clean(void *p)
 {
     (void)p;
 }
 
-static void wrong_call(void *ud, const void *rec)
+static void wrong_call(const struct rf_store_cb *c, const void *rec)
 {
-    struct cb *c = ud;
     const struct wrong_row *w = rec;
     ((void (*)(void *, const char *, int64_t))c->fn)(c->ud, w->response, w->n);
 }
 
-rf_status rf_pg_item_wrong(struct rf_store *bs, const char *item_id, size_t max,
-                           void (*fn)(void *ud, const char *response, int64_t n), void *ud,
-                           struct rf_err *err)
+static const struct rf_store_read read_wrong = {wrong_call, wrong_clean};
+
+static rf_status pg_item_wrong(struct rf_store *bs, const char *item_id, size_t max,
+                               void (*fn)(void *ud, const char *response, int64_t n), void *ud,
+                               struct rf_err *err)
 {
     struct wrong_row w = {NULL, 0};
-    struct cb c = {(void *)fn, ud};
     /* COLLATE "C": ties ordered by bytes, as SQLite orders them */
-    return rf_pg_each_row(rf_pg_of(bs), err, "wrong answers of an item", wrong_fn, &w,
-                          rf_pg_nothing_clean, wrong_call, &c,
-                          "SELECT coalesce(response, CAST(choice AS TEXT)) COLLATE \"C\" AS r, "
-                          "count(*) AS n FROM answers WHERE item_id = $1 AND score = 0 "
-                          "AND (response IS NOT NULL OR choice >= 0) "
-                          "GROUP BY 1 ORDER BY n DESC, r LIMIT $2",
-                          "ti", item_id, (int64_t)(max > INT64_MAX ? INT64_MAX : max));
+    return rf_pg_list(rf_pg_of(bs), err, "wrong answers of an item", wrong_fn, &w, &read_wrong,
+                      (void *)fn, ud,
+                      "SELECT coalesce(response, CAST(choice AS TEXT)) COLLATE \"C\" AS r, "
+                      "count(*) AS n FROM answers WHERE item_id = $1 AND score = 0 "
+                      "AND (response IS NOT NULL OR choice >= 0) "
+                      "GROUP BY 1 ORDER BY n DESC, r LIMIT $2",
+                      "ti", item_id, (int64_t)(max > INT64_MAX ? INT64_MAX : max));
 }
 
 static rf_status stats_fn(struct pconn *cn, const PGresult *r, void *out, struct rf_err *err)
@@ -422,8 +393,8 @@ static rf_status stats_fn(struct pconn *cn, const PGresult *r, void *out, struct
     return RF_OK;
 }
 
-rf_status rf_pg_item_stats(struct rf_store *bs, const char *item_id,
-                           struct rf_store_item_stats *out, struct rf_err *err)
+static rf_status pg_item_stats(struct rf_store *bs, const char *item_id,
+                               struct rf_store_item_stats *out, struct rf_err *err)
 {
     memset(out, 0, sizeof *out);
     return rf_pg_one_row(rf_pg_of(bs), err, "item statistics", stats_fn, out,
@@ -434,38 +405,27 @@ rf_status rf_pg_item_stats(struct rf_store *bs, const char *item_id,
 
 /* ---- finished tests and ranking ---- */
 
-static void test_clean(void *p)
-{
-    rf_store_test_cleanup(p);
-}
-
-static void test_call(void *ud, const void *rec)
-{
-    struct cb *c = ud;
-    ((void (*)(void *, const struct rf_test *))c->fn)(c->ud, rec);
-}
-
-rf_status rf_pg_tests_finished(struct rf_store *bs, int64_t org_id,
-                               void (*fn)(void *ud, const struct rf_test *t), void *ud,
-                               struct rf_err *err)
+static rf_status pg_tests_finished(struct rf_store *bs, int64_t org_id,
+                                   void (*fn)(void *ud, const struct rf_test *t), void *ud,
+                                   struct rf_err *err)
 {
     struct rf_test t;
     memset(&t, 0, sizeof t);
-    struct cb c = {(void *)fn, ud};
     if (org_id < 0)
-        return rf_pg_each_row(rf_pg_of(bs), err, "tests", test_fn, &t, test_clean, test_call, &c,
-                              "SELECT " TEST_COLS " FROM tests WHERE status = 'finished' "
-                              "ORDER BY id DESC",
-                              "");
-    return rf_pg_each_row(rf_pg_of(bs), err, "tests", test_fn, &t, test_clean, test_call, &c,
-                          "SELECT " TEST_COLS " FROM tests WHERE status = 'finished' AND "
-                          "coalesce(org_id, 0) = $1 ORDER BY id DESC",
-                          "i", org_id);
+        return rf_pg_list(rf_pg_of(bs), err, "tests", test_fn, &t, &rf_store_read_test, (void *)fn,
+                          ud,
+                          "SELECT " TEST_COLS " FROM tests WHERE status = 'finished' "
+                          "ORDER BY id DESC",
+                          "");
+    return rf_pg_list(rf_pg_of(bs), err, "tests", test_fn, &t, &rf_store_read_test, (void *)fn, ud,
+                      "SELECT " TEST_COLS " FROM tests WHERE status = 'finished' AND "
+                      "coalesce(org_id, 0) = $1 ORDER BY id DESC",
+                      "i", org_id);
 }
 
-rf_status rf_pg_tests_set_packed(struct rf_store *bs, size_t n, const int64_t *ids,
-                                 unsigned char *const *packed, const size_t *npacked,
-                                 struct rf_err *err)
+static rf_status pg_tests_set_packed(struct rf_store *bs, size_t n, const int64_t *ids,
+                                     unsigned char *const *packed, const size_t *npacked,
+                                     struct rf_err *err)
 {
     struct pg_store *s = rf_pg_of(bs);
     struct pconn *cn = rf_pg_acquire(s, err);
@@ -483,4 +443,19 @@ rf_status rf_pg_tests_set_packed(struct rf_store *bs, size_t n, const int64_t *i
         rf_pg_exec(s, cn, "ROLLBACK", "store packed profile", NULL);
     rf_pg_release(s, cn);
     return rc;
+}
+
+/* Fills in this file's operations of the table. */
+void rf_pg_tests_ops(struct rf_store_ops *ops)
+{
+    ops->test_create = pg_test_create;
+    ops->test_get = pg_test_get;
+    ops->test_by_invite = pg_test_by_invite;
+    ops->answer_signals = pg_answer_signals;
+    ops->answers_list = pg_answers_list;
+    ops->answers_signals = pg_answers_signals;
+    ops->item_stats = pg_item_stats;
+    ops->item_wrong = pg_item_wrong;
+    ops->tests_finished = pg_tests_finished;
+    ops->tests_set_packed = pg_tests_set_packed;
 }

@@ -10,7 +10,8 @@
 #include "store/sqlite_int.h"
 /* ---- settings ---- */
 
-rf_status rf_sq_setting_get(struct rf_store *bs, const char *key, char **value, struct rf_err *err)
+static rf_status sq_setting_get(struct rf_store *bs, const char *key, char **value,
+                                struct rf_err *err)
 {
     struct sq_store *s = (struct sq_store *)bs;
     struct conn *cn = rf_sq_rlock(s);
@@ -35,8 +36,8 @@ rf_status rf_sq_setting_get(struct rf_store *bs, const char *key, char **value, 
     return rc;
 }
 
-rf_status rf_sq_setting_set(struct rf_store *bs, const char *key, const char *value,
-                            struct rf_err *err)
+static rf_status sq_setting_set(struct rf_store *bs, const char *key, const char *value,
+                                struct rf_err *err)
 {
     struct sq_store *s = (struct sq_store *)bs;
     struct conn *cn = rf_sq_wlock(s);
@@ -48,8 +49,8 @@ rf_status rf_sq_setting_set(struct rf_store *bs, const char *key, const char *va
     return rc;
 }
 
-rf_status rf_sq_setting_swap(struct rf_store *bs, const char *key, const char *expected,
-                             const char *value, struct rf_err *err)
+static rf_status sq_setting_swap(struct rf_store *bs, const char *key, const char *expected,
+                                 const char *value, struct rf_err *err)
 {
     struct sq_store *s = (struct sq_store *)bs;
     struct conn *cn = rf_sq_wlock(s);
@@ -64,7 +65,8 @@ rf_status rf_sq_setting_swap(struct rf_store *bs, const char *key, const char *e
 
 /* ---- organizations and users ---- */
 
-rf_status rf_sq_org_create(struct rf_store *bs, const char *name, int64_t *id, struct rf_err *err)
+static rf_status sq_org_create(struct rf_store *bs, const char *name, int64_t *id,
+                               struct rf_err *err)
 {
     struct sq_store *s = (struct sq_store *)bs;
     struct conn *cn = rf_sq_wlock(s);
@@ -77,9 +79,9 @@ rf_status rf_sq_org_create(struct rf_store *bs, const char *name, int64_t *id, s
     return rc;
 }
 
-rf_status rf_sq_user_create(struct rf_store *bs, int64_t org_id, const char *email,
-                            const char *name, const char *role, const char *pw_hash, int64_t *id,
-                            struct rf_err *err)
+static rf_status sq_user_create(struct rf_store *bs, int64_t org_id, const char *email,
+                                const char *name, const char *role, const char *pw_hash,
+                                int64_t *id, struct rf_err *err)
 {
     struct sq_store *s = (struct sq_store *)bs;
     struct conn *cn = rf_sq_wlock(s);
@@ -112,16 +114,12 @@ static rf_status user_row(sqlite3_stmt *st, struct rf_user *u, struct rf_err *er
     return RF_OK;
 }
 
-rf_status rf_sq_org_name(struct rf_store *bs, int64_t id, char **name, struct rf_err *err)
+static rf_status sq_org_name(struct rf_store *bs, int64_t id, char **name, struct rf_err *err)
 {
     struct sq_store *s = (struct sq_store *)bs;
     *name = NULL;
-    struct conn *cn = rf_sq_rlock(s);
-    rf_status rc =
-        rf_sq_one_row(cn, rf_sq_query(cn, err, "SELECT name FROM orgs WHERE id = ?", "i", id),
-                      "organization", rf_sq_text_fn, name, err);
-    rf_sq_unlock(cn);
-    return rc;
+    return rf_sq_get(s, err, "organization", rf_sq_text_fn, name,
+                     "SELECT name FROM orgs WHERE id = ?", "i", id);
 }
 
 static rf_status user_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
@@ -129,51 +127,35 @@ static rf_status user_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
     return user_row(st, out, err);
 }
 
-rf_status rf_sq_user_by_email(struct rf_store *bs, const char *email, struct rf_user *u,
-                              struct rf_err *err)
+static rf_status sq_user_by_email(struct rf_store *bs, const char *email, struct rf_user *u,
+                                  struct rf_err *err)
 {
     struct sq_store *s = (struct sq_store *)bs;
-    struct conn *cn = rf_sq_rlock(s);
-    rf_status rc =
-        rf_sq_one_row(cn,
-                      rf_sq_query(cn, err,
-                                  "SELECT id, org_id, email, name, role, pw_hash FROM users "
-                                  "WHERE email = ?",
-                                  "t", email),
-                      "user", user_fn, u, err);
-    rf_sq_unlock(cn);
-    return rc;
+    return rf_sq_get(s, err, "user", user_fn, u,
+                     "SELECT id, org_id, email, name, role, pw_hash FROM users "
+                     "WHERE email = ?",
+                     "t", email);
 }
 
-rf_status rf_sq_user_get(struct rf_store *bs, int64_t id, struct rf_user *u, struct rf_err *err)
+static rf_status sq_user_get(struct rf_store *bs, int64_t id, struct rf_user *u, struct rf_err *err)
 {
     struct sq_store *s = (struct sq_store *)bs;
-    struct conn *cn = rf_sq_rlock(s);
-    rf_status rc =
-        rf_sq_one_row(cn,
-                      rf_sq_query(cn, err,
-                                  "SELECT id, org_id, email, name, role, pw_hash FROM users "
-                                  "WHERE id = ?",
-                                  "i", id),
-                      "user", user_fn, u, err);
-    rf_sq_unlock(cn);
-    return rc;
+    return rf_sq_get(s, err, "user", user_fn, u,
+                     "SELECT id, org_id, email, name, role, pw_hash FROM users "
+                     "WHERE id = ?",
+                     "i", id);
 }
 
-rf_status rf_sq_user_count(struct rf_store *bs, int64_t *n, struct rf_err *err)
+static rf_status sq_user_count(struct rf_store *bs, int64_t *n, struct rf_err *err)
 {
     struct sq_store *s = (struct sq_store *)bs;
-    struct conn *cn = rf_sq_rlock(s);
-    rf_status rc = rf_sq_one_row(cn, rf_sq_query(cn, err, "SELECT count(*) FROM users", ""),
-                                 "count", rf_sq_count_fn, n, err);
-    rf_sq_unlock(cn);
-    return rc;
+    return rf_sq_get(s, err, "count", rf_sq_count_fn, n, "SELECT count(*) FROM users", "");
 }
 
 /* ---- login sessions ---- */
 
-rf_status rf_sq_auth_create(struct rf_store *bs, const char *token_hash, const struct rf_auth *a,
-                            struct rf_err *err)
+static rf_status sq_auth_create(struct rf_store *bs, const char *token_hash,
+                                const struct rf_auth *a, struct rf_err *err)
 {
     struct sq_store *s = (struct sq_store *)bs;
     struct conn *cn = rf_sq_wlock(s);
@@ -199,24 +181,18 @@ static rf_status auth_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
     return RF_OK;
 }
 
-rf_status rf_sq_auth_get(struct rf_store *bs, const char *token_hash, int64_t now,
-                         struct rf_auth *a, struct rf_err *err)
+static rf_status sq_auth_get(struct rf_store *bs, const char *token_hash, int64_t now,
+                             struct rf_auth *a, struct rf_err *err)
 {
     struct sq_store *s = (struct sq_store *)bs;
     memset(a, 0, sizeof *a);
-    struct conn *cn = rf_sq_rlock(s);
-    rf_status rc =
-        rf_sq_one_row(cn,
-                      rf_sq_query(cn, err,
-                                  "SELECT coalesce(user_id, 0), coalesce(candidate_id, 0), csrf, "
-                                  "expires FROM auth WHERE token_hash = ? AND expires >= ?",
-                                  "ti", token_hash, now),
-                      "login session", auth_fn, a, err);
-    rf_sq_unlock(cn);
-    return rc;
+    return rf_sq_get(s, err, "login session", auth_fn, a,
+                     "SELECT coalesce(user_id, 0), coalesce(candidate_id, 0), csrf, "
+                     "expires FROM auth WHERE token_hash = ? AND expires >= ?",
+                     "ti", token_hash, now);
 }
 
-rf_status rf_sq_auth_delete(struct rf_store *bs, const char *token_hash, struct rf_err *err)
+static rf_status sq_auth_delete(struct rf_store *bs, const char *token_hash, struct rf_err *err)
 {
     struct sq_store *s = (struct sq_store *)bs;
     struct conn *cn = rf_sq_wlock(s);
@@ -228,8 +204,8 @@ rf_status rf_sq_auth_delete(struct rf_store *bs, const char *token_hash, struct 
 
 /* ---- candidates ---- */
 
-rf_status rf_sq_candidate_create(struct rf_store *bs, int64_t org_id, const char *name,
-                                 const char *email, int64_t *id, struct rf_err *err)
+static rf_status sq_candidate_create(struct rf_store *bs, int64_t org_id, const char *name,
+                                     const char *email, int64_t *id, struct rf_err *err)
 {
     struct sq_store *s = (struct sq_store *)bs;
     struct conn *cn = rf_sq_wlock(s);
@@ -259,18 +235,32 @@ static rf_status candidate_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
     return RF_OK;
 }
 
-rf_status rf_sq_candidate_get(struct rf_store *bs, int64_t id, struct rf_candidate *c,
-                              struct rf_err *err)
+static rf_status sq_candidate_get(struct rf_store *bs, int64_t id, struct rf_candidate *c,
+                                  struct rf_err *err)
 {
     struct sq_store *s = (struct sq_store *)bs;
     memset(c, 0, sizeof *c);
-    struct conn *cn = rf_sq_rlock(s);
-    rf_status rc = rf_sq_one_row(cn,
-                                 rf_sq_query(cn, err,
-                                             "SELECT id, coalesce(org_id, 0), name, email, created "
-                                             "FROM candidates WHERE id = ?",
-                                             "i", id),
-                                 "candidate", candidate_fn, c, err);
-    rf_sq_unlock(cn);
-    return rc;
+    return rf_sq_get(s, err, "candidate", candidate_fn, c,
+                     "SELECT id, coalesce(org_id, 0), name, email, created "
+                     "FROM candidates WHERE id = ?",
+                     "i", id);
+}
+
+/* Fills in this file's operations of the table. */
+void rf_sq_accounts_ops(struct rf_store_ops *ops)
+{
+    ops->setting_get = sq_setting_get;
+    ops->setting_set = sq_setting_set;
+    ops->setting_swap = sq_setting_swap;
+    ops->org_create = sq_org_create;
+    ops->user_create = sq_user_create;
+    ops->user_by_email = sq_user_by_email;
+    ops->user_get = sq_user_get;
+    ops->user_count = sq_user_count;
+    ops->auth_create = sq_auth_create;
+    ops->auth_get = sq_auth_get;
+    ops->auth_delete = sq_auth_delete;
+    ops->candidate_create = sq_candidate_create;
+    ops->candidate_get = sq_candidate_get;
+    ops->org_name = sq_org_name;
 }

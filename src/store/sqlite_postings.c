@@ -10,8 +10,8 @@
 #include "store/sqlite_int.h"
 /* ---- invites ---- */
 
-rf_status rf_sq_invite_create(struct rf_store *bs, const char *token_hash,
-                              const struct rf_invite *v, int64_t *id, struct rf_err *err)
+static rf_status sq_invite_create(struct rf_store *bs, const char *token_hash,
+                                  const struct rf_invite *v, int64_t *id, struct rf_err *err)
 {
     struct sq_store *s = (struct sq_store *)bs;
     struct conn *cn = rf_sq_wlock(s);
@@ -57,35 +57,26 @@ static rf_status invite_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
     return RF_OK;
 }
 
-rf_status rf_sq_invite_by_token(struct rf_store *bs, const char *token_hash, struct rf_invite *v,
-                                struct rf_err *err)
+static rf_status sq_invite_by_token(struct rf_store *bs, const char *token_hash,
+                                    struct rf_invite *v, struct rf_err *err)
 {
     struct sq_store *s = (struct sq_store *)bs;
     memset(v, 0, sizeof *v);
-    struct conn *cn = rf_sq_rlock(s);
-    rf_status rc = rf_sq_one_row(
-        cn,
-        rf_sq_query(cn, err, "SELECT " INVITE_COLS " FROM invites WHERE token_hash = ?", "t",
-                    token_hash),
-        "invite", invite_fn, v, err);
-    rf_sq_unlock(cn);
-    return rc;
+    return rf_sq_get(s, err, "invite", invite_fn, v,
+                     "SELECT " INVITE_COLS " FROM invites WHERE token_hash = ?", "t", token_hash);
 }
 
-rf_status rf_sq_invite_get(struct rf_store *bs, int64_t id, struct rf_invite *v, struct rf_err *err)
+static rf_status sq_invite_get(struct rf_store *bs, int64_t id, struct rf_invite *v,
+                               struct rf_err *err)
 {
     struct sq_store *s = (struct sq_store *)bs;
     memset(v, 0, sizeof *v);
-    struct conn *cn = rf_sq_rlock(s);
-    rf_status rc = rf_sq_one_row(
-        cn, rf_sq_query(cn, err, "SELECT " INVITE_COLS " FROM invites WHERE id = ?", "i", id),
-        "invite", invite_fn, v, err);
-    rf_sq_unlock(cn);
-    return rc;
+    return rf_sq_get(s, err, "invite", invite_fn, v,
+                     "SELECT " INVITE_COLS " FROM invites WHERE id = ?", "i", id);
 }
 
-rf_status rf_sq_invite_claim(struct rf_store *bs, int64_t invite_id, int64_t candidate_id,
-                             struct rf_err *err)
+static rf_status sq_invite_claim(struct rf_store *bs, int64_t invite_id, int64_t candidate_id,
+                                 struct rf_err *err)
 {
     struct sq_store *s = (struct sq_store *)bs;
     struct conn *cn = rf_sq_wlock(s);
@@ -99,8 +90,8 @@ rf_status rf_sq_invite_claim(struct rf_store *bs, int64_t invite_id, int64_t can
     return rc;
 }
 
-rf_status rf_sq_invite_unclaim(struct rf_store *bs, int64_t invite_id, int64_t candidate_id,
-                               struct rf_err *err)
+static rf_status sq_invite_unclaim(struct rf_store *bs, int64_t invite_id, int64_t candidate_id,
+                                   struct rf_err *err)
 {
     struct sq_store *s = (struct sq_store *)bs;
     struct conn *cn = rf_sq_wlock(s);
@@ -112,8 +103,8 @@ rf_status rf_sq_invite_unclaim(struct rf_store *bs, int64_t invite_id, int64_t c
     return rc;
 }
 
-rf_status rf_sq_invite_set_resume(struct rf_store *bs, int64_t invite_id, const char *hash,
-                                  struct rf_err *err)
+static rf_status sq_invite_set_resume(struct rf_store *bs, int64_t invite_id, const char *hash,
+                                      struct rf_err *err)
 {
     struct sq_store *s = (struct sq_store *)bs;
     struct conn *cn = rf_sq_wlock(s);
@@ -124,8 +115,8 @@ rf_status rf_sq_invite_set_resume(struct rf_store *bs, int64_t invite_id, const 
     return rc;
 }
 
-rf_status rf_sq_invite_resume_result(struct rf_store *bs, int64_t invite_id, int ok, int64_t now,
-                                     struct rf_err *err)
+static rf_status sq_invite_resume_result(struct rf_store *bs, int64_t invite_id, int ok,
+                                         int64_t now, struct rf_err *err)
 {
     struct sq_store *s = (struct sq_store *)bs;
     struct conn *cn = rf_sq_wlock(s);
@@ -140,34 +131,15 @@ rf_status rf_sq_invite_resume_result(struct rf_store *bs, int64_t invite_id, int
     return rc;
 }
 
-static void invite_clean(void *p)
+static rf_status sq_invites_list(struct rf_store *bs, int64_t org_id,
+                                 void (*fn)(void *ud, const struct rf_invite *v), void *ud,
+                                 struct rf_err *err)
 {
-    rf_store_invite_cleanup(p);
-}
-
-static void invite_call(void *ud, const void *rec)
-{
-    struct cb *c = ud;
-    ((void (*)(void *, const struct rf_invite *))c->fn)(c->ud, rec);
-}
-
-rf_status rf_sq_invites_list(struct rf_store *bs, int64_t org_id,
-                             void (*fn)(void *ud, const struct rf_invite *v), void *ud,
-                             struct rf_err *err)
-{
-    struct sq_store *s = (struct sq_store *)bs;
     struct rf_invite v;
     memset(&v, 0, sizeof v);
-    struct cb c = {(void *)fn, ud};
-    struct conn *cn = rf_sq_rlock(s);
-    rf_status rc = rf_sq_each_row(cn,
-                                  rf_sq_query(cn, err,
-                                              "SELECT " INVITE_COLS
-                                              " FROM invites WHERE org_id = ? ORDER BY id DESC",
-                                              "i", org_id),
-                                  "invites", invite_fn, &v, invite_clean, invite_call, &c, err);
-    rf_sq_unlock(cn);
-    return rc;
+    return rf_sq_list(
+        (struct sq_store *)bs, err, "invites", invite_fn, &v, &rf_store_read_invite, (void *)fn, ud,
+        "SELECT " INVITE_COLS " FROM invites WHERE org_id = ? ORDER BY id DESC", "i", org_id);
 }
 
 /* What ranking reads of a row: borrowed from the statement, valid until its next step. */
@@ -193,51 +165,34 @@ static rf_status ranked_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
     return RF_OK;
 }
 
-static void ranked_clean(void *p)
-{
-    (void)p;
-}
-
-static void ranked_call(void *ud, const void *rec)
-{
-    struct cb *c = ud;
-    ((void (*)(void *, const struct rf_store_ranked *))c->fn)(c->ud, rec);
-}
-
 #define RANKED_COLS                                                                                \
     "t.id, t.candidate_id, coalesce(t.posting_id, 0), coalesce(t.invite_id, 0), t.updated, "       \
     "i.label, CASE WHEN t.packed IS NULL THEN t.profile END, t.packed "                            \
     "FROM tests t LEFT JOIN invites i ON i.id = t.invite_id "
 
-rf_status rf_sq_tests_ranked(struct rf_store *bs, int64_t org_id, int64_t posting_id,
-                             void (*fn)(void *ud, const struct rf_store_ranked *t), void *ud,
-                             struct rf_err *err)
+static rf_status sq_tests_ranked(struct rf_store *bs, int64_t org_id, int64_t posting_id,
+                                 void (*fn)(void *ud, const struct rf_store_ranked *t), void *ud,
+                                 struct rf_err *err)
 {
     struct sq_store *s = (struct sq_store *)bs;
     struct rf_store_ranked t;
     memset(&t, 0, sizeof t);
-    struct cb c = {(void *)fn, ud};
-    struct conn *cn = rf_sq_rlock(s);
-    sqlite3_stmt *st = posting_id > 0
-                           ? rf_sq_query(cn, err,
-                                         "SELECT " RANKED_COLS
-                                         "WHERE t.posting_id = ? AND t.status = 'finished' AND "
-                                         "coalesce(t.org_id, 0) = ? ORDER BY t.id DESC",
-                                         "ii", posting_id, org_id)
-                           : rf_sq_query(cn, err,
-                                         "SELECT " RANKED_COLS "WHERE t.status = 'finished' AND "
-                                         "coalesce(t.org_id, 0) = ? ORDER BY t.id DESC",
-                                         "i", org_id);
-    rf_status rc =
-        rf_sq_each_row(cn, st, "tests", ranked_fn, &t, ranked_clean, ranked_call, &c, err);
-    rf_sq_unlock(cn);
-    return rc;
+    if (posting_id > 0)
+        return rf_sq_list(s, err, "tests", ranked_fn, &t, &rf_store_read_ranked, (void *)fn, ud,
+                          "SELECT " RANKED_COLS
+                          "WHERE t.posting_id = ? AND t.status = 'finished' AND "
+                          "coalesce(t.org_id, 0) = ? ORDER BY t.id DESC",
+                          "ii", posting_id, org_id);
+    return rf_sq_list(s, err, "tests", ranked_fn, &t, &rf_store_read_ranked, (void *)fn, ud,
+                      "SELECT " RANKED_COLS "WHERE t.status = 'finished' AND "
+                      "coalesce(t.org_id, 0) = ? ORDER BY t.id DESC",
+                      "i", org_id);
 }
 
 /* ---- postings ---- */
 
-rf_status rf_sq_posting_create(struct rf_store *bs, const struct rf_posting *p, int64_t *id,
-                               struct rf_err *err)
+static rf_status sq_posting_create(struct rf_store *bs, const struct rf_posting *p, int64_t *id,
+                                   struct rf_err *err)
 {
     struct sq_store *s = (struct sq_store *)bs;
     struct conn *cn = rf_sq_wlock(s);
@@ -272,51 +227,28 @@ static rf_status posting_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
     return RF_OK;
 }
 
-rf_status rf_sq_posting_get(struct rf_store *bs, int64_t id, struct rf_posting *p,
-                            struct rf_err *err)
+static rf_status sq_posting_get(struct rf_store *bs, int64_t id, struct rf_posting *p,
+                                struct rf_err *err)
 {
     struct sq_store *s = (struct sq_store *)bs;
     memset(p, 0, sizeof *p);
-    struct conn *cn = rf_sq_rlock(s);
-    rf_status rc = rf_sq_one_row(
-        cn, rf_sq_query(cn, err, "SELECT " POSTING_COLS " FROM postings WHERE id = ?", "i", id),
-        "posting", posting_fn, p, err);
-    rf_sq_unlock(cn);
-    return rc;
+    return rf_sq_get(s, err, "posting", posting_fn, p,
+                     "SELECT " POSTING_COLS " FROM postings WHERE id = ?", "i", id);
 }
 
-static void posting_clean(void *p)
+static rf_status sq_postings_list(struct rf_store *bs, int64_t org_id,
+                                  void (*fn)(void *ud, const struct rf_posting *p), void *ud,
+                                  struct rf_err *err)
 {
-    rf_store_posting_cleanup(p);
-}
-
-static void posting_call(void *ud, const void *rec)
-{
-    struct cb *c = ud;
-    ((void (*)(void *, const struct rf_posting *))c->fn)(c->ud, rec);
-}
-
-rf_status rf_sq_postings_list(struct rf_store *bs, int64_t org_id,
-                              void (*fn)(void *ud, const struct rf_posting *p), void *ud,
-                              struct rf_err *err)
-{
-    struct sq_store *s = (struct sq_store *)bs;
     struct rf_posting p;
     memset(&p, 0, sizeof p);
-    struct cb c = {(void *)fn, ud};
-    struct conn *cn = rf_sq_rlock(s);
-    rf_status rc = rf_sq_each_row(cn,
-                                  rf_sq_query(cn, err,
-                                              "SELECT " POSTING_COLS
-                                              " FROM postings WHERE org_id = ? ORDER BY id DESC",
-                                              "i", org_id),
-                                  "postings", posting_fn, &p, posting_clean, posting_call, &c, err);
-    rf_sq_unlock(cn);
-    return rc;
+    return rf_sq_list(
+        (struct sq_store *)bs, err, "postings", posting_fn, &p, &rf_store_read_posting, (void *)fn,
+        ud, "SELECT " POSTING_COLS " FROM postings WHERE org_id = ? ORDER BY id DESC", "i", org_id);
 }
 
-rf_status rf_sq_posting_edit(struct rf_store *bs, const char *parsed,
-                             const struct rf_posting_edit *e, int64_t *id, struct rf_err *err)
+static rf_status sq_posting_edit(struct rf_store *bs, const char *parsed,
+                                 const struct rf_posting_edit *e, int64_t *id, struct rf_err *err)
 {
     struct sq_store *s = (struct sq_store *)bs;
     struct conn *cn = rf_sq_wlock(s);
@@ -361,42 +293,25 @@ static rf_status posting_edit_fn(sqlite3_stmt *st, void *out, struct rf_err *err
     return RF_OK;
 }
 
-static void posting_edit_clean(void *p)
+static rf_status sq_posting_edits_list(struct rf_store *bs, int64_t posting_id,
+                                       void (*fn)(void *ud, const struct rf_posting_edit *e),
+                                       void *ud, struct rf_err *err)
 {
-    rf_store_posting_edit_cleanup(p);
-}
-
-static void posting_edit_call(void *ud, const void *rec)
-{
-    struct cb *c = ud;
-    ((void (*)(void *, const struct rf_posting_edit *))c->fn)(c->ud, rec);
-}
-
-rf_status rf_sq_posting_edits_list(struct rf_store *bs, int64_t posting_id,
-                                   void (*fn)(void *ud, const struct rf_posting_edit *e), void *ud,
-                                   struct rf_err *err)
-{
-    struct sq_store *s = (struct sq_store *)bs;
     struct rf_posting_edit e;
     memset(&e, 0, sizeof e);
-    struct cb c = {(void *)fn, ud};
-    struct conn *cn = rf_sq_rlock(s);
-    rf_status rc = rf_sq_each_row(
-        cn,
-        rf_sq_query(cn, err,
-                    "SELECT e.id, e.posting_id, coalesce(e.user_id, 0), e.at, u.email, e.summary, "
-                    "e.before, e.after FROM posting_edits e LEFT JOIN users u ON u.id = e.user_id "
-                    "WHERE e.posting_id = ? ORDER BY e.id",
-                    "i", posting_id),
-        "posting edits", posting_edit_fn, &e, posting_edit_clean, posting_edit_call, &c, err);
-    rf_sq_unlock(cn);
-    return rc;
+    return rf_sq_list(
+        (struct sq_store *)bs, err, "posting edits", posting_edit_fn, &e,
+        &rf_store_read_posting_edit, (void *)fn, ud,
+        "SELECT e.id, e.posting_id, coalesce(e.user_id, 0), e.at, u.email, e.summary, "
+        "e.before, e.after FROM posting_edits e LEFT JOIN users u ON u.id = e.user_id "
+        "WHERE e.posting_id = ? ORDER BY e.id",
+        "i", posting_id);
 }
 
 /* ---- bank versions ---- */
 
-rf_status rf_sq_bank_version(struct rf_store *bs, const char *hash, int64_t nitems, int64_t *id,
-                             struct rf_err *err)
+static rf_status sq_bank_version(struct rf_store *bs, const char *hash, int64_t nitems, int64_t *id,
+                                 struct rf_err *err)
 {
     struct sq_store *s = (struct sq_store *)bs;
     struct conn *cn = rf_sq_wlock(s);
@@ -410,4 +325,24 @@ rf_status rf_sq_bank_version(struct rf_store *bs, const char *hash, int64_t nite
             "bank version", rf_sq_count_fn, id, err);
     rf_sq_unlock(cn);
     return rc;
+}
+
+/* Fills in this file's operations of the table. */
+void rf_sq_postings_ops(struct rf_store_ops *ops)
+{
+    ops->invite_create = sq_invite_create;
+    ops->invite_set_resume = sq_invite_set_resume;
+    ops->invite_resume_result = sq_invite_resume_result;
+    ops->posting_edit = sq_posting_edit;
+    ops->posting_edits_list = sq_posting_edits_list;
+    ops->invite_by_token = sq_invite_by_token;
+    ops->invite_get = sq_invite_get;
+    ops->invite_claim = sq_invite_claim;
+    ops->invite_unclaim = sq_invite_unclaim;
+    ops->invites_list = sq_invites_list;
+    ops->tests_ranked = sq_tests_ranked;
+    ops->posting_create = sq_posting_create;
+    ops->posting_get = sq_posting_get;
+    ops->postings_list = sq_postings_list;
+    ops->bank_version = sq_bank_version;
 }

@@ -10,8 +10,8 @@
 #include "store/sqlite_int.h"
 /* ---- tests and answers ---- */
 
-rf_status rf_sq_test_create(struct rf_store *bs, const struct rf_test *t, int64_t *id,
-                            struct rf_err *err)
+static rf_status sq_test_create(struct rf_store *bs, const struct rf_test *t, int64_t *id,
+                                struct rf_err *err)
 {
     struct sq_store *s = (struct sq_store *)bs;
     struct conn *cn = rf_sq_wlock(s);
@@ -55,32 +55,23 @@ static rf_status test_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
     return RF_OK;
 }
 
-rf_status rf_sq_test_get(struct rf_store *bs, int64_t id, struct rf_test *t, struct rf_err *err)
+static rf_status sq_test_get(struct rf_store *bs, int64_t id, struct rf_test *t, struct rf_err *err)
 {
     struct sq_store *s = (struct sq_store *)bs;
     memset(t, 0, sizeof *t);
-    struct conn *cn = rf_sq_rlock(s);
-    rf_status rc = rf_sq_one_row(
-        cn, rf_sq_query(cn, err, "SELECT " TEST_COLS " FROM tests WHERE id = ?", "i", id),
-        "test session", test_fn, t, err);
-    rf_sq_unlock(cn);
-    return rc;
+    return rf_sq_get(s, err, "test session", test_fn, t,
+                     "SELECT " TEST_COLS " FROM tests WHERE id = ?", "i", id);
 }
 
-rf_status rf_sq_test_by_invite(struct rf_store *bs, int64_t invite_id, struct rf_test *t,
-                               struct rf_err *err)
+static rf_status sq_test_by_invite(struct rf_store *bs, int64_t invite_id, struct rf_test *t,
+                                   struct rf_err *err)
 {
     struct sq_store *s = (struct sq_store *)bs;
     memset(t, 0, sizeof *t);
-    struct conn *cn = rf_sq_rlock(s);
-    rf_status rc = rf_sq_one_row(cn,
-                                 rf_sq_query(cn, err,
-                                             "SELECT " TEST_COLS " FROM tests WHERE invite_id = ? "
-                                             "ORDER BY id DESC LIMIT 1",
-                                             "i", invite_id),
-                                 "test session", test_fn, t, err);
-    rf_sq_unlock(cn);
-    return rc;
+    return rf_sq_get(s, err, "test session", test_fn, t,
+                     "SELECT " TEST_COLS " FROM tests WHERE invite_id = ? "
+                     "ORDER BY id DESC LIMIT 1",
+                     "i", invite_id);
 }
 
 /* Records one answer of a batch inside its own savepoint: on refusal or
@@ -190,10 +181,10 @@ static void commit_batch(struct sq_store *s, struct pending *batch)
     rf_sq_unlock(cn);
 }
 
-rf_status rf_sq_answer_signals(struct rf_store *bs, const struct rf_answer *a,
-                               const struct rf_answer_signals *sig, const char *new_state,
-                               const char *profile, const unsigned char *packed, size_t npacked,
-                               struct rf_err *err)
+static rf_status sq_answer_signals(struct rf_store *bs, const struct rf_answer *a,
+                                   const struct rf_answer_signals *sig, const char *new_state,
+                                   const char *profile, const unsigned char *packed, size_t npacked,
+                                   struct rf_err *err)
 {
     struct sq_store *s = (struct sq_store *)bs;
     struct pending me = {a,      sig, new_state, profile, profile ? packed : NULL, npacked, err,
@@ -232,15 +223,9 @@ rf_status rf_sq_answer_signals(struct rf_store *bs, const struct rf_answer *a,
     return me.rc;
 }
 
-struct answer_row {
-    struct rf_answer a;
-    struct rf_answer_signals sig;
-    char *item, *response;
-};
-
 static rf_status answer_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
 {
-    struct answer_row *r = out;
+    struct rf_store_answer_row *r = out;
     int oom = 0;
     r->a.test_id = sqlite3_column_int64(st, 0);
     r->a.seq = sqlite3_column_int64(st, 1);
@@ -264,69 +249,38 @@ static rf_status answer_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
     return RF_OK;
 }
 
-static void answer_clean(void *p)
+/* The answers of a test in their order, to fn through read. */
+static rf_status answers_each(struct sq_store *s, int64_t test_id, const struct rf_store_read *read,
+                              void *fn, void *ud, struct rf_err *err)
 {
-    struct answer_row *r = p;
-    free(r->item);
-    free(r->response);
-    r->item = r->response = NULL;
-}
-
-static void answer_call(void *ud, const void *rec)
-{
-    struct cb *c = ud;
-    ((void (*)(void *, const struct rf_answer *))c->fn)(c->ud,
-                                                        &((const struct answer_row *)rec)->a);
-}
-
-static void answer_sig_call(void *ud, const void *rec)
-{
-    struct cb *c = ud;
-    const struct answer_row *r = rec;
-    ((void (*)(void *, const struct rf_answer *, const struct rf_answer_signals *))c->fn)(
-        c->ud, &r->a, &r->sig);
-}
-
-static rf_status answers_each(struct sq_store *s, int64_t test_id,
-                              void (*call)(void *, const void *), struct cb *c, struct rf_err *err)
-{
-    struct answer_row r;
+    struct rf_store_answer_row r;
     memset(&r, 0, sizeof r);
-    struct conn *cn = rf_sq_rlock(s);
-    rf_status rc =
-        rf_sq_each_row(cn,
-                       rf_sq_query(cn, err,
-                                   "SELECT test_id, seq, item_id, choice, score, at, response, "
-                                   "rt_ms, client_ms, blurs, hidden, away_ms FROM answers "
-                                   "WHERE test_id = ? ORDER BY seq",
-                                   "i", test_id),
-                       "answers", answer_fn, &r, answer_clean, call, c, err);
-    rf_sq_unlock(cn);
-    return rc;
+    return rf_sq_list(s, err, "answers", answer_fn, &r, read, fn, ud,
+                      "SELECT test_id, seq, item_id, choice, score, at, response, "
+                      "rt_ms, client_ms, blurs, hidden, away_ms FROM answers "
+                      "WHERE test_id = ? ORDER BY seq",
+                      "i", test_id);
 }
 
-rf_status rf_sq_answers_list(struct rf_store *bs, int64_t test_id,
-                             void (*fn)(void *ud, const struct rf_answer *a), void *ud,
-                             struct rf_err *err)
+static rf_status sq_answers_list(struct rf_store *bs, int64_t test_id,
+                                 void (*fn)(void *ud, const struct rf_answer *a), void *ud,
+                                 struct rf_err *err)
 {
-    struct sq_store *s = (struct sq_store *)bs;
-    struct cb c = {(void *)fn, ud};
-    return answers_each(s, test_id, answer_call, &c, err);
+    return answers_each((struct sq_store *)bs, test_id, &rf_store_read_answer, (void *)fn, ud, err);
 }
 
-rf_status rf_sq_answers_signals(struct rf_store *bs, int64_t test_id,
-                                void (*fn)(void *ud, const struct rf_answer *a,
-                                           const struct rf_answer_signals *sig),
-                                void *ud, struct rf_err *err)
+static rf_status sq_answers_signals(struct rf_store *bs, int64_t test_id,
+                                    void (*fn)(void *ud, const struct rf_answer *a,
+                                               const struct rf_answer_signals *sig),
+                                    void *ud, struct rf_err *err)
 {
-    struct sq_store *s = (struct sq_store *)bs;
-    struct cb c = {(void *)fn, ud};
-    return answers_each(s, test_id, answer_sig_call, &c, err);
+    return answers_each((struct sq_store *)bs, test_id, &rf_store_read_answer_signals, (void *)fn,
+                        ud, err);
 }
 
-rf_status rf_sq_item_wrong(struct rf_store *bs, const char *item_id, size_t max,
-                           void (*fn)(void *ud, const char *response, int64_t n), void *ud,
-                           struct rf_err *err)
+static rf_status sq_item_wrong(struct rf_store *bs, const char *item_id, size_t max,
+                               void (*fn)(void *ud, const char *response, int64_t n), void *ud,
+                               struct rf_err *err)
 {
     struct sq_store *s = (struct sq_store *)bs;
     struct conn *cn = rf_sq_rlock(s);
@@ -349,8 +303,8 @@ rf_status rf_sq_item_wrong(struct rf_store *bs, const char *item_id, size_t max,
     return rc;
 }
 
-rf_status rf_sq_item_stats(struct rf_store *bs, const char *item_id,
-                           struct rf_store_item_stats *out, struct rf_err *err)
+static rf_status sq_item_stats(struct rf_store *bs, const char *item_id,
+                               struct rf_store_item_stats *out, struct rf_err *err)
 {
     struct sq_store *s = (struct sq_store *)bs;
     memset(out, 0, sizeof *out);
@@ -373,43 +327,27 @@ rf_status rf_sq_item_stats(struct rf_store *bs, const char *item_id,
     return rc;
 }
 
-static void test_clean(void *p)
-{
-    rf_store_test_cleanup(p);
-}
-
-static void test_call(void *ud, const void *rec)
-{
-    struct cb *c = ud;
-    ((void (*)(void *, const struct rf_test *))c->fn)(c->ud, rec);
-}
-
-rf_status rf_sq_tests_finished(struct rf_store *bs, int64_t org_id,
-                               void (*fn)(void *ud, const struct rf_test *t), void *ud,
-                               struct rf_err *err)
+static rf_status sq_tests_finished(struct rf_store *bs, int64_t org_id,
+                                   void (*fn)(void *ud, const struct rf_test *t), void *ud,
+                                   struct rf_err *err)
 {
     struct sq_store *s = (struct sq_store *)bs;
     struct rf_test t;
     memset(&t, 0, sizeof t);
-    struct cb c = {(void *)fn, ud};
-    struct conn *cn = rf_sq_rlock(s);
-    sqlite3_stmt *st =
-        org_id < 0 ? rf_sq_query(cn, err,
-                                 "SELECT " TEST_COLS " FROM tests WHERE status = 'finished' "
-                                 "ORDER BY id DESC",
-                                 "")
-                   : rf_sq_query(cn, err,
-                                 "SELECT " TEST_COLS " FROM tests WHERE status = 'finished' AND "
-                                 "coalesce(org_id, 0) = ? ORDER BY id DESC",
-                                 "i", org_id);
-    rf_status rc = rf_sq_each_row(cn, st, "tests", test_fn, &t, test_clean, test_call, &c, err);
-    rf_sq_unlock(cn);
-    return rc;
+    if (org_id < 0)
+        return rf_sq_list(s, err, "tests", test_fn, &t, &rf_store_read_test, (void *)fn, ud,
+                          "SELECT " TEST_COLS " FROM tests WHERE status = 'finished' "
+                          "ORDER BY id DESC",
+                          "");
+    return rf_sq_list(s, err, "tests", test_fn, &t, &rf_store_read_test, (void *)fn, ud,
+                      "SELECT " TEST_COLS " FROM tests WHERE status = 'finished' AND "
+                      "coalesce(org_id, 0) = ? ORDER BY id DESC",
+                      "i", org_id);
 }
 
-rf_status rf_sq_tests_set_packed(struct rf_store *bs, size_t n, const int64_t *ids,
-                                 unsigned char *const *packed, const size_t *npacked,
-                                 struct rf_err *err)
+static rf_status sq_tests_set_packed(struct rf_store *bs, size_t n, const int64_t *ids,
+                                     unsigned char *const *packed, const size_t *npacked,
+                                     struct rf_err *err)
 {
     struct sq_store *s = (struct sq_store *)bs;
     struct conn *cn = rf_sq_wlock(s);
@@ -425,4 +363,19 @@ rf_status rf_sq_tests_set_packed(struct rf_store *bs, size_t n, const int64_t *i
         rf_sq_exec(cn, "ROLLBACK", NULL);
     rf_sq_unlock(cn);
     return rc;
+}
+
+/* Fills in this file's operations of the table. */
+void rf_sq_tests_ops(struct rf_store_ops *ops)
+{
+    ops->test_create = sq_test_create;
+    ops->test_get = sq_test_get;
+    ops->test_by_invite = sq_test_by_invite;
+    ops->answer_signals = sq_answer_signals;
+    ops->answers_list = sq_answers_list;
+    ops->answers_signals = sq_answers_signals;
+    ops->item_stats = sq_item_stats;
+    ops->item_wrong = sq_item_wrong;
+    ops->tests_finished = sq_tests_finished;
+    ops->tests_set_packed = sq_tests_set_packed;
 }

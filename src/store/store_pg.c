@@ -29,9 +29,9 @@
  * would leave them.
  *
  * The operations are in files by area (pg_accounts.c, pg_tests.c,
- * pg_postings.c); this file holds the statement helpers they share
- * (pg_int.h), the pool, opening and migrating, the raw rows of db export and
- * import, and the table of operations.
+ * pg_postings.c) over the pool and statements of pg_conn.c (pg_int.h); this
+ * file opens, migrates and closes the store, reads and loads the raw rows of
+ * db export and import, and fills in the table of operations.
  *
  * Migrations run under a session advisory lock, so processes that start
  * together apply each migration once. Organization 0 in the API is NULL in
@@ -52,395 +52,6 @@
 
 /* pg_advisory_lock key held while migrating: "rolefit" in ASCII */
 #define MIGRATE_LOCK "31079608165396596"
-
-struct pg_store *rf_pg_of(struct rf_store *bs)
-{
-    return (struct pg_store *)bs;
-}
-
-int64_t rf_pg_now_s(void)
-{
-    return (int64_t)time(NULL);
-}
-
-int64_t rf_pg_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* The first line of a libpq message, without its "ERROR:  " or trailing newline. */
-static void first_line(const char *msg, char *out, size_t n)
-{
-    if (!msg)
-        msg = "";
-    if (strncmp(msg, "ERROR:  ", 8) == 0)
-        msg += 8;
-    size_t len = strcspn(msg, "\n");
-    snprintf(out, n, "%.*s", (int)len, msg);
-}
-
-rf_status rf_pg_pgerr(struct pg_store *s, struct pconn *cn, const PGresult *r, struct rf_err *err,
-                      const char *what)
-{
-    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-    char line[300];
-    const char *primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-    first_line(primary ? primary : (r ? PQresultErrorMessage(r) : PQerrorMessage(cn->db)), line,
-               sizeof line);
-    if (!line[0])
-        first_line(PQerrorMessage(cn->db), line, sizeof line);
-    if (state && strncmp(state, "23", 2) == 0)
-        return rf_err_set(err, strcmp(state, "23505") == 0 ? RF_ECONFLICT : RF_EINVAL,
-                          "store: %s: %s", what, line);
-    rf_status rc = RF_EDB;
-    if (state && strcmp(state, "53100") == 0)
-        rc = RF_EFULL; /* disk full: the server answers 503, it may pass once space is freed */
-    else if (state && strcmp(state, "53200") == 0)
-        rc = RF_ENOMEM;
-    /* the connection is gone, or going: the server shuts down or restarts
-     * (57P01-57P03), or the link failed (class 08) */
-    int lost = PQstatus(cn->db) != CONNECTION_OK ||
-               (state && (strncmp(state, "08", 2) == 0 || strncmp(state, "57P0", 4) == 0));
-    if (lost) {
-        pthread_mutex_lock(&s->pmu);
-        s->gen++;
-        pthread_mutex_unlock(&s->pmu);
-        return rf_err_set(err, RF_EUNAVAIL, "store: PostgreSQL at %s: %s: connection lost (%s)",
-                          s->where, what, line);
-    }
-    return rf_err_set(err, rc, "store: PostgreSQL at %s: %s: %s", s->where, what, line);
-}
-
-/* Opens the connection of cn (closing a broken one first). */
-static rf_status conn_open(struct pg_store *s, struct pconn *cn, struct rf_err *err)
-{
-    if (cn->db)
-        PQfinish(cn->db);
-    cn->nst = 0;
-    char timeout[16];
-    snprintf(timeout, sizeof timeout, "%d", RF_STORE_PG_CONNECT_TIMEOUT);
-    /* the URL comes last: what it says overrides these defaults */
-    const char *keys[] = {"connect_timeout", "application_name", "dbname", NULL};
-    const char *vals[] = {timeout, "rolefit", s->url, NULL};
-    cn->db = PQconnectdbParams(keys, vals, 1);
-    if (!cn->db)
-        return rf_err_set(err, RF_ENOMEM, "store: PostgreSQL: out of memory");
-    if (!s->where[0] || PQstatus(cn->db) == CONNECTION_OK) {
-        const char *host = PQhost(cn->db), *port = PQport(cn->db), *db = PQdb(cn->db);
-        snprintf(s->where, sizeof s->where, "host %s port %s database %s",
-                 host && host[0] ? host : "(default)", port && port[0] ? port : "(default)",
-                 db && db[0] ? db : "(default)");
-    }
-    if (PQstatus(cn->db) != CONNECTION_OK) {
-        char line[300];
-        first_line(PQerrorMessage(cn->db), line, sizeof line);
-        /* libpq does not put the password in its messages; make sure of it */
-        const char *pw = PQpass(cn->db);
-        char *hit = pw && strlen(pw) >= 4 ? strstr(line, pw) : NULL;
-        if (hit)
-            snprintf(hit, sizeof line - (size_t)(hit - line), "***");
-        PQfinish(cn->db);
-        cn->db = NULL;
-        return rf_err_set(err, RF_EUNAVAIL, "store: cannot connect to PostgreSQL at %s: %s",
-                          s->where, line);
-    }
-    PGresult *r = PQexec(cn->db, "SET client_min_messages = warning");
-    PQclear(r);
-    return RF_OK;
-}
-
-struct pconn *rf_pg_acquire(struct pg_store *s, struct rf_err *err)
-{
-    pthread_mutex_lock(&s->pmu);
-    while (!s->free)
-        pthread_cond_wait(&s->pcv, &s->pmu);
-    struct pconn *cn = s->free;
-    s->free = cn->next;
-    unsigned gen = s->gen;
-    pthread_mutex_unlock(&s->pmu);
-    if (!cn->db || PQstatus(cn->db) != CONNECTION_OK || cn->gen != gen) {
-        cn->gen = gen;
-        if (conn_open(s, cn, err)) {
-            pthread_mutex_lock(&s->pmu);
-            cn->next = s->free;
-            s->free = cn;
-            pthread_cond_signal(&s->pcv);
-            pthread_mutex_unlock(&s->pmu);
-            return NULL;
-        }
-    }
-    return cn;
-}
-
-void rf_pg_release(struct pg_store *s, struct pconn *cn)
-{
-    pthread_mutex_lock(&s->pmu);
-    cn->next = s->free;
-    s->free = cn;
-    pthread_cond_signal(&s->pcv);
-    pthread_mutex_unlock(&s->pmu);
-}
-
-/* Binds by a type string, as store_sqlite.c's bind: 'i' int64, 'n' int64
- * with 0 as NULL, 't' text (NULL allowed), 'd' int, 'b' blob (a pointer, NULL
- * allowed, and a size_t length). */
-static void bindv(struct params *p, const char *types, va_list ap)
-{
-    p->n = 0;
-    for (const char *ty = types; *ty && p->n < MAXP; ty++, p->n++) {
-        int i = p->n;
-        p->len[i] = 0;
-        p->fmt[i] = 0;
-        p->val[i] = NULL;
-        switch (*ty) {
-        case 'i':
-            snprintf(p->num[i], sizeof p->num[i], "%lld", (long long)va_arg(ap, int64_t));
-            p->val[i] = p->num[i];
-            break;
-        case 'n': {
-            int64_t v = va_arg(ap, int64_t);
-            if (v) {
-                snprintf(p->num[i], sizeof p->num[i], "%lld", (long long)v);
-                p->val[i] = p->num[i];
-            }
-            break;
-        }
-        case 'd':
-            snprintf(p->num[i], sizeof p->num[i], "%d", va_arg(ap, int));
-            p->val[i] = p->num[i];
-            break;
-        case 't': p->val[i] = va_arg(ap, const char *); break;
-        case 'b': {
-            const void *b = va_arg(ap, const void *);
-            size_t len = va_arg(ap, size_t);
-            p->val[i] = b;
-            p->len[i] = (int)len;
-            p->fmt[i] = 1;
-            break;
-        }
-        default: break;
-        }
-    }
-}
-
-void rf_pg_bindp(struct params *p, const char *types, ...)
-{
-    va_list ap;
-    va_start(ap, types);
-    bindv(p, types, ap);
-    va_end(ap);
-}
-
-rf_status rf_pg_prepared(struct pg_store *s, struct pconn *cn, const char *sql, int nparams,
-                         char name[16], struct rf_err *err)
-{
-    for (size_t i = 0; i < cn->nst; i++) {
-        if (cn->sql[i] == sql) {
-            snprintf(name, 16, "s%zu", i);
-            return RF_OK;
-        }
-    }
-    if (cn->nst == NSTMT) {
-        name[0] = '\0'; /* unnamed: prepared for this call only */
-    } else {
-        snprintf(name, 16, "s%zu", cn->nst);
-    }
-    PGresult *r = PQprepare(cn->db, name, sql, nparams, NULL);
-    rf_status rc = RF_OK;
-    if (PQresultStatus(r) != PGRES_COMMAND_OK)
-        rc = rf_pg_pgerr(s, cn, r, err, "prepare");
-    else if (name[0])
-        cn->sql[cn->nst++] = sql;
-    PQclear(r);
-    return rc;
-}
-
-/* Runs a statement; the result (rows or none) or NULL with err set. */
-static PGresult *qv(struct pg_store *s, struct pconn *cn, struct rf_err *err, const char *what,
-                    const char *sql, const char *types, va_list ap)
-{
-    struct params p;
-    bindv(&p, types, ap);
-    char name[16];
-    if (rf_pg_prepared(s, cn, sql, p.n, name, err))
-        return NULL;
-    PGresult *r = PQexecPrepared(cn->db, name, p.n, p.val, p.len, p.fmt, 0);
-    ExecStatusType st = PQresultStatus(r);
-    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
-        return r;
-    rf_pg_pgerr(s, cn, r, err, what);
-    PQclear(r);
-    return NULL;
-}
-
-rf_status rf_pg_run(struct pg_store *s, struct pconn *cn, struct rf_err *err, const char *what,
-                    int64_t *changed, const char *sql, const char *types, ...)
-{
-    va_list ap;
-    va_start(ap, types);
-    PGresult *r = qv(s, cn, err, what, sql, types, ap);
-    va_end(ap);
-    if (!r)
-        return err && err->rc ? err->rc : RF_EDB;
-    if (changed)
-        *changed = strtoll(PQcmdTuples(r), NULL, 10);
-    PQclear(r);
-    return RF_OK;
-}
-
-rf_status rf_pg_exec(struct pg_store *s, struct pconn *cn, const char *sql, const char *what,
-                     struct rf_err *err)
-{
-    PGresult *r = PQexec(cn->db, sql);
-    ExecStatusType st = PQresultStatus(r);
-    rf_status rc = RF_OK;
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
-        rc = rf_pg_pgerr(s, cn, r, err, what);
-    PQclear(r);
-    return rc;
-}
-
-/* ---- reading columns ---- */
-
-int64_t rf_pg_col_int(const PGresult *r, int row, int col, int64_t def)
-{
-    return PQgetisnull(r, row, col) ? def : strtoll(PQgetvalue(r, row, col), NULL, 10);
-}
-
-char *rf_pg_col_text(const PGresult *r, int row, int col, int *oom)
-{
-    if (PQgetisnull(r, row, col))
-        return NULL;
-    char *c = rf_strdup(PQgetvalue(r, row, col));
-    if (!c)
-        *oom = 1;
-    return c;
-}
-
-static int hexval(char c)
-{
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-rf_status rf_pg_col_bytes(struct pconn *cn, const PGresult *r, int row, int col,
-                          const unsigned char **out, size_t *n, struct rf_err *err)
-{
-    *out = NULL;
-    *n = 0;
-    if (PQgetisnull(r, row, col))
-        return RF_OK;
-    const char *v = PQgetvalue(r, row, col);
-    size_t len = (size_t)PQgetlength(r, row, col);
-    if (len < 2 || v[0] != '\\' || v[1] != 'x' || len % 2)
-        return rf_err_set(err, RF_EDB, "store: a binary column is not in hex form");
-    size_t nb = (len - 2) / 2;
-    if (nb + 1 > cn->nbytes) {
-        unsigned char *b = realloc(cn->bytes, nb + 1);
-        if (!b)
-            return rf_err_set(err, RF_ENOMEM, "store: out of memory");
-        cn->bytes = b;
-        cn->nbytes = nb + 1;
-    }
-    for (size_t i = 0; i < nb; i++) {
-        int hi = hexval(v[2 + 2 * i]), lo = hexval(v[3 + 2 * i]);
-        if (hi < 0 || lo < 0)
-            return rf_err_set(err, RF_EDB, "store: a binary column is not in hex form");
-        cn->bytes[i] = (unsigned char)(hi << 4 | lo);
-    }
-    *out = cn->bytes;
-    *n = nb;
-    return RF_OK;
-}
-
-/* ---- one row, many rows ---- */
-
-rf_status rf_pg_one_row(struct pg_store *s, struct rf_err *err, const char *what, conv_fn conv,
-                        void *out, const char *sql, const char *types, ...)
-{
-    struct pconn *cn = rf_pg_acquire(s, err);
-    if (!cn)
-        return err && err->rc ? err->rc : RF_EDB;
-    va_list ap;
-    va_start(ap, types);
-    PGresult *r = qv(s, cn, err, what, sql, types, ap);
-    va_end(ap);
-    rf_status rc;
-    if (!r)
-        rc = err && err->rc ? err->rc : RF_EDB;
-    else if (PQntuples(r) == 0)
-        rc = rf_err_set(err, RF_ENOTFOUND, "%s not found", what);
-    else
-        rc = conv(cn, r, out, err);
-    PQclear(r);
-    rf_pg_release(s, cn);
-    return rc;
-}
-
-rf_status rf_pg_each_row(struct pg_store *s, struct rf_err *err, const char *what, conv_fn conv,
-                         void *rec, void (*clean)(void *), void (*fn)(void *, const void *),
-                         void *ud, const char *sql, const char *types, ...)
-{
-    struct pconn *cn = rf_pg_acquire(s, err);
-    if (!cn)
-        return err && err->rc ? err->rc : RF_EDB;
-    struct params p;
-    va_list ap;
-    va_start(ap, types);
-    bindv(&p, types, ap);
-    va_end(ap);
-    char name[16];
-    rf_status rc = rf_pg_prepared(s, cn, sql, p.n, name, err);
-    if (!rc && !PQsendQueryPrepared(cn->db, name, p.n, p.val, p.len, p.fmt, 0))
-        rc = rf_pg_pgerr(s, cn, NULL, err, what);
-    if (rc) {
-        rf_pg_release(s, cn);
-        return rc;
-    }
-    PQsetSingleRowMode(cn->db);
-    PGresult *r;
-    while ((r = PQgetResult(cn->db))) {
-        ExecStatusType st = PQresultStatus(r);
-        if (st == PGRES_SINGLE_TUPLE && !rc) {
-            if (!(rc = conv(cn, r, rec, err))) {
-                fn(ud, rec);
-                clean(rec);
-            }
-        } else if (st != PGRES_SINGLE_TUPLE && st != PGRES_TUPLES_OK && !rc) {
-            rc = rf_pg_pgerr(s, cn, r, err, what);
-        }
-        PQclear(r); /* the remaining rows are read and dropped after an error */
-    }
-    rf_pg_release(s, cn);
-    return rc;
-}
-
-rf_status rf_pg_run1(struct pg_store *s, struct rf_err *err, const char *what, int64_t *changed,
-                     const char *sql, const char *types, ...)
-{
-    struct pconn *cn = rf_pg_acquire(s, err);
-    if (!cn)
-        return err && err->rc ? err->rc : RF_EDB;
-    va_list ap;
-    va_start(ap, types);
-    PGresult *r = qv(s, cn, err, what, sql, types, ap);
-    va_end(ap);
-    rf_status rc = r ? RF_OK : (err && err->rc ? err->rc : RF_EDB);
-    if (r && changed)
-        *changed = strtoll(PQcmdTuples(r), NULL, 10);
-    PQclear(r);
-    rf_pg_release(s, cn);
-    return rc;
-}
-
-rf_status rf_pg_id_fn(struct pconn *cn, const PGresult *r, void *out, struct rf_err *err)
-{
-    (void)cn;
-    (void)err;
-    *(int64_t *)out = rf_pg_col_int(r, 0, 0, 0);
-    return RF_OK;
-}
 
 /* ---- opening, migrating, closing ---- */
 
@@ -483,7 +94,7 @@ static rf_status migrate(struct pg_store *s, struct pconn *cn, struct rf_err *er
     return rc;
 }
 
-static const struct rf_store_ops pg_ops;
+static void ops_init(struct rf_store_ops *ops);
 
 static void pg_close(struct rf_store *bs)
 {
@@ -509,7 +120,8 @@ rf_status rf_store_pg_open(const char *url, const struct rf_store_options *opt,
     struct pg_store *s = calloc(1, sizeof *s);
     if (!s)
         return rf_err_set(err, RF_ENOMEM, "store: out of memory");
-    s->base.ops = &pg_ops;
+    ops_init(&s->ops);
+    s->base.ops = &s->ops;
     pthread_mutex_init(&s->pmu, NULL);
     pthread_cond_init(&s->pcv, NULL);
     pthread_mutex_init(&s->qmu, NULL);
@@ -532,7 +144,7 @@ rf_status rf_store_pg_open(const char *url, const struct rf_store_options *opt,
     PQconninfoOption *parsed = PQconninfoParse(url, &perr);
     if (!parsed) {
         char line[300];
-        first_line(perr ? perr : "out of memory", line, sizeof line);
+        rf_pg_first_line(perr ? perr : "out of memory", line, sizeof line);
         PQfreemem(perr);
         pg_close(&s->base);
         return rf_err_set(err, RF_EDB, "store: the PostgreSQL URL is not valid: %s", line);
@@ -726,48 +338,14 @@ static rf_status pg_rows_load(struct rf_store *bs, const struct rf_store_table *
     return rc;
 }
 
-static const struct rf_store_ops pg_ops = {
-    .close = pg_close,
-    .schema_version = pg_schema_version,
-    .setting_get = rf_pg_setting_get,
-    .setting_set = rf_pg_setting_set,
-    .setting_swap = rf_pg_setting_swap,
-    .org_create = rf_pg_org_create,
-    .user_create = rf_pg_user_create,
-    .user_by_email = rf_pg_user_by_email,
-    .user_get = rf_pg_user_get,
-    .user_count = rf_pg_user_count,
-    .auth_create = rf_pg_auth_create,
-    .auth_get = rf_pg_auth_get,
-    .auth_delete = rf_pg_auth_delete,
-    .candidate_create = rf_pg_candidate_create,
-    .candidate_get = rf_pg_candidate_get,
-    .invite_create = rf_pg_invite_create,
-    .invite_set_resume = rf_pg_invite_set_resume,
-    .invite_resume_result = rf_pg_invite_resume_result,
-    .org_name = rf_pg_org_name,
-    .posting_edit = rf_pg_posting_edit,
-    .posting_edits_list = rf_pg_posting_edits_list,
-    .invite_by_token = rf_pg_invite_by_token,
-    .invite_get = rf_pg_invite_get,
-    .invite_claim = rf_pg_invite_claim,
-    .invite_unclaim = rf_pg_invite_unclaim,
-    .invites_list = rf_pg_invites_list,
-    .test_create = rf_pg_test_create,
-    .test_get = rf_pg_test_get,
-    .test_by_invite = rf_pg_test_by_invite,
-    .answer_signals = rf_pg_answer_signals,
-    .answers_list = rf_pg_answers_list,
-    .answers_signals = rf_pg_answers_signals,
-    .item_stats = rf_pg_item_stats,
-    .item_wrong = rf_pg_item_wrong,
-    .tests_finished = rf_pg_tests_finished,
-    .tests_ranked = rf_pg_tests_ranked,
-    .tests_set_packed = rf_pg_tests_set_packed,
-    .posting_create = rf_pg_posting_create,
-    .posting_get = rf_pg_posting_get,
-    .postings_list = rf_pg_postings_list,
-    .bank_version = rf_pg_bank_version,
-    .rows_each = pg_rows_each,
-    .rows_load = pg_rows_load,
-};
+/* The table of operations (backend.h): these of this file, then each area's. */
+static void ops_init(struct rf_store_ops *ops)
+{
+    ops->close = pg_close;
+    ops->schema_version = pg_schema_version;
+    ops->rows_each = pg_rows_each;
+    ops->rows_load = pg_rows_load;
+    rf_pg_accounts_ops(ops);
+    rf_pg_tests_ops(ops);
+    rf_pg_postings_ops(ops);
+}

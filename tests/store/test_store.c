@@ -95,12 +95,14 @@ Test(store, migrations_run_once_when_stores_open_together)
     pthread_t th[6];
     for (int i = 0; i < 6; i++)
         cr_assert_eq(pthread_create(&th[i], NULL, open_together, fresh), 0);
-    for (int i = 0; i < 6; i++) {
-        void *v;
-        pthread_join(th[i], &v);
-        cr_assert_eq((intptr_t)v, (intptr_t)rf_sqlite_nmigrations, "store %d opened at version %d",
-                     i, (int)(intptr_t)v);
-    }
+    /* every thread joined before an assertion can end the test: one left
+     * running would open whatever the test's stack then holds as a URL */
+    void *v[6];
+    for (int i = 0; i < 6; i++)
+        pthread_join(th[i], &v[i]);
+    for (int i = 0; i < 6; i++)
+        cr_assert_eq((intptr_t)v[i], (intptr_t)rf_sqlite_nmigrations,
+                     "store %d opened at version %d", i, (int)(intptr_t)v[i]);
     cr_assert_eq(testdb_int(fresh, "SELECT count(*) FROM schema_version"),
                  (int64_t)rf_sqlite_nmigrations);
     cr_assert_eq(testdb_int(fresh, "SELECT count(DISTINCT version) FROM schema_version"),

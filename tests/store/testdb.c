@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "store/store.h"
+
 static const char *pg_base(void)
 {
     const char *u = getenv("RF_TEST_PG_URL");
@@ -53,14 +55,26 @@ void testdb_create(char *url, size_t n)
              schema);
 }
 
+/* The SQLite database at path, which must exist: opening never creates a
+ * file, so a URL of the other backend (or a bad pointer) cannot leave an
+ * empty file behind in the working folder. */
+static sqlite3 *sqlite_open(const char *path)
+{
+    sqlite3 *db = NULL;
+    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL);
+    cr_assert_eq(rc, SQLITE_OK, "test database %s: %s", path,
+                 db ? sqlite3_errmsg(db) : "no memory");
+    return db;
+}
+
+/* The backend is the one url names, as rf_store_open chooses it. */
 void testdb_exec(const char *url, const char *sql)
 {
-    if (testdb_is_pg()) {
+    if (rf_store_is_pg_url(url)) {
         pg_run(url, sql);
         return;
     }
-    sqlite3 *db;
-    cr_assert_eq(sqlite3_open(url, &db), SQLITE_OK);
+    sqlite3 *db = sqlite_open(url);
     char *msg = NULL;
     cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, &msg), SQLITE_OK, "%s", msg ? msg : "");
     sqlite3_close(db);
@@ -69,7 +83,7 @@ void testdb_exec(const char *url, const char *sql)
 long long testdb_int(const char *url, const char *sql)
 {
     long long v = 0;
-    if (testdb_is_pg()) {
+    if (rf_store_is_pg_url(url)) {
         PGconn *c = PQconnectdb(url);
         cr_assert_eq(PQstatus(c), CONNECTION_OK, "test database: %s", PQerrorMessage(c));
         PGresult *r = PQexec(c, sql);
@@ -80,9 +94,8 @@ long long testdb_int(const char *url, const char *sql)
         PQfinish(c);
         return v;
     }
-    sqlite3 *db;
+    sqlite3 *db = sqlite_open(url);
     sqlite3_stmt *st;
-    cr_assert_eq(sqlite3_open(url, &db), SQLITE_OK);
     cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
     cr_assert_eq(sqlite3_step(st), SQLITE_ROW, "%s", sqlite3_errmsg(db));
     v = sqlite3_column_int64(st, 0);
@@ -93,7 +106,7 @@ long long testdb_int(const char *url, const char *sql)
 
 void testdb_drop(const char *url)
 {
-    if (testdb_is_pg()) {
+    if (rf_store_is_pg_url(url)) {
         const char *s = strstr(url, "search_path%3D");
         cr_assert(s);
         char sql[128];

@@ -1,0 +1,89 @@
+/* The list records both backends hand over; see lists.h. */
+#include "store/lists.h"
+
+#include <stdlib.h>
+
+static void invite_call(const struct rf_store_cb *c, const void *rec)
+{
+    ((void (*)(void *, const struct rf_invite *))c->fn)(c->ud, rec);
+}
+
+static void invite_clean(void *rec)
+{
+    rf_store_invite_cleanup(rec);
+}
+
+const struct rf_store_read rf_store_read_invite = {invite_call, invite_clean};
+
+static void test_call(const struct rf_store_cb *c, const void *rec)
+{
+    ((void (*)(void *, const struct rf_test *))c->fn)(c->ud, rec);
+}
+
+static void test_clean(void *rec)
+{
+    rf_store_test_cleanup(rec);
+}
+
+const struct rf_store_read rf_store_read_test = {test_call, test_clean};
+
+static void posting_call(const struct rf_store_cb *c, const void *rec)
+{
+    ((void (*)(void *, const struct rf_posting *))c->fn)(c->ud, rec);
+}
+
+static void posting_clean(void *rec)
+{
+    rf_store_posting_cleanup(rec);
+}
+
+const struct rf_store_read rf_store_read_posting = {posting_call, posting_clean};
+
+static void posting_edit_call(const struct rf_store_cb *c, const void *rec)
+{
+    ((void (*)(void *, const struct rf_posting_edit *))c->fn)(c->ud, rec);
+}
+
+static void posting_edit_clean(void *rec)
+{
+    rf_store_posting_edit_cleanup(rec);
+}
+
+const struct rf_store_read rf_store_read_posting_edit = {posting_edit_call, posting_edit_clean};
+
+static void ranked_call(const struct rf_store_cb *c, const void *rec)
+{
+    ((void (*)(void *, const struct rf_store_ranked *))c->fn)(c->ud, rec);
+}
+
+/* A ranked row borrows from the backend's row: nothing to free. */
+static void nothing_clean(void *rec)
+{
+    (void)rec;
+}
+
+const struct rf_store_read rf_store_read_ranked = {ranked_call, nothing_clean};
+
+static void answer_call(const struct rf_store_cb *c, const void *rec)
+{
+    ((void (*)(void *, const struct rf_answer *))c->fn)(
+        c->ud, &((const struct rf_store_answer_row *)rec)->a);
+}
+
+static void answer_signals_call(const struct rf_store_cb *c, const void *rec)
+{
+    const struct rf_store_answer_row *r = rec;
+    ((void (*)(void *, const struct rf_answer *, const struct rf_answer_signals *))c->fn)(
+        c->ud, &r->a, &r->sig);
+}
+
+static void answer_clean(void *rec)
+{
+    struct rf_store_answer_row *r = rec;
+    free(r->item);
+    free(r->response);
+    r->item = r->response = NULL;
+}
+
+const struct rf_store_read rf_store_read_answer = {answer_call, answer_clean};
+const struct rf_store_read rf_store_read_answer_signals = {answer_signals_call, answer_clean};
