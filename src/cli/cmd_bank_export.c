@@ -10,8 +10,8 @@
 
 static const char usage[] =
     "usage: rolefit bank export --to qti|gift DIR [--bank DIR]\n\n"
-    "Writes the multiple-choice items of the bank (default data/bank) for other\n"
-    "platforms. The files carry the keys and explanations: they are for authors and\n"
+    "Writes the scored items of the bank (default data/bank: multiple choice, numeric\n"
+    "entry and multiple select) for other platforms. The files carry the keys and explanations: they are for authors and\n"
     "item-bank tools, never for candidates.\n\n"
     "  --to qti   an IMS QTI 2.1 content package: DIR/imsmanifest.xml and one\n"
     "             ITEM_ID.xml assessmentItem per item; when DIR ends in .zip, one\n"

@@ -189,7 +189,7 @@ int rf_simulate_population(const struct rf_simpop_args *a)
                                        a->bank);
             goto done;
         }
-        /* As the server: multiple-choice items only. */
+        /* As the server: every item scored without a rater (no rubric items). */
         if ((rc = rf_bank_load_dir(a->bank, &bank, &err)) ||
             (rc = rf_cat_pool_from_bank(&bank, RF_CAT_POOL_SCORED, &q, &p, &err)))
             goto done;

@@ -61,5 +61,30 @@ grep -q '5 items imported, 7 notes' "$tmp/err" && ok || bad "summary: $(tail -1 
 "$RF" bank export --to gift "$tmp/x" --bank tests/fixtures/bank/dup >/dev/null 2>"$tmp/err"; rc=$?
 [ "$rc" -eq 1 ] && grep -q 'duplicate id' "$tmp/err" && ok || bad "export of a bad bank: exit $rc"
 
+# 5. the shipped bank, every format: QTI and GIFT each give back every item,
+# field for field (issue 14's round-trip target)
+same_items() {  # original bank dir, imported file
+    python3 - "$1" "$2" <<'PY'
+import json, glob, sys
+def items(d): return d["items"] if isinstance(d, dict) else d
+orig = {}
+for f in sorted(glob.glob(sys.argv[1] + "/*.json")):
+    for it in items(json.load(open(f))):
+        orig[it["id"]] = it
+got = {it["id"]: it for it in items(json.load(open(sys.argv[2])))}
+kinds = sorted({it.get("type", "mcq") for it in orig.values()})
+bad = [i for i in orig if got.get(i) != orig[i]] + [i for i in got if i not in orig]
+print(len(orig), "items,", ",".join(kinds), "; differing:", " ".join(bad[:5]) or "none")
+sys.exit(1 if bad or len(kinds) < 3 else 0)
+PY
+}
+"$RF" bank export --to qti "$tmp/shipq" --bank data/bank 2>/dev/null &&
+    "$RF" bank import --from qti "$tmp/shipq/imsmanifest.xml" --out "$tmp/shipq.json" 2>"$tmp/err" &&
+    same_items data/bank "$tmp/shipq.json" >"$tmp/out" && ok || bad "shipped bank through QTI: $(cat "$tmp/out" "$tmp/err" | tail -2)"
+"$RF" bank export --to gift "$tmp/shipg" --bank data/bank 2>/dev/null &&
+    "$RF" bank import --from gift "$tmp/shipg"/*.gift --out "$tmp/shipg.json" 2>"$tmp/err" &&
+    same_items data/bank "$tmp/shipg.json" >"$tmp/out" && ok || bad "shipped bank through GIFT: $(cat "$tmp/out" "$tmp/err" | tail -2)"
+grep -q ', 0 notes' "$tmp/err" && ok || bad "GIFT import of the shipped bank has notes: $(cat "$tmp/err")"
+
 echo "bank_exchange: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
