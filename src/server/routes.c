@@ -153,13 +153,22 @@ static void too_many(struct rf_resp *resp, double retry, const char *msg)
     rf_resp_error(resp, 429, msg, NULL);
 }
 
-static int login_allowed(struct rf_server *s, struct rf_req *req, struct rf_resp *resp)
+/* Guessing a secret (a password, a resume code) costs a token of the
+ * client address's sign-in bucket: --rate-login attempts a minute, whichever
+ * account or invite they aim at. */
+static int secret_try_allowed(struct rf_server *s, struct rf_req *req, struct rf_resp *resp,
+                              const char *msg)
 {
     double retry;
     if (rf_ratelimit_take(s->logins, req->ip, now_of(s), &retry))
         return 1;
-    too_many(resp, retry, "too many sign-in attempts; wait and try again");
+    too_many(resp, retry, msg);
     return 0;
+}
+
+static int login_allowed(struct rf_server *s, struct rf_req *req, struct rf_resp *resp)
+{
+    return secret_try_allowed(s, req, resp, "too many sign-in attempts; wait and try again");
 }
 
 /* Takes one of the password-hashing slots, waiting briefly in a bounded
@@ -387,6 +396,9 @@ static void h_invite_resume(void *ap, struct rf_req *req, struct rf_resp *resp)
     struct rf_server *s = ap;
     struct rf_app_error e = {{0}, NULL};
     json_t *out = NULL, *j;
+    if (!secret_try_allowed(s, req, resp, "too many resume attempts from this address; wait and "
+                                          "try again"))
+        return;
     if (!(j = rf_req_json(req, resp)))
         return;
     char tok[RF_TOKEN_LEN], csrf[RF_TOKEN_LEN];

@@ -315,3 +315,50 @@ Test(posting_flow, wrong_resume_codes_are_rate_limited)
     cr_assert_eq(r.status, 404, "%s", r.body);
     http_result_free(&r);
 }
+
+/* Resume codes are secrets: one address guessing codes across many invites
+ * spends the address's sign-in budget (--rate-login a minute), so the
+ * per-invite lock cannot be sidestepped by spreading guesses. */
+static void tweak_login_3(struct rf_server_config *cfg)
+{
+    cfg->app.rate_login = 4; /* the admin's sign-in (same loopback address) takes one */
+}
+
+static void with_login_3(void)
+{
+    fixture_start_with(0, 0, tweak_login_3);
+}
+
+Test(resume_limit, guesses_across_invites_share_the_address_budget, .init = with_login_3,
+     .fini = teardown)
+{
+    struct http_client a = fixture_admin();
+    struct http_result r;
+    struct http_client x = {fx.port, "", ""};
+    char path[160];
+    for (int i = 0; i < 4; i++) {
+        cr_assert_eq(client_do(&a, "POST", "/api/invites", "{\"role\":\"data_engineer\"}", &r), 0);
+        cr_assert_eq(r.status, 201, "%s", r.body);
+        snprintf(path, sizeof path, "/api/invites/%s/resume", str(r.json, "token"));
+        http_result_free(&r);
+        cr_assert_eq(client_do(&x, "POST", path, "{\"code\":\"ZZZZ-ZZZZ\"}", &r), 0);
+        /* an unclaimed invite has no code yet (409 or 403); the fourth try
+         * from the same address is refused before the invite is read */
+        if (i < 3)
+            cr_assert(r.status != 429, "try %d: %d %s", i, r.status, r.body);
+        else
+            cr_assert_eq(r.status, 429, "try %d: %s", i, r.body);
+        http_result_free(&r);
+    }
+    char retry[32];
+    cr_assert_eq(client_do(&x, "POST", path, "{\"code\":\"ZZZZ-ZZZZ\"}", &r), 0);
+    cr_assert_eq(r.status, 429);
+    cr_assert(http_header(&r, "Retry-After", retry, sizeof retry));
+    cr_assert(strstr(r.body, "resume attempts"), "%s", r.body);
+    http_result_free(&r);
+    /* a minute later the address has its budget back */
+    fixture_advance(61);
+    cr_assert_eq(client_do(&x, "POST", path, "{\"code\":\"ZZZZ-ZZZZ\"}", &r), 0);
+    cr_assert(r.status != 429, "%d %s", r.status, r.body);
+    http_result_free(&r);
+}
