@@ -583,6 +583,82 @@ static void answers_section(const json_t *r, struct hw *w)
     raw(w, "</section>\n");
 }
 
+/* A posting's test: the candidate against the posting's requirements, as the
+ * web report shows it (fit, measured share, the reason line, one row per
+ * requirement with its call; a requirement none of whose skills was measured
+ * is "not measured", never met or a gap). */
+static void posting_section(const json_t *r, struct hw *w)
+{
+    const json_t *po = json_object_get(r, "posting");
+    if (!json_is_object(po))
+        return;
+    raw(w, "<section class=\"posting\"><h2>Against the posting: ");
+    text(w, rf_json_text(po, "title"));
+    fmt(w, "</h2><p>Fit %.0f%% ± %.0f%%: the expected share of the posting's weighted "
+           "requirements %s; %.0f%% of its weight was measured.</p>",
+        100 * rf_json_num(po, "fit"), 100 * rf_json_num(po, "sd"),
+        say(w, "you meet", "met"), 100 * rf_json_num(po, "measured"));
+    if (*rf_json_text(po, "reason")) {
+        raw(w, "<p><b>");
+        text(w, rf_json_text(po, "reason"));
+        raw(w, "</b></p>");
+    }
+    raw(w, "<table><tr><th>Requirement</th><th>Level</th><th>Weight</th><th>Call</th>"
+           "<th>Probability met</th></tr>\n");
+    size_t i;
+    const json_t *q;
+    json_array_foreach(json_object_get(po, "requirements"), i, q)
+    {
+        const char *call = rf_json_text(q, "call");
+        raw(w, "<tr><td>");
+        text(w, rf_json_text(q, "label"));
+        if (strcmp(rf_json_text(q, "section"), "preferred") == 0)
+            raw(w, " <span class=\"sub\">(preferred)</span>");
+        raw(w, "</td><td>");
+        text(w, rf_json_text(q, "level"));
+        fmt(w, "</td><td>%.1f</td><td>", rf_json_num(q, "weight"));
+        text(w, strcmp(call, "meets") == 0   ? "met"
+                : strcmp(call, "below") == 0 ? "below the bar"
+                                             : call);
+        if (json_is_number(json_object_get(q, "p")))
+            fmt(w, "</td><td>%.0f%%</td></tr>\n", 100 * rf_json_num(q, "p"));
+        else
+            raw(w, "</td><td>-</td></tr>\n");
+    }
+    raw(w, "</table></section>\n");
+}
+
+/* An organization's test keeps its questions undisclosed: the concepts of the
+ * questions missed, never a stem, option, key or explanation. */
+static void concepts_section(const json_t *r, struct hw *w)
+{
+    if (!json_is_true(json_object_get(r, "answers_withheld")))
+        return;
+    const json_t *cm = json_object_get(r, "concepts_missed"), *c;
+    raw(w, "<section><h2>Concepts missed</h2><p class=\"sub\">The questions of an invited test "
+           "are not shown, so that they stay fair for everyone who takes them: here are the "
+           "concepts of the questions missed, and the learning plan above says what to "
+           "study.</p>");
+    if (json_array_size(cm) == 0) {
+        raw(w, "<p>No concept missed.</p></section>\n");
+        return;
+    }
+    raw(w, "<ul>");
+    size_t i;
+    json_array_foreach(cm, i, c)
+    {
+        raw(w, "<li>");
+        text(w, skill_name(r, rf_json_text(c, "skill")));
+        raw(w, ": ");
+        text(w, rf_json_text(c, "concept"));
+        json_int_t n = json_integer_value(json_object_get(c, "missed"));
+        if (n > 1)
+            fmt(w, " (%lld questions)", (long long)n);
+        raw(w, "</li>");
+    }
+    raw(w, "</ul></section>\n");
+}
+
 /* The last cell of a row of signals: marked "worth a look" or empty. */
 static void mark_cell(struct hw *w, const json_t *x)
 {
@@ -725,6 +801,7 @@ rf_status rf_report_html(const json_t *r, struct rf_buf *out)
     raw(&w, css);
     raw(&w, "</head><body><main>\n");
     header(r, best, &w);
+    posting_section(r, &w);
     closest_chart(r, &w);
     roles_chart(r, &w);
     skills_chart(r, &w);
@@ -756,6 +833,7 @@ rf_status rf_report_html(const json_t *r, struct rf_buf *out)
     }
     raw(&w, "</ol></section>\n");
     answers_section(r, &w);
+    concepts_section(r, &w);
     integrity_section(r, &w);
     raw(&w, "<footer>Made by rolefit. Abilities are estimated with item "
             "response theory; each skill's estimate is a posterior distribution, and every "

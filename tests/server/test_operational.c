@@ -195,6 +195,7 @@ Test(operational, hundred_invited_tests_disclose_no_key, .timeout = 600)
                     concepts += json_array_size(cm);
                 } else {
                     cr_assert(!strstr(r.body, "class=\"review\""), "%s: a question reviewed", path);
+                    cr_assert(strstr(r.body, "<h2>Concepts missed</h2>"), "%s: no concepts", path);
                 }
                 http_result_free(&r);
             }

@@ -217,6 +217,19 @@ Test(posting_flow, invite_resume_rank_and_top_up, .timeout = 120)
     const json_t *pr = json_object_get(r.json, "posting");
     cr_assert_str_eq(str(pr, "title"), "Data engineer", "%s", r.body);
     cr_assert_float_eq(json_real_value(json_object_get(pr, "measured")), 1.0, 1e-12);
+    size_t nreq = json_array_size(json_object_get(pr, "requirements"));
+    cr_assert(nreq > 0);
+    http_result_free(&r);
+    /* and so does the downloaded HTML: the posting section, a row per requirement */
+    snprintf(path, sizeof path, "/api/tests/%lld/report.html", tid);
+    cr_assert_eq(client_do(&other, "GET", path, NULL, &r), 0);
+    cr_assert_eq(r.status, 200);
+    cr_assert(strstr(r.body, "Against the posting: Data engineer"), "no posting section");
+    cr_assert(strstr(r.body, "of its weight was measured"));
+    size_t rows = 0;
+    for (const char *q = strstr(r.body, "Probability met"); q && (q = strstr(q + 1, "<tr><td>"));)
+        rows += q < strstr(r.body, "</table>");
+    cr_assert_eq(rows, nreq, "one row per requirement: %zu of %zu", rows, nreq);
     http_result_free(&r);
     /* the posting gains a requirement the test did not measure */
     snprintf(path, sizeof path, "/api/postings/%lld/requirements", pid);
