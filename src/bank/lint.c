@@ -621,6 +621,22 @@ static void check_tags(struct ctx *c, const json_t *o)
     }
 }
 
+/* A translated field keeps the original's code, math and numbers
+ * (rf_markup_literals_differ). */
+static void check_literals(struct ctx *c, const char *field, const char *orig, const char *trans)
+{
+    char msg[160];
+    int d = orig && trans ? rf_markup_literals_differ(orig, trans, msg, sizeof msg) : 0;
+    if (d < 0)
+        c->rc = RF_ENOMEM;
+    else if (d)
+        ERR(c, field, "%s", msg);
+}
+
+/* A translation is complete or it is an error: a candidate never sees an item
+ * half translated. Each language has stem and explanation, options when the
+ * item has them (one per option, same order), unit when the item has one,
+ * nothing else; every field keeps the original's code, math and numbers. */
 static void check_translations(struct ctx *c, const json_t *o, size_t nopt)
 {
     const json_t *tr = json_object_get(o, "translations");
@@ -630,6 +646,8 @@ static void check_translations(struct ctx *c, const json_t *o, size_t nopt)
         ERR(c, "translations", "expected an object of languages");
         return;
     }
+    const int has_options = json_object_get(o, "options") != NULL;
+    const json_t *unit = json_object_get(o, "unit");
     const char *lang;
     const json_t *t;
     json_object_foreach((json_t *)tr, lang, t)
@@ -640,27 +658,57 @@ static void check_translations(struct ctx *c, const json_t *o, size_t nopt)
             ERR(c, field, "expected an object with stem, options, explanation");
             continue;
         }
+        const char *key;
+        const json_t *v;
+        json_object_foreach((json_t *)t, key, v)
+        {
+            if (strcmp(key, "stem") && strcmp(key, "explanation") && strcmp(key, "options") &&
+                strcmp(key, "unit")) {
+                snprintf(field, sizeof field, "translations.%.40s.%.40s", lang, key);
+                ERR(c, field, "unknown field (stem, options, explanation, unit)");
+            }
+        }
         static const char *keys[] = {"stem", "explanation"};
         for (size_t k = 0; k < 2; k++) {
-            const json_t *v = json_object_get(t, keys[k]);
+            v = json_object_get(t, keys[k]);
             snprintf(field, sizeof field, "translations.%.40s.%s", lang, keys[k]);
-            if (v && !json_is_string(v))
+            if (!v || (json_is_string(v) && !*json_string_value(v)))
+                ERR(c, field, "missing: a translation is complete or absent");
+            else if (!json_is_string(v))
                 ERR(c, field, "expected a string");
-            else if (v)
+            else {
                 check_markup(c, field, json_string_value(v));
+                check_literals(c, field, rf_json_text(o, keys[k]), json_string_value(v));
+            }
         }
         const json_t *op = json_object_get(t, "options");
         snprintf(field, sizeof field, "translations.%.40s.options", lang);
-        if (op && (!json_is_array(op) || json_array_size(op) != nopt))
+        if (!op && has_options)
+            ERR(c, field, "missing: a translation is complete or absent");
+        else if (op && !has_options)
+            ERR(c, field, "the item has no options");
+        else if (op && (!json_is_array(op) || json_array_size(op) != nopt))
             ERR(c, field, "expected an array of %zu strings, one per option", nopt);
         else if (op)
             for (size_t i = 0; i < nopt; i++) {
-                const json_t *v = json_array_get(op, i);
-                if (!json_is_string(v))
+                v = json_array_get(op, i);
+                if (!json_is_string(v)) {
                     ERR(c, field, "option %zu: expected a string", i);
-                else
-                    check_markup(c, field, json_string_value(v));
+                } else {
+                    char f2[112];
+                    snprintf(f2, sizeof f2, "%s[%zu]", field, i);
+                    check_markup(c, f2, json_string_value(v));
+                    check_literals(c, f2, json_string_value(json_array_get(
+                                              json_object_get(o, "options"), i)),
+                                   json_string_value(v));
+                }
             }
+        v = json_object_get(t, "unit");
+        snprintf(field, sizeof field, "translations.%.40s.unit", lang);
+        if (json_is_string(unit) && (!json_is_string(v) || !*json_string_value(v)))
+            ERR(c, field, "missing: the item has a unit");
+        else if (v && !json_is_string(unit))
+            ERR(c, field, "the item has no unit");
     }
 }
 

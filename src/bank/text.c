@@ -279,3 +279,161 @@ int rf_markup_tex_unknown(const char *s, char *name, size_t cap)
     }
     return 0;
 }
+
+/* ---- literals a translation keeps ---- */
+
+struct lits {
+    struct rf_literal *v;
+    size_t n, cap;
+    int nomem;
+};
+
+static void lit_add(struct lits *l, enum rf_literal_kind k, const char *p, size_t n)
+{
+    if (l->nomem)
+        return;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        struct rf_literal *v = realloc(l->v, cap * sizeof *v);
+        if (!v) {
+            l->nomem = 1;
+            return;
+        }
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n++] = (struct rf_literal){k, p, n};
+}
+
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* The literals of one line of prose (outside fences), from i0; in_code and
+ * in_math carry spans across lines of one paragraph (*open their starts). */
+static void prose_literals(struct lits *l, const char *p, size_t n, int *in_code, int *in_math,
+                           const char **open)
+{
+    for (size_t i = 0; i < n; i++) {
+        char c = p[i];
+        if (*in_code) {
+            if (c == '`') {
+                lit_add(l, RF_LIT_CODE, *open, (size_t)(p + i + 1 - *open));
+                *in_code = 0;
+            }
+        } else if (c == '\\' && i + 1 < n && (p[i + 1] == '$' || (*in_math && (p[i + 1] == '{' ||
+                                                                                p[i + 1] == '}' ||
+                                                                                p[i + 1] == '\\')))) {
+            i++;
+        } else if (c == '`' && !*in_math) {
+            *in_code = 1;
+            *open = p + i;
+        } else if (c == '$') {
+            if (*in_math)
+                lit_add(l, RF_LIT_MATH, *open, (size_t)(p + i + 1 - *open));
+            else
+                *open = p + i;
+            *in_math = !*in_math;
+        } else if (!*in_math && is_digit(c) &&
+                   (i == 0 || !(is_alpha(p[i - 1]) || p[i - 1] == '_' || is_digit(p[i - 1])))) {
+            size_t j = i + 1;
+            while (j < n && (is_digit(p[j]) ||
+                             ((p[j] == '.' || p[j] == ',') && j + 1 < n && is_digit(p[j + 1]))))
+                j++;
+            lit_add(l, RF_LIT_NUMBER, p + i, j - i);
+            i = j - 1;
+        }
+    }
+}
+
+rf_status rf_markup_literals(const char *s, struct rf_literal **out, size_t *n)
+{
+    struct lits l = {NULL, 0, 0, 0};
+    int in_fence = 0, in_code = 0, in_math = 0;
+    const char *open = NULL, *fence = NULL;
+    for (const char *p = s; *p;) {
+        const char *eol = strchr(p, '\n');
+        size_t len = eol ? (size_t)(eol - p) : strlen(p);
+        if (is_fence(p) && !in_code && !in_math) {
+            if (in_fence)
+                lit_add(&l, RF_LIT_FENCE, fence, (size_t)(p + len - fence));
+            else
+                fence = p;
+            in_fence = !in_fence;
+        } else if (!in_fence) {
+            int blank = 1;
+            for (size_t i = 0; i < len; i++)
+                blank &= is_space((unsigned char)p[i]);
+            if (blank)
+                in_code = in_math = 0;
+            prose_literals(&l, p, len, &in_code, &in_math, &open);
+        }
+        if (!eol)
+            break;
+        p = eol + 1;
+    }
+    if (l.nomem) {
+        free(l.v);
+        return RF_ENOMEM;
+    }
+    *out = l.v;
+    *n = l.n;
+    return RF_OK;
+}
+
+static int cmp_lit(const void *x, const void *y)
+{
+    const struct rf_literal *a = x, *b = y;
+    if (a->kind != b->kind)
+        return a->kind < b->kind ? -1 : 1;
+    size_t m = a->n < b->n ? a->n : b->n;
+    int c = memcmp(a->p, b->p, m);
+    return c ? c : a->n < b->n ? -1 : a->n > b->n;
+}
+
+static const char *const lit_name[] = {"code block", "code", "math", "number"};
+
+/* A small integer 1..10 written with plain digits. */
+static int counting_number(const struct rf_literal *x)
+{
+    if (x->n == 1)
+        return x->p[0] >= '1' && x->p[0] <= '9';
+    return x->n == 2 && x->p[0] == '1' && x->p[1] == '0';
+}
+
+int rf_markup_literals_differ(const char *orig, const char *trans, char *msg, size_t cap)
+{
+    struct rf_literal *a = NULL, *b = NULL;
+    size_t na = 0, nb = 0;
+    if (rf_markup_literals(orig, &a, &na) || rf_markup_literals(trans, &b, &nb)) {
+        free(a);
+        free(b);
+        return -1;
+    }
+    if (na)
+        qsort(a, na, sizeof *a, cmp_lit);
+    if (nb)
+        qsort(b, nb, sizeof *b, cmp_lit);
+    int differ = 0;
+    size_t i = 0, j = 0;
+    while (!differ && (i < na || j < nb)) {
+        int c = i == na ? 1 : j == nb ? -1 : cmp_lit(&a[i], &b[j]);
+        if (c == 0) {
+            i++, j++;
+        } else if (c < 0) { /* in the original only */
+            snprintf(msg, cap, "%s '%.*s' of the original is missing", lit_name[a[i].kind],
+                     (int)(a[i].n > 60 ? 60 : a[i].n), a[i].p);
+            differ = 1;
+        } else if (b[j].kind == RF_LIT_NUMBER && counting_number(&b[j])) {
+            j++;
+        } else {
+            snprintf(msg, cap, "%s '%.*s' is not in the original", lit_name[b[j].kind],
+                     (int)(b[j].n > 60 ? 60 : b[j].n), b[j].p);
+            differ = 1;
+        }
+    }
+    free(a);
+    free(b);
+    return differ;
+}

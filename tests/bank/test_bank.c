@@ -37,7 +37,7 @@ Test(bank, loads_dir_in_name_order)
     cr_assert_not_null(it->translations);
     cr_assert_str_eq(json_string_value(json_object_get(json_object_get(it->translations, "ja"),
                                                        "stem")),
-                     "行列の積の形は?");
+                     "$A$ は $3 \\times 4$、$B$ は $4 \\times 2$ の行列である。$AB$ の形はどれか。");
 
     const struct rf_item *r = &b.items[1];
     cr_assert_eq(r->type, RF_ITEM_RUBRIC);

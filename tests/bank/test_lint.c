@@ -259,10 +259,11 @@ Test(lint, each_check_reports_file_item_and_field)
     expect_finding(48, ",\"recall\":1",
                    "ml.json: item 'ml.topic.000': field 'recall': error: expected true or false", 1);
     expect_finding(48, ",\"thresholds\":[1]", "", 0); /* ignored by a 3pl item: no finding */
+    /* malformed markup, missing explanation, wrong option count */
     expect_finding(48, ",\"translations\":{\"ja\":{\"stem\":\"$x\",\"options\":[\"a\"]}}",
-                   "field 'translations.ja.stem': error: malformed markup: line 1: unclosed $", 2);
+                   "field 'translations.ja.stem': error: malformed markup: line 1: unclosed $", 3);
     expect_finding(48, ",\"translations\":{\"ja\":{\"options\":[\"a\"]}}",
-                   "field 'translations.ja.options': error: expected an array of 4 strings", 1);
+                   "field 'translations.ja.options': error: expected an array of 4 strings", 3);
     expect_finding(48, ",\"colour\":1",
                    "item 'ml.topic.000': field 'colour': warning: unknown field", 0);
     expect_finding(12, NULL, "ml.json: warning: skill 'ml': 12 active items, fewer than 48", 0);
@@ -623,4 +624,75 @@ Test(lint, enemy_group_of_one_when_linting_a_bank_directory)
     rf_lint_cleanup(&l);
     rf_taxonomy_cleanup(&tax);
     rf_buf_cleanup(&b);
+}
+
+/* Item 0 of the clean bank (mcq: "How does gradient interact with ridge?",
+ * options first..fourth) with a Japanese translation: the translation is
+ * complete or an error, and keeps code, math and numbers. */
+static const char *JA_OK =
+    ",\"translations\":{\"ja\":{\"stem\":\"gradient と ridge はどう関係するか。\","
+    "\"options\":[\"1つ目\",\"2つ目\",\"3つ目\",\"4つ目\"],"
+    "\"explanation\":\"正答が正しい理由を説明する十分に長い解説。\"}}";
+
+Test(lint, translations_complete_or_an_error)
+{
+    expect_finding(48, JA_OK, "", 0); /* counting numbers 1-4 added: fine */
+    expect_finding(48,
+                   ",\"translations\":{\"ja\":{\"stem\":\"関係は？\",\"options\":[\"a\",\"b\","
+                   "\"c\",\"d\"]}}",
+                   "field 'translations.ja.explanation': error: missing: a translation is "
+                   "complete or absent",
+                   1);
+    expect_finding(48,
+                   ",\"translations\":{\"ja\":{\"stem\":\"関係は？\",\"explanation\":\"解説\"}}",
+                   "field 'translations.ja.options': error: missing", 1);
+    expect_finding(48,
+                   ",\"translations\":{\"ja\":{\"stem\":\"関係は？\",\"explanation\":\"解説\","
+                   "\"options\":[\"a\",\"b\",\"c\",\"d\"],\"hint\":\"x\"}}",
+                   "field 'translations.ja.hint': error: unknown field", 1);
+    expect_finding(48,
+                   ",\"translations\":{\"ja\":{\"stem\":\"関係は？\",\"explanation\":\"解説\","
+                   "\"options\":[\"a\",\"b\",\"c\",\"d\"],\"unit\":\"個\"}}",
+                   "field 'translations.ja.unit': error: the item has no unit", 1);
+    /* a number the English does not have (beyond counting words) */
+    expect_finding(48,
+                   ",\"translations\":{\"ja\":{\"stem\":\"関係は？ 4,096\",\"explanation\":"
+                   "\"解説\",\"options\":[\"a\",\"b\",\"c\",\"d\"]}}",
+                   "field 'translations.ja.stem': error: number '4,096' is not in the original", 1);
+}
+
+Test(text, literals_a_translation_keeps)
+{
+    char msg[160];
+    const char *en = "A batch of 4,096 rows costs $O(n^2)$ with `torch.bmm`; GPT-4 and x2 "
+                     "take 0.25 s.\n```python\nx = y[3]\n```\ncosts \\$5";
+    struct rf_literal *v;
+    size_t n;
+    cr_assert_eq(rf_markup_literals(en, &v, &n), RF_OK);
+    const char *want[] = {"4,096", "$O(n^2)$", "`torch.bmm`", "4", "0.25", "```python\nx = y[3]\n```", "5"};
+    cr_assert_eq(n, sizeof want / sizeof want[0], "%zu literals", n);
+    for (size_t i = 0; i < n; i++)
+        cr_assert(strlen(want[i]) == v[i].n && memcmp(want[i], v[i].p, v[i].n) == 0,
+                  "literal %zu: '%.*s', want '%s'", i, (int)v[i].n, v[i].p, want[i]);
+    free(v);
+    const char *ja = "4,096 行のバッチは `torch.bmm` で $O(n^2)$ かかり、GPT-4 と x2 は 0.25 秒。"
+                     "\n```python\nx = y[3]\n```\n費用は \\$5、2つの場合";
+    cr_assert_eq(rf_markup_literals_differ(en, ja, msg, sizeof msg), 0, "%s", msg);
+    const struct {
+        const char *ja, *want;
+    } bad[] = {
+        {"4096 行 `torch.bmm` $O(n^2)$ GPT-4 0.25\n```python\nx = y[3]\n```\n\\$5",
+         "number '4,096' of the original is missing"},
+        {"4,096 `torch.bmm` $O(n^2)$ GPT-4 0.25\n```python\nx = y[4]\n```\n\\$5",
+         "code block '```python"},
+        {"4,096 `bmm` $O(n^2)$ GPT-4 0.25\n```python\nx = y[3]\n```\n\\$5", "code '`bmm`'"},
+        {"4,096 `torch.bmm` $O(n)$ GPT-4 0.25\n```python\nx = y[3]\n```\n\\$5", "math '$O(n)$'"},
+        {"4,096 `torch.bmm` $O(n^2)$ GPT-4 0.25 12\n```python\nx = y[3]\n```\n\\$5",
+         "number '12' is not in the original"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        msg[0] = '\0';
+        cr_assert_eq(rf_markup_literals_differ(en, bad[i].ja, msg, sizeof msg), 1, "case %zu", i);
+        cr_assert(strstr(msg, bad[i].want), "case %zu: '%s' lacks '%s'", i, msg, bad[i].want);
+    }
 }
