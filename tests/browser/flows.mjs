@@ -899,6 +899,9 @@ async function postingInviteFlow(browser, page, pageErrors) {
   await shoot(page, 'posting-ranking-1280', true);
   await page.click('#tab-invites');
   await page.waitForSelector('#invites tbody >> text=Quinn Posting');
+  // the table may be the one drawn before the tests finished: wait for its refresh
+  await page.waitForFunction(() => /Quinn Posting[^\n]*finished/.test(document.querySelector('#invites tbody').innerText) &&
+    /Pat Posting[^\n]*finished/.test(document.querySelector('#invites tbody').innerText), null, { timeout: 15000 }).catch(() => {});
   const states = await page.innerText('#invites tbody');
   check(`${tag}: the invite table shows each state`, /Quinn Posting[^\n]*finished — open report/.test(states) && /Pat Posting[^\n]*finished — open report/.test(states), states.slice(0, 400));
   cleanText(tag, 'the invites', states);
