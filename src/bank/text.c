@@ -4,6 +4,7 @@
  */
 #include "bank/text.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -302,12 +303,57 @@ static void lit_add(struct lits *l, enum rf_literal_kind k, const char *p, size_
         l->v = v;
         l->cap = cap;
     }
-    l->v[l->n++] = (struct rf_literal){k, p, n};
+    l->v[l->n++] = (struct rf_literal){k, p, n, 0.0};
 }
 
 static int is_digit(char c)
 {
     return c >= '0' && c <= '9';
+}
+
+/* The scale right after a number: a suffix glued to it (k, K, M, B, T), or
+ * after at most one space an English word or a Japanese numeral of
+ * magnitude; 1 when there is none. */
+static double scale_after(const char *p, size_t n)
+{
+    static const struct {
+        const char *w;
+        double x;
+        int word; /* an English word: must end there */
+    } sc[] = {{"thousand", 1e3, 1}, {"million", 1e6, 1}, {"billion", 1e9, 1},
+              {"trillion", 1e12, 1}, {"千万", 1e7, 0},     {"百万", 1e6, 0},
+              {"千", 1e3, 0},        {"万", 1e4, 0},       {"億", 1e8, 0},
+              {"兆", 1e12, 0}};
+    /* engineers' suffixes glued to the number: 10k, 18.6M, 47B, 1.2T */
+    static const char suffix[] = "kKMBT";
+    static const double sx[] = {1e3, 1e3, 1e6, 1e9, 1e12};
+    if (n && strchr(suffix, *p) && *p && (n == 1 || !is_alpha(p[1])))
+        return sx[strchr(suffix, *p) - suffix];
+    /* "13 million", "a 7-billion-parameter model"; a hyphen only before an English word */
+    int hyphen = n && *p == '-';
+    if (n && (*p == ' ' || hyphen))
+        p++, n--;
+    for (size_t k = 0; k < sizeof sc / sizeof sc[0]; k++) {
+        size_t m = strlen(sc[k].w);
+        if (m <= n && memcmp(p, sc[k].w, m) == 0 && (sc[k].word || !hyphen) &&
+            (!sc[k].word || m == n || !is_alpha(p[m])))
+            return sc[k].x;
+    }
+    return 1.0;
+}
+
+/* The value of the number at p (n bytes: digits, inner '.' and ','), scaled
+ * by the word that follows (rest, nrest bytes). A ',' between digits groups
+ * thousands; a '.' is the decimal point. */
+static double number_value(const char *p, size_t n, const char *rest, size_t nrest)
+{
+    char buf[64];
+    size_t k = 0;
+    for (size_t i = 0; i < n && k + 1 < sizeof buf; i++)
+        if (p[i] != ',')
+            buf[k++] = p[i];
+    buf[k] = '\0';
+    return strtod(buf, NULL) * scale_after(rest, nrest);
 }
 
 /* The literals of one line of prose (outside fences), from i0; in_code and
@@ -342,6 +388,8 @@ static void prose_literals(struct lits *l, const char *p, size_t n, int *in_code
                              ((p[j] == '.' || p[j] == ',') && j + 1 < n && is_digit(p[j + 1]))))
                 j++;
             lit_add(l, RF_LIT_NUMBER, p + i, j - i);
+            if (!l->nomem)
+                l->v[l->n - 1].value = number_value(p + i, j - i, p + j, n - j);
             i = j - 1;
         }
     }
@@ -382,11 +430,16 @@ rf_status rf_markup_literals(const char *s, struct rf_literal **out, size_t *n)
     return RF_OK;
 }
 
+/* Kinds in order; fences, code and math by their text, numbers by value. */
 static int cmp_lit(const void *x, const void *y)
 {
     const struct rf_literal *a = x, *b = y;
     if (a->kind != b->kind)
         return a->kind < b->kind ? -1 : 1;
+    if (a->kind == RF_LIT_NUMBER) {
+        double tol = 1e-9 * (fabs(a->value) > fabs(b->value) ? fabs(a->value) : fabs(b->value));
+        return a->value < b->value - tol ? -1 : a->value > b->value + tol;
+    }
     size_t m = a->n < b->n ? a->n : b->n;
     int c = memcmp(a->p, b->p, m);
     return c ? c : a->n < b->n ? -1 : a->n > b->n;
@@ -394,12 +447,11 @@ static int cmp_lit(const void *x, const void *y)
 
 static const char *const lit_name[] = {"code block", "code", "math", "number"};
 
-/* A small integer 1..10 written with plain digits. */
+/* A small whole number 0..12: counting words ("2つ"), months ("12月" for
+ * December), hours ("午前0時" for midnight). */
 static int counting_number(const struct rf_literal *x)
 {
-    if (x->n == 1)
-        return x->p[0] >= '1' && x->p[0] <= '9';
-    return x->n == 2 && x->p[0] == '1' && x->p[1] == '0';
+    return x->value >= 0 && x->value <= 12 && x->value == floor(x->value);
 }
 
 int rf_markup_literals_differ(const char *orig, const char *trans, char *msg, size_t cap)

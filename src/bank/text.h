@@ -52,22 +52,27 @@ int rf_markup_tex_unknown(const char *s, char *name, size_t cap);
  * $...$ math (delimiters included), and the numbers of the prose: a run of
  * digits with inner '.' or ',' between digits ("4,096", "0.25"), not glued to
  * an ASCII letter or '_' before it ("x2", "GPT4" are names, "GPT-4" has the
- * number 4). Markup is read as rf_markup_check reads it (\$ is a dollar sign,
- * not math); text that fails rf_markup_check gives what was read up to the
- * fault. Each literal points into s. *out is a heap array (free()), *n its
- * length; RF_ENOMEM only. */
+ * number 4). A number's value takes the scale right after it: a glued suffix
+ * (10k, 18.6M, 47B, 1.2T), an English word (thousand, million, billion,
+ * trillion) or a Japanese numeral (千, 万, 百万, 千万, 億, 兆), so "13 million",
+ * "13M" and "1,300万" are the same number. Markup is read as
+ * rf_markup_check reads it (\$ is a dollar sign, not math); text that fails
+ * rf_markup_check gives what was read up to the fault. Each literal points
+ * into s. *out is a heap array (free()), *n its length; RF_ENOMEM only. */
 enum rf_literal_kind { RF_LIT_FENCE, RF_LIT_CODE, RF_LIT_MATH, RF_LIT_NUMBER };
 struct rf_literal {
     enum rf_literal_kind kind;
     const char *p;
     size_t n;
+    double value; /* numbers: the value with its scale word; else 0 */
 };
 rf_status rf_markup_literals(const char *s, struct rf_literal **out, size_t *n);
 
 /* Compares the literals of a text and of its translation. Fences, code and
  * math must be the same multiset; every number of the original must appear at
- * least as often in the translation, and the translation may add only the
- * numbers 1 to 10 (counting words such as "2つ"). Returns 0 when they agree;
+ * least as often in the translation, by value ("4,096" and "4096", "100
+ * thousand" and "10万" agree), and the translation may add only the whole
+ * numbers 0 to 12 (counting words such as "2つ", months, hours). Returns 0 when they agree;
  * else 1 with a message naming the first difference ("math $n \\times n$ is
  * missing") in msg (capacity cap). -1 on ENOMEM. */
 int rf_markup_literals_differ(const char *orig, const char *trans, char *msg, size_t cap);
