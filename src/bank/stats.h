@@ -22,6 +22,7 @@ struct rf_skill_stats {
     size_t retired;
     size_t calibrated; /* of the active items */
     size_t recall;     /* active items marked recall (the rest count as applied) */
+    size_t ja;         /* active items with a Japanese translation (checked by lint) */
     size_t band[RF_NDIFF + 1]; /* active items rated easy, medium, hard, expert, unrated */
     double *info;      /* owned: test information of the active items at each theta */
     double cut_info[RF_NLEVELS - 1]; /* information at the skill's cut points (taxonomy

@@ -14,8 +14,8 @@ static const char usage[] =
     "usage: rolefit bank stats [DIR] [--skills FILE] [--svg FILE]\n\n"
     "Summarizes the item bank in DIR (default data/bank): per skill, the active\n"
     "(not retired) items by the author's difficulty rating, retired items, the\n"
-    "calibrated share and the applied share (active items not marked \"recall\",\n"
-    "docs/bank-format.md); then the test information of each skill's active items at\n"
+    "calibrated share, the applied share (active items not marked \"recall\",\n"
+    "docs/bank-format.md) and the share translated into Japanese; then the test information of each skill's active items at\n"
     "theta = -3, -2.5, ..., 3 (information I gives a standard error of about\n"
     "1/sqrt(I) when every item is given). Skills come in taxonomy order; skills the\n"
     "taxonomy does not know are marked '?'. Last, the information at each skill's\n"
@@ -60,14 +60,15 @@ int rf_cmd_bank_stats(int argc, char **argv)
     printf("bank %s: %zu items in %zu files, %zu active, %zu calibrated (%.1f%% of active)\n\n",
            dir, s.n, b.nfiles, s.active, s.calibrated,
            s.active ? 100.0 * (double)s.calibrated / (double)s.active : 0.0);
-    printf("%-28s %6s %5s %6s %5s %6s %7s %7s %10s %7s\n", "skill", "active", "easy", "medium",
-           "hard", "expert", "unrated", "retired", "calibrated", "applied");
+    printf("%-28s %6s %5s %6s %5s %6s %7s %7s %10s %7s %7s\n", "skill", "active", "easy",
+           "medium", "hard", "expert", "unrated", "retired", "calibrated", "applied", "ja");
     for (size_t i = 0; i < s.nskills; i++) {
         const struct rf_skill_stats *k = &s.skills[i];
-        printf("%-28s %6zu %5zu %6zu %5zu %6zu %7zu %7zu %9.1f%% %6.1f%%\n", k->skill, k->active,
-               k->band[0], k->band[1], k->band[2], k->band[3], k->band[4], k->retired,
+        printf("%-28s %6zu %5zu %6zu %5zu %6zu %7zu %7zu %9.1f%% %6.1f%% %6.1f%%\n", k->skill,
+               k->active, k->band[0], k->band[1], k->band[2], k->band[3], k->band[4], k->retired,
                k->active ? 100.0 * (double)k->calibrated / (double)k->active : 0.0,
-               k->active ? 100.0 * (double)(k->active - k->recall) / (double)k->active : 0.0);
+               k->active ? 100.0 * (double)(k->active - k->recall) / (double)k->active : 0.0,
+               k->active ? 100.0 * (double)k->ja / (double)k->active : 0.0);
     }
     printf("\ntest information of active items by theta\n%-28s", "skill");
     for (size_t q = 0; q < GRID_N; q += TABLE_STEP)

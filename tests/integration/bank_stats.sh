@@ -13,8 +13,9 @@ SK="--skills tests/fixtures/bank/skills.json"
 [ "$rc" -eq 0 ] && ok || bad "stats exited $rc: $(cat "$tmp/err")"
 grep -q '^bank tests/fixtures/bank/small: 4 items in 2 files, 3 active, 0 calibrated' "$tmp/out" && ok || bad "headline: $(head -1 "$tmp/out")"
 # the applied share: linear_algebra.shapes.001 is marked recall, the rubric item is not
-grep -Eq '^linear_algebra +2 +1 +0 +1 +0 +0 +0 +0\.0% +50\.0%$' "$tmp/out" && ok || bad "linear_algebra counts row"
-grep -Eq '^probability_statistics +1 +0 +1 +0 +0 +0 +1 +0\.0% +100\.0%$' "$tmp/out" && ok || bad "probability_statistics counts row"
+# the Japanese share: linear_algebra.shapes.001 is translated, the rubric item is not
+grep -Eq '^linear_algebra +2 +1 +0 +1 +0 +0 +0 +0\.0% +50\.0% +50\.0%$' "$tmp/out" && ok || bad "linear_algebra counts row"
+grep -Eq '^probability_statistics +1 +0 +1 +0 +0 +0 +1 +0\.0% +100\.0% +0\.0%$' "$tmp/out" && ok || bad "probability_statistics counts row"
 # 13 theta columns from -3 to 3
 hdr=$(grep -A1 '^test information of active items by theta' "$tmp/out" | tail -1)
 [ "$(echo "$hdr" | wc -w)" -eq 14 ] && echo "$hdr" | grep -q -- '-3.0 .* 3.0$' && ok || bad "info header: $hdr"
