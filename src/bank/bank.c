@@ -362,3 +362,49 @@ rf_status rf_bank_load_dir(const char *dir, struct rf_bank *b, struct rf_err *er
         rf_bank_cleanup(b);
     return rc;
 }
+
+rf_status rf_bank_use_lang(struct rf_bank *b, const char *lang, size_t *untranslated)
+{
+    size_t missing = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        struct rf_item *it = &b->items[i], v;
+        char *opts[RF_BANK_MAX_OPTIONS];
+        if (!rf_item_in_lang(it, lang, &v, opts)) {
+            missing += !it->retired && strcmp(lang, it->lang ? it->lang : "en") != 0;
+            continue;
+        }
+        char *stem = rf_strdup(v.stem), *expl = rf_strdup(v.explanation);
+        char *unit = rf_strdup(v.unit ? v.unit : ""), *l = rf_strdup(lang);
+        char **o = it->noptions ? calloc(it->noptions, sizeof *o) : NULL;
+        int bad = !stem || !expl || !unit || !l || (it->noptions && !o);
+        for (size_t k = 0; !bad && k < it->noptions; k++)
+            bad = !(o[k] = rf_strdup(opts[k]));
+        if (bad) {
+            for (size_t k = 0; o && k < it->noptions; k++)
+                free(o[k]);
+            free(o);
+            free(stem);
+            free(expl);
+            free(unit);
+            free(l);
+            return RF_ENOMEM;
+        }
+        free(it->stem);
+        free(it->explanation);
+        free(it->unit);
+        free(it->lang);
+        it->stem = stem;
+        it->explanation = expl;
+        it->unit = unit;
+        it->lang = l;
+        if (it->noptions) {
+            for (size_t k = 0; k < it->noptions; k++)
+                free(it->options[k]);
+            free(it->options);
+            it->options = o;
+        }
+    }
+    if (untranslated)
+        *untranslated = missing;
+    return RF_OK;
+}

@@ -54,4 +54,11 @@ rf_status rf_bank_find(const struct rf_bank *b, const char *id, size_t *idx);
 /* Frees everything; b becomes an empty bank. */
 void rf_bank_cleanup(struct rf_bank *b);
 
+/* Puts every item of b in language lang ("en" changes nothing): stem,
+ * options, explanation and unit become the item's translations.<lang>
+ * (rf_item_in_lang), owned by the item. *untranslated (may be NULL) counts
+ * the active items without a complete translation, which stay as they are.
+ * RF_ENOMEM leaves b usable, partly translated. */
+rf_status rf_bank_use_lang(struct rf_bank *b, const char *lang, size_t *untranslated);
+
 #endif

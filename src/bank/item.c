@@ -495,3 +495,38 @@ rf_status rf_item_copy(const struct rf_item *src, struct rf_item *dst)
     *dst = t;
     return RF_OK;
 }
+
+int rf_item_lang_known(const char *lang)
+{
+    return lang && (strcmp(lang, "en") == 0 || strcmp(lang, "ja") == 0);
+}
+
+int rf_item_in_lang(const struct rf_item *it, const char *lang, struct rf_item *view, char **opts)
+{
+    *view = *it;
+    if (!lang || strcmp(lang, it->lang ? it->lang : "en") == 0)
+        return 0;
+    const json_t *t = json_object_get(it->translations, lang);
+    const json_t *stem = json_object_get(t, "stem"), *expl = json_object_get(t, "explanation");
+    const json_t *op = json_object_get(t, "options"), *unit = json_object_get(t, "unit");
+    if (!json_is_string(stem) || !json_is_string(expl))
+        return 0;
+    if (it->noptions && (!json_is_array(op) || json_array_size(op) != it->noptions))
+        return 0;
+    for (size_t k = 0; k < it->noptions; k++) {
+        const json_t *o = json_array_get(op, k);
+        if (!json_is_string(o))
+            return 0;
+        opts[k] = (char *)json_string_value(o);
+    }
+    if (it->unit && *it->unit && !json_is_string(unit))
+        return 0;
+    view->stem = (char *)json_string_value(stem);
+    view->explanation = (char *)json_string_value(expl);
+    if (it->noptions)
+        view->options = opts;
+    if (json_is_string(unit))
+        view->unit = (char *)json_string_value(unit);
+    view->lang = (char *)(strcmp(lang, "ja") == 0 ? "ja" : lang);
+    return 1;
+}

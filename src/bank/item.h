@@ -70,6 +70,21 @@ rf_status rf_item_copy(const struct rf_item *src, struct rf_item *dst);
 /* Frees what the item owns and zeroes it. */
 void rf_item_cleanup(struct rf_item *it);
 
+/* The languages a test can be given in: the bank's own (English) and those
+ * its items are translated into (bank lint checks each translation is
+ * complete). rf_item_lang_known: 1 for "en" and "ja". */
+#define RF_ITEM_LANGS "en, ja"
+int rf_item_lang_known(const char *lang);
+
+/* it as a candidate reads it in lang: *view is a copy of *it whose stem,
+ * options, explanation, unit and lang come from translations.<lang> when the
+ * item has a complete translation (opts, capacity RF_BANK_MAX_OPTIONS, holds
+ * the translated options), else it is *it unchanged. The view borrows every
+ * string from it and its translations: never clean it up, and use it only
+ * while it lives. Returns 1 when translated, 0 when not (or lang is "en"). */
+int rf_item_in_lang(const struct rf_item *it, const char *lang, struct rf_item *view,
+                    char **opts);
+
 /* "mcq" / "rubric" / "numeric" / "multi", and the reverse (RF_EINVAL for other names). */
 const char *rf_item_type_name(enum rf_item_type t);
 rf_status rf_item_type_parse(const char *s, enum rf_item_type *out);

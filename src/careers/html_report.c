@@ -496,7 +496,11 @@ static void review_one(const json_t *r, const json_t *a, struct hw *w)
     json_int_t choice = json_integer_value(json_object_get(a, "choice"));
     json_int_t score = json_integer_value(json_object_get(a, "score"));
     int multi = strcmp(type, "multi") == 0, numeric = strcmp(type, "numeric") == 0;
-    raw(w, "<div class=\"review\"><div class=\"head\">");
+    /* the question as it was asked: in the test's language */
+    if (strcmp(rf_json_text(r, "lang"), "ja") == 0)
+        raw(w, "<div class=\"review\" lang=\"ja\"><div class=\"head\">");
+    else
+        raw(w, "<div class=\"review\"><div class=\"head\">");
     if (right)
         raw(w, "Right · ");
     else if (score > 0 && json_is_string(json_object_get(a, "credit")))

@@ -29,7 +29,7 @@ static const char usage[] =
     "usage: rolefit assess [--role ROLE | --skills a,b] [--max-items N] [--se X] [--seed S]\n"
     "                      [--save FILE] [--resume FILE] [--feedback] [--profile-out FILE]\n"
     "                      [--person NAME] [--exposure FILE] [--bank DIR] [--taxonomy FILE]\n"
-    "                      [--roles FILE]\n\n"
+    "                      [--roles FILE] [--lang en|ja]\n\n"
     "The adaptive test in a terminal. Shows one question at a time with its options and\n"
     "reads your choice (a letter or its number; interactive or piped stdin), a number\n"
     "(numeric questions: 0.25, -3, 1e-3) or the letters of every option you select,\n"
@@ -51,7 +51,9 @@ static const char usage[] =
     "  --exposure FILE    Sympson-Hetter exposure parameters ('rolefit simulate --sh-out')\n"
     "  --bank DIR         the item bank (default data/bank)\n"
     "  --taxonomy FILE    the skill taxonomy (default data/skills.json)\n"
-    "  --roles FILE       the roles (default data/roles.json)\n";
+    "  --roles FILE       the roles (default data/roles.json)\n"
+    "  --lang en|ja       the language of the questions, options and explanations\n"
+    "                     (default en; the rest of the output stays English)\n";
 
 struct assess {
     const char *cmd;
@@ -66,6 +68,20 @@ struct assess {
     int feedback;
     struct rf_err err;
 };
+
+/* The questions in language lang, for the whole test; items without a
+ * complete translation (bank lint fails a bank with one) stay in English. */
+static rf_status use_lang(struct assess *a, const char *lang)
+{
+    size_t missing = 0;
+    if (rf_bank_use_lang(&a->bank, lang, &missing))
+        return rf_err_set(&a->err, RF_ENOMEM, "out of memory");
+    if (missing)
+        fprintf(stderr, "rolefit assess: %zu items have no complete '%s' translation and stay in "
+                        "English (rolefit bank lint)\n",
+                missing, lang);
+    return RF_OK;
+}
 
 /* The bank item behind pool item i (the pool is built over the bank in order). */
 static const struct rf_item *bank_item(const struct assess *a, size_t i)
@@ -520,10 +536,11 @@ int rf_cmd_assess(int argc, char **argv)
     const char *skills_s = NULL, *max_s = NULL, *se_s = NULL, *seed_s = NULL, *resume = NULL,
                *profile_out = NULL, *bank_dir = rf_cli_default_path("data/bank"),
                *tax_path = rf_cli_default_path("data/skills.json"),
-               *roles_path = rf_cli_default_path("data/roles.json");
+               *roles_path = rf_cli_default_path("data/roles.json"), *lang = "en";
     int help = 0;
     struct rf_cli_opt opts[] = {
         {"role", 1, &a.role, NULL},
+        {"lang", 1, &lang, NULL},
         {"skills", 1, &skills_s, NULL},
         {"max-items", 1, &max_s, NULL},
         {"se", 1, &se_s, NULL},
@@ -550,6 +567,9 @@ int rf_cmd_assess(int argc, char **argv)
     }
     if (a.role && skills_s)
         return rf_cli_usage_error(a.cmd, "give --role or --skills, not both");
+    if (!rf_item_lang_known(lang))
+        return rf_cli_usage_error(a.cmd, "--lang: unknown language '%s' (%s)", lang,
+                                  RF_ITEM_LANGS);
     if (resume && (a.role || skills_s || max_s || se_s || seed_s))
         return rf_cli_usage_error(a.cmd, "--resume continues a session as it was: "
                                          "--role, --skills, --max-items, --se and --seed do "
@@ -569,7 +589,7 @@ int rf_cmd_assess(int argc, char **argv)
     json_t *rj = NULL;
     if ((rc = rf_taxonomy_load(tax_path, &a.tax, &a.err)) ||
         (rc = rf_bank_load_dir(bank_dir, &a.bank, &a.err)) ||
-        (rc = rf_quad_init_default(&a.q, &a.err)) ||
+        (rc = use_lang(&a, lang)) || (rc = rf_quad_init_default(&a.q, &a.err)) ||
         (rc = rf_cat_pool_from_bank(&a.bank, RF_CAT_POOL_SCORED, &a.q, &a.pool, &a.err))) {
         ec = rf_cli_fail(a.cmd, rc, a.err.msg);
         goto out;

@@ -93,6 +93,7 @@ int rf_app_is_staff(const struct rf_principal *p);
 struct rf_app_scope {
     const struct rf_role *role;
     int find;
+    const char *lang; /* the questions' language: "en" or "ja" (bank/item.h) */
     size_t n;
     const char *skills[RF_CAT_MAX_SCOPE];
 };
@@ -100,6 +101,14 @@ struct rf_app_scope {
 /* The scope a test request asks for: "role", "skills" or "find_role": true. */
 rf_status rf_app_scope_from_request(struct rf_app *a, const json_t *req, struct rf_app_scope *sc,
                                     struct rf_app_error *e);
+
+/* The optional "lang" of a test request: "en" (default) or "ja"; 400 naming
+ * the field for any other value. *lang is a static string. */
+rf_status rf_app_lang_from_request(const json_t *req, const char **lang, struct rf_app_error *e);
+
+/* The questions' language of a stored test: its scope's "lang", else "en".
+ * A static string. */
+const char *rf_app_test_lang(const struct rf_test *t);
 
 /* The RNG seed of a new test (see cfg.seed in app.h). */
 uint64_t rf_app_session_seed(struct rf_app *a);
@@ -123,9 +132,9 @@ int rf_app_test_operational(const struct rf_test *t);
  * operational: the test is operational (rf_app_test_operational): while it
  * is active every skill's "se" and "done" are null and progress is the share
  * of the item limit answered, so that nothing after an answer tells whether
- * it was right. */
+ * it was right. lang: the questions' language (rf_app_test_lang). */
 rf_status rf_app_test_reply(struct rf_app *a, int64_t id, struct rf_cat_session *s,
-                            const char *status, int operational, json_t **out,
+                            const char *status, int operational, const char *lang, json_t **out,
                             struct rf_app_error *e);
 
 /* A finished follow-up's profile: the profile of the test it follows with

@@ -133,6 +133,9 @@ rf_status rf_app_followup_begin(struct rf_app *a, const struct rf_test *t,
                                 "skills", sj, "followup_of", (json_int_t)id);
         if (scj && posting_id)
             json_object_set_new(scj, "posting", json_integer(posting_id));
+        /* a follow-up asks in the language of the test it follows */
+        if (scj && strcmp(rf_app_test_lang(t), "en") != 0)
+            json_object_set_new(scj, "lang", json_string(rf_app_test_lang(t)));
         scope = scj ? json_dumps(scj, JSON_COMPACT) : NULL;
         json_decref(scj);
         json_decref(pj);
@@ -149,7 +152,8 @@ rf_status rf_app_followup_begin(struct rf_app *a, const struct rf_test *t,
                    : rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
     }
     if (!rc)
-        rc = rf_app_test_reply(a, nid, s, "active", rf_app_test_operational(t), out, e);
+        rc = rf_app_test_reply(a, nid, s, "active", rf_app_test_operational(t),
+                               rf_app_test_lang(t), out, e);
     if (!rc) {
         json_object_set_new(json_object_get(*out, "test"), "followup_of", json_integer(id));
         rf_sesscache_put(a->live, nid, s, state);

@@ -47,6 +47,7 @@ static rf_status readable_test(struct rf_app *a, const struct rf_principal *p, i
 struct review_ctx {
     struct rf_app *a;
     json_t *arr;
+    const char *lang; /* the test's language: the review shows the questions as asked */
 };
 
 /* Every answered question with the candidate's answer, the right answer, the
@@ -60,7 +61,10 @@ static void review_item(void *ud, const struct rf_answer *ans)
     size_t bi;
     if (rf_bank_find(&c->a->bank, ans->item_id, &bi))
         return;
-    const struct rf_item *it = &c->a->bank.items[bi];
+    struct rf_item view;
+    char *topts[RF_BANK_MAX_OPTIONS];
+    rf_item_in_lang(&c->a->bank.items[bi], c->lang, &view, topts);
+    const struct rf_item *it = &view;
     json_t *opts = json_array(), *tags = json_array();
     for (size_t k = 0; k < it->noptions; k++)
         json_array_append_new(opts, json_string(it->options[k]));
@@ -212,11 +216,12 @@ rf_status rf_app_test_report(struct rf_app *a, const struct rf_principal *p, int
             }
         } else {
             json_t *rev = json_array();
-            struct review_ctx c = {a, rev};
+            struct review_ctx c = {a, rev, rf_app_test_lang(&t)};
             rc = rf_store_answers_list(a->store, id, review_item, &c, &e->err);
             json_object_set_new(report, "answers", rev);
         }
         json_object_set_new(report, "test", json_integer(id));
+        json_object_set_new(report, "lang", json_string(rf_app_test_lang(&t)));
         /* Who reads it: the candidate ("Your fit ...") or the organization's staff. */
         int mine = p->candidate_id && t.candidate_id == p->candidate_id;
         json_object_set_new(report, "viewer", json_string(mine ? "candidate" : "staff"));

@@ -44,6 +44,28 @@ static rf_status scope_from_role(struct rf_app *a, const char *role_id, struct r
     return RF_OK;
 }
 
+rf_status rf_app_lang_from_request(const json_t *req, const char **lang, struct rf_app_error *e)
+{
+    const char *l;
+    rf_status rc = rf_app_opt_string(req, "lang", 16, &l, e);
+    if (rc)
+        return rc;
+    if (l && !rf_item_lang_known(l))
+        return rf_app_fail(e, RF_EINVAL, "lang", "field 'lang': unknown language '%s' (%s)", l,
+                           RF_ITEM_LANGS);
+    *lang = l && strcmp(l, "ja") == 0 ? "ja" : "en";
+    return RF_OK;
+}
+
+const char *rf_app_test_lang(const struct rf_test *t)
+{
+    json_t *j = t->scope ? json_loads(t->scope, 0, NULL) : NULL;
+    const char *l = json_string_value(json_object_get(j, "lang"));
+    const char *out = l && strcmp(l, "ja") == 0 ? "ja" : "en";
+    json_decref(j);
+    return out;
+}
+
 rf_status rf_app_scope_from_request(struct rf_app *a, const json_t *req, struct rf_app_scope *sc,
                                     struct rf_app_error *e)
 {
@@ -51,6 +73,8 @@ rf_status rf_app_scope_from_request(struct rf_app *a, const json_t *req, struct 
     const char *role;
     rf_status rc = rf_app_opt_string(req, "role", 64, &role, e);
     if (rc)
+        return rc;
+    if ((rc = rf_app_lang_from_request(req, &sc->lang, e)))
         return rc;
     const json_t *find = json_object_get(req, "find_role");
     if (find && !json_is_boolean(find))
@@ -218,13 +242,17 @@ static const char *skill_name(struct rf_app *a, const char *id)
     return rf_taxonomy_find(&a->car.tax, id, &idx) == RF_OK ? a->car.tax.skills[idx].name : id;
 }
 
-/* The question as a candidate may see it: never the key, explanation or parameters. */
-static json_t *question_json(struct rf_app *a, size_t pool_item, size_t number)
+/* The question as a candidate may see it, in the test's language: never the
+ * key, explanation or parameters. */
+static json_t *question_json(struct rf_app *a, size_t pool_item, size_t number, const char *lang)
 {
     size_t bi;
     if (rf_bank_find(&a->bank, a->pool->ids[pool_item], &bi))
         return NULL;
-    const struct rf_item *it = &a->bank.items[bi];
+    struct rf_item view;
+    char *topts[RF_BANK_MAX_OPTIONS];
+    rf_item_in_lang(&a->bank.items[bi], lang, &view, topts);
+    const struct rf_item *it = &view;
     json_t *opts = json_array();
     for (size_t k = 0; k < it->noptions; k++)
         json_array_append_new(opts, json_string(it->options[k]));
@@ -290,17 +318,20 @@ static json_t *test_json(struct rf_app *a, int64_t id, const struct rf_cat_sessi
 
 /* The response to a test request: the test and its current question. */
 rf_status rf_app_test_reply(struct rf_app *a, int64_t id, struct rf_cat_session *s,
-                            const char *status, int operational, json_t **out,
+                            const char *status, int operational, const char *lang, json_t **out,
                             struct rf_app_error *e)
 {
     size_t item = SIZE_MAX;
     if (!strcmp(status, "active"))
         rf_cat_next(s, &item);
-    json_t *q = item == SIZE_MAX ? json_null() : question_json(a, item, rf_cat_nanswered(s) + 1);
+    json_t *q = item == SIZE_MAX ? json_null()
+                                 : question_json(a, item, rf_cat_nanswered(s) + 1, lang);
     if (!q)
         return rf_app_fail(e, RF_EINVAL, NULL, "the current question is no longer in the bank");
-    *out = json_pack("{s:o,s:o}", "test", test_json(a, id, s, status, operational),
-                     "question", q);
+    json_t *tj = test_json(a, id, s, status, operational);
+    if (tj)
+        json_object_set_new(tj, "lang", json_string(lang));
+    *out = json_pack("{s:o,s:o}", "test", tj, "question", q);
     return *out ? RF_OK : rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
 }
 
@@ -409,6 +440,10 @@ rf_status rf_app_test_start(struct rf_app *a, const struct rf_principal *p, cons
             return rc;
         }
         memset(&sc, 0, sizeof sc);
+        if ((rc = rf_app_lang_from_request(req, &sc.lang, e))) {
+            rf_store_invite_cleanup(&inv);
+            return rc;
+        }
         if (inv.role)
             rc = scope_from_role(a, inv.role, &sc, e);
         else if (!inv.posting_id)
@@ -460,6 +495,8 @@ rf_status rf_app_test_start(struct rf_app *a, const struct rf_principal *p, cons
             json_object_set_new(scj, "find_role", json_true());
         if (scj && inv.posting_id)
             json_object_set_new(scj, "posting", json_integer(inv.posting_id));
+        if (scj && sc.lang && strcmp(sc.lang, "en") != 0)
+            json_object_set_new(scj, "lang", json_string(sc.lang));
         scope = json_dumps(scj, JSON_COMPACT);
         json_decref(scj);
         struct rf_test t;
@@ -475,7 +512,7 @@ rf_status rf_app_test_start(struct rf_app *a, const struct rf_principal *p, cons
                    : rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
     }
     if (!rc)
-        rc = rf_app_test_reply(a, id, s, "active", org != 0, out, e);
+        rc = rf_app_test_reply(a, id, s, "active", org != 0, sc.lang ? sc.lang : "en", out, e);
     /* The code that resumes this test from another browser, shown once. */
     char code[RF_RESUME_CODE_CHARS + 2];
     if (!rc && claimed && !(rc = rf_app_resume_code_new(a, inv.id, code, &e->err)))
@@ -508,7 +545,8 @@ rf_status rf_app_test_get(struct rf_app *a, const struct rf_principal *p, int64_
     struct rf_cat_session *s = NULL;
     rc = session_restore(a, &t, &s, e);
     if (!rc)
-        rc = rf_app_test_reply(a, id, s, t.status, rf_app_test_operational(&t), out, e);
+        rc = rf_app_test_reply(a, id, s, t.status, rf_app_test_operational(&t),
+                               rf_app_test_lang(&t), out, e);
     rf_cat_session_free(s);
     rf_store_test_cleanup(&t);
     return rc;
@@ -699,7 +737,7 @@ rf_status rf_app_test_answer(struct rf_app *a, const struct rf_principal *p, int
         rc = rf_app_fail(e, RF_ECONFLICT, "item", "this question was already answered");
     if (!rc)
         rc = rf_app_test_reply(a, id, s, profile ? "finished" : "active",
-                               rf_app_test_operational(&t), out, e);
+                               rf_app_test_operational(&t), rf_app_test_lang(&t), out, e);
     if (!rc && !profile) {
         rf_sesscache_put(a->live, id, s, state); /* the session as stored */
         s = NULL;

@@ -361,3 +361,31 @@ Test(bank, difficulty_names)
     cr_assert_float_eq(lo, -2.0, 1e-12);
     cr_assert_float_eq(hi, -0.6, 1e-12);
 }
+
+/* An item in Japanese: the view borrows the translation; a bank put in
+ * Japanese owns it; items without a complete translation stay English. */
+Test(bank, items_in_japanese)
+{
+    struct rf_bank b;
+    struct rf_err err;
+    rf_err_clear(&err);
+    cr_assert_eq(rf_bank_load_dir("tests/fixtures/bank/small", &b, &err), RF_OK, "%s", err.msg);
+    struct rf_item v;
+    char *opts[RF_BANK_MAX_OPTIONS];
+    cr_assert_eq(rf_item_in_lang(&b.items[0], "ja", &v, opts), 1);
+    cr_assert(strstr(v.stem, "の形はどれか"));
+    cr_assert_str_eq(v.options[3], "定義されない");
+    cr_assert_str_eq(v.lang, "ja");
+    cr_assert_str_eq(b.items[0].options[3], "undefined", "the item itself is untouched");
+    cr_assert_eq(rf_item_in_lang(&b.items[0], "en", &v, opts), 0);
+    cr_assert_str_eq(v.stem, b.items[0].stem);
+    cr_assert_eq(rf_item_in_lang(&b.items[2], "ja", &v, opts), 0, "no translation: English");
+    cr_assert_str_eq(v.stem, b.items[2].stem);
+    size_t missing = 99;
+    cr_assert_eq(rf_bank_use_lang(&b, "ja", &missing), RF_OK);
+    cr_assert_str_eq(b.items[0].options[3], "定義されない");
+    cr_assert_str_eq(b.items[0].lang, "ja");
+    cr_assert_eq(missing, 2, "the two active untranslated items (the retired one not counted)");
+    cr_assert(rf_item_lang_known("ja") && rf_item_lang_known("en") && !rf_item_lang_known("fr"));
+    rf_bank_cleanup(&b);
+}

@@ -77,6 +77,14 @@ printf 'a\nq\n' | $RF assess $B --seed 4 --max-items 6 --exposure "$TMP/exp.json
 grep -q '"exposure": ".*exp.json"' "$TMP/x.json" && ok || bad "the session remembers its exposure file"
 expect_oneline "missing exposure file" 3 "nope.json" $RF assess $B --exposure "$TMP/nope.json"
 
+# In Japanese (issue 16): the questions, options and explanations of the bundled
+# bank's translations; an unknown language is a usage error.
+ja=$(printf '1\na\n1\na\n1\na\n1\na\n' | $RF assess --skills linear_algebra --lang ja --seed 2 --max-items 3 --feedback 2>&1); rc=$?
+[ $rc -eq 0 ] && ok || bad "ja run exit $rc: $(tail -3 <<<"$ja")"
+grep -q "どれか\|求めよ\|答えよ" <<<"$ja" && ok || bad "ja stems: $(head -8 <<<"$ja")"
+grep -q "no complete 'ja' translation" <<<"$ja" && bad "the bundled bank is fully translated" || ok
+expect "unknown language" 2 "--lang: unknown language 'fr' \\(en, ja\\)" $RF assess --lang fr
+
 # Scope from a role of data/roles.json over the bundled bank.
 expect "role scope" 0 "role: Data engineer" sh -c "printf '1\n1\n1\n' | $RF assess --role data_engineer --max-items 3 --seed 1"
 expect "role fit summary" 0 "Data engineer +fit [01]\.[0-9]+ \+- [01]\.[0-9]+ +core [01]\.[0-9]+" sh -c "printf '1\n1\n1\n' | $RF assess --role data_engineer --max-items 3 --seed 1"

@@ -665,3 +665,80 @@ Test(closed, claiming_an_invite_rotates_the_session)
     cr_assert_eq(r.status, 200, "%s", r.body);
     http_result_free(&r);
 }
+
+/* The Japanese text of item field key ("stem", "explanation") or option k. */
+static const char *ja_text(const struct rf_item *it, const char *key, int k)
+{
+    const json_t *t = json_object_get(it->translations, "ja");
+    const json_t *v = k < 0 ? json_object_get(t, key) : json_array_get(json_object_get(t, key), (size_t)k);
+    cr_assert(json_is_string(v), "%s has no Japanese %s", it->id, key);
+    return json_string_value(v);
+}
+
+/* A test in Japanese (issue 16): every question, option and unit is the
+ * item's Japanese translation, the explanation never shows while it runs,
+ * the report reviews the questions in Japanese, a follow-up asks in the
+ * test's language, and an unknown language is refused naming the field. */
+Test(tests, a_test_in_japanese)
+{
+    struct http_client c = {fx.port, "", ""};
+    struct http_result r;
+    cr_assert_eq(client_do(&c, "POST", "/api/tests", "{\"role\":\"ml_engineer\",\"lang\":\"fr\"}",
+                           &r),
+                 0);
+    cr_assert_eq(r.status, 400, "%s", r.body);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "field")), "lang");
+    cr_assert(strstr(json_string_value(json_object_get(r.json, "error")), "unknown language 'fr'"));
+    http_result_free(&r);
+    long long id = start_test(&c, "{\"skills\":[\"deep_learning\",\"llm_applications\"],\"lang\":\"ja\"}", &r);
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(r.json, "test"), "lang")), "ja");
+    int n = 0;
+    while (json_is_object(json_object_get(r.json, "question"))) {
+        const json_t *q = json_object_get(r.json, "question");
+        char item[160];
+        snprintf(item, sizeof item, "%s", json_string_value(json_object_get(q, "item")));
+        const struct rf_item *it = item_of(item);
+        cr_assert_str_eq(json_string_value(json_object_get(q, "lang")), "ja");
+        cr_assert_str_eq(json_string_value(json_object_get(q, "stem")), ja_text(it, "stem", -1));
+        for (size_t k = 0; k < it->noptions; k++)
+            cr_assert_str_eq(json_string_value(json_array_get(json_object_get(q, "options"), k)),
+                             ja_text(it, "options", (int)k));
+        if (it->type == RF_ITEM_NUMERIC && *it->unit)
+            cr_assert_str_eq(json_string_value(json_object_get(q, "unit")), ja_text(it, "unit", -1));
+        cr_assert(!strstr(r.body, ja_text(it, "explanation", -1)), "explanation of %s leaked", item);
+        http_result_free(&r);
+        answer(&c, id, item, n % 2 == 0, &r);
+        cr_assert_eq(r.status, 200, "answer %d: %s", n + 1, r.body);
+        n++;
+        cr_assert(n <= 40);
+    }
+    http_result_free(&r);
+    char path[64];
+    snprintf(path, sizeof path, "/api/tests/%lld/report", id);
+    cr_assert_eq(client_do(&c, "GET", path, NULL, &r), 0);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "lang")), "ja");
+    const json_t *ans = json_object_get(r.json, "answers");
+    cr_assert_eq(json_array_size(ans), (size_t)n);
+    for (size_t i = 0; i < json_array_size(ans); i++) {
+        const json_t *a = json_array_get(ans, i);
+        const struct rf_item *it = item_of(json_string_value(json_object_get(a, "item")));
+        cr_assert_str_eq(json_string_value(json_object_get(a, "stem")), ja_text(it, "stem", -1));
+        cr_assert_str_eq(json_string_value(json_object_get(a, "explanation")),
+                         ja_text(it, "explanation", -1));
+    }
+    http_result_free(&r);
+    snprintf(path, sizeof path, "/api/tests/%lld/report.html", id);
+    cr_assert_eq(client_do(&c, "GET", path, NULL, &r), 0);
+    cr_assert(strstr(r.body, "<div class=\"review\" lang=\"ja\">"), "the review is marked Japanese");
+    http_result_free(&r);
+    /* a follow-up asks in the test's language */
+    snprintf(path, sizeof path, "/api/tests/%lld/followup", id);
+    cr_assert_eq(client_do(&c, "POST", path, "{\"skills\":[\"deep_learning\"]}", &r), 0);
+    cr_assert_eq(r.status, 201, "%s", r.body);
+    const json_t *q = json_object_get(r.json, "question");
+    cr_assert_str_eq(json_string_value(json_object_get(q, "lang")), "ja");
+    cr_assert_str_eq(json_string_value(json_object_get(q, "stem")),
+                     ja_text(item_of(json_string_value(json_object_get(q, "item"))), "stem", -1));
+    http_result_free(&r);
+}

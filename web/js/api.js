@@ -75,3 +75,16 @@ export async function header(active) {
   }
   return m;
 }
+
+// The language the questions of a new test are asked in (the select #qlang of
+// the start and invite pages): the reader's last choice, else Japanese when the
+// browser asks for it first, else English. Returns the select.
+export function questionLanguage() {
+  const sel = document.getElementById('qlang');
+  let saved = null;
+  try { saved = localStorage.getItem('rolefit-qlang'); } catch (e) { /* storage off */ }
+  const asked = (navigator.languages || [navigator.language || 'en'])[0] || 'en';
+  sel.value = saved === 'ja' || saved === 'en' ? saved : asked.toLowerCase().startsWith('ja') ? 'ja' : 'en';
+  sel.addEventListener('change', () => { try { localStorage.setItem('rolefit-qlang', sel.value); } catch (e) { /* storage off */ } });
+  return sel;
+}

@@ -1,11 +1,12 @@
 // The invitation page: what the link is for (the posting or role and the
 // organization), the start, the resume code shown once at the start, and
 // continuing in another browser with that code.
-import { api, header, showError } from './api.js';
+import { api, header, questionLanguage, showError } from './api.js';
 
 const token = location.hash.slice(1);
 const start = document.getElementById('start');
 const err = document.getElementById('error');
+const qlang = questionLanguage();
 const resume = document.getElementById('resume');
 
 function askCode(msg) {
@@ -49,7 +50,7 @@ start.addEventListener('click', async () => {
   start.disabled = true;
   showError(err, null);
   try {
-    const res = await api('POST', '/api/tests', { invite: token });
+    const res = await api('POST', '/api/tests', { invite: token, lang: qlang.value });
     if (res.resume_code) {
       sessionStorage.setItem(`rf_resume_${res.test.id}`, res.resume_code);
       document.getElementById('resume-code').textContent = res.resume_code;

@@ -160,7 +160,8 @@ function render(r) {
   const missed = answers.filter((a) => !a.correct && !(a.score > 0)), right = answers.filter((a) => a.correct);
   const partly = answers.filter((a) => !a.correct && a.score > 0);
   const skillName = (id) => (r.skills.find((k) => k.skill === id) || {}).name || '';
-  const review = (a) => answerReview(a, skillName, own);
+  // the questions as they were asked: in the test's language
+  const review = (a) => { const n = answerReview(a, skillName, own); if (r.lang && n.setAttribute) n.setAttribute('lang', r.lang); return n; };
   if (answers.length) {
     add(el('h2', {}, `${own ? 'Your answers' : 'Answers'} (${right.length} of ${answers.length} right)`),
       el('p', { class: 'muted' }, 'An adaptive test picks harder questions after right answers and easier ones after wrong answers, so the share right says little by itself; the profile above is the measurement.'),

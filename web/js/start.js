@@ -1,11 +1,12 @@
 // Landing page: find my role, pick a role (or skills), and start an adaptive test.
-import { api, ApiError, el, header, showError } from './api.js';
+import { api, ApiError, el, header, questionLanguage, showError } from './api.js';
 import { practicePow } from './pow.js';
 
 const state = { role: null, find: false, skills: new Set(), roles: [], me: null };
 const findBtn = document.getElementById('find');
 const startBtn = document.getElementById('start');
 const choice = document.getElementById('choice');
+const qlang = questionLanguage();
 const errorBox = document.getElementById('error');
 
 function updateChoice() {
@@ -92,6 +93,8 @@ startBtn.addEventListener('click', async () => {
   showError(errorBox, null);
   try {
     const body = state.find ? { find_role: true } : state.role ? { role: state.role } : { skills: [...state.skills] };
+    // the questions' language is the test's: kept for the whole test
+    body.lang = qlang.value;
     const pow = await practicePow(api);
     if (pow) body.pow = pow;
     // 503: the server is busy starting other tests; the proof of work was not

@@ -72,6 +72,8 @@ function render(data) {
   current = question;
   setProgress(test);
   document.getElementById('skill-name').textContent = question.skill.name;
+  // the question's own language, for fonts, line breaking and screen readers
+  document.getElementById('qform').setAttribute('lang', question.lang || 'en');
   stemBox.replaceChildren(renderMarkup(question.stem));
   const type = question.type || 'mcq';
   const hint = document.getElementById('keys-hint');
