@@ -15,9 +15,10 @@ static const char usage[] =
     "Adds an account to the database of `rolefit serve` (default rolefit.db). The password\n"
     "is read from the first line of standard input: at least 12 characters (or\n"
     "--password-min), 5 different ones, not on DIR/common-passwords.txt (--data, default\n"
-    "data) and not the e-mail address. On an empty database the first account starts the\n"
-    "organization --org (default \"My organization\") and is an admin; later accounts join\n"
-    "organization --org-id (default 1), and --org is refused there.\n";
+    "data) and not the e-mail address. --org NAME starts a new organization (names are\n"
+    "unique, whatever the case) whose first account this is, an admin; on an empty database\n"
+    "that is the default, \"My organization\". Other accounts join organization --org-id\n"
+    "(default 1). An address is unique within its organization, not across them.\n";
 
 int rf_cmd_user(int argc, char **argv)
 {
@@ -83,14 +84,17 @@ int rf_cmd_user(int argc, char **argv)
         return rf_cli_fail("user add", rc, err.msg);
     int64_t n, oid = (int64_t)org_id, uid;
     rc = rf_store_user_count(st, &n, &err);
-    if (!rc && n == 0) {
+    if (!rc && (n == 0 || org)) {
+        /* a new organization's first account is its admin */
         role = "admin";
         rc = rf_store_org_create(st, org ? org : "My organization", &oid, &err);
-    } else if (!rc && org) {
-        rc = rf_err_set(&err, RF_EINVAL,
-                        "%s: --org names the organization of the first account only; this "
-                        "database has accounts, so join one with --org-id N",
-                        db);
+    } else if (!rc) {
+        char *org_name = NULL;
+        rc = rf_store_org_name(st, oid, &org_name, &err);
+        free(org_name);
+        if (rc == RF_ENOTFOUND)
+            rc = rf_err_set(&err, RF_EINVAL, "%s: no organization %lld (--org-id)", db,
+                            (long long)oid);
     }
     if (!rc)
         rc = rf_store_user_create(st, oid, email, name, role, hash, &uid, &err);

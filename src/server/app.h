@@ -75,8 +75,25 @@ rf_status rf_app_setup_token(struct rf_app *a, char out[RF_TOKEN_LEN], struct rf
 rf_status rf_app_setup(struct rf_app *a, const json_t *req, int64_t *user_id,
                        struct rf_app_error *e);
 
-/* Checks email and password; *user_id on success, RF_EPERM otherwise. */
-rf_status rf_app_login(struct rf_app *a, const json_t *req, int64_t *user_id,
+/* A sign-in request ({email, password, organization?}) as read: the
+ * strings borrowed from the request. */
+struct rf_app_signin {
+    const char *email, *password, *org; /* org: as given, or NULL */
+    int64_t org_id;                     /* 0: no organization of that name */
+    char account[512]; /* the sign-in throttle's key: organization and address, case folded */
+};
+
+/* Reads a sign-in request and finds its organization: by the name given
+ * (case-insensitively), or the server's only one. Without a name on a server
+ * of two or more, RF_EINVAL with field "organization", whatever the address:
+ * the answer tells nothing about accounts. */
+rf_status rf_app_signin_read(struct rf_app *a, const json_t *req, struct rf_app_signin *in,
+                             struct rf_app_error *e);
+
+/* Checks the password of the organization's account with that address;
+ * *user_id on success, RF_EPERM otherwise, with the same work and answer
+ * whether the organization and the account exist or not. */
+rf_status rf_app_login(struct rf_app *a, const struct rf_app_signin *in, int64_t *user_id,
                        struct rf_app_error *e);
 
 /* A new cookie session for a user or a candidate: the cookie token and its CSRF token. */

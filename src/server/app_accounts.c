@@ -5,6 +5,7 @@
  */
 #include "server/app.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -64,28 +65,68 @@ rf_status rf_app_setup(struct rf_app *a, const json_t *req, int64_t *user_id,
     return RF_OK;
 }
 
-rf_status rf_app_login(struct rf_app *a, const json_t *req, int64_t *user_id,
+/* Appends text to buf (n bytes, *o used), ASCII letters in lower case. */
+static void put_folded(char *buf, size_t n, size_t *o, const char *text)
+{
+    for (; *text && *o + 1 < n; text++)
+        buf[(*o)++] = (char)tolower((unsigned char)*text);
+    buf[*o] = '\0';
+}
+
+rf_status rf_app_signin_read(struct rf_app *a, const json_t *req, struct rf_app_signin *in,
+                             struct rf_app_error *e)
+{
+    memset(in, 0, sizeof *in);
+    rf_status rc;
+    if ((rc = rf_app_req_string(req, "email", 254, &in->email, e)) ||
+        (rc = rf_app_req_string(req, "password", 256, &in->password, e)) ||
+        (rc = rf_app_opt_string(req, "organization", 200, &in->org, e)))
+        return rc;
+    if (in->org && !in->org[0])
+        in->org = NULL;
+    rc = rf_store_org_find(a->store, in->org, &in->org_id, &e->err);
+    if (rc == RF_ECONFLICT)
+        return rf_app_fail(e, RF_EINVAL, "organization",
+                           "this server has several organizations: give the name of yours");
+    if (rc == RF_ENOTFOUND)
+        in->org_id = 0; /* signs nobody in, with the work of a wrong password */
+    else if (rc)
+        return rc;
+    /* the throttle counts per organization and address: by id when the
+     * organization exists (its name may be written in any case), else by
+     * the name given */
+    size_t o = 0;
+    if (in->org_id)
+        o = (size_t)snprintf(in->account, sizeof in->account, "%lld\n", (long long)in->org_id);
+    else {
+        put_folded(in->account, sizeof in->account, &o, in->org ? in->org : "");
+        put_folded(in->account, sizeof in->account, &o, "?\n");
+    }
+    put_folded(in->account, sizeof in->account, &o, in->email);
+    return RF_OK;
+}
+
+rf_status rf_app_login(struct rf_app *a, const struct rf_app_signin *in, int64_t *user_id,
                        struct rf_app_error *e)
 {
-    const char *email, *password;
-    rf_status rc;
-    if ((rc = rf_app_req_string(req, "email", 254, &email, e)) ||
-        (rc = rf_app_req_string(req, "password", 256, &password, e)))
-        return rc;
+    const char *wrong = in->org ? "wrong organization, email or password"
+                                : "wrong email or password";
     struct rf_user u;
-    rc = rf_store_user_by_email(a->store, email, &u, &e->err);
+    rf_status rc = in->org_id
+                       ? rf_store_user_by_email(a->store, in->org_id, in->email, &u, &e->err)
+                       : RF_ENOTFOUND;
     if (rc == RF_ENOTFOUND) {
         /* same work and answer as a wrong password */
-        rf_auth_check_password(rf_auth_dummy_hash(), password);
-        return rf_app_fail(e, RF_EPERM, NULL, "wrong email or password");
+        rf_auth_check_password(rf_auth_dummy_hash(), in->password);
+        return rf_app_fail(e, RF_EPERM, NULL, "%s", wrong);
     }
     if (rc)
         return rc;
-    int ok = rf_auth_check_password(u.pw_hash, password);
+    int ok = rf_auth_check_password(u.pw_hash, in->password);
     *user_id = u.id;
     rf_store_user_cleanup(&u);
     if (!ok)
-        return rf_app_fail(e, RF_EPERM, NULL, "wrong email or password");
+        return rf_app_fail(e, RF_EPERM, NULL, "%s", wrong);
     return RF_OK;
 }
 
@@ -174,6 +215,11 @@ json_t *rf_app_me(struct rf_app *a, const struct rf_principal *p)
     struct rf_err err;
     if (rf_store_user_count(a->store, &n, &err) == RF_OK)
         json_object_set_new(j, "setup_needed", json_boolean(n == 0));
+    /* sign-in names the organization: a fact of the server, not of anyone */
+    int64_t org;
+    json_object_set_new(j, "organization_required",
+                        json_boolean(rf_store_org_find(a->store, NULL, &org, &err) ==
+                                     RF_ECONFLICT));
     return j;
 }
 

@@ -243,12 +243,16 @@ static void h_login(void *ap, struct rf_req *req, struct rf_resp *resp)
         return;
     struct rf_app_error e = {{0}, NULL};
     int64_t uid;
-    /* the account's own throttle first: a throttled attempt costs no hash */
-    const char *email = json_string_value(json_object_get(j, "email"));
-    char account[256];
-    snprintf(account, sizeof account, "%s", email ? email : "");
+    struct rf_app_signin in;
+    rf_status rc = rf_app_signin_read(s->app, j, &in, &e);
+    if (rc) {
+        json_decref(j);
+        return app_fail(s, req, resp, rc, &e);
+    }
+    /* the account's own throttle first (organization and address): a
+     * throttled attempt costs no hash */
     double retry;
-    if (account[0] && !rf_throttle_allowed(s->accounts, account, now_of(s), &retry)) {
+    if (!rf_throttle_allowed(s->accounts, in.account, now_of(s), &retry)) {
         json_decref(j);
         return too_many(resp, retry,
                         "too many failed sign-ins for this account; wait and try again");
@@ -257,13 +261,13 @@ static void h_login(void *ap, struct rf_req *req, struct rf_resp *resp)
         json_decref(j);
         return;
     }
-    rf_status rc = rf_app_login(s->app, j, &uid, &e);
+    rc = rf_app_login(s->app, &in, &uid, &e);
     rf_gate_leave(s->hashing);
     json_decref(j);
-    if (rc == RF_EPERM && account[0])
-        rf_throttle_failed(s->accounts, account, now_of(s));
+    if (rc == RF_EPERM)
+        rf_throttle_failed(s->accounts, in.account, now_of(s));
     else if (!rc)
-        rf_throttle_succeeded(s->accounts, account);
+        rf_throttle_succeeded(s->accounts, in.account);
     if (rc == RF_EPERM)
         return rf_resp_error(resp, 401, e.err.msg, e.field);
     if (rc)

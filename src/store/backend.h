@@ -49,8 +49,8 @@ struct rf_store_ops {
     rf_status (*user_create)(struct rf_store *s, int64_t org_id, const char *email,
                              const char *name, const char *role, const char *pw_hash,
                              int64_t *id, struct rf_err *err);
-    rf_status (*user_by_email)(struct rf_store *s, const char *email, struct rf_user *u,
-                               struct rf_err *err);
+    rf_status (*user_by_email)(struct rf_store *s, int64_t org_id, const char *email,
+                               struct rf_user *u, struct rf_err *err);
     rf_status (*user_get)(struct rf_store *s, int64_t id, struct rf_user *u, struct rf_err *err);
     rf_status (*user_count)(struct rf_store *s, int64_t *n, struct rf_err *err);
     rf_status (*auth_create)(struct rf_store *s, const char *token_hash, const struct rf_auth *a,
@@ -114,6 +114,11 @@ struct rf_store_ops {
                                struct rf_err *err);
     /* issue 15: organizations' names, resume codes, posting edits */
     rf_status (*org_name)(struct rf_store *s, int64_t id, char **name, struct rf_err *err);
+    /* issue 21: accounts per organization */
+    /* the organization named (RF_ENOTFOUND when none); name NULL: the count
+     * of organizations in *n and, when there are some, the lowest id */
+    rf_status (*org_find)(struct rf_store *s, const char *name, int64_t *id, int64_t *n,
+                          struct rf_err *err);
     rf_status (*invite_set_resume)(struct rf_store *s, int64_t invite_id, const char *hash,
                                    struct rf_err *err);
     rf_status (*invite_resume_result)(struct rf_store *s, int64_t invite_id, int ok, int64_t now,

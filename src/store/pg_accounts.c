@@ -60,9 +60,37 @@ static rf_status pg_org_name(struct rf_store *bs, int64_t id, char **name, struc
 static rf_status pg_org_create(struct rf_store *bs, const char *name, int64_t *id,
                                struct rf_err *err)
 {
-    return rf_pg_one_row(rf_pg_of(bs), err, "create organization", rf_pg_id_fn, id,
-                         "INSERT INTO orgs(name, created) VALUES ($1, $2) RETURNING id", "ti", name,
-                         rf_pg_now_s());
+    rf_status rc =
+        rf_pg_one_row(rf_pg_of(bs), err, "create organization", rf_pg_id_fn, id,
+                      "INSERT INTO orgs(name, created) VALUES ($1, $2) RETURNING id", "ti", name,
+                      rf_pg_now_s());
+    if (rc == RF_ECONFLICT)
+        rf_err_set(err, rc, "an organization named '%s' already exists", name);
+    return rc;
+}
+
+/* The lowest id and the count of organizations (int64_t out[2]). */
+static rf_status orgs_fn(struct pconn *cn, const PGresult *r, void *out, struct rf_err *err)
+{
+    (void)cn;
+    (void)err;
+    ((int64_t *)out)[0] = rf_pg_col_int(r, 0, 0, 0);
+    ((int64_t *)out)[1] = rf_pg_col_int(r, 0, 1, 0);
+    return RF_OK;
+}
+
+static rf_status pg_org_find(struct rf_store *bs, const char *name, int64_t *id, int64_t *n,
+                             struct rf_err *err)
+{
+    if (name)
+        return rf_pg_one_row(rf_pg_of(bs), err, "organization", rf_pg_id_fn, id,
+                             "SELECT id FROM orgs WHERE lower(name) = lower($1)", "t", name);
+    int64_t v[2] = {0, 0};
+    rf_status rc = rf_pg_one_row(rf_pg_of(bs), err, "organizations", orgs_fn, v,
+                                 "SELECT coalesce(min(id), 0), count(*) FROM orgs", "");
+    *id = v[0];
+    *n = v[1];
+    return rc;
 }
 
 static rf_status pg_user_create(struct rf_store *bs, int64_t org_id, const char *email,
@@ -74,7 +102,7 @@ static rf_status pg_user_create(struct rf_store *bs, int64_t org_id, const char 
                                  "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
                                  "itttti", org_id, email, name, role, pw_hash, rf_pg_now_s());
     if (rc == RF_ECONFLICT)
-        rf_err_set(err, rc, "an account with email '%s' already exists", email);
+        rf_err_set(err, rc, "this organization already has an account with email '%s'", email);
     return rc;
 }
 
@@ -97,13 +125,13 @@ static rf_status user_fn(struct pconn *cn, const PGresult *r, void *out, struct 
     return RF_OK;
 }
 
-static rf_status pg_user_by_email(struct rf_store *bs, const char *email, struct rf_user *u,
-                                  struct rf_err *err)
+static rf_status pg_user_by_email(struct rf_store *bs, int64_t org_id, const char *email,
+                                  struct rf_user *u, struct rf_err *err)
 {
     return rf_pg_one_row(rf_pg_of(bs), err, "user", user_fn, u,
                          "SELECT id, org_id, email, name, role, pw_hash FROM users "
-                         "WHERE lower(email) = lower($1)",
-                         "t", email);
+                         "WHERE org_id = $1 AND lower(email) = lower($2)",
+                         "it", org_id, email);
 }
 
 static rf_status pg_user_get(struct rf_store *bs, int64_t id, struct rf_user *u, struct rf_err *err)
@@ -217,4 +245,5 @@ void rf_pg_accounts_ops(struct rf_store_ops *ops)
     ops->candidate_create = pg_candidate_create;
     ops->candidate_get = pg_candidate_get;
     ops->org_name = pg_org_name;
+    ops->org_find = pg_org_find;
 }

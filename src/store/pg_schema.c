@@ -74,6 +74,13 @@ const char *const rf_pg_migrations[] = {
     "ALTER TABLE invites ADD COLUMN resume_fail_at BIGINT NOT NULL DEFAULT 0;"
     "ALTER TABLE invites ADD COLUMN topup_of BIGINT;"
     "ALTER TABLE invites ADD COLUMN skills TEXT;",
+    /* 6: accounts per organization, organization names unique
+     * (sqlite_schema.c 6) */
+    "DROP INDEX users_email;"
+    "CREATE UNIQUE INDEX users_email ON users(org_id, lower(email));"
+    "UPDATE orgs SET name = name || ' (' || id || ')' WHERE id NOT IN"
+    "  (SELECT min(id) FROM orgs GROUP BY lower(name));"
+    "CREATE UNIQUE INDEX orgs_name ON orgs(lower(name));",
 };
 
 const size_t rf_pg_nmigrations = sizeof rf_pg_migrations / sizeof rf_pg_migrations[0];

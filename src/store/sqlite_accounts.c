@@ -73,6 +73,8 @@ static rf_status sq_org_create(struct rf_store *bs, const char *name, int64_t *i
     rf_status rc =
         rf_sq_run(cn, err, "create organization", "INSERT INTO orgs(name, created) VALUES (?, ?)",
                   "ti", name, rf_sq_now_s());
+    if (rc == RF_ECONFLICT)
+        rf_err_set(err, rc, "an organization named '%s' already exists", name);
     if (!rc)
         *id = sqlite3_last_insert_rowid(cn->db);
     rf_sq_unlock(cn);
@@ -90,7 +92,7 @@ static rf_status sq_user_create(struct rf_store *bs, int64_t org_id, const char 
                              "VALUES (?, ?, ?, ?, ?, ?)",
                              "itttti", org_id, email, name, role, pw_hash, rf_sq_now_s());
     if (rc == RF_ECONFLICT)
-        rf_err_set(err, rc, "an account with email '%s' already exists", email);
+        rf_err_set(err, rc, "this organization already has an account with email '%s'", email);
     if (!rc)
         *id = sqlite3_last_insert_rowid(cn->db);
     rf_sq_unlock(cn);
@@ -127,14 +129,38 @@ static rf_status user_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
     return user_row(st, out, err);
 }
 
-static rf_status sq_user_by_email(struct rf_store *bs, const char *email, struct rf_user *u,
-                                  struct rf_err *err)
+static rf_status sq_user_by_email(struct rf_store *bs, int64_t org_id, const char *email,
+                                  struct rf_user *u, struct rf_err *err)
 {
     struct sq_store *s = (struct sq_store *)bs;
     return rf_sq_get(s, err, "user", user_fn, u,
                      "SELECT id, org_id, email, name, role, pw_hash FROM users "
-                     "WHERE email = ?",
-                     "t", email);
+                     "WHERE org_id = ? AND email = ?",
+                     "it", org_id, email);
+}
+
+/* The lowest id and the count of organizations (int64_t out[2]). */
+static rf_status orgs_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
+{
+    (void)err;
+    ((int64_t *)out)[0] = sqlite3_column_int64(st, 0);
+    ((int64_t *)out)[1] = sqlite3_column_int64(st, 1);
+    return RF_OK;
+}
+
+static rf_status sq_org_find(struct rf_store *bs, const char *name, int64_t *id, int64_t *n,
+                             struct rf_err *err)
+{
+    struct sq_store *s = (struct sq_store *)bs;
+    if (name)
+        return rf_sq_get(s, err, "organization", rf_sq_count_fn, id,
+                         "SELECT id FROM orgs WHERE name = ? COLLATE NOCASE", "t", name);
+    int64_t v[2] = {0, 0};
+    rf_status rc = rf_sq_get(s, err, "organizations", orgs_fn, v,
+                             "SELECT coalesce(min(id), 0), count(*) FROM orgs", "");
+    *id = v[0];
+    *n = v[1];
+    return rc;
 }
 
 static rf_status sq_user_get(struct rf_store *bs, int64_t id, struct rf_user *u, struct rf_err *err)
@@ -263,4 +289,5 @@ void rf_sq_accounts_ops(struct rf_store_ops *ops)
     ops->candidate_create = sq_candidate_create;
     ops->candidate_get = sq_candidate_get;
     ops->org_name = sq_org_name;
+    ops->org_find = sq_org_find;
 }

@@ -83,6 +83,25 @@ const char *const rf_sqlite_migrations[] = {
     "ALTER TABLE invites ADD COLUMN resume_fail_at INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE invites ADD COLUMN topup_of INTEGER;"
     "ALTER TABLE invites ADD COLUMN skills TEXT;",
+    /* 6: accounts per organization (issue 21). An address is unique within
+     * its organization only, so that adding an account never tells whether
+     * another organization has one with that address; sign-in names the
+     * organization when the server has several, by its name, now unique
+     * (case-insensitively; a name held twice before keeps its first holder
+     * and the others get " (id)" added). users is rebuilt (its UNIQUE was on
+     * the column) with every row and id; store_sqlite.c runs migrations with
+     * foreign keys off and checks them before committing. */
+    "CREATE TABLE users_new (id INTEGER PRIMARY KEY,"
+    "  org_id INTEGER NOT NULL REFERENCES orgs(id), email TEXT NOT NULL COLLATE NOCASE,"
+    "  name TEXT NOT NULL, role TEXT NOT NULL CHECK (role IN ('admin', 'recruiter')),"
+    "  pw_hash TEXT NOT NULL, created INTEGER NOT NULL, UNIQUE (org_id, email));"
+    "INSERT INTO users_new(id, org_id, email, name, role, pw_hash, created)"
+    "  SELECT id, org_id, email, name, role, pw_hash, created FROM users;"
+    "DROP TABLE users;"
+    "ALTER TABLE users_new RENAME TO users;"
+    "UPDATE orgs SET name = name || ' (' || id || ')' WHERE id NOT IN"
+    "  (SELECT min(id) FROM orgs GROUP BY name COLLATE NOCASE);"
+    "CREATE UNIQUE INDEX orgs_name ON orgs(name COLLATE NOCASE);",
 };
 
 const size_t rf_sqlite_nmigrations = sizeof rf_sqlite_migrations / sizeof rf_sqlite_migrations[0];

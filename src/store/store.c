@@ -104,10 +104,10 @@ rf_status rf_store_user_create(struct rf_store *s, int64_t org_id, const char *e
     return s->ops->user_create(s, org_id, email, name, role, pw_hash, id, err);
 }
 
-rf_status rf_store_user_by_email(struct rf_store *s, const char *email, struct rf_user *u,
-                                 struct rf_err *err)
+rf_status rf_store_user_by_email(struct rf_store *s, int64_t org_id, const char *email,
+                                 struct rf_user *u, struct rf_err *err)
 {
-    return s->ops->user_by_email(s, email, u, err);
+    return s->ops->user_by_email(s, org_id, email, u, err);
 }
 
 rf_status rf_store_user_get(struct rf_store *s, int64_t id, struct rf_user *u,
@@ -153,6 +153,19 @@ rf_status rf_store_candidate_get(struct rf_store *s, int64_t id, struct rf_candi
 rf_status rf_store_org_name(struct rf_store *s, int64_t id, char **name, struct rf_err *err)
 {
     return s->ops->org_name(s, id, name, err);
+}
+
+rf_status rf_store_org_find(struct rf_store *s, const char *name, int64_t *id, struct rf_err *err)
+{
+    int64_t n = 1;
+    rf_status rc = s->ops->org_find(s, name, id, &n, err);
+    if (rc || name)
+        return rc;
+    if (n == 0)
+        return rf_err_set(err, RF_ENOTFOUND, "no organization");
+    if (n > 1)
+        return rf_err_set(err, RF_ECONFLICT, "%lld organizations: name one", (long long)n);
+    return RF_OK;
 }
 
 rf_status rf_store_invite_set_resume(struct rf_store *s, int64_t invite_id, const char *hash,

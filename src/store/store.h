@@ -77,14 +77,22 @@ void rf_store_user_cleanup(struct rf_user *u);
 
 /* The organization's name (*name malloc'd; RF_ENOTFOUND when none). */
 rf_status rf_store_org_name(struct rf_store *s, int64_t id, char **name, struct rf_err *err);
+/* Names are unique (case-insensitively): RF_ECONFLICT if taken. */
 rf_status rf_store_org_create(struct rf_store *s, const char *name, int64_t *id,
                               struct rf_err *err);
-/* Email is unique (case-insensitively): RF_ECONFLICT if taken. */
+/* The organization named name (case-insensitively), or with name NULL the
+ * only one: RF_ENOTFOUND when there is none, and, with name NULL,
+ * RF_ECONFLICT when there are two or more. */
+rf_status rf_store_org_find(struct rf_store *s, const char *name, int64_t *id,
+                            struct rf_err *err);
+/* An address is unique (case-insensitively) within its organization:
+ * RF_ECONFLICT if taken there; other organizations may have it too. */
 rf_status rf_store_user_create(struct rf_store *s, int64_t org_id, const char *email,
                                const char *name, const char *role, const char *pw_hash,
                                int64_t *id, struct rf_err *err);
-rf_status rf_store_user_by_email(struct rf_store *s, const char *email, struct rf_user *u,
-                                 struct rf_err *err);
+/* The account of organization org_id with this address (case-insensitively). */
+rf_status rf_store_user_by_email(struct rf_store *s, int64_t org_id, const char *email,
+                                 struct rf_user *u, struct rf_err *err);
 rf_status rf_store_user_get(struct rf_store *s, int64_t id, struct rf_user *u,
                             struct rf_err *err);
 rf_status rf_store_user_count(struct rf_store *s, int64_t *n, struct rf_err *err);

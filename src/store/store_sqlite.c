@@ -40,10 +40,30 @@
 #include "store/sqlite_schema.h"
 #include "store/sqlite_int.h"
 
+/* After migrating with foreign keys off: RF_EDB naming the first reference
+ * a migration left without its row. */
+static rf_status foreign_keys_hold(struct conn *cn, struct rf_err *err)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(cn->db, "PRAGMA foreign_key_check", -1, &st, NULL) != SQLITE_OK)
+        return rf_sq_dberr(cn, err, "foreign key check");
+    int r = sqlite3_step(st);
+    rf_status rc = RF_OK;
+    if (r == SQLITE_ROW)
+        rc = rf_err_set(err, RF_EDB, "store: %s: row %lld of table %s refers to a missing row of %s",
+                        cn->path, (long long)sqlite3_column_int64(st, 1),
+                        (const char *)sqlite3_column_text(st, 0),
+                        (const char *)sqlite3_column_text(st, 2));
+    else if (r != SQLITE_DONE)
+        rc = rf_sq_dberr(cn, err, "foreign key check");
+    sqlite3_finalize(st);
+    return rc;
+}
+
 /* Applies the migrations the database lacks, all in one transaction that
  * holds SQLite's write lock from the reading of the version on, so that
  * processes opening a new database together apply each migration once. */
-static rf_status migrate(struct sq_store *s, struct rf_err *err)
+static rf_status migrate_locked(struct sq_store *s, struct rf_err *err)
 {
     struct conn *cn = &s->w;
     rf_status rc = rf_sq_exec(cn, "BEGIN IMMEDIATE", err);
@@ -70,6 +90,8 @@ static rf_status migrate(struct sq_store *s, struct rf_err *err)
             (rc = rf_sq_exec(cn, ins, err)))
             rf_err_prefix(err, "migration %d", i + 1);
     }
+    if (!rc && v < n)
+        rc = foreign_keys_hold(cn, err);
     if (!rc)
         rc = rf_sq_exec(cn, "COMMIT", err);
     if (rc) {
@@ -79,6 +101,20 @@ static rf_status migrate(struct sq_store *s, struct rf_err *err)
     }
     s->version = n;
     return RF_OK;
+}
+
+/* migrate_locked with foreign keys off, as SQLite's way of changing a table
+ * that others reference asks (lang_altertable.html: a table rebuilt under
+ * its old name keeps the rows that refer to it, which a DROP with foreign
+ * keys on would delete or refuse); they are checked before the commit. The
+ * pragma does nothing inside a transaction: it is set around it. */
+static rf_status migrate(struct sq_store *s, struct rf_err *err)
+{
+    rf_status rc = rf_sq_exec(&s->w, "PRAGMA foreign_keys=OFF", err);
+    if (!rc)
+        rc = migrate_locked(s, err);
+    rf_status on = rf_sq_exec(&s->w, "PRAGMA foreign_keys=ON", rc ? NULL : err);
+    return rc ? rc : on;
 }
 
 /* Opens one connection on path and runs its pragmas. */

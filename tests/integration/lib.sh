@@ -33,6 +33,21 @@ expect_oneline() {
 ok() { pass=$((pass + 1)); }
 bad() { echo "FAIL $1"; fail=$((fail + 1)); }
 
+# serve_start LOG ARGS...: `rolefit serve --port 0 ARGS...` in the background,
+# stderr to LOG; sets PID, and PORT once it listens (empty if it did not start)
+serve_start() {
+    local log=$1; shift
+    "$RF" serve --port 0 "$@" 2>"$log" &
+    PID=$!
+    PORT=
+    for _ in $(seq 150); do
+        PORT=$(sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$log")
+        [ -n "$PORT" ] && break
+        kill -0 "$PID" 2>/dev/null || break
+        sleep 0.1
+    done
+}
+
 finish() {
     echo "$(basename "$0" .sh): $pass passed, $fail failed"
     [ "$fail" -eq 0 ]

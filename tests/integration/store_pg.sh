@@ -47,16 +47,7 @@ fi
 # once (their answers share group commits); every acknowledged answer is stored
 psql_q "CREATE DATABASE serve"
 SURL="postgresql://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/serve"
-"$RF" serve --db "$SURL" --port 0 --quiet --practice-pow 0 --answer-rate 0 --rate 0 \
-    2>"$TMP/serve.log" &
-PID=$!
-PORT=
-for _ in $(seq 150); do
-    PORT=$(sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$TMP/serve.log")
-    [ -n "$PORT" ] && break
-    kill -0 "$PID" 2>/dev/null || break
-    sleep 0.1
-done
+serve_start "$TMP/serve.log" --db "$SURL" --quiet --practice-pow 0 --answer-rate 0 --rate 0
 [ -n "$PORT" ] && ok || bad "the server did not start: $(cat "$TMP/serve.log")"
 grep -q "database postgresql://$PGUSER:\*\*\*@" "$TMP/serve.log" && ! grep -q "$PGPASSWORD" "$TMP/serve.log" &&
     ok || bad "the start line shows the URL without its password: $(head -3 "$TMP/serve.log")"

@@ -161,7 +161,9 @@ struct http_client fixture_other_recruiter(void)
     struct http_client c = {fx.port, "", ""};
     struct http_result r;
     cr_assert_eq(client_do(&c, "POST", "/api/login",
-                           "{\"email\":\"olga@other.test\",\"password\":\"other password\"}", &r),
+                           "{\"email\":\"olga@other.test\",\"password\":\"other password\","
+                           "\"organization\":\"Other\"}",
+                           &r),
                  0);
     cr_assert_eq(r.status, 200, "%s", r.body);
     http_result_free(&r);

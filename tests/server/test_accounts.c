@@ -66,13 +66,20 @@ Test(accounts, the_dummy_hash_costs_what_a_real_one_does)
     cr_assert(!rf_auth_check_password(dummy, ""));
 }
 
-/* POST /api/login with email and password: the status and the raw body in body. */
-static int sign_in(const char *email, const char *password, char *body, size_t n)
+/* POST /api/login with email, password and organization (NULL: none given):
+ * the status and the raw body in body. */
+static int sign_in_at(const char *org, const char *email, const char *password, char *body,
+                      size_t n)
 {
     struct http_client c = {fx.port, "", ""};
     struct http_result r;
     char req[256];
-    snprintf(req, sizeof req, "{\"email\":\"%s\",\"password\":\"%s\"}", email, password);
+    if (org)
+        snprintf(req, sizeof req,
+                 "{\"email\":\"%s\",\"password\":\"%s\",\"organization\":\"%s\"}", email,
+                 password, org);
+    else
+        snprintf(req, sizeof req, "{\"email\":\"%s\",\"password\":\"%s\"}", email, password);
     cr_assert_eq(client_do(&c, "POST", "/api/login", req, &r), 0);
     int st = r.status;
     snprintf(body, n, "%s", r.body);
@@ -95,7 +102,7 @@ Test(accounts, sign_in_does_not_tell_unknown_addresses_from_wrong_passwords, .in
     for (int k = 0; k < RF_THROTTLE_FREE + 2; k++) {
         int want = k <= RF_THROTTLE_FREE ? 401 : 429;
         for (size_t i = 0; i < 3; i++) {
-            int st = sign_in(who[i], "a wrong password", body, sizeof body);
+            int st = sign_in_at("Acme", who[i], "a wrong password", body, sizeof body);
             cr_assert_eq(st, want, "attempt %d for %s: %d: %s", k + 1, who[i], st, body);
             if (i == 0)
                 snprintf(first, sizeof first, "%s", body);
@@ -106,42 +113,102 @@ Test(accounts, sign_in_does_not_tell_unknown_addresses_from_wrong_passwords, .in
     }
 }
 
-Test(accounts, adding_another_organizations_address_answers_as_for_ones_own, .init = start,
-     .fini = stop)
+/* POST /api/users as admin a: an account of email with password; the status. */
+static int add_account(struct http_client *a, const char *email, const char *password,
+                       char *body, size_t n)
+{
+    char req[256];
+    snprintf(req, sizeof req, "{\"email\":\"%s\",\"name\":\"X\",\"password\":\"%s\"}", email,
+             password);
+    struct http_result r;
+    cr_assert_eq(client_do(a, "POST", "/api/users", req, &r), 0);
+    int st = r.status;
+    snprintf(body, n, "%s", r.body);
+    http_result_free(&r);
+    return st;
+}
+
+/* Addresses are unique per organization: an address another organization
+ * has is free in the admin's own (no 409 that would tell it exists), and
+ * one's own organization still refuses a second account of one address. */
+Test(accounts, another_organizations_address_is_free_in_ones_own, .init = start, .fini = stop)
 {
     struct http_client a = fixture_admin();
     struct http_client o = fixture_other_recruiter();
     (void)o;
+    char body[512];
+    int st = add_account(&a, "rex@acme.test", "a long enough password", body, sizeof body);
+    cr_assert_eq(st, 201, "%s", body);
+    st = add_account(&a, "OLGA@other.test", "a long enough password", body, sizeof body);
+    cr_assert_eq(st, 201, "another organization's address: %s", body);
+    st = add_account(&a, "Rex@Acme.test", "another long password", body, sizeof body);
+    cr_assert_eq(st, 409, "%s", body);
+    cr_assert(strstr(body, "\"field\":\"email\"") || strstr(body, "\"field\": \"email\""), "%s",
+              body);
+}
+
+/* /api/me as c: the user's organization, or 0 when not signed in. */
+static json_int_t me_org(struct http_client *c)
+{
     struct http_result r;
-    cr_assert_eq(client_do(&a, "POST", "/api/users",
-                           "{\"email\":\"rex@acme.test\",\"name\":\"Rex\",\"password\":\"a long "
-                           "enough password\"}",
+    cr_assert_eq(client_do(c, "GET", "/api/me", NULL, &r), 0);
+    json_int_t org = json_integer_value(json_object_get(json_object_get(r.json, "user"),
+                                                        "organization"));
+    http_result_free(&r);
+    return org;
+}
+
+/* One address in two organizations: sign-in asks for the organization,
+ * whatever the address, signs in to the one named (by name, in any case),
+ * and each account has its own throttle. */
+Test(accounts, one_address_in_two_organizations, .init = start, .fini = stop)
+{
+    struct http_client a = fixture_admin();
+    struct http_client o = fixture_other_recruiter();
+    (void)o;
+    char body[512], first[512];
+    cr_assert_eq(add_account(&a, "olga@other.test", "olga of acme password", body, sizeof body),
+                 201, "%s", body);
+    struct http_result r;
+    cr_assert_eq(client_do(&a, "GET", "/api/me", NULL, &r), 0);
+    cr_assert(json_is_true(json_object_get(r.json, "organization_required")), "%s", r.body);
+    http_result_free(&r);
+    /* no organization: the same 400 for an address of both, of one, of none */
+    const char *who[] = {"olga@other.test", "ada@acme.test", "nobody@x.test"};
+    for (size_t i = 0; i < 3; i++) {
+        int st = sign_in_at(NULL, who[i], "other password", body, sizeof body);
+        cr_assert_eq(st, 400, "%s: %s", who[i], body);
+        cr_assert(strstr(body, "organization"), "%s", body);
+        if (i == 0)
+            snprintf(first, sizeof first, "%s", body);
+        else
+            cr_assert_str_eq(body, first);
+    }
+    /* the organization named picks the account */
+    struct http_client c = {fx.port, "", ""};
+    cr_assert_eq(client_do(&c, "POST", "/api/login",
+                           "{\"email\":\"olga@other.test\",\"password\":\"olga of acme "
+                           "password\",\"organization\":\"acme\"}",
                            &r),
                  0);
-    cr_assert_eq(r.status, 201, "%s", r.body);
+    cr_assert_eq(r.status, 200, "%s", r.body);
     http_result_free(&r);
-    /* an address of the admin's own organization, and one of another */
-    const char *email[] = {"rex@acme.test", "olga@other.test"};
-    int st[2];
-    char msg[2][256];
-    for (int i = 0; i < 2; i++) {
-        char body[256];
-        snprintf(body, sizeof body,
-                 "{\"email\":\"%s\",\"name\":\"X\",\"password\":\"another long password\"}",
-                 email[i]);
-        cr_assert_eq(client_do(&a, "POST", "/api/users", body, &r), 0);
-        st[i] = r.status;
-        /* the message with the address taken out */
-        const char *m = json_string_value(json_object_get(r.json, "error"));
-        const char *at = m ? strstr(m, email[i]) : NULL;
-        cr_assert(at, "%s", r.body);
-        snprintf(msg[i], sizeof msg[i], "%.*s%s", (int)(at - m), m, at + strlen(email[i]));
-        cr_assert_str_eq(json_string_value(json_object_get(r.json, "field")), "email");
-        http_result_free(&r);
-    }
-    cr_assert_eq(st[0], 409);
-    cr_assert_eq(st[1], st[0]);
-    cr_assert_str_eq(msg[1], msg[0]);
+    json_int_t acme = me_org(&c), other = me_org(&o);
+    cr_assert(acme && other && acme != other, "%lld %lld", (long long)acme, (long long)other);
+    cr_assert_eq(sign_in_at("Acme", "olga@other.test", "other password", body, sizeof body), 401,
+                 "Other's password does not open Acme's account: %s", body);
+    cr_assert(strstr(body, "wrong organization, email or password"), "%s", body);
+    cr_assert_eq(sign_in_at("Initech", "olga@other.test", "other password", body, sizeof body),
+                 401, "%s", body);
+    cr_assert(strstr(body, "wrong organization, email or password"), "%s", body);
+    /* Other's olga is throttled (in any case of the name); Acme's is not */
+    for (int k = 0; k < RF_THROTTLE_FREE + 1; k++)
+        cr_assert_eq(sign_in_at("Other", "olga@other.test", "a wrong password", body, sizeof body),
+                     401, "attempt %d: %s", k + 1, body);
+    cr_assert_eq(sign_in_at("OTHER", "Olga@Other.test", "other password", body, sizeof body), 429,
+                 "%s", body);
+    cr_assert_eq(sign_in_at("Acme", "olga@other.test", "olga of acme password", body, sizeof body),
+                 200, "%s", body);
 }
 
 /* /api/me as the holder of cookie value tok: 1 when it names a user or a candidate. */

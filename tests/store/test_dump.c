@@ -103,7 +103,7 @@ Test(dump, export_import_export_gives_the_same_file)
     cr_assert_eq(rf_store_org_create(s2, "Next", &org, &err), RF_OK, "%s", err.msg);
     cr_assert_eq(org, 2);
     struct rf_user u;
-    cr_assert_eq(rf_store_user_by_email(s2, "ann@x.org", &u, &err), RF_OK);
+    cr_assert_eq(rf_store_user_by_email(s2, 1, "ann@x.org", &u, &err), RF_OK);
     cr_assert_str_eq(u.pw_hash, "h$1");
     rf_store_user_cleanup(&u);
     /* a store that is not empty is refused, and keeps what it had */

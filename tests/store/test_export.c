@@ -19,14 +19,12 @@ static struct rf_err xerr;
 
 static void xsetup(void)
 {
-    testdb_create(xpath, sizeof xpath);
-    cr_assert_eq(rf_store_open(xpath, &xs, &xerr), RF_OK, "%s", xerr.msg);
+    xs = testdb_open(xpath, sizeof xpath);
 }
 
 static void xteardown(void)
 {
-    rf_store_close(xs);
-    testdb_drop(xpath);
+    testdb_close(xs, xpath);
 }
 
 TestSuite(export, .init = xsetup, .fini = xteardown);

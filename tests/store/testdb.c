@@ -118,3 +118,18 @@ void testdb_drop(const char *url)
     snprintf(cmd, sizeof cmd, "rm -rf '%.*s'", (int)(strrchr(url, '/') - url), url);
     cr_assert_eq(system(cmd), 0);
 }
+
+struct rf_store *testdb_open(char *url, size_t n)
+{
+    testdb_create(url, n);
+    struct rf_store *st;
+    struct rf_err err;
+    cr_assert_eq(rf_store_open(url, &st, &err), RF_OK, "%s", err.msg);
+    return st;
+}
+
+void testdb_close(struct rf_store *st, const char *url)
+{
+    rf_store_close(st);
+    testdb_drop(url);
+}

@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+struct rf_store;
+
 /* Creates a new empty database and writes its store URL to url (n bytes). */
 void testdb_create(char *url, size_t n);
 /* Runs SQL on the database of url, around the store (to take a database back
@@ -19,6 +21,11 @@ void testdb_exec(const char *url, const char *sql);
 long long testdb_int(const char *url, const char *sql);
 /* Removes the database of url. */
 void testdb_drop(const char *url);
+/* A new database (testdb_create) with a store open on it; fails the test
+ * on error. */
+struct rf_store *testdb_open(char *url, size_t n);
+/* Closes the store (NULL: none) and drops its database. */
+void testdb_close(struct rf_store *st, const char *url);
 /* 1 when the tests run on PostgreSQL. */
 int testdb_is_pg(void);
 
