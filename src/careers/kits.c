@@ -17,7 +17,6 @@
 
 #define KIT_MIN_ENTRIES 3
 #define KIT_MAX_ENTRIES 5
-#define KIT_MAX_COUNT 8
 
 static void criteria_free(struct rf_kit_criterion *c, size_t n)
 {
@@ -295,9 +294,9 @@ static rf_status load_loop(const json_t *o, struct rf_kits *k, struct rf_kit_loo
             return rf_err_set(err, RF_EINVAL, "%s: rounds[%zu]: unknown round '%.64s'", where, i,
                               id ? id : "(not a string)");
         if (!json_is_integer(cnt) || json_integer_value(cnt) < 1 ||
-            json_integer_value(cnt) > KIT_MAX_COUNT)
+            json_integer_value(cnt) > RF_ROLE_MAX_ROUNDS)
             return rf_err_set(err, RF_EINVAL, "%s: rounds[%zu]: field 'count': expected 1 to %d",
-                              where, i, KIT_MAX_COUNT);
+                              where, i, RF_ROLE_MAX_ROUNDS);
         l->steps[i].count = (size_t)json_integer_value(cnt);
     }
     l->take_home = (size_t)-1;
@@ -481,5 +480,93 @@ size_t rf_kits_lint(const struct rf_kits *k, void (*fn)(void *ctx, const char *l
             count++;
         }
     }
+    return count;
+}
+
+/* Whether text names n (2..8) as a digit or an English word. */
+static int names_count(const char *text, size_t n)
+{
+    static const char *const words_of[] = {"", "", "two", "three", "four", "five", "six",
+                                           "seven", "eight"};
+    char digit[4];
+    snprintf(digit, sizeof digit, "%zu", n);
+    return strstr(text, digit) || (n < sizeof words_of / sizeof words_of[0] &&
+                                   strstr(text, words_of[n]));
+}
+
+/* The findings of one role: stage s's text, and against the kit loop l. */
+static void check_role(const struct rf_kits *k, size_t r, void (*fn)(void *, const char *),
+                       void *ctx, size_t *count)
+{
+    const struct rf_role *role = &k->careers->roles.roles[r];
+    const struct rf_kit_loop *l = rf_kits_loop(k, r);
+    char line[RF_ERRMSG_LEN * 2];
+#define FINDING(...)                                                                             \
+    do {                                                                                         \
+        snprintf(line, sizeof line, __VA_ARGS__);                                                \
+        fn(ctx, line);                                                                           \
+        ++*count;                                                                                \
+    } while (0)
+    size_t step = 0, th = 0;
+    for (size_t i = 0; i < role->nloop; i++) {
+        const struct rf_role_stage *st = &role->loop[i];
+        if (st->take_home) {
+            th++;
+            if (l->take_home == (size_t)-1 || strcmp(k->take_homes[l->take_home].id,
+                                                     st->take_home) != 0)
+                FINDING("role '%s': loop[%zu] '%s': take-home '%s', interviews.json has %s",
+                        role->id, i, st->stage, st->take_home,
+                        l->take_home == (size_t)-1 ? "none"
+                                                   : k->take_homes[l->take_home].id);
+            continue;
+        }
+        if (!st->round)
+            continue;
+        if (step >= l->nsteps) {
+            FINDING("role '%s': loop[%zu] '%s': round '%s' is not in the role's loop in "
+                    "interviews.json (%zu rounds there)",
+                    role->id, i, st->stage, st->round, l->nsteps);
+            step++;
+            continue;
+        }
+        const struct rf_kit_step *ks = &l->steps[step++];
+        if (strcmp(k->rounds[ks->round].id, st->round) != 0 || ks->count != st->count)
+            FINDING("role '%s': loop[%zu] '%s': round '%s' x%zu, interviews.json has '%s' x%zu "
+                    "in that place",
+                    role->id, i, st->stage, st->round, st->count, k->rounds[ks->round].id,
+                    ks->count);
+        if (st->count > 1 && !names_count(st->stage, st->count))
+            FINDING("role '%s': loop[%zu] '%s': the stage is %zu rounds but its name does not "
+                    "say so",
+                    role->id, i, st->stage, st->count);
+    }
+    if (step < l->nsteps)
+        FINDING("role '%s': loop: %zu rounds named, interviews.json has %zu", role->id, step,
+                l->nsteps);
+    if (th == 0 && l->take_home != (size_t)-1)
+        FINDING("role '%s': loop: no take-home stage, interviews.json has '%s'", role->id,
+                k->take_homes[l->take_home].id);
+    if (th > 1)
+        FINDING("role '%s': loop: %zu take-home stages, expected at most one", role->id, th);
+    /* A round tests its first skill above all: the role must require it
+     * (behavioral rounds excepted, they test how people work). */
+    for (size_t i = 0; i < l->nsteps; i++) {
+        const struct rf_kit_round *kr = &k->rounds[l->steps[i].round];
+        if (strcmp(kr->kind, "behavioral") == 0 || kr->nskills == 0 ||
+            rf_role_req_find(role, kr->skills[0]))
+            continue;
+        FINDING("role '%s': the loop's round '%s' tests %s first, which the role does not "
+                "require",
+                role->id, kr->id, k->careers->tax.skills[kr->skills[0]].id);
+    }
+#undef FINDING
+}
+
+size_t rf_kits_check_roles(const struct rf_kits *k, void (*fn)(void *ctx, const char *line),
+                           void *ctx)
+{
+    size_t count = 0;
+    for (size_t r = 0; r < k->careers->roles.n; r++)
+        check_role(k, r, fn, ctx, &count);
     return count;
 }

@@ -94,4 +94,14 @@ const struct rf_kit_loop *rf_kits_loop(const struct rf_kits *k, size_t r);
  * 'ownership': anchor 3 says only 'good'"), passed to fn; returns how many. */
 size_t rf_kits_lint(const struct rf_kits *k, void (*fn)(void *ctx, const char *line), void *ctx);
 
+/* Whether roles.json's loops follow the kits (findings one line each, passed
+ * to fn; returns how many): each role's stages that name a round name the
+ * rounds of its kit loop in order with the same counts, a stage of n > 1
+ * rounds says n in its name, the take-home stage names the loop's take-home
+ * (and is there when the loop has one), and the role requires the first skill
+ * of every non-behavioral round of its loop, the one the round tests above
+ * all (an algorithmic coding round needs algorithms_data_structures). */
+size_t rf_kits_check_roles(const struct rf_kits *k, void (*fn)(void *ctx, const char *line),
+                           void *ctx);
+
 #endif

@@ -26,6 +26,8 @@ static void role_cleanup(struct rf_role *r)
     for (size_t i = 0; i < r->nloop; i++) {
         free(r->loop[i].stage);
         free(r->loop[i].what);
+        free(r->loop[i].round);
+        free(r->loop[i].take_home);
     }
     free(r->loop);
     memset(r, 0, sizeof *r);
@@ -153,6 +155,35 @@ static rf_status derive_weights(const struct rf_taxonomy *tax, struct rf_role *r
     return RF_OK;
 }
 
+/* One loop stage: stage and what, and at most one of round (with an optional
+ * count) and take_home. */
+static rf_status load_stage(const json_t *o, struct rf_role_stage *st, const char *w,
+                            struct rf_err *err)
+{
+    rf_status rc;
+    st->count = 1;
+    if ((rc = rf_json_dup_string(o, "stage", &st->stage, w, err)) ||
+        (rc = rf_json_dup_string(o, "what", &st->what, w, err)) ||
+        (json_object_get(o, "round") && (rc = rf_json_dup_string(o, "round", &st->round, w, err))) ||
+        (json_object_get(o, "take_home") &&
+         (rc = rf_json_dup_string(o, "take_home", &st->take_home, w, err))))
+        return rc;
+    if (st->round && st->take_home)
+        return rf_err_set(err, RF_EINVAL, "%s: fields 'round' and 'take_home': a stage is one or "
+                                          "the other", w);
+    const json_t *c = json_object_get(o, "count");
+    if (c && !st->round)
+        return rf_err_set(err, RF_EINVAL, "%s: field 'count': only a stage with a 'round' has one",
+                          w);
+    if (c && (!json_is_integer(c) || json_integer_value(c) < 1 ||
+              json_integer_value(c) > RF_ROLE_MAX_ROUNDS))
+        return rf_err_set(err, RF_EINVAL, "%s: field 'count': expected 1 to %d", w,
+                          RF_ROLE_MAX_ROUNDS);
+    if (c)
+        st->count = (size_t)json_integer_value(c);
+    return RF_OK;
+}
+
 static rf_status load_loop(const json_t *o, struct rf_role *r, const char *where,
                            struct rf_err *err)
 {
@@ -167,8 +198,7 @@ static rf_status load_loop(const json_t *o, struct rf_role *r, const char *where
         snprintf(w, sizeof w, "%s: loop[%zu]", where, i);
         r->nloop = i + 1;
         rf_status rc;
-        if ((rc = rf_json_dup_string(json_array_get(a, i), "stage", &r->loop[i].stage, w, err)) ||
-            (rc = rf_json_dup_string(json_array_get(a, i), "what", &r->loop[i].what, w, err)))
+        if ((rc = load_stage(json_array_get(a, i), &r->loop[i], w, err)))
             return rc;
     }
     return RF_OK;

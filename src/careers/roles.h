@@ -29,10 +29,18 @@ struct rf_role_req {
     double cut;      /* theta at which the required level starts for this skill */
 };
 
-/* One stage of the typical interview loop, shown to candidates as information. */
+/* One stage of the typical interview loop, shown to candidates as information.
+ * A stage is a round kit of data/interviews.json held count times (round set),
+ * a take-home (take_home set) or a screen (neither); rf_kits_check_roles says
+ * whether the stages follow the kits' loop of the role. */
 struct rf_role_stage {
-    char *stage, *what; /* owned */
+    char *stage, *what;    /* owned */
+    char *round;           /* owned, kit round id, or NULL */
+    char *take_home;       /* owned, kit take-home id, or NULL */
+    size_t count;          /* rounds of this kit, 1..RF_ROLE_MAX_ROUNDS (1 when not a round) */
 };
+
+#define RF_ROLE_MAX_ROUNDS 8
 
 struct rf_role {
     char *id, *name, *kind, *description; /* owned; kind is "technical" or "adjacent" */

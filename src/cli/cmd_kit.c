@@ -20,7 +20,9 @@ static const char usage[] =
     "point of the scale by what an answer at that point looks like, and the role's\n"
     "take-home project with its rubric.\n"
     "--lint checks the kits beyond what loading requires (anchors that say too little,\n"
-    "anchors alike, technical roles without a take-home): one line per finding, exit 1\n"
+    "anchors alike, technical roles without a take-home) and that the loops of\n"
+    "roles.json follow them (the same rounds in order, the same counts and take-home,\n"
+    "and the role requires what each round tests first): one line per finding, exit 1\n"
     "when there is any.\n\n"
     "  --json      print JSON instead of text\n"
     "  --lint      check the kits\n"
@@ -182,7 +184,8 @@ int rf_cmd_kit(int argc, char **argv)
         return rf_cli_fail(cmd, rc, err.msg);
     }
     if (lint) {
-        size_t n = rf_kits_lint(&k, print_line, "interviews.json");
+        size_t n = rf_kits_lint(&k, print_line, "interviews.json") +
+                   rf_kits_check_roles(&k, print_line, "roles.json");
         printf("kit: %zu finding%s\n", n, n == 1 ? "" : "s");
         ec = n ? RF_EXIT_DATA : RF_EXIT_OK;
     } else {

@@ -65,10 +65,10 @@ Test(kits, a_kit_file_loads_with_loops_for_every_role)
     const struct rf_kit_loop *l = rf_kits_loop(&k, (size_t)(ds - c.roles.roles));
     cr_assert_neq(l->take_home, (size_t)-1);
     cr_assert_str_eq(k.take_homes[l->take_home].id, "churn_model");
-    /* seven technical roles lack a take-home in this small file */
+    /* eight technical roles lack a take-home in this small file */
     size_t n = 0;
-    cr_assert_eq(rf_kits_lint(&k, count_line, &n), 7);
-    cr_assert_eq(n, 7);
+    cr_assert_eq(rf_kits_lint(&k, count_line, &n), 8);
+    cr_assert_eq(n, 8);
     rf_kits_cleanup(&k);
 }
 
@@ -195,7 +195,7 @@ Test(kits, lint_finds_adjectives_and_anchors_alike)
     rf_err_clear(&err);
     cr_assert_eq(load_json(j, &k, &err), RF_OK, "%s", err.msg);
     size_t n = 0;
-    cr_assert_eq(rf_kits_lint(&k, count_line, &n), 7 + 2, "7 take-homes, 1 adjective, 1 alike");
+    cr_assert_eq(rf_kits_lint(&k, count_line, &n), 8 + 2, "8 take-homes, 1 adjective, 1 alike");
     rf_kits_cleanup(&k);
     json_decref(j);
 }
@@ -239,5 +239,93 @@ Test(kits, bundled_kits_load_and_lint_clean)
         coding += strcmp(k.rounds[l->steps[i].round].kind, "coding") == 0;
     }
     cr_assert(sd && coding);
+    /* the 40/30/30 split shows in the loop: product and experiment rounds */
+    int product = 0, experiments = 0;
+    for (size_t i = 0; i < l->nsteps; i++) {
+        product |= strcmp(k.rounds[l->steps[i].round].id, "product_case") == 0;
+        experiments |= strcmp(k.rounds[l->steps[i].round].id, "data_analysis_case") == 0;
+    }
+    cr_assert(product && experiments);
+    /* roles.json's loops say what the kits say, and no research stage is a math round */
+    cr_assert_eq(rf_kits_check_roles(&k, print_finding, NULL), 0);
+    for (size_t i = 0; i < res->nloop; i++)
+        cr_assert_null(strstr(res->loop[i].stage, "math"), "%s", res->loop[i].stage);
+    rf_kits_cleanup(&k);
+}
+
+struct lines {
+    size_t n;
+    char text[8][RF_ERRMSG_LEN * 2];
+};
+
+static void keep_line(void *ctx, const char *line)
+{
+    struct lines *l = ctx;
+    if (l->n < 8)
+        snprintf(l->text[l->n], sizeof l->text[0], "%s", line);
+    l->n++;
+}
+
+static struct rf_role *role_named(const char *id)
+{
+    return (struct rf_role *)rf_roles_find(&c.roles, id);
+}
+
+/* Each edit of the loaded roles makes them disagree with the bundled kits in
+ * one way, is found with a line naming the role, and is undone. */
+Test(kits, roles_loops_that_disagree_with_the_kits_are_found)
+{
+    struct rf_kits k;
+    struct rf_err err;
+    rf_err_clear(&err);
+    cr_assert_eq(rf_kits_load("data/interviews.json", &c, &k, &err), RF_OK, "%s", err.msg);
+    struct lines out = {0};
+    cr_assert_eq(rf_kits_check_roles(&k, keep_line, &out), 0, "%s", out.text[0]);
+    /* the research scientist's research design held twice, not four times */
+    struct rf_role *res = role_named("ml_researcher");
+    struct rf_role_stage *design = NULL;
+    for (size_t i = 0; i < res->nloop; i++)
+        if (res->loop[i].round && strcmp(res->loop[i].round, "research_design") == 0)
+            design = &res->loop[i];
+    cr_assert_not_null(design);
+    design->count = 2;
+    cr_assert_eq(rf_kits_check_roles(&k, keep_line, &out), 2);
+    cr_assert(strstr(out.text[0], "role 'ml_researcher'") &&
+                  strstr(out.text[0], "'research_design' x2, interviews.json has "
+                                      "'research_design' x4"),
+              "%s", out.text[0]);
+    cr_assert(strstr(out.text[1], "its name does not say so"), "%s", out.text[1]);
+    design->count = 4;
+    /* a take-home the kits do not give the role */
+    char *th = NULL;
+    for (size_t i = 0; i < res->nloop; i++)
+        if (res->loop[i].take_home) {
+            th = res->loop[i].take_home;
+            res->loop[i].take_home = (char *)"th_event_pipeline";
+        }
+    out.n = 0;
+    cr_assert_eq(rf_kits_check_roles(&k, keep_line, &out), 1);
+    cr_assert(strstr(out.text[0], "take-home 'th_event_pipeline', interviews.json has "
+                                  "th_research_ablation"),
+              "%s", out.text[0]);
+    for (size_t i = 0; i < res->nloop; i++)
+        if (res->loop[i].take_home)
+            res->loop[i].take_home = th;
+    /* the data scientist's coding round without a coding requirement */
+    struct rf_role *ds = role_named("data_scientist");
+    size_t se, la;
+    cr_assert_eq(rf_taxonomy_find(&c.tax, "software_engineering", &se), RF_OK);
+    cr_assert_eq(rf_taxonomy_find(&c.tax, "linear_algebra", &la), RF_OK);
+    struct rf_role_req *req = (struct rf_role_req *)rf_role_req_find(ds, se);
+    cr_assert_not_null(req);
+    req->skill = la;
+    out.n = 0;
+    cr_assert_eq(rf_kits_check_roles(&k, keep_line, &out), 1);
+    cr_assert(strstr(out.text[0], "role 'data_scientist': the loop's round "
+                                  "'coding_ml_practical' tests software_engineering first"),
+              "%s", out.text[0]);
+    req->skill = se;
+    out.n = 0;
+    cr_assert_eq(rf_kits_check_roles(&k, keep_line, &out), 0);
     rf_kits_cleanup(&k);
 }

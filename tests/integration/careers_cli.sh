@@ -8,9 +8,16 @@ D=tests/careers/data
 expect "roles help" 0 "usage: rolefit roles" $RF roles --help
 expect "top help lists roles" 0 "roles" $RF --help
 expect "roles list" 0 "^ml_engineer +technical +Machine learning engineer" $RF roles
-[ "$($RF roles | grep -c 'core:')" -eq 12 ] && ok || bad "twelve roles listed"
+[ "$($RF roles | grep -c 'core:')" -eq 15 ] && ok || bad "fifteen roles listed"
 expect "roles json" 0 '"id": "research_engineer"' $RF roles --json
-n=$($RF roles --json | grep -c '"loop"'); [ "$n" -eq 12 ] && ok || bad "twelve roles in JSON, got $n"
+for r in account_manager ux_designer llm_application_engineer; do
+    expect "roles lists $r" 0 "^$r +(technical|adjacent)" $RF roles
+done
+expect "product manager without accounts" 0 "^ai_product_manager +adjacent +AI product manager$" $RF roles
+expect "researcher: four research design rounds" 0 "Research design \(four rounds\)" $RF roles show ml_researcher
+expect "researcher: algorithms required" 0 "Algorithms and data structures +proficient" $RF roles show ml_researcher
+expect "ML engineer 40/30/30: experimentation" 0 "\* Experimentation and causal measurement +proficient +15%" $RF roles show ml_engineer
+n=$($RF roles --json | grep -c '"loop"'); [ "$n" -eq 15 ] && ok || bad "fifteen roles in JSON, got $n"
 expect "roles show" 0 "Typical interview loop" $RF roles show mlops_engineer
 expect "roles show core mark" 0 "\* ML monitoring and operations +advanced" $RF roles show mlops_engineer
 expect "roles show json" 0 '"weight": 0\.3' $RF roles show mlops_engineer --json
@@ -21,7 +28,7 @@ expect_oneline "roles bad data dir" 3 "nowhere/skills.json" $RF roles --data now
 expect "fit text" 0 "Machine learning engineer" $RF fit --profile $D/kenji.json
 expect "fit names unmeasured" 0 "not measured: .*ai_infrastructure" $RF fit --profile $D/kenji.json
 expect "fit json" 0 '"p_core"' $RF fit --profile $D/kenji.json --json
-expect "fit closest roles" 0 "closest roles: Machine learning engineer 36%, Application engineer 24%" $RF fit --profile $D/kenji.json
+expect "fit closest roles" 0 "closest roles: Application engineer 22%, Infrastructure engineer 19%" $RF fit --profile $D/kenji.json
 expect "fit json closest" 0 '"closest": \[' $RF fit --profile $D/kenji.json --json
 expect_oneline "fit no profile" 2 "--profile is required" $RF fit
 expect_oneline "fit bad profile" 1 "bad_se.json: skills\[0\] 'deep_learning': field 'se'" $RF fit --profile $D/bad_se.json

@@ -65,7 +65,7 @@ within() { awk -v x="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(x != "" && x + 0 
 role_skills=$($RF roles show ml_engineer --json | grep -o '"skill": "[^"]*"' | sed 's/.*"\([^"]*\)"$/\1/')
 nrole=$(wc -l <<<"$role_skills")
 out=$($RF simulate --role ml_engineer --bank data/bank --examinees 200 --seed 3)
-grep -q "^ml_engineer: the server's design, $nrole skills, 12 roles as classes, SE target 0.30, 2 to 40 items per skill, max 40 items, randomesque 5, early stop off, requirements decided at P 0.90$" <<<"$out" \
+grep -q "^ml_engineer: the server's design, $nrole skills, 15 roles as classes, SE target 0.30, 2 to 40 items per skill, max 40 items, randomesque 5, early stop off, requirements decided at P 0.90$" <<<"$out" \
     && ok || bad "role design header: $(head -1 <<<"$out")"
 # The scope is the role's skills and nothing else.
 scope=$(sed -n '/^adaptive/,/^  exposure/p' <<<"$out" | awk '/^    [a-z_]+ +items/ { print $1 }')
@@ -118,7 +118,7 @@ for key in '"design": "find_role"' '"classes": 2' '"max_items": 40' '"min_items"
     grep -q -- "$key" <<<"$f1" && ok || bad "find-role JSON has $key"
 done
 # The bundled role file: 12 classes.
-expect "find-role over data/roles.json" 0 '"classes": 12' \
+expect "find-role over data/roles.json" 0 '"classes": 15' \
     $RF simulate --find-role --bank data/bank --examinees 20 --json
 # A generated bank has J items for every skill of DIR/skills.json.
 nsk=$(grep -c '"cuts"' data/skills.json)

@@ -27,4 +27,15 @@ k = json.load(open("data/interviews.json"))
 k["rounds"][0]["rubric"][0]["anchors"]["4"] = ""
 json.dump(k, open(sys.argv[1], "w"))' "$TMP/data/interviews.json"
 expect_oneline "empty anchor" 1 "interviews.json: rounds\[0\] '[a-z_]+': rubric\[0\] '[a-z_]+': anchors.4: expected what an answer at 4 looks like" $RF kit ml_engineer --data "$TMP/data"
+# roles.json's loop must follow the kits: a research scientist with two research design rounds
+python3 -c '
+import json, sys
+r = json.load(open("data/roles.json"))
+for role in r["roles"]:
+    for st in role["loop"]:
+        if st.get("round") == "research_design" and role["id"] == "ml_researcher":
+            st["count"] = 2
+json.dump(r, open(sys.argv[1], "w"))' "$TMP/data2.json"
+mkdir -p "$TMP/data2" && cp data/*.json "$TMP/data2/" && mv "$TMP/data2.json" "$TMP/data2/roles.json"
+expect "lint: loops disagree" 1 "^roles.json: role 'ml_researcher': loop\[2\] 'Research design \(four rounds\)': round 'research_design' x2, interviews.json has 'research_design' x4" $RF kit --lint --data "$TMP/data2"
 finish

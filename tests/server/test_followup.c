@@ -78,7 +78,7 @@ Test(followup, adds_a_session_to_the_profile_and_survives_restart)
     struct http_result r;
     static char seen[128][160];
     int nseen = 0;
-    cr_assert_eq(client_do(&c, "POST", "/api/tests", "{\"role\":\"ml_engineer\"}", &r), 0);
+    cr_assert_eq(client_do(&c, "POST", "/api/tests", "{\"role\":\"research_engineer\"}", &r), 0);
     cr_assert_eq(r.status, 201, "%s", r.body);
     long long id = test_id(&r);
     char path[64];
@@ -135,7 +135,7 @@ Test(followup, adds_a_session_to_the_profile_and_survives_restart)
     cr_assert_eq(skill_items(after, "deep_learning"), dl0 + n);
     cr_assert_eq(skill_items(after, "ml_fundamentals"), skill_items(before, "ml_fundamentals"));
     cr_assert_str_eq(json_string_value(json_object_get(json_object_get(after, "target"), "role")),
-                     "ml_engineer", "the follow-up's report targets the test's role");
+                     "research_engineer", "the follow-up's report targets the test's role");
     /* and the HTML report says which sessions it rests on */
     char hpath[64], hwant[96];
     snprintf(hpath, sizeof hpath, "/api/tests/%lld/report.html", fid);

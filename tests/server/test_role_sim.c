@@ -278,7 +278,7 @@ Test(role_sim, generated_bank_meets_the_target, .timeout = 120)
                                  "generated bank, SD 0.4, no classification objective");
     cr_expect_leq(x.brier, plain.brier + 0.005, "Brier with %.4f, without %.4f", x.brier,
                   plain.brier);
-    /* Fit is a recruiter's measure; floors far above chance (1/12) catch a
+    /* Fit is a recruiter's measure; floors far above chance (1/15) catch a
      * broken pipeline. */
     cr_expect_gt(x.fit_recruiter, 0.5, "%.3f", x.fit_recruiter);
 }

@@ -174,16 +174,17 @@ Test(rolesim, populations_by_definition)
     fx_open(&f);
     struct rf_rolesim_result r = run(&f, RF_ROLESIM_RANDOM, "ml_engineer", 0, 20, 2);
     cr_expect_eq(r.nown, 0, "random responders have no own role");
-    cr_expect(r.len_mean >= 16 && r.len_mean < 30, "%.2f", r.len_mean);
+    /* the ML engineer test measures 10 skills: at least 20 items, the cap is 40 */
+    cr_expect(r.len_mean >= 20 && r.len_mean < 36, "%.2f", r.len_mean);
     cr_expect_float_eq(r.skills_measured, 1.0, 1e-12);
     cr_expect(r.brier >= 0 && r.brier <= 1, "%f", r.brier);
     struct rf_rolesim_result p = run(&f, RF_ROLESIM_PERFECT, "ml_engineer", 0, 20, 2);
     cr_expect_eq(p.nown, 20);
     cr_expect_gt(p.fit_mean, r.fit_mean, "perfect %.3f, random %.3f", p.fit_mean, r.fit_mean);
     cr_expect_gt(p.p_min, r.p_min);
-    cr_expect(p.len_mean >= 16 && p.len_mean < 30, "%.2f", p.len_mean);
+    cr_expect(p.len_mean >= 20 && p.len_mean < 36, "%.2f", p.len_mean);
     cr_expect_geq(p.p_min, RF_ROLETEST_DECIDE_P - 1e-9, "%.4f", p.p_min);
-    /* Role candidates' closest role is their own far above chance (1/12). */
+    /* Role candidates' closest role is their own far above chance (1/15). */
     struct rf_rolesim_result c = run(&f, RF_ROLESIM_ROLE, "ml_engineer", 0, 40, 2);
     cr_expect_eq(c.nown, 40);
     cr_expect_gt(c.closest, 0.25, "%.3f", c.closest);
