@@ -88,4 +88,33 @@ rf_status rf_team_next_hires(const struct rf_careers *c, const struct rf_team_sp
 /* Mean coverage over the spec's deployment roles. */
 double rf_team_score(const struct rf_team_spec *s, const double *role_cov);
 
+/* Everything the team view shows, computed once from the members' profiles. */
+struct rf_team_view {
+    size_t nm;                   /* members */
+    double *pm;                  /* owned: p_mr, nm x the careers roles */
+    int *measured;               /* owned: every core skill of r measured, nm x roles */
+    double *role_cov, *task_cov; /* owned: per careers role, per taxonomy task */
+    struct rf_team_hire *hires;  /* owned: every deployment role as the next hire, best first */
+};
+
+/* Builds the view of nm members with profiles prof[nm] (nm may be 0).
+ * RF_ENOMEM only; on failure v is left empty. */
+rf_status rf_team_view_build(const struct rf_careers *c, const struct rf_team_spec *s,
+                             const struct rf_profile *prof, size_t nm, struct rf_team_view *v,
+                             struct rf_err *err);
+void rf_team_view_cleanup(struct rf_team_view *v);
+
+/* The view as JSON: "members" (names[nm]); "roles", per deployment role its
+ * coverage "prob", "call" (covered, undecided or not covered at the fit's
+ * cuts), "unmeasured" (members whose tests did not measure its core skills)
+ * and each member's "prob" and "measured"; "tasks", per lifecycle task its
+ * coverage and "single_point" (the member's name, or null); "score" (mean
+ * role coverage); "hires", every deployment role as the next hire, best
+ * first, with its "gain", "task_gain" and what it "closes": the deployment
+ * roles it meets that the team does not cover (coverage below the fit's
+ * "covered" cut) and the lifecycle tasks whose coverage it raises. NULL on
+ * allocation failure. */
+json_t *rf_team_view_json(const struct rf_careers *c, const struct rf_team_spec *s,
+                          const struct rf_team_view *v, const char *const *names);
+
 #endif

@@ -50,10 +50,7 @@ struct team {
     struct rf_profile *prof;
     const char **name;
     size_t nm;
-    double *pm; /* nm x nroles */
-    int *measured;
-    double *role_cov, *task_cov;
-    struct rf_team_hire *hires;
+    struct rf_team_view v;
 };
 
 static const char *call(double p)
@@ -64,6 +61,7 @@ static const char *call(double p)
 static void print_text(const struct team *t)
 {
     const struct rf_careers *c = t->c;
+    const struct rf_team_view *v = &t->v;
     size_t nr = c->roles.n;
     printf("Team of %zu:", t->nm);
     for (size_t m = 0; m < t->nm; m++)
@@ -72,84 +70,32 @@ static void print_text(const struct team *t)
            "requirement):\n");
     for (size_t i = 0; i < t->spec.nroles; i++) {
         size_t r = t->spec.roles[i], unmeasured = 0;
-        printf("  %-42s %5.2f  %s", c->roles.roles[r].name, t->role_cov[r],
-               call(t->role_cov[r]));
+        printf("  %-42s %5.2f  %s", c->roles.roles[r].name, v->role_cov[r],
+               call(v->role_cov[r]));
         for (size_t m = 0; m < t->nm; m++)
-            unmeasured += !t->measured[m * nr + r];
+            unmeasured += !v->measured[m * nr + r];
         if (unmeasured)
             printf("  (%zu of %zu not measured on its core skills)", unmeasured, t->nm);
         printf("\n");
     }
     printf("  mean coverage %.2f\n\nLifecycle tasks (P at least one member carries it):\n",
-           rf_team_score(&t->spec, t->role_cov));
+           rf_team_score(&t->spec, v->role_cov));
     for (size_t i = 0; i < t->spec.ntasks; i++) {
         size_t k = t->spec.tasks[i];
-        printf("  %-42s %5.2f  %s", c->tax.tasks[k].name, t->task_cov[k], call(t->task_cov[k]));
-        size_t who = rf_team_single_point(c, &t->spec, t->pm, t->nm, k);
+        printf("  %-42s %5.2f  %s", c->tax.tasks[k].name, v->task_cov[k], call(v->task_cov[k]));
+        size_t who = rf_team_single_point(c, &t->spec, v->pm, t->nm, k);
         if (who != (size_t)-1)
             printf("  single point of failure: only %s", t->name[who]);
         printf("\n");
     }
-    const struct rf_team_hire *h = &t->hires[0];
+    const struct rf_team_hire *h = &v->hires[0];
     if (!(h->gain > 0)) {
         printf("\nNo single hire at a deployment role's levels raises the coverage.\n");
         return;
     }
     printf("\nHire next: %s (mean coverage %+.2f)\n", c->roles.roles[h->role].name, h->gain);
-    for (size_t i = 1; i < t->spec.nroles && i < 3 && t->hires[i].gain > 0; i++)
-        printf("  then: %s (%+.2f)\n", c->roles.roles[t->hires[i].role].name, t->hires[i].gain);
-}
-
-static json_t *team_json(const struct team *t)
-{
-    const struct rf_careers *c = t->c;
-    size_t nr = c->roles.n;
-    json_t *o = json_object(), *roles = json_array(), *tasks = json_array(),
-           *hires = json_array(), *members = json_array();
-    if (!o || !roles || !tasks || !hires || !members) {
-        json_decref(o);
-        json_decref(roles);
-        json_decref(tasks);
-        json_decref(hires);
-        json_decref(members);
-        return NULL;
-    }
-    json_object_set_new(o, "members", members);
-    json_object_set_new(o, "roles", roles);
-    json_object_set_new(o, "tasks", tasks);
-    json_object_set_new(o, "score", json_real(rf_team_score(&t->spec, t->role_cov)));
-    json_object_set_new(o, "hires", hires);
-    for (size_t m = 0; m < t->nm; m++)
-        json_array_append_new(members, json_string(t->name[m]));
-    for (size_t i = 0; i < t->spec.nroles; i++) {
-        size_t r = t->spec.roles[i];
-        json_t *by = json_array();
-        for (size_t m = 0; by && m < t->nm; m++)
-            json_array_append_new(by, json_pack("{sssfsb}", "member", t->name[m], "prob",
-                                                t->pm[m * nr + r], "measured",
-                                                t->measured[m * nr + r]));
-        json_array_append_new(roles, json_pack("{sssssfsssO}", "role", c->roles.roles[r].id,
-                                               "name", c->roles.roles[r].name, "prob",
-                                               t->role_cov[r], "call", call(t->role_cov[r]),
-                                               "members", by));
-        json_decref(by);
-    }
-    for (size_t i = 0; i < t->spec.ntasks; i++) {
-        size_t k = t->spec.tasks[i];
-        size_t who = rf_team_single_point(c, &t->spec, t->pm, t->nm, k);
-        json_array_append_new(tasks, json_pack("{sssssfssso}", "task", c->tax.tasks[k].id,
-                                               "name", c->tax.tasks[k].name, "prob",
-                                               t->task_cov[k], "call", call(t->task_cov[k]),
-                                               "single_point",
-                                               who == (size_t)-1 ? json_null()
-                                                                 : json_string(t->name[who])));
-    }
-    for (size_t i = 0; i < t->spec.nroles; i++)
-        json_array_append_new(hires, json_pack("{sssfsf}", "role",
-                                               c->roles.roles[t->hires[i].role].id, "gain",
-                                               t->hires[i].gain, "task_gain",
-                                               t->hires[i].task_gain));
-    return o;
+    for (size_t i = 1; i < t->spec.nroles && i < 3 && v->hires[i].gain > 0; i++)
+        printf("  then: %s (%+.2f)\n", c->roles.roles[v->hires[i].role].name, v->hires[i].gain);
 }
 
 static void team_free(struct team *t)
@@ -158,11 +104,7 @@ static void team_free(struct team *t)
         rf_profile_cleanup(&t->prof[m]);
     free(t->prof);
     free(t->name);
-    free(t->pm);
-    free(t->measured);
-    free(t->role_cov);
-    free(t->task_cov);
-    free(t->hires);
+    rf_team_view_cleanup(&t->v);
     rf_team_spec_cleanup(&t->spec);
 }
 
@@ -181,7 +123,6 @@ static int run(const struct rf_careers *c, const char *data, const char **pos, s
     struct team t = {.c = c};
     struct rf_err err;
     rf_err_clear(&err);
-    size_t nr = c->roles.n;
     char path[4096];
     snprintf(path, sizeof path, "%s/team.json", data);
     rf_status rc = rf_team_spec_load(path, c, &t.spec, &err);
@@ -191,32 +132,24 @@ static int run(const struct rf_careers *c, const char *data, const char **pos, s
         goto out;
     }
     if (!(t.prof = rf_calloc_array(npos, sizeof *t.prof)) ||
-        !(t.name = rf_calloc_array(npos, sizeof *t.name)) ||
-        !(t.pm = rf_calloc_array(npos * nr, sizeof *t.pm)) ||
-        !(t.measured = rf_calloc_array(npos * nr, sizeof *t.measured)) ||
-        !(t.role_cov = rf_calloc_array(nr, sizeof *t.role_cov)) ||
-        !(t.task_cov = rf_calloc_array(c->tax.ntasks, sizeof *t.task_cov)) ||
-        !(t.hires = rf_calloc_array(t.spec.nroles, sizeof *t.hires))) {
+        !(t.name = rf_calloc_array(npos, sizeof *t.name))) {
         ec = rf_cli_fail(cmd, RF_ENOMEM, "out of memory");
         goto out;
     }
     for (size_t m = 0; m < npos; m++) {
         t.nm = m + 1;
-        if ((rc = rf_profile_load(pos[m], &t.prof[m], &err)) ||
-            (rc = rf_team_member_roles(&t.prof[m], &c->roles, t.pm + m * nr, t.measured + m * nr,
-                                       &err))) {
+        if ((rc = rf_profile_load(pos[m], &t.prof[m], &err))) {
             ec = rf_cli_fail(cmd, rc, err.msg);
             goto out;
         }
         t.name[m] = person_or_file(&t.prof[m], pos[m]);
     }
-    rf_team_coverage(c, &t.spec, t.pm, t.nm, (size_t)-1, t.role_cov, t.task_cov);
-    if ((rc = rf_team_next_hires(c, &t.spec, t.pm, t.nm, t.hires, &err))) {
+    if ((rc = rf_team_view_build(c, &t.spec, t.prof, t.nm, &t.v, &err))) {
         ec = rf_cli_fail(cmd, rc, err.msg);
         goto out;
     }
     if (json) {
-        json_t *j = team_json(&t);
+        json_t *j = rf_team_view_json(c, &t.spec, &t.v, t.name);
         if (!j)
             ec = rf_cli_fail(cmd, RF_ENOMEM, "out of memory");
         else

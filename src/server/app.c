@@ -147,6 +147,8 @@ rf_status rf_app_open(const struct rf_app_config *cfg, struct rf_app **out, stru
     rf_status rc = rf_auth_init(err);
     if (!rc)
         rc = rf_careers_load(cfg->data_dir, &a->car, err);
+    if (!rc)
+        rc = rf_app_teams_load(a, err);
     if (!rc) {
         char path[4096];
         snprintf(path, sizeof path, "%s/common-passwords.txt", cfg->data_dir);
@@ -200,6 +202,8 @@ void rf_app_close(struct rf_app *a)
     rf_cat_pool_free(a->pool);
     rf_quad_cleanup(&a->q);
     rf_bank_cleanup(&a->bank);
+    rf_team_spec_cleanup(&a->team);
+    rf_readiness_cleanup(&a->readiness);
     rf_careers_cleanup(&a->car);
     rf_auth_pwpolicy_cleanup(&a->pw);
     free(a);

@@ -169,6 +169,52 @@ rf_status rf_app_test_answer(struct rf_app *a, const struct rf_principal *p, int
 rf_status rf_app_test_report(struct rf_app *a, const struct rf_principal *p, int64_t id, int html,
                              json_t **json_out, char **html_out, struct rf_app_error *e);
 
+/* Teams (app_teams.c, issue 18); staff of the team's organization only (a
+ * team of another organization is 404). {"name"} makes one. */
+rf_status rf_app_team_create(struct rf_app *a, const struct rf_principal *p, const json_t *req,
+                             json_t **out, struct rf_app_error *e);
+rf_status rf_app_teams(struct rf_app *a, const struct rf_principal *p, json_t **out,
+                       struct rf_app_error *e);
+/* The team: its members (label, test, state, whether they share), how many
+ * count, a note when some add nothing, the coverage of careers/team.h's
+ * rf_team_view_json over the members who share a finished test, and the
+ * readiness: the latest assessment in full with the trend of all (null when
+ * none). */
+rf_status rf_app_team_get(struct rf_app *a, const struct rf_principal *p, int64_t id,
+                          json_t **out, struct rf_app_error *e);
+/* A member: an invite of the organization, {"label", "role"} or {"label",
+ * "find_role": true}; the reply is the invite's (link and token) with
+ * "member". */
+rf_status rf_app_team_member_add(struct rf_app *a, const struct rf_principal *p, int64_t id,
+                                 const json_t *req, json_t **out, struct rf_app_error *e);
+/* The candidate of test id (a team member's test) shares it with the team or
+ * stops: {"share": true | false}. 404 for another's test or a test not taken
+ * for a team. */
+rf_status rf_app_test_share(struct rf_app *a, const struct rf_principal *p, int64_t id,
+                            const json_t *req, json_t **out, struct rf_app_error *e);
+/* A readiness self-assessment from the raw request body ({"date":
+ * "YYYY-MM-DD" (default today, UTC), "scores": {"test_id": 0 | 0.5 | 1}}):
+ * an unknown test, another score or a test scored twice is 400 naming it. */
+rf_status rf_app_team_assessment_add(struct rf_app *a, const struct rf_principal *p, int64_t id,
+                                     const char *body, size_t len, json_t **out,
+                                     struct rf_app_error *e);
+rf_status rf_app_team_assessments(struct rf_app *a, const struct rf_principal *p, int64_t id,
+                                  json_t **out, struct rf_app_error *e);
+/* A posting for a hire ({"role"}, default the suggested one; {"lang": "en" |
+ * "ja"}): title and text, editable, ready for POST /api/postings, and what the
+ * posting reader makes of the text ("reads_as"). */
+rf_status rf_app_team_posting_draft(struct rf_app *a, const struct rf_principal *p, int64_t id,
+                                    const json_t *req, json_t **out, struct rf_app_error *e);
+/* The team report: the document of rf_app_team_get as JSON, or as
+ * self-contained HTML with SVG charts (html != 0). */
+rf_status rf_app_team_report(struct rf_app *a, const struct rf_principal *p, int64_t id,
+                             int html, json_t **json_out, char **html_out,
+                             struct rf_app_error *e);
+
+/* The ML Test Score's tests by section (public): {"sections": [{"id",
+ * "name", "tests": [{"id", "title", "what", "manual", "automated"}]}]}. */
+json_t *rf_app_readiness_tests(struct rf_app *a);
+
 /* Recruiters: postings and ranking. */
 rf_status rf_app_posting_create(struct rf_app *a, const struct rf_principal *p, const json_t *req,
                                 json_t **out, struct rf_app_error *e);

@@ -19,7 +19,9 @@
 #include "careers/data.h"
 #include "careers/posting.h"
 #include "careers/profile.h"
+#include "careers/readiness.h"
 #include "careers/roles.h"
+#include "careers/team.h"
 #include "cat/pool.h"
 #include "cat/session.h"
 #include "irt/quad.h"
@@ -37,6 +39,8 @@ struct rf_app {
     struct rf_store *store;
     struct rf_bank bank;
     struct rf_careers car; /* taxonomy, roles, learning guidance */
+    struct rf_team_spec team;        /* what a team is measured against (data/team.json) */
+    struct rf_readiness readiness;   /* the ML Test Score (data/readiness.json) */
     struct rf_pwpolicy pw; /* what a new password must satisfy */
     struct rf_quad q;
     struct rf_cat_pool *pool;
@@ -157,11 +161,42 @@ rf_status rf_app_followup_begin(struct rf_app *a, const struct rf_test *t,
 
 /* ---- invites (app_invites.c) ---- */
 
+/* Stores a new invite v (its token and expiry are made here) and writes the
+ * reply: id, token, link, expires and what the invite is for (posting_title:
+ * the title of v's posting, or NULL). */
+rf_status rf_app_invite_new(struct rf_app *a, struct rf_invite *v, const char *posting_title,
+                            json_t **out, struct rf_app_error *e);
+
 /* A new resume code for invite_id ("ABCD-EFGH", RF_RESUME_CODE_CHARS letters
  * and digits and a dash): its hash is stored with the invite, replacing any
  * earlier code; the code itself is shown once, to the candidate. */
 rf_status rf_app_resume_code_new(struct rf_app *a, int64_t invite_id,
                                  char code[RF_RESUME_CODE_CHARS + 2], struct rf_err *err);
+
+/* ---- teams (app_teams.c) ---- */
+
+/* The role of a team member's invite to a find-my-role test (not a role id:
+ * role ids have no such name). */
+#define RF_INVITE_FIND_ROLE "find_role"
+/* Steps of the readiness plan a team's page shows. */
+#define RF_TEAM_PLAN_STEPS 5
+
+/* Whether the organization's staff may read test t's report: not when t was
+ * taken from a team member's invite and the member does not share it. */
+int rf_app_team_staff_may_read(struct rf_app *a, const struct rf_test *t);
+
+/* The invites of the organization's team members who do not share their
+ * tests (*ids malloc'd, *n of them, unsorted): rankings leave their tests out. */
+rf_status rf_app_team_private_invites(struct rf_app *a, int64_t org_id, int64_t **ids, size_t *n,
+                                      struct rf_err *err);
+
+/* Loads data_dir's team.json and readiness.json into a->team and
+ * a->readiness (after the careers data). */
+rf_status rf_app_teams_load(struct rf_app *a, struct rf_err *err);
+
+/* The team section of test t's report for its candidate: {"id", "name",
+ * "shared"} when t was taken from a team member's invite, else NULL. */
+json_t *rf_app_team_of_test(struct rf_app *a, const struct rf_test *t);
 
 /* ---- postings (app_postings.c) ---- */
 

@@ -40,9 +40,7 @@ static rf_status org_posting(struct rf_app *a, const struct rf_principal *p, int
     return rc;
 }
 
-/* Stores a new invite and writes the reply: id, token, link, expires and
- * what the invite is for. */
-static rf_status invite_new(struct rf_app *a, struct rf_invite *v, const char *posting_title,
+rf_status rf_app_invite_new(struct rf_app *a, struct rf_invite *v, const char *posting_title,
                             json_t **out, struct rf_app_error *e)
 {
     char token[RF_TOKEN_LEN], h[RF_TOKEN_HASH_LEN];
@@ -97,7 +95,7 @@ rf_status rf_app_invite_create(struct rf_app *a, const struct rf_principal *p, c
                           .role = (char *)role,
                           .label = (char *)label};
     if (!rc)
-        rc = invite_new(a, &v, po.title, out, e);
+        rc = rf_app_invite_new(a, &v, po.title, out, e);
     rf_store_posting_cleanup(&po);
     return rc;
 }
@@ -192,7 +190,7 @@ rf_status rf_app_invite_topup(struct rf_app *a, const struct rf_principal *p, in
                               .label = label,
                               .topup_of = t.id,
                               .skills = skj};
-        rc = invite_new(a, &v, po.title, out, e);
+        rc = rf_app_invite_new(a, &v, po.title, out, e);
     }
     if (!rc) {
         json_object_set_new(*out, "topup_of", json_integer(t.id));
@@ -326,8 +324,9 @@ rf_status rf_app_invite_info(struct rf_app *a, const char *token, json_t **out,
     }
     (void)rf_store_org_name(a->store, v.org_id, &org, NULL);
     const struct rf_role *role = v.role ? rf_roles_find(&a->car.roles, v.role) : NULL;
-    *out = json_pack("{s:s?,s:s?,s:s?,s:s?,s:s?,s:b,s:s,s:b}", "role", v.role, "role_name",
-                     role ? role->name : NULL, "label", v.label, "posting", title, "org", org,
+    int find = v.role && strcmp(v.role, RF_INVITE_FIND_ROLE) == 0;
+    *out = json_pack("{s:s?,s:s?,s:s?,s:s?,s:s?,s:b,s:s,s:b}", "role", find ? NULL : v.role,
+                     "role_name", role ? role->name : find ? "Find my role" : NULL, "label", v.label, "posting", title, "org", org,
                      "used", v.candidate_id != 0, "state",
                      invite_state(&v, has_test ? &t : NULL, rf_app_now_s()), "resume",
                      v.candidate_id != 0 && v.resume_hash != NULL);

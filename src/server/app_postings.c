@@ -300,9 +300,18 @@ struct rank_ctx {
     size_t *nfill, nfilled;
     double *p;
     size_t *measured;
+    /* team members' invites whose tests are not shared (sorted): never ranked */
+    int64_t *private_inv;
+    size_t nprivate;
     rf_status rc;
     struct rf_err err;
 };
+
+static int cmp_id(const void *x, const void *y)
+{
+    int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+    return (a > b) - (a < b);
+}
 
 /* A finished test's profile as `rolefit match` and `rolefit report --session`
  * see it: every skill's posterior on its grid, from the packed form the test
@@ -325,6 +334,9 @@ static void rank_test(void *ud, const struct rf_store_ranked *t)
     struct rank_ctx *c = ud;
     if (c->rc)
         return;
+    if (t->invite_id && c->nprivate &&
+        bsearch(&t->invite_id, c->private_inv, c->nprivate, sizeof *c->private_inv, cmp_id))
+        return; /* a team member's own profile, not shared (app_teams.c) */
     struct rf_profile pr;
     struct rf_err perr;
     if (stored_profile(t, &pr, &perr)) {
@@ -442,6 +454,9 @@ rf_status rf_app_posting_ranking(struct rf_app *a, const struct rf_principal *p,
         free(c.fill);
         c.fill = NULL;
     }
+    if (!rc && !(rc = rf_app_team_private_invites(a, p->org_id, &c.private_inv, &c.nprivate,
+                                                  &e->err)))
+        qsort(c.private_inv, c.nprivate, sizeof *c.private_inv, cmp_id);
     if (!rc)
         rc = rf_store_tests_ranked(a->store, p->org_id, org_wide ? 0 : id, rank_test, &c, &e->err);
     if (!rc && c.rc)
@@ -478,6 +493,7 @@ rf_status rf_app_posting_ranking(struct rf_app *a, const struct rf_principal *p,
     free(c.nfill);
     free(c.rows);
     free(c.p);
+    free(c.private_inv);
     free(c.measured);
     rf_posting_cleanup(&pp);
     rf_store_posting_cleanup(&po);

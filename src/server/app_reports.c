@@ -32,7 +32,9 @@ static rf_status readable_test(struct rf_app *a, const struct rf_principal *p, i
     if (rc)
         return rc;
     int mine = p->candidate_id && t->candidate_id == p->candidate_id;
-    int staff = rf_app_is_staff(p) && t->org_id && t->org_id == p->org_id;
+    /* a team member's test is theirs: staff read it only while it is shared */
+    int staff = rf_app_is_staff(p) && t->org_id && t->org_id == p->org_id && !mine &&
+                rf_app_team_staff_may_read(a, t);
     if (!mine && !staff) {
         rf_store_test_cleanup(t);
         return rf_app_fail(e, RF_ENOTFOUND, NULL, "no test %lld for you", (long long)id);
@@ -227,6 +229,10 @@ rf_status rf_app_test_report(struct rf_app *a, const struct rf_principal *p, int
         json_object_set_new(report, "viewer", json_string(mine ? "candidate" : "staff"));
         if (scope && json_is_true(json_object_get(scope, "find_role")))
             json_object_set_new(report, "find_role", json_true());
+        /* A team member's test: the team, and whether the member shares it. */
+        json_t *team = rf_app_team_of_test(a, &t);
+        if (team)
+            json_object_set_new(report, "team", team);
         /* A posting's test reads the candidate against the posting too. */
         json_t *pj = t.posting_id ? rf_app_posting_report(a, t.posting_id, &pr) : NULL;
         if (pj)

@@ -444,7 +444,9 @@ rf_status rf_app_test_start(struct rf_app *a, const struct rf_principal *p, cons
             rf_store_invite_cleanup(&inv);
             return rc;
         }
-        if (inv.role)
+        if (inv.role && strcmp(inv.role, RF_INVITE_FIND_ROLE) == 0)
+            sc.find = 1; /* a team member's find-my-role test (app_teams.c) */
+        else if (inv.role)
             rc = scope_from_role(a, inv.role, &sc, e);
         else if (!inv.posting_id)
             rc = rf_app_fail(e, RF_EINVAL, "invite", "this invite names no role or posting");

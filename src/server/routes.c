@@ -588,16 +588,22 @@ static void h_test_followup(void *ap, struct rf_req *req, struct rf_resp *resp)
     reply(s, req, resp, rc, &e, out, 201);
 }
 
-static void h_test_report_html(void *ap, struct rf_req *req, struct rf_resp *resp)
+struct op_report { /* a report of the path's id as JSON or self-contained HTML */
+    rf_status (*fn)(struct rf_app *, const struct rf_principal *, int64_t, int, json_t **,
+                    char **, struct rf_app_error *);
+};
+
+static void h_report_html(void *ap, struct rf_req *req, struct rf_resp *resp)
 {
     struct rf_server *s = ap;
+    const struct op_report *op = req->arg;
     struct rf_principal p;
     struct rf_app_error e = {{0}, NULL};
     char *html = NULL;
     int64_t id;
     if (!id_and_principal(s, req, resp, &id, &p))
         return;
-    rf_status rc = rf_app_test_report(s->app, &p, id, 1, NULL, &html, &e);
+    rf_status rc = op->fn(s->app, &p, id, 1, NULL, &html, &e);
     if (rc)
         return app_fail(s, req, resp, rc, &e);
     rf_resp_text(resp, 200, "text/html; charset=utf-8", html, strlen(html));
@@ -609,6 +615,50 @@ static rf_status test_report_json(struct rf_app *a, const struct rf_principal *p
 {
     return rf_app_test_report(a, p, id, 0, out, NULL, e);
 }
+
+/* ---- teams (app_teams.c) ---- */
+
+/* POST /api/teams/:id/assessments: the body goes to the application as
+ * received, so that a test scored twice is named (a JSON reader that refuses
+ * duplicate keys says where, not which). */
+static void h_team_assessment(void *ap, struct rf_req *req, struct rf_resp *resp)
+{
+    struct rf_server *s = ap;
+    struct rf_principal p;
+    struct rf_app_error e = {{0}, NULL};
+    json_t *out = NULL;
+    int64_t id;
+    const char *ct = rf_req_header(req, "Content-Type");
+    if (!ct || !rf_http_is_json_type(ct))
+        return rf_resp_error(resp, 415, "Content-Type must be application/json", NULL);
+    if (!id_and_principal(s, req, resp, &id, &p))
+        return;
+    rf_status rc = rf_app_team_assessment_add(s->app, &p, id, req->body, req->body_len, &out, &e);
+    reply(s, req, resp, rc, &e, out, 201);
+}
+
+static rf_status team_report_json(struct rf_app *a, const struct rf_principal *p, int64_t id,
+                                  json_t **out, struct rf_app_error *e)
+{
+    return rf_app_team_report(a, p, id, 0, out, NULL, e);
+}
+
+static void h_readiness(void *ap, struct rf_req *req, struct rf_resp *resp)
+{
+    (void)req;
+    rf_resp_json(resp, 200, rf_app_readiness_tests(((struct rf_server *)ap)->app));
+}
+
+static const struct op_body op_team_create = {rf_app_team_create, 201};
+static const struct op_plain op_teams = {rf_app_teams};
+static const struct op_id op_team_get = {.fn = rf_app_team_get};
+static const struct op_id_body op_team_member_add = {rf_app_team_member_add, 201};
+static const struct op_id_body op_test_share = {rf_app_test_share, 200};
+static const struct op_id op_team_assessments = {.fn = rf_app_team_assessments};
+static const struct op_id_body op_team_posting_draft = {rf_app_team_posting_draft, 200};
+static const struct op_id op_team_report = {.fn = team_report_json};
+static const struct op_report op_team_report_html = {rf_app_team_report};
+static const struct op_report op_test_report_html = {rf_app_test_report};
 
 static const struct op_body op_users_add = {rf_app_user_add, 201};
 static const struct op_body op_invite_create = {rf_app_invite_create, 201};
@@ -645,7 +695,7 @@ static const struct rf_route routes[] = {
     {"POST", "/api/tests/:id/answers", h_test_answer, NULL, 0},
     {"POST", "/api/tests/:id/followup", h_test_followup, NULL, 0},
     {"GET", "/api/tests/:id/report", h_id, &op_test_report, 0},
-    {"GET", "/api/tests/:id/report.html", h_test_report_html, NULL, 0},
+    {"GET", "/api/tests/:id/report.html", h_report_html, &op_test_report_html, 0},
     {"POST", "/api/postings", h_body, &op_posting_create, RF_HTTP_MAX_POSTING_BODY},
     {"GET", "/api/postings", h_plain, &op_postings, 0},
     {"GET", "/api/postings/:id", h_id, &op_posting_get, 0},
@@ -653,6 +703,17 @@ static const struct rf_route routes[] = {
     {"PUT", "/api/postings/:id/requirements", h_id_body, &op_posting_edit, 0},
     {"GET", "/api/postings/:id/edits", h_id, &op_posting_edits, 0},
     {"POST", "/api/postings/:id/topup", h_id_body, &op_invite_topup, 0},
+    {"GET", "/api/readiness", h_readiness, NULL, 0},
+    {"POST", "/api/teams", h_body, &op_team_create, 0},
+    {"GET", "/api/teams", h_plain, &op_teams, 0},
+    {"GET", "/api/teams/:id", h_id, &op_team_get, 0},
+    {"POST", "/api/teams/:id/members", h_id_body, &op_team_member_add, 0},
+    {"POST", "/api/teams/:id/assessments", h_team_assessment, NULL, 0},
+    {"GET", "/api/teams/:id/assessments", h_id, &op_team_assessments, 0},
+    {"POST", "/api/teams/:id/posting-draft", h_id_body, &op_team_posting_draft, 0},
+    {"GET", "/api/teams/:id/report", h_id, &op_team_report, 0},
+    {"GET", "/api/teams/:id/report.html", h_report_html, &op_team_report_html, 0},
+    {"POST", "/api/tests/:id/share", h_id_body, &op_test_share, 0},
 };
 
 /* ---- static files ---- */

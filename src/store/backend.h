@@ -130,6 +130,27 @@ struct rf_store_ops {
                                     void *ud, struct rf_err *err);
     rf_status (*bank_version)(struct rf_store *s, const char *hash, int64_t nitems, int64_t *id,
                               struct rf_err *err);
+    /* issue 18: teams, their members and readiness assessments */
+    rf_status (*team_create)(struct rf_store *s, const struct rf_team *t, int64_t *id,
+                             struct rf_err *err);
+    rf_status (*team_get)(struct rf_store *s, int64_t id, struct rf_team *t, struct rf_err *err);
+    rf_status (*teams_list)(struct rf_store *s, int64_t org_id,
+                            void (*fn)(void *ud, const struct rf_team *t), void *ud,
+                            struct rf_err *err);
+    rf_status (*team_member_add)(struct rf_store *s, int64_t team_id, int64_t invite_id,
+                                 int64_t *id, struct rf_err *err);
+    rf_status (*team_members_list)(struct rf_store *s, int64_t team_id,
+                                   void (*fn)(void *ud, const struct rf_team_member *m), void *ud,
+                                   struct rf_err *err);
+    rf_status (*team_member_by_invite)(struct rf_store *s, int64_t invite_id,
+                                       struct rf_team_member *m, struct rf_err *err);
+    rf_status (*team_member_share)(struct rf_store *s, int64_t id, int shared, int64_t now,
+                                   struct rf_err *err);
+    rf_status (*team_assessment_add)(struct rf_store *s, const struct rf_team_assessment *a,
+                                     int64_t *id, struct rf_err *err);
+    rf_status (*team_assessments_list)(struct rf_store *s, int64_t team_id,
+                                       void (*fn)(void *ud, const struct rf_team_assessment *a),
+                                       void *ud, struct rf_err *err);
     /* Every row of the tables, in their order and each table's key order,
      * read in one snapshot. */
     rf_status (*rows_each)(struct rf_store *s, const struct rf_store_table *tables, size_t n,

@@ -23,6 +23,9 @@ static const struct rf_store_table tables[] = {
     {"invites", "id", 0, 1},
     {"tests", "id", 0, 1},
     {"answers", "test_id, seq", 0, 0},
+    {"teams", "id", 0, 1},
+    {"team_members", "id", 0, 1},
+    {"team_assessments", "id", 0, 1},
     {"bank_versions", "id", 0, 1},
     {"settings", "key", 1, 0},
 };

@@ -87,3 +87,40 @@ static void answer_clean(void *rec)
 
 const struct rf_store_read rf_store_read_answer = {answer_call, answer_clean};
 const struct rf_store_read rf_store_read_answer_signals = {answer_signals_call, answer_clean};
+
+static void team_call(const struct rf_store_cb *c, const void *rec)
+{
+    ((void (*)(void *, const struct rf_team *))c->fn)(c->ud, rec);
+}
+
+static void team_clean(void *rec)
+{
+    rf_store_team_cleanup(rec);
+}
+
+const struct rf_store_read rf_store_read_team = {team_call, team_clean};
+
+static void team_member_call(const struct rf_store_cb *c, const void *rec)
+{
+    ((void (*)(void *, const struct rf_team_member *))c->fn)(c->ud, rec);
+}
+
+static void team_member_clean(void *rec)
+{
+    rf_store_team_member_cleanup(rec);
+}
+
+const struct rf_store_read rf_store_read_team_member = {team_member_call, team_member_clean};
+
+static void team_assessment_call(const struct rf_store_cb *c, const void *rec)
+{
+    ((void (*)(void *, const struct rf_team_assessment *))c->fn)(c->ud, rec);
+}
+
+static void team_assessment_clean(void *rec)
+{
+    rf_store_team_assessment_cleanup(rec);
+}
+
+const struct rf_store_read rf_store_read_team_assessment = {team_assessment_call,
+                                                            team_assessment_clean};

@@ -42,5 +42,9 @@ extern const struct rf_store_read rf_store_read_posting_edit;
 extern const struct rf_store_read rf_store_read_ranked;
 extern const struct rf_store_read rf_store_read_answer;
 extern const struct rf_store_read rf_store_read_answer_signals;
+/* struct rf_team, rf_team_member, rf_team_assessment (each freed by its cleanup) */
+extern const struct rf_store_read rf_store_read_team;
+extern const struct rf_store_read rf_store_read_team_member;
+extern const struct rf_store_read rf_store_read_team_assessment;
 
 #endif

@@ -156,4 +156,8 @@ void rf_pg_tests_ops(struct rf_store_ops *ops);
 
 void rf_pg_postings_ops(struct rf_store_ops *ops);
 
+/* ---- pg_teams.c: teams, their members, readiness assessments ---- */
+
+void rf_pg_teams_ops(struct rf_store_ops *ops);
+
 #endif /* RF_STORE_PG_INT_H */

@@ -81,6 +81,20 @@ const char *const rf_pg_migrations[] = {
     "UPDATE orgs SET name = name || ' (' || id || ')' WHERE id NOT IN"
     "  (SELECT min(id) FROM orgs GROUP BY lower(name));"
     "CREATE UNIQUE INDEX orgs_name ON orgs(lower(name));",
+    /* 7: teams (issue 18), as sqlite_schema.c's */
+    "CREATE TABLE teams (id " ID ", org_id BIGINT NOT NULL REFERENCES orgs(id),"
+    "  name TEXT NOT NULL, created_by BIGINT REFERENCES users(id), created BIGINT NOT NULL);"
+    "CREATE INDEX teams_org ON teams(org_id);"
+    "CREATE TABLE team_members (id " ID ","
+    "  team_id BIGINT NOT NULL REFERENCES teams(id),"
+    "  invite_id BIGINT NOT NULL UNIQUE REFERENCES invites(id),"
+    "  shared INTEGER NOT NULL DEFAULT 0, shared_at BIGINT NOT NULL DEFAULT 0,"
+    "  created BIGINT NOT NULL);"
+    "CREATE INDEX team_members_team ON team_members(team_id);"
+    "CREATE TABLE team_assessments (id " ID ","
+    "  team_id BIGINT NOT NULL REFERENCES teams(id), date TEXT NOT NULL, scores TEXT NOT NULL,"
+    "  created_by BIGINT REFERENCES users(id), created BIGINT NOT NULL);"
+    "CREATE INDEX team_assessments_team ON team_assessments(team_id, date);",
 };
 
 const size_t rf_pg_nmigrations = sizeof rf_pg_migrations / sizeof rf_pg_migrations[0];

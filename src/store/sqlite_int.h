@@ -140,4 +140,8 @@ void rf_sq_tests_ops(struct rf_store_ops *ops);
 
 void rf_sq_postings_ops(struct rf_store_ops *ops);
 
+/* ---- sqlite_teams.c: teams, their members, readiness assessments ---- */
+
+void rf_sq_teams_ops(struct rf_store_ops *ops);
+
 #endif /* RF_STORE_SQLITE_INT_H */

@@ -102,6 +102,24 @@ const char *const rf_sqlite_migrations[] = {
     "UPDATE orgs SET name = name || ' (' || id || ')' WHERE id NOT IN"
     "  (SELECT min(id) FROM orgs GROUP BY name COLLATE NOCASE);"
     "CREATE UNIQUE INDEX orgs_name ON orgs(name COLLATE NOCASE);",
+    /* 7: teams (issue 18). A team belongs to an organization; a member is an
+     * invite of it (invited like a candidate, to a role or find-my-role test)
+     * that the member may share with the team (shared, and when); readiness
+     * self-assessments (the ML Test Score) are kept per team, dated, with
+     * their scores as a JSON object. */
+    "CREATE TABLE teams (id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES orgs(id),"
+    "  name TEXT NOT NULL, created_by INTEGER REFERENCES users(id), created INTEGER NOT NULL);"
+    "CREATE INDEX teams_org ON teams(org_id);"
+    "CREATE TABLE team_members (id INTEGER PRIMARY KEY,"
+    "  team_id INTEGER NOT NULL REFERENCES teams(id),"
+    "  invite_id INTEGER NOT NULL UNIQUE REFERENCES invites(id),"
+    "  shared INTEGER NOT NULL DEFAULT 0, shared_at INTEGER NOT NULL DEFAULT 0,"
+    "  created INTEGER NOT NULL);"
+    "CREATE INDEX team_members_team ON team_members(team_id);"
+    "CREATE TABLE team_assessments (id INTEGER PRIMARY KEY,"
+    "  team_id INTEGER NOT NULL REFERENCES teams(id), date TEXT NOT NULL, scores TEXT NOT NULL,"
+    "  created_by INTEGER REFERENCES users(id), created INTEGER NOT NULL);"
+    "CREATE INDEX team_assessments_team ON team_assessments(team_id, date);",
 };
 
 const size_t rf_sqlite_nmigrations = sizeof rf_sqlite_migrations / sizeof rf_sqlite_migrations[0];

@@ -399,3 +399,81 @@ void rf_store_posting_edit_cleanup(struct rf_posting_edit *e)
     free(e->after);
     memset(e, 0, sizeof *e);
 }
+
+/* ---- teams ---- */
+
+rf_status rf_store_team_create(struct rf_store *s, const struct rf_team *t, int64_t *id,
+                               struct rf_err *err)
+{
+    return s->ops->team_create(s, t, id, err);
+}
+
+rf_status rf_store_team_get(struct rf_store *s, int64_t id, struct rf_team *t, struct rf_err *err)
+{
+    return s->ops->team_get(s, id, t, err);
+}
+
+rf_status rf_store_teams_list(struct rf_store *s, int64_t org_id,
+                              void (*fn)(void *ud, const struct rf_team *t), void *ud,
+                              struct rf_err *err)
+{
+    return s->ops->teams_list(s, org_id, fn, ud, err);
+}
+
+rf_status rf_store_team_member_add(struct rf_store *s, int64_t team_id, int64_t invite_id,
+                                   int64_t *id, struct rf_err *err)
+{
+    return s->ops->team_member_add(s, team_id, invite_id, id, err);
+}
+
+rf_status rf_store_team_members_list(struct rf_store *s, int64_t team_id,
+                                     void (*fn)(void *ud, const struct rf_team_member *m),
+                                     void *ud, struct rf_err *err)
+{
+    return s->ops->team_members_list(s, team_id, fn, ud, err);
+}
+
+rf_status rf_store_team_member_by_invite(struct rf_store *s, int64_t invite_id,
+                                         struct rf_team_member *m, struct rf_err *err)
+{
+    return s->ops->team_member_by_invite(s, invite_id, m, err);
+}
+
+rf_status rf_store_team_member_share(struct rf_store *s, int64_t id, int shared, int64_t now,
+                                     struct rf_err *err)
+{
+    return s->ops->team_member_share(s, id, shared, now, err);
+}
+
+rf_status rf_store_team_assessment_add(struct rf_store *s, const struct rf_team_assessment *a,
+                                       int64_t *id, struct rf_err *err)
+{
+    return s->ops->team_assessment_add(s, a, id, err);
+}
+
+rf_status rf_store_team_assessments_list(struct rf_store *s, int64_t team_id,
+                                         void (*fn)(void *ud, const struct rf_team_assessment *a),
+                                         void *ud, struct rf_err *err)
+{
+    return s->ops->team_assessments_list(s, team_id, fn, ud, err);
+}
+
+void rf_store_team_cleanup(struct rf_team *t)
+{
+    free(t->name);
+    memset(t, 0, sizeof *t);
+}
+
+void rf_store_team_member_cleanup(struct rf_team_member *m)
+{
+    free(m->label);
+    free(m->role);
+    memset(m, 0, sizeof *m);
+}
+
+void rf_store_team_assessment_cleanup(struct rf_team_assessment *a)
+{
+    free(a->date);
+    free(a->scores);
+    memset(a, 0, sizeof *a);
+}

@@ -320,6 +320,61 @@ rf_status rf_store_postings_list(struct rf_store *s, int64_t org_id,
                                  void (*fn)(void *ud, const struct rf_posting *p), void *ud,
                                  struct rf_err *err);
 
+/* ---- teams (issue 18): members invited like candidates, readiness assessments ---- */
+struct rf_team {
+    int64_t id, org_id, created_by, created;
+    char *name;
+};
+void rf_store_team_cleanup(struct rf_team *t);
+rf_status rf_store_team_create(struct rf_store *s, const struct rf_team *t, int64_t *id,
+                               struct rf_err *err);
+/* RF_ENOTFOUND when there is none. */
+rf_status rf_store_team_get(struct rf_store *s, int64_t id, struct rf_team *t,
+                            struct rf_err *err);
+/* Calls fn for each team of the organization, oldest first. */
+rf_status rf_store_teams_list(struct rf_store *s, int64_t org_id,
+                              void (*fn)(void *ud, const struct rf_team *t), void *ud,
+                              struct rf_err *err);
+
+/* A member: an invite of the team's organization (its label and role read
+ * from the invite) and whether the member shares their profile with the team. */
+struct rf_team_member {
+    int64_t id, team_id, invite_id, created;
+    int shared;        /* the member shares the profile of their test with the team */
+    int64_t shared_at; /* unix seconds of the last change of shared (0: never) */
+    char *label, *role; /* the invite's (may be NULL; role NULL for a find-my-role test) */
+    int64_t candidate_id; /* the invite's candidate, 0 until the link is used */
+};
+void rf_store_team_member_cleanup(struct rf_team_member *m);
+/* The invite becomes a member of the team (once: RF_ECONFLICT for an invite
+ * that is a member already). */
+rf_status rf_store_team_member_add(struct rf_store *s, int64_t team_id, int64_t invite_id,
+                                   int64_t *id, struct rf_err *err);
+/* Calls fn for each member of the team, in the order they were added. */
+rf_status rf_store_team_members_list(struct rf_store *s, int64_t team_id,
+                                     void (*fn)(void *ud, const struct rf_team_member *m),
+                                     void *ud, struct rf_err *err);
+/* The member of an invite; RF_ENOTFOUND when the invite is no team's. */
+rf_status rf_store_team_member_by_invite(struct rf_store *s, int64_t invite_id,
+                                         struct rf_team_member *m, struct rf_err *err);
+/* Sets whether member id shares their profile, at time now (unix seconds). */
+rf_status rf_store_team_member_share(struct rf_store *s, int64_t id, int shared, int64_t now,
+                                     struct rf_err *err);
+
+/* A readiness self-assessment (careers/readiness.h) of a team, dated. */
+struct rf_team_assessment {
+    int64_t id, team_id, created_by, created;
+    char *date;   /* YYYY-MM-DD */
+    char *scores; /* JSON object {"test_id": 0 | 0.5 | 1, ...}, checked by the caller */
+};
+void rf_store_team_assessment_cleanup(struct rf_team_assessment *a);
+rf_status rf_store_team_assessment_add(struct rf_store *s, const struct rf_team_assessment *a,
+                                       int64_t *id, struct rf_err *err);
+/* Calls fn for each assessment of the team, by date, then in the order stored. */
+rf_status rf_store_team_assessments_list(struct rf_store *s, int64_t team_id,
+                                         void (*fn)(void *ud, const struct rf_team_assessment *a),
+                                         void *ud, struct rf_err *err);
+
 /* ---- bank versions ---- */
 /* Records the bank loaded at start (content hash, item count) if new; *id is its row. */
 rf_status rf_store_bank_version(struct rf_store *s, const char *hash, int64_t nitems, int64_t *id,

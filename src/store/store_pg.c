@@ -348,4 +348,5 @@ static void ops_init(struct rf_store_ops *ops)
     rf_pg_accounts_ops(ops);
     rf_pg_tests_ops(ops);
     rf_pg_postings_ops(ops);
+    rf_pg_teams_ops(ops);
 }

@@ -436,4 +436,5 @@ static void ops_init(struct rf_store_ops *ops)
     rf_sq_accounts_ops(ops);
     rf_sq_tests_ops(ops);
     rf_sq_postings_ops(ops);
+    rf_sq_teams_ops(ops);
 }

@@ -1036,6 +1036,108 @@ async function worstFlow(browser) {
   await rc.close();
 }
 
+// Issue 18's walk: the admin makes a team and invites three members; each
+// takes the test in a browser of their own (no cookies shared), the third a
+// find-my-role test, and shares from the report page; the team page then
+// shows the coverage of the eight deployment roles and five tasks and the
+// next hire, a posting drafted in one click; a readiness self-assessment
+// filled twice shows the trend.
+async function teamFlow(browser) {
+  const tag = 'team';
+  const rc = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  rc.setDefaultTimeout(20000);
+  const page = await rc.newPage();
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(`${BASE}/login.html`);
+  await page.fill('#email', 'rita@acme.example');
+  await page.fill('#password', 'correct horse battery');
+  await page.click('#form button[type=submit]');
+  await page.waitForURL(/\/recruiter\.html$/);
+  await page.click('header nav a:has-text("Teams")');
+  await page.waitForURL(/\/team\.html/);
+  await page.waitForSelector('#m-test option', { state: 'attached' });
+  await page.fill('#t-name', 'Search team');
+  await page.click('#team-form button[type=submit]');
+  await page.waitForSelector('#team-name >> text=Search team');
+  check(`${tag}: the admin creates a team`, true);
+  const members = [['Mia Member', 'mlops_engineer'], ['Dan Member', 'data_scientist'], ['Fay Member', 'find']];
+  const links = [];
+  for (const [label, test] of members) {
+    await page.fill('#m-label', label);
+    await page.selectOption('#m-test', test);
+    await page.click('#member-form button[type=submit]');
+    await page.waitForSelector(`#members tbody >> text=${label}`);
+    links.push((await page.textContent('#member-url')).trim());
+  }
+  check(`${tag}: three members invited, each with a link`, links.every((l) => l.startsWith(`${BASE}/invite.html#`)), links.join(' '));
+  await page.waitForSelector('#team-note:not([hidden])');
+  check(`${tag}: before anyone shares, the page says they add nothing`, /share nothing/.test(await page.textContent('#team-note')));
+
+  for (const [k, link] of links.entries()) {
+    const mc = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    mc.setDefaultTimeout(20000);
+    const mp = await mc.newPage();
+    mp.on('pageerror', (e) => pageErrors.push(e.message));
+    await mp.goto(link);
+    await mp.waitForSelector('#start:not([disabled])');
+    await mp.click('#start');
+    await mp.waitForSelector('#code-shown:not([hidden])');
+    await mp.click('#go');
+    await mp.waitForURL(/\/test\.html#\d+$/);
+    const tid = mp.url().split('#')[1];
+    let r = await apiIn(mp, 'GET', `/api/tests/${tid}`);
+    while (r.test.status === 'active' && r.question) r = await apiIn(mp, 'POST', `/api/tests/${tid}/answers`, rightAnswer(bank.get(r.question.item)));
+    await mp.goto(`${BASE}/report.html#${tid}`);
+    await mp.waitForSelector('#share');
+    check(`${tag}: member ${k + 1}'s report offers to share with the team`, /does not see this profile/.test(await mp.textContent('#share-status')));
+    await mp.click('#share');
+    await mp.waitForFunction(() => /sees this profile/.test(document.getElementById('share-status').textContent));
+    await checkFits(mp, `${tag}: member ${k + 1}'s report with the share card fits a 390px phone`);
+    if (k === 0) await shoot(mp, 'team-member-share-390');
+    await mc.close();
+  }
+
+  await page.reload();
+  await page.waitForSelector('#roles tbody tr');
+  check(`${tag}: every member counts once all share`, await page.isHidden('#team-note'));
+  const roles = await page.locator('#roles tbody tr').allInnerTexts();
+  check(`${tag}: coverage of the eight deployment roles`, roles.length === 8, roles.join(' | '));
+  check(`${tag}: the MLOps member covers the MLOps role`, roles.some((r) => /MLOps engineer[\s\S]*covered/.test(r) && !/not covered|undecided/.test(r)), roles.join(' | '));
+  check(`${tag}: coverage of the five lifecycle tasks`, await page.locator('#tasks tbody tr').count() === 5);
+  const hire = (await page.textContent('#hire-next')).trim();
+  check(`${tag}: the next hire is suggested with the gaps it closes`, /raises the mean role coverage/.test(hire) && /It closes/.test(await page.textContent('#hire')), hire);
+  await page.click('#draft-posting');
+  await page.waitForSelector('#draft:not([hidden])');
+  const draft = await page.inputValue('#d-text');
+  check(`${tag}: one click drafts an editable posting`, /Requirements:/.test(draft), draft.slice(0, 200));
+  await page.fill('#d-text', `${draft}\nWe work in Tokyo.`);
+  await page.click('#d-save');
+  await page.waitForSelector('#d-saved:not([hidden])');
+  check(`${tag}: the drafted posting goes into the postings flow`, /Saved as a posting/.test(await page.textContent('#d-saved')));
+  await shoot(page, 'team-coverage-1280', true);
+
+  for (const [date, v] of [['2026-10-01', '0.5'], ['2026-11-15', '1']]) {
+    await page.fill('#r-date', date);
+    for (const sel of await page.locator('#r-tests select').all()) await sel.selectOption(v);
+    await page.click('#ready-form button[type=submit]');
+    await page.waitForFunction((d) => (document.getElementById('ready-final') || {}).textContent?.includes(d), date);
+  }
+  const final = await page.textContent('#ready-final');
+  check(`${tag}: the latest assessment shows its final score`, /Final score 7 on 2026-11-15/.test(final), final);
+  const trend = await page.getAttribute('#trend', 'aria-label');
+  check(`${tag}: filled twice, the trend shows both`, trend === 'Readiness trend: 2026-10-01 3.5, 2026-11-15 7', trend);
+  await shoot(page, 'team-readiness-1280', true);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await checkFits(page, `${tag}: the team page fits a 390px phone`);
+  await shoot(page, 'team-390');
+  const rep = await page.request.get(`${BASE}/api/teams/${page.url().split('#')[1]}/report.html`);
+  const html = await rep.text();
+  check(`${tag}: the team report is HTML with SVG`, rep.status() === 200 && html.includes('<svg') && !html.includes('<script'));
+  check(`${tag}: no script errors`, pageErrors.length === 0, pageErrors.join('; '));
+  await rc.close();
+}
+
 const t0 = Date.now();
 let browser;
 try {
@@ -1044,7 +1146,7 @@ try {
   console.log(`FAIL chromium starts: ${e.message.split('\n')[0]}`);
   process.exit(1);
 }
-for (const flow of [candidateFlow, errorFlow, recruiterFlow, ...(POSTINGS ? [worstFlow] : [])]) {
+for (const flow of [candidateFlow, errorFlow, recruiterFlow, teamFlow, ...(POSTINGS ? [worstFlow] : [])]) {
   try {
     await flow(browser);
   } catch (e) {

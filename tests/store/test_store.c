@@ -29,10 +29,16 @@ static void teardown(void)
 
 TestSuite(store, .init = setup, .fini = teardown);
 
+/* SQL that takes a new database back to schema 6 (undoes migration 7, teams). */
+#define UNDO_SCHEMA_7                                                                              \
+    "DROP TABLE team_assessments; DROP TABLE team_members; DROP TABLE teams; "                     \
+    "DELETE FROM schema_version WHERE version >= 7;"
+
 /* SQL that takes a new database back to schema 5, as far as the migrations
  * below it care: migration 6 applies again over it (test_accounts.c undoes
  * it in full). */
-#define UNDO_SCHEMA_6 "DROP INDEX orgs_name; DELETE FROM schema_version WHERE version >= 6;"
+#define UNDO_SCHEMA_6                                                                              \
+    UNDO_SCHEMA_7 "DROP INDEX orgs_name; DELETE FROM schema_version WHERE version >= 6;"
 
 /* SQL that takes a new database back to schema 4 (undoes migrations 6 and 5). */
 #define UNDO_SCHEMA_5                                                                              \
@@ -338,6 +344,90 @@ Test(store, posting_edits_are_recorded)
     nedit = 0;
     cr_assert_eq(rf_store_posting_edits_list(st, pid + 100, see_edit, &uid, &err), RF_OK);
     cr_assert_eq(nedit, 0);
+}
+
+static int nteam_rows;
+
+static void see_member(void *ud, const struct rf_team_member *m)
+{
+    const int64_t *inv = ud;
+    cr_assert_eq(m->invite_id, inv[nteam_rows]);
+    cr_assert_str_eq(m->label, nteam_rows == 0 ? "Mia" : "Dan");
+    cr_assert_eq(m->shared, nteam_rows == 0, "only Mia shares");
+    cr_assert(nteam_rows != 0 || m->shared_at == 1234);
+    nteam_rows++;
+}
+
+static void see_assessment(void *ud, const struct rf_team_assessment *a)
+{
+    (void)ud;
+    cr_assert_str_eq(a->date, nteam_rows == 0 ? "2026-10-01" : "2026-11-01", "by date");
+    nteam_rows++;
+}
+
+static void see_team(void *ud, const struct rf_team *t)
+{
+    cr_assert_str_eq(t->name, (const char *)ud);
+    nteam_rows++;
+}
+
+/* Teams (issue 18): members are invites, shared or not; assessments kept by date. */
+Test(store, teams_members_and_assessments)
+{
+    int64_t org, org2, uid, team, inv[2], mid[2], aid;
+    cr_assert_eq(rf_store_org_create(st, "Acme", &org, &err), RF_OK);
+    cr_assert_eq(rf_store_org_create(st, "Other", &org2, &err), RF_OK);
+    cr_assert_eq(rf_store_user_create(st, org, "r@x", "R", "recruiter", "h", &uid, &err), RF_OK);
+    struct rf_team t = {0, org, uid, 0, "Search"};
+    cr_assert_eq(rf_store_team_create(st, &t, &team, &err), RF_OK, "%s", err.msg);
+    struct rf_team g;
+    cr_assert_eq(rf_store_team_get(st, team, &g, &err), RF_OK);
+    cr_assert(g.org_id == org && g.created_by == uid && g.created > 0);
+    cr_assert_str_eq(g.name, "Search");
+    rf_store_team_cleanup(&g);
+    cr_assert_eq(rf_store_team_get(st, team + 100, &g, &err), RF_ENOTFOUND);
+    nteam_rows = 0;
+    cr_assert_eq(rf_store_teams_list(st, org, see_team, "Search", &err), RF_OK);
+    cr_assert_eq(nteam_rows, 1);
+    nteam_rows = 0;
+    cr_assert_eq(rf_store_teams_list(st, org2, see_team, "Search", &err), RF_OK);
+    cr_assert_eq(nteam_rows, 0, "another organization has no teams");
+    const char *labels[2] = {"Mia", "Dan"};
+    for (int i = 0; i < 2; i++) {
+        struct rf_invite v = {.org_id = org, .created_by = uid, .role = "mlops_engineer",
+                              .label = (char *)labels[i], .expires = 4000000000LL};
+        char h[16];
+        snprintf(h, sizeof h, "tok%d", i);
+        cr_assert_eq(rf_store_invite_create(st, h, &v, &inv[i], &err), RF_OK, "%s", err.msg);
+        cr_assert_eq(rf_store_team_member_add(st, team, inv[i], &mid[i], &err), RF_OK, "%s",
+                     err.msg);
+    }
+    int64_t dup;
+    cr_assert_eq(rf_store_team_member_add(st, team, inv[0], &dup, &err), RF_ECONFLICT);
+    cr_assert(strstr(err.msg, "team member already"), "%s", err.msg);
+    cr_assert_eq(rf_store_team_member_share(st, mid[0], 1, 1234, &err), RF_OK);
+    cr_assert_eq(rf_store_team_member_share(st, mid[0] + 100, 1, 1234, &err), RF_ENOTFOUND);
+    nteam_rows = 0;
+    cr_assert_eq(rf_store_team_members_list(st, team, see_member, inv, &err), RF_OK, "%s",
+                 err.msg);
+    cr_assert_eq(nteam_rows, 2);
+    struct rf_team_member m;
+    cr_assert_eq(rf_store_team_member_by_invite(st, inv[1], &m, &err), RF_OK);
+    cr_assert(m.id == mid[1] && m.team_id == team && !m.shared && m.candidate_id == 0);
+    cr_assert_str_eq(m.role, "mlops_engineer");
+    rf_store_team_member_cleanup(&m);
+    struct rf_invite plain = {.org_id = org, .created_by = uid, .role = "mlops_engineer",
+                              .expires = 4000000000LL};
+    int64_t pinv;
+    cr_assert_eq(rf_store_invite_create(st, "plain", &plain, &pinv, &err), RF_OK);
+    cr_assert_eq(rf_store_team_member_by_invite(st, pinv, &m, &err), RF_ENOTFOUND);
+    struct rf_team_assessment a1 = {0, team, uid, 0, "2026-11-01", "{\"data_schema\":1}"};
+    struct rf_team_assessment a0 = {0, team, uid, 0, "2026-10-01", "{\"data_schema\":0.5}"};
+    cr_assert_eq(rf_store_team_assessment_add(st, &a1, &aid, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(rf_store_team_assessment_add(st, &a0, &aid, &err), RF_OK, "%s", err.msg);
+    nteam_rows = 0;
+    cr_assert_eq(rf_store_team_assessments_list(st, team, see_assessment, NULL, &err), RF_OK);
+    cr_assert_eq(nteam_rows, 2);
 }
 
 /* Top-up invites keep what they add to; the resume code's hash and its

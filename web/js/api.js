@@ -65,7 +65,7 @@ export async function header(active) {
   const link = (href, text) => el('a', { href, 'aria-current': active === href ? 'page' : null }, text);
   nav.append(link('/', 'Take a test'));
   if (m && m.user) {
-    nav.append(link('/recruiter.html', 'Postings'));
+    nav.append(link('/recruiter.html', 'Postings'), link('/team.html', 'Teams'));
     if (m.user.role === 'admin') nav.append(link('/admin.html', 'Admin'));
     const out = el('button', { class: 'secondary', type: 'button' }, 'Sign out');
     out.addEventListener('click', async () => { await api('POST', '/api/logout', {}); location.href = '/'; });

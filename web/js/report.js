@@ -120,6 +120,7 @@ function render(r) {
         .concat([{ role: '', name: 'No role (random answers)', fit: none, sd: 0 }]), noRole ? '' : near[0].role, w, 'Closest roles: probability of each role given the answers')));
   }
 
+  if (r.team && own) add(teamCard(r.team));
   add(el('h2', {}, 'Skill profile'),
     el('p', { class: 'muted' }, 'Dots are estimates; whiskers are 95% intervals; bands are the proficiency levels.'),
     chartCard((w) => profileChart(r.skills.filter((k) => k.measured).concat(r.skills.filter((k) => !k.measured && (r.gaps || []).some((g) => g.skill === k.skill))), r.levels || ['novice', 'developing', 'proficient', 'advanced', 'expert'], w)),
@@ -233,6 +234,30 @@ function followupButton(g) {
     },
   }, `Measure ${g.name} further`);
   return el('p', { style: 'margin:6px 0 0' }, b, ' ', msg);
+}
+
+// A team member's report: the member alone decides whether the team sees it.
+function teamCard(team) {
+  const msg = el('span', { class: 'muted', role: 'status', id: 'share-status' });
+  const say = (shared) => `${shared ? 'Your team sees this profile' : 'Your team does not see this profile'} (team “${team.name}”).`;
+  const b = el('button', { type: 'button', id: 'share', class: team.shared ? 'secondary' : '' }, team.shared ? 'Stop sharing with my team' : 'Share with my team');
+  msg.textContent = say(team.shared);
+  b.addEventListener('click', async () => {
+    b.disabled = true;
+    try {
+      const res = await api('POST', `/api/tests/${id}/share`, { share: !team.shared });
+      team.shared = res.shared;
+      b.textContent = team.shared ? 'Stop sharing with my team' : 'Share with my team';
+      b.className = team.shared ? 'secondary' : '';
+      msg.textContent = say(team.shared);
+    } catch (e) {
+      showError(msg, e);
+    }
+    b.disabled = false;
+  });
+  return el('div', { class: 'card', id: 'team-share', style: 'margin:0 0 16px' },
+    el('p', { style: 'margin:0 0 8px' }, 'This test was taken for a team. Your profile is yours: the team counts it in its coverage only while you share it, and you can stop at any time.'),
+    el('div', { class: 'actions', style: 'margin-top:0' }, b, msg));
 }
 
 async function load() {

@@ -1,0 +1,333 @@
+/* Teams over HTTP (issue 18): staff make a team and invite members to role
+ * and find-my-role tests; a member's profile counts, and staff may read it,
+ * only while the member shares it; the team view gives coverage, single
+ * points of failure and the next hire with what it closes, and drafts a
+ * posting the postings flow takes; readiness self-assessments are checked
+ * (an unknown test, a score other than 0, 0.5 or 1, a test scored twice, a
+ * bad date: 400 naming it, nothing stored), kept dated and give the trend;
+ * another organization's team is 404; the team report is JSON and HTML with
+ * SVG. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/config.h"
+#include "fixture.h"
+
+static void setup(void)
+{
+    fixture_start(0, 0);
+}
+
+static void teardown(void)
+{
+    fixture_stop();
+}
+
+TestSuite(teams, .init = setup, .fini = teardown);
+
+static const char *str(const json_t *o, const char *k)
+{
+    const char *s = json_string_value(json_object_get(o, k));
+    return s ? s : "";
+}
+
+/* Answers the test in *r until it finishes (all right). */
+static void finish(struct http_client *c, long long id, struct http_result *r)
+{
+    int n = 0;
+    while (json_is_object(json_object_get(r->json, "question"))) {
+        char item[160], path[64], body[512];
+        snprintf(item, sizeof item, "%s", str(json_object_get(r->json, "question"), "item"));
+        http_result_free(r);
+        snprintf(path, sizeof path, "/api/tests/%lld/answers", id);
+        fixture_answer_body(item, 1, body, sizeof body);
+        cr_assert_eq(client_do(c, "POST", path, body, r), 0);
+        cr_assert_eq(r->status, 200, "%s", r->body);
+        cr_assert(++n <= RF_WEB_ROLE_MAX_ITEMS);
+    }
+}
+
+/* status of method path with body (may be NULL) for client c; the reply in *r. */
+static int call(struct http_client *c, const char *method, const char *path, const char *body,
+                struct http_result *r)
+{
+    cr_assert_eq(client_do(c, method, path, body, r), 0, "%s %s", method, path);
+    return r->status;
+}
+
+/* Expects 4xx status with field and a message containing needle; frees r. */
+static void refused(struct http_client *c, const char *method, const char *path,
+                    const char *body, int status, const char *field, const char *needle)
+{
+    struct http_result r;
+    cr_assert_eq(call(c, method, path, body, &r), status, "%s %s: %s", path, body, r.body);
+    const char *msg = str(r.json, "error");
+    cr_assert(strstr(msg, needle), "%s: '%s' lacks '%s'", body, msg, needle);
+    cr_assert(!strchr(msg, '\n'), "one line: %s", msg);
+    if (field)
+        cr_assert_str_eq(str(r.json, "field"), field, "%s: %s", body, r.body);
+    http_result_free(&r);
+}
+
+static long long make_team(struct http_client *a, const char *name)
+{
+    struct http_result r;
+    char body[128];
+    snprintf(body, sizeof body, "{\"name\":\"%s\"}", name);
+    cr_assert_eq(call(a, "POST", "/api/teams", body, &r), 201, "%s", r.body);
+    long long id = json_integer_value(json_object_get(json_object_get(r.json, "team"), "id"));
+    http_result_free(&r);
+    return id;
+}
+
+/* A member invited with body; takes the test all right in a client of its
+ * own (*mc); returns the test id. */
+static long long member_takes_test(struct http_client *a, long long team, const char *body,
+                                   struct http_client *mc)
+{
+    struct http_result r;
+    char path[96], start[256];
+    snprintf(path, sizeof path, "/api/teams/%lld/members", team);
+    cr_assert_eq(call(a, "POST", path, body, &r), 201, "%s", r.body);
+    cr_assert(json_integer_value(json_object_get(r.json, "member")) > 0);
+    snprintf(start, sizeof start, "{\"invite\":\"%s\"}", str(r.json, "token"));
+    http_result_free(&r);
+    *mc = (struct http_client){fx.port, "", ""};
+    cr_assert_eq(call(mc, "POST", "/api/tests", start, &r), 201, "%s", r.body);
+    long long id = json_integer_value(json_object_get(json_object_get(r.json, "test"), "id"));
+    finish(mc, id, &r);
+    http_result_free(&r);
+    return id;
+}
+
+static void share(struct http_client *mc, long long test, int yes)
+{
+    struct http_result r;
+    char path[64];
+    snprintf(path, sizeof path, "/api/tests/%lld/share", test);
+    cr_assert_eq(call(mc, "POST", path, yes ? "{\"share\":true}" : "{\"share\":false}", &r), 200,
+                 "%s", r.body);
+    cr_assert_eq(json_is_true(json_object_get(r.json, "shared")), yes);
+    http_result_free(&r);
+}
+
+static const json_t *role_row(const json_t *team, const char *role)
+{
+    size_t i;
+    const json_t *x;
+    json_array_foreach(json_object_get(json_object_get(team, "coverage"), "roles"), i, x)
+        if (strcmp(str(x, "role"), role) == 0)
+            return x;
+    return NULL;
+}
+
+Test(teams, members_share_and_the_team_sees_coverage_and_the_next_hire, .timeout = 180)
+{
+    struct http_client a = fixture_admin();
+    struct http_result r;
+    refused(&a, "POST", "/api/teams", "{}", 400, "name", "name");
+    long long team = make_team(&a, "Search & <Ranking>");
+    char path[96], tpath[64];
+    snprintf(path, sizeof path, "/api/teams/%lld/members", team);
+    refused(&a, "POST", path, "{\"label\":\"x\"}", 400, "role", "find_role");
+    refused(&a, "POST", path, "{\"label\":\"x\",\"role\":\"astronaut\"}", 400, "role",
+            "unknown role 'astronaut'");
+    refused(&a, "POST", path, "{\"label\":\"x\",\"role\":\"mlops_engineer\",\"find_role\":true}",
+            400, "find_role", "no role");
+    refused(&a, "POST", path, "{\"role\":\"mlops_engineer\"}", 400, "label", "label");
+
+    struct http_client mia, dan, fay;
+    long long tm = member_takes_test(&a, team, "{\"label\":\"Mia\",\"role\":\"mlops_engineer\"}",
+                                     &mia);
+    long long td = member_takes_test(&a, team, "{\"label\":\"Dan\",\"role\":\"data_scientist\"}",
+                                     &dan);
+    long long tf = member_takes_test(&a, team, "{\"label\":\"Fay\",\"find_role\":true}", &fay);
+
+    /* nobody shares yet: nothing counts, and the page says so */
+    snprintf(tpath, sizeof tpath, "/api/teams/%lld", team);
+    cr_assert_eq(call(&a, "GET", tpath, NULL, &r), 200, "%s", r.body);
+    cr_assert_eq(json_integer_value(json_object_get(r.json, "counted")), 0);
+    cr_assert(strstr(str(r.json, "note"), "3 members share nothing"), "%s", str(r.json, "note"));
+    cr_assert_eq(json_array_size(json_object_get(r.json, "members")), 3);
+    cr_assert_float_eq(json_number_value(json_object_get(role_row(r.json, "mlops_engineer"),
+                                                         "prob")),
+                       0, 1e-12, "a member who shares nothing adds nothing");
+    cr_assert_str_eq(str(json_array_get(json_object_get(r.json, "members"), 2), "role_name"),
+                     "Find my role");
+    http_result_free(&r);
+    /* a member's report is theirs: staff cannot open it unshared */
+    char rpath[64];
+    snprintf(rpath, sizeof rpath, "/api/tests/%lld/report", tm);
+    cr_assert_eq(call(&a, "GET", rpath, NULL, &r), 404, "%s", r.body);
+    http_result_free(&r);
+    cr_assert_eq(call(&mia, "GET", rpath, NULL, &r), 200, "%s", r.body);
+    cr_assert_str_eq(str(json_object_get(r.json, "team"), "name"), "Search & <Ranking>");
+    cr_assert(json_is_false(json_object_get(json_object_get(r.json, "team"), "shared")));
+    http_result_free(&r);
+
+    /* sharing: the member's own decision, checked */
+    snprintf(rpath, sizeof rpath, "/api/tests/%lld/share", tm);
+    refused(&mia, "POST", rpath, "{\"share\":\"yes\"}", 400, "share", "true or false");
+    refused(&dan, "POST", rpath, "{\"share\":true}", 404, NULL, "");
+    refused(&a, "POST", rpath, "{\"share\":true}", 404, NULL, "");
+    share(&mia, tm, 1);
+    share(&dan, td, 1);
+    cr_assert_eq(call(&a, "GET", tpath, NULL, &r), 200, "%s", r.body);
+    cr_assert_eq(json_integer_value(json_object_get(r.json, "counted")), 2);
+    cr_assert(strstr(str(r.json, "note"), "1 member shares nothing"), "%s", str(r.json, "note"));
+    const json_t *mo = role_row(r.json, "mlops_engineer"), *ds = role_row(r.json, "data_scientist");
+    cr_assert_str_eq(str(mo, "call"), "covered", "%s", json_dumps(mo, 0));
+    cr_assert_str_eq(str(ds, "call"), "covered", "%s", json_dumps(ds, 0));
+    const json_t *h0 = json_array_get(json_object_get(json_object_get(r.json, "coverage"), "hires"),
+                                      0);
+    cr_assert(json_number_value(json_object_get(h0, "gain")) > 0);
+    cr_assert_str_neq(str(h0, "role"), "mlops_engineer");
+    cr_assert_str_neq(str(h0, "role"), "data_scientist");
+    const json_t *closes = json_object_get(json_object_get(h0, "closes"), "roles");
+    cr_assert_geq(json_array_size(closes), 1, "the hire closes its own role at least");
+    char hire[64];
+    snprintf(hire, sizeof hire, "%s", str(h0, "role"));
+    http_result_free(&r);
+    snprintf(rpath, sizeof rpath, "/api/tests/%lld/report", tm);
+    cr_assert_eq(call(&a, "GET", rpath, NULL, &r), 200, "shared: staff read it: %s", r.body);
+    http_result_free(&r);
+    share(&fay, tf, 1);
+    cr_assert_eq(call(&a, "GET", tpath, NULL, &r), 200);
+    cr_assert_eq(json_integer_value(json_object_get(r.json, "counted")), 3);
+    cr_assert(json_is_null(json_object_get(r.json, "note")));
+    http_result_free(&r);
+    share(&dan, td, 0);
+    cr_assert_eq(call(&a, "GET", tpath, NULL, &r), 200);
+    cr_assert_eq(json_integer_value(json_object_get(r.json, "counted")), 2, "stopped sharing");
+    http_result_free(&r);
+
+    /* another organization sees no such team */
+    struct http_client o = fixture_other_recruiter();
+    refused(&o, "GET", tpath, NULL, 404, NULL, "no team");
+    refused(&o, "POST", path, "{\"label\":\"x\",\"role\":\"mlops_engineer\"}", 404, NULL,
+            "no team");
+    cr_assert_eq(call(&o, "GET", "/api/teams", NULL, &r), 200);
+    cr_assert_eq(json_array_size(json_object_get(r.json, "teams")), 0);
+    http_result_free(&r);
+    struct http_client anon = {fx.port, "", ""};
+    cr_assert_eq(call(&anon, "GET", tpath, NULL, &r), 403, "%s", r.body);
+    http_result_free(&r);
+
+    /* the next hire's posting, drafted, ready for the postings flow */
+    char dpath[96];
+    snprintf(dpath, sizeof dpath, "/api/teams/%lld/posting-draft", team);
+    cr_assert_eq(call(&a, "POST", dpath, "{}", &r), 200, "%s", r.body);
+    cr_assert_str_eq(str(r.json, "role"), hire);
+    cr_assert(strstr(str(r.json, "text"), "Requirements:"), "%s", str(r.json, "text"));
+    cr_assert_geq(json_array_size(json_object_get(json_object_get(r.json, "reads_as"), "required")),
+                  1, "%s", r.body);
+    json_t *post = json_pack("{s:s,s:s}", "title", str(r.json, "title"), "text",
+                             str(r.json, "text"));
+    char *pb = json_dumps(post, 0);
+    http_result_free(&r);
+    cr_assert_eq(call(&a, "POST", "/api/postings", pb, &r), 201, "%s", r.body);
+    long long pid = json_integer_value(json_object_get(r.json, "id"));
+    http_result_free(&r);
+    /* the organization's ranking leaves out the member who stopped sharing */
+    char kpath[96];
+    snprintf(kpath, sizeof kpath, "/api/postings/%lld/ranking?scope=org", pid);
+    cr_assert_eq(call(&a, "GET", kpath, NULL, &r), 200, "%s", r.body);
+    int seen_m = 0, seen_d = 0;
+    size_t i;
+    const json_t *row;
+    json_array_foreach(json_object_get(r.json, "candidates"), i, row)
+    {
+        seen_m |= json_integer_value(json_object_get(row, "test")) == tm;
+        seen_d |= json_integer_value(json_object_get(row, "test")) == td;
+    }
+    cr_assert(seen_m && !seen_d, "shared Mia ranked, unshared Dan not: %s", r.body);
+    http_result_free(&r);
+    free(pb);
+    json_decref(post);
+    cr_assert_eq(call(&a, "POST", dpath, "{\"role\":\"ux_designer\",\"lang\":\"ja\"}", &r), 200,
+                 "%s", r.body);
+    cr_assert(strstr(str(r.json, "text"), "必須要件"), "%s", str(r.json, "text"));
+    http_result_free(&r);
+    refused(&a, "POST", dpath, "{\"lang\":\"fr\"}", 400, "lang", "'en' or 'ja'");
+    refused(&a, "POST", dpath, "{\"role\":\"astronaut\"}", 400, "role", "astronaut");
+
+    /* the report: JSON and self-contained HTML with SVG, text escaped */
+    char hpath[96];
+    snprintf(hpath, sizeof hpath, "/api/teams/%lld/report", team);
+    cr_assert_eq(call(&a, "GET", hpath, NULL, &r), 200);
+    cr_assert(json_is_object(json_object_get(r.json, "coverage")));
+    http_result_free(&r);
+    snprintf(hpath, sizeof hpath, "/api/teams/%lld/report.html", team);
+    cr_assert_eq(call(&a, "GET", hpath, NULL, &r), 200);
+    cr_assert(strstr(r.body, "<svg") && strstr(r.body, "Search &amp; &lt;Ranking&gt;"));
+    cr_assert_null(strstr(r.body, "<Ranking>"));
+    cr_assert_null(strstr(r.body, "<script"));
+    cr_assert(strstr(r.body, "Hire next"));
+    http_result_free(&r);
+    refused(&o, "GET", hpath, NULL, 404, NULL, "no team");
+}
+
+Test(teams, readiness_assessments_are_checked_dated_and_trend)
+{
+    struct http_client a = fixture_admin();
+    long long team = make_team(&a, "Platform");
+    char path[96];
+    snprintf(path, sizeof path, "/api/teams/%lld/assessments", team);
+    refused(&a, "POST", path, "{\"scores\":{\"data_schema\":2}}", 400, "scores",
+            "scores.data_schema: expected 0, 0.5 or 1");
+    refused(&a, "POST", path, "{\"scores\":{\"no_such_test\":1}}", 400, "scores",
+            "no_such_test");
+    refused(&a, "POST", path, "{\"scores\":{\"data_schema\":1,\"data_schema\":0}}", 400, "scores",
+            "scores.data_schema: the test is scored twice");
+    refused(&a, "POST", path, "{\"date\":\"2026-13-01\",\"scores\":{}}", 400, "date",
+            "YYYY-MM-DD");
+    refused(&a, "POST", path, "{\"date\":\"2026-02-29\",\"scores\":{}}", 400, "date", "2026-02-29");
+    refused(&a, "POST", path, "{}", 400, "scores", "scores");
+    refused(&a, "POST", path, "[1]", 400, NULL, "JSON object");
+    struct http_result r;
+    cr_assert_eq(call(&a, "GET", path, NULL, &r), 200);
+    cr_assert(json_is_null(json_object_get(r.json, "readiness")), "nothing stored: %s", r.body);
+    http_result_free(&r);
+
+    /* two assessments, the later one entered first: the trend is by date */
+    cr_assert_eq(call(&a, "POST", path,
+                      "{\"date\":\"2026-12-01\",\"scores\":{\"data_schema\":1,"
+                      "\"model_spec_reviewed\":1,\"infra_reproducible\":1,"
+                      "\"mon_dependency_changes\":1,\"mon_input_invariants\":0.5}}",
+                      &r),
+                 201, "%s", r.body);
+    cr_assert_float_eq(
+        json_number_value(json_object_get(json_object_get(r.json, "assessment"), "final")), 1.0,
+        1e-9);
+    http_result_free(&r);
+    cr_assert_eq(call(&a, "POST", path, "{\"date\":\"2026-11-01\",\"scores\":{\"data_schema\":0.5}}",
+                      &r),
+                 201, "%s", r.body);
+    http_result_free(&r);
+    cr_assert_eq(call(&a, "GET", path, NULL, &r), 200);
+    const json_t *rd = json_object_get(r.json, "readiness");
+    const json_t *tr = json_object_get(rd, "trend");
+    cr_assert_eq(json_array_size(tr), 2, "%s", r.body);
+    cr_assert_str_eq(str(json_array_get(tr, 0), "date"), "2026-11-01");
+    cr_assert_float_eq(json_number_value(json_object_get(json_array_get(tr, 0), "final")), 0,
+                       1e-9);
+    cr_assert_float_eq(json_number_value(json_object_get(json_array_get(tr, 1), "final")), 1,
+                       1e-9);
+    cr_assert_str_eq(str(rd, "date"), "2026-12-01", "the latest in full");
+    cr_assert_geq(json_array_size(json_object_get(rd, "weakest")), 1);
+    cr_assert_geq(json_array_size(json_object_get(rd, "plan")), 1);
+    http_result_free(&r);
+    /* the team page carries it too; another organization cannot add to it */
+    char tpath[64];
+    snprintf(tpath, sizeof tpath, "/api/teams/%lld", team);
+    cr_assert_eq(call(&a, "GET", tpath, NULL, &r), 200);
+    cr_assert_eq(json_array_size(json_object_get(json_object_get(r.json, "readiness"), "trend")),
+                 2);
+    http_result_free(&r);
+    struct http_client o = fixture_other_recruiter();
+    refused(&o, "POST", path, "{\"scores\":{}}", 404, NULL, "no team");
+    refused(&o, "GET", path, NULL, 404, NULL, "no team");
+    refused(&a, "GET", "/api/teams/999999", NULL, 404, NULL, "no team");
+}

@@ -1,0 +1,226 @@
+// Teams (issue 18): make a team, invite members to a role or find-my-role
+// test, see the coverage of the deployment roles and lifecycle tasks from the
+// members who share, the next hire with a posting drafted in one click, and
+// the team's readiness self-assessments (the ML Test Score) with their trend.
+import { api, el, header, showError } from './api.js';
+
+const pct = (v) => `${Math.round(100 * v)}%`;
+let current = null;
+let rubric = null;
+const roleNames = new Map();
+
+async function loadTeams() {
+  const res = await api('GET', '/api/teams');
+  const box = document.getElementById('teams');
+  box.replaceChildren(res.teams.length
+    ? el('ul', { id: 'team-list' }, res.teams.map((t) => el('li', {}, el('a', { href: `#${t.id}` }, t.name))))
+    : el('p', { class: 'muted' }, 'No teams yet.'));
+}
+
+const callClass = (c) => (c === 'covered' ? 'call-good' : c === 'not covered' ? 'call-bad' : 'call-warn');
+const callColor = (c) => (c === 'covered' ? 'good' : c === 'not covered' ? 'bad' : 'warn');
+
+function bar(p, call) {
+  return el('span', { class: 'meter', style: 'display:inline-block;width:120px;height:8px;background:#edf0f4;border-radius:4px;vertical-align:middle;margin-right:8px;overflow:hidden' },
+    el('i', { style: `display:block;height:100%;width:${Math.round(100 * p)}%;background:var(--${callColor(call)})` }));
+}
+
+function showMembers(t) {
+  const tb = document.querySelector('#members tbody');
+  tb.replaceChildren(...(t.members.length ? t.members.map((m) => el('tr', {},
+    el('td', {}, m.label || '—'), el('td', {}, m.role_name || '—'), el('td', {}, m.state),
+    el('td', {}, m.shared ? (m.counted ? 'yes' : 'yes (not finished)') : 'no'))) : [el('tr', {}, el('td', { colspan: 4, class: 'muted' }, 'No members yet: invite one below.'))]));
+  const note = document.getElementById('team-note');
+  note.hidden = !t.note;
+  note.textContent = t.note ? `${t.note.charAt(0).toUpperCase()}${t.note.slice(1)}.` : '';
+}
+
+function showCoverage(t) {
+  const cov = t.coverage;
+  document.querySelector('#roles tbody').replaceChildren(...cov.roles.map((r) => el('tr', {},
+    el('td', {}, r.name), el('td', {}, bar(r.prob, r.call), pct(r.prob)),
+    el('td', { class: callClass(r.call) }, r.call),
+    el('td', {}, r.unmeasured ? `${r.unmeasured} of ${t.counted}` : '—'))));
+  document.querySelector('#tasks tbody').replaceChildren(...cov.tasks.map((k) => el('tr', {},
+    el('td', {}, k.name), el('td', {}, bar(k.prob, k.call), pct(k.prob)),
+    el('td', { class: callClass(k.call) }, k.call), el('td', {}, k.single_point ? `only ${k.single_point}` : '—'))));
+  const h = cov.hires[0];
+  const box = document.getElementById('hire');
+  if (!h || !(h.gain > 0)) {
+    box.replaceChildren(el('p', {}, 'No single hire at a deployment role\'s levels raises the coverage.'));
+    return;
+  }
+  const lang = el('select', { id: 'd-lang', 'aria-label': 'Language of the posting' },
+    el('option', { value: 'en' }, 'English'), el('option', { value: 'ja' }, 'Japanese'));
+  const draft = el('button', { type: 'button', id: 'draft-posting' }, `Draft a posting for ${h.name}`);
+  draft.addEventListener('click', () => draftPosting(h.role, lang.value));
+  box.replaceChildren(
+    el('p', { id: 'hire-next' }, el('strong', {}, h.name), ` raises the mean role coverage by ${Math.round(100 * h.gain)} points.`),
+    el('p', {}, 'It closes: ', h.closes.roles.length ? h.closes.roles.map((r) => r.name).join(', ') : 'no role gap',
+      h.closes.tasks.length ? `; tasks raised: ${h.closes.tasks.map((x) => x.name).join(', ')}` : ''),
+    cov.hires.slice(1, 3).filter((x) => x.gain > 0).length
+      ? el('p', { class: 'muted' }, `Then: ${cov.hires.slice(1, 3).filter((x) => x.gain > 0).map((x) => `${x.name} (+${Math.round(100 * x.gain)})`).join(', ')}`) : null,
+    el('div', { class: 'actions' }, draft, lang));
+}
+
+async function draftPosting(role, lang) {
+  const res = await api('POST', `/api/teams/${current}/posting-draft`, { role, lang });
+  document.getElementById('draft').hidden = false;
+  document.getElementById('d-title').value = res.title;
+  document.getElementById('d-text').value = res.text;
+  document.getElementById('d-saved').hidden = true;
+  document.getElementById('d-text').focus();
+}
+
+document.getElementById('d-save').addEventListener('click', async () => {
+  const err = document.getElementById('d-error');
+  showError(err, null);
+  try {
+    const p = await api('POST', '/api/postings', { title: document.getElementById('d-title').value, text: document.getElementById('d-text').value });
+    const saved = document.getElementById('d-saved');
+    saved.hidden = false;
+    saved.replaceChildren('Saved as a posting: ', el('a', { href: '/recruiter.html' }, p.title || 'open postings'), '. Invite candidates for it from the recruiting page.');
+  } catch (e) {
+    showError(err, e);
+  }
+});
+
+function trendChart(trend) {
+  const w = 520, h = 140, pad = 28, n = trend.length;
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', `0 0 ${w} ${h + 2 * pad}`);
+  svg.setAttribute('role', 'img');
+  svg.setAttribute('aria-label', `Readiness trend: ${trend.map((t) => `${t.date} ${t.final}`).join(', ')}`);
+  svg.setAttribute('id', 'trend');
+  svg.style.maxWidth = '100%';
+  const mk = (tag, attrs, text) => { const e = document.createElementNS(ns, tag); for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v); if (text) e.textContent = text; svg.append(e); };
+  let prev = null;
+  trend.forEach((t, i) => {
+    const x = n > 1 ? pad + (i * (w - 2 * pad)) / (n - 1) : w / 2;
+    const y = h + pad - (h * Math.min(t.final, 7)) / 7;
+    if (prev) mk('line', { x1: prev[0], y1: prev[1], x2: x, y2: y, stroke: '#2456c7', 'stroke-width': 2 });
+    mk('circle', { cx: x, cy: y, r: 4, fill: '#2456c7' });
+    mk('text', { x, y: y - 8, 'font-size': 12, 'text-anchor': 'middle' }, String(t.final));
+    mk('text', { x, y: h + pad + 18, 'font-size': 12, 'text-anchor': 'middle' }, t.date);
+    prev = [x, y];
+  });
+  return svg;
+}
+
+// Who usually owns a step, and whether the team covers that role: a low
+// section points at a coverage gap.
+function owners(step, cov) {
+  return (step.roles || []).map((id) => {
+    const c = cov.roles.find((x) => x.role === id);
+    return `${roleNames.get(id) || id}${c ? ` (${c.call})` : ''}`;
+  }).join(', ');
+}
+
+function showReadiness(r, cov) {
+  const box = document.getElementById('ready-summary');
+  if (!r) {
+    box.replaceChildren(el('p', { class: 'muted' }, 'No self-assessment yet: fill in the form below.'));
+    return;
+  }
+  box.replaceChildren(
+    el('p', { id: 'ready-final' }, 'Final score ', el('strong', {}, String(r.final)), ` on ${r.date}: ${r.band.name}. ${r.band.meaning}`),
+    el('p', {}, `Weakest: ${r.weakest.map((id) => (rubric.sections.find((s) => s.id === id) || {}).name || id).join(', ')}. ${r.assessments} assessment${r.assessments === 1 ? '' : 's'} so far.`),
+    el('h3', {}, 'What raises the final score most'),
+    el('ol', { id: 'plan' }, r.plan.map((s) => el('li', {}, `${s.title} (final ${s.final_after} after it)`,
+      s.roles && s.roles.length ? el('div', { class: 'muted' }, `Usually owned by: ${owners(s, cov)}`) : null))),
+    el('h3', {}, 'Trend'), trendChart(r.trend));
+}
+
+function readinessForm() {
+  const box = document.getElementById('r-tests');
+  box.replaceChildren(...rubric.sections.map((s) => el('fieldset', { class: 'scope' }, el('legend', {}, s.name),
+    s.tests.map((t) => el('label', { style: 'display:block;margin:6px 0' },
+      el('select', { 'data-test': t.id, 'aria-label': t.title, style: 'width:auto;margin-right:8px' },
+        ['0', '0.5', '1'].map((v) => el('option', { value: v }, v))),
+      t.title)))));
+  document.getElementById('r-date').value = new Date().toISOString().slice(0, 10);
+}
+
+document.getElementById('ready-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const err = document.getElementById('r-error');
+  showError(err, null);
+  const scores = {};
+  for (const s of document.querySelectorAll('#r-tests select')) scores[s.dataset.test] = Number(s.value);
+  try {
+    await api('POST', `/api/teams/${current}/assessments`, { date: document.getElementById('r-date').value, scores });
+    await showTeam(current);
+  } catch (e) {
+    showError(err, e);
+  }
+});
+
+async function showTeam(id) {
+  current = id;
+  const t = await api('GET', `/api/teams/${id}`);
+  document.getElementById('team').hidden = false;
+  document.getElementById('coverage').hidden = false;
+  document.getElementById('readiness').hidden = false;
+  document.getElementById('team-name').textContent = t.team.name;
+  document.getElementById('team-report').href = `/api/teams/${id}/report.html`;
+  document.getElementById('team-report-json').href = `/api/teams/${id}/report`;
+  showMembers(t);
+  showCoverage(t);
+  showReadiness(t.readiness, t.coverage);
+}
+
+document.getElementById('team-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const err = document.getElementById('t-error');
+  showError(err, null);
+  try {
+    const res = await api('POST', '/api/teams', { name: document.getElementById('t-name').value });
+    document.getElementById('t-name').value = '';
+    await loadTeams();
+    location.hash = `#${res.team.id}`;
+  } catch (e) {
+    showError(err, e);
+  }
+});
+
+document.getElementById('member-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const err = document.getElementById('m-error');
+  showError(err, null);
+  const test = document.getElementById('m-test').value;
+  const body = { label: document.getElementById('m-label').value };
+  if (test === 'find') body.find_role = true;
+  else body.role = test;
+  try {
+    const res = await api('POST', `/api/teams/${current}/members`, body);
+    const link = document.getElementById('m-link');
+    link.hidden = false;
+    link.replaceChildren('Send this link to the member: ', el('code', { class: 'link', id: 'member-url' }, `${location.origin}${res.link}`));
+    document.getElementById('m-label').value = '';
+    await showTeam(current);
+  } catch (e) {
+    showError(err, e);
+  }
+});
+
+window.addEventListener('hashchange', () => { if (/^#\d+$/.test(location.hash)) showTeam(location.hash.slice(1)).catch(() => {}); });
+
+async function init() {
+  const m = await header('/team.html');
+  if (!m || !m.user) { location.href = '/login.html'; return; }
+  const [roles, r] = await Promise.all([api('GET', '/api/roles'), api('GET', '/api/readiness')]);
+  rubric = r;
+  for (const x of roles.roles) roleNames.set(x.id, x.name);
+  const team = new Set(['account_manager', 'ux_designer', 'data_scientist', 'project_engineering_manager',
+    'ml_engineer', 'mlops_engineer', 'application_engineer', 'infrastructure_engineer']);
+  const sel = document.getElementById('m-test');
+  sel.replaceChildren(el('option', { value: 'find' }, 'Find my role (every skill)'),
+    ...roles.roles.filter((x) => team.has(x.id)).map((x) => el('option', { value: x.id }, `${x.name} test`)),
+    ...roles.roles.filter((x) => !team.has(x.id)).map((x) => el('option', { value: x.id }, `${x.name} test`)));
+  readinessForm();
+  await loadTeams();
+  if (/^#\d+$/.test(location.hash)) await showTeam(location.hash.slice(1));
+}
+
+init();
