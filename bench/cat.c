@@ -11,7 +11,11 @@
  *     (k = 1), and randomesque 5 with Sympson-Hetter 0.20 (exposure, RMSE);
  *  4. the server's role test on the bundled bank (machine learning engineer,
  *     8 skills, 30 items): next-item time with the classification objective
- *     over every role (server/roletest.h) beside the same test without it.
+ *     over every role (server/roletest.h) beside the same test without it;
+ *  5. the server's own designs (rf_roletest_design): the ML engineer role
+ *     test, find my role (every role's class in the prior's mixture and the
+ *     classification objective) and its confirm stage (rf_roletest_confirm,
+ *     the first test's answers carried), time per next-item decision.
  * Prints figures and ratios; asserts nothing.
  */
 #include <math.h>
@@ -323,6 +327,90 @@ static double role_decisions(const struct rf_cat_pool *p, const struct rf_career
     return t[nd / 2];
 }
 
+/* Times every rf_cat_next of s until it finishes, answering at random, into
+ * t[*nd..] (at most max); returns the session's answers. */
+static size_t timed_run(struct rf_cat_session *s, struct rf_rng *r, double *t, size_t *nd,
+                        size_t max)
+{
+    for (;;) {
+        double t0 = now();
+        size_t item;
+        rf_cat_next(s, &item);
+        double t1 = now();
+        if (item == SIZE_MAX)
+            return rf_cat_nanswered(s);
+        if (*nd < max)
+            t[(*nd)++] = t1 - t0;
+        rf_cat_answer(s, item, rf_rng_uniform(r) < 0.5);
+    }
+}
+
+static double median(double *t, size_t n)
+{
+    qsort(t, n, sizeof t[0], cmp_d);
+    return n ? t[n / 2] : 0;
+}
+
+/* The server's designs: per next-item decision, the ML engineer role test,
+ * find my role and its confirm stage on the most likely role (here role
+ * e mod R for test e), 200 tests each, random answers. */
+static void bench_server_designs(const struct rf_cat_pool *p, const struct rf_careers *c)
+{
+    enum { NT = 200, MAXD = NT * 64 };
+    static double tr[MAXD], tf[MAXD], tc[MAXD];
+    size_t nr = 0, nf = 0, nc = 0;
+    struct rf_cat_design dr, df, dc;
+    struct rf_cat_session *sr = NULL, *sf = NULL, *sc = NULL;
+    struct rf_err err;
+    const struct rf_role *ml = rf_roles_find(&c->roles, "ml_engineer");
+    if (!ml || rf_roletest_design(&dr, p, &c->roles, ml, &err) ||
+        rf_roletest_design(&df, p, &c->roles, NULL, &err) ||
+        rf_cat_session_new(p, &dr, 1, &sr, &err) || rf_cat_session_new(p, &df, 1, &sf, &err)) {
+        fprintf(stderr, "bench cat: %s\n", ml ? err.msg : "no role ml_engineer");
+        exit(1);
+    }
+    struct rf_rng r;
+    rf_rng_seed(&r, 13);
+    double citems = 0;
+    for (uint64_t e = 0; e < NT; e++) {
+        rf_cat_session_reset(sr, e);
+        timed_run(sr, &r, tr, &nr, MAXD);
+        rf_cat_session_reset(sf, e);
+        size_t n = timed_run(sf, &r, tf, &nf, MAXD);
+        const struct rf_role *lead = &c->roles.roles[e % c->roles.n];
+        dc = df;
+        if (rf_roletest_confirm(&dc, p, &c->roles, &lead, 1, RF_CONFIRM_MAX_ITEMS, &err) ||
+            rf_cat_session_new(p, &dc, e, &sc, &err)) {
+            fprintf(stderr, "bench cat: %s\n", err.msg);
+            exit(1);
+        }
+        for (size_t k = 0; k < n; k++) {
+            size_t item, cat;
+            rf_cat_answered(sf, k, &item, &cat);
+            if (rf_cat_carry(sc, item, cat, &err)) {
+                fprintf(stderr, "bench cat: %s\n", err.msg);
+                exit(1);
+            }
+        }
+        citems += (double)timed_run(sc, &r, tc, &nc, MAXD);
+        rf_cat_session_free(sc);
+    }
+    double mr = median(tr, nr), mf = median(tf, nf), mc = median(tc, nc);
+    printf("\nthe server's designs, bundled bank, %zu roles, random answers, %d tests each:\n",
+           c->roles.n, NT);
+    printf("  ML engineer role test (%zu skills, prior 0.7 population + 0.3 its class, %zu "
+           "classes): median %.2f us per next item\n",
+           dr.nscope, dr.nclasses, mr * 1e6);
+    printf("  find my role (%zu skills, %zu mixture components, classification objective): "
+           "median %.2f us (%.1fx the role test's; target <= 100 us)\n",
+           df.nscope, df.nclasses + 1, mf * 1e6, mf / mr);
+    printf("  its confirm stage (the same prior, the first test's answers carried, %.1f items "
+           "on average): median %.2f us (%.2fx)\n",
+           citems / NT, mc * 1e6, mc / mr);
+    rf_cat_session_free(sr);
+    rf_cat_session_free(sf);
+}
+
 static void bench_role_test(const struct rf_quad *q)
 {
     struct rf_careers c;
@@ -342,6 +430,7 @@ static void bench_role_test(const struct rf_quad *q)
     printf("  with the classification objective over %zu roles: median %.2f us (%.1fx; "
            "a test's 30 decisions cost %.2f ms)\n",
            c.roles.n, cls * 1e6, cls / plain, 30 * cls * 1e3);
+    bench_server_designs(p, &c);
     rf_cat_pool_free(p);
     rf_bank_cleanup(&b);
     rf_careers_cleanup(&c);

@@ -178,6 +178,9 @@
 #define RF_CAT_MAX_SCOPE 32
 /* Most classes (groups of people, e.g. roles) a design may tell apart. */
 #define RF_CAT_MAX_CLASSES 32
+/* Most requirements (scope skill, cut) a confirm-stage design may settle
+ * (cat/session.h: a few leading roles' requirements). */
+#define RF_CAT_MAX_REQS 64
 /* With classes, items considered per skill at each step, and about how many
  * in all when many skills compete (session.c top_classes). */
 #define RF_CAT_CLASS_CANDIDATES 8
@@ -455,6 +458,15 @@
 #define RF_FOLLOWUP_MAX_SKILLS 3
 #define RF_FOLLOWUP_MAX_ITEMS 10
 #define RF_FOLLOWUP_MIN_PER_SKILL 2
+/* "Confirm your role": the follow-up of a find-my-role test on the
+ * requirements of its leading RF_CONFIRM_ROLES role(s) that are still
+ * undecided, each settled as a role test settles it (P(meets) at least
+ * RF_ROLETEST_DECIDE_P or at most 1 minus it), RF_CONFIRM_MAX_ITEMS items at
+ * most, RF_CONFIRM_MAX_PER_SKILL on one skill (docs/careers.md "Confirm your
+ * role"). */
+#define RF_CONFIRM_MAX_ITEMS 20
+#define RF_CONFIRM_MAX_PER_SKILL 4
+#define RF_CONFIRM_ROLES 1
 #define RF_ROLETEST_DECIDE_P 0.9
 /* The same for a "find my role" test: at least one item on every skill some
  * role requires, so that every lifecycle task area is measured before the

@@ -12,9 +12,11 @@
  *               "cuts": [null | cut per scope skill]   (requirements to decide),
  *               "decide_p": P, "decide_after": N   (when a decision finishes a skill;
  *                           only when set)
+ *               "requirements": [[scope index, cut], ...]   (a confirm stage's)
  *                           (version 2, only when the design has a model or cuts)},
  *    "rng": ["16 hex digits" x 4],
- *    "events": [{"item": ID, "answer": K, "params": {...}} | {"item": ID, "blocked": true}],
+ *    "events": [{"item": ID, "answer": K, "params": {...}, "carried": true (an answer of an
+ *                earlier session, rf_cat_carry; only when set)} | {"item": ID, "blocked": true}],
  *    "presented": ID | null}
  * Numbers are written by jansson with 17 significant digits, so doubles
  * round-trip exactly.
@@ -78,6 +80,11 @@ rf_status rf_cat_session_to_json(const struct rf_cat_session *s, json_t **out, s
                 goto fail;
             }
             ev = json_pack("{s:s, s:i, s:o}", "item", p->ids[item], "answer", k, "params", par);
+            if (ev && rf_cat_event_carried(s, e) &&
+                json_object_set_new(ev, "carried", json_true())) {
+                json_decref(ev);
+                goto fail;
+            }
         }
         if (json_array_append_new(events, ev))
             goto fail;
@@ -98,7 +105,7 @@ rf_status rf_cat_session_to_json(const struct rf_cat_session *s, json_t **out, s
             }
         }
     }
-    int model = rf_cat_design_has_model(d), decide = 0;
+    int model = rf_cat_design_has_model(d), decide = d->nreqs > 0;
     for (size_t j = 0; j < d->nscope; j++)
         decide |= d->decide[j];
     size_t pending = rf_cat_pending(s);
@@ -148,6 +155,19 @@ rf_status rf_cat_session_to_json(const struct rf_cat_session *s, json_t **out, s
             json_decref(root);
             return nomem(err);
         }
+    }
+    if (d->nreqs) {
+        json_t *rq = json_array();
+        if (!rq || json_object_set_new(json_object_get(root, "design"), "requirements", rq)) {
+            json_decref(root);
+            return nomem(err);
+        }
+        for (size_t q = 0; q < d->nreqs; q++)
+            if (json_array_append_new(
+                    rq, json_pack("[I, f]", (json_int_t)d->req_skill[q], d->req_cut[q]))) {
+                json_decref(root);
+                return nomem(err);
+            }
     }
     if (decide) {
         json_t *cu = json_array();
@@ -248,6 +268,35 @@ static rf_status read_classes(const json_t *dj, struct rf_cat_design *d, const c
     return RF_OK;
 }
 
+/* A confirm stage's requirements: [[scope index, cut], ...] (ranges:
+ * rf_cat_design_check). */
+static rf_status read_requirements(const json_t *dj, struct rf_cat_design *d, const char *w,
+                                   struct rf_err *err)
+{
+    const json_t *rq = json_object_get(dj, "requirements");
+    if (!rq)
+        return RF_OK;
+    if (!json_is_array(rq) || json_array_size(rq) == 0 || json_array_size(rq) > RF_CAT_MAX_REQS)
+        return rf_err_set(err, RF_EINVAL,
+                          "%s: field 'requirements': expected an array of 1 to %d [scope index, "
+                          "cut]",
+                          w, RF_CAT_MAX_REQS);
+    for (size_t r = 0; r < json_array_size(rq); r++) {
+        const json_t *e = json_array_get(rq, r), *j = json_array_get(e, 0);
+        const json_t *c = json_array_get(e, 1);
+        if (!json_is_array(e) || json_array_size(e) != 2 || !json_is_integer(j) ||
+            json_integer_value(j) < 0 || (size_t)json_integer_value(j) >= d->nscope ||
+            !json_is_number(c))
+            return rf_err_set(err, RF_EINVAL,
+                              "%s: requirements[%zu]: expected [scope index below %zu, cut]", w, r,
+                              d->nscope);
+        d->req_skill[r] = (size_t)json_integer_value(j);
+        d->req_cut[r] = json_number_value(c);
+    }
+    d->nreqs = json_array_size(rq);
+    return RF_OK;
+}
+
 /* The optional model prior (version 2): loadings per scope skill and the
  * class mixed into the prior. Absent: independent N(0, 1) skills. */
 static rf_status read_prior(const json_t *dj, struct rf_cat_design *d, const char *w,
@@ -287,16 +336,19 @@ static rf_status read_prior(const json_t *dj, struct rf_cat_design *d, const cha
             d->cut[j] = json_number_value(v);
             d->decide[j] = 1;
         }
+    }
+    rf_status rc = read_requirements(dj, d, w, err);
+    if (rc)
+        return rc;
+    if (cu || d->nreqs) {
         /* Absent in files written before them: decisions at RF_CAT_DECIDED_P
          * from the first item, as those sessions ran. Ranges: rf_cat_design_check. */
-        rf_status rc;
         if ((rc = rf_json_get_number(dj, "decide_p", 0, &d->decide_p, NULL, w, err)) ||
             (rc = rf_json_get_size(dj, "decide_after", 0, &d->decide_after, w, err)))
             return rc;
     }
     if (pc) {
         size_t c = 0;
-        rf_status rc;
         char wp[RF_ERRMSG_LEN / 2];
         snprintf(wp, sizeof wp, "%s: prior_class", w);
         if (!json_is_object(pc))
@@ -457,7 +509,11 @@ static rf_status replay_events(struct rf_cat_session *s, const json_t *obj, cons
                               "%s: item '%s': its parameters in the bank changed since the "
                               "session was saved",
                               w, id);
-        if ((rc = rf_cat_replay(s, item, (size_t)json_integer_value(ans), err))) {
+        const json_t *car = json_object_get(x, "carried");
+        if (car && !json_is_true(car))
+            return rf_err_set(err, RF_EINVAL, "%s: field 'carried': expected true or absent", w);
+        if ((rc = car ? rf_cat_carry(s, item, (size_t)json_integer_value(ans), err)
+                      : rf_cat_replay(s, item, (size_t)json_integer_value(ans), err))) {
             rf_err_prefix(err, "%s", w);
             return rc;
         }

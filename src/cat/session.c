@@ -32,7 +32,8 @@
 
 struct event {
     uint32_t item;
-    int k; /* category, or -1 for an item blocked by exposure control */
+    int k;                 /* category, or -1 for an item blocked by exposure control */
+    unsigned char carried; /* an answer of an earlier session (rf_cat_carry) */
 };
 
 struct rf_cat_session {
@@ -80,6 +81,9 @@ struct rf_cat_session {
      * prior, so its evidence is computed from these. post itself without a
      * model; a separate array with one. */
     double *ipost;
+    /* With the model: the log-likelihood of the carried answers per scope
+     * skill, [nscope][nq] (rf_cat_skill_loglik leaves it out). */
+    double *carry_ll;
     /* Workspace of the selection step. */
     double topv[RF_CAT_MAX_TOPK];
     uint32_t topi[RF_CAT_MAX_TOPK];
@@ -301,6 +305,14 @@ rf_status rf_cat_design_check(const struct rf_cat_design *d, const struct rf_cat
                           d->decide_after, d->max_items);
     if (d->nscope > RF_HIER_MAX_SKILLS)
         return rf_err_set(err, RF_ETOOBIG, "scope: more than %d skills", RF_HIER_MAX_SKILLS);
+    if (d->nreqs > RF_CAT_MAX_REQS)
+        return rf_err_set(err, RF_ETOOBIG, "more than %d requirements to confirm", RF_CAT_MAX_REQS);
+    for (size_t r = 0; r < d->nreqs; r++)
+        if (d->req_skill[r] >= d->nscope || !isfinite(d->req_cut[r]))
+            return rf_err_set(err, RF_EINVAL,
+                              "requirement %zu to confirm: expected a scope entry below %zu and "
+                              "a finite cut",
+                              r, d->nscope);
     return check_prior(d, err);
 }
 
@@ -311,6 +323,7 @@ void rf_cat_session_free(struct rf_cat_session *s)
     if (s->ipost != s->post)
         free(s->ipost);
     free(s->post);
+    free(s->carry_ll);
     free(s->row_skill);
     free(s->cls_row);
     free(s->row_g);
@@ -426,7 +439,8 @@ rf_status rf_cat_session_new(const struct rf_cat_pool *p, const struct rf_cat_de
     if (rf_cat_design_has_model(d)) {
         struct rf_hier_spec sp;
         rf_cat_design_prior(d, &sp);
-        if (!(s->ipost = rf_alloc_array(d->nscope * s->nq, sizeof *s->ipost))) {
+        if (!(s->ipost = rf_alloc_array(d->nscope * s->nq, sizeof *s->ipost)) ||
+            !(s->carry_ll = rf_alloc_array(d->nscope * s->nq, sizeof *s->carry_ll))) {
             rf_cat_session_free(s);
             return rf_err_set(err, RF_ENOMEM, "session: out of memory");
         }
@@ -452,6 +466,15 @@ static void moments(const double *x, const double *post, size_t nq, double *mean
     double v = m2 - m1 * m1;
     *mean = m1;
     *sd = v > 0 ? sqrt(v) : 0.0;
+}
+
+/* Every skill's marginal and moments from the model's state. */
+static void refresh_marginals(struct rf_cat_session *s)
+{
+    for (size_t o = 0; o < s->d.nscope; o++) {
+        rf_hier_marginal(s->hs, o, s->post + o * s->nq, NULL, NULL);
+        moments(s->p->q.x, s->post + o * s->nq, s->nq, &s->theta[o], &s->sd[o]);
+    }
 }
 
 /* Sum of information at theta of the r best items still available in scope
@@ -484,12 +507,12 @@ static int unreachable(struct rf_cat_session *s, size_t j)
     return have + s->d.reach_slack * sum < need;
 }
 
-/* P(theta_j >= cut[j]) from the posterior on the grid, each node's mass
+/* P(theta_j >= cut) from the posterior on the grid, each node's mass
  * spread over its cell (the convention of careers' rf_profile_tail). */
-static double tail(const struct rf_cat_session *s, size_t j)
+static double tail_at(const struct rf_cat_session *s, size_t j, double cut)
 {
     const double *x = s->p->q.x, *post = s->post + j * s->nq;
-    double h = x[1] - x[0], t = 0, cut = s->d.cut[j];
+    double h = x[1] - x[0], t = 0;
     for (size_t q = 0; q < s->nq; q++) {
         double f = (x[q] + 0.5 * h - cut) / h;
         t += f >= 1 ? post[q] : f > 0 ? f * post[q] : 0;
@@ -497,17 +520,68 @@ static double tail(const struct rf_cat_session *s, size_t j)
     return t;
 }
 
+static double decide_p(const struct rf_cat_session *s)
+{
+    return s->d.decide_p > 0 ? s->d.decide_p : RF_CAT_DECIDED_P;
+}
+
 static int decided(const struct rf_cat_session *s, size_t j)
 {
     if (!s->d.decide[j] || s->count[j] < s->d.rule[j].min || s->nadmin < s->d.decide_after)
         return 0;
-    double t = tail(s, j), dp = s->d.decide_p > 0 ? s->d.decide_p : RF_CAT_DECIDED_P;
+    double t = tail_at(s, j, s->d.cut[j]), dp = decide_p(s);
     return t >= dp || t <= 1 - dp;
+}
+
+/* Confirm stage: |P(meets) - 0.5| of requirement r when it is undecided,
+ * else a negative number. */
+static double req_open(const struct rf_cat_session *s, size_t r)
+{
+    double t = tail_at(s, s->d.req_skill[r], s->d.req_cut[r]), dp = decide_p(s);
+    return t < dp && t > 1 - dp ? fabs(t - 0.5) : -1;
+}
+
+/* Confirm stage: the state of scope skill j (see session.h). */
+static enum rf_cat_skill_state confirm_state(const struct rf_cat_session *s, size_t j)
+{
+    int any = 0, open = 0;
+    for (size_t r = 0; r < s->d.nreqs; r++)
+        if (s->d.req_skill[r] == j) {
+            any = 1;
+            open |= req_open(s, r) >= 0;
+        }
+    if (!any || s->count[j] >= s->d.rule[j].max)
+        return RF_CAT_SKILL_MAX;
+    if (s->avail[j] == 0)
+        return RF_CAT_SKILL_EXHAUSTED;
+    return open ? RF_CAT_SKILL_OPEN : RF_CAT_SKILL_DECIDED;
+}
+
+/* Confirm stage: the undecided requirement of an open skill whose P(meets)
+ * is nearest 0.5 (the first in design order on ties), or NONE. */
+static size_t confirm_req(const struct rf_cat_session *s)
+{
+    size_t best = NONE;
+    double best_v = 0;
+    for (size_t r = 0; r < s->d.nreqs; r++) {
+        if (s->state[s->d.req_skill[r]] != RF_CAT_SKILL_OPEN)
+            continue;
+        double v = req_open(s, r);
+        if (v >= 0 && (best == NONE || v < best_v)) {
+            best = r;
+            best_v = v;
+        }
+    }
+    return best;
 }
 
 /* Re-evaluates the state of scope skill j after a change. */
 static void update_skill(struct rf_cat_session *s, size_t j)
 {
+    if (s->d.nreqs) {
+        s->state[j] = confirm_state(s, j);
+        return;
+    }
     /* A decided requirement opens again when later evidence undecides it
      * (while it may still take items). */
     if (s->state[j] == RF_CAT_SKILL_DECIDED && !decided(s, j) && s->count[j] < s->d.rule[j].max &&
@@ -553,6 +627,8 @@ void rf_cat_session_reset(struct rf_cat_session *s, uint64_t seed)
     moments(p->q.x, p->q.w, s->nq, &m, &sd);
     if (s->hs)
         rf_hier_state_reset(s->hs);
+    if (s->carry_ll)
+        memset(s->carry_ll, 0, s->d.nscope * s->nq * sizeof *s->carry_ll);
     for (size_t j = 0; j < s->d.nscope; j++) {
         memcpy(s->post + j * s->nq, p->q.w, s->nq * sizeof(double));
         if (s->ipost != s->post)
@@ -872,6 +948,7 @@ static void push_event(struct rf_cat_session *s, size_t item, int k)
 {
     s->events[s->nevents].item = (uint32_t)item;
     s->events[s->nevents].k = k;
+    s->events[s->nevents].carried = 0;
     s->nevents++;
 }
 
@@ -898,7 +975,21 @@ void rf_cat_next(struct rf_cat_session *s, size_t *item)
             return;
         }
         size_t k = s->d.randomesque, m, j;
-        if (s->d.nclasses) {
+        if (s->d.nreqs) {
+            /* Confirm stage: the items most informative at the cut of the
+             * most undecided requirement. */
+            size_t r = confirm_req(s);
+            if (r == NONE) {
+                s->stop = RF_CAT_STOP_TARGET;
+                continue;
+            }
+            j = s->d.req_skill[r];
+            m = top_mfi(s, j, s->d.req_cut[r], k);
+            if (m == 0) {
+                s->state[j] = RF_CAT_SKILL_EXHAUSTED;
+                continue;
+            }
+        } else if (s->d.nclasses) {
             /* Open skills all have an available item (update_skill closes the rest). */
             m = top_classes(s, k);
             if (m == 0) {
@@ -984,10 +1075,7 @@ static void apply(struct rf_cat_session *s, size_t item, size_t k)
     if (s->hs) {
         /* Every marginal moves through g (and the mixture's weights). */
         rf_hier_update(s->hs, j, pt);
-        for (size_t o = 0; o < s->d.nscope; o++) {
-            rf_hier_marginal(s->hs, o, s->post + o * nq, NULL, NULL);
-            moments(p->q.x, s->post + o * nq, nq, &s->theta[o], &s->sd[o]);
-        }
+        refresh_marginals(s);
     } else {
         moments(p->q.x, post, nq, &s->theta[j], &s->sd[j]);
     }
@@ -1007,10 +1095,58 @@ static void apply(struct rf_cat_session *s, size_t item, size_t k)
     update_stop(s);
 }
 
+rf_status rf_cat_carry(struct rf_cat_session *s, size_t item, size_t k, struct rf_err *err)
+{
+    const struct rf_cat_pool *p = s->p;
+    if (!s->hs)
+        return rf_err_set(err, RF_EINVAL, "carried answers need a design with the model's prior");
+    if (s->nadmin || s->pending != NONE)
+        return rf_err_set(err, RF_ECONFLICT,
+                          "answers of an earlier session come before this session's own");
+    if (item >= p->n)
+        return rf_err_set(err, RF_EINVAL, "item index %zu is not in the bank", item);
+    size_t j = s->slot[p->skill[item]], nq = s->nq;
+    if (!p->usable[item] || j == NONE)
+        return RF_OK; /* its evidence stays in the earlier session's profile */
+    if (s->mark[item] && s->mark[item] != MARK_ENEMY)
+        return rf_err_set(err, RF_EINVAL, "item '%s' appears twice", p->ids[item]);
+    if (k >= p->irt[item].ncat)
+        return rf_err_set(err, RF_EINVAL, "item '%s': answer %zu out of range 0..%zu", p->ids[item],
+                          k, p->irt[item].ncat - 1);
+    if (s->mark[item] == MARK_ENEMY) /* a session from before the group: as replay does */
+        s->avail[j]++;
+    const double *pt = p->ptab + p->poff[item] + k * nq;
+    double *cl = s->carry_ll + j * nq;
+    for (size_t q = 0; q < nq; q++)
+        cl[q] += pt[q] > 0 ? log(pt[q]) : -HUGE_VAL;
+    rf_hier_update(s->hs, j, pt);
+    refresh_marginals(s);
+    s->mark[item] = MARK_GIVEN;
+    s->avail[j]--;
+    exclude_enemies(s, item);
+    push_event(s, item, (int)k);
+    s->events[s->nevents - 1].carried = 1;
+    /* Before the session's first answer the states follow the evidence both ways. */
+    s->stop = RF_CAT_RUNNING;
+    for (size_t o = 0; o < s->d.nscope; o++)
+        update_skill(s, o);
+    update_stop(s);
+    return RF_OK;
+}
+
+int rf_cat_event_carried(const struct rf_cat_session *s, size_t j)
+{
+    return s->events[j].carried;
+}
+
 void rf_cat_skill_loglik(const struct rf_cat_session *s, size_t j, double *out)
 {
     if (s->hs) {
+        /* This session's evidence: the carried answers' taken out. */
         rf_hier_loglik(s->hs, j, out);
+        const double *cl = s->carry_ll + j * s->nq;
+        for (size_t q = 0; q < s->nq; q++)
+            out[q] = cl[q] == -HUGE_VAL || out[q] == -HUGE_VAL ? -HUGE_VAL : out[q] - cl[q];
         return;
     }
     const double *post = s->ipost + j * s->nq, *lw = s->p->q.logw;

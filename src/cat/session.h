@@ -109,6 +109,24 @@ struct rf_cat_design {
      * decide_after the test runs as without decisions. */
     size_t decide_after;
     double decide_p;
+    /* Confirm stage (nreqs > 0; careers' "confirm your role"): requirement r
+     * is scope skill req_skill[r] with cut req_cut[r] (a skill may carry
+     * several). The session asks only where a requirement is undecided
+     * (1 - p < P(theta >= cut) < p, p = decide_p or RF_CAT_DECIDED_P): each
+     * step takes the undecided requirement whose P is nearest 0.5 among the
+     * skills below their maximum with items left, and the items most
+     * informative at its cut (randomesque, exposure as usual). A skill with
+     * no requirement is in the prior only (state RF_CAT_SKILL_MAX: never
+     * asked); a requirement skill is RF_CAT_SKILL_DECIDED while all its
+     * requirements are decided and opens again if answers (through g or the
+     * mixture) undecide one. The session finishes when every requirement is
+     * decided, at max_items, or when the undecided ones have no items or
+     * room left. SE targets, minimums, decide[] and the classification
+     * objective do not apply (the classes still make up a mixture prior).
+     * The answers of earlier sessions enter with rf_cat_carry. */
+    size_t nreqs;
+    size_t req_skill[RF_CAT_MAX_REQS];
+    double req_cut[RF_CAT_MAX_REQS];
 };
 
 /* Defaults: empty scope, overall maximum RF_CAT_DEFAULT_MAX_ITEMS, MFI,
@@ -181,6 +199,22 @@ void rf_cat_next(struct rf_cat_session *s, size_t *item);
  * Errors: RF_ECONFLICT when item is not the one presented; RF_EINVAL for a
  * category out of range. The session's message says which. */
 rf_status rf_cat_answer(struct rf_cat_session *s, size_t item, size_t k);
+
+/* Carries an answer (category k) of an earlier session of the same person
+ * into s: the posterior takes its evidence and the item is never given, but
+ * it is not one of this session's answers (not counted, not in
+ * rf_cat_skill_loglik or the random-responder evidence, so a profile of
+ * this session combines with the earlier one's without counting it twice;
+ * careers/profile.h rf_profile_combine). Only before the session's first
+ * answer, and only with the model's prior (rf_cat_design_has_model). An
+ * item outside the scope, retired or without parameters is skipped (RF_OK,
+ * nothing recorded). Errors: RF_EINVAL (no model, an item index outside the
+ * pool, an item given twice, a category out of range), RF_ECONFLICT (after
+ * an answer, or while an item is presented). */
+rf_status rf_cat_carry(struct rf_cat_session *s, size_t item, size_t k, struct rf_err *err);
+
+/* Whether event j (rf_cat_event) is a carried answer. */
+int rf_cat_event_carried(const struct rf_cat_session *s, size_t j);
 
 /* State of the session. */
 enum rf_cat_stop rf_cat_stopped(const struct rf_cat_session *s);

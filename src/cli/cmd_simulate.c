@@ -100,6 +100,11 @@ static const char usage[] =
     "                     independent skills). --prior-weight W --prior-loading L: what if\n"
     "                     the test's prior had class weight W (find my role: shared among the\n"
     "                     roles) and every loading L, instead of the product's (studies only).\n"
+    "                     --confirm N (with --find-role): then the confirm stage the report\n"
+    "                     offers, at most N items (the product's: 20) on the undecided\n"
+    "                     requirements of the --confirm-roles R (default 1) most likely\n"
+    "                     roles, the first test's answers carried; figures after both stages\n"
+    "                     (own role's calls, the confirmed role's, closest roles, items).\n"
     "                     The test: --role ID, --find-role (each person of role\n"
     "                     i mod R), or neither (person i takes role i mod R's test). Answers\n"
     "                     are drawn with a = 1, c = 1/k (not the bank's claimed slopes; a\n"
@@ -343,7 +348,8 @@ int rf_cmd_simulate(int argc, char **argv)
                *select_s = NULL, *se_s = NULL, *max_s = NULL, *min_s = NULL, *rq_s = NULL,
                *seed_s = NULL, *threads_s = NULL, *thetas = NULL, *sh_s = NULL, *shr_s = NULL,
                *sh_out = NULL, *exposure = NULL, *role_id = NULL, *data_s = NULL,
-               *roles_path = NULL, *pop_s = NULL, *tl_s = NULL, *pw_s = NULL, *pl_s = NULL;
+               *roles_path = NULL, *pop_s = NULL, *tl_s = NULL, *pw_s = NULL, *pl_s = NULL,
+               *cf_s = NULL, *cfr_s = NULL;
     int json = 0, no_early = 0, help = 0, find_role = 0;
     struct rf_cli_opt opts[] = {
         {"bank", 1, &bank, NULL},
@@ -373,6 +379,8 @@ int rf_cmd_simulate(int argc, char **argv)
         {"truth-loading", 1, &tl_s, NULL},
         {"prior-weight", 1, &pw_s, NULL},
         {"prior-loading", 1, &pl_s, NULL},
+        {"confirm", 1, &cf_s, NULL},
+        {"confirm-roles", 1, &cfr_s, NULL},
     };
     const char *pos[1];
     size_t npos;
@@ -389,6 +397,9 @@ int rf_cmd_simulate(int argc, char **argv)
     if ((pw_s || pl_s) && !(pop_s && pw_s && pl_s && (role_id || find_role)))
         return rf_cli_usage_error(cmd, "--prior-weight and --prior-loading go together, with "
                                        "--population and --role or --find-role");
+    if ((cf_s || cfr_s) && !(pop_s && find_role && cf_s))
+        return rf_cli_usage_error(cmd, "--confirm N (and --confirm-roles R) go with --population "
+                                       "and --find-role");
     if (pop_s) {
         const struct {
             int given;
@@ -409,12 +420,15 @@ int rf_cmd_simulate(int argc, char **argv)
             return rf_cli_usage_error(cmd, "give exactly one of --bank and --generate-bank "
                                            "(see 'rolefit simulate --help')");
         struct rf_simpop_args pa = {bank,     0,     0,    data_s ? data_s : rf_cli_default_path("data"), roles_path,
-                                    role_id,  find_role, pop_s, 1000, 2, 1, json, 0, 0, 0, 0};
+                                    role_id,  find_role, pop_s, 1000, 2, 1, json, 0, 0, 0, 0, 0, 1};
         enum rf_model pm;
         if ((n_s && (ec = rf_cli_size(cmd, "examinees", n_s, 1, 10000000, &pa.examinees))) ||
             (threads_s && (ec = rf_cli_size(cmd, "threads", threads_s, 1, 64, &pa.threads))) ||
             (gen_s && (ec = rf_cli_size(cmd, "generate-bank", gen_s, 1, 1000000, &pa.gen))) ||
-            (seed_s && (ec = rf_cli_u64(cmd, "seed", seed_s, &pa.seed))))
+            (seed_s && (ec = rf_cli_u64(cmd, "seed", seed_s, &pa.seed))) ||
+            (cf_s && (ec = rf_cli_size(cmd, "confirm", cf_s, 1, RF_CAT_MAX_ITEMS, &pa.confirm))) ||
+            (cfr_s && (ec = rf_cli_size(cmd, "confirm-roles", cfr_s, 1, RF_CAT_MAX_CLASSES,
+                                        &pa.confirm_roles))))
             return ec;
         if (tl_s) {
             char *e;

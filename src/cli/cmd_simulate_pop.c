@@ -66,6 +66,13 @@ static json_t *bins_json(const struct rf_rolesim_bin *b)
     return a;
 }
 
+static json_t *calls_json(const struct rf_rolesim_calls *c)
+{
+    return json_pack("{s:I, s:f, s:f, s:f, s:f, s:o}", "calls", (json_int_t)c->n, "decisive",
+                     c->decisive, "wrong_among_decisive", c->wrong, "brier", c->brier,
+                     "calibration_error", c->cal_error, "calibration", bins_json(c->bins));
+}
+
 static json_t *result_json(enum rf_rolesim_pop pop, const struct rf_rolesim_result *r)
 {
     json_t *o = json_pack("{s:s, s:I, s:f, s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:f}", "population",
@@ -89,9 +96,19 @@ static json_t *result_json(enum rf_rolesim_pop pop, const struct rf_rolesim_resu
                                       "wrong_among_decisive", r->report.wrong, "brier",
                                       r->report.brier, "calibration_error", r->report.cal_error,
                                       "calibration", bins_json(r->report.bins)));
-    json_object_set_new(o, "coverage", json_pack("{s:f, s:f}", "skills_measured",
-                                                 r->skills_measured, "all_task_areas",
-                                                 r->tasks_all));
+    json_object_set_new(o, "coverage",
+                        json_pack("{s:f, s:f}", "skills_measured", r->skills_measured,
+                                  "all_task_areas", r->tasks_all));
+    const struct rf_rolesim_confirm *c = &r->confirm;
+    if (c->own.n)
+        json_object_set_new(
+            o, "confirm",
+            json_pack("{s:f, s:f, s:f, s:I, s:o, s:o, s:o, s:f, s:f, s:f}", "items", c->items,
+                      "asked", c->asked, "length_both", c->total, "items_max",
+                      (json_int_t)c->items_max, "own_role_calls", calls_json(&c->own),
+                      "confirmed_role_calls", calls_json(&c->report), "confirmed_role_calls_first",
+                      calls_json(&c->report1), "closest_own", c->closest, "top_role_prob",
+                      c->top_prob, "told_no_role", c->no_role_top));
     return o;
 }
 
@@ -130,6 +147,21 @@ static void print_result(enum rf_rolesim_pop pop, const struct rf_rolesim_result
     }
     if (r->nown)
         print_bins("closest-role probabilities", r->roles);
+    const struct rf_rolesim_confirm *c = &r->confirm;
+    if (!c->own.n)
+        return;
+    printf("  confirm stage: %.1f items (given to %.1f%%, at most %zu), %.1f in all\n", c->items,
+           100 * c->asked, c->items_max, c->total);
+    printf(
+        "    own role's calls:       decisive %5.1f%%  wrong %5.1f%%  Brier %.3f  cal.err %.3f\n",
+        100 * c->own.decisive, 100 * c->own.wrong, c->own.brier, c->own.cal_error);
+    printf("    confirmed role's calls: decisive %5.1f%%  wrong %5.1f%%  Brier %.3f  cal.err %.3f"
+           " (first test alone: %.1f%% / %.1f%% / %.3f)\n",
+           100 * c->report.decisive, 100 * c->report.wrong, c->report.brier, c->report.cal_error,
+           100 * c->report1.decisive, 100 * c->report1.wrong, c->report1.brier);
+    printf("    closest: own role %.1f%%; top role probability %.3f, told no role %.1f%%\n",
+           100 * c->closest, c->top_prob, 100 * c->no_role_top);
+    print_bins("own role's P(meets) after both", c->own.bins);
 }
 
 int rf_simulate_population(const struct rf_simpop_args *a)
@@ -221,7 +253,7 @@ int rf_simulate_population(const struct rf_simpop_args *a)
         struct rf_rolesim_opts o = {pops[k],      role,         a->find_role,
                                     a->examinees, a->seed,      a->threads,
                                     a->truth_loading, a->prior_set, a->prior_weight,
-                                    a->prior_loading};
+                                    a->prior_loading, a->confirm,   a->confirm_roles};
         struct rf_rolesim_result r;
         if ((rc = rf_rolesim_run(p, &t, &roles, &o, &r, &err)))
             goto done;

@@ -33,6 +33,8 @@ struct rf_simpop_args {
     /* --prior-weight W --prior-loading L: the test's prior, what if (prior_set) */
     int prior_set;
     double prior_weight, prior_loading;
+    /* --confirm N [--confirm-roles R]: find my role's confirm stage (0: none) */
+    size_t confirm, confirm_roles;
 };
 int rf_simulate_population(const struct rf_simpop_args *a);
 int rf_cmd_assess(int argc, char **argv);

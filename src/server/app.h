@@ -162,6 +162,20 @@ rf_status rf_app_test_get(struct rf_app *a, const struct rf_principal *p, int64_
 rf_status rf_app_test_followup(struct rf_app *a, const struct rf_principal *p, int64_t id,
                                const json_t *req, json_t **out, struct rf_app_error *e);
 
+/* "Confirm your role": the confirm stage of finished find-my-role test id
+ * (or of a follow-up of one), for its candidate. req {} or {"role": id}
+ * (default: the closest role of the test's profile). A follow-up session
+ * (as rf_app_test_followup: scope {"role", "skills", "followup_of",
+ * "confirm": true}) of at most RF_CONFIRM_MAX_ITEMS items on the role's
+ * requirements still undecided, each settled as a role test settles it,
+ * chosen by information at the requirement's cut, with the earlier answers
+ * carried (server/roletest.h rf_roletest_confirm); when it finishes, its
+ * profile is the combined one and its report the combined verdict on the
+ * role. 404 (not the caller's test), 409 (not finished; nothing left to
+ * decide), 400 (not a find-my-role test, an unknown role or field). */
+rf_status rf_app_test_confirm(struct rf_app *a, const struct rf_principal *p, int64_t id,
+                              const json_t *req, json_t **out, struct rf_app_error *e);
+
 rf_status rf_app_test_answer(struct rf_app *a, const struct rf_principal *p, int64_t id,
                              const json_t *req, json_t **out, struct rf_app_error *e);
 /* The report of a finished test: JSON, or self-contained HTML when html. The

@@ -159,6 +159,14 @@ rf_status rf_app_followup_begin(struct rf_app *a, const struct rf_test *t,
                                 int64_t posting_id, int64_t invite_id, json_t **out,
                                 struct rf_app_error *e);
 
+/* The confirm stage a find-my-role report offers (app_followup.c), for its
+ * profile pr: {"role", "name" (the closest role), "undecided" (its
+ * requirements a confirm test would settle: P(meets) between
+ * 1 - RF_ROLETEST_DECIDE_P and RF_ROLETEST_DECIDE_P), "max_items",
+ * "offered" (false when no role resembles the answers or nothing is
+ * undecided), "reason" (why not, when not)}; NULL on error. */
+json_t *rf_app_confirm_offer(struct rf_app *a, const struct rf_profile *pr);
+
 /* ---- invites (app_invites.c) ---- */
 
 /* Stores a new invite v (its token and expiry are made here) and writes the

@@ -2,7 +2,10 @@
  * Follow-up sessions (app.h, "measure this skill further"): a shorter test
  * on a few skills of a finished test, never repeating a question the
  * candidate has seen, whose evidence is added to the test's profile when it
- * finishes (rf_app_followup_combine, called by the answer flow).
+ * finishes (rf_app_followup_combine, called by the answer flow). A find my
+ * role test's confirm stage ("confirm your role") is one too: on the
+ * undecided requirements of its most likely role, the earlier answers
+ * carried into its session (server/roletest.h rf_roletest_confirm).
  */
 #include "server/app.h"
 
@@ -11,10 +14,13 @@
 #include <string.h>
 
 #include "base/config.h"
+#include "careers/closest.h"
+#include "careers/fit.h"
 #include "careers/profile.h"
 #include "cat/pool.h"
 #include "cat/session.h"
 #include "server/app_flow.h"
+#include "server/roletest.h"
 #include "server/sesscache.h"
 #include "store/store.h"
 
@@ -31,17 +37,152 @@ static int64_t followup_parent(const char *scope)
 struct seen_ctx {
     struct rf_app *a;
     struct rf_cat_session *s;
+    int carry;    /* carry the answers (a confirm stage) rather than block their items */
+    rf_status rc; /* a carry's error */
+    struct rf_err err;
 };
 
-/* Blocks an item the candidate has answered before, when it is in scope. */
+/* Blocks an item the candidate has answered before, when it is in scope; or
+ * carries the answer into the session (its evidence). */
 static void block_seen(void *ud, const struct rf_answer *ans)
 {
     struct seen_ctx *c = ud;
     size_t i;
-    if (rf_cat_pool_find(c->a->pool, ans->item_id, &i) == RF_OK && c->a->pool->usable[i]) {
-        struct rf_err ignored;
-        rf_cat_replay_block(c->s, i, &ignored); /* outside the scope: nothing to block */
+    if (rf_cat_pool_find(c->a->pool, ans->item_id, &i) != RF_OK || !c->a->pool->usable[i])
+        return;
+    if (c->carry) {
+        if (!c->rc && ans->score >= 0)
+            c->rc = rf_cat_carry(c->s, i, (size_t)ans->score, &c->err);
+        return;
     }
+    struct rf_err ignored;
+    rf_cat_replay_block(c->s, i, &ignored); /* outside the scope: nothing to block */
+}
+
+/* The first test of the chain of follow-ups t belongs to is a find-my-role
+ * test (its scope says find_role). */
+static int chain_finds_role(struct rf_app *a, const struct rf_test *t)
+{
+    json_t *sj = json_loads(t->scope, 0, NULL);
+    int find = json_is_true(json_object_get(sj, "find_role"));
+    json_decref(sj);
+    int64_t x = followup_parent(t->scope);
+    for (int hops = 0; x && hops < RF_PROFILE_MAX_SESSIONS; hops++) {
+        struct rf_test tx;
+        struct rf_err ignored;
+        if (rf_store_test_get(a->store, x, &tx, &ignored))
+            return 0;
+        sj = json_loads(tx.scope, 0, NULL);
+        find = json_is_true(json_object_get(sj, "find_role"));
+        json_decref(sj);
+        x = followup_parent(tx.scope);
+        rf_store_test_cleanup(&tx);
+    }
+    return find;
+}
+
+/* Requirements of role that a confirm stage would settle on profile pr:
+ * measured or not, P(meets) strictly between 1 - RF_ROLETEST_DECIDE_P and
+ * RF_ROLETEST_DECIDE_P. -1 on error. */
+static int undecided_reqs(struct rf_app *a, const struct rf_profile *pr, const struct rf_role *role)
+{
+    struct rf_role_fit f;
+    struct rf_err err;
+    if (rf_fit_role(pr, &a->car.roles, role, &f, &err))
+        return -1;
+    int n = 0;
+    for (size_t k = 0; k < f.nreqs; k++)
+        n += f.reqs[k].p < RF_ROLETEST_DECIDE_P && f.reqs[k].p > 1 - RF_ROLETEST_DECIDE_P;
+    rf_fit_cleanup(&f);
+    return n;
+}
+
+json_t *rf_app_confirm_offer(struct rf_app *a, const struct rf_profile *pr)
+{
+    struct rf_role_close *cl = NULL;
+    double none = 0;
+    struct rf_err err;
+    if (a->car.roles.n == 0 || rf_closest_all(pr, &a->car.roles, &cl, &none, &err))
+        return NULL;
+    const struct rf_role *top = cl[0].role;
+    double ptop = cl[0].prob;
+    free(cl);
+    int n = undecided_reqs(a, pr, top);
+    if (n < 0)
+        return NULL;
+    const char *why = none > ptop ? "no role resembles these answers"
+                      : n == 0    ? "every requirement of the closest role is decided"
+                                  : NULL;
+    return json_pack("{s:s, s:s, s:i, s:i, s:b, s:s?}", "role", top->id, "name", top->name,
+                     "undecided", n, "max_items", RF_CONFIRM_MAX_ITEMS, "offered", why == NULL,
+                     "reason", why);
+}
+
+rf_status rf_app_test_confirm(struct rf_app *a, const struct rf_principal *p, int64_t id,
+                              const json_t *req, json_t **out, struct rf_app_error *e)
+{
+    const char *key, *role_id = NULL;
+    const json_t *v;
+    if (!json_is_object(req))
+        return rf_app_fail(e, RF_EINVAL, NULL, "expected a JSON object (with 'role' or empty)");
+    /* (the error names the field in its message: the request is freed before the reply) */
+    json_object_foreach((json_t *)req, key, v)
+    {
+        if (strcmp(key, "role") != 0)
+            return rf_app_fail(e, RF_EINVAL, NULL,
+                               "field '%.64s': a confirm test takes only 'role' (the role to "
+                               "confirm)",
+                               key);
+    }
+    rf_status rc = rf_app_opt_string(req, "role", 64, &role_id, e);
+    if (rc)
+        return rc;
+    const struct rf_role *role = role_id ? rf_roles_find(&a->car.roles, role_id) : NULL;
+    if (role_id && !role)
+        return rf_app_fail(e, RF_EINVAL, "role", "unknown role '%s'", role_id);
+    struct rf_test t;
+    if ((rc = rf_app_own_test(a, p, id, &t, e)))
+        return rc;
+    struct rf_profile pr;
+    memset(&pr, 0, sizeof pr);
+    if (strcmp(t.status, "finished") != 0 || !t.profile)
+        rc = rf_app_fail(e, RF_ECONFLICT, NULL, "finish the test before confirming a role");
+    else if (!chain_finds_role(a, &t))
+        rc = rf_app_fail(e, RF_EINVAL, NULL,
+                         "only a find-my-role test is confirmed: a role test decides its "
+                         "role's requirements itself");
+    if (!rc && !role &&
+        !(rc = rf_profile_parse("stored profile", t.profile, strlen(t.profile), &pr, &e->err))) {
+        struct rf_role_close *cl = NULL;
+        if (!(rc = rf_closest_all(&pr, &a->car.roles, &cl, NULL, &e->err)))
+            role = cl[0].role;
+        free(cl);
+    }
+    rf_profile_cleanup(&pr);
+    /* The design: find my role's, its prior and scope, asking only where the
+     * role's requirements are undecided. */
+    struct rf_cat_design d;
+    struct rf_app_scope sc;
+    memset(&sc, 0, sizeof sc);
+    if (!rc && (rc = rf_roletest_design(&d, a->pool, &a->car.roles, NULL, &e->err)) == RF_OK) {
+        d.exposure = a->cfg.exposure != NULL;
+        rc = rf_roletest_confirm(&d, a->pool, &a->car.roles, &role, 1, RF_CONFIRM_MAX_ITEMS,
+                                 &e->err);
+    }
+    if (!rc) {
+        sc.role = role;
+        for (size_t r = 0; r < d.nreqs; r++) {
+            const char *sk = a->pool->skills[d.scope[d.req_skill[r]]];
+            size_t k = 0;
+            while (k < sc.n && strcmp(sc.skills[k], sk) != 0)
+                k++;
+            if (k == sc.n && sc.n < RF_CAT_MAX_SCOPE)
+                sc.skills[sc.n++] = sk;
+        }
+        rc = rf_app_followup_begin(a, &t, &sc, &d, 0, 0, out, e);
+    }
+    rf_store_test_cleanup(&t);
+    return rc;
 }
 
 rf_status rf_app_test_followup(struct rf_app *a, const struct rf_principal *p, int64_t id,
@@ -101,12 +242,18 @@ rf_status rf_app_followup_begin(struct rf_app *a, const struct rf_test *t,
     char *state = NULL, *scope = NULL;
     int64_t nid = 0;
     rc = rf_cat_session_new(a->pool, d, rf_app_session_seed(a), &s, &e->err);
-    /* Not again: the items of the test and of its earlier follow-ups. */
-    struct seen_ctx sx = {a, s};
+    /* Not again: the items of the test and of its earlier follow-ups. A
+     * confirm stage carries their answers instead (its posterior is then the
+     * combined one while it runs). */
+    struct seen_ctx sx = {a, s, d->nreqs > 0, RF_OK, {0}};
     for (int64_t x = id, hops = 0; !rc && x && hops < RF_PROFILE_MAX_SESSIONS; hops++) {
         struct rf_test tx;
         if ((rc = rf_store_answers_list(a->store, x, block_seen, &sx, &e->err)))
             break;
+        if (sx.rc) {
+            rc = rf_app_fail(e, sx.rc, NULL, "confirm test: %s", sx.err.msg);
+            break;
+        }
         if (x == id) {
             x = followup_parent(t->scope);
         } else if (!(rc = rf_store_test_get(a->store, x, &tx, &e->err))) {
@@ -117,7 +264,12 @@ rf_status rf_app_followup_begin(struct rf_app *a, const struct rf_test *t,
     if (!rc) {
         size_t first;
         rf_cat_next(s, &first);
-        if (first == SIZE_MAX)
+        if (first == SIZE_MAX && d->nreqs)
+            rc = rf_app_fail(e, RF_ECONFLICT, NULL,
+                             "every requirement of %s is already decided (or has no question "
+                             "left): nothing to confirm",
+                             sc->role ? sc->role->name : "the role");
+        else if (first == SIZE_MAX)
             rc = rf_app_fail(e, RF_EINVAL, "skills",
                              "no question left on these skills that you have not seen");
     }
@@ -127,15 +279,21 @@ rf_status rf_app_followup_begin(struct rf_app *a, const struct rf_test *t,
         json_t *pj = json_loads(t->scope, 0, NULL), *sj = json_array();
         for (size_t i = 0; i < sc->n; i++)
             json_array_append_new(sj, json_string(sc->skills[i]));
-        /* The report of a follow-up targets the test's role, as the test's did. */
+        /* The report of a follow-up targets the test's role, as the test's
+         * did; a confirm test's, the role it confirms. */
         const json_t *role = json_object_get(pj, "role");
-        json_t *scj = json_pack("{s:O?,s:o,s:I}", "role", json_is_string(role) ? role : NULL,
-                                "skills", sj, "followup_of", (json_int_t)id);
+        json_t *rj = d->nreqs && sc->role   ? json_string(sc->role->id)
+                     : json_is_string(role) ? json_incref((json_t *)role)
+                                            : NULL;
+        json_t *scj =
+            json_pack("{s:o?,s:o,s:I}", "role", rj, "skills", sj, "followup_of", (json_int_t)id);
         if (scj && posting_id)
             json_object_set_new(scj, "posting", json_integer(posting_id));
         /* a follow-up asks in the language of the test it follows */
         if (scj && strcmp(rf_app_test_lang(t), "en") != 0)
             json_object_set_new(scj, "lang", json_string(rf_app_test_lang(t)));
+        if (scj && d->nreqs)
+            json_object_set_new(scj, "confirm", json_true());
         scope = scj ? json_dumps(scj, JSON_COMPACT) : NULL;
         json_decref(scj);
         json_decref(pj);

@@ -227,8 +227,18 @@ rf_status rf_app_test_report(struct rf_app *a, const struct rf_principal *p, int
         /* Who reads it: the candidate ("Your fit ...") or the organization's staff. */
         int mine = p->candidate_id && t.candidate_id == p->candidate_id;
         json_object_set_new(report, "viewer", json_string(mine ? "candidate" : "staff"));
-        if (scope && json_is_true(json_object_get(scope, "find_role")))
+        /* Find my role's calls are a first reading: the report offers the
+         * confirm stage; a confirm test's report is the combined verdict. */
+        if (scope && json_is_true(json_object_get(scope, "find_role"))) {
             json_object_set_new(report, "find_role", json_true());
+            json_t *offer = rf_app_confirm_offer(a, &pr);
+            if (offer)
+                json_object_set_new(report, "confirm", offer);
+        }
+        if (scope && json_is_true(json_object_get(scope, "confirm")))
+            json_object_set_new(report, "confirmed",
+                                json_pack("{s:O?, s:O?}", "role", json_object_get(scope, "role"),
+                                          "of", json_object_get(scope, "followup_of")));
         /* A team member's test: the team, and whether the member shares it. */
         json_t *team = rf_app_team_of_test(a, &t);
         if (team)

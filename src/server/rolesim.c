@@ -104,6 +104,13 @@ struct per_examinee {
     double *repp;           /* [N][maxreq]: find my role, the report's target role */
     unsigned char *repmet;  /* [N][maxreq] */
     double *roleprob;       /* [N][nroles], own role's examinees only */
+    /* The confirm stage (opts confirm > 0): its items, and as above after it. */
+    size_t *len2;
+    double *top2;
+    signed char *own_ok2;
+    unsigned char *told_none2;
+    double *callp2, *repp2;
+    unsigned char *callmet2, *repmet2;
 };
 
 struct study {
@@ -182,6 +189,85 @@ static rf_status calls(const struct study *st, enum rf_rolesim_pop how,
     return RF_OK;
 }
 
+/* The answer loop of session s for an examinee with truth (taxonomy skill
+ * tk[j] of scope skill j, SIZE_MAX: none; drawn N(0, 1) then). */
+static rf_status run_session(const struct study *st, enum rf_rolesim_pop how,
+                             struct rf_cat_session *s, const size_t *tk, const double *truth,
+                             struct rf_rng *r, struct rf_err *err)
+{
+    const struct rf_cat_design *d = rf_cat_session_design(s);
+    const struct rf_cat_pool *p = st->p;
+    for (;;) {
+        size_t item;
+        rf_cat_next(s, &item);
+        if (item == SIZE_MAX)
+            return RF_OK;
+        size_t j = 0;
+        while (j + 1 < d->nscope && d->scope[j] != p->skill[item])
+            j++;
+        double th = tk[j] == SIZE_MAX ? rf_rng_normal(r) : truth[tk[j]];
+        rf_status rc = rf_cat_answer(s, item, answer(st, how, item, th, r));
+        if (rc)
+            return rf_err_set(err, rc, "simulation: %s", rf_cat_errmsg(s));
+    }
+}
+
+/* Find my role's confirm stage for examinee i, who took s (scored into pr,
+ * closest roles cl): a confirm session on the leading roles' requirements
+ * with s's answers carried, its profile combined into pr, and the figures
+ * of the combined profile. */
+static rf_status confirm_stage(const struct study *st, size_t i, enum rf_rolesim_pop how,
+                               const struct rf_role *target, const struct rf_role *own,
+                               const double *truth, size_t nsk, const size_t *tk,
+                               const struct rf_cat_session *s, struct rf_profile *pr,
+                               const struct rf_role_close *cl, struct rf_rng *r, struct rf_err *err)
+{
+    const struct rf_rolesim_opts *o = st->o;
+    struct per_examinee *pe = (struct per_examinee *)&st->pe;
+    const struct rf_role *lead[RF_CAT_MAX_CLASSES];
+    size_t nlead = o->confirm_roles < st->roles->n ? o->confirm_roles : st->roles->n;
+    for (size_t k = 0; k < nlead; k++)
+        lead[k] = cl[k].role;
+    struct rf_cat_design d = st->designs[0];
+    struct rf_cat_session *cs = NULL;
+    struct rf_profile more;
+    memset(&more, 0, sizeof more);
+    rf_status rc = rf_roletest_confirm(&d, st->p, st->roles, lead, nlead, o->confirm, err);
+    if (!rc)
+        rc = rf_cat_session_new(st->p, &d, rf_rng_next(r), &cs, err);
+    for (size_t k = 0; !rc && k < rf_cat_nanswered(s); k++) {
+        size_t item, cat;
+        rf_cat_answered(s, k, &item, &cat);
+        rc = rf_cat_carry(cs, item, cat, err);
+    }
+    if (!rc)
+        rc = run_session(st, how, cs, tk, truth, r, err);
+    if (!rc) {
+        pe->len2[i] = rf_cat_nanswered(cs);
+        rc = rf_profile_init(&more, pr->lo, pr->hi, pr->n, err);
+    }
+    if (!rc && pe->len2[i] > 0 && !(rc = rf_roletest_profile(cs, st->roles, &more, NULL, err)))
+        rc = rf_profile_combine(pr, &more, err);
+    rf_profile_cleanup(&more);
+    rf_cat_session_free(cs);
+    double fit;
+    struct rf_role_close *cl2 = NULL;
+    double norole;
+    if (!rc)
+        rc = calls(st, how, pr, target, truth, nsk, pe->callp2 + i * st->maxreq,
+                   pe->callmet2 + i * st->maxreq, &fit, err);
+    if (!rc)
+        rc = calls(st, how, pr, lead[0], truth, nsk, pe->repp2 + i * st->maxreq,
+                   pe->repmet2 + i * st->maxreq, &fit, err);
+    if (!rc && !(rc = rf_closest_all(pr, st->roles, &cl2, &norole, err))) {
+        pe->top2[i] = cl2[0].prob;
+        pe->told_none2[i] = norole > cl2[0].prob;
+        pe->own_ok2[i] = own ? cl2[0].role == own : -1;
+        free(cl2);
+    }
+    return rc;
+}
+
 /* One examinee: draw, test, score, evaluate. */
 static rf_status examinee(const struct study *st, size_t i, struct rf_cat_session **ses,
                           struct rf_profile *pr, struct rf_err *err)
@@ -247,19 +333,9 @@ static rf_status examinee(const struct study *st, size_t i, struct rf_cat_sessio
             tk[j] = SIZE_MAX;
     struct rf_cat_session *s = ses[di];
     rf_cat_session_reset(s, rf_rng_next(&r));
-    for (;;) {
-        size_t item;
-        rf_cat_next(s, &item);
-        if (item == SIZE_MAX)
-            break;
-        size_t j = 0;
-        while (j + 1 < d->nscope && d->scope[j] != p->skill[item])
-            j++;
-        double th = tk[j] == SIZE_MAX ? rf_rng_normal(&r) : truth[tk[j]];
-        rf_status rc = rf_cat_answer(s, item, answer(st, how, item, th, &r));
-        if (rc)
-            return rf_err_set(err, rc, "simulation: %s", rf_cat_errmsg(s));
-    }
+    rf_status rc = run_session(st, how, s, tk, truth, &r, err);
+    if (rc)
+        return rc;
     pe->len[i] = rf_cat_nanswered(s);
     /* Coverage. */
     unsigned char task_in[64] = {0}, task_hit[64] = {0};
@@ -281,7 +357,7 @@ static rf_status examinee(const struct study *st, size_t i, struct rf_cat_sessio
     pe->tasks_all[i] = memcmp(task_in, task_hit, sizeof task_in) == 0;
     /* Score as the server does, then what a report says. */
     rf_profile_cleanup(pr);
-    rf_status rc = rf_roletest_profile(s, roles, pr, NULL, err);
+    rc = rf_roletest_profile(s, roles, pr, NULL, err);
     if (rc)
         return rc;
     if ((rc = calls(st, how, pr, target, truth, nsk, pe->callp + i * st->maxreq,
@@ -307,8 +383,10 @@ static rf_status examinee(const struct study *st, size_t i, struct rf_cat_sessio
     if (own || pe->rnd[i])
         for (size_t k = 0; k < nr; k++)
             pe->roleprob[i * nr + (size_t)(cl[k].role - roles->roles)] = cl[k].prob;
+    if (o->find_role && o->confirm)
+        rc = confirm_stage(st, i, how, target, own, truth, nsk, tk, s, pr, cl, &r, err);
     free(cl);
-    return RF_OK;
+    return rc;
 }
 
 static void *worker(void *arg)
@@ -349,6 +427,14 @@ static void pe_free(struct per_examinee *pe)
     free(pe->repp);
     free(pe->repmet);
     free(pe->roleprob);
+    free(pe->len2);
+    free(pe->top2);
+    free(pe->own_ok2);
+    free(pe->told_none2);
+    free(pe->callp2);
+    free(pe->callmet2);
+    free(pe->repp2);
+    free(pe->repmet2);
 }
 
 static rf_status pe_alloc(struct per_examinee *pe, size_t n, size_t maxreq, size_t nroles,
@@ -372,10 +458,20 @@ static rf_status pe_alloc(struct per_examinee *pe, size_t n, size_t maxreq, size
     pe->repp = rf_calloc_array(n * (maxreq ? maxreq : 1), sizeof *pe->repp);
     pe->repmet = rf_calloc_array(n * (maxreq ? maxreq : 1), sizeof *pe->repmet);
     pe->roleprob = rf_calloc_array(n * (nroles ? nroles : 1), sizeof *pe->roleprob);
-    if (!pe->len || !pe->fit || !pe->top || !pe->norole || !pe->own_ok || !pe->own_idx ||
-        !pe->told_test || !pe->higher ||
-        !pe->told_none || !pe->rnd || !pe->skills || !pe->tasks_all || !pe->callp || !pe->callmet ||
-        !pe->repp || !pe->repmet || !pe->roleprob) {
+    size_t nm = n * (maxreq ? maxreq : 1);
+    pe->len2 = rf_calloc_array(n, sizeof *pe->len2);
+    pe->top2 = rf_calloc_array(n, sizeof *pe->top2);
+    pe->own_ok2 = rf_calloc_array(n, sizeof *pe->own_ok2);
+    pe->told_none2 = rf_calloc_array(n, sizeof *pe->told_none2);
+    pe->callp2 = rf_calloc_array(nm, sizeof *pe->callp2);
+    pe->callmet2 = rf_calloc_array(nm, sizeof *pe->callmet2);
+    pe->repp2 = rf_calloc_array(nm, sizeof *pe->repp2);
+    pe->repmet2 = rf_calloc_array(nm, sizeof *pe->repmet2);
+    if (!pe->len2 || !pe->top2 || !pe->own_ok2 || !pe->told_none2 || !pe->callp2 || !pe->callmet2 ||
+        !pe->repp2 || !pe->repmet2 || !pe->len || !pe->fit || !pe->top || !pe->norole ||
+        !pe->own_ok || !pe->own_idx || !pe->told_test || !pe->higher || !pe->told_none ||
+        !pe->rnd || !pe->skills || !pe->tasks_all || !pe->callp || !pe->callmet || !pe->repp ||
+        !pe->repmet || !pe->roleprob) {
         pe_free(pe);
         return rf_err_set(err, RF_ENOMEM, "simulation: out of memory");
     }
@@ -436,6 +532,36 @@ static double calls_reduce(const double *p, const unsigned char *met, size_t n, 
     return pmin;
 }
 
+static void reduce_confirm(const struct study *st, struct rf_rolesim_result *r)
+{
+    const struct per_examinee *pe = &st->pe;
+    struct rf_rolesim_confirm *c = &r->confirm;
+    size_t n = st->o->nexaminees, asked = 0, own = 0, hit = 0, none = 0;
+    double items = 0, top = 0;
+    calls_reduce(pe->callp2, pe->callmet2, n, st->maxreq, &c->own);
+    calls_reduce(pe->repp2, pe->repmet2, n, st->maxreq, &c->report);
+    c->report1 = r->report;
+    for (size_t i = 0; i < n; i++) {
+        items += (double)pe->len2[i];
+        asked += pe->len2[i] > 0;
+        if (pe->len2[i] > c->items_max)
+            c->items_max = pe->len2[i];
+        top += pe->top2[i];
+        none += pe->told_none2[i];
+        if (pe->own_ok2[i] >= 0) {
+            own++;
+            hit += (size_t)pe->own_ok2[i];
+        }
+    }
+    double dn = (double)n;
+    c->items = items / dn;
+    c->asked = (double)asked / dn;
+    c->total = r->len_mean + c->items;
+    c->top_prob = top / dn;
+    c->no_role_top = (double)none / dn;
+    c->closest = own ? (double)hit / (double)own : 0;
+}
+
 static void reduce(const struct study *st, struct rf_rolesim_result *r)
 {
     const struct per_examinee *pe = &st->pe;
@@ -493,6 +619,8 @@ static void reduce(const struct study *st, struct rf_rolesim_result *r)
     r->closest = own ? (double)hit / (double)own : 0;
     r->closest_higher = own ? (double)higher / (double)own : 0;
     r->closest_test = (double)test / dn;
+    if (st->o->find_role && st->o->confirm)
+        reduce_confirm(st, r);
 }
 
 rf_status rf_rolesim_run(const struct rf_cat_pool *p, const struct rf_rolesim_truth *t,
@@ -509,6 +637,11 @@ rf_status rf_rolesim_run(const struct rf_cat_pool *p, const struct rf_rolesim_tr
     if (roles->n > RF_CAT_MAX_CLASSES)
         return rf_err_set(err, RF_ETOOBIG, "simulation: %zu roles, at most %d", roles->n,
                           RF_CAT_MAX_CLASSES);
+    if (o->confirm && (!o->find_role || o->confirm_roles == 0 || o->confirm > RF_CAT_MAX_ITEMS))
+        return rf_err_set(err, RF_EINVAL,
+                          "simulation: a confirm stage follows find my role, 1 to %d items on "
+                          "1 or more roles",
+                          RF_CAT_MAX_ITEMS);
     if (!(o->truth_loading >= 0 && o->truth_loading < 1))
         return rf_err_set(err, RF_EINVAL, "simulation: loading %g is not in [0, 1)",
                           o->truth_loading);

@@ -103,6 +103,15 @@ struct rf_rolesim_opts {
      * instead of the product's (rf_roletest_design). */
     int prior_set;
     double prior_weight, prior_loading;
+    /* Find my role, then its confirm stage (server/roletest.h
+     * rf_roletest_confirm) as the product offers it: with confirm > 0, every
+     * examinee goes on to a confirm test of at most confirm items on the
+     * requirements of the confirm_roles (>= 1) most likely roles of the
+     * find-my-role report (closest roles, "no role" aside), the first
+     * test's answers carried, and is read again on the profile the two
+     * sessions make together (careers/profile.h rf_profile_combine). The
+     * first test's figures do not change. */
+    size_t confirm, confirm_roles;
 };
 
 /* One row of a calibration table: said (mean probability), right (share
@@ -115,11 +124,26 @@ struct rf_rolesim_bin {
 /* Requirement calls against the truth. */
 struct rf_rolesim_calls {
     size_t n;
-    double decisive;  /* share of calls with P < 0.2 or P > 0.8 */
-    double wrong;     /* share of decisive calls that are wrong (0 when none) */
-    double brier;     /* mean (P - met)^2 */
-    double cal_error; /* sum over bins of n_b / N |said_b - right_b| */
+    double decisive;    /* share of calls with P < 0.2 or P > 0.8 */
+    double wrong;       /* share of decisive calls that are wrong (0 when none) */
+    double brier;       /* mean (P - met)^2 */
+    double cal_error;   /* sum over bins of n_b / N |said_b - right_b| */
     struct rf_rolesim_bin bins[RF_ROLESIM_BINS];
+};
+
+/* After the confirm stage (find my role with confirm > 0). */
+struct rf_rolesim_confirm {
+    double items; /* mean items of the confirm stage (0 for those it had nothing to ask) */
+    double asked; /* share given at least one item */
+    double total; /* mean items of both stages */
+    size_t items_max;
+    /* The calls of the result's target role (own role) and of the most
+     * likely role of the first report (the role confirmed), on the combined
+     * profile; the latter also after the first test alone (report1). */
+    struct rf_rolesim_calls own, report, report1;
+    double closest;     /* share of those with an own role whose closest role is it */
+    double top_prob;    /* mean probability of the most likely role */
+    double no_role_top; /* share told "no role" */
 };
 
 struct rf_rolesim_result {
@@ -130,10 +154,10 @@ struct rf_rolesim_result {
      * population): P(meets) against the truth (random responders are below
      * every bar, perfect ones above). */
     size_t ncalls;
-    double decisive;    /* share of calls with P < 0.2 or P > 0.8 */
-    double wrong;       /* share of decisive calls that are wrong (0 when none) */
-    double brier;       /* mean (P - met)^2 */
-    double cal_error;   /* sum over bins of n_b / N |said_b - right_b| */
+    double decisive;  /* share of calls with P < 0.2 or P > 0.8 */
+    double wrong;     /* share of decisive calls that are wrong (0 when none) */
+    double brier;     /* mean (P - met)^2 */
+    double cal_error; /* sum over bins of n_b / N |said_b - right_b| */
     struct rf_rolesim_bin meets[RF_ROLESIM_BINS];
     /* Find my role: the calls on the role its report targets (the closest
      * role, whatever the examinee's own), as the report reads them; n = 0 for
@@ -160,6 +184,7 @@ struct rf_rolesim_result {
      * share of tests that gave an item in every lifecycle task area of the
      * scope (every task but "foundations"). */
     double skills_measured, tasks_all;
+    struct rf_rolesim_confirm confirm; /* zero without a confirm stage */
 };
 
 /* Runs the study on pool p (with truth t, parallel to p) and the roles.

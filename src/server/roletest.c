@@ -100,6 +100,56 @@ rf_status rf_roletest_design(struct rf_cat_design *d, const struct rf_cat_pool *
     return rc;
 }
 
+rf_status rf_roletest_confirm(struct rf_cat_design *d, const struct rf_cat_pool *p,
+                              const struct rf_roles *roles, const struct rf_role *const *lead,
+                              size_t nlead, size_t max_items, struct rf_err *err)
+{
+    if (!rf_cat_design_has_model(d))
+        return rf_err_set(err, RF_EINVAL,
+                          "confirm stage: find my role's design has no model prior to carry "
+                          "its answers with");
+    if (nlead == 0)
+        return rf_err_set(err, RF_EINVAL, "confirm stage: no role to confirm");
+    if (max_items == 0 || max_items > RF_CAT_MAX_ITEMS)
+        return rf_err_set(err, RF_EINVAL, "confirm stage: at most 1 to %d items, not %zu",
+                          RF_CAT_MAX_ITEMS, max_items);
+    d->max_items = max_items;
+    d->class_focus = 0;
+    d->stop_unreachable = 0;
+    d->decide_p = RF_ROLETEST_DECIDE_P;
+    d->decide_after = 0;
+    d->nreqs = 0;
+    for (size_t j = 0; j < d->nscope; j++) {
+        d->decide[j] = 0;
+        d->rule[j].min = 0;
+        d->rule[j].max = RF_CONFIRM_MAX_PER_SKILL;
+    }
+    for (size_t l = 0; l < nlead; l++)
+        for (size_t r = 0; r < lead[l]->nreqs; r++) {
+            const struct rf_role_req *q = &lead[l]->reqs[r];
+            size_t j = 0, ps;
+            if (q->skill >= roles->tax->nskills ||
+                rf_cat_pool_skill(p, roles->tax->skills[q->skill].id, &ps))
+                continue;
+            while (j < d->nscope && d->scope[j] != ps)
+                j++;
+            size_t k = 0;
+            while (k < d->nreqs && !(d->req_skill[k] == j && d->req_cut[k] == q->cut))
+                k++;
+            if (j == d->nscope || k < d->nreqs)
+                continue;
+            if (d->nreqs == RF_CAT_MAX_REQS)
+                return rf_err_set(err, RF_ETOOBIG, "confirm stage: more than %d requirements",
+                                  RF_CAT_MAX_REQS);
+            d->req_skill[d->nreqs] = j;
+            d->req_cut[d->nreqs++] = q->cut;
+        }
+    if (d->nreqs == 0)
+        return rf_err_set(err, RF_EINVAL,
+                          "confirm stage: no requirement of the role has items in the bank");
+    return rf_cat_design_check(d, p, err);
+}
+
 rf_status rf_roletest_profile(const struct rf_cat_session *s, const struct rf_roles *roles,
                               struct rf_profile *pr, size_t *idx, struct rf_err *err)
 {

@@ -32,6 +32,22 @@ rf_status rf_roletest_design(struct rf_cat_design *d, const struct rf_cat_pool *
                              const struct rf_roles *roles, const struct rf_role *role,
                              struct rf_err *err);
 
+/* Turns d, find my role's design (rf_roletest_design with role NULL, its
+ * prior possibly changed by a study), into its confirm stage: the same scope
+ * and prior, asking only where a requirement of the nlead roles lead[] (of
+ * roles) is undecided (cat/session.h nreqs; each pair of scope skill and cut
+ * once), deciding as a role test decides (RF_ROLETEST_DECIDE_P), at most
+ * max_items items (1..RF_CAT_MAX_ITEMS) and RF_CONFIRM_MAX_PER_SKILL per
+ * skill; no classification objective, no SE target. The answers of the
+ * find-my-role test (and of its follow-ups) are then carried into the
+ * session (rf_cat_carry): the requirements they decided take no item.
+ * Errors: RF_EINVAL (a design without the model's prior, nlead 0, no
+ * requirement of the roles with items in the scope, max_items out of range),
+ * RF_ETOOBIG (more than RF_CAT_MAX_REQS requirements). */
+rf_status rf_roletest_confirm(struct rf_cat_design *d, const struct rf_cat_pool *p,
+                              const struct rf_roles *roles, const struct rf_role *const *lead,
+                              size_t nlead, size_t max_items, struct rf_err *err);
+
 /* Adds to pr (initialized on s's pool grid) what session s measured: per scope
  * skill that got at least one item, its posterior (a skill without a question
  * is left out: not measured). idx[j] (may be NULL; nscope entries) receives

@@ -552,8 +552,11 @@ static void h_test_answer(void *ap, struct rf_req *req, struct rf_resp *resp)
     reply(s, req, resp, rc, &e, out, 200);
 }
 
-/* "Measure this skill further": a follow-up session of a finished test. */
-static void h_test_followup(void *ap, struct rf_req *req, struct rf_resp *resp)
+typedef rf_status (*followup_fn)(struct rf_app *, const struct rf_principal *, int64_t,
+                                 const json_t *, json_t **, struct rf_app_error *);
+
+/* A follow-up session of a finished test, started by fn. */
+static void start_followup(void *ap, struct rf_req *req, struct rf_resp *resp, followup_fn fn)
 {
     struct rf_server *s = ap;
     struct rf_principal p;
@@ -577,7 +580,7 @@ static void h_test_followup(void *ap, struct rf_req *req, struct rf_resp *resp)
         json_decref(j);
         return too_many(resp, retry, "too many practice tests open; try again later");
     }
-    rf_status rc = rf_app_test_followup(s->app, &p, id, j, &out, &e);
+    rf_status rc = fn(s->app, &p, id, j, &out, &e);
     json_decref(j);
     if (practice && rc)
         rf_slots_release(s->practice, slot);
@@ -586,6 +589,18 @@ static void h_test_followup(void *ap, struct rf_req *req, struct rf_resp *resp)
                       json_integer_value(json_object_get(json_object_get(out, "test"), "id")),
                       now_of(s));
     reply(s, req, resp, rc, &e, out, 201);
+}
+
+/* "Measure this skill further": a follow-up session of a finished test. */
+static void h_test_followup(void *ap, struct rf_req *req, struct rf_resp *resp)
+{
+    start_followup(ap, req, resp, rf_app_test_followup);
+}
+
+/* "Confirm your role": find my role's confirm stage. */
+static void h_test_confirm(void *ap, struct rf_req *req, struct rf_resp *resp)
+{
+    start_followup(ap, req, resp, rf_app_test_confirm);
 }
 
 struct op_report { /* a report of the path's id as JSON or self-contained HTML */
@@ -694,6 +709,7 @@ static const struct rf_route routes[] = {
     {"GET", "/api/tests/:id", h_id, &op_test_get, 0},
     {"POST", "/api/tests/:id/answers", h_test_answer, NULL, 0},
     {"POST", "/api/tests/:id/followup", h_test_followup, NULL, 0},
+    {"POST", "/api/tests/:id/confirm", h_test_confirm, NULL, 0},
     {"GET", "/api/tests/:id/report", h_id, &op_test_report, 0},
     {"GET", "/api/tests/:id/report.html", h_report_html, &op_test_report_html, 0},
     {"POST", "/api/postings", h_body, &op_posting_create, RF_HTTP_MAX_POSTING_BODY},

@@ -253,4 +253,14 @@ expect_oneline "population and a parameter file" 2 "params.json: expected a bank
     $RF simulate --population role --bank $F/params.json
 expect_oneline "population, unknown role" 2 "unknown role 'nope'" \
     $RF simulate --population role --role nope --bank data/bank
+# Find my role's confirm stage: figures after both stages; refused without find my role.
+expect "confirm stage" 0 "confirmed role's calls: decisive" \
+    $RF simulate --population role --find-role --bank data/bank --examinees 6 --confirm 20
+cf=$($RF simulate --population random --find-role --bank data/bank --examinees 6 --confirm 5 --json)
+grep -qE '"items_max": [0-5],' <<<"$cf" && grep -q '"told_no_role": 1' <<<"$cf" && ok ||
+    bad "confirm stage json: at most 5 items, random responders told no role: $cf"
+expect_oneline "confirm without find my role" 2 "go with --population and --find-role" \
+    $RF simulate --population role --role ml_engineer --bank data/bank --confirm 20
+expect_oneline "confirm 0" 2 "confirm" \
+    $RF simulate --population role --find-role --bank data/bank --confirm 0
 finish

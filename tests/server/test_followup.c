@@ -1,6 +1,8 @@
 /* "Measure this skill further" over HTTP: a follow-up session of a finished
  * role test, whose report rests on both sessions and adds their evidence,
- * stored so that it survives a restart; and the ways it is refused. */
+ * stored so that it survives a restart; and the ways it is refused. Then
+ * "confirm your role", the follow-up of a find-my-role test: offered by its
+ * report, asked and counted, refused for a role test. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,22 +74,45 @@ static json_t *get_report(struct http_client *c, long long id)
     return j;
 }
 
+/* Starts a test with body (reply in *r); returns its id. */
+static long long start(struct http_client *c, const char *body, struct http_result *r)
+{
+    cr_assert_eq(client_do(c, "POST", "/api/tests", body, r), 0);
+    cr_assert_eq(r->status, 201, "%s", r->body);
+    return test_id(r);
+}
+
+/* POST body to path, expecting status. */
+static void expect_post(struct http_client *c, const char *path, const char *body, int status)
+{
+    struct http_result r;
+    cr_assert_eq(client_do(c, "POST", path, body, &r), 0);
+    cr_assert_eq(r.status, status, "%s %s: %s", path, body, r.body);
+    http_result_free(&r);
+}
+
+/* Restarts the server on the same database; c follows it. */
+static void restart(struct http_client *c)
+{
+    rf_server_stop(fx.srv);
+    struct rf_server_config cfg;
+    fixture_config(&cfg, fx.db, 1, 0);
+    struct rf_err err;
+    rf_err_clear(&err);
+    cr_assert_eq(rf_server_start(&cfg, &fx.srv, &err), RF_OK, "%s", err.msg);
+    c->port = fx.port = rf_server_port(fx.srv);
+}
+
 Test(followup, adds_a_session_to_the_profile_and_survives_restart)
 {
     struct http_client c = {fx.port, "", ""};
     struct http_result r;
     static char seen[128][160];
     int nseen = 0;
-    cr_assert_eq(client_do(&c, "POST", "/api/tests", "{\"role\":\"research_engineer\"}", &r), 0);
-    cr_assert_eq(r.status, 201, "%s", r.body);
-    long long id = test_id(&r);
+    long long id = start(&c, "{\"role\":\"research_engineer\"}", &r);
     char path[64];
     snprintf(path, sizeof path, "/api/tests/%lld/followup", id);
-    /* not before the test is finished */
-    struct http_result early;
-    cr_assert_eq(client_do(&c, "POST", path, "{\"skills\":[\"deep_learning\"]}", &early), 0);
-    cr_assert_eq(early.status, 409, "%s", early.body);
-    http_result_free(&early);
+    expect_post(&c, path, "{\"skills\":[\"deep_learning\"]}", 409); /* not before it finishes */
     finish(&c, id, &r, seen, &nseen, RF_WEB_ROLE_MAX_ITEMS);
     http_result_free(&r);
     json_t *before = get_report(&c, id);
@@ -150,17 +175,147 @@ Test(followup, adds_a_session_to_the_profile_and_survives_restart)
     cr_assert(json_equal(json_object_get(again, "skills"), json_object_get(before, "skills")));
     json_decref(again);
     /* restart on the same database: the same report */
-    rf_server_stop(fx.srv);
-    struct rf_server_config cfg;
-    fixture_config(&cfg, fx.db, 1, 0);
-    struct rf_err err;
-    rf_err_clear(&err);
-    cr_assert_eq(rf_server_start(&cfg, &fx.srv, &err), RF_OK, "%s", err.msg);
-    c.port = fx.port = rf_server_port(fx.srv);
+    restart(&c);
     json_t *restarted = get_report(&c, fid);
     cr_assert(json_equal(json_object_get(restarted, "skills"), json_object_get(after, "skills")));
     cr_assert(json_equal(json_object_get(restarted, "sessions"), ss));
     json_decref(restarted);
     json_decref(after);
     json_decref(before);
+}
+
+/* ---- "Confirm your role": find my role's confirm stage ---- */
+
+static long long items_total(const json_t *report)
+{
+    long long n = 0;
+    size_t i;
+    const json_t *s;
+    json_array_foreach(json_object_get(report, "skills"), i, s) n +=
+        json_integer_value(json_object_get(s, "items"));
+    return n;
+}
+
+/* Role id's fit entry in report. */
+static const json_t *role_fit(const json_t *report, const char *id)
+{
+    size_t i;
+    const json_t *f;
+    json_array_foreach(json_object_get(report, "roles"), i,
+                       f) if (!strcmp(json_string_value(json_object_get(f, "role")), id)) return f;
+    return NULL;
+}
+
+/* How many of role id's requirement calls in report say call. */
+static int calls(const json_t *report, const char *id, const char *call)
+{
+    size_t k;
+    const json_t *q;
+    int n = 0;
+    json_array_foreach(json_object_get(role_fit(report, id), "requirements"), k, q) n +=
+        !strcmp(json_string_value(json_object_get(q, "call")), call);
+    return n;
+}
+
+/* The find-my-role report offers the confirm test on its closest role; the
+ * confirm test asks only that role's requirement skills, never a question
+ * seen before, at most RF_CONFIRM_MAX_ITEMS; its report is the combined
+ * verdict, counts both sessions' items and survives a restart. */
+Test(followup, confirm_is_offered_asked_and_counted)
+{
+    struct http_client c = {fx.port, "", ""};
+    struct http_result r;
+    static char seen[160][160];
+    int nseen = 0;
+    long long id = start(&c, "{\"find_role\":true}", &r);
+    char path[64];
+    snprintf(path, sizeof path, "/api/tests/%lld/confirm", id);
+    expect_post(&c, path, "{}", 409); /* not before the test is finished */
+    int n1 = finish(&c, id, &r, seen, &nseen, RF_WEB_FIND_MAX_ITEMS);
+    http_result_free(&r);
+    json_t *before = get_report(&c, id);
+    cr_assert_eq(items_total(before), n1);
+    const json_t *offer = json_object_get(before, "confirm");
+    cr_assert(json_is_object(offer), "no offer in the find-my-role report");
+    cr_assert(json_is_true(json_object_get(offer, "offered")), "%s",
+              json_string_value(json_object_get(offer, "reason")));
+    const char *role = json_string_value(json_object_get(offer, "role"));
+    cr_assert_str_eq(role, json_string_value(json_object_get(
+                               json_array_get(json_object_get(before, "closest"), 0), "role")));
+    cr_assert_gt(json_integer_value(json_object_get(offer, "undecided")), 0);
+    cr_assert_eq(json_integer_value(json_object_get(offer, "max_items")), RF_CONFIRM_MAX_ITEMS);
+    /* bad requests: one line each, nothing started; someone else's test: 404 */
+    const char *bad[] = {"{\"role\":\"no_such_role\"}", "{\"skills\":[\"deep_learning\"]}", "[1]"};
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        cr_assert_eq(client_do(&c, "POST", path, bad[k], &r), 0);
+        cr_assert_eq(r.status, 400, "%s: %s", bad[k], r.body);
+        cr_assert(!strchr(json_string_value(json_object_get(r.json, "error")), '\n'));
+        http_result_free(&r);
+    }
+    struct http_client other = {fx.port, "", ""};
+    expect_post(&other, path, "{}", 404);
+    /* the confirm test, nothing seen twice */
+    cr_assert_eq(client_do(&c, "POST", path, "{}", &r), 0);
+    cr_assert_eq(r.status, 201, "%s", r.body);
+    long long cid = test_id(&r);
+    cr_assert_eq(
+        json_integer_value(json_object_get(json_object_get(r.json, "test"), "followup_of")), id);
+    int n2 = finish(&c, cid, &r, seen, &nseen, RF_CONFIRM_MAX_ITEMS);
+    http_result_free(&r);
+    cr_assert_gt(n2, 0);
+    json_t *after = get_report(&c, cid);
+    /* counted: the combined verdict rests on both sessions and every item,
+     * and only the role's requirement skills took more */
+    cr_assert_eq(json_array_size(json_object_get(after, "sessions")), 2);
+    cr_assert_eq(items_total(after), n1 + n2);
+    size_t i;
+    const json_t *sk;
+    json_array_foreach(json_object_get(after, "skills"), i, sk)
+    {
+        const char *skill = json_string_value(json_object_get(sk, "skill"));
+        size_t k;
+        const json_t *q;
+        int req = 0;
+        json_array_foreach(json_object_get(role_fit(after, role), "requirements"), k, q) req |=
+            !strcmp(json_string_value(json_object_get(q, "skill")), skill);
+        if (!req)
+            cr_assert_eq(skill_items(after, skill), skill_items(before, skill),
+                         "%s is no requirement of %s but took items", skill, role);
+    }
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(after, "target"), "role")),
+                     role, "the combined report targets the confirmed role");
+    const json_t *cf = json_object_get(after, "confirmed");
+    cr_assert_str_eq(json_string_value(json_object_get(cf, "role")), role);
+    cr_assert_eq(json_integer_value(json_object_get(cf, "of")), id);
+    cr_assert(!json_object_get(after, "confirm"), "a confirm test offers no other");
+    cr_assert_leq(calls(after, role, "undecided"), calls(before, role, "undecided"));
+    /* restart on the same database: the same combined report */
+    restart(&c);
+    json_t *restarted = get_report(&c, cid);
+    cr_assert(json_equal(json_object_get(restarted, "skills"), json_object_get(after, "skills")));
+    json_decref(restarted);
+    json_decref(after);
+    json_decref(before);
+}
+
+/* A role test decides its own requirements: no confirm stage. */
+Test(followup, confirm_only_for_find_my_role)
+{
+    struct http_client c = {fx.port, "", ""};
+    struct http_result r;
+    static char seen[64][160];
+    int nseen = 0;
+    long long id = start(&c, "{\"role\":\"data_analyst\"}", &r);
+    finish(&c, id, &r, seen, &nseen, RF_WEB_ROLE_MAX_ITEMS);
+    http_result_free(&r);
+    json_t *rep = get_report(&c, id);
+    cr_assert(!json_object_get(rep, "confirm"), "a role test's report offers no confirm stage");
+    json_decref(rep);
+    char path[64];
+    snprintf(path, sizeof path, "/api/tests/%lld/confirm", id);
+    cr_assert_eq(client_do(&c, "POST", path, "{}", &r), 0);
+    cr_assert_eq(r.status, 400, "%s", r.body);
+    cr_assert(strstr(json_string_value(json_object_get(r.json, "error")), "find-my-role"), "%s",
+              r.body);
+    http_result_free(&r);
 }

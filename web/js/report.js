@@ -121,6 +121,13 @@ function render(r) {
   }
 
   if (r.team && own) add(teamCard(r.team));
+
+  // Find my role's calls are a first reading, with the confirm test on offer;
+  // a confirm test's report is the combined verdict.
+  const cv = r.confirm || (r.confirmed ? { role: r.confirmed.role } : null);
+  const cf = cv && fits.find((f) => f.role === cv.role);
+  if (cf) add(requirementCalls(r, cf, own));
+
   add(el('h2', {}, 'Skill profile'),
     el('p', { class: 'muted' }, 'Dots are estimates; whiskers are 95% intervals; bands are the proficiency levels.'),
     chartCard((w) => profileChart(r.skills.filter((k) => k.measured).concat(r.skills.filter((k) => !k.measured && (r.gaps || []).some((g) => g.skill === k.skill))), r.levels || ['novice', 'developing', 'proficient', 'advanced', 'expert'], w)),
@@ -214,6 +221,45 @@ function signalsSection(g, skillName) {
       row(`${p.person || 'Candidate'} (test ${p.test})`, String(p.common), String(p.identical_wrong), p.expected.toFixed(1), p.p.toPrecision(2), p.flagged ? el('strong', {}, 'worth a look') : ''))));
   }
   return out;
+}
+
+// The requirement calls of one role: find my role's first reading with the
+// confirm test on offer (POST /api/tests/:id/confirm), or a confirm test's
+// combined verdict.
+function requirementCalls(r, f, own) {
+  const combined = !!r.confirmed;
+  const offer = r.confirm || {};
+  const callWord = (c) => ({ meets: 'meets', below: 'below the bar', undecided: 'undecided', 'not measured': 'not measured' }[c] || c);
+  const n = (r.sessions || []).length;
+  const msg = el('span', { class: 'muted', role: 'status' });
+  const b = !combined && offer.offered && own ? el('button', {
+    class: 'button', type: 'button',
+    onclick: async () => {
+      b.disabled = true;
+      try {
+        const res = await api('POST', `/api/tests/${id}/confirm`, { role: offer.role });
+        location.href = `/test.html#${res.test.id}`;
+      } catch (e) {
+        b.disabled = false;
+        showError(msg, e);
+      }
+    },
+  }, `Confirm ${f.name}`) : null;
+  return [
+    el('h2', {}, combined ? `${f.name}: the combined verdict` : `${f.name}: a first reading`),
+    combined
+      ? el('p', {}, `Find my role and the confirm test together${n > 1 ? ` (this report rests on ${n} sessions)` : ''}: each requirement below is the call on all ${own ? 'your' : 'the'} answers. The confirm test asked where a requirement was still undecided and stopped when each was decided or at ${offer.max_items || 20} questions.`)
+      : el('p', {}, `Find my role asks one or two questions per skill across every role, so these calls on the closest role are a first reading: in simulation one decisive call in seven to nine on the closest role is wrong. `,
+        offer.offered ? `A confirm test asks up to ${offer.max_items} questions on the ${offer.undecided} requirement${offer.undecided === 1 ? '' : 's'} of ${f.name} still undecided, chosen where they tell the call apart, and stops when each is decided; its report gives the combined verdict.`
+          : offer.reason ? `No confirm test is offered: ${offer.reason}.` : ''),
+    el('div', { class: 'table-wrap' }, el('table', { class: 'calls-table' },
+      el('thead', {}, el('tr', {}, el('th', {}, 'Requirement'), el('th', {}, 'Level'), el('th', {}, 'Call'), el('th', {}, 'Probability met'), el('th', {}, 'Chance the call is wrong'))),
+      el('tbody', {}, (f.requirements || []).map((q) => el('tr', {},
+        el('td', {}, q.name, q.core ? el('span', { class: 'muted' }, ' (core)') : null), el('td', {}, q.level),
+        el('td', {}, callWord(q.call)), el('td', { class: 'num' }, pct(q.p)),
+        el('td', { class: 'num' }, q.call === 'meets' || q.call === 'below' ? pct(q.p_wrong) : '—')))))),
+    b ? el('p', { class: 'actions' }, b, ' ', msg) : null,
+  ];
 }
 
 // "Measure this skill further": a short follow-up session on this skill whose
