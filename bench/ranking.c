@@ -168,11 +168,11 @@ static double rank_time(struct rf_app *a, const struct rf_principal *p, int64_t 
         struct rf_app_error e = {{0}, NULL};
         json_t *out = NULL;
         double t0 = now();
-        if (rf_app_posting_ranking(a, p, posting, scope, &out, &e))
+        if (rf_app_posting_ranking(a, p, posting, scope, NULL, &out, &e))
             die("ranking", &e.err);
         double t = now() - t0;
         best = t < best ? t : best;
-        *ranked = json_array_size(json_object_get(out, "candidates"));
+        *ranked = (size_t)json_integer_value(json_object_get(out, "total"));
         json_decref(out);
     }
     return best;

@@ -22,11 +22,30 @@
  *   --db       the store: a PostgreSQL URL (scripts/bench-pg gives one of a
  *              throw-away cluster), whose tables must be empty (default: a
  *              new SQLite file in a temporary folder)
+ *   --limits   every limit of the server on (requests per address, answers
+ *              per test, open practice tests: shared through the store), set
+ *              high enough never to refuse: what keeping them costs
+ *   --port     load a server already running on this loopback port (rolefit
+ *              serve, or nginx in front of several: scripts/bench-multi)
+ *              instead of one in this process; --db names its store, read
+ *              afterwards to find every acknowledged answer
+ *
+ * Isolation (issue 20, "Reads never wait on one heavy read"):
+ *   server --isolation [--finished N] [--rankings R] [--clients N] [--seconds S] [--db URL]
+ * loads N finished tests of one organization (default 20,000, packed
+ * profiles of 8 skills, imported as one `rolefit db import` transaction),
+ * then candidates (--clients, default 8) take practice tests, each reading
+ * its test (GET /api/tests/ID) and answering, 20 ms apart, first alone and
+ * then while R (default 8) recruiters rank the whole organization over and
+ * over (GET /api/postings/ID/ranking?scope=org); it prints the candidates'
+ * p50/p99/max of each request in both phases and the rankings' times,
+ * against the target p99 <= 100 ms.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <math.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
@@ -43,7 +62,10 @@
 
 #include "base/config.h"
 #include "base/rng.h"
+#include "careers/profile.h"
+#include "server/auth.h"
 #include "server/routes.h"
+#include "store/dump.h"
 #include "store/store.h"
 
 #define MAX_CLIENTS 256
@@ -405,7 +427,7 @@ static void *run_answer(void *arg)
         else
             snprintf(body, sizeof body, t->multi ? "{\"item\":\"%s\",\"selected\":[%llu]}"
                                                  : "{\"item\":\"%s\",\"choice\":%llu}",
-                     t->item, (unsigned long long)rf_rng_below(&r, t->noptions));
+                     t->item, (unsigned long long)(t->noptions ? rf_rng_below(&r, t->noptions) : 0));
         double t0 = now();
         if (request(&w->c, "POST", path, extra, body) || w->c.status != 200 ||
             scan_question(t, w->c.body)) {
@@ -543,6 +565,317 @@ static void close_all(struct bench *b, struct worker *w)
     }
 }
 
+/* ---- isolation: candidates while recruiters rank the whole organization ---- */
+
+#define ISO_SKILLS 8
+static const char *const iso_skills[ISO_SKILLS] = {
+    "python_programming", "software_engineering", "ml_fundamentals", "deep_learning",
+    "data_engineering",   "model_deployment",     "mlops_monitoring", "probability_statistics"};
+
+/* A packed profile as the server stores it: per skill a posterior
+ * proportional to a normal likelihood times the N(0,1) prior. */
+static int iso_packed(struct rf_rng *rng, unsigned char **packed, size_t *n)
+{
+    struct rf_profile p;
+    struct rf_err err;
+    double post[RF_QUAD_DEFAULT_N];
+    rf_profile_init_default(&p);
+    int rc = rf_profile_set_person(&p, NULL, "session", &err) != RF_OK;
+    for (size_t k = 0; k < ISO_SKILLS && !rc; k++) {
+        double m = rf_rng_normal(rng), sd = 0.35 + 0.3 * rf_rng_uniform(rng);
+        for (size_t i = 0; i < p.n; i++) {
+            double x = rf_profile_node(&p, i), z = (x - m) / sd;
+            post[i] = exp(-0.5 * z * z - 0.5 * x * x);
+        }
+        size_t idx;
+        rc = rf_profile_add_posterior(&p, iso_skills[k], 6, post, &idx, &err) != RF_OK;
+    }
+    rc = rc || rf_profile_pack(&p, packed, n, &err) != RF_OK;
+    rf_profile_cleanup(&p);
+    return rc ? -1 : 0;
+}
+
+/* One organization (id 1) with a recruiter (user 1) signed in with token,
+ * posting 1, and n finished tests of as many invited candidates, written as
+ * a `rolefit db export` file and imported in one transaction. */
+static int iso_fill(const char *db, size_t n, const char *token)
+{
+    struct rf_store *st;
+    struct rf_err err;
+    if (rf_store_open(db, &st, &err)) {
+        fprintf(stderr, "bench server: %s\n", err.msg);
+        return -1;
+    }
+    FILE *f = tmpfile();
+    char th[RF_TOKEN_HASH_LEN];
+    rf_auth_token_hash(token, th);
+    int rc = f ? 0 : -1;
+    if (f) {
+        fprintf(f, "{\"format\":\"rolefit-db\",\"version\":1,\"schema\":%d}\n",
+                rf_store_schema_version(st));
+        fprintf(f, "{\"table\":\"orgs\",\"columns\":[\"id\",\"name\",\"created\"]}\n"
+                   "[1,\"bench\",1]\n");
+        fprintf(f, "{\"table\":\"users\",\"columns\":[\"id\",\"org_id\",\"email\",\"name\","
+                   "\"role\",\"pw_hash\",\"created\"]}\n[1,1,\"r@bench.test\",\"R\","
+                   "\"recruiter\",\"x\",1]\n");
+        fprintf(f, "{\"table\":\"candidates\",\"columns\":[\"id\",\"org_id\",\"created\"]}\n");
+        for (size_t i = 1; i <= n; i++)
+            fprintf(f, "[%zu,1,1]\n", i);
+        fprintf(f, "{\"table\":\"auth\",\"columns\":[\"token_hash\",\"user_id\",\"csrf\","
+                   "\"expires\"]}\n[\"%s\",1,\"c\",%lld]\n",
+                th, (long long)time(NULL) + 86400);
+        fprintf(f, "{\"table\":\"postings\",\"columns\":[\"id\",\"org_id\",\"created_by\","
+                   "\"title\",\"text\",\"created\"]}\n[1,1,1,\"ML Engineer\",\"# ML Engineer\\n\\n"
+                   "## Requirements\\n- Python\\n- PyTorch or TensorFlow\\n- SQL or Spark\\n"
+                   "- Model deployment\\n- Monitoring\\n\\n## Nice to have\\n- Statistics\\n\",1]\n");
+        fprintf(f, "{\"table\":\"invites\",\"columns\":[\"id\",\"token_hash\",\"org_id\","
+                   "\"posting_id\",\"role\",\"label\",\"created_by\",\"candidate_id\",\"created\","
+                   "\"expires\"]}\n");
+        for (size_t i = 1; i <= n; i++)
+            fprintf(f, "[%zu,\"iso%zu\",1,1,\"ml_engineer\",\"cand %zu\",1,%zu,1,%lld]\n", i, i, i,
+                    i, (long long)1 << 40);
+        fprintf(f, "{\"table\":\"tests\",\"columns\":[\"id\",\"candidate_id\",\"org_id\","
+                   "\"posting_id\",\"invite_id\",\"scope\",\"state\",\"status\",\"answers\","
+                   "\"created\",\"updated\",\"packed\"]}\n");
+        struct rf_rng rng;
+        rf_rng_seed(&rng, 20);
+        for (size_t i = 1; i <= n && !rc; i++) {
+            unsigned char *pk;
+            size_t npk;
+            if (iso_packed(&rng, &pk, &npk)) {
+                rc = -1;
+                break;
+            }
+            fprintf(f, "[%zu,%zu,1,1,%zu,\"{\\\"role\\\":\\\"ml_engineer\\\"}\",\"{}\",\"finished\","
+                       "1,1,%zu,{\"hex\":\"",
+                    i, i, i, i);
+            for (size_t k = 0; k < npk; k++)
+                fprintf(f, "%02x", pk[k]);
+            fprintf(f, "\"}]\n");
+            free(pk);
+        }
+        rc = rc || fflush(f) || fseek(f, 0, SEEK_SET) ? -1 : 0;
+    }
+    if (!rc && rf_store_restore(st, f, "isolation data", &err)) {
+        fprintf(stderr, "bench server: %s\n", err.msg);
+        rc = -1;
+    }
+    if (f)
+        fclose(f);
+    rf_store_close(st);
+    return rc;
+}
+
+struct iso {
+    struct bench *b;
+    char cookie[160]; /* the recruiter's */
+    double deadline;
+    int rank;                /* 1 while the rankings run */
+    pthread_mutex_t mu;
+    struct lat rankings;     /* seconds of each ranking */
+    size_t rank_errors;
+};
+
+struct iso_worker {
+    struct iso *s;
+    struct worker w;  /* its connection; lat: GET /api/tests/ID */
+    struct lat ans;   /* answers */
+    size_t test;      /* index into b->tests */
+};
+
+static void sleep_s(double s)
+{
+    struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
+    nanosleep(&ts, NULL);
+}
+
+/* A candidate: reads its test and answers it, 20 ms apart, moving to its
+ * next test when one finishes. */
+static void *iso_candidate(void *arg)
+{
+    struct iso_worker *iw = arg;
+    struct bench *b = iw->s->b;
+    struct worker *w = &iw->w;
+    struct rf_rng r;
+    rf_rng_seed(&r, w->seed);
+    while (now() < iw->s->deadline) {
+        struct test *t = &b->tests[iw->test];
+        if (t->done) {
+            iw->test += b->nclients;
+            if (iw->test >= b->ntests)
+                break;
+            continue;
+        }
+        char path[64], extra[320], body[192];
+        snprintf(extra, sizeof extra, "Cookie: %s\r\nX-CSRF-Token: %s\r\n", t->cookie, t->csrf);
+        snprintf(path, sizeof path, "/api/tests/%lld", (long long)t->id);
+        double t0 = now();
+        if (request(&w->c, "GET", path, extra, NULL) || w->c.status != 200) {
+            w->errors++;
+            t->done = 1;
+            continue;
+        }
+        lat_add(&w->lat, now() - t0);
+        sleep_s(0.02);
+        snprintf(path, sizeof path, "/api/tests/%lld/answers", (long long)t->id);
+        if (t->numeric)
+            snprintf(body, sizeof body, "{\"item\":\"%s\",\"value\":\"1\"}", t->item);
+        else
+            snprintf(body, sizeof body, t->multi ? "{\"item\":\"%s\",\"selected\":[%llu]}"
+                                                 : "{\"item\":\"%s\",\"choice\":%llu}",
+                     t->item, (unsigned long long)(t->noptions ? rf_rng_below(&r, t->noptions) : 0));
+        t0 = now();
+        if (request(&w->c, "POST", path, extra, body) || w->c.status != 200 ||
+            scan_question(t, w->c.body)) {
+            w->errors++;
+            t->done = 1;
+            continue;
+        }
+        lat_add(&iw->ans, now() - t0);
+        w->ok++;
+        sleep_s(0.02);
+    }
+    return NULL;
+}
+
+/* A recruiter ranking the whole organization over and over. */
+static void *iso_ranker(void *arg)
+{
+    struct iso_worker *iw = arg;
+    struct iso *s = iw->s;
+    char extra[200];
+    snprintf(extra, sizeof extra, "Cookie: %s\r\n", s->cookie);
+    while (now() < s->deadline) {
+        double t0 = now();
+        int bad = request(&iw->w.c, "GET", "/api/postings/1/ranking?scope=org", extra, NULL) ||
+                  iw->w.c.status != 200;
+        pthread_mutex_lock(&s->mu);
+        if (bad)
+            s->rank_errors++;
+        else
+            lat_add(&s->rankings, now() - t0);
+        pthread_mutex_unlock(&s->mu);
+        if (bad)
+            sleep_s(0.1);
+    }
+    return NULL;
+}
+
+/* p-quantile of l (sorted here). */
+static double quantile(struct lat *l, double p)
+{
+    if (!l->n)
+        return 0;
+    qsort(l->v, l->n, sizeof *l->v, cmp_double);
+    return l->v[(size_t)(p * (double)(l->n - 1))];
+}
+
+/* One phase of the isolation run: candidates, and rankers when rankers > 0. */
+static int iso_phase(struct iso *s, struct iso_worker *cw, struct iso_worker *rw, size_t rankers,
+                     double seconds, const char *name)
+{
+    struct bench *b = s->b;
+    pthread_t th[2 * MAX_CLIENTS];
+    size_t started = 0, nc = b->nclients;
+    s->deadline = now() + seconds;
+    s->rankings.n = 0;
+    s->rank_errors = 0;
+    for (size_t k = 0; k < nc; k++) {
+        cw[k].w.lat.n = cw[k].ans.n = 0;
+        cw[k].w.ok = cw[k].w.errors = 0;
+    }
+    for (size_t k = 0; k < rankers; k++)
+        started += pthread_create(&th[started], NULL, iso_ranker, &rw[k]) == 0;
+    for (size_t k = 0; k < nc; k++)
+        started += pthread_create(&th[started], NULL, iso_candidate, &cw[k]) == 0;
+    for (size_t k = 0; k < started; k++)
+        pthread_join(th[k], NULL);
+    struct lat get = {0}, ans = {0};
+    size_t errors = 0;
+    for (size_t k = 0; k < nc; k++) {
+        for (size_t i = 0; i < cw[k].w.lat.n; i++)
+            lat_add(&get, cw[k].w.lat.v[i]);
+        for (size_t i = 0; i < cw[k].ans.n; i++)
+            lat_add(&ans, cw[k].ans.v[i]);
+        errors += cw[k].w.errors;
+    }
+    printf("  %-28s GET test p50 %6.1f p99 %7.1f max %7.1f ms (%zu) | answer p50 %6.1f p99 "
+           "%7.1f max %7.1f ms (%zu) | errors %zu\n",
+           name, 1e3 * quantile(&get, 0.5), 1e3 * quantile(&get, 0.99),
+           1e3 * quantile(&get, 1.0), get.n, 1e3 * quantile(&ans, 0.5),
+           1e3 * quantile(&ans, 0.99), 1e3 * quantile(&ans, 1.0), ans.n, errors);
+    if (rankers)
+        printf("  %-28s %zu organization-wide rankings finished, each %.2f s median, %.2f s max "
+               "(%zu at once; errors %zu)\n",
+               "", s->rankings.n, quantile(&s->rankings, 0.5), quantile(&s->rankings, 1.0),
+               rankers, s->rank_errors);
+    int met = quantile(&get, 0.99) <= 0.1 && quantile(&ans, 0.99) <= 0.1;
+    if (rankers)
+        printf("  isolation: candidate p99 <= 100 ms while %zu rankings run: %s\n", rankers,
+               met ? "met" : "NOT met");
+    free(get.v);
+    free(ans.v);
+    return errors || s->rank_errors ? -1 : 0;
+}
+
+/* The isolation run (see the top of this file), once the candidates' tests
+ * are started: 0 when every request succeeded. */
+static int isolate(struct bench *b, struct worker *w, const char *token, size_t rankers,
+                   double seconds, size_t finished, double fill_s, const char *store,
+                   unsigned threads)
+{
+    struct iso s;
+    memset(&s, 0, sizeof s);
+    s.b = b;
+    snprintf(s.cookie, sizeof s.cookie, "rf_session=%s", token);
+    pthread_mutex_init(&s.mu, NULL);
+    close_all(b, w);
+    struct iso_worker *cw = calloc(b->nclients, sizeof *cw), *rw = calloc(rankers + 1, sizeof *rw);
+    int rc = cw && rw ? 0 : -1;
+    for (size_t k = 0; !rc && k < b->nclients + rankers; k++) {
+        struct iso_worker *iw = k < b->nclients ? &cw[k] : &rw[k - b->nclients];
+        iw->s = &s;
+        iw->test = k;
+        iw->w.b = b;
+        iw->w.seed = 7000 + k;
+        iw->w.c.port = b->port;
+        iw->w.c.fd = -1;
+        if (!(iw->w.c.buf = malloc(RESP_CAP + 1)))
+            rc = -1;
+    }
+    double load[1] = {0};
+    getloadavg(load, 1);
+    if (!rc)
+        printf("isolation (%s): %zu finished tests of one organization (imported in %.1f s); "
+               "%zu candidates each reading its test and answering, 20 ms apart; %u HTTP "
+               "threads; load average %.1f\n",
+               store, finished, fill_s, b->nclients, threads, load[0]);
+    if (!rc)
+        rc = iso_phase(&s, cw, rw, 0, seconds, "alone:");
+    for (size_t k = 0; !rc && k < b->nclients; k++) /* the next phase from the next test */
+        cw[k].test = cw[k].test < b->ntests ? cw[k].test : cw[k].test % b->nclients;
+    char name[64];
+    snprintf(name, sizeof name, "with %zu rankings running:", rankers);
+    if (!rc)
+        rc = iso_phase(&s, cw, rw, rankers, seconds, name);
+    for (size_t k = 0; k < b->nclients + rankers; k++) {
+        struct iso_worker *iw = k < b->nclients ? (cw ? &cw[k] : NULL)
+                                                 : (rw ? &rw[k - b->nclients] : NULL);
+        if (!iw)
+            continue;
+        if (iw->w.c.fd >= 0)
+            close(iw->w.c.fd);
+        free(iw->w.c.buf);
+        free(iw->w.lat.v);
+        free(iw->ans.v);
+    }
+    free(cw);
+    free(rw);
+    free(s.rankings.v);
+    pthread_mutex_destroy(&s.mu);
+    return rc;
+}
+
 static int parse_opt(int argc, char **argv, int *i, const char *name, double lo, double hi,
                      double *out)
 {
@@ -559,23 +892,48 @@ static int parse_opt(int argc, char **argv, int *i, const char *name, double lo,
 
 int main(int argc, char **argv)
 {
-    double threads = RF_HTTP_THREADS, clients = 32, ntests = 300, seconds = 20;
+    double threads = RF_HTTP_THREADS, clients = -1, ntests = -1, seconds = -1, port = 0;
+    double finished = 20000, rankings = 8;
+    int isolation = 0, limits = 0;
     const char *db_url = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
             db_url = argv[++i];
             continue;
         }
+        if (strcmp(argv[i], "--isolation") == 0) {
+            isolation = 1;
+            continue;
+        }
+        if (strcmp(argv[i], "--limits") == 0) {
+            limits = 1;
+            continue;
+        }
         if (!parse_opt(argc, argv, &i, "--threads", 1, 64, &threads) &&
             !parse_opt(argc, argv, &i, "--clients", 1, MAX_CLIENTS, &clients) &&
             !parse_opt(argc, argv, &i, "--tests", 1, MAX_TESTS, &ntests) &&
-            !parse_opt(argc, argv, &i, "--seconds", 0.5, 600, &seconds)) {
+            !parse_opt(argc, argv, &i, "--seconds", 0.5, 600, &seconds) &&
+            !parse_opt(argc, argv, &i, "--port", 1, 65535, &port) &&
+            !parse_opt(argc, argv, &i, "--finished", 0, 1e6, &finished) &&
+            !parse_opt(argc, argv, &i, "--rankings", 0, MAX_CLIENTS, &rankings)) {
             fprintf(stderr,
                     "usage: server [--threads N] [--clients N] [--tests N] [--seconds S] "
-                    "[--db URL]\n");
+                    "[--db URL] [--port P] [--limits]\n"
+                    "       server --isolation [--finished N] [--rankings R] [--clients N] "
+                    "[--seconds S] [--db URL]\n");
             return 2;
         }
     }
+    if (port && !db_url) {
+        fprintf(stderr, "bench server: --port needs --db (the server's store, read afterwards)\n");
+        return 2;
+    }
+    if (clients < 0)
+        clients = isolation ? 8 : 32;
+    if (ntests < 0)
+        ntests = isolation ? 40 * clients : 300;
+    if (seconds < 0)
+        seconds = isolation ? 15 : 20;
     const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
     char dir[512], db[600];
     snprintf(dir, sizeof dir, "%s/rf-bench-server-XXXXXX", tmp);
@@ -592,6 +950,15 @@ int main(int argc, char **argv)
         return 1;
     }
 
+    char token[RF_TOKEN_LEN];
+    rf_auth_token(token);
+    double tf = now();
+    if (isolation && iso_fill(db, (size_t)finished, token)) {
+        fprintf(stderr, "bench server: could not load the finished tests\n");
+        return 1;
+    }
+    tf = now() - tf;
+
     struct rf_server_config cfg;
     memset(&cfg, 0, sizeof cfg);
     cfg.app.db = db;
@@ -604,17 +971,22 @@ int main(int argc, char **argv)
     cfg.port = 0;
     cfg.threads = (unsigned)threads;
     cfg.quiet = 1;
+    if (limits) { /* every limit on, shared through the store, never refusing */
+        cfg.app.rate_ip = cfg.app.rate_answers = cfg.app.rate_login = 1e6;
+        cfg.app.rate_burst = 2e6;
+        cfg.practice_max = 1000000;
+    }
     struct rf_err err;
     rf_err_clear(&err);
-    struct rf_server *srv;
-    if (rf_server_start(&cfg, &srv, &err)) {
+    struct rf_server *srv = NULL;
+    if (!port && rf_server_start(&cfg, &srv, &err)) {
         fprintf(stderr, "bench server: %s\n", err.msg);
         return 1;
     }
 
     struct bench b;
     memset(&b, 0, sizeof b);
-    b.port = rf_server_port(srv);
+    b.port = port ? (unsigned)port : rf_server_port(srv);
     b.nclients = (size_t)clients;
     b.ntests = (size_t)ntests;
     b.answer_seconds = seconds;
@@ -657,6 +1029,11 @@ int main(int argc, char **argv)
     struct phase create, answer, stat_ph;
     if (run_phase(&b, w, run_create, seconds, &create))
         goto out;
+    if (isolation) {
+        rc = isolate(&b, w, token, (size_t)rankings, seconds, (size_t)finished, tf,
+                     db_url ? "PostgreSQL" : "SQLite", cfg.threads);
+        goto out;
+    }
     for (size_t i = 0; i < b.ntests; i++)
         if (!b.tests[i].done)
             b.queue[b.qlen++] = i;
@@ -689,10 +1066,11 @@ int main(int argc, char **argv)
     double ar = (double)answer.ok / answer.seconds, sr = (double)stat_ph.ok / stat_ph.seconds;
     double fs = fsync_ms(dir), load[1] = {0};
     getloadavg(load, 1);
-    printf("server: %u HTTP threads, %zu keep-alive client connections over loopback, "
-           "%zu practice tests of %d skills (at most %d items); %ld cores, load average %.1f\n",
-           cfg.threads, b.nclients, b.ntests, NSKILLS_PER_TEST, RF_WEB_MAX_ITEMS,
-           sysconf(_SC_NPROCESSORS_ONLN), load[0]);
+    printf("server: %s, %zu keep-alive client connections over loopback, "
+           "%zu practice tests of %d skills (at most %d items); %ld cores, load average %.1f%s\n",
+           port ? "a server of its own (--port)" : "in this process", b.nclients, b.ntests,
+           NSKILLS_PER_TEST, RF_WEB_MAX_ITEMS, sysconf(_SC_NPROCESSORS_ONLN), load[0],
+           limits ? "; every limit on (never refusing)" : "");
     printf("  %-11s %8s %8s %9s %8s %8s %11s %6s\n", "", "requests", "seconds", "per s",
            "p50 ms", "p99 ms", "cpu us/req", "errors");
     const struct phase *ph[3] = {&create, &answer, &stat_ph};
@@ -712,7 +1090,7 @@ int main(int argc, char **argv)
            ar, ar >= 2000 ? "met" : "NOT met", unfinished);
     printf("  every answer is committed (%s) before its reply: %zu of %zu "
            "acknowledged answers found in the database after stop%s\n",
-           db_url ? "PostgreSQL, synchronous_commit on" : "SQLite WAL, synchronous=FULL", stored,
+           rf_store_is_pg_url(db) ? "PostgreSQL, synchronous_commit on" : "SQLite WAL, synchronous=FULL", stored,
            answer.ok, stored == answer.ok ? "" : "  MISMATCH");
     printf("  fsync on this disk (4 KiB append + fdatasync): %.2f ms, so at most %.0f commits/s "
            "one at a time\n",

@@ -326,16 +326,30 @@
 /* Most answers one group commit records in one transaction (one sync to the
  * disk for all of them); concurrent answers beyond wait for the next one. */
 #define RF_STORE_BATCH_MAX 256
+/* SQLite read connections of a store (WAL lets them read beside the one
+ * writer): each read takes one whole, so a long read (a ranking, RF_HTTP_HEAVY_THREADS
+ * of them at once) leaves the others to everyone else. */
+#define RF_SQLITE_READERS 4
 /* PostgreSQL connections a store keeps open when no pool size is given
  * (rolefit serve --db-pool): each request holds one for one statement or
  * transaction; a group commit holds one. */
 #define RF_STORE_PG_POOL 8
 /* Seconds to wait for a PostgreSQL server to answer a connection attempt. */
 #define RF_STORE_PG_CONNECT_TIMEOUT 5
+/* Seconds after which a practice slot taken but never bound to a test (its
+ * process died within the request) frees itself. */
+#define RF_STORE_SLOT_UNBOUND 60.0
 /* Finished tests without a packed profile (stored before schema 2) that one
  * ranking request packs and stores for the next one, at most: bounds what the
  * request holds in memory (about 4 KiB a test). */
 #define RF_RANK_BACKFILL_MAX 4096
+/* A ranking reads at most this many of the latest finished tests (memory and
+ * time per request are bounded; the reply says "capped" when there were
+ * more), and replies with pages of RF_RANK_PAGE rows (at most
+ * RF_RANK_PAGE_MAX when the request asks for more). */
+#define RF_RANK_MAX_TESTS 50000
+#define RF_RANK_PAGE 100
+#define RF_RANK_PAGE_MAX 1000
 
 /* ---- server ---- */
 
@@ -347,6 +361,22 @@
  * (the store's group commit), so more threads than cores keep the cores busy
  * and the batches large (bench/server). */
 #define RF_HTTP_THREADS 32
+/* Threads that run heavy requests (organization-wide rankings), each at nice
+ * RF_HTTP_HEAVY_NICE: more queue behind them, while the HTTP threads go on
+ * serving candidates (issue 20, "Reads never wait on one heavy read"). */
+#define RF_HTTP_HEAVY_THREADS 2
+#define RF_HTTP_HEAVY_NICE 10
+/* Seconds between two settlings of a process's limits with the store
+ * (server/shared.h): what one process may let through beyond the shared
+ * budget is what it lets through in that time. Slot changes (a practice
+ * test's answers) kept for the next settling, at most. */
+#define RF_SHARED_SYNC_SECONDS 0.2
+#define RF_SHARED_MAX_CHANGES 65536
+/* Buckets and counters untouched this long leave the store (checked every
+ * RF_SHARED_PRUNE_SECONDS by each process): a failed-sign-in count, a spent
+ * proof-of-work challenge (valid RF_POW_TTL_SECONDS) outlive their use. */
+#define RF_SHARED_KEEP_SECONDS 3600.0
+#define RF_SHARED_PRUNE_SECONDS 60.0
 /* Largest request body of a route: a posting's text is the largest
  * legitimate one; every other body (sign-in, invites, answers) is a few
  * hundred bytes. Bodies declared larger are refused before they are read. */
@@ -508,6 +538,5 @@
 #define RF_HASH_WAIT_SECONDS 2.0
 #define RF_THROTTLE_FREE 5
 #define RF_THROTTLE_MAX_DELAY 60.0
-#define RF_THROTTLE_BUCKETS 4096
 
 #endif

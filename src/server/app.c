@@ -214,6 +214,11 @@ const struct rf_app_config *rf_app_config(const struct rf_app *a)
     return &a->cfg;
 }
 
+struct rf_store *rf_app_store(const struct rf_app *a)
+{
+    return a->store;
+}
+
 /* ---- setup token (setup itself: app_accounts.c) ---- */
 
 rf_status rf_app_setup_token(struct rf_app *a, char out[RF_TOKEN_LEN], struct rf_err *err)

@@ -66,6 +66,8 @@ struct rf_app;
 rf_status rf_app_open(const struct rf_app_config *cfg, struct rf_app **out, struct rf_err *err);
 void rf_app_close(struct rf_app *a);
 const struct rf_app_config *rf_app_config(const struct rf_app *a);
+/* The application's store (the server keeps its shared limits there). */
+struct rf_store *rf_app_store(const struct rf_app *a);
 
 /* When no account exists: a fresh one-time setup token (its hash is stored;
  * printing it is the caller's business). *out is "" when setup is done. */
@@ -247,12 +249,23 @@ rf_status rf_app_posting_edits(struct rf_app *a, const struct rf_principal *p, i
                                json_t **out, struct rf_app_error *e);
 rf_status rf_app_posting_get(struct rf_app *a, const struct rf_principal *p, int64_t id,
                              json_t **out, struct rf_app_error *e);
+/* A page of a long list as the query gives it: offset (NULL: 0) and limit
+ * (NULL: the list's default), both decimal text. */
+struct rf_app_page {
+    const char *offset, *limit;
+};
 /* Ranks finished tests against posting id with the arithmetic of `rolefit
  * match` (each skill's stored posterior on its grid). scope NULL or "posting":
  * the tests taken from the posting's invites (its applicants); "org": every
  * finished test of the organization. Any other scope: RF_EINVAL, field "scope".
- * {"posting", "scope", "candidates": [best first], "skipped"}. */
+ * At most the RF_RANK_MAX_TESTS latest finished tests are read ("capped" says
+ * when there were more); the reply holds one page of the ranking: limit rows
+ * (page NULL or its limit NULL: RF_RANK_PAGE; at most RF_RANK_PAGE_MAX) from
+ * offset; a bad offset or limit: RF_EINVAL naming it.
+ * {"posting", "scope", "candidates": [best first], "total", "offset", "limit",
+ *  "next" (the next page's offset, or null), "capped", "skipped"}. */
 rf_status rf_app_posting_ranking(struct rf_app *a, const struct rf_principal *p, int64_t id,
-                                 const char *scope, json_t **out, struct rf_app_error *e);
+                                 const char *scope, const struct rf_app_page *page, json_t **out,
+                                 struct rf_app_error *e);
 
 #endif

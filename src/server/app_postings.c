@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "base/config.h"
+#include "base/file.h"
 #include "base/mem.h"
 #include "careers/posting.h"
 #include "careers/posting_edit.h"
@@ -280,11 +281,15 @@ json_t *rf_app_posting_report(struct rf_app *a, int64_t posting, const struct rf
     return out;
 }
 
-/* One ranked row, kept beside its JSON for sorting. */
+/* One ranked row: what its JSON needs, made only for the rows of the page. */
 struct rank_row {
     double fit;
     int64_t test, candidate;
-    json_t *json; /* owned */
+    struct rf_posting_fit f;
+    int applicant;
+    int64_t finished;
+    char *label; /* owned; NULL when none */
+    size_t k;    /* its requirements' p and measured at c->p + k * nreqs */
 };
 
 struct rank_ctx {
@@ -293,13 +298,15 @@ struct rank_ctx {
     int64_t posting;
     struct rank_row *rows;
     size_t n, cap;
+    size_t seen;    /* finished tests the store gave, read or not */
     size_t skipped; /* stored profiles that could not be read */
     /* tests read from JSON, packed here and stored after the read (backfill) */
     int64_t *fill_ids;
     unsigned char **fill;
     size_t *nfill, nfilled;
-    double *p;
-    size_t *measured;
+    size_t nreqs; /* the posting's requirements (at least 1, the room per row) */
+    double *p;         /* nreqs per row */
+    size_t *measured;  /* nreqs per row */
     /* team members' invites whose tests are not shared (sorted): never ranked */
     int64_t *private_inv;
     size_t nprivate;
@@ -329,10 +336,30 @@ static rf_status stored_profile(const struct rf_store_ranked *t, struct rf_profi
     return rf_profile_parse("stored profile", t->profile, strlen(t->profile), pr, err);
 }
 
+/* Room for one more row (and its requirements' figures); 0 out of memory. */
+static int rank_grow(struct rank_ctx *c)
+{
+    if (c->n < c->cap)
+        return 1;
+    size_t nc = c->cap ? 2 * c->cap : 256;
+    struct rank_row *nr = rf_realloc_array(c->rows, nc, sizeof *nr);
+    if (nr)
+        c->rows = nr;
+    double *np = nr ? rf_realloc_array(c->p, nc * c->nreqs, sizeof *np) : NULL;
+    if (np)
+        c->p = np;
+    size_t *nm = np ? rf_realloc_array(c->measured, nc * c->nreqs, sizeof *nm) : NULL;
+    if (!nm)
+        return 0;
+    c->measured = nm;
+    c->cap = nc;
+    return 1;
+}
+
 static void rank_test(void *ud, const struct rf_store_ranked *t)
 {
     struct rank_ctx *c = ud;
-    if (c->rc)
+    if (c->rc || ++c->seen > RF_RANK_MAX_TESTS)
         return;
     if (t->invite_id && c->nprivate &&
         bsearch(&t->invite_id, c->private_inv, c->nprivate, sizeof *c->private_inv, cmp_id))
@@ -347,32 +374,38 @@ static void rank_test(void *ud, const struct rf_store_ranked *t)
     if (!t->packed && c->fill && c->nfilled < RF_RANK_BACKFILL_MAX &&
         rf_profile_pack(&pr, &c->fill[c->nfilled], &c->nfill[c->nfilled], &perr) == RF_OK)
         c->fill_ids[c->nfilled++] = t->id;
-    struct rf_posting_fit f;
-    rf_posting_fit(c->pp, &c->a->car.tax, &pr, c->p, c->measured, &f);
-    rf_profile_cleanup(&pr);
-    char reason[512];
-    rf_posting_reason(c->pp, c->p, c->measured, reason, sizeof reason);
-    if (c->n == c->cap) {
-        size_t nc = c->cap ? 2 * c->cap : 256;
-        struct rank_row *nr = rf_realloc_array(c->rows, nc, sizeof *nr);
-        if (!nr) {
-            c->rc = rf_err_set(&c->err, RF_ENOMEM, "out of memory");
-            return;
-        }
-        c->rows = nr;
-        c->cap = nc;
-    }
-    json_t *row = json_pack("{s:I,s:I,s:s?,s:f,s:f,s:f,s:f,s:I,s:s,s:b,s:I}", "test",
-                            (json_int_t)t->id, "candidate", (json_int_t)t->candidate_id, "label",
-                            t->label, "fit", f.fit, "sd", f.sd, "p_required", f.p_required,
-                            "measured", f.measured, "not_measured", (json_int_t)f.nunmeasured,
-                            "reason", reason, "applicant", t->posting_id == c->posting,
-                            "finished", (json_int_t)t->finished);
-    if (!row) {
+    char *label = t->label ? rf_strdup(t->label) : NULL;
+    if (!rank_grow(c) || (t->label && !label)) {
+        free(label);
+        rf_profile_cleanup(&pr);
         c->rc = rf_err_set(&c->err, RF_ENOMEM, "out of memory");
         return;
     }
-    c->rows[c->n++] = (struct rank_row){f.fit, t->id, t->candidate_id, row};
+    struct rank_row *r = &c->rows[c->n];
+    r->k = c->n++;
+    rf_posting_fit(c->pp, &c->a->car.tax, &pr, c->p + r->k * c->nreqs,
+                   c->measured + r->k * c->nreqs, &r->f);
+    rf_profile_cleanup(&pr);
+    r->fit = r->f.fit;
+    r->test = t->id;
+    r->candidate = t->candidate_id;
+    r->applicant = t->posting_id == c->posting;
+    r->finished = t->finished;
+    r->label = label;
+}
+
+/* A row's JSON, with its one-line reason. */
+static json_t *rank_json(const struct rank_ctx *c, const struct rank_row *r)
+{
+    char reason[512];
+    rf_posting_reason(c->pp, c->p + r->k * c->nreqs, c->measured + r->k * c->nreqs, reason,
+                      sizeof reason);
+    return json_pack("{s:I,s:I,s:s?,s:f,s:f,s:f,s:f,s:I,s:s,s:b,s:I}", "test",
+                     (json_int_t)r->test, "candidate", (json_int_t)r->candidate, "label",
+                     r->label, "fit", r->f.fit, "sd", r->f.sd, "p_required", r->f.p_required,
+                     "measured", r->f.measured, "not_measured", (json_int_t)r->f.nunmeasured,
+                     "reason", reason, "applicant", r->applicant, "finished",
+                     (json_int_t)r->finished);
 }
 
 /* By candidate, the latest test first. */
@@ -394,7 +427,7 @@ static size_t latest_per_candidate(struct rank_row *rows, size_t n)
     size_t m = 1;
     for (size_t i = 1; i < n; i++) {
         if (rows[i].candidate == rows[m - 1].candidate) {
-            json_decref(rows[i].json);
+            free(rows[i].label);
             continue;
         }
         rows[m++] = rows[i];
@@ -411,8 +444,26 @@ static int by_fit(const void *x, const void *y)
     return (a->test > b->test) - (a->test < b->test);
 }
 
+/* A page's offset or limit from its query text: def when NULL; RF_EINVAL
+ * naming it when it is not a whole number from lo to hi (limits above hi are
+ * taken as hi when clamp). */
+static rf_status page_arg(const char *text, const char *name, size_t def, size_t lo, size_t hi,
+                          int clamp, size_t *out, struct rf_app_error *e)
+{
+    *out = def;
+    if (!text)
+        return RF_OK;
+    size_t v;
+    if (rf_parse_size(text, &v) || v < lo || (v > hi && !clamp))
+        return rf_app_fail(e, RF_EINVAL, name, "%s must be a whole number from %zu to %zu", name,
+                           lo, hi);
+    *out = v > hi ? hi : v;
+    return RF_OK;
+}
+
 rf_status rf_app_posting_ranking(struct rf_app *a, const struct rf_principal *p, int64_t id,
-                                 const char *scope, json_t **out, struct rf_app_error *e)
+                                 const char *scope, const struct rf_app_page *page, json_t **out,
+                                 struct rf_app_error *e)
 {
     int org_wide = scope && strcmp(scope, "org") == 0;
     if (scope && !org_wide && strcmp(scope, "posting") != 0) {
@@ -427,9 +478,16 @@ rf_status rf_app_posting_ranking(struct rf_app *a, const struct rf_principal *p,
             "the organization), got '%s'",
             got);
     }
-    struct rf_posting po;
-    rf_status rc = own_posting(a, p, id, &po, e);
+    size_t offset, limit;
+    rf_status rc = page_arg(page ? page->offset : NULL, "offset", 0, 0, RF_RANK_MAX_TESTS, 0,
+                            &offset, e);
+    if (!rc)
+        rc = page_arg(page ? page->limit : NULL, "limit", RF_RANK_PAGE, 1, RF_RANK_PAGE_MAX, 1,
+                      &limit, e);
     if (rc)
+        return rc;
+    struct rf_posting po;
+    if ((rc = own_posting(a, p, id, &po, e)))
         return rc;
     struct rf_parsed_posting pp;
     if ((rc = rf_app_posting_reading(a, &po, &pp, e))) {
@@ -441,10 +499,7 @@ rf_status rf_app_posting_ranking(struct rf_app *a, const struct rf_principal *p,
     c.a = a;
     c.pp = &pp;
     c.posting = id;
-    c.p = rf_calloc_array(pp.nreqs ? pp.nreqs : 1, sizeof *c.p);
-    c.measured = rf_calloc_array(pp.nreqs ? pp.nreqs : 1, sizeof *c.measured);
-    if (!c.p || !c.measured)
-        rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+    c.nreqs = pp.nreqs ? pp.nreqs : 1;
     /* room to pack tests stored without a packed profile; without it they are
      * still ranked, only not packed for next time */
     c.fill_ids = rf_alloc_array(RF_RANK_BACKFILL_MAX, sizeof *c.fill_ids);
@@ -474,18 +529,26 @@ rf_status rf_app_posting_ranking(struct rf_app *a, const struct rf_principal *p,
         c.n = latest_per_candidate(c.rows, c.n);
         if (c.n)
             qsort(c.rows, c.n, sizeof *c.rows, by_fit);
-        for (size_t i = 0; i < c.n; i++) {
-            json_array_append_new(sorted, c.rows[i].json);
-            c.rows[i].json = NULL;
-        }
-        *out = json_pack("{s:{s:I,s:s},s:s,s:o,s:I}", "posting", "id", (json_int_t)po.id, "title",
-                         po.title, "scope", org_wide ? "org" : "posting", "candidates", sorted,
-                         "skipped", (json_int_t)c.skipped);
-        if (!*out)
+        for (size_t i = offset; i < c.n && i < offset + limit && !rc; i++)
+            if (json_array_append_new(sorted, rank_json(&c, &c.rows[i])))
+                rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+        size_t end = offset + limit;
+        json_t *next = end < c.n ? json_integer((json_int_t)end) : json_null();
+        *out = rc ? NULL
+                  : json_pack("{s:{s:I,s:s},s:s,s:o,s:I,s:I,s:I,s:o,s:b,s:I}", "posting", "id",
+                              (json_int_t)po.id, "title", po.title, "scope",
+                              org_wide ? "org" : "posting", "candidates", sorted, "total",
+                              (json_int_t)c.n, "offset", (json_int_t)offset, "limit",
+                              (json_int_t)limit, "next", next, "capped",
+                              c.seen > RF_RANK_MAX_TESTS, "skipped", (json_int_t)c.skipped);
+        if (rc) {
+            json_decref(sorted);
+            json_decref(next);
+        } else if (!*out)
             rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
     }
     for (size_t i = 0; i < c.n; i++)
-        json_decref(c.rows[i].json);
+        free(c.rows[i].label);
     for (size_t i = 0; i < c.nfilled; i++)
         free(c.fill[i]);
     free(c.fill);

@@ -26,7 +26,9 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +69,24 @@ struct rf_http {
     int wstop;
     pthread_t wthread;
     int wstarted;
+    /* Heavy routes' requests, run by their own workers (see struct rf_route). */
+    pthread_mutex_t hmu;
+    pthread_cond_t hcv;
+    struct job *hhead, **htail;
+    int hstop;
+    pthread_t *hthreads;
+    size_t nhthreads;
+};
+
+/* A heavy request handed to a worker while its connection is suspended. */
+struct job {
+    struct job *next;
+    struct rf_http *h;
+    struct MHD_Connection *conn;
+    const struct rf_route *route;
+    struct rf_req req;
+    struct rf_resp resp;
+    int done; /* the worker has filled resp; read after the connection resumes */
 };
 
 static double mono_now(void)
@@ -191,6 +211,8 @@ struct conn {
     int path_known;               /* some route has this path (405 rather than 404) */
     const char *params[RF_HTTP_MAX_PARAMS];
     char store[1100]; /* the captured path segments params point to */
+    int heavy;        /* the route is one of the heavy ones */
+    struct job *job;  /* a heavy route's request, while a worker has it */
 };
 
 const char *rf_req_header(const struct rf_req *r, const char *name)
@@ -515,12 +537,16 @@ static void client_info(const struct rf_http *h, struct MHD_Connection *c, char 
  * method (HEAD as GET); whether any pattern matched the path at all. */
 static void find_route(const struct rf_http *h, const char *url, const char *m, struct conn *cs)
 {
-    for (size_t i = 0; i < h->cfg.nroutes && !cs->route; i++) {
+    size_t n = h->cfg.nroutes + h->cfg.nheavy;
+    for (size_t i = 0; i < n && !cs->route; i++) {
+        const struct rf_route *r =
+            i < h->cfg.nroutes ? &h->cfg.routes[i] : &h->cfg.heavy[i - h->cfg.nroutes];
         const char *params[RF_HTTP_MAX_PARAMS] = {0};
-        if (match(h->cfg.routes[i].pattern, url, params, cs->store, sizeof cs->store)) {
+        if (match(r->pattern, url, params, cs->store, sizeof cs->store)) {
             cs->path_known = 1;
-            if (strcmp(h->cfg.routes[i].method, m) == 0) {
-                cs->route = &h->cfg.routes[i];
+            if (strcmp(r->method, m) == 0) {
+                cs->route = r;
+                cs->heavy = i >= h->cfg.nroutes;
                 memcpy(cs->params, params, sizeof params);
             }
         }
@@ -566,6 +592,70 @@ static void log_request(struct rf_http *h, const struct conn *cs, const char *ip
     h->cfg.log(h->cfg.app, line);
 }
 
+/* Hands a heavy route's request to the workers and suspends its connection
+ * (the request and the response move into the job); 0 when there is no
+ * memory for a job (the caller then runs it itself). */
+static int job_hand_over(struct rf_http *h, struct MHD_Connection *c, struct conn *cs,
+                         const struct rf_req *req, const struct rf_resp *resp)
+{
+    struct job *j = calloc(1, sizeof *j);
+    if (!j)
+        return 0;
+    j->h = h;
+    j->conn = c;
+    j->route = cs->route;
+    j->req = *req;
+    j->resp = *resp;
+    cs->job = j;
+    MHD_suspend_connection(c);
+    pthread_mutex_lock(&h->hmu);
+    *h->htail = j;
+    h->htail = &j->next;
+    pthread_cond_signal(&h->hcv);
+    pthread_mutex_unlock(&h->hmu);
+    return 1;
+}
+
+/* A heavy-request worker: runs queued requests at a lower CPU priority, each
+ * while its connection is suspended, then resumes the connection; once told
+ * to stop, it still empties the queue. */
+static void *heavy_worker(void *arg)
+{
+    struct rf_http *h = arg;
+    /* on Linux a thread has its own nice value; elsewhere this may lower the
+     * whole process, or fail, either of which is harmless */
+    (void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), RF_HTTP_HEAVY_NICE);
+    for (;;) {
+        pthread_mutex_lock(&h->hmu);
+        while (!h->hhead && !h->hstop)
+            pthread_cond_wait(&h->hcv, &h->hmu);
+        struct job *j = h->hhead;
+        if (j && !(h->hhead = j->next))
+            h->htail = &h->hhead;
+        pthread_mutex_unlock(&h->hmu);
+        if (!j)
+            return NULL;
+        j->route->fn(h->cfg.app, &j->req, &j->resp);
+        j->done = 1;
+        MHD_resume_connection(j->conn);
+    }
+}
+
+/* The reply of a heavy request, once its connection has resumed. */
+static enum MHD_Result job_reply(struct rf_http *h, struct MHD_Connection *c, struct conn *cs,
+                                 const char *method, const char *url, int is_head)
+{
+    struct job *j = cs->job;
+    if (!j->done) /* not expected: libmicrohttpd calls only after the resume */
+        return MHD_YES;
+    enum MHD_Result ret = send_resp(c, &j->resp, is_head);
+    log_request(h, cs, j->req.ip, method, url, j->resp.status, "");
+    resp_cleanup(&j->resp);
+    cs->job = NULL;
+    free(j);
+    return ret;
+}
+
 /* Called by libmicrohttpd once with the headers (*ctx NULL), then once per
  * piece of the body, then once more with none. A body the Content-Length
  * already declares too large for the route is refused in the first call,
@@ -584,6 +674,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     int is_head = strcmp(method, "HEAD") == 0;
     const char *m = is_head ? "GET" : method;
     int refuse = 0;
+    if (cs && cs->job) /* resumed: the worker has answered */
+        return job_reply(h, c, cs, method, url, is_head);
     if (!cs) {
         watch_mark(h, c, 0); /* the headers are complete */
         cs = calloc(1, sizeof *cs);
@@ -629,6 +721,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     } else if (!h->cfg.gate || h->cfg.gate(h->cfg.app, &req, &resp)) {
         memcpy(req.params, cs->params, sizeof req.params);
         req.arg = cs->route ? cs->route->arg : NULL;
+        if (cs->route && cs->heavy && h->nhthreads && job_hand_over(h, c, cs, &req, &resp))
+            return MHD_YES; /* answered when the worker resumes the connection */
         if (cs->route)
             cs->route->fn(h->cfg.app, &req, &resp);
         else if (cs->path_known)
@@ -781,7 +875,8 @@ rf_status rf_http_start(const struct rf_http_config *cfg, struct rf_http **out, 
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_cond_init(&h->wcv, &ca);
     pthread_condattr_destroy(&ca);
-    h->d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG,
+    h->d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+                                MHD_ALLOW_SUSPEND_RESUME,
                             (uint16_t)cfg->port, NULL, NULL, on_request, h,
                             MHD_OPTION_EXTERNAL_LOGGER, mhd_log, h,
                             MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
@@ -810,6 +905,15 @@ rf_status rf_http_start(const struct rf_http_config *cfg, struct rf_http **out, 
         free(h);
         return rf_err_set(err, RF_ENOMEM, "http: cannot start the header watchdog thread");
     }
+    /* the heavy-request workers; with none started, heavy routes run in place */
+    pthread_mutex_init(&h->hmu, NULL);
+    pthread_cond_init(&h->hcv, NULL);
+    h->htail = &h->hhead;
+    size_t nh = cfg->heavy_threads ? cfg->heavy_threads : RF_HTTP_HEAVY_THREADS;
+    h->hthreads = calloc(nh, sizeof *h->hthreads);
+    for (size_t i = 0; h->hthreads && i < nh; i++)
+        if (pthread_create(&h->hthreads[h->nhthreads], NULL, heavy_worker, h) == 0)
+            h->nhthreads++;
     *out = h;
     return RF_OK;
 }
@@ -847,10 +951,20 @@ void rf_http_stop(struct rf_http *h, unsigned drain_seconds)
     pthread_mutex_unlock(&h->wmu);
     if (h->wstarted)
         pthread_join(h->wthread, NULL);
+    /* the workers answer what is queued (resuming each connection), then end */
+    pthread_mutex_lock(&h->hmu);
+    h->hstop = 1;
+    pthread_cond_broadcast(&h->hcv);
+    pthread_mutex_unlock(&h->hmu);
+    for (size_t i = 0; i < h->nhthreads; i++)
+        pthread_join(h->hthreads[i], NULL);
+    free(h->hthreads);
     MHD_stop_daemon(h->d);
     if (s != MHD_INVALID_SOCKET)
         close(s);
     pthread_mutex_destroy(&h->wmu);
     pthread_cond_destroy(&h->wcv);
+    pthread_mutex_destroy(&h->hmu);
+    pthread_cond_destroy(&h->hcv);
     free(h);
 }

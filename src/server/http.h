@@ -91,6 +91,13 @@ struct rf_http_config {
     const char *trust_proxy;
     const struct rf_route *routes;
     size_t nroutes;
+    /* Long requests (a ranking over a whole organization), matched after
+     * routes: each is run by one of heavy_threads workers at a lower CPU
+     * priority while its connection is suspended, so that the HTTP thread
+     * goes on serving its other connections (candidates never queue behind
+     * it); more queue for a worker. */
+    const struct rf_route *heavy;
+    size_t nheavy;
     /* called when no route matches a GET (static files); may be NULL */
     void (*fallback)(void *app, struct rf_req *req, struct rf_resp *resp);
     /* called before routing; returns 0 to stop (resp filled, e.g. 429) */
@@ -101,6 +108,7 @@ struct rf_http_config {
     /* seconds a connection may take to send a request's headers, in all
      * (0: RF_HTTP_HEADER_SECONDS; the busy deadline scales with it) */
     double header_seconds;
+    unsigned heavy_threads; /* 0: RF_HTTP_HEAVY_THREADS */
 };
 
 rf_status rf_http_start(const struct rf_http_config *cfg, struct rf_http **out, struct rf_err *err);

@@ -70,6 +70,14 @@ void rf_pow_free(struct rf_pow *p)
     free(p);
 }
 
+void rf_pow_set_key(struct rf_pow *p, const unsigned char *key)
+{
+    _Static_assert(RF_POW_KEY_LEN == crypto_generichash_KEYBYTES, "the MAC key's length");
+    pthread_mutex_lock(&p->lock);
+    memcpy(p->key, key, sizeof p->key);
+    pthread_mutex_unlock(&p->lock);
+}
+
 unsigned rf_pow_bits(const struct rf_pow *p)
 {
     return p->bits;

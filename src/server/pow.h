@@ -1,7 +1,7 @@
 /*
  * Proof of work for open practice starts: a small hash puzzle the browser
  * solves in a fraction of a second, which makes an attacker pay for every
- * practice slot it takes (issue 21), on top of the caps of server/slots.h.
+ * practice slot it takes (issue 21), on top of the caps on open practice tests (server/shared.h).
  *
  * A challenge is stateless until it is spent: 64 hex digits of
  * expiry (8 bytes, seconds of the server's clock) | nonce (8 bytes) |
@@ -9,7 +9,8 @@
  * start). A solution is a decimal counter n (at most 20 digits) such that
  * SHA-256("<challenge>:<n>") starts with `bits` zero bits. A solved challenge
  * is spent: a second use is refused until it would have expired anyway.
- * Thread-safe; the spent set belongs to one process.
+ * Thread-safe; the spent set belongs to one process (the server also spends
+ * each challenge in the store, for the whole deployment: server/shared.h).
  */
 #ifndef RF_SERVER_POW_H
 #define RF_SERVER_POW_H
@@ -29,6 +30,11 @@ struct rf_pow;
  * (libsodium). */
 rf_status rf_pow_new(unsigned bits, double ttl, struct rf_pow **out, struct rf_err *err);
 void rf_pow_free(struct rf_pow *p);
+/* Replaces the key made at start by one the serve processes of a deployment
+ * share (RF_POW_KEY_LEN bytes), so that a challenge one process issued is
+ * good at every other; they must share the clock of the challenges too. */
+#define RF_POW_KEY_LEN 32
+void rf_pow_set_key(struct rf_pow *p, const unsigned char *key);
 unsigned rf_pow_bits(const struct rf_pow *p);
 
 /* A fresh challenge valid until now + ttl, into out (RF_POW_CHALLENGE_LEN + 1

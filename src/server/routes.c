@@ -4,7 +4,7 @@
  * HttpOnly, SameSite=Strict, expire with the session, and carry Secure when
  * the server is reached over HTTPS (configured, or said by the trusted proxy). Rate limits answer
  * 429 with Retry-After, and so does a practice start beyond the caps on open
- * practice tests (server/slots.h). Static files come from the web folder only: no "..",
+ * practice tests (server/shared.h: every limit holds for all the processes on one database). Static files come from the web folder only: no "..",
  * no hidden files, no directory listings.
  */
 #include "server/routes.h"
@@ -21,34 +21,27 @@
 #include "base/file.h"
 #include "server/http.h"
 #include "server/guard.h"
-#include "server/ratelimit.h"
 #include "server/pow.h"
-#include "server/slots.h"
+#include "server/shared.h"
 
 struct rf_server {
     struct rf_server_config cfg;
     struct rf_app *app;
     struct rf_http *http;
-    struct rf_ratelimit *per_ip, *answers, *logins;
-    struct rf_slots *practice; /* open practice tests; NULL: not capped */
+    /* limits held for the whole deployment through the store (shared.h):
+     * requests per address and answers per test settled in the background,
+     * sign-ins per address, failed sign-ins per account and open practice
+     * tests exact */
+    struct rf_shared *shared;
+    struct rf_shlimit *per_ip, *answers;
+    int practice; /* open practice tests are capped (practice_max > 0) */
     struct rf_gate *hashing;   /* password hashes running at once (guard.h) */
     struct rf_gate *starting;  /* practice starts being written at once */
-    struct rf_throttle *accounts; /* failed sign-ins per account (guard.h) */
     struct rf_pow *pow;        /* proof of work for practice starts; NULL: none asked */
     char web_root[PATH_MAX];
 };
 
 #define COOKIE "rf_session"
-
-/* Seconds on the server's clock (monotonic unless the configuration gives one). */
-static double now_of(const struct rf_server *s)
-{
-    if (s->cfg.clock)
-        return s->cfg.clock();
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* The session cookie; Secure when the server is configured to be reached
  * over HTTPS, or the trusted proxy says this request came over HTTPS. */
@@ -153,17 +146,30 @@ static void too_many(struct rf_resp *resp, double retry, const char *msg)
     rf_resp_error(resp, 429, msg, NULL);
 }
 
+/* A shared limit's store failed: the request is answered as its store
+ * error would be (503 when the database is away). */
+static void limit_failed(const struct rf_server *s, const struct rf_req *req,
+                         struct rf_resp *resp, const struct rf_err *err)
+{
+    fail(s, req, resp, err->rc ? err->rc : RF_EDB, err->msg, NULL);
+}
+
 /* Guessing a secret (a password, a resume code) costs a token of the
- * client address's sign-in bucket: --rate-login attempts a minute, whichever
- * account or invite they aim at. */
+ * client address's sign-in bucket, held for the whole deployment:
+ * --rate-login attempts a minute, whichever account or invite they aim at. */
 static int secret_try_allowed(struct rf_server *s, struct rf_req *req, struct rf_resp *resp,
                               const char *msg)
 {
-    double retry;
-    if (rf_ratelimit_take(s->logins, req->ip, now_of(s), &retry))
-        return 1;
-    too_many(resp, retry, msg);
-    return 0;
+    double retry = 0;
+    struct rf_err err;
+    rf_err_clear(&err);
+    int ok = rf_shared_take(s->shared, "signin", req->ip, s->cfg.app.rate_login / 60.0,
+                            s->cfg.app.rate_login, &retry, &err);
+    if (ok < 0)
+        limit_failed(s, req, resp, &err);
+    else if (!ok)
+        too_many(resp, retry, msg);
+    return ok > 0;
 }
 
 static int login_allowed(struct rf_server *s, struct rf_req *req, struct rf_resp *resp)
@@ -249,11 +255,16 @@ static void h_login(void *ap, struct rf_req *req, struct rf_resp *resp)
         json_decref(j);
         return app_fail(s, req, resp, rc, &e);
     }
-    /* the account's own throttle first (organization and address): a
-     * throttled attempt costs no hash */
-    double retry;
-    if (!rf_throttle_allowed(s->accounts, in.account, now_of(s), &retry)) {
+    /* the account's own throttle first (organization and address), held for
+     * the whole deployment: a throttled attempt costs no hash */
+    double retry = 0;
+    struct rf_err lerr;
+    rf_err_clear(&lerr);
+    int allowed = rf_shared_throttle_allowed(s->shared, in.account, &retry, &lerr);
+    if (allowed <= 0) {
         json_decref(j);
+        if (allowed < 0)
+            return limit_failed(s, req, resp, &lerr);
         return too_many(resp, retry,
                         "too many failed sign-ins for this account; wait and try again");
     }
@@ -265,9 +276,9 @@ static void h_login(void *ap, struct rf_req *req, struct rf_resp *resp)
     rf_gate_leave(s->hashing);
     json_decref(j);
     if (rc == RF_EPERM)
-        rf_throttle_failed(s->accounts, in.account, now_of(s));
+        rf_shared_throttle_failed(s->shared, in.account);
     else if (!rc)
-        rf_throttle_succeeded(s->accounts, in.account);
+        rf_shared_throttle_succeeded(s->shared, in.account);
     if (rc == RF_EPERM)
         return rf_resp_error(resp, 401, e.err.msg, e.field);
     if (rc)
@@ -436,14 +447,15 @@ static void h_pow_challenge(void *ap, struct rf_req *req, struct rf_resp *resp)
     if (!s->pow || !rf_app_config(s->app)->practice)
         return rf_resp_json(resp, 200, json_pack("{s:n,s:i}", "challenge", "bits", 0));
     char c[RF_POW_CHALLENGE_LEN + 1];
-    rf_pow_challenge(s->pow, now_of(s), c);
+    rf_pow_challenge(s->pow, rf_shared_now(s->shared), c);
     rf_resp_json(resp, 200, json_pack("{s:s,s:i,s:f}", "challenge", c, "bits",
                                       (int)rf_pow_bits(s->pow), "expires_in", RF_POW_TTL_SECONDS));
 }
 
 /* The body's {"pow": {"challenge", "nonce"}} solves and spends a challenge;
  * otherwise the reply is written (400 naming the field, or 503) and 0 returned. */
-static int pow_redeemed(struct rf_server *s, const json_t *body, struct rf_resp *resp)
+static int pow_redeemed(struct rf_server *s, const struct rf_req *req, const json_t *body,
+                        struct rf_resp *resp)
 {
     const json_t *pw = json_object_get(body, "pow");
     if (!json_is_object(pw)) {
@@ -456,7 +468,8 @@ static int pow_redeemed(struct rf_server *s, const json_t *body, struct rf_resp 
     struct rf_err err;
     rf_err_clear(&err);
     rf_status rc = rf_pow_redeem(s->pow, json_string_value(json_object_get(pw, "challenge")),
-                                 json_string_value(json_object_get(pw, "nonce")), now_of(s), &err);
+                                 json_string_value(json_object_get(pw, "nonce")),
+                                 rf_shared_now(s->shared), &err);
     if (rc == RF_ETOOBIG) {
         rf_resp_header(resp, "Retry-After", "5");
         rf_resp_error(resp, 503, err.msg, NULL);
@@ -466,7 +479,55 @@ static int pow_redeemed(struct rf_server *s, const json_t *body, struct rf_resp 
         rf_resp_error(resp, 400, err.msg, "pow");
         return 0;
     }
+    /* spent in this process; now for the whole deployment (the challenge,
+     * well formed, is 64 hex digits) */
+    int fresh = rf_shared_spend(s->shared, "pow",
+                                json_string_value(json_object_get(pw, "challenge")), &err);
+    if (fresh < 0) {
+        limit_failed(s, req, resp, &err);
+        return 0;
+    }
+    if (!fresh) {
+        rf_resp_error(resp, 400, "pow.challenge: already used; fetch a new one", "pow");
+        return 0;
+    }
     return 1;
+}
+
+/* Takes one of the open practice slots for the caller's address (shared by
+ * every process on the store); otherwise writes the reply (429 with
+ * Retry-After, or the store's error) and returns 0. */
+static int practice_slot(struct rf_server *s, struct rf_req *req, struct rf_resp *resp,
+                         int64_t *slot)
+{
+    double retry = 0;
+    int per_ip = 0;
+    struct rf_err err;
+    rf_err_clear(&err);
+    int ok = rf_shared_slot_take(
+        s->shared, req->ip, s->cfg.practice_max, s->cfg.practice_max_per_ip,
+        s->cfg.practice_idle > 0 ? s->cfg.practice_idle : RF_PRACTICE_IDLE_SECONDS, slot, &retry,
+        &per_ip, &err);
+    if (ok < 0)
+        limit_failed(s, req, resp, &err);
+    else if (!ok)
+        too_many(resp, retry,
+                 per_ip ? "too many practice tests open from your address; finish one or "
+                          "try again later"
+                        : "too many practice tests open on this server; try again later");
+    return ok > 0;
+}
+
+/* A start that took slot (0: none) is over: the slot goes to its test, or
+ * back when the start failed. */
+static void practice_slot_end(struct rf_server *s, int64_t slot, rf_status rc, const json_t *out)
+{
+    if (slot && rc)
+        rf_shared_slot_release(s->shared, slot);
+    else if (slot)
+        rf_shared_slot_bind(
+            s->shared, slot,
+            json_integer_value(json_object_get(json_object_get(out, "test"), "id")));
 }
 
 static void h_test_start(void *ap, struct rf_req *req, struct rf_resp *resp)
@@ -480,9 +541,7 @@ static void h_test_start(void *ap, struct rf_req *req, struct rf_resp *resp)
     /* a practice test (no invite) needs one of the open practice slots */
     const json_t *inv = json_object_get(j, "invite");
     int practice = s->practice && rf_app_config(s->app)->practice && (!inv || json_is_null(inv));
-    size_t slot = 0;
-    double retry;
-    int per_ip;
+    int64_t slot = 0;
     /* before the proof of work is spent, so that a start turned away keeps it */
     if (practice && !rf_gate_enter(s->starting, 0)) {
         json_decref(j);
@@ -490,30 +549,22 @@ static void h_test_start(void *ap, struct rf_req *req, struct rf_resp *resp)
         return rf_resp_error(resp, 503, "the server is busy starting tests; try again in a moment",
                              NULL);
     }
-    if (practice && s->pow && !pow_redeemed(s, j, resp)) {
+    if (practice && s->pow && !pow_redeemed(s, req, j, resp)) {
         rf_gate_leave(s->starting);
         json_decref(j);
         return;
     }
-    if (practice && !rf_slots_take(s->practice, req->ip, now_of(s), &slot, &retry, &per_ip)) {
+    if (practice && !practice_slot(s, req, resp, &slot)) {
         rf_gate_leave(s->starting);
         json_decref(j);
-        return too_many(resp, retry,
-                        per_ip ? "too many practice tests open from your address; finish one or "
-                                 "try again later"
-                               : "too many practice tests open on this server; try again later");
+        return;
     }
     char tok[RF_TOKEN_LEN], csrf[RF_TOKEN_LEN];
     rf_status rc = rf_app_test_start(s->app, &p, j, tok, csrf, &out, &e);
     if (practice)
         rf_gate_leave(s->starting);
     json_decref(j);
-    if (practice && rc)
-        rf_slots_release(s->practice, slot);
-    else if (practice)
-        rf_slots_bind(s->practice, slot,
-                      json_integer_value(json_object_get(json_object_get(out, "test"), "id")),
-                      now_of(s));
+    practice_slot_end(s, practice ? slot : 0, rc, out);
     if (!rc && tok[0]) {
         set_cookie(s, req, resp, tok, RF_AUTH_LIFETIME);
         json_object_set_new(out, "csrf", json_string(csrf));
@@ -539,7 +590,7 @@ static void h_test_answer(void *ap, struct rf_req *req, struct rf_resp *resp)
     char key[64];
     snprintf(key, sizeof key, "%lld:%lld", (long long)p.candidate_id, (long long)id);
     double retry;
-    if (!rf_ratelimit_take(s->answers, key, now_of(s), &retry))
+    if (!rf_shlimit_take(s->answers, key, &retry))
         return too_many(resp, retry, "answers are coming too fast; wait a moment");
     if (!(j = rf_req_json(req, resp)))
         return;
@@ -547,7 +598,7 @@ static void h_test_answer(void *ap, struct rf_req *req, struct rf_resp *resp)
     json_decref(j);
     if (!rc && s->practice) {
         const char *st = json_string_value(json_object_get(json_object_get(out, "test"), "status"));
-        rf_slots_answered(s->practice, id, now_of(s), st && strcmp(st, "active") != 0);
+        rf_shared_slot_answered(s->shared, id, st && strcmp(st, "active") != 0);
     }
     reply(s, req, resp, rc, &e, out, 200);
 }
@@ -573,21 +624,14 @@ static void start_followup(void *ap, struct rf_req *req, struct rf_resp *resp, f
         return;
     /* like a practice test, it needs one of the open practice slots */
     int practice = s->practice && rf_app_config(s->app)->practice;
-    size_t slot = 0;
-    double retry;
-    int per_ip;
-    if (practice && !rf_slots_take(s->practice, req->ip, now_of(s), &slot, &retry, &per_ip)) {
+    int64_t slot = 0;
+    if (practice && !practice_slot(s, req, resp, &slot)) {
         json_decref(j);
-        return too_many(resp, retry, "too many practice tests open; try again later");
+        return;
     }
     rf_status rc = fn(s->app, &p, id, j, &out, &e);
     json_decref(j);
-    if (practice && rc)
-        rf_slots_release(s->practice, slot);
-    else if (practice)
-        rf_slots_bind(s->practice, slot,
-                      json_integer_value(json_object_get(json_object_get(out, "test"), "id")),
-                      now_of(s));
+    practice_slot_end(s, practice ? slot : 0, rc, out);
     reply(s, req, resp, rc, &e, out, 201);
 }
 
@@ -683,8 +727,6 @@ static const struct op_id op_test_get = {.fn = rf_app_test_get};
 static const struct op_body op_posting_create = {rf_app_posting_create, 201};
 static const struct op_plain op_postings = {rf_app_postings};
 static const struct op_id op_posting_get = {.fn = rf_app_posting_get};
-static const struct op_id op_posting_ranking = {.fn_query = rf_app_posting_ranking,
-                                                .query = "scope"};
 static const struct op_id op_test_report = {.fn = test_report_json};
 static const struct op_id_body op_posting_edit = {rf_app_posting_edit, 200};
 static const struct op_id op_posting_edits = {.fn = rf_app_posting_edits};
@@ -715,7 +757,6 @@ static const struct rf_route routes[] = {
     {"POST", "/api/postings", h_body, &op_posting_create, RF_HTTP_MAX_POSTING_BODY},
     {"GET", "/api/postings", h_plain, &op_postings, 0},
     {"GET", "/api/postings/:id", h_id, &op_posting_get, 0},
-    {"GET", "/api/postings/:id/ranking", h_id, &op_posting_ranking, 0},
     {"PUT", "/api/postings/:id/requirements", h_id_body, &op_posting_edit, 0},
     {"GET", "/api/postings/:id/edits", h_id, &op_posting_edits, 0},
     {"POST", "/api/postings/:id/topup", h_id_body, &op_invite_topup, 0},
@@ -730,6 +771,28 @@ static const struct rf_route routes[] = {
     {"GET", "/api/teams/:id/report", h_id, &op_team_report, 0},
     {"GET", "/api/teams/:id/report.html", h_report_html, &op_team_report_html, 0},
     {"POST", "/api/tests/:id/share", h_id_body, &op_test_share, 0},
+};
+
+/* GET /api/postings/ID/ranking[?scope=posting|org][&offset=N][&limit=N]: a
+ * page of the ranking (rf_app_posting_ranking). */
+static void h_posting_ranking(void *ap, struct rf_req *req, struct rf_resp *resp)
+{
+    struct rf_server *s = ap;
+    struct rf_principal p;
+    struct rf_app_error e = {{0}, NULL};
+    json_t *out = NULL;
+    int64_t id;
+    if (!id_and_principal(s, req, resp, &id, &p))
+        return;
+    struct rf_app_page page = {rf_req_query(req, "offset"), rf_req_query(req, "limit")};
+    rf_status rc =
+        rf_app_posting_ranking(s->app, &p, id, rf_req_query(req, "scope"), &page, &out, &e);
+    reply(s, req, resp, rc, &e, out, 200);
+}
+
+/* Routes that run on the HTTP layer's heavy-request workers (http.h). */
+static const struct rf_route heavy_routes[] = {
+    {"GET", "/api/postings/:id/ranking", h_posting_ranking, NULL, 0},
 };
 
 /* ---- static files ---- */
@@ -802,7 +865,7 @@ static int gate(void *ap, struct rf_req *req, struct rf_resp *resp)
 {
     struct rf_server *s = ap;
     double retry;
-    if (rf_ratelimit_take(s->per_ip, req->ip, now_of(s), &retry))
+    if (rf_shlimit_take(s->per_ip, req->ip, &retry))
         return 1;
     too_many(resp, retry, "too many requests; slow down");
     return 0;
@@ -827,45 +890,48 @@ rf_status rf_server_start(const struct rf_server_config *cfg, struct rf_server *
         rc = rf_err_set(err, RF_EIO, "%s: web folder not found: %s", cfg->app.web_dir,
                         strerror(errno));
     if (!rc)
-        rc = rf_ratelimit_new(cfg->app.rate_ip, cfg->app.rate_burst, 4096, &s->per_ip, err);
+        rc = rf_app_open(&cfg->app, &s->app, err);
     if (!rc)
-        rc = rf_ratelimit_new(cfg->app.rate_answers, cfg->app.rate_answers * 3, 4096, &s->answers,
-                              err);
+        rc = rf_shared_new(rf_app_store(s->app), cfg->clock, 1, &s->shared, err);
     if (!rc)
-        rc = rf_ratelimit_new(cfg->app.rate_login / 60.0, cfg->app.rate_login, 1024, &s->logins,
-                              err);
+        rc = rf_shlimit_new(s->shared, "ip", cfg->app.rate_ip, cfg->app.rate_burst, 4096,
+                            &s->per_ip, err);
+    if (!rc)
+        rc = rf_shlimit_new(s->shared, "answer", cfg->app.rate_answers, cfg->app.rate_answers * 3,
+                            4096, &s->answers, err);
     if (!rc)
         rc = rf_gate_new(cfg->hash_slots ? cfg->hash_slots : RF_HASH_SLOTS, RF_HASH_QUEUE,
                          &s->hashing, err);
     if (!rc)
         rc = rf_gate_new(RF_PRACTICE_START_SLOTS, 0, &s->starting, err);
-    if (!rc)
-        rc = rf_throttle_new(RF_THROTTLE_BUCKETS, &s->accounts, err);
-    if (!rc && cfg->practice_max)
-        rc = rf_slots_new(cfg->practice_max, cfg->practice_max_per_ip,
-                          cfg->practice_idle > 0 ? cfg->practice_idle : RF_PRACTICE_IDLE_SECONDS,
-                          &s->practice, err);
+    s->practice = cfg->practice_max > 0;
     if (!rc && cfg->practice_pow_bits)
         rc = rf_pow_new(cfg->practice_pow_bits, RF_POW_TTL_SECONDS, &s->pow, err);
-    if (!rc)
-        rc = rf_app_open(&cfg->app, &s->app, err);
+    if (!rc && s->pow) { /* one key for every process: a challenge is good at any of them */
+        unsigned char key[RF_POW_KEY_LEN];
+        rc = rf_shared_secret(s->shared, "pow", key, sizeof key, err);
+        if (!rc)
+            rf_pow_set_key(s->pow, key);
+    }
     char setup[RF_TOKEN_LEN];
     if (!rc)
         rc = rf_app_setup_token(s->app, setup, err);
     if (!rc) {
-        struct rf_http_config hc = {cfg->addr,
-                                    cfg->port,
-                                    cfg->threads ? cfg->threads : 1,
-                                    RF_HTTP_MAX_BODY,
-                                    RF_HTTP_TIMEOUT,
-                                    cfg->trust_proxy,
-                                    routes,
-                                    sizeof routes / sizeof routes[0],
-                                    h_static,
-                                    gate,
-                                    s,
-                                    log_line,
-                                    cfg->header_seconds};
+        struct rf_http_config hc = {.addr = cfg->addr,
+                                    .port = cfg->port,
+                                    .threads = cfg->threads ? cfg->threads : 1,
+                                    .max_body = RF_HTTP_MAX_BODY,
+                                    .timeout = RF_HTTP_TIMEOUT,
+                                    .trust_proxy = cfg->trust_proxy,
+                                    .routes = routes,
+                                    .nroutes = sizeof routes / sizeof routes[0],
+                                    .heavy = heavy_routes,
+                                    .nheavy = sizeof heavy_routes / sizeof heavy_routes[0],
+                                    .fallback = h_static,
+                                    .gate = gate,
+                                    .app = s,
+                                    .log = log_line,
+                                    .header_seconds = cfg->header_seconds};
         rc = rf_http_start(&hc, &s->http, err);
     }
     if (rc) {
@@ -899,14 +965,10 @@ void rf_server_stop(struct rf_server *s)
     if (!s)
         return;
     rf_http_stop(s->http, RF_HTTP_DRAIN_SECONDS);
+    rf_shared_free(s->shared); /* settles what is pending: before the store closes */
     rf_app_close(s->app);
-    rf_ratelimit_free(s->per_ip);
-    rf_ratelimit_free(s->answers);
-    rf_ratelimit_free(s->logins);
-    rf_slots_free(s->practice);
     rf_gate_free(s->hashing);
     rf_gate_free(s->starting);
-    rf_throttle_free(s->accounts);
     rf_pow_free(s->pow);
     free(s);
 }

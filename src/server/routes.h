@@ -34,8 +34,10 @@ struct rf_server_config {
     /* Seconds a connection may take to send a request's headers in all
      * (0: RF_HTTP_HEADER_SECONDS): slow senders are shut down (slowloris). */
     double header_seconds;
-    /* Seconds of the clock rate limits and practice slots go by; NULL: the
-     * monotonic clock. Tests give their own to step time without sleeping. */
+    /* Seconds of the clock rate limits, practice slots and proof-of-work
+     * challenges go by; NULL: the wall clock, which every serve process on
+     * one database shares (server/shared.h). Tests give their own to step
+     * time without sleeping. */
     double (*clock)(void);
 };
 

@@ -151,6 +151,16 @@ struct rf_store_ops {
     rf_status (*team_assessments_list)(struct rf_store *s, int64_t team_id,
                                        void (*fn)(void *ud, const struct rf_team_assessment *a),
                                        void *ud, struct rf_err *err);
+
+    /* issue 20: limits shared by the processes on the store */
+    rf_status (*limits_take)(struct rf_store *s, double now, int strict,
+                             struct rf_store_take *v, size_t n, struct rf_err *err);
+    rf_status (*counter)(struct rf_store *s, const char *key, int op, double now, int64_t *n,
+                         double *at, struct rf_err *err);
+    rf_status (*slot_take)(struct rf_store *s, const struct rf_store_slot_ask *q, int64_t *slot,
+                           int *per_key, double *retry_after, struct rf_err *err);
+    rf_status (*slots_update)(struct rf_store *s, const struct rf_store_slot_change *c, size_t n,
+                              struct rf_err *err);
     /* Every row of the tables, in their order and each table's key order,
      * read in one snapshot. */
     rf_status (*rows_each)(struct rf_store *s, const struct rf_store_table *tables, size_t n,
@@ -165,6 +175,13 @@ struct rf_store_ops {
 struct rf_store {
     const struct rf_store_ops *ops;
 };
+
+/* The rule of rf_store_slot_take for backends: given the slots held (all)
+ * and key's (mine) and the seconds until the first of each frees, 1 when q's
+ * key may take one; else 0 with *per_key and *retry_after set. */
+int rf_store_slot_decide(const struct rf_store_slot_ask *q, int64_t all, int64_t mine,
+                         double first_all, double first_mine, int *per_key,
+                         double *retry_after);
 
 /* The backends' open functions: path is a file path (no "sqlite:" prefix),
  * url a "postgres://" or "postgresql://" URL. */

@@ -160,4 +160,8 @@ void rf_pg_postings_ops(struct rf_store_ops *ops);
 
 void rf_pg_teams_ops(struct rf_store_ops *ops);
 
+/* ---- pg_limits.c: limits shared by the processes on the database ---- */
+
+void rf_pg_limits_ops(struct rf_store_ops *ops);
+
 #endif /* RF_STORE_PG_INT_H */

@@ -95,6 +95,16 @@ const char *const rf_pg_migrations[] = {
     "  team_id BIGINT NOT NULL REFERENCES teams(id), date TEXT NOT NULL, scores TEXT NOT NULL,"
     "  created_by BIGINT REFERENCES users(id), created BIGINT NOT NULL);"
     "CREATE INDEX team_assessments_team ON team_assessments(team_id, date);",
+    /* 8: limits shared by every process on the database (sqlite_schema.c 8),
+     * in unlogged tables: nothing of them goes to the WAL, so their commits
+     * wait for no flush, and a crash empties them */
+    "CREATE UNLOGGED TABLE limits (key TEXT PRIMARY KEY, tokens DOUBLE PRECISION NOT NULL,"
+    "  at DOUBLE PRECISION NOT NULL, ok BOOLEAN NOT NULL DEFAULT false);"
+    "CREATE INDEX limits_at ON limits(at);"
+    "CREATE UNLOGGED TABLE practice_slots (id " ID ", client TEXT NOT NULL, test_id BIGINT,"
+    "  last DOUBLE PRECISION NOT NULL);"
+    "CREATE INDEX practice_slots_client ON practice_slots(client);"
+    "CREATE INDEX practice_slots_test ON practice_slots(test_id);",
 };
 
 const size_t rf_pg_nmigrations = sizeof rf_pg_migrations / sizeof rf_pg_migrations[0];

@@ -12,16 +12,20 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
+#include "base/config.h"
 #include "store/backend.h"
 #include "store/lists.h"
 
 #define NSTMT 96
 
 /* One SQLite connection, used under its mutex, with its statement cache. */
+struct sq_store;
 struct conn {
     sqlite3 *db;
     const char *path; /* the database file, named in errors of the disk and the system */
     pthread_mutex_t mu;
+    struct sq_store *pool; /* a reader of this store's pool (NULL: the writer) */
+    int busy;              /* a reader taken (under the pool's mutex) */
     const char *sql[NSTMT];
     sqlite3_stmt *st[NSTMT];
     size_t nst;
@@ -46,8 +50,12 @@ struct sq_store {
     struct rf_store_ops ops; /* base.ops: filled in by the files of each area */
     char *path;              /* the database file */
     struct conn w;           /* every write */
-    struct conn r;           /* reads, when has_reader */
-    int has_reader;
+    /* reads, when nreaders > 0 (WAL): each taken whole by one read, so that
+     * a long read (a ranking) holds one while the others serve the rest */
+    struct conn r[RF_SQLITE_READERS];
+    size_t nreaders;
+    pthread_mutex_t rmu;
+    pthread_cond_t rcv;
     int version;
     /* the group commit: answers queued in arrival order */
     pthread_mutex_t qmu;
@@ -94,7 +102,8 @@ int64_t rf_sq_now_ms(void);
 /* The write connection, locked. */
 struct conn *rf_sq_wlock(struct sq_store *s);
 
-/* The connection for reads, locked. */
+/* A connection for reads, locked: a free reader of the pool (waiting for
+ * one when all are taken), or the writer when there are none. */
 struct conn *rf_sq_rlock(struct sq_store *s);
 
 /* Unlocks a connection of rf_sq_wlock or rf_sq_rlock. */
@@ -143,5 +152,9 @@ void rf_sq_postings_ops(struct rf_store_ops *ops);
 /* ---- sqlite_teams.c: teams, their members, readiness assessments ---- */
 
 void rf_sq_teams_ops(struct rf_store_ops *ops);
+
+/* ---- sqlite_limits.c: limits shared by the processes on the database ---- */
+
+void rf_sq_limits_ops(struct rf_store_ops *ops);
 
 #endif /* RF_STORE_SQLITE_INT_H */

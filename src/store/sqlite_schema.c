@@ -120,6 +120,18 @@ const char *const rf_sqlite_migrations[] = {
     "  team_id INTEGER NOT NULL REFERENCES teams(id), date TEXT NOT NULL, scores TEXT NOT NULL,"
     "  created_by INTEGER REFERENCES users(id), created INTEGER NOT NULL);"
     "CREATE INDEX team_assessments_team ON team_assessments(team_id, date);",
+    /* 8: limits shared by every process on the database (issue 20), written
+     * without a sync and not exported (store.h). limits: a token bucket or a
+     * counter by key (tokens or count, when last touched, whether the last
+     * take was granted); practice_slots: open practice tests by client
+     * address, bound to their test once it exists. */
+    "CREATE TABLE limits (key TEXT PRIMARY KEY, tokens REAL NOT NULL, at REAL NOT NULL,"
+    "  ok INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX limits_at ON limits(at);"
+    "CREATE TABLE practice_slots (id INTEGER PRIMARY KEY, client TEXT NOT NULL,"
+    "  test_id INTEGER, last REAL NOT NULL);"
+    "CREATE INDEX practice_slots_client ON practice_slots(client);"
+    "CREATE INDEX practice_slots_test ON practice_slots(test_id);",
 };
 
 const size_t rf_sqlite_nmigrations = sizeof rf_sqlite_migrations / sizeof rf_sqlite_migrations[0];

@@ -198,7 +198,20 @@ struct conn *rf_sq_wlock(struct sq_store *s)
 
 struct conn *rf_sq_rlock(struct sq_store *s)
 {
-    struct conn *cn = s->has_reader ? &s->r : &s->w;
+    if (!s->nreaders)
+        return rf_sq_wlock(s);
+    pthread_mutex_lock(&s->rmu);
+    struct conn *cn = NULL;
+    for (;;) {
+        for (size_t i = 0; i < s->nreaders && !cn; i++)
+            if (!s->r[i].busy)
+                cn = &s->r[i];
+        if (cn)
+            break;
+        pthread_cond_wait(&s->rcv, &s->rmu);
+    }
+    cn->busy = 1;
+    pthread_mutex_unlock(&s->rmu);
     pthread_mutex_lock(&cn->mu);
     return cn;
 }
@@ -206,6 +219,13 @@ struct conn *rf_sq_rlock(struct sq_store *s)
 void rf_sq_unlock(struct conn *cn)
 {
     pthread_mutex_unlock(&cn->mu);
+    struct sq_store *s = cn->pool;
+    if (!s)
+        return;
+    pthread_mutex_lock(&s->rmu);
+    cn->busy = 0;
+    pthread_cond_signal(&s->rcv);
+    pthread_mutex_unlock(&s->rmu);
 }
 
 rf_status rf_sq_one_row(struct conn *cn, sqlite3_stmt *st, const char *what,

@@ -343,6 +343,51 @@ rf_status rf_store_bank_version(struct rf_store *s, const char *hash, int64_t ni
     return s->ops->bank_version(s, hash, nitems, id, err);
 }
 
+rf_status rf_store_limits_take(struct rf_store *s, double now, int strict,
+                               struct rf_store_take *v, size_t n, struct rf_err *err)
+{
+    return n ? s->ops->limits_take(s, now, strict, v, n, err) : RF_OK;
+}
+
+rf_status rf_store_counter(struct rf_store *s, const char *key, int op, double now, int64_t *n,
+                           double *at, struct rf_err *err)
+{
+    int64_t n0 = 0;
+    double at0 = 0;
+    return s->ops->counter(s, key, op, now, n ? n : &n0, at ? at : &at0, err);
+}
+
+rf_status rf_store_slot_take(struct rf_store *s, const struct rf_store_slot_ask *q,
+                             int64_t *slot, int *per_key, double *retry_after,
+                             struct rf_err *err)
+{
+    *slot = 0;
+    *per_key = 0;
+    *retry_after = 0;
+    return s->ops->slot_take(s, q, slot, per_key, retry_after, err);
+}
+
+int rf_store_slot_decide(const struct rf_store_slot_ask *q, int64_t all, int64_t mine,
+                         double first_all, double first_mine, int *per_key,
+                         double *retry_after)
+{
+    int full_key = q->max_per_key > 0 && mine >= q->max_per_key;
+    /* the last fifth of the slots is kept for keys that hold none */
+    int reserved = mine > 0 && all + q->max_total / 5 >= q->max_total;
+    if (!full_key && !reserved && all < q->max_total)
+        return 1;
+    double t = full_key ? first_mine : first_all;
+    *retry_after = t < 1 ? 1 : t;
+    *per_key = full_key;
+    return 0;
+}
+
+rf_status rf_store_slots_update(struct rf_store *s, const struct rf_store_slot_change *c,
+                                size_t n, struct rf_err *err)
+{
+    return n ? s->ops->slots_update(s, c, n, err) : RF_OK;
+}
+
 void rf_store_user_cleanup(struct rf_user *u)
 {
     free(u->email);

@@ -380,4 +380,66 @@ rf_status rf_store_team_assessments_list(struct rf_store *s, int64_t team_id,
 rf_status rf_store_bank_version(struct rf_store *s, const char *hash, int64_t nitems, int64_t *id,
                                 struct rf_err *err);
 
+/* ---- limits shared by every process on the store (issue 20) ----
+ * Rate limits, failed sign-ins and open practice tests kept in the database,
+ * so that serve processes behind a load balancer hold one budget per key.
+ * Not durable on purpose (SQLite: committed without a sync; PostgreSQL:
+ * asynchronous commit into unlogged tables): a crash may forget the last
+ * moments of a limit, never an answer. Times are seconds on one clock shared
+ * by the processes (the wall clock). Keys are at most RF_STORE_LIMIT_KEY
+ * bytes (longer ones are cut). Not exported by `rolefit db export`. */
+#define RF_STORE_LIMIT_KEY 200
+
+/* One token bucket to take from: refilled at rate tokens a second up to
+ * burst (a new key starts full), then cost tokens taken. */
+struct rf_store_take {
+    const char *key;
+    double rate, burst, cost;
+    double level; /* out: the tokens left (below zero: in debt) */
+    int taken;    /* out: 1 when cost was taken */
+};
+/* Takes from n buckets at time now in one transaction. strict: a bucket
+ * with fewer than cost tokens is left as it is (taken 0); otherwise cost is
+ * always taken (the bucket may go into debt, down to -burst): how a process
+ * settles what it has already let through. */
+rf_status rf_store_limits_take(struct rf_store *s, double now, int strict,
+                               struct rf_store_take *v, size_t n, struct rf_err *err);
+
+/* A counter of events with the time of the last (failed sign-ins of an
+ * account). RF_STORE_COUNT_GET reads it (0 and 0 when absent);
+ * RF_STORE_COUNT_ADD adds one at now; RF_STORE_COUNT_CLEAR removes it. *n and
+ * *at (either may be NULL) receive the count and time after the operation.
+ * RF_STORE_COUNT_PRUNE (key ignored) removes every counter and bucket last
+ * touched before now (a bucket untouched that long is full again). */
+enum { RF_STORE_COUNT_GET, RF_STORE_COUNT_ADD, RF_STORE_COUNT_CLEAR, RF_STORE_COUNT_PRUNE };
+rf_status rf_store_counter(struct rf_store *s, const char *key, int op, double now, int64_t *n,
+                           double *at, struct rf_err *err);
+
+/* Open practice tests, at most so many in all and per client address.
+ * Takes a slot for key at now: slots bound to a test free themselves after
+ * idle seconds without an answer, unbound ones after RF_STORE_SLOT_UNBOUND;
+ * at most max_total in all (the last fifth kept for keys that hold none) and
+ * max_per_key for one key (0: no cap per key). *slot > 0 when taken; else 0,
+ * *per_key 1 when the key's cap is the reason, and *retry_after the seconds
+ * (>= 1) until the first slot in the way frees. */
+struct rf_store_slot_ask {
+    const char *key;
+    double now, idle;
+    int64_t max_total, max_per_key;
+};
+rf_status rf_store_slot_take(struct rf_store *s, const struct rf_store_slot_ask *q,
+                             int64_t *slot, int *per_key, double *retry_after,
+                             struct rf_err *err);
+/* Changes to slots: bind slot to test (its idle time starts at now),
+ * release slot, or test answered at now (finished: its slot is freed). */
+enum { RF_STORE_SLOT_BIND, RF_STORE_SLOT_RELEASE, RF_STORE_SLOT_ANSWERED };
+struct rf_store_slot_change {
+    int kind;
+    int64_t slot, test;
+    int finished;
+    double now;
+};
+rf_status rf_store_slots_update(struct rf_store *s, const struct rf_store_slot_change *c,
+                                size_t n, struct rf_err *err);
+
 #endif

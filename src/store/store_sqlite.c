@@ -224,7 +224,12 @@ rf_status rf_store_sqlite_open(const char *path, struct rf_store **out, struct r
     ops_init(&s->ops);
     s->base.ops = &s->ops;
     pthread_mutex_init(&s->w.mu, NULL);
-    pthread_mutex_init(&s->r.mu, NULL);
+    for (size_t i = 0; i < RF_SQLITE_READERS; i++) {
+        pthread_mutex_init(&s->r[i].mu, NULL);
+        s->r[i].pool = s;
+    }
+    pthread_mutex_init(&s->rmu, NULL);
+    pthread_cond_init(&s->rcv, NULL);
     pthread_mutex_init(&s->qmu, NULL);
     pthread_cond_init(&s->qcv, NULL);
     s->qtail = &s->qhead;
@@ -233,7 +238,9 @@ rf_status rf_store_sqlite_open(const char *path, struct rf_store **out, struct r
         sq_close(&s->base);
         return rf_err_set(err, RF_ENOMEM, "store: out of memory");
     }
-    s->w.path = s->r.path = s->path;
+    s->w.path = s->path;
+    for (size_t i = 0; i < RF_SQLITE_READERS; i++)
+        s->r[i].path = s->path;
     rf_status rc = check_writable(path, err);
     if (!rc)
         rc = conn_open(&s->w, path,
@@ -245,8 +252,11 @@ rf_status rf_store_sqlite_open(const char *path, struct rf_store **out, struct r
     if (!rc)
         rc = migrate(s, err);
     if (!rc && is_wal(&s->w)) {
-        rc = conn_open(&s->r, path, "PRAGMA query_only=ON; PRAGMA foreign_keys=ON;", err);
-        s->has_reader = !rc;
+        for (size_t i = 0; i < RF_SQLITE_READERS && !rc; i++) {
+            rc = conn_open(&s->r[i], path, "PRAGMA query_only=ON; PRAGMA foreign_keys=ON;",
+                           err);
+            s->nreaders += !rc;
+        }
     }
     if (rc) {
         if (!err || !strstr(err->msg, path)) /* disk and system errors name it already */
@@ -263,10 +273,14 @@ static void sq_close(struct rf_store *bs)
     struct sq_store *s = (struct sq_store *)bs;
     if (!s)
         return;
-    conn_close(&s->r);
+    for (size_t i = 0; i < RF_SQLITE_READERS; i++)
+        conn_close(&s->r[i]);
     conn_close(&s->w);
     pthread_mutex_destroy(&s->w.mu);
-    pthread_mutex_destroy(&s->r.mu);
+    for (size_t i = 0; i < RF_SQLITE_READERS; i++)
+        pthread_mutex_destroy(&s->r[i].mu);
+    pthread_mutex_destroy(&s->rmu);
+    pthread_cond_destroy(&s->rcv);
     pthread_mutex_destroy(&s->qmu);
     pthread_cond_destroy(&s->qcv);
     free(s->path);
@@ -437,4 +451,5 @@ static void ops_init(struct rf_store_ops *ops)
     rf_sq_tests_ops(ops);
     rf_sq_postings_ops(ops);
     rf_sq_teams_ops(ops);
+    rf_sq_limits_ops(ops);
 }

@@ -52,34 +52,6 @@ Test(guard, gate_waiter_gets_the_freed_slot_or_times_out)
     rf_gate_free(g);
 }
 
-Test(guard, throttle_backs_off_doubling_to_the_cap_and_clears_on_success)
-{
-    struct rf_throttle *t;
-    struct rf_err err;
-    cr_assert_eq(rf_throttle_new(64, &t, &err), RF_OK);
-    double now = 100, retry = -1;
-    for (int i = 0; i < RF_THROTTLE_FREE; i++) {
-        cr_assert(rf_throttle_allowed(t, "ada@acme.test", now, &retry), "free attempt %d", i);
-        rf_throttle_failed(t, "ada@acme.test", now);
-    }
-    cr_assert(rf_throttle_allowed(t, "ADA@acme.test", now, NULL), "no delay yet");
-    double want = 1;
-    for (int k = 0; k < 10; k++) {
-        rf_throttle_failed(t, "ada@acme.test", now);
-        cr_assert(!rf_throttle_allowed(t, "Ada@Acme.test", now, &retry), "failure %d", k);
-        cr_assert_float_eq(retry, want, 1e-9, "failure %d: delay %g, want %g", k, retry, want);
-        cr_assert(rf_throttle_allowed(t, "bob@acme.test", now, NULL), "other accounts unaffected");
-        now += retry;
-        cr_assert(rf_throttle_allowed(t, "ada@acme.test", now, NULL));
-        want = want * 2 > RF_THROTTLE_MAX_DELAY ? RF_THROTTLE_MAX_DELAY : want * 2;
-    }
-    cr_assert_float_eq(retry, RF_THROTTLE_MAX_DELAY, 1e-9, "capped");
-    rf_throttle_failed(t, "ada@acme.test", now);
-    rf_throttle_succeeded(t, "ada@acme.test");
-    cr_assert(rf_throttle_allowed(t, "ada@acme.test", now, NULL), "a success clears the delay");
-    rf_throttle_free(t);
-}
-
 static void setup_server(void)
 {
     fixture_start(1, 0);

@@ -1,6 +1,6 @@
-/* Caps on open practice tests (server/slots.h): the table alone with explicit
- * times, then over HTTP behind a trusted proxy so that clients have distinct
- * addresses: per address and in all, 429 with Retry-After and one line of
+/* Caps on open practice tests (server/shared.h; the rules themselves are
+ * tests/store/test_limits.c's), over HTTP behind a trusted proxy so that
+ * clients have distinct addresses: per address and in all, 429 with Retry-After and one line of
  * JSON; finished and idle tests free their slots; invited candidates are
  * never counted. */
 #include <criterion/criterion.h>
@@ -10,72 +10,6 @@
 
 #include "bank/bank.h"
 #include "fixture.h"
-#include "server/slots.h"
-
-Test(slots, caps_per_key_and_in_all_with_retry_times)
-{
-    struct rf_slots *s;
-    struct rf_err err;
-    cr_assert_eq(rf_slots_new(0, 1, 10, &s, &err), RF_EINVAL);
-    cr_assert_eq(rf_slots_new(3, 1, 0, &s, &err), RF_EINVAL);
-    cr_assert_eq(rf_slots_new(3, 2, 10, &s, &err), RF_OK);
-    size_t a1, a2, b1, x;
-    double retry = -1;
-    int per_key = -1;
-    cr_assert(rf_slots_take(s, "a", 0, &a1, &retry, &per_key));
-    rf_slots_bind(s, a1, 1, 0);
-    cr_assert(rf_slots_take(s, "a", 1, &a2, &retry, &per_key));
-    rf_slots_bind(s, a2, 2, 1);
-    cr_assert(!rf_slots_take(s, "a", 2, &x, &retry, &per_key), "two per key");
-    cr_assert_eq(per_key, 1);
-    cr_assert_float_eq(retry, 8.0, 1e-12, "a's first slot goes idle at 10 (now 2): %g", retry);
-    cr_assert(rf_slots_take(s, "b", 2, &b1, &retry, &per_key));
-    rf_slots_bind(s, b1, 3, 2);
-    cr_assert(!rf_slots_take(s, "c", 3, &x, &retry, &per_key), "three in all");
-    cr_assert_eq(per_key, 0);
-    cr_assert_float_eq(retry, 7.0, 1e-12, "the first slot of all goes idle at 10 (now 3)");
-    cr_assert_eq(rf_slots_held(s, NULL, 3), 3);
-    cr_assert_eq(rf_slots_held(s, "a", 3), 2);
-
-    /* a finished test frees its slot; an answer keeps one; idle ones go */
-    rf_slots_answered(s, 1, 4, 1);
-    cr_assert_eq(rf_slots_held(s, "a", 4), 1);
-    cr_assert(rf_slots_take(s, "c", 4, &x, &retry, &per_key));
-    rf_slots_bind(s, x, 4, 4);
-    rf_slots_answered(s, 2, 9, 0);
-    rf_slots_answered(s, 99, 9, 1); /* no slot: ignored */
-    cr_assert_eq(rf_slots_held(s, NULL, 12.5), 2, "b (bound at 2) went idle at 12");
-    cr_assert_eq(rf_slots_held(s, "a", 18.9), 1, "a's answer at 9 keeps it to 19");
-    cr_assert_eq(rf_slots_held(s, NULL, 19), 0);
-    /* Retry-After is at least a second, even when a slot goes idle sooner */
-    const char *keys[3] = {"d", "d", "e"};
-    for (int i = 0; i < 3; i++) {
-        cr_assert(rf_slots_take(s, keys[i], 100, &x, &retry, &per_key));
-        rf_slots_bind(s, x, 10 + i, 100);
-    }
-    cr_assert(!rf_slots_take(s, "f", 109.999, &x, &retry, &per_key));
-    cr_assert_float_eq(retry, 1.0, 1e-12, "%g", retry);
-    rf_slots_free(s);
-    rf_slots_free(NULL);
-}
-
-Test(slots, taken_but_unbound_never_goes_idle)
-{
-    struct rf_slots *s;
-    struct rf_err err;
-    cr_assert_eq(rf_slots_new(1, 0, 1, &s, &err), RF_OK);
-    size_t x, y;
-    double retry;
-    int per_key;
-    cr_assert(rf_slots_take(s, "a", 0, &x, &retry, &per_key));
-    cr_assert(!rf_slots_take(s, "b", 1000, &y, &retry, &per_key), "a start in progress holds it");
-    cr_assert_float_eq(retry, 1.0, 1e-12);
-    rf_slots_release(s, x);
-    cr_assert(rf_slots_take(s, "b", 1000, &y, &retry, &per_key), "released by a failed start");
-    rf_slots_free(s);
-}
-
-/* ---- over HTTP ---- */
 
 static void tweak(struct rf_server_config *cfg)
 {
@@ -195,31 +129,4 @@ Test(practice_caps, per_address_and_in_all, .init = start, .fini = stop)
     cr_assert_eq(start_from("198.51.100.5", practice, &d1, &r), 201, "%s", r.body);
     http_result_free(&r);
     assert_refused("198.51.100.6", "on this server"); /* b1, answered at 59, and the two */
-}
-
-Test(slots, the_last_fifth_is_kept_for_keys_that_hold_none)
-{
-    struct rf_slots *s;
-    struct rf_err err;
-    cr_assert_eq(rf_slots_new(10, 3, 100, &s, &err), RF_OK);
-    size_t x;
-    double retry;
-    int per_key;
-    char key[16];
-    /* keys a..d take 2 each: 8 of 10 held, the last 2 are reserved */
-    for (int k = 0; k < 4; k++)
-        for (int i = 0; i < 2; i++) {
-            snprintf(key, sizeof key, "%c", 'a' + k);
-            cr_assert(rf_slots_take(s, key, 0, &x, &retry, &per_key), "%s %d", key, i);
-            rf_slots_bind(s, x, 10 * k + i + 1, 0);
-        }
-    cr_assert(!rf_slots_take(s, "a", 1, &x, &retry, &per_key), "a holds some: no reserved slot");
-    cr_assert_eq(per_key, 0, "refused as the server's cap, not a's own (2 < 3)");
-    cr_assert(rf_slots_take(s, "newcomer", 1, &x, &retry, &per_key), "a key holding none gets in");
-    rf_slots_bind(s, x, 99, 1);
-    cr_assert(!rf_slots_take(s, "newcomer", 1, &x, &retry, &per_key), "not twice");
-    cr_assert(rf_slots_take(s, "other", 1, &x, &retry, &per_key), "the second reserved slot");
-    rf_slots_bind(s, x, 98, 1);
-    cr_assert(!rf_slots_take(s, "third", 1, &x, &retry, &per_key), "all 10 held");
-    rf_slots_free(s);
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/config.h"
 #include "base/json.h"
 #include "careers/data.h"
 #include "careers/posting.h"
@@ -314,4 +315,67 @@ Test(ranking, scope_applicants_by_default_organization_on_request)
     struct http_client olga = fixture_other_recruiter();
     json_decref(get_ranking(&olga, pa, "?scope=org", 404));
     json_decref(get_ranking(&olga, pa, "", 404));
+}
+
+/* A ranking comes in pages: limit rows from offset, best first, "total"
+ * counting every candidate and "next" the next page's offset (null on the
+ * last); the pages put together are the whole ranking, in its order. A limit
+ * above the most a page holds is taken as that most; a bad offset or limit is
+ * a 400 naming it. */
+Test(ranking, pages_put_together_are_the_whole_ranking)
+{
+    struct http_client a = fixture_admin();
+    int64_t org = org_of(&a);
+    int64_t pid = create_posting(&a, "Data engineer", posting_text);
+    for (int k = 0; k < 7; k++) {
+        struct rf_profile pr;
+        mixture_profile(&pr, "data_engineering", 1, -1.5 + 0.5 * k, 0.4, 0, 1);
+        char label[16];
+        snprintf(label, sizeof label, "c%d", k);
+        store_finished(org, pid, label, &pr, 1);
+        rf_profile_cleanup(&pr);
+    }
+    json_t *all = get_ranking(&a, pid, "?limit=1000", 200);
+    const json_t *whole = json_object_get(all, "candidates");
+    cr_assert_eq(json_array_size(whole), 7);
+    cr_assert_eq(json_integer_value(json_object_get(all, "total")), 7);
+    cr_assert(json_is_null(json_object_get(all, "next")));
+    cr_assert(json_is_false(json_object_get(all, "capped")));
+    /* best first: the strongest candidate (c6) leads */
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(whole, 0), "label")), "c6");
+    size_t seen = 0;
+    json_int_t offset = 0;
+    for (int page = 0; page < 10 && offset >= 0; page++) {
+        char q[64];
+        snprintf(q, sizeof q, "?offset=%lld&limit=3", (long long)offset);
+        json_t *j = get_ranking(&a, pid, q, 200);
+        const json_t *c = json_object_get(j, "candidates");
+        cr_assert_eq(json_integer_value(json_object_get(j, "total")), 7);
+        cr_assert_eq(json_integer_value(json_object_get(j, "offset")), offset);
+        cr_assert_eq(json_integer_value(json_object_get(j, "limit")), 3);
+        cr_assert_leq(json_array_size(c), 3);
+        for (size_t i = 0; i < json_array_size(c); i++, seen++)
+            cr_assert(json_equal(json_array_get(c, i), json_array_get(whole, seen)),
+                      "row %zu of the pages is row %zu of the whole", i, seen);
+        const json_t *next = json_object_get(j, "next");
+        offset = json_is_null(next) ? -1 : json_integer_value(next);
+        json_decref(j);
+    }
+    cr_assert_eq(seen, 7, "the pages hold every candidate once");
+    json_t *j = get_ranking(&a, pid, "?offset=7", 200);
+    cr_assert_eq(json_array_size(json_object_get(j, "candidates")), 0, "past the end: empty");
+    json_decref(j);
+    j = get_ranking(&a, pid, "?limit=1000000", 200);
+    cr_assert_eq(json_integer_value(json_object_get(j, "limit")), RF_RANK_PAGE_MAX);
+    json_decref(j);
+    const char *bad[][2] = {{"?limit=0", "limit"},      {"?limit=-1", "limit"},
+                            {"?limit=ten", "limit"},    {"?offset=-3", "offset"},
+                            {"?offset=1e3", "offset"}, {"?offset=99999999999999999999", "offset"}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        j = get_ranking(&a, pid, bad[i][0], 400);
+        cr_assert_str_eq(json_string_value(json_object_get(j, "field")), bad[i][1], "%s",
+                         bad[i][0]);
+        json_decref(j);
+    }
+    json_decref(all);
 }

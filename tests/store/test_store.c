@@ -29,9 +29,13 @@ static void teardown(void)
 
 TestSuite(store, .init = setup, .fini = teardown);
 
+/* SQL that takes a new database back to schema 7 (undoes migration 8, limits). */
+#define UNDO_SCHEMA_8                                                                              \
+    "DROP TABLE limits; DROP TABLE practice_slots; DELETE FROM schema_version WHERE version >= 8;"
+
 /* SQL that takes a new database back to schema 6 (undoes migration 7, teams). */
 #define UNDO_SCHEMA_7                                                                              \
-    "DROP TABLE team_assessments; DROP TABLE team_members; DROP TABLE teams; "                     \
+    UNDO_SCHEMA_8 "DROP TABLE team_assessments; DROP TABLE team_members; DROP TABLE teams; "                     \
     "DELETE FROM schema_version WHERE version >= 7;"
 
 /* SQL that takes a new database back to schema 5, as far as the migrations

@@ -158,15 +158,17 @@ async function rank(id, scroll = true) {
     showError(err, e);
     return;
   }
-  const n = r.candidates.length;
+  // one page of the ranking (the best first); the title counts them all
+  const n = r.total ?? r.candidates.length;
+  const shown = r.candidates.length < n ? `; the best ${r.candidates.length} shown` : '';
   const who = scope === 'org' ? 'in the organization' : `applicant${n === 1 ? '' : 's'}`;
   document.getElementById('ranking').hidden = false;
-  document.getElementById('ranking-title').textContent = `Ranking for ${r.posting.title} (${n} ${scope === 'org' ? `candidate${n === 1 ? '' : 's'} ` : ''}${who})`;
+  document.getElementById('ranking-title').textContent = `Ranking for ${r.posting.title} (${n} ${scope === 'org' ? `candidate${n === 1 ? '' : 's'} ` : ''}${who}${shown})`;
   const empty = scope === 'org'
     ? 'No finished tests in your organization yet: invite candidates first.'
     : 'No finished tests from this posting\'s invites yet: invite candidates for it, or rank everyone in the organization.';
   document.querySelector('#ranking-table tbody').replaceChildren(...(n ? r.candidates.map((c, i) => el('tr', {},
-    el('td', {}, String(i + 1)),
+    el('td', {}, String((r.offset || 0) + i + 1)),
     el('td', {}, c.label || `Candidate ${c.candidate}`,
       scope === 'org' && c.applicant ? el('span', { class: 'chip', style: 'margin-left:6px' }, 'applicant') : null),
     el('td', { class: 'num' }, `${pct(c.fit)} ± ${pct(c.sd || 0)}`), el('td', { class: 'num' }, pct(c.p_required)),
