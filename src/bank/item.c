@@ -7,6 +7,7 @@
 #include "bank/item.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,6 +126,34 @@ void rf_difficulty_band(enum rf_difficulty d, double *lo, double *hi)
         *lo = -RF_LINT_B_ABS;
         *hi = RF_LINT_B_ABS;
     }
+}
+
+static const char *const pool_names[RF_NPOOLS] = {"operational", "practice", "pretest"};
+
+const char *rf_item_pool_name(enum rf_item_pool p)
+{
+    return (unsigned)p < RF_NPOOLS ? pool_names[p] : "operational";
+}
+
+rf_status rf_item_pool_parse(const char *s, enum rf_item_pool *out)
+{
+    for (int i = 0; i < RF_NPOOLS; i++)
+        if (strcmp(s, pool_names[i]) == 0) {
+            *out = (enum rf_item_pool)i;
+            return RF_OK;
+        }
+    return RF_EINVAL;
+}
+
+enum rf_item_pool rf_item_pool_rule(const char *id, const char *enemy)
+{
+    const char *key = enemy && enemy[0] ? enemy : id ? id : "";
+    uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a 64 */
+    for (const unsigned char *c = (const unsigned char *)key; *c; c++) {
+        h ^= *c;
+        h *= 0x100000001b3ULL;
+    }
+    return h % RF_POOL_PRACTICE_MOD == 0 ? RF_POOL_PRACTICE : RF_POOL_OPERATIONAL;
 }
 
 int rf_item_enemy_valid(const char *s)
@@ -321,6 +350,16 @@ static rf_status read_item(const json_t *o, const char *where, struct rf_item *i
                           "%s: field 'enemy': '%.80s' is not a lower_snake_case group name of 1 "
                           "to %d bytes",
                           where, it->enemy, RF_ITEM_MAX_ENEMY_LEN);
+    const json_t *pool = json_object_get(o, "pool");
+    if (pool &&
+        (!json_is_string(pool) || rf_item_pool_parse(json_string_value(pool), &it->pool) != RF_OK))
+        return rf_err_set(err, RF_EINVAL,
+                          "%s: field 'pool': expected \"practice\", \"operational\" or "
+                          "\"pretest\"",
+                          where);
+    it->pool_set = pool != NULL;
+    if (!pool)
+        it->pool = rf_item_pool_rule(it->id, it->enemy);
     if ((rc = get_bool(o, "calibrated", &it->calibrated, where, err)) ||
         (rc = get_bool(o, "retired", &it->retired, where, err)) ||
         (rc = get_bool(o, "recall", &it->recall, where, err)))
@@ -439,6 +478,8 @@ rf_status rf_item_to_json(const struct rf_item *it, json_t **out)
     bad |= json_object_set_new(o, "lang", json_string(it->lang && it->lang[0] ? it->lang : "en"));
     if (it->translations)
         bad |= json_object_set(o, "translations", it->translations);
+    if (it->pool_set)
+        bad |= json_object_set_new(o, "pool", json_string(rf_item_pool_name(it->pool)));
     if (it->retired)
         bad |= json_object_set_new(o, "retired", json_true());
     if (it->recall)

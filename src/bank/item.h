@@ -26,6 +26,15 @@
 enum rf_item_type { RF_ITEM_MCQ, RF_ITEM_RUBRIC, RF_ITEM_NUMERIC, RF_ITEM_MULTI };
 
 /* Author's difficulty ratings, in increasing order. */
+/* The pool of an item (docs/bank-format.md "Pools"): practice items are
+ * disclosed (practice reports show their keys and explanations); operational
+ * items are asked only by an organization's tests, whose reports never show
+ * a question; pretest items are new items seeded unscored into operational
+ * tests until calibration promotes them (docs/calibration.md "Online
+ * calibration"). */
+enum rf_item_pool { RF_POOL_OPERATIONAL = 0, RF_POOL_PRACTICE, RF_POOL_PRETEST };
+#define RF_NPOOLS 3
+
 enum rf_difficulty { RF_DIFF_NONE = -1, RF_DIFF_EASY = 0, RF_DIFF_MEDIUM, RF_DIFF_HARD, RF_DIFF_EXPERT };
 #define RF_NDIFF 4 /* rated bands, RF_DIFF_EASY..RF_DIFF_EXPERT */
 
@@ -44,6 +53,8 @@ struct rf_item {
     char *enemy; /* owned: the enemy group (lower_snake_case), "" when none; items of one
                     group are never given in one test */
     int calibrated, retired;
+    enum rf_item_pool pool; /* the field "pool", else rf_item_pool_rule(id, enemy) */
+    int pool_set;           /* the bank names the pool (written back by rf_item_to_json) */
     int recall; /* the author marked the item recall (a definition, fact or formula drill),
                    not applied; counted by lint and bank stats, unused by the engine */
     struct rf_irt_item irt; /* model parameters */
@@ -106,6 +117,18 @@ double rf_difficulty_prior_b(enum rf_difficulty d);
  * easy -2.0..-0.6, medium -0.5..0.6, hard 0.7..2.2, expert 2.2..3.0.
  * RF_DIFF_NONE gives the whole plausible range. */
 void rf_difficulty_band(enum rf_difficulty d, double *lo, double *hi);
+
+/* "operational" / "practice" / "pretest", and the reverse (RF_EINVAL otherwise). */
+const char *rf_item_pool_name(enum rf_item_pool p);
+rf_status rf_item_pool_parse(const char *s, enum rf_item_pool *out);
+
+/* The pool of an item the bank does not place: the stable rule of
+ * docs/bank-format.md "Pools". The 64-bit FNV-1a hash of the enemy group
+ * (or of the id when the item has none) modulo RF_POOL_PRACTICE_MOD is 0 for
+ * practice, else operational; so an enemy group is never split across the
+ * pools (a practice twin would disclose an operational item), and adding or
+ * removing other items moves no item. */
+enum rf_item_pool rf_item_pool_rule(const char *id, const char *enemy);
 
 /* Whether s is a valid enemy group name: lower_snake_case (a-z first, then
  * a-z, 0-9, _), 1..RF_ITEM_MAX_ENEMY_LEN bytes. */

@@ -898,10 +898,11 @@ static rf_status item_facts(const json_t *o, int type, const char *stem, struct 
 }
 
 static const char *const known_fields[] = {
-    "id",  "skill", "type", "stem",       "options",    "key",  "explanation", "difficulty",
-    "model", "a",   "b",    "c",          "d",          "thresholds", "calibrated", "tags",
-    "lang", "translations", "retired", "answer", "tolerance", "unit", "keys", "enemy",
-    "recall",
+    "id",          "skill",      "type",       "stem", "options", "key",
+    "explanation", "difficulty", "model",      "a",    "b",       "c",
+    "d",           "thresholds", "calibrated", "tags", "lang",    "translations",
+    "retired",     "answer",     "tolerance",  "unit", "keys",    "enemy",
+    "recall",      "pool",
 };
 
 static rf_status add_rec(struct rf_lint *l, struct rf_lint_rec *r)
@@ -1013,6 +1014,14 @@ static rf_status lint_item(struct rf_lint *l, const json_t *o, size_t file_idx, 
     if (recall && !json_is_boolean(recall))
         ERR(&c, "recall", "expected true or false");
     rec.recall = recall && json_is_true(recall);
+    const json_t *pool = json_object_get(o, "pool");
+    enum rf_item_pool pv = RF_POOL_OPERATIONAL;
+    if (pool && (!json_is_string(pool) || rf_item_pool_parse(json_string_value(pool), &pv)))
+        ERR(&c, "pool", "expected \"practice\", \"operational\" or \"pretest\"");
+    const json_t *env = json_object_get(o, "enemy");
+    rec.pool =
+        pool ? (int)pv
+             : (int)rf_item_pool_rule(id, json_is_string(env) ? json_string_value(env) : NULL);
     check_params(&c, o, mcq, nopt, rec.diff, cal && json_is_true(cal));
     if (multi || numeric)
         check_nonguess_params(&c, o, t, nkeys, rec.diff, cal && json_is_true(cal));

@@ -218,6 +218,7 @@ static rf_status check_skills(struct rf_lint *l)
         if (j < i)
             continue; /* seen */
         size_t n = 0, band[3] = {0, 0, 0}, nonguess = 0, hard = 0, expert = 0, recall = 0;
+        size_t pools[RF_NPOOLS] = {0, 0, 0};
         for (size_t k = i; k < l->nrecs; k++) {
             if (!r[k].skill || strcmp(r[k].skill, r[i].skill) != 0 || r[k].retired)
                 continue;
@@ -226,6 +227,8 @@ static rf_status check_skills(struct rf_lint *l)
                 band[r[k].diff == RF_DIFF_EXPERT ? RF_DIFF_HARD : r[k].diff]++;
             nonguess += r[k].type == RF_ITEM_NUMERIC || r[k].type == RF_ITEM_MULTI;
             recall += r[k].recall != 0;
+            if (r[k].type != RF_ITEM_RUBRIC) /* a rater's items are in no test's pool */
+                pools[r[k].pool]++;
             hard += r[k].b >= RF_LINT_HARD_B - RF_LINT_B_SLACK;
             expert += r[k].b >= RF_LINT_EXPERT_B - RF_LINT_B_SLACK;
         }
@@ -265,6 +268,14 @@ static rf_status check_skills(struct rf_lint *l)
                        "than %.0f%%",
                        n - recall, n, 100.0 * (double)(n - recall) / (double)n,
                        100 * RF_LINT_APPLIED_MIN_SHARE))
+            return RF_ENOMEM;
+        if ((pools[RF_POOL_PRACTICE] < RF_LINT_MIN_PRACTICE ||
+             pools[RF_POOL_OPERATIONAL] < RF_LINT_MIN_OPERATIONAL) &&
+            skill_warn(l, &r[i],
+                       "pools: %zu practice, %zu operational, %zu pretest active items; a skill "
+                       "needs at least %d practice and %d operational to be measured in both",
+                       pools[RF_POOL_PRACTICE], pools[RF_POOL_OPERATIONAL], pools[RF_POOL_PRETEST],
+                       RF_LINT_MIN_PRACTICE, RF_LINT_MIN_OPERATIONAL))
             return RF_ENOMEM;
         if (expert < RF_LINT_EXPERT_MIN &&
             skill_warn(l, &r[i], "%zu active item%s with b >= %g (the expert level), fewer than %d",

@@ -22,6 +22,7 @@ struct rf_lint_rec {
     int diff; /* enum rf_difficulty */
     int retired;
     int recall;      /* marked recall, not applied */
+    int pool;        /* enum rf_item_pool (bank/item.h), the field or the rule */
     int key;         /* mcq key when usable, else -1 */
     double longest;  /* mcq: what "pick the longest option" scores (1/ties when the key is one) */
     double shortest; /* mcq: the same for "pick the shortest option" */

@@ -88,6 +88,8 @@ rf_status rf_bank_stats_compute(const struct rf_bank *b, const struct rf_taxonom
         s->calibrated += it->calibrated != 0;
         k->recall += it->recall != 0;
         k->ja += json_object_get(it->translations, "ja") != NULL;
+        if (it->type != RF_ITEM_RUBRIC) /* a rater's items are in no test's pool */
+            k->pool[it->pool]++;
         enum rf_difficulty d = rf_difficulty_parse(it->difficulty);
         k->band[d == RF_DIFF_NONE ? RF_NDIFF : (size_t)d]++;
         for (size_t q = 0; q < ntheta; q++)

@@ -23,6 +23,7 @@ struct rf_skill_stats {
     size_t calibrated; /* of the active items */
     size_t recall;     /* active items marked recall (the rest count as applied) */
     size_t ja;         /* active items with a Japanese translation (checked by lint) */
+    size_t pool[RF_NPOOLS];    /* active items per pool (enum rf_item_pool), rubric items aside */
     size_t band[RF_NDIFF + 1]; /* active items rated easy, medium, hard, expert, unrated */
     double *info;      /* owned: test information of the active items at each theta */
     double cut_info[RF_NLEVELS - 1]; /* information at the skill's cut points (taxonomy

@@ -81,6 +81,15 @@
  * thresholds of an uncalibrated multiple-select item (docs/bank-format.md). */
 #define RF_ITEM_MAX_UNIT_LEN 32
 #define RF_ITEM_MULTI_PRIOR_STEP 0.8
+/* The pool rule of items the bank does not place (bank/item.h
+ * rf_item_pool_rule): one hash value in RF_POOL_PRACTICE_MOD goes to practice
+ * (about a third of the item groups). Lint and bank stats warn when a skill
+ * has fewer active items than RF_LINT_MIN_PRACTICE in its practice pool or
+ * RF_LINT_MIN_OPERATIONAL in its operational pool (a 30-item test on one
+ * skill, and the follow-ups that must not repeat it, need that many). */
+#define RF_POOL_PRACTICE_MOD 3
+#define RF_LINT_MIN_PRACTICE 10
+#define RF_LINT_MIN_OPERATIONAL 24
 /* Longest enemy group name of an item (docs/bank-format.md "Enemy groups"). */
 #define RF_ITEM_MAX_ENEMY_LEN 64
 /* Answers to the formats without guessing (bank/answer.h): the longest numeric
@@ -175,6 +184,8 @@
 /* Largest randomesque width, and largest number of skills in one session's
  * scope (the taxonomy has about 16): fixed arrays keep the hot path allocation-free. */
 #define RF_CAT_MAX_TOPK 64
+/* Most unscored pretest items one session carries (cat/session.h). */
+#define RF_CAT_MAX_PRETEST 8
 #define RF_CAT_MAX_SCOPE 32
 /* Most classes (groups of people, e.g. roles) a design may tell apart. */
 #define RF_CAT_MAX_CLASSES 32
@@ -475,6 +486,9 @@
 /* Items per skill and overall limit of a test started from the web UI. */
 #define RF_WEB_MAX_ITEMS 30
 #define RF_WEB_MIN_PER_SKILL 2
+/* Unscored pretest items seeded into each organization's test (rolefit serve
+ * --pretest; docs/calibration.md "Pretest items"): 3 beside up to 30 scored. */
+#define RF_WEB_PRETEST 3
 /* A role test: at most RF_WEB_ROLE_MAX_ITEMS items; each requirement's skill
  * finishes once its call is decided with a chance of being wrong of at most
  * 1 - RF_ROLETEST_DECIDE_P (P(meets) >= 0.9 or <= 0.1), so the test goes on

@@ -478,9 +478,11 @@ rf_status rf_cat_pool_from_bank(const struct rf_bank *b, int flags, const struct
         items[i].id = it->id;
         items[i].skill = it->skill;
         items[i].irt = it->irt;
-        items[i].usable = !it->retired &&
+        items[i].usable = !it->retired && it->pool != RF_POOL_PRETEST &&
                           (!(flags & RF_CAT_POOL_SCORED) || it->type != RF_ITEM_RUBRIC) &&
-                          (!(flags & RF_CAT_POOL_CALIBRATED) || it->calibrated);
+                          (!(flags & RF_CAT_POOL_CALIBRATED) || it->calibrated) &&
+                          (!(flags & RF_CAT_POOL_PRACTICE) || it->pool == RF_POOL_PRACTICE) &&
+                          (!(flags & RF_CAT_POOL_OPERATIONAL) || it->pool == RF_POOL_OPERATIONAL);
         items[i].enemy = it->enemy;
     }
     rf_status rc = rf_cat_pool_new(items, b->n, q, out, err);

@@ -81,13 +81,20 @@ rf_status rf_cat_pool_new(const struct rf_cat_item *items, size_t n, const struc
 void rf_cat_pool_free(struct rf_cat_pool *p);
 
 /* A pool over a loaded bank: each item's random-responder probabilities from
- * its format (rf_answer_random_probs); an item is usable unless it is retired; with
+ * its format (rf_answer_random_probs); an item is usable unless it is retired
+ * or a pretest item (bank/item.h: never scored until promoted); with
  * RF_CAT_POOL_SCORED only the items scored without a rater (mcq, numeric and
  * multi: bank/answer.h; not rubric), with RF_CAT_POOL_CALIBRATED
  * only calibrated ones (else the author's prior parameters serve, as for a
- * new bank). Same contract as rf_cat_pool_new. */
+ * new bank), with RF_CAT_POOL_PRACTICE only the practice pool's items, with
+ * RF_CAT_POOL_OPERATIONAL only the operational pool's (docs/bank-format.md
+ * "Pools"). Every pool of a bank holds all its items in the bank's order, so
+ * indices, ids, skills and parameters agree across pools; only usable
+ * differs. Same contract as rf_cat_pool_new. */
 #define RF_CAT_POOL_SCORED 1
 #define RF_CAT_POOL_CALIBRATED 2
+#define RF_CAT_POOL_PRACTICE 4
+#define RF_CAT_POOL_OPERATIONAL 8
 struct rf_bank;
 rf_status rf_cat_pool_from_bank(const struct rf_bank *b, int flags, const struct rf_quad *q,
                                 struct rf_cat_pool **out, struct rf_err *err);

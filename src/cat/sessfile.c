@@ -17,7 +17,11 @@
  *    "rng": ["16 hex digits" x 4],
  *    "events": [{"item": ID, "answer": K, "params": {...}, "carried": true (an answer of an
  *                earlier session, rf_cat_carry; only when set)} | {"item": ID, "blocked": true}],
- *    "presented": ID | null}
+ *    "presented": ID | null,
+ *    "pretest_answers": [{"item": ID, "answer": K, "theta": M, "sd": S}, ...]}
+ *   (design "pretest": [{"item": ID, "at": N}, ...] and "pretest_answers" only
+ *   when the design seeds pretest items; readers before them refuse nothing
+ *   else but would drop them, so such a session is written as version 2)
  * Numbers are written by jansson with 17 significant digits, so doubles
  * round-trip exactly.
  */
@@ -43,6 +47,30 @@
 static rf_status nomem(struct rf_err *err)
 {
     return rf_err_set(err, RF_ENOMEM, "session: out of memory");
+}
+
+/* The design's pretest items and the pretest answers so far into root;
+ * nonzero when out of memory. */
+static int write_pretest(const struct rf_cat_session *s, json_t *root)
+{
+    const struct rf_cat_pool *p = rf_cat_session_pool(s);
+    const struct rf_cat_design *d = rf_cat_session_design(s);
+    json_t *pl = json_array(), *al = json_array();
+    int bad = !pl || !al;
+    bad |= json_object_set_new(json_object_get(root, "design"), "pretest", pl);
+    bad |= json_object_set_new(root, "pretest_answers", al);
+    for (size_t j = 0; !bad && j < d->npretest; j++)
+        bad |= json_array_append_new(pl, json_pack("{s:s, s:I}", "item", p->ids[d->pretest[j]],
+                                                   "at", (json_int_t)d->pretest_at[j]));
+    for (size_t j = 0; !bad && j < rf_cat_npretest_answered(s); j++) {
+        size_t item, k;
+        double theta, sd;
+        rf_cat_pretest_answer(s, j, &item, &k, &theta, &sd);
+        bad |=
+            json_array_append_new(al, json_pack("{s:s, s:I, s:f, s:f}", "item", p->ids[item],
+                                                "answer", (json_int_t)k, "theta", theta, "sd", sd));
+    }
+    return bad;
 }
 
 rf_status rf_cat_session_to_json(const struct rf_cat_session *s, json_t **out, struct rf_err *err)
@@ -109,15 +137,15 @@ rf_status rf_cat_session_to_json(const struct rf_cat_session *s, json_t **out, s
     for (size_t j = 0; j < d->nscope; j++)
         decide |= d->decide[j];
     size_t pending = rf_cat_pending(s);
-    root = json_pack("{s:s, s:i, s:{s:f, s:f, s:I}, s:{s:I, s:s, s:I, s:b, s:b, s:f, s:o}, "
-                     "s:o, s:o, s:o}",
-                     "format", FORMAT, "version", model || decide ? VERSION_MODEL : VERSION, "grid", "lo", p->q.x[0], "hi",
-                     p->q.x[p->q.n - 1], "n", (json_int_t)p->q.n, "design", "max_items",
-                     (json_int_t)d->max_items, "select", rf_cat_select_name(d->select),
-                     "randomesque", (json_int_t)d->randomesque, "exposure", d->exposure,
-                     "early_stop", d->stop_unreachable, "reach_slack", d->reach_slack, "scope",
-                     scope, "rng", rng, "events", events, "presented",
-                     pending == SIZE_MAX ? json_null() : json_string(p->ids[pending]));
+    root = json_pack(
+        "{s:s, s:i, s:{s:f, s:f, s:I}, s:{s:I, s:s, s:I, s:b, s:b, s:f, s:o}, "
+        "s:o, s:o, s:o}",
+        "format", FORMAT, "version", model || decide || d->npretest ? VERSION_MODEL : VERSION,
+        "grid", "lo", p->q.x[0], "hi", p->q.x[p->q.n - 1], "n", (json_int_t)p->q.n, "design",
+        "max_items", (json_int_t)d->max_items, "select", rf_cat_select_name(d->select),
+        "randomesque", (json_int_t)d->randomesque, "exposure", d->exposure, "early_stop",
+        d->stop_unreachable, "reach_slack", d->reach_slack, "scope", scope, "rng", rng, "events",
+        events, "presented", pending == SIZE_MAX ? json_null() : json_string(p->ids[pending]));
     if (!root) {
         json_decref(classes);
         return nomem(err); /* json_pack's "o" consumed the arrays */
@@ -187,6 +215,10 @@ rf_status rf_cat_session_to_json(const struct rf_cat_session *s, json_t **out, s
             json_decref(root);
             return nomem(err);
         }
+    }
+    if (d->npretest && write_pretest(s, root)) {
+        json_decref(root);
+        return nomem(err);
     }
     *out = root;
     return RF_OK;
@@ -365,6 +397,75 @@ static rf_status read_prior(const json_t *dj, struct rf_cat_design *d, const cha
     return RF_OK;
 }
 
+/* The optional pretest items: [{"item": ID, "at": N}, ...]; checked with
+ * the design (rf_cat_design_check). */
+static rf_status read_pretest(const struct rf_cat_pool *p, const json_t *dj,
+                              struct rf_cat_design *d, const char *w, struct rf_err *err)
+{
+    const json_t *pl = json_object_get(dj, "pretest");
+    if (!pl)
+        return RF_OK;
+    if (!json_is_array(pl) || json_array_size(pl) > RF_CAT_MAX_PRETEST)
+        return rf_err_set(err, RF_EINVAL, "%s: field 'pretest': expected an array of at most %d", w,
+                          RF_CAT_MAX_PRETEST);
+    for (size_t j = 0; j < json_array_size(pl); j++) {
+        char wj[RF_ERRMSG_LEN / 2];
+        snprintf(wj, sizeof wj, "%s: pretest[%zu]", w, j);
+        const json_t *e = json_array_get(pl, j);
+        const char *id;
+        size_t at, i;
+        rf_status rc;
+        if (!json_is_object(e))
+            return rf_err_set(err, RF_EINVAL, "%s: expected an object", wj);
+        if ((rc = rf_json_get_string(e, "item", 1, &id, wj, err)) ||
+            (rc = rf_json_get_size(e, "at", 1, &at, wj, err)))
+            return rc;
+        if (rf_cat_pool_find(p, id, &i))
+            return rf_err_set(err, RF_EINVAL, "%s: item '%s' is not in the bank", wj, id);
+        if (at > UINT32_MAX)
+            return rf_err_set(err, RF_EINVAL, "%s: field 'at': %zu is too large", wj, at);
+        d->pretest[j] = (uint32_t)i;
+        d->pretest_at[j] = (uint32_t)at;
+        d->npretest = j + 1;
+    }
+    return RF_OK;
+}
+
+/* The pretest answers after the scored events: each the next pretest item. */
+static rf_status replay_pretest(struct rf_cat_session *s, const json_t *obj, const char *where,
+                                struct rf_err *err)
+{
+    const struct rf_cat_pool *p = rf_cat_session_pool(s);
+    const json_t *al = json_object_get(obj, "pretest_answers");
+    if (!al)
+        return RF_OK;
+    if (!json_is_array(al))
+        return rf_err_set(err, RF_EINVAL, "%s: field 'pretest_answers': expected an array", where);
+    for (size_t j = 0; j < json_array_size(al); j++) {
+        char w[RF_ERRMSG_LEN / 2];
+        snprintf(w, sizeof w, "%s: pretest_answers[%zu]", where, j);
+        const json_t *e = json_array_get(al, j);
+        const char *id;
+        size_t k, i;
+        double theta, sd;
+        rf_status rc;
+        if (!json_is_object(e))
+            return rf_err_set(err, RF_EINVAL, "%s: expected an object", w);
+        if ((rc = rf_json_get_string(e, "item", 1, &id, w, err)) ||
+            (rc = rf_json_get_size(e, "answer", 1, &k, w, err)) ||
+            (rc = rf_json_get_number(e, "theta", 1, &theta, NULL, w, err)) ||
+            (rc = rf_json_get_number(e, "sd", 1, &sd, NULL, w, err)))
+            return rc;
+        if (rf_cat_pool_find(p, id, &i))
+            return rf_err_set(err, RF_EINVAL, "%s: item '%s' is not in the bank", w, id);
+        if ((rc = rf_cat_replay_pretest(s, i, k, theta, sd, err))) {
+            rf_err_prefix(err, "%s", w);
+            return rc;
+        }
+    }
+    return RF_OK;
+}
+
 static rf_status read_design(const struct rf_cat_pool *p, const json_t *obj, const char *where,
                              struct rf_cat_design *d, struct rf_err *err)
 {
@@ -408,7 +509,8 @@ static rf_status read_design(const struct rf_cat_pool *p, const json_t *obj, con
     }
     if (!(isfinite(d->reach_slack) && d->reach_slack > 0))
         return rf_err_set(err, RF_EINVAL, "%s: field 'reach_slack': expected a positive number", w);
-    if ((rc = read_classes(dj, d, w, err)) || (rc = read_prior(dj, d, w, err)))
+    if ((rc = read_classes(dj, d, w, err)) || (rc = read_prior(dj, d, w, err)) ||
+        (rc = read_pretest(p, dj, d, w, err)))
         return rc;
     if ((rc = rf_cat_design_check(d, p, err)))
         rf_err_prefix(err, "%s", w);
@@ -548,7 +650,7 @@ rf_status rf_cat_session_from_json(const struct rf_cat_pool *p, const json_t *ob
     struct rf_cat_session *s;
     if ((rc = rf_cat_session_new(p, &d, 0, &s, err)))
         return rc;
-    if ((rc = replay_events(s, obj, where, err)))
+    if ((rc = replay_events(s, obj, where, err)) || (rc = replay_pretest(s, obj, where, err)))
         goto fail;
     const json_t *pres = json_object_get(obj, "presented");
     if (pres && !json_is_null(pres)) {
@@ -575,6 +677,17 @@ rf_status rf_cat_session_from_json(const struct rf_cat_pool *p, const json_t *ob
 fail:
     rf_cat_session_free(s);
     return rc;
+}
+
+int rf_cat_state_pretest(const json_t *state, const char *item_id)
+{
+    const json_t *pl = json_object_get(json_object_get(state, "design"), "pretest");
+    for (size_t j = 0; j < json_array_size(pl); j++) {
+        const char *id = json_string_value(json_object_get(json_array_get(pl, j), "item"));
+        if (id && strcmp(id, item_id) == 0)
+            return 1;
+    }
+    return 0;
 }
 
 rf_status rf_cat_session_save(const struct rf_cat_session *s, const char *path, struct rf_err *err)

@@ -29,6 +29,11 @@ rf_status rf_cat_session_from_json(const struct rf_cat_pool *p, const json_t *ob
                                    const char *where, struct rf_cat_session **out,
                                    struct rf_err *err);
 
+/* Whether item_id is one of the pretest items of the stored session state
+ * (NULL or malformed: no). Readers of a test's stored answers skip them: a
+ * pretest answer never changes a score or report. */
+int rf_cat_state_pretest(const json_t *state, const char *item_id);
+
 /* Writes the session to path atomically (temporary file and rename). */
 rf_status rf_cat_session_save(const struct rf_cat_session *s, const char *path, struct rf_err *err);
 

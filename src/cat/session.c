@@ -59,6 +59,12 @@ struct rf_cat_session {
     size_t nevents;
     struct event *events; /* [max_items + pool n] */
     size_t pending;
+    int pending_pre; /* the presented item is pretest item npre */
+    /* Pretest answers, in design order: npre answered, each its category and
+     * its skill's posterior mean and SD when it was answered. */
+    size_t npre;
+    unsigned char pre_k[RF_CAT_MAX_PRETEST];
+    double pre_theta[RF_CAT_MAX_PRETEST], pre_sd[RF_CAT_MAX_PRETEST];
     enum rf_cat_stop stop;
     /* Classification objective (d.nclasses > 0), else NULL. Classes share
      * few distinct (skill, mu, tau) triples (a role requires one of four
@@ -242,6 +248,42 @@ static int bad_cut(const struct rf_cat_design *d)
     return 0;
 }
 
+/* Pretest items: pool items the pool does not use, of scope skills, each
+ * once, at increasing positions within the test. */
+static rf_status check_pretest(const struct rf_cat_design *d, const struct rf_cat_pool *p,
+                               struct rf_err *err)
+{
+    if (d->npretest > RF_CAT_MAX_PRETEST)
+        return rf_err_set(err, RF_ETOOBIG, "more than %d pretest items", RF_CAT_MAX_PRETEST);
+    for (size_t j = 0; j < d->npretest; j++) {
+        size_t i = d->pretest[j], k;
+        if (i >= p->n)
+            return rf_err_set(err, RF_EINVAL, "pretest item %zu is not in the bank", i);
+        if (p->usable[i])
+            return rf_err_set(err, RF_EINVAL,
+                              "pretest item '%s' is scored in this pool (promoted or in another "
+                              "pool)",
+                              p->ids[i]);
+        for (k = 0; k < d->nscope && d->scope[k] != p->skill[i]; k++)
+            ;
+        if (k == d->nscope)
+            return rf_err_set(err, RF_EINVAL, "pretest item '%s' (skill '%s') is outside the scope",
+                              p->ids[i], p->skills[p->skill[i]]);
+        if (p->irt[i].ncat < 2 || p->irt[i].ncat > RF_MAX_CATEGORIES)
+            return rf_err_set(err, RF_EINVAL, "pretest item '%s' has no valid model", p->ids[i]);
+        for (k = 0; k < j; k++)
+            if (d->pretest[k] == d->pretest[j])
+                return rf_err_set(err, RF_EINVAL, "pretest item '%s' appears twice", p->ids[i]);
+        if (d->pretest_at[j] < 1 || d->pretest_at[j] > d->max_items + d->npretest ||
+            (j > 0 && d->pretest_at[j] <= d->pretest_at[j - 1]))
+            return rf_err_set(err, RF_EINVAL,
+                              "pretest item '%s': position %u is not after the previous one and "
+                              "within 1..%zu",
+                              p->ids[i], (unsigned)d->pretest_at[j], d->max_items + d->npretest);
+    }
+    return RF_OK;
+}
+
 static rf_status check_prior(const struct rf_cat_design *d, struct rf_err *err)
 {
     for (size_t j = 0; j < d->nscope; j++)
@@ -313,7 +355,8 @@ rf_status rf_cat_design_check(const struct rf_cat_design *d, const struct rf_cat
                               "requirement %zu to confirm: expected a scope entry below %zu and "
                               "a finite cut",
                               r, d->nscope);
-    return check_prior(d, err);
+    rf_status rc = check_pretest(d, p, err);
+    return rc ? rc : check_prior(d, err);
 }
 
 void rf_cat_session_free(struct rf_cat_session *s)
@@ -646,6 +689,8 @@ void rf_cat_session_reset(struct rf_cat_session *s, uint64_t seed)
     }
     s->nadmin = s->nblocked = s->nevents = 0;
     s->pending = NONE;
+    s->pending_pre = 0;
+    s->npre = 0;
     s->stop = RF_CAT_RUNNING;
     rf_err_clear(&s->err);
     /* The out-of-reach stop is for examinees the cap would stop anyway; when
@@ -970,6 +1015,15 @@ void rf_cat_next(struct rf_cat_session *s, size_t *item)
     const struct rf_cat_pool *p = s->p;
     for (;;) {
         update_stop(s);
+        /* A pretest item at its position, or after the last scored item;
+         * nothing of the scored selection has happened for this position. */
+        if (s->npre < s->d.npretest &&
+            (s->stop != RF_CAT_RUNNING || s->nadmin + s->npre + 1 >= s->d.pretest_at[s->npre])) {
+            s->pending = s->d.pretest[s->npre];
+            s->pending_pre = 1;
+            *item = s->pending;
+            return;
+        }
         if (s->stop != RF_CAT_RUNNING) {
             *item = NONE;
             return;
@@ -1173,7 +1227,56 @@ rf_status rf_cat_answer(struct rf_cat_session *s, size_t item, size_t k)
         return rf_err_set(&s->err, RF_EINVAL, "item '%s': category %zu out of range 0..%zu",
                           s->p->ids[item], k, s->p->irt[item].ncat - 1);
     s->pending = NONE;
+    if (s->pending_pre) {
+        size_t j = s->slot[s->p->skill[item]];
+        s->pending_pre = 0;
+        s->pre_k[s->npre] = (unsigned char)k;
+        s->pre_theta[s->npre] = s->theta[j];
+        s->pre_sd[s->npre] = s->sd[j];
+        s->npre++;
+        return RF_OK;
+    }
     apply(s, item, k);
+    return RF_OK;
+}
+
+size_t rf_cat_npretest_answered(const struct rf_cat_session *s)
+{
+    return s->npre;
+}
+
+void rf_cat_pretest_answer(const struct rf_cat_session *s, size_t j, size_t *item, size_t *k,
+                           double *theta, double *sd)
+{
+    *item = s->d.pretest[j];
+    *k = s->pre_k[j];
+    *theta = s->pre_theta[j];
+    *sd = s->pre_sd[j];
+}
+
+int rf_cat_pending_pretest(const struct rf_cat_session *s)
+{
+    return s->pending != NONE && s->pending_pre;
+}
+
+rf_status rf_cat_replay_pretest(struct rf_cat_session *s, size_t item, size_t k, double theta,
+                                double sd, struct rf_err *err)
+{
+    if (s->pending != NONE)
+        return rf_err_set(err, RF_ECONFLICT, "replay while an item is presented");
+    if (s->npre >= s->d.npretest || item != s->d.pretest[s->npre])
+        return rf_err_set(err, RF_EINVAL, "item '%s' is not the next pretest item",
+                          item < s->p->n ? s->p->ids[item] : "?");
+    if (k >= s->p->irt[item].ncat)
+        return rf_err_set(err, RF_EINVAL, "item '%s': answer %zu out of range 0..%zu",
+                          s->p->ids[item], k, s->p->irt[item].ncat - 1);
+    if (!isfinite(theta) || !(isfinite(sd) && sd > 0))
+        return rf_err_set(err, RF_EINVAL, "item '%s': posterior mean and SD must be finite, SD > 0",
+                          s->p->ids[item]);
+    s->pre_k[s->npre] = (unsigned char)k;
+    s->pre_theta[s->npre] = theta;
+    s->pre_sd[s->npre] = sd;
+    s->npre++;
     return RF_OK;
 }
 
@@ -1242,6 +1345,16 @@ rf_status rf_cat_replay_block(struct rf_cat_session *s, size_t item, struct rf_e
 
 rf_status rf_cat_set_pending(struct rf_cat_session *s, size_t item, struct rf_err *err)
 {
+    if (s->npre < s->d.npretest && item == s->d.pretest[s->npre]) {
+        if (s->pending != NONE)
+            return rf_err_set(err, RF_ECONFLICT, "an item is presented already");
+        update_stop(s);
+        if (s->stop == RF_CAT_RUNNING && s->nadmin + s->npre + 1 < s->d.pretest_at[s->npre])
+            return rf_err_set(err, RF_EINVAL, "pretest item '%s' is not due yet", s->p->ids[item]);
+        s->pending = item;
+        s->pending_pre = 1;
+        return RF_OK;
+    }
     size_t j;
     rf_status rc = replay_check(s, item, &j, err);
     if (rc)

@@ -127,6 +127,18 @@ struct rf_cat_design {
     size_t nreqs;
     size_t req_skill[RF_CAT_MAX_REQS];
     double req_cut[RF_CAT_MAX_REQS];
+    /* Pretest seeding (docs/calibration.md "Pretest items"): npretest pool
+     * items that the pool does not use (pretest items of the bank), given
+     * unscored at the 1-based positions pretest_at[] of the whole test
+     * (strictly increasing, at most max_items + npretest); one whose position
+     * the scored test does not reach comes after its last scored item. Each
+     * item's skill is a scope skill. Their answers move no posterior, no
+     * selection, no RNG and no stopping rule, so the scored items and the
+     * result are those of the same design and seed without them; each keeps
+     * the posterior mean and SD of its skill when it was answered. */
+    size_t npretest;
+    uint32_t pretest[RF_CAT_MAX_PRETEST];
+    uint32_t pretest_at[RF_CAT_MAX_PRETEST];
 };
 
 /* Defaults: empty scope, overall maximum RF_CAT_DEFAULT_MAX_ITEMS, MFI,
@@ -248,6 +260,20 @@ struct rf_cat_skill_result {
     double random_lbf;
 };
 void rf_cat_skill(const struct rf_cat_session *s, size_t j, struct rf_cat_skill_result *out);
+
+/* Pretest items (design npretest): how many were answered, and the j-th
+ * (in order) with its category and its skill's posterior mean and SD just
+ * before it was answered. rf_cat_next presents them like scored items;
+ * rf_cat_answer records them. */
+size_t rf_cat_npretest_answered(const struct rf_cat_session *s);
+void rf_cat_pretest_answer(const struct rf_cat_session *s, size_t j, size_t *item, size_t *k,
+                           double *theta, double *sd);
+/* Whether the presented item is a pretest item. */
+int rf_cat_pending_pretest(const struct rf_cat_session *s);
+/* Restores the next pretest answer (the session file reader): item must be
+ * the next pretest item of the design, k in range, sd > 0. */
+rf_status rf_cat_replay_pretest(struct rf_cat_session *s, size_t item, size_t k, double theta,
+                                double sd, struct rf_err *err);
 
 /* The last error message of the session. */
 const char *rf_cat_errmsg(const struct rf_cat_session *s);

@@ -15,9 +15,12 @@ static const char usage[] =
     "Summarizes the item bank in DIR (default data/bank): per skill, the active\n"
     "(not retired) items by the author's difficulty rating, retired items, the\n"
     "calibrated share, the applied share (active items not marked \"recall\",\n"
-    "docs/bank-format.md) and the share translated into Japanese; then the test information of each skill's active items at\n"
-    "theta = -3, -2.5, ..., 3 (information I gives a standard error of about\n"
-    "1/sqrt(I) when every item is given). Skills come in taxonomy order; skills the\n"
+    "docs/bank-format.md) and the share translated into Japanese; the items of each\n"
+    "pool (practice, operational, pretest; docs/bank-format.md \"Pools\"), flagging a\n"
+    "pool too thin to measure the skill (practice below 10, operational below 24);\n"
+    "then the test information of each skill's active items at theta = -3, -2.5,\n"
+    "..., 3 (information I gives a standard error of about 1/sqrt(I) when every item\n"
+    "is given). Skills come in taxonomy order; skills the\n"
     "taxonomy does not know are marked '?'. Last, the information at each skill's\n"
     "cut points (data/skills.json), flagged 'low' below 6 at the advanced cut (the\n"
     "third) and below 3 at the expert cut (the fourth).\n\n"
@@ -69,6 +72,18 @@ int rf_cmd_bank_stats(int argc, char **argv)
                k->active ? 100.0 * (double)k->calibrated / (double)k->active : 0.0,
                k->active ? 100.0 * (double)(k->active - k->recall) / (double)k->active : 0.0,
                k->active ? 100.0 * (double)k->ja / (double)k->active : 0.0);
+    }
+    printf("\nitems per pool (docs/bank-format.md \"Pools\"; rubric items aside)\n%-28s %8s %11s "
+           "%7s  %s\n",
+           "skill", "practice", "operational", "pretest", "flags");
+    for (size_t i = 0; i < s.nskills; i++) {
+        const struct rf_skill_stats *k = &s.skills[i];
+        int thin_p = k->pool[RF_POOL_PRACTICE] < RF_LINT_MIN_PRACTICE;
+        int thin_o = k->pool[RF_POOL_OPERATIONAL] < RF_LINT_MIN_OPERATIONAL;
+        printf("%-28s %8zu %11zu %7zu  %s%s%s\n", k->skill, k->pool[RF_POOL_PRACTICE],
+               k->pool[RF_POOL_OPERATIONAL], k->pool[RF_POOL_PRETEST],
+               thin_p ? "practice pool thin" : "", thin_p && thin_o ? ", " : "",
+               thin_o ? "operational pool thin" : "");
     }
     printf("\ntest information of active items by theta\n%-28s", "skill");
     for (size_t q = 0; q < GRID_N; q += TABLE_STEP)

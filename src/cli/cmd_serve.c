@@ -16,7 +16,7 @@
 static const char usage[] =
     "usage: rolefit serve [--port N] [--addr IP] [--db FILE|URL] [--bank DIR] [--data DIR] [--web DIR]\n"
     "                     [--threads N] [--no-practice] [--rate N] [--answer-rate N]\n"
-    "                     [--secure-cookies] [--trust-proxy IP] [--exposure FILE]\n"
+    "                     [--secure-cookies] [--trust-proxy IP] [--exposure FILE] [--pretest N]\n"
     "                     [--practice-max N] [--practice-max-per-ip N] [--practice-pow BITS]\n"
     "                     [--password-min N] [--seed S] [--db-pool N] [--quiet]\n\n"
     "Starts rolefit on http://127.0.0.1:8080 with the bundled item bank and an embedded\n"
@@ -48,6 +48,10 @@ static const char usage[] =
     "                 these tests): tests give item i with probability K_i when chosen,\n"
     "                 as 'rolefit assess --exposure' does; checked at start (an item\n"
     "                 the bank lacks, or K outside (0, 1], is an error)\n"
+    "  --pretest N    unscored pretest items (the bank's \"pool\": \"pretest\" items of\n"
+    "                 the test's skills) seeded at random positions into each\n"
+    "                 organization's test, 0 to 8 (default 3; 0 = none): they change no\n"
+    "                 score or report (docs/calibration.md \"Pretest items\")\n"
     "  --practice-max N  practice tests (no invite) open at once, at most (default\n"
     "                 1000): beyond, starts get 429 with Retry-After; a test holds\n"
     "                 its slot until it finishes or goes 30 minutes without an answer\n"
@@ -84,7 +88,7 @@ int rf_cmd_serve(int argc, char **argv)
                *web = rf_cli_default_path("web"), *threads_s = NULL,
                *rate_s = NULL, *arate_s = NULL, *trust_proxy = NULL,
                *exposure = NULL, *pmax_s = NULL, *pmax_ip_s = NULL, *pwmin_s = NULL,
-               *seed_s = NULL, *pow_s = NULL, *pool_s = NULL;
+               *seed_s = NULL, *pow_s = NULL, *pool_s = NULL, *pretest_s = NULL;
     int no_practice = 0, quiet = 0, help = 0, secure_cookies = RF_HTTP_SECURE_COOKIES;
     struct rf_cli_opt opts[] = {
         {"port", 1, &port_s, NULL},       {"addr", 1, &addr, NULL},
@@ -97,6 +101,7 @@ int rf_cmd_serve(int argc, char **argv)
         {"practice-max", 1, &pmax_s, NULL},     {"practice-max-per-ip", 1, &pmax_ip_s, NULL},
         {"password-min", 1, &pwmin_s, NULL},    {"practice-pow", 1, &pow_s, NULL},
         {"seed", 1, &seed_s, NULL},             {"db-pool", 1, &pool_s, NULL},
+        {"pretest", 1, &pretest_s, NULL},
     };
     const char *pos[1];
     size_t npos;
@@ -111,6 +116,7 @@ int rf_cmd_serve(int argc, char **argv)
     size_t port = RF_HTTP_DEFAULT_PORT, threads = RF_HTTP_THREADS;
     size_t pmax = RF_PRACTICE_MAX_OPEN, pmax_ip = RF_PRACTICE_MAX_OPEN_PER_IP;
     size_t pwmin = RF_PASSWORD_MIN, pow_bits = RF_PRACTICE_POW_BITS, pool = 0;
+    size_t pretest = RF_WEB_PRETEST;
     double rate = RF_RATE_PER_IP, arate = RF_RATE_ANSWERS;
     unsigned long long seed = 0;
     if ((port_s && (ec = rf_cli_size(cmd, "port", port_s, 0, 65535, &port))) ||
@@ -124,7 +130,9 @@ int rf_cmd_serve(int argc, char **argv)
          (ec = rf_cli_size(cmd, "password-min", pwmin_s, RF_PASSWORD_MIN, 128, &pwmin))) ||
         (pow_s && (ec = rf_cli_size(cmd, "practice-pow", pow_s, 0, 24, &pow_bits))) ||
         (seed_s && (ec = rf_cli_u64(cmd, "seed", seed_s, &seed))) ||
-        (pool_s && (ec = rf_cli_size(cmd, "db-pool", pool_s, 1, 1000, &pool))))
+        (pool_s && (ec = rf_cli_size(cmd, "db-pool", pool_s, 1, 1000, &pool))) ||
+        (pretest_s &&
+         (ec = rf_cli_size(cmd, "pretest", pretest_s, 0, RF_CAT_MAX_PRETEST, &pretest))))
         return ec;
     if (seed_s && seed == 0)
         return rf_cli_usage_error(cmd, "--seed: 0 means no seed; give a number from 1");
@@ -147,6 +155,7 @@ int rf_cmd_serve(int argc, char **argv)
     cfg.app.exposure = exposure;
     cfg.app.password_min = pwmin;
     cfg.app.seed = seed;
+    cfg.app.pretest = pretest ? (int)pretest : -1;
     cfg.addr = addr;
     cfg.port = (unsigned)port;
     cfg.threads = (unsigned)threads;

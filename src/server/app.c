@@ -20,6 +20,7 @@
 #include "bank/skills.h"
 #include "base/config.h"
 #include "base/escape.h"
+#include "base/mem.h"
 #include "careers/data.h"
 #include "cat/pool.h"
 #include "irt/quad.h"
@@ -165,12 +166,25 @@ rf_status rf_app_open(const struct rf_app_config *cfg, struct rf_app **out, stru
      * calibration replaces them; retired items and items a rater must score
      * never are. */
     if (!rc)
-        rc = rf_cat_pool_from_bank(&a->bank, RF_CAT_POOL_SCORED, &a->q, &a->pool, err);
+        rc = rf_cat_pool_from_bank(&a->bank, RF_CAT_POOL_SCORED | RF_CAT_POOL_PRACTICE, &a->q,
+                                   &a->pool, err);
+    if (!rc)
+        rc = rf_cat_pool_from_bank(&a->bank, RF_CAT_POOL_SCORED | RF_CAT_POOL_OPERATIONAL, &a->q,
+                                   &a->opool, err);
+    if (!rc && !(a->pretest = rf_alloc_array(a->bank.n, sizeof *a->pretest)))
+        rc = rf_err_set(err, RF_ENOMEM, "out of memory");
+    for (size_t i = 0; !rc && i < a->bank.n; i++) {
+        const struct rf_item *it = &a->bank.items[i];
+        if (it->pool == RF_POOL_PRETEST && !it->retired && it->type != RF_ITEM_RUBRIC)
+            a->pretest[a->npretest++] = (uint32_t)i;
+    }
     if (!rc && cfg->exposure) {
         rc = rf_cat_exposure_load(a->pool, cfg->exposure, err);
+        if (!rc)
+            rc = rf_cat_exposure_load(a->opool, cfg->exposure, err);
         size_t limited = 0;
         for (size_t i = 0; !rc && i < a->pool->n; i++)
-            limited += a->pool->usable[i] && a->pool->sh[i] < 1.0;
+            limited += (a->pool->usable[i] || a->opool->usable[i]) && a->pool->sh[i] < 1.0;
         if (!rc)
             rf_app_log(a, "exposure control: %zu items given with probability below 1 (%s)",
                        limited, cfg->exposure);
@@ -200,6 +214,8 @@ void rf_app_close(struct rf_app *a)
     rf_store_close(a->store);
     rf_sesscache_free(a->live);
     rf_cat_pool_free(a->pool);
+    rf_cat_pool_free(a->opool);
+    free(a->pretest);
     rf_quad_cleanup(&a->q);
     rf_bank_cleanup(&a->bank);
     rf_team_spec_cleanup(&a->team);

@@ -40,6 +40,9 @@ struct rf_app_config {
      * rf_rng_substream(seed, n): reproducible tests and demos only, since
      * anyone knowing it can predict the questions. */
     uint64_t seed;
+    /* Unscored pretest items per organization's test (docs/calibration.md
+     * "Pretest items"): 0 RF_WEB_PRETEST, -1 none, else 1..RF_CAT_MAX_PRETEST. */
+    int pretest;
     /* Shortest new password (0: RF_PASSWORD_MIN; below it is refused at open).
      * The list of common passwords is data_dir/common-passwords.txt. */
     size_t password_min;

@@ -43,7 +43,15 @@ struct rf_app {
     struct rf_readiness readiness;   /* the ML Test Score (data/readiness.json) */
     struct rf_pwpolicy pw; /* what a new password must satisfy */
     struct rf_quad q;
-    struct rf_cat_pool *pool;
+    /* The pools (docs/bank-format.md "Pools"): pool holds the practice items,
+     * which open practice tests ask and whose reports disclose; opool the
+     * operational items, which an organization's tests (invites, postings,
+     * their follow-ups) ask and never disclose. Both hold every bank item in
+     * bank order (indices, ids, skills and parameters agree); only usable
+     * differs. pretest lists the bank's pretest items (pool indices). */
+    struct rf_cat_pool *pool, *opool;
+    size_t npretest;
+    uint32_t *pretest;
     struct rf_sesscache *live; /* sessions between requests (sesscache.h) */
     char bank_hash[RF_TOKEN_HASH_LEN];
     int64_t bank_version;
@@ -51,6 +59,12 @@ struct rf_app {
 };
 
 /* ---- every flow (app.c) ---- */
+
+/* The pool an operational (rf_app_test_operational) or practice test uses. */
+static inline struct rf_cat_pool *rf_app_pool(const struct rf_app *a, int operational)
+{
+    return operational ? a->opool : a->pool;
+}
 
 /* Seconds since the epoch (expiry of sessions and invites). */
 int64_t rf_app_now_s(void);
@@ -116,6 +130,12 @@ const char *rf_app_test_lang(const struct rf_test *t);
 
 /* The RNG seed of a new test (see cfg.seed in app.h). */
 uint64_t rf_app_session_seed(struct rf_app *a);
+
+/* Seeds d (an organization's test over a->opool) with up to cfg.pretest of
+ * the bank's pretest items of its scope skills, drawn uniformly, at uniform
+ * random positions (cat/session.h), from a stream of the session's seed
+ * apart from the session's own; none when the bank has none. */
+void rf_app_pretest_seed(struct rf_app *a, struct rf_cat_design *d, uint64_t seed);
 
 /* A session's state as compact JSON (*out, caller frees). */
 rf_status rf_app_session_state(const struct rf_cat_session *s, char **out, struct rf_err *err);

@@ -47,8 +47,9 @@ struct seen_ctx {
 static void block_seen(void *ud, const struct rf_answer *ans)
 {
     struct seen_ctx *c = ud;
+    const struct rf_cat_pool *p = rf_cat_session_pool(c->s);
     size_t i;
-    if (rf_cat_pool_find(c->a->pool, ans->item_id, &i) != RF_OK || !c->a->pool->usable[i])
+    if (rf_cat_pool_find(p, ans->item_id, &i) != RF_OK || !p->usable[i])
         return;
     if (c->carry) {
         if (!c->rc && ans->score >= 0)
@@ -164,10 +165,11 @@ rf_status rf_app_test_confirm(struct rf_app *a, const struct rf_principal *p, in
     struct rf_cat_design d;
     struct rf_app_scope sc;
     memset(&sc, 0, sizeof sc);
-    if (!rc && (rc = rf_roletest_design(&d, a->pool, &a->car.roles, NULL, &e->err)) == RF_OK) {
+    if (!rc && (rc = rf_roletest_design(&d, rf_app_pool(a, rf_app_test_operational(&t)),
+                                        &a->car.roles, NULL, &e->err)) == RF_OK) {
         d.exposure = a->cfg.exposure != NULL;
-        rc = rf_roletest_confirm(&d, a->pool, &a->car.roles, &role, 1, RF_CONFIRM_MAX_ITEMS,
-                                 &e->err);
+        rc = rf_roletest_confirm(&d, rf_app_pool(a, rf_app_test_operational(&t)), &a->car.roles,
+                                 &role, 1, RF_CONFIRM_MAX_ITEMS, &e->err);
     }
     if (!rc) {
         sc.role = role;
@@ -218,7 +220,8 @@ rf_status rf_app_test_followup(struct rf_app *a, const struct rf_principal *p, i
         struct rf_cat_rule r = {RF_CAT_DEFAULT_SE, RF_FOLLOWUP_MIN_PER_SKILL,
                                 RF_FOLLOWUP_MAX_ITEMS};
         size_t k;
-        if ((rc = rf_cat_design_add(&d, a->pool, sc.skills[i], r, &e->err))) {
+        if ((rc = rf_cat_design_add(&d, rf_app_pool(a, rf_app_test_operational(&t)), sc.skills[i],
+                                    r, &e->err))) {
             e->field = "skills";
         } else if (rf_taxonomy_find(&a->car.tax, sc.skills[i], &k) == RF_OK) {
             d.lambda[d.nscope - 1] = a->car.tax.skills[k].loading;
@@ -241,7 +244,12 @@ rf_status rf_app_followup_begin(struct rf_app *a, const struct rf_test *t,
     struct rf_cat_session *s = NULL;
     char *state = NULL, *scope = NULL;
     int64_t nid = 0;
-    rc = rf_cat_session_new(a->pool, d, rf_app_session_seed(a), &s, &e->err);
+    /* an organization's follow-up carries pretest items like its tests */
+    struct rf_cat_design dd = *d;
+    uint64_t seed = rf_app_session_seed(a);
+    if (rf_app_test_operational(t))
+        rf_app_pretest_seed(a, &dd, seed);
+    rc = rf_cat_session_new(rf_app_pool(a, rf_app_test_operational(t)), &dd, seed, &s, &e->err);
     /* Not again: the items of the test and of its earlier follow-ups. A
      * confirm stage carries their answers instead (its posterior is then the
      * combined one while it runs). */

@@ -18,6 +18,7 @@
 #include "careers/html_report.h"
 #include "careers/profile.h"
 #include "careers/report.h"
+#include "cat/sessfile.h"
 #include "server/app_flow.h"
 #include "server/signals.h"
 #include "store/store.h"
@@ -117,13 +118,16 @@ static void review_item(void *ud, const struct rf_answer *ans)
  * answer, key or explanation: those stay undisclosed. */
 struct concepts_ctx {
     struct rf_app *a;
-    json_t *by; /* {"skill\ttag": count} while counting */
+    json_t *by;          /* {"skill\ttag": count} while counting */
+    const json_t *state; /* the test's session state: its pretest items are skipped */
 };
 
 static void count_missed(void *ud, const struct rf_answer *ans)
 {
     struct concepts_ctx *c = ud;
     size_t bi;
+    if (rf_cat_state_pretest(c->state, ans->item_id))
+        return;
     if (rf_bank_find(&c->a->bank, ans->item_id, &bi))
         return;
     const struct rf_item *it = &c->a->bank.items[bi];
@@ -156,9 +160,12 @@ static int cmp_concepts(const void *pa, const void *pb)
 }
 
 /* [{"skill", "concept", "missed"}], by skill, most missed first. */
-static rf_status concepts_missed(struct rf_app *a, int64_t id, json_t **out, struct rf_err *err)
+static rf_status concepts_missed(struct rf_app *a, const struct rf_test *t, json_t **out,
+                                 struct rf_err *err)
 {
-    struct concepts_ctx c = {a, json_object()};
+    int64_t id = t->id;
+    json_t *state = t->state ? json_loads(t->state, 0, NULL) : NULL;
+    struct concepts_ctx c = {a, json_object(), state};
     if (!c.by)
         return rf_err_set(err, RF_ENOMEM, "out of memory");
     rf_status rc = rf_store_answers_list(a->store, id, count_missed, &c, err);
@@ -182,6 +189,7 @@ static rf_status concepts_missed(struct rf_app *a, int64_t id, json_t **out, str
     }
     free(v);
     json_decref(c.by);
+    json_decref(state);
     if (rc) {
         json_decref(arr);
         return rc;
@@ -211,7 +219,7 @@ rf_status rf_app_test_report(struct rf_app *a, const struct rf_principal *p, int
         if (rf_app_test_operational(&t)) {
             /* an organization's test: concepts missed, never the questions */
             json_t *cm = NULL;
-            rc = concepts_missed(a, id, &cm, &e->err);
+            rc = concepts_missed(a, &t, &cm, &e->err);
             if (!rc) {
                 json_object_set_new(report, "concepts_missed", cm);
                 json_object_set_new(report, "answers_withheld", json_true());

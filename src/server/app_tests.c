@@ -113,13 +113,14 @@ rf_status rf_app_scope_from_request(struct rf_app *a, const json_t *req, struct 
     return RF_OK;
 }
 
-static rf_status build_design(struct rf_app *a, struct rf_app_scope *sc, struct rf_cat_design *d,
+static rf_status build_design(struct rf_app *a, const struct rf_cat_pool *pool,
+                              struct rf_app_scope *sc, struct rf_cat_design *d,
                               struct rf_app_error *e)
 {
     rf_status rc;
     if (sc->role || sc->find) {
         /* Role and find-my-role tests also tell the roles apart (closest roles). */
-        rc = rf_roletest_design(d, a->pool, &a->car.roles, sc->role, &e->err);
+        rc = rf_roletest_design(d, pool, &a->car.roles, sc->role, &e->err);
         if (rc) {
             e->field = sc->role ? "role" : "find_role";
             return rc;
@@ -134,7 +135,7 @@ static rf_status build_design(struct rf_app *a, struct rf_app_scope *sc, struct 
         d->stop_unreachable = 0;
         for (size_t i = 0; i < sc->n; i++) {
             struct rf_cat_rule r = {RF_CAT_DEFAULT_SE, RF_WEB_MIN_PER_SKILL, RF_WEB_MAX_ITEMS};
-            if ((rc = rf_cat_design_add(d, a->pool, sc->skills[i], r, &e->err))) {
+            if ((rc = rf_cat_design_add(d, pool, sc->skills[i], r, &e->err))) {
                 e->field = "skills";
                 return rc;
             }
@@ -159,7 +160,7 @@ static rf_status posting_design(struct rf_app *a, int64_t posting, struct rf_app
     struct rf_parsed_posting pp;
     rc = rf_app_posting_reading(a, &po, &pp, e);
     if (!rc) {
-        rc = rf_postingtest_design(d, a->pool, &a->car.roles, &pp, NULL, &e->err);
+        rc = rf_postingtest_design(d, a->opool, &a->car.roles, &pp, NULL, &e->err);
         if (rc)
             e->field = "invite";
         rf_posting_cleanup(&pp);
@@ -207,8 +208,7 @@ static rf_status start_topup(struct rf_app *a, const struct rf_invite *inv,
     if (!rc)
         rc = rf_app_posting_reading(a, &po, &pp, e);
     struct rf_cat_design d;
-    if (!rc && (rc = rf_postingtest_topup_design(&d, a->pool, &a->car.tax, &pp, idx, n,
-                                                 &e->err)))
+    if (!rc && (rc = rf_postingtest_topup_design(&d, a->opool, &a->car.tax, &pp, idx, n, &e->err)))
         e->field = "invite";
     if (!rc)
         d.exposure = a->cfg.exposure != NULL;
@@ -280,7 +280,9 @@ int rf_app_test_operational(const struct rf_test *t)
  * While an operational test runs it shows no skill's SE or finished state
  * and its progress is the share of the item limit answered: the SE after an
  * answer told right from wrong (AUC 0.73 in a probe), and so did a skill
- * finishing (AUC 0.35 from the other side, tests/server/test_operational.c). */
+ * finishing (AUC 0.35 from the other side, tests/server/test_operational.c).
+ * Pretest items count as questions like any other (answered, the limit and
+ * each skill's items), so nothing tells them apart. */
 static json_t *test_json(struct rf_app *a, int64_t id, const struct rf_cat_session *s,
                          const char *status, int operational)
 {
@@ -289,9 +291,16 @@ static json_t *test_json(struct rf_app *a, int64_t id, const struct rf_cat_sessi
     double sum = 0;
     double prior_info = 1.0 / (a->q.sd * a->q.sd);
     int hide = operational && strcmp(status, "active") == 0;
+    size_t npre = rf_cat_npretest_answered(s);
     for (size_t j = 0; j < d->nscope; j++) {
         struct rf_cat_skill_result r;
         rf_cat_skill(s, j, &r);
+        for (size_t k = 0; k < npre; k++) {
+            size_t item, cat;
+            double m, sd;
+            rf_cat_pretest_answer(s, k, &item, &cat, &m, &sd);
+            r.items += a->pool->skill[item] == d->scope[j];
+        }
         const char *sid = a->pool->skills[d->scope[j]];
         double target = d->rule[j].se, done = r.state != RF_CAT_SKILL_OPEN;
         double need = 1.0 / (target * target) - prior_info;
@@ -304,16 +313,16 @@ static json_t *test_json(struct rf_app *a, int64_t id, const struct rf_cat_sessi
                                                 "target", target, "done",
                                                 hide ? json_null() : json_boolean(done)));
     }
-    size_t answered = rf_cat_nanswered(s);
+    size_t answered = rf_cat_nanswered(s) + npre, limit = d->max_items + d->npretest;
     double progress = d->nscope && !hide ? sum / (double)d->nscope : 0.0;
-    double by_count = (double)answered / (double)d->max_items;
+    double by_count = (double)answered / (double)limit;
     if (by_count > progress)
         progress = by_count;
     if (strcmp(status, "active") != 0)
         progress = 1.0;
     return json_pack("{s:I,s:s,s:I,s:I,s:f,s:o}", "id", (json_int_t)id, "status", status,
-                     "answered", (json_int_t)answered, "max_items", (json_int_t)d->max_items,
-                     "progress", progress, "skills", skills);
+                     "answered", (json_int_t)answered, "max_items", (json_int_t)limit, "progress",
+                     progress, "skills", skills);
 }
 
 /* The response to a test request: the test and its current question. */
@@ -325,7 +334,10 @@ rf_status rf_app_test_reply(struct rf_app *a, int64_t id, struct rf_cat_session 
     if (!strcmp(status, "active"))
         rf_cat_next(s, &item);
     json_t *q = item == SIZE_MAX ? json_null()
-                                 : question_json(a, item, rf_cat_nanswered(s) + 1, lang);
+                                 : question_json(a, item,
+                                                 rf_cat_nanswered(s) +
+                                                     rf_cat_npretest_answered(s) + 1,
+                                                 lang);
     if (!q)
         return rf_app_fail(e, RF_EINVAL, NULL, "the current question is no longer in the bank");
     json_t *tj = test_json(a, id, s, status, operational);
@@ -355,7 +367,8 @@ static rf_status session_restore(struct rf_app *a, const struct rf_test *t,
                            (long long)t->id);
     char where[64];
     snprintf(where, sizeof where, "test %lld", (long long)t->id);
-    rf_status rc = rf_cat_session_from_json(a->pool, j, where, s, &e->err);
+    rf_status rc =
+        rf_cat_session_from_json(rf_app_pool(a, rf_app_test_operational(t)), j, where, s, &e->err);
     json_decref(j);
     if (rc)
         rf_app_log(a, "%s", e->err.msg);
@@ -374,6 +387,49 @@ rf_status rf_app_own_test(struct rf_app *a, const struct rf_principal *p, int64_
         return rf_app_fail(e, RF_ENOTFOUND, NULL, "no test %lld for you", (long long)id);
     }
     return rc;
+}
+
+void rf_app_pretest_seed(struct rf_app *a, struct rf_cat_design *d, uint64_t seed)
+{
+    d->npretest = 0;
+    size_t want = a->cfg.pretest == 0  ? RF_WEB_PRETEST
+                  : a->cfg.pretest < 0 ? 0
+                                       : (size_t)a->cfg.pretest;
+    if (want > RF_CAT_MAX_PRETEST)
+        want = RF_CAT_MAX_PRETEST;
+    if (!a->npretest || !want)
+        return;
+    struct rf_rng r; /* apart from the session's own stream */
+    rf_rng_substream(&r, seed, 1);
+    /* A uniform sample of the bank's pretest items of the scope's skills
+     * (selection sampling, in bank order), then uniform positions. */
+    const struct rf_cat_pool *p = a->opool;
+    size_t cand = 0;
+    for (size_t i = 0; i < a->npretest; i++)
+        for (size_t j = 0; j < d->nscope; j++)
+            cand += p->skill[a->pretest[i]] == d->scope[j];
+    for (size_t i = 0, left = cand; i < a->npretest && d->npretest < want; i++) {
+        size_t j = 0;
+        while (j < d->nscope && p->skill[a->pretest[i]] != d->scope[j])
+            j++;
+        if (j == d->nscope)
+            continue;
+        if (rf_rng_below(&r, left--) < want - d->npretest)
+            d->pretest[d->npretest++] = a->pretest[i];
+    }
+    /* Fisher-Yates over the order, then distinct positions in 1..max + n, increasing. */
+    for (size_t k = d->npretest; k > 1; k--) {
+        size_t o = rf_rng_below(&r, k);
+        uint32_t t = d->pretest[k - 1];
+        d->pretest[k - 1] = d->pretest[o];
+        d->pretest[o] = t;
+    }
+    size_t slots = d->max_items + d->npretest;
+    for (size_t k = 0, s = 1, need = d->npretest; k < d->npretest; s++)
+        if (rf_rng_below(&r, slots - s + 1) < need) {
+            d->pretest_at[k++] = (uint32_t)s;
+            need--;
+        }
 }
 
 /* The RNG seed of a new test (see cfg.seed in app.h). */
@@ -463,7 +519,13 @@ rf_status rf_app_test_start(struct rf_app *a, const struct rf_principal *p, cons
     if (!rc && inv.posting_id)
         rc = posting_design(a, inv.posting_id, &sc, &d, e);
     else if (!rc)
-        rc = build_design(a, &sc, &d, e);
+        rc = build_design(a, rf_app_pool(a, org != 0), &sc, &d, e);
+    uint64_t seed = 0;
+    if (!rc) {
+        seed = rf_app_session_seed(a);
+        if (org != 0)
+            rf_app_pretest_seed(a, &d, seed);
+    }
     /* Claiming an invite changes who the caller is: always a new candidate and
      * a new session, never the candidate of a cookie the caller arrived with
      * (someone may have planted it to read the test: session fixation). */
@@ -482,7 +544,7 @@ rf_status rf_app_test_start(struct rf_app *a, const struct rf_principal *p, cons
     char *state = NULL, *scope = NULL;
     int64_t id = 0;
     if (!rc)
-        rc = rf_cat_session_new(a->pool, &d, rf_app_session_seed(a), &s, &e->err);
+        rc = rf_cat_session_new(rf_app_pool(a, org != 0), &d, seed, &s, &e->err);
     if (!rc) {
         size_t first;
         rf_cat_next(s, &first); /* the presented item is part of the state */

@@ -13,6 +13,7 @@
 
 #include "base/config.h"
 #include "careers/integrity.h"
+#include "cat/sessfile.h"
 #include "bank/answer.h"
 #include "irt/model.h"
 
@@ -97,6 +98,7 @@ struct ans {
 
 struct ctx {
     const struct rf_bank *bank;
+    const json_t *state; /* the test's session state: its pretest items are not signals */
     struct ans *a;
     size_t n;
     int overflow;
@@ -127,6 +129,8 @@ static void stored_form(const struct rf_answer *a, char out[RF_ANSWER_MAX_TEXT +
 static void take_answer(void *ud, const struct rf_answer *a, const struct rf_answer_signals *sig)
 {
     struct ctx *c = ud;
+    if (rf_cat_state_pretest(c->state, a->item_id))
+        return;
     if (c->n == MAX_ANSWERS) {
         c->overflow = 1;
         return;
@@ -362,6 +366,8 @@ rf_status rf_signals_report(struct rf_store *st, const struct rf_bank *bank,
     struct ctx c;
     memset(&c, 0, sizeof c);
     c.bank = bank;
+    json_t *state = t->state ? json_loads(t->state, 0, NULL) : NULL;
+    c.state = state;
     c.a = calloc(MAX_ANSWERS, sizeof *c.a);
     if (!c.a)
         return rf_err_set(err, RF_ENOMEM, "out of memory");
@@ -393,6 +399,7 @@ rf_status rf_signals_report(struct rf_store *st, const struct rf_bank *bank,
         }
     }
     free(c.a);
+    json_decref(state);
     if (rc) {
         json_decref(skills);
         json_decref(answers);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bank/bank.h"
+#include "base/config.h"
 
 #define FIX "tests/fixtures/bank"
 
@@ -387,5 +388,79 @@ Test(bank, items_in_japanese)
     cr_assert_str_eq(b.items[0].lang, "ja");
     cr_assert_eq(missing, 2, "the two active untranslated items (the retired one not counted)");
     cr_assert(rf_item_lang_known("ja") && rf_item_lang_known("en") && !rf_item_lang_known("fr"));
+    rf_bank_cleanup(&b);
+}
+
+/* Pools (docs/bank-format.md "Pools"): the field names the pool and round
+ * trips; without it the stable rule places the item, an enemy group whole. */
+Test(bank, pool_field_and_rule)
+{
+    struct rf_bank b;
+    struct rf_err err;
+    static const char *const names[] = {"practice", "operational", "pretest"};
+    static const enum rf_item_pool want[] = {RF_POOL_PRACTICE, RF_POOL_OPERATIONAL,
+                                             RF_POOL_PRETEST};
+    for (size_t i = 0; i < 3; i++) {
+        char v[32];
+        snprintf(v, sizeof v, "\"%s\"", names[i]);
+        const char *json = item_with("pool", v);
+        rf_bank_init(&b);
+        cr_assert_eq(rf_bank_load_mem("m.json", json, strlen(json), &b, &err), RF_OK, "%s",
+                     err.msg);
+        cr_assert_eq(b.items[0].pool, want[i]);
+        json_t *o;
+        cr_assert_eq(rf_item_to_json(&b.items[0], &o), RF_OK);
+        cr_assert_str_eq(json_string_value(json_object_get(o, "pool")), names[i]);
+        json_decref(o);
+        rf_bank_cleanup(&b);
+    }
+    expect_error("pool", "\"secret\"", "item 'ml_fundamentals.loss.001': field 'pool': expected");
+    expect_error("pool", "1",
+                 "field 'pool': expected \"practice\", \"operational\" or \"pretest\"");
+    /* absent: the rule, and no field written back */
+    const char *json = item_with(NULL, NULL);
+    rf_bank_init(&b);
+    cr_assert_eq(rf_bank_load_mem("m.json", json, strlen(json), &b, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(b.items[0].pool, rf_item_pool_rule("ml_fundamentals.loss.001", ""));
+    json_t *o;
+    cr_assert_eq(rf_item_to_json(&b.items[0], &o), RF_OK);
+    cr_assert_null(json_object_get(o, "pool"));
+    json_decref(o);
+    rf_bank_cleanup(&b);
+    /* the rule: an enemy group decides for all its items; about a third practice */
+    size_t practice = 0;
+    for (int i = 0; i < 3000; i++) {
+        char id[32];
+        snprintf(id, sizeof id, "skill.topic.%04d", i);
+        practice += rf_item_pool_rule(id, NULL) == RF_POOL_PRACTICE;
+        cr_assert_eq(rf_item_pool_rule(id, "shared_group"), rf_item_pool_rule("x", "shared_group"));
+        cr_assert_eq(rf_item_pool_rule(id, ""), rf_item_pool_rule(id, NULL));
+    }
+    cr_assert(practice > 900 && practice < 1100, "%zu of 3000 in practice", practice);
+}
+
+/* The bundled bank: every skill has both pools thick enough to measure it. */
+Test(bank, bundled_bank_pools_are_thick_enough)
+{
+    struct rf_bank b;
+    struct rf_err err;
+    rf_bank_init(&b);
+    cr_assert_eq(rf_bank_load_dir("data/bank", &b, &err), RF_OK, "%s", err.msg);
+    for (size_t i = 0; i < b.n; i++) {
+        size_t n[RF_NPOOLS] = {0, 0, 0};
+        int first = 1;
+        for (size_t j = 0; j < b.n && first; j++)
+            first = j >= i || strcmp(b.items[j].skill, b.items[i].skill) != 0;
+        if (!first)
+            continue;
+        for (size_t j = i; j < b.n; j++)
+            if (!strcmp(b.items[j].skill, b.items[i].skill) && !b.items[j].retired &&
+                b.items[j].type != RF_ITEM_RUBRIC)
+                n[b.items[j].pool]++;
+        cr_assert(n[RF_POOL_PRACTICE] >= RF_LINT_MIN_PRACTICE &&
+                      n[RF_POOL_OPERATIONAL] >= RF_LINT_MIN_OPERATIONAL,
+                  "skill %s: %zu practice, %zu operational", b.items[i].skill, n[RF_POOL_PRACTICE],
+                  n[RF_POOL_OPERATIONAL]);
+    }
     rf_bank_cleanup(&b);
 }

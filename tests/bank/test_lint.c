@@ -716,3 +716,37 @@ Test(text, literals_a_translation_keeps)
         cr_assert(strstr(msg, bad[i].want), "case %zu: '%s' lacks '%s'", i, msg, bad[i].want);
     }
 }
+
+/* Pools: a bad value is an error naming the field; a skill whose items are
+ * all operational has a practice pool too thin to measure it. */
+Test(lint, pools_checked_and_thin_pools_warned)
+{
+    expect_finding(48, ",\"pool\":\"secret\"",
+                   "ml.json: item 'ml.topic.000': field 'pool': error: expected \"practice\", "
+                   "\"operational\" or \"pretest\"",
+                   1);
+    struct rf_buf b;
+    rf_buf_init(&b, 1 << 20);
+    clean_bank(&b, 48, NULL);
+    /* every item operational: the field before each item's "lang" */
+    char *json = rf_buf_take(&b);
+    struct rf_buf c;
+    rf_buf_init(&c, 1 << 20);
+    for (const char *p = json; *p; p++) {
+        if (!strncmp(p, "\"lang\":\"en\"", 11))
+            rf_buf_puts(&c, "\"pool\":\"operational\",");
+        rf_buf_putc(&c, *p);
+    }
+    free(json);
+    struct rf_taxonomy tax;
+    struct rf_lint l;
+    run_lint(rf_buf_str(&c), &tax, &l);
+    char *lines = all_lines(&l);
+    cr_assert(strstr(lines, "skill 'ml': pools: 0 practice, 48 operational, 0 pretest active "
+                            "items; a skill needs at least 10 practice and 24 operational"),
+              "%s", lines);
+    free(lines);
+    rf_lint_cleanup(&l);
+    rf_taxonomy_cleanup(&tax);
+    rf_buf_cleanup(&c);
+}

@@ -23,7 +23,7 @@
 
 static const char *skill = "deep_learning";
 static struct rf_bank bank;
-static struct rf_cat_pool *pool; /* as the server builds it: mcq items, not retired */
+static struct rf_cat_pool *pool; /* as the server builds it for practice: scored practice items */
 static char *blocked[NBLOCKED];  /* the skill's most informative items at theta = 0 */
 static char dir[64], exposure_path[128];
 static int use_exposure;
@@ -37,8 +37,9 @@ static void pick_blocked(void)
     cr_assert_eq(rf_bank_load_dir("data/bank", &bank, &err), RF_OK, "%s", err.msg);
     struct rf_quad q;
     cr_assert_eq(rf_quad_init_default(&q, &err), RF_OK);
-    cr_assert_eq(rf_cat_pool_from_bank(&bank, RF_CAT_POOL_SCORED, &q, &pool, &err), RF_OK, "%s",
-                 err.msg);
+    cr_assert_eq(
+        rf_cat_pool_from_bank(&bank, RF_CAT_POOL_SCORED | RF_CAT_POOL_PRACTICE, &q, &pool, &err),
+        RF_OK, "%s", err.msg);
     size_t mid = q.n / 2, sk;
     cr_assert(q.x[mid] == 0.0, "the default grid has a node at 0");
     rf_quad_cleanup(&q);
