@@ -184,6 +184,20 @@
 /* Largest randomesque width, and largest number of skills in one session's
  * scope (the taxonomy has about 16): fixed arrays keep the hot path allocation-free. */
 #define RF_CAT_MAX_TOPK 64
+/* Online calibration (calib/online.h, docs/calibration.md "Promotion"): a
+ * pretest item is ready for staff review with at least RF_ONLINE_MIN_N
+ * answers, SE(a) and SE(b) (every threshold) at most RF_ONLINE_MAX_SE_A and
+ * RF_ONLINE_MAX_SE_B, fit p at least RF_ONLINE_MIN_FIT_P, and a, b within
+ * the linter's plausible ranges. The fit groups answers by posterior mean
+ * into at most RF_ONLINE_FIT_GROUPS groups of at least RF_ONLINE_FIT_MIN_GROUP,
+ * integrating each answer's expectation over RF_ONLINE_FIT_NODES nodes. */
+#define RF_ONLINE_MIN_N 200
+#define RF_ONLINE_MAX_SE_A 0.20
+#define RF_ONLINE_MAX_SE_B 0.20
+#define RF_ONLINE_MIN_FIT_P 0.01
+#define RF_ONLINE_FIT_GROUPS 10
+#define RF_ONLINE_FIT_MIN_GROUP 20
+#define RF_ONLINE_FIT_NODES 41
 /* Most unscored pretest items one session carries (cat/session.h). */
 #define RF_CAT_MAX_PRETEST 8
 #define RF_CAT_MAX_SCOPE 32

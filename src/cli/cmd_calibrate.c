@@ -25,7 +25,9 @@ static const char usage[] =
     "                         [--fixed BANK] [--out FILE] [--format json|csv] [--progress]\n"
     "                         [--no-se] [--no-fit]\n"
     "       rolefit calibrate --loadings --bank BANK (--responses FILE.csv | --store URL)\n"
-    "                         [--tol X] [--max-iter N] [--out FILE] [--progress]\n\n"
+    "                         [--tol X] [--max-iter N] [--out FILE] [--progress]\n"
+    "       rolefit calibrate --pretest --bank BANK --store URL [--format json|text]\n"
+    "                         [--threads N] [--out FILE]\n\n"
     "Estimates item parameters by marginal maximum likelihood (Bock-Aitkin EM) over an\n"
     "equally spaced quadrature grid with a N(0,1) latent distribution. FILE.csv has a\n"
     "header row of item ids (optionally a first column 'person') and one row per person:\n"
@@ -66,7 +68,14 @@ static const char usage[] =
     "  --tol X         stop when no loading moves more than X in a cycle, default 1e-4\n"
     "  --max-iter N    cycles at most, default 200\n"
     "--model, --quad, --range, --threads, --prior-a, --prior-c, --fixed, --format,\n"
-    "--no-se and --no-fit do not go with --loadings.\n";
+    "--no-se and --no-fit do not go with --loadings.\n\n"
+    "--pretest calibrates the pretest items of BANK (\"pool\": \"pretest\") from the finished\n"
+    "tests of the store that carried them (docs/calibration.md, \"Online calibration\"):\n"
+    "per skill, the operational items held at their bank values and the latent mean and\n"
+    "SD estimated; each item's estimate with standard errors, a fit test from the\n"
+    "posterior kept with each answer, and whether it passes the promotion rules (at\n"
+    "least 200 answers, SE of a and of b at most 0.20, fit p at least 0.01, a in\n"
+    "0.2..4, |b| at most 4): 'ready for staff review'. --format text (default) or json.\n";
 
 /* Parses "NAME:X,Y" into two numbers; "none" clears. */
 static int parse_prior(const char *cmd, const char *opt, const char *s, const char *name, int *on,
@@ -127,7 +136,7 @@ int rf_cmd_calibrate(int argc, char **argv)
     const char *responses = NULL, *model_s = NULL, *quad_s = NULL, *range_s = NULL, *tol_s = NULL,
                *iter_s = NULL, *threads_s = NULL, *pa_s = NULL, *pc_s = NULL, *fixed_s = NULL,
                *out_s = NULL, *format_s = NULL, *store_s = NULL, *bank_s = NULL;
-    int help = 0, progress = 0, no_se = 0, no_fit = 0, loadings = 0;
+    int help = 0, progress = 0, no_se = 0, no_fit = 0, loadings = 0, pretest = 0;
     struct rf_cli_opt opts[] = {
         {"responses", 1, &responses, NULL}, {"model", 1, &model_s, NULL},
         {"quad", 1, &quad_s, NULL},         {"range", 1, &range_s, NULL},
@@ -138,6 +147,7 @@ int rf_cmd_calibrate(int argc, char **argv)
         {"store", 1, &store_s, NULL},       {"progress", 0, NULL, &progress},
         {"no-se", 0, NULL, &no_se},         {"no-fit", 0, NULL, &no_fit},
         {"loadings", 0, NULL, &loadings},   {"bank", 1, &bank_s, NULL},
+        {"pretest", 0, NULL, &pretest},
     };
     const char *pos[1];
     size_t npos;
@@ -148,6 +158,30 @@ int rf_cmd_calibrate(int argc, char **argv)
     if (help) {
         fputs(usage, stdout);
         return RF_EXIT_OK;
+    }
+    if (pretest) {
+        const struct {
+            int given;
+            const char *name;
+        } other[] = {{model_s != NULL, "model"},     {quad_s != NULL, "quad"},
+                     {range_s != NULL, "range"},     {tol_s != NULL, "tol"},
+                     {iter_s != NULL, "max-iter"},   {pa_s != NULL, "prior-a"},
+                     {pc_s != NULL, "prior-c"},      {fixed_s != NULL, "fixed"},
+                     {no_se, "no-se"},               {no_fit, "no-fit"},
+                     {loadings, "loadings"},         {responses != NULL, "responses"},
+                     {progress, "progress"}};
+        for (size_t i = 0; i < sizeof other / sizeof other[0]; i++)
+            if (other[i].given)
+                return rf_cli_usage_error(cmd, "--%s does not go with --pretest", other[i].name);
+        if (!bank_s || !store_s)
+            return rf_cli_usage_error(cmd, "--pretest needs --bank BANK and --store URL");
+        if (format_s && strcmp(format_s, "json") && strcmp(format_s, "text"))
+            return rf_cli_usage_error(cmd, "--format: '%s' is not json or text", format_s);
+        struct rf_pretest_args pa = {bank_s, store_s, out_s, format_s && !strcmp(format_s, "json"),
+                                     1};
+        if (threads_s && (ec = rf_cli_size(cmd, "threads", threads_s, 1, 64, &pa.threads)))
+            return ec;
+        return rf_calibrate_pretest(&pa);
     }
     if (!responses == !store_s)
         return rf_cli_usage_error(cmd, "give one of --responses or --store (see 'rolefit "

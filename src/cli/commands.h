@@ -59,6 +59,15 @@ struct rf_loadings_args {
 };
 int rf_calibrate_loadings(const struct rf_loadings_args *a);
 
+/* `rolefit calibrate --pretest` (cmd_calibrate_pretest.c): online calibration
+ * of the pretest items of bank from the finished tests of store. */
+struct rf_pretest_args {
+    const char *bank, *store, *out; /* out NULL: stdout */
+    int json;                       /* JSON (else a text table) */
+    size_t threads;
+};
+int rf_calibrate_pretest(const struct rf_pretest_args *a);
+
 /* `rolefit bank` and its subcommands (cmd_bank*.c). */
 int rf_cmd_bank(int argc, char **argv);
 int rf_cmd_bank_lint(int argc, char **argv);

@@ -248,6 +248,7 @@ struct outcome {
     size_t n;
     char *report_candidate, *report_staff;
     json_t *state;
+    json_t *calibration; /* rolefit calibrate --pretest over the store */
 };
 
 static struct rf_bank pre_bank; /* the copy, to tell pretest items */
@@ -298,6 +299,17 @@ static void run_invited(int count, int right, struct outcome *o)
     o->state = json_loads(t.state, 0, NULL);
     rf_store_test_cleanup(&t);
     rf_store_close(st);
+    /* the calibration reads the pretest answers back from the store */
+    const char *b = getenv("BUILD");
+    char cmd[512], out[160];
+    snprintf(out, sizeof out, "%s/calib.json", fx.dir);
+    snprintf(cmd, sizeof cmd,
+             "%s/rolefit calibrate --pretest --bank %s --store %s --format json --out %s",
+             b && b[0] ? b : "build", pre_dir, fx.db, out);
+    cr_assert_eq(system(cmd), 0, "%s", cmd);
+    json_error_t je;
+    o->calibration = json_load_file(out, 0, &je);
+    cr_assert(o->calibration, "%s: %s", out, je.text);
     fixture_stop();
 }
 
@@ -351,11 +363,22 @@ Test(pools, pretest_items_are_seeded_unscored, .timeout = 600)
         cr_assert_eq(json_integer_value(json_object_get(x, "answer")), 1);
     }
     cr_assert_eq(json_array_size(json_object_get(none.state, "pretest_answers")), 0);
+    /* one test: each pretest item answered once, all right: nothing to estimate yet */
+    const json_t *ci = json_object_get(right.calibration, "items");
+    cr_assert_eq(json_array_size(ci), 3, "%s", json_dumps(right.calibration, 0));
+    json_array_foreach(ci, i, x)
+    {
+        cr_assert_eq(json_integer_value(json_object_get(x, "n")), 1);
+        cr_assert(json_is_false(json_object_get(x, "ready")));
+        cr_assert(strstr(json_string_value(json_object_get(x, "note")), "one category"));
+    }
+    cr_assert_eq(json_array_size(json_object_get(none.calibration, "items")), 0);
     struct outcome *all[3] = {&none, &right, &wrong};
     for (int k = 0; k < 3; k++) {
         free(all[k]->report_candidate);
         free(all[k]->report_staff);
         json_decref(all[k]->state);
+        json_decref(all[k]->calibration);
     }
     rf_bank_cleanup(&pre_bank);
     rf_bank_cleanup(&bank);

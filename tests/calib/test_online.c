@@ -1,0 +1,280 @@
+/* Online calibration of pretest items (calib/online.h, docs/calibration.md
+ * "Online calibration"): seeded simulations through the adaptive engine with
+ * pretest seeding (cat/session.h), exactly as live tests carry them, then
+ * rf_online_run: recovery of a and b by answers per item, the fit statistic
+ * on a misfitting item, and the bad-input paths. Figures: the suite "online"
+ * of build/tests/test_calib with --verbose (docs/calibration.md). */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/rng.h"
+#include "calib/online.h"
+#include "cat/pool.h"
+#include "cat/session.h"
+#include "irt/quad.h"
+
+#define NOPS 40 /* operational items, their bank parameters true */
+#define NPRE 24 /* pretest items */
+#define NITEMS (NOPS + NPRE)
+#define PER_TEST 3
+#define MAX_TESTS 8000
+
+static struct rf_cat_item cat_items[NITEMS];
+static struct rf_online_item items[NITEMS];
+static struct rf_irt_item truth[NITEMS];
+static char ids[NITEMS][32];
+/* misfit: pretest item 0 answered from a curve no 3PL item has */
+static int misfit;
+
+static struct rf_online_answer *answers;
+static size_t nanswers, *test_end; /* answers of the first t tests: [0, test_end[t - 1]) */
+
+/* The banks: operational 3PL items like the bundled bank's (a = 1, c = 0.25,
+ * b over -2..2.6), true as given; pretest items drawn as the issue's hidden
+ * bank: a ~ U(0.6, 2.0), c ~ U(0.1, 0.3), b = a rating's prior b + N(0, 0.5^2). */
+static void make_items(uint64_t seed)
+{
+    struct rf_rng r;
+    rf_rng_seed(&r, seed);
+    static const double prior_b[3] = {-1.3, 0.0, 1.45};
+    for (size_t j = 0; j < NITEMS; j++) {
+        int pre = j >= NOPS;
+        snprintf(ids[j], sizeof ids[j], "s.%s.%03zu", pre ? "pre" : "op", j);
+        if (pre)
+            rf_irt_item_dich(&truth[j], RF_MODEL_3PL, 0.6 + 1.4 * rf_rng_uniform(&r),
+                             prior_b[j % 3] + 0.5 * rf_rng_normal(&r),
+                             0.1 + 0.2 * rf_rng_uniform(&r));
+        else
+            rf_irt_item_dich(&truth[j], RF_MODEL_3PL, 1.0, -2.0 + 4.6 * (double)j / (NOPS - 1),
+                             0.25);
+        cat_items[j] = (struct rf_cat_item){ids[j], "s", truth[j], !pre, NULL};
+        items[j] = (struct rf_online_item){ids[j], 0, truth[j], pre};
+        if (pre) /* what the bank knows of a new item: its model, prior values */
+            rf_irt_item_dich(&items[j].irt, RF_MODEL_3PL, 1.0, prior_b[j % 3], 0.25);
+    }
+}
+
+static size_t draw(struct rf_rng *r, size_t j, double theta)
+{
+    if (misfit && j == NOPS) /* right mostly in the middle: no monotone curve fits */
+        return rf_rng_uniform(r) < (fabs(theta) < 0.7 ? 0.9 : 0.15);
+    return rf_rng_uniform(r) < rf_irt_expected(&truth[j], theta);
+}
+
+/* ntests adaptive tests (20 items, SE 0.3), each with PER_TEST pretest items
+ * chosen uniformly at uniform positions; people theta ~ N(0.2, 1.1^2). */
+static void simulate(size_t ntests, uint64_t seed)
+{
+    struct rf_quad q;
+    struct rf_err err;
+    cr_assert_eq(rf_quad_init_default(&q, &err), RF_OK);
+    struct rf_cat_pool *p;
+    cr_assert_eq(rf_cat_pool_new(cat_items, NITEMS, &q, &p, &err), RF_OK, "%s", err.msg);
+    rf_quad_cleanup(&q);
+    struct rf_cat_design d;
+    rf_cat_design_init(&d);
+    d.max_items = 20;
+    cr_assert_eq(rf_cat_design_add(&d, p, "s", (struct rf_cat_rule){0.3, 5, 20}, &err), RF_OK);
+    free(answers);
+    free(test_end);
+    answers = malloc(ntests * (20 + PER_TEST) * sizeof *answers);
+    test_end = malloc(ntests * sizeof *test_end);
+    cr_assert(answers && test_end);
+    nanswers = 0;
+    struct rf_rng r;
+    rf_rng_seed(&r, seed);
+    for (size_t t = 0; t < ntests; t++) {
+        double theta = 0.2 + 1.1 * rf_rng_normal(&r);
+        struct rf_cat_design dt = d;
+        dt.npretest = PER_TEST;
+        for (size_t k = 0; k < PER_TEST; k++) { /* distinct items, increasing positions */
+            size_t j;
+            int dup;
+            do {
+                j = NOPS + rf_rng_below(&r, NPRE);
+                dup = 0;
+                for (size_t l = 0; l < k; l++)
+                    dup |= dt.pretest[l] == j;
+            } while (dup);
+            dt.pretest[k] = (uint32_t)j;
+            dt.pretest_at[k] = (uint32_t)(1 + k * 7 + rf_rng_below(&r, 7));
+        }
+        struct rf_cat_session *s;
+        cr_assert_eq(rf_cat_session_new(p, &dt, rf_rng_next(&r), &s, &err), RF_OK, "%s", err.msg);
+        for (;;) {
+            size_t item;
+            rf_cat_next(s, &item);
+            if (item == SIZE_MAX)
+                break;
+            int pre = rf_cat_pending_pretest(s);
+            size_t k = draw(&r, item, theta);
+            cr_assert_eq(rf_cat_answer(s, item, k), RF_OK);
+            if (!pre)
+                answers[nanswers++] =
+                    (struct rf_online_answer){(uint32_t)t, (uint32_t)item, (int)k, NAN, NAN};
+        }
+        for (size_t j = 0; j < rf_cat_npretest_answered(s); j++) {
+            struct rf_online_answer *a = &answers[nanswers++];
+            size_t item, k;
+            rf_cat_pretest_answer(s, j, &item, &k, &a->theta, &a->sd);
+            a->person = (uint32_t)t;
+            a->item = (uint32_t)item;
+            a->k = (int)k;
+        }
+        test_end[t] = nanswers;
+        rf_cat_session_free(s);
+    }
+    rf_cat_pool_free(p);
+}
+
+static void release(void)
+{
+    free(answers);
+    free(test_end);
+    answers = NULL;
+    test_end = NULL;
+}
+
+struct recovery {
+    double seconds; /* rf_online_run's wall time */
+    double rmse_a, rmse_b, mean_se_a, mean_se_b;
+    double ready_rmse_a, ready_rmse_b; /* over the items ready for review */
+    size_t estimated, ready;
+};
+
+static void recover(size_t ntests, struct recovery *out, struct rf_online_result *keep)
+{
+    struct rf_online_rules rules;
+    rf_online_rules_default(&rules);
+    struct rf_online_result res;
+    struct rf_err err;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    cr_assert_eq(rf_online_run(items, NITEMS, answers, test_end[ntests - 1], &rules, 2, &res, &err),
+                 RF_OK, "%s", err.msg);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    memset(out, 0, sizeof *out);
+    out->seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+    for (size_t i = 0; i < res.n; i++) {
+        const struct rf_online_result_item *r = &res.items[i];
+        if (!r->ok)
+            continue;
+        const struct rf_irt_item *t = &truth[r->item];
+        out->rmse_a += (r->est.a - t->a) * (r->est.a - t->a);
+        out->rmse_b += (r->est.b - t->b) * (r->est.b - t->b);
+        out->mean_se_a += r->se_a;
+        out->mean_se_b += r->se_b[0];
+        out->estimated++;
+        out->ready += r->ready;
+        if (r->ready) {
+            out->ready_rmse_a += (r->est.a - t->a) * (r->est.a - t->a);
+            out->ready_rmse_b += (r->est.b - t->b) * (r->est.b - t->b);
+        }
+    }
+    double n = (double)(out->estimated ? out->estimated : 1);
+    out->ready_rmse_a = out->ready ? sqrt(out->ready_rmse_a / (double)out->ready) : NAN;
+    out->ready_rmse_b = out->ready ? sqrt(out->ready_rmse_b / (double)out->ready) : NAN;
+    out->rmse_a = sqrt(out->rmse_a / n);
+    out->rmse_b = sqrt(out->rmse_b / n);
+    out->mean_se_a /= n;
+    out->mean_se_b /= n;
+    if (keep)
+        *keep = res;
+    else
+        rf_online_result_cleanup(&res);
+}
+
+Test(online, recovery_by_answers_per_item, .timeout = 300)
+{
+    make_items(2019);
+    misfit = 0;
+    /* up to 2,000 answers per item: NPRE * 2000 / PER_TEST tests */
+    size_t most = NPRE * 2000 / PER_TEST;
+    simulate(most, 19);
+    static const size_t per_item[] = {250, 500, 1000, 2000};
+    struct recovery rc[4];
+    for (size_t i = 0; i < 4; i++) {
+        recover(NPRE * per_item[i] / PER_TEST, &rc[i], NULL);
+        fprintf(stderr,
+                "online: %4zu answers per item (%5zu tests): RMSE a %.3f, b %.3f; mean SE a "
+                "%.3f, b %.3f; %2zu of %d ready, their RMSE a %.3f, b %.3f; %.2f s\n",
+                per_item[i], NPRE * per_item[i] / PER_TEST, rc[i].rmse_a, rc[i].rmse_b,
+                rc[i].mean_se_a, rc[i].mean_se_b, rc[i].ready, NPRE, rc[i].ready_rmse_a,
+                rc[i].ready_rmse_b, rc[i].seconds);
+        cr_assert_eq(rc[i].estimated, NPRE);
+    }
+    /* The standard errors are honest: RMSE within 0.7..1.4 of the mean SE. */
+    for (size_t i = 2; i < 4; i++)
+        cr_assert(rc[i].rmse_a > 0.7 * rc[i].mean_se_a && rc[i].rmse_a < 1.4 * rc[i].mean_se_a &&
+                      rc[i].rmse_b > 0.7 * rc[i].mean_se_b && rc[i].rmse_b < 1.4 * rc[i].mean_se_b,
+                  "%zu answers: RMSE a %.3f b %.3f, mean SE a %.3f b %.3f", per_item[i],
+                  rc[i].rmse_a, rc[i].rmse_b, rc[i].mean_se_a, rc[i].mean_se_b);
+    /* At 2,000 answers per item every item within 0.25 (a) and 0.30 (b),
+     * some ready, and the ready ones (SE at most 0.20) within 0.25. */
+    cr_assert(rc[3].rmse_a <= 0.25 && rc[3].rmse_b <= 0.30, "2,000: RMSE a %.3f, b %.3f",
+              rc[3].rmse_a, rc[3].rmse_b);
+    cr_assert(rc[3].ready >= NPRE / 8 && rc[3].ready_rmse_a <= 0.25 && rc[3].ready_rmse_b <= 0.25,
+              "2,000: %zu ready, RMSE a %.3f, b %.3f", rc[3].ready, rc[3].ready_rmse_a,
+              rc[3].ready_rmse_b);
+    /* more answers, better estimates */
+    cr_assert(rc[3].rmse_b < rc[0].rmse_b && rc[3].mean_se_a < rc[0].mean_se_a);
+    release();
+}
+
+Test(online, misfit_is_flagged_and_not_ready, .timeout = 300)
+{
+    make_items(7);
+    misfit = 1;
+    simulate(NPRE * 1000 / PER_TEST, 8);
+    struct recovery rc;
+    struct rf_online_result res;
+    recover(NPRE * 1000 / PER_TEST, &rc, &res);
+    size_t low = 0;
+    for (size_t i = 0; i < res.n; i++) {
+        const struct rf_online_result_item *r = &res.items[i];
+        cr_assert(r->ok, "%s: %s", ids[r->item], r->note);
+        if (r->item == NOPS) {
+            fprintf(stderr, "online: misfitting item: X2 %.1f on %zu df, p %.2g: %s\n", r->fit,
+                    r->fit_df, r->fit_p, r->note);
+            cr_assert(r->fit_p < 0.001 && !r->ready && strstr(r->note, "misfit"), "%s", r->note);
+        } else {
+            low += r->fit_p < 0.01;
+        }
+    }
+    cr_assert(low <= 1, "%zu well-fitting items flagged", low);
+    rf_online_result_cleanup(&res);
+    release();
+}
+
+Test(online, bad_input_names_the_answer)
+{
+    make_items(3);
+    struct rf_online_rules rules;
+    rf_online_rules_default(&rules);
+    struct rf_online_result res;
+    struct rf_err err;
+    struct rf_online_answer a[2] = {{0, 0, 1, NAN, NAN}, {0, NOPS, 1, 0.1, 0.9}};
+    cr_assert_eq(rf_online_run(items, NITEMS, a, 2, &rules, 1, &res, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(res.n, 1);
+    cr_assert(!res.items[0].ok && strstr(res.items[0].note, "one category"), "%s",
+              res.items[0].note);
+    rf_online_result_cleanup(&res);
+    a[1].k = 2;
+    cr_assert_eq(rf_online_run(items, NITEMS, a, 2, &rules, 1, &res, &err), RF_EINVAL);
+    cr_assert(strstr(err.msg, "answer 2") && strstr(err.msg, ids[NOPS]) &&
+                  strstr(err.msg, "category 2"),
+              "%s", err.msg);
+    a[1].k = 1;
+    a[1].sd = 0;
+    cr_assert_eq(rf_online_run(items, NITEMS, a, 2, &rules, 1, &res, &err), RF_EINVAL);
+    cr_assert(strstr(err.msg, "SD > 0"), "%s", err.msg);
+    a[0].item = NITEMS;
+    cr_assert_eq(rf_online_run(items, NITEMS, a, 1, &rules, 1, &res, &err), RF_EINVAL);
+    char want[64];
+    snprintf(want, sizeof want, "answer 1: item %d is not in the bank", NITEMS);
+    cr_assert(strstr(err.msg, want), "%s", err.msg);
+}
