@@ -88,6 +88,9 @@
  * RF_LINT_MIN_OPERATIONAL in its operational pool (a 30-item test on one
  * skill, and the follow-ups that must not repeat it, need that many). */
 #define RF_POOL_PRACTICE_MOD 3
+/* A skill with fewer items placed by the rule is not split: they serve both
+ * the practice and the operational pool (a small or test bank; lint warns). */
+#define RF_POOL_SPLIT_MIN 20
 #define RF_LINT_MIN_PRACTICE 10
 #define RF_LINT_MIN_OPERATIONAL 24
 /* Longest enemy group name of an item (docs/bank-format.md "Enemy groups"). */

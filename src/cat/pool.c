@@ -471,22 +471,44 @@ rf_status rf_cat_pool_from_bank(const struct rf_bank *b, int flags, const struct
                                 struct rf_cat_pool **out, struct rf_err *err)
 {
     struct rf_cat_item *items = rf_calloc_array(b->n ? b->n : 1, sizeof *items);
-    if (!items)
+    size_t *placed = rf_calloc_array(b->n ? b->n : 1, sizeof *placed);
+    if (!items || !placed) {
+        free(items);
+        free(placed);
         return rf_err_set(err, RF_ENOMEM, "item pool: out of memory");
+    }
+    /* A skill with fewer than RF_POOL_SPLIT_MIN items placed by the rule is
+     * too small to split: those items serve both pools (bank-format.md "Pools"). */
     for (size_t i = 0; i < b->n; i++) {
         const struct rf_item *it = &b->items[i];
+        if (it->retired || it->pool_set || it->pool == RF_POOL_PRETEST ||
+            ((flags & RF_CAT_POOL_SCORED) && it->type == RF_ITEM_RUBRIC))
+            continue;
+        size_t first = 0;
+        while (first < i && strcmp(b->items[first].skill, it->skill) != 0)
+            first++;
+        placed[first]++;
+    }
+    for (size_t i = 0; i < b->n; i++) {
+        const struct rf_item *it = &b->items[i];
+        size_t first = 0;
+        while (first < i && strcmp(b->items[first].skill, it->skill) != 0)
+            first++;
+        int both = !it->pool_set && placed[first] < RF_POOL_SPLIT_MIN;
         items[i].id = it->id;
         items[i].skill = it->skill;
         items[i].irt = it->irt;
-        items[i].usable = !it->retired && it->pool != RF_POOL_PRETEST &&
-                          (!(flags & RF_CAT_POOL_SCORED) || it->type != RF_ITEM_RUBRIC) &&
-                          (!(flags & RF_CAT_POOL_CALIBRATED) || it->calibrated) &&
-                          (!(flags & RF_CAT_POOL_PRACTICE) || it->pool == RF_POOL_PRACTICE) &&
-                          (!(flags & RF_CAT_POOL_OPERATIONAL) || it->pool == RF_POOL_OPERATIONAL);
+        items[i].usable =
+            !it->retired && it->pool != RF_POOL_PRETEST &&
+            (!(flags & RF_CAT_POOL_SCORED) || it->type != RF_ITEM_RUBRIC) &&
+            (!(flags & RF_CAT_POOL_CALIBRATED) || it->calibrated) &&
+            (!(flags & RF_CAT_POOL_PRACTICE) || it->pool == RF_POOL_PRACTICE || both) &&
+            (!(flags & RF_CAT_POOL_OPERATIONAL) || it->pool == RF_POOL_OPERATIONAL || both);
         items[i].enemy = it->enemy;
     }
     rf_status rc = rf_cat_pool_new(items, b->n, q, out, err);
     free(items);
+    free(placed);
     /* A random responder as the item's format says (the pool keeps b's order). */
     for (size_t i = 0; !rc && i < b->n; i++)
         if (b->items[i].irt.ncat >= 2 && b->items[i].irt.ncat <= RF_MAX_CATEGORIES)

@@ -88,9 +88,10 @@ void rf_cat_pool_free(struct rf_cat_pool *p);
  * only calibrated ones (else the author's prior parameters serve, as for a
  * new bank), with RF_CAT_POOL_PRACTICE only the practice pool's items, with
  * RF_CAT_POOL_OPERATIONAL only the operational pool's (docs/bank-format.md
- * "Pools"). Every pool of a bank holds all its items in the bank's order, so
- * indices, ids, skills and parameters agree across pools; only usable
- * differs. Same contract as rf_cat_pool_new. */
+ * "Pools"), except that a skill with fewer than RF_POOL_SPLIT_MIN items
+ * placed by the rule (no "pool" field) is not split: they are in both. Every pool of a bank holds
+ * all its items in the bank's order, so indices, ids, skills and parameters agree across pools;
+ * only usable differs. Same contract as rf_cat_pool_new. */
 #define RF_CAT_POOL_SCORED 1
 #define RF_CAT_POOL_CALIBRATED 2
 #define RF_CAT_POOL_PRACTICE 4

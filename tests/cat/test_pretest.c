@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bank/bank.h"
 #include "base/rng.h"
 #include "cat/pool.h"
 #include "cat/sessfile.h"
@@ -323,4 +324,51 @@ Test(pretest, bad_designs_are_refused_naming_the_item)
     cr_assert(strstr(err.msg, "SD"), "%s", err.msg);
     json_decref(j);
     rf_cat_pool_free(p);
+}
+
+/* Pools from a bank (cat/pool.h): a skill with fewer than RF_POOL_SPLIT_MIN
+ * items placed by the rule serves both pools; a larger one is split, each
+ * item in exactly one; a "pool" field places an item whatever the size. */
+Test(pretest, small_skills_are_not_split)
+{
+    char *json = malloc(1 << 16);
+    size_t n = (size_t)snprintf(json, 1 << 16, "{\"items\":[");
+    for (int i = 0; i < 5 + 40; i++)
+        n += (size_t)snprintf(
+            json + n, (1 << 16) - n,
+            "%s{\"id\":\"%s.t.%03d\",\"skill\":\"%s\",\"type\":\"mcq\",\"stem\":\"Q\","
+            "\"options\":[\"a\",\"b\",\"c\",\"d\"],\"key\":0,\"model\":\"3pl\",\"a\":1,"
+            "\"b\":0,\"c\":0.25%s}",
+            i ? "," : "", i < 5 ? "small" : "big", i, i < 5 ? "small" : "big",
+            i == 0 ? ",\"pool\":\"operational\"" : "");
+    snprintf(json + n, (1 << 16) - n, "]}");
+    struct rf_bank b;
+    struct rf_err err;
+    rf_bank_init(&b);
+    cr_assert_eq(rf_bank_load_mem("m.json", json, strlen(json), &b, &err), RF_OK, "%s", err.msg);
+    free(json);
+    struct rf_quad q;
+    cr_assert_eq(rf_quad_init_default(&q, &err), RF_OK);
+    struct rf_cat_pool *pp, *op;
+    cr_assert_eq(
+        rf_cat_pool_from_bank(&b, RF_CAT_POOL_SCORED | RF_CAT_POOL_PRACTICE, &q, &pp, &err), RF_OK,
+        "%s", err.msg);
+    cr_assert_eq(
+        rf_cat_pool_from_bank(&b, RF_CAT_POOL_SCORED | RF_CAT_POOL_OPERATIONAL, &q, &op, &err),
+        RF_OK, "%s", err.msg);
+    size_t both = 0, one = 0;
+    for (size_t i = 0; i < b.n; i++) {
+        if (i == 0) /* placed by its field */
+            cr_assert(!pp->usable[i] && op->usable[i]);
+        else if (i < 5)
+            cr_assert(pp->usable[i] && op->usable[i], "small skill item %zu in both pools", i);
+        both += pp->usable[i] && op->usable[i];
+        one += i >= 5 && pp->usable[i] + op->usable[i] == 1;
+    }
+    cr_assert_eq(both, 4, "only the small skill's rule-placed items are in both");
+    cr_assert_eq(one, 40, "the big skill is split");
+    rf_cat_pool_free(pp);
+    rf_cat_pool_free(op);
+    rf_quad_cleanup(&q);
+    rf_bank_cleanup(&b);
 }
