@@ -244,10 +244,22 @@ rf_status rf_app_setup_token(struct rf_app *a, char out[RF_TOKEN_LEN], struct rf
     rf_status rc = rf_store_user_count(a->store, &n, err);
     if (rc || n > 0)
         return rc;
-    char h[RF_TOKEN_HASH_LEN];
+    /* Every process that starts before setup prints its own token, and every
+     * printed token works (several `rolefit serve` on one fresh database): each
+     * token is its own setting, and "setup_state" lets only one setup through. */
+    char h[RF_TOKEN_HASH_LEN], key[sizeof RF_SETUP_TOKEN_KEY + RF_TOKEN_HASH_LEN];
     rf_auth_token(out);
     rf_auth_token_hash(out, h);
-    return rf_store_setting_set(a->store, "setup_token_hash", h, err);
+    snprintf(key, sizeof key, "%s%s", RF_SETUP_TOKEN_KEY, h);
+    char *state = NULL;
+    if (!(rc = rf_store_setting_get(a->store, "setup_state", &state, err)) && !state)
+        rc = rf_store_setting_set(a->store, "setup_state", "open", err);
+    free(state);
+    if (!rc)
+        rc = rf_store_setting_set(a->store, key, "open", err);
+    if (rc)
+        out[0] = '\0';
+    return rc;
 }
 
 /* ---- catalogue ---- */

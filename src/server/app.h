@@ -74,6 +74,8 @@ struct rf_store *rf_app_store(const struct rf_app *a);
 
 /* When no account exists: a fresh one-time setup token (its hash is stored;
  * printing it is the caller's business). *out is "" when setup is done. */
+/* The settings key prefix of a setup token's hash (one per process start). */
+#define RF_SETUP_TOKEN_KEY "setup_token:"
 rf_status rf_app_setup_token(struct rf_app *a, char out[RF_TOKEN_LEN], struct rf_err *err);
 
 /* Creates the first organization and admin with the setup token. */

@@ -51,10 +51,18 @@ rf_status rf_app_setup(struct rf_app *a, const json_t *req, int64_t *user_id,
     /* the token is consumed atomically: of two setups racing, one wins */
     char h[RF_TOKEN_HASH_LEN];
     rf_auth_token_hash(token, h);
-    rc = rf_store_setting_swap(a->store, "setup_token_hash", h, "used", &e->err);
+    char key[sizeof RF_SETUP_TOKEN_KEY + RF_TOKEN_HASH_LEN];
+    snprintf(key, sizeof key, "%s%s", RF_SETUP_TOKEN_KEY, h);
+    rc = rf_store_setting_swap(a->store, key, "open", "used", &e->err);
     if (rc == RF_ECONFLICT)
         return rf_app_fail(e, RF_EPERM, "token",
                            "the setup token is not valid (see the server log)");
+    if (rc)
+        return rc;
+    /* any process's token works, but only one setup gets through */
+    rc = rf_store_setting_swap(a->store, "setup_state", "open", "done", &e->err);
+    if (rc == RF_ECONFLICT)
+        return rf_app_fail(e, RF_ECONFLICT, NULL, "setup is already done; sign in instead");
     if (rc)
         return rc;
     int64_t org_id;

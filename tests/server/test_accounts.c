@@ -7,10 +7,12 @@
 #include <criterion/criterion.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/config.h"
 #include "fixture.h"
+#include "server/app.h"
 #include "server/auth.h"
 
 static void start(void)
@@ -323,4 +325,46 @@ Test(accounts, signing_in_replaces_a_planted_session, .init = start, .fini = sto
     cr_assert_eq(client_do(&victim, "GET", "/api/me", NULL, &r), 0);
     cr_assert(json_object_get(r.json, "user"), "%s", r.body);
     http_result_free(&r);
+}
+
+/* Several `rolefit serve` started together on a fresh database each print a
+ * setup token: every printed token works at any process, and only one setup
+ * gets through (before, the last process to start replaced the others'). */
+Test(accounts, every_processs_setup_token_works_and_one_setup_passes)
+{
+    char dir[] = "/tmp/rf-setup-XXXXXX", db[64];
+    cr_assert(mkdtemp(dir));
+    snprintf(db, sizeof db, "%s/t.db", dir);
+    struct rf_app_config cfg = {.db = db, .bank_dir = "data/bank", .data_dir = "data",
+                                .web_dir = "web"};
+    struct rf_app *a, *b;
+    struct rf_err err;
+    cr_assert_eq(rf_app_open(&cfg, &a, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(rf_app_open(&cfg, &b, &err), RF_OK, "%s", err.msg);
+    char ta[RF_TOKEN_LEN], tb[RF_TOKEN_LEN];
+    cr_assert_eq(rf_app_setup_token(a, ta, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(rf_app_setup_token(b, tb, &err), RF_OK, "%s", err.msg);
+    cr_assert(ta[0] && tb[0] && strcmp(ta, tb), "each process has its own token");
+
+    json_t *req = json_pack("{s:s, s:s, s:s, s:s, s:s}", "token", "not a token", "organization",
+                            "Acme", "name", "Ada", "email", "ada@example.com", "password",
+                            "quiet-lantern-47-Orbit");
+    struct rf_app_error e;
+    int64_t uid = 0;
+    cr_assert_eq(rf_app_setup(b, req, &uid, &e), RF_EPERM, "an unknown token sets up: %s", e.err.msg);
+    /* the first process's token, at the second process, after the second started */
+    json_object_set_new(req, "token", json_string(ta));
+    cr_assert_eq(rf_app_setup(b, req, &uid, &e), RF_OK, "%s", e.err.msg);
+    cr_assert(uid > 0);
+    json_object_set_new(req, "token", json_string(tb));
+    json_object_set_new(req, "email", json_string("eve@example.com"));
+    cr_assert_eq(rf_app_setup(a, req, &uid, &e), RF_ECONFLICT, "a second setup passes");
+    cr_assert_eq(rf_app_setup_token(a, ta, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(ta[0], '\0', "a token is made after setup");
+    json_decref(req);
+    rf_app_close(a);
+    rf_app_close(b);
+    char cmd[96];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
 }
