@@ -510,7 +510,8 @@ rf_status rf_app_posting_ranking(struct rf_app *a, const struct rf_principal *p,
         c.fill = NULL;
     }
     if (!rc && !(rc = rf_app_team_private_invites(a, p->org_id, &c.private_inv, &c.nprivate,
-                                                  &e->err)))
+                                                  &e->err)) &&
+        c.nprivate) /* qsort's base may not be NULL, even for no elements */
         qsort(c.private_inv, c.nprivate, sizeof *c.private_inv, cmp_id);
     if (!rc)
         rc = rf_store_tests_ranked(a->store, p->org_id, org_wide ? 0 : id, rank_test, &c, &e->err);
