@@ -137,17 +137,25 @@ port = int(sys.argv[1])
 def login(ip, email):
     return request(port, "POST", "/api/login", {"email": email, "password": "wrong-password-1"},
                    ip=ip)[0]
+import time
+t0 = time.monotonic()
 per_addr = [login("127.0.2.1", f"nobody{i}@example.com") for i in range(30)]
+signin_secs = time.monotonic() - t0
 per_account = [login(f"127.0.3.{i + 1}", "ada@example.com") for i in range(12)]
 starts = [practice_start(port, "127.0.2.2", "deep_learning")[0] for _ in range(9)]
 print("signin_tries", sum(c != 429 for c in per_addr), sorted(set(per_addr)))
+print("signin_secs", int(signin_secs + 1))
 print("account_tries", sum(c != 429 for c in per_account), sorted(set(per_account)))
 print("practice_started", starts.count(201), sorted(set(starts)))
 PY
 cat "$TMP/limits.out"
 v() { sed -n "s/^$1 \([0-9]*\).*/\1/p" "$TMP/limits.out"; }
-t=$(v signin_tries); [ -n "$t" ] && [ "$t" -ge 9 ] && [ "$t" -le 11 ] && ok ||
-    bad "sign-ins per address across processes: $t tries of 30, want 10"
+# the budget is a bucket of 10 refilled at 10 a minute: each hashed sign-in
+# takes a while (more on a loaded machine), so the 30 tries may earn back one
+# try per 6 s they take
+t=$(v signin_tries); secs=$(v signin_secs); most=$((11 + ${secs:-0} / 6))
+[ -n "$t" ] && [ "$t" -ge 9 ] && [ "$t" -le "$most" ] && ok ||
+    bad "sign-ins per address across processes: $t tries of 30 in ${secs}s, want 10 (at most $most)"
 t=$(v account_tries); [ -n "$t" ] && [ "$t" -ge 5 ] && [ "$t" -le 7 ] && ok ||
     bad "failed sign-ins per account across processes: $t tries of 12, want 5 (then a delay)"
 t=$(v practice_started); [ "$t" = 3 ] && ok ||
