@@ -26,17 +26,18 @@ const char *rf_call_name(enum rf_call c)
 
 static void decide(struct rf_req_fit *r)
 {
-    double p = r->p;
+    double p = r->p, lo = fmin(p, r->p_unloaded), hi = fmax(p, r->p_unloaded);
     if (!r->have)
         r->call = RF_CALL_NOT_MEASURED;
-    else if (p >= RF_FIT_MET)
+    else if (lo >= RF_FIT_MET)
         r->call = RF_CALL_MEETS;
-    else if (p <= RF_FIT_BELOW)
+    else if (hi <= RF_FIT_BELOW)
         r->call = RF_CALL_BELOW;
     else
         r->call = RF_CALL_UNDECIDED;
-    r->p_wrong = r->call == RF_CALL_MEETS ? 1 - p : r->call == RF_CALL_BELOW ? p
-                                                                             : fmin(p, 1 - p);
+    r->p_wrong = r->call == RF_CALL_MEETS   ? 1 - lo
+                 : r->call == RF_CALL_BELOW ? hi
+                                            : fmin(p, 1 - p);
 }
 
 /* Index of skill id in the profile's model, or SIZE_MAX. */
@@ -48,10 +49,12 @@ static size_t model_index(const struct rf_profile *p, const char *id)
     return SIZE_MAX;
 }
 
-/* fit_role with the profile's model and evidence (st, NULL without a model). */
+/* fit_role with the profile's model and evidence (st, NULL without a model)
+ * and its reading with the loadings at 0 (st0, NULL when that is st's). */
 static rf_status fit_role(const struct rf_profile *p, struct rf_hier_state *st,
-                          const struct rf_roles *roles, const struct rf_role *role,
-                          struct rf_role_fit *out, struct rf_err *err)
+                          struct rf_hier_state *st0, const struct rf_roles *roles,
+                          const struct rf_role *role, struct rf_role_fit *out,
+                          struct rf_err *err)
 {
     struct rf_req_fit *rq = rf_calloc_array(role->nreqs ? role->nreqs : 1, sizeof *rq);
     if (!rq)
@@ -66,12 +69,13 @@ static rf_status fit_role(const struct rf_profile *p, struct rf_hier_state *st,
         double pk = rf_profile_tail(p, s, q->cut);
         rq[k].req = q;
         rq[k].have = s;
+        size_t mk = st && s ? model_index(p, id) : SIZE_MAX;
         rq[k].p = pk;
+        rq[k].p_unloaded = st0 && mk != SIZE_MAX ? rf_hier_tail(st0, mk, q->cut) : pk;
         rq[k].gap = q->weight * (1 - pk);
         decide(&rq[k]);
         fit += q->weight * pk;
         var += q->weight * q->weight * pk * (1 - pk);
-        size_t mk = st && s ? model_index(p, id) : SIZE_MAX;
         if (q->core && mk != SIZE_MAX && nj < RF_HIER_MAX_SKILLS) {
             ks[nj] = mk;
             cuts[nj++] = q->cut;
@@ -99,12 +103,16 @@ static rf_status fit_role(const struct rf_profile *p, struct rf_hier_state *st,
 rf_status rf_fit_role(const struct rf_profile *p, const struct rf_roles *roles,
                       const struct rf_role *role, struct rf_role_fit *out, struct rf_err *err)
 {
-    struct rf_hier *h;
-    struct rf_hier_state *st;
+    struct rf_hier *h, *h0;
+    struct rf_hier_state *st, *st0;
     rf_status rc = rf_profile_hier(p, &h, &st, err);
     if (rc)
         return rc;
-    rc = fit_role(p, st, roles, role, out, err);
+    if (!(rc = rf_profile_hier_unloaded(p, &h0, &st0, err))) {
+        rc = fit_role(p, st, st0, roles, role, out, err);
+        rf_hier_state_free(st0);
+        rf_hier_free(h0);
+    }
     rf_hier_state_free(st);
     rf_hier_free(h);
     return rc;
@@ -132,24 +140,28 @@ static int by_fit(const void *a, const void *b)
 rf_status rf_fit_all(const struct rf_profile *p, const struct rf_roles *roles,
                      struct rf_role_fit **out, struct rf_err *err)
 {
-    struct rf_hier *h;
-    struct rf_hier_state *st;
+    struct rf_hier *h, *h0 = NULL;
+    struct rf_hier_state *st, *st0 = NULL;
     rf_status rc = rf_profile_hier(p, &h, &st, err);
     if (rc)
         return rc;
     struct rf_role_fit *f = rf_calloc_array(roles->n ? roles->n : 1, sizeof *f);
-    if (!f) {
-        rf_hier_state_free(st);
-        rf_hier_free(h);
-        return rf_err_set(err, RF_ENOMEM, "fit: out of memory");
-    }
-    for (size_t i = 0; i < roles->n && !rc; i++)
-        if ((rc = fit_role(p, st, roles, &roles->roles[i], &f[i], err)))
-            rf_fit_free_all(f, i);
+    if (!f)
+        rc = rf_err_set(err, RF_ENOMEM, "fit: out of memory");
+    if (!rc)
+        rc = rf_profile_hier_unloaded(p, &h0, &st0, err);
+    size_t done = 0;
+    while (!rc && done < roles->n && !(rc = fit_role(p, st, st0, roles, &roles->roles[done],
+                                                     &f[done], err)))
+        done++;
+    rf_hier_state_free(st0);
+    rf_hier_free(h0);
     rf_hier_state_free(st);
     rf_hier_free(h);
-    if (rc)
+    if (rc) {
+        rf_fit_free_all(f, done);
         return rc;
+    }
     qsort(f, roles->n, sizeof *f, by_fit);
     *out = f;
     return RF_OK;

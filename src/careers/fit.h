@@ -27,7 +27,15 @@
 #include "careers/roles.h"
 
 /* The call on one requirement: meets (p >= RF_FIT_MET), below (p <=
- * RF_FIT_BELOW), undecided in between, or not measured (no evidence: no call). */
+ * RF_FIT_BELOW), undecided in between, or not measured (no evidence: no call).
+ * A profile whose prior makes skills load on g with *assumed* loadings (the
+ * documented default, not calibrated: careers/profile.h "model") is read
+ * twice: with its prior (p) and with the same prior but independent skills
+ * (p_unloaded, every loading 0). A call is made only when both readings make
+ * it: meets when both are at least RF_FIT_MET, below when both are at most
+ * RF_FIT_BELOW (docs/careers.md "Calls that do not rest on assumed
+ * loadings"): a loading nobody has estimated may shape P, not carry a call
+ * alone. With calibrated loadings, or none, p_unloaded is p. */
 enum rf_call { RF_CALL_UNDECIDED = 0, RF_CALL_MEETS, RF_CALL_BELOW, RF_CALL_NOT_MEASURED };
 
 /* "meets", "below", "undecided", "not measured". */
@@ -38,9 +46,12 @@ struct rf_req_fit {
     const struct rf_role_req *req;       /* borrowed from the role */
     const struct rf_profile_skill *have; /* borrowed from the profile; NULL: not measured */
     double p;                            /* P(theta >= cut) */
+    double p_unloaded; /* the same with every loading 0 (see above); p when the loadings
+                          are calibrated or there are none */
     double gap;                          /* w (1 - p) */
     enum rf_call call;
-    double p_wrong; /* chance the call is wrong: 1 - p (meets), p (below); undecided and not
+    double p_wrong; /* chance the call is wrong, under the reading less sure of it:
+                       1 - min(p, p_unloaded) (meets), max(p, p_unloaded) (below); undecided and not
                        measured: min(p, 1 - p), what either call would risk */
 };
 

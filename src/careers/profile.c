@@ -755,13 +755,37 @@ rf_status rf_profile_add_session(struct rf_profile *p, const char *id, struct rf
     return RF_OK;
 }
 
+/* rf_profile_hier with spec in place of the model's (same skills). */
+static rf_status hier_with(const struct rf_profile *p, const struct rf_hier_spec *spec,
+                           struct rf_hier **h, struct rf_hier_state **st, struct rf_err *err);
+
 rf_status rf_profile_hier(const struct rf_profile *p, struct rf_hier **h,
                           struct rf_hier_state **st, struct rf_err *err)
 {
     *h = NULL;
     *st = NULL;
-    if (!p->model)
+    return p->model ? hier_with(p, &p->model->spec, h, st, err) : RF_OK;
+}
+
+rf_status rf_profile_hier_unloaded(const struct rf_profile *p, struct rf_hier **h,
+                                   struct rf_hier_state **st, struct rf_err *err)
+{
+    *h = NULL;
+    *st = NULL;
+    if (!p->model || !p->model->assumed)
         return RF_OK;
+    struct rf_hier_spec sp = p->model->spec;
+    int loaded = 0;
+    for (size_t k = 0; k < sp.nskills; k++) {
+        loaded |= sp.lambda[k] > 0;
+        sp.lambda[k] = 0;
+    }
+    return loaded ? hier_with(p, &sp, h, st, err) : RF_OK;
+}
+
+static rf_status hier_with(const struct rf_profile *p, const struct rf_hier_spec *spec,
+                           struct rf_hier **h, struct rf_hier_state **st, struct rf_err *err)
+{
     const struct rf_profile_model *m = p->model;
     for (size_t k = 0; k < m->nskills; k++) {
         const struct rf_profile_skill *s = rf_profile_find(p, m->skills[k]);
@@ -776,7 +800,7 @@ rf_status rf_profile_hier(const struct rf_profile *p, struct rf_hier **h,
         return rc;
     struct rf_hier *hm = NULL;
     struct rf_hier_state *hs = NULL;
-    rc = rf_hier_new(&m->spec, &q, &hm, err);
+    rc = rf_hier_new(spec, &q, &hm, err);
     rf_quad_cleanup(&q);
     if (!rc)
         rc = rf_hier_state_new(hm, &hs, err);

@@ -145,6 +145,13 @@ rf_status rf_profile_add_session(struct rf_profile *p, const char *id, struct rf
 rf_status rf_profile_hier(const struct rf_profile *p, struct rf_hier **h,
                           struct rf_hier_state **st, struct rf_err *err);
 
+/* The same with every loading 0 (the components kept): the reading of the
+ * evidence that does not rest on the loadings. Both NULL when p has no model,
+ * when its loadings are calibrated (model->assumed 0) or when every loading
+ * is already 0: then rf_profile_hier's reading is that one. Same errors. */
+rf_status rf_profile_hier_unloaded(const struct rf_profile *p, struct rf_hier **h,
+                                   struct rf_hier_state **st, struct rf_err *err);
+
 /* Recomputes the posterior, theta and se of every skill of p's model that
  * p measured, from the log-likelihoods and the model (after evidence was
  * added). No-op without a model. RF_EINVAL, RF_ENOMEM. */

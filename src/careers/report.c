@@ -40,7 +40,8 @@ static json_t *req_json(const struct rf_careers *c, const struct rf_req_fit *r)
     if (o && put(o, "skill", json_string(s->id)) && put(o, "name", json_string(s->name)) &&
         put(o, "level", json_string(c->tax.levels[r->req->level])) &&
         put(o, "core", json_boolean(r->req->core)) && put(o, "weight", num(r->req->weight)) &&
-        put(o, "p", num(r->p)) && put(o, "measured", json_boolean(r->have != NULL)) &&
+        put(o, "p", num(r->p)) && put(o, "p_unloaded", num(r->p_unloaded)) &&
+        put(o, "measured", json_boolean(r->have != NULL)) &&
         put(o, "call", json_string(rf_call_name(r->call))) && put(o, "p_wrong", num(r->p_wrong)))
         return o;
     json_decref(o);

@@ -26,7 +26,8 @@ static const char usage[] =
     "most 40 items) and are ranked by posting fit, as the recruiter's ranking\n"
     "ranks them. Applicants come from the reference population (every skill N(0, 1),\n"
     "loading L on one general factor); answers are drawn from a = 1, c = 1/k and the\n"
-    "bank's difficulties. Reports, per posting, the share of the true best third\n"
+    "bank's difficulties, the test asking the operational pool's items (an invited\n"
+    "test's). Reports, per posting, the share of the true best third\n"
     "(by the weight of requirements truly met, ties by the margin over the bars)\n"
     "that the ranking puts in its top third, the mean test length and the measured\n"
     "share of the posting's weight. DIR: every NAME.md or NAME.txt beside a\n"
@@ -134,7 +135,8 @@ int rf_posting_simulate(const char *cmd, int argc, char **argv)
     size_t nfiles = 0;
     json_t *arr = json ? json_array() : NULL;
     if ((rc = rf_quad_init_default(&q, &err)) || (rc = rf_bank_load_dir(bank_dir, &bank, &err)) ||
-        (rc = rf_cat_pool_from_bank(&bank, RF_CAT_POOL_SCORED, &q, &p, &err)) ||
+        /* A posting's test is an invited test: the operational pool. */
+        (rc = rf_cat_pool_from_bank(&bank, rf_rolesim_live_pool(0), &q, &p, &err)) ||
         (rc = rf_rolesim_truth_init(&t, p, &bank, &err)))
         goto done;
     if (!(nfiles = list_postings(pos[0], files, &err))) {

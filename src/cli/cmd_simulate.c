@@ -22,6 +22,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "irt/quad.h"
+#include "server/rolesim.h"
 #include "server/roletest.h"
 
 static const char usage[] =
@@ -29,16 +30,16 @@ static const char usage[] =
     "                        [--examinees N] [--skills a,b] [--select mfi|kl|pwi] [--se X]\n"
     "                        [--max-items N] [--min-items N] [--randomesque K] [--seed S]\n"
     "                        [--threads T] [--thetas FILE] [--sh TARGET] [--sh-rounds R]\n"
-    "                        [--sh-out FILE] [--exposure FILE]\n"
+    "                        [--sh-out FILE] [--exposure FILE] [--pool P]\n"
     "                        [--no-early-stop] [--json]\n"
     "       rolefit simulate (--role ID | --find-role) [--data DIR] [--roles FILE]\n"
     "                        (--bank BANK | --generate-bank J [--model 2pl|3pl])\n"
     "                        [--examinees N] [--seed S] [--threads T] [--thetas FILE]\n"
     "                        [--sh TARGET] [--sh-rounds R] [--sh-out FILE] [--exposure FILE]\n"
-    "                        [--json]\n"
+    "                        [--pool P] [--json]\n"
     "       rolefit simulate --population P[,P...] [--role ID | --find-role] [--data DIR]\n"
     "                        [--roles FILE] (--bank DIR | --generate-bank J [--model M])\n"
-    "                        [--examinees N] [--seed S] [--threads T] [--json]\n\n"
+    "                        [--examinees N] [--seed S] [--threads T] [--pool P] [--json]\n\n"
     "Simulates examinees taking the adaptive test and reports how well it measures them:\n"
     "test length (mean, SD, min, max, histogram, share stopped short of the SE target),\n"
     "per-skill bias, RMSE and mean SE of theta, coverage of the 95% interval, item\n"
@@ -73,6 +74,13 @@ static const char usage[] =
     "                     remaining items (default: stop it)\n"
     "  --seed S           random seed (default 1)\n"
     "  --threads T        worker threads (default 2)\n"
+    "  --pool P           the items of a bank directory a test may ask: operational (an\n"
+    "                     organization's invited tests), practice (open practice tests) or\n"
+    "                     all (every item scored without a rater; docs/bank-format.md\n"
+    "                     \"Pools\"). Default: the live test's pool: operational for --role\n"
+    "                     and every role's test (an invited role test), practice for\n"
+    "                     --find-role (open practice) and its confirm stage; a design from\n"
+    "                     the command line: every item of the bank, as before pools\n"
     "  --json             one JSON object: settings, adaptive, baseline\n\n"
     "The design of the server's tests (what 'rolefit serve' gives; calibrate the file of\n"
     "'serve --exposure' with these):\n"
@@ -118,8 +126,9 @@ static const char usage[] =
     "                     --seed, --threads and --json as above; other options are refused.\n";
 
 /* Loads BANK (directory or parameter file) into a pool; flags (RF_CAT_POOL_*)
- * apply to a directory. */
-static rf_status load_pool(const char *path, int flags, const struct rf_quad *q,
+ * apply to a directory; a parameter file has no pools (refused with
+ * pool_given: --pool). */
+static rf_status load_pool(const char *path, int flags, int pool_given, const struct rf_quad *q,
                            struct rf_cat_pool **out, struct rf_err *err)
 {
     struct stat st;
@@ -134,6 +143,10 @@ static rf_status load_pool(const char *path, int flags, const struct rf_quad *q,
         rf_bank_cleanup(&b);
         return rc;
     }
+    if (pool_given)
+        return rf_err_set(err, RF_EINVAL,
+                          "%s: a parameter file has no pools; --pool needs a bank directory",
+                          path);
     struct rf_param_table t;
     rf_status rc = rf_params_load(path, &t, err);
     if (rc)
@@ -349,7 +362,7 @@ int rf_cmd_simulate(int argc, char **argv)
                *seed_s = NULL, *threads_s = NULL, *thetas = NULL, *sh_s = NULL, *shr_s = NULL,
                *sh_out = NULL, *exposure = NULL, *role_id = NULL, *data_s = NULL,
                *roles_path = NULL, *pop_s = NULL, *tl_s = NULL, *pw_s = NULL, *pl_s = NULL,
-               *cf_s = NULL, *cfr_s = NULL;
+               *cf_s = NULL, *cfr_s = NULL, *pool_s = NULL;
     int json = 0, no_early = 0, help = 0, find_role = 0;
     struct rf_cli_opt opts[] = {
         {"bank", 1, &bank, NULL},
@@ -381,6 +394,7 @@ int rf_cmd_simulate(int argc, char **argv)
         {"prior-loading", 1, &pl_s, NULL},
         {"confirm", 1, &cf_s, NULL},
         {"confirm-roles", 1, &cfr_s, NULL},
+        {"pool", 1, &pool_s, NULL},
     };
     const char *pos[1];
     size_t npos;
@@ -391,6 +405,22 @@ int rf_cmd_simulate(int argc, char **argv)
     if (help) {
         fputs(usage, stdout);
         return RF_EXIT_OK;
+    }
+    int pool = -1; /* the live test's */
+    if (pool_s) {
+        if (strcmp(pool_s, "operational") == 0)
+            pool = RF_CAT_POOL_SCORED | RF_CAT_POOL_OPERATIONAL;
+        else if (strcmp(pool_s, "practice") == 0)
+            pool = RF_CAT_POOL_SCORED | RF_CAT_POOL_PRACTICE;
+        else if (strcmp(pool_s, "all") == 0)
+            pool = RF_CAT_POOL_SCORED;
+        else
+            return rf_cli_usage_error(cmd, "--pool: expected operational, practice or all, got "
+                                           "'%s'",
+                                      pool_s);
+        if (gen_s)
+            return rf_cli_usage_error(cmd, "--pool goes with a bank directory (--bank DIR), not "
+                                           "a generated bank");
     }
     if (tl_s && !pop_s)
         return rf_cli_usage_error(cmd, "--truth-loading goes with --population");
@@ -420,7 +450,8 @@ int rf_cmd_simulate(int argc, char **argv)
             return rf_cli_usage_error(cmd, "give exactly one of --bank and --generate-bank "
                                            "(see 'rolefit simulate --help')");
         struct rf_simpop_args pa = {bank,     0,     0,    data_s ? data_s : rf_cli_default_path("data"), roles_path,
-                                    role_id,  find_role, pop_s, 1000, 2, 1, json, 0, 0, 0, 0, 0, 1};
+                                    role_id,  find_role, pop_s, 1000, 2, 1, json, 0, 0, 0, 0, 0, 1,
+                                    pool};
         enum rf_model pm;
         if ((n_s && (ec = rf_cli_size(cmd, "examinees", n_s, 1, 10000000, &pa.examinees))) ||
             (threads_s && (ec = rf_cli_size(cmd, "threads", threads_s, 1, 64, &pa.threads))) ||
@@ -567,9 +598,14 @@ int rf_cmd_simulate(int argc, char **argv)
         if ((rc = rf_cat_generate(sk, nsk, gen, model, seed, &g, &err)) ||
             (rc = rf_cat_pool_new(g.items, g.n, &q, &p, &err)))
             goto out;
-    } else if ((rc = load_pool(bank, roled ? RF_CAT_POOL_SCORED : 0, &q, &p, &err))) {
-        goto out;
+    } else {
+        if (pool < 0 && roled)
+            pool = rf_rolesim_live_pool(find_role);
+        if ((rc = load_pool(bank, pool >= 0 ? pool : 0, pool_s != NULL, &q, &p, &err)))
+            goto out;
     }
+    /* The pool the study draws from, for the output. */
+    const char *pool_name = gen ? "generated" : pool >= 0 ? rf_rolesim_pool_name(pool) : "bank";
     struct rf_cat_design d;
     if (roled) {
         /* Exactly the design the server gives its role and find-my-role tests. */
@@ -635,6 +671,11 @@ int rf_cmd_simulate(int argc, char **argv)
             (json_int_t)d.max_items, "randomesque", (json_int_t)d.randomesque, "early_stop",
             d.stop_unreachable, "seed", (json_int_t)seed, "threads", (json_int_t)threads,
             "baseline_form", form, "design", design_name, "classes", (json_int_t)d.nclasses);
+        if (settings) {
+            json_object_set_new(settings, "pool", json_string(pool_name));
+            json_object_set_new(settings, "usable_items",
+                                json_integer((json_int_t)rf_rolesim_pool_usable(p)));
+        }
         if (settings && rule) {
             json_object_set_new(settings, "se", json_real(rule->se));
             json_object_set_new(settings, "min_items", json_integer((json_int_t)rule->min));
@@ -685,7 +726,8 @@ int rf_cmd_simulate(int argc, char **argv)
             if (d.decide_p > 0)
                 printf(", requirements decided at P %.2f", d.decide_p);
             printf("\n");
-            printf("%zu examinees, %zu items, seed %llu\n", nex, p->n, seed);
+            printf("%zu examinees, %zu items (pool: %s, %zu it may give), seed %llu\n", nex, p->n,
+                   pool_name, rf_rolesim_pool_usable(p), seed);
         } else {
             printf("%zu examinees, %zu items, select %s, SE target %.2f, max %zu items, "
                    "randomesque %zu, seed %llu\n",

@@ -68,8 +68,9 @@ static json_t *bins_json(const struct rf_rolesim_bin *b)
 
 static json_t *calls_json(const struct rf_rolesim_calls *c)
 {
-    return json_pack("{s:I, s:f, s:f, s:f, s:f, s:o}", "calls", (json_int_t)c->n, "decisive",
-                     c->decisive, "wrong_among_decisive", c->wrong, "brier", c->brier,
+    return json_pack("{s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:o}", "calls", (json_int_t)c->n,
+                     "decisive", c->decisive, "wrong_among_decisive", c->wrong, "p_decisive",
+                     c->p_decisive, "p_wrong_among_decisive", c->p_wrong, "brier", c->brier,
                      "calibration_error", c->cal_error, "calibration", bins_json(c->bins));
 }
 
@@ -81,6 +82,8 @@ static json_t *result_json(enum rf_rolesim_pop pop, const struct rf_rolesim_resu
                           r->decisive, "wrong_among_decisive", r->wrong, "brier", r->brier,
                           "calibration_error", r->cal_error, "fit_mean", r->fit_mean, "fit_min",
                           r->fit_min, "p_min", r->p_min);
+    json_object_set_new(o, "p_decisive", json_real(r->p_decisive));
+    json_object_set_new(o, "p_wrong_among_decisive", json_real(r->p_wrong));
     json_object_set_new(o, "closest",
                         json_pack("{s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:o}", "with_own_role",
                                   (json_int_t)r->nown, "own", r->closest, "higher_bars",
@@ -90,12 +93,7 @@ static json_t *result_json(enum rf_rolesim_pop pop, const struct rf_rolesim_resu
                                   bins_json(r->roles)));
     json_object_set_new(o, "meets_calibration", bins_json(r->meets));
     if (r->report.n)
-        json_object_set_new(o, "report_target_calls",
-                            json_pack("{s:I, s:f, s:f, s:f, s:f, s:o}", "calls",
-                                      (json_int_t)r->report.n, "decisive", r->report.decisive,
-                                      "wrong_among_decisive", r->report.wrong, "brier",
-                                      r->report.brier, "calibration_error", r->report.cal_error,
-                                      "calibration", bins_json(r->report.bins)));
+        json_object_set_new(o, "report_target_calls", calls_json(&r->report));
     json_object_set_new(o, "coverage",
                         json_pack("{s:f, s:f}", "skills_measured", r->skills_measured,
                                   "all_task_areas", r->tasks_all));
@@ -127,6 +125,8 @@ static void print_result(enum rf_rolesim_pop pop, const struct rf_rolesim_result
            "%.2f (min %.2f, min p %.2f)\n",
            rf_rolesim_pop_name(pop), r->len_mean, 100 * r->decisive, 100 * r->wrong, r->brier,
            r->cal_error, r->fit_mean, r->fit_min, r->p_min);
+    printf("  P(meets) alone beyond 0.2/0.8: decisive %5.1f%%  wrong %5.1f%%\n",
+           100 * r->p_decisive, 100 * r->p_wrong);
     printf("  closest: ");
     if (r->nown)
         printf("own role %.1f%%, another with bars as high %.1f%% (of %zu); ", 100 * r->closest,
@@ -221,17 +221,25 @@ int rf_simulate_population(const struct rf_simpop_args *a)
                                        a->bank);
             goto done;
         }
-        /* As the server: every item scored without a rater (no rubric items). */
+        /* As the server: every item scored without a rater (no rubric items),
+         * from the pool the live test of that kind draws on (--pool). */
         if ((rc = rf_bank_load_dir(a->bank, &bank, &err)) ||
-            (rc = rf_cat_pool_from_bank(&bank, RF_CAT_POOL_SCORED, &q, &p, &err)))
+            (rc = rf_cat_pool_from_bank(&bank,
+                                        a->pool >= 0 ? a->pool
+                                                     : rf_rolesim_live_pool(a->find_role),
+                                        &q, &p, &err)))
             goto done;
     }
     if ((rc = rf_rolesim_truth_init(&t, p, a->gen ? NULL : &bank, &err)))
         goto done;
     const char *test = role ? role->id : a->find_role ? "find my role" : "every role's test";
+    int flags = a->pool >= 0 ? a->pool : rf_rolesim_live_pool(a->find_role);
+    const char *pool = a->gen ? "generated" : rf_rolesim_pool_name(flags);
+    size_t usable = rf_rolesim_pool_usable(p);
     if (a->json) {
-        out = json_pack("{s:{s:s, s:s, s:I, s:I, s:I, s:s, s:f}, s:[]}", "settings", "test", test,
-                        "bank", a->bank ? a->bank : "generated", "items", (json_int_t)p->n,
+        out = json_pack("{s:{s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:f}, s:[]}", "settings", "test",
+                        test, "bank", a->bank ? a->bank : "generated", "pool", pool, "items",
+                        (json_int_t)usable,
                         "examinees", (json_int_t)a->examinees, "seed", (json_int_t)a->seed,
                         "truth", a->gen ? "the generated parameters" : "a = 1, c = 1/k",
                         "truth_loading", a->truth_loading, "populations");
@@ -240,9 +248,9 @@ int rf_simulate_population(const struct rf_simpop_args *a)
             goto done;
         }
     } else {
-        printf("%s, %zu examinees per population, %zu items, seed %llu; truth %s; skills' "
-               "loading %g\n",
-               test, a->examinees, p->n, a->seed,
+        printf("%s, %zu examinees per population, %zu items (pool: %s), seed %llu; truth %s; "
+               "skills' loading %g\n",
+               test, a->examinees, usable, pool, a->seed,
                a->gen ? "the generated parameters" : "a = 1, c = 1/k, the bank's b",
                a->truth_loading);
         if (a->prior_set)

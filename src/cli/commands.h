@@ -35,6 +35,9 @@ struct rf_simpop_args {
     double prior_weight, prior_loading;
     /* --confirm N [--confirm-roles R]: find my role's confirm stage (0: none) */
     size_t confirm, confirm_roles;
+    /* --pool: the pool flags of a bank directory (cat/pool.h), or -1: the
+     * live test's (server/rolesim.h rf_rolesim_live_pool) */
+    int pool;
 };
 int rf_simulate_population(const struct rf_simpop_args *a);
 int rf_cmd_assess(int argc, char **argv);

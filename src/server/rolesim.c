@@ -87,6 +87,26 @@ void rf_rolesim_truth_cleanup(struct rf_rolesim_truth *t)
     memset(t, 0, sizeof *t);
 }
 
+int rf_rolesim_live_pool(int find_role)
+{
+    return RF_CAT_POOL_SCORED | (find_role ? RF_CAT_POOL_PRACTICE : RF_CAT_POOL_OPERATIONAL);
+}
+
+const char *rf_rolesim_pool_name(int flags)
+{
+    return flags & RF_CAT_POOL_OPERATIONAL ? "operational"
+           : flags & RF_CAT_POOL_PRACTICE  ? "practice"
+                                           : "all";
+}
+
+size_t rf_rolesim_pool_usable(const struct rf_cat_pool *p)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < p->n; i++)
+        n += p->usable[i];
+    return n;
+}
+
 /* Per examinee. Requirement calls: up to maxreq per examinee, p < 0 unused. */
 struct per_examinee {
     size_t *len;
@@ -101,8 +121,9 @@ struct per_examinee {
     unsigned char *tasks_all;
     double *callp;          /* [N][maxreq] */
     unsigned char *callmet; /* [N][maxreq] */
+    unsigned char *callc;   /* [N][maxreq]: the report's call (enum rf_call) */
     double *repp;           /* [N][maxreq]: find my role, the report's target role */
-    unsigned char *repmet;  /* [N][maxreq] */
+    unsigned char *repmet, *repc; /* [N][maxreq] */
     double *roleprob;       /* [N][nroles], own role's examinees only */
     /* The confirm stage (opts confirm > 0): its items, and as above after it. */
     size_t *len2;
@@ -110,7 +131,7 @@ struct per_examinee {
     signed char *own_ok2;
     unsigned char *told_none2;
     double *callp2, *repp2;
-    unsigned char *callmet2, *repmet2;
+    unsigned char *callmet2, *repmet2, *callc2, *repc2;
 };
 
 struct study {
@@ -161,12 +182,12 @@ static size_t answer(const struct study *st, enum rf_rolesim_pop how, size_t i, 
 
 /* The requirement calls of role on profile pr against the truth (over the
  * taxonomy's first nsk skills; random responders meet no bar, perfect ones
- * every bar: how) into p[0..maxreq-1] (-1: no requirement) and met, and the
- * role's fit. */
+ * every bar: how) into p[0..maxreq-1] (-1: no requirement), met and call
+ * (the report's, enum rf_call), and the role's fit. */
 static rf_status calls(const struct study *st, enum rf_rolesim_pop how,
                        const struct rf_profile *pr, const struct rf_role *role,
                        const double *truth, size_t nsk, double *p, unsigned char *met,
-                       double *fit, struct rf_err *err)
+                       unsigned char *call, double *fit, struct rf_err *err)
 {
     struct rf_role_fit f;
     rf_status rc = rf_fit_role(pr, st->roles, role, &f, err);
@@ -184,6 +205,7 @@ static rf_status calls(const struct study *st, enum rf_rolesim_pop how,
                                           : 0;
         p[k] = f.reqs[k].p;
         met[k] = (unsigned char)m;
+        call[k] = (unsigned char)f.reqs[k].call;
     }
     rf_fit_cleanup(&f);
     return RF_OK;
@@ -255,10 +277,10 @@ static rf_status confirm_stage(const struct study *st, size_t i, enum rf_rolesim
     double norole;
     if (!rc)
         rc = calls(st, how, pr, target, truth, nsk, pe->callp2 + i * st->maxreq,
-                   pe->callmet2 + i * st->maxreq, &fit, err);
+                   pe->callmet2 + i * st->maxreq, pe->callc2 + i * st->maxreq, &fit, err);
     if (!rc)
         rc = calls(st, how, pr, lead[0], truth, nsk, pe->repp2 + i * st->maxreq,
-                   pe->repmet2 + i * st->maxreq, &fit, err);
+                   pe->repmet2 + i * st->maxreq, pe->repc2 + i * st->maxreq, &fit, err);
     if (!rc && !(rc = rf_closest_all(pr, st->roles, &cl2, &norole, err))) {
         pe->top2[i] = cl2[0].prob;
         pe->told_none2[i] = norole > cl2[0].prob;
@@ -361,7 +383,7 @@ static rf_status examinee(const struct study *st, size_t i, struct rf_cat_sessio
     if (rc)
         return rc;
     if ((rc = calls(st, how, pr, target, truth, nsk, pe->callp + i * st->maxreq,
-                    pe->callmet + i * st->maxreq, &pe->fit[i], err)))
+                    pe->callmet + i * st->maxreq, pe->callc + i * st->maxreq, &pe->fit[i], err)))
         return rc;
     struct rf_role_close *cl;
     if ((rc = rf_closest_all(pr, roles, &cl, &pe->norole[i], err)))
@@ -369,7 +391,7 @@ static rf_status examinee(const struct study *st, size_t i, struct rf_cat_sessio
     double fit_report;
     if (o->find_role &&
         (rc = calls(st, how, pr, cl[0].role, truth, nsk, pe->repp + i * st->maxreq,
-                    pe->repmet + i * st->maxreq, &fit_report, err))) {
+                    pe->repmet + i * st->maxreq, pe->repc + i * st->maxreq, &fit_report, err))) {
         free(cl);
         return rc;
     }
@@ -424,8 +446,10 @@ static void pe_free(struct per_examinee *pe)
     free(pe->tasks_all);
     free(pe->callp);
     free(pe->callmet);
+    free(pe->callc);
     free(pe->repp);
     free(pe->repmet);
+    free(pe->repc);
     free(pe->roleprob);
     free(pe->len2);
     free(pe->top2);
@@ -433,8 +457,10 @@ static void pe_free(struct per_examinee *pe)
     free(pe->told_none2);
     free(pe->callp2);
     free(pe->callmet2);
+    free(pe->callc2);
     free(pe->repp2);
     free(pe->repmet2);
+    free(pe->repc2);
 }
 
 static rf_status pe_alloc(struct per_examinee *pe, size_t n, size_t maxreq, size_t nroles,
@@ -457,6 +483,8 @@ static rf_status pe_alloc(struct per_examinee *pe, size_t n, size_t maxreq, size
     pe->callmet = rf_calloc_array(n * (maxreq ? maxreq : 1), sizeof *pe->callmet);
     pe->repp = rf_calloc_array(n * (maxreq ? maxreq : 1), sizeof *pe->repp);
     pe->repmet = rf_calloc_array(n * (maxreq ? maxreq : 1), sizeof *pe->repmet);
+    pe->callc = rf_calloc_array(n * (maxreq ? maxreq : 1), sizeof *pe->callc);
+    pe->repc = rf_calloc_array(n * (maxreq ? maxreq : 1), sizeof *pe->repc);
     pe->roleprob = rf_calloc_array(n * (nroles ? nroles : 1), sizeof *pe->roleprob);
     size_t nm = n * (maxreq ? maxreq : 1);
     pe->len2 = rf_calloc_array(n, sizeof *pe->len2);
@@ -467,11 +495,13 @@ static rf_status pe_alloc(struct per_examinee *pe, size_t n, size_t maxreq, size
     pe->callmet2 = rf_calloc_array(nm, sizeof *pe->callmet2);
     pe->repp2 = rf_calloc_array(nm, sizeof *pe->repp2);
     pe->repmet2 = rf_calloc_array(nm, sizeof *pe->repmet2);
+    pe->callc2 = rf_calloc_array(nm, sizeof *pe->callc2);
+    pe->repc2 = rf_calloc_array(nm, sizeof *pe->repc2);
     if (!pe->len2 || !pe->top2 || !pe->own_ok2 || !pe->told_none2 || !pe->callp2 || !pe->callmet2 ||
         !pe->repp2 || !pe->repmet2 || !pe->len || !pe->fit || !pe->top || !pe->norole ||
         !pe->own_ok || !pe->own_idx || !pe->told_test || !pe->higher || !pe->told_none ||
         !pe->rnd || !pe->skills || !pe->tasks_all || !pe->callp || !pe->callmet || !pe->repp ||
-        !pe->repmet || !pe->roleprob) {
+        !pe->repmet || !pe->roleprob || !pe->callc || !pe->repc || !pe->callc2 || !pe->repc2) {
         pe_free(pe);
         return rf_err_set(err, RF_ENOMEM, "simulation: out of memory");
     }
@@ -503,12 +533,12 @@ static double bins_finish(struct rf_rolesim_bin *b)
     return tot ? e / (double)tot : 0;
 }
 
-/* Reduces the calls p/met ([n][maxreq], p < 0 unused) into c; returns the
- * smallest P (INFINITY without calls). */
-static double calls_reduce(const double *p, const unsigned char *met, size_t n, size_t maxreq,
-                           struct rf_rolesim_calls *c)
+/* Reduces the calls p/met/call ([n][maxreq], p < 0 unused) into c; returns
+ * the smallest P (INFINITY without calls). */
+static double calls_reduce(const double *p, const unsigned char *met, const unsigned char *call,
+                           size_t n, size_t maxreq, struct rf_rolesim_calls *c)
 {
-    size_t ndec = 0, nwrong = 0;
+    size_t ndec = 0, nwrong = 0, npdec = 0, npwrong = 0;
     double brier = 0, pmin = INFINITY;
     memset(c, 0, sizeof *c);
     for (size_t i = 0; i < n * maxreq; i++) {
@@ -520,13 +550,19 @@ static double calls_reduce(const double *p, const unsigned char *met, size_t n, 
         if (pk < pmin)
             pmin = pk;
         if (pk < RF_ROLESIM_DECISIVE || pk > 1 - RF_ROLESIM_DECISIVE) {
+            npdec++;
+            npwrong += (pk > 0.5) != met[i];
+        }
+        if (call[i] == RF_CALL_MEETS || call[i] == RF_CALL_BELOW) {
             ndec++;
-            nwrong += (pk > 0.5) != met[i];
+            nwrong += (call[i] == RF_CALL_MEETS) != met[i];
         }
         bin_add(c->bins, pk, met[i]);
     }
     c->decisive = c->n ? (double)ndec / (double)c->n : 0;
     c->wrong = ndec ? (double)nwrong / (double)ndec : 0;
+    c->p_decisive = c->n ? (double)npdec / (double)c->n : 0;
+    c->p_wrong = npdec ? (double)npwrong / (double)npdec : 0;
     c->brier = c->n ? brier / (double)c->n : 0;
     c->cal_error = bins_finish(c->bins);
     return pmin;
@@ -538,8 +574,8 @@ static void reduce_confirm(const struct study *st, struct rf_rolesim_result *r)
     struct rf_rolesim_confirm *c = &r->confirm;
     size_t n = st->o->nexaminees, asked = 0, own = 0, hit = 0, none = 0;
     double items = 0, top = 0;
-    calls_reduce(pe->callp2, pe->callmet2, n, st->maxreq, &c->own);
-    calls_reduce(pe->repp2, pe->repmet2, n, st->maxreq, &c->report);
+    calls_reduce(pe->callp2, pe->callmet2, pe->callc2, n, st->maxreq, &c->own);
+    calls_reduce(pe->repp2, pe->repmet2, pe->repc2, n, st->maxreq, &c->report);
     c->report1 = r->report;
     for (size_t i = 0; i < n; i++) {
         items += (double)pe->len2[i];
@@ -572,15 +608,17 @@ static void reduce(const struct study *st, struct rf_rolesim_result *r)
     r->nexaminees = n;
     r->fit_min = INFINITY;
     struct rf_rolesim_calls c;
-    r->p_min = calls_reduce(pe->callp, pe->callmet, n, st->maxreq, &c);
+    r->p_min = calls_reduce(pe->callp, pe->callmet, pe->callc, n, st->maxreq, &c);
     r->ncalls = c.n;
     r->decisive = c.decisive;
     r->wrong = c.wrong;
+    r->p_decisive = c.p_decisive;
+    r->p_wrong = c.p_wrong;
     r->brier = c.brier;
     r->cal_error = c.cal_error;
     memcpy(r->meets, c.bins, sizeof r->meets);
     if (st->o->find_role)
-        calls_reduce(pe->repp, pe->repmet, n, st->maxreq, &r->report);
+        calls_reduce(pe->repp, pe->repmet, pe->repc, n, st->maxreq, &r->report);
     for (size_t i = 0; i < n; i++) {
         len += (double)pe->len[i];
         fit += pe->fit[i];

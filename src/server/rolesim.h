@@ -121,11 +121,15 @@ struct rf_rolesim_bin {
     size_t n;
 };
 
-/* Requirement calls against the truth. */
+/* Requirement calls against the truth. Decisive: the report calls it meets
+ * or below (careers/fit.h: both the test's prior and the population's
+ * agree); p_decisive: P(meets) alone is beyond RF_ROLESIM_DECISIVE. */
 struct rf_rolesim_calls {
     size_t n;
-    double decisive;    /* share of calls with P < 0.2 or P > 0.8 */
+    double decisive;    /* share of calls the report makes (meets or below) */
     double wrong;       /* share of decisive calls that are wrong (0 when none) */
+    double p_decisive;  /* share of calls with P < 0.2 or P > 0.8 */
+    double p_wrong;     /* share of those that are wrong */
     double brier;       /* mean (P - met)^2 */
     double cal_error;   /* sum over bins of n_b / N |said_b - right_b| */
     struct rf_rolesim_bin bins[RF_ROLESIM_BINS];
@@ -154,8 +158,9 @@ struct rf_rolesim_result {
      * population): P(meets) against the truth (random responders are below
      * every bar, perfect ones above). */
     size_t ncalls;
-    double decisive;  /* share of calls with P < 0.2 or P > 0.8 */
+    double decisive;  /* share of calls the report makes (meets or below; careers/fit.h) */
     double wrong;     /* share of decisive calls that are wrong (0 when none) */
+    double p_decisive, p_wrong; /* the same with P < 0.2 or P > 0.8 as the call */
     double brier;     /* mean (P - met)^2 */
     double cal_error; /* sum over bins of n_b / N |said_b - right_b| */
     struct rf_rolesim_bin meets[RF_ROLESIM_BINS];
@@ -186,6 +191,19 @@ struct rf_rolesim_result {
     double skills_measured, tasks_all;
     struct rf_rolesim_confirm confirm; /* zero without a confirm stage */
 };
+
+/* The pool the product's test of that kind draws from (cat/pool.h flags, for
+ * rf_cat_pool_from_bank): a role test, given as an organization's invited
+ * test, the operational pool; find my role (open practice, and its confirm
+ * stage) the practice pool. Always RF_CAT_POOL_SCORED (no rubric items, as
+ * the server). A self-serve practice role test draws from the practice pool,
+ * a team member's invited find my role from the operational one: studies of
+ * those choose the pool themselves. */
+int rf_rolesim_live_pool(int find_role);
+/* "operational", "practice" or "all" for pool flags; the number of items
+ * pool p may give. */
+const char *rf_rolesim_pool_name(int flags);
+size_t rf_rolesim_pool_usable(const struct rf_cat_pool *p);
 
 /* Runs the study on pool p (with truth t, parallel to p) and the roles.
  * Errors: RF_EINVAL (a design the pool cannot give, nexaminees 0),

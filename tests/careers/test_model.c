@@ -134,18 +134,59 @@ Test(model, roundtrip_and_exact_joint_in_fit)
     cr_assert(fabs(f.p_core - joint) < 1e-9, "p_core %.12f joint %.12f", f.p_core, joint);
     cr_assert(f.p_core > prod * outside + 1e-3, "correlated skills: joint %.4f > product %.4f",
               f.p_core, prod * outside);
-    /* each requirement's call follows its p */
+    /* p_unloaded is the same evidence read with every loading 0: exactly a
+     * lambda = 0 model's tail; each requirement's call is made only when p
+     * and p_unloaded both make it, its chance of being wrong the less sure
+     * reading's (careers/fit.h) */
+    struct rf_hier_spec sp0;
+    rf_hier_spec_init(&sp0, NS, 0);
+    struct rf_hier *h0;
+    struct rf_hier_state *st0;
+    build(&sp0, &h0, &st0);
+    answer(st0, 0, 6, right, 3, -0.3);
+    size_t ndiff = 0, nsplit = 0;
     for (size_t r = 0; r < f.nreqs; r++) {
         const struct rf_req_fit *q = &f.reqs[r];
-        enum rf_call want = !q->have          ? RF_CALL_NOT_MEASURED
-                            : q->p >= 0.8     ? RF_CALL_MEETS
-                            : q->p <= 0.2     ? RF_CALL_BELOW
-                                              : RF_CALL_UNDECIDED;
-        cr_assert_eq(q->call, want, "requirement %zu p %.3f", r, q->p);
-        double wrong = want == RF_CALL_MEETS ? 1 - q->p : want == RF_CALL_BELOW ? q->p
-                                                                              : fmin(q->p, 1 - q->p);
-        cr_assert_float_eq(q->p_wrong, wrong, 1e-15);
+        if (!q->have) {
+            cr_assert_eq(q->call, RF_CALL_NOT_MEASURED);
+            cr_assert_float_eq(q->p_unloaded, q->p, 1e-15);
+            continue;
+        }
+        size_t k = 0;
+        while (strcmp(mle[k], c.tax.skills[q->req->skill].id) != 0)
+            k++;
+        double p0 = rf_hier_tail(st0, k, q->req->cut);
+        cr_assert(fabs(q->p_unloaded - p0) < 1e-9, "requirement %zu: %.12f vs %.12f", r,
+                  q->p_unloaded, p0);
+        ndiff += fabs(q->p_unloaded - q->p) > 0.01;
+        double lo = fmin(q->p, p0), hi = fmax(q->p, p0);
+        enum rf_call want = lo >= 0.8 ? RF_CALL_MEETS : hi <= 0.2 ? RF_CALL_BELOW
+                                                                 : RF_CALL_UNDECIDED;
+        nsplit += (q->p >= 0.8 || q->p <= 0.2) && want == RF_CALL_UNDECIDED;
+        cr_assert_eq(q->call, want, "requirement %zu p %.3f, unloaded %.3f", r, q->p, p0);
+        double wrong = want == RF_CALL_MEETS ? 1 - lo : want == RF_CALL_BELOW ? hi
+                                                                            : fmin(q->p, 1 - q->p);
+        cr_assert_float_eq(q->p_wrong, wrong, 1e-12);
     }
+    cr_assert_gt(ndiff, 0, "the loadings move some requirement's P");
+    cr_assert_gt(nsplit, 0, "a call P alone would make is left undecided");
+    rf_hier_state_free(st0);
+    rf_hier_free(h0);
+    /* With calibrated loadings the model is estimated, not assumed: one reading. */
+    back.model->assumed = 0;
+    struct rf_role_fit fc;
+    cr_assert_eq(rf_fit_role(&back, &c.roles, role, &fc, &err), RF_OK, "%s", err.msg);
+    for (size_t r = 0; r < fc.nreqs; r++) {
+        const struct rf_req_fit *q = &fc.reqs[r];
+        cr_assert_float_eq(q->p_unloaded, q->p, 1e-15);
+        enum rf_call want = !q->have      ? RF_CALL_NOT_MEASURED
+                            : q->p >= 0.8 ? RF_CALL_MEETS
+                            : q->p <= 0.2 ? RF_CALL_BELOW
+                                          : RF_CALL_UNDECIDED;
+        cr_assert_eq(q->call, want, "calibrated: requirement %zu p %.3f", r, q->p);
+    }
+    rf_fit_cleanup(&fc);
+    back.model->assumed = 1;
     cr_assert_str_eq(rf_call_name(RF_CALL_MEETS), "meets");
     /* the report says the loadings are assumed, lists the sessions, and each
      * requirement's call with its error */

@@ -263,4 +263,36 @@ expect_oneline "confirm without find my role" 2 "go with --population and --find
     $RF simulate --population role --role ml_engineer --bank data/bank --confirm 20
 expect_oneline "confirm 0" 2 "confirm" \
     $RF simulate --population role --find-role --bank data/bank --confirm 0
+# ---- Pools: a study draws from the pool the live test of that kind draws from. ----
+# Scored items per pool, as the bank counts them (rubric items aside).
+stats=$($RF bank stats data/bank | sed -n '/^items per pool/,/^$/p')
+nprac=$(awk '$2 ~ /^[0-9]+$/ && $3 ~ /^[0-9]+$/ { s += $2 } END { print s }' <<<"$stats")
+nop=$(awk '$2 ~ /^[0-9]+$/ && $3 ~ /^[0-9]+$/ { s += $3 } END { print s }' <<<"$stats")
+po=$($RF simulate --population role --role ml_engineer --bank data/bank --examinees 20 --seed 2 --json)
+grep -q '"pool": "operational"' <<<"$po" && grep -q "\"items\": $nop," <<<"$po" && ok ||
+    bad "a role test's study draws on the operational pool ($nop items): $(head -12 <<<"$po")"
+po2=$($RF simulate --population role --role ml_engineer --bank data/bank --examinees 20 --seed 2 \
+      --pool operational --json)
+[ "$po" = "$po2" ] && ok || bad "--pool operational is a role test's default"
+pa=$($RF simulate --population role --role ml_engineer --bank data/bank --examinees 20 --seed 2 \
+     --pool all --json)
+grep -q '"pool": "all"' <<<"$pa" && [ "$(sed -n '/populations/,$p' <<<"$pa")" != "$(sed -n '/populations/,$p' <<<"$po")" ] \
+    && ok || bad "--pool all: the whole bank, other figures"
+pf=$($RF simulate --population random --find-role --bank data/bank --examinees 4 --json)
+grep -q '"pool": "practice"' <<<"$pf" && grep -q "\"items\": $nprac," <<<"$pf" && ok ||
+    bad "find my role's study draws on the practice pool ($nprac items): $(head -12 <<<"$pf")"
+expect "role design: the operational pool" 0 "pool: operational, $nop it may give" \
+    $RF simulate --role ml_engineer --bank data/bank --examinees 5
+expect "find-role design: the practice pool" 0 "pool: practice, $nprac it may give" \
+    $RF simulate --find-role --bank data/bank --examinees 5
+expect "a design of skills: the whole bank" 0 '"pool": "bank"' \
+    $RF simulate --bank data/bank --skills linear_algebra --examinees 5 --json
+expect "a design of skills, practice pool" 0 '"pool": "practice"' \
+    $RF simulate --bank data/bank --skills linear_algebra --examinees 5 --pool practice --json
+expect_oneline "unknown pool" 2 "--pool: expected operational, practice or all, got 'pretest'" \
+    $RF simulate --role ml_engineer --bank data/bank --pool pretest
+expect_oneline "pool of a generated bank" 2 "--pool goes with a bank directory" \
+    $RF simulate --generate-bank 5 --pool practice
+expect_oneline "pool of a parameter file" 1 "params.json: a parameter file has no pools" \
+    $RF simulate --bank $F/params.json --pool practice
 finish

@@ -33,8 +33,9 @@ static void setup(void)
     rf_bank_init(&bank);
     cr_assert_eq(rf_bank_load_dir("data/bank", &bank, &err), RF_OK, "%s", err.msg);
     cr_assert_eq(rf_quad_init_default(&q, &err), RF_OK);
-    cr_assert_eq(rf_cat_pool_from_bank(&bank, RF_CAT_POOL_SCORED, &q, &pool, &err), RF_OK, "%s",
-                 err.msg);
+    /* A posting's test is an invited test: the operational pool. */
+    cr_assert_eq(rf_cat_pool_from_bank(&bank, rf_rolesim_live_pool(0), &q, &pool, &err), RF_OK,
+                 "%s", err.msg);
     cr_assert_eq(rf_rolesim_truth_init(&truth, pool, &bank, &err), RF_OK);
 }
 
@@ -91,9 +92,11 @@ Test(posting_test, design_follows_the_posting)
 
 /* The study on six postings of the labelled set, 300 applicants each, seed
  * 1: the same on 1 and 2 threads, and near the figures docs/careers.md
- * records ("Posting tests": 82.2% over all 30 postings; these six gave 85,
- * 79, 83, 76, 82 and 77%, mean 80.3%). The floors leave room for bank
- * changes, not for a ranking that lost its way (chance is 33%). */
+ * records ("Posting tests"). On the operational pool, which an invited
+ * posting test draws on: these six gave 85, 76, 76, 80, 71 and 76%, mean
+ * 77.3% (on the whole bank, before the study used the live pool: 85, 79, 83,
+ * 76, 82 and 77%, mean 80.3%). The floors leave room for bank changes, not
+ * for a ranking that lost its way (chance is 33%). */
 Test(posting_test, ranking_study_figures, .timeout = 300)
 {
     static const char *const files[] = {"en01.md", "en04.md", "en07.txt",
@@ -115,14 +118,14 @@ Test(posting_test, ranking_study_figures, .timeout = 300)
         cr_assert_eq(r1.top_third, r2.top_third, "%s: threads change the result", files[i]);
         cr_assert_eq(r1.len_mean, r2.len_mean, "%s", files[i]);
         cr_assert_eq(r1.third, 100);
-        cr_expect(r1.top_third >= 0.70, "%s: top third %.2f", files[i], r1.top_third);
+        cr_expect(r1.top_third >= 0.65, "%s: top third %.2f", files[i], r1.top_third);
         cr_expect(r1.top_third_strict <= r1.top_third, "%s", files[i]);
         cr_expect_float_eq(r1.measured_mean, 1.0, 1e-12, "%s: every requirement measured",
                            files[i]);
         sum += r1.top_third;
         rf_posting_cleanup(&post);
     }
-    cr_assert(sum / 6 >= 0.78, "mean top third %.3f", sum / 6);
+    cr_assert(sum / 6 >= 0.74, "mean top third %.3f", sum / 6);
 }
 
 /* Bad input: too few applicants, a loading out of range. */
