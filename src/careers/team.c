@@ -83,45 +83,6 @@ rf_status rf_team_spec_load(const char *path, const struct rf_careers *c, struct
     return rc;
 }
 
-/* Whether profile p measured every core skill of role ro. */
-static int core_measured(const struct rf_profile *p, const struct rf_roles *roles,
-                         const struct rf_role *ro)
-{
-    for (size_t k = 0; k < ro->nreqs; k++)
-        if (ro->reqs[k].core &&
-            !rf_profile_find(p, roles->tax->skills[ro->reqs[k].skill].id))
-            return 0;
-    return 1;
-}
-
-rf_status rf_team_member_roles(const struct rf_profile *p, const struct rf_roles *roles,
-                               double *prob, int *measured, struct rf_err *err)
-{
-    /* a role whose core skills the profile lacks is not met (no fit needed);
-     * the others are fitted together, the profile's model built once */
-    size_t need = 0;
-    for (size_t r = 0; r < roles->n; r++) {
-        int all = core_measured(p, roles, &roles->roles[r]);
-        prob[r] = 0;
-        if (measured)
-            measured[r] = all;
-        need += all;
-    }
-    if (!need)
-        return RF_OK;
-    struct rf_role_fit *f;
-    rf_status rc = rf_fit_all(p, roles, &f, err);
-    if (rc)
-        return rc;
-    for (size_t i = 0; i < roles->n; i++) {
-        size_t r = (size_t)(f[i].role - roles->roles);
-        if (core_measured(p, roles, f[i].role))
-            prob[r] = f[i].p_core;
-    }
-    rf_fit_free_all(f, roles->n);
-    return RF_OK;
-}
-
 double rf_team_member_task(const struct rf_careers *c, const struct rf_team_spec *s,
                            const double *pm_row, size_t t)
 {
@@ -132,8 +93,17 @@ double rf_team_member_task(const struct rf_careers *c, const struct rf_team_spec
     return best;
 }
 
+/* Member m's chance of carrying task t: the exact one from pt when given,
+ * else the best single carrier (exact for certain rows, e.g. a hire). */
+static double carries(const struct rf_careers *c, const struct rf_team_spec *s, const double *pm,
+                      const double *pt, size_t m, size_t t)
+{
+    return pt ? pt[m * c->tax.ntasks + t] : rf_team_member_task(c, s, pm + m * c->roles.n, t);
+}
+
 void rf_team_coverage(const struct rf_careers *c, const struct rf_team_spec *s, const double *pm,
-                      size_t nm, size_t skip, double *role_cov, double *task_cov)
+                      const double *pt, size_t nm, size_t skip, double *role_cov,
+                      double *task_cov)
 {
     size_t nr = c->roles.n;
     for (size_t r = 0; r < nr; r++) {
@@ -150,7 +120,7 @@ void rf_team_coverage(const struct rf_careers *c, const struct rf_team_spec *s, 
         double none = 1;
         for (size_t m = 0; m < nm; m++)
             if (m != skip)
-                none *= 1 - rf_team_member_task(c, s, pm + m * nr, t);
+                none *= 1 - carries(c, s, pm, pt, m, t);
         task_cov[t] = 1 - none;
     }
 }
@@ -183,46 +153,61 @@ static double task_sum(const struct rf_team_spec *s, const double *task_cov)
     return sum;
 }
 
-static int by_gain(const void *x, const void *y)
+double rf_team_hire_value(const struct rf_team_spec *s, const struct rf_team_hire *h)
+{
+    return h->gain * (double)s->nroles + h->task_gain / (double)(s->ntasks + 1);
+}
+
+/* The spec the sort compares by (qsort has no context; one sort at a time
+ * per thread). */
+static _Thread_local const struct rf_team_spec *sort_spec;
+
+static int by_value(const void *x, const void *y)
 {
     const struct rf_team_hire *a = x, *b = y;
-    /* gains are compared to 1e-12 so that rounding cannot reorder equal hires */
-    if (fabs(a->gain - b->gain) > 1e-12)
-        return a->gain < b->gain ? 1 : -1;
-    if (fabs(a->task_gain - b->task_gain) > 1e-12)
-        return a->task_gain < b->task_gain ? 1 : -1;
+    double va = rf_team_hire_value(sort_spec, a), vb = rf_team_hire_value(sort_spec, b);
+    /* compared to 1e-12 so that rounding cannot reorder equal hires */
+    if (fabs(va - vb) > 1e-12)
+        return va < vb ? 1 : -1;
     return (a->role > b->role) - (a->role < b->role);
 }
 
 rf_status rf_team_next_hires(const struct rf_careers *c, const struct rf_team_spec *s,
-                             const double *pm, size_t nm, struct rf_team_hire *out,
-                             struct rf_err *err)
+                             const double *pm, const double *pt, size_t nm,
+                             struct rf_team_hire *out, struct rf_err *err)
 {
     size_t nr = c->roles.n, nt = c->tax.ntasks;
     double *with = rf_calloc_array((nm + 1) * nr, sizeof *with);
+    double *twith = pt ? rf_calloc_array((nm + 1) * nt, sizeof *twith) : NULL;
     double *rc0 = rf_calloc_array(nr, sizeof *rc0), *rc1 = rf_calloc_array(nr, sizeof *rc1);
     double *tc0 = rf_calloc_array(nt, sizeof *tc0), *tc1 = rf_calloc_array(nt, sizeof *tc1);
     rf_status rc = RF_OK;
-    if (!with || !rc0 || !rc1 || !tc0 || !tc1) {
+    if (!with || (pt && !twith) || !rc0 || !rc1 || !tc0 || !tc1) {
         rc = rf_err_set(err, RF_ENOMEM, "team: out of memory");
         goto out;
     }
     if (nm)
         memcpy(with, pm, nm * nr * sizeof *with);
-    rf_team_coverage(c, s, pm, nm, (size_t)-1, rc0, tc0);
+    if (nm && pt)
+        memcpy(twith, pt, nm * nt * sizeof *twith);
+    rf_team_coverage(c, s, pm, pt, nm, (size_t)-1, rc0, tc0);
     double base = rf_team_score(s, rc0), tbase = task_sum(s, tc0);
     for (size_t i = 0; i < s->nroles; i++) {
         const struct rf_role *h = &c->roles.roles[s->roles[i]];
         for (size_t r = 0; r < nr; r++)
             with[nm * nr + r] = rf_team_hire_meets(h, &c->roles.roles[r]);
-        rf_team_coverage(c, s, with, nm + 1, (size_t)-1, rc1, tc1);
+        for (size_t t = 0; pt && t < nt; t++) /* the hire's roles are certain: max is exact */
+            twith[nm * nt + t] = rf_team_member_task(c, s, with + nm * nr, t);
+        rf_team_coverage(c, s, with, twith, nm + 1, (size_t)-1, rc1, tc1);
         out[i].role = s->roles[i];
         out[i].gain = rf_team_score(s, rc1) - base;
         out[i].task_gain = task_sum(s, tc1) - tbase;
     }
-    qsort(out, s->nroles, sizeof *out, by_gain);
+    sort_spec = s;
+    qsort(out, s->nroles, sizeof *out, by_value);
 out:
     free(with);
+    free(twith);
     free(rc0);
     free(rc1);
     free(tc0);
@@ -231,11 +216,11 @@ out:
 }
 
 size_t rf_team_single_point(const struct rf_careers *c, const struct rf_team_spec *s,
-                            const double *pm, size_t nm, size_t t)
+                            const double *pm, const double *pt, size_t nm, size_t t)
 {
-    size_t nr = c->roles.n, who = (size_t)-1, likely = 0;
+    size_t who = (size_t)-1, likely = 0;
     for (size_t m = 0; m < nm; m++)
-        if (rf_team_member_task(c, s, pm + m * nr, t) >= 0.5) {
+        if (carries(c, s, pm, pt, m, t) >= 0.5) {
             likely++;
             who = m;
         }
@@ -244,7 +229,7 @@ size_t rf_team_single_point(const struct rf_careers *c, const struct rf_team_spe
     double none = 1;
     for (size_t m = 0; m < nm; m++)
         if (m != who)
-            none *= 1 - rf_team_member_task(c, s, pm + m * nr, t);
+            none *= 1 - carries(c, s, pm, pt, m, t);
     return 1 - none < 0.5 ? who : (size_t)-1;
 }
 
@@ -253,11 +238,205 @@ void rf_team_view_cleanup(struct rf_team_view *v)
     if (!v)
         return;
     free(v->pm);
+    free(v->pt);
+    free(v->unknown);
     free(v->measured);
     free(v->role_cov);
     free(v->task_cov);
+    free(v->role_lo);
+    free(v->role_hi);
+    free(v->task_lo);
+    free(v->task_hi);
     free(v->hires);
     memset(v, 0, sizeof *v);
+}
+
+/* One outcome of the revealed coverage and its probability. */
+struct outcome {
+    double c, w;
+};
+
+static int by_c(const void *x, const void *y)
+{
+    const struct outcome *a = x, *b = y;
+    return (a->c > b->c) - (a->c < b->c);
+}
+
+#define REVEAL_EXACT 12 /* members with an unknown part enumerated exactly up to this */
+#define REVEAL_BINS 4096 /* beyond: bins of -log(1 - coverage) */
+#define REVEAL_STEP (16.0 / REVEAL_BINS)
+
+/* Adds mass w at bin position x (>= 0) of h, split between the two nearest
+ * bins so that the mean is kept; past the last bin, into it. */
+static void put(double *h, double x, double w)
+{
+    if (!(x < REVEAL_BINS - 1)) {
+        h[REVEAL_BINS - 1] += w;
+        return;
+    }
+    size_t b = (size_t)x;
+    double f = x - (double)b;
+    h[b] += w * (1 - f);
+    h[b + 1] += w * f;
+}
+
+/* The quantiles of the coverage for many unknown members: -log of the
+ * chance that nobody covers is a sum of independent two-point terms, whose
+ * distribution is built by convolution over REVEAL_BINS bins of
+ * REVEAL_STEP (a coverage within 1 - e^-16 of 1 shares the last bin), a
+ * member certain to cover (a = 1) moving its share of the mass to coverage
+ * 1. h and g: REVEAL_BINS each. */
+_Static_assert(sizeof(struct outcome) * ((size_t)1 << REVEAL_EXACT) >=
+                   (size_t)2 * REVEAL_BINS * sizeof(double),
+               "reveal's outcomes hold reveal_bins' two histograms");
+static void reveal_bins(const double *a, const double *u, const size_t *who, size_t k,
+                        double known, double *lo, double *hi, double *h, double *g)
+{
+    memset(h, 0, REVEAL_BINS * sizeof *h);
+    size_t top = REVEAL_BINS - 1; /* bins past top are empty */
+    if (known > 0) {
+        double x = -log(known) / REVEAL_STEP;
+        put(h, x, 1);
+        top = x < REVEAL_BINS - 2 ? (size_t)x + 1 : REVEAL_BINS - 1;
+    }
+    for (size_t i = 0; i < k; i++) {
+        double am = a[who[i]], um = u[who[i]];
+        if (am >= 1) { /* covers for certain: that share of the mass leaves the bins */
+            for (size_t b = 0; b <= top; b++)
+                h[b] *= 1 - um;
+            continue;
+        }
+        double d = -log1p(-am) / REVEAL_STEP;
+        size_t ntop = (double)top + d < REVEAL_BINS - 2 ? top + (size_t)d + 2 : REVEAL_BINS - 1;
+        memset(g, 0, (ntop + 1) * sizeof *g);
+        for (size_t b = 0; b <= top; b++)
+            if (h[b] > 0) {
+                g[b] += (1 - um) * h[b];
+                put(g, (double)b + d, um * h[b]);
+            }
+        memcpy(h, g, (ntop + 1) * sizeof *h);
+        top = ntop;
+    }
+    double cum = 0;
+    int have_lo = 0;
+    *lo = *hi = 1;
+    for (size_t b = 0; b < REVEAL_BINS; b++) {
+        cum += h[b];
+        double c = 1 - exp(-(double)b * REVEAL_STEP);
+        if (!have_lo && cum > 0.05 - 1e-12) {
+            *lo = c;
+            have_lo = 1;
+        }
+        if (cum >= 0.95 - 1e-12) {
+            *hi = c;
+            return;
+        }
+    }
+    /* the rest is at coverage 1: *hi (and *lo if not yet set) stay 1 */
+}
+
+/* The 90% interval of a coverage once every member's unmeasured core skills
+ * are known: member m then covers with q_m = a[m] with probability u[m] and
+ * q_m = 0 otherwise (u = 1: nothing unknown, q_m = a[m]); the coverage is
+ * 1 - prod_m (1 - q_m), whose mean is the estimate est. Its 5% and 95%
+ * quantiles, exact over every outcome for up to REVEAL_EXACT members with an
+ * unknown part, else by reveal_bins; widened to contain est (a two-point
+ * outcome can put both quantiles on one side of it). out: 2^REVEAL_EXACT
+ * outcomes (>= 2 REVEAL_BINS doubles). */
+static void reveal(const double *a, const double *u, size_t nm, double est, double *lo,
+                   double *hi, struct outcome *out, size_t *who)
+{
+    double known = 1;
+    size_t k = 0;
+    for (size_t m = 0; m < nm; m++)
+        if (u[m] < 1 - 1e-12 && a[m] > 0)
+            who[k++] = m;
+        else
+            known *= 1 - a[m] * u[m];
+    if (k > REVEAL_EXACT) {
+        double *h = (double *)out;
+        reveal_bins(a, u, who, k, known, lo, hi, h, h + REVEAL_BINS);
+    } else {
+        size_t n = 0;
+        for (size_t set = 0; set < ((size_t)1 << k); set++) {
+            double none = known, w = 1;
+            for (size_t i = 0; i < k; i++) {
+                size_t m = who[i];
+                if (set >> i & 1) {
+                    none *= 1 - a[m];
+                    w *= u[m];
+                } else {
+                    w *= 1 - u[m];
+                }
+            }
+            out[n++] = (struct outcome){1 - none, w};
+        }
+        qsort(out, n, sizeof *out, by_c);
+        double cum = 0;
+        *lo = *hi = out[n - 1].c;
+        int have_lo = 0;
+        for (size_t i = 0; i < n; i++) {
+            cum += out[i].w;
+            if (!have_lo && cum > 0.05 - 1e-12) {
+                *lo = out[i].c;
+                have_lo = 1;
+            }
+            if (cum >= 0.95 - 1e-12) {
+                *hi = out[i].c;
+                break;
+            }
+        }
+    }
+    if (*lo > est)
+        *lo = est;
+    if (*hi < est)
+        *hi = est;
+}
+
+/* Every coverage's interval (see reveal). A task follows, for each member,
+ * the role that carries it best: its unknown part is that role's. */
+static rf_status intervals(const struct rf_careers *c, const struct rf_team_spec *s,
+                           struct rf_team_view *v, struct rf_err *err)
+{
+    size_t nm = v->nm, nr = c->roles.n, nt = c->tax.ntasks, k = nm ? nm : 1;
+    double *a = rf_calloc_array(k, sizeof *a), *u = rf_calloc_array(k, sizeof *u);
+    size_t *who = rf_calloc_array(k, sizeof *who);
+    struct outcome *out = rf_calloc_array((size_t)1 << REVEAL_EXACT, sizeof *out);
+    if (!a || !u || !who || !out) {
+        free(a);
+        free(u);
+        free(who);
+        free(out);
+        return rf_err_set(err, RF_ENOMEM, "team: out of memory");
+    }
+    for (size_t i = 0; i < s->nroles; i++) {
+        size_t r = s->roles[i];
+        for (size_t m = 0; m < nm; m++) {
+            double p = v->pm[m * nr + r], un = v->unknown[m * nr + r];
+            u[m] = un;
+            a[m] = un > 0 ? fmin(1, p / un) : 0;
+        }
+        reveal(a, u, nm, v->role_cov[r], &v->role_lo[r], &v->role_hi[r], out, who);
+    }
+    for (size_t i = 0; i < s->ntasks; i++) {
+        size_t t = s->tasks[i];
+        for (size_t m = 0; m < nm; m++) {
+            size_t best = (size_t)-1;
+            for (size_t r = 0; r < nr; r++)
+                if (c->roles.roles[r].task_weights[t] >= s->task_weight &&
+                    (best == (size_t)-1 || v->pm[m * nr + r] > v->pm[m * nr + best]))
+                    best = r;
+            double p = v->pt[m * nt + t], un = best == (size_t)-1 ? 1 : v->unknown[m * nr + best];
+            u[m] = un;
+            a[m] = un > 0 ? fmin(1, p / un) : 0;
+        }
+        reveal(a, u, nm, v->task_cov[t], &v->task_lo[t], &v->task_hi[t], out, who);
+    }
+    free(a);
+    free(u);
+    free(who);
+    free(out);
+    return RF_OK;
 }
 
 rf_status rf_team_view_build(const struct rf_careers *c, const struct rf_team_spec *s,
@@ -265,29 +444,38 @@ rf_status rf_team_view_build(const struct rf_careers *c, const struct rf_team_sp
                              struct rf_err *err)
 {
     memset(v, 0, sizeof *v);
-    size_t nr = c->roles.n, k = nm ? nm : 1;
+    size_t nr = c->roles.n, nt = c->tax.ntasks, k = nm ? nm : 1;
     v->nm = nm;
     rf_status rc = RF_OK;
     if (!(v->pm = rf_calloc_array(k * nr, sizeof *v->pm)) ||
+        !(v->pt = rf_calloc_array(k * nt, sizeof *v->pt)) ||
+        !(v->unknown = rf_calloc_array(k * nr, sizeof *v->unknown)) ||
         !(v->measured = rf_calloc_array(k * nr, sizeof *v->measured)) ||
         !(v->role_cov = rf_calloc_array(nr, sizeof *v->role_cov)) ||
-        !(v->task_cov = rf_calloc_array(c->tax.ntasks, sizeof *v->task_cov)) ||
+        !(v->task_cov = rf_calloc_array(nt, sizeof *v->task_cov)) ||
+        !(v->role_lo = rf_calloc_array(nr, sizeof *v->role_lo)) ||
+        !(v->role_hi = rf_calloc_array(nr, sizeof *v->role_hi)) ||
+        !(v->task_lo = rf_calloc_array(nt, sizeof *v->task_lo)) ||
+        !(v->task_hi = rf_calloc_array(nt, sizeof *v->task_hi)) ||
         !(v->hires = rf_calloc_array(s->nroles, sizeof *v->hires)))
         rc = rf_err_set(err, RF_ENOMEM, "team: out of memory");
     for (size_t m = 0; !rc && m < nm; m++)
-        rc = rf_team_member_roles(&prof[m], &c->roles, v->pm + m * nr, v->measured + m * nr, err);
+        rc = rf_team_member_probs(c, s, &prof[m], v->pm + m * nr, v->measured + m * nr,
+                                  v->unknown + m * nr, v->pt + m * nt, err);
     if (!rc) {
-        rf_team_coverage(c, s, v->pm, nm, (size_t)-1, v->role_cov, v->task_cov);
-        rc = rf_team_next_hires(c, s, v->pm, nm, v->hires, err);
+        rf_team_coverage(c, s, v->pm, v->pt, nm, (size_t)-1, v->role_cov, v->task_cov);
+        rc = rf_team_next_hires(c, s, v->pm, v->pt, nm, v->hires, err);
     }
+    if (!rc)
+        rc = intervals(c, s, v, err);
     if (rc)
         rf_team_view_cleanup(v);
     return rc;
 }
 
-static const char *call_of(double p)
+const char *rf_team_call(double lo, double hi)
 {
-    return p >= RF_FIT_MET ? "covered" : p <= RF_FIT_BELOW ? "not covered" : "undecided";
+    return lo >= RF_FIT_MET ? "covered" : hi <= RF_FIT_BELOW ? "not covered" : "undecided";
 }
 
 /* What hire h closes: the deployment roles it meets that the team does not
@@ -299,7 +487,7 @@ static json_t *closes_json(const struct rf_careers *c, const struct rf_team_spec
     json_t *roles = json_array(), *tasks = json_array();
     for (size_t i = 0; roles && i < s->nroles; i++) {
         size_t r = s->roles[i];
-        if (v->role_cov[r] < RF_FIT_MET && rf_team_hire_meets(hr, &c->roles.roles[r]))
+        if (v->role_lo[r] < RF_FIT_MET && rf_team_hire_meets(hr, &c->roles.roles[r]))
             json_array_append_new(roles, json_pack("{ssss}", "role", c->roles.roles[r].id,
                                                    "name", c->roles.roles[r].name));
     }
@@ -343,19 +531,21 @@ json_t *rf_team_view_json(const struct rf_careers *c, const struct rf_team_spec 
                                                 v->pm[m * nr + r], "measured",
                                                 v->measured[m * nr + r]));
         }
-        json_array_append_new(roles, json_pack("{sssssfsssIsO}", "role", c->roles.roles[r].id,
-                                               "name", c->roles.roles[r].name, "prob",
-                                               v->role_cov[r], "call", call_of(v->role_cov[r]),
-                                               "unmeasured", (json_int_t)unmeasured, "members",
-                                               by));
+        json_array_append_new(roles, json_pack("{sssssfs[ff]sssIsO}", "role",
+                                               c->roles.roles[r].id, "name",
+                                               c->roles.roles[r].name, "prob", v->role_cov[r],
+                                               "interval", v->role_lo[r], v->role_hi[r], "call",
+                                               rf_team_call(v->role_lo[r], v->role_hi[r]), "unmeasured",
+                                               (json_int_t)unmeasured, "members", by));
         json_decref(by);
     }
     for (size_t i = 0; i < s->ntasks; i++) {
         size_t k = s->tasks[i];
-        size_t who = rf_team_single_point(c, s, v->pm, v->nm, k);
-        json_array_append_new(tasks, json_pack("{sssssfssso}", "task", c->tax.tasks[k].id,
-                                               "name", c->tax.tasks[k].name, "prob",
-                                               v->task_cov[k], "call", call_of(v->task_cov[k]),
+        size_t who = rf_team_single_point(c, s, v->pm, v->pt, v->nm, k);
+        json_array_append_new(tasks, json_pack("{sssssfs[ff]ssso}", "task",
+                                               c->tax.tasks[k].id, "name", c->tax.tasks[k].name,
+                                               "prob", v->task_cov[k], "interval", v->task_lo[k],
+                                               v->task_hi[k], "call", rf_team_call(v->task_lo[k], v->task_hi[k]),
                                                "single_point",
                                                who == (size_t)-1 ? json_null()
                                                                  : json_string(names[who])));

@@ -3,17 +3,28 @@
  * lifecycle tasks rest on one person, and which role to hire next
  * (docs/careers.md "Teams").
  *
- * A member meets a role when every core requirement of it is met. Coverage
- * counts only what was measured: a member whose profile lacks one of a
- * role's core skills does not meet that role (p = 0), however likely the
- * prior makes it; the team view says which members were not measured on it.
- * For a measured member, p is the fit's P(every core requirement met).
+ * A member meets a role when every core requirement of it is met: p_mr =
+ * P(every core requirement met | the member's answers). What the member's
+ * test measured counts by its posterior; a core skill it did not measure
+ * counts by the profile's prior, which the higher-order model (when the
+ * profile has one) informs through g from the skills that were measured
+ * (team_member.c): a role test measures only its own role's skills, and a
+ * team view that counted the rest as "not met" would propose hiring what
+ * the team already has. The view says how many members were not measured
+ * on a role, and each coverage carries an interval (below) showing how much
+ * rests on the unmeasured skills.
  *
  * Members are different people, so the chance that at least one meets role r
  * is C_r = 1 - prod_m (1 - p_mr). A member carries a lifecycle task t when
- * they meet some role whose share of t is at least the spec's task_weight;
- * p_mt = max over those roles of p_mr, a lower bound of that union (one
- * person's role calls are correlated), so task coverage never overclaims.
+ * they meet some role whose share of t is at least the spec's task_weight:
+ * p_mt = P(the member meets at least one of those roles), exact under the
+ * profile's model (inclusion and exclusion over the roles' joint core
+ * requirements; one person's role calls are correlated, so not a product).
+ *
+ * Uncertainty: each coverage has the 90% interval of what it would be once
+ * every member's unmeasured core skills are known (rf_team_view_build); the
+ * call ("covered", "undecided", "not covered") is made on that interval,
+ * so that a call never rests on the prior alone.
  *
  * A task is a single point of failure when exactly one member carries it
  * with p >= 0.5 and the team without that member covers it with
@@ -22,9 +33,10 @@
  * Next hire: for each deployment role h, a hire at h's required levels
  * meets h and every role whose core requirements h requires at the same or
  * a higher level (certainly: the hire is assumed to be at those levels);
- * the suggestion is the role that most raises the mean coverage of the
- * deployment roles, ties broken by the rise in task coverage, then by file
- * order.
+ * the suggestion is the role of highest value (rf_team_hire_value): the
+ * expected number of deployment roles it adds to those covered, plus its
+ * expected added lifecycle tasks at a weight that makes tasks a tie-break
+ * on certain coverage; equal values in file order.
  */
 #ifndef RF_CAREERS_TEAM_H
 #define RF_CAREERS_TEAM_H
@@ -49,25 +61,42 @@ rf_status rf_team_spec_load_mem(const char *name, const char *data, size_t len,
                                 struct rf_err *err);
 void rf_team_spec_cleanup(struct rf_team_spec *s);
 
-/* p_mr for one member and every role into p[roles->n]; measured[r] (may be
- * NULL) says whether every core skill of r was measured. RF_ENOMEM only. */
+/* p_mr for one member and every role into prob[roles->n]; measured[r] (may
+ * be NULL) says whether every core skill of r was measured; unknown[r] (may
+ * be NULL) is P(the core skills of r the test did not measure all clear
+ * their cuts | what it measured), 1 when it measured them all. Without a
+ * model in the profile, skills are independent and an unmeasured one is
+ * N(0, 1). RF_EINVAL (a model skill with answers but no log-likelihood),
+ * RF_ENOMEM. */
 rf_status rf_team_member_roles(const struct rf_profile *p, const struct rf_roles *roles,
-                               double *prob, int *measured, struct rf_err *err);
+                               double *prob, int *measured, double *unknown,
+                               struct rf_err *err);
 
-/* Coverage from the members' role probabilities pm[m * nroles_all + r]:
+/* p_mr (as rf_team_member_roles) and, into task[ntasks of the taxonomy]
+ * (may be NULL), p_mt: the member's chance of meeting at least one role that
+ * carries task t, exact (inclusion and exclusion over those roles' joint core
+ * requirements) for the spec's tasks, 0 for the others. */
+rf_status rf_team_member_probs(const struct rf_careers *c, const struct rf_team_spec *s,
+                               const struct rf_profile *p, double *prob, int *measured,
+                               double *unknown, double *task, struct rf_err *err);
+
+/* Coverage from the members' role probabilities pm[m * nroles_all + r] and
+ * task probabilities pt[m * ntasks_all + t] (NULL: each member's best
+ * carrying role, rf_team_member_task, exact for rows of 0 and 1):
  * role_cov[nroles_all] and task_cov[ntasks of the taxonomy] (a task the spec
  * does not list gets 0). skip (< nm) leaves that member out, (size_t)-1 none. */
 void rf_team_coverage(const struct rf_careers *c, const struct rf_team_spec *s, const double *pm,
-                      size_t nm, size_t skip, double *role_cov, double *task_cov);
+                      const double *pt, size_t nm, size_t skip, double *role_cov,
+                      double *task_cov);
 
-/* p_mt: the member's chance of carrying task t (see above). */
+/* A lower bound of p_mt from the member's role row: the best carrying role. */
 double rf_team_member_task(const struct rf_careers *c, const struct rf_team_spec *s,
                            const double *pm_row, size_t t);
 
 /* The member who is task t's single point of failure (see above), or
  * (size_t)-1 when there is none. */
 size_t rf_team_single_point(const struct rf_careers *c, const struct rf_team_spec *s,
-                            const double *pm, size_t nm, size_t t);
+                            const double *pm, const double *pt, size_t nm, size_t t);
 
 /* Whether a hire at role h's required levels meets role r (see above). */
 int rf_team_hire_meets(const struct rf_role *h, const struct rf_role *r);
@@ -79,11 +108,18 @@ struct rf_team_hire {
     double task_gain;  /* rise of the summed task coverage */
 };
 
+/* What hire h is worth: the covered deployment roles it adds (expected),
+ * plus its expected added lifecycle tasks at 1 / (ntasks + 1) each, so that
+ * on certain coverage tasks only break ties between equal role gains. The
+ * next hire maximizes it; the simulation judges it by the same value on the
+ * true skills. */
+double rf_team_hire_value(const struct rf_team_spec *s, const struct rf_team_hire *h);
+
 /* Ranks every deployment role as the next hire, best first, into
  * out[s->nroles]. RF_ENOMEM only. */
 rf_status rf_team_next_hires(const struct rf_careers *c, const struct rf_team_spec *s,
-                             const double *pm, size_t nm, struct rf_team_hire *out,
-                             struct rf_err *err);
+                             const double *pm, const double *pt, size_t nm,
+                             struct rf_team_hire *out, struct rf_err *err);
 
 /* Mean coverage over the spec's deployment roles. */
 double rf_team_score(const struct rf_team_spec *s, const double *role_cov);
@@ -92,8 +128,12 @@ double rf_team_score(const struct rf_team_spec *s, const double *role_cov);
 struct rf_team_view {
     size_t nm;                   /* members */
     double *pm;                  /* owned: p_mr, nm x the careers roles */
+    double *pt;                  /* owned: p_mt, nm x the taxonomy's tasks */
+    double *unknown;             /* owned: P(unmeasured core skills clear), nm x roles */
     int *measured;               /* owned: every core skill of r measured, nm x roles */
     double *role_cov, *task_cov; /* owned: per careers role, per taxonomy task */
+    double *role_lo, *role_hi;   /* owned: the 90% interval of each deployment role's coverage */
+    double *task_lo, *task_hi;   /* owned: the same per lifecycle task */
     struct rf_team_hire *hires;  /* owned: every deployment role as the next hire, best first */
 };
 
@@ -104,16 +144,22 @@ rf_status rf_team_view_build(const struct rf_careers *c, const struct rf_team_sp
                              struct rf_err *err);
 void rf_team_view_cleanup(struct rf_team_view *v);
 
+/* The call on a coverage with interval [lo, hi] (the view's): "covered"
+ * when lo >= RF_FIT_MET (it holds whatever the unmeasured skills turn out
+ * to be, but for 5%), "not covered" when hi <= RF_FIT_BELOW, else
+ * "undecided": a call is made on what was measured, never on the prior. */
+const char *rf_team_call(double lo, double hi);
+
 /* The view as JSON: "members" (names[nm]); "roles", per deployment role its
- * coverage "prob", "call" (covered, undecided or not covered at the fit's
- * cuts), "unmeasured" (members whose tests did not measure its core skills)
- * and each member's "prob" and "measured"; "tasks", per lifecycle task its
- * coverage and "single_point" (the member's name, or null); "score" (mean
- * role coverage); "hires", every deployment role as the next hire, best
- * first, with its "gain", "task_gain" and what it "closes": the deployment
- * roles it meets that the team does not cover (coverage below the fit's
- * "covered" cut) and the lifecycle tasks whose coverage it raises. NULL on
- * allocation failure. */
+ * coverage "prob", its 90% "interval" once the unmeasured skills are known,
+ * "call" (rf_team_call), "unmeasured" (members whose tests did not measure
+ * its core skills) and each member's "prob" and "measured"; "tasks", per
+ * lifecycle task its coverage, "interval", "call" and "single_point" (the
+ * member's name, or null); "score" (mean role coverage); "hires", every
+ * deployment role as the next hire, best first, with its "gain",
+ * "task_gain" and what it "closes": the deployment roles it meets that the
+ * team does not cover (not called "covered") and the lifecycle tasks whose
+ * coverage it raises. NULL on allocation failure. */
 json_t *rf_team_view_json(const struct rf_careers *c, const struct rf_team_spec *s,
                           const struct rf_team_view *v, const char *const *names);
 

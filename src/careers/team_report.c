@@ -94,6 +94,14 @@ static void bars(struct tw *w, const json_t *arr, const char *label, const char 
             strcmp(call, "covered") == 0       ? "#1b6b3a"
             : strcmp(call, "not covered") == 0 ? "#a23b2a"
                                                : "#a06b00");
+        const json_t *iv = json_object_get(x, "interval");
+        if (json_array_size(iv) == 2) { /* the interval, as a whisker over the bar */
+            double lo = json_number_value(json_array_get(iv, 0)),
+                   hi = json_number_value(json_array_get(iv, 1));
+            fmt(w, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%zu\" y2=\"%zu\" stroke=\"#1f2a36\" "
+                   "stroke-width=\"2\"/>",
+                lw + bw * (lo < 0 ? 0 : lo), lw + bw * (hi > 1 ? 1 : hi), y + 12, y + 12);
+        }
         fmt(w, "<text x=\"%zu\" y=\"%zu\" font-size=\"14\">%.0f%%</text>", lw + bw + 8, y + 17,
             100 * p);
     }
@@ -105,8 +113,11 @@ static void coverage(struct tw *w, const json_t *doc)
     const json_t *cov = json_object_get(doc, "coverage");
     raw(w, "<section><h2>Roles an ML deployment needs</h2><p class=\"muted\">The probability "
            "that at least one member who shares a finished test meets every core requirement "
-           "of the role, counting measured skills only; covered from 80%, not covered up to "
-           "20%, undecided between.</p>");
+           "of the role: measured skills by their estimates, unmeasured ones by what the "
+           "measured ones imply. In brackets (the line over a bar), where 90% of it would "
+           "lie once every unmeasured core skill is measured; covered when even its low end "
+           "is 80% or more, not covered when its high end is 20% or less, undecided "
+           "between.</p>");
     bars(w, json_object_get(cov, "roles"), "name", "Coverage of the deployment roles");
     raw(w, "<table><thead><tr><th>Role</th><th>Coverage</th><th>Call</th><th>Not measured "
            "on its core skills</th></tr></thead><tbody>");
@@ -116,8 +127,10 @@ static void coverage(struct tw *w, const json_t *doc)
     {
         raw(w, "<tr><td>");
         text(w, rf_json_text(x, "name"));
-        fmt(w, "</td><td>%.0f%%</td><td class=\"%s\">", 100 * rf_json_num(x, "prob"),
-            call_class(rf_json_text(x, "call")));
+        const json_t *iv = json_object_get(x, "interval");
+        fmt(w, "</td><td>%.0f%% (%.0f-%.0f%%)</td><td class=\"%s\">", 100 * rf_json_num(x, "prob"),
+            100 * json_number_value(json_array_get(iv, 0)),
+            100 * json_number_value(json_array_get(iv, 1)), call_class(rf_json_text(x, "call")));
         text(w, rf_json_text(x, "call"));
         fmt(w, "</td><td>%lld</td></tr>", (long long)rf_json_num(x, "unmeasured"));
     }
@@ -314,8 +327,8 @@ rf_status rf_team_report_html(const json_t *doc, struct rf_buf *b)
     coverage(&w, doc);
     hire(&w, doc);
     readiness(&w, doc);
-    raw(&w, "<footer>Made by rolefit. Coverage counts measured skills only: a member whose test "
-            "did not measure a role's core skill does not cover the role. The readiness score "
-            "is the team's own assessment.</footer></main></body></html>\n");
+    raw(&w, "<footer>Made by rolefit. A core skill a member's test did not measure counts by "
+            "what the measured skills imply, and the interval shows how much rests on it. The "
+            "readiness score is the team's own assessment.</footer></main></body></html>\n");
     return w.rc;
 }

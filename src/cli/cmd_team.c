@@ -23,14 +23,15 @@
 static const char usage[] =
     "usage: rolefit team [--json] [--data DIR] PROFILE.json [PROFILE.json ...]\n"
     "       rolefit team --simulate N [--bank DIR] [--sizes MIN-MAX] [--seed S]\n"
-    "                    [--threads T] [--json] [--data DIR]\n\n"
+    "                    [--threads T] [--with-g] [--json] [--data DIR]\n\n"
     "Reads the profiles of a team's members (as `rolefit assess --out` or the server\n"
     "writes them) and prints, for each role an ML deployment needs (DIR/team.json), the\n"
     "probability that at least one member meets every core requirement of it; the same\n"
     "for the five lifecycle tasks, with the tasks that rest on one person; and the role\n"
     "whose hire would most raise the team's coverage, with what it closes.\n"
-    "Only measured skills count: a member whose test did not measure a role's core\n"
-    "skill does not cover that role, and the output says so. At most 200 members.\n\n"
+    "A core skill a member's test did not measure counts by what the measured ones\n"
+    "imply (the profile's model), with the interval of each coverage once it is\n"
+    "measured; a call is made only on that interval. At most 200 members.\n\n"
     "--simulate N draws N teams of MIN to MAX members (default 1-4), each member the\n"
     "person of a deployment role at its levels who takes that role's test on the bank\n"
     "(answers drawn with a = 1, c = 1/k), and reports how often the suggested hire is\n"
@@ -42,7 +43,9 @@ static const char usage[] =
     "  --bank DIR      the item bank of the simulated tests (default data/bank)\n"
     "  --sizes MIN-MAX members per simulated team (default 1-4, at most 16)\n"
     "  --seed S        random seed of the simulation (default 1)\n"
-    "  --threads T     worker threads of the simulation (default 2)\n";
+    "  --threads T     worker threads of the simulation (default 2)\n"
+    "  --with-g        members' skills correlate through g at the taxonomy's loadings\n"
+    "                  (the product's model); without it they are independent\n";
 
 struct team {
     const struct rf_careers *c;
@@ -53,10 +56,6 @@ struct team {
     struct rf_team_view v;
 };
 
-static const char *call(double p)
-{
-    return p >= RF_FIT_MET ? "covered" : p <= RF_FIT_BELOW ? "not covered" : "undecided";
-}
 
 static void print_text(const struct team *t)
 {
@@ -67,11 +66,12 @@ static void print_text(const struct team *t)
     for (size_t m = 0; m < t->nm; m++)
         printf("%s %s", m ? "," : "", t->name[m]);
     printf("\n\nRoles an ML deployment needs (P at least one member meets every core "
-           "requirement):\n");
+           "requirement;\nin brackets, where 90%% of it would lie once unmeasured skills are "
+           "measured):\n");
     for (size_t i = 0; i < t->spec.nroles; i++) {
         size_t r = t->spec.roles[i], unmeasured = 0;
-        printf("  %-42s %5.2f  %s", c->roles.roles[r].name, v->role_cov[r],
-               call(v->role_cov[r]));
+        printf("  %-42s %5.2f (%.2f-%.2f)  %s", c->roles.roles[r].name, v->role_cov[r],
+               v->role_lo[r], v->role_hi[r], rf_team_call(v->role_lo[r], v->role_hi[r]));
         for (size_t m = 0; m < t->nm; m++)
             unmeasured += !v->measured[m * nr + r];
         if (unmeasured)
@@ -82,8 +82,9 @@ static void print_text(const struct team *t)
            rf_team_score(&t->spec, v->role_cov));
     for (size_t i = 0; i < t->spec.ntasks; i++) {
         size_t k = t->spec.tasks[i];
-        printf("  %-42s %5.2f  %s", c->tax.tasks[k].name, v->task_cov[k], call(v->task_cov[k]));
-        size_t who = rf_team_single_point(c, &t->spec, v->pm, t->nm, k);
+        printf("  %-42s %5.2f (%.2f-%.2f)  %s", c->tax.tasks[k].name, v->task_cov[k],
+               v->task_lo[k], v->task_hi[k], rf_team_call(v->task_lo[k], v->task_hi[k]));
+        size_t who = rf_team_single_point(c, &t->spec, v->pm, v->pt, t->nm, k);
         if (who != (size_t)-1)
             printf("  single point of failure: only %s", t->name[who]);
         printf("\n");
@@ -167,6 +168,7 @@ struct simargs {
     size_t nteams, min, max, threads;
     unsigned long long seed;
     const char *bank;
+    int with_g;
 };
 
 static int simulate(const struct rf_careers *c, const char *data, const struct simargs *a,
@@ -198,7 +200,7 @@ static int simulate(const struct rf_careers *c, const char *data, const struct s
         rc = rf_cat_pool_from_bank(&bank, RF_CAT_POOL_SCORED, &q, &p, &err);
     if (!rc)
         rc = rf_rolesim_truth_init(&t, p, &bank, &err);
-    struct rf_teamsim_opts o = {a->nteams, a->min, a->max, a->seed, a->threads};
+    struct rf_teamsim_opts o = {a->nteams, a->min, a->max, a->seed, a->threads, a->with_g};
     struct rf_teamsim_result r;
     if (!rc)
         rc = rf_teamsim_run(p, &t, c, &spec, &o, &r, &err);
@@ -207,9 +209,9 @@ static int simulate(const struct rf_careers *c, const char *data, const struct s
         goto done;
     }
     if (json) {
-        json_t *j = json_pack("{sIsIsIsIsIsfsfsfsfsfsf}", "teams", (json_int_t)r.nteams,
+        json_t *j = json_pack("{sIsIsIsIsIsbsfsfsfsfsfsf}", "teams", (json_int_t)r.nteams,
                               "members", (json_int_t)r.nmembers, "min_size", (json_int_t)a->min,
-                              "max_size", (json_int_t)a->max, "seed", (json_int_t)a->seed,
+                              "max_size", (json_int_t)a->max, "seed", (json_int_t)a->seed, "with_g", a->with_g,
                               "hire_right", r.hire_right, "hire_right_by_roles",
                               r.hire_right_gain, "coverage_said", r.cov_said, "coverage_true",
                               r.cov_true, "coverage_brier", r.cov_brier, "items_per_test",
@@ -221,11 +223,12 @@ static int simulate(const struct rf_careers *c, const char *data, const struct s
         json_decref(j);
     } else {
         printf("%zu teams of %zu-%zu members (%zu members), seed %llu; each member a "
-               "deployment role's person taking that role's test (%.1f items)\n"
+               "deployment role's person taking that role's test (%.1f items)%s\n"
                "  suggested hire among the truly best:           %.3f\n"
                "  ... judged by the roles' coverage alone:       %.3f\n"
                "  coverage of a deployment role, said vs true:   %.3f vs %.3f (Brier %.3f)\n",
-               r.nteams, a->min, a->max, r.nmembers, a->seed, r.len_mean, r.hire_right,
+               r.nteams, a->min, a->max, r.nmembers, a->seed, r.len_mean,
+               a->with_g ? "; skills correlate through g" : "", r.hire_right,
                r.hire_right_gain, r.cov_said, r.cov_true, r.cov_brier);
     }
 done:
@@ -242,8 +245,9 @@ int rf_cmd_team(int argc, char **argv)
     const char *cmd = "team", *data = rf_cli_default_path("data");
     const char *sim = NULL, *bank = rf_cli_default_path("data/bank"), *sizes = NULL, *seed = NULL,
                *threads = NULL;
-    int json = 0, help = 0;
+    int json = 0, help = 0, with_g = 0;
     struct rf_cli_opt opts[] = {{"json", 0, NULL, &json},     {"data", 1, &data, NULL},
+                                {"with-g", 0, NULL, &with_g},
                                 {"simulate", 1, &sim, NULL},  {"bank", 1, &bank, NULL},
                                 {"sizes", 1, &sizes, NULL},   {"seed", 1, &seed, NULL},
                                 {"threads", 1, &threads, NULL}};
@@ -257,7 +261,7 @@ int rf_cmd_team(int argc, char **argv)
         fputs(usage, stdout);
         return RF_EXIT_OK;
     }
-    struct simargs sa = {0, 1, 4, 2, 1, bank};
+    struct simargs sa = {0, 1, 4, 2, 1, bank, with_g};
     if (sim) {
         if (npos)
             return rf_cli_usage_error(cmd, "--simulate takes no profile files");
@@ -284,8 +288,8 @@ int rf_cmd_team(int argc, char **argv)
             sa.min = lo;
             sa.max = hi;
         }
-    } else if (sizes || seed || threads) {
-        return rf_cli_usage_error(cmd, "--sizes, --seed and --threads need --simulate");
+    } else if (sizes || seed || threads || with_g) {
+        return rf_cli_usage_error(cmd, "--sizes, --seed, --threads and --with-g need --simulate");
     } else if (!npos) {
         return rf_cli_usage_error(cmd, "expected the members' profile files (see 'rolefit team "
                                        "--help')");

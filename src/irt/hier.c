@@ -537,3 +537,44 @@ void rf_hier_g_moments(struct rf_hier_state *st, double *mean, double *sd)
     *mean = m1;
     *sd = sqrt(m2);
 }
+
+size_t rf_hier_ncells(const struct rf_hier_state *st)
+{
+    return st->h->spec.ncomp * st->h->ng;
+}
+
+void rf_hier_cell_weights(struct rf_hier_state *st, double *w)
+{
+    refresh(st);
+    const struct rf_hier *h = st->h;
+    for (size_t i = 0; i < h->spec.ncomp * h->ng; i++)
+        w[i] = st->W[i] > WSKIP ? st->W[i] : 0;
+}
+
+void rf_hier_cell_tails(struct rf_hier_state *st, size_t k, double cut, double *t)
+{
+    refresh(st);
+    const struct rf_hier *h = st->h;
+    size_t ns = h->spec.nskills, nc = h->spec.ncomp, ng = h->ng, nq = h->nq;
+    double *lf = st->work;
+    const double *L = st->L + k * nq;
+    for (size_t q = 0; q < nq; q++) {
+        double f = (h->q.x[q] + 0.5 * h->step - cut) / h->step;
+        lf[q] = f >= 1 ? L[q] : f > 0 ? f * L[q] : 0;
+    }
+    for (size_t c = 0; c < nc; c++) {
+        const double *K = h->kern + h->kidx[c][k] * ng * nq;
+        const double *lz = st->logz + (c * ns + k) * ng;
+        for (size_t i = 0; i < ng; i++) {
+            if (!(st->W[c * ng + i] > WSKIP) || !(lz[i] > -HUGE_VAL)) {
+                t[c * ng + i] = 0;
+                continue;
+            }
+            const double *row = K + i * nq;
+            double s = 0;
+            for (size_t q = 0; q < nq; q++)
+                s += lf[q] * row[q];
+            t[c * ng + i] = s / exp(lz[i]);
+        }
+    }
+}

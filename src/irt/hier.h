@@ -124,6 +124,16 @@ void rf_hier_marginal(struct rf_hier_state *st, size_t k, double *post, double *
 double rf_hier_joint_tail(struct rf_hier_state *st, const size_t *ks, const double *cuts,
                           size_t n);
 
+/* The joint tail by parts, for many joint tails over few (skill, cut)
+ * pairs: the model's cells (component, g node) number rf_hier_ncells;
+ * rf_hier_cell_weights writes each cell's posterior weight W(c, h) (0 for
+ * the cells rf_hier_joint_tail skips) and rf_hier_cell_tails each cell's
+ * T_ck(h) for skill k at cut, so that rf_hier_joint_tail(ks, cuts) =
+ * sum_i w[i] prod_j t_j[i] (to rounding; it caps at 1). */
+size_t rf_hier_ncells(const struct rf_hier_state *st);
+void rf_hier_cell_weights(struct rf_hier_state *st, double *w);
+void rf_hier_cell_tails(struct rf_hier_state *st, size_t k, double cut, double *t);
+
 /* P(theta_k >= cut). */
 double rf_hier_tail(struct rf_hier_state *st, size_t k, double cut);
 

@@ -191,9 +191,11 @@ json_t *rf_app_confirm_offer(struct rf_app *a, const struct rf_profile *pr);
 
 /* Stores a new invite v (its token and expiry are made here) and writes the
  * reply: id, token, link, expires and what the invite is for (posting_title:
- * the title of v's posting, or NULL). */
+ * the title of v's posting, or NULL). With team_id (0: none) the invite is
+ * a member of that team, made in the same transaction as the invite, and the
+ * reply adds "member" and "team". */
 rf_status rf_app_invite_new(struct rf_app *a, struct rf_invite *v, const char *posting_title,
-                            json_t **out, struct rf_app_error *e);
+                            int64_t team_id, json_t **out, struct rf_app_error *e);
 
 /* A new resume code for invite_id ("ABCD-EFGH", RF_RESUME_CODE_CHARS letters
  * and digits and a dash): its hash is stored with the invite, replacing any
@@ -210,13 +212,17 @@ rf_status rf_app_resume_code_new(struct rf_app *a, int64_t invite_id,
 #define RF_TEAM_PLAN_STEPS 5
 
 /* Whether the organization's staff may read test t's report: not when t was
- * taken from a team member's invite and the member does not share it. */
+ * taken from a team member's invite, or from a top-up of a member's test,
+ * and the member does not share it (nor when the store cannot tell). */
 int rf_app_team_staff_may_read(struct rf_app *a, const struct rf_test *t);
 
 /* The invites of the organization's team members who do not share their
- * tests (*ids malloc'd, *n of them, unsorted): rankings leave their tests out. */
+ * tests, and of those members' top-ups (*ids malloc'd, *n of them, in
+ * increasing order): rankings and the invite list leave their tests out. */
 rf_status rf_app_team_private_invites(struct rf_app *a, int64_t org_id, int64_t **ids, size_t *n,
                                       struct rf_err *err);
+/* Whether id is among ids[0..n-1] (increasing). */
+int rf_app_ids_have(const int64_t *ids, size_t n, int64_t id);
 
 /* Loads data_dir's team.json and readiness.json into a->team and
  * a->readiness (after the careers data). */

@@ -41,20 +41,26 @@ static rf_status org_posting(struct rf_app *a, const struct rf_principal *p, int
 }
 
 rf_status rf_app_invite_new(struct rf_app *a, struct rf_invite *v, const char *posting_title,
-                            json_t **out, struct rf_app_error *e)
+                            int64_t team_id, json_t **out, struct rf_app_error *e)
 {
     char token[RF_TOKEN_LEN], h[RF_TOKEN_HASH_LEN];
     rf_auth_token(token);
     rf_auth_token_hash(token, h);
     v->expires = rf_app_now_s() + RF_INVITE_LIFETIME;
-    int64_t id;
-    rf_status rc = rf_store_invite_create(a->store, h, v, &id, &e->err);
+    int64_t id, member = 0;
+    rf_status rc = team_id ? rf_store_team_member_invite(a->store, team_id, h, v, &id, &member,
+                                                         &e->err)
+                           : rf_store_invite_create(a->store, h, v, &id, &e->err);
     if (rc)
         return rc;
     char link[128];
     snprintf(link, sizeof link, "/invite.html#%s", token);
     *out = json_pack("{s:I,s:s,s:s,s:s?,s:s?,s:I}", "id", (json_int_t)id, "token", token, "link",
                      link, "role", v->role, "label", v->label, "expires", (json_int_t)v->expires);
+    if (*out && team_id) {
+        json_object_set_new(*out, "member", json_integer(member));
+        json_object_set_new(*out, "team", json_integer(team_id));
+    }
     if (*out && v->posting_id)
         json_object_set_new(*out, "posting",
                             json_pack("{s:I,s:s}", "id", (json_int_t)v->posting_id, "title",
@@ -95,7 +101,7 @@ rf_status rf_app_invite_create(struct rf_app *a, const struct rf_principal *p, c
                           .role = (char *)role,
                           .label = (char *)label};
     if (!rc)
-        rc = rf_app_invite_new(a, &v, po.title, out, e);
+        rc = rf_app_invite_new(a, &v, po.title, 0, out, e);
     rf_store_posting_cleanup(&po);
     return rc;
 }
@@ -140,7 +146,9 @@ rf_status rf_app_invite_topup(struct rf_app *a, const struct rf_principal *p, in
     struct rf_test t;
     memset(&t, 0, sizeof t);
     rc = rf_store_test_get(a->store, json_integer_value(tv), &t, &e->err);
-    if (rc == RF_ENOTFOUND || (!rc && t.org_id != p->org_id))
+    /* a team member's test that is not shared is not the staff's to top up */
+    if (rc == RF_ENOTFOUND ||
+        (!rc && (t.org_id != p->org_id || !rf_app_team_staff_may_read(a, &t))))
         rc = rf_app_fail(e, RF_ENOTFOUND, "test", "no test %lld in your organization",
                          (long long)json_integer_value(tv));
     else if (!rc && (strcmp(t.status, "finished") != 0 || !t.profile))
@@ -190,7 +198,7 @@ rf_status rf_app_invite_topup(struct rf_app *a, const struct rf_principal *p, in
                               .label = label,
                               .topup_of = t.id,
                               .skills = skj};
-        rc = rf_app_invite_new(a, &v, po.title, out, e);
+        rc = rf_app_invite_new(a, &v, po.title, 0, out, e);
     }
     if (!rc) {
         json_object_set_new(*out, "topup_of", json_integer(t.id));
@@ -244,6 +252,12 @@ rf_status rf_app_invites(struct rf_app *a, const struct rf_principal *p, json_t 
         return rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
     }
     rf_status rc = rf_store_invites_list(a->store, p->org_id, invite_to_json, arr, &e->err);
+    /* a team member's tests are theirs: while not shared, the list shows
+     * neither their test nor their top-ups */
+    int64_t *priv = NULL;
+    size_t npriv = 0;
+    if (!rc)
+        rc = rf_app_team_private_invites(a, p->org_id, &priv, &npriv, &e->err);
     /* the test of each used invite, so that the recruiter can open its report,
      * and the postings' titles (looked up after the listing: the store is not
      * re-entrant) */
@@ -261,6 +275,12 @@ rf_status rf_app_invites(struct rf_app *a, const struct rf_principal *p, json_t 
                 }
             }
             json_object_set(v, "posting_title", json_object_get(titles, key));
+        }
+        int64_t vid = (int64_t)json_integer_value(json_object_get(v, "id"));
+        if (rf_app_ids_have(priv, npriv, vid)) {
+            if (json_object_get(v, "topup_of"))
+                json_array_remove(arr, i--);
+            continue;
         }
         if (!json_is_true(json_object_get(v, "used")))
             continue;
@@ -282,6 +302,7 @@ rf_status rf_app_invites(struct rf_app *a, const struct rf_principal *p, json_t 
         rf_store_test_cleanup(&t);
     }
     json_decref(titles);
+    free(priv);
     if (rc) {
         json_decref(arr);
         return rc;

@@ -2,7 +2,8 @@
  * Teams (app_teams.c): sharing. A member's profile is their own: the member
  * shares it from their report (rf_app_test_share); until then it counts in no
  * team view, staff cannot open its report, and organization-wide rankings
- * leave it out (rf_app_team_private_invites).
+ * leave it out (rf_app_team_private_invites). A top-up of a member's test is
+ * the member's too, and follows the same sharing.
  */
 #include "server/app.h"
 
@@ -16,10 +17,38 @@
 
 /* ---- sharing: the member decides ---- */
 
+/* Top-ups of top-ups followed at most this far back to the member's test. */
+#define TOPUP_CHAIN 16
+
+/* The team member invite_id belongs to: the member of that invite or, for a
+ * top-up's invite, the member of the test it tops up (a member's top-up is
+ * theirs too, and follows their sharing). RF_ENOTFOUND: no member's. */
+static rf_status member_of_invite(struct rf_app *a, int64_t invite_id, struct rf_team_member *m)
+{
+    for (int depth = 0; invite_id && depth < TOPUP_CHAIN; depth++) {
+        rf_status rc = rf_store_team_member_by_invite(a->store, invite_id, m, NULL);
+        if (rc != RF_ENOTFOUND)
+            return rc;
+        struct rf_invite v;
+        if ((rc = rf_store_invite_get(a->store, invite_id, &v, NULL)))
+            return rc;
+        int64_t of = v.topup_of;
+        rf_store_invite_cleanup(&v);
+        if (!of)
+            return RF_ENOTFOUND;
+        struct rf_test t;
+        if ((rc = rf_store_test_get(a->store, of, &t, NULL)))
+            return rc;
+        invite_id = t.invite_id;
+        rf_store_test_cleanup(&t);
+    }
+    return RF_ENOTFOUND;
+}
+
 json_t *rf_app_team_of_test(struct rf_app *a, const struct rf_test *t)
 {
     struct rf_team_member m;
-    if (!t->invite_id || rf_store_team_member_by_invite(a->store, t->invite_id, &m, NULL))
+    if (member_of_invite(a, t->invite_id, &m))
         return NULL;
     struct rf_team team;
     json_t *j = NULL;
@@ -35,8 +64,9 @@ json_t *rf_app_team_of_test(struct rf_app *a, const struct rf_test *t)
 int rf_app_team_staff_may_read(struct rf_app *a, const struct rf_test *t)
 {
     struct rf_team_member m;
-    if (!t->invite_id || rf_store_team_member_by_invite(a->store, t->invite_id, &m, NULL))
-        return 1;
+    rf_status rc = member_of_invite(a, t->invite_id, &m);
+    if (rc) /* no member's test: the organization's; a store error: not known, so no */
+        return rc == RF_ENOTFOUND;
     int shared = m.shared;
     rf_store_team_member_cleanup(&m);
     return shared;
@@ -76,22 +106,57 @@ static void keep_team_id(void *ud, const struct rf_team *t)
     push_id(ud, t->id);
 }
 
+static int cmp_id(const void *x, const void *y)
+{
+    int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+    return (a > b) - (a < b);
+}
+
+int rf_app_ids_have(const int64_t *ids, size_t n, int64_t id)
+{
+    return n && bsearch(&id, ids, n, sizeof *ids, cmp_id) != NULL;
+}
+
+static void keep_topup(void *ud, const struct rf_invite *v)
+{
+    if (v->topup_of)
+        push_id(ud, v->id);
+}
+
 rf_status rf_app_team_private_invites(struct rf_app *a, int64_t org_id, int64_t **ids, size_t *n,
                                       struct rf_err *err)
 {
     *ids = NULL;
     *n = 0;
-    struct private_ctx teams = {0}, inv = {0};
+    struct private_ctx teams = {0}, inv = {0}, topups = {0};
     rf_status rc = rf_store_teams_list(a->store, org_id, keep_team_id, &teams, err);
     for (size_t i = 0; !rc && !teams.oom && i < teams.n; i++)
         rc = rf_store_team_members_list(a->store, teams.ids[i], keep_private, &inv, err);
+    /* a private member's top-ups are private too (listed first: the store is
+     * not re-entrant) */
+    if (!rc && teams.n)
+        rc = rf_store_invites_list(a->store, org_id, keep_topup, &topups, err);
+    for (size_t i = 0; !rc && !topups.oom && i < topups.n; i++) {
+        struct rf_team_member m;
+        rf_status mrc = member_of_invite(a, topups.ids[i], &m);
+        if (mrc == RF_OK) {
+            if (!m.shared)
+                push_id(&inv, topups.ids[i]);
+            rf_store_team_member_cleanup(&m);
+        } else if (mrc != RF_ENOTFOUND) {
+            rc = rf_err_set(err, mrc, "team members' top-ups: could not read the store");
+        }
+    }
     free(teams.ids);
-    if (!rc && (teams.oom || inv.oom))
+    free(topups.ids);
+    if (!rc && (teams.oom || inv.oom || topups.oom))
         rc = rf_err_set(err, RF_ENOMEM, "out of memory");
     if (rc) {
         free(inv.ids);
         return rc;
     }
+    if (inv.n)
+        qsort(inv.ids, inv.n, sizeof *inv.ids, cmp_id);
     *ids = inv.ids;
     *n = inv.n;
     return RF_OK;
@@ -109,8 +174,9 @@ rf_status rf_app_test_share(struct rf_app *a, const struct rf_principal *p, int6
         return rc;
     struct rf_team_member m;
     memset(&m, 0, sizeof m);
-    rc = t.invite_id ? rf_store_team_member_by_invite(a->store, t.invite_id, &m, &e->err)
-                     : RF_ENOTFOUND;
+    rc = member_of_invite(a, t.invite_id, &m);
+    if (rc && rc != RF_ENOTFOUND)
+        rc = rf_app_fail(e, rc, NULL, "could not read the test's team");
     if (rc == RF_ENOTFOUND)
         rc = rf_app_fail(e, RF_ENOTFOUND, "test", "test %lld was not taken for a team",
                          (long long)id);

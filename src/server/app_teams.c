@@ -129,19 +129,8 @@ rf_status rf_app_team_member_add(struct rf_app *a, const struct rf_principal *p,
                           .created_by = p->user_id,
                           .role = (char *)(role ? role : RF_INVITE_FIND_ROLE),
                           .label = (char *)label};
-    int64_t mid;
-    if (!(rc = rf_app_invite_new(a, &v, NULL, out, e))) {
-        int64_t inv = (int64_t)json_integer_value(json_object_get(*out, "id"));
-        rc = rf_store_team_member_add(a->store, t.id, inv, &mid, &e->err);
-        if (rc) {
-            /* the invite stays a plain invite of the organization: no member */
-            json_decref(*out);
-            *out = NULL;
-        } else {
-            json_object_set_new(*out, "member", json_integer(mid));
-            json_object_set_new(*out, "team", json_integer(t.id));
-        }
-    }
+    /* the invite and the membership in one transaction: neither without the other */
+    rc = rf_app_invite_new(a, &v, NULL, t.id, out, e);
 out:
     rf_store_team_cleanup(&t);
     return rc;

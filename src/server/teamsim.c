@@ -46,17 +46,20 @@ struct work {
     struct rf_profile pr;
     double *truth;               /* [nskills] */
     double *pm, *tm;             /* [RF_TEAMSIM_MAX_SIZE * nroles] */
+    double *pt;                  /* [RF_TEAMSIM_MAX_SIZE * ntasks] */
     double *rc, *tc;             /* coverage scratch */
     struct rf_team_hire *he, *ht;
 };
 
 /* Draws the person of role r into w->truth. */
-static void draw_person(const struct rf_careers *c, const struct rf_role *r, double *truth,
-                        struct rf_rng *g)
+static void draw_person(const struct rf_careers *c, const struct rf_role *r, int with_g,
+                        double *truth, struct rf_rng *g)
 {
+    double gen = with_g ? rf_rng_normal(g) : 0;
     for (size_t k = 0; k < c->tax.nskills; k++) {
         const struct rf_role_req *q = rf_role_req_find(r, k);
-        double z = rf_rng_normal(g);
+        double z = rf_rng_normal(g), l = with_g ? c->tax.skills[k].loading : 0;
+        z = l * gen + sqrt(1 - l * l) * z;
         if (q) {
             double mu, tau;
             rf_closest_level_dist(&c->tax, k, q->level, &mu, &tau);
@@ -96,11 +99,12 @@ static rf_status take_test(const struct study *st, struct work *w, size_t ri,
 
 /* Whether hire row a is among the best of the sorted hires h (same gain and,
  * unless by_gain, the same task gain as the first). */
-static int among_best(const struct rf_team_hire *h, size_t n, size_t role, int by_gain)
+static int among_best(const struct rf_team_spec *s, const struct rf_team_hire *h, size_t role,
+                      int by_gain)
 {
-    for (size_t i = 0; i < n; i++) {
-        if (fabs(h[i].gain - h[0].gain) > 1e-9 ||
-            (!by_gain && fabs(h[i].task_gain - h[0].task_gain) > 1e-9))
+    for (size_t i = 0; i < s->nroles; i++) {
+        if (by_gain ? fabs(h[i].gain - h[0].gain) > 1e-9
+                    : fabs(rf_team_hire_value(s, &h[i]) - rf_team_hire_value(s, &h[0])) > 1e-9)
             break;
         if (h[i].role == role)
             return 1;
@@ -122,10 +126,11 @@ static rf_status team(const struct study *st, struct work *w, size_t i, struct r
     pt->members = nm;
     for (size_t m = 0; m < nm; m++) {
         size_t ri = s->roles[rf_rng_below(&g, s->nroles)], items = 0;
-        draw_person(c, &c->roles.roles[ri], w->truth, &g);
+        draw_person(c, &c->roles.roles[ri], o->with_g, w->truth, &g);
         rf_status rc = take_test(st, w, ri, w->truth, &g, &items, err);
         if (!rc)
-            rc = rf_team_member_roles(&w->pr, &c->roles, w->pm + m * nr, NULL, err);
+            rc = rf_team_member_probs(c, s, &w->pr, w->pm + m * nr, NULL, NULL,
+                                      w->pt + m * c->tax.ntasks, err);
         if (rc)
             return rc;
         pt->items += items;
@@ -139,14 +144,14 @@ static rf_status team(const struct study *st, struct work *w, size_t i, struct r
         }
     }
     rf_status rc;
-    if ((rc = rf_team_next_hires(c, s, w->pm, nm, w->he, err)) ||
-        (rc = rf_team_next_hires(c, s, w->tm, nm, w->ht, err)))
+    if ((rc = rf_team_next_hires(c, s, w->pm, w->pt, nm, w->he, err)) ||
+        (rc = rf_team_next_hires(c, s, w->tm, NULL, nm, w->ht, err)))
         return rc;
-    pt->right = (unsigned char)among_best(w->ht, s->nroles, w->he[0].role, 0);
-    pt->right_gain = (unsigned char)among_best(w->ht, s->nroles, w->he[0].role, 1);
+    pt->right = (unsigned char)among_best(s, w->ht, w->he[0].role, 0);
+    pt->right_gain = (unsigned char)among_best(s, w->ht, w->he[0].role, 1);
     double *tc = w->tc, *rc_true = w->rc + nr;
-    rf_team_coverage(c, s, w->pm, nm, (size_t)-1, w->rc, tc);
-    rf_team_coverage(c, s, w->tm, nm, (size_t)-1, rc_true, tc);
+    rf_team_coverage(c, s, w->pm, w->pt, nm, (size_t)-1, w->rc, tc);
+    rf_team_coverage(c, s, w->tm, NULL, nm, (size_t)-1, rc_true, tc);
     for (size_t k = 0; k < s->nroles; k++) {
         double a = w->rc[s->roles[k]], b = rc_true[s->roles[k]];
         pt->said += a;
@@ -165,6 +170,7 @@ static void work_free(struct work *w, size_t nr)
     free(w->truth);
     free(w->pm);
     free(w->tm);
+    free(w->pt);
     free(w->rc);
     free(w->tc);
     free(w->he);
@@ -185,6 +191,7 @@ static void *worker(void *arg)
         !(w.truth = rf_calloc_array(c->tax.nskills, sizeof *w.truth)) ||
         !(w.pm = rf_calloc_array(RF_TEAMSIM_MAX_SIZE * nr, sizeof *w.pm)) ||
         !(w.tm = rf_calloc_array(RF_TEAMSIM_MAX_SIZE * nr, sizeof *w.tm)) ||
+        !(w.pt = rf_calloc_array(RF_TEAMSIM_MAX_SIZE * c->tax.ntasks, sizeof *w.pt)) ||
         !(w.rc = rf_calloc_array(2 * nr, sizeof *w.rc)) ||
         !(w.tc = rf_calloc_array(c->tax.ntasks, sizeof *w.tc)) ||
         !(w.he = rf_calloc_array(st->s->nroles, sizeof *w.he)) ||

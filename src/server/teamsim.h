@@ -5,7 +5,10 @@
  * L, theta ~ N(centre of L's band, RF_ROLESIM_ROLE_SD^2); N(0, 1) elsewhere,
  * as rolesim.h draws them), takes the server's test for that role (answers
  * drawn from the truth parameters, rolesim.h), and is scored as the server
- * scores it. The team's coverage and next hire (careers/team.h) are then
+ * scores it. With with_g the members' skills correlate as the product's
+ * higher-order model says (irt/hier.h): z_k = lambda_k g + sqrt(1 -
+ * lambda_k^2) e_k takes the place of the N(0, 1) draw, lambda_k the
+ * taxonomy's loading. The team's coverage and next hire (careers/team.h) are then
  * computed from the profiles and, with the same rules, from the truth (a
  * member meets a role when their true theta clears every core cut).
  *
@@ -31,6 +34,7 @@ struct rf_teamsim_opts {
     size_t min_size, max_size; /* members per team, 1 <= min <= max <= RF_TEAMSIM_MAX_SIZE */
     uint64_t seed;
     size_t threads; /* >= 1; the results do not depend on it */
+    int with_g;     /* members' skills load on g at the taxonomy's loadings (see above) */
 };
 
 #define RF_TEAMSIM_MAX_SIZE 16

@@ -139,6 +139,9 @@ struct rf_store_ops {
                             struct rf_err *err);
     rf_status (*team_member_add)(struct rf_store *s, int64_t team_id, int64_t invite_id,
                                  int64_t *id, struct rf_err *err);
+    rf_status (*team_member_invite)(struct rf_store *s, int64_t team_id, const char *token_hash,
+                                    const struct rf_invite *v, int64_t *invite_id,
+                                    int64_t *member_id, struct rf_err *err);
     rf_status (*team_members_list)(struct rf_store *s, int64_t team_id,
                                    void (*fn)(void *ud, const struct rf_team_member *m), void *ud,
                                    struct rf_err *err);

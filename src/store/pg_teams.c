@@ -69,6 +69,40 @@ static rf_status pg_team_member_add(struct rf_store *bs, int64_t team_id, int64_
     return rc;
 }
 
+/* The two ids of a member's invite: the invite's, the member's. */
+static rf_status two_ids_fn(struct pconn *cn, const PGresult *r, void *out, struct rf_err *err)
+{
+    (void)cn;
+    (void)err;
+    int64_t *ids = out;
+    ids[0] = rf_pg_col_int(r, 0, 0, 0);
+    ids[1] = rf_pg_col_int(r, 0, 1, 0);
+    return RF_OK;
+}
+
+static rf_status pg_team_member_invite(struct rf_store *bs, int64_t team_id,
+                                       const char *token_hash, const struct rf_invite *v,
+                                       int64_t *invite_id, int64_t *member_id,
+                                       struct rf_err *err)
+{
+    /* one statement: the invite and the member together, or neither */
+    int64_t ids[2];
+    rf_status rc = rf_pg_one_row(
+        rf_pg_of(bs), err, "add team member", two_ids_fn, ids,
+        "WITH i AS (INSERT INTO invites(token_hash, org_id, posting_id, role, label, created_by, "
+        "created, expires, topup_of, skills) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+        "RETURNING id) "
+        "INSERT INTO team_members(team_id, invite_id, created) SELECT $11, id, $7 FROM i "
+        "RETURNING invite_id, id",
+        "tinttniinti", token_hash, v->org_id, v->posting_id, v->role, v->label, v->created_by,
+        rf_pg_now_s(), v->expires, v->topup_of, v->skills, team_id);
+    if (!rc) {
+        *invite_id = ids[0];
+        *member_id = ids[1];
+    }
+    return rc;
+}
+
 #define MEMBER_SQL                                                                                 \
     "SELECT m.id, m.team_id, m.invite_id, m.created, m.shared, m.shared_at, i.label, i.role, "     \
     "coalesce(i.candidate_id, 0) FROM team_members m JOIN invites i ON i.id = m.invite_id "
@@ -173,6 +207,7 @@ void rf_pg_teams_ops(struct rf_store_ops *ops)
     ops->team_get = pg_team_get;
     ops->teams_list = pg_teams_list;
     ops->team_member_add = pg_team_member_add;
+    ops->team_member_invite = pg_team_member_invite;
     ops->team_members_list = pg_team_members_list;
     ops->team_member_by_invite = pg_team_member_by_invite;
     ops->team_member_share = pg_team_member_share;

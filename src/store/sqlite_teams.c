@@ -80,6 +80,37 @@ static rf_status sq_team_member_add(struct rf_store *bs, int64_t team_id, int64_
     return rc;
 }
 
+static rf_status sq_team_member_invite(struct rf_store *bs, int64_t team_id,
+                                       const char *token_hash, const struct rf_invite *v,
+                                       int64_t *invite_id, int64_t *member_id,
+                                       struct rf_err *err)
+{
+    struct sq_store *s = (struct sq_store *)bs;
+    struct conn *cn = rf_sq_wlock(s);
+    rf_status rc = rf_sq_exec(cn, "BEGIN IMMEDIATE", err);
+    if (!rc)
+        rc = rf_sq_run(cn, err, "create member's invite",
+                       "INSERT INTO invites(token_hash, org_id, posting_id, role, label, "
+                       "created_by, created, expires, topup_of, skills) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       "tinttniint", token_hash, v->org_id, v->posting_id, v->role, v->label,
+                       v->created_by, rf_sq_now_s(), v->expires, v->topup_of, v->skills);
+    if (!rc) {
+        *invite_id = sqlite3_last_insert_rowid(cn->db);
+        rc = rf_sq_run(cn, err, "add team member",
+                       "INSERT INTO team_members(team_id, invite_id, created) VALUES (?, ?, ?)",
+                       "iii", team_id, *invite_id, rf_sq_now_s());
+    }
+    if (!rc)
+        *member_id = sqlite3_last_insert_rowid(cn->db);
+    if (!rc)
+        rc = rf_sq_exec(cn, "COMMIT", err);
+    if (rc && !sqlite3_get_autocommit(cn->db))
+        rf_sq_exec(cn, "ROLLBACK", NULL);
+    rf_sq_unlock(cn);
+    return rc;
+}
+
 #define MEMBER_SQL                                                                                 \
     "SELECT m.id, m.team_id, m.invite_id, m.created, m.shared, m.shared_at, i.label, i.role, "     \
     "coalesce(i.candidate_id, 0) FROM team_members m JOIN invites i ON i.id = m.invite_id "
@@ -190,6 +221,7 @@ void rf_sq_teams_ops(struct rf_store_ops *ops)
     ops->team_get = sq_team_get;
     ops->teams_list = sq_teams_list;
     ops->team_member_add = sq_team_member_add;
+    ops->team_member_invite = sq_team_member_invite;
     ops->team_members_list = sq_team_members_list;
     ops->team_member_by_invite = sq_team_member_by_invite;
     ops->team_member_share = sq_team_member_share;

@@ -471,6 +471,13 @@ rf_status rf_store_team_member_add(struct rf_store *s, int64_t team_id, int64_t 
     return s->ops->team_member_add(s, team_id, invite_id, id, err);
 }
 
+rf_status rf_store_team_member_invite(struct rf_store *s, int64_t team_id, const char *token_hash,
+                                      const struct rf_invite *v, int64_t *invite_id,
+                                      int64_t *member_id, struct rf_err *err)
+{
+    return s->ops->team_member_invite(s, team_id, token_hash, v, invite_id, member_id, err);
+}
+
 rf_status rf_store_team_members_list(struct rf_store *s, int64_t team_id,
                                      void (*fn)(void *ud, const struct rf_team_member *m),
                                      void *ud, struct rf_err *err)

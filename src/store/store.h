@@ -350,6 +350,12 @@ void rf_store_team_member_cleanup(struct rf_team_member *m);
  * that is a member already). */
 rf_status rf_store_team_member_add(struct rf_store *s, int64_t team_id, int64_t invite_id,
                                    int64_t *id, struct rf_err *err);
+/* Creates invite v (as rf_store_invite_create, token_hash its token's hash)
+ * and makes it a member of team_id, in one transaction: when either fails,
+ * neither is stored. */
+rf_status rf_store_team_member_invite(struct rf_store *s, int64_t team_id, const char *token_hash,
+                                      const struct rf_invite *v, int64_t *invite_id,
+                                      int64_t *member_id, struct rf_err *err);
 /* Calls fn for each member of the team, in the order they were added. */
 rf_status rf_store_team_members_list(struct rf_store *s, int64_t team_id,
                                      void (*fn)(void *ud, const struct rf_team_member *m),

@@ -1104,6 +1104,7 @@ async function teamFlow(browser) {
   const roles = await page.locator('#roles tbody tr').allInnerTexts();
   check(`${tag}: coverage of the eight deployment roles`, roles.length === 8, roles.join(' | '));
   check(`${tag}: the MLOps member covers the MLOps role`, roles.some((r) => /MLOps engineer[\s\S]*covered/.test(r) && !/not covered|undecided/.test(r)), roles.join(' | '));
+  check(`${tag}: each role's coverage shows its interval`, roles.every((r) => /\d+% \(\d+%–\d+%\)/.test(r)), roles.join(' | '));
   check(`${tag}: coverage of the five lifecycle tasks`, await page.locator('#tasks tbody tr').count() === 5);
   const hire = (await page.textContent('#hire-next')).trim();
   check(`${tag}: the next hire is suggested with the gaps it closes`, /raises the mean role coverage/.test(hire) && /It closes/.test(await page.textContent('#hire')), hire);

@@ -1,4 +1,4 @@
-/* Teams (careers/team.h): coverage counts measured skills only, combines
+/* Teams (careers/team.h): coverage counts unmeasured skills by the prior, combines
  * members as different people, carries tasks by the roles that own them,
  * finds single points of failure and suggests the hire that covers most. */
 #include <criterion/criterion.h>
@@ -8,6 +8,7 @@
 
 #include "careers/data.h"
 #include "careers/team.h"
+#include "irt/hier.h"
 
 static struct rf_careers c;
 static struct rf_team_spec spec;
@@ -70,36 +71,130 @@ Test(team, bundled_spec_lists_the_deployment_roles_and_five_tasks)
         cr_assert_str_neq(c.tax.tasks[spec.tasks[i]].id, "foundations");
 }
 
-Test(team, only_measured_core_skills_count)
+/* The N(0, 1) prior's P(every core skill of role r at or above its cut),
+ * skills independent. */
+static double prior_core(size_t r)
 {
-    size_t nr = c.roles.n, mlops = role("mlops_engineer");
-    double p[64];
+    const struct rf_role *ro = &c.roles.roles[r];
+    struct rf_profile none;
+    rf_profile_init_default(&none);
+    double p = 1;
+    for (size_t k = 0; k < ro->nreqs; k++)
+        if (ro->reqs[k].core)
+            p *= rf_profile_tail(&none, NULL, ro->reqs[k].cut);
+    rf_profile_cleanup(&none);
+    return p;
+}
+
+Test(team, unmeasured_core_skills_count_by_the_prior)
+{
+    size_t mlops = role("mlops_engineer"), ds = role("data_scientist");
+    double p[64], un[64];
     int measured[64];
     struct rf_profile a;
     struct rf_err err;
     at_role(&a, "mlops_engineer", 3.0);
-    cr_assert_eq(rf_team_member_roles(&a, &c.roles, p, measured, &err), RF_OK);
+    cr_assert_eq(rf_team_member_roles(&a, &c.roles, p, measured, un, &err), RF_OK);
     cr_assert(measured[mlops]);
     cr_assert_gt(p[mlops], 0.9, "strong on every core skill: %g", p[mlops]);
-    /* the data scientist's core skills were not measured: no coverage, however high the prior */
-    cr_assert(!measured[role("data_scientist")]);
-    cr_assert_eq(p[role("data_scientist")], 0);
+    cr_assert_eq(un[mlops], 1, "nothing unknown");
+    /* the data scientist's core skills were not measured: their prior, not 0 and not met
+     * (no model in this profile: independent N(0, 1) skills) */
+    cr_assert(!measured[ds]);
+    cr_assert_float_eq(p[ds], prior_core(ds), 1e-9, "%g vs %g", p[ds], prior_core(ds));
+    cr_assert_gt(p[ds], 0);
+    cr_assert_float_eq(un[ds], p[ds], 1e-12, "all of it rests on the unmeasured skills");
     rf_profile_cleanup(&a);
 
-    /* one core skill missing from an otherwise strong profile: 0 */
+    /* one core skill missing from an otherwise strong profile: that skill's prior tail */
     rf_profile_init_default(&a);
     const struct rf_role *r = &c.roles.roles[mlops];
+    double missing = 0;
     int dropped = 0;
     for (size_t k = 0; k < r->nreqs; k++)
         if (r->reqs[k].core && (dropped++ > 0))
             cr_assert_eq(rf_profile_add_skill(&a, c.tax.skills[r->reqs[k].skill].id, 3, 0.3, 8,
                                               NULL, NULL, &err),
                          RF_OK);
-    cr_assert_eq(rf_team_member_roles(&a, &c.roles, p, measured, &err), RF_OK);
+        else if (r->reqs[k].core)
+            missing = rf_profile_tail(&a, NULL, r->reqs[k].cut);
+    cr_assert_eq(rf_team_member_roles(&a, &c.roles, p, measured, un, &err), RF_OK);
     cr_assert(!measured[mlops]);
-    cr_assert_eq(p[mlops], 0);
+    cr_assert_float_eq(un[mlops], missing, 1e-12);
+    cr_assert(p[mlops] <= missing + 1e-12 && p[mlops] > 0.9 * missing, "%g vs %g", p[mlops],
+              missing);
     rf_profile_cleanup(&a);
-    (void)nr;
+}
+
+/* A profile that measured software_engineering at theta (SE 0.3) with the
+ * model prior of one skill loading lambda on g. */
+static void with_model(struct rf_profile *p, double theta, double lambda)
+{
+    struct rf_err err;
+    rf_profile_init_default(p);
+    double ll[RF_QUAD_MAX_N];
+    for (size_t q = 0; q < p->n; q++) {
+        double z = (rf_profile_node(p, q) - theta) / 0.3;
+        ll[q] = -0.5 * z * z;
+    }
+    size_t k;
+    cr_assert_eq(rf_profile_add_skill(p, "software_engineering", theta, 0.3, 8, NULL, &k, &err),
+                 RF_OK, "%s", err.msg);
+    cr_assert_eq(rf_profile_set_loglik(p, k, ll, &err), RF_OK, "%s", err.msg);
+    struct rf_hier_spec sp;
+    rf_hier_spec_init(&sp, 1, lambda);
+    const char *ids[] = {"software_engineering"};
+    cr_assert_eq(rf_profile_set_model(p, ids, 1, &sp, 1, &err), RF_OK, "%s", err.msg);
+}
+
+Test(team, the_higher_order_model_informs_unmeasured_skills_through_g)
+{
+    /* the account manager requires no software engineering: all its core skills unmeasured */
+    size_t am = role("account_manager");
+    double p[64], un[64];
+    int measured[64];
+    struct rf_err err;
+    struct rf_profile hi, lo, flat;
+    with_model(&hi, 2.5, 0.7);
+    with_model(&lo, -2.5, 0.7);
+    with_model(&flat, 2.5, 0); /* an independent model stays independent */
+    cr_assert_eq(rf_team_member_roles(&flat, &c.roles, p, measured, un, &err), RF_OK, "%s",
+                 err.msg);
+    cr_assert(!measured[am]);
+    cr_assert_float_eq(p[am], prior_core(am), 2e-3, "%g vs %g", p[am], prior_core(am));
+    double p_flat = p[am];
+    cr_assert_eq(rf_team_member_roles(&hi, &c.roles, p, measured, un, &err), RF_OK, "%s",
+                 err.msg);
+    double p_hi = p[am];
+    cr_assert_eq(rf_team_member_roles(&lo, &c.roles, p, measured, un, &err), RF_OK, "%s",
+                 err.msg);
+    double p_lo = p[am];
+    cr_assert_gt(p_hi, p_flat + 0.01, "strong measured skills raise g: %g vs %g", p_hi, p_flat);
+    cr_assert_lt(p_lo, p_flat - 0.01, "weak ones lower it: %g vs %g", p_lo, p_flat);
+    rf_profile_cleanup(&hi);
+    rf_profile_cleanup(&lo);
+    rf_profile_cleanup(&flat);
+}
+
+Test(team, a_task_is_carried_by_any_of_its_roles)
+{
+    size_t nt = c.tax.ntasks, t = task("business_analysis");
+    double p[64], pt[16];
+    struct rf_err err;
+    struct rf_profile a;
+    at_role(&a, "data_scientist", 0.8);
+    cr_assert_eq(rf_team_member_probs(&c, &spec, &a, p, NULL, NULL, pt, &err), RF_OK, "%s",
+                 err.msg);
+    /* the union of the carrying roles: at least the best of them, at most their sum */
+    double best = rf_team_member_task(&c, &spec, p, t), sum = 0;
+    for (size_t r = 0; r < c.roles.n; r++)
+        if (c.roles.roles[r].task_weights[t] >= spec.task_weight)
+            sum += p[r];
+    cr_assert(pt[t] >= best - 1e-9 && pt[t] <= sum + 1e-9, "%g in [%g, %g]", pt[t], best, sum);
+    cr_assert_gt(pt[t], best + 1e-4, "other carriers add to the best one: %g vs %g", pt[t], best);
+    cr_assert_eq(pt[task("foundations")], 0, "not a lifecycle task");
+    (void)nt;
+    rf_profile_cleanup(&a);
 }
 
 Test(team, members_combine_as_different_people)
@@ -109,13 +204,13 @@ Test(team, members_combine_as_different_people)
     pm[0 * nr + ds] = 0.5;
     pm[1 * nr + ds] = 0.6;
     pm[2 * nr + ds] = 0.2;
-    rf_team_coverage(&c, &spec, pm, 3, (size_t)-1, rc, tc);
+    rf_team_coverage(&c, &spec, pm, NULL, 3, (size_t)-1, rc, tc);
     cr_assert_float_eq(rc[ds], 1 - 0.5 * 0.4 * 0.8, 1e-12);
-    rf_team_coverage(&c, &spec, pm, 3, 1, rc, tc);
+    rf_team_coverage(&c, &spec, pm, NULL, 3, 1, rc, tc);
     cr_assert_float_eq(rc[ds], 1 - 0.5 * 0.8, 1e-12, "member 1 left out");
     /* the data scientist carries modeling and business analysis (40% and 35%), not data
      * engineering (0%) */
-    rf_team_coverage(&c, &spec, pm, 3, (size_t)-1, rc, tc);
+    rf_team_coverage(&c, &spec, pm, NULL, 3, (size_t)-1, rc, tc);
     cr_assert_float_eq(tc[task("modeling")], 1 - 0.5 * 0.4 * 0.8, 1e-12);
     cr_assert_float_eq(tc[task("business_analysis")], 1 - 0.5 * 0.4 * 0.8, 1e-12);
     cr_assert_eq(tc[task("data_engineering")], 0);
@@ -124,7 +219,7 @@ Test(team, members_combine_as_different_people)
     pm[0 * nr + role("ml_researcher")] = 0.7;
     cr_assert_float_eq(rf_team_member_task(&c, &spec, pm, task("modeling")), 0.7, 1e-12);
     /* nobody: nothing covered */
-    rf_team_coverage(&c, &spec, pm, 0, (size_t)-1, rc, tc);
+    rf_team_coverage(&c, &spec, pm, NULL, 0, (size_t)-1, rc, tc);
     cr_assert_eq(rf_team_score(&spec, rc), 0);
 }
 
@@ -133,14 +228,14 @@ Test(team, a_task_on_one_person_is_a_single_point_of_failure)
     size_t nr = c.roles.n, mlops = role("mlops_engineer"), t = task("deployment");
     double pm[3 * 64] = {0};
     pm[1 * nr + mlops] = 0.9;
-    cr_assert_eq(rf_team_single_point(&c, &spec, pm, 3, t), 1);
+    cr_assert_eq(rf_team_single_point(&c, &spec, pm, NULL, 3, t), 1);
     pm[2 * nr + role("application_engineer")] = 0.85; /* a second person carries deployment */
-    cr_assert_eq(rf_team_single_point(&c, &spec, pm, 3, t), (size_t)-1);
+    cr_assert_eq(rf_team_single_point(&c, &spec, pm, NULL, 3, t), (size_t)-1);
     /* two weak carriers, none likely: no single point either */
     memset(pm, 0, sizeof pm);
     pm[0 * nr + mlops] = 0.3;
     pm[1 * nr + mlops] = 0.3;
-    cr_assert_eq(rf_team_single_point(&c, &spec, pm, 3, t), (size_t)-1);
+    cr_assert_eq(rf_team_single_point(&c, &spec, pm, NULL, 3, t), (size_t)-1);
 }
 
 Test(team, a_hire_meets_the_roles_its_levels_include)
@@ -166,13 +261,13 @@ Test(team, the_next_hire_fills_the_gap)
     for (size_t i = 0; i < spec.nroles; i++)
         if (spec.roles[i] != mlops)
             pm[i * nr + spec.roles[i]] = 0.95;
-    cr_assert_eq(rf_team_next_hires(&c, &spec, pm, spec.nroles, h, &err), RF_OK);
+    cr_assert_eq(rf_team_next_hires(&c, &spec, pm, NULL, spec.nroles, h, &err), RF_OK);
     cr_assert_eq(h[0].role, mlops, "suggested %s", c.roles.roles[h[0].role].id);
     cr_assert_float_eq(h[0].gain, 1.0 / (double)spec.nroles, 1e-9);
     for (size_t i = 1; i < spec.nroles; i++)
         cr_assert(h[i].gain <= h[i - 1].gain + 1e-12, "ordered by gain");
     /* an empty team: every hire covers at least its own role */
-    cr_assert_eq(rf_team_next_hires(&c, &spec, pm, 0, h, &err), RF_OK);
+    cr_assert_eq(rf_team_next_hires(&c, &spec, pm, NULL, 0, h, &err), RF_OK);
     for (size_t i = 0; i < spec.nroles; i++)
         cr_assert_geq(h[i].gain, 1.0 / (double)spec.nroles - 1e-12);
 }
@@ -215,4 +310,79 @@ Test(team, malformed_specs_are_refused_naming_the_field)
         cr_assert(strstr(err.msg, bad[i].msg), "case %zu: '%s'", i, err.msg);
         cr_assert(!strncmp(err.msg, "team.json: ", 11), "%s", err.msg);
     }
+}
+
+Test(team, tasks_break_ties_between_equal_role_gains_only)
+{
+    struct rf_team_hire a = {0, 1.0 / (double)spec.nroles, 0}, b = {1, 1.0 / (double)spec.nroles,
+                                                                     2};
+    struct rf_team_hire big = {2, 2.0 / (double)spec.nroles, 0};
+    cr_assert_gt(rf_team_hire_value(&spec, &b), rf_team_hire_value(&spec, &a), "tasks break ties");
+    /* every lifecycle task together is worth less than one more covered role */
+    struct rf_team_hire all = {3, 1.0 / (double)spec.nroles, (double)spec.ntasks};
+    cr_assert_gt(rf_team_hire_value(&spec, &big), rf_team_hire_value(&spec, &all));
+}
+
+/* The interval of a coverage once the unmeasured skills are known. */
+static void interval_of(const struct rf_team_view *v, size_t r, double *lo, double *hi)
+{
+    *lo = v->role_lo[r];
+    *hi = v->role_hi[r];
+}
+
+Test(team, coverage_carries_the_interval_of_what_is_unknown)
+{
+    size_t mlops = role("mlops_engineer"), ds = role("data_scientist");
+    struct rf_profile prof[14];
+    struct rf_err err;
+    for (size_t m = 0; m < 14; m++)
+        at_role(&prof[m], "mlops_engineer", m ? 0.9 : 3.0);
+    struct rf_team_view v;
+    cr_assert_eq(rf_team_view_build(&c, &spec, prof, 1, &v, &err), RF_OK, "%s", err.msg);
+    double lo, hi;
+    /* measured: nothing to reveal, the interval is the estimate */
+    interval_of(&v, mlops, &lo, &hi);
+    cr_assert(lo == v.role_cov[mlops] && hi == v.role_cov[mlops], "[%g, %g] vs %g", lo, hi,
+              v.role_cov[mlops]);
+    /* all unmeasured, one member: coverage 1 with chance u (here u = p), else 0; the 5% and
+     * 95% quantiles of that two-point outcome, widened to contain the estimate */
+    double p = v.role_cov[ds];
+    interval_of(&v, ds, &lo, &hi);
+    cr_assert_eq(lo, 0);
+    cr_assert_float_eq(hi, p >= 0.05 ? 1 : p, 1e-12, "p %g: [%g, %g]", p, lo, hi);
+    rf_team_view_cleanup(&v);
+    /* 14 members (past exact enumeration: seeded draws): the estimate inside, the same
+     * interval on every build */
+    cr_assert_eq(rf_team_view_build(&c, &spec, prof, 14, &v, &err), RF_OK, "%s", err.msg);
+    for (size_t i = 0; i < spec.nroles; i++) {
+        size_t r = spec.roles[i];
+        cr_assert(v.role_lo[r] <= v.role_cov[r] + 1e-12 && v.role_cov[r] <= v.role_hi[r] + 1e-12 &&
+                      v.role_lo[r] >= 0 && v.role_hi[r] <= 1,
+                  "%s: %g in [%g, %g]", c.roles.roles[r].id, v.role_cov[r], v.role_lo[r],
+                  v.role_hi[r]);
+    }
+    for (size_t i = 0; i < spec.ntasks; i++) {
+        size_t t = spec.tasks[i];
+        cr_assert(v.task_lo[t] <= v.task_cov[t] + 1e-12 && v.task_cov[t] <= v.task_hi[t] + 1e-12,
+                  "%s", c.tax.tasks[t].id);
+    }
+    double lo1 = v.role_lo[ds], hi1 = v.role_hi[ds];
+    cr_assert_lt(lo1, hi1, "unmeasured by 14 members: a real spread");
+    rf_team_view_cleanup(&v);
+    cr_assert_eq(rf_team_view_build(&c, &spec, prof, 14, &v, &err), RF_OK);
+    cr_assert(v.role_lo[ds] == lo1 && v.role_hi[ds] == hi1, "seeded");
+    /* the JSON carries it */
+    const char *names[14];
+    for (size_t m = 0; m < 14; m++)
+        names[m] = "m";
+    json_t *j = rf_team_view_json(&c, &spec, &v, names);
+    json_t *row = json_array_get(json_object_get(j, "roles"), 0),
+           *iv = json_object_get(row, "interval");
+    cr_assert(json_is_array(iv) && json_array_size(iv) == 2);
+    cr_assert(json_is_array(json_object_get(json_array_get(json_object_get(j, "tasks"), 0),
+                                            "interval")));
+    json_decref(j);
+    rf_team_view_cleanup(&v);
+    for (size_t m = 0; m < 14; m++)
+        rf_profile_cleanup(&prof[m]);
 }

@@ -22,8 +22,12 @@ cat >"$TMP/ds.json" <<'J'
 J
 expect "help" 0 "usage: rolefit team" $RF team --help
 expect "top help lists it" 0 "^  team " $RF --help
-expect "mlops covered" 0 "MLOps engineer +(0\.9[0-9]|1\.00)  covered" $RF team "$TMP/ops.json" "$TMP/ds.json"
-expect "data scientist covered" 0 "Data scientist +(0\.9[0-9]|1\.00)  covered" $RF team "$TMP/ops.json" "$TMP/ds.json"
+expect "mlops covered" 0 "MLOps engineer +(0\.9[0-9]|1\.00) \((0\.9[0-9]|1\.00)-1\.00\)  covered" $RF team "$TMP/ops.json" "$TMP/ds.json"
+expect "data scientist covered" 0 "Data scientist +(0\.9[0-9]|1\.00) \((0\.9[0-9]|1\.00)-1\.00\)  covered" $RF team "$TMP/ops.json" "$TMP/ds.json"
+# nobody measured the UX designer's core skills: the prior's probability, an interval
+# from 0, and no call made on the prior alone
+expect "unmeasured undecided" 0 "UX designer.* 0\.[0-9][0-9] \(0\.00-[01]\.[0-9][0-9]\)  undecided" $RF team "$TMP/ops.json" "$TMP/ds.json"
+expect "json interval" 0 '"interval": \[' $RF team "$TMP/ops.json" "$TMP/ds.json" --json
 expect "unmeasured said" 0 "Infrastructure engineer .*not measured on its core skills" $RF team "$TMP/ops.json" "$TMP/ds.json"
 expect "single point" 0 "Deployment .*single point of failure: only mei" $RF team "$TMP/ops.json" "$TMP/ds.json"
 expect "hire next" 0 "^Hire next: " $RF team "$TMP/ops.json" "$TMP/ds.json"
@@ -41,18 +45,20 @@ echo '{"deployment_roles": ["astronaut"], "lifecycle_tasks": ["modeling"], "task
 expect_oneline "bad team.json" 1 "team.json: deployment_roles\[0\]: unknown role 'astronaut'" $RF team --data "$TMP/data" "$TMP/ops.json"
 
 # The next-hire target (issue 18) is 80%: seeded, 500 teams of 1-4 tested members,
-# the suggested hire among the truly best. With the eight deployment roles of the
-# roles correction it is 0.716 here (docs/careers.md: 0.727 at 2,000 teams), below
-# the target; the floor 0.70 guards against losing more (seeded: the figure is
-# the same on every run). The figures do not depend
-# on the thread count.
+# the suggested hire among the truly best. Counting unmeasured core skills by the
+# profile's model it is 0.770 here (docs/careers.md: 0.782, 0.803, 0.798 at 2,000
+# teams, seeds 1-3); the floor 0.74 leaves room for changes of the bank or the
+# engine elsewhere, not for losing the design (the measured-only rule gave 0.716).
+# The figures do not depend on the thread count.
 j1=$($RF team --simulate 500 --seed 1 --threads 2 --json) && ok || bad "simulate"
 j2=$($RF team --simulate 500 --seed 1 --threads 1 --json)
 [ "$j1" = "$j2" ] && ok || bad "simulation depends on the thread count"
 right=$(echo "$j1" | sed -nE 's/.*"hire_right": ([0-9.]+).*/\1/p')
-awk -v r="$right" 'BEGIN { exit !(r >= 0.70) }' && ok || bad "hire right $right < 0.70"
+awk -v r="$right" 'BEGIN { exit !(r >= 0.74) }' && ok || bad "hire right $right < 0.74"
+expect "with g" 0 "skills correlate through g" $RF team --simulate 20 --seed 1 --with-g
 expect_oneline "simulate with files" 2 "--simulate takes no profile files" $RF team --simulate 5 "$TMP/ops.json"
 expect_oneline "bad sizes" 2 "--sizes: expected MIN-MAX" $RF team --simulate 5 --sizes 4-2
 expect_oneline "sizes without simulate" 2 "need --simulate" $RF team --sizes 1-2 "$TMP/ops.json"
+expect_oneline "with-g without simulate" 2 "need --simulate" $RF team --with-g "$TMP/ops.json"
 expect_oneline "bad bank" 2 "--bank: $TMP/none: expected a bank directory" $RF team --simulate 5 --bank "$TMP/none"
 finish

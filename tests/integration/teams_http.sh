@@ -20,7 +20,7 @@ for _ in $(seq 1 100); do
 done
 [ -n "$PORT" ] && ok || bad "the server did not start: $(cat "$TMP/serve.log")"
 out=$(python3 - "$PORT" "$TOKEN" <<'EOF'
-import http.client, json, sys
+import http.client, json, re, sys
 
 port, token = int(sys.argv[1]), sys.argv[2]
 passed = failed = 0
@@ -124,6 +124,11 @@ byrole = {r["role"]: r for r in cov["roles"]}
 check(byrole["mlops_engineer"]["call"] == "covered", "MLOps engineer covered",
       byrole["mlops_engineer"])
 check(all("single_point" in t for t in cov["tasks"]), "single points listed")
+check(all(0 <= x["interval"][0] <= x["prob"] + 1e-9 and x["prob"] <= x["interval"][1] + 1e-9 <= 1 + 1e-9
+          for x in cov["roles"] + cov["tasks"]), "every coverage inside its interval",
+      [(x.get("prob"), x.get("interval")) for x in cov["roles"] + cov["tasks"]])
+check(all(x["call"] != "covered" or x["interval"][0] >= 0.8 for x in cov["roles"] + cov["tasks"]),
+      "covered only when the interval's low end is 80% or more")
 hire = cov["hires"][0]
 check(hire["gain"] > 0 and hire["role"] not in ("mlops_engineer", "data_scientist")
       and hire["closes"]["roles"], "the next hire closes a gap", hire)
@@ -155,6 +160,8 @@ check([t["final"] for t in tr] == [0.5, 1.0], "the trend rises", tr)
 st, j, text = admin.do("GET", f"/api/teams/{team}/report.html")
 check(st == 200 and "<svg" in text and "Readiness trend" in text and "<script" not in text,
       "HTML report with SVG")
+check(re.search(r"<td>\d+% \(\d+-\d+%\)</td>", text) is not None and "<line " in text,
+      "the HTML report gives each coverage its interval")
 st, j, _ = admin.do("GET", f"/api/teams/{team}/report")
 check(st == 200 and j["readiness"]["final"] == 1.0 and j["coverage"]["hires"], "JSON report")
 print(f"python: {passed} {failed}")

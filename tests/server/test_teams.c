@@ -186,7 +186,8 @@ Test(teams, members_share_and_the_team_sees_coverage_and_the_next_hire, .timeout
     cr_assert_str_neq(str(h0, "role"), "mlops_engineer");
     cr_assert_str_neq(str(h0, "role"), "data_scientist");
     const json_t *closes = json_object_get(json_object_get(h0, "closes"), "roles");
-    cr_assert_geq(json_array_size(closes), 1, "the hire closes its own role at least");
+    cr_assert_geq(json_array_size(closes), 1, "the hire closes its own role at least: %s",
+                  json_dumps(json_object_get(r.json, "coverage"), JSON_COMPACT));
     char hire[64];
     snprintf(hire, sizeof hire, "%s", str(h0, "role"));
     http_result_free(&r);
@@ -330,4 +331,101 @@ Test(teams, readiness_assessments_are_checked_dated_and_trend)
     refused(&o, "POST", path, "{\"scores\":{}}", 404, NULL, "no team");
     refused(&o, "GET", path, NULL, 404, NULL, "no team");
     refused(&a, "GET", "/api/teams/999999", NULL, 404, NULL, "no team");
+}
+
+/* Whether the invite list of client a has invite id, and the test it shows
+ * for it (0: none) in *test. */
+static int invite_listed(struct http_client *a, long long id, long long *test)
+{
+    struct http_result r;
+    cr_assert_eq(call(a, "GET", "/api/invites", NULL, &r), 200, "%s", r.body);
+    size_t i;
+    const json_t *x;
+    int found = 0;
+    *test = 0;
+    json_array_foreach(json_object_get(r.json, "invites"), i, x)
+        if (json_integer_value(json_object_get(x, "id")) == id) {
+            found = 1;
+            *test = json_integer_value(json_object_get(x, "test"));
+        }
+    http_result_free(&r);
+    return found;
+}
+
+/* A member's top-up is theirs too: staff cannot top up an unshared member's
+ * test; once shared they can, and the top-up's report, its place in the
+ * invite list and in rankings follow the member's sharing. */
+Test(teams, a_members_top_up_follows_their_sharing, .timeout = 180)
+{
+    struct http_client a = fixture_admin(), mia, mia2;
+    struct http_result r;
+    long long team = make_team(&a, "Platform");
+    long long tm = member_takes_test(&a, team, "{\"label\":\"Mia\",\"role\":\"mlops_engineer\"}",
+                                     &mia);
+    /* a posting that needs a skill Mia's test did not measure */
+    cr_assert_eq(call(&a, "POST", "/api/postings",
+                      "{\"title\":\"Data platform\",\"text\":\"# Data engineer\\n\\n"
+                      "Requirements\\n- Python\\n- SQL and data pipelines\\n\"}",
+                      &r),
+                 201, "%s", r.body);
+    long long pid = json_integer_value(json_object_get(r.json, "id"));
+    http_result_free(&r);
+    char path[128], body[256];
+    snprintf(path, sizeof path, "/api/postings/%lld/requirements", pid);
+    cr_assert_eq(call(&a, "PUT", path,
+                      "{\"required\":[{\"skills\":[\"software_engineering\"],\"level\":"
+                      "\"proficient\"},{\"skills\":[\"experimentation\"],\"level\":"
+                      "\"proficient\"}]}",
+                      &r),
+                 200, "%s", r.body);
+    http_result_free(&r);
+    /* unshared: no top-up, as for a test the staff cannot see */
+    snprintf(path, sizeof path, "/api/postings/%lld/topup", pid);
+    snprintf(body, sizeof body, "{\"test\":%lld}", tm);
+    refused(&a, "POST", path, body, 404, "test", "no test");
+    /* shared: the top-up is made and taken */
+    share(&mia, tm, 1);
+    cr_assert_eq(call(&a, "POST", path, body, &r), 201, "%s", r.body);
+    long long tinv = json_integer_value(json_object_get(r.json, "id"));
+    char start[256];
+    snprintf(start, sizeof start, "{\"invite\":\"%s\"}", str(r.json, "token"));
+    http_result_free(&r);
+    mia2 = (struct http_client){fx.port, "", ""};
+    cr_assert_eq(call(&mia2, "POST", "/api/tests", start, &r), 201, "%s", r.body);
+    long long tu = json_integer_value(json_object_get(json_object_get(r.json, "test"), "id"));
+    finish(&mia2, tu, &r);
+    http_result_free(&r);
+    char rpath[64];
+    snprintf(rpath, sizeof rpath, "/api/tests/%lld/report", tu);
+    cr_assert_eq(call(&a, "GET", rpath, NULL, &r), 200, "shared: %s", r.body);
+    http_result_free(&r);
+    long long shown;
+    cr_assert(invite_listed(&a, tinv, &shown) && shown == tu);
+    /* the member stops sharing: the top-up goes private with the rest */
+    share(&mia, tm, 0);
+    cr_assert_eq(call(&a, "GET", rpath, NULL, &r), 404, "unshared top-up: %s", r.body);
+    http_result_free(&r);
+    cr_assert(!invite_listed(&a, tinv, &shown), "the top-up's invite is not listed");
+    snprintf(path, sizeof path, "/api/postings/%lld/ranking?scope=org", pid);
+    cr_assert_eq(call(&a, "GET", path, NULL, &r), 200, "%s", r.body);
+    size_t i;
+    const json_t *row;
+    json_array_foreach(json_object_get(r.json, "candidates"), i, row)
+    {
+        long long t = json_integer_value(json_object_get(row, "test"));
+        cr_assert(t != tu && t != tm, "unshared tests ranked: %s", r.body);
+    }
+    http_result_free(&r);
+    snprintf(path, sizeof path, "/api/postings/%lld/topup", pid);
+    snprintf(body, sizeof body, "{\"test\":%lld}", tu);
+    refused(&a, "POST", path, body, 404, "test", "no test");
+    /* the member still reads it, sees it is the team's and unshared, and may share from it */
+    cr_assert_eq(call(&mia2, "GET", rpath, NULL, &r), 200, "%s", r.body);
+    cr_assert_str_eq(str(json_object_get(r.json, "team"), "name"), "Platform");
+    cr_assert(json_is_false(json_object_get(json_object_get(r.json, "team"), "shared")));
+    http_result_free(&r);
+    share(&mia2, tu, 1);
+    cr_assert_eq(call(&a, "GET", rpath, NULL, &r), 200, "shared again: %s", r.body);
+    http_result_free(&r);
+    cr_assert(invite_listed(&a, tinv, &shown) && shown == tu);
 }

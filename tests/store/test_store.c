@@ -369,6 +369,13 @@ static void see_assessment(void *ud, const struct rf_team_assessment *a)
     nteam_rows++;
 }
 
+static void count_member(void *ud, const struct rf_team_member *m)
+{
+    (void)ud;
+    (void)m;
+    nteam_rows++;
+}
+
 static void see_team(void *ud, const struct rf_team *t)
 {
     cr_assert_str_eq(t->name, (const char *)ud);
@@ -432,6 +439,49 @@ Test(store, teams_members_and_assessments)
     nteam_rows = 0;
     cr_assert_eq(rf_store_team_assessments_list(st, team, see_assessment, NULL, &err), RF_OK);
     cr_assert_eq(nteam_rows, 2);
+}
+
+static void count_any_invite(void *ud, const struct rf_invite *v)
+{
+    (void)v;
+    (*(int *)ud)++;
+}
+
+/* A member's invite and their membership are one transaction: when the
+ * membership fails (no such team), the invite is not stored either. */
+Test(store, a_member_and_their_invite_are_stored_together_or_not_at_all)
+{
+    int64_t org, uid, team, inv = 0, mid = 0;
+    cr_assert_eq(rf_store_org_create(st, "Acme", &org, &err), RF_OK);
+    cr_assert_eq(rf_store_user_create(st, org, "r@x", "R", "recruiter", "h", &uid, &err), RF_OK);
+    struct rf_team t = {0, org, uid, 0, "Search"};
+    cr_assert_eq(rf_store_team_create(st, &t, &team, &err), RF_OK, "%s", err.msg);
+    struct rf_invite v = {.org_id = org, .created_by = uid, .role = "mlops_engineer",
+                          .label = "Mia", .expires = 4000000000LL};
+    cr_assert_eq(rf_store_team_member_invite(st, team, "tok-a", &v, &inv, &mid, &err), RF_OK, "%s",
+                 err.msg);
+    struct rf_team_member m;
+    cr_assert_eq(rf_store_team_member_by_invite(st, inv, &m, &err), RF_OK, "%s", err.msg);
+    cr_assert(m.id == mid && m.team_id == team);
+    rf_store_team_member_cleanup(&m);
+    /* the membership fails (a team that does not exist): nothing is stored */
+    int64_t inv2 = 0, mid2 = 0;
+    cr_assert_neq(rf_store_team_member_invite(st, team + 1000, "tok-b", &v, &inv2, &mid2, &err),
+                  RF_OK);
+    int n = 0;
+    cr_assert_eq(rf_store_invites_list(st, org, count_any_invite, &n, &err), RF_OK);
+    cr_assert_eq(n, 1, "the failed member left no invite behind");
+    struct rf_invite g;
+    cr_assert_eq(rf_store_invite_by_token(st, "tok-b", &g, &err), RF_ENOTFOUND);
+    /* the invite fails (its token is taken): no member either */
+    cr_assert_neq(rf_store_team_member_invite(st, team, "tok-a", &v, &inv2, &mid2, &err), RF_OK);
+    nteam_rows = 0;
+    cr_assert_eq(rf_store_team_members_list(st, team, count_member, NULL, &err), RF_OK);
+    cr_assert_eq(nteam_rows, 1);
+    /* and the store still works after the rollbacks */
+    cr_assert_eq(rf_store_team_member_invite(st, team, "tok-c", &v, &inv2, &mid2, &err), RF_OK, "%s",
+                 err.msg);
+    cr_assert(inv2 != inv && mid2 != mid);
 }
 
 /* Top-up invites keep what they add to; the resume code's hash and its

@@ -5,6 +5,8 @@
 import { api, el, header, showError } from './api.js';
 
 const pct = (v) => `${Math.round(100 * v)}%`;
+// a coverage with its 90% interval once the unmeasured skills are known
+const covText = (x) => (x.interval ? `${pct(x.prob)} (${pct(x.interval[0])}–${pct(x.interval[1])})` : pct(x.prob));
 let current = null;
 let rubric = null;
 const roleNames = new Map();
@@ -38,11 +40,11 @@ function showMembers(t) {
 function showCoverage(t) {
   const cov = t.coverage;
   document.querySelector('#roles tbody').replaceChildren(...cov.roles.map((r) => el('tr', {},
-    el('td', {}, r.name), el('td', {}, bar(r.prob, r.call), pct(r.prob)),
+    el('td', {}, r.name), el('td', {}, bar(r.prob, r.call), covText(r)),
     el('td', { class: callClass(r.call) }, r.call),
     el('td', {}, r.unmeasured ? `${r.unmeasured} of ${t.counted}` : '—'))));
   document.querySelector('#tasks tbody').replaceChildren(...cov.tasks.map((k) => el('tr', {},
-    el('td', {}, k.name), el('td', {}, bar(k.prob, k.call), pct(k.prob)),
+    el('td', {}, k.name), el('td', {}, bar(k.prob, k.call), covText(k)),
     el('td', { class: callClass(k.call) }, k.call), el('td', {}, k.single_point ? `only ${k.single_point}` : '—'))));
   const h = cov.hires[0];
   const box = document.getElementById('hire');

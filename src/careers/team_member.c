@@ -1,0 +1,299 @@
+/*
+ * What one member's profile says about every role (careers/team.h
+ * rf_team_member_roles): P(every core requirement met), with the core
+ * skills the member's test did not measure taken from the profile's prior,
+ * informed by what it did measure through the higher-order model.
+ */
+#include "careers/team.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/mem.h"
+#include "irt/hier.h"
+#include "irt/quad.h"
+
+/* The profile's model extended to the taxonomy: its own skills keep their
+ * indices; each taxonomy skill it lacks is added (while RF_HIER_MAX_SKILLS
+ * allows) with the taxonomy's loading on g (0 when the model has no g: an
+ * independent model stays independent) and N(0, 1) in every component (a
+ * role's people, the component a role test adds, differ from everyone only
+ * on the skills that role requires, and its test measures all of them).
+ * idx[k] is taxonomy skill k's index in the model, or SIZE_MAX. The state
+ * holds the evidence of every measured model skill. *h and *st are NULL
+ * without a model. */
+static rf_status extended_model(const struct rf_profile *p, const struct rf_taxonomy *tax,
+                                size_t *idx, struct rf_hier **h, struct rf_hier_state **st,
+                                struct rf_err *err)
+{
+    *h = NULL;
+    *st = NULL;
+    for (size_t k = 0; k < tax->nskills; k++)
+        idx[k] = SIZE_MAX;
+    if (!p->model)
+        return RF_OK;
+    const struct rf_profile_model *m = p->model;
+    struct rf_hier_spec sp = m->spec;
+    int has_g = 0;
+    for (size_t j = 0; j < sp.nskills; j++) {
+        has_g |= sp.lambda[j] > 0;
+        const struct rf_profile_skill *s = rf_profile_find(p, m->skills[j]);
+        if (s && s->items > 0 && !s->loglik)
+            return rf_err_set(err, RF_EINVAL,
+                              "skill '%s': the model needs its log-likelihood ('loglik')",
+                              s->skill);
+    }
+    for (size_t k = 0; k < tax->nskills; k++)
+        for (size_t j = 0; j < m->nskills && idx[k] == SIZE_MAX; j++)
+            if (strcmp(m->skills[j], tax->skills[k].id) == 0)
+                idx[k] = j;
+    for (size_t k = 0; k < tax->nskills && sp.nskills < RF_HIER_MAX_SKILLS; k++) {
+        if (idx[k] != SIZE_MAX)
+            continue;
+        size_t j = sp.nskills++;
+        sp.lambda[j] = has_g ? tax->skills[k].loading : 0;
+        for (size_t c = 0; c < sp.ncomp; c++) {
+            sp.comp[c].mu[j] = 0;
+            sp.comp[c].tau[j] = 1;
+        }
+        idx[k] = j;
+    }
+    struct rf_quad q;
+    rf_status rc = rf_quad_init_even(&q, p->n, p->lo, p->hi, 0.0, 1.0, err);
+    if (rc)
+        return rc;
+    rc = rf_hier_new(&sp, &q, h, err);
+    rf_quad_cleanup(&q);
+    if (!rc)
+        rc = rf_hier_state_new(*h, st, err);
+    if (rc) {
+        rf_hier_free(*h);
+        *h = NULL;
+        return rc;
+    }
+    for (size_t j = 0; j < m->nskills; j++) {
+        const struct rf_profile_skill *s = rf_profile_find(p, m->skills[j]);
+        if (s && s->loglik)
+            rf_hier_add_loglik(*st, j, s->loglik);
+    }
+    return RF_OK;
+}
+
+/* One cached T_ck(h) table: model skill j at cut. */
+struct tails {
+    size_t j;
+    double cut;
+    double *t; /* [ncells] */
+};
+
+/* One member's evidence: the profile, its extended model and where each
+ * taxonomy skill sits in it, with the model's cell weights and the tail
+ * tables computed so far (many joint tails share few (skill, cut) pairs). */
+struct member {
+    const struct rf_profile *p;
+    const struct rf_taxonomy *tax;
+    size_t *idx; /* [tax->nskills] */
+    const struct rf_profile_skill **have; /* [tax->nskills]: the profile's, or NULL */
+    size_t nown; /* the profile's own model skills */
+    struct rf_hier *h;
+    struct rf_hier_state *st;
+    size_t ncells;
+    double *w, *acc; /* [ncells] */
+    struct tails *cache;
+    size_t ncache, cap;
+    int oom;
+};
+
+/* The tail table of model skill j at cut (NULL when out of memory). */
+static const double *tails_of(struct member *m, size_t j, double cut)
+{
+    for (size_t i = 0; i < m->ncache; i++)
+        if (m->cache[i].j == j && m->cache[i].cut == cut)
+            return m->cache[i].t;
+    if (m->ncache == m->cap) {
+        size_t cap = m->cap ? 2 * m->cap : 32;
+        struct tails *g = rf_realloc_array(m->cache, cap, sizeof *g);
+        if (!g)
+            return NULL;
+        m->cache = g;
+        m->cap = cap;
+    }
+    double *t = rf_alloc_array(m->ncells, sizeof *t);
+    if (!t)
+        return NULL;
+    rf_hier_cell_tails(m->st, j, cut, t);
+    m->cache[m->ncache++] = (struct tails){j, cut, t};
+    return t;
+}
+
+/* P(theta_k >= cut[k] for every taxonomy skill k with need[k]) given the
+ * member's answers; only_unmeasured keeps the skills the profile lacks. */
+static double joint(struct member *m, const unsigned char *need, const double *cut,
+                    int only_unmeasured)
+{
+    double outside = 1;
+    int any = 0;
+    for (size_t k = 0; k < m->tax->nskills; k++) {
+        if (!need[k])
+            continue;
+        const struct rf_profile_skill *s = m->have[k];
+        if (only_unmeasured && s)
+            continue;
+        size_t j = m->idx[k];
+        /* in the model: a model skill, or an added one the profile did not measure
+         * (a measured skill outside the model counts by its own posterior) */
+        if (m->st && j != SIZE_MAX && (j < m->nown || !s)) {
+            const double *t = tails_of(m, j, cut[k]);
+            if (!t) {
+                m->oom = 1;
+                return 0;
+            }
+            if (!any)
+                memcpy(m->acc, m->w, m->ncells * sizeof *m->acc);
+            any = 1;
+            for (size_t i = 0; i < m->ncells; i++)
+                m->acc[i] *= t[i];
+        } else {
+            outside *= rf_profile_tail(m->p, s, cut[k]);
+        }
+    }
+    if (!any)
+        return outside;
+    double p = 0;
+    for (size_t i = 0; i < m->ncells; i++)
+        p += m->acc[i];
+    return outside * (p > 1 ? 1 : p);
+}
+
+/* Adds role r's core requirements to need/cut (the higher cut where two
+ * roles need one skill). */
+static void add_core(const struct rf_role *r, unsigned char *need, double *cut)
+{
+    for (size_t k = 0; k < r->nreqs; k++) {
+        const struct rf_role_req *q = &r->reqs[k];
+        if (!q->core)
+            continue;
+        if (!need[q->skill] || q->cut > cut[q->skill])
+            cut[q->skill] = q->cut;
+        need[q->skill] = 1;
+    }
+}
+
+/* P(the member meets at least one of roles car[0..n-1]) by inclusion and
+ * exclusion: meeting every role of a subset is one joint tail over the union
+ * of their core skills at the higher cuts. */
+static double any_of(struct member *m, const struct rf_roles *roles, const size_t *car,
+                     size_t n, unsigned char *need, double *cut)
+{
+    double sum = 0;
+    for (size_t set = 1; set < ((size_t)1 << n); set++) {
+        memset(need, 0, m->tax->nskills);
+        size_t bits = 0;
+        for (size_t i = 0; i < n; i++)
+            if (set >> i & 1) {
+                add_core(&roles->roles[car[i]], need, cut);
+                bits++;
+            }
+        double pj = joint(m, need, cut, 0);
+        sum += bits % 2 ? pj : -pj;
+    }
+    return sum < 0 ? 0 : sum > 1 ? 1 : sum;
+}
+
+/* Roles carrying a task whose union is computed exactly; beyond it, the
+ * lower bound max_r p_mr (2^n joint tails per member and task). */
+#define MAX_EXACT_CARRIERS 10
+
+/* rf_team_member_probs over roles (their taxonomy); s and task may be NULL. */
+static rf_status probs(const struct rf_roles *roles, const struct rf_team_spec *s,
+                       const struct rf_profile *p, double *prob, int *measured, double *unknown,
+                       double *task, struct rf_err *err)
+{
+    const struct rf_taxonomy *tax = roles->tax;
+    size_t ns = tax->nskills ? tax->nskills : 1;
+    struct member m;
+    memset(&m, 0, sizeof m);
+    m.p = p;
+    m.tax = tax;
+    m.idx = rf_calloc_array(ns, sizeof *m.idx);
+    m.have = rf_calloc_array(ns, sizeof(const struct rf_profile_skill *));
+    for (size_t k = 0; m.have && k < tax->nskills; k++)
+        m.have[k] = rf_profile_find(p, tax->skills[k].id);
+    m.nown = p->model ? p->model->nskills : 0;
+    unsigned char *need = rf_calloc_array(ns, 1);
+    double *cut = rf_calloc_array(ns, sizeof *cut);
+    rf_status rc = RF_OK;
+    if (!m.idx || !m.have || !need || !cut)
+        rc = rf_err_set(err, RF_ENOMEM, "team: out of memory");
+    if (!rc)
+        rc = extended_model(p, tax, m.idx, &m.h, &m.st, err);
+    if (!rc && m.st) {
+        m.ncells = rf_hier_ncells(m.st);
+        if (!(m.w = rf_alloc_array(m.ncells, sizeof *m.w)) ||
+            !(m.acc = rf_alloc_array(m.ncells, sizeof *m.acc)))
+            rc = rf_err_set(err, RF_ENOMEM, "team: out of memory");
+        else
+            rf_hier_cell_weights(m.st, m.w);
+    }
+    for (size_t r = 0; !rc && r < roles->n; r++) {
+        memset(need, 0, ns);
+        add_core(&roles->roles[r], need, cut);
+        int every = 1;
+        for (size_t k = 0; k < tax->nskills; k++)
+            if (need[k] && !m.have[k])
+                every = 0;
+        prob[r] = joint(&m, need, cut, 0);
+        if (measured)
+            measured[r] = every;
+        if (unknown)
+            unknown[r] = every ? 1 : joint(&m, need, cut, 1);
+    }
+    for (size_t t = 0; !rc && task && t < tax->ntasks; t++) {
+        size_t car[MAX_EXACT_CARRIERS], n = 0;
+        int listed = 0, over = 0;
+        task[t] = 0;
+        for (size_t i = 0; s && i < s->ntasks; i++)
+            listed |= s->tasks[i] == t;
+        for (size_t r = 0; listed && r < roles->n; r++)
+            if (roles->roles[r].task_weights[t] >= s->task_weight) {
+                if (n < MAX_EXACT_CARRIERS)
+                    car[n++] = r;
+                else
+                    over = 1;
+            }
+        if (over) /* the lower bound: the best single carrier */
+            for (size_t r = 0; r < roles->n; r++)
+                if (roles->roles[r].task_weights[t] >= s->task_weight && prob[r] > task[t])
+                    task[t] = prob[r];
+        task[t] = !listed ? 0 : over ? task[t] : any_of(&m, roles, car, n, need, cut);
+    }
+    if (!rc && m.oom)
+        rc = rf_err_set(err, RF_ENOMEM, "team: out of memory");
+    for (size_t i = 0; i < m.ncache; i++)
+        free(m.cache[i].t);
+    free(m.cache);
+    free(m.w);
+    free(m.acc);
+    rf_hier_state_free(m.st);
+    rf_hier_free(m.h);
+    free(m.idx);
+    free(m.have);
+    free(need);
+    free(cut);
+    return rc;
+}
+
+rf_status rf_team_member_roles(const struct rf_profile *p, const struct rf_roles *roles,
+                               double *prob, int *measured, double *unknown,
+                               struct rf_err *err)
+{
+    return probs(roles, NULL, p, prob, measured, unknown, NULL, err);
+}
+
+rf_status rf_team_member_probs(const struct rf_careers *c, const struct rf_team_spec *s,
+                               const struct rf_profile *p, double *prob, int *measured,
+                               double *unknown, double *task, struct rf_err *err)
+{
+    return probs(&c->roles, s, p, prob, measured, unknown, task, err);
+}
