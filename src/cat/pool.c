@@ -124,6 +124,7 @@ void rf_cat_pool_free(struct rf_cat_pool *p)
     free(p->irt);
     free(p->skill);
     free(p->usable);
+    free(p->tables);
     free(p->sh);
     free(p->nusable);
     rf_quad_cleanup(&p->q);
@@ -305,7 +306,7 @@ static rf_status build_tables(struct rf_cat_pool *p, struct rf_err *err)
         return rf_err_set(err, RF_ENOMEM, "item pool: out of memory");
     for (size_t i = 0; i < p->n; i++) {
         p->poff[i] = rows * nq;
-        rows += p->usable[i] ? p->irt[i].ncat : 0;
+        rows += p->tables[i] ? p->irt[i].ncat : 0;
     }
     p->ptab = rf_alloc_array(rows ? rows * nq : 1, sizeof *p->ptab);
     p->lptab = rf_alloc_array(rows ? rows * nq : 1, sizeof *p->lptab);
@@ -315,7 +316,7 @@ static rf_status build_tables(struct rf_cat_pool *p, struct rf_err *err)
     if (!p->ptab || !p->lptab || !p->itab || !p->prior_info || !p->imax)
         return rf_err_set(err, RF_ENOMEM, "item pool: out of memory");
     for (size_t i = 0; i < p->n; i++) {
-        if (!p->usable[i])
+        if (!p->tables[i])
             continue;
         const struct rf_irt_item *it = &p->irt[i];
         double *pt = p->ptab + p->poff[i], *lpt = p->lptab + p->poff[i];
@@ -331,6 +332,8 @@ static rf_status build_tables(struct rf_cat_pool *p, struct rf_err *err)
             inf[j] = rf_cat_info(it, p->q.x[j]);
             pi += p->q.w[j] * inf[j];
         }
+        if (!p->usable[i])
+            continue; /* known only: never selected, so no bound */
         p->prior_info[i] = pi;
         double top = info_upper(it, p->q.x[0], p->q.x[nq - 1]);
         if (top > p->imax[p->skill[i]])
@@ -352,8 +355,10 @@ static void random_default(const struct rf_irt_item *m, double *out)
         out[k] = 1.0 / (double)m->ncat;
 }
 
-rf_status rf_cat_pool_new(const struct rf_cat_item *items, size_t n, const struct rf_quad *q,
-                          struct rf_cat_pool **out, struct rf_err *err)
+/* rf_cat_pool_new; known (may be NULL): items that are not usable but get
+ * their tables when their parameters are valid (struct rf_cat_pool's tables). */
+static rf_status pool_build(const struct rf_cat_item *items, const unsigned char *known, size_t n,
+                            const struct rf_quad *q, struct rf_cat_pool **out, struct rf_err *err)
 {
     if (n > UINT32_MAX)
         return rf_err_set(err, RF_ETOOBIG, "item pool: %zu items is more than supported", n);
@@ -367,9 +372,11 @@ rf_status rf_cat_pool_new(const struct rf_cat_item *items, size_t n, const struc
     p->irt = rf_calloc_array(n ? n : 1, sizeof *p->irt);
     p->skill = rf_calloc_array(n ? n : 1, sizeof *p->skill);
     p->usable = rf_calloc_array(n ? n : 1, 1);
+    p->tables = rf_calloc_array(n ? n : 1, 1);
     p->sh = rf_alloc_array(n ? n : 1, sizeof *p->sh);
     p->rand = rf_calloc_array((n ? n : 1) * RF_MAX_CATEGORIES, sizeof *p->rand);
-    if (!p->ids || !p->skills || !p->irt || !p->skill || !p->usable || !p->sh || !p->rand) {
+    if (!p->ids || !p->skills || !p->irt || !p->skill || !p->usable || !p->tables || !p->sh ||
+        !p->rand) {
         rc = rf_err_set(err, RF_ENOMEM, "item pool: out of memory");
         goto fail;
     }
@@ -400,6 +407,12 @@ rf_status rf_cat_pool_new(const struct rf_cat_item *items, size_t n, const struc
         }
         p->irt[i] = it->irt;
         p->usable[i] = it->usable ? 1 : 0;
+        if (!it->usable && known && known[i]) {
+            struct rf_err e2;
+            p->tables[i] = rf_irt_item_validate(&it->irt, &e2) == RF_OK;
+        } else {
+            p->tables[i] = p->usable[i];
+        }
         if (it->irt.ncat >= 2 && it->irt.ncat <= RF_MAX_CATEGORIES)
             random_default(&it->irt, p->rand + i * RF_MAX_CATEGORIES);
         p->sh[i] = 1.0;
@@ -467,14 +480,22 @@ fail:
     return rc;
 }
 
+rf_status rf_cat_pool_new(const struct rf_cat_item *items, size_t n, const struct rf_quad *q,
+                          struct rf_cat_pool **out, struct rf_err *err)
+{
+    return pool_build(items, NULL, n, q, out, err);
+}
+
 rf_status rf_cat_pool_from_bank(const struct rf_bank *b, int flags, const struct rf_quad *q,
                                 struct rf_cat_pool **out, struct rf_err *err)
 {
     struct rf_cat_item *items = rf_calloc_array(b->n ? b->n : 1, sizeof *items);
     size_t *placed = rf_calloc_array(b->n ? b->n : 1, sizeof *placed);
-    if (!items || !placed) {
+    unsigned char *known = rf_calloc_array(b->n ? b->n : 1, 1);
+    if (!items || !placed || !known) {
         free(items);
         free(placed);
+        free(known);
         return rf_err_set(err, RF_ENOMEM, "item pool: out of memory");
     }
     /* A skill with fewer than RF_POOL_SPLIT_MIN items placed by the rule is
@@ -505,10 +526,15 @@ rf_status rf_cat_pool_from_bank(const struct rf_bank *b, int flags, const struct
             (!(flags & RF_CAT_POOL_PRACTICE) || it->pool == RF_POOL_PRACTICE || both) &&
             (!(flags & RF_CAT_POOL_OPERATIONAL) || it->pool == RF_POOL_OPERATIONAL || both);
         items[i].enemy = it->enemy;
+        /* a scored item of the other pool: a session stored before the
+         * pools changed may hold it (docs/bank-format.md "Pools") */
+        known[i] = !items[i].usable && !it->retired && it->pool != RF_POOL_PRETEST &&
+                   (!(flags & RF_CAT_POOL_SCORED) || it->type != RF_ITEM_RUBRIC);
     }
-    rf_status rc = rf_cat_pool_new(items, b->n, q, out, err);
+    rf_status rc = pool_build(items, known, b->n, q, out, err);
     free(items);
     free(placed);
+    free(known);
     /* A random responder as the item's format says (the pool keeps b's order). */
     for (size_t i = 0; !rc && i < b->n; i++)
         if (b->items[i].irt.ncat >= 2 && b->items[i].irt.ncat <= RF_MAX_CATEGORIES)

@@ -35,6 +35,8 @@ struct rf_cat_pool {
     struct rf_irt_item *irt; /* owned copies */
     size_t *skill;           /* skill index of each item */
     unsigned char *usable;   /* 1 = may be administered */
+    unsigned char *tables;   /* 1 = its tables are built: usable, or known (an answered
+                                item a restored session may hold, never selected) */
     double *sh;              /* Sympson-Hetter exposure parameter K_i in [0, 1]; 1 = free */
     size_t nskills;
     char **skills;      /* owned skill ids, in order of first appearance */
@@ -81,7 +83,9 @@ rf_status rf_cat_pool_new(const struct rf_cat_item *items, size_t n, const struc
 void rf_cat_pool_free(struct rf_cat_pool *p);
 
 /* A pool over a loaded bank: each item's random-responder probabilities from
- * its format (rf_answer_random_probs); an item is usable unless it is retired
+ * its format (rf_answer_random_probs); a scored item of the other pool (not
+ * retired, not pretest) gets its tables all the same (tables: a session stored
+ * before the pools changed may hold it, and restores; it is never selected); an item is usable unless it is retired
  * or a pretest item (bank/item.h: never scored until promoted); with
  * RF_CAT_POOL_SCORED only the items scored without a rater (mcq, numeric and
  * multi: bank/answer.h; not rubric), with RF_CAT_POOL_CALIBRATED

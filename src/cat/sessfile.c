@@ -606,7 +606,7 @@ static rf_status replay_events(struct rf_cat_session *s, const json_t *obj, cons
         struct rf_irt_item it;
         if ((rc = rf_params_from_json(par, &it, w, err)))
             return rc;
-        if (p->usable[item] && !same_params(&it, &p->irt[item]))
+        if (p->tables[item] && !same_params(&it, &p->irt[item]))
             return rf_err_set(err, RF_EINVAL,
                               "%s: item '%s': its parameters in the bank changed since the "
                               "session was saved",

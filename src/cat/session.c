@@ -999,7 +999,8 @@ static void push_event(struct rf_cat_session *s, size_t item, int k)
 
 static void block(struct rf_cat_session *s, size_t j, size_t item)
 {
-    s->avail[j]--;
+    if (s->p->usable[item])
+        s->avail[j]--;
     s->mark[item] = MARK_BLOCKED;
     s->blocked[s->nblocked++] = (uint32_t)item;
     push_event(s, item, -1);
@@ -1138,7 +1139,8 @@ static void apply(struct rf_cat_session *s, size_t item, size_t k)
     s->admin_k[s->nadmin] = (unsigned char)k;
     s->nadmin++;
     s->count[j]++;
-    s->avail[j]--;
+    if (p->usable[item]) /* a known item was never counted available */
+        s->avail[j]--;
     exclude_enemies(s, item);
     push_event(s, item, (int)k);
     update_skill(s, j);
@@ -1290,7 +1292,9 @@ static rf_status replay_check(struct rf_cat_session *s, size_t item, size_t *j, 
     const struct rf_cat_pool *p = s->p;
     if (item >= p->n)
         return rf_err_set(err, RF_EINVAL, "item index %zu is not in the bank", item);
-    if (!p->usable[item])
+    /* an item of the other pool (known): a session stored before the pools
+     * changed; it stays valid for that session, counted but never selected */
+    if (!p->usable[item] && !p->tables[item])
         return rf_err_set(err, RF_EINVAL, "item '%s' is retired or has no parameters",
                           p->ids[item]);
     *j = s->slot[p->skill[item]];

@@ -164,30 +164,16 @@ rf_status rf_app_open(const struct rf_app_config *cfg, struct rf_app **out, stru
         rc = rf_quad_init_default(&a->q, err);
     /* The bundled bank carries authors' prior parameters: usable until
      * calibration replaces them; retired items and items a rater must score
-     * never are. */
+     * never are. Revision 0 of the bank is the file as loaded; the active
+     * revision is read from the store below (app_bankver.c). */
     if (!rc)
-        rc = rf_cat_pool_from_bank(&a->bank, RF_CAT_POOL_SCORED | RF_CAT_POOL_PRACTICE, &a->q,
-                                   &a->pool, err);
-    if (!rc)
-        rc = rf_cat_pool_from_bank(&a->bank, RF_CAT_POOL_SCORED | RF_CAT_POOL_OPERATIONAL, &a->q,
-                                   &a->opool, err);
-    if (!rc && !(a->pretest = rf_alloc_array(a->bank.n, sizeof *a->pretest)))
-        rc = rf_err_set(err, RF_ENOMEM, "out of memory");
-    for (size_t i = 0; !rc && i < a->bank.n; i++) {
-        const struct rf_item *it = &a->bank.items[i];
-        if (it->pool == RF_POOL_PRETEST && !it->retired && it->type != RF_ITEM_RUBRIC)
-            a->pretest[a->npretest++] = (uint32_t)i;
-    }
+        rc = rf_app_bank_init(a, err);
     if (!rc && cfg->exposure) {
-        rc = rf_cat_exposure_load(a->pool, cfg->exposure, err);
-        if (!rc)
-            rc = rf_cat_exposure_load(a->opool, cfg->exposure, err);
         size_t limited = 0;
-        for (size_t i = 0; !rc && i < a->pool->n; i++)
+        for (size_t i = 0; i < a->pool->n; i++)
             limited += (a->pool->usable[i] || a->opool->usable[i]) && a->pool->sh[i] < 1.0;
-        if (!rc)
-            rf_app_log(a, "exposure control: %zu items given with probability below 1 (%s)",
-                       limited, cfg->exposure);
+        rf_app_log(a, "exposure control: %zu items given with probability below 1 (%s)", limited,
+                   cfg->exposure);
     }
     if (!rc)
         rc = rf_sesscache_new(RF_WEB_SESSION_CACHE, &a->live, err);
@@ -199,6 +185,9 @@ rf_status rf_app_open(const struct rf_app_config *cfg, struct rf_app **out, stru
         rc = rf_store_bank_version(a->store, a->bank_hash, (int64_t)a->bank.n, &a->bank_version,
                                    err);
     }
+    const struct rf_app_bankver *cur;
+    if (!rc)
+        rc = rf_app_bank_current(a, &cur, err);
     if (rc) {
         rf_app_close(a);
         return rc;
@@ -213,9 +202,7 @@ void rf_app_close(struct rf_app *a)
         return;
     rf_store_close(a->store);
     rf_sesscache_free(a->live);
-    rf_cat_pool_free(a->pool);
-    rf_cat_pool_free(a->opool);
-    free(a->pretest);
+    rf_app_bank_free(a);
     rf_quad_cleanup(&a->q);
     rf_bank_cleanup(&a->bank);
     rf_team_spec_cleanup(&a->team);

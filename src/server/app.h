@@ -124,6 +124,40 @@ json_t *rf_app_roles(struct rf_app *a);
 rf_status rf_app_bank_overview(struct rf_app *a, const struct rf_principal *p, json_t **out,
                                struct rf_app_error *e);
 
+/* The review queue and the bank's versions (app_review.c; docs/calibration.md
+ * "Review and bank versions"). Admins of the organization that keeps the
+ * bank (the first, made at setup) only: anyone else who is not an admin is
+ * refused (RF_EPERM), an admin of another organization finds nothing
+ * (RF_ENOTFOUND).
+ * rf_app_review: the latest calibration run of the pretest items, each with
+ * its estimates, SEs, fit, verdict ("ready", "note": the rules it fails),
+ * "state" in the active version (pretest, operational, practice, retired),
+ * "promotable" and the staff's "decision" on it (null when none);
+ * {"revision" (active), "run" (null before the first), "items", "rules"}.
+ * rf_app_review_calibrate: a new run over every finished test's answers at
+ * the active version (`rolefit calibrate --pretest` in the server), stored;
+ * replies as rf_app_review.
+ * rf_app_review_decide: {"item", "action": "promote" | "keep" | "retire",
+ * "note"?}. Promote (only a ready item of the latest run that is still a
+ * pretest item) and retire make a new revision, made active; keep records
+ * the decision only. 400 naming the field; 409 when the item is not
+ * promotable (the reason named) or the bank changed meanwhile. Nothing is
+ * stored on a refusal. {"item", "action", "revision", "previous"}.
+ * rf_app_bank_versions: {"active", "file": {"id", "hash"}, "versions":
+ * [newest first], "decisions": [newest first]}.
+ * rf_app_bank_rollback: {"revision": N (0: the bank file), "note"?} makes an
+ * earlier (or later) revision active again, exactly as it was. */
+rf_status rf_app_review(struct rf_app *a, const struct rf_principal *p, json_t **out,
+                        struct rf_app_error *e);
+rf_status rf_app_review_calibrate(struct rf_app *a, const struct rf_principal *p, const json_t *req,
+                                  json_t **out, struct rf_app_error *e);
+rf_status rf_app_review_decide(struct rf_app *a, const struct rf_principal *p, const json_t *req,
+                               json_t **out, struct rf_app_error *e);
+rf_status rf_app_bank_versions(struct rf_app *a, const struct rf_principal *p, json_t **out,
+                               struct rf_app_error *e);
+rf_status rf_app_bank_rollback(struct rf_app *a, const struct rf_principal *p, const json_t *req,
+                               json_t **out, struct rf_app_error *e);
+
 /* Recruiter: invite links. */
 rf_status rf_app_invite_create(struct rf_app *a, const struct rf_principal *p, const json_t *req,
                                json_t **out, struct rf_app_error *e);

@@ -9,6 +9,7 @@
 #define RF_SERVER_APP_FLOW_H
 
 #include <jansson.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -43,28 +44,81 @@ struct rf_app {
     struct rf_readiness readiness;   /* the ML Test Score (data/readiness.json) */
     struct rf_pwpolicy pw; /* what a new password must satisfy */
     struct rf_quad q;
-    /* The pools (docs/bank-format.md "Pools"): pool holds the practice items,
-     * which open practice tests ask and whose reports disclose; opool the
-     * operational items, which an organization's tests (invites, postings,
-     * their follow-ups) ask and never disclose. Both hold every bank item in
-     * bank order (indices, ids, skills and parameters agree); only usable
-     * differs. pretest lists the bank's pretest items (pool indices). */
+    /* The pools of the bank file (docs/bank-format.md "Pools"): pool holds
+     * the practice items, which open practice tests ask and whose reports
+     * disclose; opool the operational items, which an organization's tests
+     * (invites, postings, their follow-ups) ask and never disclose. Both hold
+     * every bank item in bank order (indices, ids, skills and parameters
+     * agree); only usable differs. They are revision 0's (bv[0]); every
+     * revision's pools have the same layout, so indices, ids and skills read
+     * from these serve every version. */
     struct rf_cat_pool *pool, *opool;
-    size_t npretest;
-    uint32_t *pretest;
+    /* The versions of the bank loaded so far (app_bankver.c): revision 0 and
+     * each staff revision a test started with; built once, freed at close,
+     * so that a test keeps the version it started with. cur: the active one
+     * as last read from the store. */
+    pthread_mutex_t bvmu;
+    struct rf_app_bankver **bv;
+    size_t nbv, capbv;
+    _Atomic(struct rf_app_bankver *) cur;
     struct rf_sesscache *live; /* sessions between requests (sesscache.h) */
     char bank_hash[RF_TOKEN_HASH_LEN];
     int64_t bank_version;
     atomic_uint_fast64_t nstarted; /* tests seeded so far (cfg.seed) */
 };
 
-/* ---- every flow (app.c) ---- */
+/* ---- bank versions (app_bankver.c; docs/calibration.md "Review and bank versions") ---- */
 
-/* The pool an operational (rf_app_test_operational) or practice test uses. */
-static inline struct rf_cat_pool *rf_app_pool(const struct rf_app *a, int operational)
+/* A version of the bank the server scores with: the bank file with a
+ * revision's overlay (store.h "bank revisions"). Read-only once built. */
+struct rf_app_bankver {
+    int64_t revision;                 /* 0: the bank file alone */
+    struct rf_cat_pool *pool, *opool; /* practice and operational, as rf_app's */
+    size_t npretest;
+    uint32_t *pretest;   /* the version's pretest items (pool indices) */
+    struct rf_item *items; /* the bank's items with the overlay applied (a shallow copy:
+                              strings are a->bank's) */
+    struct rf_bank view;   /* a->bank with items: bank lookups at this version's
+                              parameters and pools; never cleaned up as a bank */
+};
+
+/* Builds revision 0 and makes it current (rf_app_open). */
+rf_status rf_app_bank_init(struct rf_app *a, struct rf_err *err);
+void rf_app_bank_free(struct rf_app *a);
+
+/* The active version: the store's active revision, built when first seen
+ * (and made current). Errors: the store, or an overlay that does not load. */
+rf_status rf_app_bank_current(struct rf_app *a, const struct rf_app_bankver **out,
+                              struct rf_err *err);
+
+/* rf_app_bank_current for its effect: rf_app_pool then serves the active
+ * version (called as a new session's design begins). */
+rf_status rf_app_bank_refresh(struct rf_app *a, struct rf_err *err);
+
+/* Version revision (built when first asked for). RF_ENOTFOUND when the store
+ * has no such revision. */
+rf_status rf_app_bank_get(struct rf_app *a, int64_t revision, const struct rf_app_bankver **out,
+                          struct rf_err *err);
+
+/* The version a stored test was started with (its scope's "bank", absent:
+ * revision 0). */
+rf_status rf_app_bank_of_test(struct rf_app *a, const struct rf_test *t,
+                              const struct rf_app_bankver **out, struct rf_err *err);
+
+/* The revision whose pool p is (p from rf_app_pool or a version), or 0. */
+int64_t rf_app_pool_revision(struct rf_app *a, const struct rf_cat_pool *p);
+
+/* The pool of the current version an operational (rf_app_test_operational)
+ * or practice test starts on. */
+struct rf_cat_pool *rf_app_pool(struct rf_app *a, int operational);
+
+/* A version's pool for a test (operational or practice). */
+static inline struct rf_cat_pool *rf_app_bv_pool(const struct rf_app_bankver *v, int operational)
 {
-    return operational ? a->opool : a->pool;
+    return operational ? v->opool : v->pool;
 }
+
+/* ---- every flow (app.c) ---- */
 
 /* Seconds since the epoch (expiry of sessions and invites). */
 int64_t rf_app_now_s(void);
@@ -131,8 +185,8 @@ const char *rf_app_test_lang(const struct rf_test *t);
 /* The RNG seed of a new test (see cfg.seed in app.h). */
 uint64_t rf_app_session_seed(struct rf_app *a);
 
-/* Seeds d (an organization's test over a->opool) with up to cfg.pretest of
- * the bank's pretest items of its scope skills, drawn uniformly, at uniform
+/* Seeds d (an organization's test over the current version's opool) with
+ * up to cfg.pretest of that version's pretest items of its scope skills, drawn uniformly, at uniform
  * random positions (cat/session.h), from a stream of the session's seed
  * apart from the session's own; none when the bank has none. */
 void rf_app_pretest_seed(struct rf_app *a, struct rf_cat_design *d, uint64_t seed);

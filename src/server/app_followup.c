@@ -160,6 +160,8 @@ rf_status rf_app_test_confirm(struct rf_app *a, const struct rf_principal *p, in
         free(cl);
     }
     rf_profile_cleanup(&pr);
+    if (!rc) /* the active version of the bank */
+        rc = rf_app_bank_refresh(a, &e->err);
     /* The design: find my role's, its prior and scope, asking only where the
      * role's requirements are undecided. */
     struct rf_cat_design d;
@@ -208,6 +210,10 @@ rf_status rf_app_test_followup(struct rf_app *a, const struct rf_principal *p, i
         rf_store_test_cleanup(&t);
         return rf_app_fail(e, RF_ECONFLICT, NULL,
                            "finish the test before measuring a skill further");
+    }
+    if ((rc = rf_app_bank_refresh(a, &e->err))) { /* the active version of the bank */
+        rf_store_test_cleanup(&t);
+        return rc;
     }
     /* The design: the skills-list test's, shorter, with the loadings' prior
      * (so that the session keeps its evidence as log-likelihoods). */
@@ -302,6 +308,11 @@ rf_status rf_app_followup_begin(struct rf_app *a, const struct rf_test *t,
             json_object_set_new(scj, "lang", json_string(rf_app_test_lang(t)));
         if (scj && d->nreqs)
             json_object_set_new(scj, "confirm", json_true());
+        int64_t rev = rf_app_pool_revision(a, rf_cat_session_pool(s));
+        if (scj && rev)
+            json_object_set_new(scj, "bank", json_integer(rev));
+        if (scj)
+            json_object_set_new(scj, "bank_file", json_integer(a->bank_version));
         scope = scj ? json_dumps(scj, JSON_COMPACT) : NULL;
         json_decref(scj);
         json_decref(pj);

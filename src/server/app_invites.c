@@ -123,8 +123,8 @@ static size_t missing_skills(struct rf_app *a, const struct rf_parsed_posting *p
             size_t sk = pp->reqs[r].skills[k], ps, j = 0;
             while (j < n && out[j] != sk)
                 j++;
-            if (j == n && !rf_cat_pool_skill(a->opool, a->car.tax.skills[sk].id, &ps) &&
-                a->opool->nusable[ps] > 0)
+            if (j == n && !rf_cat_pool_skill(rf_app_pool(a, 1), a->car.tax.skills[sk].id, &ps) &&
+                rf_app_pool(a, 1)->nusable[ps] > 0)
                 out[n++] = sk;
         }
     }

@@ -232,6 +232,16 @@ rf_status rf_app_test_report(struct rf_app *a, const struct rf_principal *p, int
         }
         json_object_set_new(report, "test", json_integer(id));
         json_object_set_new(report, "lang", json_string(rf_app_test_lang(&t)));
+        /* The version of the bank that scored it (docs/calibration.md "Review
+         * and bank versions"): the revision and the bank file's version id
+         * (tests from before revisions: revision 0, file unknown). */
+        const json_t *bk = json_object_get(scope, "bank"),
+                     *bf = json_object_get(scope, "bank_file");
+        json_object_set_new(
+            report, "bank_version",
+            json_pack("{s:I,s:O?}", "revision",
+                      (json_int_t)(json_is_integer(bk) ? json_integer_value(bk) : 0), "file",
+                      json_is_integer(bf) ? (json_t *)bf : NULL));
         /* Who reads it: the candidate ("Your fit ...") or the organization's staff. */
         int mine = p->candidate_id && t.candidate_id == p->candidate_id;
         json_object_set_new(report, "viewer", json_string(mine ? "candidate" : "staff"));

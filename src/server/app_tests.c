@@ -160,7 +160,7 @@ static rf_status posting_design(struct rf_app *a, int64_t posting, struct rf_app
     struct rf_parsed_posting pp;
     rc = rf_app_posting_reading(a, &po, &pp, e);
     if (!rc) {
-        rc = rf_postingtest_design(d, a->opool, &a->car.roles, &pp, NULL, &e->err);
+        rc = rf_postingtest_design(d, rf_app_pool(a, 1), &a->car.roles, &pp, NULL, &e->err);
         if (rc)
             e->field = "invite";
         rf_posting_cleanup(&pp);
@@ -207,8 +207,11 @@ static rf_status start_topup(struct rf_app *a, const struct rf_invite *inv,
         rc = rf_store_posting_get(a->store, inv->posting_id, &po, &e->err);
     if (!rc)
         rc = rf_app_posting_reading(a, &po, &pp, e);
+    if (!rc) /* the active version of the bank */
+        rc = rf_app_bank_refresh(a, &e->err);
     struct rf_cat_design d;
-    if (!rc && (rc = rf_postingtest_topup_design(&d, a->opool, &a->car.tax, &pp, idx, n, &e->err)))
+    if (!rc && (rc = rf_postingtest_topup_design(&d, rf_app_pool(a, 1), &a->car.tax, &pp, idx, n,
+                                                 &e->err)))
         e->field = "invite";
     if (!rc)
         d.exposure = a->cfg.exposure != NULL;
@@ -367,8 +370,12 @@ static rf_status session_restore(struct rf_app *a, const struct rf_test *t,
                            (long long)t->id);
     char where[64];
     snprintf(where, sizeof where, "test %lld", (long long)t->id);
-    rf_status rc =
-        rf_cat_session_from_json(rf_app_pool(a, rf_app_test_operational(t)), j, where, s, &e->err);
+    /* over the version of the bank the test started with */
+    const struct rf_app_bankver *v;
+    rf_status rc = rf_app_bank_of_test(a, t, &v, &e->err);
+    if (!rc)
+        rc = rf_cat_session_from_json(rf_app_bv_pool(v, rf_app_test_operational(t)), j, where, s,
+                                      &e->err);
     json_decref(j);
     if (rc)
         rf_app_log(a, "%s", e->err.msg);
@@ -397,25 +404,26 @@ void rf_app_pretest_seed(struct rf_app *a, struct rf_cat_design *d, uint64_t see
                                        : (size_t)a->cfg.pretest;
     if (want > RF_CAT_MAX_PRETEST)
         want = RF_CAT_MAX_PRETEST;
-    if (!a->npretest || !want)
+    const struct rf_app_bankver *v = atomic_load(&a->cur);
+    if (!v->npretest || !want)
         return;
     struct rf_rng r; /* apart from the session's own stream */
     rf_rng_substream(&r, seed, 1);
-    /* A uniform sample of the bank's pretest items of the scope's skills
+    /* A uniform sample of the version's pretest items of the scope's skills
      * (selection sampling, in bank order), then uniform positions. */
-    const struct rf_cat_pool *p = a->opool;
+    const struct rf_cat_pool *p = v->opool;
     size_t cand = 0;
-    for (size_t i = 0; i < a->npretest; i++)
+    for (size_t i = 0; i < v->npretest; i++)
         for (size_t j = 0; j < d->nscope; j++)
-            cand += p->skill[a->pretest[i]] == d->scope[j];
-    for (size_t i = 0, left = cand; i < a->npretest && d->npretest < want; i++) {
+            cand += p->skill[v->pretest[i]] == d->scope[j];
+    for (size_t i = 0, left = cand; i < v->npretest && d->npretest < want; i++) {
         size_t j = 0;
-        while (j < d->nscope && p->skill[a->pretest[i]] != d->scope[j])
+        while (j < d->nscope && p->skill[v->pretest[i]] != d->scope[j])
             j++;
         if (j == d->nscope)
             continue;
         if (rf_rng_below(&r, left--) < want - d->npretest)
-            d->pretest[d->npretest++] = a->pretest[i];
+            d->pretest[d->npretest++] = v->pretest[i];
     }
     /* Fisher-Yates over the order, then distinct positions in 1..max + n, increasing. */
     for (size_t k = d->npretest; k > 1; k--) {
@@ -516,6 +524,8 @@ rf_status rf_app_test_start(struct rf_app *a, const struct rf_principal *p, cons
         rc = rf_app_scope_from_request(a, req, &sc, e);
     }
     struct rf_cat_design d;
+    if (!rc) /* the active version of the bank (a promotion may have made a new one) */
+        rc = rf_app_bank_refresh(a, &e->err);
     if (!rc && inv.posting_id)
         rc = posting_design(a, inv.posting_id, &sc, &d, e);
     else if (!rc)
@@ -561,6 +571,12 @@ rf_status rf_app_test_start(struct rf_app *a, const struct rf_principal *p, cons
             json_object_set_new(scj, "posting", json_integer(inv.posting_id));
         if (scj && sc.lang && strcmp(sc.lang, "en") != 0)
             json_object_set_new(scj, "lang", json_string(sc.lang));
+        /* the version of the bank it runs on: restored over it, named by its report */
+        int64_t rev = rf_app_pool_revision(a, rf_cat_session_pool(s));
+        if (scj && rev)
+            json_object_set_new(scj, "bank", json_integer(rev));
+        if (scj)
+            json_object_set_new(scj, "bank_file", json_integer(a->bank_version));
         scope = json_dumps(scj, JSON_COMPACT);
         json_decref(scj);
         struct rf_test t;

@@ -722,6 +722,11 @@ static const struct op_report op_test_report_html = {rf_app_test_report};
 static const struct op_body op_users_add = {rf_app_user_add, 201};
 static const struct op_body op_invite_create = {rf_app_invite_create, 201};
 static const struct op_plain op_bank = {rf_app_bank_overview};
+static const struct op_plain op_review = {rf_app_review};
+static const struct op_body op_review_decide = {rf_app_review_decide, 200};
+static const struct op_plain op_bank_versions = {rf_app_bank_versions};
+static const struct op_body op_bank_rollback = {rf_app_bank_rollback, 200};
+static const struct op_body op_review_calibrate = {rf_app_review_calibrate, 200};
 static const struct op_plain op_invites = {rf_app_invites};
 static const struct op_id op_test_get = {.fn = rf_app_test_get};
 static const struct op_body op_posting_create = {rf_app_posting_create, 201};
@@ -743,6 +748,10 @@ static const struct rf_route routes[] = {
     {"POST", "/api/logout", h_logout, NULL, 0},
     {"POST", "/api/users", h_users_add, &op_users_add, 0},
     {"GET", "/api/bank", h_plain, &op_bank, 0},
+    {"GET", "/api/bank/versions", h_plain, &op_bank_versions, 0},
+    {"POST", "/api/bank/rollback", h_body, &op_bank_rollback, 0},
+    {"GET", "/api/review", h_plain, &op_review, 0},
+    {"POST", "/api/review/decisions", h_body, &op_review_decide, 0},
     {"POST", "/api/invites", h_body, &op_invite_create, 0},
     {"GET", "/api/invites", h_plain, &op_invites, 0},
     {"GET", "/api/invites/:token", h_invite_info, NULL, 0},
@@ -793,6 +802,8 @@ static void h_posting_ranking(void *ap, struct rf_req *req, struct rf_resp *resp
 /* Routes that run on the HTTP layer's heavy-request workers (http.h). */
 static const struct rf_route heavy_routes[] = {
     {"GET", "/api/postings/:id/ranking", h_posting_ranking, NULL, 0},
+    /* a calibration run reads every finished test */
+    {"POST", "/api/review/calibrate", h_body, &op_review_calibrate, 0},
 };
 
 /* ---- static files ---- */

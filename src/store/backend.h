@@ -155,6 +155,28 @@ struct rf_store_ops {
                                        void (*fn)(void *ud, const struct rf_team_assessment *a),
                                        void *ud, struct rf_err *err);
 
+    /* issue 19: bank revisions and the review queue */
+    rf_status (*bank_revision_active)(struct rf_store *s, int64_t *id, struct rf_err *err);
+    rf_status (*bank_revision_add)(struct rf_store *s, const struct rf_bank_revision *r,
+                                   const struct rf_review_decision *d, int64_t *id,
+                                   struct rf_err *err);
+    rf_status (*bank_revision_activate)(struct rf_store *s, int64_t expected,
+                                        const struct rf_review_decision *d, struct rf_err *err);
+    rf_status (*bank_revision_get)(struct rf_store *s, int64_t id, struct rf_bank_revision *r,
+                                   struct rf_err *err);
+    rf_status (*bank_revisions_list)(struct rf_store *s,
+                                     void (*fn)(void *ud, const struct rf_bank_revision *r),
+                                     void *ud, struct rf_err *err);
+    rf_status (*review_decision_add)(struct rf_store *s, const struct rf_review_decision *d,
+                                     int64_t *id, struct rf_err *err);
+    rf_status (*review_decisions_list)(struct rf_store *s,
+                                       void (*fn)(void *ud, const struct rf_review_decision *d),
+                                       void *ud, struct rf_err *err);
+    rf_status (*review_run_add)(struct rf_store *s, const struct rf_review_run *r, int64_t *id,
+                                struct rf_err *err);
+    rf_status (*review_run_latest)(struct rf_store *s, const char *kind, struct rf_review_run *r,
+                                   struct rf_err *err);
+
     /* issue 20: limits shared by the processes on the store */
     rf_status (*limits_take)(struct rf_store *s, double now, int strict,
                              struct rf_store_take *v, size_t n, struct rf_err *err);

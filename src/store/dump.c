@@ -27,6 +27,9 @@ static const struct rf_store_table tables[] = {
     {"team_members", "id", 0, 1},
     {"team_assessments", "id", 0, 1},
     {"bank_versions", "id", 0, 1},
+    {"bank_revisions", "id", 0, 0},
+    {"review_runs", "id", 0, 1},
+    {"review_decisions", "id", 0, 1},
     {"settings", "key", 1, 0},
 };
 #define NTABLES (sizeof tables / sizeof tables[0])

@@ -124,3 +124,29 @@ static void team_assessment_clean(void *rec)
 
 const struct rf_store_read rf_store_read_team_assessment = {team_assessment_call,
                                                             team_assessment_clean};
+
+static void bank_revision_call(const struct rf_store_cb *c, const void *rec)
+{
+    ((void (*)(void *, const struct rf_bank_revision *))c->fn)(c->ud, rec);
+}
+
+static void bank_revision_clean(void *rec)
+{
+    rf_store_bank_revision_cleanup(rec);
+}
+
+const struct rf_store_read rf_store_read_bank_revision = {bank_revision_call,
+                                                          bank_revision_clean};
+
+static void review_decision_call(const struct rf_store_cb *c, const void *rec)
+{
+    ((void (*)(void *, const struct rf_review_decision *))c->fn)(c->ud, rec);
+}
+
+static void review_decision_clean(void *rec)
+{
+    rf_store_review_decision_cleanup(rec);
+}
+
+const struct rf_store_read rf_store_read_review_decision = {review_decision_call,
+                                                            review_decision_clean};

@@ -46,5 +46,8 @@ extern const struct rf_store_read rf_store_read_answer_signals;
 extern const struct rf_store_read rf_store_read_team;
 extern const struct rf_store_read rf_store_read_team_member;
 extern const struct rf_store_read rf_store_read_team_assessment;
+/* struct rf_bank_revision, rf_review_decision (each freed by its cleanup) */
+extern const struct rf_store_read rf_store_read_bank_revision;
+extern const struct rf_store_read rf_store_read_review_decision;
 
 #endif

@@ -164,4 +164,8 @@ void rf_pg_teams_ops(struct rf_store_ops *ops);
 
 void rf_pg_limits_ops(struct rf_store_ops *ops);
 
+/* ---- pg_review.c: bank revisions and the review queue (issue 19) ---- */
+
+void rf_pg_review_ops(struct rf_store_ops *ops);
+
 #endif /* RF_STORE_PG_INT_H */

@@ -105,6 +105,21 @@ const char *const rf_pg_migrations[] = {
     "  last DOUBLE PRECISION NOT NULL);"
     "CREATE INDEX practice_slots_client ON practice_slots(client);"
     "CREATE INDEX practice_slots_test ON practice_slots(test_id);",
+    /* 9: bank revisions and the review queue (sqlite_schema.c 9); the
+     * revisions' ids are given by the store, not an identity */
+    "CREATE TABLE bank_revisions (id BIGINT PRIMARY KEY, parent BIGINT NOT NULL,"
+    "  overlay TEXT NOT NULL, summary TEXT NOT NULL, created_by BIGINT REFERENCES users(id),"
+    "  created BIGINT NOT NULL);"
+    "CREATE TABLE review_runs (id " ID ", kind TEXT NOT NULL,"
+    "  revision BIGINT NOT NULL, result TEXT NOT NULL, created_by BIGINT REFERENCES users(id),"
+    "  created BIGINT NOT NULL);"
+    "CREATE INDEX review_runs_kind ON review_runs(kind, id);"
+    "CREATE TABLE review_decisions (id " ID ", item_id TEXT,"
+    "  action TEXT NOT NULL"
+    "  CHECK (action IN ('promote', 'update', 'keep', 'retire', 'rollback')),"
+    "  revision BIGINT NOT NULL, run_id BIGINT REFERENCES review_runs(id), note TEXT NOT NULL,"
+    "  user_id BIGINT REFERENCES users(id), at BIGINT NOT NULL);"
+    "CREATE INDEX review_decisions_item ON review_decisions(item_id);",
 };
 
 const size_t rf_pg_nmigrations = sizeof rf_pg_migrations / sizeof rf_pg_migrations[0];

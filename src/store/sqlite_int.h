@@ -157,4 +157,8 @@ void rf_sq_teams_ops(struct rf_store_ops *ops);
 
 void rf_sq_limits_ops(struct rf_store_ops *ops);
 
+/* ---- sqlite_review.c: bank revisions and the review queue (issue 19) ---- */
+
+void rf_sq_review_ops(struct rf_store_ops *ops);
+
 #endif /* RF_STORE_SQLITE_INT_H */

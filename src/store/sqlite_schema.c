@@ -132,6 +132,30 @@ const char *const rf_sqlite_migrations[] = {
     "  test_id INTEGER, last REAL NOT NULL);"
     "CREATE INDEX practice_slots_client ON practice_slots(client);"
     "CREATE INDEX practice_slots_test ON practice_slots(test_id);",
+    /* 9: bank revisions and the review queue (issue 19, docs/calibration.md
+     * "Review and bank versions"). bank_revisions: each staff promotion or
+     * retirement is a new revision of the bank, kept for good: overlay holds
+     * every change from the bank file up to it (JSON), parent the revision
+     * it was made from; ids are given by the store (not generated), one above
+     * the largest. The setting bank_revision names the active one (0: the
+     * bank file alone); a rollback only moves it. review_runs: each
+     * calibration of the queue (kind 'pretest' or 'drift') with its result
+     * (JSON) and the revision it read; review_decisions: every staff decision
+     * (promote, update, keep, retire, rollback) with the revision it made or
+     * chose. */
+    "CREATE TABLE bank_revisions (id INTEGER PRIMARY KEY, parent INTEGER NOT NULL,"
+    "  overlay TEXT NOT NULL, summary TEXT NOT NULL, created_by INTEGER REFERENCES users(id),"
+    "  created INTEGER NOT NULL);"
+    "CREATE TABLE review_runs (id INTEGER PRIMARY KEY, kind TEXT NOT NULL,"
+    "  revision INTEGER NOT NULL, result TEXT NOT NULL, created_by INTEGER REFERENCES users(id),"
+    "  created INTEGER NOT NULL);"
+    "CREATE INDEX review_runs_kind ON review_runs(kind, id);"
+    "CREATE TABLE review_decisions (id INTEGER PRIMARY KEY, item_id TEXT,"
+    "  action TEXT NOT NULL"
+    "  CHECK (action IN ('promote', 'update', 'keep', 'retire', 'rollback')),"
+    "  revision INTEGER NOT NULL, run_id INTEGER REFERENCES review_runs(id), note TEXT NOT NULL,"
+    "  user_id INTEGER REFERENCES users(id), at INTEGER NOT NULL);"
+    "CREATE INDEX review_decisions_item ON review_decisions(item_id);",
 };
 
 const size_t rf_sqlite_nmigrations = sizeof rf_sqlite_migrations / sizeof rf_sqlite_migrations[0];

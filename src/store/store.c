@@ -168,6 +168,16 @@ rf_status rf_store_org_find(struct rf_store *s, const char *name, int64_t *id, s
     return RF_OK;
 }
 
+rf_status rf_store_org_first(struct rf_store *s, int64_t *id, struct rf_err *err)
+{
+    int64_t n = 0;
+    *id = 0;
+    rf_status rc = s->ops->org_find(s, NULL, id, &n, err);
+    if (!rc && n == 0)
+        rc = rf_err_set(err, RF_ENOTFOUND, "no organization");
+    return rc;
+}
+
 rf_status rf_store_invite_set_resume(struct rf_store *s, int64_t invite_id, const char *hash,
                                      struct rf_err *err)
 {
@@ -528,4 +538,85 @@ void rf_store_team_assessment_cleanup(struct rf_team_assessment *a)
     free(a->date);
     free(a->scores);
     memset(a, 0, sizeof *a);
+}
+
+/* ---- bank revisions and the review queue ---- */
+
+void rf_store_bank_revision_cleanup(struct rf_bank_revision *r)
+{
+    free(r->overlay);
+    free(r->summary);
+    memset(r, 0, sizeof *r);
+}
+
+void rf_store_review_decision_cleanup(struct rf_review_decision *d)
+{
+    free(d->item);
+    free(d->action);
+    free(d->note);
+    memset(d, 0, sizeof *d);
+}
+
+void rf_store_review_run_cleanup(struct rf_review_run *r)
+{
+    free(r->kind);
+    free(r->result);
+    memset(r, 0, sizeof *r);
+}
+
+rf_status rf_store_bank_revision_active(struct rf_store *s, int64_t *id, struct rf_err *err)
+{
+    *id = 0;
+    return s->ops->bank_revision_active(s, id, err);
+}
+
+rf_status rf_store_bank_revision_add(struct rf_store *s, const struct rf_bank_revision *r,
+                                     const struct rf_review_decision *d, int64_t *id,
+                                     struct rf_err *err)
+{
+    return s->ops->bank_revision_add(s, r, d, id, err);
+}
+
+rf_status rf_store_bank_revision_activate(struct rf_store *s, int64_t expected,
+                                          const struct rf_review_decision *d, struct rf_err *err)
+{
+    return s->ops->bank_revision_activate(s, expected, d, err);
+}
+
+rf_status rf_store_bank_revision_get(struct rf_store *s, int64_t id, struct rf_bank_revision *r,
+                                     struct rf_err *err)
+{
+    return s->ops->bank_revision_get(s, id, r, err);
+}
+
+rf_status rf_store_bank_revisions_list(struct rf_store *s,
+                                       void (*fn)(void *ud, const struct rf_bank_revision *r),
+                                       void *ud, struct rf_err *err)
+{
+    return s->ops->bank_revisions_list(s, fn, ud, err);
+}
+
+rf_status rf_store_review_decision_add(struct rf_store *s, const struct rf_review_decision *d,
+                                       int64_t *id, struct rf_err *err)
+{
+    return s->ops->review_decision_add(s, d, id, err);
+}
+
+rf_status rf_store_review_decisions_list(struct rf_store *s,
+                                         void (*fn)(void *ud, const struct rf_review_decision *d),
+                                         void *ud, struct rf_err *err)
+{
+    return s->ops->review_decisions_list(s, fn, ud, err);
+}
+
+rf_status rf_store_review_run_add(struct rf_store *s, const struct rf_review_run *r, int64_t *id,
+                                  struct rf_err *err)
+{
+    return s->ops->review_run_add(s, r, id, err);
+}
+
+rf_status rf_store_review_run_latest(struct rf_store *s, const char *kind,
+                                     struct rf_review_run *r, struct rf_err *err)
+{
+    return s->ops->review_run_latest(s, kind, r, err);
 }

@@ -90,6 +90,9 @@ rf_status rf_store_org_find(struct rf_store *s, const char *name, int64_t *id,
 rf_status rf_store_user_create(struct rf_store *s, int64_t org_id, const char *email,
                                const char *name, const char *role, const char *pw_hash,
                                int64_t *id, struct rf_err *err);
+/* The first organization (the lowest id: the one made at setup); RF_ENOTFOUND
+ * when there is none. */
+rf_status rf_store_org_first(struct rf_store *s, int64_t *id, struct rf_err *err);
 /* The account of organization org_id with this address (case-insensitively). */
 rf_status rf_store_user_by_email(struct rf_store *s, int64_t org_id, const char *email,
                                  struct rf_user *u, struct rf_err *err);
@@ -385,6 +388,66 @@ rf_status rf_store_team_assessments_list(struct rf_store *s, int64_t team_id,
 /* Records the bank loaded at start (content hash, item count) if new; *id is its row. */
 rf_status rf_store_bank_version(struct rf_store *s, const char *hash, int64_t nitems, int64_t *id,
                                 struct rf_err *err);
+
+/* ---- bank revisions and the review queue (issue 19; docs/calibration.md
+ * "Review and bank versions") ----
+ * A revision is the bank file plus overlay (JSON, every change since the
+ * file: pools, parameters, retirements), made from revision parent. Ids are
+ * 1, 2, ...; 0 is the bank file alone. Exactly one is active. */
+struct rf_bank_revision {
+    int64_t id, parent, created_by, created;
+    char *overlay, *summary;
+};
+void rf_store_bank_revision_cleanup(struct rf_bank_revision *r);
+/* A staff decision on the queue: action "promote", "update" (a drifted
+ * item's new parameters), "keep", "retire" (item set) or "rollback" (item
+ * NULL); revision: the one it made or chose (keep:
+ * the active one); run_id: the review run it answers (0: none). */
+struct rf_review_decision {
+    int64_t id, revision, run_id, user_id, at;
+    char *item, *action, *note; /* note: "" when none */
+};
+void rf_store_review_decision_cleanup(struct rf_review_decision *d);
+/* One calibration of the queue: kind "pretest" or "drift", the revision it
+ * read, its result (JSON). */
+struct rf_review_run {
+    int64_t id, revision, created_by, created;
+    char *kind, *result;
+};
+void rf_store_review_run_cleanup(struct rf_review_run *r);
+
+/* The active revision (0 when none was ever made active). */
+rf_status rf_store_bank_revision_active(struct rf_store *s, int64_t *id, struct rf_err *err);
+/* Stores r as a new revision (id: one above the largest; *id) made from
+ * r->parent, makes it active and records d (its revision set to the new id),
+ * in one transaction; RF_ECONFLICT, nothing stored, when r->parent is not
+ * the active revision (another promotion came first). */
+rf_status rf_store_bank_revision_add(struct rf_store *s, const struct rf_bank_revision *r,
+                                     const struct rf_review_decision *d, int64_t *id,
+                                     struct rf_err *err);
+/* Makes revision d->revision (0: the bank file alone) active and records d,
+ * in one transaction, when expected is the active one: RF_ECONFLICT when it
+ * is not, RF_ENOTFOUND when there is no such revision; nothing stored then. */
+rf_status rf_store_bank_revision_activate(struct rf_store *s, int64_t expected,
+                                          const struct rf_review_decision *d, struct rf_err *err);
+rf_status rf_store_bank_revision_get(struct rf_store *s, int64_t id, struct rf_bank_revision *r,
+                                     struct rf_err *err);
+/* Calls fn for each revision, newest first. */
+rf_status rf_store_bank_revisions_list(struct rf_store *s,
+                                       void (*fn)(void *ud, const struct rf_bank_revision *r),
+                                       void *ud, struct rf_err *err);
+/* Records a decision that changes no revision (keep); *id. */
+rf_status rf_store_review_decision_add(struct rf_store *s, const struct rf_review_decision *d,
+                                       int64_t *id, struct rf_err *err);
+/* Calls fn for each decision, newest first. */
+rf_status rf_store_review_decisions_list(struct rf_store *s,
+                                         void (*fn)(void *ud, const struct rf_review_decision *d),
+                                         void *ud, struct rf_err *err);
+rf_status rf_store_review_run_add(struct rf_store *s, const struct rf_review_run *r, int64_t *id,
+                                  struct rf_err *err);
+/* The latest run of a kind (RF_ENOTFOUND when none). */
+rf_status rf_store_review_run_latest(struct rf_store *s, const char *kind,
+                                     struct rf_review_run *r, struct rf_err *err);
 
 /* ---- limits shared by every process on the store (issue 20) ----
  * Rate limits, failed sign-ins and open practice tests kept in the database,

@@ -452,4 +452,5 @@ static void ops_init(struct rf_store_ops *ops)
     rf_sq_postings_ops(ops);
     rf_sq_teams_ops(ops);
     rf_sq_limits_ops(ops);
+    rf_sq_review_ops(ops);
 }

@@ -687,6 +687,9 @@ async function recruiterFlow(browser) {
   await page.goto(`${BASE}/admin.html`);
   await page.waitForSelector('#bank tbody tr');
   check(`${tag}: admin sees the bank by skill`, await page.locator('#bank tbody tr').count() === 19);
+  await page.waitForSelector('#review:not([hidden]) #versions li');
+  check(`${tag}: admin sees the review queue and the bank's versions`,
+    await page.locator('#versions li').count() >= 1);
   await shoot(page, 'admin-1280');
   check(`${tag}: no script errors`, pageErrors.length === 0, pageErrors.join('; '));
   await rc.close();

@@ -29,9 +29,15 @@ static void teardown(void)
 
 TestSuite(store, .init = setup, .fini = teardown);
 
+/* SQL that takes a new database back to schema 8 (undoes migration 9, bank
+ * revisions and the review queue). */
+#define UNDO_SCHEMA_9                                                                              \
+    "DROP TABLE review_decisions; DROP TABLE review_runs; DROP TABLE bank_revisions; "              \
+    "DELETE FROM schema_version WHERE version >= 9;"
+
 /* SQL that takes a new database back to schema 7 (undoes migration 8, limits). */
 #define UNDO_SCHEMA_8                                                                              \
-    "DROP TABLE limits; DROP TABLE practice_slots; DELETE FROM schema_version WHERE version >= 8;"
+    UNDO_SCHEMA_9 "DROP TABLE limits; DROP TABLE practice_slots; DELETE FROM schema_version WHERE version >= 8;"
 
 /* SQL that takes a new database back to schema 6 (undoes migration 7, teams). */
 #define UNDO_SCHEMA_7                                                                              \

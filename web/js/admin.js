@@ -35,4 +35,80 @@ form.addEventListener('submit', async (ev) => {
   }
 });
 
+// ---- review queue and bank versions (issue 19; docs/calibration.md "Review and bank versions") ----
+// Its strings, together: shown only to the admins of the organization that keeps the bank.
+const RT = {
+  summary: (q) => (q.run
+    ? `Calibration run ${q.run.id} over ${q.tests} finished tests; bank revision ${q.revision} is active.`
+    : `No calibration run yet; bank revision ${q.revision} is active.`),
+  ready: 'ready for review', notReady: 'not ready: ', notEstimated: 'not estimated: ',
+  promote: 'Promote', keep: 'Keep in pretest', retire: 'Retire',
+  file: 'the bank file', active: ' (active)', activate: 'Make active',
+  version: (v) => `Revision ${v.revision}: ${v.summary} (from ${v.parent || 'the file'})`,
+  decided: (d) => `${d.action}${d.note ? ` (${d.note})` : ''}`,
+};
+
+const fmt = (x, se) => (typeof x === 'number' ? `${x.toFixed(2)}${typeof se === 'number' ? ` (${se.toFixed(2)})` : ''}` : '');
+
+async function decide(item, action) {
+  const err = document.getElementById('review-error');
+  showError(err, null);
+  try {
+    await api('POST', '/api/review/decisions', { item, action });
+    await loadReview();
+  } catch (e) { showError(err, e); }
+}
+
+function reviewRow(o) {
+  const se = o.se || {};
+  const b = Array.isArray(o.thresholds) ? o.thresholds[0] : o.b;
+  const sb = Array.isArray(se.b) ? se.b[0] : se.b;
+  const verdict = o.ready ? RT.ready : `${o.estimated ? RT.notReady : RT.notEstimated}${o.note}`;
+  const acts = o.decision ? RT.decided(o.decision) : [
+    o.promotable ? el('button', { type: 'button', onclick: () => decide(o.id, 'promote') }, RT.promote) : null,
+    el('button', { type: 'button', class: 'secondary', onclick: () => decide(o.id, 'keep') }, RT.keep),
+    o.state === 'pretest' ? el('button', { type: 'button', class: 'secondary', onclick: () => decide(o.id, 'retire') }, RT.retire) : null,
+  ];
+  return el('tr', {}, el('th', { scope: 'row' }, el('code', {}, o.id)), el('td', {}, o.skill || ''),
+    el('td', { class: 'num' }, o.n), el('td', { class: 'num' }, fmt(o.a, se.a)),
+    el('td', { class: 'num' }, fmt(b, sb)), el('td', { class: 'num' }, fmt(o.c, se.c)),
+    el('td', { class: 'num' }, o.fit ? o.fit.p.toFixed(3) : ''), el('td', {}, verdict),
+    el('td', {}, o.state || ''), el('td', {}, acts));
+}
+
+async function loadReview() {
+  let q, v;
+  try {
+    [q, v] = await Promise.all([api('GET', '/api/review'), api('GET', '/api/bank/versions')]);
+  } catch (e) {
+    return; // not an admin of the organization that keeps the bank: the section stays hidden
+  }
+  document.getElementById('review').hidden = false;
+  document.getElementById('review-summary').textContent = RT.summary(q);
+  document.querySelector('#review-items tbody').replaceChildren(...q.items.map(reviewRow));
+  const li = (rev, text) => el('li', {}, text, rev === v.active ? RT.active : ' ',
+    rev === v.active ? null : el('button', { type: 'button', class: 'secondary', onclick: () => activate(rev) }, RT.activate));
+  document.getElementById('versions').replaceChildren(
+    ...v.versions.map((x) => li(x.revision, RT.version(x))), li(0, `Revision 0: ${RT.file}`));
+}
+
+async function activate(revision) {
+  const err = document.getElementById('review-error');
+  showError(err, null);
+  try {
+    await api('POST', '/api/bank/rollback', { revision });
+    await loadReview();
+  } catch (e) { showError(err, e); }
+}
+
+document.getElementById('review-run').addEventListener('click', async () => {
+  const err = document.getElementById('review-error');
+  showError(err, null);
+  try {
+    await api('POST', '/api/review/calibrate', {});
+    await loadReview();
+  } catch (e) { showError(err, e); }
+});
+
 init();
+loadReview();

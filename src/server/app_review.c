@@ -1,0 +1,392 @@
+/*
+ * The review queue and the bank's versions (app.h "Review queue"; docs/
+ * calibration.md "Review and bank versions"). The bank is the server's, so
+ * its staff are the admins of the organization that keeps it: the first one,
+ * made at setup. A recruiter is refused (403) and an admin of another
+ * organization finds nothing (404).
+ *
+ * The queue is the latest calibration run of the pretest items over the
+ * stored answers (rf_app_review_calibrate: the server's `rolefit calibrate
+ * --pretest`), each item with its estimates, standard errors, fit, verdict
+ * and reasons, and the staff's decision on it. Promoting or retiring an item
+ * makes a new revision of the bank (store.h); a rollback makes an earlier
+ * one active again. A test keeps the version it started with
+ * (app_bankver.c), so no decision changes a test in flight.
+ */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bank/bank.h"
+#include "bank/params.h"
+#include "calib/online.h"
+#include "server/app_flow.h"
+#include "server/pretest_data.h"
+#include "store/store.h"
+
+#define NOTE_MAX 500
+#define DECISIONS_SHOWN 200
+#define REVIEW_THREADS 2 /* the calibration run's threads (a heavy request) */
+
+/* Admins of the organization that keeps the bank only. */
+static rf_status bank_admin(struct rf_app *a, const struct rf_principal *p, struct rf_app_error *e)
+{
+    if (!p->user_id || strcmp(p->role, "admin") != 0)
+        return rf_app_fail(e, RF_EPERM, NULL, "sign in as an admin to review the item bank");
+    int64_t first = 0;
+    rf_status rc = rf_store_org_first(a->store, &first, &e->err);
+    if (rc)
+        return rc;
+    if (first != p->org_id)
+        return rf_app_fail(e, RF_ENOTFOUND, NULL, "not found");
+    return RF_OK;
+}
+
+struct decisions_ctx {
+    json_t *arr;
+    int64_t run;     /* > 0: only the decisions on this run, latest per item, into by_item */
+    json_t *by_item; /* item id -> decision */
+    size_t n;
+};
+
+static json_t *decision_json(const struct rf_review_decision *d)
+{
+    return json_pack("{s:I,s:s?,s:s,s:I,s:I,s:s,s:I,s:I}", "id", (json_int_t)d->id, "item", d->item,
+                     "action", d->action, "revision", (json_int_t)d->revision, "run",
+                     (json_int_t)d->run_id, "note", d->note, "user", (json_int_t)d->user_id, "at",
+                     (json_int_t)d->at);
+}
+
+static void take_decision(void *ud, const struct rf_review_decision *d)
+{
+    struct decisions_ctx *c = ud;
+    if (c->run > 0) { /* newest first: the first seen per item is its latest */
+        if (d->run_id == c->run && d->item && !json_object_get(c->by_item, d->item))
+            json_object_set_new(c->by_item, d->item, decision_json(d));
+        return;
+    }
+    if (c->n++ < DECISIONS_SHOWN)
+        json_array_append_new(c->arr, decision_json(d));
+}
+
+/* The item's state in version v: its pool, or "retired"; NULL when the bank
+ * has no such item. */
+static const char *item_state(const struct rf_app_bankver *v, const char *id, size_t *bi)
+{
+    if (rf_bank_find(&v->view, id, bi))
+        return NULL;
+    const struct rf_item *it = &v->view.items[*bi];
+    return it->retired ? "retired" : rf_item_pool_name(it->pool);
+}
+
+rf_status rf_app_review(struct rf_app *a, const struct rf_principal *p, json_t **out,
+                        struct rf_app_error *e)
+{
+    rf_status rc = bank_admin(a, p, e);
+    const struct rf_app_bankver *v = NULL;
+    if (!rc)
+        rc = rf_app_bank_current(a, &v, &e->err);
+    if (rc)
+        return rc;
+    struct rf_review_run run;
+    rc = rf_store_review_run_latest(a->store, "pretest", &run, &e->err);
+    if (rc == RF_ENOTFOUND) {
+        *out = json_pack("{s:I,s:n,s:[]}", "revision", (json_int_t)v->revision, "run", "items");
+        return *out ? RF_OK : rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+    }
+    if (rc)
+        return rc;
+    json_t *res = json_loads(run.result, 0, NULL);
+    struct decisions_ctx dc = {NULL, run.id, json_object(), 0};
+    if (!res || !dc.by_item)
+        rc = rf_app_fail(e, RF_EDB, NULL, "review run %lld: stored result is not JSON",
+                         (long long)run.id);
+    if (!rc)
+        rc = rf_store_review_decisions_list(a->store, take_decision, &dc, &e->err);
+    json_t *items = json_object_get(res, "items"), *o;
+    size_t i;
+    json_array_foreach(items, i, o)
+    {
+        const char *id = json_string_value(json_object_get(o, "id"));
+        size_t bi;
+        const char *state = id ? item_state(v, id, &bi) : NULL;
+        json_object_set_new(o, "state", state ? json_string(state) : json_null());
+        if (state)
+            json_object_set_new(o, "skill", json_string(v->view.items[bi].skill));
+        json_t *d = id ? json_object_get(dc.by_item, id) : NULL;
+        json_object_set(o, "decision", d ? d : json_null());
+        /* promotable: ready by the rules and still a pretest item of the active version */
+        json_object_set_new(o, "promotable",
+                            json_boolean(json_is_true(json_object_get(o, "ready")) && state &&
+                                         !strcmp(state, "pretest")));
+    }
+    if (!rc) {
+        json_object_set_new(res, "revision", json_integer(v->revision));
+        json_object_set_new(res, "run",
+                            json_pack("{s:I,s:I,s:I,s:I}", "id", (json_int_t)run.id, "revision",
+                                      (json_int_t)run.revision, "at", (json_int_t)run.created, "by",
+                                      (json_int_t)run.created_by));
+        *out = res;
+        res = NULL;
+    }
+    json_decref(res);
+    json_decref(dc.by_item);
+    rf_store_review_run_cleanup(&run);
+    return rc;
+}
+
+rf_status rf_app_review_calibrate(struct rf_app *a, const struct rf_principal *p, const json_t *req,
+                                  json_t **out, struct rf_app_error *e)
+{
+    (void)req;
+    rf_status rc = bank_admin(a, p, e);
+    const struct rf_app_bankver *v = NULL;
+    if (!rc)
+        rc = rf_app_bank_current(a, &v, &e->err);
+    if (rc)
+        return rc;
+    struct rf_pretest_data d;
+    struct rf_online_result res;
+    memset(&res, 0, sizeof res);
+    struct rf_online_rules rules;
+    rf_online_rules_default(&rules);
+    json_t *j = NULL;
+    char *text = NULL;
+    rc = rf_pretest_collect(a->store, &v->view, &d, &e->err);
+    if (!rc)
+        rc = rf_online_run(d.items, d.nitems, d.ans, d.n, &rules, REVIEW_THREADS, &res, &e->err);
+    if (!rc && (rf_online_result_to_json(&res, d.items, &rules, &j) ||
+                json_object_set_new(j, "tests", json_integer((json_int_t)d.tests)) ||
+                json_object_set_new(j, "left_out", json_integer((json_int_t)d.unknown)) ||
+                !(text = json_dumps(j, JSON_COMPACT))))
+        rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+    int64_t id = 0;
+    if (!rc)
+        rc = rf_store_review_run_add(
+            a->store, &(struct rf_review_run){0, v->revision, p->user_id, 0, "pretest", text}, &id,
+            &e->err);
+    if (!rc)
+        rf_app_log(a, "review: calibration run %lld over %zu tests, %zu pretest items (user %lld)",
+                   (long long)id, d.tests, res.n, (long long)p->user_id);
+    free(text);
+    json_decref(j);
+    rf_online_result_cleanup(&res);
+    rf_pretest_data_cleanup(&d);
+    return rc ? rc : rf_app_review(a, p, out, e);
+}
+
+/* The parent's overlay with item id's entry merged with entry (consumed):
+ * the new revision's overlay as text (*text, caller frees). */
+static rf_status overlay_with(struct rf_app *a, int64_t parent, const char *id, json_t *entry,
+                              char **text, struct rf_app_error *e)
+{
+    json_t *ov = NULL;
+    rf_status rc = RF_OK;
+    if (parent > 0) {
+        struct rf_bank_revision r;
+        if (!(rc = rf_store_bank_revision_get(a->store, parent, &r, &e->err))) {
+            ov = json_loads(r.overlay, 0, NULL);
+            rf_store_bank_revision_cleanup(&r);
+        }
+    } else {
+        ov = json_pack("{s:{}}", "items");
+    }
+    json_t *items = json_object_get(ov, "items");
+    if (!rc && !json_is_object(items))
+        rc = rf_app_fail(e, RF_EDB, NULL, "bank revision %lld: overlay is not readable",
+                         (long long)parent);
+    if (!rc) {
+        json_t *old = json_object_get(items, id);
+        if (old)
+            json_object_update(old, entry);
+        else
+            json_object_set(items, id, entry);
+        if (!(*text = json_dumps(ov, JSON_COMPACT | JSON_SORT_KEYS)))
+            rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+    }
+    json_decref(entry);
+    json_decref(ov);
+    return rc;
+}
+
+/* The estimate of a run's item as bank parameters (checked as the bank
+ * reads them), or NULL with the reason in e. */
+static json_t *estimate_params(const json_t *o, const struct rf_item *it, struct rf_app_error *e)
+{
+    static const char *const keys[] = {"model", "a", "b", "c", "thresholds"};
+    json_t *par = json_object();
+    for (size_t k = 0; par && k < sizeof keys / sizeof keys[0]; k++) {
+        json_t *x = json_object_get(o, keys[k]);
+        if (x)
+            json_object_set(par, keys[k], x);
+    }
+    struct rf_irt_item irt;
+    if (!par || rf_params_from_json(par, &irt, it->id, &e->err)) {
+        json_decref(par);
+        if (!e->err.rc)
+            rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+        return NULL;
+    }
+    if (irt.ncat != it->irt.ncat) {
+        json_decref(par);
+        rf_app_fail(e, RF_ECONFLICT, "item",
+                    "item '%s': the estimate has %zu categories, the item %zu (a category "
+                    "nobody gave): it cannot be promoted until one did",
+                    it->id, irt.ncat, it->irt.ncat);
+        return NULL;
+    }
+    return par;
+}
+
+rf_status rf_app_review_decide(struct rf_app *a, const struct rf_principal *p, const json_t *req,
+                               json_t **out, struct rf_app_error *e)
+{
+    rf_status rc = bank_admin(a, p, e);
+    if (rc)
+        return rc;
+    const char *item, *action, *note;
+    if (!json_is_object(req))
+        return rf_app_fail(e, RF_EINVAL, NULL, "expected a JSON object");
+    if ((rc = rf_app_req_string(req, "item", 200, &item, e)) ||
+        (rc = rf_app_req_string(req, "action", 16, &action, e)) ||
+        (rc = rf_app_opt_string(req, "note", NOTE_MAX, &note, e)))
+        return rc;
+    int promote = !strcmp(action, "promote"), retire = !strcmp(action, "retire");
+    if (!promote && !retire && strcmp(action, "keep") != 0)
+        return rf_app_fail(e, RF_EINVAL, "action",
+                           "field 'action': '%s' is not promote, keep or retire", action);
+    const struct rf_app_bankver *v;
+    if ((rc = rf_app_bank_current(a, &v, &e->err)))
+        return rc;
+    struct rf_review_run run;
+    if ((rc = rf_store_review_run_latest(a->store, "pretest", &run, &e->err)) == RF_ENOTFOUND)
+        return rf_app_fail(e, RF_ECONFLICT, NULL,
+                           "no calibration run yet: run the calibration before deciding");
+    if (rc)
+        return rc;
+    json_t *res = json_loads(run.result, 0, NULL), *o, *entry = NULL;
+    const json_t *found = NULL;
+    size_t i, bi;
+    json_array_foreach(json_object_get(res, "items"), i, o)
+    {
+        const char *oid = json_string_value(json_object_get(o, "id"));
+        if (!found && oid && !strcmp(oid, item))
+            found = o;
+    }
+    const char *state = item_state(v, item, &bi);
+    if (!found || !state)
+        rc = rf_app_fail(e, RF_EINVAL, "item", "field 'item': '%s' is not in the review queue",
+                         item);
+    else if ((promote || retire) && strcmp(state, "pretest") != 0)
+        rc = rf_app_fail(e, RF_ECONFLICT, "item",
+                         "item '%s' is %s in the active bank (revision %lld), no longer pretest",
+                         item, state, (long long)v->revision);
+    else if (promote && !json_is_true(json_object_get(found, "ready"))) {
+        const char *why = json_string_value(json_object_get(found, "note"));
+        rc = rf_app_fail(e, RF_ECONFLICT, "item", "item '%s' does not pass the promotion rules: %s",
+                         item, why && why[0] ? why : "not estimated");
+    }
+    json_t *par = NULL;
+    if (!rc && promote && !(par = estimate_params(found, &v->view.items[bi], e)))
+        rc = e->err.rc ? e->err.rc : RF_ENOMEM;
+    if (!rc && promote)
+        entry = json_pack("{s:s,s:o}", "pool", "operational", "params", par);
+    else if (!rc && retire)
+        entry = json_pack("{s:b}", "retired", 1);
+    struct rf_review_decision d = {0, v->revision,  run.id,         p->user_id,
+                                   0, (char *)item, (char *)action, (char *)(note ? note : "")};
+    int64_t rev = v->revision, id = 0;
+    char *overlay = NULL, summary[512];
+    if (!rc && entry) {
+        snprintf(summary, sizeof summary, "%s %s (calibration run %lld)",
+                 promote ? "promote" : "retire", item, (long long)run.id);
+        if (!(rc = overlay_with(a, v->revision, item, entry, &overlay, e)))
+            rc = rf_store_bank_revision_add(
+                a->store,
+                &(struct rf_bank_revision){0, v->revision, p->user_id, 0, overlay, summary}, &d,
+                &rev, &e->err);
+    } else if (!rc) {
+        rc = rf_store_review_decision_add(a->store, &d, &id, &e->err);
+    }
+    if (!rc && entry) {
+        const struct rf_app_bankver *nv;
+        rc = rf_app_bank_current(a, &nv, &e->err);
+        rf_app_log(a, "review: %s %s: bank revision %lld (from %lld, user %lld)", action, item,
+                   (long long)rev, (long long)v->revision, (long long)p->user_id);
+    }
+    if (!rc)
+        *out = json_pack("{s:s,s:s,s:I,s:I}", "item", item, "action", action, "revision",
+                         (json_int_t)rev, "previous", (json_int_t)v->revision);
+    free(overlay);
+    json_decref(res);
+    rf_store_review_run_cleanup(&run);
+    return rc;
+}
+
+static void take_revision(void *ud, const struct rf_bank_revision *r)
+{
+    json_array_append_new(ud,
+                          json_pack("{s:I,s:I,s:s,s:I,s:I}", "revision", (json_int_t)r->id,
+                                    "parent", (json_int_t)r->parent, "summary", r->summary, "by",
+                                    (json_int_t)r->created_by, "at", (json_int_t)r->created));
+}
+
+rf_status rf_app_bank_versions(struct rf_app *a, const struct rf_principal *p, json_t **out,
+                               struct rf_app_error *e)
+{
+    rf_status rc = bank_admin(a, p, e);
+    const struct rf_app_bankver *v = NULL;
+    if (!rc)
+        rc = rf_app_bank_current(a, &v, &e->err);
+    if (rc)
+        return rc;
+    json_t *vers = json_array(), *dec = json_array();
+    struct decisions_ctx dc = {dec, 0, NULL, 0};
+    if (!(rc = rf_store_bank_revisions_list(a->store, take_revision, vers, &e->err)))
+        rc = rf_store_review_decisions_list(a->store, take_decision, &dc, &e->err);
+    if (!rc)
+        *out = json_pack("{s:I,s:{s:I,s:s},s:O,s:O}", "active", (json_int_t)v->revision, "file",
+                         "id", (json_int_t)a->bank_version, "hash", a->bank_hash, "versions", vers,
+                         "decisions", dec);
+    json_decref(vers);
+    json_decref(dec);
+    return rc;
+}
+
+rf_status rf_app_bank_rollback(struct rf_app *a, const struct rf_principal *p, const json_t *req,
+                               json_t **out, struct rf_app_error *e)
+{
+    rf_status rc = bank_admin(a, p, e);
+    if (rc)
+        return rc;
+    const json_t *r = json_object_get(req, "revision");
+    const char *note = NULL;
+    if (!json_is_integer(r) || json_integer_value(r) < 0)
+        return rf_app_fail(e, RF_EINVAL, "revision",
+                           "field 'revision': expected a revision number (0: the bank file)");
+    if ((rc = rf_app_opt_string(req, "note", NOTE_MAX, &note, e)))
+        return rc;
+    const struct rf_app_bankver *v;
+    if ((rc = rf_app_bank_current(a, &v, &e->err)))
+        return rc;
+    int64_t target = (int64_t)json_integer_value(r);
+    if (target == v->revision)
+        return rf_app_fail(e, RF_EINVAL, "revision", "field 'revision': %lld is the active one",
+                           (long long)target);
+    struct rf_review_decision d = {0, target, 0,          p->user_id,
+                                   0, NULL,   "rollback", (char *)(note ? note : "")};
+    rc = rf_store_bank_revision_activate(a->store, v->revision, &d, &e->err);
+    if (rc == RF_ENOTFOUND)
+        return rf_app_fail(e, RF_EINVAL, "revision", "field 'revision': no bank revision %lld",
+                           (long long)target);
+    const struct rf_app_bankver *nv;
+    if (!rc)
+        rc = rf_app_bank_current(a, &nv, &e->err);
+    if (!rc) {
+        rf_app_log(a, "review: bank revision %lld made active (was %lld, user %lld)",
+                   (long long)target, (long long)v->revision, (long long)p->user_id);
+        *out = json_pack("{s:I,s:I}", "active", (json_int_t)target, "previous",
+                         (json_int_t)v->revision);
+    }
+    return rc;
+}

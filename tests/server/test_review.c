@@ -1,0 +1,433 @@
+/* The review queue and the bank's versions through the server (issue 19;
+ * docs/calibration.md "Review and bank versions"):
+ *   - every endpoint refuses anyone but an admin of the organization that
+ *     keeps the bank (recruiter, candidate, nobody: 403; an admin of another
+ *     organization: 404);
+ *   - a calibration run over the stored answers lists the pretest items with
+ *     their estimates, SEs, fit and verdict;
+ *   - bad decisions are 400 naming the field, refused ones 409 naming the
+ *     item, and neither stores anything;
+ *   - promoting a ready item makes revision 1 (the item operational at its
+ *     estimate), a test in flight keeps revision 0 and finishes, new tests
+ *     run on revision 1 and their reports name it; a rollback makes revision
+ *     0 active exactly as it was (the item pretest again) and keeps 1 for a
+ *     roll forward. */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bank/bank.h"
+#include "fixture.h"
+#include "server/auth.h"
+#include "store/store.h"
+
+static char pre_dir[64];
+static char pretest_ids[64][160];
+static size_t npretest;
+
+/* A copy of data/bank with the first 2 operational mcq items of every file
+ * marked "pool": "pretest". */
+static void make_pretest_bank(void)
+{
+    struct rf_bank bank;
+    struct rf_err err;
+    rf_bank_init(&bank);
+    cr_assert_eq(rf_bank_load_dir("data/bank", &bank, &err), RF_OK, "%s", err.msg);
+    strcpy(pre_dir, "/tmp/rf-review-XXXXXX");
+    cr_assert(mkdtemp(pre_dir));
+    DIR *dir = opendir("data/bank");
+    cr_assert(dir);
+    struct dirent *de;
+    npretest = 0;
+    while ((de = readdir(dir))) {
+        size_t len = strlen(de->d_name);
+        if (len < 6 || strcmp(de->d_name + len - 5, ".json") != 0)
+            continue;
+        char path[256], out[256];
+        snprintf(path, sizeof path, "data/bank/%s", de->d_name);
+        snprintf(out, sizeof out, "%s/%s", pre_dir, de->d_name);
+        json_error_t je;
+        json_t *root = json_load_file(path, 0, &je);
+        cr_assert(root, "%s: %s", path, je.text);
+        json_t *it;
+        size_t i, marked = 0;
+        json_array_foreach(json_object_get(root, "items"), i, it)
+        {
+            size_t bi;
+            const char *id = json_string_value(json_object_get(it, "id"));
+            cr_assert_eq(rf_bank_find(&bank, id, &bi), RF_OK);
+            const struct rf_item *b = &bank.items[bi];
+            if (marked < 2 && b->pool == RF_POOL_OPERATIONAL && !b->retired &&
+                b->type == RF_ITEM_MCQ && npretest < 64) {
+                json_object_set_new(it, "pool", json_string("pretest"));
+                snprintf(pretest_ids[npretest++], 160, "%s", id);
+                marked++;
+            }
+        }
+        cr_assert_eq(json_dump_file(root, out, JSON_INDENT(1)), 0);
+        json_decref(root);
+    }
+    closedir(dir);
+    rf_bank_cleanup(&bank);
+}
+
+static void tweak(struct rf_server_config *cfg)
+{
+    cfg->app.bank_dir = pre_dir;
+    cfg->app.seed = 1919;
+    cfg->app.pretest = 3;
+}
+
+/* An admin of a second organization ("Other"), written into the database. */
+static struct http_client other_admin(void)
+{
+    struct rf_store *st;
+    struct rf_err err;
+    cr_assert_eq(rf_store_open(fx.db, &st, &err), RF_OK, "%s", err.msg);
+    int64_t org, uid;
+    char hash[RF_PWHASH_LEN];
+    cr_assert_eq(rf_auth_init(&err), RF_OK);
+    cr_assert_eq(rf_auth_hash_password("other password", hash, &err), RF_OK);
+    cr_assert_eq(rf_store_org_create(st, "Other", &org, &err), RF_OK);
+    cr_assert_eq(rf_store_user_create(st, org, "oz@other.test", "Oz", "admin", hash, &uid, &err),
+                 RF_OK);
+    rf_store_close(st);
+    struct http_client c = {fx.port, "", ""};
+    struct http_result r;
+    cr_assert_eq(client_do(&c, "POST", "/api/login",
+                           "{\"email\":\"oz@other.test\",\"password\":\"other password\","
+                           "\"organization\":\"Other\"}",
+                           &r),
+                 0);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    http_result_free(&r);
+    return c;
+}
+
+static int status_of(struct http_client *c, const char *method, const char *path, const char *body,
+                     struct http_result *r)
+{
+    cr_assert_eq(client_do(c, method, path, body, r), 0);
+    return r->status;
+}
+
+/* Starts an invited role test in a new browser c; *id its test. */
+static void start_invited(struct http_client *admin, struct http_client *c, long long *id,
+                          struct http_result *r)
+{
+    cr_assert_eq(status_of(admin, "POST", "/api/invites", "{\"role\":\"ml_engineer\"}", r), 201,
+                 "%s", r->body);
+    char body[256];
+    snprintf(body, sizeof body, "{\"invite\":\"%s\"}",
+             json_string_value(json_object_get(r->json, "token")));
+    http_result_free(r);
+    *c = (struct http_client){fx.port, "", ""};
+    cr_assert_eq(status_of(c, "POST", "/api/tests", body, r), 201, "%s", r->body);
+    *id = json_integer_value(json_object_get(json_object_get(r->json, "test"), "id"));
+}
+
+static int by_hash(const char *item)
+{
+    unsigned h = 7;
+    for (const char *c = item; *c; c++)
+        h = h * 31u + (unsigned char)*c;
+    return (h >> 4) % 3 != 0;
+}
+
+/* Answers at most n questions of test id from reply r (consumed); 1 when
+ * the test finished. */
+static int answer(struct http_client *c, long long id, struct http_result *r, int n)
+{
+    for (int k = 0; k < n && json_is_object(json_object_get(r->json, "question")); k++) {
+        const char *item =
+            json_string_value(json_object_get(json_object_get(r->json, "question"), "item"));
+        char body[512], path[64];
+        fixture_answer_body(item, by_hash(item), body, sizeof body);
+        http_result_free(r);
+        snprintf(path, sizeof path, "/api/tests/%lld/answers", id);
+        cr_assert_eq(status_of(c, "POST", path, body, r), 200, "%s", r->body);
+    }
+    int done = !json_is_object(json_object_get(r->json, "question"));
+    http_result_free(r);
+    return done;
+}
+
+/* The current state of test id (its candidate's view): 200 required. */
+static void get_test(struct http_client *c, long long id, struct http_result *r)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/api/tests/%lld", id);
+    cr_assert_eq(status_of(c, "GET", path, NULL, r), 200, "test %lld: %s", id, r->body);
+}
+
+/* The revision a finished test's report names. */
+static long long report_revision(struct http_client *c, long long id)
+{
+    struct http_result r;
+    char path[64];
+    snprintf(path, sizeof path, "/api/tests/%lld/report", id);
+    cr_assert_eq(status_of(c, "GET", path, NULL, &r), 200, "%s", r.body);
+    const json_t *bv = json_object_get(r.json, "bank_version");
+    cr_assert(json_is_object(bv), "the report names its bank version: %s", r.body);
+    cr_assert(json_is_integer(json_object_get(bv, "file")), "%s", r.body);
+    long long rev = json_integer_value(json_object_get(bv, "revision"));
+    http_result_free(&r);
+    return rev;
+}
+
+static json_t *queue_item(const json_t *q, const char *id)
+{
+    const json_t *o;
+    size_t i;
+    json_array_foreach(json_object_get(q, "items"), i, o)
+    {
+        if (!strcmp(json_string_value(json_object_get(o, "id")), id))
+            return (json_t *)o;
+    }
+    return NULL;
+}
+
+static long long active_revision(struct http_client *admin, size_t *nversions)
+{
+    struct http_result r;
+    cr_assert_eq(status_of(admin, "GET", "/api/bank/versions", NULL, &r), 200, "%s", r.body);
+    long long a = json_integer_value(json_object_get(r.json, "active"));
+    if (nversions)
+        *nversions = json_array_size(json_object_get(r.json, "versions"));
+    http_result_free(&r);
+    return a;
+}
+
+Test(review, only_the_bank_organizations_admins, .timeout = 300)
+{
+    fixture_start(0, 0);
+    struct http_client admin = fixture_admin(), other = other_admin(), nobody = {fx.port, "", ""};
+    struct http_result r;
+    cr_assert_eq(status_of(&admin, "POST", "/api/users",
+                           "{\"name\":\"Rex\",\"email\":\"rex@x.test\",\"password\":\"rex password "
+                           "long\",\"role\":\"recruiter\"}",
+                           &r),
+                 201, "%s", r.body);
+    http_result_free(&r);
+    struct http_client rec = {fx.port, "", ""};
+    cr_assert_eq(status_of(&rec, "POST", "/api/login",
+                           "{\"email\":\"rex@x.test\",\"password\":\"rex password long\","
+                           "\"organization\":\"Acme\"}",
+                           &r),
+                 200, "%s", r.body);
+    http_result_free(&r);
+    /* a candidate: an invited test started */
+    struct http_client cand;
+    long long tid;
+    start_invited(&admin, &cand, &tid, &r);
+    http_result_free(&r);
+    static const char *const ep[][3] = {
+        {"GET", "/api/review", NULL},
+        {"POST", "/api/review/calibrate", "{}"},
+        {"POST", "/api/review/decisions", "{\"item\":\"x\",\"action\":\"keep\"}"},
+        {"GET", "/api/bank/versions", NULL},
+        {"POST", "/api/bank/rollback", "{\"revision\":0}"},
+    };
+    for (size_t k = 0; k < sizeof ep / sizeof ep[0]; k++) {
+        int s = status_of(&nobody, ep[k][0], ep[k][1], ep[k][2], &r);
+        cr_assert(s == 403 || s == 401, "nobody: %s %s: %d", ep[k][0], ep[k][1], s);
+        http_result_free(&r);
+        cr_assert_eq(status_of(&cand, ep[k][0], ep[k][1], ep[k][2], &r), 403,
+                     "candidate: %s %s: %s", ep[k][0], ep[k][1], r.body);
+        http_result_free(&r);
+        cr_assert_eq(status_of(&rec, ep[k][0], ep[k][1], ep[k][2], &r), 403, "recruiter: %s %s: %s",
+                     ep[k][0], ep[k][1], r.body);
+        http_result_free(&r);
+        cr_assert_eq(status_of(&other, ep[k][0], ep[k][1], ep[k][2], &r), 404,
+                     "another organization's admin: %s %s: %s", ep[k][0], ep[k][1], r.body);
+        http_result_free(&r);
+    }
+    /* the bank's admin: the reads, and the writes' own refusals */
+    cr_assert_eq(status_of(&admin, "GET", "/api/review", NULL, &r), 200, "%s", r.body);
+    cr_assert(json_is_null(json_object_get(r.json, "run")), "no run yet: %s", r.body);
+    http_result_free(&r);
+    cr_assert_eq(status_of(&admin, "GET", "/api/bank/versions", NULL, &r), 200, "%s", r.body);
+    cr_assert_eq(json_integer_value(json_object_get(r.json, "active")), 0);
+    http_result_free(&r);
+    cr_assert_eq(status_of(&admin, "POST", "/api/review/decisions",
+                           "{\"item\":\"x\",\"action\":\"keep\"}", &r),
+                 409, "no run to decide on: %s", r.body);
+    http_result_free(&r);
+    cr_assert_eq(status_of(&admin, "POST", "/api/bank/rollback", "{\"revision\":0}", &r), 400, "%s",
+                 r.body);
+    http_result_free(&r);
+    fixture_stop();
+}
+
+/* A run whose result says item is ready at a = 1.3, b = 0.4, c = 0.2,
+ * written into the server's database (the calibration itself is
+ * tests/calib/test_online.c's; through the server it takes thousands of
+ * tests). */
+static void ready_run(const char *item, const char *other)
+{
+    struct rf_store *st;
+    struct rf_err err;
+    cr_assert_eq(rf_store_open(fx.db, &st, &err), RF_OK, "%s", err.msg);
+    char result[2048];
+    snprintf(result, sizeof result,
+             "{\"items\":[{\"id\":\"%s\",\"n\":900,\"estimated\":true,\"ready\":true,\"note\":"
+             "\"\",\"model\":\"3PL\",\"a\":1.3,\"b\":0.4,\"c\":0.2,\"se\":{\"a\":0.12,\"b\":0.1,"
+             "\"c\":0.03},\"fit\":{\"x2\":6.1,\"df\":7,\"p\":0.53}},"
+             "{\"id\":\"%s\",\"n\":150,\"estimated\":true,\"ready\":false,\"note\":\"fewer than "
+             "200 answers\",\"model\":\"3PL\",\"a\":0.9,\"b\":-0.2,\"c\":0.2,\"se\":{\"a\":0.4,"
+             "\"b\":0.5,\"c\":0.1},\"fit\":null}],\"rules\":{},\"tests\":1000}",
+             item, other);
+    int64_t id;
+    cr_assert_eq(rf_store_review_run_add(st, &(struct rf_review_run){0, 0, 1, 0, "pretest", result},
+                                         &id, &err),
+                 RF_OK, "%s", err.msg);
+    rf_store_close(st);
+}
+
+Test(review, promote_keep_rollback_and_tests_in_flight, .timeout = 600)
+{
+    make_pretest_bank();
+    cr_assert(npretest >= 4);
+    fixture_start_with(0, 0, tweak);
+    struct http_client admin = fixture_admin();
+    struct http_result r;
+    /* some finished tests, then a calibration run over them */
+    for (int t = 0; t < 3; t++) {
+        struct http_client c;
+        long long id;
+        start_invited(&admin, &c, &id, &r);
+        cr_assert(answer(&c, id, &r, 100), "test %d finished", t);
+    }
+    cr_assert_eq(status_of(&admin, "POST", "/api/review/calibrate", "{}", &r), 200, "%s", r.body);
+    cr_assert(json_array_size(json_object_get(r.json, "items")) > 0, "%s", r.body);
+    {
+        const json_t *o;
+        size_t i;
+        json_array_foreach(json_object_get(r.json, "items"), i, o)
+        {
+            cr_assert(!json_is_true(json_object_get(o, "ready")), "3 tests make no item ready");
+            cr_assert(!json_is_true(json_object_get(o, "promotable")));
+            cr_assert_str_eq(json_string_value(json_object_get(o, "state")), "pretest");
+            const char *note = json_string_value(json_object_get(o, "note"));
+            cr_assert(note && strstr(note, "answer"), "the reason is given: %s", note);
+        }
+    }
+    const char *first = json_string_value(
+        json_object_get(json_array_get(json_object_get(r.json, "items"), 0), "id"));
+    char some[160];
+    snprintf(some, sizeof some, "%s", first);
+    http_result_free(&r);
+    char body[512];
+    snprintf(body, sizeof body, "{\"item\":\"%s\",\"action\":\"promote\"}", some);
+    cr_assert_eq(status_of(&admin, "POST", "/api/review/decisions", body, &r), 409, "%s", r.body);
+    cr_assert(strstr(json_string_value(json_object_get(r.json, "error")), some),
+              "the refusal names the item: %s", r.body);
+    http_result_free(&r);
+
+    /* a test in flight under revision 0 */
+    struct http_client fl;
+    long long flight;
+    start_invited(&admin, &fl, &flight, &r);
+    cr_assert(!answer(&fl, flight, &r, 3));
+
+    /* a ready item, and bad decisions: nothing stored */
+    const char *item = pretest_ids[0], *other = pretest_ids[1];
+    ready_run(item, other);
+    static const char *const bad[][2] = {
+        {"[]", NULL},
+        {"{\"action\":\"promote\"}", "item"},
+        {"{\"item\":\"x.y\",\"action\":\"promote\"}", "item"},
+        {"{\"item\":7,\"action\":\"promote\"}", "item"},
+        {"{\"item\":\"@\",\"action\":\"bless\"}", "action"},
+        {"{\"item\":\"@\"}", "action"},
+        {"{\"item\":\"@\",\"action\":\"promote\",\"note\":5}", "note"},
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        const char *at = strchr(bad[k][0], '@');
+        if (at)
+            snprintf(body, sizeof body, "%.*s%s%s", (int)(at - bad[k][0]), bad[k][0], item, at + 1);
+        else
+            snprintf(body, sizeof body, "%s", bad[k][0]);
+        cr_assert_eq(status_of(&admin, "POST", "/api/review/decisions", body, &r), 400, "%s: %s",
+                     body, r.body);
+        if (bad[k][1])
+            cr_assert_str_eq(json_string_value(json_object_get(r.json, "field")), bad[k][1],
+                             "%s: %s", body, r.body);
+        http_result_free(&r);
+    }
+    snprintf(body, sizeof body, "{\"item\":\"%s\",\"action\":\"promote\"}", other);
+    cr_assert_eq(status_of(&admin, "POST", "/api/review/decisions", body, &r), 409, "%s", r.body);
+    cr_assert(strstr(r.body, "fewer than 200 answers"), "%s", r.body);
+    http_result_free(&r);
+    size_t nv;
+    cr_assert_eq(active_revision(&admin, &nv), 0);
+    cr_assert_eq(nv, 0, "no revision was stored by a refused decision");
+
+    /* promote: revision 1 */
+    snprintf(body, sizeof body, "{\"item\":\"%s\",\"action\":\"promote\",\"note\":\"good\"}", item);
+    cr_assert_eq(status_of(&admin, "POST", "/api/review/decisions", body, &r), 200, "%s", r.body);
+    cr_assert_eq(json_integer_value(json_object_get(r.json, "revision")), 1);
+    http_result_free(&r);
+    cr_assert_eq(status_of(&admin, "GET", "/api/review", NULL, &r), 200, "%s", r.body);
+    cr_assert_str_eq(json_string_value(json_object_get(queue_item(r.json, item), "state")),
+                     "operational");
+    cr_assert_str_eq(json_string_value(json_object_get(
+                         json_object_get(queue_item(r.json, item), "decision"), "action")),
+                     "promote");
+    http_result_free(&r);
+    cr_assert_eq(status_of(&admin, "POST", "/api/review/decisions", body, &r), 409,
+                 "promoted twice: %s", r.body);
+    http_result_free(&r);
+    snprintf(body, sizeof body, "{\"item\":\"%s\",\"action\":\"keep\"}", other);
+    cr_assert_eq(status_of(&admin, "POST", "/api/review/decisions", body, &r), 200, "%s", r.body);
+    cr_assert_eq(json_integer_value(json_object_get(r.json, "revision")), 1, "keep: no revision");
+    http_result_free(&r);
+
+    /* the test in flight keeps revision 0; a new one runs on revision 1 */
+    get_test(&fl, flight, &r);
+    cr_assert(answer(&fl, flight, &r, 100), "the test in flight finishes");
+    cr_assert_eq(report_revision(&fl, flight), 0);
+    struct http_client nb;
+    long long newer;
+    start_invited(&admin, &nb, &newer, &r);
+    cr_assert(!answer(&nb, newer, &r, 2));
+
+    /* rollback: revision 0 exactly; 1 kept */
+    cr_assert_eq(status_of(&admin, "POST", "/api/bank/rollback", "{\"revision\":99}", &r), 400,
+                 "%s", r.body);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "field")), "revision");
+    http_result_free(&r);
+    cr_assert_eq(status_of(&admin, "POST", "/api/bank/rollback", "{\"revision\":-1}", &r), 400,
+                 "%s", r.body);
+    http_result_free(&r);
+    cr_assert_eq(active_revision(&admin, NULL), 1, "a refused rollback changes nothing");
+    cr_assert_eq(
+        status_of(&admin, "POST", "/api/bank/rollback", "{\"revision\":0,\"note\":\"undo\"}", &r),
+        200, "%s", r.body);
+    http_result_free(&r);
+    cr_assert_eq(active_revision(&admin, &nv), 0);
+    cr_assert_eq(nv, 1, "revision 1 is kept");
+    cr_assert_eq(status_of(&admin, "GET", "/api/review", NULL, &r), 200, "%s", r.body);
+    cr_assert_str_eq(json_string_value(json_object_get(queue_item(r.json, item), "state")),
+                     "pretest", "after the rollback the item is pretest again");
+    http_result_free(&r);
+    /* the test started on revision 1 finishes on it */
+    get_test(&nb, newer, &r);
+    cr_assert(answer(&nb, newer, &r, 100));
+    cr_assert_eq(report_revision(&nb, newer), 1);
+    struct http_client c0;
+    long long after;
+    start_invited(&admin, &c0, &after, &r);
+    cr_assert(answer(&c0, after, &r, 100));
+    cr_assert_eq(report_revision(&c0, after), 0);
+    /* and forward again */
+    cr_assert_eq(status_of(&admin, "POST", "/api/bank/rollback", "{\"revision\":1}", &r), 200, "%s",
+                 r.body);
+    http_result_free(&r);
+    cr_assert_eq(active_revision(&admin, NULL), 1);
+    fixture_stop();
+}
