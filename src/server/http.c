@@ -309,10 +309,40 @@ void rf_resp_json(struct rf_resp *resp, int status, json_t *j)
     free(s);
 }
 
+/* The stable code of an error of this status (http.h): what a page shows in
+ * its reader's language (web/i18n: "error.<code>"), where the English message
+ * is for API users. */
+static const char *error_code(int status, const char *field)
+{
+    switch (status) {
+    case 400: return field ? "invalid_field" : "bad_request";
+    case 401: return "sign_in_failed";
+    case 403: return "forbidden";
+    case 404: return "not_found";
+    case 405: return "method_not_allowed";
+    case 409: return "conflict";
+    case 410: return "gone";
+    case 413: return "too_large";
+    case 414: return "url_too_long";
+    case 415: return "content_type";
+    case 422: return "unprocessable";
+    case 429: return "rate_limited";
+    case 503: return "busy";
+    default: return "internal";
+    }
+}
+
+void rf_resp_error_code(struct rf_resp *resp, int status, const char *code, const char *msg,
+                        const char *field)
+{
+    json_t *j = json_pack("{s:s,s:s?,s:s}", "error", msg, "field", field, "code",
+                          code ? code : error_code(status, field));
+    rf_resp_json(resp, status, j);
+}
+
 void rf_resp_error(struct rf_resp *resp, int status, const char *msg, const char *field)
 {
-    json_t *j = json_pack("{s:s,s:s?}", "error", msg, "field", field);
-    rf_resp_json(resp, status, j);
+    rf_resp_error_code(resp, status, NULL, msg, field);
 }
 
 int rf_http_status(rf_status rc)
@@ -341,16 +371,16 @@ void rf_resp_fail(struct rf_resp *resp, rf_status rc, const char *msg, const cha
     if (rc == RF_EFULL) {
         /* nothing of the request was stored; it may pass once space is freed */
         rf_resp_header(resp, "Retry-After", RF_HTTP_FULL_RETRY_AFTER);
-        rf_resp_error(resp, st, "the server cannot store anything right now; try again later",
-                      NULL);
+        rf_resp_error_code(resp, st, "store_full",
+                           "the server cannot store anything right now; try again later", NULL);
         return;
     }
     if (rc == RF_EUNAVAIL) {
         /* the database server is away (restarting, network): nothing of the
          * request was acknowledged; the store reconnects by itself */
         rf_resp_header(resp, "Retry-After", RF_HTTP_DB_RETRY_AFTER);
-        rf_resp_error(resp, st, "the database cannot be reached right now; try again later",
-                      NULL);
+        rf_resp_error_code(resp, st, "db_away",
+                           "the database cannot be reached right now; try again later", NULL);
         return;
     }
     /* internal details of server errors are logged, not sent */

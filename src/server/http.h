@@ -62,8 +62,13 @@ void rf_resp_json(struct rf_resp *resp, int status, json_t *j);
 /* Sets a body of the given content type (copied). */
 void rf_resp_text(struct rf_resp *resp, int status, const char *ctype, const char *text,
                   size_t len);
-/* A JSON error {"error": msg, "field": field|null} with status. */
+/* A JSON error {"error": msg, "field": field|null, "code": code} with status:
+ * msg is English, for API users; code is stable ("not_found",
+ * "invalid_field", ...; by the status when NULL) so that a page says it in
+ * its reader's language (docs/api.md lists the codes). */
 void rf_resp_error(struct rf_resp *resp, int status, const char *msg, const char *field);
+void rf_resp_error_code(struct rf_resp *resp, int status, const char *code, const char *msg,
+                        const char *field);
 /* The one mapping from a library status (and its message) to an HTTP error. */
 void rf_resp_fail(struct rf_resp *resp, rf_status rc, const char *msg, const char *field);
 int rf_http_status(rf_status rc);

@@ -19,8 +19,9 @@
 
 #include "base/escape.h"
 #include "base/file.h"
-#include "server/http.h"
 #include "server/guard.h"
+#include "server/http.h"
+#include "server/pages.h"
 #include "server/pow.h"
 #include "server/shared.h"
 
@@ -86,7 +87,7 @@ static int principal(struct rf_server *s, struct rf_req *req, struct rf_resp *re
     if (unsafe && p->csrf[0]) {
         const char *h = rf_req_header(req, "X-CSRF-Token");
         if (!h || !rf_auth_equal(h, p->csrf)) {
-            rf_resp_error(resp, 403, "missing or wrong X-CSRF-Token header", NULL);
+            rf_resp_error_code(resp, 403, "csrf", "missing or wrong X-CSRF-Token header", NULL);
             return 0;
         }
     }
@@ -849,15 +850,42 @@ static void h_static(void *ap, struct rf_req *req, struct rf_resp *resp)
     if (!realpath(path, real) || strncmp(real, s->web_root, rl) != 0 || real[rl] != '/' ||
         stat(real, &st) != 0 || !S_ISREG(st.st_mode))
         return rf_resp_error(resp, 404, "not found", NULL);
-    char etag[64];
+    /* a page is served in the reader's language with its catalogue
+     * (pages.h): its tag names the language and the catalogue's version */
+    int page = strcmp(ct, "text/html; charset=utf-8") == 0;
+    const char *lang = page ? rf_page_lang(req) : NULL;
+    char etag[128];
     snprintf(etag, sizeof etag, "\"%llx-%llx\"", (unsigned long long)st.st_size,
              (unsigned long long)st.st_mtime);
+    if (page) {
+        char cat[PATH_MAX + 64];
+        struct stat cs;
+        snprintf(cat, sizeof cat, "%s/i18n/%s.json", s->web_root, lang);
+        if (stat(cat, &cs) != 0)
+            memset(&cs, 0, sizeof cs);
+        snprintf(etag, sizeof etag, "\"%llx-%llx-%s-%llx-%llx\"", (unsigned long long)st.st_size,
+                 (unsigned long long)st.st_mtime, lang, (unsigned long long)cs.st_size,
+                 (unsigned long long)cs.st_mtime);
+        rf_resp_header(resp, "Vary", "Cookie, Accept-Language");
+        rf_resp_header(resp, "Content-Language", lang);
+    }
     const char *inm = rf_req_header(req, "If-None-Match");
     rf_resp_header(resp, "ETag", etag);
     rf_resp_header(resp, "Cache-Control", "no-cache");
     if (inm && strcmp(inm, etag) == 0) {
         resp->status = 304;
         resp->ctype = NULL;
+        return;
+    }
+    if (page) {
+        struct rf_err err;
+        if (rf_page_render(real, s->web_root, lang, &resp->body, &err)) {
+            if (s->cfg.app.log)
+                s->cfg.app.log(err.msg);
+            return rf_resp_error(resp, 500, "internal error", NULL);
+        }
+        resp->status = 200;
+        resp->ctype = ct;
         return;
     }
     resp->status = 200;

@@ -2,7 +2,10 @@
 # Browser tests of `rolefit serve` (issue 7): playwright-core from npm drives
 # Debian's chromium headless against the real server on a free loopback port
 # with a temporary database. Flows and checks are in tests/browser/flows.mjs;
-# screenshots of every final page go to test-output/browser/.
+# screenshots of every final page go to test-output/browser/. A third server
+# serves the walk in Japanese (tests/browser/ja.mjs: the candidate and the
+# recruiter flows with the untranslated-text and tofu checks on every page);
+# its screenshots go to $BUILD/browser-ja/ (fonts-noto-cjk from install-deps).
 # Deterministic: the server runs with --seed $RF_SEED (default 23), so the
 # same flows ask the same questions in every run and a failure reproduces
 # with the seed it prints. A second server serves the worst-case bank
@@ -40,7 +43,9 @@ spid=$!
 "$RF" serve --port 0 --db "$TMP/worst.db" --bank "$TMP/worst-bank" --answer-rate 0 --threads 2 \
     --seed "$SEED" 2>"$TMP/worst-serve.log" &
 wpid=$!
-trap 'kill $spid $wpid 2>/dev/null; wait $spid $wpid 2>/dev/null; rm -rf "$TMP"' EXIT
+"$RF" serve --port 0 --db "$TMP/ja.db" --answer-rate 0 --threads 2 --seed "$SEED" 2>"$TMP/ja-serve.log" &
+jpid=$!
+trap 'kill $spid $wpid $jpid 2>/dev/null; wait $spid $wpid $jpid 2>/dev/null; rm -rf "$TMP"' EXIT
 # waits for the server of log $1 (process $2) to name its port
 server_port() {
     local p=""
@@ -58,6 +63,9 @@ wport=$(server_port "$TMP/worst-serve.log" $wpid)
 [ -n "$wport" ] || { cat "$TMP/worst-serve.log"; fatal "worst-case server did not start"; }
 setup=$(grep -oE 'http://[^ ]+/setup\.html#[A-Za-z0-9_-]+' "$TMP/serve.log" | head -n 1)
 [ -n "$setup" ] && ok || bad "server logs a setup link"
+jport=$(server_port "$TMP/ja-serve.log" $jpid)
+[ -n "$jport" ] || { cat "$TMP/ja-serve.log"; fatal "Japanese walk's server did not start"; }
+jsetup=$(grep -oE 'http://[^ ]+/setup\.html#[A-Za-z0-9_-]+' "$TMP/ja-serve.log" | head -n 1)
 
 postings=0
 grep -q '"/api/postings"' src/server/routes.c && postings=1
@@ -77,8 +85,24 @@ if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
     bad "flows.mjs exited $rc"
 fi
 
+# the walk in Japanese
+JOUT=${BUILD:-build}/browser-ja
+rm -rf "$JOUT"
+fc-list :lang=ja family | grep -q 'Noto Sans CJK JP' && ok || bad "fonts-noto-cjk installed (Noto Sans CJK JP)"
+RF_BASE="http://127.0.0.1:$jport" RF_SETUP_URL="$jsetup" RF_OUT="$JOUT" NODE_PATH= TMPDIR="$TMP" \
+    timeout 420 node tests/browser/ja.mjs >"$TMP/ja.log" 2>&1
+rc=$?
+cp "$TMP/ja.log" "$JOUT/ja.log" 2>/dev/null
+grep -E "^(FAIL|#|screenshots:|ja walk:)" "$TMP/ja.log"
+p=$(grep -c '^ok ' "$TMP/ja.log"); f=$(grep -c '^FAIL ' "$TMP/ja.log")
+pass=$((pass + p)); fail=$((fail + f))
+if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+    tail -n 20 "$TMP/ja.log"
+    bad "ja.mjs exited $rc"
+fi
+
 # the servers stop gracefully and logged no crash or sanitizer report
-for s in "$spid serve" "$wpid worst-serve"; do
+for s in "$spid serve" "$wpid worst-serve" "$jpid ja-serve"; do
     set -- $s
     kill -TERM "$1"
     wait "$1"; src=$?

@@ -1,17 +1,18 @@
-import { api, el, header, showError } from './api.js';
+import { api, el, header, inLang, showError } from './api.js';
+import { has, num, t, tx } from './i18n.js';
 
 async function init() {
   const m = await header('/admin.html');
   if (!m || !m.user) { location.href = '/login.html'; return; }
   try {
-    const b = await api('GET', '/api/bank');
-    document.getElementById('summary').replaceChildren(
-      `${b.items} items over ${b.skills.length} skills; ${b.calibrated} calibrated, ${b.retired} retired. Bank version `,
-      el('code', {}, b.version), '.');
+    const b = await api('GET', inLang('/api/bank'));
+    document.getElementById('summary').replaceChildren(tx('admin.summary', {
+      items: b.items, skills: b.skills.length, calibrated: b.calibrated, retired: b.retired, version: el('code', {}, b.version),
+    }));
     document.querySelector('#bank tbody').replaceChildren(...b.skills.map((s) => el('tr', {},
-      el('th', { scope: 'row' }, s.name), el('td', { class: 'num' }, s.items), el('td', { class: 'num' }, s.easy),
+      el('th', { scope: 'row' }, s.name), el('td', { class: 'num' }, num(s.items)), el('td', { class: 'num' }, s.easy),
       el('td', { class: 'num' }, s.medium), el('td', { class: 'num' }, s.hard),
-      el('td', { class: 'num' }, `${s.calibrated} (${s.items ? Math.round((100 * s.calibrated) / s.items) : 0}%)`),
+      el('td', { class: 'num' }, t('admin.calibrated_share', { n: s.calibrated, pct: s.items ? Math.round((100 * s.calibrated) / s.items) : 0 })),
       el('td', { class: 'num' }, s.retired))));
   } catch (e) {
     showError(document.getElementById('summary'), e);
@@ -28,7 +29,7 @@ form.addEventListener('submit', async (ev) => {
       name: form['u-name'].value, email: form['u-email'].value,
       password: form['u-password'].value, role: form['u-role'].value,
     });
-    document.getElementById('u-done').textContent = `Added ${u.email} as ${u.role}.`;
+    document.getElementById('u-done').textContent = t(u.role === 'admin' ? 'admin.added_admin' : 'admin.added_recruiter', { email: u.email });
     form.reset();
   } catch (e) {
     showError(err, e);
@@ -39,13 +40,23 @@ form.addEventListener('submit', async (ev) => {
 // Its strings, together: shown only to the admins of the organization that keeps the bank.
 const RT = {
   summary: (q) => (q.run
-    ? `Calibration run ${q.run.id} over ${q.tests} finished tests; bank revision ${q.revision} is active.`
-    : `No calibration run yet; bank revision ${q.revision} is active.`),
-  ready: 'ready for review', notReady: 'not ready: ', notEstimated: 'not estimated: ',
-  promote: 'Promote', keep: 'Keep in pretest', retire: 'Retire',
-  file: 'the bank file', active: ' (active)', activate: 'Make active',
-  version: (v) => `Revision ${v.revision}: ${v.summary} (from ${v.parent || 'the file'})`,
-  decided: (d) => `${d.action}${d.note ? ` (${d.note})` : ''}`,
+    ? t('admin.review_summary', { run: q.run.id, tests: num(q.tests), revision: q.revision })
+    : t('admin.review_summary_none', { revision: q.revision })),
+  ready: () => t('admin.review_ready'),
+  notReady: (note) => t('admin.review_not_ready', { why: note }),
+  notEstimated: (note) => t('admin.review_not_estimated', { why: note }),
+  promote: () => t('admin.review_promote'), keep: () => t('admin.review_keep'), retire: () => t('admin.review_retire'),
+  activate: () => t('admin.version_activate'),
+  version: (v) => (v.parent
+    ? t('admin.version', { revision: v.revision, summary: v.summary, parent: v.parent })
+    : t('admin.version_from_file', { revision: v.revision, summary: v.summary })),
+  file: () => t('admin.version_file'),
+  active: () => t('admin.version_active'),
+  state: (s) => (has(`admin.state_${s}`) ? t(`admin.state_${s}`) : s || ''),
+  decided: (d) => {
+    const what = has(`admin.decided_${d.action}`) ? t(`admin.decided_${d.action}`) : d.action;
+    return d.note ? t('admin.decided_note', { what, note: d.note }) : what;
+  },
 };
 
 const fmt = (x, se) => (typeof x === 'number' ? `${x.toFixed(2)}${typeof se === 'number' ? ` (${se.toFixed(2)})` : ''}` : '');
@@ -63,17 +74,17 @@ function reviewRow(o) {
   const se = o.se || {};
   const b = Array.isArray(o.thresholds) ? o.thresholds[0] : o.b;
   const sb = Array.isArray(se.b) ? se.b[0] : se.b;
-  const verdict = o.ready ? RT.ready : `${o.estimated ? RT.notReady : RT.notEstimated}${o.note}`;
+  const verdict = o.ready ? RT.ready() : (o.estimated ? RT.notReady : RT.notEstimated)(o.note || '');
   const acts = o.decision ? RT.decided(o.decision) : [
-    o.promotable ? el('button', { type: 'button', onclick: () => decide(o.id, 'promote') }, RT.promote) : null,
-    el('button', { type: 'button', class: 'secondary', onclick: () => decide(o.id, 'keep') }, RT.keep),
-    o.state === 'pretest' ? el('button', { type: 'button', class: 'secondary', onclick: () => decide(o.id, 'retire') }, RT.retire) : null,
+    o.promotable ? el('button', { type: 'button', onclick: () => decide(o.id, 'promote') }, RT.promote()) : null,
+    el('button', { type: 'button', class: 'secondary', onclick: () => decide(o.id, 'keep') }, RT.keep()),
+    o.state === 'pretest' ? el('button', { type: 'button', class: 'secondary', onclick: () => decide(o.id, 'retire') }, RT.retire()) : null,
   ];
   return el('tr', {}, el('th', { scope: 'row' }, el('code', {}, o.id)), el('td', {}, o.skill || ''),
     el('td', { class: 'num' }, o.n), el('td', { class: 'num' }, fmt(o.a, se.a)),
     el('td', { class: 'num' }, fmt(b, sb)), el('td', { class: 'num' }, fmt(o.c, se.c)),
     el('td', { class: 'num' }, o.fit ? o.fit.p.toFixed(3) : ''), el('td', {}, verdict),
-    el('td', {}, o.state || ''), el('td', {}, acts));
+    el('td', {}, RT.state(o.state)), el('td', {}, acts));
 }
 
 async function loadReview() {
@@ -86,10 +97,10 @@ async function loadReview() {
   document.getElementById('review').hidden = false;
   document.getElementById('review-summary').textContent = RT.summary(q);
   document.querySelector('#review-items tbody').replaceChildren(...q.items.map(reviewRow));
-  const li = (rev, text) => el('li', {}, text, rev === v.active ? RT.active : ' ',
-    rev === v.active ? null : el('button', { type: 'button', class: 'secondary', onclick: () => activate(rev) }, RT.activate));
+  const li = (rev, text) => el('li', {}, text, rev === v.active ? RT.active() : ' ',
+    rev === v.active ? null : el('button', { type: 'button', class: 'secondary', onclick: () => activate(rev) }, RT.activate()));
   document.getElementById('versions').replaceChildren(
-    ...v.versions.map((x) => li(x.revision, RT.version(x))), li(0, `Revision 0: ${RT.file}`));
+    ...v.versions.map((x) => li(x.revision, RT.version(x))), li(0, RT.file()));
 }
 
 async function activate(revision) {

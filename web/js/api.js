@@ -1,5 +1,8 @@
 // Talking to the rolefit API: JSON in and out, the CSRF token on every
-// state-changing request, errors turned into exceptions with the server's message.
+// state-changing request, errors turned into exceptions with the server's message
+// and its stable code (shown in the page's language: web/i18n, "error.<code>").
+import { has, lang, langSwitch, t } from './i18n.js';
+
 let csrf = sessionStorage.getItem('rf_csrf') || '';
 
 export class ApiError extends Error {
@@ -7,6 +10,7 @@ export class ApiError extends Error {
     super((body && body.error) || `request failed (${status})`);
     this.status = status;
     this.field = body && body.field;
+    this.code = (body && body.code) || null;
   }
 }
 
@@ -50,41 +54,72 @@ export function el(tag, attrs, ...children) {
   return e;
 }
 
-// Shows an error as a sentence (the API's messages start in lower case); clears it with null.
+// An error as a sentence in the page's language: the API's English message for
+// English (it starts in lower case), else the message of its code with the field
+// it names; a failed connection says so.
+export function errorText(err) {
+  if (!err) return '';
+  if (err instanceof ApiError && lang !== 'en' && err.code && has(`error.${err.code}`)) {
+    const f = err.field && has(`field.${err.field}`) ? t(`field.${err.field}`) : err.field;
+    return t(`error.${err.code}`, { field: f || '' });
+  }
+  if (err instanceof TypeError) return t('error.network');
+  const msg = String(err.message || err);
+  return msg.charAt(0).toUpperCase() + msg.slice(1);
+}
+
+// Shows an error (clears it with null); in another language than English the
+// API's own English message stays in the tooltip, for whoever helps.
 export function showError(node, err) {
-  const msg = err ? String(err.message || err) : '';
-  node.textContent = msg ? msg.charAt(0).toUpperCase() + msg.slice(1) : '';
+  node.textContent = errorText(err);
+  if (err instanceof ApiError && lang !== 'en') node.title = err.message;
+  else node.removeAttribute('title');
+}
+
+// A proficiency level in words: the API's level codes (novice ... expert) in
+// the page's language; anything else (a name the server already translated)
+// as it is.
+const LEVEL_CODES = ['novice', 'developing', 'proficient', 'advanced', 'expert'];
+export function levelName(code) {
+  return LEVEL_CODES.includes(code) ? t(`level.${code}`) : code;
+}
+
+// A data path of the API in the page's language (names of skills and roles,
+// report labels): ?lang= appended.
+export function inLang(path) {
+  return `${path}${path.includes('?') ? '&' : '?'}lang=${lang}`;
 }
 
 export async function header(active) {
   const nav = document.querySelector('header.top nav');
   if (!nav) return null;
   let m = null;
-  try { m = await me(); } catch (_) { /* offline: leave the menu as it is */ }
+  try { m = await me(); } catch (_) { /* offline: the menu without the account */ }
   nav.replaceChildren();
   const link = (href, text) => el('a', { href, 'aria-current': active === href ? 'page' : null }, text);
-  nav.append(link('/', 'Take a test'));
+  nav.append(link('/', t('nav.take_test')));
   if (m && m.user) {
-    nav.append(link('/recruiter.html', 'Postings'), link('/team.html', 'Teams'));
-    if (m.user.role === 'admin') nav.append(link('/admin.html', 'Admin'));
-    const out = el('button', { class: 'secondary', type: 'button' }, 'Sign out');
+    nav.append(link('/recruiter.html', t('nav.postings')), link('/team.html', t('nav.teams')));
+    if (m.user.role === 'admin') nav.append(link('/admin.html', t('nav.admin')));
+    const out = el('button', { class: 'secondary', type: 'button' }, t('nav.sign_out'));
     out.addEventListener('click', async () => { await api('POST', '/api/logout', {}); location.href = '/'; });
     nav.append(el('span', { class: 'muted who' }, m.user.name), out);
   } else {
-    nav.append(link('/login.html', 'Recruiter sign-in'));
+    nav.append(link('/login.html', t('nav.sign_in')));
   }
+  nav.append(langSwitch());
   return m;
 }
 
 // The language the questions of a new test are asked in (the select #qlang of
-// the start and invite pages): the reader's last choice, else Japanese when the
-// browser asks for it first, else English. Returns the select.
+// the start and invite pages): the reader's last choice, else the interface's
+// language. It is the test's for good: switching the interface later does not
+// change it. Returns the select.
 export function questionLanguage() {
   const sel = document.getElementById('qlang');
   let saved = null;
   try { saved = localStorage.getItem('rolefit-qlang'); } catch (e) { /* storage off */ }
-  const asked = (navigator.languages || [navigator.language || 'en'])[0] || 'en';
-  sel.value = saved === 'ja' || saved === 'en' ? saved : asked.toLowerCase().startsWith('ja') ? 'ja' : 'en';
+  sel.value = saved === 'ja' || saved === 'en' ? saved : lang;
   sel.addEventListener('change', () => { try { localStorage.setItem('rolefit-qlang', sel.value); } catch (e) { /* storage off */ } });
   return sel;
 }

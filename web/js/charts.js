@@ -2,8 +2,9 @@
 // Each chart is drawn for the width it gets (1 SVG unit = 1 CSS pixel, so text
 // keeps its size): labels sit left of the rows when there is room for them,
 // and above the rows on narrow screens.
+import { t } from './i18n.js';
 const NS = 'http://www.w3.org/2000/svg';
-const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif';
+const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK JP", "Hiragino Sans", "Yu Gothic", "Meiryo", sans-serif';
 const INK = '#1b2430', MUTED = '#5a6472';
 
 function s(tag, attrs, text) {
@@ -58,7 +59,7 @@ export function profileChart(skills, levels, width = 760) {
   const height = top + row * skills.length + 8;
   const x = (t) => left + ((Math.max(lo, Math.min(hi, t)) - lo) / (hi - lo)) * plotW;
   const svg = s('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', class: 'chart',
-    'aria-label': 'Skill profile: estimate and 95% interval for each skill, over the proficiency levels' });
+    'aria-label': t('chart.profile_aria') });
   skills.forEach((k, i) => {
     const y = top + i * row;
     const mid = y + bandY + bandH / 2;
@@ -79,7 +80,7 @@ export function profileChart(skills, levels, width = 760) {
       dot.append(s('title', {}, `${k.name}: ${k.level} (θ = ${k.theta.toFixed(2)} ± ${(1.96 * k.se).toFixed(2)})`));
       svg.append(dot);
     } else {
-      svg.append(s('text', { x: x(0), y: mid + 4, 'text-anchor': 'middle', 'font-size': 12, fill: MUTED }, 'not measured'));
+      svg.append(s('text', { x: x(0), y: mid + 4, 'text-anchor': 'middle', 'font-size': 12, fill: MUTED }, t('chart.not_measured')));
     }
   });
   // level names along the top, at the middle of the first skill's bands
@@ -91,7 +92,7 @@ export function profileChart(skills, levels, width = 760) {
 }
 
 // Role fit: per role the fit (0..1) with a ±1 SD band, best first.
-export function fitChart(roles, target, width = 760, aria = 'Role fit: expected share of weighted requirements met, with one standard deviation') {
+export function fitChart(roles, target, width = 760, aria = t('report.fit_chart')) {
   const narrow = width < NARROW;
   const right = 44, top = 8;
   const left = narrow ? 14 : labelColumn(roles.map((r) => r.name), width, 13, 700);

@@ -1,12 +1,16 @@
 // The invitation page: what the link is for (the posting or role and the
 // organization), the start, the resume code shown once at the start, and
 // continuing in another browser with that code.
-import { api, header, questionLanguage, showError } from './api.js';
+import { api, header, inLang, questionLanguage, showError } from './api.js';
+import { knownLang, lang, t } from './i18n.js';
 
 const token = location.hash.slice(1);
 const start = document.getElementById('start');
 const err = document.getElementById('error');
 const qlang = questionLanguage();
+// an invitation link may name its language (?lang=ja, chosen by the recruiter):
+// the questions then default to it too
+if (knownLang(new URLSearchParams(location.search).get('lang'))) qlang.value = lang;
 const resume = document.getElementById('resume');
 
 function askCode(msg) {
@@ -18,28 +22,27 @@ function askCode(msg) {
 async function init() {
   await header('');
   try {
-    if (!token) throw new Error('This page needs the invitation link you were sent, in full.');
+    if (!token) throw new Error(t('invite.no_token'));
     const [info, roles] = await Promise.all([api('GET', `/api/invites/${encodeURIComponent(token)}`),
-      api('GET', '/api/roles').catch(() => ({ roles: [] }))]);
+      api('GET', inLang('/api/roles')).catch(() => ({ roles: [] }))]);
     const role = info.role && roles.roles.find((r) => r.id === info.role);
     const roleName = info.role_name || (role ? role.name : info.role && info.role.replace(/_/g, ' '));
-    const who = info.org ? `${info.org} invites you` : 'You are invited';
-    document.getElementById('title').textContent = info.label ? `Welcome, ${info.label}` : 'Your invitation';
+    const org = info.org ? '_org' : '';
+    const p = { org: info.org, posting: info.posting, role: roleName, skills: (info.topup || []).join(t('list.sep')) };
+    document.getElementById('title').textContent = info.label ? t('invite.welcome', { name: info.label }) : t('invite.title');
     let what;
-    if (info.topup && info.topup.length) what = `${who} to answer a few more questions${info.posting ? ` for the posting “${info.posting}”` : ''}, on ${info.topup.join(', ')}. They add to the test you took.`;
-    else if (info.posting) what = `${who} to take the rolefit assessment for the posting “${info.posting}”.`;
-    else if (roleName) what = `${who} to take the rolefit assessment for the ${roleName} role.`;
-    else what = `${who} to take the rolefit assessment.`;
-    document.getElementById('what').textContent = info.used
-      ? `${what} The test has been started: continue on the device where you started it, or enter your resume code below.`
-      : what;
+    if (info.topup && info.topup.length) what = t(info.posting ? `invite.topup_posting${org}` : `invite.topup${org}`, p);
+    else if (info.posting) what = t(`invite.posting${org}`, p);
+    else if (roleName) what = t(`invite.role${org}`, p);
+    else what = t(`invite.plain${org}`, p);
+    document.getElementById('what').textContent = info.used ? t('invite.used', { what }) : what;
     if (info.used) {
-      start.textContent = 'Continue the test';
+      start.textContent = t('invite.continue');
       if (info.resume) resume.hidden = false;
     }
     start.disabled = false;
   } catch (e) {
-    document.getElementById('what').textContent = 'This invitation cannot be used. Ask the person who sent it for a new link.';
+    document.getElementById('what').textContent = t('invite.unusable');
     document.getElementById('about').hidden = true;
     start.hidden = true;
     showError(err, e);
@@ -63,7 +66,7 @@ start.addEventListener('click', async () => {
     location.href = `/test.html#${res.test.id}`;
   } catch (e) {
     if (e.field === 'resume_code') {
-      askCode('This test was started in another browser. Enter the resume code shown when it started to continue here.');
+      askCode(t('invite.elsewhere'));
       start.hidden = true;
     } else {
       showError(err, e);

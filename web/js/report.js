@@ -1,9 +1,10 @@
 // The report page: skill profile, role fit, gaps and plan, interview loop,
 // and every question answered with the key and its explanation (practice tests;
 // an invited test's report lists the concepts missed instead).
-import { api, el, header, showError } from './api.js';
+import { api, el, header, inLang, levelName, showError } from './api.js';
 import { fitChart, profileChart } from './charts.js';
 import { renderMarkup } from './markup.js';
+import { lang, t, tn, tx } from './i18n.js';
 
 const id = location.hash.slice(1);
 const main = document.getElementById('report');
@@ -39,28 +40,45 @@ function answerReview(a, skillName, own) {
   let body;
   if (type === 'numeric') {
     body = el('p', { class: 'numeric-review' },
-      `${own ? 'Your answer' : 'The answer given'}: `, el('strong', {}, a.given || '—'), a.correct ? ' ✓' : ' ✗',
-      el('br'), 'Right answer: ', el('strong', {}, a.right_answer));
+      tx(own ? 'report.your_answer' : 'report.answer_given', { answer: el('strong', {}, a.given || '—') }), a.correct ? ' ✓' : ' ✗',
+      el('br'), tx('report.right_answer', { answer: el('strong', {}, a.right_answer) }));
   } else {
     const keys = type === 'multi' ? a.keys : [a.key];
     const picked = type === 'multi' ? a.selected : [a.choice];
     body = el('ol', { type: 'A' }, a.options.map((o, i) => {
       const isKey = keys.includes(i), isPick = picked.includes(i);
       const mark = type === 'multi'
-        ? (isKey && isPick ? ' ✓ correct, selected' : isKey ? ' ✓ correct answer (not selected)' : isPick ? ' ✗ selected, not a correct answer' : '')
-        : (isKey ? ' ✓ correct answer' : isPick ? (own ? ' ✗ your answer' : ' ✗ the answer given') : '');
-      return el('li', { class: isKey ? 'right' : isPick ? 'yours' : '' }, renderMarkup(o), mark ? el('strong', {}, mark) : null);
+        ? (isKey && isPick ? 'report.mark_key_selected' : isKey ? 'report.mark_key_unselected' : isPick ? 'report.mark_wrong_selected' : '')
+        : (isKey ? 'report.mark_key' : isPick ? (own ? 'report.mark_yours' : 'report.mark_given') : '');
+      return el('li', { class: isKey ? 'right' : isPick ? 'yours' : '' }, renderMarkup(o), mark ? el('strong', { lang }, ' ', t(mark)) : null);
     }));
     body.querySelectorAll('p').forEach((p) => { p.style.display = 'inline'; p.style.margin = '0'; });
   }
-  const credit = type === 'multi' ? el('p', { class: 'credit' }, `Credit: ${a.credit} (each correct option selected counts one, each wrong one takes one away)`) : null;
+  const credit = type === 'multi' ? el('p', { class: 'credit', lang }, t('report.credit', { credit: a.credit })) : null;
   const why = el('div', { class: 'why' }, renderMarkup(a.explanation));
   const first = why.querySelector('p');
-  if (first) first.prepend(el('strong', {}, 'Why: '));
-  const verdict = a.correct ? 'Right' : a.score > 0 ? `Partly right (${a.credit})` : 'Missed';
+  if (first) first.prepend(el('strong', { lang }, t('report.why')));
+  const verdict = a.correct ? t('report.verdict_right') : a.score > 0 ? t('report.verdict_partly', { credit: a.credit }) : t('report.verdict_missed');
   return el('div', { class: a.correct ? 'review ok' : 'review' },
-    el('div', { class: 'review-head' }, [verdict, skillName(a.skill), a.tags.map(words).join(', ')].filter(Boolean).join(' · ')),
+    el('div', { class: 'review-head', lang }, [verdict, skillName(a.skill), a.tags.map(words).join(t('list.sep'))].filter(Boolean).join(' · ')),
     renderMarkup(a.stem), body, credit, why);
+}
+
+// The report's heading: whose, and what it found (a whole message each).
+function heading(r, own, who, noRole, near, tg) {
+  if (r.find_role && noRole) return t(own ? 'report.h_no_role_own' : 'report.h_no_role', { who });
+  if (r.find_role && near[0]) {
+    const k = `report.h_closest${near[0].probability < 0.5 ? '_so_far' : ''}${own ? '_own' : ''}`;
+    return t(k, { who, role: near[0].name, pct: pct(near[0].probability) });
+  }
+  if (tg.name) return t(own ? 'report.h_fit_own' : 'report.h_fit', { who, role: tg.name });
+  return t(own ? 'report.h_profile_own' : 'report.h_profile', { who });
+}
+
+// A requirement's call in words (the API's codes: meets, below, undecided, not measured).
+const CALLS = { meets: 'meets', below: 'below', undecided: 'undecided', 'not measured': 'not_measured' };
+function callWord(c, prefix = 'report.call_') {
+  return CALLS[c] ? t(`${prefix}${CALLS[c]}`) : c;
 }
 
 // Appends to the report what is there: el() skips null children, but the DOM's
@@ -70,54 +88,51 @@ const add = (...nodes) => main.append(...nodes.flat().filter((x) => x !== null &
 function render(r) {
   main.replaceChildren();
   const fits = (r.roles || []).slice().sort((a, b) => b.fit - a.fit);
-  const t = r.target || {};
-  const tf = fits.find((f) => f.role === t.role) || fits[0];
+  const tg = r.target || {};
+  const tf = fits.find((f) => f.role === tg.role) || fits[0];
   const own = r.viewer !== 'staff';
-  const who = r.person || 'This candidate';
+  const who = r.person || t('report.this_candidate');
   // Closest roles: only those that say something (at least 2%, at most six).
   const near = (r.closest || []).filter((c, i) => c.measured > 0 && i < 6 && (i === 0 || c.probability >= 0.02));
   // "No role": the answers look like answers given at random more than like any role's people.
   const none = r.no_role || 0;
   const noRole = !!near[0] && none > near[0].probability;
   add(
-    el('h1', {}, r.find_role && noRole ? `${own ? '' : `${who}: `}No role resembles these answers`
-      : r.find_role && near[0] ? `${own ? 'Your closest role' : `${who}: closest role`}${near[0].probability < 0.5 ? ' so far' : ''}: ${near[0].name} (${pct(near[0].probability)})`
-      : t.name ? (own ? `Your fit for ${t.name}` : `${who}: fit for ${t.name}`) : (own ? 'Your skill profile' : `${who}: skill profile`)),
-    el('p', { class: 'lead' }, `Measured ${r.skills_measured} of ${r.skills_total} skills. Every figure carries its uncertainty: a short test measures coarsely, and the intervals say how coarsely.`),
+    el('h1', {}, heading(r, own, who, noRole, near, tg)),
+    el('p', { class: 'lead' }, t('report.lead', { measured: r.skills_measured, total: r.skills_total })),
     el('div', { class: 'kpis' },
-      tf ? kpi(`${pct(tf.fit)} ± ${pct(tf.sd || 0)}`, `fit to ${tf.name}: expected share of its weighted requirements ${own ? 'you meet' : 'met'}`) : null,
-      tf ? kpi(pct(tf.p_core), `probability ${own ? 'you meet' : 'of meeting'} every core skill at the required level`) : null,
-      noRole ? kpi('No role', `closest role: none; the answers look like answers given at random (${pct(none)})`)
-        : near[0] ? kpi(near[0].name, `closest role (${pct(near[0].probability)}): the role whose people ${own ? 'your' : 'these'} answers look most like`) : null,
-      fits[0] ? kpi(fits[0].name, `highest fit (${pct(fits[0].fit)})`) : null),
+      tf ? kpi(`${pct(tf.fit)} ± ${pct(tf.sd || 0)}`, t(own ? 'report.kpi_fit_own' : 'report.kpi_fit', { role: tf.name })) : null,
+      tf ? kpi(pct(tf.p_core), t(own ? 'report.kpi_core_own' : 'report.kpi_core')) : null,
+      noRole ? kpi(t('report.no_role'), t('report.kpi_no_role', { pct: pct(none) }))
+        : near[0] ? kpi(near[0].name, t(own ? 'report.kpi_closest_own' : 'report.kpi_closest', { pct: pct(near[0].probability) })) : null,
+      fits[0] ? kpi(fits[0].name, t('report.kpi_highest', { pct: pct(fits[0].fit) })) : null),
     el('div', { class: 'actions' },
-      el('a', { class: 'button secondary', href: `/api/tests/${id}/report.html`, download: `rolefit-report-${id}.html` }, 'Download the report (HTML)')));
+      el('a', { class: 'button secondary', href: inLang(`/api/tests/${id}/report.html`), download: `rolefit-report-${id}.html` }, t('report.download'))));
 
   // A posting's test: the candidate against the posting's requirements.
   const po = r.posting;
   if (po) {
-    const callWord = (c) => ({ meets: own ? 'met' : 'met', below: 'below the bar', undecided: 'undecided', 'not measured': 'not measured' }[c] || c);
-    add(el('h2', {}, `Against the posting: ${po.title}`),
-      el('p', {}, `Fit ${pct(po.fit)} ± ${pct(po.sd || 0)}: the expected share of the posting's weighted requirements ${own ? 'you meet' : 'met'}; ${pct(po.measured)} of its weight was measured.`),
+    add(el('h2', {}, t('report.posting_title', { title: po.title })),
+      el('p', {}, t(own ? 'report.posting_fit_own' : 'report.posting_fit', { fit: pct(po.fit), sd: pct(po.sd || 0), measured: pct(po.measured) })),
       el('p', { class: 'reason' }, po.reason),
       el('div', { class: 'table-wrap' }, el('table', { class: 'posting-table' },
-        el('thead', {}, el('tr', {}, el('th', {}, 'Requirement'), el('th', {}, 'Level'), el('th', {}, 'Weight'), el('th', {}, 'Call'), el('th', {}, 'Probability met'))),
+        el('thead', {}, el('tr', {}, el('th', {}, t('report.col_requirement')), el('th', {}, t('report.col_level')), el('th', {}, t('report.col_weight')), el('th', {}, t('report.col_call')), el('th', {}, t('report.col_p_met')))),
         el('tbody', {}, po.requirements.map((q) => el('tr', {},
-          el('td', {}, q.label, q.section === 'preferred' ? el('span', { class: 'muted' }, ' (preferred)') : null),
-          el('td', {}, q.level), el('td', { class: 'num' }, Number(q.weight).toFixed(1)), el('td', {}, callWord(q.call)),
+          el('td', {}, q.label, q.section === 'preferred' ? el('span', { class: 'muted' }, t('report.preferred_mark')) : null),
+          el('td', {}, levelName(q.level)), el('td', { class: 'num' }, Number(q.weight).toFixed(1)), el('td', {}, callWord(q.call, 'report.posting_call_')),
           el('td', { class: 'num' }, q.p === null || q.p === undefined ? '—' : pct(q.p))))))));
   }
 
   if (near.length) {
-    add(el('h2', {}, 'Closest roles'),
-      el('p', { class: 'muted' }, `Which role's people ${own ? 'your' : 'these'} answers look most like: the probability of each role, if people of each role sit around the levels it requires, from the skills this test measured (skills it did not measure count for no role), and the probability that the answers were given at random (no role). Fit, further down, asks whether ${own ? 'you meet' : 'the candidate meets'} a role's bar; a role with lower bars can fit better than the closest one.`),
-      r.closest_relation === 'own' ? el('p', {}, `The closest role is the role of this test, ${t.name}.`)
-        : r.closest_relation === 'higher' ? el('p', {}, `The closest role, ${near[0].name}, asks at least as much as ${t.name} on every skill the test measured: the answers reach beyond its levels.`)
-          : r.closest_relation === 'other' ? el('p', {}, `The closest role, ${near[0].name}, asks less than ${t.name} on some skill the test measured: the answers there look like its people, not like this role's.`) : null,
-      noRole ? el('p', { class: 'reason' }, el('strong', {}, 'No role resembles these answers'), `: they look like answers given at random (${pct(none)}), not like the people of any role.`)
-        : near[0].log_bf < 0 ? el('p', { class: 'reason' }, `${own ? 'Your' : 'The'} answers count against every role measured: the closest is the least unlike, not a match.`) : null,
+    add(el('h2', {}, t('report.closest_title')),
+      el('p', { class: 'muted' }, t(own ? 'report.closest_about_own' : 'report.closest_about')),
+      r.closest_relation === 'own' ? el('p', {}, t('report.closest_own', { role: tg.name }))
+        : r.closest_relation === 'higher' ? el('p', {}, t('report.closest_higher', { closest: near[0].name, role: tg.name }))
+          : r.closest_relation === 'other' ? el('p', {}, t('report.closest_other', { closest: near[0].name, role: tg.name })) : null,
+      noRole ? el('p', { class: 'reason' }, tx('report.no_role_reason', { strong: el('strong', {}, t('report.no_role_strong')), pct: pct(none) }))
+        : near[0].log_bf < 0 ? el('p', { class: 'reason' }, t(own ? 'report.against_all_own' : 'report.against_all')) : null,
       chartCard((w) => fitChart(near.map((c) => ({ role: c.role, name: c.name, fit: c.probability, sd: 0 }))
-        .concat([{ role: '', name: 'No role (random answers)', fit: none, sd: 0 }]), noRole ? '' : near[0].role, w, 'Closest roles: probability of each role given the answers')));
+        .concat([{ role: '', name: t('report.no_role_random'), fit: none, sd: 0 }]), noRole ? '' : near[0].role, w, t('report.closest_chart'))));
   }
 
   if (r.team && own) add(teamCard(r.team));
@@ -128,38 +143,41 @@ function render(r) {
   const cf = cv && fits.find((f) => f.role === cv.role);
   if (cf) add(requirementCalls(r, cf, own));
 
-  add(el('h2', {}, 'Skill profile'),
-    el('p', { class: 'muted' }, 'Dots are estimates; whiskers are 95% intervals; bands are the proficiency levels.'),
-    chartCard((w) => profileChart(r.skills.filter((k) => k.measured).concat(r.skills.filter((k) => !k.measured && (r.gaps || []).some((g) => g.skill === k.skill))), r.levels || ['novice', 'developing', 'proficient', 'advanced', 'expert'], w)),
+  add(el('h2', {}, t('report.profile_title')),
+    el('p', { class: 'muted' }, t('report.profile_about')),
+    chartCard((w) => profileChart(r.skills.filter((k) => k.measured).concat(r.skills.filter((k) => !k.measured && (r.gaps || []).some((g) => g.skill === k.skill))), (r.levels || ['novice', 'developing', 'proficient', 'advanced', 'expert']).map(levelName), w)),
     el('div', { class: 'table-wrap' }, el('table', { class: 'skills-table' },
-      el('thead', {}, el('tr', {}, el('th', {}, 'Skill'), el('th', {}, 'Level'), el('th', {}, 'θ ± SE'), el('th', {}, 'Items'))),
+      el('thead', {}, el('tr', {}, el('th', {}, t('report.col_skill')), el('th', {}, t('report.col_level')), el('th', {}, t('report.col_theta')), el('th', {}, t('report.col_items')))),
       el('tbody', {}, r.skills.filter((k) => k.measured).map((k) => el('tr', {},
-        el('td', {}, k.name), el('td', {}, k.level), el('td', { class: 'num' }, `${k.theta.toFixed(2)} ± ${k.se.toFixed(2)}`), el('td', { class: 'num' }, String(k.items))))))),
-    el('p', { class: 'muted' }, 'θ is the estimate on the skill\'s scale (0 is the population average, 1 one standard deviation above); SE is its standard error, the posterior standard deviation.'));
+        el('td', {}, k.name), el('td', {}, levelName(k.level)), el('td', { class: 'num' }, `${k.theta.toFixed(2)} ± ${k.se.toFixed(2)}`), el('td', { class: 'num' }, String(k.items))))))),
+    el('p', { class: 'muted' }, t('report.theta_about')));
 
-  add(el('h2', {}, 'Fit to every role'),
-    el('p', { class: 'muted' }, `Bars are the expected share of each role's weighted requirements ${own ? 'you meet' : 'the candidate meets'}; lines are ± one standard deviation.`),
-    chartCard((w) => fitChart(fits, t.role, w)));
+  add(el('h2', {}, t('report.fit_title')),
+    el('p', { class: 'muted' }, t(own ? 'report.fit_about_own' : 'report.fit_about')),
+    chartCard((w) => fitChart(fits, tg.role, w, t('report.fit_chart'))));
 
   if (r.gaps && r.gaps.length) {
-    add(el('h2', {}, 'Gaps and what to learn next'));
+    add(el('h2', {}, t('report.gaps_title')));
     add(...r.gaps.map((g) => el('div', { class: 'card', style: 'margin-bottom:12px' },
-      el('h3', {}, `${g.name} — needed: ${g.level}${g.core ? ' (core)' : ''}`),
+      el('h3', {}, t(g.core ? 'report.gap_needed_core' : 'report.gap_needed', { skill: g.name, level: levelName(g.level) })),
       el('p', { class: 'muted', style: 'margin:0 0 8px' }, g.measured
-        ? `Probability ${own ? 'you are' : 'the candidate is'} at that level: ${pct(g.p)}.`
-        : 'Not measured in this test: counted at the population prior, not as met.'),
+        ? t(own ? 'report.gap_p_own' : 'report.gap_p', { pct: pct(g.p) })
+        : t('report.gap_not_measured')),
       g.missed && g.missed.length ? el('p', { style: 'margin:0 0 8px' },
-        g.missed.some((m) => m.partly) ? (own ? 'Concepts you missed or got partly right: ' : 'Concepts missed or partly right: ') : (own ? 'Concepts you missed: ' : 'Concepts missed: '),
-        ...g.missed.map((m, i) => [i ? ', ' : '', el('strong', {}, words(m.tag)), m.partly ? (m.count ? ` (partly right ${m.partly}×)` : ' (partly right)') : '', m.note ? ` (${m.note})` : ''])) : null,
-      g.focus ? el('p', { style: 'margin:0 0 6px' }, el('strong', {}, 'Focus: '), g.focus) : null,
+        tx(`report.missed_${g.missed.some((m) => m.partly) ? 'partly_' : ''}${own ? 'own' : 'staff'}`, {
+          list: g.missed.map((m, i) => [i ? t('list.sep') : '', el('strong', {}, words(m.tag)),
+            m.partly ? (m.count ? t('report.partly_times', { n: m.partly }) : t('report.partly')) : '', m.note ? t('report.note', { note: m.note }) : '']).flat()
+            .reduce((f, x) => { f.append(x); return f; }, document.createDocumentFragment()),
+        })) : null,
+      g.focus ? el('p', { style: 'margin:0 0 6px' }, el('strong', {}, t('report.focus')), g.focus) : null,
       own ? followupButton(g) : null,
       g.study && g.study.length ? el('ol', { class: 'plan' }, g.study.map((step) => el('li', {}, step))) : null,
-      g.practice ? el('p', { style: 'margin:0 0 6px' }, el('strong', {}, 'Practice project: '), g.practice) : null,
-      g.blocks && g.blocks.length ? el('p', { class: 'reason', style: 'margin:0' }, `Also needed for: ${g.blocks.map((b) => b.name).join(', ')}`) : null)));
+      g.practice ? el('p', { style: 'margin:0 0 6px' }, el('strong', {}, t('report.practice')), g.practice) : null,
+      g.blocks && g.blocks.length ? el('p', { class: 'reason', style: 'margin:0' }, t('report.also_needed', { roles: g.blocks.map((b) => b.name).join(t('list.sep')) })) : null)));
   }
 
   if (r.loop && r.loop.length) {
-    add(el('h2', {}, `How ${t.name || 'this role'} is usually interviewed`),
+    add(el('h2', {}, tg.name ? t('report.loop_title', { role: tg.name }) : t('report.loop_title_any')),
       el('ol', {}, r.loop.map((s) => el('li', {}, el('strong', {}, s.stage), ` — ${s.what}`))));
   }
 
@@ -171,21 +189,21 @@ function render(r) {
   // the questions as they were asked: in the test's language
   const review = (a) => { const n = answerReview(a, skillName, own); if (r.lang && n.setAttribute) n.setAttribute('lang', r.lang); return n; };
   if (answers.length) {
-    add(el('h2', {}, `${own ? 'Your answers' : 'Answers'} (${right.length} of ${answers.length} right)`),
-      el('p', { class: 'muted' }, 'An adaptive test picks harder questions after right answers and easier ones after wrong answers, so the share right says little by itself; the profile above is the measurement.'),
-      missed.length ? el('h3', {}, `Missed (${missed.length})`) : null, ...missed.map(review),
-      partly.length ? el('h3', {}, `Partly right (${partly.length})`) : null, ...partly.map(review),
+    add(el('h2', {}, t(own ? 'report.answers_own' : 'report.answers', { right: right.length, total: answers.length })),
+      el('p', { class: 'muted' }, t('report.answers_about')),
+      missed.length ? el('h3', {}, t('report.missed_n', { n: missed.length })) : null, ...missed.map(review),
+      partly.length ? el('h3', {}, t('report.partly_n', { n: partly.length })) : null, ...partly.map(review),
       right.length ? el('details', { class: 'answers-right' },
-        el('summary', {}, `Answered right (${right.length})`), ...right.map(review)) : null);
+        el('summary', {}, t('report.right_n', { n: right.length })), ...right.map(review)) : null);
   }
   if (r.answers_withheld) {
     // An invited test's questions stay undisclosed: the concepts missed, not the questions.
     const cm = r.concepts_missed || [];
-    add(el('h2', {}, 'Concepts missed'),
-      el('p', { class: 'muted' }, 'The questions of an invited test are not shown, so that they stay fair for everyone who takes them: here are the concepts of the questions missed, and the learning plan above says what to study.'),
+    add(el('h2', {}, t('report.concepts_title')),
+      el('p', { class: 'muted' }, t('report.concepts_about')),
       cm.length ? el('ul', { class: 'concepts-missed' }, cm.map((c) => el('li', {},
-        `${skillName(c.skill) || c.skill}: ${c.concept}${c.missed > 1 ? ` (${c.missed} questions)` : ''}`)))
-        : el('p', {}, 'No concept missed.'));
+        tn('report.concept', c.missed, { skill: skillName(c.skill) || c.skill, concept: c.concept }))))
+        : el('p', {}, t('report.no_concept')));
   }
   if (!own && r.integrity) add(signalsSection(r.integrity, skillName));
   drawCharts();
@@ -195,30 +213,30 @@ function render(r) {
 // look, each with what it means, never a verdict. The server sends them to
 // staff only.
 function signalsSection(g, skillName) {
-  const out = [el('h2', {}, 'Signals worth a look'), el('p', { class: 'muted' }, g.note || '')];
+  const out = [el('h2', {}, t('report.signals_title')), el('p', { class: 'muted' }, g.note || '')];
   if (g.unavailable) return out.concat(el('p', {}, g.unavailable));
   const s = (ms) => (typeof ms === 'number' ? `${(ms / 1000).toFixed(1)} s` : '—');
   const rule = g.rule || {};
   const row = (...cells) => el('tr', {}, cells.map((c) => el('td', {}, c)));
   const head = (...cells) => el('thead', {}, el('tr', {}, cells.map((c) => el('th', {}, c))));
   const table = (h, rows) => el('div', { class: 'table-wrap' }, el('table', {}, h, el('tbody', {}, rows)));
-  out.push(el('p', {}, el('strong', {}, 'Rapid answers. '),
-    `An answer is rapid when it came faster than its question's threshold: ${Math.round(100 * rule.fraction)}% of the question's mean time over everyone, at least ${s(rule.floor_ms)} and at most ${s(rule.cap_ms)}, timed by the server. Response-time effort is the share of a skill's answers that were not rapid; below ${rule.flag_below} the skill is marked. Rapid answers suggest guessing without reading: the skill's result then likely understates what the person knows.`),
-  table(head('Skill', 'Answers timed', 'Rapid', 'Effort', ''), (g.skills || []).map((k) =>
-    row(skillName(k.skill) || k.skill, String(k.timed), String(k.rapid), typeof k.rte === 'number' ? k.rte.toFixed(2) : '—', k.flagged ? el('strong', {}, 'worth a look') : ''))));
+  out.push(el('p', {}, el('strong', {}, t('report.rapid_title')), ' ',
+    t('report.rapid_about', { pct: Math.round(100 * rule.fraction), floor: s(rule.floor_ms), cap: s(rule.cap_ms), flag: rule.flag_below })),
+  table(head(t('report.col_skill'), t('report.col_timed'), t('report.col_rapid'), t('report.col_effort'), ''), (g.skills || []).map((k) =>
+    row(skillName(k.skill) || k.skill, String(k.timed), String(k.rapid), typeof k.rte === 'number' ? k.rte.toFixed(2) : '—', k.flagged ? el('strong', {}, t('report.worth_a_look')) : ''))));
   const f = g.focus || {};
-  out.push(el('p', {}, el('strong', {}, 'Focus and visibility. '),
-    `As the candidate's browser reported it for ${f.answers_reported} answers: the page lost focus ${f.blurs} times and was hidden ${f.hidden} times, ${s(f.away_ms)} in all. Another window, a notification or a second screen does this too; the browser's report can be switched off or altered, so it can show that something happened, never that nothing did.`),
-  el('details', {}, el('summary', {}, 'Every answer: time, threshold, focus'),
-    table(head('#', 'Question', 'Time', 'Threshold', 'Rapid', 'Focus lost', 'Hidden', 'Away'), (g.answers || []).map((a) =>
-      row(String(a.number), a.item, s(a.response_ms), s(a.threshold_ms), a.rapid ? el('strong', {}, 'yes') : '',
+  out.push(el('p', {}, el('strong', {}, t('report.focus_title')), ' ',
+    t('report.focus_about', { answers: f.answers_reported, blurs: f.blurs, hidden: f.hidden, away: s(f.away_ms) })),
+  el('details', {}, el('summary', {}, t('report.every_answer')),
+    table(head('#', t('report.col_question'), t('report.col_time'), t('report.col_threshold'), t('report.col_rapid'), t('report.col_focus_lost'), t('report.col_hidden'), t('report.col_away')), (g.answers || []).map((a) =>
+      row(String(a.number), a.item, s(a.response_ms), s(a.threshold_ms), a.rapid ? el('strong', {}, t('report.yes')) : '',
         a.blurs === undefined ? '—' : String(a.blurs), a.hidden === undefined ? '—' : String(a.hidden), s(a.away_ms))))));
   const c = g.copying || {};
-  out.push(el('p', {}, el('strong', {}, 'Agreement in wrong answers. '),
-    `Compared with ${c.compared} other candidates of the same posting or organization who shared at least ${c.min_common} questions: how many questions both got wrong with the same answer, against what two people working alone at their levels would share (p: the chance of that many or more). Marked below p = ${Number(c.alpha).toPrecision(2)}. Shared wrong answers also come from a common course or a common misconception.`));
+  out.push(el('p', {}, el('strong', {}, t('report.copying_title')), ' ',
+    t('report.copying_about', { compared: c.compared, common: c.min_common, alpha: Number(c.alpha).toPrecision(2) })));
   if (c.pairs && c.pairs.length) {
-    out.push(table(head('Other candidate', 'Shared questions', 'Same wrong answer', 'Expected', 'p', ''), c.pairs.map((p) =>
-      row(`${p.person || 'Candidate'} (test ${p.test})`, String(p.common), String(p.identical_wrong), p.expected.toFixed(1), p.p.toPrecision(2), p.flagged ? el('strong', {}, 'worth a look') : ''))));
+    out.push(table(head(t('report.col_other'), t('report.col_shared'), t('report.col_same_wrong'), t('report.col_expected'), 'p', ''), c.pairs.map((p) =>
+      row(t('report.other_candidate', { who: p.person || t('report.candidate'), test: p.test }), String(p.common), String(p.identical_wrong), p.expected.toFixed(1), p.p.toPrecision(2), p.flagged ? el('strong', {}, t('report.worth_a_look')) : ''))));
   }
   return out;
 }
@@ -229,7 +247,6 @@ function signalsSection(g, skillName) {
 function requirementCalls(r, f, own) {
   const combined = !!r.confirmed;
   const offer = r.confirm || {};
-  const callWord = (c) => ({ meets: 'meets', below: 'below the bar', undecided: 'undecided', 'not measured': 'not measured' }[c] || c);
   const n = (r.sessions || []).length;
   const msg = el('span', { class: 'muted', role: 'status' });
   const b = !combined && offer.offered && own ? el('button', {
@@ -244,18 +261,18 @@ function requirementCalls(r, f, own) {
         showError(msg, e);
       }
     },
-  }, `Confirm ${f.name}`) : null;
+  }, t('report.confirm', { role: f.name })) : null;
   return [
-    el('h2', {}, combined ? `${f.name}: the combined verdict` : `${f.name}: a first reading`),
+    el('h2', {}, t(combined ? 'report.calls_combined' : 'report.calls_first', { role: f.name })),
     combined
-      ? el('p', {}, `Find my role and the confirm test together${n > 1 ? ` (this report rests on ${n} sessions)` : ''}: each requirement below is the call on all ${own ? 'your' : 'the'} answers. The confirm test asked where a requirement was still undecided and stopped when each was decided or at ${offer.max_items || 20} questions.`)
-      : el('p', {}, `Find my role asks one or two questions per skill across every role, so these calls on the closest role are a first reading: in simulation one decisive call in seven to nine on the closest role is wrong. `,
-        offer.offered ? `A confirm test asks up to ${offer.max_items} questions on the ${offer.undecided} requirement${offer.undecided === 1 ? '' : 's'} of ${f.name} still undecided, chosen where they tell the call apart, and stops when each is decided; its report gives the combined verdict.`
-          : offer.reason ? `No confirm test is offered: ${offer.reason}.` : ''),
+      ? el('p', {}, t(`report.calls_combined_about${n > 1 ? '_sessions' : ''}${own ? '_own' : ''}`, { n, max: offer.max_items || 20 }))
+      : el('p', {}, t('report.calls_first_about'), ' ',
+        offer.offered ? tn('report.calls_offer', offer.undecided, { max: offer.max_items, role: f.name })
+          : offer.reason ? t('report.calls_no_offer', { reason: offer.reason }) : ''),
     el('div', { class: 'table-wrap' }, el('table', { class: 'calls-table' },
-      el('thead', {}, el('tr', {}, el('th', {}, 'Requirement'), el('th', {}, 'Level'), el('th', {}, 'Call'), el('th', {}, 'Probability met'), el('th', {}, 'Chance the call is wrong'))),
+      el('thead', {}, el('tr', {}, el('th', {}, t('report.col_requirement')), el('th', {}, t('report.col_level')), el('th', {}, t('report.col_call')), el('th', {}, t('report.col_p_met')), el('th', {}, t('report.col_p_wrong')))),
       el('tbody', {}, (f.requirements || []).map((q) => el('tr', {},
-        el('td', {}, q.name, q.core ? el('span', { class: 'muted' }, ' (core)') : null), el('td', {}, q.level),
+        el('td', {}, q.name, q.core ? el('span', { class: 'muted' }, t('start.core_mark')) : null), el('td', {}, levelName(q.level)),
         el('td', {}, callWord(q.call)), el('td', { class: 'num' }, pct(q.p)),
         el('td', { class: 'num' }, q.call === 'meets' || q.call === 'below' ? pct(q.p_wrong) : '—')))))),
     b ? el('p', { class: 'actions' }, b, ' ', msg) : null,
@@ -278,22 +295,22 @@ function followupButton(g) {
         showError(msg, e);
       }
     },
-  }, `Measure ${g.name} further`);
+  }, t('report.measure_further', { skill: g.name }));
   return el('p', { style: 'margin:6px 0 0' }, b, ' ', msg);
 }
 
 // A team member's report: the member alone decides whether the team sees it.
 function teamCard(team) {
   const msg = el('span', { class: 'muted', role: 'status', id: 'share-status' });
-  const say = (shared) => `${shared ? 'Your team sees this profile' : 'Your team does not see this profile'} (team “${team.name}”).`;
-  const b = el('button', { type: 'button', id: 'share', class: team.shared ? 'secondary' : '' }, team.shared ? 'Stop sharing with my team' : 'Share with my team');
+  const say = (shared) => t(shared ? 'report.team_sees' : 'report.team_does_not_see', { team: team.name });
+  const b = el('button', { type: 'button', id: 'share', class: team.shared ? 'secondary' : '' }, t(team.shared ? 'report.stop_sharing' : 'report.share'));
   msg.textContent = say(team.shared);
   b.addEventListener('click', async () => {
     b.disabled = true;
     try {
       const res = await api('POST', `/api/tests/${id}/share`, { share: !team.shared });
       team.shared = res.shared;
-      b.textContent = team.shared ? 'Stop sharing with my team' : 'Share with my team';
+      b.textContent = t(team.shared ? 'report.stop_sharing' : 'report.share');
       b.className = team.shared ? 'secondary' : '';
       msg.textContent = say(team.shared);
     } catch (e) {
@@ -302,15 +319,15 @@ function teamCard(team) {
     b.disabled = false;
   });
   return el('div', { class: 'card', id: 'team-share', style: 'margin:0 0 16px' },
-    el('p', { style: 'margin:0 0 8px' }, 'This test was taken for a team. Your profile is yours: the team counts it in its coverage only while you share it, and you can stop at any time.'),
+    el('p', { style: 'margin:0 0 8px' }, t('report.team_about')),
     el('div', { class: 'actions', style: 'margin-top:0' }, b, msg));
 }
 
 async function load() {
   await header('');
-  if (!/^\d+$/.test(id)) { showError(document.getElementById('error'), { message: 'No report here.' }); return; }
+  if (!/^\d+$/.test(id)) { showError(document.getElementById('error'), { message: t('report.no_report') }); return; }
   try {
-    render(await api('GET', `/api/tests/${id}/report`));
+    render(await api('GET', inLang(`/api/tests/${id}/report`)));
   } catch (e) {
     document.getElementById('loading').remove();
     showError(document.getElementById('error'), e);

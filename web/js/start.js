@@ -1,5 +1,6 @@
 // Landing page: find my role, pick a role (or skills), and start an adaptive test.
-import { api, ApiError, el, header, questionLanguage, showError } from './api.js';
+import { api, ApiError, el, header, inLang, levelName, questionLanguage, showError } from './api.js';
+import { t, tn } from './i18n.js';
 import { practicePow } from './pow.js';
 
 const state = { role: null, find: false, skills: new Set(), roles: [], me: null };
@@ -12,14 +13,14 @@ const errorBox = document.getElementById('error');
 function updateChoice() {
   findBtn.setAttribute('aria-pressed', String(state.find));
   if (state.find) {
-    choice.textContent = 'Find my role: 40 questions drawn from all skills.';
+    choice.textContent = t('start.choice_find');
   } else if (state.role) {
     const r = state.roles.find((x) => x.id === state.role);
-    choice.textContent = `Target role: ${r ? r.name : state.role} (${r ? r.requires.length : '?'} skills).`;
+    choice.textContent = r ? tn('start.choice_role', r.requires.length, { role: r.name }) : t('start.choice_role_unknown', { role: state.role });
   } else if (state.skills.size) {
-    choice.textContent = `${state.skills.size} skill${state.skills.size > 1 ? 's' : ''} chosen.`;
+    choice.textContent = tn('start.choice_skills', state.skills.size);
   } else {
-    choice.textContent = 'Choose Find my role, a role, or skills first.';
+    choice.textContent = t('start.choose_first');
   }
   startBtn.disabled = !(state.find || state.role || state.skills.size) || (state.me && !state.me.practice);
 }
@@ -31,8 +32,8 @@ function roleCard(r) {
     el('span', { class: 'role-name', id: `role-${r.id}-name` }, r.name),
     el('span', { class: 'role-desc', id: `role-${r.id}-desc`, title: r.description }, r.description),
     el('span', { class: 'chips' }, r.requires.map((q) =>
-      el('span', { class: q.core ? 'chip core' : 'chip', title: `${q.name}: ${q.level}${q.core ? ' (core)' : ''}` },
-        q.name, q.core ? el('span', { class: 'sr-only' }, ' (core)') : null))));
+      el('span', { class: q.core ? 'chip core' : 'chip', title: t(q.core ? 'start.chip_core' : 'start.chip', { skill: q.name, level: levelName(q.level) }) },
+        q.name, q.core ? el('span', { class: 'sr-only' }, t('start.core_mark')) : null))));
   card.addEventListener('click', () => {
     state.role = state.role === r.id ? null : r.id;
     state.find = false;
@@ -47,16 +48,16 @@ function roleCard(r) {
 async function init() {
   state.me = await header('/');
   try {
-    const [roles, skills] = await Promise.all([api('GET', '/api/roles'), api('GET', '/api/skills')]);
+    const [roles, skills] = await Promise.all([api('GET', inLang('/api/roles')), api('GET', inLang('/api/skills'))]);
     state.roles = roles.roles;
     const note = document.getElementById('roles-note');
-    note.textContent = 'Core skills are dark. A role needs its core skills at the required level; the rest weigh in by the share of work they take.';
+    note.textContent = t('start.roles_note');
     const technical = state.roles.filter((r) => r.kind === 'technical');
     const adjacent = state.roles.filter((r) => r.kind !== 'technical');
     const group = (id, title, list) => [el('h3', { class: 'role-group', id }, title),
       el('div', { class: 'grid', role: 'group', 'aria-labelledby': id }, list.map(roleCard))];
-    document.getElementById('roles').append(...group('roles-technical', 'Technical roles', technical),
-      ...(adjacent.length ? group('roles-adjacent', 'Roles next to the technical work', adjacent) : []));
+    document.getElementById('roles').append(...group('roles-technical', t('start.roles_technical'), technical),
+      ...(adjacent.length ? group('roles-adjacent', t('start.roles_adjacent'), adjacent) : []));
     document.getElementById('skills').append(...skills.skills.map((s) => {
       const id = `skill-${s.id}`;
       const box = el('input', { type: 'checkbox', id, value: s.id });
@@ -68,10 +69,10 @@ async function init() {
         updateChoice();
       });
       return el('div', {}, el('label', { for: id }, box,
-        el('span', {}, el('strong', {}, s.name), el('br'), el('span', { class: 'muted', style: 'font-size:13px' }, `${s.items} questions`))));
+        el('span', {}, el('strong', {}, s.name), el('br'), el('span', { class: 'muted', style: 'font-size:13px' }, tn('start.skill_items', s.items)))));
     }));
     if (state.me && !state.me.practice) {
-      showError(errorBox, { message: 'Open practice is switched off here: use the invite link you were sent.' });
+      showError(errorBox, { message: t('start.practice_off') });
     }
   } catch (e) {
     showError(errorBox, e);

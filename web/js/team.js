@@ -2,7 +2,8 @@
 // test, see the coverage of the deployment roles and lifecycle tasks from the
 // members who share, the next hire with a posting drafted in one click, and
 // the team's readiness self-assessments (the ML Test Score) with their trend.
-import { api, el, header, showError } from './api.js';
+import { api, el, header, inLang, showError } from './api.js';
+import { lang as uiLang, t as tr, tn, tx as txt } from './i18n.js';
 
 const pct = (v) => `${Math.round(100 * v)}%`;
 // a coverage with its 90% interval once the unmeasured skills are known
@@ -16,8 +17,14 @@ async function loadTeams() {
   const box = document.getElementById('teams');
   box.replaceChildren(res.teams.length
     ? el('ul', { id: 'team-list' }, res.teams.map((t) => el('li', {}, el('a', { href: `#${t.id}` }, t.name))))
-    : el('p', { class: 'muted' }, 'No teams yet.'));
+    : el('p', { class: 'muted' }, tr('team.none')));
 }
+
+// The API's codes of a call and a member's state, in words.
+const CALLS = { covered: 'team.call_covered', 'not covered': 'team.call_not_covered', undecided: 'team.call_undecided' };
+const callWord = (c) => (CALLS[c] ? tr(CALLS[c]) : c);
+const STATES = { finished: 'team.state_finished', 'in progress': 'team.state_in_progress', 'not used': 'team.state_not_used' };
+const stateWord = (s) => (STATES[s] ? tr(STATES[s]) : s);
 
 const callClass = (c) => (c === 'covered' ? 'call-good' : c === 'not covered' ? 'call-bad' : 'call-warn');
 const callColor = (c) => (c === 'covered' ? 'good' : c === 'not covered' ? 'bad' : 'warn');
@@ -30,39 +37,42 @@ function bar(p, call) {
 function showMembers(t) {
   const tb = document.querySelector('#members tbody');
   tb.replaceChildren(...(t.members.length ? t.members.map((m) => el('tr', {},
-    el('td', {}, m.label || '—'), el('td', {}, m.role_name || '—'), el('td', {}, m.state),
-    el('td', {}, m.shared ? (m.counted ? 'yes' : 'yes (not finished)') : 'no'))) : [el('tr', {}, el('td', { colspan: 4, class: 'muted' }, 'No members yet: invite one below.'))]));
+    el('td', {}, m.label || '—'), el('td', {}, m.role_name || '—'), el('td', {}, stateWord(m.state)),
+    el('td', {}, tr(m.shared ? (m.counted ? 'team.shares_yes' : 'team.shares_unfinished') : 'team.shares_no')))) : [el('tr', {}, el('td', { colspan: 4, class: 'muted' }, tr('team.no_members')))]));
   const note = document.getElementById('team-note');
   note.hidden = !t.note;
-  note.textContent = t.note ? `${t.note.charAt(0).toUpperCase()}${t.note.slice(1)}.` : '';
+  note.textContent = t.note ? tr('team.note', { note: `${t.note.charAt(0).toUpperCase()}${t.note.slice(1)}` }) : '';
 }
 
 function showCoverage(t) {
   const cov = t.coverage;
   document.querySelector('#roles tbody').replaceChildren(...cov.roles.map((r) => el('tr', {},
     el('td', {}, r.name), el('td', {}, bar(r.prob, r.call), covText(r)),
-    el('td', { class: callClass(r.call) }, r.call),
-    el('td', {}, r.unmeasured ? `${r.unmeasured} of ${t.counted}` : '—'))));
+    el('td', { class: callClass(r.call) }, callWord(r.call)),
+    el('td', {}, r.unmeasured ? tr('team.unmeasured', { n: r.unmeasured, total: t.counted }) : '—'))));
   document.querySelector('#tasks tbody').replaceChildren(...cov.tasks.map((k) => el('tr', {},
     el('td', {}, k.name), el('td', {}, bar(k.prob, k.call), covText(k)),
-    el('td', { class: callClass(k.call) }, k.call), el('td', {}, k.single_point ? `only ${k.single_point}` : '—'))));
+    el('td', { class: callClass(k.call) }, callWord(k.call)), el('td', {}, k.single_point ? tr('team.only', { who: k.single_point }) : '—'))));
   const h = cov.hires[0];
   const box = document.getElementById('hire');
   if (!h || !(h.gain > 0)) {
-    box.replaceChildren(el('p', {}, 'No single hire at a deployment role\'s levels raises the coverage.'));
+    box.replaceChildren(el('p', {}, tr('team.no_hire')));
     return;
   }
-  const lang = el('select', { id: 'd-lang', 'aria-label': 'Language of the posting' },
-    el('option', { value: 'en' }, 'English'), el('option', { value: 'ja' }, 'Japanese'));
-  const draft = el('button', { type: 'button', id: 'draft-posting' }, `Draft a posting for ${h.name}`);
+  const lang = el('select', { id: 'd-lang', 'aria-label': tr('team.posting_lang') },
+    el('option', { value: 'en' }, 'English'), el('option', { value: 'ja', lang: 'ja' }, '日本語'));
+  lang.value = uiLang;
+  const draft = el('button', { type: 'button', id: 'draft-posting' }, tr('team.draft', { role: h.name }));
   draft.addEventListener('click', () => draftPosting(h.role, lang.value));
-  box.replaceChildren(
-    el('p', { id: 'hire-next' }, el('strong', {}, h.name), ` raises the mean role coverage by ${Math.round(100 * h.gain)} points.`),
-    el('p', {}, 'It closes: ', h.closes.roles.length ? h.closes.roles.map((r) => r.name).join(', ') : 'no role gap',
-      h.closes.tasks.length ? `; tasks raised: ${h.closes.tasks.map((x) => x.name).join(', ')}` : ''),
+  // the DOM's own replaceChildren would write "null" for an absent part
+  box.replaceChildren(...[
+    el('p', { id: 'hire-next' }, txt('team.hire_gain', { role: el('strong', {}, h.name), points: Math.round(100 * h.gain) })),
+    el('p', {}, h.closes.roles.length
+      ? tr(h.closes.tasks.length ? 'team.closes_roles_tasks' : 'team.closes_roles', { roles: h.closes.roles.map((r) => r.name).join(tr('list.sep')), tasks: h.closes.tasks.map((x) => x.name).join(tr('list.sep')) })
+      : tr(h.closes.tasks.length ? 'team.closes_tasks' : 'team.closes_none', { tasks: h.closes.tasks.map((x) => x.name).join(tr('list.sep')) })),
     cov.hires.slice(1, 3).filter((x) => x.gain > 0).length
-      ? el('p', { class: 'muted' }, `Then: ${cov.hires.slice(1, 3).filter((x) => x.gain > 0).map((x) => `${x.name} (+${Math.round(100 * x.gain)})`).join(', ')}`) : null,
-    el('div', { class: 'actions' }, draft, lang));
+      ? el('p', { class: 'muted' }, tr('team.then', { hires: cov.hires.slice(1, 3).filter((x) => x.gain > 0).map((x) => tr('team.then_hire', { role: x.name, points: Math.round(100 * x.gain) })).join(tr('list.sep')) })) : null,
+    el('div', { class: 'actions' }, draft, lang)].filter(Boolean));
 }
 
 async function draftPosting(role, lang) {
@@ -81,7 +91,7 @@ document.getElementById('d-save').addEventListener('click', async () => {
     const p = await api('POST', '/api/postings', { title: document.getElementById('d-title').value, text: document.getElementById('d-text').value });
     const saved = document.getElementById('d-saved');
     saved.hidden = false;
-    saved.replaceChildren('Saved as a posting: ', el('a', { href: '/recruiter.html' }, p.title || 'open postings'), '. Invite candidates for it from the recruiting page.');
+    saved.replaceChildren(txt('team.draft_saved', { posting: el('a', { href: '/recruiter.html' }, p.title || tr('team.open_postings')) }));
   } catch (e) {
     showError(err, e);
   }
@@ -93,7 +103,7 @@ function trendChart(trend) {
   const svg = document.createElementNS(ns, 'svg');
   svg.setAttribute('viewBox', `0 0 ${w} ${h + 2 * pad}`);
   svg.setAttribute('role', 'img');
-  svg.setAttribute('aria-label', `Readiness trend: ${trend.map((t) => `${t.date} ${t.final}`).join(', ')}`);
+  svg.setAttribute('aria-label', tr('team.trend_aria', { points: trend.map((t) => `${t.date} ${t.final}`).join(tr('list.sep')) }));
   svg.setAttribute('id', 'trend');
   svg.style.maxWidth = '100%';
   const mk = (tag, attrs, text) => { const e = document.createElementNS(ns, tag); for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v); if (text) e.textContent = text; svg.append(e); };
@@ -115,23 +125,23 @@ function trendChart(trend) {
 function owners(step, cov) {
   return (step.roles || []).map((id) => {
     const c = cov.roles.find((x) => x.role === id);
-    return `${roleNames.get(id) || id}${c ? ` (${c.call})` : ''}`;
-  }).join(', ');
+    return c ? tr('team.owner_call', { role: roleNames.get(id) || id, call: callWord(c.call) }) : roleNames.get(id) || id;
+  }).join(tr('list.sep'));
 }
 
 function showReadiness(r, cov) {
   const box = document.getElementById('ready-summary');
   if (!r) {
-    box.replaceChildren(el('p', { class: 'muted' }, 'No self-assessment yet: fill in the form below.'));
+    box.replaceChildren(el('p', { class: 'muted' }, tr('team.no_assessment')));
     return;
   }
   box.replaceChildren(
-    el('p', { id: 'ready-final' }, 'Final score ', el('strong', {}, String(r.final)), ` on ${r.date}: ${r.band.name}. ${r.band.meaning}`),
-    el('p', {}, `Weakest: ${r.weakest.map((id) => (rubric.sections.find((s) => s.id === id) || {}).name || id).join(', ')}. ${r.assessments} assessment${r.assessments === 1 ? '' : 's'} so far.`),
-    el('h3', {}, 'What raises the final score most'),
-    el('ol', { id: 'plan' }, r.plan.map((s) => el('li', {}, `${s.title} (final ${s.final_after} after it)`,
-      s.roles && s.roles.length ? el('div', { class: 'muted' }, `Usually owned by: ${owners(s, cov)}`) : null))),
-    el('h3', {}, 'Trend'), trendChart(r.trend));
+    el('p', { id: 'ready-final' }, txt('team.final', { score: el('strong', {}, String(r.final)), date: r.date, band: r.band.name, meaning: r.band.meaning })),
+    el('p', {}, tn('team.weakest', r.assessments, { sections: r.weakest.map((id) => (rubric.sections.find((s) => s.id === id) || {}).name || id).join(tr('list.sep')) })),
+    el('h3', {}, tr('team.raises_most')),
+    el('ol', { id: 'plan' }, r.plan.map((s) => el('li', {}, tr('team.plan_step', { step: s.title, after: s.final_after }),
+      s.roles && s.roles.length ? el('div', { class: 'muted' }, tr('team.owned_by', { owners: owners(s, cov) })) : null))),
+    el('h3', {}, tr('team.trend')), trendChart(r.trend));
 }
 
 function readinessForm() {
@@ -160,13 +170,13 @@ document.getElementById('ready-form').addEventListener('submit', async (ev) => {
 
 async function showTeam(id) {
   current = id;
-  const t = await api('GET', `/api/teams/${id}`);
+  const t = await api('GET', inLang(`/api/teams/${id}`));
   document.getElementById('team').hidden = false;
   document.getElementById('coverage').hidden = false;
   document.getElementById('readiness').hidden = false;
   document.getElementById('team-name').textContent = t.team.name;
-  document.getElementById('team-report').href = `/api/teams/${id}/report.html`;
-  document.getElementById('team-report-json').href = `/api/teams/${id}/report`;
+  document.getElementById('team-report').href = inLang(`/api/teams/${id}/report.html`);
+  document.getElementById('team-report-json').href = inLang(`/api/teams/${id}/report`);
   showMembers(t);
   showCoverage(t);
   showReadiness(t.readiness, t.coverage);
@@ -198,7 +208,7 @@ document.getElementById('member-form').addEventListener('submit', async (ev) => 
     const res = await api('POST', `/api/teams/${current}/members`, body);
     const link = document.getElementById('m-link');
     link.hidden = false;
-    link.replaceChildren('Send this link to the member: ', el('code', { class: 'link', id: 'member-url' }, `${location.origin}${res.link}`));
+    link.replaceChildren(txt('team.send_link', { link: el('code', { class: 'link', id: 'member-url' }, `${location.origin}${res.link}`) }));
     document.getElementById('m-label').value = '';
     await showTeam(current);
   } catch (e) {
@@ -211,15 +221,15 @@ window.addEventListener('hashchange', () => { if (/^#\d+$/.test(location.hash)) 
 async function init() {
   const m = await header('/team.html');
   if (!m || !m.user) { location.href = '/login.html'; return; }
-  const [roles, r] = await Promise.all([api('GET', '/api/roles'), api('GET', '/api/readiness')]);
+  const [roles, r] = await Promise.all([api('GET', inLang('/api/roles')), api('GET', inLang('/api/readiness'))]);
   rubric = r;
   for (const x of roles.roles) roleNames.set(x.id, x.name);
   const team = new Set(['account_manager', 'ux_designer', 'data_scientist', 'project_engineering_manager',
     'ml_engineer', 'mlops_engineer', 'application_engineer', 'infrastructure_engineer']);
   const sel = document.getElementById('m-test');
-  sel.replaceChildren(el('option', { value: 'find' }, 'Find my role (every skill)'),
-    ...roles.roles.filter((x) => team.has(x.id)).map((x) => el('option', { value: x.id }, `${x.name} test`)),
-    ...roles.roles.filter((x) => !team.has(x.id)).map((x) => el('option', { value: x.id }, `${x.name} test`)));
+  sel.replaceChildren(el('option', { value: 'find' }, tr('team.find_test')),
+    ...roles.roles.filter((x) => team.has(x.id)).map((x) => el('option', { value: x.id }, tr('team.role_test', { role: x.name }))),
+    ...roles.roles.filter((x) => !team.has(x.id)).map((x) => el('option', { value: x.id }, tr('team.role_test', { role: x.name }))));
   readinessForm();
   await loadTeams();
   if (/^#\d+$/.test(location.hash)) await showTeam(location.hash.slice(1));

@@ -2,6 +2,7 @@
 // that follows the adaptive stopping rule (the precision reached per skill).
 import { api, el, header, showError } from './api.js';
 import { renderMarkup } from './markup.js';
+import { lang, t, tx } from './i18n.js';
 
 const id = location.hash.slice(1);
 const form = document.getElementById('qform');
@@ -46,20 +47,20 @@ function setProgress(test) {
   bar.setAttribute('aria-valuenow', String(pct));
   // The bar is the test's progress: it ends when every skill is measured
   // precisely enough or at the question limit, whichever comes first.
-  bar.setAttribute('aria-valuetext', `${pct}% of the test done`);
-  bar.title = `${pct}% of the test done`;
+  bar.setAttribute('aria-valuetext', t('test.progress', { pct }));
+  bar.title = t('test.progress', { pct });
   const measured = test.skills.filter((s) => s.done).length;
   // An invited test shows no skill's state while it runs (done is null): it
   // would tell whether the last answer was right.
   const hidden = test.skills.some((s) => s.done === null);
   document.getElementById('skills-title').textContent = hidden
-    ? `Skills in this test: ${test.skills.length} (how precisely each is measured shows in the report)`
-    : `Skills in this test: ${measured} of ${test.skills.length} measured precisely (the test ends then, or at its question limit)`;
+    ? t('test.skills_hidden', { total: test.skills.length })
+    : t('test.skills_measured', { measured, total: test.skills.length });
   document.getElementById('count').textContent =
-    `Question ${test.answered + (test.status === 'active' ? 1 : 0)} of at most ${test.max_items}`;
+    t('test.count', { n: test.answered + (test.status === 'active' ? 1 : 0), max: test.max_items });
   const box = document.getElementById('skills');
   box.replaceChildren(...test.skills.map((s) => el('li', { class: s.done ? 'done' : '' },
-    el('span', {}, s.name), el('span', { class: 'n' }, s.done ? `✓ measured (${s.items})` : `${s.items} answered`))));
+    el('span', {}, s.name), el('span', { class: 'n' }, s.done ? t('test.skill_done', { count: s.items }) : t('test.skill_answered', { count: s.items })))));
 }
 
 function render(data) {
@@ -74,20 +75,22 @@ function render(data) {
   document.getElementById('skill-name').textContent = question.skill.name;
   // the question's own language, for fonts, line breaking and screen readers
   document.getElementById('qform').setAttribute('lang', question.lang || 'en');
+  // the interface's own words around it stay in the page's language
+  submit.setAttribute('lang', lang);
   stemBox.replaceChildren(renderMarkup(question.stem));
   const type = question.type || 'mcq';
   const hint = document.getElementById('keys-hint');
-  document.getElementById('options-legend').textContent = type === 'multi' ? 'Options: select all that apply' : 'Options';
+  document.getElementById('options-legend').textContent = t(type === 'multi' ? 'test.options_multi' : 'test.options');
   if (type === 'numeric') {
     // A number typed as text: the server reads sign, decimals and exponent and
     // says plainly what it cannot read ("1,5", "5 ms").
     const input = el('input', { type: 'text', id: 'value', name: 'value', inputmode: 'decimal', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'value-help' });
     input.addEventListener('input', () => { submit.disabled = input.value.trim() === ''; });
     optionsBox.replaceChildren(el('li', { class: 'numeric' },
-      el('label', { for: 'value' }, 'Your answer'),
+      el('label', { for: 'value', lang }, t('test.your_answer')),
       el('div', { class: 'numeric-row' }, input, question.unit ? el('span', { class: 'unit' }, question.unit) : null),
-      el('p', { class: 'muted', id: 'value-help' }, 'A number: digits with a decimal point, e.g. 0.25, -3 or 1e-3.')));
-    hint.replaceChildren('Type the number, ', el('kbd', {}, 'Enter'), ' to answer.');
+      el('p', { class: 'muted', id: 'value-help', lang }, t('test.number_help'))));
+    hint.replaceChildren(tx('test.keys_numeric', { enter: el('kbd', {}, 'Enter') }));
     submit.disabled = true;
     input.focus();
     return;
@@ -110,10 +113,11 @@ function render(data) {
     });
     return el('li', {}, label);
   }));
-  if (multi) optionsBox.prepend(el('li', { class: 'select-all' }, el('strong', {}, 'Select all that apply.'), ' Each right option counts, each wrong one takes one away.'));
+  if (multi) optionsBox.prepend(el('li', { class: 'select-all', lang }, tx('test.select_all', { first: el('strong', {}, t('test.select_all_strong')) })));
   const last = String.fromCharCode(64 + question.options.length);
-  hint.replaceChildren('Keys: ', el('kbd', {}, '1'), '–', el('kbd', {}, String(question.options.length)), ' or ', el('kbd', {}, 'A'), '–', el('kbd', {}, last),
-    multi ? ' to tick or untick, ' : ' to choose, ', el('kbd', {}, 'Enter'), ' to answer.');
+  hint.replaceChildren(tx(multi ? 'test.keys_multi' : 'test.keys', {
+    n1: el('kbd', {}, '1'), n2: el('kbd', {}, String(question.options.length)), a1: el('kbd', {}, 'A'), a2: el('kbd', {}, last), enter: el('kbd', {}, 'Enter'),
+  }));
   // options render as paragraphs: keep them inline
   optionsBox.querySelectorAll('label.option p').forEach((p) => { p.style.margin = '0'; p.style.display = 'inline'; });
   submit.disabled = true;
@@ -137,11 +141,11 @@ function answerBody() {
 
 async function load() {
   await header('');
-  if (!/^\d+$/.test(id)) { showError(errorBox, { message: 'No test here. Start one from the home page.' }); return; }
+  if (!/^\d+$/.test(id)) { showError(errorBox, { message: t('test.no_test') }); return; }
   const code = sessionStorage.getItem(`rf_resume_${id}`);
   if (code) {
     const note = document.getElementById('resume-note');
-    note.textContent = `Your resume code: ${code}. With your invitation link and this code you can continue in another browser.`;
+    note.textContent = t('test.resume_note', { code });
     note.hidden = false;
   }
   try {

@@ -1,0 +1,407 @@
+// The browser walk in Japanese (issue 16), run by tests/integration/browser.sh
+// against its own server: the candidate flow (start page, a test in Japanese
+// with the interface switched to English and back mid-test, the report read
+// in both languages) and the recruiter flow (setup, sign-in with a wrong
+// password, a Japanese posting, an invitation in the candidate's language
+// with its e-mail text, the candidate's test from that link in a browser set
+// to English, the ranking and the candidate's report, the admin and team
+// pages), every page in a browser that asks for Japanese.
+// On every page: <html lang="ja">, and two checks over what is rendered:
+// - untranslated: no visible text or attribute (title, aria-label,
+//   placeholder, the document title) with English words outside code, the
+//   allow-list (product names) and what the server sent (the API's data: its
+//   English is counted and printed, the server's to translate, not the page's);
+// - tofu: every Japanese character on the page is drawn with a real glyph:
+//   drawn on a canvas in the page's font it must differ from a code point no
+//   font has (U+0378), and the check must flag that code point itself.
+// Both checks are shown to fail on every run: a page with an English message
+// put back, and the unassigned code point.
+// Environment: RF_BASE, RF_SETUP_URL, RF_OUT (screenshots), RF_CHROMIUM.
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const BASE = process.env.RF_BASE;
+const SETUP_URL = process.env.RF_SETUP_URL;
+const OUT = process.env.RF_OUT || 'build/browser-ja';
+if (!BASE || !SETUP_URL) {
+  console.log('FAIL setup: RF_BASE and RF_SETUP_URL are required');
+  process.exit(1);
+}
+fs.mkdirSync(OUT, { recursive: true });
+
+let passed = 0, failed = 0;
+function check(name, cond, why = '') {
+  if (cond) { passed++; console.log(`ok ${name}`); }
+  else { failed++; console.log(`FAIL ${name}${why ? `: ${why}` : ''}`); }
+  return !!cond;
+}
+
+// Names that stay in Latin letters in a Japanese page: the product, formats,
+// symbols of the statistics, the language switch's own "English".
+const ALLOW = ['rolefit', 'English', 'JSON', 'HTML', 'ML Test Score', 'θ', 'SE', 'ABCD-EFGH',
+  'Python', 'PyTorch', 'TensorFlow', 'Kubernetes'];
+const JAPANESE = /[\u3040-\u30ff\u3400-\u9fff]/;
+
+// Every string the server sent to the pages of a context (the API's data),
+// read on its way to the page.
+async function recordData(context) {
+  const data = new Set();
+  const walk = (v) => {
+    if (typeof v === 'string') { data.add(v); if (v.includes('_')) data.add(v.replace(/_/g, ' ')); }
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+  };
+  await context.route(/\/api\//, async (route) => {
+    try {
+      const res = await route.fetch();
+      const body = await res.text();
+      if ((res.headers()['content-type'] || '').includes('application/json')) {
+        try { walk(JSON.parse(body)); } catch (_) { /* not JSON after all */ }
+      }
+      await route.fulfill({ response: res, body });
+    } catch (_) {
+      // the page went away meanwhile (a navigation): nothing to hand over
+    }
+  });
+  return data;
+}
+
+// The visible text of the page and its visible attributes, outside code.
+async function renderedText(page) {
+  return page.evaluate(() => {
+    const out = [document.title];
+    const skip = 'script,style,code,pre,kbd,[hidden],#rf-catalogue,a.brand';
+    const seen = (e) => e && !e.closest(skip) && e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
+    const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = w.nextNode(); n; n = w.nextNode()) {
+      const p = n.parentElement;
+      const t = n.textContent.replace(/\s+/g, ' ').trim();
+      if (t && (seen(p) || (p && p.tagName === 'OPTION' && seen(p.closest('select'))) || (p && p.closest('svg') && seen(p.closest('svg'))))) out.push(t);
+    }
+    for (const e of document.body.querySelectorAll('[title],[aria-label],[placeholder],[aria-valuetext],input[type=submit][value]')) {
+      if (!seen(e)) continue;
+      for (const a of ['title', 'aria-label', 'placeholder', 'aria-valuetext', 'value']) {
+        if (a === 'value' && e.type !== 'submit') continue;
+        const v = e.getAttribute(a);
+        if (v && v.trim()) out.push(v.replace(/\s+/g, ' ').trim());
+      }
+    }
+    return out;
+  });
+}
+
+// English words left in a text once the allowed names and the server's data
+// in it are taken out; null when none.
+// The data strings, longest first, each taken out only as whole words.
+const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+function englishIn(text, data) {
+  let t = ` ${text} `;
+  const found = [...data].filter((d) => d.length >= 2 && t.includes(d)).sort((a, b) => b.length - a.length);
+  for (const d of found) t = t.replace(new RegExp(`(?<![A-Za-z])${esc(d)}(?![A-Za-z])`, 'g'), ' ');
+  for (const a of ALLOW) t = t.split(a).join(' ');
+  t = t.replace(/https?:\/\/\S+|\S+@\S+/g, ' ');
+  const words = t.match(/[A-Za-z][A-Za-z'-]{2,}/g);
+  return words ? words.join(' ') : null;
+}
+function isData(text, data) {
+  for (const d of data) if (d.includes(text)) return true;
+  return false;
+}
+
+// The untranslated-text check of one page. Server data in English is printed,
+// not failed (the server translates its data); the page's own text fails.
+async function untranslated(page, data, name) {
+  const texts = await renderedText(page);
+  const own = [], fromServer = [];
+  for (const t of texts) {
+    if (isData(t, data)) { if (!JAPANESE.test(t) && /[A-Za-z]{3,}/.test(t)) fromServer.push(t); continue; }
+    const e = englishIn(t, data);
+    if (e) own.push(`"${t.slice(0, 80)}" (${e.slice(0, 40)})`);
+  }
+  if (fromServer.length) console.log(`# ${name}: ${fromServer.length} English strings from the server's data, e.g. ${fromServer.slice(0, 3).map((x) => `"${x.slice(0, 50)}"`).join(', ')}`);
+  return own;
+}
+
+// The tofu check: Japanese characters of the page drawn on a canvas in the
+// page's font, each compared with U+0378 (no font has it: its drawing is the
+// missing-glyph box). Returns the characters that draw as that box; `extra`
+// characters are added to the page's (the self-test adds U+0378 itself).
+async function tofu(page, extra = '') {
+  return page.evaluate((more) => {
+    const font = getComputedStyle(document.body).fontFamily;
+    const c = document.createElement('canvas');
+    c.width = 48; c.height = 48;
+    const x = c.getContext('2d', { willReadFrequently: true });
+    const draw = (ch) => {
+      x.clearRect(0, 0, 48, 48);
+      x.font = `32px ${font}`;
+      x.fillStyle = '#000';
+      x.fillText(ch, 4, 36);
+      return x.getImageData(0, 0, 48, 48).data.join(',');
+    };
+    const box = draw('\u0378');
+    const chars = [...new Set([...(document.body.innerText + document.title + more)]
+      .filter((ch) => /[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef\u0378]/.test(ch)))];
+    return { n: chars.length, tofu: chars.filter((ch) => draw(ch) === box) };
+  }, extra);
+}
+
+const SHOTS = [];
+async function shoot(page, name) {
+  const file = path.join(OUT, `${name}.png`);
+  const h = await page.evaluate(() => document.documentElement.scrollHeight);
+  if (h <= 16000) await page.screenshot({ path: file, fullPage: true });
+  else await page.screenshot({ path: file });
+  SHOTS.push(file);
+}
+
+// Every check of a page in Japanese, and its screenshot.
+async function pageInJapanese(page, data, name) {
+  // the page and what it fetched are in place
+  await page.waitForLoadState('networkidle');
+  await page.waitForFunction(() => !document.documentElement.classList.contains('i18n-pending'));
+  const lang = await page.evaluate(() => document.documentElement.lang);
+  check(`ja ${name}: <html lang="ja">`, lang === 'ja', lang);
+  const own = await untranslated(page, data, name);
+  check(`ja ${name}: no untranslated English`, own.length === 0, own.slice(0, 4).join('; '));
+  const tf = await tofu(page);
+  check(`ja ${name}: every Japanese character has a glyph (${tf.n} checked)`, tf.n > 0 && tf.tofu.length === 0, `n=${tf.n} tofu: ${tf.tofu.join('')}`);
+  const keys = await page.evaluate(() => (document.body.innerText.match(/⟦[^⟧]*⟧/g) || []).slice(0, 3));
+  check(`ja ${name}: no message missing from the catalogue`, keys.length === 0, keys.join(' '));
+  await shoot(page, name);
+}
+
+// Answers the open test (the first option, the first box, or 1) until its
+// report shows; calls during(n) before the n-th answer.
+async function answerAll(page, during = async () => {}) {
+  for (let n = 0; n < 60; n++) {
+    await page.waitForSelector('#options input, #report h1');
+    if (page.url().includes('/report.html')) return n;
+    await during(n);
+    await page.waitForSelector('#options input');
+    const answered = page.waitForResponse((r) => r.url().endsWith('/answers') && r.request().method() === 'POST');
+    if (await page.$('#value')) await page.fill('#value', '1');
+    else await page.locator('label.option').first().click();
+    await page.click('#submit');
+    await answered;
+    // the next question, or the report
+    await page.waitForFunction(() => location.pathname === '/report.html' ||
+      (document.querySelectorAll('#options input').length > 0 && !document.querySelector('#options input:checked')));
+    if (page.url().includes('/report.html')) {
+      await page.waitForSelector('#report h1');
+      return n + 1;
+    }
+  }
+  return 60;
+}
+
+async function switchTo(page, lang) {
+  await Promise.all([page.waitForEvent('load'), page.selectOption('#ui-lang', lang)]);
+  await page.waitForFunction((l) => document.documentElement.lang === l && !document.documentElement.classList.contains('i18n-pending'), lang);
+}
+
+const stem = (page) => page.evaluate(() => ({
+  lang: document.getElementById('qform').getAttribute('lang'),
+  japanese: /[\u3040-\u30ff\u3400-\u9fff]/.test(document.getElementById('stem').innerText),
+  button: document.getElementById('submit').textContent,
+}));
+
+async function candidateFlow(browser) {
+  const ctx = await browser.newContext({ locale: 'ja-JP', viewport: { width: 1280, height: 900 } });
+  ctx.setDefaultTimeout(20000);
+  const data = await recordData(ctx);
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${BASE}/`);
+  await pageInJapanese(page, data, 'start');
+  check('ja start: the page says the questions come in Japanese', (await page.inputValue('#qlang')) === 'ja');
+
+  // the checks fail when they must: an English message put back, a glyph no font has
+  await page.evaluate(() => { document.querySelector('h1').textContent = 'Which machine-learning role fits you?'; });
+  const put = await untranslated(page, data, 'start (English put back)');
+  check('ja the untranslated check fails on an English message put back', put.some((x) => x.includes('machine-learning role')), put.join('; '));
+  const box = await tofu(page, '\u0378');
+  check('ja the tofu check fails on a character no font has', box.tofu.includes('\u0378') && box.tofu.length === 1, `tofu: ${JSON.stringify(box.tofu)}`);
+  await page.reload();
+
+  // unknown codes fall back: ?lang=xx and a cookie of a language we do not have
+  await page.goto(`${BASE}/?lang=xx`);
+  check('ja an unknown ?lang= falls back to the browser\'s Japanese', await page.evaluate(() => document.documentElement.lang) === 'ja');
+  await ctx.addCookies([{ name: 'rf_lang', value: 'fr', url: BASE }]);
+  await page.goto(`${BASE}/`);
+  check('ja an unknown rf_lang cookie falls back to the browser\'s Japanese', await page.evaluate(() => document.documentElement.lang) === 'ja');
+  await ctx.clearCookies();
+
+  // a test of one skill, in Japanese
+  await page.goto(`${BASE}/`);
+  await page.click('#or-skills ~ details summary, details.card summary');
+  await page.locator('#skills input').first().check();
+  await page.click('#start');
+  await page.waitForURL(/\/test\.html#\d+$/);
+  await page.waitForSelector('#options input');
+  await pageInJapanese(page, data, 'test');
+  const q = await stem(page);
+  check('ja the questions are asked in Japanese', q.lang === 'ja' && q.japanese, JSON.stringify(q));
+  const n = await answerAll(page, async (k) => {
+    if (k !== 2) return;
+    // mid-test: the interface to English; the question stays Japanese
+    await switchTo(page, 'en');
+    await page.waitForSelector('#options input');
+    const s = await stem(page);
+    check('ja switching mid-test changes the interface', s.button === 'Answer' && /Question \d+ of at most/.test(await page.textContent('#count')), s.button);
+    check('ja switching mid-test keeps the test\'s language', s.lang === 'ja' && s.japanese, JSON.stringify(s));
+    await shoot(page, 'test-switched-to-english');
+    await switchTo(page, 'ja');
+    await page.waitForSelector('#options input');
+    check('ja switched back, the interface is Japanese again', (await stem(page)).button === '解答する');
+  });
+  console.log(`# ja candidate: ${n} questions`);
+  await pageInJapanese(page, data, 'report');
+  const h1 = await page.textContent('#report h1');
+  check('ja the report speaks Japanese', JAPANESE.test(h1), h1);
+  // the report in English afterwards: the interface English, the questions as asked
+  await switchTo(page, 'en');
+  await page.waitForSelector('#report h1');
+  const en = await page.evaluate(() => ({
+    h1: document.querySelector('#report h1').textContent,
+    review: [...document.querySelectorAll('.review')].map((r) => r.getAttribute('lang') + (/[\u3040-\u30ff\u3400-\u9fff]/.test(r.textContent) ? ':ja' : `:en ${r.textContent.slice(0, 200)}`)),
+  }));
+  check('ja the report reads in English afterwards', /^Your /.test(en.h1), en.h1);
+  check('ja its questions stay as they were asked, in Japanese', en.review.length > 0 && en.review.every((r) => r === 'ja:ja'), en.review.filter((r) => r !== 'ja:ja').slice(0, 3).join(' '));
+  await shoot(page, 'report-in-english');
+  await switchTo(page, 'ja');
+  check('ja candidate: no script errors', errors.length === 0, errors.join('; '));
+  await ctx.close();
+}
+
+async function recruiterFlow(browser) {
+  const ctx = await browser.newContext({ locale: 'ja-JP', viewport: { width: 1280, height: 900 } });
+  ctx.setDefaultTimeout(20000);
+  const data = await recordData(ctx);
+  // what the walk types in is the walk's, not the page's
+  for (const s of ['山田 花子', 'hanako@example.jp', '佐藤 健', '機械学習エンジニア', '推薦チーム', '鈴木 一郎']) data.add(s);
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+
+  await page.goto(SETUP_URL);
+  await pageInJapanese(page, data, 'setup');
+  await page.fill('#organization', '株式会社テスト');
+  await page.fill('#name', '山田 花子');
+  await page.fill('#email', 'hanako@example.jp');
+  await page.fill('#password', 'correct horse battery');
+  await page.click('button[type=submit]');
+  await page.waitForURL(/\/recruiter\.html$/);
+  await page.waitForSelector('header nav >> text=山田 花子');
+
+  // a wrong password: the error in Japanese, from the API's code
+  await page.click('header nav button:has-text("サインアウト")');
+  await page.waitForURL(`${BASE}/`);
+  await page.goto(`${BASE}/login.html`);
+  await page.fill('#email', 'hanako@example.jp');
+  await page.fill('#password', 'wrong password');
+  await page.click('#form button[type=submit]');
+  await page.waitForFunction(() => document.getElementById('error').textContent.trim() !== '');
+  const lerr = await page.textContent('#error');
+  check('ja a wrong password is refused in Japanese', lerr.includes('パスワード') && JAPANESE.test(lerr), lerr);
+  await pageInJapanese(page, data, 'login-wrong-password');
+  await page.fill('#password', 'correct horse battery');
+  await page.click('#form button[type=submit]');
+  await page.waitForURL(/\/recruiter\.html$/);
+  await page.waitForSelector('#postings');
+  await pageInJapanese(page, data, 'recruiter');
+
+  // a posting in Japanese
+  await page.fill('#p-title', '機械学習エンジニア');
+  // two requirements: the invited test stays short
+  await page.fill('#p-text', '必須要件:\n- PyTorchを用いた深層学習モデルの開発経験\n歓迎要件:\n- Kubernetes');
+  await page.click('#posting-form button[type=submit]');
+  await page.waitForSelector('#parsed h2');
+  await pageInJapanese(page, data, 'recruiter-posting');
+
+  // an invitation in the candidate's language, with its e-mail text
+  await page.click('#tab-invites');
+  await page.waitForSelector('#i-posting option:has-text("機械学習エンジニア")', { state: 'attached' });
+  await page.selectOption('#i-posting', { label: '機械学習エンジニア' });
+  await page.fill('#i-label', '佐藤 健');
+  await page.selectOption('#i-lang', 'ja');
+  await page.click('#invite-form button[type=submit]');
+  await page.waitForSelector('#invite-text');
+  const url = (await page.textContent('#invite-url')).trim();
+  check('ja the invitation link carries the candidate\'s language', url.startsWith(`${BASE}/invite.html?lang=ja#`), url);
+  const mail = await page.inputValue('#invite-text');
+  check('ja the e-mail text is Japanese, names the candidate and holds the link', mail.startsWith('佐藤 健 様') && mail.includes(url) && mail.includes('機械学習エンジニア') && mail.includes('山田 花子'), mail.slice(0, 120));
+  data.add(mail);
+  await pageInJapanese(page, data, 'recruiter-invite');
+
+  // the candidate opens it in a browser set to English: the invitation's language wins
+  const cctx = await browser.newContext({ locale: 'en-US', viewport: { width: 390, height: 844 } });
+  cctx.setDefaultTimeout(20000);
+  const cdata = await recordData(cctx);
+  cdata.add('佐藤 健');
+  const cp = await cctx.newPage();
+  cp.on('pageerror', (e) => errors.push(e.message));
+  await cp.goto(url);
+  await cp.waitForSelector('#start:not([disabled])');
+  await pageInJapanese(cp, cdata, 'invite');
+  check('ja the invitation greets the candidate in Japanese', (await cp.textContent('#title')) === '佐藤 健 様');
+  check('ja the invitation\'s questions default to Japanese', (await cp.inputValue('#qlang')) === 'ja');
+  await cp.click('#start');
+  await cp.waitForSelector('#code-shown:not([hidden])');
+  await pageInJapanese(cp, cdata, 'invite-resume-code');
+  await cp.click('#go');
+  await cp.waitForURL(/\/test\.html#\d+$/);
+  await cp.waitForSelector('#options input');
+  await pageInJapanese(cp, cdata, 'invited-test');
+  await answerAll(cp);
+  await pageInJapanese(cp, cdata, 'invited-report');
+  const testId = cp.url().split('#')[1];
+  await cctx.close();
+
+  // the recruiter: invites, ranking, the candidate's report, admin, team
+  await page.goto(`${BASE}/recruiter.html`);
+  await page.click('#tab-invites');
+  await page.waitForSelector('#invites tbody >> text=完了 — レポートを開く');
+  await pageInJapanese(page, data, 'recruiter-invites');
+  await page.click('#tab-postings');
+  await page.locator('#postings li', { hasText: '機械学習エンジニア' }).locator('button:has-text("候補者をランク付け")').click();
+  await page.waitForSelector('#ranking-table tbody >> text=佐藤 健');
+  await pageInJapanese(page, data, 'recruiter-ranking');
+  await page.goto(`${BASE}/report.html#${testId}`);
+  await page.waitForSelector('#report h1');
+  const rh1 = await page.textContent('#report h1');
+  check('ja the recruiter reads the candidate\'s report in Japanese, of the candidate', rh1.startsWith('佐藤 健: ') && JAPANESE.test(rh1), rh1);
+  await pageInJapanese(page, data, 'recruiter-report');
+  await page.goto(`${BASE}/admin.html`);
+  await page.waitForSelector('#bank tbody tr');
+  await pageInJapanese(page, data, 'admin');
+  await page.goto(`${BASE}/team.html`);
+  await page.fill('#t-name', '推薦チーム');
+  await page.click('#team-form button[type=submit]');
+  await page.waitForSelector('#team-name >> text=推薦チーム');
+  await page.fill('#m-label', '鈴木 一郎');
+  await page.click('#member-form button[type=submit]');
+  await page.waitForSelector('#member-url');
+  await page.waitForSelector('#members tbody >> text=鈴木 一郎');
+  await pageInJapanese(page, data, 'team');
+  check('ja recruiter: no script errors', errors.length === 0, errors.join('; '));
+  await ctx.close();
+}
+
+const browser = await chromium.launch({ executablePath: process.env.RF_CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
+try {
+  for (const flow of [candidateFlow, recruiterFlow]) {
+    try {
+      await flow(browser);
+    } catch (e) {
+      check(`ja ${flow.name} ran to the end`, false, e.message.split('\n')[0]);
+    }
+  }
+} finally {
+  await browser.close();
+}
+console.log(`screenshots: ${SHOTS.length} in ${OUT}`);
+console.log(`ja walk: ${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
