@@ -11,6 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { check, counts, screenshot } from './report.mjs';
 
 const BASE = process.env.RF_BASE;
 const SETUP_URL = process.env.RF_SETUP_URL;
@@ -22,13 +23,6 @@ if (!BASE || !SETUP_URL) {
   process.exit(1);
 }
 fs.mkdirSync(OUT, { recursive: true });
-
-let passed = 0, failed = 0;
-function check(name, cond, why = '') {
-  if (cond) { passed++; console.log(`ok ${name}`); }
-  else { failed++; console.log(`FAIL ${name}${why ? `: ${why}` : ''}`); }
-  return !!cond;
-}
 
 // How far the page in `page` is wider than its viewport (<= 0: it fits), and
 // when it is wider, the element reaching furthest right outside any box of
@@ -135,29 +129,9 @@ async function watchTestTraffic(context) {
 
 // Screenshots of final pages always; of the pages on the way (extra) with RF_SHOTS=all.
 const SHOTS = [];
-const MAX_SHOT = 16000;
 async function shoot(page, name, extra = false) {
   if (extra && process.env.RF_SHOTS !== 'all') return;
-  const file = path.join(OUT, `${name}.png`);
-  try {
-    // Chromium cannot take a full-page screenshot of a page taller than its
-    // largest texture (16384 px): the call hangs. A report's height depends on
-    // the questions asked, so a tall one is shot as its first MAX_SHOT px
-    // through a viewport that tall instead.
-    const h = await page.evaluate(() => document.documentElement.scrollHeight);
-    if (h <= MAX_SHOT) {
-      await page.screenshot({ path: file, fullPage: true });
-    } else {
-      const vp = page.viewportSize();
-      await page.setViewportSize({ width: vp.width, height: MAX_SHOT });
-      await page.screenshot({ path: file });
-      await page.setViewportSize(vp);
-      console.log(`# screenshot ${name}: the first ${MAX_SHOT} of ${h} px`);
-    }
-  } catch (e) {
-    throw new Error(`screenshot ${name} of ${page.url()}: ${e.message.split('\n')[0]}`);
-  }
-  SHOTS.push(file);
+  SHOTS.push(await screenshot(page, OUT, name));
 }
 
 // Answers every question of the test open in page until the report page
@@ -1166,5 +1140,5 @@ for (const flow of [candidateFlow, errorFlow, recruiterFlow, teamFlow, ...(POSTI
 }
 await browser.close();
 console.log(`screenshots: ${SHOTS.join(' ')}`);
-console.log(`flows: ${passed} passed, ${failed} failed in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-process.exit(failed ? 1 : 0);
+console.log(`flows: ${counts.passed} passed, ${counts.failed} failed in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+process.exit(counts.failed ? 1 : 0);

@@ -18,8 +18,8 @@
 // put back, and the unassigned code point.
 // Environment: RF_BASE, RF_SETUP_URL, RF_OUT (screenshots), RF_CHROMIUM.
 import fs from 'node:fs';
-import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { check, counts, screenshot } from './report.mjs';
 
 const BASE = process.env.RF_BASE;
 const SETUP_URL = process.env.RF_SETUP_URL;
@@ -30,12 +30,6 @@ if (!BASE || !SETUP_URL) {
 }
 fs.mkdirSync(OUT, { recursive: true });
 
-let passed = 0, failed = 0;
-function check(name, cond, why = '') {
-  if (cond) { passed++; console.log(`ok ${name}`); }
-  else { failed++; console.log(`FAIL ${name}${why ? `: ${why}` : ''}`); }
-  return !!cond;
-}
 
 // Names that stay in Latin letters in a Japanese page: the product, formats,
 // symbols of the statistics, the language switch's own "English".
@@ -149,11 +143,7 @@ async function tofu(page, extra = '') {
 
 const SHOTS = [];
 async function shoot(page, name) {
-  const file = path.join(OUT, `${name}.png`);
-  const h = await page.evaluate(() => document.documentElement.scrollHeight);
-  if (h <= 16000) await page.screenshot({ path: file, fullPage: true });
-  else await page.screenshot({ path: file });
-  SHOTS.push(file);
+  SHOTS.push(await screenshot(page, OUT, name));
 }
 
 // Every check of a page in Japanese, and its screenshot.
@@ -403,5 +393,5 @@ try {
   await browser.close();
 }
 console.log(`screenshots: ${SHOTS.length} in ${OUT}`);
-console.log(`ja walk: ${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+console.log(`ja walk: ${counts.passed} passed, ${counts.failed} failed`);
+process.exit(counts.failed ? 1 : 0);

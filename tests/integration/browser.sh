@@ -70,36 +70,35 @@ jsetup=$(grep -oE 'http://[^ ]+/setup\.html#[A-Za-z0-9_-]+' "$TMP/ja-serve.log" 
 postings=0
 grep -q '"/api/postings"' src/server/routes.c && postings=1
 
+# walk NAME SCRIPT SECONDS SUMMARY OUTDIR: runs a node script of tests/browser
+# (its environment set by the caller), shows its failures and notes, counts
+# its "ok" and "FAIL" lines, keeps its log in OUTDIR
+walk() {
+    local name=$1 script=$2 secs=$3 summary=$4 dir=$5 rc p f
+    timeout "$secs" node "$script" >"$TMP/$name.log" 2>&1
+    rc=$?
+    cp "$TMP/$name.log" "$dir/$name.log" 2>/dev/null
+    grep -E "^(FAIL|#|ok markup|screenshots:|$summary:)" "$TMP/$name.log"
+    p=$(grep -c '^ok ' "$TMP/$name.log"); f=$(grep -c '^FAIL ' "$TMP/$name.log")
+    pass=$((pass + p)); fail=$((fail + f))
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+        tail -n 20 "$TMP/$name.log"
+        bad "$script exited $rc"
+    fi
+}
+
 rm -rf "$OUT"
 RF_BASE="http://127.0.0.1:$port" RF_SETUP_URL="$setup" RF_OUT="$OUT" RF_BANK=data/bank \
 RF_WORST_BASE="http://127.0.0.1:$wport" RF_WORST_BANK="$TMP/worst-bank" RF_ROLES=data/roles.json \
 RF_ALIASES=data/skill_aliases.json RF_POSTINGS=$postings NODE_PATH= TMPDIR="$TMP" \
-    timeout 300 node tests/browser/flows.mjs >"$TMP/flows.log" 2>&1
-rc=$?
-cp "$TMP/flows.log" "$OUT/flows.log" 2>/dev/null
-grep -E "^(FAIL|#|ok markup|screenshots:|flows:)" "$TMP/flows.log"
-p=$(grep -c '^ok ' "$TMP/flows.log"); f=$(grep -c '^FAIL ' "$TMP/flows.log")
-pass=$((pass + p)); fail=$((fail + f))
-if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-    tail -n 20 "$TMP/flows.log"
-    bad "flows.mjs exited $rc"
-fi
+    walk flows tests/browser/flows.mjs 300 flows "$OUT"
 
 # the walk in Japanese
 JOUT=${BUILD:-build}/browser-ja
 rm -rf "$JOUT"
 fc-list :lang=ja family | grep -q 'Noto Sans CJK JP' && ok || bad "fonts-noto-cjk installed (Noto Sans CJK JP)"
 RF_BASE="http://127.0.0.1:$jport" RF_SETUP_URL="$jsetup" RF_OUT="$JOUT" NODE_PATH= TMPDIR="$TMP" \
-    timeout 420 node tests/browser/ja.mjs >"$TMP/ja.log" 2>&1
-rc=$?
-cp "$TMP/ja.log" "$JOUT/ja.log" 2>/dev/null
-grep -E "^(FAIL|#|screenshots:|ja walk:)" "$TMP/ja.log"
-p=$(grep -c '^ok ' "$TMP/ja.log"); f=$(grep -c '^FAIL ' "$TMP/ja.log")
-pass=$((pass + p)); fail=$((fail + f))
-if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-    tail -n 20 "$TMP/ja.log"
-    bad "ja.mjs exited $rc"
-fi
+    walk ja tests/browser/ja.mjs 420 "ja walk" "$JOUT"
 
 # the servers stop gracefully and logged no crash or sanitizer report
 for s in "$spid serve" "$wpid worst-serve" "$jpid ja-serve"; do
