@@ -22,17 +22,23 @@ void rf_taxonomy_cleanup(struct rf_taxonomy *t)
         free(t->tasks[i].id);
         free(t->tasks[i].name);
         free(t->tasks[i].description);
+        free(t->tasks[i].name_ja);
+        free(t->tasks[i].description_ja);
     }
     for (size_t i = 0; t->skills && i < t->nskills; i++) {
         free(t->skills[i].id);
         free(t->skills[i].name);
         free(t->skills[i].task);
         free(t->skills[i].description);
+        free(t->skills[i].name_ja);
+        free(t->skills[i].description_ja);
     }
     free(t->tasks);
     free(t->skills);
-    for (size_t i = 0; i < RF_NLEVELS; i++)
+    for (size_t i = 0; i < RF_NLEVELS; i++) {
         free(t->levels[i]);
+        free(t->levels_ja[i]);
+    }
     memset(t, 0, sizeof *t);
 }
 
@@ -99,6 +105,9 @@ static rf_status load_tasks(const json_t *root, const char *name, struct rf_taxo
             return rc;
         if (!(k->description = rf_strdup(d)))
             return rf_err_set(err, RF_ENOMEM, "%s: out of memory", where);
+        if ((rc = rf_json_dup_ja(o, "name", &k->name_ja, where, err)) ||
+            (rc = rf_json_dup_ja(o, "description", &k->description_ja, where, err)))
+            return rc;
         for (size_t j = 0; j < i; j++)
             if (strcmp(t->tasks[j].id, k->id) == 0)
                 return rf_err_set(err, RF_EINVAL, "%s: field 'id': duplicate task '%s'", where,
@@ -125,6 +134,9 @@ static rf_status load_skill(const json_t *o, const char *where, struct rf_taxono
         return rc;
     if (!(s->description = rf_strdup(d)))
         return rf_err_set(err, RF_ENOMEM, "%s: out of memory", w2);
+    if ((rc = rf_json_dup_ja(o, "name", &s->name_ja, w2, err)) ||
+        (rc = rf_json_dup_ja(o, "description", &s->description_ja, w2, err)))
+        return rc;
     size_t ti;
     if (rf_taxonomy_find_task(t, s->task, &ti))
         return rf_err_set(err, RF_EINVAL, "%s: field 'task': unknown task '%s'", w2, s->task);
@@ -144,6 +156,32 @@ static rf_status load_skill(const json_t *o, const char *where, struct rf_taxono
                               s->cuts[j], s->cuts[j - 1]);
     }
     return RF_OK;
+}
+
+/* The level names in Japanese: the file's "ja": {"levels": [five names]}. */
+static rf_status load_levels_ja(const json_t *root, const char *name, struct rf_taxonomy *t,
+                                struct rf_err *err)
+{
+    const json_t *lv = json_object_get(json_object_get(root, "ja"), "levels");
+    if (!lv)
+        return RF_OK;
+    if (!json_is_array(lv) || json_array_size(lv) != RF_NLEVELS)
+        return rf_err_set(err, RF_EINVAL, "%s: field 'ja.levels': expected an array of %d names",
+                          name, RF_NLEVELS);
+    for (size_t i = 0; i < RF_NLEVELS; i++) {
+        const json_t *v = json_array_get(lv, i);
+        if (!json_is_string(v) || !json_string_value(v)[0])
+            return rf_err_set(err, RF_EINVAL, "%s: field 'ja.levels[%zu]': expected a name", name,
+                              i);
+        if (!(t->levels_ja[i] = rf_strdup(json_string_value(v))))
+            return rf_err_set(err, RF_ENOMEM, "%s: out of memory", name);
+    }
+    return RF_OK;
+}
+
+const char *rf_taxonomy_level_name(const struct rf_taxonomy *t, size_t level, enum rf_lang lang)
+{
+    return rf_lang_pick(lang, t->levels[level], t->levels_ja[level]);
 }
 
 static rf_status load_root(const json_t *root, const char *name, struct rf_taxonomy *t,
@@ -166,6 +204,8 @@ static rf_status load_root(const json_t *root, const char *name, struct rf_taxon
         if (!(t->levels[i] = rf_strdup(json_string_value(v))))
             return rf_err_set(err, RF_ENOMEM, "%s: out of memory", name);
     }
+    if ((rc = load_levels_ja(root, name, t, err)))
+        return rc;
     const json_t *arr = get_array(root, "skills", name, err);
     if (!arr)
         return RF_EINVAL;

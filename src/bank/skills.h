@@ -11,15 +11,21 @@
 #include <stddef.h>
 
 #include "base/err.h"
+#include "base/lang.h"
 
 #define RF_NLEVELS 5
 
+/* Text fields have their Japanese beside them (the file's "ja" objects,
+ * docs/i18n.md): NULL when the file has none; rf_lang_pick (base/lang.h)
+ * gives a field in a language. */
 struct rf_task {
     char *id, *name, *description; /* owned */
+    char *name_ja, *description_ja; /* owned, or NULL */
 };
 
 struct rf_skill {
     char *id, *name, *task, *description; /* owned */
+    char *name_ja, *description_ja;       /* owned, or NULL */
     double cuts[RF_NLEVELS - 1];          /* theta cut points between the 5 levels */
     /* Loading on the general factor of the higher-order model (irt/hier.h):
      * RF_HIER_DEFAULT_LAMBDA (assumed) until data/loadings.json gives a
@@ -33,6 +39,7 @@ struct rf_taxonomy {
     struct rf_task *tasks;   /* owned */
     struct rf_skill *skills; /* owned, in file order */
     char *levels[RF_NLEVELS]; /* owned: novice .. expert */
+    char *levels_ja[RF_NLEVELS]; /* owned, or all NULL (the file's "ja": {"levels": [...]}) */
 };
 
 /* Loads and validates a taxonomy file. Messages name the file and the JSON
@@ -70,5 +77,8 @@ rf_status rf_taxonomy_find_task(const struct rf_taxonomy *t, const char *task_id
 /* Proficiency level 0..4 of theta: the number of cut points at or below
  * theta (theta exactly on a cut belongs to the higher level). NaN gives 0. */
 size_t rf_skill_level(const struct rf_skill *s, double theta);
+
+/* The name of level 0..4 in lang (English when the file has no Japanese). */
+const char *rf_taxonomy_level_name(const struct rf_taxonomy *t, size_t level, enum rf_lang lang);
 
 #endif

@@ -123,6 +123,26 @@ rf_status rf_json_dup_string(const json_t *obj, const char *key, char **out, con
     return RF_OK;
 }
 
+rf_status rf_json_dup_ja(const json_t *obj, const char *key, char **out, const char *where,
+                         struct rf_err *err)
+{
+    *out = NULL;
+    const json_t *ja = json_object_get(obj, "ja");
+    if (!ja)
+        return RF_OK;
+    if (!json_is_object(ja))
+        return rf_err_set(err, RF_EINVAL, "%s: field 'ja': expected an object", where);
+    const json_t *v = json_object_get(ja, key);
+    if (!v)
+        return RF_OK;
+    if (!json_is_string(v) || !json_string_value(v)[0])
+        return rf_err_set(err, RF_EINVAL, "%s: field 'ja.%s': expected a non-empty string", where,
+                          key);
+    if (!(*out = rf_strdup(json_string_value(v))))
+        return rf_err_set(err, RF_ENOMEM, "%s: out of memory", where);
+    return RF_OK;
+}
+
 const char *rf_json_text(const json_t *obj, const char *key)
 {
     const char *s = json_string_value(json_object_get(obj, key));

@@ -56,4 +56,12 @@ double rf_round_sig(double x, int sig);
 rf_status rf_json_dup_string(const json_t *obj, const char *key, char **out, const char *where,
                              struct rf_err *err);
 
+/* The Japanese of obj's field key, where data files keep it: obj["ja"][key]
+ * (docs/i18n.md). *out is a copy, or NULL when obj has no "ja" object or it
+ * lacks key (English is then shown; the data lint, careers/i18n.h, fails the
+ * data files in that case). RF_EINVAL naming where and "ja.KEY" when the
+ * value is there but not a non-empty string, RF_ENOMEM. */
+rf_status rf_json_dup_ja(const json_t *obj, const char *key, char **out, const char *where,
+                         struct rf_err *err);
+
 #endif

@@ -12,15 +12,37 @@
 #include <string.h>
 
 #include "base/config.h"
-#include "base/escape.h"
 #include "base/json.h"
+#include "careers/html_writer.h"
+#include "careers/report_text.h"
 
-/* Sticky writer: after the first failure every call is a no-op. */
+/* The page's writer (careers/html_writer.h), who reads it and in which language. */
 struct hw {
-    struct rf_buf *b;
-    rf_status rc;
-    int staff; /* the reader is the organization's staff, not the candidate */
+    struct rf_html h;
+    int staff;            /* the reader is the organization's staff, not the candidate */
+    enum rf_lang lang;    /* the report's language (its "report_lang") */
+    const json_t *levels; /* the report's level names in its language, or NULL */
 };
+
+/* The level names of reports from before "levels" (and of the posting
+ * section, whose levels are named in English). */
+static const char *const levels_en[] = {"novice", "developing", "proficient", "advanced", "expert"};
+
+/* The name of level l in the report's language. */
+static const char *level_at(const struct hw *w, size_t l)
+{
+    const char *s = json_string_value(json_array_get(w->levels, l));
+    return s ? s : levels_en[l];
+}
+
+/* The English level name en in the report's language (en when unknown). */
+static const char *level_name(const struct hw *w, const char *en)
+{
+    for (size_t l = 0; l < sizeof levels_en / sizeof levels_en[0]; l++)
+        if (strcmp(en, levels_en[l]) == 0)
+            return level_at(w, l);
+    return en;
+}
 
 /* The words for the reader: the candidate ("you") or staff ("the candidate"). */
 static const char *say(const struct hw *w, const char *you, const char *they)
@@ -31,27 +53,56 @@ static const char *say(const struct hw *w, const char *you, const char *they)
 /* Markup written by this file (never data). */
 static void raw(struct hw *w, const char *s)
 {
-    if (!w->rc)
-        w->rc = rf_buf_puts(w->b, s);
+    rf_html_raw(&w->h, s);
 }
 
 /* Text from data or profiles: always escaped. */
 static void text(struct hw *w, const char *s)
 {
-    if (!w->rc && s)
-        w->rc = rf_buf_put_xml(w->b, s);
+    rf_html_text(&w->h, s);
 }
 
 /* Markup with numbers; the format comes from this file, arguments are numbers. */
 static void fmt(struct hw *w, const char *f, ...) __attribute__((format(printf, 2, 3)));
 static void fmt(struct hw *w, const char *f, ...)
 {
-    char tmp[512];
     va_list ap;
     va_start(ap, f);
-    vsnprintf(tmp, sizeof tmp, f, ap);
+    rf_html_vfmt(&w->h, f, ap);
     va_end(ap);
-    raw(w, tmp);
+}
+
+/* The report's words: message key of the report's language with n
+ * arguments (careers/report_text.h), escaped, '*' pairs in bold. */
+static void msg(struct hw *w, const char *key, size_t n, const char *const *args)
+{
+    if (!w->h.rc)
+        w->h.rc = rf_report_msg_put(w->h.b, RF_MSG_HTML, w->lang, key, args, n);
+}
+
+/* A message without arguments. */
+static void say_msg(struct hw *w, const char *key)
+{
+    msg(w, key, 0, NULL);
+}
+
+/* Numbers formatted into buf (the same in every language). */
+static const char *num(char *buf, size_t n, const char *f, ...)
+    __attribute__((format(printf, 3, 4)));
+static const char *num(char *buf, size_t n, const char *f, ...)
+{
+    va_list ap;
+    va_start(ap, f);
+    vsnprintf(buf, n, f, ap);
+    va_end(ap);
+    return buf;
+}
+
+/* An integer of a JSON value formatted into buf. */
+static const char *inum(char *buf, size_t n, const json_t *v)
+{
+    snprintf(buf, n, "%lld", (long long)json_integer_value(v));
+    return buf;
 }
 
 static double clamp(double x, double lo, double hi)
@@ -122,54 +173,99 @@ static const char css[] =
     "@media print{body{background:#fff}section,header{break-inside:avoid}}\n"
     "</style>\n";
 
+/* A table's opening and header row from column keys (a NULL column is an
+ * empty header; "#" and "p" stay as they are). */
+static void table_head(struct hw *w, const char *const *cols, size_t n)
+{
+    raw(w, "<table><tr>");
+    for (size_t i = 0; i < n; i++) {
+        raw(w, "<th>");
+        if (cols[i] && (strcmp(cols[i], "#") == 0 || strcmp(cols[i], "p") == 0))
+            text(w, cols[i]);
+        else if (cols[i])
+            say_msg(w, cols[i]);
+        raw(w, "</th>");
+    }
+    raw(w, "</tr>\n");
+}
+
 static void header(const json_t *r, const json_t *best, struct hw *w)
 {
     const json_t *t = json_object_get(r, "target");
-    raw(w, "<header><h1>Skill profile");
-    if (json_object_get(r, "person")) {
-        raw(w, " — ");
-        text(w, rf_json_text(r, "person"));
-    }
-    fmt(w, "</h1><p>%lld of %lld skills measured",
-        (long long)json_integer_value(json_object_get(r, "skills_measured")),
-        (long long)json_integer_value(json_object_get(r, "skills_total")));
+    char a[32], b[32];
+    raw(w, "<header><h1>");
+    if (json_object_get(r, "person"))
+        msg(w, "profile.h_person", 1, (const char *[]){rf_json_text(r, "person")});
+    else
+        say_msg(w, "profile.h");
+    raw(w, "</h1><p>");
+    msg(w, "profile.measured", 2,
+        (const char *[]){inum(a, sizeof a, json_object_get(r, "skills_measured")),
+                         inum(b, sizeof b, json_object_get(r, "skills_total"))});
     if (json_object_get(r, "source")) {
-        raw(w, " · source: ");
-        text(w, rf_json_text(r, "source"));
+        say_msg(w, "header.sep");
+        msg(w, "profile.source", 1, (const char *[]){rf_json_text(r, "source")});
     }
     /* The sessions the profile rests on (a test and its follow-ups). */
     const json_t *ss = json_object_get(r, "sessions");
     if (json_array_size(ss) > 1) {
-        fmt(w, " · rests on %zu sessions:", json_array_size(ss));
+        struct rf_buf ids;
+        rf_buf_init(&ids, 1 << 16);
         for (size_t i = 0; i < json_array_size(ss); i++) {
             const char *id = json_string_value(json_array_get(ss, i));
-            raw(w, i ? ", " : " ");
-            text(w, id ? id : "?");
+            if (i)
+                rf_report_msg_put(&ids, RF_MSG_TEXT, w->lang, "list.sep", NULL, 0);
+            rf_buf_puts(&ids, id ? id : "?");
         }
+        say_msg(w, "header.sep");
+        msg(w, "profile.sessions", 2,
+            (const char *[]){num(a, sizeof a, "%.0f", (double)json_array_size(ss)),
+                             rf_buf_str(&ids)});
+        rf_buf_cleanup(&ids);
     }
-    if (json_is_true(json_object_get(json_object_get(r, "prior"), "loadings_assumed")))
-        raw(w, " · skill correlations assumed, not yet calibrated");
+    if (json_is_true(json_object_get(json_object_get(r, "prior"), "loadings_assumed"))) {
+        say_msg(w, "header.sep");
+        say_msg(w, "profile.assumed");
+    }
     const json_t *near = json_array_get(json_object_get(r, "closest"), 0);
     raw(w, "</p><div class=\"kpis\">");
     double none = rf_json_num(r, "no_role");
     if (near && json_integer_value(json_object_get(near, "measured")) > 0 &&
         none > rf_json_num(near, "probability")) {
-        fmt(w, "<div class=\"kpi\"><span>Closest role</span><b>No role</b><span>answers look "
-               "random (%.0f%%)</span></div>",
-            100 * none);
+        raw(w, "<div class=\"kpi\"><span>");
+        say_msg(w, "kpi.closest");
+        raw(w, "</span><b>");
+        say_msg(w, "kpi.no_role");
+        raw(w, "</b><span>");
+        msg(w, "kpi.random", 1, (const char *[]){num(a, sizeof a, "%.0f%%", 100 * none)});
+        raw(w, "</span></div>");
     } else if (near && json_integer_value(json_object_get(near, "measured")) > 0) {
-        raw(w, "<div class=\"kpi\"><span>Closest role</span><b>");
+        raw(w, "<div class=\"kpi\"><span>");
+        say_msg(w, "kpi.closest");
+        raw(w, "</span><b>");
         text(w, rf_json_text(near, "name"));
-        fmt(w, "</b><span>probability %.0f%%</span></div>", 100 * rf_json_num(near, "probability"));
+        raw(w, "</b><span>");
+        msg(w, "kpi.probability", 1,
+            (const char *[]){num(a, sizeof a, "%.0f%%", 100 * rf_json_num(near, "probability"))});
+        raw(w, "</span></div>");
     }
-    raw(w, "<div class=\"kpi\"><span>Highest fit</span><b>");
+    raw(w, "<div class=\"kpi\"><span>");
+    say_msg(w, "kpi.best");
+    raw(w, "</span><b>");
     text(w, rf_json_text(best, "name"));
-    fmt(w, "</b><span>fit %.2f ± %.2f</span></div>", rf_json_num(best, "fit"), rf_json_num(best, "sd"));
-    raw(w, "<div class=\"kpi\"><span>Learning plan for</span><b>");
+    raw(w, "</b><span>");
+    msg(w, "kpi.fit", 2,
+        (const char *[]){num(a, sizeof a, "%.2f", rf_json_num(best, "fit")),
+                         num(b, sizeof b, "%.2f", rf_json_num(best, "sd"))});
+    raw(w, "</span></div><div class=\"kpi\"><span>");
+    say_msg(w, "kpi.plan");
+    raw(w, "</span><b>");
     text(w, rf_json_text(t, "name"));
-    fmt(w, "</b><span>%zu gap%s to close</span></div></div></header>\n",
-        json_array_size(json_object_get(r, "gaps")),
-        json_array_size(json_object_get(r, "gaps")) == 1 ? "" : "s");
+    raw(w, "</b><span>");
+    size_t ng = json_array_size(json_object_get(r, "gaps"));
+    msg(w, ng == 1 ? "kpi.gaps_one" : "kpi.gaps", 1,
+        (const char *[]){num(a, sizeof a, "%.0f", (double)ng)});
+    raw(w, "</span></div></div></header>\n");
 }
 
 /* Closest roles: the most probable roles (at least 2%, at most six) as bars. */
@@ -183,56 +279,55 @@ static void closest_chart(const json_t *r, struct hw *w)
         if (n < 6 && (n == 0 || rf_json_num(f, "probability") >= 0.02))
             n++;
     const double x0 = 380, x1 = 880, row = 30, top = 8;
-    raw(w, "<section><h2>Closest roles</h2><p class=\"sub\">Which role's people ");
-    raw(w, say(w, "your", "the candidate's"));
-    raw(w, " answers look most like: the probability of each role given the answers, if people "
-           "of each role sit around the levels it requires, and the probability that the "
-           "answers were given at random (no role). Skills the test did not measure count for "
-           "no role. Fit, below, asks whether ");
-    raw(w, say(w, "you meet", "the candidate meets"));
-    raw(w, " a role's bar, and roles with lower bars on the same skills can fit better.</p>\n");
+    raw(w, "<section><h2>");
+    say_msg(w, "closest.h");
+    raw(w, "</h2><p class=\"sub\">");
+    say_msg(w, say(w, "closest.sub.you", "closest.sub.staff"));
+    raw(w, "</p>\n");
     const char *rel = rf_json_text(r, "closest_relation");
-    const json_t *t = json_object_get(r, "target"), *first = json_array_get(cl, 0);
-    if (strcmp(rel, "own") == 0) {
-        raw(w, "<p class=\"sub\">The closest role is the role of this test, ");
-        text(w, rf_json_text(t, "name"));
-        raw(w, ".</p>\n");
-    } else if (strcmp(rel, "higher") == 0) {
-        raw(w, "<p class=\"sub\">The closest role, ");
-        text(w, rf_json_text(first, "name"));
-        raw(w, ", asks at least as much as ");
-        text(w, rf_json_text(t, "name"));
-        raw(w, " on every skill the test measured: the answers reach beyond its levels.</p>\n");
-    } else if (*rel) {
-        raw(w, "<p class=\"sub\">The closest role, ");
-        text(w, rf_json_text(first, "name"));
-        raw(w, ", asks less than ");
-        text(w, rf_json_text(t, "name"));
-        raw(w, " on some skill the test measured: the answers there look like its people, not "
-               "like this role's.</p>\n");
+    const char *role = rf_json_text(json_object_get(r, "target"), "name");
+    const char *top_role = rf_json_text(json_array_get(cl, 0), "name");
+    if (*rel) {
+        raw(w, "<p class=\"sub\">");
+        if (strcmp(rel, "own") == 0)
+            msg(w, "closest.own", 1, (const char *[]){role});
+        else
+            msg(w, strcmp(rel, "higher") == 0 ? "closest.higher" : "closest.lower", 2,
+                (const char *[]){top_role, role});
+        raw(w, "</p>\n");
     }
     double none = rf_json_num(r, "no_role");
-    if (none > rf_json_num(json_array_get(cl, 0), "probability"))
-        fmt(w, "<p class=\"warn\"><b>No role resembles these answers</b>: they look like answers "
-               "given at random (%.0f%%), not like the people of any role.</p>\n",
-            100 * none);
-    else if (rf_json_num(json_array_get(cl, 0), "log_bf") < 0)
-        raw(w, "<p class=\"warn\">The answers count against every role measured: the closest is "
-               "the least unlike, not a match.</p>\n");
-    fmt(w, "<svg viewBox=\"0 0 1040 %.0f\" role=\"img\" aria-label=\"Closest roles\">\n",
+    char pc[32];
+    if (none > rf_json_num(json_array_get(cl, 0), "probability")) {
+        raw(w, "<p class=\"warn\">");
+        msg(w, "closest.random", 1, (const char *[]){num(pc, sizeof pc, "%.0f%%", 100 * none)});
+        raw(w, "</p>\n");
+    } else if (rf_json_num(json_array_get(cl, 0), "log_bf") < 0) {
+        raw(w, "<p class=\"warn\">");
+        say_msg(w, "closest.against");
+        raw(w, "</p>\n");
+    }
+    fmt(w, "<svg viewBox=\"0 0 1040 %.0f\" role=\"img\" aria-label=\"",
         top + row * (double)(n + 1) + 8);
+    say_msg(w, "closest.h");
+    raw(w, "\">\n");
     for (i = 0; i <= n; i++) {
         f = json_array_get(cl, i);
         if (i == n) { /* the last row: no role */
             double y = top + row * (double)i, pr = clamp(none, 0, 1);
-            fmt(w, "<text x=\"%.0f\" y=\"%.1f\" font-size=\"14\" text-anchor=\"end\" "
-                   "fill=\"#5b6475\">No role (random answers)</text>\n<rect x=\"%.1f\" "
-                   "y=\"%.1f\" width=\"%.1f\" height=\"14\" rx=\"3\" fill=\"#edf0f4\"/><rect "
-                   "x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"14\" rx=\"3\" "
-                   "fill=\"#9aa3b5\"/><text x=\"%.0f\" y=\"%.1f\" font-size=\"13\" "
-                   "fill=\"#1d2433\">%.0f%%</text>\n",
-                x0 - 12, y + row / 2 + 5, x0, y + row / 2 - 7, x1 - x0, x0, y + row / 2 - 7,
-                (x1 - x0) * pr, x1 + 12, y + row / 2 + 4.5, 100 * pr);
+            fmt(w,
+                "<text x=\"%.0f\" y=\"%.1f\" font-size=\"14\" text-anchor=\"end\" "
+                "fill=\"#5b6475\">",
+                x0 - 12, y + row / 2 + 5);
+            say_msg(w, "closest.no_role_row");
+            fmt(w,
+                "</text>\n<rect x=\"%.1f\" "
+                "y=\"%.1f\" width=\"%.1f\" height=\"14\" rx=\"3\" fill=\"#edf0f4\"/><rect "
+                "x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"14\" rx=\"3\" "
+                "fill=\"#9aa3b5\"/><text x=\"%.0f\" y=\"%.1f\" font-size=\"13\" "
+                "fill=\"#1d2433\">%.0f%%</text>\n",
+                x0, y + row / 2 - 7, x1 - x0, x0, y + row / 2 - 7, (x1 - x0) * pr, x1 + 12,
+                y + row / 2 + 4.5, 100 * pr);
             break;
         }
         double y = top + row * (double)i, pr = clamp(rf_json_num(f, "probability"), 0, 1);
@@ -258,11 +353,13 @@ static void roles_chart(const json_t *r, struct hw *w)
     size_t n = json_array_size(roles);
     const double x0 = 380, x1 = 740, row = 34, top = 34;
     double h = top + row * (double)n + 16;
-    raw(w, "<section><h2>Roles that fit</h2><p class=\"sub\">Bar: fit, the expected share of the "
-           "role's weighted requirements met, with ±1 SD. Diamond: probability that every core "
-           "requirement is met. Requirements on skills not yet measured count with the "
-           "population prior and are noted on the right.</p>\n");
-    fmt(w, "<svg viewBox=\"0 0 1040 %.0f\" role=\"img\" aria-label=\"Role fit chart\">\n", h);
+    raw(w, "<section><h2>");
+    say_msg(w, "roles.h");
+    raw(w, "</h2><p class=\"sub\">");
+    say_msg(w, "roles.sub");
+    fmt(w, "</p>\n<svg viewBox=\"0 0 1040 %.0f\" role=\"img\" aria-label=\"", h);
+    say_msg(w, "roles.chart");
+    raw(w, "\">\n");
     for (int k = 0; k <= 4; k++) {
         double x = x0 + (x1 - x0) * k / 4.0;
         fmt(w, "<line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"#e3e6ec\"/>"
@@ -299,12 +396,20 @@ static void roles_chart(const json_t *r, struct hw *w)
         fmt(w, "<path d=\"M%.1f %.1fl5 5l-5 5l-5 -5z\" fill=\"#fff\" stroke=\"#1d2433\" "
                "stroke-width=\"1.3\"/>\n",
             xc, yc - 5);
-        fmt(w, "<text x=\"%.0f\" y=\"%.1f\" font-size=\"13\" fill=\"#1d2433\">%.2f ± %.2f"
-               "<tspan fill=\"#5b6475\"> · core %.2f</tspan>",
-            x1 + 12, yc + 4.5, fit, sd, rf_json_num(f, "p_core"));
+        char pc[32];
+        fmt(w,
+            "<text x=\"%.0f\" y=\"%.1f\" font-size=\"13\" fill=\"#1d2433\">%.2f ± %.2f"
+            "<tspan fill=\"#5b6475\"> · ",
+            x1 + 12, yc + 4.5, fit, sd);
+        msg(w, "roles.core", 1,
+            (const char *[]){num(pc, sizeof pc, "%.2f", rf_json_num(f, "p_core"))});
+        raw(w, "</tspan>");
         size_t nu = json_array_size(json_object_get(f, "unmeasured"));
-        if (nu)
-            fmt(w, "<tspan fill=\"#a0660a\"> · %zu unmeasured</tspan>", nu);
+        if (nu) {
+            raw(w, "<tspan fill=\"#a0660a\"> · ");
+            msg(w, "roles.unmeasured", 1, (const char *[]){num(pc, sizeof pc, "%.0f", (double)nu)});
+            raw(w, "</tspan>");
+        }
         raw(w, "</text>\n");
     }
     raw(w, "</svg></section>\n");
@@ -318,23 +423,27 @@ static void skills_chart(const json_t *r, struct hw *w)
     const double x0 = 310, x1 = 840, row = 30, top = 40, lo = -3, hi = 3;
     static const char *const band[] = {"#f1f3f7", "#e2e9f6", "#cad8f1", "#a9c0ea", "#86a5e0"};
     double h = top + row * (double)n + 24;
-    raw(w, "<section><h2>Skill profile</h2><p class=\"sub\">Each row is a skill on the ability "
-           "scale. Shaded bands are the five proficiency levels; the dot is the estimate and the "
-           "line its 95% interval. Skills not measured are shown faded.</p>\n");
-    fmt(w, "<svg viewBox=\"0 0 1040 %.0f\" role=\"img\" aria-label=\"Skill profile chart\">\n",
-        h);
+    raw(w, "<section><h2>");
+    say_msg(w, "skills.chart_h");
+    raw(w, "</h2><p class=\"sub\">");
+    say_msg(w, "skills.sub");
+    fmt(w, "</p>\n<svg viewBox=\"0 0 1040 %.0f\" role=\"img\" aria-label=\"", h);
+    say_msg(w, "skills.chart");
+    raw(w, "\">\n");
     const json_t *first = json_array_get(skills, 0);
     const json_t *cuts0 = json_object_get(first, "cuts");
     /* Level names over the bands of the first skill (the taxonomy's cuts are shared). */
-    static const char *const lvl[] = {"novice", "developing", "proficient", "advanced", "expert"};
     for (size_t l = 0; l < 5; l++) {
         double a = l ? json_number_value(json_array_get(cuts0, l - 1)) : lo;
         double b = l < 4 ? json_number_value(json_array_get(cuts0, l)) : hi;
         double xa = x0 + (x1 - x0) * (clamp(a, lo, hi) - lo) / (hi - lo);
         double xb = x0 + (x1 - x0) * (clamp(b, lo, hi) - lo) / (hi - lo);
-        fmt(w, "<text x=\"%.1f\" y=\"24\" font-size=\"12.5\" fill=\"#5b6475\" "
-               "text-anchor=\"middle\">%s</text>\n",
-            (xa + xb) / 2, lvl[l]);
+        fmt(w,
+            "<text x=\"%.1f\" y=\"24\" font-size=\"12.5\" fill=\"#5b6475\" "
+            "text-anchor=\"middle\">",
+            (xa + xb) / 2);
+        text(w, level_at(w, l));
+        raw(w, "</text>\n");
     }
     size_t i;
     const json_t *s;
@@ -372,9 +481,10 @@ static void skills_chart(const json_t *r, struct hw *w)
             text(w, rf_json_text(s, "level"));
             fmt(w, " · %.2f ± %.2f</text>", th, se);
         } else {
-            fmt(w, "<text x=\"%.0f\" y=\"%.1f\" font-size=\"12.5\" fill=\"#5b6475\">not "
-                   "measured</text>",
-                x1 + 12, yc + 4.5);
+            fmt(w, "<text x=\"%.0f\" y=\"%.1f\" font-size=\"12.5\" fill=\"#5b6475\">", x1 + 12,
+                yc + 4.5);
+            say_msg(w, "skills.not_measured");
+            raw(w, "</text>");
         }
         raw(w, "</g>\n");
     }
@@ -388,19 +498,20 @@ static void skills_chart(const json_t *r, struct hw *w)
 static void gap_card(const json_t *g, struct hw *w)
 {
     double p = rf_json_num(g, "p");
+    char pc[32];
     raw(w, "<div class=\"gap\"><h3>");
     text(w, rf_json_text(g, "name"));
-    raw(w, "</h3><div class=\"need\">needs ");
-    text(w, rf_json_text(g, "level"));
-    fmt(w, "%s · probability met %.2f</div>",
-        json_is_true(json_object_get(g, "core")) ? " (core skill)" : "", p);
+    raw(w, "</h3><div class=\"need\">");
+    msg(w, json_is_true(json_object_get(g, "core")) ? "gap.needs_core" : "gap.needs", 2,
+        (const char *[]){rf_json_text(g, "level"), num(pc, sizeof pc, "%.2f", p)});
+    raw(w, "</div>");
     fmt(w, "<div class=\"meter\"><i style=\"width:%.1f%%;background:%s\"></i></div>",
         100 * clamp(p, 0, 1), pcolor(p));
-    if (!json_is_true(json_object_get(g, "measured")))
-        raw(w, say(w, "<div class=\"warn\">Not measured yet: this estimate is the population "
-                      "prior. Take the test on this skill to know where you stand.</div>",
-                   "<div class=\"warn\">Not measured yet: this estimate is the population "
-                   "prior. A test on this skill would tell where the candidate stands.</div>"));
+    if (!json_is_true(json_object_get(g, "measured"))) {
+        raw(w, "<div class=\"warn\">");
+        say_msg(w, say(w, "gap.unmeasured.you", "gap.unmeasured.staff"));
+        raw(w, "</div>");
+    }
     const json_t *missed = json_object_get(g, "missed");
     size_t j;
     const json_t *m;
@@ -408,15 +519,12 @@ static void gap_card(const json_t *g, struct hw *w)
         int any_partly = 0;
         json_array_foreach(missed, j, m)
             any_partly |= json_integer_value(json_object_get(m, "partly")) > 0;
+        raw(w, "<div class=\"label\">");
         if (any_partly)
-            raw(w, say(w,
-                       "<div class=\"label\">Concepts you missed or got partly right</div>"
-                       "<div class=\"chips\">",
-                       "<div class=\"label\">Concepts missed or partly right</div>"
-                       "<div class=\"chips\">"));
+            say_msg(w, say(w, "gap.missed_partly.you", "gap.missed_partly.staff"));
         else
-            raw(w, say(w, "<div class=\"label\">Concepts you missed</div><div class=\"chips\">",
-                       "<div class=\"label\">Concepts missed</div><div class=\"chips\">"));
+            say_msg(w, say(w, "gap.missed.you", "gap.missed.staff"));
+        raw(w, "</div><div class=\"chips\">");
         json_array_foreach(missed, j, m)
         {
             long long nm = json_integer_value(json_object_get(m, "count")),
@@ -425,8 +533,14 @@ static void gap_card(const json_t *g, struct hw *w)
             text(w, rf_json_text(m, "tag"));
             if (nm > 1)
                 fmt(w, " ×%lld", nm);
-            if (np)
-                fmt(w, nm ? " (partly right %lld×)" : " (partly right)", np);
+            if (np) {
+                raw(w, " ");
+                if (nm)
+                    msg(w, "chip.partly_n", 1,
+                        (const char *[]){num(pc, sizeof pc, "%.0f", (double)np)});
+                else
+                    say_msg(w, "chip.partly");
+            }
             raw(w, "</span>");
         }
         raw(w, "</div>");
@@ -434,15 +548,16 @@ static void gap_card(const json_t *g, struct hw *w)
         {
             if (!json_object_get(m, "note"))
                 continue;
-            raw(w, "<p class=\"note\"><b>");
-            text(w, rf_json_text(m, "tag"));
-            raw(w, ":</b> ");
-            text(w, rf_json_text(m, "note"));
+            raw(w, "<p class=\"note\">");
+            msg(w, "concept.note", 2,
+                (const char *[]){rf_json_text(m, "tag"), rf_json_text(m, "note")});
             raw(w, "</p>");
         }
     }
     if (json_object_get(g, "focus")) {
-        raw(w, "<div class=\"label\">What to study</div><p class=\"note\">");
+        raw(w, "<div class=\"label\">");
+        say_msg(w, "gap.study");
+        raw(w, "</div><p class=\"note\">");
         text(w, rf_json_text(g, "focus"));
         raw(w, "</p><ol>");
         json_array_foreach(json_object_get(g, "study"), j, m)
@@ -453,14 +568,18 @@ static void gap_card(const json_t *g, struct hw *w)
         }
         raw(w, "</ol>");
         if (json_object_get(g, "practice")) {
-            raw(w, "<div class=\"label\">Show it</div><p class=\"note\">");
+            raw(w, "<div class=\"label\">");
+            say_msg(w, "gap.show");
+            raw(w, "</div><p class=\"note\">");
             text(w, rf_json_text(g, "practice"));
             raw(w, "</p>");
         }
     }
     const json_t *blocks = json_object_get(g, "blocks");
     if (json_array_size(blocks)) {
-        raw(w, "<div class=\"label\">Blocks these roles</div><div class=\"chips\">");
+        raw(w, "<div class=\"label\">");
+        say_msg(w, "gap.blocks");
+        raw(w, "</div><div class=\"chips\">");
         json_array_foreach(blocks, j, m)
         {
             raw(w, "<span class=\"chip block\">");
@@ -496,32 +615,38 @@ static void review_one(const json_t *r, const json_t *a, struct hw *w)
     json_int_t choice = json_integer_value(json_object_get(a, "choice"));
     json_int_t score = json_integer_value(json_object_get(a, "score"));
     int multi = strcmp(type, "multi") == 0, numeric = strcmp(type, "numeric") == 0;
-    /* the question as it was asked: in the test's language */
-    if (strcmp(rf_json_text(r, "lang"), "ja") == 0)
-        raw(w, "<div class=\"review\" lang=\"ja\"><div class=\"head\">");
-    else
-        raw(w, "<div class=\"review\"><div class=\"head\">");
+    /* the question as it was asked: in the test's language, marked when the
+     * report is in another */
+    enum rf_lang asked = RF_EN;
+    rf_lang_parse(rf_json_text(r, "lang"), &asked);
+    raw(w, "<div class=\"review\"><div class=\"head\">");
+    const char *skill = skill_name(r, rf_json_text(a, "skill"));
     if (right)
-        raw(w, "Right · ");
+        msg(w, "review.right", 1, (const char *[]){skill});
     else if (score > 0 && json_is_string(json_object_get(a, "credit")))
-        fmt(w, "Partly right (%s) · ", rf_json_text(a, "credit"));
+        msg(w, "review.partly", 2, (const char *[]){rf_json_text(a, "credit"), skill});
     else
-        raw(w, "Missed · ");
-    text(w, skill_name(r, rf_json_text(a, "skill")));
-    raw(w, "</div><div class=\"stem\">");
+        msg(w, "review.missed", 1, (const char *[]){skill});
+    if (asked != w->lang)
+        fmt(w, "</div><div lang=\"%s\"><div class=\"stem\">", rf_lang_code(asked));
+    else
+        raw(w, "</div><div><div class=\"stem\">");
     text(w, rf_json_text(a, "stem"));
     raw(w, "</div>");
     if (numeric) {
         raw(w, "<p>");
-        raw(w, say(w, "Your answer: ", "The answer given: "));
-        text(w, rf_json_text(a, "given"));
+        msg(w, say(w, "review.given.you", "review.given.staff"), 1,
+            (const char *[]){rf_json_text(a, "given")});
         raw(w, right ? " <b>✓</b>" : " <b>✗</b>");
-        raw(w, "<br>Right answer: ");
-        text(w, rf_json_text(a, "right_answer"));
+        raw(w, "<br>");
+        msg(w, "review.right_answer", 1, (const char *[]){rf_json_text(a, "right_answer")});
         raw(w, "</p>");
     } else {
-        if (multi)
-            raw(w, "<p class=\"sub\">Select all that apply.</p>");
+        if (multi) {
+            raw(w, "<p class=\"sub\">");
+            say_msg(w, "review.multi");
+            raw(w, "</p>");
+        }
         raw(w, "<ol type=\"A\">");
         size_t k;
         const json_t *o;
@@ -541,28 +666,34 @@ static void review_one(const json_t *r, const json_t *a, struct hw *w)
             }
             raw(w, is_key ? "<li class=\"right\">" : is_choice ? "<li class=\"yours\">" : "<li>");
             text(w, json_string_value(o));
+            const char *mark = NULL;
             if (multi && is_key && is_choice)
-                raw(w, say(w, " <b>✓ correct, you selected it</b>", " <b>✓ correct, selected</b>"));
+                mark = say(w, "review.correct_selected.you", "review.correct_selected.staff");
             else if (multi && is_key)
-                raw(w, " <b>✓ correct answer (not selected)</b>");
+                mark = "review.correct_unselected";
             else if (multi && is_choice)
-                raw(w, " <b>✗ selected, not a correct answer</b>");
+                mark = "review.selected_wrong";
             else if (is_key)
-                raw(w, " <b>✓ correct answer</b>");
+                mark = "review.correct";
             else if (is_choice)
-                raw(w, say(w, " <b>✗ your answer</b>", " <b>✗ the answer given</b>"));
+                mark = say(w, "review.yours.you", "review.yours.staff");
+            if (mark) {
+                raw(w, " <b>");
+                say_msg(w, mark);
+                raw(w, "</b>");
+            }
             raw(w, "</li>");
         }
         raw(w, "</ol>");
         if (multi && json_is_string(json_object_get(a, "credit"))) {
-            raw(w, "<p>Credit: ");
-            text(w, rf_json_text(a, "credit"));
-            raw(w, " (each correct option selected counts one, each wrong one takes one away)</p>");
+            raw(w, "<p>");
+            msg(w, "review.credit", 1, (const char *[]){rf_json_text(a, "credit")});
+            raw(w, "</p>");
         }
     }
-    raw(w, "<div class=\"why\"><b>Why:</b> ");
-    text(w, rf_json_text(a, "explanation"));
-    raw(w, "</div></div>\n");
+    raw(w, "<div class=\"why\">");
+    msg(w, "review.why", 1, (const char *[]){rf_json_text(a, "explanation")});
+    raw(w, "</div></div></div>\n");
 }
 
 /* Every question answered, missed ones first (the report JSON's "answers",
@@ -575,11 +706,14 @@ static void answers_section(const json_t *r, struct hw *w)
         return;
     json_array_foreach(answers, i, a)
         nright += json_is_true(json_object_get(a, "correct"));
-    fmt(w, "<section><h2>%s (%zu of %zu right)</h2>", say(w, "Your answers", "Answers"), nright,
-        n);
-    raw(w, "<p class=\"sub\">An adaptive test picks harder questions after right answers and "
-           "easier ones after wrong answers, so the share right says little by itself; the "
-           "profile above is the measurement.</p>\n");
+    char a1[32], a2[32];
+    raw(w, "<section><h2>");
+    msg(w, say(w, "answers.h.you", "answers.h.staff"), 2,
+        (const char *[]){num(a1, sizeof a1, "%.0f", (double)nright),
+                         num(a2, sizeof a2, "%.0f", (double)n)});
+    raw(w, "</h2><p class=\"sub\">");
+    say_msg(w, "answers.sub");
+    raw(w, "</p>\n");
     for (int pass = 0; pass < 2; pass++)
         json_array_foreach(answers, i, a)
             if (json_is_true(json_object_get(a, "correct")) == (pass == 1))
@@ -596,19 +730,23 @@ static void posting_section(const json_t *r, struct hw *w)
     const json_t *po = json_object_get(r, "posting");
     if (!json_is_object(po))
         return;
-    raw(w, "<section class=\"posting\"><h2>Against the posting: ");
-    text(w, rf_json_text(po, "title"));
-    fmt(w, "</h2><p>Fit %.0f%% ± %.0f%%: the expected share of the posting's weighted "
-           "requirements %s; %.0f%% of its weight was measured.</p>",
-        100 * rf_json_num(po, "fit"), 100 * rf_json_num(po, "sd"),
-        say(w, "you meet", "met"), 100 * rf_json_num(po, "measured"));
+    char f1[32], f2[32], f3[32];
+    raw(w, "<section class=\"posting\"><h2>");
+    msg(w, "posting.h", 1, (const char *[]){rf_json_text(po, "title")});
+    raw(w, "</h2><p>");
+    msg(w, say(w, "posting.fit.you", "posting.fit.staff"), 3,
+        (const char *[]){num(f1, sizeof f1, "%.0f%%", 100 * rf_json_num(po, "fit")),
+                         num(f2, sizeof f2, "%.0f%%", 100 * rf_json_num(po, "sd")),
+                         num(f3, sizeof f3, "%.0f%%", 100 * rf_json_num(po, "measured"))});
+    raw(w, "</p>");
     if (*rf_json_text(po, "reason")) {
         raw(w, "<p><b>");
         text(w, rf_json_text(po, "reason"));
         raw(w, "</b></p>");
     }
-    raw(w, "<table><tr><th>Requirement</th><th>Level</th><th>Weight</th><th>Call</th>"
-           "<th>Probability met</th></tr>\n");
+    table_head(
+        w, (const char *[]){"col.requirement", "col.level", "col.weight", "col.call", "col.p_met"},
+        5);
     size_t i;
     const json_t *q;
     json_array_foreach(json_object_get(po, "requirements"), i, q)
@@ -616,14 +754,18 @@ static void posting_section(const json_t *r, struct hw *w)
         const char *call = rf_json_text(q, "call");
         raw(w, "<tr><td>");
         text(w, rf_json_text(q, "label"));
-        if (strcmp(rf_json_text(q, "section"), "preferred") == 0)
-            raw(w, " <span class=\"sub\">(preferred)</span>");
+        if (strcmp(rf_json_text(q, "section"), "preferred") == 0) {
+            raw(w, " <span class=\"sub\">");
+            say_msg(w, "posting.preferred");
+            raw(w, "</span>");
+        }
         raw(w, "</td><td>");
-        text(w, rf_json_text(q, "level"));
+        text(w, level_name(w, rf_json_text(q, "level")));
         fmt(w, "</td><td>%.1f</td><td>", rf_json_num(q, "weight"));
-        text(w, strcmp(call, "meets") == 0   ? "met"
-                : strcmp(call, "below") == 0 ? "below the bar"
-                                             : call);
+        say_msg(w, strcmp(call, "meets") == 0          ? "call.meets"
+                   : strcmp(call, "below") == 0        ? "call.below"
+                   : strcmp(call, "not measured") == 0 ? "call.not_measured"
+                                                       : "call.undecided");
         if (json_is_number(json_object_get(q, "p")))
             fmt(w, "</td><td>%.0f%%</td></tr>\n", 100 * rf_json_num(q, "p"));
         else
@@ -639,12 +781,15 @@ static void concepts_section(const json_t *r, struct hw *w)
     if (!json_is_true(json_object_get(r, "answers_withheld")))
         return;
     const json_t *cm = json_object_get(r, "concepts_missed"), *c;
-    raw(w, "<section><h2>Concepts missed</h2><p class=\"sub\">The questions of an invited test "
-           "are not shown, so that they stay fair for everyone who takes them: here are the "
-           "concepts of the questions missed, and the learning plan above says what to "
-           "study.</p>");
+    raw(w, "<section><h2>");
+    say_msg(w, "concepts.h");
+    raw(w, "</h2><p class=\"sub\">");
+    say_msg(w, "concepts.sub");
+    raw(w, "</p>");
     if (json_array_size(cm) == 0) {
-        raw(w, "<p>No concept missed.</p></section>\n");
+        raw(w, "<p>");
+        say_msg(w, "concepts.none");
+        raw(w, "</p></section>\n");
         return;
     }
     raw(w, "<ul>");
@@ -652,12 +797,11 @@ static void concepts_section(const json_t *r, struct hw *w)
     json_array_foreach(cm, i, c)
     {
         raw(w, "<li>");
-        text(w, skill_name(r, rf_json_text(c, "skill")));
-        raw(w, ": ");
-        text(w, rf_json_text(c, "concept"));
         json_int_t n = json_integer_value(json_object_get(c, "missed"));
-        if (n > 1)
-            fmt(w, " (%lld questions)", (long long)n);
+        char nq[32];
+        msg(w, n > 1 ? "concepts.item_n" : "concepts.item", n > 1 ? 3 : 2,
+            (const char *[]){skill_name(r, rf_json_text(c, "skill")), rf_json_text(c, "concept"),
+                             num(nq, sizeof nq, "%.0f", (double)n)});
         raw(w, "</li>");
     }
     raw(w, "</ul></section>\n");
@@ -666,8 +810,13 @@ static void concepts_section(const json_t *r, struct hw *w)
 /* The last cell of a row of signals: marked "worth a look" or empty. */
 static void mark_cell(struct hw *w, const json_t *x)
 {
-    raw(w, json_is_true(json_object_get(x, "flagged")) ? "<td><b>worth a look</b></td></tr>\n"
-                                                       : "<td></td></tr>\n");
+    if (json_is_true(json_object_get(x, "flagged"))) {
+        raw(w, "<td><b>");
+        say_msg(w, "integrity.flag");
+        raw(w, "</b></td></tr>\n");
+    } else {
+        raw(w, "<td></td></tr>\n");
+    }
 }
 
 /* Seconds from a JSON integer of milliseconds; "-" when absent. */
@@ -687,7 +836,9 @@ static void integrity_section(const json_t *r, struct hw *w)
     const json_t *g = json_object_get(r, "integrity"), *x;
     if (!w->staff || !json_is_object(g))
         return;
-    raw(w, "<section><h2>Signals worth a look</h2><p class=\"sub\">");
+    raw(w, "<section><h2>");
+    say_msg(w, "integrity.h");
+    raw(w, "</h2><p class=\"sub\">");
     text(w, rf_json_text(g, "note"));
     raw(w, "</p>\n");
     if (json_object_get(g, "unavailable")) {
@@ -696,18 +847,17 @@ static void integrity_section(const json_t *r, struct hw *w)
         return;
     }
     const json_t *rule = json_object_get(g, "rule");
-    fmt(w, "<p><b>Rapid answers.</b> An answer is rapid when it came faster than its "
-           "question's threshold: %.0f%% of the question's mean time over everyone, at least "
-           "%.0f s and at most %.0f s, timed by the server. Response-time effort is the share "
-           "of a skill's answers that were not rapid; below %.2f the skill is marked. Rapid "
-           "answers suggest guessing without reading; the skill's result then understates "
-           "what the person knows.</p>\n",
-        100 * json_number_value(json_object_get(rule, "fraction")),
-        json_number_value(json_object_get(rule, "floor_ms")) / 1000,
-        json_number_value(json_object_get(rule, "cap_ms")) / 1000,
-        json_number_value(json_object_get(rule, "flag_below")));
-    raw(w, "<table><tr><th>Skill</th><th>Answers timed</th><th>Rapid</th><th>Effort</th>"
-           "<th></th></tr>\n");
+    char n1[32], n2[32], n3[32], n4[32];
+    raw(w, "<p>");
+    msg(w, "integrity.rapid", 4,
+        (const char *[]){
+            num(n1, sizeof n1, "%.0f%%",
+                100 * json_number_value(json_object_get(rule, "fraction"))),
+            num(n2, sizeof n2, "%.0f", json_number_value(json_object_get(rule, "floor_ms")) / 1000),
+            num(n3, sizeof n3, "%.0f", json_number_value(json_object_get(rule, "cap_ms")) / 1000),
+            num(n4, sizeof n4, "%.2f", json_number_value(json_object_get(rule, "flag_below")))});
+    raw(w, "</p>\n");
+    table_head(w, (const char *[]){"col.skill", "col.timed", "col.rapid", "col.effort", NULL}, 5);
     size_t i;
     json_array_foreach(json_object_get(g, "skills"), i, x)
     {
@@ -724,17 +874,18 @@ static void integrity_section(const json_t *r, struct hw *w)
         mark_cell(w, x);
     }
     const json_t *f = json_object_get(g, "focus");
-    fmt(w, "</table>\n<p><b>Focus and visibility.</b> As the candidate's browser reported it "
-           "for %lld answers: the page lost focus %lld times and was hidden %lld times, %.0f s "
-           "in all. Another window, a notification or a second screen does this too; the "
-           "browser's report can be switched off or altered by the person, so it can show "
-           "that something happened, never that nothing did.</p>\n",
-        (long long)json_integer_value(json_object_get(f, "answers_reported")),
-        (long long)json_integer_value(json_object_get(f, "blurs")),
-        (long long)json_integer_value(json_object_get(f, "hidden")),
-        (double)json_integer_value(json_object_get(f, "away_ms")) / 1000);
-    raw(w, "<table><tr><th>#</th><th>Question</th><th>Time</th><th>Threshold</th><th>Rapid</th>"
-           "<th>Focus lost</th><th>Hidden</th><th>Away</th></tr>\n");
+    raw(w, "</table>\n<p>");
+    msg(w, "integrity.focus", 4,
+        (const char *[]){inum(n1, sizeof n1, json_object_get(f, "answers_reported")),
+                         inum(n2, sizeof n2, json_object_get(f, "blurs")),
+                         inum(n3, sizeof n3, json_object_get(f, "hidden")),
+                         num(n4, sizeof n4, "%.0f",
+                             (double)json_integer_value(json_object_get(f, "away_ms")) / 1000)});
+    raw(w, "</p>\n");
+    table_head(w,
+               (const char *[]){"#", "col.question", "col.time", "col.threshold", "col.rapid",
+                                "col.focus_lost", "col.hidden", "col.away"},
+               8);
     json_array_foreach(json_object_get(g, "answers"), i, x)
     {
         fmt(w, "<tr><td>%lld</td><td>", (long long)json_integer_value(json_object_get(x, "number")));
@@ -743,8 +894,13 @@ static void integrity_section(const json_t *r, struct hw *w)
         seconds(w, json_object_get(x, "response_ms"));
         raw(w, "</td><td>");
         seconds(w, json_object_get(x, "threshold_ms"));
-        raw(w, json_is_true(json_object_get(x, "rapid")) ? "</td><td><b>yes</b></td>"
-                                                         : "</td><td></td>");
+        if (json_is_true(json_object_get(x, "rapid"))) {
+            raw(w, "</td><td><b>");
+            say_msg(w, "integrity.yes");
+            raw(w, "</b></td>");
+        } else {
+            raw(w, "</td><td></td>");
+        }
         if (json_object_get(x, "blurs")) {
             fmt(w, "<td>%lld</td><td>%lld</td><td>",
                 (long long)json_integer_value(json_object_get(x, "blurs")),
@@ -756,29 +912,32 @@ static void integrity_section(const json_t *r, struct hw *w)
         }
     }
     const json_t *cp = json_object_get(g, "copying");
-    fmt(w, "</table>\n<p><b>Agreement in wrong answers.</b> Compared with %lld other "
-           "candidates of the same posting or organization who shared at least %lld questions: "
-           "how many questions both got wrong with the same answer, against what two people "
-           "working alone at their levels would share (p: the chance of that many or more). "
-           "Marked below p = %.2g (%.2g over the comparisons made). Shared wrong answers also "
-           "come from a common course or a common misconception.</p>\n",
-        (long long)json_integer_value(json_object_get(cp, "compared")),
-        (long long)json_integer_value(json_object_get(cp, "min_common")),
-        json_number_value(json_object_get(cp, "alpha")), RF_COPY_ALPHA);
+    raw(w, "</table>\n<p>");
+    msg(w, "integrity.copying", 4,
+        (const char *[]){
+            inum(n1, sizeof n1, json_object_get(cp, "compared")),
+            inum(n2, sizeof n2, json_object_get(cp, "min_common")),
+            num(n3, sizeof n3, "%.2g", json_number_value(json_object_get(cp, "alpha"))),
+            num(n4, sizeof n4, "%.2g", RF_COPY_ALPHA)});
+    raw(w, "</p>\n");
     if (json_array_size(json_object_get(cp, "pairs")) == 0) {
         raw(w, "</section>\n");
         return;
     }
-    raw(w, "<table><tr><th>Other candidate</th><th>Shared questions</th><th>Same wrong answer"
-           "</th><th>Expected</th><th>p</th><th></th></tr>\n");
+    table_head(
+        w, (const char *[]){"col.other", "col.shared", "col.same_wrong", "col.expected", "p", NULL},
+        6);
     json_array_foreach(json_object_get(cp, "pairs"), i, x)
     {
         raw(w, "<tr><td>");
         const char *who = rf_json_text(x, "person");
+        char tid[32];
+        inum(tid, sizeof tid, json_object_get(x, "test"));
         if (who && *who)
-            text(w, who);
-        fmt(w, " (test %lld)</td><td>%lld</td><td>%lld</td><td>%.1f</td><td>%.2g</td>",
-            (long long)json_integer_value(json_object_get(x, "test")),
+            msg(w, "integrity.test", 2, (const char *[]){who, tid});
+        else
+            msg(w, "integrity.test_anon", 1, (const char *[]){tid});
+        fmt(w, "</td><td>%lld</td><td>%lld</td><td>%.1f</td><td>%.2g</td>",
             (long long)json_integer_value(json_object_get(x, "common")),
             (long long)json_integer_value(json_object_get(x, "identical_wrong")),
             json_number_value(json_object_get(x, "expected")),
@@ -791,16 +950,19 @@ static void integrity_section(const json_t *r, struct hw *w)
 rf_status rf_report_html(const json_t *r, struct rf_buf *out)
 {
     const char *viewer = rf_json_text(r, "viewer");
-    struct hw w = {out, RF_OK, viewer && strcmp(viewer, "staff") == 0};
+    struct hw w = {
+        {out, RF_OK}, viewer && strcmp(viewer, "staff") == 0, RF_EN, json_object_get(r, "levels")};
+    rf_lang_parse(rf_json_text(r, "report_lang"), &w.lang);
     const json_t *t = json_object_get(r, "target");
     const json_t *best = json_array_get(json_object_get(r, "roles"), 0);
-    raw(&w, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>");
-    raw(&w, "rolefit report");
-    if (json_object_get(r, "person")) {
-        raw(&w, " — ");
-        text(&w, rf_json_text(r, "person"));
-    }
+    fmt(&w,
+        "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
+        "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>",
+        rf_lang_code(w.lang));
+    if (json_object_get(r, "person"))
+        msg(&w, "html.title_person", 1, (const char *[]){rf_json_text(r, "person")});
+    else
+        say_msg(&w, "html.title");
     raw(&w, "</title>\n");
     raw(&w, css);
     raw(&w, "</head><body><main>\n");
@@ -809,24 +971,29 @@ rf_status rf_report_html(const json_t *r, struct rf_buf *out)
     closest_chart(r, &w);
     roles_chart(r, &w);
     skills_chart(r, &w);
-    raw(&w, "<section><h2>Gaps and learning plan: ");
-    text(&w, rf_json_text(t, "name"));
+    const char *role = rf_json_text(t, "name");
+    raw(&w, "<section><h2>");
+    msg(&w, "gaps.h", 1, (const char *[]){role});
     raw(&w, "</h2><p class=\"sub\">");
-    text(&w, rf_json_text(t, "description"));
-    raw(&w, " Gaps are ordered by how much they cost in fit (weight × probability not met).</p>");
+    msg(&w, "gaps.sub", 1, (const char *[]){rf_json_text(t, "description")});
+    raw(&w, "</p>");
     const json_t *gaps = json_object_get(r, "gaps");
-    if (json_array_size(gaps) == 0)
-        fmt(&w, "<p>No gaps: every requirement of this role is met with probability %.2f or "
-                "more.</p>", RF_FIT_MET);
+    if (json_array_size(gaps) == 0) {
+        char met[32];
+        raw(&w, "<p>");
+        msg(&w, "gaps.none", 1, (const char *[]){num(met, sizeof met, "%.2f", RF_FIT_MET)});
+        raw(&w, "</p>");
+    }
     raw(&w, "<div class=\"gaps\">\n");
     size_t i;
     const json_t *g;
     json_array_foreach(gaps, i, g)
         gap_card(g, &w);
-    raw(&w, "</div></section>\n<section><h2>Typical interview loop: ");
-    text(&w, rf_json_text(t, "name"));
-    raw(&w, "</h2><p class=\"sub\">What companies usually ask for this role. Loops vary by "
-            "company.</p><ol class=\"loop\">");
+    raw(&w, "</div></section>\n<section><h2>");
+    msg(&w, "loop.h", 1, (const char *[]){role});
+    raw(&w, "</h2><p class=\"sub\">");
+    say_msg(&w, "loop.sub");
+    raw(&w, "</p><ol class=\"loop\">");
     json_array_foreach(json_object_get(r, "loop"), i, g)
     {
         raw(&w, "<li><b>");
@@ -839,11 +1006,8 @@ rf_status rf_report_html(const json_t *r, struct rf_buf *out)
     answers_section(r, &w);
     concepts_section(r, &w);
     integrity_section(r, &w);
-    raw(&w, "<footer>Made by rolefit. Abilities are estimated with item "
-            "response theory; each skill's estimate is a posterior distribution, and every "
-            "probability here is computed from it. Skills not measured count with the "
-            "population prior, never as met or as zero. Interviews and tests are approximations: "
-            "projects a candidate can show remain the strongest evidence.</footer>\n"
-            "</main></body></html>\n");
-    return w.rc;
+    raw(&w, "<footer>");
+    say_msg(&w, "footer");
+    raw(&w, "</footer>\n</main></body></html>\n");
+    return w.h.rc;
 }

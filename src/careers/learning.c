@@ -14,13 +14,20 @@
 static void guidance_cleanup(struct rf_guidance *g)
 {
     free(g->focus);
-    for (size_t i = 0; i < g->nstudy; i++)
+    free(g->focus_ja);
+    for (size_t i = 0; i < g->nstudy; i++) {
         free(g->study[i]);
+        if (g->study_ja)
+            free(g->study_ja[i]);
+    }
     free(g->study);
+    free(g->study_ja);
     free(g->practice);
+    free(g->practice_ja);
     for (size_t i = 0; i < g->nconcepts; i++) {
         free(g->concepts[i].tag);
         free(g->concepts[i].note);
+        free(g->concepts[i].note_ja);
     }
     free(g->concepts);
 }
@@ -50,16 +57,22 @@ static int fold(int c)
     return tolower((unsigned char)c);
 }
 
-const char *rf_learning_concept(const struct rf_guidance *g, const char *tag)
+const char *rf_learning_concept_lang(const struct rf_guidance *g, const char *tag,
+                                     enum rf_lang lang)
 {
     for (size_t i = 0; i < g->nconcepts; i++) {
         const char *a = g->concepts[i].tag, *b = tag;
         while (*a && *b && fold(*a) == fold(*b))
             a++, b++;
         if (!*a && !*b)
-            return g->concepts[i].note;
+            return rf_lang_pick(lang, g->concepts[i].note, g->concepts[i].note_ja);
     }
     return NULL;
+}
+
+const char *rf_learning_concept(const struct rf_guidance *g, const char *tag)
+{
+    return rf_learning_concept_lang(g, tag, RF_EN);
 }
 
 static rf_status dup_str(const json_t *v, char **out, const char *where, const char *field,
@@ -70,6 +83,53 @@ static rf_status dup_str(const json_t *v, char **out, const char *where, const c
                           field);
     if (!(*out = rf_strdup(json_string_value(v))))
         return rf_err_set(err, RF_ENOMEM, "%s: out of memory", where);
+    return RF_OK;
+}
+
+/* The entry's Japanese: "ja": {"focus", "study" (one per step), "practice",
+ * "concepts" (a note per tag)}, each optional here (the data lint,
+ * careers/i18n.h, requires them all). */
+static rf_status load_entry_ja(const json_t *o, struct rf_guidance *g, const char *where,
+                               struct rf_err *err)
+{
+    rf_status rc;
+    if ((rc = rf_json_dup_ja(o, "focus", &g->focus_ja, where, err)) ||
+        (rc = rf_json_dup_ja(o, "practice", &g->practice_ja, where, err)))
+        return rc;
+    const json_t *ja = json_object_get(o, "ja");
+    const json_t *st = json_object_get(ja, "study"), *cn = json_object_get(ja, "concepts");
+    if (st) {
+        if (!json_is_array(st) || json_array_size(st) != g->nstudy)
+            return rf_err_set(err, RF_EINVAL,
+                              "%s: field 'ja.study': expected %zu steps, as "
+                              "'study' has",
+                              where, g->nstudy);
+        if (!(g->study_ja = rf_calloc_array(g->nstudy, sizeof *g->study_ja)))
+            return rf_err_set(err, RF_ENOMEM, "%s: out of memory", where);
+        for (size_t i = 0; i < g->nstudy; i++) {
+            char f[32];
+            snprintf(f, sizeof f, "ja.study[%zu]", i);
+            if ((rc = dup_str(json_array_get(st, i), &g->study_ja[i], where, f, err)))
+                return rc;
+        }
+    }
+    if (cn && !json_is_object(cn))
+        return rf_err_set(err, RF_EINVAL, "%s: field 'ja.concepts': expected an object", where);
+    const char *tag;
+    const json_t *note;
+    json_object_foreach((json_t *)cn, tag, note)
+    {
+        size_t i = 0;
+        while (i < g->nconcepts && strcmp(g->concepts[i].tag, tag) != 0)
+            i++;
+        char f[RF_ERRMSG_LEN];
+        snprintf(f, sizeof f, "ja.concepts.%.*s", RF_MAX_ID_LEN, tag);
+        if (i == g->nconcepts)
+            return rf_err_set(err, RF_EINVAL, "%s: field '%s': no such concept in 'concepts'",
+                              where, f);
+        if ((rc = dup_str(note, &g->concepts[i].note_ja, where, f, err)))
+            return rc;
+    }
     return RF_OK;
 }
 
@@ -107,7 +167,7 @@ static rf_status load_entry(const json_t *o, const struct rf_taxonomy *tax, stru
     }
     const json_t *c = json_object_get(o, "concepts");
     if (!c)
-        return RF_OK;
+        return load_entry_ja(o, g, where, err);
     if (!json_is_object(c))
         return rf_err_set(err, RF_EINVAL, "%s: field 'concepts': expected an object", where);
     if (json_object_size(c) &&
@@ -125,7 +185,7 @@ static rf_status load_entry(const json_t *o, const struct rf_taxonomy *tax, stru
         if ((rc = dup_str(note, &cn->note, where, f, err)))
             return rc;
     }
-    return RF_OK;
+    return load_entry_ja(o, g, where, err);
 }
 
 rf_status rf_learning_load_mem(const char *name, const char *data, size_t len,

@@ -14,9 +14,13 @@
 
 #include "bank/skills.h"
 #include "base/err.h"
+#include "base/lang.h"
 
+/* The *_ja fields are the entry's Japanese (its "ja" object, docs/i18n.md),
+ * NULL when the file has none. */
 struct rf_concept_note {
     char *tag, *note; /* owned */
+    char *note_ja;    /* owned, or NULL */
 };
 
 struct rf_guidance {
@@ -27,6 +31,8 @@ struct rf_guidance {
     char *practice;    /* owned, "" when absent */
     struct rf_concept_note *concepts; /* owned */
     size_t nconcepts;
+    char *focus_ja, *practice_ja; /* owned, or NULL */
+    char **study_ja;              /* owned, nstudy steps, or NULL */
 };
 
 struct rf_learning {
@@ -49,5 +55,9 @@ const struct rf_guidance *rf_learning_find(const struct rf_learning *l, size_t s
 /* The note for tag, or NULL. Tags match ignoring ASCII case and treating
  * space, '-' and '_' alike ("Vanishing gradients" finds "vanishing_gradients"). */
 const char *rf_learning_concept(const struct rf_guidance *g, const char *tag);
+
+/* The same note in lang (English when the entry has no Japanese). */
+const char *rf_learning_concept_lang(const struct rf_guidance *g, const char *tag,
+                                     enum rf_lang lang);
 
 #endif

@@ -23,6 +23,10 @@ static void test_cleanup(struct rf_readiness_test *t)
     free(t->what);
     free(t->manual);
     free(t->automated);
+    free(t->title_ja);
+    free(t->what_ja);
+    free(t->manual_ja);
+    free(t->automated_ja);
     free(t->skills);
     free(t->roles);
 }
@@ -37,11 +41,14 @@ void rf_readiness_cleanup(struct rf_readiness *r)
     for (size_t i = 0; i < r->nsections; i++) {
         free(r->sections[i].id);
         free(r->sections[i].name);
+        free(r->sections[i].name_ja);
     }
     free(r->sections);
     for (size_t i = 0; i < r->nbands; i++) {
         free(r->bands[i].name);
         free(r->bands[i].meaning);
+        free(r->bands[i].name_ja);
+        free(r->bands[i].meaning_ja);
     }
     free(r->bands);
     memset(r, 0, sizeof *r);
@@ -79,6 +86,10 @@ static rf_status load_test(const json_t *o, const struct rf_careers *c,
         (rc = rf_json_dup_string(o, "what", &t->what, where, err)) ||
         (rc = rf_json_dup_string(o, "manual", &t->manual, where, err)) ||
         (rc = rf_json_dup_string(o, "automated", &t->automated, where, err)) ||
+        (rc = rf_json_dup_ja(o, "title", &t->title_ja, where, err)) ||
+        (rc = rf_json_dup_ja(o, "what", &t->what_ja, where, err)) ||
+        (rc = rf_json_dup_ja(o, "manual", &t->manual_ja, where, err)) ||
+        (rc = rf_json_dup_ja(o, "automated", &t->automated_ja, where, err)) ||
         (rc = rf_careers_refs(c, o, "skills", RF_REF_SKILL, &t->skills, &t->nskills, where,
                               err)) ||
         (rc = rf_careers_refs(c, o, "roles", RF_REF_ROLE, &t->roles, &t->nroles, where, err)))
@@ -113,7 +124,8 @@ static rf_status load_sections(const json_t *root, const struct rf_careers *c,
         snprintf(where, sizeof where, "%s: sections[%zu]", name, s);
         r->nsections = s + 1;
         if ((rc = dup_id(so, &sec->id, where, err)) ||
-            (rc = rf_json_dup_string(so, "name", &sec->name, where, err)))
+            (rc = rf_json_dup_string(so, "name", &sec->name, where, err)) ||
+            (rc = rf_json_dup_ja(so, "name", &sec->name_ja, where, err)))
             return rc;
         for (size_t j = 0; j < s; j++)
             if (strcmp(r->sections[j].id, sec->id) == 0)
@@ -155,7 +167,9 @@ static rf_status load_bands(const json_t *root, struct rf_readiness *r, const ch
         r->nbands = i + 1;
         rf_status rc;
         if ((rc = rf_json_dup_string(o, "name", &b->name, where, err)) ||
-            (rc = rf_json_dup_string(o, "meaning", &b->meaning, where, err)))
+            (rc = rf_json_dup_string(o, "meaning", &b->meaning, where, err)) ||
+            (rc = rf_json_dup_ja(o, "name", &b->name_ja, where, err)) ||
+            (rc = rf_json_dup_ja(o, "meaning", &b->meaning_ja, where, err)))
             return rc;
         int last = i + 1 == n;
         if (last ? !json_is_null(up) : !json_is_number(up))

@@ -23,6 +23,8 @@
 
 struct rf_readiness_test {
     char *id, *title, *what, *manual, *automated; /* owned */
+    /* owned, or NULL: the test's "ja" (docs/i18n.md) */
+    char *title_ja, *what_ja, *manual_ja, *automated_ja;
     size_t section;                               /* index into sections */
     size_t *skills, nskills;                      /* owned: taxonomy skill indices */
     size_t *roles, nroles;                        /* owned: indices into the careers roles */
@@ -30,12 +32,14 @@ struct rf_readiness_test {
 
 struct rf_readiness_section {
     char *id, *name;  /* owned */
+    char *name_ja;    /* owned, or NULL */
     size_t first, n;  /* its tests are tests[first .. first + n) */
 };
 
 struct rf_readiness_band {
     double upto;          /* the band holds finals in (previous upto, upto]; INFINITY last */
     char *name, *meaning; /* owned */
+    char *name_ja, *meaning_ja; /* owned, or NULL */
 };
 
 struct rf_readiness {

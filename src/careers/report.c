@@ -14,6 +14,7 @@
 #include "base/json.h"
 #include "base/mem.h"
 #include "careers/closest.h"
+#include "careers/report_text.h"
 
 /* json_object_set_new that reports failure (NULL value or no memory). */
 static int put(json_t *o, const char *k, json_t *v)
@@ -33,12 +34,13 @@ static json_t *num(double x)
     return json_real(rf_round_sig(x, 6));
 }
 
-static json_t *req_json(const struct rf_careers *c, const struct rf_req_fit *r)
+static json_t *req_json(const struct rf_careers *c, const struct rf_req_fit *r, enum rf_lang lang)
 {
     const struct rf_skill *s = &c->tax.skills[r->req->skill];
     json_t *o = json_object();
-    if (o && put(o, "skill", json_string(s->id)) && put(o, "name", json_string(s->name)) &&
-        put(o, "level", json_string(c->tax.levels[r->req->level])) &&
+    if (o && put(o, "skill", json_string(s->id)) &&
+        put(o, "name", json_string(rf_lang_pick(lang, s->name, s->name_ja))) &&
+        put(o, "level", json_string(rf_taxonomy_level_name(&c->tax, r->req->level, lang))) &&
         put(o, "core", json_boolean(r->req->core)) && put(o, "weight", num(r->req->weight)) &&
         put(o, "p", num(r->p)) && put(o, "p_unloaded", num(r->p_unloaded)) &&
         put(o, "measured", json_boolean(r->have != NULL)) &&
@@ -48,11 +50,11 @@ static json_t *req_json(const struct rf_careers *c, const struct rf_req_fit *r)
     return NULL;
 }
 
-static json_t *fit_json(const struct rf_careers *c, const struct rf_role_fit *f)
+static json_t *fit_json(const struct rf_careers *c, const struct rf_role_fit *f, enum rf_lang lang)
 {
     json_t *o = json_object(), *reqs = json_array(), *un = json_array();
     int ok = o && put(o, "role", json_string(f->role->id)) &&
-             put(o, "name", json_string(f->role->name)) &&
+             put(o, "name", json_string(rf_lang_pick(lang, f->role->name, f->role->name_ja))) &&
              put(o, "kind", json_string(f->role->kind)) && put(o, "fit", num(f->fit)) &&
              put(o, "sd", num(f->sd)) && put(o, "p_core", num(f->p_core)) &&
              put(o, "measured", num(f->measured)) && put(o, "unmeasured", un) &&
@@ -62,7 +64,7 @@ static json_t *fit_json(const struct rf_careers *c, const struct rf_role_fit *f)
         json_decref(un);
     }
     for (size_t k = 0; ok && k < f->nreqs; k++) {
-        ok = append(reqs, req_json(c, &f->reqs[k]));
+        ok = append(reqs, req_json(c, &f->reqs[k], lang));
         if (ok && !f->reqs[k].have)
             ok = append(un, json_string(c->tax.skills[f->reqs[k].req->skill].id));
     }
@@ -73,13 +75,13 @@ static json_t *fit_json(const struct rf_careers *c, const struct rf_role_fit *f)
     return o;
 }
 
-rf_status rf_fits_to_json(const struct rf_careers *c, const struct rf_role_fit *fits, size_t n,
-                          json_t **out, struct rf_err *err)
+rf_status rf_fits_to_json_lang(const struct rf_careers *c, const struct rf_role_fit *fits, size_t n,
+                               enum rf_lang lang, json_t **out, struct rf_err *err)
 {
     json_t *a = json_array();
     int ok = a != NULL;
     for (size_t i = 0; ok && i < n; i++)
-        ok = append(a, fit_json(c, &fits[i]));
+        ok = append(a, fit_json(c, &fits[i], lang));
     if (!ok) {
         json_decref(a);
         return rf_err_set(err, RF_ENOMEM, "report: out of memory");
@@ -90,7 +92,8 @@ rf_status rf_fits_to_json(const struct rf_careers *c, const struct rf_role_fit *
 
 /* Per skill of the taxonomy: measured or not, estimate, level and the
  * probability of each level under the posterior. */
-static json_t *skills_json(const struct rf_profile *p, const struct rf_careers *c)
+static json_t *skills_json(const struct rf_profile *p, const struct rf_careers *c,
+                           enum rf_lang lang)
 {
     json_t *a = json_array();
     int ok = a != NULL;
@@ -99,8 +102,9 @@ static json_t *skills_json(const struct rf_profile *p, const struct rf_careers *
         const struct rf_profile_skill *s = rf_profile_find(p, sk->id);
         json_t *o = json_object(), *lp = json_array();
         ok = append(a, o) && put(o, "skill", json_string(sk->id)) &&
-             put(o, "name", json_string(sk->name)) && put(o, "task", json_string(sk->task)) &&
-             put(o, "measured", json_boolean(s != NULL)) && put(o, "level_p", lp);
+             put(o, "name", json_string(rf_lang_pick(lang, sk->name, sk->name_ja))) &&
+             put(o, "task", json_string(sk->task)) && put(o, "measured", json_boolean(s != NULL)) &&
+             put(o, "level_p", lp);
         if (!ok) {
             json_decref(lp);
             break;
@@ -116,7 +120,9 @@ static json_t *skills_json(const struct rf_profile *p, const struct rf_careers *
         if (ok && s)
             ok = put(o, "theta", num(s->theta)) && put(o, "se", num(s->se)) &&
                  put(o, "items", json_integer((json_int_t)s->items)) &&
-                 put(o, "level", json_string(c->tax.levels[rf_skill_level(sk, s->theta)]));
+                 put(o, "level",
+                     json_string(
+                         rf_taxonomy_level_name(&c->tax, rf_skill_level(sk, s->theta), lang)));
     }
     if (!ok) {
         json_decref(a);
@@ -128,7 +134,8 @@ static json_t *skills_json(const struct rf_profile *p, const struct rf_careers *
 /* The missed concepts of a skill: each tag with how often it was missed
  * ("count") and answered partly right ("partly", when it was), most frequent
  * first (ties in order of first appearance), and a note. */
-static json_t *missed_json(const struct rf_profile_skill *s, const struct rf_guidance *g)
+static json_t *missed_json(const struct rf_profile_skill *s, const struct rf_guidance *g,
+                           enum rf_lang lang)
 {
     json_t *a = json_array();
     if (!a || !s)
@@ -165,7 +172,7 @@ static json_t *missed_json(const struct rf_profile_skill *s, const struct rf_gui
         }
     for (size_t i = 0; ok && i < n; i++) {
         json_t *o = json_object();
-        const char *note = g ? rf_learning_concept(g, tag[i]) : NULL;
+        const char *note = g ? rf_learning_concept_lang(g, tag[i], lang) : NULL;
         ok = append(a, o) && put(o, "tag", json_string(tag[i])) &&
              put(o, "count", json_integer((json_int_t)(count[i] - partly[i])));
         if (ok && partly[i])
@@ -184,16 +191,17 @@ static json_t *missed_json(const struct rf_profile_skill *s, const struct rf_gui
 }
 
 static json_t *gap_json(const struct rf_careers *c, const struct rf_req_fit *r,
-                        const struct rf_role_fit *all, size_t nall)
+                        const struct rf_role_fit *all, size_t nall, enum rf_lang lang)
 {
     const struct rf_skill *sk = &c->tax.skills[r->req->skill];
     const struct rf_guidance *g = rf_learning_find(&c->learning, r->req->skill);
     json_t *o = json_object(), *blocks = json_array(), *study = json_array();
-    int ok = o && put(o, "skill", json_string(sk->id)) && put(o, "name", json_string(sk->name)) &&
-             put(o, "level", json_string(c->tax.levels[r->req->level])) &&
+    int ok = o && put(o, "skill", json_string(sk->id)) &&
+             put(o, "name", json_string(rf_lang_pick(lang, sk->name, sk->name_ja))) &&
+             put(o, "level", json_string(rf_taxonomy_level_name(&c->tax, r->req->level, lang))) &&
              put(o, "core", json_boolean(r->req->core)) && put(o, "p", num(r->p)) &&
              put(o, "gap", num(r->gap)) && put(o, "measured", json_boolean(r->have != NULL)) &&
-             put(o, "missed", missed_json(r->have, g)) && put(o, "blocks", blocks) &&
+             put(o, "missed", missed_json(r->have, g, lang)) && put(o, "blocks", blocks) &&
              put(o, "study", study);
     if (!ok) {
         json_decref(blocks);
@@ -202,14 +210,16 @@ static json_t *gap_json(const struct rf_careers *c, const struct rf_req_fit *r,
     for (size_t i = 0; ok && i < nall; i++)
         for (size_t k = 0; ok && k < all[i].nreqs; k++)
             if (all[i].reqs[k].req->skill == r->req->skill && rf_fit_blocks(&all[i].reqs[k]))
-                ok = append(blocks, json_pack("{ssss}", "role", all[i].role->id, "name",
-                                              all[i].role->name));
+                ok = append(blocks,
+                            json_pack("{ssss}", "role", all[i].role->id, "name",
+                                      rf_lang_pick(lang, all[i].role->name, all[i].role->name_ja)));
     if (ok && g) {
-        ok = put(o, "focus", json_string(g->focus));
+        ok = put(o, "focus", json_string(rf_lang_pick(lang, g->focus, g->focus_ja)));
         for (size_t i = 0; ok && i < g->nstudy; i++)
-            ok = append(study, json_string(g->study[i]));
+            ok = append(study, json_string(rf_lang_pick(lang, g->study[i],
+                                                        g->study_ja ? g->study_ja[i] : NULL)));
         if (ok && g->practice[0])
-            ok = put(o, "practice", json_string(g->practice));
+            ok = put(o, "practice", json_string(rf_lang_pick(lang, g->practice, g->practice_ja)));
     }
     if (!ok) {
         json_decref(o);
@@ -218,13 +228,15 @@ static json_t *gap_json(const struct rf_careers *c, const struct rf_req_fit *r,
     return o;
 }
 
-static json_t *loop_json(const struct rf_role *role)
+static json_t *loop_json(const struct rf_role *role, enum rf_lang lang)
 {
     json_t *a = json_array();
     int ok = a != NULL;
-    for (size_t i = 0; ok && i < role->nloop; i++)
-        ok = append(a, json_pack("{ssss}", "stage", role->loop[i].stage, "what",
-                                 role->loop[i].what));
+    for (size_t i = 0; ok && i < role->nloop; i++) {
+        const struct rf_role_stage *st = &role->loop[i];
+        ok = append(a, json_pack("{ssss}", "stage", rf_lang_pick(lang, st->stage, st->stage_ja),
+                                 "what", rf_lang_pick(lang, st->what, st->what_ja)));
+    }
     if (!ok) {
         json_decref(a);
         return NULL;
@@ -233,13 +245,14 @@ static json_t *loop_json(const struct rf_role *role)
 }
 
 /* The closest roles, in order: role id and name, probability, measured requirements. */
-static json_t *closest_json(const struct rf_role_close *cl, size_t n)
+static json_t *closest_json(const struct rf_role_close *cl, size_t n, enum rf_lang lang)
 {
     json_t *a = json_array();
     int ok = a != NULL;
     for (size_t i = 0; ok && i < n; i++)
         ok = append(a, json_pack("{sssssosIso}", "role", cl[i].role->id, "name",
-                                 cl[i].role->name, "probability", num(cl[i].prob), "measured",
+                                 rf_lang_pick(lang, cl[i].role->name, cl[i].role->name_ja),
+                                 "probability", num(cl[i].prob), "measured",
                                  (json_int_t)cl[i].nmeasured, "log_bf", num(cl[i].log_bf)));
     if (!ok) {
         json_decref(a);
@@ -248,8 +261,33 @@ static json_t *closest_json(const struct rf_role_close *cl, size_t n)
     return a;
 }
 
+rf_status rf_fits_to_json(const struct rf_careers *c, const struct rf_role_fit *fits, size_t n,
+                          json_t **out, struct rf_err *err)
+{
+    return rf_fits_to_json_lang(c, fits, n, RF_EN, out, err);
+}
+
 rf_status rf_report_build(const struct rf_profile *p, const struct rf_careers *c,
                           const char *target, json_t **out, struct rf_err *err)
+{
+    return rf_report_build_lang(p, c, target, RF_EN, out, err);
+}
+
+/* The level names in lang, novice first. */
+static json_t *levels_json(const struct rf_careers *c, enum rf_lang lang)
+{
+    json_t *a = json_array();
+    for (size_t l = 0; a && l < RF_NLEVELS; l++)
+        if (!append(a, json_string(rf_taxonomy_level_name(&c->tax, l, lang)))) {
+            json_decref(a);
+            return NULL;
+        }
+    return a;
+}
+
+rf_status rf_report_build_lang(const struct rf_profile *p, const struct rf_careers *c,
+                               const char *target, enum rf_lang lang, json_t **out,
+                               struct rf_err *err)
 {
     if (target && !rf_roles_find(&c->roles, target))
         return rf_err_set(err, RF_ENOTFOUND, "unknown role '%s' (see 'rolefit roles')", target);
@@ -275,15 +313,16 @@ rf_status rf_report_build(const struct rf_profile *p, const struct rf_careers *c
     for (size_t i = 0; i < c->tax.nskills; i++)
         measured += rf_profile_find(p, c->tax.skills[i].id) != NULL;
     json_t *r = json_object(), *roles = NULL, *gaps = json_array();
-    int ok = r != NULL && gaps != NULL;
+    int ok = r != NULL && gaps != NULL && put(r, "report_lang", json_string(rf_lang_code(lang))) &&
+             put(r, "levels", levels_json(c, lang));
     if (ok && p->person)
         ok = put(r, "person", json_string(p->person));
     if (ok && p->source)
         ok = put(r, "source", json_string(p->source));
     ok = ok && put(r, "skills_measured", json_integer((json_int_t)measured)) &&
          put(r, "skills_total", json_integer((json_int_t)c->tax.nskills)) &&
-         put(r, "skills", skills_json(p, c));
-    ok = ok && put(r, "closest", closest_json(cl, c->roles.n)) &&
+         put(r, "skills", skills_json(p, c, lang));
+    ok = ok && put(r, "closest", closest_json(cl, c->roles.n, lang)) &&
          put(r, "no_role", num(no_role));
     /* A role test: is the closest role the test's role, one whose bars on the
      * measured skills are at least as high, or another? */
@@ -306,20 +345,22 @@ rf_status rf_report_build(const struct rf_profile *p, const struct rf_careers *c
         for (size_t i = 0; ok && i < p->nsessions; i++)
             ok = append(ss, json_string(p->sessions[i]));
     }
-    if (ok && rf_fits_to_json(c, fits, c->roles.n, &roles, err) == RF_OK)
+    if (ok && rf_fits_to_json_lang(c, fits, c->roles.n, lang, &roles, err) == RF_OK)
         ok = put(r, "roles", roles);
     else
         ok = 0;
-    ok = ok && put(r, "target", json_pack("{ssssss}", "role", tf->role->id, "name",
-                                          tf->role->name, "description", tf->role->description));
+    ok = ok && put(r, "target",
+                   json_pack("{ssssss}", "role", tf->role->id, "name",
+                             rf_lang_pick(lang, tf->role->name, tf->role->name_ja), "description",
+                             rf_lang_pick(lang, tf->role->description, tf->role->description_ja)));
     ok = ok && put(r, "gaps", gaps);
     if (!ok)
         json_decref(gaps);
     size_t idx[RF_PROFILE_MAX_SKILLS];
     size_t ng = ok ? rf_fit_gaps(tf, idx) : 0;
     for (size_t i = 0; ok && i < ng; i++)
-        ok = append(gaps, gap_json(c, &tf->reqs[idx[i]], fits, c->roles.n));
-    ok = ok && put(r, "loop", loop_json(tf->role));
+        ok = append(gaps, gap_json(c, &tf->reqs[idx[i]], fits, c->roles.n, lang));
+    ok = ok && put(r, "loop", loop_json(tf->role, lang));
     rf_fit_free_all(fits, c->roles.n);
     free(cl);
     if (!ok) {
@@ -333,10 +374,12 @@ rf_status rf_report_build(const struct rf_profile *p, const struct rf_careers *c
 /* ---- Markdown ---- */
 
 /* A sticky writer: after the first failure every call is a no-op and rc
- * keeps that failure, so rendering code reads straight through. */
+ * keeps that failure, so rendering code reads straight through. Every word
+ * of the report's own comes from the message table of lang (report_text.h). */
 struct md {
     struct rf_buf *b;
     rf_status rc;
+    enum rf_lang lang;
 };
 
 static void w_puts(struct md *w, const char *s)
@@ -360,78 +403,128 @@ static void w_printf(struct md *w, const char *fmt, ...)
  * data text cannot break a table or start a heading mid-line. */
 static void w_text(struct md *w, const char *s)
 {
-    for (; !w->rc && s && *s; s++) {
-        if (*s == '|')
-            w->rc = rf_buf_puts(w->b, "\\|");
-        else if (*s == '\n' || *s == '\r')
-            w->rc = rf_buf_putc(w->b, ' ');
-        else
-            w->rc = rf_buf_putc(w->b, *s);
-    }
+    if (!w->rc)
+        w->rc = rf_report_msg_arg(w->b, RF_MSG_MD, s);
+}
+
+/* The message key with n arguments. */
+static void w_msg(struct md *w, const char *key, size_t n, const char *const *args)
+{
+    if (!w->rc)
+        w->rc = rf_report_msg_put(w->b, RF_MSG_MD, w->lang, key, args, n);
+}
+
+/* The message key alone: a label or a sentence without arguments. */
+static void w_say(struct md *w, const char *key)
+{
+    w_msg(w, key, 0, NULL);
+}
+
+/* A percentage as reports print it: "45%". */
+static const char *pct(char *buf, size_t n, double p)
+{
+    snprintf(buf, n, "%.0f%%", 100 * p);
+    return buf;
+}
+
+/* The closest-role relation sentence (shared by Markdown and HTML through
+ * the same keys). */
+static void md_relation(const json_t *report, struct md *w)
+{
+    const char *rel = rf_json_text(report, "closest_relation");
+    const char *role = rf_json_text(json_object_get(report, "target"), "name");
+    const char *top = rf_json_text(json_array_get(json_object_get(report, "closest"), 0), "name");
+    if (strcmp(rel, "own") == 0)
+        w_msg(w, "closest.own", 1, (const char *[]){role});
+    else if (strcmp(rel, "higher") == 0)
+        w_msg(w, "closest.higher", 2, (const char *[]){top, role});
+    else if (*rel)
+        w_msg(w, "closest.lower", 2, (const char *[]){top, role});
+    if (*rel)
+        w_puts(w, "\n\n");
 }
 
 static void md_closest(const json_t *report, struct md *w)
 {
     const json_t *cl = json_object_get(report, "closest"), *f;
     size_t i, shown = 0;
-    w_puts(w, "## Closest roles\n\n");
+    w_puts(w, "## ");
+    w_say(w, "closest.h");
+    w_puts(w, "\n\n");
     if (json_array_size(cl) == 0 ||
         json_integer_value(json_object_get(json_array_get(cl, 0), "measured")) == 0) {
-        w_puts(w, "Nothing measured yet tells the roles apart.\n\n");
+        w_say(w, "closest.nothing");
+        w_puts(w, "\n\n");
         return;
     }
-    w_puts(w, "Which role's people the answers look most like (probability among the roles the "
-              "test measured, and that the answers were given at random):");
+    /* the most probable roles (at least 2%, at most six), then no role */
+    w_say(w, "md.closest.lead");
+    w_puts(w, "\n\n");
     json_array_foreach(cl, i, f)
     {
         if (shown == 6 || (shown && rf_json_num(f, "probability") < 0.02))
             break;
-        w_puts(w, shown++ ? ", " : " ");
-        w_puts(w, i == 0 ? "**" : "");
-        w_text(w, rf_json_text(f, "name"));
-        w_puts(w, i == 0 ? "**" : "");
-        w_printf(w, " %.0f%%", 100 * rf_json_num(f, "probability"));
+        char p[32];
+        shown++;
+        w_puts(w, "- ");
+        w_msg(w, i == 0 ? "md.closest.item_first" : "md.closest.item", 2,
+              (const char *[]){rf_json_text(f, "name"),
+                               pct(p, sizeof p, rf_json_num(f, "probability"))});
+        w_puts(w, "\n");
     }
+    char none_p[32];
     double none = rf_json_num(report, "no_role");
-    w_printf(w, "; no role %.0f%%.\n\n", 100 * none);
-    if (none > rf_json_num(json_array_get(cl, 0), "probability"))
-        w_puts(w, "**No role resembles these answers**: they look like answers given at random, "
-                  "not like the people of any role.\n\n");
-    else if (rf_json_num(json_array_get(cl, 0), "log_bf") < 0)
-        w_puts(w, "Your answers count against every role measured: the closest is the least "
-                  "unlike, not a match.\n\n");
-    const char *rel = rf_json_text(report, "closest_relation");
-    const json_t *t = json_object_get(report, "target"), *top = json_array_get(cl, 0);
-    if (strcmp(rel, "own") == 0) {
-        w_puts(w, "The closest role is the role of this test, ");
-        w_text(w, rf_json_text(t, "name"));
-        w_puts(w, ".\n\n");
-    } else if (strcmp(rel, "higher") == 0) {
-        w_puts(w, "The closest role, ");
-        w_text(w, rf_json_text(top, "name"));
-        w_puts(w, ", asks at least as much as ");
-        w_text(w, rf_json_text(t, "name"));
-        w_puts(w, " on every skill the test measured: the answers reach beyond its levels.\n\n");
-    } else if (*rel) {
-        w_puts(w, "The closest role, ");
-        w_text(w, rf_json_text(top, "name"));
-        w_puts(w, ", asks less than ");
-        w_text(w, rf_json_text(t, "name"));
-        w_puts(w, " on some skill the test measured: the answers there look like its people, "
-                  "not like this role's.\n\n");
+    w_puts(w, "- ");
+    w_msg(w, "md.closest.no_role", 1, (const char *[]){pct(none_p, sizeof none_p, none)});
+    w_puts(w, "\n\n");
+    if (none > rf_json_num(json_array_get(cl, 0), "probability")) {
+        w_msg(w, "closest.random", 1, (const char *[]){none_p});
+        w_puts(w, "\n\n");
+    } else if (rf_json_num(json_array_get(cl, 0), "log_bf") < 0) {
+        w_say(w, "closest.against");
+        w_puts(w, "\n\n");
     }
-    w_puts(w, "Fit, below, asks another question: whether you meet a role's bar. A role with "
-              "lower bars on your skills can fit better than your closest role.\n\n");
+    md_relation(report, w);
+    w_say(w, "md.closest.fit");
+    w_puts(w, "\n\n");
+}
+
+/* The name of skill id from the report's skills, or the id. */
+static const char *skill_name(const json_t *r, const char *id)
+{
+    size_t i;
+    const json_t *s;
+    json_array_foreach(json_object_get(r, "skills"), i,
+                       s) if (strcmp(rf_json_text(s, "skill"), id ? id : "") ==
+                              0) return rf_json_text(s, "name");
+    return id;
+}
+
+/* A table's header row and its rule from the column keys. */
+static void md_head(struct md *w, const char *const *cols, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        w_puts(w, "| ");
+        w_say(w, cols[i]);
+        w_puts(w, " ");
+    }
+    w_puts(w, "|\n");
+    for (size_t i = 0; i < n; i++)
+        w_puts(w, "| --- ");
+    w_puts(w, "|\n");
 }
 
 static void md_roles(const json_t *report, struct md *w)
 {
-    w_puts(w, "## Roles that fit\n\n"
-              "Fit is the share of a role's weighted requirements you are estimated to meet "
-              "(± its standard deviation); \"core met\" is the probability that every core "
-              "requirement is met.\n\n"
-              "| Role | Fit | Core met | Measured | Not measured |\n"
-              "| --- | --- | --- | --- | --- |\n");
+    w_puts(w, "## ");
+    w_say(w, "roles.h");
+    w_puts(w, "\n\n");
+    w_say(w, "md.roles.lead");
+    w_puts(w, "\n\n");
+    md_head(
+        w,
+        (const char *[]){"col.role", "col.fit", "col.core_met", "col.measured", "col.not_measured"},
+        5);
     size_t i;
     const json_t *f;
     json_array_foreach(json_object_get(report, "roles"), i, f)
@@ -444,19 +537,40 @@ static void md_roles(const json_t *report, struct md *w)
         const json_t *u;
         json_array_foreach(json_object_get(f, "unmeasured"), j, u)
         {
-            w_puts(w, j ? ", " : "");
-            w_text(w, json_string_value(u));
+            if (j)
+                w_say(w, "list.sep");
+            w_text(w, skill_name(report, json_string_value(u)));
         }
         w_puts(w, json_array_size(json_object_get(f, "unmeasured")) ? " |\n" : "— |\n");
     }
-    w_puts(w, "\nSkills not measured count with the population prior: neither as met nor as "
-              "zero. A test over them sharpens these numbers.\n\n");
+    w_puts(w, "\n");
+    w_say(w, "md.roles.prior");
+    w_puts(w, "\n\n");
+}
+
+/* Appends to list the names of json array a (objects with "name", or
+ * strings) separated as lang separates a list. */
+static void name_list(struct rf_buf *list, enum rf_lang lang, const json_t *a, int measured_only)
+{
+    size_t i, n = 0;
+    const json_t *x;
+    json_array_foreach(a, i, x)
+    {
+        if (measured_only && json_is_true(json_object_get(x, "measured")))
+            continue;
+        if (n++)
+            rf_report_msg_put(list, RF_MSG_TEXT, lang, "list.sep", NULL, 0);
+        rf_buf_puts(list, rf_json_text(x, "name"));
+    }
 }
 
 static void md_skills(const json_t *report, struct md *w)
 {
-    w_puts(w, "## Skills\n\n| Skill | Level | θ ± SE | Items |\n| --- | --- | --- | --- |\n");
-    size_t i, n = 0;
+    w_puts(w, "## ");
+    w_say(w, "skills.h");
+    w_puts(w, "\n\n");
+    md_head(w, (const char *[]){"col.skill", "col.level", "col.theta", "col.items"}, 4);
+    size_t i;
     const json_t *s;
     json_array_foreach(json_object_get(report, "skills"), i, s)
     {
@@ -469,27 +583,52 @@ static void md_skills(const json_t *report, struct md *w)
         w_printf(w, " | %.2f ± %.2f | %lld |\n", rf_json_num(s, "theta"), rf_json_num(s, "se"),
                  (long long)json_integer_value(json_object_get(s, "items")));
     }
-    w_puts(w, "\nNot measured: ");
-    json_array_foreach(json_object_get(report, "skills"), i, s)
-    {
-        if (json_is_true(json_object_get(s, "measured")))
-            continue;
-        w_puts(w, n++ ? ", " : "");
-        w_text(w, rf_json_text(s, "name"));
-    }
-    w_puts(w, n ? ".\n\n" : "none.\n\n");
+    /* the skills not measured, as one argument */
+    struct rf_buf list;
+    rf_buf_init(&list, 1 << 16);
+    name_list(&list, w->lang, json_object_get(report, "skills"), 1);
+    w_puts(w, "\n");
+    if (list.len)
+        w_msg(w, "md.skills.unmeasured", 1, (const char *[]){rf_buf_str(&list)});
+    else
+        w_say(w, "md.skills.unmeasured_none");
+    rf_buf_cleanup(&list);
+    w_puts(w, "\n\n");
+}
+
+static void md_concept(const json_t *m, struct md *w)
+{
+    long long nm = json_integer_value(json_object_get(m, "count")),
+              np = json_integer_value(json_object_get(m, "partly"));
+    char a[32], b[32];
+    snprintf(a, sizeof a, "%lld", nm);
+    snprintf(b, sizeof b, "%lld", np);
+    const char *tag = rf_json_text(m, "tag");
+    w_puts(w, "- ");
+    if (nm && np)
+        w_msg(w, "md.concept.both", 3, (const char *[]){tag, a, b});
+    else if (np)
+        w_msg(w, "md.concept.partly", 2, (const char *[]){tag, b});
+    else
+        w_msg(w, "md.concept.missed", 2, (const char *[]){tag, a});
+    if (json_object_get(m, "note"))
+        w_msg(w, "md.note", 1, (const char *[]){rf_json_text(m, "note")});
+    w_puts(w, "\n");
 }
 
 static void md_gap(const json_t *g, size_t i, struct md *w)
 {
-    w_printf(w, "### %zu. ", i + 1);
-    w_text(w, rf_json_text(g, "name"));
-    w_puts(w, " — needs ");
-    w_text(w, rf_json_text(g, "level"));
-    w_printf(w, "%s, P(met) = %.2f\n\n", json_is_true(json_object_get(g, "core")) ? " (core)" : "",
-             rf_json_num(g, "p"));
-    if (!json_is_true(json_object_get(g, "measured")))
-        w_puts(w, "Not measured yet: take the test on this skill to know where you stand.\n\n");
+    char num[32], p[32];
+    snprintf(num, sizeof num, "%zu", i + 1);
+    snprintf(p, sizeof p, "%.2f", rf_json_num(g, "p"));
+    w_puts(w, "### ");
+    w_msg(w, json_is_true(json_object_get(g, "core")) ? "md.gap.head_core" : "md.gap.head", 4,
+          (const char *[]){num, rf_json_text(g, "name"), rf_json_text(g, "level"), p});
+    w_puts(w, "\n\n");
+    if (!json_is_true(json_object_get(g, "measured"))) {
+        w_say(w, "gap.unmeasured.you");
+        w_puts(w, "\n\n");
+    }
     const json_t *missed = json_object_get(g, "missed");
     size_t j;
     const json_t *m;
@@ -497,31 +636,15 @@ static void md_gap(const json_t *g, size_t i, struct md *w)
         int any_partly = 0;
         json_array_foreach(missed, j, m)
             any_partly |= json_integer_value(json_object_get(m, "partly")) > 0;
-        w_puts(w, any_partly ? "Concepts you missed or got partly right:\n\n"
-                             : "Concepts you missed:\n\n");
-        json_array_foreach(missed, j, m)
-        {
-            long long nm = json_integer_value(json_object_get(m, "count")),
-                      np = json_integer_value(json_object_get(m, "partly"));
-            w_puts(w, "- **");
-            w_text(w, rf_json_text(m, "tag"));
-            if (nm && np)
-                w_printf(w, "** (missed %lld×, partly right %lld×)", nm, np);
-            else if (np)
-                w_printf(w, "** (partly right %lld×)", np);
-            else
-                w_printf(w, "** (missed %lld×)", nm);
-            if (json_object_get(m, "note")) {
-                w_puts(w, ": ");
-                w_text(w, rf_json_text(m, "note"));
-            }
-            w_puts(w, "\n");
-        }
+        w_msg(w, "gap.label", 1,
+              (const char *[]){
+                  rf_report_msg(w->lang, any_partly ? "gap.missed_partly.you" : "gap.missed.you")});
+        w_puts(w, "\n\n");
+        json_array_foreach(missed, j, m) md_concept(m, w);
         w_puts(w, "\n");
     }
     if (json_object_get(g, "focus")) {
-        w_puts(w, "Focus: ");
-        w_text(w, rf_json_text(g, "focus"));
+        w_msg(w, "md.gap.focus", 1, (const char *[]){rf_json_text(g, "focus")});
         w_puts(w, "\n\n");
         json_array_foreach(json_object_get(g, "study"), j, m)
         {
@@ -530,61 +653,67 @@ static void md_gap(const json_t *g, size_t i, struct md *w)
             w_puts(w, "\n");
         }
         if (json_object_get(g, "practice")) {
-            w_puts(w, "\nShow it: ");
-            w_text(w, rf_json_text(g, "practice"));
+            w_puts(w, "\n");
+            w_msg(w, "md.gap.show", 1, (const char *[]){rf_json_text(g, "practice")});
             w_puts(w, "\n");
         }
         w_puts(w, "\n");
     }
     const json_t *blocks = json_object_get(g, "blocks");
     if (json_array_size(blocks)) {
-        w_puts(w, "Blocks: ");
-        json_array_foreach(blocks, j, m)
-        {
-            w_puts(w, j ? ", " : "");
-            w_text(w, rf_json_text(m, "name"));
-        }
+        struct rf_buf list;
+        rf_buf_init(&list, 1 << 16);
+        name_list(&list, w->lang, blocks, 0);
+        w_msg(w, "md.gap.blocks", 1, (const char *[]){rf_buf_str(&list)});
+        rf_buf_cleanup(&list);
         w_puts(w, "\n\n");
     }
 }
 
 rf_status rf_report_markdown(const json_t *report, struct rf_buf *b)
 {
-    struct md w = {b, RF_OK};
+    struct md w = {b, RF_OK, RF_EN};
+    rf_lang_parse(rf_json_text(report, "report_lang"), &w.lang);
     const json_t *t = json_object_get(report, "target");
-    w_puts(&w, "# Skill profile");
-    if (json_object_get(report, "person")) {
-        w_puts(&w, ": ");
-        w_text(&w, rf_json_text(report, "person"));
-    }
-    w_printf(&w, "\n\n%lld of %lld skills measured. Plan for: ",
-             (long long)json_integer_value(json_object_get(report, "skills_measured")),
+    const char *role = rf_json_text(t, "name");
+    w_puts(&w, "# ");
+    if (json_object_get(report, "person"))
+        w_msg(&w, "profile.h_person", 1, (const char *[]){rf_json_text(report, "person")});
+    else
+        w_say(&w, "profile.h");
+    char a[32], c[32];
+    snprintf(a, sizeof a, "%lld",
+             (long long)json_integer_value(json_object_get(report, "skills_measured")));
+    snprintf(c, sizeof c, "%lld",
              (long long)json_integer_value(json_object_get(report, "skills_total")));
-    w_text(&w, rf_json_text(t, "name"));
-    w_puts(&w, ".\n\n");
+    w_puts(&w, "\n\n");
+    w_msg(&w, "md.profile.lead", 3, (const char *[]){a, c, role});
+    w_puts(&w, "\n\n");
     md_closest(report, &w);
     md_roles(report, &w);
     md_skills(report, &w);
-    w_puts(&w, "## Gaps and learning plan for ");
-    w_text(&w, rf_json_text(t, "name"));
+    w_puts(&w, "## ");
+    w_msg(&w, "gaps.h", 1, (const char *[]){role});
     w_puts(&w, "\n\n");
     const json_t *gaps = json_object_get(report, "gaps");
-    if (json_array_size(gaps) == 0)
-        w_printf(&w, "No gaps: every requirement is met with probability %.2f or more.\n\n",
-                 RF_FIT_MET);
+    if (json_array_size(gaps) == 0) {
+        char p[32];
+        snprintf(p, sizeof p, "%.2f", RF_FIT_MET);
+        w_msg(&w, "gaps.none", 1, (const char *[]){p});
+        w_puts(&w, "\n\n");
+    }
     size_t i;
     const json_t *g;
     json_array_foreach(gaps, i, g)
         md_gap(g, i, &w);
-    w_puts(&w, "## Typical interview loop for ");
-    w_text(&w, rf_json_text(t, "name"));
+    w_puts(&w, "## ");
+    w_msg(&w, "loop.h", 1, (const char *[]){role});
     w_puts(&w, "\n\n");
     json_array_foreach(json_object_get(report, "loop"), i, g)
     {
-        w_puts(&w, "- **");
-        w_text(&w, rf_json_text(g, "stage"));
-        w_puts(&w, "**: ");
-        w_text(&w, rf_json_text(g, "what"));
+        w_puts(&w, "- ");
+        w_msg(&w, "md.loop", 2,
+              (const char *[]){rf_json_text(g, "stage"), rf_json_text(g, "what")});
         w_puts(&w, "\n");
     }
     return w.rc;

@@ -13,6 +13,7 @@
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/lang.h"
 #include "careers/data.h"
 #include "careers/fit.h"
 #include "careers/profile.h"
@@ -23,13 +24,28 @@
 rf_status rf_fits_to_json(const struct rf_careers *c, const struct rf_role_fit *fits, size_t n,
                           json_t **out, struct rf_err *err);
 
+/* Same, with role, skill and level names in lang. */
+rf_status rf_fits_to_json_lang(const struct rf_careers *c, const struct rf_role_fit *fits,
+                               size_t n, enum rf_lang lang, json_t **out, struct rf_err *err);
+
 /* Builds the report of profile p. target is a role id, or NULL for the
  * best-fitting role. Errors: RF_ENOTFOUND for an unknown target (the message
  * names it), RF_ENOMEM. Caller json_decref()s *out. */
 rf_status rf_report_build(const struct rf_profile *p, const struct rf_careers *c,
                           const char *target, json_t **out, struct rf_err *err);
 
-/* Renders a report built by rf_report_build as Markdown into out. Text from
+/* Same in language lang: the report's "report_lang" is its code, "levels"
+ * the level names, and every text from the data (skill, role and level
+ * names, descriptions, concept notes, the learning plan, the interview loop)
+ * is in lang (English where the data has no translation; the data lint,
+ * careers/i18n.h, keeps data/ complete). Ids and enumerated values ("call",
+ * "kind") stay as they are. rf_report_build is this in English. */
+rf_status rf_report_build_lang(const struct rf_profile *p, const struct rf_careers *c,
+                               const char *target, enum rf_lang lang, json_t **out,
+                               struct rf_err *err);
+
+/* Renders a report built by rf_report_build as Markdown into out, in the
+ * report's language ("report_lang", English when absent). Text from
  * data files and profiles is written as is except that characters Markdown
  * would interpret in table cells ('|', newlines) are neutralized.
  * RF_ETOOBIG when out's cap is reached, RF_ENOMEM. */

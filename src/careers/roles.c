@@ -21,11 +21,15 @@ static void role_cleanup(struct rf_role *r)
     free(r->name);
     free(r->kind);
     free(r->description);
+    free(r->name_ja);
+    free(r->description_ja);
     free(r->task_weights);
     free(r->reqs);
     for (size_t i = 0; i < r->nloop; i++) {
         free(r->loop[i].stage);
         free(r->loop[i].what);
+        free(r->loop[i].stage_ja);
+        free(r->loop[i].what_ja);
         free(r->loop[i].round);
         free(r->loop[i].take_home);
     }
@@ -164,6 +168,8 @@ static rf_status load_stage(const json_t *o, struct rf_role_stage *st, const cha
     st->count = 1;
     if ((rc = rf_json_dup_string(o, "stage", &st->stage, w, err)) ||
         (rc = rf_json_dup_string(o, "what", &st->what, w, err)) ||
+        (rc = rf_json_dup_ja(o, "stage", &st->stage_ja, w, err)) ||
+        (rc = rf_json_dup_ja(o, "what", &st->what_ja, w, err)) ||
         (json_object_get(o, "round") && (rc = rf_json_dup_string(o, "round", &st->round, w, err))) ||
         (json_object_get(o, "take_home") &&
          (rc = rf_json_dup_string(o, "take_home", &st->take_home, w, err))))
@@ -217,7 +223,9 @@ static rf_status load_role(const json_t *o, const struct rf_taxonomy *tax, struc
                           RF_MAX_ID_LEN);
     if ((rc = rf_json_dup_string(o, "name", &r->name, where, err)) ||
         (rc = rf_json_dup_string(o, "kind", &r->kind, where, err)) ||
-        (rc = rf_json_dup_string(o, "description", &r->description, where, err)))
+        (rc = rf_json_dup_string(o, "description", &r->description, where, err)) ||
+        (rc = rf_json_dup_ja(o, "name", &r->name_ja, where, err)) ||
+        (rc = rf_json_dup_ja(o, "description", &r->description_ja, where, err)))
         return rc;
     if (strcmp(r->kind, "technical") != 0 && strcmp(r->kind, "adjacent") != 0)
         return rf_err_set(err, RF_EINVAL,

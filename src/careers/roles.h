@@ -35,6 +35,7 @@ struct rf_role_req {
  * whether the stages follow the kits' loop of the role. */
 struct rf_role_stage {
     char *stage, *what;    /* owned */
+    char *stage_ja, *what_ja; /* owned, or NULL (the stage's "ja", docs/i18n.md) */
     char *round;           /* owned, kit round id, or NULL */
     char *take_home;       /* owned, kit take-home id, or NULL */
     size_t count;          /* rounds of this kit, 1..RF_ROLE_MAX_ROUNDS (1 when not a round) */
@@ -44,6 +45,7 @@ struct rf_role_stage {
 
 struct rf_role {
     char *id, *name, *kind, *description; /* owned; kind is "technical" or "adjacent" */
+    char *name_ja, *description_ja;       /* owned, or NULL (the role's "ja", docs/i18n.md) */
     double *task_weights;                 /* owned, one per taxonomy task, fractions summing to 1 */
     struct rf_role_req *reqs;             /* owned, in file order */
     size_t nreqs;

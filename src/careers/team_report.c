@@ -4,44 +4,11 @@
 #include "careers/team_report.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "base/escape.h"
 #include "base/json.h"
-
-/* Sticky writer: after the first failure every call is a no-op. */
-struct tw {
-    struct rf_buf *b;
-    rf_status rc;
-};
-
-/* Markup written by this file (never data). */
-static void raw(struct tw *w, const char *s)
-{
-    if (!w->rc)
-        w->rc = rf_buf_puts(w->b, s);
-}
-
-/* Text from the document: always escaped. */
-static void text(struct tw *w, const char *s)
-{
-    if (!w->rc && s)
-        w->rc = rf_buf_put_xml(w->b, s);
-}
-
-/* Markup with numbers; the format comes from this file, arguments are numbers. */
-static void fmt(struct tw *w, const char *f, ...) __attribute__((format(printf, 2, 3)));
-static void fmt(struct tw *w, const char *f, ...)
-{
-    char tmp[512];
-    va_list ap;
-    va_start(ap, f);
-    vsnprintf(tmp, sizeof tmp, f, ap);
-    va_end(ap);
-    raw(w, tmp);
-}
+#include "careers/html_writer.h"
 
 static const char css[] =
     "<style>\n"
@@ -71,13 +38,13 @@ static const char *call_class(const char *call)
 }
 
 /* Horizontal bars of probabilities: one row per entry of arr, named by key. */
-static void bars(struct tw *w, const json_t *arr, const char *label, const char *aria)
+static void bars(struct rf_html *w, const json_t *arr, const char *label, const char *aria)
 {
     size_t n = json_array_size(arr), row = 30, lw = 260, bw = 360;
-    fmt(w, "<svg role=\"img\" viewBox=\"0 0 %zu %zu\" width=\"%zu\" aria-label=\"", lw + bw + 70,
-        n * row + 10, lw + bw + 70);
-    text(w, aria);
-    raw(w, "\">");
+    rf_html_fmt(w, "<svg role=\"img\" viewBox=\"0 0 %zu %zu\" width=\"%zu\" aria-label=\"",
+                lw + bw + 70, n * row + 10, lw + bw + 70);
+    rf_html_text(w, aria);
+    rf_html_raw(w, "\">");
     size_t i;
     const json_t *x;
     json_array_foreach(arr, i, x)
@@ -85,11 +52,12 @@ static void bars(struct tw *w, const json_t *arr, const char *label, const char 
         double p = rf_json_num(x, "prob");
         const char *call = rf_json_text(x, "call");
         size_t y = i * row + 5;
-        fmt(w, "<text x=\"0\" y=\"%zu\" font-size=\"14\">", y + 17);
-        text(w, rf_json_text(x, label));
-        fmt(w, "</text><rect x=\"%zu\" y=\"%zu\" width=\"%zu\" height=\"18\" fill=\"#edf0f4\"/>",
+        rf_html_fmt(w, "<text x=\"0\" y=\"%zu\" font-size=\"14\">", y + 17);
+        rf_html_text(w, rf_json_text(x, label));
+        rf_html_fmt(
+            w, "</text><rect x=\"%zu\" y=\"%zu\" width=\"%zu\" height=\"18\" fill=\"#edf0f4\"/>",
             lw, y + 3, bw);
-        fmt(w, "<rect x=\"%zu\" y=\"%zu\" width=\"%.1f\" height=\"18\" fill=\"%s\"/>", lw, y + 3,
+        rf_html_fmt(w, "<rect x=\"%zu\" y=\"%zu\" width=\"%.1f\" height=\"18\" fill=\"%s\"/>", lw, y + 3,
             bw * (p < 0 ? 0 : p > 1 ? 1 : p),
             strcmp(call, "covered") == 0       ? "#1b6b3a"
             : strcmp(call, "not covered") == 0 ? "#a23b2a"
@@ -98,20 +66,20 @@ static void bars(struct tw *w, const json_t *arr, const char *label, const char 
         if (json_array_size(iv) == 2) { /* the interval, as a whisker over the bar */
             double lo = json_number_value(json_array_get(iv, 0)),
                    hi = json_number_value(json_array_get(iv, 1));
-            fmt(w, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%zu\" y2=\"%zu\" stroke=\"#1f2a36\" "
+            rf_html_fmt(w, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%zu\" y2=\"%zu\" stroke=\"#1f2a36\" "
                    "stroke-width=\"2\"/>",
                 lw + bw * (lo < 0 ? 0 : lo), lw + bw * (hi > 1 ? 1 : hi), y + 12, y + 12);
         }
-        fmt(w, "<text x=\"%zu\" y=\"%zu\" font-size=\"14\">%.0f%%</text>", lw + bw + 8, y + 17,
+        rf_html_fmt(w, "<text x=\"%zu\" y=\"%zu\" font-size=\"14\">%.0f%%</text>", lw + bw + 8, y + 17,
             100 * p);
     }
-    raw(w, "</svg>");
+    rf_html_raw(w, "</svg>");
 }
 
-static void coverage(struct tw *w, const json_t *doc)
+static void coverage(struct rf_html *w, const json_t *doc)
 {
     const json_t *cov = json_object_get(doc, "coverage");
-    raw(w, "<section><h2>Roles an ML deployment needs</h2><p class=\"muted\">The probability "
+    rf_html_raw(w, "<section><h2>Roles an ML deployment needs</h2><p class=\"muted\">The probability "
            "that at least one member who shares a finished test meets every core requirement "
            "of the role: measured skills by their estimates, unmeasured ones by what the "
            "measured ones imply. In brackets (the line over a bar), where 90% of it would "
@@ -119,22 +87,22 @@ static void coverage(struct tw *w, const json_t *doc)
            "is 80% or more, not covered when its high end is 20% or less, undecided "
            "between.</p>");
     bars(w, json_object_get(cov, "roles"), "name", "Coverage of the deployment roles");
-    raw(w, "<table><thead><tr><th>Role</th><th>Coverage</th><th>Call</th><th>Not measured "
-           "on its core skills</th></tr></thead><tbody>");
+    rf_html_raw(w, "<table><thead><tr><th>Role</th><th>Coverage</th><th>Call</th><th>Not measured "
+                   "on its core skills</th></tr></thead><tbody>");
     size_t i;
     const json_t *x;
     json_array_foreach(json_object_get(cov, "roles"), i, x)
     {
-        raw(w, "<tr><td>");
-        text(w, rf_json_text(x, "name"));
+        rf_html_raw(w, "<tr><td>");
+        rf_html_text(w, rf_json_text(x, "name"));
         const json_t *iv = json_object_get(x, "interval");
-        fmt(w, "</td><td>%.0f%% (%.0f-%.0f%%)</td><td class=\"%s\">", 100 * rf_json_num(x, "prob"),
+        rf_html_fmt(w, "</td><td>%.0f%% (%.0f-%.0f%%)</td><td class=\"%s\">", 100 * rf_json_num(x, "prob"),
             100 * json_number_value(json_array_get(iv, 0)),
             100 * json_number_value(json_array_get(iv, 1)), call_class(rf_json_text(x, "call")));
-        text(w, rf_json_text(x, "call"));
-        fmt(w, "</td><td>%lld</td></tr>", (long long)rf_json_num(x, "unmeasured"));
+        rf_html_text(w, rf_json_text(x, "call"));
+        rf_html_fmt(w, "</td><td>%lld</td></tr>", (long long)rf_json_num(x, "unmeasured"));
     }
-    raw(w, "</tbody></table></section><section><h2>Lifecycle tasks</h2>");
+    rf_html_raw(w, "</tbody></table></section><section><h2>Lifecycle tasks</h2>");
     bars(w, json_object_get(cov, "tasks"), "name", "Coverage of the lifecycle tasks");
     int spof = 0;
     json_array_foreach(json_object_get(cov, "tasks"), i, x)
@@ -142,60 +110,61 @@ static void coverage(struct tw *w, const json_t *doc)
         const char *who = json_string_value(json_object_get(x, "single_point"));
         if (!who)
             continue;
-        raw(w, spof++ ? "" : "<h3>Single points of failure</h3><ul>");
-        raw(w, "<li>");
-        text(w, rf_json_text(x, "name"));
-        raw(w, ": only ");
-        text(w, who);
-        raw(w, "</li>");
+        rf_html_raw(w, spof++ ? "" : "<h3>Single points of failure</h3><ul>");
+        rf_html_raw(w, "<li>");
+        rf_html_text(w, rf_json_text(x, "name"));
+        rf_html_raw(w, ": only ");
+        rf_html_text(w, who);
+        rf_html_raw(w, "</li>");
     }
-    raw(w, spof ? "</ul>" : "<p class=\"muted\">No task rests on one person.</p>");
-    raw(w, "</section>");
+    rf_html_raw(w, spof ? "</ul>" : "<p class=\"muted\">No task rests on one person.</p>");
+    rf_html_raw(w, "</section>");
 }
 
-static void hire(struct tw *w, const json_t *doc)
+static void hire(struct rf_html *w, const json_t *doc)
 {
     const json_t *h = json_array_get(json_object_get(json_object_get(doc, "coverage"), "hires"),
                                      0);
-    raw(w, "<section><h2>Hire next</h2>");
+    rf_html_raw(w, "<section><h2>Hire next</h2>");
     if (!h || !(rf_json_num(h, "gain") > 0)) {
-        raw(w, "<p>No single hire at a deployment role's levels raises the coverage.</p>"
-               "</section>");
+        rf_html_raw(w, "<p>No single hire at a deployment role's levels raises the coverage.</p>"
+                       "</section>");
         return;
     }
-    raw(w, "<p><b>");
-    text(w, rf_json_text(h, "name"));
-    fmt(w, "</b>: mean role coverage %+.0f points.</p>", 100 * rf_json_num(h, "gain"));
+    rf_html_raw(w, "<p><b>");
+    rf_html_text(w, rf_json_text(h, "name"));
+    rf_html_fmt(w, "</b>: mean role coverage %+.0f points.</p>", 100 * rf_json_num(h, "gain"));
     const json_t *cl = json_object_get(h, "closes");
     size_t i;
     const json_t *x;
-    raw(w, "<p>It closes: ");
+    rf_html_raw(w, "<p>It closes: ");
     int any = 0;
     json_array_foreach(json_object_get(cl, "roles"), i, x)
     {
-        raw(w, any++ ? ", " : "");
-        text(w, rf_json_text(x, "name"));
+        rf_html_raw(w, any++ ? ", " : "");
+        rf_html_text(w, rf_json_text(x, "name"));
     }
-    raw(w, any ? "" : "no role gap");
-    raw(w, "; tasks raised: ");
+    rf_html_raw(w, any ? "" : "no role gap");
+    rf_html_raw(w, "; tasks raised: ");
     int anyt = 0;
     json_array_foreach(json_object_get(cl, "tasks"), i, x)
     {
-        raw(w, anyt++ ? ", " : "");
-        text(w, rf_json_text(x, "name"));
+        rf_html_raw(w, anyt++ ? ", " : "");
+        rf_html_text(w, rf_json_text(x, "name"));
     }
-    raw(w, anyt ? ".</p></section>" : "none.</p></section>");
+    rf_html_raw(w, anyt ? ".</p></section>" : "none.</p></section>");
 }
 
 /* The trend of final scores as a line over the assessments, 0 to 7. */
-static void trend(struct tw *w, const json_t *tr)
+static void trend(struct rf_html *w, const json_t *tr)
 {
     size_t n = json_array_size(tr), wd = 560, ht = 160, pad = 30;
-    fmt(w, "<svg role=\"img\" viewBox=\"0 0 %zu %zu\" width=\"%zu\" aria-label=\"Readiness "
-           "trend: final score of each assessment\">",
-        wd, ht + 2 * pad, wd);
-    fmt(w, "<line x1=\"%zu\" y1=\"%zu\" x2=\"%zu\" y2=\"%zu\" stroke=\"#dfe3ea\"/>", pad,
-        ht + pad, wd - pad, ht + pad);
+    rf_html_fmt(w,
+                "<svg role=\"img\" viewBox=\"0 0 %zu %zu\" width=\"%zu\" aria-label=\"Readiness "
+                "trend: final score of each assessment\">",
+                wd, ht + 2 * pad, wd);
+    rf_html_fmt(w, "<line x1=\"%zu\" y1=\"%zu\" x2=\"%zu\" y2=\"%zu\" stroke=\"#dfe3ea\"/>", pad,
+                ht + pad, wd - pad, ht + pad);
     double px = 0, py = 0;
     size_t i;
     const json_t *x;
@@ -206,128 +175,133 @@ static void trend(struct tw *w, const json_t *tr)
                           : (double)wd / 2;
         double cy = (double)(ht + pad) - (double)ht * (f > 7 ? 7 : f) / 7.0;
         if (i)
-            fmt(w, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#2f6fde\" "
-                   "stroke-width=\"2\"/>",
-                px, py, cx, cy);
-        fmt(w, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#2f6fde\"/>", cx, cy);
-        fmt(w, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" text-anchor=\"middle\">%.1f</text>",
+            rf_html_fmt(w,
+                        "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#2f6fde\" "
+                        "stroke-width=\"2\"/>",
+                        px, py, cx, cy);
+        rf_html_fmt(w, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#2f6fde\"/>", cx, cy);
+        rf_html_fmt(
+            w, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" text-anchor=\"middle\">%.1f</text>",
             cx, cy - 8, f);
-        fmt(w, "<text x=\"%.1f\" y=\"%zu\" font-size=\"12\" text-anchor=\"middle\">", cx,
-            ht + pad + 18);
-        text(w, rf_json_text(x, "date"));
-        raw(w, "</text>");
+        rf_html_fmt(w, "<text x=\"%.1f\" y=\"%zu\" font-size=\"12\" text-anchor=\"middle\">", cx,
+                    ht + pad + 18);
+        rf_html_text(w, rf_json_text(x, "date"));
+        rf_html_raw(w, "</text>");
         px = cx;
         py = cy;
     }
-    raw(w, "</svg>");
+    rf_html_raw(w, "</svg>");
 }
 
 /* The roles that usually own a readiness step, with the team's call on each
  * deployment role among them (a low section points at a coverage gap). */
-static void owners(struct tw *w, const json_t *step, const json_t *doc)
+static void owners(struct rf_html *w, const json_t *step, const json_t *doc)
 {
     const json_t *roles = json_object_get(step, "roles"),
                  *cov = json_object_get(json_object_get(doc, "coverage"), "roles");
     if (!json_array_size(roles))
         return;
-    raw(w, "<br><span class=\"muted\">Usually owned by: ");
+    rf_html_raw(w, "<br><span class=\"muted\">Usually owned by: ");
     size_t i, j;
     const json_t *id, *x;
     json_array_foreach(roles, i, id)
     {
-        raw(w, i ? ", " : "");
+        rf_html_raw(w, i ? ", " : "");
         const json_t *hit = NULL;
         json_array_foreach(cov, j, x)
             if (strcmp(rf_json_text(x, "role"), json_string_value(id) ? json_string_value(id) : "") == 0)
                 hit = x;
-        text(w, hit ? rf_json_text(hit, "name") : json_string_value(id));
+        rf_html_text(w, hit ? rf_json_text(hit, "name") : json_string_value(id));
         if (hit) {
-            raw(w, " (");
-            text(w, rf_json_text(hit, "call"));
-            raw(w, ")");
+            rf_html_raw(w, " (");
+            rf_html_text(w, rf_json_text(hit, "call"));
+            rf_html_raw(w, ")");
         }
     }
-    raw(w, "</span>");
+    rf_html_raw(w, "</span>");
 }
 
-static void readiness(struct tw *w, const json_t *doc)
+static void readiness(struct rf_html *w, const json_t *doc)
 {
     const json_t *r = json_object_get(doc, "readiness");
-    raw(w, "<section><h2>Production readiness (ML Test Score)</h2>");
+    rf_html_raw(w, "<section><h2>Production readiness (ML Test Score)</h2>");
     if (!json_is_object(r)) {
-        raw(w, "<p class=\"muted\">No self-assessment yet.</p></section>");
+        rf_html_raw(w, "<p class=\"muted\">No self-assessment yet.</p></section>");
         return;
     }
-    fmt(w, "<p>Final score <b>%.1f</b> (", rf_json_num(r, "final"));
-    text(w, rf_json_text(r, "date"));
-    raw(w, "): ");
+    rf_html_fmt(w, "<p>Final score <b>%.1f</b> (", rf_json_num(r, "final"));
+    rf_html_text(w, rf_json_text(r, "date"));
+    rf_html_raw(w, "): ");
     const json_t *band = json_object_get(r, "band");
-    text(w, json_is_object(band) ? rf_json_text(band, "name") : json_string_value(band));
-    raw(w, ". The final score is the lowest section's.</p><table><thead><tr><th>Section</th>"
-           "<th>Score</th></tr></thead><tbody>");
+    rf_html_text(w, json_is_object(band) ? rf_json_text(band, "name") : json_string_value(band));
+    rf_html_raw(w,
+                ". The final score is the lowest section's.</p><table><thead><tr><th>Section</th>"
+                "<th>Score</th></tr></thead><tbody>");
     size_t i;
     const json_t *x;
     json_array_foreach(json_object_get(r, "sections"), i, x)
     {
-        raw(w, "<tr><td>");
-        text(w, rf_json_text(x, "name"));
-        fmt(w, "</td><td>%.1f</td></tr>", rf_json_num(x, "score"));
+        rf_html_raw(w, "<tr><td>");
+        rf_html_text(w, rf_json_text(x, "name"));
+        rf_html_fmt(w, "</td><td>%.1f</td></tr>", rf_json_num(x, "score"));
     }
-    raw(w, "</tbody></table><h3>What raises the final score most</h3><ol>");
+    rf_html_raw(w, "</tbody></table><h3>What raises the final score most</h3><ol>");
     json_array_foreach(json_object_get(r, "plan"), i, x)
     {
-        raw(w, "<li>");
-        text(w, rf_json_text(x, "title"));
-        fmt(w, " (final %.1f after it)", rf_json_num(x, "final_after"));
+        rf_html_raw(w, "<li>");
+        rf_html_text(w, rf_json_text(x, "title"));
+        rf_html_fmt(w, " (final %.1f after it)", rf_json_num(x, "final_after"));
         owners(w, x, doc);
-        raw(w, "</li>");
+        rf_html_raw(w, "</li>");
     }
-    raw(w, "</ol><h3>Trend</h3>");
+    rf_html_raw(w, "</ol><h3>Trend</h3>");
     trend(w, json_object_get(r, "trend"));
-    raw(w, "</section>");
+    rf_html_raw(w, "</section>");
 }
 
 rf_status rf_team_report_html(const json_t *doc, struct rf_buf *b)
 {
-    struct tw w = {b, RF_OK};
+    struct rf_html w = {b, RF_OK};
     const json_t *t = json_object_get(doc, "team");
-    raw(&w, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta "
-            "name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Team "
-            "report: ");
-    text(&w, rf_json_text(t, "name"));
-    raw(&w, "</title>\n");
-    raw(&w, css);
-    raw(&w, "</head><body><main><header><h1>Team report: ");
-    text(&w, rf_json_text(t, "name"));
-    fmt(&w, "</h1><p class=\"muted\">%lld of %zu members share a finished test and count "
-            "below.</p>",
-        (long long)rf_json_num(doc, "counted"), json_array_size(json_object_get(doc, "members")));
+    rf_html_raw(&w, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta "
+                    "name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Team "
+                    "report: ");
+    rf_html_text(&w, rf_json_text(t, "name"));
+    rf_html_raw(&w, "</title>\n");
+    rf_html_raw(&w, css);
+    rf_html_raw(&w, "</head><body><main><header><h1>Team report: ");
+    rf_html_text(&w, rf_json_text(t, "name"));
+    rf_html_fmt(&w,
+                "</h1><p class=\"muted\">%lld of %zu members share a finished test and count "
+                "below.</p>",
+                (long long)rf_json_num(doc, "counted"),
+                json_array_size(json_object_get(doc, "members")));
     const char *note = json_string_value(json_object_get(doc, "note"));
     if (note) {
-        raw(&w, "<p class=\"note\">");
-        text(&w, note);
-        raw(&w, ".</p>");
+        rf_html_raw(&w, "<p class=\"note\">");
+        rf_html_text(&w, note);
+        rf_html_raw(&w, ".</p>");
     }
-    raw(&w, "<table><thead><tr><th>Member</th><th>Test</th><th>State</th><th>Shares</th>"
-            "</tr></thead><tbody>");
+    rf_html_raw(&w, "<table><thead><tr><th>Member</th><th>Test</th><th>State</th><th>Shares</th>"
+                    "</tr></thead><tbody>");
     size_t i;
     const json_t *m;
     json_array_foreach(json_object_get(doc, "members"), i, m)
     {
-        raw(&w, "<tr><td>");
-        text(&w, rf_json_text(m, "label"));
-        raw(&w, "</td><td>");
-        text(&w, rf_json_text(m, "role_name"));
-        raw(&w, "</td><td>");
-        text(&w, rf_json_text(m, "state"));
-        raw(&w, json_is_true(json_object_get(m, "shared")) ? "</td><td>yes</td></tr>"
-                                                           : "</td><td>no</td></tr>");
+        rf_html_raw(&w, "<tr><td>");
+        rf_html_text(&w, rf_json_text(m, "label"));
+        rf_html_raw(&w, "</td><td>");
+        rf_html_text(&w, rf_json_text(m, "role_name"));
+        rf_html_raw(&w, "</td><td>");
+        rf_html_text(&w, rf_json_text(m, "state"));
+        rf_html_raw(&w, json_is_true(json_object_get(m, "shared")) ? "</td><td>yes</td></tr>"
+                                                                   : "</td><td>no</td></tr>");
     }
-    raw(&w, "</tbody></table></header>");
+    rf_html_raw(&w, "</tbody></table></header>");
     coverage(&w, doc);
     hire(&w, doc);
     readiness(&w, doc);
-    raw(&w, "<footer>Made by rolefit. A core skill a member's test did not measure counts by "
+    rf_html_raw(&w, "<footer>Made by rolefit. A core skill a member's test did not measure counts by "
             "what the measured skills imply, and the interval shows how much rests on it. The "
             "readiness score is the team's own assessment.</footer></main></body></html>\n");
     return w.rc;

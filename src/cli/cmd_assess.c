@@ -11,7 +11,10 @@
 #include "bank/bank.h"
 #include "bank/skills.h"
 #include "base/file.h"
+#include "base/buf.h"
 #include "base/json.h"
+#include "base/lang.h"
+#include "base/textwidth.h"
 #include "base/mem.h"
 #include "careers/closest.h"
 #include "careers/fit.h"
@@ -66,8 +69,41 @@ struct assess {
     struct rf_cat_session *s;
     const char *save, *role, *person, *roles_path, *exposure;
     int feedback;
+    enum rf_lang lang; /* of the questions, and of skill, level and role names */
     struct rf_err err;
 };
+
+/* Terminal columns for wrapped text: $COLUMNS when it is a sensible number,
+ * else 80. */
+static size_t columns(void)
+{
+    const char *c = getenv("COLUMNS");
+    long n = c ? strtol(c, NULL, 10) : 0;
+    return n >= 40 && n <= 400 ? (size_t)n : 80;
+}
+
+/* Prints s wrapped by display width (Japanese lines break between
+ * characters, code blocks are kept), its first line starting with first and
+ * the others with rest. */
+static void print_wrapped(const char *s, const char *first, const char *rest)
+{
+    struct rf_buf b;
+    rf_buf_init(&b, (size_t)1 << 20);
+    if (rf_text_wrap(&b, s, columns(), first, rest) == RF_OK)
+        fputs(rf_buf_str(&b), stdout);
+    else
+        printf("%s%s\n", first, s);
+    rf_buf_cleanup(&b);
+}
+
+/* Prints s padded to width display columns (names in Japanese take two a
+ * character). */
+static void print_padded(const char *s, size_t width)
+{
+    fputs(s, stdout);
+    for (size_t w = rf_text_width(s); w < width; w++)
+        fputc(' ', stdout);
+}
 
 /* The questions in language lang, for the whole test; items without a
  * complete translation (bank lint fails a bank with one) stay in English. */
@@ -93,8 +129,13 @@ static const char *skill_name(const struct assess *a, const char *id)
 {
     size_t k;
     if (rf_taxonomy_find(&a->tax, id, &k) == RF_OK)
-        return a->tax.skills[k].name;
+        return rf_lang_pick(a->lang, a->tax.skills[k].name, a->tax.skills[k].name_ja);
     return id;
+}
+
+static const char *role_name(const struct assess *a, const struct rf_role *r)
+{
+    return rf_lang_pick(a->lang, r->name, r->name_ja);
 }
 
 /* Saves the session with the assess settings beside it. */
@@ -229,10 +270,15 @@ static void print_question(const struct assess *a, size_t item, size_t number)
         prog += need <= 0 || have >= need ? 1 : have > 0 ? have / need : 0;
     }
     prog /= (double)d->nscope;
-    printf("\n[%zu/%zu, %.0f%% of target precision] %s\n\n%s\n\n", number, d->max_items, 100 * prog,
-           skill_name(a, it->skill), it->stem);
-    for (size_t o = 0; o < it->noptions; o++)
-        printf("  %c) %s\n", (char)('a' + o), it->options[o]);
+    printf("\n[%zu/%zu, %.0f%% of target precision] %s\n\n", number, d->max_items, 100 * prog,
+           skill_name(a, it->skill));
+    print_wrapped(it->stem, "", "");
+    printf("\n");
+    for (size_t o = 0; o < it->noptions; o++) {
+        char first[8];
+        snprintf(first, sizeof first, "  %c) ", (char)('a' + o));
+        print_wrapped(it->options[o], first, "     ");
+    }
     if (it->type == RF_ITEM_MULTI)
         printf("\nSelect all that apply: type the letters, separated by commas (each right option\n"
                "counts, each wrong one takes one away).\n");
@@ -243,7 +289,9 @@ static void print_profile(const struct assess *a)
     const struct rf_cat_design *d = rf_cat_session_design(a->s);
     printf("\nYour profile (theta: estimated ability, 0 = the reference population's average;\n"
            "SE: its standard error)\n\n");
-    printf("  %-34s %5s %7s %6s  %s\n", "skill", "items", "theta", "SE", "level");
+    printf("  ");
+    print_padded("skill", 34);
+    printf(" %5s %7s %6s  %s\n", "items", "theta", "SE", "level");
     for (size_t j = 0; j < d->nscope; j++) {
         struct rf_cat_skill_result r;
         rf_cat_skill(a->s, j, &r);
@@ -251,8 +299,11 @@ static void print_profile(const struct assess *a)
         size_t k;
         const char *level = "";
         if (rf_taxonomy_find(&a->tax, id, &k) == RF_OK)
-            level = a->tax.levels[rf_skill_level(&a->tax.skills[k], r.theta)];
-        printf("  %-34s %5zu %+7.2f %6.2f  %s\n", skill_name(a, id), r.items, r.theta, r.se, level);
+            level = rf_taxonomy_level_name(&a->tax, rf_skill_level(&a->tax.skills[k], r.theta),
+                                           a->lang);
+        printf("  ");
+        print_padded(skill_name(a, id), 34);
+        printf(" %5zu %+7.2f %6.2f  %s\n", r.items, r.theta, r.se, level);
     }
 }
 
@@ -270,13 +321,18 @@ static void print_missed(const struct assess *a)
             printf("\nQuestions you missed\n");
         char key[1024];
         rf_answer_key_text(it, key, sizeof key);
-        printf("\n- %s (%s)\n  %s\n", it->id, skill_name(a, it->skill), it->stem);
+        printf("\n- %s (%s)\n", it->id, skill_name(a, it->skill));
+        print_wrapped(it->stem, "  ", "  ");
         if (it->type == RF_ITEM_MULTI) {
-            for (size_t o = 0; o < it->noptions; o++)
-                printf("  %c) %s\n", (char)('a' + o), it->options[o]);
+            for (size_t o = 0; o < it->noptions; o++) {
+                char first[8];
+                snprintf(first, sizeof first, "  %c) ", (char)('a' + o));
+                print_wrapped(it->options[o], first, "     ");
+            }
             printf("  credit: %zu of %zu\n", k, rf_answer_max_score(it));
         }
-        printf("  answer: %s\n  %s\n", key, it->explanation);
+        printf("  answer: %s\n", key);
+        print_wrapped(it->explanation, "  ", "  ");
     }
     if (nmissed == 0 && rf_cat_nanswered(a->s) > 0)
         printf("\nYou answered every question correctly.\n");
@@ -322,8 +378,12 @@ static rf_status build_profile(struct assess *a, struct rf_profile *pr)
 static void print_req(const struct assess *a, const struct rf_req_fit *rq)
 {
     const struct rf_skill *sk = &a->tax.skills[rq->req->skill];
-    printf("      %-36s needs %-11s P = %.2f%s%s\n", sk->name, a->tax.levels[rq->req->level], rq->p,
-           rq->req->core ? "  (core)" : "", rq->have ? "" : "  (not measured: prior)");
+    printf("      ");
+    print_padded(rf_lang_pick(a->lang, sk->name, sk->name_ja), 36);
+    printf(" needs ");
+    print_padded(rf_taxonomy_level_name(&a->tax, rq->req->level, a->lang), 11);
+    printf(" P = %.2f%s%s\n", rq->p, rq->req->core ? "  (core)" : "",
+           rq->have ? "" : "  (not measured: prior)");
 }
 
 /* The role-fit summary (careers): the chosen role with its gaps, or the
@@ -347,7 +407,9 @@ static rf_status print_fit(struct assess *a, const struct rf_profile *pr)
         if (a->role ? strcmp(f->role->id, a->role) != 0 : shown >= 3)
             continue;
         shown++;
-        printf("  %-34s fit %.2f +- %.2f   core %.2f%s\n", f->role->name, f->fit, f->sd, f->p_core,
+        printf("  ");
+        print_padded(role_name(a, f->role), 34);
+        printf(" fit %.2f +- %.2f   core %.2f%s\n", f->fit, f->sd, f->p_core,
                f->nunmeasured ? "   (some skills not measured)" : "");
         size_t idx[RF_CAT_MAX_SCOPE * 2];
         size_t ng = f->nreqs <= sizeof idx / sizeof idx[0] ? rf_fit_gaps(f, idx) : 0;
@@ -367,7 +429,7 @@ static rf_status print_fit(struct assess *a, const struct rf_profile *pr)
     } else {
         printf("\nClosest roles (which role's people your answers look most like):");
         for (size_t i = 0; i < a->roles.n && i < 3 && cl[i].nmeasured; i++)
-            printf("%s %s %.0f%%", i ? "," : "", cl[i].role->name, 100 * cl[i].prob);
+            printf("%s %s %.0f%%", i ? "," : "", role_name(a, cl[i].role), 100 * cl[i].prob);
         printf("; no role %.0f%%", 100 * none);
         if (none > cl[0].prob)
             printf("\n  No role resembles your answers: they look like answers given at random.");
@@ -520,7 +582,7 @@ static int run(struct assess *a)
                 printf("Partly right (%zu of %zu): the answer is %s\n", score, max, key);
             else
                 printf("Not quite: the answer is %s\n", key);
-            printf("%s\n", it->explanation);
+            print_wrapped(it->explanation, "", "");
         }
     }
     if (save_session(a))
@@ -570,6 +632,7 @@ int rf_cmd_assess(int argc, char **argv)
     if (!rf_item_lang_known(lang))
         return rf_cli_usage_error(a.cmd, "--lang: unknown language '%s' (%s)", lang,
                                   RF_ITEM_LANGS);
+    rf_lang_parse(lang, &a.lang);
     if (resume && (a.role || skills_s || max_s || se_s || seed_s))
         return rf_cli_usage_error(a.cmd, "--resume continues a session as it was: "
                                          "--role, --skills, --max-items, --se and --seed do "
@@ -646,7 +709,7 @@ int rf_cmd_assess(int argc, char **argv)
                d.nscope == 1 ? "" : "s");
         if (a.role) {
             const struct rf_role *role = rf_roles_find(&a.roles, a.role);
-            printf(" (role: %s)", role->name);
+            printf(" (role: %s)", role_name(&a, role));
         }
         printf(".\nAnswer with the letter of your choice, a number where one is asked, or the\n"
                "letters of every option that applies (a,c); q quits%s.\n",

@@ -5,6 +5,7 @@
 
 #include "base/buf.h"
 #include "base/json.h"
+#include "base/lang.h"
 #include "careers/data.h"
 #include "careers/html_report.h"
 #include "careers/profile.h"
@@ -15,7 +16,7 @@
 
 static const char usage[] =
     "usage: rolefit report --profile FILE|--session ID [--db FILE] [--format json|md|html]\n"
-    "                      [--role ID] [--data DIR]\n\n"
+    "                      [--role ID] [--lang en|ja] [--data DIR]\n\n"
     "Writes the report of the skill profile FILE to stdout: measured skills with levels,\n"
     "fit to every role with its uncertainty, the gaps of one role (largest w*(1-p) first)\n"
     "with a learning plan naming the concepts missed and what to study, and the role's\n"
@@ -26,18 +27,21 @@ static const char usage[] =
     "  --db FILE       the server's database for --session (default rolefit.db)\n"
     "  --format F      json (default), md or html\n"
     "  --role ID       the role to plan for (default: the best-fitting role)\n"
+    "  --lang L        the report's language: en (default) or ja (labels, skill, role and\n"
+    "                  level names, the learning plan and the interview loop)\n"
     "  --data DIR      folder with skills.json, roles.json, learning.json (default data)\n";
 
 int rf_cmd_report(int argc, char **argv)
 {
     const char *cmd = "report", *data = rf_cli_default_path("data"), *profile = NULL, *format = "json", *role = NULL,
-               *session = NULL, *db = "rolefit.db";
+               *session = NULL, *db = "rolefit.db", *lang = "en";
     int help = 0;
     struct rf_cli_opt opts[] = {{"profile", 1, &profile, NULL},
                                 {"session", 1, &session, NULL},
                                 {"db", 1, &db, NULL},
                                 {"format", 1, &format, NULL},
                                 {"role", 1, &role, NULL},
+                                {"lang", 1, &lang, NULL},
                                 {"data", 1, &data, NULL}};
     const char *pos[1];
     size_t npos;
@@ -57,6 +61,9 @@ int rf_cmd_report(int argc, char **argv)
         return ec;
     if (strcmp(format, "json") && strcmp(format, "md") && strcmp(format, "html"))
         return rf_cli_usage_error(cmd, "--format: expected json, md or html, got '%s'", format);
+    enum rf_lang rl;
+    if (rf_lang_parse(lang, &rl))
+        return rf_cli_usage_error(cmd, "--lang: unknown language '%s' (%s)", lang, RF_LANG_CODES);
     struct rf_careers c;
     struct rf_profile p;
     struct rf_err err;
@@ -102,7 +109,7 @@ int rf_cmd_report(int argc, char **argv)
     json_t *r = NULL;
     struct rf_buf b;
     rf_buf_init(&b, RF_REPORT_MAX_BYTES);
-    if ((rc = rf_report_build(&p, &c, role, &r, &err)))
+    if ((rc = rf_report_build_lang(&p, &c, role, rl, &r, &err)))
         goto out;
     if (strcmp(format, "json") == 0) {
         char *s = rf_json_dumps_out(r, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

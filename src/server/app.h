@@ -224,6 +224,14 @@ rf_status rf_app_test_answer(struct rf_app *a, const struct rf_principal *p, int
 rf_status rf_app_test_report(struct rf_app *a, const struct rf_principal *p, int64_t id, int html,
                              json_t **json_out, char **html_out, struct rf_app_error *e);
 
+/* Same in language lang ("en" or "ja"; 400 naming 'lang' otherwise): the
+ * report's words and the data's names (careers/report.h). lang NULL: the
+ * candidate reads the test's language, staff read English. The questions
+ * reviewed stay in the language they were asked in. */
+rf_status rf_app_test_report_lang(struct rf_app *a, const struct rf_principal *p, int64_t id,
+                                  int html, const char *lang, json_t **json_out, char **html_out,
+                                  struct rf_app_error *e);
+
 /* Teams (app_teams.c, issue 18); staff of the team's organization only (a
  * team of another organization is 404). {"name"} makes one. */
 rf_status rf_app_team_create(struct rf_app *a, const struct rf_principal *p, const json_t *req,

@@ -14,6 +14,7 @@
 #include "bank/answer.h"
 #include "bank/bank.h"
 #include "base/json.h"
+#include "base/lang.h"
 #include "base/mem.h"
 #include "careers/html_report.h"
 #include "careers/profile.h"
@@ -201,10 +202,27 @@ static rf_status concepts_missed(struct rf_app *a, const struct rf_test *t, json
 rf_status rf_app_test_report(struct rf_app *a, const struct rf_principal *p, int64_t id, int html,
                              json_t **json_out, char **html_out, struct rf_app_error *e)
 {
+    return rf_app_test_report_lang(a, p, id, html, NULL, json_out, html_out, e);
+}
+
+rf_status rf_app_test_report_lang(struct rf_app *a, const struct rf_principal *p, int64_t id,
+                                  int html, const char *lang, json_t **json_out, char **html_out,
+                                  struct rf_app_error *e)
+{
+    enum rf_lang rl = RF_EN;
+    if (lang && rf_lang_parse(lang, &rl))
+        return rf_app_fail(e, RF_EINVAL, "lang", "query 'lang': unknown language '%.16s' (%s)",
+                           lang, RF_LANG_CODES);
     struct rf_test t;
     rf_status rc = readable_test(a, p, id, &t, e);
     if (rc)
         return rc;
+    /* Who reads it: the candidate ("Your fit ...") or the organization's staff. */
+    int mine = p->candidate_id && t.candidate_id == p->candidate_id;
+    /* In which language: the one asked for; else the candidate reads the
+     * test's language and staff read English (their pages ask for theirs). */
+    if (!lang && mine)
+        rf_lang_parse(rf_app_test_lang(&t), &rl);
     struct rf_profile pr;
     memset(&pr, 0, sizeof pr);
     json_t *report = NULL;
@@ -214,7 +232,7 @@ rf_status rf_app_test_report(struct rf_app *a, const struct rf_principal *p, int
     if (scope && json_is_string(json_object_get(scope, "role")))
         target = json_string_value(json_object_get(scope, "role"));
     if (!rc)
-        rc = rf_report_build(&pr, &a->car, target, &report, &e->err);
+        rc = rf_report_build_lang(&pr, &a->car, target, rl, &report, &e->err);
     if (!rc) {
         if (rf_app_test_operational(&t)) {
             /* an organization's test: concepts missed, never the questions */
@@ -242,8 +260,6 @@ rf_status rf_app_test_report(struct rf_app *a, const struct rf_principal *p, int
             json_pack("{s:I,s:O?}", "revision",
                       (json_int_t)(json_is_integer(bk) ? json_integer_value(bk) : 0), "file",
                       json_is_integer(bf) ? (json_t *)bf : NULL));
-        /* Who reads it: the candidate ("Your fit ...") or the organization's staff. */
-        int mine = p->candidate_id && t.candidate_id == p->candidate_id;
         json_object_set_new(report, "viewer", json_string(mine ? "candidate" : "staff"));
         /* Find my role's calls are a first reading: the report offers the
          * confirm stage; a confirm test's report is the combined verdict. */

@@ -222,7 +222,7 @@ Test(fit, report_says_what_the_profile_says)
     cr_assert_null(strstr(h, "https://"), "no external resources");
     rf_buf_reset(&b);
     cr_assert_eq(rf_report_markdown(r, &b), RF_OK);
-    cr_assert(strstr(rf_buf_str(&b), "## Gaps and learning plan for Machine learning engineer"));
+    cr_assert(strstr(rf_buf_str(&b), "## Gaps and learning plan: Machine learning engineer"));
     cr_assert(strstr(rf_buf_str(&b), "**latency** (missed 2×)"));
     /* Closest roles: in the JSON by probability, in both renderings. */
     const json_t *cl = json_object_get(r, "closest");
@@ -236,11 +236,11 @@ Test(fit, report_says_what_the_profile_says)
                       json_number_value(json_object_get(json_array_get(cl, i), "probability")));
     cr_assert(strstr(rf_buf_str(&b), "## Closest roles"));
     cr_assert(strstr(rf_buf_str(&b), "look most like (probability among the roles the test "
-                                     "measured, and that the answers were given at random): "
-                                     "**Application engineer** 22%, Infrastructure engineer 19%"),
+                                     "measured, and that the answers were given at random):\n\n"
+                                     "- **Application engineer** 22%\n- Infrastructure engineer 19%"),
               "%s", rf_buf_str(&b));
     /* A measured profile answered well: "no role" is shown, and not chosen. */
-    cr_assert(strstr(rf_buf_str(&b), "; no role 0%."), "%s", rf_buf_str(&b));
+    cr_assert(strstr(rf_buf_str(&b), "\n- No role 0%\n"), "%s", rf_buf_str(&b));
     cr_assert(!strstr(rf_buf_str(&b), "No role resembles"), "%s", rf_buf_str(&b));
     cr_assert_lt(json_number_value(json_object_get(r, "no_role")), 0.01);
     rf_buf_reset(&b);

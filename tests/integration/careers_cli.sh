@@ -35,7 +35,16 @@ expect_oneline "fit bad profile" 1 "bad_se.json: skills\[0\] 'deep_learning': fi
 expect_oneline "fit missing profile" 3 "nope.json" $RF fit --profile $TMP/nope.json
 
 expect "report json" 0 '"gaps"' $RF report --profile $D/kenji.json
-expect "report md" 0 "^## Gaps and learning plan for Machine learning engineer" $RF report --profile $D/kenji.json --format md --role ml_engineer
+expect "report md" 0 "^## Gaps and learning plan: Machine learning engineer" $RF report --profile $D/kenji.json --format md --role ml_engineer
+# in Japanese: the words and the data's names, the numbers as in English; --help stays English
+expect "report md ja" 0 "^## ギャップと学習計画：機械学習エンジニア" $RF report --profile $D/kenji.json --format md --role ml_engineer --lang ja
+expect "report json ja" 0 '"report_lang": "ja"' $RF report --profile $D/kenji.json --lang ja
+$RF report --profile $D/kenji.json --format html --role ml_engineer --lang ja >"$TMP/ja.html" && ok || bad "report html ja"
+grep -q '<html lang="ja">' "$TMP/ja.html" && grep -q '<h2>適合するロール</h2>' "$TMP/ja.html" && ! grep -q 'Roles that fit' "$TMP/ja.html" && ok || bad "html in Japanese"
+[ "$($RF report --profile $D/kenji.json --format md --role ml_engineer | grep -o '[0-9]\.[0-9][0-9] ± [0-9]\.[0-9][0-9]' | tr '\n' ' ')" = \
+  "$($RF report --profile $D/kenji.json --format md --role ml_engineer --lang ja | grep -o '[0-9]\.[0-9][0-9] ± [0-9]\.[0-9][0-9]' | tr '\n' ' ')" ] && ok || bad "numbers the same in both languages"
+expect "report help stays English" 0 "^usage: rolefit report" $RF report --help --lang ja
+expect_oneline "report unknown language" 2 "--lang: unknown language 'fr' \(en, ja\)" $RF report --profile $D/kenji.json --lang fr
 $RF report --profile $D/kenji.json --format html --role ml_engineer >"$TMP/r.html" && ok || bad "report html"
 grep -q '<svg' "$TMP/r.html" && grep -q '</html>' "$TMP/r.html" && ok || bad "html has svg and ends"
 grep -q 'Kenji Sato &lt;kenji@example.com&gt;' "$TMP/r.html" && ok || bad "html escapes the person"

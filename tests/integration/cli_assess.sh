@@ -83,6 +83,18 @@ ja=$(printf '1\na\n1\na\n1\na\n1\na\n' | $RF assess --skills linear_algebra --la
 [ $rc -eq 0 ] && ok || bad "ja run exit $rc: $(tail -3 <<<"$ja")"
 grep -q "どれか\|求めよ\|答えよ" <<<"$ja" && ok || bad "ja stems: $(head -8 <<<"$ja")"
 grep -q "no complete 'ja' translation" <<<"$ja" && bad "the bundled bank is fully translated" || ok
+# wrapped by display width (a wide character takes two columns): no line of the questions,
+# options and explanations over 80 columns,
+# and Japanese text does wrap; the profile's columns line up by display width
+over=$(python3 -c 'import sys,unicodedata as u
+w=lambda s: sum(2 if u.east_asian_width(c) in "WF" else 0 if u.combining(c) else 1 for c in s)
+print(sum(1 for l in sys.stdin.read().split("\n") if w(l) > 80))' <<<"$(sed '/Your profile/,$d' <<<"$ja")")
+[ "$over" = 0 ] && ok || bad "$over lines of questions over 80 columns"
+grep -q "線形代数 " <<<"$ja" && ok || bad "skill names in Japanese"
+ends=$(grep -E "^  (skill|線形代数) " <<<"$ja" | python3 -c 'import re,sys,unicodedata as u
+w=lambda s: sum(2 if u.east_asian_width(c) in "WF" else 1 for c in s)
+print(" ".join(str(w(re.match(r"^(  .*?\s+(items|\d+))\s", l).group(1))) for l in sys.stdin.read().splitlines()))')
+[ "$ends" = "42 42" ] && ok || bad "profile columns by display width: items column ends at $ends"
 expect "unknown language" 2 "--lang: unknown language 'fr' \\(en, ja\\)" $RF assess --lang fr
 
 # Scope from a role of data/roles.json over the bundled bank.

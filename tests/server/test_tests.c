@@ -732,10 +732,50 @@ Test(tests, a_test_in_japanese)
         cr_assert_str_eq(json_string_value(json_object_get(a, "explanation")),
                          ja_text(it, "explanation", -1));
     }
+    /* the candidate's report follows the test's language: Japanese words and names */
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "report_lang")), "ja");
+    char role_id[64], role_ja[128];
+    const json_t *target = json_object_get(r.json, "target");
+    snprintf(role_id, sizeof role_id, "%s", json_string_value(json_object_get(target, "role")));
+    snprintf(role_ja, sizeof role_ja, "%s", json_string_value(json_object_get(target, "name")));
+    cr_assert(strstr(role_ja, "エンジニア") || strstr(role_ja, "サイエンティスト") ||
+                  strstr(role_ja, "リサーチャー"),
+              "target named in Japanese: %s", role_ja);
     http_result_free(&r);
     snprintf(path, sizeof path, "/api/tests/%lld/report.html", id);
     cr_assert_eq(client_do(&c, "GET", path, NULL, &r), 0);
-    cr_assert(strstr(r.body, "<div class=\"review\" lang=\"ja\">"), "the review is marked Japanese");
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    cr_assert(strstr(r.body, "<html lang=\"ja\">"), "the report is in the test's language");
+    cr_assert(strstr(r.body, "<h2>適合するロール</h2>"));
+    cr_assert_null(strstr(r.body, "Roles that fit"));
+    http_result_free(&r);
+    /* read in English afterwards: the words English, the questions as asked (marked) */
+    snprintf(path, sizeof path, "/api/tests/%lld/report.html?lang=en", id);
+    cr_assert_eq(client_do(&c, "GET", path, NULL, &r), 0);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    cr_assert(strstr(r.body, "<html lang=\"en\">"));
+    cr_assert(strstr(r.body, "<h2>Roles that fit</h2>"));
+    cr_assert(strstr(r.body, "<div lang=\"ja\"><div class=\"stem\">"), "the review is marked Japanese");
+    http_result_free(&r);
+    snprintf(path, sizeof path, "/api/tests/%lld/report?lang=en", id);
+    cr_assert_eq(client_do(&c, "GET", path, NULL, &r), 0);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "report_lang")), "en");
+    target = json_object_get(r.json, "target");
+    cr_assert_str_eq(json_string_value(json_object_get(target, "role")), role_id);
+    cr_assert_str_neq(json_string_value(json_object_get(target, "name")), role_ja);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "lang")), "ja", "asked in Japanese");
+    http_result_free(&r);
+    /* an unknown language: 400 naming the field, for both forms */
+    snprintf(path, sizeof path, "/api/tests/%lld/report?lang=fr", id);
+    cr_assert_eq(client_do(&c, "GET", path, NULL, &r), 0);
+    cr_assert_eq(r.status, 400, "%s", r.body);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "field")), "lang");
+    cr_assert(strstr(json_string_value(json_object_get(r.json, "error")), "unknown language 'fr'"));
+    http_result_free(&r);
+    snprintf(path, sizeof path, "/api/tests/%lld/report.html?lang=", id);
+    cr_assert_eq(client_do(&c, "GET", path, NULL, &r), 0);
+    cr_assert_eq(r.status, 400, "%s", r.body);
     http_result_free(&r);
     /* a follow-up asks in the test's language */
     snprintf(path, sizeof path, "/api/tests/%lld/followup", id);

@@ -1,0 +1,581 @@
+/*
+ * The report's message tables (report_text.h). Keys are dotted names by
+ * section; a ".you" / ".staff" pair is the same message for the candidate
+ * and for the organization's staff. English first, then Japanese, in the
+ * same order (the tests check that every key is in both tables and that the
+ * two templates of a key have the same placeholders and emphasis).
+ */
+#include "careers/report_text.h"
+
+#include <string.h>
+
+#include "base/escape.h"
+
+struct msg {
+    const char *key, *text;
+};
+
+static const struct msg en[] = {
+    /* page and header */
+    {"html.title", "rolefit report"},
+    {"html.title_person", "rolefit report — {1}"},
+    {"profile.h", "Skill profile"},
+    {"profile.h_person", "Skill profile — {1}"},
+    {"profile.measured", "{1} of {2} skills measured"},
+    {"profile.source", "source: {1}"},
+    {"profile.sessions", "rests on {1} sessions: {2}"},
+    {"profile.assumed", "skill correlations assumed, not yet calibrated"},
+    {"md.profile.lead", "{1} of {2} skills measured. Plan for: {3}."},
+    {"kpi.closest", "Closest role"},
+    {"kpi.no_role", "No role"},
+    {"kpi.random", "answers look random ({1})"},
+    {"kpi.probability", "probability {1}"},
+    {"kpi.best", "Highest fit"},
+    {"kpi.fit", "fit {1} ± {2}"},
+    {"kpi.plan", "Learning plan for"},
+    {"kpi.gaps_one", "{1} gap to close"},
+    {"kpi.gaps", "{1} gaps to close"},
+    {"list.sep", ", "},
+    {"header.sep", " · "},
+    /* closest roles */
+    {"closest.h", "Closest roles"},
+    {"closest.nothing", "Nothing measured yet tells the roles apart."},
+    {"closest.sub.you",
+     "Which role's people your answers look most like: the probability of each role given the "
+     "answers, if people of each role sit around the levels it requires, and the probability "
+     "that the answers were given at random (no role). Skills the test did not measure count "
+     "for no role. Fit, below, asks whether you meet a role's bar, and roles with lower bars on "
+     "the same skills can fit better."},
+    {"closest.sub.staff",
+     "Which role's people the candidate's answers look most like: the probability of each role "
+     "given the answers, if people of each role sit around the levels it requires, and the "
+     "probability that the answers were given at random (no role). Skills the test did not "
+     "measure count for no role. Fit, below, asks whether the candidate meets a role's bar, and "
+     "roles with lower bars on the same skills can fit better."},
+    {"md.closest.lead",
+     "Which role's people the answers look most like (probability among the roles the test "
+     "measured, and that the answers were given at random):"},
+    {"md.closest.no_role", "No role {1}"},
+    {"md.closest.item", "{1} {2}"},
+    {"md.closest.item_first", "*{1}* {2}"},
+    {"closest.own", "The closest role is the role of this test, {1}."},
+    {"closest.higher",
+     "The closest role, {1}, asks at least as much as {2} on every skill the test measured: the "
+     "answers reach beyond its levels."},
+    {"closest.lower",
+     "The closest role, {1}, asks less than {2} on some skill the test measured: the answers "
+     "there look like its people, not like this role's."},
+    {"closest.random",
+     "*No role resembles these answers*: they look like answers given at random ({1}), not like "
+     "the people of any role."},
+    {"closest.against",
+     "The answers count against every role measured: the closest is the least unlike, not a "
+     "match."},
+    {"closest.no_role_row", "No role (random answers)"},
+    {"md.closest.fit",
+     "Fit, below, asks another question: whether you meet a role's bar. A role with lower bars "
+     "on your skills can fit better than your closest role."},
+    /* role fit */
+    {"roles.h", "Roles that fit"},
+    {"roles.sub",
+     "Bar: fit, the expected share of the role's weighted requirements met, with ±1 SD. "
+     "Diamond: probability that every core requirement is met. Requirements on skills not yet "
+     "measured count with the population prior and are noted on the right."},
+    {"roles.chart", "Role fit chart"},
+    {"roles.core", "core {1}"},
+    {"roles.unmeasured", "{1} unmeasured"},
+    {"md.roles.lead",
+     "Fit is the share of a role's weighted requirements you are estimated to meet (± its "
+     "standard deviation); *core met* is the probability that every core requirement is met."},
+    {"md.roles.prior",
+     "Skills not measured count with the population prior: neither as met nor as zero. A test "
+     "over them sharpens these numbers."},
+    {"col.role", "Role"},
+    {"col.fit", "Fit"},
+    {"col.core_met", "Core met"},
+    {"col.measured", "Measured"},
+    {"col.not_measured", "Not measured"},
+    {"col.skill", "Skill"},
+    {"col.level", "Level"},
+    {"col.theta", "θ ± SE"},
+    {"col.items", "Items"},
+    {"col.requirement", "Requirement"},
+    {"col.weight", "Weight"},
+    {"col.call", "Call"},
+    {"col.p_met", "Probability met"},
+    /* skills */
+    {"skills.h", "Skills"},
+    {"skills.chart_h", "Skill profile"},
+    {"skills.sub",
+     "Each row is a skill on the ability scale. Shaded bands are the five proficiency levels; "
+     "the dot is the estimate and the line its 95% interval. Skills not measured are shown "
+     "faded."},
+    {"skills.chart", "Skill profile chart"},
+    {"skills.not_measured", "not measured"},
+    {"md.skills.unmeasured", "Not measured: {1}."},
+    {"md.skills.unmeasured_none", "Not measured: none."},
+    /* gaps and the learning plan */
+    {"gaps.h", "Gaps and learning plan: {1}"},
+    {"gaps.sub",
+     "{1} Gaps are ordered by how much they cost in fit (weight × probability not met)."},
+    {"gaps.none", "No gaps: every requirement of this role is met with probability {1} or more."},
+    {"gap.needs", "needs {1} · probability met {2}"},
+    {"gap.needs_core", "needs {1} (core skill) · probability met {2}"},
+    {"md.gap.head", "{1}. {2} — needs {3}, P(met) = {4}"},
+    {"md.gap.head_core", "{1}. {2} — needs {3} (core), P(met) = {4}"},
+    {"gap.unmeasured.you",
+     "Not measured yet: this estimate is the population prior. Take the test on this skill to "
+     "know where you stand."},
+    {"gap.unmeasured.staff",
+     "Not measured yet: this estimate is the population prior. A test on this skill would tell "
+     "where the candidate stands."},
+    {"gap.missed.you", "Concepts you missed"},
+    {"gap.missed.staff", "Concepts missed"},
+    {"gap.missed_partly.you", "Concepts you missed or got partly right"},
+    {"gap.missed_partly.staff", "Concepts missed or partly right"},
+    {"gap.label", "{1}:"},
+    {"chip.partly", "(partly right)"},
+    {"chip.partly_n", "(partly right {1}×)"},
+    {"md.concept.missed", "*{1}* (missed {2}×)"},
+    {"md.concept.partly", "*{1}* (partly right {2}×)"},
+    {"md.concept.both", "*{1}* (missed {2}×, partly right {3}×)"},
+    {"concept.note", "*{1}:* {2}"},
+    {"md.note", ": {1}"},
+    {"md.loop", "*{1}*: {2}"},
+    {"gap.study", "What to study"},
+    {"gap.show", "Show it"},
+    {"gap.blocks", "Blocks these roles"},
+    {"md.gap.focus", "Focus: {1}"},
+    {"md.gap.show", "Show it: {1}"},
+    {"md.gap.blocks", "Blocks: {1}"},
+    /* interview loop */
+    {"loop.h", "Typical interview loop: {1}"},
+    {"loop.sub", "What companies usually ask for this role. Loops vary by company."},
+    /* the answers reviewed */
+    {"answers.h.you", "Your answers ({1} of {2} right)"},
+    {"answers.h.staff", "Answers ({1} of {2} right)"},
+    {"answers.sub",
+     "An adaptive test picks harder questions after right answers and easier ones after wrong "
+     "answers, so the share right says little by itself; the profile above is the measurement."},
+    {"review.right", "Right · {1}"},
+    {"review.partly", "Partly right ({1}) · {2}"},
+    {"review.missed", "Missed · {1}"},
+    {"review.given.you", "Your answer: {1}"},
+    {"review.given.staff", "The answer given: {1}"},
+    {"review.right_answer", "Right answer: {1}"},
+    {"review.multi", "Select all that apply."},
+    {"review.correct_selected.you", "✓ correct, you selected it"},
+    {"review.correct_selected.staff", "✓ correct, selected"},
+    {"review.correct_unselected", "✓ correct answer (not selected)"},
+    {"review.selected_wrong", "✗ selected, not a correct answer"},
+    {"review.correct", "✓ correct answer"},
+    {"review.yours.you", "✗ your answer"},
+    {"review.yours.staff", "✗ the answer given"},
+    {"review.credit",
+     "Credit: {1} (each correct option selected counts one, each wrong one takes one away)"},
+    {"review.why", "*Why:* {1}"},
+    /* a posting's test */
+    {"posting.h", "Against the posting: {1}"},
+    {"posting.fit.you",
+     "Fit {1} ± {2}: the expected share of the posting's weighted requirements you meet; {3} of "
+     "its weight was measured."},
+    {"posting.fit.staff",
+     "Fit {1} ± {2}: the expected share of the posting's weighted requirements met; {3} of its "
+     "weight was measured."},
+    {"posting.preferred", "(preferred)"},
+    {"call.meets", "met"},
+    {"call.below", "below the bar"},
+    {"call.undecided", "undecided"},
+    {"call.not_measured", "not measured"},
+    /* an invited test's concepts */
+    {"concepts.h", "Concepts missed"},
+    {"concepts.sub",
+     "The questions of an invited test are not shown, so that they stay fair for everyone who "
+     "takes them: here are the concepts of the questions missed, and the learning plan above "
+     "says what to study."},
+    {"concepts.none", "No concept missed."},
+    {"concepts.item", "{1}: {2}"},
+    {"concepts.item_n", "{1}: {2} ({3} questions)"},
+    /* integrity signals (staff) */
+    {"integrity.h", "Signals worth a look"},
+    {"integrity.rapid",
+     "*Rapid answers.* An answer is rapid when it came faster than its question's threshold: "
+     "{1} of the question's mean time over everyone, at least {2} s and at most {3} s, timed by "
+     "the server. Response-time effort is the share of a skill's answers that were not rapid; "
+     "below {4} the skill is marked. Rapid answers suggest guessing without reading; the "
+     "skill's result then understates what the person knows."},
+    {"integrity.focus",
+     "*Focus and visibility.* As the candidate's browser reported it for {1} answers: the page "
+     "lost focus {2} times and was hidden {3} times, {4} s in all. Another window, a "
+     "notification or a second screen does this too; the browser's report can be switched off "
+     "or altered by the person, so it can show that something happened, never that nothing "
+     "did."},
+    {"integrity.copying",
+     "*Agreement in wrong answers.* Compared with {1} other candidates of the same posting or "
+     "organization who shared at least {2} questions: how many questions both got wrong with "
+     "the same answer, against what two people working alone at their levels would share (p: "
+     "the chance of that many or more). Marked below p = {3} ({4} over the comparisons made). "
+     "Shared wrong answers also come from a common course or a common misconception."},
+    {"col.timed", "Answers timed"},
+    {"col.rapid", "Rapid"},
+    {"col.effort", "Effort"},
+    {"col.question", "Question"},
+    {"col.time", "Time"},
+    {"col.threshold", "Threshold"},
+    {"col.focus_lost", "Focus lost"},
+    {"col.hidden", "Hidden"},
+    {"col.away", "Away"},
+    {"col.other", "Other candidate"},
+    {"col.shared", "Shared questions"},
+    {"col.same_wrong", "Same wrong answer"},
+    {"col.expected", "Expected"},
+    {"integrity.flag", "worth a look"},
+    {"integrity.yes", "yes"},
+    {"integrity.test", "{1} (test {2})"},
+    {"integrity.test_anon", "(test {1})"},
+    {"footer",
+     "Made by rolefit. Abilities are estimated with item response theory; each skill's estimate "
+     "is a posterior distribution, and every probability here is computed from it. Skills not "
+     "measured count with the population prior, never as met or as zero. Interviews and tests "
+     "are approximations: projects a candidate can show remain the strongest evidence."},
+};
+
+static const struct msg ja[] = {
+    /* page and header */
+    {"html.title", "rolefit レポート"},
+    {"html.title_person", "rolefit レポート — {1}"},
+    {"profile.h", "スキルプロファイル"},
+    {"profile.h_person", "スキルプロファイル — {1}"},
+    {"profile.measured", "{2}スキル中{1}スキルを測定"},
+    {"profile.source", "出典：{1}"},
+    {"profile.sessions", "{1}回のセッションに基づく：{2}"},
+    {"profile.assumed", "スキル間の相関は仮定値（未較正）"},
+    {"md.profile.lead", "{2}スキル中{1}スキルを測定しました。学習計画の対象：{3}。"},
+    {"kpi.closest", "最も近いロール"},
+    {"kpi.no_role", "該当ロールなし"},
+    {"kpi.random", "回答はランダムに見えます（{1}）"},
+    {"kpi.probability", "確率 {1}"},
+    {"kpi.best", "最も高い適合度"},
+    {"kpi.fit", "適合度 {1} ± {2}"},
+    {"kpi.plan", "学習計画の対象"},
+    {"kpi.gaps_one", "埋めるべきギャップ {1}件"},
+    {"kpi.gaps", "埋めるべきギャップ {1}件"},
+    {"list.sep", "、"},
+    {"header.sep", " · "},
+    /* closest roles */
+    {"closest.h", "近いロール"},
+    {"closest.nothing", "これまでの測定では、ロールを見分けることはまだできません。"},
+    {"closest.sub.you",
+     "あなたの回答が、どのロールの人の回答に最も似ているかを示します。各ロールの人がそのロールの求"
+     "める"
+     "水準の周辺にいると仮定したときの、回答から見た各ロールの確率と、回答がランダムに選ばれた確率"
+     "（該当ロールなし）です。テストで測定していないスキルは「該当ロールなし」の側に数えます。下の"
+     "適合度は、"
+     "あなたがロールの基準を満たしているかどうかを問うもので、同じスキルで基準の低いロールのほうが"
+     "適合度が"
+     "高くなることがあります。"},
+    {"closest.sub.staff",
+     "受験者の回答が、どのロールの人の回答に最も似ているかを示します。各ロールの人がそのロールの求"
+     "める"
+     "水準の周辺にいると仮定したときの、回答から見た各ロールの確率と、回答がランダムに選ばれた確率"
+     "（該当ロールなし）です。テストで測定していないスキルは「該当ロールなし」の側に数えます。下の"
+     "適合度は、"
+     "受験者がロールの基準を満たしているかどうかを問うもので、同じスキルで基準の低いロールのほうが"
+     "適合度が"
+     "高くなることがあります。"},
+    {"md.closest.lead", "回答が最も似ているロール（テストで測定したロールの間での確率と、回答がラン"
+                        "ダムに選ばれた確率）："},
+    {"md.closest.no_role", "該当ロールなし {1}"},
+    {"md.closest.item", "{1} {2}"},
+    {"md.closest.item_first", "*{1}* {2}"},
+    {"closest.own", "最も近いロールは、このテストのロールである{1}です。"},
+    {"closest.higher",
+     "最も近いロールの{1}は、テストで測定したすべてのスキルで{2}と同等以上の水準を求めます。回答は"
+     "このロールの水準を超えています。"},
+    {"closest.lower", "最も近いロールの{1}は、テストで測定した一部のスキルで{2}"
+                      "より低い水準しか求めません。そのスキルでは、"
+                      "回答はこのロールの人ではなく{1}の人の回答に似ています。"},
+    {"closest.random", "*どのロールの回答にも似ていません*"
+                       "。回答はどのロールの人の回答でもなく、ランダムに選ばれた回答に"
+                       "見えます（{1}）。"},
+    {"closest.against", "回答は測定したすべてのロールに否定的です。最も近いロールは「最も遠くない」"
+                        "ロールであり、一致している"
+                        "わけではありません。"},
+    {"closest.no_role_row", "該当ロールなし（ランダムな回答）"},
+    {"md.closest.fit", "下の適合度は別の問いに答えます。あなたがロールの基準を満たしているかどうか"
+                       "です。あなたのスキルで基準の"
+                       "低いロールは、最も近いロールより適合度が高くなることがあります。"},
+    /* role fit */
+    {"roles.h", "適合するロール"},
+    {"roles.sub", "棒：適合度（ロールの重み付き要件のうち満たしている割合の期待値）と±1標準偏差。ひ"
+                  "し形：すべての"
+                  "コア要件を満たしている確率。まだ測定していないスキルの要件は母集団の事前分布で数"
+                  "え、右側に注記します。"},
+    {"roles.chart", "ロール適合度のグラフ"},
+    {"roles.core", "コア {1}"},
+    {"roles.unmeasured", "未測定 {1}件"},
+    {"md.roles.lead", "適合度は、ロールの重み付き要件のうち、あなたが満たしていると推定される割合で"
+                      "す（±は標準偏差）。"
+                      "*コア充足*は、すべてのコア要件を満たしている確率です。"},
+    {"md.roles.prior", "測定していないスキルは母集団の事前分布で数えます。満たしているとも、ゼロと"
+                       "も扱いません。それらの"
+                       "スキルのテストを受けると、これらの数値はより確かになります。"},
+    {"col.role", "ロール"},
+    {"col.fit", "適合度"},
+    {"col.core_met", "コア充足"},
+    {"col.measured", "測定済み"},
+    {"col.not_measured", "未測定"},
+    {"col.skill", "スキル"},
+    {"col.level", "レベル"},
+    {"col.theta", "θ ± SE"},
+    {"col.items", "問題数"},
+    {"col.requirement", "要件"},
+    {"col.weight", "重み"},
+    {"col.call", "判定"},
+    {"col.p_met", "充足確率"},
+    /* skills */
+    {"skills.h", "スキル"},
+    {"skills.chart_h", "スキルプロファイル"},
+    {"skills.sub", "各行が能力尺度上の1つのスキルです。色の帯は5段階の習熟度レベル、点は推定値、線"
+                   "はその95%区間です。"
+                   "測定していないスキルは薄く表示します。"},
+    {"skills.chart", "スキルプロファイルのグラフ"},
+    {"skills.not_measured", "未測定"},
+    {"md.skills.unmeasured", "未測定：{1}。"},
+    {"md.skills.unmeasured_none", "未測定のスキルはありません。"},
+    /* gaps and the learning plan */
+    {"gaps.h", "ギャップと学習計画：{1}"},
+    {"gaps.sub", "{1} ギャップは、適合度への影響が大きい順（重み × 未充足の確率）に並べています。"},
+    {"gaps.none",
+     "ギャップはありません。このロールのすべての要件を{1}以上の確率で満たしています。"},
+    {"gap.needs", "必要なレベル：{1} · 充足確率 {2}"},
+    {"gap.needs_core", "必要なレベル：{1}（コアスキル） · 充足確率 {2}"},
+    {"md.gap.head", "{1}. {2} — 必要なレベル：{3}、P(充足) = {4}"},
+    {"md.gap.head_core", "{1}. {2} — 必要なレベル：{3}（コア）、P(充足) = {4}"},
+    {"gap.unmeasured.you", "まだ測定していません。この推定値は母集団の事前分布です。このスキルのテ"
+                           "ストを受けると、現在の位置が"
+                           "わかります。"},
+    {"gap.unmeasured.staff", "まだ測定していません。この推定値は母集団の事前分布です。このスキルの"
+                             "テストを受ければ、受験者の現在の"
+                             "位置がわかります。"},
+    {"gap.missed.you", "間違えた概念"},
+    {"gap.missed.staff", "間違えた概念"},
+    {"gap.missed_partly.you", "間違えた概念・部分的に正解した概念"},
+    {"gap.missed_partly.staff", "間違えた概念・部分的に正解した概念"},
+    {"gap.label", "{1}："},
+    {"chip.partly", "（部分正解）"},
+    {"chip.partly_n", "（部分正解 {1}回）"},
+    {"md.concept.missed", "*{1}*（不正解 {2}回）"},
+    {"md.concept.partly", "*{1}*（部分正解 {2}回）"},
+    {"md.concept.both", "*{1}*（不正解 {2}回、部分正解 {3}回）"},
+    {"concept.note", "*{1}：* {2}"},
+    {"md.note", "：{1}"},
+    {"md.loop", "*{1}*：{2}"},
+    {"gap.study", "学ぶこと"},
+    {"gap.show", "成果で示す"},
+    {"gap.blocks", "このギャップが妨げるロール"},
+    {"md.gap.focus", "重点：{1}"},
+    {"md.gap.show", "成果で示す：{1}"},
+    {"md.gap.blocks", "妨げるロール：{1}"},
+    /* interview loop */
+    {"loop.h", "一般的な面接の流れ：{1}"},
+    {"loop.sub", "このロールで企業がよく求めるものです。面接の流れは企業によって異なります。"},
+    /* the answers reviewed */
+    {"answers.h.you", "あなたの回答（{2}問中{1}問正解）"},
+    {"answers.h.staff", "回答（{2}問中{1}問正解）"},
+    {"answers.sub", "適応型テストは、正解の後には難しい問題を、不正解の後にはやさしい問題を出します"
+                    "。そのため正答率だけでは"
+                    "ほとんど何もわかりません。測定結果は上のプロファイルです。"},
+    {"review.right", "正解 · {1}"},
+    {"review.partly", "部分正解（{1}） · {2}"},
+    {"review.missed", "不正解 · {1}"},
+    {"review.given.you", "あなたの回答：{1}"},
+    {"review.given.staff", "回答：{1}"},
+    {"review.right_answer", "正解：{1}"},
+    {"review.multi", "当てはまるものをすべて選ぶ問題です。"},
+    {"review.correct_selected.you", "✓ 正解（あなたが選択）"},
+    {"review.correct_selected.staff", "✓ 正解（選択済み）"},
+    {"review.correct_unselected", "✓ 正解（未選択）"},
+    {"review.selected_wrong", "✗ 選択したが正解ではない"},
+    {"review.correct", "✓ 正解"},
+    {"review.yours.you", "✗ あなたの回答"},
+    {"review.yours.staff", "✗ 受験者の回答"},
+    {"review.credit",
+     "得点：{1}（正しい選択肢を1つ選ぶごとに1点、誤った選択肢を1つ選ぶごとに1点減点）"},
+    {"review.why", "*解説：* {1}"},
+    /* a posting's test */
+    {"posting.h", "求人との比較：{1}"},
+    {"posting.fit.you",
+     "適合度 {1} ± "
+     "{2}：求人の重み付き要件のうち、あなたが満たしている割合の期待値です。要件の重みの{3}を"
+     "測定しました。"},
+    {"posting.fit.staff",
+     "適合度 {1} ± {2}：求人の重み付き要件のうち、満たしている割合の期待値です。要件の重みの{3}を"
+     "測定しました。"},
+    {"posting.preferred", "（歓迎要件）"},
+    {"call.meets", "充足"},
+    {"call.below", "基準未満"},
+    {"call.undecided", "判定保留"},
+    {"call.not_measured", "未測定"},
+    /* an invited test's concepts */
+    {"concepts.h", "間違えた概念"},
+    {"concepts.sub", "招待制のテストの問題は、受験するすべての人にとって公平であり続けるよう表示し"
+                     "ません。ここでは間違えた"
+                     "問題の概念を示します。何を学ぶかは上の学習計画を参照してください。"},
+    {"concepts.none", "間違えた概念はありません。"},
+    {"concepts.item", "{1}：{2}"},
+    {"concepts.item_n", "{1}：{2}（{3}問）"},
+    /* integrity signals (staff) */
+    {"integrity.h", "確認したほうがよいシグナル"},
+    {"integrity.rapid",
+     "*速すぎる回答。* "
+     "回答が問題のしきい値より速かった場合を「速すぎる回答」とします。しきい値は、全受験者"
+     "におけるその問題の平均回答時間の{1}で、{2}秒以上{3}"
+     "秒以下です（時間はサーバーで計測）。回答時間に"
+     "基づく取り組み度は、そのスキルの回答のうち速すぎなかった割合で、{4}"
+     "を下回るとスキルに印を付けます。"
+     "速すぎる回答は、問題を読まずに当て推量で答えたことを示唆します。その場合、そのスキルの結果は"
+     "本人の"
+     "知識を過小評価しています。"},
+    {"integrity.focus",
+     "*フォーカスと表示状態。* "
+     "受験者のブラウザが{1}件の回答について報告した内容です。ページがフォーカスを"
+     "失った回数は{2}回、非表示になった回数は{3}回で、合計{4}"
+     "秒でした。別のウィンドウや通知、2台目の画面"
+     "でも同じことが起こります。また、ブラウザの報告は本人が無効にしたり改変したりできるため、何か"
+     "が"
+     "起きたことは示せても、何も起きなかったことは示せません。"},
+    {"integrity.copying",
+     "*誤答の一致。* "
+     "同じ求人または組織の受験者で、{2}問以上の問題を共有した{1}人と比較しました。両者が"
+     "同じ誤答をした問題の数を、それぞれの水準で独立に解いた2人が共有すると期待される数と比べていま"
+     "す"
+     "（p：それ以上の数が一致する確率）。p = "
+     "{3}（比較全体で{4}）を下回ると印を付けます。誤答の一致は、"
+     "同じ講座で学んだことや、よくある誤解からも生じます。"},
+    {"col.timed", "計測した回答"},
+    {"col.rapid", "速すぎる回答"},
+    {"col.effort", "取り組み度"},
+    {"col.question", "問題"},
+    {"col.time", "回答時間"},
+    {"col.threshold", "しきい値"},
+    {"col.focus_lost", "フォーカス喪失"},
+    {"col.hidden", "非表示"},
+    {"col.away", "離脱時間"},
+    {"col.other", "比較した受験者"},
+    {"col.shared", "共有した問題"},
+    {"col.same_wrong", "同じ誤答"},
+    {"col.expected", "期待値"},
+    {"integrity.flag", "要確認"},
+    {"integrity.yes", "はい"},
+    {"integrity.test", "{1}（テスト {2}）"},
+    {"integrity.test_anon", "（テスト {1}）"},
+    {"footer",
+     "rolefit "
+     "が作成しました。能力は項目反応理論で推定しています。各スキルの推定値は事後分布であり、"
+     "このレポートのすべての確率はそこから計算しています。測定していないスキルは母集団の事前分布で"
+     "数え、"
+     "満たしているとも、ゼロとも扱いません。面接もテストも近似にすぎません。受験者が示せる実際の"
+     "プロジェクトが、今も最も確かな証拠です。"},
+};
+
+static const struct msg *table(enum rf_lang lang, size_t *n)
+{
+    if (lang == RF_JA) {
+        *n = sizeof ja / sizeof ja[0];
+        return ja;
+    }
+    *n = sizeof en / sizeof en[0];
+    return en;
+}
+
+const char *rf_report_msg(enum rf_lang lang, const char *key)
+{
+    size_t n;
+    const struct msg *t = table(lang, &n);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(t[i].key, key) == 0)
+            return t[i].text;
+    return NULL;
+}
+
+const char *rf_report_msg_key(enum rf_lang lang, size_t i)
+{
+    size_t n;
+    const struct msg *t = table(lang, &n);
+    return i < n ? t[i].key : NULL;
+}
+
+rf_status rf_report_msg_arg(struct rf_buf *b, enum rf_msg_markup m, const char *s)
+{
+    rf_status rc = RF_OK;
+    if (!s)
+        return RF_OK;
+    if (m == RF_MSG_HTML)
+        return rf_buf_put_xml(b, s);
+    if (m == RF_MSG_TEXT)
+        return rf_buf_puts(b, s);
+    for (; !rc && *s; s++) {
+        if (*s == '|')
+            rc = rf_buf_puts(b, "\\|");
+        else if (*s == '\n' || *s == '\r')
+            rc = rf_buf_putc(b, ' ');
+        else
+            rc = rf_buf_putc(b, *s);
+    }
+    return rc;
+}
+
+/* Appends the literal run s[0..n) of a template. */
+static rf_status literal(struct rf_buf *b, enum rf_msg_markup m, const char *s, size_t n)
+{
+    if (m != RF_MSG_HTML)
+        return rf_buf_append(b, s, n);
+    char tmp[1024];
+    rf_status rc = RF_OK;
+    while (!rc && n) {
+        size_t k = n < sizeof tmp - 1 ? n : sizeof tmp - 1;
+        memcpy(tmp, s, k);
+        tmp[k] = '\0';
+        rc = rf_buf_put_xml(b, tmp);
+        s += k;
+        n -= k;
+    }
+    return rc;
+}
+
+rf_status rf_report_msg_put(struct rf_buf *b, enum rf_msg_markup m, enum rf_lang lang,
+                            const char *key, const char *const *args, size_t nargs)
+{
+    const char *t = rf_report_msg(lang, key);
+    if (!t)
+        t = rf_report_msg(RF_EN, key);
+    if (!t)
+        return rf_report_msg_arg(b, m, key);
+    rf_status rc = RF_OK;
+    int bold = 0;
+    const char *run = t;
+    for (const char *p = t; !rc; p++) {
+        int ph = p[0] == '{' && p[1] >= '1' && p[1] <= '9' && p[2] == '}';
+        if (*p && *p != '*' && !ph)
+            continue;
+        rc = literal(b, m, run, (size_t)(p - run));
+        if (rc || !*p)
+            break;
+        if (*p == '*') {
+            bold = !bold;
+            if (m == RF_MSG_MD)
+                rc = rf_buf_puts(b, "**");
+            else if (m == RF_MSG_HTML)
+                rc = rf_buf_puts(b, bold ? "<b>" : "</b>");
+            run = p + 1;
+        } else {
+            size_t k = (size_t)(p[1] - '1');
+            if (k < nargs)
+                rc = rf_report_msg_arg(b, m, args[k]);
+            p += 2;
+            run = p + 1;
+        }
+    }
+    return rc;
+}
