@@ -839,10 +839,10 @@ static void integrity_section(const json_t *r, struct hw *w)
     raw(w, "<section><h2>");
     say_msg(w, "integrity.h");
     raw(w, "</h2><p class=\"sub\">");
-    text(w, rf_json_text(g, "note"));
+    say_msg(w, "integrity.note"); /* the words of the signals' "note", in the report's language */
     raw(w, "</p>\n");
     if (json_object_get(g, "unavailable")) {
-        text(w, rf_json_text(g, "unavailable"));
+        say_msg(w, "integrity.unavailable");
         raw(w, "</section>\n");
         return;
     }

@@ -1,5 +1,6 @@
 /*
- * The report's message tables (report_text.h). Keys are dotted names by
+ * The report's message tables (report_text.h), and the words of the terminal
+ * test (rolefit assess, "assess.*"). Keys are dotted names by
  * section; a ".you" / ".staff" pair is the same message for the candidate
  * and for the organization's staff. English first, then Japanese, in the
  * same order (the tests check that every key is in both tables and that the
@@ -198,6 +199,12 @@ static const struct msg en[] = {
     {"concepts.item_n", "{1}: {2} ({3} questions)"},
     /* integrity signals (staff) */
     {"integrity.h", "Signals worth a look"},
+    {"integrity.note",
+     "Signals worth a look, not verdicts. A fast answer, a switched tab or an unusual agreement "
+     "with another candidate has innocent explanations (a known question, a second screen, a "
+     "shared course); none of them shows on its own that anything was done wrong. Talk to the "
+     "candidate, or ask them to retake the skill, before drawing any conclusion."},
+    {"integrity.unavailable", "The integrity signals could not be read (see the server log)."},
     {"integrity.rapid",
      "*Rapid answers.* An answer is rapid when it came faster than its question's threshold: "
      "{1} of the question's mean time over everyone, at least {2} s and at most {3} s, timed by "
@@ -233,6 +240,58 @@ static const struct msg en[] = {
     {"integrity.yes", "yes"},
     {"integrity.test", "{1} (test {2})"},
     {"integrity.test_anon", "(test {1})"},
+    /* the terminal test (rolefit assess) */
+    {"assess.intro", "rolefit assess: up to {1} questions over {2} skills."},
+    {"assess.intro_one", "rolefit assess: up to {1} questions over {2} skill."},
+    {"assess.intro_role", "rolefit assess: up to {1} questions over {2} skills (role: {3})."},
+    {"assess.intro_role_one", "rolefit assess: up to {1} questions over {2} skill (role: {3})."},
+    {"assess.how",
+     "Answer with the letter of your choice, a number where one is asked, or the letters of "
+     "every option that applies (a,c); q quits."},
+    {"assess.how_save",
+     "Answer with the letter of your choice, a number where one is asked, or the letters of "
+     "every option that applies (a,c); q quits and keeps the session."},
+    {"assess.progress", "[{1}/{2}, {3} of target precision] {4}"},
+    {"assess.multi",
+     "Select all that apply: type the letters, separated by commas (each right option counts, "
+     "each wrong one takes one away)."},
+    {"assess.prompt", "your answer (a-{1}, q to quit): "},
+    {"assess.prompt_multi", "your answer (letters a-{1} separated by commas, q to quit): "},
+    {"assess.prompt_number", "your answer (a number, q to quit): "},
+    {"assess.prompt_unit", "your answer (a number, in {1}, q to quit): "},
+    {"assess.not_choice", "'{1}' is not a choice: answer with a letter a-{2} or a number 1-{3}"},
+    {"assess.kept", "The session is kept in {1}; continue with --resume {1}"},
+    {"assess.stopped", "Stopped without saving (use --save FILE to keep a session)."},
+    {"assess.right", "Right."},
+    {"assess.partly", "Partly right ({1} of {2}): the answer is {3}"},
+    {"assess.wrong", "Not quite: the answer is {1}"},
+    {"assess.resuming", "Resuming {1}: {2} questions answered."},
+    {"assess.profile",
+     "Your profile (theta: estimated ability, 0 = the reference population's average; SE: its "
+     "standard error)"},
+    {"assess.col.skill", "skill"},
+    {"assess.col.items", "items"},
+    {"assess.col.level", "level"},
+    {"assess.fit",
+     "Role fit (fit: expected share of the role's weighted requirements you meet; core: "
+     "probability that you meet every core requirement)"},
+    {"assess.fit_row", "fit {1} +- {2}   core {3}"},
+    {"assess.fit_unmeasured", "(some skills not measured)"},
+    {"assess.gaps", "largest gaps:"},
+    {"assess.needs", "needs {1} P = {2}"},
+    {"assess.core", "(core)"},
+    {"assess.prior", "(not measured: prior)"},
+    {"assess.closest_nothing", "Closest roles: nothing measured tells the roles apart."},
+    {"assess.closest",
+     "Closest roles (which role's people your answers look most like): {1}; no role {2}"},
+    {"assess.no_role", "No role resembles your answers: they look like answers given at random."},
+    {"assess.against",
+     "(your answers count against every role measured: the closest is the least unlike)"},
+    {"assess.missed", "Questions you missed"},
+    {"assess.credit", "credit: {1} of {2}"},
+    {"assess.answer", "answer: {1}"},
+    {"assess.all_right", "You answered every question correctly."},
+    {"assess.written", "Profile written to {1}"},
     {"footer",
      "Made by rolefit. Abilities are estimated with item response theory; each skill's estimate "
      "is a posterior distribution, and every probability here is computed from it. Skills not "
@@ -427,6 +486,14 @@ static const struct msg ja[] = {
     {"concepts.item_n", "{1}：{2}（{3}問）"},
     /* integrity signals (staff) */
     {"integrity.h", "確認したほうがよいシグナル"},
+    {"integrity.note", "確認したほうがよいシグナルであり、判定ではありません。速すぎる回答、タブの"
+                       "切り替え、他の受験者との"
+                       "珍しい一致には、無害な理由があり得ます（既知の問題、2台目の画面、同じ講座の"
+                       "受講など）。どれも単独では"
+                       "不正があったことを示しません。結論を出す前に受験者と話すか、そのスキルの再"
+                       "受験を依頼してください。"},
+    {"integrity.unavailable",
+     "テストの公正性に関するシグナルを読み取れませんでした（サーバーログを参照）。"},
     {"integrity.rapid",
      "*速すぎる回答。* "
      "回答が問題のしきい値より速かった場合を「速すぎる回答」とします。しきい値は、全受験者"
@@ -470,6 +537,59 @@ static const struct msg ja[] = {
     {"integrity.yes", "はい"},
     {"integrity.test", "{1}（テスト {2}）"},
     {"integrity.test_anon", "（テスト {1}）"},
+    /* the terminal test (rolefit assess) */
+    {"assess.intro", "rolefit assess：最大{1}問で{2}スキルを測定します。"},
+    {"assess.intro_one", "rolefit assess：最大{1}問で{2}スキルを測定します。"},
+    {"assess.intro_role", "rolefit assess：最大{1}問で{2}スキルを測定します（ロール：{3}）。"},
+    {"assess.intro_role_one", "rolefit assess：最大{1}問で{2}スキルを測定します（ロール：{3}）。"},
+    {"assess.how", "選択肢の文字で答えてください。数値を求める問題では数値を、当てはまるものをすべ"
+                   "て選ぶ問題では該当する"
+                   "文字をすべて（a,c のように）入力します。q で終了します。"},
+    {"assess.how_save",
+     "選択肢の文字で答えてください。数値を求める問題では数値を、当てはまるものをすべて選ぶ問題では"
+     "該当する"
+     "文字をすべて（a,c のように）入力します。q で終了し、セッションを保存します。"},
+    {"assess.progress", "[{1}/{2}、目標精度の{3}] {4}"},
+    {"assess.multi",
+     "当てはまるものをすべて選んでください。文字をカンマ区切りで入力します（正しい選択肢は1つごとに"
+     "加点、誤った選択肢は1つごとに減点）。"},
+    {"assess.prompt", "回答（a〜{1}。q で終了）："},
+    {"assess.prompt_multi", "回答（a〜{1} の文字をカンマ区切りで。q で終了）："},
+    {"assess.prompt_number", "回答（数値。q で終了）："},
+    {"assess.prompt_unit", "回答（数値、単位は{1}。q で終了）："},
+    {"assess.not_choice",
+     "「{1}」は選択肢ではありません。a〜{2} の文字か 1〜{3} の数字で答えてください。"},
+    {"assess.kept", "セッションを {1} に保存しました。--resume {1} で続けられます。"},
+    {"assess.stopped", "保存せずに終了しました（セッションを残すには --save FILE を指定します）。"},
+    {"assess.right", "正解です。"},
+    {"assess.partly", "部分的に正解です（{2}点中{1}点）。正解は {3} です。"},
+    {"assess.wrong", "不正解です。正解は {1} です。"},
+    {"assess.resuming", "{1} を再開します。回答済みの問題：{2}問。"},
+    {"assess.profile",
+     "あなたのプロファイル（theta：推定された能力。0 は基準集団の平均。SE：その標準誤差）"},
+    {"assess.col.skill", "スキル"},
+    {"assess.col.items", "問題数"},
+    {"assess.col.level", "レベル"},
+    {"assess.fit", "ロール適合度（適合度：ロールの重み付き要件のうち、あなたが満たしている割合の期"
+                   "待値。コア：すべての"
+                   "コア要件を満たしている確率）"},
+    {"assess.fit_row", "適合度 {1} +- {2}   コア {3}"},
+    {"assess.fit_unmeasured", "（一部のスキルは未測定）"},
+    {"assess.gaps", "大きなギャップ："},
+    {"assess.needs", "必要なレベル {1} P = {2}"},
+    {"assess.core", "（コア）"},
+    {"assess.prior", "（未測定：事前分布）"},
+    {"assess.closest_nothing",
+     "近いロール：これまでの測定では、ロールを見分けることはまだできません。"},
+    {"assess.closest", "近いロール（あなたの回答が最も似ているロール）：{1}。該当ロールなし {2}"},
+    {"assess.no_role", "どのロールの回答にも似ていません。ランダムに選ばれた回答に見えます。"},
+    {"assess.against",
+     "（回答は測定したすべてのロールに否定的です。最も近いロールは「最も遠くない」ロールです）"},
+    {"assess.missed", "間違えた問題"},
+    {"assess.credit", "得点：{2}点中{1}点"},
+    {"assess.answer", "正解：{1}"},
+    {"assess.all_right", "すべての問題に正解しました。"},
+    {"assess.written", "プロファイルを {1} に書き出しました。"},
     {"footer",
      "rolefit "
      "が作成しました。能力は項目反応理論で推定しています。各スキルの推定値は事後分布であり、"

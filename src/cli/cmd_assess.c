@@ -19,6 +19,7 @@
 #include "careers/closest.h"
 #include "careers/fit.h"
 #include "careers/profile.h"
+#include "careers/report_text.h"
 #include "careers/roles.h"
 #include "cat/pool.h"
 #include "cat/sessfile.h"
@@ -93,6 +94,37 @@ static void print_wrapped(const char *s, const char *first, const char *rest)
         fputs(rf_buf_str(&b), stdout);
     else
         printf("%s%s\n", first, s);
+    rf_buf_cleanup(&b);
+}
+
+/* The message key in the session's language (careers/report_text.h) as
+ * plain text, into b (reset first). */
+static const char *msg(const struct assess *a, struct rf_buf *b, const char *key, size_t n,
+                       const char *const *args)
+{
+    rf_buf_reset(b);
+    if (rf_report_msg_put(b, RF_MSG_TEXT, a->lang, key, args, n) != RF_OK)
+        return key;
+    return rf_buf_str(b);
+}
+
+/* Prints the message key wrapped to the terminal, each line starting with
+ * indent, and a line break. */
+static void say(const struct assess *a, const char *key, size_t n, const char *const *args,
+                const char *indent)
+{
+    struct rf_buf b;
+    rf_buf_init(&b, (size_t)1 << 16);
+    print_wrapped(msg(a, &b, key, n, args), indent, indent);
+    rf_buf_cleanup(&b);
+}
+
+/* Prints the message key as it is, without a line break (a prompt, a cell). */
+static void say_raw(const struct assess *a, const char *key, size_t n, const char *const *args)
+{
+    struct rf_buf b;
+    rf_buf_init(&b, (size_t)1 << 16);
+    fputs(msg(a, &b, key, n, args), stdout);
     rf_buf_cleanup(&b);
 }
 
@@ -270,8 +302,13 @@ static void print_question(const struct assess *a, size_t item, size_t number)
         prog += need <= 0 || have >= need ? 1 : have > 0 ? have / need : 0;
     }
     prog /= (double)d->nscope;
-    printf("\n[%zu/%zu, %.0f%% of target precision] %s\n\n", number, d->max_items, 100 * prog,
-           skill_name(a, it->skill));
+    char n1[32], n2[32], n3[32];
+    snprintf(n1, sizeof n1, "%zu", number);
+    snprintf(n2, sizeof n2, "%zu", d->max_items);
+    snprintf(n3, sizeof n3, "%.0f%%", 100 * prog);
+    printf("\n");
+    say(a, "assess.progress", 4, (const char *[]){n1, n2, n3, skill_name(a, it->skill)}, "");
+    printf("\n");
     print_wrapped(it->stem, "", "");
     printf("\n");
     for (size_t o = 0; o < it->noptions; o++) {
@@ -279,19 +316,30 @@ static void print_question(const struct assess *a, size_t item, size_t number)
         snprintf(first, sizeof first, "  %c) ", (char)('a' + o));
         print_wrapped(it->options[o], first, "     ");
     }
-    if (it->type == RF_ITEM_MULTI)
-        printf("\nSelect all that apply: type the letters, separated by commas (each right option\n"
-               "counts, each wrong one takes one away).\n");
+    if (it->type == RF_ITEM_MULTI) {
+        printf("\n");
+        say(a, "assess.multi", 0, NULL, "");
+    }
 }
 
 static void print_profile(const struct assess *a)
 {
     const struct rf_cat_design *d = rf_cat_session_design(a->s);
-    printf("\nYour profile (theta: estimated ability, 0 = the reference population's average;\n"
-           "SE: its standard error)\n\n");
-    printf("  ");
-    print_padded("skill", 34);
-    printf(" %5s %7s %6s  %s\n", "items", "theta", "SE", "level");
+    struct rf_buf b;
+    rf_buf_init(&b, 4096);
+    printf("\n");
+    say(a, "assess.profile", 0, NULL, "");
+    printf("\n  ");
+    print_padded(msg(a, &b, "assess.col.skill", 0, NULL), 34);
+    printf(" ");
+    /* the items column: as wide as its label, at least 5 columns */
+    const char *items = msg(a, &b, "assess.col.items", 0, NULL);
+    size_t iw = rf_text_width(items) > 5 ? rf_text_width(items) : 5;
+    for (size_t w = rf_text_width(items); w < iw; w++)
+        fputc(' ', stdout);
+    printf("%s %7s %6s  ", items, "theta", "SE");
+    printf("%s\n", msg(a, &b, "assess.col.level", 0, NULL));
+    rf_buf_cleanup(&b);
     for (size_t j = 0; j < d->nscope; j++) {
         struct rf_cat_skill_result r;
         rf_cat_skill(a->s, j, &r);
@@ -303,7 +351,7 @@ static void print_profile(const struct assess *a)
                                            a->lang);
         printf("  ");
         print_padded(skill_name(a, id), 34);
-        printf(" %5zu %+7.2f %6.2f  %s\n", r.items, r.theta, r.se, level);
+        printf(" %*zu %+7.2f %6.2f  %s\n", (int)iw, r.items, r.theta, r.se, level);
     }
 }
 
@@ -317,8 +365,10 @@ static void print_missed(const struct assess *a)
         const struct rf_item *it = bank_item(a, item);
         if (k >= rf_answer_max_score(it))
             continue;
-        if (nmissed++ == 0)
-            printf("\nQuestions you missed\n");
+        if (nmissed++ == 0) {
+            printf("\n");
+            say(a, "assess.missed", 0, NULL, "");
+        }
         char key[1024];
         rf_answer_key_text(it, key, sizeof key);
         printf("\n- %s (%s)\n", it->id, skill_name(a, it->skill));
@@ -329,13 +379,18 @@ static void print_missed(const struct assess *a)
                 snprintf(first, sizeof first, "  %c) ", (char)('a' + o));
                 print_wrapped(it->options[o], first, "     ");
             }
-            printf("  credit: %zu of %zu\n", k, rf_answer_max_score(it));
+            char c1[32], c2[32];
+            snprintf(c1, sizeof c1, "%zu", k);
+            snprintf(c2, sizeof c2, "%zu", rf_answer_max_score(it));
+            say(a, "assess.credit", 2, (const char *[]){c1, c2}, "  ");
         }
-        printf("  answer: %s\n", key);
+        say(a, "assess.answer", 1, (const char *[]){key}, "  ");
         print_wrapped(it->explanation, "  ", "  ");
     }
-    if (nmissed == 0 && rf_cat_nanswered(a->s) > 0)
-        printf("\nYou answered every question correctly.\n");
+    if (nmissed == 0 && rf_cat_nanswered(a->s) > 0) {
+        printf("\n");
+        say(a, "assess.all_right", 0, NULL, "");
+    }
 }
 
 /* The profile of docs/profile-format.md from the session, into pr (the
@@ -380,10 +435,24 @@ static void print_req(const struct assess *a, const struct rf_req_fit *rq)
     const struct rf_skill *sk = &a->tax.skills[rq->req->skill];
     printf("      ");
     print_padded(rf_lang_pick(a->lang, sk->name, sk->name_ja), 36);
-    printf(" needs ");
-    print_padded(rf_taxonomy_level_name(&a->tax, rq->req->level, a->lang), 11);
-    printf(" P = %.2f%s%s\n", rq->p, rq->req->core ? "  (core)" : "",
-           rq->have ? "" : "  (not measured: prior)");
+    /* the level padded to 11 columns, as one argument */
+    struct rf_buf lv;
+    rf_buf_init(&lv, 256);
+    char p[32];
+    snprintf(p, sizeof p, "%.2f", rq->p);
+    rf_text_pad(&lv, rf_taxonomy_level_name(&a->tax, rq->req->level, a->lang), 11);
+    printf(" ");
+    say_raw(a, "assess.needs", 2, (const char *[]){rf_buf_str(&lv), p});
+    rf_buf_cleanup(&lv);
+    if (rq->req->core) {
+        printf("  ");
+        say_raw(a, "assess.core", 0, NULL);
+    }
+    if (!rq->have) {
+        printf("  ");
+        say_raw(a, "assess.prior", 0, NULL);
+    }
+    printf("\n");
 }
 
 /* The role-fit summary (careers): the chosen role with its gaps, or the
@@ -399,8 +468,9 @@ static rf_status print_fit(struct assess *a, const struct rf_profile *pr)
     struct rf_role_fit *fits;
     if ((rc = rf_fit_all(pr, &a->roles, &fits, &a->err)))
         return rc;
-    printf("\nRole fit (fit: expected share of the role's weighted requirements you meet;\n"
-           "core: probability that you meet every core requirement)\n\n");
+    printf("\n");
+    say(a, "assess.fit", 0, NULL, "");
+    printf("\n");
     size_t shown = 0;
     for (size_t i = 0; i < a->roles.n; i++) {
         const struct rf_role_fit *f = &fits[i];
@@ -409,12 +479,21 @@ static rf_status print_fit(struct assess *a, const struct rf_profile *pr)
         shown++;
         printf("  ");
         print_padded(role_name(a, f->role), 34);
-        printf(" fit %.2f +- %.2f   core %.2f%s\n", f->fit, f->sd, f->p_core,
-               f->nunmeasured ? "   (some skills not measured)" : "");
+        char fit[32], sd[32], core[32];
+        snprintf(fit, sizeof fit, "%.2f", f->fit);
+        snprintf(sd, sizeof sd, "%.2f", f->sd);
+        snprintf(core, sizeof core, "%.2f", f->p_core);
+        printf(" ");
+        say_raw(a, "assess.fit_row", 3, (const char *[]){fit, sd, core});
+        if (f->nunmeasured) {
+            printf("   ");
+            say_raw(a, "assess.fit_unmeasured", 0, NULL);
+        }
+        printf("\n");
         size_t idx[RF_CAT_MAX_SCOPE * 2];
         size_t ng = f->nreqs <= sizeof idx / sizeof idx[0] ? rf_fit_gaps(f, idx) : 0;
         if (ng) {
-            printf("    largest gaps:\n");
+            say(a, "assess.gaps", 0, NULL, "    ");
             for (size_t g = 0; g < ng && g < 3; g++)
                 print_req(a, &f->reqs[idx[g]]);
         }
@@ -424,18 +503,27 @@ static rf_status print_fit(struct assess *a, const struct rf_profile *pr)
     double none = 0;
     if ((rc = rf_closest_all(pr, &a->roles, &cl, &none, &a->err)))
         return rc;
+    printf("\n");
     if (cl[0].nmeasured == 0) {
-        printf("\nClosest roles: nothing measured tells the roles apart.\n");
+        say(a, "assess.closest_nothing", 0, NULL, "");
     } else {
-        printf("\nClosest roles (which role's people your answers look most like):");
-        for (size_t i = 0; i < a->roles.n && i < 3 && cl[i].nmeasured; i++)
-            printf("%s %s %.0f%%", i ? "," : "", role_name(a, cl[i].role), 100 * cl[i].prob);
-        printf("; no role %.0f%%", 100 * none);
+        /* the three closest roles with their probabilities, as one argument */
+        struct rf_buf list;
+        rf_buf_init(&list, 4096);
+        for (size_t i = 0; i < a->roles.n && i < 3 && cl[i].nmeasured; i++) {
+            if (i)
+                rf_report_msg_put(&list, RF_MSG_TEXT, a->lang, "list.sep", NULL, 0);
+            rf_buf_printf(&list, "%s %.0f%%", role_name(a, cl[i].role), 100 * cl[i].prob);
+        }
+        char nr[32];
+        snprintf(nr, sizeof nr, "%.0f%%", 100 * none);
+        say_raw(a, "assess.closest", 2, (const char *[]){rf_buf_str(&list), nr});
+        printf("\n");
+        rf_buf_cleanup(&list);
         if (none > cl[0].prob)
-            printf("\n  No role resembles your answers: they look like answers given at random.");
-        printf("\n%s", none <= cl[0].prob && cl[0].log_bf < 0 ? "  (your answers count against every role measured: "
-                                          "the closest is the least unlike)\n"
-                                        : "");
+            say(a, "assess.no_role", 0, NULL, "  ");
+        else if (cl[0].log_bf < 0)
+            say(a, "assess.against", 0, NULL, "  ");
     }
     free(cl);
     return RF_OK;
@@ -526,14 +614,14 @@ static int run(struct assess *a)
         print_question(a, item, rf_cat_nanswered(a->s) + 1);
         struct rf_response resp;
         for (;;) {
-            if (it->type == RF_ITEM_NUMERIC)
-                printf("your answer (a number%s%s, q to quit): ", it->unit[0] ? ", in " : "",
-                       it->unit);
-            else if (it->type == RF_ITEM_MULTI)
-                printf("your answer (letters a-%c separated by commas, q to quit): ",
-                       (char)('a' + it->noptions - 1));
+            char last[2] = {(char)('a' + it->noptions - 1), '\0'};
+            if (it->type == RF_ITEM_NUMERIC && it->unit[0])
+                say_raw(a, "assess.prompt_unit", 1, (const char *[]){it->unit});
+            else if (it->type == RF_ITEM_NUMERIC)
+                say_raw(a, "assess.prompt_number", 0, NULL);
             else
-                printf("your answer (a-%c, q to quit): ", (char)('a' + it->noptions - 1));
+                say_raw(a, it->type == RF_ITEM_MULTI ? "assess.prompt_multi" : "assess.prompt", 1,
+                        (const char *[]){last});
             (void)fflush(stdout); /* the prompt; a write error fails in main() */
             if (!read_line(line, sizeof line)) {
                 printf("\n");
@@ -557,16 +645,16 @@ static int run(struct assess *a)
                 break;
             if (got == -2) {
                 if (a->save)
-                    printf("The session is kept in %s; continue with --resume %s\n", a->save,
-                           a->save);
+                    say(a, "assess.kept", 1, (const char *[]){a->save}, "");
                 else
-                    printf("Stopped without saving (use --save FILE to keep a session).\n");
+                    say(a, "assess.stopped", 0, NULL, "");
                 return RF_EXIT_OK;
             }
-            if (it->type == RF_ITEM_MCQ)
-                printf("'%s' is not a choice: answer with a letter a-%c or a number 1-%zu\n", line,
-                       (char)('a' + it->noptions - 1), it->noptions);
-            else
+            if (it->type == RF_ITEM_MCQ) {
+                char no[32];
+                snprintf(no, sizeof no, "%zu", it->noptions);
+                say(a, "assess.not_choice", 3, (const char *[]){line, last, no}, "");
+            } else
                 printf("%s\n", a->err.msg);
         }
         size_t score = rf_answer_score(it, &resp), max = rf_answer_max_score(it);
@@ -576,12 +664,15 @@ static int run(struct assess *a)
         if (a->feedback) {
             char key[1024];
             rf_answer_key_text(it, key, sizeof key);
+            char s1[32], s2[32];
+            snprintf(s1, sizeof s1, "%zu", score);
+            snprintf(s2, sizeof s2, "%zu", max);
             if (score >= max)
-                printf("Right.\n");
+                say(a, "assess.right", 0, NULL, "");
             else if (score > 0)
-                printf("Partly right (%zu of %zu): the answer is %s\n", score, max, key);
+                say(a, "assess.partly", 3, (const char *[]){s1, s2, key}, "");
             else
-                printf("Not quite: the answer is %s\n", key);
+                say(a, "assess.wrong", 1, (const char *[]){key}, "");
             print_wrapped(it->explanation, "", "");
         }
     }
@@ -682,7 +773,9 @@ int rf_cmd_assess(int argc, char **argv)
             ec = rf_cli_fail(a.cmd, rc, a.err.msg);
             goto out;
         }
-        printf("Resuming %s: %zu questions answered.\n", resume, rf_cat_nanswered(a.s));
+        char na[32];
+        snprintf(na, sizeof na, "%zu", rf_cat_nanswered(a.s));
+        say(&a, "assess.resuming", 2, (const char *[]){resume, na}, "");
     } else {
         if (a.role) {
             if ((rc = rf_roles_load(roles_path, &a.tax, &a.roles, &a.err))) {
@@ -705,15 +798,17 @@ int rf_cmd_assess(int argc, char **argv)
             ec = rf_cli_fail(a.cmd, rc, a.err.msg);
             goto out;
         }
-        printf("rolefit assess: up to %zu questions over %zu skill%s", d.max_items, d.nscope,
-               d.nscope == 1 ? "" : "s");
-        if (a.role) {
-            const struct rf_role *role = rf_roles_find(&a.roles, a.role);
-            printf(" (role: %s)", role_name(&a, role));
-        }
-        printf(".\nAnswer with the letter of your choice, a number where one is asked, or the\n"
-               "letters of every option that applies (a,c); q quits%s.\n",
-               a.save ? " and keeps the session" : "");
+        char mi[32], ns[32];
+        snprintf(mi, sizeof mi, "%zu", d.max_items);
+        snprintf(ns, sizeof ns, "%zu", d.nscope);
+        const struct rf_role *role = a.role ? rf_roles_find(&a.roles, a.role) : NULL;
+        if (role)
+            say(&a, d.nscope == 1 ? "assess.intro_role_one" : "assess.intro_role", 3,
+                (const char *[]){mi, ns, role_name(&a, role)}, "");
+        else
+            say(&a, d.nscope == 1 ? "assess.intro_one" : "assess.intro", 2,
+                (const char *[]){mi, ns}, "");
+        say(&a, a.save ? "assess.how_save" : "assess.how", 0, NULL, "");
     }
     if ((ec = run(&a)))
         goto out;
@@ -729,8 +824,10 @@ int rf_cmd_assess(int argc, char **argv)
     }
     rf_profile_cleanup(&pr);
     print_missed(&a);
-    if (profile_out)
-        printf("\nProfile written to %s\n", profile_out);
+    if (profile_out) {
+        printf("\n");
+        say(&a, "assess.written", 1, (const char *[]){profile_out}, "");
+    }
 out:
     json_decref(rj);
     rf_cat_session_free(a.s);

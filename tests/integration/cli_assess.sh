@@ -88,13 +88,18 @@ grep -q "no complete 'ja' translation" <<<"$ja" && bad "the bundled bank is full
 # and Japanese text does wrap; the profile's columns line up by display width
 over=$(python3 -c 'import sys,unicodedata as u
 w=lambda s: sum(2 if u.east_asian_width(c) in "WF" else 0 if u.combining(c) else 1 for c in s)
-print(sum(1 for l in sys.stdin.read().split("\n") if w(l) > 80))' <<<"$(sed '/Your profile/,$d' <<<"$ja")")
+print(sum(1 for l in sys.stdin.read().split("\n") if w(l) > 80))' <<<"$(sed '/^あなたのプロファイル/,$d' <<<"$ja")")
 [ "$over" = 0 ] && ok || bad "$over lines of questions over 80 columns"
 grep -q "線形代数 " <<<"$ja" && ok || bad "skill names in Japanese"
-ends=$(grep -E "^  (skill|線形代数) " <<<"$ja" | python3 -c 'import re,sys,unicodedata as u
+ends=$(grep -E "^  (スキル|線形代数) " <<<"$ja" | python3 -c 'import re,sys,unicodedata as u
 w=lambda s: sum(2 if u.east_asian_width(c) in "WF" else 1 for c in s)
-print(" ".join(str(w(re.match(r"^(  .*?\s+(items|\d+))\s", l).group(1))) for l in sys.stdin.read().splitlines()))')
-[ "$ends" = "42 42" ] && ok || bad "profile columns by display width: items column ends at $ends"
+print(" ".join(str(w(re.match(r"^(  .*?\s+(問題数|\d+))\s", l).group(1))) for l in sys.stdin.read().splitlines()))')
+[ "$ends" = "43 43" ] && ok || bad "profile columns by display width: items column ends at $ends"
+# the terminal's own words in Japanese too; --help stays English
+grep -q "^回答（a〜[a-z]。q で終了）：\|^回答（a〜[a-z] の文字をカンマ区切りで。q で終了）：\|^回答（数値" <<<"$ja" && ok || bad "Japanese prompts: $(grep -m2 '回答' <<<"$ja")"
+grep -q "^あなたのプロファイル" <<<"$ja" && grep -q "^rolefit assess：最大3問で1スキルを測定します。" <<<"$ja" && ok || bad "Japanese headings"
+grep -qE "your answer|Your profile|of target precision" <<<"$ja" && bad "English left in the Japanese run" || ok
+expect "help stays English" 0 "^usage: rolefit assess" $RF assess --help --lang ja
 expect "unknown language" 2 "--lang: unknown language 'fr' \\(en, ja\\)" $RF assess --lang fr
 
 # Scope from a role of data/roles.json over the bundled bank.
