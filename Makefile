@@ -19,7 +19,7 @@ override CFLAGS += $(SAN)
 override LDLIBS += $(SAN)
 endif
 
-ROOMS    := base irt bank cat calib careers store server
+ROOMS    := base irt bank cat calib careers interview store server
 LIB_SRC  := $(foreach r,$(ROOMS),$(wildcard src/$(r)/*.c))
 CLI_SRC  := $(wildcard src/cli/*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)

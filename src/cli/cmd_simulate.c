@@ -39,7 +39,8 @@ static const char usage[] =
     "                        [--pool P] [--json]\n"
     "       rolefit simulate --population P[,P...] [--role ID | --find-role] [--data DIR]\n"
     "                        [--roles FILE] (--bank DIR | --generate-bank J [--model M])\n"
-    "                        [--examinees N] [--seed S] [--threads T] [--pool P] [--json]\n\n"
+    "                        [--examinees N] [--seed S] [--threads T] [--pool P] [--json]\n"
+    "       rolefit simulate --interviews [...]  (rolefit simulate --interviews --help)\n\n"
     "Simulates examinees taking the adaptive test and reports how well it measures them:\n"
     "test length (mean, SD, min, max, histogram, share stopped short of the SE target),\n"
     "per-skill bias, RMSE and mean SE of theta, coverage of the 95% interval, item\n"
@@ -356,6 +357,9 @@ static const struct rf_cat_rule *common_rule(const struct rf_cat_design *d)
 
 int rf_cmd_simulate(int argc, char **argv)
 {
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--interviews") == 0)
+            return rf_simulate_interviews(argc, argv);
     const char *cmd = "simulate";
     const char *bank = NULL, *gen_s = NULL, *model_s = "2pl", *n_s = NULL, *skills_s = NULL,
                *select_s = NULL, *se_s = NULL, *max_s = NULL, *min_s = NULL, *rq_s = NULL,

@@ -27,6 +27,15 @@ k = json.load(open("data/interviews.json"))
 k["rounds"][0]["rubric"][0]["anchors"]["4"] = ""
 json.dump(k, open(sys.argv[1], "w"))' "$TMP/data/interviews.json"
 expect_oneline "empty anchor" 1 "interviews.json: rounds\[0\] '[a-z_]+': rubric\[0\] '[a-z_]+': anchors.4: expected what an answer at 4 looks like" $RF kit ml_engineer --data "$TMP/data"
+# --lint fails when a rubric criterion (of a round or of a take-home) lacks an anchor at a point
+for where in 'k["rounds"][2]["rubric"][1]' 'k["take_homes"][0]["rubric"][3]'; do
+    python3 -c '
+import json, sys
+k = json.load(open("data/interviews.json"))
+del eval(sys.argv[2])["anchors"]["2"]
+json.dump(k, open(sys.argv[1], "w"))' "$TMP/data/interviews.json" "$where"
+    expect_oneline "lint: anchor missing ($where)" 1 "interviews.json: (rounds|take_homes)\[[0-9]\] '[a-z_]+': rubric\[[0-9]\] '[a-z_]+': field 'anchors': expected one anchor for each point 1..4" $RF kit --lint --data "$TMP/data"
+done
 # roles.json's loop must follow the kits: a research scientist with two research design rounds
 python3 -c '
 import json, sys
