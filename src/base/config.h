@@ -201,6 +201,17 @@
 #define RF_ONLINE_FIT_GROUPS 10
 #define RF_ONLINE_FIT_MIN_GROUP 20
 #define RF_ONLINE_FIT_NODES 41
+/* Drift of operational items (calib/drift.h, docs/calibration.md "Drift"):
+ * an item is tested on at least RF_DRIFT_MIN_N answers and flagged when its
+ * location moved by at least RF_DRIFT_MIN_SHIFT logits and RF_DRIFT_MIN_Z
+ * standard errors; each answer's ability posterior is integrated over
+ * RF_DRIFT_NODES Gauss-Hermite nodes. The review reads the answers of at
+ * most RF_DRIFT_MAX_TESTS finished tests, the newest. */
+#define RF_DRIFT_MIN_N 200
+#define RF_DRIFT_MIN_SHIFT 0.3
+#define RF_DRIFT_MIN_Z 3.0
+#define RF_DRIFT_NODES 15
+#define RF_DRIFT_MAX_TESTS 50000
 /* Most unscored pretest items one session carries (cat/session.h). */
 #define RF_CAT_MAX_PRETEST 8
 #define RF_CAT_MAX_SCOPE 32

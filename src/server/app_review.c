@@ -19,6 +19,7 @@
 
 #include "bank/bank.h"
 #include "bank/params.h"
+#include "calib/drift.h"
 #include "calib/online.h"
 #include "server/app_flow.h"
 #include "server/pretest_data.h"
@@ -79,34 +80,37 @@ static const char *item_state(const struct rf_app_bankver *v, const char *id, si
     return it->retired ? "retired" : rf_item_pool_name(it->pool);
 }
 
-rf_status rf_app_review(struct rf_app *a, const struct rf_principal *p, json_t **out,
-                        struct rf_app_error *e)
+/* The latest run of kind annotated for the active version v: each item's
+ * state, skill and decision, and for a pretest run whether it is
+ * promotable, for a drift run whether it may be updated (flagged items
+ * only are listed, with the counts of tested and flagged). *out NULL when
+ * there is no run yet. */
+static rf_status run_view(struct rf_app *a, const struct rf_app_bankver *v, const char *kind,
+                          json_t **out, struct rf_app_error *e)
 {
-    rf_status rc = bank_admin(a, p, e);
-    const struct rf_app_bankver *v = NULL;
-    if (!rc)
-        rc = rf_app_bank_current(a, &v, &e->err);
-    if (rc)
-        return rc;
+    *out = NULL;
     struct rf_review_run run;
-    rc = rf_store_review_run_latest(a->store, "pretest", &run, &e->err);
-    if (rc == RF_ENOTFOUND) {
-        *out = json_pack("{s:I,s:n,s:[]}", "revision", (json_int_t)v->revision, "run", "items");
-        return *out ? RF_OK : rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
-    }
+    rf_status rc = rf_store_review_run_latest(a->store, kind, &run, &e->err);
+    if (rc == RF_ENOTFOUND)
+        return RF_OK;
     if (rc)
         return rc;
-    json_t *res = json_loads(run.result, 0, NULL);
+    int drift = !strcmp(kind, "drift");
+    json_t *res = json_loads(run.result, 0, NULL), *shown = json_array();
     struct decisions_ctx dc = {NULL, run.id, json_object(), 0};
-    if (!res || !dc.by_item)
+    if (!res || !dc.by_item || !shown)
         rc = rf_app_fail(e, RF_EDB, NULL, "review run %lld: stored result is not JSON",
                          (long long)run.id);
     if (!rc)
         rc = rf_store_review_decisions_list(a->store, take_decision, &dc, &e->err);
-    json_t *items = json_object_get(res, "items"), *o;
-    size_t i;
-    json_array_foreach(items, i, o)
+    json_t *o;
+    size_t i, tested = 0, flagged = 0;
+    json_array_foreach(json_object_get(res, "items"), i, o)
     {
+        tested += json_is_true(json_object_get(o, "tested"));
+        if (drift && !json_is_true(json_object_get(o, "flagged")))
+            continue;
+        flagged++;
         const char *id = json_string_value(json_object_get(o, "id"));
         size_t bi;
         const char *state = id ? item_state(v, id, &bi) : NULL;
@@ -115,13 +119,21 @@ rf_status rf_app_review(struct rf_app *a, const struct rf_principal *p, json_t *
             json_object_set_new(o, "skill", json_string(v->view.items[bi].skill));
         json_t *d = id ? json_object_get(dc.by_item, id) : NULL;
         json_object_set(o, "decision", d ? d : json_null());
-        /* promotable: ready by the rules and still a pretest item of the active version */
-        json_object_set_new(o, "promotable",
-                            json_boolean(json_is_true(json_object_get(o, "ready")) && state &&
-                                         !strcmp(state, "pretest")));
+        /* promotable: ready by the rules and still a pretest item of the
+         * active version; updatable: flagged, tested, and still in use */
+        int may =
+            drift ? json_is_true(json_object_get(o, "tested")) && state &&
+                        strcmp(state, "pretest") != 0 && strcmp(state, "retired") != 0
+                  : json_is_true(json_object_get(o, "ready")) && state && !strcmp(state, "pretest");
+        json_object_set_new(o, drift ? "updatable" : "promotable", json_boolean(may));
+        json_array_append(shown, o);
     }
     if (!rc) {
-        json_object_set_new(res, "revision", json_integer(v->revision));
+        json_object_set(res, "items", shown);
+        if (drift) {
+            json_object_set_new(res, "tested", json_integer((json_int_t)tested));
+            json_object_set_new(res, "flagged", json_integer((json_int_t)flagged));
+        }
         json_object_set_new(res, "run",
                             json_pack("{s:I,s:I,s:I,s:I}", "id", (json_int_t)run.id, "revision",
                                       (json_int_t)run.revision, "at", (json_int_t)run.created, "by",
@@ -130,8 +142,68 @@ rf_status rf_app_review(struct rf_app *a, const struct rf_principal *p, json_t *
         res = NULL;
     }
     json_decref(res);
+    json_decref(shown);
     json_decref(dc.by_item);
     rf_store_review_run_cleanup(&run);
+    return rc;
+}
+
+rf_status rf_app_review(struct rf_app *a, const struct rf_principal *p, json_t **out,
+                        struct rf_app_error *e)
+{
+    rf_status rc = bank_admin(a, p, e);
+    const struct rf_app_bankver *v = NULL;
+    if (!rc)
+        rc = rf_app_bank_current(a, &v, &e->err);
+    json_t *pre = NULL, *drift = NULL;
+    if (!rc)
+        rc = run_view(a, v, "pretest", &pre, e);
+    if (!rc)
+        rc = run_view(a, v, "drift", &drift, e);
+    if (!rc && !pre)
+        pre = json_pack("{s:n,s:[]}", "run", "items");
+    if (!rc && pre) {
+        json_object_set_new(pre, "revision", json_integer(v->revision));
+        json_object_set_new(pre, "drift", drift ? drift : json_null());
+        drift = NULL;
+        *out = pre;
+        pre = NULL;
+    }
+    json_decref(pre);
+    json_decref(drift);
+    return rc ? rc : *out ? RF_OK : rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+}
+
+/* The drift run at version v (calib/drift.h), stored. */
+static rf_status drift_run(struct rf_app *a, const struct rf_app_bankver *v, int64_t user,
+                           struct rf_app_error *e)
+{
+    struct rf_drift_data d;
+    struct rf_drift_result res;
+    memset(&res, 0, sizeof res);
+    struct rf_drift_rules rules;
+    rf_drift_rules_default(&rules);
+    json_t *j = NULL;
+    char *text = NULL;
+    rf_status rc = rf_drift_collect(a->store, &v->view, &d, &e->err);
+    if (!rc)
+        rc = rf_drift_run(d.items, d.nitems, d.ans, d.n, &rules, &res, &e->err);
+    if (!rc && (rf_drift_result_to_json(&res, d.items, &rules, &j) ||
+                json_object_set_new(j, "tests", json_integer((json_int_t)d.tests)) ||
+                !(text = json_dumps(j, JSON_COMPACT))))
+        rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+    int64_t id = 0;
+    if (!rc)
+        rc = rf_store_review_run_add(
+            a->store, &(struct rf_review_run){0, v->revision, user, 0, "drift", text}, &id,
+            &e->err);
+    if (!rc)
+        rf_app_log(a, "review: drift run %lld over %zu tests, %zu items answered (user %lld)",
+                   (long long)id, d.tests, res.n, (long long)user);
+    free(text);
+    json_decref(j);
+    rf_drift_result_cleanup(&res);
+    rf_drift_data_cleanup(&d);
     return rc;
 }
 
@@ -172,6 +244,8 @@ rf_status rf_app_review_calibrate(struct rf_app *a, const struct rf_principal *p
     json_decref(j);
     rf_online_result_cleanup(&res);
     rf_pretest_data_cleanup(&d);
+    if (!rc)
+        rc = drift_run(a, v, p->user_id, e);
     return rc ? rc : rf_app_review(a, p, out, e);
 }
 
@@ -238,6 +312,57 @@ static json_t *estimate_params(const json_t *o, const struct rf_item *it, struct
     return par;
 }
 
+/* The entry for item of the latest run of kind: *run and *res are the
+ * caller's to clean up when RF_OK (*found NULL when the run does not list
+ * it); RF_ENOTFOUND when there is no run of that kind. */
+static rf_status find_in_run(struct rf_app *a, const char *kind, const char *item,
+                             struct rf_review_run *run, json_t **res, const json_t **found,
+                             struct rf_err *err)
+{
+    *found = NULL;
+    *res = NULL;
+    rf_status rc = rf_store_review_run_latest(a->store, kind, run, err);
+    if (rc)
+        return rc;
+    *res = json_loads(run->result, 0, NULL);
+    json_t *o;
+    size_t i;
+    json_array_foreach(json_object_get(*res, "items"), i, o)
+    {
+        const char *oid = json_string_value(json_object_get(o, "id"));
+        if (!*found && oid && !strcmp(oid, item))
+            *found = o;
+    }
+    return RF_OK;
+}
+
+/* A drifted item's stored parameters shifted by the run's estimate (b +
+ * shift, or every threshold): the "update" of an operational item. */
+static json_t *shifted_params(const json_t *o, const struct rf_item *it, struct rf_app_error *e)
+{
+    const json_t *sh = json_object_get(o, "shift");
+    if (!json_is_true(json_object_get(o, "tested")) || !json_is_number(sh)) {
+        rf_app_fail(e, RF_ECONFLICT, "item", "item '%s' has no drift estimate to update it with",
+                    it->id);
+        return NULL;
+    }
+    struct rf_irt_item irt = it->irt;
+    double d = json_number_value(sh);
+    if (irt.model == RF_MODEL_GRM)
+        for (size_t k = 0; k + 1 < irt.ncat; k++)
+            irt.thr[k] += d;
+    else
+        irt.b += d;
+    json_t *par = json_object();
+    if (!par || rf_params_to_json(&irt, par)) {
+        json_decref(par);
+        rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+        return NULL;
+    }
+    json_object_del(par, "d"); /* the bank's reader takes b or thresholds */
+    return par;
+}
+
 rf_status rf_app_review_decide(struct rf_app *a, const struct rf_principal *p, const json_t *req,
                                json_t **out, struct rf_app_error *e)
 {
@@ -252,45 +377,61 @@ rf_status rf_app_review_decide(struct rf_app *a, const struct rf_principal *p, c
         (rc = rf_app_opt_string(req, "note", NOTE_MAX, &note, e)))
         return rc;
     int promote = !strcmp(action, "promote"), retire = !strcmp(action, "retire");
-    if (!promote && !retire && strcmp(action, "keep") != 0)
+    int update = !strcmp(action, "update");
+    if (!promote && !retire && !update && strcmp(action, "keep") != 0)
         return rf_app_fail(e, RF_EINVAL, "action",
-                           "field 'action': '%s' is not promote, keep or retire", action);
+                           "field 'action': '%s' is not promote, update, keep or retire", action);
     const struct rf_app_bankver *v;
     if ((rc = rf_app_bank_current(a, &v, &e->err)))
         return rc;
+    /* a pretest item is reviewed from the latest pretest run, an item in
+     * use from the latest drift run */
+    size_t bi;
+    const char *state = item_state(v, item, &bi);
+    if (!state)
+        return rf_app_fail(e, RF_EINVAL, "item", "field 'item': '%s' is not in the review queue",
+                           item);
+    int in_use = strcmp(state, "pretest") != 0 && strcmp(state, "retired") != 0;
+    int drift = in_use;
+    if (promote && strcmp(state, "pretest") != 0)
+        return rf_app_fail(e, RF_ECONFLICT, "item",
+                           "item '%s' is %s in the active bank (revision %lld), no longer pretest",
+                           item, state, (long long)v->revision);
+    if (update && !in_use)
+        return rf_app_fail(e, RF_ECONFLICT, "item",
+                           "item '%s' is %s in the active bank (revision %lld): only a drifted "
+                           "item in use is updated",
+                           item, state, (long long)v->revision);
     struct rf_review_run run;
-    if ((rc = rf_store_review_run_latest(a->store, "pretest", &run, &e->err)) == RF_ENOTFOUND)
+    json_t *res = NULL, *entry = NULL, *par = NULL;
+    const json_t *found = NULL;
+    rc = find_in_run(a, drift ? "drift" : "pretest", item, &run, &res, &found, &e->err);
+    if (rc == RF_ENOTFOUND)
         return rf_app_fail(e, RF_ECONFLICT, NULL,
-                           "no calibration run yet: run the calibration before deciding");
+                           "no %s run yet: run the calibration before deciding",
+                           drift ? "drift" : "calibration");
     if (rc)
         return rc;
-    json_t *res = json_loads(run.result, 0, NULL), *o, *entry = NULL;
-    const json_t *found = NULL;
-    size_t i, bi;
-    json_array_foreach(json_object_get(res, "items"), i, o)
-    {
-        const char *oid = json_string_value(json_object_get(o, "id"));
-        if (!found && oid && !strcmp(oid, item))
-            found = o;
-    }
-    const char *state = item_state(v, item, &bi);
-    if (!found || !state)
+    if (!found || (drift && !json_is_true(json_object_get(found, "flagged"))))
         rc = rf_app_fail(e, RF_EINVAL, "item", "field 'item': '%s' is not in the review queue",
                          item);
-    else if ((promote || retire) && strcmp(state, "pretest") != 0)
+    else if (retire && !drift && strcmp(state, "pretest") != 0)
         rc = rf_app_fail(e, RF_ECONFLICT, "item",
-                         "item '%s' is %s in the active bank (revision %lld), no longer pretest",
-                         item, state, (long long)v->revision);
+                         "item '%s' is %s in the active bank (revision %lld) already", item, state,
+                         (long long)v->revision);
     else if (promote && !json_is_true(json_object_get(found, "ready"))) {
         const char *why = json_string_value(json_object_get(found, "note"));
         rc = rf_app_fail(e, RF_ECONFLICT, "item", "item '%s' does not pass the promotion rules: %s",
                          item, why && why[0] ? why : "not estimated");
     }
-    json_t *par = NULL;
     if (!rc && promote && !(par = estimate_params(found, &v->view.items[bi], e)))
+        rc = e->err.rc ? e->err.rc : RF_ENOMEM;
+    if (!rc && update && !(par = shifted_params(found, &v->view.items[bi], e)))
         rc = e->err.rc ? e->err.rc : RF_ENOMEM;
     if (!rc && promote)
         entry = json_pack("{s:s,s:o}", "pool", "operational", "params", par);
+    else if (!rc && update)
+        entry = json_pack("{s:o}", "params", par);
     else if (!rc && retire)
         entry = json_pack("{s:b}", "retired", 1);
     struct rf_review_decision d = {0, v->revision,  run.id,         p->user_id,
@@ -298,8 +439,8 @@ rf_status rf_app_review_decide(struct rf_app *a, const struct rf_principal *p, c
     int64_t rev = v->revision, id = 0;
     char *overlay = NULL, summary[512];
     if (!rc && entry) {
-        snprintf(summary, sizeof summary, "%s %s (calibration run %lld)",
-                 promote ? "promote" : "retire", item, (long long)run.id);
+        snprintf(summary, sizeof summary, "%s %s (%s run %lld)", action, item,
+                 drift ? "drift" : "calibration", (long long)run.id);
         if (!(rc = overlay_with(a, v->revision, item, entry, &overlay, e)))
             rc = rf_store_bank_revision_add(
                 a->store,

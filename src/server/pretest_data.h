@@ -5,7 +5,8 @@
  * answers (the session state's events) and its pretest answers with the
  * posterior kept beside each (cat/sessfile.h), against a bank (a version's
  * view: its operational items held at their parameters, its pretest items
- * estimated).
+ * estimated). Drift (calib/drift.h) reads the scored answers of the same
+ * tests, each with the leave-one-out posterior of its skill.
  */
 #ifndef RF_SERVER_PRETEST_DATA_H
 #define RF_SERVER_PRETEST_DATA_H
@@ -14,6 +15,7 @@
 
 #include "bank/bank.h"
 #include "base/err.h"
+#include "calib/drift.h"
 #include "calib/online.h"
 #include "store/store.h"
 
@@ -32,5 +34,23 @@ struct rf_pretest_data {
 rf_status rf_pretest_collect(struct rf_store *st, const struct rf_bank *b,
                              struct rf_pretest_data *d, struct rf_err *err);
 void rf_pretest_data_cleanup(struct rf_pretest_data *d);
+
+/* Drift's data: the scored answers (not carried from an earlier session)
+ * of the newest RF_DRIFT_MAX_TESTS finished tests to the items of b that
+ * are neither pretest nor retired, each with the leave-one-out posterior of
+ * its skill from the test's other such answers at b's parameters (an
+ * N(0, 1) prior on the default grid). items: one per bank item (ids
+ * borrowed; b must outlive d). */
+struct rf_drift_data {
+    struct rf_drift_item *items;
+    size_t nitems;
+    struct rf_drift_answer *ans;
+    size_t n, cap;
+    size_t tests; /* finished tests read */
+    rf_status rc; /* internal */
+};
+rf_status rf_drift_collect(struct rf_store *st, const struct rf_bank *b, struct rf_drift_data *d,
+                           struct rf_err *err);
+void rf_drift_data_cleanup(struct rf_drift_data *d);
 
 #endif

@@ -21,7 +21,9 @@
 #include <unistd.h>
 
 #include "bank/bank.h"
+#include "base/rng.h"
 #include "fixture.h"
+#include "irt/model.h"
 #include "server/auth.h"
 #include "store/store.h"
 
@@ -255,6 +257,11 @@ Test(review, only_the_bank_organizations_admins, .timeout = 300)
     http_result_free(&r);
     cr_assert_eq(status_of(&admin, "POST", "/api/review/decisions",
                            "{\"item\":\"x\",\"action\":\"keep\"}", &r),
+                 400, "no such item: %s", r.body);
+    http_result_free(&r);
+    cr_assert_eq(status_of(&admin, "POST", "/api/review/decisions",
+                           "{\"item\":\"ml_fundamentals.bias_variance.001\",\"action\":\"keep\"}",
+                           &r),
                  409, "no run to decide on: %s", r.body);
     http_result_free(&r);
     cr_assert_eq(status_of(&admin, "POST", "/api/bank/rollback", "{\"revision\":0}", &r), 400, "%s",
@@ -429,5 +436,133 @@ Test(review, promote_keep_rollback_and_tests_in_flight, .timeout = 600)
                  r.body);
     http_result_free(&r);
     cr_assert_eq(active_revision(&admin, NULL), 1);
+    fixture_stop();
+}
+
+/* ---- drift (docs/calibration.md "Drift") ---- */
+
+/* n finished tests written into the server's database, each with 12 scored
+ * answers to the operational mcq items of one skill (simulated from their
+ * bank parameters, theta ~ N(0, 1)), except that item drifted is answered
+ * as if drift logits easier. Its skill's items are written to ids. */
+static size_t seed_drift_tests(const char *skill, const char *drifted, double drift, int n,
+                               char ids[][160], size_t cap)
+{
+    struct rf_bank bank;
+    struct rf_err err;
+    rf_bank_init(&bank);
+    cr_assert_eq(rf_bank_load_dir("data/bank", &bank, &err), RF_OK, "%s", err.msg);
+    size_t m = 0, idx[128];
+    for (size_t i = 0; i < bank.n && m < cap && m < 128; i++) {
+        const struct rf_item *it = &bank.items[i];
+        if (!strcmp(it->skill, skill) && it->pool == RF_POOL_OPERATIONAL && !it->retired &&
+            it->type == RF_ITEM_MCQ) {
+            idx[m] = i;
+            snprintf(ids[m++], 160, "%s", it->id);
+        }
+    }
+    cr_assert(m >= 12, "%s has %zu operational mcq items", skill, m);
+    struct rf_store *st;
+    cr_assert_eq(rf_store_open(fx.db, &st, &err), RF_OK, "%s", err.msg);
+    struct rf_rng r;
+    rf_rng_seed(&r, 2019);
+    for (int t = 0; t < n; t++) {
+        double theta = rf_rng_normal(&r);
+        size_t order[128];
+        for (size_t j = 0; j < m; j++)
+            order[j] = j;
+        json_t *ev = json_array();
+        for (size_t j = 0; j < 12; j++) {
+            size_t k = j + rf_rng_below(&r, m - j), x = order[j];
+            order[j] = order[k];
+            order[k] = x;
+            const struct rf_item *it = &bank.items[idx[order[j]]];
+            struct rf_irt_item truth = it->irt;
+            if (!strcmp(it->id, drifted))
+                truth.b -= drift;
+            int right = rf_rng_uniform(&r) < rf_irt_prob(&truth, theta, 1);
+            json_array_append_new(ev, json_pack("{s:s,s:i}", "item", it->id, "answer", right));
+        }
+        json_t *sj = json_pack("{s:o}", "events", ev);
+        char *state = json_dumps(sj, JSON_COMPACT);
+        json_decref(sj);
+        int64_t cand, tid;
+        cr_assert_eq(rf_store_candidate_create(st, 0, NULL, NULL, &cand, &err), RF_OK);
+        struct rf_test tt = {0};
+        tt.candidate_id = cand;
+        tt.scope = "{}";
+        tt.state = state;
+        cr_assert_eq(rf_store_test_create(st, &tt, &tid, &err), RF_OK, "%s", err.msg);
+        struct rf_answer a = {tid, 0, ids[0], 1, 1, 0, NULL};
+        cr_assert_eq(rf_store_answer(st, &a, state, "{\"skills\": []}", &err), RF_OK, "%s",
+                     err.msg);
+        free(state);
+    }
+    rf_store_close(st);
+    rf_bank_cleanup(&bank);
+    return m;
+}
+
+Test(review, a_drifted_item_is_flagged_and_updated, .timeout = 600)
+{
+    fixture_start(0, 0);
+    struct http_client admin = fixture_admin();
+    struct http_result r;
+    char ids[128][160], drifted[160];
+    /* the drifted item: the skill's fifth operational mcq item */
+    size_t m = seed_drift_tests("data_engineering", "", 0, 0, ids, 128);
+    snprintf(drifted, sizeof drifted, "%s", ids[4]);
+    seed_drift_tests("data_engineering", drifted, 1.0, 700, ids, 128);
+    cr_assert_eq(status_of(&admin, "POST", "/api/review/calibrate", "{}", &r), 200, "%s", r.body);
+    const json_t *dr = json_object_get(r.json, "drift"), *o;
+    cr_assert(json_is_object(dr), "%s", r.body);
+    size_t i, flagged_drifted = 0, false_alarms = 0;
+    json_array_foreach(json_object_get(dr, "items"), i, o)
+    {
+        const char *id = json_string_value(json_object_get(o, "id"));
+        cr_assert(json_is_true(json_object_get(o, "flagged")), "only flagged items are listed");
+        if (!strcmp(id, drifted)) {
+            flagged_drifted = 1;
+            cr_assert(json_number_value(json_object_get(o, "shift")) < -0.5, "%s", r.body);
+            cr_assert(json_is_true(json_object_get(o, "updatable")));
+            cr_assert_str_eq(json_string_value(json_object_get(o, "state")), "operational");
+        } else {
+            false_alarms++;
+        }
+    }
+    fprintf(stderr,
+            "review drift: %lld of %zu items tested, the drifted one %sflagged, %zu others\n",
+            (long long)json_integer_value(json_object_get(dr, "tested")), m,
+            flagged_drifted ? "" : "NOT ", false_alarms);
+    cr_assert(flagged_drifted, "%s was not flagged: %s", drifted, r.body);
+    cr_assert(json_integer_value(json_object_get(dr, "tested")) >= (json_int_t)m - 2);
+    cr_assert(false_alarms <= 1, "%zu items without drift flagged", false_alarms);
+    http_result_free(&r);
+    char body[512];
+    /* an item without drift is not in the queue; a drifted one is not promoted */
+    snprintf(body, sizeof body, "{\"item\":\"%s\",\"action\":\"update\"}",
+             strcmp(ids[0], drifted) ? ids[0] : ids[1]);
+    cr_assert_eq(status_of(&admin, "POST", "/api/review/decisions", body, &r), 400, "%s", r.body);
+    http_result_free(&r);
+    snprintf(body, sizeof body, "{\"item\":\"%s\",\"action\":\"promote\"}", drifted);
+    cr_assert_eq(status_of(&admin, "POST", "/api/review/decisions", body, &r), 409, "%s", r.body);
+    http_result_free(&r);
+    size_t nv;
+    cr_assert_eq(active_revision(&admin, &nv), 0);
+    cr_assert_eq(nv, 0);
+    snprintf(body, sizeof body, "{\"item\":\"%s\",\"action\":\"update\"}", drifted);
+    cr_assert_eq(status_of(&admin, "POST", "/api/review/decisions", body, &r), 200, "%s", r.body);
+    cr_assert_eq(json_integer_value(json_object_get(r.json, "revision")), 1);
+    http_result_free(&r);
+    cr_assert_eq(status_of(&admin, "GET", "/api/review", NULL, &r), 200, "%s", r.body);
+    const json_t *d =
+        json_object_get(queue_item(json_object_get(r.json, "drift"), drifted), "decision");
+    cr_assert_str_eq(json_string_value(json_object_get(d, "action")), "update", "%s", r.body);
+    http_result_free(&r);
+    /* re-estimated at revision 1: the drift is gone */
+    cr_assert_eq(status_of(&admin, "POST", "/api/review/calibrate", "{}", &r), 200, "%s", r.body);
+    cr_assert(!queue_item(json_object_get(r.json, "drift"), drifted),
+              "after the update the item is not flagged: %s", r.body);
+    http_result_free(&r);
     fixture_stop();
 }

@@ -57,6 +57,10 @@ const RT = {
     const what = has(`admin.decided_${d.action}`) ? t(`admin.decided_${d.action}`) : d.action;
     return d.note ? t('admin.decided_note', { what, note: d.note }) : what;
   },
+  drift: (d) => (d
+    ? t('admin.drift_summary', { run: d.run.id, tests: num(d.tests), tested: num(d.tested), flagged: num(d.flagged) })
+    : t('admin.drift_none')),
+  update: () => t('admin.drift_update'),
 };
 
 const fmt = (x, se) => (typeof x === 'number' ? `${x.toFixed(2)}${typeof se === 'number' ? ` (${se.toFixed(2)})` : ''}` : '');
@@ -87,6 +91,18 @@ function reviewRow(o) {
     el('td', {}, RT.state(o.state)), el('td', {}, acts));
 }
 
+function driftRow(o) {
+  const acts = o.decision ? RT.decided(o.decision) : [
+    o.updatable ? el('button', { type: 'button', onclick: () => decide(o.id, 'update') }, RT.update()) : null,
+    el('button', { type: 'button', class: 'secondary', onclick: () => decide(o.id, 'keep') }, RT.keep()),
+    o.updatable ? el('button', { type: 'button', class: 'secondary', onclick: () => decide(o.id, 'retire') }, RT.retire()) : null,
+  ];
+  return el('tr', {}, el('th', { scope: 'row' }, el('code', {}, o.id)), el('td', {}, o.skill || ''),
+    el('td', { class: 'num' }, o.n), el('td', { class: 'num' }, fmt(o.shift, o.se)),
+    el('td', { class: 'num' }, `${fmt(o.observed)} / ${fmt(o.expected)}`), el('td', {}, o.note),
+    el('td', {}, acts));
+}
+
 async function loadReview() {
   let q, v;
   try {
@@ -97,6 +113,8 @@ async function loadReview() {
   document.getElementById('review').hidden = false;
   document.getElementById('review-summary').textContent = RT.summary(q);
   document.querySelector('#review-items tbody').replaceChildren(...q.items.map(reviewRow));
+  document.getElementById('drift-summary').textContent = RT.drift(q.drift);
+  document.querySelector('#drift-items tbody').replaceChildren(...(q.drift ? q.drift.items : []).map(driftRow));
   const li = (rev, text) => el('li', {}, text, rev === v.active ? RT.active() : ' ',
     rev === v.active ? null : el('button', { type: 'button', class: 'secondary', onclick: () => activate(rev) }, RT.activate()));
   document.getElementById('versions').replaceChildren(
