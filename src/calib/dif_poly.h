@@ -1,0 +1,47 @@
+/*
+ * DIF of a graded item (a multiple-select item scored 0..m; docs/
+ * fairness.md "Polytomous DIF"), per pair of groups (reference and focal)
+ * matched in strata of ability:
+ * - the Liu-Agresti (1996) cumulative common odds ratio: at each cut j
+ *   (score > j against score <= j) of each stratum k, the 2x2 table of
+ *   groups by sides; alpha_LA = sum_kj (ref above)(focal below)/n_k /
+ *   sum_kj (ref below)(focal above)/n_k, the odds ratio common to every cut
+ *   and stratum (> 1: the item favours the reference group; for two
+ *   categories it is alpha_MH). Under a graded response model whose
+ *   thresholds are shifted by delta for the focal group, ln alpha_LA = a *
+ *   delta. Reported on the ETS delta scale too: LA D-DIF = -2.35 ln alpha_LA.
+ * - Mantel's (1963) test for ordered scores: the focal group's score sum
+ *   in each stratum against its expectation under no DIF, a 1-df
+ *   chi-square.
+ * - The standardized mean difference (Dorans & Schmitt 1991): sum_k
+ *   (focal share of stratum k) (focal mean - reference mean), and its ratio
+ *   to the item's score SD over both groups.
+ * ETS's classes for polytomous items (Zwick, Thayer & Mazzeo 1997): C when
+ * Mantel's p < alpha and |SMD| / SD >= 0.25, B when p < alpha and
+ * |SMD| / SD >= 0.17, else A.
+ */
+#ifndef RF_CALIB_DIF_POLY_H
+#define RF_CALIB_DIF_POLY_H
+
+#include <stddef.h>
+
+#define RF_DIF_POLY_MAX_CATS 8
+
+struct rf_dif_poly_result {
+    double alpha_la, ln_la, d_la; /* NaN when no stratum has both groups on both sides of a cut */
+    double mantel_chi2, p;        /* Mantel's test, upper-tail p (1 df) */
+    double smd, smd_ratio;        /* SMD and SMD / SD of the scores */
+    size_t n_ref, n_focal;
+    char ets; /* 'A', 'B' or 'C'; '-' when nothing is defined */
+};
+
+/* DIF of one item over n people: y their scores (0..ncat-1), g their group
+ * (0 reference, 1 focal; anything else: not compared), theta the matching
+ * variable. People are sorted by theta into nstrata strata of equal count.
+ * alpha: the level of Mantel's test in the classes. ncat in
+ * 2..RF_DIF_POLY_MAX_CATS; a score out of range is skipped. Allocates
+ * O(n); returns 0, or -1 when out of memory. */
+int rf_dif_poly(const int *y, const unsigned char *g, const double *theta, size_t n, size_t ncat,
+                size_t nstrata, double alpha, struct rf_dif_poly_result *out);
+
+#endif
