@@ -144,7 +144,7 @@ struct http_client fixture_admin(void)
 
 /* A second organization with its own recruiter, written straight into the
  * database the server uses (SQLite allows a second connection in WAL mode). */
-struct http_client fixture_other_recruiter(void)
+struct http_client fixture_other_account(const char *role)
 {
     struct rf_store *st;
     struct rf_err err;
@@ -154,8 +154,7 @@ struct http_client fixture_other_recruiter(void)
     cr_assert_eq(rf_auth_init(&err), RF_OK);
     cr_assert_eq(rf_auth_hash_password("other password", hash, &err), RF_OK);
     cr_assert_eq(rf_store_org_create(st, "Other", &org, &err), RF_OK);
-    cr_assert_eq(rf_store_user_create(st, org, "olga@other.test", "Olga", "recruiter", hash, &uid,
-                                      &err),
+    cr_assert_eq(rf_store_user_create(st, org, "olga@other.test", "Olga", role, hash, &uid, &err),
                  RF_OK);
     rf_store_close(st);
     struct http_client c = {fx.port, "", ""};
@@ -168,6 +167,11 @@ struct http_client fixture_other_recruiter(void)
     cr_assert_eq(r.status, 200, "%s", r.body);
     http_result_free(&r);
     return c;
+}
+
+struct http_client fixture_other_recruiter(void)
+{
+    return fixture_other_account("recruiter");
 }
 
 /* data/bank, loaded on first use. */

@@ -41,6 +41,8 @@ struct http_client fixture_admin(void);
 /* A second organization ("Other") with its own recruiter, olga@other.test,
  * written straight into the server's database; a signed-in client. */
 struct http_client fixture_other_recruiter(void);
+/* The same with an account of that role ("recruiter" or "admin"). */
+struct http_client fixture_other_account(const char *role);
 
 /* The body of an answer to item (of data/bank) in the field its type takes:
  * the right answer (full credit) when right, else one that scores 0. */

@@ -84,32 +84,6 @@ static void tweak(struct rf_server_config *cfg)
     cfg->app.pretest = 3;
 }
 
-/* An admin of a second organization ("Other"), written into the database. */
-static struct http_client other_admin(void)
-{
-    struct rf_store *st;
-    struct rf_err err;
-    cr_assert_eq(rf_store_open(fx.db, &st, &err), RF_OK, "%s", err.msg);
-    int64_t org, uid;
-    char hash[RF_PWHASH_LEN];
-    cr_assert_eq(rf_auth_init(&err), RF_OK);
-    cr_assert_eq(rf_auth_hash_password("other password", hash, &err), RF_OK);
-    cr_assert_eq(rf_store_org_create(st, "Other", &org, &err), RF_OK);
-    cr_assert_eq(rf_store_user_create(st, org, "oz@other.test", "Oz", "admin", hash, &uid, &err),
-                 RF_OK);
-    rf_store_close(st);
-    struct http_client c = {fx.port, "", ""};
-    struct http_result r;
-    cr_assert_eq(client_do(&c, "POST", "/api/login",
-                           "{\"email\":\"oz@other.test\",\"password\":\"other password\","
-                           "\"organization\":\"Other\"}",
-                           &r),
-                 0);
-    cr_assert_eq(r.status, 200, "%s", r.body);
-    http_result_free(&r);
-    return c;
-}
-
 static int status_of(struct http_client *c, const char *method, const char *path, const char *body,
                      struct http_result *r)
 {
@@ -207,7 +181,8 @@ static long long active_revision(struct http_client *admin, size_t *nversions)
 Test(review, only_the_bank_organizations_admins, .timeout = 300)
 {
     fixture_start(0, 0);
-    struct http_client admin = fixture_admin(), other = other_admin(), nobody = {fx.port, "", ""};
+    struct http_client admin = fixture_admin(), other = fixture_other_account("admin"),
+                       nobody = {fx.port, "", ""};
     struct http_result r;
     cr_assert_eq(status_of(&admin, "POST", "/api/users",
                            "{\"name\":\"Rex\",\"email\":\"rex@x.test\",\"password\":\"rex password "
