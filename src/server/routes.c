@@ -651,6 +651,9 @@ static void h_test_confirm(void *ap, struct rf_req *req, struct rf_resp *resp)
 struct op_report { /* a report of the path's id as JSON or self-contained HTML */
     rf_status (*fn)(struct rf_app *, const struct rf_principal *, int64_t, int, json_t **,
                     char **, struct rf_app_error *);
+    /* instead, with the query's "lang" (NULL when absent) */
+    rf_status (*fn_lang)(struct rf_app *, const struct rf_principal *, int64_t, int, const char *,
+                         json_t **, char **, struct rf_app_error *);
 };
 
 static void h_report_html(void *ap, struct rf_req *req, struct rf_resp *resp)
@@ -663,7 +666,9 @@ static void h_report_html(void *ap, struct rf_req *req, struct rf_resp *resp)
     int64_t id;
     if (!id_and_principal(s, req, resp, &id, &p))
         return;
-    rf_status rc = op->fn(s->app, &p, id, 1, NULL, &html, &e);
+    rf_status rc = op->fn_lang ? op->fn_lang(s->app, &p, id, 1, rf_req_query(req, "lang"), NULL,
+                                             &html, &e)
+                               : op->fn(s->app, &p, id, 1, NULL, &html, &e);
     if (rc)
         return app_fail(s, req, resp, rc, &e);
     rf_resp_text(resp, 200, "text/html; charset=utf-8", html, strlen(html));
@@ -674,24 +679,6 @@ static rf_status test_report_json(struct rf_app *a, const struct rf_principal *p
                                   const char *lang, json_t **out, struct rf_app_error *e)
 {
     return rf_app_test_report_lang(a, p, id, 0, lang, out, NULL, e);
-}
-
-/* GET /api/tests/:id/report.html[?lang=en|ja] */
-static void h_test_report_html(void *ap, struct rf_req *req, struct rf_resp *resp)
-{
-    struct rf_server *s = ap;
-    struct rf_principal p;
-    struct rf_app_error e = {{0}, NULL};
-    char *html = NULL;
-    int64_t id;
-    if (!id_and_principal(s, req, resp, &id, &p))
-        return;
-    rf_status rc =
-        rf_app_test_report_lang(s->app, &p, id, 1, rf_req_query(req, "lang"), NULL, &html, &e);
-    if (rc)
-        return app_fail(s, req, resp, rc, &e);
-    rf_resp_text(resp, 200, "text/html; charset=utf-8", html, strlen(html));
-    free(html);
 }
 
 /* ---- teams (app_teams.c) ---- */
@@ -735,7 +722,8 @@ static const struct op_id_body op_test_share = {rf_app_test_share, 200};
 static const struct op_id op_team_assessments = {.fn = rf_app_team_assessments};
 static const struct op_id_body op_team_posting_draft = {rf_app_team_posting_draft, 200};
 static const struct op_id op_team_report = {.fn = team_report_json};
-static const struct op_report op_team_report_html = {rf_app_team_report};
+static const struct op_report op_team_report_html = {rf_app_team_report, NULL};
+static const struct op_report op_test_report_html = {NULL, rf_app_test_report_lang};
 
 static const struct op_body op_users_add = {rf_app_user_add, 201};
 static const struct op_body op_invite_create = {rf_app_invite_create, 201};
@@ -780,7 +768,7 @@ static const struct rf_route routes[] = {
     {"POST", "/api/tests/:id/followup", h_test_followup, NULL, 0},
     {"POST", "/api/tests/:id/confirm", h_test_confirm, NULL, 0},
     {"GET", "/api/tests/:id/report", h_id, &op_test_report, 0},
-    {"GET", "/api/tests/:id/report.html", h_test_report_html, NULL, 0},
+    {"GET", "/api/tests/:id/report.html", h_report_html, &op_test_report_html, 0},
     {"POST", "/api/postings", h_body, &op_posting_create, RF_HTTP_MAX_POSTING_BODY},
     {"GET", "/api/postings", h_plain, &op_postings, 0},
     {"GET", "/api/postings/:id", h_id, &op_posting_get, 0},
