@@ -13,6 +13,7 @@ int rf_cmd_integrity(int argc, char **argv);
 int rf_cmd_readiness(int argc, char **argv);
 int rf_cmd_team(int argc, char **argv);
 int rf_cmd_kit(int argc, char **argv);
+int rf_cmd_scorecards(int argc, char **argv);
 int rf_cmd_simulate(int argc, char **argv);
 
 /* `rolefit simulate --population` (cmd_simulate_pop.c), with simulate's

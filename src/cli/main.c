@@ -30,6 +30,7 @@ static const struct command commands[] = {
     {"match", rf_cmd_match, "rank candidate profiles against a posting, with reasons"},
     {"integrity", rf_cmd_integrity, "simulate the test-integrity signals: rapid guesses, copying"},
     {"kit", rf_cmd_kit, "a role's interview kit: rounds, questions, anchored rubrics"},
+    {"scorecards", rf_cmd_scorecards, "interviewer calibration report and hiring packet from scorecards"},
     {"team", rf_cmd_team, "a team's coverage of the roles ML needs, and whom to hire next"},
     {"readiness", rf_cmd_readiness, "a team's ML Test Score: production readiness and what next"},
 };
