@@ -123,8 +123,8 @@ static json_t *packet_json(const struct rf_careers *cr, const struct rf_iv_bank 
                       "p_test", x->test_measured ? num(x->p_test) : json_null(), "p_interviews",
                       x->iv_measured ? num(x->p_iv) : json_null(), "agree",
                       x->agree < 0 ? json_null() : json_boolean(x->agree), "settled_by",
-                      x->settle == (size_t)-1 ? NULL : json_string(b->rubric_ids[x->settle]),
-                      "p_settle", x->settle == (size_t)-1 ? json_null() : num(x->p_settle)));
+                      x->settle == (size_t)-1 ? NULL : b->rubric_ids[x->settle], "p_settle",
+                      x->settle == (size_t)-1 ? json_null() : num(x->p_settle)));
     }
     return json_pack("{sssssosIso}", "candidate", who, "role", pk->fit.role->id, "p_false_negative",
                      num(pk->p_false_negative), "open", (json_int_t)pk->nopen, "requirements",

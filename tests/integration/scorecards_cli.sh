@@ -42,6 +42,7 @@ expect "packet" 0 "chance it is a false negative" $RF scorecards "$TMP/cards.csv
 expect "packet settles" 0 "ml_system_design +core .* ml_system_design \([0-9]+%\)" $RF scorecards "$TMP/cards.csv" --packet c3 --role ml_engineer
 printf '1\n1\n1\n1\n1\n1\n1\n1\n' | $RF assess --role ml_engineer --max-items 8 --seed 1 --profile-out "$TMP/p.json" >/dev/null 2>&1 && ok || bad "assess for a profile"
 expect "packet with a test" 0 '"p_test": [0-9.]+' $RF scorecards "$TMP/cards.csv" --packet c3 --role ml_engineer --profile "$TMP/p.json" --json
+expect "packet json settles" 0 '"settled_by": "ml_system_design"' $RF scorecards "$TMP/cards.csv" --packet c3 --role ml_engineer --json
 
 # bad files: one line naming the line and the field; bad command lines
 bad_file() { # NAME SED-EXPR PATTERN
