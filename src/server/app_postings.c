@@ -314,12 +314,6 @@ struct rank_ctx {
     struct rf_err err;
 };
 
-static int cmp_id(const void *x, const void *y)
-{
-    int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
-    return (a > b) - (a < b);
-}
-
 /* A finished test's profile as `rolefit match` and `rolefit report --session`
  * see it: every skill's posterior on its grid, from the packed form the test
  * was stored with or, for tests finished before there was one, from its JSON
@@ -361,8 +355,7 @@ static void rank_test(void *ud, const struct rf_store_ranked *t)
     struct rank_ctx *c = ud;
     if (c->rc || ++c->seen > RF_RANK_MAX_TESTS)
         return;
-    if (t->invite_id && c->nprivate &&
-        bsearch(&t->invite_id, c->private_inv, c->nprivate, sizeof *c->private_inv, cmp_id))
+    if (t->invite_id && rf_app_ids_have(c->private_inv, c->nprivate, t->invite_id))
         return; /* a team member's own profile, not shared (app_teams.c) */
     struct rf_profile pr;
     struct rf_err perr;
@@ -509,10 +502,8 @@ rf_status rf_app_posting_ranking(struct rf_app *a, const struct rf_principal *p,
         free(c.fill);
         c.fill = NULL;
     }
-    if (!rc && !(rc = rf_app_team_private_invites(a, p->org_id, &c.private_inv, &c.nprivate,
-                                                  &e->err)) &&
-        c.nprivate) /* qsort's base may not be NULL, even for no elements */
-        qsort(c.private_inv, c.nprivate, sizeof *c.private_inv, cmp_id);
+    if (!rc) /* in increasing order */
+        rc = rf_app_team_private_invites(a, p->org_id, &c.private_inv, &c.nprivate, &e->err);
     if (!rc)
         rc = rf_store_tests_ranked(a->store, p->org_id, org_wide ? 0 : id, rank_test, &c, &e->err);
     if (!rc && c.rc)
