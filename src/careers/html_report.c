@@ -774,6 +774,52 @@ static void posting_section(const json_t *r, struct hw *w)
     raw(w, "</table></section>\n");
 }
 
+/* Find my role's requirement calls on the role its report offers to confirm
+ * are a first reading; a confirm test's report is the combined verdict (as
+ * the in-app report says, web/js/report.js requirementCalls). */
+static void calls_section(const json_t *r, struct hw *w)
+{
+    const json_t *cf = json_object_get(r, "confirmed"), *of = json_object_get(r, "confirm");
+    const char *role = rf_json_text(cf ? cf : of, "role");
+    const json_t *f = NULL, *x, *q;
+    size_t i;
+    json_array_foreach(json_object_get(r, "roles"), i, x) if (strcmp(rf_json_text(x, "role"),
+                                                                     role) == 0) f = x;
+    if (!*role || !f || !(cf || json_is_true(json_object_get(r, "find_role"))))
+        return;
+    raw(w, "<section class=\"calls\"><h2>");
+    text(w, rf_json_text(f, "name"));
+    raw(w, cf ? ": the combined verdict</h2><p>Find my role and the confirm test together: each "
+                "call below rests on every answer of both sessions.</p>"
+              : ": a first reading</h2><p>Find my role asks one or two questions per skill "
+                "across every role, so these calls on the closest role are a first reading: in "
+                "simulation about one decisive call in eight is wrong. ");
+    if (!cf && json_is_true(json_object_get(of, "offered")))
+        fmt(w, "A confirm test (up to %d questions, in the app) settles the %d requirement(s) "
+               "still undecided; its report gives the combined verdict.",
+            (int)rf_json_num(of, "max_items"), (int)rf_json_num(of, "undecided"));
+    raw(w, cf ? "" : "</p>");
+    raw(w, "<table><tr><th>Requirement</th><th>Level</th><th>Call</th><th>Probability met</th>"
+           "<th>Chance the call is wrong</th></tr>\n");
+    json_array_foreach(json_object_get(f, "requirements"), i, q)
+    {
+        const char *call = rf_json_text(q, "call");
+        int decided = strcmp(call, "meets") == 0 || strcmp(call, "below") == 0;
+        raw(w, "<tr><td>");
+        text(w, rf_json_text(q, "name"));
+        raw(w, "</td><td>");
+        text(w, rf_json_text(q, "level"));
+        raw(w, "</td><td>");
+        text(w, strcmp(call, "below") == 0 ? "below the bar" : call);
+        fmt(w, "</td><td>%.0f%%</td><td>", 100 * rf_json_num(q, "p"));
+        if (decided)
+            fmt(w, "%.0f%%</td></tr>\n", 100 * rf_json_num(q, "p_wrong"));
+        else
+            raw(w, "-</td></tr>\n");
+    }
+    raw(w, "</table></section>\n");
+}
+
 /* An organization's test keeps its questions undisclosed: the concepts of the
  * questions missed, never a stem, option, key or explanation. */
 static void concepts_section(const json_t *r, struct hw *w)
@@ -969,6 +1015,7 @@ rf_status rf_report_html(const json_t *r, struct rf_buf *out)
     header(r, best, &w);
     posting_section(r, &w);
     closest_chart(r, &w);
+    calls_section(r, &w);
     roles_chart(r, &w);
     skills_chart(r, &w);
     const char *role = rf_json_text(t, "name");

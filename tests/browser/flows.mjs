@@ -1116,6 +1116,66 @@ async function teamFlow(browser) {
   await rc.close();
 }
 
+// Find my role, then "Confirm ROLE" on its report: the first report calls the
+// closest role's requirements a first reading and offers the confirm test;
+// the confirm test asks at most 20 questions; its report is the combined
+// verdict on both sessions, in the app and in the HTML download.
+async function findRoleFlow(browser) {
+  const tag = 'find my role + confirm';
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(`${BASE}/`);
+  await page.waitForSelector('.role-card');
+  await page.click('#find');
+  await page.click('#start');
+  await page.waitForURL(/\/test\.html#\d+$/);
+  const first = page.url().split('#')[1];
+  // answer through the API (two right, one wrong), then read the report page
+  const run = async (id) => {
+    let r = await apiIn(page, 'GET', `/api/tests/${id}`), n = 0;
+    while (r.test.status === 'active' && r.question && n < 60) {
+      const it = bank.get(r.question.item);
+      r = await apiIn(page, 'POST', `/api/tests/${id}/answers`, n % 3 === 2 ? wrongAnswer(it) : rightAnswer(it));
+      n++;
+    }
+    await page.goto(`${BASE}/report.html#${id}`);
+    await page.waitForSelector('#report h1');
+    return n;
+  };
+  const n1 = await run(first);
+  check(`${tag}: find my role ends within 40 questions`, n1 > 0 && n1 <= 40, `${n1}`);
+  const heads = await page.locator('#report h2').allInnerTexts();
+  const reading = heads.find((h) => /: a first reading$/.test(h));
+  check(`${tag}: the report calls the closest role's requirements a first reading`, !!reading, heads.join(' | '));
+  const role = reading ? reading.replace(/: a first reading$/, '') : '';
+  const confirm = page.locator('button', { hasText: `Confirm ${role}` });
+  check(`${tag}: the report offers "Confirm ${role}"`, role !== '' && await confirm.count() === 1);
+  const h1 = await (await page.request.get(`${BASE}/api/tests/${first}/report.html`)).text();
+  check(`${tag}: the HTML download says "first reading" too`, h1.includes(`${role}: a first reading</h2>`));
+  await confirm.click();
+  await page.waitForURL((u) => /\/test\.html#\d+$/.test(u.href) && !u.href.endsWith(`#${first}`));
+  const second = page.url().split('#')[1];
+  const n2 = await run(second);
+  check(`${tag}: the confirm test asks at most 20 questions`, n2 <= 20, `${n2}`);
+  const heads2 = await page.locator('#report h2').allInnerTexts();
+  check(`${tag}: its report is the combined verdict on ${role}`, heads2.includes(`${role}: the combined verdict`), heads2.join(' | '));
+  const text = await page.textContent('#report');
+  check(`${tag}: the combined report rests on both sessions`, /rests on 2 sessions/.test(text));
+  check(`${tag}: no confirm offered again`, await page.locator('button', { hasText: /^Confirm / }).count() === 0);
+  const rep = await (await page.request.get(`${BASE}/api/tests/${second}/report`)).json();
+  const items = (rep.skills || []).reduce((a, k) => a + (k.items || 0), 0);
+  check(`${tag}: the combined report counts both tests' questions`, items === n1 + n2 && (rep.sessions || []).length === 2,
+    `${items} vs ${n1} + ${n2}`);
+  const h2 = await (await page.request.get(`${BASE}/api/tests/${second}/report.html`)).text();
+  check(`${tag}: the HTML download is the combined verdict`, h2.includes(`${role}: the combined verdict</h2>`));
+  cleanText(tag, 'combined report', text);
+  await shoot(page, 'confirm-report-1280');
+  check(`${tag}: no script errors`, pageErrors.length === 0, pageErrors.join('; '));
+  await context.close();
+}
+
 const t0 = Date.now();
 let browser;
 try {
@@ -1124,7 +1184,7 @@ try {
   console.log(`FAIL chromium starts: ${e.message.split('\n')[0]}`);
   process.exit(1);
 }
-for (const flow of [candidateFlow, errorFlow, recruiterFlow, teamFlow, ...(POSTINGS ? [worstFlow] : [])]) {
+for (const flow of [candidateFlow, errorFlow, recruiterFlow, teamFlow, findRoleFlow, ...(POSTINGS ? [worstFlow] : [])]) {
   try {
     await flow(browser);
   } catch (e) {

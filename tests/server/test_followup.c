@@ -300,6 +300,31 @@ Test(followup, confirm_is_offered_asked_and_counted)
     cr_assert_eq(json_integer_value(json_object_get(cf, "of")), id);
     cr_assert(!json_object_get(after, "confirm"), "a confirm test offers no other");
     cr_assert_leq(calls(after, role, "undecided"), calls(before, role, "undecided"));
+    /* the downloaded HTML says what the in-app report says: find my role's
+     * calls on the role are a first reading with the confirm test on offer;
+     * the confirm test's report is the combined verdict, one row per
+     * requirement of the role */
+    const char *name = json_string_value(json_object_get(role_fit(after, role), "name"));
+    char hwant[160];
+    for (int k = 0; k < 2; k++) {
+        char hpath[64];
+        snprintf(hpath, sizeof hpath, "/api/tests/%lld/report.html", k ? cid : id);
+        struct http_result h;
+        cr_assert_eq(client_do(&c, "GET", hpath, NULL, &h), 0);
+        cr_assert_eq(h.status, 200);
+        snprintf(hwant, sizeof hwant, "%s: %s</h2>", name,
+                 k ? "the combined verdict" : "a first reading");
+        cr_assert(strstr(h.body, hwant), "HTML of test %d lacks '%s'", k, hwant);
+        cr_assert_eq(!strstr(h.body, "A confirm test (up to"), k, "the offer only before");
+        const char *sec = strstr(h.body, "<section class=\"calls\">");
+        cr_assert_not_null(sec);
+        size_t rows = 0;
+        for (const char *e = strstr(sec, "</section>"), *t = sec; (t = strstr(t, "<tr><td>")) && t < e;
+             t++)
+            rows++;
+        cr_assert_eq(rows, json_array_size(json_object_get(role_fit(after, role), "requirements")));
+        http_result_free(&h);
+    }
     /* restart on the same database: the same combined report */
     restart(&c);
     json_t *restarted = get_report(&c, cid);
