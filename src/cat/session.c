@@ -871,48 +871,108 @@ static double log_evidence(const double *post, const double *g, size_t nq)
     return log(v);
 }
 
+/* What the expected entropies of every candidate of scope skill j share in
+ * one step (the class totals cls_r and row evidences row_e are this
+ * step's): skill j's distinct class rows (row[], their evidence e^{row_e}
+ * in ev[]), each class's row (of[c], an index into row[], or NONE) and its
+ * log evidence without skill j's row, la[c], with ea[c] = e^{la[c] - shift},
+ * shift the largest la (ea all 0 when no class has support). */
+struct skill_ctx {
+    size_t nrows, row[RF_CAT_MAX_CLASSES], of[RF_CAT_MAX_CLASSES];
+    double ev[RF_CAT_MAX_CLASSES], la[RF_CAT_MAX_CLASSES], ea[RF_CAT_MAX_CLASSES], shift;
+};
+
+static void skill_ctx_init(const struct rf_cat_session *s, size_t j, struct skill_ctx *x)
+{
+    size_t ns = s->d.nscope, nc = s->d.nclasses;
+    double mx = -INFINITY;
+    x->nrows = 0;
+    for (size_t c = 0; c < nc; c++) {
+        size_t r = s->cls_row[c * ns + j], i = 0;
+        if (r == NONE) {
+            x->of[c] = NONE;
+            x->la[c] = s->cls_r[c];
+        } else {
+            while (i < x->nrows && x->row[i] != r)
+                i++;
+            if (i == x->nrows) {
+                x->row[x->nrows] = r;
+                x->ev[x->nrows++] = exp(s->row_e[r]);
+            }
+            x->of[c] = i;
+            x->la[c] = s->cls_r[c] - s->row_e[r];
+        }
+        if (x->la[c] > mx)
+            mx = x->la[c];
+    }
+    x->shift = mx > -INFINITY ? mx : 0;
+    for (size_t c = 0; c < nc; c++)
+        x->ea[c] = mx > -INFINITY ? exp(x->la[c] - mx) : 0;
+}
+
 /* Expected entropy of the class posterior after an answer to item (of
- * scope skill j), given row_e, the class totals cls_r and their log sum
- * cls_lz. Answer k is weighted by its probability under the current class
- * mixture, P(k) = sum_c pi_c P_c(k) = pr_k sum_c e^{t_c} / sum_c e^{r_c},
- * where pr_k is its probability under the population posterior and t_c the
- * class's evidence after k. */
-static double expected_entropy(struct rf_cat_session *s, size_t j, size_t item)
+ * scope skill j, whose shared quantities x holds), given the class totals
+ * cls_r and their log sum cls_lz. Answer k is weighted by its probability
+ * under the current class mixture, P(k) = sum_c pi_c P_c(k) = pr_k sum_c
+ * e^{t_c} / sum_c e^{r_c}, where pr_k is its probability under the
+ * population posterior and t_c the class's evidence after k: t_c = la_c +
+ * log(v_rk / pr_k), v_rk = sum_q post_q P(k | x_q) g_r(x_q) for the class's
+ * row r. So e^{t_c - shift} = ea_c v_rk / pr_k: one log per row and answer,
+ * no exponential per class. The last answer's pr and v follow from the
+ * others (they sum to 1 and to e^{row_e}), unless that would cancel. */
+static double expected_entropy(struct rf_cat_session *s, size_t j, size_t item,
+                               const struct skill_ctx *x)
 {
     const struct rf_cat_pool *p = s->p;
-    size_t ns = s->d.nscope, nc = s->d.nclasses, nq = s->nq, ncat = p->irt[item].ncat;
+    size_t nc = s->d.nclasses, nq = s->nq, ncat = p->irt[item].ncat, nr = x->nrows;
     const double *post = s->ipost + j * nq;
-    double *t = s->cls_t, *w = s->row_w, h = 0;
-    double ne[RF_CAT_MAX_CLASSES]; /* new evidence of skill j's rows, by class */
+    double *w = s->row_w, h = 0, prsum = 0;
+    double v[RF_CAT_MAX_CLASSES], vsum[RF_CAT_MAX_CLASSES] = {0}, ne[RF_CAT_MAX_CLASSES],
+        rr[RF_CAT_MAX_CLASSES];
     for (size_t k = 0; k < ncat; k++) {
-        const double *pk = p->ptab + p->poff[item] + k * nq;
-        double pr = 0;
-        for (size_t q = 0; q < nq; q++) {
-            w[q] = post[q] * pk[q];
-            pr += w[q];
+        double pr = 1 - prsum;
+        int direct = k + 1 < ncat || !(pr > 1e-6);
+        for (size_t i = 0; i < nr && !direct; i++)
+            direct = !((v[i] = x->ev[i] - vsum[i]) > 1e-6 * x->ev[i]);
+        if (direct) {
+            const double *pk = p->ptab + p->poff[item] + k * nq;
+            pr = 0;
+            for (size_t q = 0; q < nq; q++) {
+                w[q] = post[q] * pk[q];
+                pr += w[q];
+            }
+            for (size_t i = 0; i < nr; i++) {
+                const double *g = s->row_g + x->row[i] * nq;
+                double a = 0;
+                for (size_t q = 0; q < nq; q++)
+                    a += w[q] * g[q];
+                v[i] = a;
+            }
         }
+        prsum += pr;
+        for (size_t i = 0; i < nr; i++)
+            vsum[i] += v[i];
         if (!(pr > 0))
             continue;
         double lpr = log(pr);
-        for (size_t c = 0; c < nc; c++) {
-            size_t r = s->cls_row[c * ns + j];
-            if (r == NONE) {
-                t[c] = s->cls_r[c];
-                continue;
-            }
-            /* Classes sharing a row share its new evidence: compute it once. */
-            size_t first = c;
-            for (size_t c2 = 0; c2 < c; c2++)
-                if (s->cls_row[c2 * ns + j] == r) {
-                    first = c2;
-                    break;
-                }
-            /* NOLINTNEXTLINE(clang-analyzer-core.uninitialized.Assign): ne[first] is set */
-            ne[c] = first < c ? ne[first] : log_evidence(w, s->row_g + r * nq, nq) - lpr;
-            t[c] = s->cls_r[c] - s->row_e[r] + ne[c];
+        for (size_t i = 0; i < nr; i++) {
+            rr[i] = v[i] / pr;
+            /* cppcheck-suppress invalidFunctionArg ; log(0) = -inf: a row without support */
+            ne[i] = v[i] > 0 ? log(v[i]) - lpr : -INFINITY;
         }
-        double lse, hk = class_entropy(t, nc, &lse);
-        h += pr * exp(lse - s->cls_lz) * hk;
+        double z = 0, ht = 0;
+        for (size_t c = 0; c < nc; c++) {
+            size_t o = x->of[c];
+            double e = x->ea[c] * (o == NONE ? 1 : rr[o]);
+            if (e == 0) /* a class without support: no mass, no entropy (not 0 * -inf) */
+                continue;
+            z += e;
+            ht += e * (x->la[c] - x->shift + (o == NONE ? 0 : ne[o]));
+        }
+        if (!(z > 0)) /* no class has support: nothing to tell apart */
+            continue;
+        double lz = log(z);
+        h += pr * exp(x->shift + lz - s->cls_lz) * (lz - ht / z);
     }
     return h;
 }
@@ -983,9 +1043,13 @@ static size_t top_classes(struct rf_cat_session *s, size_t k)
         memcpy(cand[j], s->topi, ncand[j] * sizeof **cand);
     }
     size_t m = 0;
-    for (size_t j = 0; j < ns; j++)
+    struct skill_ctx x;
+    for (size_t j = 0; j < ns; j++) {
+        if (ncand[j])
+            skill_ctx_init(s, j, &x);
         for (size_t e = 0; e < ncand[j]; e++)
-            top_insert(s, &m, k, -expected_entropy(s, j, cand[j][e]), cand[j][e]);
+            top_insert(s, &m, k, -expected_entropy(s, j, cand[j][e], &x), cand[j][e]);
+    }
     return m;
 }
 

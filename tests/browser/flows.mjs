@@ -1184,7 +1184,10 @@ try {
   console.log(`FAIL chromium starts: ${e.message.split('\n')[0]}`);
   process.exit(1);
 }
-for (const flow of [candidateFlow, errorFlow, recruiterFlow, teamFlow, findRoleFlow, ...(POSTINGS ? [worstFlow] : [])]) {
+// RF_FLOWS=name,name runs only those flows (a quicker run while working on one).
+const ONLY = process.env.RF_FLOWS ? process.env.RF_FLOWS.split(',') : null;
+for (const flow of [candidateFlow, errorFlow, recruiterFlow, teamFlow, findRoleFlow, ...(POSTINGS ? [worstFlow] : [])]
+  .filter((f) => !ONLY || ONLY.includes(f.name))) {
   try {
     await flow(browser);
   } catch (e) {

@@ -91,7 +91,7 @@ rm -rf "$OUT"
 RF_BASE="http://127.0.0.1:$port" RF_SETUP_URL="$setup" RF_OUT="$OUT" RF_BANK=data/bank \
 RF_WORST_BASE="http://127.0.0.1:$wport" RF_WORST_BANK="$TMP/worst-bank" RF_ROLES=data/roles.json \
 RF_ALIASES=data/skill_aliases.json RF_POSTINGS=$postings NODE_PATH= TMPDIR="$TMP" \
-    walk flows tests/browser/flows.mjs 300 flows "$OUT"
+    walk flows tests/browser/flows.mjs 480 flows "$OUT"
 
 # the walk in Japanese
 JOUT=${BUILD:-build}/browser-ja
