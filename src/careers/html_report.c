@@ -788,31 +788,34 @@ static void calls_section(const json_t *r, struct hw *w)
     if (!*role || !f || !(cf || json_is_true(json_object_get(r, "find_role"))))
         return;
     raw(w, "<section class=\"calls\"><h2>");
-    text(w, rf_json_text(f, "name"));
-    raw(w, cf ? ": the combined verdict</h2><p>Find my role and the confirm test together: each "
-                "call below rests on every answer of both sessions.</p>"
-              : ": a first reading</h2><p>Find my role asks one or two questions per skill "
-                "across every role, so these calls on the closest role are a first reading: in "
-                "simulation about one decisive call in eight is wrong. ");
-    if (!cf && json_is_true(json_object_get(of, "offered")))
-        fmt(w, "A confirm test (up to %d questions, in the app) settles the %d requirement(s) "
-               "still undecided; its report gives the combined verdict.",
-            (int)rf_json_num(of, "max_items"), (int)rf_json_num(of, "undecided"));
-    raw(w, cf ? "" : "</p>");
-    raw(w, "<table><tr><th>Requirement</th><th>Level</th><th>Call</th><th>Probability met</th>"
-           "<th>Chance the call is wrong</th></tr>\n");
+    msg(w, cf ? "calls.h.combined" : "calls.h.first", 1,
+        (const char *[]){rf_json_text(f, "name")});
+    raw(w, "</h2><p>");
+    say_msg(w, cf ? "calls.combined" : "calls.first");
+    if (!cf && json_is_true(json_object_get(of, "offered"))) {
+        char n1[16], n2[16];
+        raw(w, " ");
+        msg(w, "calls.offer", 2,
+            (const char *[]){num(n1, sizeof n1, "%d", (int)rf_json_num(of, "max_items")),
+                             num(n2, sizeof n2, "%d", (int)rf_json_num(of, "undecided"))});
+    }
+    raw(w, "</p>");
+    table_head(w,
+               (const char *[]){"col.requirement", "col.level", "col.call", "col.p_met",
+                                "col.p_wrong"},
+               5);
     json_array_foreach(json_object_get(f, "requirements"), i, q)
     {
         const char *call = rf_json_text(q, "call");
-        int decided = strcmp(call, "meets") == 0 || strcmp(call, "below") == 0;
+        int meets = strcmp(call, "meets") == 0, below = strcmp(call, "below") == 0;
         raw(w, "<tr><td>");
         text(w, rf_json_text(q, "name"));
         raw(w, "</td><td>");
-        text(w, rf_json_text(q, "level"));
+        text(w, level_name(w, rf_json_text(q, "level")));
         raw(w, "</td><td>");
-        text(w, strcmp(call, "below") == 0 ? "below the bar" : call);
+        say_msg(w, meets ? "call.meets" : below ? "call.below" : "call.undecided");
         fmt(w, "</td><td>%.0f%%</td><td>", 100 * rf_json_num(q, "p"));
-        if (decided)
+        if (meets || below)
             fmt(w, "%.0f%%</td></tr>\n", 100 * rf_json_num(q, "p_wrong"));
         else
             raw(w, "-</td></tr>\n");

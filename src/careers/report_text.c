@@ -188,6 +188,18 @@ static const struct msg en[] = {
     {"call.below", "below the bar"},
     {"call.undecided", "undecided"},
     {"call.not_measured", "not measured"},
+    /* find my role's calls: a first reading, or the combined verdict */
+    {"calls.h.first", "{1}: a first reading"},
+    {"calls.h.combined", "{1}: the combined verdict"},
+    {"calls.first",
+     "Find my role asks one or two questions per skill across every role, so these calls on the "
+     "closest role are a first reading: in simulation about one decisive call in eight is wrong."},
+    {"calls.offer",
+     "A confirm test (up to {1} questions, in the app) settles the requirements still undecided "
+     "({2}); its report gives the combined verdict."},
+    {"calls.combined", "Find my role and the confirm test together: each call below rests on "
+                       "every answer of both sessions."},
+    {"col.p_wrong", "Chance the call is wrong"},
     /* an invited test's concepts */
     {"concepts.h", "Concepts missed"},
     {"concepts.sub",
@@ -476,6 +488,19 @@ static const struct msg ja[] = {
     {"call.below", "基準未満"},
     {"call.undecided", "判定保留"},
     {"call.not_measured", "未測定"},
+    /* find my role's calls: a first reading, or the combined verdict */
+    {"calls.h.first", "{1}：最初の見立て"},
+    {"calls.h.combined", "{1}：総合判定"},
+    {"calls.first",
+     "「職種を探す」テストはすべての職種にわたってスキルごとに1〜2問しか出題しないため、"
+     "最も近い職種についてのこれらの判定は最初の見立てです。シミュレーションでは、確定した判定の"
+     "およそ8件に1件が誤りでした。"},
+    {"calls.offer",
+     "確認テスト（最大{1}問、アプリ内）で、まだ判定保留の要件（{2}件）を確定できます。"
+     "その結果は総合判定として示されます。"},
+    {"calls.combined",
+     "「職種を探す」テストと確認テストの両方の回答すべてに基づく判定です。"},
+    {"col.p_wrong", "判定が誤っている確率"},
     /* an invited test's concepts */
     {"concepts.h", "間違えた概念"},
     {"concepts.sub", "招待制のテストの問題は、受験するすべての人にとって公平であり続けるよう表示し"
