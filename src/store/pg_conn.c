@@ -66,14 +66,18 @@ rf_status rf_pg_pgerr(struct pg_store *s, struct pconn *cn, const PGresult *r, s
      * (57P01-57P03), or the link failed (class 08) */
     int lost = PQstatus(cn->db) != CONNECTION_OK ||
                (state && (strncmp(state, "08", 2) == 0 || strncmp(state, "57P0", 4) == 0));
-    if (lost) {
-        pthread_mutex_lock(&s->pmu);
-        s->gen++;
-        pthread_mutex_unlock(&s->pmu);
-        return rf_err_set(err, RF_EUNAVAIL, "store: PostgreSQL at %s: %s: connection lost (%s)",
-                          s->where, what, line);
-    }
+    if (lost)
+        return rf_pg_lost(s, err, what, line);
     return rf_err_set(err, rc, "store: PostgreSQL at %s: %s: %s", s->where, what, line);
+}
+
+rf_status rf_pg_lost(struct pg_store *s, struct rf_err *err, const char *what, const char *why)
+{
+    pthread_mutex_lock(&s->pmu);
+    s->gen++;
+    pthread_mutex_unlock(&s->pmu);
+    return rf_err_set(err, RF_EUNAVAIL, "store: PostgreSQL at %s: %s: connection lost (%s)",
+                      s->where, what, why);
 }
 
 /* Opens the connection of cn (closing a broken one first). */

@@ -93,6 +93,12 @@ int64_t rf_pg_now_ms(void);
 rf_status rf_pg_pgerr(struct pg_store *s, struct pconn *cn, const PGresult *r, struct rf_err *err,
                       const char *what);
 
+/* Records that the server ended the connections (a restart, the network):
+ * every connection of the pool is reopened before its next use; returns
+ * RF_EUNAVAIL ("<what>: connection lost (<why>)"), which the server answers
+ * with 503 and Retry-After. */
+rf_status rf_pg_lost(struct pg_store *s, struct rf_err *err, const char *what, const char *why);
+
 /* Takes a connection from the pool, waiting for one when all are in use;
  * opens it if needed. NULL (err set) when the server cannot be reached. */
 struct pconn *rf_pg_acquire(struct pg_store *s, struct rf_err *err);

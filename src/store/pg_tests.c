@@ -171,12 +171,19 @@ static rf_status pipeline_once(struct pg_store *s, struct pconn *cn, struct pend
          PQpipelineSync(cn->db);
     free(ids);
     size_t ncmd = nsent + 3, idx = 0;
+    int committed = 0; /* COMMIT's result came: the batch is stored, whatever follows */
     rf_status fatal = ok ? RF_OK : rf_pg_pgerr(s, cn, NULL, berr, "record answers: send");
     while (ok) {
         PGresult *r = PQgetResult(cn->db);
         if (!r) {
+            /* the connection failed, or the pipeline ended before its sync:
+             * the server ended the session (a restart). An error seen
+             * before (the server's own reason) is the one kept. */
             if (PQstatus(cn->db) != CONNECTION_OK || ++idx > ncmd) {
-                fatal = rf_pg_pgerr(s, cn, NULL, berr, "record answers");
+                if (!fatal)
+                    fatal = PQstatus(cn->db) != CONNECTION_OK
+                                ? rf_pg_pgerr(s, cn, NULL, berr, "record answers")
+                                : rf_pg_lost(s, berr, "record answers", "the pipeline ended early");
                 break;
             }
             continue;
@@ -202,6 +209,9 @@ static rf_status pipeline_once(struct pg_store *s, struct pconn *cn, struct pend
                 else
                     p->failed = *again = 1; /* the transaction is aborted: replay without it */
             }
+        } else if (idx + 1 == ncmd && st == PGRES_COMMAND_OK &&
+                   strcmp(PQcmdStatus(r), "COMMIT") == 0) {
+            committed = 1;
         } else if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK &&
                    st != PGRES_PIPELINE_ABORTED && !fatal && !*again) {
             /* BEGIN, the lock or COMMIT failed: the whole batch fails */
@@ -214,6 +224,11 @@ static rf_status pipeline_once(struct pg_store *s, struct pconn *cn, struct pend
         fatal = rf_pg_pgerr(s, cn, NULL, berr, "record answers: end the pipeline");
     if (!fatal && *again && PQtransactionStatus(cn->db) != PQTRANS_IDLE)
         fatal = rf_pg_exec(s, cn, "ROLLBACK", "record answers: roll back", berr);
+    /* the server ended the session after the commit (a restart between the
+     * COMMIT and the sync): the answers are stored, their replies stand; the
+     * connection is reopened before its next use (rf_pg_pgerr) */
+    if (fatal == RF_EUNAVAIL && committed)
+        fatal = RF_OK;
     return fatal;
 }
 

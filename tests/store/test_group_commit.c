@@ -5,10 +5,12 @@
  * acknowledged answer is stored exactly once and in order, every refused or
  * failed answer leaves nothing behind, and all of it survives a reopen. */
 #include <criterion/criterion.h>
+#include <libpq-fe.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "store/store.h"
 #include "testdb.h"
@@ -246,4 +248,88 @@ Test(group_commit, concurrent_answers_are_stored_once_in_order_and_conflicts_ref
     st = NULL;
     cr_assert_eq(rf_store_open(path, &st, &err), RF_OK, "%s", err.msg);
     check_all("after reopening");
+}
+
+/* PostgreSQL only. The server ends the store's connection in the middle of
+ * a batch, as a restart ends every session: the batch waits for a row lock
+ * that another connection holds, and its backend is terminated while it
+ * waits. The answer must fail as RF_EUNAVAIL (the server then answers 503
+ * with Retry-After), never as a plain database error (500), with nothing
+ * stored; the next answer reconnects and is stored. The lock makes every run
+ * end the connection at the same point. */
+struct lost_answer {
+    struct rf_store *st;
+    struct rf_answer a;
+    rf_status rc;
+    struct rf_err err;
+};
+
+static void *answer_once(void *arg)
+{
+    struct lost_answer *l = arg;
+    l->rc = rf_store_answer(l->st, &l->a, "s", NULL, &l->err);
+    return NULL;
+}
+
+static void pg_ok(PGconn *c, const char *sql)
+{
+    PGresult *r = PQexec(c, sql);
+    cr_assert(PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK,
+              "%s: %s", sql, PQresultErrorMessage(r));
+    PQclear(r);
+}
+
+Test(group_commit, a_connection_ended_mid_batch_is_unavailable_then_recovers)
+{
+    if (!testdb_is_pg())
+        cr_skip_test("PostgreSQL only (RF_TEST_PG_URL)");
+    char url[600], name[64], sql[300];
+    snprintf(name, sizeof name, "rft_lost_%ld", (long)getpid());
+    snprintf(url, sizeof url, "%s&application_name=%s", path, name);
+    struct rf_store *s2;
+    struct rf_err err;
+    cr_assert_eq(rf_store_open(url, &s2, &err), RF_OK, "%s", err.msg);
+    PGconn *blocker = PQconnectdb(path);
+    cr_assert_eq(PQstatus(blocker), CONNECTION_OK, "%s", PQerrorMessage(blocker));
+    int64_t seq = 0;
+    for (int round = 0; round < 3; round++) {
+        struct rf_answer a = {tests[0], seq, "before", 0, 1, 1000, NULL};
+        cr_assert_eq(rf_store_answer(s2, &a, "s", NULL, &err), RF_OK, "round %d: %s", round,
+                     err.msg);
+        seq++;
+        snprintf(sql, sizeof sql, "BEGIN; SELECT id FROM tests WHERE id = %lld FOR UPDATE",
+                 (long long)tests[0]);
+        pg_ok(blocker, sql);
+        struct lost_answer l = {s2, {tests[0], seq, "lost", 0, 1, 1000, NULL}, RF_OK, {0}};
+        pthread_t th;
+        cr_assert_eq(pthread_create(&th, NULL, answer_once, &l), 0);
+        /* the batch's backend waits for the lock: end it there */
+        snprintf(sql, sizeof sql,
+                 "SELECT count(*) FROM pg_stat_activity WHERE application_name = '%s' AND "
+                 "wait_event_type = 'Lock'",
+                 name);
+        int waiting = 0;
+        for (int i = 0; i < 1000 && !waiting; i++) {
+            waiting = testdb_int(path, sql) > 0;
+            if (!waiting)
+                usleep(10000);
+        }
+        cr_assert(waiting, "round %d: the batch never waited for the lock", round);
+        snprintf(sql, sizeof sql,
+                 "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity "
+                 "WHERE application_name = '%s'",
+                 name);
+        testdb_exec(path, sql);
+        pthread_join(th, NULL);
+        pg_ok(blocker, "COMMIT");
+        cr_assert_eq(l.rc, RF_EUNAVAIL, "round %d: a batch whose connection ended: %s (%s)",
+                     round, rf_strerror(l.rc), l.err.msg);
+        struct rf_test t;
+        cr_assert_eq(rf_store_test_get(s2, tests[0], &t, &err), RF_OK, "round %d: %s", round,
+                     err.msg);
+        cr_assert_eq(t.answers, seq, "round %d: the failed answer left nothing", round);
+        rf_store_test_cleanup(&t);
+    }
+    PQfinish(blocker);
+    rf_store_close(s2);
 }
