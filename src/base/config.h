@@ -369,6 +369,14 @@
  * writer): each read takes one whole, so a long read (a ranking, RF_HTTP_HEAVY_THREADS
  * of them at once) leaves the others to everyone else. */
 #define RF_SQLITE_READERS 4
+/* SQLite checkpoints (copying the WAL into the database file, with a sync of
+ * it) run on a thread of their own once the WAL holds this many pages, at
+ * most one every RF_SQLITE_CHECKPOINT_GAP seconds, never inside an answer's
+ * commit: while rankings keep read snapshots open one after another, a
+ * checkpoint in the commit (SQLite's default) added a sync to every answer
+ * (docs/scale.md, "Isolation"). */
+#define RF_SQLITE_CHECKPOINT_PAGES 1000
+#define RF_SQLITE_CHECKPOINT_GAP 0.1
 /* PostgreSQL connections a store keeps open when no pool size is given
  * (rolefit serve --db-pool): each request holds one for one statement or
  * transaction; a group commit holds one. */
@@ -389,6 +397,13 @@
 #define RF_RANK_MAX_TESTS 50000
 #define RF_RANK_PAGE 100
 #define RF_RANK_PAGE_MAX 1000
+/* Fits a ranking computed (careers/fitsum.h) that it keeps for the next
+ * ranking of the same posting: at most this many bytes of them a request
+ * (about 50 + 9 per requirement bytes a test: 16 MiB hold 100,000 tests of
+ * a posting of 25 requirements), written RF_RANK_FITS_CHUNK to a
+ * transaction so that no write holds the database for long. */
+#define RF_RANK_FITS_BYTES (16L * 1024L * 1024L)
+#define RF_RANK_FITS_CHUNK 1000
 
 /* ---- server ---- */
 
@@ -405,6 +420,13 @@
  * serving candidates (issue 20, "Reads never wait on one heavy read"). */
 #define RF_HTTP_HEAVY_THREADS 2
 #define RF_HTTP_HEAVY_NICE 10
+/* The share of one core a heavy-request thread may use on average: after a
+ * request that took it t seconds of CPU it rests t (1 - share) / share
+ * (at most RF_HTTP_HEAVY_REST_MAX seconds), so that however many rankings
+ * queue, the heavy threads together take at most threads x share cores
+ * from the candidates (nice only orders who runs first). */
+#define RF_HTTP_HEAVY_SHARE 0.25
+#define RF_HTTP_HEAVY_REST_MAX 5.0
 /* Seconds between two settlings of a process's limits with the store
  * (server/shared.h): what one process may let through beyond the shared
  * budget is what it lets through in that time. Slot changes (a practice

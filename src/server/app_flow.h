@@ -1,6 +1,6 @@
 /*
  * Private to the server's flow files (app.c, app_accounts.c, app_invites.c,
- * app_tests.c, app_followup.c, app_reports.c, app_postings.c): the
+ * app_tests.c, app_followup.c, app_reports.c, app_postings.c, app_rank.c): the
  * application's state and the helpers every flow uses to read a request,
  * check who is asking, log and refuse. Nothing outside src/server/app*.c
  * includes it; the public door is app.h.
@@ -287,6 +287,12 @@ rf_status rf_app_teams_load(struct rf_app *a, struct rf_err *err);
 json_t *rf_app_team_of_test(struct rf_app *a, const struct rf_test *t);
 
 /* ---- postings (app_postings.c) ---- */
+
+/* A posting of the caller's organization (RF_EPERM for a candidate,
+ * RF_ENOTFOUND for another organization's); *po is the caller's to clean up
+ * on RF_OK. */
+rf_status rf_app_own_posting(struct rf_app *a, const struct rf_principal *p, int64_t id,
+                             struct rf_posting *po, struct rf_app_error *e);
 
 /* The requirements a stored posting is read by: the edited ones when a
  * recruiter corrected them, else the reader's reading of its text (field

@@ -646,9 +646,39 @@ static int job_hand_over(struct rf_http *h, struct MHD_Connection *c, struct con
     return 1;
 }
 
+/* CPU seconds this thread has used. */
+static double thread_cpu(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+        return 0;
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Rests after a heavy request that took cpu seconds, so that the thread's
+ * average share of a core stays at most RF_HTTP_HEAVY_SHARE; returns early
+ * when the server stops. */
+static void heavy_rest(struct rf_http *h, double cpu)
+{
+    double rest = cpu * (1 - RF_HTTP_HEAVY_SHARE) / RF_HTTP_HEAVY_SHARE;
+    if (rest > RF_HTTP_HEAVY_REST_MAX)
+        rest = RF_HTTP_HEAVY_REST_MAX;
+    if (rest < 1e-4)
+        return;
+    /* in slices, so that a stopping server does not wait for the rest */
+    for (int stop = 0; rest > 0 && !stop; rest -= 0.1) {
+        double d = rest < 0.1 ? rest : 0.1;
+        struct timespec ts = {0, (long)(d * 1e9)};
+        nanosleep(&ts, NULL);
+        pthread_mutex_lock(&h->hmu);
+        stop = h->hstop;
+        pthread_mutex_unlock(&h->hmu);
+    }
+}
+
 /* A heavy-request worker: runs queued requests at a lower CPU priority, each
- * while its connection is suspended, then resumes the connection; once told
- * to stop, it still empties the queue. */
+ * while its connection is suspended, then resumes the connection and rests
+ * (heavy_rest); once told to stop, it still empties the queue. */
 static void *heavy_worker(void *arg)
 {
     struct rf_http *h = arg;
@@ -665,9 +695,11 @@ static void *heavy_worker(void *arg)
         pthread_mutex_unlock(&h->hmu);
         if (!j)
             return NULL;
+        double cpu = thread_cpu();
         j->route->fn(h->cfg.app, &j->req, &j->resp);
         j->done = 1;
         MHD_resume_connection(j->conn);
+        heavy_rest(h, thread_cpu() - cpu);
     }
 }
 

@@ -307,9 +307,9 @@ static rf_status copying_json(struct rf_store *st, struct ctx *c, const struct r
     struct peers ps = {c, t->id, t->candidate_id, calloc(RF_COPY_MAX_PEERS, sizeof *ps.p), 0};
     if (!ps.p)
         return rf_err_set(err, RF_ENOMEM, "out of memory");
-    rf_status rc = t->org_id
-                       ? rf_store_tests_ranked(st, t->org_id, t->posting_id, take_peer, &ps, err)
-                       : RF_OK;
+    rf_status rc = t->org_id ? rf_store_tests_ranked(st, t->org_id, t->posting_id, 0, 0, 0,
+                                                     take_peer, &ps, err)
+                             : RF_OK;
     double self[MAX_SKILLS];
     for (size_t k = 0; k < c->nskills; k++) {
         const struct rf_profile_skill *s = rf_profile_find(pr, c->skills[k]);

@@ -100,8 +100,12 @@ struct rf_store_ops {
                                 void (*fn)(void *ud, const struct rf_test *t), void *ud,
                                 struct rf_err *err);
     rf_status (*tests_ranked)(struct rf_store *s, int64_t org_id, int64_t posting_id,
+                              int64_t fit_posting, int64_t fit_key, size_t fit_size,
                               void (*fn)(void *ud, const struct rf_store_ranked *t), void *ud,
                               struct rf_err *err);
+    rf_status (*test_fits_put)(struct rf_store *s, int64_t posting_id, int64_t fit_key, size_t n,
+                               const int64_t *ids, const int64_t *finished, size_t size,
+                               const unsigned char *summaries, struct rf_err *err);
     rf_status (*tests_set_packed)(struct rf_store *s, size_t n, const int64_t *ids,
                                   unsigned char *const *packed, const size_t *npacked,
                                   struct rf_err *err);

@@ -345,22 +345,20 @@ rf_status rf_pg_one_row(struct pg_store *s, struct rf_err *err, const char *what
     return rc;
 }
 
-rf_status rf_pg_list(struct pg_store *s, struct rf_err *err, const char *what, conv_fn conv,
-                     void *rec, const struct rf_store_read *read, void *fn, void *ud,
-                     const char *sql, const char *types, ...)
+/* rf_pg_list's work, with text (binary 0) or binary results. */
+static rf_status listv(struct pg_store *s, struct rf_err *err, const char *what, conv_fn conv,
+                       void *rec, const struct rf_store_read *read, void *fn, void *ud, int binary,
+                       const char *sql, const char *types, va_list ap)
 {
     struct rf_store_cb c = {fn, ud};
     struct pconn *cn = rf_pg_acquire(s, err);
     if (!cn)
         return err && err->rc ? err->rc : RF_EDB;
     struct params p;
-    va_list ap;
-    va_start(ap, types);
     bindv(&p, types, ap);
-    va_end(ap);
     char name[16];
     rf_status rc = rf_pg_prepared(s, cn, sql, p.n, name, err);
-    if (!rc && !PQsendQueryPrepared(cn->db, name, p.n, p.val, p.len, p.fmt, 0))
+    if (!rc && !PQsendQueryPrepared(cn->db, name, p.n, p.val, p.len, p.fmt, binary))
         rc = rf_pg_pgerr(s, cn, NULL, err, what);
     if (rc) {
         rf_pg_release(s, cn);
@@ -382,6 +380,57 @@ rf_status rf_pg_list(struct pg_store *s, struct rf_err *err, const char *what, c
     }
     rf_pg_release(s, cn);
     return rc;
+}
+
+rf_status rf_pg_list(struct pg_store *s, struct rf_err *err, const char *what, conv_fn conv,
+                     void *rec, const struct rf_store_read *read, void *fn, void *ud,
+                     const char *sql, const char *types, ...)
+{
+    va_list ap;
+    va_start(ap, types);
+    rf_status rc = listv(s, err, what, conv, rec, read, fn, ud, 0, sql, types, ap);
+    va_end(ap);
+    return rc;
+}
+
+rf_status rf_pg_list_binary(struct pg_store *s, struct rf_err *err, const char *what,
+                            conv_fn conv, void *rec, const struct rf_store_read *read, void *fn,
+                            void *ud, const char *sql, const char *types, ...)
+{
+    va_list ap;
+    va_start(ap, types);
+    rf_status rc = listv(s, err, what, conv, rec, read, fn, ud, 1, sql, types, ap);
+    va_end(ap);
+    return rc;
+}
+
+int64_t rf_pg_bin_int(const PGresult *r, int row, int col, int64_t def)
+{
+    if (PQgetisnull(r, row, col))
+        return def;
+    const unsigned char *b = (const unsigned char *)PQgetvalue(r, row, col);
+    int n = PQgetlength(r, row, col);
+    if (n != 2 && n != 4 && n != 8)
+        return def;
+    uint64_t v = 0;
+    for (int i = 0; i < n; i++)
+        v = v << 8 | b[i];
+    /* sign-extend the narrower integers */
+    if (n < 8 && (b[0] & 0x80))
+        v |= ~(uint64_t)0 << (8 * n);
+    int64_t x;
+    memcpy(&x, &v, sizeof x);
+    return x;
+}
+
+const unsigned char *rf_pg_bin_bytes(const PGresult *r, int row, int col, size_t *n)
+{
+    if (PQgetisnull(r, row, col)) {
+        *n = 0;
+        return NULL;
+    }
+    *n = (size_t)PQgetlength(r, row, col);
+    return (const unsigned char *)PQgetvalue(r, row, col);
 }
 
 rf_status rf_pg_run1(struct pg_store *s, struct rf_err *err, const char *what, int64_t *changed,

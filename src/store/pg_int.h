@@ -143,6 +143,20 @@ rf_status rf_pg_list(struct pg_store *s, struct rf_err *err, const char *what, c
                      void *rec, const struct rf_store_read *read, void *fn, void *ud,
                      const char *sql, const char *types, ...);
 
+/* rf_pg_list with the results in binary form: no text to parse, BYTEA as
+ * its bytes (not hex); conv reads the columns with rf_pg_bin_int,
+ * rf_pg_bin_bytes, and PQgetvalue for text (NUL-terminated either way). */
+rf_status rf_pg_list_binary(struct pg_store *s, struct rf_err *err, const char *what,
+                            conv_fn conv, void *rec, const struct rf_store_read *read, void *fn,
+                            void *ud, const char *sql, const char *types, ...);
+
+/* An integer column (smallint, integer, bigint) of a binary result, or def
+ * when it is NULL. */
+int64_t rf_pg_bin_int(const PGresult *r, int row, int col, int64_t def);
+
+/* A BYTEA column of a binary result, borrowed from r (n bytes); NULL for SQL NULL. */
+const unsigned char *rf_pg_bin_bytes(const PGresult *r, int row, int col, size_t *n);
+
 /* A statement without rows on a pooled connection. */
 rf_status rf_pg_run1(struct pg_store *s, struct rf_err *err, const char *what, int64_t *changed,
                      const char *sql, const char *types, ...);

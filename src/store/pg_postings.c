@@ -3,9 +3,11 @@
  * finished tests, postings and their edits, bank versions.
  */
 #include <libpq-fe.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/config.h"
 #include "base/mem.h"
 #include "store/pg_int.h"
 /* ---- invites ---- */
@@ -121,42 +123,106 @@ static rf_status pg_invites_list(struct rf_store *bs, int64_t org_id,
         "SELECT " INVITE_COLS " FROM invites WHERE org_id = $1 ORDER BY id DESC", "i", org_id);
 }
 
+/* A ranked test from a binary result (rf_pg_list_binary): the kept fit or
+ * the packed profile come as their bytes, borrowed from the row. */
 static rf_status ranked_fn(struct pconn *cn, const PGresult *r, void *out, struct rf_err *err)
 {
+    (void)cn;
+    (void)err;
     struct rf_store_ranked *t = out;
-    t->id = rf_pg_col_int(r, 0, 0, 0);
-    t->candidate_id = rf_pg_col_int(r, 0, 1, 0);
-    t->posting_id = rf_pg_col_int(r, 0, 2, 0);
-    t->invite_id = rf_pg_col_int(r, 0, 3, 0);
-    t->finished = rf_pg_col_int(r, 0, 4, 0);
+    t->id = rf_pg_bin_int(r, 0, 0, 0);
+    t->candidate_id = rf_pg_bin_int(r, 0, 1, 0);
+    t->posting_id = rf_pg_bin_int(r, 0, 2, 0);
+    t->invite_id = rf_pg_bin_int(r, 0, 3, 0);
+    t->finished = rf_pg_bin_int(r, 0, 4, 0);
     t->label = PQgetisnull(r, 0, 5) ? NULL : PQgetvalue(r, 0, 5);
-    t->profile = PQgetisnull(r, 0, 6) ? NULL : PQgetvalue(r, 0, 6);
-    return rf_pg_col_bytes(cn, r, 0, 7, &t->packed, &t->npacked, err);
+    t->summary = rf_pg_bin_bytes(r, 0, 6, &t->nsummary);
+    t->profile = PQgetisnull(r, 0, 7) ? NULL : PQgetvalue(r, 0, 7);
+    t->packed = rf_pg_bin_bytes(r, 0, 8, &t->npacked);
+    return RF_OK;
 }
 
+/* sqlite_postings.c's scan: tests_ranked, the kept fits, a test's own row
+ * (its TOASTed profile) only for a test without one. */
 #define RANKED_COLS                                                                                \
-    "t.id, t.candidate_id, coalesce(t.posting_id, 0), coalesce(t.invite_id, 0), t.updated, "       \
-    "i.label, CASE WHEN t.packed IS NULL THEN t.profile END, t.packed "                            \
-    "FROM tests t LEFT JOIN invites i ON i.id = t.invite_id "
+    "t.id, t.candidate_id, coalesce(t.posting_id, 0), coalesce(t.invite_id, 0), "                  \
+    "coalesce(f.finished, t.updated), i.label, f.summary, "                                        \
+    "CASE WHEN f.summary IS NULL AND t.packed IS NULL THEN t.profile END, "                        \
+    "CASE WHEN f.summary IS NULL THEN t.packed END "                                               \
+    "FROM tests t LEFT JOIN test_fits f ON f.posting_id = $1 AND f.test_id = t.id AND "            \
+    "f.fit_key = $2 AND length(f.summary) = $5 LEFT JOIN invites i ON i.id = t.invite_id "
 
 static rf_status pg_tests_ranked(struct rf_store *bs, int64_t org_id, int64_t posting_id,
+                                 int64_t fit_posting, int64_t fit_key, size_t fit_size,
                                  void (*fn)(void *ud, const struct rf_store_ranked *t), void *ud,
                                  struct rf_err *err)
 {
     struct rf_store_ranked t;
     memset(&t, 0, sizeof t);
-    if (posting_id > 0)
-        return rf_pg_list(rf_pg_of(bs), err, "tests", ranked_fn, &t, &rf_store_read_ranked,
-                          (void *)fn, ud,
-                          "SELECT " RANKED_COLS "WHERE t.posting_id = $1 AND "
-                          "t.status = 'finished' AND coalesce(t.org_id, 0) = $2 "
-                          "ORDER BY t.id DESC",
-                          "ii", posting_id, org_id);
-    return rf_pg_list(rf_pg_of(bs), err, "tests", ranked_fn, &t, &rf_store_read_ranked, (void *)fn,
-                      ud,
-                      "SELECT " RANKED_COLS "WHERE t.status = 'finished' AND "
-                      "coalesce(t.org_id, 0) = $1 ORDER BY t.id DESC",
-                      "i", org_id);
+    const char *sql;
+    if (org_id > 0)
+        sql = posting_id > 0 ? "SELECT " RANKED_COLS "WHERE t.org_id = $3 AND "
+                               "t.status = 'finished' AND t.posting_id = $4 ORDER BY t.id DESC"
+                             : "SELECT " RANKED_COLS "WHERE t.org_id = $3 AND "
+                               "t.status = 'finished' AND $4::bigint = 0 ORDER BY t.id DESC";
+    else
+        sql = posting_id > 0 ? "SELECT " RANKED_COLS "WHERE coalesce(t.org_id, 0) = $3 AND "
+                               "t.status = 'finished' AND t.posting_id = $4 ORDER BY t.id DESC"
+                             : "SELECT " RANKED_COLS "WHERE coalesce(t.org_id, 0) = $3 AND "
+                               "t.status = 'finished' AND $4::bigint = 0 ORDER BY t.id DESC";
+    return rf_pg_list_binary(rf_pg_of(bs), err, "tests", ranked_fn, &t, &rf_store_read_ranked,
+                             (void *)fn, ud, sql, "iiiii", fit_posting, fit_key, org_id, posting_id,
+                             (int64_t)fit_size);
+}
+
+/* n integers as a PostgreSQL array literal (malloc'd; NULL: no memory). */
+static char *int_array(const int64_t *v, size_t n)
+{
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    if (!f)
+        return NULL;
+    fputc('{', f);
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "%s%lld", i ? "," : "", (long long)v[i]);
+    fputc('}', f);
+    if (fclose(f)) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+/* One statement a chunk: the ids and times as arrays, the summaries as one
+ * BYTEA cut in equal parts. test_fits is unlogged: no WAL, no flush. */
+static rf_status pg_test_fits_put(struct rf_store *bs, int64_t posting_id, int64_t fit_key,
+                                  size_t n, const int64_t *ids, const int64_t *finished,
+                                  size_t size, const unsigned char *summaries, struct rf_err *err)
+{
+    struct pg_store *s = rf_pg_of(bs);
+    rf_status rc = RF_OK;
+    for (size_t at = 0; at < n && !rc; at += RF_RANK_FITS_CHUNK) {
+        size_t m = n - at < RF_RANK_FITS_CHUNK ? n - at : RF_RANK_FITS_CHUNK;
+        char *idv = int_array(ids + at, m), *finv = int_array(finished + at, m);
+        if (!idv || !finv)
+            rc = rf_err_set(err, RF_ENOMEM, "store: out of memory");
+        if (!rc)
+            rc = rf_pg_run1(
+                s, err, "ranking: keep fits", NULL,
+                "INSERT INTO test_fits(posting_id, test_id, fit_key, finished, summary) "
+                "SELECT $1, t.id, $2, t.updated, "
+                "substring($5::bytea FROM ((x.k - 1) * $6::bigint + 1)::int FOR $6::int) "
+                "FROM unnest($3::bigint[], $4::bigint[]) WITH ORDINALITY AS x(id, fin, k) "
+                "JOIN tests t ON t.id = x.id AND t.status = 'finished' AND t.updated = x.fin "
+                "ON CONFLICT (posting_id, test_id) DO UPDATE SET fit_key = excluded.fit_key, "
+                "finished = excluded.finished, summary = excluded.summary",
+                "iittbi", posting_id, fit_key, idv, finv, summaries + at * size, m * size,
+                (int64_t)size);
+        free(idv);
+        free(finv);
+    }
+    return rc;
 }
 
 /* ---- postings ---- */
@@ -292,6 +358,7 @@ void rf_pg_postings_ops(struct rf_store_ops *ops)
     ops->invite_unclaim = pg_invite_unclaim;
     ops->invites_list = pg_invites_list;
     ops->tests_ranked = pg_tests_ranked;
+    ops->test_fits_put = pg_test_fits_put;
     ops->posting_create = pg_posting_create;
     ops->posting_get = pg_posting_get;
     ops->postings_list = pg_postings_list;

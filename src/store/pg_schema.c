@@ -120,6 +120,16 @@ const char *const rf_pg_migrations[] = {
     "  revision BIGINT NOT NULL, run_id BIGINT REFERENCES review_runs(id), note TEXT NOT NULL,"
     "  user_id BIGINT REFERENCES users(id), at BIGINT NOT NULL);"
     "CREATE INDEX review_decisions_item ON review_decisions(item_id);",
+    /* 10: ranking reads an index and the kept fits (sqlite_schema.c 10);
+     * test_fits is unlogged: a crash empties it and rankings make it again */
+    "DROP INDEX tests_org;"
+    "CREATE INDEX tests_ranked ON tests(org_id, status, id, candidate_id, posting_id, invite_id);"
+    "CREATE UNLOGGED TABLE test_fits ("
+    "  posting_id BIGINT NOT NULL REFERENCES postings(id) ON DELETE CASCADE,"
+    "  test_id BIGINT NOT NULL REFERENCES tests(id) ON DELETE CASCADE,"
+    "  fit_key BIGINT NOT NULL, finished BIGINT NOT NULL, summary BYTEA NOT NULL,"
+    "  PRIMARY KEY (posting_id, test_id));"
+    "CREATE INDEX test_fits_test ON test_fits(test_id);",
 };
 
 const size_t rf_pg_nmigrations = sizeof rf_pg_migrations / sizeof rf_pg_migrations[0];

@@ -447,11 +447,15 @@ static rf_status pg_tests_set_packed(struct rf_store *bs, size_t n, const int64_
     if (!cn)
         return err && err->rc ? err->rc : RF_EDB;
     rf_status rc = rf_pg_exec(s, cn, "BEGIN", "store packed profile", err);
-    for (size_t i = 0; i < n && !rc; i++)
+    for (size_t i = 0; i < n && !rc; i++) {
         rc = rf_pg_run(s, cn, err, "store packed profile", NULL,
                        "UPDATE tests SET packed = $1 WHERE id = $2 AND status = 'finished' AND "
                        "packed IS NULL",
                        "bi", packed[i], npacked[i], ids[i]);
+        if (!rc)
+            rc = rf_pg_run(s, cn, err, "store packed profile", NULL,
+                           "DELETE FROM test_fits WHERE test_id = $1", "i", ids[i]);
+    }
     if (!rc)
         rc = rf_pg_exec(s, cn, "COMMIT", "store packed profile", err);
     if (rc && PQtransactionStatus(cn->db) != PQTRANS_IDLE)

@@ -62,6 +62,13 @@ struct sq_store {
     pthread_cond_t qcv;
     struct pending *qhead, **qtail;
     int committing; /* a caller is committing a batch */
+    /* checkpoints (WAL), off the commit path: the writer's commits wake a
+     * thread that copies the WAL into the database on its own connection */
+    struct conn ck;
+    pthread_t ckthread;
+    int ckstarted, ckwanted, ckstop;
+    pthread_mutex_t ckmu;
+    pthread_cond_t ckcv;
 };
 
 /* ---- sqlite_stmt.c: statements, errors, locks ---- */
@@ -108,6 +115,15 @@ struct conn *rf_sq_rlock(struct sq_store *s);
 
 /* Unlocks a connection of rf_sq_wlock or rf_sq_rlock. */
 void rf_sq_unlock(struct conn *cn);
+
+/* The write connection, locked, in a transaction that will not sync
+ * (synchronous=OFF until rf_sq_end_nosync: the next synced commit writes it
+ * anyway); NULL (err set, naming what) when it cannot begin. */
+struct conn *rf_sq_begin_nosync(struct sq_store *s, const char *what, struct rf_err *err);
+
+/* Commits (rc OK) or rolls back a rf_sq_begin_nosync transaction, syncs
+ * again from then on, unlocks; the first error. */
+rf_status rf_sq_end_nosync(struct conn *cn, rf_status rc, const char *what, struct rf_err *err);
 
 /* Steps a statement expected to return at most one row, converting it with fn. */
 rf_status rf_sq_one_row(struct conn *cn, sqlite3_stmt *st, const char *what,

@@ -13,31 +13,6 @@
 #include "base/config.h"
 #include "store/sqlite_int.h"
 
-/* The write connection, locked, in a transaction that will not sync. */
-static struct conn *begin_nosync(struct sq_store *s, struct rf_err *err)
-{
-    struct conn *cn = rf_sq_wlock(s);
-    if (rf_sq_exec_what(cn, "PRAGMA synchronous=OFF", "limits: no sync", err) ||
-        rf_sq_exec_what(cn, "BEGIN IMMEDIATE", "limits: begin", err)) {
-        (void)rf_sq_exec_what(cn, "PRAGMA synchronous=FULL", "limits: sync again", NULL);
-        rf_sq_unlock(cn);
-        return NULL;
-    }
-    return cn;
-}
-
-/* Commits (rc OK) or rolls back, syncs again from then on, unlocks. */
-static rf_status end_nosync(struct conn *cn, rf_status rc, struct rf_err *err)
-{
-    if (!rc)
-        rc = rf_sq_exec_what(cn, "COMMIT", "limits: commit", err);
-    if (rc)
-        (void)rf_sq_exec_what(cn, "ROLLBACK", "limits: roll back", NULL);
-    rf_status rs = rf_sq_exec_what(cn, "PRAGMA synchronous=FULL", "limits: sync again", err);
-    rf_sq_unlock(cn);
-    return rc ? rc : rs;
-}
-
 /* Steps a bound statement expecting one row; its columns stay readable until
  * the caller resets it. */
 static rf_status row(struct conn *cn, sqlite3_stmt *st, const char *what, struct rf_err *err)
@@ -69,7 +44,7 @@ static rf_status sq_limits_take(struct rf_store *bs, double now, int strict,
                                 struct rf_store_take *v, size_t n, struct rf_err *err)
 {
     struct sq_store *s = (struct sq_store *)bs;
-    struct conn *cn = begin_nosync(s, err);
+    struct conn *cn = rf_sq_begin_nosync(s, "limits", err);
     if (!cn)
         return RF_EDB;
     rf_status rc = RF_OK;
@@ -90,7 +65,7 @@ static rf_status sq_limits_take(struct rf_store *bs, double now, int strict,
             sqlite3_reset(st);
         }
     }
-    return end_nosync(cn, rc, err);
+    return rf_sq_end_nosync(cn, rc, "limits", err);
 }
 
 static rf_status sq_counter(struct rf_store *bs, const char *key_in, int op, double now,
@@ -118,7 +93,7 @@ static rf_status sq_counter(struct rf_store *bs, const char *key_in, int op, dou
         rf_sq_unlock(cn);
         return rc;
     }
-    struct conn *cn = begin_nosync(s, err);
+    struct conn *cn = rf_sq_begin_nosync(s, "limits", err);
     if (!cn)
         return RF_EDB;
     rf_status rc;
@@ -147,7 +122,7 @@ static rf_status sq_counter(struct rf_store *bs, const char *key_in, int op, dou
             sqlite3_reset(st);
         }
     }
-    return end_nosync(cn, rc, err);
+    return rf_sq_end_nosync(cn, rc, "limits", err);
 }
 
 /* What holds the slots when a key asks: all, the key's, and the seconds
@@ -165,7 +140,7 @@ static rf_status sq_slot_take(struct rf_store *bs, const struct rf_store_slot_as
     struct sq_store *s = (struct sq_store *)bs;
     char key[RF_STORE_LIMIT_KEY + 1];
     snprintf(key, sizeof key, "%s", q->key);
-    struct conn *cn = begin_nosync(s, err);
+    struct conn *cn = rf_sq_begin_nosync(s, "limits", err);
     if (!cn)
         return RF_EDB;
     /* slots gone idle, and slots whose process died before binding them */
@@ -212,14 +187,14 @@ static rf_status sq_slot_take(struct rf_store *bs, const struct rf_store_slot_as
         if (!rc)
             *slot = sqlite3_last_insert_rowid(cn->db);
     }
-    return end_nosync(cn, rc, err);
+    return rf_sq_end_nosync(cn, rc, "limits", err);
 }
 
 static rf_status sq_slots_update(struct rf_store *bs, const struct rf_store_slot_change *c,
                                  size_t n, struct rf_err *err)
 {
     struct sq_store *s = (struct sq_store *)bs;
-    struct conn *cn = begin_nosync(s, err);
+    struct conn *cn = rf_sq_begin_nosync(s, "limits", err);
     if (!cn)
         return RF_EDB;
     rf_status rc = RF_OK;
@@ -249,7 +224,7 @@ static rf_status sq_slots_update(struct rf_store *bs, const struct rf_store_slot
             rc = rf_sq_dberr(cn, err, "practice slots: update");
         sqlite3_reset(st);
     }
-    return end_nosync(cn, rc, err);
+    return rf_sq_end_nosync(cn, rc, "limits", err);
 }
 
 void rf_sq_limits_ops(struct rf_store_ops *ops)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/config.h"
 #include "base/mem.h"
 #include "store/sqlite_int.h"
 /* ---- invites ---- */
@@ -152,41 +153,77 @@ static rf_status ranked_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
     t->invite_id = sqlite3_column_int64(st, 3);
     t->finished = sqlite3_column_int64(st, 4);
     t->label = (const char *)sqlite3_column_text(st, 5);
-    t->profile = (const char *)sqlite3_column_text(st, 6);
-    t->packed = sqlite3_column_blob(st, 7);
-    t->npacked = (size_t)sqlite3_column_bytes(st, 7);
-    if (!t->packed)
-        t->npacked = 0;
+    t->summary = sqlite3_column_blob(st, 6);
+    t->nsummary = t->summary ? (size_t)sqlite3_column_bytes(st, 6) : 0;
+    t->profile = (const char *)sqlite3_column_text(st, 7);
+    t->packed = sqlite3_column_blob(st, 8);
+    t->npacked = t->packed ? (size_t)sqlite3_column_bytes(st, 8) : 0;
     /* NULL for a value that is there: SQLite ran out of memory */
     if ((!t->label && sqlite3_column_type(st, 5) != SQLITE_NULL) ||
-        (!t->profile && sqlite3_column_type(st, 6) != SQLITE_NULL) ||
-        (!t->packed && sqlite3_column_type(st, 7) != SQLITE_NULL && sqlite3_column_bytes(st, 7)))
+        (!t->summary && sqlite3_column_type(st, 6) != SQLITE_NULL && sqlite3_column_bytes(st, 6)) ||
+        (!t->profile && sqlite3_column_type(st, 7) != SQLITE_NULL) ||
+        (!t->packed && sqlite3_column_type(st, 8) != SQLITE_NULL && sqlite3_column_bytes(st, 8)))
         return rf_err_set(err, RF_ENOMEM, "store: ranking: out of memory");
     return RF_OK;
 }
 
+/* The scan walks tests_ranked (organization, status, id) and reads a test's
+ * row (the deferred seek: only when a column of it is evaluated) for the
+ * tests without a kept fit. */
 #define RANKED_COLS                                                                                \
-    "t.id, t.candidate_id, coalesce(t.posting_id, 0), coalesce(t.invite_id, 0), t.updated, "       \
-    "i.label, CASE WHEN t.packed IS NULL THEN t.profile END, t.packed "                            \
-    "FROM tests t LEFT JOIN invites i ON i.id = t.invite_id "
+    "t.id, t.candidate_id, coalesce(t.posting_id, 0), coalesce(t.invite_id, 0), "                  \
+    "coalesce(f.finished, t.updated), i.label, f.summary, "                                        \
+    "CASE WHEN f.summary IS NULL AND t.packed IS NULL THEN t.profile END, "                        \
+    "CASE WHEN f.summary IS NULL THEN t.packed END "                                               \
+    "FROM tests t LEFT JOIN test_fits f ON f.posting_id = ?1 AND f.test_id = t.id AND "            \
+    "f.fit_key = ?2 AND length(f.summary) = ?5 LEFT JOIN invites i ON i.id = t.invite_id "
 
 static rf_status sq_tests_ranked(struct rf_store *bs, int64_t org_id, int64_t posting_id,
+                                 int64_t fit_posting, int64_t fit_key, size_t fit_size,
                                  void (*fn)(void *ud, const struct rf_store_ranked *t), void *ud,
                                  struct rf_err *err)
 {
     struct sq_store *s = (struct sq_store *)bs;
     struct rf_store_ranked t;
     memset(&t, 0, sizeof t);
-    if (posting_id > 0)
-        return rf_sq_list(s, err, "tests", ranked_fn, &t, &rf_store_read_ranked, (void *)fn, ud,
-                          "SELECT " RANKED_COLS
-                          "WHERE t.posting_id = ? AND t.status = 'finished' AND "
-                          "coalesce(t.org_id, 0) = ? ORDER BY t.id DESC",
-                          "ii", posting_id, org_id);
-    return rf_sq_list(s, err, "tests", ranked_fn, &t, &rf_store_read_ranked, (void *)fn, ud,
-                      "SELECT " RANKED_COLS "WHERE t.status = 'finished' AND "
-                      "coalesce(t.org_id, 0) = ? ORDER BY t.id DESC",
-                      "i", org_id);
+    const char *sql;
+    if (org_id > 0)
+        sql = posting_id > 0 ? "SELECT " RANKED_COLS "WHERE t.org_id = ?3 AND "
+                               "t.status = 'finished' AND t.posting_id = ?4 ORDER BY t.id DESC"
+                             : "SELECT " RANKED_COLS "WHERE t.org_id = ?3 AND "
+                               "t.status = 'finished' AND ?4 = 0 ORDER BY t.id DESC";
+    else
+        sql = posting_id > 0 ? "SELECT " RANKED_COLS "WHERE coalesce(t.org_id, 0) = ?3 AND "
+                               "t.status = 'finished' AND t.posting_id = ?4 ORDER BY t.id DESC"
+                             : "SELECT " RANKED_COLS "WHERE coalesce(t.org_id, 0) = ?3 AND "
+                               "t.status = 'finished' AND ?4 = 0 ORDER BY t.id DESC";
+    return rf_sq_list(s, err, "tests", ranked_fn, &t, &rf_store_read_ranked, (void *)fn, ud, sql,
+                      "iiiii", fit_posting, fit_key, org_id, posting_id, (int64_t)fit_size);
+}
+
+static rf_status sq_test_fits_put(struct rf_store *bs, int64_t posting_id, int64_t fit_key,
+                                  size_t n, const int64_t *ids, const int64_t *finished,
+                                  size_t size, const unsigned char *summaries, struct rf_err *err)
+{
+    struct sq_store *s = (struct sq_store *)bs;
+    rf_status rc = RF_OK;
+    for (size_t at = 0; at < n && !rc; at += RF_RANK_FITS_CHUNK) {
+        struct conn *cn = rf_sq_begin_nosync(s, "ranking: keep fits", err);
+        if (!cn)
+            return err && err->rc ? err->rc : RF_EDB;
+        for (size_t i = at; i < n && i < at + RF_RANK_FITS_CHUNK && !rc; i++)
+            rc = rf_sq_run(cn, err, "ranking: keep fits",
+                           "INSERT INTO test_fits(posting_id, test_id, fit_key, finished, summary) "
+                           "SELECT ?1, id, ?2, updated, ?3 FROM tests WHERE id = ?4 AND "
+                           "status = 'finished' AND updated = ?5 "
+                           "ON CONFLICT(posting_id, test_id) DO UPDATE SET "
+                           "fit_key = excluded.fit_key, finished = excluded.finished, "
+                           "summary = excluded.summary",
+                           "iibii", posting_id, fit_key, summaries + i * size, size, ids[i],
+                           finished[i]);
+        rc = rf_sq_end_nosync(cn, rc, "ranking: keep fits", err);
+    }
+    return rc;
 }
 
 /* ---- postings ---- */
@@ -341,6 +378,7 @@ void rf_sq_postings_ops(struct rf_store_ops *ops)
     ops->invite_unclaim = sq_invite_unclaim;
     ops->invites_list = sq_invites_list;
     ops->tests_ranked = sq_tests_ranked;
+    ops->test_fits_put = sq_test_fits_put;
     ops->posting_create = sq_posting_create;
     ops->posting_get = sq_posting_get;
     ops->postings_list = sq_postings_list;

@@ -156,6 +156,23 @@ const char *const rf_sqlite_migrations[] = {
     "  revision INTEGER NOT NULL, run_id INTEGER REFERENCES review_runs(id), note TEXT NOT NULL,"
     "  user_id INTEGER REFERENCES users(id), at INTEGER NOT NULL);"
     "CREATE INDEX review_decisions_item ON review_decisions(item_id);",
+    /* 10: ranking reads an index and the kept fits, not the tests (issue 20).
+     * tests_ranked holds what a ranking needs of every finished test, so the
+     * scan never reads the tests' rows (their state, profile and posterior
+     * run to kilobytes); it replaces tests_org, whose columns lead it.
+     * test_fits: a finished test's fit to a posting (careers/fitsum.h),
+     * stored by the first ranking that computes it and used while fit_key,
+     * the key of the posting's reading, is the posting's; finished is the
+     * test's updated time. A finished test's profile does not change (the
+     * store's one update of it, packing an old test, drops its fits). Not
+     * exported: rankings make them again. */
+    "DROP INDEX tests_org;"
+    "CREATE INDEX tests_ranked ON tests(org_id, status, id, candidate_id, posting_id, invite_id);"
+    "CREATE TABLE test_fits (posting_id INTEGER NOT NULL REFERENCES postings(id) ON DELETE CASCADE,"
+    "  test_id INTEGER NOT NULL REFERENCES tests(id) ON DELETE CASCADE,"
+    "  fit_key INTEGER NOT NULL, finished INTEGER NOT NULL, summary BLOB NOT NULL,"
+    "  PRIMARY KEY (posting_id, test_id)) WITHOUT ROWID;"
+    "CREATE INDEX test_fits_test ON test_fits(test_id);",
 };
 
 const size_t rf_sqlite_nmigrations = sizeof rf_sqlite_migrations / sizeof rf_sqlite_migrations[0];

@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -307,4 +308,35 @@ rf_status rf_sq_list(struct sq_store *s, struct rf_err *err, const char *what,
 int64_t rf_sq_col_int(sqlite3_stmt *st, int i, int64_t def)
 {
     return sqlite3_column_type(st, i) == SQLITE_NULL ? def : sqlite3_column_int64(st, i);
+}
+
+struct conn *rf_sq_begin_nosync(struct sq_store *s, const char *what, struct rf_err *err)
+{
+    struct conn *cn = rf_sq_wlock(s);
+    char w[64];
+    snprintf(w, sizeof w, "%s: no sync", what);
+    rf_status rc = rf_sq_exec_what(cn, "PRAGMA synchronous=OFF", w, err);
+    snprintf(w, sizeof w, "%s: begin", what);
+    if (!rc)
+        rc = rf_sq_exec_what(cn, "BEGIN IMMEDIATE", w, err);
+    if (rc) {
+        (void)rf_sq_exec_what(cn, "PRAGMA synchronous=FULL", what, NULL);
+        rf_sq_unlock(cn);
+        return NULL;
+    }
+    return cn;
+}
+
+rf_status rf_sq_end_nosync(struct conn *cn, rf_status rc, const char *what, struct rf_err *err)
+{
+    char w[64];
+    snprintf(w, sizeof w, "%s: commit", what);
+    if (!rc)
+        rc = rf_sq_exec_what(cn, "COMMIT", w, err);
+    if (rc)
+        (void)rf_sq_exec_what(cn, "ROLLBACK", what, NULL);
+    snprintf(w, sizeof w, "%s: sync again", what);
+    rf_status rs = rf_sq_exec_what(cn, "PRAGMA synchronous=FULL", w, err);
+    rf_sq_unlock(cn);
+    return rc ? rc : rs;
 }

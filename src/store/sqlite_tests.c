@@ -352,11 +352,15 @@ static rf_status sq_tests_set_packed(struct rf_store *bs, size_t n, const int64_
     struct sq_store *s = (struct sq_store *)bs;
     struct conn *cn = rf_sq_wlock(s);
     rf_status rc = rf_sq_exec(cn, "BEGIN IMMEDIATE", err);
-    for (size_t i = 0; i < n && !rc; i++)
+    for (size_t i = 0; i < n && !rc; i++) {
         rc = rf_sq_run(cn, err, "store packed profile",
                        "UPDATE tests SET packed = ? WHERE id = ? AND status = 'finished' AND "
                        "packed IS NULL",
                        "bi", packed[i], npacked[i], ids[i]);
+        if (!rc)
+            rc = rf_sq_run(cn, err, "store packed profile",
+                           "DELETE FROM test_fits WHERE test_id = ?", "i", ids[i]);
+    }
     if (!rc)
         rc = rf_sq_exec(cn, "COMMIT", err);
     if (rc && !sqlite3_get_autocommit(cn->db))

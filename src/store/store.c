@@ -315,10 +315,21 @@ rf_status rf_store_tests_finished(struct rf_store *s, int64_t org_id,
 }
 
 rf_status rf_store_tests_ranked(struct rf_store *s, int64_t org_id, int64_t posting_id,
+                                int64_t fit_posting, int64_t fit_key, size_t fit_size,
                                 void (*fn)(void *ud, const struct rf_store_ranked *t), void *ud,
                                 struct rf_err *err)
 {
-    return s->ops->tests_ranked(s, org_id, posting_id, fn, ud, err);
+    return s->ops->tests_ranked(s, org_id, posting_id, fit_posting, fit_key, fit_size, fn, ud,
+                                err);
+}
+
+rf_status rf_store_test_fits_put(struct rf_store *s, int64_t posting_id, int64_t fit_key,
+                                 size_t n, const int64_t *ids, const int64_t *finished,
+                                 size_t size, const unsigned char *summaries, struct rf_err *err)
+{
+    if (!n)
+        return RF_OK;
+    return s->ops->test_fits_put(s, posting_id, fit_key, n, ids, finished, size, summaries, err);
 }
 
 rf_status rf_store_tests_set_packed(struct rf_store *s, size_t n, const int64_t *ids,

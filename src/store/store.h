@@ -273,20 +273,40 @@ struct rf_store_ranked {
     int64_t id, candidate_id, posting_id, invite_id; /* 0 when absent */
     int64_t finished;             /* unix seconds of the last answer */
     const char *label;            /* the invite's label, or NULL */
+    const unsigned char *summary; /* its kept fit to the posting asked for, or NULL */
+    size_t nsummary;
+    /* read only when there is no summary: */
     const unsigned char *packed;  /* the packed profile, or NULL (finished before schema 2) */
     size_t npacked;
     const char *profile;          /* the profile JSON, read only when packed is NULL */
 };
 /* Calls fn for each finished test of an organization, newest first; with
  * posting_id > 0 only the tests taken for that posting (from its invites).
- * The store's read lock is held during the calls: keep fn short. */
+ * A test whose fit to posting fit_posting was kept under fit_key
+ * (rf_store_test_fits_put), fit_size bytes, comes with that summary instead
+ * of its profile (fit_posting 0: none). Reads an index and the kept fits, and a test's
+ * own row only when it has no summary. The store's read lock (a pooled
+ * connection) is held during the calls: keep fn short. */
 rf_status rf_store_tests_ranked(struct rf_store *s, int64_t org_id, int64_t posting_id,
+                                int64_t fit_posting, int64_t fit_key, size_t fit_size,
                                 void (*fn)(void *ud, const struct rf_store_ranked *t), void *ud,
                                 struct rf_err *err);
 
+/* Keeps the fits of n finished tests to posting posting_id under fit_key:
+ * test ids[i], finished at finished[i] (its rf_store_ranked.finished),
+ * gets the summary at summaries + i * size. Replaces a kept one; skips a
+ * test that is gone, not finished, or changed since (finished differs).
+ * Derived data, written without a sync in transactions of
+ * RF_RANK_FITS_CHUNK tests (a crash may forget the last ones: the next
+ * ranking makes them again), never exported. */
+rf_status rf_store_test_fits_put(struct rf_store *s, int64_t posting_id, int64_t fit_key,
+                                 size_t n, const int64_t *ids, const int64_t *finished,
+                                 size_t size, const unsigned char *summaries, struct rf_err *err);
+
 /* Stores the packed profile of finished tests that have none: test ids[i]
- * gets packed[i] (npacked[i] bytes). One transaction; a test that has one
- * already, or is not finished, is left as it is. */
+ * gets packed[i] (npacked[i] bytes), and their kept fits are dropped (the
+ * one change to a finished test's profile). One transaction; a test that
+ * has one already, or is not finished, is left as it is. */
 rf_status rf_store_tests_set_packed(struct rf_store *s, size_t n, const int64_t *ids,
                                     unsigned char *const *packed, const size_t *npacked,
                                     struct rf_err *err);

@@ -117,10 +117,21 @@ static rf_status migrate(struct sq_store *s, struct rf_err *err)
     return rc ? rc : on;
 }
 
+/* SQLite counts memory under one mutex of the whole process unless told
+ * not to: every allocation of every connection would take it, so a ranking
+ * at a low priority holding it would stall the candidates' connections.
+ * Set before SQLite initializes (after, it is refused and changes nothing). */
+static void no_memstatus(void)
+{
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 /* Opens one connection on path and runs its pragmas. */
 static rf_status conn_open(struct conn *cn, const char *path, const char *pragmas,
                            struct rf_err *err)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    (void)pthread_once(&once, no_memstatus);
     if (sqlite3_open_v2(path, &cn->db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                         NULL) != SQLITE_OK)
@@ -129,6 +140,45 @@ static rf_status conn_open(struct conn *cn, const char *path, const char *pragma
     sqlite3_busy_timeout(cn->db, 5000);
     sqlite3_extended_result_codes(cn->db, 1);
     return rf_sq_exec_what(cn, pragmas, "connection settings", err);
+}
+
+/* The writer's WAL hook, after each commit: wakes the checkpointer once the
+ * WAL is long enough (setting a hook turns SQLite's own checkpoints off). */
+static int wal_grown(void *ud, sqlite3 *db, const char *name, int npages)
+{
+    (void)db;
+    (void)name;
+    struct sq_store *s = ud;
+    if (npages >= RF_SQLITE_CHECKPOINT_PAGES) {
+        pthread_mutex_lock(&s->ckmu);
+        s->ckwanted = 1;
+        pthread_cond_signal(&s->ckcv);
+        pthread_mutex_unlock(&s->ckmu);
+    }
+    return SQLITE_OK;
+}
+
+/* The checkpointer: a passive checkpoint (it waits for no reader or writer)
+ * each time it is woken, RF_SQLITE_CHECKPOINT_GAP apart at most; the last
+ * connection's close checkpoints what remains. */
+static void *checkpointer(void *arg)
+{
+    struct sq_store *s = arg;
+    pthread_mutex_lock(&s->ckmu);
+    for (;;) {
+        while (!s->ckwanted && !s->ckstop)
+            pthread_cond_wait(&s->ckcv, &s->ckmu);
+        if (s->ckstop)
+            break;
+        s->ckwanted = 0;
+        pthread_mutex_unlock(&s->ckmu);
+        (void)sqlite3_wal_checkpoint_v2(s->ck.db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        struct timespec gap = {0, (long)(RF_SQLITE_CHECKPOINT_GAP * 1e9)};
+        nanosleep(&gap, NULL);
+        pthread_mutex_lock(&s->ckmu);
+    }
+    pthread_mutex_unlock(&s->ckmu);
+    return NULL;
 }
 
 static void conn_close(struct conn *cn)
@@ -224,6 +274,9 @@ rf_status rf_store_sqlite_open(const char *path, struct rf_store **out, struct r
     ops_init(&s->ops);
     s->base.ops = &s->ops;
     pthread_mutex_init(&s->w.mu, NULL);
+    pthread_mutex_init(&s->ck.mu, NULL);
+    pthread_mutex_init(&s->ckmu, NULL);
+    pthread_cond_init(&s->ckcv, NULL);
     for (size_t i = 0; i < RF_SQLITE_READERS; i++) {
         pthread_mutex_init(&s->r[i].mu, NULL);
         s->r[i].pool = s;
@@ -257,6 +310,13 @@ rf_status rf_store_sqlite_open(const char *path, struct rf_store **out, struct r
                            err);
             s->nreaders += !rc;
         }
+        s->ck.path = s->path;
+        if (!rc)
+            rc = conn_open(&s->ck, path, "PRAGMA foreign_keys=ON;", err);
+        if (!rc && pthread_create(&s->ckthread, NULL, checkpointer, s) == 0) {
+            s->ckstarted = 1;
+            sqlite3_wal_hook(s->w.db, wal_grown, s);
+        }
     }
     if (rc) {
         if (!err || !strstr(err->msg, path)) /* disk and system errors name it already */
@@ -273,10 +333,21 @@ static void sq_close(struct rf_store *bs)
     struct sq_store *s = (struct sq_store *)bs;
     if (!s)
         return;
+    if (s->ckstarted) {
+        pthread_mutex_lock(&s->ckmu);
+        s->ckstop = 1;
+        pthread_cond_signal(&s->ckcv);
+        pthread_mutex_unlock(&s->ckmu);
+        pthread_join(s->ckthread, NULL);
+    }
+    conn_close(&s->ck);
     for (size_t i = 0; i < RF_SQLITE_READERS; i++)
         conn_close(&s->r[i]);
     conn_close(&s->w);
     pthread_mutex_destroy(&s->w.mu);
+    pthread_mutex_destroy(&s->ck.mu);
+    pthread_mutex_destroy(&s->ckmu);
+    pthread_cond_destroy(&s->ckcv);
     for (size_t i = 0; i < RF_SQLITE_READERS; i++)
         pthread_mutex_destroy(&s->r[i].mu);
     pthread_mutex_destroy(&s->rmu);

@@ -4,12 +4,14 @@
  * JSON only; never the normal summary (theta, SE) of that posterior. */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/config.h"
 #include "base/json.h"
+#include "base/rng.h"
 #include "careers/data.h"
 #include "careers/posting.h"
 #include "careers/profile.h"
@@ -166,7 +168,7 @@ static void packed_state(int64_t org, int64_t posting, int *npacked, int *njson)
     struct rf_err err;
     cr_assert_eq(rf_store_open(fx.db, &st, &err), RF_OK, "%s", err.msg);
     int counts[2] = {0, 0};
-    cr_assert_eq(rf_store_tests_ranked(st, org, posting, count_packed, counts, &err), RF_OK);
+    cr_assert_eq(rf_store_tests_ranked(st, org, posting, 0, 0, 0, count_packed, counts, &err), RF_OK);
     rf_store_close(st);
     *npacked = counts[0];
     *njson = counts[1];
@@ -378,4 +380,113 @@ Test(ranking, pages_put_together_are_the_whole_ranking)
         json_decref(j);
     }
     json_decref(all);
+}
+
+/* Rows of table test_fits for posting (0: all), read straight from the
+ * server's database. */
+static long long kept_fits(int64_t posting)
+{
+    sqlite3 *db;
+    cr_assert_eq(sqlite3_open_v2(fx.db, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    sqlite3_stmt *st;
+    cr_assert_eq(sqlite3_prepare_v2(db,
+                                    "SELECT count(*) FROM test_fits WHERE ?1 = 0 OR "
+                                    "posting_id = ?1",
+                                    -1, &st, NULL),
+                 SQLITE_OK, "%s", sqlite3_errmsg(db));
+    sqlite3_bind_int64(st, 1, posting);
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+    long long n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+}
+
+static void sql_run(const char *sql)
+{
+    sqlite3 *db;
+    cr_assert_eq(sqlite3_open_v2(fx.db, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK, "%s: %s", sql,
+                 sqlite3_errmsg(db));
+    sqlite3_close(db);
+}
+
+/* The first ranking computes each test's fit from its posterior and keeps
+ * it (table test_fits, careers/fitsum.h); the next ones read the kept fits.
+ * Whatever was kept, the ranking is the same to the last bit: same order,
+ * same figures, same reasons, with the fits kept, dropped or (a test whose
+ * kept fit is not a summary of this posting's requirements) unreadable;
+ * another posting keeps its own. Profiles over every skill the posting
+ * names, at seeded random levels, so that every requirement and the
+ * reasons vary. */
+Test(ranking, kept_fits_rank_exactly_as_the_posteriors)
+{
+    static const char text[] = "## Requirements\n- Python\n- SQL\n- PyTorch or TensorFlow\n"
+                               "- Model deployment\n\n## Nice to have\n- Statistics\n";
+    struct http_client a = fixture_admin();
+    int64_t org = org_of(&a);
+    int64_t pid = create_posting(&a, "ML engineer", text);
+    int64_t other = create_posting(&a, "Analyst", posting_text);
+    struct rf_careers c;
+    struct rf_err err;
+    cr_assert_eq(rf_careers_load("data", &c, &err), RF_OK, "%s", err.msg);
+    struct rf_parsed_posting pp;
+    cr_assert_eq(rf_posting_parse("posting", text, strlen(text), &c.aliases, &c.tax, &pp, &err),
+                 RF_OK);
+    cr_assert_geq(pp.nreqs, 4);
+    struct rf_rng rng;
+    rf_rng_seed(&rng, 2020);
+    enum { N = 24 };
+    for (int k = 0; k < N; k++) {
+        struct rf_profile pr;
+        rf_profile_init_default(&pr);
+        for (size_t r = 0; r < pp.nreqs; r++)
+            for (size_t i = 0; i < pp.reqs[r].nskills; i++) {
+                const char *skill = c.tax.skills[pp.reqs[r].skills[i]].id;
+                if (rf_profile_find(&pr, skill) || rf_rng_uniform(&rng) < 0.15)
+                    continue; /* some skills not measured */
+                double post[RF_QUAD_DEFAULT_N];
+                double m = 2 * rf_rng_normal(&rng), sd = 0.3 + 0.5 * rf_rng_uniform(&rng);
+                for (size_t j = 0; j < pr.n; j++) {
+                    double z = (rf_profile_node(&pr, j) - m) / sd;
+                    post[j] = exp(-0.5 * z * z);
+                }
+                cr_assert_eq(rf_profile_add_posterior(&pr, skill, 8, post, NULL, &err), RF_OK,
+                             "%s", err.msg);
+            }
+        char label[16];
+        snprintf(label, sizeof label, "c%02d", k);
+        store_finished(org, k % 3 ? pid : 0, label, &pr, k % 5 != 0);
+        rf_profile_cleanup(&pr);
+    }
+    cr_assert_eq(kept_fits(0), 0);
+    json_t *first = get_ranking(&a, pid, "?scope=org&limit=1000", 200);
+    cr_assert_eq(json_array_size(json_object_get(first, "candidates")), N);
+    cr_assert_eq(kept_fits(pid), N, "the first ranking keeps every test's fit");
+    json_t *apps = get_ranking(&a, pid, "", 200);
+    for (int round = 0; round < 4; round++) {
+        if (round == 2)
+            sql_run("DELETE FROM test_fits"); /* dropped: computed again */
+        if (round == 3) /* not a summary of this posting: computed again */
+            sql_run("UPDATE test_fits SET summary = x'00'");
+        json_t *again = get_ranking(&a, pid, "?scope=org&limit=1000", 200);
+        cr_assert(json_equal(first, again), "round %d: the ranking changed:\n%s\n%s", round,
+                  json_dumps(first, JSON_COMPACT), json_dumps(again, JSON_COMPACT));
+        json_decref(again);
+        again = get_ranking(&a, pid, "", 200);
+        cr_assert(json_equal(apps, again), "round %d: the applicants' ranking changed", round);
+        json_decref(again);
+        cr_assert_eq(kept_fits(pid), N, "round %d", round);
+    }
+    /* the other posting's fits are its own */
+    json_decref(get_ranking(&a, other, "?scope=org&limit=1000", 200));
+    cr_assert_eq(kept_fits(other), N);
+    cr_assert_eq(kept_fits(0), 2 * N);
+    json_t *again = get_ranking(&a, pid, "?scope=org&limit=1000", 200);
+    cr_assert(json_equal(first, again), "after the other posting's ranking");
+    json_decref(again);
+    json_decref(first);
+    json_decref(apps);
+    rf_posting_cleanup(&pp);
+    rf_careers_cleanup(&c);
 }

@@ -29,10 +29,15 @@ static void teardown(void)
 
 TestSuite(store, .init = setup, .fini = teardown);
 
+/* SQL that takes a new database back to schema 9 (undoes migration 10, ranking's fits). */
+#define UNDO_SCHEMA_10                                                                             \
+    "DROP TABLE test_fits; DROP INDEX tests_ranked; CREATE INDEX tests_org ON tests(org_id, "     \
+    "status); DELETE FROM schema_version WHERE version >= 10;"
+
 /* SQL that takes a new database back to schema 8 (undoes migration 9, bank
  * revisions and the review queue). */
 #define UNDO_SCHEMA_9                                                                              \
-    "DROP TABLE review_decisions; DROP TABLE review_runs; DROP TABLE bank_revisions; "              \
+    UNDO_SCHEMA_10 "DROP TABLE review_decisions; DROP TABLE review_runs; DROP TABLE bank_revisions; "              \
     "DELETE FROM schema_version WHERE version >= 9;"
 
 /* SQL that takes a new database back to schema 7 (undoes migration 8, limits). */
@@ -593,18 +598,115 @@ Test(store, ranked_rows_by_posting_or_organization)
     t.scope = t.state = "{}";
     cr_assert_eq(rf_store_test_create(st, &t, &act, &err), RF_OK); /* active: never ranked */
     struct seen v = {0};
-    cr_assert_eq(rf_store_tests_ranked(st, org, p1, see_ranked, &v, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(rf_store_tests_ranked(st, org, p1, 0, 0, 0, see_ranked, &v, &err), RF_OK, "%s", err.msg);
     cr_assert_eq(v.n, 2, "the posting's applicants only");
     cr_assert(v.ids[0] == c && v.ids[1] == a, "newest first");
     cr_assert_str_eq(v.labels[0], "cy");
     cr_assert(!v.packed[0] && v.packed[1]);
     memset(&v, 0, sizeof v);
-    cr_assert_eq(rf_store_tests_ranked(st, org, 0, see_ranked, &v, &err), RF_OK);
+    cr_assert_eq(rf_store_tests_ranked(st, org, 0, 0, 0, 0, see_ranked, &v, &err), RF_OK);
     cr_assert_eq(v.n, 4, "the whole organization, no other");
     cr_assert(v.ids[0] == d && v.ids[1] == c && v.ids[2] == b && v.ids[3] == a);
     memset(&v, 0, sizeof v);
-    cr_assert_eq(rf_store_tests_ranked(st, other, p1, see_ranked, &v, &err), RF_OK);
+    cr_assert_eq(rf_store_tests_ranked(st, other, p1, 0, 0, 0, see_ranked, &v, &err), RF_OK);
     cr_assert_eq(v.n, 0, "a posting of another organization shows nothing");
+}
+
+/* What one ranked row carried: its kept fit, or its profile. */
+struct kept {
+    int n;
+    int64_t ids[8], finished[8];
+    char summary[8][8]; /* "" when none */
+    int profile[8];     /* packed or JSON given */
+};
+
+static void see_kept(void *ud, const struct rf_store_ranked *t)
+{
+    struct kept *v = ud;
+    cr_assert_lt(v->n, 8);
+    v->ids[v->n] = t->id;
+    v->finished[v->n] = t->finished;
+    snprintf(v->summary[v->n], sizeof v->summary[0], "%.*s", (int)t->nsummary,
+             t->summary ? (const char *)t->summary : "");
+    v->profile[v->n] = t->packed || t->profile;
+    cr_assert(!t->summary || (!t->packed && !t->profile), "a kept fit comes without the profile");
+    v->n++;
+}
+
+/* Kept fits (rf_store_test_fits_put): a ranking of the posting under the same
+ * key and size reads them instead of the profiles; another key, size or
+ * posting reads the profiles; putting again replaces; a test that is not
+ * finished, or finished at another time than the one given, gets none;
+ * packing an old test's profile drops its fits. */
+Test(store, kept_fits_replace_profiles_under_their_key)
+{
+    int64_t org, p1, p2;
+    cr_assert_eq(rf_store_org_create(st, "Acme", &org, &err), RF_OK);
+    struct rf_posting p = {0, org, 0, "MLE", "Requirements: PyTorch", "{}", 0};
+    cr_assert_eq(rf_store_posting_create(st, &p, &p1, &err), RF_OK);
+    cr_assert_eq(rf_store_posting_create(st, &p, &p2, &err), RF_OK);
+    int64_t a = finished_test(org, p1, "ann", 1);
+    int64_t b = finished_test(org, p1, "bob", 0);
+    int64_t c = finished_test(org, 0, "cy", 1);
+    struct kept v = {0};
+    cr_assert_eq(rf_store_tests_ranked(st, org, 0, p1, 7, 5, see_kept, &v, &err), RF_OK, "%s",
+                 err.msg);
+    cr_assert(v.n == 3 && !v.summary[0][0] && v.profile[0] && v.profile[1] && v.profile[2]);
+    int64_t fin[3] = {v.finished[2], v.finished[1] + 1, v.finished[0]}; /* a, b (wrong), c */
+    int64_t ids[3] = {a, b, c};
+    cr_assert_eq(rf_store_test_fits_put(st, p1, 7, 3, ids, fin, 5,
+                                        (const unsigned char *)"AAAAABBBBBCCCCC", &err),
+                 RF_OK, "%s", err.msg);
+    memset(&v, 0, sizeof v);
+    cr_assert_eq(rf_store_tests_ranked(st, org, 0, p1, 7, 5, see_kept, &v, &err), RF_OK, "%s",
+                 err.msg);
+    cr_assert(v.n == 3 && v.ids[0] == c && v.ids[1] == b && v.ids[2] == a);
+    cr_assert_str_eq(v.summary[0], "CCCCC");
+    cr_assert_str_eq(v.summary[1], "", "finished at another time: not kept");
+    cr_assert(v.profile[1]);
+    cr_assert_str_eq(v.summary[2], "AAAAA");
+    cr_assert_eq(v.finished[0], fin[2], "a kept fit gives the test's time");
+    /* the applicants only, same fits */
+    memset(&v, 0, sizeof v);
+    cr_assert_eq(rf_store_tests_ranked(st, org, p1, p1, 7, 5, see_kept, &v, &err), RF_OK);
+    cr_assert(v.n == 2 && v.ids[1] == a && !strcmp(v.summary[1], "AAAAA"));
+    /* another key, size or posting: the profiles */
+    int64_t other[][3] = {{p1, 8, 5}, {p1, 7, 6}, {p2, 7, 5}, {0, 7, 5}};
+    for (size_t i = 0; i < 4; i++) {
+        memset(&v, 0, sizeof v);
+        cr_assert_eq(rf_store_tests_ranked(st, org, 0, other[i][0], other[i][1],
+                                           (size_t)other[i][2], see_kept, &v, &err),
+                     RF_OK);
+        cr_assert(v.n == 3 && !v.summary[0][0] && !v.summary[2][0] && v.profile[0], "case %zu",
+                  i);
+    }
+    /* replaced; b now at its right time */
+    fin[1] = fin[1] - 1;
+    cr_assert_eq(rf_store_test_fits_put(st, p1, 9, 3, ids, fin, 5,
+                                        (const unsigned char *)"aaaaabbbbbccccc", &err),
+                 RF_OK, "%s", err.msg);
+    memset(&v, 0, sizeof v);
+    cr_assert_eq(rf_store_tests_ranked(st, org, 0, p1, 9, 5, see_kept, &v, &err), RF_OK);
+    cr_assert(!strcmp(v.summary[0], "ccccc") && !strcmp(v.summary[1], "bbbbb") &&
+              !strcmp(v.summary[2], "aaaaa"));
+    /* packing b's profile drops b's fits */
+    unsigned char pk[3] = {1, 0, 2}, *blobs[1] = {pk};
+    size_t lens[1] = {3};
+    cr_assert_eq(rf_store_tests_set_packed(st, 1, &b, blobs, lens, &err), RF_OK, "%s", err.msg);
+    memset(&v, 0, sizeof v);
+    cr_assert_eq(rf_store_tests_ranked(st, org, 0, p1, 9, 5, see_kept, &v, &err), RF_OK);
+    cr_assert(!strcmp(v.summary[0], "ccccc") && !v.summary[1][0] && v.profile[1] &&
+              !strcmp(v.summary[2], "aaaaa"));
+    /* an active test gets none */
+    int64_t cand, act;
+    cr_assert_eq(rf_store_candidate_create(st, org, NULL, NULL, &cand, &err), RF_OK);
+    struct rf_test t = {.candidate_id = cand, .org_id = org, .scope = "{}", .state = "{}"};
+    cr_assert_eq(rf_store_test_create(st, &t, &act, &err), RF_OK);
+    cr_assert_eq(rf_store_test_fits_put(st, p1, 9, 1, &act, &fin[0], 5,
+                                        (const unsigned char *)"zzzzz", &err),
+                 RF_OK, "%s", err.msg);
+    cr_assert_eq(testdb_int(path, "SELECT count(*) FROM test_fits"), 2,
+                 "a and c: b's dropped, the active test's never kept");
 }
 
 /* A database made by the first schema (no packed column, no posting index)
@@ -625,14 +727,14 @@ Test(store, opens_a_first_schema_database)
     cr_assert_eq(rf_store_open(path, &st, &err), RF_OK, "%s", err.msg);
     cr_assert_eq(rf_store_schema_version(st), (int)rf_sqlite_nmigrations);
     struct seen v = {0};
-    cr_assert_eq(rf_store_tests_ranked(st, org, p1, see_ranked, &v, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(rf_store_tests_ranked(st, org, p1, 0, 0, 0, see_ranked, &v, &err), RF_OK, "%s", err.msg);
     cr_assert_eq(v.n, 1);
     cr_assert_eq(v.ids[0], a);
     cr_assert_eq(v.packed[0], 0, "an old test has no packed form: ranking reads its JSON");
     /* and the migrated database takes packed profiles */
     int64_t b = finished_test(org, p1, "bob", 1);
     memset(&v, 0, sizeof v);
-    cr_assert_eq(rf_store_tests_ranked(st, org, p1, see_ranked, &v, &err), RF_OK);
+    cr_assert_eq(rf_store_tests_ranked(st, org, p1, 0, 0, 0, see_ranked, &v, &err), RF_OK);
     cr_assert(v.n == 2 && v.ids[0] == b && v.packed[0] && !v.packed[1]);
     /* the old test gets one later; a test that has one, or is active, keeps its state */
     int64_t cand, act;
@@ -645,7 +747,7 @@ Test(store, opens_a_first_schema_database)
     size_t lens[] = {3, 3, 3};
     cr_assert_eq(rf_store_tests_set_packed(st, 3, ids, blobs, lens, &err), RF_OK, "%s", err.msg);
     memset(&v, 0, sizeof v);
-    cr_assert_eq(rf_store_tests_ranked(st, org, 0, see_ranked, &v, &err), RF_OK);
+    cr_assert_eq(rf_store_tests_ranked(st, org, 0, 0, 0, 0, see_ranked, &v, &err), RF_OK);
     cr_assert(v.n == 2 && v.packed[0] && v.packed[1], "both packed, bob's blob unchanged");
     struct rf_test g;
     cr_assert_eq(rf_store_test_get(st, act, &g, &err), RF_OK);
