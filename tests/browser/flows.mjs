@@ -1170,7 +1170,14 @@ async function findRoleFlow(browser) {
     `${items} vs ${n1} + ${n2}`);
   const h2 = await (await page.request.get(`${BASE}/api/tests/${second}/report.html`)).text();
   check(`${tag}: the HTML download is the combined verdict`, h2.includes(`${role}: the combined verdict</h2>`));
-  cleanText(tag, 'combined report', text);
+  // the answer review quotes the bank's own words ("a null result"): the
+  // report's words without the reviewed questions must never read "null"
+  const own = await page.evaluate(() => {
+    const c = document.querySelector('#report').cloneNode(true);
+    c.querySelectorAll('.review').forEach((n) => n.remove());
+    return c.textContent;
+  });
+  cleanText(tag, 'combined report', own);
   await shoot(page, 'confirm-report-1280');
   check(`${tag}: no script errors`, pageErrors.length === 0, pageErrors.join('; '));
   await context.close();
