@@ -383,9 +383,11 @@ static void *run_create(void *arg)
         w->c.cookie[0] = '\0';
         double t0 = now();
         int rq;
-        /* 503: both practice-start slots taken (RF_PRACTICE_START_SLOTS): again */
+        /* 503: both practice-start slots taken (RF_PRACTICE_START_SLOTS): again
+         * after 5 ms, as a client honouring Retry-After would wait (without
+         * it, 32 clients spinning on 503 took the cores the starts needed) */
         while (!(rq = request(&w->c, "POST", "/api/tests", NULL, body)) && w->c.status == 503)
-            ;
+            nanosleep(&(struct timespec){0, 5L * 1000 * 1000}, NULL);
         if (rq || w->c.status != 201 ||
             !w->c.cookie[0] || read_question(t, w->c.body, w->c.body_len) || !t->csrf[0] ||
             !t->id) {
