@@ -238,7 +238,7 @@ static rf_status read_numerical(const struct rec *q, const char *s, size_t af, s
         af++;
     size_t fb = find(s, af, aend, '#');
     size_t end = fb;
-    double v = 0, tol = 0, lo, hi;
+    double v = 0, tol = 0, lo = 0, hi = 0;
     size_t colon = find(s, af, end, ':'), dots = find2(s, af, end, "..");
     int ok;
     if (find(s, af, aend, '=') < aend || find(s, af, aend, '~') < aend)
@@ -723,7 +723,8 @@ rf_status rf_gift_write_item(const struct rf_item *it, struct rf_buf *b)
         if (wpos[strlen(wpos) - 1] == '.')
             wpos[strlen(wpos) - 1] = '\0';
         snprintf(wneg, sizeof wneg, "%%-%s%%", wpos + 1);
-        strcat(wpos, "%");
+        size_t wl = strlen(wpos);
+        snprintf(wpos + wl, sizeof wpos - wl, "%%");
     }
     for (size_t i = 0; !rc && i < it->noptions; i++) {
         if (it->type == RF_ITEM_MULTI) {

@@ -87,7 +87,8 @@ static int answer(const struct rf_loadings_data *d, size_t i, size_t *cursor, si
     if (d->x) {
         while (*cursor < d->nitems) {
             size_t j = (*cursor)++;
-            signed char v = d->x[i * d->nitems + j];
+            /* categories are small signed codes, -1 = not answered: the sign is meant */
+            int v = d->x[i * d->nitems + j]; /* NOLINT(bugprone-signed-char-misuse,cert-str34-c) */
             if (v >= 0) {
                 *item = j;
                 *cat = v;
@@ -101,7 +102,7 @@ static int answer(const struct rf_loadings_data *d, size_t i, size_t *cursor, si
         return 0;
     (*cursor)++;
     *item = d->col[k];
-    *cat = d->val[k];
+    *cat = d->val[k]; /* NOLINT(bugprone-signed-char-misuse,cert-str34-c): a small signed category code */
     return 1;
 }
 

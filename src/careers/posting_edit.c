@@ -49,7 +49,7 @@ static int level_of(const struct rf_taxonomy *tax, const char *name, size_t *out
 static char *default_label(const struct rf_taxonomy *tax, const struct rf_posting_req *r)
 {
     struct rf_buf b;
-    rf_buf_init(&b, RF_POSTING_LABEL_MAX * 4);
+    rf_buf_init(&b, (size_t)RF_POSTING_LABEL_MAX * 4);
     rf_status rc = RF_OK;
     for (size_t k = 0; !rc && k < r->nskills; k++)
         rc = rf_buf_printf(&b, "%s%s", k ? " or " : "", tax->skills[r->skills[k]].name);
@@ -119,7 +119,7 @@ static rf_status read_req(const char *name, const char *where, const json_t *e,
         r->line = (size_t)json_integer_value(ln);
     }
     const char *fields[] = {"label", "text"};
-    const size_t caps[] = {RF_POSTING_LABEL_MAX * 4, RF_POSTING_EDIT_MAX_TEXT};
+    const size_t caps[] = {(size_t)RF_POSTING_LABEL_MAX * 4, RF_POSTING_EDIT_MAX_TEXT};
     char *val[2] = {NULL, NULL};
     for (size_t f = 0; f < 2; f++) {
         const json_t *v = json_object_get(e, fields[f]);
@@ -335,7 +335,7 @@ rf_status rf_posting_diff(const struct rf_parsed_posting *before,
                           char **out, struct rf_err *err)
 {
     struct rf_buf b;
-    rf_buf_init(&b, 64 * 1024);
+    rf_buf_init(&b, (size_t)64 * 1024);
     rf_status rc = RF_OK;
     unsigned char used[RF_POSTING_MAX_REQS] = {0};
     const char *sep = "";

@@ -95,7 +95,7 @@ rf_status rf_postingtest_topup_design(struct rf_cat_design *d, const struct rf_c
     if (n == 0 || n > RF_CAT_MAX_SCOPE)
         return rf_err_set(err, n ? RF_ETOOBIG : RF_EINVAL,
                           "top-up test: needs 1 to %d skills, got %zu", RF_CAT_MAX_SCOPE, n);
-    size_t want = 2 * RF_WEB_MIN_PER_SKILL * n;
+    size_t want = (size_t)2 * RF_WEB_MIN_PER_SKILL * n;
     d->max_items = want < RF_FOLLOWUP_MAX_ITEMS   ? RF_FOLLOWUP_MAX_ITEMS
                    : want > RF_WEB_ROLE_MAX_ITEMS ? RF_WEB_ROLE_MAX_ITEMS
                                                   : want;
@@ -157,6 +157,8 @@ static rf_status examinee(const struct study *st, size_t i, struct rf_cat_sessio
     }
     const struct rf_cat_design *d = &st->d;
     size_t tk[RF_CAT_MAX_SCOPE];
+    for (size_t j = 0; j < RF_CAT_MAX_SCOPE; j++)
+        tk[j] = SIZE_MAX;
     for (size_t j = 0; j < d->nscope; j++)
         if (rf_taxonomy_find(tax, pool->skills[d->scope[j]], &tk[j]) || tk[j] >= nsk)
             tk[j] = SIZE_MAX;
