@@ -117,12 +117,11 @@ rf_status rf_app_signin_read(struct rf_app *a, const json_t *req, struct rf_app_
 rf_status rf_app_login(struct rf_app *a, const struct rf_app_signin *in, int64_t *user_id,
                        struct rf_app_error *e)
 {
-    const char *wrong = in->org ? "wrong organization, email or password"
-                                : "wrong email or password";
+    const char *wrong =
+        in->org ? "wrong organization, email or password" : "wrong email or password";
     struct rf_user u;
-    rf_status rc = in->org_id
-                       ? rf_store_user_by_email(a->store, in->org_id, in->email, &u, &e->err)
-                       : RF_ENOTFOUND;
+    rf_status rc = in->org_id ? rf_store_user_by_email(a->store, in->org_id, in->email, &u, &e->err)
+                              : RF_ENOTFOUND;
     if (rc == RF_ENOTFOUND) {
         /* same work and answer as a wrong password */
         rf_auth_check_password(rf_auth_dummy_hash(), in->password);
@@ -145,7 +144,7 @@ rf_status rf_app_session_new(struct rf_app *a, int64_t user_id, int64_t candidat
     rf_auth_token(token);
     rf_auth_token(csrf);
     rf_auth_token_hash(token, h);
-    struct rf_auth au = {user_id, candidate_id, csrf, rf_app_now_s() + RF_AUTH_LIFETIME};
+    struct rf_auth au = {user_id, candidate_id, csrf, rf_app_now_s() + RF_AUTH_LIFETIME, 0, NULL};
     return rf_store_auth_create(a->store, h, &au, err);
 }
 
@@ -163,31 +162,18 @@ rf_status rf_app_principal(struct rf_app *a, const char *token, struct rf_princi
         return RF_OK;
     if (rc)
         return rc;
+    /* the owner's organization and role came with the session (one query) */
     snprintf(p->csrf, sizeof p->csrf, "%s", au.csrf);
     if (au.user_id) {
-        struct rf_user u;
-        rc = rf_store_user_get(a->store, au.user_id, &u, err);
-        if (rc == RF_OK) {
-            p->user_id = u.id;
-            p->org_id = u.org_id;
-            snprintf(p->role, sizeof p->role, "%s", u.role);
-            rf_store_user_cleanup(&u);
-        }
+        p->user_id = au.user_id;
+        p->org_id = au.org_id;
+        snprintf(p->role, sizeof p->role, "%s", au.role);
     } else if (au.candidate_id) {
-        struct rf_candidate c;
-        rc = rf_store_candidate_get(a->store, au.candidate_id, &c, err);
-        if (rc == RF_OK) {
-            p->candidate_id = c.id;
-            p->org_id = c.org_id;
-            snprintf(p->role, sizeof p->role, "candidate");
-            rf_store_candidate_cleanup(&c);
-        }
+        p->candidate_id = au.candidate_id;
+        p->org_id = au.org_id;
+        snprintf(p->role, sizeof p->role, "candidate");
     }
     rf_store_auth_cleanup(&au);
-    if (rc == RF_ENOTFOUND) {
-        memset(p, 0, sizeof *p);
-        return RF_OK;
-    }
     return rc;
 }
 
@@ -225,9 +211,9 @@ json_t *rf_app_me(struct rf_app *a, const struct rf_principal *p)
         json_object_set_new(j, "setup_needed", json_boolean(n == 0));
     /* sign-in names the organization: a fact of the server, not of anyone */
     int64_t org;
-    json_object_set_new(j, "organization_required",
-                        json_boolean(rf_store_org_find(a->store, NULL, &org, &err) ==
-                                     RF_ECONFLICT));
+    json_object_set_new(
+        j, "organization_required",
+        json_boolean(rf_store_org_find(a->store, NULL, &org, &err) == RF_ECONFLICT));
     return j;
 }
 

@@ -60,10 +60,9 @@ static rf_status pg_org_name(struct rf_store *bs, int64_t id, char **name, struc
 static rf_status pg_org_create(struct rf_store *bs, const char *name, int64_t *id,
                                struct rf_err *err)
 {
-    rf_status rc =
-        rf_pg_one_row(rf_pg_of(bs), err, "create organization", rf_pg_id_fn, id,
-                      "INSERT INTO orgs(name, created) VALUES ($1, $2) RETURNING id", "ti", name,
-                      rf_pg_now_s());
+    rf_status rc = rf_pg_one_row(rf_pg_of(bs), err, "create organization", rf_pg_id_fn, id,
+                                 "INSERT INTO orgs(name, created) VALUES ($1, $2) RETURNING id",
+                                 "ti", name, rf_pg_now_s());
     if (rc == RF_ECONFLICT)
         rf_err_set(err, rc, "an organization named '%s' already exists", name);
     return rc;
@@ -169,8 +168,14 @@ static rf_status auth_fn(struct pconn *cn, const PGresult *r, void *out, struct 
     a->candidate_id = rf_pg_col_int(r, 0, 1, 0);
     a->csrf = rf_pg_col_text(r, 0, 2, &oom);
     a->expires = rf_pg_col_int(r, 0, 3, 0);
-    if (!a->csrf)
+    a->org_id = rf_pg_col_int(r, 0, 4, 0);
+    a->role = rf_pg_col_text(r, 0, 5, &oom);
+    if (!a->csrf || !a->role) {
+        free(a->csrf);
+        free(a->role);
+        memset(a, 0, sizeof *a);
         return rf_err_set(err, RF_ENOMEM, "store: out of memory");
+    }
     return RF_OK;
 }
 
@@ -178,10 +183,16 @@ static rf_status pg_auth_get(struct rf_store *bs, const char *token_hash, int64_
                              struct rf_auth *a, struct rf_err *err)
 {
     memset(a, 0, sizeof *a);
-    return rf_pg_one_row(rf_pg_of(bs), err, "login session", auth_fn, a,
-                         "SELECT coalesce(user_id, 0), coalesce(candidate_id, 0), csrf, expires "
-                         "FROM auth WHERE token_hash = $1 AND expires >= $2",
-                         "ti", token_hash, now);
+    return rf_pg_one_row(
+        rf_pg_of(bs), err, "login session", auth_fn, a,
+        "SELECT coalesce(a.user_id, 0), coalesce(a.candidate_id, 0), a.csrf, a.expires, "
+        "coalesce(u.org_id, c.org_id, 0), coalesce(u.role, 'candidate') FROM auth a "
+        "LEFT JOIN users u ON u.id = a.user_id "
+        "LEFT JOIN candidates c ON c.id = a.candidate_id "
+        "WHERE a.token_hash = $1 AND a.expires >= $2 "
+        "AND (a.user_id IS NULL OR u.id IS NOT NULL) "
+        "AND (a.candidate_id IS NULL OR c.id IS NOT NULL)",
+        "ti", token_hash, now);
 }
 
 static rf_status pg_auth_delete(struct rf_store *bs, const char *token_hash, struct rf_err *err)

@@ -202,8 +202,14 @@ static rf_status auth_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
     a->candidate_id = sqlite3_column_int64(st, 1);
     a->csrf = rf_sq_col_text(st, 2, &oom);
     a->expires = sqlite3_column_int64(st, 3);
-    if (!a->csrf)
+    a->org_id = sqlite3_column_int64(st, 4);
+    a->role = rf_sq_col_text(st, 5, &oom);
+    if (!a->csrf || !a->role) {
+        free(a->csrf);
+        free(a->role);
+        memset(a, 0, sizeof *a);
         return rf_err_set(err, RF_ENOMEM, "store: out of memory");
+    }
     return RF_OK;
 }
 
@@ -212,10 +218,16 @@ static rf_status sq_auth_get(struct rf_store *bs, const char *token_hash, int64_
 {
     struct sq_store *s = (struct sq_store *)bs;
     memset(a, 0, sizeof *a);
-    return rf_sq_get(s, err, "login session", auth_fn, a,
-                     "SELECT coalesce(user_id, 0), coalesce(candidate_id, 0), csrf, "
-                     "expires FROM auth WHERE token_hash = ? AND expires >= ?",
-                     "ti", token_hash, now);
+    return rf_sq_get(
+        s, err, "login session", auth_fn, a,
+        "SELECT coalesce(a.user_id, 0), coalesce(a.candidate_id, 0), a.csrf, a.expires, "
+        "coalesce(u.org_id, c.org_id, 0), coalesce(u.role, 'candidate') FROM auth a "
+        "LEFT JOIN users u ON u.id = a.user_id "
+        "LEFT JOIN candidates c ON c.id = a.candidate_id "
+        "WHERE a.token_hash = ? AND a.expires >= ? "
+        "AND (a.user_id IS NULL OR u.id IS NOT NULL) "
+        "AND (a.candidate_id IS NULL OR c.id IS NOT NULL)",
+        "ti", token_hash, now);
 }
 
 static rf_status sq_auth_delete(struct rf_store *bs, const char *token_hash, struct rf_err *err)

@@ -421,6 +421,7 @@ void rf_store_user_cleanup(struct rf_user *u)
 void rf_store_auth_cleanup(struct rf_auth *a)
 {
     free(a->csrf);
+    free(a->role);
     memset(a, 0, sizeof *a);
 }
 

@@ -106,11 +106,17 @@ struct rf_auth {
     int64_t candidate_id; /* 0 for a staff session */
     char *csrf;
     int64_t expires;      /* unix seconds */
+    /* Filled by rf_store_auth_get from the session's owner in the same query
+     * (one round trip a request): the organization (0: open practice) and,
+     * for staff, the account's role ("candidate" for a candidate). */
+    int64_t org_id;
+    char *role;
 };
 void rf_store_auth_cleanup(struct rf_auth *a);
 rf_status rf_store_auth_create(struct rf_store *s, const char *token_hash,
                                const struct rf_auth *a, struct rf_err *err);
-/* RF_ENOTFOUND when absent or expired at time now. */
+/* RF_ENOTFOUND when absent, expired at time now, or its account or
+ * candidate is gone. */
 rf_status rf_store_auth_get(struct rf_store *s, const char *token_hash, int64_t now,
                             struct rf_auth *a, struct rf_err *err);
 rf_status rf_store_auth_delete(struct rf_store *s, const char *token_hash, struct rf_err *err);

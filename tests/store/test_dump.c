@@ -41,7 +41,7 @@ static void fill(struct rf_store *s)
     cr_assert_eq(rf_store_user_create(s, org, "Ann@x.org", "Ann", "admin", "h$1", &uid, &err),
                  RF_OK);
     cr_assert_eq(rf_store_candidate_create(s, org, "Bea 日本", NULL, &cand, &err), RF_OK);
-    struct rf_auth a = {uid, 0, "csrf", 4102444800};
+    struct rf_auth a = {uid, 0, "csrf", 4102444800, 0, NULL};
     cr_assert_eq(rf_store_auth_create(s, "tokA", &a, &err), RF_OK);
     struct rf_posting p = {0, org, uid, "MLE", "line1\nline2\ttab", NULL, 0};
     cr_assert_eq(rf_store_posting_create(s, &p, &pid, &err), RF_OK);

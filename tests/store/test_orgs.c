@@ -94,7 +94,7 @@ Test(orgs, migration_keeps_accounts_and_what_refers_to_them)
                  RF_OK);
     cr_assert_eq(rf_store_user_create(st, acme, "bob@x.org", "Bob", "recruiter", "hb", &bob, &err),
                  RF_OK);
-    struct rf_auth a = {bob, 0, "csrf-b", 4000000000};
+    struct rf_auth a = {bob, 0, "csrf-b", 4000000000, 0, NULL};
     cr_assert_eq(rf_store_auth_create(st, "tok-bob", &a, &err), RF_OK, "%s", err.msg);
     struct rf_posting p = {0, acme, bob, "MLE", "Requirements: PyTorch", "{}", 0};
     cr_assert_eq(rf_store_posting_create(st, &p, &post, &err), RF_OK);

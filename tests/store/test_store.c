@@ -180,12 +180,23 @@ Test(store, login_sessions_expire)
     int64_t org, uid;
     cr_assert_eq(rf_store_org_create(st, "Acme", &org, &err), RF_OK);
     cr_assert_eq(rf_store_user_create(st, org, "a@x", "A", "admin", "h", &uid, &err), RF_OK);
-    struct rf_auth a = {uid, 0, "csrf1", 2000};
+    struct rf_auth a = {uid, 0, "csrf1", 2000, 0, NULL};
     cr_assert_eq(rf_store_auth_create(st, "tok1", &a, &err), RF_OK, "%s", err.msg);
     struct rf_auth g;
     cr_assert_eq(rf_store_auth_get(st, "tok1", 1999, &g, &err), RF_OK);
     cr_assert_eq(g.user_id, uid);
     cr_assert_str_eq(g.csrf, "csrf1");
+    cr_assert_eq(g.org_id, org, "the owner's organization comes with the session");
+    cr_assert_str_eq(g.role, "admin");
+    rf_store_auth_cleanup(&g);
+    /* a candidate's session: the candidate's organization, role "candidate" */
+    int64_t cand;
+    cr_assert_eq(rf_store_candidate_create(st, org, "Cy", NULL, &cand, &err), RF_OK, "%s", err.msg);
+    struct rf_auth ca = {0, cand, "csrf2", 2000, 0, NULL};
+    cr_assert_eq(rf_store_auth_create(st, "tokc", &ca, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(rf_store_auth_get(st, "tokc", 1999, &g, &err), RF_OK, "%s", err.msg);
+    cr_assert(g.candidate_id == cand && g.user_id == 0 && g.org_id == org);
+    cr_assert_str_eq(g.role, "candidate");
     rf_store_auth_cleanup(&g);
     cr_assert_eq(rf_store_auth_get(st, "tok1", 2001, &g, &err), RF_ENOTFOUND, "expired");
     cr_assert_eq(rf_store_auth_get(st, "tok2", 0, &g, &err), RF_ENOTFOUND);
