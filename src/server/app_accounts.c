@@ -174,7 +174,7 @@ rf_status rf_app_principal(struct rf_app *a, const char *token, struct rf_princi
         snprintf(p->role, sizeof p->role, "candidate");
     }
     rf_store_auth_cleanup(&au);
-    return rc;
+    return RF_OK;
 }
 
 rf_status rf_app_logout(struct rf_app *a, const char *token, struct rf_err *err)
