@@ -181,6 +181,24 @@ struct rf_store_ops {
     rf_status (*review_run_latest)(struct rf_store *s, const char *kind, struct rf_review_run *r,
                                    struct rf_err *err);
 
+    /* issue 17: interviewer assignments and scorecards */
+    rf_status (*assignment_add)(struct rf_store *s, const struct rf_assignment *a, int64_t *id,
+                                struct rf_err *err);
+    rf_status (*assignment_get)(struct rf_store *s, int64_t id, struct rf_assignment *a,
+                                struct rf_err *err);
+    rf_status (*assignments_list)(struct rf_store *s, int64_t org_id, int64_t invite_id,
+                                  int64_t interviewer_id,
+                                  void (*fn)(void *ud, const struct rf_assignment *a), void *ud,
+                                  struct rf_err *err);
+    rf_status (*scorecard_save)(struct rf_store *s, const struct rf_scorecard_save *w,
+                                char state[16], struct rf_err *err);
+    rf_status (*scorecard_edits_list)(struct rf_store *s, int64_t assignment_id,
+                                      void (*fn)(void *ud, const struct rf_scorecard_edit *e),
+                                      void *ud, struct rf_err *err);
+    rf_status (*users_list)(struct rf_store *s, int64_t org_id,
+                            void (*fn)(void *ud, const struct rf_user *u), void *ud,
+                            struct rf_err *err);
+
     /* issue 20: limits shared by the processes on the store */
     rf_status (*limits_take)(struct rf_store *s, double now, int strict,
                              struct rf_store_take *v, size_t n, struct rf_err *err);

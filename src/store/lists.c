@@ -150,3 +150,40 @@ static void review_decision_clean(void *rec)
 
 const struct rf_store_read rf_store_read_review_decision = {review_decision_call,
                                                             review_decision_clean};
+
+static void assignment_call(const struct rf_store_cb *c, const void *rec)
+{
+    ((void (*)(void *, const struct rf_assignment *))c->fn)(c->ud, rec);
+}
+
+static void assignment_clean(void *rec)
+{
+    rf_store_assignment_cleanup(rec);
+}
+
+const struct rf_store_read rf_store_read_assignment = {assignment_call, assignment_clean};
+
+static void scorecard_edit_call(const struct rf_store_cb *c, const void *rec)
+{
+    ((void (*)(void *, const struct rf_scorecard_edit *))c->fn)(c->ud, rec);
+}
+
+static void scorecard_edit_clean(void *rec)
+{
+    rf_store_scorecard_edit_cleanup(rec);
+}
+
+const struct rf_store_read rf_store_read_scorecard_edit = {scorecard_edit_call,
+                                                           scorecard_edit_clean};
+
+static void user_call(const struct rf_store_cb *c, const void *rec)
+{
+    ((void (*)(void *, const struct rf_user *))c->fn)(c->ud, rec);
+}
+
+static void user_clean(void *rec)
+{
+    rf_store_user_cleanup(rec);
+}
+
+const struct rf_store_read rf_store_read_user = {user_call, user_clean};

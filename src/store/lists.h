@@ -49,5 +49,9 @@ extern const struct rf_store_read rf_store_read_team_assessment;
 /* struct rf_bank_revision, rf_review_decision (each freed by its cleanup) */
 extern const struct rf_store_read rf_store_read_bank_revision;
 extern const struct rf_store_read rf_store_read_review_decision;
+/* struct rf_assignment, rf_scorecard_edit, rf_user (each freed by its cleanup) */
+extern const struct rf_store_read rf_store_read_assignment;
+extern const struct rf_store_read rf_store_read_scorecard_edit;
+extern const struct rf_store_read rf_store_read_user;
 
 #endif

@@ -130,6 +130,29 @@ const char *const rf_pg_migrations[] = {
     "  fit_key BIGINT NOT NULL, finished BIGINT NOT NULL, summary BYTEA NOT NULL,"
     "  PRIMARY KEY (posting_id, test_id));"
     "CREATE INDEX test_fits_test ON test_fits(test_id);",
+    /* 11: interviews (sqlite_schema.c 11); the role's CHECK replaced in place */
+    "ALTER TABLE users DROP CONSTRAINT IF EXISTS users_role_check;"
+    "ALTER TABLE users ADD CONSTRAINT users_role_check"
+    "  CHECK (role IN ('admin', 'recruiter', 'interviewer'));"
+    "CREATE TABLE interview_assignments (id " ID ","
+    "  org_id BIGINT NOT NULL REFERENCES orgs(id),"
+    "  invite_id BIGINT NOT NULL REFERENCES invites(id), round TEXT NOT NULL,"
+    "  slot BIGINT NOT NULL CHECK (slot >= 1),"
+    "  interviewer_id BIGINT NOT NULL REFERENCES users(id),"
+    "  created_by BIGINT REFERENCES users(id), created BIGINT NOT NULL,"
+    "  UNIQUE (invite_id, round, slot, interviewer_id));"
+    "CREATE INDEX interview_assignments_org ON interview_assignments(org_id, invite_id);"
+    "CREATE INDEX interview_assignments_interviewer ON interview_assignments(interviewer_id);"
+    "CREATE TABLE scorecards ("
+    "  assignment_id BIGINT PRIMARY KEY REFERENCES interview_assignments(id),"
+    "  scores TEXT NOT NULL, notes TEXT NOT NULL, recommendation TEXT,"
+    "  state TEXT NOT NULL CHECK (state IN ('draft', 'submitted', 'locked')),"
+    "  updated BIGINT NOT NULL, submitted BIGINT NOT NULL DEFAULT 0);"
+    "CREATE TABLE scorecard_edits (id " ID ","
+    "  assignment_id BIGINT NOT NULL REFERENCES interview_assignments(id),"
+    "  user_id BIGINT REFERENCES users(id), at BIGINT NOT NULL, action TEXT NOT NULL,"
+    "  state TEXT, scores TEXT, notes TEXT, recommendation TEXT);"
+    "CREATE INDEX scorecard_edits_assignment ON scorecard_edits(assignment_id);",
 };
 
 const size_t rf_pg_nmigrations = sizeof rf_pg_migrations / sizeof rf_pg_migrations[0];

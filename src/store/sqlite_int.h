@@ -16,7 +16,7 @@
 #include "store/backend.h"
 #include "store/lists.h"
 
-#define NSTMT 96
+#define NSTMT 160
 
 /* One SQLite connection, used under its mutex, with its statement cache. */
 struct sq_store;
@@ -176,5 +176,9 @@ void rf_sq_limits_ops(struct rf_store_ops *ops);
 /* ---- sqlite_review.c: bank revisions and the review queue (issue 19) ---- */
 
 void rf_sq_review_ops(struct rf_store_ops *ops);
+
+/* ---- sqlite_interviews.c: interviewer assignments, scorecards, accounts of an organization ---- */
+
+void rf_sq_interviews_ops(struct rf_store_ops *ops);
 
 #endif /* RF_STORE_SQLITE_INT_H */

@@ -173,6 +173,46 @@ const char *const rf_sqlite_migrations[] = {
     "  fit_key INTEGER NOT NULL, finished INTEGER NOT NULL, summary BLOB NOT NULL,"
     "  PRIMARY KEY (posting_id, test_id)) WITHOUT ROWID;"
     "CREATE INDEX test_fits_test ON test_fits(test_id);",
+    /* 11: interviews (issue 17, docs/interviews.md "Scorecards in the
+     * product"). users: a third staff role, 'interviewer', who sees only the
+     * candidates assigned to them (users rebuilt for its CHECK, every row and
+     * id kept, as migration 6). interview_assignments: an interviewer of the
+     * organization on one held round (a round kit's or take-home's id, and
+     * which holding of it: slot 1..) of a candidate (an invite of the
+     * organization). scorecards: at most one per assignment: a score per
+     * criterion (JSON object {criterion: point}), evidence notes, a
+     * recommendation; state draft (its interviewer's alone), submitted (final),
+     * locked (every interviewer of that held round has submitted).
+     * scorecard_edits: every save of a scorecard, by whom and when, with the
+     * content it replaced (NULL state: there was none). */
+    "CREATE TABLE users_new (id INTEGER PRIMARY KEY,"
+    "  org_id INTEGER NOT NULL REFERENCES orgs(id), email TEXT NOT NULL COLLATE NOCASE,"
+    "  name TEXT NOT NULL,"
+    "  role TEXT NOT NULL CHECK (role IN ('admin', 'recruiter', 'interviewer')),"
+    "  pw_hash TEXT NOT NULL, created INTEGER NOT NULL, UNIQUE (org_id, email));"
+    "INSERT INTO users_new(id, org_id, email, name, role, pw_hash, created)"
+    "  SELECT id, org_id, email, name, role, pw_hash, created FROM users;"
+    "DROP TABLE users;"
+    "ALTER TABLE users_new RENAME TO users;"
+    "CREATE TABLE interview_assignments (id INTEGER PRIMARY KEY,"
+    "  org_id INTEGER NOT NULL REFERENCES orgs(id),"
+    "  invite_id INTEGER NOT NULL REFERENCES invites(id), round TEXT NOT NULL,"
+    "  slot INTEGER NOT NULL CHECK (slot >= 1),"
+    "  interviewer_id INTEGER NOT NULL REFERENCES users(id),"
+    "  created_by INTEGER REFERENCES users(id), created INTEGER NOT NULL,"
+    "  UNIQUE (invite_id, round, slot, interviewer_id));"
+    "CREATE INDEX interview_assignments_org ON interview_assignments(org_id, invite_id);"
+    "CREATE INDEX interview_assignments_interviewer ON interview_assignments(interviewer_id);"
+    "CREATE TABLE scorecards ("
+    "  assignment_id INTEGER PRIMARY KEY REFERENCES interview_assignments(id),"
+    "  scores TEXT NOT NULL, notes TEXT NOT NULL, recommendation TEXT,"
+    "  state TEXT NOT NULL CHECK (state IN ('draft', 'submitted', 'locked')),"
+    "  updated INTEGER NOT NULL, submitted INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE scorecard_edits (id INTEGER PRIMARY KEY,"
+    "  assignment_id INTEGER NOT NULL REFERENCES interview_assignments(id),"
+    "  user_id INTEGER REFERENCES users(id), at INTEGER NOT NULL, action TEXT NOT NULL,"
+    "  state TEXT, scores TEXT, notes TEXT, recommendation TEXT);"
+    "CREATE INDEX scorecard_edits_assignment ON scorecard_edits(assignment_id);",
 };
 
 const size_t rf_sqlite_nmigrations = sizeof rf_sqlite_migrations / sizeof rf_sqlite_migrations[0];

@@ -467,6 +467,72 @@ void rf_store_posting_edit_cleanup(struct rf_posting_edit *e)
     memset(e, 0, sizeof *e);
 }
 
+/* ---- interviews ---- */
+
+rf_status rf_store_assignment_add(struct rf_store *s, const struct rf_assignment *a, int64_t *id,
+                                  struct rf_err *err)
+{
+    return s->ops->assignment_add(s, a, id, err);
+}
+
+rf_status rf_store_assignment_get(struct rf_store *s, int64_t id, struct rf_assignment *a,
+                                  struct rf_err *err)
+{
+    return s->ops->assignment_get(s, id, a, err);
+}
+
+rf_status rf_store_assignments_list(struct rf_store *s, int64_t org_id, int64_t invite_id,
+                                    int64_t interviewer_id,
+                                    void (*fn)(void *ud, const struct rf_assignment *a), void *ud,
+                                    struct rf_err *err)
+{
+    return s->ops->assignments_list(s, org_id, invite_id, interviewer_id, fn, ud, err);
+}
+
+rf_status rf_store_scorecard_save(struct rf_store *s, const struct rf_scorecard_save *w,
+                                  char state[16], struct rf_err *err)
+{
+    char tmp[16];
+    return s->ops->scorecard_save(s, w, state ? state : tmp, err);
+}
+
+rf_status rf_store_scorecard_edits_list(struct rf_store *s, int64_t assignment_id,
+                                        void (*fn)(void *ud, const struct rf_scorecard_edit *e),
+                                        void *ud, struct rf_err *err)
+{
+    return s->ops->scorecard_edits_list(s, assignment_id, fn, ud, err);
+}
+
+rf_status rf_store_users_list(struct rf_store *s, int64_t org_id,
+                              void (*fn)(void *ud, const struct rf_user *u), void *ud,
+                              struct rf_err *err)
+{
+    return s->ops->users_list(s, org_id, fn, ud, err);
+}
+
+void rf_store_assignment_cleanup(struct rf_assignment *a)
+{
+    free(a->round);
+    free(a->interviewer);
+    free(a->email);
+    free(a->state);
+    free(a->scores);
+    free(a->notes);
+    free(a->recommendation);
+    memset(a, 0, sizeof *a);
+}
+
+void rf_store_scorecard_edit_cleanup(struct rf_scorecard_edit *e)
+{
+    free(e->user);
+    free(e->action);
+    free(e->state);
+    free(e->scores);
+    free(e->notes);
+    free(e->recommendation);
+    memset(e, 0, sizeof *e);
+}
+
 /* ---- teams ---- */
 
 rf_status rf_store_team_create(struct rf_store *s, const struct rf_team *t, int64_t *id,

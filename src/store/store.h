@@ -71,7 +71,7 @@ rf_status rf_store_setting_swap(struct rf_store *s, const char *key, const char 
 /* ---- organizations and users ---- */
 struct rf_user {
     int64_t id, org_id;
-    char *email, *name, *role, *pw_hash; /* role: "admin" or "recruiter" */
+    char *email, *name, *role, *pw_hash; /* role: "admin", "recruiter" or "interviewer" */
 };
 void rf_store_user_cleanup(struct rf_user *u);
 
@@ -409,6 +409,84 @@ rf_status rf_store_team_assessment_add(struct rf_store *s, const struct rf_team_
 rf_status rf_store_team_assessments_list(struct rf_store *s, int64_t team_id,
                                          void (*fn)(void *ud, const struct rf_team_assessment *a),
                                          void *ud, struct rf_err *err);
+
+/* ---- interviews (issue 17; docs/interviews.md "Scorecards in the product") ----
+ * An assignment puts an interviewer (an account of role "interviewer") on
+ * one held round of a candidate (an invite of the organization): the round
+ * is a round kit's or take-home's id, slot which holding of it (1..; a
+ * research scientist's four research-design rounds are slots 1..4). Each
+ * assignment has at most one scorecard, saved by its interviewer as a draft
+ * any number of times, then submitted once: "submitted" is final, and when
+ * every interviewer of that held round (invite, round, slot) has submitted
+ * their scorecards are "locked" together. Every save is kept with its
+ * author, its time and the content it replaced. The caller checks who may
+ * do what; the store keeps the states' order. */
+struct rf_assignment {
+    int64_t id, org_id, invite_id, interviewer_id, created_by, created;
+    char *round;
+    int64_t slot;
+    /* read only: the interviewer's name and address */
+    char *interviewer, *email;
+    /* read only, its scorecard: state NULL when none was saved yet */
+    char *state;          /* "draft", "submitted" or "locked" */
+    char *scores;         /* JSON object {"criterion": point, ...} */
+    char *notes;          /* evidence notes */
+    char *recommendation; /* may be NULL */
+    int64_t updated, submitted; /* unix seconds (submitted 0: not yet) */
+};
+void rf_store_assignment_cleanup(struct rf_assignment *a);
+/* Stores assignment a (its org_id, invite_id, round, slot, interviewer_id,
+ * created_by); *id. RF_ECONFLICT when that interviewer has that held round
+ * already, or the held round is locked (nothing stored then). */
+rf_status rf_store_assignment_add(struct rf_store *s, const struct rf_assignment *a, int64_t *id,
+                                  struct rf_err *err);
+/* The assignment with its scorecard (RF_ENOTFOUND when none). */
+rf_status rf_store_assignment_get(struct rf_store *s, int64_t id, struct rf_assignment *a,
+                                  struct rf_err *err);
+/* Calls fn for each assignment of the organization (with its scorecard),
+ * of one invite (invite_id; 0: all) and one interviewer (interviewer_id; 0:
+ * all), by invite, round, slot, then in the order made. */
+rf_status rf_store_assignments_list(struct rf_store *s, int64_t org_id, int64_t invite_id,
+                                    int64_t interviewer_id,
+                                    void (*fn)(void *ud, const struct rf_assignment *a), void *ud,
+                                    struct rf_err *err);
+
+/* One save of a scorecard. */
+struct rf_scorecard_save {
+    int64_t assignment_id, user_id; /* user: who saves it (recorded in its history) */
+    const char *scores, *notes, *recommendation; /* recommendation may be NULL */
+    int submit; /* 1: submitted with this save (final) */
+};
+/* Saves the assignment's scorecard as a draft or, with submit, submits it;
+ * records the save in its history (author, time, the content replaced) and,
+ * when this submission completes its held round, locks the round's
+ * scorecards; one transaction. *state (may be NULL) gets the state after:
+ * "draft", "submitted" or "locked". RF_ECONFLICT when the scorecard is
+ * submitted already, RF_ENOTFOUND when the assignment does not exist:
+ * nothing stored then. */
+rf_status rf_store_scorecard_save(struct rf_store *s, const struct rf_scorecard_save *w,
+                                  char state[16], struct rf_err *err);
+
+/* A save of a scorecard as its history keeps it: who (user: the address,
+ * NULL when the account is gone), when, "save" or "submit", and the content
+ * it replaced (state NULL, with scores, notes and recommendation, when the
+ * scorecard had none before). */
+struct rf_scorecard_edit {
+    int64_t id, assignment_id, user_id, at;
+    char *user, *action;
+    char *state, *scores, *notes, *recommendation;
+};
+void rf_store_scorecard_edit_cleanup(struct rf_scorecard_edit *e);
+/* Calls fn for each save of the assignment's scorecard, oldest first. */
+rf_status rf_store_scorecard_edits_list(struct rf_store *s, int64_t assignment_id,
+                                        void (*fn)(void *ud, const struct rf_scorecard_edit *e),
+                                        void *ud, struct rf_err *err);
+
+/* Calls fn for each account of the organization, oldest first (pw_hash
+ * included: the caller never shows it). */
+rf_status rf_store_users_list(struct rf_store *s, int64_t org_id,
+                              void (*fn)(void *ud, const struct rf_user *u), void *ud,
+                              struct rf_err *err);
 
 /* ---- bank versions ---- */
 /* Records the bank loaded at start (content hash, item count) if new; *id is its row. */

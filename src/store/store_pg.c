@@ -351,4 +351,5 @@ static void ops_init(struct rf_store_ops *ops)
     rf_pg_teams_ops(ops);
     rf_pg_limits_ops(ops);
     rf_pg_review_ops(ops);
+    rf_pg_interviews_ops(ops);
 }
