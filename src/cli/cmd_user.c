@@ -10,8 +10,8 @@
 #include "store/store.h"
 
 static const char usage[] =
-    "usage: rolefit user add --email EMAIL --name NAME [--role admin|recruiter] [--db FILE]\n"
-    "                        [--org NAME] [--org-id N] [--data DIR] [--password-min N]\n\n"
+    "usage: rolefit user add --email EMAIL --name NAME [--role admin|recruiter|interviewer]\n"
+    "                        [--db FILE] [--org NAME] [--org-id N] [--data DIR] [--password-min N]\n\n"
     "Adds an account to the database of `rolefit serve` (default rolefit.db). The password\n"
     "is read from the first line of standard input: at least 12 characters (or\n"
     "--password-min), 5 different ones, not on DIR/common-passwords.txt (--data, default\n"
@@ -50,8 +50,9 @@ int rf_cmd_user(int argc, char **argv)
     }
     if (!email || !name)
         return rf_cli_usage_error("user add", "--email and --name are required");
-    if (strcmp(role, "admin") && strcmp(role, "recruiter"))
-        return rf_cli_usage_error("user add", "--role: expected admin or recruiter, got '%s'",
+    if (strcmp(role, "admin") && strcmp(role, "recruiter") && strcmp(role, "interviewer"))
+        return rf_cli_usage_error("user add",
+                                  "--role: expected admin, recruiter or interviewer, got '%s'",
                                   role);
     size_t org_id = 1, pwmin = RF_PASSWORD_MIN;
     if ((org_id_s &&

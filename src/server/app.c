@@ -150,6 +150,8 @@ rf_status rf_app_open(const struct rf_app_config *cfg, struct rf_app **out, stru
         rc = rf_careers_load(cfg->data_dir, &a->car, err);
     if (!rc)
         rc = rf_app_teams_load(a, err);
+    if (!rc)
+        rc = rf_app_interviews_load(a, err);
     if (!rc) {
         char path[4096];
         snprintf(path, sizeof path, "%s/common-passwords.txt", cfg->data_dir);
@@ -207,6 +209,7 @@ void rf_app_close(struct rf_app *a)
     rf_bank_cleanup(&a->bank);
     rf_team_spec_cleanup(&a->team);
     rf_readiness_cleanup(&a->readiness);
+    rf_app_interviews_free(a);
     rf_careers_cleanup(&a->car);
     rf_auth_pwpolicy_cleanup(&a->pw);
     free(a);

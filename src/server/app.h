@@ -55,7 +55,7 @@ struct rf_app_config {
 /* Who is calling: from the cookie session, or nobody. */
 struct rf_principal {
     int64_t user_id, org_id, candidate_id;
-    char role[16];   /* "admin", "recruiter", "candidate" or "" (anonymous) */
+    char role[16];   /* "admin", "recruiter", "interviewer", "candidate" or "" (anonymous) */
     char csrf[RF_TOKEN_LEN];
 };
 
@@ -113,9 +113,53 @@ rf_status rf_app_logout(struct rf_app *a, const char *token, struct rf_err *err)
 /* {"user": {...}} or {"candidate": id} or {} for anonymous, plus csrf and practice flag. */
 json_t *rf_app_me(struct rf_app *a, const struct rf_principal *p);
 
-/* Admin: adds a recruiter or admin to the admin's organization. */
+/* Adds an account to the caller's organization: an admin adds a recruiter,
+ * an admin or an interviewer ({"role"}, default recruiter); a recruiter
+ * adds interviewers only. */
 rf_status rf_app_user_add(struct rf_app *a, const struct rf_principal *p, const json_t *req,
                           json_t **out, struct rf_app_error *e);
+
+/* ---- interviews (app_interviews.c; issue 17, docs/interviews.md "Scorecards
+ * in the product") ----
+ * Staff add interviewers (rf_app_user_add, role "interviewer": a recruiter
+ * may add interviewers only) and assign them to a candidate's held rounds;
+ * an interviewer sees only the candidates assigned to them. 404 for anyone
+ * who may not see the candidate or assignment (another organization's
+ * staff or interviewer, an interviewer not assigned, a candidate).
+ * rf_app_interviewers: {"interviewers": [{"id", "name", "email"}]} (staff).
+ * rf_app_assignment_add: {"invite", "round" (a round kit's or take-home's
+ * id), "slot" (1.., default 1), "interviewer" (an interviewer's id)} (staff);
+ * 400 naming the field, 404 "invite" / "interviewer" of another
+ * organization, 409 already assigned or the held round locked.
+ * rf_app_assignments: {"assignments": [...]}: staff every one of the
+ * organization, an interviewer theirs; each with its scorecard's state,
+ * never its content.
+ * rf_app_interview_get: candidate id (an invite) with its assignments, the
+ * kits of their rounds, the scale and the recommendations; a scorecard's
+ * content is shown to its interviewer, to staff once submitted, and to the
+ * other interviewers of its held round once theirs is submitted too; an
+ * interviewer sees only the held rounds they are on.
+ * rf_app_scorecard_save: the caller's scorecard of candidate id: {"round",
+ * "slot" (default 1), "scores": {"criterion": point}, "notes",
+ * "recommendation": "strong_no" | "no" | "yes" | "strong_yes", "submit":
+ * bool}; a draft may be partial, a submission scores every criterion and
+ * recommends. 400 naming the field (a score off the scale: "scores"), 403
+ * "round" when that held round is not assigned to the caller, 409 "submit"
+ * when submitted already; nothing stored then.
+ * rf_app_scorecard_history: every save of assignment id's scorecard with
+ * its author, time and the content it replaced (staff, or its interviewer). */
+rf_status rf_app_interviewers(struct rf_app *a, const struct rf_principal *p, json_t **out,
+                              struct rf_app_error *e);
+rf_status rf_app_assignment_add(struct rf_app *a, const struct rf_principal *p, const json_t *req,
+                                json_t **out, struct rf_app_error *e);
+rf_status rf_app_assignments(struct rf_app *a, const struct rf_principal *p, json_t **out,
+                             struct rf_app_error *e);
+rf_status rf_app_interview_get(struct rf_app *a, const struct rf_principal *p, int64_t id,
+                               json_t **out, struct rf_app_error *e);
+rf_status rf_app_scorecard_save(struct rf_app *a, const struct rf_principal *p, int64_t id,
+                                const json_t *req, json_t **out, struct rf_app_error *e);
+rf_status rf_app_scorecard_history(struct rf_app *a, const struct rf_principal *p, int64_t id,
+                                   json_t **out, struct rf_app_error *e);
 
 /* Lists of the catalogue (public). */
 json_t *rf_app_skills(struct rf_app *a);

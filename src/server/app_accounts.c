@@ -220,7 +220,7 @@ json_t *rf_app_me(struct rf_app *a, const struct rf_principal *p)
 rf_status rf_app_user_add(struct rf_app *a, const struct rf_principal *p, const json_t *req,
                           json_t **out, struct rf_app_error *e)
 {
-    if (!p->user_id || strcmp(p->role, "admin") != 0)
+    if (!rf_app_is_staff(p))
         return rf_app_fail(e, RF_EPERM, NULL, "only an admin can add accounts");
     const char *email, *name, *password, *role;
     rf_status rc;
@@ -229,10 +229,16 @@ rf_status rf_app_user_add(struct rf_app *a, const struct rf_principal *p, const 
         (rc = rf_app_req_string(req, "password", 256, &password, e)) ||
         (rc = rf_app_opt_string(req, "role", 16, &role, e)))
         return rc;
+    int admin = strcmp(p->role, "admin") == 0;
     if (!role)
         role = "recruiter";
-    if (strcmp(role, "admin") && strcmp(role, "recruiter"))
-        return rf_app_fail(e, RF_EINVAL, "role", "role must be 'admin' or 'recruiter'");
+    if (strcmp(role, "admin") && strcmp(role, "recruiter") && strcmp(role, "interviewer"))
+        return rf_app_fail(e, RF_EINVAL, "role",
+                           "role must be 'admin', 'recruiter' or 'interviewer'");
+    if (!admin && strcmp(role, "interviewer") != 0)
+        return rf_app_fail(e, RF_EPERM, NULL,
+                           "only an admin can add accounts (a recruiter adds interviewers: "
+                           "role 'interviewer')");
     char ph[RF_PWHASH_LEN];
     if ((rc = new_credentials(a, email, password, ph, e)))
         return rc;

@@ -18,6 +18,7 @@
 #include "base/config.h"
 #include "base/err.h"
 #include "careers/data.h"
+#include "careers/kits.h"
 #include "careers/posting.h"
 #include "careers/profile.h"
 #include "careers/readiness.h"
@@ -25,6 +26,7 @@
 #include "careers/team.h"
 #include "cat/pool.h"
 #include "cat/session.h"
+#include "interview/rater.h"
 #include "irt/quad.h"
 #include "server/app.h"
 #include "server/auth.h"
@@ -42,6 +44,8 @@ struct rf_app {
     struct rf_careers car; /* taxonomy, roles, learning guidance */
     struct rf_team_spec team;        /* what a team is measured against (data/team.json) */
     struct rf_readiness readiness;   /* the ML Test Score (data/readiness.json) */
+    struct rf_kits kits;             /* interview kits (data/interviews.json) */
+    struct rf_iv_bank ivb;           /* their rubrics' criteria as items (interview/rater.h) */
     struct rf_pwpolicy pw; /* what a new password must satisfy */
     struct rf_quad q;
     /* The pools of the bank file (docs/bank-format.md "Pools"): pool holds
@@ -285,6 +289,13 @@ rf_status rf_app_teams_load(struct rf_app *a, struct rf_err *err);
 /* The team section of test t's report for its candidate: {"id", "name",
  * "shared"} when t was taken from a team member's invite, else NULL. */
 json_t *rf_app_team_of_test(struct rf_app *a, const struct rf_test *t);
+
+/* ---- interviews (app_interviews.c) ---- */
+
+/* Loads data_dir's interviews.json into a->kits and its criteria into
+ * a->ivb (after the careers data); rf_app_interviews_free releases them. */
+rf_status rf_app_interviews_load(struct rf_app *a, struct rf_err *err);
+void rf_app_interviews_free(struct rf_app *a);
 
 /* ---- postings (app_postings.c) ---- */
 

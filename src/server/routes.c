@@ -726,6 +726,12 @@ static const struct op_report op_team_report_html = {rf_app_team_report, NULL};
 static const struct op_report op_test_report_html = {NULL, rf_app_test_report_lang};
 
 static const struct op_body op_users_add = {rf_app_user_add, 201};
+static const struct op_plain op_interviewers = {rf_app_interviewers};
+static const struct op_body op_assignment_add = {rf_app_assignment_add, 201};
+static const struct op_plain op_assignments = {rf_app_assignments};
+static const struct op_id op_interview_get = {.fn = rf_app_interview_get};
+static const struct op_id_body op_scorecard_save = {rf_app_scorecard_save, 200};
+static const struct op_id op_scorecard_history = {.fn = rf_app_scorecard_history};
 static const struct op_body op_invite_create = {rf_app_invite_create, 201};
 static const struct op_plain op_bank = {rf_app_bank_overview};
 static const struct op_plain op_review = {rf_app_review};
@@ -786,6 +792,12 @@ static const struct rf_route routes[] = {
     {"GET", "/api/teams/:id/report", h_id, &op_team_report, 0},
     {"GET", "/api/teams/:id/report.html", h_report_html, &op_team_report_html, 0},
     {"POST", "/api/tests/:id/share", h_id_body, &op_test_share, 0},
+    {"GET", "/api/interviewers", h_plain, &op_interviewers, 0},
+    {"POST", "/api/assignments", h_body, &op_assignment_add, 0},
+    {"GET", "/api/assignments", h_plain, &op_assignments, 0},
+    {"GET", "/api/assignments/:id/history", h_id, &op_scorecard_history, 0},
+    {"GET", "/api/interviews/:id", h_id, &op_interview_get, 0},
+    {"PUT", "/api/interviews/:id/scorecard", h_id_body, &op_scorecard_save, 0},
 };
 
 /* GET /api/postings/ID/ranking[?scope=posting|org][&offset=N][&limit=N]: a

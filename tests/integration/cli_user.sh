@@ -25,6 +25,6 @@ expect_oneline "no such organization" 1 "no organization 9 \\(--org-id\\)" sh -c
 expect_oneline "--org with --org-id" 2 "--org and --org-id exclude each other" sh -c "echo 'long enough pass' | $RF user add --db $DB --email b@x.test --name B --org Other --org-id 1"
 expect_oneline "no password" 2 "no password on standard input" sh -c "$RF user add --db $DB --email b@x.test --name B </dev/null"
 expect_oneline "missing name" 2 "--email and --name are required" $RF user add --db "$DB" --email b@x.test
-expect_oneline "bad role" 2 "--role: expected admin or recruiter" $RF user add --db "$DB" --email b@x.test --name B --role boss
+expect_oneline "bad role" 2 "--role: expected admin, recruiter or interviewer" $RF user add --db "$DB" --email b@x.test --name B --role boss
 expect_oneline "no subcommand" 2 "expected 'add'" $RF user
 finish

@@ -1,0 +1,297 @@
+#!/usr/bin/env bash
+# Interviews through HTTP against `rolefit serve` (issue 17): a recruiter
+# adds two interviewers and assigns them to a candidate's rounds; each fills
+# a scorecard in a client of their own, sees the other's only after
+# submitting, and cannot submit twice; every save is kept with its author,
+# time and the content it replaced. Every permission: an interviewer sees
+# only the candidates assigned to them (404 for another candidate, another
+# organization, another interviewer's history; 403 for staff pages); an
+# interviewer and an admin of another organization find nothing; bad fields
+# are 4xx naming the field and store nothing. Then the hiring packet and
+# the interviewer calibration report read the submitted scorecards.
+cd "$(dirname "$0")/../.." || exit 1
+source tests/integration/lib.sh
+DB="$TMP/iv.db"
+
+add() { # EMAIL PASSWORD ARGS...: rolefit user add, the password on stdin
+    local email=$1 pw=$2; shift 2
+    echo "$pw" | "$RF" user add --db "$DB" --email "$email" --name "${email%%@*}" "$@" >/dev/null
+}
+add ada@acme.test 'acme admin password 42' --org Acme && ok || bad "Acme's admin"
+add rex@acme.test 'acme recruiter password 42' --org-id 1 && ok || bad "Acme's recruiter"
+add bea@beta.test 'beta admin password 42' --org Beta && ok || bad "Beta's admin"
+add eve@beta.test 'beta interviewer password 42' --org-id 2 --role interviewer && ok ||
+    bad "Beta's interviewer (rolefit user add --role interviewer)"
+
+serve_start "$TMP/serve.log" --db "$DB" --seed 5 --no-practice --rate 0 --answer-rate 0
+[ -n "$PORT" ] && ok || bad "the server did not start: $(cat "$TMP/serve.log")"
+if [ -n "$PORT" ]; then
+    python3 - "$PORT" >"$TMP/iv.out" 2>&1 <<'EOF'
+import http.client, json, sys
+
+port = int(sys.argv[1])
+
+def check(cond, name, detail=""):
+    print(("PASS " if cond else "FAIL ") + name + ("" if cond else " " + str(detail)[:400]))
+
+class Client:
+    def __init__(self):
+        self.cookie = None
+        self.csrf = None
+
+    def do(self, method, path, body=None):
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        h = {"Accept": "application/json"}
+        data = json.dumps(body) if body is not None else None
+        if data is not None:
+            h["Content-Type"] = "application/json"
+        if self.cookie:
+            h["Cookie"] = self.cookie
+        if self.csrf and method != "GET":
+            h["X-CSRF-Token"] = self.csrf
+        c.request(method, path, body=data, headers=h)
+        r = c.getresponse()
+        text = r.read().decode()
+        sc = r.getheader("Set-Cookie")
+        if sc:
+            self.cookie = sc.split(";")[0]
+        try:
+            j = json.loads(text)
+        except ValueError:
+            j = None
+        if isinstance(j, dict) and "csrf" in j:
+            self.csrf = j["csrf"]
+        c.close()
+        return r.status, j
+
+def signin(email, password, org):
+    c = Client()
+    st, j = c.do("POST", "/api/login", {"email": email, "password": password,
+                                        "organization": org})
+    check(st == 200, f"{email} signs in", (st, j))
+    return c
+
+rex = signin("rex@acme.test", "acme recruiter password 42", "Acme")
+bea = signin("bea@beta.test", "beta admin password 42", "Beta")
+eve = signin("eve@beta.test", "beta interviewer password 42", "Beta")
+
+# a recruiter invites interviewers (and only interviewers)
+ids = {}
+for who in ("ann", "bob", "cy"):
+    st, j = rex.do("POST", "/api/users", {"email": f"{who}@acme.test", "name": who.title(),
+                                          "password": f"{who} interviews password 42",
+                                          "role": "interviewer"})
+    check(st == 201 and j["role"] == "interviewer", f"the recruiter adds interviewer {who}",
+          (st, j))
+    ids[who] = j["id"]
+st, j = rex.do("POST", "/api/users", {"email": "r2@acme.test", "name": "R2",
+                                      "password": "r2 recruiter password 42",
+                                      "role": "recruiter"})
+check(st == 403, "a recruiter cannot add a recruiter", (st, j))
+st, j = rex.do("GET", "/api/interviewers")
+check(st == 200 and [x["name"] for x in j["interviewers"]] == ["Ann", "Bob", "Cy"],
+      "the organization's interviewers", (st, j))
+ann = signin("ann@acme.test", "ann interviews password 42", "Acme")
+bob = signin("bob@acme.test", "bob interviews password 42", "Acme")
+st, j = eve.do("GET", "/api/interviewers")
+check(st == 403, "an interviewer does not list interviewers", (st, j))
+
+# candidates: two of Acme, one of Beta
+def invite(c, label):
+    st, j = c.do("POST", "/api/invites", {"role": "ml_engineer", "label": label})
+    check(st == 201, f"invite {label}", (st, j))
+    return j["id"]
+cand_a, cand_b, cand_x = invite(rex, "Cand A"), invite(rex, "Cand B"), invite(bea, "Beta cand")
+
+def assign(c, body):
+    return c.do("POST", "/api/assignments", body)
+
+assigned = {}
+for who, rnd in (("ann", "coding_algorithmic"), ("bob", "coding_algorithmic"),
+                 ("ann", "ml_system_design")):
+    st, j = assign(rex, {"invite": cand_a, "round": rnd, "interviewer": ids[who]})
+    check(st == 201 and j["assignment"]["state"] == "open" and j["assignment"]["slot"] == 1,
+          f"assign {who} to {rnd}", (st, j))
+    assigned[(who, rnd)] = j["assignment"]["id"]
+st, j = assign(rex, {"invite": cand_b, "round": "behavioral", "interviewer": ids["bob"]})
+check(st == 201, "assign bob to Cand B's behavioral", (st, j))
+
+# bad assignments: each 4xx naming its field
+for body, want, field, name in (
+        ({"invite": cand_a, "round": "juggling", "interviewer": ids["ann"]}, 400, "round",
+         "an unknown round"),
+        ({"invite": cand_a, "round": "behavioral", "slot": 0, "interviewer": ids["ann"]}, 400,
+         "slot", "slot 0"),
+        ({"invite": cand_a, "round": "behavioral", "slot": 17, "interviewer": ids["ann"]}, 400,
+         "slot", "slot 17"),
+        ({"invite": cand_a, "round": "behavioral"}, 400, "interviewer", "no interviewer"),
+        ({"invite": cand_x, "round": "behavioral", "interviewer": ids["ann"]}, 404, "invite",
+         "another organization's candidate"),
+        ({"invite": cand_a, "round": "behavioral", "interviewer": 4}, 404, "interviewer",
+         "another organization's interviewer"),
+        ({"invite": cand_a, "round": "behavioral", "interviewer": 2}, 400, "interviewer",
+         "a recruiter is not an interviewer"),
+        ({"invite": cand_a, "round": "coding_algorithmic", "interviewer": ids["ann"]}, 409,
+         "interviewer", "the same assignment twice")):
+    st, j = assign(rex, body)
+    check(st == want and j.get("field") == field, f"assignment refused: {name}", (st, j))
+st, j = assign(ann, {"invite": cand_a, "round": "behavioral", "interviewer": ids["ann"]})
+check(st == 403, "an interviewer cannot assign", (st, j))
+st, j = assign(bea, {"invite": cand_a, "round": "behavioral", "interviewer": ids["ann"]})
+check(st == 404 and j.get("field") == "invite", "another organization's admin cannot assign",
+      (st, j))
+
+# what each sees
+st, j = ann.do("GET", "/api/assignments")
+check(st == 200 and sorted(a["round"] for a in j["assignments"]) ==
+      ["coding_algorithmic", "ml_system_design"] and
+      all(a["label"] == "Cand A" for a in j["assignments"]), "ann's assignments", (st, j))
+st, j = eve.do("GET", "/api/assignments")
+check(st == 200 and j["assignments"] == [], "Beta's interviewer has none", (st, j))
+st, j = rex.do("GET", "/api/assignments")
+check(st == 200 and len(j["assignments"]) == 4, "the recruiter sees all four", (st, j))
+st, j = ann.do("GET", f"/api/interviews/{cand_a}")
+check(st == 200 and j["candidate"]["label"] == "Cand A" and
+      j["scale"] == {"min": 1, "max": 4} and
+      len(j["kits"]["coding_algorithmic"]["criteria"]) == 3 and
+      len(j["kits"]["coding_algorithmic"]["criteria"][0]["anchors"]) == 4 and
+      len(j["kits"]["coding_algorithmic"]["questions"]) >= 3,
+      "ann reads Cand A with the kits of her rounds", (st, j))
+for c, cand, name in ((ann, cand_b, "ann: a candidate not assigned to her"),
+                      (ann, cand_x, "ann: another organization's candidate"),
+                      (eve, cand_a, "Beta's interviewer: Acme's candidate"),
+                      (bea, cand_a, "Beta's admin: Acme's candidate")):
+    st, j = c.do("GET", f"/api/interviews/{cand}")
+    check(st == 404, name + " is 404", (st, j))
+    st, j = c.do("PUT", f"/api/interviews/{cand}/scorecard",
+                 {"round": "behavioral", "scores": {}})
+    check(st == 404, name + ": a scorecard is 404", (st, j))
+for path in ("/api/invites", "/api/postings", "/api/teams", "/api/interviewers"):
+    st, j = ann.do("GET", path)
+    check(st == 403, f"an interviewer is refused staff's {path}", (st, j))
+
+def card(c, cand, body):
+    return c.do("PUT", f"/api/interviews/{cand}/scorecard", body)
+
+def history(c, aid):
+    return c.do("GET", f"/api/assignments/{aid}/history")
+
+a_code = assigned[("ann", "coding_algorithmic")]
+b_code = assigned[("bob", "coding_algorithmic")]
+st, j = card(ann, cand_a, {"round": "coding_algorithmic", "scores": {"approach": 2},
+                           "notes": "first pass"})
+check(st == 200 and j["state"] == "draft", "ann saves a partial draft", (st, j))
+st, j = card(ann, cand_a, {"round": "coding_algorithmic", "scores": {"approach": 3,
+                                                                     "correctness": 3},
+                           "notes": "heap of size k, O(n log k)", "recommendation": "yes"})
+check(st == 200 and j["state"] == "draft", "ann saves it again", (st, j))
+
+# bad scorecards: 4xx naming the field, nothing stored
+st, h0 = history(ann, a_code)
+for body, want, field, name in (
+        ({"round": "coding_algorithmic", "scores": {"approach": 5}}, 400, "scores",
+         "a score above the scale"),
+        ({"round": "coding_algorithmic", "scores": {"approach": 0}}, 400, "scores",
+         "a score below the scale"),
+        ({"round": "coding_algorithmic", "scores": {"approach": "3"}}, 400, "scores",
+         "a score that is not a number"),
+        ({"round": "coding_algorithmic", "scores": {"style": 3}}, 400, "scores",
+         "a criterion not of the rubric"),
+        ({"round": "coding_algorithmic", "scores": [3]}, 400, "scores", "scores not an object"),
+        ({"round": "coding_algorithmic", "scores": {}, "recommendation": "maybe"}, 400,
+         "recommendation", "an unknown recommendation"),
+        ({"round": "coding_algorithmic", "scores": {"approach": 3}, "submit": True,
+          "recommendation": "yes"}, 400, "scores", "a submission that leaves a criterion out"),
+        ({"round": "coding_algorithmic", "scores": {"approach": 3, "correctness": 3,
+                                                    "code_clarity": 3}, "submit": True}, 400,
+         "recommendation", "a submission without a recommendation"),
+        ({"round": "coding_algorithmic", "scores": {}, "submit": "yes"}, 400, "submit",
+         "submit not a boolean"),
+        ({"round": "behavioral", "scores": {"ownership": 3}}, 403, "round",
+         "a round not assigned to her"),
+        ({"round": "coding_algorithmic", "slot": 2, "scores": {}}, 403, "round",
+         "a slot not assigned to her"),
+        ({"round": "juggling", "scores": {}}, 400, "round", "an unknown round")):
+    st, j = card(ann, cand_a, body)
+    check(st == want and j.get("field") == field, f"scorecard refused: {name}", (st, j))
+st, h1 = history(ann, a_code)
+check(h0 == h1 and len(h1["history"]) == 2, "the refusals stored nothing", (h0, h1))
+
+st, j = card(bob, cand_a, {"round": "coding_algorithmic",
+                           "scores": {"approach": 2, "correctness": 2, "code_clarity": 3},
+                           "notes": "needed a hint for the heap", "recommendation": "no"})
+check(st == 200 and j["state"] == "draft", "bob saves a draft", (st, j))
+
+def others(c, rnd):
+    st, j = c.do("GET", f"/api/interviews/{cand_a}")
+    return [a for a in j["assignments"] if a["round"] == rnd and not a["mine"]]
+
+o = others(ann, "coding_algorithmic")
+check(len(o) == 1 and o[0]["scorecard"] is None and o[0]["hidden"],
+      "ann cannot read bob's draft", o)
+full = {"approach": 3, "correctness": 4, "code_clarity": 3}
+st, j = card(ann, cand_a, {"round": "coding_algorithmic", "scores": full,
+                           "notes": "clean heap solution; tested edge cases",
+                           "recommendation": "yes", "submit": True})
+check(st == 200 and j["state"] == "submitted", "ann submits", (st, j))
+o = others(ann, "coding_algorithmic")
+check(o[0]["scorecard"] is None, "ann still cannot read bob's draft after submitting", o)
+o = others(bob, "coding_algorithmic")
+check(o[0]["scorecard"] is None and o[0]["state"] == "submitted",
+      "bob sees that ann submitted, not what she wrote", o)
+st, j = rex.do("GET", f"/api/interviews/{cand_a}")
+seen = {(a["interviewer"]["name"], a["round"]): a for a in j["assignments"]}
+check(seen[("Ann", "coding_algorithmic")]["scorecard"]["scores"] == full and
+      seen[("Bob", "coding_algorithmic")]["scorecard"] is None,
+      "the recruiter reads ann's submitted card, not bob's draft", j)
+
+st, j = card(ann, cand_a, {"round": "coding_algorithmic", "scores": {"approach": 1,
+                                                                     "correctness": 1,
+                                                                     "code_clarity": 1},
+                           "recommendation": "strong_no", "submit": True})
+check(st == 409 and j.get("field") == "submit", "a second submission is 409 naming submit",
+      (st, j))
+st, j = card(ann, cand_a, {"round": "coding_algorithmic", "scores": {"approach": 1}})
+check(st == 409 and j.get("field") == "submit", "a save after submitting is 409", (st, j))
+st, j = ann.do("GET", f"/api/interviews/{cand_a}")
+mine = [a for a in j["assignments"] if a["mine"] and a["round"] == "coding_algorithmic"][0]
+check(mine["scorecard"]["scores"] == full and mine["state"] == "submitted",
+      "the submitted card is unchanged", mine)
+
+st, j = card(bob, cand_a, {"round": "coding_algorithmic",
+                           "scores": {"approach": 2, "correctness": 3, "code_clarity": 3},
+                           "notes": "needed a hint for the heap; correct after",
+                           "recommendation": "yes", "submit": True})
+check(st == 200 and j["state"] == "locked", "bob submits: the round is locked", (st, j))
+o = others(ann, "coding_algorithmic")
+check(o[0]["scorecard"] and o[0]["scorecard"]["recommendation"] == "yes" and
+      o[0]["state"] == "locked", "ann reads bob's card once both are in", o)
+st, j = assign(rex, {"invite": cand_a, "round": "coding_algorithmic",
+                     "interviewer": ids["cy"], "slot": 1})
+check(st == 409 and "locked" in j["error"], "a locked round takes no one new", (st, j))
+
+# the history: every save, with author, time and what it replaced
+st, j = history(ann, a_code)
+hist = j["history"] if st == 200 else []
+check(st == 200 and [x["action"] for x in hist] == ["save", "save", "submit"] and
+      hist[0]["previous"] is None and hist[1]["previous"]["scores"] == {"approach": 2} and
+      hist[2]["previous"]["scores"] == {"approach": 3, "correctness": 3} and
+      hist[2]["previous"]["notes"] == "heap of size k, O(n log k)" and
+      all(x["user"] == "ann@acme.test" and x["at"] > 0 for x in hist),
+      "ann's history: three saves with what each replaced", (st, j))
+st, j = history(rex, a_code)
+check(st == 200 and len(j["history"]) == 3, "the recruiter reads the history", (st, j))
+for c, name in ((bob, "bob: ann's history"), (eve, "Beta's interviewer: ann's history"),
+                (bea, "Beta's admin: ann's history")):
+    st, j = history(c, a_code)
+    check(st == 404, name + " is 404", (st, j))
+EOF
+    grep -v '^PASS ' "$TMP/iv.out"
+    pass=$((pass + $(grep -c '^PASS ' "$TMP/iv.out")))
+    fail=$((fail + $(grep -c '^FAIL ' "$TMP/iv.out")))
+    grep -q '^PASS the recruiter reads the history' "$TMP/iv.out" && ok ||
+        bad "interviews_http.py did not run through"
+fi
+kill "$PID" 2>/dev/null
+wait "$PID" 2>/dev/null
+finish
