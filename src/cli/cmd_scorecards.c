@@ -18,6 +18,7 @@
 #include "interview/calib.h"
 #include "interview/cards.h"
 #include "interview/packet.h"
+#include "interview/view.h"
 #include "irt/quad.h"
 
 static const char usage[] =
@@ -42,48 +43,6 @@ static const char usage[] =
     "  --data DIR          folder with skills.json, roles.json, interviews.json (default data)\n"
     "  --json              print JSON instead of text\n";
 
-static json_t *num(double x)
-{
-    return isfinite(x) ? json_real(x) : json_null();
-}
-
-static json_t *report_json(const struct rf_iv_cards *cards, const struct rf_iv_bank *b,
-                           const struct rf_iv_calib *c, const struct rf_iv_report *rep)
-{
-    json_t *o = json_object(), *iv = json_array(), *ru = json_array();
-    if (!o || !iv || !ru) {
-        json_decref(o);
-        json_decref(iv);
-        json_decref(ru);
-        return NULL;
-    }
-    json_object_set_new(o, "ratings", json_integer((json_int_t)cards->n));
-    json_object_set_new(o, "candidates", json_integer((json_int_t)cards->npersons));
-    json_object_set_new(o, "converged", json_boolean(c->converged));
-    json_object_set_new(o, "iterations", json_integer((json_int_t)c->iter));
-    json_object_set_new(o, "interviewers", iv);
-    json_object_set_new(o, "rubrics", ru);
-    for (size_t r = 0; r < cards->nraters; r++)
-        json_array_append_new(iv, json_pack("{sssososI}", "interviewer", cards->raters[r],
-                                            "severity", num(c->sev[r]), "se", num(c->sev_se[r]),
-                                            "ratings", (json_int_t)c->sev_n[r]));
-    for (size_t u = 0; u < rep->nrubrics; u++) {
-        const struct rf_iv_rubric_stats *st = &rep->rubric[u];
-        if (!st->ratings)
-            continue;
-        json_t *flat = json_array();
-        for (size_t j = b->first[u]; j < b->first[u + 1]; j++)
-            if (rep->crit[j].flat)
-                json_array_append_new(
-                    flat, json_pack("{ssss}", "criterion", b->ids[j], "why", rep->crit[j].why));
-        json_array_append_new(ru, json_pack("{sssIsIsososo}", "rubric", b->rubric_ids[u], "ratings",
-                                            (json_int_t)st->ratings, "pairs", (json_int_t)st->pairs,
-                                            "kappa", num(st->kappa), "icc", num(st->icc),
-                                            "not_separating", flat));
-    }
-    return o;
-}
-
 static void report_text(const struct rf_iv_cards *cards, const struct rf_iv_bank *b,
                         const struct rf_iv_calib *c, const struct rf_iv_report *rep)
 {
@@ -107,28 +66,6 @@ static void report_text(const struct rf_iv_cards *cards, const struct rf_iv_bank
             if (rep->crit[j].flat)
                 printf("    does not separate candidates: %s (%s)\n", b->ids[j], rep->crit[j].why);
     }
-}
-
-static json_t *packet_json(const struct rf_careers *cr, const struct rf_iv_bank *b,
-                           const struct rf_iv_packet *pk, const char *who)
-{
-    json_t *reqs = json_array();
-    for (size_t i = 0; reqs && i < pk->fit.nreqs; i++) {
-        const struct rf_req_fit *rq = &pk->fit.reqs[i];
-        const struct rf_iv_packet_req *x = &pk->req[i];
-        json_array_append_new(
-            reqs,
-            json_pack("{sssbsosssosososs?so}", "skill", cr->tax.skills[rq->req->skill].id, "core",
-                      rq->req->core, "p_meets", num(rq->p), "call", rf_call_name(rq->call),
-                      "p_test", x->test_measured ? num(x->p_test) : json_null(), "p_interviews",
-                      x->iv_measured ? num(x->p_iv) : json_null(), "agree",
-                      x->agree < 0 ? json_null() : json_boolean(x->agree), "settled_by",
-                      x->settle == (size_t)-1 ? NULL : b->rubric_ids[x->settle], "p_settle",
-                      x->settle == (size_t)-1 ? json_null() : num(x->p_settle)));
-    }
-    return json_pack("{sssssosIso}", "candidate", who, "role", pk->fit.role->id, "p_false_negative",
-                     num(pk->p_false_negative), "open", (json_int_t)pk->nopen, "requirements",
-                     reqs);
 }
 
 static void packet_text(const struct rf_careers *cr, const struct rf_iv_bank *b,
@@ -270,9 +207,10 @@ int rf_cmd_scorecards(int argc, char **argv)
         have_packet = 1;
     }
     if (json) {
-        json_t *o = report_json(&cards, &b, &cal, &rep);
+        json_t *o = rf_iv_report_json(&b, &cal, &rep, (const char *const *)cards.raters,
+                                      cards.nraters, cards.npersons, cards.n);
         if (o && have_packet)
-            json_object_set_new(o, "packet", packet_json(&c, &b, &pk, who));
+            json_object_set_new(o, "packet", rf_iv_packet_json(&c.tax, &b, &pk, who));
         if (!o)
             rc = rf_err_set(&err, RF_ENOMEM, "out of memory");
         else

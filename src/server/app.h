@@ -161,6 +161,25 @@ rf_status rf_app_scorecard_save(struct rf_app *a, const struct rf_principal *p, 
 rf_status rf_app_scorecard_history(struct rf_app *a, const struct rf_principal *p, int64_t id,
                                    json_t **out, struct rf_app_error *e);
 
+/* The hiring packet and the interviewer calibration report (app_hiring.c;
+ * staff only, 403 for anyone else; docs/interviews.md "In the product").
+ * Both read every submitted scorecard of the organization; the criteria stay
+ * at the kits' defaults and the interviewers' severities are estimated.
+ * rf_app_interview_calibration: interview/view.h's report, each interviewer
+ * with its account "id", plus "scorecards", "skipped" (scores no criterion
+ * of the kits takes) and "criteria": "kit defaults".
+ * rf_app_hiring_packet: candidate id (an invite; 404 of another
+ * organization) for role role_id (NULL: the invite's; 400 naming "role"
+ * when unknown or none): interview/view.h's packet from the profile of the
+ * invite's latest finished test ("test": its id, or null) and the
+ * candidate's submitted scorecards ("ratings"), each requirement with its
+ * "skill_name" and the round that would settle it by name
+ * ("settled_by_name"); "calibration": the report it used. */
+rf_status rf_app_interview_calibration(struct rf_app *a, const struct rf_principal *p,
+                                       json_t **out, struct rf_app_error *e);
+rf_status rf_app_hiring_packet(struct rf_app *a, const struct rf_principal *p, int64_t id,
+                               const char *role_id, json_t **out, struct rf_app_error *e);
+
 /* Lists of the catalogue (public). */
 json_t *rf_app_skills(struct rf_app *a);
 json_t *rf_app_roles(struct rf_app *a);

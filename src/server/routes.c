@@ -732,6 +732,8 @@ static const struct op_plain op_assignments = {rf_app_assignments};
 static const struct op_id op_interview_get = {.fn = rf_app_interview_get};
 static const struct op_id_body op_scorecard_save = {rf_app_scorecard_save, 200};
 static const struct op_id op_scorecard_history = {.fn = rf_app_scorecard_history};
+static const struct op_plain op_interview_calibration = {rf_app_interview_calibration};
+static const struct op_id op_hiring_packet = {.fn_query = rf_app_hiring_packet, .query = "role"};
 static const struct op_body op_invite_create = {rf_app_invite_create, 201};
 static const struct op_plain op_bank = {rf_app_bank_overview};
 static const struct op_plain op_review = {rf_app_review};
@@ -822,6 +824,9 @@ static const struct rf_route heavy_routes[] = {
     {"GET", "/api/postings/:id/ranking", h_posting_ranking, NULL, 0},
     /* a calibration run reads every finished test */
     {"POST", "/api/review/calibrate", h_body, &op_review_calibrate, 0},
+    /* both calibrate the interviewers from every submitted scorecard */
+    {"GET", "/api/interviewers/calibration", h_plain, &op_interview_calibration, 0},
+    {"GET", "/api/interviews/:id/packet", h_id, &op_hiring_packet, 0},
 };
 
 /* ---- static files ---- */

@@ -97,9 +97,11 @@ st, j = eve.do("GET", "/api/interviewers")
 check(st == 403, "an interviewer does not list interviewers", (st, j))
 
 # candidates: two of Acme, one of Beta
+tokens = {}
 def invite(c, label):
     st, j = c.do("POST", "/api/invites", {"role": "ml_engineer", "label": label})
     check(st == 201, f"invite {label}", (st, j))
+    tokens[j["id"]] = j["token"]
     return j["id"]
 cand_a, cand_b, cand_x = invite(rex, "Cand A"), invite(rex, "Cand B"), invite(bea, "Beta cand")
 
@@ -285,11 +287,85 @@ for c, name in ((bob, "bob: ann's history"), (eve, "Beta's interviewer: ann's hi
                 (bea, "Beta's admin: ann's history")):
     st, j = history(c, a_code)
     check(st == 404, name + " is 404", (st, j))
+
+# Cand A takes the role test (every answer right): the packet joins it
+import glob
+right = {}
+for f in glob.glob("data/bank/*.json"):
+    d = json.load(open(f))
+    for it in (d["items"] if isinstance(d, dict) else d):
+        t = it.get("type", "mcq")
+        right[it["id"]] = ({"value": repr(it["answer"])} if t == "numeric" else
+                           {"selected": it["keys"]} if t == "multi" else {"choice": it["key"]})
+cand = Client()
+st, j = cand.do("POST", "/api/tests", {"invite": tokens[cand_a]})
+check(st == 201, "Cand A starts the test", (st, j))
+tid, n = j["test"]["id"], 0
+while st in (200, 201) and j.get("question"):
+    q = j["question"]
+    st, j = cand.do("POST", f"/api/tests/{tid}/answers", dict(item=q["item"], **right[q["item"]]))
+    n += 1
+check(st == 200 and j["test"]["status"] == "finished", "Cand A finishes", (st, n, j))
+
+# the interviewer calibration report: staff only, their organization's scorecards
+st, j = rex.do("GET", "/api/interviewers/calibration")
+ivs = {x["interviewer"]: x for x in j.get("interviewers", [])} if st == 200 else {}
+rub = {x["rubric"]: x for x in j.get("rubrics", [])} if st == 200 else {}
+check(st == 200 and j["ratings"] == 6 and j["scorecards"] == 2 and j["candidates"] == 1 and
+      sorted(ivs) == ["Ann", "Bob"] and ivs["Ann"]["ratings"] == 3 and
+      ivs["Ann"]["id"] == ids["ann"] and
+      all(isinstance(x["severity"], float) and x["se"] > 0 for x in ivs.values()),
+      "the calibration report: each interviewer's severity and SE", (st, j))
+check("coding_algorithmic" in rub and rub["coding_algorithmic"]["pairs"] == 3 and
+      "kappa" in rub["coding_algorithmic"] and "icc" in rub["coding_algorithmic"] and
+      rub["coding_algorithmic"]["not_separating"] == [],
+      "agreement on the double-scored round: 3 pairs, kappa and ICC", rub)
+check(ivs.get("Ann", {}).get("severity", 0) < ivs.get("Bob", {}).get("severity", 0),
+      "bob, who scored the same answers lower, is the more severe", ivs)
+st, j = bea.do("GET", "/api/interviewers/calibration")
+check(st == 200 and j["ratings"] == 0 and j["interviewers"] == [],
+      "another organization's admin sees none of it", (st, j))
+for c, name in ((ann, "an interviewer"), (cand, "a candidate"), (Client(), "nobody")):
+    st, j = c.do("GET", "/api/interviewers/calibration")
+    check(st in (401, 403), f"{name} cannot read the calibration report", (st, j))
+
+# the hiring packet
+calls = {"meets", "below", "undecided", "not measured"}
+st, j = rex.do("GET", f"/api/interviews/{cand_a}/packet")
+reqs = {r["skill"]: r for r in j.get("requirements", [])} if st == 200 else {}
+check(st == 200 and j["role"] == "ml_engineer" and j["test"] == tid and j["ratings"] == 6 and
+      reqs and all(r["call"] in calls and 0 <= r["p_meets"] <= 1 for r in reqs.values()) and
+      0 <= j["p_false_negative"] <= 1 and
+      j["open"] == sum(r["call"] in ("undecided", "not measured") for r in reqs.values()),
+      "Cand A's packet: P(meets) and a call per requirement, the open ones counted", (st, j))
+ads = reqs.get("algorithms_data_structures", {})
+check(ads.get("p_test") is not None and ads.get("p_interviews") is not None and
+      ads.get("agree") in (True, False), "a requirement both the test and the coding round measured", ads)
+check(all(r["settled_by"] is None or (r["call"] in ("undecided", "not measured") and
+                                      r["settled_by_name"] and 0 <= r["p_settle"] <= 1)
+          for r in reqs.values()), "only open requirements name a settling round", reqs)
+st, j = rex.do("GET", f"/api/interviews/{cand_b}/packet")
+check(st == 200 and j["test"] is None and j["ratings"] == 0 and
+      all(r["call"] == "not measured" for r in j["requirements"]) and
+      j["open"] == len(j["requirements"]) and
+      any(r["settled_by"] for r in j["requirements"]),
+      "Cand B, no test and no scorecard: every requirement open, rounds that would settle them",
+      (st, j))
+st, j = rex.do("GET", f"/api/interviews/{cand_a}/packet?role=data_scientist")
+check(st == 200 and j["role"] == "data_scientist", "the packet for another role", (st, j))
+st, j = rex.do("GET", f"/api/interviews/{cand_a}/packet?role=astronaut")
+check(st == 400 and j.get("field") == "role", "an unknown role is 400 naming role", (st, j))
+for c, want, name in ((bea, 404, "another organization's admin"), (eve, 403, "Beta's interviewer"),
+                      (ann, 403, "an interviewer"), (cand, 403, "the candidate")):
+    st, j = c.do("GET", f"/api/interviews/{cand_a}/packet")
+    check(st == want, f"{name}: the packet is {want}", (st, j))
+st, j = rex.do("GET", f"/api/interviews/{cand_x}/packet")
+check(st == 404, "Acme's recruiter: Beta's candidate's packet is 404", (st, j))
 EOF
     grep -v '^PASS ' "$TMP/iv.out"
     pass=$((pass + $(grep -c '^PASS ' "$TMP/iv.out")))
     fail=$((fail + $(grep -c '^FAIL ' "$TMP/iv.out")))
-    grep -q '^PASS the recruiter reads the history' "$TMP/iv.out" && ok ||
+    grep -q '^PASS Acme.s recruiter: Beta.s candidate.s packet is 404' "$TMP/iv.out" && ok ||
         bad "interviews_http.py did not run through"
 fi
 kill "$PID" 2>/dev/null

@@ -1,0 +1,338 @@
+/*
+ * The hiring packet and the interviewer calibration report over HTTP (app.h,
+ * issue 17 items 4-5; docs/interviews.md "In the product"). Both read every
+ * submitted (or locked) scorecard of the caller's organization as ratings
+ * (interview/rater.h): persons are the organization's candidates (invites),
+ * raters its interviewers, a rating's slot the held round's. The criteria
+ * stay at the kits' defaults and the interviewers' severities are estimated
+ * from the ratings (interview/calib.h with the criteria fixed); the packet
+ * then joins the candidate's ratings to the profile of its invite's latest
+ * finished test (interview/packet.h). Staff only; another organization's
+ * candidate is 404.
+ */
+#include "server/app.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/mem.h"
+#include "careers/profile.h"
+#include "interview/agree.h"
+#include "interview/calib.h"
+#include "interview/packet.h"
+#include "interview/view.h"
+#include "server/app_flow.h"
+#include "store/store.h"
+
+/* The organization's submitted scorecards as ratings. */
+struct ratings {
+    const struct rf_app *a;
+    struct rf_iv_rating *r;
+    size_t n, cap;
+    int64_t *persons; /* invite ids */
+    size_t np, capp;
+    int64_t *raters; /* interviewer ids */
+    char **names;    /* their names */
+    size_t nr, capr;
+    size_t cards;   /* scorecards read */
+    size_t skipped; /* scores that fit no criterion of the kits (a kit changed since) */
+    int oom;
+};
+
+static int grow(void **v, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap)
+        return 1;
+    size_t c = *cap ? 2 * *cap : 16;
+    void *nv = realloc(*v, c * size);
+    if (!nv)
+        return 0;
+    *v = nv;
+    *cap = c;
+    return 1;
+}
+
+/* Index of id in v[0..*n-1], appended when absent; (size_t)-1 out of memory. */
+static size_t index_of(int64_t **v, size_t *n, size_t *cap, int64_t id)
+{
+    for (size_t i = 0; i < *n; i++)
+        if ((*v)[i] == id)
+            return i;
+    if (!grow((void **)v, cap, *n, sizeof **v))
+        return (size_t)-1;
+    (*v)[*n] = id;
+    return (*n)++;
+}
+
+static void add_card(void *ud, const struct rf_assignment *x)
+{
+    struct ratings *g = ud;
+    if (g->oom || !x->state || strcmp(x->state, "draft") == 0 || !x->scores)
+        return;
+    json_error_t je;
+    json_t *s = json_loads(x->scores, 0, &je);
+    if (!json_is_object(s)) {
+        json_decref(s);
+        g->skipped++;
+        return;
+    }
+    size_t person = index_of(&g->persons, &g->np, &g->capp, x->invite_id);
+    size_t nr = g->nr, rater = index_of(&g->raters, &g->nr, &g->capr, x->interviewer_id);
+    if (rater == nr && rater != (size_t)-1) { /* a new interviewer: keep the name */
+        char **nn = realloc(g->names, g->nr * sizeof *nn);
+        if (nn) {
+            g->names = nn;
+            g->names[rater] = rf_strdup(x->interviewer ? x->interviewer : "");
+        }
+        if (!nn || !g->names[rater]) {
+            g->nr = rater; /* not kept */
+            g->oom = 1;
+        }
+    }
+    if (person == (size_t)-1 || rater == (size_t)-1)
+        g->oom = 1;
+    g->cards++;
+    const char *key;
+    json_t *val;
+    json_object_foreach(s, key, val) {
+        if (g->oom)
+            break;
+        char id[256];
+        snprintf(id, sizeof id, "%s.%s", x->round, key);
+        size_t crit = rf_iv_bank_find(&g->a->ivb, id);
+        json_int_t pt = json_integer_value(val);
+        if (crit == (size_t)-1 || !json_is_integer(val) || pt < g->a->kits.min ||
+            pt - g->a->kits.min >= (json_int_t)g->a->ivb.crit[crit].it.ncat) {
+            g->skipped++;
+            continue;
+        }
+        if (!grow((void **)&g->r, &g->cap, g->n, sizeof *g->r)) {
+            g->oom = 1;
+            break;
+        }
+        g->r[g->n++] = (struct rf_iv_rating){person, (size_t)x->slot, crit, rater,
+                                             (size_t)(pt - g->a->kits.min)};
+    }
+    json_decref(s);
+}
+
+static void ratings_free(struct ratings *g)
+{
+    for (size_t i = 0; i < g->nr; i++)
+        free(g->names[i]);
+    free(g->names);
+    free(g->r);
+    free(g->persons);
+    free(g->raters);
+    memset(g, 0, sizeof *g);
+}
+
+/* The organization's ratings, calibrated (severities; criteria fixed at the
+ * kits' defaults) and reported: cal and rep are filled when there are
+ * ratings (cal->sev has nr entries), left zeroed otherwise. */
+struct calibrated {
+    struct ratings g;
+    struct rf_iv_calib cal;
+    struct rf_iv_report rep;
+    int done;
+};
+
+static void calibrated_free(struct calibrated *c)
+{
+    if (c->done) {
+        rf_iv_report_cleanup(&c->rep);
+        rf_iv_calib_cleanup(&c->cal);
+    }
+    ratings_free(&c->g);
+}
+
+static rf_status calibrate_org(struct rf_app *a, int64_t org, struct calibrated *c,
+                               struct rf_app_error *e)
+{
+    memset(c, 0, sizeof *c);
+    c->g.a = a;
+    rf_status rc = rf_store_assignments_list(a->store, org, 0, 0, add_card, &c->g, &e->err);
+    if (!rc && c->g.oom)
+        rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+    if (!rc && c->g.n) {
+        struct rf_iv_data d = {.npersons = c->g.np,
+                               .nraters = c->g.nr,
+                               .nskills = a->car.tax.nskills,
+                               .r = c->g.r,
+                               .n = c->g.n,
+                               .q = &a->q};
+        struct rf_iv_calib_opts co;
+        rf_iv_calib_opts_init(&co);
+        co.fix_items = 1;
+        if (!(rc = rf_iv_calibrate(a->ivb.crit, a->ivb.ncrit, &d, &co, &c->cal, &e->err))) {
+            if ((rc = rf_iv_report(&a->ivb, &c->cal, c->g.r, c->g.n, &c->rep, &e->err)))
+                rf_iv_calib_cleanup(&c->cal);
+            else
+                c->done = 1;
+        }
+    }
+    if (rc)
+        ratings_free(&c->g);
+    return rc;
+}
+
+static json_t *report_of(const struct rf_app *a, const struct calibrated *c)
+{
+    json_t *o;
+    if (c->done) {
+        o = rf_iv_report_json(&a->ivb, &c->cal, &c->rep, (const char *const *)c->g.names,
+                              c->g.nr, c->g.np, c->g.n);
+        for (size_t r = 0; o && r < c->g.nr; r++)
+            json_object_set_new(json_array_get(json_object_get(o, "interviewers"), r), "id",
+                                json_integer((json_int_t)c->g.raters[r]));
+    } else {
+        o = json_pack("{s:i,s:i,s:b,s:i,s:[],s:[]}", "ratings", 0, "candidates", 0, "converged",
+                      1, "iterations", 0, "interviewers", "rubrics");
+    }
+    if (o) {
+        json_object_set_new(o, "scorecards", json_integer((json_int_t)c->g.cards));
+        json_object_set_new(o, "skipped", json_integer((json_int_t)c->g.skipped));
+        json_object_set_new(o, "criteria", json_string("kit defaults"));
+    }
+    return o;
+}
+
+rf_status rf_app_interview_calibration(struct rf_app *a, const struct rf_principal *p,
+                                       json_t **out, struct rf_app_error *e)
+{
+    if (!rf_app_is_staff(p))
+        return rf_app_fail(e, RF_EPERM, NULL,
+                           "sign in as a recruiter or admin to see the interviewers' calibration");
+    struct calibrated c;
+    rf_status rc = calibrate_org(a, p->org_id, &c, e);
+    if (rc)
+        return rc;
+    *out = report_of(a, &c);
+    calibrated_free(&c);
+    return *out ? RF_OK : rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+}
+
+/* The profile of the invite's latest test when it is finished (*test_id its
+ * id), else an empty profile (*test_id 0). */
+static rf_status test_profile(struct rf_app *a, int64_t invite, struct rf_profile *pr,
+                              int64_t *test_id, struct rf_app_error *e)
+{
+    struct rf_test t;
+    *test_id = 0;
+    rf_status rc = rf_store_test_by_invite(a->store, invite, &t, &e->err);
+    if (rc == RF_ENOTFOUND) {
+        rf_profile_init_default(pr);
+        return RF_OK;
+    }
+    if (rc)
+        return rc;
+    if (t.profile && strcmp(t.status, "finished") == 0) {
+        rc = rf_profile_parse("stored profile", t.profile, strlen(t.profile), pr, &e->err);
+        if (!rc)
+            *test_id = t.id;
+    } else {
+        rf_profile_init_default(pr);
+    }
+    rf_store_test_cleanup(&t);
+    return rc;
+}
+
+rf_status rf_app_hiring_packet(struct rf_app *a, const struct rf_principal *p, int64_t id,
+                               const char *role_id, json_t **out, struct rf_app_error *e)
+{
+    if (!rf_app_is_staff(p))
+        return rf_app_fail(e, RF_EPERM, NULL, "sign in as a recruiter or admin to see packets");
+    struct rf_invite v;
+    rf_status rc = rf_store_invite_get(a->store, id, &v, &e->err);
+    if (rc == RF_ENOTFOUND || (!rc && v.org_id != p->org_id)) {
+        if (!rc)
+            rf_store_invite_cleanup(&v);
+        return rf_app_fail(e, RF_ENOTFOUND, NULL, "no candidate %lld in your organization",
+                           (long long)id);
+    }
+    if (rc)
+        return rc;
+    if (!role_id)
+        role_id = v.role;
+    const struct rf_role *role = role_id ? rf_roles_find(&a->car.roles, role_id) : NULL;
+    if (!role) {
+        rc = role_id ? rf_app_fail(e, RF_EINVAL, "role", "unknown role '%.64s'", role_id)
+                     : rf_app_fail(e, RF_EINVAL, "role",
+                                   "this candidate's invite names no role: give ?role=ID");
+        rf_store_invite_cleanup(&v);
+        return rc;
+    }
+    struct calibrated c;
+    struct rf_profile test;
+    int64_t test_id = 0;
+    int have_test = 0, have_packet = 0;
+    struct rf_iv_packet pk;
+    struct rf_iv_rating *mine = NULL;
+    if ((rc = calibrate_org(a, p->org_id, &c, e)))
+        goto out_invite;
+    if ((rc = test_profile(a, id, &test, &test_id, e)))
+        goto out;
+    have_test = 1;
+    /* the candidate's ratings, as person 0 */
+    size_t m = 0, who = (size_t)-1;
+    for (size_t i = 0; i < c.g.np; i++)
+        if (c.g.persons[i] == id)
+            who = i;
+    mine = calloc(c.g.n ? c.g.n : 1, sizeof *mine);
+    if (!mine) {
+        rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < c.g.n; i++)
+        if (c.g.r[i].person == who) {
+            mine[m] = c.g.r[i];
+            mine[m++].person = 0;
+        }
+    double nosev = 0;
+    struct rf_iv_bank b = a->ivb; /* the criteria as calibrated: a shallow copy */
+    if (c.done)
+        b.crit = c.cal.crit;
+    if ((rc = rf_iv_packet(&test, &a->car.roles, role, &a->kits, &b, c.done ? c.cal.sev : &nosev,
+                           c.done ? c.g.nr : 0, mine, m, &pk, &e->err)))
+        goto out;
+    have_packet = 1;
+    *out = rf_iv_packet_json(&a->car.tax, &b, &pk, v.label ? v.label : "");
+    json_t *reqs = *out ? json_object_get(*out, "requirements") : NULL;
+    for (size_t i = 0; reqs && i < json_array_size(reqs); i++) {
+        json_t *q = json_array_get(reqs, i);
+        const struct rf_iv_packet_req *x = &pk.req[i];
+        const struct rf_skill *sk = &a->car.tax.skills[pk.fit.reqs[i].req->skill];
+        json_object_set_new(q, "skill_name", json_string(sk->name));
+        if (x->settle != (size_t)-1) {
+            const char *rid = b.rubric_ids[x->settle];
+            const char *name = rid;
+            for (size_t k = 0; k < a->kits.nrounds; k++)
+                if (strcmp(a->kits.rounds[k].id, rid) == 0)
+                    name = a->kits.rounds[k].name;
+            for (size_t k = 0; k < a->kits.ntake_homes; k++)
+                if (strcmp(a->kits.take_homes[k].id, rid) == 0)
+                    name = a->kits.take_homes[k].name;
+            json_object_set_new(q, "settled_by_name", json_string(name));
+        }
+    }
+    if (*out) {
+        json_object_set_new(*out, "invite", json_integer((json_int_t)id));
+        json_object_set_new(*out, "role_name", json_string(role->name));
+        json_object_set_new(*out, "test", test_id ? json_integer((json_int_t)test_id) : json_null());
+        json_object_set_new(*out, "ratings", json_integer((json_int_t)m));
+        json_object_set_new(*out, "calibration", report_of(a, &c));
+    }
+    if (!*out)
+        rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+out:
+    if (have_packet)
+        rf_iv_packet_cleanup(&pk);
+    if (have_test)
+        rf_profile_cleanup(&test);
+    free(mine);
+    calibrated_free(&c);
+out_invite:
+    rf_store_invite_cleanup(&v);
+    return rc;
+}
