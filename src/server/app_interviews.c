@@ -459,19 +459,39 @@ rf_status rf_app_interview_get(struct rf_app *a, const struct rf_principal *p, i
         if (!json_object_get(kits, x->round))
             json_object_set_new(kits, x->round, kit_json(a, x->round));
     }
+    /* the role's loop: what staff assign (rounds with their counts, the take-home) */
+    json_t *loop = json_array();
+    size_t ri = role ? (size_t)(role - a->car.roles.roles) : 0;
+    const struct rf_kit_loop *lp = role ? rf_kits_loop(&a->kits, ri) : NULL;
+    for (size_t i = 0; loop && lp && i < lp->nsteps; i++) {
+        const struct rf_kit_round *k = &a->kits.rounds[lp->steps[i].round];
+        json_array_append_new(loop, json_pack("{s:s,s:s,s:s,s:I}", "round", k->id, "name",
+                                              k->name, "kind", k->kind, "count",
+                                              (json_int_t)lp->steps[i].count));
+    }
+    if (loop && lp && lp->take_home != (size_t)-1) {
+        const struct rf_kit_take_home *k = &a->kits.take_homes[lp->take_home];
+        json_array_append_new(loop, json_pack("{s:s,s:s,s:s,s:i}", "round", k->id, "name",
+                                              k->name, "kind", "take_home", "count", 1));
+    }
+    if (loop && !staff) {
+        json_decref(loop);
+        loop = json_array(); /* an interviewer is shown their rounds only */
+    }
     json_t *scale = json_pack("{s:i,s:i}", "min", a->kits.min, "max", a->kits.max);
     json_t *rec = json_array();
     for (size_t i = 0; rec && i < sizeof recommendations / sizeof *recommendations; i++)
         json_array_append_new(rec, json_string(recommendations[i]));
-    *out = arr && kits ? json_pack("{s:{s:I,s:s?,s:s?,s:s?},s:o,s:o,s:o,s:o}", "candidate",
-                                   "invite", (json_int_t)v.id, "label", v.label, "role",
-                                   role ? role->id : NULL, "role_name", role ? role->name : NULL,
-                                   "assignments", arr, "kits", kits, "scale", scale,
-                                   "recommendations", rec)
-                       : NULL;
+    *out = arr && kits && loop
+               ? json_pack("{s:{s:I,s:s?,s:s?,s:s?},s:o,s:o,s:o,s:o,s:o}", "candidate", "invite",
+                           (json_int_t)v.id, "label", v.label, "role", role ? role->id : NULL,
+                           "role_name", role ? role->name : NULL, "assignments", arr, "kits",
+                           kits, "scale", scale, "recommendations", rec, "loop", loop)
+               : NULL;
     if (!*out) {
         json_decref(arr);
         json_decref(kits);
+        json_decref(loop);
         json_decref(scale);
         json_decref(rec);
     }

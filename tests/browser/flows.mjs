@@ -1120,6 +1120,115 @@ async function teamFlow(browser) {
 // closest role's requirements a first reading and offers the confirm test;
 // the confirm test asks at most 20 questions; its report is the combined
 // verdict on both sessions, in the app and in the HTML download.
+// Interviews (issue 17): the admin adds two interviewers and assigns both to
+// a candidate's coding round on the interviews page; each interviewer, in a
+// browser context of their own, signs in (landing on the interviews page),
+// scores the round on its anchored rubric, and cannot read the other's
+// scorecard before submitting their own; then the hiring packet and the
+// calibration report show the combined result.
+async function interviewFlow(browser) {
+  const tag = 'interviews';
+  const rc = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  rc.setDefaultTimeout(20000);
+  const page = await rc.newPage();
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(`${BASE}/login.html`);
+  await page.fill('#email', 'rita@acme.example');
+  await page.fill('#password', 'correct horse battery');
+  await page.click('#form button[type=submit]');
+  await page.waitForURL(/\/recruiter\.html$/);
+  const people = [['Ann Interviewer', 'ann@acme.example'], ['Bob Interviewer', 'bob@acme.example']];
+  for (const [name, email] of people)
+    await apiIn(page, 'POST', '/api/users', { email, name, password: 'interview panel pass 42', role: 'interviewer' });
+  const inv = await apiIn(page, 'POST', '/api/invites', { role: 'ml_engineer', label: 'Ivy Candidate' });
+  await page.click('header nav a:has-text("Interviews")');
+  await page.waitForURL(/\/interviews\.html/);
+  await page.waitForSelector(`#cand-list >> text=Ivy Candidate`);
+  await page.click('#cand-list >> text=Ivy Candidate');
+  await page.waitForSelector('#a-round option', { state: 'attached' });
+  for (const [name] of people) {
+    await page.selectOption('#a-round', 'coding_algorithmic');
+    await page.selectOption('#a-iv', { label: name });
+    await page.click('#assign-form button[type=submit]');
+    await page.waitForSelector(`#assignments tbody >> text=${name}`);
+  }
+  check(`${tag}: the admin assigns two interviewers to the coding round`,
+    (await page.locator('#assignments tbody tr').count()) === 2);
+  await shoot(page, 'interviews-staff-1280', true);
+
+  // each interviewer in a context of their own
+  const scores = { 'Ann Interviewer': [3, 4, 3], 'Bob Interviewer': [2, 3, 3] };
+  const ctx = {};
+  for (const [name, email] of people) {
+    const c = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    c.setDefaultTimeout(20000);
+    const p = await c.newPage();
+    p.on('pageerror', (e) => pageErrors.push(e.message));
+    await p.goto(`${BASE}/login.html`);
+    await p.fill('#email', email);
+    await p.fill('#password', 'interview panel pass 42');
+    await p.click('#form button[type=submit]');
+    await p.waitForURL(/\/interviews\.html/);
+    check(`${tag}: ${name} lands on the interviews page, without the staff's pages`,
+      (await p.locator('header nav a:has-text("Postings")').count()) === 0);
+    await p.click('#cand-list >> text=Ivy Candidate');
+    await p.waitForSelector('form.scorecard');
+    ctx[name] = p;
+  }
+  const fill = async (p, pts, rec) => {
+    const crits = p.locator('form.scorecard fieldset.criterion');
+    const n = await crits.count();
+    for (let i = 0; i < n; i++) await crits.nth(i).locator(`input[value="${pts[i]}"]`).check();
+    await p.fill('form.scorecard textarea', 'Worked through the heap solution; tested the edge cases.');
+    await p.selectOption('form.scorecard select', rec);
+  };
+  const ann = ctx['Ann Interviewer'], bob = ctx['Bob Interviewer'];
+  await fill(ann, scores['Ann Interviewer'], 'yes');
+  await ann.click('form.scorecard button[data-action=save]');
+  await ann.waitForSelector('form.scorecard .card-state >> text=draft');
+  check(`${tag}: Ann saves a draft`, true);
+  await fill(bob, scores['Bob Interviewer'], 'no');
+  await bob.click('form.scorecard button[data-action=save]');
+  await bob.waitForSelector('form.scorecard .card-state >> text=draft');
+  await ann.click('form.scorecard button[data-action=submit]');
+  await ann.waitForSelector('form.scorecard', { state: 'detached' });
+  const annSees = await ann.textContent('.scorecard-view[data-interviewer="Bob Interviewer"]');
+  check(`${tag}: after submitting, Ann still cannot read Bob's draft`, /Not submitted yet/.test(annSees) && !/heap/.test(annSees), annSees);
+  await bob.reload();
+  await bob.waitForSelector('.scorecard-view[data-interviewer="Ann Interviewer"]');
+  const bobSees = await bob.textContent('.scorecard-view[data-interviewer="Ann Interviewer"]');
+  check(`${tag}: before submitting, Bob cannot read Ann's submitted scorecard`, /once you submit your own/.test(bobSees) && !/heap/.test(bobSees), bobSees);
+  await shoot(bob, 'interviews-interviewer-1280', true);
+  await bob.click('form.scorecard button[data-action=submit]');
+  await bob.waitForSelector('form.scorecard', { state: 'detached' });
+  const bobAfter = await bob.textContent('.scorecard-view[data-interviewer="Ann Interviewer"]');
+  check(`${tag}: once both are in, Bob reads Ann's scorecard`, /heap/.test(bobAfter) && /Recommendation: yes/.test(bobAfter), bobAfter);
+  await ann.reload();
+  await ann.waitForSelector('.scorecard-view[data-interviewer="Bob Interviewer"]');
+  check(`${tag}: and Ann reads Bob's`, /Recommendation: no/.test(await ann.textContent('.scorecard-view[data-interviewer="Bob Interviewer"]')));
+
+  // the admin: both scorecards, the packet and the calibration report
+  await page.reload();
+  await page.waitForSelector('.scorecard-view');
+  check(`${tag}: the admin reads both locked scorecards`,
+    (await page.locator('#assignments .state:has-text("locked")').count()) === 2);
+  await page.click('#packet-show');
+  await page.waitForSelector('#packet-table tbody tr');
+  const ads = await page.textContent('#packet-table tr[data-skill="algorithms_data_structures"]');
+  check(`${tag}: the packet shows the coding round's evidence on algorithms`, /%/.test(ads) && /(meets|below|undecided)/.test(ads), ads);
+  check(`${tag}: the packet counts the six scores and names the false-negative risk`,
+    /6 interview scores/.test(await page.textContent('#packet-sources')) && /false negative/.test(await page.textContent('#packet-fn')));
+  await page.click('#calib-show');
+  await page.waitForSelector('#calib-ivs tbody tr');
+  const cal = await page.textContent('#calib-ivs');
+  check(`${tag}: the calibration report lists both interviewers with severity ± SE`, /Ann Interviewer/.test(cal) && /Bob Interviewer/.test(cal) && /±/.test(cal), cal);
+  check(`${tag}: agreement on the double-scored round`, /coding_algorithmic/.test(await page.textContent('#calib-rubrics')));
+  await shoot(page, 'interviews-packet-1280');
+  check(`${tag}: no script errors`, pageErrors.length === 0, pageErrors.join(' | '));
+  await Promise.all([rc, ...Object.values(ctx).map((p) => p.context())].map((c) => c.close()));
+}
+
 async function findRoleFlow(browser) {
   const tag = 'find my role + confirm';
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
@@ -1193,7 +1302,7 @@ try {
 }
 // RF_FLOWS=name,name runs only those flows (a quicker run while working on one).
 const ONLY = process.env.RF_FLOWS ? process.env.RF_FLOWS.split(',') : null;
-for (const flow of [candidateFlow, errorFlow, recruiterFlow, teamFlow, findRoleFlow, ...(POSTINGS ? [worstFlow] : [])]
+for (const flow of [candidateFlow, errorFlow, recruiterFlow, teamFlow, interviewFlow, findRoleFlow, ...(POSTINGS ? [worstFlow] : [])]
   .filter((f) => !ONLY || ONLY.includes(f.name))) {
   try {
     await flow(browser);

@@ -29,7 +29,7 @@ form.addEventListener('submit', async (ev) => {
       name: form['u-name'].value, email: form['u-email'].value,
       password: form['u-password'].value, role: form['u-role'].value,
     });
-    document.getElementById('u-done').textContent = t(u.role === 'admin' ? 'admin.added_admin' : 'admin.added_recruiter', { email: u.email });
+    document.getElementById('u-done').textContent = t(u.role === 'admin' ? 'admin.added_admin' : u.role === 'interviewer' ? 'admin.added_interviewer' : 'admin.added_recruiter', { email: u.email });
     form.reset();
   } catch (e) {
     showError(err, e);

@@ -99,7 +99,9 @@ export async function header(active) {
   const link = (href, text) => el('a', { href, 'aria-current': active === href ? 'page' : null }, text);
   nav.append(link('/', t('nav.take_test')));
   if (m && m.user) {
-    nav.append(link('/recruiter.html', t('nav.postings')), link('/team.html', t('nav.teams')));
+    // an interviewer has the candidates assigned to them, nothing else of the staff's
+    if (m.user.role !== 'interviewer') nav.append(link('/recruiter.html', t('nav.postings')), link('/team.html', t('nav.teams')));
+    nav.append(link('/interviews.html', t('nav.interviews')));
     if (m.user.role === 'admin') nav.append(link('/admin.html', t('nav.admin')));
     const out = el('button', { class: 'secondary', type: 'button' }, t('nav.sign_out'));
     out.addEventListener('click', async () => { await api('POST', '/api/logout', {}); location.href = '/'; });

@@ -18,7 +18,8 @@ form.addEventListener('submit', async (ev) => {
   if (org) body.organization = org;
   try {
     await api('POST', '/api/login', body);
-    location.href = '/recruiter.html';
+    const m = await me();
+    location.href = m.user && m.user.role === 'interviewer' ? '/interviews.html' : '/recruiter.html';
   } catch (e) {
     if (e.field === 'organization') {
       document.getElementById('org-row').hidden = false;

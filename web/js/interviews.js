@@ -1,0 +1,213 @@
+// Interviews (issue 17): staff assign interviewers to a candidate's rounds,
+// read the submitted scorecards, the hiring packet and the interviewers'
+// calibration; an interviewer sees the candidates assigned to them and fills
+// one scorecard per round: a point per criterion (each point anchored by the
+// kit), evidence notes and a recommendation, saved as a draft, then
+// submitted once. Another interviewer's scorecard of the same round shows
+// only after one's own is submitted.
+import { api, el, header, showError } from './api.js';
+import { t, tn } from './i18n.js';
+
+const pct = (v) => (typeof v === 'number' ? `${Math.round(100 * v)}%` : '—');
+const fix = (v) => (typeof v === 'number' ? v.toFixed(2) : '—');
+const STATES = { open: 'iv.state_open', draft: 'iv.state_draft', submitted: 'iv.state_submitted', locked: 'iv.state_locked' };
+const stateWord = (s) => (STATES[s] ? t(STATES[s]) : s);
+const RECS = { strong_no: 'iv.rec_strong_no', no: 'iv.rec_no', yes: 'iv.rec_yes', strong_yes: 'iv.rec_strong_yes' };
+const recWord = (r) => (RECS[r] ? t(RECS[r]) : r || '—');
+const CALLS = { meets: 'iv.call_meets', below: 'iv.call_below', undecided: 'iv.call_undecided', 'not measured': 'iv.call_not_measured' };
+const callWord = (c) => (CALLS[c] ? t(CALLS[c]) : c);
+const callClass = (c) => (c === 'meets' ? 'call-good' : c === 'below' ? 'call-bad' : 'call-warn');
+
+let who = null;
+let staff = false;
+let current = null;
+let interviewers = [];
+
+async function loadCandidates() {
+  const box = document.getElementById('cands');
+  let list = [];
+  if (staff) {
+    const res = await api('GET', '/api/invites');
+    list = res.invites.filter((v) => v.role).map((v) => ({ id: v.id, label: v.label || `#${v.id}` }));
+  } else {
+    const res = await api('GET', '/api/assignments');
+    const seen = new Map();
+    for (const a of res.assignments) if (!seen.has(a.invite)) seen.set(a.invite, { id: a.invite, label: a.label || `#${a.invite}` });
+    list = [...seen.values()];
+  }
+  box.replaceChildren(list.length
+    ? el('ul', { id: 'cand-list' }, list.map((c) => el('li', {}, el('a', { href: `#${c.id}` }, c.label))))
+    : el('p', { class: 'muted' }, t('iv.no_candidates')));
+}
+
+async function loadInterviewers() {
+  const res = await api('GET', '/api/interviewers');
+  interviewers = res.interviewers;
+  document.getElementById('ivs').replaceChildren(interviewers.length
+    ? el('ul', {}, interviewers.map((x) => el('li', {}, x.name, el('span', { class: 'muted' }, ` ${x.email}`))))
+    : el('p', { class: 'muted' }, t('iv.no_interviewers')));
+}
+
+function scorecardView(a, kit) {
+  const c = a.scorecard;
+  const crit = kit ? kit.criteria : [];
+  return el('div', { class: 'card scorecard-view', style: 'margin-top:12px', 'data-interviewer': a.interviewer.name },
+    el('h3', {}, t('iv.card_of', { who: a.interviewer.name, round: a.round_name || a.round, slot: a.slot })),
+    el('p', { class: 'muted' }, stateWord(a.state)),
+    c ? el('div', {},
+      el('ul', {}, crit.map((k) => el('li', {}, `${k.name}: `, el('strong', {}, c.scores[k.id] ?? '—')))),
+      c.notes ? el('p', {}, c.notes) : null,
+      el('p', {}, t('iv.recommendation_is', { rec: recWord(c.recommendation) })))
+      : el('p', { class: 'muted hidden-card' }, t(a.state === 'open' || a.state === 'draft' ? 'iv.not_submitted' : 'iv.hidden_until_yours')));
+}
+
+function scorecardForm(a, kit, scale, recs) {
+  const c = a.scorecard || { scores: {}, notes: '', recommendation: null };
+  const form = el('form', { class: 'card scorecard', style: 'margin-top:12px', 'data-round': a.round, 'data-slot': a.slot });
+  const points = [];
+  for (let p = scale.min; p <= scale.max; p++) points.push(p);
+  const fields = kit.criteria.map((k) => el('fieldset', { class: 'criterion', 'data-criterion': k.id },
+    el('legend', {}, k.name),
+    points.map((p, i) => el('label', { class: 'option', style: 'font-weight:400' },
+      el('input', { type: 'radio', name: `c-${a.id}-${k.id}`, value: p, checked: c.scores[k.id] === p }),
+      ` ${p} — ${k.anchors[i]}`))));
+  const notes = el('textarea', { id: `notes-${a.id}`, rows: 5 });
+  notes.value = c.notes || '';
+  const rec = el('select', { id: `rec-${a.id}` }, el('option', { value: '' }, '—'),
+    recs.map((r) => el('option', { value: r, selected: c.recommendation === r }, recWord(r))));
+  const err = el('p', { class: 'error', role: 'alert' });
+  const state = el('p', { class: 'muted card-state' }, stateWord(a.state));
+  const save = el('button', { type: 'button', class: 'secondary', 'data-action': 'save' }, t('iv.save_draft'));
+  const submit = el('button', { type: 'submit', 'data-action': 'submit' }, t('iv.submit'));
+  const send = async (final) => {
+    showError(err, null);
+    const scores = {};
+    for (const k of kit.criteria) {
+      const on = form.querySelector(`input[name="c-${a.id}-${k.id}"]:checked`);
+      if (on) scores[k.id] = Number(on.value);
+    }
+    const body = { round: a.round, slot: a.slot, scores, notes: notes.value };
+    if (rec.value) body.recommendation = rec.value;
+    if (final) body.submit = true;
+    try {
+      const r = await api('PUT', `/api/interviews/${current}/scorecard`, body);
+      state.textContent = stateWord(r.state);
+      if (final) await openCandidate(current);
+    } catch (e) { showError(err, e); }
+  };
+  save.addEventListener('click', () => send(false));
+  form.addEventListener('submit', (ev) => { ev.preventDefault(); send(true); });
+  const qs = kit.questions ? el('details', {}, el('summary', {}, t('iv.questions')),
+    el('ol', {}, kit.questions.map((q) => el('li', {}, q.prompt, el('ul', {}, q.follow_ups.map((f) => el('li', { class: 'muted' }, f)))))))
+    : el('p', { class: 'muted' }, kit.task || '');
+  form.append(el('h3', {}, t('iv.your_card', { round: a.round_name || a.round, slot: a.slot })), state, qs, ...fields,
+    el('label', { for: `notes-${a.id}` }, t('iv.notes')), notes,
+    el('label', { for: `rec-${a.id}` }, t('iv.recommendation')), rec,
+    el('div', { class: 'actions' }, save, submit), err);
+  return form;
+}
+
+async function openCandidate(id) {
+  current = id;
+  const res = await api('GET', `/api/interviews/${id}`);
+  document.getElementById('cand').hidden = false;
+  document.getElementById('cand-name').textContent = res.candidate.label || `#${id}`;
+  document.getElementById('cand-role').textContent = res.candidate.role_name ? t('iv.for_role', { role: res.candidate.role_name }) : '';
+  document.querySelector('#assignments tbody').replaceChildren(...(res.assignments.length ? res.assignments.map((a) => el('tr', {},
+    el('td', {}, a.interviewer.name), el('td', {}, a.round_name || a.round), el('td', {}, String(a.slot)),
+    el('td', { class: 'state' }, stateWord(a.state))))
+    : [el('tr', {}, el('td', { colspan: 4, class: 'muted' }, t('iv.no_assignments')))]));
+  const cards = document.getElementById('cards');
+  cards.replaceChildren();
+  for (const a of res.assignments) {
+    const kit = res.kits[a.round];
+    if (a.mine && (a.state === 'open' || a.state === 'draft') && kit) cards.append(scorecardForm(a, kit, res.scale, res.recommendations));
+    else cards.append(scorecardView(a, kit));
+  }
+  const form = document.getElementById('assign-form');
+  form.hidden = !staff;
+  document.getElementById('packet-box').hidden = !staff;
+  document.getElementById('packet').replaceChildren();
+  if (staff) {
+    document.getElementById('a-round').replaceChildren(...res.loop.map((r) => el('option', { value: r.round }, r.count > 1 ? t('iv.round_times', { name: r.name, n: r.count }) : r.name)));
+    document.getElementById('a-iv').replaceChildren(...interviewers.map((x) => el('option', { value: x.id }, x.name)));
+  }
+}
+
+document.getElementById('assign-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const err = document.getElementById('a-error');
+  showError(err, null);
+  try {
+    await api('POST', '/api/assignments', {
+      invite: current, round: document.getElementById('a-round').value,
+      slot: Number(document.getElementById('a-slot').value || 1), interviewer: Number(document.getElementById('a-iv').value),
+    });
+    await openCandidate(current);
+  } catch (e) { showError(err, e); }
+});
+
+document.getElementById('packet-show').addEventListener('click', async () => {
+  const box = document.getElementById('packet');
+  try {
+    const p = await api('GET', `/api/interviews/${current}/packet`);
+    box.replaceChildren(
+      el('h3', { style: 'margin-top:18px' }, t('iv.packet_title', { role: p.role_name })),
+      el('p', { id: 'packet-sources' }, tn(p.test ? 'iv.packet_sources_test' : 'iv.packet_sources_no_test', p.ratings)),
+      el('div', { class: 'card scroll-x' }, el('table', { id: 'packet-table' },
+        el('thead', {}, el('tr', {}, ['iv.col_requirement', 'iv.col_p_meets', 'iv.col_call', 'iv.col_test', 'iv.col_interviews', 'iv.col_agree', 'iv.col_settle']
+          .map((k) => el('th', { scope: 'col' }, t(k))))),
+        el('tbody', {}, p.requirements.map((r) => el('tr', { 'data-skill': r.skill },
+          el('td', {}, r.skill_name, r.core ? el('span', { class: 'chip core', style: 'margin-left:6px' }, t('iv.core')) : null),
+          el('td', { class: 'num' }, pct(r.p_meets)),
+          el('td', { class: callClass(r.call) }, callWord(r.call)),
+          el('td', { class: 'num' }, pct(r.p_test)), el('td', { class: 'num' }, pct(r.p_interviews)),
+          el('td', {}, r.agree === null ? '—' : t(r.agree ? 'iv.agree_yes' : 'iv.agree_no')),
+          el('td', {}, r.settled_by ? t('iv.settle', { round: r.settled_by_name, p: pct(r.p_settle) }) : '—')))))),
+      el('p', { id: 'packet-fn' }, t('iv.false_negative', { p: pct(p.p_false_negative), open: p.open })));
+  } catch (e) {
+    const err = el('p', { class: 'error', role: 'alert' });
+    showError(err, e);
+    box.replaceChildren(err);
+  }
+});
+
+document.getElementById('calib-show').addEventListener('click', async () => {
+  const rep = await api('GET', '/api/interviewers/calibration');
+  document.getElementById('calib').hidden = false;
+  document.getElementById('calib-body').replaceChildren(
+    el('p', {}, tn('iv.calibration_sources', rep.scorecards, { ratings: rep.ratings })),
+    el('div', { class: 'card scroll-x' }, el('table', { id: 'calib-ivs' },
+      el('thead', {}, el('tr', {}, ['iv.col_interviewer', 'iv.col_severity', 'iv.col_ratings'].map((k) => el('th', { scope: 'col' }, t(k))))),
+      el('tbody', {}, rep.interviewers.map((x) => el('tr', {}, el('td', {}, x.interviewer),
+        el('td', { class: 'num' }, `${fix(x.severity)} ± ${fix(x.se)}`), el('td', { class: 'num' }, String(x.ratings))))))),
+    el('div', { class: 'card scroll-x', style: 'margin-top:14px' }, el('table', { id: 'calib-rubrics' },
+      el('thead', {}, el('tr', {}, ['iv.round', 'iv.col_pairs', 'iv.col_kappa', 'iv.col_icc', 'iv.col_flat'].map((k) => el('th', { scope: 'col' }, t(k))))),
+      el('tbody', {}, rep.rubrics.map((r) => el('tr', {}, el('td', {}, r.rubric), el('td', { class: 'num' }, String(r.pairs)),
+        el('td', { class: 'num' }, fix(r.kappa)), el('td', { class: 'num' }, fix(r.icc)),
+        el('td', {}, r.not_separating.length ? r.not_separating.map((f) => f.criterion).join(', ') : '—')))))));
+});
+
+async function route() {
+  const id = Number(location.hash.slice(1));
+  if (id > 0) {
+    try { await openCandidate(id); } catch (e) {
+      document.getElementById('cand').hidden = false;
+      const err = el('p', { class: 'error', role: 'alert' });
+      showError(err, e);
+      document.getElementById('cand-name').replaceChildren(err);
+    }
+  }
+}
+
+(async () => {
+  who = await header('/interviews.html');
+  if (!who || !who.user) { location.href = '/login.html'; return; }
+  staff = who.user.role !== 'interviewer';
+  document.getElementById('lead').textContent = t(staff ? 'iv.lead_staff' : 'iv.lead_interviewer');
+  document.getElementById('staff-tools').hidden = !staff;
+  if (staff) await loadInterviewers();
+  await loadCandidates();
+  window.addEventListener('hashchange', route);
+  await route();
+})();
