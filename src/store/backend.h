@@ -7,6 +7,7 @@
 #ifndef RF_STORE_BACKEND_H
 #define RF_STORE_BACKEND_H
 
+#include "store/groups.h"
 #include "store/store.h"
 
 /* A table as `rolefit db export` and `import` move it (dump.c lists them). */
@@ -208,6 +209,16 @@ struct rf_store_ops {
                            int *per_key, double *retry_after, struct rf_err *err);
     rf_status (*slots_update)(struct rf_store *s, const struct rf_store_slot_change *c, size_t n,
                               struct rf_err *err);
+    /* issue 19: self-reported group membership (groups.h) */
+    rf_status (*group_report_put)(struct rf_store *s, const struct rf_group_report *g,
+                                  struct rf_err *err);
+    rf_status (*group_report_get)(struct rf_store *s, int64_t candidate_id,
+                                  struct rf_group_report *g, struct rf_err *err);
+    rf_status (*group_report_delete)(struct rf_store *s, int64_t candidate_id, int *deleted,
+                                     struct rf_err *err);
+    rf_status (*group_reports_list)(struct rf_store *s, int64_t org_id,
+                                    void (*fn)(void *ud, const struct rf_group_report *g),
+                                    void *ud, struct rf_err *err);
     /* Every row of the tables, in their order and each table's key order,
      * read in one snapshot. */
     rf_status (*rows_each)(struct rf_store *s, const struct rf_store_table *tables, size_t n,

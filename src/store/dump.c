@@ -17,6 +17,7 @@ static const struct rf_store_table tables[] = {
     {"orgs", "id", 0, 1},
     {"users", "id", 0, 1},
     {"candidates", "id", 0, 1},
+    {"group_reports", "candidate_id", 0, 0},
     {"auth", "token_hash", 1, 0},
     {"postings", "id", 0, 1},
     {"posting_edits", "id", 0, 1},

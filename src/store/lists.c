@@ -3,6 +3,8 @@
 
 #include <stdlib.h>
 
+#include "store/groups.h"
+
 static void invite_call(const struct rf_store_cb *c, const void *rec)
 {
     ((void (*)(void *, const struct rf_invite *))c->fn)(c->ud, rec);
@@ -187,3 +189,14 @@ static void user_clean(void *rec)
 }
 
 const struct rf_store_read rf_store_read_user = {user_call, user_clean};
+static void group_report_call(const struct rf_store_cb *c, const void *rec)
+{
+    ((void (*)(void *, const struct rf_group_report *))c->fn)(c->ud, rec);
+}
+
+static void group_report_clean(void *rec)
+{
+    rf_store_group_report_cleanup(rec);
+}
+
+const struct rf_store_read rf_store_read_group_report = {group_report_call, group_report_clean};

@@ -53,5 +53,7 @@ extern const struct rf_store_read rf_store_read_review_decision;
 extern const struct rf_store_read rf_store_read_assignment;
 extern const struct rf_store_read rf_store_read_scorecard_edit;
 extern const struct rf_store_read rf_store_read_user;
+/* struct rf_group_report (freed by its cleanup) */
+extern const struct rf_store_read rf_store_read_group_report;
 
 #endif

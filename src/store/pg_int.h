@@ -191,5 +191,8 @@ void rf_pg_review_ops(struct rf_store_ops *ops);
 /* ---- pg_interviews.c: interviewer assignments, scorecards, accounts of an organization ---- */
 
 void rf_pg_interviews_ops(struct rf_store_ops *ops);
+/* ---- pg_groups.c: self-reported group membership (issue 19) ---- */
+
+void rf_pg_groups_ops(struct rf_store_ops *ops);
 
 #endif /* RF_STORE_PG_INT_H */

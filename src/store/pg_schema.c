@@ -153,6 +153,12 @@ const char *const rf_pg_migrations[] = {
     "  user_id BIGINT REFERENCES users(id), at BIGINT NOT NULL, action TEXT NOT NULL,"
     "  state TEXT, scores TEXT, notes TEXT, recommendation TEXT);"
     "CREATE INDEX scorecard_edits_assignment ON scorecard_edits(assignment_id);",
+    /* 12: self-reported group membership (sqlite_schema.c 12) */
+    "CREATE TABLE group_reports (candidate_id BIGINT PRIMARY KEY"
+    "  REFERENCES candidates(id) ON DELETE CASCADE,"
+    "  declined INTEGER NOT NULL DEFAULT 0 CHECK (declined IN (0, 1)),"
+    "  gender TEXT, age_band TEXT, first_language TEXT, country TEXT,"
+    "  updated BIGINT NOT NULL);",
 };
 
 const size_t rf_pg_nmigrations = sizeof rf_pg_migrations / sizeof rf_pg_migrations[0];

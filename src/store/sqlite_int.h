@@ -180,5 +180,8 @@ void rf_sq_review_ops(struct rf_store_ops *ops);
 /* ---- sqlite_interviews.c: interviewer assignments, scorecards, accounts of an organization ---- */
 
 void rf_sq_interviews_ops(struct rf_store_ops *ops);
+/* ---- sqlite_groups.c: self-reported group membership (issue 19) ---- */
+
+void rf_sq_groups_ops(struct rf_store_ops *ops);
 
 #endif /* RF_STORE_SQLITE_INT_H */

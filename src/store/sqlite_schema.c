@@ -213,6 +213,17 @@ const char *const rf_sqlite_migrations[] = {
     "  user_id INTEGER REFERENCES users(id), at INTEGER NOT NULL, action TEXT NOT NULL,"
     "  state TEXT, scores TEXT, notes TEXT, recommendation TEXT);"
     "CREATE INDEX scorecard_edits_assignment ON scorecard_edits(assignment_id);",
+    /* 12: self-reported group membership (issue 19, docs/fairness.md "Group
+     * membership in the product"). Optional and declinable, kept apart from
+     * the tests: one row per candidate who answered (declined 1: said no,
+     * every field NULL; a withdrawal deletes the row), each field NULL when
+     * not given. Read only by the admins' aggregate fairness reports, never
+     * joined into anything a recruiter reads, never used in scoring. */
+    "CREATE TABLE group_reports (candidate_id INTEGER PRIMARY KEY"
+    "  REFERENCES candidates(id) ON DELETE CASCADE,"
+    "  declined INTEGER NOT NULL DEFAULT 0 CHECK (declined IN (0, 1)),"
+    "  gender TEXT, age_band TEXT, first_language TEXT, country TEXT,"
+    "  updated INTEGER NOT NULL);",
 };
 
 const size_t rf_sqlite_nmigrations = sizeof rf_sqlite_migrations / sizeof rf_sqlite_migrations[0];

@@ -352,4 +352,5 @@ static void ops_init(struct rf_store_ops *ops)
     rf_pg_limits_ops(ops);
     rf_pg_review_ops(ops);
     rf_pg_interviews_ops(ops);
+    rf_pg_groups_ops(ops);
 }

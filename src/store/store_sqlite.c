@@ -525,4 +525,5 @@ static void ops_init(struct rf_store_ops *ops)
     rf_sq_limits_ops(ops);
     rf_sq_review_ops(ops);
     rf_sq_interviews_ops(ops);
+    rf_sq_groups_ops(ops);
 }

@@ -45,6 +45,7 @@ DB="$TMP/old.db"
 add ann@x.test 'acme ann password' --org Acme >/dev/null
 add rex@x.test 'acme rex password' >/dev/null
 sqlite3 "$DB" "
+DROP TABLE group_reports;
 DROP TABLE scorecard_edits; DROP TABLE scorecards; DROP TABLE interview_assignments;
 DROP TABLE test_fits; DROP INDEX tests_ranked; CREATE INDEX tests_org ON tests(org_id, status);
 DROP TABLE review_decisions; DROP TABLE review_runs; DROP TABLE bank_revisions;

@@ -61,18 +61,18 @@ Test(orgs, one_address_in_two_organizations)
     cr_assert_eq(n, 2);
 }
 
-/* SQL that takes a new database back to schema 5 in full: migration 11's
- * interviews, 10's
+/* SQL that takes a new database back to schema 5 in full: migration 12's
+ * groups, 11's interviews, 10's
  * fits, 9's revisions, 8's limits and 7's teams dropped, addresses unique across organizations (SQLite: users
  * rebuilt as migration 1 made it; the test connection has foreign keys off),
  * organization names free. */
 static const char *undo_schema_6(void)
 {
     if (testdb_is_pg())
-        return "DROP TABLE scorecard_edits; DROP TABLE scorecards; DROP TABLE interview_assignments; DROP TABLE test_fits; DROP INDEX tests_ranked; CREATE INDEX tests_org ON tests(org_id, status); DROP TABLE review_decisions; DROP TABLE review_runs; DROP TABLE bank_revisions; DROP TABLE limits; DROP TABLE practice_slots; DROP TABLE team_assessments; DROP TABLE team_members; DROP TABLE teams; DROP INDEX orgs_name; DROP INDEX users_email;"
+        return "DROP TABLE group_reports; DROP TABLE scorecard_edits; DROP TABLE scorecards; DROP TABLE interview_assignments; DROP TABLE test_fits; DROP INDEX tests_ranked; CREATE INDEX tests_org ON tests(org_id, status); DROP TABLE review_decisions; DROP TABLE review_runs; DROP TABLE bank_revisions; DROP TABLE limits; DROP TABLE practice_slots; DROP TABLE team_assessments; DROP TABLE team_members; DROP TABLE teams; DROP INDEX orgs_name; DROP INDEX users_email;"
                "CREATE UNIQUE INDEX users_email ON users(lower(email));"
                "DELETE FROM schema_version WHERE version >= 6;";
-    return "DROP TABLE scorecard_edits; DROP TABLE scorecards; DROP TABLE interview_assignments; DROP TABLE test_fits; DROP INDEX tests_ranked; CREATE INDEX tests_org ON tests(org_id, status); DROP TABLE review_decisions; DROP TABLE review_runs; DROP TABLE bank_revisions; DROP TABLE limits; DROP TABLE practice_slots; DROP TABLE team_assessments; DROP TABLE team_members; DROP TABLE teams; DROP INDEX orgs_name;"
+    return "DROP TABLE group_reports; DROP TABLE scorecard_edits; DROP TABLE scorecards; DROP TABLE interview_assignments; DROP TABLE test_fits; DROP INDEX tests_ranked; CREATE INDEX tests_org ON tests(org_id, status); DROP TABLE review_decisions; DROP TABLE review_runs; DROP TABLE bank_revisions; DROP TABLE limits; DROP TABLE practice_slots; DROP TABLE team_assessments; DROP TABLE team_members; DROP TABLE teams; DROP INDEX orgs_name;"
            "CREATE TABLE users_old (id INTEGER PRIMARY KEY,"
            "  org_id INTEGER NOT NULL REFERENCES orgs(id),"
            "  email TEXT NOT NULL UNIQUE COLLATE NOCASE, name TEXT NOT NULL,"

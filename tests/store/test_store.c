@@ -29,10 +29,12 @@ static void teardown(void)
 
 TestSuite(store, .init = setup, .fini = teardown);
 
-/* SQL that takes a new database back to schema 10 (undoes migration 11,
- * interviews; the wider CHECK on users' role stays: migration 11 makes it again). */
+/* SQL that takes a new database back to schema 10 (undoes migration 12,
+ * self-reported groups, and 11, interviews; the wider CHECK on users' role
+ * stays: migration 11 makes it again). */
 #define UNDO_SCHEMA_11                                                                             \
-    "DROP TABLE scorecard_edits; DROP TABLE scorecards; DROP TABLE interview_assignments; DELETE FROM schema_version WHERE version >= 11;"
+    "DROP TABLE group_reports; DROP TABLE scorecard_edits; DROP TABLE scorecards; "                 \
+    "DROP TABLE interview_assignments; DELETE FROM schema_version WHERE version >= 11;"
 
 /* SQL that takes a new database back to schema 9 (undoes migration 10, ranking's fits). */
 #define UNDO_SCHEMA_10                                                                             \
