@@ -47,6 +47,12 @@ struct rf_app_config {
      * The list of common passwords is data_dir/common-passwords.txt. */
     size_t password_min;
     void (*log)(const char *line); /* one line per event, may be NULL */
+    /* Fairness reports (docs/fairness.md "In the product"): no adverse-impact
+     * figure of a group below fair_min_group people or fair_min_cell selected
+     * or not selected, no DIF figure of an item below dif_min_group answers
+     * in each group (0: RF_IMPACT_MIN_GROUP, RF_IMPACT_MIN_CELL,
+     * RF_DIF_MIN_GROUP). Set by the operator; no request lowers them. */
+    size_t fair_min_group, fair_min_cell, dif_min_group;
     /* Wall-clock milliseconds since the epoch that response times are measured
      * on (docs/integrity.md); NULL: the system's clock. Tests give their own. */
     int64_t (*clock_ms)(void);
@@ -179,6 +185,38 @@ rf_status rf_app_interview_calibration(struct rf_app *a, const struct rf_princip
                                        json_t **out, struct rf_app_error *e);
 rf_status rf_app_hiring_packet(struct rf_app *a, const struct rf_principal *p, int64_t id,
                                const char *role_id, json_t **out, struct rf_app_error *e);
+/* Self-reported group membership and the fairness reports (app_fairness.c;
+ * docs/fairness.md "In the product").
+ * rf_app_groups_get / _put / _withdraw: the signed-in candidate's own answer,
+ * for the candidate alone (anyone else: RF_EPERM): {"reported", "declined",
+ * "values": {gender, age_band, first_language, country}, "choices", "use"}.
+ * _put takes {"declined": true} or any of the four fields (a value or null;
+ * unknown fields and values are RF_EINVAL naming the field) and replaces the
+ * earlier answer; _withdraw deletes it.
+ * rf_app_fair_impact: adverse impact of posting id's decisions by group
+ * (by: a dimension name, NULL: gender), for an admin of the posting's
+ * organization (a recruiter: RF_EPERM; another organization's posting:
+ * RF_ENOTFOUND): {"posting", "by", "applicants", "reported", "min_group",
+ * "min_cell", "decisions": [{"decision", "label", "rule", "groups":
+ * [calib/impact.h rows]}]}, or with csv the CSV export (*csv_out).
+ * rf_app_fair_dif_run: {"by"?, "reference", "focal"?: [...]} runs DIF over
+ * every finished test's answers, stored as a review run of kind "dif"
+ * (admins of the bank's organization, as the review queue); replies as
+ * rf_app_fair_dif, the latest run ({"run": null} before the first), or its
+ * CSV export. */
+rf_status rf_app_groups_get(struct rf_app *a, const struct rf_principal *p, json_t **out,
+                            struct rf_app_error *e);
+rf_status rf_app_groups_put(struct rf_app *a, const struct rf_principal *p, const json_t *req,
+                            json_t **out, struct rf_app_error *e);
+rf_status rf_app_groups_withdraw(struct rf_app *a, const struct rf_principal *p, json_t **out,
+                                 struct rf_app_error *e);
+rf_status rf_app_fair_impact(struct rf_app *a, const struct rf_principal *p, int64_t id,
+                             const char *by, int csv, json_t **json_out, char **csv_out,
+                             struct rf_app_error *e);
+rf_status rf_app_fair_dif_run(struct rf_app *a, const struct rf_principal *p, const json_t *req,
+                              json_t **out, struct rf_app_error *e);
+rf_status rf_app_fair_dif(struct rf_app *a, const struct rf_principal *p, int csv,
+                          json_t **json_out, char **csv_out, struct rf_app_error *e);
 
 /* Lists of the catalogue (public). */
 json_t *rf_app_skills(struct rf_app *a);

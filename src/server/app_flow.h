@@ -21,6 +21,7 @@
 #include "careers/kits.h"
 #include "careers/posting.h"
 #include "careers/profile.h"
+#include "careers/rank.h"
 #include "careers/readiness.h"
 #include "careers/roles.h"
 #include "careers/team.h"
@@ -316,5 +317,25 @@ rf_status rf_app_posting_reading(struct rf_app *a, const struct rf_posting *po,
  * "reason", "requirements": [{"label", "section", "level", "weight", "call",
  * "p" (null when not measured)}]}); NULL when the posting cannot be read. */
 json_t *rf_app_posting_report(struct rf_app *a, int64_t posting, const struct rf_profile *pr);
+
+/* ---- ranking (app_rank.c) ---- */
+
+/* One applicant of a posting as a ranking reads it: the latest test of a
+ * candidate, its fit, and per requirement of the reading P(meets) and
+ * whether it was measured (borrowed for the call). */
+struct rf_app_applicant {
+    int64_t test, candidate;
+    const struct rf_posting_fit *f;
+    const double *p;        /* pp->nreqs */
+    const size_t *measured; /* pp->nreqs */
+};
+
+/* Calls fn for each applicant of posting posting_id (of organization
+ * org_id) read by pp, exactly the rows its ranking ranks (a team member's
+ * unshared test left out), in no particular order. */
+rf_status rf_app_posting_applicants(struct rf_app *a, int64_t org_id, int64_t posting_id,
+                                    const struct rf_parsed_posting *pp,
+                                    void (*fn)(void *ud, const struct rf_app_applicant *r),
+                                    void *ud, struct rf_err *err);
 
 #endif

@@ -262,6 +262,74 @@ static rf_status page_arg(const char *text, const char *name, size_t def, size_t
     return RF_OK;
 }
 
+/* Reads the fits of a posting's tests into *c (zeroed here): the posting's
+ * applicants, or with org_wide every finished test of organization org_id;
+ * one row per test (latest_per_candidate makes it one per candidate). Fits
+ * computed here are kept for the next reading. c is the caller's to free
+ * with rank_free whatever the result. */
+static rf_status rank_collect(struct rf_app *a, int64_t org_id, int64_t id, int org_wide,
+                              const struct rf_parsed_posting *pp, struct rank_ctx *c,
+                              struct rf_err *err)
+{
+    memset(c, 0, sizeof *c);
+    rf_status rc = RF_OK;
+    c->a = a;
+    c->pp = pp;
+    c->posting = id;
+    c->nreqs = pp->nreqs ? pp->nreqs : 1;
+    c->key = rf_fitsum_key(pp, &a->car.tax);
+    c->sumsize = rf_fitsum_size(pp->nreqs);
+    /* room to pack tests stored without a packed profile; without it they are
+     * still ranked, only not packed for next time */
+    c->fill_ids = rf_alloc_array(RF_RANK_BACKFILL_MAX, sizeof *c->fill_ids);
+    c->fill = rf_alloc_array(RF_RANK_BACKFILL_MAX, sizeof *c->fill);
+    c->nfill = rf_alloc_array(RF_RANK_BACKFILL_MAX, sizeof *c->nfill);
+    if (!c->fill_ids || !c->nfill) {
+        free(c->fill);
+        c->fill = NULL;
+    }
+    if (!rc &&
+        !(rc = rf_app_team_private_invites(a, org_id, &c->private_inv, &c->nprivate, err)) &&
+        c->nprivate)
+        qsort(c->private_inv, c->nprivate, sizeof *c->private_inv, cmp_id);
+    if (!rc)
+        rc = rf_store_tests_ranked(a->store, org_id, org_wide ? 0 : id, id, c->key, c->sumsize,
+                                   rank_test, c, err);
+    if (!rc && c->rc)
+        rc = rf_err_set(err, c->rc, "%s", c->err.msg);
+    struct rf_err ferr;
+    if (c->nfilled &&
+        rf_store_tests_set_packed(a->store, c->nfilled, c->fill_ids, c->fill, c->nfill, &ferr) ==
+            RF_OK)
+        rf_app_log(a, "ranking: stored the packed profile of %zu older tests", c->nfilled);
+    else if (c->nfilled)
+        rf_app_log(a, "ranking: could not store packed profiles: %s", ferr.msg);
+    /* after the packing, which drops the packed tests' kept fits */
+    if (!rc && c->nkeep &&
+        rf_store_test_fits_put(a->store, id, c->key, c->nkeep, c->keep_ids, c->keep_fin,
+                               c->sumsize, c->keep, &ferr) != RF_OK)
+        rf_app_log(a, "ranking: could not keep the fits: %s", ferr.msg);
+    return rc;
+}
+
+static void rank_free(struct rank_ctx *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        free(c->rows[i].label);
+    for (size_t i = 0; i < c->nfilled; i++)
+        free(c->fill[i]);
+    free(c->fill);
+    free(c->fill_ids);
+    free(c->nfill);
+    free(c->rows);
+    free(c->p);
+    free(c->private_inv);
+    free(c->measured);
+    free(c->keep);
+    free(c->keep_ids);
+    free(c->keep_fin);
+}
+
 rf_status rf_app_posting_ranking(struct rf_app *a, const struct rf_principal *p, int64_t id,
                                  const char *scope, const struct rf_app_page *page, json_t **out,
                                  struct rf_app_error *e)
@@ -296,42 +364,7 @@ rf_status rf_app_posting_ranking(struct rf_app *a, const struct rf_principal *p,
         return rc;
     }
     struct rank_ctx c;
-    memset(&c, 0, sizeof c);
-    c.a = a;
-    c.pp = &pp;
-    c.posting = id;
-    c.nreqs = pp.nreqs ? pp.nreqs : 1;
-    c.key = rf_fitsum_key(&pp, &a->car.tax);
-    c.sumsize = rf_fitsum_size(pp.nreqs);
-    /* room to pack tests stored without a packed profile; without it they are
-     * still ranked, only not packed for next time */
-    c.fill_ids = rf_alloc_array(RF_RANK_BACKFILL_MAX, sizeof *c.fill_ids);
-    c.fill = rf_alloc_array(RF_RANK_BACKFILL_MAX, sizeof *c.fill);
-    c.nfill = rf_alloc_array(RF_RANK_BACKFILL_MAX, sizeof *c.nfill);
-    if (!c.fill_ids || !c.nfill) {
-        free(c.fill);
-        c.fill = NULL;
-    }
-    if (!rc &&
-        !(rc = rf_app_team_private_invites(a, p->org_id, &c.private_inv, &c.nprivate, &e->err)) &&
-        c.nprivate)
-        qsort(c.private_inv, c.nprivate, sizeof *c.private_inv, cmp_id);
-    if (!rc)
-        rc = rf_store_tests_ranked(a->store, p->org_id, org_wide ? 0 : id, id, c.key, c.sumsize,
-                                   rank_test, &c, &e->err);
-    if (!rc && c.rc)
-        rc = rf_err_set(&e->err, c.rc, "%s", c.err.msg);
-    struct rf_err ferr;
-    if (c.nfilled &&
-        rf_store_tests_set_packed(a->store, c.nfilled, c.fill_ids, c.fill, c.nfill, &ferr) == RF_OK)
-        rf_app_log(a, "ranking: stored the packed profile of %zu older tests", c.nfilled);
-    else if (c.nfilled)
-        rf_app_log(a, "ranking: could not store packed profiles: %s", ferr.msg);
-    /* after the packing, which drops the packed tests' kept fits */
-    if (!rc && c.nkeep &&
-        rf_store_test_fits_put(a->store, id, c.key, c.nkeep, c.keep_ids, c.keep_fin, c.sumsize,
-                               c.keep, &ferr) != RF_OK)
-        rf_app_log(a, "ranking: could not keep the fits: %s", ferr.msg);
+    rc = rank_collect(a, p->org_id, id, org_wide, &pp, &c, &e->err);
     json_t *sorted = rc ? NULL : json_array();
     if (!rc && !sorted)
         rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
@@ -357,21 +390,28 @@ rf_status rf_app_posting_ranking(struct rf_app *a, const struct rf_principal *p,
         } else if (!*out)
             rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
     }
-    for (size_t i = 0; i < c.n; i++)
-        free(c.rows[i].label);
-    for (size_t i = 0; i < c.nfilled; i++)
-        free(c.fill[i]);
-    free(c.fill);
-    free(c.fill_ids);
-    free(c.nfill);
-    free(c.rows);
-    free(c.p);
-    free(c.private_inv);
-    free(c.measured);
-    free(c.keep);
-    free(c.keep_ids);
-    free(c.keep_fin);
+    rank_free(&c);
     rf_posting_cleanup(&pp);
     rf_store_posting_cleanup(&po);
+    return rc;
+}
+
+rf_status rf_app_posting_applicants(struct rf_app *a, int64_t org_id, int64_t posting_id,
+                                    const struct rf_parsed_posting *pp,
+                                    void (*fn)(void *ud, const struct rf_app_applicant *r),
+                                    void *ud, struct rf_err *err)
+{
+    struct rank_ctx c;
+    rf_status rc = rank_collect(a, org_id, posting_id, 0, pp, &c, err);
+    if (!rc) {
+        c.n = latest_per_candidate(c.rows, c.n);
+        for (size_t i = 0; i < c.n; i++) {
+            const struct rank_row *r = &c.rows[i];
+            struct rf_app_applicant ap = {r->test, r->candidate, &r->f, c.p + r->k * c.nreqs,
+                                          c.measured + r->k * c.nreqs};
+            fn(ud, &ap);
+        }
+    }
+    rank_free(&c);
     return rc;
 }

@@ -95,7 +95,7 @@ static rf_status run_view(struct rf_app *a, const struct rf_app_bankver *v, cons
         return RF_OK;
     if (rc)
         return rc;
-    int drift = !strcmp(kind, "drift");
+    int drift = !strcmp(kind, "drift"), dif = !strcmp(kind, "dif");
     json_t *res = json_loads(run.result, 0, NULL), *shown = json_array();
     struct decisions_ctx dc = {NULL, run.id, json_object(), 0};
     if (!res || !dc.by_item || !shown)
@@ -108,7 +108,7 @@ static rf_status run_view(struct rf_app *a, const struct rf_app_bankver *v, cons
     json_array_foreach(json_object_get(res, "items"), i, o)
     {
         tested += json_is_true(json_object_get(o, "tested"));
-        if (drift && !json_is_true(json_object_get(o, "flagged")))
+        if ((drift || dif) && !json_is_true(json_object_get(o, "flagged")))
             continue;
         flagged++;
         const char *id = json_string_value(json_object_get(o, "id"));
@@ -122,14 +122,18 @@ static rf_status run_view(struct rf_app *a, const struct rf_app_bankver *v, cons
         /* promotable: ready by the rules and still a pretest item of the
          * active version; updatable: flagged, tested, and still in use */
         int may =
-            drift ? json_is_true(json_object_get(o, "tested")) && state &&
-                        strcmp(state, "pretest") != 0 && strcmp(state, "retired") != 0
-                  : json_is_true(json_object_get(o, "ready")) && state && !strcmp(state, "pretest");
-        json_object_set_new(o, drift ? "updatable" : "promotable", json_boolean(may));
+            dif ? state && strcmp(state, "retired") != 0
+            : drift ? json_is_true(json_object_get(o, "tested")) && state &&
+                          strcmp(state, "pretest") != 0 && strcmp(state, "retired") != 0
+                    : json_is_true(json_object_get(o, "ready")) && state &&
+                          !strcmp(state, "pretest");
+        json_object_set_new(o, dif ? "retirable" : drift ? "updatable" : "promotable",
+                            json_boolean(may));
         json_array_append(shown, o);
     }
     if (!rc) {
         json_object_set(res, "items", shown);
+        json_object_del(res, "csv"); /* a DIF run's export: GET /api/fairness/dif?format=csv */
         if (drift) {
             json_object_set_new(res, "tested", json_integer((json_int_t)tested));
             json_object_set_new(res, "flagged", json_integer((json_int_t)flagged));
@@ -155,22 +159,26 @@ rf_status rf_app_review(struct rf_app *a, const struct rf_principal *p, json_t *
     const struct rf_app_bankver *v = NULL;
     if (!rc)
         rc = rf_app_bank_current(a, &v, &e->err);
-    json_t *pre = NULL, *drift = NULL;
+    json_t *pre = NULL, *drift = NULL, *dif = NULL;
     if (!rc)
         rc = run_view(a, v, "pretest", &pre, e);
     if (!rc)
         rc = run_view(a, v, "drift", &drift, e);
+    if (!rc)
+        rc = run_view(a, v, "dif", &dif, e);
     if (!rc && !pre)
         pre = json_pack("{s:n,s:[]}", "run", "items");
     if (!rc && pre) {
         json_object_set_new(pre, "revision", json_integer(v->revision));
         json_object_set_new(pre, "drift", drift ? drift : json_null());
-        drift = NULL;
+        json_object_set_new(pre, "dif", dif ? dif : json_null());
+        drift = dif = NULL;
         *out = pre;
         pre = NULL;
     }
     json_decref(pre);
     json_decref(drift);
+    json_decref(dif);
     return rc ? rc : *out ? RF_OK : rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
 }
 
@@ -330,7 +338,11 @@ static rf_status find_in_run(struct rf_app *a, const char *kind, const char *ite
     json_array_foreach(json_object_get(*res, "items"), i, o)
     {
         const char *oid = json_string_value(json_object_get(o, "id"));
-        if (!*found && oid && !strcmp(oid, item))
+        /* the first entry of the item, or a later flagged one (a DIF run
+         * lists an item once per focal group) */
+        if (oid && !strcmp(oid, item) &&
+            (!*found || (!json_is_true(json_object_get(*found, "flagged")) &&
+                         json_is_true(json_object_get(o, "flagged")))))
             *found = o;
     }
     return RF_OK;
@@ -369,13 +381,24 @@ rf_status rf_app_review_decide(struct rf_app *a, const struct rf_principal *p, c
     rf_status rc = bank_admin(a, p, e);
     if (rc)
         return rc;
-    const char *item, *action, *note;
+    const char *item, *action, *note, *queue;
     if (!json_is_object(req))
         return rf_app_fail(e, RF_EINVAL, NULL, "expected a JSON object");
     if ((rc = rf_app_req_string(req, "item", 200, &item, e)) ||
         (rc = rf_app_req_string(req, "action", 16, &action, e)) ||
-        (rc = rf_app_opt_string(req, "note", NOTE_MAX, &note, e)))
+        (rc = rf_app_opt_string(req, "note", NOTE_MAX, &note, e)) ||
+        (rc = rf_app_opt_string(req, "queue", 16, &queue, e)))
         return rc;
+    /* queue "dif": an item flagged by the latest DIF run (app_fairness.c),
+     * kept or retired; otherwise the queue follows the item's state */
+    int difq = queue && !strcmp(queue, "dif");
+    if (queue && !difq)
+        return rf_app_fail(e, RF_EINVAL, "queue", "field 'queue': '%s' is not dif (or absent)",
+                           queue);
+    if (difq && strcmp(action, "keep") != 0 && strcmp(action, "retire") != 0)
+        return rf_app_fail(e, RF_EINVAL, "action",
+                           "field 'action': an item flagged for DIF is kept or retired, not %s",
+                           action);
     int promote = !strcmp(action, "promote"), retire = !strcmp(action, "retire");
     int update = !strcmp(action, "update");
     if (!promote && !retire && !update && strcmp(action, "keep") != 0)
@@ -393,6 +416,10 @@ rf_status rf_app_review_decide(struct rf_app *a, const struct rf_principal *p, c
                            item);
     int in_use = strcmp(state, "pretest") != 0 && strcmp(state, "retired") != 0;
     int drift = in_use;
+    const char *kind = difq ? "dif" : drift ? "drift" : "pretest";
+    if (difq && !in_use)
+        return rf_app_fail(e, RF_ECONFLICT, "item", "item '%s' is %s in the active bank already",
+                           item, state);
     if (promote && strcmp(state, "pretest") != 0)
         return rf_app_fail(e, RF_ECONFLICT, "item",
                            "item '%s' is %s in the active bank (revision %lld), no longer pretest",
@@ -405,14 +432,14 @@ rf_status rf_app_review_decide(struct rf_app *a, const struct rf_principal *p, c
     struct rf_review_run run;
     json_t *res = NULL, *entry = NULL, *par = NULL;
     const json_t *found = NULL;
-    rc = find_in_run(a, drift ? "drift" : "pretest", item, &run, &res, &found, &e->err);
+    rc = find_in_run(a, kind, item, &run, &res, &found, &e->err);
     if (rc == RF_ENOTFOUND)
-        return rf_app_fail(e, RF_ECONFLICT, NULL,
-                           "no %s run yet: run the calibration before deciding",
-                           drift ? "drift" : "calibration");
+        return rf_app_fail(e, RF_ECONFLICT, NULL, "no %s run yet: run the %s before deciding",
+                           difq ? "DIF" : drift ? "drift" : "calibration",
+                           difq ? "DIF analysis" : "calibration");
     if (rc)
         return rc;
-    if (!found || (drift && !json_is_true(json_object_get(found, "flagged"))))
+    if (!found || ((drift || difq) && !json_is_true(json_object_get(found, "flagged"))))
         rc = rf_app_fail(e, RF_EINVAL, "item", "field 'item': '%s' is not in the review queue",
                          item);
     else if (retire && !drift && strcmp(state, "pretest") != 0)
@@ -440,7 +467,7 @@ rf_status rf_app_review_decide(struct rf_app *a, const struct rf_principal *p, c
     char *overlay = NULL, summary[512];
     if (!rc && entry) {
         snprintf(summary, sizeof summary, "%s %s (%s run %lld)", action, item,
-                 drift ? "drift" : "calibration", (long long)run.id);
+                 difq ? "DIF" : drift ? "drift" : "calibration", (long long)run.id);
         if (!(rc = overlay_with(a, v->revision, item, entry, &overlay, e)))
             rc = rf_store_bank_revision_add(
                 a->store,

@@ -119,7 +119,8 @@ struct dcollect {
     size_t skip; /* tests beyond RF_DRIFT_MAX_TESTS */
 };
 
-static void dadd(struct rf_drift_data *d, size_t item, int k, double m, double sd)
+static void dadd(struct rf_drift_data *d, size_t item, int k, double m, double sd,
+                 int64_t candidate)
 {
     if (d->rc)
         return;
@@ -131,8 +132,18 @@ static void dadd(struct rf_drift_data *d, size_t item, int k, double m, double s
             return;
         }
         d->ans = na;
+        if (d->with_candidate) {
+            int64_t *nc2 = rf_realloc_array(d->candidate, nc, sizeof *nc2);
+            if (!nc2) {
+                d->rc = RF_ENOMEM;
+                return;
+            }
+            d->candidate = nc2;
+        }
         d->cap = nc;
     }
+    if (d->with_candidate)
+        d->candidate[d->n] = candidate;
     d->ans[d->n++] = (struct rf_drift_answer){(uint32_t)item, k, m, sd};
 }
 
@@ -188,7 +199,7 @@ static void take_drift(void *ud, const struct rf_test *t)
             continue;
         rf_drift_loo(its, kg, g, &c->q, mean, sd, c->work);
         for (size_t j = 0; j < g; j++)
-            dadd(d, ig[j], kg[j], mean[j], sd[j]);
+            dadd(d, ig[j], kg[j], mean[j], sd[j], t->candidate_id);
     }
     d->tests++;
     free(idx);
@@ -199,10 +210,12 @@ static void take_drift(void *ud, const struct rf_test *t)
     json_decref(st);
 }
 
-rf_status rf_drift_collect(struct rf_store *st, const struct rf_bank *b, struct rf_drift_data *d,
-                           struct rf_err *err)
+/* rf_drift_collect, and with with_candidate each answer's candidate. */
+static rf_status collect_loo(struct rf_store *st, const struct rf_bank *b, int with_candidate,
+                             struct rf_drift_data *d, struct rf_err *err)
 {
     memset(d, 0, sizeof *d);
+    d->with_candidate = with_candidate;
     struct dcollect c = {d, b, {0}, NULL, 0};
     rf_status rc = rf_quad_init_default(&c.q, err);
     if (rc)
@@ -222,8 +235,21 @@ rf_status rf_drift_collect(struct rf_store *st, const struct rf_bank *b, struct 
     return rc;
 }
 
+rf_status rf_drift_collect(struct rf_store *st, const struct rf_bank *b, struct rf_drift_data *d,
+                           struct rf_err *err)
+{
+    return collect_loo(st, b, 0, d, err);
+}
+
+rf_status rf_dif_collect(struct rf_store *st, const struct rf_bank *b, struct rf_drift_data *d,
+                         struct rf_err *err)
+{
+    return collect_loo(st, b, 1, d, err);
+}
+
 void rf_drift_data_cleanup(struct rf_drift_data *d)
 {
+    free(d->candidate);
     free(d->items);
     free(d->ans);
     memset(d, 0, sizeof *d);

@@ -47,10 +47,19 @@ struct rf_drift_data {
     struct rf_drift_answer *ans;
     size_t n, cap;
     size_t tests; /* finished tests read */
-    rf_status rc; /* internal */
+    int64_t *candidate; /* rf_dif_collect only: the candidate of each answer's test (n) */
+    int with_candidate; /* internal */
+    rf_status rc;       /* internal */
 };
 rf_status rf_drift_collect(struct rf_store *st, const struct rf_bank *b, struct rf_drift_data *d,
                            struct rf_err *err);
 void rf_drift_data_cleanup(struct rf_drift_data *d);
+
+/* DIF's data (app_fairness.c): rf_drift_collect's answers with, in
+ * d->candidate, the candidate whose test each answer belongs to; each
+ * answer's theta (the leave-one-out posterior mean of its skill) is the
+ * matching variable. */
+rf_status rf_dif_collect(struct rf_store *st, const struct rf_bank *b, struct rf_drift_data *d,
+                         struct rf_err *err);
 
 #endif

@@ -681,6 +681,67 @@ static rf_status test_report_json(struct rf_app *a, const struct rf_principal *p
     return rf_app_test_report_lang(a, p, id, 0, lang, out, NULL, e);
 }
 
+/* ---- fairness (app_fairness.c) ---- */
+
+/* A JSON reply, or with ?format=csv the CSV export as a download. */
+static void reply_csv(const struct rf_server *s, const struct rf_req *req, struct rf_resp *resp,
+                      rf_status rc, const struct rf_app_error *e, json_t *out, char *csv,
+                      const char *file)
+{
+    if (rc || !csv) {
+        free(csv);
+        return reply(s, req, resp, rc, e, out, 200);
+    }
+    char cd[128];
+    snprintf(cd, sizeof cd, "attachment; filename=\"%s\"", file);
+    rf_resp_header(resp, "Content-Disposition", cd);
+    rf_resp_text(resp, 200, "text/csv; charset=utf-8", csv, strlen(csv));
+    free(csv);
+}
+
+/* The query's format: 1 for csv, 0 for json or none, -1 (resp filled) else. */
+static int csv_format(struct rf_req *req, struct rf_resp *resp)
+{
+    const char *f = rf_req_query(req, "format");
+    if (!f || !strcmp(f, "json"))
+        return 0;
+    if (!strcmp(f, "csv"))
+        return 1;
+    rf_resp_error(resp, 400, "format must be json or csv", "format");
+    return -1;
+}
+
+/* GET /api/fairness/postings/ID/impact[?by=DIM][&format=csv] */
+static void h_fair_impact(void *ap, struct rf_req *req, struct rf_resp *resp)
+{
+    struct rf_server *s = ap;
+    struct rf_principal p;
+    struct rf_app_error e = {{0}, NULL};
+    json_t *out = NULL;
+    char *csv = NULL;
+    int64_t id;
+    int fmt;
+    if (!id_and_principal(s, req, resp, &id, &p) || (fmt = csv_format(req, resp)) < 0)
+        return;
+    rf_status rc = rf_app_fair_impact(s->app, &p, id, rf_req_query(req, "by"), fmt, &out, &csv, &e);
+    reply_csv(s, req, resp, rc, &e, out, csv, "adverse-impact.csv");
+}
+
+/* GET /api/fairness/dif[?format=csv]: the latest DIF run. */
+static void h_fair_dif(void *ap, struct rf_req *req, struct rf_resp *resp)
+{
+    struct rf_server *s = ap;
+    struct rf_principal p;
+    struct rf_app_error e = {{0}, NULL};
+    json_t *out = NULL;
+    char *csv = NULL;
+    int fmt;
+    if (!principal(s, req, resp, &p) || (fmt = csv_format(req, resp)) < 0)
+        return;
+    rf_status rc = rf_app_fair_dif(s->app, &p, fmt, &out, &csv, &e);
+    reply_csv(s, req, resp, rc, &e, out, csv, "dif.csv");
+}
+
 /* ---- teams (app_teams.c) ---- */
 
 /* POST /api/teams/:id/assessments: the body goes to the application as
@@ -742,6 +803,10 @@ static const struct op_plain op_bank_versions = {rf_app_bank_versions};
 static const struct op_body op_bank_rollback = {rf_app_bank_rollback, 200};
 static const struct op_body op_review_calibrate = {rf_app_review_calibrate, 200};
 static const struct op_plain op_invites = {rf_app_invites};
+static const struct op_plain op_groups_get = {rf_app_groups_get};
+static const struct op_body op_groups_put = {rf_app_groups_put, 200};
+static const struct op_plain op_groups_withdraw = {rf_app_groups_withdraw};
+static const struct op_body op_fair_dif_run = {rf_app_fair_dif_run, 200};
 static const struct op_id op_test_get = {.fn = rf_app_test_get};
 static const struct op_body op_posting_create = {rf_app_posting_create, 201};
 static const struct op_plain op_postings = {rf_app_postings};
@@ -800,6 +865,10 @@ static const struct rf_route routes[] = {
     {"GET", "/api/assignments/:id/history", h_id, &op_scorecard_history, 0},
     {"GET", "/api/interviews/:id", h_id, &op_interview_get, 0},
     {"PUT", "/api/interviews/:id/scorecard", h_id_body, &op_scorecard_save, 0},
+    {"GET", "/api/me/groups", h_plain, &op_groups_get, 0},
+    {"PUT", "/api/me/groups", h_body, &op_groups_put, 0},
+    {"DELETE", "/api/me/groups", h_plain, &op_groups_withdraw, 0},
+    {"GET", "/api/fairness/dif", h_fair_dif, NULL, 0},
 };
 
 /* GET /api/postings/ID/ranking[?scope=posting|org][&offset=N][&limit=N]: a
@@ -827,6 +896,9 @@ static const struct rf_route heavy_routes[] = {
     /* both calibrate the interviewers from every submitted scorecard */
     {"GET", "/api/interviewers/calibration", h_plain, &op_interview_calibration, 0},
     {"GET", "/api/interviews/:id/packet", h_id, &op_hiring_packet, 0},
+    /* adverse impact reads a posting's ranking; a DIF run every finished test */
+    {"GET", "/api/fairness/postings/:id/impact", h_fair_impact, NULL, 0},
+    {"POST", "/api/fairness/dif", h_body, &op_fair_dif_run, 0},
 };
 
 /* ---- static files ---- */

@@ -19,12 +19,17 @@
 #include "store/store.h"
 
 /* The dimensions, in column order: gender, age band, first language, country. */
-enum { RF_GROUP_GENDER, RF_GROUP_AGE_BAND, RF_GROUP_FIRST_LANGUAGE, RF_GROUP_COUNTRY,
-       RF_GROUP_NDIMS };
+enum {
+    RF_GROUP_GENDER,
+    RF_GROUP_AGE_BAND,
+    RF_GROUP_FIRST_LANGUAGE,
+    RF_GROUP_COUNTRY,
+    RF_GROUP_NDIMS
+};
 
 struct rf_group_report {
     int64_t candidate_id;
-    int declined;                 /* 1: declined to say (every value NULL) */
+    int declined;                /* 1: declined to say (every value NULL) */
     char *value[RF_GROUP_NDIMS]; /* NULL: not given */
     int64_t updated;             /* unix seconds of the last change (read only) */
 };

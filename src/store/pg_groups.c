@@ -62,9 +62,9 @@ static rf_status pg_group_report_delete(struct rf_store *bs, int64_t candidate_i
                                         struct rf_err *err)
 {
     int64_t changed = 0;
-    rf_status rc = rf_pg_run1(rf_pg_of(bs), err, "withdraw group report", &changed,
-                              "DELETE FROM group_reports WHERE candidate_id = $1", "i",
-                              candidate_id);
+    rf_status rc =
+        rf_pg_run1(rf_pg_of(bs), err, "withdraw group report", &changed,
+                   "DELETE FROM group_reports WHERE candidate_id = $1", "i", candidate_id);
     if (!rc)
         *deleted = changed > 0;
     return rc;
@@ -76,8 +76,8 @@ static rf_status pg_group_reports_list(struct rf_store *bs, int64_t org_id,
 {
     struct rf_group_report g;
     memset(&g, 0, sizeof g);
-    return rf_pg_list(rf_pg_of(bs), err, "group reports", group_fn, &g,
-                      &rf_store_read_group_report, (void *)fn, ud,
+    return rf_pg_list(rf_pg_of(bs), err, "group reports", group_fn, &g, &rf_store_read_group_report,
+                      (void *)fn, ud,
                       "SELECT g.candidate_id, g.declined, g.updated, g.gender, g.age_band, "
                       "g.first_language, g.country FROM group_reports g "
                       "JOIN candidates c ON c.id = g.candidate_id "

@@ -104,7 +104,8 @@ static void take(void *ud, const struct rf_group_report *g)
     cr_assert_lt(s->n, 8);
     cr_assert_eq(g->declined, 0, "a declined answer was listed");
     s->ids[s->n] = g->candidate_id;
-    snprintf(s->gender[s->n++], 32, "%s", g->value[RF_GROUP_GENDER] ? g->value[RF_GROUP_GENDER] : "-");
+    snprintf(s->gender[s->n++], 32, "%s",
+             g->value[RF_GROUP_GENDER] ? g->value[RF_GROUP_GENDER] : "-");
 }
 
 Test(groups, list_by_organization_without_declined)
