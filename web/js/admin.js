@@ -139,5 +139,121 @@ document.getElementById('review-run').addEventListener('click', async () => {
   } catch (e) { showError(err, e); }
 });
 
+// ---- fairness (issue 19; docs/fairness.md "In the product"): aggregates only, admins only ----
+const FT = {
+  impactSummary: (r) => t('fair.impact_summary', {
+    applicants: num(r.applicants), reported: num(r.reported), min_group: r.min_group, min_cell: r.min_cell,
+  }),
+  decision: (d) => (d.decision === 'posting' ? t('fair.decision_posting') : t('fair.decision_requirement', { label: d.label })),
+  hidden: () => t('fair.hidden'),
+  counts: (g) => t('fair.selected_of', { selected: num(g.selected), n: num(g.n) }),
+  highest: () => t('fair.highest'),
+  fails: () => t('fair.fails'),
+  meets: () => t('fair.meets'),
+  difSummary: (d) => (d.run
+    ? t('fair.dif_summary', {
+      run: d.run.id, tests: num(d.tests), reference: d.reference, shown: num(d.shown), hidden: num(d.hidden),
+      flagged: num(d.flagged), min_group: d.min_group,
+    })
+    : t('fair.dif_none')),
+  difCounts: (o) => t('fair.dif_counts', { ref: num(o.n_reference), focal: num(o.n_focal) }),
+  keep: () => t('fair.keep'),
+};
+
+const pct = (x) => (typeof x === 'number' ? `${(100 * x).toFixed(1)}%` : '');
+const ci = (v) => (Array.isArray(v) && typeof v[0] === 'number' ? ` [${v[0].toFixed(2)}, ${v[1].toFixed(2)}]` : '');
+
+function impactRows(d) {
+  return d.groups.map((g, i) => el('tr', {},
+    i === 0 ? el('th', { scope: 'row', rowspan: d.groups.length }, FT.decision(d)) : null,
+    el('td', {}, g.group),
+    ...(g.shown
+      ? [el('td', { class: 'num' }, FT.counts(g)), el('td', { class: 'num' }, `${pct(g.rate)}${ci(g.rate_ci)}`),
+        el('td', { class: 'num' }, g.highest ? FT.highest() : `${g.ratio.toFixed(3)}${ci(g.ratio_ci)}`),
+        el('td', {}, g.four_fifths ? el('strong', {}, FT.fails()) : FT.meets())]
+      : [el('td', { colspan: 4, class: 'muted' }, FT.hidden())])));
+}
+
+async function loadImpact() {
+  const err = document.getElementById('fair-error');
+  showError(err, null);
+  const id = document.getElementById('impact-posting').value;
+  const by = document.getElementById('impact-by').value;
+  if (!id) return;
+  const path = `/api/fairness/postings/${encodeURIComponent(id)}/impact?by=${encodeURIComponent(by)}`;
+  try {
+    const r = await api('GET', path);
+    document.getElementById('impact-summary').textContent = FT.impactSummary(r);
+    document.querySelector('#impact tbody').replaceChildren(...r.decisions.flatMap(impactRows));
+    const a = document.getElementById('impact-csv');
+    a.href = `${path}&format=csv`;
+    a.hidden = false;
+  } catch (e) { showError(err, e); }
+}
+
+async function decideDif(item, action) {
+  const err = document.getElementById('fair-error');
+  showError(err, null);
+  try {
+    await api('POST', '/api/review/decisions', { item, action, queue: 'dif' });
+    await loadDif();
+  } catch (e) { showError(err, e); }
+}
+
+function difRow(o, decision) {
+  const mh = o.mh || {};
+  const lr = o.logistic || {};
+  const acts = decision ? RT.decided(decision) : [
+    el('button', { type: 'button', class: 'secondary', onclick: () => decideDif(o.id, 'keep') }, FT.keep()),
+    o.retirable !== false ? el('button', { type: 'button', class: 'secondary', onclick: () => decideDif(o.id, 'retire') }, RT.retire()) : null,
+  ];
+  return el('tr', {}, el('th', { scope: 'row' }, el('code', {}, o.id)), el('td', {}, o.skill || ''),
+    el('td', {}, o.focal || ''), el('td', { class: 'num' }, FT.difCounts(o)),
+    el('td', { class: 'num' }, fmt(mh.d_dif, mh.se)), el('td', {}, t('fair.classes', { mh: mh.class || '-', lr: lr.class || '-' })),
+    el('td', {}, RT.state(o.state)), el('td', {}, acts));
+}
+
+async function loadDif() {
+  let d, q;
+  try {
+    [d, q] = await Promise.all([api('GET', '/api/fairness/dif'), api('GET', '/api/review')]);
+  } catch (e) {
+    return; // DIF is the bank keepers': the part stays hidden for other admins
+  }
+  document.getElementById('dif').hidden = false;
+  document.getElementById('dif-summary').textContent = FT.difSummary(d);
+  document.getElementById('dif-csv').hidden = !d.run;
+  const queued = new Map(((q.dif && q.dif.items) || []).map((o) => [`${o.id} ${o.focal}`, o]));
+  document.querySelector('#dif-items tbody').replaceChildren(...(d.items || []).filter((o) => o.flagged).map((o) => {
+    const inq = queued.get(`${o.id} ${o.focal}`) || {};
+    return difRow({ ...o, state: inq.state, retirable: inq.retirable }, inq.decision);
+  }));
+}
+
+async function loadFairness() {
+  const m = await api('GET', '/api/me').catch(() => null);
+  if (!m || !m.user || m.user.role !== 'admin') return;
+  document.getElementById('fairness').hidden = false;
+  try {
+    const ps = await api('GET', '/api/postings');
+    document.getElementById('impact-posting').replaceChildren(...(ps.postings || ps).map((p) => el('option', { value: p.id }, p.title)));
+  } catch (e) { showError(document.getElementById('fair-error'), e); }
+  await loadDif();
+}
+
+document.getElementById('impact-form').addEventListener('submit', (ev) => { ev.preventDefault(); loadImpact(); });
+document.getElementById('dif-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const err = document.getElementById('fair-error');
+  showError(err, null);
+  try {
+    await api('POST', '/api/fairness/dif', {
+      by: document.getElementById('dif-by').value, reference: document.getElementById('dif-reference').value.trim(),
+    });
+    await loadDif();
+  } catch (e) { showError(err, e); }
+});
+
 init();
 loadReview();
+loadFairness();

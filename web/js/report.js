@@ -206,7 +206,42 @@ function render(r) {
         : el('p', {}, t('report.no_concept')));
   }
   if (!own && r.integrity) add(signalsSection(r.integrity, skillName));
+  if (own) add(groupsCard());
   drawCharts();
+}
+
+// The candidate's own, optional group membership (docs/fairness.md "In the
+// product"): kept apart from the test, never scored, never shown to
+// recruiters; it can be declined, changed or withdrawn here at any time.
+function groupsCard() {
+  const msg = el('p', { class: 'muted', role: 'status', id: 'groups-status' });
+  const sel = (name, values) => el('select', { id: `g-${name}` }, el('option', { value: '' }, t('groups.not_given')),
+    ...values.map((v) => el('option', { value: v }, t(`groups.${name}_${v}`))));
+  const gender = sel('gender', ['woman', 'man', 'nonbinary', 'other']);
+  const age = sel('age_band', ['under_25', '25_34', '35_44', '45_54', '55_64', '65_plus']);
+  const code = (name, pattern, hint) => el('input', { type: 'text', id: `g-${name}`, maxlength: 2, pattern, placeholder: t(hint) });
+  const first = code('first_language', '[a-z]{2}', 'groups.first_language_hint');
+  const country = code('country', '[A-Z]{2}', 'groups.country_hint');
+  const fields = [['gender', gender], ['age_band', age], ['first_language', first], ['country', country]];
+  const show = (g) => {
+    for (const [k, node] of fields) node.value = (g.values && g.values[k]) || '';
+    msg.textContent = t(!g.reported ? 'groups.state_none' : g.declined ? 'groups.state_declined' : 'groups.state_saved');
+  };
+  const send = async (method, body) => {
+    try { show(await api(method, '/api/me/groups', body)); } catch (e) { showError(msg, e); }
+  };
+  const save = el('button', { type: 'button', id: 'groups-save' }, t('groups.save'));
+  save.addEventListener('click', () => send('PUT', Object.fromEntries(fields.map(([k, node]) => [k, node.value.trim() || null]))));
+  const decline = el('button', { type: 'button', class: 'secondary', id: 'groups-decline' }, t('groups.decline'));
+  decline.addEventListener('click', () => send('PUT', { declined: true }));
+  const withdraw = el('button', { type: 'button', class: 'secondary', id: 'groups-withdraw' }, t('groups.withdraw'));
+  withdraw.addEventListener('click', () => send('DELETE'));
+  api('GET', '/api/me/groups').then(show, (e) => showError(msg, e));
+  return el('section', { class: 'card', id: 'groups', 'aria-labelledby': 'groups-h' },
+    el('h2', { id: 'groups-h' }, t('groups.title')),
+    el('p', { class: 'muted' }, t('groups.about')),
+    ...fields.flatMap(([k, node]) => [el('label', { for: `g-${k}` }, t(`groups.${k}`)), node]),
+    el('div', { class: 'actions' }, save, decline, withdraw), msg);
 }
 
 // The staff's test-integrity signals (docs/integrity.md): evidence worth a
