@@ -16,6 +16,14 @@
  * - The standardized mean difference (Dorans & Schmitt 1991): sum_k
  *   (focal share of stratum k) (focal mean - reference mean), and its ratio
  *   to the item's score SD over both groups.
+ * The standard error of ln alpha_LA is the delta method's, var(ln alpha) =
+ * var(U) / num^2 with U = num - alpha den, and var(U) the sum over strata
+ * of each stratum's two-sample U-statistic variance (Hoeffding 1948): for
+ * each person, the spread of their own part of the stratum's sum. It holds
+ * when the strata are large (the equal-count strata used here); for two
+ * categories and one stratum it is Woolf's 1/a + 1/b + 1/c + 1/d up to the
+ * n / (n - 1) of a sample variance. It is not Liu and Agresti's own
+ * estimator, which also holds for many sparse strata (docs/fairness.md).
  * ETS's classes for polytomous items (Zwick, Thayer & Mazzeo 1997): C when
  * Mantel's p < alpha and |SMD| / SD >= 0.25, B when p < alpha and
  * |SMD| / SD >= 0.17, else A.
@@ -29,6 +37,8 @@
 
 struct rf_dif_poly_result {
     double alpha_la, ln_la, d_la; /* NaN when no stratum has both groups on both sides of a cut */
+    double se_ln_la, se_d_la;     /* standard errors of ln alpha_LA and LA D-DIF (below); NaN
+                                     when not defined */
     double mantel_chi2, p;        /* Mantel's test, upper-tail p (1 df) */
     double smd, smd_ratio;        /* SMD and SMD / SD of the scores */
     size_t n_ref, n_focal;

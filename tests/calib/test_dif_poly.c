@@ -19,6 +19,9 @@
 
 struct tally {
     double mean_ln, sd_ln;
+    double mean_se;  /* mean standard error of ln alpha_LA */
+    size_t covered;  /* replications whose 95% interval holds the mean estimate */
+    size_t covers_0; /* ... holds 0 */
     size_t c, b, reps;
 };
 
@@ -33,7 +36,7 @@ static void run(double delta, uint64_t seed, struct tally *t)
     rf_irt_item_grm(&foc, a, thf, 4);
     int y[2 * NG];
     unsigned char g[2 * NG];
-    double th[2 * NG], s1 = 0, s2 = 0;
+    double th[2 * NG], s1 = 0, s2 = 0, lns[REPS], ses[REPS];
     memset(t, 0, sizeof *t);
     for (size_t rep = 0; rep < REPS; rep++) {
         for (size_t i = 0; i < 2 * NG; i++) {
@@ -54,6 +57,12 @@ static void run(double delta, uint64_t seed, struct tally *t)
         cr_assert_eq(rf_dif_poly(y, g, th, 2 * NG, 4, 10, 0.05, &res), 0);
         cr_assert_eq(res.n_ref, NG);
         cr_assert(isfinite(res.ln_la) && isfinite(res.p) && isfinite(res.smd_ratio));
+        cr_assert(isfinite(res.se_ln_la) && res.se_ln_la > 0, "rep %zu: se %g", rep, res.se_ln_la);
+        cr_assert(fabs(res.se_d_la - 2.35 * res.se_ln_la) < 1e-12);
+        lns[rep] = res.ln_la;
+        ses[rep] = res.se_ln_la;
+        t->mean_se += res.se_ln_la / REPS;
+        t->covers_0 += fabs(res.ln_la) <= 1.96 * res.se_ln_la;
         s1 += res.ln_la;
         s2 += res.ln_la * res.ln_la;
         t->c += res.ets == 'C';
@@ -62,6 +71,8 @@ static void run(double delta, uint64_t seed, struct tally *t)
     }
     t->mean_ln = s1 / REPS;
     t->sd_ln = sqrt(s2 / REPS - t->mean_ln * t->mean_ln);
+    for (size_t rep = 0; rep < REPS; rep++)
+        t->covered += fabs(lns[rep] - t->mean_ln) <= 1.96 * ses[rep];
 }
 
 Test(dif_poly, shifted_thresholds_are_recovered_and_no_dif_is_class_a, .timeout = 300)
@@ -83,6 +94,21 @@ Test(dif_poly, shifted_thresholds_are_recovered_and_no_dif_is_class_a, .timeout 
     cr_assert(fabs(t8.mean_ln - 0.96) < 0.15, "delta 0.8: ln alpha %.3f, want 0.96", t8.mean_ln);
     cr_assert(t8.c + t8.b >= REPS * 9 / 10, "delta 0.8 flagged B or C %zu of %d", t8.c + t8.b,
               REPS);
+    /* the standard error: its mean within 10% of the replications' SD, and
+     * 95% intervals that hold the mean estimate (and 0 without DIF) 92-98%
+     * of the time */
+    const struct tally *all[3] = {&t0, &t5, &t8};
+    const char *name[3] = {"0", "0.5", "0.8"};
+    for (int k = 0; k < 3; k++) {
+        fprintf(stderr, "dif_poly: delta %s: mean SE %.3f, SD %.3f, 95%% coverage %zu of %d\n",
+                name[k], all[k]->mean_se, all[k]->sd_ln, all[k]->covered, REPS);
+        cr_assert(fabs(all[k]->mean_se / all[k]->sd_ln - 1) < 0.10,
+                  "delta %s: mean SE %.4f vs SD %.4f", name[k], all[k]->mean_se, all[k]->sd_ln);
+        cr_assert(all[k]->covered >= REPS * 92 / 100 && all[k]->covered <= REPS * 98 / 100,
+                  "delta %s: coverage %zu of %d", name[k], all[k]->covered, REPS);
+    }
+    fprintf(stderr, "dif_poly: delta 0: the interval holds 0 in %zu of %d\n", t0.covers_0, REPS);
+    cr_assert(t0.covers_0 >= REPS * 92 / 100, "no DIF: 0 covered %zu of %d", t0.covers_0, REPS);
 }
 
 Test(dif_poly, two_categories_give_the_mantel_haenszel_odds_ratio)
@@ -102,6 +128,17 @@ Test(dif_poly, two_categories_give_the_mantel_haenszel_odds_ratio)
     cr_assert(fabs(res.alpha_la - 3.0) < 1e-12, "%.17g", res.alpha_la);
     cr_assert(fabs(res.d_la + 2.35 * log(3.0)) < 1e-12);
     cr_assert(fabs(res.smd + 0.25) < 1e-12, "focal mean 0.5 - reference 0.75: %.17g", res.smd);
+    /* the SE by hand: psi = 3; a reference person's part H(1) = 20 (focal
+     * wrong), H(0) = -3 x 20, mean 0; a focal person's G(0) = 30, G(1) =
+     * -3 x 10, mean 0; var U = (30 x 20^2 + 10 x 60^2) 40/39 + (20 x 30^2 +
+     * 20 x 30^2) 40/39, over N^2 = 80^2; num = 30 x 20 / 80 */
+    double vu = ((30.0 * 400 + 10.0 * 3600) * 40 / 39 + (20.0 * 900 + 20.0 * 900) * 40 / 39) /
+                (80.0 * 80.0);
+    double se = sqrt(vu) / (30.0 * 20 / 80);
+    cr_assert(fabs(res.se_ln_la - se) < 1e-12, "SE %.17g, by hand %.17g", res.se_ln_la, se);
+    /* Woolf's 1/a + 1/b + 1/c + 1/d for one table: within 3% */
+    double woolf = sqrt(1.0 / 30 + 1.0 / 10 + 1.0 / 20 + 1.0 / 20);
+    cr_assert(fabs(res.se_ln_la / woolf - 1) < 0.03, "SE %.4f vs Woolf %.4f", res.se_ln_la, woolf);
     /* out-of-range scores and groups are not compared */
     y[0] = 7;
     g[1] = 2;
