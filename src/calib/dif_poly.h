@@ -31,7 +31,11 @@
 #ifndef RF_CALIB_DIF_POLY_H
 #define RF_CALIB_DIF_POLY_H
 
+#include <jansson.h>
 #include <stddef.h>
+
+#include "base/buf.h"
+#include "base/err.h"
 
 #define RF_DIF_POLY_MAX_CATS 8
 
@@ -53,5 +57,18 @@ struct rf_dif_poly_result {
  * O(n); returns 0, or -1 when out of memory. */
 int rf_dif_poly(const int *y, const unsigned char *g, const double *theta, size_t n, size_t ncat,
                 size_t nstrata, double alpha, struct rf_dif_poly_result *out);
+
+/* Output (calib/fairness_out.c). JSON of one graded item against one focal
+ * group: {"id", "shown": true, "graded": true, "n_reference", "n_focal",
+ * "la": {"alpha", "ln", "se", "d_dif", "se_d"}, "mantel": {"chi2", "p"},
+ * "smd": {"smd", "ratio"}, "class"}, figures that do not exist as null; NULL
+ * on allocation failure. The CSV row of rf_dif_item_csv's header (calib/
+ * dif.h) with the mh_ columns holding alpha_LA, LA D-DIF, its SE, Mantel's
+ * chi-square and p and the polytomous ETS class, and the lr_ columns empty.
+ * Only for an item shown (both groups at the minimum size): a hidden item
+ * is written as rf_dif_item_csv writes one. */
+json_t *rf_dif_poly_json(const char *id, const struct rf_dif_poly_result *r);
+rf_status rf_dif_poly_csv(struct rf_buf *b, const char *by, const char *reference,
+                          const char *focal, const char *id, const struct rf_dif_poly_result *r);
 
 #endif

@@ -8,6 +8,7 @@
 
 #include "base/csv.h"
 #include "calib/dif.h"
+#include "calib/dif_poly.h"
 #include "calib/impact.h"
 
 static json_t *num(double v)
@@ -198,4 +199,39 @@ rf_status rf_impact_row_csv(struct rf_buf *b, const char *decision, const char *
     if (!rc)
         rc = cell(b, r->p);
     return rc ? rc : rf_buf_puts(b, ",\n");
+}
+
+json_t *rf_dif_poly_json(const char *id, const struct rf_dif_poly_result *r)
+{
+    json_t *j = json_pack("{s:s,s:b,s:b,s:I,s:I,s:{s:o,s:o,s:o,s:o,s:o},s:{s:o,s:o},s:{s:o,s:o},"
+                          "s:o}",
+                          "id", id, "shown", 1, "graded", 1, "n_reference", (json_int_t)r->n_ref,
+                          "n_focal", (json_int_t)r->n_focal, "la", "alpha", num(r->alpha_la), "ln",
+                          num(r->ln_la), "se", num(r->se_ln_la), "d_dif", num(r->d_la), "se_d",
+                          num(r->se_d_la), "mantel", "chi2", num(r->mantel_chi2), "p", num(r->p),
+                          "smd", "smd", num(r->smd), "ratio", num(r->smd_ratio), "class",
+                          letter(r->ets));
+    return j;
+}
+
+rf_status rf_dif_poly_csv(struct rf_buf *b, const char *by, const char *reference,
+                          const char *focal, const char *id, const struct rf_dif_poly_result *r)
+{
+    rf_status rc = rf_csv_put_field(b, by);
+    if (!rc)
+        rc = text_cell(b, reference);
+    if (!rc)
+        rc = text_cell(b, focal);
+    if (!rc)
+        rc = text_cell(b, id);
+    if (!rc)
+        rc = rf_buf_printf(b, ",1,%zu,%zu", r->n_ref, r->n_focal);
+    const double v[] = {r->alpha_la, r->d_la, r->se_d_la, r->mantel_chi2, r->p};
+    for (size_t k = 0; !rc && k < sizeof v / sizeof v[0]; k++)
+        rc = cell(b, v[k]);
+    if (!rc)
+        rc = r->ets == '-' ? rf_buf_putc(b, ',') : rf_buf_printf(b, ",%c", r->ets);
+    for (int k = 0; !rc && k < 8; k++) /* lr_chi2_uniform .. lr_class */
+        rc = rf_buf_putc(b, ',');
+    return rc ? rc : rf_buf_putc(b, '\n');
 }

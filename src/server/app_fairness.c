@@ -23,6 +23,7 @@
 #include "base/config.h"
 #include "base/mem.h"
 #include "calib/dif.h"
+#include "calib/dif_poly.h"
 #include "calib/impact.h"
 #include "careers/fit.h"
 #include "server/app_flow.h"
@@ -476,6 +477,8 @@ static void dif_opts(const struct rf_app *a, struct rf_dif_opts *o)
 struct dif_work {
     signed char *x, *g;
     double *theta;
+    int *y;           /* a graded item's scores */
+    unsigned char *u; /* and groups */
 };
 
 /* One row of the run's items: the item's DIF against focal group f. */
@@ -500,7 +503,33 @@ static json_t *dif_item(const struct rf_drift_data *d, const struct rf_app_bankv
     memset(&it, 0, sizeof it);
     it.n_ref = nr;
     it.n_focal = nf;
-    if (nr >= o->min_group && nf >= o->min_group) {
+    size_t ncat = v->view.items[item].irt.ncat;
+    if (ncat > 2 && nr >= o->min_group && nf >= o->min_group) {
+        /* a graded item: Liu-Agresti, Mantel and SMD (calib/dif_poly.h) */
+        const char *id = v->view.items[item].id;
+        struct rf_dif_poly_result pr;
+        for (size_t i = 0; i < n; i++) {
+            w->y[i] = (int)(unsigned char)w->x[i]; /* 0..ncat-1 */
+            w->u[i] = (unsigned char)w->g[i];
+        }
+        if (rf_dif_poly(w->y, w->u, w->theta, n, ncat, o->strata, o->alpha, &pr)) {
+            *rc = rf_err_set(err, RF_ENOMEM, "out of memory");
+            return NULL;
+        }
+        *flagged = pr.ets == 'C';
+        if ((*rc = rf_dif_poly_csv(csv, by, ref, focal, id, &pr)))
+            return NULL;
+        json_t *j = rf_dif_poly_json(id, &pr);
+        if (j) {
+            json_object_set_new(j, "skill", json_string(v->view.items[item].skill));
+            json_object_set_new(j, "focal", json_string(focal));
+            json_object_set_new(j, "flagged", json_boolean(*flagged));
+        } else {
+            *rc = rf_err_set(err, RF_ENOMEM, "out of memory");
+        }
+        return j;
+    }
+    if (ncat == 2 && nr >= o->min_group && nf >= o->min_group) {
         const char *id = v->view.items[item].id;
         struct rf_dif_data dd = {n, 1, &id, NULL, w->x, w->g, w->theta};
         if ((*rc = rf_dif_run(&dd, o, &it, err)))
@@ -538,11 +567,12 @@ static rf_status dif_compute(struct rf_app *a, const struct rf_app_bankver *v,
     size_t *fill = rf_calloc_array(d->nitems + 1, sizeof *fill);
     signed char *grp = rf_alloc_array(n ? n : 1, 1);
     struct dif_work w = {rf_alloc_array(n ? n : 1, 1), rf_alloc_array(n ? n : 1, 1),
-                         rf_alloc_array(n ? n : 1, sizeof(double))};
+                         rf_alloc_array(n ? n : 1, sizeof(double)),
+                         rf_alloc_array(n ? n : 1, sizeof(int)), rf_alloc_array(n ? n : 1, 1)};
     json_t *items = json_array();
     struct rf_buf csv;
     rf_buf_init(&csv, CSV_CAP);
-    if (!start || !order || !fill || !grp || !w.x || !w.g || !w.theta || !items)
+    if (!start || !order || !fill || !grp || !w.x || !w.g || !w.theta || !w.y || !w.u || !items)
         rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
     for (size_t i = 0; !rc && i < n; i++)
         start[d->ans[i].item + 1]++;
@@ -563,8 +593,8 @@ static rf_status dif_compute(struct rf_app *a, const struct rf_app_bankver *v,
         }
         for (size_t it = 0; !rc && it < d->nitems; it++) {
             size_t m = start[it + 1] - start[it];
-            if (m == 0 || v->view.items[it].irt.ncat != 2)
-                continue; /* graded items: calib/dif_poly.h, not in this run */
+            if (m == 0 || v->view.items[it].irt.ncat > RF_DIF_POLY_MAX_CATS)
+                continue;
             int fl = 0;
             json_t *j = dif_item(d, v, it, order + start[it], m, grp, &o, dim_names[dim], ref,
                                  focal[f], &w, &csv, &fl, &rc, &e->err);
@@ -609,6 +639,8 @@ static rf_status dif_compute(struct rf_app *a, const struct rf_app_bankver *v,
     free(w.x);
     free(w.g);
     free(w.theta);
+    free(w.y);
+    free(w.u);
     return rc;
 }
 

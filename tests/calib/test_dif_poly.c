@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/rng.h"
+#include "calib/dif.h"
 #include "calib/dif_poly.h"
 #include "irt/model.h"
 
@@ -146,4 +148,44 @@ Test(dif_poly, two_categories_give_the_mantel_haenszel_odds_ratio)
     cr_assert_eq(res.n_ref, 38);
     cr_assert_eq(rf_dif_poly(y, g, th, 80, 9, 1, 0.05, &res), 0);
     cr_assert_eq(res.ets, '-');
+}
+
+/* The writers: JSON with every figure (null where none), and a CSV row with
+ * the 21 fields of the DIF header, the logistic columns empty. */
+Test(dif_poly, json_and_csv_of_a_graded_item)
+{
+    int y[80];
+    unsigned char g[80];
+    double th[80];
+    for (int i = 0; i < 80; i++) {
+        g[i] = i >= 40;
+        y[i] = i < 40 ? (i < 30) + (i < 15) : (i < 60) + (i < 50);
+        th[i] = i % 4;
+    }
+    struct rf_dif_poly_result res;
+    cr_assert_eq(rf_dif_poly(y, g, th, 80, 3, 2, 0.05, &res), 0);
+    json_t *j = rf_dif_poly_json("x.y.001", &res);
+    cr_assert(j);
+    cr_assert(json_is_true(json_object_get(j, "graded")));
+    cr_assert_eq(json_integer_value(json_object_get(j, "n_focal")), 40);
+    const json_t *la = json_object_get(j, "la");
+    cr_assert_float_eq(json_real_value(json_object_get(la, "alpha")), res.alpha_la, 1e-15);
+    cr_assert_float_eq(json_real_value(json_object_get(la, "se")), res.se_ln_la, 1e-15);
+    char cls[2] = {res.ets, 0};
+    cr_assert_str_eq(json_string_value(json_object_get(j, "class")), cls);
+    json_decref(j);
+    struct rf_buf b;
+    rf_buf_init(&b, 4096);
+    cr_assert_eq(rf_dif_csv_header(&b), RF_OK);
+    cr_assert_eq(rf_dif_poly_csv(&b, "gender", "man", "woman", "x.y.001", &res), RF_OK);
+    const char *row = strchr(rf_buf_str(&b), '\n') + 1;
+    size_t commas = 0, hdr = 0;
+    for (const char *c = rf_buf_str(&b); *c != '\n'; c++)
+        hdr += *c == ',';
+    for (const char *c = row; *c && *c != '\n'; c++)
+        commas += *c == ',';
+    cr_assert_eq(commas, hdr, "row %s", row);
+    cr_assert(strncmp(row, "gender,man,woman,x.y.001,1,40,40,", 33) == 0, "%s", row);
+    cr_assert(strstr(row, ",,,,,,,,\n") || strstr(row, ",,,,,,,\n"), "%s", row);
+    rf_buf_cleanup(&b);
 }

@@ -11,7 +11,9 @@
  *     minimum size shows no figure at all, no row names a person, and the
  *     CSV export carries the same figures;
  *   - a DIF run over the stored answers shows no item below the minimum
- *     group size, is stored in the review queue, and exports as CSV. */
+ *     group size (with 2 men, none; with 6, the 32 items each group answered
+ *     4 times or more, each with its statistics), is stored in the review
+ *     queue, and exports as CSV. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
@@ -431,5 +433,29 @@ Test(fairness, dif_run_hides_small_groups_and_joins_the_review_queue, .timeout =
     cr_assert_eq(status_of(&admin, "GET", "/api/fairness/dif?format=csv", NULL, &r), 200);
     cr_assert(strncmp(r.body, "by,reference,focal,id,", 22) == 0, "%.80s", r.body);
     cr_assert(strstr(r.body, "\ngender,woman,man,"), "%.300s", r.body);
+    http_result_free(&r);
+    /* 4 more men: items answered by 4 of each are shown, the others not */
+    for (int i = 0; i < 4; i++)
+        applicant(&admin, pid, "{\"gender\":\"man\"}", i % 2, &c);
+    cr_assert_eq(status_of(&admin, "POST", "/api/fairness/dif",
+                           "{\"reference\":\"woman\",\"focal\":[\"man\"]}", &r),
+                 200, "%s", r.body);
+    size_t shown = (size_t)json_integer_value(json_object_get(r.json, "shown"));
+    fprintf(stderr, "fairness: DIF over 12 tests: %zu items shown, %lld hidden\n", shown,
+            (long long)json_integer_value(json_object_get(r.json, "hidden")));
+    cr_assert_gt(shown, 0, "%s", r.body);
+    cr_assert_eq(json_array_size(json_object_get(r.json, "items")), shown);
+    size_t i;
+    const json_t *it;
+    json_array_foreach(json_object_get(r.json, "items"), i, it)
+    {
+        cr_assert_geq(json_integer_value(json_object_get(it, "n_reference")), DIF_MIN, "%s",
+                      str(it, "id"));
+        cr_assert_geq(json_integer_value(json_object_get(it, "n_focal")), DIF_MIN, "%s",
+                      str(it, "id"));
+        cr_assert(json_is_object(json_object_get(
+                      it, json_is_true(json_object_get(it, "graded")) ? "la" : "mh")),
+                  "%s", str(it, "id"));
+    }
     http_result_free(&r);
 }

@@ -201,15 +201,19 @@ async function decideDif(item, action) {
 }
 
 function difRow(o, decision) {
-  const mh = o.mh || {};
+  // a graded item: Liu-Agresti's D-DIF and the polytomous ETS class
+  const la = o.la || {};
+  const mh = o.graded ? { d_dif: la.d_dif, se: la.se_d } : o.mh || {};
   const lr = o.logistic || {};
+  const cls = o.graded ? t('fair.classes_graded', { cls: o.class || '-' })
+    : t('fair.classes', { mh: mh.class || '-', lr: lr.class || '-' });
   const acts = decision ? RT.decided(decision) : [
     el('button', { type: 'button', class: 'secondary', onclick: () => decideDif(o.id, 'keep') }, FT.keep()),
     o.retirable !== false ? el('button', { type: 'button', class: 'secondary', onclick: () => decideDif(o.id, 'retire') }, RT.retire()) : null,
   ];
   return el('tr', {}, el('th', { scope: 'row' }, el('code', {}, o.id)), el('td', {}, o.skill || ''),
     el('td', {}, o.focal || ''), el('td', { class: 'num' }, FT.difCounts(o)),
-    el('td', { class: 'num' }, fmt(mh.d_dif, mh.se)), el('td', {}, t('fair.classes', { mh: mh.class || '-', lr: lr.class || '-' })),
+    el('td', { class: 'num' }, fmt(mh.d_dif, mh.se)), el('td', {}, cls),
     el('td', {}, RT.state(o.state)), el('td', {}, acts));
 }
 
