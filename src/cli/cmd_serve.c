@@ -18,7 +18,8 @@ static const char usage[] =
     "                     [--threads N] [--no-practice] [--rate N] [--answer-rate N]\n"
     "                     [--secure-cookies] [--trust-proxy IP] [--exposure FILE] [--pretest N]\n"
     "                     [--practice-max N] [--practice-max-per-ip N] [--practice-pow BITS]\n"
-    "                     [--password-min N] [--seed S] [--db-pool N] [--quiet]\n\n"
+    "                     [--password-min N] [--seed S] [--db-pool N] [--fair-min-group N]\n"
+    "                     [--fair-min-cell N] [--dif-min-group N] [--quiet]\n\n"
     "Starts rolefit on http://127.0.0.1:8080 with the bundled item bank and an embedded\n"
     "SQLite database file (created on first start). On first start the log prints a\n"
     "one-time link to create the admin account. SIGTERM or SIGINT stops it gracefully:\n"
@@ -68,6 +69,13 @@ static const char usage[] =
     "                 substream n of seed S, so a run of tests repeats exactly (browser\n"
     "                 tests, demos); anyone who knows S can predict the questions, so\n"
     "                 never in production (default: each test seeded by the system)\n"
+    "  --fair-min-group N  the admins' adverse-impact report shows no figure of a group\n"
+    "                 with fewer people with a decision (default 30; 1 to 100000)\n"
+    "  --fair-min-cell N  ... nor of a group with fewer selected or not selected\n"
+    "                 (default 5; 1 to 100000)\n"
+    "  --dif-min-group N  the DIF report shows no figure of an item until each group\n"
+    "                 has N answers to it (default 100; 1 to 1000000)\n"
+    "                 (docs/fairness.md \"In the product\"; no request can lower them)\n"
     "  --quiet        no per-request log lines\n";
 
 static void log_stderr(const char *line)
@@ -88,7 +96,8 @@ int rf_cmd_serve(int argc, char **argv)
                *web = rf_cli_default_path("web"), *threads_s = NULL,
                *rate_s = NULL, *arate_s = NULL, *trust_proxy = NULL,
                *exposure = NULL, *pmax_s = NULL, *pmax_ip_s = NULL, *pwmin_s = NULL,
-               *seed_s = NULL, *pow_s = NULL, *pool_s = NULL, *pretest_s = NULL;
+               *seed_s = NULL, *pow_s = NULL, *pool_s = NULL, *pretest_s = NULL,
+               *fgroup_s = NULL, *fcell_s = NULL, *dgroup_s = NULL;
     int no_practice = 0, quiet = 0, help = 0, secure_cookies = RF_HTTP_SECURE_COOKIES;
     struct rf_cli_opt opts[] = {
         {"port", 1, &port_s, NULL},       {"addr", 1, &addr, NULL},
@@ -101,7 +110,8 @@ int rf_cmd_serve(int argc, char **argv)
         {"practice-max", 1, &pmax_s, NULL},     {"practice-max-per-ip", 1, &pmax_ip_s, NULL},
         {"password-min", 1, &pwmin_s, NULL},    {"practice-pow", 1, &pow_s, NULL},
         {"seed", 1, &seed_s, NULL},             {"db-pool", 1, &pool_s, NULL},
-        {"pretest", 1, &pretest_s, NULL},
+        {"pretest", 1, &pretest_s, NULL},       {"fair-min-group", 1, &fgroup_s, NULL},
+        {"fair-min-cell", 1, &fcell_s, NULL},   {"dif-min-group", 1, &dgroup_s, NULL},
     };
     const char *pos[1];
     size_t npos;
@@ -116,7 +126,8 @@ int rf_cmd_serve(int argc, char **argv)
     size_t port = RF_HTTP_DEFAULT_PORT, threads = RF_HTTP_THREADS;
     size_t pmax = RF_PRACTICE_MAX_OPEN, pmax_ip = RF_PRACTICE_MAX_OPEN_PER_IP;
     size_t pwmin = RF_PASSWORD_MIN, pow_bits = RF_PRACTICE_POW_BITS, pool = 0;
-    size_t pretest = RF_WEB_PRETEST;
+    size_t pretest = RF_WEB_PRETEST, fgroup = RF_IMPACT_MIN_GROUP, fcell = RF_IMPACT_MIN_CELL;
+    size_t dgroup = RF_DIF_MIN_GROUP;
     double rate = RF_RATE_PER_IP, arate = RF_RATE_ANSWERS;
     unsigned long long seed = 0;
     if ((port_s && (ec = rf_cli_size(cmd, "port", port_s, 0, 65535, &port))) ||
@@ -132,7 +143,10 @@ int rf_cmd_serve(int argc, char **argv)
         (seed_s && (ec = rf_cli_u64(cmd, "seed", seed_s, &seed))) ||
         (pool_s && (ec = rf_cli_size(cmd, "db-pool", pool_s, 1, 1000, &pool))) ||
         (pretest_s &&
-         (ec = rf_cli_size(cmd, "pretest", pretest_s, 0, RF_CAT_MAX_PRETEST, &pretest))))
+         (ec = rf_cli_size(cmd, "pretest", pretest_s, 0, RF_CAT_MAX_PRETEST, &pretest))) ||
+        (fgroup_s && (ec = rf_cli_size(cmd, "fair-min-group", fgroup_s, 1, 100000, &fgroup))) ||
+        (fcell_s && (ec = rf_cli_size(cmd, "fair-min-cell", fcell_s, 1, 100000, &fcell))) ||
+        (dgroup_s && (ec = rf_cli_size(cmd, "dif-min-group", dgroup_s, 1, 1000000, &dgroup))))
         return ec;
     if (seed_s && seed == 0)
         return rf_cli_usage_error(cmd, "--seed: 0 means no seed; give a number from 1");
@@ -156,6 +170,9 @@ int rf_cmd_serve(int argc, char **argv)
     cfg.app.password_min = pwmin;
     cfg.app.seed = seed;
     cfg.app.pretest = pretest ? (int)pretest : -1;
+    cfg.app.fair_min_group = fgroup;
+    cfg.app.fair_min_cell = fcell;
+    cfg.app.dif_min_group = dgroup;
     cfg.addr = addr;
     cfg.port = (unsigned)port;
     cfg.threads = (unsigned)threads;

@@ -23,6 +23,11 @@ expect_oneline "practice-max-per-ip not a number" 2 "--practice-max-per-ip" \
 expect "help: password minimum" 0 "--password-min N" $RF serve --help
 expect_oneline "password-min below 12" 2 "--password-min: expected a whole number from 12" \
     $RF serve --db "$DB" --port 0 --password-min 8
+expect "help: fairness minimums" 0 "--fair-min-cell N" $RF serve --help
+expect_oneline "fair-min-cell 0" 2 "--fair-min-cell: expected a whole number from 1" \
+    $RF serve --db "$DB" --port 0 --fair-min-cell 0
+expect_oneline "dif-min-group not a number" 2 "--dif-min-group: expected a whole number" \
+    $RF serve --db "$DB" --port 0 --dif-min-group many
 printf '{"format": "rolefit-exposure", "target": 0.2,\n "items": [{"item": "no_such.item.001", "k": 0.5}]}\n' >"$TMP/unknown.json"
 expect_oneline "exposure: item not in the bank" 1 "unknown.json: items\[0\]: item 'no_such.item.001' is not in the bank" \
     $RF serve --db "$DB" --port 0 --exposure "$TMP/unknown.json"
