@@ -38,6 +38,7 @@ static const struct msg en[] = {
     {"kpi.gaps", "{1} gaps to close"},
     {"list.sep", ", "},
     {"header.sep", " · "},
+    {"role.find", "Find my role"},
     /* closest roles */
     {"closest.h", "Closest roles"},
     {"closest.nothing", "Nothing measured yet tells the roles apart."},
@@ -333,6 +334,7 @@ static const struct msg ja[] = {
     {"kpi.gaps", "埋めるべきギャップ {1}件"},
     {"list.sep", "、"},
     {"header.sep", " · "},
+    {"role.find", "職種を探す"},
     /* closest roles */
     {"closest.h", "近いロール"},
     {"closest.nothing", "これまでの測定では、ロールを見分けることはまだできません。"},

@@ -254,46 +254,67 @@ rf_status rf_app_setup_token(struct rf_app *a, char out[RF_TOKEN_LEN], struct rf
 
 /* ---- catalogue ---- */
 
-json_t *rf_app_skills(struct rf_app *a)
+json_t *rf_app_skills(struct rf_app *a, enum rf_lang lang)
 {
+    const struct rf_taxonomy *tax = &a->car.tax;
     json_t *arr = json_array();
-    for (size_t i = 0; i < a->car.tax.nskills; i++) {
-        const struct rf_skill *s = &a->car.tax.skills[i];
+    for (size_t i = 0; i < tax->nskills; i++) {
+        const struct rf_skill *s = &tax->skills[i];
         size_t idx, n = 0;
         if (rf_cat_pool_skill(a->pool, s->id, &idx) == RF_OK)
             n = a->pool->nusable[idx];
-        json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:s,s:I}", "id", s->id, "name", s->name,
-                                             "task", s->task, "description", s->description,
-                                             "items", (json_int_t)n));
+        json_array_append_new(
+            arr, json_pack("{s:s,s:s,s:s,s:s,s:I}", "id", s->id, "name",
+                           rf_lang_pick(lang, s->name, s->name_ja), "task", s->task, "description",
+                           rf_lang_pick(lang, s->description, s->description_ja), "items",
+                           (json_int_t)n));
     }
     json_t *levels = json_array();
     for (int i = 0; i < RF_NLEVELS; i++)
-        json_array_append_new(levels, json_string(a->car.tax.levels[i]));
-    return json_pack("{s:o,s:o}", "skills", arr, "levels", levels);
+        json_array_append_new(levels,
+                              json_string(rf_lang_pick(lang, tax->levels[i], tax->levels_ja[i])));
+    json_t *tasks = json_array();
+    for (size_t i = 0; i < tax->ntasks; i++) {
+        const struct rf_task *t = &tax->tasks[i];
+        json_array_append_new(tasks, json_pack("{s:s,s:s,s:s}", "id", t->id, "name",
+                                               rf_lang_pick(lang, t->name, t->name_ja),
+                                               "description",
+                                               rf_lang_pick(lang, t->description,
+                                                            t->description_ja)));
+    }
+    return json_pack("{s:s,s:o,s:o,s:o}", "lang", rf_lang_code(lang), "skills", arr, "tasks",
+                     tasks, "levels", levels);
 }
 
-json_t *rf_app_roles(struct rf_app *a)
+json_t *rf_app_roles(struct rf_app *a, enum rf_lang lang)
 {
+    const struct rf_taxonomy *tax = &a->car.tax;
     json_t *arr = json_array();
     for (size_t r = 0; r < a->car.roles.n; r++) {
         const struct rf_role *ro = &a->car.roles.roles[r];
         json_t *reqs = json_array();
         for (size_t k = 0; k < ro->nreqs; k++) {
             const struct rf_role_req *q = &ro->reqs[k];
+            const struct rf_skill *sk = &tax->skills[q->skill];
             json_array_append_new(
-                reqs, json_pack("{s:s,s:s,s:s,s:b,s:f}", "skill", a->car.tax.skills[q->skill].id,
-                                "name", a->car.tax.skills[q->skill].name, "level",
-                                a->car.tax.levels[q->level], "core", q->core, "weight", q->weight));
+                reqs, json_pack("{s:s,s:s,s:s,s:b,s:f}", "skill", sk->id, "name",
+                                rf_lang_pick(lang, sk->name, sk->name_ja), "level",
+                                rf_lang_pick(lang, tax->levels[q->level], tax->levels_ja[q->level]),
+                                "core", q->core, "weight", q->weight));
         }
         json_t *loop = json_array();
         for (size_t k = 0; k < ro->nloop; k++)
             json_array_append_new(
-                loop, json_pack("{s:s,s:s}", "stage", ro->loop[k].stage, "what", ro->loop[k].what));
-        json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:s,s:o,s:o}", "id", ro->id, "name",
-                                             ro->name, "kind", ro->kind, "description",
-                                             ro->description, "requires", reqs, "loop", loop));
+                loop, json_pack("{s:s,s:s}", "stage",
+                                rf_lang_pick(lang, ro->loop[k].stage, ro->loop[k].stage_ja),
+                                "what", rf_lang_pick(lang, ro->loop[k].what, ro->loop[k].what_ja)));
+        json_array_append_new(
+            arr, json_pack("{s:s,s:s,s:s,s:s,s:o,s:o}", "id", ro->id, "name",
+                           rf_lang_pick(lang, ro->name, ro->name_ja), "kind", ro->kind,
+                           "description", rf_lang_pick(lang, ro->description, ro->description_ja),
+                           "requires", reqs, "loop", loop));
     }
-    return json_pack("{s:o}", "roles", arr);
+    return json_pack("{s:s,s:o}", "lang", rf_lang_code(lang), "roles", arr);
 }
 
 rf_status rf_app_bank_overview(struct rf_app *a, const struct rf_principal *p, json_t **out,

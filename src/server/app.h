@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "base/err.h"
+#include "base/lang.h"
 #include "server/auth.h"
 
 struct rf_app_config {
@@ -218,9 +219,12 @@ rf_status rf_app_fair_dif_run(struct rf_app *a, const struct rf_principal *p, co
 rf_status rf_app_fair_dif(struct rf_app *a, const struct rf_principal *p, int csv,
                           json_t **json_out, char **csv_out, struct rf_app_error *e);
 
-/* Lists of the catalogue (public). */
-json_t *rf_app_skills(struct rf_app *a);
-json_t *rf_app_roles(struct rf_app *a);
+/* Lists of the catalogue (public), their text in lang (names, descriptions,
+ * level names, the interview loop; English where the data has no
+ * translation); ids, kinds and numbers are the same in both. The reply names
+ * its language ("lang"). */
+json_t *rf_app_skills(struct rf_app *a, enum rf_lang lang);
+json_t *rf_app_roles(struct rf_app *a, enum rf_lang lang);
 /* Admin: items per skill and difficulty band, calibrated share, bank version. */
 rf_status rf_app_bank_overview(struct rf_app *a, const struct rf_principal *p, json_t **out,
                                struct rf_app_error *e);
@@ -280,8 +284,9 @@ rf_status rf_app_invite_topup(struct rf_app *a, const struct rf_principal *p, in
 rf_status rf_app_invite_resume(struct rf_app *a, const char *token, const json_t *req,
                                char new_token[RF_TOKEN_LEN], char new_csrf[RF_TOKEN_LEN],
                                int64_t *retry_s, json_t **out, struct rf_app_error *e);
-/* Public: what an invite is for (no secrets), before accepting it. */
-rf_status rf_app_invite_info(struct rf_app *a, const char *token, json_t **out,
+/* Public: what an invite is for (no secrets), before accepting it; the role's
+ * and skills' names in lang. */
+rf_status rf_app_invite_info(struct rf_app *a, const char *token, enum rf_lang lang, json_t **out,
                              struct rf_app_error *e);
 
 /* Candidates: start a test (practice: {"role": id} or {"skills": [...]}; or
@@ -375,9 +380,10 @@ rf_status rf_app_team_report(struct rf_app *a, const struct rf_principal *p, int
                              int html, json_t **json_out, char **html_out,
                              struct rf_app_error *e);
 
-/* The ML Test Score's tests by section (public): {"sections": [{"id",
- * "name", "tests": [{"id", "title", "what", "manual", "automated"}]}]}. */
-json_t *rf_app_readiness_tests(struct rf_app *a);
+/* The ML Test Score's tests by section (public): {"lang", "sections": [{"id",
+ * "name", "tests": [{"id", "title", "what", "manual", "automated"}]}]}, the
+ * text in lang. */
+json_t *rf_app_readiness_tests(struct rf_app *a, enum rf_lang lang);
 
 /* Recruiters: postings and ranking. */
 rf_status rf_app_posting_create(struct rf_app *a, const struct rf_principal *p, const json_t *req,

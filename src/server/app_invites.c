@@ -17,9 +17,11 @@
 
 #include <sodium.h>
 
+#include "base/lang.h"
 #include "base/mem.h"
 #include "careers/posting.h"
 #include "careers/profile.h"
+#include "careers/report_text.h"
 #include "careers/roles.h"
 #include "server/app_flow.h"
 #include "server/auth.h"
@@ -328,7 +330,7 @@ static rf_status invite_of_link(struct rf_app *a, const char *token, struct rf_i
     return rc;
 }
 
-rf_status rf_app_invite_info(struct rf_app *a, const char *token, json_t **out,
+rf_status rf_app_invite_info(struct rf_app *a, const char *token, enum rf_lang lang, json_t **out,
                              struct rf_app_error *e)
 {
     struct rf_invite v;
@@ -347,7 +349,11 @@ rf_status rf_app_invite_info(struct rf_app *a, const char *token, json_t **out,
     const struct rf_role *role = v.role ? rf_roles_find(&a->car.roles, v.role) : NULL;
     int find = v.role && strcmp(v.role, RF_INVITE_FIND_ROLE) == 0;
     *out = json_pack("{s:s?,s:s?,s:s?,s:s?,s:s?,s:b,s:s,s:b}", "role", find ? NULL : v.role,
-                     "role_name", role ? role->name : find ? "Find my role" : NULL, "label", v.label, "posting", title, "org", org,
+                     "role_name",
+                     role ? rf_lang_pick(lang, role->name, role->name_ja)
+                     : find ? rf_report_msg(lang, "role.find")
+                            : NULL,
+                     "label", v.label, "posting", title, "org", org,
                      "used", v.candidate_id != 0, "state",
                      invite_state(&v, has_test ? &t : NULL, rf_app_now_s()), "resume",
                      v.candidate_id != 0 && v.resume_hash != NULL);
@@ -357,7 +363,9 @@ rf_status rf_app_invite_info(struct rf_app *a, const char *token, json_t **out,
             size_t k;
             const char *id = json_string_value(json_array_get(ids, i));
             if (id && rf_taxonomy_find(&a->car.tax, id, &k) == RF_OK)
-                json_array_append_new(names, json_string(a->car.tax.skills[k].name));
+                json_array_append_new(names,
+                                      json_string(rf_lang_pick(lang, a->car.tax.skills[k].name,
+                                                               a->car.tax.skills[k].name_ja)));
         }
         json_object_set_new(*out, "topup", names ? names : json_array());
         json_decref(ids);

@@ -25,6 +25,7 @@
 #include "careers/posting.h"
 #include "careers/profile.h"
 #include "careers/readiness.h"
+#include "careers/report_text.h"
 #include "careers/team.h"
 #include "careers/team_report.h"
 #include "server/app_flow.h"
@@ -227,7 +228,7 @@ static rf_status member_row(struct rf_app *a, struct view *v, const struct rf_te
     const struct rf_role *r = m->role && !find ? rf_roles_find(&a->car.roles, m->role) : NULL;
     json_t *j = json_pack("{s:I,s:s?,s:s?,s:s?,s:s,s:b,s:b}", "id", (json_int_t)m->id, "label",
                           m->label, "role", find ? NULL : m->role, "role_name",
-                          r ? r->name : find ? "Find my role" : NULL, "state", state, "shared",
+                          r ? r->name : find ? rf_report_msg(RF_EN, "role.find") : NULL, "state", state, "shared",
                           m->shared, "counted", counted);
     if (!rc && (!j || json_array_append_new(v->members, j)))
         rc = rf_err_set(err, RF_ENOMEM, "out of memory");
@@ -658,21 +659,25 @@ rf_status rf_app_team_posting_draft(struct rf_app *a, const struct rf_principal 
     return rc;
 }
 
-json_t *rf_app_readiness_tests(struct rf_app *a)
+json_t *rf_app_readiness_tests(struct rf_app *a, enum rf_lang lang)
 {
     const struct rf_readiness *r = &a->readiness;
     json_t *secs = json_array();
     for (size_t s = 0; secs && s < r->nsections; s++) {
         const struct rf_readiness_section *x = &r->sections[s];
         json_t *tests = json_array();
-        for (size_t i = x->first; tests && i < x->first + x->n; i++)
-            json_array_append_new(tests, json_pack("{s:s,s:s,s:s,s:s,s:s}", "id", r->tests[i].id,
-                                                   "title", r->tests[i].title, "what",
-                                                   r->tests[i].what, "manual",
-                                                   r->tests[i].manual, "automated",
-                                                   r->tests[i].automated));
-        json_array_append_new(secs, json_pack("{s:s,s:s,s:o}", "id", x->id, "name", x->name,
-                                              "tests", tests ? tests : json_array()));
+        for (size_t i = x->first; tests && i < x->first + x->n; i++) {
+            const struct rf_readiness_test *t = &r->tests[i];
+            json_array_append_new(
+                tests, json_pack("{s:s,s:s,s:s,s:s,s:s}", "id", t->id, "title",
+                                 rf_lang_pick(lang, t->title, t->title_ja), "what",
+                                 rf_lang_pick(lang, t->what, t->what_ja), "manual",
+                                 rf_lang_pick(lang, t->manual, t->manual_ja), "automated",
+                                 rf_lang_pick(lang, t->automated, t->automated_ja)));
+        }
+        json_array_append_new(secs, json_pack("{s:s,s:s,s:o}", "id", x->id, "name",
+                                              rf_lang_pick(lang, x->name, x->name_ja), "tests",
+                                              tests ? tests : json_array()));
     }
-    return secs ? json_pack("{s:o}", "sections", secs) : NULL;
+    return secs ? json_pack("{s:s,s:o}", "lang", rf_lang_code(lang), "sections", secs) : NULL;
 }

@@ -17,6 +17,7 @@
 #include "bank/answer.h"
 #include "bank/bank.h"
 #include "base/config.h"
+#include "base/lang.h"
 #include "base/rng.h"
 #include "careers/profile.h"
 #include "careers/roles.h"
@@ -239,10 +240,16 @@ static rf_status start_topup(struct rf_app *a, const struct rf_invite *inv,
     return rc;
 }
 
-static const char *skill_name(struct rf_app *a, const char *id)
+/* The name of skill id in the language of code (the test's: a test in
+ * Japanese names its skills in Japanese); the id when the taxonomy lacks it. */
+static const char *skill_name(struct rf_app *a, const char *id, const char *code)
 {
     size_t idx;
-    return rf_taxonomy_find(&a->car.tax, id, &idx) == RF_OK ? a->car.tax.skills[idx].name : id;
+    enum rf_lang l = RF_EN;
+    rf_lang_parse(code, &l);
+    if (rf_taxonomy_find(&a->car.tax, id, &idx) != RF_OK)
+        return id;
+    return rf_lang_pick(l, a->car.tax.skills[idx].name, a->car.tax.skills[idx].name_ja);
 }
 
 /* The question as a candidate may see it, in the test's language: never the
@@ -261,7 +268,7 @@ static json_t *question_json(struct rf_app *a, size_t pool_item, size_t number, 
         json_array_append_new(opts, json_string(it->options[k]));
     json_t *q =
         json_pack("{s:s,s:{s:s,s:s},s:s,s:s,s:o,s:I,s:s}", "item", it->id, "skill", "id", it->skill,
-                  "name", skill_name(a, it->skill), "type", rf_item_type_name(it->type), "stem",
+                  "name", skill_name(a, it->skill, lang), "type", rf_item_type_name(it->type), "stem",
                   it->stem, "options", opts, "number", (json_int_t)number, "lang", it->lang);
     /* numeric: the unit shown after the input box; never the answer or tolerance */
     if (q && it->type == RF_ITEM_NUMERIC && json_object_set_new(q, "unit", json_string(it->unit))) {
@@ -287,7 +294,7 @@ int rf_app_test_operational(const struct rf_test *t)
  * Pretest items count as questions like any other (answered, the limit and
  * each skill's items), so nothing tells them apart. */
 static json_t *test_json(struct rf_app *a, int64_t id, const struct rf_cat_session *s,
-                         const char *status, int operational)
+                         const char *status, int operational, const char *lang)
 {
     const struct rf_cat_design *d = rf_cat_session_design(s);
     json_t *skills = json_array();
@@ -311,7 +318,7 @@ static json_t *test_json(struct rf_app *a, int64_t id, const struct rf_cat_sessi
         double pk = done ? 1.0 : need > 0 ? fmin(1.0, fmax(0.0, got / need)) : 1.0;
         sum += pk;
         json_array_append_new(skills, json_pack("{s:s,s:s,s:I,s:o,s:f,s:o}", "id", sid, "name",
-                                                skill_name(a, sid), "items", (json_int_t)r.items,
+                                                skill_name(a, sid, lang), "items", (json_int_t)r.items,
                                                 "se", hide ? json_null() : json_real(r.se),
                                                 "target", target, "done",
                                                 hide ? json_null() : json_boolean(done)));
@@ -343,7 +350,7 @@ rf_status rf_app_test_reply(struct rf_app *a, int64_t id, struct rf_cat_session 
                                                  lang);
     if (!q)
         return rf_app_fail(e, RF_EINVAL, NULL, "the current question is no longer in the bank");
-    json_t *tj = test_json(a, id, s, status, operational);
+    json_t *tj = test_json(a, id, s, status, operational, lang);
     if (tj)
         json_object_set_new(tj, "lang", json_string(lang));
     *out = json_pack("{s:o,s:o}", "test", tj, "question", q);

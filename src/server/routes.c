@@ -19,6 +19,7 @@
 
 #include "base/escape.h"
 #include "base/file.h"
+#include "base/lang.h"
 #include "server/guard.h"
 #include "server/http.h"
 #include "server/pages.h"
@@ -126,16 +127,36 @@ static void h_me(void *ap, struct rf_req *req, struct rf_resp *resp)
         rf_resp_json(resp, 200, rf_app_me(s->app, &p));
 }
 
+/* The language of the query's "lang" (absent: English) into *out; an
+ * unknown code answers 400 naming the field and returns 0. */
+static int query_lang(const struct rf_server *s, const struct rf_req *req, struct rf_resp *resp,
+                      enum rf_lang *out)
+{
+    const char *code = rf_req_query(req, "lang");
+    *out = RF_EN;
+    if (!code || !rf_lang_parse(code, out))
+        return 1;
+    char msg[96];
+    snprintf(msg, sizeof msg, "query 'lang': unknown language '%.16s' (%s)", code,
+             RF_LANG_CODES);
+    fail(s, req, resp, RF_EINVAL, msg, "lang");
+    return 0;
+}
+
 static void h_skills(void *ap, struct rf_req *req, struct rf_resp *resp)
 {
-    (void)req;
-    rf_resp_json(resp, 200, rf_app_skills(((struct rf_server *)ap)->app));
+    struct rf_server *s = ap;
+    enum rf_lang lang;
+    if (query_lang(s, req, resp, &lang))
+        rf_resp_json(resp, 200, rf_app_skills(s->app, lang));
 }
 
 static void h_roles(void *ap, struct rf_req *req, struct rf_resp *resp)
 {
-    (void)req;
-    rf_resp_json(resp, 200, rf_app_roles(((struct rf_server *)ap)->app));
+    struct rf_server *s = ap;
+    enum rf_lang lang;
+    if (query_lang(s, req, resp, &lang))
+        rf_resp_json(resp, 200, rf_app_roles(s->app, lang));
 }
 
 /* 429 with a Retry-After of the given seconds (at least 1, rounded). */
@@ -435,7 +456,10 @@ static void h_invite_info(void *ap, struct rf_req *req, struct rf_resp *resp)
     struct rf_server *s = ap;
     struct rf_app_error e = {{0}, NULL};
     json_t *out = NULL;
-    rf_status rc = rf_app_invite_info(s->app, req->params[0], &out, &e);
+    enum rf_lang lang;
+    if (!query_lang(s, req, resp, &lang))
+        return;
+    rf_status rc = rf_app_invite_info(s->app, req->params[0], lang, &out, &e);
     reply(s, req, resp, rc, &e, out, 200);
 }
 
@@ -771,8 +795,10 @@ static rf_status team_report_json(struct rf_app *a, const struct rf_principal *p
 
 static void h_readiness(void *ap, struct rf_req *req, struct rf_resp *resp)
 {
-    (void)req;
-    rf_resp_json(resp, 200, rf_app_readiness_tests(((struct rf_server *)ap)->app));
+    struct rf_server *s = ap;
+    enum rf_lang lang;
+    if (query_lang(s, req, resp, &lang))
+        rf_resp_json(resp, 200, rf_app_readiness_tests(s->app, lang));
 }
 
 static const struct op_body op_team_create = {rf_app_team_create, 201};

@@ -53,6 +53,131 @@ Test(api, health_and_catalogue)
     http_result_free(&r);
 }
 
+/* Whether s holds a character of the Japanese scripts (kana, CJK ideographs,
+ * the fullwidth forms): the text was written in Japanese. */
+static int has_japanese(const char *s)
+{
+    for (const unsigned char *u = (const unsigned char *)s; u && *u; u++)
+        if (*u == 0xE3 || (*u >= 0xE4 && *u <= 0xE9) || *u == 0xEF)
+            return 1;
+    return 0;
+}
+
+/* GET path and its 200 JSON. */
+static json_t *get_json(const char *path)
+{
+    struct http_client c = {fx.port, "", ""};
+    struct http_result r;
+    cr_assert_eq(client_do(&c, "GET", path, NULL, &r), 0);
+    cr_assert_eq(r.status, 200, "%s: %d %s", path, r.status, r.body);
+    json_t *j = json_incref(r.json);
+    http_result_free(&r);
+    return j;
+}
+
+/* The catalogue in the page's language (issue 16): ?lang=ja gives every
+ * name, description, level and loop stage in Japanese, with the same ids,
+ * kinds, levels and weights as the English; no lang is English; an unknown
+ * language is 400 naming the field. */
+Test(api, catalogue_in_japanese)
+{
+    json_t *en = get_json("/api/skills"), *ja = get_json("/api/skills?lang=ja");
+    cr_assert_str_eq(json_string_value(json_object_get(en, "lang")), "en");
+    cr_assert_str_eq(json_string_value(json_object_get(ja, "lang")), "ja");
+    const char *lists[] = {"skills", "tasks"};
+    for (size_t l = 0; l < 2; l++) {
+        const json_t *a = json_object_get(en, lists[l]), *b = json_object_get(ja, lists[l]);
+        cr_assert(json_array_size(a) > 0);
+        cr_assert_eq(json_array_size(a), json_array_size(b));
+        for (size_t i = 0; i < json_array_size(a); i++) {
+            const json_t *x = json_array_get(a, i), *y = json_array_get(b, i);
+            const char *id = json_string_value(json_object_get(x, "id"));
+            cr_assert_str_eq(id, json_string_value(json_object_get(y, "id")));
+            cr_assert(l == 1 ||
+                      json_equal(json_object_get(x, "items"), json_object_get(y, "items")));
+            for (const char *const *f = (const char *const[]){"name", "description", NULL}; *f; f++) {
+                const char *e = json_string_value(json_object_get(x, *f)),
+                           *j = json_string_value(json_object_get(y, *f));
+                cr_assert(e && j && strcmp(e, j) != 0 && !has_japanese(e) && has_japanese(j),
+                          "%s %s: %s: '%s' / '%s'", lists[l], id, *f, e, j);
+            }
+        }
+    }
+    for (size_t i = 0; i < 5; i++)
+        cr_assert(has_japanese(json_string_value(json_array_get(json_object_get(ja, "levels"), i))),
+                  "level %zu", i);
+    json_decref(en);
+    json_decref(ja);
+
+    en = get_json("/api/roles?lang=en");
+    ja = get_json("/api/roles?lang=ja");
+    const json_t *ra = json_object_get(en, "roles"), *rb = json_object_get(ja, "roles");
+    cr_assert(json_array_size(ra) >= 8);
+    cr_assert_eq(json_array_size(ra), json_array_size(rb));
+    for (size_t i = 0; i < json_array_size(ra); i++) {
+        const json_t *x = json_array_get(ra, i), *y = json_array_get(rb, i);
+        const char *id = json_string_value(json_object_get(x, "id"));
+        cr_assert_str_eq(id, json_string_value(json_object_get(y, "id")));
+        cr_assert_str_eq(json_string_value(json_object_get(x, "kind")),
+                         json_string_value(json_object_get(y, "kind")));
+        cr_assert(has_japanese(json_string_value(json_object_get(y, "name"))), "role %s", id);
+        cr_assert(has_japanese(json_string_value(json_object_get(y, "description"))), "role %s", id);
+        const json_t *qa = json_object_get(x, "requires"), *qb = json_object_get(y, "requires");
+        cr_assert_eq(json_array_size(qa), json_array_size(qb));
+        for (size_t k = 0; k < json_array_size(qa); k++) {
+            const json_t *p = json_array_get(qa, k), *q = json_array_get(qb, k);
+            cr_assert_str_eq(json_string_value(json_object_get(p, "skill")),
+                             json_string_value(json_object_get(q, "skill")));
+            cr_assert(json_equal(json_object_get(p, "weight"), json_object_get(q, "weight")));
+            cr_assert(json_equal(json_object_get(p, "core"), json_object_get(q, "core")));
+            cr_assert(has_japanese(json_string_value(json_object_get(q, "name"))));
+            cr_assert(has_japanese(json_string_value(json_object_get(q, "level"))));
+        }
+        const json_t *la = json_object_get(x, "loop"), *lb = json_object_get(y, "loop");
+        cr_assert_eq(json_array_size(la), json_array_size(lb));
+        for (size_t k = 0; k < json_array_size(lb); k++)
+            cr_assert(has_japanese(json_string_value(json_object_get(json_array_get(lb, k), "what"))),
+                      "role %s loop %zu", id, k);
+    }
+    json_decref(en);
+    json_decref(ja);
+
+    en = get_json("/api/readiness");
+    ja = get_json("/api/readiness?lang=ja");
+    const json_t *sa = json_object_get(en, "sections"), *sb = json_object_get(ja, "sections");
+    cr_assert_eq(json_array_size(sa), 4);
+    cr_assert_eq(json_array_size(sb), 4);
+    for (size_t i = 0; i < 4; i++) {
+        const json_t *ta = json_object_get(json_array_get(sa, i), "tests"),
+                     *tb = json_object_get(json_array_get(sb, i), "tests");
+        cr_assert(has_japanese(json_string_value(json_object_get(json_array_get(sb, i), "name"))));
+        cr_assert_eq(json_array_size(ta), json_array_size(tb));
+        for (size_t k = 0; k < json_array_size(tb); k++) {
+            const json_t *y = json_array_get(tb, k);
+            cr_assert_str_eq(json_string_value(json_object_get(json_array_get(ta, k), "id")),
+                             json_string_value(json_object_get(y, "id")));
+            for (const char *const *f = (const char *const[]){"title", "what", "manual", "automated", NULL}; *f; f++)
+                cr_assert(has_japanese(json_string_value(json_object_get(y, *f))), "readiness %zu.%zu %s", i, k, *f);
+        }
+    }
+    json_decref(en);
+    json_decref(ja);
+
+    /* an unknown language: 400 naming the field, on each list */
+    struct http_client c = {fx.port, "", ""};
+    struct http_result r;
+    for (const char *const *p = (const char *const[]){"/api/skills?lang=fr", "/api/roles?lang=JA",
+                                                       "/api/readiness?lang=", NULL};
+         *p; p++) {
+        cr_assert_eq(client_do(&c, "GET", *p, NULL, &r), 0);
+        cr_assert_eq(r.status, 400, "%s: %d", *p, r.status);
+        cr_assert_str_eq(json_string_value(json_object_get(r.json, "field")), "lang", "%s", *p);
+        cr_assert(strstr(json_string_value(json_object_get(r.json, "error")), "unknown language"),
+                  "%s: %s", *p, r.body);
+        http_result_free(&r);
+    }
+}
+
 Test(api, setup_once_then_sign_in)
 {
     struct http_client bad = {fx.port, "", ""};
@@ -219,7 +344,20 @@ Test(api, recruiters_and_invites)
     cr_assert_eq(client_do(&anon, "GET", path, NULL, &r), 0);
     cr_assert_eq(r.status, 200);
     cr_assert_str_eq(json_string_value(json_object_get(r.json, "role")), "data_scientist");
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "role_name")), "Data scientist");
     cr_assert_null(json_object_get(r.json, "token"));
+    http_result_free(&r);
+    /* the invite page in Japanese names the role in Japanese */
+    snprintf(path, sizeof path, "/api/invites/%s?lang=ja", token);
+    cr_assert_eq(client_do(&anon, "GET", path, NULL, &r), 0);
+    cr_assert_eq(r.status, 200);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "role")), "data_scientist");
+    cr_assert(has_japanese(json_string_value(json_object_get(r.json, "role_name"))), "%s", r.body);
+    http_result_free(&r);
+    snprintf(path, sizeof path, "/api/invites/%s?lang=xx", token);
+    cr_assert_eq(client_do(&anon, "GET", path, NULL, &r), 0);
+    cr_assert_eq(r.status, 400);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "field")), "lang");
     http_result_free(&r);
     cr_assert_eq(client_do(&anon, "GET", "/api/invites/not-a-token", NULL, &r), 0);
     cr_assert_eq(r.status, 404);

@@ -684,6 +684,16 @@ static const char *ja_text(const struct rf_item *it, const char *key, int k)
  * item's Japanese translation, the explanation never shows while it runs,
  * the report reviews the questions in Japanese, a follow-up asks in the
  * test's language, and an unknown language is refused naming the field. */
+/* Whether s holds a kana, CJK ideograph or fullwidth form (UTF-8 lead bytes
+ * E3..E9, EF). */
+static int japanese(const char *s)
+{
+    for (const unsigned char *u = (const unsigned char *)s; *u; u++)
+        if ((*u >= 0xE3 && *u <= 0xE9) || *u == 0xEF)
+            return 1;
+    return 0;
+}
+
 Test(tests, a_test_in_japanese)
 {
     struct http_client c = {fx.port, "", ""};
@@ -711,6 +721,15 @@ Test(tests, a_test_in_japanese)
         if (it->type == RF_ITEM_NUMERIC && *it->unit)
             cr_assert_str_eq(json_string_value(json_object_get(q, "unit")), ja_text(it, "unit", -1));
         cr_assert(!strstr(r.body, ja_text(it, "explanation", -1)), "explanation of %s leaked", item);
+        /* the skills are named in the test's language, the question's and the list's */
+        const char *sk = json_string_value(json_object_get(json_object_get(q, "skill"), "name"));
+        cr_assert(sk && japanese(sk), "skill name '%s'", sk);
+        const json_t *ls = json_object_get(json_object_get(r.json, "test"), "skills");
+        cr_assert_eq(json_array_size(ls), 2);
+        for (size_t k = 0; k < json_array_size(ls); k++) {
+            const char *nm = json_string_value(json_object_get(json_array_get(ls, k), "name"));
+            cr_assert(nm && japanese(nm), "listed skill '%s'", nm);
+        }
         http_result_free(&r);
         answer(&c, id, item, n % 2 == 0, &r);
         cr_assert_eq(r.status, 200, "answer %d: %s", n + 1, r.body);

@@ -23,7 +23,7 @@ async function init() {
   await header('');
   try {
     if (!token) throw new Error(t('invite.no_token'));
-    const [info, roles] = await Promise.all([api('GET', `/api/invites/${encodeURIComponent(token)}`),
+    const [info, roles] = await Promise.all([api('GET', inLang(`/api/invites/${encodeURIComponent(token)}`)),
       api('GET', inLang('/api/roles')).catch(() => ({ roles: [] }))]);
     const role = info.role && roles.roles.find((r) => r.id === info.role);
     const roleName = info.role_name || (role ? role.name : info.role && info.role.replace(/_/g, ' '));
