@@ -331,6 +331,8 @@
 #define RF_POSTING_MAX_UNMAPPED 1024
 #define RF_POSTING_MAX_ALTS 8
 #define RF_POSTING_LABEL_MAX 120
+/* bytes a ranking's one-line reason may take while it is written (careers/rank.h) */
+#define RF_POSTING_REASON_MAX 2048
 /* Positional weights: a screener reads the first two or three required items
  * (CONTEXT.md "How hiring works"), so they dominate. */
 #define RF_POSTING_W_TOP 3.0

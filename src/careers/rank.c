@@ -12,8 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/config.h"
 #include "base/mem.h"
+#include "careers/report_text.h"
 
 void rf_posting_fit(const struct rf_parsed_posting *post, const struct rf_taxonomy *tax,
                     const struct rf_profile *prof, double *p, size_t *measured,
@@ -44,11 +46,11 @@ void rf_posting_fit(const struct rf_parsed_posting *post, const struct rf_taxono
     out->nunmeasured = nun;
 }
 
-/* Appends "label (0.93)" to buf, shortening a long label on a UTF-8 boundary. */
-static void put_item(char *buf, size_t cap, size_t *len, const char *sep, const char *label,
-                     double p)
+/* Appends one requirement as the reason names it, "label (0.93)" ("label"
+ * alone when p < 0), a long label shortened on a UTF-8 boundary. */
+static rf_status put_req(struct rf_buf *b, enum rf_lang lang, const char *label, double p)
 {
-    char lab[64];
+    char lab[64], ps[16];
     size_t l = strlen(label);
     if (l >= sizeof lab - 4) {
         l = sizeof lab - 4;
@@ -59,10 +61,36 @@ static void put_item(char *buf, size_t cap, size_t *len, const char *sep, const 
     } else {
         memcpy(lab, label, l + 1);
     }
-    int n = p < 0 ? snprintf(buf + *len, cap - *len, "%s%s", sep, lab)
-                  : snprintf(buf + *len, cap - *len, "%s%s (%.2f)", sep, lab, p);
-    if (n > 0)
-        *len = *len + (size_t)n < cap ? *len + (size_t)n : cap - 1;
+    if (p < 0)
+        return rf_buf_puts(b, lab);
+    snprintf(ps, sizeof ps, "%.2f", p);
+    return rf_report_msg_put(b, RF_MSG_TEXT, lang, "reason.req", (const char *[]){lab, ps}, 2);
+}
+
+/* Appends the clause key of lang with the list of the first n requirements of
+ * order (their p, or none when with_p is 0) in its placeholder {1}, and more
+ * (when not NULL) in {2}; the clause after the first is preceded by the
+ * language's clause separator. */
+static rf_status put_clause(struct rf_buf *b, enum rf_lang lang, const char *key,
+                            const struct rf_parsed_posting *post, const double *p,
+                            const size_t *order, size_t n, int with_p, const char *more)
+{
+    struct rf_buf list;
+    rf_buf_init(&list, RF_POSTING_REASON_MAX);
+    rf_status rc = RF_OK;
+    for (size_t i = 0; !rc && i < n; i++) {
+        if (i)
+            rc = rf_report_msg_put(&list, RF_MSG_TEXT, lang, "list.sep", NULL, 0);
+        if (!rc)
+            rc = put_req(&list, lang, post->reqs[order[i]].label, with_p ? p[order[i]] : -1);
+    }
+    if (!rc && b->len)
+        rc = rf_report_msg_put(b, RF_MSG_TEXT, lang, "reason.sep", NULL, 0);
+    if (!rc)
+        rc = rf_report_msg_put(b, RF_MSG_TEXT, lang, key,
+                               (const char *[]){n ? rf_buf_str(&list) : "", more}, 2);
+    rf_buf_cleanup(&list);
+    return rc;
 }
 
 /* Whether requirement r counts as measured for the reason. */
@@ -71,12 +99,12 @@ static int was_measured(const size_t *measured, size_t r)
     return !measured || measured[r] > 0;
 }
 
-void rf_posting_reason(const struct rf_parsed_posting *post, const double *p, const size_t *measured,
-                       char *buf, size_t cap)
+/* The reason into b (see rank.h). */
+static rf_status reason(const struct rf_parsed_posting *post, const double *p,
+                        const size_t *measured, enum rf_lang lang, struct rf_buf *b)
 {
-    size_t len = 0, nmeet = 0, ngap = 0;
     size_t order[RF_POSTING_MAX_REQS];
-    buf[0] = '\0';
+    rf_status rc;
     /* Met requirements, heaviest first (stable: text order within a weight). */
     size_t n = 0;
     for (size_t r = 0; r < post->nreqs; r++)
@@ -88,10 +116,8 @@ void rf_posting_reason(const struct rf_parsed_posting *post, const double *p, co
             }
             order[j] = r;
         }
-    for (size_t i = 0; i < n && nmeet < 3; i++, nmeet++)
-        put_item(buf, cap, &len, nmeet ? ", " : "meets ", post->reqs[order[i]].label, p[order[i]]);
-    if (n == 0)
-        put_item(buf, cap, &len, "", "meets no measured requirement with confidence", -1);
+    rc = n ? put_clause(b, lang, "reason.meets", post, p, order, n < 3 ? n : 3, 1, NULL)
+           : rf_report_msg_put(b, RF_MSG_TEXT, lang, "reason.meets_none", NULL, 0);
     /* Gaps, largest w (1 - p) first, among measured requirements. */
     n = 0;
     for (size_t r = 0; r < post->nreqs; r++) {
@@ -105,22 +131,43 @@ void rf_posting_reason(const struct rf_parsed_posting *post, const double *p, co
         }
         order[j] = r;
     }
-    for (size_t i = 0; i < n && ngap < 2; i++, ngap++)
-        put_item(buf, cap, &len, ngap ? ", " : "; gap: ", post->reqs[order[i]].label,
-                 p[order[i]]);
+    if (!rc && n)
+        rc = put_clause(b, lang, "reason.gap", post, p, order, n < 2 ? n : 2, 1, NULL);
     /* Not measured: required requirements first (reqs holds them first), then preferred. */
     n = 0;
     for (size_t r = 0; r < post->nreqs; r++)
-        if (!was_measured(measured, r)) {
-            if (n < 2)
-                put_item(buf, cap, &len, n ? ", " : "; not measured: ", post->reqs[r].label, -1);
-            n++;
-        }
-    if (n > 2) {
+        if (!was_measured(measured, r))
+            order[n++] = r;
+    if (!rc && n) {
         char more[32];
-        snprintf(more, sizeof more, " and %zu more", n - 2);
-        put_item(buf, cap, &len, "", more, -1);
+        snprintf(more, sizeof more, "%zu", n > 2 ? n - 2 : 0);
+        rc = put_clause(b, lang, n > 2 ? "reason.unmeasured_more" : "reason.unmeasured", post, p,
+                        order, n < 2 ? n : 2, 0, more);
     }
+    return rc;
+}
+
+void rf_posting_reason_lang(const struct rf_parsed_posting *post, const double *p,
+                            const size_t *measured, enum rf_lang lang, char *buf, size_t cap)
+{
+    struct rf_buf b;
+    rf_buf_init(&b, RF_POSTING_REASON_MAX);
+    (void)reason(post, p, measured, lang, &b); /* a full buffer keeps what fitted */
+    size_t l = b.len;
+    if (l >= cap) { /* cut on a UTF-8 boundary */
+        l = cap - 1;
+        while (l > 0 && ((unsigned char)rf_buf_str(&b)[l] & 0xC0) == 0x80)
+            l--;
+    }
+    memcpy(buf, rf_buf_str(&b), l);
+    buf[l] = '\0';
+    rf_buf_cleanup(&b);
+}
+
+void rf_posting_reason(const struct rf_parsed_posting *post, const double *p, const size_t *measured,
+                       char *buf, size_t cap)
+{
+    rf_posting_reason_lang(post, p, measured, RF_EN, buf, cap);
 }
 
 /* ---- cohorts ---- */

@@ -22,6 +22,7 @@
 
 #include "bank/skills.h"
 #include "base/err.h"
+#include "base/lang.h"
 #include "careers/posting.h"
 #include "careers/profile.h"
 
@@ -54,6 +55,15 @@ void rf_posting_fit(const struct rf_parsed_posting *post, const struct rf_taxono
  * as a gap. measured NULL: every requirement counts as measured. */
 void rf_posting_reason(const struct rf_parsed_posting *post, const double *p, const size_t *measured,
                        char *buf, size_t cap);
+
+/* The same in lang: each clause a whole message of the report's tables
+ * (careers/report_text.h, "reason.*": "meets {1}", "gap: {1}", "not
+ * measured: {1} and {2} more"), the requirements listed with the language's
+ * list separator, the clauses with its clause separator; the numbers and the
+ * posting's own labels are the same in every language. cap >= 1; a line
+ * longer than cap - 1 bytes is cut on a UTF-8 boundary. */
+void rf_posting_reason_lang(const struct rf_parsed_posting *post, const double *p,
+                            const size_t *measured, enum rf_lang lang, char *buf, size_t cap);
 
 /* A cohort of n people over nskills skills (the taxonomy's). */
 struct rf_cohort {

@@ -39,6 +39,14 @@ static const struct msg en[] = {
     {"list.sep", ", "},
     {"header.sep", " · "},
     {"role.find", "Find my role"},
+    /* a ranking's one-line reason (careers/rank.h): whole clauses, {1} a list */
+    {"reason.req", "{1} ({2})"},
+    {"reason.meets", "meets {1}"},
+    {"reason.meets_none", "meets no measured requirement with confidence"},
+    {"reason.gap", "gap: {1}"},
+    {"reason.unmeasured", "not measured: {1}"},
+    {"reason.unmeasured_more", "not measured: {1} and {2} more"},
+    {"reason.sep", "; "},
     /* closest roles */
     {"closest.h", "Closest roles"},
     {"closest.nothing", "Nothing measured yet tells the roles apart."},
@@ -335,6 +343,13 @@ static const struct msg ja[] = {
     {"list.sep", "、"},
     {"header.sep", " · "},
     {"role.find", "職種を探す"},
+    {"reason.req", "{1}（{2}）"},
+    {"reason.meets", "充足：{1}"},
+    {"reason.meets_none", "確信をもって充足と言える測定済みの要件はなし"},
+    {"reason.gap", "不足：{1}"},
+    {"reason.unmeasured", "未測定：{1}"},
+    {"reason.unmeasured_more", "未測定：{1} ほか{2}件"},
+    {"reason.sep", "／"},
     /* closest roles */
     {"closest.h", "近いロール"},
     {"closest.nothing", "これまでの測定では、ロールを見分けることはまだできません。"},

@@ -417,9 +417,10 @@ struct rf_app_page {
  * (page NULL or its limit NULL: RF_RANK_PAGE; at most RF_RANK_PAGE_MAX) from
  * offset; a bad offset or limit: RF_EINVAL naming it.
  * {"posting", "scope", "candidates": [best first], "total", "offset", "limit",
- *  "next" (the next page's offset, or null), "capped", "skipped"}. */
+ *  "next" (the next page's offset, or null), "capped", "skipped"}; each
+ * candidate's one-line "reason" in lang (the recruiter's). */
 rf_status rf_app_posting_ranking(struct rf_app *a, const struct rf_principal *p, int64_t id,
-                                 const char *scope, const struct rf_app_page *page, json_t **out,
-                                 struct rf_app_error *e);
+                                 const char *scope, const struct rf_app_page *page,
+                                 enum rf_lang lang, json_t **out, struct rf_app_error *e);
 
 #endif

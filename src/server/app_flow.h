@@ -17,6 +17,7 @@
 #include "bank/bank.h"
 #include "base/config.h"
 #include "base/err.h"
+#include "base/lang.h"
 #include "careers/data.h"
 #include "careers/kits.h"
 #include "careers/posting.h"
@@ -315,8 +316,10 @@ rf_status rf_app_posting_reading(struct rf_app *a, const struct rf_posting *po,
 /* The posting section of a report: the profile against posting's current
  * requirements ({"id", "title", "fit", "sd", "p_required", "measured",
  * "reason", "requirements": [{"label", "section", "level", "weight", "call",
- * "p" (null when not measured)}]}); NULL when the posting cannot be read. */
-json_t *rf_app_posting_report(struct rf_app *a, int64_t posting, const struct rf_profile *pr);
+ * "p" (null when not measured)}]}), the reason and level names in lang; NULL
+ * when the posting cannot be read. */
+json_t *rf_app_posting_report(struct rf_app *a, int64_t posting, const struct rf_profile *pr,
+                              enum rf_lang lang);
 
 /* ---- ranking (app_rank.c) ---- */
 

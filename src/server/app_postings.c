@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "base/config.h"
+#include "base/lang.h"
 #include "base/mem.h"
 #include "careers/posting.h"
 #include "careers/posting_edit.h"
@@ -239,7 +240,8 @@ rf_status rf_app_posting_edits(struct rf_app *a, const struct rf_principal *p, i
     return *out ? RF_OK : rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
 }
 
-json_t *rf_app_posting_report(struct rf_app *a, int64_t posting, const struct rf_profile *pr)
+json_t *rf_app_posting_report(struct rf_app *a, int64_t posting, const struct rf_profile *pr,
+                              enum rf_lang lang)
 {
     struct rf_posting po;
     struct rf_app_error e = {{0}, NULL};
@@ -256,7 +258,7 @@ json_t *rf_app_posting_report(struct rf_app *a, int64_t posting, const struct rf
     struct rf_posting_fit f;
     rf_posting_fit(&pp, &a->car.tax, pr, p, m, &f);
     char reason[512];
-    rf_posting_reason(&pp, p, m, reason, sizeof reason);
+    rf_posting_reason_lang(&pp, p, m, lang, reason, sizeof reason);
     json_t *reqs = json_array();
     for (size_t r = 0; reqs && r < pp.nreqs; r++) {
         const struct rf_posting_req *q = &pp.reqs[r];
@@ -267,7 +269,9 @@ json_t *rf_app_posting_report(struct rf_app *a, int64_t posting, const struct rf
         json_array_append_new(
             reqs, json_pack("{s:s,s:s,s:s,s:f,s:s,s:o}", "label", q->label, "section",
                             q->section == RF_SEC_PREFERRED ? "preferred" : "required", "level",
-                            a->car.tax.levels[q->level], "weight", q->weight, "call", call, "p",
+                            rf_lang_pick(lang, a->car.tax.levels[q->level],
+                                         a->car.tax.levels_ja[q->level]),
+                            "weight", q->weight, "call", call, "p",
                             m[r] ? json_real(p[r]) : json_null()));
     }
     if (reqs)

@@ -20,6 +20,7 @@
 
 #include "base/config.h"
 #include "base/file.h"
+#include "base/lang.h"
 #include "base/mem.h"
 #include "careers/fitsum.h"
 #include "careers/posting.h"
@@ -41,6 +42,7 @@ struct rank_row {
 
 struct rank_ctx {
     struct rf_app *a;
+    enum rf_lang lang; /* of the reasons */
     const struct rf_parsed_posting *pp;
     int64_t posting;
     struct rank_row *rows;
@@ -200,8 +202,8 @@ static void rank_test(void *ud, const struct rf_store_ranked *t)
 static json_t *rank_json(const struct rank_ctx *c, const struct rank_row *r)
 {
     char reason[512];
-    rf_posting_reason(c->pp, c->p + r->k * c->nreqs, c->measured + r->k * c->nreqs, reason,
-                      sizeof reason);
+    rf_posting_reason_lang(c->pp, c->p + r->k * c->nreqs, c->measured + r->k * c->nreqs, c->lang,
+                           reason, sizeof reason);
     return json_pack("{s:I,s:I,s:s?,s:f,s:f,s:f,s:f,s:I,s:s,s:b,s:I}", "test", (json_int_t)r->test,
                      "candidate", (json_int_t)r->candidate, "label", r->label, "fit", r->f.fit,
                      "sd", r->f.sd, "p_required", r->f.p_required, "measured", r->f.measured,
@@ -266,14 +268,15 @@ static rf_status page_arg(const char *text, const char *name, size_t def, size_t
  * applicants, or with org_wide every finished test of organization org_id;
  * one row per test (latest_per_candidate makes it one per candidate). Fits
  * computed here are kept for the next reading. c is the caller's to free
- * with rank_free whatever the result. */
+ * with rank_free whatever the result. Reasons are written in lang. */
 static rf_status rank_collect(struct rf_app *a, int64_t org_id, int64_t id, int org_wide,
-                              const struct rf_parsed_posting *pp, struct rank_ctx *c,
-                              struct rf_err *err)
+                              const struct rf_parsed_posting *pp, enum rf_lang lang,
+                              struct rank_ctx *c, struct rf_err *err)
 {
     memset(c, 0, sizeof *c);
     rf_status rc = RF_OK;
     c->a = a;
+    c->lang = lang;
     c->pp = pp;
     c->posting = id;
     c->nreqs = pp->nreqs ? pp->nreqs : 1;
@@ -331,8 +334,8 @@ static void rank_free(struct rank_ctx *c)
 }
 
 rf_status rf_app_posting_ranking(struct rf_app *a, const struct rf_principal *p, int64_t id,
-                                 const char *scope, const struct rf_app_page *page, json_t **out,
-                                 struct rf_app_error *e)
+                                 const char *scope, const struct rf_app_page *page,
+                                 enum rf_lang lang, json_t **out, struct rf_app_error *e)
 {
     int org_wide = scope && strcmp(scope, "org") == 0;
     if (scope && !org_wide && strcmp(scope, "posting") != 0) {
@@ -364,7 +367,7 @@ rf_status rf_app_posting_ranking(struct rf_app *a, const struct rf_principal *p,
         return rc;
     }
     struct rank_ctx c;
-    rc = rank_collect(a, p->org_id, id, org_wide, &pp, &c, &e->err);
+    rc = rank_collect(a, p->org_id, id, org_wide, &pp, lang, &c, &e->err);
     json_t *sorted = rc ? NULL : json_array();
     if (!rc && !sorted)
         rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
@@ -402,7 +405,7 @@ rf_status rf_app_posting_applicants(struct rf_app *a, int64_t org_id, int64_t po
                                     void *ud, struct rf_err *err)
 {
     struct rank_ctx c;
-    rf_status rc = rank_collect(a, org_id, posting_id, 0, pp, &c, err);
+    rf_status rc = rank_collect(a, org_id, posting_id, 0, pp, RF_EN, &c, err);
     if (!rc) {
         c.n = latest_per_candidate(c.rows, c.n);
         for (size_t i = 0; i < c.n; i++) {

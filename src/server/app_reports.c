@@ -278,7 +278,7 @@ rf_status rf_app_test_report_lang(struct rf_app *a, const struct rf_principal *p
         if (team)
             json_object_set_new(report, "team", team);
         /* A posting's test reads the candidate against the posting too. */
-        json_t *pj = t.posting_id ? rf_app_posting_report(a, t.posting_id, &pr) : NULL;
+        json_t *pj = t.posting_id ? rf_app_posting_report(a, t.posting_id, &pr, rl) : NULL;
         if (pj)
             json_object_set_new(report, "posting", pj);
         /* Staff see who it is: the label the recruiter gave the invite. */

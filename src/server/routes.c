@@ -909,8 +909,11 @@ static void h_posting_ranking(void *ap, struct rf_req *req, struct rf_resp *resp
     if (!id_and_principal(s, req, resp, &id, &p))
         return;
     struct rf_app_page page = {rf_req_query(req, "offset"), rf_req_query(req, "limit")};
-    rf_status rc =
-        rf_app_posting_ranking(s->app, &p, id, rf_req_query(req, "scope"), &page, &out, &e);
+    enum rf_lang lang;
+    if (!query_lang(s, req, resp, &lang))
+        return;
+    rf_status rc = rf_app_posting_ranking(s->app, &p, id, rf_req_query(req, "scope"), &page, lang,
+                                          &out, &e);
     reply(s, req, resp, rc, &e, out, 200);
 }
 

@@ -318,6 +318,18 @@ Test(posting, reason_never_claims_what_was_not_measured)
     char buf[512];
     rf_posting_reason(&post, pr, m, buf, sizeof buf);
     cr_assert_str_eq(buf, "meets Python (1.00); not measured: statistics, SQL and 1 more");
+    /* the recruiter's language: the same clauses and numbers as whole Japanese
+     * messages, the posting's own labels as written */
+    rf_posting_reason_lang(&post, pr, m, RF_JA, buf, sizeof buf);
+    cr_assert_str_eq(buf, "充足：Python（1.00）／未測定：statistics、SQL ほか1件");
+    /* a short buffer cuts on a character boundary, never inside one */
+    for (size_t cap = 1; cap < 40; cap++) {
+        char small[40];
+        rf_posting_reason_lang(&post, pr, m, RF_JA, small, cap);
+        cr_assert(strlen(small) < cap && strncmp(small, buf, strlen(small)) == 0, "cap %zu", cap);
+        cr_assert(strlen(small) == strlen(buf) || (buf[strlen(small)] & 0xC0) != 0x80,
+                  "cap %zu: cut inside a character", cap);
+    }
     /* Nothing measured: no "meets" at all, and no gap. */
     struct rf_profile none;
     rf_profile_init_default(&none);
@@ -326,6 +338,8 @@ Test(posting, reason_never_claims_what_was_not_measured)
     rf_posting_reason(&post, pr, m, buf, sizeof buf);
     cr_assert(strstr(buf, "meets no measured requirement") == buf, "%s", buf);
     cr_assert(!strstr(buf, "gap") && !strstr(buf, "(0."), "%s", buf);
+    rf_posting_reason_lang(&post, pr, m, RF_JA, buf, sizeof buf);
+    cr_assert_str_eq(buf, "確信をもって充足と言える測定済みの要件はなし／未測定：statistics、SQL ほか2件");
     rf_profile_cleanup(&none);
     rf_profile_cleanup(&p);
     rf_posting_cleanup(&post);

@@ -319,6 +319,59 @@ Test(ranking, scope_applicants_by_default_organization_on_request)
     json_decref(get_ranking(&olga, pa, "", 404));
 }
 
+/* The reason line in the recruiter's language (issue 16): ?lang=ja gives the
+ * same rows in the same order with the same figures, each reason the
+ * English one's clauses in Japanese; an unknown language is a 400 naming
+ * the field. */
+Test(ranking, reasons_in_the_recruiters_language)
+{
+    struct http_client a = fixture_admin();
+    int64_t org = org_of(&a);
+    int64_t pa = create_posting(&a, "Data engineer", posting_text);
+    struct rf_profile pr;
+    mixture_profile(&pr, "data_engineering", 1, 0.5, 0.4, 0, 1);
+    store_finished(org, pa, "strong", &pr, 1);
+    rf_profile_cleanup(&pr);
+    mixture_profile(&pr, "data_engineering", 1, -1.0, 0.4, 0, 1);
+    store_finished(org, pa, "weak", &pr, 1);
+    rf_profile_cleanup(&pr);
+    json_t *en = get_ranking(&a, pa, "", 200), *ja = get_ranking(&a, pa, "?lang=ja", 200);
+    const json_t *ce = json_object_get(en, "candidates"), *cj = json_object_get(ja, "candidates");
+    cr_assert_eq(json_array_size(ce), 2);
+    cr_assert_eq(json_array_size(cj), 2);
+    for (size_t i = 0; i < 2; i++) {
+        const json_t *x = json_array_get(ce, i), *y = json_array_get(cj, i);
+        cr_assert_str_eq(json_string_value(json_object_get(x, "label")),
+                         json_string_value(json_object_get(y, "label")));
+        cr_assert(json_equal(json_object_get(x, "fit"), json_object_get(y, "fit")));
+        const char *re = json_string_value(json_object_get(x, "reason")),
+                   *rj = json_string_value(json_object_get(y, "reason"));
+        cr_assert(re && rj, "row %zu", i);
+        /* each English clause has its Japanese one, in the same order */
+        cr_assert_eq(!strncmp(re, "meets ", 6) && strncmp(re, "meets no ", 9),
+                     !strncmp(rj, "充足：", strlen("充足：")), "row %zu: '%s' / '%s'", i, re, rj);
+        const char *pairs[][2] = {{"meets no measured", "確信をもって充足"},
+                                  {"gap: ", "不足："},
+                                  {"not measured: ", "未測定："}};
+        for (size_t k = 0; k < 3; k++)
+            cr_assert_eq(strstr(re, pairs[k][0]) != NULL, strstr(rj, pairs[k][1]) != NULL,
+                         "row %zu: '%s' / '%s'", i, re, rj);
+        cr_assert(!strstr(rj, "meets") && !strstr(rj, "gap") && !strstr(rj, "; "), "%s", rj);
+        /* the figures are the same */
+        for (const char *q = re; (q = strchr(q, '(')) != NULL; q++)
+            if (q[1] >= '0' && q[1] <= '9') {
+                char num[8];
+                snprintf(num, sizeof num, "%.4s", q + 1);
+                cr_assert(strstr(rj, num), "row %zu: %s not in '%s'", i, num, rj);
+            }
+    }
+    json_decref(en);
+    json_decref(ja);
+    json_t *j = get_ranking(&a, pa, "?lang=fr", 400);
+    cr_assert_str_eq(json_string_value(json_object_get(j, "field")), "lang");
+    json_decref(j);
+}
+
 /* A ranking comes in pages: limit rows from offset, best first, "total"
  * counting every candidate and "next" the next page's offset (null on the
  * last); the pages put together are the whole ranking, in its order. A limit
