@@ -340,7 +340,7 @@ static int set_owners(const struct rf_readiness *r, const struct rf_readiness_te
 }
 
 static json_t *sections_json(const struct rf_readiness *r, const double *scores,
-                             const double *sec)
+                             const double *sec, enum rf_lang lang)
 {
     json_t *a = json_array();
     for (size_t s = 0; a && s < r->nsections; s++) {
@@ -348,10 +348,12 @@ static json_t *sections_json(const struct rf_readiness *r, const double *scores,
         json_t *tests = json_array();
         for (size_t i = 0; tests && i < x->n; i++) {
             const struct rf_readiness_test *t = &r->tests[x->first + i];
-            json_array_append_new(tests, json_pack("{sssssf}", "id", t->id, "title", t->title,
+            json_array_append_new(tests, json_pack("{sssssf}", "id", t->id, "title",
+                                                   rf_lang_pick(lang, t->title, t->title_ja),
                                                    "score", scores[x->first + i]));
         }
-        json_t *o = json_pack("{sssssfsisO}", "id", x->id, "name", x->name, "score", sec[s],
+        json_t *o = json_pack("{sssssfsisO}", "id", x->id, "name",
+                              rf_lang_pick(lang, x->name, x->name_ja), "score", sec[s],
                               "max", (json_int_t)x->n, "tests", tests);
         json_decref(tests);
         if (!o || json_array_append_new(a, o)) {
@@ -362,7 +364,8 @@ static json_t *sections_json(const struct rf_readiness *r, const double *scores,
     return a;
 }
 
-static json_t *plan_json(const struct rf_readiness *r, const double *scores, size_t max)
+static json_t *plan_json(const struct rf_readiness *r, const double *scores, size_t max,
+                         enum rf_lang lang)
 {
     size_t *steps = rf_calloc_array(max ? max : 1, sizeof *steps);
     double *finals = rf_calloc_array(max ? max : 1, sizeof *finals);
@@ -376,7 +379,8 @@ static json_t *plan_json(const struct rf_readiness *r, const double *scores, siz
     size_t n = rf_readiness_plan(r, scores, max, steps, finals);
     for (size_t k = 0; k < n; k++) {
         const struct rf_readiness_test *t = &r->tests[steps[k]];
-        json_t *o = json_pack("{sssssssfsfsf}", "test", t->id, "title", t->title, "section",
+        json_t *o = json_pack("{sssssssfsfsf}", "test", t->id, "title",
+                              rf_lang_pick(lang, t->title, t->title_ja), "section",
                               r->sections[t->section].id, "from", scores[steps[k]], "to", 1.0,
                               "final_after", finals[k]);
         if (o && set_owners(r, t, o)) {
@@ -397,19 +401,27 @@ static json_t *plan_json(const struct rf_readiness *r, const double *scores, siz
 json_t *rf_readiness_json(const struct rf_readiness *r, const double *scores, size_t plan_max,
                           const char *date)
 {
+    return rf_readiness_json_lang(r, scores, plan_max, date, RF_EN);
+}
+
+json_t *rf_readiness_json_lang(const struct rf_readiness *r, const double *scores,
+                               size_t plan_max, const char *date, enum rf_lang lang)
+{
     double *sec = rf_calloc_array(r->nsections, sizeof *sec);
     if (!sec)
         return NULL;
     double final = rf_readiness_score(r, scores, sec);
     const struct rf_readiness_band *b = rf_readiness_band(r, final);
-    json_t *weakest = json_array(), *sections = sections_json(r, scores, sec),
-           *plan = plan_json(r, scores, plan_max), *o = NULL;
+    json_t *weakest = json_array(), *sections = sections_json(r, scores, sec, lang),
+           *plan = plan_json(r, scores, plan_max, lang), *o = NULL;
     for (size_t s = 0; weakest && s < r->nsections; s++)
         if (sec[s] == final)
             json_array_append_new(weakest, json_string(r->sections[s].id));
     if (weakest && sections && plan)
-        o = json_pack("{sfs{ssss}sOsOsO}", "final", final, "band", "name", b->name, "meaning",
-                      b->meaning, "weakest", weakest, "sections", sections, "plan", plan);
+        o = json_pack("{sfs{ssss}sOsOsO}", "final", final, "band", "name",
+                      rf_lang_pick(lang, b->name, b->name_ja), "meaning",
+                      rf_lang_pick(lang, b->meaning, b->meaning_ja), "weakest", weakest,
+                      "sections", sections, "plan", plan);
     if (o && date)
         json_object_set_new(o, "date", json_string(date));
     json_decref(weakest);

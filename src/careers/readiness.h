@@ -19,6 +19,7 @@
 #include <stddef.h>
 
 #include "base/err.h"
+#include "base/lang.h"
 #include "careers/data.h"
 
 struct rf_readiness_test {
@@ -97,5 +98,10 @@ size_t rf_readiness_plan(const struct rf_readiness *r, const double *scores, siz
  * NULL. NULL on allocation failure. */
 json_t *rf_readiness_json(const struct rf_readiness *r, const double *scores, size_t plan_max,
                           const char *date);
+
+/* The same with the section names, test titles and the band in lang
+ * (English where the rubric has no translation); ids and numbers alike. */
+json_t *rf_readiness_json_lang(const struct rf_readiness *r, const double *scores,
+                               size_t plan_max, const char *date, enum rf_lang lang);
 
 #endif

@@ -478,10 +478,20 @@ const char *rf_team_call(double lo, double hi)
     return lo >= RF_FIT_MET ? "covered" : hi <= RF_FIT_BELOW ? "not covered" : "undecided";
 }
 
+static const char *role_name(const struct rf_careers *c, size_t r, enum rf_lang lang)
+{
+    return rf_lang_pick(lang, c->roles.roles[r].name, c->roles.roles[r].name_ja);
+}
+
+static const char *task_name(const struct rf_careers *c, size_t t, enum rf_lang lang)
+{
+    return rf_lang_pick(lang, c->tax.tasks[t].name, c->tax.tasks[t].name_ja);
+}
+
 /* What hire h closes: the deployment roles it meets that the team does not
  * cover, and the lifecycle tasks whose coverage it raises. */
 static json_t *closes_json(const struct rf_careers *c, const struct rf_team_spec *s,
-                           const struct rf_team_view *v, size_t h)
+                           const struct rf_team_view *v, size_t h, enum rf_lang lang)
 {
     const struct rf_role *hr = &c->roles.roles[h];
     json_t *roles = json_array(), *tasks = json_array();
@@ -489,13 +499,13 @@ static json_t *closes_json(const struct rf_careers *c, const struct rf_team_spec
         size_t r = s->roles[i];
         if (v->role_lo[r] < RF_FIT_MET && rf_team_hire_meets(hr, &c->roles.roles[r]))
             json_array_append_new(roles, json_pack("{ssss}", "role", c->roles.roles[r].id,
-                                                   "name", c->roles.roles[r].name));
+                                                   "name", role_name(c, r, lang)));
     }
     for (size_t i = 0; tasks && i < s->ntasks; i++) {
         size_t t = s->tasks[i];
         if (v->task_cov[t] < 1 - 1e-9 && hr->task_weights[t] >= s->task_weight)
             json_array_append_new(tasks, json_pack("{ssss}", "task", c->tax.tasks[t].id, "name",
-                                                   c->tax.tasks[t].name));
+                                                   task_name(c, t, lang)));
     }
     return json_pack("{soso}", "roles", roles ? roles : json_array(), "tasks",
                      tasks ? tasks : json_array());
@@ -503,6 +513,13 @@ static json_t *closes_json(const struct rf_careers *c, const struct rf_team_spec
 
 json_t *rf_team_view_json(const struct rf_careers *c, const struct rf_team_spec *s,
                           const struct rf_team_view *v, const char *const *names)
+{
+    return rf_team_view_json_lang(c, s, v, names, RF_EN);
+}
+
+json_t *rf_team_view_json_lang(const struct rf_careers *c, const struct rf_team_spec *s,
+                               const struct rf_team_view *v, const char *const *names,
+                               enum rf_lang lang)
 {
     size_t nr = c->roles.n;
     json_t *o = json_object(), *roles = json_array(), *tasks = json_array(),
@@ -533,7 +550,7 @@ json_t *rf_team_view_json(const struct rf_careers *c, const struct rf_team_spec 
         }
         json_array_append_new(roles, json_pack("{sssssfs[ff]sssIsO}", "role",
                                                c->roles.roles[r].id, "name",
-                                               c->roles.roles[r].name, "prob", v->role_cov[r],
+                                               role_name(c, r, lang), "prob", v->role_cov[r],
                                                "interval", v->role_lo[r], v->role_hi[r], "call",
                                                rf_team_call(v->role_lo[r], v->role_hi[r]), "unmeasured",
                                                (json_int_t)unmeasured, "members", by));
@@ -543,7 +560,7 @@ json_t *rf_team_view_json(const struct rf_careers *c, const struct rf_team_spec 
         size_t k = s->tasks[i];
         size_t who = rf_team_single_point(c, s, v->pm, v->pt, v->nm, k);
         json_array_append_new(tasks, json_pack("{sssssfs[ff]ssso}", "task",
-                                               c->tax.tasks[k].id, "name", c->tax.tasks[k].name,
+                                               c->tax.tasks[k].id, "name", task_name(c, k, lang),
                                                "prob", v->task_cov[k], "interval", v->task_lo[k],
                                                v->task_hi[k], "call", rf_team_call(v->task_lo[k], v->task_hi[k]),
                                                "single_point",
@@ -553,10 +570,10 @@ json_t *rf_team_view_json(const struct rf_careers *c, const struct rf_team_spec 
     for (size_t i = 0; i < s->nroles; i++) {
         size_t h = v->hires[i].role;
         json_array_append_new(hires, json_pack("{sssssfsfso}", "role", c->roles.roles[h].id,
-                                               "name", c->roles.roles[h].name, "gain",
+                                               "name", role_name(c, h, lang), "gain",
                                                v->hires[i].gain, "task_gain",
                                                v->hires[i].task_gain, "closes",
-                                               closes_json(c, s, v, h)));
+                                               closes_json(c, s, v, h, lang)));
     }
     return o;
 }

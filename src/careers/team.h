@@ -44,6 +44,7 @@
 #include <stddef.h>
 
 #include "base/err.h"
+#include "base/lang.h"
 #include "careers/data.h"
 #include "careers/profile.h"
 
@@ -162,5 +163,10 @@ const char *rf_team_call(double lo, double hi);
  * coverage it raises. NULL on allocation failure. */
 json_t *rf_team_view_json(const struct rf_careers *c, const struct rf_team_spec *s,
                           const struct rf_team_view *v, const char *const *names);
+
+/* The same with the role and task names in lang; ids, calls and numbers alike. */
+json_t *rf_team_view_json_lang(const struct rf_careers *c, const struct rf_team_spec *s,
+                               const struct rf_team_view *v, const char *const *names,
+                               enum rf_lang lang);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "base/json.h"
 #include "careers/html_writer.h"
+#include "careers/report_text.h"
 
 static const char css[] =
     "<style>\n"
@@ -37,13 +38,54 @@ static const char *call_class(const char *call)
                                               : "undecided";
 }
 
-/* Horizontal bars of probabilities: one row per entry of arr, named by key. */
-static void bars(struct rf_html *w, const json_t *arr, const char *label, const char *aria)
+/* The writer and the page's language: every word of the page's own comes
+ * from the message tables (careers/report_text.h, "tr.*"). */
+struct tw {
+    struct rf_html h;
+    enum rf_lang lang;
+};
+
+static void msg(struct tw *w, const char *key, size_t n, const char *const *args)
 {
+    if (!w->h.rc)
+        w->h.rc = rf_report_msg_put(w->h.b, RF_MSG_HTML, w->lang, key, args, n);
+}
+
+static void say(struct tw *w, const char *key)
+{
+    msg(w, key, 0, NULL);
+}
+
+/* A call ("covered", "not covered", "undecided") in words. */
+static void call_word(struct tw *w, const char *call)
+{
+    say(w, strcmp(call, "covered") == 0       ? "tr.call.covered"
+           : strcmp(call, "not covered") == 0 ? "tr.call.not_covered"
+                                              : "tr.call.undecided");
+}
+
+/* The "name" of every entry of arr joined by the language's list separator,
+ * as text (escaped when it is written). */
+static void names_list(struct rf_buf *out, enum rf_lang lang, const json_t *arr)
+{
+    size_t i;
+    const json_t *x;
+    json_array_foreach(arr, i, x)
+    {
+        if (i)
+            (void)rf_report_msg_put(out, RF_MSG_TEXT, lang, "list.sep", NULL, 0);
+        (void)rf_buf_puts(out, rf_json_text(x, "name"));
+    }
+}
+
+/* Horizontal bars of probabilities: one row per entry of arr, named by key. */
+static void bars(struct tw *tw, const json_t *arr, const char *label, const char *aria_key)
+{
+    struct rf_html *w = &tw->h;
     size_t n = json_array_size(arr), row = 30, lw = 260, bw = 360;
     rf_html_fmt(w, "<svg role=\"img\" viewBox=\"0 0 %zu %zu\" width=\"%zu\" aria-label=\"",
                 lw + bw + 70, n * row + 10, lw + bw + 70);
-    rf_html_text(w, aria);
+    say(tw, aria_key);
     rf_html_raw(w, "\">");
     size_t i;
     const json_t *x;
@@ -57,38 +99,45 @@ static void bars(struct rf_html *w, const json_t *arr, const char *label, const 
         rf_html_fmt(
             w, "</text><rect x=\"%zu\" y=\"%zu\" width=\"%zu\" height=\"18\" fill=\"#edf0f4\"/>",
             lw, y + 3, bw);
-        rf_html_fmt(w, "<rect x=\"%zu\" y=\"%zu\" width=\"%.1f\" height=\"18\" fill=\"%s\"/>", lw, y + 3,
-            bw * (p < 0 ? 0 : p > 1 ? 1 : p),
-            strcmp(call, "covered") == 0       ? "#1b6b3a"
-            : strcmp(call, "not covered") == 0 ? "#a23b2a"
-                                               : "#a06b00");
+        rf_html_fmt(w, "<rect x=\"%zu\" y=\"%zu\" width=\"%.1f\" height=\"18\" fill=\"%s\"/>", lw,
+                    y + 3, bw * (p < 0 ? 0 : p > 1 ? 1 : p),
+                    strcmp(call, "covered") == 0       ? "#1b6b3a"
+                    : strcmp(call, "not covered") == 0 ? "#a23b2a"
+                                                       : "#a06b00");
         const json_t *iv = json_object_get(x, "interval");
         if (json_array_size(iv) == 2) { /* the interval, as a whisker over the bar */
             double lo = json_number_value(json_array_get(iv, 0)),
                    hi = json_number_value(json_array_get(iv, 1));
-            rf_html_fmt(w, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%zu\" y2=\"%zu\" stroke=\"#1f2a36\" "
-                   "stroke-width=\"2\"/>",
-                lw + bw * (lo < 0 ? 0 : lo), lw + bw * (hi > 1 ? 1 : hi), y + 12, y + 12);
+            rf_html_fmt(w,
+                        "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%zu\" y2=\"%zu\" stroke=\"#1f2a36\" "
+                        "stroke-width=\"2\"/>",
+                        lw + bw * (lo < 0 ? 0 : lo), lw + bw * (hi > 1 ? 1 : hi), y + 12, y + 12);
         }
-        rf_html_fmt(w, "<text x=\"%zu\" y=\"%zu\" font-size=\"14\">%.0f%%</text>", lw + bw + 8, y + 17,
-            100 * p);
+        rf_html_fmt(w, "<text x=\"%zu\" y=\"%zu\" font-size=\"14\">%.0f%%</text>", lw + bw + 8,
+                    y + 17, 100 * p);
     }
     rf_html_raw(w, "</svg>");
 }
 
-static void coverage(struct rf_html *w, const json_t *doc)
+static void coverage(struct tw *tw, const json_t *doc)
 {
+    struct rf_html *w = &tw->h;
     const json_t *cov = json_object_get(doc, "coverage");
-    rf_html_raw(w, "<section><h2>Roles an ML deployment needs</h2><p class=\"muted\">The probability "
-           "that at least one member who shares a finished test meets every core requirement "
-           "of the role: measured skills by their estimates, unmeasured ones by what the "
-           "measured ones imply. In brackets (the line over a bar), where 90% of it would "
-           "lie once every unmeasured core skill is measured; covered when even its low end "
-           "is 80% or more, not covered when its high end is 20% or less, undecided "
-           "between.</p>");
-    bars(w, json_object_get(cov, "roles"), "name", "Coverage of the deployment roles");
-    rf_html_raw(w, "<table><thead><tr><th>Role</th><th>Coverage</th><th>Call</th><th>Not measured "
-                   "on its core skills</th></tr></thead><tbody>");
+    rf_html_raw(w, "<section><h2>");
+    say(tw, "tr.roles.h");
+    rf_html_raw(w, "</h2><p class=\"muted\">");
+    say(tw, "tr.roles.sub");
+    rf_html_raw(w, "</p>");
+    bars(tw, json_object_get(cov, "roles"), "name", "tr.roles.aria");
+    rf_html_raw(w, "<table><thead><tr><th>");
+    say(tw, "tr.th.role");
+    rf_html_raw(w, "</th><th>");
+    say(tw, "tr.th.coverage");
+    rf_html_raw(w, "</th><th>");
+    say(tw, "tr.th.call");
+    rf_html_raw(w, "</th><th>");
+    say(tw, "tr.th.unmeasured");
+    rf_html_raw(w, "</th></tr></thead><tbody>");
     size_t i;
     const json_t *x;
     json_array_foreach(json_object_get(cov, "roles"), i, x)
@@ -96,73 +145,88 @@ static void coverage(struct rf_html *w, const json_t *doc)
         rf_html_raw(w, "<tr><td>");
         rf_html_text(w, rf_json_text(x, "name"));
         const json_t *iv = json_object_get(x, "interval");
-        rf_html_fmt(w, "</td><td>%.0f%% (%.0f-%.0f%%)</td><td class=\"%s\">", 100 * rf_json_num(x, "prob"),
-            100 * json_number_value(json_array_get(iv, 0)),
-            100 * json_number_value(json_array_get(iv, 1)), call_class(rf_json_text(x, "call")));
-        rf_html_text(w, rf_json_text(x, "call"));
+        rf_html_fmt(w, "</td><td>%.0f%% (%.0f-%.0f%%)</td><td class=\"%s\">",
+                    100 * rf_json_num(x, "prob"), 100 * json_number_value(json_array_get(iv, 0)),
+                    100 * json_number_value(json_array_get(iv, 1)),
+                    call_class(rf_json_text(x, "call")));
+        call_word(tw, rf_json_text(x, "call"));
         rf_html_fmt(w, "</td><td>%lld</td></tr>", (long long)rf_json_num(x, "unmeasured"));
     }
-    rf_html_raw(w, "</tbody></table></section><section><h2>Lifecycle tasks</h2>");
-    bars(w, json_object_get(cov, "tasks"), "name", "Coverage of the lifecycle tasks");
+    rf_html_raw(w, "</tbody></table></section><section><h2>");
+    say(tw, "tr.tasks.h");
+    rf_html_raw(w, "</h2>");
+    bars(tw, json_object_get(cov, "tasks"), "name", "tr.tasks.aria");
     int spof = 0;
     json_array_foreach(json_object_get(cov, "tasks"), i, x)
     {
         const char *who = json_string_value(json_object_get(x, "single_point"));
         if (!who)
             continue;
-        rf_html_raw(w, spof++ ? "" : "<h3>Single points of failure</h3><ul>");
+        if (!spof++) {
+            rf_html_raw(w, "<h3>");
+            say(tw, "tr.spof.h");
+            rf_html_raw(w, "</h3><ul>");
+        }
         rf_html_raw(w, "<li>");
-        rf_html_text(w, rf_json_text(x, "name"));
-        rf_html_raw(w, ": only ");
-        rf_html_text(w, who);
+        msg(tw, "tr.spof.item", 2, (const char *[]){rf_json_text(x, "name"), who});
         rf_html_raw(w, "</li>");
     }
-    rf_html_raw(w, spof ? "</ul>" : "<p class=\"muted\">No task rests on one person.</p>");
+    if (spof) {
+        rf_html_raw(w, "</ul>");
+    } else {
+        rf_html_raw(w, "<p class=\"muted\">");
+        say(tw, "tr.spof.none");
+        rf_html_raw(w, "</p>");
+    }
     rf_html_raw(w, "</section>");
 }
 
-static void hire(struct rf_html *w, const json_t *doc)
+static void hire(struct tw *tw, const json_t *doc)
 {
+    struct rf_html *w = &tw->h;
     const json_t *h = json_array_get(json_object_get(json_object_get(doc, "coverage"), "hires"),
                                      0);
-    rf_html_raw(w, "<section><h2>Hire next</h2>");
+    rf_html_raw(w, "<section><h2>");
+    say(tw, "tr.hire.h");
+    rf_html_raw(w, "</h2><p>");
     if (!h || !(rf_json_num(h, "gain") > 0)) {
-        rf_html_raw(w, "<p>No single hire at a deployment role's levels raises the coverage.</p>"
-                       "</section>");
+        say(tw, "tr.hire.none");
+        rf_html_raw(w, "</p></section>");
         return;
     }
-    rf_html_raw(w, "<p><b>");
-    rf_html_text(w, rf_json_text(h, "name"));
-    rf_html_fmt(w, "</b>: mean role coverage %+.0f points.</p>", 100 * rf_json_num(h, "gain"));
+    char gain[32];
+    snprintf(gain, sizeof gain, "%+.0f", 100 * rf_json_num(h, "gain"));
+    msg(tw, "tr.hire.gain", 2, (const char *[]){rf_json_text(h, "name"), gain});
+    rf_html_raw(w, "</p><p>");
     const json_t *cl = json_object_get(h, "closes");
-    size_t i;
-    const json_t *x;
-    rf_html_raw(w, "<p>It closes: ");
-    int any = 0;
-    json_array_foreach(json_object_get(cl, "roles"), i, x)
-    {
-        rf_html_raw(w, any++ ? ", " : "");
-        rf_html_text(w, rf_json_text(x, "name"));
-    }
-    rf_html_raw(w, any ? "" : "no role gap");
-    rf_html_raw(w, "; tasks raised: ");
-    int anyt = 0;
-    json_array_foreach(json_object_get(cl, "tasks"), i, x)
-    {
-        rf_html_raw(w, anyt++ ? ", " : "");
-        rf_html_text(w, rf_json_text(x, "name"));
-    }
-    rf_html_raw(w, anyt ? ".</p></section>" : "none.</p></section>");
+    struct rf_buf roles, tasks;
+    rf_buf_init(&roles, 64 * 1024);
+    rf_buf_init(&tasks, 64 * 1024);
+    names_list(&roles, tw->lang, json_object_get(cl, "roles"));
+    names_list(&tasks, tw->lang, json_object_get(cl, "tasks"));
+    int nr = json_array_size(json_object_get(cl, "roles")) > 0,
+        nt = json_array_size(json_object_get(cl, "tasks")) > 0;
+    const char *key = nr && nt ? "tr.hire.closes_rt"
+                      : nr     ? "tr.hire.closes_r"
+                      : nt     ? "tr.hire.closes_t"
+                               : "tr.hire.closes_none";
+    msg(tw, key, nr ? 2 : 1,
+        nr ? (const char *[]){rf_buf_str(&roles), rf_buf_str(&tasks)}
+           : (const char *[]){rf_buf_str(&tasks)});
+    rf_buf_cleanup(&roles);
+    rf_buf_cleanup(&tasks);
+    rf_html_raw(w, "</p></section>");
 }
 
 /* The trend of final scores as a line over the assessments, 0 to 7. */
-static void trend(struct rf_html *w, const json_t *tr)
+static void trend(struct tw *tw, const json_t *tr)
 {
+    struct rf_html *w = &tw->h;
     size_t n = json_array_size(tr), wd = 560, ht = 160, pad = 30;
-    rf_html_fmt(w,
-                "<svg role=\"img\" viewBox=\"0 0 %zu %zu\" width=\"%zu\" aria-label=\"Readiness "
-                "trend: final score of each assessment\">",
-                wd, ht + 2 * pad, wd);
+    rf_html_fmt(w, "<svg role=\"img\" viewBox=\"0 0 %zu %zu\" width=\"%zu\" aria-label=\"", wd,
+                ht + 2 * pad, wd);
+    say(tw, "tr.ready.trend_aria");
+    rf_html_raw(w, "\">");
     rf_html_fmt(w, "<line x1=\"%zu\" y1=\"%zu\" x2=\"%zu\" y2=\"%zu\" stroke=\"#dfe3ea\"/>", pad,
                 ht + pad, wd - pad, ht + pad);
     double px = 0, py = 0;
@@ -195,48 +259,73 @@ static void trend(struct rf_html *w, const json_t *tr)
 
 /* The roles that usually own a readiness step, with the team's call on each
  * deployment role among them (a low section points at a coverage gap). */
-static void owners(struct rf_html *w, const json_t *step, const json_t *doc)
+static void owners(struct tw *tw, const json_t *step, const json_t *doc)
 {
     const json_t *roles = json_object_get(step, "roles"),
                  *cov = json_object_get(json_object_get(doc, "coverage"), "roles");
     if (!json_array_size(roles))
         return;
-    rf_html_raw(w, "<br><span class=\"muted\">Usually owned by: ");
+    struct rf_buf list, call;
+    rf_buf_init(&list, 64 * 1024);
+    rf_buf_init(&call, 256);
     size_t i, j;
     const json_t *id, *x;
     json_array_foreach(roles, i, id)
     {
-        rf_html_raw(w, i ? ", " : "");
+        if (i)
+            (void)rf_report_msg_put(&list, RF_MSG_TEXT, tw->lang, "list.sep", NULL, 0);
         const json_t *hit = NULL;
+        const char *rid = json_string_value(id) ? json_string_value(id) : "";
         json_array_foreach(cov, j, x)
-            if (strcmp(rf_json_text(x, "role"), json_string_value(id) ? json_string_value(id) : "") == 0)
+            if (strcmp(rf_json_text(x, "role"), rid) == 0)
                 hit = x;
-        rf_html_text(w, hit ? rf_json_text(hit, "name") : json_string_value(id));
-        if (hit) {
-            rf_html_raw(w, " (");
-            rf_html_text(w, rf_json_text(hit, "call"));
-            rf_html_raw(w, ")");
+        if (!hit) {
+            (void)rf_buf_puts(&list, rid);
+            continue;
         }
+        const char *c = rf_json_text(hit, "call");
+        rf_buf_reset(&call);
+        (void)rf_report_msg_put(&call, RF_MSG_TEXT, tw->lang,
+                                strcmp(c, "covered") == 0       ? "tr.call.covered"
+                                : strcmp(c, "not covered") == 0 ? "tr.call.not_covered"
+                                                                : "tr.call.undecided",
+                                NULL, 0);
+        (void)rf_report_msg_put(&list, RF_MSG_TEXT, tw->lang, "tr.ready.owner_call",
+                                (const char *[]){rf_json_text(hit, "name"), rf_buf_str(&call)}, 2);
     }
-    rf_html_raw(w, "</span>");
+    rf_html_raw(&tw->h, "<br><span class=\"muted\">");
+    msg(tw, "tr.ready.owned", 1, (const char *[]){rf_buf_str(&list)});
+    rf_html_raw(&tw->h, "</span>");
+    rf_buf_cleanup(&list);
+    rf_buf_cleanup(&call);
 }
 
-static void readiness(struct rf_html *w, const json_t *doc)
+static void readiness(struct tw *tw, const json_t *doc)
 {
+    struct rf_html *w = &tw->h;
     const json_t *r = json_object_get(doc, "readiness");
-    rf_html_raw(w, "<section><h2>Production readiness (ML Test Score)</h2>");
+    rf_html_raw(w, "<section><h2>");
+    say(tw, "tr.ready.h");
+    rf_html_raw(w, "</h2>");
     if (!json_is_object(r)) {
-        rf_html_raw(w, "<p class=\"muted\">No self-assessment yet.</p></section>");
+        rf_html_raw(w, "<p class=\"muted\">");
+        say(tw, "tr.ready.none");
+        rf_html_raw(w, "</p></section>");
         return;
     }
-    rf_html_fmt(w, "<p>Final score <b>%.1f</b> (", rf_json_num(r, "final"));
-    rf_html_text(w, rf_json_text(r, "date"));
-    rf_html_raw(w, "): ");
+    char fin[32];
+    snprintf(fin, sizeof fin, "%.1f", rf_json_num(r, "final"));
     const json_t *band = json_object_get(r, "band");
-    rf_html_text(w, json_is_object(band) ? rf_json_text(band, "name") : json_string_value(band));
-    rf_html_raw(w,
-                ". The final score is the lowest section's.</p><table><thead><tr><th>Section</th>"
-                "<th>Score</th></tr></thead><tbody>");
+    rf_html_raw(w, "<p>");
+    msg(tw, "tr.ready.final", 3,
+        (const char *[]){fin, rf_json_text(r, "date"),
+                         json_is_object(band) ? rf_json_text(band, "name")
+                                              : json_string_value(band)});
+    rf_html_raw(w, "</p><table><thead><tr><th>");
+    say(tw, "tr.th.section");
+    rf_html_raw(w, "</th><th>");
+    say(tw, "tr.th.score");
+    rf_html_raw(w, "</th></tr></thead><tbody>");
     size_t i;
     const json_t *x;
     json_array_foreach(json_object_get(r, "sections"), i, x)
@@ -245,64 +334,119 @@ static void readiness(struct rf_html *w, const json_t *doc)
         rf_html_text(w, rf_json_text(x, "name"));
         rf_html_fmt(w, "</td><td>%.1f</td></tr>", rf_json_num(x, "score"));
     }
-    rf_html_raw(w, "</tbody></table><h3>What raises the final score most</h3><ol>");
+    rf_html_raw(w, "</tbody></table><h3>");
+    say(tw, "tr.ready.plan_h");
+    rf_html_raw(w, "</h3><ol>");
     json_array_foreach(json_object_get(r, "plan"), i, x)
     {
+        char after[32];
+        snprintf(after, sizeof after, "%.1f", rf_json_num(x, "final_after"));
         rf_html_raw(w, "<li>");
-        rf_html_text(w, rf_json_text(x, "title"));
-        rf_html_fmt(w, " (final %.1f after it)", rf_json_num(x, "final_after"));
-        owners(w, x, doc);
+        msg(tw, "tr.ready.step", 2, (const char *[]){rf_json_text(x, "title"), after});
+        owners(tw, x, doc);
         rf_html_raw(w, "</li>");
     }
-    rf_html_raw(w, "</ol><h3>Trend</h3>");
-    trend(w, json_object_get(r, "trend"));
+    rf_html_raw(w, "</ol><h3>");
+    say(tw, "tr.ready.trend_h");
+    rf_html_raw(w, "</h3>");
+    trend(tw, json_object_get(r, "trend"));
     rf_html_raw(w, "</section>");
+}
+
+/* A member's state ("finished", "in progress", "not used") in words. */
+static void state_word(struct tw *w, const char *state)
+{
+    if (strcmp(state, "finished") == 0)
+        say(w, "tr.state.finished");
+    else if (strcmp(state, "in progress") == 0)
+        say(w, "tr.state.in_progress");
+    else if (strcmp(state, "not used") == 0)
+        say(w, "tr.state.not_used");
+    else
+        rf_html_text(&w->h, state);
+}
+
+rf_status rf_team_report_note(enum rf_lang lang, size_t not_shared, size_t unfinished,
+                              struct rf_buf *out)
+{
+    char a[32], b[32];
+    snprintf(a, sizeof a, "%zu", not_shared);
+    snprintf(b, sizeof b, "%zu", unfinished);
+    const char *key = NULL;
+    if (not_shared && unfinished)
+        key = not_shared == 1 ? (unfinished == 1 ? "tr.note.both_1_1" : "tr.note.both_1_n")
+                              : (unfinished == 1 ? "tr.note.both_n_1" : "tr.note.both_n_n");
+    else if (not_shared)
+        key = not_shared == 1 ? "tr.note.not_shared_one" : "tr.note.not_shared";
+    else if (unfinished)
+        key = unfinished == 1 ? "tr.note.unfinished_one" : "tr.note.unfinished";
+    if (!key)
+        return RF_OK;
+    return not_shared ? rf_report_msg_put(out, RF_MSG_TEXT, lang, key, (const char *[]){a, b}, 2)
+                      : rf_report_msg_put(out, RF_MSG_TEXT, lang, key, (const char *[]){b}, 1);
 }
 
 rf_status rf_team_report_html(const json_t *doc, struct rf_buf *b)
 {
-    struct rf_html w = {b, RF_OK};
+    return rf_team_report_html_lang(doc, RF_EN, b);
+}
+
+rf_status rf_team_report_html_lang(const json_t *doc, enum rf_lang lang, struct rf_buf *b)
+{
+    struct tw tw = {{b, RF_OK}, lang};
+    struct rf_html *w = &tw.h;
     const json_t *t = json_object_get(doc, "team");
-    rf_html_raw(&w, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta "
-                    "name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Team "
-                    "report: ");
-    rf_html_text(&w, rf_json_text(t, "name"));
-    rf_html_raw(&w, "</title>\n");
-    rf_html_raw(&w, css);
-    rf_html_raw(&w, "</head><body><main><header><h1>Team report: ");
-    rf_html_text(&w, rf_json_text(t, "name"));
-    rf_html_fmt(&w,
-                "</h1><p class=\"muted\">%lld of %zu members share a finished test and count "
-                "below.</p>",
-                (long long)rf_json_num(doc, "counted"),
-                json_array_size(json_object_get(doc, "members")));
+    const char *name[] = {rf_json_text(t, "name")};
+    rf_html_fmt(w,
+                "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\"><meta "
+                "name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>",
+                rf_lang_code(lang));
+    msg(&tw, "tr.title", 1, name);
+    rf_html_raw(w, "</title>\n");
+    rf_html_raw(w, css);
+    rf_html_raw(w, "</head><body><main><header><h1>");
+    msg(&tw, "tr.title", 1, name);
+    char counted[32], total[32];
+    snprintf(counted, sizeof counted, "%lld", (long long)rf_json_num(doc, "counted"));
+    snprintf(total, sizeof total, "%zu", json_array_size(json_object_get(doc, "members")));
+    rf_html_raw(w, "</h1><p class=\"muted\">");
+    msg(&tw, "tr.counted", 2, (const char *[]){counted, total});
+    rf_html_raw(w, "</p>");
     const char *note = json_string_value(json_object_get(doc, "note"));
     if (note) {
-        rf_html_raw(&w, "<p class=\"note\">");
-        rf_html_text(&w, note);
-        rf_html_raw(&w, ".</p>");
+        rf_html_raw(w, "<p class=\"note\">");
+        msg(&tw, "tr.note_line", 1, (const char *[]){note});
+        rf_html_raw(w, "</p>");
     }
-    rf_html_raw(&w, "<table><thead><tr><th>Member</th><th>Test</th><th>State</th><th>Shares</th>"
-                    "</tr></thead><tbody>");
+    rf_html_raw(w, "<table><thead><tr><th>");
+    say(&tw, "tr.th.member");
+    rf_html_raw(w, "</th><th>");
+    say(&tw, "tr.th.test");
+    rf_html_raw(w, "</th><th>");
+    say(&tw, "tr.th.state");
+    rf_html_raw(w, "</th><th>");
+    say(&tw, "tr.th.shares");
+    rf_html_raw(w, "</th></tr></thead><tbody>");
     size_t i;
     const json_t *m;
     json_array_foreach(json_object_get(doc, "members"), i, m)
     {
-        rf_html_raw(&w, "<tr><td>");
-        rf_html_text(&w, rf_json_text(m, "label"));
-        rf_html_raw(&w, "</td><td>");
-        rf_html_text(&w, rf_json_text(m, "role_name"));
-        rf_html_raw(&w, "</td><td>");
-        rf_html_text(&w, rf_json_text(m, "state"));
-        rf_html_raw(&w, json_is_true(json_object_get(m, "shared")) ? "</td><td>yes</td></tr>"
-                                                                   : "</td><td>no</td></tr>");
+        rf_html_raw(w, "<tr><td>");
+        rf_html_text(w, rf_json_text(m, "label"));
+        rf_html_raw(w, "</td><td>");
+        rf_html_text(w, rf_json_text(m, "role_name"));
+        rf_html_raw(w, "</td><td>");
+        state_word(&tw, rf_json_text(m, "state"));
+        rf_html_raw(w, "</td><td>");
+        say(&tw, json_is_true(json_object_get(m, "shared")) ? "tr.yes" : "tr.no");
+        rf_html_raw(w, "</td></tr>");
     }
-    rf_html_raw(&w, "</tbody></table></header>");
-    coverage(&w, doc);
-    hire(&w, doc);
-    readiness(&w, doc);
-    rf_html_raw(&w, "<footer>Made by rolefit. A core skill a member's test did not measure counts by "
-            "what the measured skills imply, and the interval shows how much rests on it. The "
-            "readiness score is the team's own assessment.</footer></main></body></html>\n");
-    return w.rc;
+    rf_html_raw(w, "</tbody></table></header>");
+    coverage(&tw, doc);
+    hire(&tw, doc);
+    readiness(&tw, doc);
+    rf_html_raw(w, "<footer>");
+    say(&tw, "tr.footer");
+    rf_html_raw(w, "</footer></main></body></html>\n");
+    return w->rc;
 }

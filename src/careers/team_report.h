@@ -16,10 +16,24 @@
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/lang.h"
 
 /* Writes the page of doc (the team document of the server's GET
  * /api/teams/:id: "team", "members", "counted", "note", "coverage",
  * "readiness") to b. RF_ETOOBIG when b's cap is reached, RF_ENOMEM. */
 rf_status rf_team_report_html(const json_t *doc, struct rf_buf *b);
+
+/* The same in lang: <html lang>, and every word of the page's own from the
+ * message tables (careers/report_text.h, "tr.*", whole sentences with
+ * placeholders); names come from doc as they are (build it in the same
+ * language: rf_team_view_json_lang, rf_readiness_json_lang). */
+rf_status rf_team_report_html_lang(const json_t *doc, enum rf_lang lang, struct rf_buf *b);
+
+/* The team document's "note" in lang, appended to out: who among the
+ * members adds nothing to the coverage (not_shared members share nothing,
+ * unfinished shared tests are not finished), one whole message for each
+ * case and number; nothing when both are 0. RF_ETOOBIG, RF_ENOMEM. */
+rf_status rf_team_report_note(enum rf_lang lang, size_t not_shared, size_t unfinished,
+                              struct rf_buf *out);
 
 #endif

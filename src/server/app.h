@@ -348,9 +348,10 @@ rf_status rf_app_teams(struct rf_app *a, const struct rf_principal *p, json_t **
  * count, a note when some add nothing, the coverage of careers/team.h's
  * rf_team_view_json over the members who share a finished test, and the
  * readiness: the latest assessment in full with the trend of all (null when
- * none). */
+ * none). Names, calls' words, the note and the band in lang ("en", "ja";
+ * NULL: "en"; another: RF_EINVAL naming "lang"); "lang" says which. */
 rf_status rf_app_team_get(struct rf_app *a, const struct rf_principal *p, int64_t id,
-                          json_t **out, struct rf_app_error *e);
+                          const char *lang, json_t **out, struct rf_app_error *e);
 /* A member: an invite of the organization, {"label", "role"} or {"label",
  * "find_role": true}; the reply is the invite's (link and token) with
  * "member". */
@@ -375,9 +376,9 @@ rf_status rf_app_team_assessments(struct rf_app *a, const struct rf_principal *p
 rf_status rf_app_team_posting_draft(struct rf_app *a, const struct rf_principal *p, int64_t id,
                                     const json_t *req, json_t **out, struct rf_app_error *e);
 /* The team report: the document of rf_app_team_get as JSON, or as
- * self-contained HTML with SVG charts (html != 0). */
+ * self-contained HTML with SVG charts (html != 0), in lang as there. */
 rf_status rf_app_team_report(struct rf_app *a, const struct rf_principal *p, int64_t id,
-                             int html, json_t **json_out, char **html_out,
+                             int html, const char *lang, json_t **json_out, char **html_out,
                              struct rf_app_error *e);
 
 /* The ML Test Score's tests by section (public): {"lang", "sections": [{"id",

@@ -204,7 +204,7 @@ static void view_free(struct view *v)
 /* The member's test, its state and (shared and finished) its profile into
  * v->prof[v->ncounted]. */
 static rf_status member_row(struct rf_app *a, struct view *v, const struct rf_team_member *m,
-                            struct rf_err *err)
+                            enum rf_lang lang, struct rf_err *err)
 {
     struct rf_test t;
     memset(&t, 0, sizeof t);
@@ -220,7 +220,7 @@ static rf_status member_row(struct rf_app *a, struct view *v, const struct rf_te
         rc = rf_profile_parse("stored profile", t.profile, strlen(t.profile),
                               &v->prof[v->ncounted], err);
         if (!rc) {
-            v->names[v->ncounted++] = m->label ? m->label : "a member";
+            v->names[v->ncounted++] = m->label ? m->label : rf_report_msg(lang, "tr.a_member");
             counted = 1;
         }
     }
@@ -228,15 +228,17 @@ static rf_status member_row(struct rf_app *a, struct view *v, const struct rf_te
     const struct rf_role *r = m->role && !find ? rf_roles_find(&a->car.roles, m->role) : NULL;
     json_t *j = json_pack("{s:I,s:s?,s:s?,s:s?,s:s,s:b,s:b}", "id", (json_int_t)m->id, "label",
                           m->label, "role", find ? NULL : m->role, "role_name",
-                          r ? r->name : find ? rf_report_msg(RF_EN, "role.find") : NULL, "state", state, "shared",
-                          m->shared, "counted", counted);
+                          r ? rf_lang_pick(lang, r->name, r->name_ja)
+                          : find ? rf_report_msg(lang, "role.find")
+                                 : NULL,
+                          "state", state, "shared", m->shared, "counted", counted);
     if (!rc && (!j || json_array_append_new(v->members, j)))
         rc = rf_err_set(err, RF_ENOMEM, "out of memory");
     rf_store_test_cleanup(&t);
     return rc;
 }
 
-static rf_status view_build(struct rf_app *a, int64_t team_id, struct view *v,
+static rf_status view_build(struct rf_app *a, int64_t team_id, enum rf_lang lang, struct view *v,
                             struct rf_app_error *e)
 {
     memset(v, 0, sizeof *v);
@@ -247,14 +249,14 @@ static rf_status view_build(struct rf_app *a, int64_t team_id, struct view *v,
                 !(v->members = json_array())))
         rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
     for (size_t i = 0; !rc && i < v->ml.n; i++)
-        rc = member_row(a, v, &v->ml.m[i], &e->err);
+        rc = member_row(a, v, &v->ml.m[i], lang, &e->err);
     if (!rc)
         rc = rf_team_view_build(&a->car, &a->team, v->prof, v->ncounted, &v->tv, &e->err);
     return rc;
 }
 
 /* Why some members add nothing, in words (NULL when every member counts). */
-static json_t *silence_note(const struct view *v)
+static json_t *silence_note(const struct view *v, enum rf_lang lang)
 {
     size_t not_shared = 0, unfinished = 0;
     json_t *arr = v->members;
@@ -267,17 +269,13 @@ static json_t *silence_note(const struct view *v)
     }
     if (!not_shared && !unfinished)
         return json_null();
-    char s[320], a[120] = "", b[120] = "";
-    if (not_shared)
-        snprintf(a, sizeof a, "%zu member%s share%s nothing with the team", not_shared,
-                 not_shared == 1 ? "" : "s", not_shared == 1 ? "s" : "");
-    if (unfinished)
-        snprintf(b, sizeof b, "%zu shared test%s not finished", unfinished,
-                 unfinished == 1 ? " is" : "s are");
-    snprintf(s, sizeof s, "%s%s%s: %s nothing to the coverage below", a,
-             not_shared && unfinished ? " and " : "", b,
-             not_shared + unfinished == 1 ? "it adds" : "they add");
-    return json_string(s);
+    struct rf_buf b;
+    rf_buf_init(&b, 1024);
+    json_t *out = rf_team_report_note(lang, not_shared, unfinished, &b) == RF_OK
+                      ? json_string(rf_buf_str(&b))
+                      : NULL;
+    rf_buf_cleanup(&b);
+    return out;
 }
 
 /* ---- readiness assessments ---- */
@@ -341,12 +339,12 @@ static void assessments_free(struct assessment_list *l)
 /* The latest assessment in full (sections, final, band, weakest sections,
  * the plan that raises the final score soonest, with its owners) and the
  * trend of every assessment; null when there is none. */
-static json_t *readiness_json(const struct assessment_list *l)
+static json_t *readiness_json(const struct assessment_list *l, enum rf_lang lang)
 {
     if (l->n == 0)
         return json_null();
     const double *last = l->scores + (l->n - 1) * l->r->ntests;
-    json_t *o = rf_readiness_json(l->r, last, RF_TEAM_PLAN_STEPS, l->date[l->n - 1]);
+    json_t *o = rf_readiness_json_lang(l->r, last, RF_TEAM_PLAN_STEPS, l->date[l->n - 1], lang);
     json_t *trend = json_array();
     if (!o || !trend) {
         json_decref(o);
@@ -355,8 +353,9 @@ static json_t *readiness_json(const struct assessment_list *l)
     }
     for (size_t i = 0; i < l->n; i++) {
         double f = rf_readiness_score(l->r, l->scores + i * l->r->ntests, NULL);
+        const struct rf_readiness_band *b = rf_readiness_band(l->r, f);
         json_array_append_new(trend, json_pack("{s:s,s:f,s:s}", "date", l->date[i], "final", f,
-                                               "band", rf_readiness_band(l->r, f)->name));
+                                               "band", rf_lang_pick(lang, b->name, b->name_ja)));
     }
     json_object_set_new(o, "trend", trend);
     json_object_set_new(o, "assessments", json_integer((json_int_t)l->n));
@@ -365,7 +364,7 @@ static json_t *readiness_json(const struct assessment_list *l)
 
 /* The whole team document: team, members, coverage, readiness. */
 static rf_status team_doc(struct rf_app *a, const struct rf_principal *p, int64_t id,
-                          json_t **out, struct rf_app_error *e)
+                          enum rf_lang lang, json_t **out, struct rf_app_error *e)
 {
     struct rf_team t;
     rf_status rc = org_team(a, p, id, &t, e);
@@ -373,20 +372,21 @@ static rf_status team_doc(struct rf_app *a, const struct rf_principal *p, int64_
         return rc;
     struct view v;
     struct assessment_list al;
-    rc = view_build(a, t.id, &v, e);
+    rc = view_build(a, t.id, lang, &v, e);
     if (!rc)
         rc = assessments_read(a, t.id, &al, e);
     else
         memset(&al, 0, sizeof al);
-    json_t *cov = rc ? NULL : rf_team_view_json(&a->car, &a->team, &v.tv, v.names);
-    json_t *ready = rc ? NULL : readiness_json(&al);
+    json_t *cov = rc ? NULL : rf_team_view_json_lang(&a->car, &a->team, &v.tv, v.names, lang);
+    json_t *ready = rc ? NULL : readiness_json(&al, lang);
     if (!rc && (!cov || !ready))
         rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
     if (!rc) {
-        *out = json_pack("{s:{s:I,s:s,s:I},s:O,s:I,s:o,s:O,s:O}", "team", "id", (json_int_t)t.id,
-                         "name", t.name, "created", (json_int_t)t.created, "members", v.members,
-                         "counted", (json_int_t)v.ncounted, "note", silence_note(&v),
-                         "coverage", cov, "readiness", ready);
+        *out = json_pack("{s:{s:I,s:s,s:I},s:O,s:I,s:o,s:O,s:O,s:s}", "team", "id",
+                         (json_int_t)t.id, "name", t.name, "created", (json_int_t)t.created,
+                         "members", v.members, "counted", (json_int_t)v.ncounted, "note",
+                         silence_note(&v, lang), "coverage", cov, "readiness", ready, "lang",
+                         rf_lang_code(lang));
         if (!*out)
             rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
     }
@@ -398,18 +398,33 @@ static rf_status team_doc(struct rf_app *a, const struct rf_principal *p, int64_
     return rc;
 }
 
-rf_status rf_app_team_get(struct rf_app *a, const struct rf_principal *p, int64_t id,
-                          json_t **out, struct rf_app_error *e)
+/* The language of a query's lang: NULL is English; RF_EINVAL naming the field. */
+static rf_status lang_arg(const char *code, enum rf_lang *out, struct rf_app_error *e)
 {
-    return team_doc(a, p, id, out, e);
+    *out = RF_EN;
+    if (code && rf_lang_parse(code, out))
+        return rf_app_fail(e, RF_EINVAL, "lang", "query 'lang': unknown language '%.16s' (%s)",
+                           code, RF_LANG_CODES);
+    return RF_OK;
+}
+
+rf_status rf_app_team_get(struct rf_app *a, const struct rf_principal *p, int64_t id,
+                          const char *lang, json_t **out, struct rf_app_error *e)
+{
+    enum rf_lang l;
+    rf_status rc = lang_arg(lang, &l, e);
+    return rc ? rc : team_doc(a, p, id, l, out, e);
 }
 
 rf_status rf_app_team_report(struct rf_app *a, const struct rf_principal *p, int64_t id,
-                             int html, json_t **json_out, char **html_out,
+                             int html, const char *lang, json_t **json_out, char **html_out,
                              struct rf_app_error *e)
 {
     json_t *doc = NULL;
-    rf_status rc = team_doc(a, p, id, &doc, e);
+    enum rf_lang l;
+    rf_status rc = lang_arg(lang, &l, e);
+    if (!rc)
+        rc = team_doc(a, p, id, l, &doc, e);
     if (rc)
         return rc;
     if (!html) {
@@ -418,7 +433,7 @@ rf_status rf_app_team_report(struct rf_app *a, const struct rf_principal *p, int
     }
     struct rf_buf b;
     rf_buf_init(&b, (size_t)4 * 1024 * 1024);
-    rc = rf_team_report_html(doc, &b);
+    rc = rf_team_report_html_lang(doc, l, &b);
     if (rc)
         rf_app_fail(e, rc, NULL, "team report: %s", rf_strerror(rc));
     else
@@ -550,7 +565,7 @@ rf_status rf_app_team_assessments(struct rf_app *a, const struct rf_principal *p
         return rc;
     struct assessment_list al;
     rc = assessments_read(a, t.id, &al, e);
-    json_t *r = rc ? NULL : readiness_json(&al);
+    json_t *r = rc ? NULL : readiness_json(&al, RF_EN);
     if (!rc && !r)
         rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
     if (!rc && !(*out = json_pack("{s:I,s:o}", "team", (json_int_t)t.id, "readiness", r)))
@@ -617,14 +632,17 @@ rf_status rf_app_team_posting_draft(struct rf_app *a, const struct rf_principal 
     const struct rf_role *r = NULL;
     if (!rc && role_id && !(r = rf_roles_find(&a->car.roles, role_id)))
         rc = rf_app_fail(e, RF_EINVAL, "role", "unknown role '%s'", role_id);
-    if (!rc && !r && !(rc = view_build(a, t.id, &v, e)))
+    if (!rc && !r && !(rc = view_build(a, t.id, ja ? RF_JA : RF_EN, &v, e)))
         r = &a->car.roles.roles[v.tv.hires[0].role]; /* the suggested hire */
     struct rf_buf b;
     rf_buf_init(&b, (size_t)64 * 1024);
     if (!rc) {
         rf_status w = RF_OK;
-        w = w ? w : rf_buf_printf(&b, ja ? "%s（%s）\n\n" : "%s, %s\n\n", r->name, t.name);
-        w = w ? w : rf_buf_printf(&b, "%s\n\n", r->description);
+        enum rf_lang l = ja ? RF_JA : RF_EN;
+        w = w ? w
+              : rf_buf_printf(&b, ja ? "%s（%s）\n\n" : "%s, %s\n\n",
+                              rf_lang_pick(l, r->name, r->name_ja), t.name);
+        w = w ? w : rf_buf_printf(&b, "%s\n\n", rf_lang_pick(l, r->description, r->description_ja));
         for (int core = 1; core >= 0; core--) {
             w = w ? w : rf_buf_puts(&b, core ? (ja ? "必須要件:\n" : "Requirements:\n")
                                              : (ja ? "\n歓迎要件:\n" : "\nNice to have:\n"));
@@ -646,7 +664,7 @@ rf_status rf_app_team_posting_draft(struct rf_app *a, const struct rf_principal 
         rc = rf_posting_to_json(&pp, &a->car.tax, &reads, &e->err);
     if (!rc) {
         char title[300];
-        snprintf(title, sizeof title, "%s", r->name);
+        snprintf(title, sizeof title, "%s", rf_lang_pick(ja ? RF_JA : RF_EN, r->name, r->name_ja));
         *out = json_pack("{s:s,s:s,s:s,s:s,s:o}", "role", r->id, "lang", ja ? "ja" : "en",
                          "title", title, "text", rf_buf_str(&b), "reads_as", reads);
         if (!*out)

@@ -788,9 +788,9 @@ static void h_team_assessment(void *ap, struct rf_req *req, struct rf_resp *resp
 }
 
 static rf_status team_report_json(struct rf_app *a, const struct rf_principal *p, int64_t id,
-                                  json_t **out, struct rf_app_error *e)
+                                  const char *lang, json_t **out, struct rf_app_error *e)
 {
-    return rf_app_team_report(a, p, id, 0, out, NULL, e);
+    return rf_app_team_report(a, p, id, 0, lang, out, NULL, e);
 }
 
 static void h_readiness(void *ap, struct rf_req *req, struct rf_resp *resp)
@@ -803,13 +803,13 @@ static void h_readiness(void *ap, struct rf_req *req, struct rf_resp *resp)
 
 static const struct op_body op_team_create = {rf_app_team_create, 201};
 static const struct op_plain op_teams = {rf_app_teams};
-static const struct op_id op_team_get = {.fn = rf_app_team_get};
+static const struct op_id op_team_get = {.fn_query = rf_app_team_get, .query = "lang"};
 static const struct op_id_body op_team_member_add = {rf_app_team_member_add, 201};
 static const struct op_id_body op_test_share = {rf_app_test_share, 200};
 static const struct op_id op_team_assessments = {.fn = rf_app_team_assessments};
 static const struct op_id_body op_team_posting_draft = {rf_app_team_posting_draft, 200};
-static const struct op_id op_team_report = {.fn = team_report_json};
-static const struct op_report op_team_report_html = {rf_app_team_report, NULL};
+static const struct op_id op_team_report = {.fn_query = team_report_json, .query = "lang"};
+static const struct op_report op_team_report_html = {NULL, rf_app_team_report};
 static const struct op_report op_test_report_html = {NULL, rf_app_test_report_lang};
 
 static const struct op_body op_users_add = {rf_app_user_add, 201};

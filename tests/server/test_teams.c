@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "base/config.h"
+#include "careers/report_text.h"
 #include "fixture.h"
 
 static void setup(void)
@@ -113,6 +114,57 @@ static void share(struct http_client *mc, long long test, int yes)
     http_result_free(&r);
 }
 
+/* Whether s holds a kana, CJK ideograph or fullwidth form (UTF-8 lead bytes
+ * E3..E9, EF). */
+static int japanese(const char *s)
+{
+    for (const unsigned char *u = (const unsigned char *)s; s && *u; u++)
+        if ((*u >= 0xE3 && *u <= 0xE9) || *u == 0xEF)
+            return 1;
+    return 0;
+}
+
+/* The Japanese team report of html holds none of the English page's own
+ * words: no run of three or more words of an English "tr.*" message
+ * (between its placeholders and emphasis) is in it. */
+static void no_english_of_the_page(const char *html)
+{
+    cr_assert(strstr(html, "<html lang=\"ja\">"), "the page says it is Japanese");
+    for (size_t i = 0; rf_report_msg_key(RF_EN, i); i++) {
+        const char *key = rf_report_msg_key(RF_EN, i);
+        if (strncmp(key, "tr.", 3) != 0)
+            continue;
+        const char *t = rf_report_msg(RF_EN, key);
+        char run[256];
+        size_t n = 0;
+        for (const char *p = t;; p++) {
+            int stop = !*p || *p == '*' || (*p == '{' && p[1] && p[2] == '}');
+            if (!stop && n < sizeof run - 1) {
+                run[n++] = *p;
+                continue;
+            }
+            run[n] = '\0';
+            size_t spaces = 0;
+            for (size_t k = 0; k < n; k++)
+                spaces += run[k] == ' ';
+            /* trimmed of the spaces and punctuation around it */
+            char *b = run, *e = run + n;
+            while (*b == ' ' || *b == ':' || *b == ';' || *b == '.' || *b == '(' || *b == ',')
+                b++;
+            while (e > b && (e[-1] == ' ' || e[-1] == ':' || e[-1] == '.' || e[-1] == '(' ||
+                             e[-1] == ')' || e[-1] == ','))
+                *--e = '\0';
+            if (spaces >= 2 && strlen(b) >= 8)
+                cr_assert_null(strstr(html, b), "%s: English '%s' in the Japanese report", key, b);
+            n = 0;
+            if (!*p)
+                break;
+            if (*p == '{')
+                p += 2;
+        }
+    }
+}
+
 static const json_t *role_row(const json_t *team, const char *role)
 {
     size_t i;
@@ -157,6 +209,26 @@ Test(teams, members_share_and_the_team_sees_coverage_and_the_next_hire, .timeout
     cr_assert_str_eq(str(json_array_get(json_object_get(r.json, "members"), 2), "role_name"),
                      "Find my role");
     http_result_free(&r);
+    /* in Japanese: the same figures, the note, the members' tests and the
+     * roles and tasks named in Japanese */
+    char jpath[80];
+    snprintf(jpath, sizeof jpath, "/api/teams/%lld?lang=ja", team);
+    cr_assert_eq(call(&a, "GET", jpath, NULL, &r), 200, "%s", r.body);
+    cr_assert_str_eq(str(r.json, "lang"), "ja");
+    cr_assert(japanese(str(r.json, "note")) && strstr(str(r.json, "note"), "3"), "%s",
+              str(r.json, "note"));
+    for (size_t i = 0; i < 3; i++)
+        cr_assert(japanese(str(json_array_get(json_object_get(r.json, "members"), i), "role_name")),
+                  "member %zu", i);
+    const json_t *cv = json_object_get(r.json, "coverage"), *x;
+    size_t ix;
+    json_array_foreach(json_object_get(cv, "roles"), ix, x)
+        cr_assert(japanese(str(x, "name")), "role %s", str(x, "role"));
+    json_array_foreach(json_object_get(cv, "tasks"), ix, x)
+        cr_assert(japanese(str(x, "name")), "task %s", str(x, "task"));
+    http_result_free(&r);
+    snprintf(jpath, sizeof jpath, "/api/teams/%lld?lang=de", team);
+    refused(&a, "GET", jpath, NULL, 400, "lang", "unknown language 'de'");
     /* a member's report is theirs: staff cannot open it unshared */
     char rpath[64];
     snprintf(rpath, sizeof rpath, "/api/tests/%lld/report", tm);
@@ -267,6 +339,19 @@ Test(teams, members_share_and_the_team_sees_coverage_and_the_next_hire, .timeout
     cr_assert_null(strstr(r.body, "<script"));
     cr_assert(strstr(r.body, "Hire next"));
     http_result_free(&r);
+    snprintf(hpath, sizeof hpath, "/api/teams/%lld/report.html?lang=ja", team);
+    cr_assert_eq(call(&a, "GET", hpath, NULL, &r), 200);
+    cr_assert(strstr(r.body, "<svg") && strstr(r.body, "Search &amp; &lt;Ranking&gt;"));
+    cr_assert(strstr(r.body, "次の採用") && strstr(r.body, "チームレポート"), "%.300s", r.body);
+    no_english_of_the_page(r.body);
+    http_result_free(&r);
+    snprintf(hpath, sizeof hpath, "/api/teams/%lld/report?lang=ja", team);
+    cr_assert_eq(call(&a, "GET", hpath, NULL, &r), 200);
+    cr_assert_str_eq(str(r.json, "lang"), "ja");
+    http_result_free(&r);
+    snprintf(hpath, sizeof hpath, "/api/teams/%lld/report.html?lang=xx", team);
+    refused(&a, "GET", hpath, NULL, 400, "lang", "unknown language 'xx'");
+    snprintf(hpath, sizeof hpath, "/api/teams/%lld/report.html", team);
     refused(&o, "GET", hpath, NULL, 404, NULL, "no team");
 }
 
@@ -326,6 +411,26 @@ Test(teams, readiness_assessments_are_checked_dated_and_trend)
     cr_assert_eq(call(&a, "GET", tpath, NULL, &r), 200);
     cr_assert_eq(json_array_size(json_object_get(json_object_get(r.json, "readiness"), "trend")),
                  2);
+    http_result_free(&r);
+    /* in Japanese: the band, the sections, the plan and the trend's bands */
+    snprintf(tpath, sizeof tpath, "/api/teams/%lld?lang=ja", team);
+    cr_assert_eq(call(&a, "GET", tpath, NULL, &r), 200);
+    rd = json_object_get(r.json, "readiness");
+    cr_assert(japanese(str(json_object_get(rd, "band"), "name")));
+    cr_assert(japanese(str(json_object_get(rd, "band"), "meaning")));
+    size_t i;
+    const json_t *x;
+    json_array_foreach(json_object_get(rd, "sections"), i, x)
+        cr_assert(japanese(str(x, "name")), "section %s", str(x, "id"));
+    json_array_foreach(json_object_get(rd, "plan"), i, x)
+        cr_assert(japanese(str(x, "title")), "step %s", str(x, "test"));
+    json_array_foreach(json_object_get(rd, "trend"), i, x)
+        cr_assert(japanese(str(x, "band")), "trend %zu", i);
+    http_result_free(&r);
+    snprintf(tpath, sizeof tpath, "/api/teams/%lld/report.html?lang=ja", team);
+    cr_assert_eq(call(&a, "GET", tpath, NULL, &r), 200);
+    cr_assert(strstr(r.body, "本番運用への準備度") && strstr(r.body, "2026-12-01"));
+    no_english_of_the_page(r.body);
     http_result_free(&r);
     struct http_client o = fixture_other_recruiter();
     refused(&o, "POST", path, "{\"scores\":{}}", 404, NULL, "no team");
