@@ -119,6 +119,20 @@ static const struct msg en[] = {
      "Made by rolefit. A core skill a member's test did not measure counts by what the measured "
      "skills imply, and the interval shows how much rests on it. The readiness score is the "
      "team's own assessment."},
+    /* rolefit readiness (src/cli/cmd_readiness.c) */
+    {"rd.head_date", "ML Test Score on {1}: {2} ({3})"},
+    {"rd.head", "ML Test Score: {1} ({2})"},
+    {"rd.score_of", "{1} of {2}"},
+    {"rd.lowest", "lowest: sets the final score"},
+    {"rd.unscored", "{1} of {2} tests were not in the assessment and count as not done."},
+    {"rd.plan_h", "To raise the final score soonest, automate:"},
+    {"rd.step", "{1}. {2} ({3}, now {4}): final {5}"},
+    {"rd.owned", "usually owned by: {1}"},
+    {"rd.level.automated", "automated"},
+    {"rd.level.by_hand", "by hand"},
+    {"rd.level.not_done", "not done"},
+    {"rd.all_automated", "Every test is automated."},
+    {"rd.trend_h", "Trend:"},
     /* closest roles */
     {"closest.h", "Closest roles"},
     {"closest.nothing", "Nothing measured yet tells the roles apart."},
@@ -483,6 +497,19 @@ static const struct msg ja[] = {
     {"tr.footer",
      "rolefit が作成しました。メンバーのテストで測定していないコアスキルは、測定済みのスキルから推測される値で数え、"
      "それにどれだけ依存しているかを区間で示しています。準備度のスコアはチーム自身による評価です。"},
+    {"rd.head_date", "{1} の ML Test Score：{2}（{3}）"},
+    {"rd.head", "ML Test Score：{1}（{2}）"},
+    {"rd.score_of", "{1} / {2}"},
+    {"rd.lowest", "最も低いセクション：これが最終スコアになります"},
+    {"rd.unscored", "{2}件のテストのうち{1}件は評価に含まれていないため、未実施として数えます。"},
+    {"rd.plan_h", "最終スコアを最も早く上げるには、次のテストを自動化してください："},
+    {"rd.step", "{1}. {2}（{3}、現在：{4}）：実施後の最終スコア {5}"},
+    {"rd.owned", "主な担当：{1}"},
+    {"rd.level.automated", "自動化済み"},
+    {"rd.level.by_hand", "手作業"},
+    {"rd.level.not_done", "未実施"},
+    {"rd.all_automated", "すべてのテストが自動化されています。"},
+    {"rd.trend_h", "推移："},
     /* closest roles */
     {"closest.h", "近いロール"},
     {"closest.nothing", "これまでの測定では、ロールを見分けることはまだできません。"},

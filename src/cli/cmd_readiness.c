@@ -4,10 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/json.h"
+#include "base/lang.h"
 #include "base/mem.h"
+#include "base/textwidth.h"
 #include "careers/data.h"
 #include "careers/readiness.h"
+#include "careers/report_text.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 
@@ -29,6 +33,8 @@ static const char usage[] =
     "  --template   print an assessment with every test at 0, to fill in\n"
     "  --plan N     how many tests the plan lists (default 5, 0..28)\n"
     "  --json       print JSON instead of text\n"
+    "  --lang L     the output's language: en (default) or ja (words, section, test,\n"
+    "               band and role names; ids and numbers stay the same)\n"
     "  --data DIR   folder with skills.json, roles.json, readiness.json (default data)\n";
 
 struct assessment {
@@ -78,28 +84,32 @@ static int by_date(const void *x, const void *y)
     return strcmp(((const struct assessment *)x)->date, ((const struct assessment *)y)->date);
 }
 
-static void print_tests(const struct rf_readiness *r)
+/* Each field of a rubric entry in lang (English where it has no translation). */
+#define L(lang, x, f) rf_lang_pick(lang, (x)->f, (x)->f##_ja)
+
+static void print_tests(const struct rf_readiness *r, enum rf_lang lang)
 {
     for (size_t s = 0; s < r->nsections; s++) {
         const struct rf_readiness_section *x = &r->sections[s];
-        printf("%s\n", x->name);
+        printf("%s\n", L(lang, x, name));
         for (size_t i = 0; i < x->n; i++) {
             const struct rf_readiness_test *t = &r->tests[x->first + i];
-            printf("  %s: %s\n    %s\n    0.5: %s\n    1:   %s\n", t->id, t->title, t->what,
-                   t->manual, t->automated);
+            printf("  %s: %s\n    %s\n    0.5: %s\n    1:   %s\n", t->id, L(lang, t, title),
+                   L(lang, t, what), L(lang, t, manual), L(lang, t, automated));
         }
         printf("\n");
     }
 }
 
-static json_t *tests_json(const struct rf_readiness *r)
+static json_t *tests_json(const struct rf_readiness *r, enum rf_lang lang)
 {
     json_t *a = json_array();
     for (size_t i = 0; a && i < r->ntests; i++) {
         const struct rf_readiness_test *t = &r->tests[i];
         json_t *o = json_pack("{ssssssssssss}", "id", t->id, "section",
-                              r->sections[t->section].id, "title", t->title, "what", t->what,
-                              "manual", t->manual, "automated", t->automated);
+                              r->sections[t->section].id, "title", L(lang, t, title), "what",
+                              L(lang, t, what), "manual", L(lang, t, manual), "automated",
+                              L(lang, t, automated));
         if (!o || json_array_append_new(a, o)) {
             json_decref(a);
             a = NULL;
@@ -108,65 +118,137 @@ static json_t *tests_json(const struct rf_readiness *r)
     return a;
 }
 
-static const char *level_name(double x)
+/* The words of the text output: whole messages of the report tables
+ * ("rd.*", careers/report_text.h) with the numbers formatted here. */
+struct out {
+    struct rf_buf b;
+    enum rf_lang lang;
+};
+
+static void say(struct out *o, const char *key, size_t n, const char *const *args)
 {
-    return x >= 1 ? "automated" : x > 0 ? "by hand" : "not done";
+    (void)rf_report_msg_put(&o->b, RF_MSG_TEXT, o->lang, key, args, n);
+}
+
+static void put(struct out *o, const char *s)
+{
+    (void)rf_buf_puts(&o->b, s);
+}
+
+static const char *level_key(double x)
+{
+    return x >= 1 ? "rd.level.automated" : x > 0 ? "rd.level.by_hand" : "rd.level.not_done";
 }
 
 static void print_text(const struct rf_readiness *r, const struct assessment *as, size_t n,
-                       size_t plan_max)
+                       size_t plan_max, enum rf_lang lang)
 {
     const struct assessment *a = &as[n - 1];
     double *sec = rf_calloc_array(r->nsections, sizeof *sec);
     size_t *steps = rf_calloc_array(plan_max ? plan_max : 1, sizeof *steps);
     double *finals = rf_calloc_array(plan_max ? plan_max : 1, sizeof *finals);
+    struct out o = {{0}, lang};
+    rf_buf_init(&o.b, (size_t)1 << 20);
+    char x[64], y[64], z[64];
     if (!sec || !steps || !finals)
         goto out;
     double final = rf_readiness_score(r, a->scores, sec);
     const struct rf_readiness_band *b = rf_readiness_band(r, final);
-    printf("ML Test Score%s%s: %g (%s)\n%s\n\n", a->date[0] ? " on " : "", a->date, final,
-           b->name, b->meaning);
-    for (size_t s = 0; s < r->nsections; s++)
-        printf("  %-16s %4g of %zu%s\n", r->sections[s].name, sec[s], r->sections[s].n,
-               sec[s] == final ? "   lowest: sets the final score" : "");
-    if (a->unscored)
-        printf("\n%zu of %zu tests were not in the assessment and count as not done.\n",
-               a->unscored, r->ntests);
+    snprintf(x, sizeof x, "%g", final);
+    if (a->date[0])
+        say(&o, "rd.head_date", 3, (const char *[]){a->date, x, L(lang, b, name)});
+    else
+        say(&o, "rd.head", 2, (const char *[]){x, L(lang, b, name)});
+    put(&o, "\n");
+    put(&o, L(lang, b, meaning));
+    put(&o, "\n\n");
+    for (size_t s = 0; s < r->nsections; s++) {
+        put(&o, "  ");
+        (void)rf_text_pad(&o.b, L(lang, &r->sections[s], name), 16);
+        snprintf(x, sizeof x, "%4g", sec[s]);
+        snprintf(y, sizeof y, "%zu", r->sections[s].n);
+        put(&o, " ");
+        say(&o, "rd.score_of", 2, (const char *[]){x, y});
+        if (sec[s] == final) {
+            put(&o, "   ");
+            say(&o, "rd.lowest", 0, NULL);
+        }
+        put(&o, "\n");
+    }
+    if (a->unscored) {
+        snprintf(x, sizeof x, "%zu", a->unscored);
+        snprintf(y, sizeof y, "%zu", r->ntests);
+        put(&o, "\n");
+        say(&o, "rd.unscored", 2, (const char *[]){x, y});
+        put(&o, "\n");
+    }
     size_t k = rf_readiness_plan(r, a->scores, plan_max, steps, finals);
     if (k) {
-        printf("\nTo raise the final score soonest, automate:\n");
+        put(&o, "\n");
+        say(&o, "rd.plan_h", 0, NULL);
+        put(&o, "\n");
         for (size_t i = 0; i < k; i++) {
             const struct rf_readiness_test *t = &r->tests[steps[i]];
-            printf("  %zu. %s (%s, now %s): final %g\n     usually owned by:", i + 1, t->title,
-                   r->sections[t->section].name, level_name(a->scores[steps[i]]), finals[i]);
-            for (size_t j = 0; j < t->nroles; j++)
-                printf("%s %s", j ? "," : "", r->careers->roles.roles[t->roles[j]].name);
-            printf("\n");
+            struct rf_buf lv, owners;
+            rf_buf_init(&lv, 256);
+            rf_buf_init(&owners, 64 * 1024);
+            (void)rf_report_msg_put(&lv, RF_MSG_TEXT, lang, level_key(a->scores[steps[i]]), NULL,
+                                    0);
+            snprintf(x, sizeof x, "%zu", i + 1);
+            snprintf(y, sizeof y, "%g", finals[i]);
+            put(&o, "  ");
+            say(&o, "rd.step", 5,
+                (const char *[]){x, L(lang, t, title), L(lang, &r->sections[t->section], name),
+                                 rf_buf_str(&lv), y});
+            for (size_t j = 0; j < t->nroles; j++) {
+                const struct rf_role *ro = &r->careers->roles.roles[t->roles[j]];
+                if (j)
+                    (void)rf_report_msg_put(&owners, RF_MSG_TEXT, lang, "list.sep", NULL, 0);
+                (void)rf_buf_puts(&owners, L(lang, ro, name));
+            }
+            if (t->nroles) {
+                put(&o, "\n     ");
+                say(&o, "rd.owned", 1, (const char *[]){rf_buf_str(&owners)});
+            }
+            put(&o, "\n");
+            rf_buf_cleanup(&lv);
+            rf_buf_cleanup(&owners);
         }
     } else if (plan_max) {
-        printf("\nEvery test is automated.\n");
+        put(&o, "\n");
+        say(&o, "rd.all_automated", 0, NULL);
+        put(&o, "\n");
     }
     if (n > 1) {
-        printf("\nTrend:\n");
+        put(&o, "\n");
+        say(&o, "rd.trend_h", 0, NULL);
+        put(&o, "\n");
         for (size_t i = 0; i < n; i++) {
             double f = rf_readiness_score(r, as[i].scores, NULL);
-            printf("  %s  %4g  %s", as[i].date, f, rf_readiness_band(r, f)->name);
-            if (i)
-                printf("  (%+g)", f - rf_readiness_score(r, as[i - 1].scores, NULL));
-            printf("\n");
+            const struct rf_readiness_band *bi = rf_readiness_band(r, f);
+            snprintf(x, sizeof x, "%4g", f);
+            (void)rf_buf_printf(&o.b, "  %s  %s  ", as[i].date, x);
+            put(&o, L(lang, bi, name));
+            if (i) {
+                snprintf(z, sizeof z, "  (%+g)", f - rf_readiness_score(r, as[i - 1].scores, NULL));
+                put(&o, z);
+            }
+            put(&o, "\n");
         }
     }
+    fputs(rf_buf_str(&o.b), stdout);
 out:
+    rf_buf_cleanup(&o.b);
     free(sec);
     free(steps);
     free(finals);
 }
 
 static json_t *assessments_json(const struct rf_readiness *r, const struct assessment *as,
-                                size_t n, size_t plan_max)
+                                size_t n, size_t plan_max, enum rf_lang lang)
 {
     const struct assessment *a = &as[n - 1];
-    json_t *o = rf_readiness_json(r, a->scores, plan_max, a->date[0] ? a->date : NULL);
+    json_t *o = rf_readiness_json_lang(r, a->scores, plan_max, a->date[0] ? a->date : NULL, lang);
     json_t *trend = json_array();
     if (!o || !trend) {
         json_decref(o);
@@ -176,8 +258,9 @@ static json_t *assessments_json(const struct rf_readiness *r, const struct asses
     json_object_set_new(o, "unscored", json_integer((json_int_t)a->unscored));
     for (size_t i = 0; i < n; i++) {
         double f = rf_readiness_score(r, as[i].scores, NULL);
+        const struct rf_readiness_band *b = rf_readiness_band(r, f);
         json_array_append_new(trend, json_pack("{sssfss}", "date", as[i].date, "final", f,
-                                               "band", rf_readiness_band(r, f)->name));
+                                               "band", L(lang, b, name)));
     }
     json_object_set_new(o, "trend", trend);
     return o;
@@ -193,7 +276,7 @@ static int print_json(json_t *j)
 }
 
 static int run(const struct rf_readiness *r, const char **pos, size_t npos, int json,
-               size_t plan_max)
+               size_t plan_max, enum rf_lang lang)
 {
     const char *cmd = "readiness";
     struct assessment *as = rf_calloc_array(npos, sizeof *as);
@@ -224,9 +307,9 @@ static int run(const struct rf_readiness *r, const char **pos, size_t npos, int 
     }
     qsort(as, npos, sizeof *as, by_date); /* stable enough: equal dates keep no order promise */
     if (json)
-        ec = print_json(assessments_json(r, as, npos, plan_max));
+        ec = print_json(assessments_json(r, as, npos, plan_max, lang));
     else
-        print_text(r, as, npos, plan_max);
+        print_text(r, as, npos, plan_max, lang);
 out:
     free(as);
     free(scores);
@@ -235,11 +318,12 @@ out:
 
 int rf_cmd_readiness(int argc, char **argv)
 {
-    const char *cmd = "readiness", *data = rf_cli_default_path("data"), *plan = NULL;
+    const char *cmd = "readiness", *data = rf_cli_default_path("data"), *plan = NULL,
+               *lang = "en";
     int json = 0, help = 0, tests = 0, template = 0;
     struct rf_cli_opt opts[] = {{"json", 0, NULL, &json},     {"data", 1, &data, NULL},
                                 {"tests", 0, NULL, &tests},   {"template", 0, NULL, &template},
-                                {"plan", 1, &plan, NULL}};
+                                {"plan", 1, &plan, NULL},     {"lang", 1, &lang, NULL}};
     const char *pos[64];
     size_t npos;
     int ec = rf_cli_parse(cmd, argc, argv, opts, sizeof opts / sizeof opts[0], pos, 64, &npos,
@@ -250,6 +334,9 @@ int rf_cmd_readiness(int argc, char **argv)
         fputs(usage, stdout);
         return RF_EXIT_OK;
     }
+    enum rf_lang rl;
+    if (rf_lang_parse(lang, &rl))
+        return rf_cli_usage_error(cmd, "--lang: unknown language '%s' (%s)", lang, RF_LANG_CODES);
     size_t plan_max = 5;
     if (plan && (ec = rf_cli_size(cmd, "--plan", plan, 0, 28, &plan_max)))
         return ec;
@@ -274,9 +361,9 @@ int rf_cmd_readiness(int argc, char **argv)
         return rf_cli_fail(cmd, rc, err.msg);
     }
     if (tests && json) {
-        ec = print_json(tests_json(&r));
+        ec = print_json(tests_json(&r, rl));
     } else if (tests) {
-        print_tests(&r);
+        print_tests(&r, rl);
     } else if (template) {
         json_t *s = json_object(), *o = json_pack("{ss}", "date", "YYYY-MM-DD");
         for (size_t i = 0; s && i < r.ntests; i++)
@@ -286,7 +373,7 @@ int rf_cmd_readiness(int argc, char **argv)
         json_decref(s);
         ec = print_json(o);
     } else {
-        ec = run(&r, pos, npos, json, plan_max);
+        ec = run(&r, pos, npos, json, plan_max, rl);
     }
     rf_readiness_cleanup(&r);
     rf_careers_cleanup(&c);

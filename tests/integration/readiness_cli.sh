@@ -32,6 +32,20 @@ expect "json" 0 '"final": 1.5' $RF readiness "$TMP/a.json" --json
 expect "json weakest" 0 '"weakest": \[' $RF readiness "$TMP/a.json" --json
 expect "json trend" 0 '"trend": \[' $RF readiness "$TMP/a.json" "$TMP/t.json" --json
 
+# in Japanese (issue 16): the same figures, every word of the output Japanese
+expect "ja heading" 0 "^2026-12-06 の ML Test Score：1.5（" $RF readiness "$TMP/a.json" --lang ja
+expect "ja lowest marked" 0 "モデル +1.5 / 7 +最も低い" $RF readiness "$TMP/a.json" --lang ja
+expect "ja owners" 0 "主な担当：.*MLOpsエンジニア" $RF readiness "$TMP/a.json" --lang ja
+expect "ja trend" 0 "2026-12-06 +1.5 .*\(\+1.5\)" $RF readiness "$TMP/a.json" "$TMP/t.json" --lang ja
+expect "ja tests listing" 0 "mon_prediction_quality: " $RF readiness --tests --lang ja
+english=$($RF readiness "$TMP/a.json" "$TMP/t.json" --lang ja | grep -E "[A-Za-z]{3,} [a-z]{3,}" | grep -v "ML Test Score")
+[ -z "$english" ] && ok || bad "English words left in the Japanese output: $english"
+en=$($RF readiness "$TMP/a.json" --json | grep -E '"(final|score|final_after)"' | md5sum)
+ja=$($RF readiness "$TMP/a.json" --json --lang ja | grep -E '"(final|score|final_after)"' | md5sum)
+[ "$en" = "$ja" ] && ok || bad "the JSON's numbers differ between languages"
+expect "ja json band" 0 '"name": "最初の一歩"' $RF readiness "$TMP/a.json" --json --lang ja
+expect_oneline "unknown language" 2 "--lang: unknown language 'fr'" $RF readiness "$TMP/a.json" --lang fr
+
 echo '{"date": "2026-12-06", "scores": {"data_schema": 2}}' >"$TMP/b1.json"
 expect_oneline "score out of scale" 1 "b1.json: scores.data_schema: expected 0, 0.5 or 1, got 2" $RF readiness "$TMP/b1.json"
 echo '{"scores": {"unit_tests": 1}}' >"$TMP/b2.json"
