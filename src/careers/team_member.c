@@ -16,8 +16,12 @@
 
 /* The profile's model extended to the taxonomy: its own skills keep their
  * indices; each taxonomy skill it lacks is added (while RF_HIER_MAX_SKILLS
- * allows) with the taxonomy's loading on g (0 when the model has no g: an
- * independent model stays independent) and N(0, 1) in every component (a
+ * allows) with the taxonomy's loading on g when that loading and the
+ * model's are calibrated (data/loadings.json), else 0: an assumed loading
+ * carries no evidence to a skill nobody measured (with the assumed 0.7, a member's unmeasured roles
+ * were stated at 0.44 where 0.13 were truly met, docs/careers.md "Teams");
+ * 0 too when the model has no g (an independent model stays independent);
+ * and N(0, 1) in every component (a
  * role's people, the component a role test adds, differ from everyone only
  * on the skills that role requires, and its test measures all of them).
  * idx[k] is taxonomy skill k's index in the model, or SIZE_MAX. The state
@@ -52,12 +56,25 @@ static rf_status extended_model(const struct rf_profile *p, const struct rf_taxo
         if (idx[k] != SIZE_MAX)
             continue;
         size_t j = sp.nskills++;
-        sp.lambda[j] = has_g ? tax->skills[k].loading : 0;
+        sp.lambda[j] = has_g && !m->assumed && tax->skills[k].loading_calibrated
+                           ? tax->skills[k].loading
+                           : 0;
         for (size_t c = 0; c < sp.ncomp; c++) {
             sp.comp[c].mu[j] = 0;
             sp.comp[c].tau[j] = 1;
         }
         idx[k] = j;
+    }
+    /* A member tested on a role's test is read as that role's person: the
+     * team put them in it. The test's own prior is for its takers, of whom
+     * it assumes RF_ROLETEST_PRIOR_WEIGHT are the role's people; read that
+     * way, the people of the role are understated on their own role by 0.1
+     * to 0.17 (docs/careers.md "Teams", calibration). Random answers still
+     * meet nothing (P(own role) 0.07 on simulated random responders). */
+    if (m->role && sp.ncomp > 1) {
+        sp.comp[0] = sp.comp[sp.ncomp - 1];
+        sp.comp[0].weight = 1;
+        sp.ncomp = 1;
     }
     struct rf_quad q;
     rf_status rc = rf_quad_init_even(&q, p->n, p->lo, p->hi, 0.0, 1.0, err);

@@ -171,6 +171,30 @@ struct simargs {
     int with_g;
 };
 
+/* One calibration table as JSON: per non-empty bin its count, mean stated
+ * value and share truly so. */
+static json_t *calib_json(const struct rf_teamsim_calib *cal)
+{
+    json_t *a = json_array();
+    for (size_t b = 0; a && b < RF_TEAMSIM_BINS; b++)
+        if (cal->n[b])
+            json_array_append_new(a, json_pack("{sIsfsf}", "n", (json_int_t)cal->n[b], "said",
+                                               cal->said[b], "true", cal->truth[b]));
+    return a;
+}
+
+static void calib_text(const char *what, const struct rf_teamsim_calib *cal)
+{
+    size_t n = 0;
+    for (size_t b = 0; b < RF_TEAMSIM_BINS; b++)
+        n += cal->n[b];
+    printf("  %s (%zu):\n   ", what, n);
+    for (size_t b = 0; b < RF_TEAMSIM_BINS; b++)
+        if (cal->n[b])
+            printf(" %.2f→%.2f (%zu)", cal->said[b], cal->truth[b], cal->n[b]);
+    printf("\n");
+}
+
 static int simulate(const struct rf_careers *c, const char *data, const struct simargs *a,
                     int json)
 {
@@ -216,9 +240,15 @@ static int simulate(const struct rf_careers *c, const char *data, const struct s
                               r.hire_right_gain, "coverage_said", r.cov_said, "coverage_true",
                               r.cov_true, "coverage_brier", r.cov_brier, "items_per_test",
                               r.len_mean);
-        if (!j)
+        json_t *cal = json_pack("{s{soso}s{soso}}", "coverage", "measured",
+                                calib_json(&r.cov[0]), "unmeasured", calib_json(&r.cov[1]),
+                                "member", "measured", calib_json(&r.member[0]), "unmeasured",
+                                calib_json(&r.member[1]));
+        if (!j || !cal || json_object_set_new(j, "calibration", cal)) {
+            if (!j)
+                json_decref(cal);
             ec = rf_cli_fail(cmd, RF_ENOMEM, "out of memory");
-        else
+        } else
             rf_json_dumpf_out(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         json_decref(j);
     } else {
@@ -230,6 +260,11 @@ static int simulate(const struct rf_careers *c, const char *data, const struct s
                r.nteams, a->min, a->max, r.nmembers, a->seed, r.len_mean,
                a->with_g ? "; skills correlate through g" : "", r.hire_right,
                r.hire_right_gain, r.cov_said, r.cov_true, r.cov_brier);
+        printf("  calibration, stated → truly so (count), by tenths of the stated value:\n");
+        calib_text("role coverage, some member measured on the role", &r.cov[0]);
+        calib_text("role coverage, no member measured on the role", &r.cov[1]);
+        calib_text("a member meets a role, measured", &r.member[0]);
+        calib_text("a member meets a role, not measured", &r.member[1]);
     }
 done:
     rf_rolesim_truth_cleanup(&t);

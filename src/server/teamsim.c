@@ -33,9 +33,24 @@ struct study {
     struct per_team *pt;
 };
 
+/* Calibration sums in integers (stated values in units of 1e-9), so that
+ * the totals do not depend on how teams were split among threads. */
+struct calib_acc {
+    uint64_t n[4][RF_TEAMSIM_BINS], said[4][RF_TEAMSIM_BINS], truth[4][RF_TEAMSIM_BINS];
+};
+
+static void calib_add(struct calib_acc *a, size_t which, double said, int truth)
+{
+    size_t b = said >= 1 ? RF_TEAMSIM_BINS - 1 : said <= 0 ? 0 : (size_t)(said * RF_TEAMSIM_BINS);
+    a->n[which][b]++;
+    a->said[which][b] += (uint64_t)llround(said * 1e9);
+    a->truth[which][b] += truth != 0;
+}
+
 struct job {
     const struct study *st;
     size_t lo, hi;
+    struct calib_acc acc;
     rf_status rc;
     struct rf_err err;
 };
@@ -46,6 +61,7 @@ struct work {
     struct rf_profile pr;
     double *truth;               /* [nskills] */
     double *pm, *tm;             /* [RF_TEAMSIM_MAX_SIZE * nroles] */
+    int *meas;                   /* [RF_TEAMSIM_MAX_SIZE * nroles] */
     double *pt;                  /* [RF_TEAMSIM_MAX_SIZE * ntasks] */
     double *rc, *tc;             /* coverage scratch */
     struct rf_team_hire *he, *ht;
@@ -112,7 +128,8 @@ static int among_best(const struct rf_team_spec *s, const struct rf_team_hire *h
     return 0;
 }
 
-static rf_status team(const struct study *st, struct work *w, size_t i, struct rf_err *err)
+static rf_status team(const struct study *st, struct work *w, size_t i, struct calib_acc *acc,
+                      struct rf_err *err)
 {
     const struct rf_careers *c = st->c;
     const struct rf_team_spec *s = st->s;
@@ -129,7 +146,7 @@ static rf_status team(const struct study *st, struct work *w, size_t i, struct r
         draw_person(c, &c->roles.roles[ri], o->with_g, w->truth, &g);
         rf_status rc = take_test(st, w, ri, w->truth, &g, &items, err);
         if (!rc)
-            rc = rf_team_member_probs(c, s, &w->pr, w->pm + m * nr, NULL, NULL,
+            rc = rf_team_member_probs(c, s, &w->pr, w->pm + m * nr, w->meas + m * nr, NULL,
                                       w->pt + m * c->tax.ntasks, err);
         if (rc)
             return rc;
@@ -157,6 +174,13 @@ static rf_status team(const struct study *st, struct work *w, size_t i, struct r
         pt->said += a;
         pt->truth += b;
         pt->brier += (a - b) * (a - b);
+        int some = 0;
+        for (size_t m = 0; m < nm; m++) {
+            size_t cell = m * nr + s->roles[k];
+            some |= w->meas[cell];
+            calib_add(acc, 2 + !w->meas[cell], w->pm[cell], w->tm[cell] > 0.5);
+        }
+        calib_add(acc, !some, a, b > 0.5);
     }
     return RF_OK;
 }
@@ -170,6 +194,7 @@ static void work_free(struct work *w, size_t nr)
     free(w->truth);
     free(w->pm);
     free(w->tm);
+    free(w->meas);
     free(w->pt);
     free(w->rc);
     free(w->tc);
@@ -191,6 +216,7 @@ static void *worker(void *arg)
         !(w.truth = rf_calloc_array(c->tax.nskills, sizeof *w.truth)) ||
         !(w.pm = rf_calloc_array(RF_TEAMSIM_MAX_SIZE * nr, sizeof *w.pm)) ||
         !(w.tm = rf_calloc_array(RF_TEAMSIM_MAX_SIZE * nr, sizeof *w.tm)) ||
+        !(w.meas = rf_calloc_array(RF_TEAMSIM_MAX_SIZE * nr, sizeof *w.meas)) ||
         !(w.pt = rf_calloc_array(RF_TEAMSIM_MAX_SIZE * c->tax.ntasks, sizeof *w.pt)) ||
         !(w.rc = rf_calloc_array(2 * nr, sizeof *w.rc)) ||
         !(w.tc = rf_calloc_array(c->tax.ntasks, sizeof *w.tc)) ||
@@ -202,7 +228,7 @@ static void *worker(void *arg)
         j->rc = rf_cat_session_new(st->p, &st->designs[ri], 0, &w.ses[ri], &j->err);
     }
     for (size_t i = j->lo; i < j->hi && !j->rc; i++)
-        j->rc = team(st, &w, i, &j->err);
+        j->rc = team(st, &w, i, &j->acc, &j->err);
     work_free(&w, nr);
     return NULL;
 }
@@ -237,8 +263,11 @@ rf_status rf_teamsim_run(const struct rf_cat_pool *p, const struct rf_rolesim_tr
             nt = o->nteams;
         if (nt > RF_CAT_SIM_MAX_THREADS)
             nt = RF_CAT_SIM_MAX_THREADS;
-        struct job jobs[RF_CAT_SIM_MAX_THREADS];
-        memset(jobs, 0, sizeof jobs);
+        struct job *jobs = rf_calloc_array(RF_CAT_SIM_MAX_THREADS, sizeof *jobs);
+        if (!jobs) {
+            rc = rf_err_set(err, RF_ENOMEM, "team simulation: out of memory");
+            goto out;
+        }
         for (size_t k = 0; k < nt; k++) {
             jobs[k].st = &st;
             jobs[k].lo = o->nteams * k / nt;
@@ -248,9 +277,24 @@ rf_status rf_teamsim_run(const struct rf_cat_pool *p, const struct rf_rolesim_tr
         for (size_t k = 0; k < nt && !rc; k++)
             if (jobs[k].rc)
                 rc = rf_err_set(err, jobs[k].rc, "%s", jobs[k].err.msg);
+        memset(r, 0, sizeof *r);
+        for (size_t which = 0; !rc && which < 4; which++) {
+            struct rf_teamsim_calib *cal = which < 2 ? &r->cov[which] : &r->member[which - 2];
+            for (size_t b = 0; b < RF_TEAMSIM_BINS; b++) {
+                uint64_t n = 0, said = 0, truth = 0;
+                for (size_t k = 0; k < nt; k++) {
+                    n += jobs[k].acc.n[which][b];
+                    said += jobs[k].acc.said[which][b];
+                    truth += jobs[k].acc.truth[which][b];
+                }
+                cal->n[b] = (size_t)n;
+                cal->said[b] = n ? (double)said * 1e-9 / (double)n : 0;
+                cal->truth[b] = n ? (double)truth / (double)n : 0;
+            }
+        }
+        free(jobs);
     }
     if (!rc) {
-        memset(r, 0, sizeof *r);
         size_t right = 0, right_gain = 0, items = 0;
         double said = 0, truth = 0, brier = 0;
         for (size_t i = 0; i < o->nteams; i++) {
@@ -271,6 +315,7 @@ rf_status rf_teamsim_run(const struct rf_cat_pool *p, const struct rf_rolesim_tr
         r->cov_brier = brier / cells;
         r->len_mean = (double)items / (double)r->nmembers;
     }
+out:
     free(st.designs);
     free(st.pt);
     return rc;

@@ -39,6 +39,16 @@ struct rf_teamsim_opts {
 
 #define RF_TEAMSIM_MAX_SIZE 16
 
+/* Calibration of stated probabilities against the truth, in RF_TEAMSIM_BINS
+ * equal bins of the stated value: how many, their mean stated value and the
+ * share truly so. */
+#define RF_TEAMSIM_BINS 10
+struct rf_teamsim_calib {
+    size_t n[RF_TEAMSIM_BINS];
+    double said[RF_TEAMSIM_BINS];  /* mean stated value in the bin */
+    double truth[RF_TEAMSIM_BINS]; /* share truly met / covered */
+};
+
 struct rf_teamsim_result {
     size_t nteams, nmembers;
     double hire_right;     /* share of teams whose suggestion is among the truly best */
@@ -47,6 +57,11 @@ struct rf_teamsim_result {
     double cov_true;       /* mean true coverage (0 or 1) */
     double cov_brier;      /* mean (estimated - true)^2 over teams and deployment roles */
     double len_mean;       /* mean items per member's test */
+    /* A deployment role's coverage against "some member truly meets it",
+     * [0] when some member's test measured every core skill of the role,
+     * [1] when none did; a member's p_mr against "truly meets", [0] every
+     * core skill measured, [1] not. */
+    struct rf_teamsim_calib cov[2], member[2];
 };
 
 /* Runs the study on pool p with truth t (rf_rolesim_truth_init), the careers

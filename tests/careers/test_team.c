@@ -127,8 +127,9 @@ Test(team, unmeasured_core_skills_count_by_the_prior)
 }
 
 /* A profile that measured software_engineering at theta (SE 0.3) with the
- * model prior of one skill loading lambda on g. */
-static void with_model(struct rf_profile *p, double theta, double lambda)
+ * model prior of one skill loading lambda on g, the loading assumed or
+ * calibrated. */
+static void with_model(struct rf_profile *p, double theta, double lambda, int assumed)
 {
     struct rf_err err;
     rf_profile_init_default(p);
@@ -144,36 +145,127 @@ static void with_model(struct rf_profile *p, double theta, double lambda)
     struct rf_hier_spec sp;
     rf_hier_spec_init(&sp, 1, lambda);
     const char *ids[] = {"software_engineering"};
-    cr_assert_eq(rf_profile_set_model(p, ids, 1, &sp, 1, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(rf_profile_set_model(p, ids, 1, &sp, assumed, &err), RF_OK, "%s", err.msg);
 }
 
-Test(team, the_higher_order_model_informs_unmeasured_skills_through_g)
+/* P(account manager) of profiles measured at theta = 2.5, -2.5 and 2.5 with
+ * no g, their loadings assumed or calibrated, into out[3]. */
+static void am_by_g(int assumed, double *out)
 {
-    /* the account manager requires no software engineering: all its core skills unmeasured */
     size_t am = role("account_manager");
     double p[64], un[64];
     int measured[64];
     struct rf_err err;
     struct rf_profile hi, lo, flat;
-    with_model(&hi, 2.5, 0.7);
-    with_model(&lo, -2.5, 0.7);
-    with_model(&flat, 2.5, 0); /* an independent model stays independent */
+    with_model(&hi, 2.5, 0.7, assumed);
+    with_model(&lo, -2.5, 0.7, assumed);
+    with_model(&flat, 2.5, 0, assumed); /* an independent model stays independent */
     cr_assert_eq(rf_team_member_roles(&flat, &c.roles, p, measured, un, &err), RF_OK, "%s",
                  err.msg);
     cr_assert(!measured[am]);
     cr_assert_float_eq(p[am], prior_core(am), 2e-3, "%g vs %g", p[am], prior_core(am));
-    double p_flat = p[am];
+    out[2] = p[am];
     cr_assert_eq(rf_team_member_roles(&hi, &c.roles, p, measured, un, &err), RF_OK, "%s",
                  err.msg);
-    double p_hi = p[am];
+    out[0] = p[am];
     cr_assert_eq(rf_team_member_roles(&lo, &c.roles, p, measured, un, &err), RF_OK, "%s",
                  err.msg);
-    double p_lo = p[am];
-    cr_assert_gt(p_hi, p_flat + 0.01, "strong measured skills raise g: %g vs %g", p_hi, p_flat);
-    cr_assert_lt(p_lo, p_flat - 0.01, "weak ones lower it: %g vs %g", p_lo, p_flat);
+    out[1] = p[am];
     rf_profile_cleanup(&hi);
     rf_profile_cleanup(&lo);
     rf_profile_cleanup(&flat);
+}
+
+Test(team, the_higher_order_model_informs_unmeasured_skills_through_g)
+{
+    /* the account manager requires no software engineering: all its core skills
+     * unmeasured. Assumed loadings (the bundled data) carry nothing to them: the
+     * prior, whatever was measured */
+    double a[3];
+    am_by_g(1, a);
+    cr_assert_float_eq(a[0], a[2], 1e-9, "assumed loadings: %g vs %g", a[0], a[2]);
+    cr_assert_float_eq(a[1], a[2], 1e-9, "assumed loadings: %g vs %g", a[1], a[2]);
+    /* calibrated loadings (the profile's and the account manager's core skills') do */
+    size_t am = role("account_manager");
+    const struct rf_role *r = &c.roles.roles[am];
+    int was[64] = {0};
+    for (size_t k = 0; k < r->nreqs; k++) {
+        was[k] = c.tax.skills[r->reqs[k].skill].loading_calibrated;
+        c.tax.skills[r->reqs[k].skill].loading_calibrated = 1;
+    }
+    am_by_g(0, a);
+    for (size_t k = 0; k < r->nreqs; k++)
+        c.tax.skills[r->reqs[k].skill].loading_calibrated = was[k];
+    cr_assert_gt(a[0], a[2] + 0.01, "strong measured skills raise g: %g vs %g", a[0], a[2]);
+    cr_assert_lt(a[1], a[2] - 0.01, "weak ones lower it: %g vs %g", a[1], a[2]);
+    /* calibrated in the taxonomy but assumed in the profile's model: nothing */
+    for (size_t k = 0; k < r->nreqs; k++)
+        c.tax.skills[r->reqs[k].skill].loading_calibrated = 1;
+    am_by_g(1, a);
+    for (size_t k = 0; k < r->nreqs; k++)
+        c.tax.skills[r->reqs[k].skill].loading_calibrated = was[k];
+    cr_assert_float_eq(a[0], a[2], 1e-9, "the model's loadings assumed: %g vs %g", a[0], a[2]);
+}
+
+/* A profile that measured software_engineering weakly at 1.5 (SE 0.6) under
+ * a model of the population (weight 0.7) and a class centred at 1.5 (SD 0.4,
+ * weight 0.3); named_role: the class is that role's people (a role test's
+ * profile); class_only: the model is the class alone. */
+static void with_class(struct rf_profile *p, const char *named_role, int class_only)
+{
+    struct rf_err err;
+    rf_profile_init_default(p);
+    double ll[RF_QUAD_MAX_N];
+    for (size_t q = 0; q < p->n; q++) {
+        double z = (rf_profile_node(p, q) - 1.5) / 0.6;
+        ll[q] = -0.5 * z * z;
+    }
+    size_t k;
+    cr_assert_eq(rf_profile_add_skill(p, "software_engineering", 1.5, 0.6, 3, NULL, &k, &err),
+                 RF_OK, "%s", err.msg);
+    cr_assert_eq(rf_profile_set_loglik(p, k, ll, &err), RF_OK, "%s", err.msg);
+    struct rf_hier_spec sp;
+    rf_hier_spec_init(&sp, 1, 0.7);
+    double mu[] = {1.5}, tau[] = {0.4};
+    if (class_only) {
+        sp.comp[0].mu[0] = 1.5;
+        sp.comp[0].tau[0] = 0.4;
+    } else {
+        sp.comp[0].weight = 0.7;
+        cr_assert_eq(rf_hier_spec_add(&sp, 0.3, mu, tau, &err), RF_OK, "%s", err.msg);
+    }
+    const char *ids[] = {"software_engineering"};
+    cr_assert_eq(rf_profile_set_model(p, ids, 1, &sp, 1, &err), RF_OK, "%s", err.msg);
+    if (named_role)
+        cr_assert_eq(rf_profile_set_model_role(p, named_role, &err), RF_OK, "%s", err.msg);
+}
+
+Test(team, a_role_tests_member_is_read_as_that_roles_person)
+{
+    /* the team put the member in the role they were tested on: their test's
+     * class alone, not the takers' mix the test assumes */
+    double named[64], only[64], mix[64], un[64];
+    int measured[64];
+    struct rf_err err;
+    struct rf_profile a, b, m;
+    with_class(&a, "application_engineer", 0);
+    with_class(&b, NULL, 1);
+    with_class(&m, NULL, 0);
+    cr_assert_eq(rf_team_member_roles(&a, &c.roles, named, measured, un, &err), RF_OK, "%s",
+                 err.msg);
+    cr_assert_eq(rf_team_member_roles(&b, &c.roles, only, measured, un, &err), RF_OK, "%s",
+                 err.msg);
+    cr_assert_eq(rf_team_member_roles(&m, &c.roles, mix, measured, un, &err), RF_OK, "%s",
+                 err.msg);
+    size_t app = role("application_engineer");
+    for (size_t r = 0; r < c.roles.n; r++)
+        cr_assert_float_eq(named[r], only[r], 1e-12, "%s: %g vs %g", c.roles.roles[r].id,
+                           named[r], only[r]);
+    cr_assert_gt(named[app], mix[app] + 0.01, "the class alone reads the member higher: %g vs %g",
+                 named[app], mix[app]);
+    rf_profile_cleanup(&a);
+    rf_profile_cleanup(&b);
+    rf_profile_cleanup(&m);
 }
 
 Test(team, a_task_is_carried_by_any_of_its_roles)
