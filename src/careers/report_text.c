@@ -80,10 +80,13 @@ static const struct msg en[] = {
     {"tr.roles.h", "Roles an ML deployment needs"},
     {"tr.roles.sub",
      "The probability that at least one member who shares a finished test meets every core "
-     "requirement of the role: measured skills by their estimates, unmeasured ones by what the "
-     "measured ones imply. In brackets (the line over a bar), where 90% of it would lie once "
-     "every unmeasured core skill is measured; covered when even its low end is 80% or more, not "
-     "covered when its high end is 20% or less, undecided between."},
+     "requirement of the role: measured skills by their estimates, unmeasured ones as in people "
+     "in general (through the measured ones only once the links between skills are "
+     "calibrated). In brackets (the line over a bar), where 90% of it would lie once every "
+     "unmeasured core skill is measured; covered when even its low end is 80% or more, not "
+     "covered when its high end is 20% or less, undecided between; unmeasured (grey) when no "
+     "member's test measured the role's core skills (for a task: those of a role that carries "
+     "it), whatever the figure, which then rests on the prior alone."},
     {"tr.roles.aria", "Coverage of the deployment roles"},
     {"tr.th.role", "Role"},
     {"tr.th.coverage", "Coverage"},
@@ -92,6 +95,7 @@ static const struct msg en[] = {
     {"tr.call.covered", "covered"},
     {"tr.call.not_covered", "not covered"},
     {"tr.call.undecided", "undecided"},
+    {"tr.call.unmeasured", "unmeasured"},
     {"tr.tasks.h", "Lifecycle tasks"},
     {"tr.tasks.aria", "Coverage of the lifecycle tasks"},
     {"tr.spof.h", "Single points of failure"},
@@ -460,9 +464,12 @@ static const struct msg ja[] = {
     {"tr.roles.h", "機械学習システムの運用に必要な職種"},
     {"tr.roles.sub",
      "完了したテストを共有しているメンバーのうち少なくとも1人が、その職種のコア要件をすべて満たしている確率です。"
-     "測定したスキルはその推定値で、測定していないスキルは測定済みのスキルから推測される値で計算します。"
+     "測定したスキルはその推定値で、測定していないスキルは一般の人と同じ分布で計算します"
+     "（スキル間の関係が較正済みの場合に限り、測定済みのスキルからの推測も使います）。"
      "括弧内（棒の上の線）は、測定していないコアスキルをすべて測定したときにこの確率の90%が収まる範囲です。"
-     "下限が80%以上ならカバー済み、上限が20%以下なら未カバー、その間は未確定とします。"},
+     "下限が80%以上ならカバー済み、上限が20%以下なら未カバー、その間は未確定とします。"
+     "どのメンバーのテストもその職種のコアスキル（タスクの場合は、そのタスクを担う職種のコアスキル）を測定していない場合は、"
+     "数値にかかわらず未測定（灰色）とします。その数値は事前分布だけに基づくためです。"},
     {"tr.roles.aria", "運用に必要な職種のカバー率"},
     {"tr.th.role", "職種"},
     {"tr.th.coverage", "カバー率"},
@@ -471,6 +478,7 @@ static const struct msg ja[] = {
     {"tr.call.covered", "カバー済み"},
     {"tr.call.not_covered", "未カバー"},
     {"tr.call.undecided", "未確定"},
+    {"tr.call.unmeasured", "未測定"},
     {"tr.tasks.h", "ライフサイクルのタスク"},
     {"tr.tasks.aria", "ライフサイクルのタスクのカバー率"},
     {"tr.spof.h", "単一障害点"},

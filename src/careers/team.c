@@ -247,6 +247,8 @@ void rf_team_view_cleanup(struct rf_team_view *v)
     free(v->role_hi);
     free(v->task_lo);
     free(v->task_hi);
+    free(v->role_unmeasured);
+    free(v->task_unmeasured);
     free(v->hires);
     memset(v, 0, sizeof *v);
 }
@@ -457,11 +459,26 @@ rf_status rf_team_view_build(const struct rf_careers *c, const struct rf_team_sp
         !(v->role_hi = rf_calloc_array(nr, sizeof *v->role_hi)) ||
         !(v->task_lo = rf_calloc_array(nt, sizeof *v->task_lo)) ||
         !(v->task_hi = rf_calloc_array(nt, sizeof *v->task_hi)) ||
+        !(v->role_unmeasured = rf_calloc_array(nr, sizeof *v->role_unmeasured)) ||
+        !(v->task_unmeasured = rf_calloc_array(nt, sizeof *v->task_unmeasured)) ||
         !(v->hires = rf_calloc_array(s->nroles, sizeof *v->hires)))
         rc = rf_err_set(err, RF_ENOMEM, "team: out of memory");
     for (size_t m = 0; !rc && m < nm; m++)
         rc = rf_team_member_probs(c, s, &prof[m], v->pm + m * nr, v->measured + m * nr,
                                   v->unknown + m * nr, v->pt + m * nt, err);
+    for (size_t r = 0; !rc && r < nr; r++) {
+        int some = 0;
+        for (size_t m = 0; m < nm; m++)
+            some |= v->measured[m * nr + r];
+        v->role_unmeasured[r] = nm > 0 && !some;
+    }
+    for (size_t t = 0; !rc && t < nt; t++) {
+        int some = 0;
+        for (size_t r = 0; r < nr; r++)
+            if (c->roles.roles[r].task_weights[t] >= s->task_weight)
+                some |= !v->role_unmeasured[r];
+        v->task_unmeasured[t] = nm > 0 && !some;
+    }
     if (!rc) {
         rf_team_coverage(c, s, v->pm, v->pt, nm, (size_t)-1, v->role_cov, v->task_cov);
         rc = rf_team_next_hires(c, s, v->pm, v->pt, nm, v->hires, err);
@@ -473,9 +490,12 @@ rf_status rf_team_view_build(const struct rf_careers *c, const struct rf_team_sp
     return rc;
 }
 
-const char *rf_team_call(double lo, double hi)
+const char *rf_team_call(double lo, double hi, int unmeasured)
 {
-    return lo >= RF_FIT_MET ? "covered" : hi <= RF_FIT_BELOW ? "not covered" : "undecided";
+    return unmeasured           ? "unmeasured"
+           : lo >= RF_FIT_MET   ? "covered"
+           : hi <= RF_FIT_BELOW ? "not covered"
+                                : "undecided";
 }
 
 static const char *role_name(const struct rf_careers *c, size_t r, enum rf_lang lang)
@@ -548,21 +568,26 @@ json_t *rf_team_view_json_lang(const struct rf_careers *c, const struct rf_team_
                                                 v->pm[m * nr + r], "measured",
                                                 v->measured[m * nr + r]));
         }
-        json_array_append_new(roles, json_pack("{sssssfs[ff]sssIsO}", "role",
+        json_array_append_new(roles, json_pack("{sssssfs[ff]sssbsIsO}", "role",
                                                c->roles.roles[r].id, "name",
                                                role_name(c, r, lang), "prob", v->role_cov[r],
                                                "interval", v->role_lo[r], v->role_hi[r], "call",
-                                               rf_team_call(v->role_lo[r], v->role_hi[r]), "unmeasured",
+                                               rf_team_call(v->role_lo[r], v->role_hi[r],
+                                                            v->role_unmeasured[r]),
+                                               "measured", !v->role_unmeasured[r], "unmeasured",
                                                (json_int_t)unmeasured, "members", by));
         json_decref(by);
     }
     for (size_t i = 0; i < s->ntasks; i++) {
         size_t k = s->tasks[i];
         size_t who = rf_team_single_point(c, s, v->pm, v->pt, v->nm, k);
-        json_array_append_new(tasks, json_pack("{sssssfs[ff]ssso}", "task",
+        json_array_append_new(tasks, json_pack("{sssssfs[ff]sssbso}", "task",
                                                c->tax.tasks[k].id, "name", task_name(c, k, lang),
                                                "prob", v->task_cov[k], "interval", v->task_lo[k],
-                                               v->task_hi[k], "call", rf_team_call(v->task_lo[k], v->task_hi[k]),
+                                               v->task_hi[k], "call",
+                                               rf_team_call(v->task_lo[k], v->task_hi[k],
+                                                            v->task_unmeasured[k]),
+                                               "measured", !v->task_unmeasured[k],
                                                "single_point",
                                                who == (size_t)-1 ? json_null()
                                                                  : json_string(names[who])));

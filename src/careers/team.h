@@ -135,6 +135,9 @@ struct rf_team_view {
     double *role_cov, *task_cov; /* owned: per careers role, per taxonomy task */
     double *role_lo, *role_hi;   /* owned: the 90% interval of each deployment role's coverage */
     double *task_lo, *task_hi;   /* owned: the same per lifecycle task */
+    int *role_unmeasured;        /* owned, per careers role: members, none measured on it */
+    int *task_unmeasured;        /* owned, per taxonomy task: members, none measured on a
+                                    role that carries it */
     struct rf_team_hire *hires;  /* owned: every deployment role as the next hire, best first */
 };
 
@@ -145,17 +148,20 @@ rf_status rf_team_view_build(const struct rf_careers *c, const struct rf_team_sp
                              struct rf_err *err);
 void rf_team_view_cleanup(struct rf_team_view *v);
 
-/* The call on a coverage with interval [lo, hi] (the view's): "covered"
- * when lo >= RF_FIT_MET (it holds whatever the unmeasured skills turn out
- * to be, but for 5%), "not covered" when hi <= RF_FIT_BELOW, else
- * "undecided": a call is made on what was measured, never on the prior. */
-const char *rf_team_call(double lo, double hi);
+/* The call on a coverage with interval [lo, hi] (the view's): "unmeasured"
+ * when the team has members and none of their tests measured every core
+ * skill of the role (for a task: of a role that carries it), whatever the
+ * figure: it then rests on the prior alone; else "covered" when lo >=
+ * RF_FIT_MET (it holds whatever the unmeasured skills turn out to be, but
+ * for 5%), "not covered" when hi <= RF_FIT_BELOW, else "undecided": a call
+ * is made on what was measured, never on the prior. */
+const char *rf_team_call(double lo, double hi, int unmeasured);
 
 /* The view as JSON: "members" (names[nm]); "roles", per deployment role its
  * coverage "prob", its 90% "interval" once the unmeasured skills are known,
  * "call" (rf_team_call), "unmeasured" (members whose tests did not measure
- * its core skills) and each member's "prob" and "measured"; "tasks", per
- * lifecycle task its coverage, "interval", "call" and "single_point" (the
+ * its core skills), "measured" (whether some member's test did) and each member's "prob" and "measured"; "tasks", per
+ * lifecycle task its coverage, "interval", "call", "measured" and "single_point" (the
  * member's name, or null); "score" (mean role coverage); "hires", every
  * deployment role as the next hire, best first, with its "gain",
  * "task_gain" and what it "closes": the deployment roles it meets that the

@@ -25,7 +25,8 @@ static const char css[] =
     "border-radius:8px;padding:8px 12px;margin:8px 0}\n"
     "table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:6px 8px;"
     "border-bottom:1px solid var(--line);vertical-align:top}\n"
-    ".covered{color:var(--ok)}.notcovered{color:var(--bad)}.undecided{color:var(--mid)}\n"
+    ".covered{color:var(--ok)}.notcovered{color:var(--bad)}.undecided{color:var(--mid)}"
+    ".unmeasured{color:var(--muted)}\n"
     "svg{max-width:100%;height:auto}\n"
     "footer{color:var(--muted);font-size:13px}\n"
     "@media print{body{background:#fff}section{break-inside:avoid}}\n"
@@ -35,6 +36,7 @@ static const char *call_class(const char *call)
 {
     return strcmp(call, "covered") == 0       ? "covered"
            : strcmp(call, "not covered") == 0 ? "notcovered"
+           : strcmp(call, "unmeasured") == 0  ? "unmeasured"
                                               : "undecided";
 }
 
@@ -61,6 +63,7 @@ static void call_word(struct tw *w, const char *call)
 {
     say(w, strcmp(call, "covered") == 0       ? "tr.call.covered"
            : strcmp(call, "not covered") == 0 ? "tr.call.not_covered"
+           : strcmp(call, "unmeasured") == 0  ? "tr.call.unmeasured"
                                               : "tr.call.undecided");
 }
 
@@ -103,6 +106,7 @@ static void bars(struct tw *tw, const json_t *arr, const char *label, const char
                     y + 3, bw * (p < 0 ? 0 : p > 1 ? 1 : p),
                     strcmp(call, "covered") == 0       ? "#1b6b3a"
                     : strcmp(call, "not covered") == 0 ? "#a23b2a"
+                    : strcmp(call, "unmeasured") == 0  ? "#9aa3ad"
                                                        : "#a06b00");
         const json_t *iv = json_object_get(x, "interval");
         if (json_array_size(iv) == 2) { /* the interval, as a whisker over the bar */
@@ -288,6 +292,7 @@ static void owners(struct tw *tw, const json_t *step, const json_t *doc)
         (void)rf_report_msg_put(&call, RF_MSG_TEXT, tw->lang,
                                 strcmp(c, "covered") == 0       ? "tr.call.covered"
                                 : strcmp(c, "not covered") == 0 ? "tr.call.not_covered"
+                                : strcmp(c, "unmeasured") == 0  ? "tr.call.unmeasured"
                                                                 : "tr.call.undecided",
                                 NULL, 0);
         (void)rf_report_msg_put(&list, RF_MSG_TEXT, tw->lang, "tr.ready.owner_call",

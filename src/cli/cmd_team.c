@@ -29,9 +29,11 @@ static const char usage[] =
     "probability that at least one member meets every core requirement of it; the same\n"
     "for the five lifecycle tasks, with the tasks that rest on one person; and the role\n"
     "whose hire would most raise the team's coverage, with what it closes.\n"
-    "A core skill a member's test did not measure counts by what the measured ones\n"
-    "imply (the profile's model), with the interval of each coverage once it is\n"
-    "measured; a call is made only on that interval. At most 200 members.\n\n"
+    "A core skill a member's test did not measure counts by the population's prior\n"
+    "(through g from the measured ones only when the loadings are calibrated), with\n"
+    "the interval of each coverage once it is measured; a call is made only on that\n"
+    "interval, and is \"unmeasured\" when no member's test measured the role's core\n"
+    "skills. At most 200 members.\n\n"
     "--simulate N draws N teams of MIN to MAX members (default 1-4), each member the\n"
     "person of a deployment role at its levels who takes that role's test on the bank\n"
     "(answers drawn with a = 1, c = 1/k), and reports how often the suggested hire is\n"
@@ -71,7 +73,7 @@ static void print_text(const struct team *t)
     for (size_t i = 0; i < t->spec.nroles; i++) {
         size_t r = t->spec.roles[i], unmeasured = 0;
         printf("  %-42s %5.2f (%.2f-%.2f)  %s", c->roles.roles[r].name, v->role_cov[r],
-               v->role_lo[r], v->role_hi[r], rf_team_call(v->role_lo[r], v->role_hi[r]));
+               v->role_lo[r], v->role_hi[r], rf_team_call(v->role_lo[r], v->role_hi[r], v->role_unmeasured[r]));
         for (size_t m = 0; m < t->nm; m++)
             unmeasured += !v->measured[m * nr + r];
         if (unmeasured)
@@ -83,7 +85,7 @@ static void print_text(const struct team *t)
     for (size_t i = 0; i < t->spec.ntasks; i++) {
         size_t k = t->spec.tasks[i];
         printf("  %-42s %5.2f (%.2f-%.2f)  %s", c->tax.tasks[k].name, v->task_cov[k],
-               v->task_lo[k], v->task_hi[k], rf_team_call(v->task_lo[k], v->task_hi[k]));
+               v->task_lo[k], v->task_hi[k], rf_team_call(v->task_lo[k], v->task_hi[k], v->task_unmeasured[k]));
         size_t who = rf_team_single_point(c, &t->spec, v->pm, v->pt, t->nm, k);
         if (who != (size_t)-1)
             printf("  single point of failure: only %s", t->name[who]);

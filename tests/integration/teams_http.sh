@@ -20,7 +20,7 @@ for _ in $(seq 1 100); do
 done
 [ -n "$PORT" ] && ok || bad "the server did not start: $(cat "$TMP/serve.log")"
 out=$(python3 - "$PORT" "$TOKEN" <<'EOF'
-import http.client, json, re, sys
+import html, http.client, json, re, sys
 
 port, token = int(sys.argv[1]), sys.argv[2]
 passed = failed = 0
@@ -129,6 +129,11 @@ check(all(0 <= x["interval"][0] <= x["prob"] + 1e-9 and x["prob"] <= x["interval
       [(x.get("prob"), x.get("interval")) for x in cov["roles"] + cov["tasks"]])
 check(all(x["call"] != "covered" or x["interval"][0] >= 0.8 for x in cov["roles"] + cov["tasks"]),
       "covered only when the interval's low end is 80% or more")
+check(all((x["call"] == "unmeasured") == (not x["measured"]) for x in cov["roles"] + cov["tasks"]),
+      "a coverage no member's test measured is called unmeasured, and only it",
+      [(x.get("role", x.get("task")), x["call"], x["measured"]) for x in cov["roles"] + cov["tasks"]])
+check(all(byrole[r]["measured"] for r in ("mlops_engineer", "data_scientist")),
+      "the members' own roles are measured")
 hire = cov["hires"][0]
 check(hire["gain"] > 0 and hire["role"] not in ("mlops_engineer", "data_scientist")
       and hire["closes"]["roles"], "the next hire closes a gap", hire)
@@ -162,6 +167,10 @@ check(st == 200 and "<svg" in text and "Readiness trend" in text and "<script" n
       "HTML report with SVG")
 check(re.search(r"<td>\d+% \(\d+-\d+%\)</td>", text) is not None and "<line " in text,
       "the HTML report gives each coverage its interval")
+unm = [x for x in cov["roles"] + cov["tasks"] if not x["measured"]]
+check(all(html.escape(x["name"]) in text for x in unm)
+      and (not unm or '<td class="unmeasured">unmeasured</td>' in text),
+      "the HTML report says which coverage is unmeasured", [x["name"] for x in unm])
 st, j, _ = admin.do("GET", f"/api/teams/{team}/report")
 check(st == 200 and j["readiness"]["final"] == 1.0 and j["coverage"]["hires"], "JSON report")
 print(f"python: {passed} {failed}")

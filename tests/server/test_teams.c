@@ -252,6 +252,19 @@ Test(teams, members_share_and_the_team_sees_coverage_and_the_next_hire, .timeout
     const json_t *mo = role_row(r.json, "mlops_engineer"), *ds = role_row(r.json, "data_scientist");
     cr_assert_str_eq(str(mo, "call"), "covered", "%s", json_dumps(mo, 0));
     cr_assert_str_eq(str(ds, "call"), "covered", "%s", json_dumps(ds, 0));
+    /* two members all right on their tests: a role neither test measured (the
+     * account manager's and the UX designer's core skills) does not look
+     * covered, and the page says it was not measured */
+    const char *unmeasured[] = {"account_manager", "ux_designer"};
+    for (size_t i = 0; i < 2; i++) {
+        const json_t *u = role_row(r.json, unmeasured[i]);
+        cr_assert_str_eq(str(u, "call"), "unmeasured", "%s", json_dumps(u, 0));
+        cr_assert(json_is_false(json_object_get(u, "measured")), "%s", json_dumps(u, 0));
+        cr_assert_eq(json_integer_value(json_object_get(u, "unmeasured")), 2);
+        cr_assert_lt(json_number_value(json_object_get(u, "prob")), 0.5,
+                     "not covered by all-right answers elsewhere: %s", json_dumps(u, 0));
+    }
+    cr_assert(json_is_true(json_object_get(mo, "measured")));
     const json_t *h0 = json_array_get(json_object_get(json_object_get(r.json, "coverage"), "hires"),
                                       0);
     cr_assert(json_number_value(json_object_get(h0, "gain")) > 0);

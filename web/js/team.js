@@ -21,13 +21,14 @@ async function loadTeams() {
 }
 
 // The API's codes of a call and a member's state, in words.
-const CALLS = { covered: 'team.call_covered', 'not covered': 'team.call_not_covered', undecided: 'team.call_undecided' };
+const CALLS = { covered: 'team.call_covered', 'not covered': 'team.call_not_covered', undecided: 'team.call_undecided', unmeasured: 'team.call_unmeasured' };
 const callWord = (c) => (CALLS[c] ? tr(CALLS[c]) : c);
 const STATES = { finished: 'team.state_finished', 'in progress': 'team.state_in_progress', 'not used': 'team.state_not_used' };
 const stateWord = (s) => (STATES[s] ? tr(STATES[s]) : s);
 
-const callClass = (c) => (c === 'covered' ? 'call-good' : c === 'not covered' ? 'call-bad' : 'call-warn');
-const callColor = (c) => (c === 'covered' ? 'good' : c === 'not covered' ? 'bad' : 'warn');
+// unmeasured: no member's test measured the role's core skills; the figure is the prior's
+const callClass = (c) => (c === 'covered' ? 'call-good' : c === 'not covered' ? 'call-bad' : c === 'unmeasured' ? 'muted' : 'call-warn');
+const callColor = (c) => (c === 'covered' ? 'good' : c === 'not covered' ? 'bad' : c === 'unmeasured' ? 'muted' : 'warn');
 
 function bar(p, call) {
   return el('span', { class: 'meter', style: 'display:inline-block;width:120px;height:8px;background:#edf0f4;border-radius:4px;vertical-align:middle;margin-right:8px;overflow:hidden' },
