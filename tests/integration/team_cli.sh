@@ -25,8 +25,8 @@ expect "top help lists it" 0 "^  team " $RF --help
 expect "mlops covered" 0 "MLOps engineer +(0\.9[0-9]|1\.00) \((0\.9[0-9]|1\.00)-1\.00\)  covered" $RF team "$TMP/ops.json" "$TMP/ds.json"
 expect "data scientist covered" 0 "Data scientist +(0\.9[0-9]|1\.00) \((0\.9[0-9]|1\.00)-1\.00\)  covered" $RF team "$TMP/ops.json" "$TMP/ds.json"
 # nobody measured the UX designer's core skills: the prior's probability, an interval
-# from 0, and no call made on the prior alone
-expect "unmeasured undecided" 0 "UX designer.* 0\.[0-9][0-9] \(0\.00-[01]\.[0-9][0-9]\)  undecided" $RF team "$TMP/ops.json" "$TMP/ds.json"
+# from 0, and the call says so rather than rest on the prior alone
+expect "unmeasured called so" 0 "UX designer.* 0\.[0-9][0-9] \(0\.00-[01]\.[0-9][0-9]\)  unmeasured  \(2 of 2" $RF team "$TMP/ops.json" "$TMP/ds.json"
 expect "json interval" 0 '"interval": \[' $RF team "$TMP/ops.json" "$TMP/ds.json" --json
 expect "unmeasured said" 0 "Infrastructure engineer .*not measured on its core skills" $RF team "$TMP/ops.json" "$TMP/ds.json"
 expect "single point" 0 "Deployment .*single point of failure: only mei" $RF team "$TMP/ops.json" "$TMP/ds.json"
