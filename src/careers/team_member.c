@@ -65,17 +65,6 @@ static rf_status extended_model(const struct rf_profile *p, const struct rf_taxo
         }
         idx[k] = j;
     }
-    /* A member tested on a role's test is read as that role's person: the
-     * team put them in it. The test's own prior is for its takers, of whom
-     * it assumes RF_ROLETEST_PRIOR_WEIGHT are the role's people; read that
-     * way, the people of the role are understated on their own role by 0.1
-     * to 0.17 (docs/careers.md "Teams", calibration). Random answers still
-     * meet nothing (P(own role) 0.07 on simulated random responders). */
-    if (m->role && sp.ncomp > 1) {
-        sp.comp[0] = sp.comp[sp.ncomp - 1];
-        sp.comp[0].weight = 1;
-        sp.ncomp = 1;
-    }
     struct rf_quad q;
     rf_status rc = rf_quad_init_even(&q, p->n, p->lo, p->hi, 0.0, 1.0, err);
     if (rc)

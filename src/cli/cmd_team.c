@@ -23,7 +23,7 @@
 static const char usage[] =
     "usage: rolefit team [--json] [--data DIR] PROFILE.json [PROFILE.json ...]\n"
     "       rolefit team --simulate N [--bank DIR] [--sizes MIN-MAX] [--seed S]\n"
-    "                    [--threads T] [--with-g] [--json] [--data DIR]\n\n"
+    "                    [--threads T] [--with-g] [--members KIND] [--json] [--data DIR]\n\n"
     "Reads the profiles of a team's members (as `rolefit assess --out` or the server\n"
     "writes them) and prints, for each role an ML deployment needs (DIR/team.json), the\n"
     "probability that at least one member meets every core requirement of it; the same\n"
@@ -37,7 +37,8 @@ static const char usage[] =
     "--simulate N draws N teams of MIN to MAX members (default 1-4), each member the\n"
     "person of a deployment role at its levels who takes that role's test on the bank\n"
     "(answers drawn with a = 1, c = 1/k), and reports how often the suggested hire is\n"
-    "one that truly raises coverage most, and how well the coverage is calibrated.\n"
+    "one that truly raises coverage most, and how well the coverage is calibrated\n"
+    "(stated against truly so, per tenth of the stated value).\n"
     "Results are identical for a seed whatever the number of threads.\n\n"
     "  --json          print JSON instead of text\n"
     "  --data DIR      folder with skills.json, roles.json and team.json (default data)\n"
@@ -47,7 +48,10 @@ static const char usage[] =
     "  --seed S        random seed of the simulation (default 1)\n"
     "  --threads T     worker threads of the simulation (default 2)\n"
     "  --with-g        members' skills correlate through g at the taxonomy's loadings\n"
-    "                  (the product's model); without it they are independent\n";
+    "                  (the product's model); without it they are independent\n"
+    "  --members KIND  who the members are: role (default: the person of the role whose\n"
+    "                  test they take), population (N(0, 1) on every skill) or mix\n"
+    "                  (either with even odds)\n";
 
 struct team {
     const struct rf_careers *c;
@@ -170,8 +174,10 @@ struct simargs {
     size_t nteams, min, max, threads;
     unsigned long long seed;
     const char *bank;
-    int with_g;
+    int with_g, members;
 };
+
+static const char *const member_kinds[] = {"role", "population", "mix"};
 
 /* One calibration table as JSON: per non-empty bin its count, mean stated
  * value and share truly so. */
@@ -226,7 +232,8 @@ static int simulate(const struct rf_careers *c, const char *data, const struct s
         rc = rf_cat_pool_from_bank(&bank, RF_CAT_POOL_SCORED, &q, &p, &err);
     if (!rc)
         rc = rf_rolesim_truth_init(&t, p, &bank, &err);
-    struct rf_teamsim_opts o = {a->nteams, a->min, a->max, a->seed, a->threads, a->with_g};
+    struct rf_teamsim_opts o = {a->nteams, a->min,    a->max,    a->seed,
+                                a->threads, a->with_g, a->members};
     struct rf_teamsim_result r;
     if (!rc)
         rc = rf_teamsim_run(p, &t, c, &spec, &o, &r, &err);
@@ -242,10 +249,12 @@ static int simulate(const struct rf_careers *c, const char *data, const struct s
                               r.hire_right_gain, "coverage_said", r.cov_said, "coverage_true",
                               r.cov_true, "coverage_brier", r.cov_brier, "items_per_test",
                               r.len_mean);
-        json_t *cal = json_pack("{s{soso}s{soso}}", "coverage", "measured",
+        json_t *cal = json_pack("{s{soso}s{soso}so}", "coverage", "measured",
                                 calib_json(&r.cov[0]), "unmeasured", calib_json(&r.cov[1]),
                                 "member", "measured", calib_json(&r.member[0]), "unmeasured",
-                                calib_json(&r.member[1]));
+                                calib_json(&r.member[1]), "own_role", calib_json(&r.own));
+        if (j)
+            json_object_set_new(j, "members_are", json_string(member_kinds[a->members]));
         if (!j || !cal || json_object_set_new(j, "calibration", cal)) {
             if (!j)
                 json_decref(cal);
@@ -254,12 +263,16 @@ static int simulate(const struct rf_careers *c, const char *data, const struct s
             rf_json_dumpf_out(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         json_decref(j);
     } else {
-        printf("%zu teams of %zu-%zu members (%zu members), seed %llu; each member a "
-               "deployment role's person taking that role's test (%.1f items)%s\n"
+        printf("%zu teams of %zu-%zu members (%zu members), seed %llu; each member %s "
+               "taking a deployment role's test (%.1f items)%s\n"
                "  suggested hire among the truly best:           %.3f\n"
                "  ... judged by the roles' coverage alone:       %.3f\n"
                "  coverage of a deployment role, said vs true:   %.3f vs %.3f (Brier %.3f)\n",
-               r.nteams, a->min, a->max, r.nmembers, a->seed, r.len_mean,
+               r.nteams, a->min, a->max, r.nmembers, a->seed,
+               a->members == RF_TEAMSIM_ROLE_PEOPLE   ? "that role's person"
+               : a->members == RF_TEAMSIM_POPULATION ? "a person of the population"
+                                                     : "that role's person or one of the population",
+               r.len_mean,
                a->with_g ? "; skills correlate through g" : "", r.hire_right,
                r.hire_right_gain, r.cov_said, r.cov_true, r.cov_brier);
         printf("  calibration, stated → truly so (count), by tenths of the stated value:\n");
@@ -267,6 +280,7 @@ static int simulate(const struct rf_careers *c, const char *data, const struct s
         calib_text("role coverage, no member measured on the role", &r.cov[1]);
         calib_text("a member meets a role, measured", &r.member[0]);
         calib_text("a member meets a role, not measured", &r.member[1]);
+        calib_text("a member meets the role of their test", &r.own);
     }
 done:
     rf_rolesim_truth_cleanup(&t);
@@ -281,13 +295,13 @@ int rf_cmd_team(int argc, char **argv)
 {
     const char *cmd = "team", *data = rf_cli_default_path("data");
     const char *sim = NULL, *bank = rf_cli_default_path("data/bank"), *sizes = NULL, *seed = NULL,
-               *threads = NULL;
+               *threads = NULL, *members = NULL;
     int json = 0, help = 0, with_g = 0;
     struct rf_cli_opt opts[] = {{"json", 0, NULL, &json},     {"data", 1, &data, NULL},
                                 {"with-g", 0, NULL, &with_g},
                                 {"simulate", 1, &sim, NULL},  {"bank", 1, &bank, NULL},
                                 {"sizes", 1, &sizes, NULL},   {"seed", 1, &seed, NULL},
-                                {"threads", 1, &threads, NULL}};
+                                {"threads", 1, &threads, NULL}, {"members", 1, &members, NULL}};
     const char *pos[TEAM_MAX];
     size_t npos;
     int ec = rf_cli_parse(cmd, argc, argv, opts, sizeof opts / sizeof opts[0], pos, TEAM_MAX,
@@ -298,7 +312,7 @@ int rf_cmd_team(int argc, char **argv)
         fputs(usage, stdout);
         return RF_EXIT_OK;
     }
-    struct simargs sa = {0, 1, 4, 2, 1, bank, with_g};
+    struct simargs sa = {0, 1, 4, 2, 1, bank, with_g, RF_TEAMSIM_ROLE_PEOPLE};
     if (sim) {
         if (npos)
             return rf_cli_usage_error(cmd, "--simulate takes no profile files");
@@ -306,6 +320,16 @@ int rf_cmd_team(int argc, char **argv)
             (threads && (ec = rf_cli_size(cmd, "--threads", threads, 1, 64, &sa.threads))) ||
             (seed && (ec = rf_cli_u64(cmd, "--seed", seed, &sa.seed))))
             return ec;
+        if (members) {
+            size_t k = 0;
+            while (k < 3 && strcmp(members, member_kinds[k]) != 0)
+                k++;
+            if (k == 3)
+                return rf_cli_usage_error(cmd, "--members: expected role, population or mix, "
+                                               "got '%s'",
+                                          members);
+            sa.members = (int)k;
+        }
         if (sizes) {
             char *dash = NULL, *end = NULL;
             unsigned long lo = 0, hi = 0;
@@ -325,8 +349,9 @@ int rf_cmd_team(int argc, char **argv)
             sa.min = lo;
             sa.max = hi;
         }
-    } else if (sizes || seed || threads || with_g) {
-        return rf_cli_usage_error(cmd, "--sizes, --seed, --threads and --with-g need --simulate");
+    } else if (sizes || seed || threads || with_g || members) {
+        return rf_cli_usage_error(cmd, "--sizes, --seed, --threads, --with-g and --members need "
+                                       "--simulate");
     } else if (!npos) {
         return rf_cli_usage_error(cmd, "expected the members' profile files (see 'rolefit team "
                                        "--help')");

@@ -36,7 +36,7 @@ struct study {
 /* Calibration sums in integers (stated values in units of 1e-9), so that
  * the totals do not depend on how teams were split among threads. */
 struct calib_acc {
-    uint64_t n[4][RF_TEAMSIM_BINS], said[4][RF_TEAMSIM_BINS], truth[4][RF_TEAMSIM_BINS];
+    uint64_t n[5][RF_TEAMSIM_BINS], said[5][RF_TEAMSIM_BINS], truth[5][RF_TEAMSIM_BINS];
 };
 
 static void calib_add(struct calib_acc *a, size_t which, double said, int truth)
@@ -67,13 +67,14 @@ struct work {
     struct rf_team_hire *he, *ht;
 };
 
-/* Draws the person of role r into w->truth. */
+/* Draws the person of role r into w->truth; r NULL: a person of the
+ * population (N(0, 1) on every skill). */
 static void draw_person(const struct rf_careers *c, const struct rf_role *r, int with_g,
                         double *truth, struct rf_rng *g)
 {
     double gen = with_g ? rf_rng_normal(g) : 0;
     for (size_t k = 0; k < c->tax.nskills; k++) {
-        const struct rf_role_req *q = rf_role_req_find(r, k);
+        const struct rf_role_req *q = r ? rf_role_req_find(r, k) : NULL;
         double z = rf_rng_normal(g), l = with_g ? c->tax.skills[k].loading : 0;
         z = l * gen + sqrt(1 - l * l) * z;
         if (q) {
@@ -143,7 +144,9 @@ static rf_status team(const struct study *st, struct work *w, size_t i, struct c
     pt->members = nm;
     for (size_t m = 0; m < nm; m++) {
         size_t ri = s->roles[rf_rng_below(&g, s->nroles)], items = 0;
-        draw_person(c, &c->roles.roles[ri], o->with_g, w->truth, &g);
+        int person = o->members == RF_TEAMSIM_ROLE_PEOPLE ||
+                     (o->members == RF_TEAMSIM_MIX && rf_rng_below(&g, 2) == 0);
+        draw_person(c, person ? &c->roles.roles[ri] : NULL, o->with_g, w->truth, &g);
         rf_status rc = take_test(st, w, ri, w->truth, &g, &items, err);
         if (!rc)
             rc = rf_team_member_probs(c, s, &w->pr, w->pm + m * nr, w->meas + m * nr, NULL,
@@ -159,6 +162,7 @@ static rf_status team(const struct study *st, struct work *w, size_t i, struct c
                     met = w->truth[role->reqs[k].skill] >= role->reqs[k].cut;
             w->tm[m * nr + r] = met;
         }
+        calib_add(acc, 4, w->pm[m * nr + ri], w->tm[m * nr + ri] > 0.5);
     }
     rf_status rc;
     if ((rc = rf_team_next_hires(c, s, w->pm, w->pt, nm, w->he, err)) ||
@@ -240,6 +244,10 @@ rf_status rf_teamsim_run(const struct rf_cat_pool *p, const struct rf_rolesim_tr
 {
     if (o->nteams == 0)
         return rf_err_set(err, RF_EINVAL, "team simulation: no teams");
+    if (o->members != RF_TEAMSIM_ROLE_PEOPLE && o->members != RF_TEAMSIM_POPULATION &&
+        o->members != RF_TEAMSIM_MIX)
+        return rf_err_set(err, RF_EINVAL, "team simulation: unknown kind of members %d",
+                          o->members);
     if (!(o->min_size >= 1 && o->min_size <= o->max_size && o->max_size <= RF_TEAMSIM_MAX_SIZE))
         return rf_err_set(err, RF_EINVAL,
                           "team simulation: team sizes %zu..%zu, expected 1 <= min <= max <= %d",
@@ -278,8 +286,10 @@ rf_status rf_teamsim_run(const struct rf_cat_pool *p, const struct rf_rolesim_tr
             if (jobs[k].rc)
                 rc = rf_err_set(err, jobs[k].rc, "%s", jobs[k].err.msg);
         memset(r, 0, sizeof *r);
-        for (size_t which = 0; !rc && which < 4; which++) {
-            struct rf_teamsim_calib *cal = which < 2 ? &r->cov[which] : &r->member[which - 2];
+        for (size_t which = 0; !rc && which < 5; which++) {
+            struct rf_teamsim_calib *cal = which < 2   ? &r->cov[which]
+                                           : which < 4 ? &r->member[which - 2]
+                                                       : &r->own;
             for (size_t b = 0; b < RF_TEAMSIM_BINS; b++) {
                 uint64_t n = 0, said = 0, truth = 0;
                 for (size_t k = 0; k < nt; k++) {

@@ -34,8 +34,15 @@ struct rf_teamsim_opts {
     size_t min_size, max_size; /* members per team, 1 <= min <= max <= RF_TEAMSIM_MAX_SIZE */
     uint64_t seed;
     size_t threads; /* >= 1; the results do not depend on it */
-    int with_g;     /* members' skills load on g at the taxonomy's loadings (see above) */
+    int with_g;     /* members' skills correlate through g at the taxonomy's loadings (see above) */
+    int members;    /* who the members are: RF_TEAMSIM_ROLE_PEOPLE and so on (below) */
 };
+
+/* Who a simulated member is (each still takes a deployment role's test,
+ * the role drawn at random): the role's person (the issue's target), a
+ * person of the population (N(0, 1) on every skill: someone put in a role
+ * they may not be up to), or either with even odds. */
+enum { RF_TEAMSIM_ROLE_PEOPLE = 0, RF_TEAMSIM_POPULATION = 1, RF_TEAMSIM_MIX = 2 };
 
 #define RF_TEAMSIM_MAX_SIZE 16
 
@@ -62,6 +69,7 @@ struct rf_teamsim_result {
      * [1] when none did; a member's p_mr against "truly meets", [0] every
      * core skill measured, [1] not. */
     struct rf_teamsim_calib cov[2], member[2];
+    struct rf_teamsim_calib own; /* a member meets the role whose test they took */
 };
 
 /* Runs the study on pool p with truth t (rf_rolesim_truth_init), the careers

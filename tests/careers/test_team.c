@@ -207,67 +207,6 @@ Test(team, the_higher_order_model_informs_unmeasured_skills_through_g)
     cr_assert_float_eq(a[0], a[2], 1e-9, "the model's loadings assumed: %g vs %g", a[0], a[2]);
 }
 
-/* A profile that measured software_engineering weakly at 1.5 (SE 0.6) under
- * a model of the population (weight 0.7) and a class centred at 1.5 (SD 0.4,
- * weight 0.3); named_role: the class is that role's people (a role test's
- * profile); class_only: the model is the class alone. */
-static void with_class(struct rf_profile *p, const char *named_role, int class_only)
-{
-    struct rf_err err;
-    rf_profile_init_default(p);
-    double ll[RF_QUAD_MAX_N];
-    for (size_t q = 0; q < p->n; q++) {
-        double z = (rf_profile_node(p, q) - 1.5) / 0.6;
-        ll[q] = -0.5 * z * z;
-    }
-    size_t k;
-    cr_assert_eq(rf_profile_add_skill(p, "software_engineering", 1.5, 0.6, 3, NULL, &k, &err),
-                 RF_OK, "%s", err.msg);
-    cr_assert_eq(rf_profile_set_loglik(p, k, ll, &err), RF_OK, "%s", err.msg);
-    struct rf_hier_spec sp;
-    rf_hier_spec_init(&sp, 1, 0.7);
-    double mu[] = {1.5}, tau[] = {0.4};
-    if (class_only) {
-        sp.comp[0].mu[0] = 1.5;
-        sp.comp[0].tau[0] = 0.4;
-    } else {
-        sp.comp[0].weight = 0.7;
-        cr_assert_eq(rf_hier_spec_add(&sp, 0.3, mu, tau, &err), RF_OK, "%s", err.msg);
-    }
-    const char *ids[] = {"software_engineering"};
-    cr_assert_eq(rf_profile_set_model(p, ids, 1, &sp, 1, &err), RF_OK, "%s", err.msg);
-    if (named_role)
-        cr_assert_eq(rf_profile_set_model_role(p, named_role, &err), RF_OK, "%s", err.msg);
-}
-
-Test(team, a_role_tests_member_is_read_as_that_roles_person)
-{
-    /* the team put the member in the role they were tested on: their test's
-     * class alone, not the takers' mix the test assumes */
-    double named[64], only[64], mix[64], un[64];
-    int measured[64];
-    struct rf_err err;
-    struct rf_profile a, b, m;
-    with_class(&a, "application_engineer", 0);
-    with_class(&b, NULL, 1);
-    with_class(&m, NULL, 0);
-    cr_assert_eq(rf_team_member_roles(&a, &c.roles, named, measured, un, &err), RF_OK, "%s",
-                 err.msg);
-    cr_assert_eq(rf_team_member_roles(&b, &c.roles, only, measured, un, &err), RF_OK, "%s",
-                 err.msg);
-    cr_assert_eq(rf_team_member_roles(&m, &c.roles, mix, measured, un, &err), RF_OK, "%s",
-                 err.msg);
-    size_t app = role("application_engineer");
-    for (size_t r = 0; r < c.roles.n; r++)
-        cr_assert_float_eq(named[r], only[r], 1e-12, "%s: %g vs %g", c.roles.roles[r].id,
-                           named[r], only[r]);
-    cr_assert_gt(named[app], mix[app] + 0.01, "the class alone reads the member higher: %g vs %g",
-                 named[app], mix[app]);
-    rf_profile_cleanup(&a);
-    rf_profile_cleanup(&b);
-    rf_profile_cleanup(&m);
-}
-
 Test(team, a_task_is_carried_by_any_of_its_roles)
 {
     size_t nt = c.tax.ntasks, t = task("business_analysis");

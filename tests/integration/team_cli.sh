@@ -45,33 +45,42 @@ echo '{"deployment_roles": ["astronaut"], "lifecycle_tasks": ["modeling"], "task
 expect_oneline "bad team.json" 1 "team.json: deployment_roles\[0\]: unknown role 'astronaut'" $RF team --data "$TMP/data" "$TMP/ops.json"
 
 # The next-hire target (issue 18) is 80%: seeded, 500 teams of 1-4 tested members,
-# the suggested hire among the truly best. 0.804 here (docs/careers.md, "The
-# next hire against the truth": 2,000 teams, seeds 1-3); the floor 0.77 is two
+# the suggested hire among the truly best. 0.786 here (docs/careers.md, "The
+# next hire against the truth": 2,000 teams, seeds 1-3); the floor 0.75 is two
 # binomial SEs under it, room for changes of the bank or the engine elsewhere,
-# not for losing the design (the assumed loading carried to unmeasured skills
-# and the takers' prior gave 0.770, the measured-only rule 0.716).
+# not for losing the design (the measured-only rule gave 0.716).
 # The figures do not depend on the thread count.
 j1=$($RF team --simulate 500 --seed 1 --threads 2 --json) && ok || bad "simulate"
 j2=$($RF team --simulate 500 --seed 1 --threads 1 --json)
 [ "$j1" = "$j2" ] && ok || bad "simulation depends on the thread count"
 right=$(echo "$j1" | sed -nE 's/.*"hire_right": ([0-9.]+).*/\1/p')
-awk -v r="$right" 'BEGIN { exit !(r >= 0.77) }' && ok || bad "hire right $right < 0.77"
-# Stated probabilities mean what they say: a member meeting a role, measured or
-# not, and a role's coverage, with or without a member measured on it; the
-# calibration error (sum over tenths of n |said - true| / N) at most 0.05 each
-# (measured 0.042 and 0.039, unmeasured 0.006 and 0.013 here; a member's
-# unmeasured roles read through the assumed loading gave about 0.07, the
-# coverage of roles nobody was measured on about 0.12).
-cal=$(echo "$j1" | python3 -c '
+awk -v r="$right" 'BEGIN { exit !(r >= 0.75) }' && ok || bad "hire right $right < 0.75"
+# Stated probabilities against the truth: the calibration error (sum over tenths
+# of n |said - true| / N) of a member meeting a role, measured or not, of a role's
+# coverage, with or without a member measured on it, and of a member meeting the
+# role of their own test.
+calerr() {
+    python3 -c '
 import json, sys
 c = json.load(sys.stdin)["calibration"]
-for k in ("member", "coverage"):
-    for m in ("measured", "unmeasured"):
-        b = c[k][m]
-        n = sum(x["n"] for x in b)
-        e = sum(x["n"] * abs(x["said"] - x["true"]) for x in b) / n
-        print("%s-%s %.3f" % (k, m, e))')
-echo "$cal" | awk '$2 > 0.05 { bad = 1 } END { exit bad }' && ok || bad "calibration: $cal"
+for k, m in (("member", "measured"), ("member", "unmeasured"), ("coverage", "measured"),
+             ("coverage", "unmeasured"), ("own_role", None)):
+    b = c[k][m] if m else c[k]
+    n = sum(x["n"] for x in b)
+    print("%s-%s %.3f" % (k, m or "test", sum(x["n"] * abs(x["said"] - x["true"]) for x in b) / n))'
+}
+# What nobody measured is stated as it truly is, at most 0.03 (0.006 and 0.010
+# here; read through the assumed loading 0.7 it was about 0.07 and 0.12).
+cal=$(echo "$j1" | calerr)
+echo "$cal" | awk '/unmeasured/ && $2 > 0.03 { bad = 1 } END { exit bad }' && ok || bad "calibration: $cal"
+# Half the members the role's people, half the population (the make-up nearest
+# the role tests' prior): every table within 0.07 (0.003 to 0.061 here; the role's
+# people alone read low on their own role, 0.151, and the population high, 0.048:
+# docs/careers.md).
+cal=$($RF team --simulate 500 --seed 1 --members mix --json | calerr)
+echo "$cal" | awk '$2 > 0.07 { bad = 1 } END { exit bad }' && ok || bad "mix calibration: $cal"
+expect_oneline "bad members" 2 "--members: expected role, population or mix, got 'aliens'" $RF team --simulate 5 --members aliens
+expect_oneline "members without simulate" 2 "need --simulate" $RF team --members mix "$TMP/ops.json"
 expect "with g" 0 "skills correlate through g" $RF team --simulate 20 --seed 1 --with-g
 expect_oneline "simulate with files" 2 "--simulate takes no profile files" $RF team --simulate 5 "$TMP/ops.json"
 expect_oneline "bad sizes" 2 "--sizes: expected MIN-MAX" $RF team --simulate 5 --sizes 4-2
