@@ -371,6 +371,32 @@ rf_status rf_report_build_lang(const struct rf_profile *p, const struct rf_caree
     return RF_OK;
 }
 
+int rf_report_calls_verdict(int find_role, const char *confirmed, const char *role)
+{
+    if (confirmed)
+        return role && strcmp(role, confirmed) == 0;
+    return !find_role;
+}
+
+rf_status rf_report_mark_readings(json_t *report, int find_role, const char *confirmed,
+                                  struct rf_err *err)
+{
+    if (!find_role && !confirmed)
+        return RF_OK;
+    json_t *f, *q;
+    size_t i, k;
+    int ok = 1;
+    json_array_foreach(json_object_get(report, "roles"), i, f)
+    {
+        const char *id = json_string_value(json_object_get(f, "role"));
+        const char *rd = rf_report_calls_verdict(find_role, confirmed, id) ? "verdict" : "first";
+        ok = ok && put(f, "reading", json_string(rd));
+        json_array_foreach(json_object_get(f, "requirements"), k, q) ok =
+            ok && put(q, "reading", json_string(rd));
+    }
+    return ok ? RF_OK : rf_err_set(err, RF_ENOMEM, "report: out of memory");
+}
+
 /* ---- Markdown ---- */
 
 /* A sticky writer: after the first failure every call is a no-op and rc

@@ -44,6 +44,22 @@ rf_status rf_report_build_lang(const struct rf_profile *p, const struct rf_caree
                                const char *target, enum rf_lang lang, json_t **out,
                                struct rf_err *err);
 
+/* Whether a report's requirement calls on role (an id) are a verdict or a
+ * first reading (docs/careers.md "Confirm your role"). find_role: the
+ * report is of a find-my-role test, whose calls rest on one or two
+ * questions a skill, so every one is a first reading; confirmed: the role a
+ * confirm test settled (NULL: not a confirm test), whose calls alone are a
+ * verdict on such a report. Any other report's calls are verdicts. */
+int rf_report_calls_verdict(int find_role, const char *confirmed, const char *role);
+
+/* Marks the calls of report (built by rf_report_build) as rf_report_calls_
+ * verdict says: every role of "roles" gets "reading": "verdict" or "first",
+ * and so does each of its requirements; a first reading's "call" is kept (what
+ * the answers suggest) but is no verdict, and readers must not count it as
+ * decisive. A no-op unless find_role or confirmed. RF_ENOMEM. */
+rf_status rf_report_mark_readings(json_t *report, int find_role, const char *confirmed,
+                                  struct rf_err *err);
+
 /* Renders a report built by rf_report_build as Markdown into out, in the
  * report's language ("report_lang", English when absent). Text from
  * data files and profiles is written as is except that characters Markdown

@@ -82,6 +82,14 @@ struct rf_cat_session {
      * is updated in place under independent N(0, 1) priors. */
     struct rf_hier *hm;
     struct rf_hier_state *hs;
+    /* With loadings that are assumed (d.loadings_assumed, some loading > 0)
+     * and requirements to decide: the same prior with every loading 0 and
+     * the same evidence (hs0), else NULL. A requirement is decided only when
+     * both readings are sure of it, as the report's call needs both
+     * (careers/fit.h); m0 is one marginal's scratch row. */
+    struct rf_hier *hm0;
+    struct rf_hier_state *hs0;
+    double *m0;
     /* The posteriors under independent N(0, 1) priors, [nscope][nq]: the
      * classification objective compares each class's N(mu, tau^2) with that
      * prior, so its evidence is computed from these. post itself without a
@@ -382,6 +390,9 @@ void rf_cat_session_free(struct rf_cat_session *s)
     free(s->events);
     rf_hier_state_free(s->hs);
     rf_hier_free(s->hm);
+    rf_hier_state_free(s->hs0);
+    rf_hier_free(s->hm0);
+    free(s->m0);
     free(s);
 }
 
@@ -492,6 +503,19 @@ rf_status rf_cat_session_new(const struct rf_cat_pool *p, const struct rf_cat_de
             rf_cat_session_free(s);
             return rc;
         }
+        int loaded = 0, decides = d->nreqs > 0;
+        for (size_t j = 0; j < d->nscope; j++) {
+            loaded |= sp.lambda[j] > 0;
+            decides |= d->decide[j] != 0;
+            sp.lambda[j] = 0;
+        }
+        if (d->loadings_assumed && loaded && decides &&
+            (!(s->m0 = rf_alloc_array(s->nq, sizeof *s->m0)) ||
+             (rc = rf_hier_new(&sp, &p->q, &s->hm0, err)) ||
+             (rc = rf_hier_state_new(s->hm0, &s->hs0, err)))) {
+            rf_cat_session_free(s);
+            return rc ? rc : rf_err_set(err, RF_ENOMEM, "session: out of memory");
+        }
     }
     rf_cat_session_reset(s, seed);
     *out = s;
@@ -568,20 +592,52 @@ static double decide_p(const struct rf_cat_session *s)
     return s->d.decide_p > 0 ? s->d.decide_p : RF_CAT_DECIDED_P;
 }
 
+/* P(theta_j >= cut) read with every loading 0 (hs0), as tail_at reads the
+ * posterior; tail_at's when there is no such reading. */
+static double tail0_at(const struct rf_cat_session *s, size_t j, double cut)
+{
+    if (!s->hs0)
+        return tail_at(s, j, cut);
+    const double *x = s->p->q.x;
+    double h = x[1] - x[0], t = 0;
+    rf_hier_marginal(s->hs0, j, s->m0, NULL, NULL);
+    for (size_t q = 0; q < s->nq; q++) {
+        double f = (x[q] + 0.5 * h - cut) / h;
+        t += f >= 1 ? s->m0[q] : f > 0 ? f * s->m0[q] : 0;
+    }
+    return t;
+}
+
+/* Whether requirement (j, cut) is decided: P(theta_j >= cut) is at least
+ * decide_p or at most 1 - decide_p under the test's prior and, when its
+ * loadings are assumed, with them at 0 too (the report's call needs both
+ * readings, careers/fit.h; so the test goes on asking until the call it
+ * will make is as sure as decide_p under the less sure reading). Sets *t to
+ * the test's P. */
+static int req_decided(const struct rf_cat_session *s, size_t j, double cut, double *t)
+{
+    double dp = decide_p(s), p = tail_at(s, j, cut);
+    *t = p;
+    if (p < dp && p > 1 - dp)
+        return 0;
+    double p0 = tail0_at(s, j, cut);
+    return p >= dp ? p0 >= dp : p0 <= 1 - dp;
+}
+
 static int decided(const struct rf_cat_session *s, size_t j)
 {
     if (!s->d.decide[j] || s->count[j] < s->d.rule[j].min || s->nadmin < s->d.decide_after)
         return 0;
-    double t = tail_at(s, j, s->d.cut[j]), dp = decide_p(s);
-    return t >= dp || t <= 1 - dp;
+    double t;
+    return req_decided(s, j, s->d.cut[j], &t);
 }
 
 /* Confirm stage: |P(meets) - 0.5| of requirement r when it is undecided,
  * else a negative number. */
 static double req_open(const struct rf_cat_session *s, size_t r)
 {
-    double t = tail_at(s, s->d.req_skill[r], s->d.req_cut[r]), dp = decide_p(s);
-    return t < dp && t > 1 - dp ? fabs(t - 0.5) : -1;
+    double t;
+    return req_decided(s, s->d.req_skill[r], s->d.req_cut[r], &t) ? -1 : fabs(t - 0.5);
 }
 
 /* Confirm stage: the state of scope skill j (see session.h). */
@@ -670,6 +726,8 @@ void rf_cat_session_reset(struct rf_cat_session *s, uint64_t seed)
     moments(p->q.x, p->q.w, s->nq, &m, &sd);
     if (s->hs)
         rf_hier_state_reset(s->hs);
+    if (s->hs0)
+        rf_hier_state_reset(s->hs0);
     if (s->carry_ll)
         memset(s->carry_ll, 0, s->d.nscope * s->nq * sizeof *s->carry_ll);
     for (size_t j = 0; j < s->d.nscope; j++) {
@@ -1194,6 +1252,8 @@ static void apply(struct rf_cat_session *s, size_t item, size_t k)
     if (s->hs) {
         /* Every marginal moves through g (and the mixture's weights). */
         rf_hier_update(s->hs, j, pt);
+        if (s->hs0)
+            rf_hier_update(s->hs0, j, pt);
         refresh_marginals(s);
     } else {
         moments(p->q.x, post, nq, &s->theta[j], &s->sd[j]);
@@ -1240,6 +1300,8 @@ rf_status rf_cat_carry(struct rf_cat_session *s, size_t item, size_t k, struct r
     for (size_t q = 0; q < nq; q++)
         cl[q] += pt[q] > 0 ? log(pt[q]) : -HUGE_VAL;
     rf_hier_update(s->hs, j, pt);
+    if (s->hs0)
+        rf_hier_update(s->hs0, j, pt);
     refresh_marginals(s);
     s->mark[item] = MARK_GIVEN;
     s->avail[j]--;

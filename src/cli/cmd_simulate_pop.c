@@ -68,10 +68,32 @@ static json_t *bins_json(const struct rf_rolesim_bin *b)
 
 static json_t *calls_json(const struct rf_rolesim_calls *c)
 {
-    return json_pack("{s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:o}", "calls", (json_int_t)c->n,
-                     "decisive", c->decisive, "wrong_among_decisive", c->wrong, "p_decisive",
-                     c->p_decisive, "p_wrong_among_decisive", c->p_wrong, "brier", c->brier,
-                     "calibration_error", c->cal_error, "calibration", bins_json(c->bins));
+    json_t *o = json_pack("{s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:o}", "calls", (json_int_t)c->n,
+                          "decisive", c->decisive, "wrong_among_decisive", c->wrong, "p_decisive",
+                          c->p_decisive, "p_wrong_among_decisive", c->p_wrong, "brier", c->brier,
+                          "calibration_error", c->cal_error, "calibration", bins_json(c->bins));
+    if (o)
+        json_object_set_new(o, "first_reading",
+                            json_pack("{s:f, s:f, s:f}", "share", c->first, "meets_or_below",
+                                      c->first_decisive, "wrong", c->first_wrong));
+    return o;
+}
+
+/* "  first reading 100.0% of calls: meets or below 24.3%, wrong 29.2%" when
+ * some calls are first readings (not counted as decisive). */
+static void print_first(const char *indent, double share, double dec, double wrong)
+{
+    if (share > 0)
+        printf("%sfirst readings (not decisive): %.1f%% of calls; of them meets or below %.1f%%, "
+               "wrong %.1f%%\n",
+               indent, 100 * share, 100 * dec, 100 * wrong);
+}
+
+static void print_calls(const char *what, const struct rf_rolesim_calls *c)
+{
+    printf("    %s decisive %5.1f%%  wrong %5.1f%%  Brier %.3f  cal.err %.3f  (%zu calls)\n", what,
+           100 * c->decisive, 100 * c->wrong, c->brier, c->cal_error, c->n);
+    print_first("      ", c->first, c->first_decisive, c->first_wrong);
 }
 
 static json_t *result_json(enum rf_rolesim_pop pop, const struct rf_rolesim_result *r)
@@ -84,6 +106,9 @@ static json_t *result_json(enum rf_rolesim_pop pop, const struct rf_rolesim_resu
                           r->fit_min, "p_min", r->p_min);
     json_object_set_new(o, "p_decisive", json_real(r->p_decisive));
     json_object_set_new(o, "p_wrong_among_decisive", json_real(r->p_wrong));
+    json_object_set_new(o, "first_reading",
+                        json_pack("{s:f, s:f, s:f}", "share", r->first, "meets_or_below",
+                                  r->first_decisive, "wrong", r->first_wrong));
     json_object_set_new(o, "closest",
                         json_pack("{s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:o}", "with_own_role",
                                   (json_int_t)r->nown, "own", r->closest, "higher_bars",
@@ -107,6 +132,11 @@ static json_t *result_json(enum rf_rolesim_pop pop, const struct rf_rolesim_resu
                       "confirmed_role_calls", calls_json(&c->report), "confirmed_role_calls_first",
                       calls_json(&c->report1), "closest_own", c->closest, "top_role_prob",
                       c->top_prob, "told_no_role", c->no_role_top));
+    if (c->own.n) {
+        json_t *cj = json_object_get(o, "confirm");
+        json_object_set_new(cj, "own_role_confirmed_calls", calls_json(&c->own_same));
+        json_object_set_new(cj, "own_role_not_confirmed_calls", calls_json(&c->own_other));
+    }
     return o;
 }
 
@@ -125,6 +155,7 @@ static void print_result(enum rf_rolesim_pop pop, const struct rf_rolesim_result
            "%.2f (min %.2f, min p %.2f)\n",
            rf_rolesim_pop_name(pop), r->len_mean, 100 * r->decisive, 100 * r->wrong, r->brier,
            r->cal_error, r->fit_mean, r->fit_min, r->p_min);
+    print_first("  ", r->first, r->first_decisive, r->first_wrong);
     printf("  P(meets) alone beyond 0.2/0.8: decisive %5.1f%%  wrong %5.1f%%\n",
            100 * r->p_decisive, 100 * r->p_wrong);
     printf("  closest: ");
@@ -143,6 +174,7 @@ static void print_result(enum rf_rolesim_pop pop, const struct rf_rolesim_result
                "%.3f  cal.err %.3f\n",
                100 * r->report.decisive, 100 * r->report.wrong, r->report.brier,
                r->report.cal_error);
+        print_first("    ", r->report.first, r->report.first_decisive, r->report.first_wrong);
         print_bins("its P(meets)", r->report.bins);
     }
     if (r->nown)
@@ -152,9 +184,11 @@ static void print_result(enum rf_rolesim_pop pop, const struct rf_rolesim_result
         return;
     printf("  confirm stage: %.1f items (given to %.1f%%, at most %zu), %.1f in all\n", c->items,
            100 * c->asked, c->items_max, c->total);
-    printf(
-        "    own role's calls:       decisive %5.1f%%  wrong %5.1f%%  Brier %.3f  cal.err %.3f\n",
-        100 * c->own.decisive, 100 * c->own.wrong, c->own.brier, c->own.cal_error);
+    print_calls("own role's calls:      ", &c->own);
+    if (c->own_same.n || c->own_other.n) {
+        print_calls("  own role confirmed:  ", &c->own_same);
+        print_calls("  another confirmed:   ", &c->own_other);
+    }
     printf("    confirmed role's calls: decisive %5.1f%%  wrong %5.1f%%  Brier %.3f  cal.err %.3f"
            " (first test alone: %.1f%% / %.1f%% / %.3f)\n",
            100 * c->report.decisive, 100 * c->report.wrong, c->report.brier, c->report.cal_error,

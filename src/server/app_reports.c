@@ -273,6 +273,13 @@ rf_status rf_app_test_report_lang(struct rf_app *a, const struct rf_principal *p
             json_object_set_new(report, "confirmed",
                                 json_pack("{s:O?, s:O?}", "role", json_object_get(scope, "role"),
                                           "of", json_object_get(scope, "followup_of")));
+        /* Calls on roles the test did not settle are a first reading, not a
+         * verdict: every role's after find my role, all but the confirmed
+         * role's after its confirm test. */
+        if (!rc)
+            rc = rf_report_mark_readings(
+                report, scope && json_is_true(json_object_get(scope, "find_role")),
+                scope && json_is_true(json_object_get(scope, "confirm")) ? target : NULL, &e->err);
         /* A team member's test: the team, and whether the member shares it. */
         json_t *team = rf_app_team_of_test(a, &t);
         if (team)

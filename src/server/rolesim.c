@@ -16,6 +16,7 @@
 #include "careers/closest.h"
 #include "careers/fit.h"
 #include "careers/profile.h"
+#include "careers/report.h"
 #include "cat/session.h"
 #include "cat/sim.h"
 #include "server/roletest.h"
@@ -107,6 +108,9 @@ size_t rf_rolesim_pool_usable(const struct rf_cat_pool *p)
     return n;
 }
 
+/* Marks a call (enum rf_call) that the report gives as a first reading. */
+#define FIRST_READING 0x10
+
 /* Per examinee. Requirement calls: up to maxreq per examinee, p < 0 unused. */
 struct per_examinee {
     size_t *len;
@@ -130,6 +134,7 @@ struct per_examinee {
     double *top2;
     signed char *own_ok2;
     unsigned char *told_none2;
+    unsigned char *conf_own, *conf_other; /* the role confirmed is the own role, another */
     double *callp2, *repp2;
     unsigned char *callmet2, *repmet2, *callc2, *repc2;
 };
@@ -183,12 +188,15 @@ static size_t answer(const struct study *st, enum rf_rolesim_pop how, size_t i, 
 /* The requirement calls of role on profile pr against the truth (over the
  * taxonomy's first nsk skills; random responders meet no bar, perfect ones
  * every bar: how) into p[0..maxreq-1] (-1: no requirement), met and call
- * (the report's, enum rf_call), and the role's fit. */
-static rf_status calls(const struct study *st, enum rf_rolesim_pop how,
-                       const struct rf_profile *pr, const struct rf_role *role,
-                       const double *truth, size_t nsk, double *p, unsigned char *met,
+ * (the report's, enum rf_call, FIRST_READING added when the report gives
+ * it as a first reading: find_role, confirmed as rf_report_calls_verdict
+ * takes them), and the role's fit. */
+static rf_status calls(const struct study *st, enum rf_rolesim_pop how, const struct rf_profile *pr,
+                       const struct rf_role *role, const double *truth, size_t nsk, int find_role,
+                       const struct rf_role *confirmed, double *p, unsigned char *met,
                        unsigned char *call, double *fit, struct rf_err *err)
 {
+    int first = !rf_report_calls_verdict(find_role, confirmed ? confirmed->id : NULL, role->id);
     struct rf_role_fit f;
     rf_status rc = rf_fit_role(pr, st->roles, role, &f, err);
     if (rc)
@@ -205,7 +213,7 @@ static rf_status calls(const struct study *st, enum rf_rolesim_pop how,
                                           : 0;
         p[k] = f.reqs[k].p;
         met[k] = (unsigned char)m;
-        call[k] = (unsigned char)f.reqs[k].call;
+        call[k] = (unsigned char)(f.reqs[k].call | (first ? FIRST_READING : 0));
     }
     rf_fit_cleanup(&f);
     return RF_OK;
@@ -275,16 +283,19 @@ static rf_status confirm_stage(const struct study *st, size_t i, enum rf_rolesim
     double fit;
     struct rf_role_close *cl2 = NULL;
     double norole;
+    /* The combined report is the confirm test's: a verdict on lead[0] only. */
     if (!rc)
-        rc = calls(st, how, pr, target, truth, nsk, pe->callp2 + i * st->maxreq,
+        rc = calls(st, how, pr, target, truth, nsk, 0, lead[0], pe->callp2 + i * st->maxreq,
                    pe->callmet2 + i * st->maxreq, pe->callc2 + i * st->maxreq, &fit, err);
     if (!rc)
-        rc = calls(st, how, pr, lead[0], truth, nsk, pe->repp2 + i * st->maxreq,
+        rc = calls(st, how, pr, lead[0], truth, nsk, 0, lead[0], pe->repp2 + i * st->maxreq,
                    pe->repmet2 + i * st->maxreq, pe->repc2 + i * st->maxreq, &fit, err);
     if (!rc && !(rc = rf_closest_all(pr, st->roles, &cl2, &norole, err))) {
         pe->top2[i] = cl2[0].prob;
         pe->told_none2[i] = norole > cl2[0].prob;
         pe->own_ok2[i] = own ? cl2[0].role == own : -1;
+        pe->conf_own[i] = own && lead[0] == own;
+        pe->conf_other[i] = own && lead[0] != own;
         free(cl2);
     }
     return rc;
@@ -382,7 +393,7 @@ static rf_status examinee(const struct study *st, size_t i, struct rf_cat_sessio
     rc = rf_roletest_profile(s, roles, pr, NULL, err);
     if (rc)
         return rc;
-    if ((rc = calls(st, how, pr, target, truth, nsk, pe->callp + i * st->maxreq,
+    if ((rc = calls(st, how, pr, target, truth, nsk, o->find_role, NULL, pe->callp + i * st->maxreq,
                     pe->callmet + i * st->maxreq, pe->callc + i * st->maxreq, &pe->fit[i], err)))
         return rc;
     struct rf_role_close *cl;
@@ -390,7 +401,7 @@ static rf_status examinee(const struct study *st, size_t i, struct rf_cat_sessio
         return rc;
     double fit_report;
     if (o->find_role &&
-        (rc = calls(st, how, pr, cl[0].role, truth, nsk, pe->repp + i * st->maxreq,
+        (rc = calls(st, how, pr, cl[0].role, truth, nsk, 1, NULL, pe->repp + i * st->maxreq,
                     pe->repmet + i * st->maxreq, pe->repc + i * st->maxreq, &fit_report, err))) {
         free(cl);
         return rc;
@@ -455,6 +466,8 @@ static void pe_free(struct per_examinee *pe)
     free(pe->top2);
     free(pe->own_ok2);
     free(pe->told_none2);
+    free(pe->conf_own);
+    free(pe->conf_other);
     free(pe->callp2);
     free(pe->callmet2);
     free(pe->callc2);
@@ -491,17 +504,20 @@ static rf_status pe_alloc(struct per_examinee *pe, size_t n, size_t maxreq, size
     pe->top2 = rf_calloc_array(n, sizeof *pe->top2);
     pe->own_ok2 = rf_calloc_array(n, sizeof *pe->own_ok2);
     pe->told_none2 = rf_calloc_array(n, sizeof *pe->told_none2);
+    pe->conf_own = rf_calloc_array(n, sizeof *pe->conf_own);
+    pe->conf_other = rf_calloc_array(n, sizeof *pe->conf_other);
     pe->callp2 = rf_calloc_array(nm, sizeof *pe->callp2);
     pe->callmet2 = rf_calloc_array(nm, sizeof *pe->callmet2);
     pe->repp2 = rf_calloc_array(nm, sizeof *pe->repp2);
     pe->repmet2 = rf_calloc_array(nm, sizeof *pe->repmet2);
     pe->callc2 = rf_calloc_array(nm, sizeof *pe->callc2);
     pe->repc2 = rf_calloc_array(nm, sizeof *pe->repc2);
-    if (!pe->len2 || !pe->top2 || !pe->own_ok2 || !pe->told_none2 || !pe->callp2 || !pe->callmet2 ||
-        !pe->repp2 || !pe->repmet2 || !pe->len || !pe->fit || !pe->top || !pe->norole ||
-        !pe->own_ok || !pe->own_idx || !pe->told_test || !pe->higher || !pe->told_none ||
-        !pe->rnd || !pe->skills || !pe->tasks_all || !pe->callp || !pe->callmet || !pe->repp ||
-        !pe->repmet || !pe->roleprob || !pe->callc || !pe->repc || !pe->callc2 || !pe->repc2) {
+    if (!pe->conf_own || !pe->conf_other || !pe->len2 || !pe->top2 || !pe->own_ok2 ||
+        !pe->told_none2 || !pe->callp2 || !pe->callmet2 || !pe->repp2 || !pe->repmet2 || !pe->len ||
+        !pe->fit || !pe->top || !pe->norole || !pe->own_ok || !pe->own_idx || !pe->told_test ||
+        !pe->higher || !pe->told_none || !pe->rnd || !pe->skills || !pe->tasks_all || !pe->callp ||
+        !pe->callmet || !pe->repp || !pe->repmet || !pe->roleprob || !pe->callc || !pe->repc ||
+        !pe->callc2 || !pe->repc2) {
         pe_free(pe);
         return rf_err_set(err, RF_ENOMEM, "simulation: out of memory");
     }
@@ -533,19 +549,23 @@ static double bins_finish(struct rf_rolesim_bin *b)
     return tot ? e / (double)tot : 0;
 }
 
-/* Reduces the calls p/met/call ([n][maxreq], p < 0 unused) into c; returns
- * the smallest P (INFINITY without calls). */
-static double calls_reduce(const double *p, const unsigned char *met, const unsigned char *call,
-                           size_t n, size_t maxreq, struct rf_rolesim_calls *c)
+/* Reduces the calls p/met/call ([n][maxreq], p < 0 unused) of the
+ * examinees i with mask[i] (NULL: all) into c; returns the smallest P
+ * (INFINITY without calls). */
+static double calls_reduce_of(const double *p, const unsigned char *met, const unsigned char *call,
+                              const unsigned char *mask, size_t n, size_t maxreq,
+                              struct rf_rolesim_calls *c)
 {
-    size_t ndec = 0, nwrong = 0, npdec = 0, npwrong = 0;
+    size_t ndec = 0, nwrong = 0, npdec = 0, npwrong = 0, nfirst = 0, nfdec = 0, nfwrong = 0;
     double brier = 0, pmin = INFINITY;
     memset(c, 0, sizeof *c);
     for (size_t i = 0; i < n * maxreq; i++) {
         double pk = p[i];
-        if (pk < 0)
+        if (pk < 0 || (mask && !mask[i / maxreq]))
             continue;
         c->n++;
+        int ci = call[i] & ~FIRST_READING, decisive = ci == RF_CALL_MEETS || ci == RF_CALL_BELOW,
+            wrong = decisive && (ci == RF_CALL_MEETS) != met[i];
         brier += (pk - met[i]) * (pk - met[i]);
         if (pk < pmin)
             pmin = pk;
@@ -553,19 +573,32 @@ static double calls_reduce(const double *p, const unsigned char *met, const unsi
             npdec++;
             npwrong += (pk > 0.5) != met[i];
         }
-        if (call[i] == RF_CALL_MEETS || call[i] == RF_CALL_BELOW) {
-            ndec++;
-            nwrong += (call[i] == RF_CALL_MEETS) != met[i];
+        if (call[i] & FIRST_READING) {
+            nfirst++;
+            nfdec += (size_t)decisive;
+            nfwrong += (size_t)wrong;
+        } else {
+            ndec += (size_t)decisive;
+            nwrong += (size_t)wrong;
         }
         bin_add(c->bins, pk, met[i]);
     }
     c->decisive = c->n ? (double)ndec / (double)c->n : 0;
     c->wrong = ndec ? (double)nwrong / (double)ndec : 0;
+    c->first = c->n ? (double)nfirst / (double)c->n : 0;
+    c->first_decisive = nfirst ? (double)nfdec / (double)nfirst : 0;
+    c->first_wrong = nfdec ? (double)nfwrong / (double)nfdec : 0;
     c->p_decisive = c->n ? (double)npdec / (double)c->n : 0;
     c->p_wrong = npdec ? (double)npwrong / (double)npdec : 0;
     c->brier = c->n ? brier / (double)c->n : 0;
     c->cal_error = bins_finish(c->bins);
     return pmin;
+}
+
+static double calls_reduce(const double *p, const unsigned char *met, const unsigned char *call,
+                           size_t n, size_t maxreq, struct rf_rolesim_calls *c)
+{
+    return calls_reduce_of(p, met, call, NULL, n, maxreq, c);
 }
 
 static void reduce_confirm(const struct study *st, struct rf_rolesim_result *r)
@@ -576,6 +609,10 @@ static void reduce_confirm(const struct study *st, struct rf_rolesim_result *r)
     double items = 0, top = 0;
     calls_reduce(pe->callp2, pe->callmet2, pe->callc2, n, st->maxreq, &c->own);
     calls_reduce(pe->repp2, pe->repmet2, pe->repc2, n, st->maxreq, &c->report);
+    calls_reduce_of(pe->callp2, pe->callmet2, pe->callc2, pe->conf_own, n, st->maxreq,
+                    &c->own_same);
+    calls_reduce_of(pe->callp2, pe->callmet2, pe->callc2, pe->conf_other, n, st->maxreq,
+                    &c->own_other);
     c->report1 = r->report;
     for (size_t i = 0; i < n; i++) {
         items += (double)pe->len2[i];
@@ -612,6 +649,9 @@ static void reduce(const struct study *st, struct rf_rolesim_result *r)
     r->ncalls = c.n;
     r->decisive = c.decisive;
     r->wrong = c.wrong;
+    r->first = c.first;
+    r->first_decisive = c.first_decisive;
+    r->first_wrong = c.first_wrong;
     r->p_decisive = c.p_decisive;
     r->p_wrong = c.p_wrong;
     r->brier = c.brier;

@@ -123,11 +123,18 @@ struct rf_rolesim_bin {
 
 /* Requirement calls against the truth. Decisive: the report calls it meets
  * or below (careers/fit.h: both the test's prior and the population's
- * agree); p_decisive: P(meets) alone is beyond RF_ROLESIM_DECISIVE. */
+ * agree) as a verdict; a call the report gives as a first reading (find my
+ * role's, and after its confirm test those of roles not confirmed:
+ * careers/report.h rf_report_calls_verdict) is not decisive, whatever it
+ * reads, and is counted apart (first_*). p_decisive: P(meets) alone is
+ * beyond RF_ROLESIM_DECISIVE, verdict or not. */
 struct rf_rolesim_calls {
     size_t n;
-    double decisive;    /* share of calls the report makes (meets or below) */
+    double decisive;    /* share of calls the report makes as a verdict (meets or below) */
     double wrong;       /* share of decisive calls that are wrong (0 when none) */
+    double first;       /* share of calls that are first readings */
+    double first_decisive; /* share of first readings that read meets or below */
+    double first_wrong;    /* share of those that are wrong */
     double p_decisive;  /* share of calls with P < 0.2 or P > 0.8 */
     double p_wrong;     /* share of those that are wrong */
     double brier;       /* mean (P - met)^2 */
@@ -145,6 +152,12 @@ struct rf_rolesim_confirm {
      * likely role of the first report (the role confirmed), on the combined
      * profile; the latter also after the first test alone (report1). */
     struct rf_rolesim_calls own, report, report1;
+    /* The own role's calls split by whether the role confirmed was the own
+     * role (own_same: the report's verdict) or another (own_other: a first
+     * reading, resting on find my role's one or two items a skill and on
+     * what the confirm test asked for the other role); examinees with an
+     * own role only. */
+    struct rf_rolesim_calls own_same, own_other;
     double closest;     /* share of those with an own role whose closest role is it */
     double top_prob;    /* mean probability of the most likely role */
     double no_role_top; /* share told "no role" */
@@ -160,6 +173,7 @@ struct rf_rolesim_result {
     size_t ncalls;
     double decisive;  /* share of calls the report makes (meets or below; careers/fit.h) */
     double wrong;     /* share of decisive calls that are wrong (0 when none) */
+    double first, first_decisive, first_wrong; /* first readings, as rf_rolesim_calls */
     double p_decisive, p_wrong; /* the same with P < 0.2 or P > 0.8 as the call */
     double brier;     /* mean (P - met)^2 */
     double cal_error; /* sum over bins of n_b / N |said_b - right_b| */

@@ -300,6 +300,32 @@ Test(followup, confirm_is_offered_asked_and_counted)
     cr_assert_eq(json_integer_value(json_object_get(cf, "of")), id);
     cr_assert(!json_object_get(after, "confirm"), "a confirm test offers no other");
     cr_assert_leq(calls(after, role, "undecided"), calls(before, role, "undecided"));
+    /* Find my role's calls are a first reading on every role; after the
+     * confirm test, the confirmed role's are the verdict and every other
+     * role's still a first reading (the role and each requirement say so). */
+    const json_t *rf;
+    json_array_foreach(json_object_get(before, "roles"), i, rf)
+    {
+        cr_assert_str_eq(json_string_value(json_object_get(rf, "reading")), "first");
+        size_t k;
+        const json_t *q;
+        json_array_foreach(json_object_get(rf, "requirements"), k, q)
+            cr_assert_str_eq(json_string_value(json_object_get(q, "reading")), "first");
+    }
+    size_t nverdict = 0;
+    json_array_foreach(json_object_get(after, "roles"), i, rf)
+    {
+        int mine = !strcmp(json_string_value(json_object_get(rf, "role")), role);
+        const char *want = mine ? "verdict" : "first";
+        nverdict += (size_t)mine;
+        cr_assert_str_eq(json_string_value(json_object_get(rf, "reading")), want, "%s",
+                         json_string_value(json_object_get(rf, "role")));
+        size_t k;
+        const json_t *q;
+        json_array_foreach(json_object_get(rf, "requirements"), k, q)
+            cr_assert_str_eq(json_string_value(json_object_get(q, "reading")), want);
+    }
+    cr_assert_eq(nverdict, 1);
     /* the downloaded HTML says what the in-app report says: find my role's
      * calls on the role are a first reading with the confirm test on offer;
      * the confirm test's report is the combined verdict, one row per
@@ -346,6 +372,8 @@ Test(followup, confirm_only_for_find_my_role)
     http_result_free(&r);
     json_t *rep = get_report(&c, id);
     cr_assert(!json_object_get(rep, "confirm"), "a role test's report offers no confirm stage");
+    cr_assert(!json_object_get(json_array_get(json_object_get(rep, "roles"), 0), "reading"),
+              "a role test's calls are not marked as first readings");
     json_decref(rep);
     char path[64];
     snprintf(path, sizeof path, "/api/tests/%lld/confirm", id);
