@@ -110,6 +110,18 @@ int rf_closest_bars_at_least(const struct rf_profile *p, const struct rf_roles *
     return 1;
 }
 
+int rf_closest_bars_highest(const struct rf_profile *p, const struct rf_roles *roles,
+                            const struct rf_role *x)
+{
+    for (size_t i = 0; i < roles->n; i++) {
+        const struct rf_role *y = &roles->roles[i];
+        if (y != x && rf_closest_bars_at_least(p, roles, y, x) &&
+            !rf_closest_bars_at_least(p, roles, x, y))
+            return 0;
+    }
+    return 1;
+}
+
 rf_status rf_closest_all(const struct rf_profile *p, const struct rf_roles *roles,
                          struct rf_role_close **out, double *no_role, struct rf_err *err)
 {

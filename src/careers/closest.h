@@ -90,4 +90,13 @@ rf_status rf_closest_all(const struct rf_profile *p, const struct rf_roles *role
 int rf_closest_bars_at_least(const struct rf_profile *p, const struct rf_roles *roles,
                              const struct rf_role *x, const struct rf_role *own);
 
+/* Whether no role of roles asks more than x on what p measured: none has
+ * bars at least as high as x's on every skill p measured and higher on one
+ * (rf_closest_bars_at_least both ways). What a find-my-role report says of
+ * its closest role when the answers meet all its bars: a role with the
+ * highest bars on what was asked (nothing asks more), or one some role goes
+ * beyond. Cost O(roles * skills). */
+int rf_closest_bars_highest(const struct rf_profile *p, const struct rf_roles *roles,
+                            const struct rf_role *x);
+
 #endif

@@ -291,6 +291,8 @@ static void closest_chart(const json_t *r, struct hw *w)
         raw(w, "<p class=\"sub\">");
         if (strcmp(rel, "own") == 0)
             msg(w, "closest.own", 1, (const char *[]){role});
+        else if (strcmp(rel, "highest") == 0)
+            msg(w, "closest.highest", 1, (const char *[]){top_role});
         else
             msg(w, strcmp(rel, "higher") == 0 ? "closest.higher" : "closest.lower", 2,
                 (const char *[]){top_role, role});

@@ -333,6 +333,21 @@ rf_status rf_report_build_lang(const struct rf_profile *p, const struct rf_caree
                                                                                    : "other";
         ok = put(r, "closest_relation", json_string(rel));
     }
+    /* No target (find my role): when the answers meet every bar of the
+     * closest role that was measured and no role asks more than it on what
+     * was asked, "highest": so an all-correct report says why it names that
+     * role (and that no role asks more). */
+    if (ok && !target && cl[0].nmeasured && no_role <= cl[0].prob) {
+        const struct rf_role_fit *cf = NULL;
+        for (size_t i = 0; i < c->roles.n; i++)
+            if (fits[i].role == cl[0].role)
+                cf = &fits[i];
+        int all = cf != NULL;
+        for (size_t k = 0; all && k < cf->nreqs; k++)
+            all = cf->reqs[k].call == RF_CALL_MEETS || cf->reqs[k].call == RF_CALL_NOT_MEASURED;
+        if (all && rf_closest_bars_highest(p, &c->roles, cl[0].role))
+            ok = put(r, "closest_relation", json_string("highest"));
+    }
     /* The prior the posteriors rest on: the model's loadings may be assumed
      * (docs/careers.md "Loadings"), and the sessions the profile rests on. */
     if (ok && p->model)
@@ -462,6 +477,8 @@ static void md_relation(const json_t *report, struct md *w)
     const char *top = rf_json_text(json_array_get(json_object_get(report, "closest"), 0), "name");
     if (strcmp(rel, "own") == 0)
         w_msg(w, "closest.own", 1, (const char *[]){role});
+    else if (strcmp(rel, "highest") == 0)
+        w_msg(w, "closest.highest", 1, (const char *[]){top});
     else if (strcmp(rel, "higher") == 0)
         w_msg(w, "closest.higher", 2, (const char *[]){top, role});
     else if (*rel)

@@ -159,6 +159,9 @@ static const struct msg en[] = {
     {"md.closest.item", "{1} {2}"},
     {"md.closest.item_first", "*{1}* {2}"},
     {"closest.own", "The closest role is the role of this test, {1}."},
+    {"closest.highest",
+     "The answers meet every bar of the closest role, {1}, that was measured, and no role asks "
+     "more than it on the skills this test measured."},
     {"closest.higher",
      "The closest role, {1}, asks at least as much as {2} on every skill the test measured: the "
      "answers reach beyond its levels."},
@@ -545,6 +548,8 @@ static const struct msg ja[] = {
     {"md.closest.item", "{1} {2}"},
     {"md.closest.item_first", "*{1}* {2}"},
     {"closest.own", "最も近いロールは、このテストのロールである{1}です。"},
+    {"closest.highest", "回答は、最も近いロールである{1}の測定したすべての水準を満たしています。"
+                        "このテストで測定したスキルで、{1}より高い水準を求めるロールはありません。"},
     {"closest.higher",
      "最も近いロールの{1}は、テストで測定したすべてのスキルで{2}と同等以上の水準を求めます。回答は"
      "このロールの水準を超えています。"},

@@ -116,6 +116,9 @@ static json_t *result_json(enum rf_rolesim_pop pop, const struct rf_rolesim_resu
                                   "top_role_prob", r->top_prob, "no_role_prob",
                                   r->no_role, "told_no_role", r->no_role_top, "calibration",
                                   bins_json(r->roles)));
+    json_object_set_new(json_object_get(o, "closest"), "same_role", json_real(r->closest_same));
+    json_object_set_new(json_object_get(o, "closest"), "highest_bars",
+                        json_real(r->closest_highest));
     json_object_set_new(o, "meets_calibration", bins_json(r->meets));
     if (r->report.n)
         json_object_set_new(o, "report_target_calls", calls_json(&r->report));
@@ -165,6 +168,9 @@ static void print_result(enum rf_rolesim_pop pop, const struct rf_rolesim_result
     printf("the test's role %.1f%%; top role probability %.3f, P(no role) %.3f, told no role "
            "%.1f%%\n",
            100 * r->closest_test, r->top_prob, r->no_role, 100 * r->no_role_top);
+    printf("  closest role: the one most got %.1f%%; one no role asks more than on what was "
+           "measured %.1f%%\n",
+           100 * r->closest_same, 100 * r->closest_highest);
     printf("  coverage: %.1f%% of the scope's skills measured, every task area in %.1f%% of "
            "tests\n",
            100 * r->skills_measured, 100 * r->tasks_all);

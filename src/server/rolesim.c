@@ -119,6 +119,8 @@ struct per_examinee {
     size_t *own_idx;       /* the own role's index, when there is one */
     unsigned char *told_test; /* closest is the test's role */
     unsigned char *higher; /* closest is another role with bars at least as high */
+    unsigned char *highest; /* closest is a role no role asks more than */
+    size_t *closest_idx;    /* the closest role's index (SIZE_MAX: told no role) */
     unsigned char *told_none;
     unsigned char *rnd; /* a random responder (the takers' "no role" people) */
     double *skills; /* share of scope skills measured */
@@ -413,6 +415,8 @@ static rf_status examinee(const struct study *st, size_t i, struct rf_cat_sessio
     pe->told_test[i] = !o->find_role && !pe->told_none[i] && cl[0].role == target;
     pe->higher[i] =
         own && cl[0].role != own && rf_closest_bars_at_least(pr, roles, cl[0].role, own);
+    pe->highest[i] = !pe->told_none[i] && rf_closest_bars_highest(pr, roles, cl[0].role);
+    pe->closest_idx[i] = pe->told_none[i] ? SIZE_MAX : (size_t)(cl[0].role - roles->roles);
     if (own || pe->rnd[i])
         for (size_t k = 0; k < nr; k++)
             pe->roleprob[i * nr + (size_t)(cl[k].role - roles->roles)] = cl[k].prob;
@@ -451,6 +455,8 @@ static void pe_free(struct per_examinee *pe)
     free(pe->own_idx);
     free(pe->told_test);
     free(pe->higher);
+    free(pe->highest);
+    free(pe->closest_idx);
     free(pe->told_none);
     free(pe->rnd);
     free(pe->skills);
@@ -488,6 +494,8 @@ static rf_status pe_alloc(struct per_examinee *pe, size_t n, size_t maxreq, size
     pe->own_idx = rf_calloc_array(n, sizeof *pe->own_idx);
     pe->told_test = rf_calloc_array(n, sizeof *pe->told_test);
     pe->higher = rf_calloc_array(n, sizeof *pe->higher);
+    pe->highest = rf_calloc_array(n, sizeof *pe->highest);
+    pe->closest_idx = rf_calloc_array(n, sizeof *pe->closest_idx);
     pe->told_none = rf_calloc_array(n, sizeof *pe->told_none);
     pe->rnd = rf_calloc_array(n, sizeof *pe->rnd);
     pe->skills = rf_calloc_array(n, sizeof *pe->skills);
@@ -512,7 +520,7 @@ static rf_status pe_alloc(struct per_examinee *pe, size_t n, size_t maxreq, size
     pe->repmet2 = rf_calloc_array(nm, sizeof *pe->repmet2);
     pe->callc2 = rf_calloc_array(nm, sizeof *pe->callc2);
     pe->repc2 = rf_calloc_array(nm, sizeof *pe->repc2);
-    if (!pe->conf_own || !pe->conf_other || !pe->len2 || !pe->top2 || !pe->own_ok2 ||
+    if (!pe->highest || !pe->closest_idx || !pe->conf_own || !pe->conf_other || !pe->len2 || !pe->top2 || !pe->own_ok2 ||
         !pe->told_none2 || !pe->callp2 || !pe->callmet2 || !pe->repp2 || !pe->repmet2 || !pe->len ||
         !pe->fit || !pe->top || !pe->norole || !pe->own_ok || !pe->own_idx || !pe->told_test ||
         !pe->higher || !pe->told_none || !pe->rnd || !pe->skills || !pe->tasks_all || !pe->callp ||
@@ -684,7 +692,20 @@ static void reduce(const struct study *st, struct rf_rolesim_result *r)
             bin_add(r->roles, pe->norole[i], pe->rnd[i]);
         }
     }
+    /* The closest role most examinees got, and how many got it. */
+    size_t *votes = rf_calloc_array(nr ? nr : 1, sizeof *votes), best = 0, highest = 0;
+    for (size_t i = 0; i < n; i++) {
+        highest += pe->highest[i];
+        if (votes && pe->closest_idx[i] < nr)
+            votes[pe->closest_idx[i]]++;
+    }
+    for (size_t k = 0; votes && k < nr; k++)
+        if (votes[k] > best)
+            best = votes[k];
+    free(votes);
     double dn = (double)n;
+    r->closest_highest = (double)highest / dn;
+    r->closest_same = (double)best / dn;
     r->len_mean = len / dn;
     r->fit_mean = fit / dn;
     r->top_prob = top / dn;

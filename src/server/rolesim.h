@@ -190,6 +190,11 @@ struct rf_rolesim_result {
     double closest;        /* share of those whose closest role is their own */
     double closest_higher; /* share whose closest is another role with bars at least as
                               high as the own role's on every skill the test measured */
+    double closest_highest; /* share of everyone (not told "no role") whose closest role
+                               no role asks more than on what the test measured
+                               (careers/closest.h rf_closest_bars_highest) */
+    double closest_same;    /* share of everyone whose closest role is the one most
+                               examinees got (all correct: the same role every time) */
     double closest_test;   /* share of everyone whose closest role is the test's role
                               (not told "no role"; 0 for find my role) */
     double top_prob;       /* mean probability of the most likely role, over everyone */

@@ -15,7 +15,9 @@
 #include "careers/closest.h"
 #include "careers/data.h"
 #include "careers/fit.h"
+#include "careers/html_report.h"
 #include "careers/profile.h"
+#include "careers/report.h"
 #include "cat/pool.h"
 #include "cat/session.h"
 #include "cat/sim.h"
@@ -293,6 +295,62 @@ Test(rolesim, stops_only_when_the_calls_are_made, .timeout = 240)
     }
     cr_expect_gt(early, 60, "%zu of 300 tests stopped before the cap", early);
     cr_expect_gt(checked, 300, "%zu requirements checked", checked);
+    fx_close(&f);
+}
+
+/* All correct on find my role (issue 13): every one of 30 people gets the
+ * same closest role, a role no role asks more than on the skills measured
+ * (careers/closest.h rf_closest_bars_highest), and the report says so
+ * ("closest_relation": "highest"). There is no own role to compare with:
+ * find my role measures every skill some role requires, and a role's bars
+ * on the skills it does not require are none. */
+Test(rolesim, all_correct_on_find_my_role_names_a_role_nothing_asks_more_than, .timeout = 120)
+{
+    struct fx f;
+    fx_open(&f);
+    struct rf_rolesim_result r = run(&f, RF_ROLESIM_PERFECT, NULL, 1, 30, 2);
+    cr_expect_float_eq(r.closest_same, 1.0, 1e-12, "the same role for %.3f", r.closest_same);
+    cr_expect_float_eq(r.closest_highest, 1.0, 1e-12, "%.3f", r.closest_highest);
+    cr_expect_eq(r.no_role_top, 0.0);
+    /* the report of one such test */
+    struct rf_err err;
+    rf_err_clear(&err);
+    struct rf_cat_design d;
+    cr_assert_eq(rf_roletest_design(&d, f.pool, &f.c.roles, NULL, &err), RF_OK, "%s", err.msg);
+    struct rf_cat_session *s = NULL;
+    cr_assert_eq(rf_cat_session_new(f.pool, &d, 5, &s, &err), RF_OK, "%s", err.msg);
+    for (;;) {
+        size_t item;
+        rf_cat_next(s, &item);
+        if (item == SIZE_MAX)
+            break;
+        cr_assert_eq(rf_cat_answer(s, item, f.pool->irt[item].ncat - 1), RF_OK);
+    }
+    struct rf_profile pr;
+    memset(&pr, 0, sizeof pr);
+    cr_assert_eq(rf_profile_init(&pr, f.q.lo, f.q.hi, f.q.n, &err), RF_OK);
+    cr_assert_eq(rf_roletest_profile(s, &f.c.roles, &pr, NULL, &err), RF_OK, "%s", err.msg);
+    json_t *rep = NULL;
+    cr_assert_eq(rf_report_build(&pr, &f.c, NULL, &rep, &err), RF_OK, "%s", err.msg);
+    const char *rel = json_string_value(json_object_get(rep, "closest_relation"));
+    const char *top =
+        json_string_value(json_object_get(json_array_get(json_object_get(rep, "closest"), 0), "role"));
+    cr_log_info("all correct on find my role: closest %s, relation %s", top, rel ? rel : "none");
+    cr_expect(rel && strcmp(rel, "highest") == 0, "closest %s: relation %s", top,
+              rel ? rel : "none");
+    /* the Markdown and HTML reports say it in words */
+    struct rf_buf b;
+    rf_buf_init(&b, (size_t)4 << 20);
+    cr_assert_eq(rf_report_markdown(rep, &b), RF_OK);
+    cr_expect_not_null(strstr(b.data, "no role asks more than it"), "Markdown lacks the sentence");
+    rf_buf_cleanup(&b);
+    rf_buf_init(&b, (size_t)16 << 20);
+    cr_assert_eq(rf_report_html(rep, &b), RF_OK);
+    cr_expect_not_null(strstr(b.data, "no role asks more than it"), "HTML lacks the sentence");
+    rf_buf_cleanup(&b);
+    json_decref(rep);
+    rf_profile_cleanup(&pr);
+    rf_cat_session_free(s);
     fx_close(&f);
 }
 

@@ -127,8 +127,9 @@ function render(r) {
     add(el('h2', {}, t('report.closest_title')),
       el('p', { class: 'muted' }, t(own ? 'report.closest_about_own' : 'report.closest_about')),
       r.closest_relation === 'own' ? el('p', {}, t('report.closest_own', { role: tg.name }))
-        : r.closest_relation === 'higher' ? el('p', {}, t('report.closest_higher', { closest: near[0].name, role: tg.name }))
-          : r.closest_relation === 'other' ? el('p', {}, t('report.closest_other', { closest: near[0].name, role: tg.name })) : null,
+        : r.closest_relation === 'highest' ? el('p', {}, t('report.closest_highest', { closest: near[0].name }))
+          : r.closest_relation === 'higher' ? el('p', {}, t('report.closest_higher', { closest: near[0].name, role: tg.name }))
+            : r.closest_relation === 'other' ? el('p', {}, t('report.closest_other', { closest: near[0].name, role: tg.name })) : null,
       noRole ? el('p', { class: 'reason' }, tx('report.no_role_reason', { strong: el('strong', {}, t('report.no_role_strong')), pct: pct(none) }))
         : near[0].log_bf < 0 ? el('p', { class: 'reason' }, t(own ? 'report.against_all_own' : 'report.against_all')) : null,
       chartCard((w) => fitChart(near.map((c) => ({ role: c.role, name: c.name, fit: c.probability, sd: 0 }))
