@@ -301,7 +301,7 @@ int rf_simulate_population(const struct rf_simpop_args *a)
         struct rf_rolesim_opts o = {pops[k],      role,         a->find_role,
                                     a->examinees, a->seed,      a->threads,
                                     a->truth_loading, a->prior_set, a->prior_weight,
-                                    a->prior_loading, a->confirm,   a->confirm_roles};
+                                    a->prior_loading, a->confirm,   a->confirm_roles, a->confirm_own};
         struct rf_rolesim_result r;
         if ((rc = rf_rolesim_run(p, &t, &roles, &o, &r, &err)))
             goto done;

@@ -39,6 +39,9 @@ struct rf_simpop_args {
     /* --pool: the pool flags of a bank directory (cat/pool.h), or -1: the
      * live test's (server/rolesim.h rf_rolesim_live_pool) */
     int pool;
+    /* --confirm-own: people with a role of their own confirm it (they name
+     * it, {"role": ID}), not the role the report offers */
+    int confirm_own;
 };
 int rf_simulate_population(const struct rf_simpop_args *a);
 /* `rolefit simulate --interviews` (cmd_simulate_iv.c): parses its own options. */

@@ -260,6 +260,13 @@ static rf_status confirm_stage(const struct study *st, size_t i, enum rf_rolesim
     size_t nlead = o->confirm_roles < st->roles->n ? o->confirm_roles : st->roles->n;
     for (size_t k = 0; k < nlead; k++)
         lead[k] = cl[k].role;
+    if (o->confirm_own && own) { /* the own role first, then the offered ones */
+        size_t m = 0;
+        lead[m++] = own;
+        for (size_t k = 0; m < nlead && k < st->roles->n; k++)
+            if (cl[k].role != own)
+                lead[m++] = cl[k].role;
+    }
     struct rf_cat_design d = st->designs[0];
     struct rf_cat_session *cs = NULL;
     struct rf_profile more;

@@ -112,6 +112,11 @@ struct rf_rolesim_opts {
      * sessions make together (careers/profile.h rf_profile_combine). The
      * first test's figures do not change. */
     size_t confirm, confirm_roles;
+    /* With confirm: people with a role of their own (role candidates, the
+     * other population, the role half of the mix, the takers' role people)
+     * confirm that role, as a person who knows their role names it in the
+     * confirm request ({"role": ID}); the others the offered roles. */
+    int confirm_own;
 };
 
 /* One row of a calibration table: said (mean probability), right (share

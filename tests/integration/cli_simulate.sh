@@ -263,6 +263,11 @@ expect_oneline "confirm without find my role" 2 "go with --population and --find
     $RF simulate --population role --role ml_engineer --bank data/bank --confirm 20
 expect_oneline "confirm 0" 2 "confirm" \
     $RF simulate --population role --find-role --bank data/bank --confirm 0
+# --confirm-own: people with a role confirm it; every own-role call is then on the confirmed role.
+expect "confirm own role" 0 "another confirmed:    decisive   0.0%  wrong   0.0%  Brier 0.000" \
+    $RF simulate --population role --find-role --bank data/bank --examinees 6 --confirm 20 --confirm-own
+expect_oneline "confirm-own without confirm" 2 "go with --population and --find-role" \
+    $RF simulate --population role --find-role --bank data/bank --confirm-own
 # ---- Pools: a study draws from the pool the live test of that kind draws from. ----
 # Scored items per pool, as the bank counts them (rubric items aside).
 stats=$($RF bank stats data/bank | sed -n '/^items per pool/,/^$/p')

@@ -407,7 +407,7 @@ Test(role_sim, populations_meet_the_targets, .timeout = 120)
     const enum rf_rolesim_pop pops[5] = {RF_ROLESIM_RANDOM, RF_ROLESIM_ROLE, RF_ROLESIM_REFERENCE,
                                          RF_ROLESIM_MIX, RF_ROLESIM_PERFECT};
     for (size_t k = 0; k < 5; k++) {
-        struct rf_rolesim_opts o = {pops[k], NULL, 0, k == 0 ? 240 : 480, 1, 2, 0, 0, 0, 0, 0, 0};
+        struct rf_rolesim_opts o = {pops[k], NULL, 0, k == 0 ? 240 : 480, 1, 2, 0, 0, 0, 0, 0, 0, 0};
         r[k] = pop_run(&s, &t, o);
         cr_log_info("%s: decisive %.3f wrong %.3f Brier %.3f closest %.3f top %.3f no role %.3f",
                     rf_rolesim_pop_name(pops[k]), r[k].decisive, r[k].wrong, r[k].brier,
@@ -446,7 +446,7 @@ Test(role_sim, find_my_role_prior, .timeout = 240)
     struct rf_rolesim_result r[2][4];
     for (int old = 0; old < 2; old++)
         for (size_t k = 0; k < (old ? 3u : 4u); k++) {
-            struct rf_rolesim_opts o = {pops[k], NULL, 1, k == 3 ? 120 : 360, 1, 2, 0, old, 0, 0, 0, 0};
+            struct rf_rolesim_opts o = {pops[k], NULL, 1, k == 3 ? 120 : 360, 1, 2, 0, old, 0, 0, 0, 0, 0};
             r[old][k] = pop_run(&s, &t, o);
             cr_log_info("find my role, %s prior, %s: first readings meets or below %.3f, wrong "
                         "%.3f, Brier %.3f; the report's target: wrong %.3f cal.err %.3f",
@@ -493,7 +493,7 @@ Test(role_sim, find_my_role_confirm_stage, .timeout = 240)
     struct rf_rolesim_result r[3];
     for (size_t k = 0; k < 3; k++) {
         struct rf_rolesim_opts o = {pops[k], NULL, 1, k == 2 ? 60 : 240, 1, 2, 0, 0, 0, 0,
-                                    RF_CONFIRM_MAX_ITEMS, RF_CONFIRM_ROLES};
+                                    RF_CONFIRM_MAX_ITEMS, RF_CONFIRM_ROLES, 0};
         r[k] = pop_run(&s, &t, o);
         const struct rf_rolesim_confirm *c = &r[k].confirm;
         cr_log_info("confirm, %s: %.1f items; own role wrong (P alone) %.3f -> %.3f, as a "
@@ -525,7 +525,7 @@ Test(role_sim, find_my_role_confirm_stage, .timeout = 240)
     cr_expect_geq(r[2].confirm.no_role_top, 0.90, "random: told no role %.3f",
                   r[2].confirm.no_role_top);
     /* The first test is the same with or without the stage after it. */
-    struct rf_rolesim_opts o = {RF_ROLESIM_ROLE, NULL, 1, 240, 1, 2, 0, 0, 0, 0, 0, 0};
+    struct rf_rolesim_opts o = {RF_ROLESIM_ROLE, NULL, 1, 240, 1, 2, 0, 0, 0, 0, 0, 0, 0};
     struct rf_rolesim_result r0 = pop_run(&s, &t, o);
     cr_expect(r0.first_wrong == r[0].first_wrong && r0.brier == r[0].brier &&
                   r0.closest == r[0].closest,
@@ -564,7 +564,7 @@ Test(role_sim, role_test_probabilities_are_calibrated_for_their_takers, .timeout
     const enum rf_rolesim_pop pops[2] = {RF_ROLESIM_TAKERS, RF_ROLESIM_ROLE};
     struct rf_rolesim_result r[2];
     for (size_t k = 0; k < 2; k++) {
-        struct rf_rolesim_opts o = {pops[k], NULL, 0, 480, 1, 2, 0, 0, 0, 0, 0, 0};
+        struct rf_rolesim_opts o = {pops[k], NULL, 0, 480, 1, 2, 0, 0, 0, 0, 0, 0, 0};
         r[k] = pop_run(&s, &t, o);
         cr_log_info("%s: closest-role calibration error above 0.1 %.3f, P(meets) %.3f",
                     rf_rolesim_pop_name(pops[k]), cal_above_01(r[k].roles), r[k].cal_error);
@@ -598,7 +598,7 @@ Test(role_sim, ml_engineer_calls_do_not_rest_on_assumed_loadings, .timeout = 120
     const enum rf_rolesim_pop pops[2] = {RF_ROLESIM_REFERENCE, RF_ROLESIM_ROLE};
     struct rf_rolesim_result r[2];
     for (size_t k = 0; k < 2; k++) {
-        struct rf_rolesim_opts o = {pops[k], mle, 0, 480, 1, 2, 0, 0, 0, 0, 0, 0};
+        struct rf_rolesim_opts o = {pops[k], mle, 0, 480, 1, 2, 0, 0, 0, 0, 0, 0, 0};
         r[k] = pop_run(&s, &t, o);
         cr_log_info("ml_engineer, %s: calls decisive %.3f wrong %.3f; P alone %.3f / %.3f",
                     rf_rolesim_pop_name(pops[k]), r[k].decisive, r[k].wrong, r[k].p_decisive,

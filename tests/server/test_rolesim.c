@@ -149,7 +149,7 @@ static struct rf_rolesim_result run(struct fx *f, enum rf_rolesim_pop pop, const
     struct rf_err err;
     rf_err_clear(&err);
     struct rf_rolesim_opts o = {pop, role ? rf_roles_find(&f->c.roles, role) : NULL, find, n, 11,
-                                threads, 0, 0, 0, 0, 0, 0};
+                                threads, 0, 0, 0, 0, 0, 0, 0};
     struct rf_rolesim_result r;
     cr_assert_eq(rf_rolesim_run(f->pool, &f->t, &f->c.roles, &o, &r, &err), RF_OK, "%s", err.msg);
     return r;
@@ -360,7 +360,7 @@ Test(rolesim, bad_input)
     fx_open(&f);
     struct rf_err err;
     rf_err_clear(&err);
-    struct rf_rolesim_opts o = {RF_ROLESIM_ROLE, NULL, 1, 0, 1, 1, 0, 0, 0, 0, 0, 0};
+    struct rf_rolesim_opts o = {RF_ROLESIM_ROLE, NULL, 1, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0};
     struct rf_rolesim_result r;
     cr_expect_eq(rf_rolesim_run(f.pool, &f.t, &f.c.roles, &o, &r, &err), RF_EINVAL);
     cr_expect(strstr(err.msg, "no examinees"), "%s", err.msg);
