@@ -605,4 +605,12 @@
 #define RF_THROTTLE_FREE 5
 #define RF_THROTTLE_MAX_DELAY 60.0
 
+/* Interviews in the server (docs/interviews.md "In the product"): the
+ * calibration of an organization's interviewers puts each candidate's test
+ * evidence into its E-step (the severities then sit on the test's scale)
+ * for at most this many candidates with scorecards; beyond, the scorecards
+ * alone (it holds candidates x skills x grid doubles: 2,000 x 40 x 61 x 8
+ * bytes, about 39 MB). */
+#define RF_IV_TEST_EVIDENCE_MAX 2000
+
 #endif

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/config.h"
 #include "base/mem.h"
 #include "careers/profile.h"
 #include "interview/agree.h"
@@ -136,6 +137,7 @@ struct calibrated {
     struct rf_iv_calib cal;
     struct rf_iv_report rep;
     int done;
+    size_t tested; /* candidates whose test evidence joined the E-step */
 };
 
 static void calibrated_free(struct calibrated *c)
@@ -147,6 +149,46 @@ static void calibrated_free(struct calibrated *c)
     ratings_free(&c->g);
 }
 
+static rf_status test_profile(struct rf_app *a, int64_t invite, struct rf_profile *pr,
+                              int64_t *test_id, struct rf_app_error *e);
+
+/* The test evidence of the rated candidates ([np][nskills][q.n]
+ * log-likelihoods, 0 where a candidate's test did not measure a skill), as
+ * the E-step's prior (interview/calib.h prior_ll); *n counts the candidates
+ * with a finished test on the server's grid. NULL (and *n 0) when there are
+ * more than RF_IV_TEST_EVIDENCE_MAX candidates or memory is short: the
+ * scorecards alone then. A profile that cannot be read is passed over. */
+static double *test_evidence(struct rf_app *a, const struct ratings *g, size_t *n)
+{
+    size_t nk = a->car.tax.nskills, nq = a->q.n;
+    *n = 0;
+    if (g->np == 0 || g->np > RF_IV_TEST_EVIDENCE_MAX)
+        return NULL;
+    double *ll = rf_calloc_array(g->np * nk * nq, sizeof *ll);
+    if (!ll)
+        return NULL;
+    for (size_t i = 0; i < g->np; i++) {
+        struct rf_profile pr;
+        struct rf_app_error e = {{0}, NULL};
+        int64_t tid = 0;
+        if (test_profile(a, g->persons[i], &pr, &tid, &e) != RF_OK)
+            continue;
+        int used = 0;
+        if (tid && pr.n == nq)
+            for (size_t s = 0; s < pr.nskills; s++) {
+                size_t k;
+                if (!pr.skills[s].loglik ||
+                    rf_taxonomy_find(&a->car.tax, pr.skills[s].skill, &k) != RF_OK)
+                    continue;
+                memcpy(ll + (i * nk + k) * nq, pr.skills[s].loglik, nq * sizeof *ll);
+                used = 1;
+            }
+        *n += (size_t)used;
+        rf_profile_cleanup(&pr);
+    }
+    return ll;
+}
+
 static rf_status calibrate_org(struct rf_app *a, int64_t org, struct calibrated *c,
                                struct rf_app_error *e)
 {
@@ -155,13 +197,17 @@ static rf_status calibrate_org(struct rf_app *a, int64_t org, struct calibrated 
     rf_status rc = rf_store_assignments_list(a->store, org, 0, 0, add_card, &c->g, &e->err);
     if (!rc && c->g.oom)
         rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+    double *prior = NULL;
+    if (!rc && c->g.n)
+        prior = test_evidence(a, &c->g, &c->tested);
     if (!rc && c->g.n) {
         struct rf_iv_data d = {.npersons = c->g.np,
                                .nraters = c->g.nr,
                                .nskills = a->car.tax.nskills,
                                .r = c->g.r,
                                .n = c->g.n,
-                               .q = &a->q};
+                               .q = &a->q,
+                               .prior_ll = prior};
         struct rf_iv_calib_opts co;
         rf_iv_calib_opts_init(&co);
         co.fix_items = 1;
@@ -172,6 +218,7 @@ static rf_status calibrate_org(struct rf_app *a, int64_t org, struct calibrated 
                 c->done = 1;
         }
     }
+    free(prior);
     if (rc)
         ratings_free(&c->g);
     return rc;
@@ -194,6 +241,7 @@ static json_t *report_of(const struct rf_app *a, const struct calibrated *c)
         json_object_set_new(o, "scorecards", json_integer((json_int_t)c->g.cards));
         json_object_set_new(o, "skipped", json_integer((json_int_t)c->g.skipped));
         json_object_set_new(o, "criteria", json_string("kit defaults"));
+        json_object_set_new(o, "tested", json_integer((json_int_t)c->tested));
     }
     return o;
 }

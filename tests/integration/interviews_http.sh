@@ -312,6 +312,7 @@ st, j = rex.do("GET", "/api/interviewers/calibration")
 ivs = {x["interviewer"]: x for x in j.get("interviewers", [])} if st == 200 else {}
 rub = {x["rubric"]: x for x in j.get("rubrics", [])} if st == 200 else {}
 check(st == 200 and j["ratings"] == 6 and j["scorecards"] == 2 and j["candidates"] == 1 and
+      j["tested"] == 1 and
       sorted(ivs) == ["Ann", "Bob"] and ivs["Ann"]["ratings"] == 3 and
       ivs["Ann"]["id"] == ids["ann"] and
       all(isinstance(x["severity"], float) and x["se"] > 0 for x in ivs.values()),
