@@ -9,9 +9,11 @@
 # interviewer and an admin of another organization find nothing; bad fields
 # are 4xx naming the field and store nothing. Then the hiring packet and
 # the interviewer calibration report read the submitted scorecards.
+# RF_IV_DB=postgresql://... runs it on an empty PostgreSQL database instead of
+# SQLite (scripts/pg-virtualenv bash -c 'RF_IV_DB="postgresql://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/$PGDATABASE" bash tests/integration/interviews_http.sh').
 cd "$(dirname "$0")/../.." || exit 1
 source tests/integration/lib.sh
-DB="$TMP/iv.db"
+DB=${RF_IV_DB:-$TMP/iv.db} # RF_IV_DB: a PostgreSQL URL instead (an empty database)
 
 add() { # EMAIL PASSWORD ARGS...: rolefit user add, the password on stdin
     local email=$1 pw=$2; shift 2
