@@ -6,7 +6,7 @@
 // submitted once. Another interviewer's scorecard of the same round shows
 // only after one's own is submitted.
 import { api, el, header, showError } from './api.js';
-import { t, tn } from './i18n.js';
+import { lang, t, tn } from './i18n.js';
 
 const pct = (v) => (typeof v === 'number' ? `${Math.round(100 * v)}%` : '—');
 const fix = (v) => (typeof v === 'number' ? v.toFixed(2) : '—');
@@ -48,6 +48,27 @@ async function loadInterviewers() {
     : el('p', { class: 'muted' }, t('iv.no_interviewers')));
 }
 
+// Every save of an assignment's scorecard: who, when, and what it replaced.
+async function showHistory(a, box) {
+  const res = await api('GET', `/api/assignments/${a.id}/history`);
+  const when = (at) => new Date(at * 1000).toLocaleString(lang);
+  const prev = (x) => (x.previous
+    ? t('iv.history_replaced', { state: stateWord(x.previous.state), scores: Object.entries(x.previous.scores).map(([k, v]) => `${k} ${v}`).join(', ') || '—' })
+    : t('iv.history_first'));
+  box.replaceChildren(res.history.length
+    ? el('ul', { class: 'history' }, res.history.map((x) => el('li', {},
+      t(x.action === 'submit' ? 'iv.history_submit' : 'iv.history_save', { who: x.user || t('iv.former_account'), when: when(x.at) }),
+      el('span', { class: 'muted' }, ` ${prev(x)}`))))
+    : el('p', { class: 'muted' }, t('iv.history_none')));
+}
+
+function historyButton(a) {
+  const box = el('div', { class: 'history-box' });
+  const b = el('button', { type: 'button', class: 'secondary small', 'data-action': 'history' }, t('iv.history'));
+  b.addEventListener('click', () => showHistory(a, box).catch((e) => { const err = el('p', { class: 'error', role: 'alert' }); showError(err, e); box.replaceChildren(err); }));
+  return el('div', {}, el('div', { class: 'actions' }, b), box);
+}
+
 function scorecardView(a, kit) {
   const c = a.scorecard;
   const crit = kit ? kit.criteria : [];
@@ -58,7 +79,8 @@ function scorecardView(a, kit) {
       el('ul', {}, crit.map((k) => el('li', {}, `${k.name}: `, el('strong', {}, c.scores[k.id] ?? '—')))),
       c.notes ? el('p', {}, c.notes) : null,
       el('p', {}, t('iv.recommendation_is', { rec: recWord(c.recommendation) })))
-      : el('p', { class: 'muted hidden-card' }, t(a.state === 'open' || a.state === 'draft' ? 'iv.not_submitted' : 'iv.hidden_until_yours')));
+      : el('p', { class: 'muted hidden-card' }, t(a.state === 'open' || a.state === 'draft' ? 'iv.not_submitted' : 'iv.hidden_until_yours')),
+    (staff || a.mine) && a.state !== 'open' ? historyButton(a) : null);
 }
 
 function scorecardForm(a, kit, scale, recs) {
@@ -104,6 +126,8 @@ function scorecardForm(a, kit, scale, recs) {
     el('label', { for: `notes-${a.id}` }, t('iv.notes')), notes,
     el('label', { for: `rec-${a.id}` }, t('iv.recommendation')), rec,
     el('div', { class: 'actions' }, save, submit), err);
+  // the DOM's own append would write "null" for an absent part
+  if (a.state !== 'open') form.append(historyButton(a));
   return form;
 }
 
