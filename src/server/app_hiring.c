@@ -261,8 +261,10 @@ rf_status rf_app_interview_calibration(struct rf_app *a, const struct rf_princip
     return *out ? RF_OK : rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
 }
 
-/* The profile of the invite's latest test when it is finished (*test_id its
- * id), else an empty profile (*test_id 0). */
+/* The profile of the invite's latest test when it is finished and the
+ * organization's staff may read it (*test_id its id), else an empty profile
+ * (*test_id 0): a team member who does not share their test adds nothing to
+ * a packet or a calibration, as to a ranking. */
 static rf_status test_profile(struct rf_app *a, int64_t invite, struct rf_profile *pr,
                               int64_t *test_id, struct rf_app_error *e)
 {
@@ -275,7 +277,7 @@ static rf_status test_profile(struct rf_app *a, int64_t invite, struct rf_profil
     }
     if (rc)
         return rc;
-    if (t.profile && strcmp(t.status, "finished") == 0) {
+    if (t.profile && strcmp(t.status, "finished") == 0 && rf_app_team_staff_may_read(a, &t)) {
         rc = rf_profile_parse("stored profile", t.profile, strlen(t.profile), pr, &e->err);
         if (!rc)
             *test_id = t.id;

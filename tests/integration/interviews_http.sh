@@ -299,15 +299,18 @@ for f in glob.glob("data/bank/*.json"):
         t = it.get("type", "mcq")
         right[it["id"]] = ({"value": repr(it["answer"])} if t == "numeric" else
                            {"selected": it["keys"]} if t == "multi" else {"choice": it["key"]})
+def take(c, token, who):
+    st, j = c.do("POST", "/api/tests", {"invite": token})
+    check(st == 201, f"{who} starts the test", (st, j))
+    tid, n = j["test"]["id"], 0
+    while st in (200, 201) and j.get("question"):
+        q = j["question"]
+        st, j = c.do("POST", f"/api/tests/{tid}/answers", dict(item=q["item"], **right[q["item"]]))
+        n += 1
+    check(st == 200 and j["test"]["status"] == "finished", f"{who} finishes", (st, n, j))
+    return tid
 cand = Client()
-st, j = cand.do("POST", "/api/tests", {"invite": tokens[cand_a]})
-check(st == 201, "Cand A starts the test", (st, j))
-tid, n = j["test"]["id"], 0
-while st in (200, 201) and j.get("question"):
-    q = j["question"]
-    st, j = cand.do("POST", f"/api/tests/{tid}/answers", dict(item=q["item"], **right[q["item"]]))
-    n += 1
-check(st == 200 and j["test"]["status"] == "finished", "Cand A finishes", (st, n, j))
+tid = take(cand, tokens[cand_a], "Cand A")
 
 # the interviewer calibration report: staff only, their organization's scorecards
 st, j = rex.do("GET", "/api/interviewers/calibration")
@@ -364,11 +367,26 @@ for c, want, name in ((bea, 404, "another organization's admin"), (eve, 403, "Be
     check(st == want, f"{name}: the packet is {want}", (st, j))
 st, j = rex.do("GET", f"/api/interviews/{cand_x}/packet")
 check(st == 404, "Acme's recruiter: Beta's candidate's packet is 404", (st, j))
+
+# a team member's test counts in a packet only while the member shares it
+st, j = rex.do("POST", "/api/teams", {"name": "Platform"})
+team = j["team"]["id"]
+st, j = rex.do("POST", f"/api/teams/{team}/members", {"label": "Mo Member", "role": "ml_engineer"})
+check(st == 201, "a team member invited", (st, j))
+mo_inv, mo = j["id"], Client()
+mo_tid = take(mo, j["token"], "the member")
+st, j = rex.do("GET", f"/api/interviews/{mo_inv}/packet")
+check(st == 200 and j["test"] is None and all(r["p_test"] is None for r in j["requirements"]),
+      "the member does not share: the packet has no test", (st, j))
+st, j = mo.do("POST", f"/api/tests/{mo_tid}/share", {"share": True})
+check(st == 200 and j["shared"], "the member shares", (st, j))
+st, j = rex.do("GET", f"/api/interviews/{mo_inv}/packet")
+check(st == 200 and j["test"] == mo_tid, "then the packet reads the member's test", (st, j))
 EOF
     grep -v '^PASS ' "$TMP/iv.out"
     pass=$((pass + $(grep -c '^PASS ' "$TMP/iv.out")))
     fail=$((fail + $(grep -c '^FAIL ' "$TMP/iv.out")))
-    grep -q '^PASS Acme.s recruiter: Beta.s candidate.s packet is 404' "$TMP/iv.out" && ok ||
+    grep -q '^PASS then the packet reads the member.s test' "$TMP/iv.out" && ok ||
         bad "interviews_http.py did not run through"
 fi
 kill "$PID" 2>/dev/null
