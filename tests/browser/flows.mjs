@@ -459,6 +459,18 @@ async function candidateFlow(browser) {
   await checkReport(page, tag, answered);
   const rcn = await contrastIssues(page);
   check(`${tag}: report text contrast meets WCAG AA`, rcn.length === 0, rcn.slice(0, 3).join('; '));
+  // the optional groups card (issue 19): saved, then withdrawn
+  await page.waitForSelector('#groups #groups-status:not(:empty)');
+  check(`${tag}: the groups card says nothing is stored`, /Nothing is stored/.test(await page.textContent('#groups-status')));
+  await page.selectOption('#g-gender', 'woman');
+  await page.fill('#g-country', 'JP');
+  await page.click('#groups-save');
+  await page.waitForFunction(() => /Saved/.test(document.getElementById('groups-status').textContent), null);
+  const mine = await page.evaluate(async () => (await fetch('/api/me/groups')).json());
+  check(`${tag}: the groups card stores the answer`, mine.values.gender === 'woman' && mine.values.country === 'JP', JSON.stringify(mine.values));
+  await page.click('#groups-withdraw');
+  await page.waitForFunction(() => /Nothing is stored/.test(document.getElementById('groups-status').textContent), null);
+  check(`${tag}: withdrawn, the form is empty`, await page.inputValue('#g-gender') === '' && await page.inputValue('#g-country') === '');
 
   // the HTML report download
   const [dl] = await Promise.all([page.waitForEvent('download'), page.click('text=Download the report (HTML)')]);
@@ -664,6 +676,9 @@ async function recruiterFlow(browser) {
   await page.waitForSelector('#review:not([hidden]) #versions li');
   check(`${tag}: admin sees the review queue and the bank's versions`,
     await page.locator('#versions li').count() >= 1);
+  await page.waitForSelector('#fairness:not([hidden]) #dif:not([hidden])');
+  check(`${tag}: admin sees the fairness section with DIF`, /No DIF run yet/.test(await page.textContent('#dif-summary')),
+    await page.textContent('#dif-summary'));
   await shoot(page, 'admin-1280');
   check(`${tag}: no script errors`, pageErrors.length === 0, pageErrors.join('; '));
   await rc.close();

@@ -32,9 +32,10 @@ fs.mkdirSync(OUT, { recursive: true });
 
 
 // Names that stay in Latin letters in a Japanese page: the product, formats,
-// symbols of the statistics, the language switch's own "English".
-const ALLOW = ['rolefit', 'English', 'JSON', 'HTML', 'ML Test Score', 'θ', 'SE', 'ABCD-EFGH',
-  'Python', 'PyTorch', 'TensorFlow', 'Kubernetes'];
+// symbols and names of the statistics (DIF and Mantel-Haenszel are written
+// so in Japanese psychometrics too), the language switch's own "English".
+const ALLOW = ['rolefit', 'English', 'JSON', 'HTML', 'CSV', 'ML Test Score', 'θ', 'SE', 'ABCD-EFGH',
+  'Python', 'PyTorch', 'TensorFlow', 'Kubernetes', 'DIF', 'Mantel-Haenszel'];
 const JAPANESE = /[\u3040-\u30ff\u3400-\u9fff]/;
 
 // Every string the server sent to the pages of a context (the API's data),
