@@ -457,5 +457,29 @@ Test(fairness, dif_run_hides_small_groups_and_joins_the_review_queue, .timeout =
                       it, json_is_true(json_object_get(it, "graded")) ? "la" : "mh")),
                   "%s", str(it, "id"));
     }
+    /* decisions from the DIF queue: keep or retire a flagged item only */
+    const json_t *unflagged = NULL;
+    json_array_foreach(json_object_get(r.json, "items"), i, it)
+    {
+        if (!unflagged && json_is_false(json_object_get(it, "flagged")))
+            unflagged = it;
+    }
+    cr_assert(unflagged, "every item flagged: %s", r.body);
+    char item[200], body[512];
+    snprintf(item, sizeof item, "%s", str(unflagged, "id"));
+    http_result_free(&r);
+    static const struct {
+        const char *action, *queue, *field;
+    } no[] = {{"promote", "dif", "action"}, {"keep", "drift", "queue"}, {"keep", "dif", "item"}};
+    for (size_t k = 0; k < sizeof no / sizeof no[0]; k++) {
+        snprintf(body, sizeof body, "{\"item\":\"%s\",\"action\":\"%s\",\"queue\":\"%s\"}", item,
+                 no[k].action, no[k].queue);
+        cr_assert_eq(status_of(&admin, "POST", "/api/review/decisions", body, &r), 400, "%s: %s",
+                     body, r.body);
+        cr_assert_str_eq(str(r.json, "field"), no[k].field, "%s: %s", body, r.body);
+        http_result_free(&r);
+    }
+    cr_assert_eq(status_of(&admin, "GET", "/api/bank/versions", NULL, &r), 200);
+    cr_assert_eq(json_array_size(json_object_get(r.json, "decisions")), 0, "a refusal was stored");
     http_result_free(&r);
 }
