@@ -303,8 +303,8 @@ static rf_status confirm_stage(const struct study *st, size_t i, enum rf_rolesim
         pe->top2[i] = cl2[0].prob;
         pe->told_none2[i] = norole > cl2[0].prob;
         pe->own_ok2[i] = own ? cl2[0].role == own : -1;
-        pe->conf_own[i] = own && lead[0] == own;
-        pe->conf_other[i] = own && lead[0] != own;
+        pe->conf_own[i] = own && lead[0] == target;
+        pe->conf_other[i] = own && lead[0] != target;
         free(cl2);
     }
     return rc;

@@ -157,11 +157,12 @@ struct rf_rolesim_confirm {
      * likely role of the first report (the role confirmed), on the combined
      * profile; the latter also after the first test alone (report1). */
     struct rf_rolesim_calls own, report, report1;
-    /* The own role's calls split by whether the role confirmed was the own
-     * role (own_same: the report's verdict) or another (own_other: a first
-     * reading, resting on find my role's one or two items a skill and on
-     * what the confirm test asked for the other role); examinees with an
-     * own role only. */
+    /* The calls of own above (the target role's) split by whether the role
+     * confirmed was that role (own_same: the report's verdict) or another
+     * (own_other: a first reading, resting on find my role's one or two
+     * items a skill and on what the confirm test asked for the other role);
+     * examinees with an own role only (for the role population and the
+     * mix the target is the own role). */
     struct rf_rolesim_calls own_same, own_other;
     double closest;     /* share of those with an own role whose closest role is it */
     double top_prob;    /* mean probability of the most likely role */
