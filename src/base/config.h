@@ -543,7 +543,8 @@
 #define RF_WEB_PRETEST 3
 /* A role test: at most RF_WEB_ROLE_MAX_ITEMS items; each requirement's skill
  * finishes once its call is decided with a chance of being wrong of at most
- * 1 - RF_ROLETEST_DECIDE_P (P(meets) >= 0.9 or <= 0.1), so the test goes on
+ * 1 - RF_ROLETEST_DECIDE_P (P(meets) >= 0.9 or <= 0.1, under both readings
+ * the report's call needs when loadings are assumed), so the test goes on
  * where a requirement is undecided and stops when all are decided
  * (docs/careers.md "Decisions as the test's stopping rule"). */
 #define RF_WEB_ROLE_MAX_ITEMS 40

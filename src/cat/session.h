@@ -99,7 +99,9 @@ struct rf_cat_design {
     /* Decisions: with decide[j], scope skill j is a requirement with cut
      * cut[j], and it is finished (RF_CAT_SKILL_DECIDED) once its minimum is
      * met and P(theta >= cut) reaches RF_CAT_DECIDED_P or falls to 1 minus
-     * it; it opens again if later answers (through g) undecide it. So the
+     * it (with loadings_assumed and a loading above 0: under the prior and
+     * under the same prior with every loading 0, as the report's call reads
+     * it); it opens again if later answers (through g) undecide it. So the
      * test goes on asking where a requirement is undecided, within the caps. */
     double cut[RF_CAT_MAX_SCOPE];
     unsigned char decide[RF_CAT_MAX_SCOPE];
