@@ -247,6 +247,15 @@ rf_status rf_app_followup_begin(struct rf_app *a, const struct rf_test *t,
  * undecided), "reason" (why not, when not)}; NULL on error. */
 json_t *rf_app_confirm_offer(struct rf_app *a, const struct rf_profile *pr);
 
+/* How far the calls of test t's report go (careers/report.h
+ * rf_report_mark_readings): *find_role when the first test of its chain of
+ * follow-ups is a find-my-role test; then the role a confirm test of the
+ * chain settled (the nearest one, t itself first) into confirmed (size n,
+ * "" when none). A chain that cannot be read counts as what t's own scope
+ * says. */
+void rf_app_chain_reading(struct rf_app *a, const struct rf_test *t, int *find_role,
+                          char *confirmed, size_t n);
+
 /* ---- invites (app_invites.c) ---- */
 
 /* Stores a new invite v (its token and expiry are made here) and writes the

@@ -82,6 +82,43 @@ static int chain_finds_role(struct rf_app *a, const struct rf_test *t)
     return find;
 }
 
+/* The role a confirm test's scope settled into out (size n), when it is one. */
+static int scope_confirmed(const char *scope, char *out, size_t n)
+{
+    json_t *sj = json_loads(scope, 0, NULL);
+    const char *r = json_string_value(json_object_get(sj, "role"));
+    int yes = json_is_true(json_object_get(sj, "confirm")) && r && strlen(r) < n;
+    if (yes)
+        snprintf(out, n, "%s", r);
+    json_decref(sj);
+    return yes;
+}
+
+void rf_app_chain_reading(struct rf_app *a, const struct rf_test *t, int *find_role,
+                          char *confirmed, size_t n)
+{
+    confirmed[0] = '\0';
+    int have = scope_confirmed(t->scope, confirmed, n);
+    json_t *sj = json_loads(t->scope, 0, NULL);
+    int find = json_is_true(json_object_get(sj, "find_role"));
+    json_decref(sj);
+    int64_t x = followup_parent(t->scope);
+    for (int hops = 0; x && hops < RF_PROFILE_MAX_SESSIONS; hops++) {
+        struct rf_test tx;
+        struct rf_err ignored;
+        if (rf_store_test_get(a->store, x, &tx, &ignored))
+            break;
+        if (!have)
+            have = scope_confirmed(tx.scope, confirmed, n);
+        sj = json_loads(tx.scope, 0, NULL);
+        find = json_is_true(json_object_get(sj, "find_role"));
+        json_decref(sj);
+        x = followup_parent(tx.scope);
+        rf_store_test_cleanup(&tx);
+    }
+    *find_role = find;
+}
+
 /* Requirements of role that a confirm stage would settle on profile pr:
  * measured or not, P(meets) strictly between 1 - RF_ROLETEST_DECIDE_P and
  * RF_ROLETEST_DECIDE_P. -1 on error. */

@@ -276,10 +276,14 @@ rf_status rf_app_test_report_lang(struct rf_app *a, const struct rf_principal *p
         /* Calls on roles the test did not settle are a first reading, not a
          * verdict: every role's after find my role, all but the confirmed
          * role's after its confirm test. */
-        if (!rc)
-            rc = rf_report_mark_readings(
-                report, scope && json_is_true(json_object_get(scope, "find_role")),
-                scope && json_is_true(json_object_get(scope, "confirm")) ? target : NULL, &e->err);
+        if (!rc) {
+            /* The chain of follow-ups counts: a follow-up of find my role
+             * (or of its confirm test) reads as the test it follows. */
+            int find = 0;
+            char conf[RF_MAX_ID_LEN + 1];
+            rf_app_chain_reading(a, &t, &find, conf, sizeof conf);
+            rc = rf_report_mark_readings(report, find, conf[0] ? conf : NULL, &e->err);
+        }
         /* A team member's test: the team, and whether the member shares it. */
         json_t *team = rf_app_team_of_test(a, &t);
         if (team)

@@ -383,3 +383,36 @@ Test(followup, confirm_only_for_find_my_role)
               r.body);
     http_result_free(&r);
 }
+
+/* "Measure this skill further" after find my role: the follow-up's report
+ * reads as the find-my-role test it follows, every role's calls a first
+ * reading (issue 13; before, a follow-up's report called every role). */
+Test(followup, a_follow_up_of_find_my_role_keeps_first_readings)
+{
+    struct http_client c = {fx.port, "", ""};
+    struct http_result r;
+    static char seen[128][160];
+    int nseen = 0;
+    long long id = start(&c, "{\"find_role\":true}", &r);
+    finish(&c, id, &r, seen, &nseen, RF_WEB_FIND_MAX_ITEMS);
+    http_result_free(&r);
+    char path[64];
+    snprintf(path, sizeof path, "/api/tests/%lld/followup", id);
+    cr_assert_eq(client_do(&c, "POST", path, "{\"skills\":[\"deep_learning\"]}", &r), 0);
+    cr_assert_eq(r.status, 201, "%s", r.body);
+    long long fid = test_id(&r);
+    cr_assert_gt(finish(&c, fid, &r, seen, &nseen, RF_FOLLOWUP_MAX_ITEMS), 0);
+    http_result_free(&r);
+    json_t *rep = get_report(&c, fid);
+    cr_assert_eq(json_array_size(json_object_get(rep, "sessions")), 2);
+    size_t i, nroles = 0;
+    const json_t *rf;
+    json_array_foreach(json_object_get(rep, "roles"), i, rf)
+    {
+        nroles++;
+        cr_assert_str_eq(json_string_value(json_object_get(rf, "reading")), "first", "%s",
+                         json_string_value(json_object_get(rf, "role")));
+    }
+    cr_assert_gt(nroles, 0);
+    json_decref(rep);
+}
