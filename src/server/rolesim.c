@@ -700,16 +700,15 @@ static void reduce(const struct study *st, struct rf_rolesim_result *r)
         }
     }
     /* The closest role most examinees got, and how many got it. */
-    size_t *votes = rf_calloc_array(nr ? nr : 1, sizeof *votes), best = 0, highest = 0;
+    size_t votes[RF_CAT_MAX_CLASSES] = {0}, best = 0, highest = 0; /* nr <= it (run) */
     for (size_t i = 0; i < n; i++) {
         highest += pe->highest[i];
-        if (votes && pe->closest_idx[i] < nr)
+        if (pe->closest_idx[i] < nr && pe->closest_idx[i] < RF_CAT_MAX_CLASSES)
             votes[pe->closest_idx[i]]++;
     }
-    for (size_t k = 0; votes && k < nr; k++)
+    for (size_t k = 0; k < nr && k < RF_CAT_MAX_CLASSES; k++)
         if (votes[k] > best)
             best = votes[k];
-    free(votes);
     double dn = (double)n;
     r->closest_highest = (double)highest / dn;
     r->closest_same = (double)best / dn;
