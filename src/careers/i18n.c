@@ -49,6 +49,18 @@ static const struct field fields[] = {
     {"readiness.json", "sections[].tests[]", "manual", 0},
     {"readiness.json", "sections[].tests[]", "automated", 0},
     {"team.json", "", "about", 1},
+    {"interviews.json", "scale", "meaning", 0},
+    {"interviews.json", "rounds[]", "name", 0},
+    {"interviews.json", "rounds[].questions[]", "prompt", 0},
+    {"interviews.json", "rounds[].questions[]", "follow_ups", 0},
+    {"interviews.json", "rounds[].rubric[]", "name", 0},
+    {"interviews.json", "rounds[].rubric[]", "anchors", 0},
+    {"interviews.json", "take_homes[]", "name", 0},
+    {"interviews.json", "take_homes[]", "data", 0},
+    {"interviews.json", "take_homes[]", "task", 0},
+    {"interviews.json", "take_homes[]", "hand_in", 0},
+    {"interviews.json", "take_homes[].rubric[]", "name", 0},
+    {"interviews.json", "take_homes[].rubric[]", "anchors", 0},
 };
 
 static int translatable(const char *file, const char *path, const char *key)
@@ -254,8 +266,8 @@ void rf_i18n_count(const char *file, const json_t *root, size_t *nfields, size_t
 
 size_t rf_i18n_lint_dir(const char *dir, rf_i18n_line_fn *line, void *ctx)
 {
-    static const char *const files[] = {"skills.json", "roles.json", "learning.json",
-                                        "readiness.json", "team.json"};
+    static const char *const files[] = {"skills.json",    "roles.json", "learning.json",
+                                        "readiness.json", "team.json",  "interviews.json"};
     size_t problems = 0;
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         char path[4096];

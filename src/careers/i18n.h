@@ -20,9 +20,9 @@
 typedef void rf_i18n_line_fn(void *ctx, const char *msg);
 
 /* Lints root, the contents of the data file named file (its base name:
- * "skills.json", "roles.json", "learning.json", "readiness.json" or
- * "team.json"; any other name has no translatable fields, so any "ja" in it
- * is a problem). Returns the number of problems. */
+ * "skills.json", "roles.json", "learning.json", "readiness.json",
+ * "team.json" or "interviews.json"; any other name has no translatable
+ * fields, so any "ja" in it is a problem). Returns the number of problems. */
 size_t rf_i18n_lint_json(const char *file, const json_t *root, rf_i18n_line_fn *line, void *ctx);
 
 /* Lints those files of the data folder dir: skills.json and roles.json must

@@ -23,8 +23,11 @@ static void criteria_free(struct rf_kit_criterion *c, size_t n)
     for (size_t i = 0; c && i < n; i++) {
         free(c[i].id);
         free(c[i].name);
-        for (size_t p = 0; p < RF_KIT_MAX_POINTS; p++)
+        free(c[i].name_ja);
+        for (size_t p = 0; p < RF_KIT_MAX_POINTS; p++) {
             free(c[i].anchors[p]);
+            free(c[i].anchors_ja[p]);
+        }
     }
     free(c);
 }
@@ -33,19 +36,27 @@ void rf_kits_cleanup(struct rf_kits *k)
 {
     if (!k)
         return;
-    for (int p = 0; p < RF_KIT_MAX_POINTS; p++)
+    for (int p = 0; p < RF_KIT_MAX_POINTS; p++) {
         free(k->meaning[p]);
+        free(k->meaning_ja[p]);
+    }
     for (size_t i = 0; i < k->nrounds; i++) {
         struct rf_kit_round *r = &k->rounds[i];
         free(r->id);
         free(r->name);
+        free(r->name_ja);
         free(r->kind);
         free(r->skills);
         for (size_t q = 0; r->questions && q < r->nquestions; q++) {
             free(r->questions[q].prompt);
-            for (size_t f = 0; f < r->questions[q].nfollow; f++)
+            free(r->questions[q].prompt_ja);
+            for (size_t f = 0; f < r->questions[q].nfollow; f++) {
                 free(r->questions[q].follow_ups[f]);
+                if (r->questions[q].follow_ups_ja)
+                    free(r->questions[q].follow_ups_ja[f]);
+            }
             free(r->questions[q].follow_ups);
+            free(r->questions[q].follow_ups_ja);
         }
         free(r->questions);
         criteria_free(r->rubric, r->ncriteria);
@@ -58,6 +69,10 @@ void rf_kits_cleanup(struct rf_kits *k)
         free(t->data);
         free(t->task);
         free(t->hand_in);
+        free(t->name_ja);
+        free(t->data_ja);
+        free(t->task_ja);
+        free(t->hand_in_ja);
         free(t->roles);
         free(t->skills);
         criteria_free(t->rubric, t->ncriteria);
@@ -87,6 +102,34 @@ static rf_status dup_id(const json_t *o, char **out, const char *where, struct r
     return rc;
 }
 
+/* The Japanese of the element sub (an array index written in decimal, or
+ * an object key) of o's field key: o["ja"][key][sub], a copy in *out, or
+ * NULL when it is not there (the data lint, careers/i18n.h, fails a file in
+ * that case). RF_EINVAL naming where when it is there but not a non-empty
+ * string. */
+static rf_status dup_ja_elem(const json_t *o, const char *key, const char *sub, char **out,
+                             const char *where, struct rf_err *err)
+{
+    *out = NULL;
+    const json_t *c = json_object_get(json_object_get(o, "ja"), key), *v;
+    if (json_is_array(c)) {
+        size_t i;
+        if (rf_parse_size(sub, &i))
+            return RF_OK;
+        v = json_array_get(c, i);
+    } else {
+        v = json_object_get(c, sub);
+    }
+    if (!v)
+        return RF_OK;
+    if (!json_is_string(v) || !json_string_value(v)[0])
+        return rf_err_set(err, RF_EINVAL, "%s: field 'ja.%s.%s': expected a non-empty string",
+                          where, key, sub);
+    if (!(*out = rf_strdup(json_string_value(v))))
+        return rf_err_set(err, RF_ENOMEM, "%s: out of memory", where);
+    return RF_OK;
+}
+
 static rf_status load_criteria(const json_t *o, const struct rf_kits *k, const size_t *skills,
                                size_t nskills, struct rf_kit_criterion **out, size_t *n,
                                const char *where, struct rf_err *err)
@@ -108,6 +151,7 @@ static rf_status load_criteria(const json_t *o, const struct rf_kits *k, const s
         const char *skill = NULL;
         if ((rc = dup_id(co, &cr->id, w, err)) ||
             (rc = rf_json_dup_string(co, "name", &cr->name, w, err)) ||
+            (rc = rf_json_dup_ja(co, "name", &cr->name_ja, w, err)) ||
             (rc = rf_json_get_string(co, "skill", 1, &skill, w, err)))
             return rc;
         for (size_t j = 0; j < i; j++)
@@ -143,6 +187,8 @@ static rf_status load_criteria(const json_t *o, const struct rf_kits *k, const s
                                   w, cr->id, p, p, s ? "an empty string" : "nothing");
             if (!(cr->anchors[p - k->min] = rf_strdup(s)))
                 return rf_err_set(err, RF_ENOMEM, "%s: out of memory", w);
+            if ((rc = dup_ja_elem(co, "anchors", key, &cr->anchors_ja[p - k->min], w, err)))
+                return rc;
         }
     }
     return RF_OK;
@@ -165,12 +211,15 @@ static rf_status load_questions(const json_t *o, struct rf_kit_round *r, const c
         snprintf(w, sizeof w, "%s: questions[%zu]", where, i);
         r->nquestions = i + 1;
         rf_status rc = rf_json_dup_string(qo, "prompt", &q->prompt, w, err);
+        if (!rc)
+            rc = rf_json_dup_ja(qo, "prompt", &q->prompt_ja, w, err);
         if (rc)
             return rc;
         if (!json_is_array(f) || json_array_size(f) == 0)
             return rf_err_set(err, RF_EINVAL, "%s: field 'follow_ups': expected a non-empty "
                                               "array of probes", w);
-        if (!(q->follow_ups = rf_calloc_array(json_array_size(f), sizeof *q->follow_ups)))
+        if (!(q->follow_ups = rf_calloc_array(json_array_size(f), sizeof *q->follow_ups)) ||
+            !(q->follow_ups_ja = rf_calloc_array(json_array_size(f), sizeof *q->follow_ups_ja)))
             return rf_err_set(err, RF_ENOMEM, "%s: out of memory", w);
         for (size_t j = 0; j < json_array_size(f); j++) {
             const char *s = json_string_value(json_array_get(f, j));
@@ -180,6 +229,10 @@ static rf_status load_questions(const json_t *o, struct rf_kit_round *r, const c
             q->nfollow = j + 1;
             if (!(q->follow_ups[j] = rf_strdup(s)))
                 return rf_err_set(err, RF_ENOMEM, "%s: out of memory", w);
+            char idx[24];
+            snprintf(idx, sizeof idx, "%zu", j);
+            if ((rc = dup_ja_elem(qo, "follow_ups", idx, &q->follow_ups_ja[j], w, err)))
+                return rc;
         }
     }
     return RF_OK;
@@ -200,6 +253,7 @@ static rf_status load_round(const json_t *o, struct rf_kits *k, struct rf_kit_ro
     snprintf(where, sizeof where, "%s '%s'", where0, r->id);
     int present = 0;
     if ((rc = rf_json_dup_string(o, "name", &r->name, where, err)) ||
+        (rc = rf_json_dup_ja(o, "name", &r->name_ja, where, err)) ||
         (rc = rf_json_dup_string(o, "kind", &r->kind, where, err)) ||
         (rc = rf_json_get_number(o, "minutes", 1, &r->minutes, &present, where, err)))
         return rc;
@@ -235,6 +289,10 @@ static rf_status load_take_home(const json_t *o, struct rf_kits *k, struct rf_ki
         (rc = rf_json_dup_string(o, "data", &t->data, where, err)) ||
         (rc = rf_json_dup_string(o, "task", &t->task, where, err)) ||
         (rc = rf_json_dup_string(o, "hand_in", &t->hand_in, where, err)) ||
+        (rc = rf_json_dup_ja(o, "name", &t->name_ja, where, err)) ||
+        (rc = rf_json_dup_ja(o, "data", &t->data_ja, where, err)) ||
+        (rc = rf_json_dup_ja(o, "task", &t->task_ja, where, err)) ||
+        (rc = rf_json_dup_ja(o, "hand_in", &t->hand_in_ja, where, err)) ||
         (rc = rf_json_get_number(o, "hours", 1, &t->hours, &present, where, err)))
         return rc;
     if (!(t->hours >= 1 && t->hours <= 40))
@@ -332,6 +390,11 @@ static rf_status load_scale(const json_t *root, struct rf_kits *k, const char *n
                               name, p, p);
         if (!(k->meaning[p - k->min] = rf_strdup(v)))
             return rf_err_set(err, RF_ENOMEM, "%s: out of memory", name);
+        char where[RF_ERRMSG_LEN];
+        snprintf(where, sizeof where, "%s: scale", name);
+        rf_status rc = dup_ja_elem(s, "meaning", key, &k->meaning_ja[p - k->min], where, err);
+        if (rc)
+            return rc;
     }
     return RF_OK;
 }

@@ -26,20 +26,29 @@
 
 #define RF_KIT_MAX_POINTS 7
 
+/* The *_ja fields are the Japanese of the entry's "ja" object beside the
+ * English (docs/i18n.md), NULL where the file has none; rf_lang_pick
+ * (base/lang.h) gives a field in a language. The data lint (careers/i18n.h)
+ * makes the Japanese of data/interviews.json complete. */
 struct rf_kit_criterion {
     char *id, *name;                      /* owned */
     size_t skill;                         /* taxonomy index */
     char *anchors[RF_KIT_MAX_POINTS];     /* owned, one per point min..max */
+    char *name_ja;                        /* owned, or NULL */
+    char *anchors_ja[RF_KIT_MAX_POINTS];  /* owned, or NULL */
 };
 
 struct rf_kit_question {
-    char *prompt;        /* owned */
-    char **follow_ups;   /* owned */
+    char *prompt;         /* owned */
+    char **follow_ups;    /* owned */
     size_t nfollow;
+    char *prompt_ja;      /* owned, or NULL */
+    char **follow_ups_ja; /* owned, nfollow entries (each owned, or NULL) */
 };
 
 struct rf_kit_round {
     char *id, *name, *kind; /* owned */
+    char *name_ja;          /* owned, or NULL */
     double minutes;
     size_t *skills, nskills; /* owned: taxonomy indices */
     struct rf_kit_question *questions;
@@ -50,6 +59,7 @@ struct rf_kit_round {
 
 struct rf_kit_take_home {
     char *id, *name, *data, *task, *hand_in; /* owned */
+    char *name_ja, *data_ja, *task_ja, *hand_in_ja; /* owned, or NULL */
     double hours;
     size_t *roles, nroles;   /* owned: role indices */
     size_t *skills, nskills; /* owned: taxonomy indices */
@@ -73,6 +83,7 @@ struct rf_kits {
     const struct rf_careers *careers; /* borrowed */
     int min, max;                     /* the scale's points */
     char *meaning[RF_KIT_MAX_POINTS]; /* owned: what each point means in general */
+    char *meaning_ja[RF_KIT_MAX_POINTS]; /* owned, or NULL */
     struct rf_kit_round *rounds;
     size_t nrounds;
     struct rf_kit_take_home *take_homes;

@@ -30,10 +30,10 @@ Test(i18n, bundled_data_is_fully_japanese)
     rf_buf_init(&b, 1 << 20);
     size_t n = rf_i18n_lint_dir("data", collect, &b);
     cr_assert_eq(n, 0, "%zu problems:\n%s", n, rf_buf_str(&b));
-    static const char *const files[] = {"skills.json", "roles.json", "learning.json",
-                                        "readiness.json", "team.json"};
+    static const char *const files[] = {"skills.json",    "roles.json", "learning.json",
+                                        "readiness.json", "team.json",  "interviews.json"};
     size_t all = 0;
-    for (size_t i = 0; i < 5; i++) {
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         char path[64];
         snprintf(path, sizeof path, "data/%s", files[i]);
         json_t *root = json_load_file(path, 0, NULL);
@@ -46,7 +46,7 @@ Test(i18n, bundled_data_is_fully_japanese)
         all += fields;
         json_decref(root);
     }
-    cr_assert_gt(all, 700, "every prose field counted (%zu)", all);
+    cr_assert_gt(all, 1300, "every prose field counted (%zu)", all);
     rf_buf_cleanup(&b);
 }
 
@@ -118,6 +118,23 @@ Test(i18n, lint_refuses_incomplete_or_misshapen_translations)
     cr_assert(strstr(m, "roles[0].ja.description: expected a non-empty string"), "%s", m);
     cr_assert(strstr(m, "roles[0].ja.kind: not a translatable field"), "%s", m);
     cr_assert(strstr(m, "roles[0].requires[0]: field 'ja': nothing here is translated"), "%s", m);
+    /* the interview kits: every question, follow-up and rubric anchor */
+    cr_assert_eq(lint("interviews.json",
+                      "{\"scale\":{\"min\":1,\"max\":2,\"meaning\":{\"1\":\"No.\",\"2\":"
+                      "\"Yes.\"},\"ja\":{\"meaning\":{\"1\":\"いいえ。\",\"2\":\"はい。\"}}},"
+                      "\"rounds\":[{\"id\":\"r\",\"name\":\"Coding\",\"ja\":{\"name\":"
+                      "\"コーディング\"},\"questions\":[{\"prompt\":\"Sort it.\",\"follow_ups\":"
+                      "[\"Why?\",\"How fast?\"],\"ja\":{\"prompt\":\"ソートしてください。\","
+                      "\"follow_ups\":[\"なぜですか？\"]}}],\"rubric\":[{\"id\":\"c\",\"name\":"
+                      "\"Correctness\",\"anchors\":{\"1\":\"Wrong.\",\"2\":\"Right.\"},"
+                      "\"ja\":{\"name\":\"正しさ\",\"anchors\":{\"1\":\"誤り。\"}}}]}]}",
+                      &b),
+                 2, "%s", rf_buf_str(&b));
+    m = rf_buf_str(&b);
+    cr_assert(strstr(m, "interviews.json: rounds[0].questions[0].ja.follow_ups: expected an "
+                        "array of 2, as the English"),
+              "%s", m);
+    cr_assert(strstr(m, "interviews.json: rounds[0].rubric[0].ja.anchors.2: missing"), "%s", m);
     /* a note on the format ("about") may stay English; translated, it is checked */
     cr_assert_eq(lint("team.json", "{\"about\":\"Format notes.\"}", &b), 0);
     cr_assert_eq(lint("team.json", "{\"about\":\"Format notes.\",\"ja\":{\"about\":\"\"}}", &b), 1);
