@@ -117,8 +117,18 @@ rf_status rf_app_session_new(struct rf_app *a, int64_t user_id, int64_t candidat
 rf_status rf_app_principal(struct rf_app *a, const char *token, struct rf_principal *p,
                            struct rf_err *err);
 rf_status rf_app_logout(struct rf_app *a, const char *token, struct rf_err *err);
-/* {"user": {...}} or {"candidate": id} or {} for anonymous, plus csrf and practice flag. */
+/* {"user": {...}} or {"candidate": id} or {} for anonymous, plus csrf and practice flag.
+ * A user's "lang" is the language the account chose (rf_app_me_lang), or null. */
 json_t *rf_app_me(struct rf_app *a, const struct rf_principal *p);
+
+/* Staff: the account's language, remembered across browsers and used for
+ * the staff's views when a request names none (reports, teams, rankings):
+ * {"lang": "en" | "ja"}; the reply is {"lang"}. Kept in the store's settings
+ * (key "user_lang:ID", so it moves with db export and import). RF_EPERM
+ * unless signed in as a recruiter or admin; another language: RF_EINVAL
+ * naming "lang". */
+rf_status rf_app_me_lang(struct rf_app *a, const struct rf_principal *p, const json_t *req,
+                         json_t **out, struct rf_app_error *e);
 
 /* Adds an account to the caller's organization: an admin adds a recruiter,
  * an admin or an interviewer ({"role"}, default recruiter); a recruiter
@@ -419,9 +429,10 @@ struct rf_app_page {
  * offset; a bad offset or limit: RF_EINVAL naming it.
  * {"posting", "scope", "candidates": [best first], "total", "offset", "limit",
  *  "next" (the next page's offset, or null), "capped", "skipped"}; each
- * candidate's one-line "reason" in lang (the recruiter's). */
+ * candidate's one-line "reason" in lang ("en", "ja"; NULL: the account's
+ * language, else English; another: RF_EINVAL naming "lang"). */
 rf_status rf_app_posting_ranking(struct rf_app *a, const struct rf_principal *p, int64_t id,
                                  const char *scope, const struct rf_app_page *page,
-                                 enum rf_lang lang, json_t **out, struct rf_app_error *e);
+                                 const char *lang, json_t **out, struct rf_app_error *e);
 
 #endif

@@ -7,8 +7,10 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "base/lang.h"
 #include "server/app_flow.h"
 #include "server/auth.h"
 #include "store/store.h"
@@ -186,6 +188,60 @@ rf_status rf_app_logout(struct rf_app *a, const char *token, struct rf_err *err)
     return rf_store_auth_delete(a->store, h, err);
 }
 
+/* The settings key of user id's language. */
+static void lang_key(int64_t id, char key[64])
+{
+    snprintf(key, 64, "user_lang:%lld", (long long)id);
+}
+
+/* The language user id chose: 1 and *out, or 0 when none (or unreadable). */
+static int user_lang(struct rf_app *a, int64_t id, enum rf_lang *out)
+{
+    char key[64], *v = NULL;
+    struct rf_err err;
+    lang_key(id, key);
+    int ok = rf_store_setting_get(a->store, key, &v, &err) == RF_OK && v &&
+             rf_lang_parse(v, out) == 0;
+    free(v);
+    return ok;
+}
+
+rf_status rf_app_view_lang(struct rf_app *a, const struct rf_principal *p, const char *code,
+                           enum rf_lang dflt, enum rf_lang *out, struct rf_app_error *e)
+{
+    if (code) {
+        if (rf_lang_parse(code, out))
+            return rf_app_fail(e, RF_EINVAL, "lang", "query 'lang': unknown language '%.16s' (%s)",
+                               code, RF_LANG_CODES);
+        return RF_OK;
+    }
+    if (!(p && p->user_id && user_lang(a, p->user_id, out)))
+        *out = dflt;
+    return RF_OK;
+}
+
+rf_status rf_app_me_lang(struct rf_app *a, const struct rf_principal *p, const json_t *req,
+                         json_t **out, struct rf_app_error *e)
+{
+    if (!rf_app_is_staff(p))
+        return rf_app_fail(e, RF_EPERM, NULL,
+                           "sign in as a recruiter or admin to keep a language with the account");
+    const char *code;
+    enum rf_lang l;
+    rf_status rc = rf_app_req_string(req, "lang", 8, &code, e);
+    if (rc)
+        return rc;
+    if (rf_lang_parse(code, &l))
+        return rf_app_fail(e, RF_EINVAL, "lang", "lang: unknown language '%.16s' (%s)", code,
+                           RF_LANG_CODES);
+    char key[64];
+    lang_key(p->user_id, key);
+    if ((rc = rf_store_setting_set(a->store, key, rf_lang_code(l), &e->err)))
+        return rc;
+    *out = json_pack("{s:s}", "lang", rf_lang_code(l));
+    return *out ? RF_OK : rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+}
+
 json_t *rf_app_me(struct rf_app *a, const struct rf_principal *p)
 {
     json_t *j = json_object();
@@ -194,10 +250,13 @@ json_t *rf_app_me(struct rf_app *a, const struct rf_principal *p)
         struct rf_user u;
         struct rf_err err;
         if (rf_store_user_get(a->store, p->user_id, &u, &err) == RF_OK) {
+            enum rf_lang l;
+            int chosen = user_lang(a, u.id, &l);
             json_object_set_new(j, "user",
-                                json_pack("{s:I,s:s,s:s,s:s,s:I}", "id", (json_int_t)u.id, "email",
-                                          u.email, "name", u.name, "role", u.role, "organization",
-                                          (json_int_t)u.org_id));
+                                json_pack("{s:I,s:s,s:s,s:s,s:I,s:s?}", "id", (json_int_t)u.id,
+                                          "email", u.email, "name", u.name, "role", u.role,
+                                          "organization", (json_int_t)u.org_id, "lang",
+                                          chosen ? rf_lang_code(l) : NULL));
             rf_store_user_cleanup(&u);
         }
     } else if (p->candidate_id) {

@@ -163,6 +163,12 @@ int rf_app_valid_email(const char *s);
 /* 1 when the caller is signed in as an admin or recruiter. */
 int rf_app_is_staff(const struct rf_principal *p);
 
+/* The language of a view: code when given (RF_EINVAL naming "lang" when it
+ * is not one), else the staff account's chosen language (rf_app_me_lang),
+ * else dflt. */
+rf_status rf_app_view_lang(struct rf_app *a, const struct rf_principal *p, const char *code,
+                           enum rf_lang dflt, enum rf_lang *out, struct rf_app_error *e);
+
 /* ---- shared by the test flows (app_tests.c, app_followup.c) ---- */
 
 /* The scope of a new test: a role's skills, every skill some role requires

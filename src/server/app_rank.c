@@ -335,8 +335,12 @@ static void rank_free(struct rank_ctx *c)
 
 rf_status rf_app_posting_ranking(struct rf_app *a, const struct rf_principal *p, int64_t id,
                                  const char *scope, const struct rf_app_page *page,
-                                 enum rf_lang lang, json_t **out, struct rf_app_error *e)
+                                 const char *lang, json_t **out, struct rf_app_error *e)
 {
+    enum rf_lang rl;
+    rf_status lrc = rf_app_view_lang(a, p, lang, RF_EN, &rl, e);
+    if (lrc)
+        return lrc;
     int org_wide = scope && strcmp(scope, "org") == 0;
     if (scope && !org_wide && strcmp(scope, "posting") != 0) {
         char got[41]; /* on one line, valid UTF-8: anything but printable ASCII becomes '?' */
@@ -367,7 +371,7 @@ rf_status rf_app_posting_ranking(struct rf_app *a, const struct rf_principal *p,
         return rc;
     }
     struct rank_ctx c;
-    rc = rank_collect(a, p->org_id, id, org_wide, &pp, lang, &c, &e->err);
+    rc = rank_collect(a, p->org_id, id, org_wide, &pp, rl, &c, &e->err);
     json_t *sorted = rc ? NULL : json_array();
     if (!rc && !sorted)
         rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");

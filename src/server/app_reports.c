@@ -210,17 +210,18 @@ rf_status rf_app_test_report_lang(struct rf_app *a, const struct rf_principal *p
                                   struct rf_app_error *e)
 {
     enum rf_lang rl = RF_EN;
-    if (lang && rf_lang_parse(lang, &rl))
-        return rf_app_fail(e, RF_EINVAL, "lang", "query 'lang': unknown language '%.16s' (%s)",
-                           lang, RF_LANG_CODES);
+    /* staff without a lang read their account's language (rf_app_me_lang) */
+    rf_status rc = rf_app_view_lang(a, p, lang, RF_EN, &rl, e);
+    if (rc)
+        return rc;
     struct rf_test t;
-    rf_status rc = readable_test(a, p, id, &t, e);
+    rc = readable_test(a, p, id, &t, e);
     if (rc)
         return rc;
     /* Who reads it: the candidate ("Your fit ...") or the organization's staff. */
     int mine = p->candidate_id && t.candidate_id == p->candidate_id;
     /* In which language: the one asked for; else the candidate reads the
-     * test's language and staff read English (their pages ask for theirs). */
+     * test's language and staff their account's, else English. */
     if (!lang && mine)
         rf_lang_parse(rf_app_test_lang(&t), &rl);
     struct rf_profile pr;

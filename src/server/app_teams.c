@@ -398,21 +398,11 @@ static rf_status team_doc(struct rf_app *a, const struct rf_principal *p, int64_
     return rc;
 }
 
-/* The language of a query's lang: NULL is English; RF_EINVAL naming the field. */
-static rf_status lang_arg(const char *code, enum rf_lang *out, struct rf_app_error *e)
-{
-    *out = RF_EN;
-    if (code && rf_lang_parse(code, out))
-        return rf_app_fail(e, RF_EINVAL, "lang", "query 'lang': unknown language '%.16s' (%s)",
-                           code, RF_LANG_CODES);
-    return RF_OK;
-}
-
 rf_status rf_app_team_get(struct rf_app *a, const struct rf_principal *p, int64_t id,
                           const char *lang, json_t **out, struct rf_app_error *e)
 {
     enum rf_lang l;
-    rf_status rc = lang_arg(lang, &l, e);
+    rf_status rc = rf_app_view_lang(a, p, lang, RF_EN, &l, e);
     return rc ? rc : team_doc(a, p, id, l, out, e);
 }
 
@@ -422,7 +412,7 @@ rf_status rf_app_team_report(struct rf_app *a, const struct rf_principal *p, int
 {
     json_t *doc = NULL;
     enum rf_lang l;
-    rf_status rc = lang_arg(lang, &l, e);
+    rf_status rc = rf_app_view_lang(a, p, lang, RF_EN, &l, e);
     if (!rc)
         rc = team_doc(a, p, id, l, &doc, e);
     if (rc)

@@ -821,6 +821,7 @@ static const struct op_id_body op_scorecard_save = {rf_app_scorecard_save, 200};
 static const struct op_id op_scorecard_history = {.fn = rf_app_scorecard_history};
 static const struct op_plain op_interview_calibration = {rf_app_interview_calibration};
 static const struct op_id op_hiring_packet = {.fn_query = rf_app_hiring_packet, .query = "role"};
+static const struct op_body op_me_lang = {rf_app_me_lang, 200};
 static const struct op_body op_invite_create = {rf_app_invite_create, 201};
 static const struct op_plain op_bank = {rf_app_bank_overview};
 static const struct op_plain op_review = {rf_app_review};
@@ -846,6 +847,7 @@ static const struct rf_route routes[] = {
     {"GET", "/api/health", h_health, NULL, 0},
     {"GET", "/api/practice/challenge", h_pow_challenge, NULL, 0},
     {"GET", "/api/me", h_me, NULL, 0},
+    {"POST", "/api/me/lang", h_body, &op_me_lang, 0},
     {"GET", "/api/skills", h_skills, NULL, 0},
     {"GET", "/api/roles", h_roles, NULL, 0},
     {"POST", "/api/setup", h_setup, NULL, 0},
@@ -909,11 +911,8 @@ static void h_posting_ranking(void *ap, struct rf_req *req, struct rf_resp *resp
     if (!id_and_principal(s, req, resp, &id, &p))
         return;
     struct rf_app_page page = {rf_req_query(req, "offset"), rf_req_query(req, "limit")};
-    enum rf_lang lang;
-    if (!query_lang(s, req, resp, &lang))
-        return;
-    rf_status rc = rf_app_posting_ranking(s->app, &p, id, rf_req_query(req, "scope"), &page, lang,
-                                          &out, &e);
+    rf_status rc = rf_app_posting_ranking(s->app, &p, id, rf_req_query(req, "scope"), &page,
+                                          rf_req_query(req, "lang"), &out, &e);
     reply(s, req, resp, rc, &e, out, 200);
 }
 

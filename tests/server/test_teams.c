@@ -547,3 +547,67 @@ Test(teams, a_members_top_up_follows_their_sharing, .timeout = 180)
     http_result_free(&r);
     cr_assert(invite_listed(&a, tinv, &shown) && shown == tu);
 }
+
+/* The staff's language is kept with the account (issue 16): chosen once
+ * (POST /api/me/lang), it is in /api/me in every browser the account signs
+ * in from, and the staff's views without a ?lang= come in it: the team, its
+ * report and a ranking's reasons; ?lang= still wins. Only staff keep one; an
+ * unknown language is a 400 naming the field, a missing CSRF token a 403. */
+Test(teams, staff_language_is_kept_with_the_account)
+{
+    struct http_client a = fixture_admin();
+    struct http_result r;
+    cr_assert_eq(call(&a, "GET", "/api/me", NULL, &r), 200);
+    cr_assert(json_is_null(json_object_get(json_object_get(r.json, "user"), "lang")) ||
+                  !json_object_get(json_object_get(r.json, "user"), "lang"),
+              "no language chosen yet: %s", r.body);
+    http_result_free(&r);
+    long long team = make_team(&a, "Platform");
+    char path[80];
+    snprintf(path, sizeof path, "/api/teams/%lld", team);
+    cr_assert_eq(call(&a, "GET", path, NULL, &r), 200);
+    cr_assert_str_eq(str(r.json, "lang"), "en", "English until the account chooses");
+    http_result_free(&r);
+
+    refused(&a, "POST", "/api/me/lang", "{\"lang\":\"fr\"}", 400, "lang", "unknown language 'fr'");
+    refused(&a, "POST", "/api/me/lang", "{}", 400, "lang", "lang");
+    struct http_client nocsrf = a;
+    nocsrf.csrf[0] = '\0';
+    cr_assert_eq(call(&nocsrf, "POST", "/api/me/lang", "{\"lang\":\"ja\"}", &r), 403);
+    http_result_free(&r);
+    struct http_client anon = {fx.port, "", ""};
+    cr_assert(call(&anon, "POST", "/api/me/lang", "{\"lang\":\"ja\"}", &r) >= 400);
+    http_result_free(&r);
+    cr_assert_eq(call(&a, "POST", "/api/me/lang", "{\"lang\":\"ja\"}", &r), 200, "%s", r.body);
+    cr_assert_str_eq(str(r.json, "lang"), "ja");
+    http_result_free(&r);
+
+    /* another browser: a new sign-in of the same account */
+    struct http_client b = {fx.port, "", ""};
+    cr_assert_eq(call(&b, "POST", "/api/login",
+                      "{\"email\":\"ada@acme.test\",\"password\":\"correct horse\"}", &r),
+                 200, "%s", r.body);
+    http_result_free(&r);
+    cr_assert_eq(call(&b, "GET", "/api/me", NULL, &r), 200);
+    cr_assert_str_eq(str(json_object_get(r.json, "user"), "lang"), "ja", "%s", r.body);
+    http_result_free(&r);
+    /* the staff's views without ?lang= follow it */
+    cr_assert_eq(call(&b, "GET", path, NULL, &r), 200);
+    cr_assert_str_eq(str(r.json, "lang"), "ja");
+    http_result_free(&r);
+    snprintf(path, sizeof path, "/api/teams/%lld/report.html", team);
+    cr_assert_eq(call(&b, "GET", path, NULL, &r), 200);
+    cr_assert(strstr(r.body, "<html lang=\"ja\">"), "%.200s", r.body);
+    http_result_free(&r);
+    snprintf(path, sizeof path, "/api/teams/%lld/report.html?lang=en", team);
+    cr_assert_eq(call(&b, "GET", path, NULL, &r), 200);
+    cr_assert(strstr(r.body, "<html lang=\"en\">"), "?lang= wins");
+    http_result_free(&r);
+    /* and back */
+    cr_assert_eq(call(&b, "POST", "/api/me/lang", "{\"lang\":\"en\"}", &r), 200);
+    http_result_free(&r);
+    snprintf(path, sizeof path, "/api/teams/%lld", team);
+    cr_assert_eq(call(&a, "GET", path, NULL, &r), 200);
+    cr_assert_str_eq(str(r.json, "lang"), "en");
+    http_result_free(&r);
+}

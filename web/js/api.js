@@ -1,7 +1,7 @@
 // Talking to the rolefit API: JSON in and out, the CSRF token on every
 // state-changing request, errors turned into exceptions with the server's message
 // and its stable code (shown in the page's language: web/i18n, "error.<code>").
-import { has, lang, langSwitch, t } from './i18n.js';
+import { has, lang, langFromUrl, langSwitch, rememberLang, t } from './i18n.js';
 
 let csrf = sessionStorage.getItem('rf_csrf') || '';
 
@@ -109,7 +109,18 @@ export async function header(active) {
   } else {
     nav.append(link('/login.html', t('nav.sign_in')));
   }
-  nav.append(langSwitch());
+  // Staff keep their language with the account (POST /api/me/lang): the
+  // switch saves it, and a browser that shows another one takes it.
+  const staff = Boolean(m && m.user);
+  let synced = null;
+  try { synced = sessionStorage.getItem('rf_lang_synced'); } catch (e) { /* storage off */ }
+  if (staff && m.user.lang && m.user.lang !== lang && !langFromUrl && synced !== m.user.lang) {
+    // once per session: a browser that keeps no cookie is not reloaded again and again
+    try { sessionStorage.setItem('rf_lang_synced', m.user.lang); } catch (e) { /* storage off */ }
+    rememberLang(m.user.lang);
+    location.reload();
+  }
+  nav.append(langSwitch(staff ? (l) => api('POST', '/api/me/lang', { lang: l }) : null));
   return m;
 }
 

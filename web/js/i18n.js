@@ -41,6 +41,8 @@ export function rememberLang(l) {
 }
 
 const queryLang = knownLang(new URLSearchParams(location.search).get('lang'));
+// Whether the URL names the language (?lang=): it then wins over the account's.
+export const langFromUrl = Boolean(queryLang);
 if (queryLang) rememberLang(queryLang);
 // The server's choice stands when a cookie made it; without a cookie the saved
 // choice of this browser comes before the browser's Accept-Language.
@@ -151,7 +153,9 @@ export function apply(root = document) {
 
 // The language switch of the header: every page has it. A change reloads the
 // page in the new language; a test keeps its own language (it is the session's).
-export function langSwitch() {
+// The switch; onChange(l), when given, runs (and is awaited) before the page
+// reloads in the new language: a signed-in account keeps its choice.
+export function langSwitch(onChange) {
   const sel = document.createElement('select');
   sel.id = 'ui-lang';
   sel.setAttribute('aria-label', t('nav.language'));
@@ -163,10 +167,13 @@ export function langSwitch() {
     sel.append(o);
   }
   sel.value = lang;
-  sel.addEventListener('change', () => {
+  sel.addEventListener('change', async () => {
     const l = knownLang(sel.value);
     if (!l) return;
     rememberLang(l);
+    if (onChange) {
+      try { await onChange(l); } catch (e) { /* kept in this browser only */ }
+    }
     const u = new URL(location.href);
     if (u.searchParams.has('lang')) {
       u.searchParams.delete('lang');
