@@ -30,6 +30,9 @@ rf_status rf_careers_load(const char *dir, struct rf_careers *c, struct rf_err *
     join(path, sizeof path, dir, "learning.json");
     if (access(path, F_OK) == 0 && (rc = rf_learning_load(path, &c->tax, &c->learning, err)))
         goto fail;
+    join(path, sizeof path, dir, "concepts.json");
+    if (access(path, F_OK) == 0 && (rc = rf_concepts_load(path, &c->concepts, err)))
+        goto fail;
     return RF_OK;
 fail:
     rf_careers_cleanup(c);
@@ -42,6 +45,7 @@ void rf_careers_cleanup(struct rf_careers *c)
         return;
     rf_aliases_cleanup(&c->aliases);
     rf_learning_cleanup(&c->learning);
+    rf_concepts_cleanup(&c->concepts);
     rf_roles_cleanup(&c->roles);
     rf_taxonomy_cleanup(&c->tax);
 }

@@ -11,6 +11,7 @@
 
 #include "bank/skills.h"
 #include "base/err.h"
+#include "careers/concepts.h"
 #include "careers/learning.h"
 #include "careers/posting.h"
 #include "careers/roles.h"
@@ -20,10 +21,11 @@ struct rf_careers {
     struct rf_roles roles;       /* borrows tax */
     struct rf_learning learning; /* empty when the folder has no learning.json */
     struct rf_aliases aliases;   /* posting terms (skill_aliases.json) */
+    struct rf_concepts concepts; /* concept tag names; empty without concepts.json */
 };
 
 /* Loads DIR/skills.json, DIR/roles.json, DIR/skill_aliases.json and, when
- * present, DIR/learning.json (DIR/loadings.json is read with skills.json,
+ * present, DIR/learning.json and DIR/concepts.json (DIR/loadings.json is read with skills.json,
  * bank/skills.h).
  * A missing learning.json is not an error (plans then carry no guidance).
  * On failure c is left empty; the message names the file at fault. The struct

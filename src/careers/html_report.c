@@ -24,6 +24,14 @@ struct hw {
     const json_t *levels; /* the report's level names in its language, or NULL */
 };
 
+/* A concept as the report shows it: by its "name" in a report of another
+ * language than English (the English report keeps the tag, key). */
+static const char *concept_label(const struct hw *w, const json_t *m, const char *key)
+{
+    const char *name = json_string_value(json_object_get(m, "name"));
+    return w->lang != RF_EN && name ? name : rf_json_text(m, key);
+}
+
 /* The level names of reports from before "levels" (and of the posting
  * section, whose levels are named in English). */
 static const char *const levels_en[] = {"novice", "developing", "proficient", "advanced", "expert"};
@@ -532,7 +540,7 @@ static void gap_card(const json_t *g, struct hw *w)
             long long nm = json_integer_value(json_object_get(m, "count")),
                       np = json_integer_value(json_object_get(m, "partly"));
             raw(w, "<span class=\"chip\">");
-            text(w, rf_json_text(m, "tag"));
+            text(w, concept_label(w, m, "tag"));
             if (nm > 1)
                 fmt(w, " ×%lld", nm);
             if (np) {
@@ -552,7 +560,7 @@ static void gap_card(const json_t *g, struct hw *w)
                 continue;
             raw(w, "<p class=\"note\">");
             msg(w, "concept.note", 2,
-                (const char *[]){rf_json_text(m, "tag"), rf_json_text(m, "note")});
+                (const char *[]){concept_label(w, m, "tag"), rf_json_text(m, "note")});
             raw(w, "</p>");
         }
     }
@@ -851,7 +859,7 @@ static void concepts_section(const json_t *r, struct hw *w)
         json_int_t n = json_integer_value(json_object_get(c, "missed"));
         char nq[32];
         msg(w, n > 1 ? "concepts.item_n" : "concepts.item", n > 1 ? 3 : 2,
-            (const char *[]){skill_name(r, rf_json_text(c, "skill")), rf_json_text(c, "concept"),
+            (const char *[]){skill_name(r, rf_json_text(c, "skill")), concept_label(w, c, "concept"),
                              num(nq, sizeof nq, "%.0f", (double)n)});
         raw(w, "</li>");
     }

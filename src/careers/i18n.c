@@ -49,6 +49,8 @@ static const struct field fields[] = {
     {"readiness.json", "sections[].tests[]", "manual", 0},
     {"readiness.json", "sections[].tests[]", "automated", 0},
     {"team.json", "", "about", 1},
+    {"concepts.json", "", "about", 1},
+    {"concepts.json", "concepts[]", "name", 0},
     {"interviews.json", "scale", "meaning", 0},
     {"interviews.json", "rounds[]", "name", 0},
     {"interviews.json", "rounds[].questions[]", "prompt", 0},
@@ -266,8 +268,9 @@ void rf_i18n_count(const char *file, const json_t *root, size_t *nfields, size_t
 
 size_t rf_i18n_lint_dir(const char *dir, rf_i18n_line_fn *line, void *ctx)
 {
-    static const char *const files[] = {"skills.json",    "roles.json", "learning.json",
-                                        "readiness.json", "team.json",  "interviews.json"};
+    static const char *const files[] = {"skills.json", "roles.json",      "learning.json",
+                                        "readiness.json", "team.json", "interviews.json",
+                                        "concepts.json"};
     size_t problems = 0;
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         char path[4096];

@@ -21,7 +21,7 @@ typedef void rf_i18n_line_fn(void *ctx, const char *msg);
 
 /* Lints root, the contents of the data file named file (its base name:
  * "skills.json", "roles.json", "learning.json", "readiness.json",
- * "team.json" or "interviews.json"; any other name has no translatable
+ * "team.json", "interviews.json" or "concepts.json"; any other name has no translatable
  * fields, so any "ja" in it is a problem). Returns the number of problems. */
 size_t rf_i18n_lint_json(const char *file, const json_t *root, rf_i18n_line_fn *line, void *ctx);
 

@@ -135,7 +135,7 @@ static json_t *skills_json(const struct rf_profile *p, const struct rf_careers *
  * ("count") and answered partly right ("partly", when it was), most frequent
  * first (ties in order of first appearance), and a note. */
 static json_t *missed_json(const struct rf_profile_skill *s, const struct rf_guidance *g,
-                           enum rf_lang lang)
+                           const struct rf_concepts *names, enum rf_lang lang)
 {
     json_t *a = json_array();
     if (!a || !s)
@@ -173,7 +173,9 @@ static json_t *missed_json(const struct rf_profile_skill *s, const struct rf_gui
     for (size_t i = 0; ok && i < n; i++) {
         json_t *o = json_object();
         const char *note = g ? rf_learning_concept_lang(g, tag[i], lang) : NULL;
+        const char *name = rf_concepts_name(names, tag[i], lang);
         ok = append(a, o) && put(o, "tag", json_string(tag[i])) &&
+             (!name || put(o, "name", json_string(name))) &&
              put(o, "count", json_integer((json_int_t)(count[i] - partly[i])));
         if (ok && partly[i])
             ok = put(o, "partly", json_integer((json_int_t)partly[i]));
@@ -201,7 +203,8 @@ static json_t *gap_json(const struct rf_careers *c, const struct rf_req_fit *r,
              put(o, "level", json_string(rf_taxonomy_level_name(&c->tax, r->req->level, lang))) &&
              put(o, "core", json_boolean(r->req->core)) && put(o, "p", num(r->p)) &&
              put(o, "gap", num(r->gap)) && put(o, "measured", json_boolean(r->have != NULL)) &&
-             put(o, "missed", missed_json(r->have, g, lang)) && put(o, "blocks", blocks) &&
+             put(o, "missed", missed_json(r->have, g, &c->concepts, lang)) &&
+             put(o, "blocks", blocks) &&
              put(o, "study", study);
     if (!ok) {
         json_decref(blocks);
@@ -646,7 +649,11 @@ static void md_concept(const json_t *m, struct md *w)
     char a[32], b[32];
     snprintf(a, sizeof a, "%lld", nm);
     snprintf(b, sizeof b, "%lld", np);
-    const char *tag = rf_json_text(m, "tag");
+    /* the concept by its name in a report of another language than English
+     * (the English report keeps the tag, as it always has) */
+    const char *tag = w->lang != RF_EN && json_string_value(json_object_get(m, "name"))
+                          ? rf_json_text(m, "name")
+                          : rf_json_text(m, "tag");
     w_puts(w, "- ");
     if (nm && np)
         w_msg(w, "md.concept.both", 3, (const char *[]){tag, a, b});

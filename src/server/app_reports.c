@@ -161,8 +161,8 @@ static int cmp_concepts(const void *pa, const void *pb)
 }
 
 /* [{"skill", "concept", "missed"}], by skill, most missed first. */
-static rf_status concepts_missed(struct rf_app *a, const struct rf_test *t, json_t **out,
-                                 struct rf_err *err)
+static rf_status concepts_missed(struct rf_app *a, const struct rf_test *t, enum rf_lang lang,
+                                 json_t **out, struct rf_err *err)
 {
     int64_t id = t->id;
     json_t *state = t->state ? json_loads(t->state, 0, NULL) : NULL;
@@ -184,8 +184,11 @@ static rf_status concepts_missed(struct rf_app *a, const struct rf_test *t, json
         char skill[256];
         size_t ls = strcspn(v[k].key, "\t");
         snprintf(skill, sizeof skill, "%.*s", (int)ls, v[k].key);
-        if (json_array_append_new(arr, json_pack("{s:s,s:s,s:I}", "skill", skill, "concept",
-                                                 v[k].key + ls + 1, "missed", v[k].missed)))
+        const char *tag = v[k].key + ls + 1;
+        if (json_array_append_new(arr, json_pack("{s:s,s:s,s:s?,s:I}", "skill", skill, "concept",
+                                                 tag, "name",
+                                                 rf_concepts_name(&a->car.concepts, tag, lang),
+                                                 "missed", v[k].missed)))
             rc = rf_err_set(err, RF_ENOMEM, "out of memory");
     }
     free(v);
@@ -238,7 +241,7 @@ rf_status rf_app_test_report_lang(struct rf_app *a, const struct rf_principal *p
         if (rf_app_test_operational(&t)) {
             /* an organization's test: concepts missed, never the questions */
             json_t *cm = NULL;
-            rc = concepts_missed(a, &t, &cm, &e->err);
+            rc = concepts_missed(a, &t, rl, &cm, &e->err);
             if (!rc) {
                 json_object_set_new(report, "concepts_missed", cm);
                 json_object_set_new(report, "answers_withheld", json_true());

@@ -3,12 +3,14 @@
  * the report's message tables (report_text.h) both ways, and reports in both
  * languages. */
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
+#include "careers/concepts.h"
 #include "careers/data.h"
 #include "careers/html_report.h"
 #include "careers/i18n.h"
@@ -31,7 +33,8 @@ Test(i18n, bundled_data_is_fully_japanese)
     size_t n = rf_i18n_lint_dir("data", collect, &b);
     cr_assert_eq(n, 0, "%zu problems:\n%s", n, rf_buf_str(&b));
     static const char *const files[] = {"skills.json",    "roles.json", "learning.json",
-                                        "readiness.json", "team.json",  "interviews.json"};
+                                        "readiness.json", "team.json",  "interviews.json",
+                                        "concepts.json"};
     size_t all = 0;
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         char path[64];
@@ -46,8 +49,56 @@ Test(i18n, bundled_data_is_fully_japanese)
         all += fields;
         json_decref(root);
     }
-    cr_assert_gt(all, 1300, "every prose field counted (%zu)", all);
+    cr_assert_gt(all, 2600, "every prose field counted (%zu)", all);
     rf_buf_cleanup(&b);
+}
+
+/* Every concept tag an item of the bundled bank uses has its name in both
+ * languages (data/concepts.json), so a report in Japanese never shows a bare
+ * English tag. */
+Test(i18n, every_concept_tag_of_the_bank_has_its_names)
+{
+    struct rf_concepts names;
+    struct rf_err err;
+    cr_assert_eq(rf_concepts_load("data/concepts.json", &names, &err), RF_OK, "%s", err.msg);
+    DIR *d = opendir("data/bank");
+    cr_assert_not_null(d);
+    size_t tags = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        size_t l = strlen(e->d_name);
+        if (l < 6 || strcmp(e->d_name + l - 5, ".json") != 0)
+            continue;
+        char path[512];
+        snprintf(path, sizeof path, "data/bank/%s", e->d_name);
+        json_t *root = json_load_file(path, 0, NULL);
+        cr_assert_not_null(root, "%s", path);
+        const json_t *items = json_is_array(root) ? root : json_object_get(root, "items"), *it;
+        size_t i, j;
+        json_array_foreach(items, i, it)
+        {
+            const json_t *t;
+            json_array_foreach(json_object_get(it, "tags"), j, t)
+            {
+                const char *tag = json_string_value(t);
+                const char *en = rf_concepts_name(&names, tag, RF_EN),
+                           *ja = rf_concepts_name(&names, tag, RF_JA);
+                cr_assert(en && ja && strcmp(en, ja) != 0, "%s: %s: tag '%s' has no names",
+                          path, json_string_value(json_object_get(it, "id")), tag);
+                tags++;
+            }
+        }
+        json_decref(root);
+    }
+    closedir(d);
+    cr_assert_gt(tags, 1000);
+    cr_assert_null(rf_concepts_name(&names, "no_such_concept", RF_JA));
+    cr_assert_str_eq(rf_concepts_name(&names, "overfitting", RF_JA), "過学習");
+    rf_concepts_cleanup(&names);
+    /* a tag listed twice is refused, naming it */
+    const char *twice = "{\"concepts\":[{\"tag\":\"a\",\"name\":\"A\"},{\"tag\":\"a\",\"name\":\"B\"}]}";
+    cr_assert_eq(rf_concepts_load_mem("c.json", twice, strlen(twice), &names, &err), RF_EINVAL);
+    cr_assert(strstr(err.msg, "c.json: tag 'a' is listed twice"), "%s", err.msg);
 }
 
 /* The lint of one file's text: the number of problems, messages in b. */

@@ -760,12 +760,28 @@ Test(tests, a_test_in_japanese)
     cr_assert(strstr(role_ja, "エンジニア") || strstr(role_ja, "サイエンティスト") ||
                   strstr(role_ja, "リサーチャー"),
               "target named in Japanese: %s", role_ja);
+    /* the concepts missed are named in Japanese (data/concepts.json), the tag kept */
+    char concept_ja[256] = "";
+    size_t nmissed = 0, gi, mi;
+    const json_t *g, *m;
+    json_array_foreach(json_object_get(r.json, "gaps"), gi, g)
+        json_array_foreach(json_object_get(g, "missed"), mi, m)
+        {
+            const char *nm = json_string_value(json_object_get(m, "name"));
+            cr_assert(json_string_value(json_object_get(m, "tag")), "a missed concept keeps its tag");
+            cr_assert(nm && japanese(nm), "concept '%s' named '%s'",
+                      json_string_value(json_object_get(m, "tag")), nm ? nm : "(none)");
+            if (!nmissed++)
+                snprintf(concept_ja, sizeof concept_ja, "%s", nm);
+        }
+    cr_assert_gt(nmissed, 0, "half the answers wrong: some concept was missed");
     http_result_free(&r);
     snprintf(path, sizeof path, "/api/tests/%lld/report.html", id);
     cr_assert_eq(client_do(&c, "GET", path, NULL, &r), 0);
     cr_assert_eq(r.status, 200, "%s", r.body);
     cr_assert(strstr(r.body, "<html lang=\"ja\">"), "the report is in the test's language");
     cr_assert(strstr(r.body, "<h2>適合するロール</h2>"));
+    cr_assert(strstr(r.body, concept_ja), "the HTML names the concept '%s'", concept_ja);
     cr_assert_null(strstr(r.body, "Roles that fit"));
     http_result_free(&r);
     /* read in English afterwards: the words English, the questions as asked (marked) */
