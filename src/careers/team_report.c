@@ -204,8 +204,8 @@ static void hire(struct tw *tw, const json_t *doc)
     rf_html_raw(w, "</p><p>");
     const json_t *cl = json_object_get(h, "closes");
     struct rf_buf roles, tasks;
-    rf_buf_init(&roles, 64 * 1024);
-    rf_buf_init(&tasks, 64 * 1024);
+    rf_buf_init(&roles, (size_t)64 * 1024);
+    rf_buf_init(&tasks, (size_t)64 * 1024);
     names_list(&roles, tw->lang, json_object_get(cl, "roles"));
     names_list(&tasks, tw->lang, json_object_get(cl, "tasks"));
     int nr = json_array_size(json_object_get(cl, "roles")) > 0,
@@ -270,7 +270,7 @@ static void owners(struct tw *tw, const json_t *step, const json_t *doc)
     if (!json_array_size(roles))
         return;
     struct rf_buf list, call;
-    rf_buf_init(&list, 64 * 1024);
+    rf_buf_init(&list, (size_t)64 * 1024);
     rf_buf_init(&call, 256);
     size_t i, j;
     const json_t *id, *x;

@@ -92,7 +92,7 @@ static void print_kit(const struct rf_kits *k, const struct rf_role *role,
         else
             say(lang, "kit.round", 3, (const char *[]){a, L(lang, r, name), c});
         struct rf_buf sk;
-        rf_buf_init(&sk, 64 * 1024);
+        rf_buf_init(&sk, (size_t)64 * 1024);
         for (size_t s = 0; s < r->nskills; s++) {
             if (s)
                 (void)rf_report_msg_put(&sk, RF_MSG_TEXT, lang, "list.sep", NULL, 0);

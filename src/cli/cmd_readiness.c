@@ -191,7 +191,7 @@ static void print_text(const struct rf_readiness *r, const struct assessment *as
             const struct rf_readiness_test *t = &r->tests[steps[i]];
             struct rf_buf lv, owners;
             rf_buf_init(&lv, 256);
-            rf_buf_init(&owners, 64 * 1024);
+            rf_buf_init(&owners, (size_t)64 * 1024);
             (void)rf_report_msg_put(&lv, RF_MSG_TEXT, lang, level_key(a->scores[steps[i]]), NULL,
                                     0);
             snprintf(x, sizeof x, "%zu", i + 1);
