@@ -19,6 +19,7 @@
 #include "careers/html_report.h"
 #include "careers/profile.h"
 #include "careers/report.h"
+#include "careers/report_text.h"
 #include "cat/sessfile.h"
 #include "server/app_flow.h"
 #include "server/signals.h"
@@ -315,6 +316,16 @@ rf_status rf_app_test_report_lang(struct rf_app *a, const struct rf_principal *p
                 sig = json_pack("{s:s}", "unavailable",
                                 "the integrity signals could not be read (see the server log)");
             }
+            /* its words in the report's language (the HTML's, from the same table) */
+            const char *key = json_object_get(sig, "unavailable") ? "unavailable" : "note";
+            struct rf_buf nb;
+            rf_buf_init(&nb, (size_t)16 * 1024);
+            if (sig && rl != RF_EN &&
+                rf_report_msg_put(&nb, RF_MSG_TEXT, rl,
+                                  *key == 'u' ? "integrity.unavailable" : "integrity.note", NULL,
+                                  0) == RF_OK)
+                json_object_set_new(sig, key, json_string(rf_buf_str(&nb)));
+            rf_buf_cleanup(&nb);
             json_object_set_new(report, "integrity", sig);
         }
     }

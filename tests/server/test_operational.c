@@ -199,6 +199,29 @@ Test(operational, hundred_invited_tests_disclose_no_key, .timeout = 600)
                 }
                 http_result_free(&r);
             }
+        /* the staff's report in Japanese: the integrity note and the concepts named in it */
+        if (t % 10 == 0) {
+            char path[96];
+            snprintf(path, sizeof path, "/api/tests/%lld/report?lang=ja", id);
+            cr_assert_eq(client_do(&admin, "GET", path, NULL, &r), 0);
+            cr_assert_eq(r.status, 200, "%s: %s", path, r.body);
+            const char *note =
+                json_string_value(json_object_get(json_object_get(r.json, "integrity"), "note"));
+            cr_assert(note && strstr(note, "判定ではありません"), "%s: integrity note '%s'", path,
+                      note ? note : "(none)");
+            size_t k;
+            const json_t *x;
+            json_array_foreach(json_object_get(r.json, "concepts_missed"), k, x)
+            {
+                const char *nm = json_string_value(json_object_get(x, "name"));
+                int ja = 0;
+                for (const char *q = nm; q && *q; q++)
+                    ja |= (unsigned char)*q >= 0xE3;
+                cr_assert(ja, "%s: concept %s named '%s'",
+                          path, json_string_value(json_object_get(x, "concept")), nm ? nm : "");
+            }
+            http_result_free(&r);
+        }
     }
     cr_assert(distinct >= 30, "the tests asked %zu distinct questions", distinct);
     /* what the test shows after an answer no longer tells right from wrong */
