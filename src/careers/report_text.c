@@ -151,6 +151,9 @@ static const struct msg en[] = {
     {"kit.data", "Data: {1}"},
     {"kit.task", "Task: {1}"},
     {"kit.hand_in", "Hand in: {1}"},
+    /* rolefit match (src/cli/cmd_match.c) */
+    {"match.head", "{1}: {2} candidates, best {3}"},
+    {"match.row", "fit {1} ± {2}  measured {3}%  {4}"},
     /* closest roles */
     {"closest.h", "Closest roles"},
     {"closest.nothing", "Nothing measured yet tells the roles apart."},
@@ -548,6 +551,8 @@ static const struct msg ja[] = {
     {"kit.data", "データ：{1}"},
     {"kit.task", "課題：{1}"},
     {"kit.hand_in", "提出物：{1}"},
+    {"match.head", "{1}：候補者 {2}人、上位 {3}人"},
+    {"match.row", "適合度 {1} ± {2}  測定済み {3}%  {4}"},
     /* closest roles */
     {"closest.h", "近いロール"},
     {"closest.nothing", "これまでの測定では、ロールを見分けることはまだできません。"},

@@ -12,17 +12,19 @@
 #include <sys/stat.h>
 
 #include "base/json.h"
+#include "base/lang.h"
 #include "base/mem.h"
 #include "careers/data.h"
 #include "careers/posting.h"
 #include "careers/profile.h"
 #include "careers/rank.h"
+#include "careers/report_text.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 
 static const char usage[] =
     "usage: rolefit match --posting FILE --profiles DIR [--top N] [--json] [--strict]\n"
-    "                     [--data DIR]\n\n"
+    "                     [--lang en|ja] [--data DIR]\n\n"
     "Ranks the skill profiles DIR/*.json against the posting FILE with the role-fit\n"
     "arithmetic: each requirement's probability of being met (an OR-group is met by any\n"
     "of its skills), averaged with the posting's positional weights. Each candidate gets\n"
@@ -38,6 +40,8 @@ static const char usage[] =
     "  --posting FILE  the job posting (Markdown or text, English or Japanese)\n"
     "  --profiles DIR  folder of profiles (docs/profile-format.md)\n"
     "  --top N         show the best N (default 10)\n"
+    "  --lang L        the output's language: en (default) or ja (the words and each\n"
+    "                  one-line reason; the posting's labels and the numbers stay)\n"
     "  --json          print JSON instead of text (skipped files listed with their errors)\n"
     "  --strict        stop at the first bad profile instead of skipping it\n"
     "  --data DIR      folder with skills.json and skill_aliases.json (default data)\n";
@@ -183,7 +187,8 @@ static void mark_duplicates(struct cand *cands, size_t n, const struct cand **v)
 }
 
 static rf_status print_json(const struct rf_parsed_posting *post, const struct cand *cands,
-                            size_t ncand, size_t nfiles, size_t shown, struct rf_err *err)
+                            size_t ncand, size_t nfiles, size_t shown, enum rf_lang lang,
+                            struct rf_err *err)
 {
     char reason[512];
     json_t *ranked = json_array(), *skipped = json_array();
@@ -191,7 +196,7 @@ static rf_status print_json(const struct rf_parsed_posting *post, const struct c
                           "candidates", (json_int_t)ncand, "ranked", ranked, "skipped", skipped);
     for (size_t i = 0; j && i < shown; i++) {
         const struct cand *k = &cands[i];
-        rf_posting_reason(post, k->p, k->measured, reason, sizeof reason);
+        rf_posting_reason_lang(post, k->p, k->measured, lang, reason, sizeof reason);
         json_t *reqs = json_array();
         for (size_t r = 0; reqs && r < post->nreqs; r++)
             json_array_append_new(reqs, json_pack("{sssfsb}", "label", post->reqs[r].label, "p",
@@ -213,29 +218,48 @@ static rf_status print_json(const struct rf_parsed_posting *post, const struct c
     return RF_OK;
 }
 
-static void print_text(const struct rf_parsed_posting *post, const struct cand *cands,
-                       size_t ncand, size_t shown)
+/* The message key of lang with args, printed (report tables, "match.*"). */
+static void say(enum rf_lang lang, const char *key, size_t n, const char *const *args)
 {
-    char reason[512];
-    printf("%s: %zu candidates, best %zu\n\n", post->title, ncand, shown);
+    struct rf_buf b;
+    rf_buf_init(&b, (size_t)64 * 1024);
+    if (rf_report_msg_put(&b, RF_MSG_TEXT, lang, key, args, n) == RF_OK)
+        fputs(rf_buf_str(&b), stdout);
+    rf_buf_cleanup(&b);
+}
+
+static void print_text(const struct rf_parsed_posting *post, const struct cand *cands,
+                       size_t ncand, size_t shown, enum rf_lang lang)
+{
+    char reason[512], a[32], b[32], c[32];
+    snprintf(a, sizeof a, "%zu", ncand);
+    snprintf(b, sizeof b, "%zu", shown);
+    say(lang, "match.head", 3, (const char *[]){post->title, a, b});
+    printf("\n\n");
     for (size_t i = 0; i < shown; i++) {
         const struct cand *k = &cands[i];
-        rf_posting_reason(post, k->p, k->measured, reason, sizeof reason);
+        rf_posting_reason_lang(post, k->p, k->measured, lang, reason, sizeof reason);
         /* the name column is 24 bytes wide; a person in several files shows its file */
         int w = k->dup ? printf("%3zu. %s (%s)", i + 1, who(k), base_name(k->file))
                        : printf("%3zu. %s", i + 1, who(k));
-        printf("%*s fit %.2f ± %.2f  measured %3.0f%%  %s\n", w < 29 ? 29 - w : 0, "", k->fit.fit,
-               k->fit.sd, 100 * k->fit.measured, reason);
+        printf("%*s ", w < 29 ? 29 - w : 0, "");
+        snprintf(a, sizeof a, "%.2f", k->fit.fit);
+        snprintf(b, sizeof b, "%.2f", k->fit.sd);
+        snprintf(c, sizeof c, "%3.0f", 100 * k->fit.measured);
+        say(lang, "match.row", 4, (const char *[]){a, b, c, reason});
+        printf("\n");
     }
 }
 
 int rf_cmd_match(int argc, char **argv)
 {
-    const char *cmd = "match", *data = rf_cli_default_path("data"), *posting = NULL, *dir = NULL, *top_s = NULL;
+    const char *cmd = "match", *data = rf_cli_default_path("data"), *posting = NULL, *dir = NULL,
+               *top_s = NULL, *lang = "en";
     int json = 0, strict = 0, help = 0;
     struct rf_cli_opt opts[] = {{"posting", 1, &posting, NULL}, {"profiles", 1, &dir, NULL},
                                 {"top", 1, &top_s, NULL},       {"json", 0, NULL, &json},
-                                {"strict", 0, NULL, &strict},   {"data", 1, &data, NULL}};
+                                {"strict", 0, NULL, &strict},   {"data", 1, &data, NULL},
+                                {"lang", 1, &lang, NULL}};
     const char *pos[1];
     size_t npos, top = 10;
     int ec = rf_cli_parse(cmd, argc, argv, opts, sizeof opts / sizeof opts[0], pos, 0, &npos,
@@ -246,6 +270,9 @@ int rf_cmd_match(int argc, char **argv)
         fputs(usage, stdout);
         return RF_EXIT_OK;
     }
+    enum rf_lang rl;
+    if (rf_lang_parse(lang, &rl))
+        return rf_cli_usage_error(cmd, "--lang: unknown language '%s' (%s)", lang, RF_LANG_CODES);
     if (!posting)
         return rf_cli_usage_error(cmd, "--posting is required (see 'rolefit match --help')");
     if (!dir)
@@ -316,9 +343,9 @@ int rf_cmd_match(int argc, char **argv)
     qsort(cands, nfiles, sizeof *cands, by_fit);
     size_t shown = ncand < top ? ncand : top;
     if (json)
-        rc = print_json(&post, cands, ncand, nfiles, shown, &err);
+        rc = print_json(&post, cands, ncand, nfiles, shown, rl, &err);
     else
-        print_text(&post, cands, ncand, shown);
+        print_text(&post, cands, ncand, shown, rl);
     if (!rc && ncand < nfiles)
         fprintf(stderr, "rolefit match: skipped %zu of %zu profiles\n", nfiles - ncand, nfiles);
 out:

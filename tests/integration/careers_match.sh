@@ -49,6 +49,14 @@ echo "$out" | sed -n 5p | grep -q "^  3\. alice .*gap: Python (0.00); not measur
 expect "match top 1" 0 "best 1" $RF match --posting $P/mle_en.md --profiles "$TMP/pool" --top 1
 expect "match json" 0 '"reason": "meets ' $RF match --posting $P/mle_en.md --profiles "$TMP/pool" --json
 expect "match ja posting" 0 "3 candidates" $RF match --posting $P/ds_ja.md --profiles "$TMP/pool"
+# in the recruiter's language (issue 16): the same ranking and figures, Japanese words and reasons
+expect "match in Japanese" 0 "：候補者 3人、上位 3人" $RF match --posting $P/ds_ja.md --profiles "$TMP/pool" --lang ja
+expect "match ja reason" 0 "適合度 [0-9.]+ ± [0-9.]+  測定済み +[0-9]+%  (充足：|確信をもって)" $RF match --posting $P/mle_en.md --profiles "$TMP/pool" --lang ja
+en=$($RF match --posting $P/mle_en.md --profiles "$TMP/pool" --json | grep -E '"(rank|person|fit|sd)"' | md5sum)
+ja=$($RF match --posting $P/mle_en.md --profiles "$TMP/pool" --json --lang ja | grep -E '"(rank|person|fit|sd)"' | md5sum)
+[ "$en" = "$ja" ] && ok || bad "the ranking differs between languages"
+$RF match --posting $P/mle_en.md --profiles "$TMP/pool" --lang ja | grep -qE "meets|gap:|not measured|candidates" && bad "English words in the Japanese ranking" || ok
+expect_oneline "match unknown language" 2 "--lang: unknown language 'fr'" $RF match --posting $P/mle_en.md --profiles "$TMP/pool" --lang fr
 
 # A bad profile is skipped with a warning naming it; the others are still ranked; exit 1.
 cp $D/bad_se.json "$TMP/pool/"
