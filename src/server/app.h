@@ -125,7 +125,8 @@ json_t *rf_app_me(struct rf_app *a, const struct rf_principal *p);
  * the staff's views when a request names none (reports, teams, rankings):
  * {"lang": "en" | "ja"}; the reply is {"lang"}. Kept in the store's settings
  * (key "user_lang:ID", so it moves with db export and import). RF_EPERM
- * unless signed in as a recruiter or admin; another language: RF_EINVAL
+ * unless signed in with an account (admin, recruiter or interviewer);
+ * another language: RF_EINVAL
  * naming "lang". */
 rf_status rf_app_me_lang(struct rf_app *a, const struct rf_principal *p, const json_t *req,
                          json_t **out, struct rf_app_error *e);

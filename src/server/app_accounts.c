@@ -223,9 +223,9 @@ rf_status rf_app_view_lang(struct rf_app *a, const struct rf_principal *p, const
 rf_status rf_app_me_lang(struct rf_app *a, const struct rf_principal *p, const json_t *req,
                          json_t **out, struct rf_app_error *e)
 {
-    if (!rf_app_is_staff(p))
+    if (!p->user_id) /* any account: admin, recruiter or interviewer */
         return rf_app_fail(e, RF_EPERM, NULL,
-                           "sign in as a recruiter or admin to keep a language with the account");
+                           "sign in with a staff account to keep a language with the account");
     const char *code;
     enum rf_lang l;
     rf_status rc = rf_app_req_string(req, "lang", 8, &code, e);
