@@ -168,7 +168,7 @@ static double rank_time(struct rf_app *a, const struct rf_principal *p, int64_t 
         struct rf_app_error e = {{0}, NULL};
         json_t *out = NULL;
         double t0 = now();
-        if (rf_app_posting_ranking(a, p, posting, scope, NULL, &out, &e))
+        if (rf_app_posting_ranking(a, p, posting, scope, NULL, NULL, &out, &e))
             die("ranking", &e.err);
         double t = now() - t0;
         best = t < best ? t : best;
