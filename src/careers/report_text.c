@@ -104,6 +104,8 @@ static const struct msg en[] = {
     {"tr.hire.h", "Hire next"},
     {"tr.hire.none", "No single hire at a deployment role's levels raises the coverage."},
     {"tr.hire.gain", "*{1}*: mean role coverage {2} points."},
+    {"tr.hire.p_best", "Chance it is the hire that raises coverage most, given what the members' "
+                       "tests leave uncertain: {1}%."},
     {"tr.hire.closes_rt", "It closes: {1}; tasks raised: {2}."},
     {"tr.hire.closes_r", "It closes: {1}; tasks raised: none."},
     {"tr.hire.closes_t", "It closes: no role gap; tasks raised: {1}."},
@@ -507,6 +509,7 @@ static const struct msg ja[] = {
     {"tr.hire.h", "次の採用"},
     {"tr.hire.none", "運用に必要な職種のレベルで1人を採用しても、カバー率は上がりません。"},
     {"tr.hire.gain", "*{1}*：職種の平均カバー率 {2} ポイント。"},
+    {"tr.hire.p_best", "メンバーのテスト結果に残る不確かさを踏まえて、この採用がカバー率を最も上げる確率：{1}%。"},
     {"tr.hire.closes_rt", "解消される不足：{1}。カバー率が上がるタスク：{2}。"},
     {"tr.hire.closes_r", "解消される不足：{1}。カバー率が上がるタスクはありません。"},
     {"tr.hire.closes_t", "解消される職種の不足はありません。カバー率が上がるタスク：{1}。"},

@@ -172,6 +172,61 @@ static int by_value(const void *x, const void *y)
     return (a->role > b->role) - (a->role < b->role);
 }
 
+static int by_chance(const void *x, const void *y)
+{
+    const struct rf_team_hire *a = x, *b = y;
+    if (fabs(a->p_best - b->p_best) > 1e-12)
+        return a->p_best < b->p_best ? 1 : -1;
+    return by_value(x, y);
+}
+
+void rf_team_hire_chances(const struct rf_careers *c, const struct rf_team_spec *s,
+                          const uint64_t *draws, size_t nm, struct rf_team_hire *out)
+{
+    size_t nr = c->roles.n;
+    if (nr > 64 || s->nroles > 64 || s->ntasks > 64)
+        return;
+    uint64_t hm[64], car[64], dep = 0;
+    size_t count[64];
+    for (size_t i = 0; i < s->nroles; i++) {
+        dep |= (uint64_t)1 << s->roles[i];
+        hm[i] = 0;
+        count[i] = 0;
+        for (size_t r = 0; r < nr; r++)
+            hm[i] |= (uint64_t)rf_team_hire_meets(&c->roles.roles[out[i].role],
+                                                  &c->roles.roles[r])
+                     << r;
+    }
+    for (size_t k = 0; k < s->ntasks; k++) {
+        car[k] = 0;
+        for (size_t r = 0; r < nr; r++)
+            car[k] |= (uint64_t)(c->roles.roles[r].task_weights[s->tasks[k]] >= s->task_weight)
+                      << r;
+    }
+    double per_task = 1.0 / (double)(s->ntasks + 1), val[64];
+    for (size_t d = 0; d < RF_TEAM_DRAWS; d++) {
+        uint64_t cov = 0;
+        for (size_t m = 0; m < nm; m++)
+            cov |= draws[m * RF_TEAM_DRAWS + d];
+        double best = 0;
+        for (size_t i = 0; i < s->nroles; i++) {
+            double v = (double)__builtin_popcountll(hm[i] & dep & ~cov);
+            for (size_t k = 0; k < s->ntasks; k++)
+                if ((hm[i] & car[k]) && !(cov & car[k]))
+                    v += per_task;
+            val[i] = v;
+            if (v > best)
+                best = v;
+        }
+        for (size_t i = 0; i < s->nroles; i++)
+            count[i] += val[i] > best - 1e-9;
+    }
+    for (size_t i = 0; i < s->nroles; i++)
+        out[i].p_best = (double)count[i] / RF_TEAM_DRAWS;
+    sort_spec = s;
+    qsort(out, s->nroles, sizeof *out, by_chance);
+}
+
 rf_status rf_team_next_hires(const struct rf_careers *c, const struct rf_team_spec *s,
                              const double *pm, const double *pt, size_t nm,
                              struct rf_team_hire *out, struct rf_err *err)
@@ -250,6 +305,7 @@ void rf_team_view_cleanup(struct rf_team_view *v)
     free(v->role_unmeasured);
     free(v->task_unmeasured);
     free(v->hires);
+    free(v->draws);
     memset(v, 0, sizeof *v);
 }
 
@@ -463,9 +519,12 @@ rf_status rf_team_view_build(const struct rf_careers *c, const struct rf_team_sp
         !(v->task_unmeasured = rf_calloc_array(nt, sizeof *v->task_unmeasured)) ||
         !(v->hires = rf_calloc_array(s->nroles, sizeof *v->hires)))
         rc = rf_err_set(err, RF_ENOMEM, "team: out of memory");
-    for (size_t m = 0; !rc && m < nm; m++)
-        rc = rf_team_member_probs(c, s, &prof[m], v->pm + m * nr, v->measured + m * nr,
-                                  v->unknown + m * nr, v->pt + m * nt, err);
+    if (!rc && !(v->draws = rf_calloc_array(k * RF_TEAM_DRAWS, sizeof *v->draws)))
+        rc = rf_err_set(err, RF_ENOMEM, "team: out of memory");
+    for (size_t m = 0; !rc && m < nm; m++) /* member m's draws: stream m of a fixed seed */
+        rc = rf_team_member_draws(c, s, &prof[m], v->pm + m * nr, v->measured + m * nr,
+                                  v->unknown + m * nr, v->pt + m * nt,
+                                  RF_TEAM_DRAW_SEED + m, v->draws + m * RF_TEAM_DRAWS, err);
     for (size_t r = 0; !rc && r < nr; r++) {
         int some = 0;
         for (size_t m = 0; m < nm; m++)
@@ -482,6 +541,8 @@ rf_status rf_team_view_build(const struct rf_careers *c, const struct rf_team_sp
     if (!rc) {
         rf_team_coverage(c, s, v->pm, v->pt, nm, (size_t)-1, v->role_cov, v->task_cov);
         rc = rf_team_next_hires(c, s, v->pm, v->pt, nm, v->hires, err);
+        if (!rc)
+            rf_team_hire_chances(c, s, v->draws, nm, v->hires);
     }
     if (!rc)
         rc = intervals(c, s, v, err);
@@ -594,10 +655,11 @@ json_t *rf_team_view_json_lang(const struct rf_careers *c, const struct rf_team_
     }
     for (size_t i = 0; i < s->nroles; i++) {
         size_t h = v->hires[i].role;
-        json_array_append_new(hires, json_pack("{sssssfsfso}", "role", c->roles.roles[h].id,
+        json_array_append_new(hires, json_pack("{sssssfsfsfso}", "role", c->roles.roles[h].id,
                                                "name", role_name(c, h, lang), "gain",
                                                v->hires[i].gain, "task_gain",
-                                               v->hires[i].task_gain, "closes",
+                                               v->hires[i].task_gain, "p_best",
+                                               v->hires[i].p_best, "closes",
                                                closes_json(c, s, v, h, lang)));
     }
     return o;

@@ -42,6 +42,7 @@
 #define RF_CAREERS_TEAM_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/err.h"
 #include "base/lang.h"
@@ -81,6 +82,23 @@ rf_status rf_team_member_probs(const struct rf_careers *c, const struct rf_team_
                                const struct rf_profile *p, double *prob, int *measured,
                                double *unknown, double *task, struct rf_err *err);
 
+/* Draws of each member's skills behind the next hire's chance of being the
+ * best (rf_team_hire_chances). */
+#define RF_TEAM_DRAWS 1024
+/* The view draws member m from stream RF_TEAM_DRAW_SEED + m: the same
+ * profiles give the same view. */
+#define RF_TEAM_DRAW_SEED 0x7465616d18ULL
+
+/* rf_team_member_probs, and into draws[RF_TEAM_DRAWS] the roles (bit r of
+ * the careers roles) the member meets in each of RF_TEAM_DRAWS draws of
+ * their skills from the profile's model given the answers (seeded by seed:
+ * the same profile and seed give the same draws). RF_EINVAL (more than 64
+ * roles, or as rf_team_member_probs), RF_ENOMEM. */
+rf_status rf_team_member_draws(const struct rf_careers *c, const struct rf_team_spec *s,
+                               const struct rf_profile *p, double *prob, int *measured,
+                               double *unknown, double *task, uint64_t seed, uint64_t *draws,
+                               struct rf_err *err);
+
 /* Coverage from the members' role probabilities pm[m * nroles_all + r] and
  * task probabilities pt[m * ntasks_all + t] (NULL: each member's best
  * carrying role, rf_team_member_task, exact for rows of 0 and 1):
@@ -107,6 +125,7 @@ struct rf_team_hire {
     size_t role;       /* index into the careers roles */
     double gain;       /* rise of the mean deployment-role coverage */
     double task_gain;  /* rise of the summed task coverage */
+    double p_best;     /* the chance it is among the best hires (rf_team_hire_chances) */
 };
 
 /* What hire h is worth: the covered deployment roles it adds (expected),
@@ -121,6 +140,18 @@ double rf_team_hire_value(const struct rf_team_spec *s, const struct rf_team_hir
 rf_status rf_team_next_hires(const struct rf_careers *c, const struct rf_team_spec *s,
                              const double *pm, const double *pt, size_t nm,
                              struct rf_team_hire *out, struct rf_err *err);
+
+/* The chance of each hire of out[s->nroles] (as rf_team_next_hires gives
+ * them) to be among the best, by the value on the truth (rf_team_hire_value
+ * on whether each member meets each role): over RF_TEAM_DRAWS joint draws
+ * of the members (draws[m * RF_TEAM_DRAWS + d], rf_team_member_draws; one
+ * member's roles drawn together, members independently), the share in
+ * which the hire's realized value is the largest (ties: every hire of the
+ * largest value counts). Reorders out by that chance, then by value, then
+ * in file order: the suggestion is the hire most likely to be the best
+ * (docs/careers.md, "Next hire"). */
+void rf_team_hire_chances(const struct rf_careers *c, const struct rf_team_spec *s,
+                          const uint64_t *draws, size_t nm, struct rf_team_hire *out);
 
 /* Mean coverage over the spec's deployment roles. */
 double rf_team_score(const struct rf_team_spec *s, const double *role_cov);
@@ -139,6 +170,7 @@ struct rf_team_view {
     int *task_unmeasured;        /* owned, per taxonomy task: members, none measured on a
                                     role that carries it */
     struct rf_team_hire *hires;  /* owned: every deployment role as the next hire, best first */
+    uint64_t *draws;             /* owned: nm x RF_TEAM_DRAWS, rf_team_member_draws */
 };
 
 /* Builds the view of nm members with profiles prof[nm] (nm may be 0).
@@ -164,7 +196,7 @@ const char *rf_team_call(double lo, double hi, int unmeasured);
  * lifecycle task its coverage, "interval", "call", "measured" and "single_point" (the
  * member's name, or null); "score" (mean role coverage); "hires", every
  * deployment role as the next hire, best first, with its "gain",
- * "task_gain" and what it "closes": the deployment roles it meets that the
+ * "task_gain", "p_best" (its chance of being the best hire) and what it "closes": the deployment roles it meets that the
  * team does not cover (not called "covered") and the lifecycle tasks whose
  * coverage it raises. NULL on allocation failure. */
 json_t *rf_team_view_json(const struct rf_careers *c, const struct rf_team_spec *s,

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "base/mem.h"
+#include "base/rng.h"
 #include "irt/hier.h"
 #include "irt/quad.h"
 
@@ -211,10 +212,109 @@ static double any_of(struct member *m, const struct rf_roles *roles, const size_
  * lower bound max_r p_mr (2^n joint tails per member and task). */
 #define MAX_EXACT_CARRIERS 10
 
-/* rf_team_member_probs over roles (their taxonomy); s and task may be NULL. */
+/* Fills draws[RF_TEAM_DRAWS]: in each, the roles (bit r) the member meets
+ * in one draw of their skills from the model given the answers: a cell
+ * (component, g node) by its posterior weight, then each skill, independent
+ * given the cell, as one uniform u_k: it clears cut t when u_k is below
+ * P(theta_k >= t | cell) (a skill outside the model: below its own tail),
+ * so that one draw's calls at two cuts of a skill agree. */
+static rf_status draw_roles(struct member *m, const struct rf_roles *roles, uint64_t seed,
+                            uint64_t *draws, struct rf_err *err)
+{
+    const struct rf_taxonomy *tax = m->tax;
+    size_t nreq = 0;
+    for (size_t r = 0; r < roles->n; r++)
+        for (size_t k = 0; k < roles->roles[r].nreqs; k++)
+            nreq += roles->roles[r].reqs[k].core != 0;
+    size_t ns = tax->nskills ? tax->nskills : 1, nc = m->ncells ? m->ncells : 1;
+    const double **tab = rf_calloc_array(nreq ? nreq : 1, sizeof *tab);
+    double *fixed = rf_calloc_array(nreq ? nreq : 1, sizeof *fixed);
+    double *cum = rf_calloc_array(nc, sizeof *cum), *u = rf_calloc_array(ns, sizeof *u);
+    size_t *used = rf_calloc_array(ns, sizeof *used), nused = 0;
+    size_t *skill = rf_calloc_array(nreq ? nreq : 1, sizeof *skill);
+    size_t *end = rf_calloc_array(roles->n ? roles->n : 1, sizeof *end);
+    size_t *ncore = rf_calloc_array(roles->n ? roles->n : 1, sizeof *ncore);
+    rf_status rc = RF_OK;
+    if (!tab || !fixed || !cum || !u || !used || !skill || !end || !ncore)
+        rc = rf_err_set(err, RF_ENOMEM, "team: out of memory");
+    for (size_t k = 0; !rc && k < tax->nskills; k++) { /* the skills some core requirement reads */
+        int core = 0;
+        for (size_t r = 0; r < roles->n && !core; r++)
+            for (size_t i = 0; i < roles->roles[r].nreqs && !core; i++)
+                core = roles->roles[r].reqs[i].core && roles->roles[r].reqs[i].skill == k;
+        if (core)
+            used[nused++] = k;
+    }
+    /* each core requirement: the model's per-cell tails, or a fixed tail */
+    for (size_t r = 0, i = 0; !rc && r < roles->n; r++)
+        for (size_t k = 0; k < roles->roles[r].nreqs; k++) {
+            const struct rf_role_req *q = &roles->roles[r].reqs[k];
+            if (!q->core)
+                continue;
+            const struct rf_profile_skill *sk = m->have[q->skill];
+            size_t j = m->idx[q->skill];
+            if (m->st && j != SIZE_MAX && (j < m->nown || !sk)) {
+                if (!(tab[i] = tails_of(m, j, q->cut)))
+                    rc = rf_err_set(err, RF_ENOMEM, "team: out of memory");
+            } else {
+                fixed[i] = rf_profile_tail(m->p, sk, q->cut);
+            }
+            skill[i++] = q->skill;
+            ncore[r]++;
+            end[r] = i;
+        }
+    double total = 0;
+    for (size_t i = 0; !rc && i < m->ncells; i++)
+        cum[i] = total += m->w[i];
+    struct rf_rng g;
+    rf_rng_seed(&g, seed);
+    for (size_t d = 0; !rc && d < RF_TEAM_DRAWS; d++) {
+        size_t cell = 0;
+        if (m->ncells) { /* the first cell whose cumulative weight passes the uniform */
+            double x = rf_rng_uniform(&g) * total;
+            size_t lo = 0, hi = m->ncells - 1;
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (cum[mid] > x)
+                    hi = mid;
+                else
+                    lo = mid + 1;
+            }
+            cell = lo;
+        }
+        /* 32 random bits a skill (two from each 64): the tails are compared
+         * to within 2^-32 */
+        for (size_t i = 0; i < nused; i += 2) {
+            uint64_t b = rf_rng_next(&g);
+            u[used[i]] = (double)(b >> 32) * 0x1p-32;
+            if (i + 1 < nused)
+                u[used[i + 1]] = (double)(b & 0xffffffffu) * 0x1p-32;
+        }
+        uint64_t met = 0;
+        for (size_t r = 0; r < roles->n; r++) {
+            size_t i = end[r] - ncore[r], e = end[r]; /* role r's core requirements */
+            while (i < e && u[skill[i]] < (tab[i] ? tab[i][cell] : fixed[i]))
+                i++;
+            met |= (uint64_t)(i == e) << r;
+        }
+        draws[d] = met;
+    }
+    free(tab);
+    free(fixed);
+    free(cum);
+    free(u);
+    free(used);
+    free(skill);
+    free(end);
+    free(ncore);
+    return rc;
+}
+
+/* rf_team_member_probs over roles (their taxonomy); s, task and draws may be
+ * NULL. */
 static rf_status probs(const struct rf_roles *roles, const struct rf_team_spec *s,
                        const struct rf_profile *p, double *prob, int *measured, double *unknown,
-                       double *task, struct rf_err *err)
+                       double *task, uint64_t seed, uint64_t *draws, struct rf_err *err)
 {
     const struct rf_taxonomy *tax = roles->tax;
     size_t ns = tax->nskills ? tax->nskills : 1;
@@ -274,6 +374,8 @@ static rf_status probs(const struct rf_roles *roles, const struct rf_team_spec *
                     task[t] = prob[r];
         task[t] = !listed ? 0 : over ? task[t] : any_of(&m, roles, car, n, need, cut);
     }
+    if (!rc && draws && roles->n <= 64)
+        rc = draw_roles(&m, roles, seed, draws, err);
     if (!rc && m.oom)
         rc = rf_err_set(err, RF_ENOMEM, "team: out of memory");
     for (size_t i = 0; i < m.ncache; i++)
@@ -294,12 +396,23 @@ rf_status rf_team_member_roles(const struct rf_profile *p, const struct rf_roles
                                double *prob, int *measured, double *unknown,
                                struct rf_err *err)
 {
-    return probs(roles, NULL, p, prob, measured, unknown, NULL, err);
+    return probs(roles, NULL, p, prob, measured, unknown, NULL, 0, NULL, err);
 }
 
 rf_status rf_team_member_probs(const struct rf_careers *c, const struct rf_team_spec *s,
                                const struct rf_profile *p, double *prob, int *measured,
                                double *unknown, double *task, struct rf_err *err)
 {
-    return probs(&c->roles, s, p, prob, measured, unknown, task, err);
+    return probs(&c->roles, s, p, prob, measured, unknown, task, 0, NULL, err);
+}
+
+rf_status rf_team_member_draws(const struct rf_careers *c, const struct rf_team_spec *s,
+                               const struct rf_profile *p, double *prob, int *measured,
+                               double *unknown, double *task, uint64_t seed, uint64_t *draws,
+                               struct rf_err *err)
+{
+    if (c->roles.n > 64)
+        return rf_err_set(err, RF_EINVAL, "team: at most 64 roles are drawn, not %zu",
+                          c->roles.n);
+    return probs(&c->roles, s, p, prob, measured, unknown, task, seed, draws, err);
 }

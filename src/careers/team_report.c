@@ -202,6 +202,13 @@ static void hire(struct tw *tw, const json_t *doc)
     snprintf(gain, sizeof gain, "%+.0f", 100 * rf_json_num(h, "gain"));
     msg(tw, "tr.hire.gain", 2, (const char *[]){rf_json_text(h, "name"), gain});
     rf_html_raw(w, "</p><p>");
+    if (json_is_number(json_object_get(h, "p_best"))) {
+        char pb[32];
+        snprintf(pb, sizeof pb, "%.0f", 100 * rf_json_num(h, "p_best"));
+        rf_html_raw(w, "<span class=\"muted\">");
+        msg(tw, "tr.hire.p_best", 1, (const char *[]){pb});
+        rf_html_raw(w, "</span></p><p>");
+    }
     const json_t *cl = json_object_get(h, "closes");
     struct rf_buf roles, tasks;
     rf_buf_init(&roles, (size_t)64 * 1024);

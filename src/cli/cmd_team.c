@@ -100,7 +100,8 @@ static void print_text(const struct team *t)
         printf("\nNo single hire at a deployment role's levels raises the coverage.\n");
         return;
     }
-    printf("\nHire next: %s (mean coverage %+.2f)\n", c->roles.roles[h->role].name, h->gain);
+    printf("\nHire next: %s (mean coverage %+.2f; the best hire with probability %.2f)\n",
+           c->roles.roles[h->role].name, h->gain, h->p_best);
     for (size_t i = 1; i < t->spec.nroles && i < 3 && v->hires[i].gain > 0; i++)
         printf("  then: %s (%+.2f)\n", c->roles.roles[v->hires[i].role].name, v->hires[i].gain);
 }
@@ -242,10 +243,11 @@ static int simulate(const struct rf_careers *c, const char *data, const struct s
         goto done;
     }
     if (json) {
-        json_t *j = json_pack("{sIsIsIsIsIsbsfsfsfsfsfsf}", "teams", (json_int_t)r.nteams,
+        json_t *j = json_pack("{sIsIsIsIsIsbsfsfsfsfsfsfsfsf}", "teams", (json_int_t)r.nteams,
                               "members", (json_int_t)r.nmembers, "min_size", (json_int_t)a->min,
                               "max_size", (json_int_t)a->max, "seed", (json_int_t)a->seed, "with_g", a->with_g,
-                              "hire_right", r.hire_right, "hire_right_by_roles",
+                              "hire_right", r.hire_right, "hire_said", r.hire_said,
+                              "hire_by_chance", r.hire_chance, "hire_right_by_roles",
                               r.hire_right_gain, "coverage_said", r.cov_said, "coverage_true",
                               r.cov_true, "coverage_brier", r.cov_brier, "items_per_test",
                               r.len_mean);
@@ -265,7 +267,8 @@ static int simulate(const struct rf_careers *c, const char *data, const struct s
     } else {
         printf("%zu teams of %zu-%zu members (%zu members), seed %llu; each member %s "
                "taking a deployment role's test (%.1f items)%s\n"
-               "  suggested hire among the truly best:           %.3f\n"
+               "  suggested hire among the truly best:           %.3f (stated %.3f; a random "
+               "role %.3f)\n"
                "  ... judged by the roles' coverage alone:       %.3f\n"
                "  coverage of a deployment role, said vs true:   %.3f vs %.3f (Brier %.3f)\n",
                r.nteams, a->min, a->max, r.nmembers, a->seed,
@@ -273,7 +276,8 @@ static int simulate(const struct rf_careers *c, const char *data, const struct s
                : a->members == RF_TEAMSIM_POPULATION ? "a person of the population"
                                                      : "that role's person or one of the population",
                r.len_mean,
-               a->with_g ? "; skills correlate through g" : "", r.hire_right,
+               a->with_g ? "; skills correlate through g" : "", r.hire_right, r.hire_said,
+               r.hire_chance,
                r.hire_right_gain, r.cov_said, r.cov_true, r.cov_brier);
         printf("  calibration, stated → truly so (count), by tenths of the stated value:\n");
         calib_text("role coverage, some member measured on the role", &r.cov[0]);

@@ -18,7 +18,8 @@
 #include "server/roletest.h"
 
 struct per_team {
-    unsigned char right, right_gain;
+    unsigned char right, right_gain, nbest;
+    double said_best; /* the suggestion's stated chance of being the best */
     size_t members, items;
     double said, truth, brier; /* sums over the deployment roles */
 };
@@ -62,6 +63,7 @@ struct work {
     double *truth;               /* [nskills] */
     double *pm, *tm;             /* [RF_TEAMSIM_MAX_SIZE * nroles] */
     int *meas;                   /* [RF_TEAMSIM_MAX_SIZE * nroles] */
+    uint64_t *draws;             /* [RF_TEAMSIM_MAX_SIZE * RF_TEAM_DRAWS] */
     double *pt;                  /* [RF_TEAMSIM_MAX_SIZE * ntasks] */
     double *rc, *tc;             /* coverage scratch */
     struct rf_team_hire *he, *ht;
@@ -140,6 +142,8 @@ static rf_status team(const struct study *st, struct work *w, size_t i, struct c
     rf_rng_substream(&g, o->seed, i);
     size_t nm = o->min_size + (size_t)rf_rng_below(&g, o->max_size - o->min_size + 1);
     struct per_team *pt = &st->pt[i];
+    struct rf_rng dg; /* the product's draws of the members, a stream of their own */
+    rf_rng_substream(&dg, o->seed ^ RF_TEAM_DRAW_SEED, i);
     memset(pt, 0, sizeof *pt);
     pt->members = nm;
     for (size_t m = 0; m < nm; m++) {
@@ -149,8 +153,9 @@ static rf_status team(const struct study *st, struct work *w, size_t i, struct c
         draw_person(c, person ? &c->roles.roles[ri] : NULL, o->with_g, w->truth, &g);
         rf_status rc = take_test(st, w, ri, w->truth, &g, &items, err);
         if (!rc)
-            rc = rf_team_member_probs(c, s, &w->pr, w->pm + m * nr, w->meas + m * nr, NULL,
-                                      w->pt + m * c->tax.ntasks, err);
+            rc = rf_team_member_draws(c, s, &w->pr, w->pm + m * nr, w->meas + m * nr, NULL,
+                                      w->pt + m * c->tax.ntasks, rf_rng_next(&dg),
+                                      w->draws + m * RF_TEAM_DRAWS, err);
         if (rc)
             return rc;
         pt->items += items;
@@ -168,7 +173,11 @@ static rf_status team(const struct study *st, struct work *w, size_t i, struct c
     if ((rc = rf_team_next_hires(c, s, w->pm, w->pt, nm, w->he, err)) ||
         (rc = rf_team_next_hires(c, s, w->tm, NULL, nm, w->ht, err)))
         return rc;
+    rf_team_hire_chances(c, s, w->draws, nm, w->he);
     pt->right = (unsigned char)among_best(s, w->ht, w->he[0].role, 0);
+    pt->said_best = w->he[0].p_best;
+    for (size_t k = 0; k < s->nroles; k++)
+        pt->nbest += among_best(s, w->ht, s->roles[k], 0);
     pt->right_gain = (unsigned char)among_best(s, w->ht, w->he[0].role, 1);
     double *tc = w->tc, *rc_true = w->rc + nr;
     rf_team_coverage(c, s, w->pm, w->pt, nm, (size_t)-1, w->rc, tc);
@@ -199,6 +208,7 @@ static void work_free(struct work *w, size_t nr)
     free(w->pm);
     free(w->tm);
     free(w->meas);
+    free(w->draws);
     free(w->pt);
     free(w->rc);
     free(w->tc);
@@ -221,6 +231,7 @@ static void *worker(void *arg)
         !(w.pm = rf_calloc_array(RF_TEAMSIM_MAX_SIZE * nr, sizeof *w.pm)) ||
         !(w.tm = rf_calloc_array(RF_TEAMSIM_MAX_SIZE * nr, sizeof *w.tm)) ||
         !(w.meas = rf_calloc_array(RF_TEAMSIM_MAX_SIZE * nr, sizeof *w.meas)) ||
+        !(w.draws = rf_calloc_array(RF_TEAMSIM_MAX_SIZE * RF_TEAM_DRAWS, sizeof *w.draws)) ||
         !(w.pt = rf_calloc_array(RF_TEAMSIM_MAX_SIZE * c->tax.ntasks, sizeof *w.pt)) ||
         !(w.rc = rf_calloc_array(2 * nr, sizeof *w.rc)) ||
         !(w.tc = rf_calloc_array(c->tax.ntasks, sizeof *w.tc)) ||
@@ -306,7 +317,7 @@ rf_status rf_teamsim_run(const struct rf_cat_pool *p, const struct rf_rolesim_tr
     }
     if (!rc) {
         size_t right = 0, right_gain = 0, items = 0;
-        double said = 0, truth = 0, brier = 0;
+        double said = 0, truth = 0, brier = 0, said_best = 0, chance = 0;
         for (size_t i = 0; i < o->nteams; i++) {
             right += st.pt[i].right;
             right_gain += st.pt[i].right_gain;
@@ -315,11 +326,15 @@ rf_status rf_teamsim_run(const struct rf_cat_pool *p, const struct rf_rolesim_tr
             said += st.pt[i].said;
             truth += st.pt[i].truth;
             brier += st.pt[i].brier;
+            said_best += st.pt[i].said_best;
+            chance += (double)st.pt[i].nbest / (double)s->nroles;
         }
         double n = (double)o->nteams, cells = n * (double)s->nroles;
         r->nteams = o->nteams;
         r->hire_right = (double)right / n;
         r->hire_right_gain = (double)right_gain / n;
+        r->hire_said = said_best / n;
+        r->hire_chance = chance / n;
         r->cov_said = said / cells;
         r->cov_true = truth / cells;
         r->cov_brier = brier / cells;

@@ -14,7 +14,8 @@
  *
  * The suggestion is right when the suggested role is among the hires that
  * truly raise coverage most (the same order: mean deployment-role coverage,
- * then task coverage). Determinism: team i draws from rf_rng_substream(seed,
+ * then task coverage): a tie counts every tied role as right, and
+ * hire_chance says how often a role drawn at random would be. Determinism: team i draws from rf_rng_substream(seed,
  * i) and results are reduced in team order, whatever the thread count.
  */
 #ifndef RF_SERVER_TEAMSIM_H
@@ -60,6 +61,8 @@ struct rf_teamsim_result {
     size_t nteams, nmembers;
     double hire_right;     /* share of teams whose suggestion is among the truly best */
     double hire_right_gain; /* the same, judged by the coverage of the roles alone */
+    double hire_said;      /* the suggestion's mean stated chance of being the best (p_best) */
+    double hire_chance;    /* hire_right of a deployment role drawn at random: ties' share */
     double cov_said;       /* mean estimated coverage of a deployment role */
     double cov_true;       /* mean true coverage (0 or 1) */
     double cov_brier;      /* mean (estimated - true)^2 over teams and deployment roles */

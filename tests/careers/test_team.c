@@ -5,7 +5,9 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 
+#include "base/rng.h"
 #include "careers/data.h"
 #include "careers/team.h"
 #include "irt/hier.h"
@@ -345,12 +347,12 @@ Test(team, malformed_specs_are_refused_naming_the_field)
 
 Test(team, tasks_break_ties_between_equal_role_gains_only)
 {
-    struct rf_team_hire a = {0, 1.0 / (double)spec.nroles, 0}, b = {1, 1.0 / (double)spec.nroles,
-                                                                     2};
-    struct rf_team_hire big = {2, 2.0 / (double)spec.nroles, 0};
+    struct rf_team_hire a = {0, 1.0 / (double)spec.nroles, 0, 0},
+                        b = {1, 1.0 / (double)spec.nroles, 2, 0};
+    struct rf_team_hire big = {2, 2.0 / (double)spec.nroles, 0, 0};
     cr_assert_gt(rf_team_hire_value(&spec, &b), rf_team_hire_value(&spec, &a), "tasks break ties");
     /* every lifecycle task together is worth less than one more covered role */
-    struct rf_team_hire all = {3, 1.0 / (double)spec.nroles, (double)spec.ntasks};
+    struct rf_team_hire all = {3, 1.0 / (double)spec.nroles, (double)spec.ntasks, 0};
     cr_assert_gt(rf_team_hire_value(&spec, &big), rf_team_hire_value(&spec, &all));
 }
 
@@ -416,4 +418,83 @@ Test(team, coverage_carries_the_interval_of_what_is_unknown)
     rf_team_view_cleanup(&v);
     for (size_t m = 0; m < 14; m++)
         rf_profile_cleanup(&prof[m]);
+}
+
+/* The share of draws with a bit of mask set, against p within 4.5 SEs. */
+static void draws_match(const uint64_t *draws, uint64_t mask, double p, const char *what)
+{
+    size_t n = 0;
+    for (size_t d = 0; d < RF_TEAM_DRAWS; d++)
+        n += (draws[d] & mask) != 0;
+    double f = (double)n / RF_TEAM_DRAWS, se = sqrt(p * (1 - p) / RF_TEAM_DRAWS);
+    cr_assert(fabs(f - p) <= 4.5 * se + 2e-3, "%s: drawn %g, exact %g", what, f, p);
+}
+
+Test(team, a_members_draws_meet_roles_as_often_as_their_probabilities_say)
+{
+    /* a profile without a model (skills outside any model) and one with the
+     * higher-order model (per-cell tails); every role alone, and every task's
+     * carriers together (the exact union: one person's roles drawn jointly) */
+    struct rf_profile prof[2];
+    at_role(&prof[0], "application_engineer", 1.2);
+    with_model(&prof[1], 1.0, 0.7, 1);
+    double p[64], pt[64];
+    uint64_t draws[RF_TEAM_DRAWS], again[RF_TEAM_DRAWS];
+    struct rf_err err;
+    for (size_t i = 0; i < 2; i++) {
+        cr_assert_eq(rf_team_member_draws(&c, &spec, &prof[i], p, NULL, NULL, pt, 7, draws, &err),
+                     RF_OK, "%s", err.msg);
+        for (size_t r = 0; r < c.roles.n; r++)
+            draws_match(draws, (uint64_t)1 << r, p[r], c.roles.roles[r].id);
+        for (size_t k = 0; k < spec.ntasks; k++) {
+            uint64_t car = 0;
+            for (size_t r = 0; r < c.roles.n; r++)
+                if (c.roles.roles[r].task_weights[spec.tasks[k]] >= spec.task_weight)
+                    car |= (uint64_t)1 << r;
+            draws_match(draws, car, pt[spec.tasks[k]], c.tax.tasks[spec.tasks[k]].id);
+        }
+        cr_assert_eq(rf_team_member_draws(&c, &spec, &prof[i], p, NULL, NULL, pt, 7, again, &err),
+                     RF_OK);
+        cr_assert_eq(memcmp(draws, again, sizeof draws), 0, "the same seed, the same draws");
+        rf_profile_cleanup(&prof[i]);
+    }
+}
+
+Test(team, the_hires_chance_counts_the_draws_in_which_it_is_among_the_best)
+{
+    /* three members drawn at random masks: each hire's chance equals the
+     * share of draws in which the next hire computed on those draws' 0/1
+     * rows (the truth's rule) has it among the best */
+    size_t nm = 3, nr = c.roles.n;
+    uint64_t *draws = calloc(nm * RF_TEAM_DRAWS, sizeof *draws);
+    double *rows = calloc(nm * nr, sizeof *rows);
+    struct rf_team_hire h[64], t[64];
+    cr_assert(draws && rows);
+    struct rf_rng g;
+    rf_rng_seed(&g, 3);
+    for (size_t i = 0; i < nm * RF_TEAM_DRAWS; i++) /* each role met with probability 1/4 */
+        draws[i] = rf_rng_next(&g) & rf_rng_next(&g) & (((uint64_t)1 << nr) - 1);
+    size_t count[64] = {0};
+    struct rf_err err;
+    for (size_t d = 0; d < RF_TEAM_DRAWS; d++) {
+        for (size_t m = 0; m < nm; m++)
+            for (size_t r = 0; r < nr; r++)
+                rows[m * nr + r] = (double)(draws[m * RF_TEAM_DRAWS + d] >> r & 1);
+        cr_assert_eq(rf_team_next_hires(&c, &spec, rows, NULL, nm, t, &err), RF_OK);
+        for (size_t i = 0; i < spec.nroles; i++)
+            if (fabs(rf_team_hire_value(&spec, &t[i]) - rf_team_hire_value(&spec, &t[0])) < 1e-9)
+                count[t[i].role]++;
+    }
+    for (size_t r = 0; r < nr; r++)
+        rows[r] = 0.25;
+    cr_assert_eq(rf_team_next_hires(&c, &spec, rows, NULL, 1, h, &err), RF_OK);
+    rf_team_hire_chances(&c, &spec, draws, nm, h);
+    for (size_t i = 0; i < spec.nroles; i++) {
+        cr_assert_float_eq(h[i].p_best, (double)count[h[i].role] / RF_TEAM_DRAWS, 1e-12, "%s",
+                           c.roles.roles[h[i].role].id);
+        if (i)
+            cr_assert_geq(h[i - 1].p_best, h[i].p_best, "most likely the best first");
+    }
+    free(draws);
+    free(rows);
 }

@@ -135,6 +135,9 @@ check(all((x["call"] == "unmeasured") == (not x["measured"]) for x in cov["roles
 check(all(byrole[r]["measured"] for r in ("mlops_engineer", "data_scientist")),
       "the members' own roles are measured")
 hire = cov["hires"][0]
+check(all(0 <= h["p_best"] <= 1 for h in cov["hires"]) and
+      hire["p_best"] == max(h["p_best"] for h in cov["hires"]),
+      "the suggestion is the hire most likely to be the best", [h["p_best"] for h in cov["hires"]])
 check(hire["gain"] > 0 and hire["role"] not in ("mlops_engineer", "data_scientist")
       and hire["closes"]["roles"], "the next hire closes a gap", hire)
 print("team view:", json.dumps({r["role"]: round(r["prob"], 2) for r in cov["roles"]}),

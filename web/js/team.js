@@ -68,6 +68,8 @@ function showCoverage(t) {
   // the DOM's own replaceChildren would write "null" for an absent part
   box.replaceChildren(...[
     el('p', { id: 'hire-next' }, txt('team.hire_gain', { role: el('strong', {}, h.name), points: Math.round(100 * h.gain) })),
+    // the suggestion is the hire most likely to be the best one (docs/careers.md)
+    h.p_best != null ? el('p', { id: 'hire-chance', class: 'muted' }, tr('team.hire_chance', { chance: Math.round(100 * h.p_best) })) : null,
     el('p', {}, h.closes.roles.length
       ? tr(h.closes.tasks.length ? 'team.closes_roles_tasks' : 'team.closes_roles', { roles: h.closes.roles.map((r) => r.name).join(tr('list.sep')), tasks: h.closes.tasks.map((x) => x.name).join(tr('list.sep')) })
       : tr(h.closes.tasks.length ? 'team.closes_tasks' : 'team.closes_none', { tasks: h.closes.tasks.map((x) => x.name).join(tr('list.sep')) })),
