@@ -57,9 +57,8 @@ static rf_status extended_model(const struct rf_profile *p, const struct rf_taxo
         if (idx[k] != SIZE_MAX)
             continue;
         size_t j = sp.nskills++;
-        sp.lambda[j] = has_g && !m->assumed && tax->skills[k].loading_calibrated
-                           ? tax->skills[k].loading
-                           : 0;
+        sp.lambda[j] =
+            has_g && !m->assumed && tax->skills[k].loading_calibrated ? tax->skills[k].loading : 0;
         for (size_t c = 0; c < sp.ncomp; c++) {
             sp.comp[c].mu[j] = 0;
             sp.comp[c].tau[j] = 1;
@@ -412,7 +411,6 @@ rf_status rf_team_member_draws(const struct rf_careers *c, const struct rf_team_
                                struct rf_err *err)
 {
     if (c->roles.n > 64)
-        return rf_err_set(err, RF_EINVAL, "team: at most 64 roles are drawn, not %zu",
-                          c->roles.n);
+        return rf_err_set(err, RF_EINVAL, "team: at most 64 roles are drawn, not %zu", c->roles.n);
     return probs(&c->roles, s, p, prob, measured, unknown, task, seed, draws, err);
 }

@@ -231,7 +231,7 @@ static void *worker(void *arg)
         !(w.pm = rf_calloc_array(RF_TEAMSIM_MAX_SIZE * nr, sizeof *w.pm)) ||
         !(w.tm = rf_calloc_array(RF_TEAMSIM_MAX_SIZE * nr, sizeof *w.tm)) ||
         !(w.meas = rf_calloc_array(RF_TEAMSIM_MAX_SIZE * nr, sizeof *w.meas)) ||
-        !(w.draws = rf_calloc_array(RF_TEAMSIM_MAX_SIZE * RF_TEAM_DRAWS, sizeof *w.draws)) ||
+        !(w.draws = rf_calloc_array((size_t)RF_TEAMSIM_MAX_SIZE * RF_TEAM_DRAWS, sizeof *w.draws)) ||
         !(w.pt = rf_calloc_array(RF_TEAMSIM_MAX_SIZE * c->tax.ntasks, sizeof *w.pt)) ||
         !(w.rc = rf_calloc_array(2 * nr, sizeof *w.rc)) ||
         !(w.tc = rf_calloc_array(c->tax.ntasks, sizeof *w.tc)) ||

@@ -15,8 +15,8 @@
  * The suggestion is right when the suggested role is among the hires that
  * truly raise coverage most (the same order: mean deployment-role coverage,
  * then task coverage): a tie counts every tied role as right, and
- * hire_chance says how often a role drawn at random would be. Determinism: team i draws from rf_rng_substream(seed,
- * i) and results are reduced in team order, whatever the thread count.
+ * hire_chance says how often a role drawn at random would be. Determinism: team i draws from
+ * rf_rng_substream(seed, i) and results are reduced in team order, whatever the thread count.
  */
 #ifndef RF_SERVER_TEAMSIM_H
 #define RF_SERVER_TEAMSIM_H
