@@ -347,7 +347,7 @@ Test(i18n, messages_expand_and_escape)
     cr_assert_eq(
         rf_report_msg_put(&b, RF_MSG_MD, RF_JA, "closest.random", (const char *[]){"3%"}, 1),
         RF_OK);
-    cr_assert(strncmp(rf_buf_str(&b), "**どのロールの回答にも似ていません**。", 10) == 0, "%s",
+    cr_assert(strncmp(rf_buf_str(&b), "**どの職種の解答にも似ていません**。", 10) == 0, "%s",
               rf_buf_str(&b));
     cr_assert(strstr(rf_buf_str(&b), "（3%）"), "%s", rf_buf_str(&b));
     rf_buf_reset(&b);
@@ -460,13 +460,13 @@ Test(i18n, reports_in_both_languages)
     cr_assert(strstr(md, "## 一般的な面接の流れ：機械学習エンジニア"), "%s", md);
     cr_assert(strstr(html, "<html lang=\"ja\">"));
     cr_assert(strstr(rf_buf_str(&he), "<html lang=\"en\">"));
-    cr_assert(strstr(html, "<h2>適合するロール</h2>"));
+    cr_assert(strstr(html, "<h2>適合する職種</h2>"));
     cr_assert(strstr(html, "aria-label=\"スキルプロファイルのグラフ\""));
     cr_assert(strstr(html, ">エキスパート</text>"), "level names over the bands");
     no_english_label(md, "Markdown");
     no_english_label(html, "HTML");
     /* and the English report has no Japanese */
-    cr_assert_null(strstr(rf_buf_str(&me), "ロール"));
+    cr_assert_null(strstr(rf_buf_str(&me), "職種"));
     cr_assert_null(strstr(rf_buf_str(&he), "の"));
     /* numbers formatted the same */
     numbers(rf_buf_str(&me), "## Gaps", &ne);

@@ -321,7 +321,7 @@ Test(posting, reason_never_claims_what_was_not_measured)
     /* the recruiter's language: the same clauses and numbers as whole Japanese
      * messages, the posting's own labels as written */
     rf_posting_reason_lang(&post, pr, m, RF_JA, buf, sizeof buf);
-    cr_assert_str_eq(buf, "充足：Python（1.00）／未測定：statistics、SQL ほか1件");
+    cr_assert_str_eq(buf, "満たしている：Python（1.00）／未測定：statistics、SQL ほか1件");
     /* a short buffer cuts on a character boundary, never inside one */
     for (size_t cap = 1; cap < 40; cap++) {
         char small[40];
@@ -339,7 +339,7 @@ Test(posting, reason_never_claims_what_was_not_measured)
     cr_assert(strstr(buf, "meets no measured requirement") == buf, "%s", buf);
     cr_assert(!strstr(buf, "gap") && !strstr(buf, "(0."), "%s", buf);
     rf_posting_reason_lang(&post, pr, m, RF_JA, buf, sizeof buf);
-    cr_assert_str_eq(buf, "確信をもって充足と言える測定済みの要件はなし／未測定：statistics、SQL ほか2件");
+    cr_assert_str_eq(buf, "確信をもって満たしていると言える測定済みの要件はなし／未測定：statistics、SQL ほか2件");
     rf_profile_cleanup(&none);
     rf_profile_cleanup(&p);
     rf_posting_cleanup(&post);

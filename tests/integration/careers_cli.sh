@@ -40,7 +40,7 @@ expect "report md" 0 "^## Gaps and learning plan: Machine learning engineer" $RF
 expect "report md ja" 0 "^## ギャップと学習計画：機械学習エンジニア" $RF report --profile $D/kenji.json --format md --role ml_engineer --lang ja
 expect "report json ja" 0 '"report_lang": "ja"' $RF report --profile $D/kenji.json --lang ja
 $RF report --profile $D/kenji.json --format html --role ml_engineer --lang ja >"$TMP/ja.html" && ok || bad "report html ja"
-grep -q '<html lang="ja">' "$TMP/ja.html" && grep -q '<h2>適合するロール</h2>' "$TMP/ja.html" && ! grep -q 'Roles that fit' "$TMP/ja.html" && ok || bad "html in Japanese"
+grep -q '<html lang="ja">' "$TMP/ja.html" && grep -q '<h2>適合する職種</h2>' "$TMP/ja.html" && ! grep -q 'Roles that fit' "$TMP/ja.html" && ok || bad "html in Japanese"
 [ "$($RF report --profile $D/kenji.json --format md --role ml_engineer | grep -o '[0-9]\.[0-9][0-9] ± [0-9]\.[0-9][0-9]' | tr '\n' ' ')" = \
   "$($RF report --profile $D/kenji.json --format md --role ml_engineer --lang ja | grep -o '[0-9]\.[0-9][0-9] ± [0-9]\.[0-9][0-9]' | tr '\n' ' ')" ] && ok || bad "numbers the same in both languages"
 expect "report help stays English" 0 "^usage: rolefit report" $RF report --help --lang ja

@@ -51,7 +51,7 @@ expect "match json" 0 '"reason": "meets ' $RF match --posting $P/mle_en.md --pro
 expect "match ja posting" 0 "3 candidates" $RF match --posting $P/ds_ja.md --profiles "$TMP/pool"
 # in the recruiter's language (issue 16): the same ranking and figures, Japanese words and reasons
 expect "match in Japanese" 0 "：候補者 3人、上位 3人" $RF match --posting $P/ds_ja.md --profiles "$TMP/pool" --lang ja
-expect "match ja reason" 0 "適合度 [0-9.]+ ± [0-9.]+  測定済み +[0-9]+%  (充足：|確信をもって)" $RF match --posting $P/mle_en.md --profiles "$TMP/pool" --lang ja
+expect "match ja reason" 0 "適合度 [0-9.]+ ± [0-9.]+  測定済み +[0-9]+%  (満たしている：|確信をもって)" $RF match --posting $P/mle_en.md --profiles "$TMP/pool" --lang ja
 en=$($RF match --posting $P/mle_en.md --profiles "$TMP/pool" --json | grep -E '"(rank|person|fit|sd)"' | md5sum)
 ja=$($RF match --posting $P/mle_en.md --profiles "$TMP/pool" --json --lang ja | grep -E '"(rank|person|fit|sd)"' | md5sum)
 [ "$en" = "$ja" ] && ok || bad "the ranking differs between languages"

@@ -96,7 +96,7 @@ w=lambda s: sum(2 if u.east_asian_width(c) in "WF" else 1 for c in s)
 print(" ".join(str(w(re.match(r"^(  .*?\s+(問題数|\d+))\s", l).group(1))) for l in sys.stdin.read().splitlines()))')
 [ "$ends" = "43 43" ] && ok || bad "profile columns by display width: items column ends at $ends"
 # the terminal's own words in Japanese too; --help stays English
-grep -q "^回答（a〜[a-z]。q で終了）：\|^回答（a〜[a-z] の文字をカンマ区切りで。q で終了）：\|^回答（数値" <<<"$ja" && ok || bad "Japanese prompts: $(grep -m2 '回答' <<<"$ja")"
+grep -q "^解答（a〜[a-z]。q で終了）：\|^解答（a〜[a-z] の文字をカンマ区切りで。q で終了）：\|^解答（数値" <<<"$ja" && ok || bad "Japanese prompts: $(grep -m2 '回答' <<<"$ja")"
 grep -q "^あなたのプロファイル" <<<"$ja" && grep -q "^rolefit assess：最大3問で1スキルを測定します。" <<<"$ja" && ok || bad "Japanese headings"
 grep -qE "your answer|Your profile|of target precision" <<<"$ja" && bad "English left in the Japanese run" || ok
 expect "help stays English" 0 "^usage: rolefit assess" $RF assess --help --lang ja

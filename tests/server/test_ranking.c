@@ -349,8 +349,8 @@ Test(ranking, reasons_in_the_recruiters_language)
         cr_assert(re && rj, "row %zu", i);
         /* each English clause has its Japanese one, in the same order */
         cr_assert_eq(!strncmp(re, "meets ", 6) && strncmp(re, "meets no ", 9),
-                     !strncmp(rj, "充足：", strlen("充足：")), "row %zu: '%s' / '%s'", i, re, rj);
-        const char *pairs[][2] = {{"meets no measured", "確信をもって充足"},
+                     !strncmp(rj, "満たしている：", strlen("満たしている：")), "row %zu: '%s' / '%s'", i, re, rj);
+        const char *pairs[][2] = {{"meets no measured", "確信をもって満たしている"},
                                   {"gap: ", "不足："},
                                   {"not measured: ", "未測定："}};
         for (size_t k = 0; k < 3; k++)

@@ -780,7 +780,7 @@ Test(tests, a_test_in_japanese)
     cr_assert_eq(client_do(&c, "GET", path, NULL, &r), 0);
     cr_assert_eq(r.status, 200, "%s", r.body);
     cr_assert(strstr(r.body, "<html lang=\"ja\">"), "the report is in the test's language");
-    cr_assert(strstr(r.body, "<h2>適合するロール</h2>"));
+    cr_assert(strstr(r.body, "<h2>適合する職種</h2>"));
     cr_assert(strstr(r.body, concept_ja), "the HTML names the concept '%s'", concept_ja);
     cr_assert_null(strstr(r.body, "Roles that fit"));
     http_result_free(&r);
