@@ -1006,6 +1006,69 @@ static void integrity_section(const json_t *r, struct hw *w)
     raw(w, "</table></section>\n");
 }
 
+/* One source's "mean ± SD" cell; "-" when it did not measure the skill. */
+static void mean_sd_cell(struct hw *w, const json_t *x)
+{
+    if (json_is_object(x))
+        fmt(w, "<td>%.2f ± %.2f</td>", json_number_value(json_object_get(x, "mean")),
+            json_number_value(json_object_get(x, "sd")));
+    else
+        raw(w, "<td>-</td>");
+}
+
+/* The interviews' evidence beside the test's (the report JSON's
+ * "interviews", present only in staff reports of a candidate with submitted
+ * scorecards; docs/interviews.md "In the staff report"). */
+static void interviews_section(const json_t *r, struct hw *w)
+{
+    const json_t *g = json_object_get(r, "interviews"), *x;
+    if (!w->staff || !json_is_object(g))
+        return;
+    char n1[32], n2[32], n3[32];
+    raw(w, "<section><h2>");
+    say_msg(w, "ivr.h");
+    raw(w, "</h2><p class=\"sub\">");
+    msg(w, "ivr.sub", 3,
+        (const char *[]){inum(n1, sizeof n1, json_object_get(g, "scorecards")),
+                         inum(n2, sizeof n2, json_object_get(g, "ratings")),
+                         num(n3, sizeof n3, "%.2f",
+                             json_number_value(json_object_get(g, "agree_z")))});
+    raw(w, "</p>\n");
+    json_int_t nd = json_integer_value(json_object_get(g, "disagree"));
+    if (nd > 0) {
+        raw(w, "<p><b>");
+        msg(w, "ivr.disagree_n", 1, (const char *[]){inum(n1, sizeof n1, json_object_get(g, "disagree"))});
+        raw(w, "</b></p>\n");
+    }
+    table_head(w,
+               (const char *[]){"col.skill", "ivr.col.test", "ivr.col.interviews",
+                                "ivr.col.combined", "ivr.col.agree"},
+               5);
+    size_t i;
+    json_array_foreach(json_object_get(g, "skills"), i, x)
+    {
+        raw(w, "<tr><td>");
+        text(w, skill_name(r, rf_json_text(x, "skill")));
+        raw(w, "</td>");
+        mean_sd_cell(w, json_object_get(x, "test"));
+        mean_sd_cell(w, json_object_get(x, "interviews"));
+        mean_sd_cell(w, json_object_get(x, "combined"));
+        const json_t *ag = json_object_get(x, "agree");
+        raw(w, "<td>");
+        if (json_is_true(ag)) {
+            say_msg(w, "ivr.agree");
+        } else if (json_is_false(ag)) {
+            raw(w, "<b>");
+            say_msg(w, "ivr.disagree");
+            raw(w, "</b>");
+        } else {
+            say_msg(w, "ivr.no_test");
+        }
+        raw(w, "</td></tr>\n");
+    }
+    raw(w, "</table></section>\n");
+}
+
 rf_status rf_report_html(const json_t *r, struct rf_buf *out)
 {
     const char *viewer = rf_json_text(r, "viewer");
@@ -1065,6 +1128,7 @@ rf_status rf_report_html(const json_t *r, struct rf_buf *out)
     raw(&w, "</ol></section>\n");
     answers_section(r, &w);
     concepts_section(r, &w);
+    interviews_section(r, &w);
     integrity_section(r, &w);
     raw(&w, "<footer>");
     say_msg(&w, "footer");

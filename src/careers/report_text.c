@@ -330,6 +330,24 @@ static const struct msg en[] = {
     {"concepts.none", "No concept missed."},
     {"concepts.item", "{1}: {2}"},
     {"concepts.item_n", "{1}: {2} ({3} questions)"},
+    /* the interviews' evidence beside the test's (staff) */
+    {"ivr.h", "What the interviews said"},
+    {"ivr.sub",
+     "Per skill, on the test's scale (mean ± SD): what the test said, what the interviewers' "
+     "{1} submitted scorecards said alone ({2} scores, each interviewer's severity calibrated "
+     "over the organization's scorecards), and both together. The test and the interviews "
+     "agree on a skill when their means differ by at most {3} SDs of the difference, so a "
+     "wide estimate on either side is slow to disagree."},
+    {"ivr.disagree_n",
+     "The test and the interviews disagree on {1} skill(s): read the scorecards' evidence "
+     "notes before relying on either."},
+    {"ivr.col.test", "Test"},
+    {"ivr.col.interviews", "Interviews"},
+    {"ivr.col.combined", "Together"},
+    {"ivr.col.agree", "Agree"},
+    {"ivr.agree", "yes"},
+    {"ivr.disagree", "no"},
+    {"ivr.no_test", "not tested"},
     /* integrity signals (staff) */
     {"integrity.h", "Signals worth a look"},
     {"integrity.note",
@@ -733,6 +751,23 @@ static const struct msg ja[] = {
     {"concepts.none", "間違えた問題はありません。"},
     {"concepts.item", "{1}：{2}"},
     {"concepts.item_n", "{1}：{2}（{3}問）"},
+    /* the interviews' evidence beside the test's (staff) */
+    {"ivr.h", "面接の評価"},
+    {"ivr.sub",
+     "スキルごとに、テストと同じ尺度（平均 ± 標準偏差）で、テストの結果、面接官が提出した {1} "
+     "件の評価票だけによる結果（採点 {2} 件、各面接官の厳しさは組織の評価票全体で較正）、"
+     "および両方を合わせた結果を示します。テストと面接の平均の差が、差の標準偏差の {3} "
+     "倍以内であれば一致とみなします。どちらかの推定の幅が広いほど、不一致にはなりにくくなります。"},
+    {"ivr.disagree_n",
+     "{1} 個のスキルでテストと面接の結果が一致しません。どちらかに頼る前に、評価票の根拠メモを"
+     "読んでください。"},
+    {"ivr.col.test", "テスト"},
+    {"ivr.col.interviews", "面接"},
+    {"ivr.col.combined", "両方"},
+    {"ivr.col.agree", "一致"},
+    {"ivr.agree", "はい"},
+    {"ivr.disagree", "いいえ"},
+    {"ivr.no_test", "テストなし"},
     /* integrity signals (staff) */
     {"integrity.h", "確認したほうがよいシグナル"},
     {"integrity.note", "確認したほうがよいシグナルであり、判定ではありません。速すぎる解答、タブの"

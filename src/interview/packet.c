@@ -110,10 +110,34 @@ static void sources(const struct rf_profile *test, const struct rf_profile *iv, 
     out->sd_test = t ? t->se : NAN;
     out->m_iv = v ? v->theta : NAN;
     out->sd_iv = v ? v->se : NAN;
-    out->agree = -1;
-    if (t && v)
-        out->agree =
-            fabs(t->theta - v->theta) <= RF_IV_AGREE_Z * sqrt(t->se * t->se + v->se * v->se);
+    out->agree = rf_iv_agree(t, v);
+}
+
+int rf_iv_agree(const struct rf_profile_skill *t, const struct rf_profile_skill *v)
+{
+    if (!t || !v)
+        return -1;
+    return fabs(t->theta - v->theta) <= RF_IV_AGREE_Z * sqrt(t->se * t->se + v->se * v->se);
+}
+
+rf_status rf_iv_sources(const struct rf_profile *test, const struct rf_taxonomy *tax,
+                        const struct rf_iv_bank *b, const double *sev, size_t nraters,
+                        const struct rf_iv_rating *r, size_t m, struct rf_profile *all,
+                        struct rf_profile *iv, struct rf_err *err)
+{
+    struct rf_profile pa = {0}, pi = {0};
+    rf_status rc;
+    if ((rc = copy(&pa, test, err)) ||
+        (rc = rf_profile_init(&pi, test->lo, test->hi, test->n, err)) ||
+        (rc = rf_iv_combine(&pa, tax, b, sev, nraters, r, m, err)) ||
+        (rc = rf_iv_combine(&pi, tax, b, sev, nraters, r, m, err))) {
+        rf_profile_cleanup(&pa);
+        rf_profile_cleanup(&pi);
+        return rc;
+    }
+    *all = pa;
+    *iv = pi;
+    return RF_OK;
 }
 
 rf_status rf_iv_packet(const struct rf_profile *test, const struct rf_roles *roles,
@@ -125,10 +149,7 @@ rf_status rf_iv_packet(const struct rf_profile *test, const struct rf_roles *rol
     struct rf_iv_packet pk = {0};
     const struct rf_taxonomy *tax = roles->tax;
     rf_status rc;
-    if ((rc = copy(&pk.all, test, err)) ||
-        (rc = rf_profile_init(&pk.iv, test->lo, test->hi, test->n, err)) ||
-        (rc = rf_iv_combine(&pk.all, tax, b, sev, nraters, r, m, err)) ||
-        (rc = rf_iv_combine(&pk.iv, tax, b, sev, nraters, r, m, err)) ||
+    if ((rc = rf_iv_sources(test, tax, b, sev, nraters, r, m, &pk.all, &pk.iv, err)) ||
         (rc = rf_fit_role(&pk.all, roles, role, &pk.fit, err)))
         goto fail;
     if (!(pk.req = rf_calloc_array(pk.fit.nreqs ? pk.fit.nreqs : 1, sizeof *pk.req))) {

@@ -53,6 +53,22 @@ struct rf_iv_packet {
     double p_false_negative;      /* P(every core requirement met): what a "no" risks */
 };
 
+/* Do the test (t) and the interviews (v) agree on a skill: their means
+ * differ by at most RF_IV_AGREE_Z SDs of the difference. 1 agree, 0
+ * disagree, -1 when either did not measure it (NULL). */
+int rf_iv_agree(const struct rf_profile_skill *t, const struct rf_profile_skill *v);
+
+/* The two profiles a candidate's interviews give (the staff report's
+ * "interviews" section and the packet): all = the test profile test
+ * (borrowed, not changed) joined with ratings r[0..m-1] (rf_iv_combine),
+ * iv = the ratings alone on test's grid. Both owned by the caller on
+ * success (rf_profile_cleanup), untouched on error. Errors: those of
+ * rf_iv_combine. */
+rf_status rf_iv_sources(const struct rf_profile *test, const struct rf_taxonomy *tax,
+                        const struct rf_iv_bank *b, const double *sev, size_t nraters,
+                        const struct rf_iv_rating *r, size_t m, struct rf_profile *all,
+                        struct rf_profile *iv, struct rf_err *err);
+
 /* Builds the packet of the candidate with test profile test (borrowed, not
  * changed; an empty profile for no test) and ratings r[0..m-1] (one
  * person's; criteria of bank b, raters of severities sev[0..nraters-1]) for

@@ -197,6 +197,19 @@ rf_status rf_app_interview_calibration(struct rf_app *a, const struct rf_princip
                                        json_t **out, struct rf_app_error *e);
 rf_status rf_app_hiring_packet(struct rf_app *a, const struct rf_principal *p, int64_t id,
                                const char *role_id, json_t **out, struct rf_app_error *e);
+/* The staff report's "interviews" section (issue 17 "One scale"): NULL in
+ * *out when candidate (invite) invite of organization org has no submitted
+ * scorecard; else {"scorecards", "ratings", "agree_z", "disagree", "skills":
+ * [{"skill", "test", "interviews", "combined", "agree"}]} over the skills the
+ * scorecards measure, each source {"mean", "sd"} (test null when test did
+ * not measure the skill): "interviews" the scorecards alone, "combined" test
+ * joined with them (interview/packet.h rf_iv_sources, severities calibrated
+ * over the organization as for the packet), "agree" rf_iv_agree (null
+ * without the test). Callers show it to staff only, never to the candidate. */
+struct rf_profile;
+rf_status rf_app_interview_evidence(struct rf_app *a, int64_t org, int64_t invite,
+                                    const struct rf_profile *test, json_t **out,
+                                    struct rf_app_error *e);
 /* Self-reported group membership and the fairness reports (app_fairness.c;
  * docs/fairness.md "In the product").
  * rf_app_groups_get / _put / _withdraw: the signed-in candidate's own answer,

@@ -224,6 +224,32 @@ static rf_status calibrate_org(struct rf_app *a, int64_t org, struct calibrated 
     return rc;
 }
 
+/* The name of a round or take-home of the kits from its rubric id (the id
+ * itself when the kits no longer have it); its Japanese name in *ja (NULL
+ * when it has none; ja may be NULL). */
+static const char *round_names(const struct rf_app *a, const char *rid, const char **ja)
+{
+    const char *dummy;
+    ja = ja ? ja : &dummy;
+    *ja = NULL;
+    for (size_t k = 0; k < a->kits.nrounds; k++)
+        if (strcmp(a->kits.rounds[k].id, rid) == 0) {
+            *ja = a->kits.rounds[k].name_ja;
+            return a->kits.rounds[k].name;
+        }
+    for (size_t k = 0; k < a->kits.ntake_homes; k++)
+        if (strcmp(a->kits.take_homes[k].id, rid) == 0) {
+            *ja = a->kits.take_homes[k].name_ja;
+            return a->kits.take_homes[k].name;
+        }
+    return rid;
+}
+
+static const char *round_name(const struct rf_app *a, const char *rid)
+{
+    return round_names(a, rid, NULL);
+}
+
 static json_t *report_of(const struct rf_app *a, const struct calibrated *c)
 {
     json_t *o;
@@ -233,6 +259,17 @@ static json_t *report_of(const struct rf_app *a, const struct calibrated *c)
         for (size_t r = 0; o && r < c->g.nr; r++)
             json_object_set_new(json_array_get(json_object_get(o, "interviewers"), r), "id",
                                 json_integer((json_int_t)c->g.raters[r]));
+        /* each rubric by its round's name too (the web page shows the name) */
+        json_t *ru = o ? json_object_get(o, "rubrics") : NULL;
+        for (size_t i = 0; i < json_array_size(ru); i++) {
+            json_t *x = json_array_get(ru, i);
+            const char *rid = json_string_value(json_object_get(x, "rubric"));
+            const char *ja = NULL;
+            if (rid)
+                json_object_set_new(x, "name", json_string(round_names(a, rid, &ja)));
+            if (ja)
+                json_object_set_new(x, "name_ja", json_string(ja));
+        }
     } else {
         o = json_pack("{s:i,s:i,s:b,s:i,s:[],s:[]}", "ratings", 0, "candidates", 0, "converged",
                       1, "iterations", 0, "interviewers", "rubrics");
@@ -288,6 +325,89 @@ static rf_status test_profile(struct rf_app *a, int64_t invite, struct rf_profil
     return rc;
 }
 
+/* The ratings of candidate (invite) id among c's, as person 0 (*m of
+ * them). NULL when out of memory. */
+static struct rf_iv_rating *ratings_of(const struct calibrated *c, int64_t id, size_t *m)
+{
+    size_t who = (size_t)-1;
+    for (size_t i = 0; i < c->g.np; i++)
+        if (c->g.persons[i] == id)
+            who = i;
+    struct rf_iv_rating *mine = calloc(c->g.n ? c->g.n : 1, sizeof *mine);
+    *m = 0;
+    for (size_t i = 0; mine && i < c->g.n; i++)
+        if (c->g.r[i].person == who) {
+            mine[*m] = c->g.r[i];
+            mine[(*m)++].person = 0;
+        }
+    return mine;
+}
+
+static void count_submitted(void *ud, const struct rf_assignment *x)
+{
+    if (x->state && strcmp(x->state, "draft") != 0 && x->scores)
+        ++*(size_t *)ud;
+}
+
+static json_t *mean_sd(const struct rf_profile_skill *s)
+{
+    return s ? json_pack("{s:f,s:f}", "mean", s->theta, "sd", s->se) : json_null();
+}
+
+rf_status rf_app_interview_evidence(struct rf_app *a, int64_t org, int64_t invite,
+                                    const struct rf_profile *test, json_t **out,
+                                    struct rf_app_error *e)
+{
+    *out = NULL;
+    size_t cards = 0;
+    rf_status rc =
+        rf_store_assignments_list(a->store, org, invite, 0, count_submitted, &cards, &e->err);
+    if (rc || cards == 0)
+        return rc;
+    struct calibrated c;
+    if ((rc = calibrate_org(a, org, &c, e)))
+        return rc;
+    size_t m = 0;
+    struct rf_iv_rating *mine = ratings_of(&c, invite, &m);
+    struct rf_profile all, iv;
+    double nosev = 0;
+    struct rf_iv_bank b = a->ivb; /* the criteria as calibrated: a shallow copy */
+    if (c.done)
+        b.crit = c.cal.crit;
+    if (!mine) {
+        rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+        goto out;
+    }
+    if ((rc = rf_iv_sources(test, &a->car.tax, &b, c.done ? c.cal.sev : &nosev,
+                            c.done ? c.g.nr : 0, mine, m, &all, &iv, &e->err)))
+        goto out;
+    json_t *skills = json_array();
+    size_t ndis = 0;
+    for (size_t i = 0; skills && i < iv.nskills; i++) {
+        const struct rf_profile_skill *v = &iv.skills[i],
+                                      *t = rf_profile_find(test, v->skill),
+                                      *x = rf_profile_find(&all, v->skill);
+        int ag = rf_iv_agree(t, v);
+        ndis += ag == 0;
+        json_array_append_new(skills, json_pack("{s:s,s:o,s:o,s:o,s:o}", "skill", v->skill, "test",
+                                                mean_sd(t), "interviews", mean_sd(v), "combined",
+                                                mean_sd(x), "agree",
+                                                ag < 0 ? json_null() : json_boolean(ag)));
+    }
+    *out = skills ? json_pack("{s:I,s:I,s:f,s:I,s:o}", "scorecards", (json_int_t)cards, "ratings",
+                              (json_int_t)m, "agree_z", RF_IV_AGREE_Z, "disagree",
+                              (json_int_t)ndis, "skills", skills)
+                  : NULL;
+    if (!*out)
+        rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+    rf_profile_cleanup(&all);
+    rf_profile_cleanup(&iv);
+out:
+    free(mine);
+    calibrated_free(&c);
+    return rc;
+}
+
 rf_status rf_app_hiring_packet(struct rf_app *a, const struct rf_principal *p, int64_t id,
                                const char *role_id, json_t **out, struct rf_app_error *e)
 {
@@ -324,21 +444,11 @@ rf_status rf_app_hiring_packet(struct rf_app *a, const struct rf_principal *p, i
     if ((rc = test_profile(a, id, &test, &test_id, e)))
         goto out;
     have_test = 1;
-    /* the candidate's ratings, as person 0 */
-    size_t m = 0, who = (size_t)-1;
-    for (size_t i = 0; i < c.g.np; i++)
-        if (c.g.persons[i] == id)
-            who = i;
-    mine = calloc(c.g.n ? c.g.n : 1, sizeof *mine);
-    if (!mine) {
+    size_t m = 0;
+    if (!(mine = ratings_of(&c, id, &m))) {
         rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
         goto out;
     }
-    for (size_t i = 0; i < c.g.n; i++)
-        if (c.g.r[i].person == who) {
-            mine[m] = c.g.r[i];
-            mine[m++].person = 0;
-        }
     double nosev = 0;
     struct rf_iv_bank b = a->ivb; /* the criteria as calibrated: a shallow copy */
     if (c.done)
@@ -354,17 +464,9 @@ rf_status rf_app_hiring_packet(struct rf_app *a, const struct rf_principal *p, i
         const struct rf_iv_packet_req *x = &pk.req[i];
         const struct rf_skill *sk = &a->car.tax.skills[pk.fit.reqs[i].req->skill];
         json_object_set_new(q, "skill_name", json_string(sk->name));
-        if (x->settle != (size_t)-1) {
-            const char *rid = b.rubric_ids[x->settle];
-            const char *name = rid;
-            for (size_t k = 0; k < a->kits.nrounds; k++)
-                if (strcmp(a->kits.rounds[k].id, rid) == 0)
-                    name = a->kits.rounds[k].name;
-            for (size_t k = 0; k < a->kits.ntake_homes; k++)
-                if (strcmp(a->kits.take_homes[k].id, rid) == 0)
-                    name = a->kits.take_homes[k].name;
-            json_object_set_new(q, "settled_by_name", json_string(name));
-        }
+        if (x->settle != (size_t)-1)
+            json_object_set_new(q, "settled_by_name",
+                                json_string(round_name(a, b.rubric_ids[x->settle])));
     }
     if (*out) {
         json_object_set_new(*out, "invite", json_integer((json_int_t)id));

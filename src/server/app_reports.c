@@ -305,6 +305,14 @@ rf_status rf_app_test_report_lang(struct rf_app *a, const struct rf_principal *p
                 json_object_set_new(report, "person", json_string(inv.label));
             rf_store_invite_cleanup(&inv);
         }
+        /* The interviews' evidence beside the test's (issue 17): staff
+         * only, never in the candidate's own report. */
+        if (!rc && !mine && t.invite_id && t.org_id) {
+            json_t *ivj = NULL;
+            rc = rf_app_interview_evidence(a, t.org_id, t.invite_id, &pr, &ivj, e);
+            if (ivj)
+                json_object_set_new(report, "interviews", ivj);
+        }
         /* Test-integrity signals: staff only, never in the candidate's own report. */
         if (!rc && !mine) {
             json_t *sig = NULL;

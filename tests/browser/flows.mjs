@@ -1243,7 +1243,7 @@ async function interviewFlow(browser) {
   await page.waitForSelector('#calib-ivs tbody tr');
   const cal = await page.textContent('#calib-ivs');
   check(`${tag}: the calibration report lists both interviewers with severity ± SE`, /Ann Interviewer/.test(cal) && /Bob Interviewer/.test(cal) && /±/.test(cal), cal);
-  check(`${tag}: agreement on the double-scored round`, /coding_algorithmic/.test(await page.textContent('#calib-rubrics')));
+  check(`${tag}: agreement on the double-scored round`, /Coding \(algorithms\)/.test(await page.textContent('#calib-rubrics')));
   await shoot(page, 'interviews-packet-1280');
   check(`${tag}: no script errors`, pageErrors.length === 0, pageErrors.join(' | '));
   await Promise.all([rc, ...Object.values(ctx).map((p) => p.context())].map((c) => c.close()));

@@ -382,11 +382,85 @@ st, j = mo.do("POST", f"/api/tests/{mo_tid}/share", {"share": True})
 check(st == 200 and j["shared"], "the member shares", (st, j))
 st, j = rex.do("GET", f"/api/interviews/{mo_inv}/packet")
 check(st == 200 and j["test"] == mo_tid, "then the packet reads the member's test", (st, j))
+
+# the staff report: the interviews' evidence beside the test's, per skill
+def text(c, path):
+    h = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    h.request("GET", path, headers={"Cookie": c.cookie} if c.cookie else {})
+    r = h.getresponse()
+    body = r.read().decode()
+    h.close()
+    return r.status, body
+def near(a, b):
+    return abs(a - b) <= 1e-9 * max(1, abs(a))
+st, j = rex.do("GET", f"/api/tests/{tid}/report")
+iv = j.get("interviews") if st == 200 else None
+sk = {x["skill"]: x for x in iv["skills"]} if iv else {}
+ads_a = sk.get("algorithms_data_structures", {})
+check(st == 200 and j["viewer"] == "staff" and iv and iv["scorecards"] == 2 and
+      iv["ratings"] == 6 and iv["agree_z"] == 1.96 and
+      iv["disagree"] == sum(x["agree"] is False for x in sk.values()) and
+      all(x["interviews"]["sd"] > 0 and x["combined"]["sd"] > 0 for x in sk.values()),
+      "Cand A's staff report: the interviews' section, per skill the scorecards measured", (st, iv))
+t_, v_, c_ = ads_a.get("test"), ads_a.get("interviews"), ads_a.get("combined")
+check(t_ and v_ and c_ and c_["sd"] < min(t_["sd"], v_["sd"]) and
+      ads_a["agree"] == (abs(t_["mean"] - v_["mean"]) <=
+                         1.96 * (t_["sd"] ** 2 + v_["sd"] ** 2) ** 0.5) and
+      ads_a["agree"] is True,
+      "algorithms: test, interviews and both (narrower than either); they agree", ads_a)
+print("INFO Cand A algorithms:", json.dumps(ads_a))
+st, pk = rex.do("GET", f"/api/interviews/{cand_a}/packet")
+pr = {r["skill"]: r for r in pk.get("requirements", [])}
+check(pr.get("algorithms_data_structures", {}).get("agree") == ads_a.get("agree"),
+      "the report's agreement is the packet's", (pr.get("algorithms_data_structures"), ads_a))
+st, j = cand.do("GET", f"/api/tests/{tid}/report")
+check(st == 200 and j["viewer"] == "candidate" and "interviews" not in j,
+      "the candidate's own report has no interview evidence", (st, sorted(j or {})))
+st, h = text(cand, f"/api/tests/{tid}/report.html")
+check(st == 200 and "What the interviews said" not in h and "scorecards said alone" not in h,
+      "nor its HTML", st)
+st, h = text(rex, f"/api/tests/{tid}/report.html")
+check(st == 200 and "What the interviews said" in h and "Together" in h,
+      "the staff's HTML report shows the section", st)
+st, h = text(rex, f"/api/tests/{tid}/report.html?lang=ja")
+check(st == 200 and "面接の評価" in h and "一致" in h, "and in Japanese", st)
+st, j = bea.do("GET", f"/api/tests/{tid}/report")
+check(st == 404, "another organization's admin cannot read the report", (st, j))
+
+# Cand D answers every question right but both interviewers score the
+# coding round at the bottom of the scale: the test and the interviews
+# disagree on algorithms, and the report says so
+cand_d = invite(rex, "Cand D")
+for who, c in (("ann", ann), ("bob", bob)):
+    st, j = assign(rex, {"invite": cand_d, "round": "coding_algorithmic",
+                         "interviewer": ids[who]})
+    check(st == 201, f"assign {who} to Cand D's coding round", (st, j))
+cd = Client()
+tid_d = take(cd, tokens[cand_d], "Cand D")
+st, j = rex.do("GET", f"/api/tests/{tid_d}/report")
+check(st == 200 and "interviews" not in j, "no submitted scorecard yet: no section", (st, sorted(j or {})))
+low = {"approach": 1, "correctness": 1, "code_clarity": 1}
+for who, c in (("ann", ann), ("bob", bob)):
+    st, j = card(c, cand_d, {"round": "coding_algorithmic", "scores": low,
+                             "notes": "could not start", "recommendation": "strong_no",
+                             "submit": True})
+    check(st == 200, f"{who} scores Cand D at the bottom", (st, j))
+st, j = rex.do("GET", f"/api/tests/{tid_d}/report")
+iv = j.get("interviews") if st == 200 else None
+ads_d = {x["skill"]: x for x in iv["skills"]}.get("algorithms_data_structures", {}) if iv else {}
+check(iv and iv["ratings"] == 6 and ads_d.get("agree") is False and iv["disagree"] >= 1 and
+      ads_d["interviews"]["mean"] < ads_d["test"]["mean"],
+      "Cand D: the test and the interviews disagree on algorithms", ads_d)
+print("INFO Cand D algorithms:", json.dumps(ads_d))
+st, h = text(rex, f"/api/tests/{tid_d}/report.html")
+check(st == 200 and "disagree on" in h, "the staff's HTML says they disagree", st)
+st, j = cd.do("GET", f"/api/tests/{tid_d}/report")
+check(st == 200 and "interviews" not in j, "Cand D's own report: none of it", (st, sorted(j or {})))
 EOF
     grep -v '^PASS ' "$TMP/iv.out"
     pass=$((pass + $(grep -c '^PASS ' "$TMP/iv.out")))
     fail=$((fail + $(grep -c '^FAIL ' "$TMP/iv.out")))
-    grep -q '^PASS then the packet reads the member.s test' "$TMP/iv.out" && ok ||
+    grep -q "^PASS Cand D's own report: none of it" "$TMP/iv.out" && ok ||
         bad "interviews_http.py did not run through"
 fi
 kill "$PID" 2>/dev/null

@@ -207,7 +207,7 @@ document.getElementById('calib-show').addEventListener('click', async () => {
         el('td', { class: 'num' }, `${fix(x.severity)} ± ${fix(x.se)}`), el('td', { class: 'num' }, String(x.ratings))))))),
     el('div', { class: 'card scroll-x', style: 'margin-top:14px' }, el('table', { id: 'calib-rubrics' },
       el('thead', {}, el('tr', {}, ['iv.round', 'iv.col_pairs', 'iv.col_kappa', 'iv.col_icc', 'iv.col_flat'].map((k) => el('th', { scope: 'col' }, t(k))))),
-      el('tbody', {}, rep.rubrics.map((r) => el('tr', {}, el('td', {}, r.rubric), el('td', { class: 'num' }, String(r.pairs)),
+      el('tbody', {}, rep.rubrics.map((r) => el('tr', {}, el('td', { title: r.rubric }, (lang === 'ja' && r.name_ja) || r.name || r.rubric), el('td', { class: 'num' }, String(r.pairs)),
         el('td', { class: 'num' }, fix(r.kappa)), el('td', { class: 'num' }, fix(r.icc)),
         el('td', {}, r.not_separating.length ? r.not_separating.map((f) => f.criterion).join(', ') : '—')))))));
 });
