@@ -994,17 +994,34 @@ static double expected_entropy(struct rf_cat_session *s, size_t j, size_t item,
             direct = !((v[i] = x->ev[i] - vsum[i]) > 1e-6 * x->ev[i]);
         if (direct) {
             const double *pk = p->ptab + p->poff[item] + k * nq;
+            /* One pass for w, pr and the first two rows, then the other
+             * rows two at a time: every sum still runs over q in order. */
+            const double *g0 = nr > 0 ? s->row_g + x->row[0] * nq : pk,
+                         *g1 = nr > 1 ? s->row_g + x->row[1] * nq : g0;
+            double a0 = 0, a1 = 0;
             pr = 0;
             for (size_t q = 0; q < nq; q++) {
-                w[q] = post[q] * pk[q];
-                pr += w[q];
+                double wq = post[q] * pk[q];
+                w[q] = wq;
+                pr += wq;
+                a0 += wq * g0[q];
+                a1 += wq * g1[q];
             }
-            for (size_t i = 0; i < nr; i++) {
-                const double *g = s->row_g + x->row[i] * nq;
-                double a = 0;
-                for (size_t q = 0; q < nq; q++)
-                    a += w[q] * g[q];
-                v[i] = a;
+            if (nr > 0)
+                v[0] = a0;
+            if (nr > 1)
+                v[1] = a1;
+            for (size_t i = 2; i < nr; i += 2) {
+                const double *gi = s->row_g + x->row[i] * nq,
+                             *gj = s->row_g + x->row[i + 1 < nr ? i + 1 : i] * nq;
+                double ai = 0, aj = 0;
+                for (size_t q = 0; q < nq; q++) {
+                    ai += w[q] * gi[q];
+                    aj += w[q] * gj[q];
+                }
+                v[i] = ai;
+                if (i + 1 < nr)
+                    v[i + 1] = aj;
             }
         }
         prsum += pr;
