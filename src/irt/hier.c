@@ -320,13 +320,21 @@ static void update_row(struct rf_hier_state *st, size_t k)
             continue;
         }
         const double *K = h->kern + r * ng * nq;
-        for (size_t i = 0; i < ng; i++) {
-            double z = 0;
-            for (size_t q = 0; q < nq; q++)
-                z += L[q] * K[i * nq + q];
+        /* Two g nodes a pass over L, each sum over q in order. */
+        for (size_t i = 0; i < ng; i += 2) {
+            size_t i2 = i + 1 < ng ? i + 1 : i;
+            const double *k1 = K + i * nq, *k2 = K + i2 * nq;
+            double z1 = 0, z2 = 0;
+            for (size_t q = 0; q < nq; q++) {
+                z1 += L[q] * k1[q];
+                z2 += L[q] * k2[q];
+            }
             /* cppcheck-suppress invalidFunctionArg ; log(0) = -inf: the node has no support */
-            lz[i] = log(z);
+            lz[i] = log(z1);
             ez[i] = exp(lz[i]); /* not z: the readers' exp(lz) as it was */
+            /* cppcheck-suppress invalidFunctionArg ; as above */
+            lz[i2] = log(z2);
+            ez[i2] = exp(lz[i2]);
         }
     }
     st->dirty = 1;
