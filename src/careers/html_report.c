@@ -1037,7 +1037,8 @@ static void interviews_section(const json_t *r, struct hw *w)
     json_int_t nd = json_integer_value(json_object_get(g, "disagree"));
     if (nd > 0) {
         raw(w, "<p><b>");
-        msg(w, "ivr.disagree_n", 1, (const char *[]){inum(n1, sizeof n1, json_object_get(g, "disagree"))});
+        msg(w, "ivr.disagree_n", 1,
+            (const char *[]){inum(n1, sizeof n1, json_object_get(g, "disagree"))});
         raw(w, "</b></p>\n");
     }
     table_head(w,

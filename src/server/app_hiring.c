@@ -229,20 +229,20 @@ static rf_status calibrate_org(struct rf_app *a, int64_t org, struct calibrated 
  * when it has none; ja may be NULL). */
 static const char *round_names(const struct rf_app *a, const char *rid, const char **ja)
 {
-    const char *dummy;
-    ja = ja ? ja : &dummy;
-    *ja = NULL;
-    for (size_t k = 0; k < a->kits.nrounds; k++)
+    const char *name = rid, *nja = NULL;
+    for (size_t k = 0; k < a->kits.nrounds && name == rid; k++)
         if (strcmp(a->kits.rounds[k].id, rid) == 0) {
-            *ja = a->kits.rounds[k].name_ja;
-            return a->kits.rounds[k].name;
+            name = a->kits.rounds[k].name;
+            nja = a->kits.rounds[k].name_ja;
         }
-    for (size_t k = 0; k < a->kits.ntake_homes; k++)
+    for (size_t k = 0; k < a->kits.ntake_homes && name == rid; k++)
         if (strcmp(a->kits.take_homes[k].id, rid) == 0) {
-            *ja = a->kits.take_homes[k].name_ja;
-            return a->kits.take_homes[k].name;
+            name = a->kits.take_homes[k].name;
+            nja = a->kits.take_homes[k].name_ja;
         }
-    return rid;
+    if (ja)
+        *ja = nja;
+    return name;
 }
 
 static const char *round_name(const struct rf_app *a, const char *rid)
