@@ -60,6 +60,7 @@ void rf_app_interviews_free(struct rf_app *a)
  * kind ("take_home" for a take-home) and criteria. */
 struct rubric_ref {
     const char *id, *name, *kind;
+    const char *name_ja; /* the kit's Japanese name, or NULL */
     const struct rf_kit_criterion *crit;
     size_t ncrit;
     const struct rf_kit_round *round;        /* or NULL */
@@ -72,14 +73,16 @@ static int rubric_of(const struct rf_app *a, const char *id, struct rubric_ref *
     for (size_t i = 0; i < a->kits.nrounds; i++) {
         const struct rf_kit_round *k = &a->kits.rounds[i];
         if (strcmp(k->id, id) == 0) {
-            *r = (struct rubric_ref){k->id, k->name, k->kind, k->rubric, k->ncriteria, k, NULL};
+            *r = (struct rubric_ref){k->id,     k->name,      k->kind, k->name_ja,
+                                     k->rubric, k->ncriteria, k,       NULL};
             return 1;
         }
     }
     for (size_t i = 0; i < a->kits.ntake_homes; i++) {
         const struct rf_kit_take_home *k = &a->kits.take_homes[i];
         if (strcmp(k->id, id) == 0) {
-            *r = (struct rubric_ref){k->id, k->name, "take_home", k->rubric, k->ncriteria, NULL, k};
+            *r = (struct rubric_ref){k->id,     k->name,      "take_home", k->name_ja,
+                                     k->rubric, k->ncriteria, NULL,        k};
             return 1;
         }
     }
@@ -162,9 +165,11 @@ static json_t *assignment_json(const struct rf_app *a, const struct rf_assignmen
                          "updated", (json_int_t)x->updated, "submitted",
                          (json_int_t)x->submitted);
     }
-    return json_pack("{s:I,s:I,s:s?,s:s,s:s?,s:s?,s:I,s:{s:I,s:s?},s:s,s:b,s:o}", "id",
+    /* round_name_ja: the kit's Japanese name, or the English one without it */
+    return json_pack("{s:I,s:I,s:s?,s:s,s:s?,s:s?,s:s?,s:I,s:{s:I,s:s?},s:s,s:b,s:o}", "id",
                      (json_int_t)x->id, "invite", (json_int_t)x->invite_id, "label", label,
-                     "round", x->round, "round_name", known ? r.name : NULL, "kind",
+                     "round", x->round, "round_name", known ? r.name : NULL, "round_name_ja",
+                     known ? (r.name_ja ? r.name_ja : r.name) : NULL, "kind",
                      known ? r.kind : NULL, "slot", (json_int_t)x->slot, "interviewer", "id",
                      (json_int_t)x->interviewer_id, "name", x->interviewer, "state",
                      x->state ? x->state : "open", "hidden", !with_card && x->state != NULL,

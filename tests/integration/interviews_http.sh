@@ -248,6 +248,13 @@ seen = {(a["interviewer"]["name"], a["round"]): a for a in j["assignments"]}
 check(seen[("Ann", "coding_algorithmic")]["scorecard"]["scores"] == full and
       seen[("Bob", "coding_algorithmic")]["scorecard"] is None,
       "the recruiter reads ann's submitted card, not bob's draft", j)
+# each round's name in English and in Japanese, from the kits (data/interviews.json)
+kits = json.load(open("data/interviews.json"))
+names = {r["id"]: (r["name"], r.get("ja", {}).get("name", r["name"]))
+         for r in kits["rounds"] + kits["take_homes"]}
+check(all((a["round_name"], a["round_name_ja"]) == names[a["round"]] for a in j["assignments"]) and
+      any(a["round_name_ja"] != a["round_name"] for a in j["assignments"]),
+      "each round's name in English and Japanese", j["assignments"])
 
 st, j = card(ann, cand_a, {"round": "coding_algorithmic", "scores": {"approach": 1,
                                                                      "correctness": 1,

@@ -16,6 +16,8 @@ const RECS = { strong_no: 'iv.rec_strong_no', no: 'iv.rec_no', yes: 'iv.rec_yes'
 const recWord = (r) => (RECS[r] ? t(RECS[r]) : r || '—');
 const CALLS = { meets: 'iv.call_meets', below: 'iv.call_below', undecided: 'iv.call_undecided', 'not measured': 'iv.call_not_measured' };
 const callWord = (c) => (CALLS[c] ? t(CALLS[c]) : c);
+// a round's name in the page's language (the kit's Japanese name when it has one)
+const roundName = (a) => (lang === 'ja' && a.round_name_ja) || a.round_name || a.round;
 const callClass = (c) => (c === 'meets' ? 'call-good' : c === 'below' ? 'call-bad' : 'call-warn');
 
 let who = null;
@@ -73,7 +75,7 @@ function scorecardView(a, kit) {
   const c = a.scorecard;
   const crit = kit ? kit.criteria : [];
   return el('div', { class: 'card scorecard-view', style: 'margin-top:12px', 'data-interviewer': a.interviewer.name },
-    el('h3', {}, t('iv.card_of', { who: a.interviewer.name, round: a.round_name || a.round, slot: a.slot })),
+    el('h3', {}, t('iv.card_of', { who: a.interviewer.name, round: roundName(a), slot: a.slot })),
     el('p', { class: 'muted' }, stateWord(a.state)),
     c ? el('div', {},
       el('ul', {}, crit.map((k) => el('li', {}, `${k.name}: `, el('strong', {}, c.scores[k.id] ?? '—')))),
@@ -122,7 +124,7 @@ function scorecardForm(a, kit, scale, recs) {
   const qs = kit.questions ? el('details', {}, el('summary', {}, t('iv.questions')),
     el('ol', {}, kit.questions.map((q) => el('li', {}, q.prompt, el('ul', {}, q.follow_ups.map((f) => el('li', { class: 'muted' }, f)))))))
     : el('p', { class: 'muted' }, kit.task || '');
-  form.append(el('h3', {}, t('iv.your_card', { round: a.round_name || a.round, slot: a.slot })), state, qs, ...fields,
+  form.append(el('h3', {}, t('iv.your_card', { round: roundName(a), slot: a.slot })), state, qs, ...fields,
     el('label', { for: `notes-${a.id}` }, t('iv.notes')), notes,
     el('label', { for: `rec-${a.id}` }, t('iv.recommendation')), rec,
     el('div', { class: 'actions' }, save, submit), err);
@@ -138,7 +140,7 @@ async function openCandidate(id) {
   document.getElementById('cand-name').textContent = res.candidate.label || `#${id}`;
   document.getElementById('cand-role').textContent = res.candidate.role_name ? t('iv.for_role', { role: res.candidate.role_name }) : '';
   document.querySelector('#assignments tbody').replaceChildren(...(res.assignments.length ? res.assignments.map((a) => el('tr', {},
-    el('td', {}, a.interviewer.name), el('td', {}, a.round_name || a.round), el('td', {}, String(a.slot)),
+    el('td', {}, a.interviewer.name), el('td', {}, roundName(a)), el('td', {}, String(a.slot)),
     el('td', { class: 'state' }, stateWord(a.state))))
     : [el('tr', {}, el('td', { colspan: 4, class: 'muted' }, t('iv.no_assignments')))]));
   const cards = document.getElementById('cards');
