@@ -783,7 +783,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     } else if (!h->cfg.gate || h->cfg.gate(h->cfg.app, &req, &resp)) {
         memcpy(req.params, cs->params, sizeof req.params);
         req.arg = cs->route ? cs->route->arg : NULL;
-        if (cs->route && cs->heavy && h->nhthreads && job_hand_over(h, c, cs, &req, &resp))
+        int heavy = cs->route && h->nhthreads &&
+                    (cs->heavy ||
+                     (h->cfg.heavy_if && h->cfg.heavy_if(h->cfg.app, cs->route, &req)));
+        if (heavy && job_hand_over(h, c, cs, &req, &resp))
             return MHD_YES; /* answered when the worker resumes the connection */
         if (cs->route)
             cs->route->fn(h->cfg.app, &req, &resp);

@@ -103,6 +103,10 @@ struct rf_http_config {
      * it); more queue for a worker. */
     const struct rf_route *heavy;
     size_t nheavy;
+    /* For a request of one of routes: 1 to run this request on the heavy
+     * workers too (e.g. by who asks, when only some callers' answers are
+     * long); NULL: never. Called on the HTTP thread, after the gate. */
+    int (*heavy_if)(void *app, const struct rf_route *r, struct rf_req *req);
     /* called when no route matches a GET (static files); may be NULL */
     void (*fallback)(void *app, struct rf_req *req, struct rf_resp *resp);
     /* called before routing; returns 0 to stop (resp filled, e.g. 429) */

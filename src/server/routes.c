@@ -1032,6 +1032,24 @@ static int gate(void *ap, struct rf_req *req, struct rf_resp *resp)
     return 0;
 }
 
+/* A staff report of a test runs on the heavy workers: it carries the
+ * interviews' evidence, whose severities are calibrated over every submitted
+ * scorecard of the organization (rf_app_interview_evidence, as the packet
+ * and the calibration report). A candidate's own report never does, and stays
+ * on the HTTP thread. */
+static int heavy_if(void *ap, const struct rf_route *r, struct rf_req *req)
+{
+    struct rf_server *s = ap;
+    if (r->arg != &op_test_report && r->arg != &op_test_report_html)
+        return 0;
+    char tok[128] = "";
+    rf_req_cookie(req, COOKIE, tok, sizeof tok);
+    struct rf_principal p;
+    struct rf_err err;
+    return rf_app_principal(s->app, tok, &p, &err) == RF_OK && p.user_id &&
+           (!strcmp(p.role, "admin") || !strcmp(p.role, "recruiter")); /* staff */
+}
+
 static void log_line(void *ap, const char *line)
 {
     struct rf_server *s = ap;
@@ -1088,6 +1106,7 @@ rf_status rf_server_start(const struct rf_server_config *cfg, struct rf_server *
                                     .nroutes = sizeof routes / sizeof routes[0],
                                     .heavy = heavy_routes,
                                     .nheavy = sizeof heavy_routes / sizeof heavy_routes[0],
+                                    .heavy_if = heavy_if,
                                     .fallback = h_static,
                                     .gate = gate,
                                     .app = s,

@@ -452,6 +452,12 @@ for who, c in (("ann", ann), ("bob", bob)):
                              "notes": "could not start", "recommendation": "strong_no",
                              "submit": True})
     check(st == 200, f"{who} scores Cand D at the bottom", (st, j))
+    # each submission shows in the staff report at once (nothing cached)
+    n = 1 if who == "ann" else 2
+    st, j = rex.do("GET", f"/api/tests/{tid_d}/report")
+    iv = j.get("interviews") if st == 200 else None
+    check(iv and iv["scorecards"] == n and iv["ratings"] == 3 * n,
+          f"the staff report counts {n} scorecard(s) right after {who}'s submission", (st, iv))
 st, j = rex.do("GET", f"/api/tests/{tid_d}/report")
 iv = j.get("interviews") if st == 200 else None
 ads_d = {x["skill"]: x for x in iv["skills"]}.get("algorithms_data_structures", {}) if iv else {}
