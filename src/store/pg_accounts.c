@@ -105,7 +105,7 @@ static rf_status pg_user_create(struct rf_store *bs, int64_t org_id, const char 
     return rc;
 }
 
-static rf_status user_fn(struct pconn *cn, const PGresult *r, void *out, struct rf_err *err)
+rf_status rf_pg_user_fn(struct pconn *cn, const PGresult *r, void *out, struct rf_err *err)
 {
     (void)cn;
     struct rf_user *u = out;
@@ -127,7 +127,7 @@ static rf_status user_fn(struct pconn *cn, const PGresult *r, void *out, struct 
 static rf_status pg_user_by_email(struct rf_store *bs, int64_t org_id, const char *email,
                                   struct rf_user *u, struct rf_err *err)
 {
-    return rf_pg_one_row(rf_pg_of(bs), err, "user", user_fn, u,
+    return rf_pg_one_row(rf_pg_of(bs), err, "user", rf_pg_user_fn, u,
                          "SELECT id, org_id, email, name, role, pw_hash FROM users "
                          "WHERE org_id = $1 AND lower(email) = lower($2)",
                          "it", org_id, email);
@@ -135,7 +135,7 @@ static rf_status pg_user_by_email(struct rf_store *bs, int64_t org_id, const cha
 
 static rf_status pg_user_get(struct rf_store *bs, int64_t id, struct rf_user *u, struct rf_err *err)
 {
-    return rf_pg_one_row(rf_pg_of(bs), err, "user", user_fn, u,
+    return rf_pg_one_row(rf_pg_of(bs), err, "user", rf_pg_user_fn, u,
                          "SELECT id, org_id, email, name, role, pw_hash FROM users WHERE id = $1",
                          "i", id);
 }

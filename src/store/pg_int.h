@@ -163,6 +163,8 @@ rf_status rf_pg_run1(struct pg_store *s, struct rf_err *err, const char *what, i
 
 /* Row reader of a returned id (int64_t *out). */
 rf_status rf_pg_id_fn(struct pconn *cn, const PGresult *r, void *out, struct rf_err *err);
+/* Row 0 of "id, org_id, email, name, role, pw_hash" into a struct rf_user (pg_accounts.c). */
+rf_status rf_pg_user_fn(struct pconn *cn, const PGresult *r, void *out, struct rf_err *err);
 
 /* ---- pg_accounts.c: settings, organizations, users, sessions, candidates ---- */
 

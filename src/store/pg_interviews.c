@@ -199,31 +199,13 @@ static rf_status pg_scorecard_edits_list(struct rf_store *bs, int64_t assignment
                       "i", assignment_id);
 }
 
-static rf_status user_fn(struct pconn *cn, const PGresult *r, void *out, struct rf_err *err)
-{
-    (void)cn;
-    struct rf_user *u = out;
-    int oom = 0;
-    u->id = rf_pg_col_int(r, 0, 0, 0);
-    u->org_id = rf_pg_col_int(r, 0, 1, 0);
-    u->email = rf_pg_col_text(r, 0, 2, &oom);
-    u->name = rf_pg_col_text(r, 0, 3, &oom);
-    u->role = rf_pg_col_text(r, 0, 4, &oom);
-    u->pw_hash = rf_pg_col_text(r, 0, 5, &oom);
-    if (oom || !u->email || !u->name || !u->role || !u->pw_hash) {
-        rf_store_user_cleanup(u);
-        return rf_err_set(err, RF_ENOMEM, "store: out of memory");
-    }
-    return RF_OK;
-}
-
 static rf_status pg_users_list(struct rf_store *bs, int64_t org_id,
                                void (*fn)(void *ud, const struct rf_user *u), void *ud,
                                struct rf_err *err)
 {
     struct rf_user u;
     memset(&u, 0, sizeof u);
-    return rf_pg_list(rf_pg_of(bs), err, "accounts", user_fn, &u, &rf_store_read_user,
+    return rf_pg_list(rf_pg_of(bs), err, "accounts", rf_pg_user_fn, &u, &rf_store_read_user,
                       (void *)fn, ud,
                       "SELECT id, org_id, email, name, role, pw_hash FROM users "
                       "WHERE org_id = $1 ORDER BY id",

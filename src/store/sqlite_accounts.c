@@ -124,7 +124,7 @@ static rf_status sq_org_name(struct rf_store *bs, int64_t id, char **name, struc
                      "SELECT name FROM orgs WHERE id = ?", "i", id);
 }
 
-static rf_status user_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
+rf_status rf_sq_user_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
 {
     return user_row(st, out, err);
 }
@@ -133,7 +133,7 @@ static rf_status sq_user_by_email(struct rf_store *bs, int64_t org_id, const cha
                                   struct rf_user *u, struct rf_err *err)
 {
     struct sq_store *s = (struct sq_store *)bs;
-    return rf_sq_get(s, err, "user", user_fn, u,
+    return rf_sq_get(s, err, "user", rf_sq_user_fn, u,
                      "SELECT id, org_id, email, name, role, pw_hash FROM users "
                      "WHERE org_id = ? AND email = ?",
                      "it", org_id, email);
@@ -166,7 +166,7 @@ static rf_status sq_org_find(struct rf_store *bs, const char *name, int64_t *id,
 static rf_status sq_user_get(struct rf_store *bs, int64_t id, struct rf_user *u, struct rf_err *err)
 {
     struct sq_store *s = (struct sq_store *)bs;
-    return rf_sq_get(s, err, "user", user_fn, u,
+    return rf_sq_get(s, err, "user", rf_sq_user_fn, u,
                      "SELECT id, org_id, email, name, role, pw_hash FROM users "
                      "WHERE id = ?",
                      "i", id);

@@ -139,6 +139,8 @@ rf_status rf_sq_get(struct sq_store *s, struct rf_err *err, const char *what,
 /* Row readers of one column: a copy of its text (char **out; NULL for SQL
  * NULL), its integer (int64_t *out). */
 rf_status rf_sq_text_fn(sqlite3_stmt *st, void *out, struct rf_err *err);
+/* A row of "id, org_id, email, name, role, pw_hash" into a struct rf_user (sqlite_accounts.c). */
+rf_status rf_sq_user_fn(sqlite3_stmt *st, void *out, struct rf_err *err);
 
 rf_status rf_sq_count_fn(sqlite3_stmt *st, void *out, struct rf_err *err);
 

@@ -207,30 +207,13 @@ static rf_status sq_scorecard_edits_list(struct rf_store *bs, int64_t assignment
                       "i", assignment_id);
 }
 
-static rf_status user_fn(sqlite3_stmt *st, void *out, struct rf_err *err)
-{
-    struct rf_user *u = out;
-    int oom = 0;
-    u->id = sqlite3_column_int64(st, 0);
-    u->org_id = sqlite3_column_int64(st, 1);
-    u->email = rf_sq_col_text(st, 2, &oom);
-    u->name = rf_sq_col_text(st, 3, &oom);
-    u->role = rf_sq_col_text(st, 4, &oom);
-    u->pw_hash = rf_sq_col_text(st, 5, &oom);
-    if (oom || !u->email || !u->name || !u->role || !u->pw_hash) {
-        rf_store_user_cleanup(u);
-        return rf_err_set(err, RF_ENOMEM, "store: out of memory");
-    }
-    return RF_OK;
-}
-
 static rf_status sq_users_list(struct rf_store *bs, int64_t org_id,
                                void (*fn)(void *ud, const struct rf_user *u), void *ud,
                                struct rf_err *err)
 {
     struct rf_user u;
     memset(&u, 0, sizeof u);
-    return rf_sq_list((struct sq_store *)bs, err, "list accounts", user_fn, &u,
+    return rf_sq_list((struct sq_store *)bs, err, "list accounts", rf_sq_user_fn, &u,
                       &rf_store_read_user, (void *)fn, ud,
                       "SELECT id, org_id, email, name, role, pw_hash FROM users "
                       "WHERE org_id = ? ORDER BY id",
