@@ -13,15 +13,26 @@
  *   - a DIF run over the stored answers shows no item below the minimum
  *     group size (with 2 men, none; with 6, the 32 items each group answered
  *     4 times or more, each with its statistics), is stored in the review
- *     queue, and exports as CSV. */
+ *     queue, and exports as CSV;
+ *   - an item flagged by DIF is kept (a recorded decision, no new revision)
+ *     or retired (a new bank revision that never asks it); a test in flight
+ *     whose session holds the retired item answers it and finishes on its
+ *     own revision; a rollback makes the item usable again, changes no
+ *     finished test's report, and lets a test running on the newer revision
+ *     finish on it; the stored answers still feed a DIF run. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "bank/bank.h"
 #include "base/config.h"
+#include "base/rng.h"
 #include "fixture.h"
+#include "irt/model.h"
+#include "store/groups.h"
+#include "store/store.h"
 
 #define MIN_GROUP 3
 #define MIN_CELL 1
@@ -482,4 +493,387 @@ Test(fairness, dif_run_hides_small_groups_and_joins_the_review_queue, .timeout =
     cr_assert_eq(status_of(&admin, "GET", "/api/bank/versions", NULL, &r), 200);
     cr_assert_eq(json_array_size(json_object_get(r.json, "decisions")), 0, "a refusal was stored");
     http_result_free(&r);
+}
+
+/* ---- keeping and retiring a DIF-flagged item (docs/fairness.md "In the product") ---- */
+
+/* A scored item with two categories (mcq or numeric): the items seeded with DIF. */
+static int dichotomous(const struct rf_item *it)
+{
+    return it->type != RF_ITEM_RUBRIC && it->irt.ncat == 2;
+}
+
+/* n finished tests per group written into the server's database, each by a
+ * new candidate who reported gender woman (reference) or man (focal): 12
+ * scored answers to operational dichotomous items of skill, always the items dif[0]
+ * and dif[1] and 10 others at random, simulated from the bank's parameters
+ * at theta ~ N(0, 1) in both groups, except that the items of dif are shift
+ * logits harder for the focal group. */
+static void seed_dif_tests(const struct rf_bank *bank, const char *skill, const char *const dif[2],
+                           double shift, int n)
+{
+    size_t m = 0, idx[256];
+    for (size_t i = 0; i < bank->n && m < 256; i++) {
+        const struct rf_item *it = &bank->items[i];
+        if (!strcmp(it->skill, skill) && it->pool == RF_POOL_OPERATIONAL && !it->retired &&
+            dichotomous(it) && strcmp(it->id, dif[0]) != 0 && strcmp(it->id, dif[1]) != 0)
+            idx[m++] = i;
+    }
+    cr_assert(m >= 10, "%s has %zu other operational dichotomous items", skill, m);
+    size_t di[2];
+    cr_assert_eq(rf_bank_find(bank, dif[0], &di[0]), RF_OK);
+    cr_assert_eq(rf_bank_find(bank, dif[1], &di[1]), RF_OK);
+    struct rf_store *st;
+    struct rf_err err;
+    cr_assert_eq(rf_store_open(fx.db, &st, &err), RF_OK, "%s", err.msg);
+    struct rf_rng r;
+    rf_rng_seed(&r, 1919);
+    for (int t = 0; t < 2 * n; t++) {
+        int focal = t % 2;
+        double theta = rf_rng_normal(&r);
+        size_t order[256];
+        for (size_t j = 0; j < m; j++)
+            order[j] = j;
+        json_t *ev = json_array();
+        for (size_t j = 0; j < 12; j++) {
+            size_t bi;
+            if (j < 2) {
+                bi = di[j];
+            } else {
+                size_t k = (j - 2) + rf_rng_below(&r, m - (j - 2)), x = order[j - 2];
+                order[j - 2] = order[k];
+                order[k] = x;
+                bi = idx[order[j - 2]];
+            }
+            struct rf_irt_item truth = bank->items[bi].irt;
+            if (j < 2 && focal)
+                truth.b += shift;
+            int right = rf_rng_uniform(&r) < rf_irt_prob(&truth, theta, 1);
+            json_array_append_new(
+                ev, json_pack("{s:s,s:i}", "item", bank->items[bi].id, "answer", right));
+        }
+        json_t *sj = json_pack("{s:o}", "events", ev);
+        char *state = json_dumps(sj, JSON_COMPACT);
+        json_decref(sj);
+        int64_t cand, tid;
+        cr_assert_eq(rf_store_candidate_create(st, 0, NULL, NULL, &cand, &err), RF_OK, "%s",
+                     err.msg);
+        struct rf_group_report g = {cand, 0, {NULL}, 0};
+        g.value[RF_GROUP_GENDER] = focal ? "man" : "woman";
+        cr_assert_eq(rf_store_group_report_put(st, &g, &err), RF_OK, "%s", err.msg);
+        struct rf_test tt = {0};
+        tt.candidate_id = cand;
+        tt.scope = "{}";
+        tt.state = state;
+        cr_assert_eq(rf_store_test_create(st, &tt, &tid, &err), RF_OK, "%s", err.msg);
+        struct rf_answer a = {tid, 0, dif[0], 1, 1, 0, NULL};
+        cr_assert_eq(rf_store_answer(st, &a, state, "{\"skills\": []}", &err), RF_OK, "%s",
+                     err.msg);
+        free(state);
+    }
+    rf_store_close(st);
+}
+
+/* The operational dichotomous items of skill in bank. */
+static size_t skill_items(const struct rf_bank *bank, const char *skill)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < bank->n; i++) {
+        const struct rf_item *it = &bank->items[i];
+        m += !strcmp(it->skill, skill) && it->pool == RF_POOL_OPERATIONAL && !it->retired &&
+             dichotomous(it);
+    }
+    return m;
+}
+
+/* An invited role test started in a new browser *c; its first reply in *r. */
+static long long start_role_test(struct http_client *admin, struct http_client *c,
+                                 struct http_result *r)
+{
+    cr_assert_eq(status_of(admin, "POST", "/api/invites", "{\"role\":\"ml_engineer\"}", r), 201,
+                 "%s", r->body);
+    char body[256];
+    snprintf(body, sizeof body, "{\"invite\":\"%s\"}", str(r->json, "token"));
+    http_result_free(r);
+    *c = (struct http_client){fx.port, "", ""};
+    cr_assert_eq(status_of(c, "POST", "/api/tests", body, r), 201, "%s", r->body);
+    return json_integer_value(json_object_get(json_object_get(r->json, "test"), "id"));
+}
+
+/* The item of the question reply r asks ("" when the test is over). */
+static const char *asked(const struct http_result *r)
+{
+    return str(json_object_get(r->json, "question"), "item");
+}
+
+/* Answers test id from reply r (consumed) to the end, right by a hash of the
+ * item; counts in *seen_item the times item was asked. */
+static void finish_test(struct http_client *c, long long id, struct http_result *r,
+                        const char *item, int *seen_item)
+{
+    char body[512], path[64];
+    snprintf(path, sizeof path, "/api/tests/%lld/answers", id);
+    int n = 0;
+    while (json_is_object(json_object_get(r->json, "question"))) {
+        char q[160];
+        snprintf(q, sizeof q, "%s", asked(r));
+        if (item && !strcmp(q, item))
+            ++*seen_item;
+        http_result_free(r);
+        fixture_answer_body(q, (q[strlen(q) - 1] & 1) != 0, body, sizeof body);
+        cr_assert_eq(status_of(c, "POST", path, body, r), 200, "test %lld, %s: %s", id, q, r->body);
+        cr_assert(++n <= RF_WEB_ROLE_MAX_ITEMS + RF_CAT_MAX_PRETEST, "test %lld: too many items",
+                  id);
+    }
+    cr_assert_str_eq(str(json_object_get(r->json, "test"), "status"), "finished", "%s", r->body);
+    http_result_free(r);
+}
+
+/* Test id's report as its candidate reads it: the revision that scored it
+ * and its per-skill figures (caller frees *skills). */
+static long long report_of(struct http_client *c, long long id, char **skills)
+{
+    struct http_result r;
+    char path[64];
+    snprintf(path, sizeof path, "/api/tests/%lld/report", id);
+    cr_assert_eq(status_of(c, "GET", path, NULL, &r), 200, "test %lld: %s", id, r.body);
+    const json_t *sk = json_object_get(r.json, "skills");
+    cr_assert(sk && json_array_size(sk) > 0, "test %lld: a report without skills: %s", id, r.body);
+    *skills = json_dumps(sk, JSON_COMPACT | JSON_SORT_KEYS);
+    long long rev =
+        json_integer_value(json_object_get(json_object_get(r.json, "bank_version"), "revision"));
+    http_result_free(&r);
+    return rev;
+}
+
+/* The entry of item in the review queue's DIF section (NULL: not listed). */
+static const json_t *dif_entry(const json_t *review, const char *item)
+{
+    size_t i;
+    const json_t *o;
+    json_array_foreach(json_object_get(json_object_get(review, "dif"), "items"), i, o)
+    {
+        if (!strcmp(str(o, "id"), item))
+            return o;
+    }
+    return NULL;
+}
+
+static long long active_rev(struct http_client *admin, size_t *nversions, size_t *ndecisions)
+{
+    struct http_result r;
+    cr_assert_eq(status_of(admin, "GET", "/api/bank/versions", NULL, &r), 200, "%s", r.body);
+    long long a = json_integer_value(json_object_get(r.json, "active"));
+    *nversions = json_array_size(json_object_get(r.json, "versions"));
+    *ndecisions = json_array_size(json_object_get(r.json, "decisions"));
+    http_result_free(&r);
+    return a;
+}
+
+Test(fairness, dif_flagged_items_are_kept_or_retired_and_tests_keep_scoring, .timeout = 600)
+{
+    struct http_client admin = fixture_admin();
+    struct rf_bank bank;
+    struct rf_err err;
+    rf_bank_init(&bank);
+    cr_assert_eq(rf_bank_load_dir("data/bank", &bank, &err), RF_OK, "%s", err.msg);
+    struct http_result r;
+    /* a test in flight whose session holds the item about to be retired:
+     * its pending question, an operational dichotomous item of a skill with enough
+     * items to seed */
+    struct http_client fl;
+    long long flight = start_role_test(&admin, &fl, &r);
+    char retired[160] = "", kept[160] = "", body[512], path[64];
+    snprintf(path, sizeof path, "/api/tests/%lld/answers", flight);
+    for (int k = 0; k < RF_WEB_ROLE_MAX_ITEMS && !retired[0]; k++) {
+        cr_assert(json_is_object(json_object_get(r.json, "question")), "the test ended: %s",
+                  r.body);
+        size_t bi;
+        char q[160];
+        snprintf(q, sizeof q, "%s", asked(&r));
+        if (!rf_bank_find(&bank, q, &bi) && dichotomous(&bank.items[bi]) &&
+            bank.items[bi].pool == RF_POOL_OPERATIONAL &&
+            skill_items(&bank, bank.items[bi].skill) >= 14) {
+            snprintf(retired, sizeof retired, "%s", q);
+            break;
+        }
+        http_result_free(&r);
+        fixture_answer_body(q, 1, body, sizeof body);
+        cr_assert_eq(status_of(&fl, "POST", path, body, &r), 200, "%s", r.body);
+    }
+    cr_assert(retired[0], "no operational dichotomous item asked");
+    http_result_free(&r);
+    size_t ri;
+    cr_assert_eq(rf_bank_find(&bank, retired, &ri), RF_OK);
+    const char *skill = bank.items[ri].skill;
+    for (size_t i = 0; i < bank.n && !kept[0]; i++)
+        if (i != ri && !strcmp(bank.items[i].skill, skill) && dichotomous(&bank.items[i]) &&
+            bank.items[i].pool == RF_POOL_OPERATIONAL && !bank.items[i].retired)
+            snprintf(kept, sizeof kept, "%s", bank.items[i].id);
+    /* 300 women and 300 men; both items 1.5 logits harder for men */
+    const char *const dif[2] = {kept, retired};
+    seed_dif_tests(&bank, skill, dif, 1.5, 300);
+    cr_assert_eq(status_of(&admin, "POST", "/api/fairness/dif",
+                           "{\"by\":\"gender\",\"reference\":\"woman\"}", &r),
+                 200, "%s", r.body);
+    size_t i, others = 0;
+    int flagged[2] = {0, 0};
+    const json_t *it;
+    json_array_foreach(json_object_get(r.json, "items"), i, it)
+    {
+        if (!json_is_true(json_object_get(it, "flagged")))
+            continue;
+        if (!strcmp(str(it, "id"), kept))
+            flagged[0] = 1;
+        else if (!strcmp(str(it, "id"), retired))
+            flagged[1] = 1;
+        else
+            others++;
+    }
+    fprintf(stderr, "fairness: seeded DIF: %s %sflagged, %s %sflagged, %zu others flagged\n", kept,
+            flagged[0] ? "" : "NOT ", retired, flagged[1] ? "" : "NOT ", others);
+    cr_assert(flagged[0] && flagged[1], "a seeded DIF item was not flagged: %s", r.body);
+    cr_assert_leq(others, 1, "%zu items without DIF flagged", others);
+    http_result_free(&r);
+    /* the review queue lists both, in use and retirable, undecided */
+    cr_assert_eq(status_of(&admin, "GET", "/api/review", NULL, &r), 200, "%s", r.body);
+    for (int k = 0; k < 2; k++) {
+        const json_t *o = dif_entry(r.json, dif[k]);
+        cr_assert(o, "%s is not in the DIF queue: %s", dif[k], r.body);
+        cr_assert_str_eq(str(o, "state"), "operational", "%s", dif[k]);
+        cr_assert_str_eq(str(o, "skill"), skill);
+        cr_assert(json_is_true(json_object_get(o, "retirable")), "%s", dif[k]);
+        cr_assert(json_is_null(json_object_get(o, "decision")), "%s", dif[k]);
+        cr_assert(json_is_object(json_object_get(o, "mh")), "the evidence: %s", dif[k]);
+    }
+    http_result_free(&r);
+
+    /* keep: a decision, no new revision, the item still in use */
+    size_t nv, nd;
+    snprintf(body, sizeof body,
+             "{\"item\":\"%s\",\"action\":\"keep\",\"queue\":\"dif\",\"note\":\"reviewed: the "
+             "content is job-relevant\"}",
+             kept);
+    cr_assert_eq(status_of(&admin, "POST", "/api/review/decisions", body, &r), 200, "%s", r.body);
+    cr_assert_eq(json_integer_value(json_object_get(r.json, "revision")), 0, "%s", r.body);
+    cr_assert_eq(json_integer_value(json_object_get(r.json, "previous")), 0, "%s", r.body);
+    http_result_free(&r);
+    cr_assert_eq(active_rev(&admin, &nv, &nd), 0);
+    cr_assert_eq(nv, 0, "keep made a revision");
+    cr_assert_eq(nd, 1, "the keep is recorded");
+    cr_assert_eq(status_of(&admin, "GET", "/api/review", NULL, &r), 200, "%s", r.body);
+    {
+        const json_t *o = dif_entry(r.json, kept);
+        cr_assert(o, "%s left the queue: %s", kept, r.body);
+        cr_assert_str_eq(str(json_object_get(o, "decision"), "action"), "keep", "%s", r.body);
+        cr_assert_str_eq(str(o, "state"), "operational");
+    }
+    http_result_free(&r);
+
+    /* retire: revision 1, the item retired in it */
+    snprintf(body, sizeof body, "{\"item\":\"%s\",\"action\":\"retire\",\"queue\":\"dif\"}",
+             retired);
+    cr_assert_eq(status_of(&admin, "POST", "/api/review/decisions", body, &r), 200, "%s", r.body);
+    cr_assert_eq(json_integer_value(json_object_get(r.json, "revision")), 1, "%s", r.body);
+    cr_assert_eq(json_integer_value(json_object_get(r.json, "previous")), 0, "%s", r.body);
+    http_result_free(&r);
+    cr_assert_eq(active_rev(&admin, &nv, &nd), 1);
+    cr_assert_eq(nv, 1);
+    cr_assert_eq(status_of(&admin, "GET", "/api/review", NULL, &r), 200, "%s", r.body);
+    {
+        const json_t *o = dif_entry(r.json, retired);
+        cr_assert(o, "%s left the queue: %s", retired, r.body);
+        cr_assert_str_eq(str(o, "state"), "retired", "%s", r.body);
+        cr_assert(json_is_false(json_object_get(o, "retirable")), "%s", r.body);
+        cr_assert_str_eq(str(json_object_get(o, "decision"), "action"), "retire", "%s", r.body);
+        cr_assert_eq(json_integer_value(json_object_get(r.json, "revision")), 1);
+    }
+    http_result_free(&r);
+    /* retired twice, or kept once retired: refused naming the item, nothing stored */
+    static const char *const again[] = {"retire", "keep"};
+    for (int k = 0; k < 2; k++) {
+        snprintf(body, sizeof body, "{\"item\":\"%s\",\"action\":\"%s\",\"queue\":\"dif\"}",
+                 retired, again[k]);
+        cr_assert_eq(status_of(&admin, "POST", "/api/review/decisions", body, &r), 409, "%s: %s",
+                     body, r.body);
+        cr_assert(strstr(str(r.json, "error"), retired), "the refusal names the item: %s", r.body);
+        http_result_free(&r);
+    }
+    size_t nd2;
+    cr_assert_eq(active_rev(&admin, &nv, &nd2), 1);
+    cr_assert_eq(nv, 1, "a refusal made a revision");
+    cr_assert_eq(nd2, nd, "a refusal was recorded");
+
+    /* the test in flight answers the retired item it holds and finishes on revision 0 */
+    fixture_answer_body(retired, 1, body, sizeof body);
+    cr_assert_eq(status_of(&fl, "POST", path, body, &r), 200, "the held item: %s", r.body);
+    int seen = 0;
+    finish_test(&fl, flight, &r, retired, &seen);
+    char *sk_flight = NULL;
+    cr_assert_eq(report_of(&fl, flight, &sk_flight), 0, "the test in flight keeps revision 0");
+    {
+        struct rf_store *st;
+        struct rf_test t;
+        cr_assert_eq(rf_store_open(fx.db, &st, &err), RF_OK, "%s", err.msg);
+        cr_assert_eq(rf_store_test_get(st, flight, &t, &err), RF_OK, "%s", err.msg);
+        char needle[200];
+        snprintf(needle, sizeof needle, "\"item\":\"%s\"", retired);
+        cr_assert(t.state && strstr(t.state, needle),
+                  "the retired item's answer is not in the scored session");
+        rf_store_test_cleanup(&t);
+        rf_store_close(st);
+    }
+    /* a new test runs on revision 1 and never asks the retired item */
+    struct http_client nb;
+    long long newer = start_role_test(&admin, &nb, &r);
+    seen = 0;
+    finish_test(&nb, newer, &r, retired, &seen);
+    cr_assert_eq(seen, 0, "revision 1 asked the retired item");
+    char *sk_newer = NULL;
+    cr_assert_eq(report_of(&nb, newer, &sk_newer), 1);
+    /* one more started on revision 1 and left running across the rollback */
+    struct http_client lr;
+    long long running = start_role_test(&admin, &lr, &r);
+    cr_assert_str_neq(asked(&r), retired);
+    http_result_free(&r);
+
+    /* rollback to 0: the item in use again; every stored test still reads
+     * and scores as before, the one running on 1 finishes on 1 */
+    cr_assert_eq(status_of(&admin, "POST", "/api/bank/rollback",
+                           "{\"revision\":0,\"note\":\"retired by mistake\"}", &r),
+                 200, "%s", r.body);
+    http_result_free(&r);
+    cr_assert_eq(active_rev(&admin, &nv, &nd), 0);
+    cr_assert_eq(nv, 1, "revision 1 is kept");
+    cr_assert_eq(status_of(&admin, "GET", "/api/review", NULL, &r), 200, "%s", r.body);
+    cr_assert_str_eq(str(dif_entry(r.json, retired), "state"), "operational", "%s", r.body);
+    http_result_free(&r);
+    char *sk = NULL;
+    cr_assert_eq(report_of(&fl, flight, &sk), 0);
+    cr_assert_str_eq(sk, sk_flight, "the rollback changed a finished test's report");
+    free(sk);
+    cr_assert_eq(report_of(&nb, newer, &sk), 1);
+    cr_assert_str_eq(sk, sk_newer, "the rollback changed a finished test's report");
+    free(sk);
+    snprintf(path, sizeof path, "/api/tests/%lld", running);
+    cr_assert_eq(status_of(&lr, "GET", path, NULL, &r), 200, "%s", r.body);
+    seen = 0;
+    finish_test(&lr, running, &r, retired, &seen);
+    cr_assert_eq(seen, 0, "the test on revision 1 asked the retired item after the rollback");
+    cr_assert_eq(report_of(&lr, running, &sk), 1);
+    free(sk);
+    /* the stored answers still feed the analysis: a DIF run after the
+     * rollback reads them all and flags the item again */
+    cr_assert_eq(status_of(&admin, "POST", "/api/fairness/dif",
+                           "{\"by\":\"gender\",\"reference\":\"woman\"}", &r),
+                 200, "%s", r.body);
+    cr_assert_eq(json_integer_value(json_object_get(r.json, "tests")), 600 + 3, "%s", r.body);
+    http_result_free(&r);
+    cr_assert_eq(status_of(&admin, "GET", "/api/review", NULL, &r), 200, "%s", r.body);
+    cr_assert(json_is_true(json_object_get(dif_entry(r.json, retired), "retirable")),
+              "after the rollback the item may be retired again: %s", r.body);
+    http_result_free(&r);
+    free(sk_flight);
+    free(sk_newer);
+    rf_bank_cleanup(&bank);
 }
