@@ -292,6 +292,12 @@
  * for a group of at least RF_IMPACT_MIN_GROUP people whose selected and
  * not-selected counts are both at least RF_IMPACT_MIN_CELL. */
 #define RF_DIF_MIN_GROUP 100
+/* The review queue's schedule (server/schedule.h): `rolefit serve` re-runs
+ * the pretest calibration, drift and DIF every RF_REVIEW_EVERY_SECONDS
+ * (--review-every; 0 turns it off) and looks at its clock every
+ * RF_REVIEW_TICK_SECONDS. */
+#define RF_REVIEW_EVERY_SECONDS 86400.0
+#define RF_REVIEW_TICK_SECONDS 1.0
 #define RF_DIF_STRATA 10
 #define RF_IMPACT_MIN_GROUP 30
 #define RF_IMPACT_MIN_CELL 5

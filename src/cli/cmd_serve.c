@@ -19,7 +19,8 @@ static const char usage[] =
     "                     [--secure-cookies] [--trust-proxy IP] [--exposure FILE] [--pretest N]\n"
     "                     [--practice-max N] [--practice-max-per-ip N] [--practice-pow BITS]\n"
     "                     [--password-min N] [--seed S] [--db-pool N] [--fair-min-group N]\n"
-    "                     [--fair-min-cell N] [--dif-min-group N] [--quiet]\n\n"
+    "                     [--fair-min-cell N] [--dif-min-group N]\n"
+    "                     [--review-every SECONDS] [--quiet]\n\n"
     "Starts rolefit on http://127.0.0.1:8080 with the bundled item bank and an embedded\n"
     "SQLite database file (created on first start). On first start the log prints a\n"
     "one-time link to create the admin account. SIGTERM or SIGINT stops it gracefully:\n"
@@ -76,6 +77,12 @@ static const char usage[] =
     "  --dif-min-group N  the DIF report shows no figure of an item until each group\n"
     "                 has N answers to it (default 100; 1 to 1000000)\n"
     "                 (docs/fairness.md \"In the product\"; no request can lower them)\n"
+    "  --review-every SECONDS  re-run the review queue's pretest calibration, the\n"
+    "                 drift of the items in use and DIF over every reported dimension\n"
+    "                 (each against its largest group) every SECONDS, the first one\n"
+    "                 interval after the database's first start; staff decide on what\n"
+    "                 is flagged (default 86400, one day; 0 = on request only; at\n"
+    "                 least 60; docs/calibration.md \"Schedule\")\n"
     "  --quiet        no per-request log lines\n";
 
 static void log_stderr(const char *line)
@@ -97,7 +104,8 @@ int rf_cmd_serve(int argc, char **argv)
                *rate_s = NULL, *arate_s = NULL, *trust_proxy = NULL,
                *exposure = NULL, *pmax_s = NULL, *pmax_ip_s = NULL, *pwmin_s = NULL,
                *seed_s = NULL, *pow_s = NULL, *pool_s = NULL, *pretest_s = NULL,
-               *fgroup_s = NULL, *fcell_s = NULL, *dgroup_s = NULL;
+               *fgroup_s = NULL, *fcell_s = NULL, *dgroup_s = NULL,
+               *review_s = NULL;
     int no_practice = 0, quiet = 0, help = 0, secure_cookies = RF_HTTP_SECURE_COOKIES;
     struct rf_cli_opt opts[] = {
         {"port", 1, &port_s, NULL},       {"addr", 1, &addr, NULL},
@@ -112,6 +120,7 @@ int rf_cmd_serve(int argc, char **argv)
         {"seed", 1, &seed_s, NULL},             {"db-pool", 1, &pool_s, NULL},
         {"pretest", 1, &pretest_s, NULL},       {"fair-min-group", 1, &fgroup_s, NULL},
         {"fair-min-cell", 1, &fcell_s, NULL},   {"dif-min-group", 1, &dgroup_s, NULL},
+        {"review-every", 1, &review_s, NULL},
     };
     const char *pos[1];
     size_t npos;
@@ -128,7 +137,7 @@ int rf_cmd_serve(int argc, char **argv)
     size_t pwmin = RF_PASSWORD_MIN, pow_bits = RF_PRACTICE_POW_BITS, pool = 0;
     size_t pretest = RF_WEB_PRETEST, fgroup = RF_IMPACT_MIN_GROUP, fcell = RF_IMPACT_MIN_CELL;
     size_t dgroup = RF_DIF_MIN_GROUP;
-    double rate = RF_RATE_PER_IP, arate = RF_RATE_ANSWERS;
+    double rate = RF_RATE_PER_IP, arate = RF_RATE_ANSWERS, review = RF_REVIEW_EVERY_SECONDS;
     unsigned long long seed = 0;
     if ((port_s && (ec = rf_cli_size(cmd, "port", port_s, 0, 65535, &port))) ||
         (threads_s && (ec = rf_cli_size(cmd, "threads", threads_s, 1, 64, &threads))) ||
@@ -146,8 +155,12 @@ int rf_cmd_serve(int argc, char **argv)
          (ec = rf_cli_size(cmd, "pretest", pretest_s, 0, RF_CAT_MAX_PRETEST, &pretest))) ||
         (fgroup_s && (ec = rf_cli_size(cmd, "fair-min-group", fgroup_s, 1, 100000, &fgroup))) ||
         (fcell_s && (ec = rf_cli_size(cmd, "fair-min-cell", fcell_s, 1, 100000, &fcell))) ||
-        (dgroup_s && (ec = rf_cli_size(cmd, "dif-min-group", dgroup_s, 1, 1000000, &dgroup))))
+        (dgroup_s && (ec = rf_cli_size(cmd, "dif-min-group", dgroup_s, 1, 1000000, &dgroup))) ||
+        (review_s && (ec = rf_cli_double(cmd, "review-every", review_s, 0, 3.2e7, &review))))
         return ec;
+    if (review > 0 && review < 60)
+        return rf_cli_usage_error(cmd, "--review-every: %g seconds is under 60 (0 turns it off)",
+                                  review);
     if (seed_s && seed == 0)
         return rf_cli_usage_error(cmd, "--seed: 0 means no seed; give a number from 1");
     struct in_addr proxy;
@@ -182,6 +195,7 @@ int rf_cmd_serve(int argc, char **argv)
     cfg.practice_max = pmax;
     cfg.practice_max_per_ip = pmax_ip;
     cfg.practice_pow_bits = (unsigned)pow_bits;
+    cfg.review_every = review;
 
     /* SIGINT and SIGTERM are blocked before the server's threads start, so
      * they inherit the mask and the signal can only be taken here, by

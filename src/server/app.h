@@ -242,6 +242,15 @@ rf_status rf_app_fair_dif_run(struct rf_app *a, const struct rf_principal *p, co
                               json_t **out, struct rf_app_error *e);
 rf_status rf_app_fair_dif(struct rf_app *a, const struct rf_principal *p, int csv,
                           json_t **json_out, char **csv_out, struct rf_app_error *e);
+/* The schedule's DIF run (rf_app_review_scheduled): every dimension on
+ * which candidates reported two groups or more, each against its largest
+ * group (the first by name on a tie), every other group focal, over every
+ * finished test's answers at the active version; stored as one review run
+ * of kind "dif" made by nobody (created_by 0), whose items carry their
+ * "by" and "reference", and whose "dimensions" list what was compared.
+ * *stored 0 (and a log line) when no dimension has two groups. The minimum
+ * group size is cfg.dif_min_group, as for a run on request. */
+rf_status rf_app_fair_dif_scheduled(struct rf_app *a, int *stored, struct rf_app_error *e);
 
 /* Lists of the catalogue (public), their text in lang (names, descriptions,
  * level names, the interview loop; English where the data has no
@@ -280,6 +289,11 @@ rf_status rf_app_review(struct rf_app *a, const struct rf_principal *p, json_t *
                         struct rf_app_error *e);
 rf_status rf_app_review_calibrate(struct rf_app *a, const struct rf_principal *p, const json_t *req,
                                   json_t **out, struct rf_app_error *e);
+/* The review queue's scheduled runs (server/schedule.h; docs/calibration.md
+ * "Schedule"): the pretest calibration and drift runs of
+ * rf_app_review_calibrate, then rf_app_fair_dif_scheduled, each stored as
+ * made by nobody. Errors: the store's, or RF_ENOMEM. */
+rf_status rf_app_review_scheduled(struct rf_app *a, struct rf_app_error *e);
 rf_status rf_app_review_decide(struct rf_app *a, const struct rf_principal *p, const json_t *req,
                                json_t **out, struct rf_app_error *e);
 rf_status rf_app_bank_versions(struct rf_app *a, const struct rf_principal *p, json_t **out,

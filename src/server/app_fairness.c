@@ -522,6 +522,8 @@ static json_t *dif_item(const struct rf_drift_data *d, const struct rf_app_bankv
         json_t *j = rf_dif_poly_json(id, &pr);
         if (j) {
             json_object_set_new(j, "skill", json_string(v->view.items[item].skill));
+            json_object_set_new(j, "by", json_string(by));
+            json_object_set_new(j, "reference", json_string(ref));
             json_object_set_new(j, "focal", json_string(focal));
             json_object_set_new(j, "flagged", json_boolean(*flagged));
         } else {
@@ -543,6 +545,8 @@ static json_t *dif_item(const struct rf_drift_data *d, const struct rf_app_bankv
     json_t *j = rf_dif_item_json(v->view.items[item].id, &it, o);
     if (j) {
         json_object_set_new(j, "skill", json_string(v->view.items[item].skill));
+        json_object_set_new(j, "by", json_string(by));
+        json_object_set_new(j, "reference", json_string(ref));
         json_object_set_new(j, "focal", json_string(focal));
         json_object_set_new(j, "flagged", json_boolean(*flagged));
     }
@@ -692,6 +696,85 @@ rf_status rf_app_fair_dif(struct rf_app *a, const struct rf_principal *p, int cs
     return rc;
 }
 
+/* The groups of one DIF comparison on dimension dim: the reference (ref,
+ * or when NULL the group with the most members, the first by name on a
+ * tie) and the focal groups (fq: a request's list, NULL or null: every
+ * other group). */
+struct dif_groups {
+    struct members ms;
+    const char **names, **focal;
+    size_t nnames, nfocal;
+    const char *ref;
+};
+
+static void dif_groups_free(struct dif_groups *g)
+{
+    free(g->focal);
+    free(g->names);
+    members_free(&g->ms);
+}
+
+static rf_status dif_groups_read(struct rf_app *a, int dim, const char *ref, const json_t *fq,
+                                 struct dif_groups *g, struct rf_app_error *e)
+{
+    memset(g, 0, sizeof *g);
+    rf_status rc = members_read(a, 0, dim, &g->ms, &e->err);
+    if (!rc && distinct_values(&g->ms, &g->names, &g->nnames))
+        rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+    if (!rc && !(g->focal = rf_alloc_array(g->nnames + 64 + 1, sizeof *g->focal)))
+        rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+    if (!rc && !ref) {
+        size_t best = 0;
+        for (size_t i = 0; i < g->nnames; i++) {
+            size_t n = 0;
+            for (size_t j = 0; j < g->ms.n; j++)
+                n += !strcmp(g->ms.m[j].value, g->names[i]);
+            if (n > best) {
+                best = n;
+                ref = g->names[i];
+            }
+        }
+    }
+    g->ref = ref;
+    if (!rc && fq && json_is_array(fq)) {
+        size_t i;
+        const json_t *x;
+        json_array_foreach(fq, i, x)
+        {
+            const char *s = json_string_value(x);
+            if (!s || !valid_value(dim, s) || !strcmp(s, ref)) {
+                rc = rf_app_fail(e, RF_EINVAL, "focal",
+                                 "field 'focal': item %zu: expected %s other than the reference",
+                                 i + 1, value_format(dim));
+                break;
+            }
+            g->focal[g->nfocal++] = s;
+        }
+    } else if (!rc && ref) {
+        for (size_t i = 0; i < g->nnames; i++)
+            if (strcmp(g->names[i], ref) != 0)
+                g->focal[g->nfocal++] = g->names[i];
+    }
+    if (rc)
+        dif_groups_free(g);
+    return rc;
+}
+
+/* Stores a DIF run's result (res) at version v for user (0: the schedule). */
+static rf_status dif_store(struct rf_app *a, const struct rf_app_bankver *v, int64_t user,
+                           const json_t *res, int64_t *id, struct rf_app_error *e)
+{
+    char *text = json_dumps(res, JSON_COMPACT);
+    rf_status rc =
+        text
+            ? rf_store_review_run_add(a->store,
+                                      &(struct rf_review_run){0, v->revision, user, 0, "dif", text},
+                                      id, &e->err)
+            : rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+    free(text);
+    return rc;
+}
+
 rf_status rf_app_fair_dif_run(struct rf_app *a, const struct rf_principal *p, const json_t *req,
                               json_t **out, struct rf_app_error *e)
 {
@@ -717,61 +800,131 @@ rf_status rf_app_fair_dif_run(struct rf_app *a, const struct rf_principal *p, co
     const struct rf_app_bankver *v;
     if ((rc = rf_app_bank_current(a, &v, &e->err)))
         return rc;
-    struct members ms;
-    const char **names = NULL, **focal = NULL;
-    size_t nnames = 0, nfocal = 0;
-    rc = members_read(a, 0, dim, &ms, &e->err);
-    if (!rc && distinct_values(&ms, &names, &nnames))
-        rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
-    if (!rc && !(focal = rf_alloc_array(nnames + 64 + 1, sizeof *focal)))
-        rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
-    if (!rc && fq && json_is_array(fq)) {
-        size_t i;
-        const json_t *x;
-        json_array_foreach(fq, i, x)
-        {
-            const char *s = json_string_value(x);
-            if (!s || !valid_value(dim, s) || !strcmp(s, ref)) {
-                rc = rf_app_fail(e, RF_EINVAL, "focal",
-                                 "field 'focal': item %zu: expected %s other than the reference",
-                                 i + 1, value_format(dim));
-                break;
-            }
-            focal[nfocal++] = s;
-        }
-    } else if (!rc) {
-        for (size_t i = 0; i < nnames; i++)
-            if (strcmp(names[i], ref) != 0)
-                focal[nfocal++] = names[i];
-    }
+    struct dif_groups g;
+    if ((rc = dif_groups_read(a, dim, ref, fq, &g, e)))
+        return rc;
     struct rf_drift_data d;
     memset(&d, 0, sizeof d);
-    if (!rc)
-        rc = rf_dif_collect(a->store, &v->view, &d, &e->err);
+    rc = rf_dif_collect(a->store, &v->view, &d, &e->err);
     json_t *res = NULL;
     if (!rc)
-        rc = dif_compute(a, v, &d, &ms, dim, ref, focal, nfocal, &res, e);
-    char *text = NULL;
-    if (!rc && !(text = json_dumps(res, JSON_COMPACT)))
-        rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+        rc = dif_compute(a, v, &d, &g.ms, dim, ref, g.focal, g.nfocal, &res, e);
     int64_t id = 0;
     if (!rc)
-        rc = rf_store_review_run_add(
-            a->store, &(struct rf_review_run){0, v->revision, p->user_id, 0, "dif", text}, &id,
-            &e->err);
+        rc = dif_store(a, v, p->user_id, res, &id, e);
     if (!rc)
         rf_app_log(a, "fairness: DIF run %lld by %s over %zu tests, %lld items flagged (user %lld)",
                    (long long)id, dim_names[dim], d.tests,
                    (long long)json_integer_value(json_object_get(res, "flagged")),
                    (long long)p->user_id);
-    free(text);
     json_decref(res);
     rf_drift_data_cleanup(&d);
-    free(focal);
-    free(names);
-    members_free(&ms);
+    dif_groups_free(&g);
     if (rc)
         return rc;
     char *unused = NULL;
     return dif_latest(a, 0, out, &unused, e);
+}
+
+/* Adds the integer field k of from to into's. */
+static void add_count(json_t *into, const json_t *from, const char *k)
+{
+    json_object_set_new(into, k,
+                        json_integer(json_integer_value(json_object_get(into, k)) +
+                                     json_integer_value(json_object_get(from, k))));
+}
+
+rf_status rf_app_fair_dif_scheduled(struct rf_app *a, int *stored, struct rf_app_error *e)
+{
+    *stored = 0;
+    const struct rf_app_bankver *v;
+    rf_status rc = rf_app_bank_current(a, &v, &e->err);
+    if (rc)
+        return rc;
+    struct rf_drift_data d;
+    memset(&d, 0, sizeof d);
+    rc = rf_dif_collect(a->store, &v->view, &d, &e->err);
+    json_t *all =
+        json_pack("{s:s,s:s,s:[],s:s,s:b,s:I,s:I,s:I,s:I,s:I,s:[],s:[]}", "by", "", "reference", "",
+                  "focal", "match", "theta (leave-one-out posterior of the skill)", "scheduled", 1,
+                  "tests", (json_int_t)d.tests, "answers", (json_int_t)d.n, "shown", (json_int_t)0,
+                  "hidden", (json_int_t)0, "flagged", (json_int_t)0, "items", "dimensions");
+    struct rf_buf csv, by, refs;
+    rf_buf_init(&csv, CSV_CAP);
+    rf_buf_init(&by, 1024);
+    rf_buf_init(&refs, 1024);
+    if (!rc && !all)
+        rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+    size_t ndims = 0;
+    for (int dim = 0; !rc && dim < RF_GROUP_NDIMS; dim++) {
+        struct dif_groups g;
+        if ((rc = dif_groups_read(a, dim, NULL, NULL, &g, e)))
+            break;
+        json_t *res = NULL;
+        if (g.nfocal > 0)
+            rc = dif_compute(a, v, &d, &g.ms, dim, g.ref, g.focal, g.nfocal, &res, e);
+        if (!rc && res) {
+            /* one run of every dimension compared: items, counts, the CSV
+             * (its header once), and per dimension what was compared */
+            const char *t = json_string_value(json_object_get(res, "csv"));
+            const char *body = ndims ? strchr(t ? t : "", '\n') : t;
+            rf_status brc = body ? rf_buf_puts(&csv, ndims ? body + 1 : body) : RF_OK;
+            if (!brc)
+                brc = rf_buf_printf(&by, "%s%s", ndims ? ", " : "", dim_names[dim]);
+            if (!brc)
+                brc = rf_buf_printf(&refs, "%s%s %s", ndims ? "; " : "", dim_names[dim], g.ref);
+            if (brc == RF_ETOOBIG)
+                rc = rf_app_fail(e, brc, NULL, "the DIF export is over %ld bytes", CSV_CAP);
+            else if (brc)
+                rc = rf_app_fail(e, brc, NULL, "out of memory");
+            json_array_extend(json_object_get(all, "items"), json_object_get(res, "items"));
+            json_array_extend(json_object_get(all, "focal"), json_object_get(res, "focal"));
+            add_count(all, res, "shown");
+            add_count(all, res, "hidden");
+            add_count(all, res, "flagged");
+            json_object_set(all, "strata", json_object_get(res, "strata"));
+            json_object_set(all, "min_group", json_object_get(res, "min_group"));
+            json_array_append_new(
+                json_object_get(all, "dimensions"),
+                json_pack("{s:s,s:s,s:O,s:O,s:O,s:O}", "by", dim_names[dim], "reference", g.ref,
+                          "focal", json_object_get(res, "focal"), "shown",
+                          json_object_get(res, "shown"), "hidden", json_object_get(res, "hidden"),
+                          "flagged", json_object_get(res, "flagged")));
+            ndims++;
+        }
+        json_decref(res);
+        dif_groups_free(&g);
+    }
+    int64_t id = 0;
+    if (!rc && ndims) {
+        char *c = rf_buf_take(&csv), *b = rf_buf_take(&by), *r = rf_buf_take(&refs);
+        if (!c || !b || !r)
+            rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+        else {
+            json_object_set_new(all, "csv", json_string(c));
+            json_object_set_new(all, "by", json_string(b));
+            json_object_set_new(all, "reference", json_string(r));
+        }
+        free(c);
+        free(b);
+        free(r);
+        if (!rc)
+            rc = dif_store(a, v, 0, all, &id, e);
+    }
+    if (!rc && ndims) {
+        *stored = 1;
+        rf_app_log(a,
+                   "fairness: scheduled DIF run %lld over %zu tests, %zu dimensions, %lld items "
+                   "flagged",
+                   (long long)id, d.tests, ndims,
+                   (long long)json_integer_value(json_object_get(all, "flagged")));
+    } else if (!rc) {
+        rf_app_log(a, "fairness: scheduled DIF: no dimension has two groups reported; no run");
+    }
+    json_decref(all);
+    rf_buf_cleanup(&csv);
+    rf_buf_cleanup(&by);
+    rf_buf_cleanup(&refs);
+    rf_drift_data_cleanup(&d);
+    return rc;
 }

@@ -182,6 +182,15 @@ rf_status rf_app_review(struct rf_app *a, const struct rf_principal *p, json_t *
     return rc ? rc : *out ? RF_OK : rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
 }
 
+/* Who made a run, for the log: "user N" or "scheduled" (user 0); buf of 32. */
+static const char *who(int64_t user, char *buf)
+{
+    if (!user)
+        return "scheduled";
+    snprintf(buf, 32, "user %lld", (long long)user);
+    return buf;
+}
+
 /* The drift run at version v (calib/drift.h), stored. */
 static rf_status drift_run(struct rf_app *a, const struct rf_app_bankver *v, int64_t user,
                            struct rf_app_error *e)
@@ -206,8 +215,8 @@ static rf_status drift_run(struct rf_app *a, const struct rf_app_bankver *v, int
             a->store, &(struct rf_review_run){0, v->revision, user, 0, "drift", text}, &id,
             &e->err);
     if (!rc)
-        rf_app_log(a, "review: drift run %lld over %zu tests, %zu items answered (user %lld)",
-                   (long long)id, d.tests, res.n, (long long)user);
+        rf_app_log(a, "review: drift run %lld over %zu tests, %zu items answered (%s)",
+                   (long long)id, d.tests, res.n, who(user, (char[32]){0}));
     free(text);
     json_decref(j);
     rf_drift_result_cleanup(&res);
@@ -215,14 +224,12 @@ static rf_status drift_run(struct rf_app *a, const struct rf_app_bankver *v, int
     return rc;
 }
 
-rf_status rf_app_review_calibrate(struct rf_app *a, const struct rf_principal *p, const json_t *req,
-                                  json_t **out, struct rf_app_error *e)
+/* The pretest calibration run and the drift run at the active version,
+ * stored as made by user (0: the schedule). */
+static rf_status calibration_runs(struct rf_app *a, int64_t user, struct rf_app_error *e)
 {
-    (void)req;
-    rf_status rc = bank_admin(a, p, e);
     const struct rf_app_bankver *v = NULL;
-    if (!rc)
-        rc = rf_app_bank_current(a, &v, &e->err);
+    rf_status rc = rf_app_bank_current(a, &v, &e->err);
     if (rc)
         return rc;
     struct rf_pretest_data d;
@@ -243,18 +250,37 @@ rf_status rf_app_review_calibrate(struct rf_app *a, const struct rf_principal *p
     int64_t id = 0;
     if (!rc)
         rc = rf_store_review_run_add(
-            a->store, &(struct rf_review_run){0, v->revision, p->user_id, 0, "pretest", text}, &id,
+            a->store, &(struct rf_review_run){0, v->revision, user, 0, "pretest", text}, &id,
             &e->err);
     if (!rc)
-        rf_app_log(a, "review: calibration run %lld over %zu tests, %zu pretest items (user %lld)",
-                   (long long)id, d.tests, res.n, (long long)p->user_id);
+        rf_app_log(a, "review: calibration run %lld over %zu tests, %zu pretest items (%s)",
+                   (long long)id, d.tests, res.n, who(user, (char[32]){0}));
     free(text);
     json_decref(j);
     rf_online_result_cleanup(&res);
     rf_pretest_data_cleanup(&d);
     if (!rc)
-        rc = drift_run(a, v, p->user_id, e);
+        rc = drift_run(a, v, user, e);
+    return rc;
+}
+
+rf_status rf_app_review_calibrate(struct rf_app *a, const struct rf_principal *p, const json_t *req,
+                                  json_t **out, struct rf_app_error *e)
+{
+    (void)req;
+    rf_status rc = bank_admin(a, p, e);
+    if (!rc)
+        rc = calibration_runs(a, p->user_id, e);
     return rc ? rc : rf_app_review(a, p, out, e);
+}
+
+rf_status rf_app_review_scheduled(struct rf_app *a, struct rf_app_error *e)
+{
+    rf_status rc = calibration_runs(a, 0, e);
+    int stored = 0;
+    if (!rc)
+        rc = rf_app_fair_dif_scheduled(a, &stored, e);
+    return rc;
 }
 
 /* The parent's overlay with item id's entry merged with entry (consumed):

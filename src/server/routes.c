@@ -24,6 +24,7 @@
 #include "server/http.h"
 #include "server/pages.h"
 #include "server/pow.h"
+#include "server/schedule.h"
 #include "server/shared.h"
 
 struct rf_server {
@@ -40,6 +41,7 @@ struct rf_server {
     struct rf_gate *hashing;   /* password hashes running at once (guard.h) */
     struct rf_gate *starting;  /* practice starts being written at once */
     struct rf_pow *pow;        /* proof of work for practice starts; NULL: none asked */
+    struct rf_schedule *schedule; /* the review queue's runs; NULL: on request only */
     char web_root[PATH_MAX];
 };
 
@@ -1092,6 +1094,9 @@ rf_status rf_server_start(const struct rf_server_config *cfg, struct rf_server *
         if (!rc)
             rf_pow_set_key(s->pow, key);
     }
+    if (!rc && cfg->review_every > 0)
+        rc = rf_schedule_start(s->app, cfg->review_every, cfg->clock, RF_REVIEW_TICK_SECONDS,
+                               &s->schedule, err);
     char setup[RF_TOKEN_LEN];
     if (!rc)
         rc = rf_app_setup_token(s->app, setup, err);
@@ -1145,7 +1150,8 @@ void rf_server_stop(struct rf_server *s)
     if (!s)
         return;
     rf_http_stop(s->http, RF_HTTP_DRAIN_SECONDS);
-    rf_shared_free(s->shared); /* settles what is pending: before the store closes */
+    rf_schedule_stop(s->schedule); /* waits for a run in progress: before the store closes */
+    rf_shared_free(s->shared);     /* settles what is pending: before the store closes */
     rf_app_close(s->app);
     rf_gate_free(s->hashing);
     rf_gate_free(s->starting);

@@ -39,6 +39,10 @@ struct rf_server_config {
      * one database shares (server/shared.h). Tests give their own to step
      * time without sleeping. */
     double (*clock)(void);
+    /* Seconds between the review queue's scheduled runs (pretest calibration,
+     * drift, DIF; server/schedule.h), on that clock; 0: none, runs on
+     * request only. */
+    double review_every;
 };
 
 /* Loads everything, prints the setup link on first start through cfg->app.log,

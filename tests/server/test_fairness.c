@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "bank/bank.h"
 #include "base/config.h"
@@ -875,5 +876,131 @@ Test(fairness, dif_flagged_items_are_kept_or_retired_and_tests_keep_scoring, .ti
     http_result_free(&r);
     free(sk_flight);
     free(sk_newer);
+    rf_bank_cleanup(&bank);
+}
+
+/* ---- the scheduled run (docs/calibration.md "Schedule") ---- */
+
+#define EVERY 3600.0
+
+static void tweak_schedule(struct rf_server_config *cfg)
+{
+    tweak(cfg);
+    cfg->review_every = EVERY;
+}
+
+static void setup_schedule(void)
+{
+    fixture_start_with(0, 0, tweak_schedule);
+}
+
+TestSuite(fairness_schedule, .init = setup_schedule, .fini = teardown);
+
+/* The id of the latest DIF run (0: none), its reply in *r when r. */
+static long long latest_dif(struct http_client *admin, struct http_result *r)
+{
+    struct http_result own;
+    struct http_result *x = r ? r : &own;
+    cr_assert_eq(status_of(admin, "GET", "/api/fairness/dif", NULL, x), 200, "%s", x->body);
+    long long id = json_integer_value(json_object_get(json_object_get(x->json, "run"), "id"));
+    if (!r)
+        http_result_free(&own);
+    return id;
+}
+
+/* Real time for the schedule's thread to look at the clock (it looks every
+ * RF_REVIEW_TICK_SECONDS) and finish a run. */
+static void wait_ticks(double seconds)
+{
+    struct timespec ts = {(time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9)};
+    nanosleep(&ts, NULL);
+}
+
+Test(fairness_schedule, a_scheduled_run_flags_a_seeded_dif_item, .timeout = 300)
+{
+    struct http_client admin = fixture_admin();
+    struct rf_bank bank;
+    struct rf_err err;
+    rf_bank_init(&bank);
+    cr_assert_eq(rf_bank_load_dir("data/bank", &bank, &err), RF_OK, "%s", err.msg);
+    const char *skill = "data_engineering";
+    char ids[2][160];
+    size_t k = 0;
+    for (size_t i = 0; i < bank.n && k < 2; i++)
+        if (!strcmp(bank.items[i].skill, skill) && dichotomous(&bank.items[i]) &&
+            bank.items[i].pool == RF_POOL_OPERATIONAL && !bank.items[i].retired)
+            snprintf(ids[k++], sizeof ids[0], "%s", bank.items[i].id);
+    cr_assert_eq(k, 2);
+    const char *const dif[2] = {ids[0], ids[1]};
+    seed_dif_tests(&bank, skill, dif, 1.5, 300);
+    /* not due: the first look only starts the interval, and an interval less
+     * a second runs nothing */
+    wait_ticks(2 * RF_REVIEW_TICK_SECONDS + 0.5);
+    cr_assert_eq(latest_dif(&admin, NULL), 0, "a run before the interval");
+    fixture_advance(EVERY - 1);
+    wait_ticks(2 * RF_REVIEW_TICK_SECONDS + 0.5);
+    cr_assert_eq(latest_dif(&admin, NULL), 0, "a run before the interval");
+    /* due: the run comes by itself */
+    fixture_advance(1);
+    struct http_result r;
+    long long id = 0;
+    for (int t = 0; t < 600 && !id; t++) {
+        wait_ticks(0.2);
+        id = latest_dif(&admin, NULL);
+    }
+    cr_assert_gt(id, 0, "no scheduled DIF run within 120 s");
+    cr_assert_eq(latest_dif(&admin, &r), id);
+    cr_assert(json_is_true(json_object_get(r.json, "scheduled")), "%s", r.body);
+    cr_assert_eq(json_integer_value(json_object_get(json_object_get(r.json, "run"), "by")), 0,
+                 "made by nobody: %s", r.body);
+    cr_assert_eq(json_integer_value(json_object_get(r.json, "min_group")), DIF_MIN);
+    const json_t *dims = json_object_get(r.json, "dimensions");
+    cr_assert_eq(json_array_size(dims), 1, "only gender was reported: %s", r.body);
+    /* 300 and 300: the tie goes to the first by name */
+    cr_assert_str_eq(str(json_array_get(dims, 0), "by"), "gender");
+    cr_assert_str_eq(str(json_array_get(dims, 0), "reference"), "man", "%s", r.body);
+    size_t i, others = 0;
+    int flagged[2] = {0, 0};
+    const json_t *it;
+    json_array_foreach(json_object_get(r.json, "items"), i, it)
+    {
+        cr_assert_str_eq(str(it, "by"), "gender");
+        cr_assert_str_eq(str(it, "reference"), "man");
+        if (!json_is_true(json_object_get(it, "flagged")))
+            continue;
+        int which = !strcmp(str(it, "id"), ids[0]) ? 0 : !strcmp(str(it, "id"), ids[1]) ? 1 : -1;
+        if (which < 0)
+            others++;
+        else
+            flagged[which] = 1;
+    }
+    fprintf(stderr, "fairness: scheduled run %lld: %s %sflagged, %s %sflagged, %zu others\n", id,
+            ids[0], flagged[0] ? "" : "NOT ", ids[1], flagged[1] ? "" : "NOT ", others);
+    cr_assert(flagged[0] && flagged[1], "a seeded DIF item was not flagged: %s", r.body);
+    cr_assert_leq(others, 1);
+    http_result_free(&r);
+    /* the export has one header */
+    cr_assert_eq(status_of(&admin, "GET", "/api/fairness/dif?format=csv", NULL, &r), 200);
+    cr_assert(strncmp(r.body, "by,reference,focal,id,", 22) == 0, "%.80s", r.body);
+    cr_assert_null(strstr(r.body + 1, "\nby,reference,focal,id,"), "a second header");
+    http_result_free(&r);
+    /* the drift run came with it, and the queue takes decisions on the scheduled run */
+    cr_assert_eq(status_of(&admin, "GET", "/api/review", NULL, &r), 200, "%s", r.body);
+    const json_t *dr = json_object_get(r.json, "drift");
+    cr_assert(json_is_object(dr), "no scheduled drift run: %s", r.body);
+    cr_assert_eq(json_integer_value(json_object_get(json_object_get(dr, "run"), "by")), 0);
+    cr_assert(json_is_true(json_object_get(dif_entry(r.json, ids[1]), "retirable")), "%s", r.body);
+    http_result_free(&r);
+    char body[512];
+    snprintf(body, sizeof body, "{\"item\":\"%s\",\"action\":\"retire\",\"queue\":\"dif\"}",
+             ids[1]);
+    cr_assert_eq(status_of(&admin, "POST", "/api/review/decisions", body, &r), 200, "%s", r.body);
+    cr_assert_eq(json_integer_value(json_object_get(r.json, "revision")), 1, "%s", r.body);
+    http_result_free(&r);
+    cr_assert(fixture_log_contains("scheduled DIF run"), "the run is logged");
+    /* not again until the next interval */
+    fixture_advance(EVERY / 2);
+    wait_ticks(2 * RF_REVIEW_TICK_SECONDS + 0.5);
+    cr_assert_eq(latest_dif(&admin, NULL), id, "a second run within the interval");
     rf_bank_cleanup(&bank);
 }
