@@ -456,7 +456,7 @@ Test(i18n, reports_in_both_languages)
     cr_assert_eq(rf_report_html(en, &he), RF_OK);
     cr_assert_eq(rf_report_html(ja, &hj), RF_OK);
     const char *md = rf_buf_str(&mj), *html = rf_buf_str(&hj);
-    cr_assert(strstr(md, "## ギャップと学習計画：機械学習エンジニア"), "%s", md);
+    cr_assert(strstr(md, "## 不足しているスキルと学習計画：機械学習エンジニア"), "%s", md);
     cr_assert(strstr(md, "## 一般的な面接の流れ：機械学習エンジニア"), "%s", md);
     cr_assert(strstr(html, "<html lang=\"ja\">"));
     cr_assert(strstr(rf_buf_str(&he), "<html lang=\"en\">"));
@@ -470,7 +470,7 @@ Test(i18n, reports_in_both_languages)
     cr_assert_null(strstr(rf_buf_str(&he), "の"));
     /* numbers formatted the same */
     numbers(rf_buf_str(&me), "## Gaps", &ne);
-    numbers(md, "## ギャップ", &nj);
+    numbers(md, "## 不足しているスキル", &nj);
     cr_assert_gt(ne.len, 100);
     cr_assert_str_eq(rf_buf_str(&ne), rf_buf_str(&nj));
     json_decref(en);

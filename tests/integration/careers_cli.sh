@@ -37,7 +37,7 @@ expect_oneline "fit missing profile" 3 "nope.json" $RF fit --profile $TMP/nope.j
 expect "report json" 0 '"gaps"' $RF report --profile $D/kenji.json
 expect "report md" 0 "^## Gaps and learning plan: Machine learning engineer" $RF report --profile $D/kenji.json --format md --role ml_engineer
 # in Japanese: the words and the data's names, the numbers as in English; --help stays English
-expect "report md ja" 0 "^## ギャップと学習計画：機械学習エンジニア" $RF report --profile $D/kenji.json --format md --role ml_engineer --lang ja
+expect "report md ja" 0 "^## 不足しているスキルと学習計画：機械学習エンジニア" $RF report --profile $D/kenji.json --format md --role ml_engineer --lang ja
 expect "report json ja" 0 '"report_lang": "ja"' $RF report --profile $D/kenji.json --lang ja
 $RF report --profile $D/kenji.json --format html --role ml_engineer --lang ja >"$TMP/ja.html" && ok || bad "report html ja"
 grep -q '<html lang="ja">' "$TMP/ja.html" && grep -q '<h2>適合する職種</h2>' "$TMP/ja.html" && ! grep -q 'Roles that fit' "$TMP/ja.html" && ok || bad "html in Japanese"
