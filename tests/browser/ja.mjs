@@ -5,7 +5,8 @@
 // password, a Japanese posting, an invitation in the candidate's language
 // with its e-mail text, the candidate's test from that link in a browser set
 // to English, the ranking and the candidate's report, the admin and team
-// pages), every page in a browser that asks for Japanese.
+// pages), every page in a browser that asks for Japanese; then a recruiter's
+// language following the account across two browsers (staffLanguageFlow).
 // On every page: <html lang="ja">, and two checks over what is rendered:
 // - untranslated: no visible text or attribute (title, aria-label,
 //   placeholder, the document title) with English words outside code, the
@@ -381,9 +382,103 @@ async function recruiterFlow(browser) {
   await ctx.close();
 }
 
+// A staff member's language follows the account across browsers (settings
+// user_lang:ID, kept by POST /api/me/lang): the admin adds a recruiter; the
+// recruiter signs in from a browser set to English and switches to Japanese;
+// a fresh browser (no cookie, no local storage, also set to English) shows the
+// sign-in page in English and, once signed in, Japanese pages; switching that
+// one to English, the first browser shows English on its next load.
+const STAFF = { name: '高橋 誠', email: 'makoto@example.jp', password: 'staff language 2026' };
+const htmlLang = (page) => page.evaluate(() => document.documentElement.lang);
+const accountLang = (page) => page.evaluate(async () => {
+  const r = await fetch('/api/me', { credentials: 'same-origin' });
+  const m = await r.json();
+  return m.user ? m.user.lang || null : null;
+});
+// waits for the page, after whatever reloads its account asks for, to stand in
+// lang; returns the language it stands in (another one after 10 s: the check fails)
+async function settlesIn(page, lang) {
+  try {
+    await page.waitForSelector(`html[lang="${lang}"]:not(.i18n-pending) header nav #ui-lang`, { state: 'attached', timeout: 10000 });
+  } catch (_) { /* the language it shows is returned */ }
+  await page.waitForLoadState('networkidle');
+  return htmlLang(page);
+}
+async function signIn(page, who) {
+  await page.goto(`${BASE}/login.html`);
+  await page.fill('#email', who.email);
+  await page.fill('#password', who.password);
+  await page.click('#form button[type=submit]');
+  await page.waitForURL(/\/recruiter\.html$/);
+}
+
+async function staffLanguageFlow(browser) {
+  const errors = [];
+  // the admin (of the recruiter flow) adds a recruiter
+  const actx = await browser.newContext({ locale: 'ja-JP' });
+  actx.setDefaultTimeout(20000);
+  const ap = await actx.newPage();
+  await signIn(ap, { email: 'hanako@example.jp', password: 'correct horse battery' });
+  await ap.goto(`${BASE}/admin.html`);
+  await ap.fill('#u-name', STAFF.name);
+  await ap.fill('#u-email', STAFF.email);
+  await ap.fill('#u-password', STAFF.password);
+  await ap.selectOption('#u-role', 'recruiter');
+  await ap.click('#adduser button[type=submit]');
+  await ap.waitForFunction(() => document.getElementById('u-done').textContent.trim() !== '' || document.getElementById('u-error').textContent.trim() !== '');
+  check('ja staff: the admin adds a recruiter', (await ap.textContent('#u-done')).includes(STAFF.email), await ap.textContent('#u-error'));
+  await actx.close();
+
+  // browser A, set to English: the recruiter has no language yet, the page is English
+  const ctxA = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
+  ctxA.setDefaultTimeout(20000);
+  const pa = await ctxA.newPage();
+  pa.on('pageerror', (e) => errors.push(e.message));
+  await signIn(pa, STAFF);
+  check('ja staff: a recruiter without a language reads an English browser in English', await settlesIn(pa, 'en') === 'en');
+  check('ja staff: the account has no language yet', await accountLang(pa) === null);
+  await switchTo(pa, 'ja');
+  check('ja staff: browser A switched to Japanese', await settlesIn(pa, 'ja') === 'ja');
+  check('ja staff: the account keeps Japanese (GET /api/me)', await accountLang(pa) === 'ja', String(await accountLang(pa)));
+
+  // browser B: fresh, nothing of A's, set to English
+  const ctxB = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
+  ctxB.setDefaultTimeout(20000);
+  const datB = await recordData(ctxB);
+  datB.add(STAFF.name);
+  const pb = await ctxB.newPage();
+  pb.on('pageerror', (e) => errors.push(e.message));
+  await pb.goto(`${BASE}/login.html`);
+  const fresh = await pb.evaluate(() => ({ cookie: document.cookie, stored: localStorage.length }));
+  check('ja staff: browser B starts with no cookie and no local storage', fresh.cookie === '' && fresh.stored === 0 && (await ctxB.cookies()).length === 0, JSON.stringify(fresh));
+  check('ja staff: before signing in, browser B is English (the browser\'s language)', await settlesIn(pb, 'en') === 'en');
+  await signIn(pb, STAFF);
+  check('ja staff: signed in, browser B follows the account to Japanese', await settlesIn(pb, 'ja') === 'ja');
+  await pageInJapanese(pb, datB, 'staff-second-browser');
+  await pb.goto(`${BASE}/team.html`);
+  check('ja staff: browser B\'s next page is Japanese too', await settlesIn(pb, 'ja') === 'ja');
+  await pageInJapanese(pb, datB, 'staff-second-browser-team');
+
+  // B switches to English; A follows on its next load
+  await switchTo(pb, 'en');
+  check('ja staff: browser B switched to English', await settlesIn(pb, 'en') === 'en');
+  check('ja staff: the account keeps English (GET /api/me)', await accountLang(pb) === 'en', String(await accountLang(pb)));
+  check('ja staff: browser A still shows Japanese until it loads a page', await htmlLang(pa) === 'ja');
+  await pa.reload();
+  check('ja staff: browser A follows the account to English on its next load', await settlesIn(pa, 'en') === 'en');
+  const nav = await pa.textContent('header nav');
+  check('ja staff: browser A\'s page reads in English', nav.includes('Sign out') && !JAPANESE.test(nav.replace(STAFF.name, '').replace('日本語', '')), nav);
+  const cookieA = (await ctxA.cookies()).find((c) => c.name === 'rf_lang');
+  check('ja staff: browser A now remembers English itself', cookieA && cookieA.value === 'en', JSON.stringify(cookieA));
+  await shoot(pa, 'staff-first-browser-english');
+  check('ja staff: no script errors', errors.length === 0, errors.join('; '));
+  await ctxA.close();
+  await ctxB.close();
+}
+
 const browser = await chromium.launch({ executablePath: process.env.RF_CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
 try {
-  for (const flow of [candidateFlow, recruiterFlow]) {
+  for (const flow of [candidateFlow, recruiterFlow, staffLanguageFlow]) {
     try {
       await flow(browser);
     } catch (e) {

@@ -4,7 +4,8 @@
 # with a temporary database. Flows and checks are in tests/browser/flows.mjs;
 # screenshots of every final page go to test-output/browser/. A third server
 # serves the walk in Japanese (tests/browser/ja.mjs: the candidate and the
-# recruiter flows with the untranslated-text and tofu checks on every page);
+# recruiter flows with the untranslated-text and tofu checks on every page,
+# and a recruiter's language following the account into a fresh browser);
 # its screenshots go to $BUILD/browser-ja/ (fonts-noto-cjk from install-deps).
 # Deterministic: the server runs with --seed $RF_SEED (default 23), so the
 # same flows ask the same questions in every run and a failure reproduces
