@@ -29,6 +29,11 @@
  *              serve, or nginx in front of several: scripts/bench-multi)
  *              instead of one in this process; --db names its store, read
  *              afterwards to find every acknowledged answer
+ *   --mark CMD runs `CMD start` right before the answer phase and `CMD end`
+ *              right after it (sh -c), so that a script can read the
+ *              database's and the processes' counters of that phase alone
+ *              (scripts/bench-multi: CPU, transactions and statements per
+ *              answer)
  *
  * Isolation (issue 20, "Reads never wait on one heavy read"):
  *   server --isolation [--finished N] [--rankings R] [--clients N] [--seconds S] [--db URL]
@@ -911,6 +916,27 @@ static int parse_opt(int argc, char **argv, int *i, const char *name, double lo,
     return 1;
 }
 
+/* --mark: the command run around the answer phase (NULL: none). */
+static const char *mark_cmd;
+
+/* Runs `mark_cmd what`; 0 when there is none or it succeeded. */
+static int mark(const char *what)
+{
+    if (!mark_cmd)
+        return 0;
+    char cmd[4096];
+    if ((size_t)snprintf(cmd, sizeof cmd, "%s %s", mark_cmd, what) >= sizeof cmd) {
+        fprintf(stderr, "bench server: --mark: the command is too long\n");
+        return -1;
+    }
+    int st = system(cmd);
+    if (st != 0) {
+        fprintf(stderr, "bench server: --mark %s: exit status %d\n", what, st);
+        return -1;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     double threads = RF_HTTP_THREADS, clients = -1, ntests = -1, seconds = -1, port = 0;
@@ -920,6 +946,10 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
             db_url = argv[++i];
+            continue;
+        }
+        if (strcmp(argv[i], "--mark") == 0 && i + 1 < argc) {
+            mark_cmd = argv[++i];
             continue;
         }
         if (strcmp(argv[i], "--isolation") == 0) {
@@ -939,7 +969,7 @@ int main(int argc, char **argv)
             !parse_opt(argc, argv, &i, "--rankings", 0, MAX_CLIENTS, &rankings)) {
             fprintf(stderr,
                     "usage: server [--threads N] [--clients N] [--tests N] [--seconds S] "
-                    "[--db URL] [--port P] [--limits]\n"
+                    "[--db URL] [--port P] [--limits] [--mark CMD]\n"
                     "       server --isolation [--finished N] [--rankings R] [--clients N] "
                     "[--seconds S] [--db URL]\n");
             return 2;
@@ -1060,7 +1090,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < b.ntests; i++)
         if (!b.tests[i].done)
             b.queue[b.qlen++] = i;
-    if (run_phase(&b, w, run_answer, seconds, &answer) ||
+    if (mark("start") || run_phase(&b, w, run_answer, seconds, &answer) || mark("end") ||
         run_phase(&b, w, run_static, b.static_seconds, &stat_ph))
         goto out;
     size_t unfinished = 0;
