@@ -142,7 +142,7 @@ static void fill(struct rf_store *st, const char *name, size_t n, int packed, in
         char *prof = make_profile(&rng, &pk, &npk);
         bytes += strlen(prof);
         pbytes += npk;
-        struct rf_answer a = {tid, 0, "python_programming.basics.001", 0, 1, 0, NULL};
+        struct rf_answer a = {tid, 0, "python_programming.basics.001", 0, 1, 0, NULL, 0};
         if (rf_store_answer_packed(st, &a, "{}", prof, packed ? pk : NULL, npk, &err))
             die("answer", &err);
         free(prof);

@@ -206,6 +206,11 @@ void rf_app_pretest_seed(struct rf_app *a, struct rf_cat_design *d, uint64_t see
 /* A session's state as compact JSON (*out, caller frees). */
 rf_status rf_app_session_state(const struct rf_cat_session *s, char **out, struct rf_err *err);
 
+/* Keeps session s of test id, just created as *t (borrowed: its ids, scope
+ * and served_ms are copied), in the live cache (sesscache.h) with state, the
+ * state s was saved as; s and state are taken. */
+void rf_app_live_keep(struct rf_app *a, int64_t id, const struct rf_test *t,
+                      struct rf_cat_session *s, char *state);
 /* Loads a test the caller may act on as its candidate (404 otherwise, so that
  * other people's test ids reveal nothing); *t is cleaned up by the caller on
  * RF_OK. */

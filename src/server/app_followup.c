@@ -287,6 +287,8 @@ rf_status rf_app_followup_begin(struct rf_app *a, const struct rf_test *t,
     struct rf_cat_session *s = NULL;
     char *state = NULL, *scope = NULL;
     int64_t nid = 0;
+    struct rf_test nt;
+    memset(&nt, 0, sizeof nt);
     /* an organization's follow-up carries pretest items like its tests */
     struct rf_cat_design dd = *d;
     uint64_t seed = rf_app_session_seed(a);
@@ -353,8 +355,6 @@ rf_status rf_app_followup_begin(struct rf_app *a, const struct rf_test *t,
         scope = scj ? json_dumps(scj, JSON_COMPACT) : NULL;
         json_decref(scj);
         json_decref(pj);
-        struct rf_test nt;
-        memset(&nt, 0, sizeof nt);
         nt.candidate_id = t->candidate_id;
         nt.org_id = t->org_id;
         nt.posting_id = posting_id;
@@ -370,7 +370,7 @@ rf_status rf_app_followup_begin(struct rf_app *a, const struct rf_test *t,
                                rf_app_test_lang(t), out, e);
     if (!rc) {
         json_object_set_new(json_object_get(*out, "test"), "followup_of", json_integer(id));
-        rf_sesscache_put(a->live, nid, s, state);
+        rf_app_live_keep(a, nid, &nt, s, state);
         s = NULL;
         state = NULL;
     }

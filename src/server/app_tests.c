@@ -389,6 +389,22 @@ static rf_status session_restore(struct rf_app *a, const struct rf_test *t,
     return rc;
 }
 
+void rf_app_live_keep(struct rf_app *a, int64_t id, const struct rf_test *t,
+                      struct rf_cat_session *s, char *state)
+{
+    struct rf_test k;
+    memset(&k, 0, sizeof k);
+    k.id = id;
+    k.candidate_id = t->candidate_id;
+    k.org_id = t->org_id;
+    k.posting_id = t->posting_id;
+    k.invite_id = t->invite_id;
+    k.scope = t->scope ? strdup(t->scope) : NULL; /* none (no memory): not kept */
+    k.state = state;
+    k.served_ms = t->served_ms;
+    rf_sesscache_put(a->live, s, &k);
+}
+
 /* Loads a test the caller may act on as its candidate (404 otherwise, so that
  * other people's test ids reveal nothing). */
 rf_status rf_app_own_test(struct rf_app *a, const struct rf_principal *p, int64_t id,
@@ -560,6 +576,8 @@ rf_status rf_app_test_start(struct rf_app *a, const struct rf_principal *p, cons
     struct rf_cat_session *s = NULL;
     char *state = NULL, *scope = NULL;
     int64_t id = 0;
+    struct rf_test t;
+    memset(&t, 0, sizeof t);
     if (!rc)
         rc = rf_cat_session_new(rf_app_pool(a, org != 0), &d, seed, &s, &e->err);
     if (!rc) {
@@ -586,8 +604,6 @@ rf_status rf_app_test_start(struct rf_app *a, const struct rf_principal *p, cons
             json_object_set_new(scj, "bank_file", json_integer(a->bank_version));
         scope = json_dumps(scj, JSON_COMPACT);
         json_decref(scj);
-        struct rf_test t;
-        memset(&t, 0, sizeof t);
         t.candidate_id = cand;
         t.org_id = org;
         t.posting_id = inv.posting_id;
@@ -609,7 +625,7 @@ rf_status rf_app_test_start(struct rf_app *a, const struct rf_principal *p, cons
         *out = NULL;
     }
     if (!rc) {
-        rf_sesscache_put(a->live, id, s, state); /* the session as stored */
+        rf_app_live_keep(a, id, &t, s, state); /* the session as stored */
         s = NULL;
         state = NULL;
     }
@@ -745,6 +761,89 @@ static rf_status parse_response(const struct rf_item *it, const json_t *req, str
     return RF_OK;
 }
 
+/* One try at an answer to item_id of test *t on its session s (taken: kept in
+ * the live cache when the test goes on, else freed). *t is the caller's
+ * (its strings may move into the cache; cleaning it up stays right). cached:
+ * s and *t came from the live cache and may be stale (sesscache.h); the
+ * write is then checked against the served_ms of the write that stored them,
+ * and whatever a stale session would get wrong (the question, the write)
+ * sets *stale and returns without a reply, for the caller to answer from the
+ * stored row. */
+static rf_status answer_on(struct rf_app *a, int64_t id, const json_t *req, const char *item_id,
+                           const struct rf_answer_signals *sig, struct rf_test *t,
+                           struct rf_cat_session *s, int cached, int *stale, json_t **out,
+                           struct rf_app_error *e)
+{
+    char *state = NULL, *profile = NULL;
+    unsigned char *packed = NULL;
+    size_t npacked = 0;
+    rf_status rc;
+    *stale = 0;
+    size_t cur;
+    rf_cat_next(s, &cur);
+    if (cur == SIZE_MAX || strcmp(a->pool->ids[cur], item_id) != 0) {
+        *stale = cached;
+        rc = cached ? RF_ECONFLICT
+                    : rf_app_fail(e, RF_ECONFLICT, "item", "'%s' is not the question being asked",
+                                  item_id);
+        goto out;
+    }
+    size_t bi;
+    if (rf_bank_find(&a->bank, item_id, &bi)) {
+        rc = rf_app_fail(e, RF_EINVAL, "item", "the question is no longer in the bank");
+        goto out;
+    }
+    const struct rf_item *it = &a->bank.items[bi];
+    struct rf_response resp;
+    if ((rc = parse_response(it, req, &resp, e)))
+        goto out;
+    size_t score = rf_answer_score(it, &resp);
+    char raw[RF_ANSWER_MAX_TEXT + 1];
+    rf_answer_format(&resp, raw, sizeof raw);
+    if ((rc = rf_cat_answer(s, cur, score))) {
+        *stale = cached;
+        if (!cached)
+            rc = rf_app_fail(e, rc, "item", "%s", rf_cat_errmsg(s));
+        goto out;
+    }
+    size_t next;
+    rf_cat_next(s, &next);
+    if ((rc = rf_app_session_state(s, &state, &e->err)))
+        goto out;
+    if (next == SIZE_MAX && (rc = session_profile(a, s, &profile, &packed, &npacked, &e->err)))
+        goto out;
+    if (profile && (rc = rf_app_followup_combine(a, t, &profile, &packed, &npacked, &e->err)))
+        goto out;
+    struct rf_answer ans = {id,  t->answers, item_id, resp.choice, (int)score, 0,
+                            raw, cached ? t->served_ms : 0};
+    rc = rf_store_answer_signals(a->store, &ans, sig, state, profile, packed, npacked, &e->err);
+    if (rc == RF_ECONFLICT && cached) {
+        *stale = 1; /* nothing stored: another process answered, or an older state */
+        goto out;
+    }
+    if (rc == RF_ECONFLICT)
+        rc = rf_app_fail(e, RF_ECONFLICT, "item", "this question was already answered");
+    if (!rc)
+        rc = rf_app_test_reply(a, id, s, profile ? "finished" : "active",
+                               rf_app_test_operational(t), rf_app_test_lang(t), out, e);
+    if (!rc && !profile) {
+        /* the row as now stored: the next answer of this process reads nothing */
+        free(t->state);
+        t->state = state;
+        state = NULL;
+        t->answers++;
+        t->served_ms = sig->at_ms;
+        rf_sesscache_put(a->live, s, t);
+        s = NULL;
+    }
+out:
+    free(state);
+    free(profile);
+    free(packed);
+    rf_cat_session_free(s);
+    return rc;
+}
+
 rf_status rf_app_test_answer(struct rf_app *a, const struct rf_principal *p, int64_t id,
                              const json_t *req, json_t **out, struct rf_app_error *e)
 {
@@ -774,67 +873,27 @@ rf_status rf_app_test_answer(struct rf_app *a, const struct rf_principal *p, int
     if (rf_signals_parse(req, &sig, &e->err))
         return rf_app_fail(e, RF_EINVAL, "signals", "%s", e->err.msg);
     sig.at_ms = rf_app_wall_ms(a);
+    /* the session this process left, with its row: no read; a test keeps its
+     * candidate for good, so its owner is known from it */
     struct rf_test t;
+    int stale = 0;
+    struct rf_cat_session *s = rf_sesscache_take(a->live, id, &t);
+    if (s && p->candidate_id && t.candidate_id == p->candidate_id) {
+        rc = answer_on(a, id, req, item_id, &sig, &t, s, 1, &stale, out, e);
+        rf_store_test_cleanup(&t);
+        if (!stale)
+            return rc;
+    } else {
+        rf_cat_session_free(s);
+        rf_store_test_cleanup(&t);
+    }
+    /* none, or stale: from the stored row */
     if ((rc = rf_app_own_test(a, p, id, &t, e)))
         return rc;
-    struct rf_cat_session *s = NULL;
-    char *state = NULL, *profile = NULL;
-    unsigned char *packed = NULL;
-    size_t npacked = 0;
-    if (strcmp(t.status, "active") != 0) {
+    if (strcmp(t.status, "active") != 0)
         rc = rf_app_fail(e, RF_ECONFLICT, NULL, "this test is finished; open the report");
-        goto out;
-    }
-    s = rf_sesscache_take(a->live, id, t.state);
-    if (!s && (rc = session_restore(a, &t, &s, e)))
-        goto out;
-    size_t cur;
-    rf_cat_next(s, &cur);
-    if (cur == SIZE_MAX || strcmp(a->pool->ids[cur], item_id) != 0) {
-        rc = rf_app_fail(e, RF_ECONFLICT, "item", "'%s' is not the question being asked", item_id);
-        goto out;
-    }
-    size_t bi;
-    if (rf_bank_find(&a->bank, item_id, &bi)) {
-        rc = rf_app_fail(e, RF_EINVAL, "item", "the question is no longer in the bank");
-        goto out;
-    }
-    const struct rf_item *it = &a->bank.items[bi];
-    struct rf_response resp;
-    if ((rc = parse_response(it, req, &resp, e)))
-        goto out;
-    size_t score = rf_answer_score(it, &resp);
-    char raw[RF_ANSWER_MAX_TEXT + 1];
-    rf_answer_format(&resp, raw, sizeof raw);
-    if ((rc = rf_cat_answer(s, cur, score))) {
-        rc = rf_app_fail(e, rc, "item", "%s", rf_cat_errmsg(s));
-        goto out;
-    }
-    size_t next;
-    rf_cat_next(s, &next);
-    if ((rc = rf_app_session_state(s, &state, &e->err)))
-        goto out;
-    if (next == SIZE_MAX && (rc = session_profile(a, s, &profile, &packed, &npacked, &e->err)))
-        goto out;
-    if (profile && (rc = rf_app_followup_combine(a, &t, &profile, &packed, &npacked, &e->err)))
-        goto out;
-    struct rf_answer ans = {id, t.answers, item_id, resp.choice, (int)score, 0, raw};
-    rc = rf_store_answer_signals(a->store, &ans, &sig, state, profile, packed, npacked, &e->err);
-    if (rc == RF_ECONFLICT)
-        rc = rf_app_fail(e, RF_ECONFLICT, "item", "this question was already answered");
-    if (!rc)
-        rc = rf_app_test_reply(a, id, s, profile ? "finished" : "active",
-                               rf_app_test_operational(&t), rf_app_test_lang(&t), out, e);
-    if (!rc && !profile) {
-        rf_sesscache_put(a->live, id, s, state); /* the session as stored */
-        s = NULL;
-        state = NULL;
-    }
-out:
-    free(state);
-    free(profile);
-    free(packed);
-    rf_cat_session_free(s);
+    else if (!(rc = session_restore(a, &t, &s, e)))
+        rc = answer_on(a, id, req, item_id, &sig, &t, s, 0, &stale, out, e);
     rf_store_test_cleanup(&t);
     return rc;
 }

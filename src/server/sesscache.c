@@ -6,9 +6,8 @@
 #include <string.h>
 
 struct slot {
-    int64_t id; /* 0: empty */
+    struct rf_test t; /* t.id 0: empty */
     struct rf_cat_session *s;
-    char *state;
 };
 
 struct rf_sesscache {
@@ -38,7 +37,7 @@ void rf_sesscache_free(struct rf_sesscache *c)
         return;
     for (size_t i = 0; i < c->n; i++) {
         rf_cat_session_free(c->slot[i].s);
-        free(c->slot[i].state);
+        rf_store_test_cleanup(&c->slot[i].t);
     }
     pthread_mutex_destroy(&c->mu);
     free(c->slot);
@@ -50,38 +49,34 @@ static struct slot *slot_of(struct rf_sesscache *c, int64_t id)
     return &c->slot[(uint64_t)id % c->n];
 }
 
-struct rf_cat_session *rf_sesscache_take(struct rf_sesscache *c, int64_t id, const char *state)
+struct rf_cat_session *rf_sesscache_take(struct rf_sesscache *c, int64_t id, struct rf_test *t)
 {
-    struct slot got = {0, NULL, NULL};
+    struct slot got;
+    memset(&got, 0, sizeof got);
     pthread_mutex_lock(&c->mu);
     struct slot *sl = slot_of(c, id);
-    if (sl->id == id && id != 0) {
+    if (sl->t.id == id && id != 0) {
         got = *sl;
         memset(sl, 0, sizeof *sl);
     }
     pthread_mutex_unlock(&c->mu);
-    if (got.s && got.state && strcmp(got.state, state) == 0) {
-        free(got.state);
-        return got.s;
-    }
-    rf_cat_session_free(got.s);
-    free(got.state);
-    return NULL;
+    *t = got.t;
+    return got.s;
 }
 
-void rf_sesscache_put(struct rf_sesscache *c, int64_t id, struct rf_cat_session *s, char *state)
+void rf_sesscache_put(struct rf_sesscache *c, struct rf_cat_session *s, struct rf_test *t)
 {
-    if (id == 0 || !s || !state) {
+    if (t->id == 0 || !s || !t->state || !t->scope || !t->served_ms) {
         rf_cat_session_free(s);
-        free(state);
+        rf_store_test_cleanup(t);
         return;
     }
     pthread_mutex_lock(&c->mu);
-    struct slot *sl = slot_of(c, id), old = *sl;
-    sl->id = id;
+    struct slot *sl = slot_of(c, t->id), old = *sl;
+    sl->t = *t;
     sl->s = s;
-    sl->state = state;
     pthread_mutex_unlock(&c->mu);
+    memset(t, 0, sizeof *t);
     rf_cat_session_free(old.s);
-    free(old.state);
+    rf_store_test_cleanup(&old.t);
 }

@@ -1,12 +1,19 @@
 /*
  * Live adaptive sessions of `rolefit serve`, kept between requests. Without
- * it every answer parses the test's stored JSON state and replays its log
- * (cat/sessfile.h); with it, a request takes back the session the previous
- * request of the same test left, but only when the state stored for the test
- * is byte for byte the state that session was saved as. Restoring is exact
- * (sessfile.h), so a taken session behaves as a restored one would, and a
- * state written by anyone else (another process, a lost race) is simply a
- * miss.
+ * it every answer reads the test's row, parses its stored JSON state and
+ * replays its log (cat/sessfile.h); with it, an answer takes back the session
+ * the previous request of the same test left in this process, with the row as
+ * this process stored it, and reads nothing.
+ *
+ * A taken session may be stale: another process (or a lost race) may have
+ * stored an answer since. The cache cannot tell; the answer's write does: it
+ * is checked against the test's answer count and the served_ms the write that
+ * stored the cached state set (rf_answer.seq and .served_ms), so a stale
+ * session's write is refused and stores nothing, and the caller then answers
+ * from the stored row. Every write of a test's state counts an answer and
+ * sets served_ms, so a matching count and served_ms mean that the stored state
+ * is the one the session was saved as. Restoring is exact (sessfile.h), so a
+ * taken session behaves as a restored one would.
  *
  * Bounded: one entry per slot, slots chosen by test id (a newer entry
  * replaces an older one in its slot). Thread-safe; a taken session belongs to
@@ -20,6 +27,7 @@
 
 #include "base/err.h"
 #include "cat/session.h"
+#include "store/store.h"
 
 struct rf_sesscache;
 
@@ -28,12 +36,19 @@ rf_status rf_sesscache_new(size_t nslots, struct rf_sesscache **out, struct rf_e
 /* Frees the cache and every session in it; NULL is a no-op. */
 void rf_sesscache_free(struct rf_sesscache *c);
 
-/* The session of test id saved as state, removed from the cache and owned by
- * the caller; NULL when there is none (or it was saved as another state). */
-struct rf_cat_session *rf_sesscache_take(struct rf_sesscache *c, int64_t id, const char *state);
+/* The session of test id with the row it was saved with, removed from the
+ * cache and owned by the caller; NULL when there is none. *t is then the row
+ * as this process stored it (its id, candidate, organization, posting,
+ * invite, scope, state, status "active", answer count, and in served_ms the
+ * served_ms its write set), to be freed with rf_store_test_cleanup; on NULL,
+ * *t is zeroed. Whether it is still the stored row is for the checked write
+ * to tell. */
+struct rf_cat_session *rf_sesscache_take(struct rf_sesscache *c, int64_t id, struct rf_test *t);
 
-/* Keeps session s of test id, saved as state (malloc'd); takes ownership of
- * both, freeing whatever the slot held before. */
-void rf_sesscache_put(struct rf_sesscache *c, int64_t id, struct rf_cat_session *s, char *state);
+/* Keeps session s with *t, the row as stored (t->id the test, t->state the
+ * state s was saved as, t->served_ms what the write set, nonzero): takes
+ * ownership of s and of t's strings (*t is zeroed), freeing whatever the slot
+ * held before. A row without state or served_ms is not kept (freed). */
+void rf_sesscache_put(struct rf_sesscache *c, struct rf_cat_session *s, struct rf_test *t);
 
 #endif

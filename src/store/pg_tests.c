@@ -82,6 +82,7 @@ static const char ANSWER_SQL[] =
     "status = CASE WHEN $4::text IS NULL THEN status ELSE 'finished' END, "
     "profile = coalesce($4::text, profile), packed = coalesce($5::bytea, packed) "
     "FROM o WHERE tests.id = o.id AND tests.answers = $7 AND tests.status = 'active' "
+    "AND ($16::bigint = 0 OR tests.served_ms = $16::bigint) "
     "RETURNING tests.id, o.served) "
     "INSERT INTO answers(test_id, seq, item_id, choice, score, at, response, rt_ms, client_ms, "
     "blurs, hidden, away_ms) "
@@ -109,11 +110,11 @@ static int send_answer(struct pconn *cn, const char *name, const struct pending 
     snprintf(hidden, sizeof hidden, "%lld", (long long)(focus ? sig->hidden : 0));
     snprintf(away, sizeof away, "%lld", (long long)(focus ? sig->away_ms : 0));
     struct params q;
-    rf_pg_bindp(&q, "tiitbiitddttttt", p->state, a->at ? a->at : rf_pg_now_s(),
+    rf_pg_bindp(&q, "tiitbiitddttttti", p->state, a->at ? a->at : rf_pg_now_s(),
                 sig && sig->at_ms ? sig->at_ms : rf_pg_now_ms(), p->profile, p->packed, p->npacked,
                 a->test_id, a->seq, a->item_id, a->choice, a->score, a->response,
                 focus && sig->client_ms >= 0 ? client : NULL, focus ? blurs : NULL,
-                focus ? hidden : NULL, focus ? away : NULL);
+                focus ? hidden : NULL, focus ? away : NULL, a->served_ms);
     return PQsendQueryPrepared(cn->db, name, q.n, q.val, q.len, q.fmt, 0);
 }
 
@@ -145,7 +146,7 @@ static rf_status pipeline_once(struct pg_store *s, struct pconn *cn, struct pend
                                int *again, struct rf_err *berr)
 {
     char ans[16], lock[16];
-    rf_status rc = rf_pg_prepared(s, cn, ANSWER_SQL, 15, ans, berr);
+    rf_status rc = rf_pg_prepared(s, cn, ANSWER_SQL, 16, ans, berr);
     if (!rc)
         rc = rf_pg_prepared(s, cn, LOCK_SQL, 1, lock, berr);
     char *ids = rc ? NULL : id_array(batch);

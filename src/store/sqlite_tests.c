@@ -115,9 +115,9 @@ static rf_status record(struct conn *cn, const struct pending *p, int *broken, s
             "UPDATE tests SET state = ?, answers = answers + 1, updated = ?, served_ms = ?, "
             "status = CASE WHEN ? IS NULL THEN status ELSE 'finished' END, "
             "profile = coalesce(?, profile), packed = coalesce(?, packed) "
-            "WHERE id = ? AND answers = ? AND status = 'active'",
-            "tiittbii", p->state, at, at_ms, p->profile, p->profile, p->packed, p->npacked,
-            a->test_id, a->seq);
+            "WHERE id = ? AND answers = ? AND status = 'active' AND (? = 0 OR served_ms = ?)",
+            "tiittbiiii", p->state, at, at_ms, p->profile, p->profile, p->packed, p->npacked,
+            a->test_id, a->seq, a->served_ms, a->served_ms);
     if (!rc && sqlite3_changes(cn->db) != 1)
         rc = rf_err_set(p->err, RF_ECONFLICT,
                         "test %lld: answer %lld is not the next answer of an active test",

@@ -204,11 +204,17 @@ struct rf_answer {
     const char *response; /* borrowed; the raw response in bank/answer.h's stored form,
                              or NULL (answers recorded before the response was kept:
                              choice is the option index) */
+    int64_t served_ms;    /* 0, or the test's served_ms must equal it too: the served_ms
+                             the writer's own previous write set (sig->at_ms), so that a
+                             state the writer kept in memory is known to be the stored one
+                             (server/sesscache.h) */
 };
 /* Atomically records the answer, replaces the session state and, when profile
  * is not NULL, stores it and sets status "finished". RF_ECONFLICT when the
- * test's answer count is not a->seq (a concurrent or replayed answer) or the
- * test is finished; nothing is written then. Durable on return. Concurrent
+ * test's answer count is not a->seq (a concurrent or replayed answer), its
+ * served_ms is not a->served_ms (when that is nonzero), or the test is
+ * finished; nothing is written then. The stored served_ms becomes the
+ * answer's time in ms (sig->at_ms, else now). Durable on return. Concurrent
  * calls are committed together (in their order of arrival); the refusal or
  * failure of one leaves the others alone. Blocks for one sync to the disk. */
 rf_status rf_store_answer(struct rf_store *s, const struct rf_answer *a, const char *new_state,

@@ -89,7 +89,7 @@ static void store_finished(int64_t org, int64_t posting, const char *label,
         cr_assert_eq(rf_profile_pack(&back, &pk, &npk, &err), RF_OK);
         rf_profile_cleanup(&back);
     }
-    struct rf_answer a = {tid, 0, "data_engineering.sql.001", 0, 1, 0, NULL};
+    struct rf_answer a = {tid, 0, "data_engineering.sql.001", 0, 1, 0, NULL, 0};
     cr_assert_eq(rf_store_answer_packed(st, &a, "{}", text, pk, npk, &err), RF_OK, "%s", err.msg);
     free(text);
     free(pk);

@@ -468,7 +468,7 @@ static size_t seed_drift_tests(const char *skill, const char *drifted, double dr
         tt.scope = "{}";
         tt.state = state;
         cr_assert_eq(rf_store_test_create(st, &tt, &tid, &err), RF_OK, "%s", err.msg);
-        struct rf_answer a = {tid, 0, ids[0], 1, 1, 0, NULL};
+        struct rf_answer a = {tid, 0, ids[0], 1, 1, 0, NULL, 0};
         cr_assert_eq(rf_store_answer(st, &a, state, "{\"skills\": []}", &err), RF_OK, "%s",
                      err.msg);
         free(state);

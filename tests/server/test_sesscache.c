@@ -1,7 +1,9 @@
-/* Live sessions kept between requests (server/sesscache.h): taken back only
- * for the very state they were saved as; and over HTTP, every reply to an
- * answer (served from the cache) equals what a restore from the stored state
- * gives (GET /api/tests/:id restores). */
+/* Live sessions kept between requests (server/sesscache.h): taken back with
+ * the row they were kept with; over HTTP, every reply to an answer (served
+ * from the cache) equals what a restore from the stored state gives (GET
+ * /api/tests/:id restores), also when the answers of one test alternate
+ * between two servers on one database, and a stale session's answer stores
+ * nothing. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,36 +48,71 @@ static char *dup(const char *s)
     return d;
 }
 
-Test(sesscache, taken_back_only_for_the_state_it_was_saved_as)
+/* A row as a process keeps it after writing state at served_ms. */
+static struct rf_test row(int64_t id, const char *state, int64_t served_ms)
+{
+    struct rf_test t;
+    memset(&t, 0, sizeof t);
+    t.id = id;
+    t.candidate_id = 40 + id;
+    t.scope = dup("{\"skills\":[\"s\"]}");
+    t.state = dup(state);
+    t.answers = 3;
+    t.served_ms = served_ms;
+    return t;
+}
+
+static void put(struct rf_sesscache *c, struct rf_cat_session *s, int64_t id, const char *state,
+                int64_t served_ms)
+{
+    struct rf_test t = row(id, state, served_ms);
+    rf_sesscache_put(c, s, &t);
+    cr_assert_null(t.state, "the row's strings are taken");
+    cr_assert_eq(t.id, 0);
+}
+
+Test(sesscache, taken_back_with_the_row_it_was_kept_with)
 {
     struct rf_cat_pool *p = tiny_pool();
     struct rf_sesscache *c;
     struct rf_err err;
+    struct rf_test t;
     cr_assert_eq(rf_sesscache_new(4, &c, &err), RF_OK);
-    cr_assert_null(rf_sesscache_take(c, 1, "A"), "empty cache");
+    cr_assert_null(rf_sesscache_take(c, 1, &t), "empty cache");
+    cr_assert_eq(t.id, 0);
+    cr_assert_null(t.state);
 
     struct rf_cat_session *s1 = session(p);
-    rf_sesscache_put(c, 1, s1, dup("A"));
-    cr_assert_null(rf_sesscache_take(c, 5, "A"), "another test in the same slot is a miss");
-    cr_assert_eq(rf_sesscache_take(c, 1, "A"), s1, "same test, same state: the same session");
-    cr_assert_null(rf_sesscache_take(c, 1, "A"), "taking removes it");
+    put(c, s1, 1, "A", 1000);
+    cr_assert_null(rf_sesscache_take(c, 5, &t), "another test in the same slot is a miss");
+    cr_assert_eq(rf_sesscache_take(c, 1, &t), s1, "the same session");
+    cr_assert_eq(t.id, 1);
+    cr_assert_eq(t.candidate_id, 41);
+    cr_assert_eq(t.answers, 3);
+    cr_assert_eq(t.served_ms, 1000, "with the served_ms its write set");
+    cr_assert_str_eq(t.state, "A");
+    cr_assert_str_eq(t.scope, "{\"skills\":[\"s\"]}");
+    rf_store_test_cleanup(&t);
+    cr_assert_null(rf_sesscache_take(c, 1, &t), "taking removes it");
 
-    rf_sesscache_put(c, 1, s1, dup("A"));
-    cr_assert_null(rf_sesscache_take(c, 1, "B"), "the stored state moved on: a miss");
-    cr_assert_null(rf_sesscache_take(c, 1, "A"), "and the stale session is gone");
+    /* a row whose write time is unknown cannot be checked: not kept */
+    put(c, s1, 1, "A", 0);
+    cr_assert_null(rf_sesscache_take(c, 1, &t));
 
     /* a newer test in the slot replaces the older one (freed: ASan checks) */
-    rf_sesscache_put(c, 2, session(p), dup("X"));
+    put(c, session(p), 2, "X", 1);
     struct rf_cat_session *s6 = session(p);
-    rf_sesscache_put(c, 6, s6, dup("Y"));
-    cr_assert_null(rf_sesscache_take(c, 2, "X"));
-    cr_assert_eq(rf_sesscache_take(c, 6, "Y"), s6);
+    put(c, s6, 6, "Y", 2);
+    cr_assert_null(rf_sesscache_take(c, 2, &t));
+    cr_assert_eq(rf_sesscache_take(c, 6, &t), s6);
+    cr_assert_str_eq(t.state, "Y");
+    rf_store_test_cleanup(&t);
     rf_cat_session_free(s6);
 
     /* test id 0 is never kept; what stays is freed with the cache */
-    rf_sesscache_put(c, 0, session(p), dup("Z"));
-    cr_assert_null(rf_sesscache_take(c, 0, "Z"));
-    rf_sesscache_put(c, 3, session(p), dup("W"));
+    put(c, session(p), 0, "Z", 3);
+    cr_assert_null(rf_sesscache_take(c, 0, &t));
+    put(c, session(p), 3, "W", 4);
     rf_sesscache_free(c);
     rf_sesscache_free(NULL);
     rf_cat_pool_free(p);
@@ -127,4 +164,68 @@ Test(sesscache_http, answers_served_from_memory_equal_a_restore, .init = start, 
     }
     http_result_free(&r);
     cr_assert(n >= 4, "only %d answers", n);
+}
+
+/* Two servers on one database, as two processes behind a balancer: the
+ * answers of one test alternate between them, so each takes back a session
+ * that the other has since moved on. Every reply equals a restore; an answer
+ * replayed to the server whose kept session still asks that question is
+ * refused by the checked write (409) and stores nothing. */
+Test(sesscache_http, answers_alternating_between_two_servers_stay_right, .init = start,
+     .fini = stop)
+{
+    struct rf_server_config cfg;
+    fixture_config(&cfg, fx.db, 1, 0);
+    struct rf_server *other = NULL;
+    struct rf_err err;
+    rf_err_clear(&err);
+    cr_assert_eq(rf_server_start(&cfg, &other, &err), RF_OK, "%s", err.msg);
+    struct http_client c = {fx.port, "", ""};
+    struct http_result r, g;
+    cr_assert_eq(client_do(&c, "POST", "/api/tests",
+                           "{\"skills\":[\"linear_algebra\",\"probability_statistics\"]}", &r),
+                 0);
+    cr_assert_eq(r.status, 201, "%s", r.body);
+    long long id = json_integer_value(json_object_get(json_object_get(r.json, "test"), "id"));
+    char path[64], apath[64], body[256], last[256] = "";
+    snprintf(path, sizeof path, "/api/tests/%lld", id);
+    snprintf(apath, sizeof apath, "/api/tests/%lld/answers", id);
+    unsigned port[2] = {fx.port, rf_server_port(other)};
+    int n = 0, replayed = 0;
+    for (;;) {
+        cr_assert_eq(client_do(&c, "GET", path, NULL, &g), 0);
+        cr_assert_eq(g.status, 200, "%s", g.body);
+        cr_assert(json_equal(json_object_get(r.json, "test"), json_object_get(g.json, "test")),
+                  "after %d answers: test %s vs restored %s", n, r.body, g.body);
+        cr_assert(json_equal(json_object_get(r.json, "question"),
+                             json_object_get(g.json, "question")),
+                  "after %d answers: the next question differs from the restored one", n);
+        const json_t *q = json_object_get(r.json, "question");
+        http_result_free(&g);
+        if (json_is_null(q))
+            break;
+        cr_assert(n < 100, "the test does not end");
+        if (n == 2 && !replayed) {
+            /* answer 1 went to the other server; the first one's kept
+             * session still asks that question: the replay is refused */
+            replayed = 1;
+            c.port = port[0];
+            struct http_result x;
+            cr_assert_eq(client_do(&c, "POST", apath, last, &x), 0);
+            cr_assert_eq(x.status, 409, "a stale session's answer: %s", x.body);
+            http_result_free(&x);
+            continue; /* the GET above checks that nothing changed */
+        }
+        fixture_answer_body(json_string_value(json_object_get(q, "item")), (n * 5 + 1) % 3 != 0,
+                            body, sizeof body);
+        snprintf(last, sizeof last, "%s", body);
+        http_result_free(&r);
+        c.port = port[n % 2];
+        cr_assert_eq(client_do(&c, "POST", apath, body, &r), 0);
+        cr_assert_eq(r.status, 200, "answer %d on server %d: %s", n, n % 2, r.body);
+        n++;
+    }
+    http_result_free(&r);
+    cr_assert(replayed && n >= 4, "only %d answers", n);
+    rf_server_stop(other);
 }

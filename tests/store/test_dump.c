@@ -53,11 +53,11 @@ static void fill(struct rf_store *s)
                         .invite_id = inv, .scope = "{\"skills\":[\"x\"]}", .state = "{}",
                         .served_ms = 1000};
     cr_assert_eq(rf_store_test_create(s, &t, &tid, &err), RF_OK);
-    struct rf_answer a0 = {tid, 0, "q.a.001", 2, 1, 0, "2"};
+    struct rf_answer a0 = {tid, 0, "q.a.001", 2, 1, 0, "2", 0};
     struct rf_answer_signals g = {.at_ms = 4000, .focus = 1, .blurs = 1, .away_ms = 10,
                                   .client_ms = -1};
     cr_assert_eq(rf_store_answer_signals(s, &a0, &g, "{\"n\":1}", NULL, NULL, 0, &err), RF_OK);
-    struct rf_answer a1 = {tid, 1, "q.a.002", -1, 0, 0, " 2.5e-1"};
+    struct rf_answer a1 = {tid, 1, "q.a.002", -1, 0, 0, " 2.5e-1", 0};
     cr_assert_eq(rf_store_answer_packed(s, &a1, "{\"n\":2}", "{\"skills\": []}",
                                         (const unsigned char *)"\x00\xff\x01\x80", 4, &err),
                  RF_OK, "%s", err.msg);

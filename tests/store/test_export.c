@@ -40,7 +40,7 @@ static int64_t add_test(const char **items, const int *scores, size_t n, int fin
     t.state = "{}";
     cr_assert_eq(rf_store_test_create(xs, &t, &tid, &xerr), RF_OK, "%s", xerr.msg);
     for (size_t k = 0; k < n; k++) {
-        struct rf_answer a = {tid, (int64_t)k, items[k], scores[k], scores[k], 0, NULL};
+        struct rf_answer a = {tid, (int64_t)k, items[k], scores[k], scores[k], 0, NULL, 0};
         cr_assert_eq(
             rf_store_answer(xs, &a, "{}", fin && k + 1 == n ? "{\"skills\": []}" : NULL, &xerr),
             RF_OK, "%s", xerr.msg);

@@ -78,7 +78,7 @@ static void *own_tests(void *arg)
             int last = seq + 1 == NANSWERS;
             snprintf(item, sizeof item, "t%d-s%d", i, seq);
             snprintf(state, sizeof state, "s%d", seq + 1);
-            struct rf_answer a = {tests[i], seq, item, seq % 4, seq % 2, 1000 + seq, NULL};
+            struct rf_answer a = {tests[i], seq, item, seq % 4, seq % 2, 1000 + seq, NULL, 0};
             if (seq % 2) {
                 /* item NULL violates NOT NULL after the test row was updated:
                  * the savepoint must take the update back */
@@ -128,7 +128,7 @@ static void *race(void *arg)
             return NULL;
         snprintf(item, sizeof item, "r%d-s%lld", r->k, (long long)n);
         snprintf(state, sizeof state, "r%lld", (long long)n + 1);
-        struct rf_answer a = {race_test, n, item, r->k, 0, 0, NULL};
+        struct rf_answer a = {race_test, n, item, r->k, 0, 0, NULL, 0};
         rf_status rc = rf_store_answer(st, &a, state, NULL, &err);
         if (rc == RF_OK)
             r->wins++;
@@ -237,10 +237,10 @@ Test(group_commit, concurrent_answers_are_stored_once_in_order_and_conflicts_ref
 
     /* a finished test takes no answer, alone or beside an accepted one */
     struct rf_err err;
-    struct rf_answer late = {tests[0], NANSWERS, "late", 0, 0, 0, NULL};
+    struct rf_answer late = {tests[0], NANSWERS, "late", 0, 0, 0, NULL, 0};
     cr_assert_eq(rf_store_answer(st, &late, "late", NULL, &err), RF_ECONFLICT);
     cr_assert(strstr(err.msg, "not the next answer of an active test"), "%s", err.msg);
-    struct rf_answer missing = {987654, 0, "x", 0, 0, 0, NULL};
+    struct rf_answer missing = {987654, 0, "x", 0, 0, 0, NULL, 0};
     cr_assert_eq(rf_store_answer(st, &missing, "x", NULL, &err), RF_ECONFLICT,
                  "an unknown test takes no answer");
 
@@ -293,14 +293,14 @@ Test(group_commit, a_connection_ended_mid_batch_is_unavailable_then_recovers)
     cr_assert_eq(PQstatus(blocker), CONNECTION_OK, "%s", PQerrorMessage(blocker));
     int64_t seq = 0;
     for (int round = 0; round < 3; round++) {
-        struct rf_answer a = {tests[0], seq, "before", 0, 1, 1000, NULL};
+        struct rf_answer a = {tests[0], seq, "before", 0, 1, 1000, NULL, 0};
         cr_assert_eq(rf_store_answer(s2, &a, "s", NULL, &err), RF_OK, "round %d: %s", round,
                      err.msg);
         seq++;
         snprintf(sql, sizeof sql, "BEGIN; SELECT id FROM tests WHERE id = %lld FOR UPDATE",
                  (long long)tests[0]);
         pg_ok(blocker, sql);
-        struct lost_answer l = {s2, {tests[0], seq, "lost", 0, 1, 1000, NULL}, RF_OK, {0}};
+        struct lost_answer l = {s2, {tests[0], seq, "lost", 0, 1, 1000, NULL, 0}, RF_OK, {0}};
         pthread_t th;
         cr_assert_eq(pthread_create(&th, NULL, answer_once, &l), 0);
         /* the batch's backend waits for the lock: end it there */

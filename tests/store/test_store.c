@@ -275,7 +275,7 @@ Test(store, answers_are_atomic_and_ordered)
     t.scope = "{\"skills\": [\"x\"]}";
     t.state = "{\"n\": 0}";
     cr_assert_eq(rf_store_test_create(st, &t, &tid, &err), RF_OK, "%s", err.msg);
-    struct rf_answer a = {tid, 0, "i1", 2, 1, 0, NULL};
+    struct rf_answer a = {tid, 0, "i1", 2, 1, 0, NULL, 0};
     cr_assert_eq(rf_store_answer(st, &a, "{\"n\": 1}", NULL, &err), RF_OK, "%s", err.msg);
     /* replay of the same position is refused and changes nothing */
     cr_assert_eq(rf_store_answer(st, &a, "{\"n\": 99}", NULL, &err), RF_ECONFLICT);
@@ -286,15 +286,15 @@ Test(store, answers_are_atomic_and_ordered)
     cr_assert_str_eq(g.status, "active");
     rf_store_test_cleanup(&g);
     /* skipping ahead is refused too */
-    struct rf_answer skip = {tid, 5, "i9", 0, 0, 0, NULL};
+    struct rf_answer skip = {tid, 5, "i9", 0, 0, 0, NULL, 0};
     cr_assert_eq(rf_store_answer(st, &skip, "{}", NULL, &err), RF_ECONFLICT);
-    struct rf_answer b = {tid, 1, "i2", 0, 0, 0, NULL};
+    struct rf_answer b = {tid, 1, "i2", 0, 0, 0, NULL, 0};
     cr_assert_eq(rf_store_answer(st, &b, "{\"n\": 2}", "{\"skills\": []}", &err), RF_OK);
     cr_assert_eq(rf_store_test_get(st, tid, &g, &err), RF_OK);
     cr_assert_str_eq(g.status, "finished");
     cr_assert_eq(g.answers, 2);
     rf_store_test_cleanup(&g);
-    struct rf_answer c = {tid, 2, "i3", 0, 0, 0, NULL};
+    struct rf_answer c = {tid, 2, "i3", 0, 0, 0, NULL, 0};
     cr_assert_eq(rf_store_answer(st, &c, "{}", NULL, &err), RF_ECONFLICT, "finished tests take no answers");
     nans = 0;
     cr_assert_eq(rf_store_answers_list(st, tid, check_answer, NULL, &err), RF_OK);
@@ -306,6 +306,52 @@ Test(store, answers_are_atomic_and_ordered)
     cr_assert_eq(rf_store_tests_finished(st, 7, count_fin, NULL, &err), RF_OK);
     cr_assert_eq(nfin, 0, "other organizations see nothing");
     cr_assert_eq(rf_store_test_get(st, 999, &g, &err), RF_ENOTFOUND);
+}
+
+/* A writer that kept a test's state in memory (server/sesscache.h) names the
+ * served_ms its own last write set: the answer is stored only while the test
+ * still holds that write, so a stale state is refused even at the right
+ * answer count, and nothing of it is written. */
+Test(store, answers_checked_against_the_writers_last_write)
+{
+    int64_t cand, tid;
+    cr_assert_eq(rf_store_candidate_create(st, 0, NULL, NULL, &cand, &err), RF_OK);
+    struct rf_test t = {0};
+    t.candidate_id = cand;
+    t.scope = "{\"skills\": [\"x\"]}";
+    t.state = "{\"n\": 0}";
+    t.served_ms = 5000;
+    cr_assert_eq(rf_store_test_create(st, &t, &tid, &err), RF_OK, "%s", err.msg);
+    struct rf_answer_signals sig = {6000, 0, 0, 0, 0, 0, -1};
+    struct rf_answer a = {tid, 0, "i1", 0, 1, 0, NULL, 4999};
+    cr_assert_eq(rf_store_answer_signals(st, &a, &sig, "{\"n\": 1}", NULL, NULL, 0, &err),
+                 RF_ECONFLICT, "another write's served_ms");
+    a.served_ms = 5000;
+    cr_assert_eq(rf_store_answer_signals(st, &a, &sig, "{\"n\": 1}", NULL, NULL, 0, &err), RF_OK,
+                 "%s", err.msg);
+    /* the next answer names the write just made (sig.at_ms), not the creation */
+    sig.at_ms = 7000;
+    struct rf_answer b = {tid, 1, "i2", 0, 1, 0, NULL, 5000};
+    cr_assert_eq(rf_store_answer_signals(st, &b, &sig, "{\"n\": 2}", NULL, NULL, 0, &err),
+                 RF_ECONFLICT, "a state kept from before the last write is stale");
+    struct rf_test g;
+    cr_assert_eq(rf_store_test_get(st, tid, &g, &err), RF_OK);
+    cr_assert_str_eq(g.state, "{\"n\": 1}", "the refused answer wrote nothing");
+    cr_assert_eq(g.answers, 1);
+    rf_store_test_cleanup(&g);
+    b.served_ms = 6000;
+    cr_assert_eq(rf_store_answer_signals(st, &b, &sig, "{\"n\": 2}", NULL, NULL, 0, &err), RF_OK,
+                 "%s", err.msg);
+    b.served_ms = 0; /* unchecked, as a writer that read the row: the count alone */
+    b.seq = 2;
+    sig.at_ms = 8000;
+    cr_assert_eq(rf_store_answer_signals(st, &b, &sig, "{\"n\": 3}", NULL, NULL, 0, &err), RF_OK,
+                 "%s", err.msg);
+    nans = 0;
+    cr_assert_eq(rf_store_test_get(st, tid, &g, &err), RF_OK);
+    cr_assert_eq(g.answers, 3);
+    cr_assert_str_eq(g.state, "{\"n\": 3}");
+    rf_store_test_cleanup(&g);
 }
 
 static int npost;
@@ -586,7 +632,7 @@ static int64_t finished_test(int64_t org, int64_t posting, const char *label, in
     struct rf_test t = {.candidate_id = cand, .org_id = org, .posting_id = posting,
                         .invite_id = inv, .scope = "{}", .state = "{}"};
     cr_assert_eq(rf_store_test_create(st, &t, &tid, &err), RF_OK, "%s", err.msg);
-    struct rf_answer a = {tid, 0, "i1", 0, 1, 0, NULL};
+    struct rf_answer a = {tid, 0, "i1", 0, 1, 0, NULL, 0};
     cr_assert_eq(rf_store_answer_packed(st, &a, "{}", "{\"skills\": []}",
                                         packed ? (const unsigned char *)"\x01\x00\x02" : NULL,
                                         3, &err),
@@ -819,11 +865,11 @@ Test(store, answers_keep_their_raw_response_and_old_ones_survive)
                                                    "choice, score, at) "
                                                    "VALUES (1, 0, 'old', 2, 1, 5);"
                                                    "UPDATE tests SET answers = 1;");
-    struct rf_answer a = {tid, 1, "num", -1, 1, 0, " 2.5e-1"};
+    struct rf_answer a = {tid, 1, "num", -1, 1, 0, " 2.5e-1", 0};
     cr_assert_eq(rf_store_answer(st, &a, "{}", NULL, &err), RF_OK, "%s", err.msg);
-    struct rf_answer b = {tid, 2, "sel", -1, 2, 0, "0,3"};
+    struct rf_answer b = {tid, 2, "sel", -1, 2, 0, "0,3", 0};
     cr_assert_eq(rf_store_answer(st, &b, "{}", NULL, &err), RF_OK, "%s", err.msg);
-    struct rf_answer c = {tid, 3, "none", -1, 0, 0, ""};
+    struct rf_answer c = {tid, 3, "none", -1, 0, 0, "", 0};
     cr_assert_eq(rf_store_answer(st, &c, "{}", NULL, &err), RF_OK, "%s", err.msg);
     struct resp_seen v = {0};
     cr_assert_eq(rf_store_answers_list(st, tid, see_response, &v, &err), RF_OK, "%s", err.msg);
@@ -884,11 +930,11 @@ Test(store, schema_3_upgrades_and_answers_keep_their_signals)
                                                    "UPDATE tests SET answers = 1;");
     int64_t cand;
     cr_assert_eq(rf_store_candidate_create(st, 0, NULL, NULL, &cand, &err), RF_OK);
-    struct rf_answer a1 = {old, 1, "q.a.002", 1, 1, 0, "1"};
+    struct rf_answer a1 = {old, 1, "q.a.002", 1, 1, 0, "1", 0};
     struct rf_answer_signals g = {.at_ms = 5000000};
     cr_assert_eq(rf_store_answer_signals(st, &a1, &g, "{}", NULL, NULL, 0, &err), RF_OK, "%s",
                  err.msg);
-    struct rf_answer a2 = {old, 2, "q.a.001", 3, 0, 0, "3"};
+    struct rf_answer a2 = {old, 2, "q.a.001", 3, 0, 0, "3", 0};
     g.at_ms = 5004500;
     cr_assert_eq(rf_store_answer_signals(st, &a2, &g, "{}", NULL, NULL, 0, &err), RF_OK);
     struct sig_seen v = {0};
@@ -902,11 +948,11 @@ Test(store, schema_3_upgrades_and_answers_keep_their_signals)
     int64_t tid;
     struct rf_test n = {.candidate_id = cand, .scope = "{}", .state = "{}", .served_ms = 9000000};
     cr_assert_eq(rf_store_test_create(st, &n, &tid, &err), RF_OK);
-    struct rf_answer b1 = {tid, 0, "q.a.001", 2, 0, 0, "2"};
+    struct rf_answer b1 = {tid, 0, "q.a.001", 2, 0, 0, "2", 0};
     struct rf_answer_signals f = {.at_ms = 9001200, .focus = 1, .blurs = 2, .hidden = 1,
                                   .away_ms = 700, .client_ms = 1100};
     cr_assert_eq(rf_store_answer_signals(st, &b1, &f, "{}", NULL, NULL, 0, &err), RF_OK);
-    struct rf_answer b2 = {tid, 1, "q.a.003", -1, 1, 0, "2.5"};
+    struct rf_answer b2 = {tid, 1, "q.a.003", -1, 1, 0, "2.5", 0};
     struct rf_answer_signals h = {.at_ms = 9001000, .focus = 1, .client_ms = -1};
     cr_assert_eq(rf_store_answer_signals(st, &b2, &h, "{}", "{}", NULL, 0, &err), RF_OK);
     memset(&v, 0, sizeof v);
@@ -921,7 +967,7 @@ Test(store, schema_3_upgrades_and_answers_keep_their_signals)
               "a clock stepping back gives 0, never a negative time (got %lld)",
               (long long)v.rt[1]);
     /* a refused answer records nothing and leaves the served time alone */
-    struct rf_answer late = {tid, 2, "q.a.004", 0, 0, 0, "0"};
+    struct rf_answer late = {tid, 2, "q.a.004", 0, 0, 0, "0", 0};
     cr_assert_eq(rf_store_answer_signals(st, &late, &f, "{}", NULL, NULL, 0, &err), RF_ECONFLICT);
 
     struct rf_store_item_stats is;
