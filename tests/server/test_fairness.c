@@ -567,7 +567,7 @@ static void seed_dif_tests(const struct rf_bank *bank, const char *skill, const 
         tt.scope = "{}";
         tt.state = state;
         cr_assert_eq(rf_store_test_create(st, &tt, &tid, &err), RF_OK, "%s", err.msg);
-        struct rf_answer a = {tid, 0, dif[0], 1, 1, 0, NULL};
+        struct rf_answer a = {tid, 0, dif[0], 1, 1, 0, NULL, 0};
         cr_assert_eq(rf_store_answer(st, &a, state, "{\"skills\": []}", &err), RF_OK, "%s",
                      err.msg);
         free(state);
