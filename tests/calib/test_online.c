@@ -2,8 +2,10 @@
  * "Online calibration"): seeded simulations through the adaptive engine with
  * pretest seeding (cat/session.h), exactly as live tests carry them, then
  * rf_online_run: recovery of a and b by answers per item, the fit statistic
- * on a misfitting item, and the bad-input paths. Figures: the suite "online"
- * of build/tests/test_calib with --verbose (docs/calibration.md). */
+ * on a misfitting item, and the bad-input paths; where pretest items go
+ * (at random, or to the people near their b) and what the promotion rules
+ * let through, over 0 to 8,000 tests. Figures: the suite "online" of
+ * build/tests/test_calib with --verbose (docs/calibration.md). */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
@@ -277,4 +279,222 @@ Test(online, bad_input_names_the_answer)
     char want[64];
     snprintf(want, sizeof want, "answer 1: item %d is not in the bank", NITEMS);
     cr_assert(strstr(err.msg, want), "%s", err.msg);
+}
+
+/* ---- where pretest items go: at random, or where they inform (issue 19's target) ---- */
+
+enum alloc { ALLOC_UNIFORM, ALLOC_TARGETED, ALLOC_TARGETED_INTERIM };
+
+/* ntests adaptive tests as simulate() runs them (same people, positions and
+ * scored flow: a pretest answer moves nothing, cat/session.h), each with
+ * PER_TEST pretest items placed at the same random positions, but the item
+ * at each position chosen by alloc: uniformly among the items the test has
+ * not asked yet; or the most informative one at the skill's posterior mean
+ * just before that position, under the bank's provisional parameters (the
+ * rating's prior b, a = 1, c = 0.25), ties at random; or the same with the
+ * provisional parameters re-estimated from the answers so far every
+ * `every` tests (a scheduled calibration run). Each pretest answer keeps
+ * the posterior just before it, as the engine stores it. */
+static void simulate_alloc(size_t ntests, uint64_t seed, enum alloc alloc, size_t every)
+{
+    struct rf_quad q;
+    struct rf_err err;
+    cr_assert_eq(rf_quad_init_default(&q, &err), RF_OK);
+    struct rf_cat_pool *p;
+    cr_assert_eq(rf_cat_pool_new(cat_items, NITEMS, &q, &p, &err), RF_OK, "%s", err.msg);
+    rf_quad_cleanup(&q);
+    struct rf_cat_design d;
+    rf_cat_design_init(&d);
+    d.max_items = 20;
+    cr_assert_eq(rf_cat_design_add(&d, p, "s", (struct rf_cat_rule){0.3, 5, 20}, &err), RF_OK);
+    free(answers);
+    free(test_end);
+    answers = malloc(ntests * (20 + PER_TEST) * sizeof *answers);
+    test_end = malloc(ntests * sizeof *test_end);
+    cr_assert(answers && test_end);
+    nanswers = 0;
+    struct rf_irt_item prov[NITEMS];
+    for (size_t j = 0; j < NITEMS; j++)
+        prov[j] = items[j].irt;
+    struct rf_rng r;
+    rf_rng_seed(&r, seed);
+    for (size_t t = 0; t < ntests; t++) {
+        if (alloc == ALLOC_TARGETED_INTERIM && t > 0 && t % every == 0) {
+            struct rf_online_rules rules;
+            rf_online_rules_default(&rules);
+            struct rf_online_result res;
+            cr_assert_eq(rf_online_run(items, NITEMS, answers, nanswers, &rules, 2, &res, &err),
+                         RF_OK, "%s", err.msg);
+            for (size_t i = 0; i < res.n; i++)
+                if (res.items[i].ok)
+                    prov[res.items[i].item] = res.items[i].est;
+            rf_online_result_cleanup(&res);
+        }
+        double theta = 0.2 + 1.1 * rf_rng_normal(&r);
+        uint32_t at[PER_TEST];
+        for (size_t k = 0; k < PER_TEST; k++)
+            at[k] = (uint32_t)(1 + k * 7 + rf_rng_below(&r, 7));
+        struct rf_cat_session *s;
+        cr_assert_eq(rf_cat_session_new(p, &d, rf_rng_next(&r), &s, &err), RF_OK, "%s", err.msg);
+        /* the posterior (mean, SD) after m scored answers, m = 0..20 */
+        double pm[21], ps[21];
+        size_t m = 0;
+        struct rf_cat_skill_result sr;
+        rf_cat_skill(s, 0, &sr);
+        pm[0] = sr.theta;
+        ps[0] = sr.se;
+        for (;;) {
+            size_t item;
+            rf_cat_next(s, &item);
+            if (item == SIZE_MAX)
+                break;
+            size_t k = draw(&r, item, theta);
+            cr_assert_eq(rf_cat_answer(s, item, k), RF_OK);
+            answers[nanswers++] =
+                (struct rf_online_answer){(uint32_t)t, (uint32_t)item, (int)k, NAN, NAN};
+            rf_cat_skill(s, 0, &sr);
+            m++;
+            pm[m] = sr.theta;
+            ps[m] = sr.se;
+        }
+        rf_cat_session_free(s);
+        int used[NPRE] = {0};
+        for (size_t k = 0; k < PER_TEST; k++) {
+            /* position at[k] of the combined sequence (pretest items before it: k);
+             * one the scored test does not reach comes after its last question */
+            size_t before = at[k] - 1 - k < m ? at[k] - 1 - k : m;
+            double th = pm[before], sd = ps[before];
+            size_t pick = SIZE_MAX;
+            if (alloc == ALLOC_UNIFORM) {
+                do
+                    pick = rf_rng_below(&r, NPRE);
+                while (used[pick]);
+            } else {
+                double best = -1;
+                size_t ties = 0;
+                for (size_t j = 0; j < NPRE; j++) {
+                    if (used[j])
+                        continue;
+                    double info = rf_irt_info(&prov[NOPS + j], th);
+                    if (info > best + 1e-12) {
+                        best = info;
+                        pick = j;
+                        ties = 1;
+                    } else if (fabs(info - best) <= 1e-12 && rf_rng_below(&r, ++ties) == 0) {
+                        pick = j;
+                    }
+                }
+            }
+            used[pick] = 1;
+            size_t item = NOPS + pick;
+            answers[nanswers++] = (struct rf_online_answer){(uint32_t)t, (uint32_t)item,
+                                                            (int)draw(&r, item, theta), th, sd};
+        }
+        test_end[t] = nanswers;
+    }
+    rf_cat_pool_free(p);
+}
+
+/* The items of res that pass the promotion rules with SE limit se (instead
+ * of RF_ONLINE_*'s): how many, and their RMSE of a and b. */
+static size_t ready_at(const struct rf_online_result *res, double se, double *ra, double *rb)
+{
+    struct rf_online_rules ru;
+    rf_online_rules_default(&ru);
+    size_t n = 0;
+    *ra = *rb = 0;
+    for (size_t i = 0; i < res->n; i++) {
+        const struct rf_online_result_item *r = &res->items[i];
+        if (!r->ok || r->n < ru.min_n || !(r->se_a <= se) || !(r->se_b[0] <= se) ||
+            !(r->fit_p >= ru.min_fit_p) || !(r->est.a >= ru.min_a && r->est.a <= ru.max_a) ||
+            !(fabs(r->est.b) <= ru.max_abs_b))
+            continue;
+        const struct rf_irt_item *t = &truth[r->item];
+        *ra += (r->est.a - t->a) * (r->est.a - t->a);
+        *rb += (r->est.b - t->b) * (r->est.b - t->b);
+        n++;
+    }
+    *ra = n ? sqrt(*ra / (double)n) : NAN;
+    *rb = n ? sqrt(*rb / (double)n) : NAN;
+    return n;
+}
+
+Test(online, allocation_curve_over_tests, .timeout = 900)
+{
+    make_items(2019);
+    misfit = 0;
+    static const char *const name[] = {"uniform", "targeted (prior b)",
+                                       "targeted (re-estimated every 250 tests)"};
+    static const size_t at[] = {250, 500, 1000, 2000, 4000, 8000};
+    size_t nat = sizeof at / sizeof at[0];
+    struct recovery rc[3][6];
+    for (int al = 0; al < 3; al++) {
+        simulate_alloc(at[nat - 1], 19, (enum alloc)al, 250);
+        fprintf(stderr, "online allocation %s: 0 tests: 0 of %d ready\n", name[al], NPRE);
+        for (size_t i = 0; i < nat; i++) {
+            struct rf_online_result res;
+            recover(at[i], &rc[al][i], &res);
+            double ra, rb;
+            size_t n15 = ready_at(&res, 0.15, &ra, &rb);
+            rf_online_result_cleanup(&res);
+            fprintf(stderr,
+                    "online allocation %s: %5zu tests (%4zu answers per item): RMSE a %.3f, b "
+                    "%.3f; mean SE a %.3f, b %.3f; %2zu of %d ready, their RMSE a %.3f, b %.3f; "
+                    "at SE <= 0.15: %zu, RMSE a %.3f, b %.3f\n",
+                    name[al], at[i], at[i] * PER_TEST / NPRE, rc[al][i].rmse_a, rc[al][i].rmse_b,
+                    rc[al][i].mean_se_a, rc[al][i].mean_se_b, rc[al][i].ready, NPRE,
+                    rc[al][i].ready_rmse_a, rc[al][i].ready_rmse_b, n15, ra, rb);
+        }
+    }
+    /* At random positions and items, as the product places them, what the
+     * rules let through is recovered within 0.20. */
+    for (size_t i = 0; i < nat; i++)
+        cr_assert(!rc[0][i].ready ||
+                      (rc[0][i].ready_rmse_a <= 0.20 && rc[0][i].ready_rmse_b <= 0.20),
+                  "%zu tests: %zu ready with RMSE a %.3f, b %.3f", at[i], rc[0][i].ready,
+                  rc[0][i].ready_rmse_a, rc[0][i].ready_rmse_b);
+    /* Giving each pretest item to the people near its b does not pay: the
+     * slope needs answers away from b (and the guessing below it), so a is
+     * recovered worse at the same number of answers; with interim estimates
+     * steering the allocation, an early error sends the item where it
+     * informs least, and b is recovered worse too. The product keeps the
+     * uniform draw (docs/calibration.md "Where pretest items go"). */
+    cr_assert(rc[1][nat - 1].rmse_a > rc[0][nat - 1].rmse_a &&
+                  rc[2][nat - 1].rmse_b > rc[0][nat - 1].rmse_b,
+              "targeting: RMSE a %.3f (uniform %.3f), with interim estimates RMSE b %.3f "
+              "(uniform %.3f)",
+              rc[1][nat - 1].rmse_a, rc[0][nat - 1].rmse_a, rc[2][nat - 1].rmse_b,
+              rc[0][nat - 1].rmse_b);
+    release();
+}
+
+/* The issue's target needs promoted items within 0.20; by seed, at 2,000
+ * answers per item (16,000 tests, uniform), how many pass the rules at SE
+ * <= 0.20 and at SE <= 0.15, and their RMSE. Seeds from RF_ONLINE_SEEDS
+ * (default 1: seed 19 only); docs/calibration.md has the run over 6. */
+Test(online, promoted_rmse_by_seed, .timeout = 1800)
+{
+    const char *env = getenv("RF_ONLINE_SEEDS");
+    int nseeds = env ? atoi(env) : 1;
+    if (nseeds < 1 || nseeds > 20)
+        nseeds = 1;
+    size_t n = NPRE * 2000 / PER_TEST;
+    for (int sd = 0; sd < nseeds; sd++) {
+        make_items(2019 + (uint64_t)sd);
+        misfit = 0;
+        simulate(n, 19 + (uint64_t)sd);
+        struct recovery rc;
+        struct rf_online_result res;
+        recover(n, &rc, &res);
+        double ra20, rb20, ra15, rb15;
+        size_t n20 = ready_at(&res, 0.20, &ra20, &rb20), n15 = ready_at(&res, 0.15, &ra15, &rb15);
+        rf_online_result_cleanup(&res);
+        fprintf(stderr,
+                "online seed %d: 2000 answers per item: SE <= 0.20: %zu ready, RMSE a %.3f, b "
+                "%.3f; SE <= 0.15: %zu ready, RMSE a %.3f, b %.3f\n",
+                19 + sd, n20, ra20, rb20, n15, ra15, rb15);
+        cr_assert_eq(n20, rc.ready, "the rules' count differs from rf_online_run's");
+        cr_assert(n15 <= n20);
+    }
+    release();
 }
