@@ -32,6 +32,7 @@
 #include "base/rng.h"
 #include "fixture.h"
 #include "irt/model.h"
+#include "server/schedule.h"
 #include "store/groups.h"
 #include "store/store.h"
 
@@ -933,6 +934,19 @@ Test(fairness_schedule, a_scheduled_run_flags_a_seeded_dif_item, .timeout = 300)
     cr_assert_eq(k, 2);
     const char *const dif[2] = {ids[0], ids[1]};
     seed_dif_tests(&bank, skill, dif, 1.5, 300);
+    /* the schedule's first look records when the interval starts */
+    char *start = NULL;
+    for (int t = 0; t < 300 && !start; t++) {
+        struct rf_store *st;
+        cr_assert_eq(rf_store_open(fx.db, &st, &err), RF_OK, "%s", err.msg);
+        cr_assert_eq(rf_store_setting_get(st, RF_SCHEDULE_KEY, &start, &err), RF_OK, "%s", err.msg);
+        rf_store_close(st);
+        if (!start)
+            wait_ticks(0.1);
+    }
+    cr_assert(start, "the schedule never looked at its clock");
+    cr_assert_eq(strtod(start, NULL), fixture_clock(), "the interval starts at %s", start);
+    free(start);
     /* not due: the first look only starts the interval, and an interval less
      * a second runs nothing */
     wait_ticks(2 * RF_REVIEW_TICK_SECONDS + 0.5);
