@@ -108,6 +108,7 @@ function render(r) {
       fits[0] ? kpi(fits[0].name, t('report.kpi_highest', { pct: pct(fits[0].fit) })) : null),
     el('div', { class: 'actions' },
       el('a', { class: 'button secondary', href: inLang(`/api/tests/${id}/report.html`), download: `rolefit-report-${id}.html` }, t('report.download'))));
+  if (own && endedHere()) add(groupsOffer());
 
   // A posting's test: the candidate against the posting's requirements.
   const po = r.posting;
@@ -209,6 +210,38 @@ function render(r) {
   if (!own && r.integrity) add(signalsSection(r.integrity, skillName));
   if (own) add(groupsCard());
   drawCharts();
+}
+
+// Whether the candidate's test ended on the test page just before this
+// report (test.js leaves a mark for it); true once, the mark is taken.
+function endedHere() {
+  try {
+    const k = `rf_ended_${id}`;
+    const v = sessionStorage.getItem(k);
+    sessionStorage.removeItem(k);
+    return v === '1';
+  } catch (e) { return false; }
+}
+
+// Once, right after the test ends: the optional groups question offered at
+// the top of the report, unless the candidate already answered or declined.
+// Never before the test (asking about group identity before a test can
+// lower the scores of the groups it reminds of a stereotype), never to staff.
+function groupsOffer() {
+  const later = el('button', { type: 'button', class: 'secondary', id: 'groups-later' }, t('groups.offer_later'));
+  const go = el('button', { type: 'button', id: 'groups-go' }, t('groups.offer_go'));
+  const box = el('section', { class: 'card', id: 'groups-offer', hidden: true, 'aria-labelledby': 'groups-offer-h' },
+    el('h2', { id: 'groups-offer-h' }, t('groups.offer_title')),
+    el('p', {}, t('groups.offer_lead')),
+    el('div', { class: 'actions' }, go, later));
+  later.addEventListener('click', () => { box.hidden = true; });
+  go.addEventListener('click', () => {
+    box.hidden = true;
+    const card = document.getElementById('groups');
+    if (card) { card.scrollIntoView({ block: 'start' }); document.getElementById('g-gender').focus(); }
+  });
+  api('GET', '/api/me/groups').then((g) => { box.hidden = !!g.reported; }, () => {});
+  return box;
 }
 
 // The candidate's own, optional group membership (docs/fairness.md "In the

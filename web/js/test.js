@@ -66,6 +66,9 @@ function setProgress(test) {
 function render(data) {
   const { test, question } = data;
   if (test.status !== 'active' || !question) {
+    // the test ended on this page: the report offers the optional groups
+    // question once (docs/fairness.md "In the product")
+    if (current) try { sessionStorage.setItem(`rf_ended_${test.id}`, '1'); } catch (e) { /* storage off */ }
     location.replace(`/report.html#${test.id}`);
     return;
   }
