@@ -77,7 +77,7 @@ export function profileChart(skills, levels, width = 760) {
         s('line', { x1: b, x2: b, y1: mid - 6, y2: mid + 6 }));
       svg.append(g);
       const dot = s('circle', { cx: c, cy: mid, r: 6, fill: '#2456c7', stroke: '#fff', 'stroke-width': 2 });
-      dot.append(s('title', {}, `${k.name}: ${k.level} (θ = ${k.theta.toFixed(2)} ± ${(1.96 * k.se).toFixed(2)})`));
+      dot.append(s('title', {}, t('chart.dot_title', { skill: k.name, level: k.level, theta: k.theta.toFixed(2), ci: (1.96 * k.se).toFixed(2) })));
       svg.append(dot);
     } else {
       svg.append(s('text', { x: x(0), y: mid + 4, 'text-anchor': 'middle', 'font-size': 12, fill: MUTED }, t('chart.not_measured')));

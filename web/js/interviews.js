@@ -6,7 +6,7 @@
 // submitted once. Another interviewer's scorecard of the same round shows
 // only after one's own is submitted.
 import { api, el, header, showError } from './api.js';
-import { lang, t, tn } from './i18n.js';
+import { lang, t, tn, tx } from './i18n.js';
 
 const pct = (v) => (typeof v === 'number' ? `${Math.round(100 * v)}%` : '—');
 const fix = (v) => (typeof v === 'number' ? v.toFixed(2) : '—');
@@ -78,7 +78,7 @@ function scorecardView(a, kit) {
     el('h3', {}, t('iv.card_of', { who: a.interviewer.name, round: roundName(a), slot: a.slot })),
     el('p', { class: 'muted' }, stateWord(a.state)),
     c ? el('div', {},
-      el('ul', {}, crit.map((k) => el('li', {}, `${k.name}: `, el('strong', {}, c.scores[k.id] ?? '—')))),
+      el('ul', {}, crit.map((k) => el('li', {}, tx('iv.criterion_score', { criterion: k.name, score: el('strong', {}, String(c.scores[k.id] ?? '—')) })))),
       c.notes ? el('p', {}, c.notes) : null,
       el('p', {}, t('iv.recommendation_is', { rec: recWord(c.recommendation) })))
       : el('p', { class: 'muted hidden-card' }, t(a.state === 'open' || a.state === 'draft' ? 'iv.not_submitted' : 'iv.hidden_until_yours')),
