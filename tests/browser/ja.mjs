@@ -253,6 +253,9 @@ async function candidateFlow(browser) {
   await pageInJapanese(page, data, 'report');
   const h1 = await page.textContent('#report h1');
   check('ja the report speaks Japanese', JAPANESE.test(h1), h1);
+  // the profile chart's tooltips (svg <title>, not in the rendered text) are messages too
+  const tip = await page.evaluate(() => { const e = document.querySelector('#report svg circle title'); return e ? e.textContent : ''; });
+  check('ja a skill dot\'s tooltip is the Japanese message', /^[^:]+：[^:]+（θ = -?\d+\.\d\d ± \d+\.\d\d）$/.test(tip) && JAPANESE.test(tip), tip);
   // the report in English afterwards: the interface English, the questions as asked
   await switchTo(page, 'en');
   await page.waitForSelector('#report h1');
