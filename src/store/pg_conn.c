@@ -224,6 +224,73 @@ rf_status rf_pg_prepared(struct pg_store *s, struct pconn *cn, const char *sql, 
     return rc;
 }
 
+rf_status rf_pg_pipeline(struct pg_store *s, struct pconn *cn, const struct pg_step *st, size_t n,
+                         size_t keep, PGresult **kept, struct rf_err *err, const char *what)
+{
+    char names[PG_PIPELINE_MAX][16];
+    if (kept)
+        *kept = NULL;
+    if (n > PG_PIPELINE_MAX || !n || !st[n - 1].sync)
+        return rf_err_set(err, RF_EINVAL, "store: %s: a pipeline of %zu steps", what, n);
+    for (size_t i = 0; i < n; i++) {
+        rf_status rc = st[i].n >= 0 ? rf_pg_prepared(s, cn, st[i].sql, st[i].n, names[i], err)
+                                    : RF_OK;
+        if (rc)
+            return rc;
+    }
+    size_t nsync = 0;
+    int ok = PQenterPipelineMode(cn->db);
+    for (size_t i = 0; ok && i < n; i++) {
+        ok = st[i].n < 0
+                 ? PQsendQueryParams(cn->db, st[i].sql, 0, NULL, NULL, NULL, NULL, 0)
+                 : PQsendQueryPrepared(cn->db, names[i], st[i].n, st[i].val, NULL, NULL, 0);
+        if (ok && st[i].sync) {
+            ok = PQpipelineSync(cn->db);
+            nsync++;
+        }
+    }
+    rf_status fatal = ok ? RF_OK : rf_pg_pgerr(s, cn, NULL, err, what);
+    PGresult *got = NULL;
+    size_t idx = 0, synced = 0;
+    while (ok && synced < nsync) {
+        PGresult *r = PQgetResult(cn->db);
+        if (!r) {
+            /* the end of one step's results; more than the steps: the
+             * server ended the session before the sync (a restart) */
+            if (PQstatus(cn->db) != CONNECTION_OK || ++idx > n) {
+                if (!fatal)
+                    fatal = PQstatus(cn->db) != CONNECTION_OK
+                                ? rf_pg_pgerr(s, cn, NULL, err, what)
+                                : rf_pg_lost(s, err, what, "the pipeline ended early");
+                break;
+            }
+            continue;
+        }
+        ExecStatusType t = PQresultStatus(r);
+        if (t == PGRES_PIPELINE_SYNC) {
+            synced++;
+        } else if (t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK && t != PGRES_PIPELINE_ABORTED) {
+            if (!fatal)
+                fatal = rf_pg_pgerr(s, cn, r, err, what);
+        } else if (idx == keep && t == PGRES_TUPLES_OK && !got) {
+            got = r;
+            r = NULL;
+        }
+        PQclear(r);
+    }
+    if (PQpipelineStatus(cn->db) != PQ_PIPELINE_OFF && !PQexitPipelineMode(cn->db) && !fatal)
+        fatal = rf_pg_pgerr(s, cn, NULL, err, what);
+    if (PQstatus(cn->db) == CONNECTION_OK && PQtransactionStatus(cn->db) != PQTRANS_IDLE) {
+        PGresult *r = PQexec(cn->db, "ROLLBACK");
+        PQclear(r);
+    }
+    if (fatal || !kept)
+        PQclear(got);
+    else
+        *kept = got;
+    return fatal;
+}
+
 /* Runs a statement; the result (rows or none) or NULL with err set. */
 static PGresult *qv(struct pg_store *s, struct pconn *cn, struct rf_err *err, const char *what,
                     const char *sql, const char *types, va_list ap)

@@ -108,6 +108,26 @@ void rf_pg_release(struct pg_store *s, struct pconn *cn);
 
 void rf_pg_bindp(struct params *p, const char *types, ...);
 
+/* One statement of rf_pg_pipeline: sql with n text parameters val (NULL: SQL
+ * NULL), prepared on the connection; n < 0: sent as it is, without
+ * parameters (BEGIN, COMMIT). sync: a sync follows it, which ends the
+ * implicit transaction of the statements before it that no BEGIN opened. */
+struct pg_step {
+    const char *sql;
+    int n;
+    const char *const *val;
+    int sync;
+};
+#define PG_PIPELINE_MAX 8
+
+/* Sends the n steps (<= PG_PIPELINE_MAX, the last with sync) in one
+ * pipeline, one round trip, and reads every result. *kept (may be NULL) gets
+ * the rows of step keep (the caller clears them). The first error is
+ * returned (what names the work) and nothing kept; a transaction a failed
+ * step left open is rolled back. */
+rf_status rf_pg_pipeline(struct pg_store *s, struct pconn *cn, const struct pg_step *st, size_t n,
+                         size_t keep, PGresult **kept, struct rf_err *err, const char *what);
+
 /* The name of sql's prepared statement on cn, preparing it the first time. */
 rf_status rf_pg_prepared(struct pg_store *s, struct pconn *cn, const char *sql, int nparams,
                          char name[16], struct rf_err *err);

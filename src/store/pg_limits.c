@@ -5,7 +5,11 @@
  * wait for no WAL flush, and a crash empties them. A bucket or counter is one
  * statement (the row lock of its upsert orders concurrent takes); taking a
  * practice slot is one transaction under an exclusive lock of the table, so
- * that two processes cannot both take the last slot of a key.
+ * that two processes cannot both take the last slot of a key. What a
+ * process settles every RF_SHARED_SYNC_SECONDS (the takes of its buckets,
+ * the slots of its answered tests) goes as one pipeline, one round trip:
+ * each set of rows locked in key order, then changed by one statement over
+ * arrays, whatever the number of keys.
  */
 #include <libpq-fe.h>
 #include <stdio.h>
@@ -61,12 +65,189 @@ static const char take_sql[] =
     "ok = ($6::int = 0 OR " REFILL " >= $5::float8), at = greatest(l.at, $2::float8) "
     "RETURNING tokens, ok";
 
+/* ---- many takes at once: the settling of every process (server/shared.c) ---- */
+
+/* New buckets, full, committed on their own (ON CONFLICT DO NOTHING locks no
+ * existing row). */
+static const char fill_sql[] =
+    "INSERT INTO limits (key, tokens, at, ok) SELECT u.k, u.b, $2::float8, true "
+    "FROM unnest($1::text[], $3::float8[]) AS u(k, b) ORDER BY u.k ON CONFLICT (key) DO NOTHING";
+/* The buckets locked in key order, as every process locks them: settlings of
+ * several processes over the same keys wait for one another, never deadlock. */
+static const char lock_keys_sql[] =
+    "SELECT key FROM limits WHERE key = ANY($1::text[]) ORDER BY key FOR UPDATE";
+/* take_sql's update, not strict, for every bucket at once (a new bucket was
+ * full at now: the same as take_sql's insert). */
+static const char settle_sql[] =
+    "UPDATE limits AS l SET tokens = greatest(-u.b, least(u.b, l.tokens + "
+    "greatest(0.0, $2::float8 - l.at) * u.r) - u.c), ok = true, at = greatest(l.at, $2::float8) "
+    "FROM unnest($1::text[], $3::float8[], $4::float8[], $5::float8[]) AS u(k, b, r, c) "
+    "WHERE l.key = u.k RETURNING l.key, l.tokens";
+
+/* A PostgreSQL array literal of n elements, each the text el(ud, i) quoted
+ * (malloc'd; NULL: no memory). */
+static char *array_of(size_t n, const char *(*el)(void *ud, size_t i, char buf[32]), void *ud,
+                      int quote)
+{
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    if (!f)
+        return NULL;
+    fputc('{', f);
+    for (size_t i = 0; i < n; i++) {
+        char buf[32];
+        const char *e = el(ud, i, buf);
+        if (i)
+            fputc(',', f);
+        if (quote)
+            fputc('"', f);
+        for (; *e; e++) {
+            if (quote && (*e == '"' || *e == '\\'))
+                fputc('\\', f);
+            fputc(*e, f);
+        }
+        if (quote)
+            fputc('"', f);
+    }
+    fputc('}', f);
+    if (fclose(f)) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+/* The takes of a settling in key order, with their keys as stored. */
+struct sorted_takes {
+    struct rf_store_take *v;
+    size_t *ord;
+    char (*key)[RF_STORE_LIMIT_KEY + 1];
+};
+static const char *take_key(void *ud, size_t i, char buf[32])
+{
+    (void)buf;
+    const struct sorted_takes *t = ud;
+    return t->key[t->ord[i]];
+}
+static const char *take_burst(void *ud, size_t i, char buf[32])
+{
+    const struct sorted_takes *t = ud;
+    snprintf(buf, 32, "%.17g", t->v[t->ord[i]].burst);
+    return buf;
+}
+static const char *take_rate(void *ud, size_t i, char buf[32])
+{
+    const struct sorted_takes *t = ud;
+    snprintf(buf, 32, "%.17g", t->v[t->ord[i]].rate);
+    return buf;
+}
+static const char *take_cost(void *ud, size_t i, char buf[32])
+{
+    const struct sorted_takes *t = ud;
+    snprintf(buf, 32, "%.17g", t->v[t->ord[i]].cost);
+    return buf;
+}
+
+static int by_key(const void *x, const void *y, void *ud)
+{
+    const struct sorted_takes *t = ud;
+    return strcmp(t->key[*(const size_t *)x], t->key[*(const size_t *)y]);
+}
+
+/* Settles n takes (not strict, keys distinct) in one round trip: the new
+ * buckets made, then every bucket locked in key order and taken from by one
+ * statement. *done is set when it could do them all; takes whose bucket it
+ * did not find (pruned meanwhile) are left to the caller. */
+static rf_status take_many(struct pg_store *s, double now, struct rf_store_take *v, size_t n,
+                           int *done, struct rf_err *err)
+{
+    *done = 0;
+    struct sorted_takes t = {v, calloc(n, sizeof *t.ord), calloc(n, sizeof *t.key)};
+    char *keys = NULL, *bursts = NULL, *rates = NULL, *costs = NULL;
+    rf_status rc = RF_OK;
+    if (!t.ord || !t.key) {
+        rc = rf_err_set(err, RF_ENOMEM, "store: out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        t.ord[i] = i;
+        key_of(v[i].key, t.key[i]);
+        v[i].taken = -1; /* not settled yet */
+    }
+    qsort_r(t.ord, n, sizeof *t.ord, by_key, &t);
+    for (size_t i = 1; i < n; i++)
+        if (strcmp(t.key[t.ord[i - 1]], t.key[t.ord[i]]) == 0)
+            goto out; /* one key twice: one at a time */
+    keys = array_of(n, take_key, &t, 1);
+    bursts = array_of(n, take_burst, &t, 0);
+    rates = array_of(n, take_rate, &t, 0);
+    costs = array_of(n, take_cost, &t, 0);
+    if (!keys || !bursts || !rates || !costs) {
+        rc = rf_err_set(err, RF_ENOMEM, "store: out of memory");
+        goto out;
+    }
+    struct num at;
+    const char *fill[3] = {keys, num(&at, now), bursts};
+    const char *lock[1] = {keys};
+    const char *upd[5] = {keys, at.s, bursts, rates, costs};
+    const struct pg_step st[] = {
+        {fill_sql, 3, fill, 1},         {"BEGIN", -1, NULL, 0},
+        {"SET LOCAL synchronous_commit = off", -1, NULL, 0},
+        {lock_keys_sql, 1, lock, 0},    {settle_sql, 5, upd, 0},
+        {"COMMIT", -1, NULL, 1},
+    };
+    struct pconn *cn = rf_pg_acquire(s, err);
+    if (!cn) {
+        rc = err && err->rc ? err->rc : RF_EDB;
+        goto out;
+    }
+    PGresult *r = NULL;
+    rc = rf_pg_pipeline(s, cn, st, sizeof st / sizeof st[0], 4, &r, err, "limits: settle");
+    rf_pg_release(s, cn);
+    if (rc)
+        goto out;
+    for (int row = 0; r && row < PQntuples(r); row++) {
+        const char *k = PQgetvalue(r, row, 0);
+        size_t lo = 0, hi = n; /* the take of key k, by bisection over the key order */
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (strcmp(t.key[t.ord[mid]], k) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo < n && strcmp(t.key[t.ord[lo]], k) == 0) {
+            v[t.ord[lo]].level = strtod(PQgetvalue(r, row, 1), NULL);
+            v[t.ord[lo]].taken = 1;
+        }
+    }
+    PQclear(r);
+    *done = 1;
+out:
+    free(keys);
+    free(bursts);
+    free(rates);
+    free(costs);
+    free(t.ord);
+    free(t.key);
+    return rc;
+}
+
 static rf_status pg_limits_take(struct rf_store *bs, double now, int strict,
                                 struct rf_store_take *v, size_t n, struct rf_err *err)
 {
     struct pg_store *s = rf_pg_of(bs);
     struct num a, b, c, d;
+    int done = 0;
+    if (!strict && n > 1) {
+        rf_status rc = take_many(s, now, v, n, &done, err);
+        if (rc)
+            return rc;
+    }
     for (size_t i = 0; i < n; i++) {
+        if (done && v[i].taken >= 0)
+            continue;
         char key[RF_STORE_LIMIT_KEY + 1];
         key_of(v[i].key, key);
         struct two t;
@@ -204,11 +385,80 @@ static rf_status pg_slot_take(struct rf_store *bs, const struct rf_store_slot_as
     return rc ? (err && err->rc ? err->rc : rc) : re;
 }
 
+/* The slots of answered tests (their tests' slots locked in id order, as
+ * every process locks them), each kept until the latest of its times. */
+static const char lock_slots_sql[] =
+    "SELECT id FROM practice_slots WHERE test_id = ANY($1::bigint[]) ORDER BY id FOR UPDATE";
+static const char answered_sql[] =
+    "UPDATE practice_slots AS p SET last = greatest(p.last, u.at) FROM "
+    "(SELECT t, max(at) AS at FROM unnest($1::bigint[], $2::float8[]) AS x(t, at) GROUP BY t) u "
+    "WHERE p.test_id = u.t";
+
+/* The answered, unfinished changes among c, as arrays of tests and times. */
+struct answered {
+    const struct rf_store_slot_change *c;
+    size_t *ix;
+};
+static const char *answered_test(void *ud, size_t i, char buf[32])
+{
+    const struct answered *w = ud;
+    snprintf(buf, 32, "%lld", (long long)w->c[w->ix[i]].test);
+    return buf;
+}
+static const char *answered_at(void *ud, size_t i, char buf[32])
+{
+    const struct answered *w = ud;
+    snprintf(buf, 32, "%.17g", w->c[w->ix[i]].now);
+    return buf;
+}
+
+/* Keeps the slots of m answered tests (ix into c) in one round trip. */
+static rf_status slots_answered(struct pg_store *s, const struct rf_store_slot_change *c,
+                                size_t *ix, size_t m, struct rf_err *err)
+{
+    struct answered w = {c, ix};
+    char *tests = array_of(m, answered_test, &w, 0), *ats = array_of(m, answered_at, &w, 0);
+    rf_status rc = RF_OK;
+    struct pconn *cn = NULL;
+    if (!tests || !ats)
+        rc = rf_err_set(err, RF_ENOMEM, "store: out of memory");
+    else if (!(cn = rf_pg_acquire(s, err)))
+        rc = err && err->rc ? err->rc : RF_EDB;
+    if (!rc) {
+        const char *lock[1] = {tests};
+        const char *upd[2] = {tests, ats};
+        const struct pg_step st[] = {
+            {"BEGIN", -1, NULL, 0},
+            {"SET LOCAL synchronous_commit = off", -1, NULL, 0},
+            {lock_slots_sql, 1, lock, 0},
+            {answered_sql, 2, upd, 0},
+            {"COMMIT", -1, NULL, 1},
+        };
+        rc = rf_pg_pipeline(s, cn, st, sizeof st / sizeof st[0], 0, NULL, err,
+                            "practice slots: answered");
+        rf_pg_release(s, cn);
+    }
+    free(tests);
+    free(ats);
+    return rc;
+}
+
 static rf_status pg_slots_update(struct rf_store *bs, const struct rf_store_slot_change *c,
                                  size_t n, struct rf_err *err)
 {
     struct pg_store *s = rf_pg_of(bs);
     struct num a;
+    /* the answered ones of a settling together, the others one by one */
+    size_t *ix = n > 1 ? calloc(n, sizeof *ix) : NULL, m = 0;
+    for (size_t i = 0; ix && i < n; i++)
+        if (c[i].kind != RF_STORE_SLOT_BIND && c[i].kind != RF_STORE_SLOT_RELEASE &&
+            !c[i].finished)
+            ix[m++] = i;
+    rf_status rc0 = m > 1 ? slots_answered(s, c, ix, m, err) : RF_OK;
+    int batched = m > 1;
+    free(ix);
+    if (rc0)
+        return rc0;
     for (size_t i = 0; i < n; i++) {
         rf_status rc;
         if (c[i].kind == RF_STORE_SLOT_BIND)
@@ -222,6 +472,8 @@ static rf_status pg_slots_update(struct rf_store *bs, const struct rf_store_slot
         else if (c[i].finished)
             rc = rf_pg_run1(s, err, "practice slots: finished", NULL,
                             "DELETE FROM practice_slots WHERE test_id = $1", "i", c[i].test);
+        else if (batched)
+            continue;
         else
             rc = rf_pg_run1(s, err, "practice slots: answered", NULL,
                             "UPDATE practice_slots SET last = greatest(last, $2::float8) "

@@ -5,6 +5,7 @@
  * holding one budget. */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -82,6 +83,79 @@ Test(limits, settling_goes_into_debt_and_repays_it)
     cr_assert_float_eq(v[0].level, 1, 1e-9);
     cr_assert_float_eq(v[1].level, -2, 1e-9);
     cr_assert_float_eq(v[2].level, 0, 1e-9);
+}
+
+/* A settling of many keys at once (one round trip on PostgreSQL) takes from
+ * every bucket exactly what takes one at a time would, new and old ones,
+ * whatever characters the keys hold. */
+Test(limits, many_takes_at_once_equal_takes_one_by_one)
+{
+    const char *keys[] = {"ip:10.0.0.1", "answer:7", "q\"uo,te{}", "back\\slash", "ip:::1",
+                          "answer:8"};
+    enum { N = sizeof keys / sizeof keys[0] };
+    char one[N][64];
+    struct rf_store_take v[N];
+    double now = 100;
+    for (int round = 0; round < 3; round++, now += 0.5) {
+        for (size_t i = 0; i < N; i++) {
+            snprintf(one[i], sizeof one[i], "one/%s", keys[i]);
+            v[i] = (struct rf_store_take){keys[i], 2.0, 4.0, (double)(i % 3) + 0.5, 0, 0};
+        }
+        cr_assert_eq(rf_store_limits_take(s, now, 0, v, N, &err), RF_OK, "%s", err.msg);
+        for (size_t i = 0; i < N; i++) {
+            double level;
+            cr_assert(take(s2, one[i], now, 0, (double)(i % 3) + 0.5, &level));
+            cr_assert(v[i].taken, "round %d key %s", round, keys[i]);
+            cr_assert_float_eq(v[i].level, level, 1e-9, "round %d key %s: %g vs one by one %g",
+                               round, keys[i], v[i].level, level);
+        }
+    }
+}
+
+/* Two processes settling the same keys at the same moments, in opposite
+ * orders: every take lands (no deadlock, nothing lost). */
+struct settler {
+    struct rf_store *st;
+    int reverse;
+    rf_status rc;
+    char msg[256];
+};
+static void *settle_loop(void *arg)
+{
+    struct settler *w = arg;
+    char keys[40][16];
+    struct rf_store_take v[40];
+    struct rf_err e;
+    w->rc = RF_OK;
+    for (int round = 0; round < 20 && !w->rc; round++) {
+        for (int i = 0; i < 40; i++) {
+            snprintf(keys[i], sizeof keys[i], "k%02d", w->reverse ? 39 - i : i);
+            v[i] = (struct rf_store_take){keys[i], 1e-9, 1e6, 1, 0, 0};
+        }
+        w->rc = rf_store_limits_take(w->st, 1000, 0, v, 40, &e);
+        if (w->rc)
+            snprintf(w->msg, sizeof w->msg, "%s", e.msg);
+    }
+    return NULL;
+}
+
+Test(limits, settlings_of_two_processes_over_the_same_keys_all_land)
+{
+    struct settler a = {s, 0, RF_OK, ""}, b = {s2, 1, RF_OK, ""};
+    pthread_t ta, tb;
+    cr_assert_eq(pthread_create(&ta, NULL, settle_loop, &a), 0);
+    cr_assert_eq(pthread_create(&tb, NULL, settle_loop, &b), 0);
+    pthread_join(ta, NULL);
+    pthread_join(tb, NULL);
+    cr_assert_eq(a.rc, RF_OK, "%s", a.msg);
+    cr_assert_eq(b.rc, RF_OK, "%s", b.msg);
+    for (int i = 0; i < 40; i += 13) {
+        char k[16];
+        snprintf(k, sizeof k, "k%02d", i);
+        struct rf_store_take q = {k, 1e-9, 1e6, 0, 0, 0};
+        cr_assert_eq(rf_store_limits_take(s, 1000, 0, &q, 1, &err), RF_OK, "%s", err.msg);
+        cr_assert_float_eq(q.level, 1e6 - 40, 1e-6, "key %s: 20 takes of 1 by each", k);
+    }
 }
 
 /* Counters: add, read, clear; a long key is cut, not refused; prune removes
@@ -178,6 +252,36 @@ Test(limits, practice_slots_caps_idle_and_retry_times)
     int64_t r = slot(s, "z", 100, 3, 2, NULL, NULL);
     cr_assert_gt(r, 0);
     change(s, RF_STORE_SLOT_RELEASE, r, 0, 0, 100);
+}
+
+/* A settling keeps the slots of every test answered since the last one, in
+ * one call (one round trip on PostgreSQL), each to the latest of its times;
+ * tests without a slot change nothing. */
+Test(limits, answered_tests_keep_their_slots_together)
+{
+    /* key k holds three slots (its cap) for tests 10-12, bound at 0 */
+    for (int i = 0; i < 3; i++) {
+        int64_t x = slot(s, "k", 0, 10, 3, NULL, NULL);
+        cr_assert_gt(x, 0);
+        change(s, RF_STORE_SLOT_BIND, x, 10 + i, 0, 0);
+    }
+    /* 10 and 11 answered at 8 (11 also at 7, listed after), 12 not; 99 has no slot */
+    struct rf_store_slot_change c[4] = {{RF_STORE_SLOT_ANSWERED, 0, 10, 0, 8},
+                                        {RF_STORE_SLOT_ANSWERED, 0, 11, 0, 8},
+                                        {RF_STORE_SLOT_ANSWERED, 0, 11, 0, 7},
+                                        {RF_STORE_SLOT_ANSWERED, 0, 99, 0, 8}};
+    cr_assert_eq(rf_store_slots_update(s2, c, 4, &err), RF_OK, "%s", err.msg);
+    /* idle after 10 s: at 11 only 12's slot (last at 0) is free, and k takes it */
+    int64_t x = slot(s, "k", 11, 10, 3, NULL, NULL);
+    cr_assert_gt(x, 0, "12's slot went idle");
+    change(s, RF_STORE_SLOT_BIND, x, 13, 0, 11);
+    /* at 12 k is at its cap again: its first slot frees at 18, 10 s after 8
+     * (the latest of 11's times; 7 would say 17) */
+    double retry;
+    int per;
+    cr_assert_eq(slot(s, "k", 12, 10, 3, &retry, &per), 0, "10 and 11 kept theirs");
+    cr_assert(per);
+    cr_assert_float_eq(retry, 6, 1e-9, "retry %g", retry);
 }
 
 /* A slot taken but never bound (its process died within the request) frees
