@@ -166,7 +166,7 @@ static double estep(struct work *w)
             const struct rf_iv_rating *r = &d->r[w->korder[t]];
             const struct rf_irt_item *it = &w->crit[r->crit].it;
             for (size_t q = 0; q < w->nq; q++)
-                p[q] += rf_irt_logprob(it, x[q] - w->sev[r->rater], r->score);
+                p[q] += rf_irt_logprob(it, x[q] - w->sev[r->rater] - r->bar, r->score);
         }
         double mx = -HUGE_VAL, z = 0;
         for (size_t q = 0; q < w->nq; q++)
@@ -200,7 +200,7 @@ static double q_crit(const struct work *w, size_t j, const struct rf_irt_item *i
         const double *p = w->post + w->key_of[w->corder[t]] * w->nq;
         for (size_t q = 0; q < w->nq; q++)
             if (p[q] > TINY)
-                s += p[q] * rf_irt_logprob(it, d->q->x[q] - w->sev[r->rater], r->score);
+                s += p[q] * rf_irt_logprob(it, d->q->x[q] - w->sev[r->rater] - r->bar, r->score);
     }
     return s;
 }
@@ -215,7 +215,7 @@ static double q_rater(const struct work *w, size_t rr, double sev)
         const struct rf_irt_item *it = &w->crit[r->crit].it;
         for (size_t q = 0; q < w->nq; q++)
             if (p[q] > TINY)
-                s += p[q] * rf_irt_logprob(it, d->q->x[q] - sev, r->score);
+                s += p[q] * rf_irt_logprob(it, d->q->x[q] - sev - r->bar, r->score);
     }
     return s;
 }
@@ -295,7 +295,7 @@ static double mstep_crit(struct work *w, size_t j)
         for (size_t q = 0; q < w->nq; q++) {
             if (p[q] <= TINY)
                 continue;
-            rf_irt_dlogprob_params(it, d->q->x[q] - w->sev[r->rater], r->score, gg, hh);
+            rf_irt_dlogprob_params(it, d->q->x[q] - w->sev[r->rater] - r->bar, r->score, gg, hh);
             for (size_t u = 0; u < np; u++) {
                 g[u] += p[q] * gg[u];
                 for (size_t v = 0; v < np; v++)
@@ -356,7 +356,7 @@ static double mstep_rater(struct work *w, size_t rr)
             if (p[q] <= TINY)
                 continue;
             double d1, d2;
-            rf_irt_dlogprob_theta(it, d->q->x[q] - s, r->score, &d1, &d2);
+            rf_irt_dlogprob_theta(it, d->q->x[q] - s - r->bar, r->score, &d1, &d2);
             g -= p[q] * d1;
             h += p[q] * d2;
         }
@@ -463,7 +463,7 @@ static rf_status standard_errors(struct work *w, struct rf_iv_calib *out, struct
                 for (size_t q = 0; q < w->nq; q++) {
                     if (p[q] <= TINY)
                         continue;
-                    double xq = d->q->x[q] - w->sev[r->rater], d1, d2;
+                    double xq = d->q->x[q] - w->sev[r->rater] - r->bar, d1, d2;
                     rf_irt_dlogprob_params(it, xq, r->score, gg, NULL);
                     for (size_t u = 0; u < it->ncat; u++)
                         gc[mc * NP + u] += p[q] * gg[u];

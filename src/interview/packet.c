@@ -41,16 +41,17 @@ static rf_status copy(struct rf_profile *dst, const struct rf_profile *src, stru
 }
 
 /* Fisher information on skill s of one round of rubric u scored by two
- * interviewers of severity 0, averaged over the posterior post of p's grid. */
-static double round_info(const struct rf_iv_bank *b, size_t u, size_t s, const struct rf_profile *p,
-                         const double *post)
+ * interviewers of severity 0 against bar (rater.h), averaged over the
+ * posterior post of p's grid. */
+static double round_info(const struct rf_iv_bank *b, size_t u, size_t s, double bar,
+                         const struct rf_profile *p, const double *post)
 {
     double info = 0;
     for (size_t j = b->first[u]; j < b->first[u + 1]; j++) {
         if (b->crit[j].skill != s)
             continue;
         for (size_t q = 0; q < p->n; q++)
-            info += 2 * post[q] * rf_irt_info(&b->crit[j].it, rf_profile_node(p, q));
+            info += 2 * post[q] * rf_irt_info(&b->crit[j].it, rf_profile_node(p, q) - bar);
     }
     return info;
 }
@@ -67,7 +68,8 @@ static double p_decide(double m, double s, double info, double cut)
 }
 
 /* The round of the role's loop (or its take-home) most likely to settle requirement rq. */
-static void settle(const struct rf_iv_packet *pk, const struct rf_kits *k,
+static void settle(const struct rf_iv_packet *pk, const struct rf_taxonomy *tax,
+                   const struct rf_kits *k,
                    const struct rf_iv_bank *b, const struct rf_kit_loop *l,
                    const struct rf_req_fit *rq, struct rf_iv_packet_req *out)
 {
@@ -78,6 +80,7 @@ static void settle(const struct rf_iv_packet *pk, const struct rf_kits *k,
     double m = ps ? ps->theta : 0, s = ps ? ps->se : 1;
     out->settle = (size_t)-1;
     out->p_settle = 0;
+    double bar = rf_iv_bar(tax, pk->fit.role, rq->req->skill);
     for (size_t i = 0; i <= l->nsteps; i++) {
         size_t u;
         if (i < l->nsteps)
@@ -86,7 +89,7 @@ static void settle(const struct rf_iv_packet *pk, const struct rf_kits *k,
             u = k->nrounds + l->take_home;
         else
             break;
-        double info = round_info(b, u, rq->req->skill, p, post);
+        double info = round_info(b, u, rq->req->skill, bar, p, post);
         if (info <= 0)
             continue;
         double pd = p_decide(m, s, info, rq->req->cut);
@@ -163,7 +166,7 @@ rf_status rf_iv_packet(const struct rf_profile *test, const struct rf_roles *rol
         pk.req[i].settle = (size_t)-1;
         if (rq->call == RF_CALL_UNDECIDED || rq->call == RF_CALL_NOT_MEASURED) {
             pk.nopen++;
-            settle(&pk, k, b, l, rq, &pk.req[i]);
+            settle(&pk, tax, k, b, l, rq, &pk.req[i]);
         }
     }
     pk.p_false_negative = pk.fit.p_core;

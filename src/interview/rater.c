@@ -11,6 +11,7 @@
 
 #include "base/config.h"
 #include "base/mem.h"
+#include "careers/data.h"
 #include "irt/hier.h"
 
 void rf_iv_bank_cleanup(struct rf_iv_bank *b)
@@ -35,14 +36,48 @@ static char *join(const char *a, const char *b)
     return s;
 }
 
-/* Adds rubric id with its criteria cr[0..n-1] at position u of b. */
+/* Where level l (0 novice .. RF_NLEVELS-1 expert, or beyond on either side)
+ * of skill sk starts: its cut, extrapolated past the ends by the nearest
+ * band. */
+static double level_start(const struct rf_skill *sk, int l)
+{
+    const double *c = sk->cuts;
+    if (l < 1)
+        return c[0] - (double)(1 - l) * (c[1] - c[0]);
+    if (l > RF_NLEVELS - 1)
+        return c[RF_NLEVELS - 2] +
+               (double)(l - (RF_NLEVELS - 1)) * (c[RF_NLEVELS - 2] - c[RF_NLEVELS - 3]);
+    return c[l - 1];
+}
+
+double rf_iv_bar(const struct rf_taxonomy *tax, const struct rf_role *role, size_t skill)
+{
+    if (!role || !tax || skill >= tax->nskills)
+        return 0;
+    for (size_t i = 0; i < role->nreqs; i++)
+        if (role->reqs[i].skill == skill)
+            return level_start(&tax->skills[skill], (int)role->reqs[i].level) -
+                   level_start(&tax->skills[skill], RF_IV_BAR_LEVEL);
+    return 0;
+}
+
+/* The default thresholds of a criterion on skill sk (NULL: none known) of an
+ * ncat-point scale (rater.h). */
+static void default_thresholds(const struct rf_skill *sk, size_t ncat, double *thr)
+{
+    int meets = ncat >= 3 ? (int)ncat - 3 : 0; /* the threshold of "meets the bar" */
+    for (size_t k = 0; k + 1 < ncat; k++)
+        thr[k] = sk ? level_start(sk, RF_IV_BAR_LEVEL + (int)k - meets)
+                    : RF_IV_DEFAULT_STEP * ((double)k - (double)meets);
+}
+
+/* Adds rubric id with its criteria cr[0..n-1] at position u of b (tax names
+ * the criteria's skills; may be NULL). */
 static rf_status add_rubric(struct rf_iv_bank *b, size_t u, const char *id,
                             const struct rf_kit_criterion *cr, size_t n, size_t ncat,
-                            struct rf_err *err)
+                            const struct rf_taxonomy *tax, struct rf_err *err)
 {
     double thr[RF_MAX_CATEGORIES - 1];
-    for (size_t k = 0; k + 1 < ncat; k++)
-        thr[k] = RF_IV_DEFAULT_STEP * ((double)k - (double)(ncat - 2) / 2.0);
     if (!(b->rubric_ids[u] = rf_strdup(id)))
         return rf_err_set(err, RF_ENOMEM, "interview bank: out of memory");
     b->nrubrics = u + 1;
@@ -53,6 +88,8 @@ static rf_status add_rubric(struct rf_iv_bank *b, size_t u, const char *id,
             return rf_err_set(err, RF_ENOMEM, "interview bank: out of memory");
         c->skill = cr[i].skill;
         c->rubric = u;
+        default_thresholds(tax && cr[i].skill < tax->nskills ? &tax->skills[cr[i].skill] : NULL,
+                           ncat, thr);
         rf_irt_item_grm(&c->it, RF_IV_DEFAULT_A, thr, ncat);
         b->ncrit++;
     }
@@ -73,6 +110,7 @@ rf_status rf_iv_bank_from_kits(const struct rf_kits *k, struct rf_iv_bank *out, 
         total += k->take_homes[i].ncriteria;
     struct rf_iv_bank b = {0};
     size_t nr = k->nrounds + k->ntake_homes;
+    const struct rf_taxonomy *tax = k->careers ? &k->careers->tax : NULL;
     b.crit = rf_calloc_array(total ? total : 1, sizeof *b.crit);
     b.ids = rf_calloc_array(total ? total : 1, sizeof *b.ids);
     b.rubric_ids = rf_calloc_array(nr ? nr : 1, sizeof *b.rubric_ids);
@@ -82,10 +120,10 @@ rf_status rf_iv_bank_from_kits(const struct rf_kits *k, struct rf_iv_bank *out, 
                        : rf_err_set(err, RF_ENOMEM, "interview bank: out of memory");
     for (size_t i = 0; !rc && i < k->nrounds; i++)
         rc = add_rubric(&b, i, k->rounds[i].id, k->rounds[i].rubric, k->rounds[i].ncriteria, ncat,
-                        err);
+                        tax, err);
     for (size_t i = 0; !rc && i < k->ntake_homes; i++)
         rc = add_rubric(&b, k->nrounds + i, k->take_homes[i].id, k->take_homes[i].rubric,
-                        k->take_homes[i].ncriteria, ncat, err);
+                        k->take_homes[i].ncriteria, ncat, tax, err);
     if (rc) {
         rf_iv_bank_cleanup(&b);
         return rc;
@@ -124,7 +162,7 @@ void rf_iv_loglik_add(const struct rf_iv_crit *crit, const double *sev,
         if (c->skill != skill)
             continue;
         for (size_t q = 0; q < n; q++)
-            ll[q] += rf_irt_logprob(&c->it, x[q] - sev[r[i].rater], r[i].score);
+            ll[q] += rf_irt_logprob(&c->it, x[q] - sev[r[i].rater] - r[i].bar, r[i].score);
     }
 }
 

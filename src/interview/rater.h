@@ -23,13 +23,20 @@
 #include "bank/skills.h"
 #include "careers/kits.h"
 #include "careers/profile.h"
+#include "careers/roles.h"
 #include "irt/model.h"
 
-/* Parameters a criterion has until calibration: slope RF_IV_DEFAULT_A and
- * thresholds spread evenly RF_IV_DEFAULT_STEP apart around 0 (on a 1..4
- * scale: -1.2, 0, 1.2), every severity 0. */
+/* Parameters a criterion has until calibration (docs/interviews.md "The
+ * bar"): slope RF_IV_DEFAULT_A, and thresholds on the level bands of its
+ * skill (bank/skills.h cuts): the scale's "meets the bar" point (the one
+ * below its top: 3 of 1..4) starts where RF_IV_BAR_LEVEL starts, each point
+ * below it one level lower, the top one level higher. On a 1..4 scale and
+ * the bundled cuts: -1, 0, 1 (developing, proficient, advanced). Without a
+ * taxonomy (kits loaded without careers) the thresholds are spread
+ * RF_IV_DEFAULT_STEP apart around 0. Every severity starts at 0. */
 #define RF_IV_DEFAULT_A 1.2
-#define RF_IV_DEFAULT_STEP 1.2
+#define RF_IV_DEFAULT_STEP 1.0
+#define RF_IV_BAR_LEVEL 2 /* proficient: the bar of a criterion when no role sets one */
 
 /* One criterion as an item. */
 struct rf_iv_crit {
@@ -43,6 +50,9 @@ struct rf_iv_crit {
 struct rf_iv_rating {
     size_t person, slot, crit, rater;
     size_t score; /* category, 0..ncat-1 (the scale point minus its minimum) */
+    double bar;   /* where the candidate's role puts the bar on the criterion's skill, relative to
+                     the criterion's default bar (rf_iv_bar; 0: the default): every threshold
+                     moves by it, like a severity */
 };
 
 /* The criteria of the kits: every round's rubric, then every take-home's. */
@@ -66,12 +76,20 @@ size_t rf_iv_bank_find(const struct rf_iv_bank *b, const char *id);
 /* Rubric index of a round's or take-home's id, or (size_t)-1. */
 size_t rf_iv_bank_rubric(const struct rf_iv_bank *b, const char *id);
 
-/* P(X = k | theta, severity sev) of criterion c. */
+/* The bar of a rating on a criterion of skill for a candidate interviewed
+ * for role (NULL: none): how far the start of the level role requires of
+ * the skill lies above the start of RF_IV_BAR_LEVEL (tax's cuts); 0 when
+ * role is NULL or does not require the skill. An ML engineer (software
+ * engineering at advanced) gets 1 on the bundled cuts: scored "meets the
+ * bar", he reads at the start of advanced, not of proficient. */
+double rf_iv_bar(const struct rf_taxonomy *tax, const struct rf_role *role, size_t skill);
+
+/* P(X = k | theta, severity sev) of criterion c (a rating's bar adds to sev). */
 double rf_iv_prob(const struct rf_iv_crit *c, double theta, double sev, size_t k);
 
 /* Adds to ll[0..n-1] the log-likelihood at nodes x[0..n-1] of the ratings
  * r[0..m-1] whose criterion measures skill (the others are skipped); sev[r]
- * the raters' severities. Indices must be valid (rf_iv_check). */
+ * the raters' severities, each rating shifted by its bar too. Indices must be valid (rf_iv_check). */
 void rf_iv_loglik_add(const struct rf_iv_crit *crit, const double *sev,
                       const struct rf_iv_rating *r, size_t m, size_t skill, const double *x,
                       size_t n, double *ll);

@@ -113,7 +113,7 @@ static void add_card(void *ud, const struct rf_assignment *x)
             break;
         }
         g->r[g->n++] = (struct rf_iv_rating){person, (size_t)x->slot, crit, rater,
-                                             (size_t)(pt - g->a->kits.min)};
+                                             (size_t)(pt - g->a->kits.min), 0.0};
     }
     json_decref(s);
 }
@@ -189,6 +189,34 @@ static double *test_evidence(struct rf_app *a, const struct ratings *g, size_t *
     return ll;
 }
 
+/* Each rating's bar: the level the candidate's invite role requires of the
+ * criterion's skill (interview/rater.h rf_iv_bar; 0, the kits' default bar,
+ * for an invite without a role, to find one's role, or one whose role does
+ * not require the skill). */
+static rf_status set_bars(struct rf_app *a, struct ratings *g, struct rf_app_error *e)
+{
+    const struct rf_role **role = rf_calloc_array(g->np ? g->np : 1, sizeof *role);
+    if (!role)
+        return rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+    rf_status rc = RF_OK;
+    for (size_t i = 0; i < g->np && !rc; i++) {
+        struct rf_invite v;
+        if ((rc = rf_store_invite_get(a->store, g->persons[i], &v, &e->err)) == RF_ENOTFOUND) {
+            rc = RF_OK; /* gone since: the default bar */
+            continue;
+        }
+        if (!rc && v.role)
+            role[i] = rf_roles_find(&a->car.roles, v.role);
+        if (!rc)
+            rf_store_invite_cleanup(&v);
+    }
+    for (size_t i = 0; !rc && i < g->n; i++)
+        g->r[i].bar =
+            rf_iv_bar(&a->car.tax, role[g->r[i].person], a->ivb.crit[g->r[i].crit].skill);
+    free(role);
+    return rc;
+}
+
 static rf_status calibrate_org(struct rf_app *a, int64_t org, struct calibrated *c,
                                struct rf_app_error *e)
 {
@@ -197,6 +225,8 @@ static rf_status calibrate_org(struct rf_app *a, int64_t org, struct calibrated 
     rf_status rc = rf_store_assignments_list(a->store, org, 0, 0, add_card, &c->g, &e->err);
     if (!rc && c->g.oom)
         rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+    if (!rc && c->g.n)
+        rc = set_bars(a, &c->g, e);
     double *prior = NULL;
     if (!rc && c->g.n)
         prior = test_evidence(a, &c->g, &c->tested);

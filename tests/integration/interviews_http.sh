@@ -270,7 +270,7 @@ check(mine["scorecard"]["scores"] == full and mine["state"] == "submitted",
       "the submitted card is unchanged", mine)
 
 st, j = card(bob, cand_a, {"round": "coding_algorithmic",
-                           "scores": {"approach": 2, "correctness": 3, "code_clarity": 3},
+                           "scores": {"approach": 3, "correctness": 3, "code_clarity": 3},
                            "notes": "needed a hint for the heap; correct after",
                            "recommendation": "yes", "submit": True})
 check(st == 200 and j["state"] == "locked", "bob submits: the round is locked", (st, j))
@@ -416,6 +416,17 @@ check(t_ and v_ and c_ and c_["sd"] < min(t_["sd"], v_["sd"]) and
       ads_a["agree"] is True,
       "algorithms: test, interviews and both (narrower than either); they agree", ads_a)
 print("INFO Cand A algorithms:", json.dumps(ads_a))
+# the bar: Cand A is interviewed for ML engineer, which needs software
+# engineering at advanced (cut 1) and algorithms at proficient (cut 0); both
+# interviewers scored code clarity "meets the bar" (3), so the interviews
+# read software engineering around advanced's start, not proficient's: 0.93
+# with the role's bar, 0.66 with the kits' default bar for every rating
+# (both above the two 3s' 0.27 under N(0, 1) alone: the severities are read
+# against the test, which puts Cand A far above either cut)
+se_a = sk.get("software_engineering", {}).get("interviews") or {}
+check(0.8 < se_a.get("mean", 0) < 1.4,
+      "software engineering scored at the bar reads at the role's level (advanced)", se_a)
+print("INFO Cand A software engineering:", json.dumps(sk.get("software_engineering")))
 st, pk = rex.do("GET", f"/api/interviews/{cand_a}/packet")
 pr = {r["skill"]: r for r in pk.get("requirements", [])}
 check(pr.get("algorithms_data_structures", {}).get("agree") == ads_a.get("agree"),

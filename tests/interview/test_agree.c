@@ -102,8 +102,8 @@ Test(agree, report_pairs_double_scored_slots_and_flags_flat_criteria)
     size_t n = 0;
     for (size_t p = 0; p < 30; p++)
         for (size_t rr = 0; rr < 2; rr++) {
-            r[n++] = (struct rf_iv_rating){p, 0, 0, rr + (p % 3), p % 4};
-            r[n++] = (struct rf_iv_rating){p, 0, 1, rr + (p % 3), 2};
+            r[n++] = (struct rf_iv_rating){p, 0, 0, rr + (p % 3), p % 4, 0};
+            r[n++] = (struct rf_iv_rating){p, 0, 1, rr + (p % 3), 2, 0};
         }
     struct rf_iv_report rep;
     struct rf_err err;

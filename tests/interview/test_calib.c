@@ -57,7 +57,7 @@ static size_t simulate(const struct rf_iv_crit *c, struct rf_iv_rating *r, doubl
                 for (int w = 0; w < 2; w++) {
                     size_t rr = w ? r2 : r1;
                     r[n++] = (struct rf_iv_rating){
-                        p, s, j, rr, draw(&c[j], theta[2 * p + c[j].skill], true_sev[rr], &g)};
+                        p, s, j, rr, draw(&c[j], theta[2 * p + c[j].skill], true_sev[rr], &g), 0};
                 }
         }
     }
@@ -199,7 +199,7 @@ Test(calib, bad_input_is_refused_naming_the_rating)
     struct rf_quad q;
     struct rf_err err;
     cr_assert_eq(rf_quad_init_default(&q, &err), RF_OK);
-    struct rf_iv_rating r[] = {{0, 0, 0, 0, 1}, {3, 0, 1, 1, 2}};
+    struct rf_iv_rating r[] = {{0, 0, 0, 0, 1, 0}, {3, 0, 1, 1, 2, 0}};
     struct rf_iv_data d = {.npersons = 2, .nraters = 2, .nskills = 2, .r = r, .n = 2, .q = &q};
     struct rf_iv_calib_opts o;
     rf_iv_calib_opts_init(&o);

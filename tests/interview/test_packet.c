@@ -63,8 +63,8 @@ static size_t clarity(struct rf_iv_rating *r, size_t score)
 {
     size_t j = rf_iv_bank_find(&b, "coding_algorithmic.code_clarity");
     cr_assert_neq(j, (size_t)-1);
-    r[0] = (struct rf_iv_rating){0, 0, j, 0, score};
-    r[1] = (struct rf_iv_rating){0, 0, j, 1, score};
+    r[0] = (struct rf_iv_rating){0, 0, j, 0, score, 0};
+    r[1] = (struct rf_iv_rating){0, 0, j, 1, score, 0};
     return 2;
 }
 
@@ -137,7 +137,7 @@ Test(packet, a_test_and_interviews_that_contradict_are_marked)
     size_t j = rf_iv_bank_find(&b, "behavioral.ownership");
     for (size_t i = 0; i < 3; i++) /* three more rounds scored 1 of 4 on software engineering */
         for (size_t w = 0; w < 2; w++)
-            r[n++] = (struct rf_iv_rating){0, 1 + i, j, w, 0};
+            r[n++] = (struct rf_iv_rating){0, 1 + i, j, w, 0, 0};
     double sev[] = {0, 0};
     struct rf_iv_packet pk;
     cr_assert_eq(rf_iv_packet(&t, &c.roles, role, &k, &b, sev, 2, r, n, &pk, &err), RF_OK, "%s",
@@ -164,4 +164,64 @@ Test(packet, a_bad_rating_fails_and_leaves_nothing)
     cr_assert(strstr(err.msg, "field 'score'"), "%s", err.msg);
     cr_assert_eq(t.nskills, 1);
     rf_profile_cleanup(&t);
+}
+
+/* The bar (docs/interviews.md "The bar"): the default thresholds sit on the
+ * level bands, and a rating's bar moves them to the level the candidate's
+ * role requires, so that "meets the bar" means that level. An ML engineer
+ * needs software engineering at advanced (cut 1 on the bundled cuts). With
+ * no test, two interviewers of severity 0 score code clarity: P(meets)
+ * from the interviews alone under the profile's prior. */
+static double p_meets_se(size_t point, int with_bar, double *mean)
+{
+    struct rf_err err;
+    struct rf_profile t;
+    rf_profile_init_default(&t);
+    size_t se_skill;
+    cr_assert_eq(rf_taxonomy_find(&c.tax, "software_engineering", &se_skill), RF_OK);
+    struct rf_iv_rating r[2];
+    size_t n = clarity(r, point - (size_t)k.min);
+    for (size_t i = 0; i < n; i++)
+        r[i].bar = with_bar ? rf_iv_bar(&c.tax, role, se_skill) : 0;
+    double sev[] = {0, 0};
+    struct rf_iv_packet pk;
+    cr_assert_eq(rf_iv_packet(&t, &c.roles, role, &k, &b, sev, 2, r, n, &pk, &err), RF_OK, "%s",
+                 err.msg);
+    size_t i = req_index(&pk, "software_engineering");
+    double p = pk.fit.reqs[i].p;
+    *mean = pk.fit.reqs[i].have->theta;
+    cr_log_info("scores %zu, %zu, bar %s: mean %.3f, P(meets, cut %.1f) %.3f", point, point,
+                with_bar ? "of the role" : "default", *mean, pk.fit.reqs[i].req->cut, p);
+    rf_iv_packet_cleanup(&pk);
+    rf_profile_cleanup(&t);
+    return p;
+}
+
+Test(packet, meets_the_bar_reads_at_the_roles_level)
+{
+    size_t se_skill, j = rf_iv_bank_find(&b, "coding_algorithmic.code_clarity");
+    cr_assert_eq(rf_taxonomy_find(&c.tax, "software_engineering", &se_skill), RF_OK);
+    const double *cuts = c.tax.skills[se_skill].cuts;
+    /* default thresholds: developing, proficient, advanced start */
+    cr_assert_float_eq(b.crit[j].it.thr[0], cuts[0], 1e-12);
+    cr_assert_float_eq(b.crit[j].it.thr[1], cuts[1], 1e-12);
+    cr_assert_float_eq(b.crit[j].it.thr[2], cuts[2], 1e-12);
+    cr_assert_float_eq(b.crit[j].it.a, RF_IV_DEFAULT_A, 1e-12);
+    /* ML engineer: software engineering at advanced, one band above proficient */
+    cr_assert_float_eq(rf_iv_bar(&c.tax, role, se_skill), cuts[2] - cuts[1], 1e-12);
+    cr_assert_float_eq(rf_iv_bar(&c.tax, NULL, se_skill), 0, 1e-12);
+    size_t other;
+    cr_assert_eq(rf_taxonomy_find(&c.tax, "ux_for_ml", &other), RF_OK);
+    cr_assert_float_eq(rf_iv_bar(&c.tax, role, other), 0, 1e-12); /* not required: default */
+    double m_meets, m_strong, m_weak, m_old;
+    double meets = p_meets_se(3, 1, &m_meets), strong = p_meets_se(4, 1, &m_strong),
+           weak = p_meets_se(2, 1, &m_weak), old = p_meets_se(3, 0, &m_old);
+    /* Two "meets the bar": near the cut (the prior, N(0, 1), has 16% at
+     * advanced or above, and two ratings of slope 1.2 move it part way). */
+    cr_assert(meets > 0.3 && meets < 0.7, "P(meets) %g", meets);
+    cr_assert(fabs(m_meets - cuts[2]) < 0.35, "mean %g, cut %g", m_meets, cuts[2]);
+    cr_assert(strong > 0.7, "P(meets) %g", strong);
+    cr_assert(weak < 0.2, "P(meets) %g", weak); /* a "below" call (RF_FIT_BELOW) */
+    /* the default bar (proficient) reads the same scores a level lower */
+    cr_assert(old < 0.2 && m_old < m_meets - 0.4, "default bar: %g (mean %g)", old, m_old);
 }

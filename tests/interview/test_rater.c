@@ -74,7 +74,7 @@ Test(rater, severity_shifts_every_threshold)
 Test(rater, bad_ratings_are_refused_naming_the_field)
 {
     struct rf_err err;
-    struct rf_iv_rating r[] = {{0, 0, 0, 0, 1}, {0, 0, 0, 1, 4}};
+    struct rf_iv_rating r[] = {{0, 0, 0, 0, 1, 0}, {0, 0, 0, 1, 4, 0}};
     double sev[2] = {0, 0};
     cr_assert_eq(rf_iv_check(b.crit, b.ncrit, 2, r, 2, &err), RF_EINVAL);
     cr_assert_str_eq(err.msg, "ratings[1]: field 'score': 4 is outside 0..3");
@@ -130,8 +130,8 @@ Test(rater, scorecards_join_the_test_posterior_in_the_same_profile)
     size_t j0 = rf_iv_bank_find(&b, "coding_algorithmic.approach"),
            j1 = rf_iv_bank_find(&b, "coding_algorithmic.correctness"),
            j2 = rf_iv_bank_find(&b, "coding_algorithmic.code_clarity");
-    struct rf_iv_rating r[] = {{0, 0, j0, 0, 0}, {0, 0, j1, 0, 0}, {0, 0, j0, 1, 0},
-                               {0, 0, j1, 1, 1}, {0, 0, j2, 0, 2}, {0, 0, j2, 1, 2}};
+    struct rf_iv_rating r[] = {{0, 0, j0, 0, 0, 0}, {0, 0, j1, 0, 0, 0}, {0, 0, j0, 1, 0, 0},
+                               {0, 0, j1, 1, 1, 0}, {0, 0, j2, 0, 2, 0}, {0, 0, j2, 1, 2, 0}};
     double sev[] = {0, 0};
     cr_assert_eq(rf_iv_combine(&p, &c.tax, &b, sev, 2, r, 6, &err), RF_OK, "%s", err.msg);
     const struct rf_profile_skill *s = rf_profile_find(&p, "algorithms_data_structures");
@@ -167,7 +167,7 @@ Test(rater, combining_equals_the_posterior_computed_by_hand_without_a_model)
     struct rf_profile p;
     rf_profile_init_default(&p);
     size_t j = rf_iv_bank_find(&b, "behavioral.ownership");
-    struct rf_iv_rating r[] = {{0, 0, j, 0, 3}, {0, 0, j, 1, 2}};
+    struct rf_iv_rating r[] = {{0, 0, j, 0, 3, 0}, {0, 0, j, 1, 2, 0}};
     double sev[] = {-0.3, 0.6};
     cr_assert_eq(rf_iv_combine(&p, &c.tax, &b, sev, 2, r, 2, &err), RF_OK, "%s", err.msg);
     const struct rf_profile_skill *s = rf_profile_find(&p, "software_engineering");
