@@ -25,6 +25,7 @@ struct work {
     const struct rf_iv_calib_opts *o;
     size_t ncrit, nq, nkeys;
     struct rf_iv_crit *crit;
+    const struct rf_iv_crit *start; /* the start values (the priors' means, prior_at_start) */
     double *sev;
     size_t *key_of;               /* [n] key slot of each rating */
     size_t *kstart, *korder;      /* ratings by key slot */
@@ -187,14 +188,25 @@ static double sq(double v)
     return v * v;
 }
 
+/* The means of criterion j's priors: slope, threshold k. */
+static double prior_a(const struct work *w, size_t j)
+{
+    return w->o->prior_at_start ? w->start[j].it.a : w->o->prior_a_mean;
+}
+
+static double prior_b(const struct work *w, size_t j, size_t k)
+{
+    return w->o->prior_at_start ? w->start[j].it.thr[k] : 0.0;
+}
+
 /* Expected complete-data log-likelihood of criterion j with parameters it, plus its priors. */
 static double q_crit(const struct work *w, size_t j, const struct rf_irt_item *it)
 {
     const struct rf_iv_data *d = w->d;
     const struct rf_iv_calib_opts *o = w->o;
-    double s = -0.5 * sq((it->a - o->prior_a_mean) / o->prior_a_sd);
+    double s = -0.5 * sq((it->a - prior_a(w, j)) / o->prior_a_sd);
     for (size_t k = 0; k + 1 < it->ncat; k++)
-        s -= 0.5 * sq(it->thr[k] / o->prior_b_sd);
+        s -= 0.5 * sq((it->thr[k] - prior_b(w, j, k)) / o->prior_b_sd);
     for (size_t t = w->cstart[j]; t < w->cstart[j + 1]; t++) {
         const struct rf_iv_rating *r = &d->r[w->corder[t]];
         const double *p = w->post + w->key_of[w->corder[t]] * w->nq;
@@ -303,10 +315,10 @@ static double mstep_crit(struct work *w, size_t j)
             }
         }
     }
-    g[0] -= (it->a - o->prior_a_mean) / sq(o->prior_a_sd);
+    g[0] -= (it->a - prior_a(w, j)) / sq(o->prior_a_sd);
     h[0] -= 1 / sq(o->prior_a_sd);
     for (size_t k = 1; k < np; k++) {
-        g[k] -= it->thr[k - 1] / sq(o->prior_b_sd);
+        g[k] -= (it->thr[k - 1] - prior_b(w, j, k - 1)) / sq(o->prior_b_sd);
         h[k * np + k] -= 1 / sq(o->prior_b_sd);
     }
     double a[NP * NP], step[NP] = {0}, ridge = 0;
@@ -508,7 +520,7 @@ static rf_status standard_errors(struct work *w, struct rf_iv_calib *out, struct
     for (size_t a = 0; a < ne; a++)
         ir[a * ne + a] += 1 / sq(o->prior_sev_sd);
     if (ne && spd_inverse(ir, ne, v, wk, col)) {
-        if (!o->fix_items) { /* P V P: the covariance of the centred severities */
+        if (!o->fix_items && !o->prior_at_start) { /* P V P: of the centred severities */
             double *rowm = wk, all = 0;
             for (size_t a = 0; a < ne; a++) {
                 rowm[a] = 0;
@@ -563,7 +575,13 @@ rf_status rf_iv_calibrate(const struct rf_iv_crit *start, size_t ncrit, const st
     c.sev = rf_calloc_array(d->nraters ? d->nraters : 1, sizeof *c.sev);
     c.sev_se = rf_alloc_array(d->nraters ? d->nraters : 1, sizeof *c.sev_se);
     c.sev_n = rf_calloc_array(d->nraters ? d->nraters : 1, sizeof *c.sev_n);
-    struct work w = {.d = d, .o = o, .ncrit = ncrit, .nq = d->q->n, .crit = c.crit, .sev = c.sev};
+    struct work w = {.d = d,
+                     .o = o,
+                     .ncrit = ncrit,
+                     .nq = d->q->n,
+                     .crit = c.crit,
+                     .start = start,
+                     .sev = c.sev};
     if (!c.crit || !c.crit_se || !c.crit_n || !c.sev || !c.sev_se || !c.sev_n) {
         rc = rf_err_set(err, RF_ENOMEM, "calibration: out of memory");
         goto fail;
@@ -587,7 +605,7 @@ rf_status rf_iv_calibrate(const struct rf_iv_crit *start, size_t ncrit, const st
                 mstep_crit(&w, j);
         for (size_t r = 0; r < d->nraters; r++)
             mstep_rater(&w, r);
-        if (!o->fix_items)
+        if (!o->fix_items && !o->prior_at_start)
             centre(&w);
         c.converged = change(&w) < o->tol;
     }

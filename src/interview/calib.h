@@ -11,10 +11,12 @@
  * and per rater on delta, each accepted only when the expected complete-data
  * log-likelihood does not fall (step halving), with weak priors a ~ N(mu_a,
  * sd_a^2), b_k ~ N(0, sd_b^2), delta ~ N(0, sd_d^2) so that a criterion or
- * rater with few or one-sided scores stays finite. Identification: the
+ * rater with few or one-sided scores stays finite (or, prior_at_start,
+ * informative priors centred on the start values). Identification: the
  * severities of the raters with ratings are centred to mean 0 after each
  * cycle and every estimated threshold takes up the shift (b_k + delta_r is
- * unchanged); with the criteria held fixed nothing is centred.
+ * unchanged); with the criteria held fixed, or their priors at the start
+ * values, nothing is centred.
  *
  * Standard errors: the cross-product of the per-person score vectors (the
  * gradients of each person's marginal log-likelihood, Fisher's identity)
@@ -39,7 +41,18 @@ struct rf_iv_calib_opts {
     double prior_b_sd;               /* default 3 */
     double prior_sev_sd;             /* default 2 */
     int fix_items;                   /* 1: the criteria are known, only severities move */
+    int prior_at_start; /* 1: the criteria's priors are centred on their start values, a ~
+                           N(start a, prior_a_sd^2), b_k ~ N(start b_k, prior_b_sd^2), and nothing
+                           is centred (the priors place the scale): an organization's few
+                           scorecards move the kits' defaults little (RF_IV_ORG_PRIOR_*) */
 };
+
+/* The server's priors on the criteria of an organization's scorecards
+ * (prior_at_start): a rating moves a threshold about as much as 1/20 of the
+ * prior does, so a criterion needs some 20 ratings before its data weigh as
+ * much as the kits' default. */
+#define RF_IV_ORG_PRIOR_A_SD 0.3
+#define RF_IV_ORG_PRIOR_B_SD 0.5
 
 void rf_iv_calib_opts_init(struct rf_iv_calib_opts *o);
 

@@ -29,6 +29,25 @@ json_t *rf_iv_report_json(const struct rf_iv_bank *b, const struct rf_iv_calib *
     json_object_set_new(o, "iterations", json_integer((json_int_t)c->iter));
     json_object_set_new(o, "interviewers", iv);
     json_object_set_new(o, "rubrics", ru);
+    json_t *cr = json_array();
+    json_object_set_new(o, "criteria", cr ? cr : json_array());
+    for (size_t j = 0; cr && j < c->ncrit && j < b->ncrit; j++) {
+        if (!c->crit_n[j])
+            continue;
+        const struct rf_irt_item *e = &c->crit[j].it, *k = &b->crit[j].it;
+        const double *se = c->crit_se + j * RF_MAX_CATEGORIES;
+        json_t *thr = json_array(), *tse = json_array(), *kthr = json_array();
+        for (size_t t = 0; thr && tse && kthr && t + 1 < e->ncat; t++) {
+            json_array_append_new(thr, num(e->thr[t]));
+            json_array_append_new(tse, num(se[t + 1]));
+            json_array_append_new(kthr, num(k->thr[t]));
+        }
+        json_array_append_new(cr, json_pack("{sssIsososososo}", "criterion", b->ids[j], "ratings",
+                                            (json_int_t)c->crit_n[j], "a", num(e->a), "a_se",
+                                            num(se[0]), "thresholds", thr, "thresholds_se", tse,
+                                            "kit", json_pack("{soso}", "a", num(k->a),
+                                                             "thresholds", kthr)));
+    }
     for (size_t r = 0; r < nraters; r++)
         json_array_append_new(iv, json_pack("{sssososI}", "interviewer", raters[r], "severity",
                                             num(c->sev[r]), "se", num(c->sev_se[r]), "ratings",

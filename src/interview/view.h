@@ -19,8 +19,11 @@
 /* {"ratings", "candidates", "converged", "iterations", "interviewers":
  * [{"interviewer", "severity", "se", "ratings"}], "rubrics": [{"rubric",
  * "ratings", "pairs", "kappa", "icc", "not_separating": [{"criterion",
- * "why"}]}]}: raters[r] names rater r (nraters of them, as c's); rubrics
- * without ratings are left out. NULL when out of memory. */
+ * "why"}]}], "criteria": [{"criterion", "ratings", "a", "a_se", "thresholds",
+ * "thresholds_se", "kit": {"a", "thresholds"}}]}: raters[r] names rater r
+ * (nraters of them, as c's); the criteria are c's estimates beside b's
+ * (the start values: the kits' defaults); rubrics and criteria without
+ * ratings are left out. NULL when out of memory. */
 json_t *rf_iv_report_json(const struct rf_iv_bank *b, const struct rf_iv_calib *c,
                           const struct rf_iv_report *rep, const char *const *raters,
                           size_t nraters, size_t npersons, size_t nratings);

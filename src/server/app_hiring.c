@@ -3,9 +3,11 @@
  * issue 17 items 4-5; docs/interviews.md "In the product"). Both read every
  * submitted (or locked) scorecard of the caller's organization as ratings
  * (interview/rater.h): persons are the organization's candidates (invites),
- * raters its interviewers, a rating's slot the held round's. The criteria
- * stay at the kits' defaults and the interviewers' severities are estimated
- * from the ratings (interview/calib.h with the criteria fixed); the packet
+ * raters its interviewers, a rating's slot the held round's, a rating's bar
+ * the invite role's. The criteria and the interviewers' severities are
+ * estimated from the ratings, the criteria under priors at the kits'
+ * defaults (interview/calib.h prior_at_start), so that a few scorecards
+ * move them little; the packet
  * then joins the candidate's ratings to the profile of its invite's latest
  * finished test (interview/packet.h). Staff only; another organization's
  * candidate is 404.
@@ -129,8 +131,8 @@ static void ratings_free(struct ratings *g)
     memset(g, 0, sizeof *g);
 }
 
-/* The organization's ratings, calibrated (severities; criteria fixed at the
- * kits' defaults) and reported: cal and rep are filled when there are
+/* The organization's ratings, calibrated (severities and criteria, the
+ * criteria's priors at the kits' defaults) and reported: cal and rep are filled when there are
  * ratings (cal->sev has nr entries), left zeroed otherwise. */
 struct calibrated {
     struct ratings g;
@@ -240,7 +242,9 @@ static rf_status calibrate_org(struct rf_app *a, int64_t org, struct calibrated 
                                .prior_ll = prior};
         struct rf_iv_calib_opts co;
         rf_iv_calib_opts_init(&co);
-        co.fix_items = 1;
+        co.prior_at_start = 1; /* the criteria too, near the kits' defaults */
+        co.prior_a_sd = RF_IV_ORG_PRIOR_A_SD;
+        co.prior_b_sd = RF_IV_ORG_PRIOR_B_SD;
         if (!(rc = rf_iv_calibrate(a->ivb.crit, a->ivb.ncrit, &d, &co, &c->cal, &e->err))) {
             if ((rc = rf_iv_report(&a->ivb, &c->cal, c->g.r, c->g.n, &c->rep, &e->err)))
                 rf_iv_calib_cleanup(&c->cal);
@@ -301,13 +305,16 @@ static json_t *report_of(const struct rf_app *a, const struct calibrated *c)
                 json_object_set_new(x, "name_ja", json_string(ja));
         }
     } else {
-        o = json_pack("{s:i,s:i,s:b,s:i,s:[],s:[]}", "ratings", 0, "candidates", 0, "converged",
-                      1, "iterations", 0, "interviewers", "rubrics");
+        o = json_pack("{s:i,s:i,s:b,s:i,s:[],s:[],s:[]}", "ratings", 0, "candidates", 0,
+                      "converged", 1, "iterations", 0, "interviewers", "rubrics", "criteria");
     }
     if (o) {
         json_object_set_new(o, "scorecards", json_integer((json_int_t)c->g.cards));
         json_object_set_new(o, "skipped", json_integer((json_int_t)c->g.skipped));
-        json_object_set_new(o, "criteria", json_string("kit defaults"));
+        json_object_set_new(o, "criteria_prior",
+                            json_pack("{s:s,s:f,s:f}", "mean", "kit defaults", "a_sd",
+                                      RF_IV_ORG_PRIOR_A_SD, "thresholds_sd",
+                                      RF_IV_ORG_PRIOR_B_SD));
         json_object_set_new(o, "tested", json_integer((json_int_t)c->tested));
     }
     return o;

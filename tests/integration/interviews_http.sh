@@ -335,6 +335,21 @@ check("coding_algorithmic" in rub and rub["coding_algorithmic"]["pairs"] == 3 an
       "agreement on the double-scored round: 3 pairs, kappa and ICC", rub)
 check(ivs.get("Ann", {}).get("severity", 0) < ivs.get("Bob", {}).get("severity", 0),
       "bob, who scored the same answers lower, is the more severe", ivs)
+# the criteria, calibrated from the organization's scorecards under priors at
+# the kits' defaults (slope 1.2, thresholds -1, 0, 1): 2 ratings each move
+# them little
+crit = {x["criterion"]: x for x in j.get("criteria", [])} if st == 200 else {}
+check(sorted(crit) == ["coding_algorithmic.approach", "coding_algorithmic.code_clarity",
+                       "coding_algorithmic.correctness"] and
+      all(x["ratings"] == 2 and x["kit"] == {"a": 1.2, "thresholds": [-1.0, 0.0, 1.0]} and
+          len(x["thresholds"]) == 3 and x["a_se"] > 0 and
+          abs(x["a"] - 1.2) < 0.3 and
+          all(abs(b - k) < 0.5 for b, k in zip(x["thresholds"], x["kit"]["thresholds"])) and
+          x["thresholds"] != x["kit"]["thresholds"]
+          for x in crit.values()) and
+      j.get("criteria_prior") == {"mean": "kit defaults", "a_sd": 0.3, "thresholds_sd": 0.5},
+      "the calibration report: each rated criterion, calibrated near the kits' defaults", j)
+print("INFO criteria:", json.dumps(j.get("criteria")))
 st, j = bea.do("GET", "/api/interviewers/calibration")
 check(st == 200 and j["ratings"] == 0 and j["interviewers"] == [],
       "another organization's admin sees none of it", (st, j))

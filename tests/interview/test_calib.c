@@ -215,3 +215,151 @@ Test(calib, bad_input_is_refused_naming_the_rating)
     cr_assert_eq(rf_iv_calibrate(tc, NC, &d, &o, &c, &err), RF_EINVAL);
     rf_quad_cleanup(&q);
 }
+
+/* The server's calibration (calib.h prior_at_start, RF_IV_ORG_PRIOR_*):
+ * the criteria's priors sit on the kits' defaults, nothing is centred, and
+ * every rating carries its role's bar (rater.h). Persons of odd index are
+ * interviewed for a role that needs skill 0 one level higher (bar 1). */
+static size_t simulate_bars(const struct rf_iv_crit *c, struct rf_iv_rating *r, double *th,
+                            size_t np, uint64_t seed)
+{
+    struct rf_rng g;
+    rf_rng_seed(&g, seed);
+    size_t n = 0;
+    for (size_t p = 0; p < np; p++) {
+        th[2 * p] = rf_rng_normal(&g);
+        th[2 * p + 1] = rf_rng_normal(&g);
+        for (size_t s = 0; s < NSLOT; s++) {
+            size_t r1 = (size_t)rf_rng_below(&g, NR), r2 = (size_t)rf_rng_below(&g, NR - 1);
+            r2 += r2 >= r1;
+            for (size_t j = 0; j < NC; j++)
+                for (int w = 0; w < 2; w++) {
+                    size_t rr = w ? r2 : r1;
+                    double bar = (p % 2 && c[j].skill == 0) ? 1.0 : 0.0;
+                    r[n++] = (struct rf_iv_rating){
+                        p, s, j, rr, draw(&c[j], th[2 * p + c[j].skill], true_sev[rr] + bar, &g),
+                        bar};
+                }
+        }
+    }
+    return n;
+}
+
+/* The kits' defaults on the bundled cuts (rater.h): slope 1.2, -1, 0, 1. */
+static void kit_defaults(struct rf_iv_crit *s)
+{
+    double thr[] = {-1, 0, 1};
+    true_crit(s);
+    for (size_t j = 0; j < NC; j++)
+        rf_irt_item_grm(&s[j].it, RF_IV_DEFAULT_A, thr, 4);
+}
+
+static double crit_rmse(const struct rf_iv_crit *e, const struct rf_iv_crit *t, int slope)
+{
+    double s = 0;
+    for (size_t j = 0; j < NC; j++)
+        if (slope)
+            s += pow(e[j].it.a - t[j].it.a, 2) / NC;
+        else
+            for (size_t k = 0; k < 3; k++)
+                s += pow(e[j].it.thr[k] - t[j].it.thr[k], 2) / (3 * NC);
+    return sqrt(s);
+}
+
+Test(calib, the_servers_calibration_recovers_criteria_from_the_kit_defaults)
+{
+    struct rf_iv_crit tc[NC], st[NC];
+    true_crit(tc);
+    kit_defaults(st);
+    size_t n = simulate_bars(tc, ratings, theta, NP / 4, 31);
+    struct rf_quad q;
+    struct rf_err err;
+    cr_assert_eq(rf_quad_init_default(&q, &err), RF_OK);
+    struct rf_iv_data d = {
+        .npersons = NP / 4, .nraters = NR, .nskills = 2, .r = ratings, .n = n, .q = &q};
+    struct rf_iv_calib_opts o;
+    rf_iv_calib_opts_init(&o);
+    o.prior_at_start = 1;
+    o.prior_a_sd = RF_IV_ORG_PRIOR_A_SD;
+    o.prior_b_sd = RF_IV_ORG_PRIOR_B_SD;
+    struct rf_iv_calib c;
+    cr_assert_eq(rf_iv_calibrate(st, NC, &d, &o, &c, &err), RF_OK, "%s", err.msg);
+    cr_assert(c.converged, "not converged after %zu cycles", c.iter);
+    /* 400 ratings a criterion: the data outweigh the priors. Not centred:
+     * the scale is the persons' N(0, 1) (their sample mean here is within
+     * about 0.05 of 0), so the truth is compared as it is. */
+    double e_sev = 0, start_a = crit_rmse(st, tc, 1), start_b = crit_rmse(st, tc, 0);
+    for (size_t r = 0; r < NR; r++)
+        e_sev += pow(c.sev[r] - true_sev[r], 2) / NR;
+    double ra = crit_rmse(c.crit, tc, 1), rb = crit_rmse(c.crit, tc, 0);
+    cr_log_info("400 ratings a criterion: slope RMSE %.3f (defaults %.3f), threshold RMSE "
+                "%.3f (defaults %.3f), severity RMSE %.3f, %zu cycles",
+                ra, start_a, rb, start_b, sqrt(e_sev), c.iter);
+    cr_assert(sqrt(e_sev) < 0.15, "severity RMSE %g", sqrt(e_sev));
+    cr_assert(ra < 0.2 && ra < 0.5 * start_a, "slope RMSE %g (defaults %g)", ra, start_a);
+    cr_assert(rb < 0.2 && rb < 0.5 * start_b, "threshold RMSE %g (defaults %g)", rb, start_b);
+    for (size_t j = 0; j < NC; j++)
+        cr_assert(c.crit_se[j * RF_MAX_CATEGORIES] > 0 && c.crit_se[j * RF_MAX_CATEGORIES] < 0.25);
+    /* The same ratings read without their bars: skill 0's criteria take part
+     * of the bar of half the persons into their thresholds (seed 31: their
+     * middle thresholds 0.20 off the truth, 0.02 with the bars; the persons'
+     * posteriors take the rest). */
+    for (size_t i = 0; i < n; i++)
+        ratings[i].bar = 0;
+    struct rf_iv_calib c0;
+    cr_assert_eq(rf_iv_calibrate(st, NC, &d, &o, &c0, &err), RF_OK, "%s", err.msg);
+    double shift = 0, shift0 = 0;
+    for (size_t j = 0; j < NC; j++)
+        if (tc[j].skill == 0) {
+            shift += (c.crit[j].it.thr[1] - tc[j].it.thr[1]) / 3;
+            shift0 += (c0.crit[j].it.thr[1] - tc[j].it.thr[1]) / 3;
+        }
+    cr_log_info("skill 0's middle thresholds off the truth by %.3f with the bars, %.3f without",
+                shift, shift0);
+    cr_assert(fabs(shift) < 0.1 && shift0 > 0.12, "with bars %g, without %g", shift, shift0);
+    rf_iv_calib_cleanup(&c0);
+    rf_iv_calib_cleanup(&c);
+    rf_quad_cleanup(&q);
+}
+
+Test(calib, a_few_scorecards_move_the_kit_defaults_little)
+{
+    /* 6 persons: 24 ratings a criterion. The priors at the defaults keep
+     * every criterion nearer them than the weak priors of the study do. */
+    struct rf_iv_crit tc[NC], st[NC];
+    true_crit(tc);
+    kit_defaults(st);
+    size_t n = simulate_bars(tc, ratings, theta, 6, 7);
+    struct rf_quad q;
+    struct rf_err err;
+    cr_assert_eq(rf_quad_init_default(&q, &err), RF_OK);
+    struct rf_iv_data d = {
+        .npersons = 6, .nraters = NR, .nskills = 2, .r = ratings, .n = n, .q = &q};
+    struct rf_iv_calib_opts o, weak;
+    rf_iv_calib_opts_init(&o);
+    rf_iv_calib_opts_init(&weak);
+    o.prior_at_start = 1;
+    o.prior_a_sd = RF_IV_ORG_PRIOR_A_SD;
+    o.prior_b_sd = RF_IV_ORG_PRIOR_B_SD;
+    struct rf_iv_calib c, cw;
+    cr_assert_eq(rf_iv_calibrate(st, NC, &d, &o, &c, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(rf_iv_calibrate(st, NC, &d, &weak, &cw, &err), RF_OK, "%s", err.msg);
+    double moved = 0, moved_weak = 0;
+    for (size_t j = 0; j < NC; j++) {
+        cr_assert_eq(c.crit_n[j], 24);
+        moved = fmax(moved, fabs(c.crit[j].it.a - st[j].it.a));
+        moved_weak = fmax(moved_weak, fabs(cw.crit[j].it.a - st[j].it.a));
+        for (size_t k = 0; k < 3; k++) {
+            double m = fabs(c.crit[j].it.thr[k] - st[j].it.thr[k]);
+            moved = fmax(moved, m);
+            moved_weak = fmax(moved_weak, fabs(cw.crit[j].it.thr[k] - st[j].it.thr[k]));
+        }
+    }
+    cr_log_info("24 ratings a criterion: largest move %.3f (weak priors: %.3f)", moved,
+                moved_weak);
+    cr_assert(moved < 0.5 * moved_weak && moved < 2 * RF_IV_ORG_PRIOR_B_SD,
+              "moved %g, with weak priors %g", moved, moved_weak);
+    rf_iv_calib_cleanup(&c);
+    rf_iv_calib_cleanup(&cw);
+    rf_quad_cleanup(&q);
+}
