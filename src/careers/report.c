@@ -720,6 +720,66 @@ static void md_gap(const json_t *g, size_t i, struct md *w)
     }
 }
 
+/* One source's "mean ± SD" cell; "-" when it did not measure the skill. */
+static void md_mean_sd(struct md *w, const json_t *x)
+{
+    if (json_is_object(x))
+        w_printf(w, " %.2f ± %.2f |", rf_json_num(x, "mean"), rf_json_num(x, "sd"));
+    else
+        w_puts(w, " - |");
+}
+
+/* The interviews' evidence beside the test's: the report JSON's
+ * "interviews", only in a staff member's report of a candidate with
+ * submitted scorecards (docs/interviews.md "In the staff report"), as the
+ * HTML shows it. */
+static void md_interviews(const json_t *report, struct md *w)
+{
+    const json_t *g = json_object_get(report, "interviews"), *x;
+    const char *viewer = json_string_value(json_object_get(report, "viewer"));
+    if (!json_is_object(g) || !viewer || strcmp(viewer, "staff") != 0)
+        return;
+    char n1[32], n2[32], n3[32];
+    snprintf(n1, sizeof n1, "%lld", (long long)json_integer_value(json_object_get(g, "scorecards")));
+    snprintf(n2, sizeof n2, "%lld", (long long)json_integer_value(json_object_get(g, "ratings")));
+    snprintf(n3, sizeof n3, "%.2f", rf_json_num(g, "agree_z"));
+    w_puts(w, "## ");
+    w_say(w, "ivr.h");
+    w_puts(w, "\n\n");
+    w_msg(w, "ivr.sub", 3, (const char *[]){n1, n2, n3});
+    w_puts(w, "\n\n");
+    if (json_integer_value(json_object_get(g, "disagree")) > 0) {
+        snprintf(n1, sizeof n1, "%lld",
+                 (long long)json_integer_value(json_object_get(g, "disagree")));
+        w_puts(w, "**");
+        w_msg(w, "ivr.disagree_n", 1, (const char *[]){n1});
+        w_puts(w, "**\n\n");
+    }
+    md_head(w,
+            (const char *[]){"col.skill", "ivr.col.test", "ivr.col.interviews", "ivr.col.combined",
+                             "ivr.col.agree"},
+            5);
+    size_t i;
+    json_array_foreach(json_object_get(g, "skills"), i, x)
+    {
+        w_puts(w, "| ");
+        w_text(w, skill_name(report, rf_json_text(x, "skill")));
+        w_puts(w, " |");
+        md_mean_sd(w, json_object_get(x, "test"));
+        md_mean_sd(w, json_object_get(x, "interviews"));
+        md_mean_sd(w, json_object_get(x, "combined"));
+        const json_t *ag = json_object_get(x, "agree");
+        w_puts(w, " ");
+        if (json_is_false(ag))
+            w_puts(w, "**");
+        w_say(w, json_is_true(ag) ? "ivr.agree" : json_is_false(ag) ? "ivr.disagree" : "ivr.no_test");
+        if (json_is_false(ag))
+            w_puts(w, "**");
+        w_puts(w, " |\n");
+    }
+    w_puts(w, "\n");
+}
+
 rf_status rf_report_markdown(const json_t *report, struct rf_buf *b)
 {
     struct md w = {b, RF_OK, RF_EN};
@@ -742,6 +802,7 @@ rf_status rf_report_markdown(const json_t *report, struct rf_buf *b)
     md_closest(report, &w);
     md_roles(report, &w);
     md_skills(report, &w);
+    md_interviews(report, &w);
     w_puts(&w, "## ");
     w_msg(&w, "gaps.h", 1, (const char *[]){role});
     w_puts(&w, "\n\n");

@@ -334,8 +334,9 @@ static const struct msg en[] = {
     {"ivr.h", "What the interviews said"},
     {"ivr.sub",
      "Per skill, on the test's scale (mean ± SD): what the test said, what the interviewers' "
-     "{1} submitted scorecards said alone ({2} scores, each interviewer's severity calibrated "
-     "over the organization's scorecards), and both together. The test and the interviews "
+     "{1} submitted scorecards said alone ({2} scores, each interviewer's severity and each "
+     "criterion calibrated over the organization's scorecards, each score read against the bar "
+     "of the candidate's role), and both together. The test and the interviews "
      "agree on a skill when their means differ by at most {3} SDs of the difference, so a "
      "wide estimate on either side is slow to disagree."},
     {"ivr.disagree_n",
@@ -756,7 +757,8 @@ static const struct msg ja[] = {
     {"ivr.h", "面接の評価"},
     {"ivr.sub",
      "スキルごとに、テストと同じ尺度（平均 ± 標準偏差）で、テストの結果、面接官が提出した {1} "
-     "件の評価票だけによる結果（採点 {2} 件、各面接官の厳しさは組織の評価票全体で較正）、"
+     "件の評価票だけによる結果（採点 {2} 件、各面接官の厳しさと各評価基準は組織の評価票全体で較正し、"
+     "各採点は候補者の職種が求めるレベルを基準として読む）、"
      "および両方を合わせた結果を示します。テストと面接の平均の差が、差の標準偏差の {3} "
      "倍以内であれば一致とみなします。どちらかの推定の幅が広いほど、不一致にはなりにくくなります。"},
     {"ivr.disagree_n",

@@ -363,8 +363,11 @@ rf_status rf_app_test_confirm(struct rf_app *a, const struct rf_principal *p, in
 
 rf_status rf_app_test_answer(struct rf_app *a, const struct rf_principal *p, int64_t id,
                              const json_t *req, json_t **out, struct rf_app_error *e);
-/* The report of a finished test: JSON, or self-contained HTML when html. The
- * candidate who took it, or a recruiter/admin of the organization it was taken for. */
+/* The report of a finished test: JSON, or self-contained HTML when html (1),
+ * or Markdown when html is RF_APP_REPORT_MD (careers/report.h
+ * rf_report_markdown, into *html_out). The candidate who took it, or a
+ * recruiter/admin of the organization it was taken for. */
+#define RF_APP_REPORT_MD 2
 rf_status rf_app_test_report(struct rf_app *a, const struct rf_principal *p, int64_t id, int html,
                              json_t **json_out, char **html_out, struct rf_app_error *e);
 

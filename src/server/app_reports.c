@@ -340,7 +340,7 @@ rf_status rf_app_test_report_lang(struct rf_app *a, const struct rf_principal *p
     if (!rc && html) {
         struct rf_buf b;
         rf_buf_init(&b, (size_t)16 * 1024 * 1024);
-        rc = rf_report_html(report, &b);
+        rc = html == RF_APP_REPORT_MD ? rf_report_markdown(report, &b) : rf_report_html(report, &b);
         if (rc)
             rf_err_set(&e->err, rc, "report: %s", rf_strerror(rc));
         else

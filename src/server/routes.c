@@ -701,6 +701,24 @@ static void h_report_html(void *ap, struct rf_req *req, struct rf_resp *resp)
     free(html);
 }
 
+/* The report of a test as Markdown (the staff's carries the interviews' section). */
+static void h_report_md(void *ap, struct rf_req *req, struct rf_resp *resp)
+{
+    struct rf_server *s = ap;
+    struct rf_principal p;
+    struct rf_app_error e = {{0}, NULL};
+    char *md = NULL;
+    int64_t id;
+    if (!id_and_principal(s, req, resp, &id, &p))
+        return;
+    rf_status rc = rf_app_test_report_lang(s->app, &p, id, RF_APP_REPORT_MD,
+                                           rf_req_query(req, "lang"), NULL, &md, &e);
+    if (rc)
+        return app_fail(s, req, resp, rc, &e);
+    rf_resp_text(resp, 200, "text/markdown; charset=utf-8", md, strlen(md));
+    free(md);
+}
+
 static rf_status test_report_json(struct rf_app *a, const struct rf_principal *p, int64_t id,
                                   const char *lang, json_t **out, struct rf_app_error *e)
 {
@@ -813,6 +831,7 @@ static const struct op_id_body op_team_posting_draft = {rf_app_team_posting_draf
 static const struct op_id op_team_report = {.fn_query = team_report_json, .query = "lang"};
 static const struct op_report op_team_report_html = {NULL, rf_app_team_report};
 static const struct op_report op_test_report_html = {NULL, rf_app_test_report_lang};
+static const struct op_report op_test_report_md = {NULL, rf_app_test_report_lang}; /* h_report_md */
 
 static const struct op_body op_users_add = {rf_app_user_add, 201};
 static const struct op_plain op_interviewers = {rf_app_interviewers};
@@ -872,6 +891,7 @@ static const struct rf_route routes[] = {
     {"POST", "/api/tests/:id/confirm", h_test_confirm, NULL, 0},
     {"GET", "/api/tests/:id/report", h_id, &op_test_report, 0},
     {"GET", "/api/tests/:id/report.html", h_report_html, &op_test_report_html, 0},
+    {"GET", "/api/tests/:id/report.md", h_report_md, &op_test_report_md, 0},
     {"POST", "/api/postings", h_body, &op_posting_create, RF_HTTP_MAX_POSTING_BODY},
     {"GET", "/api/postings", h_plain, &op_postings, 0},
     {"GET", "/api/postings/:id", h_id, &op_posting_get, 0},
@@ -1042,7 +1062,8 @@ static int gate(void *ap, struct rf_req *req, struct rf_resp *resp)
 static int heavy_if(void *ap, const struct rf_route *r, struct rf_req *req)
 {
     struct rf_server *s = ap;
-    if (r->arg != &op_test_report && r->arg != &op_test_report_html)
+    if (r->arg != &op_test_report && r->arg != &op_test_report_html &&
+        r->arg != &op_test_report_md)
         return 0;
     char tok[128] = "";
     rf_req_cookie(req, COOKIE, tok, sizeof tok);

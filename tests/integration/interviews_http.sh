@@ -457,6 +457,17 @@ check(st == 200 and "What the interviews said" in h and "Together" in h,
       "the staff's HTML report shows the section", st)
 st, h = text(rex, f"/api/tests/{tid}/report.html?lang=ja")
 check(st == 200 and "面接の評価" in h and "一致" in h, "and in Japanese", st)
+# the Markdown form: the staff's has the section, the candidate's does not
+st, md = text(rex, f"/api/tests/{tid}/report.md")
+check(st == 200 and "## What the interviews said" in md and
+      "| Algorithms and data structures | %.2f ± %.2f | %.2f ± %.2f | %.2f ± %.2f | yes |" % (
+          t_["mean"], t_["sd"], v_["mean"], v_["sd"], c_["mean"], c_["sd"]) in md,
+      "the staff's Markdown report: the interviews' section with the JSON's figures", md[:2000])
+st, md = text(rex, f"/api/tests/{tid}/report.md?lang=ja")
+check(st == 200 and "## 面接の評価" in md and "| はい |" in md, "and in Japanese", md[:300])
+st, md = text(cand, f"/api/tests/{tid}/report.md")
+check(st == 200 and "What the interviews said" not in md and md.startswith("# "),
+      "the candidate's own Markdown report has none of it", md[:300])
 st, j = bea.do("GET", f"/api/tests/{tid}/report")
 check(st == 404, "another organization's admin cannot read the report", (st, j))
 
@@ -493,6 +504,9 @@ check(iv and iv["ratings"] == 6 and ads_d.get("agree") is False and iv["disagree
 print("INFO Cand D algorithms:", json.dumps(ads_d))
 st, h = text(rex, f"/api/tests/{tid_d}/report.html")
 check(st == 200 and "disagree on" in h, "the staff's HTML says they disagree", st)
+st, md = text(rex, f"/api/tests/{tid_d}/report.md")
+check(st == 200 and "**no**" in md and "**The test and the interviews disagree on " in md,
+      "the staff's Markdown marks the disagreement", md[:3000])
 st, j = cd.do("GET", f"/api/tests/{tid_d}/report")
 check(st == 200 and "interviews" not in j, "Cand D's own report: none of it", (st, sorted(j or {})))
 EOF
