@@ -78,6 +78,20 @@ struct rf_cat_session {
     size_t *row_skill, *cls_row;
     double *row_g, *row_e, *row_w, *cls_r, *cls_t;
     double cls_lz; /* log sum_c e^{cls_r[c]} */
+    /* What an item's expected entropy takes from its skill's posterior
+     * (ipost), kept until that posterior changes: the classes' part of the
+     * entropy changes every step, this part only when the skill gets an
+     * answer. ent_gen[i] is the generation of item i's values (0: none),
+     * valid while it equals skill_gen of the item's scope skill; gen counts
+     * the changes of any posterior. Per item, from ent_off[i] (its first
+     * category), each category's predictive probability ent_pr (0: no
+     * support) and, for each of the skill's distinct class rows (in
+     * skill_ctx order, at most rmax), v/pr in ent_rr and log(v) - log(pr)
+     * in ent_ne. */
+    uint64_t gen, skill_gen[RF_CAT_MAX_SCOPE];
+    uint64_t *ent_gen;
+    size_t *ent_off, rmax;
+    double *ent_pr, *ent_rr, *ent_ne;
     /* The model's prior (d.lambda, d.prior_weight), else NULL: then post
      * is updated in place under independent N(0, 1) priors. */
     struct rf_hier *hm;
@@ -382,6 +396,11 @@ void rf_cat_session_free(struct rf_cat_session *s)
     free(s->row_w);
     free(s->cls_r);
     free(s->cls_t);
+    free(s->ent_gen);
+    free(s->ent_off);
+    free(s->ent_pr);
+    free(s->ent_rr);
+    free(s->ent_ne);
     free(s->slot);
     free(s->mark);
     free(s->admin);
@@ -455,6 +474,31 @@ static rf_status classes_init(struct rf_cat_session *s)
             }
             s->cls_row[c * ns + j] = r;
         }
+    /* The expected entropies' per-item part (see the struct). */
+    const struct rf_cat_pool *p = s->p;
+    s->rmax = 1;
+    for (size_t j = 0; j < ns; j++) {
+        size_t m = 0;
+        for (size_t r = 0; r < s->nrows; r++)
+            m += s->row_skill[r] == j;
+        if (m > s->rmax)
+            s->rmax = m;
+    }
+    size_t n = p->n ? p->n : 1, ncat = 0;
+    s->ent_gen = calloc(n, sizeof *s->ent_gen);
+    s->ent_off = rf_alloc_array(n, sizeof *s->ent_off);
+    if (!s->ent_gen || !s->ent_off)
+        return RF_ENOMEM;
+    for (size_t i = 0; i < p->n; i++) {
+        s->ent_off[i] = ncat;
+        ncat += p->irt[i].ncat;
+    }
+    ncat = ncat ? ncat : 1;
+    s->ent_pr = rf_alloc_array(ncat, sizeof *s->ent_pr);
+    s->ent_rr = rf_alloc_array(ncat * s->rmax, sizeof *s->ent_rr);
+    s->ent_ne = rf_alloc_array(ncat * s->rmax, sizeof *s->ent_ne);
+    if (!s->ent_pr || !s->ent_rr || !s->ent_ne)
+        return RF_ENOMEM;
     return RF_OK;
 }
 
@@ -745,6 +789,9 @@ void rf_cat_session_reset(struct rf_cat_session *s, uint64_t seed)
         s->avail[j] = p->nusable[s->d.scope[j]];
         s->state[j] = RF_CAT_SKILL_OPEN;
     }
+    s->gen++; /* every posterior is the prior again: no kept entropy part holds */
+    for (size_t j = 0; j < s->d.nscope; j++)
+        s->skill_gen[j] = s->gen;
     s->nadmin = s->nblocked = s->nevents = 0;
     s->pending = NONE;
     s->pending_pre = 0;
@@ -978,15 +1025,24 @@ static void skill_ctx_init(const struct rf_cat_session *s, size_t j, struct skil
  * row r. So e^{t_c - shift} = ea_c v_rk / pr_k: one log per row and answer,
  * no exponential per class. The last answer's pr and v follow from the
  * others (they sum to 1 and to e^{row_e}), unless that would cancel. */
-static double expected_entropy(struct rf_cat_session *s, size_t j, size_t item,
-                               const struct skill_ctx *x)
+/* The part of item's expected entropy that depends on skill j's posterior
+ * alone (ipost; x holds the skill's shared quantities): per answer k its
+ * probability pr_k under the population posterior and, for each of the
+ * skill's distinct class rows i, v_ik / pr_k and log v_ik - log pr_k, with
+ * v_ik = sum_q post_q P(k | x_q) g_i(x_q). Kept per item until the skill's
+ * posterior changes (skill_gen), so the candidates of the skills that got
+ * no answer cost no pass over the grid in the next step; the values are
+ * those a fresh computation gives, bit for bit. */
+static void entropy_item(struct rf_cat_session *s, size_t j, size_t item,
+                         const struct skill_ctx *x)
 {
     const struct rf_cat_pool *p = s->p;
-    size_t nc = s->d.nclasses, nq = s->nq, ncat = p->irt[item].ncat, nr = x->nrows;
+    if (s->ent_gen[item] == s->skill_gen[j])
+        return;
+    size_t nq = s->nq, ncat = p->irt[item].ncat, nr = x->nrows, off = s->ent_off[item];
     const double *post = s->ipost + j * nq;
-    double *w = s->row_w, h = 0, prsum = 0;
-    double v[RF_CAT_MAX_CLASSES], vsum[RF_CAT_MAX_CLASSES] = {0}, ne[RF_CAT_MAX_CLASSES],
-        rr[RF_CAT_MAX_CLASSES];
+    double *w = s->row_w, prsum = 0;
+    double v[RF_CAT_MAX_CLASSES], vsum[RF_CAT_MAX_CLASSES] = {0};
     for (size_t k = 0; k < ncat; k++) {
         double pr = 1 - prsum;
         int direct = k + 1 < ncat || !(pr > 1e-6);
@@ -1027,14 +1083,44 @@ static double expected_entropy(struct rf_cat_session *s, size_t j, size_t item,
         prsum += pr;
         for (size_t i = 0; i < nr; i++)
             vsum[i] += v[i];
-        if (!(pr > 0))
+        double *rr = s->ent_rr + (off + k) * s->rmax, *ne = s->ent_ne + (off + k) * s->rmax;
+        if (!(pr > 0)) {
+            s->ent_pr[off + k] = 0;
             continue;
+        }
+        s->ent_pr[off + k] = pr;
         double lpr = log(pr);
         for (size_t i = 0; i < nr; i++) {
             rr[i] = v[i] / pr;
             /* cppcheck-suppress invalidFunctionArg ; log(0) = -inf: a row without support */
             ne[i] = v[i] > 0 ? log(v[i]) - lpr : -INFINITY;
         }
+    }
+    s->ent_gen[item] = s->skill_gen[j];
+}
+
+/* Expected entropy of the class posterior after an answer to item (of
+ * scope skill j, whose shared quantities x holds), given the class totals
+ * cls_r and their log sum cls_lz. Answer k is weighted by its probability
+ * under the current class mixture, P(k) = sum_c pi_c P_c(k) = pr_k sum_c
+ * e^{t_c} / sum_c e^{r_c}, where pr_k is its probability under the
+ * population posterior and t_c the class's evidence after k: t_c = la_c +
+ * log(v_rk / pr_k), v_rk = sum_q post_q P(k | x_q) g_r(x_q) for the class's
+ * row r. So e^{t_c - shift} = ea_c v_rk / pr_k: one log per row and answer,
+ * no exponential per class (pr, v/pr and the logs: entropy_item). The last
+ * answer's pr and v follow from the others (they sum to 1 and to e^{row_e}),
+ * unless that would cancel. */
+static double expected_entropy(struct rf_cat_session *s, size_t j, size_t item,
+                               const struct skill_ctx *x)
+{
+    size_t nc = s->d.nclasses, ncat = s->p->irt[item].ncat, off = s->ent_off[item];
+    double h = 0;
+    entropy_item(s, j, item, x);
+    for (size_t k = 0; k < ncat; k++) {
+        double pr = s->ent_pr[off + k];
+        if (!(pr > 0))
+            continue;
+        const double *rr = s->ent_rr + (off + k) * s->rmax, *ne = s->ent_ne + (off + k) * s->rmax;
         double z = 0, ht = 0;
         for (size_t c = 0; c < nc; c++) {
             size_t o = x->of[c];
@@ -1265,6 +1351,7 @@ static void apply(struct rf_cat_session *s, size_t item, size_t k)
      * without a model); its normalizer is this answer's probability for an
      * N(0, 1) person, set against a random responder's. */
     double pred = indep_update(post, pt, nq), pr = p->rand[item * RF_MAX_CATEGORIES + k];
+    s->skill_gen[j] = ++s->gen; /* its items' kept entropy parts are stale */
     s->rlbf[j] += (pr > 0 ? log(pr) : -HUGE_VAL) - (pred > 0 ? log(pred) : 0);
     if (s->hs) {
         /* Every marginal moves through g (and the mixture's weights). */

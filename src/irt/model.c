@@ -150,9 +150,12 @@ static void cum(const struct rf_irt_item *it, double theta, size_t j, double *s,
         *s = 0.0;
         *sn = 1.0;
     } else {
+        /* rf_logistic(z) and rf_logistic(-z), bit for bit, from the one
+         * exponential both would compute, e^{-|z|}. */
         double z = it->a * (theta - thresh(it, j));
-        *s = rf_logistic(z);
-        *sn = rf_logistic(-z);
+        double e = exp(z >= 0 ? -z : z), r = 1.0 / (1.0 + e), q = e / (1.0 + e);
+        *s = z >= 0 ? r : q;
+        *sn = z >= 0 ? q : r;
     }
 }
 
@@ -313,6 +316,22 @@ void rf_irt_dlogprob_params(const struct rf_irt_item *it, double theta, size_t k
 double rf_irt_info(const struct rf_irt_item *it, double theta)
 {
     double info = 0;
+    if (it->model != RF_MODEL_3PL) {
+        /* rf_irt_prob and rf_irt_dlogprob_theta's d1 per category, each
+         * boundary curve computed once instead of four times (the same
+         * values, so the same sum). */
+        double u[RF_MAX_CATEGORIES + 1], un[RF_MAX_CATEGORIES + 1];
+        for (size_t j = 0; j <= it->ncat; j++)
+            cum(it, theta, j, &u[j], &un[j]);
+        for (size_t k = 0; k < it->ncat; k++) {
+            double p = (u[k] + u[k + 1] > 1.0) ? un[k + 1] - un[k] : u[k] - u[k + 1];
+            if (p <= 0)
+                continue;
+            double d1 = it->a * (un[k] - u[k + 1]);
+            info += p * d1 * d1;
+        }
+        return info;
+    }
     for (size_t k = 0; k < it->ncat; k++) {
         double p = rf_irt_prob(it, theta, k), d1, d2;
         if (p <= 0)
