@@ -800,7 +800,7 @@ static rf_status hier_with(const struct rf_profile *p, const struct rf_hier_spec
         return rc;
     struct rf_hier *hm = NULL;
     struct rf_hier_state *hs = NULL;
-    rc = rf_hier_new(spec, &q, &hm, err);
+    rc = rf_hier_new_cached(spec, &q, &hm, err); /* a report builds the same model often */
     rf_quad_cleanup(&q);
     if (!rc)
         rc = rf_hier_state_new(hm, &hs, err);

@@ -12,6 +12,7 @@
 #include "irt/hier.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,6 +40,10 @@ struct rf_hier {
      * to ngp (a multiple of 4): update_row sums four g nodes a step. */
     double *kernt;
     size_t ngp;
+    /* Models of rf_hier_new_cached: the holders (the thread's cache and
+     * every caller that got it); 0 for a model of rf_hier_new. */
+    size_t refs;
+    struct rf_hier_spec given; /* the spec as given (weights not normalized) */
 };
 
 struct rf_hier_state {
@@ -124,7 +129,7 @@ rf_status rf_hier_spec_check(const struct rf_hier_spec *s, struct rf_err *err)
 
 void rf_hier_free(struct rf_hier *h)
 {
-    if (!h)
+    if (!h || (h->refs > 0 && --h->refs > 0))
         return;
     rf_quad_cleanup(&h->q);
     free(h->kern);
@@ -166,6 +171,7 @@ rf_status rf_hier_new(const struct rf_hier_spec *spec, const struct rf_quad *q,
     if (!h)
         return rf_err_set(err, RF_ENOMEM, "prior: out of memory");
     h->spec = *spec;
+    h->given = *spec;
     h->nq = q->n;
     h->ng = RF_HIER_G_N;
     h->step = (q->x[q->n - 1] - q->x[0]) / (double)(q->n - 1);
@@ -236,6 +242,82 @@ rf_status rf_hier_new(const struct rf_hier_spec *spec, const struct rf_quad *q,
         for (size_t i = 0; i < h->ng; i++)
             for (size_t x = 0; x < h->nq; x++)
                 h->kernt[(r * h->nq + x) * h->ngp + i] = h->kern[(r * h->ng + i) * h->nq + x];
+    *out = h;
+    return RF_OK;
+}
+
+/* The thread's models of rf_hier_new_cached: up to CACHE_N, the least
+ * recently used one given up for a new one. Freed when the thread ends. */
+#define CACHE_N 32
+struct hier_cache {
+    struct rf_hier *h[CACHE_N];
+    unsigned long long used[CACHE_N], tick;
+};
+static pthread_key_t cache_key;
+static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+static int cache_ok;
+
+static void cache_free(void *arg)
+{
+    struct hier_cache *c = arg;
+    for (size_t i = 0; i < CACHE_N; i++)
+        rf_hier_free(c->h[i]);
+    free(c);
+}
+
+static void cache_init(void)
+{
+    cache_ok = pthread_key_create(&cache_key, cache_free) == 0;
+}
+
+/* Whether model h was built from spec over grid q: the values the model
+ * reads, bit for bit. */
+static int same_model(const struct rf_hier *h, const struct rf_hier_spec *spec,
+                      const struct rf_quad *q)
+{
+    const struct rf_hier_spec *g = &h->given;
+    size_t ns = spec->nskills;
+    if (h->nq != q->n || memcmp(h->q.x, q->x, q->n * sizeof *q->x) != 0 || g->nskills != ns ||
+        g->ncomp != spec->ncomp || memcmp(g->lambda, spec->lambda, ns * sizeof *g->lambda) != 0)
+        return 0;
+    for (size_t c = 0; c < spec->ncomp; c++)
+        if (memcmp(&g->comp[c].weight, &spec->comp[c].weight, sizeof g->comp[c].weight) != 0 ||
+            memcmp(g->comp[c].mu, spec->comp[c].mu, ns * sizeof *g->comp[c].mu) != 0 ||
+            memcmp(g->comp[c].tau, spec->comp[c].tau, ns * sizeof *g->comp[c].tau) != 0)
+            return 0;
+    return 1;
+}
+
+rf_status rf_hier_new_cached(const struct rf_hier_spec *spec, const struct rf_quad *q,
+                             struct rf_hier **out, struct rf_err *err)
+{
+    pthread_once(&cache_once, cache_init);
+    struct hier_cache *c = cache_ok ? pthread_getspecific(cache_key) : NULL;
+    if (cache_ok && !c && (c = calloc(1, sizeof *c)) && pthread_setspecific(cache_key, c) != 0) {
+        free(c);
+        c = NULL;
+    }
+    if (!c) /* no cache: a model of the caller's own */
+        return rf_hier_new(spec, q, out, err);
+    size_t slot = 0;
+    for (size_t i = 0; i < CACHE_N; i++) {
+        if (c->h[i] && same_model(c->h[i], spec, q)) {
+            c->used[i] = ++c->tick;
+            c->h[i]->refs++;
+            *out = c->h[i];
+            return RF_OK;
+        }
+        if (c->used[i] < c->used[slot])
+            slot = i;
+    }
+    struct rf_hier *h;
+    rf_status rc = rf_hier_new(spec, q, &h, err);
+    if (rc)
+        return rc;
+    rf_hier_free(c->h[slot]); /* the cache's hold; a caller may still have it */
+    h->refs = 2;              /* the cache's and the caller's */
+    c->h[slot] = h;
+    c->used[slot] = ++c->tick;
     *out = h;
     return RF_OK;
 }

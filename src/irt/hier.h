@@ -83,6 +83,15 @@ rf_status rf_hier_new(const struct rf_hier_spec *spec, const struct rf_quad *q,
                       struct rf_hier **out, struct rf_err *err);
 void rf_hier_free(struct rf_hier *h);
 
+/* rf_hier_new for callers that build the same model again and again (a
+ * report builds its profile's model each time): the model comes from a
+ * cache of the calling thread (the last 32 models it built this way) when
+ * one was built from the same spec and grid, bit for bit, else it is built
+ * and kept. The same model as rf_hier_new's. Free it with rf_hier_free, in
+ * the same thread; the cache's own models go when the thread ends. */
+rf_status rf_hier_new_cached(const struct rf_hier_spec *spec, const struct rf_quad *q,
+                             struct rf_hier **out, struct rf_err *err);
+
 /* The spec the model was built from (weights normalized) and its theta grid. */
 const struct rf_hier_spec *rf_hier_get_spec(const struct rf_hier *h);
 const struct rf_quad *rf_hier_quad(const struct rf_hier *h);
