@@ -568,7 +568,7 @@
  * most, RF_CONFIRM_MAX_PER_SKILL on one skill (docs/careers.md "Confirm your
  * role"). */
 #define RF_CONFIRM_MAX_ITEMS 20
-#define RF_CONFIRM_MAX_PER_SKILL 4
+#define RF_CONFIRM_MAX_PER_SKILL 6
 #define RF_CONFIRM_ROLES 1
 #define RF_ROLETEST_DECIDE_P 0.9
 /* The same for a "find my role" test: at least one item on every skill some

@@ -700,8 +700,11 @@ static enum rf_cat_skill_state confirm_state(const struct rf_cat_session *s, siz
     return open ? RF_CAT_SKILL_OPEN : RF_CAT_SKILL_DECIDED;
 }
 
-/* Confirm stage: the undecided requirement of an open skill whose P(meets)
- * is nearest 0.5 (the first in design order on ties), or NONE. */
+/* Confirm stage: the undecided requirement of an open skill nearest a
+ * decision, its P(meets) farthest from 0.5 (the first in design order on
+ * ties), or NONE. Settling first the calls one or two answers can settle,
+ * and a requirement on its cut last, settles the most calls within the
+ * caps (shortest job first; docs/cat.md "The confirm stage"). */
 static size_t confirm_req(const struct rf_cat_session *s)
 {
     size_t best = NONE;
@@ -710,7 +713,7 @@ static size_t confirm_req(const struct rf_cat_session *s)
         if (s->state[s->d.req_skill[r]] != RF_CAT_SKILL_OPEN)
             continue;
         double v = req_open(s, r);
-        if (v >= 0 && (best == NONE || v < best_v)) {
+        if (v >= 0 && (best == NONE || v > best_v)) {
             best = r;
             best_v = v;
         }

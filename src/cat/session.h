@@ -115,9 +115,10 @@ struct rf_cat_design {
      * is scope skill req_skill[r] with cut req_cut[r] (a skill may carry
      * several). The session asks only where a requirement is undecided
      * (1 - p < P(theta >= cut) < p, p = decide_p or RF_CAT_DECIDED_P): each
-     * step takes the undecided requirement whose P is nearest 0.5 among the
-     * skills below their maximum with items left, and the items most
-     * informative at its cut (randomesque, exposure as usual). A skill with
+     * step takes the undecided requirement nearest a decision (its P
+     * farthest from 0.5) among the skills below their maximum with items
+     * left, and the items most informative at its cut (randomesque,
+     * exposure as usual). A skill with
      * no requirement is in the prior only (state RF_CAT_SKILL_MAX: never
      * asked); a requirement skill is RF_CAT_SKILL_DECIDED while all its
      * requirements are decided and opens again if answers (through g or the

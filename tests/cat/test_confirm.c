@@ -1,6 +1,6 @@
 /* Unit tests of the confirm stage of the adaptive engine (cat/session.h
- * nreqs, rf_cat_carry): items chosen by information at the cut of the most
- * undecided requirement, the stop rule (every requirement decided, a
+ * nreqs, rf_cat_carry): items chosen by information at the cut of the
+ * undecided requirement nearest a decision, the stop rule (every requirement decided, a
  * skill's maximum, the overall cap), carried answers that inform the
  * posterior without counting as this session's evidence, and the session
  * file round trip. */
@@ -96,7 +96,7 @@ static size_t best_at(const struct rf_cat_pool *p, size_t lo, size_t hi, double 
     return best;
 }
 
-Test(cat_confirm, items_are_most_informative_at_the_cut_of_the_most_undecided)
+Test(cat_confirm, items_are_most_informative_at_the_cut_of_the_requirement_nearest_a_decision)
 {
     struct rf_cat_pool *p = make_pool();
     struct rf_err err;
@@ -118,18 +118,30 @@ Test(cat_confirm, items_are_most_informative_at_the_cut_of_the_most_undecided)
         cr_assert_eq(rf_cat_answer(s, item, 1), RF_OK);
     }
     rf_cat_session_free(s);
-    /* Two requirements: the one whose P is nearest 0.5 goes first. s2's cut
-     * at its prior median is undecided at 0.5; s1's at 1.0 leans low. */
+    /* Two requirements, both undecided: the one nearest a decision (P
+     * farthest from 0.5) goes first. s2's cut at its prior median is at
+     * about 0.5; s1's at 1.0 leans low, so it comes first. */
     size_t rs2[2] = {0, 1};
     double cuts2[2] = {1.0, 0.1};
     confirm_design(&d, p, rs2, cuts2, 2, 12);
     cr_assert_eq(rf_cat_session_new(p, &d, 5, &s, &err), RF_OK, "%s", err.msg);
     double t0 = tail(s, 0, 1.0), t1 = tail(s, 1, 0.1);
     cr_assert(fabs(t1 - 0.5) < fabs(t0 - 0.5), "P %.3f vs %.3f", t0, t1);
+    cr_assert(t0 > 0.1 && t0 < 0.9 && t1 > 0.1 && t1 < 0.9, "both undecided: %.3f, %.3f", t0, t1);
     size_t item;
     rf_cat_next(s, &item);
     memset(used, 0, sizeof used);
-    cr_assert_eq(item, best_at(p, NPER, 2 * NPER, 0.1, used), "s2's item at its cut (%zu)", item);
+    cr_assert_eq(item, best_at(p, 0, NPER, 1.0, used), "s1's item at its cut (%zu)", item);
+    /* Once s1 is decided, s2 (still undecided) takes the items. */
+    size_t n1 = 0;
+    while (item != SIZE_MAX && item < NPER && n1 < 4) {
+        cr_assert_eq(rf_cat_answer(s, item, 0), RF_OK);
+        n1++;
+        rf_cat_next(s, &item);
+    }
+    cr_assert(tail(s, 0, 1.0) <= 0.1, "s1 decided below after %zu wrong answers: P %.3f", n1,
+              tail(s, 0, 1.0));
+    cr_assert(item >= NPER && item < 2 * NPER, "then s2's items (%zu)", item);
     rf_cat_session_free(s);
     rf_cat_pool_free(p);
 }
