@@ -19,7 +19,10 @@
  *     whose session holds the retired item answers it and finishes on its
  *     own revision; a rollback makes the item usable again, changes no
  *     finished test's report, and lets a test running on the newer revision
- *     finish on it; the stored answers still feed a DIF run. */
+ *     finish on it; the stored answers still feed a DIF run;
+ *   - on a schedule (server/schedule.h) the server runs DIF by itself over
+ *     every reported dimension and flags a seeded DIF item, once per
+ *     interval, and processes on one database share one schedule. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
@@ -1017,4 +1020,43 @@ Test(fairness_schedule, a_scheduled_run_flags_a_seeded_dif_item, .timeout = 300)
     wait_ticks(2 * RF_REVIEW_TICK_SECONDS + 0.5);
     cr_assert_eq(latest_dif(&admin, NULL), id, "a second run within the interval");
     rf_bank_cleanup(&bank);
+}
+
+/* Two serve processes on one database (two applications here) run one
+ * schedule: the first look starts the interval for both, and when a run is
+ * due only the first to claim it runs it. */
+Test(fairness, processes_on_one_database_share_one_schedule, .timeout = 120)
+{
+    struct rf_server_config cfg;
+    fixture_config(&cfg, fx.db, 0, 0);
+    struct rf_app *a1, *a2;
+    struct rf_err err;
+    cr_assert_eq(rf_app_open(&cfg.app, &a1, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(rf_app_open(&cfg.app, &a2, &err), RF_OK, "%s", err.msg);
+    static const struct {
+        int app;
+        double now;
+        int due;
+    } steps[] = {
+        {1, 5000, 0}, /* the first look: the interval starts at 5000 */
+        {2, 5050, 0}, /* the other process sees the same start */
+        {2, 5100, 1}, /* due: claimed by process 2 */
+        {1, 5100, 0}, /* process 1 sees it taken */
+        {1, 5150, 0}, {1, 5200, 1}, {2, 5250, 0}, {2, 5300, 1},
+    };
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        rf_err_clear(&err);
+        int due = rf_schedule_due(steps[i].app == 1 ? a1 : a2, 100, steps[i].now, &err);
+        cr_assert_eq(due, steps[i].due, "step %zu: process %d at %.0f: due %d (%s)", i,
+                     steps[i].app, steps[i].now, due, err.msg);
+    }
+    /* a value that is not a time (edited by hand) is due and replaced */
+    struct rf_store *st;
+    cr_assert_eq(rf_store_open(fx.db, &st, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(rf_store_setting_set(st, RF_SCHEDULE_KEY, "soon", &err), RF_OK, "%s", err.msg);
+    rf_store_close(st);
+    cr_assert_eq(rf_schedule_due(a1, 100, 5310, &err), 1);
+    cr_assert_eq(rf_schedule_due(a2, 100, 5320, &err), 0);
+    rf_app_close(a1);
+    rf_app_close(a2);
 }
