@@ -40,8 +40,10 @@ form.addEventListener('submit', async (ev) => {
 // Its strings, together: shown only to the admins of the organization that keeps the bank.
 const RT = {
   summary: (q) => (q.run
-    ? t('admin.review_summary', { run: q.run.id, tests: num(q.tests), revision: q.revision })
+    ? t('admin.review_summary', { run: q.run.id, tests: num(q.tests), revision: q.revision }) + RT.scheduled(q.run)
     : t('admin.review_summary_none', { revision: q.revision })),
+  // a run the server made on its schedule (rolefit serve --review-every), not a person
+  scheduled: (run) => (run && run.by === 0 ? t('admin.run_scheduled') : ''),
   ready: () => t('admin.review_ready'),
   notReady: (note) => t('admin.review_not_ready', { why: note }),
   notEstimated: (note) => t('admin.review_not_estimated', { why: note }),
@@ -58,7 +60,7 @@ const RT = {
     return d.note ? t('admin.decided_note', { what, note: d.note }) : what;
   },
   drift: (d) => (d
-    ? t('admin.drift_summary', { run: d.run.id, tests: num(d.tests), tested: num(d.tested), flagged: num(d.flagged) })
+    ? t('admin.drift_summary', { run: d.run.id, tests: num(d.tests), tested: num(d.tested), flagged: num(d.flagged) }) + RT.scheduled(d.run)
     : t('admin.drift_none')),
   update: () => t('admin.drift_update'),
 };
@@ -152,10 +154,14 @@ const FT = {
   meets: () => t('fair.meets'),
   difSummary: (d) => (d.run
     ? t('fair.dif_summary', {
-      run: d.run.id, tests: num(d.tests), reference: d.reference, shown: num(d.shown), hidden: num(d.hidden),
+      run: d.run.id, tests: num(d.tests), reference: FT.reference(d), shown: num(d.shown), hidden: num(d.hidden),
       flagged: num(d.flagged), min_group: d.min_group,
-    })
+    }) + RT.scheduled(d.run)
     : t('fair.dif_none')),
+  // a scheduled run compares every dimension, each against its own reference group
+  reference: (d) => (Array.isArray(d.dimensions)
+    ? d.dimensions.map((x) => `${t(`fair.by_${x.by}`)} ${x.reference}`).join(t('list.sep'))
+    : d.reference),
   difCounts: (o) => t('fair.dif_counts', { ref: num(o.n_reference), focal: num(o.n_focal) }),
   keep: () => t('fair.keep'),
 };
@@ -212,7 +218,7 @@ function difRow(o, decision) {
     o.retirable !== false ? el('button', { type: 'button', class: 'secondary', onclick: () => decideDif(o.id, 'retire') }, RT.retire()) : null,
   ];
   return el('tr', {}, el('th', { scope: 'row' }, el('code', {}, o.id)), el('td', {}, o.skill || ''),
-    el('td', {}, o.focal || ''), el('td', { class: 'num' }, FT.difCounts(o)),
+    el('td', {}, o.scheduled && o.by ? `${t(`fair.by_${o.by}`)}: ${o.focal || ''}` : o.focal || ''), el('td', { class: 'num' }, FT.difCounts(o)),
     el('td', { class: 'num' }, fmt(mh.d_dif, mh.se)), el('td', {}, cls),
     el('td', {}, RT.state(o.state)), el('td', {}, acts));
 }
@@ -230,7 +236,7 @@ async function loadDif() {
   const queued = new Map(((q.dif && q.dif.items) || []).map((o) => [`${o.id} ${o.focal}`, o]));
   document.querySelector('#dif-items tbody').replaceChildren(...(d.items || []).filter((o) => o.flagged).map((o) => {
     const inq = queued.get(`${o.id} ${o.focal}`) || {};
-    return difRow({ ...o, state: inq.state, retirable: inq.retirable }, inq.decision);
+    return difRow({ ...o, state: inq.state, retirable: inq.retirable, scheduled: !!d.scheduled }, inq.decision);
   }));
 }
 
