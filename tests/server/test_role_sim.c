@@ -522,6 +522,11 @@ Test(role_sim, find_my_role_confirm_stage, .timeout = 240)
                   r[0].p_wrong, role->own.p_wrong);
     cr_expect_leq(r[1].confirm.own.p_wrong, 0.10, "reference: wrong %.3f",
                   r[1].confirm.own.p_wrong);
+    /* N(0, 1) people's verdicts on the role they confirmed: the requirement
+     * nearest a decision goes first (0.080 here; 0.114 when the one nearest
+     * 0.5 went first, 4 a skill). */
+    cr_expect_leq(r[1].confirm.report.wrong, 0.10, "reference: confirmed role wrong %.3f",
+                  r[1].confirm.report.wrong);
     cr_expect_geq(r[2].confirm.no_role_top, 0.90, "random: told no role %.3f",
                   r[2].confirm.no_role_top);
     /* The first test is the same with or without the stage after it. */
