@@ -349,6 +349,7 @@ static const struct msg en[] = {
     {"ivr.agree", "yes"},
     {"ivr.disagree", "no"},
     {"ivr.no_test", "not tested"},
+    {"rank.interviews", "; interviews counted ({1} scores of submitted scorecards)"},
     /* integrity signals (staff) */
     {"integrity.h", "Signals worth a look"},
     {"integrity.note",
@@ -771,6 +772,7 @@ static const struct msg ja[] = {
     {"ivr.agree", "はい"},
     {"ivr.disagree", "いいえ"},
     {"ivr.no_test", "テストなし"},
+    {"rank.interviews", "；面接の評価も含む（提出済み評価票の採点 {1} 件）"},
     /* integrity signals (staff) */
     {"integrity.h", "確認したほうがよいシグナル"},
     {"integrity.note", "確認したほうがよいシグナルであり、判定ではありません。速すぎる解答、タブの"

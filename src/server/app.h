@@ -207,6 +207,21 @@ rf_status rf_app_hiring_packet(struct rf_app *a, const struct rf_principal *p, i
  * over the organization as for the packet), "agree" rf_iv_agree (null
  * without the test). Callers show it to staff only, never to the candidate. */
 struct rf_profile;
+
+/* The organization's submitted scorecards calibrated once, to join many
+ * candidates' ratings to their profiles (a posting's ranking,
+ * docs/interviews.md "In rankings"): open reads and calibrates as the
+ * packet does; join adds the ratings of the invite's candidate to pr
+ * (interview/rater.h rf_iv_combine) and sets *n to how many it joined (0,
+ * pr unchanged: none). close frees it (NULL is fine). */
+struct rf_app_iv_join;
+rf_status rf_app_iv_join_open(struct rf_app *a, int64_t org, struct rf_app_iv_join **out,
+                              struct rf_app_error *e);
+int rf_app_iv_join_has(const struct rf_app_iv_join *j, int64_t invite);
+rf_status rf_app_iv_join(const struct rf_app_iv_join *j, int64_t invite, struct rf_profile *pr,
+                         size_t *n, struct rf_err *err);
+void rf_app_iv_join_close(struct rf_app_iv_join *j);
+
 rf_status rf_app_interview_evidence(struct rf_app *a, int64_t org, int64_t invite,
                                     const struct rf_profile *test, json_t **out,
                                     struct rf_app_error *e);

@@ -445,6 +445,68 @@ out:
     return rc;
 }
 
+struct rf_app_iv_join {
+    struct rf_app *a;
+    struct calibrated c;
+    struct rf_iv_bank b; /* a->ivb with the calibrated criteria (shallow) */
+};
+
+rf_status rf_app_iv_join_open(struct rf_app *a, int64_t org, struct rf_app_iv_join **out,
+                              struct rf_app_error *e)
+{
+    struct rf_app_iv_join *j = calloc(1, sizeof *j);
+    if (!j)
+        return rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+    rf_status rc = calibrate_org(a, org, &j->c, e);
+    if (rc) {
+        free(j);
+        return rc;
+    }
+    j->a = a;
+    j->b = a->ivb;
+    if (j->c.done)
+        j->b.crit = j->c.cal.crit;
+    *out = j;
+    return RF_OK;
+}
+
+int rf_app_iv_join_has(const struct rf_app_iv_join *j, int64_t invite)
+{
+    if (!j || !j->c.done)
+        return 0;
+    for (size_t i = 0; i < j->c.g.np; i++)
+        if (j->c.g.persons[i] == invite)
+            return 1;
+    return 0;
+}
+
+rf_status rf_app_iv_join(const struct rf_app_iv_join *j, int64_t invite, struct rf_profile *pr,
+                         size_t *n, struct rf_err *err)
+{
+    *n = 0;
+    if (!rf_app_iv_join_has(j, invite))
+        return RF_OK;
+    size_t m = 0;
+    struct rf_iv_rating *mine = ratings_of(&j->c, invite, &m);
+    if (!mine)
+        return rf_err_set(err, RF_ENOMEM, "out of memory");
+    rf_status rc = m ? rf_iv_combine(pr, &j->a->car.tax, &j->b, j->c.cal.sev, j->c.g.nr, mine, m,
+                                     err)
+                     : RF_OK;
+    free(mine);
+    if (!rc)
+        *n = m;
+    return rc;
+}
+
+void rf_app_iv_join_close(struct rf_app_iv_join *j)
+{
+    if (!j)
+        return;
+    calibrated_free(&j->c);
+    free(j);
+}
+
 rf_status rf_app_hiring_packet(struct rf_app *a, const struct rf_principal *p, int64_t id,
                                const char *role_id, json_t **out, struct rf_app_error *e)
 {

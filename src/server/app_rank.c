@@ -15,6 +15,7 @@
  */
 #include "server/app.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +27,7 @@
 #include "careers/posting.h"
 #include "careers/profile.h"
 #include "careers/rank.h"
+#include "careers/report_text.h"
 #include "server/app_flow.h"
 #include "store/store.h"
 
@@ -38,10 +40,12 @@ struct rank_row {
     int64_t finished;
     char *label; /* owned; NULL when none */
     size_t k;    /* its requirements' p and measured at c->p + k * nreqs */
+    size_t interviews; /* ratings of its candidate's scorecards joined to the test's profile */
 };
 
 struct rank_ctx {
     struct rf_app *a;
+    const struct rf_app_iv_join *iv; /* the organization's scorecards (a staff ranking), or NULL */
     enum rf_lang lang; /* of the reasons */
     const struct rf_parsed_posting *pp;
     int64_t posting;
@@ -152,11 +156,20 @@ static rf_status fit_from_profile(struct rank_ctx *c, const struct rf_store_rank
     if (!t->packed && c->fill && c->nfilled < RF_RANK_BACKFILL_MAX &&
         rf_profile_pack(&pr, &c->fill[c->nfilled], &c->nfill[c->nfilled], &perr) == RF_OK)
         c->fill_ids[c->nfilled++] = t->id;
+    /* the candidate's scorecards, joined after the packing: the stored
+     * profile stays the test's; the fit with them is not kept (it changes
+     * with every scorecard) */
+    r->interviews = 0;
+    if (c->iv && t->invite_id && rf_app_iv_join(c->iv, t->invite_id, &pr, &r->interviews, &perr)) {
+        rf_app_log(c->a, "ranking: test %lld: scorecards not joined: %s", (long long)t->id,
+                   perr.msg);
+        r->interviews = 0;
+    }
     double *p = c->p + r->k * c->nreqs;
     size_t *m = c->measured + r->k * c->nreqs;
     rf_posting_fit(c->pp, &c->a->car.tax, &pr, p, m, &r->f);
     rf_profile_cleanup(&pr);
-    if (keep_grow(c)) {
+    if (!r->interviews && keep_grow(c)) {
         rf_fitsum_pack(&r->f, p, m, c->pp->nreqs, c->keep + c->nkeep * c->sumsize);
         c->keep_ids[c->nkeep] = t->id;
         c->keep_fin[c->nkeep++] = t->finished;
@@ -181,7 +194,9 @@ static void rank_test(void *ud, const struct rf_store_ranked *t)
     struct rank_row *r = &c->rows[c->n];
     r->k = c->n;
     struct rf_err serr;
-    int kept = t->summary && rf_fitsum_unpack(t->summary, t->nsummary, c->pp->nreqs, &r->f,
+    int rated = c->iv && t->invite_id && rf_app_iv_join_has(c->iv, t->invite_id);
+    r->interviews = 0;
+    int kept = !rated && t->summary && rf_fitsum_unpack(t->summary, t->nsummary, c->pp->nreqs, &r->f,
                                               c->p + r->k * c->nreqs, c->measured + r->k * c->nreqs,
                                               &serr) == RF_OK;
     if (!kept && fit_from_profile(c, t, r)) {
@@ -204,11 +219,22 @@ static json_t *rank_json(const struct rank_ctx *c, const struct rank_row *r)
     char reason[512];
     rf_posting_reason_lang(c->pp, c->p + r->k * c->nreqs, c->measured + r->k * c->nreqs, c->lang,
                            reason, sizeof reason);
-    return json_pack("{s:I,s:I,s:s?,s:f,s:f,s:f,s:f,s:I,s:s,s:b,s:I}", "test", (json_int_t)r->test,
-                     "candidate", (json_int_t)r->candidate, "label", r->label, "fit", r->f.fit,
-                     "sd", r->f.sd, "p_required", r->f.p_required, "measured", r->f.measured,
-                     "not_measured", (json_int_t)r->f.nunmeasured, "reason", reason, "applicant",
-                     r->applicant, "finished", (json_int_t)r->finished);
+    struct rf_buf b;
+    rf_buf_init(&b, sizeof reason + 512);
+    rf_buf_puts(&b, reason);
+    if (r->interviews) { /* the reason says the interviews were counted */
+        char n[32];
+        snprintf(n, sizeof n, "%zu", r->interviews);
+        rf_report_msg_put(&b, RF_MSG_TEXT, c->lang, "rank.interviews", (const char *[]){n}, 1);
+    }
+    json_t *o = json_pack("{s:I,s:I,s:s?,s:f,s:f,s:f,s:f,s:I,s:s,s:b,s:I,s:I}", "test",
+                          (json_int_t)r->test, "candidate", (json_int_t)r->candidate, "label",
+                          r->label, "fit", r->f.fit, "sd", r->f.sd, "p_required", r->f.p_required,
+                          "measured", r->f.measured, "not_measured", (json_int_t)r->f.nunmeasured,
+                          "reason", rf_buf_str(&b), "applicant", r->applicant, "finished",
+                          (json_int_t)r->finished, "interviews", (json_int_t)r->interviews);
+    rf_buf_cleanup(&b);
+    return o;
 }
 
 /* By candidate, the latest test first. */
@@ -271,11 +297,13 @@ static rf_status page_arg(const char *text, const char *name, size_t def, size_t
  * with rank_free whatever the result. Reasons are written in lang. */
 static rf_status rank_collect(struct rf_app *a, int64_t org_id, int64_t id, int org_wide,
                               const struct rf_parsed_posting *pp, enum rf_lang lang,
-                              struct rank_ctx *c, struct rf_err *err)
+                              const struct rf_app_iv_join *iv, struct rank_ctx *c,
+                              struct rf_err *err)
 {
     memset(c, 0, sizeof *c);
     rf_status rc = RF_OK;
     c->a = a;
+    c->iv = iv;
     c->lang = lang;
     c->pp = pp;
     c->posting = id;
@@ -371,7 +399,13 @@ rf_status rf_app_posting_ranking(struct rf_app *a, const struct rf_principal *p,
         return rc;
     }
     struct rank_ctx c;
-    rc = rank_collect(a, p->org_id, id, org_wide, &pp, rl, &c, &e->err);
+    struct rf_app_iv_join *iv = NULL; /* staff only, as every ranking */
+    if ((rc = rf_app_iv_join_open(a, p->org_id, &iv, e))) {
+        rf_posting_cleanup(&pp);
+        rf_store_posting_cleanup(&po);
+        return rc;
+    }
+    rc = rank_collect(a, p->org_id, id, org_wide, &pp, rl, iv, &c, &e->err);
     json_t *sorted = rc ? NULL : json_array();
     if (!rc && !sorted)
         rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
@@ -398,6 +432,7 @@ rf_status rf_app_posting_ranking(struct rf_app *a, const struct rf_principal *p,
             rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
     }
     rank_free(&c);
+    rf_app_iv_join_close(iv);
     rf_posting_cleanup(&pp);
     rf_store_posting_cleanup(&po);
     return rc;
@@ -409,7 +444,7 @@ rf_status rf_app_posting_applicants(struct rf_app *a, int64_t org_id, int64_t po
                                     void *ud, struct rf_err *err)
 {
     struct rank_ctx c;
-    rf_status rc = rank_collect(a, org_id, posting_id, 0, pp, RF_EN, &c, err);
+    rf_status rc = rank_collect(a, org_id, posting_id, 0, pp, RF_EN, NULL, &c, err);
     if (!rc) {
         c.n = latest_per_candidate(c.rows, c.n);
         for (size_t i = 0; i < c.n; i++) {

@@ -507,6 +507,28 @@ check(st == 200 and "disagree on" in h, "the staff's HTML says they disagree", s
 st, md = text(rex, f"/api/tests/{tid_d}/report.md")
 check(st == 200 and "**no**" in md and "**The test and the interviews disagree on " in md,
       "the staff's Markdown marks the disagreement", md[:3000])
+
+# rankings count the interviews: Cand A and Cand D answered every test
+# question right (the test alone ranks them alike); with their scorecards
+# Cand D, scored at the bottom on algorithms, ranks below Cand A
+st, po = rex.do("POST", "/api/postings", {"title": "Algorithms engineer", "text":
+                "# Algorithms engineer\n\nRequirements\n- Expert in algorithms and data structures\n"})
+check(st == 201, "a posting on algorithms", (st, po))
+st, rk = rex.do("GET", f"/api/postings/{po.get('id')}/ranking?scope=org")
+rows = {r["test"]: r for r in rk.get("candidates", [])} if st == 200 else {}
+ra, rd = rows.get(tid, {}), rows.get(tid_d, {})
+check(st == 200 and ra.get("interviews") == 6 and rd.get("interviews") == 6 and
+      ra.get("reason", "").endswith("; interviews counted (6 scores of submitted scorecards)") and
+      ra.get("fit", 0) > rd.get("fit", 1) + 0.1,
+      "the ranking joins each candidate's scorecards to the test; the reason says so", rk)
+print("INFO ranking:", json.dumps([(r["label"], round(r["fit"], 3), r["interviews"])
+                                  for r in rk.get("candidates", [])]))
+st, rk = rex.do("GET", f"/api/postings/{po.get('id')}/ranking?scope=org&lang=ja")
+check(st == 200 and all(r["reason"].endswith("；面接の評価も含む（提出済み評価票の採点 6 件）")
+                        for r in rk["candidates"] if r["test"] in (tid, tid_d)),
+      "and in Japanese", rk)
+st, j = cd.do("GET", f"/api/postings/{po.get('id')}/ranking?scope=org")
+check(st in (401, 403, 404), "a candidate cannot read the ranking", (st, j))
 st, j = cd.do("GET", f"/api/tests/{tid_d}/report")
 check(st == 200 and "interviews" not in j, "Cand D's own report: none of it", (st, sorted(j or {})))
 EOF
