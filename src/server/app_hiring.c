@@ -197,7 +197,8 @@ static double *test_evidence(struct rf_app *a, const struct ratings *g, size_t *
  * not require the skill). */
 static rf_status set_bars(struct rf_app *a, struct ratings *g, struct rf_app_error *e)
 {
-    const struct rf_role **role = rf_calloc_array(g->np ? g->np : 1, sizeof *role);
+    const struct rf_role **role =
+        rf_calloc_array(g->np ? g->np : 1, sizeof(const struct rf_role *));
     if (!role)
         return rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
     rf_status rc = RF_OK;
