@@ -61,8 +61,9 @@ static int whole(const char *s, long lo, long hi, long *out)
     return 1;
 }
 
-/* One data row into x (person and rater interned into c). */
-static rf_status row(struct rf_csv *csv, const size_t *col, const struct rf_kits *k,
+/* One data row into x (person and rater interned into c); rcol the
+ * optional role column ((size_t)-1: none). */
+static rf_status row(struct rf_csv *csv, const size_t *col, size_t rcol, const struct rf_kits *k,
                      const struct rf_iv_bank *b, struct rf_iv_cards *c, struct rf_iv_rating *x,
                      struct rf_err *err)
 {
@@ -93,6 +94,11 @@ static rf_status row(struct rf_csv *csv, const size_t *col, const struct rf_kits
     if (!whole(f[COL_SCORE], k->min, k->max, &score))
         return rf_err_set(err, RF_EINVAL, "%s:%zu: field 'score': '%.32s' is outside %d..%d",
                           csv->name, csv->rec_line, f[COL_SCORE], k->min, k->max);
+    const char *rid = rcol < csv->nfields ? csv->fields[rcol] : "";
+    const struct rf_role *role = NULL;
+    if (*rid && !(k->careers && (role = rf_roles_find(&k->careers->roles, rid))))
+        return rf_err_set(err, RF_EINVAL, "%s:%zu: field 'role': '%.64s' is not a role",
+                          csv->name, csv->rec_line, rid);
     size_t p = intern(&c->persons, &c->npersons, f[COL_CAND]);
     size_t r = p == (size_t)-1 ? p : intern(&c->raters, &c->nraters, f[COL_RATER]);
     if (r == (size_t)-1)
@@ -101,7 +107,9 @@ static rf_status row(struct rf_csv *csv, const size_t *col, const struct rf_kits
                                .slot = (size_t)slot,
                                .crit = j,
                                .rater = r,
-                               .score = (size_t)(score - k->min)};
+                               .score = (size_t)(score - k->min),
+                               .bar = role ? rf_iv_bar(&k->careers->tax, role, b->crit[j].skill)
+                                           : 0.0};
     return RF_OK;
 }
 
@@ -164,6 +172,10 @@ static rf_status parse(struct rf_csv *csv, const struct rf_kits *k, const struct
             return rf_err_set(err, RF_EINVAL, "%s:%zu: header: no column '%s'", csv->name,
                               csv->rec_line, col_names[i]);
     }
+    size_t rcol = (size_t)-1; /* optional: the role the candidate was interviewed for */
+    for (size_t f = 0; f < csv->nfields; f++)
+        if (strcmp(csv->fields[f], "role") == 0)
+            rcol = f;
     size_t cap = 0;
     while (!(rc = rf_csv_next(csv, &eof)) && !eof) {
         if (c->n == cap) {
@@ -174,7 +186,7 @@ static rf_status parse(struct rf_csv *csv, const struct rf_kits *k, const struct
             c->r = p;
             cap = nc;
         }
-        if ((rc = row(csv, col, k, b, c, &c->r[c->n], err)))
+        if ((rc = row(csv, col, rcol, k, b, c, &c->r[c->n], err)))
             return rc;
         c->r[c->n].score |= (size_t)csv->rec_line << 8; /* the line, until the duplicate check */
         c->n++;

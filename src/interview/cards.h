@@ -4,7 +4,10 @@
  * criterion and score (any order, other columns ignored). round is a round
  * kit's or take-home's id, criterion one of its rubric's, slot the number
  * of the held round (1 for a round held once; 1..4 for four research-design
- * rounds), score a point of the kits' scale. The only reader of the format.
+ * rounds), score a point of the kits' scale. An optional column role names
+ * the role the candidate was interviewed for: each rating gets its bar
+ * (rater.h rf_iv_bar; empty or no column: the kits' default bar). The only
+ * reader of the format.
  *
  * Candidates and interviewers are numbered in order of first appearance; a
  * rating's slot is the file's slot number, so the two interviewers of one

@@ -57,6 +57,31 @@ bad_file "no header column" '1s/score/points/' "bad.csv:1: header: no column 'sc
 bad_file "empty interviewer" '5s/^(c0),[a-z]+,/\1,,/' "bad.csv:5: field 'interviewer'"
 head -3 "$TMP/cards.csv" >"$TMP/dup.csv"; sed -n 2p "$TMP/cards.csv" >>"$TMP/dup.csv"
 expect_oneline "scored twice" 1 "dup.csv:4: field 'criterion': '[a-z]+' scored 'coding_algorithmic.approach' of slot 1 for 'c0' before" $RF scorecards "$TMP/dup.csv"
+# the optional role column: each score read against the bar of the role the
+# candidate was interviewed for (an ML engineer needs software engineering at
+# advanced, one level above the kits' default bar, proficient): the same two
+# "meets the bar" scores on code clarity read higher with it
+{ echo "candidate,interviewer,round,slot,criterion,score,role"
+  tail -n +2 "$TMP/cards.csv" | sed 's/$/,/'
+  echo "zz,ana,coding_algorithmic,1,code_clarity,3,ml_engineer"
+  echo "zz,ben,coding_algorithmic,1,code_clarity,3,ml_engineer"; } >"$TMP/roles.csv"
+grep -v ml_engineer "$TMP/roles.csv" >"$TMP/noroles.csv"
+echo "zz,ana,coding_algorithmic,1,code_clarity,3," >>"$TMP/noroles.csv"
+echo "zz,ben,coding_algorithmic,1,code_clarity,3," >>"$TMP/noroles.csv"
+$RF scorecards "$TMP/roles.csv" --packet zz --role ml_engineer --json >"$TMP/pr.json" 2>&1 &&
+$RF scorecards "$TMP/noroles.csv" --packet zz --role ml_engineer --json >"$TMP/pn.json" 2>&1 &&
+python3 - "$TMP/pr.json" "$TMP/pn.json" <<'PY' && ok || bad "role column: two 3s read at the role's bar"
+import json, sys
+def se(f):
+    j = json.load(open(f))
+    return {r["skill"]: r for r in j["packet"]["requirements"]}["software_engineering"]
+r, n = se(sys.argv[1]), se(sys.argv[2])
+print("INFO P(meets software engineering), two 3s: role bar %.3f, default bar %.3f" %
+      (r["p_interviews"], n["p_interviews"]))
+assert r["p_interviews"] > n["p_interviews"] + 0.15, (r, n)
+PY
+sed '3s/,$/,astronaut/' "$TMP/roles.csv" >"$TMP/badrole.csv"
+expect_oneline "unknown role" 1 "badrole.csv:3: field 'role': 'astronaut' is not a role" $RF scorecards "$TMP/badrole.csv"
 expect_oneline "no such candidate" 1 "no scores of candidate 'zed'" $RF scorecards "$TMP/cards.csv" --packet zed --role ml_engineer
 expect_oneline "no such role" 1 "no role 'astronaut'" $RF scorecards "$TMP/cards.csv" --packet c1 --role astronaut
 expect_oneline "packet without role" 2 "go together" $RF scorecards "$TMP/cards.csv" --packet c1
