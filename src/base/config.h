@@ -220,6 +220,9 @@
 /* Most requirements (scope skill, cut) a confirm-stage design may settle
  * (cat/session.h: a few leading roles' requirements). */
 #define RF_CAT_MAX_REQS 64
+/* Most terms (requirement alternative, cut) of a ranking objective
+ * (cat/session.h: a posting's test). */
+#define RF_CAT_MAX_OBJ 128
 /* With classes, items considered per skill at each step, and about how many
  * in all when many skills compete (session.c top_classes). */
 #define RF_CAT_CLASS_CANDIDATES 8

@@ -13,6 +13,9 @@
  *               "decide_p": P, "decide_after": N   (when a decision finishes a skill;
  *                           only when set)
  *               "requirements": [[scope index, cut], ...]   (a confirm stage's)
+ *               "objective": {"weights": [w per requirement], "terms": [[requirement,
+ *                           scope index, cut], ...], "stop": S}   (a ranking objective's,
+ *                           cat/session.h; "stop" only when set)
  *                           (version 2, only when the design has a model or cuts)},
  *    "rng": ["16 hex digits" x 4],
  *    "events": [{"item": ID, "answer": K, "params": {...}, "carried": true (an answer of an
@@ -47,6 +50,24 @@
 static rf_status nomem(struct rf_err *err)
 {
     return rf_err_set(err, RF_ENOMEM, "session: out of memory");
+}
+
+/* The design's ranking objective into dj; nonzero when out of memory. */
+static int write_objective(const struct rf_cat_design *d, json_t *dj)
+{
+    json_t *o = json_object(), *w = json_array(), *t = json_array();
+    int bad = !o || !w || !t;
+    bad |= json_object_set_new(dj, "objective", o);
+    bad |= json_object_set_new(o, "weights", w);
+    bad |= json_object_set_new(o, "terms", t);
+    for (size_t r = 0; !bad && r < d->nobjreq; r++)
+        bad |= json_array_append_new(w, json_real(d->obj_w[r]));
+    for (size_t k = 0; !bad && k < d->nobj; k++)
+        bad |= json_array_append_new(t, json_pack("[I, I, f]", (json_int_t)d->obj_req[k],
+                                                  (json_int_t)d->obj_skill[k], d->obj_cut[k]));
+    if (!bad && d->obj_stop > 0)
+        bad |= json_object_set_new(o, "stop", json_real(d->obj_stop));
+    return bad;
 }
 
 /* The design's pretest items and the pretest answers so far into root;
@@ -137,15 +158,16 @@ rf_status rf_cat_session_to_json(const struct rf_cat_session *s, json_t **out, s
     for (size_t j = 0; j < d->nscope; j++)
         decide |= d->decide[j];
     size_t pending = rf_cat_pending(s);
-    root = json_pack(
-        "{s:s, s:i, s:{s:f, s:f, s:I}, s:{s:I, s:s, s:I, s:b, s:b, s:f, s:o}, "
-        "s:o, s:o, s:o}",
-        "format", FORMAT, "version", model || decide || d->npretest ? VERSION_MODEL : VERSION,
-        "grid", "lo", p->q.x[0], "hi", p->q.x[p->q.n - 1], "n", (json_int_t)p->q.n, "design",
-        "max_items", (json_int_t)d->max_items, "select", rf_cat_select_name(d->select),
-        "randomesque", (json_int_t)d->randomesque, "exposure", d->exposure, "early_stop",
-        d->stop_unreachable, "reach_slack", d->reach_slack, "scope", scope, "rng", rng, "events",
-        events, "presented", pending == SIZE_MAX ? json_null() : json_string(p->ids[pending]));
+    root = json_pack("{s:s, s:i, s:{s:f, s:f, s:I}, s:{s:I, s:s, s:I, s:b, s:b, s:f, s:o}, "
+                     "s:o, s:o, s:o}",
+                     "format", FORMAT, "version",
+                     model || decide || d->npretest || d->nobj ? VERSION_MODEL : VERSION, "grid",
+                     "lo", p->q.x[0], "hi", p->q.x[p->q.n - 1], "n", (json_int_t)p->q.n, "design",
+                     "max_items", (json_int_t)d->max_items, "select", rf_cat_select_name(d->select),
+                     "randomesque", (json_int_t)d->randomesque, "exposure", d->exposure,
+                     "early_stop", d->stop_unreachable, "reach_slack", d->reach_slack, "scope",
+                     scope, "rng", rng, "events", events, "presented",
+                     pending == SIZE_MAX ? json_null() : json_string(p->ids[pending]));
     if (!root) {
         json_decref(classes);
         return nomem(err); /* json_pack's "o" consumed the arrays */
@@ -196,6 +218,10 @@ rf_status rf_cat_session_to_json(const struct rf_cat_session *s, json_t **out, s
                 json_decref(root);
                 return nomem(err);
             }
+    }
+    if (d->nobj && write_objective(d, json_object_get(root, "design"))) {
+        json_decref(root);
+        return nomem(err);
     }
     if (decide) {
         json_t *cu = json_array();
@@ -327,6 +353,48 @@ static rf_status read_requirements(const json_t *dj, struct rf_cat_design *d, co
     }
     d->nreqs = json_array_size(rq);
     return RF_OK;
+}
+
+/* The optional ranking objective: {"weights": [...], "terms": [[requirement,
+ * scope index, cut], ...], "stop": S} (ranges: rf_cat_design_check). */
+static rf_status read_objective(const json_t *dj, struct rf_cat_design *d, const char *w,
+                                struct rf_err *err)
+{
+    const json_t *o = json_object_get(dj, "objective");
+    if (!o)
+        return RF_OK;
+    const json_t *ws = json_object_get(o, "weights"), *ts = json_object_get(o, "terms");
+    if (!json_is_object(o) || !json_is_array(ws) || json_array_size(ws) == 0 ||
+        json_array_size(ws) > RF_CAT_MAX_OBJ || !json_is_array(ts) || json_array_size(ts) == 0 ||
+        json_array_size(ts) > RF_CAT_MAX_OBJ)
+        return rf_err_set(err, RF_EINVAL,
+                          "%s: field 'objective': expected {\"weights\": [...], \"terms\": "
+                          "[...]} of 1 to %d entries each",
+                          w, RF_CAT_MAX_OBJ);
+    for (size_t r = 0; r < json_array_size(ws); r++) {
+        if (!json_is_number(json_array_get(ws, r)))
+            return rf_err_set(err, RF_EINVAL, "%s: objective.weights[%zu]: expected a number", w,
+                              r);
+        d->obj_w[r] = json_number_value(json_array_get(ws, r));
+    }
+    d->nobjreq = json_array_size(ws);
+    for (size_t t = 0; t < json_array_size(ts); t++) {
+        const json_t *e = json_array_get(ts, t), *r = json_array_get(e, 0);
+        const json_t *j = json_array_get(e, 1), *c = json_array_get(e, 2);
+        if (!json_is_array(e) || json_array_size(e) != 3 || !json_is_integer(r) ||
+            json_integer_value(r) < 0 || !json_is_integer(j) || json_integer_value(j) < 0 ||
+            !json_is_number(c))
+            return rf_err_set(err, RF_EINVAL,
+                              "%s: objective.terms[%zu]: expected [requirement, scope index, cut]",
+                              w, t);
+        d->obj_req[t] = (size_t)json_integer_value(r);
+        d->obj_skill[t] = (size_t)json_integer_value(j);
+        d->obj_cut[t] = json_number_value(c);
+    }
+    d->nobj = json_array_size(ts);
+    char wo[RF_ERRMSG_LEN / 2];
+    snprintf(wo, sizeof wo, "%s: objective", w);
+    return rf_json_get_number(o, "stop", 0, &d->obj_stop, NULL, wo, err);
 }
 
 /* The optional model prior (version 2): loadings per scope skill and the
@@ -510,7 +578,7 @@ static rf_status read_design(const struct rf_cat_pool *p, const json_t *obj, con
     if (!(isfinite(d->reach_slack) && d->reach_slack > 0))
         return rf_err_set(err, RF_EINVAL, "%s: field 'reach_slack': expected a positive number", w);
     if ((rc = read_classes(dj, d, w, err)) || (rc = read_prior(dj, d, w, err)) ||
-        (rc = read_pretest(p, dj, d, w, err)))
+        (rc = read_objective(dj, d, w, err)) || (rc = read_pretest(p, dj, d, w, err)))
         return rc;
     if ((rc = rf_cat_design_check(d, p, err)))
         rf_err_prefix(err, "%s", w);

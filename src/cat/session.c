@@ -112,6 +112,13 @@ struct rf_cat_session {
     /* With the model: the log-likelihood of the carried answers per scope
      * skill, [nscope][nq] (rf_cat_skill_loglik leaves it out). */
     double *carry_ll;
+    /* Ranking objective (d.nobj > 0), else NULL: obj_f[t * nq + q] is the
+     * share of node q's cell at or above term t's cut (tail_at's
+     * convention), obj_g one skill's terms' post * obj_f rows (scratch);
+     * obj_p and obj_c each term's P(theta >= cut) and coefficient. */
+    double *obj_f, *obj_g;
+    double obj_p[RF_CAT_MAX_OBJ], obj_c[RF_CAT_MAX_OBJ];
+    double obj_w2; /* (sum of the objective's weights)^2 */
     /* Workspace of the selection step. */
     double topv[RF_CAT_MAX_TOPK];
     uint32_t topi[RF_CAT_MAX_TOPK];
@@ -325,6 +332,28 @@ static rf_status check_prior(const struct rf_cat_design *d, struct rf_err *err)
     return RF_OK;
 }
 
+static rf_status check_objective(const struct rf_cat_design *d, struct rf_err *err)
+{
+    if (d->nobj == 0)
+        return d->nobjreq ? rf_err_set(err, RF_EINVAL, "ranking objective: no terms") : RF_OK;
+    if (d->nobj > RF_CAT_MAX_OBJ || d->nobjreq > RF_CAT_MAX_OBJ)
+        return rf_err_set(err, RF_ETOOBIG, "ranking objective: more than %d terms", RF_CAT_MAX_OBJ);
+    if (d->nreqs || d->nclasses)
+        return rf_err_set(err, RF_EINVAL, "ranking objective: not with a confirm stage or classes");
+    if (!(d->obj_stop >= 0 && isfinite(d->obj_stop)))
+        return rf_err_set(err, RF_EINVAL, "ranking objective: the stop must be a number >= 0");
+    for (size_t r = 0; r < d->nobjreq; r++)
+        if (!(d->obj_w[r] > 0 && isfinite(d->obj_w[r])))
+            return rf_err_set(err, RF_EINVAL, "ranking objective: requirement %zu: bad weight", r);
+    for (size_t t = 0; t < d->nobj; t++)
+        if (d->obj_req[t] >= d->nobjreq || d->obj_skill[t] >= d->nscope || !isfinite(d->obj_cut[t]))
+            return rf_err_set(err, RF_EINVAL,
+                              "ranking objective: term %zu: expected a requirement below %zu, "
+                              "a scope entry below %zu and a finite cut",
+                              t, d->nobjreq, d->nscope);
+    return RF_OK;
+}
+
 rf_status rf_cat_design_check(const struct rf_cat_design *d, const struct rf_cat_pool *p,
                               struct rf_err *err)
 {
@@ -377,7 +406,10 @@ rf_status rf_cat_design_check(const struct rf_cat_design *d, const struct rf_cat
                               "requirement %zu to confirm: expected a scope entry below %zu and "
                               "a finite cut",
                               r, d->nscope);
-    rf_status rc = check_pretest(d, p, err);
+    rf_status rc = check_objective(d, err);
+    if (rc)
+        return rc;
+    rc = check_pretest(d, p, err);
     return rc ? rc : check_prior(d, err);
 }
 
@@ -389,6 +421,8 @@ void rf_cat_session_free(struct rf_cat_session *s)
         free(s->ipost);
     free(s->post);
     free(s->carry_ll);
+    free(s->obj_f);
+    free(s->obj_g);
     free(s->row_skill);
     free(s->cls_row);
     free(s->row_g);
@@ -532,6 +566,23 @@ rf_status rf_cat_session_new(const struct rf_cat_pool *p, const struct rf_cat_de
     if (d->nclasses && classes_init(s)) {
         rf_cat_session_free(s);
         return rf_err_set(err, RF_ENOMEM, "session: out of memory");
+    }
+    if (d->nobj) {
+        if (!(s->obj_f = rf_alloc_array(d->nobj * s->nq, sizeof *s->obj_f)) ||
+            !(s->obj_g = rf_alloc_array(d->nobj * s->nq, sizeof *s->obj_g))) {
+            rf_cat_session_free(s);
+            return rf_err_set(err, RF_ENOMEM, "session: out of memory");
+        }
+        const double *x = p->q.x;
+        double h = x[1] - x[0], sw = 0;
+        for (size_t r = 0; r < d->nobjreq; r++)
+            sw += d->obj_w[r];
+        s->obj_w2 = sw * sw;
+        for (size_t t = 0; t < d->nobj; t++)
+            for (size_t q = 0; q < s->nq; q++) {
+                double f = (x[q] + 0.5 * h - d->obj_cut[t]) / h;
+                s->obj_f[t * s->nq + q] = f >= 1 ? 1 : f > 0 ? f : 0;
+            }
     }
     s->ipost = s->post;
     if (rf_cat_design_has_model(d)) {
@@ -724,6 +775,12 @@ static size_t confirm_req(const struct rf_cat_session *s)
 /* Re-evaluates the state of scope skill j after a change. */
 static void update_skill(struct rf_cat_session *s, size_t j)
 {
+    if (s->d.nobj) {
+        s->state[j] = s->count[j] >= s->d.rule[j].max ? RF_CAT_SKILL_MAX
+                      : s->avail[j] == 0              ? RF_CAT_SKILL_EXHAUSTED
+                                                      : RF_CAT_SKILL_OPEN;
+        return;
+    }
     if (s->d.nreqs) {
         s->state[j] = confirm_state(s, j);
         return;
@@ -912,6 +969,83 @@ static size_t top_weighted(struct rf_cat_session *s, size_t j, size_t k)
             }
         }
         top_insert(s, &m, k, v, i);
+    }
+    return m;
+}
+
+/* Ranking objective: each term's P(theta >= cut) now and its coefficient,
+ * how far the score's expectation moves per unit of that P (the
+ * requirement's weight times the other alternatives' misses). */
+static void obj_coefs(struct rf_cat_session *s)
+{
+    const struct rf_cat_design *d = &s->d;
+    for (size_t t = 0; t < d->nobj; t++)
+        s->obj_p[t] = tail_at(s, d->obj_skill[t], d->obj_cut[t]);
+    for (size_t t = 0; t < d->nobj; t++) {
+        double c = d->obj_w[d->obj_req[t]];
+        for (size_t u = 0; u < d->nobj; u++)
+            if (u != t && d->obj_req[u] == d->obj_req[t])
+                c *= 1 - s->obj_p[u];
+        s->obj_c[t] = c;
+    }
+}
+
+/* Ranking objective: top-k items of the open skills (those below their
+ * minimum, when there are any) by sum_x P(x) (E[score | x] - E[score])^2. */
+static size_t top_objective(struct rf_cat_session *s, size_t k, int *below_min)
+{
+    const struct rf_cat_pool *p = s->p;
+    const struct rf_cat_design *d = &s->d;
+    size_t nq = s->nq, m = 0;
+    obj_coefs(s);
+    int below = 0;
+    for (size_t j = 0; j < d->nscope; j++)
+        below |= s->state[j] == RF_CAT_SKILL_OPEN && s->count[j] < d->rule[j].min;
+    *below_min = below;
+    for (size_t j = 0; j < d->nscope; j++) {
+        if (s->state[j] != RF_CAT_SKILL_OPEN || (below && s->count[j] >= d->rule[j].min))
+            continue;
+        const double *post = s->post + j * nq;
+        size_t lo = 0, hi = nq;
+        while (lo < hi && post[lo] < TINY)
+            lo++;
+        while (hi > lo && post[hi - 1] < TINY)
+            hi--;
+        size_t tt[RF_CAT_MAX_OBJ], nt = 0;
+        for (size_t t = 0; t < d->nobj; t++)
+            if (d->obj_skill[t] == j && s->obj_c[t] > 0) {
+                double *g = s->obj_g + nt * nq;
+                const double *f = s->obj_f + t * nq;
+                for (size_t q = lo; q < hi; q++)
+                    g[q] = post[q] * f[q];
+                tt[nt++] = t;
+            }
+        size_t sk = d->scope[j];
+        const uint32_t *its = p->skill_items + p->skill_off[sk];
+        for (size_t c = 0; c < p->nusable[sk]; c++) {
+            uint32_t i = its[c];
+            if (s->mark[i])
+                continue;
+            double v = 0;
+            for (size_t cat = 0; cat < p->irt[i].ncat; cat++) {
+                const double *pt = p->ptab + p->poff[i] + cat * nq;
+                double px = 0;
+                for (size_t q = lo; q < hi; q++)
+                    px += post[q] * pt[q];
+                if (!(px > 0))
+                    continue;
+                double e = 0;
+                for (size_t u = 0; u < nt; u++) {
+                    const double *g = s->obj_g + u * nq;
+                    double a = 0;
+                    for (size_t q = lo; q < hi; q++)
+                        a += g[q] * pt[q];
+                    e += s->obj_c[tt[u]] * (a / px - s->obj_p[tt[u]]);
+                }
+                v += px * e * e;
+            }
+            top_insert(s, &m, k, v, i);
+        }
     }
     return m;
 }
@@ -1270,6 +1404,18 @@ void rf_cat_next(struct rf_cat_session *s, size_t *item)
             m = top_mfi(s, j, s->d.req_cut[r], k);
             if (m == 0) {
                 s->state[j] = RF_CAT_SKILL_EXHAUSTED;
+                continue;
+            }
+        } else if (s->d.nobj) {
+            /* Open skills all have an available item (update_skill closes the rest). */
+            int below;
+            m = top_objective(s, k, &below);
+            if (m == 0) {
+                s->stop = RF_CAT_STOP_EXHAUSTED;
+                continue;
+            }
+            if (!below && s->topv[0] < s->d.obj_stop * s->obj_w2) {
+                s->stop = RF_CAT_STOP_TARGET;
                 continue;
             }
         } else if (s->d.nclasses) {

@@ -130,6 +130,26 @@ struct rf_cat_design {
     size_t nreqs;
     size_t req_skill[RF_CAT_MAX_REQS];
     double req_cut[RF_CAT_MAX_REQS];
+    /* Ranking objective (nobj > 0; a posting's test, server/postingtest.h).
+     * The score ranked is sum_r w_r 1[some alternative of requirement r is
+     * met]; term t is one alternative: scope skill obj_skill[t] at cut
+     * obj_cut[t] of requirement obj_req[t] (< nobjreq, weight
+     * obj_w[obj_req[t]] > 0). Each step gives, among the available items of
+     * the open skills (skills below their minimum first), the item whose
+     * answer most lowers the expected posterior variance of the score: the
+     * variance over its answer x of E[score | x], read from its skill's
+     * marginal, with the alternatives of a requirement taken as independent
+     * (so an answer moves p_r = 1 - prod (1 - P_t) through its own terms
+     * only), randomesque and exposure as usual. A skill is finished only by
+     * its maximum or the end of its items: SE targets and decisions do not
+     * apply, and the session runs to max_items, or (obj_stop > 0) until,
+     * with every skill at its minimum, no item would lower the variance by
+     * obj_stop times the squared sum of the weights. Not with nreqs or
+     * classes. */
+    double obj_stop;
+    size_t nobj, nobjreq;
+    size_t obj_req[RF_CAT_MAX_OBJ], obj_skill[RF_CAT_MAX_OBJ];
+    double obj_cut[RF_CAT_MAX_OBJ], obj_w[RF_CAT_MAX_OBJ];
     /* Pretest seeding (docs/calibration.md "Pretest items"): npretest pool
      * items that the pool does not use (pretest items of the bank), given
      * unscored at the 1-based positions pretest_at[] of the whole test

@@ -34,6 +34,66 @@ static size_t per_skill(size_t min, size_t max_items, size_t n)
     return m < 1 ? 1 : m < min ? m : min;
 }
 
+/* Whether objective requirement r has one term among the first nt. */
+static int single_term(const struct rf_cat_design *d, size_t nt, size_t r)
+{
+    size_t n = 0;
+    for (size_t t = 0; t < nt; t++)
+        n += d->obj_req[t] == r;
+    return n == 1;
+}
+
+/* The ranking objective of post's test (cat/session.h): a term per
+ * alternative of each requirement that the scope measures, at the cut of
+ * the requirement's level; requirements of one skill alone at the same cut
+ * share one term (their weights add, which changes nothing in the score's
+ * moves). Alternatives without items are left out. Left off (the SE targets
+ * choose the items) when the terms do not fit. */
+static void set_objective(struct rf_cat_design *d, const struct rf_cat_pool *p,
+                          const struct rf_taxonomy *tax, const struct rf_parsed_posting *post)
+{
+    size_t nt = 0, nr = 0;
+    d->nobj = d->nobjreq = 0;
+    for (size_t r = 0; r < post->nreqs; r++) {
+        const struct rf_posting_req *q = &post->reqs[r];
+        size_t alt[RF_POSTING_MAX_ALTS], na = 0;
+        double cut[RF_POSTING_MAX_ALTS];
+        for (size_t a = 0; a < q->nskills && na < RF_POSTING_MAX_ALTS; a++) {
+            size_t ps, j = 0;
+            if (rf_cat_pool_skill(p, tax->skills[q->skills[a]].id, &ps))
+                continue;
+            while (j < d->nscope && d->scope[j] != ps)
+                j++;
+            if (j < d->nscope) {
+                alt[na] = j;
+                cut[na++] = tax->skills[q->skills[a]].cuts[q->level - 1];
+            }
+        }
+        if (na == 0)
+            continue;
+        if (na == 1) {
+            size_t t = 0;
+            while (t < nt && !(d->obj_skill[t] == alt[0] && d->obj_cut[t] == cut[0] &&
+                               single_term(d, nt, d->obj_req[t])))
+                t++;
+            if (t < nt) {
+                d->obj_w[d->obj_req[t]] += q->weight;
+                continue;
+            }
+        }
+        if (nt + na > RF_CAT_MAX_OBJ || nr == RF_CAT_MAX_OBJ)
+            return; /* nobj stays 0 */
+        for (size_t u = 0; u < na; u++) {
+            d->obj_req[nt] = nr;
+            d->obj_skill[nt] = alt[u];
+            d->obj_cut[nt++] = cut[u];
+        }
+        d->obj_w[nr++] = q->weight;
+    }
+    d->nobj = nt;
+    d->nobjreq = nr;
+}
+
 rf_status rf_postingtest_design(struct rf_cat_design *d, const struct rf_cat_pool *p,
                                 const struct rf_roles *roles, const struct rf_parsed_posting *post,
                                 size_t *nmissing, struct rf_err *err)
@@ -83,6 +143,10 @@ rf_status rf_postingtest_design(struct rf_cat_design *d, const struct rf_cat_poo
          * (docs/careers.md "Posting tests"). */
         d->decide[j] = 0;
     }
+    /* The items go where an answer most sharpens what the ranking ranks
+     * (docs/careers.md "Posting tests"); the SE targets stay, for a posting
+     * whose terms do not fit the objective. */
+    set_objective(d, p, tax, post);
     return RF_OK;
 }
 

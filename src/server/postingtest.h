@@ -27,9 +27,15 @@
  * sqrt(largest skill weight / its weight), its weight the sum of its
  * requirements' weights (an OR-group's split among its alternatives), so
  * that the next item goes where the posting's weight is least measured; the
- * skills' loadings as the prior. No classification objective and no
- * decision stop: measured against each other on the ranking study, both
- * ranked worse (docs/careers.md "Posting tests"). roles gives the taxonomy.
+ * skills' loadings as the prior; and the ranking objective (cat/session.h):
+ * a term per requirement alternative the test measures, at its level's cut,
+ * weighted as the posting weighs it (single-skill requirements at the same
+ * cut share a term), so that each item is the one whose answer most lowers
+ * the expected posterior variance of the weight met, which is what the
+ * ranking ranks by; without room for the terms (more than RF_CAT_MAX_OBJ),
+ * the SE targets choose. No classification objective and no decision stop:
+ * measured against each other on the ranking study, both ranked worse
+ * (docs/careers.md "Posting tests"). roles gives the taxonomy.
  * *nmissing (may be NULL) receives how many requirement skills the pool has
  * no items for (not measured by the test). Errors: RF_EINVAL (no skill of the
  * posting has items), RF_ETOOBIG. */

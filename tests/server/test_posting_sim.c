@@ -87,16 +87,45 @@ Test(posting_test, design_follows_the_posting)
     size_t k;
     cr_assert_eq(rf_taxonomy_find(&c.tax, "software_engineering", &k), RF_OK);
     cr_assert_float_eq(d.cut[0], c.tax.skills[k].cuts[post.reqs[0].level - 1], 1e-12);
+    /* The ranking objective: a term per requirement, weighted as the posting
+     * weighs it, at its level's cut. */
+    cr_assert_eq(d.nobj, 4);
+    cr_assert_eq(d.nobjreq, 4);
+    for (size_t t = 0; t < 4; t++) {
+        cr_assert_eq(d.obj_req[t], t);
+        cr_assert_eq(d.obj_skill[t], t);
+        cr_assert_float_eq(d.obj_w[t], post.reqs[t].weight, 1e-12);
+        cr_assert_float_eq(
+            d.obj_cut[t], c.tax.skills[post.reqs[t].skills[0]].cuts[post.reqs[t].level - 1], 1e-12);
+    }
+    rf_posting_cleanup(&post);
+    /* An OR-group is one requirement with a term per alternative; a second
+     * requirement of one skill alone at the same cut (as an edit may make:
+     * the reader merges such lines) adds its weight to the first's term. */
+    static const char two[] = "Requirements\n- Python\n- SQL\n- Statistics or machine learning\n";
+    cr_assert_eq(rf_posting_parse("mem", two, strlen(two), &c.aliases, &c.tax, &post, &err), RF_OK);
+    cr_assert_eq(post.nreqs, 3);
+    cr_assert_eq(post.reqs[2].nskills, 2);
+    post.reqs[1].skills[0] = post.reqs[0].skills[0];
+    post.reqs[1].level = post.reqs[0].level;
+    cr_assert_eq(rf_postingtest_design(&d, pool, &c.roles, &post, NULL, &err), RF_OK, "%s",
+                 err.msg);
+    cr_assert_eq(d.nobjreq, 2);
+    cr_assert_eq(d.nobj, 3);
+    cr_assert_float_eq(d.obj_w[0], post.reqs[0].weight + post.reqs[1].weight, 1e-12);
+    cr_assert_float_eq(d.obj_w[1], post.reqs[2].weight, 1e-12);
+    cr_assert(d.obj_req[1] == 1 && d.obj_req[2] == 1 && d.obj_skill[1] != d.obj_skill[2]);
     rf_posting_cleanup(&post);
 }
 
 /* The study on six postings of the labelled set, 300 applicants each, seed
  * 1: the same on 1 and 2 threads, and near the figures docs/careers.md
  * records ("Posting tests"). On the operational pool, which an invited
- * posting test draws on: these six gave 85, 76, 76, 80, 71 and 76%, mean
- * 77.3% (on the whole bank, before the study used the live pool: 85, 79, 83,
- * 76, 82 and 77%, mean 80.3%). The floors leave room for bank changes, not
- * for a ranking that lost its way (chance is 33%). */
+ * posting test draws on, with the ranking objective choosing the items:
+ * these six gave 81, 77, 76, 79, 77 and 79%, mean 78.2% (SE targets alone:
+ * 85, 76, 76, 80, 71 and 76%, mean 77.3%; on the whole bank, before the
+ * study used the live pool: mean 80.3%). The floors leave room for bank
+ * changes, not for a ranking that lost its way (chance is 33%). */
 Test(posting_test, ranking_study_figures, .timeout = 300)
 {
     static const char *const files[] = {"en01.md", "en04.md", "en07.txt",
@@ -125,7 +154,7 @@ Test(posting_test, ranking_study_figures, .timeout = 300)
         sum += r1.top_third;
         rf_posting_cleanup(&post);
     }
-    cr_assert(sum / 6 >= 0.74, "mean top third %.3f", sum / 6);
+    cr_assert(sum / 6 >= 0.75, "mean top third %.3f", sum / 6);
 }
 
 /* Bad input: too few applicants, a loading out of range. */
