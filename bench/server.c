@@ -1087,8 +1087,10 @@ int main(int argc, char **argv)
                      db_url ? "PostgreSQL" : "SQLite", cfg.threads);
         goto out;
     }
+    /* the tests started (a start phase cut short by its time bound on a
+     * busy machine leaves some unstarted) */
     for (size_t i = 0; i < b.ntests; i++)
-        if (!b.tests[i].done)
+        if (b.tests[i].id && !b.tests[i].done)
             b.queue[b.qlen++] = i;
     if (mark("start") || run_phase(&b, w, run_answer, seconds, &answer) || mark("end") ||
         run_phase(&b, w, run_static, b.static_seconds, &stat_ph))
