@@ -1122,6 +1122,7 @@ static double log_evidence(const double *post, const double *g, size_t nq)
 struct skill_ctx {
     size_t nrows, row[RF_CAT_MAX_CLASSES], of[RF_CAT_MAX_CLASSES];
     double ev[RF_CAT_MAX_CLASSES], la[RF_CAT_MAX_CLASSES], ea[RF_CAT_MAX_CLASSES], shift;
+    double las[RF_CAT_MAX_CLASSES]; /* la[c] - shift */
 };
 
 static void skill_ctx_init(const struct rf_cat_session *s, size_t j, struct skill_ctx *x)
@@ -1148,8 +1149,10 @@ static void skill_ctx_init(const struct rf_cat_session *s, size_t j, struct skil
             mx = x->la[c];
     }
     x->shift = mx > -INFINITY ? mx : 0;
-    for (size_t c = 0; c < nc; c++)
+    for (size_t c = 0; c < nc; c++) {
         x->ea[c] = mx > -INFINITY ? exp(x->la[c] - mx) : 0;
+        x->las[c] = x->la[c] - x->shift;
+    }
 }
 
 /* Expected entropy of the class posterior after an answer to item (of
@@ -1265,7 +1268,7 @@ static double expected_entropy(struct rf_cat_session *s, size_t j, size_t item,
             if (e == 0) /* a class without support: no mass, no entropy (not 0 * -inf) */
                 continue;
             z += e;
-            ht += e * (x->la[c] - x->shift + (o == NONE ? 0 : ne[o]));
+            ht += e * (x->las[c] + (o == NONE ? 0 : ne[o]));
         }
         if (!(z > 0)) /* no class has support: nothing to tell apart */
             continue;

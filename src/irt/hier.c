@@ -596,11 +596,61 @@ add_rows4(double *a, const double *f, const double *const *r, size_t nq)
 }
 
 /* a[q] += f[i] r[i][q] for i = 0..n-1 in order, n <= 3, every node. */
-static void add_rows_few(double *a, const double *f, const double *const *r, size_t n, size_t nq)
+__attribute__((target_clones("avx", "default"))) static void
+add_rows_few(double *a, const double *f, const double *const *r, size_t n, size_t nq)
 {
-    for (size_t i = 0; i < n; i++)
-        for (size_t q = 0; q < nq; q++)
-            a[q] += f[i] * r[i][q];
+    for (size_t i = 0; i < n; i++) {
+        const double *ri = r[i];
+        double fi = f[i];
+        v4d F = {fi, fi, fi, fi};
+        size_t q = 0;
+        for (; q + 4 <= nq; q += 4) {
+            v4d x, y;
+            memcpy(&x, a + q, sizeof x);
+            memcpy(&y, ri + q, sizeof y);
+            x = x + F * y;
+            memcpy(a + q, &x, sizeof x);
+        }
+        for (; q < nq; q++)
+            a[q] += fi * ri[q];
+    }
+}
+
+/* a[q] *= L[q] for every node; returns the sum of the products in node
+ * order (as a scalar loop gives it). */
+__attribute__((target_clones("avx", "default"))) static double
+mul_rows(double *a, const double *L, size_t nq)
+{
+    size_t q = 0;
+    for (; q + 4 <= nq; q += 4) {
+        v4d x, y;
+        memcpy(&x, a + q, sizeof x);
+        memcpy(&y, L + q, sizeof y);
+        x = x * y;
+        memcpy(a + q, &x, sizeof x);
+    }
+    for (; q < nq; q++)
+        a[q] *= L[q];
+    double tot = 0;
+    for (q = 0; q < nq; q++)
+        tot += a[q];
+    return tot;
+}
+
+/* a[q] /= d for every node. */
+__attribute__((target_clones("avx", "default"))) static void
+div_rows(double *a, double d, size_t nq)
+{
+    v4d D = {d, d, d, d};
+    size_t q = 0;
+    for (; q + 4 <= nq; q += 4) {
+        v4d x;
+        memcpy(&x, a + q, sizeof x);
+        x = x / D;
+        memcpy(a + q, &x, sizeof x);
+    }
+    for (; q < nq; q++)
+        a[q] /= d;
 }
 
 void rf_hier_marginal(struct rf_hier_state *st, size_t k, double *post, double *mean, double *sd)
@@ -632,15 +682,9 @@ void rf_hier_marginal(struct rf_hier_state *st, size_t k, double *post, double *
         }
     }
     add_rows_few(a, fs, rows, nb, nq);
-    const double *L = st->L + k * nq;
-    double tot = 0;
-    for (size_t q = 0; q < nq; q++) {
-        a[q] *= L[q];
-        tot += a[q];
-    }
+    double tot = mul_rows(a, st->L + k * nq, nq);
     if (tot > 0)
-        for (size_t q = 0; q < nq; q++)
-            a[q] /= tot;
+        div_rows(a, tot, nq);
     if (!mean && !sd)
         return;
     double m1 = 0, m2 = 0;
