@@ -125,17 +125,27 @@ int rf_closest_bars_highest(const struct rf_profile *p, const struct rf_roles *r
 rf_status rf_closest_all(const struct rf_profile *p, const struct rf_roles *roles,
                          struct rf_role_close **out, double *no_role, struct rf_err *err)
 {
-    size_t n = p->n, nr = roles->n ? roles->n : 1;
+    size_t n = p->n, nr = roles->n ? roles->n : 1, nsk = roles->tax->nskills ? roles->tax->nskills : 1;
     struct rf_role_close *r = rf_calloc_array(nr, sizeof *r);
     double *work = rf_calloc_array(4 * n, sizeof *work);
     double *lbf = rf_calloc_array(nr + 1, sizeof *lbf);
-    if (!r || !work || !lbf) {
+    /* Per skill, the log of its posterior under N(0, 1) (lpost) and per
+     * skill and level the log of the level's people's density (lfs), each
+     * computed once for all the roles that require it (have_*: computed). */
+    double *lpost = rf_alloc_array(nsk * n, sizeof *lpost);
+    double *lfs = rf_alloc_array(nsk * RF_NLEVELS * n, sizeof *lfs);
+    unsigned char *have_p = rf_calloc_array(nsk, 1), *have_f = rf_calloc_array(nsk * RF_NLEVELS, 1);
+    if (!r || !work || !lbf || !lpost || !lfs || !have_p || !have_f) {
         free(r);
         free(work);
         free(lbf);
+        free(lpost);
+        free(lfs);
+        free(have_p);
+        free(have_f);
         return rf_err_set(err, RF_ENOMEM, "closest roles: out of memory");
     }
-    double *post = work, *lphi = work + n, *lf = work + 2 * n, *term = work + 3 * n;
+    double *post = work, *lphi = work + n, *term = work + 3 * n;
     log_grid_normal(p, 0.0, 1.0, lphi);
     for (size_t i = 0; i < roles->n; i++) {
         const struct rf_role *role = &roles->roles[i];
@@ -149,12 +159,22 @@ rf_status rf_closest_all(const struct rf_profile *p, const struct rf_roles *role
             if (!measured(s))
                 continue;
             nm++;
-            double mu, tau;
-            rf_closest_level_dist(roles->tax, q->skill, q->level, &mu, &tau);
-            rf_profile_posterior_indep(p, s, post); /* evidence vs N(0, 1) */
-            log_grid_normal(p, mu, tau, lf);
+            size_t lv = q->level < 1 ? 1 : q->level > RF_NLEVELS - 1 ? RF_NLEVELS - 1 : q->level;
+            double *lp = lpost + q->skill * n, *lf = lfs + (q->skill * RF_NLEVELS + lv) * n;
+            if (!have_p[q->skill]) {
+                rf_profile_posterior_indep(p, s, post); /* evidence vs N(0, 1) */
+                for (size_t g = 0; g < n; g++)
+                    lp[g] = post[g] > 0 ? log(post[g]) : -INFINITY;
+                have_p[q->skill] = 1;
+            }
+            if (!have_f[q->skill * RF_NLEVELS + lv]) {
+                double mu, tau;
+                rf_closest_level_dist(roles->tax, q->skill, lv, &mu, &tau);
+                log_grid_normal(p, mu, tau, lf);
+                have_f[q->skill * RF_NLEVELS + lv] = 1;
+            }
             for (size_t g = 0; g < n; g++)
-                term[g] = post[g] > 0 ? log(post[g]) + lf[g] - lphi[g] : -INFINITY;
+                term[g] = lp[g] > -INFINITY ? lp[g] + lf[g] - lphi[g] : -INFINITY;
             l += log_sum_exp(term, n);
         }
         r[i].role = role;
@@ -217,6 +237,10 @@ rf_status rf_closest_all(const struct rf_profile *p, const struct rf_roles *role
     qsort(r, roles->n, sizeof *r, by_prob);
     free(work);
     free(lbf);
+    free(lpost);
+    free(lfs);
+    free(have_p);
+    free(have_f);
     *out = r;
     return RF_OK;
 }

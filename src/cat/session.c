@@ -87,7 +87,8 @@ struct rf_cat_session {
      * category), each category's predictive probability ent_pr (0: no
      * support) and, for each of the skill's distinct class rows (in
      * skill_ctx order, at most rmax), v/pr in ent_rr and log(v) - log(pr)
-     * in ent_ne. */
+     * in ent_ne, then 1 and 0 for the classes without a row on the skill
+     * (rmax + 1 values a category). */
     uint64_t gen, skill_gen[RF_CAT_MAX_SCOPE];
     uint64_t *ent_gen;
     size_t *ent_off, rmax;
@@ -529,8 +530,8 @@ static rf_status classes_init(struct rf_cat_session *s)
     }
     ncat = ncat ? ncat : 1;
     s->ent_pr = rf_alloc_array(ncat, sizeof *s->ent_pr);
-    s->ent_rr = rf_alloc_array(ncat * s->rmax, sizeof *s->ent_rr);
-    s->ent_ne = rf_alloc_array(ncat * s->rmax, sizeof *s->ent_ne);
+    s->ent_rr = rf_alloc_array(ncat * (s->rmax + 1), sizeof *s->ent_rr);
+    s->ent_ne = rf_alloc_array(ncat * (s->rmax + 1), sizeof *s->ent_ne);
     if (!s->ent_pr || !s->ent_rr || !s->ent_ne)
         return RF_ENOMEM;
     return RF_OK;
@@ -1123,6 +1124,7 @@ struct skill_ctx {
     size_t nrows, row[RF_CAT_MAX_CLASSES], of[RF_CAT_MAX_CLASSES];
     double ev[RF_CAT_MAX_CLASSES], la[RF_CAT_MAX_CLASSES], ea[RF_CAT_MAX_CLASSES], shift;
     double las[RF_CAT_MAX_CLASSES]; /* la[c] - shift */
+    size_t ofx[RF_CAT_MAX_CLASSES]; /* of[c], nrows for NONE */
 };
 
 static void skill_ctx_init(const struct rf_cat_session *s, size_t j, struct skill_ctx *x)
@@ -1152,6 +1154,7 @@ static void skill_ctx_init(const struct rf_cat_session *s, size_t j, struct skil
     for (size_t c = 0; c < nc; c++) {
         x->ea[c] = mx > -INFINITY ? exp(x->la[c] - mx) : 0;
         x->las[c] = x->la[c] - x->shift;
+        x->ofx[c] = x->of[c] == NONE ? x->nrows : x->of[c];
     }
 }
 
@@ -1223,7 +1226,8 @@ static void entropy_item(struct rf_cat_session *s, size_t j, size_t item,
         prsum += pr;
         for (size_t i = 0; i < nr; i++)
             vsum[i] += v[i];
-        double *rr = s->ent_rr + (off + k) * s->rmax, *ne = s->ent_ne + (off + k) * s->rmax;
+        double *rr = s->ent_rr + (off + k) * (s->rmax + 1),
+               *ne = s->ent_ne + (off + k) * (s->rmax + 1);
         if (!(pr > 0)) {
             s->ent_pr[off + k] = 0;
             continue;
@@ -1235,6 +1239,8 @@ static void entropy_item(struct rf_cat_session *s, size_t j, size_t item,
             /* cppcheck-suppress invalidFunctionArg ; log(0) = -inf: a row without support */
             ne[i] = v[i] > 0 ? log(v[i]) - lpr : -INFINITY;
         }
+        rr[nr] = 1; /* a class without a row on the skill: e = ea, t = la */
+        ne[nr] = 0;
     }
     s->ent_gen[item] = s->skill_gen[j];
 }
@@ -1260,15 +1266,16 @@ static double expected_entropy(struct rf_cat_session *s, size_t j, size_t item,
         double pr = s->ent_pr[off + k];
         if (!(pr > 0))
             continue;
-        const double *rr = s->ent_rr + (off + k) * s->rmax, *ne = s->ent_ne + (off + k) * s->rmax;
+        const double *rr = s->ent_rr + (off + k) * (s->rmax + 1),
+                     *ne = s->ent_ne + (off + k) * (s->rmax + 1);
         double z = 0, ht = 0;
         for (size_t c = 0; c < nc; c++) {
-            size_t o = x->of[c];
-            double e = x->ea[c] * (o == NONE ? 1 : rr[o]);
+            size_t o = x->ofx[c]; /* a class without a row: rr 1, ne 0 */
+            double e = x->ea[c] * rr[o];
             if (e == 0) /* a class without support: no mass, no entropy (not 0 * -inf) */
                 continue;
             z += e;
-            ht += e * (x->las[c] + (o == NONE ? 0 : ne[o]));
+            ht += e * (x->las[c] + ne[o]);
         }
         if (!(z > 0)) /* no class has support: nothing to tell apart */
             continue;
