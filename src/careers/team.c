@@ -521,10 +521,16 @@ rf_status rf_team_view_build(const struct rf_careers *c, const struct rf_team_sp
         rc = rf_err_set(err, RF_ENOMEM, "team: out of memory");
     if (!rc && !(v->draws = rf_calloc_array(k * RF_TEAM_DRAWS, sizeof *v->draws)))
         rc = rf_err_set(err, RF_ENOMEM, "team: out of memory");
+    double *role_w = NULL;
+    if (!rc && !(role_w = rf_calloc_array(k, sizeof *role_w)))
+        rc = rf_err_set(err, RF_ENOMEM, "team: out of memory");
+    if (!rc) /* who the members are, from all of them */
+        rc = rf_team_role_weights(prof, nm, role_w, err);
     for (size_t m = 0; !rc && m < nm; m++) /* member m's draws: stream m of a fixed seed */
-        rc = rf_team_member_draws(c, s, &prof[m], v->pm + m * nr, v->measured + m * nr,
-                                  v->unknown + m * nr, v->pt + m * nt,
+        rc = rf_team_member_draws(c, s, &prof[m], role_w[m], v->pm + m * nr,
+                                  v->measured + m * nr, v->unknown + m * nr, v->pt + m * nt,
                                   RF_TEAM_DRAW_SEED + m, v->draws + m * RF_TEAM_DRAWS, err);
+    free(role_w);
     for (size_t r = 0; !rc && r < nr; r++) {
         int some = 0;
         for (size_t m = 0; m < nm; m++)

@@ -92,11 +92,39 @@ rf_status rf_team_member_probs(const struct rf_careers *c, const struct rf_team_
 /* rf_team_member_probs, and into draws[RF_TEAM_DRAWS] the roles (bit r of
  * the careers roles) the member meets in each of RF_TEAM_DRAWS draws of
  * their skills from the profile's model given the answers (seeded by seed:
- * the same profile and seed give the same draws). RF_EINVAL (more than 64
- * roles, or as rf_team_member_probs), RF_ENOMEM. */
+ * the same profile and seed give the same draws). role_w in (0, 1) reads the
+ * profile with its role component (a role test's: the role's people) at
+ * that prior weight, the rest scaled to 1 - role_w (rf_team_role_weights);
+ * a negative role_w, or a profile without such a component, keeps the
+ * profile's own. RF_EINVAL (more than 64 roles, or as
+ * rf_team_member_probs), RF_ENOMEM. */
 rf_status rf_team_member_draws(const struct rf_careers *c, const struct rf_team_spec *s,
-                               const struct rf_profile *p, double *prob, int *measured,
-                               double *unknown, double *task, uint64_t seed, uint64_t *draws,
+                               const struct rf_profile *p, double role_w, double *prob,
+                               int *measured, double *unknown, double *task, uint64_t seed,
+                               uint64_t *draws, struct rf_err *err);
+
+/* The weight of the team's prior on its members' role components (below):
+ * the Beta prior of the share of role-test members who are their role's
+ * people holds this many members' worth, centred on the tests' own weight. */
+#define RF_TEAM_KIND_PRIOR_N 2.0
+
+/* Who a team's members are (docs/careers.md, "Who the members are"). A role
+ * test reads its taker with a prior in which a share a (0.3) are the role's
+ * people; a team's members are not a test's takers at large, and whether
+ * they are their roles' people is one question for the whole team. So the
+ * share pi of the team's role-test members who are their role's people gets
+ * a Beta prior of RF_TEAM_KIND_PRIOR_N members' weight centred on the mean
+ * a, each member's answers give the likelihood ratio LR_m of "the role's
+ * person" over "the rest of the population" (from the posterior of its
+ * role component), and member m is read with the role weight w[m] that
+ * gives their component the posterior it has under pi's posterior given
+ * every member: E[pi LR_m / (pi LR_m + 1 - pi) | all members], exact on a
+ * grid of pi. A member alone is read as the test reads them (the Beta
+ * prior's mean is a); w[m] is -1 for a member whose profile has no role
+ * component (find my role, no model) and for every member when fewer than
+ * two have one. RF_EINVAL (a model skill without its log-likelihood),
+ * RF_ENOMEM. */
+rf_status rf_team_role_weights(const struct rf_profile *prof, size_t nm, double *w,
                                struct rf_err *err);
 
 /* Coverage from the members' role probabilities pm[m * nroles_all + r] and

@@ -6,12 +6,14 @@
  */
 #include "careers/team.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/mem.h"
 #include "base/rng.h"
+#include "careers/profile.h"
 #include "irt/hier.h"
 #include "irt/quad.h"
 
@@ -309,11 +311,43 @@ static rf_status draw_roles(struct member *m, const struct rf_roles *roles, uint
     return rc;
 }
 
+/* Whether p's model has a role component: its last, a role test's people
+ * of that role. */
+static int has_role_component(const struct rf_profile *p)
+{
+    return p->model && p->model->role && p->model->spec.ncomp >= 2;
+}
+
+/* Reads the member with their role component at prior weight role_w: the
+ * posterior weight of every cell of component c (cells c * ng + i) is
+ * multiplied by the ratio of its new prior weight to its old one and the
+ * whole renormalized. The cells' tails do not depend on the weights. */
+static void reweight(struct member *m, double role_w)
+{
+    const struct rf_hier_spec *sp = rf_hier_get_spec(m->h);
+    size_t nc = sp->ncomp, ng = m->ncells / nc;
+    double tot = 0;
+    for (size_t c = 0; c < nc; c++)
+        tot += sp->comp[c].weight;
+    double old_r = sp->comp[nc - 1].weight / tot;
+    if (!(old_r > 0 && old_r < 1))
+        return;
+    double sum = 0;
+    for (size_t c = 0; c < nc; c++) {
+        double f = c == nc - 1 ? role_w / old_r : (1 - role_w) / (1 - old_r);
+        for (size_t i = 0; i < ng; i++)
+            sum += m->w[c * ng + i] *= f;
+    }
+    for (size_t i = 0; sum > 0 && i < m->ncells; i++)
+        m->w[i] /= sum;
+}
+
 /* rf_team_member_probs over roles (their taxonomy); s, task and draws may be
- * NULL. */
+ * NULL; role_w as rf_team_member_draws. */
 static rf_status probs(const struct rf_roles *roles, const struct rf_team_spec *s,
-                       const struct rf_profile *p, double *prob, int *measured, double *unknown,
-                       double *task, uint64_t seed, uint64_t *draws, struct rf_err *err)
+                       const struct rf_profile *p, double role_w, double *prob, int *measured,
+                       double *unknown, double *task, uint64_t seed, uint64_t *draws,
+                       struct rf_err *err)
 {
     const struct rf_taxonomy *tax = roles->tax;
     size_t ns = tax->nskills ? tax->nskills : 1;
@@ -340,6 +374,8 @@ static rf_status probs(const struct rf_roles *roles, const struct rf_team_spec *
             rc = rf_err_set(err, RF_ENOMEM, "team: out of memory");
         else
             rf_hier_cell_weights(m.st, m.w);
+        if (m.w && role_w > 0 && role_w < 1 && has_role_component(p))
+            reweight(&m, role_w);
     }
     for (size_t r = 0; !rc && r < roles->n; r++) {
         memset(need, 0, ns);
@@ -395,22 +431,113 @@ rf_status rf_team_member_roles(const struct rf_profile *p, const struct rf_roles
                                double *prob, int *measured, double *unknown,
                                struct rf_err *err)
 {
-    return probs(roles, NULL, p, prob, measured, unknown, NULL, 0, NULL, err);
+    return probs(roles, NULL, p, -1, prob, measured, unknown, NULL, 0, NULL, err);
 }
 
 rf_status rf_team_member_probs(const struct rf_careers *c, const struct rf_team_spec *s,
                                const struct rf_profile *p, double *prob, int *measured,
                                double *unknown, double *task, struct rf_err *err)
 {
-    return probs(&c->roles, s, p, prob, measured, unknown, task, 0, NULL, err);
+    return probs(&c->roles, s, p, -1, prob, measured, unknown, task, 0, NULL, err);
 }
 
 rf_status rf_team_member_draws(const struct rf_careers *c, const struct rf_team_spec *s,
-                               const struct rf_profile *p, double *prob, int *measured,
-                               double *unknown, double *task, uint64_t seed, uint64_t *draws,
-                               struct rf_err *err)
+                               const struct rf_profile *p, double role_w, double *prob,
+                               int *measured, double *unknown, double *task, uint64_t seed,
+                               uint64_t *draws, struct rf_err *err)
 {
     if (c->roles.n > 64)
         return rf_err_set(err, RF_EINVAL, "team: at most 64 roles are drawn, not %zu", c->roles.n);
-    return probs(&c->roles, s, p, prob, measured, unknown, task, seed, draws, err);
+    return probs(&c->roles, s, p, role_w, prob, measured, unknown, task, seed, draws, err);
+}
+
+/* Cells of the grid of pi, the share of the team's role-test members who
+ * are their role's people. */
+#define KIND_GRID 1000
+
+/* The Beta(al, be) prior's mass in the cell [x0, x1] of pi, to a constant:
+ * the two power terms integrated exactly, each at its own end, so that
+ * shape parameters below 1 (a density unbounded at 0 or 1) are integrated
+ * right. */
+static double beta_cell(double x0, double x1, double al, double be)
+{
+    return (pow(x1, al) - pow(x0, al)) / al * (pow(1 - x0, be) - pow(1 - x1, be)) / be /
+           (x1 - x0);
+}
+
+rf_status rf_team_role_weights(const struct rf_profile *prof, size_t nm, double *w,
+                               struct rf_err *err)
+{
+    double *lr = rf_calloc_array(nm ? nm : 1, sizeof *lr);
+    double *lw = rf_calloc_array(KIND_GRID, sizeof *lw);
+    if (!lr || !lw) {
+        free(lr);
+        free(lw);
+        return rf_err_set(err, RF_ENOMEM, "team: out of memory");
+    }
+    size_t n = 0;
+    double abar = 0;
+    rf_status rc = RF_OK;
+    for (size_t m = 0; m < nm; m++) {
+        w[m] = -1;
+        if (rc || !has_role_component(&prof[m]))
+            continue;
+        struct rf_hier *h = NULL;
+        struct rf_hier_state *st = NULL;
+        if ((rc = rf_profile_hier(&prof[m], &h, &st, err)))
+            continue;
+        const struct rf_hier_spec *sp = rf_hier_get_spec(h);
+        double tot = 0;
+        for (size_t c = 0; c < sp->ncomp; c++)
+            tot += sp->comp[c].weight;
+        double a = sp->comp[sp->ncomp - 1].weight / tot;
+        double q = rf_hier_comp_weight(st, sp->ncomp - 1);
+        rf_hier_state_free(st);
+        rf_hier_free(h);
+        if (!(a > 0 && a < 1))
+            continue;
+        /* the likelihood ratio of the role's people over the rest, bounded
+         * so that a certain reading stays a finite one */
+        double x = q * (1 - a) / (fmax(1 - q, 1e-300) * a);
+        lr[m] = fmin(fmax(x, 1e-12), 1e12);
+        w[m] = a; /* marks a member with a role component until the end */
+        abar += a;
+        n++;
+    }
+    if (!rc && n >= 2) {
+        abar /= (double)n;
+        double al = RF_TEAM_KIND_PRIOR_N * abar, be = RF_TEAM_KIND_PRIOR_N * (1 - abar);
+        double top = -HUGE_VAL;
+        for (size_t i = 0; i < KIND_GRID; i++) {
+            double x0 = (double)i / KIND_GRID, x1 = (double)(i + 1) / KIND_GRID,
+                   x = 0.5 * (x0 + x1);
+            lw[i] = log(beta_cell(x0, x1, al, be));
+            for (size_t m = 0; m < nm; m++)
+                if (w[m] >= 0)
+                    lw[i] += log(x * lr[m] + 1 - x);
+            if (lw[i] > top)
+                top = lw[i];
+        }
+        double z = 0;
+        for (size_t i = 0; i < KIND_GRID; i++)
+            z += lw[i] = exp(lw[i] - top);
+        for (size_t m = 0; m < nm; m++) {
+            if (w[m] < 0)
+                continue;
+            double post = 0; /* P(member m is the role's person | every member) */
+            for (size_t i = 0; i < KIND_GRID; i++) {
+                double x = (i + 0.5) / KIND_GRID;
+                post += lw[i] / z * x * lr[m] / (x * lr[m] + 1 - x);
+            }
+            /* the prior weight whose posterior, on this member's answers, is post */
+            double odds = post / fmax(1 - post, 1e-300) / lr[m];
+            w[m] = fmin(fmax(odds / (1 + odds), 1e-9), 1 - 1e-9);
+        }
+    } else {
+        for (size_t m = 0; m < nm; m++)
+            w[m] = -1;
+    }
+    free(lr);
+    free(lw);
+    return rc;
 }

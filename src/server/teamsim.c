@@ -59,7 +59,9 @@ struct job {
 /* Scratch of one thread. */
 struct work {
     struct rf_cat_session **ses; /* one per role */
-    struct rf_profile pr;
+    struct rf_profile pr[RF_TEAMSIM_MAX_SIZE]; /* the members' */
+    size_t role[RF_TEAMSIM_MAX_SIZE];          /* the role of each member's test */
+    double role_w[RF_TEAMSIM_MAX_SIZE];        /* rf_team_role_weights */
     double *truth;               /* [nskills] */
     double *pm, *tm;             /* [RF_TEAMSIM_MAX_SIZE * nroles] */
     int *meas;                   /* [RF_TEAMSIM_MAX_SIZE * nroles] */
@@ -89,10 +91,10 @@ static void draw_person(const struct rf_careers *c, const struct rf_role *r, int
     }
 }
 
-/* Takes role ri's test with true skills truth; leaves the profile in w->pr. */
+/* Takes role ri's test with true skills truth; leaves the profile in *pr. */
 static rf_status take_test(const struct study *st, struct work *w, size_t ri,
                            const double *truth, struct rf_rng *g, size_t *items,
-                           struct rf_err *err)
+                           struct rf_profile *pr, struct rf_err *err)
 {
     const struct rf_cat_pool *p = st->p;
     struct rf_cat_session *s = w->ses[ri];
@@ -112,8 +114,8 @@ static rf_status take_test(const struct study *st, struct work *w, size_t ri,
             return rf_err_set(err, rc, "team simulation: %s", rf_cat_errmsg(s));
     }
     *items = rf_cat_nanswered(s);
-    rf_profile_cleanup(&w->pr);
-    return rf_roletest_profile(s, &st->c->roles, &w->pr, NULL, err);
+    rf_profile_cleanup(pr);
+    return rf_roletest_profile(s, &st->c->roles, pr, NULL, err);
 }
 
 /* Whether hire row a is among the best of the sorted hires h (same gain and,
@@ -146,18 +148,15 @@ static rf_status team(const struct study *st, struct work *w, size_t i, struct c
     rf_rng_substream(&dg, o->seed ^ RF_TEAM_DRAW_SEED, i);
     memset(pt, 0, sizeof *pt);
     pt->members = nm;
-    for (size_t m = 0; m < nm; m++) {
+    for (size_t m = 0; m < nm; m++) { /* every member takes a test */
         size_t ri = s->roles[rf_rng_below(&g, s->nroles)], items = 0;
         int person = o->members == RF_TEAMSIM_ROLE_PEOPLE ||
                      (o->members == RF_TEAMSIM_MIX && rf_rng_below(&g, 2) == 0);
         draw_person(c, person ? &c->roles.roles[ri] : NULL, o->with_g, w->truth, &g);
-        rf_status rc = take_test(st, w, ri, w->truth, &g, &items, err);
-        if (!rc)
-            rc = rf_team_member_draws(c, s, &w->pr, w->pm + m * nr, w->meas + m * nr, NULL,
-                                      w->pt + m * c->tax.ntasks, rf_rng_next(&dg),
-                                      w->draws + m * RF_TEAM_DRAWS, err);
+        rf_status rc = take_test(st, w, ri, w->truth, &g, &items, &w->pr[m], err);
         if (rc)
             return rc;
+        w->role[m] = ri;
         pt->items += items;
         for (size_t r = 0; r < nr; r++) {
             const struct rf_role *role = &c->roles.roles[r];
@@ -167,9 +166,19 @@ static rf_status team(const struct study *st, struct work *w, size_t i, struct c
                     met = w->truth[role->reqs[k].skill] >= role->reqs[k].cut;
             w->tm[m * nr + r] = met;
         }
-        calib_add(acc, 4, w->pm[m * nr + ri], w->tm[m * nr + ri] > 0.5);
     }
-    rf_status rc;
+    /* then the product reads them as the team view does: who they are from
+     * all of them, each member's roles from their own answers */
+    rf_status rc = rf_team_role_weights(w->pr, nm, w->role_w, err);
+    for (size_t m = 0; !rc && m < nm; m++) {
+        rc = rf_team_member_draws(c, s, &w->pr[m], w->role_w[m], w->pm + m * nr,
+                                  w->meas + m * nr, NULL, w->pt + m * c->tax.ntasks,
+                                  rf_rng_next(&dg), w->draws + m * RF_TEAM_DRAWS, err);
+        if (!rc)
+            calib_add(acc, 4, w->pm[m * nr + w->role[m]], w->tm[m * nr + w->role[m]] > 0.5);
+    }
+    if (rc)
+        return rc;
     if ((rc = rf_team_next_hires(c, s, w->pm, w->pt, nm, w->he, err)) ||
         (rc = rf_team_next_hires(c, s, w->tm, NULL, nm, w->ht, err)))
         return rc;
@@ -203,7 +212,8 @@ static void work_free(struct work *w, size_t nr)
     for (size_t k = 0; w->ses && k < nr; k++)
         rf_cat_session_free(w->ses[k]);
     free(w->ses);
-    rf_profile_cleanup(&w->pr);
+    for (size_t m = 0; m < RF_TEAMSIM_MAX_SIZE; m++)
+        rf_profile_cleanup(&w->pr[m]);
     free(w->truth);
     free(w->pm);
     free(w->tm);
@@ -224,8 +234,11 @@ static void *worker(void *arg)
     size_t nr = c->roles.n;
     struct work w;
     memset(&w, 0, sizeof w);
-    if ((j->rc = rf_profile_init(&w.pr, st->p->q.lo, st->p->q.hi, st->p->q.n, &j->err)))
-        return NULL;
+    for (size_t m = 0; m < RF_TEAMSIM_MAX_SIZE; m++)
+        if ((j->rc = rf_profile_init(&w.pr[m], st->p->q.lo, st->p->q.hi, st->p->q.n, &j->err))) {
+            work_free(&w, nr);
+            return NULL;
+        }
     if (!(w.ses = rf_calloc_array(nr, sizeof(struct rf_cat_session *))) ||
         !(w.truth = rf_calloc_array(c->tax.nskills, sizeof *w.truth)) ||
         !(w.pm = rf_calloc_array(RF_TEAMSIM_MAX_SIZE * nr, sizeof *w.pm)) ||

@@ -442,7 +442,7 @@ Test(team, a_members_draws_meet_roles_as_often_as_their_probabilities_say)
     uint64_t draws[RF_TEAM_DRAWS], again[RF_TEAM_DRAWS];
     struct rf_err err;
     for (size_t i = 0; i < 2; i++) {
-        cr_assert_eq(rf_team_member_draws(&c, &spec, &prof[i], p, NULL, NULL, pt, 7, draws, &err),
+        cr_assert_eq(rf_team_member_draws(&c, &spec, &prof[i], -1, p, NULL, NULL, pt, 7, draws, &err),
                      RF_OK, "%s", err.msg);
         for (size_t r = 0; r < c.roles.n; r++)
             draws_match(draws, (uint64_t)1 << r, p[r], c.roles.roles[r].id);
@@ -453,7 +453,7 @@ Test(team, a_members_draws_meet_roles_as_often_as_their_probabilities_say)
                     car |= (uint64_t)1 << r;
             draws_match(draws, car, pt[spec.tasks[k]], c.tax.tasks[spec.tasks[k]].id);
         }
-        cr_assert_eq(rf_team_member_draws(&c, &spec, &prof[i], p, NULL, NULL, pt, 7, again, &err),
+        cr_assert_eq(rf_team_member_draws(&c, &spec, &prof[i], -1, p, NULL, NULL, pt, 7, again, &err),
                      RF_OK);
         cr_assert_eq(memcmp(draws, again, sizeof draws), 0, "the same seed, the same draws");
         rf_profile_cleanup(&prof[i]);
@@ -497,4 +497,105 @@ Test(team, the_hires_chance_counts_the_draws_in_which_it_is_among_the_best)
     }
     free(draws);
     free(rows);
+}
+
+/* A profile that measured software_engineering at theta (SE 0.3) with a role
+ * test's prior: the population at weight 0.7 and the application engineer's
+ * people (software engineering N(1.5, 0.5^2)) at 0.3, no g. */
+static void role_tested(struct rf_profile *p, double theta)
+{
+    struct rf_err err;
+    with_model(p, theta, 0, 1);
+    struct rf_hier_spec sp = p->model->spec;
+    sp.comp[0].weight = 0.7;
+    double mu[] = {1.5}, tau[] = {0.5};
+    cr_assert_eq(rf_hier_spec_add(&sp, 0.3, mu, tau, &err), RF_OK, "%s", err.msg);
+    const char *ids[] = {"software_engineering"};
+    cr_assert_eq(rf_profile_set_model(p, ids, 1, &sp, 1, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(rf_profile_set_model_role(p, "application_engineer", &err), RF_OK, "%s",
+                 err.msg);
+}
+
+/* The likelihood ratio of the role's people over the rest in profile p. */
+static double role_lr(const struct rf_profile *p)
+{
+    struct rf_hier *h;
+    struct rf_hier_state *st;
+    struct rf_err err;
+    cr_assert_eq(rf_profile_hier(p, &h, &st, &err), RF_OK, "%s", err.msg);
+    double q = rf_hier_comp_weight(st, 1);
+    rf_hier_state_free(st);
+    rf_hier_free(h);
+    return q * 0.7 / ((1 - q) * 0.3);
+}
+
+Test(team, who_the_members_are_is_read_from_the_whole_team)
+{
+    struct rf_profile p[4];
+    double w[4];
+    struct rf_err err;
+    role_tested(&p[0], 1.6); /* both look like the role's people */
+    role_tested(&p[1], 1.4);
+    role_tested(&p[2], -0.8); /* looks like the population */
+    with_model(&p[3], 1.5, 0, 1); /* no role component: not part of the question */
+
+    /* alone, a member is read as their test reads them */
+    cr_assert_eq(rf_team_role_weights(p, 1, w, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(w[0], -1);
+    cr_assert_eq(rf_team_role_weights(&p[2], 2, w, &err), RF_OK, "%s", err.msg);
+    cr_assert(w[0] == -1 && w[1] == -1, "one role-test member and one without: %g %g", w[0],
+              w[1]);
+
+    /* two members: exact against the Beta prior's moments. With
+     * pi ~ Beta(al, be), P(z1 = 1 | both) = (L1 L2 E[pi^2] + L1 E[pi (1 - pi)]) /
+     * (L1 L2 E[pi^2] + (L1 + L2) E[pi (1 - pi)] + E[(1 - pi)^2]), and the weight
+     * w1 has odds(w1) = odds(P(z1 = 1)) / L1 */
+    double al = RF_TEAM_KIND_PRIOR_N * 0.3, be = RF_TEAM_KIND_PRIOR_N * 0.7, n = al + be;
+    double e11 = al * (al + 1) / (n * (n + 1)), e10 = al * be / (n * (n + 1)),
+           e00 = be * (be + 1) / (n * (n + 1));
+    for (size_t k = 0; k < 2; k++) {
+        struct rf_profile two[2] = {p[k], p[2]};
+        double l1 = role_lr(&two[0]), l2 = role_lr(&two[1]);
+        double z = l1 * l2 * e11 + (l1 + l2) * e10 + e00;
+        double post1 = (l1 * l2 * e11 + l1 * e10) / z, post2 = (l1 * l2 * e11 + l2 * e10) / z;
+        cr_assert_eq(rf_team_role_weights(two, 2, w, &err), RF_OK, "%s", err.msg);
+        double o1 = post1 / (1 - post1) / l1, o2 = post2 / (1 - post2) / l2;
+        /* the grid of 1,000 cells of pi: 1e-3 is ample */
+        cr_assert_float_eq(w[0], o1 / (1 + o1), 1e-3, "member %zu: %g vs %g", k, w[0],
+                           o1 / (1 + o1));
+        cr_assert_float_eq(w[1], o2 / (1 + o2), 1e-3, "population-like: %g vs %g", w[1],
+                           o2 / (1 + o2));
+    }
+
+    /* two of the role's people: each makes the other more likely one of them */
+    cr_assert_eq(rf_team_role_weights(p, 2, w, &err), RF_OK, "%s", err.msg);
+    cr_assert(w[0] > 0.35 && w[1] > 0.35, "read up: %g %g", w[0], w[1]);
+    double up = w[0];
+    /* one who looks like the population pulls the others down, and the one
+     * without a role component stays as it is */
+    cr_assert_eq(rf_team_role_weights(p, 4, w, &err), RF_OK, "%s", err.msg);
+    cr_assert(w[0] < up, "%g vs %g", w[0], up);
+    cr_assert_eq(w[3], -1);
+
+    /* the view reads each member with their weight: its rows are the draws' at
+     * that weight, not the test's own reading */
+    size_t ae = role("application_engineer"), nr = c.roles.n;
+    cr_assert_eq(rf_team_role_weights(p, 2, w, &err), RF_OK, "%s", err.msg);
+    struct rf_team_view v;
+    cr_assert_eq(rf_team_view_build(&c, &spec, p, 2, &v, &err), RF_OK, "%s", err.msg);
+    double pw[64], p0[64], pt[64];
+    uint64_t *draws = calloc(RF_TEAM_DRAWS, sizeof *draws);
+    cr_assert_eq(rf_team_member_draws(&c, &spec, &p[0], w[0], pw, NULL, NULL, pt, 7, draws, &err),
+                 RF_OK, "%s", err.msg);
+    cr_assert_eq(rf_team_member_roles(&p[0], &c.roles, p0, NULL, NULL, &err), RF_OK);
+    cr_assert_float_eq(v.pm[ae], pw[ae], 1e-12, "%g vs %g", v.pm[ae], pw[ae]);
+    /* (the role's other core skills were not measured: the rise is small) */
+    cr_assert_gt(pw[ae], p0[ae] * 1.002, "read up as the role's person: %g vs %g", pw[ae],
+                 p0[ae]);
+    for (size_t r = 0; r < nr; r++)
+        cr_assert_float_eq(v.pm[r], pw[r], 1e-12, "%s", c.roles.roles[r].id);
+    free(draws);
+    rf_team_view_cleanup(&v);
+    for (size_t i = 0; i < 4; i++)
+        rf_profile_cleanup(&p[i]);
 }
