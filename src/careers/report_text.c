@@ -106,6 +106,9 @@ static const struct msg en[] = {
     {"tr.hire.gain", "*{1}*: mean role coverage {2} points."},
     {"tr.hire.p_best", "Chance it is the hire that raises coverage most, given what the members' "
                        "tests leave uncertain: {1}%."},
+    {"tr.hire.near_ties", "About as likely the best (the members' draws cannot tell them "
+                          "apart): {1}."},
+    {"tr.hire.tie_one", "{1} ({2}%)"},
     {"tr.hire.closes_rt", "It closes: {1}; tasks raised: {2}."},
     {"tr.hire.closes_r", "It closes: {1}; tasks raised: none."},
     {"tr.hire.closes_t", "It closes: no role gap; tasks raised: {1}."},
@@ -530,6 +533,8 @@ static const struct msg ja[] = {
     {"tr.hire.none", "運用に必要な職種のレベルで1人を採用しても、カバー率は上がりません。"},
     {"tr.hire.gain", "*{1}*：職種の平均カバー率 {2} ポイント。"},
     {"tr.hire.p_best", "メンバーのテスト結果に残る不確かさを踏まえて、この採用がカバー率を最も上げる確率：{1}%。"},
+    {"tr.hire.near_ties", "同じくらい最善の採用である可能性がある職種（メンバーの結果からは区別できません）：{1}。"},
+    {"tr.hire.tie_one", "{1}（{2}%）"},
     {"tr.hire.closes_rt", "解消される不足：{1}。カバー率が上がるタスク：{2}。"},
     {"tr.hire.closes_r", "解消される不足：{1}。カバー率が上がるタスクはありません。"},
     {"tr.hire.closes_t", "解消される職種の不足はありません。カバー率が上がるタスク：{1}。"},

@@ -204,6 +204,7 @@ void rf_team_hire_chances(const struct rf_careers *c, const struct rf_team_spec 
                       << r;
     }
     double per_task = 1.0 / (double)(s->ntasks + 1), val[64];
+    uint64_t best_roles[RF_TEAM_DRAWS]; /* per draw, the roles of the best hires */
     for (size_t d = 0; d < RF_TEAM_DRAWS; d++) {
         uint64_t cov = 0;
         for (size_t m = 0; m < nm; m++)
@@ -218,13 +219,27 @@ void rf_team_hire_chances(const struct rf_careers *c, const struct rf_team_spec 
             if (v > best)
                 best = v;
         }
+        best_roles[d] = 0;
         for (size_t i = 0; i < s->nroles; i++)
-            count[i] += val[i] > best - 1e-9;
+            if (val[i] > best - 1e-9) {
+                count[i]++;
+                best_roles[d] |= (uint64_t)1 << out[i].role;
+            }
     }
     for (size_t i = 0; i < s->nroles; i++)
         out[i].p_best = (double)count[i] / RF_TEAM_DRAWS;
     sort_spec = s;
     qsort(out, s->nroles, sizeof *out, by_chance);
+    for (size_t i = 0; i < s->nroles; i++) { /* near ties with the suggestion */
+        size_t top_only = 0, only = 0;
+        for (size_t d = 0; i && d < RF_TEAM_DRAWS; d++) {
+            int a = (int)(best_roles[d] >> out[0].role & 1), b = (int)(best_roles[d] >> out[i].role & 1);
+            top_only += a && !b;
+            only += b && !a;
+        }
+        out[i].near_tie = i > 0 && (double)top_only - (double)only <=
+                                       2 * sqrt((double)(top_only + only));
+    }
 }
 
 rf_status rf_team_next_hires(const struct rf_careers *c, const struct rf_team_spec *s,
@@ -521,16 +536,18 @@ rf_status rf_team_view_build(const struct rf_careers *c, const struct rf_team_sp
         rc = rf_err_set(err, RF_ENOMEM, "team: out of memory");
     if (!rc && !(v->draws = rf_calloc_array(k * RF_TEAM_DRAWS, sizeof *v->draws)))
         rc = rf_err_set(err, RF_ENOMEM, "team: out of memory");
-    double *role_w = NULL;
-    if (!rc && !(role_w = rf_calloc_array(k, sizeof *role_w)))
+    double *role_w = NULL, *pi = NULL;
+    if (!rc && (!(role_w = rf_calloc_array(k, sizeof *role_w)) ||
+                !(pi = rf_calloc_array(RF_TEAM_DRAWS, sizeof *pi))))
         rc = rf_err_set(err, RF_ENOMEM, "team: out of memory");
     if (!rc) /* who the members are, from all of them */
-        rc = rf_team_role_weights(prof, nm, role_w, err);
+        rc = rf_team_role_weights(prof, nm, role_w, pi, err);
     for (size_t m = 0; !rc && m < nm; m++) /* member m's draws: stream m of a fixed seed */
-        rc = rf_team_member_draws(c, s, &prof[m], role_w[m], v->pm + m * nr,
+        rc = rf_team_member_draws(c, s, &prof[m], role_w[m], pi, v->pm + m * nr,
                                   v->measured + m * nr, v->unknown + m * nr, v->pt + m * nt,
                                   RF_TEAM_DRAW_SEED + m, v->draws + m * RF_TEAM_DRAWS, err);
     free(role_w);
+    free(pi);
     for (size_t r = 0; !rc && r < nr; r++) {
         int some = 0;
         for (size_t m = 0; m < nm; m++)
@@ -661,11 +678,12 @@ json_t *rf_team_view_json_lang(const struct rf_careers *c, const struct rf_team_
     }
     for (size_t i = 0; i < s->nroles; i++) {
         size_t h = v->hires[i].role;
-        json_array_append_new(hires, json_pack("{sssssfsfsfso}", "role", c->roles.roles[h].id,
+        json_array_append_new(hires, json_pack("{sssssfsfsfsbso}", "role", c->roles.roles[h].id,
                                                "name", role_name(c, h, lang), "gain",
                                                v->hires[i].gain, "task_gain",
                                                v->hires[i].task_gain, "p_best",
-                                               v->hires[i].p_best, "closes",
+                                               v->hires[i].p_best, "near_tie",
+                                               v->hires[i].near_tie, "closes",
                                                closes_json(c, s, v, h, lang)));
     }
     return o;

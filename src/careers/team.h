@@ -96,12 +96,17 @@ rf_status rf_team_member_probs(const struct rf_careers *c, const struct rf_team_
  * profile with its role component (a role test's: the role's people) at
  * that prior weight, the rest scaled to 1 - role_w (rf_team_role_weights);
  * a negative role_w, or a profile without such a component, keeps the
- * profile's own. RF_EINVAL (more than 64 roles, or as
- * rf_team_member_probs), RF_ENOMEM. */
+ * profile's own. pi (may be NULL: none) holds the team's share of role
+ * people in each draw (rf_team_role_weights): in draw d a member with a
+ * role component is then that role's person with probability
+ * pi[d] LR / (pi[d] LR + 1 - pi[d]), LR their likelihood ratio, so that
+ * the members' kinds are drawn together, as the team's posterior has them;
+ * each member's draws still meet each role as often as prob says. RF_EINVAL
+ * (more than 64 roles, or as rf_team_member_probs), RF_ENOMEM. */
 rf_status rf_team_member_draws(const struct rf_careers *c, const struct rf_team_spec *s,
-                               const struct rf_profile *p, double role_w, double *prob,
-                               int *measured, double *unknown, double *task, uint64_t seed,
-                               uint64_t *draws, struct rf_err *err);
+                               const struct rf_profile *p, double role_w, const double *pi,
+                               double *prob, int *measured, double *unknown, double *task,
+                               uint64_t seed, uint64_t *draws, struct rf_err *err);
 
 /* The weight of the team's prior on its members' role components (below):
  * the Beta prior of the share of role-test members who are their role's
@@ -122,9 +127,11 @@ rf_status rf_team_member_draws(const struct rf_careers *c, const struct rf_team_
  * grid of pi. A member alone is read as the test reads them (the Beta
  * prior's mean is a); w[m] is -1 for a member whose profile has no role
  * component (find my role, no model) and for every member when fewer than
- * two have one. RF_EINVAL (a model skill without its log-likelihood),
- * RF_ENOMEM. */
-rf_status rf_team_role_weights(const struct rf_profile *prof, size_t nm, double *w,
+ * two have one. pi (may be NULL) receives RF_TEAM_DRAWS values of the
+ * share from its posterior given every member (its quantiles at (d + 1/2) /
+ * RF_TEAM_DRAWS; -1 each when w is -1 for all) for rf_team_member_draws.
+ * RF_EINVAL (a model skill without its log-likelihood), RF_ENOMEM. */
+rf_status rf_team_role_weights(const struct rf_profile *prof, size_t nm, double *w, double *pi,
                                struct rf_err *err);
 
 /* Coverage from the members' role probabilities pm[m * nroles_all + r] and
@@ -154,6 +161,8 @@ struct rf_team_hire {
     double gain;       /* rise of the mean deployment-role coverage */
     double task_gain;  /* rise of the summed task coverage */
     double p_best;     /* the chance it is among the best hires (rf_team_hire_chances) */
+    int near_tie;      /* not the suggestion, and the draws cannot tell its p_best from the
+                          suggestion's (rf_team_hire_chances) */
 };
 
 /* What hire h is worth: the covered deployment roles it adds (expected),
@@ -177,7 +186,11 @@ rf_status rf_team_next_hires(const struct rf_careers *c, const struct rf_team_sp
  * which the hire's realized value is the largest (ties: every hire of the
  * largest value counts). Reorders out by that chance, then by value, then
  * in file order: the suggestion is the hire most likely to be the best
- * (docs/careers.md, "Next hire"). */
+ * (docs/careers.md, "Next hire"). A hire other than the suggestion is a
+ * near tie when the draws cannot tell the two apart: the draws in which
+ * only the suggestion is among the best outnumber those in which only the
+ * hire is by at most twice the square root of their sum (two standard
+ * errors of the paired difference; a true tie, the same draws, has 0). */
 void rf_team_hire_chances(const struct rf_careers *c, const struct rf_team_spec *s,
                           const uint64_t *draws, size_t nm, struct rf_team_hire *out);
 
@@ -224,7 +237,7 @@ const char *rf_team_call(double lo, double hi, int unmeasured);
  * lifecycle task its coverage, "interval", "call", "measured" and "single_point" (the
  * member's name, or null); "score" (mean role coverage); "hires", every
  * deployment role as the next hire, best first, with its "gain",
- * "task_gain", "p_best" (its chance of being the best hire) and what it "closes": the deployment roles it meets that the
+ * "task_gain", "p_best" (its chance of being the best hire), "near_tie" (rf_team_hire_chances) and what it "closes": the deployment roles it meets that the
  * team does not cover (not called "covered") and the lifecycle tasks whose
  * coverage it raises. NULL on allocation failure. */
 json_t *rf_team_view_json(const struct rf_careers *c, const struct rf_team_spec *s,

@@ -220,7 +220,8 @@ static double any_of(struct member *m, const struct rf_roles *roles, const size_
  * P(theta_k >= t | cell) (a skill outside the model: below its own tail),
  * so that one draw's calls at two cuts of a skill agree. */
 static rf_status draw_roles(struct member *m, const struct rf_roles *roles, uint64_t seed,
-                            uint64_t *draws, struct rf_err *err)
+                            uint64_t *draws, double prior_r, const double *pi,
+                            struct rf_err *err)
 {
     const struct rf_taxonomy *tax = m->tax;
     size_t nreq = 0;
@@ -267,12 +268,29 @@ static rf_status draw_roles(struct member *m, const struct rf_roles *roles, uint
     double total = 0;
     for (size_t i = 0; !rc && i < m->ncells; i++)
         cum[i] = total += m->w[i];
+    /* With the team's pi (pi[d] in draw d), the member's role component (its
+     * last, cells from rest on) is drawn first, with its posterior given pi[d]:
+     * pi LR / (pi LR + 1 - pi), LR its likelihood ratio over the rest as the
+     * cell weights (read at prior weight prior_r) give it; then a cell of it. */
+    size_t rest = pi && prior_r > 0 && prior_r < 1 && m->h
+                      ? m->ncells / rf_hier_get_spec(m->h)->ncomp *
+                            (rf_hier_get_spec(m->h)->ncomp - 1)
+                      : 0;
+    double below = rest ? cum[rest - 1] : 0, lr = 0;
+    if (rest && below > 0 && total - below > 0)
+        lr = (total - below) / below * (1 - prior_r) / prior_r;
+    else
+        rest = 0;
     struct rf_rng g;
     rf_rng_seed(&g, seed);
     for (size_t d = 0; !rc && d < RF_TEAM_DRAWS; d++) {
         size_t cell = 0;
         if (m->ncells) { /* the first cell whose cumulative weight passes the uniform */
             double x = rf_rng_uniform(&g) * total;
+            if (rest && pi[d] > 0 && pi[d] < 1) {
+                double pr = pi[d] * lr / (pi[d] * lr + 1 - pi[d]), v = x / total;
+                x = v < pr ? below + v / pr * (total - below) : (v - pr) / (1 - pr) * below;
+            }
             size_t lo = 0, hi = m->ncells - 1;
             while (lo < hi) {
                 size_t mid = lo + (hi - lo) / 2;
@@ -343,12 +361,13 @@ static void reweight(struct member *m, double role_w)
 }
 
 /* rf_team_member_probs over roles (their taxonomy); s, task and draws may be
- * NULL; role_w as rf_team_member_draws. */
+ * NULL; role_w and pi as rf_team_member_draws. */
 static rf_status probs(const struct rf_roles *roles, const struct rf_team_spec *s,
-                       const struct rf_profile *p, double role_w, double *prob, int *measured,
-                       double *unknown, double *task, uint64_t seed, uint64_t *draws,
-                       struct rf_err *err)
+                       const struct rf_profile *p, double role_w, const double *pi,
+                       double *prob, int *measured, double *unknown, double *task,
+                       uint64_t seed, uint64_t *draws, struct rf_err *err)
 {
+    double prior_r = -1; /* the prior weight of the role component the cells are read at */
     const struct rf_taxonomy *tax = roles->tax;
     size_t ns = tax->nskills ? tax->nskills : 1;
     struct member m;
@@ -374,8 +393,17 @@ static rf_status probs(const struct rf_roles *roles, const struct rf_team_spec *
             rc = rf_err_set(err, RF_ENOMEM, "team: out of memory");
         else
             rf_hier_cell_weights(m.st, m.w);
-        if (m.w && role_w > 0 && role_w < 1 && has_role_component(p))
-            reweight(&m, role_w);
+        if (m.w && has_role_component(p)) {
+            const struct rf_hier_spec *sp = rf_hier_get_spec(m.h);
+            double tot = 0;
+            for (size_t c = 0; c < sp->ncomp; c++)
+                tot += sp->comp[c].weight;
+            prior_r = sp->comp[sp->ncomp - 1].weight / tot;
+            if (role_w > 0 && role_w < 1) {
+                reweight(&m, role_w);
+                prior_r = role_w;
+            }
+        }
     }
     for (size_t r = 0; !rc && r < roles->n; r++) {
         memset(need, 0, ns);
@@ -410,7 +438,7 @@ static rf_status probs(const struct rf_roles *roles, const struct rf_team_spec *
         task[t] = !listed ? 0 : over ? task[t] : any_of(&m, roles, car, n, need, cut);
     }
     if (!rc && draws && roles->n <= 64)
-        rc = draw_roles(&m, roles, seed, draws, err);
+        rc = draw_roles(&m, roles, seed, draws, prior_r, pi, err);
     if (!rc && m.oom)
         rc = rf_err_set(err, RF_ENOMEM, "team: out of memory");
     for (size_t i = 0; i < m.ncache; i++)
@@ -431,24 +459,24 @@ rf_status rf_team_member_roles(const struct rf_profile *p, const struct rf_roles
                                double *prob, int *measured, double *unknown,
                                struct rf_err *err)
 {
-    return probs(roles, NULL, p, -1, prob, measured, unknown, NULL, 0, NULL, err);
+    return probs(roles, NULL, p, -1, NULL, prob, measured, unknown, NULL, 0, NULL, err);
 }
 
 rf_status rf_team_member_probs(const struct rf_careers *c, const struct rf_team_spec *s,
                                const struct rf_profile *p, double *prob, int *measured,
                                double *unknown, double *task, struct rf_err *err)
 {
-    return probs(&c->roles, s, p, -1, prob, measured, unknown, task, 0, NULL, err);
+    return probs(&c->roles, s, p, -1, NULL, prob, measured, unknown, task, 0, NULL, err);
 }
 
 rf_status rf_team_member_draws(const struct rf_careers *c, const struct rf_team_spec *s,
-                               const struct rf_profile *p, double role_w, double *prob,
-                               int *measured, double *unknown, double *task, uint64_t seed,
-                               uint64_t *draws, struct rf_err *err)
+                               const struct rf_profile *p, double role_w, const double *pi,
+                               double *prob, int *measured, double *unknown, double *task,
+                               uint64_t seed, uint64_t *draws, struct rf_err *err)
 {
     if (c->roles.n > 64)
         return rf_err_set(err, RF_EINVAL, "team: at most 64 roles are drawn, not %zu", c->roles.n);
-    return probs(&c->roles, s, p, role_w, prob, measured, unknown, task, seed, draws, err);
+    return probs(&c->roles, s, p, role_w, pi, prob, measured, unknown, task, seed, draws, err);
 }
 
 /* Cells of the grid of pi, the share of the team's role-test members who
@@ -465,9 +493,11 @@ static double beta_cell(double x0, double x1, double al, double be)
            (x1 - x0);
 }
 
-rf_status rf_team_role_weights(const struct rf_profile *prof, size_t nm, double *w,
+rf_status rf_team_role_weights(const struct rf_profile *prof, size_t nm, double *w, double *pi,
                                struct rf_err *err)
 {
+    for (size_t d = 0; pi && d < RF_TEAM_DRAWS; d++)
+        pi[d] = -1;
     double *lr = rf_calloc_array(nm ? nm : 1, sizeof *lr);
     double *lw = rf_calloc_array(KIND_GRID, sizeof *lw);
     if (!lr || !lw) {
@@ -521,6 +551,20 @@ rf_status rf_team_role_weights(const struct rf_profile *prof, size_t nm, double 
         double z = 0;
         for (size_t i = 0; i < KIND_GRID; i++)
             z += lw[i] = exp(lw[i] - top);
+        /* pi's posterior quantiles at (d + 1/2) / RF_TEAM_DRAWS: one value a
+         * draw, the same for every member (linear within a cell) */
+        double cum = 0;
+        for (size_t i = 0, d = 0; pi && i < KIND_GRID; i++) {
+            double next = cum + lw[i] / z;
+            while (d < RF_TEAM_DRAWS && ((double)d + 0.5) / RF_TEAM_DRAWS <= next) {
+                double f = lw[i] > 0 ? (((double)d + 0.5) / RF_TEAM_DRAWS - cum) / (lw[i] / z) : 0.5;
+                pi[d++] = ((double)i + fmin(fmax(f, 0), 1)) / KIND_GRID;
+            }
+            cum = next;
+            if (i == KIND_GRID - 1)
+                while (d < RF_TEAM_DRAWS)
+                    pi[d++] = 1 - 0.5 / KIND_GRID;
+        }
         for (size_t m = 0; m < nm; m++) {
             if (w[m] < 0)
                 continue;

@@ -209,6 +209,28 @@ static void hire(struct tw *tw, const json_t *doc)
         msg(tw, "tr.hire.p_best", 1, (const char *[]){pb});
         rf_html_raw(w, "</span></p><p>");
     }
+    /* the hires the draws cannot tell from it: a near tie, said as such */
+    struct rf_buf ties;
+    rf_buf_init(&ties, (size_t)64 * 1024);
+    size_t i, nties = 0;
+    const json_t *x;
+    json_array_foreach(json_object_get(json_object_get(doc, "coverage"), "hires"), i, x)
+    {
+        if (!json_is_true(json_object_get(x, "near_tie")))
+            continue;
+        char pb[32];
+        snprintf(pb, sizeof pb, "%.0f", 100 * rf_json_num(x, "p_best"));
+        if (nties++)
+            (void)rf_report_msg_put(&ties, RF_MSG_TEXT, tw->lang, "list.sep", NULL, 0);
+        (void)rf_report_msg_put(&ties, RF_MSG_TEXT, tw->lang, "tr.hire.tie_one",
+                                (const char *[]){rf_json_text(x, "name"), pb}, 2);
+    }
+    if (nties) {
+        rf_html_raw(w, "<span class=\"muted\" id=\"near-ties\">");
+        msg(tw, "tr.hire.near_ties", 1, (const char *[]){rf_buf_str(&ties)});
+        rf_html_raw(w, "</span></p><p>");
+    }
+    rf_buf_cleanup(&ties);
     const json_t *cl = json_object_get(h, "closes");
     struct rf_buf roles, tasks;
     rf_buf_init(&roles, (size_t)64 * 1024);

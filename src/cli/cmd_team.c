@@ -103,6 +103,13 @@ static void print_text(const struct team *t)
     }
     printf("\nHire next: %s (mean coverage %+.2f; the best hire with probability %.2f)\n",
            c->roles.roles[h->role].name, h->gain, h->p_best);
+    size_t ties = 0;
+    for (size_t i = 1; i < t->spec.nroles; i++) /* what the draws cannot tell from it */
+        if (v->hires[i].near_tie)
+            printf("%s %s (%.2f)", ties++ ? "," : "  about as likely the best (a near tie):",
+                   c->roles.roles[v->hires[i].role].name, v->hires[i].p_best);
+    if (ties)
+        printf("\n");
     for (size_t i = 1; i < t->spec.nroles && i < 3 && v->hires[i].gain > 0; i++)
         printf("  then: %s (%+.2f)\n", c->roles.roles[v->hires[i].role].name, v->hires[i].gain);
 }
@@ -256,8 +263,11 @@ static int simulate(const struct rf_careers *c, const char *data, const struct s
                                 calib_json(&r.cov[0]), "unmeasured", calib_json(&r.cov[1]),
                                 "member", "measured", calib_json(&r.member[0]), "unmeasured",
                                 calib_json(&r.member[1]), "own_role", calib_json(&r.own));
-        if (j)
+        if (j) {
             json_object_set_new(j, "members_are", json_string(member_kinds[a->members]));
+            json_object_set_new(j, "hire_near_tie", json_real(r.hire_tied));
+            json_object_set_new(j, "hire_right_or_near_tie", json_real(r.hire_right_tied));
+        }
         if (!j || !cal || json_object_set_new(j, "calibration", cal)) {
             if (!j)
                 json_decref(cal);
@@ -271,6 +281,8 @@ static int simulate(const struct rf_careers *c, const char *data, const struct s
                "  suggested hire among the truly best:           %.3f (stated %.3f; a random "
                "role %.3f)\n"
                "  ... judged by the roles' coverage alone:       %.3f\n"
+               "  suggestion with a near tie:                    %.3f (it or a near tie truly "
+               "best %.3f)\n"
                "  coverage of a deployment role, said vs true:   %.3f vs %.3f (Brier %.3f)\n",
                r.nteams, a->min, a->max, r.nmembers, a->seed,
                a->members == RF_TEAMSIM_ROLE_PEOPLE   ? "that role's person"
@@ -279,7 +291,8 @@ static int simulate(const struct rf_careers *c, const char *data, const struct s
                r.len_mean,
                a->with_g ? "; skills correlate through g" : "", r.hire_right, r.hire_said,
                r.hire_chance,
-               r.hire_right_gain, r.cov_said, r.cov_true, r.cov_brier);
+               r.hire_right_gain, r.hire_tied, r.hire_right_tied, r.cov_said, r.cov_true,
+               r.cov_brier);
         printf("  calibration, stated → truly so (count), by tenths of the stated value:\n");
         calib_text("role coverage, some member measured on the role", &r.cov[0]);
         calib_text("role coverage, no member measured on the role", &r.cov[1]);

@@ -19,6 +19,7 @@
 
 struct per_team {
     unsigned char right, right_gain, nbest;
+    unsigned char tied, right_tied; /* a near tie; the suggestion or a near tie truly best */
     double said_best; /* the suggestion's stated chance of being the best */
     size_t members, items;
     double said, truth, brier; /* sums over the deployment roles */
@@ -62,6 +63,7 @@ struct work {
     struct rf_profile pr[RF_TEAMSIM_MAX_SIZE]; /* the members' */
     size_t role[RF_TEAMSIM_MAX_SIZE];          /* the role of each member's test */
     double role_w[RF_TEAMSIM_MAX_SIZE];        /* rf_team_role_weights */
+    double pi[RF_TEAM_DRAWS];                  /* the same */
     double *truth;               /* [nskills] */
     double *pm, *tm;             /* [RF_TEAMSIM_MAX_SIZE * nroles] */
     int *meas;                   /* [RF_TEAMSIM_MAX_SIZE * nroles] */
@@ -169,9 +171,9 @@ static rf_status team(const struct study *st, struct work *w, size_t i, struct c
     }
     /* then the product reads them as the team view does: who they are from
      * all of them, each member's roles from their own answers */
-    rf_status rc = rf_team_role_weights(w->pr, nm, w->role_w, err);
+    rf_status rc = rf_team_role_weights(w->pr, nm, w->role_w, w->pi, err);
     for (size_t m = 0; !rc && m < nm; m++) {
-        rc = rf_team_member_draws(c, s, &w->pr[m], w->role_w[m], w->pm + m * nr,
+        rc = rf_team_member_draws(c, s, &w->pr[m], w->role_w[m], w->pi, w->pm + m * nr,
                                   w->meas + m * nr, NULL, w->pt + m * c->tax.ntasks,
                                   rf_rng_next(&dg), w->draws + m * RF_TEAM_DRAWS, err);
         if (!rc)
@@ -184,6 +186,12 @@ static rf_status team(const struct study *st, struct work *w, size_t i, struct c
         return rc;
     rf_team_hire_chances(c, s, w->draws, nm, w->he);
     pt->right = (unsigned char)among_best(s, w->ht, w->he[0].role, 0);
+    pt->right_tied = pt->right;
+    for (size_t k = 1; k < s->nroles; k++)
+        if (w->he[k].near_tie) {
+            pt->tied = 1;
+            pt->right_tied |= (unsigned char)among_best(s, w->ht, w->he[k].role, 0);
+        }
     pt->said_best = w->he[0].p_best;
     for (size_t k = 0; k < s->nroles; k++)
         pt->nbest += among_best(s, w->ht, s->roles[k], 0);
@@ -329,11 +337,13 @@ rf_status rf_teamsim_run(const struct rf_cat_pool *p, const struct rf_rolesim_tr
         free(jobs);
     }
     if (!rc) {
-        size_t right = 0, right_gain = 0, items = 0;
+        size_t right = 0, right_gain = 0, items = 0, tied = 0, right_tied = 0;
         double said = 0, truth = 0, brier = 0, said_best = 0, chance = 0;
         for (size_t i = 0; i < o->nteams; i++) {
             right += st.pt[i].right;
             right_gain += st.pt[i].right_gain;
+            tied += st.pt[i].tied;
+            right_tied += st.pt[i].right_tied;
             r->nmembers += st.pt[i].members;
             items += st.pt[i].items;
             said += st.pt[i].said;
@@ -346,6 +356,8 @@ rf_status rf_teamsim_run(const struct rf_cat_pool *p, const struct rf_rolesim_tr
         r->nteams = o->nteams;
         r->hire_right = (double)right / n;
         r->hire_right_gain = (double)right_gain / n;
+        r->hire_tied = (double)tied / n;
+        r->hire_right_tied = (double)right_tied / n;
         r->hire_said = said_best / n;
         r->hire_chance = chance / n;
         r->cov_said = said / cells;

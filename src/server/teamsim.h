@@ -62,6 +62,8 @@ struct rf_teamsim_result {
     double hire_right;     /* share of teams whose suggestion is among the truly best */
     double hire_right_gain; /* the same, judged by the coverage of the roles alone */
     double hire_said;      /* the suggestion's mean stated chance of being the best (p_best) */
+    double hire_tied;      /* share of teams whose suggestion has a near tie (team.h) */
+    double hire_right_tied; /* share whose suggestion or one of its near ties is truly best */
     double hire_chance;    /* hire_right of a deployment role drawn at random: ties' share */
     double cov_said;       /* mean estimated coverage of a deployment role */
     double cov_true;       /* mean true coverage (0 or 1) */

@@ -10,6 +10,7 @@
 #include "base/rng.h"
 #include "careers/data.h"
 #include "careers/team.h"
+#include "careers/team_report.h"
 #include "irt/hier.h"
 
 static struct rf_careers c;
@@ -347,12 +348,12 @@ Test(team, malformed_specs_are_refused_naming_the_field)
 
 Test(team, tasks_break_ties_between_equal_role_gains_only)
 {
-    struct rf_team_hire a = {0, 1.0 / (double)spec.nroles, 0, 0},
-                        b = {1, 1.0 / (double)spec.nroles, 2, 0};
-    struct rf_team_hire big = {2, 2.0 / (double)spec.nroles, 0, 0};
+    struct rf_team_hire a = {0, 1.0 / (double)spec.nroles, 0, 0, 0},
+                        b = {1, 1.0 / (double)spec.nroles, 2, 0, 0};
+    struct rf_team_hire big = {2, 2.0 / (double)spec.nroles, 0, 0, 0};
     cr_assert_gt(rf_team_hire_value(&spec, &b), rf_team_hire_value(&spec, &a), "tasks break ties");
     /* every lifecycle task together is worth less than one more covered role */
-    struct rf_team_hire all = {3, 1.0 / (double)spec.nroles, (double)spec.ntasks, 0};
+    struct rf_team_hire all = {3, 1.0 / (double)spec.nroles, (double)spec.ntasks, 0, 0};
     cr_assert_gt(rf_team_hire_value(&spec, &big), rf_team_hire_value(&spec, &all));
 }
 
@@ -442,7 +443,7 @@ Test(team, a_members_draws_meet_roles_as_often_as_their_probabilities_say)
     uint64_t draws[RF_TEAM_DRAWS], again[RF_TEAM_DRAWS];
     struct rf_err err;
     for (size_t i = 0; i < 2; i++) {
-        cr_assert_eq(rf_team_member_draws(&c, &spec, &prof[i], -1, p, NULL, NULL, pt, 7, draws, &err),
+        cr_assert_eq(rf_team_member_draws(&c, &spec, &prof[i], -1, NULL, p, NULL, NULL, pt, 7, draws, &err),
                      RF_OK, "%s", err.msg);
         for (size_t r = 0; r < c.roles.n; r++)
             draws_match(draws, (uint64_t)1 << r, p[r], c.roles.roles[r].id);
@@ -453,7 +454,7 @@ Test(team, a_members_draws_meet_roles_as_often_as_their_probabilities_say)
                     car |= (uint64_t)1 << r;
             draws_match(draws, car, pt[spec.tasks[k]], c.tax.tasks[spec.tasks[k]].id);
         }
-        cr_assert_eq(rf_team_member_draws(&c, &spec, &prof[i], -1, p, NULL, NULL, pt, 7, again, &err),
+        cr_assert_eq(rf_team_member_draws(&c, &spec, &prof[i], -1, NULL, p, NULL, NULL, pt, 7, again, &err),
                      RF_OK);
         cr_assert_eq(memcmp(draws, again, sizeof draws), 0, "the same seed, the same draws");
         rf_profile_cleanup(&prof[i]);
@@ -475,6 +476,7 @@ Test(team, the_hires_chance_counts_the_draws_in_which_it_is_among_the_best)
     for (size_t i = 0; i < nm * RF_TEAM_DRAWS; i++) /* each role met with probability 1/4 */
         draws[i] = rf_rng_next(&g) & rf_rng_next(&g) & (((uint64_t)1 << nr) - 1);
     size_t count[64] = {0};
+    uint64_t *best = calloc(RF_TEAM_DRAWS, sizeof *best);
     struct rf_err err;
     for (size_t d = 0; d < RF_TEAM_DRAWS; d++) {
         for (size_t m = 0; m < nm; m++)
@@ -482,19 +484,45 @@ Test(team, the_hires_chance_counts_the_draws_in_which_it_is_among_the_best)
                 rows[m * nr + r] = (double)(draws[m * RF_TEAM_DRAWS + d] >> r & 1);
         cr_assert_eq(rf_team_next_hires(&c, &spec, rows, NULL, nm, t, &err), RF_OK);
         for (size_t i = 0; i < spec.nroles; i++)
-            if (fabs(rf_team_hire_value(&spec, &t[i]) - rf_team_hire_value(&spec, &t[0])) < 1e-9)
+            if (fabs(rf_team_hire_value(&spec, &t[i]) - rf_team_hire_value(&spec, &t[0])) < 1e-9) {
                 count[t[i].role]++;
+                best[d] |= (uint64_t)1 << t[i].role;
+            }
     }
     for (size_t r = 0; r < nr; r++)
         rows[r] = 0.25;
     cr_assert_eq(rf_team_next_hires(&c, &spec, rows, NULL, 1, h, &err), RF_OK);
     rf_team_hire_chances(&c, &spec, draws, nm, h);
+    size_t ties = 0, clear = 0;
     for (size_t i = 0; i < spec.nroles; i++) {
         cr_assert_float_eq(h[i].p_best, (double)count[h[i].role] / RF_TEAM_DRAWS, 1e-12, "%s",
                            c.roles.roles[h[i].role].id);
         if (i)
             cr_assert_geq(h[i - 1].p_best, h[i].p_best, "most likely the best first");
+        /* a near tie: the draws where only one of the two is among the best
+         * differ by at most two standard errors of the paired difference */
+        size_t a = 0, b = 0;
+        for (size_t d = 0; d < RF_TEAM_DRAWS; d++) {
+            int top = (int)(best[d] >> h[0].role & 1), me = (int)(best[d] >> h[i].role & 1);
+            a += top && !me;
+            b += me && !top;
+        }
+        int want = i > 0 && (double)a - (double)b <= 2 * sqrt((double)(a + b));
+        cr_assert_eq(h[i].near_tie, want, "%s: %zu vs %zu draws", c.roles.roles[h[i].role].id, a,
+                     b);
+        ties += h[i].near_tie;
+        clear += i > 0 && !h[i].near_tie;
     }
+    cr_assert(clear > 0, "clear seconds occur here: %zu near ties, %zu clear", ties, clear);
+    /* a team that meets every role in every draw: every hire adds nothing,
+     * all tie in every draw, and each is a (true) tie with the suggestion */
+    for (size_t i = 0; i < nm * RF_TEAM_DRAWS; i++)
+        draws[i] = ((uint64_t)1 << nr) - 1;
+    rf_team_hire_chances(&c, &spec, draws, nm, h);
+    for (size_t i = 1; i < spec.nroles; i++)
+        cr_assert(h[i].near_tie && h[i].p_best == 1, "%s", c.roles.roles[h[i].role].id);
+    cr_assert(!h[0].near_tie, "the suggestion is not its own tie");
+    free(best);
     free(draws);
     free(rows);
 }
@@ -540,9 +568,9 @@ Test(team, who_the_members_are_is_read_from_the_whole_team)
     with_model(&p[3], 1.5, 0, 1); /* no role component: not part of the question */
 
     /* alone, a member is read as their test reads them */
-    cr_assert_eq(rf_team_role_weights(p, 1, w, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(rf_team_role_weights(p, 1, w, NULL, &err), RF_OK, "%s", err.msg);
     cr_assert_eq(w[0], -1);
-    cr_assert_eq(rf_team_role_weights(&p[2], 2, w, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(rf_team_role_weights(&p[2], 2, w, NULL, &err), RF_OK, "%s", err.msg);
     cr_assert(w[0] == -1 && w[1] == -1, "one role-test member and one without: %g %g", w[0],
               w[1]);
 
@@ -558,7 +586,7 @@ Test(team, who_the_members_are_is_read_from_the_whole_team)
         double l1 = role_lr(&two[0]), l2 = role_lr(&two[1]);
         double z = l1 * l2 * e11 + (l1 + l2) * e10 + e00;
         double post1 = (l1 * l2 * e11 + l1 * e10) / z, post2 = (l1 * l2 * e11 + l2 * e10) / z;
-        cr_assert_eq(rf_team_role_weights(two, 2, w, &err), RF_OK, "%s", err.msg);
+        cr_assert_eq(rf_team_role_weights(two, 2, w, NULL, &err), RF_OK, "%s", err.msg);
         double o1 = post1 / (1 - post1) / l1, o2 = post2 / (1 - post2) / l2;
         /* the grid of 1,000 cells of pi: 1e-3 is ample */
         cr_assert_float_eq(w[0], o1 / (1 + o1), 1e-3, "member %zu: %g vs %g", k, w[0],
@@ -567,25 +595,57 @@ Test(team, who_the_members_are_is_read_from_the_whole_team)
                            o2 / (1 + o2));
     }
 
+    /* the share's draws: quantiles of its posterior, whose mean they hold */
+    {
+        double pi[RF_TEAM_DRAWS], mean = 0;
+        struct rf_profile two[2] = {p[0], p[2]};
+        double l1 = role_lr(&two[0]), l2 = role_lr(&two[1]);
+        cr_assert_eq(rf_team_role_weights(two, 2, w, pi, &err), RF_OK, "%s", err.msg);
+        for (size_t d = 0; d < RF_TEAM_DRAWS; d++) {
+            cr_assert(pi[d] > 0 && pi[d] < 1 && (d == 0 || pi[d] >= pi[d - 1]), "pi[%zu] %g", d,
+                      pi[d]);
+            mean += pi[d] / RF_TEAM_DRAWS;
+        }
+        /* E[pi^a (1 - pi)^b] under Beta(al, be), as B(al + a, be + b) / B(al, be) */
+#define BM(a, b) exp(lgamma(al + (a)) + lgamma(be + (b)) - lgamma(n + (a) + (b)) - lgamma(al) - \
+                      lgamma(be) + lgamma(n))
+        double want = (l1 * l2 * BM(3, 0) + (l1 + l2) * BM(2, 1) + BM(1, 2)) /
+                      (l1 * l2 * BM(2, 0) + (l1 + l2) * BM(1, 1) + BM(0, 2));
+#undef BM
+        /* 1,024 quantiles of a 1,000-cell grid: 2e-3 */
+        cr_assert_float_eq(mean, want, 2e-3, "E[pi | both]: %g vs %g", mean, want);
+        /* a member's draws with the team's pi meet each role as often as the
+         * member's probabilities (read at their weight) say */
+        double pw[64], pt[64];
+        uint64_t draws[RF_TEAM_DRAWS];
+        cr_assert_eq(rf_team_member_draws(&c, &spec, &two[0], w[0], pi, pw, NULL, NULL, pt, 5,
+                                          draws, &err),
+                     RF_OK, "%s", err.msg);
+        for (size_t r = 0; r < c.roles.n; r++)
+            draws_match(draws, (uint64_t)1 << r, pw[r], c.roles.roles[r].id);
+        cr_assert_eq(rf_team_role_weights(p, 1, w, pi, &err), RF_OK);
+        cr_assert(pi[0] == -1 && pi[RF_TEAM_DRAWS - 1] == -1, "a member alone: no share drawn");
+    }
+
     /* two of the role's people: each makes the other more likely one of them */
-    cr_assert_eq(rf_team_role_weights(p, 2, w, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(rf_team_role_weights(p, 2, w, NULL, &err), RF_OK, "%s", err.msg);
     cr_assert(w[0] > 0.35 && w[1] > 0.35, "read up: %g %g", w[0], w[1]);
     double up = w[0];
     /* one who looks like the population pulls the others down, and the one
      * without a role component stays as it is */
-    cr_assert_eq(rf_team_role_weights(p, 4, w, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(rf_team_role_weights(p, 4, w, NULL, &err), RF_OK, "%s", err.msg);
     cr_assert(w[0] < up, "%g vs %g", w[0], up);
     cr_assert_eq(w[3], -1);
 
     /* the view reads each member with their weight: its rows are the draws' at
      * that weight, not the test's own reading */
     size_t ae = role("application_engineer"), nr = c.roles.n;
-    cr_assert_eq(rf_team_role_weights(p, 2, w, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(rf_team_role_weights(p, 2, w, NULL, &err), RF_OK, "%s", err.msg);
     struct rf_team_view v;
     cr_assert_eq(rf_team_view_build(&c, &spec, p, 2, &v, &err), RF_OK, "%s", err.msg);
     double pw[64], p0[64], pt[64];
     uint64_t *draws = calloc(RF_TEAM_DRAWS, sizeof *draws);
-    cr_assert_eq(rf_team_member_draws(&c, &spec, &p[0], w[0], pw, NULL, NULL, pt, 7, draws, &err),
+    cr_assert_eq(rf_team_member_draws(&c, &spec, &p[0], w[0], NULL, pw, NULL, NULL, pt, 7, draws, &err),
                  RF_OK, "%s", err.msg);
     cr_assert_eq(rf_team_member_roles(&p[0], &c.roles, p0, NULL, NULL, &err), RF_OK);
     cr_assert_float_eq(v.pm[ae], pw[ae], 1e-12, "%g vs %g", v.pm[ae], pw[ae]);
@@ -598,4 +658,45 @@ Test(team, who_the_members_are_is_read_from_the_whole_team)
     rf_team_view_cleanup(&v);
     for (size_t i = 0; i < 4; i++)
         rf_profile_cleanup(&p[i]);
+}
+
+/* The team report says when the next hire has near ties (the hires the
+ * members' draws cannot tell from it), in English and in Japanese, and says
+ * nothing of the kind when it has none. */
+Test(team, the_report_names_the_near_ties_of_the_next_hire)
+{
+    json_error_t je;
+    json_t *doc = json_loads(
+        "{\"team\": {\"name\": \"Search\"}, \"members\": [], \"counted\": 0,"
+        " \"coverage\": {\"roles\": [], \"tasks\": [], \"score\": 0, \"hires\": ["
+        "  {\"role\": \"ml_engineer\", \"name\": \"ML engineer\", \"gain\": 0.2, \"p_best\": 0.51,"
+        "   \"near_tie\": false, \"closes\": {\"roles\": [], \"tasks\": []}},"
+        "  {\"role\": \"mlops_engineer\", \"name\": \"MLOps engineer\", \"gain\": 0.1,"
+        "   \"p_best\": 0.47, \"near_tie\": true, \"closes\": {\"roles\": [], \"tasks\": []}},"
+        "  {\"role\": \"ux_designer\", \"name\": \"UX designer\", \"gain\": 0.1, \"p_best\": 0.1,"
+        "   \"near_tie\": false, \"closes\": {\"roles\": [], \"tasks\": []}}]},"
+        " \"readiness\": null}",
+        0, &je);
+    cr_assert_not_null(doc, "%s", je.text);
+    struct rf_buf b;
+    rf_buf_init(&b, (size_t)1 << 22);
+    cr_assert_eq(rf_team_report_html_lang(doc, RF_EN, &b), RF_OK);
+    cr_assert(strstr(rf_buf_str(&b), "About as likely the best") &&
+                  strstr(rf_buf_str(&b), "MLOps engineer (47%)"),
+              "%s", rf_buf_str(&b));
+    cr_assert_null(strstr(rf_buf_str(&b), "UX designer ("), "not a near tie");
+    rf_buf_reset(&b);
+    cr_assert_eq(rf_team_report_html_lang(doc, RF_JA, &b), RF_OK);
+    cr_assert(strstr(rf_buf_str(&b), "MLOps engineer（47%）") &&
+                  strstr(rf_buf_str(&b), "区別できません"),
+              "%s", rf_buf_str(&b));
+    /* no near tie: no such line */
+    json_object_set_new(json_array_get(json_object_get(json_object_get(doc, "coverage"), "hires"),
+                                       1),
+                        "near_tie", json_false());
+    rf_buf_reset(&b);
+    cr_assert_eq(rf_team_report_html_lang(doc, RF_EN, &b), RF_OK);
+    cr_assert_null(strstr(rf_buf_str(&b), "About as likely"));
+    rf_buf_cleanup(&b);
+    json_decref(doc);
 }

@@ -70,6 +70,8 @@ function showCoverage(t) {
     el('p', { id: 'hire-next' }, txt('team.hire_gain', { role: el('strong', {}, h.name), points: Math.round(100 * h.gain) })),
     // the suggestion is the hire most likely to be the best one (docs/careers.md)
     h.p_best != null ? el('p', { id: 'hire-chance', class: 'muted' }, tr('team.hire_chance', { chance: Math.round(100 * h.p_best) })) : null,
+    // the hires the members' draws cannot tell from it: said to be a near tie
+    cov.hires.some((x) => x.near_tie) ? el('p', { id: 'hire-ties', class: 'muted' }, tr('team.near_ties', { roles: cov.hires.filter((x) => x.near_tie).map((x) => tr('team.tie_one', { role: x.name, chance: Math.round(100 * x.p_best) })).join(tr('list.sep')) })) : null,
     el('p', {}, h.closes.roles.length
       ? tr(h.closes.tasks.length ? 'team.closes_roles_tasks' : 'team.closes_roles', { roles: h.closes.roles.map((r) => r.name).join(tr('list.sep')), tasks: h.closes.tasks.map((x) => x.name).join(tr('list.sep')) })
       : tr(h.closes.tasks.length ? 'team.closes_tasks' : 'team.closes_none', { tasks: h.closes.tasks.map((x) => x.name).join(tr('list.sep')) })),
