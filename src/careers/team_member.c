@@ -272,11 +272,11 @@ static rf_status draw_roles(struct member *m, const struct rf_roles *roles, uint
      * last, cells from rest on) is drawn first, with its posterior given pi[d]:
      * pi LR / (pi LR + 1 - pi), LR its likelihood ratio over the rest as the
      * cell weights (read at prior weight prior_r) give it; then a cell of it. */
-    size_t rest = pi && prior_r > 0 && prior_r < 1 && m->h
+    size_t rest = !rc && cum && pi && prior_r > 0 && prior_r < 1 && m->h
                       ? m->ncells / rf_hier_get_spec(m->h)->ncomp *
                             (rf_hier_get_spec(m->h)->ncomp - 1)
                       : 0;
-    double below = rest ? cum[rest - 1] : 0, lr = 0;
+    double below = rest && cum ? cum[rest - 1] : 0, lr = 0;
     if (rest && below > 0 && total - below > 0)
         lr = (total - below) / below * (1 - prior_r) / prior_r;
     else

@@ -45,21 +45,26 @@ echo '{"deployment_roles": ["astronaut"], "lifecycle_tasks": ["modeling"], "task
 expect_oneline "bad team.json" 1 "team.json: deployment_roles\[0\]: unknown role 'astronaut'" $RF team --data "$TMP/data" "$TMP/ops.json"
 
 # The next-hire target (issue 18) is 80%: seeded, 500 teams of 1-4 tested members,
-# the suggested hire among the truly best. 0.810 here (docs/careers.md, "The
-# next hire against the truth": 2,000 teams, seeds 1-3); the floor 0.77 is two
-# binomial SEs under it, room for changes of the bank or the engine elsewhere,
-# not for losing the design (the highest expected gain instead of the most
-# likely best gave 0.786, the measured-only rule 0.716). The suggestion's stated
-# chance of being the best is what happens, within 0.05 (0.827 stated), and a
-# role drawn at random would be right far less often (0.219: ties are not what
-# makes the figure).
+# the suggested hire among the truly best. 0.826 here (docs/careers.md, "Who the
+# members are": 2,000 teams, seeds 1-5); the floor 0.79 is two binomial SEs under
+# it, room for changes of the bank or the engine elsewhere, not for losing the
+# design (each member read alone by their test's prior gave 0.810, the highest
+# expected gain instead of the most likely best 0.786, the measured-only rule
+# 0.716). The suggestion's stated chance of being the best is what happens,
+# within 0.05 (0.833 stated), and a role drawn at random would be right far less
+# often (0.215: ties are not what makes the figure). Near ties are said: the
+# suggestion or one of them is truly best at least as often as the suggestion
+# (0.846; 8% of teams have one).
 # The figures do not depend on the thread count.
 j1=$($RF team --simulate 500 --seed 1 --threads 2 --json) && ok || bad "simulate"
 j2=$($RF team --simulate 500 --seed 1 --threads 1 --json)
 [ "$j1" = "$j2" ] && ok || bad "simulation depends on the thread count"
 num() { echo "$j1" | sed -nE "s/.*\"$1\": ([0-9.]+).*/\1/p"; }
 right=$(num hire_right) said=$(num hire_said) chance=$(num hire_by_chance)
-awk -v r="$right" 'BEGIN { exit !(r >= 0.77) }' && ok || bad "hire right $right < 0.77"
+awk -v r="$right" 'BEGIN { exit !(r >= 0.79) }' && ok || bad "hire right $right < 0.79"
+tied=$(num hire_near_tie) rtied=$(num hire_right_or_near_tie)
+awk -v r="$right" -v t="$tied" -v rt="$rtied" 'BEGIN { exit !(t > 0 && t < 0.3 && rt >= r) }' &&
+    ok || bad "near ties $tied, right or a near tie $rtied (right $right)"
 awk -v r="$right" -v s="$said" 'BEGIN { d = r - s; exit !(d <= 0.05 && d >= -0.05) }' && ok ||
     bad "hire right $right, stated $said"
 awk -v c="$chance" 'BEGIN { exit !(c < 0.4) }' && ok || bad "a random role right $chance"
