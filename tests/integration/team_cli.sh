@@ -87,9 +87,10 @@ for k, m in (("member", "measured"), ("member", "unmeasured"), ("coverage", "mea
 cal=$(echo "$j1" | calerr)
 echo "$cal" | awk '/unmeasured/ && $2 > 0.03 { bad = 1 } END { exit bad }' && ok || bad "calibration: $cal"
 # Half the members the role's people, half the population (the make-up nearest
-# the role tests' prior): every table within 0.07 (0.003 to 0.061 here; the role's
-# people alone read low on their own role, 0.151, and the population high, 0.048:
-# docs/careers.md).
+# the role tests' prior): every table within 0.07 (0.001 to 0.053 here, with the
+# members' kinds read from the whole team; the role's people alone read low on
+# their own role, 0.112 (0.151 when each member was read alone), and the
+# population 0.036 (0.048): docs/careers.md, "Who the members are").
 cal=$($RF team --simulate 500 --seed 1 --members mix --json | calerr)
 echo "$cal" | awk '$2 > 0.07 { bad = 1 } END { exit bad }' && ok || bad "mix calibration: $cal"
 expect_oneline "bad members" 2 "--members: expected role, population or mix, got 'aliens'" $RF team --simulate 5 --members aliens

@@ -138,6 +138,11 @@ hire = cov["hires"][0]
 check(all(0 <= h["p_best"] <= 1 for h in cov["hires"]) and
       hire["p_best"] == max(h["p_best"] for h in cov["hires"]),
       "the suggestion is the hire most likely to be the best", [h["p_best"] for h in cov["hires"]])
+# near ties are said: a flag on every hire, never on the suggestion itself, and
+# a near tie's chance is not above the suggestion's
+check(all(isinstance(h["near_tie"], bool) for h in cov["hires"]) and not hire["near_tie"] and
+      all(h["p_best"] <= hire["p_best"] for h in cov["hires"] if h["near_tie"]),
+      "near ties flagged", [(h["role"], h["p_best"], h["near_tie"]) for h in cov["hires"]])
 check(hire["gain"] > 0 and hire["role"] not in ("mlops_engineer", "data_scientist")
       and hire["closes"]["roles"], "the next hire closes a gap", hire)
 print("team view:", json.dumps({r["role"]: round(r["prob"], 2) for r in cov["roles"]}),
