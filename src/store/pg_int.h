@@ -114,8 +114,8 @@ void rf_pg_bindp(struct params *p, const char *types, ...);
  * implicit transaction of the statements before it that no BEGIN opened. */
 struct pg_step {
     const char *sql;
-    int n;
     const char *const *val;
+    int n;
     int sync;
 };
 #define PG_PIPELINE_MAX 8

@@ -192,10 +192,10 @@ static rf_status take_many(struct pg_store *s, double now, struct rf_store_take 
     const char *lock[1] = {keys};
     const char *upd[5] = {keys, at.s, bursts, rates, costs};
     const struct pg_step st[] = {
-        {fill_sql, 3, fill, 1},         {"BEGIN", -1, NULL, 0},
-        {"SET LOCAL synchronous_commit = off", -1, NULL, 0},
-        {lock_keys_sql, 1, lock, 0},    {settle_sql, 5, upd, 0},
-        {"COMMIT", -1, NULL, 1},
+        {fill_sql, fill, 3, 1},         {"BEGIN", NULL, -1, 0},
+        {"SET LOCAL synchronous_commit = off", NULL, -1, 0},
+        {lock_keys_sql, lock, 1, 0},    {settle_sql, upd, 5, 0},
+        {"COMMIT", NULL, -1, 1},
     };
     struct pconn *cn = rf_pg_acquire(s, err);
     if (!cn) {
@@ -428,11 +428,11 @@ static rf_status slots_answered(struct pg_store *s, const struct rf_store_slot_c
         const char *lock[1] = {tests};
         const char *upd[2] = {tests, ats};
         const struct pg_step st[] = {
-            {"BEGIN", -1, NULL, 0},
-            {"SET LOCAL synchronous_commit = off", -1, NULL, 0},
-            {lock_slots_sql, 1, lock, 0},
-            {answered_sql, 2, upd, 0},
-            {"COMMIT", -1, NULL, 1},
+            {"BEGIN", NULL, -1, 0},
+            {"SET LOCAL synchronous_commit = off", NULL, -1, 0},
+            {lock_slots_sql, lock, 1, 0},
+            {answered_sql, upd, 2, 0},
+            {"COMMIT", NULL, -1, 1},
         };
         rc = rf_pg_pipeline(s, cn, st, sizeof st / sizeof st[0], 0, NULL, err,
                             "practice slots: answered");
