@@ -270,20 +270,30 @@ static void cache_init(void)
     cache_ok = pthread_key_create(&cache_key, cache_free) == 0;
 }
 
+/* Whether a[0..n-1] and b[0..n-1] hold the same values, zeros' signs too
+ * (a NaN matches nothing: rf_hier_new refuses it anyway). */
+static int same_values(const double *a, const double *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!(a[i] == b[i] && signbit(a[i]) == signbit(b[i])))
+            return 0;
+    return 1;
+}
+
 /* Whether model h was built from spec over grid q: the values the model
- * reads, bit for bit. */
+ * reads, the same. */
 static int same_model(const struct rf_hier *h, const struct rf_hier_spec *spec,
                       const struct rf_quad *q)
 {
     const struct rf_hier_spec *g = &h->given;
     size_t ns = spec->nskills;
-    if (h->nq != q->n || memcmp(h->q.x, q->x, q->n * sizeof *q->x) != 0 || g->nskills != ns ||
-        g->ncomp != spec->ncomp || memcmp(g->lambda, spec->lambda, ns * sizeof *g->lambda) != 0)
+    if (h->nq != q->n || !same_values(h->q.x, q->x, q->n) || g->nskills != ns ||
+        g->ncomp != spec->ncomp || !same_values(g->lambda, spec->lambda, ns))
         return 0;
     for (size_t c = 0; c < spec->ncomp; c++)
-        if (memcmp(&g->comp[c].weight, &spec->comp[c].weight, sizeof g->comp[c].weight) != 0 ||
-            memcmp(g->comp[c].mu, spec->comp[c].mu, ns * sizeof *g->comp[c].mu) != 0 ||
-            memcmp(g->comp[c].tau, spec->comp[c].tau, ns * sizeof *g->comp[c].tau) != 0)
+        if (!same_values(&g->comp[c].weight, &spec->comp[c].weight, 1) ||
+            !same_values(g->comp[c].mu, spec->comp[c].mu, ns) ||
+            !same_values(g->comp[c].tau, spec->comp[c].tau, ns))
             return 0;
     return 1;
 }
