@@ -115,18 +115,18 @@ struct rf_cat_design {
      * is scope skill req_skill[r] with cut req_cut[r] (a skill may carry
      * several). The session asks only where a requirement is undecided
      * (1 - p < P(theta >= cut) < p, p = decide_p or RF_CAT_DECIDED_P): each
-     * step takes the undecided requirement nearest a decision (its P
-     * farthest from 0.5) among the skills below their maximum with items
-     * left, and the items most informative at its cut (randomesque,
-     * exposure as usual). A skill with
-     * no requirement is in the prior only (state RF_CAT_SKILL_MAX: never
-     * asked); a requirement skill is RF_CAT_SKILL_DECIDED while all its
-     * requirements are decided and opens again if answers (through g or the
-     * mixture) undecide one. The session finishes when every requirement is
-     * decided, at max_items, or when the undecided ones have no items or
-     * room left. SE targets, minimums, decide[] and the classification
-     * objective do not apply (the classes still make up a mixture prior).
-     * The answers of earlier sessions enter with rf_cat_carry. */
+     * step takes the undecided requirement nearest a decision (its P farthest
+     * from 0.5) among the skills below their maximum with items left, and
+     * the items most informative at its cut (randomesque, exposure as
+     * usual). A skill with no requirement is in the prior only (state
+     * RF_CAT_SKILL_MAX: never asked); a requirement skill is
+     * RF_CAT_SKILL_DECIDED while all its requirements are decided and opens
+     * again if answers (through g or the mixture) undecide one. The session
+     * finishes when every requirement is decided, at max_items, or when the
+     * undecided ones have no items or room left. SE targets, minimums,
+     * decide[] and the classification objective do not apply (the classes
+     * still make up a mixture prior). The answers of earlier sessions enter
+     * with rf_cat_carry. */
     size_t nreqs;
     size_t req_skill[RF_CAT_MAX_REQS];
     double req_cut[RF_CAT_MAX_REQS];
