@@ -371,7 +371,21 @@ async function recruiterFlow(browser) {
   await pageInJapanese(page, data, 'recruiter-report');
   await page.goto(`${BASE}/admin.html`);
   await page.waitForSelector('#bank tbody tr');
+  // the review queue, the bank's versions and the fairness section (DIF) in place
+  await page.waitForSelector('#review:not([hidden]) #versions li');
+  await page.waitForSelector('#fairness:not([hidden]) #dif:not([hidden])');
   await pageInJapanese(page, data, 'admin');
+  // adverse impact of the Japanese posting, and a DIF run (too few answers: said so)
+  await page.waitForSelector('#impact-posting option:has-text("機械学習エンジニア")', { state: 'attached' });
+  await page.selectOption('#impact-posting', { label: '機械学習エンジニア' });
+  await page.click('#impact-form button[type=submit]');
+  await page.waitForFunction(() => document.getElementById('impact-summary').textContent.trim() !== '' || document.getElementById('fair-error').textContent.trim() !== '');
+  await pageInJapanese(page, data, 'admin-adverse-impact');
+  await page.fill('#dif-reference', 'female');
+  data.add('female');
+  await page.click('#dif-form button[type=submit]');
+  await page.waitForFunction(() => !/^\s*$/.test(document.getElementById('fair-error').textContent) || document.querySelector('#dif-items tbody tr') || !/DIF.*(まだ|未)/.test(document.getElementById('dif-summary').textContent));
+  await pageInJapanese(page, data, 'admin-dif');
   await page.goto(`${BASE}/team.html`);
   await page.fill('#t-name', '推薦チーム');
   await page.click('#team-form button[type=submit]');
@@ -381,6 +395,27 @@ async function recruiterFlow(browser) {
   await page.waitForSelector('#member-url');
   await page.waitForSelector('#members tbody >> text=鈴木 一郎');
   await pageInJapanese(page, data, 'team');
+  // the next hire's posting drafted in Japanese, saved, and shown on the postings page
+  await page.waitForSelector('#draft-posting');
+  check('ja team: the posting is drafted in the page\'s language', (await page.inputValue('#d-lang')) === 'ja');
+  await page.click('#draft-posting');
+  await page.waitForSelector('#draft:not([hidden])');
+  const dtitle = await page.inputValue('#d-title');
+  const dtext = await page.inputValue('#d-text');
+  check('ja team: the drafted posting is Japanese', JAPANESE.test(dtitle) && JAPANESE.test(dtext) && !/Requirements:/.test(dtext), `${dtitle} | ${dtext.slice(0, 160)}`);
+  await pageInJapanese(page, data, 'team-draft');
+  await page.click('#d-save');
+  await page.waitForSelector('#d-saved:not([hidden])');
+  await pageInJapanese(page, data, 'team-draft-saved');
+  await page.click('#d-saved a');
+  await page.waitForURL(/\/recruiter\.html/);
+  await page.waitForSelector('#postings li');
+  await page.locator('#postings li', { hasText: dtitle }).first().waitFor();
+  check('ja team: the drafted posting is on the postings page', (await page.locator('#postings li', { hasText: dtitle }).count()) >= 1);
+  await pageInJapanese(page, data, 'recruiter-drafted-posting');
+  await page.locator('#postings li', { hasText: dtitle }).first().locator('button:has-text("要件")').click();
+  await page.waitForFunction((t) => (document.querySelector('#parsed h2') || {}).textContent?.includes(t), dtitle);
+  await pageInJapanese(page, data, 'recruiter-drafted-posting-open');
   check('ja recruiter: no script errors', errors.length === 0, errors.join('; '));
   await ctx.close();
 }
@@ -479,9 +514,121 @@ async function staffLanguageFlow(browser) {
   await ctxB.close();
 }
 
+// The interviews page in Japanese (issue 17's flow, as flows.mjs walks it in
+// English): the admin adds two interviewers and assigns both to an invited
+// candidate's coding round; each interviewer, in a browser of their own set to
+// Japanese, fills the anchored rubric, saves a draft and submits; then the
+// admin reads a scorecard's history, the hiring packet and the interviewer
+// calibration report. Every page on the way gets the checks.
+async function apiIn(page, method, url, body) {
+  return page.evaluate(async ([m, u, b]) => {
+    const { api } = await import('/js/api.js');
+    return api(m, u, b === null ? undefined : b);
+  }, [method, url, body === undefined ? null : body]);
+}
+const PANEL = [['伊藤 杏', 'anzu@example.jp', [3, 4, 3], 'yes'], ['渡辺 勇', 'isamu@example.jp', [2, 3, 3], 'no']];
+const PANEL_PASSWORD = 'interview panel pass 42';
+const NOTE = 'ヒープを使った解法を説明し、境界ケースも確認した。';
+
+async function interviewFlow(browser) {
+  const errors = [];
+  const typed = ['山田 花子', '中村 葵', NOTE, ...PANEL.map((p) => p[0]), ...PANEL.map((p) => p[1])];
+  const ctx = await browser.newContext({ locale: 'ja-JP', viewport: { width: 1280, height: 900 } });
+  ctx.setDefaultTimeout(20000);
+  const data = await recordData(ctx);
+  typed.forEach((x) => data.add(x));
+  const page = await ctx.newPage();
+  page.on('pageerror', (e) => errors.push(e.message));
+  await signIn(page, { email: 'hanako@example.jp', password: 'correct horse battery' });
+  for (const [name, email] of PANEL) await apiIn(page, 'POST', '/api/users', { email, name, password: PANEL_PASSWORD, role: 'interviewer' });
+  await apiIn(page, 'POST', '/api/invites', { role: 'ml_engineer', label: '中村 葵', lang: 'ja' });
+  await page.goto(`${BASE}/interviews.html`);
+  await page.waitForSelector('#cand-list >> text=中村 葵');
+  await pageInJapanese(page, data, 'interviews');
+  await page.click('#cand-list >> text=中村 葵');
+  await page.waitForSelector('#a-round option', { state: 'attached' });
+  for (const [name] of PANEL) {
+    await page.selectOption('#a-round', 'coding_algorithmic');
+    await page.selectOption('#a-iv', { label: name });
+    await page.click('#assign-form button[type=submit]');
+    await page.waitForSelector(`#assignments tbody >> text=${name}`);
+  }
+  check('ja interviews: the admin assigns two interviewers to the coding round', (await page.locator('#assignments tbody tr').count()) === 2);
+  await pageInJapanese(page, data, 'interviews-assigned');
+
+  // each interviewer in a browser of their own
+  const iv = {};
+  for (const [name, email] of PANEL) {
+    const c = await browser.newContext({ locale: 'ja-JP', viewport: { width: 1280, height: 900 } });
+    c.setDefaultTimeout(20000);
+    const d = await recordData(c);
+    typed.forEach((x) => d.add(x));
+    const p = await c.newPage();
+    p.on('pageerror', (e) => errors.push(e.message));
+    await p.goto(`${BASE}/login.html`);
+    await p.fill('#email', email);
+    await p.fill('#password', PANEL_PASSWORD);
+    await p.click('#form button[type=submit]');
+    await p.waitForURL(/\/interviews\.html/);
+    await p.click('#cand-list >> text=中村 葵');
+    await p.waitForSelector('form.scorecard');
+    iv[name] = { p, d };
+  }
+  const fill = async (p, pts, rec) => {
+    const crits = p.locator('form.scorecard fieldset.criterion');
+    const n = await crits.count();
+    for (let i = 0; i < n; i++) await crits.nth(i).locator(`input[value="${pts[i]}"]`).check();
+    await p.fill('form.scorecard textarea', NOTE);
+    await p.selectOption('form.scorecard select', rec);
+  };
+  const [a, b] = PANEL.map((x) => iv[x[0]]);
+  await pageInJapanese(a.p, a.d, 'interviews-scorecard');
+  await fill(a.p, PANEL[0][2], PANEL[0][3]);
+  await a.p.click('form.scorecard button[data-action=save]');
+  await a.p.waitForSelector('form.scorecard .card-state >> text=下書き');
+  await pageInJapanese(a.p, a.d, 'interviews-scorecard-draft');
+  await fill(b.p, PANEL[1][2], PANEL[1][3]);
+  await b.p.click('form.scorecard button[data-action=save]');
+  await b.p.waitForSelector('form.scorecard .card-state >> text=下書き');
+  await a.p.click('form.scorecard button[data-action=submit]');
+  await a.p.waitForSelector('form.scorecard', { state: 'detached' });
+  const aSees = await a.p.textContent(`.scorecard-view[data-interviewer="${PANEL[1][0]}"]`);
+  check('ja interviews: after submitting, the first interviewer cannot read the other\'s draft', !aSees.includes('ヒープ') && JAPANESE.test(aSees), aSees);
+  await pageInJapanese(a.p, a.d, 'interviews-submitted');
+  await b.p.reload();
+  await b.p.waitForSelector(`.scorecard-view[data-interviewer="${PANEL[0][0]}"]`);
+  await pageInJapanese(b.p, b.d, 'interviews-other-submitted');
+  await b.p.click('form.scorecard button[data-action=submit]');
+  await b.p.waitForSelector('form.scorecard', { state: 'detached' });
+  const bSees = await b.p.textContent(`.scorecard-view[data-interviewer="${PANEL[0][0]}"]`);
+  check('ja interviews: once both are in, each reads the other\'s scorecard', bSees.includes('ヒープ'), bSees);
+  await pageInJapanese(b.p, b.d, 'interviews-both-submitted');
+
+  // the admin: the locked scorecards, a history, the packet, the calibration report
+  await page.reload();
+  await page.waitForSelector('.scorecard-view');
+  await page.click('#cand-list >> text=中村 葵').catch(() => {});
+  await page.waitForSelector(`.scorecard-view[data-interviewer="${PANEL[0][0]}"] button[data-action=history]`);
+  await page.click(`.scorecard-view[data-interviewer="${PANEL[0][0]}"] button[data-action=history]`);
+  await page.waitForSelector(`.scorecard-view[data-interviewer="${PANEL[0][0]}"] ul.history li`);
+  const hist = await page.textContent(`.scorecard-view[data-interviewer="${PANEL[0][0]}"] ul.history`);
+  check('ja interviews: a scorecard\'s history reads in Japanese', JAPANESE.test(hist) && hist.includes(PANEL[0][1]), hist);
+  await pageInJapanese(page, data, 'interviews-history');
+  await page.click('#packet-show');
+  await page.waitForSelector('#packet-table tbody tr');
+  await pageInJapanese(page, data, 'interviews-packet');
+  await page.click('#calib-show');
+  await page.waitForSelector('#calib-ivs tbody tr');
+  const cal = await page.textContent('#calib-ivs');
+  check('ja interviews: the calibration report lists both interviewers', cal.includes(PANEL[0][0]) && cal.includes(PANEL[1][0]), cal);
+  await pageInJapanese(page, data, 'interviews-calibration');
+  check('ja interviews: no script errors', errors.length === 0, errors.join('; '));
+  await Promise.all([ctx, a.p.context(), b.p.context()].map((c) => c.close()));
+}
+
 const browser = await chromium.launch({ executablePath: process.env.RF_CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
 try {
-  for (const flow of [candidateFlow, recruiterFlow, staffLanguageFlow]) {
+  for (const flow of [candidateFlow, recruiterFlow, interviewFlow, staffLanguageFlow]) {
     try {
       await flow(browser);
     } catch (e) {
