@@ -342,8 +342,11 @@ rf_status rf_app_bank_overview(struct rf_app *a, const struct rf_principal *p, j
         calibrated += cal;
         retired += ret;
         json_array_append_new(skills,
-                              json_pack("{s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I}", "id", sid, "name",
-                                        a->car.tax.skills[s].name, "items", (json_int_t)n, "easy",
+                              json_pack("{s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I}", "id", sid, "name",
+                                        a->car.tax.skills[s].name, "name_ja",
+                                        rf_lang_pick(RF_JA, a->car.tax.skills[s].name,
+                                                     a->car.tax.skills[s].name_ja),
+                                        "items", (json_int_t)n, "easy",
                                         (json_int_t)band[0], "medium", (json_int_t)band[1], "hard",
                                         (json_int_t)band[2], "calibrated", (json_int_t)cal,
                                         "retired", (json_int_t)ret));

@@ -280,11 +280,6 @@ static const char *round_names(const struct rf_app *a, const char *rid, const ch
     return name;
 }
 
-static const char *round_name(const struct rf_app *a, const char *rid)
-{
-    return round_names(a, rid, NULL);
-}
-
 static json_t *report_of(const struct rf_app *a, const struct calibrated *c)
 {
     json_t *o;
@@ -564,13 +559,18 @@ rf_status rf_app_hiring_packet(struct rf_app *a, const struct rf_principal *p, i
         const struct rf_iv_packet_req *x = &pk.req[i];
         const struct rf_skill *sk = &a->car.tax.skills[pk.fit.reqs[i].req->skill];
         json_object_set_new(q, "skill_name", json_string(sk->name));
-        if (x->settle != (size_t)-1)
-            json_object_set_new(q, "settled_by_name",
-                                json_string(round_name(a, b.rubric_ids[x->settle])));
+        json_object_set_new(q, "skill_name_ja", json_string(sk->name_ja ? sk->name_ja : sk->name));
+        if (x->settle != (size_t)-1) {
+            const char *ja = NULL, *en = round_names(a, b.rubric_ids[x->settle], &ja);
+            json_object_set_new(q, "settled_by_name", json_string(en));
+            json_object_set_new(q, "settled_by_name_ja", json_string(ja ? ja : en));
+        }
     }
     if (*out) {
         json_object_set_new(*out, "invite", json_integer((json_int_t)id));
         json_object_set_new(*out, "role_name", json_string(role->name));
+        json_object_set_new(*out, "role_name_ja",
+                            json_string(role->name_ja ? role->name_ja : role->name));
         json_object_set_new(*out, "test", test_id ? json_integer((json_int_t)test_id) : json_null());
         json_object_set_new(*out, "ratings", json_integer((json_int_t)m));
         json_object_set_new(*out, "calibration", report_of(a, &c));

@@ -343,9 +343,18 @@ rf_status rf_app_assignments(struct rf_app *a, const struct rf_principal *p, jso
     return *out ? RF_OK : rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
 }
 
+/* Japanese text of the kit, or the English one where the kit has none */
+static const char *ja_or(const char *en, const char *ja)
+{
+    return ja ? ja : en;
+}
+
 /* The kit of a round for its interviewer: questions with follow-ups, the
  * rubric's criteria anchored at every point of the scale; a take-home's
- * data, task, what to hand in and time box. */
+ * data, task, what to hand in and time box. Each text has its Japanese
+ * beside it (name_ja, anchors_ja, prompt_ja, ...: the kit's Japanese, or the
+ * English one without it), as round_name_ja of an assignment; the page picks
+ * the one of its language. */
 static json_t *kit_json(const struct rf_app *a, const char *round)
 {
     struct rubric_ref r;
@@ -353,33 +362,48 @@ static json_t *kit_json(const struct rf_app *a, const char *round)
         return json_null();
     json_t *crit = json_array();
     for (size_t i = 0; crit && i < r.ncrit; i++) {
-        json_t *anchors = json_array();
-        for (int k = 0; anchors && k <= a->kits.max - a->kits.min; k++)
-            json_array_append_new(anchors, json_string(r.crit[i].anchors[k]));
-        json_array_append_new(crit, json_pack("{s:s,s:s,s:s,s:o}", "id", r.crit[i].id, "name",
-                                              r.crit[i].name, "skill",
-                                              a->car.tax.skills[r.crit[i].skill].id, "anchors",
-                                              anchors ? anchors : json_null()));
+        const struct rf_kit_criterion *c = &r.crit[i];
+        json_t *anchors = json_array(), *anchors_ja = json_array();
+        for (int k = 0; anchors && anchors_ja && k <= a->kits.max - a->kits.min; k++) {
+            json_array_append_new(anchors, json_string(c->anchors[k]));
+            json_array_append_new(anchors_ja, json_string(ja_or(c->anchors[k], c->anchors_ja[k])));
+        }
+        json_array_append_new(crit, json_pack("{s:s,s:s,s:s,s:s,s:o,s:o}", "id", c->id, "name",
+                                              c->name, "name_ja", ja_or(c->name, c->name_ja),
+                                              "skill", a->car.tax.skills[c->skill].id, "anchors",
+                                              anchors ? anchors : json_null(), "anchors_ja",
+                                              anchors_ja ? anchors_ja : json_null()));
     }
-    json_t *k = json_pack("{s:s,s:s,s:s,s:o}", "id", r.id, "name", r.name, "kind", r.kind,
-                          "criteria", crit ? crit : json_null());
+    json_t *k = json_pack("{s:s,s:s,s:s,s:s,s:o}", "id", r.id, "name", r.name, "name_ja",
+                          ja_or(r.name, r.name_ja), "kind", r.kind, "criteria",
+                          crit ? crit : json_null());
     if (k && r.round) {
         json_t *qs = json_array();
         for (size_t i = 0; qs && i < r.round->nquestions; i++) {
-            json_t *f = json_array();
-            for (size_t j = 0; f && j < r.round->questions[i].nfollow; j++)
-                json_array_append_new(f, json_string(r.round->questions[i].follow_ups[j]));
-            json_array_append_new(qs, json_pack("{s:s,s:o}", "prompt",
-                                                r.round->questions[i].prompt, "follow_ups",
-                                                f ? f : json_null()));
+            const struct rf_kit_question *q = &r.round->questions[i];
+            json_t *f = json_array(), *f_ja = json_array();
+            for (size_t j = 0; f && f_ja && j < q->nfollow; j++) {
+                json_array_append_new(f, json_string(q->follow_ups[j]));
+                json_array_append_new(
+                    f_ja, json_string(ja_or(q->follow_ups[j],
+                                            q->follow_ups_ja ? q->follow_ups_ja[j] : NULL)));
+            }
+            json_array_append_new(qs, json_pack("{s:s,s:s,s:o,s:o}", "prompt", q->prompt,
+                                                "prompt_ja", ja_or(q->prompt, q->prompt_ja),
+                                                "follow_ups", f ? f : json_null(),
+                                                "follow_ups_ja", f_ja ? f_ja : json_null()));
         }
         json_object_set_new(k, "questions", qs ? qs : json_null());
         json_object_set_new(k, "minutes", json_real(r.round->minutes));
     } else if (k && r.take_home) {
-        json_object_set_new(k, "data", json_string(r.take_home->data));
-        json_object_set_new(k, "task", json_string(r.take_home->task));
-        json_object_set_new(k, "hand_in", json_string(r.take_home->hand_in));
-        json_object_set_new(k, "hours", json_real(r.take_home->hours));
+        const struct rf_kit_take_home *t = r.take_home;
+        json_object_set_new(k, "data", json_string(t->data));
+        json_object_set_new(k, "task", json_string(t->task));
+        json_object_set_new(k, "hand_in", json_string(t->hand_in));
+        json_object_set_new(k, "data_ja", json_string(ja_or(t->data, t->data_ja)));
+        json_object_set_new(k, "task_ja", json_string(ja_or(t->task, t->task_ja)));
+        json_object_set_new(k, "hand_in_ja", json_string(ja_or(t->hand_in, t->hand_in_ja)));
+        json_object_set_new(k, "hours", json_real(t->hours));
     }
     return k ? k : json_null();
 }
@@ -470,14 +494,16 @@ rf_status rf_app_interview_get(struct rf_app *a, const struct rf_principal *p, i
     const struct rf_kit_loop *lp = role ? rf_kits_loop(&a->kits, ri) : NULL;
     for (size_t i = 0; loop && lp && i < lp->nsteps; i++) {
         const struct rf_kit_round *k = &a->kits.rounds[lp->steps[i].round];
-        json_array_append_new(loop, json_pack("{s:s,s:s,s:s,s:I}", "round", k->id, "name",
-                                              k->name, "kind", k->kind, "count",
+        json_array_append_new(loop, json_pack("{s:s,s:s,s:s,s:s,s:I}", "round", k->id, "name",
+                                              k->name, "name_ja", ja_or(k->name, k->name_ja),
+                                              "kind", k->kind, "count",
                                               (json_int_t)lp->steps[i].count));
     }
     if (loop && lp && lp->take_home != (size_t)-1) {
         const struct rf_kit_take_home *k = &a->kits.take_homes[lp->take_home];
-        json_array_append_new(loop, json_pack("{s:s,s:s,s:s,s:i}", "round", k->id, "name",
-                                              k->name, "kind", "take_home", "count", 1));
+        json_array_append_new(loop, json_pack("{s:s,s:s,s:s,s:s,s:i}", "round", k->id, "name",
+                                              k->name, "name_ja", ja_or(k->name, k->name_ja),
+                                              "kind", "take_home", "count", 1));
     }
     if (loop && !staff) {
         json_decref(loop);
@@ -488,9 +514,11 @@ rf_status rf_app_interview_get(struct rf_app *a, const struct rf_principal *p, i
     for (size_t i = 0; rec && i < sizeof recommendations / sizeof *recommendations; i++)
         json_array_append_new(rec, json_string(recommendations[i]));
     *out = arr && kits && loop
-               ? json_pack("{s:{s:I,s:s?,s:s?,s:s?},s:o,s:o,s:o,s:o,s:o}", "candidate", "invite",
-                           (json_int_t)v.id, "label", v.label, "role", role ? role->id : NULL,
-                           "role_name", role ? role->name : NULL, "assignments", arr, "kits",
+               ? json_pack("{s:{s:I,s:s?,s:s?,s:s?,s:s?},s:o,s:o,s:o,s:o,s:o}", "candidate",
+                           "invite", (json_int_t)v.id, "label", v.label, "role",
+                           role ? role->id : NULL, "role_name", role ? role->name : NULL,
+                           "role_name_ja", role ? ja_or(role->name, role->name_ja) : NULL,
+                           "assignments", arr, "kits",
                            kits, "scale", scale, "recommendations", rec, "loop", loop)
                : NULL;
     if (!*out) {

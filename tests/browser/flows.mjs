@@ -1240,7 +1240,7 @@ async function interviewFlow(browser) {
   await page.waitForSelector('.scorecard-view[data-interviewer="Ann Interviewer"] ul.history li');
   const hist = await page.textContent('.scorecard-view[data-interviewer="Ann Interviewer"] ul.history');
   check(`${tag}: the admin reads Ann's history: a draft saved, then submitted, each with what it replaced`,
-    /Saved by ann@acme\.example/.test(hist) && /Submitted by ann@acme\.example/.test(hist) && /The first save/.test(hist) && /replaced a draft: approach 3/.test(hist), hist);
+    /Saved by ann@acme\.example/.test(hist) && /Submitted by ann@acme\.example/.test(hist) && /The first save/.test(hist) && /replaced a draft: Approach and complexity 3/.test(hist), hist);
   await page.click('#packet-show');
   await page.waitForSelector('#packet-table tbody tr');
   const ads = await page.textContent('#packet-table tr[data-skill="algorithms_data_structures"]');

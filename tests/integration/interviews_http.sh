@@ -161,6 +161,16 @@ check(st == 200 and j["candidate"]["label"] == "Cand A" and
       len(j["kits"]["coding_algorithmic"]["criteria"][0]["anchors"]) == 4 and
       len(j["kits"]["coding_algorithmic"]["questions"]) >= 3,
       "ann reads Cand A with the kits of her rounds", (st, j))
+# the kit's texts in Japanese beside the English, from data/interviews.json
+jk = j["kits"]["coding_algorithmic"]
+src = next(r for r in json.load(open("data/interviews.json"))["rounds"] if r["id"] == "coding_algorithmic")
+check(st == 200 and jk["name_ja"] == src["ja"]["name"] and
+      [(c["name"], c["name_ja"], c["anchors_ja"]) for c in jk["criteria"]] ==
+      [(c["name"], c["ja"]["name"], [c["ja"]["anchors"][k] for k in sorted(c["ja"]["anchors"], key=int)])
+       for c in src["rubric"]] and
+      [(q["prompt_ja"], q["follow_ups_ja"]) for q in jk["questions"]] ==
+      [(q["ja"]["prompt"], q["ja"]["follow_ups"]) for q in src["questions"]],
+      "the kit's names, anchors, questions and follow-ups in Japanese too", jk)
 for c, cand, name in ((ann, cand_b, "ann: a candidate not assigned to her"),
                       (ann, cand_x, "ann: another organization's candidate"),
                       (eve, cand_a, "Beta's interviewer: Acme's candidate"),
@@ -255,6 +265,9 @@ names = {r["id"]: (r["name"], r.get("ja", {}).get("name", r["name"]))
 check(all((a["round_name"], a["round_name_ja"]) == names[a["round"]] for a in j["assignments"]) and
       any(a["round_name_ja"] != a["round_name"] for a in j["assignments"]),
       "each round's name in English and Japanese", j["assignments"])
+check(j["loop"] and all((l["name"], l["name_ja"]) == names[l["round"]] for l in j["loop"]) and
+      j["candidate"]["role_name_ja"] != j["candidate"]["role_name"],
+      "the loop's rounds and the candidate's role named in Japanese too", (j["loop"], j["candidate"]))
 
 st, j = card(ann, cand_a, {"round": "coding_algorithmic", "scores": {"approach": 1,
                                                                      "correctness": 1,
@@ -372,6 +385,9 @@ check(ads.get("p_test") is not None and ads.get("p_interviews") is not None and
 check(all(r["settled_by"] is None or (r["call"] in ("undecided", "not measured") and
                                       r["settled_by_name"] and 0 <= r["p_settle"] <= 1)
           for r in reqs.values()), "only open requirements name a settling round", reqs)
+check(j["role_name_ja"] != j["role_name"] and
+      all(r["skill_name_ja"] and r["skill_name_ja"] != r["skill_name"] for r in reqs.values()),
+      "the packet names the role and each requirement's skill in Japanese too", j)
 st, j = rex.do("GET", f"/api/interviews/{cand_b}/packet")
 check(st == 200 and j["test"] is None and j["ratings"] == 0 and
       all(r["call"] == "not measured" for r in j["requirements"]) and
@@ -379,6 +395,9 @@ check(st == 200 and j["test"] is None and j["ratings"] == 0 and
       any(r["settled_by"] for r in j["requirements"]),
       "Cand B, no test and no scorecard: every requirement open, rounds that would settle them",
       (st, j))
+check(all(r["settled_by_name_ja"] == names[r["settled_by"]][1]
+          for r in j["requirements"] if r["settled_by"]),
+      "a settling round named in Japanese too", j["requirements"])
 st, j = rex.do("GET", f"/api/interviews/{cand_a}/packet?role=data_scientist")
 check(st == 200 and j["role"] == "data_scientist", "the packet for another role", (st, j))
 st, j = rex.do("GET", f"/api/interviews/{cand_a}/packet?role=astronaut")

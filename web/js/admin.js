@@ -1,5 +1,5 @@
 import { api, el, header, inLang, showError } from './api.js';
-import { has, num, t, tx } from './i18n.js';
+import { has, lang, num, t, tx } from './i18n.js';
 
 async function init() {
   const m = await header('/admin.html');
@@ -10,7 +10,7 @@ async function init() {
       items: b.items, skills: b.skills.length, calibrated: b.calibrated, retired: b.retired, version: el('code', {}, b.version),
     }));
     document.querySelector('#bank tbody').replaceChildren(...b.skills.map((s) => el('tr', {},
-      el('th', { scope: 'row' }, s.name), el('td', { class: 'num' }, num(s.items)), el('td', { class: 'num' }, s.easy),
+      el('th', { scope: 'row' }, (lang === 'ja' && s.name_ja) || s.name), el('td', { class: 'num' }, num(s.items)), el('td', { class: 'num' }, s.easy),
       el('td', { class: 'num' }, s.medium), el('td', { class: 'num' }, s.hard),
       el('td', { class: 'num' }, t('admin.calibrated_share', { n: s.calibrated, pct: s.items ? Math.round((100 * s.calibrated) / s.items) : 0 })),
       el('td', { class: 'num' }, s.retired))));

@@ -18,6 +18,9 @@ const CALLS = { meets: 'iv.call_meets', below: 'iv.call_below', undecided: 'iv.c
 const callWord = (c) => (CALLS[c] ? t(CALLS[c]) : c);
 // a round's name in the page's language (the kit's Japanese name when it has one)
 const roundName = (a) => (lang === 'ja' && a.round_name_ja) || a.round_name || a.round;
+// a kit's text in the page's language: the field's _ja twin in Japanese (the
+// server fills it with the English where the kit has no Japanese)
+const pick = (o, f) => (lang === 'ja' && o[`${f}_ja`]) || o[f];
 const callClass = (c) => (c === 'meets' ? 'call-good' : c === 'below' ? 'call-bad' : 'call-warn');
 
 let who = null;
@@ -50,12 +53,15 @@ async function loadInterviewers() {
     : el('p', { class: 'muted' }, t('iv.no_interviewers')));
 }
 
+// a criterion's name in the page's language, from its id
+const critName = (kit, id) => { const k = kit && kit.criteria.find((c) => c.id === id); return k ? pick(k, 'name') : id; };
+
 // Every save of an assignment's scorecard: who, when, and what it replaced.
-async function showHistory(a, box) {
+async function showHistory(a, kit, box) {
   const res = await api('GET', `/api/assignments/${a.id}/history`);
   const when = (at) => new Date(at * 1000).toLocaleString(lang);
   const prev = (x) => (x.previous
-    ? t('iv.history_replaced', { state: stateWord(x.previous.state), scores: Object.entries(x.previous.scores).map(([k, v]) => `${k} ${v}`).join(', ') || '—' })
+    ? t('iv.history_replaced', { state: stateWord(x.previous.state), scores: Object.entries(x.previous.scores).map(([k, v]) => `${critName(kit, k)} ${v}`).join(', ') || '—' })
     : t('iv.history_first'));
   box.replaceChildren(res.history.length
     ? el('ul', { class: 'history' }, res.history.map((x) => el('li', {},
@@ -64,10 +70,10 @@ async function showHistory(a, box) {
     : el('p', { class: 'muted' }, t('iv.history_none')));
 }
 
-function historyButton(a) {
+function historyButton(a, kit) {
   const box = el('div', { class: 'history-box' });
   const b = el('button', { type: 'button', class: 'secondary small', 'data-action': 'history' }, t('iv.history'));
-  b.addEventListener('click', () => showHistory(a, box).catch((e) => { const err = el('p', { class: 'error', role: 'alert' }); showError(err, e); box.replaceChildren(err); }));
+  b.addEventListener('click', () => showHistory(a, kit, box).catch((e) => { const err = el('p', { class: 'error', role: 'alert' }); showError(err, e); box.replaceChildren(err); }));
   return el('div', {}, el('div', { class: 'actions' }, b), box);
 }
 
@@ -78,11 +84,11 @@ function scorecardView(a, kit) {
     el('h3', {}, t('iv.card_of', { who: a.interviewer.name, round: roundName(a), slot: a.slot })),
     el('p', { class: 'muted' }, stateWord(a.state)),
     c ? el('div', {},
-      el('ul', {}, crit.map((k) => el('li', {}, tx('iv.criterion_score', { criterion: k.name, score: el('strong', {}, String(c.scores[k.id] ?? '—')) })))),
+      el('ul', {}, crit.map((k) => el('li', {}, tx('iv.criterion_score', { criterion: pick(k, 'name'), score: el('strong', {}, String(c.scores[k.id] ?? '—')) })))),
       c.notes ? el('p', {}, c.notes) : null,
       el('p', {}, t('iv.recommendation_is', { rec: recWord(c.recommendation) })))
       : el('p', { class: 'muted hidden-card' }, t(a.state === 'open' || a.state === 'draft' ? 'iv.not_submitted' : 'iv.hidden_until_yours')),
-    (staff || a.mine) && a.state !== 'open' ? historyButton(a) : null);
+    (staff || a.mine) && a.state !== 'open' ? historyButton(a, kit) : null);
 }
 
 function scorecardForm(a, kit, scale, recs) {
@@ -91,10 +97,10 @@ function scorecardForm(a, kit, scale, recs) {
   const points = [];
   for (let p = scale.min; p <= scale.max; p++) points.push(p);
   const fields = kit.criteria.map((k) => el('fieldset', { class: 'criterion', 'data-criterion': k.id },
-    el('legend', {}, k.name),
+    el('legend', {}, pick(k, 'name')),
     points.map((p, i) => el('label', { class: 'option', style: 'font-weight:400' },
       el('input', { type: 'radio', name: `c-${a.id}-${k.id}`, value: p, checked: c.scores[k.id] === p }),
-      ` ${p} — ${k.anchors[i]}`))));
+      ` ${p} — ${pick(k, 'anchors')[i]}`))));
   const notes = el('textarea', { id: `notes-${a.id}`, rows: 5 });
   notes.value = c.notes || '';
   const rec = el('select', { id: `rec-${a.id}` }, el('option', { value: '' }, '—'),
@@ -122,14 +128,14 @@ function scorecardForm(a, kit, scale, recs) {
   save.addEventListener('click', () => send(false));
   form.addEventListener('submit', (ev) => { ev.preventDefault(); send(true); });
   const qs = kit.questions ? el('details', {}, el('summary', {}, t('iv.questions')),
-    el('ol', {}, kit.questions.map((q) => el('li', {}, q.prompt, el('ul', {}, q.follow_ups.map((f) => el('li', { class: 'muted' }, f)))))))
-    : el('p', { class: 'muted' }, kit.task || '');
+    el('ol', {}, kit.questions.map((q) => el('li', {}, pick(q, 'prompt'), el('ul', {}, pick(q, 'follow_ups').map((f) => el('li', { class: 'muted' }, f)))))))
+    : el('p', { class: 'muted' }, (kit.task && pick(kit, 'task')) || '');
   form.append(el('h3', {}, t('iv.your_card', { round: roundName(a), slot: a.slot })), state, qs, ...fields,
     el('label', { for: `notes-${a.id}` }, t('iv.notes')), notes,
     el('label', { for: `rec-${a.id}` }, t('iv.recommendation')), rec,
     el('div', { class: 'actions' }, save, submit), err);
   // the DOM's own append would write "null" for an absent part
-  if (a.state !== 'open') form.append(historyButton(a));
+  if (a.state !== 'open') form.append(historyButton(a, kit));
   return form;
 }
 
@@ -138,7 +144,7 @@ async function openCandidate(id) {
   const res = await api('GET', `/api/interviews/${id}`);
   document.getElementById('cand').hidden = false;
   document.getElementById('cand-name').textContent = res.candidate.label || `#${id}`;
-  document.getElementById('cand-role').textContent = res.candidate.role_name ? t('iv.for_role', { role: res.candidate.role_name }) : '';
+  document.getElementById('cand-role').textContent = res.candidate.role_name ? t('iv.for_role', { role: pick(res.candidate, 'role_name') }) : '';
   document.querySelector('#assignments tbody').replaceChildren(...(res.assignments.length ? res.assignments.map((a) => el('tr', {},
     el('td', {}, a.interviewer.name), el('td', {}, roundName(a)), el('td', {}, String(a.slot)),
     el('td', { class: 'state' }, stateWord(a.state))))
@@ -155,7 +161,7 @@ async function openCandidate(id) {
   document.getElementById('packet-box').hidden = !staff;
   document.getElementById('packet').replaceChildren();
   if (staff) {
-    document.getElementById('a-round').replaceChildren(...res.loop.map((r) => el('option', { value: r.round }, r.count > 1 ? t('iv.round_times', { name: r.name, n: r.count }) : r.name)));
+    document.getElementById('a-round').replaceChildren(...res.loop.map((r) => el('option', { value: r.round }, r.count > 1 ? t('iv.round_times', { name: pick(r, 'name'), n: r.count }) : pick(r, 'name'))));
     document.getElementById('a-iv').replaceChildren(...interviewers.map((x) => el('option', { value: x.id }, x.name)));
   }
 }
@@ -178,18 +184,18 @@ document.getElementById('packet-show').addEventListener('click', async () => {
   try {
     const p = await api('GET', `/api/interviews/${current}/packet`);
     box.replaceChildren(
-      el('h3', { style: 'margin-top:18px' }, t('iv.packet_title', { role: p.role_name })),
+      el('h3', { style: 'margin-top:18px' }, t('iv.packet_title', { role: pick(p, 'role_name') })),
       el('p', { id: 'packet-sources' }, tn(p.test ? 'iv.packet_sources_test' : 'iv.packet_sources_no_test', p.ratings)),
       el('div', { class: 'card scroll-x' }, el('table', { id: 'packet-table' },
         el('thead', {}, el('tr', {}, ['iv.col_requirement', 'iv.col_p_meets', 'iv.col_call', 'iv.col_test', 'iv.col_interviews', 'iv.col_agree', 'iv.col_settle']
           .map((k) => el('th', { scope: 'col' }, t(k))))),
         el('tbody', {}, p.requirements.map((r) => el('tr', { 'data-skill': r.skill },
-          el('td', {}, r.skill_name, r.core ? el('span', { class: 'chip core', style: 'margin-left:6px' }, t('iv.core')) : null),
+          el('td', {}, pick(r, 'skill_name'), r.core ? el('span', { class: 'chip core', style: 'margin-left:6px' }, t('iv.core')) : null),
           el('td', { class: 'num' }, pct(r.p_meets)),
           el('td', { class: callClass(r.call) }, callWord(r.call)),
           el('td', { class: 'num' }, pct(r.p_test)), el('td', { class: 'num' }, pct(r.p_interviews)),
           el('td', {}, r.agree === null ? '—' : t(r.agree ? 'iv.agree_yes' : 'iv.agree_no')),
-          el('td', {}, r.settled_by ? t('iv.settle', { round: r.settled_by_name, p: pct(r.p_settle) }) : '—')))))),
+          el('td', {}, r.settled_by ? t('iv.settle', { round: pick(r, 'settled_by_name'), p: pct(r.p_settle) }) : '—')))))),
       el('p', { id: 'packet-fn' }, t('iv.false_negative', { p: pct(p.p_false_negative), open: p.open })));
   } catch (e) {
     const err = el('p', { class: 'error', role: 'alert' });
