@@ -70,11 +70,18 @@ static void review_item(void *ud, const struct rf_answer *ans)
     char *topts[RF_BANK_MAX_OPTIONS];
     rf_item_in_lang(&c->a->bank.items[bi], c->lang, &view, topts);
     const struct rf_item *it = &view;
-    json_t *opts = json_array(), *tags = json_array();
+    json_t *opts = json_array(), *tags = json_array(), *tag_names = json_array();
     for (size_t k = 0; k < it->noptions; k++)
         json_array_append_new(opts, json_string(it->options[k]));
-    for (size_t k = 0; k < it->ntags; k++)
+    for (size_t k = 0; k < it->ntags; k++) {
+        /* the tag's display name in the review's language (data/concepts.json), or the tag */
+        enum rf_lang l = RF_EN;
+        if (c->lang)
+            rf_lang_parse(c->lang, &l);
+        const char *name = rf_concepts_name(&c->a->car.concepts, it->tags[k], l);
         json_array_append_new(tags, json_string(it->tags[k]));
+        json_array_append_new(tag_names, json_string(name ? name : it->tags[k]));
+    }
     struct rf_response r;
     int have = 0;
     if (ans->response)
@@ -93,8 +100,11 @@ static void review_item(void *ud, const struct rf_answer *ans)
                           "options", opts, "correct", score >= max, "score", (json_int_t)score,
                           "max_score", (json_int_t)max, "credit", credit, "given", given,
                           "right_answer", right, "explanation", it->explanation, "tags", tags);
-    if (!o)
+    if (!o) {
+        json_decref(tag_names);
         return;
+    }
+    json_object_set_new(o, "tag_names", tag_names);
     if (it->type == RF_ITEM_MCQ) {
         json_object_set_new(o, "choice", json_integer(have ? r.choice : ans->choice));
         json_object_set_new(o, "key", json_integer(it->key));

@@ -116,6 +116,8 @@ async function untranslated(page, data, name) {
     if (e) own.push(`"${t.slice(0, 80)}" (${e.slice(0, 40)})`);
   }
   if (fromServer.length) console.log(`# ${name}: ${fromServer.length} English strings from the server's data, e.g. ${fromServer.slice(0, 3).map((x) => `"${x.slice(0, 50)}"`).join(', ')}`);
+  // RF_JA_DATA=1 lists them all (what is left for the server to translate)
+  if (process.env.RF_JA_DATA) for (const x of fromServer) console.log(`#   ${name}: "${x.slice(0, 100)}"`);
   return own;
 }
 
@@ -251,6 +253,11 @@ async function candidateFlow(browser) {
   });
   console.log(`# ja candidate: ${n} questions`);
   await pageInJapanese(page, data, 'report');
+  // the concepts of each question (data/concepts.json) by their Japanese names, not the tags
+  const heads = await page.locator('.review-head').allTextContents();
+  // (a tag is lower-case English words; a Japanese name has Japanese or, as "OOB（out-of-bag）", capitals)
+  const rawTag = (h) => h.split(' · ').slice(2).join('、').split('、').some((x) => !JAPANESE.test(x) && !/[A-Z]/.test(x));
+  check('ja the report names each question\'s concepts in Japanese', heads.length > 0 && !heads.some(rawTag), heads.filter(rawTag).slice(0, 3).join(' | '));
   const h1 = await page.textContent('#report h1');
   check('ja the report speaks Japanese', JAPANESE.test(h1), h1);
   // the profile chart's tooltips (svg <title>, not in the rendered text) are messages too
@@ -374,6 +381,8 @@ async function recruiterFlow(browser) {
   // the review queue, the bank's versions and the fairness section (DIF) in place
   await page.waitForSelector('#review:not([hidden]) #versions li');
   await page.waitForSelector('#fairness:not([hidden]) #dif:not([hidden])');
+  const bankSkills = await page.locator('#bank tbody th').allTextContents();
+  check('ja admin: the bank\'s skills are named in Japanese', bankSkills.length === 19 && bankSkills.every((x) => JAPANESE.test(x)), bankSkills.filter((x) => !JAPANESE.test(x)).slice(0, 4).join(' | '));
   await pageInJapanese(page, data, 'admin');
   // adverse impact of the Japanese posting, and a DIF run (too few answers: said so)
   await page.waitForSelector('#impact-posting option:has-text("機械学習エンジニア")', { state: 'attached' });
@@ -381,10 +390,19 @@ async function recruiterFlow(browser) {
   await page.click('#impact-form button[type=submit]');
   await page.waitForFunction(() => document.getElementById('impact-summary').textContent.trim() !== '' || document.getElementById('fair-error').textContent.trim() !== '');
   await pageInJapanese(page, data, 'admin-adverse-impact');
+  // a reference group the server does not know: refused in Japanese; then a known one
   await page.fill('#dif-reference', 'female');
   data.add('female');
   await page.click('#dif-form button[type=submit]');
-  await page.waitForFunction(() => !/^\s*$/.test(document.getElementById('fair-error').textContent) || document.querySelector('#dif-items tbody tr') || !/DIF.*(まだ|未)/.test(document.getElementById('dif-summary').textContent));
+  await page.waitForFunction(() => document.getElementById('fair-error').textContent.trim() !== '');
+  check('ja admin: an unknown DIF reference group is refused in Japanese', JAPANESE.test(await page.textContent('#fair-error')), await page.textContent('#fair-error'));
+  await pageInJapanese(page, data, 'admin-dif-refused');
+  await page.fill('#dif-reference', 'woman');
+  data.add('woman');
+  const ran = page.waitForResponse((r) => r.url().includes('/api/fairness/dif') && r.request().method() === 'POST');
+  await page.click('#dif-form button[type=submit]');
+  await ran;
+  await page.waitForLoadState('networkidle');
   await pageInJapanese(page, data, 'admin-dif');
   await page.goto(`${BASE}/team.html`);
   await page.fill('#t-name', '推薦チーム');
@@ -583,6 +601,15 @@ async function interviewFlow(browser) {
   };
   const [a, b] = PANEL.map((x) => iv[x[0]]);
   await pageInJapanese(a.p, a.d, 'interviews-scorecard');
+  // the kit in Japanese: the criteria, their anchors, the questions (data/interviews.json's "ja")
+  const kit = await a.p.evaluate(() => ({
+    legends: [...document.querySelectorAll('form.scorecard fieldset.criterion legend')].map((e) => e.textContent),
+    anchors: [...document.querySelectorAll('form.scorecard fieldset.criterion label.option')].map((e) => e.textContent),
+    questions: [...document.querySelectorAll('form.scorecard details ol > li')].map((e) => e.textContent),
+  }));
+  const allJa = (xs) => xs.length > 0 && xs.every((x) => JAPANESE.test(x));
+  check('ja interviews: the rubric\'s criteria and anchors are Japanese', allJa(kit.legends) && allJa(kit.anchors) && kit.legends.includes('アプローチと計算量'), kit.legends.join(' | '));
+  check('ja interviews: the round\'s questions and follow-ups are Japanese', allJa(kit.questions), kit.questions.map((q) => q.slice(0, 40)).join(' | '));
   await fill(a.p, PANEL[0][2], PANEL[0][3]);
   await a.p.click('form.scorecard button[data-action=save]');
   await a.p.waitForSelector('form.scorecard .card-state >> text=下書き');
@@ -612,10 +639,15 @@ async function interviewFlow(browser) {
   await page.click(`.scorecard-view[data-interviewer="${PANEL[0][0]}"] button[data-action=history]`);
   await page.waitForSelector(`.scorecard-view[data-interviewer="${PANEL[0][0]}"] ul.history li`);
   const hist = await page.textContent(`.scorecard-view[data-interviewer="${PANEL[0][0]}"] ul.history`);
-  check('ja interviews: a scorecard\'s history reads in Japanese', JAPANESE.test(hist) && hist.includes(PANEL[0][1]), hist);
-  await pageInJapanese(page, data, 'interviews-history');
+  check('ja interviews: a scorecard\'s history reads in Japanese, the replaced scores by criterion name', JAPANESE.test(hist) && hist.includes(PANEL[0][1]) && hist.includes('アプローチと計算量 3'), hist);
   await page.click('#packet-show');
   await page.waitForSelector('#packet-table tbody tr');
+  const packet = await page.evaluate(() => ({
+    title: document.querySelector('#packet h3').textContent,
+    skills: [...document.querySelectorAll('#packet-table tbody tr td:first-child')].map((e) => e.textContent),
+  }));
+  check('ja interviews: the packet names the role and the skills in Japanese', JAPANESE.test(packet.title) && allJa(packet.skills), `${packet.title} | ${packet.skills.join(' | ')}`);
+  await pageInJapanese(page, data, 'interviews-history');
   await pageInJapanese(page, data, 'interviews-packet');
   await page.click('#calib-show');
   await page.waitForSelector('#calib-ivs tbody tr');

@@ -385,6 +385,11 @@ Test(tests, numeric_and_multi_questions)
         cr_assert(json_is_string(json_object_get(a, "given")), "%s: no given answer", item);
         cr_assert(json_is_string(json_object_get(a, "right_answer")), "%s", item);
         cr_assert(json_is_string(json_object_get(a, "credit")), "%s", item);
+        /* each concept tag with its display name (data/concepts.json) */
+        const json_t *tg = json_object_get(a, "tags"), *tn = json_object_get(a, "tag_names");
+        cr_assert(json_is_array(tn) && json_array_size(tn) == json_array_size(tg), "%s", item);
+        for (size_t k = 0; k < json_array_size(tn); k++)
+            cr_assert(json_string_length(json_array_get(tn, k)) > 0, "%s: tag %zu", item, k);
         json_int_t sc = json_integer_value(json_object_get(a, "score"));
         json_int_t mx = json_integer_value(json_object_get(a, "max_score"));
         cr_assert_eq(json_is_true(json_object_get(a, "correct")), sc == mx, "%s", item);

@@ -60,7 +60,7 @@ function answerReview(a, skillName, own) {
   if (first) first.prepend(el('strong', { lang }, t('report.why')));
   const verdict = a.correct ? t('report.verdict_right') : a.score > 0 ? t('report.verdict_partly', { credit: a.credit }) : t('report.verdict_missed');
   return el('div', { class: a.correct ? 'review ok' : 'review' },
-    el('div', { class: 'review-head', lang }, [verdict, skillName(a.skill), a.tags.map(words).join(t('list.sep'))].filter(Boolean).join(' · ')),
+    el('div', { class: 'review-head', lang }, [verdict, skillName(a.skill), (a.tag_names || a.tags.map(words)).join(t('list.sep'))].filter(Boolean).join(' · ')),
     renderMarkup(a.stem), body, credit, why);
 }
 
@@ -167,7 +167,7 @@ function render(r) {
         : t('report.gap_not_measured')),
       g.missed && g.missed.length ? el('p', { style: 'margin:0 0 8px' },
         tx(`report.missed_${g.missed.some((m) => m.partly) ? 'partly_' : ''}${own ? 'own' : 'staff'}`, {
-          list: g.missed.map((m, i) => [i ? t('list.sep') : '', el('strong', {}, words(m.tag)),
+          list: g.missed.map((m, i) => [i ? t('list.sep') : '', el('strong', {}, m.name || words(m.tag)),
             m.partly ? (m.count ? t('report.partly_times', { n: m.partly }) : t('report.partly')) : '', m.note ? t('report.note', { note: m.note }) : '']).flat()
             .reduce((f, x) => { f.append(x); return f; }, document.createDocumentFragment()),
         })) : null,
