@@ -61,7 +61,7 @@ async function showHistory(a, kit, box) {
   const res = await api('GET', `/api/assignments/${a.id}/history`);
   const when = (at) => new Date(at * 1000).toLocaleString(lang);
   const prev = (x) => (x.previous
-    ? t('iv.history_replaced', { state: stateWord(x.previous.state), scores: Object.entries(x.previous.scores).map(([k, v]) => `${critName(kit, k)} ${v}`).join(', ') || '—' })
+    ? t('iv.history_replaced', { state: stateWord(x.previous.state), scores: Object.entries(x.previous.scores).map(([k, v]) => `${critName(kit, k)} ${v}`).join(t('list.sep')) || '—' })
     : t('iv.history_first'));
   box.replaceChildren(res.history.length
     ? el('ul', { class: 'history' }, res.history.map((x) => el('li', {},
