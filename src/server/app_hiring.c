@@ -280,6 +280,42 @@ static const char *round_names(const struct rf_app *a, const char *rid, const ch
     return name;
 }
 
+/* The kits' criterion of a calibrated criterion id ("<rubric>.<criterion>"),
+ * or NULL when the kits no longer have it. */
+static const struct rf_kit_criterion *kit_criterion(const struct rf_app *a, const char *id)
+{
+    const char *dot = id ? strchr(id, '.') : NULL;
+    if (!dot)
+        return NULL;
+    size_t n = (size_t)(dot - id);
+    for (size_t k = 0; k < a->kits.nrounds + a->kits.ntake_homes; k++) {
+        int round = k < a->kits.nrounds;
+        const char *rid = round ? a->kits.rounds[k].id : a->kits.take_homes[k - a->kits.nrounds].id;
+        const struct rf_kit_criterion *cr =
+            round ? a->kits.rounds[k].rubric : a->kits.take_homes[k - a->kits.nrounds].rubric;
+        size_t ncr = round ? a->kits.rounds[k].ncriteria
+                           : a->kits.take_homes[k - a->kits.nrounds].ncriteria;
+        if (strlen(rid) != n || strncmp(rid, id, n) != 0)
+            continue;
+        for (size_t i = 0; i < ncr; i++)
+            if (strcmp(cr[i].id, dot + 1) == 0)
+                return &cr[i];
+    }
+    return NULL;
+}
+
+/* Names a calibrated criterion object ({"criterion": id, ...}) in English
+ * and Japanese from the kits (the page shows the name, not the id). */
+static void name_criterion(const struct rf_app *a, json_t *x)
+{
+    const struct rf_kit_criterion *k =
+        kit_criterion(a, json_string_value(json_object_get(x, "criterion")));
+    if (!k)
+        return;
+    json_object_set_new(x, "name", json_string(k->name));
+    json_object_set_new(x, "name_ja", json_string(k->name_ja ? k->name_ja : k->name));
+}
+
 static json_t *report_of(const struct rf_app *a, const struct calibrated *c)
 {
     json_t *o;
@@ -299,7 +335,13 @@ static json_t *report_of(const struct rf_app *a, const struct calibrated *c)
                 json_object_set_new(x, "name", json_string(round_names(a, rid, &ja)));
             if (ja)
                 json_object_set_new(x, "name_ja", json_string(ja));
+            json_t *flat = json_object_get(x, "not_separating");
+            for (size_t k = 0; k < json_array_size(flat); k++)
+                name_criterion(a, json_array_get(flat, k));
         }
+        json_t *cr = o ? json_object_get(o, "criteria") : NULL;
+        for (size_t i = 0; i < json_array_size(cr); i++)
+            name_criterion(a, json_array_get(cr, i));
     } else {
         o = json_pack("{s:i,s:i,s:b,s:i,s:[],s:[],s:[]}", "ratings", 0, "candidates", 0,
                       "converged", 1, "iterations", 0, "interviewers", "rubrics", "criteria");

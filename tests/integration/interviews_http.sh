@@ -352,6 +352,10 @@ check(ivs.get("Ann", {}).get("severity", 0) < ivs.get("Bob", {}).get("severity",
 # the kits' defaults (slope 1.2, thresholds -1, 0, 1): 2 ratings each move
 # them little
 crit = {x["criterion"]: x for x in j.get("criteria", [])} if st == 200 else {}
+src = next(r for r in json.load(open("data/interviews.json"))["rounds"] if r["id"] == "coding_algorithmic")
+check(all((crit[f"coding_algorithmic.{c['id']}"]["name"], crit[f"coding_algorithmic.{c['id']}"]["name_ja"]) ==
+          (c["name"], c["ja"]["name"]) for c in src["rubric"]) if len(crit) == 3 else False,
+      "each calibrated criterion named in English and Japanese from the kit", crit)
 check(sorted(crit) == ["coding_algorithmic.approach", "coding_algorithmic.code_clarity",
                        "coding_algorithmic.correctness"] and
       all(x["ratings"] == 2 and x["kit"] == {"a": 1.2, "thresholds": [-1.0, 0.0, 1.0]} and

@@ -217,7 +217,7 @@ document.getElementById('calib-show').addEventListener('click', async () => {
       el('thead', {}, el('tr', {}, ['iv.round', 'iv.col_pairs', 'iv.col_kappa', 'iv.col_icc', 'iv.col_flat'].map((k) => el('th', { scope: 'col' }, t(k))))),
       el('tbody', {}, rep.rubrics.map((r) => el('tr', {}, el('td', { title: r.rubric }, (lang === 'ja' && r.name_ja) || r.name || r.rubric), el('td', { class: 'num' }, String(r.pairs)),
         el('td', { class: 'num' }, fix(r.kappa)), el('td', { class: 'num' }, fix(r.icc)),
-        el('td', {}, r.not_separating.length ? r.not_separating.map((f) => f.criterion).join(', ') : '—')))))));
+        el('td', {}, r.not_separating.length ? r.not_separating.map((f) => pick(f, 'name') || f.criterion).join(t('list.sep')) : '—')))))));
 });
 
 async function route() {
