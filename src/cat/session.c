@@ -930,6 +930,20 @@ static size_t top_mfi(struct rf_cat_session *s, size_t j, double theta, size_t k
     return m;
 }
 
+/* The nodes [*lo, *hi) of a skill's posterior post (nq nodes) that lie
+ * between its first and last node at or above TINY: the weighted criteria
+ * skip the tails where the posterior is negligible. */
+static void live_nodes(const double *post, size_t nq, size_t *lo, size_t *hi)
+{
+    size_t a = 0, b = nq;
+    while (a < b && post[a] < TINY)
+        a++;
+    while (b > a && post[b - 1] < TINY)
+        b--;
+    *lo = a;
+    *hi = b;
+}
+
 /* Top-k by a posterior-weighted criterion over all available items of scope
  * skill j: KL (Chang & Ying 1996), sum_q post_q KL(P(theta^) || P(x_q)), or
  * PWI (van der Linden 1998), sum_q post_q I(x_q). Nodes where the posterior
@@ -939,11 +953,8 @@ static size_t top_weighted(struct rf_cat_session *s, size_t j, size_t k)
     const struct rf_cat_pool *p = s->p;
     size_t sk = s->d.scope[j], nq = s->nq;
     const double *post = s->post + j * nq;
-    size_t lo = 0, hi = nq;
-    while (lo < hi && post[lo] < TINY)
-        lo++;
-    while (hi > lo && post[hi - 1] < TINY)
-        hi--;
+    size_t lo, hi;
+    live_nodes(post, nq, &lo, &hi);
     const uint32_t *its = p->skill_items + p->skill_off[sk];
     size_t m = 0;
     for (size_t c = 0; c < p->nusable[sk]; c++) {
@@ -1007,11 +1018,8 @@ static size_t top_objective(struct rf_cat_session *s, size_t k, int *below_min)
         if (s->state[j] != RF_CAT_SKILL_OPEN || (below && s->count[j] >= d->rule[j].min))
             continue;
         const double *post = s->post + j * nq;
-        size_t lo = 0, hi = nq;
-        while (lo < hi && post[lo] < TINY)
-            lo++;
-        while (hi > lo && post[hi - 1] < TINY)
-            hi--;
+        size_t lo, hi;
+        live_nodes(post, nq, &lo, &hi);
         size_t tt[RF_CAT_MAX_OBJ], nt = 0;
         for (size_t t = 0; t < d->nobj; t++)
             if (d->obj_skill[t] == j && s->obj_c[t] > 0) {

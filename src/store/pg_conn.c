@@ -343,6 +343,49 @@ int64_t rf_pg_col_int(const PGresult *r, int row, int col, int64_t def)
     return PQgetisnull(r, row, col) ? def : strtoll(PQgetvalue(r, row, col), NULL, 10);
 }
 
+char *rf_pg_array(size_t n, const char *(*el)(void *ud, size_t i, char buf[32]), void *ud,
+                  int quote)
+{
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    if (!f)
+        return NULL;
+    fputc('{', f);
+    for (size_t i = 0; i < n; i++) {
+        char buf[32];
+        const char *e = el(ud, i, buf);
+        if (i)
+            fputc(',', f);
+        if (quote)
+            fputc('"', f);
+        for (; *e; e++) {
+            if (quote && (*e == '"' || *e == '\\'))
+                fputc('\\', f);
+            fputc(*e, f);
+        }
+        if (quote)
+            fputc('"', f);
+    }
+    fputc('}', f);
+    if (fclose(f)) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+static const char *int_el(void *ud, size_t i, char buf[32])
+{
+    snprintf(buf, 32, "%lld", (long long)((const int64_t *)ud)[i]);
+    return buf;
+}
+
+char *rf_pg_int_array(const int64_t *v, size_t n)
+{
+    return rf_pg_array(n, int_el, (void *)v, 0);
+}
+
 char *rf_pg_col_text(const PGresult *r, int row, int col, int *oom)
 {
     if (PQgetisnull(r, row, col))

@@ -143,6 +143,15 @@ rf_status rf_pg_exec(struct pg_store *s, struct pconn *cn, const char *sql, cons
 /* An integer column of row, or def when it is NULL. */
 int64_t rf_pg_col_int(const PGresult *r, int row, int col, int64_t def);
 
+/* A PostgreSQL array literal of n elements, element i the text el(ud, i, buf)
+ * (el is called for i = 0 .. n - 1 in order; buf is its scratch space), each
+ * double-quoted with " and \ escaped when quote (malloc'd; NULL: no memory). */
+char *rf_pg_array(size_t n, const char *(*el)(void *ud, size_t i, char buf[32]), void *ud,
+                  int quote);
+
+/* n integers as a PostgreSQL array literal (malloc'd; NULL: no memory). */
+char *rf_pg_int_array(const int64_t *v, size_t n);
+
 /* A copy of a text column, or NULL when it is SQL NULL; *oom set when the copy failed. */
 char *rf_pg_col_text(const PGresult *r, int row, int col, int *oom);
 

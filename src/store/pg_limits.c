@@ -84,40 +84,6 @@ static const char settle_sql[] =
     "FROM unnest($1::text[], $3::float8[], $4::float8[], $5::float8[]) AS u(k, b, r, c) "
     "WHERE l.key = u.k RETURNING l.key, l.tokens";
 
-/* A PostgreSQL array literal of n elements, each the text el(ud, i) quoted
- * (malloc'd; NULL: no memory). */
-static char *array_of(size_t n, const char *(*el)(void *ud, size_t i, char buf[32]), void *ud,
-                      int quote)
-{
-    char *out = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&out, &len);
-    if (!f)
-        return NULL;
-    fputc('{', f);
-    for (size_t i = 0; i < n; i++) {
-        char buf[32];
-        const char *e = el(ud, i, buf);
-        if (i)
-            fputc(',', f);
-        if (quote)
-            fputc('"', f);
-        for (; *e; e++) {
-            if (quote && (*e == '"' || *e == '\\'))
-                fputc('\\', f);
-            fputc(*e, f);
-        }
-        if (quote)
-            fputc('"', f);
-    }
-    fputc('}', f);
-    if (fclose(f)) {
-        free(out);
-        return NULL;
-    }
-    return out;
-}
-
 /* The takes of a settling in key order, with their keys as stored. */
 struct sorted_takes {
     struct rf_store_take *v;
@@ -179,10 +145,10 @@ static rf_status take_many(struct pg_store *s, double now, struct rf_store_take 
     for (size_t i = 1; i < n; i++)
         if (strcmp(t.key[t.ord[i - 1]], t.key[t.ord[i]]) == 0)
             goto out; /* one key twice: one at a time */
-    keys = array_of(n, take_key, &t, 1);
-    bursts = array_of(n, take_burst, &t, 0);
-    rates = array_of(n, take_rate, &t, 0);
-    costs = array_of(n, take_cost, &t, 0);
+    keys = rf_pg_array(n, take_key, &t, 1);
+    bursts = rf_pg_array(n, take_burst, &t, 0);
+    rates = rf_pg_array(n, take_rate, &t, 0);
+    costs = rf_pg_array(n, take_cost, &t, 0);
     if (!keys || !bursts || !rates || !costs) {
         rc = rf_err_set(err, RF_ENOMEM, "store: out of memory");
         goto out;
@@ -417,7 +383,7 @@ static rf_status slots_answered(struct pg_store *s, const struct rf_store_slot_c
                                 size_t *ix, size_t m, struct rf_err *err)
 {
     struct answered w = {c, ix};
-    char *tests = array_of(m, answered_test, &w, 0), *ats = array_of(m, answered_at, &w, 0);
+    char *tests = rf_pg_array(m, answered_test, &w, 0), *ats = rf_pg_array(m, answered_at, &w, 0);
     rf_status rc = RF_OK;
     struct pconn *cn = NULL;
     if (!tests || !ats)

@@ -175,25 +175,6 @@ static rf_status pg_tests_ranked(struct rf_store *bs, int64_t org_id, int64_t po
                              (int64_t)fit_size);
 }
 
-/* n integers as a PostgreSQL array literal (malloc'd; NULL: no memory). */
-static char *int_array(const int64_t *v, size_t n)
-{
-    char *out = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&out, &len);
-    if (!f)
-        return NULL;
-    fputc('{', f);
-    for (size_t i = 0; i < n; i++)
-        fprintf(f, "%s%lld", i ? "," : "", (long long)v[i]);
-    fputc('}', f);
-    if (fclose(f)) {
-        free(out);
-        return NULL;
-    }
-    return out;
-}
-
 /* One statement a chunk: the ids and times as arrays, the summaries as one
  * BYTEA cut in equal parts. test_fits is unlogged: no WAL, no flush. */
 static rf_status pg_test_fits_put(struct rf_store *bs, int64_t posting_id, int64_t fit_key,
@@ -204,7 +185,7 @@ static rf_status pg_test_fits_put(struct rf_store *bs, int64_t posting_id, int64
     rf_status rc = RF_OK;
     for (size_t at = 0; at < n && !rc; at += RF_RANK_FITS_CHUNK) {
         size_t m = n - at < RF_RANK_FITS_CHUNK ? n - at : RF_RANK_FITS_CHUNK;
-        char *idv = int_array(ids + at, m), *finv = int_array(finished + at, m);
+        char *idv = rf_pg_int_array(ids + at, m), *finv = rf_pg_int_array(finished + at, m);
         if (!idv || !finv)
             rc = rf_err_set(err, RF_ENOMEM, "store: out of memory");
         if (!rc)

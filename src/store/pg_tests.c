@@ -4,6 +4,7 @@
  * item statistics.
  */
 #include <libpq-fe.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -118,23 +119,25 @@ static int send_answer(struct pconn *cn, const char *name, const struct pending 
     return PQsendQueryPrepared(cn->db, name, q.n, q.val, q.len, q.fmt, 0);
 }
 
+/* The batch's test ids, element by element for rf_pg_array: ud is a cursor
+ * on the batch's list, moved on by each call (elements come in order). */
+static const char *batch_test_id(void *ud, size_t i, char buf[32])
+{
+    const struct pending **at = ud;
+    (void)i;
+    snprintf(buf, 32, "%lld", (long long)(*at)->a->test_id);
+    *at = (*at)->next;
+    return buf;
+}
+
 /* The batch's test ids as a PostgreSQL array literal (malloc'd; NULL: no memory). */
 static char *id_array(const struct pending *batch)
 {
-    char *ids = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&ids, &len);
-    if (!f)
-        return NULL;
-    fputc('{', f);
+    size_t n = 0;
     for (const struct pending *p = batch; p; p = p->next)
-        fprintf(f, "%s%lld", p == batch ? "" : ",", (long long)p->a->test_id);
-    fputc('}', f);
-    if (fclose(f)) {
-        free(ids);
-        return NULL;
-    }
-    return ids;
+        n++;
+    const struct pending *at = batch;
+    return rf_pg_array(n, batch_test_id, &at, 0);
 }
 
 /* One attempt at a batch as one pipeline: BEGIN, the lock, every answer not
