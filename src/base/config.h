@@ -550,6 +550,15 @@
 /* Unscored pretest items seeded into each organization's test (rolefit serve
  * --pretest; docs/calibration.md "Pretest items"): 3 beside up to 30 scored. */
 #define RF_WEB_PRETEST 3
+/* Pretest batches (cat/pretest.h; rolefit serve --pretest-batch and
+ * --pretest-target; docs/calibration.md "Pretest batches"): per skill, at most
+ * RF_WEB_PRETEST_BATCH pretest items are live at once, as many as a test
+ * carries, so a test of one skill carries the whole batch; an item leaves
+ * the batch at RF_WEB_PRETEST_TARGET stored answers (the mean SE of a 3PL
+ * item reaches 0.20 between 1,000 and 2,000 answers) or when promoted or
+ * retired, and the next enters. */
+#define RF_WEB_PRETEST_BATCH 3
+#define RF_WEB_PRETEST_TARGET 2000
 /* A role test: at most RF_WEB_ROLE_MAX_ITEMS items; each requirement's skill
  * finishes once its call is decided with a chance of being wrong of at most
  * 1 - RF_ROLETEST_DECIDE_P (P(meets) >= 0.9 or <= 0.1, under both readings

@@ -17,6 +17,7 @@ static const char usage[] =
     "usage: rolefit serve [--port N] [--addr IP] [--db FILE|URL] [--bank DIR] [--data DIR] [--web DIR]\n"
     "                     [--threads N] [--no-practice] [--rate N] [--answer-rate N]\n"
     "                     [--secure-cookies] [--trust-proxy IP] [--exposure FILE] [--pretest N]\n"
+    "                     [--pretest-batch N] [--pretest-target N]\n"
     "                     [--practice-max N] [--practice-max-per-ip N] [--practice-pow BITS]\n"
     "                     [--password-min N] [--seed S] [--db-pool N] [--fair-min-group N]\n"
     "                     [--fair-min-cell N] [--dif-min-group N]\n"
@@ -54,6 +55,13 @@ static const char usage[] =
     "                 the test's skills) seeded at random positions into each\n"
     "                 organization's test, 0 to 8 (default 3; 0 = none): they change no\n"
     "                 score or report (docs/calibration.md \"Pretest items\")\n"
+    "  --pretest-batch N  pretest items live at once per skill (default 3; 0 = every\n"
+    "                 pretest item live): tests draw their pretest items from the\n"
+    "                 batches only, so each live item collects its answers quickly\n"
+    "                 (docs/calibration.md \"Pretest batches\")\n"
+    "  --pretest-target N  stored answers after which an item leaves its skill's\n"
+    "                 batch and the next enters (default 2000; 0 = no target: an\n"
+    "                 item stays until promoted or retired)\n"
     "  --practice-max N  practice tests (no invite) open at once, at most (default\n"
     "                 1000): beyond, starts get 429 with Retry-After; a test holds\n"
     "                 its slot until it finishes or goes 30 minutes without an answer\n"
@@ -104,6 +112,7 @@ int rf_cmd_serve(int argc, char **argv)
                *rate_s = NULL, *arate_s = NULL, *trust_proxy = NULL,
                *exposure = NULL, *pmax_s = NULL, *pmax_ip_s = NULL, *pwmin_s = NULL,
                *seed_s = NULL, *pow_s = NULL, *pool_s = NULL, *pretest_s = NULL,
+               *pbatch_s = NULL, *ptarget_s = NULL,
                *fgroup_s = NULL, *fcell_s = NULL, *dgroup_s = NULL,
                *review_s = NULL;
     int no_practice = 0, quiet = 0, help = 0, secure_cookies = RF_HTTP_SECURE_COOKIES;
@@ -118,7 +127,8 @@ int rf_cmd_serve(int argc, char **argv)
         {"practice-max", 1, &pmax_s, NULL},     {"practice-max-per-ip", 1, &pmax_ip_s, NULL},
         {"password-min", 1, &pwmin_s, NULL},    {"practice-pow", 1, &pow_s, NULL},
         {"seed", 1, &seed_s, NULL},             {"db-pool", 1, &pool_s, NULL},
-        {"pretest", 1, &pretest_s, NULL},       {"fair-min-group", 1, &fgroup_s, NULL},
+        {"pretest", 1, &pretest_s, NULL},       {"pretest-batch", 1, &pbatch_s, NULL},
+        {"pretest-target", 1, &ptarget_s, NULL},       {"fair-min-group", 1, &fgroup_s, NULL},
         {"fair-min-cell", 1, &fcell_s, NULL},   {"dif-min-group", 1, &dgroup_s, NULL},
         {"review-every", 1, &review_s, NULL},
     };
@@ -136,7 +146,8 @@ int rf_cmd_serve(int argc, char **argv)
     size_t pmax = RF_PRACTICE_MAX_OPEN, pmax_ip = RF_PRACTICE_MAX_OPEN_PER_IP;
     size_t pwmin = RF_PASSWORD_MIN, pow_bits = RF_PRACTICE_POW_BITS, pool = 0;
     size_t pretest = RF_WEB_PRETEST, fgroup = RF_IMPACT_MIN_GROUP, fcell = RF_IMPACT_MIN_CELL;
-    size_t dgroup = RF_DIF_MIN_GROUP;
+    size_t dgroup = RF_DIF_MIN_GROUP, pbatch = RF_WEB_PRETEST_BATCH;
+    size_t ptarget = RF_WEB_PRETEST_TARGET;
     double rate = RF_RATE_PER_IP, arate = RF_RATE_ANSWERS, review = RF_REVIEW_EVERY_SECONDS;
     unsigned long long seed = 0;
     if ((port_s && (ec = rf_cli_size(cmd, "port", port_s, 0, 65535, &port))) ||
@@ -153,6 +164,9 @@ int rf_cmd_serve(int argc, char **argv)
         (pool_s && (ec = rf_cli_size(cmd, "db-pool", pool_s, 1, 1000, &pool))) ||
         (pretest_s &&
          (ec = rf_cli_size(cmd, "pretest", pretest_s, 0, RF_CAT_MAX_PRETEST, &pretest))) ||
+        (pbatch_s && (ec = rf_cli_size(cmd, "pretest-batch", pbatch_s, 0, 1000, &pbatch))) ||
+        (ptarget_s &&
+         (ec = rf_cli_size(cmd, "pretest-target", ptarget_s, 0, 100000000, &ptarget))) ||
         (fgroup_s && (ec = rf_cli_size(cmd, "fair-min-group", fgroup_s, 1, 100000, &fgroup))) ||
         (fcell_s && (ec = rf_cli_size(cmd, "fair-min-cell", fcell_s, 1, 100000, &fcell))) ||
         (dgroup_s && (ec = rf_cli_size(cmd, "dif-min-group", dgroup_s, 1, 1000000, &dgroup))) ||
@@ -183,6 +197,8 @@ int rf_cmd_serve(int argc, char **argv)
     cfg.app.password_min = pwmin;
     cfg.app.seed = seed;
     cfg.app.pretest = pretest ? (int)pretest : -1;
+    cfg.app.pretest_batch = pbatch ? (int)pbatch : -1;
+    cfg.app.pretest_target = ptarget ? (long long)ptarget : -1;
     cfg.app.fair_min_group = fgroup;
     cfg.app.fair_min_cell = fcell;
     cfg.app.dif_min_group = dgroup;

@@ -44,6 +44,12 @@ struct rf_app_config {
     /* Unscored pretest items per organization's test (docs/calibration.md
      * "Pretest items"): 0 RF_WEB_PRETEST, -1 none, else 1..RF_CAT_MAX_PRETEST. */
     int pretest;
+    /* Pretest batches (cat/pretest.h): live pretest items per skill (0
+     * RF_WEB_PRETEST_BATCH, -1 every item live, else 1..1000);
+     * answers after which an item leaves its batch (0 RF_WEB_PRETEST_TARGET,
+     * -1 no target). */
+    int pretest_batch;
+    long long pretest_target;
     /* Shortest new password (0: RF_PASSWORD_MIN; below it is refused at open).
      * The list of common passwords is data_dir/common-passwords.txt. */
     size_t password_min;

@@ -22,6 +22,7 @@
 #include "careers/profile.h"
 #include "careers/roles.h"
 #include "cat/pool.h"
+#include "cat/pretest.h"
 #include "cat/sessfile.h"
 #include "cat/session.h"
 #include "server/app_flow.h"
@@ -432,21 +433,54 @@ void rf_app_pretest_seed(struct rf_app *a, struct rf_cat_design *d, uint64_t see
         return;
     struct rf_rng r; /* apart from the session's own stream */
     rf_rng_substream(&r, seed, 1);
-    /* A uniform sample of the version's pretest items of the scope's skills
-     * (selection sampling, in bank order), then uniform positions. */
+    /* The version's pretest items of the scope's skills, in bank order, and
+     * which of them are live: each skill's batch, from the answers the store
+     * holds (cat/pretest.h), so that every process sharing it agrees. */
     const struct rf_cat_pool *p = v->opool;
     size_t cand = 0;
+    uint32_t *ci = malloc(v->npretest * sizeof *ci);
+    size_t *skill = malloc(v->npretest * sizeof *skill);
+    int64_t *count = malloc(v->npretest * sizeof *count);
+    const char **ids = malloc(v->npretest * sizeof *ids);
+    unsigned char *live = malloc(v->npretest);
+    if (!ci || !skill || !count || !ids || !live) {
+        rf_app_log(a, "pretest items: out of memory; this test carries none");
+        goto out;
+    }
     for (size_t i = 0; i < v->npretest; i++)
         for (size_t j = 0; j < d->nscope; j++)
-            cand += p->skill[v->pretest[i]] == d->scope[j];
-    for (size_t i = 0, left = cand; i < v->npretest && d->npretest < want; i++) {
-        size_t j = 0;
-        while (j < d->nscope && p->skill[v->pretest[i]] != d->scope[j])
-            j++;
-        if (j == d->nscope)
+            if (p->skill[v->pretest[i]] == d->scope[j]) {
+                ci[cand] = v->pretest[i];
+                skill[cand] = d->scope[j];
+                ids[cand++] = p->ids[v->pretest[i]];
+            }
+    size_t batch = a->cfg.pretest_batch == 0  ? RF_WEB_PRETEST_BATCH
+                   : a->cfg.pretest_batch < 0 ? 0
+                                              : (size_t)a->cfg.pretest_batch;
+    int64_t target = a->cfg.pretest_target == 0  ? RF_WEB_PRETEST_TARGET
+                     : a->cfg.pretest_target < 0 ? 0
+                                                 : (int64_t)a->cfg.pretest_target;
+    if (batch) {
+        struct rf_err err;
+        rf_err_clear(&err);
+        if (rf_store_item_answer_counts(a->store, cand, ids, count, &err)) {
+            rf_app_log(a, "pretest items: %s; this test carries none", err.msg);
+            goto out;
+        }
+    } else {
+        memset(count, 0, cand * sizeof *count);
+    }
+    rf_cat_pretest_batch(cand, skill, count, batch, target, live);
+    /* A uniform sample of the live items (selection sampling, in bank
+     * order), then uniform positions. */
+    size_t nlive = 0;
+    for (size_t i = 0; i < cand; i++)
+        nlive += live[i];
+    for (size_t i = 0, left = nlive; i < cand && d->npretest < want; i++) {
+        if (!live[i])
             continue;
         if (rf_rng_below(&r, left--) < want - d->npretest)
-            d->pretest[d->npretest++] = v->pretest[i];
+            d->pretest[d->npretest++] = ci[i];
     }
     /* Fisher-Yates over the order, then distinct positions in 1..max + n, increasing. */
     for (size_t k = d->npretest; k > 1; k--) {
@@ -461,6 +495,12 @@ void rf_app_pretest_seed(struct rf_app *a, struct rf_cat_design *d, uint64_t see
             d->pretest_at[k++] = (uint32_t)s;
             need--;
         }
+out:
+    free(ci);
+    free(skill);
+    free(count);
+    free(ids);
+    free(live);
 }
 
 /* The RNG seed of a new test (see cfg.seed in app.h). */

@@ -94,6 +94,8 @@ struct rf_store_ops {
                                  void *ud, struct rf_err *err);
     rf_status (*item_stats)(struct rf_store *s, const char *item_id,
                             struct rf_store_item_stats *out, struct rf_err *err);
+    rf_status (*item_answer_counts)(struct rf_store *s, size_t n, const char *const *item_ids,
+                                    int64_t *counts, struct rf_err *err);
     rf_status (*item_wrong)(struct rf_store *s, const char *item_id, size_t max,
                             void (*fn)(void *ud, const char *response, int64_t n), void *ud,
                             struct rf_err *err);

@@ -422,6 +422,32 @@ static rf_status pg_item_stats(struct rf_store *bs, const char *item_id,
                          "t", item_id);
 }
 
+static rf_status count_fn(struct pconn *cn, const PGresult *r, void *out, struct rf_err *err)
+{
+    (void)cn;
+    (void)err;
+    *(int64_t *)out = rf_pg_col_int(r, 0, 0, 0);
+    return RF_OK;
+}
+
+/* One indexed count per item (a test start asks for the few pretest items
+ * of its skills). */
+static rf_status pg_item_answer_counts(struct rf_store *bs, size_t n, const char *const *item_ids,
+                                       int64_t *counts, struct rf_err *err)
+{
+    int64_t *got = n ? calloc(n, sizeof *got) : NULL;
+    if (n && !got)
+        return rf_err_set(err, RF_ENOMEM, "store: out of memory");
+    rf_status rc = RF_OK;
+    for (size_t i = 0; i < n && !rc; i++)
+        rc = rf_pg_one_row(rf_pg_of(bs), err, "answer counts of items", count_fn, &got[i],
+                           "SELECT count(*) FROM answers WHERE item_id = $1", "t", item_ids[i]);
+    if (!rc && n)
+        memcpy(counts, got, n * sizeof *counts);
+    free(got);
+    return rc;
+}
+
 /* ---- finished tests and ranking ---- */
 
 static rf_status pg_tests_finished(struct rf_store *bs, int64_t org_id,
@@ -478,6 +504,7 @@ void rf_pg_tests_ops(struct rf_store_ops *ops)
     ops->answers_list = pg_answers_list;
     ops->answers_signals = pg_answers_signals;
     ops->item_stats = pg_item_stats;
+    ops->item_answer_counts = pg_item_answer_counts;
     ops->item_wrong = pg_item_wrong;
     ops->tests_finished = pg_tests_finished;
     ops->tests_set_packed = pg_tests_set_packed;

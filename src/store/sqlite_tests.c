@@ -327,6 +327,33 @@ static rf_status sq_item_stats(struct rf_store *bs, const char *item_id,
     return rc;
 }
 
+static rf_status sq_item_answer_counts(struct rf_store *bs, size_t n, const char *const *item_ids,
+                                       int64_t *counts, struct rf_err *err)
+{
+    struct sq_store *s = (struct sq_store *)bs;
+    int64_t *got = n ? calloc(n, sizeof *got) : NULL;
+    if (n && !got)
+        return rf_err_set(err, RF_ENOMEM, "store: out of memory");
+    struct conn *cn = rf_sq_rlock(s);
+    rf_status rc = RF_OK;
+    for (size_t i = 0; i < n && !rc; i++) {
+        sqlite3_stmt *st = rf_sq_query(cn, err, "SELECT count(*) FROM answers WHERE item_id = ?",
+                                       "t", item_ids[i]);
+        int r = st ? sqlite3_step(st) : SQLITE_ERROR;
+        if (r == SQLITE_ROW)
+            got[i] = sqlite3_column_int64(st, 0);
+        else
+            rc = st ? rf_sq_dberr(cn, err, "answer counts of items") : RF_EDB;
+        if (st)
+            sqlite3_reset(st);
+    }
+    rf_sq_unlock(cn);
+    if (!rc && n)
+        memcpy(counts, got, n * sizeof *counts);
+    free(got);
+    return rc;
+}
+
 static rf_status sq_tests_finished(struct rf_store *bs, int64_t org_id,
                                    void (*fn)(void *ud, const struct rf_test *t), void *ud,
                                    struct rf_err *err)
@@ -379,6 +406,7 @@ void rf_sq_tests_ops(struct rf_store_ops *ops)
     ops->answers_list = sq_answers_list;
     ops->answers_signals = sq_answers_signals;
     ops->item_stats = sq_item_stats;
+    ops->item_answer_counts = sq_item_answer_counts;
     ops->item_wrong = sq_item_wrong;
     ops->tests_finished = sq_tests_finished;
     ops->tests_set_packed = sq_tests_set_packed;

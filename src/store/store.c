@@ -294,6 +294,12 @@ rf_status rf_store_answers_signals(struct rf_store *s, int64_t test_id,
     return s->ops->answers_signals(s, test_id, fn, ud, err);
 }
 
+rf_status rf_store_item_answer_counts(struct rf_store *s, size_t n, const char *const *item_ids,
+                                      int64_t *counts, struct rf_err *err)
+{
+    return s->ops->item_answer_counts(s, n, item_ids, counts, err);
+}
+
 rf_status rf_store_item_stats(struct rf_store *s, const char *item_id,
                               struct rf_store_item_stats *out, struct rf_err *err)
 {

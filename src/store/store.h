@@ -266,6 +266,13 @@ struct rf_store_item_stats {
 rf_status rf_store_item_stats(struct rf_store *s, const char *item_id,
                               struct rf_store_item_stats *out, struct rf_err *err);
 
+/* How many answers are stored to each of n items: counts[i] for
+ * item_ids[i], 0 when none (pretest batches, cat/pretest.h). Reads the
+ * answers_item index: O(answers of the items). On failure counts is
+ * untouched. */
+rf_status rf_store_item_answer_counts(struct rf_store *s, size_t n, const char *const *item_ids,
+                                      int64_t *counts, struct rf_err *err);
+
 /* Calls fn for each distinct wrong response (score 0) to an item, in its
  * stored form (bank/answer.h; an answer from before schema 3: its option
  * index), with how many gave it: the max most frequent, most frequent first.

@@ -15,6 +15,7 @@
 #include "bank/bank.h"
 #include "base/rng.h"
 #include "cat/pool.h"
+#include "cat/pretest.h"
 #include "cat/sessfile.h"
 #include "cat/session.h"
 #include "irt/quad.h"
@@ -371,4 +372,42 @@ Test(pretest, small_skills_are_not_split)
     rf_cat_pool_free(op);
     rf_quad_cleanup(&q);
     rf_bank_cleanup(&b);
+}
+
+/* Pretest batches (cat/pretest.h): per skill the items nearest their target
+ * first, ties in bank order; items past the target only to fill the batch,
+ * fewest answers first; skills apart; batch 0 all live. */
+static void check_batch(size_t n, const size_t *skill, const int64_t *ans, size_t batch,
+                        int64_t target, const char *want)
+{
+    unsigned char live[16];
+    char got[17];
+    rf_cat_pretest_batch(n, skill, ans, batch, target, live);
+    for (size_t i = 0; i < n; i++)
+        got[i] = live[i] ? '1' : '0';
+    got[n] = '\0';
+    cr_assert_str_eq(got, want, "batch %zu, target %lld: live %s, want %s", batch,
+                     (long long)target, got, want);
+}
+
+Test(pretest, batch_rotates_by_stored_counts)
+{
+    static const size_t one[6] = {0, 0, 0, 0, 0, 0};
+    /* nothing answered yet: the first in bank order */
+    check_batch(6, one, (const int64_t[]){0, 0, 0, 0, 0, 0}, 3, 1000, "111000");
+    /* the most answered below the target first; ties in bank order */
+    check_batch(6, one, (const int64_t[]){0, 10, 999, 5, 10, 0}, 3, 1000, "011010");
+    /* an item at its target leaves and the next (most answers, then order) enters */
+    check_batch(6, one, (const int64_t[]){1000, 999, 998, 0, 0, 0}, 3, 1000, "011100");
+    check_batch(6, one, (const int64_t[]){1000, 1200, 1000, 3, 0, 0}, 3, 1000, "000111");
+    /* fewer items below the target than places: the least answered past it fill them */
+    check_batch(6, one, (const int64_t[]){1500, 1000, 1200, 1001, 0, 2000}, 3, 1000, "010110");
+    check_batch(6, one, (const int64_t[]){1500, 1000, 1200, 1001, 1000, 2000}, 2, 1000, "010010");
+    /* no target: the most answered stay; no batch: all */
+    check_batch(6, one, (const int64_t[]){5, 3000, 7, 0, 7, 0}, 2, 0, "011000");
+    check_batch(6, one, (const int64_t[]){5, 3000, 7, 0, 7, 0}, 0, 1000, "111111");
+    /* each skill its own batch */
+    static const size_t two[7] = {0, 1, 0, 1, 1, 0, 2};
+    check_batch(7, two, (const int64_t[]){0, 4, 9, 0, 0, 0, 1000}, 1, 1000, "0110001");
+    check_batch(7, two, (const int64_t[]){0, 4, 9, 0, 0, 0, 1000}, 2, 1000, "1111001");
 }

@@ -386,3 +386,87 @@ Test(pools, pretest_items_are_seeded_unscored, .timeout = 600)
     snprintf(cmd, sizeof cmd, "rm -rf %s", pre_dir);
     cr_assert_eq(system(cmd), 0);
 }
+
+/* Pretest batches (cat/pretest.h) through two servers on one database:
+ * with batches of 1 and a target of 1 answer, every invited test asks, of
+ * each skill it draws a pretest item from, the skill's first pretest item
+ * in bank order that no finished test has answered yet (when every one was,
+ * the least answered), whichever server
+ * starts it (both read the batch from the stored answers, not from memory);
+ * each test asks 3 of them, unscored as before. */
+static void batch_tweak(struct rf_server_config *cfg)
+{
+    pretest_tweak(cfg);
+    cfg->app.pretest_batch = 1;
+    cfg->app.pretest_target = 1;
+}
+
+Test(pools, pretest_batches_rotate_by_stored_answers, .timeout = 600)
+{
+    load_bank();
+    make_pretest_bank();
+    struct rf_err err;
+    rf_bank_init(&pre_bank);
+    cr_assert_eq(rf_bank_load_dir(pre_dir, &pre_bank, &err), RF_OK, "%s", err.msg);
+    pre_count = 3;
+    pre_right = 1;
+    fixture_start_with(1, 0, batch_tweak);
+    struct rf_server_config cfg;
+    fixture_config(&cfg, fx.db, 1, 0);
+    batch_tweak(&cfg);
+    struct rf_server *other = NULL;
+    rf_err_clear(&err);
+    cr_assert_eq(rf_server_start(&cfg, &other, &err), RF_OK, "%s", err.msg);
+    unsigned port[2] = {fx.port, rf_server_port(other)};
+    struct http_client admin = fixture_admin();
+    int64_t *asked = calloc(pre_bank.n, sizeof *asked); /* answers stored per bank item */
+    cr_assert(asked);
+    size_t total = 0;
+    for (int t = 0; t < 6; t++) {
+        struct http_result r;
+        cr_assert_eq(client_do(&admin, "POST", "/api/invites", "{\"role\":\"data_scientist\"}", &r),
+                     0);
+        cr_assert_eq(r.status, 201, "%s", r.body);
+        char body[256];
+        snprintf(body, sizeof body, "{\"invite\":\"%s\"}",
+                 json_string_value(json_object_get(r.json, "token")));
+        http_result_free(&r);
+        struct http_client c = {port[t % 2], "", ""};
+        cr_assert_eq(client_do(&c, "POST", "/api/tests", body, &r), 0);
+        cr_assert_eq(r.status, 201, "%s", r.body);
+        char seen[64][160];
+        size_t n, npre = 0, bi;
+        take(&c, &r, answer_rule, seen, &n);
+        for (size_t i = 0; i < n; i++) {
+            cr_assert_eq(rf_bank_find(&pre_bank, seen[i], &bi), RF_OK);
+            if (pre_bank.items[bi].pool != RF_POOL_PRETEST)
+                continue;
+            npre++;
+            /* the live one of its skill: the first in bank order not yet
+             * answered; when all were, the least answered (then the first) */
+            size_t want = SIZE_MAX;
+            for (size_t j = 0; j < pre_bank.n; j++)
+                if (pre_bank.items[j].pool == RF_POOL_PRETEST &&
+                    !strcmp(pre_bank.items[j].skill, pre_bank.items[bi].skill) &&
+                    (want == SIZE_MAX || (asked[j] == 0) > (asked[want] == 0) ||
+                     (asked[want] > 0 && asked[j] < asked[want])))
+                    want = j;
+            cr_assert_eq(bi, want, "test %d (server %d): pretest item %s, the batch holds %s", t + 1,
+                         t % 2 + 1, seen[i], want == SIZE_MAX ? "none" : pre_bank.items[want].id);
+        }
+        cr_assert_eq(npre, 3, "test %d: %zu pretest items", t + 1, npre);
+        for (size_t i = 0; i < n; i++)
+            if (!rf_bank_find(&pre_bank, seen[i], &bi) && pre_bank.items[bi].pool == RF_POOL_PRETEST)
+                asked[bi]++;
+        total += npre;
+    }
+    cr_assert_eq(total, 18);
+    free(asked);
+    rf_server_stop(other);
+    fixture_stop();
+    rf_bank_cleanup(&pre_bank);
+    rf_bank_cleanup(&bank);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", pre_dir);
+    cr_assert_eq(system(cmd), 0);
+}

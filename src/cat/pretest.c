@@ -1,0 +1,28 @@
+/* Pretest batches; see pretest.h. */
+#include "cat/pretest.h"
+
+/* Does item i come before item j in its skill's batch order (pretest.h)? */
+static int before(const int64_t *answers, int64_t target, size_t i, size_t j)
+{
+    int gi = target > 0 && answers[i] >= target, gj = target > 0 && answers[j] >= target;
+    if (gi != gj)
+        return gi < gj;
+    if (answers[i] != answers[j])
+        return gi ? answers[i] < answers[j] : answers[i] > answers[j];
+    return i < j;
+}
+
+void rf_cat_pretest_batch(size_t n, const size_t *skill, const int64_t *answers, size_t batch,
+                          int64_t target, unsigned char *live)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (batch == 0) {
+            live[i] = 1;
+            continue;
+        }
+        size_t ahead = 0; /* items of the skill before i in the order */
+        for (size_t j = 0; j < n && ahead < batch; j++)
+            ahead += j != i && skill[j] == skill[i] && before(answers, target, j, i);
+        live[i] = ahead < batch;
+    }
+}
