@@ -26,6 +26,10 @@ expect_oneline "password-min below 12" 2 "--password-min: expected a whole numbe
 expect "help: fairness minimums" 0 "--fair-min-cell N" $RF serve --help
 expect_oneline "fair-min-cell 0" 2 "--fair-min-cell: expected a whole number from 1" \
     $RF serve --db "$DB" --port 0 --fair-min-cell 0
+expect_oneline "pretest-batch above 1000" 2 "--pretest-batch: expected a whole number from 0 to 1000" \
+    $RF serve --db "$DB" --port 0 --pretest-batch 1001
+expect_oneline "pretest-target not a number" 2 "--pretest-target: expected a whole number" \
+    $RF serve --db "$DB" --port 0 --pretest-target many
 expect_oneline "dif-min-group not a number" 2 "--dif-min-group: expected a whole number" \
     $RF serve --db "$DB" --port 0 --dif-min-group many
 printf '{"format": "rolefit-exposure", "target": 0.2,\n "items": [{"item": "no_such.item.001", "k": 0.5}]}\n' >"$TMP/unknown.json"
