@@ -362,6 +362,8 @@ int rf_cmd_simulate(int argc, char **argv)
     for (int i = 1; i < argc; i++)
         if (strcmp(argv[i], "--interviews") == 0)
             return rf_simulate_interviews(argc, argv);
+        else if (strcmp(argv[i], "--online-curve") == 0)
+            return rf_simulate_online(argc, argv);
     const char *cmd = "simulate";
     const char *bank = NULL, *gen_s = NULL, *model_s = "2pl", *n_s = NULL, *skills_s = NULL,
                *select_s = NULL, *se_s = NULL, *max_s = NULL, *min_s = NULL, *rq_s = NULL,

@@ -46,6 +46,8 @@ struct rf_simpop_args {
 int rf_simulate_population(const struct rf_simpop_args *a);
 /* `rolefit simulate --interviews` (cmd_simulate_iv.c): parses its own options. */
 int rf_simulate_interviews(int argc, char **argv);
+/* `rolefit simulate --online-curve` (cmd_simulate_online.c): parses its own options. */
+int rf_simulate_online(int argc, char **argv);
 int rf_cmd_assess(int argc, char **argv);
 int rf_cmd_serve(int argc, char **argv);
 int rf_cmd_user(int argc, char **argv);
