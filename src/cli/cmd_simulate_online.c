@@ -77,13 +77,17 @@ static int parse_tests(const char *cmd, const char *s, struct rf_onlinesim_opts 
 
 static json_t *point_json(const struct rf_onlinesim_point *p)
 {
-    return json_pack("{s:I, s:f, s:f, s:I, s:I, s:f, s:f, s:f, s:f, s:f, s:f}", "tests",
-                     (json_int_t)p->tests, "answers_per_item", p->answers_per_item,
-                     "pretest_answers_per_item", p->pretest_answers, "estimated",
-                     (json_int_t)p->estimated, "promoted", (json_int_t)p->promoted, "rmse_a",
-                     p->rmse_a, "rmse_b", p->rmse_b, "length", p->len, "sd", p->sd,
-                     "theta_rmse", p->theta_rmse,
-                     "closest_own", p->closest);
+    json_t *o = json_pack("{s:I, s:f, s:f, s:I, s:I, s:f, s:f, s:f, s:f, s:f, s:f}", "tests",
+                          (json_int_t)p->tests, "answers_per_item", p->answers_per_item,
+                          "pretest_answers_per_item", p->pretest_answers, "estimated",
+                          (json_int_t)p->estimated, "promoted", (json_int_t)p->promoted, "rmse_a",
+                          p->rmse_a, "rmse_b", p->rmse_b, "length", p->len, "sd", p->sd,
+                          "theta_rmse", p->theta_rmse, "closest_own", p->closest);
+    if (o)
+        json_object_set_new(o, "estimated_items",
+                            json_pack("{s:f, s:f, s:f}", "rmse_a", p->est_rmse_a, "rmse_b",
+                                      p->est_rmse_b, "bias_b", p->est_bias_b));
+    return o;
 }
 
 int rf_simulate_online(int argc, char **argv)
@@ -92,14 +96,13 @@ int rf_simulate_online(int argc, char **argv)
                *roles_s = NULL, *tests_s = NULL, *n_s = NULL, *live_s = NULL, *learn_s = NULL,
                *accept_s = NULL, *pi_s = NULL, *pk_s = NULL, *seed_s = NULL, *threads_s = NULL;
     int json = 0, help = 0, flag = 0;
-    struct rf_cli_opt opts[] = {
-        {"online-curve", 0, NULL, &flag}, {"bank", 1, &bank_s, NULL},
-        {"data", 1, &data, NULL},         {"roles", 1, &roles_s, NULL},
-        {"tests", 1, &tests_s, NULL},     {"examinees", 1, &n_s, NULL},
-        {"live", 1, &live_s, NULL},       {"learn", 1, &learn_s, NULL},
-        {"accept", 1, &accept_s, NULL},   {"pretest-items", 1, &pi_s, NULL},
-        {"pretest", 1, &pk_s, NULL},      {"seed", 1, &seed_s, NULL},
-        {"threads", 1, &threads_s, NULL}, {"json", 0, NULL, &json}};
+    struct rf_cli_opt opts[] = {{"online-curve", 0, NULL, &flag}, {"bank", 1, &bank_s, NULL},
+                                {"data", 1, &data, NULL},         {"roles", 1, &roles_s, NULL},
+                                {"tests", 1, &tests_s, NULL},     {"examinees", 1, &n_s, NULL},
+                                {"live", 1, &live_s, NULL},       {"learn", 1, &learn_s, NULL},
+                                {"accept", 1, &accept_s, NULL},   {"pretest-items", 1, &pi_s, NULL},
+                                {"pretest", 1, &pk_s, NULL},      {"seed", 1, &seed_s, NULL},
+                                {"threads", 1, &threads_s, NULL}, {"json", 0, NULL, &json}};
     const char *pos[1];
     size_t npos;
     int ec =
@@ -180,13 +183,12 @@ int rf_simulate_online(int argc, char **argv)
         json_t *pts = json_array();
         for (size_t k = 0; k < r.npoints; k++)
             json_array_append_new(pts, point_json(&r.points[k]));
-        out = json_pack("{s:{s:s, s:I, s:I, s:s, s:s, s:s, s:I, s:I, s:I}, s:o, s:o}",
-                        "settings", "bank", bank_dir, "operational_items", (json_int_t)r.items,
-                        "examinees", (json_int_t)o.nmeasure, "live", rf_rolesim_pop_name(o.live),
-                        "learn", learn, "accept", accept, "pretest_items",
-                        (json_int_t)o.pretest_items, "pretest_per_test",
-                        (json_int_t)o.pretest_per_test, "seed", (json_int_t)seed, "curve", pts,
-                        "calibrated", point_json(&r.calibrated));
+        out = json_pack("{s:{s:s, s:I, s:I, s:s, s:s, s:s, s:I, s:I, s:I}, s:o, s:o}", "settings",
+                        "bank", bank_dir, "operational_items", (json_int_t)r.items, "examinees",
+                        (json_int_t)o.nmeasure, "live", rf_rolesim_pop_name(o.live), "learn", learn,
+                        "accept", accept, "pretest_items", (json_int_t)o.pretest_items,
+                        "pretest_per_test", (json_int_t)o.pretest_per_test, "seed",
+                        (json_int_t)seed, "curve", pts, "calibrated", point_json(&r.calibrated));
         char *s = out ? rf_json_dumps_out(out, JSON_INDENT(2)) : NULL;
         if (!s) {
             rc = rf_err_set(&err, RF_ENOMEM, "out of memory");
@@ -198,16 +200,20 @@ int rf_simulate_online(int argc, char **argv)
     }
     printf("Does the bank learn: %zu operational items, live takers %s, learn %s, accept %s, "
            "%zu pretest items (%zu a test), %zu role people measured, seed %llu\n",
-           r.items, rf_rolesim_pop_name(o.live), learn, accept, o.pretest_items,
-           o.pretest_per_test, o.nmeasure, seed);
+           r.items, rf_rolesim_pop_name(o.live), learn, accept, o.pretest_items, o.pretest_per_test,
+           o.nmeasure, seed);
     printf("%8s %10s %9s %9s %8s %8s %7s %7s %9s %8s\n", "tests", "answers/it", "estimated",
            "promoted", "RMSE a", "RMSE b", "length", "SD", "RMSE th", "closest");
     for (size_t k = 0; k < r.npoints; k++) {
         const struct rf_onlinesim_point *p = &r.points[k];
         printf("%8zu %10.1f %9zu %9zu %8.3f %8.3f %7.1f %7.3f %9.3f %7.1f%%\n", p->tests,
-               p->answers_per_item, p->estimated, p->promoted, p->rmse_a, p->rmse_b, p->len,
-               p->sd, p->theta_rmse, 100 * p->closest);
+               p->answers_per_item, p->estimated, p->promoted, p->rmse_a, p->rmse_b, p->len, p->sd,
+               p->theta_rmse, 100 * p->closest);
     }
+    printf("estimated items against the truth (RMSE a, RMSE b, mean error of b):");
+    for (size_t k = 1; k < r.npoints; k++)
+        printf(" %zu tests %.3f/%.3f/%+.3f%s", r.points[k].tests, r.points[k].est_rmse_a,
+               r.points[k].est_rmse_b, r.points[k].est_bias_b, k + 1 < r.npoints ? ";" : "\n");
     printf("%8s %10s %9s %9s %8.3f %8.3f %7.1f %7.3f %9.3f %7.1f%%\n", "true", "-", "-", "-",
            r.calibrated.rmse_a, r.calibrated.rmse_b, r.calibrated.len, r.calibrated.sd,
            r.calibrated.theta_rmse, 100 * r.calibrated.closest);

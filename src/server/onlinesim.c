@@ -199,8 +199,8 @@ static rf_status live_test(const struct sim *S, size_t t, struct slot *out, stru
     const struct rf_role *role = &roles->roles[k];
     struct rf_cat_design d = S->d[k];
     seed_pretest(S, &d, rf_rng_next(&r));
-    int is_role = S->o->live == RF_ROLESIM_ROLE ||
-                  (S->o->live == RF_ROLESIM_MIX && rf_rng_uniform(&r) < 0.5);
+    int is_role =
+        S->o->live == RF_ROLESIM_ROLE || (S->o->live == RF_ROLESIM_MIX && rf_rng_uniform(&r) < 0.5);
     double truth[MAX_TAX];
     person(roles, is_role ? role : NULL, &r, truth);
     struct rf_cat_session *s = NULL;
@@ -323,13 +323,14 @@ static rf_status rebuild(struct sim *S, struct rf_err *err)
     S->p = NULL;
     free(S->tk);
     S->tk = NULL;
-    rf_status rc = rf_cat_pool_from_bank(S->b, RF_CAT_POOL_SCORED | RF_CAT_POOL_OPERATIONAL, S->q,
-                                         &S->p, err);
+    rf_status rc =
+        rf_cat_pool_from_bank(S->b, RF_CAT_POOL_SCORED | RF_CAT_POOL_OPERATIONAL, S->q, &S->p, err);
     if (rc)
         return rc;
     if (S->p->n != S->n)
-        return rf_err_set(err, RF_EINVAL, "online study: the pool holds %zu of the bank's %zu items",
-                          S->p->n, S->n);
+        return rf_err_set(err, RF_EINVAL,
+                          "online study: the pool holds %zu of the bank's %zu items", S->p->n,
+                          S->n);
     S->tk = rf_alloc_array(S->p->nskills ? S->p->nskills : 1, sizeof *S->tk);
     if (!S->tk)
         return rf_err_set(err, RF_ENOMEM, "online study: out of memory");
@@ -377,6 +378,22 @@ static rf_status measure_all(struct sim *S, struct rf_onlinesim_point *pt, struc
     }
     pt->rmse_a = m ? sqrt(ea / (double)m) : NAN;
     pt->rmse_b = m ? sqrt(eb / (double)m) : NAN;
+    /* The same over the items whose parameters are an accepted estimate. */
+    ea = eb = 0;
+    m = 0;
+    double bias = 0;
+    for (size_t i = 0; i < S->n; i++) {
+        const struct rf_irt_item *c = &S->b->items[i].irt, *t = &S->truth[i];
+        if (!S->p->usable[i] || c->ncat != 2 || !S->estimated[i])
+            continue;
+        ea += (c->a - t->a) * (c->a - t->a);
+        eb += (c->b - t->b) * (c->b - t->b);
+        bias += c->b - t->b;
+        m++;
+    }
+    pt->est_rmse_a = m ? sqrt(ea / (double)m) : NAN;
+    pt->est_rmse_b = m ? sqrt(eb / (double)m) : NAN;
+    pt->est_bias_b = m ? bias / (double)m : NAN;
     return RF_OK;
 }
 
@@ -569,9 +586,9 @@ static rf_status check_opts(const struct rf_onlinesim_opts *o, const struct rf_r
         return rf_err_set(err, RF_EINVAL, "online study: too many live tests");
     if (o->nmeasure == 0)
         return rf_err_set(err, RF_EINVAL, "online study: no people to measure");
-    if (o->live != RF_ROLESIM_REFERENCE && o->live != RF_ROLESIM_ROLE &&
-        o->live != RF_ROLESIM_MIX)
-        return rf_err_set(err, RF_EINVAL, "online study: the live takers are reference, role or mix");
+    if (o->live != RF_ROLESIM_REFERENCE && o->live != RF_ROLESIM_ROLE && o->live != RF_ROLESIM_MIX)
+        return rf_err_set(err, RF_EINVAL,
+                          "online study: the live takers are reference, role or mix");
     if (o->pretest_per_test > RF_CAT_MAX_PRETEST)
         return rf_err_set(err, RF_EINVAL, "online study: at most %d pretest items a test",
                           RF_CAT_MAX_PRETEST);
@@ -586,16 +603,16 @@ static rf_status check_opts(const struct rf_onlinesim_opts *o, const struct rf_r
     return RF_OK;
 }
 
-rf_status rf_onlinesim_run(struct rf_bank *b, const struct rf_roles *roles,
-                           const struct rf_quad *q, const struct rf_onlinesim_opts *o,
-                           struct rf_onlinesim_result *r, struct rf_err *err)
+rf_status rf_onlinesim_run(struct rf_bank *b, const struct rf_roles *roles, const struct rf_quad *q,
+                           const struct rf_onlinesim_opts *o, struct rf_onlinesim_result *r,
+                           struct rf_err *err)
 {
     rf_status rc = check_opts(o, roles, err);
     if (rc)
         return rc;
     memset(r, 0, sizeof *r);
-    struct sim S = {b, roles, q, o, b->n, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-                    0, NULL, 0, 0, 0, 0};
+    struct sim S = {b,    roles, q,    o, b->n, NULL, NULL, NULL, NULL, NULL,
+                    NULL, NULL,  NULL, 0, NULL, 0,    0,    0,    0};
     size_t n = b->n ? b->n : 1, maxn = o->nmeasure;
     for (size_t k = 0; k < o->ncheck; k++) {
         size_t seg = o->checkpoints[k] - (k ? o->checkpoints[k - 1] : 0);

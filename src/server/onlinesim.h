@@ -78,11 +78,13 @@ struct rf_onlinesim_point {
     size_t estimated;        /* operational items whose parameters are an estimate */
     size_t promoted;         /* pretest items promoted so far */
     double rmse_a, rmse_b;   /* current vs true, over the usable dichotomous items */
-    double len;              /* mean length of the measured role tests */
-    double sd;               /* mean per-skill posterior SD (scope skills) */
-    double theta_rmse;       /* RMSE of the posterior means against the truth (scope skills:
-                                the error the SD claims to be) */
-    double closest;          /* share of the measured whose closest role is their own */
+    double est_rmse_a, est_rmse_b, est_bias_b; /* the same over those estimated (NaN: none),
+                                                  and the mean of b's error */
+    double len;                                /* mean length of the measured role tests */
+    double sd;                                 /* mean per-skill posterior SD (scope skills) */
+    double theta_rmse; /* RMSE of the posterior means against the truth (scope skills:
+                          the error the SD claims to be) */
+    double closest;    /* share of the measured whose closest role is their own */
 };
 
 struct rf_onlinesim_result {
@@ -96,8 +98,8 @@ struct rf_onlinesim_result {
  * the simulation's; the caller reloads it to use it again), the roles and
  * grid q. Errors: RF_EINVAL (bad options, a bank without operational
  * items of the roles' skills), RF_ENOMEM, RF_ETOOBIG. */
-rf_status rf_onlinesim_run(struct rf_bank *b, const struct rf_roles *roles,
-                           const struct rf_quad *q, const struct rf_onlinesim_opts *o,
-                           struct rf_onlinesim_result *r, struct rf_err *err);
+rf_status rf_onlinesim_run(struct rf_bank *b, const struct rf_roles *roles, const struct rf_quad *q,
+                           const struct rf_onlinesim_opts *o, struct rf_onlinesim_result *r,
+                           struct rf_err *err);
 
 #endif
