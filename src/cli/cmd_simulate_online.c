@@ -2,6 +2,7 @@
  * curve of issue 19 (server/onlinesim.h, docs/calibration.md "Does the bank
  * learn: the curve over 1,000 tests"). */
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 
 #include "bank/bank.h"
 #include "bank/skills.h"
+#include "base/config.h"
 #include "base/json.h"
 #include "careers/roles.h"
 #include "cli/cli.h"
@@ -84,6 +86,8 @@ static json_t *point_json(const struct rf_onlinesim_point *p)
                           p->rmse_a, "rmse_b", p->rmse_b, "length", p->len, "sd", p->sd,
                           "theta_rmse", p->theta_rmse, "closest_own", p->closest);
     if (o)
+        json_object_set_new(o, "items_with_200_answers", json_integer((json_int_t)p->answered200));
+    if (o && !isnan(p->est_rmse_a))
         json_object_set_new(o, "estimated_items",
                             json_pack("{s:f, s:f, s:f}", "rmse_a", p->est_rmse_a, "rmse_b",
                                       p->est_rmse_b, "bias_b", p->est_bias_b));
@@ -210,10 +214,20 @@ int rf_simulate_online(int argc, char **argv)
                p->answers_per_item, p->estimated, p->promoted, p->rmse_a, p->rmse_b, p->len, p->sd,
                p->theta_rmse, 100 * p->closest);
     }
-    printf("estimated items against the truth (RMSE a, RMSE b, mean error of b):");
+    printf("operational items with %d scored answers or more:", RF_ONLINE_MIN_N);
     for (size_t k = 1; k < r.npoints; k++)
-        printf(" %zu tests %.3f/%.3f/%+.3f%s", r.points[k].tests, r.points[k].est_rmse_a,
-               r.points[k].est_rmse_b, r.points[k].est_bias_b, k + 1 < r.npoints ? ";" : "\n");
+        printf(" %zu tests %zu%s", r.points[k].tests, r.points[k].answered200,
+               k + 1 < r.npoints ? ";" : "\n");
+    printf("estimated dichotomous items against the truth (RMSE a, RMSE b, mean error of b):");
+    for (size_t k = 1; k < r.npoints; k++) {
+        const struct rf_onlinesim_point *p = &r.points[k];
+        if (isnan(p->est_rmse_a))
+            printf(" %zu tests none", p->tests);
+        else
+            printf(" %zu tests %.3f/%.3f/%+.3f", p->tests, p->est_rmse_a, p->est_rmse_b,
+                   p->est_bias_b);
+        printf("%s", k + 1 < r.npoints ? ";" : "\n");
+    }
     printf("%8s %10s %9s %9s %8.3f %8.3f %7.1f %7.3f %9.3f %7.1f%%\n", "true", "-", "-", "-",
            r.calibrated.rmse_a, r.calibrated.rmse_b, r.calibrated.len, r.calibrated.sd,
            r.calibrated.theta_rmse, 100 * r.calibrated.closest);

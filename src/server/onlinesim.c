@@ -721,6 +721,16 @@ rf_status rf_onlinesim_run(struct rf_bank *b, const struct rf_roles *roles, cons
         for (size_t i = 0; i < S.n; i++)
             pt->estimated += S.estimated[i] && !S.started_pre[i];
         pt->answers_per_item = usable ? (double)S.nscored / (double)usable : 0;
+        size_t *cnt = rf_calloc_array(S.n, sizeof *cnt);
+        if (!cnt) {
+            rc = rf_err_set(err, RF_ENOMEM, "online study: out of memory");
+            goto done;
+        }
+        for (size_t a = 0; a < S.nans; a++)
+            cnt[S.ans[a].item] += isnan(S.ans[a].theta);
+        for (size_t i = 0; i < S.n; i++)
+            pt->answered200 += S.p->usable[i] && cnt[i] >= RF_ONLINE_MIN_N;
+        free(cnt);
         pt->pretest_answers = npick ? (double)S.npretest_ans / (double)npick : 0;
         r->npoints++;
     }

@@ -75,6 +75,7 @@ struct rf_onlinesim_point {
     size_t tests;            /* live tests so far */
     double answers_per_item; /* scored answers per operational item (mean) */
     double pretest_answers;  /* answers per pretest item (mean over those started pretest) */
+    size_t answered200;      /* operational items with at least RF_ONLINE_MIN_N scored answers */
     size_t estimated;        /* operational items whose parameters are an estimate */
     size_t promoted;         /* pretest items promoted so far */
     double rmse_a, rmse_b;   /* current vs true, over the usable dichotomous items */
