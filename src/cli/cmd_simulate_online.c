@@ -87,6 +87,12 @@ static json_t *point_json(const struct rf_onlinesim_point *p)
                           "theta_rmse", p->theta_rmse, "closest_own", p->closest);
     if (o)
         json_object_set_new(o, "items_with_200_answers", json_integer((json_int_t)p->answered200));
+    if (o)
+        json_object_set_new(o, "reestimated_with_200",
+                            json_pack("{s:I, s:I, s:I, s:I}", "items", (json_int_t)p->n200,
+                                      "fail_se_a", (json_int_t)p->fail_se_a, "fail_se_b",
+                                      (json_int_t)p->fail_se_b, "fail_fit",
+                                      (json_int_t)p->fail_fit));
     if (o && !isnan(p->est_rmse_a))
         json_object_set_new(o, "estimated_items",
                             json_pack("{s:f, s:f, s:f}", "rmse_a", p->est_rmse_a, "rmse_b",
@@ -218,6 +224,14 @@ int rf_simulate_online(int argc, char **argv)
     for (size_t k = 1; k < r.npoints; k++)
         printf(" %zu tests %zu%s", r.points[k].tests, r.points[k].answered200,
                k + 1 < r.npoints ? ";" : "\n");
+    if (o.learn == RF_ONLINESIM_RECALIBRATE) {
+        printf("of the items re-estimated from %d answers or more, failing SE(a) / SE(b) / fit:",
+               RF_ONLINE_MIN_N);
+        for (size_t k = 1; k < r.npoints; k++)
+            printf(" %zu tests %zu of %zu / %zu / %zu%s", r.points[k].tests, r.points[k].fail_se_a,
+                   r.points[k].n200, r.points[k].fail_se_b, r.points[k].fail_fit,
+                   k + 1 < r.npoints ? ";" : "\n");
+    }
     printf("estimated dichotomous items against the truth (RMSE a, RMSE b, mean error of b):");
     for (size_t k = 1; k < r.npoints; k++) {
         const struct rf_onlinesim_point *p = &r.points[k];

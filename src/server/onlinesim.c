@@ -461,7 +461,8 @@ static int in_ranges(const struct rf_irt_item *e, const struct rf_online_rules *
 /* The review queue at a checkpoint: pretest items calibrated with the
  * operational ones fixed, then the operational items re-estimated; what
  * passes is accepted into the bank. */
-static rf_status learn(struct sim *S, size_t *promoted, struct rf_err *err)
+static rf_status learn(struct sim *S, size_t *promoted, struct rf_onlinesim_point *pt,
+                       struct rf_err *err)
 {
     const struct rf_onlinesim_opts *o = S->o;
     struct rf_online_rules ru;
@@ -524,6 +525,15 @@ static rf_status learn(struct sim *S, size_t *promoted, struct rf_err *err)
             for (size_t k = 0; k < res.n; k++) {
                 const struct rf_online_result_item *ri = &res.items[k];
                 struct rf_item *it = &S->b->items[ri->item];
+                if (ri->ok && ri->n >= ru.min_n) {
+                    int bad_b = 0;
+                    for (size_t c = 0; c + 1 < ri->est.ncat; c++)
+                        bad_b |= !(ri->se_b[c] <= ru.max_se_b);
+                    pt->n200++;
+                    pt->fail_se_a += !(ri->se_a <= ru.max_se_a);
+                    pt->fail_se_b += (size_t)bad_b;
+                    pt->fail_fit += !(ri->fit_p >= ru.min_fit_p);
+                }
                 if (!ri->ok || ri->est.ncat != it->irt.ncat || !in_ranges(&ri->est, &ru) ||
                     !(ri->ready || o->accept_all))
                     continue;
@@ -711,7 +721,7 @@ rf_status rf_onlinesim_run(struct rf_bank *b, const struct rf_roles *roles, cons
                     S.npretest_ans++;
             }
         done_tests = to;
-        if ((rc = learn(&S, &promoted, err)) || (rc = rebuild(&S, err)))
+        if ((rc = learn(&S, &promoted, &r->points[r->npoints], err)) || (rc = rebuild(&S, err)))
             goto done;
         pt = &r->points[r->npoints];
         if ((rc = measure_all(&S, pt, buf, err)))

@@ -77,8 +77,12 @@ struct rf_onlinesim_point {
     double pretest_answers;  /* answers per pretest item (mean over those started pretest) */
     size_t answered200;      /* operational items with at least RF_ONLINE_MIN_N scored answers */
     size_t estimated;        /* operational items whose parameters are an estimate */
-    size_t promoted;         /* pretest items promoted so far */
-    double rmse_a, rmse_b;   /* current vs true, over the usable dichotomous items */
+    /* recalibrate: of the operational items estimated with at least
+     * RF_ONLINE_MIN_N answers at this checkpoint, how many fail SE(a), SE(b)
+     * (any threshold) and the fit (an item may fail several) */
+    size_t n200, fail_se_a, fail_se_b, fail_fit;
+    size_t promoted;       /* pretest items promoted so far */
+    double rmse_a, rmse_b; /* current vs true, over the usable dichotomous items */
     double est_rmse_a, est_rmse_b, est_bias_b; /* the same over those estimated (NaN: none),
                                                   and the mean of b's error */
     double len;                                /* mean length of the measured role tests */
