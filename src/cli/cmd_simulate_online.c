@@ -127,11 +127,11 @@ int rf_simulate_online(int argc, char **argv)
     rf_onlinesim_opts_default(&o);
     unsigned long long seed = 1;
     if ((tests_s && (ec = parse_tests(cmd, tests_s, &o))) ||
-        (n_s && (ec = rf_cli_size(cmd, "--examinees", n_s, 1, 1000000, &o.nmeasure))) ||
-        (pi_s && (ec = rf_cli_size(cmd, "--pretest-items", pi_s, 0, 100000, &o.pretest_items))) ||
-        (pk_s && (ec = rf_cli_size(cmd, "--pretest", pk_s, 0, 8, &o.pretest_per_test))) ||
-        (threads_s && (ec = rf_cli_size(cmd, "--threads", threads_s, 1, 64, &o.threads))) ||
-        (seed_s && (ec = rf_cli_u64(cmd, "--seed", seed_s, &seed))))
+        (n_s && (ec = rf_cli_size(cmd, "examinees", n_s, 1, 1000000, &o.nmeasure))) ||
+        (pi_s && (ec = rf_cli_size(cmd, "pretest-items", pi_s, 0, 100000, &o.pretest_items))) ||
+        (pk_s && (ec = rf_cli_size(cmd, "pretest", pk_s, 0, 8, &o.pretest_per_test))) ||
+        (threads_s && (ec = rf_cli_size(cmd, "threads", threads_s, 1, 64, &o.threads))) ||
+        (seed_s && (ec = rf_cli_u64(cmd, "seed", seed_s, &seed))))
         return ec;
     o.seed = seed;
     if (live_s) {
