@@ -1027,6 +1027,44 @@ rf_status rf_profile_combine(struct rf_profile *dst, const struct rf_profile *sr
     return RF_OK;
 }
 
+rf_status rf_profile_combine_under(struct rf_profile *dst, const struct rf_profile *src,
+                                   struct rf_err *err)
+{
+    const struct rf_profile_model *sm = src->model;
+    if (!sm)
+        return rf_err_set(err, RF_EINVAL,
+                          "follow-up: no prior of its own to read the profile under");
+    if (dst->n != src->n || dst->lo != src->lo || dst->hi != src->hi)
+        return rf_err_set(err, RF_EINVAL,
+                          "follow-up: grid (%g, %g, %zu) differs from the profile's (%g, %g, %zu)",
+                          src->lo, src->hi, src->n, dst->lo, dst->hi, dst->n);
+    struct rf_profile t, old;
+    memset(&old, 0, sizeof old);
+    rf_status rc = copy_profile(dst, &t, err);
+    if (rc)
+        return rc;
+    /* src's prior, then the skills of dst's model it lacks (as a follow-up's
+     * join a profile's), then src's evidence. */
+    old.model = t.model;
+    t.model = NULL;
+    rc = rf_profile_set_model(&t, (const char *const *)sm->skills, sm->nskills, &sm->spec,
+                              sm->assumed, err);
+    if (!rc && sm->role)
+        rc = rf_profile_set_model_role(&t, sm->role, err);
+    if (!rc)
+        rc = combine_model(&t, &old, err);
+    free_model(old.model);
+    if (!rc)
+        rc = combine_into(&t, src, err);
+    if (rc) {
+        rf_profile_cleanup(&t);
+        return rc;
+    }
+    rf_profile_cleanup(dst);
+    *dst = t;
+    return RF_OK;
+}
+
 /* ---- JSON writing ---- */
 
 /* json_object_set_new that reports failure (NULL value or no memory). */

@@ -178,6 +178,19 @@ rf_status rf_profile_derive_loglik(struct rf_profile *p, struct rf_err *err);
 rf_status rf_profile_combine(struct rf_profile *dst, const struct rf_profile *src,
                              struct rf_err *err);
 
+/* As rf_profile_combine, but the result is read under src's prior (its
+ * model, with the role it names) instead of dst's: dst's model skills that
+ * src's lacks join it with dst's loadings, at the population's centre in
+ * every component. What a confirm test of a role the person names does: its
+ * prior is that role's role-test prior (server/roletest.h
+ * rf_roletest_confirm_named), and the profile it completes is read under it
+ * (docs/careers.md "A role the person names"). The evidence is the same as
+ * rf_profile_combine's (the log-likelihoods add); only the prior differs.
+ * RF_EINVAL (src without a model, different grids, a skill without a
+ * log-likelihood), RF_ETOOBIG, RF_ENOMEM; dst unchanged on error. */
+rf_status rf_profile_combine_under(struct rf_profile *dst, const struct rf_profile *src,
+                                   struct rf_err *err);
+
 /* The skill with that id, or NULL when it was not measured. Linear scan. */
 const struct rf_profile_skill *rf_profile_find(const struct rf_profile *p, const char *skill);
 

@@ -116,7 +116,9 @@ static const char usage[] =
     "                     roles, the first test's answers carried; figures after both stages\n"
     "                     (own role's calls, the confirmed role's, closest roles, items).\n"
     "                     --confirm-own: people with a role of their own confirm it (they\n"
-    "                     name it), not the offered role.\n"
+    "                     name it), not the offered role. --confirm-named: everyone names\n"
+    "                     the role their calls are read on (their own; for N(0, 1) people\n"
+    "                     and random responders role i mod R).\n"
     "                     The test: --role ID, --find-role (each person of role\n"
     "                     i mod R), or neither (person i takes role i mod R's test). Answers\n"
     "                     are drawn with a = 1, c = 1/k (not the bank's claimed slopes; a\n"
@@ -372,7 +374,7 @@ int rf_cmd_simulate(int argc, char **argv)
                *sh_out = NULL, *exposure = NULL, *role_id = NULL, *data_s = NULL,
                *roles_path = NULL, *pop_s = NULL, *tl_s = NULL, *pw_s = NULL, *pl_s = NULL,
                *cf_s = NULL, *cfr_s = NULL, *pool_s = NULL;
-    int json = 0, no_early = 0, help = 0, find_role = 0, confirm_own = 0;
+    int json = 0, no_early = 0, help = 0, find_role = 0, confirm_own = 0, confirm_named = 0;
     struct rf_cli_opt opts[] = {
         {"bank", 1, &bank, NULL},
         {"generate-bank", 1, &gen_s, NULL},
@@ -404,6 +406,7 @@ int rf_cmd_simulate(int argc, char **argv)
         {"confirm", 1, &cf_s, NULL},
         {"confirm-roles", 1, &cfr_s, NULL},
         {"confirm-own", 0, NULL, &confirm_own},
+        {"confirm-named", 0, NULL, &confirm_named},
         {"pool", 1, &pool_s, NULL},
     };
     const char *pos[1];
@@ -437,9 +440,11 @@ int rf_cmd_simulate(int argc, char **argv)
     if ((pw_s || pl_s) && !(pop_s && pw_s && pl_s && (role_id || find_role)))
         return rf_cli_usage_error(cmd, "--prior-weight and --prior-loading go together, with "
                                        "--population and --role or --find-role");
-    if ((cf_s || cfr_s || confirm_own) && !(pop_s && find_role && cf_s))
-        return rf_cli_usage_error(cmd, "--confirm N (and --confirm-roles R, --confirm-own) go "
-                                       "with --population and --find-role");
+    if ((cf_s || cfr_s || confirm_own || confirm_named) && !(pop_s && find_role && cf_s))
+        return rf_cli_usage_error(cmd, "--confirm N (and --confirm-roles R, --confirm-own, "
+                                       "--confirm-named) go with --population and --find-role");
+    if (confirm_own && confirm_named)
+        return rf_cli_usage_error(cmd, "give --confirm-own or --confirm-named, not both");
     if (pop_s) {
         const struct {
             int given;
@@ -461,7 +466,7 @@ int rf_cmd_simulate(int argc, char **argv)
                                            "(see 'rolefit simulate --help')");
         struct rf_simpop_args pa = {bank,     0,     0,    data_s ? data_s : rf_cli_default_path("data"), roles_path,
                                     role_id,  find_role, pop_s, 1000, 2, 1, json, 0, 0, 0, 0, 0, 1,
-                                    pool, confirm_own};
+                                    pool, confirm_named ? 2 : confirm_own};
         enum rf_model pm;
         if ((n_s && (ec = rf_cli_size(cmd, "examinees", n_s, 1, 10000000, &pa.examinees))) ||
             (threads_s && (ec = rf_cli_size(cmd, "threads", threads_s, 1, 64, &pa.threads))) ||

@@ -40,7 +40,8 @@ struct rf_simpop_args {
      * live test's (server/rolesim.h rf_rolesim_live_pool) */
     int pool;
     /* --confirm-own: people with a role of their own confirm it (they name
-     * it, {"role": ID}), not the role the report offers */
+     * it, {"role": ID}), not the role the report offers; 2 (--confirm-named):
+     * everyone names a role, those without one of their own role i mod R */
     int confirm_own;
 };
 int rf_simulate_population(const struct rf_simpop_args *a);

@@ -4,8 +4,10 @@
  * candidate has seen, whose evidence is added to the test's profile when it
  * finishes (rf_app_followup_combine, called by the answer flow). A find my
  * role test's confirm stage ("confirm your role") is one too: on the
- * undecided requirements of its most likely role, the earlier answers
- * carried into its session (server/roletest.h rf_roletest_confirm).
+ * undecided requirements of its most likely role (find my role's prior) or
+ * of a role the candidate names (that role's role-test prior), the earlier
+ * answers carried into its session (server/roletest.h rf_roletest_confirm,
+ * rf_roletest_confirm_named).
  */
 #include "server/app.h"
 
@@ -199,16 +201,24 @@ rf_status rf_app_test_confirm(struct rf_app *a, const struct rf_principal *p, in
     rf_profile_cleanup(&pr);
     if (!rc) /* the active version of the bank */
         rc = rf_app_bank_refresh(a, &e->err);
-    /* The design: find my role's, its prior and scope, asking only where the
-     * role's requirements are undecided. */
+    /* The design: find my role's scope, asking only where the role's
+     * requirements are undecided. The offered role (none named) keeps find
+     * my role's prior; a role the person names is read with its role test's
+     * prior (naming it is evidence from outside the answers: docs/careers.md
+     * "A role the person names"), and so is the profile it completes
+     * (rf_app_followup_combine). */
     struct rf_cat_design d;
     struct rf_app_scope sc;
     memset(&sc, 0, sizeof sc);
     if (!rc && (rc = rf_roletest_design(&d, rf_app_pool(a, rf_app_test_operational(&t)),
                                         &a->car.roles, NULL, &e->err)) == RF_OK) {
         d.exposure = a->cfg.exposure != NULL;
-        rc = rf_roletest_confirm(&d, rf_app_pool(a, rf_app_test_operational(&t)), &a->car.roles,
-                                 &role, 1, RF_CONFIRM_MAX_ITEMS, &e->err);
+        rc = role_id ? rf_roletest_confirm_named(&d, rf_app_pool(a, rf_app_test_operational(&t)),
+                                                 &a->car.roles, role, RF_CONFIRM_MAX_ITEMS,
+                                                 &e->err)
+                     : rf_roletest_confirm(&d, rf_app_pool(a, rf_app_test_operational(&t)),
+                                           &a->car.roles, &role, 1, RF_CONFIRM_MAX_ITEMS,
+                                           &e->err);
     }
     if (!rc) {
         sc.role = role;
@@ -347,6 +357,9 @@ rf_status rf_app_followup_begin(struct rf_app *a, const struct rf_test *t,
             json_object_set_new(scj, "lang", json_string(rf_app_test_lang(t)));
         if (scj && d->nreqs)
             json_object_set_new(scj, "confirm", json_true());
+        /* a confirm test of a role the candidate named: its role test's prior */
+        if (scj && d->nreqs && !d->prior_all && d->prior_weight > 0)
+            json_object_set_new(scj, "named", json_true());
         int64_t rev = rf_app_pool_revision(a, rf_cat_session_pool(s));
         if (scj && rev)
             json_object_set_new(scj, "bank", json_integer(rev));
@@ -412,9 +425,19 @@ rf_status rf_app_followup_combine(struct rf_app *a, const struct rf_test *t, cha
         snprintf(sid, sizeof sid, "test-%lld", (long long)t->id);
         rc = rf_profile_add_session(&more, sid, err);
     }
+    /* A confirm test whose prior names a role (a role the person named: its
+     * role test's prior) has the combined profile read under that prior; any
+     * other follow-up keeps the profile's. */
+    char confirmed[RF_MAX_ID_LEN + 1];
+    json_t *sj = json_loads(t->scope, 0, NULL);
+    int named = !rc && json_is_true(json_object_get(sj, "named")) &&
+                scope_confirmed(t->scope, confirmed, sizeof confirmed) && more.model &&
+                more.model->role && strcmp(more.model->role, confirmed) == 0;
+    json_decref(sj);
     if (!rc && !(rc = rf_profile_derive_loglik(&base, err)) &&
         !(rc = rf_profile_derive_loglik(&more, err)))
-        rc = rf_profile_combine(&base, &more, err);
+        rc = named ? rf_profile_combine_under(&base, &more, err)
+                   : rf_profile_combine(&base, &more, err);
     json_t *j = NULL;
     char *text = NULL;
     if (!rc && !(rc = rf_profile_to_json(&base, &j, err)) && !(text = json_dumps(j, JSON_COMPACT)))

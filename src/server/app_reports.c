@@ -285,9 +285,11 @@ rf_status rf_app_test_report_lang(struct rf_app *a, const struct rf_principal *p
                 json_object_set_new(report, "confirm", offer);
         }
         if (scope && json_is_true(json_object_get(scope, "confirm")))
-            json_object_set_new(report, "confirmed",
-                                json_pack("{s:O?, s:O?}", "role", json_object_get(scope, "role"),
-                                          "of", json_object_get(scope, "followup_of")));
+            json_object_set_new(
+                report, "confirmed",
+                json_pack("{s:O?, s:O?, s:b}", "role", json_object_get(scope, "role"), "of",
+                          json_object_get(scope, "followup_of"), "named",
+                          json_is_true(json_object_get(scope, "named"))));
         /* Calls on roles the test did not settle are a first reading, not a
          * verdict: every role's after find my role, all but the confirmed
          * role's after its confirm test. */

@@ -260,18 +260,28 @@ static rf_status confirm_stage(const struct study *st, size_t i, enum rf_rolesim
     size_t nlead = o->confirm_roles < st->roles->n ? o->confirm_roles : st->roles->n;
     for (size_t k = 0; k < nlead; k++)
         lead[k] = cl[k].role;
-    if (o->confirm_own && own) { /* the own role first, then the offered ones */
+    /* The role the person names: their own (confirm_own), or with
+     * confirm_own 2 the target for those without one. */
+    const struct rf_role *named = !o->confirm_own       ? NULL
+                                  : own                 ? own
+                                  : o->confirm_own == 2 ? target
+                                                        : NULL;
+    if (named) { /* the named role first, then the offered ones */
         size_t m = 0;
-        lead[m++] = own;
+        lead[m++] = named;
         for (size_t k = 0; m < nlead && k < st->roles->n; k++)
-            if (cl[k].role != own)
+            if (cl[k].role != named)
                 lead[m++] = cl[k].role;
     }
     struct rf_cat_design d = st->designs[0];
     struct rf_cat_session *cs = NULL;
     struct rf_profile more;
     memset(&more, 0, sizeof more);
-    rf_status rc = rf_roletest_confirm(&d, st->p, st->roles, lead, nlead, o->confirm, err);
+    /* A role the person names is read with its role test's prior (one role
+     * named; confirming several roles, a study, keeps find my role's). */
+    int under = named && nlead == 1;
+    rf_status rc = under ? rf_roletest_confirm_named(&d, st->p, st->roles, named, o->confirm, err)
+                         : rf_roletest_confirm(&d, st->p, st->roles, lead, nlead, o->confirm, err);
     if (!rc)
         rc = rf_cat_session_new(st->p, &d, rf_rng_next(r), &cs, err);
     for (size_t k = 0; !rc && k < rf_cat_nanswered(s); k++) {
@@ -285,8 +295,11 @@ static rf_status confirm_stage(const struct study *st, size_t i, enum rf_rolesim
         pe->len2[i] = rf_cat_nanswered(cs);
         rc = rf_profile_init(&more, pr->lo, pr->hi, pr->n, err);
     }
-    if (!rc && pe->len2[i] > 0 && !(rc = rf_roletest_profile(cs, st->roles, &more, NULL, err)))
-        rc = rf_profile_combine(pr, &more, err);
+    /* Under a named role's prior the profile is read under it even when the
+     * carried answers left nothing to ask. */
+    if (!rc && (pe->len2[i] > 0 || under) &&
+        !(rc = rf_roletest_profile(cs, st->roles, &more, NULL, err)))
+        rc = under ? rf_profile_combine_under(pr, &more, err) : rf_profile_combine(pr, &more, err);
     rf_profile_cleanup(&more);
     rf_cat_session_free(cs);
     double fit;

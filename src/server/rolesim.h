@@ -115,7 +115,10 @@ struct rf_rolesim_opts {
     /* With confirm: people with a role of their own (role candidates, the
      * other population, the role half of the mix, the takers' role people)
      * confirm that role, as a person who knows their role names it in the
-     * confirm request ({"role": ID}); the others the offered roles. */
+     * confirm request ({"role": ID}); the others the offered roles. 2:
+     * everyone names a role, those without one of their own (N(0, 1)
+     * people, random responders) the role their calls are read on (role
+     * i mod n), as a person might name a role they hope to fit. */
     int confirm_own;
 };
 

@@ -3,6 +3,7 @@
 
 #include <stdint.h>
 
+#include "bank/skills.h"
 #include "base/config.h"
 #include "careers/closest.h"
 
@@ -147,6 +148,34 @@ rf_status rf_roletest_confirm(struct rf_cat_design *d, const struct rf_cat_pool 
     if (d->nreqs == 0)
         return rf_err_set(err, RF_EINVAL,
                           "confirm stage: no requirement of the role has items in the bank");
+    return rf_cat_design_check(d, p, err);
+}
+
+rf_status rf_roletest_confirm_named(struct rf_cat_design *d, const struct rf_cat_pool *p,
+                                    const struct rf_roles *roles, const struct rf_role *role,
+                                    size_t max_items, struct rf_err *err)
+{
+    if (!role || role < roles->roles || role >= roles->roles + roles->n)
+        return rf_err_set(err, RF_EINVAL, "confirm stage: the named role is not one of the roles");
+    size_t c = (size_t)(role - roles->roles);
+    if (c >= d->nclasses)
+        return rf_err_set(err, RF_EINVAL, "confirm stage: no class for role '%s'", role->id);
+    rf_status rc = rf_roletest_confirm(d, p, roles, &role, 1, max_items, err);
+    if (rc)
+        return rc;
+    const struct rf_taxonomy *tax = roles->tax;
+    d->loadings_assumed = 0;
+    for (size_t j = 0; j < d->nscope; j++) {
+        size_t k;
+        d->lambda[j] = 0;
+        if (rf_taxonomy_find(tax, p->skills[d->scope[j]], &k) || !rf_role_req_find(role, k))
+            continue;
+        d->lambda[j] = tax->skills[k].loading;
+        d->loadings_assumed |= !tax->skills[k].loading_calibrated;
+    }
+    d->prior_all = 0;
+    d->prior_class = c;
+    d->prior_weight = RF_ROLETEST_PRIOR_WEIGHT;
     return rf_cat_design_check(d, p, err);
 }
 

@@ -48,6 +48,22 @@ rf_status rf_roletest_confirm(struct rf_cat_design *d, const struct rf_cat_pool 
                               const struct rf_roles *roles, const struct rf_role *const *lead,
                               size_t nlead, size_t max_items, struct rf_err *err);
 
+/* A confirm stage of a role the person names (role, of roles), read with
+ * that role's role-test prior instead of find my role's: as
+ * rf_roletest_confirm with lead {role}, then the prior is the one
+ * rf_roletest_design gives role's test — the population (RF_ROLETEST_PRIOR_WEIGHT
+ * aside) and role's people, with the loadings of the skills role requires
+ * (the others independent, at the population in both components, so they
+ * inform nothing through the prior). Naming a role is evidence from outside
+ * the answers, as taking its role test is (docs/careers.md "A role the person
+ * names"); a role only offered by find my role's report keeps find my
+ * role's prior. The decided rule then reads both readings of the loadings,
+ * as a role test's does. Errors as rf_roletest_confirm's; RF_EINVAL when
+ * role is not of roles or d has no class for it. */
+rf_status rf_roletest_confirm_named(struct rf_cat_design *d, const struct rf_cat_pool *p,
+                                    const struct rf_roles *roles, const struct rf_role *role,
+                                    size_t max_items, struct rf_err *err);
+
 /* Adds to pr (initialized on s's pool grid) what session s measured: per scope
  * skill that got at least one item, its posterior (a skill without a question
  * is left out: not measured). idx[j] (may be NULL; nscope entries) receives

@@ -260,6 +260,84 @@ Test(model, follow_up_sessions_combine_exactly)
     rf_hier_free(h);
 }
 
+/* A confirm test of a role the person names (rf_profile_combine_under): the
+ * profile it completes is read under the follow-up's prior (its role's
+ * test prior, naming the role), with the evidence of both sessions: exactly
+ * one state under that prior that saw every answer, and not what
+ * rf_profile_combine (the first session's prior kept) gives. */
+Test(model, follow_up_under_its_own_prior)
+{
+    struct rf_err err;
+    struct rf_hier_spec sa, sb;
+    double mu[NS], tau[NS];
+    /* The first session's prior: independent skills, the population and a
+     * low class (as find my role's mixture of every role's people). */
+    rf_hier_spec_init(&sa, NS, 0.0);
+    for (size_t k = 0; k < NS; k++)
+        mu[k] = -0.5, tau[k] = 0.5;
+    sa.comp[0].weight = 0.7;
+    cr_assert_eq(rf_hier_spec_add(&sa, 0.3, mu, tau, &err), RF_OK, "%s", err.msg);
+    /* The follow-up's: loadings 0.7, the population and a role's people
+     * above the middle on its first four skills. */
+    rf_hier_spec_init(&sb, NS, 0.7);
+    for (size_t k = 0; k < NS; k++)
+        mu[k] = k < 4 ? 0.8 : 0, tau[k] = k < 4 ? 0.4 : 1;
+    sb.comp[0].weight = 0.7;
+    cr_assert_eq(rf_hier_spec_add(&sb, 0.3, mu, tau, &err), RF_OK, "%s", err.msg);
+    struct rf_hier *ha, *hb;
+    struct rf_hier_state *all, *s1, *s2;
+    build(&sa, &ha, &s1);
+    build(&sb, &hb, &all);
+    cr_assert_eq(rf_hier_state_new(hb, &s2, &err), RF_OK);
+    int right[NS] = {3, 2, 2, 3, 1, 2, 3, 1};
+    answer(all, 0, 8, right, 3, -0.5);
+    answer(s1, 0, 8, right, 3, -0.5);
+    answer(all, 0, 4, right, 2, 0.4); /* the confirm test: the role's skills */
+    answer(s2, 0, 4, right, 2, 0.4);
+    struct rf_profile pa, p1, p2, kept;
+    to_profile(all, &sb, 0, NULL, &pa);
+    to_profile(s1, &sa, 3, "first", &p1);
+    to_profile(s2, &sb, 2, "confirm", &p2);
+    cr_assert_eq(rf_profile_set_model_role(&p2, "ml_engineer", &err), RF_OK, "%s", err.msg);
+    to_profile(s1, &sa, 3, "first", &kept);
+    cr_assert_eq(rf_profile_combine(&kept, &p2, &err), RF_OK, "%s", err.msg);
+    /* refused: a follow-up without a prior of its own; p1 unchanged */
+    struct rf_profile bare;
+    rf_profile_init_default(&bare);
+    cr_assert_eq(rf_profile_combine_under(&p1, &bare, &err), RF_EINVAL);
+    cr_assert_eq(p1.model->spec.ncomp, 2);
+    cr_assert_eq(p1.model->spec.lambda[0], 0.0, "unchanged after a refused follow-up");
+    cr_assert_eq(rf_profile_combine_under(&p1, &p2, &err), RF_OK, "%s", err.msg);
+    cr_assert_str_eq(p1.model->role, "ml_engineer");
+    cr_assert_eq(p1.model->spec.lambda[0], 0.7);
+    cr_assert_eq(p1.nsessions, 2);
+    cr_assert_str_eq(p1.sessions[0], "first");
+    cr_assert_str_eq(p1.sessions[1], "confirm");
+    double most = 0;
+    for (size_t k = 0; k < NS; k++) {
+        const struct rf_profile_skill *x = rf_profile_find(&pa, mle[k]),
+                                      *y = rf_profile_find(&p1, mle[k]),
+                                      *z = rf_profile_find(&kept, mle[k]);
+        cr_assert(x && y && z, "%s", mle[k]);
+        for (size_t q = 0; q < 61; q++)
+            cr_assert(fabs(x->posterior[q] - y->posterior[q]) < 1e-12, "%s node %zu", mle[k], q);
+        cr_assert_eq(y->items, k < 4 ? 5 : 3, "%s items", mle[k]);
+        if (fabs(z->theta - y->theta) > most)
+            most = fabs(z->theta - y->theta);
+    }
+    cr_assert_gt(most, 0.05, "the follow-up's prior made no difference (%.4f)", most);
+    rf_profile_cleanup(&bare);
+    rf_profile_cleanup(&kept);
+    rf_profile_cleanup(&pa);
+    rf_profile_cleanup(&p1);
+    rf_profile_cleanup(&p2);
+    rf_hier_state_free(all);
+    rf_hier_state_free(s1);
+    rf_hier_state_free(s2);
+    rf_hier_free(ha);
+    rf_hier_free(hb);
+}
+
 /* A profile from before (no version, no model) reads and fits as it did;
  * a later version and a broken model are refused with one line naming the
  * field. */

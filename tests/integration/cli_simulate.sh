@@ -268,6 +268,17 @@ expect "confirm own role" 0 "another confirmed:    decisive   0.0%  wrong   0.0%
     $RF simulate --population role --find-role --bank data/bank --examinees 6 --confirm 20 --confirm-own
 expect_oneline "confirm-own without confirm" 2 "go with --population and --find-role" \
     $RF simulate --population role --find-role --bank data/bank --confirm-own
+# --confirm-named: everyone names a role (N(0, 1) people role i mod R): their own-role calls are
+# all verdicts (with --confirm-own they confirm the offered role: first readings on their "own").
+for flag in own named; do
+    out=$($RF simulate --population reference --find-role --bank data/bank --examinees 6 --confirm 20 \
+        --confirm-$flag)
+    first=$(grep -A1 "own role's calls:" <<<"$out" | grep -c "first readings")
+    [ "$first" = "$([ $flag = own ] && echo 1 || echo 0)" ] && ok ||
+        bad "confirm-$flag: first readings under the own role's calls: $first"
+done
+expect_oneline "confirm-named and confirm-own" 2 "not both" \
+    $RF simulate --population role --find-role --bank data/bank --confirm 20 --confirm-own --confirm-named
 # ---- Pools: a study draws from the pool the live test of that kind draws from. ----
 # Scored items per pool, as the bank counts them (rubric items aside).
 stats=$($RF bank stats data/bank | sed -n '/^items per pool/,/^$/p')

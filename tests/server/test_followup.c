@@ -298,6 +298,14 @@ Test(followup, confirm_is_offered_asked_and_counted)
     const json_t *cf = json_object_get(after, "confirmed");
     cr_assert_str_eq(json_string_value(json_object_get(cf, "role")), role);
     cr_assert_eq(json_integer_value(json_object_get(cf, "of")), id);
+    /* the offered role was not named: find my role's prior (the population
+     * and every role's people) reads the combined profile */
+    cr_assert(json_is_false(json_object_get(cf, "named")));
+    json_int_t ncomp =
+        json_integer_value(json_object_get(json_object_get(after, "prior"), "components"));
+    cr_assert_eq(ncomp,
+                 json_integer_value(json_object_get(json_object_get(before, "prior"), "components")));
+    cr_assert_gt(ncomp, 2);
     cr_assert(!json_object_get(after, "confirm"), "a confirm test offers no other");
     cr_assert_leq(calls(after, role, "undecided"), calls(before, role, "undecided"));
     /* Find my role's calls are a first reading on every role; after the
@@ -355,6 +363,71 @@ Test(followup, confirm_is_offered_asked_and_counted)
     restart(&c);
     json_t *restarted = get_report(&c, cid);
     cr_assert(json_equal(json_object_get(restarted, "skills"), json_object_get(after, "skills")));
+    json_decref(restarted);
+    json_decref(after);
+    json_decref(before);
+}
+
+/* A role the candidate names ({"role": ID}, not the closest): its confirm
+ * test, and the profile it completes, read the answers with that role's
+ * role-test prior (the population and the role's people, two components,
+ * the loadings assumed), as a role test of it does; the report says the
+ * role was named; the same after a restart. */
+Test(followup, confirm_a_named_role_reads_with_its_role_test_prior)
+{
+    struct http_client c = {fx.port, "", ""};
+    struct http_result r;
+    static char seen[160][160];
+    int nseen = 0;
+    long long id = start(&c, "{\"find_role\":true}", &r);
+    int n1 = finish(&c, id, &r, seen, &nseen, RF_WEB_FIND_MAX_ITEMS);
+    http_result_free(&r);
+    json_t *before = get_report(&c, id);
+    const json_t *prior = json_object_get(before, "prior");
+    cr_assert_gt(json_integer_value(json_object_get(prior, "components")), 2,
+                 "find my role's prior: the population and every role's people");
+    /* the first role down the closest list that still has something to ask */
+    char path[64], body[160], role[64] = "";
+    snprintf(path, sizeof path, "/api/tests/%lld/confirm", id);
+    long long cid = 0;
+    const json_t *cl = json_object_get(before, "closest");
+    for (size_t k = 1; k < json_array_size(cl) && !cid; k++) {
+        snprintf(role, sizeof role, "%s",
+                 json_string_value(json_object_get(json_array_get(cl, k), "role")));
+        snprintf(body, sizeof body, "{\"role\":\"%s\"}", role);
+        cr_assert_eq(client_do(&c, "POST", path, body, &r), 0);
+        cr_assert(r.status == 201 || r.status == 409, "%s: %s", role, r.body);
+        if (r.status == 201)
+            cid = test_id(&r);
+        else
+            http_result_free(&r);
+    }
+    cr_assert_gt(cid, 0, "no named role had anything left to ask");
+    int n2 = finish(&c, cid, &r, seen, &nseen, RF_CONFIRM_MAX_ITEMS);
+    http_result_free(&r);
+    json_t *after = get_report(&c, cid);
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(after, "target"), "role")),
+                     role);
+    const json_t *cf = json_object_get(after, "confirmed");
+    cr_assert_str_eq(json_string_value(json_object_get(cf, "role")), role);
+    cr_assert(json_is_true(json_object_get(cf, "named")), "the report says the role was named");
+    prior = json_object_get(after, "prior");
+    cr_assert_eq(json_integer_value(json_object_get(prior, "components")), 2,
+                 "the role's test prior: the population and the role's people");
+    cr_assert(json_is_true(json_object_get(prior, "loadings_assumed")));
+    cr_assert_eq(json_array_size(json_object_get(after, "sessions")), 2);
+    cr_assert_eq(items_total(after), n1 + n2, "every answer of both sessions counts");
+    size_t i, nverdict = 0;
+    const json_t *rf;
+    json_array_foreach(json_object_get(after, "roles"), i, rf) nverdict +=
+        !strcmp(json_string_value(json_object_get(rf, "reading")), "verdict");
+    cr_assert_eq(nverdict, 1);
+    cr_assert_str_eq(json_string_value(json_object_get(role_fit(after, role), "reading")),
+                     "verdict");
+    restart(&c);
+    json_t *restarted = get_report(&c, cid);
+    cr_assert(json_equal(json_object_get(restarted, "skills"), json_object_get(after, "skills")));
+    cr_assert(json_equal(json_object_get(restarted, "roles"), json_object_get(after, "roles")));
     json_decref(restarted);
     json_decref(after);
     json_decref(before);

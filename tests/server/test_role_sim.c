@@ -541,6 +541,49 @@ Test(role_sim, find_my_role_confirm_stage, .timeout = 240)
     sim_close(&s);
 }
 
+/* A role the person names after find my role (docs/careers.md "A role the
+ * person names"): its confirm test reads the answers with that role's
+ * role-test prior. Role candidates who name their own role: the calls on it
+ * were 17.1% wrong (Brier 0.193) under find my role's prior (1,200, seed 1;
+ * 18.5% / 0.196 at this test's 240), 6.3% / 0.119 with the role's prior at
+ * 240. Asserted with a margin: <= 10% wrong, Brier <= 0.15, decisive at
+ * least 40%. People naming a role that is not theirs, as a role test's
+ * N(0, 1) takers: <= 10% wrong (7.2% at 240); random responders naming a
+ * role are still told "no role" and meet no bar they are called on
+ * (wrong, i.e. "meets", <= 3%; 0.2% at 60). */
+Test(role_sim, find_my_role_confirm_a_named_role, .timeout = 240)
+{
+    struct sim s;
+    struct rf_rolesim_truth t;
+    truth_open(&s, &t, 1);
+    const enum rf_rolesim_pop pops[3] = {RF_ROLESIM_ROLE, RF_ROLESIM_REFERENCE, RF_ROLESIM_RANDOM};
+    struct rf_rolesim_result r[3];
+    for (size_t k = 0; k < 3; k++) {
+        struct rf_rolesim_opts o = {pops[k], NULL, 1, k == 2 ? 60 : 240, 1, 2, 0, 0, 0, 0,
+                                    RF_CONFIRM_MAX_ITEMS, 1, 2};
+        r[k] = pop_run(&s, &t, o);
+        const struct rf_rolesim_calls *c = &r[k].confirm.own;
+        cr_log_info("named role, %s: decisive %.3f, wrong %.3f, Brier %.3f; told no role %.3f",
+                    rf_rolesim_pop_name(pops[k]), c->decisive, c->wrong, c->brier,
+                    r[k].confirm.no_role_top);
+        /* everyone named the role their calls are read on: all verdicts */
+        cr_expect_eq(c->first, 0.0, "%s: first readings %.3f", rf_rolesim_pop_name(pops[k]),
+                     c->first);
+    }
+    const struct rf_rolesim_calls *own = &r[0].confirm.own;
+    cr_expect_leq(own->wrong, 0.10, "role, own role named: wrong %.3f", own->wrong);
+    cr_expect_leq(own->brier, 0.15, "role, own role named: Brier %.3f", own->brier);
+    cr_expect_geq(own->decisive, 0.40, "role, own role named: decisive %.3f", own->decisive);
+    cr_expect_leq(r[1].confirm.own.wrong, 0.10, "reference, a role named: wrong %.3f",
+                  r[1].confirm.own.wrong);
+    cr_expect_leq(r[2].confirm.own.wrong, 0.03, "random, a role named: wrong %.3f",
+                  r[2].confirm.own.wrong);
+    cr_expect_geq(r[2].confirm.no_role_top, 0.90, "random: told no role %.3f",
+                  r[2].confirm.no_role_top);
+    rf_rolesim_truth_cleanup(&t);
+    sim_close(&s);
+}
+
 /* Calibration error of a table over the deciles from 0.1 up (the lowest
  * decile, most of the cases, would hide the rest): sum n_b |said - right| / sum n_b. */
 static double cal_above_01(const struct rf_rolesim_bin *b)

@@ -323,7 +323,9 @@ function requirementCalls(r, f, own) {
     onclick: async () => {
       b.disabled = true;
       try {
-        const res = await api('POST', `/api/tests/${id}/confirm`, { role: offer.role });
+        // The offered role is not named: the server confirms the closest
+        // role with find my role's prior (a named role reads with its own).
+        const res = await api('POST', `/api/tests/${id}/confirm`, {});
         location.href = `/test.html#${res.test.id}`;
       } catch (e) {
         b.disabled = false;
@@ -331,10 +333,31 @@ function requirementCalls(r, f, own) {
       }
     },
   }, t('report.confirm', { role: f.name })) : null;
+  // A role the candidate names: its confirm test reads the answers with that
+  // role's role-test prior (docs/careers.md "A role the person names").
+  const roles = (r.roles || []).slice().sort((x, y) => x.name.localeCompare(y.name));
+  const pick = !combined && own && roles.length ? el('select', { 'aria-label': t('report.confirm_named_label') },
+    roles.map((x) => el('option', { value: x.role }, x.name))) : null;
+  const nmsg = el('span', { class: 'muted', role: 'status' });
+  const nb = pick ? el('button', {
+    class: 'button secondary', type: 'button',
+    onclick: async () => {
+      nb.disabled = true;
+      try {
+        const res = await api('POST', `/api/tests/${id}/confirm`, { role: pick.value });
+        location.href = `/test.html#${res.test.id}`;
+      } catch (e) {
+        nb.disabled = false;
+        showError(nmsg, e);
+      }
+    },
+  }, t('report.confirm_named')) : null;
+  const named = combined && r.confirmed && r.confirmed.named;
   return [
     el('h2', {}, t(combined ? 'report.calls_combined' : 'report.calls_first', { role: f.name })),
     combined
-      ? el('p', {}, t(`report.calls_combined_about${n > 1 ? '_sessions' : ''}${own ? '_own' : ''}`, { n, max: offer.max_items || 20 }))
+      ? el('p', {}, t(`report.calls_combined_about${n > 1 ? '_sessions' : ''}${own ? '_own' : ''}`, { n, max: offer.max_items || 20 }),
+        named ? [' ', t(own ? 'report.calls_named_own' : 'report.calls_named', { role: f.name })] : '')
       : el('p', {}, t('report.calls_first_about'), ' ',
         offer.offered ? tn('report.calls_offer', offer.undecided, { max: offer.max_items, role: f.name })
           : offer.reason ? t('report.calls_no_offer', { reason: offer.reason }) : ''),
@@ -345,6 +368,8 @@ function requirementCalls(r, f, own) {
         el('td', {}, callWord(q.call)), el('td', { class: 'num' }, pct(q.p)),
         el('td', { class: 'num' }, q.call === 'meets' || q.call === 'below' ? pct(q.p_wrong) : '—')))))),
     b ? el('p', { class: 'actions' }, b, ' ', msg) : null,
+    pick ? el('p', { class: 'muted' }, t('report.confirm_named_about')) : null,
+    pick ? el('p', { class: 'actions' }, el('label', {}, t('report.confirm_named_label'), ' ', pick), ' ', nb, ' ', nmsg) : null,
   ];
 }
 
