@@ -1,6 +1,7 @@
 /* `rolefit posting simulate`: how well ranking finds a posting's best
  * applicants when every applicant took the posting's test (issue 15). */
 #include <dirent.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +21,8 @@
 
 static const char usage[] =
     "usage: rolefit posting simulate FILE|DIR [--examinees N] [--seed S] [--threads T]\n"
-    "                                [--truth-loading L] [--bank DIR] [--data DIR] [--json]\n\n"
+    "                                [--truth-loading L] [--calibrated-bank] [--bank DIR]\n"
+    "                                [--data DIR] [--json]\n\n"
     "Simulates applicants to a posting who all take the posting's adaptive test (the\n"
     "server's design: the posting's skills, each item the one whose answer most\n"
     "sharpens the weight of requirements met, at most 40 items) and are ranked by\n"
@@ -31,12 +33,19 @@ static const char usage[] =
     "test's). Reports, per posting, the share of the true best third\n"
     "(by the weight of requirements truly met, ties by the margin over the bars)\n"
     "that the ranking puts in its top third, the mean test length and the measured\n"
-    "share of the posting's weight. DIR: every NAME.md or NAME.txt beside a\n"
+    "share of the posting's weight. Beside the ranking, for analysis, the Bayes\n"
+    "selection (bayes, b-ind): the top third by each applicant's posterior\n"
+    "probability of meeting at least the pool's bar, from the joint posterior and\n"
+    "from the requirements' P(meets) as independent: the best a ranking can do\n"
+    "on average from the same answers. DIR: every NAME.md or NAME.txt beside a\n"
     "NAME.labels (the labelled set, tests/fixtures/postings), in name order.\n\n"
     "  --examinees N      applicants per posting (default 300)\n"
     "  --seed S           seed (default 1); the results do not depend on --threads\n"
     "  --threads T        threads (default 2)\n"
     "  --truth-loading L  applicants' skills' loading on g, 0 <= L < 1 (default 0.7)\n"
+    "  --calibrated-bank  every item as a calibrated bank's (a ~ U(0.6, 2.0), c ~\n"
+    "                     U(0.1, 0.3), b = the bank's b + N(0, 0.5^2), drawn from the\n"
+    "                     seed), answers drawn from and scored with these parameters\n"
     "  --bank DIR         item bank (default data/bank)\n"
     "  --data DIR         skills, roles and aliases (default data)\n"
     "  --json             print JSON\n";
@@ -91,14 +100,21 @@ static size_t list_postings(const char *path, char **out, struct rf_err *err)
     return n;
 }
 
+/* A JSON number, or null for NaN (a figure not computed). */
+static json_t *num_or_null(double v)
+{
+    return isnan(v) ? json_null() : json_real(v);
+}
+
 int rf_posting_simulate(const char *cmd, int argc, char **argv)
 {
     const char *data = rf_cli_default_path("data"), *bank_dir = rf_cli_default_path("data/bank");
     const char *n_s = NULL, *seed_s = NULL, *threads_s = NULL, *tl_s = NULL;
-    int json = 0, help = 0;
+    int json = 0, help = 0, calibrated = 0;
     struct rf_cli_opt opts[] = {{"examinees", 1, &n_s, NULL}, {"seed", 1, &seed_s, NULL},
                                 {"threads", 1, &threads_s, NULL},
                                 {"truth-loading", 1, &tl_s, NULL}, {"bank", 1, &bank_dir, NULL},
+                                {"calibrated-bank", 0, NULL, &calibrated},
                                 {"data", 1, &data, NULL}, {"json", 0, NULL, &json}};
     const char *pos[1];
     size_t npos;
@@ -135,22 +151,29 @@ int rf_posting_simulate(const char *cmd, int argc, char **argv)
     char *files[MAX_FILES] = {0};
     size_t nfiles = 0;
     json_t *arr = json ? json_array() : NULL;
-    if ((rc = rf_quad_init_default(&q, &err)) || (rc = rf_bank_load_dir(bank_dir, &bank, &err)) ||
-        /* A posting's test is an invited test: the operational pool. */
-        (rc = rf_cat_pool_from_bank(&bank, rf_rolesim_live_pool(0), &q, &p, &err)) ||
-        (rc = rf_rolesim_truth_init(&t, p, &bank, &err)))
+    if ((rc = rf_quad_init_default(&q, &err)) || (rc = rf_bank_load_dir(bank_dir, &bank, &err)))
+        goto done;
+    /* The oracle-information bound: the bank's items as a calibrated bank's,
+     * the answers drawn from and scored with the same parameters. */
+    if (calibrated)
+        rf_postingsim_hidden_bank(&bank, o.seed);
+    /* A posting's test is an invited test: the operational pool. */
+    if ((rc = rf_cat_pool_from_bank(&bank, rf_rolesim_live_pool(0), &q, &p, &err)) ||
+        (rc = rf_rolesim_truth_init(&t, p, calibrated ? NULL : &bank, &err)))
         goto done;
     if (!(nfiles = list_postings(pos[0], files, &err))) {
         rc = err.msg[0] ? RF_EINVAL : RF_ENOMEM;
         goto done;
     }
     if (!json)
-        printf("%zu applicants per posting, seed %llu, truth loading %.2f; true best third in "
-               "the top third (ties in the weight met either way; strict: broken by margin)\n\n"
-               "%-28s %6s %6s %6s %8s %6s\n",
-               o.nexaminees, seed, o.truth_loading, "posting", "top1/3", "strict", "items",
-               "measured", "fit");
-    double sum = 0, min = 1, sum_strict = 0;
+        printf("%zu applicants per posting, seed %llu, truth loading %.2f%s; true best third "
+               "in the top third (ties in the weight met either way; strict: broken by margin; "
+               "bayes, b-ind: the Bayes selection, analysis only)\n\n"
+               "%-28s %6s %6s %6s %6s %6s %8s %6s\n",
+               o.nexaminees, seed, o.truth_loading, calibrated ? ", calibrated bank" : "",
+               "posting", "top1/3", "strict", "bayes", "b-ind", "items", "measured", "fit");
+    double sum = 0, min = 1, sum_strict = 0, sum_bj = 0, sum_bi = 0;
+    size_t nbayes = 0;
     for (size_t i = 0; i < nfiles; i++) {
         struct rf_parsed_posting post;
         struct rf_postingsim_result r;
@@ -165,23 +188,33 @@ int rf_posting_simulate(const char *cmd, int argc, char **argv)
         sum += r.top_third;
         sum_strict += r.top_third_strict;
         min = r.top_third < min ? r.top_third : min;
+        if (!isnan(r.top_third_bayes_joint)) {
+            sum_bj += r.top_third_bayes_joint;
+            sum_bi += r.top_third_bayes_indep;
+            nbayes++;
+        }
         const char *base = strrchr(files[i], '/') ? strrchr(files[i], '/') + 1 : files[i];
         if (json)
-            json_array_append_new(arr, json_pack("{sssIsfsfsfsfsf}", "posting", base, "examinees",
-                                                 (json_int_t)r.nexaminees, "top_third",
-                                                 r.top_third, "top_third_strict",
-                                                 r.top_third_strict, "items", r.len_mean,
-                                                 "measured", r.measured_mean, "fit", r.fit_mean));
+            json_array_append_new(
+                arr, json_pack("{sssIsfsfsososfsfsf}", "posting", base, "examinees",
+                               (json_int_t)r.nexaminees, "top_third", r.top_third,
+                               "top_third_strict", r.top_third_strict, "top_third_bayes",
+                               num_or_null(r.top_third_bayes_joint), "top_third_bayes_indep",
+                               num_or_null(r.top_third_bayes_indep), "items", r.len_mean,
+                               "measured", r.measured_mean, "fit", r.fit_mean));
         else
-            printf("%-28s %5.1f%% %5.1f%% %6.1f %7.1f%% %6.3f\n", base, 100 * r.top_third,
-                   100 * r.top_third_strict, r.len_mean, 100 * r.measured_mean, r.fit_mean);
+            printf("%-28s %5.1f%% %5.1f%% %5.1f%% %5.1f%% %6.1f %7.1f%% %6.3f\n", base,
+                   100 * r.top_third, 100 * r.top_third_strict, 100 * r.top_third_bayes_joint,
+                   100 * r.top_third_bayes_indep, r.len_mean, 100 * r.measured_mean, r.fit_mean);
     }
     if (json) {
-        json_t *j = json_pack("{sIsIsfsfsfsfso}", "examinees", (json_int_t)o.nexaminees, "seed",
-                              (json_int_t)seed, "truth_loading", o.truth_loading, "top_third_mean",
-                              sum / (double)nfiles, "top_third_min", min,
-                              "top_third_strict_mean", sum_strict / (double)nfiles, "postings",
-                              arr);
+        json_t *j = json_pack(
+            "{sIsIsfsbsfsfsfsososo}", "examinees", (json_int_t)o.nexaminees, "seed",
+            (json_int_t)seed, "truth_loading", o.truth_loading, "calibrated_bank", calibrated,
+            "top_third_mean", sum / (double)nfiles, "top_third_min", min,
+            "top_third_strict_mean", sum_strict / (double)nfiles, "top_third_bayes_mean",
+            num_or_null(nbayes ? sum_bj / (double)nbayes : NAN), "top_third_bayes_indep_mean",
+            num_or_null(nbayes ? sum_bi / (double)nbayes : NAN), "postings", arr);
         arr = NULL;
         if (j)
             rf_json_dumpf_out(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -189,6 +222,10 @@ int rf_posting_simulate(const char *cmd, int argc, char **argv)
     } else {
         printf("\nmean %.1f%% (strict %.1f%%), lowest %.1f%% over %zu postings\n",
                100 * sum / (double)nfiles, 100 * sum_strict / (double)nfiles, 100 * min, nfiles);
+        if (nbayes)
+            printf("Bayes selection (analysis only): %.1f%% from the joint posterior, %.1f%% "
+                   "from independent P(meets), over %zu postings\n",
+                   100 * sum_bj / (double)nbayes, 100 * sum_bi / (double)nbayes, nbayes);
     }
 done:
     json_decref(arr);

@@ -8,6 +8,7 @@
 #include "base/config.h"
 #include "base/mem.h"
 #include "careers/rank.h"
+#include "irt/hier.h"
 #include "cat/sim.h"
 #include "server/roletest.h"
 
@@ -182,6 +183,191 @@ rf_status rf_postingtest_topup_design(struct rf_cat_design *d, const struct rf_c
     return RF_OK;
 }
 
+/* ---- the Bayes selection (analysis only) ---- */
+
+/* Index of v in the ascending a[0..m-1] within tol, or SIZE_MAX. */
+static size_t find_sum(const double *a, size_t m, double v, double tol)
+{
+    size_t lo = 0, hi = m;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (a[mid] < v - tol)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < m && fabs(a[lo] - v) <= tol ? lo : SIZE_MAX;
+}
+
+void rf_share_space_cleanup(struct rf_share_space *sp)
+{
+    free(sp->sum);
+    free(sp->next);
+    memset(sp, 0, sizeof *sp);
+}
+
+rf_status rf_share_space_init(struct rf_share_space *sp, const double *w, size_t n,
+                              struct rf_err *err)
+{
+    memset(sp, 0, sizeof *sp);
+    double total = 0;
+    for (size_t r = 0; r < n; r++) {
+        if (!(w[r] > 0 && isfinite(w[r])))
+            return rf_err_set(err, RF_EINVAL, "share space: weight %zu is %g (needs > 0)", r,
+                              w[r]);
+        total += w[r];
+    }
+    double tol = 1e-9 * (total > 1 ? total : 1);
+    size_t cap = RF_POSTINGSIM_MAX_SHARES;
+    double *a = rf_calloc_array(cap, sizeof *a), *b = rf_calloc_array(cap, sizeof *b);
+    if (!a || !b) {
+        free(a);
+        free(b);
+        return rf_err_set(err, RF_ENOMEM, "share space: out of memory");
+    }
+    /* Sums of subsets of the first r weights: merge S with S + w[r]. */
+    size_t m = 1;
+    a[0] = 0;
+    for (size_t r = 0; r < n; r++) {
+        size_t i = 0, j = 0, k = 0;
+        while (i < m || j < m) {
+            double x = i < m ? a[i] : HUGE_VAL, y = j < m ? a[j] + w[r] : HUGE_VAL;
+            double v = x <= y ? x : y;
+            if (k > 0 && fabs(b[k - 1] - v) <= tol) {
+                /* the same sum */
+            } else if (k == cap) {
+                free(a);
+                free(b);
+                return rf_err_set(err, RF_ETOOBIG,
+                                  "share space: more than %zu distinct weights met", cap);
+            } else {
+                b[k++] = v;
+            }
+            if (x <= y)
+                i++;
+            else
+                j++;
+        }
+        double *t = a;
+        a = b;
+        b = t;
+        m = k;
+    }
+    free(b);
+    size_t *next = rf_calloc_array(n ? n * m : 1, sizeof *next);
+    if (!next) {
+        free(a);
+        return rf_err_set(err, RF_ENOMEM, "share space: out of memory");
+    }
+    for (size_t r = 0; r < n; r++)
+        for (size_t j = 0; j < m; j++)
+            next[r * m + j] = find_sum(a, m, a[j] + w[r], tol);
+    sp->nreq = n;
+    sp->m = m;
+    sp->sum = a;
+    sp->next = next;
+    return RF_OK;
+}
+
+void rf_share_dist(const struct rf_share_space *sp, const double *p, double *out)
+{
+    size_t m = sp->m;
+    for (size_t j = 0; j < m; j++)
+        out[j] = 0;
+    out[0] = 1;
+    for (size_t r = 0; r < sp->nreq; r++) {
+        const size_t *nx = sp->next + r * m;
+        /* Descending: next[j] > j, so each sum moves once per requirement.
+         * Mass lies only on sums of the first r weights, which plus w[r]
+         * are attainable. */
+        for (size_t j = m; j-- > 0;) {
+            double v = out[j];
+            if (v == 0 || nx[j] == SIZE_MAX)
+                continue;
+            out[j] = v * (1 - p[r]);
+            out[nx[j]] += v * p[r];
+        }
+    }
+}
+
+rf_status rf_postingsim_bayes_scores(const double *tail, size_t n, size_t m, size_t k,
+                                     double *score, struct rf_err *err)
+{
+    if (k < 1 || k > n || m < 1)
+        return rf_err_set(err, RF_EINVAL, "Bayes selection: k = %zu of %zu applicants", k, n);
+    double *q = rf_calloc_array(m + 1, sizeof *q);
+    int exact = (double)n * (double)k <= 1e7;
+    double *c = exact ? rf_calloc_array(k + 1, sizeof *c) : NULL;
+    if (!q || (exact && !c)) {
+        free(q);
+        free(c);
+        return rf_err_set(err, RF_ENOMEM, "Bayes selection: out of memory");
+    }
+    /* q[j] = P(N_j >= k): the count's distribution up to k - 1, c[k] holding
+     * "k or more". */
+    for (size_t j = 0; j < m; j++) {
+        if (exact) {
+            for (size_t x = 0; x <= k; x++)
+                c[x] = 0;
+            c[0] = 1;
+            size_t top = 0; /* highest count with mass, below k */
+            for (size_t i = 0; i < n; i++) {
+                double t = tail[i * m + j];
+                t = t < 0 ? 0 : t > 1 ? 1 : t;
+                c[k] += c[k - 1] * t; /* from k - 1 to k or more */
+                size_t hi = top + 1 < k ? top + 1 : k - 1;
+                for (size_t x = hi; x > 0; x--)
+                    c[x] = c[x] * (1 - t) + c[x - 1] * t;
+                c[0] *= 1 - t;
+                top = hi;
+            }
+            q[j] = c[k];
+        } else {
+            double mu = 0, var = 0;
+            for (size_t i = 0; i < n; i++) {
+                double t = tail[i * m + j];
+                mu += t;
+                var += t * (1 - t);
+            }
+            q[j] = var > 0 ? 0.5 * erfc(((double)k - 0.5 - mu) / sqrt(2 * var))
+                           : (mu >= (double)k - 0.5);
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        double s = 0;
+        for (size_t j = 0; j < m; j++) {
+            double pb = q[j] - q[j + 1];
+            s += (pb > 0 ? pb : 0) * tail[i * m + j];
+        }
+        score[i] = s;
+    }
+    free(q);
+    free(c);
+    return RF_OK;
+}
+
+void rf_postingsim_hidden_bank(struct rf_bank *b, uint64_t seed)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        struct rf_irt_item *it = &b->items[i].irt;
+        struct rf_rng r;
+        rf_rng_substream(&r, seed ^ RF_POSTINGSIM_BANK_SALT, i);
+        double a = 0.6 + 1.4 * rf_rng_uniform(&r), c = 0.1 + 0.2 * rf_rng_uniform(&r);
+        double shift = 0.5 * rf_rng_normal(&r);
+        if (it->ncat == 2 && it->model == RF_MODEL_3PL) {
+            rf_irt_item_dich(it, RF_MODEL_3PL, a, it->b + shift, c);
+        } else if (it->ncat == 2) {
+            rf_irt_item_dich(it, RF_MODEL_2PL, a, it->b + shift, 0);
+        } else if (it->ncat > 2 && it->ncat <= RF_MAX_CATEGORIES) {
+            double thr[RF_MAX_CATEGORIES - 1];
+            for (size_t t = 0; t + 1 < it->ncat; t++)
+                thr[t] = it->thr[t] + shift;
+            rf_irt_item_grm(it, a, thr, it->ncat);
+        }
+        b->items[i].calibrated = 1;
+    }
+}
+
 /* ---- the ranking study ---- */
 
 struct study {
@@ -193,7 +379,83 @@ struct study {
     struct rf_cat_design d;
     double *met, *margin, *fit, *measured; /* per examinee */
     size_t *len;
+    /* The Bayes selection (analysis only): the weights met (sp.m of them, 0:
+     * not computed) and each examinee's distribution over them, from the
+     * joint posterior and from the marginals ([examinee * sp.m + j]). */
+    struct rf_share_space sp;
+    double *dist_joint, *dist_indep;
 };
+
+rf_status rf_share_dist_joint(const struct rf_share_space *sp, const struct rf_parsed_posting *post,
+                              const struct rf_taxonomy *tax, const struct rf_profile *pr,
+                              const double *indep, double *out, struct rf_err *err)
+{
+    size_t m = sp->m, nr = post->nreqs;
+    struct rf_hier *h = NULL;
+    struct rf_hier_state *hs = NULL;
+    rf_status rc = rf_profile_hier(pr, &h, &hs, err);
+    if (rc)
+        return rc;
+    if (!h) {
+        memcpy(out, indep, m * sizeof *out);
+        return RF_OK;
+    }
+    size_t nc = rf_hier_ncells(hs), na = 0;
+    for (size_t r = 0; r < nr; r++)
+        na += post->reqs[r].nskills;
+    double *w = rf_calloc_array(nc, sizeof *w), *tl = rf_calloc_array(na * nc, sizeof *tl);
+    double *pc = rf_calloc_array(nr, sizeof *pc), *d = rf_calloc_array(m, sizeof *d);
+    if (!w || !tl || !pc || !d) {
+        rc = rf_err_set(err, RF_ENOMEM, "simulation: out of memory");
+        goto out;
+    }
+    rf_hier_cell_weights(hs, w);
+    /* Each alternative's P(theta >= cut) per cell. */
+    size_t u = 0;
+    for (size_t r = 0; r < nr; r++)
+        for (size_t a = 0; a < post->reqs[r].nskills; a++, u++) {
+            const struct rf_skill *sk = &tax->skills[post->reqs[r].skills[a]];
+            double cut = sk->cuts[post->reqs[r].level - 1];
+            size_t k = 0;
+            while (k < pr->model->nskills && strcmp(pr->model->skills[k], sk->id) != 0)
+                k++;
+            if (k < pr->model->nskills) {
+                rf_hier_cell_tails(hs, k, cut, tl + u * nc);
+            } else {
+                double t = rf_profile_tail(pr, rf_profile_find(pr, sk->id), cut);
+                for (size_t c = 0; c < nc; c++)
+                    tl[u * nc + c] = t;
+            }
+        }
+    for (size_t j = 0; j < m; j++)
+        out[j] = 0;
+    double sw = 0;
+    for (size_t c = 0; c < nc; c++) {
+        if (!(w[c] > 0))
+            continue;
+        u = 0;
+        for (size_t r = 0; r < nr; r++) {
+            double miss = 1;
+            for (size_t a = 0; a < post->reqs[r].nskills; a++, u++)
+                miss *= 1 - tl[u * nc + c];
+            pc[r] = 1 - miss;
+        }
+        rf_share_dist(sp, pc, d);
+        for (size_t j = 0; j < m; j++)
+            out[j] += w[c] * d[j];
+        sw += w[c];
+    }
+    for (size_t j = 0; j < m && sw > 0; j++)
+        out[j] /= sw;
+out:
+    free(w);
+    free(tl);
+    free(pc);
+    free(d);
+    rf_hier_state_free(hs);
+    rf_hier_free(h);
+    return rc;
+}
 
 struct job {
     const struct study *st;
@@ -249,6 +511,13 @@ static rf_status examinee(const struct study *st, size_t i, struct rf_cat_sessio
     rf_posting_fit(post, tax, pr, p, NULL, &f);
     st->fit[i] = f.fit;
     st->measured[i] = f.measured;
+    if (st->sp.m) {
+        double *di = st->dist_indep + i * st->sp.m;
+        rf_share_dist(&st->sp, p, di);
+        if ((rc = rf_share_dist_joint(&st->sp, post, tax, pr, di, st->dist_joint + i * st->sp.m,
+                                      err)))
+            return rc;
+    }
     /* The truth: the weight met, and the weighted best margin over the cut. */
     double sw = 0, met = 0, margin = 0;
     for (size_t q = 0; q < post->nreqs; q++) {
@@ -303,6 +572,57 @@ static int by_key(const void *x, const void *y, void *ctx)
     return (a > b) - (a < b);
 }
 
+/* The figure for the ranking order[]: ties in the weight met either way. Of
+ * its top k, those truly above the bar (the k-th best weight met) count, and
+ * those at the bar fill the places the bar has. */
+static double ties_either_way(const double *met, const size_t *by_truth, const size_t *order,
+                              size_t k)
+{
+    double bar = met[by_truth[k - 1]];
+    size_t above = 0, at = 0, places = 0;
+    for (size_t i = 0; i < k; i++)
+        places += met[by_truth[i]] == bar;
+    for (size_t i = 0; i < k; i++) {
+        double m = met[order[i]];
+        above += m > bar;
+        at += m == bar;
+    }
+    return (double)(above + (at < places ? at : places)) / (double)k;
+}
+
+/* The figure of the Bayes selection from the examinees' distributions of the
+ * weight met (dist, [examinee * m + j]); ties in the score by fit. by_rank
+ * is scratch (n). */
+static rf_status bayes_figure(const struct study *st, const double *dist, const size_t *by_truth,
+                              size_t *by_rank, size_t k, double *out, struct rf_err *err)
+{
+    size_t n = st->o->nexaminees, m = st->sp.m;
+    double *tail = rf_calloc_array(n * m, sizeof *tail), *score = rf_calloc_array(n, sizeof *score);
+    rf_status rc = RF_OK;
+    if (!tail || !score) {
+        rc = rf_err_set(err, RF_ENOMEM, "simulation: out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        double acc = 0;
+        for (size_t j = m; j-- > 0;) {
+            acc += dist[i * m + j];
+            tail[i * m + j] = acc;
+        }
+    }
+    if ((rc = rf_postingsim_bayes_scores(tail, n, m, k, score, err)))
+        goto out;
+    for (size_t i = 0; i < n; i++)
+        by_rank[i] = i;
+    const double *keys[2] = {score, st->fit};
+    qsort_r(by_rank, n, sizeof *by_rank, by_key, keys);
+    *out = ties_either_way(st->met, by_truth, by_rank, k);
+out:
+    free(tail);
+    free(score);
+    return rc;
+}
+
 rf_status rf_postingsim_run(const struct rf_cat_pool *p, const struct rf_rolesim_truth *t,
                             const struct rf_roles *roles, const struct rf_parsed_posting *post,
                             const struct rf_postingsim_opts *o, struct rf_postingsim_result *r,
@@ -329,6 +649,25 @@ rf_status rf_postingsim_run(const struct rf_cat_pool *p, const struct rf_rolesim
     rf_status rc = rf_postingtest_design(&st.d, p, roles, post, NULL, err);
     if (rc)
         return rc;
+    /* The Bayes selection's space; a posting whose weights met take too many
+     * values goes without (the figures are NaN). */
+    double wq[RF_POSTING_MAX_REQS];
+    for (size_t q = 0; q < post->nreqs && q < RF_POSTING_MAX_REQS; q++)
+        wq[q] = post->reqs[q].weight;
+    struct rf_err serr;
+    rc = rf_share_space_init(&st.sp, wq, post->nreqs < RF_POSTING_MAX_REQS ? post->nreqs
+                                                                           : RF_POSTING_MAX_REQS,
+                             &serr);
+    if (rc == RF_ENOMEM)
+        return rf_err_set(err, rc, "%s", serr.msg);
+    rc = RF_OK;
+    if (st.sp.m &&
+        (!(st.dist_joint = rf_calloc_array(n * st.sp.m, sizeof *st.dist_joint)) ||
+         !(st.dist_indep = rf_calloc_array(n * st.sp.m, sizeof *st.dist_indep)))) {
+        free(st.dist_joint);
+        rf_share_space_cleanup(&st.sp);
+        return rf_err_set(err, RF_ENOMEM, "simulation: out of memory");
+    }
     st.met = rf_calloc_array(n, sizeof *st.met);
     st.margin = rf_calloc_array(n, sizeof *st.margin);
     st.fit = rf_calloc_array(n, sizeof *st.fit);
@@ -372,20 +711,19 @@ rf_status rf_postingsim_run(const struct rf_cat_pool *p, const struct rf_rolesim
     for (size_t i = 0; i < r->third; i++)
         hit += top[by_truth[i]];
     r->top_third_strict = (double)hit / (double)r->third;
-    /* Ties in the weight met either way: of the ranking's top third, those
-     * truly above the third's bar count, and those at the bar fill the
-     * places the bar has. */
-    double bar = st.met[by_truth[r->third - 1]];
-    size_t above = 0, at = 0, places = 0;
-    for (size_t i = 0; i < r->third; i++)
-        places += st.met[by_truth[i]] == bar;
-    for (size_t i = 0; i < r->third; i++) {
-        double m = st.met[by_fit[i]];
-        above += m > bar;
-        at += m == bar;
+    r->top_third = ties_either_way(st.met, by_truth, by_fit, r->third);
+    r->top_third_bayes_joint = r->top_third_bayes_indep = NAN;
+    if (st.sp.m) {
+        if ((rc = bayes_figure(&st, st.dist_joint, by_truth, by_fit, r->third,
+                               &r->top_third_bayes_joint, err)) ||
+            (rc = bayes_figure(&st, st.dist_indep, by_truth, by_fit, r->third,
+                               &r->top_third_bayes_indep, err)))
+            goto out;
     }
-    r->top_third = (double)(above + (at < places ? at : places)) / (double)r->third;
 out:
+    rf_share_space_cleanup(&st.sp);
+    free(st.dist_joint);
+    free(st.dist_indep);
     free(st.met);
     free(st.margin);
     free(st.fit);
