@@ -21,8 +21,8 @@
 
 static const char usage[] =
     "usage: rolefit posting simulate FILE|DIR [--examinees N] [--seed S] [--threads T]\n"
-    "                                [--truth-loading L] [--calibrated-bank] [--bank DIR]\n"
-    "                                [--data DIR] [--json]\n\n"
+    "                                [--truth-loading L] [--calibrated-bank] [--items N]\n"
+    "                                [--bank DIR] [--data DIR] [--json]\n\n"
     "Simulates applicants to a posting who all take the posting's adaptive test (the\n"
     "server's design: the posting's skills, each item the one whose answer most\n"
     "sharpens the weight of requirements met, at most 40 items) and are ranked by\n"
@@ -46,6 +46,7 @@ static const char usage[] =
     "  --calibrated-bank  every item as a calibrated bank's (a ~ U(0.6, 2.0), c ~\n"
     "                     U(0.1, 0.3), b = the bank's b + N(0, 0.5^2), drawn from the\n"
     "                     seed), answers drawn from and scored with these parameters\n"
+    "  --items N          what-if: tests of N items (default: the product's 40)\n"
     "  --bank DIR         item bank (default data/bank)\n"
     "  --data DIR         skills, roles and aliases (default data)\n"
     "  --json             print JSON\n";
@@ -109,12 +110,13 @@ static json_t *num_or_null(double v)
 int rf_posting_simulate(const char *cmd, int argc, char **argv)
 {
     const char *data = rf_cli_default_path("data"), *bank_dir = rf_cli_default_path("data/bank");
-    const char *n_s = NULL, *seed_s = NULL, *threads_s = NULL, *tl_s = NULL;
+    const char *n_s = NULL, *seed_s = NULL, *threads_s = NULL, *tl_s = NULL, *items_s = NULL;
     int json = 0, help = 0, calibrated = 0;
     struct rf_cli_opt opts[] = {{"examinees", 1, &n_s, NULL}, {"seed", 1, &seed_s, NULL},
                                 {"threads", 1, &threads_s, NULL},
                                 {"truth-loading", 1, &tl_s, NULL}, {"bank", 1, &bank_dir, NULL},
                                 {"calibrated-bank", 0, NULL, &calibrated},
+                                {"items", 1, &items_s, NULL},
                                 {"data", 1, &data, NULL}, {"json", 0, NULL, &json}};
     const char *pos[1];
     size_t npos;
@@ -129,12 +131,13 @@ int rf_posting_simulate(const char *cmd, int argc, char **argv)
     if (npos != 1)
         return rf_cli_usage_error(cmd, "expected a posting FILE or a DIR of labelled postings "
                                        "(see 'rolefit posting simulate --help')");
-    struct rf_postingsim_opts o = {300, 1, 2, 0.7};
+    struct rf_postingsim_opts o = {300, 1, 2, 0.7, 0};
     unsigned long long seed = 1;
     if ((n_s && (ec = rf_cli_size(cmd, "examinees", n_s, 3, 1000000, &o.nexaminees))) ||
         (threads_s && (ec = rf_cli_size(cmd, "threads", threads_s, 1, 64, &o.threads))) ||
         (seed_s && (ec = rf_cli_u64(cmd, "seed", seed_s, &seed))) ||
-        (tl_s && (ec = rf_cli_double(cmd, "truth-loading", tl_s, 0, 0.999, &o.truth_loading))))
+        (tl_s && (ec = rf_cli_double(cmd, "truth-loading", tl_s, 0, 0.999, &o.truth_loading))) ||
+        (items_s && (ec = rf_cli_size(cmd, "items", items_s, 1, RF_CAT_MAX_ITEMS, &o.max_items))))
         return ec;
     o.seed = seed;
     struct rf_err err;
@@ -166,11 +169,12 @@ int rf_posting_simulate(const char *cmd, int argc, char **argv)
         goto done;
     }
     if (!json)
-        printf("%zu applicants per posting, seed %llu, truth loading %.2f%s; true best third "
+        printf("%zu applicants per posting, seed %llu, truth loading %.2f%s%s; true best third "
                "in the top third (ties in the weight met either way; strict: broken by margin; "
                "bayes, b-ind: the Bayes selection, analysis only)\n\n"
                "%-28s %6s %6s %6s %6s %6s %8s %6s\n",
                o.nexaminees, seed, o.truth_loading, calibrated ? ", calibrated bank" : "",
+               o.max_items ? ", what-if test length" : "",
                "posting", "top1/3", "strict", "bayes", "b-ind", "items", "measured", "fit");
     double sum = 0, min = 1, sum_strict = 0, sum_bj = 0, sum_bi = 0;
     size_t nbayes = 0;

@@ -646,9 +646,17 @@ rf_status rf_postingsim_run(const struct rf_cat_pool *p, const struct rf_rolesim
     st.roles = roles;
     st.post = post;
     st.o = o;
+    if (o->max_items > RF_CAT_MAX_ITEMS)
+        return rf_err_set(err, RF_EINVAL, "simulation: at most %d items, got %zu",
+                          RF_CAT_MAX_ITEMS, o->max_items);
     rf_status rc = rf_postingtest_design(&st.d, p, roles, post, NULL, err);
     if (rc)
         return rc;
+    if (o->max_items) {
+        st.d.max_items = o->max_items;
+        for (size_t j = 0; j < st.d.nscope; j++)
+            st.d.rule[j].max = o->max_items;
+    }
     /* The Bayes selection's space; a posting whose weights met take too many
      * values goes without (the figures are NaN). */
     double wq[RF_POSTING_MAX_REQS];

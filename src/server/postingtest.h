@@ -59,6 +59,9 @@ struct rf_postingsim_opts {
     uint64_t seed;
     size_t threads;       /* >= 1; the results do not depend on it */
     double truth_loading; /* applicants' skills load on g with this loading, [0, 1) */
+    /* What-if (analysis only): a test length other than the product's
+     * (every skill's maximum too), 0..RF_CAT_MAX_ITEMS; 0: the product's. */
+    size_t max_items;
 };
 
 struct rf_postingsim_result {

@@ -142,7 +142,7 @@ Test(posting_test, ranking_study_figures, .timeout = 300)
         snprintf(path, sizeof path, "tests/fixtures/postings/%s", files[i]);
         struct rf_parsed_posting post;
         load(path, &post);
-        struct rf_postingsim_opts o = {300, 1, 2, 0.7};
+        struct rf_postingsim_opts o = {300, 1, 2, 0.7, 0};
         struct rf_postingsim_result r1, r2;
         struct rf_err err;
         cr_assert_eq(rf_postingsim_run(pool, &truth, &c.roles, &post, &o, &r2, &err), RF_OK, "%s",
@@ -174,12 +174,31 @@ Test(posting_test, study_refuses_bad_options)
     load("tests/fixtures/postings/en01.md", &post);
     struct rf_postingsim_result r;
     struct rf_err err;
-    struct rf_postingsim_opts o = {2, 1, 1, 0.7};
+    struct rf_postingsim_opts o = {2, 1, 1, 0.7, 0};
     cr_assert_eq(rf_postingsim_run(pool, &truth, &c.roles, &post, &o, &r, &err), RF_EINVAL);
     cr_assert(strstr(err.msg, "at least 3 applicants"), "%s", err.msg);
-    o = (struct rf_postingsim_opts){30, 1, 1, 1.0};
+    o = (struct rf_postingsim_opts){30, 1, 1, 1.0, 0};
     cr_assert_eq(rf_postingsim_run(pool, &truth, &c.roles, &post, &o, &r, &err), RF_EINVAL);
     cr_assert(strstr(err.msg, "loading"), "%s", err.msg);
+    o = (struct rf_postingsim_opts){30, 1, 1, 0.7, RF_CAT_MAX_ITEMS + 1};
+    cr_assert_eq(rf_postingsim_run(pool, &truth, &c.roles, &post, &o, &r, &err), RF_EINVAL);
+    cr_assert(strstr(err.msg, "at most"), "%s", err.msg);
+    rf_posting_cleanup(&post);
+}
+
+/* The what-if test length: the tests run past the product's 40 items, up to
+ * the length asked. */
+Test(posting_test, study_what_if_length, .timeout = 120)
+{
+    struct rf_parsed_posting post;
+    load("tests/fixtures/postings/en01.md", &post);
+    struct rf_postingsim_result r;
+    struct rf_err err;
+    struct rf_postingsim_opts o = {30, 1, 1, 0.7, 60};
+    cr_assert_eq(rf_postingsim_run(pool, &truth, &c.roles, &post, &o, &r, &err), RF_OK, "%s",
+                 err.msg);
+    cr_assert(r.len_mean > RF_WEB_ROLE_MAX_ITEMS && r.len_mean <= 60, "%.1f items",
+              r.len_mean);
     rf_posting_cleanup(&post);
 }
 
