@@ -21,7 +21,8 @@
 
 static const char usage[] =
     "usage: rolefit posting simulate FILE|DIR [--examinees N] [--seed S] [--threads T]\n"
-    "                                [--truth-loading L] [--calibrated-bank] [--items N]\n"
+    "                                [--truth-loading L] [--calibrated-bank | --hidden-truth]\n"
+    "                                [--items N]\n"
     "                                [--bank DIR] [--data DIR] [--json]\n\n"
     "Simulates applicants to a posting who all take the posting's adaptive test (the\n"
     "server's design: the posting's skills, each item the one whose answer most\n"
@@ -46,6 +47,8 @@ static const char usage[] =
     "  --calibrated-bank  every item as a calibrated bank's (a ~ U(0.6, 2.0), c ~\n"
     "                     U(0.1, 0.3), b = the bank's b + N(0, 0.5^2), drawn from the\n"
     "                     seed), answers drawn from and scored with these parameters\n"
+    "  --hidden-truth     answers drawn from the same parameters, the test scoring with\n"
+    "                     the bank's (a bank of such items, not calibrated)\n"
     "  --items N          what-if: tests of N items (default: the product's 40)\n"
     "  --bank DIR         item bank (default data/bank)\n"
     "  --data DIR         skills, roles and aliases (default data)\n"
@@ -111,11 +114,12 @@ int rf_posting_simulate(const char *cmd, int argc, char **argv)
 {
     const char *data = rf_cli_default_path("data"), *bank_dir = rf_cli_default_path("data/bank");
     const char *n_s = NULL, *seed_s = NULL, *threads_s = NULL, *tl_s = NULL, *items_s = NULL;
-    int json = 0, help = 0, calibrated = 0;
+    int json = 0, help = 0, calibrated = 0, hidden = 0;
     struct rf_cli_opt opts[] = {{"examinees", 1, &n_s, NULL}, {"seed", 1, &seed_s, NULL},
                                 {"threads", 1, &threads_s, NULL},
                                 {"truth-loading", 1, &tl_s, NULL}, {"bank", 1, &bank_dir, NULL},
                                 {"calibrated-bank", 0, NULL, &calibrated},
+                                {"hidden-truth", 0, NULL, &hidden},
                                 {"items", 1, &items_s, NULL},
                                 {"data", 1, &data, NULL}, {"json", 0, NULL, &json}};
     const char *pos[1];
@@ -131,6 +135,8 @@ int rf_posting_simulate(const char *cmd, int argc, char **argv)
     if (npos != 1)
         return rf_cli_usage_error(cmd, "expected a posting FILE or a DIR of labelled postings "
                                        "(see 'rolefit posting simulate --help')");
+    if (calibrated && hidden)
+        return rf_cli_usage_error(cmd, "--calibrated-bank and --hidden-truth: choose one");
     struct rf_postingsim_opts o = {300, 1, 2, 0.7, 0};
     unsigned long long seed = 1;
     if ((n_s && (ec = rf_cli_size(cmd, "examinees", n_s, 3, 1000000, &o.nexaminees))) ||
@@ -149,7 +155,7 @@ int rf_posting_simulate(const char *cmd, int argc, char **argv)
     struct rf_bank bank;
     rf_bank_init(&bank);
     struct rf_quad q = {0};
-    struct rf_cat_pool *p = NULL;
+    struct rf_cat_pool *p = NULL, *ph = NULL;
     struct rf_rolesim_truth t = {0};
     char *files[MAX_FILES] = {0};
     size_t nfiles = 0;
@@ -161,9 +167,24 @@ int rf_posting_simulate(const char *cmd, int argc, char **argv)
     if (calibrated)
         rf_postingsim_hidden_bank(&bank, o.seed);
     /* A posting's test is an invited test: the operational pool. */
-    if ((rc = rf_cat_pool_from_bank(&bank, rf_rolesim_live_pool(0), &q, &p, &err)) ||
-        (rc = rf_rolesim_truth_init(&t, p, calibrated ? NULL : &bank, &err)))
+    if ((rc = rf_cat_pool_from_bank(&bank, rf_rolesim_live_pool(0), &q, &p, &err)))
         goto done;
+    if (hidden) {
+        /* The answers from the hidden bank, the test scoring with the bank's
+         * own parameters: a pool of the hidden bank (the same items in the
+         * same order) gives the truth. */
+        struct rf_bank hb;
+        rf_bank_init(&hb);
+        if (!(rc = rf_bank_load_dir(bank_dir, &hb, &err))) {
+            rf_postingsim_hidden_bank(&hb, o.seed);
+            rc = rf_cat_pool_from_bank(&hb, rf_rolesim_live_pool(0), &q, &ph, &err);
+        }
+        rf_bank_cleanup(&hb);
+        if (rc || (rc = rf_rolesim_truth_init(&t, ph, NULL, &err)))
+            goto done;
+    } else if ((rc = rf_rolesim_truth_init(&t, p, calibrated ? NULL : &bank, &err))) {
+        goto done;
+    }
     if (!(nfiles = list_postings(pos[0], files, &err))) {
         rc = err.msg[0] ? RF_EINVAL : RF_ENOMEM;
         goto done;
@@ -173,7 +194,7 @@ int rf_posting_simulate(const char *cmd, int argc, char **argv)
                "in the top third (ties in the weight met either way; strict: broken by margin; "
                "bayes, b-ind: the Bayes selection, analysis only)\n\n"
                "%-28s %6s %6s %6s %6s %6s %8s %6s\n",
-               o.nexaminees, seed, o.truth_loading, calibrated ? ", calibrated bank" : "",
+               o.nexaminees, seed, o.truth_loading, calibrated ? ", calibrated bank" : hidden ? ", hidden-bank truth" : "",
                o.max_items ? ", what-if test length" : "",
                "posting", "top1/3", "strict", "bayes", "b-ind", "items", "measured", "fit");
     double sum = 0, min = 1, sum_strict = 0, sum_bj = 0, sum_bi = 0;
@@ -213,8 +234,8 @@ int rf_posting_simulate(const char *cmd, int argc, char **argv)
     }
     if (json) {
         json_t *j = json_pack(
-            "{sIsIsfsbsfsfsfsososo}", "examinees", (json_int_t)o.nexaminees, "seed",
-            (json_int_t)seed, "truth_loading", o.truth_loading, "calibrated_bank", calibrated,
+            "{sIsIsfsbsbsfsfsfsososo}", "examinees", (json_int_t)o.nexaminees, "seed",
+            (json_int_t)seed, "truth_loading", o.truth_loading, "calibrated_bank", calibrated, "hidden_truth", hidden,
             "top_third_mean", sum / (double)nfiles, "top_third_min", min,
             "top_third_strict_mean", sum_strict / (double)nfiles, "top_third_bayes_mean",
             num_or_null(nbayes ? sum_bj / (double)nbayes : NAN), "top_third_bayes_indep_mean",
@@ -237,6 +258,7 @@ done:
         free(files[i]);
     rf_rolesim_truth_cleanup(&t);
     rf_cat_pool_free(p);
+    rf_cat_pool_free(ph);
     rf_quad_cleanup(&q);
     rf_bank_cleanup(&bank);
     rf_careers_cleanup(&c);
