@@ -660,15 +660,13 @@ rf_status rf_postingsim_run(const struct rf_cat_pool *p, const struct rf_rolesim
     /* The Bayes selection's space; a posting whose weights met take too many
      * values goes without (the figures are NaN). */
     double wq[RF_POSTING_MAX_REQS];
-    for (size_t q = 0; q < post->nreqs && q < RF_POSTING_MAX_REQS; q++)
-        wq[q] = post->reqs[q].weight;
     struct rf_err serr;
-    rc = rf_share_space_init(&st.sp, wq, post->nreqs < RF_POSTING_MAX_REQS ? post->nreqs
-                                                                           : RF_POSTING_MAX_REQS,
-                             &serr);
-    if (rc == RF_ENOMEM)
-        return rf_err_set(err, rc, "%s", serr.msg);
-    rc = RF_OK;
+    if (post->nreqs <= RF_POSTING_MAX_REQS) {
+        for (size_t q = 0; q < post->nreqs; q++)
+            wq[q] = post->reqs[q].weight;
+        if (rf_share_space_init(&st.sp, wq, post->nreqs, &serr) == RF_ENOMEM)
+            return rf_err_set(err, RF_ENOMEM, "%s", serr.msg);
+    }
     if (st.sp.m &&
         (!(st.dist_joint = rf_calloc_array(n * st.sp.m, sizeof *st.dist_joint)) ||
          !(st.dist_indep = rf_calloc_array(n * st.sp.m, sizeof *st.dist_indep)))) {
