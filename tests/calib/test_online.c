@@ -4,7 +4,9 @@
  * rf_online_run: recovery of a and b by answers per item, the fit statistic
  * on a misfitting item, and the bad-input paths; where pretest items go
  * (at random, or to the people near their b) and what the promotion rules
- * let through, over 0 to 8,000 tests. Figures: the suite "online" of
+ * let through, over 0 to 8,000 tests; and under pretest batches
+ * (cat/pretest.h) what is promoted after 1,000 tests (the issue's target)
+ * and how batches rotate over 4,000. Figures: the suite "online" of
  * build/tests/test_calib with --verbose (docs/calibration.md). */
 #include <criterion/criterion.h>
 #include <math.h>
