@@ -30,6 +30,21 @@ expect "parse other language json" 0 '"language": "other"' $RF posting parse "$T
 expect "eval labelled set" 0 "^held-out +10 +79 " $RF posting eval tests/fixtures/postings
 mkdir -p "$TMP/nolabels"
 expect_oneline "eval without labels" 1 "nolabels: no .labels files" $RF posting eval "$TMP/nolabels"
+# The ranking study's analysis options (docs/careers.md "Posting tests"): the Bayes
+# selection beside the ranking, the calibrated bank and the hidden truth, a what-if length.
+expect "simulate bayes" 0 '"top_third_bayes": 0\.[0-9]' \
+    $RF posting simulate tests/fixtures/postings/en01.md --examinees 30 --threads 1 --json
+expect "simulate calibrated" 0 '"calibrated_bank": true' \
+    $RF posting simulate tests/fixtures/postings/en01.md --examinees 30 --threads 1 --json \
+    --calibrated-bank
+expect "simulate hidden truth" 0 "hidden-bank truth" \
+    $RF posting simulate tests/fixtures/postings/en01.md --examinees 30 --threads 1 --hidden-truth
+expect "simulate items" 0 "en01.md .* 60\.0 " \
+    $RF posting simulate tests/fixtures/postings/en01.md --examinees 30 --threads 1 --items 60
+expect_oneline "simulate both banks" 2 "choose one" \
+    $RF posting simulate tests/fixtures/postings/en01.md --calibrated-bank --hidden-truth
+expect_oneline "simulate items 0" 2 "--items: expected a whole number from 1 to 1000" \
+    $RF posting simulate tests/fixtures/postings/en01.md --items 0
 
 mkdir -p "$TMP/pool"
 cp $D/alice.json $D/kenji.json "$TMP/pool/"
