@@ -245,11 +245,13 @@ rf_status rf_app_interview_evidence(struct rf_app *a, int64_t org, int64_t invit
  * RF_ENOTFOUND): {"posting", "by", "applicants", "reported", "min_group",
  * "min_cell", "decisions": [{"decision", "label", "rule", "groups":
  * [calib/impact.h rows]}]}, or with csv the CSV export (*csv_out).
- * rf_app_fair_dif_run: {"by"?, "reference", "focal"?: [...]} runs DIF over
+ * rf_app_fair_dif_run: {"by"?, "reference"?, "focal"?: [...]} runs DIF over
  * every finished test's answers, stored as a review run of kind "dif"
  * (admins of the bank's organization, as the review queue); replies as
  * rf_app_fair_dif, the latest run ({"run": null} before the first), or its
- * CSV export. */
+ * CSV export. Without "reference" the run takes the dimension's reference
+ * as the scheduled run does (below); RF_ECONFLICT when nobody reported a
+ * group of it. */
 rf_status rf_app_groups_get(struct rf_app *a, const struct rf_principal *p, json_t **out,
                             struct rf_app_error *e);
 rf_status rf_app_groups_put(struct rf_app *a, const struct rf_principal *p, const json_t *req,
@@ -263,9 +265,27 @@ rf_status rf_app_fair_dif_run(struct rf_app *a, const struct rf_principal *p, co
                               json_t **out, struct rf_app_error *e);
 rf_status rf_app_fair_dif(struct rf_app *a, const struct rf_principal *p, int csv,
                           json_t **json_out, char **csv_out, struct rf_app_error *e);
+/* The reference group of each dimension for the scheduled DIF run (and a
+ * run on request without "reference"), chosen by the bank's admins and kept
+ * in the store's settings ("dif_reference:<dimension>").
+ * rf_app_fair_references: {"min_group", "dimensions": [{"by", "chosen"
+ * (null: none), "largest" (null: nobody reported one), "reference" (what a
+ * run would take now), "reference_source" ("chosen" or "largest"), "groups"
+ * (the values reported)}]}.
+ * rf_app_fair_references_put: {"gender"?: value or null, ...} sets the
+ * named dimensions (null: back to the largest group); every field is checked
+ * before any is stored (RF_EINVAL naming it); replies as the GET. Admins of
+ * the bank's organization, as the DIF run. */
+rf_status rf_app_fair_references(struct rf_app *a, const struct rf_principal *p, json_t **out,
+                                 struct rf_app_error *e);
+rf_status rf_app_fair_references_put(struct rf_app *a, const struct rf_principal *p,
+                                     const json_t *req, json_t **out, struct rf_app_error *e);
 /* The schedule's DIF run (rf_app_review_scheduled): every dimension on
- * which candidates reported two groups or more, each against its largest
- * group (the first by name on a tie), every other group focal, over every
+ * which candidates reported two groups or more, each against its reference:
+ * the group the admins chose for it (rf_app_fair_references_put) when it
+ * has cfg.dif_min_group members or more, else its largest group (the first
+ * by name on a tie); each of "dimensions" says which ("reference_source"
+ * "chosen" or "largest", and "chosen"). Every other group is focal, over every
  * finished test's answers at the active version; stored as one review run
  * of kind "dif" made by nobody (created_by 0), whose items carry their
  * "by" and "reference", and whose "dimensions" list what was compared.
@@ -291,7 +311,10 @@ rf_status rf_app_bank_overview(struct rf_app *a, const struct rf_principal *p, j
  * rf_app_review: the latest calibration run of the pretest items, each with
  * its estimates, SEs, fit, verdict ("ready", "note": the rules it fails),
  * "state" in the active version (pretest, operational, practice, retired),
- * "promotable" and the staff's "decision" on it (null when none);
+ * "promotable" and the staff's "decision" on it (null when none; only a
+ * decision that stands in the active version counts: made at or making the
+ * active revision or one it descends from, so a rollback takes back the
+ * decisions of the revisions it leaves and a roll forward restores them);
  * {"revision" (active), "run" (null before the first), "items", "rules"}.
  * rf_app_review_calibrate: a new run over every finished test's answers at
  * the active version (`rolefit calibrate --pretest` in the server), stored;

@@ -19,6 +19,7 @@
 
 #include "bank/bank.h"
 #include "bank/params.h"
+#include "base/mem.h"
 #include "calib/drift.h"
 #include "calib/online.h"
 #include "server/app_flow.h"
@@ -48,7 +49,78 @@ struct decisions_ctx {
     int64_t run;     /* > 0: only the decisions on this run, latest per item, into by_item */
     json_t *by_item; /* item id -> decision */
     size_t n;
+    const int64_t *line; /* the active revision's lineage (nline ids), when run > 0 */
+    size_t nline;
 };
+
+/* The active revision's lineage: active, its parent, and so on back to the
+ * file (0). A decision stands in the active version only if the revision it
+ * made or was made at is on it: after a rollback, the promotions,
+ * retirements and keeps of the revisions rolled back are not the active
+ * version's (they stand again if that revision is made active again). */
+struct lineage {
+    int64_t *id, *parent;
+    size_t n, cap;
+    int oom;
+};
+
+static void take_lineage(void *ud, const struct rf_bank_revision *r)
+{
+    struct lineage *l = ud;
+    if (l->oom)
+        return;
+    if (l->n == l->cap) {
+        size_t nc = l->cap ? 2 * l->cap : 16;
+        int64_t *ni = rf_realloc_array(l->id, nc, sizeof *ni);
+        if (ni)
+            l->id = ni;
+        int64_t *np = ni ? rf_realloc_array(l->parent, nc, sizeof *np) : NULL;
+        if (!np) {
+            l->oom = 1;
+            return;
+        }
+        l->parent = np;
+        l->cap = nc;
+    }
+    l->id[l->n] = r->id;
+    l->parent[l->n++] = r->parent;
+}
+
+/* The lineage of revision active into *out (malloc'd, *n ids, the file's 0 last). */
+static rf_status lineage_of(struct rf_app *a, int64_t active, int64_t **out, size_t *n,
+                            struct rf_app_error *e)
+{
+    struct lineage l = {NULL, NULL, 0, 0, 0};
+    rf_status rc = rf_store_bank_revisions_list(a->store, take_lineage, &l, &e->err);
+    int64_t *line = NULL;
+    size_t k = 0;
+    if (!rc && (l.oom || !(line = rf_alloc_array(l.n + 1, sizeof *line))))
+        rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+    /* each step goes to a parent, made before its child: at most l.n steps */
+    for (int64_t cur = active; !rc && cur > 0 && k < l.n;) {
+        line[k++] = cur;
+        size_t i = 0;
+        while (i < l.n && l.id[i] != cur)
+            i++;
+        cur = i < l.n ? l.parent[i] : 0;
+    }
+    if (!rc) {
+        line[k++] = 0;
+        *out = line;
+        *n = k;
+    }
+    free(l.id);
+    free(l.parent);
+    return rc;
+}
+
+static int on_line(const struct decisions_ctx *c, int64_t rev)
+{
+    for (size_t i = 0; i < c->nline; i++)
+        if (c->line[i] == rev)
+            return 1;
+    return 0;
+}
 
 static json_t *decision_json(const struct rf_review_decision *d)
 {
@@ -62,7 +134,8 @@ static void take_decision(void *ud, const struct rf_review_decision *d)
 {
     struct decisions_ctx *c = ud;
     if (c->run > 0) { /* newest first: the first seen per item is its latest */
-        if (d->run_id == c->run && d->item && !json_object_get(c->by_item, d->item))
+        if (d->run_id == c->run && d->item && on_line(c, d->revision) &&
+            !json_object_get(c->by_item, d->item))
             json_object_set_new(c->by_item, d->item, decision_json(d));
         return;
     }
@@ -97,10 +170,13 @@ static rf_status run_view(struct rf_app *a, const struct rf_app_bankver *v, cons
         return rc;
     int drift = !strcmp(kind, "drift"), dif = !strcmp(kind, "dif");
     json_t *res = json_loads(run.result, 0, NULL), *shown = json_array();
-    struct decisions_ctx dc = {NULL, run.id, json_object(), 0};
+    struct decisions_ctx dc = {NULL, run.id, json_object(), 0, NULL, 0};
+    int64_t *line = NULL;
     if (!res || !dc.by_item || !shown)
         rc = rf_app_fail(e, RF_EDB, NULL, "review run %lld: stored result is not JSON",
                          (long long)run.id);
+    if (!rc && !(rc = lineage_of(a, v->revision, &line, &dc.nline, e)))
+        dc.line = line;
     if (!rc)
         rc = rf_store_review_decisions_list(a->store, take_decision, &dc, &e->err);
     json_t *o;
@@ -148,6 +224,7 @@ static rf_status run_view(struct rf_app *a, const struct rf_app_bankver *v, cons
     json_decref(res);
     json_decref(shown);
     json_decref(dc.by_item);
+    free(line);
     rf_store_review_run_cleanup(&run);
     return rc;
 }
@@ -535,7 +612,7 @@ rf_status rf_app_bank_versions(struct rf_app *a, const struct rf_principal *p, j
     if (rc)
         return rc;
     json_t *vers = json_array(), *dec = json_array();
-    struct decisions_ctx dc = {dec, 0, NULL, 0};
+    struct decisions_ctx dc = {dec, 0, NULL, 0, NULL, 0};
     if (!(rc = rf_store_bank_revisions_list(a->store, take_revision, vers, &e->err)))
         rc = rf_store_review_decisions_list(a->store, take_decision, &dc, &e->err);
     if (!rc)

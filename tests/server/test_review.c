@@ -396,6 +396,15 @@ Test(review, promote_keep_rollback_and_tests_in_flight, .timeout = 600)
     cr_assert_eq(status_of(&admin, "GET", "/api/review", NULL, &r), 200, "%s", r.body);
     cr_assert_str_eq(json_string_value(json_object_get(queue_item(r.json, item), "state")),
                      "pretest", "after the rollback the item is pretest again");
+    /* and the queue shows revision 0's state: the promotion (made revision
+     * 1) and the keep (made at 1) are not decisions of revision 0, so the
+     * item may be promoted again and the other is undecided */
+    cr_assert(json_is_null(json_object_get(queue_item(r.json, item), "decision")),
+              "after the rollback the queue still shows revision 1's decision: %s", r.body);
+    cr_assert(json_is_true(json_object_get(queue_item(r.json, item), "promotable")), "%s",
+              r.body);
+    cr_assert(json_is_null(json_object_get(queue_item(r.json, other), "decision")),
+              "after the rollback the queue still shows a keep made at revision 1: %s", r.body);
     http_result_free(&r);
     /* the test started on revision 1 finishes on it */
     get_test(&nb, newer, &r);
@@ -411,6 +420,15 @@ Test(review, promote_keep_rollback_and_tests_in_flight, .timeout = 600)
                  r.body);
     http_result_free(&r);
     cr_assert_eq(active_revision(&admin, NULL), 1);
+    cr_assert_eq(status_of(&admin, "GET", "/api/review", NULL, &r), 200, "%s", r.body);
+    cr_assert_str_eq(json_string_value(json_object_get(
+                         json_object_get(queue_item(r.json, item), "decision"), "action")),
+                     "promote", "revision 1 active again: its promotion stands: %s", r.body);
+    cr_assert_str_eq(json_string_value(json_object_get(
+                         json_object_get(queue_item(r.json, other), "decision"), "action")),
+                     "keep", "%s", r.body);
+    cr_assert(json_is_false(json_object_get(queue_item(r.json, item), "promotable")));
+    http_result_free(&r);
     fixture_stop();
 }
 
