@@ -697,15 +697,26 @@ rf_status rf_app_fair_dif(struct rf_app *a, const struct rf_principal *p, int cs
 }
 
 /* The groups of one DIF comparison on dimension dim: the reference (ref,
- * or when NULL the group with the most members, the first by name on a
- * tie) and the focal groups (fq: a request's list, NULL or null: every
- * other group). */
+ * or when NULL the admins' chosen one (chosen) if it has min_chosen
+ * members or more, else the group with the most members, the first by
+ * name on a tie) and the focal groups (fq: a request's list, NULL or
+ * null: every other group). */
 struct dif_groups {
     struct members ms;
     const char **names, **focal;
     size_t nnames, nfocal;
-    const char *ref;
+    const char *ref, *largest;
+    int chosen; /* ref is the admins' choice */
 };
+
+/* Members of group name in ms. */
+static size_t group_size(const struct members *ms, const char *name)
+{
+    size_t n = 0;
+    for (size_t j = 0; j < ms->n; j++)
+        n += !strcmp(ms->m[j].value, name);
+    return n;
+}
 
 static void dif_groups_free(struct dif_groups *g)
 {
@@ -715,7 +726,8 @@ static void dif_groups_free(struct dif_groups *g)
 }
 
 static rf_status dif_groups_read(struct rf_app *a, int dim, const char *ref, const json_t *fq,
-                                 struct dif_groups *g, struct rf_app_error *e)
+                                 const char *chosen, size_t min_chosen, struct dif_groups *g,
+                                 struct rf_app_error *e)
 {
     memset(g, 0, sizeof *g);
     rf_status rc = members_read(a, 0, dim, &g->ms, &e->err);
@@ -723,18 +735,22 @@ static rf_status dif_groups_read(struct rf_app *a, int dim, const char *ref, con
         rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
     if (!rc && !(g->focal = rf_alloc_array(g->nnames + 64 + 1, sizeof *g->focal)))
         rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
-    if (!rc && !ref) {
-        size_t best = 0;
-        for (size_t i = 0; i < g->nnames; i++) {
-            size_t n = 0;
-            for (size_t j = 0; j < g->ms.n; j++)
-                n += !strcmp(g->ms.m[j].value, g->names[i]);
-            if (n > best) {
-                best = n;
-                ref = g->names[i];
-            }
+    size_t best = 0;
+    for (size_t i = 0; !rc && i < g->nnames; i++) {
+        size_t n = group_size(&g->ms, g->names[i]);
+        if (n > best) {
+            best = n;
+            g->largest = g->names[i];
         }
     }
+    /* the chosen group by its name in g->names (chosen is the caller's, and may go first) */
+    size_t ci = chosen && chosen[0] ? index_of(g->names, g->nnames, chosen) : g->nnames;
+    if (!rc && !ref && ci < g->nnames && group_size(&g->ms, chosen) >= min_chosen) {
+        ref = g->names[ci];
+        g->chosen = 1;
+    }
+    if (!rc && !ref)
+        ref = g->largest;
     g->ref = ref;
     if (!rc && fq && json_is_array(fq)) {
         size_t i;
@@ -742,7 +758,7 @@ static rf_status dif_groups_read(struct rf_app *a, int dim, const char *ref, con
         json_array_foreach(fq, i, x)
         {
             const char *s = json_string_value(x);
-            if (!s || !valid_value(dim, s) || !strcmp(s, ref)) {
+            if (!s || !valid_value(dim, s) || (ref && !strcmp(s, ref))) {
                 rc = rf_app_fail(e, RF_EINVAL, "focal",
                                  "field 'focal': item %zu: expected %s other than the reference",
                                  i + 1, value_format(dim));
@@ -758,6 +774,110 @@ static rf_status dif_groups_read(struct rf_app *a, int dim, const char *ref, con
     if (rc)
         dif_groups_free(g);
     return rc;
+}
+
+/* ---- the reference group of each dimension for the scheduled run ---- */
+
+/* The store's setting holding dimension d's chosen reference ("" or absent: none). */
+static void reference_key(int d, char key[64])
+{
+    snprintf(key, 64, "dif_reference:%s", dim_names[d]);
+}
+
+/* The reference admins chose for dimension d (*out malloc'd; NULL when none). */
+static rf_status chosen_reference(struct rf_app *a, int d, char **out, struct rf_err *err)
+{
+    char key[64];
+    reference_key(d, key);
+    *out = NULL;
+    rf_status rc = rf_store_setting_get(a->store, key, out, err);
+    if (!rc && *out && !(*out)[0]) {
+        free(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+rf_status rf_app_fair_references(struct rf_app *a, const struct rf_principal *p, json_t **out,
+                                 struct rf_app_error *e)
+{
+    rf_status rc = bank_admin(a, p, e);
+    if (rc)
+        return rc;
+    struct rf_dif_opts o;
+    dif_opts(a, &o);
+    json_t *dims = json_array();
+    if (!dims)
+        return rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+    for (int d = 0; !rc && d < RF_GROUP_NDIMS; d++) {
+        char *chosen = NULL;
+        struct dif_groups g;
+        if ((rc = chosen_reference(a, d, &chosen, &e->err)))
+            break;
+        if ((rc = dif_groups_read(a, d, NULL, NULL, chosen, o.min_group, &g, e))) {
+            free(chosen);
+            break;
+        }
+        json_t *names = json_array();
+        for (size_t i = 0; names && i < g.nnames; i++)
+            json_array_append_new(names, json_string(g.names[i]));
+        json_t *x = names ? json_pack("{s:s,s:s?,s:s?,s:s?,s:s,s:o}", "by", dim_names[d], "chosen",
+                                      chosen, "largest", g.largest, "reference", g.ref,
+                                      "reference_source", g.chosen ? "chosen" : "largest",
+                                      "groups", names)
+                          : NULL;
+        if (!x || json_array_append_new(dims, x))
+            rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+        dif_groups_free(&g);
+        free(chosen);
+    }
+    if (!rc && !(*out = json_pack("{s:o,s:I}", "dimensions", dims, "min_group",
+                                  (json_int_t)o.min_group)))
+        rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+    else if (!rc)
+        dims = NULL;
+    json_decref(dims);
+    return rc;
+}
+
+rf_status rf_app_fair_references_put(struct rf_app *a, const struct rf_principal *p,
+                                     const json_t *req, json_t **out, struct rf_app_error *e)
+{
+    rf_status rc = bank_admin(a, p, e);
+    if (rc)
+        return rc;
+    if (!json_is_object(req))
+        return rf_app_fail(e, RF_EINVAL, NULL, "expected a JSON object");
+    /* every field checked before any is stored */
+    const char *val[RF_GROUP_NDIMS] = {NULL};
+    int set[RF_GROUP_NDIMS] = {0};
+    const char *key;
+    const json_t *v;
+    json_object_foreach((json_t *)req, key, v)
+    {
+        int d = dim_of(key);
+        if (d < 0)
+            return rf_app_fail(e, RF_EINVAL, NULL,
+                               "unknown field '%.40s': expected gender, age_band, first_language "
+                               "or country",
+                               key);
+        if (!json_is_null(v) && (!json_is_string(v) || !valid_value(d, json_string_value(v))))
+            return rf_app_fail(e, RF_EINVAL, dim_names[d],
+                               "field '%s': expected %s, or null for the largest group",
+                               dim_names[d], value_format(d));
+        set[d] = 1;
+        val[d] = json_is_null(v) ? "" : json_string_value(v);
+    }
+    for (int d = 0; !rc && d < RF_GROUP_NDIMS; d++) {
+        if (!set[d])
+            continue;
+        char k[64];
+        reference_key(d, k);
+        if (!(rc = rf_store_setting_set(a->store, k, val[d], &e->err)))
+            rf_app_log(a, "fairness: DIF reference of %s set to %s (user %lld)", dim_names[d],
+                       val[d][0] ? val[d] : "the largest group", (long long)p->user_id);
+    }
+    return rc ? rc : rf_app_fair_references(a, p, out, e);
 }
 
 /* Stores a DIF run's result (res) at version v for user (0: the schedule). */
@@ -786,9 +906,9 @@ rf_status rf_app_fair_dif_run(struct rf_app *a, const struct rf_principal *p, co
     const char *by = NULL, *ref = NULL;
     int dim;
     if ((rc = rf_app_opt_string(req, "by", 32, &by, e)) || (rc = dim_arg(by, &dim, e)) ||
-        (rc = rf_app_req_string(req, "reference", 64, &ref, e)))
+        (rc = rf_app_opt_string(req, "reference", 64, &ref, e)))
         return rc;
-    if (!valid_value(dim, ref))
+    if (ref && !valid_value(dim, ref))
         return rf_app_fail(e, RF_EINVAL, "reference", "field 'reference': expected %s",
                            value_format(dim));
     const json_t *fq = json_object_get(req, "focal");
@@ -800,9 +920,25 @@ rf_status rf_app_fair_dif_run(struct rf_app *a, const struct rf_principal *p, co
     const struct rf_app_bankver *v;
     if ((rc = rf_app_bank_current(a, &v, &e->err)))
         return rc;
+    /* no reference: the dimension's chosen one, else its largest group, as
+     * the scheduled run takes */
     struct dif_groups g;
-    if ((rc = dif_groups_read(a, dim, ref, fq, &g, e)))
+    char *chosen = NULL;
+    struct rf_dif_opts o;
+    dif_opts(a, &o);
+    if (!ref && (rc = chosen_reference(a, dim, &chosen, &e->err)))
         return rc;
+    rc = dif_groups_read(a, dim, ref, fq, chosen, o.min_group, &g, e);
+    free(chosen);
+    if (rc)
+        return rc;
+    if (!g.ref) {
+        dif_groups_free(&g);
+        return rf_app_fail(e, RF_ECONFLICT, "reference",
+                           "no candidate has reported a group of %s yet: nothing to compare",
+                           dim_names[dim]);
+    }
+    ref = g.ref;
     struct rf_drift_data d;
     memset(&d, 0, sizeof d);
     rc = rf_dif_collect(a->store, &v->view, &d, &e->err);
@@ -856,10 +992,16 @@ rf_status rf_app_fair_dif_scheduled(struct rf_app *a, int *stored, struct rf_app
     if (!rc && !all)
         rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
     size_t ndims = 0;
+    struct rf_dif_opts o;
+    dif_opts(a, &o);
     for (int dim = 0; !rc && dim < RF_GROUP_NDIMS; dim++) {
         struct dif_groups g;
-        if ((rc = dif_groups_read(a, dim, NULL, NULL, &g, e)))
+        char *chosen = NULL;
+        if ((rc = chosen_reference(a, dim, &chosen, &e->err)) ||
+            (rc = dif_groups_read(a, dim, NULL, NULL, chosen, o.min_group, &g, e))) {
+            free(chosen);
             break;
+        }
         json_t *res = NULL;
         if (g.nfocal > 0)
             rc = dif_compute(a, v, &d, &g.ms, dim, g.ref, g.focal, g.nfocal, &res, e);
@@ -886,14 +1028,17 @@ rf_status rf_app_fair_dif_scheduled(struct rf_app *a, int *stored, struct rf_app
             json_object_set(all, "min_group", json_object_get(res, "min_group"));
             json_array_append_new(
                 json_object_get(all, "dimensions"),
-                json_pack("{s:s,s:s,s:O,s:O,s:O,s:O}", "by", dim_names[dim], "reference", g.ref,
-                          "focal", json_object_get(res, "focal"), "shown",
-                          json_object_get(res, "shown"), "hidden", json_object_get(res, "hidden"),
-                          "flagged", json_object_get(res, "flagged")));
+                json_pack("{s:s,s:s,s:s,s:s?,s:O,s:O,s:O,s:O}", "by", dim_names[dim], "reference",
+                          g.ref, "reference_source", g.chosen ? "chosen" : "largest", "chosen",
+                          chosen && chosen[0] ? chosen : NULL, "focal",
+                          json_object_get(res, "focal"), "shown", json_object_get(res, "shown"),
+                          "hidden", json_object_get(res, "hidden"), "flagged",
+                          json_object_get(res, "flagged")));
             ndims++;
         }
         json_decref(res);
         dif_groups_free(&g);
+        free(chosen);
     }
     int64_t id = 0;
     if (!rc && ndims) {

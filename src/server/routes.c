@@ -855,6 +855,8 @@ static const struct op_plain op_groups_get = {rf_app_groups_get};
 static const struct op_body op_groups_put = {rf_app_groups_put, 200};
 static const struct op_plain op_groups_withdraw = {rf_app_groups_withdraw};
 static const struct op_body op_fair_dif_run = {rf_app_fair_dif_run, 200};
+static const struct op_plain op_fair_references = {rf_app_fair_references};
+static const struct op_body op_fair_references_put = {rf_app_fair_references_put, 200};
 static const struct op_id op_test_get = {.fn = rf_app_test_get};
 static const struct op_body op_posting_create = {rf_app_posting_create, 201};
 static const struct op_plain op_postings = {rf_app_postings};
@@ -919,6 +921,8 @@ static const struct rf_route routes[] = {
     {"PUT", "/api/me/groups", h_body, &op_groups_put, 0},
     {"DELETE", "/api/me/groups", h_plain, &op_groups_withdraw, 0},
     {"GET", "/api/fairness/dif", h_fair_dif, NULL, 0},
+    {"GET", "/api/fairness/dif/references", h_plain, &op_fair_references, 0},
+    {"PUT", "/api/fairness/dif/references", h_body, &op_fair_references_put, 0},
 };
 
 /* GET /api/postings/ID/ranking[?scope=posting|org][&offset=N][&limit=N]: a

@@ -412,7 +412,7 @@ Test(fairness, dif_run_hides_small_groups_and_joins_the_review_queue, .timeout =
     /* bad requests store nothing */
     static const struct {
         const char *body, *field;
-    } bad[] = {{"{}", "reference"},
+    } bad[] = {{"{\"reference\":5}", "reference"},
                {"{\"reference\":\"robot\"}", "reference"},
                {"{\"by\":\"religion\",\"reference\":\"x\"}", "by"},
                {"{\"reference\":\"man\",\"focal\":[\"man\"]}", "focal"},
@@ -497,6 +497,159 @@ Test(fairness, dif_run_hides_small_groups_and_joins_the_review_queue, .timeout =
     }
     cr_assert_eq(status_of(&admin, "GET", "/api/bank/versions", NULL, &r), 200);
     cr_assert_eq(json_array_size(json_object_get(r.json, "decisions")), 0, "a refusal was stored");
+    http_result_free(&r);
+}
+
+/* ---- the reference groups of the scheduled run (docs/fairness.md "Reference groups") ---- */
+
+/* n candidates whose group answer is gender g (and age band 25_34), written
+ * into the server's database. */
+static void seed_groups(const char *g, int n)
+{
+    struct rf_store *st;
+    struct rf_err err;
+    cr_assert_eq(rf_store_open(fx.db, &st, &err), RF_OK, "%s", err.msg);
+    for (int i = 0; i < n; i++) {
+        int64_t cand;
+        cr_assert_eq(rf_store_candidate_create(st, 0, NULL, NULL, &cand, &err), RF_OK, "%s",
+                     err.msg);
+        struct rf_group_report gr = {cand, 0, {(char *)g, "25_34", NULL, NULL}, 0};
+        cr_assert_eq(rf_store_group_report_put(st, &gr, &err), RF_OK, "%s", err.msg);
+    }
+    rf_store_close(st);
+}
+
+/* The references reply's entry of dimension by. */
+static const json_t *ref_dim(const json_t *reply, const char *by)
+{
+    size_t i;
+    const json_t *o;
+    json_array_foreach(json_object_get(reply, "dimensions"), i, o)
+    {
+        if (!strcmp(str(o, "by"), by))
+            return o;
+    }
+    cr_assert_fail("no dimension %s in %s", by, json_dumps(reply, 0));
+    return NULL;
+}
+
+/* Checks dimension by of GET /api/fairness/dif/references: chosen ("" for
+ * null), reference and its source. */
+static void expect_ref(struct http_client *admin, const char *by, const char *chosen,
+                       const char *reference, const char *source)
+{
+    struct http_result r;
+    cr_assert_eq(status_of(admin, "GET", "/api/fairness/dif/references", NULL, &r), 200, "%s",
+                 r.body);
+    const json_t *d = ref_dim(r.json, by);
+    cr_assert_str_eq(str(d, "chosen"), chosen, "%s: %s", by, r.body);
+    cr_assert_str_eq(str(d, "reference"), reference, "%s: %s", by, r.body);
+    cr_assert_str_eq(str(d, "reference_source"), source, "%s: %s", by, r.body);
+    http_result_free(&r);
+}
+
+Test(fairness, admins_choose_each_dimensions_reference_and_the_schedule_takes_it, .timeout = 120)
+{
+    struct http_client admin = fixture_admin();
+    struct http_client rec = recruiter(&admin);
+    struct http_result r;
+    /* nobody has reported a group: no reference anywhere, and a run without
+     * one has nothing to compare */
+    cr_assert_eq(status_of(&admin, "GET", "/api/fairness/dif/references", NULL, &r), 200, "%s",
+                 r.body);
+    cr_assert_eq(json_array_size(json_object_get(r.json, "dimensions")), 4, "%s", r.body);
+    cr_assert_eq(json_integer_value(json_object_get(r.json, "min_group")), DIF_MIN);
+    cr_assert(json_is_null(json_object_get(ref_dim(r.json, "gender"), "reference")), "%s", r.body);
+    cr_assert(json_is_null(json_object_get(ref_dim(r.json, "country"), "largest")), "%s", r.body);
+    http_result_free(&r);
+    cr_assert_eq(status_of(&admin, "POST", "/api/fairness/dif", "{\"by\":\"country\"}", &r), 409,
+                 "%s", r.body);
+    cr_assert_str_eq(str(r.json, "field"), "reference", "%s", r.body);
+    http_result_free(&r);
+    /* admins of the bank's organization only */
+    cr_assert_eq(status_of(&rec, "GET", "/api/fairness/dif/references", NULL, &r), 403, "%s",
+                 r.body);
+    http_result_free(&r);
+    cr_assert_eq(status_of(&rec, "PUT", "/api/fairness/dif/references", "{\"gender\":\"woman\"}",
+                           &r),
+                 403, "%s", r.body);
+    http_result_free(&r);
+    /* 4 women, 5 men, 1 non-binary person: the default is the largest group */
+    seed_groups("woman", 4);
+    seed_groups("man", 5);
+    seed_groups("nonbinary", 1);
+    expect_ref(&admin, "gender", "", "man", "largest");
+    expect_ref(&admin, "age_band", "", "25_34", "largest");
+    cr_assert_eq(status_of(&admin, "GET", "/api/fairness/dif/references", NULL, &r), 200);
+    const json_t *gs = json_object_get(ref_dim(r.json, "gender"), "groups");
+    cr_assert_eq(json_array_size(gs), 3, "%s", r.body);
+    cr_assert_str_eq(json_string_value(json_array_get(gs, 0)), "man");
+    http_result_free(&r);
+    /* bad choices: 400 naming the field, nothing stored (not even a good field beside a bad one) */
+    static const struct {
+        const char *body, *field;
+    } bad[] = {{"[]", ""},
+               {"{\"religion\":\"x\"}", ""},
+               {"{\"gender\":\"robot\"}", "gender"},
+               {"{\"gender\":7}", "gender"},
+               {"{\"gender\":\"woman\",\"age_band\":\"old\"}", "age_band"},
+               {"{\"gender\":\"woman\",\"country\":\"jp\"}", "country"}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        cr_assert_eq(status_of(&admin, "PUT", "/api/fairness/dif/references", bad[i].body, &r),
+                     400, "%s: %s", bad[i].body, r.body);
+        cr_assert_str_eq(str(r.json, "field"), bad[i].field, "%s: %s", bad[i].body, r.body);
+        http_result_free(&r);
+    }
+    expect_ref(&admin, "gender", "", "man", "largest");
+    /* chosen: women; a group under the minimum size cannot show an item, so
+     * the run keeps the largest (and says the choice was not taken); null
+     * goes back to the default */
+    cr_assert_eq(status_of(&admin, "PUT", "/api/fairness/dif/references", "{\"gender\":\"woman\"}",
+                           &r),
+                 200, "%s", r.body);
+    cr_assert_str_eq(str(ref_dim(r.json, "gender"), "reference"), "woman", "%s", r.body);
+    http_result_free(&r);
+    expect_ref(&admin, "gender", "woman", "woman", "chosen");
+    expect_ref(&admin, "age_band", "", "25_34", "largest");
+    cr_assert_eq(status_of(&admin, "PUT", "/api/fairness/dif/references",
+                           "{\"gender\":\"nonbinary\"}", &r),
+                 200, "%s", r.body);
+    http_result_free(&r);
+    expect_ref(&admin, "gender", "nonbinary", "man", "largest");
+    cr_assert_eq(status_of(&admin, "PUT", "/api/fairness/dif/references", "{\"gender\":null}", &r),
+                 200, "%s", r.body);
+    http_result_free(&r);
+    expect_ref(&admin, "gender", "", "man", "largest");
+    /* the scheduled run (as the schedule's thread calls it) and a run on
+     * request without a reference take the choice */
+    cr_assert_eq(status_of(&admin, "PUT", "/api/fairness/dif/references", "{\"gender\":\"woman\"}",
+                           &r),
+                 200, "%s", r.body);
+    http_result_free(&r);
+    struct rf_server_config cfg;
+    fixture_config(&cfg, fx.db, 0, 0);
+    cfg.app.dif_min_group = DIF_MIN;
+    struct rf_app *app;
+    struct rf_err err;
+    cr_assert_eq(rf_app_open(&cfg.app, &app, &err), RF_OK, "%s", err.msg);
+    int stored = 0;
+    struct rf_app_error e = {{0}, NULL};
+    cr_assert_eq(rf_app_fair_dif_scheduled(app, &stored, &e), RF_OK, "%s", e.err.msg);
+    rf_app_close(app);
+    cr_assert_eq(stored, 1);
+    cr_assert_eq(status_of(&admin, "GET", "/api/fairness/dif", NULL, &r), 200, "%s", r.body);
+    cr_assert(json_is_true(json_object_get(r.json, "scheduled")), "%s", r.body);
+    const json_t *dims = json_object_get(r.json, "dimensions");
+    cr_assert_eq(json_array_size(dims), 1, "gender alone has two groups: %s", r.body);
+    cr_assert_str_eq(str(json_array_get(dims, 0), "reference"), "woman", "%s", r.body);
+    cr_assert_str_eq(str(json_array_get(dims, 0), "reference_source"), "chosen", "%s", r.body);
+    const json_t *focal = json_object_get(json_array_get(dims, 0), "focal");
+    cr_assert_eq(json_array_size(focal), 2, "%s", r.body);
+    cr_assert_str_eq(json_string_value(json_array_get(focal, 0)), "man", "%s", r.body);
+    http_result_free(&r);
+    cr_assert_eq(status_of(&admin, "POST", "/api/fairness/dif", "{}", &r), 200, "%s", r.body);
+    cr_assert_str_eq(str(r.json, "reference"), "woman", "%s", r.body);
+    cr_assert_null(json_object_get(r.json, "scheduled"), "%s", r.body);
     http_result_free(&r);
 }
 
