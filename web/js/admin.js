@@ -65,6 +65,46 @@ const RT = {
   update: () => t('admin.drift_update'),
 };
 
+// Why a pretest item is not ready, worded from its figures and the run's rules
+// (calib/online.c verdict(): the same rules in the same order), so that it reads
+// in the page's language; the server's English note only when the figures name
+// no rule (a rule this page does not know).
+const f2 = (x, d = 2) => (typeof x === 'number' ? x.toFixed(d) : '—');
+function notReadyWhy(o, rules) {
+  const r = rules || {}, se = o.se || {}, out = [];
+  const is = (x) => typeof x === 'number';
+  if (is(r.min_n) && o.n < r.min_n) out.push(t('admin.why_answers', { n: num(o.n), min: num(r.min_n) }));
+  if (is(r.max_se_a) && !(se.a <= r.max_se_a)) out.push(t('admin.why_se_a', { se: f2(se.a, 3), max: f2(r.max_se_a) }));
+  const sbs = Array.isArray(se.b) ? se.b : [se.b];
+  const sb = sbs.find((x) => !(x <= r.max_se_b));
+  if (is(r.max_se_b) && sbs.some((x) => !(x <= r.max_se_b))) out.push(t('admin.why_se_b', { se: f2(sb, 3), max: f2(r.max_se_b) }));
+  if (is(r.min_fit_p) && !(o.fit && o.fit.p >= r.min_fit_p)) {
+    out.push(o.fit && is(o.fit.p) ? t('admin.why_misfit', { p: f2(o.fit.p, 4) }) : t('admin.why_fit_unmeasured'));
+  }
+  if (is(r.min_a) && is(r.max_a) && is(o.a) && !(o.a >= r.min_a && o.a <= r.max_a)) {
+    out.push(t('admin.why_a_range', { a: f2(o.a), min: f2(r.min_a, 1), max: f2(r.max_a, 1) }));
+  }
+  const bs = Array.isArray(o.thresholds) ? [o.thresholds[0], o.thresholds[o.thresholds.length - 1]] : [o.b];
+  const bmax = Math.max(...bs.map((x) => Math.abs(x)));
+  if (is(r.max_abs_b) && Number.isFinite(bmax) && !(bmax <= r.max_abs_b)) out.push(t('admin.why_b_range', { b: f2(bmax), max: f2(r.max_abs_b, 1) }));
+  return out.length ? out.join(t('list.sep')) : o.note || '';
+}
+
+// Why a pretest item could not be estimated (calib/online.c unusable()).
+function notEstimatedWhy(o) {
+  const note = o.note || '';
+  if (!o.n) return t('admin.why_no_answers');
+  if (/^every answer in one category/.test(note)) return t('admin.why_one_category');
+  if (/^a middle category was never given/.test(note)) return t('admin.why_middle_category');
+  return note; // the calibration's own message (English): a rare failure, kept as it is
+}
+
+// Why an item in use was flagged for drift (calib/drift.c), from its figures.
+function driftWhy(o) {
+  if (!o.tested || typeof o.shift !== 'number') return t('admin.drift_why_bound');
+  return t(o.shift < 0 ? 'admin.drift_why_easier' : 'admin.drift_why_harder', { shift: f2(Math.abs(o.shift)), se: f2(o.se), z: f2(o.z, 1) });
+}
+
 const fmt = (x, se) => (typeof x === 'number' ? `${x.toFixed(2)}${typeof se === 'number' ? ` (${se.toFixed(2)})` : ''}` : '');
 
 async function decide(item, action) {
@@ -72,15 +112,15 @@ async function decide(item, action) {
   showError(err, null);
   try {
     await api('POST', '/api/review/decisions', { item, action });
-    await loadReview();
+    await Promise.all([init(), loadReview(), loadDif()]);
   } catch (e) { showError(err, e); }
 }
 
-function reviewRow(o) {
+function reviewRow(o, rules) {
   const se = o.se || {};
   const b = Array.isArray(o.thresholds) ? o.thresholds[0] : o.b;
   const sb = Array.isArray(se.b) ? se.b[0] : se.b;
-  const verdict = o.ready ? RT.ready() : (o.estimated ? RT.notReady : RT.notEstimated)(o.note || '');
+  const verdict = o.ready ? RT.ready() : o.estimated ? RT.notReady(notReadyWhy(o, rules)) : RT.notEstimated(notEstimatedWhy(o));
   const acts = o.decision ? RT.decided(o.decision) : [
     o.promotable ? el('button', { type: 'button', onclick: () => decide(o.id, 'promote') }, RT.promote()) : null,
     el('button', { type: 'button', class: 'secondary', onclick: () => decide(o.id, 'keep') }, RT.keep()),
@@ -89,8 +129,8 @@ function reviewRow(o) {
   return el('tr', {}, el('th', { scope: 'row' }, el('code', {}, o.id)), el('td', {}, o.skill || ''),
     el('td', { class: 'num' }, o.n), el('td', { class: 'num' }, fmt(o.a, se.a)),
     el('td', { class: 'num' }, fmt(b, sb)), el('td', { class: 'num' }, fmt(o.c, se.c)),
-    el('td', { class: 'num' }, o.fit ? o.fit.p.toFixed(3) : ''), el('td', {}, verdict),
-    el('td', {}, RT.state(o.state)), el('td', {}, acts));
+    el('td', { class: 'num' }, o.fit && typeof o.fit.p === 'number' ? o.fit.p.toFixed(3) : ''), el('td', { class: 'why' }, verdict),
+    el('td', {}, RT.state(o.state)), el('td', { class: 'acts' }, acts));
 }
 
 function driftRow(o) {
@@ -101,8 +141,8 @@ function driftRow(o) {
   ];
   return el('tr', {}, el('th', { scope: 'row' }, el('code', {}, o.id)), el('td', {}, o.skill || ''),
     el('td', { class: 'num' }, o.n), el('td', { class: 'num' }, fmt(o.shift, o.se)),
-    el('td', { class: 'num' }, `${fmt(o.observed)} / ${fmt(o.expected)}`), el('td', {}, o.note),
-    el('td', {}, acts));
+    el('td', { class: 'num' }, `${fmt(o.observed)} / ${fmt(o.expected)}`), el('td', { class: 'why' }, driftWhy(o)),
+    el('td', { class: 'acts' }, acts));
 }
 
 async function loadReview() {
@@ -114,7 +154,7 @@ async function loadReview() {
   }
   document.getElementById('review').hidden = false;
   document.getElementById('review-summary').textContent = RT.summary(q);
-  document.querySelector('#review-items tbody').replaceChildren(...q.items.map(reviewRow));
+  document.querySelector('#review-items tbody').replaceChildren(...q.items.map((o) => reviewRow(o, q.rules)));
   document.getElementById('drift-summary').textContent = RT.drift(q.drift);
   document.querySelector('#drift-items tbody').replaceChildren(...(q.drift ? q.drift.items : []).map(driftRow));
   const li = (rev, text) => el('li', {}, text, rev === v.active ? RT.active() : ' ',
@@ -128,7 +168,8 @@ async function activate(revision) {
   showError(err, null);
   try {
     await api('POST', '/api/bank/rollback', { revision });
-    await loadReview();
+    // every part that shows an item's state follows the version now active
+    await Promise.all([init(), loadReview(), loadDif()]);
   } catch (e) { showError(err, e); }
 }
 
@@ -142,6 +183,23 @@ document.getElementById('review-run').addEventListener('click', async () => {
 });
 
 // ---- fairness (issue 19; docs/fairness.md "In the product"): aggregates only, admins only ----
+
+// A group's name in the page's language: gender and age band from the
+// catalogue (the candidate's own groups card's words), a language or a country
+// by the browser's names for ISO codes ("日本語 (ja)"), else the code itself.
+const displayNames = {};
+function groupLabel(by, v) {
+  if (typeof v !== 'string' || v === '') return '';
+  if (by === 'gender' || by === 'age_band') return has(`groups.${by}_${v}`) ? t(`groups.${by}_${v}`) : v;
+  const type = by === 'country' ? 'region' : by === 'first_language' ? 'language' : null;
+  if (!type) return v;
+  try {
+    displayNames[type] ||= new Intl.DisplayNames([lang], { type, fallback: 'none' });
+    const name = displayNames[type].of(v);
+    return name && name !== v ? `${name} (${v})` : v;
+  } catch (e) { return v; }
+}
+
 const FT = {
   impactSummary: (r) => t('fair.impact_summary', {
     applicants: num(r.applicants), reported: num(r.reported), min_group: r.min_group, min_cell: r.min_cell,
@@ -160,8 +218,8 @@ const FT = {
     : t('fair.dif_none')),
   // a scheduled run compares every dimension, each against its own reference group
   reference: (d) => (Array.isArray(d.dimensions)
-    ? d.dimensions.map((x) => `${t(`fair.by_${x.by}`)} ${x.reference}`).join(t('list.sep'))
-    : d.reference),
+    ? d.dimensions.map((x) => t('fair.dim_group', { by: t(`fair.by_${x.by}`), group: groupLabel(x.by, x.reference) })).join(t('list.sep'))
+    : groupLabel(d.by, d.reference)),
   difCounts: (o) => t('fair.dif_counts', { ref: num(o.n_reference), focal: num(o.n_focal) }),
   keep: () => t('fair.keep'),
 };
@@ -169,10 +227,10 @@ const FT = {
 const pct = (x) => (typeof x === 'number' ? `${(100 * x).toFixed(1)}%` : '');
 const ci = (v) => (Array.isArray(v) && typeof v[0] === 'number' ? ` [${v[0].toFixed(2)}, ${v[1].toFixed(2)}]` : '');
 
-function impactRows(d) {
+function impactRows(d, by) {
   return d.groups.map((g, i) => el('tr', {},
     i === 0 ? el('th', { scope: 'row', rowspan: d.groups.length }, FT.decision(d)) : null,
-    el('td', {}, g.group),
+    el('td', {}, groupLabel(by, g.group)),
     ...(g.shown
       ? [el('td', { class: 'num' }, FT.counts(g)), el('td', { class: 'num' }, `${pct(g.rate)}${ci(g.rate_ci)}`),
         el('td', { class: 'num' }, g.highest ? FT.highest() : `${g.ratio.toFixed(3)}${ci(g.ratio_ci)}`),
@@ -190,7 +248,7 @@ async function loadImpact() {
   try {
     const r = await api('GET', path);
     document.getElementById('impact-summary').textContent = FT.impactSummary(r);
-    document.querySelector('#impact tbody').replaceChildren(...r.decisions.flatMap(impactRows));
+    document.querySelector('#impact tbody').replaceChildren(...r.decisions.flatMap((d) => impactRows(d, r.by)));
     const a = document.getElementById('impact-csv');
     a.href = `${path}&format=csv`;
     a.hidden = false;
@@ -202,7 +260,7 @@ async function decideDif(item, action) {
   showError(err, null);
   try {
     await api('POST', '/api/review/decisions', { item, action, queue: 'dif' });
-    await loadDif();
+    await Promise.all([init(), loadReview(), loadDif()]);
   } catch (e) { showError(err, e); }
 }
 
@@ -218,10 +276,59 @@ function difRow(o, decision) {
     o.retirable !== false ? el('button', { type: 'button', class: 'secondary', onclick: () => decideDif(o.id, 'retire') }, RT.retire()) : null,
   ];
   return el('tr', {}, el('th', { scope: 'row' }, el('code', {}, o.id)), el('td', {}, o.skill || ''),
-    el('td', {}, o.scheduled && o.by ? `${t(`fair.by_${o.by}`)}: ${o.focal || ''}` : o.focal || ''), el('td', { class: 'num' }, FT.difCounts(o)),
-    el('td', { class: 'num' }, fmt(mh.d_dif, mh.se)), el('td', {}, cls),
-    el('td', {}, RT.state(o.state)), el('td', {}, acts));
+    el('td', {}, o.scheduled && o.by ? t('fair.dim_focal', { by: t(`fair.by_${o.by}`), group: groupLabel(o.by, o.focal) }) : groupLabel(o.by, o.focal)),
+    el('td', { class: 'num' }, FT.difCounts(o)),
+    el('td', { class: 'num' }, fmt(mh.d_dif, mh.se)), el('td', { class: 'nowrap' }, cls),
+    el('td', {}, RT.state(o.state)), el('td', { class: 'acts' }, acts));
 }
+
+// Each dimension's reference group for the scheduled run (docs/fairness.md
+// "Reference groups"): the largest group unless an admin chose another.
+let refs = null;
+function refRow(x) {
+  const chosen = x.chosen || '';
+  const values = [...new Set([...(x.groups || []), ...(chosen ? [chosen] : [])])];
+  const sel = el('select', { id: `ref-${x.by}`, name: x.by },
+    el('option', { value: '' }, x.largest ? t('fair.ref_default', { group: groupLabel(x.by, x.largest) }) : t('fair.ref_default_none')),
+    ...values.map((v) => el('option', { value: v }, groupLabel(x.by, v))));
+  sel.value = chosen;
+  const note = chosen && x.reference_source !== 'chosen'
+    ? el('p', { class: 'muted small', id: `ref-${x.by}-note` }, t('fair.ref_fallback', {
+      group: groupLabel(x.by, chosen), min: num(refs.min_group), largest: x.largest ? groupLabel(x.by, x.largest) : '—',
+    }))
+    : null;
+  return [el('label', { for: `ref-${x.by}` }, t(`fair.by_${x.by}`)), sel, note];
+}
+
+function difReferenceChoices() {
+  const by = document.getElementById('dif-by').value;
+  const x = refs && refs.dimensions.find((y) => y.by === by);
+  document.getElementById('dif-groups').replaceChildren(...((x && x.groups) || []).map((v) => el('option', { value: v, label: groupLabel(by, v) })));
+}
+
+async function loadRefs() {
+  try {
+    refs = await api('GET', '/api/fairness/dif/references');
+  } catch (e) { return; }
+  document.getElementById('refs-fields').replaceChildren(...refs.dimensions.flatMap(refRow).filter(Boolean));
+  difReferenceChoices();
+}
+
+document.getElementById('refs-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const err = document.getElementById('fair-error');
+  const done = document.getElementById('refs-done');
+  showError(err, null);
+  done.textContent = '';
+  const body = {};
+  for (const x of (refs ? refs.dimensions : [])) body[x.by] = document.getElementById(`ref-${x.by}`).value || null;
+  try {
+    await api('PUT', '/api/fairness/dif/references', body);
+    await loadRefs();
+    done.textContent = t('fair.refs_saved');
+  } catch (e) { showError(err, e); }
+});
+document.getElementById('dif-by').addEventListener('change', difReferenceChoices);
 
 async function loadDif() {
   let d, q;
@@ -231,6 +338,7 @@ async function loadDif() {
     return; // DIF is the bank keepers': the part stays hidden for other admins
   }
   document.getElementById('dif').hidden = false;
+  if (!refs) await loadRefs();
   document.getElementById('dif-summary').textContent = FT.difSummary(d);
   document.getElementById('dif-csv').hidden = !d.run;
   const queued = new Map(((q.dif && q.dif.items) || []).map((o) => [`${o.id} ${o.focal}`, o]));
@@ -257,9 +365,9 @@ document.getElementById('dif-form').addEventListener('submit', async (ev) => {
   const err = document.getElementById('fair-error');
   showError(err, null);
   try {
-    await api('POST', '/api/fairness/dif', {
-      by: document.getElementById('dif-by').value, reference: document.getElementById('dif-reference').value.trim(),
-    });
+    const reference = document.getElementById('dif-reference').value.trim();
+    // empty: the dimension's reference group, as the scheduled run takes
+    await api('POST', '/api/fairness/dif', { by: document.getElementById('dif-by').value, ...(reference ? { reference } : {}) });
     await loadDif();
   } catch (e) { showError(err, e); }
 });
