@@ -109,8 +109,9 @@ static json_t *result_json(const struct rf_kits *k, const struct rf_iv_sim_resul
         json_t *flat = json_array();
         for (size_t j = b->first[u]; j < b->first[u + 1]; j++)
             if (r->report.crit[j].flat)
-                json_array_append_new(flat, json_pack("{ssss}", "criterion", b->ids[j], "why",
-                                                      r->report.crit[j].why));
+                json_array_append_new(flat, json_pack("{ssssss}", "criterion", b->ids[j], "why",
+                                                      r->report.crit[j].why, "why_code",
+                                                      r->report.crit[j].code));
         json_array_append_new(
             ru, json_pack("{sssIsIsoso}", "rubric", b->rubric_ids[u], "ratings",
                           (json_int_t)st->ratings, "pairs", (json_int_t)st->pairs, "kappa",

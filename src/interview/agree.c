@@ -89,10 +89,12 @@ static void criterion_stats(const struct rf_iv_bank *b, const struct rf_iv_calib
         if (s->n >= RF_IV_FLAT_MIN_N && s->top_share >= RF_IV_FLAT_SHARE) {
             s->flat = 1;
             s->why = "most scores on one point";
+            s->code = "one_point";
         } else if (s->n >= RF_IV_FLAT_MIN_N && c && j < c->ncrit && c->crit_n[j] > 0 &&
                    c->crit[j].it.a < RF_IV_FLAT_SLOPE) {
             s->flat = 1;
             s->why = "scores hardly rise with the skill (low slope)";
+            s->code = "low_slope";
         }
         rep->rubric[b->crit[j].rubric].ratings += s->n;
         rep->rubric[b->crit[j].rubric].nflat += (size_t)s->flat;

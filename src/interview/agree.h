@@ -46,6 +46,7 @@ struct rf_iv_crit_stats {
     double top_share; /* share of ratings on the commonest point */
     int flat;         /* does not separate candidates (above) */
     const char *why;  /* static text when flat, else NULL */
+    const char *code; /* its code, for a page to word: "one_point" or "low_slope" */
 };
 
 struct rf_iv_rubric_stats {

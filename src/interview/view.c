@@ -60,7 +60,8 @@ json_t *rf_iv_report_json(const struct rf_iv_bank *b, const struct rf_iv_calib *
         for (size_t j = b->first[u]; flat && j < b->first[u + 1]; j++)
             if (rep->crit[j].flat)
                 json_array_append_new(
-                    flat, json_pack("{ssss}", "criterion", b->ids[j], "why", rep->crit[j].why));
+                    flat, json_pack("{ssssss}", "criterion", b->ids[j], "why", rep->crit[j].why,
+                                    "why_code", rep->crit[j].code));
         json_array_append_new(ru, json_pack("{sssIsIsososo}", "rubric", b->rubric_ids[u], "ratings",
                                             (json_int_t)st->ratings, "pairs", (json_int_t)st->pairs,
                                             "kappa", num(st->kappa), "icc", num(st->icc),

@@ -19,8 +19,9 @@
 /* {"ratings", "candidates", "converged", "iterations", "interviewers":
  * [{"interviewer", "severity", "se", "ratings"}], "rubrics": [{"rubric",
  * "ratings", "pairs", "kappa", "icc", "not_separating": [{"criterion",
- * "why"}]}], "criteria": [{"criterion", "ratings", "a", "a_se", "thresholds",
- * "thresholds_se", "kit": {"a", "thresholds"}}]}: raters[r] names rater r
+ * "why" (English), "why_code" ("one_point" or "low_slope", for a page to
+ * word)}]}], "criteria": [{"criterion", "ratings", "a", "a_se",
+ * "thresholds", "thresholds_se", "kit": {"a", "thresholds"}}]}: raters[r] names rater r
  * (nraters of them, as c's); the criteria are c's estimates beside b's
  * (the start values: the kits' defaults); rubrics and criteria without
  * ratings are left out. NULL when out of memory. */

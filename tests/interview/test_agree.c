@@ -112,6 +112,8 @@ Test(agree, report_pairs_double_scored_slots_and_flags_flat_criteria)
     cr_assert_eq(rep.rubric[0].pairs, 60);
     cr_assert_eq(rep.crit[0].flat, 0);
     cr_assert_eq(rep.crit[1].flat, 1);
+    cr_assert_null(rep.crit[0].code);
+    cr_assert_str_eq(rep.crit[1].code, "one_point", "the reason's code, for a page to word");
     cr_assert_eq(rep.crit[1].top_share, 1.0);
     cr_assert_eq(rep.rubric[0].nflat, 1);
     /* Criterion 0's pairs agree exactly, criterion 1's are constant: the

@@ -6,7 +6,7 @@
 // submitted once. Another interviewer's scorecard of the same round shows
 // only after one's own is submitted.
 import { api, el, header, showError } from './api.js';
-import { lang, t, tn, tx } from './i18n.js';
+import { has, lang, t, tn, tx } from './i18n.js';
 
 const pct = (v) => (typeof v === 'number' ? `${Math.round(100 * v)}%` : '—');
 const fix = (v) => (typeof v === 'number' ? v.toFixed(2) : '—');
@@ -204,6 +204,14 @@ document.getElementById('packet-show').addEventListener('click', async () => {
   }
 });
 
+// A criterion that does not separate candidates, with why (its code worded in
+// the page's language; the server's English only for a code this page lacks).
+const flatCriterion = (f) => {
+  const name = pick(f, 'name') || f.criterion;
+  const why = f.why_code && has(`iv.flat_${f.why_code}`) ? t(`iv.flat_${f.why_code}`) : f.why;
+  return why ? t('iv.flat_with_why', { name, why }) : name;
+};
+
 document.getElementById('calib-show').addEventListener('click', async () => {
   const rep = await api('GET', '/api/interviewers/calibration');
   document.getElementById('calib').hidden = false;
@@ -217,7 +225,7 @@ document.getElementById('calib-show').addEventListener('click', async () => {
       el('thead', {}, el('tr', {}, ['iv.round', 'iv.col_pairs', 'iv.col_kappa', 'iv.col_icc', 'iv.col_flat'].map((k) => el('th', { scope: 'col' }, t(k))))),
       el('tbody', {}, rep.rubrics.map((r) => el('tr', {}, el('td', { title: r.rubric }, (lang === 'ja' && r.name_ja) || r.name || r.rubric), el('td', { class: 'num' }, String(r.pairs)),
         el('td', { class: 'num' }, fix(r.kappa)), el('td', { class: 'num' }, fix(r.icc)),
-        el('td', {}, r.not_separating.length ? r.not_separating.map((f) => pick(f, 'name') || f.criterion).join(t('list.sep')) : '—')))))));
+        el('td', {}, r.not_separating.length ? r.not_separating.map(flatCriterion).join(t('list.sep')) : '—')))))));
 });
 
 async function route() {
