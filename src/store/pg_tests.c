@@ -93,11 +93,6 @@ static const char ANSWER_SQL[] =
     "CASE WHEN $15::bigint IS NULL THEN NULL WHEN t.served IS NULL THEN $15::bigint "
     "ELSE least($15::bigint, greatest($3::bigint - t.served, 0)) END FROM t";
 
-/* Locks the tests of a batch in id order: batches of several processes
- * then wait for one another instead of deadlocking. */
-static const char LOCK_SQL[] =
-    "SELECT id FROM tests WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE";
-
 /* Sends one answer's statement into the pipeline (named: the prepared
  * ANSWER_SQL). */
 static int send_answer(struct pconn *cn, const char *name, const struct pending *p)
@@ -119,71 +114,60 @@ static int send_answer(struct pconn *cn, const char *name, const struct pending 
     return PQsendQueryPrepared(cn->db, name, q.n, q.val, q.len, q.fmt, 0);
 }
 
-/* The batch's test ids, element by element for rf_pg_array: ud is a cursor
- * on the batch's list, moved on by each call (elements come in order). */
-static const char *batch_test_id(void *ud, size_t i, char buf[32])
-{
-    const struct pending **at = ud;
-    (void)i;
-    snprintf(buf, 32, "%lld", (long long)(*at)->a->test_id);
-    *at = (*at)->next;
-    return buf;
-}
-
-/* The batch's test ids as a PostgreSQL array literal (malloc'd; NULL: no memory). */
-static char *id_array(const struct pending *batch)
+/* The answers of a batch not failed before, into sent[] ordered by test id
+ * (stable: answers of one test keep their order); their number. Each
+ * answer's statement locks its test's row, so batches that lock their tests
+ * in id order wait for one another instead of deadlocking. */
+static size_t batch_in_test_order(struct pending *batch, struct pending **sent)
 {
     size_t n = 0;
-    for (const struct pending *p = batch; p; p = p->next)
-        n++;
-    const struct pending *at = batch;
-    return rf_pg_array(n, batch_test_id, &at, 0);
+    for (struct pending *p = batch; p && n < RF_STORE_BATCH_MAX; p = p->next) {
+        if (p->failed)
+            continue;
+        size_t i = n++;
+        for (; i > 0 && sent[i - 1]->a->test_id > p->a->test_id; i--)
+            sent[i] = sent[i - 1];
+        sent[i] = p;
+    }
+    return n;
 }
 
-/* One attempt at a batch as one pipeline: BEGIN, the lock, every answer not
- * failed before, COMMIT, one sync; then the results in order. Sets each
- * answer's rc; *again when an answer failed (it is marked, the transaction
- * rolled back: replay without it). Returns an error that fails the whole
- * batch (connection lost, commit failed), else RF_OK. */
+/* One attempt at a batch as one pipeline: every answer not failed before,
+ * in test id order, then one sync. The statements between two syncs are one
+ * transaction (the protocol's implicit transaction, committed at the sync
+ * when every statement succeeded, rolled back otherwise), so no BEGIN or
+ * COMMIT is sent, and the sync's reply is the commit's: with
+ * synchronous_commit on it comes after the WAL flush. Sets each answer's
+ * rc; *again when an answer failed (it is marked, the transaction rolled
+ * back: replay without it). Returns an error that fails the whole batch
+ * (connection lost, commit failed), else RF_OK. */
 static rf_status pipeline_once(struct pg_store *s, struct pconn *cn, struct pending *batch,
                                int *again, struct rf_err *berr)
 {
-    char ans[16], lock[16];
+    char ans[16];
     rf_status rc = rf_pg_prepared(s, cn, ANSWER_SQL, 16, ans, berr);
-    if (!rc)
-        rc = rf_pg_prepared(s, cn, LOCK_SQL, 1, lock, berr);
-    char *ids = rc ? NULL : id_array(batch);
-    if (!rc && !ids)
-        rc = rf_err_set(berr, RF_ENOMEM, "store: out of memory");
     if (rc)
         return rc;
-    /* commands: 0 BEGIN, 1 lock, 2.. the answers sent, then COMMIT */
     struct pending *sent[RF_STORE_BATCH_MAX];
-    size_t nsent = 0;
-    int ok = PQenterPipelineMode(cn->db) &&
-             PQsendQueryParams(cn->db, "BEGIN", 0, NULL, NULL, NULL, NULL, 0);
-    const char *idv[1] = {ids};
-    ok = ok && PQsendQueryPrepared(cn->db, lock, 1, idv, NULL, NULL, 0);
-    for (struct pending *p = batch; ok && p; p = p->next) {
-        if (p->failed)
-            continue;
-        p->rc = RF_EDB;
-        ok = nsent < RF_STORE_BATCH_MAX && send_answer(cn, ans, p);
-        sent[nsent++] = p;
+    size_t nsent = batch_in_test_order(batch, sent);
+    int ok = PQenterPipelineMode(cn->db);
+    for (size_t i = 0; ok && i < nsent; i++) {
+        sent[i]->rc = RF_EDB;
+        ok = send_answer(cn, ans, sent[i]);
     }
-    ok = ok && PQsendQueryParams(cn->db, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) &&
-         PQpipelineSync(cn->db);
-    free(ids);
-    size_t ncmd = nsent + 3, idx = 0;
-    int committed = 0; /* COMMIT's result came: the batch is stored, whatever follows */
+    ok = ok && PQpipelineSync(cn->db);
+    size_t idx = 0;
+    int failed = 0; /* a statement failed: the sync rolled the transaction back */
     rf_status fatal = ok ? RF_OK : rf_pg_pgerr(s, cn, NULL, berr, "record answers: send");
     while (ok) {
         PGresult *r = PQgetResult(cn->db);
         if (!r) {
             /* the connection failed, or the pipeline ended before its sync:
-             * the server ended the session (a restart). An error seen
-             * before (the server's own reason) is the one kept. */
-            if (PQstatus(cn->db) != CONNECTION_OK || ++idx > ncmd) {
+             * the server ended the session (a restart) before the commit's
+             * reply, so whether it committed is unknown and nothing is
+             * acknowledged. An error seen before (the server's own reason)
+             * is the one kept. */
+            if (PQstatus(cn->db) != CONNECTION_OK || ++idx > nsent) {
                 if (!fatal)
                     fatal = PQstatus(cn->db) != CONNECTION_OK
                                 ? rf_pg_pgerr(s, cn, NULL, berr, "record answers")
@@ -194,11 +178,12 @@ static rf_status pipeline_once(struct pg_store *s, struct pconn *cn, struct pend
         }
         ExecStatusType st = PQresultStatus(r);
         if (st == PGRES_PIPELINE_SYNC) {
+            /* the commit (or, after a failed statement, the rollback) */
             PQclear(r);
             break;
         }
-        if (idx >= 2 && idx < 2 + nsent) {
-            struct pending *p = sent[idx - 2];
+        if (idx < nsent) {
+            struct pending *p = sent[idx];
             if (st == PGRES_COMMAND_OK && strtoll(PQcmdTuples(r), NULL, 10) == 1) {
                 p->rc = RF_OK;
             } else if (st == PGRES_COMMAND_OK) {
@@ -206,33 +191,24 @@ static rf_status pipeline_once(struct pg_store *s, struct pconn *cn, struct pend
                                    "test %lld: answer %lld is not the next answer of an active "
                                    "test",
                                    (long long)p->a->test_id, (long long)p->a->seq + 1);
-            } else if (st == PGRES_FATAL_ERROR && !*again) {
+            } else if (st == PGRES_FATAL_ERROR && !failed) {
+                failed = 1;
                 p->rc = rf_pg_pgerr(s, cn, r, p->err, "record answer");
                 if (p->rc == RF_EUNAVAIL)
                     fatal = rf_err_set(berr, p->rc, "%s", p->err ? p->err->msg : "lost");
                 else
                     p->failed = *again = 1; /* the transaction is aborted: replay without it */
             }
-        } else if (idx + 1 == ncmd && st == PGRES_COMMAND_OK &&
-                   strcmp(PQcmdStatus(r), "COMMIT") == 0) {
-            committed = 1;
         } else if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK &&
-                   st != PGRES_PIPELINE_ABORTED && !fatal && !*again) {
-            /* BEGIN, the lock or COMMIT failed: the whole batch fails */
-            fatal = rf_pg_pgerr(s, cn, r, berr,
-                                idx + 1 == ncmd ? "record answers: commit" : "record answers");
+                   st != PGRES_PIPELINE_ABORTED && !fatal && !failed) {
+            fatal = rf_pg_pgerr(s, cn, r, berr, "record answers: commit");
         }
         PQclear(r);
     }
     if (PQpipelineStatus(cn->db) != PQ_PIPELINE_OFF && !PQexitPipelineMode(cn->db) && !fatal)
         fatal = rf_pg_pgerr(s, cn, NULL, berr, "record answers: end the pipeline");
-    if (!fatal && *again && PQtransactionStatus(cn->db) != PQTRANS_IDLE)
-        fatal = rf_pg_exec(s, cn, "ROLLBACK", "record answers: roll back", berr);
-    /* the server ended the session after the commit (a restart between the
-     * COMMIT and the sync): the answers are stored, their replies stand; the
-     * connection is reopened before its next use (rf_pg_pgerr) */
-    if (fatal == RF_EUNAVAIL && committed)
-        fatal = RF_OK;
+    if (!fatal && failed && !*again)
+        fatal = rf_err_set(berr, RF_EDB, "record answers: a statement failed");
     return fatal;
 }
 

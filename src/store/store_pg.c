@@ -19,14 +19,16 @@
  * answers) and records all of them in one transaction on one connection,
  * then commits once (one WAL flush, synchronous_commit on) and wakes the
  * callers, each of which returns only after the commit that holds its answer.
- * The batch goes to the server as one libpq pipeline (one round trip):
- * BEGIN, a lock of the batch's tests in id order (so batches of several
- * processes cannot deadlock), one statement per answer that updates its test
- * only when its position is next and the test active and inserts the answer
- * row only then, COMMIT. An answer whose statement fails (not a refusal: an
- * error) aborts the transaction; the batch is then rolled back and replayed
- * without it, so that it fails alone and the others stay as one at a time
- * would leave them.
+ * The batch goes to the server as one libpq pipeline (one round trip): one
+ * statement per answer, in test id order (each locks its test's row, so
+ * batches of several processes wait for one another instead of
+ * deadlocking), that updates its test only when its position is next and the
+ * test active and inserts the answer row only then; then one sync. The
+ * statements before a sync are one transaction, committed by the sync (no
+ * BEGIN, lock or COMMIT statement: each would cost the server a statement
+ * per batch). An answer whose statement fails (not a refusal: an error)
+ * aborts the transaction; the batch is then replayed without it, so that it
+ * fails alone and the others stay as one at a time would leave them.
  *
  * The operations are in files by area (pg_accounts.c, pg_tests.c,
  * pg_postings.c) over the pool and statements of pg_conn.c (pg_int.h); this
