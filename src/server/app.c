@@ -180,6 +180,8 @@ rf_status rf_app_open(const struct rf_app_config *cfg, struct rf_app **out, stru
     if (!rc)
         rc = rf_sesscache_new(RF_WEB_SESSION_CACHE, &a->live, err);
     if (!rc)
+        rc = rf_whocache_new(RF_WEB_SESSION_CACHE, &a->who, err);
+    if (!rc)
         rc = rf_store_open_opts(cfg->db, &(struct rf_store_options){.pool = cfg->db_pool},
                                 &a->store, err);
     if (!rc) {
@@ -204,6 +206,7 @@ void rf_app_close(struct rf_app *a)
         return;
     rf_store_close(a->store);
     rf_sesscache_free(a->live);
+    rf_whocache_free(a->who);
     rf_app_bank_free(a);
     rf_quad_cleanup(&a->q);
     rf_bank_cleanup(&a->bank);

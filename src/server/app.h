@@ -122,6 +122,12 @@ rf_status rf_app_session_new(struct rf_app *a, int64_t user_id, int64_t candidat
 /* Resolves a cookie token (NULL or unknown: anonymous). */
 rf_status rf_app_principal(struct rf_app *a, const char *token, struct rf_principal *p,
                            struct rf_err *err);
+/* The principal of a candidate's session as this process last read it (no
+ * read; sesscache.h rf_whocache): 1, *p and the session's token hash in
+ * hash when remembered and not expired; else 0 (read it: rf_app_principal).
+ * Only for a request whose write checks the session (rf_app_test_answer_session). */
+int rf_app_principal_remembered(struct rf_app *a, const char *token, struct rf_principal *p,
+                                char hash[RF_TOKEN_HASH_LEN]);
 rf_status rf_app_logout(struct rf_app *a, const char *token, struct rf_err *err);
 /* {"user": {...}} or {"candidate": id} or {} for anonymous, plus csrf and practice flag.
  * A user's "lang" is the language the account chose (rf_app_me_lang), or null. */
@@ -407,6 +413,15 @@ rf_status rf_app_test_confirm(struct rf_app *a, const struct rf_principal *p, in
 
 rf_status rf_app_test_answer(struct rf_app *a, const struct rf_principal *p, int64_t id,
                              const json_t *req, json_t **out, struct rf_app_error *e);
+/* The same for a principal remembered, not read (rf_app_principal_remembered,
+ * session its token hash; NULL: p was read): the answer's write checks the
+ * session (rf_store_answer_session); when the answer cannot be made from the
+ * live session this process holds, or its write is refused, the session is
+ * read as for any request (gone: 404, as for no session) and the answer made
+ * as rf_app_test_answer makes it. */
+rf_status rf_app_test_answer_session(struct rf_app *a, const struct rf_principal *p,
+                                     const char *session, int64_t id, const json_t *req,
+                                     json_t **out, struct rf_app_error *e);
 /* The report of a finished test: JSON, or self-contained HTML when html (1),
  * or Markdown when html is RF_APP_REPORT_MD (careers/report.h
  * rf_report_markdown, into *html_out). The candidate who took it, or a

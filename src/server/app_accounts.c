@@ -13,6 +13,7 @@
 #include "base/lang.h"
 #include "server/app_flow.h"
 #include "server/auth.h"
+#include "server/sesscache.h"
 #include "store/store.h"
 
 /* A new account's address and password: the address must look like one, the
@@ -158,6 +159,13 @@ rf_status rf_app_principal(struct rf_app *a, const char *token, struct rf_princi
         return RF_OK;
     char h[RF_TOKEN_HASH_LEN];
     rf_auth_token_hash(token, h);
+    return rf_app_principal_of_hash(a, h, p, err);
+}
+
+rf_status rf_app_principal_of_hash(struct rf_app *a, const char *h, struct rf_principal *p,
+                                   struct rf_err *err)
+{
+    memset(p, 0, sizeof *p);
     struct rf_auth au;
     rf_status rc = rf_store_auth_get(a->store, h, rf_app_now_s(), &au, err);
     if (rc == RF_ENOTFOUND)
@@ -174,9 +182,27 @@ rf_status rf_app_principal(struct rf_app *a, const char *token, struct rf_princi
         p->candidate_id = au.candidate_id;
         p->org_id = au.org_id;
         snprintf(p->role, sizeof p->role, "candidate");
+        rf_whocache_put(a->who, h, au.candidate_id, au.org_id, au.csrf, au.expires);
     }
     rf_store_auth_cleanup(&au);
     return RF_OK;
+}
+
+int rf_app_principal_remembered(struct rf_app *a, const char *token, struct rf_principal *p,
+                                char hash[RF_TOKEN_HASH_LEN])
+{
+    memset(p, 0, sizeof *p);
+    hash[0] = '\0';
+    if (!token || !token[0] || strlen(token) >= RF_TOKEN_LEN)
+        return 0;
+    rf_auth_token_hash(token, hash);
+    if (!rf_whocache_get(a->who, hash, rf_app_now_s(), &p->candidate_id, &p->org_id, p->csrf,
+                         sizeof p->csrf)) {
+        hash[0] = '\0';
+        return 0;
+    }
+    snprintf(p->role, sizeof p->role, "candidate");
+    return 1;
 }
 
 rf_status rf_app_logout(struct rf_app *a, const char *token, struct rf_err *err)
@@ -185,6 +211,7 @@ rf_status rf_app_logout(struct rf_app *a, const char *token, struct rf_err *err)
         return RF_OK;
     char h[RF_TOKEN_HASH_LEN];
     rf_auth_token_hash(token, h);
+    rf_whocache_drop(a->who, h);
     return rf_store_auth_delete(a->store, h, err);
 }
 

@@ -68,6 +68,7 @@ struct rf_app {
     size_t nbv, capbv;
     _Atomic(struct rf_app_bankver *) cur;
     struct rf_sesscache *live; /* sessions between requests (sesscache.h) */
+    struct rf_whocache *who;   /* who candidates' login sessions are (sesscache.h) */
     char bank_hash[RF_TOKEN_HASH_LEN];
     int64_t bank_version;
     atomic_uint_fast64_t nstarted; /* tests seeded so far (cfg.seed) */
@@ -128,6 +129,9 @@ static inline struct rf_cat_pool *rf_app_bv_pool(const struct rf_app_bankver *v,
 
 /* Seconds since the epoch (expiry of sessions and invites). */
 int64_t rf_app_now_s(void);
+/* rf_app_principal of the session whose token hash is h (read). */
+rf_status rf_app_principal_of_hash(struct rf_app *a, const char *h, struct rf_principal *p,
+                                   struct rf_err *err);
 
 /* Wall-clock milliseconds of response times (cfg.clock_ms, or the system's). */
 int64_t rf_app_wall_ms(const struct rf_app *a);

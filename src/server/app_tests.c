@@ -808,11 +808,13 @@ static rf_status parse_response(const struct rf_item *it, const json_t *req, str
  * write is then checked against the served_ms of the write that stored them,
  * and whatever a stale session would get wrong (the question, the write)
  * sets *stale and returns without a reply, for the caller to answer from the
- * stored row. */
+ * stored row. session (cached only; NULL: none): the token hash of the login
+ * session the principal was remembered from, checked by the write; its
+ * refusal is stale too. */
 static rf_status answer_on(struct rf_app *a, int64_t id, const json_t *req, const char *item_id,
                            const struct rf_answer_signals *sig, struct rf_test *t,
-                           struct rf_cat_session *s, int cached, int *stale, json_t **out,
-                           struct rf_app_error *e)
+                           struct rf_cat_session *s, int cached, const char *session, int *stale,
+                           json_t **out, struct rf_app_error *e)
 {
     char *state = NULL, *profile = NULL;
     unsigned char *packed = NULL;
@@ -856,7 +858,8 @@ static rf_status answer_on(struct rf_app *a, int64_t id, const json_t *req, cons
         goto out;
     struct rf_answer ans = {id,  t->answers, item_id, resp.choice, (int)score, 0,
                             raw, cached ? t->served_ms : 0};
-    rc = rf_store_answer_signals(a->store, &ans, sig, state, profile, packed, npacked, &e->err);
+    rc = rf_store_answer_session(a->store, &ans, sig, cached ? session : NULL, rf_app_now_s(),
+                                 state, profile, packed, npacked, &e->err);
     if (rc == RF_ECONFLICT && cached) {
         *stale = 1; /* nothing stored: another process answered, or an older state */
         goto out;
@@ -886,6 +889,13 @@ out:
 
 rf_status rf_app_test_answer(struct rf_app *a, const struct rf_principal *p, int64_t id,
                              const json_t *req, json_t **out, struct rf_app_error *e)
+{
+    return rf_app_test_answer_session(a, p, NULL, id, req, out, e);
+}
+
+rf_status rf_app_test_answer_session(struct rf_app *a, const struct rf_principal *p,
+                                     const char *session, int64_t id, const json_t *req,
+                                     json_t **out, struct rf_app_error *e)
 {
     const char *item_id;
     rf_status rc = rf_app_req_string(req, "item", RF_MAX_ID_LEN, &item_id, e);
@@ -919,7 +929,7 @@ rf_status rf_app_test_answer(struct rf_app *a, const struct rf_principal *p, int
     int stale = 0;
     struct rf_cat_session *s = rf_sesscache_take(a->live, id, &t);
     if (s && p->candidate_id && t.candidate_id == p->candidate_id) {
-        rc = answer_on(a, id, req, item_id, &sig, &t, s, 1, &stale, out, e);
+        rc = answer_on(a, id, req, item_id, &sig, &t, s, 1, session, &stale, out, e);
         rf_store_test_cleanup(&t);
         if (!stale)
             return rc;
@@ -927,13 +937,22 @@ rf_status rf_app_test_answer(struct rf_app *a, const struct rf_principal *p, int
         rf_cat_session_free(s);
         rf_store_test_cleanup(&t);
     }
+    /* a remembered principal is read now, as any request's is */
+    struct rf_principal read;
+    if (session) {
+        if ((rc = rf_app_principal_of_hash(a, session, &read, &e->err)))
+            return rc;
+        if (!read.candidate_id)
+            return rf_app_fail(e, RF_ENOTFOUND, NULL, "no such test for you");
+        p = &read;
+    }
     /* none, or stale: from the stored row */
     if ((rc = rf_app_own_test(a, p, id, &t, e)))
         return rc;
     if (strcmp(t.status, "active") != 0)
         rc = rf_app_fail(e, RF_ECONFLICT, NULL, "this test is finished; open the report");
     else if (!(rc = session_restore(a, &t, &s, e)))
-        rc = answer_on(a, id, req, item_id, &sig, &t, s, 0, &stale, out, e);
+        rc = answer_on(a, id, req, item_id, &sig, &t, s, 0, NULL, &stale, out, e);
     rf_store_test_cleanup(&t);
     return rc;
 }

@@ -74,6 +74,20 @@ static void fail(const struct rf_server *s, const struct rf_req *req, struct rf_
     rf_resp_fail(resp, rc, msg, field);
 }
 
+/* On a state-changing request with a session, the CSRF check: 1 when passed. */
+static int csrf_ok(const struct rf_req *req, struct rf_resp *resp, const struct rf_principal *p)
+{
+    int unsafe = strcmp(req->method, "GET") && strcmp(req->method, "HEAD");
+    if (unsafe && p->csrf[0]) {
+        const char *h = rf_req_header(req, "X-CSRF-Token");
+        if (!h || !rf_auth_equal(h, p->csrf)) {
+            rf_resp_error_code(resp, 403, "csrf", "missing or wrong X-CSRF-Token header", NULL);
+            return 0;
+        }
+    }
+    return 1;
+}
+
 /* The caller's principal; on a state-changing request with a session, the CSRF check. */
 static int principal(struct rf_server *s, struct rf_req *req, struct rf_resp *resp,
                      struct rf_principal *p)
@@ -86,15 +100,21 @@ static int principal(struct rf_server *s, struct rf_req *req, struct rf_resp *re
         fail(s, req, resp, rc, err.msg, NULL);
         return 0;
     }
-    int unsafe = strcmp(req->method, "GET") && strcmp(req->method, "HEAD");
-    if (unsafe && p->csrf[0]) {
-        const char *h = rf_req_header(req, "X-CSRF-Token");
-        if (!h || !rf_auth_equal(h, p->csrf)) {
-            rf_resp_error_code(resp, 403, "csrf", "missing or wrong X-CSRF-Token header", NULL);
-            return 0;
-        }
-    }
-    return 1;
+    return csrf_ok(req, resp, p);
+}
+
+/* principal() for a request whose write checks the session: a candidate's
+ * session this process remembers is not read (session: its token hash, for
+ * the write; "" when it was read). */
+static int principal_remembered(struct rf_server *s, struct rf_req *req, struct rf_resp *resp,
+                                struct rf_principal *p, char session[RF_TOKEN_HASH_LEN])
+{
+    char tok[128] = "";
+    rf_req_cookie(req, COOKIE, tok, sizeof tok);
+    if (rf_app_principal_remembered(s->app, tok, p, session))
+        return csrf_ok(req, resp, p);
+    session[0] = '\0';
+    return principal(s, req, resp, p);
 }
 
 static void app_fail(const struct rf_server *s, const struct rf_req *req, struct rf_resp *resp,
@@ -606,9 +626,10 @@ static void h_test_answer(void *ap, struct rf_req *req, struct rf_resp *resp)
     struct rf_app_error e = {{0}, NULL};
     json_t *out = NULL, *j;
     int64_t id;
+    char session[RF_TOKEN_HASH_LEN];
     if (!parse_id(req->params[0], &id))
         return rf_resp_error(resp, 404, "not found", NULL);
-    if (!principal(s, req, resp, &p))
+    if (!principal_remembered(s, req, resp, &p, session))
         return;
     if (!p.candidate_id)
         return rf_resp_error(resp, 404, "no such test for you", NULL);
@@ -621,7 +642,8 @@ static void h_test_answer(void *ap, struct rf_req *req, struct rf_resp *resp)
         return too_many(resp, retry, "answers are coming too fast; wait a moment");
     if (!(j = rf_req_json(req, resp)))
         return;
-    rf_status rc = rf_app_test_answer(s->app, &p, id, j, &out, &e);
+    rf_status rc =
+        rf_app_test_answer_session(s->app, &p, session[0] ? session : NULL, id, j, &out, &e);
     json_decref(j);
     if (!rc && s->practice) {
         const char *st = json_string_value(json_object_get(json_object_get(out, "test"), "status"));

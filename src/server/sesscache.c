@@ -2,6 +2,7 @@
 #include "server/sesscache.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,4 +80,94 @@ void rf_sesscache_put(struct rf_sesscache *c, struct rf_cat_session *s, struct r
     memset(t, 0, sizeof *t);
     rf_cat_session_free(old.s);
     rf_store_test_cleanup(&old.t);
+}
+
+/* ---- who a session is ---- */
+
+#define WHO_HASH 65 /* RF_TOKEN_HASH_LEN */
+#define WHO_CSRF 64
+
+struct who {
+    char hash[WHO_HASH]; /* "": empty */
+    int64_t candidate_id, org_id, expires;
+    char csrf[WHO_CSRF];
+};
+
+struct rf_whocache {
+    pthread_mutex_t mu;
+    size_t n;
+    struct who *slot;
+};
+
+rf_status rf_whocache_new(size_t nslots, struct rf_whocache **out, struct rf_err *err)
+{
+    struct rf_whocache *c = calloc(1, sizeof *c);
+    if (c)
+        c->slot = calloc(nslots ? nslots : 1, sizeof *c->slot);
+    if (!c || !c->slot) {
+        free(c);
+        return rf_err_set(err, RF_ENOMEM, "session cache: out of memory");
+    }
+    c->n = nslots ? nslots : 1;
+    pthread_mutex_init(&c->mu, NULL);
+    *out = c;
+    return RF_OK;
+}
+
+void rf_whocache_free(struct rf_whocache *c)
+{
+    if (!c)
+        return;
+    pthread_mutex_destroy(&c->mu);
+    free(c->slot);
+    free(c);
+}
+
+/* The slot of a hash: FNV-1a of its text. */
+static struct who *who_of(struct rf_whocache *c, const char *hash)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (const char *p = hash; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    return &c->slot[h % c->n];
+}
+
+void rf_whocache_put(struct rf_whocache *c, const char *hash, int64_t candidate_id,
+                     int64_t org_id, const char *csrf, int64_t expires)
+{
+    if (!candidate_id || !hash[0] || strlen(hash) >= WHO_HASH || strlen(csrf) >= WHO_CSRF)
+        return;
+    pthread_mutex_lock(&c->mu);
+    struct who *w = who_of(c, hash);
+    snprintf(w->hash, sizeof w->hash, "%s", hash);
+    snprintf(w->csrf, sizeof w->csrf, "%s", csrf);
+    w->candidate_id = candidate_id;
+    w->org_id = org_id;
+    w->expires = expires;
+    pthread_mutex_unlock(&c->mu);
+}
+
+int rf_whocache_get(struct rf_whocache *c, const char *hash, int64_t now, int64_t *candidate_id,
+                    int64_t *org_id, char *csrf, size_t csrf_len)
+{
+    int found = 0;
+    pthread_mutex_lock(&c->mu);
+    struct who *w = who_of(c, hash);
+    if (hash[0] && strcmp(w->hash, hash) == 0 && w->expires >= now) {
+        *candidate_id = w->candidate_id;
+        *org_id = w->org_id;
+        snprintf(csrf, csrf_len, "%s", w->csrf);
+        found = 1;
+    }
+    pthread_mutex_unlock(&c->mu);
+    return found;
+}
+
+void rf_whocache_drop(struct rf_whocache *c, const char *hash)
+{
+    pthread_mutex_lock(&c->mu);
+    struct who *w = who_of(c, hash);
+    if (strcmp(w->hash, hash) == 0)
+        memset(w, 0, sizeof *w);
+    pthread_mutex_unlock(&c->mu);
 }

@@ -51,4 +51,31 @@ struct rf_cat_session *rf_sesscache_take(struct rf_sesscache *c, int64_t id, str
  * held before. A row without state or served_ms is not kept (freed). */
 void rf_sesscache_put(struct rf_sesscache *c, struct rf_cat_session *s, struct rf_test *t);
 
+/*
+ * Who a candidate's login session is, as this process last read it
+ * (token hash -> candidate, organization, CSRF token, expiry), so that an
+ * answer need not read the session before it is made. What this memory
+ * cannot know (the session signed out, ended or expired, its candidate
+ * removed, by this process or another) the answer's write checks
+ * (rf_store_answer_session): a remembered session that is gone gets its
+ * answer refused, nothing stored, and is then read as any request's
+ * session is. Only candidates' sessions are kept (staff roles can change).
+ * Bounded like the cache above; thread-safe.
+ */
+struct rf_whocache;
+
+rf_status rf_whocache_new(size_t nslots, struct rf_whocache **out, struct rf_err *err);
+void rf_whocache_free(struct rf_whocache *c);
+/* Remembers session hash (RF_TOKEN_HASH_LEN - 1 hex digits) of candidate
+ * candidate_id in organization org_id, with its csrf token, until expires
+ * (unix seconds). A candidate_id of 0 is not kept. */
+void rf_whocache_put(struct rf_whocache *c, const char *hash, int64_t candidate_id,
+                     int64_t org_id, const char *csrf, int64_t expires);
+/* 1 and the candidate, organization and csrf (csrf_len bytes at most) of
+ * session hash when remembered and not expired at now; else 0. */
+int rf_whocache_get(struct rf_whocache *c, const char *hash, int64_t now, int64_t *candidate_id,
+                    int64_t *org_id, char *csrf, size_t csrf_len);
+/* Forgets session hash (signed out here). */
+void rf_whocache_drop(struct rf_whocache *c, const char *hash);
+
 #endif

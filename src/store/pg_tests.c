@@ -84,6 +84,9 @@ static const char ANSWER_SQL[] =
     "profile = coalesce($4::text, profile), packed = coalesce($5::bytea, packed) "
     "FROM o WHERE tests.id = o.id AND tests.answers = $7 AND tests.status = 'active' "
     "AND ($16::bigint = 0 OR tests.served_ms = $16::bigint) "
+    "AND ($17::text IS NULL OR EXISTS (SELECT 1 FROM auth a JOIN candidates c "
+    "ON c.id = a.candidate_id WHERE a.token_hash = $17::text AND a.expires >= $18::bigint "
+    "AND a.candidate_id = tests.candidate_id)) "
     "RETURNING tests.id, o.served) "
     "INSERT INTO answers(test_id, seq, item_id, choice, score, at, response, rt_ms, client_ms, "
     "blurs, hidden, away_ms) "
@@ -106,11 +109,12 @@ static int send_answer(struct pconn *cn, const char *name, const struct pending 
     snprintf(hidden, sizeof hidden, "%lld", (long long)(focus ? sig->hidden : 0));
     snprintf(away, sizeof away, "%lld", (long long)(focus ? sig->away_ms : 0));
     struct params q;
-    rf_pg_bindp(&q, "tiitbiitddttttti", p->state, a->at ? a->at : rf_pg_now_s(),
+    rf_pg_bindp(&q, "tiitbiitddtttttiti", p->state, a->at ? a->at : rf_pg_now_s(),
                 sig && sig->at_ms ? sig->at_ms : rf_pg_now_ms(), p->profile, p->packed, p->npacked,
                 a->test_id, a->seq, a->item_id, a->choice, a->score, a->response,
                 focus && sig->client_ms >= 0 ? client : NULL, focus ? blurs : NULL,
-                focus ? hidden : NULL, focus ? away : NULL, a->served_ms);
+                focus ? hidden : NULL, focus ? away : NULL, a->served_ms, p->session,
+                p->session_now);
     return PQsendQueryPrepared(cn->db, name, q.n, q.val, q.len, q.fmt, 0);
 }
 
@@ -145,7 +149,7 @@ static rf_status pipeline_once(struct pg_store *s, struct pconn *cn, struct pend
                                int *again, struct rf_err *berr)
 {
     char ans[16];
-    rf_status rc = rf_pg_prepared(s, cn, ANSWER_SQL, 16, ans, berr);
+    rf_status rc = rf_pg_prepared(s, cn, ANSWER_SQL, 18, ans, berr);
     if (rc)
         return rc;
     struct pending *sent[RF_STORE_BATCH_MAX];
@@ -239,13 +243,13 @@ static void commit_batch(struct pg_store *s, struct pending *batch)
 }
 
 static rf_status pg_answer_signals(struct rf_store *bs, const struct rf_answer *a,
-                                   const struct rf_answer_signals *sig, const char *new_state,
-                                   const char *profile, const unsigned char *packed, size_t npacked,
-                                   struct rf_err *err)
+                                   const struct rf_answer_signals *sig, const char *session,
+                                   int64_t session_now, const char *new_state, const char *profile,
+                                   const unsigned char *packed, size_t npacked, struct rf_err *err)
 {
     struct pg_store *s = rf_pg_of(bs);
-    struct pending me = {a,      sig, new_state, profile, profile ? packed : NULL, npacked, err,
-                         RF_EDB, 0,   0,         NULL};
+    struct pending me = {a,   sig, session, session_now, new_state, profile, profile ? packed : NULL,
+                         npacked, err, RF_EDB, 0, 0, NULL};
     pthread_mutex_lock(&s->qmu);
     *s->qtail = &me;
     /* cppcheck-suppress autoVariables ; me leaves the queue (its batch is taken, the tail

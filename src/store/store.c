@@ -261,14 +261,14 @@ rf_status rf_store_test_by_invite(struct rf_store *s, int64_t invite_id, struct 
 rf_status rf_store_answer(struct rf_store *s, const struct rf_answer *a, const char *new_state,
                           const char *profile, struct rf_err *err)
 {
-    return s->ops->answer_signals(s, a, NULL, new_state, profile, NULL, 0, err);
+    return s->ops->answer_signals(s, a, NULL, NULL, 0, new_state, profile, NULL, 0, err);
 }
 
 rf_status rf_store_answer_packed(struct rf_store *s, const struct rf_answer *a,
                                  const char *new_state, const char *profile,
                                  const unsigned char *packed, size_t npacked, struct rf_err *err)
 {
-    return s->ops->answer_signals(s, a, NULL, new_state, profile, packed, npacked, err);
+    return s->ops->answer_signals(s, a, NULL, NULL, 0, new_state, profile, packed, npacked, err);
 }
 
 rf_status rf_store_answer_signals(struct rf_store *s, const struct rf_answer *a,
@@ -276,7 +276,17 @@ rf_status rf_store_answer_signals(struct rf_store *s, const struct rf_answer *a,
                                   const char *profile, const unsigned char *packed,
                                   size_t npacked, struct rf_err *err)
 {
-    return s->ops->answer_signals(s, a, sig, new_state, profile, packed, npacked, err);
+    return s->ops->answer_signals(s, a, sig, NULL, 0, new_state, profile, packed, npacked, err);
+}
+
+rf_status rf_store_answer_session(struct rf_store *s, const struct rf_answer *a,
+                                  const struct rf_answer_signals *sig, const char *session,
+                                  int64_t now, const char *new_state, const char *profile,
+                                  const unsigned char *packed, size_t npacked,
+                                  struct rf_err *err)
+{
+    return s->ops->answer_signals(s, a, sig, session, now, new_state, profile, packed, npacked,
+                                  err);
 }
 
 rf_status rf_store_answers_list(struct rf_store *s, int64_t test_id,

@@ -247,6 +247,20 @@ rf_status rf_store_answer_signals(struct rf_store *s, const struct rf_answer *a,
                                   const char *profile, const unsigned char *packed,
                                   size_t npacked, struct rf_err *err);
 
+/* rf_store_answer_signals, stored only while the login session whose token
+ * hash is session (auth.token_hash) exists, has not expired at time now (s)
+ * and is a session of the test's candidate whose candidate still exists:
+ * what rf_store_auth_get would find, checked in the answer's own write, so
+ * that a server that remembers who a session is can answer without reading
+ * it first. Otherwise RF_ECONFLICT and nothing stored, as for an answer that
+ * is not the next (the caller tells the two apart by reading the session).
+ * session NULL: no check (rf_store_answer_signals). */
+rf_status rf_store_answer_session(struct rf_store *s, const struct rf_answer *a,
+                                  const struct rf_answer_signals *sig, const char *session,
+                                  int64_t now, const char *new_state, const char *profile,
+                                  const unsigned char *packed, size_t npacked,
+                                  struct rf_err *err);
+
 /* Calls fn for each answer of a test in order. */
 rf_status rf_store_answers_list(struct rf_store *s, int64_t test_id,
                                 void (*fn)(void *ud, const struct rf_answer *a), void *ud,

@@ -229,3 +229,55 @@ Test(sesscache_http, answers_alternating_between_two_servers_stay_right, .init =
     cr_assert(replayed && n >= 4, "only %d answers", n);
     rf_server_stop(other);
 }
+
+/* A candidate's session that a server remembers (it answers without reading
+ * it) and that is signed out at another server: the next answer at the
+ * first is refused (404, as with no session) and stores nothing, because
+ * the answer's write checks the session; a new session answers again. */
+Test(sesscache_http, a_session_signed_out_elsewhere_cannot_answer, .init = start, .fini = stop)
+{
+    struct rf_server_config cfg;
+    fixture_config(&cfg, fx.db, 1, 0);
+    struct rf_server *other = NULL;
+    struct rf_err err;
+    rf_err_clear(&err);
+    cr_assert_eq(rf_server_start(&cfg, &other, &err), RF_OK, "%s", err.msg);
+    struct http_client c = {fx.port, "", ""};
+    struct http_result r;
+    cr_assert_eq(client_do(&c, "POST", "/api/tests",
+                           "{\"skills\":[\"linear_algebra\",\"probability_statistics\"]}", &r),
+                 0);
+    cr_assert_eq(r.status, 201, "%s", r.body);
+    long long id = json_integer_value(json_object_get(json_object_get(r.json, "test"), "id"));
+    char apath[64], body[256];
+    snprintf(apath, sizeof apath, "/api/tests/%lld/answers", id);
+    /* three answers at the first server: it reads the session once, then remembers it */
+    for (int n = 0; n < 3; n++) {
+        const json_t *q = json_object_get(r.json, "question");
+        fixture_answer_body(json_string_value(json_object_get(q, "item")), n % 2, body,
+                            sizeof body);
+        http_result_free(&r);
+        cr_assert_eq(client_do(&c, "POST", apath, body, &r), 0);
+        cr_assert_eq(r.status, 200, "answer %d: %s", n, r.body);
+    }
+    const json_t *q = json_object_get(r.json, "question");
+    fixture_answer_body(json_string_value(json_object_get(q, "item")), 1, body, sizeof body);
+    http_result_free(&r);
+    /* signed out at the other server */
+    struct http_client out = c;
+    out.port = rf_server_port(other);
+    cr_assert_eq(client_do(&out, "POST", "/api/logout", "{}", &r), 0);
+    cr_assert(r.status == 200 || r.status == 204, "logout: %d %s", r.status, r.body);
+    http_result_free(&r);
+    cr_assert_eq(client_do(&c, "POST", apath, body, &r), 0);
+    cr_assert_eq(r.status, 404, "an answer under a signed-out session: %d %s", r.status, r.body);
+    http_result_free(&r);
+    struct rf_store *st;
+    cr_assert_eq(rf_store_open(fx.db, &st, &err), RF_OK, "%s", err.msg);
+    struct rf_test t;
+    cr_assert_eq(rf_store_test_get(st, id, &t, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(t.answers, 3, "the refused answer stored nothing");
+    rf_store_test_cleanup(&t);
+    rf_store_close(st);
+    rf_server_stop(other);
+}

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "store/pg_schema.h"
@@ -351,6 +352,63 @@ Test(store, answers_checked_against_the_writers_last_write)
     cr_assert_eq(rf_store_test_get(st, tid, &g, &err), RF_OK);
     cr_assert_eq(g.answers, 3);
     cr_assert_str_eq(g.state, "{\"n\": 3}");
+    rf_store_test_cleanup(&g);
+}
+
+/* A server that remembers who a session is answers without reading it
+ * (server/sesscache.h rf_whocache): the answer's own write checks that the
+ * session is still there, unexpired, of the test's candidate, whose
+ * candidate still exists; otherwise the answer is refused and nothing of it
+ * is stored, on both backends alike. */
+Test(store, answers_checked_against_the_login_session)
+{
+    int64_t cand, other, tid;
+    cr_assert_eq(rf_store_candidate_create(st, 0, NULL, NULL, &cand, &err), RF_OK);
+    cr_assert_eq(rf_store_candidate_create(st, 0, NULL, NULL, &other, &err), RF_OK);
+    /* live sessions (creating one purges the expired ones) */
+    int64_t exp = (int64_t)time(NULL) + 3600;
+    struct rf_auth mine = {0, cand, "c1", exp, 0, NULL}, theirs = {0, other, "c2", exp, 0, NULL};
+    cr_assert_eq(rf_store_auth_create(st, "hmine", &mine, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(rf_store_auth_create(st, "htheirs", &theirs, &err), RF_OK, "%s", err.msg);
+    struct rf_test t = {0};
+    t.candidate_id = cand;
+    t.scope = "{\"skills\": [\"x\"]}";
+    t.state = "{\"n\": 0}";
+    cr_assert_eq(rf_store_test_create(st, &t, &tid, &err), RF_OK, "%s", err.msg);
+    struct rf_answer_signals sig = {6000, 0, 0, 0, 0, 0, -1};
+    struct rf_answer a = {tid, 0, "i1", 0, 1, 0, NULL, 0};
+    cr_assert_eq(rf_store_answer_session(st, &a, &sig, "hnone", exp - 1, "{\"n\": 1}", NULL, NULL, 0,
+                                         &err),
+                 RF_ECONFLICT, "no such session");
+    cr_assert_eq(rf_store_answer_session(st, &a, &sig, "htheirs", exp - 1, "{\"n\": 1}", NULL, NULL,
+                                         0, &err),
+                 RF_ECONFLICT, "another candidate's session");
+    cr_assert_eq(rf_store_answer_session(st, &a, &sig, "hmine", exp + 1, "{\"n\": 1}", NULL, NULL, 0,
+                                         &err),
+                 RF_ECONFLICT, "the session expired");
+    struct rf_test g;
+    cr_assert_eq(rf_store_test_get(st, tid, &g, &err), RF_OK);
+    cr_assert_eq(g.answers, 0, "nothing of the refused answers is stored");
+    cr_assert_str_eq(g.state, "{\"n\": 0}");
+    rf_store_test_cleanup(&g);
+    nans = 0;
+    cr_assert_eq(rf_store_answers_list(st, tid, check_answer, NULL, &err), RF_OK);
+    cr_assert_eq(nans, 0);
+    cr_assert_eq(rf_store_answer_session(st, &a, &sig, "hmine", exp, "{\"n\": 1}", NULL, NULL, 0,
+                                         &err),
+                 RF_OK, "%s", err.msg);
+    /* signed out: the next answer under that session is refused; unchecked it goes in */
+    cr_assert_eq(rf_store_auth_delete(st, "hmine", &err), RF_OK);
+    struct rf_answer b = {tid, 1, "i2", 0, 1, 0, NULL, 0};
+    sig.at_ms = 7000;
+    cr_assert_eq(rf_store_answer_session(st, &b, &sig, "hmine", exp - 1, "{\"n\": 2}", NULL, NULL, 0,
+                                         &err),
+                 RF_ECONFLICT, "the session was signed out");
+    cr_assert_eq(rf_store_answer_session(st, &b, &sig, NULL, 0, "{\"n\": 2}", NULL, NULL, 0, &err),
+                 RF_OK, "%s", err.msg);
+    cr_assert_eq(rf_store_test_get(st, tid, &g, &err), RF_OK);
+    cr_assert_eq(g.answers, 2);
+    cr_assert_str_eq(g.state, "{\"n\": 2}");
     rf_store_test_cleanup(&g);
 }
 
