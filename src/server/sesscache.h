@@ -60,7 +60,8 @@ void rf_sesscache_put(struct rf_sesscache *c, struct rf_cat_session *s, struct r
  * (rf_store_answer_session): a remembered session that is gone gets its
  * answer refused, nothing stored, and is then read as any request's
  * session is. Only candidates' sessions are kept (staff roles can change).
- * Bounded like the cache above; thread-safe.
+ * Bounded: nslots buckets of 4 entries, chosen by the hash, the least
+ * recently used of a full bucket replaced; thread-safe.
  */
 struct rf_whocache;
 

@@ -118,6 +118,38 @@ Test(sesscache, taken_back_with_the_row_it_was_kept_with)
     rf_cat_pool_free(p);
 }
 
+/* Who a session is: found until it expires or is dropped; a bucket holds 4,
+ * the least recently used of a full one makes room; staff (candidate 0) are
+ * never kept. */
+Test(sesscache, who_a_session_is_remembered_and_forgotten)
+{
+    struct rf_whocache *c;
+    struct rf_err err;
+    cr_assert_eq(rf_whocache_new(1, &c, &err), RF_OK);
+    int64_t cand = 0, org = 0;
+    char csrf[64];
+    const char *h[5] = {"aa", "bb", "cc", "dd", "ee"};
+    for (int i = 0; i < 4; i++)
+        rf_whocache_put(c, h[i], 10 + i, 7, "tok", 100);
+    cr_assert(rf_whocache_get(c, "aa", 100, &cand, &org, csrf, sizeof csrf));
+    cr_assert(cand == 10 && org == 7);
+    cr_assert_str_eq(csrf, "tok");
+    cr_assert_not(rf_whocache_get(c, "aa", 101, &cand, &org, csrf, sizeof csrf), "expired");
+    /* "aa" was used last: a fifth session replaces "bb", the least recently used */
+    rf_whocache_put(c, h[4], 14, 7, "tok", 100);
+    cr_assert_not(rf_whocache_get(c, "bb", 0, &cand, &org, csrf, sizeof csrf));
+    for (int i = 0; i < 5; i++)
+        if (i != 1)
+            cr_assert(rf_whocache_get(c, h[i], 0, &cand, &org, csrf, sizeof csrf), "%s", h[i]);
+    cr_assert_eq(cand, 14);
+    rf_whocache_drop(c, "cc");
+    cr_assert_not(rf_whocache_get(c, "cc", 0, &cand, &org, csrf, sizeof csrf), "signed out");
+    rf_whocache_put(c, "ff", 0, 7, "tok", 100);
+    cr_assert_not(rf_whocache_get(c, "ff", 0, &cand, &org, csrf, sizeof csrf), "not a candidate");
+    rf_whocache_free(c);
+    rf_whocache_free(NULL);
+}
+
 static void start(void)
 {
     fixture_start(1, 0);
