@@ -808,9 +808,8 @@ static rf_status parse_response(const struct rf_item *it, const json_t *req, str
  * write is then checked against the served_ms of the write that stored them,
  * and whatever a stale session would get wrong (the question, the write)
  * sets *stale and returns without a reply, for the caller to answer from the
- * stored row. session (cached only; NULL: none): the token hash of the login
- * session the principal was remembered from, checked by the write; its
- * refusal is stale too. */
+ * stored row. session (NULL: none): the token hash of the login session the
+ * principal was remembered from, checked by the write. */
 static rf_status answer_on(struct rf_app *a, int64_t id, const json_t *req, const char *item_id,
                            const struct rf_answer_signals *sig, struct rf_test *t,
                            struct rf_cat_session *s, int cached, const char *session, int *stale,
@@ -858,7 +857,7 @@ static rf_status answer_on(struct rf_app *a, int64_t id, const json_t *req, cons
         goto out;
     struct rf_answer ans = {id,  t->answers, item_id, resp.choice, (int)score, 0,
                             raw, cached ? t->served_ms : 0};
-    rc = rf_store_answer_session(a->store, &ans, sig, cached ? session : NULL, rf_app_now_s(),
+    rc = rf_store_answer_session(a->store, &ans, sig, session, rf_app_now_s(),
                                  state, profile, packed, npacked, &e->err);
     if (rc == RF_ECONFLICT && cached) {
         *stale = 1; /* nothing stored: another process answered, or an older state */
@@ -884,6 +883,41 @@ out:
     free(profile);
     free(packed);
     rf_cat_session_free(s);
+    return rc;
+}
+
+/* One try at an answer for principal p (session: the token hash p was
+ * remembered from, checked by the write; NULL: p was read): from the live
+ * session this process kept, else from the stored row. */
+static rf_status answer_attempt(struct rf_app *a, const struct rf_principal *p,
+                                const char *session, int64_t id, const json_t *req,
+                                const char *item_id, const struct rf_answer_signals *sig,
+                                json_t **out, struct rf_app_error *e)
+{
+    rf_status rc;
+    /* the session this process left, with its row: no read; a test keeps its
+     * candidate for good, so its owner is known from it */
+    struct rf_test t;
+    int stale = 0;
+    struct rf_cat_session *s = rf_sesscache_take(a->live, id, &t);
+    if (s && p->candidate_id && t.candidate_id == p->candidate_id) {
+        rc = answer_on(a, id, req, item_id, sig, &t, s, 1, session, &stale, out, e);
+        rf_store_test_cleanup(&t);
+        if (!stale)
+            return rc;
+    } else {
+        rf_cat_session_free(s);
+        rf_store_test_cleanup(&t);
+    }
+    /* none, or stale: from the stored row */
+    if ((rc = rf_app_own_test(a, p, id, &t, e)))
+        return rc;
+    s = NULL;
+    if (strcmp(t.status, "active") != 0)
+        rc = rf_app_fail(e, RF_ECONFLICT, NULL, "this test is finished; open the report");
+    else if (!(rc = session_restore(a, &t, &s, e)))
+        rc = answer_on(a, id, req, item_id, sig, &t, s, 0, session, &stale, out, e);
+    rf_store_test_cleanup(&t);
     return rc;
 }
 
@@ -923,36 +957,16 @@ rf_status rf_app_test_answer_session(struct rf_app *a, const struct rf_principal
     if (rf_signals_parse(req, &sig, &e->err))
         return rf_app_fail(e, RF_EINVAL, "signals", "%s", e->err.msg);
     sig.at_ms = rf_app_wall_ms(a);
-    /* the session this process left, with its row: no read; a test keeps its
-     * candidate for good, so its owner is known from it */
-    struct rf_test t;
-    int stale = 0;
-    struct rf_cat_session *s = rf_sesscache_take(a->live, id, &t);
-    if (s && p->candidate_id && t.candidate_id == p->candidate_id) {
-        rc = answer_on(a, id, req, item_id, &sig, &t, s, 1, session, &stale, out, e);
-        rf_store_test_cleanup(&t);
-        if (!stale)
-            return rc;
-    } else {
-        rf_cat_session_free(s);
-        rf_store_test_cleanup(&t);
-    }
-    /* a remembered principal is read now, as any request's is */
-    struct rf_principal read;
-    if (session) {
-        if ((rc = rf_app_principal_of_hash(a, session, &read, &e->err)))
-            return rc;
-        if (!read.candidate_id)
-            return rf_app_fail(e, RF_ENOTFOUND, NULL, "no such test for you");
-        p = &read;
-    }
-    /* none, or stale: from the stored row */
-    if ((rc = rf_app_own_test(a, p, id, &t, e)))
+    rc = answer_attempt(a, p, session, id, req, item_id, &sig, out, e);
+    if (!rc || !session)
         return rc;
-    if (strcmp(t.status, "active") != 0)
-        rc = rf_app_fail(e, RF_ECONFLICT, NULL, "this test is finished; open the report");
-    else if (!(rc = session_restore(a, &t, &s, e)))
-        rc = answer_on(a, id, req, item_id, &sig, &t, s, 0, NULL, &stale, out, e);
-    rf_store_test_cleanup(&t);
-    return rc;
+    /* remembered, and not answered (the write refused, or anything else
+     * went wrong): the session is read now, as any request's is, and the
+     * answer made as it is made then */
+    struct rf_principal read;
+    if ((rc = rf_app_principal_of_hash(a, session, &read, &e->err)))
+        return rc;
+    if (!read.candidate_id)
+        return rf_app_fail(e, RF_ENOTFOUND, NULL, "no such test for you");
+    return answer_attempt(a, &read, NULL, id, req, item_id, &sig, out, e);
 }
