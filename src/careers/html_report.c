@@ -797,6 +797,10 @@ static void calls_section(const json_t *r, struct hw *w)
                                                                      role) == 0) f = x;
     if (!*role || !f || !(cf || json_is_true(json_object_get(r, "find_role"))))
         return;
+    /* no role resembles the answers: no role's calls are put forward */
+    const json_t *near = json_array_get(json_object_get(r, "closest"), 0);
+    if (!cf && near && rf_json_num(r, "no_role") > rf_json_num(near, "probability"))
+        return;
     raw(w, "<section class=\"calls\"><h2>");
     msg(w, cf ? "calls.h.combined" : "calls.h.first", 1,
         (const char *[]){rf_json_text(f, "name")});

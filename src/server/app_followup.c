@@ -153,9 +153,11 @@ json_t *rf_app_confirm_offer(struct rf_app *a, const struct rf_profile *pr)
     const char *why = none > ptop ? "no role resembles these answers"
                       : n == 0    ? "every requirement of the closest role is decided"
                                   : NULL;
-    return json_pack("{s:s, s:s, s:i, s:i, s:b, s:s?}", "role", top->id, "name", top->name,
+    /* the reason as a code too, so a page says it in its own language */
+    const char *code = none > ptop ? "no_role" : n == 0 ? "decided" : NULL;
+    return json_pack("{s:s, s:s, s:i, s:i, s:b, s:s?, s:s?}", "role", top->id, "name", top->name,
                      "undecided", n, "max_items", RF_CONFIRM_MAX_ITEMS, "offered", why == NULL,
-                     "reason", why);
+                     "reason", why, "reason_code", code);
 }
 
 rf_status rf_app_test_confirm(struct rf_app *a, const struct rf_principal *p, int64_t id,

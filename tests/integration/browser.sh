@@ -7,6 +7,8 @@
 # recruiter flows with the untranslated-text and tofu checks on every page,
 # and a recruiter's language following the account into a fresh browser);
 # its screenshots go to $BUILD/browser-ja/ (fonts-noto-cjk from install-deps).
+# The same server then serves a candidate's walk of find my role answered
+# right, at random and wrong (tests/browser/walk.mjs).
 # Deterministic: the server runs with --seed $RF_SEED (default 23), so the
 # same flows ask the same questions in every run and a failure reproduces
 # with the seed it prints. A second server serves the worst-case bank
@@ -100,6 +102,12 @@ rm -rf "$JOUT"
 fc-list :lang=ja family | grep -q 'Noto Sans CJK JP' && ok || bad "fonts-noto-cjk installed (Noto Sans CJK JP)"
 RF_BASE="http://127.0.0.1:$jport" RF_SETUP_URL="$jsetup" RF_OUT="$JOUT" NODE_PATH= TMPDIR="$TMP" \
     walk ja tests/browser/ja.mjs 420 "ja walk" "$JOUT"
+
+# a demanding candidate's walk of find my role (tests/browser/walk.mjs):
+# answered right, at random and wrong, in English and Japanese, desktop and
+# phone, on the Japanese walk's server (its screenshots beside that walk's)
+RF_BASE="http://127.0.0.1:$jport" RF_OUT="$JOUT" RF_BANK=data/bank NODE_PATH= TMPDIR="$TMP" \
+    walk walk tests/browser/walk.mjs 150 walk "$JOUT"
 
 # the servers stop gracefully and logged no crash or sanitizer report
 for s in "$spid serve" "$wpid worst-serve" "$jpid ja-serve"; do

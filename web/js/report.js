@@ -64,6 +64,10 @@ function answerReview(a, skillName, own) {
     renderMarkup(a.stem), body, credit, why);
 }
 
+// Whether every question of the test was answered right (the answers are
+// listed: not an invited test's report, whose questions stay undisclosed).
+const allRight = (r) => (r.answers || []).length > 0 && r.answers.every((a) => a.correct);
+
 // The report's heading: whose, and what it found (a whole message each).
 function heading(r, own, who, noRole, near, tg) {
   if (r.find_role && noRole) return t(own ? 'report.h_no_role_own' : 'report.h_no_role', { who });
@@ -71,7 +75,9 @@ function heading(r, own, who, noRole, near, tg) {
     const k = `report.h_closest${near[0].probability < 0.5 ? '_so_far' : ''}${own ? '_own' : ''}`;
     return t(k, { who, role: near[0].name, pct: pct(near[0].probability) });
   }
-  if (tg.name) return t(own ? 'report.h_fit_own' : 'report.h_fit', { who, role: tg.name });
+  // a posting's test is read against the posting: its title, not the role behind it
+  const against = r.posting ? r.posting.title : tg.name;
+  if (against) return t(own ? 'report.h_fit_own' : 'report.h_fit', { who, role: against });
   return t(own ? 'report.h_profile_own' : 'report.h_profile', { who });
 }
 
@@ -97,12 +103,17 @@ function render(r) {
   // "No role": the answers look like answers given at random more than like any role's people.
   const none = r.no_role || 0;
   const noRole = !!near[0] && none > near[0].probability;
+  // Find my role when no role resembles the answers: no role is read, so no
+  // role's fit or calls are put forward (the highest fit is still shown).
+  const unread = r.find_role && noRole && !r.confirmed;
   add(
     el('h1', {}, heading(r, own, who, noRole, near, tg)),
     el('p', { class: 'lead' }, t('report.lead', { measured: r.skills_measured, total: r.skills_total })),
+    // every answer right: the test found no ceiling, and the levels shown are lower bounds
+    allRight(r) ? el('p', { class: 'notice', id: 'all-right' }, t(own ? 'report.all_right_own' : 'report.all_right', { n: r.answers.length })) : null,
     el('div', { class: 'kpis' },
-      tf ? kpi(`${pct(tf.fit)} ± ${pct(tf.sd || 0)}`, t(own ? 'report.kpi_fit_own' : 'report.kpi_fit', { role: tf.name })) : null,
-      tf ? kpi(pct(tf.p_core), t(own ? 'report.kpi_core_own' : 'report.kpi_core')) : null,
+      tf && !unread ? kpi(`${pct(tf.fit)} ± ${pct(tf.sd || 0)}`, t(own ? 'report.kpi_fit_own' : 'report.kpi_fit', { role: tf.name })) : null,
+      tf && !unread ? kpi(pct(tf.p_core), t(own ? 'report.kpi_core_own' : 'report.kpi_core')) : null,
       noRole ? kpi(t('report.no_role'), t('report.kpi_no_role', { pct: pct(none) }))
         : near[0] ? kpi(near[0].name, t(own ? 'report.kpi_closest_own' : 'report.kpi_closest', { pct: pct(near[0].probability) })) : null,
       fits[0] ? kpi(fits[0].name, t('report.kpi_highest', { pct: pct(fits[0].fit) })) : null),
@@ -143,7 +154,7 @@ function render(r) {
   // a confirm test's report is the combined verdict.
   const cv = r.confirm || (r.confirmed ? { role: r.confirmed.role } : null);
   const cf = cv && fits.find((f) => f.role === cv.role);
-  if (cf) add(requirementCalls(r, cf, own));
+  if (cf && !unread) add(requirementCalls(r, cf, own));
 
   add(el('h2', {}, t('report.profile_title')),
     el('p', { class: 'muted' }, t('report.profile_about')),
@@ -360,7 +371,7 @@ function requirementCalls(r, f, own) {
         named ? [' ', t(own ? 'report.calls_named_own' : 'report.calls_named', { role: f.name })] : '')
       : el('p', {}, t('report.calls_first_about'), ' ',
         offer.offered ? tn('report.calls_offer', offer.undecided, { max: offer.max_items, role: f.name })
-          : offer.reason ? t('report.calls_no_offer', { reason: offer.reason }) : ''),
+          : offer.reason ? t('report.calls_no_offer', { reason: offer.reason_code ? t(`report.no_offer_${offer.reason_code}`) : offer.reason }) : ''),
     el('div', { class: 'table-wrap' }, el('table', { class: 'calls-table' },
       el('thead', {}, el('tr', {}, el('th', {}, t('report.col_requirement')), el('th', {}, t('report.col_level')), el('th', {}, t('report.col_call')), el('th', {}, t('report.col_p_met')), el('th', {}, t('report.col_p_wrong')))),
       el('tbody', {}, (f.requirements || []).map((q) => el('tr', {},
