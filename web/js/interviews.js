@@ -23,6 +23,14 @@ const roundName = (a) => (lang === 'ja' && a.round_name_ja) || a.round_name || a
 const pick = (o, f) => (lang === 'ja' && o[`${f}_ja`]) || o[f];
 const callClass = (c) => (c === 'meets' ? 'call-good' : c === 'below' ? 'call-bad' : 'call-warn');
 
+// Why a requirement at 91% can be undecided while one at 89% is met: the
+// call needs the requirement's own answers too, not the links between skills
+// alone (docs/careers.md "Calls"). Said under the table when it happens.
+function linksNote(reqs) {
+  const odd = reqs.filter((r) => r.call === 'undecided' && (r.p >= 0.8 || r.p <= 0.2));
+  return odd.length ? el('p', { class: 'muted', id: 'packet-links' }, t('report.undecided_links', { pct: odd.map((r) => pct(r.p)).join(t('list.sep')) })) : null;
+}
+
 let who = null;
 let staff = false;
 let current = null;
@@ -31,18 +39,22 @@ let interviewers = [];
 async function loadCandidates() {
   const box = document.getElementById('cands');
   let list = [];
+  let unlisted = 0;
   if (staff) {
     const res = await api('GET', '/api/invites');
     list = res.invites.filter((v) => v.role).map((v) => ({ id: v.id, label: v.label || `#${v.id}` }));
+    // a posting's candidates have no role, so no loop of rounds: said, not hidden
+    unlisted = res.invites.filter((v) => !v.role && v.posting).length;
   } else {
     const res = await api('GET', '/api/assignments');
     const seen = new Map();
     for (const a of res.assignments) if (!seen.has(a.invite)) seen.set(a.invite, { id: a.invite, label: a.label || `#${a.invite}` });
     list = [...seen.values()];
   }
-  box.replaceChildren(list.length
+  box.replaceChildren(...[list.length
     ? el('ul', { id: 'cand-list' }, list.map((c) => el('li', {}, el('a', { href: `#${c.id}` }, c.label))))
-    : el('p', { class: 'muted' }, t('iv.no_candidates')));
+    : el('p', { class: 'muted' }, t('iv.no_candidates')),
+  unlisted ? el('p', { class: 'muted', id: 'cand-unlisted' }, tn('iv.posting_not_listed', unlisted)) : null].filter(Boolean));
 }
 
 async function loadInterviewers() {
@@ -183,7 +195,8 @@ document.getElementById('packet-show').addEventListener('click', async () => {
   const box = document.getElementById('packet');
   try {
     const p = await api('GET', `/api/interviews/${current}/packet`);
-    box.replaceChildren(
+    // (the DOM's own replaceChildren would write "null" for an absent part)
+    box.replaceChildren(...[
       el('h3', { style: 'margin-top:18px' }, t('iv.packet_title', { role: pick(p, 'role_name') })),
       el('p', { id: 'packet-sources' }, tn(p.test ? 'iv.packet_sources_test' : 'iv.packet_sources_no_test', p.ratings)),
       el('div', { class: 'card scroll-x' }, el('table', { id: 'packet-table' },
@@ -196,7 +209,8 @@ document.getElementById('packet-show').addEventListener('click', async () => {
           el('td', { class: 'num' }, pct(r.p_test)), el('td', { class: 'num' }, pct(r.p_interviews)),
           el('td', {}, r.agree === null ? '—' : t(r.agree ? 'iv.agree_yes' : 'iv.agree_no')),
           el('td', {}, r.settled_by ? t('iv.settle', { round: pick(r, 'settled_by_name'), p: pct(r.p_settle) }) : '—')))))),
-      el('p', { id: 'packet-fn' }, t('iv.false_negative', { p: pct(p.p_false_negative), open: p.open })));
+      linksNote(p.requirements.map((r) => ({ call: r.call, p: r.p_meets }))),
+      el('p', { id: 'packet-fn' }, tn('iv.false_negative', p.open, { p: pct(p.p_false_negative) }))].filter(Boolean));
   } catch (e) {
     const err = el('p', { class: 'error', role: 'alert' });
     showError(err, e);

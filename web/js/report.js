@@ -378,10 +378,19 @@ function requirementCalls(r, f, own) {
         el('td', {}, q.name, q.core ? el('span', { class: 'muted' }, t('start.core_mark')) : null), el('td', {}, levelName(q.level)),
         el('td', {}, callWord(q.call)), el('td', { class: 'num' }, pct(q.p)),
         el('td', { class: 'num' }, q.call === 'meets' || q.call === 'below' ? pct(q.p_wrong) : '—')))))),
+    linksNote(f.requirements || []),
     b ? el('p', { class: 'actions' }, b, ' ', msg) : null,
     pick ? el('p', { class: 'muted' }, t('report.confirm_named_about')) : null,
     pick ? el('p', { class: 'actions' }, el('label', {}, t('report.confirm_named_label'), ' ', pick), ' ', nb, ' ', nmsg) : null,
   ];
+}
+
+// Why a requirement at 91% can be undecided while one at 89% is met: the
+// call needs the requirement's own answers too, not the links between skills
+// alone (docs/careers.md "Calls"). Said under the table when it happens.
+function linksNote(reqs) {
+  const odd = reqs.filter((q) => q.call === 'undecided' && (q.p >= 0.8 || q.p <= 0.2));
+  return odd.length ? el('p', { class: 'muted calls-links' }, t('report.undecided_links', { pct: odd.map((q) => pct(q.p)).join(t('list.sep')) })) : null;
 }
 
 // "Measure this skill further": a short follow-up session on this skill whose
