@@ -797,16 +797,26 @@ static int named(const char *buf, size_t from, const char *t, size_t n)
 /* The label of a requirement. One skill named by its terms: "Python",
  * "Kubernetes, Docker". An OR-group: each skill's name with the terms that
  * named it in parentheses, "Deep learning (PyTorch or TensorFlow)",
- * "Probability and statistics (統計学) or ML fundamentals (機械学習)"; a term
- * that is the skill's own name is not repeated. */
+ * "確率・統計 (統計学) または 機械学習の基礎 (機械学習)" (a line in Japanese
+ * names its skills in Japanese); a term that is the skill's own name is not
+ * repeated. */
 static char *make_label(const struct builder *b, const size_t *sk, size_t nsk, const char *disp,
-                        const struct match *m, size_t nm, int or_group)
+                        const struct match *m, size_t nm, int or_group, const char *item,
+                        size_t item_len)
 {
     char buf[RF_POSTING_LABEL_MAX + 1] = "";
+    /* a requirement written in Japanese names its skills in Japanese (where
+     * the taxonomy has the name), so the posting's page reads in one language */
+    int ja = 0;
+    for (size_t i = 0; i < item_len && !ja; i++)
+        ja = (unsigned char)item[i] >= 0xe3 && (unsigned char)item[i] <= 0xe9; /* kana, CJK */
+    const char *or_word = ja ? " または " : " or ";
     for (size_t j = 0; j < nsk; j++) {
-        const char *sname = b->tax->skills[sk[j]].name;
+        const struct rf_skill *skill = &b->tax->skills[sk[j]];
+        const char *sname = ja && skill->name_ja ? skill->name_ja : skill->name;
         size_t start = strlen(buf);
-        if (or_group && !((j == 0 || put(buf, " or ", 4)) && put(buf, sname, strlen(sname))))
+        if (or_group &&
+            !((j == 0 || put(buf, or_word, strlen(or_word))) && put(buf, sname, strlen(sname))))
             break;
         size_t inner = 0, mark = strlen(buf);
         for (size_t i = 0; i < nm; i++) {
@@ -878,7 +888,7 @@ static rf_status add_req(struct builder *b, enum rf_section sec, size_t line, si
     memcpy(r->skills, sk, nsk * sizeof *sk);
     r->nskills = nsk;
     r->text = rf_strndup(item, item_len);
-    r->label = make_label(b, sk, nsk, disp, m, nm, or_group);
+    r->label = make_label(b, sk, nsk, disp, m, nm, or_group, item, item_len);
     p->nreqs++;
     if (!r->text || !r->label)
         return rf_err_set(b->err, RF_ENOMEM, "%s: out of memory", b->name);

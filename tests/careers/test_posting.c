@@ -103,16 +103,16 @@ Test(posting, japanese_with_fullwidth_text)
         {RF_SEC_REQUIRED, 1, "proficient", "SQL", "data_engineering", 3},
         {RF_SEC_REQUIRED, 1, "proficient", "データ分析", "data_analysis", 3},
         {RF_SEC_REQUIRED, 2, "developing",
-         "Probability and statistics (統計学) or ML fundamentals (機械学習)",
+         "確率・統計 (統計学) または 機械学習の基礎 (機械学習)",
          "probability_statistics|ml_fundamentals", 3},
         /* ＰｙＴｏｒｃｈ (full width) is PyTorch after NFKC. */
-        {RF_SEC_REQUIRED, 3, "proficient", "Deep learning (PyTorch, TensorFlow)", "deep_learning",
+        {RF_SEC_REQUIRED, 3, "proficient", "深層学習 (PyTorch, TensorFlow)", "deep_learning",
          2},
         {RF_SEC_REQUIRED, 4, "proficient", "コミュニケーション能力", "product_stakeholder", 1},
         {RF_SEC_PREFERRED, 1, "proficient", "A/Bテスト, 効果検証", "experimentation", 0.5},
         /* A PhD asked for alone is research practice; its subjects are no skills
          * asked for, and are listed as not measured. */
-        {RF_SEC_PREFERRED, 2, "proficient", "Research practice (博士号)", "research_practice", 0.5},
+        {RF_SEC_PREFERRED, 2, "proficient", "研究の実践 (博士号)", "research_practice", 0.5},
     };
     const char *const un[] = {"情報科学", "統計学など", "英語での業務遂行能力"};
     check("tests/careers/postings/ds_ja.md", w, sizeof w / sizeof w[0], un, 3);

@@ -12,7 +12,7 @@ expect "posting help" 0 "usage: rolefit posting parse" $RF posting --help
 expect "top help lists match" 0 "match" $RF --help
 expect "parse en" 0 "Deep learning \(PyTorch, TensorFlow\) +proficient +w=3 +-> deep_learning" $RF posting parse $P/mle_en.md
 expect "parse en unmapped" 0 "line 15 \(required\): Experience with Go" $RF posting parse $P/mle_en.md
-expect "parse ja" 0 "Probability and statistics \(統計学\) or ML fundamentals \(機械学習\) +developing +w=3 +-> probability_statistics \| ml_fundamentals" $RF posting parse $P/ds_ja.md
+expect "parse ja" 0 "確率・統計 \(統計学\) または 機械学習の基礎 \(機械学習\) +developing +w=3 +-> probability_statistics \| ml_fundamentals" $RF posting parse $P/ds_ja.md
 expect "parse ja unmapped" 0 "英語での業務遂行能力" $RF posting parse $P/ds_ja.md
 expect "parse plain" 0 "No Requirements/Preferred headings found" $RF posting parse $P/plain_en.txt
 expect "parse json" 0 '"label": "Data analysis and visualization \(Tableau, Looker\)"' $RF posting parse $P/plain_en.txt --json
