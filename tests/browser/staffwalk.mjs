@@ -6,6 +6,7 @@
 // scorecard by keyboard; the admin reads the hiring packet (in English too,
 // for its plural), and on the team page submits an ML Test Score
 // self-assessment by keyboard. What it holds the pages to:
+// - a Japanese posting's requirements name their skills in Japanese;
 // - the interviews page says how many candidates invited for a posting it
 //   does not list (a posting's test has no role, so no loop of rounds);
 // - the packet counts its open requirements in the right plural;
@@ -92,6 +93,11 @@ try {
   await page.click('#posting-form button[type=submit]');
   await page.waitForSelector('#parsed:not([hidden]) #edit-reqs');
   await pageChecks(page, `${tag}: the parsed Japanese posting at 390px`);
+  // its requirements name their skills in Japanese, never by the English names
+  const english = JSON.parse(fs.readFileSync('data/skills.json', 'utf8')).skills.map((k) => k.name);
+  const parsed = await page.innerText('#parsed');
+  const named = english.filter((n) => parsed.includes(n));
+  check(`${tag}: a Japanese posting's requirements name no skill in English`, named.length === 0, named.join(', '));
   console.log(`# ${((Date.now() - t0) / 1000).toFixed(1)} s: posting parsed`);
   const posting = (await apiIn(page, 'GET', '/api/postings')).postings[0];
   await apiIn(page, 'POST', '/api/invites', { posting: posting.id, label: 'Pia Posting' });
