@@ -7,6 +7,7 @@
 // for its plural), and on the team page submits an ML Test Score
 // self-assessment by keyboard. What it holds the pages to:
 // - a Japanese posting's requirements name their skills in Japanese;
+// - the ranking shows the scope chosen last, whatever order answers arrive in;
 // - the interviews page says how many candidates invited for a posting it
 //   does not list (a posting's test has no role, so no loop of rounds);
 // - the packet counts its open requirements in the right plural;
@@ -101,6 +102,21 @@ try {
   console.log(`# ${((Date.now() - t0) / 1000).toFixed(1)} s: posting parsed`);
   const posting = (await apiIn(page, 'GET', '/api/postings')).postings[0];
   await apiIn(page, 'POST', '/api/invites', { posting: posting.id, label: 'Pia Posting' });
+  // rank: the applicants, then everyone (an answer held back 1.5 s), then the
+  // applicants again at once: the late organization-wide answer must not be
+  // drawn over the applicants' ranking the scope was switched back to
+  await page.route(/\/ranking\?scope=org/, async (route) => {
+    await new Promise((res) => { setTimeout(res, 1500); });
+    await route.continue();
+  });
+  await page.locator('#postings li button', { hasText: '候補者をランク付け' }).first().click();
+  await page.waitForFunction(() => /応募者/.test(document.getElementById('ranking-title').textContent));
+  await page.check('#ranking-scope input[value=org]');
+  await page.check('#ranking-scope input[value=posting]');
+  await page.waitForTimeout(2500);
+  const rtitle = await page.textContent('#ranking-title');
+  check(`${tag}: a late answer of an earlier ranking is not drawn over the scope chosen`, /（応募者\d+人）/.test(rtitle), rtitle);
+  await page.unroute(/\/ranking\?scope=org/);
   const inv = await apiIn(page, 'POST', '/api/invites', { role: 'ml_engineer', label: 'Ivy Candidate' });
   const invId = inv.invite ? inv.invite.id : inv.id;
 

@@ -156,10 +156,15 @@ async function loadPostings() {
 // The posting being ranked; the scope comes from the radio group: its
 // applicants (tests from its invites) or everyone in the organization.
 let ranked = null;
+// Each ranking asked gets a number: an answer that arrives after a later
+// request's (a slow organization-wide ranking after the applicants' one the
+// scope was switched to) is dropped, never drawn over the newer one.
+let rankSeq = 0;
 const scopeOf = () => document.querySelector('#ranking-scope input:checked').value;
 
 async function rank(id, scroll = true) {
   ranked = id;
+  const seq = ++rankSeq;
   const scope = scopeOf();
   const err = document.getElementById('rank-error');
   showError(err, null);
@@ -167,10 +172,12 @@ async function rank(id, scroll = true) {
   try {
     r = await api('GET', inLang(`/api/postings/${id}/ranking?scope=${scope}`));
   } catch (e) {
+    if (seq !== rankSeq) return;
     document.getElementById('ranking').hidden = false;
     showError(err, e);
     return;
   }
+  if (seq !== rankSeq) return;
   // one page of the ranking (the best first); the title counts them all
   const n = r.total ?? r.candidates.length;
   const shown = r.candidates.length < n ? '_shown' : '';
