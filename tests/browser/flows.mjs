@@ -1289,6 +1289,12 @@ async function findRoleFlow(browser) {
   const role = reading ? reading.replace(/: a first reading$/, '') : '';
   const confirm = page.locator('button', { hasText: `Confirm ${role}` });
   check(`${tag}: the report offers "Confirm ${role}"`, role !== '' && await confirm.count() === 1);
+  // a role of the candidate's own naming: every role to choose from, and its button
+  const rep1 = await (await page.request.get(`${BASE}/api/tests/${first}/report`)).json();
+  const named = page.locator('select[aria-label="The role you name"] option');
+  check(`${tag}: the report lets the candidate name any role`, await named.count() === (rep1.roles || []).length &&
+    (rep1.roles || []).length > 1 && await page.locator('button', { hasText: 'Confirm the role I name' }).count() === 1,
+  `${await named.count()} options, ${(rep1.roles || []).length} roles`);
   const h1 = await (await page.request.get(`${BASE}/api/tests/${first}/report.html`)).text();
   check(`${tag}: the HTML download says "first reading" too`, h1.includes(`${role}: a first reading</h2>`));
   await confirm.click();
@@ -1305,6 +1311,9 @@ async function findRoleFlow(browser) {
   const items = (rep.skills || []).reduce((a, k) => a + (k.items || 0), 0);
   check(`${tag}: the combined report counts both tests' questions`, items === n1 + n2 && (rep.sessions || []).length === 2,
     `${items} vs ${n1} + ${n2}`);
+  // the offered role was accepted, not named: find my role's prior reads it
+  check(`${tag}: the offered role is confirmed as offered, not as named`, rep.confirmed && rep.confirmed.named === false &&
+    rep.prior && rep.prior.components > 2, JSON.stringify({ confirmed: rep.confirmed, prior: rep.prior }));
   const h2 = await (await page.request.get(`${BASE}/api/tests/${second}/report.html`)).text();
   check(`${tag}: the HTML download is the combined verdict`, h2.includes(`${role}: the combined verdict</h2>`));
   // the answer review quotes the bank's own words ("a null result"): the
