@@ -768,7 +768,7 @@ static rf_status dif_groups_read(struct rf_app *a, int dim, const char *ref, con
         }
     } else if (!rc && ref) {
         for (size_t i = 0; i < g->nnames; i++)
-            if (strcmp(g->names[i], ref) != 0)
+            if (g->names[i] && strcmp(g->names[i], ref) != 0) /* never NULL: take_member */
                 g->focal[g->nfocal++] = g->names[i];
     }
     if (rc)
