@@ -706,6 +706,23 @@ static void review_one(const json_t *r, const json_t *a, struct hw *w)
     raw(w, "</div></div></div>\n");
 }
 
+/* Every question of the test answered right (the answers are listed: not an
+ * invited test's report): said in words, as the in-app report does, for the
+ * levels shown are then conservative (web/js/report.js allRight). */
+static void all_right(const json_t *r, struct hw *w)
+{
+    const json_t *answers = json_object_get(r, "answers"), *a;
+    size_t i, n = json_array_size(answers), nright = 0;
+    json_array_foreach(answers, i, a) nright += json_is_true(json_object_get(a, "correct"));
+    if (n == 0 || nright != n)
+        return;
+    char c[32];
+    raw(w, "<p class=\"sub\" id=\"all-right\"><b>");
+    msg(w, w->staff ? "allright.staff" : "allright.own", 1,
+        (const char *[]){num(c, sizeof c, "%.0f", (double)n)});
+    raw(w, "</b></p>\n");
+}
+
 /* Every question answered, missed ones first (the report JSON's "answers",
  * present in the server's reports once a test is finished). */
 static void answers_section(const json_t *r, struct hw *w)
@@ -1094,6 +1111,7 @@ rf_status rf_report_html(const json_t *r, struct rf_buf *out)
     raw(&w, css);
     raw(&w, "</head><body><main>\n");
     header(r, best, &w);
+    all_right(r, &w);
     posting_section(r, &w);
     closest_chart(r, &w);
     calls_section(r, &w);

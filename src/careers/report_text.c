@@ -29,6 +29,12 @@ static const struct msg en[] = {
     {"md.profile.lead", "{1} of {2} skills measured. Plan for: {3}."},
     {"kpi.closest", "Closest role"},
     {"kpi.no_role", "No role"},
+    {"allright.own",
+     "Excellent: you answered all {1} questions right. The test found no question too hard for you, "
+     "so the levels shown are conservative: your true levels may well be higher."},
+    {"allright.staff",
+     "Excellent: all {1} questions answered right. The test found no question too hard for the "
+     "candidate, so the levels shown are conservative: the true levels may well be higher."},
     {"kpi.random", "answers look random ({1})"},
     {"kpi.probability", "probability {1}"},
     {"kpi.best", "Highest fit"},
@@ -468,6 +474,11 @@ static const struct msg ja[] = {
     {"md.profile.lead", "{2}スキル中{1}スキルを測定しました。学習計画の対象：{3}。"},
     {"kpi.closest", "最も近い職種"},
     {"kpi.no_role", "該当職種なし"},
+    {"allright.own", "優秀な結果です。{1}問すべてに正解しました。このテストには難しすぎる問題がなかったため、"
+                     "表示しているレベルは控えめな推定です。実際のレベルはこれより高い可能性が十分にあります。"},
+    {"allright.staff",
+     "優秀な結果です。{1}問すべてに正解しています。このテストには候補者にとって難しすぎる問題がなかったため、"
+     "表示しているレベルは控えめな推定です。実際のレベルはこれより高い可能性が十分にあります。"},
     {"kpi.random", "解答はランダムに見えます（{1}）"},
     {"kpi.probability", "確率 {1}"},
     {"kpi.best", "最も高い適合度"},

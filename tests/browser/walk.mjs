@@ -145,6 +145,9 @@ async function walkOne(browser, lang, mode) {
     check(`${tag}: no call on the closest role is "below" or "undecided"`,
       calls.length > 0 && report.roles.find((f) => f.role === near.role).requirements.every((q) => q.call === 'meets'), calls.join(' | '));
     check(`${tag}: the offer's reason is in the page's language`, w.reason.test(text), text.match(/.{0,80}(No confirm|確認テストは).{0,80}/)?.[0]);
+    const html = await page.evaluate(async (u) => (await fetch(u)).text(), `/api/tests/${id}/report.html?lang=${lang}`);
+    const said = (html.match(/<p class="sub" id="all-right"><b>([^<]*)/) || [])[1] || '';
+    check(`${tag}: the HTML download calls it excellent too`, w.excellent.test(said), said || 'no #all-right');
   } else {
     check(`${tag}: not called excellent`, await page.locator('#all-right').count() === 0);
     check(`${tag}: told no role resembles the answers (no confident closest role)`,

@@ -107,14 +107,14 @@ RF_BASE="http://127.0.0.1:$jport" RF_SETUP_URL="$jsetup" RF_OUT="$JOUT" NODE_PAT
 # answered right, at random and wrong, in English and Japanese, desktop and
 # phone, on the Japanese walk's server (its screenshots beside that walk's)
 RF_BASE="http://127.0.0.1:$jport" RF_OUT="$JOUT" RF_BANK=data/bank NODE_PATH= TMPDIR="$TMP" \
-    walk walk tests/browser/walk.mjs 150 walk "$JOUT"
+    walk walk tests/browser/walk.mjs 240 walk "$JOUT"
 
 # a demanding recruiter's walk of the staff pages (tests/browser/staffwalk.mjs):
 # Japanese at 390px, keyboard-submitted forms; on the worst-case server, whose
 # setup link no other walk uses (its bank serves no test of this walk)
 wsetup=$(grep -oE 'http://[^ ]+/setup\.html#[A-Za-z0-9_-]+' "$TMP/worst-serve.log" | head -n 1)
 RF_BASE="http://127.0.0.1:$wport" RF_SETUP_URL="$wsetup" RF_OUT="$JOUT" NODE_PATH= TMPDIR="$TMP" \
-    walk staffwalk tests/browser/staffwalk.mjs 150 "staff walk" "$JOUT"
+    walk staffwalk tests/browser/staffwalk.mjs 240 "staff walk" "$JOUT"
 
 # the servers stop gracefully and logged no crash or sanitizer report
 for s in "$spid serve" "$wpid worst-serve" "$jpid ja-serve"; do
