@@ -102,12 +102,10 @@ Test(posting, japanese_with_fullwidth_text)
         {RF_SEC_REQUIRED, 1, "proficient", "Python", "software_engineering", 3},
         {RF_SEC_REQUIRED, 1, "proficient", "SQL", "data_engineering", 3},
         {RF_SEC_REQUIRED, 1, "proficient", "データ分析", "data_analysis", 3},
-        {RF_SEC_REQUIRED, 2, "developing",
-         "確率・統計 (統計学) または 機械学習の基礎 (機械学習)",
+        {RF_SEC_REQUIRED, 2, "developing", "確率・統計 (統計学) または 機械学習の基礎 (機械学習)",
          "probability_statistics|ml_fundamentals", 3},
         /* ＰｙＴｏｒｃｈ (full width) is PyTorch after NFKC. */
-        {RF_SEC_REQUIRED, 3, "proficient", "深層学習 (PyTorch, TensorFlow)", "deep_learning",
-         2},
+        {RF_SEC_REQUIRED, 3, "proficient", "深層学習 (PyTorch, TensorFlow)", "deep_learning", 2},
         {RF_SEC_REQUIRED, 4, "proficient", "コミュニケーション能力", "product_stakeholder", 1},
         {RF_SEC_PREFERRED, 1, "proficient", "A/Bテスト, 効果検証", "experimentation", 0.5},
         /* A PhD asked for alone is research practice; its subjects are no skills
