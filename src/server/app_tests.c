@@ -857,8 +857,8 @@ static rf_status answer_on(struct rf_app *a, int64_t id, const json_t *req, cons
         goto out;
     struct rf_answer ans = {id,  t->answers, item_id, resp.choice, (int)score, 0,
                             raw, cached ? t->served_ms : 0};
-    rc = rf_store_answer_session(a->store, &ans, sig, session, rf_app_now_s(),
-                                 state, profile, packed, npacked, &e->err);
+    rc = rf_store_answer_session(a->store, &ans, sig, session, rf_app_now_s(), state, profile,
+                                 packed, npacked, &e->err);
     if (rc == RF_ECONFLICT && cached) {
         *stale = 1; /* nothing stored: another process answered, or an older state */
         goto out;
@@ -889,10 +889,10 @@ out:
 /* One try at an answer for principal p (session: the token hash p was
  * remembered from, checked by the write; NULL: p was read): from the live
  * session this process kept, else from the stored row. */
-static rf_status answer_attempt(struct rf_app *a, const struct rf_principal *p,
-                                const char *session, int64_t id, const json_t *req,
-                                const char *item_id, const struct rf_answer_signals *sig,
-                                json_t **out, struct rf_app_error *e)
+static rf_status answer_attempt(struct rf_app *a, const struct rf_principal *p, const char *session,
+                                int64_t id, const json_t *req, const char *item_id,
+                                const struct rf_answer_signals *sig, json_t **out,
+                                struct rf_app_error *e)
 {
     rf_status rc;
     /* the session this process left, with its row: no read; a test keeps its

@@ -86,9 +86,10 @@ void rf_sesscache_put(struct rf_sesscache *c, struct rf_cat_session *s, struct r
 
 #define WHO_HASH 65 /* RF_TOKEN_HASH_LEN */
 #define WHO_CSRF 64
-#define WHO_WAYS 4 /* entries a bucket: sessions whose hashes meet in a bucket do not evict
-                      one another until it is full (a slot each thrashed: with 600 sessions
-                      in 1,024 slots, 47% of answers read their session) */
+/* entries a bucket: sessions whose hashes meet in a bucket do not evict one
+ * another until it is full (a slot each thrashed: with 600 sessions in 1,024
+ * slots, 47% of answers read their session) */
+#define WHO_WAYS 4
 
 struct who {
     char hash[WHO_HASH]; /* "": empty */
@@ -146,8 +147,8 @@ static struct who *who_find(struct who *b, const char *hash)
     return NULL;
 }
 
-void rf_whocache_put(struct rf_whocache *c, const char *hash, int64_t candidate_id,
-                     int64_t org_id, const char *csrf, int64_t expires)
+void rf_whocache_put(struct rf_whocache *c, const char *hash, int64_t candidate_id, int64_t org_id,
+                     const char *csrf, int64_t expires)
 {
     if (!candidate_id || !hash[0] || strlen(hash) >= WHO_HASH || strlen(csrf) >= WHO_CSRF)
         return;

@@ -70,8 +70,8 @@ void rf_whocache_free(struct rf_whocache *c);
 /* Remembers session hash (RF_TOKEN_HASH_LEN - 1 hex digits) of candidate
  * candidate_id in organization org_id, with its csrf token, until expires
  * (unix seconds). A candidate_id of 0 is not kept. */
-void rf_whocache_put(struct rf_whocache *c, const char *hash, int64_t candidate_id,
-                     int64_t org_id, const char *csrf, int64_t expires);
+void rf_whocache_put(struct rf_whocache *c, const char *hash, int64_t candidate_id, int64_t org_id,
+                     const char *csrf, int64_t expires);
 /* 1 and the candidate, organization and csrf (csrf_len bytes at most) of
  * session hash when remembered and not expired at now; else 0. */
 int rf_whocache_get(struct rf_whocache *c, const char *hash, int64_t now, int64_t *candidate_id,

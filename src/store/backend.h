@@ -83,9 +83,8 @@ struct rf_store_ops {
                                 struct rf_err *err);
     rf_status (*answer_signals)(struct rf_store *s, const struct rf_answer *a,
                                 const struct rf_answer_signals *sig, const char *session,
-                                int64_t session_now, const char *new_state,
-                                const char *profile, const unsigned char *packed,
-                                size_t npacked, struct rf_err *err);
+                                int64_t session_now, const char *new_state, const char *profile,
+                                const unsigned char *packed, size_t npacked, struct rf_err *err);
     rf_status (*answers_list)(struct rf_store *s, int64_t test_id,
                               void (*fn)(void *ud, const struct rf_answer *a), void *ud,
                               struct rf_err *err);

@@ -32,9 +32,9 @@ struct pconn {
 struct pending {
     const struct rf_answer *a;
     const struct rf_answer_signals *sig; /* or NULL */
-    const char *session; /* or NULL: the login session the answer is stored under
-                            (rf_store_answer_session), checked in its write */
-    int64_t session_now; /* the time the session must not have expired at */
+    const char *session;                 /* or NULL: the login session the answer is stored under
+                                            (rf_store_answer_session), checked in its write */
+    int64_t session_now;                 /* the time the session must not have expired at */
     const char *state, *profile;
     const unsigned char *packed;
     size_t npacked;

@@ -248,8 +248,9 @@ static rf_status pg_answer_signals(struct rf_store *bs, const struct rf_answer *
                                    const unsigned char *packed, size_t npacked, struct rf_err *err)
 {
     struct pg_store *s = rf_pg_of(bs);
-    struct pending me = {a,   sig, session, session_now, new_state, profile, profile ? packed : NULL,
-                         npacked, err, RF_EDB, 0, 0, NULL};
+    struct pending me = {
+        a,       sig, session, session_now, new_state, profile, profile ? packed : NULL,
+        npacked, err, RF_EDB,  0,           0,         NULL};
     pthread_mutex_lock(&s->qmu);
     *s->qtail = &me;
     /* cppcheck-suppress autoVariables ; me leaves the queue (its batch is taken, the tail

@@ -120,8 +120,7 @@ static rf_status record(struct conn *cn, const struct pending *p, int *broken, s
             "ON c.id = a.candidate_id WHERE a.token_hash = ? AND a.expires >= ? "
             "AND a.candidate_id = tests.candidate_id))",
             "tiittbiiiitti", p->state, at, at_ms, p->profile, p->profile, p->packed, p->npacked,
-            a->test_id, a->seq, a->served_ms, a->served_ms, p->session, p->session,
-            p->session_now);
+            a->test_id, a->seq, a->served_ms, a->served_ms, p->session, p->session, p->session_now);
     if (!rc && sqlite3_changes(cn->db) != 1)
         rc = rf_err_set(p->err, RF_ECONFLICT,
                         "test %lld: answer %lld is not the next answer of an active test",
@@ -191,8 +190,9 @@ static rf_status sq_answer_signals(struct rf_store *bs, const struct rf_answer *
                                    const unsigned char *packed, size_t npacked, struct rf_err *err)
 {
     struct sq_store *s = (struct sq_store *)bs;
-    struct pending me = {a,   sig, session, session_now, new_state, profile, profile ? packed : NULL,
-                         npacked, err, RF_EDB, 0, 0, NULL};
+    struct pending me = {
+        a,       sig, session, session_now, new_state, profile, profile ? packed : NULL,
+        npacked, err, RF_EDB,  0,           0,         NULL};
     pthread_mutex_lock(&s->qmu);
     *s->qtail = &me;
     /* cppcheck-suppress autoVariables ; me leaves the queue (its batch is taken, the tail

@@ -282,8 +282,7 @@ rf_status rf_store_answer_signals(struct rf_store *s, const struct rf_answer *a,
 rf_status rf_store_answer_session(struct rf_store *s, const struct rf_answer *a,
                                   const struct rf_answer_signals *sig, const char *session,
                                   int64_t now, const char *new_state, const char *profile,
-                                  const unsigned char *packed, size_t npacked,
-                                  struct rf_err *err)
+                                  const unsigned char *packed, size_t npacked, struct rf_err *err)
 {
     return s->ops->answer_signals(s, a, sig, session, now, new_state, profile, packed, npacked,
                                   err);

@@ -258,8 +258,7 @@ rf_status rf_store_answer_signals(struct rf_store *s, const struct rf_answer *a,
 rf_status rf_store_answer_session(struct rf_store *s, const struct rf_answer *a,
                                   const struct rf_answer_signals *sig, const char *session,
                                   int64_t now, const char *new_state, const char *profile,
-                                  const unsigned char *packed, size_t npacked,
-                                  struct rf_err *err);
+                                  const unsigned char *packed, size_t npacked, struct rf_err *err);
 
 /* Calls fn for each answer of a test in order. */
 rf_status rf_store_answers_list(struct rf_store *s, int64_t test_id,

@@ -377,15 +377,15 @@ Test(store, answers_checked_against_the_login_session)
     cr_assert_eq(rf_store_test_create(st, &t, &tid, &err), RF_OK, "%s", err.msg);
     struct rf_answer_signals sig = {6000, 0, 0, 0, 0, 0, -1};
     struct rf_answer a = {tid, 0, "i1", 0, 1, 0, NULL, 0};
-    cr_assert_eq(rf_store_answer_session(st, &a, &sig, "hnone", exp - 1, "{\"n\": 1}", NULL, NULL, 0,
-                                         &err),
-                 RF_ECONFLICT, "no such session");
+    cr_assert_eq(
+        rf_store_answer_session(st, &a, &sig, "hnone", exp - 1, "{\"n\": 1}", NULL, NULL, 0, &err),
+        RF_ECONFLICT, "no such session");
     cr_assert_eq(rf_store_answer_session(st, &a, &sig, "htheirs", exp - 1, "{\"n\": 1}", NULL, NULL,
                                          0, &err),
                  RF_ECONFLICT, "another candidate's session");
-    cr_assert_eq(rf_store_answer_session(st, &a, &sig, "hmine", exp + 1, "{\"n\": 1}", NULL, NULL, 0,
-                                         &err),
-                 RF_ECONFLICT, "the session expired");
+    cr_assert_eq(
+        rf_store_answer_session(st, &a, &sig, "hmine", exp + 1, "{\"n\": 1}", NULL, NULL, 0, &err),
+        RF_ECONFLICT, "the session expired");
     struct rf_test g;
     cr_assert_eq(rf_store_test_get(st, tid, &g, &err), RF_OK);
     cr_assert_eq(g.answers, 0, "nothing of the refused answers is stored");
@@ -394,16 +394,16 @@ Test(store, answers_checked_against_the_login_session)
     nans = 0;
     cr_assert_eq(rf_store_answers_list(st, tid, check_answer, NULL, &err), RF_OK);
     cr_assert_eq(nans, 0);
-    cr_assert_eq(rf_store_answer_session(st, &a, &sig, "hmine", exp, "{\"n\": 1}", NULL, NULL, 0,
-                                         &err),
-                 RF_OK, "%s", err.msg);
+    cr_assert_eq(
+        rf_store_answer_session(st, &a, &sig, "hmine", exp, "{\"n\": 1}", NULL, NULL, 0, &err),
+        RF_OK, "%s", err.msg);
     /* signed out: the next answer under that session is refused; unchecked it goes in */
     cr_assert_eq(rf_store_auth_delete(st, "hmine", &err), RF_OK);
     struct rf_answer b = {tid, 1, "i2", 0, 1, 0, NULL, 0};
     sig.at_ms = 7000;
-    cr_assert_eq(rf_store_answer_session(st, &b, &sig, "hmine", exp - 1, "{\"n\": 2}", NULL, NULL, 0,
-                                         &err),
-                 RF_ECONFLICT, "the session was signed out");
+    cr_assert_eq(
+        rf_store_answer_session(st, &b, &sig, "hmine", exp - 1, "{\"n\": 2}", NULL, NULL, 0, &err),
+        RF_ECONFLICT, "the session was signed out");
     cr_assert_eq(rf_store_answer_session(st, &b, &sig, NULL, 0, "{\"n\": 2}", NULL, NULL, 0, &err),
                  RF_OK, "%s", err.msg);
     cr_assert_eq(rf_store_test_get(st, tid, &g, &err), RF_OK);
