@@ -1,6 +1,8 @@
 /* Pretest batches; see pretest.h. */
 #include "cat/pretest.h"
 
+#include "cat/session.h"
+
 /* Does item i come before item j in its skill's batch order (pretest.h)? */
 static int before(const int64_t *answers, int64_t target, size_t i, size_t j)
 {
@@ -25,4 +27,20 @@ void rf_cat_pretest_batch(size_t n, const size_t *skill, const int64_t *answers,
             ahead += j != i && skill[j] == skill[i] && before(answers, target, j, i);
         live[i] = ahead < batch;
     }
+}
+
+void rf_cat_pretest_place(struct rf_cat_design *d, struct rf_rng *r)
+{
+    for (size_t k = d->npretest; k > 1; k--) {
+        size_t o = rf_rng_below(r, k);
+        uint32_t t = d->pretest[k - 1];
+        d->pretest[k - 1] = d->pretest[o];
+        d->pretest[o] = t;
+    }
+    size_t slots = d->max_items + d->npretest;
+    for (size_t k = 0, s = 1, need = d->npretest; k < d->npretest; s++)
+        if (rf_rng_below(r, slots - s + 1) < need) {
+            d->pretest_at[k++] = (uint32_t)s;
+            need--;
+        }
 }

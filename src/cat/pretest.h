@@ -19,6 +19,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/rng.h"
+
+struct rf_cat_design;
+
 /* Marks live[i] = 1 for the live pretest items, 0 for the others, among n
  * pretest items with skill[i] (any index; equal for items of one skill) and
  * answers[i] stored answers, given in a fixed order (the bank's). Per skill
@@ -32,5 +36,13 @@
  * group 1). O(n^2) comparisons, allocates nothing. */
 void rf_cat_pretest_batch(size_t n, const size_t *skill, const int64_t *answers, size_t batch,
                           int64_t target, unsigned char *live);
+
+/* Places the d->npretest pretest items already chosen into d: their order
+ * shuffled (Fisher-Yates) and their 1-based positions in the whole test,
+ * d->pretest_at[], distinct and increasing in 1..max_items + npretest, each
+ * set of positions equally likely; draws from r only. The server's seeding
+ * (rf_app_pretest_seed) and the online-curve simulation share it, so the
+ * simulation seeds as live tests do. */
+void rf_cat_pretest_place(struct rf_cat_design *d, struct rf_rng *r);
 
 #endif

@@ -482,19 +482,7 @@ void rf_app_pretest_seed(struct rf_app *a, struct rf_cat_design *d, uint64_t see
         if (rf_rng_below(&r, left--) < want - d->npretest)
             d->pretest[d->npretest++] = ci[i];
     }
-    /* Fisher-Yates over the order, then distinct positions in 1..max + n, increasing. */
-    for (size_t k = d->npretest; k > 1; k--) {
-        size_t o = rf_rng_below(&r, k);
-        uint32_t t = d->pretest[k - 1];
-        d->pretest[k - 1] = d->pretest[o];
-        d->pretest[o] = t;
-    }
-    size_t slots = d->max_items + d->npretest;
-    for (size_t k = 0, s = 1, need = d->npretest; k < d->npretest; s++)
-        if (rf_rng_below(&r, slots - s + 1) < need) {
-            d->pretest_at[k++] = (uint32_t)s;
-            need--;
-        }
+    rf_cat_pretest_place(d, &r);
 out:
     free(ci);
     free(skill);

@@ -13,6 +13,7 @@
 #include "careers/closest.h"
 #include "careers/profile.h"
 #include "cat/pool.h"
+#include "cat/pretest.h"
 #include "cat/session.h"
 #include "cat/sim.h"
 #include "server/roletest.h"
@@ -157,18 +158,7 @@ static void seed_pretest(const struct sim *S, struct rf_cat_design *d, uint64_t 
         if (rf_rng_below(&r, left--) < want - d->npretest)
             d->pretest[d->npretest++] = S->pre[i];
     }
-    for (size_t k = d->npretest; k > 1; k--) {
-        size_t o = rf_rng_below(&r, k);
-        uint32_t t = d->pretest[k - 1];
-        d->pretest[k - 1] = d->pretest[o];
-        d->pretest[o] = t;
-    }
-    size_t slots = d->max_items + d->npretest;
-    for (size_t k = 0, s = 1, need = d->npretest; k < d->npretest; s++)
-        if (rf_rng_below(&r, slots - s + 1) < need) {
-            d->pretest_at[k++] = (uint32_t)s;
-            need--;
-        }
+    rf_cat_pretest_place(d, &r);
 }
 
 /* Runs session s, answers drawn from the truth at the person's skills. */
