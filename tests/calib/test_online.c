@@ -72,6 +72,39 @@ static size_t draw(struct rf_rng *r, size_t j, double theta)
     return rf_rng_uniform(r) < rf_irt_expected(&truth[j], theta);
 }
 
+/* Person t (truth theta) takes a test of design dt: the scored answers are
+ * appended to answers[] from index n on, without a posterior, then the
+ * pretest ones with the posterior just before each, as the engine keeps
+ * them. Returns the new count. */
+static size_t take_test(const struct rf_cat_pool *p, const struct rf_cat_design *dt,
+                        struct rf_rng *r, double theta, uint32_t t, size_t n)
+{
+    struct rf_err err;
+    struct rf_cat_session *s;
+    cr_assert_eq(rf_cat_session_new(p, dt, rf_rng_next(r), &s, &err), RF_OK, "%s", err.msg);
+    for (;;) {
+        size_t item;
+        rf_cat_next(s, &item);
+        if (item == SIZE_MAX)
+            break;
+        int pre = rf_cat_pending_pretest(s);
+        size_t k = draw(r, item, theta);
+        cr_assert_eq(rf_cat_answer(s, item, k), RF_OK);
+        if (!pre)
+            answers[n++] = (struct rf_online_answer){t, (uint32_t)item, (int)k, NAN, NAN};
+    }
+    for (size_t j = 0; j < rf_cat_npretest_answered(s); j++) {
+        struct rf_online_answer *a = &answers[n++];
+        size_t item, k;
+        rf_cat_pretest_answer(s, j, &item, &k, &a->theta, &a->sd);
+        a->person = t;
+        a->item = (uint32_t)item;
+        a->k = (int)k;
+    }
+    rf_cat_session_free(s);
+    return n;
+}
+
 /* What every simulation starts from: the pool of the items (the pretest
  * ones unusable, as the bank's pretest pool is), the design of a 20-item
  * test of the one skill with SE target 0.3, and room for the answers of
@@ -100,7 +133,6 @@ static struct rf_cat_pool *sim_setup(size_t ntests, struct rf_cat_design *d)
  * chosen uniformly at uniform positions; people theta ~ N(0.2, 1.1^2). */
 static void simulate(size_t ntests, uint64_t seed)
 {
-    struct rf_err err;
     struct rf_cat_design d;
     struct rf_cat_pool *p = sim_setup(ntests, &d);
     struct rf_rng r;
@@ -121,30 +153,8 @@ static void simulate(size_t ntests, uint64_t seed)
             dt.pretest[k] = (uint32_t)j;
             dt.pretest_at[k] = (uint32_t)(1 + k * 7 + rf_rng_below(&r, 7));
         }
-        struct rf_cat_session *s;
-        cr_assert_eq(rf_cat_session_new(p, &dt, rf_rng_next(&r), &s, &err), RF_OK, "%s", err.msg);
-        for (;;) {
-            size_t item;
-            rf_cat_next(s, &item);
-            if (item == SIZE_MAX)
-                break;
-            int pre = rf_cat_pending_pretest(s);
-            size_t k = draw(&r, item, theta);
-            cr_assert_eq(rf_cat_answer(s, item, k), RF_OK);
-            if (!pre)
-                answers[nanswers++] =
-                    (struct rf_online_answer){(uint32_t)t, (uint32_t)item, (int)k, NAN, NAN};
-        }
-        for (size_t j = 0; j < rf_cat_npretest_answered(s); j++) {
-            struct rf_online_answer *a = &answers[nanswers++];
-            size_t item, k;
-            rf_cat_pretest_answer(s, j, &item, &k, &a->theta, &a->sd);
-            a->person = (uint32_t)t;
-            a->item = (uint32_t)item;
-            a->k = (int)k;
-        }
+        nanswers = take_test(p, &dt, &r, theta, (uint32_t)t, nanswers);
         test_end[t] = nanswers;
-        rf_cat_session_free(s);
     }
     rf_cat_pool_free(p);
 }
@@ -559,31 +569,12 @@ static void simulate_batch(size_t ntests, uint64_t seed, size_t per_test, size_t
             dt.pretest[k] = (uint32_t)(NOPS + live_ix[k]);
             dt.pretest_at[k] = (uint32_t)(1 + k * step + rf_rng_below(&r, step));
         }
-        struct rf_cat_session *s;
-        cr_assert_eq(rf_cat_session_new(p, &dt, rf_rng_next(&r), &s, &err), RF_OK, "%s", err.msg);
-        for (;;) {
-            size_t item;
-            rf_cat_next(s, &item);
-            if (item == SIZE_MAX)
-                break;
-            int pre_item = rf_cat_pending_pretest(s);
-            size_t k = draw(&r, item, theta);
-            cr_assert_eq(rf_cat_answer(s, item, k), RF_OK);
-            if (!pre_item)
-                answers[nanswers++] =
-                    (struct rf_online_answer){(uint32_t)t, (uint32_t)item, (int)k, NAN, NAN};
-        }
-        for (size_t j = 0; j < rf_cat_npretest_answered(s); j++) {
-            struct rf_online_answer *a = &answers[nanswers++];
-            size_t item, k;
-            rf_cat_pretest_answer(s, j, &item, &k, &a->theta, &a->sd);
-            a->person = (uint32_t)t;
-            a->item = (uint32_t)item;
-            a->k = (int)k;
-            count[item - NOPS]++;
-        }
+        size_t from = nanswers;
+        nanswers = take_test(p, &dt, &r, theta, (uint32_t)t, nanswers);
+        for (size_t j = from; j < nanswers; j++)
+            if (answers[j].item >= NOPS)
+                count[answers[j].item - NOPS]++;
         test_end[t] = nanswers;
-        rf_cat_session_free(s);
         if ((t + 1) % every)
             continue;
         struct rf_online_result res;
