@@ -338,7 +338,7 @@ int rf_cmd_readiness(int argc, char **argv)
     if (rf_lang_parse(lang, &rl))
         return rf_cli_usage_error(cmd, "--lang: unknown language '%s' (%s)", lang, RF_LANG_CODES);
     size_t plan_max = 5;
-    if (plan && (ec = rf_cli_size(cmd, "--plan", plan, 0, 28, &plan_max)))
+    if (plan && (ec = rf_cli_size(cmd, "plan", plan, 0, 28, &plan_max)))
         return ec;
     if ((tests || template) && npos)
         return rf_cli_usage_error(cmd, "--tests and --template take no assessment file");

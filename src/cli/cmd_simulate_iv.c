@@ -232,8 +232,8 @@ int rf_simulate_interviews(int argc, char **argv)
     struct rf_iv_sim_opts o;
     rf_iv_sim_opts_init(&o);
     unsigned long long seed = 1;
-    if ((n_s && (ec = rf_cli_size(cmd, "--examinees", n_s, 2, 100000, &o.ncand))) ||
-        (r_s && (ec = rf_cli_size(cmd, "--interviewers", r_s, 2, 1000, &o.nraters))) ||
+    if ((n_s && (ec = rf_cli_size(cmd, "examinees", n_s, 2, 100000, &o.ncand))) ||
+        (r_s && (ec = rf_cli_size(cmd, "interviewers", r_s, 2, 1000, &o.nraters))) ||
         (sd_s && (ec = rf_cli_double(cmd, "--severity-sd", sd_s, 0, 5, &o.sev_sd))) ||
         (seed_s && (ec = rf_cli_u64(cmd, "--seed", seed_s, &seed))))
         return ec;

@@ -334,8 +334,8 @@ int rf_cmd_team(int argc, char **argv)
     if (sim) {
         if (npos)
             return rf_cli_usage_error(cmd, "--simulate takes no profile files");
-        if ((ec = rf_cli_size(cmd, "--simulate", sim, 1, 100000, &sa.nteams)) ||
-            (threads && (ec = rf_cli_size(cmd, "--threads", threads, 1, 64, &sa.threads))) ||
+        if ((ec = rf_cli_size(cmd, "simulate", sim, 1, 100000, &sa.nteams)) ||
+            (threads && (ec = rf_cli_size(cmd, "threads", threads, 1, 64, &sa.threads))) ||
             (seed && (ec = rf_cli_u64(cmd, "--seed", seed, &sa.seed))))
             return ec;
         if (members) {

@@ -14,7 +14,7 @@ expect "agreement" 0 "^  behavioral +[0-9]+ +[0-9]+ +-?[0-9.]+ +-?[0-9.]+" $RF "
 expect "json" 0 '"ratio_loop_only": [0-9.]+' $RF "${small[@]}" --json
 a=$($RF "${small[@]}" 2>&1); b=$($RF "${small[@]}" 2>&1)
 [ "$a" = "$b" ] && ok || bad "same seed, same output"
-expect_oneline "one interviewer" 2 "--interviewers" $RF simulate --interviews --interviewers 1
+expect_oneline "one interviewer" 2 "^rolefit simulate: --interviewers: expected a whole number from 2 to 1000, got '1'" $RF simulate --interviews --interviewers 1
 expect_oneline "negative SD" 2 "--severity-sd" $RF simulate --interviews --severity-sd -1
 expect_oneline "bank without test" 2 "--bank does not go with --no-test" $RF simulate --interviews --no-test --bank data/bank
 expect_oneline "no data" 3 "nowhere" $RF simulate --interviews --data "$TMP/nowhere"

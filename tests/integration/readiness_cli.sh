@@ -44,6 +44,7 @@ en=$($RF readiness "$TMP/a.json" --json | grep -E '"(final|score|final_after)"' 
 ja=$($RF readiness "$TMP/a.json" --json --lang ja | grep -E '"(final|score|final_after)"' | md5sum)
 [ "$en" = "$ja" ] && ok || bad "the JSON's numbers differ between languages"
 expect "ja json band" 0 '"name": "最初の一歩"' $RF readiness "$TMP/a.json" --json --lang ja
+expect_oneline "plan over 28" 2 "^rolefit readiness: --plan: expected a whole number from 0 to 28, got '99'" $RF readiness "$TMP/a.json" --plan 99
 expect_oneline "unknown language" 2 "--lang: unknown language 'fr'" $RF readiness "$TMP/a.json" --lang fr
 
 echo '{"date": "2026-12-06", "scores": {"data_schema": 2}}' >"$TMP/b1.json"

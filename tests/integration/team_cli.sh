@@ -93,6 +93,8 @@ echo "$cal" | awk '/unmeasured/ && $2 > 0.03 { bad = 1 } END { exit bad }' && ok
 # population 0.036 (0.048): docs/careers.md, "Who the members are").
 cal=$($RF team --simulate 500 --seed 1 --members mix --json | calerr)
 echo "$cal" | awk '$2 > 0.07 { bad = 1 } END { exit bad }' && ok || bad "mix calibration: $cal"
+expect_oneline "simulate 0 teams" 2 "^rolefit team: --simulate: expected a whole number from 1 to 100000, got '0'" $RF team --simulate 0
+expect_oneline "threads 0" 2 "^rolefit team: --threads: expected a whole number from 1 to 64, got '0'" $RF team --simulate 5 --threads 0
 expect_oneline "bad members" 2 "--members: expected role, population or mix, got 'aliens'" $RF team --simulate 5 --members aliens
 expect_oneline "members without simulate" 2 "need --simulate" $RF team --members mix "$TMP/ops.json"
 expect "with g" 0 "skills correlate through g" $RF team --simulate 20 --seed 1 --with-g
