@@ -21,7 +21,7 @@
 static const char usage[] =
     "usage: rolefit simulate --online-curve [--bank DIR] [--data DIR] [--roles FILE]\n"
     "                        [--tests N[,N...]] [--examinees N] [--live P]\n"
-    "                        [--learn recalibrate|drift] [--accept ready|all]\n"
+    "                        [--learn recalibrate|drift|eb] [--accept ready|all]\n"
     "                        [--pretest-items M] [--pretest K] [--seed S] [--threads T]\n"
     "                        [--json]\n\n"
     "Does the bank learn from use (issue 19; docs/calibration.md \"Does the bank learn\")?\n"
@@ -47,8 +47,14 @@ static const char usage[] =
     "  --learn L          recalibrate (default: every operational item's a, b, c by the\n"
     "                     online calibration's EM, all free, latent N(0, 1)) or drift (the\n"
     "                     product's schedule today: a flagged item's location shift only)\n"
-    "  --accept A         ready (default: what passes the promotion rules) or all (every\n"
-    "                     estimate within the linter's ranges: what the data could give)\n"
+    "                     or eb (every operational item by empirical-Bayes priors centred on\n"
+    "                     its rated b, their hyperparameters and each skill's latent\n"
+    "                     distribution estimated from all answers; the whole bank accepted\n"
+    "                     when it predicts held-out tests' answers better, see\n"
+    "                     docs/calibration.md \"Learning the whole bank\")\n"
+    "  --accept A         ready (default: what passes the promotion rules; for eb, what the\n"
+    "                     held-out rule accepts) or all (every estimate within the linter's\n"
+    "                     ranges: what the data could give)\n"
     "  --pretest-items M  operational items turned pretest at the start (default 0)\n"
     "  --pretest K        pretest items seeded a live test (default 3, at most 8)\n"
     "  --seed S           seed (default 1); the same results for any --threads\n"
@@ -93,6 +99,17 @@ static json_t *point_json(const struct rf_onlinesim_point *p)
                                       "fail_se_a", (json_int_t)p->fail_se_a, "fail_se_b",
                                       (json_int_t)p->fail_se_b, "fail_fit",
                                       (json_int_t)p->fail_fit));
+    if (o)
+        json_object_set_new(o, "coverage95", json_real(p->cover95));
+    if (o && p->eb_run)
+        json_object_set_new(
+            o, "eb",
+            json_pack("{s:b, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f}", "accepted",
+                      p->eb_accept, "ll_current", isfinite(p->ll_current) ? p->ll_current : 0,
+                      "ll_new", isfinite(p->ll_new) ? p->ll_new : 0, "ll_se",
+                      isfinite(p->ll_se) ? p->ll_se : 0, "mu_loga", p->mu_loga, "sd_loga",
+                      p->sd_loga, "sd_b", p->sd_b, "mu_c", p->mu_c, "latent_mean",
+                      p->latent_mean, "latent_sd", p->latent_sd));
     if (o && !isnan(p->est_rmse_a))
         json_object_set_new(o, "estimated_items",
                             json_pack("{s:f, s:f, s:f}", "rmse_a", p->est_rmse_a, "rmse_b",
@@ -146,8 +163,10 @@ int rf_simulate_online(int argc, char **argv)
             o.learn = RF_ONLINESIM_RECALIBRATE;
         else if (strcmp(learn_s, "drift") == 0)
             o.learn = RF_ONLINESIM_DRIFT;
+        else if (strcmp(learn_s, "eb") == 0)
+            o.learn = RF_ONLINESIM_EB;
         else
-            return rf_cli_usage_error(cmd, "--learn: expected recalibrate or drift, got '%s'",
+            return rf_cli_usage_error(cmd, "--learn: expected recalibrate, drift or eb, got '%s'",
                                       learn_s);
     }
     if (accept_s) {
@@ -187,7 +206,9 @@ int rf_simulate_online(int argc, char **argv)
         rc = rf_onlinesim_run(&bank, &roles, &q, &o, &r, &err);
     if (rc)
         goto done;
-    const char *learn = o.learn == RF_ONLINESIM_DRIFT ? "drift" : "recalibrate";
+    const char *learn = o.learn == RF_ONLINESIM_DRIFT ? "drift"
+                        : o.learn == RF_ONLINESIM_EB  ? "eb"
+                                                      : "recalibrate";
     const char *accept = o.accept_all ? "all" : "ready";
     if (json) {
         json_t *pts = json_array();
@@ -212,13 +233,15 @@ int rf_simulate_online(int argc, char **argv)
            "%zu pretest items (%zu a test), %zu role people measured, seed %llu\n",
            r.items, rf_rolesim_pop_name(o.live), learn, accept, o.pretest_items, o.pretest_per_test,
            o.nmeasure, seed);
-    printf("%8s %10s %9s %9s %8s %8s %7s %7s %9s %8s\n", "tests", "answers/it", "estimated",
-           "promoted", "RMSE a", "RMSE b", "length", "SD", "RMSE th", "closest");
+    printf("%8s %10s %9s %9s %8s %8s %7s %7s %9s %8s %8s %7s\n", "tests", "answers/it",
+           "estimated", "promoted", "RMSE a", "RMSE b", "length", "SD", "RMSE th", "closest",
+           "RMSE/SD", "cover");
     for (size_t k = 0; k < r.npoints; k++) {
         const struct rf_onlinesim_point *p = &r.points[k];
-        printf("%8zu %10.1f %9zu %9zu %8.3f %8.3f %7.1f %7.3f %9.3f %7.1f%%\n", p->tests,
-               p->answers_per_item, p->estimated, p->promoted, p->rmse_a, p->rmse_b, p->len, p->sd,
-               p->theta_rmse, 100 * p->closest);
+        printf("%8zu %10.1f %9zu %9zu %8.3f %8.3f %7.1f %7.3f %9.3f %7.1f%% %8.3f %6.1f%%\n",
+               p->tests, p->answers_per_item, p->estimated, p->promoted, p->rmse_a, p->rmse_b,
+               p->len, p->sd, p->theta_rmse, 100 * p->closest, p->theta_rmse / p->sd,
+               100 * p->cover95);
     }
     printf("operational items with %d scored answers or more:", RF_ONLINE_MIN_N);
     for (size_t k = 1; k < r.npoints; k++)
@@ -242,9 +265,21 @@ int rf_simulate_online(int argc, char **argv)
                    p->est_bias_b);
         printf("%s", k + 1 < r.npoints ? ";" : "\n");
     }
-    printf("%8s %10s %9s %9s %8.3f %8.3f %7.1f %7.3f %9.3f %7.1f%%\n", "true", "-", "-", "-",
-           r.calibrated.rmse_a, r.calibrated.rmse_b, r.calibrated.len, r.calibrated.sd,
-           r.calibrated.theta_rmse, 100 * r.calibrated.closest);
+    printf("%8s %10s %9s %9s %8.3f %8.3f %7.1f %7.3f %9.3f %7.1f%% %8.3f %6.1f%%\n", "true", "-",
+           "-", "-", r.calibrated.rmse_a, r.calibrated.rmse_b, r.calibrated.len, r.calibrated.sd,
+           r.calibrated.theta_rmse, 100 * r.calibrated.closest,
+           r.calibrated.theta_rmse / r.calibrated.sd, 100 * r.calibrated.cover95);
+    if (o.learn == RF_ONLINESIM_EB) {
+        printf("eb, held-out log-likelihood per answer, current -> re-estimated (SE of the gain), "
+               "accepted; hyperparameters mu log a / sd log a / sd b / mu c; latent mean / SD "
+               "(skills' average):\n");
+        for (size_t k = 1; k < r.npoints; k++) {
+            const struct rf_onlinesim_point *p = &r.points[k];
+            printf("  %zu tests: %.4f -> %.4f (%.4f) %s; %.3f / %.3f / %.3f / %.3f; %+.3f / %.3f\n",
+                   p->tests, p->ll_current, p->ll_new, p->ll_se, p->eb_accept ? "yes" : "no",
+                   p->mu_loga, p->sd_loga, p->sd_b, p->mu_c, p->latent_mean, p->latent_sd);
+        }
+    }
     if (o.pretest_items && r.npoints > 1)
         printf("pretest answers per pretest item at the last checkpoint: %.1f\n",
                r.points[r.npoints - 1].pretest_answers);

@@ -10,6 +10,7 @@
 #include "base/rng.h"
 #include "calib/drift.h"
 #include "calib/online.h"
+#include "calib/recal.h"
 #include "careers/closest.h"
 #include "careers/profile.h"
 #include "cat/pool.h"
@@ -49,6 +50,7 @@ struct sim {
     const struct rf_onlinesim_opts *o;
     size_t n;                   /* bank items (= pool items) */
     struct rf_irt_item *truth;  /* [n] */
+    struct rf_irt_item *prior;  /* [n] the authors' priors (the rated parameters) */
     unsigned char *scored;      /* [n] mcq, numeric or multi */
     unsigned char *estimated;   /* [n] parameters are an accepted estimate */
     unsigned char *started_pre; /* [n] turned pretest at the start */
@@ -60,13 +62,14 @@ struct sim {
     struct rec *ans; /* every stored answer, in test order */
     size_t nans, cap;
     size_t nscored, npretest_ans;
+    uint64_t eb_fresh; /* eb: the first live test after the last accepted re-estimate */
 };
 
 /* One live test or one measured person's output. */
 struct slot {
     struct rec r[RF_CAT_MAX_PRETEST + 128];
     size_t n;
-    double sd, err2, len;
+    double sd, err2, len, cover;
     int closest;
 };
 
@@ -238,7 +241,7 @@ static rf_status measure(const struct sim *S, size_t i, struct rf_profile *pr, s
     if (!rc)
         rc = run(S, s, truth, &r, err);
     if (!rc) {
-        double sum = 0, e2 = 0;
+        double sum = 0, e2 = 0, cov = 0;
         for (size_t j = 0; j < d->nscope; j++) {
             struct rf_cat_skill_result sr;
             rf_cat_skill(s, j, &sr);
@@ -246,7 +249,9 @@ static rf_status measure(const struct sim *S, size_t i, struct rf_profile *pr, s
             size_t t = S->tk[d->scope[j]];
             double th = t == SIZE_MAX ? 0 : truth[t];
             e2 += (sr.theta - th) * (sr.theta - th);
+            cov += fabs(sr.theta - th) <= 1.96 * sr.se;
         }
+        out->cover = d->nscope ? cov / (double)d->nscope : 0;
         out->sd = d->nscope ? sum / (double)d->nscope : 0;
         out->err2 = d->nscope ? e2 / (double)d->nscope : 0;
         out->len = (double)rf_cat_nanswered(s);
@@ -344,9 +349,10 @@ static rf_status measure_all(struct sim *S, struct rf_onlinesim_point *pt, struc
     rf_status rc = parallel(S, 0, n, 1, buf, err);
     if (rc)
         return rc;
-    double sd = 0, len = 0, hit = 0, e2 = 0;
+    double sd = 0, len = 0, hit = 0, e2 = 0, cov = 0;
     for (size_t i = 0; i < n; i++) {
         sd += buf[i].sd;
+        cov += buf[i].cover;
         e2 += buf[i].err2;
         len += buf[i].len;
         hit += buf[i].closest;
@@ -355,6 +361,7 @@ static rf_status measure_all(struct sim *S, struct rf_onlinesim_point *pt, struc
     pt->theta_rmse = sqrt(e2 / (double)n);
     pt->len = len / (double)n;
     pt->closest = hit / (double)n;
+    pt->cover95 = cov / (double)n;
     /* The bank against the truth, over the usable dichotomous items. */
     double ea = 0, eb = 0;
     size_t m = 0;
@@ -448,6 +455,79 @@ static int in_ranges(const struct rf_irt_item *e, const struct rf_online_rules *
     return 1;
 }
 
+/* The operational items by the empirical-Bayes re-estimation (recal.h):
+ * the usable operational items, their scored answers in test order; the
+ * whole re-estimate accepted when the held-out rule accepts it. */
+static rf_status learn_eb(struct sim *S, struct rf_onlinesim_point *pt, struct rf_err *err)
+{
+    size_t *map = rf_alloc_array(S->n ? S->n : 1, sizeof *map), ni = 0, na = 0;
+    size_t *inv = rf_alloc_array(S->n ? S->n : 1, sizeof *inv);
+    struct rf_recal_item *ri = rf_calloc_array(S->n ? S->n : 1, sizeof *ri);
+    struct rf_recal_answer *ra = rf_alloc_array(S->nans ? S->nans : 1, sizeof *ra);
+    rf_status rc = RF_OK;
+    if (!map || !inv || !ri || !ra) {
+        rc = rf_err_set(err, RF_ENOMEM, "online study: out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < S->n; i++) {
+        map[i] = SIZE_MAX;
+        if (!S->p->usable[i] || !S->scored[i] || S->b->items[i].pool == RF_POOL_PRETEST)
+            continue;
+        map[i] = ni;
+        inv[ni] = i;
+        ri[ni++] = (struct rf_recal_item){S->b->items[i].id, S->p->skill[i], S->b->items[i].irt,
+                                          S->prior[i]};
+    }
+    for (size_t a = 0; a < S->nans; a++) {
+        const struct rec *x = &S->ans[a];
+        if (isnan(x->theta) && map[x->item] != SIZE_MAX)
+            ra[na++] = (struct rf_recal_answer){x->test, (uint32_t)map[x->item], x->k};
+    }
+    struct rf_recal_opts ro;
+    rf_recal_opts_default(&ro);
+    ro.seed = S->o->seed;
+    ro.heldout_from = S->eb_fresh; /* tests the current bank has not seen */
+    ro.threads = (int)(S->o->threads < 16 ? S->o->threads : 16);
+    struct rf_recal_result res;
+    if ((rc = rf_recal_run(ri, ni, S->p->nskills, ra, na, &ro, &res, err)))
+        goto out;
+    pt->eb_run = 1;
+    pt->eb_accept = res.accept;
+    pt->ll_current = res.ll_current;
+    pt->ll_new = res.ll_new;
+    pt->ll_se = res.ll_se;
+    pt->mu_loga = res.mu_loga;
+    pt->sd_loga = res.sd_loga;
+    pt->sd_b = res.sd_b;
+    pt->mu_c = res.mu_c;
+    double lm = 0, ls = 0, nk = 0;
+    for (size_t k = 0; k < res.nskills; k++)
+        if (res.latent_mean[k] != 0 || res.latent_sd[k] != 1) {
+            lm += res.latent_mean[k];
+            ls += res.latent_sd[k];
+            nk++;
+        }
+    pt->latent_mean = nk ? lm / nk : 0;
+    pt->latent_sd = nk ? ls / nk : 1;
+    if (res.accept || S->o->accept_all) {
+        S->eb_fresh = S->nans ? (uint64_t)S->ans[S->nans - 1].test + 1 : 0;
+    }
+    if (res.accept || S->o->accept_all)
+        for (size_t k = 0; k < res.n; k++) {
+            size_t i = inv[res.items[k].item];
+            S->b->items[i].irt = res.items[k].est;
+            S->b->items[i].calibrated = 1;
+            S->estimated[i] = 1;
+        }
+    rf_recal_result_cleanup(&res);
+out:
+    free(map);
+    free(inv);
+    free(ri);
+    free(ra);
+    return rc;
+}
+
 /* The review queue at a checkpoint: pretest items calibrated with the
  * operational ones fixed, then the operational items re-estimated; what
  * passes is accepted into the bank. */
@@ -457,7 +537,7 @@ static rf_status learn(struct sim *S, size_t *promoted, struct rf_onlinesim_poin
     const struct rf_onlinesim_opts *o = S->o;
     struct rf_online_rules ru;
     rf_online_rules_default(&ru);
-    rf_status rc = loo(S, err);
+    rf_status rc = o->learn == RF_ONLINESIM_EB ? RF_OK : loo(S, err);
     if (rc)
         return rc;
     struct rf_online_item *items = rf_calloc_array(S->n, sizeof *items);
@@ -508,7 +588,9 @@ static rf_status learn(struct sim *S, size_t *promoted, struct rf_onlinesim_poin
         if (x->sd < 0 && S->p->usable[x->item])
             ans[na++] = (struct rf_online_answer){x->test, x->item, x->k, x->theta, -x->sd};
     }
-    if (!rc && o->learn == RF_ONLINESIM_RECALIBRATE && na) {
+    if (!rc && o->learn == RF_ONLINESIM_EB) {
+        rc = learn_eb(S, pt, err);
+    } else if (!rc && o->learn == RF_ONLINESIM_RECALIBRATE && na) {
         for (size_t i = 0; i < S->n; i++)
             items[i].pretest = S->p->usable[i];
         if (!(rc = rf_online_run(items, S->n, ans, na, &ru, 1, &res, err))) {
@@ -611,8 +693,13 @@ rf_status rf_onlinesim_run(struct rf_bank *b, const struct rf_roles *roles, cons
     if (rc)
         return rc;
     memset(r, 0, sizeof *r);
-    struct sim S = {b,    roles, q,    o, b->n, NULL, NULL, NULL, NULL, NULL,
-                    NULL, NULL,  NULL, 0, NULL, 0,    0,    0,    0};
+    struct sim S;
+    memset(&S, 0, sizeof S);
+    S.b = b;
+    S.roles = roles;
+    S.q = q;
+    S.o = o;
+    S.n = b->n;
     size_t n = b->n ? b->n : 1, maxn = o->nmeasure;
     for (size_t k = 0; k < o->ncheck; k++) {
         size_t seg = o->checkpoints[k] - (k ? o->checkpoints[k - 1] : 0);
@@ -622,6 +709,7 @@ rf_status rf_onlinesim_run(struct rf_bank *b, const struct rf_roles *roles, cons
     struct rf_irt_item *prior = rf_calloc_array(n, sizeof *prior);
     struct slot *buf = rf_calloc_array(maxn, sizeof *buf);
     S.truth = rf_calloc_array(n, sizeof *S.truth);
+    S.prior = prior;
     S.scored = rf_calloc_array(n, 1);
     S.estimated = rf_calloc_array(n, 1);
     S.started_pre = rf_calloc_array(n, 1);

@@ -54,7 +54,14 @@ enum rf_onlinesim_learn {
     /* What the product's schedule does today: drift (rf_drift_run), a
      * flagged item updated by its location shift; slope and guessing stay
      * at the priors. */
-    RF_ONLINESIM_DRIFT
+    RF_ONLINESIM_DRIFT,
+    /* Every operational item with answers, by the empirical-Bayes
+     * re-estimation (calib/recal.h: priors centred on the rated b, their
+     * hyperparameters and each skill's latent distribution estimated from
+     * the whole bank's answers, leave-one-out abilities iterated); the
+     * re-estimated bank is accepted as a whole when it predicts held-out
+     * tests' answers better than the current bank (accept_all: always). */
+    RF_ONLINESIM_EB
 };
 
 struct rf_onlinesim_opts {
@@ -90,6 +97,13 @@ struct rf_onlinesim_point {
     double theta_rmse; /* RMSE of the posterior means against the truth (scope skills:
                           the error the SD claims to be) */
     double closest;    /* share of the measured whose closest role is their own */
+    double cover95;    /* share of (person, scope skill) whose true skill lies within the
+                          posterior mean +- 1.96 SD */
+    /* eb: the bank-level rule at this checkpoint */
+    int eb_run, eb_accept;
+    double ll_current, ll_new, ll_se;     /* mean held-out log-likelihood per answer */
+    double mu_loga, sd_loga, sd_b, mu_c;  /* fitted hyperparameters */
+    double latent_mean, latent_sd;        /* fitted latent mean and SD, averaged over skills */
 };
 
 struct rf_onlinesim_result {

@@ -1,0 +1,134 @@
+/*
+ * Re-estimating the operational bank from live answers with empirical-Bayes
+ * item priors (docs/calibration.md "Learning the whole bank: empirical-Bayes
+ * priors"). Bayes modal estimation (Mislevy 1986; BILOG-MG's FLOAT option)
+ * with priors centred on what the authors know about each item:
+ *
+ *   b_i ~ N(rated b_i, sd_b^2)   (a graded item: its rated thresholds shifted
+ *                                 together by one N(0, sd_b^2) shift; their
+ *                                 spacing is kept)
+ *   log a_i ~ N(mu_loga, sd_loga^2)
+ *   c_i ~ Beta(RF_RECAL_C_WEIGHT mu_c, RF_RECAL_C_WEIGHT (1 - mu_c))
+ *                                (items whose rated model is 3PL)
+ *
+ * The hyperparameters (mu_loga, sd_loga, sd_b, mu_c) are estimated from the
+ * whole bank's data by EM between item passes: from the items' posterior
+ * modes and posterior variances (Laplace), each with a weak hyperprior so
+ * that it cannot collapse (RF_RECAL_*). Abilities: each scored answer's
+ * leave-one-out posterior of its skill from the test's other answers to
+ * that skill, at the current estimates, under the skill's latent
+ * distribution N(mu_s, sd_s^2), which is estimated from the takers too
+ * (EM over the tests' full posteriors). The rated-b priors fix the scale:
+ * their centres pin each skill's origin, and their spread its unit. The
+ * whole loop (latent, leave-one-out posteriors, items, hyperparameters)
+ * repeats until the estimates move less than RF_RECAL_TOL.
+ *
+ * The accept rule is bank-level: tests are split by a seeded hash of their
+ * id, a share o->holdout held out. The bank is fitted on the rest, and both
+ * banks predict each held-out answer from the same test's other answers to
+ * its skill (the current bank under N(0, 1), the product's scoring prior;
+ * the new one under its fitted latent distribution). Accepted when the mean
+ * log predictive likelihood per held-out answer rises by more than
+ * RF_RECAL_MIN_Z standard errors (clustered by test). The estimates returned
+ * are then refitted on every test.
+ */
+#ifndef RF_CALIB_RECAL_H
+#define RF_CALIB_RECAL_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "irt/model.h"
+
+/* Hyperpriors and rules (docs/calibration.md). The hyperparameters' EM
+ * updates add RF_RECAL_HYPER_N pseudo-items at the hyperprior's centre:
+ * log a at 0 (a = 1) with SD RF_RECAL_LOGA_SD0, b at the rated b with SD
+ * RF_RECAL_B_SD0, c at the mean rated c. SDs never fall below
+ * RF_RECAL_SD_FLOOR. */
+#define RF_RECAL_HYPER_N 5.0
+#define RF_RECAL_LOGA_SD0 0.3
+#define RF_RECAL_B_SD0 0.5
+#define RF_RECAL_SD_FLOOR 0.05
+#define RF_RECAL_C_WEIGHT 20.0
+#define RF_RECAL_MIN_Z 2.0
+#define RF_RECAL_MIN_HELDOUT_TESTS 20
+#define RF_RECAL_ROUNDS 12
+#define RF_RECAL_TOL 0.01
+
+/* One operational item. */
+struct rf_recal_item {
+    const char *id;            /* borrowed */
+    size_t skill;              /* index of its skill (0..nskills-1) */
+    struct rf_irt_item irt;    /* its current (active revision) parameters */
+    struct rf_irt_item rated;  /* the authors' prior: a = 1, c = 1/k, rated b; its model
+                                  (2PL, 3PL, GRM) is the one estimated; same categories as irt */
+};
+
+/* Scored answers, grouped by test (all of a test's answers contiguous). */
+struct rf_recal_answer {
+    uint64_t test;
+    uint32_t item;
+    int k;
+};
+
+struct rf_recal_opts {
+    uint64_t seed;
+    double holdout;     /* share of tests held out, e.g. 0.2; 0: no held-out comparison */
+    uint64_t heldout_from; /* only tests with id >= this may be held out: the tests since the
+                              current bank was fitted (it has seen the older ones, and would
+                              predict them too well); 0: any test */
+    size_t min_answers; /* items with fewer (in the fit's tests) keep their current parameters */
+    int threads;        /* >= 1 */
+    int rounds;         /* outer rounds at most (RF_RECAL_ROUNDS) */
+    int latent;         /* RF_RECAL_LATENT_* */
+};
+enum {
+    RF_RECAL_LATENT_FREE = 0, /* each skill's latent mean and SD estimated */
+    RF_RECAL_LATENT_MEAN,     /* mean estimated, SD 1 */
+    RF_RECAL_LATENT_FIXED     /* N(0, 1) */
+};
+void rf_recal_opts_default(struct rf_recal_opts *o);
+
+struct rf_recal_result_item {
+    size_t item; /* index into the caller's items */
+    size_t n;    /* answers (every test) */
+    struct rf_irt_item est;
+    double se_a, se_b, se_c; /* posterior SDs (se_b: the shift of a graded item; se_c 0 unless 3PL) */
+};
+
+struct rf_recal_result {
+    size_t n;
+    struct rf_recal_result_item *items; /* owned; items that got an estimate, in item order */
+    double mu_loga, sd_loga, sd_b, mu_c; /* fitted hyperparameters (every test) */
+    size_t nskills;
+    double *latent_mean, *latent_sd; /* owned, [nskills]: each skill's takers (every test) */
+    int rounds;                      /* outer rounds of the final fit */
+    double ll_current, ll_new;       /* mean held-out log-likelihood per answer */
+    double ll_se;                    /* SE of ll_new - ll_current (clustered by test) */
+    size_t n_heldout;                /* held-out answers */
+    size_t tests_heldout, tests;     /* held-out tests, all tests */
+    int accept;                      /* ll_new > ll_current by RF_RECAL_MIN_Z SEs */
+    char why[160];                   /* one line: why accepted or not */
+};
+
+/* Re-estimates items[0..nitems-1] from ans[0..nans-1]. RF_EINVAL naming the
+ * answer or item: an item index or category out of range, a skill >=
+ * nskills, invalid (NaN) parameters, rated and current categories that
+ * differ, a test's answers not contiguous, bad options. RF_ENOMEM. */
+rf_status rf_recal_run(const struct rf_recal_item *items, size_t nitems, size_t nskills,
+                       const struct rf_recal_answer *ans, size_t nans,
+                       const struct rf_recal_opts *o, struct rf_recal_result *res,
+                       struct rf_err *err);
+void rf_recal_result_cleanup(struct rf_recal_result *res);
+
+/* {"accept", "why", "heldout": {"ll_current", "ll_new", "se", "answers", "tests"},
+ * "hyper": {"mu_loga", "sd_loga", "sd_b", "mu_c"}, "latent": [{"mean", "sd"}],
+ * "items": [{"id", "n", "model", "a", "b" | "thresholds", "c", "se": {"a", "b", "c"}}]};
+ * ids from items. */
+rf_status rf_recal_result_to_json(const struct rf_recal_result *res,
+                                  const struct rf_recal_item *items, json_t **out,
+                                  struct rf_err *err);
+
+#endif
