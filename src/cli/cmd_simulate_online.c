@@ -275,9 +275,13 @@ int rf_simulate_online(int argc, char **argv)
                "(skills' average):\n");
         for (size_t k = 1; k < r.npoints; k++) {
             const struct rf_onlinesim_point *p = &r.points[k];
-            printf("  %zu tests: %.4f -> %.4f (%.4f) %s; %.3f / %.3f / %.3f / %.3f; %+.3f / %.3f\n",
-                   p->tests, p->ll_current, p->ll_new, p->ll_se, p->eb_accept ? "yes" : "no",
-                   p->mu_loga, p->sd_loga, p->sd_b, p->mu_c, p->latent_mean, p->latent_sd);
+            if (isfinite(p->ll_se))
+                printf("  %zu tests: %.4f -> %.4f (%.4f) %s;", p->tests, p->ll_current, p->ll_new,
+                       p->ll_se, p->eb_accept ? "yes" : "no");
+            else
+                printf("  %zu tests: too few held-out tests, no;", p->tests);
+            printf(" %.3f / %.3f / %.3f / %.3f; %+.3f / %.3f\n", p->mu_loga, p->sd_loga, p->sd_b,
+                   p->mu_c, p->latent_mean, p->latent_sd);
         }
     }
     if (o.pretest_items && r.npoints > 1)

@@ -22,12 +22,22 @@ for key in '"curve"' '"calibrated"' '"sd"' '"theta_rmse"' '"closest_own"' '"answ
     grep -q -- "$key" <<<"$j" && ok || bad "JSON has $key"
 done
 
+e=$($RF simulate --online-curve --tests 60,150 --examinees 6 --learn eb --seed 4 --threads 2)
+for row in 'learn eb' 'held-out log-likelihood' '^  60 tests: too few held-out tests, no; ' \
+           '^  150 tests: -[0-9.]+ -> -[0-9.]+ \([0-9.]+\) (yes|no); ' 'RMSE/SD' 'cover'; do
+    grep -qE -- "$row" <<<"$e" && ok || bad "eb table has '$row': $e"
+done
+j=$($RF simulate --online-curve --tests 60 --examinees 6 --learn eb --seed 4 --json)
+for key in '"learn": "eb"' '"eb"' '"ll_current"' '"ll_new"' '"mu_loga"' '"coverage95"'; do
+    grep -q -- "$key" <<<"$j" && ok || bad "eb JSON has $key"
+done
+
 expect_oneline "tests not increasing" 2 "--tests: expected up to 32 increasing" \
     $RF simulate --online-curve --tests 500,250
 expect_oneline "tests zero" 2 "--tests: expected" $RF simulate --online-curve --tests 0
 expect_oneline "takers" 2 "--live: expected reference, role or mix, got 'random'" \
     $RF simulate --online-curve --live random
-expect_oneline "learn" 2 "--learn: expected recalibrate or drift" \
+expect_oneline "learn" 2 "--learn: expected recalibrate, drift or eb" \
     $RF simulate --online-curve --learn all
 expect_oneline "accept" 2 "--accept: expected ready or all" $RF simulate --online-curve --accept x
 expect_oneline "pretest a test" 2 "^rolefit simulate: --pretest: expected a whole number from 0 to 8" \
