@@ -242,6 +242,15 @@ static void *pass_run(void *arg)
             if (P->mode) {
                 for (size_t e = 0; e < cnt; e++)
                     P->lpred[ix[e]] = lp[e];
+            } else if (C->o->abilities == RF_RECAL_ABILITY_EM) {
+                double v = fm2 - fm * fm, sdv = sqrt(v > 1e-8 ? v : 1e-8);
+                for (size_t e = 0; e < cnt; e++) {
+                    P->F->m[ix[e]] = fm;
+                    P->F->s[ix[e]] = sdv;
+                }
+                P->sum1[sk] += fm;
+                P->sum2[sk] += fm2;
+                P->cnt[sk] += 1;
             } else {
                 for (size_t e = 0; e < cnt; e++) {
                     P->F->m[ix[e]] = mean[e];
@@ -334,6 +343,19 @@ static double item_f(const struct ctx *C, const struct fit *F, size_t i, const d
         size_t a = F->idx[r];
         size_t k = (size_t)C->ans[a].k;
         double S = 0, gs[RF_MAX_ITEM_PARAMS] = {0};
+        if (C->o->abilities == RF_RECAL_ABILITY_EM) { /* E_post log P */
+            for (int q = 0; q < NGH; q++) {
+                double th = F->m[a] + F->s[a] * C->ghx[q];
+                f += C->ghw[q] * rf_irt_logprob(&it, th, k);
+                if (g) {
+                    double d[RF_MAX_ITEM_PARAMS];
+                    rf_irt_dlogprob_params(&it, th, k, d, NULL);
+                    for (size_t j = 0; j < np; j++)
+                        gn[j] += C->ghw[q] * d[j];
+                }
+            }
+            continue;
+        }
         for (int q = 0; q < NGH; q++) {
             double th = F->m[a] + F->s[a] * C->ghx[q];
             double p = C->ghw[q] * rf_irt_prob(&it, th, k);
@@ -801,9 +823,12 @@ static rf_status check(const struct rf_recal_item *items, size_t nitems, size_t 
                        const struct rf_recal_answer *ans, size_t nans,
                        const struct rf_recal_opts *o, struct rf_err *err)
 {
-    if (!o || !(o->holdout >= 0 && o->holdout < 1) || o->threads < 1)
+    if (!o || !(o->holdout >= 0 && o->holdout < 1) || o->threads < 1 ||
+        (o->abilities != RF_RECAL_ABILITY_EM && o->abilities != RF_RECAL_ABILITY_LOO) ||
+        o->latent < RF_RECAL_LATENT_FREE || o->latent > RF_RECAL_LATENT_FIXED)
         return rf_err_set(err, RF_EINVAL,
-                          "recalibration: holdout must be in [0, 1) and threads at least 1");
+                          "recalibration: holdout must be in [0, 1), threads at least 1, "
+                          "abilities and latent one of theirs");
     if (nitems > UINT32_MAX)
         return rf_err_set(err, RF_EINVAL, "recalibration: too many items");
     for (size_t i = 0; i < nitems; i++) {

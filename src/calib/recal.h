@@ -83,6 +83,18 @@ struct rf_recal_opts {
     int threads;        /* >= 1 */
     int rounds;         /* outer rounds at most (RF_RECAL_ROUNDS) */
     int latent;         /* RF_RECAL_LATENT_* */
+    int abilities;      /* RF_RECAL_ABILITY_* */
+};
+enum {
+    /* Marginal EM (Bock-Aitkin, as BILOG-MG): each answer's item is fitted to
+     * the expected log-likelihood over its test's full posterior of the
+     * skill (all the test's answers to it, normal approximation). */
+    RF_RECAL_ABILITY_EM = 0,
+    /* Each answer's leave-one-out posterior (the other answers), the item
+     * fitted to the predictive likelihood over it. Biased on adaptive
+     * tests, where the items that follow an answer depend on it
+     * (docs/calibration.md); kept for comparison. */
+    RF_RECAL_ABILITY_LOO
 };
 enum {
     RF_RECAL_LATENT_FREE = 0, /* each skill's latent mean and SD estimated */
