@@ -712,12 +712,24 @@ Test(tests, a_test_in_japanese)
     http_result_free(&r);
     long long id = start_test(&c, "{\"skills\":[\"deep_learning\",\"llm_applications\"],\"lang\":\"ja\"}", &r);
     cr_assert_str_eq(json_string_value(json_object_get(json_object_get(r.json, "test"), "lang")), "ja");
-    int n = 0;
+    /* Each skill's answers alternate, its first one wrong: half (or more) of
+     * every skill's answers are wrong, so neither skill reaches the advanced
+     * bar of the roles these two skills measure, and the target role's gap
+     * lists concepts missed. (Alternating over the whole test instead let a
+     * random draw put every right answer in one skill and every wrong one in
+     * the other, which the target role does not require: no gap named a
+     * missed concept, and the test failed once in a landing run.) */
+    int n = 0, nskill[2] = {0, 0};
     while (json_is_object(json_object_get(r.json, "question"))) {
         const json_t *q = json_object_get(r.json, "question");
         char item[160];
         snprintf(item, sizeof item, "%s", json_string_value(json_object_get(q, "item")));
         const struct rf_item *it = item_of(item);
+        const char *qskill = json_string_value(json_object_get(json_object_get(q, "skill"), "id"));
+        cr_assert(qskill, "question %d names its skill's id", n + 1);
+        int si = strcmp(qskill, "deep_learning") == 0 ? 0 : 1;
+        cr_assert(si == 0 || strcmp(qskill, "llm_applications") == 0, "skill %s", qskill);
+        int right = nskill[si]++ % 2 == 1;
         cr_assert_str_eq(json_string_value(json_object_get(q, "lang")), "ja");
         cr_assert_str_eq(json_string_value(json_object_get(q, "stem")), ja_text(it, "stem", -1));
         for (size_t k = 0; k < it->noptions; k++)
@@ -736,11 +748,12 @@ Test(tests, a_test_in_japanese)
             cr_assert(nm && japanese(nm), "listed skill '%s'", nm);
         }
         http_result_free(&r);
-        answer(&c, id, item, n % 2 == 0, &r);
+        answer(&c, id, item, right, &r);
         cr_assert_eq(r.status, 200, "answer %d: %s", n + 1, r.body);
         n++;
         cr_assert(n <= 40);
     }
+    cr_assert(nskill[0] >= 2 && nskill[1] >= 2, "both skills asked: %d, %d", nskill[0], nskill[1]);
     http_result_free(&r);
     char path[64];
     snprintf(path, sizeof path, "/api/tests/%lld/report", id);
@@ -749,13 +762,29 @@ Test(tests, a_test_in_japanese)
     cr_assert_str_eq(json_string_value(json_object_get(r.json, "lang")), "ja");
     const json_t *ans = json_object_get(r.json, "answers");
     cr_assert_eq(json_array_size(ans), (size_t)n);
+    /* every wrong answer's concepts are in the review, named in Japanese */
+    const char *wrong_tags[512];
+    size_t nwrong_tags = 0;
     for (size_t i = 0; i < json_array_size(ans); i++) {
         const json_t *a = json_array_get(ans, i);
         const struct rf_item *it = item_of(json_string_value(json_object_get(a, "item")));
         cr_assert_str_eq(json_string_value(json_object_get(a, "stem")), ja_text(it, "stem", -1));
         cr_assert_str_eq(json_string_value(json_object_get(a, "explanation")),
                          ja_text(it, "explanation", -1));
+        if (json_is_true(json_object_get(a, "correct")))
+            continue;
+        const json_t *tags = json_object_get(a, "tags"), *names = json_object_get(a, "tag_names");
+        cr_assert_eq(json_array_size(tags), it->ntags, "%s: its concepts in the review", it->id);
+        cr_assert_eq(json_array_size(names), it->ntags);
+        for (size_t k = 0; k < it->ntags; k++) {
+            const char *nm = json_string_value(json_array_get(names, k));
+            cr_assert(nm && japanese(nm), "%s: concept %s named '%s'", it->id, it->tags[k],
+                      nm ? nm : "(none)");
+            cr_assert_lt(nwrong_tags, sizeof wrong_tags / sizeof *wrong_tags);
+            wrong_tags[nwrong_tags++] = it->tags[k];
+        }
     }
+    cr_assert_gt(nwrong_tags, 0, "half the answers wrong: the review names concepts missed");
     /* the candidate's report follows the test's language: Japanese words and names */
     cr_assert_str_eq(json_string_value(json_object_get(r.json, "report_lang")), "ja");
     char role_id[64], role_ja[128];
@@ -773,7 +802,12 @@ Test(tests, a_test_in_japanese)
         json_array_foreach(json_object_get(g, "missed"), mi, m)
         {
             const char *nm = json_string_value(json_object_get(m, "name"));
-            cr_assert(json_string_value(json_object_get(m, "tag")), "a missed concept keeps its tag");
+            const char *tag = json_string_value(json_object_get(m, "tag"));
+            cr_assert(tag, "a missed concept keeps its tag");
+            size_t k = 0;
+            while (k < nwrong_tags && strcmp(wrong_tags[k], tag) != 0)
+                k++;
+            cr_assert(k < nwrong_tags, "gap concept %s is a wrong answer's", tag);
             cr_assert(nm && japanese(nm), "concept '%s' named '%s'",
                       json_string_value(json_object_get(m, "tag")), nm ? nm : "(none)");
             if (!nmissed++)
