@@ -46,8 +46,10 @@ void rf_posting_fit(const struct rf_parsed_posting *post, const struct rf_taxono
     out->nunmeasured = nun;
 }
 
-/* Appends one requirement as the reason names it, "label (0.93)" ("label"
- * alone when p < 0), a long label shortened on a UTF-8 boundary. */
+/* Appends one requirement as the reason names it, "label (93%)" ("label"
+ * alone when p < 0), a long label shortened on a UTF-8 boundary. The share is
+ * a whole percent rounded half up, as the web pages' tables beside the reason
+ * write their figures. */
 static rf_status put_req(struct rf_buf *b, enum rf_lang lang, const char *label, double p)
 {
     char lab[64], ps[16];
@@ -63,7 +65,7 @@ static rf_status put_req(struct rf_buf *b, enum rf_lang lang, const char *label,
     }
     if (p < 0)
         return rf_buf_puts(b, lab);
-    snprintf(ps, sizeof ps, "%.2f", p);
+    snprintf(ps, sizeof ps, "%.0f%%", floor(100 * p + 0.5));
     return rf_report_msg_put(b, RF_MSG_TEXT, lang, "reason.req", (const char *[]){lab, ps}, 2);
 }
 

@@ -47,9 +47,9 @@ void rf_posting_fit(const struct rf_parsed_posting *post, const struct rf_taxono
 
 /* Writes the one-line reason for a candidate into buf (cap bytes, always
  * NUL-terminated): up to three measured requirements met with p >= RF_FIT_MET,
- * largest weight first ("meets Deep learning (PyTorch) (0.93), SQL (0.88)"),
+ * largest weight first ("meets Deep learning (PyTorch) (93%), SQL (88%)"),
  * then up to two measured gaps with p < RF_FIT_BLOCK by w(1 - p) ("gap:
- * Model deployment (0.41)"), then up to two requirements with nothing
+ * Model deployment (41%)"), then up to two requirements with nothing
  * measured, required first, and how many more ("not measured: Kubernetes, SQL
  * and 2 more"). A requirement that was not measured is never named as met or
  * as a gap. measured NULL: every requirement counts as measured. */

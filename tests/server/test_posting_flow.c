@@ -250,7 +250,7 @@ Test(posting_flow, invite_resume_rank_and_top_up, .timeout = 120)
     cr_assert_float_eq(measured, 6.0 / 8.0, 1e-9, "weights 3, 3, 2: %s", r.body);
     const char *reason = str(row, "reason");
     cr_assert(strstr(reason, "not measured: ML monitoring and operations"), "%s", reason);
-    cr_assert(!strstr(reason, "operations (0."), "never met or a gap: %s", reason);
+    cr_assert(!strstr(reason, "operations ("), "never met or a gap: %s", reason);
     http_result_free(&r);
     /* a top-up invite for that test measures just that skill */
     snprintf(path, sizeof path, "/api/postings/%lld/topup", pid);

@@ -357,11 +357,15 @@ Test(ranking, reasons_in_the_recruiters_language)
             cr_assert_eq(strstr(re, pairs[k][0]) != NULL, strstr(rj, pairs[k][1]) != NULL,
                          "row %zu: '%s' / '%s'", i, re, rj);
         cr_assert(!strstr(rj, "meets") && !strstr(rj, "gap") && !strstr(rj, "; "), "%s", rj);
-        /* the figures are the same */
+        /* the figures are the same, whole percents as the page's table writes
+         * its fit and measured share ("93%", never "0.93") */
         for (const char *q = re; (q = strchr(q, '(')) != NULL; q++)
             if (q[1] >= '0' && q[1] <= '9') {
                 char num[8];
-                snprintf(num, sizeof num, "%.4s", q + 1);
+                int len = (int)strspn(q + 1, "0123456789");
+                cr_assert(len >= 1 && len <= 3 && q[1 + len] == '%' && q[2 + len] == ')',
+                          "row %zu: a percent in '%s'", i, re);
+                snprintf(num, sizeof num, "%.*s", len + 1, q + 1);
                 cr_assert(strstr(rj, num), "row %zu: %s not in '%s'", i, num, rj);
             }
     }
