@@ -2,9 +2,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <utf8proc.h>
 
 #include "base/json.h"
+#include "base/textwidth.h"
 #include "careers/data.h"
 #include "careers/posting.h"
 #include "careers/posting_eval.h"
@@ -41,21 +41,27 @@ static const char usage[] =
     "  --verbose   (eval) list every disagreement with the labels on stderr\n"
     "  --data DIR  folder with skills.json and skill_aliases.json (default data)\n";
 
-/* Prints s padded to width terminal columns (CJK characters take two). */
-static void pad(const char *s, int width)
+/* Prints s and spaces up to width terminal columns (base/textwidth: CJK
+ * characters take two); s as it is when already that wide. */
+static void pad(const char *s, size_t width)
 {
-    int w = 0;
-    for (utf8proc_ssize_t i = 0, n = (utf8proc_ssize_t)strlen(s); i < n;) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i, n - i, &cp);
-        if (k <= 0)
-            break;
-        w += utf8proc_charwidth(cp);
-        i += k;
-    }
     fputs(s, stdout);
-    for (; w < width; w++)
+    for (size_t w = rf_text_width(s); w < width; w++)
         fputc(' ', stdout);
+}
+
+/* The label column's width in display columns: the widest requirement label,
+ * at most LABEL_MAX (a wider label stands on its own line, see print_req). */
+enum { LABEL_MAX = 44 };
+
+static size_t label_width(const struct rf_parsed_posting *p)
+{
+    size_t w = 10;
+    for (size_t i = 0; i < p->nreqs; i++) {
+        size_t n = rf_text_width(p->reqs[i].label);
+        w = n > w ? n : w;
+    }
+    return w < LABEL_MAX ? w : LABEL_MAX;
 }
 
 /* Prints "title 1-3, 7, 9-12" for sorted line numbers (plural "lines" when
@@ -75,11 +81,17 @@ static void print_ranges(const char *title, const size_t *v, size_t n)
     printf("\n");
 }
 
-static void print_req(const struct rf_careers *c, const struct rf_posting_req *r)
+static void print_req(const struct rf_careers *c, const struct rf_posting_req *r,
+                      size_t width)
 {
+    const char *label = r->label ? r->label : "";
     printf("  %2zu. ", r->position);
-    pad(r->label ? r->label : "", 36);
-    printf(" %-11s w=%-4g", c->tax.levels[r->level], r->weight);
+    if (rf_text_width(label) > width) /* the rest of the row under the column */
+        printf("%s\n      ", label), label = "";
+    pad(label, width);
+    fputc(' ', stdout);
+    pad(c->tax.levels[r->level], 11);
+    printf(" w=%-4g", r->weight);
     for (size_t k = 0; k < r->nskills; k++)
         printf("%s%s", k ? " | " : "  -> ", c->tax.skills[r->skills[k]].id);
     printf("\n");
@@ -190,16 +202,17 @@ int rf_cmd_posting(int argc, char **argv)
         }
         json_decref(j);
     } else {
+        size_t width = label_width(&p);
         printf("%s\n\nRequired:\n", p.title);
         for (size_t i = 0; i < p.nreqs; i++)
             if (p.reqs[i].section == RF_SEC_REQUIRED)
-                print_req(&c, &p.reqs[i]);
+                print_req(&c, &p.reqs[i], width);
         if (p.nrequired == 0)
             printf("  (none)\n");
         printf("\nPreferred:\n");
         for (size_t i = 0; i < p.nreqs; i++)
             if (p.reqs[i].section == RF_SEC_PREFERRED)
-                print_req(&c, &p.reqs[i]);
+                print_req(&c, &p.reqs[i], width);
         if (p.nreqs == p.nrequired)
             printf("  (none)\n");
         printf("\nNot measured by rolefit:\n");

@@ -12,7 +12,23 @@ expect "posting help" 0 "usage: rolefit posting parse" $RF posting --help
 expect "top help lists match" 0 "match" $RF --help
 expect "parse en" 0 "Deep learning \(PyTorch, TensorFlow\) +proficient +w=3 +-> deep_learning" $RF posting parse $P/mle_en.md
 expect "parse en unmapped" 0 "line 15 \(required\): Experience with Go" $RF posting parse $P/mle_en.md
-expect "parse ja" 0 "確率・統計 \(統計学\) または 機械学習の基礎 \(機械学習\) +developing +w=3 +-> probability_statistics \| ml_fundamentals" $RF posting parse $P/ds_ja.md
+expect "parse ja" 0 "^ +developing +w=3 +-> probability_statistics \| ml_fundamentals" $RF posting parse $P/ds_ja.md
+expect "parse ja long label on its own line" 0 "^   2\. 確率・統計 \(統計学\) または 機械学習の基礎 \(機械学習\)$" $RF posting parse $P/ds_ja.md
+# The columns line up by display width (a kanji takes two columns): on every
+# requirement row of Japanese and English postings the level starts at one column.
+for f in $P/ds_ja.md tests/fixtures/postings/ja01.txt tests/fixtures/postings/ja09.txt $P/mle_en.md; do
+    out=$($RF posting parse "$f" 2>&1)
+    cols=$(printf '%s\n' "$out" | python3 -c '
+import re, sys, unicodedata
+w = lambda s: sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+cols = set()
+for line in sys.stdin:
+    m = re.search(r" (basic|developing|proficient|advanced|expert) +w=", line)
+    if m:
+        cols.add(w(line[:m.start() + 1]))
+print(" ".join(map(str, sorted(cols))))')
+    [[ "$cols" =~ ^[0-9]+$ ]] && ok || bad "parse $(basename "$f"): the level column starts at columns '$cols': $out"
+done
 expect "parse ja unmapped" 0 "英語での業務遂行能力" $RF posting parse $P/ds_ja.md
 expect "parse plain" 0 "No Requirements/Preferred headings found" $RF posting parse $P/plain_en.txt
 expect "parse json" 0 '"label": "Data analysis and visualization \(Tableau, Looker\)"' $RF posting parse $P/plain_en.txt --json
