@@ -279,11 +279,15 @@ rf_status rf_app_invites(struct rf_app *a, const struct rf_principal *p, json_t 
             json_object_set(v, "posting_title", json_object_get(titles, key));
         }
         int64_t vid = (int64_t)json_integer_value(json_object_get(v, "id"));
-        if (rf_app_ids_have(priv, npriv, vid)) {
-            if (json_object_get(v, "topup_of"))
-                json_array_remove(arr, i--);
+        int private = rf_app_ids_have(priv, npriv, vid);
+        if (private && json_object_get(v, "topup_of")) {
+            json_array_remove(arr, i--);
             continue;
         }
+        /* a member's unshared test: its state, as the team page shows it
+         * (never its id nor how far it is) */
+        if (private)
+            json_object_set_new(v, "private", json_true());
         if (!json_is_true(json_object_get(v, "used")))
             continue;
         struct rf_test t;
@@ -295,9 +299,11 @@ rf_status rf_app_invites(struct rf_app *a, const struct rf_principal *p, json_t 
             rc = trc;
             break;
         }
-        json_object_set_new(v, "test", json_integer(t.id));
-        json_object_set_new(v, "status", json_string(t.status));
-        json_object_set_new(v, "answered", json_integer(t.answers));
+        if (!private) {
+            json_object_set_new(v, "test", json_integer(t.id));
+            json_object_set_new(v, "status", json_string(t.status));
+            json_object_set_new(v, "answered", json_integer(t.answers));
+        }
         json_object_set_new(v, "state", json_string(strcmp(t.status, "finished") == 0
                                                         ? "finished"
                                                         : "in progress"));

@@ -534,10 +534,24 @@ Test(teams, a_members_top_up_follows_their_sharing, .timeout = 180)
     cr_assert_eq(call(&a, "GET", rpath, NULL, &r), 404, "unshared top-up: %s", r.body);
     http_result_free(&r);
     cr_assert(!invite_listed(&a, tinv, &shown), "the top-up's invite is not listed");
-    snprintf(path, sizeof path, "/api/postings/%lld/ranking?scope=org", pid);
-    cr_assert_eq(call(&a, "GET", path, NULL, &r), 200, "%s", r.body);
     size_t i;
     const json_t *row;
+    /* the member's own invite stays listed with its true state (finished,
+     * as the team page says), marked private: neither its test nor how far */
+    cr_assert_eq(call(&a, "GET", "/api/invites", NULL, &r), 200, "%s", r.body);
+    int privates = 0;
+    json_array_foreach(json_object_get(r.json, "invites"), i, row)
+    {
+        if (!json_is_true(json_object_get(row, "private")))
+            continue;
+        privates++;
+        cr_assert_str_eq(str(row, "state"), "finished", "%s", r.body);
+        cr_assert(!json_object_get(row, "test") && !json_object_get(row, "answered"), "%s", r.body);
+    }
+    cr_assert_eq(privates, 1, "%s", r.body);
+    http_result_free(&r);
+    snprintf(path, sizeof path, "/api/postings/%lld/ranking?scope=org", pid);
+    cr_assert_eq(call(&a, "GET", path, NULL, &r), 200, "%s", r.body);
     json_array_foreach(json_object_get(r.json, "candidates"), i, row)
     {
         long long t = json_integer_value(json_object_get(row, "test"));

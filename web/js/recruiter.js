@@ -235,7 +235,10 @@ async function loadInvites() {
   const res = await api('GET', '/api/invites');
   const roleName = (id) => (roles.find((r) => r.id === id) || {}).name || id.replace(/_/g, ' ');
   const date = (at) => new Date(at * 1000).toLocaleDateString(lang, { year: 'numeric', month: 'short', day: 'numeric' });
-  const state = (v) => v.state === 'finished'
+  // a team member's unshared test: its state only (no report, no count)
+  const state = (v) => v.private && (v.state === 'finished' || v.state === 'in progress')
+    ? t(v.state === 'finished' ? 'recruiter.state_private_finished' : 'recruiter.state_private_in_progress')
+    : v.state === 'finished'
     ? el('a', { href: inLang(`/api/tests/${v.test}/report.html`), target: '_blank', rel: 'noopener' }, t('recruiter.state_finished'))
     : v.state === 'in progress' ? t('recruiter.state_in_progress', { n: v.answered || 0 })
       : v.state === 'expired' ? t('recruiter.state_expired') : t('recruiter.state_not_used');

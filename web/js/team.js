@@ -47,6 +47,9 @@ function showMembers(t) {
 
 function showCoverage(t) {
   const cov = t.coverage;
+  // nobody's finished test shared: nothing below is measured, say so
+  const none = !t.counted;
+  document.getElementById('coverage-none').hidden = !none;
   document.querySelector('#roles tbody').replaceChildren(...cov.roles.map((r) => el('tr', {},
     el('td', {}, r.name), el('td', {}, bar(r.prob, r.call), covText(r)),
     el('td', { class: callClass(r.call) }, callWord(r.call)),
@@ -69,7 +72,8 @@ function showCoverage(t) {
   box.replaceChildren(...[
     el('p', { id: 'hire-next' }, txt('team.hire_gain', { role: el('strong', {}, h.name), points: Math.round(100 * h.gain) })),
     // the suggestion is the hire most likely to be the best one (docs/careers.md)
-    h.p_best != null ? el('p', { id: 'hire-chance', class: 'muted' }, tr('team.hire_chance', { chance: Math.round(100 * h.p_best) })) : null,
+    // (with no member counted there is no member's uncertainty to speak of)
+    h.p_best != null && !none ? el('p', { id: 'hire-chance', class: 'muted' }, tr('team.hire_chance', { chance: Math.round(100 * h.p_best) })) : null,
     // the hires the members' draws cannot tell from it: said to be a near tie
     cov.hires.some((x) => x.near_tie) ? el('p', { id: 'hire-ties', class: 'muted' }, tr('team.near_ties', { roles: cov.hires.filter((x) => x.near_tie).map((x) => tr('team.tie_one', { role: x.name, chance: Math.round(100 * x.p_best) })).join(tr('list.sep')) })) : null,
     el('p', {}, h.closes.roles.length
