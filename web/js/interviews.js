@@ -53,7 +53,7 @@ async function loadCandidates() {
   }
   box.replaceChildren(...[list.length
     ? el('ul', { id: 'cand-list' }, list.map((c) => el('li', {}, el('a', { href: `#${c.id}` }, c.label))))
-    : el('p', { class: 'muted' }, t('iv.no_candidates')),
+    : el('p', { class: 'muted', id: 'cand-none' }, t(staff ? 'iv.no_candidates_staff' : 'iv.no_candidates')),
   unlisted ? el('p', { class: 'muted', id: 'cand-unlisted' }, tn('iv.posting_not_listed', unlisted)) : null].filter(Boolean));
 }
 
@@ -103,6 +103,16 @@ function scorecardView(a, kit) {
     (staff || a.mine) && a.state !== 'open' ? historyButton(a, kit) : null);
 }
 
+// A take-home's brief as the candidate got it: the data, the task, what to
+// hand in and the time box (an interviewer scores the hand-in against it).
+function takeHomeBrief(kit) {
+  const part = (key, f) => (kit[f] ? [el('dt', {}, t(key)), el('dd', {}, pick(kit, f))] : []);
+  const hours = Number(kit.hours);
+  return el('details', { class: 'take-home' },
+    el('summary', {}, hours > 0 ? t('iv.th_brief_hours', { hours: hours.toLocaleString(lang) }) : t('iv.th_brief')),
+    el('dl', {}, ...part('iv.th_data', 'data'), ...part('iv.th_task', 'task'), ...part('iv.th_hand_in', 'hand_in')));
+}
+
 function scorecardForm(a, kit, scale, recs) {
   const c = a.scorecard || { scores: {}, notes: '', recommendation: null };
   const form = el('form', { class: 'card scorecard', style: 'margin-top:12px', 'data-round': a.round, 'data-slot': a.slot });
@@ -141,7 +151,7 @@ function scorecardForm(a, kit, scale, recs) {
   form.addEventListener('submit', (ev) => { ev.preventDefault(); send(true); });
   const qs = kit.questions ? el('details', {}, el('summary', {}, t('iv.questions')),
     el('ol', {}, kit.questions.map((q) => el('li', {}, pick(q, 'prompt'), el('ul', {}, pick(q, 'follow_ups').map((f) => el('li', { class: 'muted' }, f)))))))
-    : el('p', { class: 'muted' }, (kit.task && pick(kit, 'task')) || '');
+    : kit.task ? takeHomeBrief(kit) : '';
   form.append(el('h3', {}, t('iv.your_card', { round: roundName(a), slot: a.slot })), state, qs, ...fields,
     el('label', { for: `notes-${a.id}` }, t('iv.notes')), notes,
     el('label', { for: `rec-${a.id}` }, t('iv.recommendation')), rec,

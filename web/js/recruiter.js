@@ -53,6 +53,17 @@ function showParsed(p) {
   edit.addEventListener('click', () => editRequirements(p));
   const hist = el('button', { type: 'button', class: 'secondary small', style: 'margin-left:8px' }, t('recruiter.history'));
   hist.addEventListener('click', () => showHistory(p));
+  // the next step after reading a posting: invite its candidates
+  const invite = el('button', { type: 'button', class: 'small', id: 'invite-for', style: 'margin-left:8px' }, t('recruiter.invite_for'));
+  invite.addEventListener('click', () => {
+    const sel = document.getElementById('i-posting');
+    if ([...sel.options].some((o) => o.value === String(p.id))) sel.value = String(p.id);
+    document.getElementById('i-role').value = '';
+    syncInviteForm();
+    showTab('invites');
+    loadInvites();
+    document.getElementById('i-label').focus();
+  });
   // the DOM's own replaceChildren would write "null" for an absent part
   box.replaceChildren(...[el('h2', { style: 'margin-top:0' }, p.title),
     parsed.edited ? el('p', { class: 'muted' }, tn('recruiter.edited', parsed.edited.edits)) : null,
@@ -62,7 +73,7 @@ function showParsed(p) {
       ? el('div', {}, el('h3', {}, t('recruiter.unmapped')), el('ul', {}, parsed.unmapped.map((u) =>
         el('li', {}, u.text, el('span', { class: 'muted' }, t('recruiter.unmapped_where', { section: sectionWord(u.section), line: u.line }))))))
       : el('p', { class: 'muted' }, t('recruiter.all_mapped')),
-    el('div', { class: 'actions' }, edit, hist),
+    el('div', { class: 'actions' }, edit, hist, invite),
     el('div', { id: 'edit-history' })].filter(Boolean));
 }
 
