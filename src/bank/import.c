@@ -195,16 +195,7 @@ rf_status rf_import_add(struct rf_import *im, struct rf_item *it, const json_t *
         if (!(it->difficulty = rf_strdup("medium")))
             goto nomem;
     }
-    double b0 = rf_difficulty_prior_b(rf_difficulty_parse(it->difficulty));
-    if (it->type == RF_ITEM_NUMERIC) {
-        rf_irt_item_dich(&it->irt, RF_MODEL_2PL, 1.0, b0, 0);
-    } else if (it->type == RF_ITEM_MULTI) {
-        double thr[RF_MAX_CATEGORIES];
-        rf_item_multi_prior_thresholds(b0, it->nkeys, thr);
-        rf_irt_item_grm(&it->irt, 1.0, thr, it->nkeys + 1);
-    } else {
-        rf_irt_item_dich(&it->irt, RF_MODEL_3PL, 1.0, b0, 1.0 / (double)it->noptions);
-    }
+    rf_item_prior_params(it, &it->irt);
     it->calibrated = 0;
     if (rf_item_to_json(it, &o))
         goto nomem;

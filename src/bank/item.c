@@ -77,6 +77,25 @@ void rf_item_multi_prior_thresholds(double b, size_t m, double *thr)
     }
 }
 
+void rf_item_prior_params(const struct rf_item *it, struct rf_irt_item *out)
+{
+    enum rf_difficulty d = rf_difficulty_parse(it->difficulty);
+    double b0 = rf_difficulty_prior_b(d == RF_DIFF_NONE ? RF_DIFF_MEDIUM : d);
+    if (it->type == RF_ITEM_NUMERIC) {
+        rf_irt_item_dich(out, RF_MODEL_2PL, 1.0, b0, 0);
+    } else if (it->type == RF_ITEM_MULTI) {
+        double thr[RF_MAX_CATEGORIES];
+        rf_item_multi_prior_thresholds(b0, it->nkeys, thr);
+        rf_irt_item_grm(out, 1.0, thr, it->nkeys + 1);
+    } else if (it->type == RF_ITEM_RUBRIC) {
+        *out = it->irt;
+        out->a = 1.0;
+    } else {
+        rf_irt_item_dich(out, RF_MODEL_3PL, 1.0, b0,
+                         it->noptions ? 1.0 / (double)it->noptions : 0.25);
+    }
+}
+
 enum rf_difficulty rf_difficulty_parse(const char *s)
 {
     if (!s)

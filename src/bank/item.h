@@ -105,6 +105,14 @@ rf_status rf_item_type_parse(const char *s, enum rf_item_type *out);
  * decimals, into thr[0..m-1]. */
 void rf_item_multi_prior_thresholds(double b, size_t m, double *thr);
 
+/* The author's prior parameters of it by its format and rating (docs/bank-format.md
+ * "Prior parameters"): an mcq item with k options 3PL a = 1, c = 1/k; a numeric item
+ * 2PL a = 1; b the rating's midpoint (rf_difficulty_prior_b, "medium" when unrated); a
+ * multi item GRM a = 1 with rf_item_multi_prior_thresholds; a rubric item its own
+ * thresholds with a = 1. What `bank import` gives a foreign item, and the prior the
+ * re-estimation of items in use shrinks a calibrated item towards. */
+void rf_item_prior_params(const struct rf_item *it, struct rf_irt_item *out);
+
 /* "easy" / "medium" / "hard" / "expert" -> RF_DIFF_*; anything else (or NULL) RF_DIFF_NONE. */
 enum rf_difficulty rf_difficulty_parse(const char *s);
 const char *rf_difficulty_name(enum rf_difficulty d); /* "" for RF_DIFF_NONE */

@@ -363,6 +363,39 @@ Test(bank, difficulty_names)
     cr_assert_float_eq(hi, -0.6, 1e-12);
 }
 
+/* The authors' prior by format and rating (docs/bank-format.md "Prior
+ * parameters"), whatever parameters the item carries now. */
+Test(bank, prior_params_by_format_and_rating)
+{
+    struct rf_item it;
+    memset(&it, 0, sizeof it);
+    struct rf_irt_item p;
+    it.type = RF_ITEM_MCQ;
+    it.noptions = 4;
+    it.difficulty = "hard";
+    rf_irt_item_dich(&it.irt, RF_MODEL_2PL, 1.9, 0.2, 0);
+    rf_item_prior_params(&it, &p);
+    cr_assert_eq(p.model, RF_MODEL_3PL);
+    cr_assert_float_eq(p.a, 1.0, 1e-12);
+    cr_assert_float_eq(p.b, 1.45, 1e-12);
+    cr_assert_float_eq(p.c, 0.25, 1e-12);
+    it.type = RF_ITEM_NUMERIC;
+    it.difficulty = "";
+    rf_item_prior_params(&it, &p);
+    cr_assert_eq(p.model, RF_MODEL_2PL);
+    cr_assert_float_eq(p.b, 0.0, 1e-12, "unrated: medium");
+    cr_assert_float_eq(p.c, 0.0, 1e-12);
+    it.type = RF_ITEM_MULTI;
+    it.nkeys = 2;
+    it.difficulty = "easy";
+    rf_item_prior_params(&it, &p);
+    cr_assert_eq(p.model, RF_MODEL_GRM);
+    cr_assert_eq(p.ncat, 3);
+    cr_assert_float_eq(p.a, 1.0, 1e-12);
+    cr_assert_float_eq(p.thr[0], -1.7, 1e-12);
+    cr_assert_float_eq(p.thr[1], -0.9, 1e-12);
+}
+
 /* An item in Japanese: the view borrows the translation; a bank put in
  * Japanese owns it; items without a complete translation stay English. */
 Test(bank, items_in_japanese)
