@@ -322,9 +322,16 @@ rf_status rf_app_bank_overview(struct rf_app *a, const struct rf_principal *p, j
  * active revision or one it descends from, so a rollback takes back the
  * decisions of the revisions it leaves and a roll forward restores them);
  * {"revision" (active), "run" (null before the first), "items", "rules"}.
+ * "recal": the latest re-estimate of the items in use (null before the
+ * first): "changed" items of "in_use", the largest and median changes of a,
+ * b and c ("change"), the fitted hyperparameters ("hyper"), the held-out
+ * log-likelihood per answer now and proposed ("heldout"), "accept", "why",
+ * the RECAL_SHOWN largest changes ("items": "from" and "to" parameters),
+ * its "run", "decision", "stale" and "applicable".
  * rf_app_review_calibrate: a new run over every finished test's answers at
- * the active version (`rolefit calibrate --pretest` in the server), stored;
- * replies as rf_app_review.
+ * the active version (`rolefit calibrate --pretest` in the server, drift
+ * and the re-estimate of the items in use), stored; replies as
+ * rf_app_review.
  * rf_app_review_decide: {"item", "action": "promote" | "keep" | "retire",
  * "note"?}. Promote (only a ready item of the latest run that is still a
  * pretest item) and retire make a new revision, made active; keep records
@@ -346,6 +353,18 @@ rf_status rf_app_review_calibrate(struct rf_app *a, const struct rf_principal *p
 rf_status rf_app_review_scheduled(struct rf_app *a, struct rf_app_error *e);
 rf_status rf_app_review_decide(struct rf_app *a, const struct rf_principal *p, const json_t *req,
                                json_t **out, struct rf_app_error *e);
+/* rf_app_review_reestimate: {"run": N, "action": "apply" | "dismiss",
+ * "note"?} on the latest re-estimate of the items in use (rf_app_review's
+ * "recal"; docs/calibration.md "Re-estimating operational items in the
+ * product"). Apply makes one new revision, made active, with every changed
+ * item's proposed parameters; it is refused (409, nothing stored) when the
+ * estimator did not accept the proposal, when the proposal was computed
+ * against another revision than the active one (naming both), when it was
+ * decided already, or when a newer run replaced it. Dismiss records the
+ * decision only. 400 naming the field ("run", "action", "note"). {"run",
+ * "action", "revision", "previous", "items"}. */
+rf_status rf_app_review_reestimate(struct rf_app *a, const struct rf_principal *p,
+                                   const json_t *req, json_t **out, struct rf_app_error *e);
 rf_status rf_app_bank_versions(struct rf_app *a, const struct rf_principal *p, json_t **out,
                                struct rf_app_error *e);
 rf_status rf_app_bank_rollback(struct rf_app *a, const struct rf_principal *p, const json_t *req,

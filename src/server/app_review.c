@@ -14,6 +14,7 @@
  * (app_bankver.c), so no decision changes a test in flight.
  */
 #include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,13 +23,18 @@
 #include "base/mem.h"
 #include "calib/drift.h"
 #include "calib/online.h"
+#include "calib/recal.h"
 #include "server/app_flow.h"
 #include "server/pretest_data.h"
+#include "server/recal_data.h"
 #include "store/store.h"
 
 #define NOTE_MAX 500
 #define DECISIONS_SHOWN 200
 #define REVIEW_THREADS 2 /* the calibration run's threads (a heavy request) */
+
+static rf_status recal_view(struct rf_app *a, const struct rf_app_bankver *v, json_t **out,
+                            struct rf_app_error *e);
 
 /* Admins of the organization that keeps the bank only. */
 static rf_status bank_admin(struct rf_app *a, const struct rf_principal *p, struct rf_app_error *e)
@@ -236,26 +242,30 @@ rf_status rf_app_review(struct rf_app *a, const struct rf_principal *p, json_t *
     const struct rf_app_bankver *v = NULL;
     if (!rc)
         rc = rf_app_bank_current(a, &v, &e->err);
-    json_t *pre = NULL, *drift = NULL, *dif = NULL;
+    json_t *pre = NULL, *drift = NULL, *dif = NULL, *recal = NULL;
     if (!rc)
         rc = run_view(a, v, "pretest", &pre, e);
     if (!rc)
         rc = run_view(a, v, "drift", &drift, e);
     if (!rc)
         rc = run_view(a, v, "dif", &dif, e);
+    if (!rc)
+        rc = recal_view(a, v, &recal, e);
     if (!rc && !pre)
         pre = json_pack("{s:n,s:[]}", "run", "items");
     if (!rc && pre) {
         json_object_set_new(pre, "revision", json_integer(v->revision));
         json_object_set_new(pre, "drift", drift ? drift : json_null());
         json_object_set_new(pre, "dif", dif ? dif : json_null());
-        drift = dif = NULL;
+        json_object_set_new(pre, "recal", recal ? recal : json_null());
+        drift = dif = recal = NULL;
         *out = pre;
         pre = NULL;
     }
     json_decref(pre);
     json_decref(drift);
     json_decref(dif);
+    json_decref(recal);
     return rc ? rc : *out ? RF_OK : rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
 }
 
@@ -301,7 +311,11 @@ static rf_status drift_run(struct rf_app *a, const struct rf_app_bankver *v, int
     return rc;
 }
 
-/* The pretest calibration run and the drift run at the active version,
+static rf_status recal_run(struct rf_app *a, const struct rf_app_bankver *v, int64_t user,
+                           struct rf_app_error *e);
+
+/* The pretest calibration run, the drift run and the re-estimate of the
+ * items in use at the active version,
  * stored as made by user (0: the schedule). */
 static rf_status calibration_runs(struct rf_app *a, int64_t user, struct rf_app_error *e)
 {
@@ -338,6 +352,8 @@ static rf_status calibration_runs(struct rf_app *a, int64_t user, struct rf_app_
     rf_pretest_data_cleanup(&d);
     if (!rc)
         rc = drift_run(a, v, user, e);
+    if (!rc)
+        rc = recal_run(a, v, user, e);
     return rc;
 }
 
@@ -360,10 +376,11 @@ rf_status rf_app_review_scheduled(struct rf_app *a, struct rf_app_error *e)
     return rc;
 }
 
-/* The parent's overlay with item id's entry merged with entry (consumed):
- * the new revision's overlay as text (*text, caller frees). */
-static rf_status overlay_with(struct rf_app *a, int64_t parent, const char *id, json_t *entry,
-                              char **text, struct rf_app_error *e)
+/* The parent's overlay with each item's entry of entries (an object: item
+ * id -> entry; consumed) merged into the item's: the new revision's overlay
+ * as text (*text, caller frees). */
+static rf_status overlay_with_all(struct rf_app *a, int64_t parent, json_t *entries, char **text,
+                                  struct rf_app_error *e)
 {
     json_t *ov = NULL;
     rf_status rc = RF_OK;
@@ -380,18 +397,35 @@ static rf_status overlay_with(struct rf_app *a, int64_t parent, const char *id, 
     if (!rc && !json_is_object(items))
         rc = rf_app_fail(e, RF_EDB, NULL, "bank revision %lld: overlay is not readable",
                          (long long)parent);
-    if (!rc) {
+    const char *id;
+    json_t *entry;
+    json_object_foreach(entries, id, entry)
+    {
+        if (rc)
+            break;
         json_t *old = json_object_get(items, id);
-        if (old)
-            json_object_update(old, entry);
-        else
-            json_object_set(items, id, entry);
-        if (!(*text = json_dumps(ov, JSON_COMPACT | JSON_SORT_KEYS)))
+        if (old ? json_object_update(old, entry) : json_object_set(items, id, entry))
             rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
     }
-    json_decref(entry);
+    if (!rc && !(*text = json_dumps(ov, JSON_COMPACT | JSON_SORT_KEYS)))
+        rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+    json_decref(entries);
     json_decref(ov);
     return rc;
+}
+
+/* overlay_with_all of item id's entry alone (consumed). */
+static rf_status overlay_with(struct rf_app *a, int64_t parent, const char *id, json_t *entry,
+                              char **text, struct rf_app_error *e)
+{
+    json_t *one = json_object();
+    if (!one)
+        json_decref(entry);
+    if (!one || json_object_set_new(one, id, entry)) { /* _new consumes entry, even failing */
+        json_decref(one);
+        return rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+    }
+    return overlay_with_all(a, parent, one, text, e);
 }
 
 /* The estimate of a run's item as bank parameters (checked as the bank
@@ -659,5 +693,432 @@ rf_status rf_app_bank_rollback(struct rf_app *a, const struct rf_principal *p, c
         *out = json_pack("{s:I,s:I}", "active", (json_int_t)target, "previous",
                          (json_int_t)v->revision);
     }
+    return rc;
+}
+
+/* ---- re-estimating the items in use (docs/calibration.md "Re-estimating
+ * operational items in the product") ----
+ * Each review run ends with the empirical-Bayes re-estimate of every item in
+ * use (calib/recal.h) from the stored answers, stored as a run of kind
+ * "recal": a proposal. Staff apply it, one new revision holding every
+ * changed item's parameters, or dismiss it. A proposal applies only when
+ * the estimator's held-out check accepted it, and only to the revision it
+ * was computed at. The decision is stored as an "update" (applied) or a
+ * "keep" (dismissed) without an item, answering the run. */
+
+#define RECAL_SHOWN 20        /* the largest changes GET /api/review lists */
+#define RECAL_MIN_CHANGE 0.01 /* an item changes when a, b (a threshold) or c moves this much */
+
+static double round4(double x)
+{
+    return round(x * 1e4) / 1e4;
+}
+
+/* x, or null when it is not finite (JSON has no NaN). */
+static json_t *num_or_null(double x)
+{
+    return isfinite(x) ? json_real(x) : json_null();
+}
+
+/* An item's parameters as the bank reads them, rounded to 4 decimals. */
+static json_t *params_json(const struct rf_irt_item *irt)
+{
+    struct rf_irt_item r = *irt;
+    r.a = round4(r.a);
+    r.b = round4(r.b);
+    r.c = round4(r.c);
+    for (size_t k = 0; k + 1 < r.ncat; k++)
+        r.thr[k] = round4(r.thr[k]);
+    json_t *o = json_object();
+    if (!o || rf_params_to_json(&r, o)) {
+        json_decref(o);
+        return NULL;
+    }
+    json_object_del(o, "d"); /* the bank's reader takes b or thresholds */
+    return o;
+}
+
+struct change {
+    size_t r;             /* into the result's items */
+    double da, db, dc;    /* |change| of a, of b (a graded item: its largest threshold's), of c */
+    int has_c;            /* a 3PL item */
+};
+
+static int by_size(const void *x, const void *y)
+{
+    const struct change *p = x, *q = y;
+    double s = p->da + p->db + p->dc, t = q->da + q->db + q->dc;
+    return s < t ? 1 : s > t ? -1 : (p->r > q->r) - (p->r < q->r);
+}
+
+static int by_value(const void *x, const void *y)
+{
+    double p = *(const double *)x, q = *(const double *)y;
+    return (p > q) - (p < q);
+}
+
+/* {"max", "median"} of x[0..n-1] (sorted here); null when n is 0. */
+static json_t *spread(double *x, size_t n)
+{
+    if (!n)
+        return json_null();
+    qsort(x, n, sizeof *x, by_value);
+    double med = n % 2 ? x[n / 2] : (x[n / 2 - 1] + x[n / 2]) / 2;
+    return json_pack("{s:f,s:f}", "max", round4(x[n - 1]), "median", round4(med));
+}
+
+/* The proposal of result res over data d at version v (its skills' names):
+ * the counts, the fitted hyperparameters, the held-out check, the largest and
+ * median changes, and every changed item (largest change first) with its
+ * parameters now ("from") and proposed ("to"). NULL when out of memory. */
+static json_t *proposal_json(const struct rf_recal_result *res, const struct rf_recal_data *d,
+                             const struct rf_bank *v)
+{
+    size_t nr = res->n ? res->n : 1;
+    struct change *ch = rf_alloc_array(nr, sizeof *ch);
+    double *xa = rf_alloc_array(nr, sizeof *xa), *xb = rf_alloc_array(nr, sizeof *xb),
+           *xc = rf_alloc_array(nr, sizeof *xc);
+    json_t *items = json_array(), *out = NULL;
+    size_t m = 0, mc = 0;
+    int bad = !ch || !xa || !xb || !xc || !items;
+    for (size_t i = 0; !bad && i < res->n; i++) {
+        const struct rf_recal_result_item *ri = &res->items[i];
+        if (ri->item >= d->nitems)
+            continue;
+        const struct rf_irt_item *now = &d->items[ri->item].irt, *est = &ri->est;
+        if (est->ncat != now->ncat)
+            continue; /* not a proposal for this item */
+        /* the model estimated is the rated one (a 2PL item may become 3PL) */
+        struct change c = {i, fabs(est->a - now->a), 0, 0,
+                           est->model == RF_MODEL_3PL || now->model == RF_MODEL_3PL};
+        if (now->model == RF_MODEL_GRM)
+            for (size_t k = 0; k + 1 < now->ncat; k++)
+                c.db = fmax(c.db, fabs(est->thr[k] - now->thr[k]));
+        else
+            c.db = fabs(est->b - now->b);
+        if (c.has_c)
+            c.dc = fabs(est->c - now->c);
+        if (!(c.da >= RECAL_MIN_CHANGE || c.db >= RECAL_MIN_CHANGE || c.dc >= RECAL_MIN_CHANGE))
+            continue;
+        xa[m] = c.da;
+        xb[m] = c.db;
+        if (c.has_c)
+            xc[mc++] = c.dc;
+        ch[m++] = c;
+    }
+    if (!bad)
+        qsort(ch, m, sizeof *ch, by_size);
+    for (size_t j = 0; !bad && j < m; j++) {
+        const struct rf_recal_result_item *ri = &res->items[ch[j].r];
+        const struct rf_recal_item *it = &d->items[ri->item];
+        json_t *from = params_json(&it->irt), *to = params_json(&ri->est);
+        json_t *o = from && to ? json_pack("{s:s,s:s,s:I,s:O,s:O,s:{s:o,s:o,s:o}}", "id", it->id,
+                                           "skill", v->items[d->bank[ri->item]].skill, "n",
+                                           (json_int_t)ri->n, "from", from, "to", to, "se", "a",
+                                           num_or_null(ri->se_a), "b", num_or_null(ri->se_b),
+                                           "c", num_or_null(ri->se_c))
+                               : NULL;
+        bad = !o || json_array_append_new(items, o);
+        json_decref(from);
+        json_decref(to);
+    }
+    if (!bad)
+        out = json_pack(
+            "{s:I,s:I,s:I,s:I,s:I,s:b,s:s,s:{s:o,s:o,s:o,s:o},s:{s:I,s:I,s:o,s:o,s:o},"
+            "s:{s:o,s:o,s:o},s:O}",
+            "tests", (json_int_t)d->tests, "answers", (json_int_t)d->n, "in_use",
+            (json_int_t)d->nitems, "estimated", (json_int_t)res->n, "changed", (json_int_t)m,
+            "accept", res->accept != 0, "why", res->why, "hyper", "mu_loga",
+            num_or_null(res->mu_loga), "sd_loga", num_or_null(res->sd_loga), "sd_b",
+            num_or_null(res->sd_b), "mu_c", num_or_null(res->mu_c), "heldout", "answers",
+            (json_int_t)res->n_heldout, "tests", (json_int_t)res->tests_heldout, "ll_current",
+            num_or_null(res->ll_current), "ll_new", num_or_null(res->ll_new), "se",
+            num_or_null(res->ll_se), "change", "a", spread(xa, m), "b",
+            spread(xb, m), "c", spread(xc, mc), "items", items);
+    /* each skill's takers as the fit found them (the latent distribution) */
+    json_t *lat = out ? json_array() : NULL;
+    for (size_t k = 0; lat && k < res->nskills && k < d->nskills && res->latent_mean; k++)
+        if (json_array_append_new(lat, json_pack("{s:s,s:o,s:o}", "skill", d->skills[k], "mean",
+                                                 num_or_null(round4(res->latent_mean[k])), "sd",
+                                                 num_or_null(round4(res->latent_sd[k]))))) {
+            json_decref(lat);
+            lat = NULL;
+        }
+    if (out && (!lat || json_object_set_new(out, "latent", lat))) {
+        json_decref(out);
+        out = NULL;
+    }
+    json_decref(items);
+    free(ch);
+    free(xa);
+    free(xb);
+    free(xc);
+    return out;
+}
+
+/* The re-estimate of the items in use at version v (calib/recal.h), stored
+ * as a run of kind "recal". Data the estimator refuses (RF_EINVAL: too few
+ * answers, say) makes a proposal that is not accepted, its reason the
+ * estimator's message, so that the review run still completes. */
+static rf_status recal_run(struct rf_app *a, const struct rf_app_bankver *v, int64_t user,
+                           struct rf_app_error *e)
+{
+    struct rf_recal_data d;
+    struct rf_recal_result res;
+    memset(&res, 0, sizeof res);
+    struct rf_recal_opts o;
+    rf_recal_opts_default(&o);
+    o.threads = REVIEW_THREADS;
+    json_t *j = NULL, *est = NULL;
+    char *text = NULL;
+    rf_status rc = rf_recal_collect(a->store, &a->bank, &v->view, &d, &e->err);
+    if (rc)
+        return rc;
+    rc = rf_recal_run(d.items, d.nitems, d.nskills, d.ans, d.n, &o, &res, &e->err);
+    if (rc == RF_EINVAL) {
+        memset(&res, 0, sizeof res);
+        res.ll_current = res.ll_new = res.ll_se = NAN;
+        res.mu_loga = res.sd_loga = res.sd_b = res.mu_c = NAN;
+        snprintf(res.why, sizeof res.why, "%s", e->err.msg);
+        rf_err_clear(&e->err);
+        rc = RF_OK;
+    } else if (!rc && !(rc = rf_recal_result_to_json(&res, d.items, &est, &e->err))) {
+        json_object_del(est, "items"); /* the proposal lists the changed items */
+    }
+    if (!rc && (!(j = proposal_json(&res, &d, &v->view)) ||
+                (est && json_object_set_new(j, "estimator", est)) ||
+                !(text = json_dumps(j, JSON_COMPACT))))
+        rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+    est = NULL; /* set into j, or freed by a failing json_object_set_new */
+    int64_t id = 0;
+    if (!rc)
+        rc = rf_store_review_run_add(
+            a->store, &(struct rf_review_run){0, v->revision, user, 0, "recal", text}, &id,
+            &e->err);
+    if (!rc)
+        rf_app_log(a,
+                   "review: re-estimate run %lld over %zu tests, %zu items in use, %lld change, "
+                   "%s (%s)",
+                   (long long)id, d.tests, d.nitems,
+                   (long long)json_integer_value(json_object_get(j, "changed")),
+                   res.accept ? "accepted" : "not accepted", who(user, (char[32]){0}));
+    json_decref(est);
+    free(text);
+    json_decref(j);
+    rf_recal_result_cleanup(&res);
+    rf_recal_data_cleanup(&d);
+    return rc;
+}
+
+/* The staff's decision on re-estimate run `run` that stands in the active
+ * version: the newest decision answering it without an item whose revision
+ * is on the active lineage. */
+struct recal_decision {
+    int64_t run;
+    const int64_t *line;
+    size_t nline;
+    json_t *found;
+};
+
+static void take_recal_decision(void *ud, const struct rf_review_decision *d)
+{
+    struct recal_decision *c = ud;
+    if (c->found || d->run_id != c->run || d->item)
+        return;
+    struct decisions_ctx on = {NULL, 0, NULL, 0, c->line, c->nline};
+    if (!on_line(&on, d->revision))
+        return;
+    c->found = decision_json(d);
+    if (c->found) /* stored as update / keep: shown as what staff did */
+        json_object_set_new(c->found, "action",
+                            json_string(!strcmp(d->action, "update") ? "apply" : "dismiss"));
+}
+
+static rf_status recal_decision_of(struct rf_app *a, const struct rf_app_bankver *v, int64_t run,
+                                   json_t **out, struct rf_app_error *e)
+{
+    struct recal_decision c = {run, NULL, 0, NULL};
+    int64_t *line = NULL;
+    rf_status rc = lineage_of(a, v->revision, &line, &c.nline, e);
+    c.line = line;
+    if (!rc)
+        rc = rf_store_review_decisions_list(a->store, take_recal_decision, &c, &e->err);
+    free(line);
+    if (rc) {
+        json_decref(c.found);
+        return rc;
+    }
+    *out = c.found;
+    return RF_OK;
+}
+
+/* The latest re-estimate for the active version v (*out NULL before the
+ * first): the proposal with its RECAL_SHOWN largest changes, its "run",
+ * the "decision" on it that stands, "stale" (computed at another revision)
+ * and "applicable". */
+static rf_status recal_view(struct rf_app *a, const struct rf_app_bankver *v, json_t **out,
+                            struct rf_app_error *e)
+{
+    *out = NULL;
+    struct rf_review_run run;
+    rf_status rc = rf_store_review_run_latest(a->store, "recal", &run, &e->err);
+    if (rc == RF_ENOTFOUND)
+        return RF_OK;
+    if (rc)
+        return rc;
+    json_t *res = json_loads(run.result, 0, NULL), *dec = NULL;
+    if (!json_is_object(res))
+        rc = rf_app_fail(e, RF_EDB, NULL, "review run %lld: stored result is not JSON",
+                         (long long)run.id);
+    if (!rc)
+        rc = recal_decision_of(a, v, run.id, &dec, e);
+    if (!rc) {
+        json_t *items = json_object_get(res, "items");
+        while (json_array_size(items) > RECAL_SHOWN)
+            json_array_remove(items, json_array_size(items) - 1);
+        json_object_del(res, "estimator");
+        int stale = run.revision != v->revision;
+        int ok = json_is_true(json_object_get(res, "accept")) && !stale && !dec;
+        if (json_object_set_new(res, "run",
+                                json_pack("{s:I,s:I,s:I,s:I}", "id", (json_int_t)run.id,
+                                          "revision", (json_int_t)run.revision, "at",
+                                          (json_int_t)run.created, "by",
+                                          (json_int_t)run.created_by)) ||
+            json_object_set_new(res, "decision", dec ? dec : json_null()) ||
+            json_object_set_new(res, "stale", json_boolean(stale)) ||
+            json_object_set_new(res, "applicable", json_boolean(ok)))
+            rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+        dec = NULL;
+    }
+    if (!rc) {
+        *out = res;
+        res = NULL;
+    }
+    json_decref(res);
+    json_decref(dec);
+    rf_store_review_run_cleanup(&run);
+    return rc;
+}
+
+rf_status rf_app_review_reestimate(struct rf_app *a, const struct rf_principal *p,
+                                   const json_t *req, json_t **out, struct rf_app_error *e)
+{
+    rf_status rc = bank_admin(a, p, e);
+    if (rc)
+        return rc;
+    if (!json_is_object(req))
+        return rf_app_fail(e, RF_EINVAL, NULL, "expected a JSON object");
+    const json_t *jr = json_object_get(req, "run");
+    const char *action, *note;
+    if (!json_is_integer(jr) || json_integer_value(jr) <= 0)
+        return rf_app_fail(e, RF_EINVAL, "run",
+                           "field 'run': expected the number of the re-estimate run");
+    if ((rc = rf_app_req_string(req, "action", 16, &action, e)) ||
+        (rc = rf_app_opt_string(req, "note", NOTE_MAX, &note, e)))
+        return rc;
+    int apply = !strcmp(action, "apply");
+    if (!apply && strcmp(action, "dismiss") != 0)
+        return rf_app_fail(e, RF_EINVAL, "action", "field 'action': '%s' is not apply or dismiss",
+                           action);
+    int64_t want = (int64_t)json_integer_value(jr);
+    const struct rf_app_bankver *v;
+    if ((rc = rf_app_bank_current(a, &v, &e->err)))
+        return rc;
+    struct rf_review_run run;
+    rc = rf_store_review_run_latest(a->store, "recal", &run, &e->err);
+    if (rc == RF_ENOTFOUND)
+        return rf_app_fail(e, RF_EINVAL, "run", "field 'run': no re-estimate run %lld",
+                           (long long)want);
+    if (rc)
+        return rc;
+    json_t *res = NULL, *dec = NULL, *entries = NULL;
+    const json_t *o;
+    size_t i, nitems = 0;
+    if (want > run.id)
+        rc = rf_app_fail(e, RF_EINVAL, "run", "field 'run': no re-estimate run %lld",
+                         (long long)want);
+    else if (want < run.id)
+        rc = rf_app_fail(e, RF_ECONFLICT, "run",
+                         "re-estimate run %lld was replaced by run %lld: decide on the latest",
+                         (long long)want, (long long)run.id);
+    else if (!json_is_object(res = json_loads(run.result, 0, NULL)))
+        rc = rf_app_fail(e, RF_EDB, NULL, "review run %lld: stored result is not JSON",
+                         (long long)run.id);
+    if (!rc)
+        rc = recal_decision_of(a, v, run.id, &dec, e);
+    if (!rc && dec)
+        rc = rf_app_fail(e, RF_ECONFLICT, "run", "re-estimate run %lld was %s already",
+                         (long long)run.id,
+                         !strcmp(json_string_value(json_object_get(dec, "action")), "apply")
+                             ? "applied"
+                             : "dismissed");
+    if (!rc && apply && run.revision != v->revision)
+        rc = rf_app_fail(e, RF_ECONFLICT, "run",
+                         "re-estimate run %lld was computed against bank revision %lld, and "
+                         "revision %lld is active now: run the re-estimate again",
+                         (long long)run.id, (long long)run.revision, (long long)v->revision);
+    if (!rc && apply && !json_is_true(json_object_get(res, "accept"))) {
+        const char *why = json_string_value(json_object_get(res, "why"));
+        rc = rf_app_fail(e, RF_ECONFLICT, "run",
+                         "re-estimate run %lld was not accepted by its held-out check: %s",
+                         (long long)run.id, why && why[0] ? why : "no reason given");
+    }
+    if (!rc && apply && !(entries = json_object()))
+        rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+    json_array_foreach(apply && !rc ? json_object_get(res, "items") : NULL, i, o)
+    {
+        const char *id = json_string_value(json_object_get(o, "id"));
+        size_t bi;
+        const char *state = id ? item_state(v, id, &bi) : NULL;
+        json_t *par = NULL;
+        if (!state || !strcmp(state, "pretest") || !strcmp(state, "retired"))
+            rc = rf_app_fail(e, RF_ECONFLICT, "run",
+                             "item '%s' of re-estimate run %lld is not in use in the active bank",
+                             id ? id : "?", (long long)run.id);
+        else if (!(par = estimate_params(json_object_get(o, "to"), &v->view.items[bi], e)))
+            rc = e->err.rc ? e->err.rc : RF_ENOMEM;
+        else if (json_object_set_new(entries, id, json_pack("{s:o}", "params", par)))
+            rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+        if (rc)
+            break;
+        nitems++;
+    }
+    if (!rc && apply && !nitems)
+        rc = rf_app_fail(e, RF_ECONFLICT, "run", "re-estimate run %lld changes no item",
+                         (long long)run.id);
+    struct rf_review_decision d = {0, v->revision, run.id, p->user_id, 0, NULL,
+                                   apply ? "update" : "keep", (char *)(note ? note : "")};
+    int64_t rev = v->revision, did = 0;
+    char *overlay = NULL, summary[160];
+    if (!rc && apply) {
+        snprintf(summary, sizeof summary, "re-estimate of %zu items in use (re-estimate run %lld)",
+                 nitems, (long long)run.id);
+        rc = overlay_with_all(a, v->revision, entries, &overlay, e);
+        entries = NULL;
+        if (!rc)
+            rc = rf_store_bank_revision_add(
+                a->store,
+                &(struct rf_bank_revision){0, v->revision, p->user_id, 0, overlay, summary}, &d,
+                &rev, &e->err);
+        const struct rf_app_bankver *nv;
+        if (!rc)
+            rc = rf_app_bank_current(a, &nv, &e->err);
+        if (!rc)
+            rf_app_log(a, "review: re-estimate run %lld applied: bank revision %lld (from %lld, "
+                          "%zu items, user %lld)",
+                       (long long)run.id, (long long)rev, (long long)v->revision, nitems,
+                       (long long)p->user_id);
+    } else if (!rc) {
+        rc = rf_store_review_decision_add(a->store, &d, &did, &e->err);
+    }
+    if (!rc)
+        *out = json_pack("{s:I,s:s,s:I,s:I,s:I}", "run", (json_int_t)run.id, "action", action,
+                         "revision", (json_int_t)rev, "previous", (json_int_t)v->revision,
+                         "items", (json_int_t)nitems);
+    free(overlay);
+    json_decref(entries);
+    json_decref(dec);
+    json_decref(res);
+    rf_store_review_run_cleanup(&run);
     return rc;
 }

@@ -15,6 +15,7 @@
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,6 +209,7 @@ Test(review, only_the_bank_organizations_admins, .timeout = 300)
         {"POST", "/api/review/decisions", "{\"item\":\"x\",\"action\":\"keep\"}"},
         {"GET", "/api/bank/versions", NULL},
         {"POST", "/api/bank/rollback", "{\"revision\":0}"},
+        {"POST", "/api/review/reestimate", "{\"run\":1,\"action\":\"apply\"}"},
     };
     for (size_t k = 0; k < sizeof ep / sizeof ep[0]; k++) {
         int s = status_of(&nobody, ep[k][0], ep[k][1], ep[k][2], &r);
@@ -434,12 +436,19 @@ Test(review, promote_keep_rollback_and_tests_in_flight, .timeout = 600)
 
 /* ---- drift (docs/calibration.md "Drift") ---- */
 
-/* n finished tests written into the server's database, each with 12 scored
+/* n finished tests written into the server's database, each with per scored
  * answers to the operational mcq items of one skill (simulated from their
  * bank parameters, theta ~ N(0, 1)), except that item drifted is answered
- * as if drift logits easier. Its skill's items are written to ids. */
-static size_t seed_drift_tests(const char *skill, const char *drifted, double drift, int n,
-                               char ids[][160], size_t cap)
+ * as if drift logits easier and, with slopes, every item's true slope is
+ * 2.0 or 0.5 (slope_of) where the bank says 1. Its skill's items are
+ * written to ids. */
+static double slope_of(const char *id)
+{
+    return by_hash(id) ? 2.0 : 0.5;
+}
+
+static size_t seed_tests(const char *skill, const char *drifted, double drift, int slopes,
+                         size_t per, int n, char ids[][160], size_t cap)
 {
     struct rf_bank bank;
     struct rf_err err;
@@ -454,7 +463,7 @@ static size_t seed_drift_tests(const char *skill, const char *drifted, double dr
             snprintf(ids[m++], 160, "%s", it->id);
         }
     }
-    cr_assert(m >= 12, "%s has %zu operational mcq items", skill, m);
+    cr_assert(m >= per, "%s has %zu operational mcq items", skill, m);
     struct rf_store *st;
     cr_assert_eq(rf_store_open(fx.db, &st, &err), RF_OK, "%s", err.msg);
     struct rf_rng r;
@@ -465,7 +474,7 @@ static size_t seed_drift_tests(const char *skill, const char *drifted, double dr
         for (size_t j = 0; j < m; j++)
             order[j] = j;
         json_t *ev = json_array();
-        for (size_t j = 0; j < 12; j++) {
+        for (size_t j = 0; j < per; j++) {
             size_t k = j + rf_rng_below(&r, m - j), x = order[j];
             order[j] = order[k];
             order[k] = x;
@@ -473,6 +482,8 @@ static size_t seed_drift_tests(const char *skill, const char *drifted, double dr
             struct rf_irt_item truth = it->irt;
             if (!strcmp(it->id, drifted))
                 truth.b -= drift;
+            if (slopes)
+                truth.a = slope_of(it->id);
             int right = rf_rng_uniform(&r) < rf_irt_prob(&truth, theta, 1);
             json_array_append_new(ev, json_pack("{s:s,s:i}", "item", it->id, "answer", right));
         }
@@ -494,6 +505,12 @@ static size_t seed_drift_tests(const char *skill, const char *drifted, double dr
     rf_store_close(st);
     rf_bank_cleanup(&bank);
     return m;
+}
+
+static size_t seed_drift_tests(const char *skill, const char *drifted, double drift, int n,
+                               char ids[][160], size_t cap)
+{
+    return seed_tests(skill, drifted, drift, 0, 12, n, ids, cap);
 }
 
 Test(review, a_drifted_item_is_flagged_and_updated, .timeout = 600)
@@ -557,5 +574,221 @@ Test(review, a_drifted_item_is_flagged_and_updated, .timeout = 600)
     cr_assert(!queue_item(json_object_get(r.json, "drift"), drifted),
               "after the update the item is not flagged: %s", r.body);
     http_result_free(&r);
+    fixture_stop();
+}
+
+/* ---- re-estimating the items in use (docs/calibration.md "Re-estimating
+ * operational items in the product") ---- */
+
+static int reestimate(struct http_client *c, long long run, const char *action,
+                      struct http_result *r)
+{
+    char body[128];
+    snprintf(body, sizeof body, "{\"run\":%lld,\"action\":\"%s\"}", run, action);
+    return status_of(c, "POST", "/api/review/reestimate", body, r);
+}
+
+/* The overlay of stored revision rev (parsed; the caller frees). */
+static json_t *revision_overlay(long long rev)
+{
+    struct rf_store *st;
+    struct rf_err err;
+    struct rf_bank_revision br;
+    cr_assert_eq(rf_store_open(fx.db, &st, &err), RF_OK, "%s", err.msg);
+    cr_assert_eq(rf_store_bank_revision_get(st, rev, &br, &err), RF_OK, "%s", err.msg);
+    json_t *ov = json_loads(br.overlay, 0, NULL);
+    cr_assert(ov, "%s", br.overlay);
+    rf_store_bank_revision_cleanup(&br);
+    rf_store_close(st);
+    return ov;
+}
+
+Test(review, items_in_use_re_estimated_and_applied_as_one_revision, .timeout = 900)
+{
+    fixture_start(0, 0);
+    struct http_client admin = fixture_admin();
+    struct http_result r;
+    char ids[128][160];
+    /* 1,000 finished tests of 20 answers each to data_engineering's
+     * operational mcq items, whose true slopes are 2.0 or 0.5 where the bank
+     * says 1 */
+    size_t m = seed_tests("data_engineering", "", 0, 1, 20, 1000, ids, 128);
+    /* a test in flight on revision 0 */
+    struct http_client fl;
+    long long flight;
+    start_invited(&admin, &fl, &flight, &r);
+    cr_assert(!answer(&fl, flight, &r, 3));
+
+    cr_assert_eq(status_of(&admin, "GET", "/api/review", NULL, &r), 200, "%s", r.body);
+    cr_assert(json_is_null(json_object_get(r.json, "recal")), "no re-estimate yet: %s", r.body);
+    http_result_free(&r);
+    cr_assert_eq(reestimate(&admin, 1, "apply", &r), 400, "no run yet: %s", r.body);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "field")), "run");
+    http_result_free(&r);
+
+    cr_assert_eq(status_of(&admin, "POST", "/api/review/calibrate", "{}", &r), 200, "%s", r.body);
+    const json_t *re = json_object_get(r.json, "recal");
+    cr_assert(json_is_object(re), "the run re-estimates the items in use: %s", r.body);
+    long long run1 = json_integer_value(json_object_get(json_object_get(re, "run"), "id"));
+    long long changed = json_integer_value(json_object_get(re, "changed"));
+    const json_t *ho = json_object_get(re, "heldout");
+    double llc = json_number_value(json_object_get(ho, "ll_current")),
+           lln = json_number_value(json_object_get(ho, "ll_new"));
+    fprintf(stderr,
+            "review re-estimate: %lld of %lld items in use change (%zu answered), held-out "
+            "log-likelihood per answer %.4f -> %.4f over %lld answers, accept %d: %s\n",
+            changed, (long long)json_integer_value(json_object_get(re, "in_use")), m, llc, lln,
+            (long long)json_integer_value(json_object_get(ho, "answers")),
+            json_is_true(json_object_get(re, "accept")),
+            json_string_value(json_object_get(re, "why")));
+    cr_assert(json_is_true(json_object_get(re, "accept")), "%s", r.body);
+    cr_assert(json_is_true(json_object_get(re, "applicable")));
+    cr_assert(!json_is_true(json_object_get(re, "stale")));
+    cr_assert(json_is_null(json_object_get(re, "decision")));
+    cr_assert(lln > llc, "the new bank predicts held-out answers better");
+    cr_assert(changed >= (long long)m / 2 && changed <= (long long)m, "%lld of %zu", changed, m);
+    cr_assert(json_number_value(json_object_get(json_object_get(json_object_get(re, "change"), "a"),
+                                                "max")) > 0.3,
+              "%s", r.body);
+    cr_assert(json_is_number(json_object_get(json_object_get(re, "hyper"), "sd_loga")), "%s",
+              r.body);
+    /* the slopes move the right way: up where the truth is 2.0, down where 0.5 */
+    const json_t *o;
+    size_t i, right = 0, shown = 0;
+    char first[160] = "";
+    double first_a = 0;
+    json_array_foreach(json_object_get(re, "items"), i, o)
+    {
+        const char *id = json_string_value(json_object_get(o, "id"));
+        double from = json_number_value(json_object_get(json_object_get(o, "from"), "a"));
+        double to = json_number_value(json_object_get(json_object_get(o, "to"), "a"));
+        cr_assert_str_eq(json_string_value(json_object_get(o, "skill")), "data_engineering");
+        right += (slope_of(id) > 1) == (to > from);
+        shown++;
+        if (!first[0]) {
+            snprintf(first, sizeof first, "%s", id);
+            first_a = to;
+        }
+    }
+    cr_assert(shown > 0 && right >= shown * 9 / 10, "%zu of %zu slopes moved towards the truth",
+              right, shown);
+    http_result_free(&r);
+
+    /* bad bodies: 400 naming the field, nothing stored */
+    static const char *const bad[][2] = {
+        {"[]", NULL},
+        {"{\"action\":\"apply\"}", "run"},
+        {"{\"run\":\"1\",\"action\":\"apply\"}", "run"},
+        {"{\"run\":0,\"action\":\"apply\"}", "run"},
+        {"{\"run\":99999,\"action\":\"apply\"}", "run"},
+        {"{\"run\":@}", "action"},
+        {"{\"run\":@,\"action\":\"bless\"}", "action"},
+        {"{\"run\":@,\"action\":7}", "action"},
+        {"{\"run\":@,\"action\":\"apply\",\"note\":5}", "note"},
+    };
+    char body[512];
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        const char *at = strchr(bad[k][0], '@');
+        if (at)
+            snprintf(body, sizeof body, "%.*s%lld%s", (int)(at - bad[k][0]), bad[k][0], run1,
+                     at + 1);
+        else
+            snprintf(body, sizeof body, "%s", bad[k][0]);
+        cr_assert_eq(status_of(&admin, "POST", "/api/review/reestimate", body, &r), 400, "%s: %s",
+                     body, r.body);
+        if (bad[k][1])
+            cr_assert_str_eq(json_string_value(json_object_get(r.json, "field")), bad[k][1],
+                             "%s: %s", body, r.body);
+        http_result_free(&r);
+    }
+    size_t nv;
+    cr_assert_eq(active_revision(&admin, &nv), 0);
+    cr_assert_eq(nv, 0, "a refused decision stores no revision");
+
+    /* apply: one new revision holding every changed item */
+    cr_assert_eq(reestimate(&admin, run1, "apply", &r), 200, "%s", r.body);
+    cr_assert_eq(json_integer_value(json_object_get(r.json, "revision")), 1);
+    cr_assert_eq(json_integer_value(json_object_get(r.json, "previous")), 0);
+    cr_assert_eq(json_integer_value(json_object_get(r.json, "items")), changed);
+    http_result_free(&r);
+    cr_assert_eq(active_revision(&admin, &nv), 1);
+    cr_assert_eq(nv, 1, "one revision");
+    json_t *ov = revision_overlay(1);
+    cr_assert_eq((long long)json_object_size(json_object_get(ov, "items")), changed);
+    double a1 = json_number_value(json_object_get(
+        json_object_get(json_object_get(json_object_get(ov, "items"), first), "params"), "a"));
+    cr_assert_float_eq(a1, first_a, 1e-9, "%s: revision 1 has a = %g, the proposal %g", first, a1,
+                       first_a);
+    cr_assert(fabs(a1 - 1.0) > 0.01, "revision 1's parameters differ from the file's");
+    json_decref(ov);
+    /* a second staff member applying the same proposal: refused */
+    cr_assert_eq(reestimate(&admin, run1, "apply", &r), 409, "%s", r.body);
+    cr_assert(strstr(r.body, "applied"), "%s", r.body);
+    http_result_free(&r);
+    cr_assert_eq(status_of(&admin, "GET", "/api/review", NULL, &r), 200, "%s", r.body);
+    re = json_object_get(r.json, "recal");
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(re, "decision"), "action")),
+                     "apply", "%s", r.body);
+    cr_assert(!json_is_true(json_object_get(re, "applicable")));
+    http_result_free(&r);
+    /* the test in flight keeps revision 0 */
+    get_test(&fl, flight, &r);
+    cr_assert(answer(&fl, flight, &r, 100), "the test in flight finishes");
+    cr_assert_eq(report_revision(&fl, flight), 0);
+
+    /* a run at revision 1: its "from" are revision 1's parameters */
+    cr_assert_eq(status_of(&admin, "POST", "/api/review/calibrate", "{}", &r), 200, "%s", r.body);
+    re = json_object_get(r.json, "recal");
+    long long run2 = json_integer_value(json_object_get(json_object_get(re, "run"), "id"));
+    cr_assert_eq(json_integer_value(json_object_get(json_object_get(re, "run"), "revision")), 1);
+    cr_assert(run2 > run1);
+    json_array_foreach(json_object_get(re, "items"), i, o)
+    {
+        if (!strcmp(json_string_value(json_object_get(o, "id")), first))
+            cr_assert_float_eq(json_number_value(json_object_get(json_object_get(o, "from"), "a")),
+                               first_a, 1e-9, "revision 1's slope of %s", first);
+    }
+    http_result_free(&r);
+    cr_assert_eq(reestimate(&admin, run1, "apply", &r), 409, "%s", r.body);
+    cr_assert(strstr(r.body, "replaced"), "an older proposal: %s", r.body);
+    http_result_free(&r);
+
+    /* rollback to the file: run 2 (computed at revision 1) is stale */
+    cr_assert_eq(status_of(&admin, "POST", "/api/bank/rollback", "{\"revision\":0}", &r), 200, "%s",
+                 r.body);
+    http_result_free(&r);
+    cr_assert_eq(active_revision(&admin, &nv), 0);
+    cr_assert_eq(nv, 1, "revision 1 is kept");
+    cr_assert_eq(reestimate(&admin, run2, "apply", &r), 409, "%s", r.body);
+    cr_assert(strstr(r.body, "revision 1") && strstr(r.body, "revision 0 is active"),
+              "the refusal names the revisions: %s", r.body);
+    http_result_free(&r);
+    cr_assert_eq(active_revision(&admin, &nv), 0);
+    cr_assert_eq(nv, 1, "a stale proposal stores nothing");
+    cr_assert_eq(status_of(&admin, "GET", "/api/review", NULL, &r), 200, "%s", r.body);
+    re = json_object_get(r.json, "recal");
+    cr_assert(json_is_true(json_object_get(re, "stale")), "%s", r.body);
+    cr_assert(!json_is_true(json_object_get(re, "applicable")));
+    http_result_free(&r);
+    /* dismissed: recorded, no revision */
+    cr_assert_eq(reestimate(&admin, run2, "dismiss", &r), 200, "%s", r.body);
+    cr_assert_eq(json_integer_value(json_object_get(r.json, "revision")), 0);
+    http_result_free(&r);
+    cr_assert_eq(reestimate(&admin, run2, "apply", &r), 409, "%s", r.body);
+    cr_assert(strstr(r.body, "dismissed"), "%s", r.body);
+    http_result_free(&r);
+    cr_assert_eq(status_of(&admin, "GET", "/api/review", NULL, &r), 200, "%s", r.body);
+    cr_assert_str_eq(json_string_value(json_object_get(
+                         json_object_get(json_object_get(r.json, "recal"), "decision"), "action")),
+                     "dismiss", "%s", r.body);
+    http_result_free(&r);
+    cr_assert_eq(active_revision(&admin, &nv), 0);
+    cr_assert_eq(nv, 1);
+    /* a new test after the rollback runs on the file's parameters */
+    struct http_client c0;
+    long long after;
+    start_invited(&admin, &c0, &after, &r);
+    cr_assert(answer(&c0, after, &r, 100));
+    cr_assert_eq(report_revision(&c0, after), 0);
     fixture_stop();
 }
