@@ -3,7 +3,9 @@
 // tests/integration/browser_admin.sh against its own server, whose database
 // admin_seed.py fills once the admin exists: 600 finished tests of people who
 // reported their groups (two items with DIF for men), a calibration run of two
-// pretest items (one ready) and a drift run flagging one item in use.
+// pretest items (one ready), a drift run flagging one item in use and an
+// accepted re-estimate of the items in use (offered at the start, stale once
+// revisions are made).
 //
 // The walk (Japanese, phone width): a reference group chosen for the scheduled
 // run, a DIF run on request without a reference (it takes the choice), the
@@ -209,6 +211,13 @@ console.log(`# seeded: DIF items ${difItems.join(', ')}; pretest items ${pretest
   const opt0 = await page.locator('#ref-gender option').first().textContent();
   check('ja walk: the default reference names the largest group in Japanese', opt0.includes('男性') && JAPANESE.test(opt0), opt0);
   await views(page, 'ja', PHONE.width, 'start');
+  // the re-estimate of the items in use (computed at revision 0, accepted): offered
+  const recal0 = await page.locator('#recal-acts').innerText();
+  const recalRows = await page.locator('#recal-items tbody tr').count();
+  check('ja walk: the re-estimate is shown with its figures and offered for applying',
+    !(await page.locator('#recal').isHidden()) && recal0.includes('再推定を適用') && recalRows === 3
+    && JAPANESE.test(await page.textContent('#recal-heldout')) && (await page.textContent('#recal-figures tbody')).includes('0.350'),
+    `${recal0} | ${recalRows} rows`);
   // women chosen as the reference of gender, saved
   await page.selectOption('#ref-gender', 'woman');
   await page.click('#refs-form button[type=submit]');
@@ -270,6 +279,10 @@ for (const lang of ['en', 'ja']) {
     await signIn(page);
     await openAdmin(page, lang);
     await views(page, lang, vp.width, 'view');
+    // revision 2 is active: the re-estimate computed at 0 is stale, not offered
+    const acts = await page.locator('#recal-acts').innerText();
+    check(`admin ${lang} ${vp.width}px: a stale re-estimate is not offered for applying, and says why`,
+      (await page.locator('#recal-acts button').count()) === 1 && /2/.test(acts) && /0/.test(acts), acts);
     await ctx.close();
   }
 }

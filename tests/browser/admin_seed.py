@@ -107,7 +107,21 @@ def seed_db(db, bank):
                         "expected": 0.62, "tested": True, "flagged": True,
                         "note": "easier by 0.45 logits (SE 0.10, z -4.5)"}],
              "rules": {"min_n": 200, "min_shift": 0.3, "min_z": 3.0}, "tests": 600}
-    for kind, res in (("pretest", pre), ("drift", drift)):
+    # a re-estimate of the items in use, accepted, computed at revision 0
+    changes = []
+    for k, it in enumerate(rest[1:4]):
+        frm = {"model": "3pl", "a": 1.0, "b": it.get("b", 0.0), "c": it.get("c", 0.25)}
+        to = {"model": "3pl", "a": round(1.0 + 0.3 * (k - 1) + 0.05, 4), "b": round(it.get("b", 0.0) - 0.2 + 0.1 * k, 4),
+              "c": round(it.get("c", 0.25) - 0.03, 4)}
+        changes.append({"id": it["id"], "skill": it["skill"], "n": 240 + 20 * k, "from": frm, "to": to,
+                        "se": {"a": 0.15, "b": 0.12, "c": 0.04}})
+    recal = {"tests": 600, "answers": 7200, "in_use": 940, "estimated": 25, "changed": 3, "accept": True,
+             "why": "accepted: held-out log-likelihood per answer -0.6120 -> -0.5980 (gain +0.0140, SE 0.0040, 1440 answers of 120 tests)",
+             "hyper": {"mu_loga": 0.04, "sd_loga": 0.21, "sd_b": 0.43, "mu_c": 0.22},
+             "heldout": {"answers": 1440, "tests": 120, "ll_current": -0.612, "ll_new": -0.598, "se": 0.004},
+             "change": {"a": {"max": 0.35, "median": 0.05}, "b": {"max": 0.2, "median": 0.1}, "c": {"max": 0.03, "median": 0.03}},
+             "items": changes, "latent": [{"skill": "data_engineering", "mean": 0.05, "sd": 0.97}]}
+    for kind, res in (("pretest", pre), ("drift", drift), ("recal", recal)):
         cur.execute("INSERT INTO review_runs(kind, revision, result, created_by, created) VALUES (?, 0, ?, 1, ?)",
                     (kind, json.dumps(res), now))
     con.commit()

@@ -157,10 +157,97 @@ async function loadReview() {
   document.querySelector('#review-items tbody').replaceChildren(...q.items.map((o) => reviewRow(o, q.rules)));
   document.getElementById('drift-summary').textContent = RT.drift(q.drift);
   document.querySelector('#drift-items tbody').replaceChildren(...(q.drift ? q.drift.items : []).map(driftRow));
+  showRecal(q.recal, q.revision);
   const li = (rev, text) => el('li', {}, text, rev === v.active ? RT.active() : ' ',
     rev === v.active ? null : el('button', { type: 'button', class: 'secondary', onclick: () => activate(rev) }, RT.activate()));
   document.getElementById('versions').replaceChildren(
     ...v.versions.map((x) => li(x.revision, RT.version(x))), li(0, RT.file()));
+}
+
+// ---- the re-estimate of the items in use (docs/calibration.md "Re-estimating
+// operational items in the product"): a proposal staff apply as one revision or dismiss ----
+const f3 = (x) => f2(x, 3);
+const isNum = (x) => typeof x === 'number';
+
+// A parameter of an item's "from" or "to": b is a graded item's thresholds.
+function param(p, key) {
+  if (!p) return '';
+  if (key === 'b') return Array.isArray(p.thresholds) ? p.thresholds.map((x) => f2(x)).join(t('list.sep')) : f2(p.b);
+  if (key === 'c') return p.model === '3pl' ? f2(p.c) : '';
+  return f2(p[key]);
+}
+
+function recalRow(o) {
+  const ft = (key) => {
+    const from = param(o.from, key), to = param(o.to, key);
+    return from || to ? t('admin.recal_from_to', { from: from || '—', to: to || '—' }) : '';
+  };
+  return el('tr', {}, el('th', { scope: 'row' }, el('code', {}, o.id)), el('td', {}, o.skill || ''),
+    el('td', { class: 'num' }, num(o.n)), el('td', { class: 'num nowrap' }, ft('a')),
+    el('td', { class: 'num' }, ft('b')), el('td', { class: 'num nowrap' }, ft('c')));
+}
+
+// Why the proposal is or is not offered, in the page's language from its
+// figures; the estimator's own line (English) when there is no held-out figure.
+function recalWhy(q) {
+  const h = q.heldout || {};
+  if (isNum(h.ll_current) && isNum(h.ll_new)) {
+    return t(q.accept ? 'admin.recal_accepted' : 'admin.recal_not_accepted', { gain: f3(h.ll_new - h.ll_current), se: f3(h.se) });
+  }
+  return t('admin.recal_why_raw', { why: q.why || '' });
+}
+
+async function decideRecal(run, action) {
+  const err = document.getElementById('review-error');
+  showError(err, null);
+  try {
+    await api('POST', '/api/review/reestimate', { run, action });
+    await Promise.all([init(), loadReview(), loadDif()]);
+  } catch (e) { showError(err, e); }
+}
+
+function showRecal(q, revision) {
+  const box = document.getElementById('recal');
+  const summary = document.getElementById('recal-summary');
+  if (!q) {
+    box.hidden = true;
+    summary.textContent = t('admin.recal_none');
+    return;
+  }
+  box.hidden = false;
+  summary.textContent = t('admin.recal_summary', {
+    run: q.run.id, tests: num(q.tests), answers: num(q.answers), revision: q.run.revision, changed: num(q.changed), in_use: num(q.in_use),
+  }) + RT.scheduled(q.run);
+  const ch = q.change || {};
+  const fig = (key) => el('tr', {}, el('th', { scope: 'row' }, t(`admin.recal_param_${key}`)),
+    el('td', { class: 'num' }, ch[key] ? f3(ch[key].max) : '—'), el('td', { class: 'num' }, ch[key] ? f3(ch[key].median) : '—'));
+  document.querySelector('#recal-figures tbody').replaceChildren(fig('a'), fig('b'), fig('c'));
+  const hy = q.hyper || {};
+  document.getElementById('recal-hyper').textContent = isNum(hy.mu_loga)
+    ? t('admin.recal_hyper', { mu_loga: f2(hy.mu_loga), a: f2(Math.exp(hy.mu_loga)), sd_loga: f2(hy.sd_loga), sd_b: f2(hy.sd_b), mu_c: f2(hy.mu_c) })
+    : '';
+  const h = q.heldout || {};
+  document.getElementById('recal-heldout').textContent = isNum(h.ll_current) && isNum(h.ll_new)
+    ? t('admin.recal_heldout', { current: f3(h.ll_current), new: f3(h.ll_new), answers: num(h.answers), tests: num(h.tests) })
+    : t('admin.recal_heldout_none');
+  document.getElementById('recal-why').textContent = recalWhy(q);
+  let acts;
+  if (q.decision) {
+    const what = q.decision.action === 'apply'
+      ? t('admin.recal_applied', { revision: q.decision.revision }) : t('admin.recal_dismissed');
+    acts = [el('span', {}, q.decision.note ? t('admin.decided_note', { what, note: q.decision.note }) : what)];
+  } else {
+    acts = [
+      q.applicable ? el('button', { type: 'button', onclick: () => decideRecal(q.run.id, 'apply') }, t('admin.recal_apply')) : null,
+      el('button', { type: 'button', class: 'secondary', onclick: () => decideRecal(q.run.id, 'dismiss') }, t('admin.recal_dismiss')),
+      q.stale ? el('span', { class: 'muted' }, t('admin.recal_stale', { run_revision: q.run.revision, revision }))
+        : !q.accept ? el('span', { class: 'muted' }, t('admin.recal_not_offered')) : null,
+    ];
+  }
+  document.getElementById('recal-acts').replaceChildren(...acts.filter(Boolean));
+  const items = q.items || [];
+  document.getElementById('recal-shown').textContent = items.length ? t('admin.recal_shown', { shown: num(items.length), changed: num(q.changed) }) : '';
+  document.querySelector('#recal-items tbody').replaceChildren(...items.map(recalRow));
 }
 
 async function activate(revision) {
