@@ -378,9 +378,11 @@ rf_status rf_app_review_scheduled(struct rf_app *a, struct rf_app_error *e)
 
 /* The parent's overlay with each item's entry of entries (an object: item
  * id -> entry; consumed) merged into the item's: the new revision's overlay
- * as text (*text, caller frees). */
-static rf_status overlay_with_all(struct rf_app *a, int64_t parent, json_t *entries, char **text,
-                                  struct rf_app_error *e)
+ * as text (*text, caller frees). fitted > 0: the overlay's "fitted_to_test"
+ * becomes fitted (the newest test a re-estimate it holds has read; carried
+ * by every revision made from it, see recal_run). */
+static rf_status overlay_with_all(struct rf_app *a, int64_t parent, json_t *entries,
+                                  json_int_t fitted, char **text, struct rf_app_error *e)
 {
     json_t *ov = NULL;
     rf_status rc = RF_OK;
@@ -407,6 +409,8 @@ static rf_status overlay_with_all(struct rf_app *a, int64_t parent, json_t *entr
         if (old ? json_object_update(old, entry) : json_object_set(items, id, entry))
             rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
     }
+    if (!rc && fitted > 0 && json_object_set_new(ov, "fitted_to_test", json_integer(fitted)))
+        rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
     if (!rc && !(*text = json_dumps(ov, JSON_COMPACT | JSON_SORT_KEYS)))
         rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
     json_decref(entries);
@@ -425,7 +429,7 @@ static rf_status overlay_with(struct rf_app *a, int64_t parent, const char *id, 
         json_decref(one);
         return rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
     }
-    return overlay_with_all(a, parent, one, text, e);
+    return overlay_with_all(a, parent, one, 0, text, e);
 }
 
 /* The estimate of a run's item as bank parameters (checked as the bank
@@ -856,6 +860,31 @@ static json_t *proposal_json(const struct rf_recal_result *res, const struct rf_
     return out;
 }
 
+/* The first test the active parameters have not seen: one after the
+ * newest test read by the re-estimate applied last on revision rev's
+ * lineage (its overlay's "fitted_to_test", which every revision made from
+ * it carries), 0 when none was (the parameters are the authors' and the
+ * promotions'). Only tests from it on are held out (rf_recal_opts), so the
+ * applied bank is not judged on answers it was fitted to. */
+static rf_status fitted_to_test(struct rf_app *a, int64_t rev, uint64_t *from,
+                                struct rf_app_error *e)
+{
+    *from = 0;
+    if (rev <= 0)
+        return RF_OK;
+    struct rf_bank_revision r;
+    rf_status rc = rf_store_bank_revision_get(a->store, rev, &r, &e->err);
+    if (rc)
+        return rc;
+    json_t *ov = json_loads(r.overlay, 0, NULL);
+    json_int_t f = json_integer_value(json_object_get(ov, "fitted_to_test"));
+    if (f > 0)
+        *from = (uint64_t)f + 1;
+    json_decref(ov);
+    rf_store_bank_revision_cleanup(&r);
+    return RF_OK;
+}
+
 /* The re-estimate of the items in use at version v (calib/recal.h), stored
  * as a run of kind "recal". Data the estimator refuses (RF_EINVAL: too few
  * answers, say) makes a proposal that is not accepted, its reason the
@@ -871,7 +900,9 @@ static rf_status recal_run(struct rf_app *a, const struct rf_app_bankver *v, int
     o.threads = REVIEW_THREADS;
     json_t *j = NULL, *est = NULL;
     char *text = NULL;
-    rf_status rc = rf_recal_collect(a->store, &a->bank, &v->view, &d, &e->err);
+    rf_status rc = fitted_to_test(a, v->revision, &o.heldout_from, e);
+    if (!rc)
+        rc = rf_recal_collect(a->store, &a->bank, &v->view, &d, &e->err);
     if (rc)
         return rc;
     rc = rf_recal_run(d.items, d.nitems, d.nskills, d.ans, d.n, &o, &res, &e->err);
@@ -886,6 +917,8 @@ static rf_status recal_run(struct rf_app *a, const struct rf_app_bankver *v, int
         json_object_del(est, "items"); /* the proposal lists the changed items */
     }
     if (!rc && (!(j = proposal_json(&res, &d, &v->view)) ||
+                json_object_set_new(j, "last_test", json_integer((json_int_t)d.max_test)) ||
+                json_object_set_new(j, "heldout_from", json_integer((json_int_t)o.heldout_from)) ||
                 (est && json_object_set_new(j, "estimator", est)) ||
                 !(text = json_dumps(j, JSON_COMPACT))))
         rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
@@ -1093,7 +1126,8 @@ rf_status rf_app_review_reestimate(struct rf_app *a, const struct rf_principal *
     if (!rc && apply) {
         snprintf(summary, sizeof summary, "re-estimate of %zu items in use (re-estimate run %lld)",
                  nitems, (long long)run.id);
-        rc = overlay_with_all(a, v->revision, entries, &overlay, e);
+        rc = overlay_with_all(a, v->revision, entries,
+                              json_integer_value(json_object_get(res, "last_test")), &overlay, e);
         entries = NULL;
         if (!rc)
             rc = rf_store_bank_revision_add(

@@ -60,10 +60,13 @@ static void take_test(void *ud, const struct rf_test *t)
         if (rf_bank_find(b, id, &bi) || d->of[bi] == SIZE_MAX || json_integer_value(k) < 0 ||
             (size_t)json_integer_value(k) >= b->items[bi].irt.ncat)
             continue; /* pretest, retired, gone, or not a category of the item now */
-        add(d, d->tests, d->of[bi], (int)json_integer_value(k));
+        add(d, (uint64_t)t->id, d->of[bi], (int)json_integer_value(k));
     }
-    if (d->n > before)
+    if (d->n > before) {
         d->tests++;
+        if ((uint64_t)t->id > d->max_test)
+            d->max_test = (uint64_t)t->id;
+    }
     json_decref(st);
 }
 

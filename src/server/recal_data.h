@@ -11,6 +11,7 @@
 #define RF_SERVER_RECAL_DATA_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "bank/bank.h"
 #include "base/err.h"
@@ -22,9 +23,10 @@ struct rf_recal_data {
     size_t *bank;                /* items[i]'s index in the bank */
     size_t nitems, nskills;      /* skills: numbered by first appearance in the bank */
     const char **skills;         /* [nskills]: each skill's id (borrowed from the bank) */
-    struct rf_recal_answer *ans; /* grouped by test (test: 0, 1, ... in reading order) */
+    struct rf_recal_answer *ans; /* grouped by test (test: the store's test id) */
     size_t n, cap;
-    size_t tests; /* finished tests read (those with an answer to an item in use) */
+    size_t tests;      /* finished tests read (those with an answer to an item in use) */
+    uint64_t max_test; /* the largest of their ids (0: none) */
     size_t *of;   /* internal: bank index -> items index, SIZE_MAX when not in use */
     rf_status rc; /* internal: an allocation failed while reading */
 };

@@ -631,6 +631,9 @@ Test(review, items_in_use_re_estimated_and_applied_as_one_revision, .timeout = 9
     cr_assert(json_is_object(re), "the run re-estimates the items in use: %s", r.body);
     long long run1 = json_integer_value(json_object_get(json_object_get(re, "run"), "id"));
     long long changed = json_integer_value(json_object_get(re, "changed"));
+    long long last1 = json_integer_value(json_object_get(re, "last_test"));
+    cr_assert(last1 > 0 && json_integer_value(json_object_get(re, "heldout_from")) == 0,
+              "revision 0 was fitted to no test: any may be held out: %s", r.body);
     const json_t *ho = json_object_get(re, "heldout");
     double llc = json_number_value(json_object_get(ho, "ll_current")),
            lln = json_number_value(json_object_get(ho, "ll_new"));
@@ -742,6 +745,10 @@ Test(review, items_in_use_re_estimated_and_applied_as_one_revision, .timeout = 9
     long long run2 = json_integer_value(json_object_get(json_object_get(re, "run"), "id"));
     cr_assert_eq(json_integer_value(json_object_get(json_object_get(re, "run"), "revision")), 1);
     cr_assert(run2 > run1);
+    /* the applied bank is not judged on the tests it was fitted to: none is new */
+    cr_assert_eq(json_integer_value(json_object_get(re, "heldout_from")), last1 + 1, "%s", r.body);
+    cr_assert(!json_is_true(json_object_get(re, "accept")), "no new test to judge it on: %s",
+              r.body);
     json_array_foreach(json_object_get(re, "items"), i, o)
     {
         if (!strcmp(json_string_value(json_object_get(o, "id")), first))

@@ -194,7 +194,9 @@ function recalWhy(q) {
   if (isNum(h.ll_current) && isNum(h.ll_new)) {
     return t(q.accept ? 'admin.recal_accepted' : 'admin.recal_not_accepted', { gain: f3(h.ll_new - h.ll_current), se: f3(h.se) });
   }
-  return t('admin.recal_why_raw', { why: q.why || '' });
+  const few = /^not accepted: (\d+) held-out tests of (\d+), at least (\d+) needed/.exec(q.why || '');
+  if (few) return t('admin.recal_too_few', { held: num(+few[1]), tests: num(+few[2]), min: num(+few[3]) });
+  return t('admin.recal_why_raw', { why: q.why || '' }); // the estimator's own message (English): a rare failure
 }
 
 async function decideRecal(run, action) {
