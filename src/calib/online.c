@@ -10,6 +10,7 @@
 #include "base/config.h"
 #include "base/mem.h"
 #include "calib/calib.h"
+#include "irt/quad.h"
 
 void rf_online_rules_default(struct rf_online_rules *r)
 {
@@ -56,46 +57,63 @@ static void predictive(const struct rf_irt_item *it, double m, double s, double 
     *v = e2 / w - *e * *e;
 }
 
-static int by_theta(const void *x, const void *y)
+/* One answer in the fit: the posterior mean that sorts it into a group, its
+ * score, and the score's expectation and variance under the estimate. */
+struct fit_point {
+    double key, e, v;
+    int k;
+};
+
+static int by_key(const void *x, const void *y)
 {
-    const struct rf_online_answer *a = *(const struct rf_online_answer *const *)x;
-    const struct rf_online_answer *b = *(const struct rf_online_answer *const *)y;
-    return a->theta < b->theta ? -1 : a->theta > b->theta ? 1 : 0;
+    const struct fit_point *a = x, *b = y;
+    return a->key < b->key ? -1 : a->key > b->key ? 1 : 0;
 }
 
-double rf_online_fit(const struct rf_irt_item *est, const struct rf_online_answer *const *ans,
-                     size_t n, size_t *df, double *p)
+/* X2 over n points (sorted here) in G groups for an item with np free
+ * parameters; NaN when G <= np. */
+static double fit_points(struct fit_point *pt, size_t n, size_t np, size_t *df, double *p)
 {
-    size_t g = n / RF_ONLINE_FIT_MIN_GROUP, np = free_params(est);
+    size_t g = n / RF_ONLINE_FIT_MIN_GROUP;
     if (g > RF_ONLINE_FIT_GROUPS)
         g = RF_ONLINE_FIT_GROUPS;
     *df = 0;
     *p = NAN;
-    const struct rf_online_answer **s =
-        rf_alloc_array(n ? n : 1, sizeof *s); /* NOLINT(bugprone-sizeof-expression): pointers */
-    if (g <= np || !s) {
-        free(s);
+    if (g <= np)
         return NAN;
-    }
-    memcpy(s, ans, n * sizeof *s);    /* NOLINT(bugprone-sizeof-expression): pointers */
-    qsort(s, n, sizeof *s, by_theta); /* NOLINT(bugprone-sizeof-expression): pointers */
+    qsort(pt, n, sizeof *pt, by_key);
     double x2 = 0;
     for (size_t k = 0; k < g; k++) {
         size_t lo = k * n / g, hi = (k + 1) * n / g;
         double o = 0, e = 0, v = 0;
         for (size_t i = lo; i < hi; i++) {
-            double ei, vi;
-            predictive(est, s[i]->theta, s[i]->sd, &ei, &vi);
-            o += s[i]->k;
-            e += ei;
-            v += vi;
+            o += pt[i].k;
+            e += pt[i].e;
+            v += pt[i].v;
         }
         if (v > 0)
             x2 += (o - e) * (o - e) / v;
     }
-    free(s);
     *df = g - np;
     *p = rf_calib_chisq_upper(x2, (double)*df);
+    return x2;
+}
+
+double rf_online_fit(const struct rf_irt_item *est, const struct rf_online_answer *const *ans,
+                     size_t n, size_t *df, double *p)
+{
+    *df = 0;
+    *p = NAN;
+    struct fit_point *pt = rf_alloc_array(n ? n : 1, sizeof *pt);
+    if (!pt)
+        return NAN;
+    for (size_t i = 0; i < n; i++) {
+        pt[i].key = ans[i]->theta;
+        pt[i].k = ans[i]->k;
+        predictive(est, ans[i]->theta, ans[i]->sd, &pt[i].e, &pt[i].v);
+    }
+    double x2 = fit_points(pt, n, free_params(est), df, p);
+    free(pt);
     return x2;
 }
 
@@ -174,6 +192,8 @@ struct skill_run {
     size_t *local;                     /* [nitems] local index or SIZE_MAX */
     unsigned char *excl;               /* [nitems] pretest item left out (note set) */
     struct rf_online_result_item *out; /* [nitems] results by item, n > 0 when a pretest item */
+    struct fit_point *fit;             /* [nans] by sorted position: a pretest answer's point
+                                          at the estimation (key NaN until set) */
 };
 
 /* The end of the answers of the person at sorted[a]; *has: one of them is a
@@ -196,6 +216,90 @@ static int in_row(const struct skill_run *sr, size_t a, size_t c, size_t skill)
 {
     size_t j = sr->sorted[c]->item;
     return sr->items[j].skill == skill && !sr->excl[j] && !(c > a && sr->sorted[c - 1]->item == j);
+}
+
+/* A skill's rows as calibrate_skill builds them: row r's entries are
+ * [row_ptr[r], row_ptr[r + 1]), local item col, category val, and src the
+ * sorted position of the answer. */
+struct rf_csr {
+    size_t nrows;
+    const size_t *row_ptr;
+    const uint32_t *col;
+    const signed char *val;
+    const size_t *src;
+};
+
+/* Each kept pretest answer's fit point at the estimation: the posterior of
+ * its person from the row's other answers (the items at the estimated or
+ * fixed parameters the EM ended with), on the EM's grid with its latent
+ * N(mean, sd^2) as the prior; the answer's expectation and variance under
+ * the item's estimate integrated over that posterior, and its mean as the
+ * key that sorts it into a group. Leaving the answer out keeps it
+ * independent of its own prediction (as the stored posterior was), and
+ * the rest is the model the estimate was fitted under: the stored
+ * posterior came from the bank and prior of the day, the test's answers so
+ * far only, so under a bank that is wrong or a population that is not
+ * N(0, 1) it drifts from the estimation's scale and every misfit it
+ * suggests grows with the answers (docs/calibration.md "Item fit"). */
+static rf_status fit_points_of_skill(struct skill_run *sr, const struct rf_csr *rows,
+                                     const struct rf_calib_opts *o,
+                                     const struct rf_calib_result *res, const size_t *global,
+                                     struct rf_err *err)
+{
+    struct rf_quad q;
+    struct rf_err qerr;
+    if (rf_quad_init_even(&q, o->nquad, o->lo, o->hi, res->latent_mean, res->latent_sd, &qerr))
+        return rf_err_set(err, RF_EINVAL, "online calibration: the fit's grid: %s", qerr.msg);
+    size_t nq = q.n;
+    double *all = rf_alloc_array(2 * nq, sizeof *all), *lp = all ? all + nq : NULL;
+    if (!all) {
+        rf_quad_cleanup(&q);
+        return rf_err_set(err, RF_ENOMEM, "online calibration: out of memory");
+    }
+    for (size_t r = 0; r < rows->nrows; r++) {
+        size_t z0 = rows->row_ptr[r], z1 = rows->row_ptr[r + 1];
+        for (size_t g = 0; g < nq; g++) {
+            double s = q.logw[g];
+            for (size_t z = z0; z < z1; z++)
+                s += rf_irt_logprob(&res->items[rows->col[z]].it, q.x[g], (size_t)rows->val[z]);
+            all[g] = s;
+        }
+        for (size_t z = z0; z < z1; z++) {
+            const struct rf_irt_item *it = &res->items[rows->col[z]].it;
+            if (!sr->items[global[rows->col[z]]].pretest)
+                continue;
+            double top = -HUGE_VAL;
+            for (size_t g = 0; g < nq; g++) {
+                lp[g] = all[g] - rf_irt_logprob(it, q.x[g], (size_t)rows->val[z]);
+                if (lp[g] > top)
+                    top = lp[g];
+            }
+            double w = 0, m = 0, e1 = 0, e2 = 0, pr[RF_MAX_CATEGORIES];
+            for (size_t g = 0; g < nq; g++) {
+                double wg = isfinite(lp[g]) ? exp(lp[g] - top) : 0;
+                if (wg == 0)
+                    continue;
+                rf_irt_probs(it, q.x[g], pr);
+                double ek = 0, ek2 = 0;
+                for (size_t k = 0; k < it->ncat; k++) {
+                    ek += pr[k] * (double)k;
+                    ek2 += pr[k] * (double)(k * k);
+                }
+                w += wg;
+                m += wg * q.x[g];
+                e1 += wg * ek;
+                e2 += wg * ek2;
+            }
+            struct fit_point *pt = &sr->fit[rows->src[z]];
+            pt->key = m / w;
+            pt->e = e1 / w;
+            pt->v = e2 / w - pt->e * pt->e;
+            pt->k = rows->val[z];
+        }
+    }
+    free(all);
+    rf_quad_cleanup(&q);
+    return RF_OK;
 }
 
 /* One skill: the persons with a pretest answer on it, all their answers on
@@ -227,13 +331,15 @@ static rf_status calibrate_skill(struct skill_run *sr, size_t skill, struct rf_e
     size_t *row_ptr = rf_alloc_array(nrows + 1, sizeof *row_ptr);
     uint32_t *col = rf_alloc_array(nnz ? nnz : 1, sizeof *col);
     signed char *val = rf_alloc_array(nnz ? nnz : 1, 1);
+    size_t *src = rf_alloc_array(nnz ? nnz : 1, sizeof *src); /* sorted position of each entry */
     const char **ids = rf_alloc_array(nl, sizeof *ids);
     enum rf_model *models = rf_alloc_array(nl, sizeof *models);
     size_t *global = rf_alloc_array(nl, sizeof *global);
     struct rf_param_table fixed = {0, rf_calloc_array(nl, sizeof(char *)),
                                    rf_alloc_array(nl, sizeof(struct rf_irt_item))};
     rf_status rc = RF_OK;
-    if (!row_ptr || !col || !val || !ids || !models || !global || !fixed.ids || !fixed.items)
+    if (!row_ptr || !col || !val || !src || !ids || !models || !global || !fixed.ids ||
+        !fixed.items)
         rc = rf_err_set(err, RF_ENOMEM, "online calibration: out of memory");
     for (size_t j = 0; !rc && j < sr->nitems; j++) {
         size_t l = sr->local[j];
@@ -265,10 +371,12 @@ static rf_status calibrate_skill(struct skill_run *sr, size_t skill, struct rf_e
                 while (pos > z0 && col[pos - 1] > sr->local[j]) {
                     col[pos] = col[pos - 1];
                     val[pos] = val[pos - 1];
+                    src[pos] = src[pos - 1];
                     pos--;
                 }
                 col[pos] = (uint32_t)sr->local[j];
                 val[pos] = (signed char)sr->sorted[c]->k;
+                src[pos] = c;
             }
         }
     }
@@ -310,12 +418,15 @@ static rf_status calibrate_skill(struct skill_run *sr, size_t skill, struct rf_e
                 memcpy(o2->se_b, ci->se_b, sizeof o2->se_b);
                 o2->ok = 1;
             }
+            struct rf_csr rows = {nrows, row_ptr, col, val, src};
+            rc = fit_points_of_skill(sr, &rows, &o, &res, global, err);
         }
     }
     rf_calib_result_cleanup(&res);
     free(row_ptr);
     free(col);
     free(val);
+    free(src);
     free(ids);
     free(models);
     free(global);
@@ -363,12 +474,14 @@ rf_status rf_online_run(const struct rf_online_item *items, size_t nitems,
                            threads ? threads : 1,
                            rf_alloc_array(nitems ? nitems : 1, sizeof(size_t)),
                            rf_calloc_array(nitems ? nitems : 1, 1),
-                           rf_calloc_array(nitems ? nitems : 1, sizeof *sr.out)};
+                           rf_calloc_array(nitems ? nitems : 1, sizeof *sr.out),
+                           rf_alloc_array(nans ? nans : 1, sizeof(struct fit_point))};
     size_t *seen = rf_calloc_array((nitems ? nitems : 1) * RF_MAX_CATEGORIES, sizeof *seen);
-    if (!sorted || !sr.local || !sr.excl || !sr.out || !seen)
+    if (!sorted || !sr.local || !sr.excl || !sr.out || !sr.fit || !seen)
         rc = rf_err_set(err, RF_ENOMEM, "online calibration: out of memory");
     for (size_t i = 0; !rc && i < nans; i++) {
         sorted[i] = &answers[i];
+        sr.fit[i].key = NAN;
         if (items[answers[i].item].pretest) {
             sr.out[answers[i].item].n++;
             seen[(size_t)answers[i].item * RF_MAX_CATEGORIES + (size_t)answers[i].k]++;
@@ -402,11 +515,23 @@ rf_status rf_online_run(const struct rf_online_item *items, size_t nitems,
         rc = calibrate_skill(&sr, items[j].skill, err);
         res->nskills++;
     }
-    /* fit and verdict of each estimated item */
-    const struct rf_online_answer **mine = rf_alloc_array(
-        nans ? nans : 1, sizeof *mine); /* NOLINT(bugprone-sizeof-expression): pointers */
-    if (!rc && !mine)
+    /* fit and verdict of each estimated item, from its answers' points at
+     * the estimation (by item: a counting sort of the sorted positions) */
+    size_t *start = rf_calloc_array(nitems + 1, sizeof *start);
+    size_t *by_item = rf_alloc_array(nans ? nans : 1, sizeof *by_item);
+    struct fit_point *mine = rf_alloc_array(nans ? nans : 1, sizeof *mine);
+    if (!rc && (!start || !by_item || !mine))
         rc = rf_err_set(err, RF_ENOMEM, "online calibration: out of memory");
+    for (size_t c = 0; !rc && c < nans; c++)
+        start[sorted[c]->item + 1]++;
+    for (size_t j = 0; !rc && j < nitems; j++)
+        start[j + 1] += start[j];
+    for (size_t c = 0; !rc && c < nans; c++)
+        by_item[start[sorted[c]->item]++] = c;
+    for (size_t j = nitems; !rc && j > 0; j--) /* back to each item's first */
+        start[j] = start[j - 1];
+    if (!rc)
+        start[0] = 0;
     size_t nout = 0;
     for (size_t j = 0; !rc && j < nitems; j++) {
         struct rf_online_result_item *o = &sr.out[j];
@@ -416,12 +541,14 @@ rf_status rf_online_run(const struct rf_online_item *items, size_t nitems,
         if (!o->ok)
             continue;
         size_t m = 0;
-        for (size_t i = 0; i < nans; i++)
-            if (answers[i].item == j)
-                mine[m++] = &answers[i];
-        o->fit = rf_online_fit(&o->est, mine, m, &o->fit_df, &o->fit_p);
+        for (size_t i = start[j]; i < start[j + 1]; i++)
+            if (!isnan(sr.fit[by_item[i]].key)) /* a repeat within a test is not in the fit */
+                mine[m++] = sr.fit[by_item[i]];
+        o->fit = fit_points(mine, m, free_params(&o->est), &o->fit_df, &o->fit_p);
         verdict(o, rules);
     }
+    free(start);
+    free(by_item);
     free(mine);
     if (!rc && !(res->items = rf_alloc_array(nout ? nout : 1, sizeof *res->items)))
         rc = rf_err_set(err, RF_ENOMEM, "online calibration: out of memory");
@@ -432,6 +559,7 @@ rf_status rf_online_run(const struct rf_online_item *items, size_t nitems,
     free(sr.local);
     free(sr.excl);
     free(sr.out);
+    free(sr.fit);
     free(seen);
     if (rc)
         rf_online_result_cleanup(res);

@@ -6,8 +6,10 @@
  * operational items held at their bank values and the latent mean and SD
  * re-estimated, Kim 2006) over the persons who answered a pretest item of
  * the skill, with all their answers on it: the pretest items' parameters with
- * standard errors. Item fit from the posterior kept with each pretest answer
- * (a sparse equivalent of S-X2, see rf_online_fit). A verdict per item
+ * standard errors. Item fit (a sparse equivalent of S-X2) from each pretest
+ * answer's posterior at the estimation: its test's other answers on the
+ * skill at the calibrated and held parameters, the estimated latent as the
+ * prior (docs/calibration.md "Item fit"). A verdict per item
  * against the documented promotion thresholds (RF_ONLINE_*).
  */
 #ifndef RF_CALIB_ONLINE_H
@@ -30,8 +32,9 @@ struct rf_online_item {
 };
 
 /* One answer of a test: person (the test), item, category; for a pretest
- * answer the posterior mean and SD of its skill when it was answered (NaN
- * for a scored answer). */
+ * answer the posterior mean and SD of its skill when it was answered, as the
+ * live test kept it (NaN for a scored answer). rf_online_run checks them but
+ * fits from the posterior at the estimation, not from them. */
 struct rf_online_answer {
     uint32_t person, item;
     int k;
@@ -68,18 +71,21 @@ struct rf_online_result {
 };
 
 /* Calibrates the pretest items of items[0..nitems-1] from answers[0..nans-1]
- * (any order). Every answer's item and category must be valid (RF_EINVAL
- * naming the answer); a pretest answer needs a finite theta and sd > 0.
- * A skill whose data cannot be calibrated (a pretest item without variance,
- * for instance) leaves its items with ok = 0 and the reason, not an error.
- * threads >= 1. RF_ENOMEM. */
+ * (any order); each estimated item's fit groups its answers by the
+ * leave-one-out posterior of their person under the estimation (the skill's
+ * other answers, the calibration's latent N(mean, sd^2) on its grid). Every
+ * answer's item and category must be valid (RF_EINVAL naming the answer); a
+ * pretest answer needs a finite theta and sd > 0. A skill whose data cannot
+ * be calibrated (a pretest item without variance, for instance) leaves its
+ * items with ok = 0 and the reason, not an error. threads >= 1. RF_ENOMEM. */
 rf_status rf_online_run(const struct rf_online_item *items, size_t nitems,
                         const struct rf_online_answer *answers, size_t nans,
                         const struct rf_online_rules *rules, size_t threads,
                         struct rf_online_result *res, struct rf_err *err);
 void rf_online_result_cleanup(struct rf_online_result *res);
 
-/* Item fit from the posteriors kept with the answers: the n answers to one
+/* Item fit from given normal posteriors (rf_online_run uses the posteriors
+ * at its estimation instead): the n answers to one
  * item sorted by theta (posterior mean at the time) into G equal groups
  * (G = min(RF_ONLINE_FIT_GROUPS, n / RF_ONLINE_FIT_MIN_GROUP)); in each, the
  * observed score sum against its expectation under the estimate, each
