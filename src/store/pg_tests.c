@@ -403,28 +403,68 @@ static rf_status pg_item_stats(struct rf_store *bs, const char *item_id,
                          "t", item_id);
 }
 
-static rf_status count_fn(struct pconn *cn, const PGresult *r, void *out, struct rf_err *err)
+/* The counts of item_answer_counts: ids[0..n-1] as asked, got[i] set from
+ * the row of its id. */
+struct item_counts {
+    size_t n;
+    const char *const *ids;
+    int64_t *got;
+};
+
+static rf_status item_count_fn(struct pconn *cn, const PGresult *r, void *out, struct rf_err *err)
 {
     (void)cn;
     (void)err;
-    *(int64_t *)out = rf_pg_col_int(r, 0, 0, 0);
+    struct item_counts *c = out;
+    const char *id = PQgetvalue(r, 0, 0);
+    for (size_t i = 0; i < c->n; i++)
+        if (!strcmp(c->ids[i], id))
+            c->got[i] = rf_pg_col_int(r, 0, 1, 0);
     return RF_OK;
 }
 
-/* One indexed count per item (a test start asks for the few pretest items
- * of its skills). */
+static void counted(const struct rf_store_cb *c, const void *rec)
+{
+    (void)c;
+    (void)rec;
+}
+
+static void counted_clean(void *rec)
+{
+    (void)rec;
+}
+
+static const char *item_id_el(void *ud, size_t i, char buf[32])
+{
+    (void)buf;
+    return ((const char *const *)ud)[i];
+}
+
+/* One statement for all the items (a test start asks for the few pretest
+ * items of its skills): their answers in finished tests, by the answers_item
+ * index and the tests' primary key. */
 static rf_status pg_item_answer_counts(struct rf_store *bs, size_t n, const char *const *item_ids,
                                        int64_t *counts, struct rf_err *err)
 {
-    int64_t *got = n ? calloc(n, sizeof *got) : NULL;
-    if (n && !got)
+    if (!n)
+        return RF_OK;
+    int64_t *got = calloc(n, sizeof *got);
+    char *arr = got ? rf_pg_array(n, item_id_el, (void *)item_ids, 1) : NULL;
+    if (!arr) {
+        free(got);
         return rf_err_set(err, RF_ENOMEM, "store: out of memory");
-    rf_status rc = RF_OK;
-    for (size_t i = 0; i < n && !rc; i++)
-        rc = rf_pg_one_row(rf_pg_of(bs), err, "answer counts of items", count_fn, &got[i],
-                           "SELECT count(*) FROM answers WHERE item_id = $1", "t", item_ids[i]);
-    if (!rc && n)
+    }
+    struct item_counts c = {n, item_ids, got};
+    static const struct rf_store_read read = {counted, counted_clean};
+    rf_status rc = rf_pg_list(
+        rf_pg_of(bs), err, "answer counts of items", item_count_fn, &c, &read, NULL, NULL,
+        "SELECT a.item_id, count(*) FROM answers a JOIN tests t ON t.id = a.test_id "
+        "WHERE a.item_id = ANY($1::text[]) AND t.status = 'finished' "
+        "GROUP BY a.item_id",
+        "t", arr);
+    if (!rc)
         memcpy(counts, got, n * sizeof *counts);
+    free(arr);
     free(got);
     return rc;
 }

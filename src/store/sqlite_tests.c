@@ -341,7 +341,9 @@ static rf_status sq_item_answer_counts(struct rf_store *bs, size_t n, const char
     struct conn *cn = rf_sq_rlock(s);
     rf_status rc = RF_OK;
     for (size_t i = 0; i < n && !rc; i++) {
-        sqlite3_stmt *st = rf_sq_query(cn, err, "SELECT count(*) FROM answers WHERE item_id = ?",
+        sqlite3_stmt *st = rf_sq_query(cn, err,
+                                       "SELECT count(*) FROM answers a JOIN tests t ON t.id = "
+                                       "a.test_id WHERE a.item_id = ? AND t.status = 'finished'",
                                        "t", item_ids[i]);
         int r = st ? sqlite3_step(st) : SQLITE_ERROR;
         if (r == SQLITE_ROW)

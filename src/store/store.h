@@ -279,10 +279,13 @@ struct rf_store_item_stats {
 rf_status rf_store_item_stats(struct rf_store *s, const char *item_id,
                               struct rf_store_item_stats *out, struct rf_err *err);
 
-/* How many answers are stored to each of n items: counts[i] for
- * item_ids[i], 0 when none (pretest batches, cat/pretest.h). Reads the
- * answers_item index: O(answers of the items). On failure counts is
- * untouched. */
+/* How many answers to each of n items are stored in finished tests:
+ * counts[i] for item_ids[i], 0 when none (pretest batches, cat/pretest.h).
+ * Only a finished test's answers count, because only they reach online
+ * calibration (server/pretest_data.h reads finished tests); an answer in a
+ * test still running, or abandoned, does not (it is exposure, not data).
+ * Reads the answers_item index and each answer's test: O(answers of the
+ * items); one statement on PostgreSQL. On failure counts is untouched. */
 rf_status rf_store_item_answer_counts(struct rf_store *s, size_t n, const char *const *item_ids,
                                       int64_t *counts, struct rf_err *err);
 

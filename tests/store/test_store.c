@@ -1044,12 +1044,26 @@ Test(store, schema_3_upgrades_and_answers_keep_their_signals)
     cr_assert_eq(w.n, 1, "at most max of them");
     cr_assert_eq(rf_store_item_stats(st, "nowhere", &is, &err), RF_OK);
     cr_assert(is.ntimed == 0 && is.mean_rt_ms == 0);
-    /* answers stored per item (pretest batches): the refused answer is none */
+    /* answers stored per item in finished tests (pretest batches), what
+     * calibration will read: the second test finished (its answers count,
+     * the refused one is none), the first still runs (its three do not) */
     const char *const cid[4] = {"q.a.001", "nowhere", "q.a.003", "q.a.004"};
     int64_t cnt[4] = {-1, -1, -1, -1};
     cr_assert_eq(rf_store_item_answer_counts(st, 4, cid, cnt, &err), RF_OK, "%s", err.msg);
-    cr_assert(cnt[0] == 3 && cnt[1] == 0 && cnt[2] == 1 && cnt[3] == 0,
-              "answer counts %lld %lld %lld %lld, want 3 0 1 0", (long long)cnt[0],
+    cr_assert(cnt[0] == 1 && cnt[1] == 0 && cnt[2] == 1 && cnt[3] == 0,
+              "one test running: answer counts %lld %lld %lld %lld, want 1 0 1 0",
+              (long long)cnt[0], (long long)cnt[1], (long long)cnt[2], (long long)cnt[3]);
+    /* the first test finishes with a fourth answer: all its answers count */
+    struct rf_answer a3 = {old, 3, "q.a.004", 1, 1, 0, "1", 0};
+    cr_assert_eq(rf_store_answer_signals(st, &a3, NULL, "{}", "{}", NULL, 0, &err), RF_OK, "%s",
+                 err.msg);
+    cr_assert_eq(rf_store_item_answer_counts(st, 4, cid, cnt, &err), RF_OK, "%s", err.msg);
+    cr_assert(cnt[0] == 3 && cnt[1] == 0 && cnt[2] == 1 && cnt[3] == 1,
+              "both finished: answer counts %lld %lld %lld %lld, want 3 0 1 1", (long long)cnt[0],
               (long long)cnt[1], (long long)cnt[2], (long long)cnt[3]);
+    /* an item asked twice gets its count twice */
+    const char *const twice[2] = {"q.a.003", "q.a.003"};
+    cr_assert_eq(rf_store_item_answer_counts(st, 2, twice, cnt, &err), RF_OK, "%s", err.msg);
+    cr_assert(cnt[0] == 1 && cnt[1] == 1, "%lld %lld", (long long)cnt[0], (long long)cnt[1]);
     cr_assert_eq(rf_store_item_answer_counts(st, 0, NULL, NULL, &err), RF_OK);
 }
