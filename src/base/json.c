@@ -218,3 +218,129 @@ int rf_json_dumpf_out(const json_t *j, FILE *f, size_t flags)
     free(s);
     return rc;
 }
+
+/* The code point of the UTF-8 sequence at p (n bytes left): its length, or
+ * 0 when it is not valid UTF-8 as jansson reads it (no overlong forms, no
+ * surrogates, nothing past U+10FFFF). */
+static size_t utf8_at(const unsigned char *p, size_t n, unsigned long *cp)
+{
+    unsigned char c = p[0];
+    size_t len;
+    unsigned long v;
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    if (c >= 0xC2 && c <= 0xDF) {
+        len = 2;
+        v = c & 0x1Fu;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        v = c & 0x0Fu;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        v = c & 0x07u;
+    } else {
+        return 0;
+    }
+    if (n < len)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((p[i] & 0xC0u) != 0x80u)
+            return 0;
+        v = (v << 6) | (p[i] & 0x3Fu);
+    }
+    if ((len == 3 && (v < 0x800 || (v >= 0xD800 && v <= 0xDFFF))) ||
+        (len == 4 && (v < 0x10000 || v > 0x10FFFF)))
+        return 0;
+    *cp = v;
+    return len;
+}
+
+rf_status rf_buf_put_json_string(struct rf_buf *b, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = strlen(s);
+    const unsigned char *p = (const unsigned char *)s, *end = p + n, *run = p;
+    rf_status rc = rf_buf_putc(b, '"');
+    while (!rc && p < end) {
+        if (*p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\') {
+            p++;
+            continue;
+        }
+        if (p > run && (rc = rf_buf_append(b, run, (size_t)(p - run))))
+            break;
+        unsigned long cp;
+        size_t len = utf8_at(p, (size_t)(end - p), &cp);
+        if (!len)
+            return RF_EINVAL;
+        char esc[13];
+        size_t ne = 2;
+        esc[0] = '\\';
+        switch (cp) {
+        case '"': esc[1] = '"'; break;
+        case '\\': esc[1] = '\\'; break;
+        case '\b': esc[1] = 'b'; break;
+        case '\f': esc[1] = 'f'; break;
+        case '\n': esc[1] = 'n'; break;
+        case '\r': esc[1] = 'r'; break;
+        case '\t': esc[1] = 't'; break;
+        default: {
+            unsigned long u[2] = {cp, 0};
+            size_t nu = 1;
+            if (cp >= 0x10000) {
+                u[0] = 0xD800 | ((cp - 0x10000) >> 10);
+                u[1] = 0xDC00 | ((cp - 0x10000) & 0x3FF);
+                nu = 2;
+            }
+            ne = 0;
+            for (size_t k = 0; k < nu; k++) {
+                esc[ne++] = '\\';
+                esc[ne++] = 'u';
+                for (int sh = 12; sh >= 0; sh -= 4)
+                    esc[ne++] = hex[(u[k] >> sh) & 0xF];
+            }
+            break;
+        }
+        }
+        rc = rf_buf_append(b, esc, ne);
+        p += len;
+        run = p;
+    }
+    if (!rc && p > run)
+        rc = rf_buf_append(b, run, (size_t)(p - run));
+    return rc ? rc : rf_buf_putc(b, '"');
+}
+
+rf_status rf_buf_put_json_real(struct rf_buf *b, double x, int prob)
+{
+    if (!isfinite(x))
+        return RF_EINVAL;
+    if (prob)
+        x = rf_round_sig(x, 4);
+    /* jansson's jsonp_dtostr at precision 6 (rf_json_dumps_out) */
+    char t[40];
+    int len = snprintf(t, sizeof t, "%.6g", x);
+    if (len < 0 || (size_t)len >= sizeof t - 3)
+        return RF_EINVAL;
+    size_t n = (size_t)len;
+    if (!strchr(t, '.') && !strchr(t, 'e')) {
+        t[n++] = '.';
+        t[n++] = '0';
+        t[n] = '\0';
+    }
+    char *e = strchr(t, 'e');
+    if (e) {
+        /* no '+' and no leading zeros in the exponent: 1e-05 -> 1e-5, 1e+20 -> 1e20 */
+        char *start = e + 1, *from = e + 2;
+        if (*start == '-')
+            start++;
+        while (*from == '0')
+            from++;
+        if (from != start) {
+            memmove(start, from, n - (size_t)(from - t) + 1);
+            n -= (size_t)(from - start);
+        }
+    }
+    return rf_buf_append(b, t, n);
+}

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "base/buf.h"
 #include "base/err.h"
 
 /* Loads a JSON file; syntax errors are "path:line:column: message". Caller json_decref()s. */
@@ -48,6 +49,18 @@ double rf_json_num(const json_t *obj, const char *key);
 char *rf_json_dumps_out(const json_t *j, size_t flags);
 /* The same, written to f with a trailing newline; -1 on failure. */
 int rf_json_dumpf_out(const json_t *j, FILE *f, size_t flags);
+/* Writing the same JSON without a jansson tree, for the hottest replies (an
+ * answer's): each appends to b what rf_json_dumps_out(j, JSON_COMPACT |
+ * JSON_ENSURE_ASCII) writes for that value, byte for byte. A string: quoted,
+ * with jansson's escapes (\" \\ \b \f \n \r \t, other controls and every
+ * non-ASCII character as \uXXXX in capitals, beyond the BMP as a surrogate
+ * pair); RF_EINVAL when s is not valid UTF-8 (jansson refuses such a string
+ * too). A real (prob: under a key rf_json_is_prob_key() names): 6 significant
+ * digits (4 when prob), ".0" added to an integral one; RF_EINVAL when not
+ * finite. RF_ETOOBIG at b's cap. */
+rf_status rf_buf_put_json_string(struct rf_buf *b, const char *s);
+rf_status rf_buf_put_json_real(struct rf_buf *b, double x, int prob);
+
 /* Whether reals under key are probabilities or weights (4 digits). */
 int rf_json_is_prob_key(const char *key);
 /* x rounded to sig significant digits (x itself when 0 or not finite). */

@@ -19,6 +19,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "base/buf.h"
 #include "base/err.h"
 #include "base/lang.h"
 #include "server/auth.h"
@@ -441,6 +442,13 @@ rf_status rf_app_test_answer(struct rf_app *a, const struct rf_principal *p, int
 rf_status rf_app_test_answer_session(struct rf_app *a, const struct rf_principal *p,
                                      const char *session, int64_t id, const json_t *req,
                                      json_t **out, struct rf_app_error *e);
+/* The same with the reply written as JSON text appended to *out (the bytes
+ * rf_json_dumps_out gives for rf_app_test_answer_session's *out, built
+ * without a jansson tree: the answer route's); *finished: the answer ended
+ * the test. */
+rf_status rf_app_test_answer_text(struct rf_app *a, const struct rf_principal *p,
+                                  const char *session, int64_t id, const json_t *req,
+                                  struct rf_buf *out, int *finished, struct rf_app_error *e);
 /* The report of a finished test: JSON, or self-contained HTML when html (1),
  * or Markdown when html is RF_APP_REPORT_MD (careers/report.h
  * rf_report_markdown, into *html_out). The candidate who took it, or a

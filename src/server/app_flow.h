@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "bank/bank.h"
+#include "base/buf.h"
 #include "base/config.h"
 #include "base/err.h"
 #include "base/lang.h"
@@ -235,6 +236,15 @@ int rf_app_test_operational(const struct rf_test *t);
 rf_status rf_app_test_reply(struct rf_app *a, int64_t id, struct rf_cat_session *s,
                             const char *status, int operational, const char *lang, json_t **out,
                             struct rf_app_error *e);
+
+/* The same reply written to *out as text (appended), byte for byte what
+ * rf_json_dumps_out(reply, JSON_COMPACT | JSON_ENSURE_ASCII) gives for the
+ * reply of rf_app_test_reply, without building a jansson tree (an answer's
+ * reply: docs/scale.md "The serve process's CPU"); *out is as it was on
+ * failure. tests/server/test_reply.c holds the two to the same bytes. */
+rf_status rf_app_test_reply_text(struct rf_app *a, int64_t id, struct rf_cat_session *s,
+                                 const char *status, int operational, const char *lang,
+                                 struct rf_buf *out, struct rf_app_error *e);
 
 /* A finished follow-up's profile: the profile of the test it follows with
  * the follow-up's evidence added (rf_profile_combine), the sessions listed

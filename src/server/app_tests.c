@@ -16,7 +16,9 @@
 
 #include "bank/answer.h"
 #include "bank/bank.h"
+#include "base/buf.h"
 #include "base/config.h"
+#include "base/json.h"
 #include "base/lang.h"
 #include "base/rng.h"
 #include "careers/profile.h"
@@ -254,15 +256,23 @@ static const char *skill_name(struct rf_app *a, const char *id, const char *code
 }
 
 /* The question as a candidate may see it, in the test's language: never the
- * key, explanation or parameters. */
-static json_t *question_json(struct rf_app *a, size_t pool_item, size_t number, const char *lang)
+ * key, explanation or parameters. 0 when its item is no longer in the bank. */
+static int question_view(struct rf_app *a, size_t pool_item, const char *lang,
+                         struct rf_item *view, char **topts)
 {
     size_t bi;
     if (rf_bank_find(&a->bank, a->pool->ids[pool_item], &bi))
-        return NULL;
+        return 0;
+    rf_item_in_lang(&a->bank.items[bi], lang, view, topts);
+    return 1;
+}
+
+static json_t *question_json(struct rf_app *a, size_t pool_item, size_t number, const char *lang)
+{
     struct rf_item view;
     char *topts[RF_BANK_MAX_OPTIONS];
-    rf_item_in_lang(&a->bank.items[bi], lang, &view, topts);
+    if (!question_view(a, pool_item, lang, &view, topts))
+        return NULL;
     const struct rf_item *it = &view;
     json_t *opts = json_array();
     for (size_t k = 0; k < it->noptions; k++)
@@ -294,43 +304,74 @@ int rf_app_test_operational(const struct rf_test *t)
  * finishing (AUC 0.35 from the other side, tests/server/test_operational.c).
  * Pretest items count as questions like any other (answered, the limit and
  * each skill's items), so nothing tells them apart. */
+struct skill_view {
+    const char *id, *name;
+    size_t items;
+    double se, target;
+    int done;
+};
+
+/* Skill j of the test's scope as its reply shows it; its share of the
+ * target precision reached is added to *sum. */
+static void skill_view(struct rf_app *a, const struct rf_cat_session *s, size_t j,
+                       const char *lang, struct skill_view *v, double *sum)
+{
+    const struct rf_cat_design *d = rf_cat_session_design(s);
+    double prior_info = 1.0 / (a->q.sd * a->q.sd);
+    size_t npre = rf_cat_npretest_answered(s);
+    struct rf_cat_skill_result r;
+    rf_cat_skill(s, j, &r);
+    for (size_t k = 0; k < npre; k++) {
+        size_t item, cat;
+        double m, sd;
+        rf_cat_pretest_answer(s, k, &item, &cat, &m, &sd);
+        r.items += a->pool->skill[item] == d->scope[j];
+    }
+    v->id = a->pool->skills[d->scope[j]];
+    v->name = skill_name(a, v->id, lang);
+    v->items = r.items;
+    v->se = r.se;
+    v->target = d->rule[j].se;
+    v->done = r.state != RF_CAT_SKILL_OPEN;
+    double need = 1.0 / (v->target * v->target) - prior_info;
+    double got = 1.0 / (r.se * r.se) - prior_info;
+    *sum += v->done ? 1.0 : need > 0 ? fmin(1.0, fmax(0.0, got / need)) : 1.0;
+}
+
+/* The test's progress from its skills' summed shares (skill_view). */
+static double test_progress(const struct rf_cat_session *s, double sum, int hide,
+                            const char *status, size_t *answered, size_t *limit)
+{
+    const struct rf_cat_design *d = rf_cat_session_design(s);
+    *answered = rf_cat_nanswered(s) + rf_cat_npretest_answered(s);
+    *limit = d->max_items + d->npretest;
+    double progress = d->nscope && !hide ? sum / (double)d->nscope : 0.0;
+    double by_count = (double)*answered / (double)*limit;
+    if (by_count > progress)
+        progress = by_count;
+    if (strcmp(status, "active") != 0)
+        progress = 1.0;
+    return progress;
+}
+
 static json_t *test_json(struct rf_app *a, int64_t id, const struct rf_cat_session *s,
                          const char *status, int operational, const char *lang)
 {
     const struct rf_cat_design *d = rf_cat_session_design(s);
     json_t *skills = json_array();
     double sum = 0;
-    double prior_info = 1.0 / (a->q.sd * a->q.sd);
     int hide = operational && strcmp(status, "active") == 0;
-    size_t npre = rf_cat_npretest_answered(s);
     for (size_t j = 0; j < d->nscope; j++) {
-        struct rf_cat_skill_result r;
-        rf_cat_skill(s, j, &r);
-        for (size_t k = 0; k < npre; k++) {
-            size_t item, cat;
-            double m, sd;
-            rf_cat_pretest_answer(s, k, &item, &cat, &m, &sd);
-            r.items += a->pool->skill[item] == d->scope[j];
-        }
-        const char *sid = a->pool->skills[d->scope[j]];
-        double target = d->rule[j].se, done = r.state != RF_CAT_SKILL_OPEN;
-        double need = 1.0 / (target * target) - prior_info;
-        double got = 1.0 / (r.se * r.se) - prior_info;
-        double pk = done ? 1.0 : need > 0 ? fmin(1.0, fmax(0.0, got / need)) : 1.0;
-        sum += pk;
-        json_array_append_new(skills, json_pack("{s:s,s:s,s:I,s:o,s:f,s:o}", "id", sid, "name",
-                                                skill_name(a, sid, lang), "items", (json_int_t)r.items,
-                                                "se", hide ? json_null() : json_real(r.se),
-                                                "target", target, "done",
-                                                hide ? json_null() : json_boolean(done)));
+        struct skill_view v;
+        skill_view(a, s, j, lang, &v, &sum);
+        json_array_append_new(skills, json_pack("{s:s,s:s,s:I,s:o,s:f,s:o}", "id", v.id, "name",
+                                                v.name, "items", (json_int_t)v.items, "se",
+                                                hide ? json_null() : json_real(v.se), "target",
+                                                v.target, "done",
+                                                hide ? json_null() : json_boolean(v.done)));
     }
-    size_t answered = rf_cat_nanswered(s) + npre, limit = d->max_items + d->npretest;
-    double progress = d->nscope && !hide ? sum / (double)d->nscope : 0.0;
-    double by_count = (double)answered / (double)limit;
-    if (by_count > progress)
-        progress = by_count;
-    if (strcmp(status, "active") != 0)
-        progress = 1.0;
+    size_t answered, limit;
+    double progress = test_progress(s, sum, hide, status, &answered, &limit);
     return json_pack("{s:I,s:s,s:I,s:I,s:f,s:o}", "id", (json_int_t)id, "status", status,
                      "answered", (json_int_t)answered, "max_items", (json_int_t)limit, "progress",
                      progress, "skills", skills);
@@ -356,6 +397,148 @@ rf_status rf_app_test_reply(struct rf_app *a, int64_t id, struct rf_cat_session 
         json_object_set_new(tj, "lang", json_string(lang));
     *out = json_pack("{s:o,s:o}", "test", tj, "question", q);
     return *out ? RF_OK : rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+}
+
+/* ---- the same reply written as text (rf_app_test_reply_text) ---- */
+
+/* "key": */
+static rf_status put_key(struct rf_buf *b, const char *key)
+{
+    rf_status rc = rf_buf_putc(b, '"');
+    if (!rc)
+        rc = rf_buf_puts(b, key);
+    return rc ? rc : rf_buf_puts(b, "\":");
+}
+
+/* "key":"value" (a NULL value fails, as jansson's json_pack does) */
+static rf_status put_str(struct rf_buf *b, const char *key, const char *v)
+{
+    rf_status rc = v ? put_key(b, key) : RF_EINVAL;
+    return rc ? rc : rf_buf_put_json_string(b, v);
+}
+
+static rf_status put_int(struct rf_buf *b, const char *key, long long v)
+{
+    rf_status rc = put_key(b, key);
+    return rc ? rc : rf_buf_printf(b, "%lld", v);
+}
+
+static rf_status put_real(struct rf_buf *b, const char *key, double v)
+{
+    rf_status rc = put_key(b, key);
+    return rc ? rc : rf_buf_put_json_real(b, v, rf_json_is_prob_key(key));
+}
+
+static rf_status question_text(struct rf_app *a, size_t pool_item, size_t number,
+                               const char *lang, struct rf_buf *b)
+{
+    struct rf_item view;
+    char *topts[RF_BANK_MAX_OPTIONS];
+    if (!question_view(a, pool_item, lang, &view, topts))
+        return RF_EINVAL;
+    const struct rf_item *it = &view;
+    rf_status rc = rf_buf_putc(b, '{');
+    if (!rc && !(rc = put_str(b, "item", it->id)) && !(rc = rf_buf_puts(b, ",\"skill\":{")) &&
+        !(rc = put_str(b, "id", it->skill)) && !(rc = rf_buf_putc(b, ',')))
+        rc = put_str(b, "name", skill_name(a, it->skill, lang));
+    if (!rc && !(rc = rf_buf_puts(b, "},")) &&
+        !(rc = put_str(b, "type", rf_item_type_name(it->type))) && !(rc = rf_buf_putc(b, ',')) &&
+        !(rc = put_str(b, "stem", it->stem)))
+        rc = rf_buf_puts(b, ",\"options\":[");
+    for (size_t k = 0; k < it->noptions && !rc; k++)
+        if (!(k && (rc = rf_buf_putc(b, ','))))
+            rc = it->options[k] ? rf_buf_put_json_string(b, it->options[k]) : RF_EINVAL;
+    if (!rc && !(rc = rf_buf_puts(b, "],")) && !(rc = put_int(b, "number", (long long)number)) &&
+        !(rc = rf_buf_putc(b, ',')))
+        rc = put_str(b, "lang", it->lang);
+    if (!rc && it->type == RF_ITEM_NUMERIC && !(rc = rf_buf_putc(b, ',')))
+        rc = put_str(b, "unit", it->unit);
+    return rc ? rc : rf_buf_putc(b, '}');
+}
+
+static rf_status test_text(struct rf_app *a, int64_t id, const struct rf_cat_session *s,
+                           const char *status, int operational, const char *lang,
+                           struct rf_buf *b)
+{
+    const struct rf_cat_design *d = rf_cat_session_design(s);
+    double sum = 0;
+    int hide = operational && strcmp(status, "active") == 0;
+    /* the skills first: the progress before them is their sum */
+    struct rf_buf sk;
+    rf_buf_init(&sk, b->cap);
+    rf_status rc = rf_buf_putc(&sk, '[');
+    for (size_t j = 0; j < d->nscope && !rc; j++) {
+        struct skill_view v;
+        skill_view(a, s, j, lang, &v, &sum);
+        if ((j && (rc = rf_buf_putc(&sk, ','))) || (rc = rf_buf_putc(&sk, '{')) ||
+            (rc = put_str(&sk, "id", v.id)) || (rc = rf_buf_putc(&sk, ',')) ||
+            (rc = put_str(&sk, "name", v.name)) || (rc = rf_buf_putc(&sk, ',')) ||
+            (rc = put_int(&sk, "items", (long long)v.items)) || (rc = rf_buf_putc(&sk, ',')))
+            break;
+        if (hide)
+            rc = rf_buf_puts(&sk, "\"se\":null,");
+        else if (!(rc = put_real(&sk, "se", v.se)))
+            rc = rf_buf_putc(&sk, ',');
+        if (rc || (rc = put_real(&sk, "target", v.target)))
+            break;
+        rc = rf_buf_puts(&sk, hide ? ",\"done\":null}" : v.done ? ",\"done\":true}"
+                                                                : ",\"done\":false}");
+    }
+    if (!rc)
+        rc = rf_buf_putc(&sk, ']');
+    size_t answered, limit;
+    double progress = test_progress(s, sum, hide, status, &answered, &limit);
+    if (!rc && !(rc = rf_buf_putc(b, '{')) && !(rc = put_int(b, "id", (long long)id)) &&
+        !(rc = rf_buf_putc(b, ',')) && !(rc = put_str(b, "status", status)) &&
+        !(rc = rf_buf_putc(b, ',')) && !(rc = put_int(b, "answered", (long long)answered)) &&
+        !(rc = rf_buf_putc(b, ',')) && !(rc = put_int(b, "max_items", (long long)limit)) &&
+        !(rc = rf_buf_putc(b, ',')) && !(rc = put_real(b, "progress", progress)) &&
+        !(rc = rf_buf_puts(b, ",\"skills\":")) && !(rc = rf_buf_append(b, sk.data, sk.len)) &&
+        !(rc = rf_buf_putc(b, ',')) && !(rc = put_str(b, "lang", lang)))
+        rc = rf_buf_putc(b, '}');
+    rf_buf_cleanup(&sk);
+    return rc;
+}
+
+/* b back to its first n bytes */
+static void buf_cut(struct rf_buf *b, size_t n)
+{
+    b->len = n;
+    if (b->data)
+        b->data[n] = '\0';
+}
+
+rf_status rf_app_test_reply_text(struct rf_app *a, int64_t id, struct rf_cat_session *s,
+                                 const char *status, int operational, const char *lang,
+                                 struct rf_buf *out, struct rf_app_error *e)
+{
+    size_t item = SIZE_MAX;
+    if (!strcmp(status, "active"))
+        rf_cat_next(s, &item);
+    size_t at = out->len;
+    rf_status rc = rf_buf_puts(out, "{\"test\":");
+    if (!rc)
+        rc = test_text(a, id, s, status, operational, lang, out);
+    if (!rc)
+        rc = rf_buf_puts(out, ",\"question\":");
+    if (!rc) {
+        rc = item == SIZE_MAX
+                 ? rf_buf_puts(out, "null")
+                 : question_text(a, item, rf_cat_nanswered(s) + rf_cat_npretest_answered(s) + 1,
+                                 lang, out);
+        if (rc == RF_EINVAL) {
+            buf_cut(out, at);
+            return rf_app_fail(e, RF_EINVAL, NULL,
+                               "the current question is no longer in the bank");
+        }
+    }
+    if (!rc)
+        rc = rf_buf_putc(out, '}');
+    if (rc) {
+        buf_cut(out, at);
+        return rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
+    }
+    return RF_OK;
 }
 
 rf_status rf_app_session_state(const struct rf_cat_session *s, char **out, struct rf_err *err)
@@ -798,10 +981,18 @@ static rf_status parse_response(const struct rf_item *it, const json_t *req, str
  * sets *stale and returns without a reply, for the caller to answer from the
  * stored row. session (NULL: none): the token hash of the login session the
  * principal was remembered from, checked by the write. */
+/* Where an answer's reply goes: a jansson tree (*json), or text appended to
+ * text (rf_app_test_reply_text); finished: the answer ended the test. */
+struct answer_out {
+    json_t **json;
+    struct rf_buf *text;
+    int finished;
+};
+
 static rf_status answer_on(struct rf_app *a, int64_t id, const json_t *req, const char *item_id,
                            const struct rf_answer_signals *sig, struct rf_test *t,
                            struct rf_cat_session *s, int cached, const char *session, int *stale,
-                           json_t **out, struct rf_app_error *e)
+                           struct answer_out *o, struct rf_app_error *e)
 {
     char *state = NULL, *profile = NULL;
     unsigned char *packed = NULL;
@@ -854,8 +1045,14 @@ static rf_status answer_on(struct rf_app *a, int64_t id, const json_t *req, cons
     if (rc == RF_ECONFLICT)
         rc = rf_app_fail(e, RF_ECONFLICT, "item", "this question was already answered");
     if (!rc)
-        rc = rf_app_test_reply(a, id, s, profile ? "finished" : "active",
-                               rf_app_test_operational(t), rf_app_test_lang(t), out, e);
+        rc = o->text ? rf_app_test_reply_text(a, id, s, profile ? "finished" : "active",
+                                              rf_app_test_operational(t), rf_app_test_lang(t),
+                                              o->text, e)
+                     : rf_app_test_reply(a, id, s, profile ? "finished" : "active",
+                                         rf_app_test_operational(t), rf_app_test_lang(t), o->json,
+                                         e);
+    if (!rc)
+        o->finished = profile != NULL;
     if (!rc && !profile) {
         /* the row as now stored: the next answer of this process reads nothing */
         free(t->state);
@@ -879,7 +1076,7 @@ out:
  * session this process kept, else from the stored row. */
 static rf_status answer_attempt(struct rf_app *a, const struct rf_principal *p, const char *session,
                                 int64_t id, const json_t *req, const char *item_id,
-                                const struct rf_answer_signals *sig, json_t **out,
+                                const struct rf_answer_signals *sig, struct answer_out *o,
                                 struct rf_app_error *e)
 {
     rf_status rc;
@@ -889,7 +1086,7 @@ static rf_status answer_attempt(struct rf_app *a, const struct rf_principal *p, 
     int stale = 0;
     struct rf_cat_session *s = rf_sesscache_take(a->live, id, &t);
     if (s && p->candidate_id && t.candidate_id == p->candidate_id) {
-        rc = answer_on(a, id, req, item_id, sig, &t, s, 1, session, &stale, out, e);
+        rc = answer_on(a, id, req, item_id, sig, &t, s, 1, session, &stale, o, e);
         rf_store_test_cleanup(&t);
         if (!stale)
             return rc;
@@ -904,7 +1101,7 @@ static rf_status answer_attempt(struct rf_app *a, const struct rf_principal *p, 
     if (strcmp(t.status, "active") != 0)
         rc = rf_app_fail(e, RF_ECONFLICT, NULL, "this test is finished; open the report");
     else if (!(rc = session_restore(a, &t, &s, e)))
-        rc = answer_on(a, id, req, item_id, sig, &t, s, 0, session, &stale, out, e);
+        rc = answer_on(a, id, req, item_id, sig, &t, s, 0, session, &stale, o, e);
     rf_store_test_cleanup(&t);
     return rc;
 }
@@ -915,9 +1112,9 @@ rf_status rf_app_test_answer(struct rf_app *a, const struct rf_principal *p, int
     return rf_app_test_answer_session(a, p, NULL, id, req, out, e);
 }
 
-rf_status rf_app_test_answer_session(struct rf_app *a, const struct rf_principal *p,
-                                     const char *session, int64_t id, const json_t *req,
-                                     json_t **out, struct rf_app_error *e)
+static rf_status test_answer(struct rf_app *a, const struct rf_principal *p, const char *session,
+                             int64_t id, const json_t *req, struct answer_out *out,
+                             struct rf_app_error *e)
 {
     const char *item_id;
     rf_status rc = rf_app_req_string(req, "item", RF_MAX_ID_LEN, &item_id, e);
@@ -957,4 +1154,22 @@ rf_status rf_app_test_answer_session(struct rf_app *a, const struct rf_principal
     if (!read.candidate_id)
         return rf_app_fail(e, RF_ENOTFOUND, NULL, "no such test for you");
     return answer_attempt(a, &read, NULL, id, req, item_id, &sig, out, e);
+}
+
+rf_status rf_app_test_answer_session(struct rf_app *a, const struct rf_principal *p,
+                                     const char *session, int64_t id, const json_t *req,
+                                     json_t **out, struct rf_app_error *e)
+{
+    struct answer_out o = {out, NULL, 0};
+    return test_answer(a, p, session, id, req, &o, e);
+}
+
+rf_status rf_app_test_answer_text(struct rf_app *a, const struct rf_principal *p,
+                                  const char *session, int64_t id, const json_t *req,
+                                  struct rf_buf *out, int *finished, struct rf_app_error *e)
+{
+    struct answer_out o = {NULL, out, 0};
+    rf_status rc = test_answer(a, p, session, id, req, &o, e);
+    *finished = o.finished;
+    return rc;
 }
