@@ -6,7 +6,6 @@
 #include "careers/posting_edit.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -312,34 +311,21 @@ static const char *sec_word(enum rf_section s)
     return s == RF_SEC_PREFERRED ? "preferred" : "required";
 }
 
-/* Appends one change of a requirement: "; Label: what" for its first change,
- * ", what" for the next ones. */
-static rf_status change(struct rf_buf *b, const char **sep, int *changed, const char *label,
-                        const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-static rf_status change(struct rf_buf *b, const char **sep, int *changed, const char *label,
-                        const char *fmt, ...)
+/* Appends {"field", "from", "to"} to fields (to omitted when NULL). */
+static int put_field(json_t *fields, const char *field, json_t *from, json_t *to)
 {
-    rf_status rc = *changed ? rf_buf_puts(b, ", ") : rf_buf_printf(b, "%s%s: ", *sep, label);
-    *changed = 1;
-    *sep = "; ";
-    char what[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
-    va_end(ap);
-    return rc ? rc : rf_buf_puts(b, what);
+    json_t *o = json_pack("{s:s,s:o,s:o*}", "field", field, "from", from, "to", to);
+    return o && json_array_append_new(fields, o) == 0;
 }
 
-rf_status rf_posting_diff(const struct rf_parsed_posting *before,
-                          const struct rf_parsed_posting *after, const struct rf_taxonomy *tax,
-                          char **out, struct rf_err *err)
+rf_status rf_posting_changes(const struct rf_parsed_posting *before,
+                             const struct rf_parsed_posting *after, const struct rf_taxonomy *tax,
+                             json_t **out, struct rf_err *err)
 {
-    struct rf_buf b;
-    rf_buf_init(&b, (size_t)64 * 1024);
-    rf_status rc = RF_OK;
+    json_t *arr = json_array();
+    int ok = arr != NULL;
     unsigned char used[RF_POSTING_MAX_REQS] = {0};
-    const char *sep = "";
-    for (size_t i = 0; !rc && i < after->nreqs; i++) {
+    for (size_t i = 0; ok && i < after->nreqs; i++) {
         const struct rf_posting_req *a = &after->reqs[i];
         /* its earlier self: the same skills, preferably in the same section
          * and under the same label */
@@ -356,30 +342,105 @@ rf_status rf_posting_diff(const struct rf_parsed_posting *before,
             }
         }
         if (j == before->nreqs) {
-            rc = rf_buf_printf(&b, "%sadded %s (%s, %s, weight %g)", sep, a->label,
-                               sec_word(a->section), tax->levels[a->level], a->weight);
-            sep = "; ";
+            json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:f}", "what", "added", "label", a->label,
+                                  "section", sec_word(a->section), "level",
+                                  tax->levels[a->level], "weight", a->weight);
+            ok = o && json_array_append_new(arr, o) == 0;
             continue;
         }
         used[j] = 1;
         const struct rf_posting_req *o = &before->reqs[j];
-        int changed = 0;
-        if (o->section != a->section)
-            rc = change(&b, &sep, &changed, a->label, "%s -> %s", sec_word(o->section),
-                        sec_word(a->section));
-        if (!rc && o->level != a->level)
-            rc = change(&b, &sep, &changed, a->label, "level %s -> %s", tax->levels[o->level],
-                        tax->levels[a->level]);
-        if (!rc && fabs(o->weight - a->weight) > 1e-9)
-            rc = change(&b, &sep, &changed, a->label, "weight %g -> %g", o->weight, a->weight);
-        if (!rc && strcmp(o->label, a->label) != 0)
-            rc = change(&b, &sep, &changed, a->label, "label was '%s'", o->label);
-    }
-    for (size_t j = 0; !rc && j < before->nreqs; j++)
-        if (!used[j]) {
-            rc = rf_buf_printf(&b, "%sremoved %s", sep, before->reqs[j].label);
-            sep = "; ";
+        json_t *fields = json_array();
+        ok = fields != NULL;
+        if (ok && o->section != a->section)
+            ok = put_field(fields, "section", json_string(sec_word(o->section)),
+                           json_string(sec_word(a->section)));
+        if (ok && o->level != a->level)
+            ok = put_field(fields, "level", json_string(tax->levels[o->level]),
+                           json_string(tax->levels[a->level]));
+        if (ok && fabs(o->weight - a->weight) > 1e-9)
+            ok = put_field(fields, "weight", json_real(o->weight), json_real(a->weight));
+        if (ok && strcmp(o->label, a->label) != 0)
+            ok = put_field(fields, "label", json_string(o->label), NULL);
+        if (ok && json_array_size(fields)) {
+            json_t *c = json_pack("{s:s,s:s,s:O}", "what", "changed", "label", a->label, "fields",
+                                  fields);
+            ok = c && json_array_append_new(arr, c) == 0;
         }
+        json_decref(fields);
+    }
+    for (size_t j = 0; ok && j < before->nreqs; j++)
+        if (!used[j]) {
+            json_t *o = json_pack("{s:s,s:s}", "what", "removed", "label", before->reqs[j].label);
+            ok = o && json_array_append_new(arr, o) == 0;
+        }
+    if (!ok) {
+        json_decref(arr);
+        return rf_err_set(err, RF_ENOMEM, "posting: out of memory");
+    }
+    *out = arr;
+    return RF_OK;
+}
+
+/* A number as %g writes it, from a JSON number. */
+static const char *num_g(char *buf, size_t cap, const json_t *v)
+{
+    snprintf(buf, cap, "%g", json_number_value(v));
+    return buf;
+}
+
+static const char *field_text(const json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s ? s : "";
+}
+
+rf_status rf_posting_changes_words(const json_t *changes, char **out, struct rf_err *err)
+{
+    struct rf_buf b;
+    rf_buf_init(&b, (size_t)64 * 1024);
+    rf_status rc = RF_OK;
+    const char *sep = "";
+    size_t i;
+    const json_t *c;
+    json_array_foreach(changes, i, c)
+    {
+        const char *what = field_text(c, "what"), *label = field_text(c, "label");
+        char w1[32], w2[32];
+        if (strcmp(what, "added") == 0) {
+            rc = rf_buf_printf(&b, "%sadded %s (%s, %s, weight %s)", sep, label,
+                               field_text(c, "section"), field_text(c, "level"),
+                               num_g(w1, sizeof w1, json_object_get(c, "weight")));
+        } else if (strcmp(what, "removed") == 0) {
+            rc = rf_buf_printf(&b, "%sremoved %s", sep, label);
+        } else {
+            rc = rf_buf_printf(&b, "%s%s: ", sep, label);
+            size_t k;
+            const json_t *f;
+            json_array_foreach(json_object_get(c, "fields"), k, f)
+            {
+                const char *field = field_text(f, "field");
+                const char *ks = k ? ", " : "";
+                if (rc)
+                    break;
+                if (strcmp(field, "section") == 0)
+                    rc = rf_buf_printf(&b, "%s%s -> %s", ks, field_text(f, "from"),
+                                       field_text(f, "to"));
+                else if (strcmp(field, "level") == 0)
+                    rc = rf_buf_printf(&b, "%slevel %s -> %s", ks, field_text(f, "from"),
+                                       field_text(f, "to"));
+                else if (strcmp(field, "weight") == 0)
+                    rc = rf_buf_printf(&b, "%sweight %s -> %s", ks,
+                                       num_g(w1, sizeof w1, json_object_get(f, "from")),
+                                       num_g(w2, sizeof w2, json_object_get(f, "to")));
+                else
+                    rc = rf_buf_printf(&b, "%slabel was '%s'", ks, field_text(f, "from"));
+            }
+        }
+        sep = "; ";
+        if (rc)
+            break;
+    }
     if (!rc && b.len == 0)
         rc = rf_buf_puts(&b, "no change");
     if (rc == RF_ETOOBIG)
@@ -390,4 +451,16 @@ rf_status rf_posting_diff(const struct rf_parsed_posting *before,
         return rf_err_set(err, RF_ENOMEM, "posting: out of memory");
     *out = s;
     return RF_OK;
+}
+
+rf_status rf_posting_diff(const struct rf_parsed_posting *before,
+                          const struct rf_parsed_posting *after, const struct rf_taxonomy *tax,
+                          char **out, struct rf_err *err)
+{
+    json_t *changes = NULL;
+    rf_status rc = rf_posting_changes(before, after, tax, &changes, err);
+    if (!rc)
+        rc = rf_posting_changes_words(changes, out, err);
+    json_decref(changes);
+    return rc;
 }

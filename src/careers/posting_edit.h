@@ -42,6 +42,24 @@ rf_status rf_posting_set_requirements(struct rf_parsed_posting *p, const json_t 
 rf_status rf_posting_from_json(const char *name, const json_t *j, const struct rf_taxonomy *tax,
                                struct rf_parsed_posting *out, struct rf_err *err);
 
+/* What an edit changed, as data a page words in its own language: a JSON
+ * array (empty: no change) of {"what": "added", "label", "section",
+ * "level", "weight"}, {"what": "removed", "label"} and {"what": "changed",
+ * "label", "fields": [{"field": "section" | "level" | "weight", "from",
+ * "to"}, {"field": "label", "from"}]} (section and level as their ids,
+ * weight a number; "label" is the requirement's label after the edit, its
+ * own text in the posting's language). Requirements are matched by their
+ * skill sets: added ones first in the order of after, then removed ones.
+ * *out is the caller's. RF_ENOMEM only. */
+rf_status rf_posting_changes(const struct rf_parsed_posting *before,
+                             const struct rf_parsed_posting *after, const struct rf_taxonomy *tax,
+                             json_t **out, struct rf_err *err);
+
+/* rf_posting_changes' array in English words, as rf_posting_diff writes
+ * them (the audit trail's and the log's summary). *out is malloc'd.
+ * RF_ENOMEM only. */
+rf_status rf_posting_changes_words(const json_t *changes, char **out, struct rf_err *err);
+
 /* What an edit changed, in words, for the audit trail: "added Python
  * (required, proficient); removed SQL; Deep learning: level proficient ->
  * advanced, weight 3 -> 2" ("no change" when nothing did). Requirements are

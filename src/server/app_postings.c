@@ -155,7 +155,7 @@ rf_status rf_app_posting_edit(struct rf_app *a, const struct rf_principal *p, in
         return rc;
     struct rf_parsed_posting before, after;
     memset(&after, 0, sizeof after);
-    json_t *bj = NULL, *aj = NULL, *breq = NULL, *areq = NULL, *edited = NULL;
+    json_t *bj = NULL, *aj = NULL, *breq = NULL, *areq = NULL, *edited = NULL, *changes = NULL;
     char *summary = NULL, *parsed = NULL, *bs = NULL, *as = NULL;
     if ((rc = rf_app_posting_reading(a, &po, &before, e)))
         goto out;
@@ -168,7 +168,8 @@ rf_status rf_app_posting_edit(struct rf_app *a, const struct rf_principal *p, in
         e->field = strncmp(e->err.msg, "preferred", 9) == 0 ? fields[1] : fields[0];
         goto out;
     }
-    if ((rc = rf_posting_diff(&before, &after, &a->car.tax, &summary, &e->err)) ||
+    if ((rc = rf_posting_changes(&before, &after, &a->car.tax, &changes, &e->err)) ||
+        (rc = rf_posting_changes_words(changes, &summary, &e->err)) ||
         (rc = rf_posting_to_json(&before, &a->car.tax, &bj, &e->err)) ||
         (rc = rf_posting_to_json(&after, &a->car.tax, &aj, &e->err)))
         goto out;
@@ -192,8 +193,9 @@ rf_status rf_app_posting_edit(struct rf_app *a, const struct rf_principal *p, in
         goto out;
     rf_app_log(a, "posting %lld edited by user %lld: %s", (long long)id, (long long)p->user_id,
                summary);
-    *out = json_pack("{s:I,s:s,s:O,s:{s:I,s:s}}", "id", (json_int_t)id, "title", po.title,
-                     "parsed", aj, "edit", "id", (json_int_t)eid, "summary", summary);
+    *out = json_pack("{s:I,s:s,s:O,s:{s:I,s:s,s:O}}", "id", (json_int_t)id, "title", po.title,
+                     "parsed", aj, "edit", "id", (json_int_t)eid, "summary", summary, "changes",
+                     changes);
     if (!*out)
         rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
 out:
@@ -202,6 +204,7 @@ out:
     json_decref(breq);
     json_decref(areq);
     json_decref(edited);
+    json_decref(changes);
     free(summary);
     free(parsed);
     free(bs);
@@ -212,13 +215,41 @@ out:
     return rc;
 }
 
+/* What an edit changed as data (rf_posting_changes), from the requirements
+ * it stored before and after: the page words it in its own language. NULL
+ * when they no longer read (a skill since removed from the taxonomy): the
+ * page then shows the stored English summary. */
+static json_t *edit_changes(const struct rf_taxonomy *tax, const json_t *before,
+                            const json_t *after)
+{
+    struct rf_parsed_posting pb, pa;
+    struct rf_err err;
+    memset(&pb, 0, sizeof pb);
+    memset(&pa, 0, sizeof pa);
+    json_t *changes = NULL;
+    if (before && after && !rf_posting_set_requirements(&pb, before, tax, &err) &&
+        !rf_posting_set_requirements(&pa, after, tax, &err))
+        (void)rf_posting_changes(&pb, &pa, tax, &changes, &err);
+    rf_posting_cleanup(&pb);
+    rf_posting_cleanup(&pa);
+    return changes;
+}
+
+struct edit_list {
+    json_t *arr;
+    const struct rf_taxonomy *tax;
+};
+
 static void edit_item(void *ud, const struct rf_posting_edit *ed)
 {
+    struct edit_list *l = ud;
     json_t *b = json_loads(ed->before, 0, NULL), *af = json_loads(ed->after, 0, NULL);
-    json_array_append_new(ud, json_pack("{s:I,s:I,s:s?,s:I,s:s,s:o?,s:o?}", "id",
-                                        (json_int_t)ed->id, "at", (json_int_t)ed->at, "by",
-                                        ed->user, "user_id", (json_int_t)ed->user_id, "summary",
-                                        ed->summary, "before", b, "after", af));
+    json_t *changes = edit_changes(l->tax, b, af);
+    json_array_append_new(l->arr, json_pack("{s:I,s:I,s:s?,s:I,s:s,s:o?,s:o?,s:o?}", "id",
+                                            (json_int_t)ed->id, "at", (json_int_t)ed->at, "by",
+                                            ed->user, "user_id", (json_int_t)ed->user_id,
+                                            "summary", ed->summary, "changes", changes, "before",
+                                            b, "after", af));
 }
 
 rf_status rf_app_posting_edits(struct rf_app *a, const struct rf_principal *p, int64_t id,
@@ -232,7 +263,8 @@ rf_status rf_app_posting_edits(struct rf_app *a, const struct rf_principal *p, i
     json_t *arr = json_array();
     if (!arr)
         return rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
-    if ((rc = rf_store_posting_edits_list(a->store, id, edit_item, arr, &e->err))) {
+    struct edit_list l = {arr, &a->car.tax};
+    if ((rc = rf_store_posting_edits_list(a->store, id, edit_item, &l, &e->err))) {
         json_decref(arr);
         return rc;
     }

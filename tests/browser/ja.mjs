@@ -322,6 +322,20 @@ async function recruiterFlow(browser) {
   await page.click('#posting-form button[type=submit]');
   await page.waitForSelector('#parsed h2');
   await pageInJapanese(page, data, 'recruiter-posting');
+  // a correction (the first requirement's weight) is said in Japanese when
+  // saved and in the history: the edit is stored as data, worded by the page
+  await page.click('#edit-reqs');
+  await page.waitForSelector('#edit-table tbody tr');
+  await page.locator('#edit-table tbody tr').first().locator('.req-weight').fill('2');
+  await page.click('#save-reqs');
+  await page.waitForSelector('#edit-saved');
+  const jsaved = await page.textContent('#edit-saved');
+  check('ja the saved correction is said in Japanese', /重み 3 → 2/.test(jsaved) && !/weight|->/.test(jsaved), jsaved);
+  await page.click('#parsed button:has-text("編集履歴")');
+  await page.waitForSelector('#edits li');
+  const jhist = await page.innerText('#edits');
+  check('ja the history of edits is in Japanese', /重み 3 → 2/.test(jhist) && !/weight|level|->/.test(jhist), jhist);
+  await pageInJapanese(page, data, 'recruiter-posting-history');
 
   // an invitation in the candidate's language, with its e-mail text
   await page.click('#tab-invites');

@@ -428,6 +428,24 @@ Test(posting, edited_requirements_round_trip_and_diff)
     cr_assert(strstr(d, "removed Docker"), "%s", d);
     cr_assert(strstr(d, "A/B testing") == NULL, "unchanged, so not named: %s", d);
     free(d);
+    /* the same edit as data: ids and numbers, no English words to translate */
+    json_t *ch = NULL;
+    cr_assert_eq(rf_posting_changes(&before, &post, &c.tax, &ch, &err), RF_OK);
+    char *chs = json_dumps(ch, JSON_COMPACT | JSON_SORT_KEYS);
+    cr_assert(strstr(chs, "{\"fields\":[{\"field\":\"level\",\"from\":\"proficient\",\"to\":"
+                          "\"expert\"}],\"label\":\"Python\",\"what\":\"changed\"}"),
+              "%s", chs);
+    cr_assert(strstr(chs, "{\"label\":\"Deep learning or ML fundamentals\",\"level\":"
+                          "\"proficient\",\"section\":\"required\",\"weight\":2.5,\"what\":"
+                          "\"added\"}"),
+              "%s", chs);
+    cr_assert(strstr(chs, "{\"label\":\"SQL\",\"what\":\"removed\"}"), "%s", chs);
+    cr_assert(!strstr(chs, "->") && !strstr(chs, "A/B testing"), "%s", chs);
+    free(chs);
+    json_decref(ch);
+    cr_assert_eq(rf_posting_changes(&post, &post, &c.tax, &ch, &err), RF_OK);
+    cr_assert_eq(json_array_size(ch), 0, "no change: an empty list");
+    json_decref(ch);
     cr_assert_eq(rf_posting_diff(&post, &post, &c.tax, &d, &err), RF_OK);
     cr_assert_str_eq(d, "no change");
     free(d);

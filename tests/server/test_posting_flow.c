@@ -63,6 +63,44 @@ static long long create_posting(struct http_client *a)
     return id;
 }
 
+
+/* The structured record of the edit below (Python's level raised; SQL moved
+ * to preferred, its weight and label changed; nothing removed): each change
+ * names its field with the ids from and to, never English words. */
+static void check_changes(const json_t *ch, const char *body)
+{
+    cr_assert(json_is_array(ch), "changes: %s", body);
+    int level = 0, section = 0, weight = 0, label_was = 0, removed = 0;
+    size_t i, k;
+    const json_t *c, *f;
+    json_array_foreach(ch, i, c)
+    {
+        const char *what = str(c, "what"), *label = str(c, "label");
+        cr_assert(what && label, "%s", body);
+        if (strcmp(what, "removed") == 0) {
+            removed++;
+            continue;
+        }
+        cr_assert_str_eq(what, "changed", "%s", body);
+        json_array_foreach(json_object_get(c, "fields"), k, f)
+        {
+            const char *field = str(f, "field");
+            if (strcmp(label, "Python") == 0 && strcmp(field, "level") == 0)
+                level += !strcmp(str(f, "from"), "proficient") && !strcmp(str(f, "to"), "advanced");
+            if (strcmp(label, "SQL") == 0 && strcmp(field, "section") == 0)
+                section += !strcmp(str(f, "from"), "required") && !strcmp(str(f, "to"), "preferred");
+            if (strcmp(label, "SQL") == 0 && strcmp(field, "weight") == 0)
+                weight += json_number_value(json_object_get(f, "from")) == 3 &&
+                          json_number_value(json_object_get(f, "to")) == 0.5;
+            if (strcmp(label, "SQL") == 0 && strcmp(field, "label") == 0)
+                label_was += !strcmp(str(f, "from"), "SQL, data pipelines");
+        }
+    }
+    cr_assert(level == 1 && section == 1 && weight == 1 && label_was == 1 && removed == 0,
+              "level %d section %d weight %d label %d removed %d: %s", level, section, weight,
+              label_was, removed, body);
+}
+
 /* Edits: refused with the field at fault, recorded when accepted. */
 Test(posting_flow, requirements_are_edited_with_an_audit_trail)
 {
@@ -97,6 +135,8 @@ Test(posting_flow, requirements_are_edited_with_an_audit_trail)
     const char *sum = str(json_object_get(r.json, "edit"), "summary");
     cr_assert(strstr(sum, "Python: level proficient -> advanced"), "%s", sum);
     cr_assert(strstr(sum, "SQL") && strstr(sum, "required -> preferred"), "%s", sum);
+    /* and as data a page words in its language: what, label, field, from, to */
+    check_changes(json_object_get(json_object_get(r.json, "edit"), "changes"), r.body);
     http_result_free(&r);
     /* the stored reading is the edited one, and says so */
     snprintf(path, sizeof path, "/api/postings/%lld", pid);
@@ -116,6 +156,7 @@ Test(posting_flow, requirements_are_edited_with_an_audit_trail)
     cr_assert_str_eq(str(e0, "by"), "ada@acme.test");
     cr_assert(json_integer_value(json_object_get(e0, "at")) > 0);
     cr_assert_eq(json_array_size(json_object_get(json_object_get(e0, "before"), "required")), 2);
+    check_changes(json_object_get(e0, "changes"), r.body);
     http_result_free(&r);
     /* another organization sees none of it */
     struct http_client o = fixture_other_recruiter();

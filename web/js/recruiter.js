@@ -77,12 +77,28 @@ function showParsed(p) {
     el('div', { id: 'edit-history' })].filter(Boolean));
 }
 
+// What an edit changed, in the page's language: each change one message
+// (the server's "changes"; an edit stored before they were kept, or whose
+// skills no longer read, shows its stored summary).
+function editWords(edit) {
+  if (!Array.isArray(edit.changes)) return edit.summary;
+  if (!edit.changes.length) return t('recruiter.change_none');
+  const num = (w) => (typeof w === 'number' ? w.toLocaleString(lang) : String(w));
+  const word = { section: sectionWord, level: levelName, weight: num, label: String };
+  return edit.changes.flatMap((c) => {
+    if (c.what === 'added') return [t('recruiter.change_added', { label: c.label, section: sectionWord(c.section), level: levelName(c.level), weight: num(c.weight) })];
+    if (c.what === 'removed') return [t('recruiter.change_removed', { label: c.label })];
+    return (c.fields || []).filter((f) => word[f.field]).map((f) =>
+      t(`recruiter.change_${f.field}`, { label: c.label, from: word[f.field](f.from), to: f.to === undefined ? '' : word[f.field](f.to) }));
+  }).join(t('recruiter.change_sep'));
+}
+
 async function showHistory(p) {
   const box = document.getElementById('edit-history');
   const res = await api('GET', `/api/postings/${p.id}/edits`);
   const when = (at) => new Date(at * 1000).toLocaleString(lang);
   box.replaceChildren(el('h3', {}, t('recruiter.history')), res.edits.length
-    ? el('ul', { id: 'edits' }, res.edits.map((e) => el('li', {}, el('strong', {}, e.summary),
+    ? el('ul', { id: 'edits' }, res.edits.map((e) => el('li', {}, el('strong', {}, editWords(e)),
       el('span', { class: 'muted' }, t('recruiter.edit_by', { who: e.by || t('recruiter.former_account'), when: when(e.at) })))))
     : el('p', { class: 'muted' }, t('recruiter.not_edited')));
 }
@@ -130,7 +146,7 @@ function editRequirements(p) {
     try {
       const res = await api('PUT', `/api/postings/${p.id}/requirements`, out);
       showParsed({ id: p.id, title: p.title, parsed: res.parsed });
-      document.getElementById('parsed').prepend(el('p', { class: 'notice', id: 'edit-saved' }, t('recruiter.saved_edit', { summary: res.edit.summary })));
+      document.getElementById('parsed').prepend(el('p', { class: 'notice', id: 'edit-saved' }, t('recruiter.saved_edit', { summary: editWords(res.edit) })));
     } catch (e) {
       showError(err, e);
     }
