@@ -13,7 +13,8 @@
 // - the invite list never says a member's finished test is "in progress
 //   (0 answered)": it says finished, the member's own until shared;
 // - a team with no shared test says nothing is counted yet and claims no
-//   chance of a best hire;
+//   chance of a best hire; its first ML Test Score self-assessment names its
+//   band once and is not drawn as a one-point trend;
 // - a take-home's scorecard shows the take-home as set: data, task, hand-in
 //   and the time box;
 // - every visible control labelled; nothing wider than the viewport; no
@@ -252,6 +253,16 @@ try {
     const tb = await brokenWords(p, '#members th, #members td, #roles th, #roles td, #tasks th, #tasks td');
     check(`${where}: the team's tables break no word across lines`, tb.length === 0, tb.slice(0, 8).join(' '));
     await pageChecks(p, `${where}: the team page`);
+    if (lang === 'en') {
+      // a first ML Test Score self-assessment, every test not done: its band
+      // named once, and one point said in words, not drawn as a trend
+      await p.click('#ready-form button[type=submit]');
+      await p.waitForSelector('#ready-final');
+      const fin = await p.textContent('#ready-final');
+      check(`${where}: a first self-assessment names its band once`, fin.split('research project').length === 2, fin);
+      check(`${where}: one assessment is not drawn as a trend`, await p.locator('#trend-one').isVisible() &&
+        await p.locator('svg#trend').count() === 0, await p.textContent('#ready-summary'));
+    }
     await p.screenshot({ path: path.join(OUT, `recruiter-team-${lang}-${width}.png`) });
     await c.close();
     say(`${lang} ${width}px read`);

@@ -28,7 +28,7 @@ setup=$(grep -oE 'http://[^ ]+/setup\.html#[A-Za-z0-9_-]+' "$TMP/serve.log" | he
 [ -n "$setup" ] && ok || fatal "server logs a setup link"
 
 RF_BASE="http://127.0.0.1:$PORT" RF_SETUP_URL="$setup" RF_OUT="$OUT" RF_BANK=data/bank NODE_PATH= \
-    timeout 240 node tests/browser/walk_recruiter.mjs >"$TMP/walk.log" 2>&1
+    timeout 420 node tests/browser/walk_recruiter.mjs >"$TMP/walk.log" 2>&1
 rc=$?
 cp "$TMP/walk.log" "$OUT/walk.log"
 grep -E '^(FAIL|#|recruiter walk:)' "$TMP/walk.log"

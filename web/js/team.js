@@ -114,6 +114,7 @@ function trendChart(trend) {
   svg.setAttribute('role', 'img');
   svg.setAttribute('aria-label', tr('team.trend_aria', { points: trend.map((t) => `${t.date} ${t.final}`).join(tr('list.sep')) }));
   svg.setAttribute('id', 'trend');
+  svg.style.width = `${w}px`;
   svg.style.maxWidth = '100%';
   const mk = (tag, attrs, text) => { const e = document.createElementNS(ns, tag); for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v); if (text) e.textContent = text; svg.append(e); };
   let prev = null;
@@ -150,7 +151,8 @@ function showReadiness(r, cov) {
     el('h3', {}, tr('team.raises_most')),
     el('ol', { id: 'plan' }, r.plan.map((s) => el('li', {}, tr('team.plan_step', { step: s.title, after: s.final_after }),
       s.roles && s.roles.length ? el('div', { class: 'muted' }, tr('team.owned_by', { owners: owners(s, cov) })) : null))),
-    el('h3', {}, tr('team.trend')), trendChart(r.trend));
+    // one point is no trend: said in words, not drawn as a lone dot
+    el('h3', {}, tr('team.trend')), r.trend.length > 1 ? trendChart(r.trend) : el('p', { class: 'muted', id: 'trend-one' }, tr('team.trend_one')));
 }
 
 function readinessForm() {
