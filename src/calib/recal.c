@@ -549,7 +549,7 @@ static void *ipass_run(void *arg)
 static void items_pass(const struct ctx *C, struct fit *F)
 {
     int T = nthreads(C), started = 0;
-    struct ipass P[MAX_THREADS];
+    struct ipass P[MAX_THREADS] = {{0}};
     pthread_t th[MAX_THREADS];
     for (int t = 0; t < T; t++)
         P[t] = (struct ipass){C, F, C->nitems * (size_t)t / (size_t)T,
