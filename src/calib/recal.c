@@ -31,7 +31,7 @@ void rf_recal_opts_default(struct rf_recal_opts *o)
     o->min_answers = 10;
     o->threads = 1;
     o->rounds = RF_RECAL_ROUNDS;
-    o->latent = RF_RECAL_LATENT_FREE;
+    o->latent = RF_RECAL_LATENT_MEAN;
 }
 
 enum kind { K_2PL, K_3PL, K_GRM };

@@ -17,9 +17,10 @@
  * that it cannot collapse (RF_RECAL_*). Abilities: each scored answer's
  * leave-one-out posterior of its skill from the test's other answers to
  * that skill, at the current estimates, under the skill's latent
- * distribution N(mu_s, sd_s^2), which is estimated from the takers too
- * (EM over the tests' full posteriors). The rated-b priors fix the scale:
- * their centres pin each skill's origin, and their spread its unit. The
+ * distribution N(mu_s, 1) whose mean is estimated from the takers too
+ * (EM over the tests' full posteriors; o->latent). The rated-b priors'
+ * centres pin each skill's origin; the unit stays the reference
+ * population's SD (see RF_RECAL_LATENT_FREE for why). The
  * whole loop (latent, leave-one-out posteriors, items, hyperparameters)
  * repeats until the estimates move less than RF_RECAL_TOL.
  *
@@ -97,8 +98,11 @@ enum {
     RF_RECAL_ABILITY_LOO
 };
 enum {
-    RF_RECAL_LATENT_FREE = 0, /* each skill's latent mean and SD estimated */
-    RF_RECAL_LATENT_MEAN,     /* mean estimated, SD 1 */
+    RF_RECAL_LATENT_FREE = 0, /* each skill's latent mean and SD estimated: the unit then rests
+                                 on the spread of the rated b's alone, too weak a hold (in the
+                                 online study the fitted SDs ranged 0.56-1.31 for takers of SD 1) */
+    RF_RECAL_LATENT_MEAN,     /* the default: mean estimated (the rated b's fix the origin),
+                                 SD 1 (the unit is the reference population's) */
     RF_RECAL_LATENT_FIXED     /* N(0, 1) */
 };
 void rf_recal_opts_default(struct rf_recal_opts *o);
