@@ -12,10 +12,10 @@
 #include "base/rng.h"
 #include "irt/quad.h"
 
-#define NQ 61     /* latent grid: NQ nodes on [QLO, QHI] */
+#define NQ 61 /* latent grid: NQ nodes on [QLO, QHI] */
 #define QLO (-6.0)
 #define QHI 6.0
-#define NGH 9     /* Gauss-Hermite nodes over an answer's leave-one-out posterior */
+#define NGH 9 /* Gauss-Hermite nodes over an answer's leave-one-out posterior */
 #define MAX_THREADS 16
 #define LA_MIN (-1.6) /* a in [0.2, 5] */
 #define LA_MAX 1.6
@@ -54,10 +54,10 @@ struct ctx {
  * posterior variances of each; the hyperparameters and latent
  * distributions. */
 struct fit {
-    double *x;           /* [nitems * 3] */
-    double *v;           /* [nitems * 3] */
-    unsigned char *est;  /* [nitems] estimated in this fit */
-    size_t *n;           /* [nitems] answers in the fit */
+    double *x;          /* [nitems * 3] */
+    double *v;          /* [nitems * 3] */
+    unsigned char *est; /* [nitems] estimated in this fit */
+    size_t *n;          /* [nitems] answers in the fit */
     double mu_loga, sd_loga, sd_b, mu_c;
     double *lmean, *lsd; /* [nskills] */
     int rounds;
@@ -330,8 +330,7 @@ static rf_status run_pass(const struct ctx *C, struct pass *tmpl, struct rf_err 
 
 /* Log posterior of item i at x (answers' LOO posteriors in F) and its
  * gradient g (may be NULL). */
-static double item_f(const struct ctx *C, const struct fit *F, size_t i, const double *x,
-                     double *g)
+static double item_f(const struct ctx *C, const struct fit *F, size_t i, const double *x, double *g)
 {
     const struct rf_recal_item *item = &C->items[i];
     enum kind kd = C->kind[i];
@@ -700,8 +699,9 @@ static rf_status fit_run(const struct ctx *C, struct fit *F, int all, struct rf_
                 bank[i] = C->items[i].irt;
         }
         memset(sums, 0, 3 * C->nskills * sizeof *sums);
-        struct pass P = {C, F, bank, 0, 0, 0, sums, sums + C->nskills, sums + 2 * C->nskills,
-                         NULL, NULL, NULL, RF_OK};
+        struct pass P = {
+            C,    F,    bank, 0,    0, 0, sums, sums + C->nskills, sums + 2 * C->nskills,
+            NULL, NULL, NULL, RF_OK};
         if ((rc = run_pass(C, &P, err)))
             break;
         /* The latent distributions (EM over the tests' full posteriors). */
@@ -711,7 +711,8 @@ static rf_status fit_run(const struct ctx *C, struct fit *F, int all, struct rf_
                 continue;
             double m = P.sum1[s] / P.cnt[s], v = P.sum2[s] / P.cnt[s] - m * m;
             m = clamp(m, -3, 3);
-            double sd = C->o->latent == RF_RECAL_LATENT_MEAN ? 1.0 : clamp(sqrt(fmax(v, 0)), 0.3, 3);
+            double sd =
+                C->o->latent == RF_RECAL_LATENT_MEAN ? 1.0 : clamp(sqrt(fmax(v, 0)), 0.3, 3);
             dl = fmax(dl, fmax(fabs(m - F->lmean[s]), fabs(sd - F->lsd[s])));
             F->lmean[s] = m;
             F->lsd[s] = sd;
@@ -1056,8 +1057,8 @@ rf_status rf_recal_result_to_json(const struct rf_recal_result *res,
                         "accept", res->accept, "why", res->why, "heldout", "ll_current",
                         num(res->ll_current), "ll_new", num(res->ll_new), "se", num(res->ll_se),
                         "answers", (json_int_t)res->n_heldout, "tests",
-                        (json_int_t)res->tests_heldout, "hyper", "mu_loga", res->mu_loga,
-                        "sd_loga", res->sd_loga, "sd_b", res->sd_b, "mu_c", res->mu_c, "rounds",
+                        (json_int_t)res->tests_heldout, "hyper", "mu_loga", res->mu_loga, "sd_loga",
+                        res->sd_loga, "sd_b", res->sd_b, "mu_c", res->mu_c, "rounds",
                         (json_int_t)res->rounds, "latent", lat, "items", arr)
             : NULL;
     if (!root) {
@@ -1072,8 +1073,8 @@ rf_status rf_recal_result_to_json(const struct rf_recal_result *res,
     }
     for (size_t i = 0; i < res->n; i++) {
         const struct rf_recal_result_item *r = &res->items[i];
-        json_t *o = json_pack("{s:s, s:I}", "id", items[r->item].id ? items[r->item].id : "",
-                              "n", (json_int_t)r->n);
+        json_t *o = json_pack("{s:s, s:I}", "id", items[r->item].id ? items[r->item].id : "", "n",
+                              (json_int_t)r->n);
         if (!o || json_array_append_new(arr, o) || rf_params_to_json(&r->est, o))
             goto nomem;
         json_t *se = r->est.model == RF_MODEL_3PL

@@ -60,11 +60,11 @@
 
 /* One operational item. */
 struct rf_recal_item {
-    const char *id;            /* borrowed */
-    size_t skill;              /* index of its skill (0..nskills-1) */
-    struct rf_irt_item irt;    /* its current (active revision) parameters */
-    struct rf_irt_item rated;  /* the authors' prior: a = 1, c = 1/k, rated b; its model
-                                  (2PL, 3PL, GRM) is the one estimated; same categories as irt */
+    const char *id;           /* borrowed */
+    size_t skill;             /* index of its skill (0..nskills-1) */
+    struct rf_irt_item irt;   /* its current (active revision) parameters */
+    struct rf_irt_item rated; /* the authors' prior: a = 1, c = 1/k, rated b; its model
+                                 (2PL, 3PL, GRM) is the one estimated; same categories as irt */
 };
 
 /* Scored answers, grouped by test (all of a test's answers contiguous). */
@@ -76,15 +76,15 @@ struct rf_recal_answer {
 
 struct rf_recal_opts {
     uint64_t seed;
-    double holdout;     /* share of tests held out, e.g. 0.2; 0: no held-out comparison */
+    double holdout;        /* share of tests held out, e.g. 0.2; 0: no held-out comparison */
     uint64_t heldout_from; /* only tests with id >= this may be held out: the tests since the
                               current bank was fitted (it has seen the older ones, and would
                               predict them too well); 0: any test */
-    size_t min_answers; /* items with fewer (in the fit's tests) keep their current parameters */
-    int threads;        /* >= 1 */
-    int rounds;         /* outer rounds at most (RF_RECAL_ROUNDS) */
-    int latent;         /* RF_RECAL_LATENT_* */
-    int abilities;      /* RF_RECAL_ABILITY_* */
+    size_t min_answers;    /* items with fewer (in the fit's tests) keep their current parameters */
+    int threads;           /* >= 1 */
+    int rounds;            /* outer rounds at most (RF_RECAL_ROUNDS) */
+    int latent;            /* RF_RECAL_LATENT_* */
+    int abilities;         /* RF_RECAL_ABILITY_* */
 };
 enum {
     /* Marginal EM (Bock-Aitkin, as BILOG-MG): each answer's item is fitted to
@@ -111,12 +111,13 @@ struct rf_recal_result_item {
     size_t item; /* index into the caller's items */
     size_t n;    /* answers (every test) */
     struct rf_irt_item est;
-    double se_a, se_b, se_c; /* posterior SDs (se_b: the shift of a graded item; se_c 0 unless 3PL) */
+    double se_a, se_b,
+        se_c; /* posterior SDs (se_b: the shift of a graded item; se_c 0 unless 3PL) */
 };
 
 struct rf_recal_result {
     size_t n;
-    struct rf_recal_result_item *items; /* owned; items that got an estimate, in item order */
+    struct rf_recal_result_item *items;  /* owned; items that got an estimate, in item order */
     double mu_loga, sd_loga, sd_b, mu_c; /* fitted hyperparameters (every test) */
     size_t nskills;
     double *latent_mean, *latent_sd; /* owned, [nskills]: each skill's takers (every test) */

@@ -102,14 +102,14 @@ static json_t *point_json(const struct rf_onlinesim_point *p)
     if (o)
         json_object_set_new(o, "coverage95", json_real(p->cover95));
     if (o && p->eb_run)
-        json_object_set_new(
-            o, "eb",
-            json_pack("{s:b, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f}", "accepted",
-                      p->eb_accept, "ll_current", isfinite(p->ll_current) ? p->ll_current : 0,
-                      "ll_new", isfinite(p->ll_new) ? p->ll_new : 0, "ll_se",
-                      isfinite(p->ll_se) ? p->ll_se : 0, "mu_loga", p->mu_loga, "sd_loga",
-                      p->sd_loga, "sd_b", p->sd_b, "mu_c", p->mu_c, "latent_mean",
-                      p->latent_mean, "latent_sd", p->latent_sd));
+        json_object_set_new(o, "eb",
+                            json_pack("{s:b, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f}",
+                                      "accepted", p->eb_accept, "ll_current",
+                                      isfinite(p->ll_current) ? p->ll_current : 0, "ll_new",
+                                      isfinite(p->ll_new) ? p->ll_new : 0, "ll_se",
+                                      isfinite(p->ll_se) ? p->ll_se : 0, "mu_loga", p->mu_loga,
+                                      "sd_loga", p->sd_loga, "sd_b", p->sd_b, "mu_c", p->mu_c,
+                                      "latent_mean", p->latent_mean, "latent_sd", p->latent_sd));
     if (o && !isnan(p->est_rmse_a))
         json_object_set_new(o, "estimated_items",
                             json_pack("{s:f, s:f, s:f}", "rmse_a", p->est_rmse_a, "rmse_b",
@@ -233,9 +233,9 @@ int rf_simulate_online(int argc, char **argv)
            "%zu pretest items (%zu a test), %zu role people measured, seed %llu\n",
            r.items, rf_rolesim_pop_name(o.live), learn, accept, o.pretest_items, o.pretest_per_test,
            o.nmeasure, seed);
-    printf("%8s %10s %9s %9s %8s %8s %7s %7s %9s %8s %8s %7s\n", "tests", "answers/it",
-           "estimated", "promoted", "RMSE a", "RMSE b", "length", "SD", "RMSE th", "closest",
-           "RMSE/SD", "cover");
+    printf("%8s %10s %9s %9s %8s %8s %7s %7s %9s %8s %8s %7s\n", "tests", "answers/it", "estimated",
+           "promoted", "RMSE a", "RMSE b", "length", "SD", "RMSE th", "closest", "RMSE/SD",
+           "cover");
     for (size_t k = 0; k < r.npoints; k++) {
         const struct rf_onlinesim_point *p = &r.points[k];
         printf("%8zu %10.1f %9zu %9zu %8.3f %8.3f %7.1f %7.3f %9.3f %7.1f%% %8.3f %6.1f%%\n",

@@ -101,9 +101,9 @@ struct rf_onlinesim_point {
                           posterior mean +- 1.96 SD */
     /* eb: the bank-level rule at this checkpoint */
     int eb_run, eb_accept;
-    double ll_current, ll_new, ll_se;     /* mean held-out log-likelihood per answer */
-    double mu_loga, sd_loga, sd_b, mu_c;  /* fitted hyperparameters */
-    double latent_mean, latent_sd;        /* fitted latent mean and SD, averaged over skills */
+    double ll_current, ll_new, ll_se;    /* mean held-out log-likelihood per answer */
+    double mu_loga, sd_loga, sd_b, mu_c; /* fitted hyperparameters */
+    double latent_mean, latent_sd;       /* fitted latent mean and SD, averaged over skills */
 };
 
 struct rf_onlinesim_result {

@@ -142,11 +142,12 @@ Test(onlinesim, eb_learns_honestly_in_1000_tests, .timeout = 300)
     struct rf_onlinesim_result r;
     run(&o, &r);
     const struct rf_onlinesim_point *p0 = &r.points[0], *p1 = &r.points[1];
-    cr_log_info("eb, 1,000 tests: SD %.3f -> %.3f (true %.3f), RMSE theta %.3f -> %.3f (true %.3f), "
-                "coverage %.3f -> %.3f, RMSE b %.3f -> %.3f, a %.3f -> %.3f, ll %.4f -> %.4f (%.4f) %d",
-                p0->sd, p1->sd, r.calibrated.sd, p0->theta_rmse, p1->theta_rmse,
-                r.calibrated.theta_rmse, p0->cover95, p1->cover95, p0->rmse_b, p1->rmse_b,
-                p0->rmse_a, p1->rmse_a, p1->ll_current, p1->ll_new, p1->ll_se, p1->eb_accept);
+    cr_log_info(
+        "eb, 1,000 tests: SD %.3f -> %.3f (true %.3f), RMSE theta %.3f -> %.3f (true %.3f), "
+        "coverage %.3f -> %.3f, RMSE b %.3f -> %.3f, a %.3f -> %.3f, ll %.4f -> %.4f (%.4f) %d",
+        p0->sd, p1->sd, r.calibrated.sd, p0->theta_rmse, p1->theta_rmse, r.calibrated.theta_rmse,
+        p0->cover95, p1->cover95, p0->rmse_b, p1->rmse_b, p0->rmse_a, p1->rmse_a, p1->ll_current,
+        p1->ll_new, p1->ll_se, p1->eb_accept);
     cr_assert(p1->eb_run);
     cr_expect(p1->eb_accept, "held-out %.4f -> %.4f (SE %.4f)", p1->ll_current, p1->ll_new,
               p1->ll_se);
