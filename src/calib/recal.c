@@ -63,6 +63,8 @@ struct fit {
     int rounds;
     /* leave-one-out posteriors of the fit's answers, and the answers by item */
     double *m, *s;     /* [nans] */
+    double *gfm, *gfm2;     /* [nans] a (test, skill)'s posterior moments, at its first answer */
+    unsigned char *gfirst;  /* [nans] 1 at the first answer of a (test, skill) of the fit */
     size_t *off, *idx; /* CSR: item i's answers idx[off[i]..off[i+1]) */
 };
 
@@ -248,17 +250,17 @@ static void *pass_run(void *arg)
                     P->F->m[ix[e]] = fm;
                     P->F->s[ix[e]] = sdv;
                 }
-                P->sum1[sk] += fm;
-                P->sum2[sk] += fm2;
-                P->cnt[sk] += 1;
+                P->F->gfm[ix[0]] = fm;
+                P->F->gfm2[ix[0]] = fm2;
+                P->F->gfirst[ix[0]] = 1;
             } else {
                 for (size_t e = 0; e < cnt; e++) {
                     P->F->m[ix[e]] = mean[e];
                     P->F->s[ix[e]] = sd[e];
                 }
-                P->sum1[sk] += fm;
-                P->sum2[sk] += fm2;
-                P->cnt[sk] += 1;
+                P->F->gfm[ix[0]] = fm;
+                P->F->gfm2[ix[0]] = fm2;
+                P->F->gfirst[ix[0]] = 1;
             }
         }
     }
@@ -605,6 +607,9 @@ static void fit_free(struct fit *F)
     free(F->lsd);
     free(F->m);
     free(F->s);
+    free(F->gfm);
+    free(F->gfm2);
+    free(F->gfirst);
     free(F->off);
     free(F->idx);
     memset(F, 0, sizeof *F);
@@ -623,10 +628,13 @@ static rf_status fit_alloc(const struct ctx *C, struct fit *F, struct rf_err *er
     F->lsd = rf_calloc_array(ns, sizeof *F->lsd);
     F->m = rf_calloc_array(na, sizeof *F->m);
     F->s = rf_calloc_array(na, sizeof *F->s);
+    F->gfm = rf_calloc_array(na, sizeof *F->gfm);
+    F->gfm2 = rf_calloc_array(na, sizeof *F->gfm2);
+    F->gfirst = rf_calloc_array(na, 1);
     F->off = rf_calloc_array(n + 1, sizeof *F->off);
     F->idx = rf_calloc_array(na, sizeof *F->idx);
     if (!F->x || !F->v || !F->est || !F->n || !F->lmean || !F->lsd || !F->m || !F->s || !F->off ||
-        !F->idx) {
+        !F->idx || !F->gfm || !F->gfm2 || !F->gfirst) {
         fit_free(F);
         return rf_err_set(err, RF_ENOMEM, "recalibration: out of memory");
     }
@@ -702,8 +710,17 @@ static rf_status fit_run(const struct ctx *C, struct fit *F, int all, struct rf_
         struct pass P = {
             C,    F,    bank, 0,    0, 0, sums, sums + C->nskills, sums + 2 * C->nskills,
             NULL, NULL, NULL, RF_OK};
+        memset(F->gfirst, 0, C->nans);
         if ((rc = run_pass(C, &P, err)))
             break;
+        /* The latent sums in answer order, whatever the threads. */
+        for (size_t a = 0; a < C->nans; a++)
+            if (F->gfirst[a]) {
+                size_t sk = C->items[C->ans[a].item].skill;
+                P.sum1[sk] += F->gfm[a];
+                P.sum2[sk] += F->gfm2[a];
+                P.cnt[sk] += 1;
+            }
         /* The latent distributions (EM over the tests' full posteriors). */
         double dl = 0;
         for (size_t s = 0; s < C->nskills; s++) {

@@ -23,6 +23,8 @@ for key in '"curve"' '"calibrated"' '"sd"' '"theta_rmse"' '"closest_own"' '"answ
 done
 
 e=$($RF simulate --online-curve --tests 60,150 --examinees 6 --learn eb --seed 4 --threads 2)
+e1=$($RF simulate --online-curve --tests 60,150 --examinees 6 --learn eb --seed 4 --threads 1)
+[ -n "$e" ] && [ "$e" = "$e1" ] && ok || bad "eb: same table with 1 and 2 threads"
 for row in 'learn eb' 'held-out log-likelihood' '^  60 tests: too few held-out tests, no; ' \
            '^  150 tests: -[0-9.]+ -> -[0-9.]+ \([0-9.]+\) (yes|no); ' 'RMSE/SD' 'cover'; do
     grep -qE -- "$row" <<<"$e" && ok || bad "eb table has '$row': $e"
