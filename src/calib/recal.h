@@ -141,7 +141,7 @@ rf_status rf_recal_run(const struct rf_recal_item *items, size_t nitems, size_t 
 void rf_recal_result_cleanup(struct rf_recal_result *res);
 
 /* {"accept", "why", "heldout": {"ll_current", "ll_new", "se", "answers", "tests"},
- * "hyper": {"mu_loga", "sd_loga", "sd_b", "mu_c"}, "latent": [{"mean", "sd"}],
+ * "hyper": {"mu_loga", "sd_loga", "sd_b", "mu_c"}, "rounds", "latent": [{"mean", "sd"}],
  * "items": [{"id", "n", "model", "a", "b" | "thresholds", "c", "se": {"a", "b", "c"}}]};
  * ids from items. */
 rf_status rf_recal_result_to_json(const struct rf_recal_result *res,
