@@ -62,10 +62,10 @@ struct fit {
     double *lmean, *lsd; /* [nskills] */
     int rounds;
     /* leave-one-out posteriors of the fit's answers, and the answers by item */
-    double *m, *s;     /* [nans] */
-    double *gfm, *gfm2;     /* [nans] a (test, skill)'s posterior moments, at its first answer */
-    unsigned char *gfirst;  /* [nans] 1 at the first answer of a (test, skill) of the fit */
-    size_t *off, *idx; /* CSR: item i's answers idx[off[i]..off[i+1]) */
+    double *m, *s;         /* [nans] */
+    double *gfm, *gfm2;    /* [nans] a (test, skill)'s posterior moments, at its first answer */
+    unsigned char *gfirst; /* [nans] 1 at the first answer of a (test, skill) of the fit */
+    size_t *off, *idx;     /* CSR: item i's answers idx[off[i]..off[i+1]) */
 };
 
 static double clamp(double x, double lo, double hi)

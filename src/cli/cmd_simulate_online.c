@@ -16,12 +16,14 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "irt/quad.h"
+#include "calib/recal.h"
 #include "server/onlinesim.h"
 
 static const char usage[] =
     "usage: rolefit simulate --online-curve [--bank DIR] [--data DIR] [--roles FILE]\n"
     "                        [--tests N[,N...]] [--examinees N] [--live P]\n"
     "                        [--learn recalibrate|drift|eb] [--accept ready|all]\n"
+    "                        [--eb-abilities em|loo] [--eb-latent mean|free|fixed]\n"
     "                        [--pretest-items M] [--pretest K] [--seed S] [--threads T]\n"
     "                        [--json]\n\n"
     "Does the bank learn from use (issue 19; docs/calibration.md \"Does the bank learn\")?\n"
@@ -52,6 +54,10 @@ static const char usage[] =
     "                     distribution estimated from all answers; the whole bank accepted\n"
     "                     when it predicts held-out tests' answers better, see\n"
     "                     docs/calibration.md \"Learning the whole bank\")\n"
+    "  --eb-abilities A   eb: em (default: each test's full posterior of the skill) or\n"
+    "                     loo (each answer's leave-one-out posterior)\n"
+    "  --eb-latent L      eb: each skill's latent mean (default: SD 1), free (mean and SD)\n"
+    "                     or fixed (N(0, 1))\n"
     "  --accept A         ready (default: what passes the promotion rules; for eb, what the\n"
     "                     held-out rule accepts) or all (every estimate within the linter's\n"
     "                     ranges: what the data could give)\n"
@@ -121,15 +127,18 @@ int rf_simulate_online(int argc, char **argv)
 {
     const char *cmd = "simulate", *data = rf_cli_default_path("data"), *bank_s = NULL,
                *roles_s = NULL, *tests_s = NULL, *n_s = NULL, *live_s = NULL, *learn_s = NULL,
-               *accept_s = NULL, *pi_s = NULL, *pk_s = NULL, *seed_s = NULL, *threads_s = NULL;
+               *accept_s = NULL, *pi_s = NULL, *pk_s = NULL, *seed_s = NULL, *threads_s = NULL,
+               *abil_s = NULL, *lat_s = NULL;
     int json = 0, help = 0, flag = 0;
-    struct rf_cli_opt opts[] = {{"online-curve", 0, NULL, &flag}, {"bank", 1, &bank_s, NULL},
-                                {"data", 1, &data, NULL},         {"roles", 1, &roles_s, NULL},
-                                {"tests", 1, &tests_s, NULL},     {"examinees", 1, &n_s, NULL},
-                                {"live", 1, &live_s, NULL},       {"learn", 1, &learn_s, NULL},
-                                {"accept", 1, &accept_s, NULL},   {"pretest-items", 1, &pi_s, NULL},
-                                {"pretest", 1, &pk_s, NULL},      {"seed", 1, &seed_s, NULL},
-                                {"threads", 1, &threads_s, NULL}, {"json", 0, NULL, &json}};
+    struct rf_cli_opt opts[] = {
+        {"online-curve", 0, NULL, &flag},   {"bank", 1, &bank_s, NULL},
+        {"data", 1, &data, NULL},           {"roles", 1, &roles_s, NULL},
+        {"tests", 1, &tests_s, NULL},       {"examinees", 1, &n_s, NULL},
+        {"live", 1, &live_s, NULL},         {"learn", 1, &learn_s, NULL},
+        {"accept", 1, &accept_s, NULL},     {"pretest-items", 1, &pi_s, NULL},
+        {"pretest", 1, &pk_s, NULL},        {"seed", 1, &seed_s, NULL},
+        {"threads", 1, &threads_s, NULL},   {"json", 0, NULL, &json},
+        {"eb-abilities", 1, &abil_s, NULL}, {"eb-latent", 1, &lat_s, NULL}};
     const char *pos[1];
     size_t npos;
     int ec =
@@ -168,6 +177,25 @@ int rf_simulate_online(int argc, char **argv)
         else
             return rf_cli_usage_error(cmd, "--learn: expected recalibrate, drift or eb, got '%s'",
                                       learn_s);
+    }
+    if (abil_s) {
+        if (strcmp(abil_s, "em") == 0)
+            o.eb_abilities = RF_RECAL_ABILITY_EM;
+        else if (strcmp(abil_s, "loo") == 0)
+            o.eb_abilities = RF_RECAL_ABILITY_LOO;
+        else
+            return rf_cli_usage_error(cmd, "--eb-abilities: expected em or loo, got '%s'", abil_s);
+    }
+    if (lat_s) {
+        if (strcmp(lat_s, "mean") == 0)
+            o.eb_latent = RF_RECAL_LATENT_MEAN;
+        else if (strcmp(lat_s, "free") == 0)
+            o.eb_latent = RF_RECAL_LATENT_FREE;
+        else if (strcmp(lat_s, "fixed") == 0)
+            o.eb_latent = RF_RECAL_LATENT_FIXED;
+        else
+            return rf_cli_usage_error(cmd, "--eb-latent: expected mean, free or fixed, got '%s'",
+                                      lat_s);
     }
     if (accept_s) {
         if (strcmp(accept_s, "ready") == 0)

@@ -31,6 +31,10 @@ void rf_onlinesim_opts_default(struct rf_onlinesim_opts *o)
     o->nmeasure = 1200;
     o->live = RF_ROLESIM_REFERENCE;
     o->learn = RF_ONLINESIM_RECALIBRATE;
+    struct rf_recal_opts ro;
+    rf_recal_opts_default(&ro);
+    o->eb_abilities = ro.abilities;
+    o->eb_latent = ro.latent;
     o->pretest_per_test = RF_WEB_PRETEST;
     o->seed = 1;
     o->threads = 1;
@@ -487,6 +491,8 @@ static rf_status learn_eb(struct sim *S, struct rf_onlinesim_point *pt, struct r
     rf_recal_opts_default(&ro);
     ro.seed = S->o->seed;
     ro.heldout_from = S->eb_fresh; /* tests the current bank has not seen */
+    ro.abilities = S->o->eb_abilities;
+    ro.latent = S->o->eb_latent;
     ro.threads = (int)(S->o->threads < 16 ? S->o->threads : 16);
     struct rf_recal_result res;
     if ((rc = rf_recal_run(ri, ni, S->p->nskills, ra, na, &ro, &res, err)))

@@ -71,6 +71,8 @@ struct rf_onlinesim_opts {
     enum rf_rolesim_pop live; /* the live takers: reference, role or mix (rolesim.h) */
     enum rf_onlinesim_learn learn;
     int accept_all;          /* accept every estimate, not only what the rules call ready */
+    int eb_abilities, eb_latent; /* eb: calib/recal.h's opts.abilities and opts.latent
+                                    (RF_RECAL_ABILITY_*, RF_RECAL_LATENT_*; default EM, MEAN) */
     size_t pretest_items;    /* operational items turned pretest at the start (seeded) */
     size_t pretest_per_test; /* pretest items per live test (0..RF_CAT_MAX_PRETEST) */
     uint64_t seed;

@@ -41,6 +41,10 @@ expect_oneline "takers" 2 "--live: expected reference, role or mix, got 'random'
     $RF simulate --online-curve --live random
 expect_oneline "learn" 2 "--learn: expected recalibrate, drift or eb" \
     $RF simulate --online-curve --learn all
+expect_oneline "eb abilities" 2 "--eb-abilities: expected em or loo, got 'x'" \
+    $RF simulate --online-curve --learn eb --eb-abilities x
+expect_oneline "eb latent" 2 "--eb-latent: expected mean, free or fixed, got 'sd'" \
+    $RF simulate --online-curve --learn eb --eb-latent sd
 expect_oneline "accept" 2 "--accept: expected ready or all" $RF simulate --online-curve --accept x
 expect_oneline "pretest a test" 2 "^rolefit simulate: --pretest: expected a whole number from 0 to 8" \
     $RF simulate --online-curve --pretest 9
