@@ -151,7 +151,7 @@ static void grid_post(const struct ctx *C, const struct rf_irt_item *const *its,
                       size_t n, const double *logw, double *fm, double *fm2, double *mean,
                       double *sd, double *lpred, double *work)
 {
-    double *all = work, *tmp = work + NQ, *lp = work + 2 * NQ;
+    double *all = work, *tmp = work + NQ, *lp = work + 2 * (size_t)NQ;
     for (size_t g = 0; g < NQ; g++)
         all[g] = logw[g];
     for (size_t j = 0; j < n; j++)
@@ -193,10 +193,10 @@ struct pass {
     struct fit *F;
     const struct rf_irt_item *bank; /* [nitems] parameters to use */
     size_t glo, ghi;                /* tests of this thread */
-    int mode;                       /* 0: fit's tests, LOO and latent sums; 1: held-out lpred */
     double *sum1, *sum2, *cnt;      /* [nskills] latent sums (mode 0) */
     double *lpred;                  /* [nans] (mode 1) */
     const double *lmean, *lsd;      /* latent per skill (mode 1: this bank's) */
+    int mode;                       /* 0: fit's tests, posteriors and latent sums; 1: lpred */
     rf_status rc;
 };
 
@@ -205,7 +205,8 @@ static void *pass_run(void *arg)
     struct pass *P = arg;
     const struct ctx *C = P->C;
     size_t mg = C->maxg ? C->maxg : 1;
-    const struct rf_irt_item **its = rf_alloc_array(mg, sizeof *its);
+    const struct rf_irt_item **its =
+        rf_alloc_array(mg, sizeof *its); /* NOLINT(bugprone-sizeof-expression): pointers */
     int *ks = rf_alloc_array(mg, sizeof *ks);
     size_t *ix = rf_alloc_array(mg, sizeof *ix);
     unsigned char *done = rf_alloc_array(mg, 1);
@@ -552,6 +553,7 @@ static void items_pass(const struct ctx *C, struct fit *F)
     int T = nthreads(C), started = 0;
     struct ipass P[MAX_THREADS] = {{0}};
     pthread_t th[MAX_THREADS];
+    memset(P, 0, sizeof P);
     for (int t = 0; t < T; t++)
         P[t] = (struct ipass){C, F, C->nitems * (size_t)t / (size_t)T,
                               C->nitems * (size_t)(t + 1) / (size_t)T};
@@ -707,9 +709,14 @@ static rf_status fit_run(const struct ctx *C, struct fit *F, int all, struct rf_
                 bank[i] = C->items[i].irt;
         }
         memset(sums, 0, 3 * C->nskills * sizeof *sums);
-        struct pass P = {
-            C,    F,    bank, 0,    0, 0, sums, sums + C->nskills, sums + 2 * C->nskills,
-            NULL, NULL, NULL, RF_OK};
+        struct pass P = {.C = C,
+                         .F = F,
+                         .bank = bank,
+                         .sum1 = sums,
+                         .sum2 = sums + C->nskills,
+                         .cnt = sums + 2 * C->nskills,
+                         .mode = 0,
+                         .rc = RF_OK};
         memset(F->gfirst, 0, C->nans);
         if ((rc = run_pass(C, &P, err)))
             break;
@@ -784,7 +791,14 @@ static rf_status heldout(const struct ctx *C, const struct fit *F, struct rf_rec
     }
     for (size_t s = 0; s < C->nskills; s++)
         om[s] = 1;
-    struct pass P = {C, (struct fit *)F, cur, 0, 0, 1, NULL, NULL, NULL, lc, zm, om, RF_OK};
+    struct pass P = {.C = C,
+                     .F = (struct fit *)F,
+                     .bank = cur,
+                     .lpred = lc,
+                     .lmean = zm,
+                     .lsd = om,
+                     .mode = 1,
+                     .rc = RF_OK};
     if ((rc = run_pass(C, &P, err)))
         goto out;
     P.bank = nw;
