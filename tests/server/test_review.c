@@ -791,6 +791,22 @@ Test(review, items_in_use_re_estimated_and_applied_as_one_revision, .timeout = 9
     http_result_free(&r);
     cr_assert_eq(active_revision(&admin, &nv), 0);
     cr_assert_eq(nv, 1);
+    /* the rollback restores the file's parameters: a run now reads a = 1 again */
+    cr_assert_eq(status_of(&admin, "POST", "/api/review/calibrate", "{}", &r), 200, "%s", r.body);
+    re = json_object_get(r.json, "recal");
+    size_t seen = 0;
+    json_array_foreach(json_object_get(re, "items"), i, o)
+    {
+        if (!strcmp(json_string_value(json_object_get(o, "id")), first)) {
+            seen = 1;
+            cr_assert_float_eq(json_number_value(json_object_get(json_object_get(o, "from"), "a")),
+                               1.0, 1e-9, "after the rollback %s is at the file's slope again: %s",
+                               first, r.body);
+        }
+    }
+    cr_assert(seen, "%s is proposed again at revision 0: %s", first, r.body);
+    cr_assert(json_is_true(json_object_get(re, "applicable")), "%s", r.body);
+    http_result_free(&r);
     /* a new test after the rollback runs on the file's parameters */
     struct http_client c0;
     long long after;
