@@ -17,6 +17,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "bank/bank.h"
 #include "bank/params.h"
@@ -905,7 +906,11 @@ static rf_status recal_run(struct rf_app *a, const struct rf_app_bankver *v, int
         rc = rf_recal_collect(a->store, &a->bank, &v->view, &d, &e->err);
     if (rc)
         return rc;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     rc = rf_recal_run(d.items, d.nitems, d.nskills, d.ans, d.n, &o, &res, &e->err);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     if (rc == RF_EINVAL) {
         memset(&res, 0, sizeof res);
         res.ll_current = res.ll_new = res.ll_se = NAN;
@@ -930,11 +935,11 @@ static rf_status recal_run(struct rf_app *a, const struct rf_app_bankver *v, int
             &e->err);
     if (!rc)
         rf_app_log(a,
-                   "review: re-estimate run %lld over %zu tests, %zu items in use, %lld change, "
-                   "%s (%s)",
-                   (long long)id, d.tests, d.nitems,
+                   "review: re-estimate run %lld over %zu tests (%zu answers), %zu items in use, "
+                   "%lld change, %s, %.1f s (%s)",
+                   (long long)id, d.tests, d.n, d.nitems,
                    (long long)json_integer_value(json_object_get(j, "changed")),
-                   res.accept ? "accepted" : "not accepted", who(user, (char[32]){0}));
+                   res.accept ? "accepted" : "not accepted", secs, who(user, (char[32]){0}));
     json_decref(est);
     free(text);
     json_decref(j);
