@@ -47,9 +47,9 @@ void rf_posting_fit(const struct rf_parsed_posting *post, const struct rf_taxono
 }
 
 /* Appends one requirement as the reason names it, "label (93%)" ("label"
- * alone when p < 0), a long label shortened on a UTF-8 boundary. The share is
- * a whole percent rounded half up, as the web pages' tables beside the reason
- * write their figures. */
+ * alone when p < 0), a long label shortened on a UTF-8 boundary. The
+ * probability is a whole percentage, as the pages' tables show it, but never
+ * rounded to a certainty: above 99.5% it is ">99%", below 0.5% "<1%". */
 static rf_status put_req(struct rf_buf *b, enum rf_lang lang, const char *label, double p)
 {
     char lab[64], ps[16];
@@ -65,7 +65,12 @@ static rf_status put_req(struct rf_buf *b, enum rf_lang lang, const char *label,
     }
     if (p < 0)
         return rf_buf_puts(b, lab);
-    snprintf(ps, sizeof ps, "%.0f%%", floor(100 * p + 0.5));
+    if (p >= 0.995)
+        snprintf(ps, sizeof ps, ">99%%");
+    else if (p < 0.005)
+        snprintf(ps, sizeof ps, "<1%%");
+    else
+        snprintf(ps, sizeof ps, "%d%%", (int)lround(100 * p));
     return rf_report_msg_put(b, RF_MSG_TEXT, lang, "reason.req", (const char *[]){lab, ps}, 2);
 }
 
