@@ -8,6 +8,9 @@
 // - tables keep their words whole: no word of the ranking, the invites, the
 //   hiring packet or the team's coverage is broken across lines (the box
 //   scrolls sideways on a phone instead);
+// - a recruiter can add an interviewer (there is no Admin page for them);
+// - the ranking says no "± 0%" and gives the reasons' probabilities as
+//   percentages, never a decimal like "(1.00)";
 // - a parsed posting leads on: "Invite candidates for it" opens the invite
 //   form with that posting chosen;
 // - the invite list never says a member's finished test is "in progress
@@ -67,7 +70,8 @@ const browser = await chromium.launch({
 const errors = [];
 async function context(lang, width) {
   const c = await browser.newContext({ viewport: { width, height: 844 }, locale: lang === 'ja' ? 'ja-JP' : 'en-US' });
-  c.setDefaultTimeout(20000);
+  // generous: the machine running make test may be loaded many times over
+  c.setDefaultTimeout(60000);
   c.on('page', (p) => {
     p.on('pageerror', (e) => errors.push(e.message));
     p.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
@@ -164,7 +168,7 @@ try {
   await page.fill('#password', 'correct horse battery');
   await page.click('button[type=submit]');
   await page.waitForURL(/\/recruiter\.html/);
-  await apiIn(page, 'POST', '/api/users', { email: 'ann@acme.example', name: 'Ann Interviewer', password: 'interview panel pass 42', role: 'interviewer' });
+  await apiIn(page, 'POST', '/api/users', { email: 'rex@acme.example', name: 'Rex Recruiter', password: 'recruiting pass 42x', role: 'recruiter' });
   const empty = await page.textContent('#postings');
   check(`${tag}: the empty postings list says what to do`, /paste one into the form/.test(empty), empty);
 
@@ -182,6 +186,25 @@ try {
     `posting ${await page.inputValue('#i-posting')}, role '${await page.inputValue('#i-role')}'`);
   await pageChecks(page, `${tag}: the invite form at 1280px`);
   say('posting read');
+
+  // a recruiter (no Admin page) adds the interviewer on the interviews page
+  {
+    const [c, p] = await signIn('en', 390, 'rex@acme.example', 'recruiting pass 42x');
+    await p.goto(`${BASE}/interviews.html`);
+    await p.waitForSelector('#staff-tools:not([hidden])');
+    const form = await p.locator('#iv-form').count();
+    if (form) {
+      await p.fill('#iv-name', 'Ann Interviewer');
+      await p.fill('#iv-email', 'ann@acme.example');
+      await p.fill('#iv-password', 'interview panel pass 42');
+      await p.press('#iv-password', 'Enter');
+      await p.waitForSelector('#ivs li:has-text("Ann Interviewer")').catch(() => {});
+    }
+    const listed = await p.textContent('#ivs');
+    check(`${tag}: a recruiter adds an interviewer on the interviews page`, form === 1 && /Ann Interviewer/.test(listed), listed);
+    await pageChecks(p, `${tag}: the interviews page at 390px`);
+    await c.close();
+  }
 
   // candidates: two for the posting, one for a role (its loop has a take-home)
   const a = await apiIn(page, 'POST', '/api/invites', { posting: posting.id, label: 'Alice Able' });
@@ -222,6 +245,9 @@ try {
     check(`${where}: the ranking lists both applicants`, rows === 2, `${rows} rows`);
     const rb = await brokenWords(p, '#ranking-table th, #ranking-table td');
     check(`${where}: the ranking breaks no word across lines`, rb.length === 0, rb.slice(0, 8).join(' '));
+    // no figure rounded to a certainty or written as a decimal
+    const rtext = await p.innerText('#ranking-table tbody');
+    check(`${where}: the ranking says no "± 0%" and no decimal probability`, !/± 0%/.test(rtext) && !/\((0|1)\.\d\d\)|（(0|1)\.\d\d）/.test(rtext), rtext.slice(0, 300));
     await pageChecks(p, `${where}: the ranking`);
     await p.locator('#ranking').screenshot({ path: path.join(OUT, `recruiter-ranking-${lang}-${width}.png`) });
     // the invites: the member's unshared test is finished, never "in progress (0 answered)"

@@ -65,6 +65,25 @@ async function loadInterviewers() {
     : el('p', { class: 'muted' }, t('iv.no_interviewers')));
 }
 
+// staff add an interviewer here (a recruiter has no Admin page to do it on)
+const ivForm = document.getElementById('iv-form');
+ivForm.addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const err = document.getElementById('iv-error');
+  showError(err, null);
+  try {
+    const u = await api('POST', '/api/users', {
+      name: ivForm['iv-name'].value, email: ivForm['iv-email'].value, password: ivForm['iv-password'].value, role: 'interviewer',
+    });
+    document.getElementById('iv-done').textContent = t('admin.added_interviewer', { email: u.email });
+    ivForm.reset();
+    await loadInterviewers();
+    if (current !== null) await openCandidate(current);
+  } catch (e) {
+    showError(err, e);
+  }
+});
+
 // a criterion's name in the page's language, from its id
 const critName = (kit, id) => { const k = kit && kit.criteria.find((c) => c.id === id); return k ? pick(k, 'name') : id; };
 

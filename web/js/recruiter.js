@@ -215,7 +215,7 @@ async function rank(id, scroll = true) {
     el('td', {}, String((r.offset || 0) + i + 1)),
     el('td', {}, c.label || t('recruiter.candidate_n', { n: c.candidate }),
       scope === 'org' && c.applicant ? el('span', { class: 'chip', style: 'margin-left:6px' }, t('recruiter.applicant')) : null),
-    el('td', { class: 'num' }, `${pct(c.fit)} ± ${pct(c.sd || 0)}`), el('td', { class: 'num' }, pct(c.p_required)),
+    el('td', { class: 'num' }, `${pct(c.fit)} ± ${(c.sd || 0) < 0.005 ? '<1%' : pct(c.sd)}`), el('td', { class: 'num' }, pct(c.p_required)),
     el('td', { class: 'num measured' }, pct(c.measured)),
     el('td', { class: 'reason' }, c.reason, c.not_measured ? topupButton(id, c) : null),
     el('td', {}, el('a', { href: inLang(`/api/tests/${c.test}/report.html`), target: '_blank', rel: 'noopener' }, t('recruiter.open'))))) :
