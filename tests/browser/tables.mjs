@@ -116,6 +116,10 @@ try {
         const s = (await page.textContent(`#${id}`)).trim();
         check(`${tag}: #${id} says no run yet in one line`, re.test(s) && !s.includes('\n') && await page.isVisible(`#${id}`), s);
       }
+      // the bank's note names the page's button, not a command
+      const note = (await page.textContent('#uncalibrated')).trim();
+      const button = (await page.textContent('#review-run')).trim();
+      check(`${tag}: the bank's note names the button "${button}", not the CLI`, button && note.includes(button) && !/rolefit/.test(note), note);
       await ctx.close();
     }
   }

@@ -153,6 +153,8 @@ async function loadReview() {
     return; // not an admin of the organization that keeps the bank: the section stays hidden
   }
   document.getElementById('review').hidden = false;
+  // the bank's keepers calibrate here, with the button below (not the CLI)
+  document.getElementById('uncalibrated').textContent = t('admin.uncalibrated_review', { button: t('admin.review_run') });
   document.getElementById('review-summary').textContent = RT.summary(q);
   document.querySelector('#review-items tbody').replaceChildren(...q.items.map((o) => reviewRow(o, q.rules)));
   document.getElementById('drift-summary').textContent = RT.drift(q.drift);
