@@ -915,6 +915,24 @@ static const char *const filler[] = {
     "経験", "の経験", "実務経験", "の実務経験", "使用経験", "の使用経験", "知識", "の知識", "能力",
 };
 
+/* Whether the part s[0..n) is a fragment of the sentence around it rather
+ * than something asked for: a word that only points back ("similar",
+ * "others": "Spark, Airflow or similar") or a phrase led by a possessive
+ * pronoun ("their pitfalls", "its biases": what a listed term has). */
+static int fragment(const char *s, size_t n)
+{
+    static const char *const alone[] = {"similar", "others", "other", "the like", "alike",
+                                        "related", "equivalent", "comparable", "so on", "more"};
+    static const char *const lead[] = {"their ", "its ", "our ", "your ", "his ", "her "};
+    for (size_t k = 0; k < NELEM(alone); k++)
+        if (strlen(alone[k]) == n && strncasecmp(s, alone[k], n) == 0)
+            return 1;
+    for (size_t k = 0; k < NELEM(lead); k++)
+        if (strlen(lead[k]) < n && strncasecmp(s, lead[k], strlen(lead[k])) == 0)
+            return 1;
+    return 0;
+}
+
 /* Lists the parts of an item between separators that hold no term. */
 static rf_status unmapped_parts(struct builder *b, enum rf_section sec, size_t line,
                                 const char *disp, const char *blank, size_t n)
@@ -939,7 +957,7 @@ static rf_status unmapped_parts(struct builder *b, enum rf_section sec, size_t l
         int is_filler = 0;
         for (size_t k = 0; k < NELEM(filler); k++)
             is_filler |= strlen(filler[k]) == hi - lo && strncasecmp(disp + lo, filler[k], hi - lo) == 0;
-        if (!has_term && content && !is_filler && hi - lo >= 2) {
+        if (!has_term && content && !is_filler && hi - lo >= 2 && !fragment(disp + lo, hi - lo)) {
             rf_status rc = add_unmapped(b, sec, line, disp + lo, hi - lo);
             if (rc)
                 return rc;

@@ -813,3 +813,39 @@ Test(posting, other_languages_are_read_and_noted)
     cr_expect_eq(p.language, RF_LANG_EN);
     rf_posting_cleanup(&p);
 }
+
+/* What the reader lists as not measured is something asked for: en01's
+ * fundamentals line ("bias-variance, regularization, offline metrics and
+ * their pitfalls") maps its known concepts to ML fundamentals, and neither a
+ * word pointing back ("Spark, Airflow or similar") nor a possessive phrase
+ * ("their pitfalls", "its packaging tools") is listed as a requirement. */
+Test(posting, fragments_are_not_requirements_and_concepts_map)
+{
+    struct rf_parsed_posting p;
+    struct rf_err err;
+    cr_assert_eq(rf_posting_load("tests/fixtures/postings/en01.md", &c.aliases, &c.tax, &p, &err),
+                 RF_OK, "%s", err.msg);
+    static const char *const gone[] = {"bias-variance", "regularization", "offline metrics",
+                                       "their pitfalls", "similar", "latency budgets",
+                                       "guardrail metrics"};
+    for (size_t i = 0; i < p.nunmapped; i++)
+        for (size_t k = 0; k < sizeof gone / sizeof *gone; k++)
+            cr_expect(strcmp(p.unmapped[i].text, gone[k]) != 0, "en01 line %zu: '%s' not measured",
+                      p.unmapped[i].line, p.unmapped[i].text);
+    cr_expect_eq(p.nunmapped, 2, "Go and German are what en01 asks that is not measured: %zu",
+                 p.nunmapped);
+    int fundamentals = 0;
+    for (size_t i = 0; i < p.nreqs; i++)
+        fundamentals |= p.reqs[i].line == 14 && p.reqs[i].nskills == 1 &&
+                        strcmp(c.tax.skills[p.reqs[i].skills[0]].id, "ml_fundamentals") == 0 &&
+                        strstr(p.reqs[i].label, "regularization") != NULL;
+    cr_expect(fundamentals, "line 14 reads as ML fundamentals naming regularization");
+    rf_posting_cleanup(&p);
+    cr_assert_eq(parse_str("Requirements\n- Python and its packaging tools\n- Spark, Airflow or "
+                           "similar\n- SQL and their pitfalls\n- Fluency in German\n",
+                           &p, &err),
+                 RF_OK, "%s", err.msg);
+    cr_expect_eq(p.nunmapped, 1, "only German is not measured: %zu", p.nunmapped);
+    cr_expect(p.nunmapped && strcmp(p.unmapped[0].text, "Fluency in German") == 0);
+    rf_posting_cleanup(&p);
+}
