@@ -8,7 +8,7 @@ multiple-choice items (3PL, their bank parameters the truth) and 9 of them
 become pretest items answered from a hidden true bank drawn as the issue's:
 a ~ U(0.6, 2.0), c ~ U(0.1, 0.3), b = the bank's b + N(0, 0.5^2). A real
 `rolefit serve` (SQLite, --pretest 3 --pretest-batch 3 --pretest-target
-TARGET) runs TESTS invited ux_designer tests one after the other (its skills:
+TARGET; RF_PRETEST_DB: another database URL) runs TESTS invited ux_designer tests one after the other (its skills:
 ux_for_ml, product_stakeholder, data_analysis; only data_analysis has
 pretest items, so each test carries the whole live batch). The candidate's
 ability on data_analysis is N(0, 1); its answers there follow the true
@@ -64,7 +64,8 @@ with open(path, "w") as fh:
 check(len(order) == NPRE, f"{NPRE} pretest items of {SKILL}", order)
 
 # ---- the server ----
-db = os.path.join(tmp, "pretest.db")
+# RF_PRETEST_DB: a database URL (postgresql://...) instead of the SQLite file
+db = os.environ.get("RF_PRETEST_DB") or os.path.join(tmp, "pretest.db")
 add = subprocess.run([binary, "user", "add", "--db", db, "--email", "ada@x.test", "--name", "Ada",
                       "--org", "Acme"], input=PASSWORD + "\n", text=True, capture_output=True)
 check(add.returncode == 0, "the first admin", add.stderr)
