@@ -580,6 +580,19 @@ Test(fairness, admins_choose_each_dimensions_reference_and_the_schedule_takes_it
     seed_groups("nonbinary", 1);
     expect_ref(&admin, "gender", "", "man", "largest");
     expect_ref(&admin, "age_band", "", "25_34", "largest");
+    /* another organization's admin finds nothing (404), reading or choosing
+     * a valid group, and stores nothing */
+    struct http_client other = fixture_other_account("admin");
+    cr_assert_eq(status_of(&other, "GET", "/api/fairness/dif/references", NULL, &r), 404, "%s",
+                 r.body);
+    cr_assert_null(strstr(r.body, "man"), "%s", r.body);
+    http_result_free(&r);
+    cr_assert_eq(status_of(&other, "PUT", "/api/fairness/dif/references",
+                           "{\"gender\":\"woman\",\"age_band\":\"25_34\"}", &r),
+                 404, "%s", r.body);
+    http_result_free(&r);
+    expect_ref(&admin, "gender", "", "man", "largest");
+    expect_ref(&admin, "age_band", "", "25_34", "largest");
     cr_assert_eq(status_of(&admin, "GET", "/api/fairness/dif/references", NULL, &r), 200);
     const json_t *gs = json_object_get(ref_dim(r.json, "gender"), "groups");
     cr_assert_eq(json_array_size(gs), 3, "%s", r.body);
