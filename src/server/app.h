@@ -347,6 +347,16 @@ rf_status rf_app_review(struct rf_app *a, const struct rf_principal *p, json_t *
                         struct rf_app_error *e);
 rf_status rf_app_review_calibrate(struct rf_app *a, const struct rf_principal *p, const json_t *req,
                                   json_t **out, struct rf_app_error *e);
+/* The live pretest items (app_pretest.c; docs/calibration.md "Pretest
+ * batches"), to the same admins as rf_app_review: {"revision", "per_test",
+ * "batch" (0: every pretest item live), "target" (0: none), "run" (the
+ * latest pretest calibration run's id, or null), "skills": [{"skill",
+ * "pretest" (its pretest items), "waiting" (not live), "live": [{"id",
+ * "answers" (in finished tests: what calibration will have), "calibrated":
+ * null, or the run's {"n", "se_a", "se_b", "ready"}}]}]}, skills in the
+ * order of their first pretest item, items in bank order. */
+rf_status rf_app_review_pretest(struct rf_app *a, const struct rf_principal *p, json_t **out,
+                                struct rf_app_error *e);
 /* The review queue's scheduled runs (server/schedule.h; docs/calibration.md
  * "Schedule"): the pretest calibration and drift runs of
  * rf_app_review_calibrate, then rf_app_fair_dif_scheduled, each stored as

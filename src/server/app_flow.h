@@ -208,6 +208,18 @@ uint64_t rf_app_session_seed(struct rf_app *a);
  * apart from the session's own; none when the bank has none. */
 void rf_app_pretest_seed(struct rf_app *a, struct rf_cat_design *d, uint64_t seed);
 
+/* The pretest settings in force (app_pretest.c; cfg.pretest, pretest_batch,
+ * pretest_target with their defaults applied): pretest items per test (at
+ * most RF_CAT_MAX_PRETEST), live items per skill (0: all), answers an item
+ * leaves its batch at (0: no target). */
+void rf_app_pretest_settings(const struct rf_app *a, size_t *per_test, size_t *batch,
+                             int64_t *target);
+
+/* Admins of the organization that keeps the bank only (app_pretest.c): a
+ * signed-in admin of another organization RF_ENOTFOUND ("not found"), anyone
+ * else RF_EPERM. */
+rf_status rf_app_bank_admin(struct rf_app *a, const struct rf_principal *p, struct rf_app_error *e);
+
 /* A session's state as compact JSON (*out, caller frees). */
 rf_status rf_app_session_state(const struct rf_cat_session *s, char **out, struct rf_err *err);
 

@@ -606,11 +606,9 @@ rf_status rf_app_own_test(struct rf_app *a, const struct rf_principal *p, int64_
 void rf_app_pretest_seed(struct rf_app *a, struct rf_cat_design *d, uint64_t seed)
 {
     d->npretest = 0;
-    size_t want = a->cfg.pretest == 0  ? RF_WEB_PRETEST
-                  : a->cfg.pretest < 0 ? 0
-                                       : (size_t)a->cfg.pretest;
-    if (want > RF_CAT_MAX_PRETEST)
-        want = RF_CAT_MAX_PRETEST;
+    size_t want, batch;
+    int64_t target;
+    rf_app_pretest_settings(a, &want, &batch, &target);
     const struct rf_app_bankver *v = atomic_load(&a->cur);
     if (!v->npretest || !want)
         return;
@@ -637,12 +635,6 @@ void rf_app_pretest_seed(struct rf_app *a, struct rf_cat_design *d, uint64_t see
                 skill[cand] = d->scope[j];
                 ids[cand++] = p->ids[v->pretest[i]];
             }
-    size_t batch = a->cfg.pretest_batch == 0  ? RF_WEB_PRETEST_BATCH
-                   : a->cfg.pretest_batch < 0 ? 0
-                                              : (size_t)a->cfg.pretest_batch;
-    int64_t target = a->cfg.pretest_target == 0  ? RF_WEB_PRETEST_TARGET
-                     : a->cfg.pretest_target < 0 ? 0
-                                                 : (int64_t)a->cfg.pretest_target;
     if (batch) {
         struct rf_err err;
         rf_err_clear(&err);

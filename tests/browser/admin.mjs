@@ -11,7 +11,9 @@
 // run, a DIF run on request without a reference (it takes the choice), the
 // ready pretest item promoted and a DIF-flagged item retired (revisions 1 and
 // 2), the bank file made active again (a rollback) and revision 2 again (a roll
-// forward). After the rollback every row must show revision 0's state: the
+// forward); the pretest items live now (their finished answers against the
+// target, the run's SEs) and how a promotion and the rollback move them
+// (issue 19). After the rollback every row must show revision 0's state: the
 // promoted item pretest and promotable, the retired one in use and retirable,
 // neither with a decision (issue 19: the page kept the old decision); after
 // the roll forward the decisions are back.
@@ -90,6 +92,12 @@ async function rowState(page, sel, id) {
     text: (await r.innerText()).replace(/\s+/g, ' '),
     buttons: await r.locator('button').count(),
   };
+}
+
+// The text of the live pretest items' row of item id (its <code> in a cell), or null.
+async function liveRow(page, id) {
+  const r = page.locator('#live-items tbody tr', { has: page.locator(`td code:text-is("${id}")`) }).first();
+  return (await r.count()) ? (await r.innerText()).replace(/\s+/g, ' ') : null;
 }
 
 // Waits until fn (in the page) holds after an action that reloads the sections.
@@ -207,6 +215,15 @@ console.log(`# seeded: DIF items ${difItems.join(', ')}; pretest items ${pretest
   await signIn(page);
   await openAdmin(page, 'ja');
   const summaryStart = await page.textContent('#summary');
+  // the pretest items live now: both of ml_fundamentals (a batch of 3), the
+  // first with its 7 answers in finished tests (the running test's one not
+  // counted) against the target, and the calibration run's SEs
+  const live0 = await liveRow(page, pretest[0]);
+  const live1 = await liveRow(page, pretest[1]);
+  check('ja walk: the live pretest items are listed', live0 !== null && live1 !== null, `${live0} | ${live1}`);
+  check('ja walk: a live item shows its finished answers against the target, its SEs and calibration in Japanese',
+    live0 && live0.includes('7 / 2,000') && live0.includes('0.12') && live0.includes('0.10') && live0.includes('レビューできます'), live0);
+  check('ja walk: the live items summary names the batch in Japanese', JAPANESE.test(await page.textContent('#live-summary')) && (await page.textContent('#live-summary')).includes('3'), await page.textContent('#live-summary'));
   // the default reference of gender: the largest group (a tie: the first by name, men)
   const opt0 = await page.locator('#ref-gender option').first().textContent();
   check('ja walk: the default reference names the largest group in Japanese', opt0.includes('男性') && JAPANESE.test(opt0), opt0);
@@ -243,6 +260,8 @@ console.log(`# seeded: DIF items ${difItems.join(', ')}; pretest items ${pretest
   await settled(page, (id) => [...document.querySelectorAll('#review-items tbody tr')].some((r) => r.querySelector('th code')?.textContent === id && !r.querySelector('button')), pretest[0]);
   const promoted = await rowState(page, '#review-items', pretest[0]);
   check('ja walk: the promoted item shows its decision', promoted && promoted.buttons === 0 && promoted.text.includes('昇格'), promoted && promoted.text);
+  await settled(page, (id) => ![...document.querySelectorAll('#live-items tbody td code')].some((c) => c.textContent === id), pretest[0]);
+  check('ja walk: the promoted item is no longer live, the other still is', await liveRow(page, pretest[0]) === null && await liveRow(page, pretest[1]) !== null);
   await row(page, '#dif-items', difItems[1]).locator('button', { hasText: '廃止' }).click();
   await settled(page, (id) => [...document.querySelectorAll('#dif-items tbody tr')].some((r) => r.querySelector('th code')?.textContent === id && !r.querySelector('button')), difItems[1]);
   const retired = await rowState(page, '#dif-items', difItems[1]);
@@ -257,6 +276,7 @@ console.log(`# seeded: DIF items ${difItems.join(', ')}; pretest items ${pretest
   await settled(page, (id) => [...document.querySelectorAll('#review-items tbody tr')].some((r) => r.querySelector('th code')?.textContent === id && r.querySelector('button')), pretest[0]);
   const p0 = await rowState(page, '#review-items', pretest[0]);
   const d0 = await rowState(page, '#dif-items', difItems[1]);
+  check('ja walk: after the rollback the promoted item is live again', await liveRow(page, pretest[0]) !== null);
   check('ja walk: after the rollback the promoted item is pretest again and may be promoted', p0 && p0.buttons >= 2 && p0.text.includes('プレテスト') && !p0.text.includes('昇格済み'), p0 && p0.text);
   check('ja walk: after the rollback the retired item is in use again and may be retired', d0 && d0.buttons === 2 && !d0.text.includes('廃止済み'), d0 && d0.text);
   const summary0 = await page.textContent('#summary');
@@ -278,6 +298,10 @@ for (const lang of ['en', 'ja']) {
     const { ctx, page } = await newPage(lang, vp);
     await signIn(page);
     await openAdmin(page, lang);
+    if (lang === 'en') {
+      const l1 = await liveRow(page, pretest[1]);
+      check(`en ${vp.width}: the live items show the latest calibration in English`, l1 && l1.includes('0 / 2,000') && l1.includes('at 150 answers') && !l1.includes('ready'), l1);
+    }
     await views(page, lang, vp.width, 'view');
     // revision 2 is active: the re-estimate computed at 0 is stale, not offered
     const acts = await page.locator('#recal-acts').innerText();

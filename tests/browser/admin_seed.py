@@ -90,8 +90,18 @@ def seed_db(db, bank):
         cur.execute("INSERT INTO tests(candidate_id, scope, state, status, profile, answers, created, updated, served_ms) "
                     "VALUES (?, '{}', ?, 'finished', '{\"skills\": []}', 1, ?, ?, ?)",
                     (cand, json.dumps({"events": ev}), now, now, now * 1000))
+        tid = cur.lastrowid
         cur.execute("INSERT INTO answers(test_id, seq, item_id, choice, score, at) VALUES (?, 0, ?, 1, 1, ?)",
-                    (cur.lastrowid, dif[0]["id"], now))
+                    (tid, dif[0]["id"], now))
+        if t < 7:  # the first pretest item answered in 7 finished tests (the live list's count)
+            cur.execute("INSERT INTO answers(test_id, seq, item_id, choice, score, at) VALUES (?, 1, ?, 1, 1, ?)",
+                        (tid, pretest[0], now))
+    # and in a test still running: not counted (calibration reads finished tests only)
+    cur.execute("INSERT INTO candidates(org_id, name, email, created) VALUES (NULL, NULL, NULL, ?)", (now,))
+    cur.execute("INSERT INTO tests(candidate_id, scope, state, status, answers, created, updated, served_ms) "
+                "VALUES (?, '{}', '{}', 'active', 1, ?, ?, ?)", (cur.lastrowid, now, now, now * 1000))
+    cur.execute("INSERT INTO answers(test_id, seq, item_id, choice, score, at) VALUES (?, 0, ?, 1, 1, ?)",
+                (cur.lastrowid, pretest[0], now))
     rules = {"min_n": 200, "max_se_a": 0.3, "max_se_b": 0.3, "min_fit_p": 0.01, "min_a": 0.3, "max_a": 3.0,
              "max_abs_b": 4.0}
     pre = {"items": [

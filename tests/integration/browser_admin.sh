@@ -4,7 +4,9 @@
 # playwright-core against a server of its own, on a copy of data/bank with two
 # pretest items, whose database tests/browser/admin_seed.py fills once the admin
 # exists (600 tests of people who reported their groups, two items with DIF, a
-# calibration and a drift run). English and Japanese, desktop and phone width;
+# calibration and a drift run, answers to a pretest item in finished tests and
+# in one still running). English and Japanese, desktop and phone width; the
+# pretest items live now;
 # a reference group chosen, a DIF run, a promotion and a retirement, a rollback
 # and a roll forward, each checked on the page. Screenshots go to
 # $BUILD/browser-admin/. Needs chromium, node, npm and python3 (scripts/

@@ -461,6 +461,66 @@ Test(pools, pretest_batches_rotate_by_stored_answers, .timeout = 600)
         total += npre;
     }
     cr_assert_eq(total, 18);
+    /* the Admin page's list of live items (GET /api/review/pretest): per
+     * skill the one item the next test would ask, with its answers in
+     * finished tests; no calibration run yet */
+    struct http_result r;
+    cr_assert_eq(client_do(&admin, "GET", "/api/review/pretest", NULL, &r), 0);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    cr_assert(json_integer_value(json_object_get(r.json, "batch")) == 1 &&
+                  json_integer_value(json_object_get(r.json, "target")) == 1 &&
+                  json_integer_value(json_object_get(r.json, "per_test")) == 3 &&
+                  json_is_null(json_object_get(r.json, "run")),
+              "%s", r.body);
+    const json_t *sk, *skills = json_object_get(r.json, "skills");
+    size_t k, nskills = 0;
+    cr_assert(json_array_size(skills) > 0, "%s", r.body);
+    json_array_foreach(skills, k, sk)
+    {
+        const char *sid = json_string_value(json_object_get(sk, "skill"));
+        size_t want = SIZE_MAX, npre = 0;
+        for (size_t j = 0; j < pre_bank.n; j++)
+            if (pre_bank.items[j].pool == RF_POOL_PRETEST &&
+                !strcmp(pre_bank.items[j].skill, sid)) {
+                npre++;
+                if (want == SIZE_MAX || (asked[j] == 0) > (asked[want] == 0) ||
+                    (asked[want] > 0 && asked[j] < asked[want]))
+                    want = j;
+            }
+        const json_t *live = json_object_get(sk, "live"), *it = json_array_get(live, 0);
+        cr_assert(want != SIZE_MAX && json_array_size(live) == 1, "%s: %s", sid, r.body);
+        cr_assert_str_eq(json_string_value(json_object_get(it, "id")), pre_bank.items[want].id,
+                         "%s: %s", sid, r.body);
+        cr_assert_eq(json_integer_value(json_object_get(it, "answers")), asked[want], "%s: %s", sid,
+                     r.body);
+        cr_assert(json_is_null(json_object_get(it, "calibrated")), "%s", r.body);
+        cr_assert_eq((size_t)json_integer_value(json_object_get(sk, "pretest")), npre, "%s",
+                     r.body);
+        cr_assert_eq((size_t)json_integer_value(json_object_get(sk, "waiting")), npre - 1, "%s",
+                     r.body);
+        nskills++;
+    }
+    http_result_free(&r);
+    /* a calibration run: the live items it estimated show its figures */
+    cr_assert_eq(client_do(&admin, "POST", "/api/review/calibrate", "{}", &r), 0);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    http_result_free(&r);
+    cr_assert_eq(client_do(&admin, "GET", "/api/review/pretest", NULL, &r), 0);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    cr_assert(json_integer_value(json_object_get(r.json, "run")) > 0, "%s", r.body);
+    cr_assert_eq(json_array_size(json_object_get(r.json, "skills")), nskills, "%s", r.body);
+    http_result_free(&r);
+    /* only the bank's admins: another organization's admin finds nothing,
+     * someone not signed in is refused */
+    struct http_client oadmin = fixture_other_account("admin");
+    cr_assert_eq(client_do(&oadmin, "GET", "/api/review/pretest", NULL, &r), 0);
+    cr_assert_eq(r.status, 404, "%s", r.body);
+    cr_assert_null(strstr(r.body, "live"), "%s", r.body);
+    http_result_free(&r);
+    struct http_client anon = {fx.port, "", ""};
+    cr_assert_eq(client_do(&anon, "GET", "/api/review/pretest", NULL, &r), 0);
+    cr_assert_eq(r.status, 403, "%s", r.body);
+    http_result_free(&r);
     free(asked);
     rf_server_stop(other);
     fixture_stop();

@@ -1,5 +1,5 @@
 import { api, el, header, inLang, showError } from './api.js';
-import { has, lang, num, t, tx } from './i18n.js';
+import {has, lang, num, t, tn, tx} from './i18n.js';
 
 async function init() {
   const m = await header('/admin.html');
@@ -164,6 +164,72 @@ async function loadReview() {
     rev === v.active ? null : el('button', { type: 'button', class: 'secondary', onclick: () => activate(rev) }, RT.activate()));
   document.getElementById('versions').replaceChildren(
     ...v.versions.map((x) => li(x.revision, RT.version(x))), li(0, RT.file()));
+  await loadLive();
+}
+
+// ---- the pretest items live now (docs/calibration.md "Pretest batches") ----
+
+function liveSummary(q)
+{
+    if (!q.per_test)
+        return t('admin.live_off');
+    if (!q.skills.length)
+        return t('admin.live_none');
+    return (q.batch ? t('admin.live_summary', {per_test : num(q.per_test), batch : num(q.batch)})
+                    : t('admin.live_summary_all', {per_test : num(q.per_test)})) +
+           (q.target ? t('admin.live_target', {target : num(q.target)})
+                     : t('admin.live_no_target'));
+}
+
+function liveCalibration(o, q)
+{
+    const c = o.calibrated;
+    if (!c)
+        return q.run ? t('admin.live_not_estimated') : t('admin.live_not_run');
+    return t(c.ready ? 'admin.live_run_ready' : 'admin.live_run_n', {n : num(c.n)});
+}
+
+// One row per live item; a skill's name on its first row, and a row saying
+// how many of its pretest items wait for a place.
+function liveRows(q, names)
+{
+    const rows = [];
+    for (const s of q.skills) {
+        const name = names[s.skill] || s.skill;
+        s.live.forEach((o, i) => {
+            const se = o.calibrated || {};
+            rows.push(el(
+                'tr', {}, el('th', {scope : 'row'}, i === 0 ? name : ''),
+                el('td', {}, el('code', {}, o.id)),
+                el('td', {class : 'num'}, `${num(o.answers)} / ${q.target ? num(q.target) : '–'}`),
+                el('td', {class : 'num'}, typeof se.se_a === 'number' ? se.se_a.toFixed(2) : ''),
+                el('td', {class : 'num'}, typeof se.se_b === 'number' ? se.se_b.toFixed(2) : ''),
+                el('td', {}, liveCalibration(o, q))));
+        });
+        if (s.waiting) {
+            rows.push(el(
+                'tr', {}, el('th', {scope : 'row'}, s.live.length ? '' : name),
+                el('td', {colspan : '5', class : 'muted'}, tn('admin.live_waiting', s.waiting))));
+        }
+    }
+    return rows;
+}
+
+async function loadLive()
+{
+    let q, b;
+    try {
+        [q, b] = await Promise.all(
+            [ api('GET', '/api/review/pretest'), api('GET', inLang('/api/bank')) ]);
+    } catch (e) {
+        return; // not an admin of the organization that keeps the bank
+    }
+    const names = {};
+    for (const s of b.skills)
+        names[s.id] = (lang === 'ja' && s.name_ja) || s.name;
+    document.getElementById('live-summary').textContent = liveSummary(q);
+    document.querySelector('#live-items tbody').replaceChildren(...liveRows(q, names));
+    document.getElementById('live-items').parentElement.hidden = !q.skills.length || !q.per_test;
 }
 
 // ---- the re-estimate of the items in use (docs/calibration.md "Re-estimating
