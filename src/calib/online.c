@@ -294,7 +294,7 @@ static rf_status fit_points_of_skill(struct skill_run *sr, const struct rf_csr *
             pt->key = m / w;
             pt->e = e1 / w;
             pt->v = e2 / w - pt->e * pt->e;
-            pt->k = rows->val[z];
+            pt->k = (unsigned char)rows->val[z]; /* a category, 0..ncat - 1 */
         }
     }
     free(all);

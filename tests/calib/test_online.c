@@ -709,15 +709,21 @@ Test(online, batches_promote_within_target_at_1000_tests, .timeout = 900)
     if (nseeds < 1 || nseeds > 50)
         nseeds = 6;
     int compare = getenv("RF_ONLINE_BATCH_COMPARE") != NULL;
+    /* RF_ONLINE_BATCH_K: the second design's pretest items a test (default
+     * the most, 8), to weigh another product default */
+    const char *kenv = getenv("RF_ONLINE_BATCH_K");
+    size_t k2 = kenv ? (size_t)atoi(kenv) : MOST_PER_TEST;
+    if (k2 < 1 || k2 > MOST_PER_TEST)
+        k2 = MOST_PER_TEST;
     misfit = 0;
     struct {
         size_t per_test, min_n;
         double ssa, ssb;
         size_t promoted;
     } run[4] = {{PER_TEST, RF_ONLINE_MIN_N, 0, 0, 0},
-                {MOST_PER_TEST, RF_ONLINE_MIN_N, 0, 0, 0},
+                {k2, RF_ONLINE_MIN_N, 0, 0, 0},
                 {PER_TEST, 1000, 0, 0, 0},
-                {MOST_PER_TEST, 1000, 0, 0, 0}};
+                {k2, 1000, 0, 0, 0}};
     size_t nrun = compare ? 4 : 2;
     for (int sd = 0; sd < nseeds; sd++) {
         make_items(2019 + (uint64_t)sd);
