@@ -201,6 +201,9 @@ try:
         a, b, c = truth[i]
         sa += (it["a"] - a) ** 2
         sb += (it["b"] - b) ** 2
+    for i, (it, t) in promoted.items():  # one line each, for the long mode's pooling
+        print(f"pretest_http promoted-item {i} a {it['a']:.4f} {truth[i][0]:.4f} "
+              f"b {it['b']:.4f} {truth[i][1]:.4f}", flush=True)
     k = len(promoted)
     print(f"pretest_http: {k} promoted through the server" +
           (f", at promotion RMSE a {math.sqrt(sa / k):.3f}, b {math.sqrt(sb / k):.3f}: " +
