@@ -257,8 +257,8 @@ static const char *skill_name(struct rf_app *a, const char *id, const char *code
 
 /* The question as a candidate may see it, in the test's language: never the
  * key, explanation or parameters. 0 when its item is no longer in the bank. */
-static int question_view(struct rf_app *a, size_t pool_item, const char *lang,
-                         struct rf_item *view, char **topts)
+static int question_view(struct rf_app *a, size_t pool_item, const char *lang, struct rf_item *view,
+                         char **topts)
 {
     size_t bi;
     if (rf_bank_find(&a->bank, a->pool->ids[pool_item], &bi))
@@ -313,8 +313,8 @@ struct skill_view {
 
 /* Skill j of the test's scope as its reply shows it; its share of the
  * target precision reached is added to *sum. */
-static void skill_view(struct rf_app *a, const struct rf_cat_session *s, size_t j,
-                       const char *lang, struct skill_view *v, double *sum)
+static void skill_view(struct rf_app *a, const struct rf_cat_session *s, size_t j, const char *lang,
+                       struct skill_view *v, double *sum)
 {
     const struct rf_cat_design *d = rf_cat_session_design(s);
     double prior_info = 1.0 / (a->q.sd * a->q.sd);
@@ -364,11 +364,11 @@ static json_t *test_json(struct rf_app *a, int64_t id, const struct rf_cat_sessi
     for (size_t j = 0; j < d->nscope; j++) {
         struct skill_view v;
         skill_view(a, s, j, lang, &v, &sum);
-        json_array_append_new(skills, json_pack("{s:s,s:s,s:I,s:o,s:f,s:o}", "id", v.id, "name",
-                                                v.name, "items", (json_int_t)v.items, "se",
-                                                hide ? json_null() : json_real(v.se), "target",
-                                                v.target, "done",
-                                                hide ? json_null() : json_boolean(v.done)));
+        json_array_append_new(skills,
+                              json_pack("{s:s,s:s,s:I,s:o,s:f,s:o}", "id", v.id, "name", v.name,
+                                        "items", (json_int_t)v.items, "se",
+                                        hide ? json_null() : json_real(v.se), "target", v.target,
+                                        "done", hide ? json_null() : json_boolean(v.done)));
     }
     size_t answered, limit;
     double progress = test_progress(s, sum, hide, status, &answered, &limit);
@@ -429,8 +429,8 @@ static rf_status put_real(struct rf_buf *b, const char *key, double v)
     return rc ? rc : rf_buf_put_json_real(b, v, rf_json_is_prob_key(key));
 }
 
-static rf_status question_text(struct rf_app *a, size_t pool_item, size_t number,
-                               const char *lang, struct rf_buf *b)
+static rf_status question_text(struct rf_app *a, size_t pool_item, size_t number, const char *lang,
+                               struct rf_buf *b)
 {
     struct rf_item view;
     char *topts[RF_BANK_MAX_OPTIONS];
@@ -457,8 +457,7 @@ static rf_status question_text(struct rf_app *a, size_t pool_item, size_t number
 }
 
 static rf_status test_text(struct rf_app *a, int64_t id, const struct rf_cat_session *s,
-                           const char *status, int operational, const char *lang,
-                           struct rf_buf *b)
+                           const char *status, int operational, const char *lang, struct rf_buf *b)
 {
     const struct rf_cat_design *d = rf_cat_session_design(s);
     double sum = 0;
@@ -481,8 +480,9 @@ static rf_status test_text(struct rf_app *a, int64_t id, const struct rf_cat_ses
             rc = rf_buf_putc(&sk, ',');
         if (rc || (rc = put_real(&sk, "target", v.target)))
             break;
-        rc = rf_buf_puts(&sk, hide ? ",\"done\":null}" : v.done ? ",\"done\":true}"
-                                                                : ",\"done\":false}");
+        rc = rf_buf_puts(&sk, hide     ? ",\"done\":null}"
+                              : v.done ? ",\"done\":true}"
+                                       : ",\"done\":false}");
     }
     if (!rc)
         rc = rf_buf_putc(&sk, ']');
@@ -528,8 +528,7 @@ rf_status rf_app_test_reply_text(struct rf_app *a, int64_t id, struct rf_cat_ses
                                  lang, out);
         if (rc == RF_EINVAL) {
             buf_cut(out, at);
-            return rf_app_fail(e, RF_EINVAL, NULL,
-                               "the current question is no longer in the bank");
+            return rf_app_fail(e, RF_EINVAL, NULL, "the current question is no longer in the bank");
         }
     }
     if (!rc)
@@ -1037,12 +1036,12 @@ static rf_status answer_on(struct rf_app *a, int64_t id, const json_t *req, cons
     if (rc == RF_ECONFLICT)
         rc = rf_app_fail(e, RF_ECONFLICT, "item", "this question was already answered");
     if (!rc)
-        rc = o->text ? rf_app_test_reply_text(a, id, s, profile ? "finished" : "active",
-                                              rf_app_test_operational(t), rf_app_test_lang(t),
-                                              o->text, e)
-                     : rf_app_test_reply(a, id, s, profile ? "finished" : "active",
-                                         rf_app_test_operational(t), rf_app_test_lang(t), o->json,
-                                         e);
+        rc = o->text
+                 ? rf_app_test_reply_text(a, id, s, profile ? "finished" : "active",
+                                          rf_app_test_operational(t), rf_app_test_lang(t), o->text,
+                                          e)
+                 : rf_app_test_reply(a, id, s, profile ? "finished" : "active",
+                                     rf_app_test_operational(t), rf_app_test_lang(t), o->json, e);
     if (!rc)
         o->finished = profile != NULL;
     if (!rc && !profile) {

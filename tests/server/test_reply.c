@@ -27,8 +27,12 @@ static struct rf_app *open_app(const char *dir, const char *name)
 {
     char db[160];
     snprintf(db, sizeof db, "%s/%s.db", dir, name);
-    struct rf_app_config cfg = {.db = db, .bank_dir = "data/bank", .data_dir = "data",
-                                .web_dir = "web", .practice = 1, .seed = 11};
+    struct rf_app_config cfg = {.db = db,
+                                .bank_dir = "data/bank",
+                                .data_dir = "data",
+                                .web_dir = "web",
+                                .practice = 1,
+                                .seed = 11};
     struct rf_app *a;
     struct rf_err err;
     cr_assert_eq(rf_app_open(&cfg, &a, &err), RF_OK, "%s", err.msg);
@@ -58,9 +62,8 @@ static void same_both_ways(struct rf_app *a, int64_t id, size_t *checked)
                 struct rf_buf b;
                 rf_buf_init(&b, 1 << 20);
                 cr_assert_eq(rf_buf_puts(&b, "x"), RF_OK);
-                cr_assert_eq(
-                    rf_app_test_reply_text(a, id, s, statuses[k], op, langs[l], &b, &e), RF_OK,
-                    "%s", e.err.msg);
+                cr_assert_eq(rf_app_test_reply_text(a, id, s, statuses[k], op, langs[l], &b, &e),
+                             RF_OK, "%s", e.err.msg);
                 cr_assert_str_eq(b.data + 1, old, "test %lld %s operational %d %s", (long long)id,
                                  statuses[k], op, langs[l]);
                 free(old);
@@ -127,8 +130,8 @@ Test(reply, the_text_reply_is_the_jansson_reply_byte_for_byte, .timeout = 300)
                 struct rf_buf b;
                 rf_buf_init(&b, 1 << 20);
                 int fin = -1;
-                cr_assert_eq(rf_app_test_answer_text(tx, &p[1], NULL, id, ans, &b, &fin, &e),
-                             RF_OK, "%s", e.err.msg);
+                cr_assert_eq(rf_app_test_answer_text(tx, &p[1], NULL, id, ans, &b, &fin, &e), RF_OK,
+                             "%s", e.err.msg);
                 json_decref(ans);
                 char *old = dumped(jr);
                 cr_assert_str_eq(b.data, old, "answer %d of test %lld", n + 1, (long long)id);
@@ -165,9 +168,19 @@ Test(reply, the_text_reply_is_the_jansson_reply_byte_for_byte, .timeout = 300)
 Test(reply, strings_and_reals_are_written_as_jansson_writes_them)
 {
     static const char *const strs[] = {
-        "", "plain", "q\"uote", "back\\slash", "/slash", "\b\f\n\r\t", "\x01\x1f\x7f",
-        "caf\xc3\xa9", "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", "emoji \xf0\x9f\x98\x80 end",
-        "\xef\xbf\xbf", "\xf4\x8f\xbf\xbf", "mixed \"\xe3\x81\x82\"\n\\",
+        "",
+        "plain",
+        "q\"uote",
+        "back\\slash",
+        "/slash",
+        "\b\f\n\r\t",
+        "\x01\x1f\x7f",
+        "caf\xc3\xa9",
+        "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e",
+        "emoji \xf0\x9f\x98\x80 end",
+        "\xef\xbf\xbf",
+        "\xf4\x8f\xbf\xbf",
+        "mixed \"\xe3\x81\x82\"\n\\",
     };
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
         json_t *j = json_pack("{s:s}", "k", strs[i]);
@@ -185,7 +198,7 @@ Test(reply, strings_and_reals_are_written_as_jansson_writes_them)
     }
     /* what jansson refuses, the writer refuses: bad UTF-8, overlong forms,
      * surrogates, past U+10FFFF, a cut sequence */
-    static const char *const bad[] = {"\xc3", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80",
+    static const char *const bad[] = {"\xc3",       "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80",
                                       "ab\xe6\x97", "\xff"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         cr_assert_null(json_string(bad[i]), "jansson took bad string %zu", i);
@@ -194,11 +207,14 @@ Test(reply, strings_and_reals_are_written_as_jansson_writes_them)
         cr_assert_eq(rf_buf_put_json_string(&b, bad[i]), RF_EINVAL, "bad string %zu", i);
         rf_buf_cleanup(&b);
     }
-    static const double reals[] = {0.0,       -0.0,     1.0,      -2.0,        0.5,
-                                   0.1,       1.0 / 3,  2.0 / 3,  0.30000000000000004,
-                                   123456.0,  1234567.0, 1e-5,    1.5e-7,      -3.25e-12,
-                                   1e20,      6.02e23,  0.99995,  0.123456789, 99999.95,
-                                   1e100,     -1e-100,  0.41421356237, 12.5,   1000000.0};
+    static const double reals[] = {0.0,           -0.0,      1.0,
+                                   -2.0,          0.5,       0.1,
+                                   1.0 / 3,       2.0 / 3,   0.30000000000000004,
+                                   123456.0,      1234567.0, 1e-5,
+                                   1.5e-7,        -3.25e-12, 1e20,
+                                   6.02e23,       0.99995,   0.123456789,
+                                   99999.95,      1e100,     -1e-100,
+                                   0.41421356237, 12.5,      1000000.0};
     for (size_t i = 0; i < sizeof reals / sizeof reals[0]; i++)
         for (int prob = 0; prob < 2; prob++) {
             json_t *j = json_pack("{s:f}", prob ? "progress" : "se", reals[i]);
