@@ -20,6 +20,9 @@
  *    "rng": ["16 hex digits" x 4],
  *    "events": [{"item": ID, "answer": K, "params": {...}, "carried": true (an answer of an
  *                earlier session, rf_cat_carry; only when set)} | {"item": ID, "blocked": true}],
+ *               (compact form, rf_cat_session_to_json_compact: "p": "16 hex digits", a
+ *                digest of the parameters, in place of "params"; read by this reader, refused
+ *                by readers before it as missing 'params')
  *    "presented": ID | null,
  *    "pretest_answers": [{"item": ID, "answer": K, "theta": M, "sd": S}, ...]}
  *   (design "pretest": [{"item": ID, "at": N}, ...] and "pretest_answers" only
@@ -94,7 +97,53 @@ static int write_pretest(const struct rf_cat_session *s, json_t *root)
     return bad;
 }
 
+/* The digest of an item's parameters that a compact event carries in place
+ * of them: FNV-1a over what same_params() compares (model, categories, the
+ * slope, then the thresholds or b and c, each double's bits with -0 as 0),
+ * as 16 hex digits into hex[17]. */
+static void params_digest(const struct rf_irt_item *it, char hex[17])
+{
+    uint64_t h = 14695981039346656037u;
+    double v[3 + RF_MAX_CATEGORIES];
+    size_t n = 0;
+    v[n++] = (double)it->model;
+    v[n++] = (double)it->ncat;
+    v[n++] = it->a;
+    if (it->model == RF_MODEL_GRM) {
+        for (size_t j = 0; j + 1 < it->ncat && j + 1 < RF_MAX_CATEGORIES; j++)
+            v[n++] = it->thr[j];
+    } else {
+        v[n++] = it->b;
+        v[n++] = it->c;
+    }
+    for (size_t i = 0; i < n; i++) {
+        double x = v[i] + 0.0; /* -0 and 0 compare equal: one digest */
+        uint64_t bits;
+        memcpy(&bits, &x, sizeof bits);
+        for (int k = 0; k < 8; k++) {
+            h ^= (bits >> (8 * k)) & 0xff;
+            h *= 1099511628211u;
+        }
+    }
+    snprintf(hex, 17, "%016" PRIx64, h);
+}
+
+static rf_status to_json(const struct rf_cat_session *s, int compact, json_t **out,
+                         struct rf_err *err);
+
 rf_status rf_cat_session_to_json(const struct rf_cat_session *s, json_t **out, struct rf_err *err)
+{
+    return to_json(s, 0, out, err);
+}
+
+rf_status rf_cat_session_to_json_compact(const struct rf_cat_session *s, json_t **out,
+                                         struct rf_err *err)
+{
+    return to_json(s, 1, out, err);
+}
+
+static rf_status to_json(const struct rf_cat_session *s, int compact, json_t **out,
+                         struct rf_err *err)
 {
     const struct rf_cat_pool *p = rf_cat_session_pool(s);
     const struct rf_cat_design *d = rf_cat_session_design(s);
@@ -122,6 +171,15 @@ rf_status rf_cat_session_to_json(const struct rf_cat_session *s, json_t **out, s
         json_t *ev;
         if (k < 0) {
             ev = json_pack("{s:s, s:b}", "item", p->ids[item], "blocked", 1);
+        } else if (compact) {
+            char hex[17];
+            params_digest(&p->irt[item], hex);
+            ev = json_pack("{s:s, s:i, s:s}", "item", p->ids[item], "answer", k, "p", hex);
+            if (ev && rf_cat_event_carried(s, e) &&
+                json_object_set_new(ev, "carried", json_true())) {
+                json_decref(ev);
+                goto fail;
+            }
         } else {
             json_t *par = json_object();
             if (!par || rf_params_to_json(&p->irt[item], par)) {
@@ -668,13 +726,26 @@ static rf_status replay_events(struct rf_cat_session *s, const json_t *obj, cons
                               "%s: item '%s': field 'answer': expected a whole "
                               "number >= 0",
                               w, id);
-        const json_t *par = json_object_get(x, "params");
-        if (!json_is_object(par))
-            return rf_err_set(err, RF_EINVAL, "%s: item '%s': missing object 'params'", w, id);
-        struct rf_irt_item it;
-        if ((rc = rf_params_from_json(par, &it, w, err)))
-            return rc;
-        if (p->tables[item] && !same_params(&it, &p->irt[item]))
+        const json_t *par = json_object_get(x, "params"), *dig = json_object_get(x, "p");
+        int changed;
+        if (dig) {
+            /* a compact event: the digest of the parameters the item had */
+            const char *hex = json_string_value(dig);
+            if (!hex || strlen(hex) != 16 || strspn(hex, "0123456789abcdef") != 16)
+                return rf_err_set(err, RF_EINVAL,
+                                  "%s: item '%s': field 'p': expected 16 hex digits", w, id);
+            char now[17];
+            params_digest(&p->irt[item], now);
+            changed = p->tables[item] && strcmp(hex, now) != 0;
+        } else {
+            if (!json_is_object(par))
+                return rf_err_set(err, RF_EINVAL, "%s: item '%s': missing object 'params'", w, id);
+            struct rf_irt_item it;
+            if ((rc = rf_params_from_json(par, &it, w, err)))
+                return rc;
+            changed = p->tables[item] && !same_params(&it, &p->irt[item]);
+        }
+        if (changed)
             return rf_err_set(err, RF_EINVAL,
                               "%s: item '%s': its parameters in the bank changed since the "
                               "session was saved",

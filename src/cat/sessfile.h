@@ -19,6 +19,13 @@
 /* The session as a new JSON object (caller json_decref()s). RF_ENOMEM only. */
 rf_status rf_cat_session_to_json(const struct rf_cat_session *s, json_t **out, struct rf_err *err);
 
+/* The same in compact form, as the server stores a test's state with every
+ * answer: each answered item's parameters replaced by a 16-hex-digit digest
+ * of them (about half the size, no floating-point formatting). Restoring it
+ * refuses an item whose parameters changed, as for the full form. */
+rf_status rf_cat_session_to_json_compact(const struct rf_cat_session *s, json_t **out,
+                                         struct rf_err *err);
+
 /* Restores a session over pool p (borrowed) from obj. Refused with
  * RF_EINVAL (message prefixed with where, naming the field or item): a
  * malformed object, a grid other than the pool's, an unknown skill, an item

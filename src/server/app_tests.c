@@ -542,8 +542,9 @@ rf_status rf_app_test_reply_text(struct rf_app *a, int64_t id, struct rf_cat_ses
 
 rf_status rf_app_session_state(const struct rf_cat_session *s, char **out, struct rf_err *err)
 {
+    /* compact: rewritten in the test's row with every answer */
     json_t *j;
-    rf_status rc = rf_cat_session_to_json(s, &j, err);
+    rf_status rc = rf_cat_session_to_json_compact(s, &j, err);
     if (rc)
         return rc;
     *out = json_dumps(j, JSON_COMPACT);
