@@ -426,19 +426,6 @@
  * (the store's group commit), so more threads than cores keep the cores busy
  * and the batches large (bench/server). */
 #define RF_HTTP_THREADS 32
-/* glibc's malloc in `rolefit serve` (base/mem.c rf_mem_tune_server): a free
- * arena top is given back to the kernel only beyond RF_SERVE_MALLOC_TRIM
- * bytes, and allocations from RF_SERVE_MALLOC_MMAP bytes up are mapped on
- * their own (returned at free). With glibc's defaults (a threshold that
- * starts at 128 KiB) every few answers trimmed an arena's top and faulted
- * the pages in again: malloc and free were 19% of a serve process's CPU
- * (docs/scale.md "The serve process's CPU"). The standard variables
- * MALLOC_TRIM_THRESHOLD_, MALLOC_MMAP_THRESHOLD_, MALLOC_ARENA_MAX and
- * GLIBC_TUNABLES (glibc.malloc.*) still win over these. RF_SERVE_MALLOC_ARENAS
- * 0 leaves glibc's arena count (8 a core). */
-#define RF_SERVE_MALLOC_TRIM (32L * 1024L * 1024L)
-#define RF_SERVE_MALLOC_MMAP (4L * 1024L * 1024L)
-#define RF_SERVE_MALLOC_ARENAS 0
 /* Threads that run heavy requests (organization-wide rankings), each at nice
  * RF_HTTP_HEAVY_NICE: more queue behind them, while the HTTP threads go on
  * serving candidates (issue 20, "Reads never wait on one heavy read"). */

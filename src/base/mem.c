@@ -1,15 +1,9 @@
-/* Overflow-checked allocation, and glibc malloc's settings for a server. */
+/* Overflow-checked allocation. */
 #include "base/mem.h"
 
-#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
-
-#include "base/config.h"
 
 void *rf_alloc_array(size_t n, size_t size)
 {
@@ -47,33 +41,4 @@ char *rf_strndup(const char *s, size_t n)
     memcpy(d, s, n);
     d[n] = '\0';
     return d;
-}
-
-#ifdef __GLIBC__
-/* 1 when the environment sets glibc's parameter itself: the variable env, or
- * the tunable glibc.malloc.<tunable> in GLIBC_TUNABLES. */
-static int env_sets(const char *env, const char *tunable)
-{
-    if (getenv(env))
-        return 1;
-    const char *t = getenv("GLIBC_TUNABLES");
-    char key[64];
-    snprintf(key, sizeof key, "glibc.malloc.%s=", tunable);
-    for (const char *p = t; p && (p = strstr(p, key)); p += strlen(key))
-        if (p == t || p[-1] == ':')
-            return 1;
-    return 0;
-}
-#endif
-
-void rf_mem_tune_server(void)
-{
-#ifdef __GLIBC__
-    if (!env_sets("MALLOC_TRIM_THRESHOLD_", "trim_threshold"))
-        (void)mallopt(M_TRIM_THRESHOLD, (int)RF_SERVE_MALLOC_TRIM);
-    if (!env_sets("MALLOC_MMAP_THRESHOLD_", "mmap_threshold"))
-        (void)mallopt(M_MMAP_THRESHOLD, (int)RF_SERVE_MALLOC_MMAP);
-    if (RF_SERVE_MALLOC_ARENAS > 0 && !env_sets("MALLOC_ARENA_MAX", "arena_max"))
-        (void)mallopt(M_ARENA_MAX, (int)RF_SERVE_MALLOC_ARENAS);
-#endif
 }

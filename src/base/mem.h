@@ -22,13 +22,4 @@ char *rf_strdup(const char *s);
 /* Copy of the first n bytes of s, NUL-terminated. */
 char *rf_strndup(const char *s, size_t n);
 
-/* At a server's start, before its threads: glibc's malloc keeps freed memory
- * up to RF_SERVE_MALLOC_TRIM a heap instead of trimming and faulting it in
- * again, maps allocations from RF_SERVE_MALLOC_MMAP up on their own and, if
- * RF_SERVE_MALLOC_ARENAS is not 0, uses at most that many arenas (base/config.h).
- * Each is left as it is when its standard variable is set (MALLOC_TRIM_THRESHOLD_,
- * MALLOC_MMAP_THRESHOLD_, MALLOC_ARENA_MAX, or the glibc.malloc tunable in
- * GLIBC_TUNABLES). Does nothing on other C libraries. */
-void rf_mem_tune_server(void);
-
 #endif

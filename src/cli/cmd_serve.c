@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include "base/config.h"
-#include "base/mem.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "server/routes.h"
@@ -225,8 +224,6 @@ int rf_cmd_serve(int argc, char **argv)
     sigaddset(&stop_set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop_set, NULL);
     signal(SIGPIPE, SIG_IGN);
-    /* malloc kept from trimming and growing its heaps again (base/mem.h) */
-    rf_mem_tune_server();
 
     struct rf_err err;
     rf_err_clear(&err);
