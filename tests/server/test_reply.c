@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/json.h"
@@ -41,6 +42,17 @@ static struct rf_app *open_app(const char *dir, const char *name)
 
 /* Every way the test's reply can be asked for, on the live session of test
  * id as app a holds it: both builders give the same bytes. */
+/* CPU seconds this thread has used */
+static double thread_cpu(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* the two builders' CPU time over the replies compared (logged, not held to) */
+static double cpu_jansson, cpu_text;
+
 static void same_both_ways(struct rf_app *a, int64_t id, size_t *checked)
 {
     struct rf_test t;
@@ -56,14 +68,19 @@ static void same_both_ways(struct rf_app *a, int64_t id, size_t *checked)
             for (size_t l = 0; l < 2; l++) {
                 struct rf_app_error e = {{0}, NULL};
                 json_t *j = NULL;
+                double t0 = thread_cpu();
                 cr_assert_eq(rf_app_test_reply(a, id, s, statuses[k], op, langs[l], &j, &e), RF_OK,
                              "%s", e.err.msg);
                 char *old = dumped(j);
+                double t1 = thread_cpu();
                 struct rf_buf b;
                 rf_buf_init(&b, 1 << 20);
                 cr_assert_eq(rf_buf_puts(&b, "x"), RF_OK);
+                double t2 = thread_cpu();
                 cr_assert_eq(rf_app_test_reply_text(a, id, s, statuses[k], op, langs[l], &b, &e),
                              RF_OK, "%s", e.err.msg);
+                cpu_text += thread_cpu() - t2;
+                cpu_jansson += t1 - t0;
                 cr_assert_str_eq(b.data + 1, old, "test %lld %s operational %d %s", (long long)id,
                                  statuses[k], op, langs[l]);
                 free(old);
@@ -155,8 +172,10 @@ Test(reply, the_text_reply_is_the_jansson_reply_byte_for_byte, .timeout = 300)
     char cmd[96];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     cr_assert_eq(system(cmd), 0);
-    cr_log_info("%zu tests, %zu answers, %zu replies compared by both builders", finished, answers,
-                checked);
+    cr_log_info("%zu tests, %zu answers, %zu replies compared by both builders; CPU per reply: "
+                "jansson tree and dump %.1f us, text %.1f us",
+                finished, answers, checked, 1e6 * cpu_jansson / (double)checked,
+                1e6 * cpu_text / (double)checked);
     cr_assert_eq(finished, 16);
     cr_assert_gt(answers, 200);
     cr_assert_gt(checked, 8 * 200);
