@@ -168,6 +168,38 @@ try {
       await ctx.close();
     }
   }
+
+  // ---- the Team page (a team with two invited members) and the Interviews page ----
+  {
+    const { ctx, page } = await newPage('en', VIEWS[0]);
+    await signIn(page);
+    await page.goto(`${BASE}/team.html`);
+    await page.fill('#t-name', 'Search and Recommendations Platform Team');
+    await page.click('#team-form button[type=submit]');
+    await page.waitForSelector('#team:not([hidden]) #member-form');
+    for (const who of ['Kenji Sato <kenji.sato@example.com>', '佐藤 健 (機械学習基盤チーム)']) {
+      await page.fill('#m-label', who);
+      await page.click('#member-form button[type=submit]');
+      await page.waitForFunction((w) => document.querySelector('#members tbody').textContent.includes(w), who);
+    }
+    await ctx.close();
+  }
+  for (const lang of ['en', 'ja']) {
+    for (const vp of VIEWS) {
+      const tag = `team ${lang} ${vp.width}px`;
+      const { ctx, page } = await newPage(lang, vp);
+      await signIn(page);
+      await page.goto(`${BASE}/team.html?lang=${lang}`);
+      await page.locator('#teams li').first().locator('button, a').first().click();
+      await page.waitForSelector('#members tbody tr');
+      await page.waitForLoadState('networkidle');
+      await tableChecks(page, tag, `team-${lang}-${vp.width}`);
+      await page.goto(`${BASE}/interviews.html?lang=${lang}`);
+      await page.waitForLoadState('networkidle');
+      await tableChecks(page, `interviews ${lang} ${vp.width}px`, `interviews-${lang}-${vp.width}`);
+      await ctx.close();
+    }
+  }
 } catch (e) {
   check('tables walk ran to the end', false, e.message.split('\n')[0]);
 }
