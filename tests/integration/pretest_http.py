@@ -193,9 +193,13 @@ try:
         cov = sum((x - mt) * (y - me) for x, y in zip(bt, be))
         r = cov / math.sqrt(sum((x - mt) ** 2 for x in bt) * sum((y - me) ** 2 for y in be))
         check(r >= 0.8, f"estimated b follows the true b (Pearson r {r:.2f}, at least 0.8)", r)
-    # the SEs are honest: the errors are of the size the SEs say (a loose band)
-    check(0.4 * mse_b <= rmse_b <= 2.0 * mse_b, f"RMSE b {rmse_b:.3f} within 0.4-2 x mean SE b "
-          f"{mse_b:.3f}", None)
+    # the SEs are honest: the errors are of the size the SEs say (a loose band;
+    # over fewer than 5 items, as a 1,000-test run's batch of 3, an RMSE
+    # falls outside it by chance too often to tell anything: seed 23's 3 items
+    # gave 0.047 against a mean SE of 0.187)
+    if len(est) >= 5:
+        check(0.4 * mse_b <= rmse_b <= 2.0 * mse_b, f"RMSE b {rmse_b:.3f} within 0.4-2 x mean "
+              f"SE b {mse_b:.3f}", None)
     sa = sb = 0.0
     for i, (it, t) in promoted.items():
         a, b, c = truth[i]
