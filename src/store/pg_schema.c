@@ -159,8 +159,8 @@ const char *const rf_pg_migrations[] = {
     "  declined INTEGER NOT NULL DEFAULT 0 CHECK (declined IN (0, 1)),"
     "  gender TEXT, age_band TEXT, first_language TEXT, country TEXT,"
     "  updated BIGINT NOT NULL);",
-    /* 15: room on each page of tests for its rows' next versions
-     * (sqlite_schema.c 15: nothing there). Every answer rewrites its test's
+    /* 13: room on each page of tests for its rows' next versions
+     * (sqlite_schema.c 13: nothing there). Every answer rewrites its test's
      * row, and the state in it grows with each answer; an update whose new
      * version does not fit on the row's page moves it and adds an entry to
      * each of the table's four indexes. */

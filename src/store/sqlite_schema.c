@@ -224,7 +224,7 @@ const char *const rf_sqlite_migrations[] = {
     "  declined INTEGER NOT NULL DEFAULT 0 CHECK (declined IN (0, 1)),"
     "  gender TEXT, age_band TEXT, first_language TEXT, country TEXT,"
     "  updated INTEGER NOT NULL);",
-    /* 15: PostgreSQL leaves room on each page of tests for its rows' next
+    /* 13: PostgreSQL leaves room on each page of tests for its rows' next
      * versions (pg_schema.c 15, fillfactor); SQLite rewrites a row in its
      * b-tree page and has no such setting: nothing to do here */
     "SELECT 1;",
