@@ -46,14 +46,14 @@ static const char usage[] =
     "  --examinees N      role people measured at each checkpoint (default 1200)\n"
     "  --live P           who takes the live tests: reference (theta ~ N(0, 1), the\n"
     "                     default: the scale the calibration assumes), role or mix\n"
-    "  --learn L          recalibrate (default: every operational item's a, b, c by the\n"
-    "                     online calibration's EM, all free, latent N(0, 1)) or drift (the\n"
-    "                     product's schedule today: a flagged item's location shift only)\n"
-    "                     or eb (every operational item by empirical-Bayes priors centred on\n"
-    "                     its rated b, their hyperparameters and each skill's latent\n"
-    "                     distribution estimated from all answers; the whole bank accepted\n"
-    "                     when it predicts held-out tests' answers better, see\n"
-    "                     docs/calibration.md \"Learning the whole bank\")\n"
+    "  --learn L          eb (default, what the product's review queue does: every\n"
+    "                     operational item by empirical-Bayes priors centred on its rated\n"
+    "                     b, their hyperparameters and each skill's latent distribution\n"
+    "                     estimated from all answers; the whole bank accepted when it\n"
+    "                     predicts held-out tests' answers better, see docs/calibration.md\n"
+    "                     \"Learning the whole bank\"), recalibrate (every operational item's\n"
+    "                     a, b, c by the online calibration's EM, all free, latent N(0, 1))\n"
+    "                     or drift (a flagged item's location shift only)\n"
     "  --eb-abilities A   eb: em (default: each test's full posterior of the skill) or\n"
     "                     loo (each answer's leave-one-out posterior)\n"
     "  --eb-latent L      eb: each skill's latent mean (default: SD 1), free (mean and SD)\n"
@@ -167,6 +167,7 @@ int rf_simulate_online(int argc, char **argv)
             return rf_cli_usage_error(cmd, "--live: expected reference, role or mix, got '%s'",
                                       live_s);
     }
+    o.learn = RF_ONLINESIM_EB; /* what the product's review queue does */
     if (learn_s) {
         if (strcmp(learn_s, "recalibrate") == 0)
             o.learn = RF_ONLINESIM_RECALIBRATE;

@@ -18,7 +18,7 @@ for row in '^ +0 ' '^ +30 ' '^ +60 ' '^ +true ' 'closest' '10 pretest items'; do
 done
 j=$($RF simulate --online-curve --tests 20 --examinees 6 --seed 4 --json)
 for key in '"curve"' '"calibrated"' '"sd"' '"theta_rmse"' '"closest_own"' '"answers_per_item"' \
-           '"items_with_200_answers"' '"learn": "recalibrate"' '"accept": "ready"'; do
+           '"items_with_200_answers"' '"learn": "eb"' '"accept": "ready"'; do
     grep -q -- "$key" <<<"$j" && ok || bad "JSON has $key"
 done
 
