@@ -38,19 +38,6 @@ static rf_status recal_view(struct rf_app *a, const struct rf_app_bankver *v, js
                             struct rf_app_error *e);
 
 /* Admins of the organization that keeps the bank only. */
-static rf_status bank_admin(struct rf_app *a, const struct rf_principal *p, struct rf_app_error *e)
-{
-    if (!p->user_id || strcmp(p->role, "admin") != 0)
-        return rf_app_fail(e, RF_EPERM, NULL, "sign in as an admin to review the item bank");
-    int64_t first = 0;
-    rf_status rc = rf_store_org_first(a->store, &first, &e->err);
-    if (rc)
-        return rc;
-    if (first != p->org_id)
-        return rf_app_fail(e, RF_ENOTFOUND, NULL, "not found");
-    return RF_OK;
-}
-
 struct decisions_ctx {
     json_t *arr;
     int64_t run;     /* > 0: only the decisions on this run, latest per item, into by_item */
@@ -239,7 +226,7 @@ static rf_status run_view(struct rf_app *a, const struct rf_app_bankver *v, cons
 rf_status rf_app_review(struct rf_app *a, const struct rf_principal *p, json_t **out,
                         struct rf_app_error *e)
 {
-    rf_status rc = bank_admin(a, p, e);
+    rf_status rc = rf_app_bank_admin(a, p, e);
     const struct rf_app_bankver *v = NULL;
     if (!rc)
         rc = rf_app_bank_current(a, &v, &e->err);
@@ -362,7 +349,7 @@ rf_status rf_app_review_calibrate(struct rf_app *a, const struct rf_principal *p
                                   json_t **out, struct rf_app_error *e)
 {
     (void)req;
-    rf_status rc = bank_admin(a, p, e);
+    rf_status rc = rf_app_bank_admin(a, p, e);
     if (!rc)
         rc = calibration_runs(a, p->user_id, e);
     return rc ? rc : rf_app_review(a, p, out, e);
@@ -520,7 +507,7 @@ static json_t *shifted_params(const json_t *o, const struct rf_item *it, struct 
 rf_status rf_app_review_decide(struct rf_app *a, const struct rf_principal *p, const json_t *req,
                                json_t **out, struct rf_app_error *e)
 {
-    rf_status rc = bank_admin(a, p, e);
+    rf_status rc = rf_app_bank_admin(a, p, e);
     if (rc)
         return rc;
     const char *item, *action, *note, *queue;
@@ -644,7 +631,7 @@ static void take_revision(void *ud, const struct rf_bank_revision *r)
 rf_status rf_app_bank_versions(struct rf_app *a, const struct rf_principal *p, json_t **out,
                                struct rf_app_error *e)
 {
-    rf_status rc = bank_admin(a, p, e);
+    rf_status rc = rf_app_bank_admin(a, p, e);
     const struct rf_app_bankver *v = NULL;
     if (!rc)
         rc = rf_app_bank_current(a, &v, &e->err);
@@ -666,7 +653,7 @@ rf_status rf_app_bank_versions(struct rf_app *a, const struct rf_principal *p, j
 rf_status rf_app_bank_rollback(struct rf_app *a, const struct rf_principal *p, const json_t *req,
                                json_t **out, struct rf_app_error *e)
 {
-    rf_status rc = bank_admin(a, p, e);
+    rf_status rc = rf_app_bank_admin(a, p, e);
     if (rc)
         return rc;
     const json_t *r = json_object_get(req, "revision");
@@ -1041,7 +1028,7 @@ static rf_status recal_view(struct rf_app *a, const struct rf_app_bankver *v, js
 rf_status rf_app_review_reestimate(struct rf_app *a, const struct rf_principal *p,
                                    const json_t *req, json_t **out, struct rf_app_error *e)
 {
-    rf_status rc = bank_admin(a, p, e);
+    rf_status rc = rf_app_bank_admin(a, p, e);
     if (rc)
         return rc;
     if (!json_is_object(req))
