@@ -21,7 +21,7 @@ fi
 [ -x "$RF" ] || fatal "$RF is not built"
 rm -rf "$OUT"; mkdir -p "$OUT"
 
-serve_start "$TMP/serve.log" --db "$TMP/rf.db" --answer-rate 0 --threads 2 --seed 23
+serve_start "$TMP/serve.log" --db "$TMP/rf.db" --answer-rate 0 --rate 0 --threads 2 --seed 23
 trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$TMP"' EXIT
 [ -n "$PORT" ] || { cat "$TMP/serve.log"; fatal "server did not start"; }
 setup=$(grep -oE 'http://[^ ]+/setup\.html#[A-Za-z0-9_-]+' "$TMP/serve.log" | head -n 1)
