@@ -285,6 +285,57 @@ out:
     return rc;
 }
 
+/* v->then: after hires[0], the greedy choice of the next hires by the role
+ * coverage each adds given the members and the hires before it, with that
+ * gain (so that the figures the page lists add up and fall in the order a
+ * greedy choice makes). */
+static rf_status then_hires(const struct rf_careers *c, const struct rf_team_spec *s,
+                            struct rf_team_view *v, struct rf_err *err)
+{
+    size_t nr = c->roles.n, nt = c->tax.ntasks, nm = v->nm, max = 1 + sizeof v->then / sizeof v->then[0];
+    double *pm = rf_calloc_array((nm + max) * nr, sizeof *pm);
+    double *pt = rf_calloc_array((nm + max) * nt, sizeof *pt);
+    struct rf_team_hire *tmp = rf_calloc_array(s->nroles ? s->nroles : 1, sizeof *tmp);
+    rf_status rc = RF_OK;
+    v->nthen = 0;
+    if (!pm || !pt || !tmp) {
+        rc = rf_err_set(err, RF_ENOMEM, "team: out of memory");
+        goto out;
+    }
+    if (nm)
+        memcpy(pm, v->pm, nm * nr * sizeof *pm);
+    for (size_t m = 0; m < nm; m++) /* the members' exact task rows, or the best carrier */
+        for (size_t t = 0; t < nt; t++)
+            pt[m * nt + t] = v->pt ? v->pt[m * nt + t] : rf_team_member_task(c, s, pm + m * nr, t);
+    size_t role = s->nroles ? v->hires[0].role : (size_t)-1;
+    for (size_t k = 0; role != (size_t)-1; k++) {
+        double *row = pm + (nm + k) * nr;
+        for (size_t r = 0; r < nr; r++)
+            row[r] = rf_team_hire_meets(&c->roles.roles[role], &c->roles.roles[r]);
+        for (size_t t = 0; t < nt; t++)
+            pt[(nm + k) * nt + t] = rf_team_member_task(c, s, row, t);
+        if (k + 1 >= max)
+            break;
+        if ((rc = rf_team_next_hires(c, s, pm, pt, nm + k + 1, tmp, err)))
+            goto out;
+        /* the most role coverage it adds (the figure the page shows, so that
+         * the follow-ups' figures fall); of equal ones, the most value */
+        size_t best = 0;
+        for (size_t i = 1; i < s->nroles; i++)
+            if (tmp[i].gain > tmp[best].gain + 1e-12)
+                best = i;
+        if (!(tmp[best].gain > 1e-12))
+            break;
+        v->then[v->nthen++] = tmp[best];
+        role = tmp[best].role;
+    }
+out:
+    free(pm);
+    free(pt);
+    free(tmp);
+    return rc;
+}
+
 size_t rf_team_single_point(const struct rf_careers *c, const struct rf_team_spec *s,
                             const double *pm, const double *pt, size_t nm, size_t t)
 {
@@ -566,6 +617,8 @@ rf_status rf_team_view_build(const struct rf_careers *c, const struct rf_team_sp
         rc = rf_team_next_hires(c, s, v->pm, v->pt, nm, v->hires, err);
         if (!rc)
             rf_team_hire_chances(c, s, v->draws, nm, v->hires);
+        if (!rc)
+            rc = then_hires(c, s, v, err);
     }
     if (!rc)
         rc = intervals(c, s, v, err);
@@ -593,7 +646,8 @@ static const char *task_name(const struct rf_careers *c, size_t t, enum rf_lang 
 }
 
 /* What hire h closes: the deployment roles it meets that the team does not
- * cover, and the lifecycle tasks whose coverage it raises. */
+ * cover, the lifecycle tasks it carries that the team does not cover (their
+ * coverage it raises), and those it carries that are already covered. */
 static json_t *closes_json(const struct rf_careers *c, const struct rf_team_spec *s,
                            const struct rf_team_view *v, size_t h, enum rf_lang lang)
 {
@@ -605,14 +659,19 @@ static json_t *closes_json(const struct rf_careers *c, const struct rf_team_spec
             json_array_append_new(roles, json_pack("{ssss}", "role", c->roles.roles[r].id,
                                                    "name", role_name(c, r, lang)));
     }
-    for (size_t i = 0; tasks && i < s->ntasks; i++) {
+    /* a task the page calls covered (its interval's low end at RF_FIT_MET,
+     * rf_team_call) is not raised by the hire: it is said not to be needed there */
+    json_t *covered = json_array();
+    for (size_t i = 0; tasks && covered && i < s->ntasks; i++) {
         size_t t = s->tasks[i];
-        if (v->task_cov[t] < 1 - 1e-9 && hr->task_weights[t] >= s->task_weight)
-            json_array_append_new(tasks, json_pack("{ssss}", "task", c->tax.tasks[t].id, "name",
-                                                   task_name(c, t, lang)));
+        if (hr->task_weights[t] < s->task_weight)
+            continue;
+        json_array_append_new(v->task_lo[t] < RF_FIT_MET ? tasks : covered,
+                              json_pack("{ssss}", "task", c->tax.tasks[t].id, "name",
+                                        task_name(c, t, lang)));
     }
-    return json_pack("{soso}", "roles", roles ? roles : json_array(), "tasks",
-                     tasks ? tasks : json_array());
+    return json_pack("{sososo}", "roles", roles ? roles : json_array(), "tasks",
+                     tasks ? tasks : json_array(), "not_needed", covered ? covered : json_array());
 }
 
 json_t *rf_team_view_json(const struct rf_careers *c, const struct rf_team_spec *s,
@@ -641,6 +700,14 @@ json_t *rf_team_view_json_lang(const struct rf_careers *c, const struct rf_team_
     json_object_set_new(o, "tasks", tasks);
     json_object_set_new(o, "score", json_real(rf_team_score(s, v->role_cov)));
     json_object_set_new(o, "hires", hires);
+    json_t *then = json_array();
+    for (size_t k = 0; then && k < v->nthen; k++) {
+        size_t h = v->then[k].role;
+        json_array_append_new(then, json_pack("{sssssfsf}", "role", c->roles.roles[h].id, "name",
+                                              role_name(c, h, lang), "gain", v->then[k].gain,
+                                              "task_gain", v->then[k].task_gain));
+    }
+    json_object_set_new(o, "then", then ? then : json_array());
     for (size_t m = 0; m < v->nm; m++)
         json_array_append_new(members, json_string(names[m]));
     for (size_t i = 0; i < s->nroles; i++) {

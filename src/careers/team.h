@@ -211,6 +211,13 @@ struct rf_team_view {
     int *task_unmeasured;        /* owned, per taxonomy task: members, none measured on a
                                     role that carries it */
     struct rf_team_hire *hires;  /* owned: every deployment role as the next hire, best first */
+    /* the greedy follow-ups after hires[0]: then[k] is the hire that adds the
+     * most role coverage (of equal ones, the most value) given the members,
+     * hires[0] and then[0..k-1], its gain and task_gain what it adds to them
+     * (not to the members alone); nthen <= 2, only hires that still raise
+     * the role coverage */
+    struct rf_team_hire then[2];
+    size_t nthen;
     uint64_t *draws;             /* owned: nm x RF_TEAM_DRAWS, rf_team_member_draws */
 };
 

@@ -246,6 +246,12 @@ static void hire(struct tw *tw, const json_t *doc)
     msg(tw, key, nr ? 2 : 1,
         nr ? (const char *[]){rf_buf_str(&roles), rf_buf_str(&tasks)}
            : (const char *[]){rf_buf_str(&tasks)});
+    if (json_array_size(json_object_get(cl, "not_needed"))) { /* covered: not raised */
+        rf_buf_reset(&tasks);
+        names_list(&tasks, tw->lang, json_object_get(cl, "not_needed"));
+        rf_html_raw(w, "</p><p>");
+        msg(tw, "tr.hire.not_needed", 1, (const char *[]){rf_buf_str(&tasks)});
+    }
     rf_buf_cleanup(&roles);
     rf_buf_cleanup(&tasks);
     rf_html_raw(w, "</p></section>");

@@ -110,8 +110,10 @@ static void print_text(const struct team *t)
                    c->roles.roles[v->hires[i].role].name, v->hires[i].p_best);
     if (ties)
         printf("\n");
-    for (size_t i = 1; i < t->spec.nroles && i < 3 && v->hires[i].gain > 0; i++)
-        printf("  then: %s (%+.2f)\n", c->roles.roles[v->hires[i].role].name, v->hires[i].gain);
+    /* each follow-up's gain is what it adds given the hires before it */
+    for (size_t k = 0; k < v->nthen; k++)
+        printf("  then: %s (%+.2f given the hire%s before it)\n",
+               c->roles.roles[v->then[k].role].name, v->then[k].gain, k ? "s" : "");
 }
 
 static void team_free(struct team *t)

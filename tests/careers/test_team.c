@@ -700,3 +700,79 @@ Test(team, the_report_names_the_near_ties_of_the_next_hire)
     rf_buf_cleanup(&b);
     json_decref(doc);
 }
+
+/* The hires after the suggestion are the greedy choice given it, each with
+ * the gain it adds to the members and the hires before it (the figures add
+ * up: the score after them is the score plus their gains); and a task the
+ * page calls covered is never said to be raised by a hire, but not needed
+ * there. */
+Test(team, the_follow_up_hires_add_up_and_a_covered_task_is_not_raised)
+{
+    size_t nr = c.roles.n, nt = c.tax.ntasks;
+    struct rf_err err;
+    static const double thetas[] = {0.9, 1.2, 1.5, 3.0};
+    size_t covered_said = 0;
+    for (size_t k = 0; k < sizeof thetas / sizeof thetas[0]; k++) {
+        struct rf_profile prof[2];
+        at_role(&prof[0], "mlops_engineer", thetas[k]);
+        at_role(&prof[1], "data_scientist", 3.0);
+        struct rf_team_view v;
+        cr_assert_eq(rf_team_view_build(&c, &spec, prof, 2, &v, &err), RF_OK, "%s", err.msg);
+        cr_assert_gt(v.nthen, 0);
+        /* the members, then the suggestion and the follow-ups as certain rows */
+        double pm[5 * 64] = {0}, pt[5 * 64] = {0}, rc[64], tc[64];
+        memcpy(pm, v.pm, 2 * nr * sizeof *pm);
+        memcpy(pt, v.pt, 2 * nt * sizeof *pt);
+        rf_team_coverage(&c, &spec, pm, pt, 2, (size_t)-1, rc, tc);
+        double score = rf_team_score(&spec, rc);
+        for (size_t j = 0; j <= v.nthen; j++) {
+            const struct rf_team_hire *h = j ? &v.then[j - 1] : &v.hires[0];
+            double *row = pm + (2 + j) * nr;
+            for (size_t r = 0; r < nr; r++)
+                row[r] = rf_team_hire_meets(&c.roles.roles[h->role], &c.roles.roles[r]);
+            for (size_t t = 0; t < nt; t++)
+                pt[(2 + j) * nt + t] = rf_team_member_task(&c, &spec, row, t);
+            if (j) { /* the greedy choice: no other hire adds more role coverage */
+                struct rf_team_hire all[64];
+                cr_assert_eq(rf_team_next_hires(&c, &spec, pm, pt, 2 + j, all, &err), RF_OK);
+                for (size_t q = 0; q < spec.nroles; q++)
+                    cr_assert_leq(all[q].gain, h->gain + 1e-12, "%s adds more",
+                                  c.roles.roles[all[q].role].id);
+            }
+            rf_team_coverage(&c, &spec, pm, pt, 3 + j, (size_t)-1, rc, tc);
+            double next = rf_team_score(&spec, rc);
+            cr_assert_float_eq(next - score, h->gain, 1e-9, "theta %g, hire %zu: %g vs %g",
+                               thetas[k], j, next - score, h->gain);
+            score = next;
+            if (j > 1)
+                cr_assert_leq(h->gain, v.then[j - 2].gain + 1e-12, "greedy gains fall: theta %g %g (%g) after %g (%g)", thetas[k], h->gain, h->task_gain, v.then[j - 2].gain, v.then[j - 2].task_gain);
+        }
+        const char *names[2] = {"mei", "ravi"};
+        json_t *doc = rf_team_view_json(&c, &spec, &v, names);
+        cr_assert_eq(json_array_size(json_object_get(doc, "then")), v.nthen);
+        size_t i;
+        json_t *h;
+        json_array_foreach(json_object_get(doc, "hires"), i, h)
+        {
+            json_t *cl = json_object_get(h, "closes"), *x;
+            size_t q, t;
+            json_array_foreach(json_object_get(cl, "tasks"), q, x)
+            {
+                cr_assert_eq(rf_taxonomy_find_task(&c.tax, json_string_value(json_object_get(x, "task")), &t), 0);
+                cr_assert_lt(v.task_lo[t], RF_FIT_MET, "%s raised at %g", c.tax.tasks[t].id,
+                             v.task_lo[t]);
+            }
+            json_array_foreach(json_object_get(cl, "not_needed"), q, x)
+            {
+                cr_assert_eq(rf_taxonomy_find_task(&c.tax, json_string_value(json_object_get(x, "task")), &t), 0);
+                cr_assert_geq(v.task_lo[t], RF_FIT_MET);
+                covered_said += v.task_cov[t] < 1 - 1e-9; /* covered, not certain */
+            }
+        }
+        json_decref(doc);
+        rf_team_view_cleanup(&v);
+        rf_profile_cleanup(&prof[0]);
+        rf_profile_cleanup(&prof[1]);
+    }
+    cr_assert_gt(covered_said, 0, "a task covered short of 100%% is said not needed");
+}

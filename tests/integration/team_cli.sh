@@ -35,6 +35,14 @@ $RF team "$TMP/ops.json" "$TMP/ds.json" | grep -q "^Hire next: \(MLOps engineer\
     bad "suggests a role the team already covers" || ok
 expect "json" 0 '"single_point": "mei"' $RF team "$TMP/ops.json" "$TMP/ds.json" --json
 expect "json hires" 0 '"hires": \[' $RF team "$TMP/ops.json" "$TMP/ds.json" --json
+# the follow-ups are the greedy choice after the suggestion, each with what it
+# adds given the hires before it: their figures fall; a task the team covers is
+# not raised by the hire but said not needed there
+expect "then given" 0 "^  then: .* given the hire before it" $RF team "$TMP/ops.json" "$TMP/ds.json"
+$RF team "$TMP/ops.json" "$TMP/ds.json" | sed -n 's/^  then: .*(\([-+0-9.]*\) given.*/\1/p' |
+    awk 'NR > 1 && $1 > prev + 1e-9 { bad = 1 } { prev = $1 } END { exit bad || NR < 2 }' && ok ||
+    bad "the follow-ups' gains do not fall"
+expect "covered not raised" 0 '"not_needed": \[' $RF team "$TMP/ops.json" "$TMP/ds.json" --json
 
 expect_oneline "no profiles" 2 "expected the members' profile files" $RF team
 expect_oneline "bad profile" 1 "bad_se.json: skills\[0\] 'deep_learning': field 'se'" $RF team tests/careers/data/bad_se.json

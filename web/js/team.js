@@ -79,8 +79,12 @@ function showCoverage(t) {
     el('p', {}, h.closes.roles.length
       ? tr(h.closes.tasks.length ? 'team.closes_roles_tasks' : 'team.closes_roles', { roles: h.closes.roles.map((r) => r.name).join(tr('list.sep')), tasks: h.closes.tasks.map((x) => x.name).join(tr('list.sep')) })
       : tr(h.closes.tasks.length ? 'team.closes_tasks' : 'team.closes_none', { tasks: h.closes.tasks.map((x) => x.name).join(tr('list.sep')) })),
-    cov.hires.slice(1, 3).filter((x) => x.gain > 0).length
-      ? el('p', { class: 'muted' }, tr('team.then', { hires: cov.hires.slice(1, 3).filter((x) => x.gain > 0).map((x) => tr('team.then_hire', { role: x.name, points: Math.round(100 * x.gain) })).join(tr('list.sep')) })) : null,
+    // a task the team already covers is not raised by the hire: said so
+    h.closes.not_needed && h.closes.not_needed.length
+      ? el('p', { class: 'muted', id: 'hire-not-needed' }, tr('team.not_needed', { tasks: h.closes.not_needed.map((x) => x.name).join(tr('list.sep')) })) : null,
+    // the greedy follow-ups: each gain is what it adds given the hires before it
+    cov.then && cov.then.length
+      ? el('p', { class: 'muted', id: 'hire-then' }, tr('team.then', { hires: cov.then.map((x) => tr('team.then_hire', { role: x.name, points: Math.round(100 * x.gain) })).join(tr('list.sep')) })) : null,
     el('div', { class: 'actions' }, draft, lang)].filter(Boolean));
 }
 
