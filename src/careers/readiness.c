@@ -325,6 +325,28 @@ out:
     return n;
 }
 
+int rf_readiness_step_raises(const struct rf_readiness *r, const double *scores,
+                             const size_t *tests, size_t k, int *held)
+{
+    double *cur = rf_calloc_array(r->ntests, sizeof *cur),
+           *sec = rf_calloc_array(r->nsections, sizeof *sec);
+    int raises = -1;
+    if (cur && sec) {
+        memcpy(cur, scores, r->ntests * sizeof *cur);
+        for (size_t i = 0; i < k; i++)
+            cur[tests[i]] = 1;
+        double before = rf_readiness_score(r, cur, NULL);
+        cur[tests[k]] = 1;
+        double after = rf_readiness_score(r, cur, sec);
+        raises = after > before + 1e-9;
+        for (size_t s = 0; held && s < r->nsections; s++)
+            held[s] = sec[s] <= after + 1e-9;
+    }
+    free(cur);
+    free(sec);
+    return raises;
+}
+
 /* Sets "roles" and "skills" of o: who usually owns test t. 0, or -1 on allocation failure. */
 static int set_owners(const struct rf_readiness *r, const struct rf_readiness_test *t, json_t *o)
 {
@@ -383,6 +405,24 @@ static json_t *plan_json(const struct rf_readiness *r, const double *scores, siz
                               rf_lang_pick(lang, t->title, t->title_ja), "section",
                               r->sections[t->section].id, "from", scores[steps[k]], "to", 1.0,
                               "final_after", finals[k]);
+        /* a step that leaves the final where it is says so, with the
+         * sections that hold it: they must move first */
+        int *held = rf_calloc_array(r->nsections, sizeof *held);
+        int raises = held ? rf_readiness_step_raises(r, scores, steps, k, held) : -1;
+        json_t *by = raises < 0 ? NULL : json_array();
+        for (size_t s = 0; by && !raises && s < r->nsections; s++)
+            if (held[s])
+                json_array_append_new(by, json_pack("{ssss}", "id", r->sections[s].id, "name",
+                                                    rf_lang_pick(lang, r->sections[s].name,
+                                                                 r->sections[s].name_ja)));
+        free(held);
+        if (!o || !by || (json_object_set_new(o, "raises_final", json_boolean(raises)) |
+                          json_object_set_new(o, "held_by", by))) {
+            if (!o || !by)
+                json_decref(by);
+            json_decref(o);
+            o = NULL;
+        }
         if (o && set_owners(r, t, o)) {
             json_decref(o);
             o = NULL;

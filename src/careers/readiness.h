@@ -92,6 +92,14 @@ const struct rf_readiness_band *rf_readiness_band(const struct rf_readiness *r, 
 size_t rf_readiness_plan(const struct rf_readiness *r, const double *scores, size_t max,
                          size_t *tests, double *finals);
 
+/* Whether step k of a plan (tests[0..k] as rf_readiness_plan gives them)
+ * raises the final score: 1 if it does, 0 if not (the final is the lowest
+ * section's, and another section stays as low), -1 when out of memory.
+ * held[nsections] (may be NULL) gets 1 for each section that holds the final
+ * after the step: the ones that must move before the final can rise. */
+int rf_readiness_step_raises(const struct rf_readiness *r, const double *scores,
+                             const size_t *tests, size_t k, int *held);
+
 /* The assessment as JSON for the API and the CLI: per section its score and
  * tests, the final score, its band, the weakest sections, the plan (max
  * steps) with the roles and skills that own each step, and date when not

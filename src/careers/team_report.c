@@ -382,7 +382,15 @@ static void readiness(struct tw *tw, const json_t *doc)
         char after[32];
         snprintf(after, sizeof after, "%.1f", rf_json_num(x, "final_after"));
         rf_html_raw(w, "<li>");
-        msg(tw, "tr.ready.step", 2, (const char *[]){rf_json_text(x, "title"), after});
+        if (json_is_false(json_object_get(x, "raises_final"))) { /* held by other sections */
+            struct rf_buf held;
+            rf_buf_init(&held, (size_t)64 * 1024);
+            names_list(&held, tw->lang, json_object_get(x, "held_by"));
+            msg(tw, "tr.ready.step_held", 3,
+                (const char *[]){rf_json_text(x, "title"), after, rf_buf_str(&held)});
+            rf_buf_cleanup(&held);
+        } else
+            msg(tw, "tr.ready.step", 2, (const char *[]){rf_json_text(x, "title"), after});
         owners(tw, x, doc);
         rf_html_raw(w, "</li>");
     }

@@ -147,10 +147,11 @@ static void print_text(const struct rf_readiness *r, const struct assessment *as
     double *sec = rf_calloc_array(r->nsections, sizeof *sec);
     size_t *steps = rf_calloc_array(plan_max ? plan_max : 1, sizeof *steps);
     double *finals = rf_calloc_array(plan_max ? plan_max : 1, sizeof *finals);
+    int *held = rf_calloc_array(r->nsections, sizeof *held);
     struct out o = {{0}, lang};
     rf_buf_init(&o.b, (size_t)1 << 20);
     char x[64], y[64], z[64];
-    if (!sec || !steps || !finals)
+    if (!sec || !steps || !finals || !held)
         goto out;
     double final = rf_readiness_score(r, a->scores, sec);
     const struct rf_readiness_band *b = rf_readiness_band(r, final);
@@ -197,9 +198,25 @@ static void print_text(const struct rf_readiness *r, const struct assessment *as
             snprintf(x, sizeof x, "%zu", i + 1);
             snprintf(y, sizeof y, "%g", finals[i]);
             put(&o, "  ");
-            say(&o, "rd.step", 5,
-                (const char *[]){x, L(lang, t, title), L(lang, &r->sections[t->section], name),
-                                 rf_buf_str(&lv), y});
+            /* a step that leaves the final where it is: the sections holding it */
+            int raises = rf_readiness_step_raises(r, a->scores, steps, i, held);
+            struct rf_buf hb;
+            rf_buf_init(&hb, (size_t)64 * 1024);
+            for (size_t s = 0, nh = 0; !raises && s < r->nsections; s++)
+                if (held[s]) {
+                    if (nh++)
+                        (void)rf_report_msg_put(&hb, RF_MSG_TEXT, lang, "list.sep", NULL, 0);
+                    (void)rf_buf_puts(&hb, L(lang, &r->sections[s], name));
+                }
+            if (!raises)
+                say(&o, "rd.step_held", 6,
+                    (const char *[]){x, L(lang, t, title), L(lang, &r->sections[t->section], name),
+                                     rf_buf_str(&lv), y, rf_buf_str(&hb)});
+            else
+                say(&o, "rd.step", 5,
+                    (const char *[]){x, L(lang, t, title), L(lang, &r->sections[t->section], name),
+                                     rf_buf_str(&lv), y});
+            rf_buf_cleanup(&hb);
             for (size_t j = 0; j < t->nroles; j++) {
                 const struct rf_role *ro = &r->careers->roles.roles[t->roles[j]];
                 if (j)
@@ -242,6 +259,7 @@ out:
     free(sec);
     free(steps);
     free(finals);
+    free(held);
 }
 
 static json_t *assessments_json(const struct rf_readiness *r, const struct assessment *as,

@@ -286,3 +286,40 @@ Test(readiness, malformed_rubrics_are_refused_naming_the_place)
         cr_assert(!strncmp(err.msg, "rubric.json: ", 13), "%s", err.msg);
     }
 }
+
+/* A step that leaves the final score where it is is said so, with the
+ * sections that hold it (the final is the lowest section's): never listed as
+ * raising it. */
+Test(readiness, a_step_that_does_not_raise_the_final_names_the_sections_holding_it)
+{
+    double s[28] = {0}, finals[28];
+    size_t steps[28];
+    int held[4];
+    /* data and model automated, infrastructure 2, monitoring 3 */
+    fill(s, 0, 1);
+    fill(s, 1, 1);
+    s[14] = s[15] = 1;
+    s[21] = s[22] = s[23] = 1;
+    cr_assert_eq(rf_readiness_plan(&r, s, 3, steps, finals), 3);
+    cr_assert_eq(rf_readiness_step_raises(&r, s, steps, 0, held), 1, "2 to 3");
+    /* infrastructure and monitoring at 3: raising one leaves monitoring holding 3 */
+    cr_assert_eq(rf_readiness_step_raises(&r, s, steps, 1, held), 0);
+    size_t other = r.tests[steps[1]].section == 2 ? 3 : 2;
+    for (size_t k = 0; k < 4; k++)
+        cr_assert_eq(held[k], k == other, "section %zu", k);
+    cr_assert_eq(rf_readiness_step_raises(&r, s, steps, 2, held), 1, "3 to 4");
+    json_t *j = rf_readiness_json(&r, s, 3, NULL), *plan = json_object_get(j, "plan");
+    cr_assert(json_is_true(json_object_get(json_array_get(plan, 0), "raises_final")));
+    cr_assert_eq(json_array_size(json_object_get(json_array_get(plan, 0), "held_by")), 0);
+    const json_t *p1 = json_array_get(plan, 1);
+    cr_assert(json_is_false(json_object_get(p1, "raises_final")));
+    cr_assert_eq(json_array_size(json_object_get(p1, "held_by")), 1);
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(p1, "held_by"), 0), "id")),
+                     r.sections[other].id);
+    json_decref(j);
+    /* from nothing: the first three steps raise nothing, the fourth does */
+    memset(s, 0, sizeof s);
+    cr_assert_eq(rf_readiness_plan(&r, s, 4, steps, NULL), 4);
+    for (size_t k = 0; k < 4; k++)
+        cr_assert_eq(rf_readiness_step_raises(&r, s, steps, k, NULL), k == 3, "step %zu", k);
+}

@@ -697,6 +697,31 @@ Test(team, the_report_names_the_near_ties_of_the_next_hire)
     rf_buf_reset(&b);
     cr_assert_eq(rf_team_report_html_lang(doc, RF_EN, &b), RF_OK);
     cr_assert_null(strstr(rf_buf_str(&b), "About as likely"));
+    cr_assert_null(strstr(rf_buf_str(&b), "Not needed there"));
+    /* a task the team covers: not needed there; a readiness step that does not
+     * raise the final: the sections holding it, never "final 0 after it" */
+    json_object_set_new(json_object_get(json_array_get(json_object_get(json_object_get(doc, "coverage"), "hires"), 0), "closes"),
+                        "not_needed", json_pack("[{ss}]", "name", "Deployment"));
+    json_object_set_new(doc, "readiness",
+                        json_pack("{sfsss{ss}s[]s[{sssfsbs[{ss}{ss}]}{sssfsbs[]}]s[]}", "final", 0.0,
+                                  "date", "2026-12-07", "band", "name", "research project",
+                                  "sections", "plan", "title", "Schema", "final_after", 0.0,
+                                  "raises_final", 0, "held_by", "name", "Model", "name",
+                                  "Monitoring", "title", "Canary", "final_after", 1.0,
+                                  "raises_final", 1, "held_by", "trend"));
+    rf_buf_reset(&b);
+    cr_assert_eq(rf_team_report_html_lang(doc, RF_EN, &b), RF_OK);
+    cr_assert(strstr(rf_buf_str(&b), "Not needed there, already covered: Deployment"), "%s",
+              strstr(rf_buf_str(&b), "It closes") ? strstr(rf_buf_str(&b), "It closes") : "-");
+    cr_assert(strstr(rf_buf_str(&b), "Schema (final stays 0.0: Model, Monitoring must rise first)"),
+              "%s", strstr(rf_buf_str(&b), "<ol>") ? strstr(rf_buf_str(&b), "<ol>") : "-");
+    cr_assert(strstr(rf_buf_str(&b), "Canary (final 1.0 after it)"), "%s", rf_buf_str(&b));
+    cr_assert_null(strstr(rf_buf_str(&b), "final 0.0 after it"));
+    rf_buf_reset(&b);
+    cr_assert_eq(rf_team_report_html_lang(doc, RF_JA, &b), RF_OK);
+    cr_assert(strstr(rf_buf_str(&b), "すでにカバーされているため、そこでは不要：Deployment") &&
+                  strstr(rf_buf_str(&b), "Model、Monitoring が先に上がるまで最終スコアは 0.0 のまま"),
+              "%s", rf_buf_str(&b));
     rf_buf_cleanup(&b);
     json_decref(doc);
 }

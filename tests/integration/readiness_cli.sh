@@ -15,6 +15,13 @@ $RF readiness --template >"$TMP/t.json" && ok || bad "template"
 n=$(grep -c '": 0' "$TMP/t.json"); [ "$n" -eq 28 ] && ok || bad "template has 28 tests, got $n"
 sed -i 's/YYYY-MM-DD/2026-09-01/' "$TMP/t.json"
 expect "template scores 0" 0 "ML Test Score on 2026-09-01: 0 \(research project\)" $RF readiness "$TMP/t.json"
+# from nothing the final (the lowest section) rises only once every section
+# moves: the first steps say the final stays, naming the sections that hold it
+expect "step holds" 0 "^  1\. .*: final stays 0: Model, Infrastructure, Monitoring must rise first" $RF readiness "$TMP/t.json"
+expect "step raises" 0 "^  4\. .*: final 1$" $RF readiness "$TMP/t.json"
+$RF readiness "$TMP/t.json" | grep -q "^  [0-9]*\. .*: final 0$" && bad "a step listed as raising the final to 0" || ok
+expect "ja step holds" 0 "^  1\. .*が先に上がるまで最終スコアは 0 のまま" $RF readiness "$TMP/t.json" --lang ja
+expect "json held_by" 0 '"held_by": \[' $RF readiness "$TMP/t.json" --json
 
 cat >"$TMP/a.json" <<'J'
 {"date": "2026-12-06", "scores": {"data_schema": 1, "data_feature_code_tested": 1,

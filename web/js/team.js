@@ -153,7 +153,10 @@ function showReadiness(r, cov) {
     el('p', { id: 'ready-final' }, txt('team.final', { score: el('strong', {}, String(r.final)), date: r.date, band: r.band.name, meaning: r.band.meaning })),
     el('p', {}, tn('team.weakest', r.assessments, { sections: r.weakest.map((id) => (rubric.sections.find((s) => s.id === id) || {}).name || id).join(tr('list.sep')) })),
     el('h3', {}, tr('team.raises_most')),
-    el('ol', { id: 'plan' }, r.plan.map((s) => el('li', {}, tr('team.plan_step', { step: s.title, after: s.final_after }),
+    // a step that leaves the final where it is says which sections hold it
+    el('ol', { id: 'plan' }, r.plan.map((s) => el('li', {}, s.raises_final === false
+      ? tr('team.plan_step_held', { step: s.title, after: s.final_after, sections: (s.held_by || []).map((x) => x.name).join(tr('list.sep')) })
+      : tr('team.plan_step', { step: s.title, after: s.final_after }),
       s.roles && s.roles.length ? el('div', { class: 'muted' }, tr('team.owned_by', { owners: owners(s, cov) })) : null))),
     // one point is no trend: said in words, not drawn as a lone dot
     el('h3', {}, tr('team.trend')), r.trend.length > 1 ? trendChart(r.trend) : el('p', { class: 'muted', id: 'trend-one' }, tr('team.trend_one')));
