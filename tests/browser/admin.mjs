@@ -235,6 +235,10 @@ console.log(`# seeded: DIF items ${difItems.join(', ')}; pretest items ${pretest
     !(await page.locator('#recal').isHidden()) && recal0.includes('再推定を適用') && recalRows === 3
     && JAPANESE.test(await page.textContent('#recal-heldout')) && (await page.textContent('#recal-figures tbody')).includes('0.350'),
     `${recal0} | ${recalRows} rows`);
+  // a second tab keeps this state (revision 0, the re-estimate offered) for the refusal below
+  const stalePage = await ctx.newPage();
+  stalePage.on('pageerror', (e) => errors.push(`ja stale tab: ${e.message}`));
+  await openAdmin(stalePage, 'ja');
   // women chosen as the reference of gender, saved
   await page.selectOption('#ref-gender', 'woman');
   await page.click('#refs-form button[type=submit]');
@@ -289,6 +293,17 @@ console.log(`# seeded: DIF items ${difItems.join(', ')}; pretest items ${pretest
   const p2 = await rowState(page, '#review-items', pretest[0]);
   const d2 = await rowState(page, '#dif-items', difItems[1]);
   check('ja walk: rolled forward, both decisions show again', p2 && p2.buttons === 0 && d2 && d2.buttons === 0, `${p2 && p2.text} | ${d2 && d2.text}`);
+  // the re-estimate applied from the tab still showing revision 0: refused (409),
+  // and the page says why in Japanese with both revisions, not the generic conflict
+  const [refused] = await Promise.all([
+    stalePage.waitForResponse((r) => r.url().endsWith('/api/review/reestimate')),
+    stalePage.locator('#recal-acts button', { hasText: '再推定を適用' }).click(),
+  ]);
+  await settled(stalePage, () => document.getElementById('review-error').textContent.trim() !== '');
+  const why = (await stalePage.textContent('#review-error')).trim();
+  check('ja walk: a stale re-estimate applied from an old tab is refused, and the page says why in Japanese with its revisions',
+    refused.status() === 409 && JAPANESE.test(why) && why.includes('改訂 0') && why.includes('改訂 2') && !why.includes('この操作は今は行えません'),
+    `${refused.status()} ${why}`);
   await ctx.close();
 }
 
