@@ -19,21 +19,13 @@
 # any of that is missing.
 cd "$(dirname "$0")/../.." || exit 1
 source tests/integration/lib.sh
+source tests/integration/browser_lib.sh
 OUT=${RF_TEST_OUTPUT:-test-output}/browser
 SEED=${RF_SEED:-23}
 t0=$(date +%s.%N)
 
-fatal() { bad "$1"; finish; exit 1; }
-
 scripts/install-deps --browser >"$TMP/deps.log" 2>&1 || { cat "$TMP/deps.log"; fatal "install-deps --browser"; }
-for c in chromium node npm; do
-    command -v "$c" >/dev/null || fatal "$c is not installed"
-done
-if [ ! -d tests/browser/node_modules/playwright-core ]; then
-    (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error) >"$TMP/npm.log" 2>&1 ||
-        { tail -n 20 "$TMP/npm.log"; fatal "npm ci in tests/browser"; }
-fi
-[ -x "$RF" ] || fatal "$RF is not built"
+browser_prereqs chromium node npm
 
 # the server: port 0 picks a free port; the log names it and the setup link
 [[ "$SEED" =~ ^[1-9][0-9]*$ ]] || fatal "RF_SEED must be a whole number from 1, not '$SEED'"
@@ -64,70 +56,44 @@ port=$(server_port "$TMP/serve.log" $spid)
 [ -n "$port" ] || { cat "$TMP/serve.log"; fatal "server did not start"; }
 wport=$(server_port "$TMP/worst-serve.log" $wpid)
 [ -n "$wport" ] || { cat "$TMP/worst-serve.log"; fatal "worst-case server did not start"; }
-setup=$(grep -oE 'http://[^ ]+/setup\.html#[A-Za-z0-9_-]+' "$TMP/serve.log" | head -n 1)
+setup=$(setup_link "$TMP/serve.log")
 [ -n "$setup" ] && ok || bad "server logs a setup link"
 jport=$(server_port "$TMP/ja-serve.log" $jpid)
 [ -n "$jport" ] || { cat "$TMP/ja-serve.log"; fatal "Japanese walk's server did not start"; }
-jsetup=$(grep -oE 'http://[^ ]+/setup\.html#[A-Za-z0-9_-]+' "$TMP/ja-serve.log" | head -n 1)
+jsetup=$(setup_link "$TMP/ja-serve.log")
 
 postings=0
 grep -q '"/api/postings"' src/server/routes.c && postings=1
-
-# walk NAME SCRIPT SECONDS SUMMARY OUTDIR: runs a node script of tests/browser
-# (its environment set by the caller), shows its failures and notes, counts
-# its "ok" and "FAIL" lines, keeps its log in OUTDIR
-walk() {
-    local name=$1 script=$2 secs=$3 summary=$4 dir=$5 rc p f
-    timeout "$secs" node "$script" >"$TMP/$name.log" 2>&1
-    rc=$?
-    cp "$TMP/$name.log" "$dir/$name.log" 2>/dev/null
-    grep -E "^(FAIL|#|ok markup|screenshots:|$summary:)" "$TMP/$name.log"
-    p=$(grep -c '^ok ' "$TMP/$name.log"); f=$(grep -c '^FAIL ' "$TMP/$name.log")
-    pass=$((pass + p)); fail=$((fail + f))
-    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-        tail -n 20 "$TMP/$name.log"
-        bad "$script exited $rc"
-    fi
-}
 
 rm -rf "$OUT"
 RF_BASE="http://127.0.0.1:$port" RF_SETUP_URL="$setup" RF_OUT="$OUT" RF_BANK=data/bank \
 RF_WORST_BASE="http://127.0.0.1:$wport" RF_WORST_BANK="$TMP/worst-bank" RF_ROLES=data/roles.json \
 RF_ALIASES=data/skill_aliases.json RF_POSTINGS=$postings NODE_PATH= TMPDIR="$TMP" \
-    walk flows tests/browser/flows.mjs 480 flows "$OUT"
+    browser_walk flows tests/browser/flows.mjs 480 flows "$OUT"
 
 # the walk in Japanese
 JOUT=${BUILD:-build}/browser-ja
 rm -rf "$JOUT"
 fc-list :lang=ja family | grep -q 'Noto Sans CJK JP' && ok || bad "fonts-noto-cjk installed (Noto Sans CJK JP)"
 RF_BASE="http://127.0.0.1:$jport" RF_SETUP_URL="$jsetup" RF_OUT="$JOUT" NODE_PATH= TMPDIR="$TMP" \
-    walk ja tests/browser/ja.mjs 420 "ja walk" "$JOUT"
+    browser_walk ja tests/browser/ja.mjs 420 "ja walk" "$JOUT"
 
 # a demanding candidate's walk of find my role (tests/browser/walk.mjs):
 # answered right, at random and wrong, in English and Japanese, desktop and
 # phone, on the Japanese walk's server (its screenshots beside that walk's)
 RF_BASE="http://127.0.0.1:$jport" RF_OUT="$JOUT" RF_BANK=data/bank NODE_PATH= TMPDIR="$TMP" \
-    walk walk tests/browser/walk.mjs 240 walk "$JOUT"
+    browser_walk walk tests/browser/walk.mjs 240 walk "$JOUT"
 
 # a demanding recruiter's walk of the staff pages (tests/browser/staffwalk.mjs):
 # Japanese at 390px, keyboard-submitted forms; on the worst-case server, whose
 # setup link no other walk uses (its bank serves no test of this walk)
-wsetup=$(grep -oE 'http://[^ ]+/setup\.html#[A-Za-z0-9_-]+' "$TMP/worst-serve.log" | head -n 1)
+wsetup=$(setup_link "$TMP/worst-serve.log")
 RF_BASE="http://127.0.0.1:$wport" RF_SETUP_URL="$wsetup" RF_OUT="$JOUT" NODE_PATH= TMPDIR="$TMP" \
-    walk staffwalk tests/browser/staffwalk.mjs 240 "staff walk" "$JOUT"
+    browser_walk staffwalk tests/browser/staffwalk.mjs 240 "staff walk" "$JOUT"
 
 # the servers stop gracefully and logged no crash or sanitizer report
-for s in "$spid serve" "$wpid worst-serve" "$jpid ja-serve"; do
-    set -- $s
-    kill -TERM "$1"
-    wait "$1"; src=$?
-    [ "$src" -eq 0 ] && ok || bad "$2: server exits 0 on SIGTERM (got $src)"
-    if grep -qE 'runtime error|Sanitizer|Segmentation' "$TMP/$2.log"; then
-        grep -E -A5 'runtime error|Sanitizer' "$TMP/$2.log" | head -n 20
-        bad "$2: server log is clean"
-    else
-        ok
-    fi
-done
+serve_stop serve "$spid" "$TMP/serve.log"
+serve_stop worst-serve "$wpid" "$TMP/worst-serve.log"
+serve_stop ja-serve "$jpid" "$TMP/ja-serve.log"
 awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "browser: took %.1f s\n", b - a }'
 finish
