@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/chance.h"
 #include "base/config.h"
 #include "base/json.h"
 #include "careers/html_writer.h"
@@ -245,7 +246,7 @@ static void header(const json_t *r, const json_t *best, struct hw *w)
         raw(w, "</span><b>");
         say_msg(w, "kpi.no_role");
         raw(w, "</b><span>");
-        msg(w, "kpi.random", 1, (const char *[]){num(a, sizeof a, "%.0f%%", 100 * none)});
+        msg(w, "kpi.random", 1, (const char *[]){rf_chance_pct(a, sizeof a, none)});
         raw(w, "</span></div>");
     } else if (near && json_integer_value(json_object_get(near, "measured")) > 0) {
         raw(w, "<div class=\"kpi\"><span>");
@@ -254,7 +255,7 @@ static void header(const json_t *r, const json_t *best, struct hw *w)
         text(w, rf_json_text(near, "name"));
         raw(w, "</b><span>");
         msg(w, "kpi.probability", 1,
-            (const char *[]){num(a, sizeof a, "%.0f%%", 100 * rf_json_num(near, "probability"))});
+            (const char *[]){rf_chance_pct(a, sizeof a, rf_json_num(near, "probability"))});
         raw(w, "</span></div>");
     }
     raw(w, "<div class=\"kpi\"><span>");
@@ -310,7 +311,7 @@ static void closest_chart(const json_t *r, struct hw *w)
     char pc[32];
     if (none > rf_json_num(json_array_get(cl, 0), "probability")) {
         raw(w, "<p class=\"warn\">");
-        msg(w, "closest.random", 1, (const char *[]){num(pc, sizeof pc, "%.0f%%", 100 * none)});
+        msg(w, "closest.random", 1, (const char *[]){rf_chance_pct(pc, sizeof pc, none)});
         raw(w, "</p>\n");
     } else if (rf_json_num(json_array_get(cl, 0), "log_bf") < 0) {
         raw(w, "<p class=\"warn\">");
@@ -335,9 +336,11 @@ static void closest_chart(const json_t *r, struct hw *w)
                 "y=\"%.1f\" width=\"%.1f\" height=\"14\" rx=\"3\" fill=\"#edf0f4\"/><rect "
                 "x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"14\" rx=\"3\" "
                 "fill=\"#9aa3b5\"/><text x=\"%.0f\" y=\"%.1f\" font-size=\"13\" "
-                "fill=\"#1d2433\">%.0f%%</text>\n",
+                "fill=\"#1d2433\">",
                 x0, y + row / 2 - 7, x1 - x0, x0, y + row / 2 - 7, (x1 - x0) * pr, x1 + 12,
-                y + row / 2 + 4.5, 100 * pr);
+                y + row / 2 + 4.5);
+            text(w, rf_chance_pct(pc, sizeof pc, none));
+            raw(w, "</text>\n");
             break;
         }
         double y = top + row * (double)i, pr = clamp(rf_json_num(f, "probability"), 0, 1);
@@ -345,12 +348,15 @@ static void closest_chart(const json_t *r, struct hw *w)
                "fill=\"#1d2433\"%s>",
             x0 - 12, y + row / 2 + 5, i == 0 ? " font-weight=\"650\"" : "");
         text(w, rf_json_text(f, "name"));
-        fmt(w, "</text>\n<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"14\" rx=\"3\" "
-               "fill=\"#edf0f4\"/><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"14\" "
-               "rx=\"3\" fill=\"%s\"/><text x=\"%.0f\" y=\"%.1f\" font-size=\"13\" "
-               "fill=\"#1d2433\">%.0f%%</text>\n",
+        fmt(w,
+            "</text>\n<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"14\" rx=\"3\" "
+            "fill=\"#edf0f4\"/><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"14\" "
+            "rx=\"3\" fill=\"%s\"/><text x=\"%.0f\" y=\"%.1f\" font-size=\"13\" "
+            "fill=\"#1d2433\">",
             x0, y + row / 2 - 7, x1 - x0, x0, y + row / 2 - 7, (x1 - x0) * pr,
-            i == 0 ? "#1f3b7a" : "#6f8fd6", x1 + 12, y + row / 2 + 4.5, 100 * pr);
+            i == 0 ? "#1f3b7a" : "#6f8fd6", x1 + 12, y + row / 2 + 4.5);
+        text(w, rf_chance_pct(pc, sizeof pc, rf_json_num(f, "probability")));
+        raw(w, "</text>\n");
     }
     raw(w, "</svg></section>\n");
 }
@@ -762,7 +768,7 @@ static void posting_section(const json_t *r, struct hw *w)
     msg(w, "posting.h", 1, (const char *[]){rf_json_text(po, "title")});
     raw(w, "</h2><p>");
     msg(w, say(w, "posting.fit.you", "posting.fit.staff"), 3,
-        (const char *[]){num(f1, sizeof f1, "%.0f%%", 100 * rf_json_num(po, "fit")),
+        (const char *[]){rf_chance_pct(f1, sizeof f1, rf_json_num(po, "fit")),
                          num(f2, sizeof f2, "%.0f%%", 100 * rf_json_num(po, "sd")),
                          num(f3, sizeof f3, "%.0f%%", 100 * rf_json_num(po, "measured"))});
     raw(w, "</p>");
@@ -793,10 +799,14 @@ static void posting_section(const json_t *r, struct hw *w)
                    : strcmp(call, "below") == 0        ? "call.below"
                    : strcmp(call, "not measured") == 0 ? "call.not_measured"
                                                        : "call.undecided");
-        if (json_is_number(json_object_get(q, "p")))
-            fmt(w, "</td><td>%.0f%%</td></tr>\n", 100 * rf_json_num(q, "p"));
-        else
-            raw(w, "</td><td>-</td></tr>\n");
+        raw(w, "</td><td>");
+        if (json_is_number(json_object_get(q, "p"))) {
+            char pc[RF_CHANCE_LEN];
+            text(w, rf_chance_pct(pc, sizeof pc, rf_json_num(q, "p")));
+        } else {
+            raw(w, "-");
+        }
+        raw(w, "</td></tr>\n");
     }
     raw(w, "</table></section>\n");
 }
@@ -845,11 +855,15 @@ static void calls_section(const json_t *r, struct hw *w)
         text(w, level_name(w, rf_json_text(q, "level")));
         raw(w, "</td><td>");
         say_msg(w, meets ? "call.meets" : below ? "call.below" : "call.undecided");
-        fmt(w, "</td><td>%.0f%%</td><td>", 100 * rf_json_num(q, "p"));
+        char pc[RF_CHANCE_LEN];
+        raw(w, "</td><td>");
+        text(w, rf_chance_pct(pc, sizeof pc, rf_json_num(q, "p")));
+        raw(w, "</td><td>");
         if (meets || below)
-            fmt(w, "%.0f%%</td></tr>\n", 100 * rf_json_num(q, "p_wrong"));
+            text(w, rf_chance_pct(pc, sizeof pc, rf_json_num(q, "p_wrong")));
         else
-            raw(w, "-</td></tr>\n");
+            raw(w, "-");
+        raw(w, "</td></tr>\n");
     }
     raw(w, "</table></section>\n");
 }

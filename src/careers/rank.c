@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/chance.h"
 #include "base/config.h"
 #include "base/mem.h"
 #include "careers/report_text.h"
@@ -48,11 +49,11 @@ void rf_posting_fit(const struct rf_parsed_posting *post, const struct rf_taxono
 
 /* Appends one requirement as the reason names it, "label (93%)" ("label"
  * alone when p < 0), a long label shortened on a UTF-8 boundary. The
- * probability is a whole percentage, as the pages' tables show it, but never
- * rounded to a certainty: above 99.5% it is ">99%", below 0.5% "<1%". */
+ * probability is written as every surface writes one (base/chance.h): a whole
+ * percentage, never rounded to a certainty (">99%", "<1%"). */
 static rf_status put_req(struct rf_buf *b, enum rf_lang lang, const char *label, double p)
 {
-    char lab[64], ps[16];
+    char lab[64], ps[RF_CHANCE_LEN];
     size_t l = strlen(label);
     if (l >= sizeof lab - 4) {
         l = sizeof lab - 4;
@@ -65,13 +66,8 @@ static rf_status put_req(struct rf_buf *b, enum rf_lang lang, const char *label,
     }
     if (p < 0)
         return rf_buf_puts(b, lab);
-    if (p >= 0.995)
-        snprintf(ps, sizeof ps, ">99%%");
-    else if (p < 0.005)
-        snprintf(ps, sizeof ps, "<1%%");
-    else
-        snprintf(ps, sizeof ps, "%d%%", (int)lround(100 * p));
-    return rf_report_msg_put(b, RF_MSG_TEXT, lang, "reason.req", (const char *[]){lab, ps}, 2);
+    return rf_report_msg_put(b, RF_MSG_TEXT, lang, "reason.req",
+                             (const char *[]){lab, rf_chance_pct(ps, sizeof ps, p)}, 2);
 }
 
 /* Appends the clause key of lang with the list of the first n requirements of

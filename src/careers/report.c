@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/chance.h"
 #include "base/config.h"
 #include "base/json.h"
 #include "base/mem.h"
@@ -464,13 +465,6 @@ static void w_say(struct md *w, const char *key)
     w_msg(w, key, 0, NULL);
 }
 
-/* A percentage as reports print it: "45%". */
-static const char *pct(char *buf, size_t n, double p)
-{
-    snprintf(buf, n, "%.0f%%", 100 * p);
-    return buf;
-}
-
 /* The closest-role relation sentence (shared by Markdown and HTML through
  * the same keys). */
 static void md_relation(const json_t *report, struct md *w)
@@ -510,18 +504,18 @@ static void md_closest(const json_t *report, struct md *w)
     {
         if (shown == 6 || (shown && rf_json_num(f, "probability") < 0.02))
             break;
-        char p[32];
+        char p[RF_CHANCE_LEN];
         shown++;
         w_puts(w, "- ");
         w_msg(w, i == 0 ? "md.closest.item_first" : "md.closest.item", 2,
               (const char *[]){rf_json_text(f, "name"),
-                               pct(p, sizeof p, rf_json_num(f, "probability"))});
+                               rf_chance_pct(p, sizeof p, rf_json_num(f, "probability"))});
         w_puts(w, "\n");
     }
-    char none_p[32];
+    char none_p[RF_CHANCE_LEN];
     double none = rf_json_num(report, "no_role");
     w_puts(w, "- ");
-    w_msg(w, "md.closest.no_role", 1, (const char *[]){pct(none_p, sizeof none_p, none)});
+    w_msg(w, "md.closest.no_role", 1, (const char *[]){rf_chance_pct(none_p, sizeof none_p, none)});
     w_puts(w, "\n\n");
     if (none > rf_json_num(json_array_get(cl, 0), "probability")) {
         w_msg(w, "closest.random", 1, (const char *[]){none_p});

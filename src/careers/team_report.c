@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/chance.h"
 #include "base/json.h"
 #include "careers/html_writer.h"
 #include "careers/report_text.h"
@@ -117,8 +118,10 @@ static void bars(struct tw *tw, const json_t *arr, const char *label, const char
                         "stroke-width=\"2\"/>",
                         lw + bw * (lo < 0 ? 0 : lo), lw + bw * (hi > 1 ? 1 : hi), y + 12, y + 12);
         }
-        rf_html_fmt(w, "<text x=\"%zu\" y=\"%zu\" font-size=\"14\">%.0f%%</text>", lw + bw + 8,
-                    y + 17, 100 * p);
+        char pc[RF_CHANCE_LEN];
+        rf_html_fmt(w, "<text x=\"%zu\" y=\"%zu\" font-size=\"14\">", lw + bw + 8, y + 17);
+        rf_html_text(w, rf_chance_pct(pc, sizeof pc, p));
+        rf_html_raw(w, "</text>");
     }
     rf_html_raw(w, "</svg>");
 }
@@ -149,10 +152,17 @@ static void coverage(struct tw *tw, const json_t *doc)
         rf_html_raw(w, "<tr><td>");
         rf_html_text(w, rf_json_text(x, "name"));
         const json_t *iv = json_object_get(x, "interval");
-        rf_html_fmt(w, "</td><td>%.0f%% (%.0f-%.0f%%)</td><td class=\"%s\">",
-                    100 * rf_json_num(x, "prob"), 100 * json_number_value(json_array_get(iv, 0)),
-                    100 * json_number_value(json_array_get(iv, 1)),
-                    call_class(rf_json_text(x, "call")));
+        char pc[RF_CHANCE_LEN];
+        rf_html_raw(w, "</td><td>");
+        rf_html_text(w, rf_chance_pct(pc, sizeof pc, rf_json_num(x, "prob")));
+        if (json_array_size(iv) == 2) { /* as the page writes it: "93% (81%–>99%)" */
+            rf_html_raw(w, " (");
+            rf_html_text(w, rf_chance_pct(pc, sizeof pc, json_number_value(json_array_get(iv, 0))));
+            rf_html_raw(w, "\xE2\x80\x93");
+            rf_html_text(w, rf_chance_pct(pc, sizeof pc, json_number_value(json_array_get(iv, 1))));
+            rf_html_raw(w, ")");
+        }
+        rf_html_fmt(w, "</td><td class=\"%s\">", call_class(rf_json_text(x, "call")));
         call_word(tw, rf_json_text(x, "call"));
         rf_html_fmt(w, "</td><td>%lld</td></tr>", (long long)rf_json_num(x, "unmeasured"));
     }
@@ -203,8 +213,8 @@ static void hire(struct tw *tw, const json_t *doc)
     msg(tw, "tr.hire.gain", 2, (const char *[]){rf_json_text(h, "name"), gain});
     rf_html_raw(w, "</p><p>");
     if (json_is_number(json_object_get(h, "p_best"))) {
-        char pb[32];
-        snprintf(pb, sizeof pb, "%.0f", 100 * rf_json_num(h, "p_best"));
+        char pb[RF_CHANCE_LEN];
+        rf_chance_pct(pb, sizeof pb, rf_json_num(h, "p_best"));
         rf_html_raw(w, "<span class=\"muted\">");
         msg(tw, "tr.hire.p_best", 1, (const char *[]){pb});
         rf_html_raw(w, "</span></p><p>");
@@ -218,8 +228,8 @@ static void hire(struct tw *tw, const json_t *doc)
     {
         if (!json_is_true(json_object_get(x, "near_tie")))
             continue;
-        char pb[32];
-        snprintf(pb, sizeof pb, "%.0f", 100 * rf_json_num(x, "p_best"));
+        char pb[RF_CHANCE_LEN];
+        rf_chance_pct(pb, sizeof pb, rf_json_num(x, "p_best"));
         if (nties++)
             (void)rf_report_msg_put(&ties, RF_MSG_TEXT, tw->lang, "list.sep", NULL, 0);
         (void)rf_report_msg_put(&ties, RF_MSG_TEXT, tw->lang, "tr.hire.tie_one",

@@ -10,6 +10,7 @@
 #include "bank/answer.h"
 #include "bank/bank.h"
 #include "bank/skills.h"
+#include "base/chance.h"
 #include "base/file.h"
 #include "base/buf.h"
 #include "base/json.h"
@@ -513,10 +514,12 @@ static rf_status print_fit(struct assess *a, const struct rf_profile *pr)
         for (size_t i = 0; i < a->roles.n && i < 3 && cl[i].nmeasured; i++) {
             if (i)
                 rf_report_msg_put(&list, RF_MSG_TEXT, a->lang, "list.sep", NULL, 0);
-            rf_buf_printf(&list, "%s %.0f%%", role_name(a, cl[i].role), 100 * cl[i].prob);
+            char pc[RF_CHANCE_LEN];
+            rf_buf_printf(&list, "%s %s", role_name(a, cl[i].role),
+                          rf_chance_pct(pc, sizeof pc, cl[i].prob));
         }
-        char nr[32];
-        snprintf(nr, sizeof nr, "%.0f%%", 100 * none);
+        char nr[RF_CHANCE_LEN];
+        rf_chance_pct(nr, sizeof nr, none);
         say_raw(a, "assess.closest", 2, (const char *[]){rf_buf_str(&list), nr});
         printf("\n");
         rf_buf_cleanup(&list);

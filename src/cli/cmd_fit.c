@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "base/chance.h"
 #include "base/json.h"
 #include "careers/closest.h"
 #include "careers/data.h"
@@ -89,9 +90,11 @@ int rf_cmd_fit(int argc, char **argv)
            measured, c.tax.nskills);
     if (cl[0].nmeasured) {
         printf("  closest roles:");
+        char pc[RF_CHANCE_LEN];
         for (size_t i = 0; i < c.roles.n && i < 3 && cl[i].nmeasured; i++)
-            printf("%s %s %.0f%%", i ? "," : "", cl[i].role->name, 100 * cl[i].prob);
-        printf("; no role %.0f%%\n", 100 * none);
+            printf("%s %s %s", i ? "," : "", cl[i].role->name,
+                   rf_chance_pct(pc, sizeof pc, cl[i].prob));
+        printf("; no role %s\n", rf_chance_pct(pc, sizeof pc, none));
         if (none > cl[0].prob)
             printf("  no role resembles these answers: they look like answers given at random\n");
         printf("\n");

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/chance.h"
 #include "base/json.h"
 #include "careers/data.h"
 #include "careers/fit.h"
@@ -77,13 +78,14 @@ static void packet_text(const struct rf_careers *cr, const struct rf_iv_bank *b,
     for (size_t i = 0; i < pk->fit.nreqs; i++) {
         const struct rf_req_fit *rq = &pk->fit.reqs[i];
         const struct rf_iv_packet_req *x = &pk->req[i];
-        char pt[16] = "-", pi[16] = "-", st[96] = "";
+        char pt[16] = "-", pi[16] = "-", st[96] = "", ps[RF_CHANCE_LEN];
         if (x->test_measured)
             snprintf(pt, sizeof pt, "%.2f", x->p_test);
         if (x->iv_measured)
             snprintf(pi, sizeof pi, "%.2f", x->p_iv);
         if (x->settle != (size_t)-1)
-            snprintf(st, sizeof st, "%s (%.0f%%)", b->rubric_ids[x->settle], 100 * x->p_settle);
+            snprintf(st, sizeof st, "%s (%s)", b->rubric_ids[x->settle],
+                     rf_chance_pct(ps, sizeof ps, x->p_settle));
         else if (rq->call == RF_CALL_UNDECIDED || rq->call == RF_CALL_NOT_MEASURED)
             snprintf(st, sizeof st, "no round of the loop measures it");
         printf("  %-28s %-5s %7.2f %-13s %6s %6s %-8s %s\n", cr->tax.skills[rq->req->skill].id,
@@ -93,9 +95,11 @@ static void packet_text(const struct rf_careers *cr, const struct rf_iv_bank *b,
                             : "NO",
                st);
     }
-    printf("\n%zu open requirement%s. If the answer is \"no\": a %.0f%% chance it is a false "
+    char pf[RF_CHANCE_LEN];
+    printf("\n%zu open requirement%s. If the answer is \"no\": a %s chance it is a false "
            "negative (P(every core requirement met)).\n",
-           pk->nopen, pk->nopen == 1 ? "" : "s", 100 * pk->p_false_negative);
+           pk->nopen, pk->nopen == 1 ? "" : "s",
+           rf_chance_pct(pf, sizeof pf, pk->p_false_negative));
 }
 
 /* The candidate's ratings of cards, renumbered as person 0. */

@@ -239,14 +239,19 @@ Test(fit, report_says_what_the_profile_says)
                                      "measured, and that the answers were given at random):\n\n"
                                      "- **Application engineer** 22%\n- Infrastructure engineer 19%"),
               "%s", rf_buf_str(&b));
-    /* A measured profile answered well: "no role" is shown, and not chosen. */
-    cr_assert(strstr(rf_buf_str(&b), "\n- No role 0%\n"), "%s", rf_buf_str(&b));
+    /* A measured profile answered well: "no role" is shown, and not chosen;
+     * its chance below 0.5% reads "<1%", never "0%" (base/chance.h). */
+    cr_assert(strstr(rf_buf_str(&b), "\n- No role <1%\n"), "%s", rf_buf_str(&b));
     cr_assert(!strstr(rf_buf_str(&b), "No role resembles"), "%s", rf_buf_str(&b));
     cr_assert_lt(json_number_value(json_object_get(r, "no_role")), 0.01);
     rf_buf_reset(&b);
     cr_assert_eq(rf_report_html(r, &b), RF_OK);
     cr_assert(strstr(rf_buf_str(&b), "aria-label=\"Closest roles\""));
     cr_assert(strstr(rf_buf_str(&b), "<span>Closest role</span><b>Application engineer"));
+    cr_assert(strstr(rf_buf_str(&b), "<span>probability 22%</span>"), "%s", rf_buf_str(&b));
+    cr_assert(strstr(rf_buf_str(&b), "fill=\"#1d2433\">&lt;1%</text>"), "no role's bar: %s",
+              rf_buf_str(&b));
+    cr_assert_null(strstr(rf_buf_str(&b), ">0%<"), "no chance shown as 0%%");
     json_decref(r);
     /* Without a target the plan is for the closest role, not the highest fit
      * (software engineer (ML): lower bars on the same skills). */

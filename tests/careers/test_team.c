@@ -726,6 +726,55 @@ Test(team, the_report_names_the_near_ties_of_the_next_hire)
     json_decref(doc);
 }
 
+/* The team report writes every chance as the pages do (base/chance.h): a
+ * near-certain coverage, interval end or best-hire chance is ">99%", a
+ * near-impossible one "<1%", never "100%" or "0%", in English and Japanese. */
+Test(team, the_report_never_rounds_a_chance_to_a_certainty)
+{
+    json_error_t je;
+    json_t *doc = json_loads(
+        "{\"team\": {\"name\": \"Search\"}, \"members\": [], \"counted\": 2,"
+        " \"coverage\": {\"roles\": ["
+        "  {\"role\": \"mlops_engineer\", \"name\": \"MLOps engineer\", \"prob\": 0.997,"
+        "   \"interval\": [0.962, 0.9991], \"call\": \"covered\", \"unmeasured\": 0},"
+        "  {\"role\": \"ux_designer\", \"name\": \"UX designer\", \"prob\": 0.003,"
+        "   \"interval\": [0.0001, 0.04], \"call\": \"not covered\", \"unmeasured\": 0}],"
+        "  \"tasks\": [], \"score\": 0.5, \"hires\": ["
+        "  {\"role\": \"ux_designer\", \"name\": \"UX designer\", \"gain\": 0.2,"
+        "   \"p_best\": 0.998, \"near_tie\": false, \"closes\": {\"roles\": [], \"tasks\": []}},"
+        "  {\"role\": \"ml_engineer\", \"name\": \"ML engineer\", \"gain\": 0.1,"
+        "   \"p_best\": 0.002, \"near_tie\": true, \"closes\": {\"roles\": [], \"tasks\": []}}]},"
+        " \"readiness\": null}",
+        0, &je);
+    cr_assert_not_null(doc, "%s", je.text);
+    struct rf_buf b;
+    rf_buf_init(&b, (size_t)1 << 22);
+    for (int ja = 0; ja < 2; ja++) {
+        rf_buf_reset(&b);
+        cr_assert_eq(rf_team_report_html_lang(doc, ja ? RF_JA : RF_EN, &b), RF_OK);
+        const char *h = rf_buf_str(&b);
+        const char *rows = strstr(h, "<tbody><tr>") ? strstr(h, "<tbody><tr>") : h;
+        cr_assert(strstr(h, "<td>&gt;99% (96%\xE2\x80\x93&gt;99%)</td>"), "%s: covered row: %.300s",
+                  ja ? "ja" : "en", rows);
+        cr_assert(strstr(h, "<td>&lt;1% (&lt;1%\xE2\x80\x93"
+                            "4%)</td>"),
+                  "%s: uncovered row: %.300s", ja ? "ja" : "en", rows);
+        cr_assert(strstr(h, "font-size=\"14\">&gt;99%</text>") &&
+                      strstr(h, "font-size=\"14\">&lt;1%</text>"),
+                  "%s: bar labels: %s", ja ? "ja" : "en", h);
+        cr_assert(strstr(h, ja ? "確率：&gt;99%。" : "tests leave uncertain: &gt;99%."),
+                  "%s: best-hire chance: %s", ja ? "ja" : "en", h);
+        cr_assert(strstr(h, ja ? "ML engineer（&lt;1%）" : "ML engineer (&lt;1%)"),
+                  "%s: near tie: %s", ja ? "ja" : "en", h);
+        cr_assert_null(strstr(h, ">100%") ? strstr(h, ">100%") : strstr(h, "(100%"),
+                       "%s: a chance shown as 100%%", ja ? "ja" : "en");
+        cr_assert_null(strstr(h, ">0%") ? strstr(h, ">0%") : strstr(h, "(0%"),
+                       "%s: a chance shown as 0%%", ja ? "ja" : "en");
+    }
+    rf_buf_cleanup(&b);
+    json_decref(doc);
+}
+
 /* The hires after the suggestion are the greedy choice given it, each with
  * the gain it adds to the members and the hires before it (the figures add
  * up: the score after them is the score plus their gains); and a task the

@@ -29,6 +29,9 @@ expect "fit text" 0 "Machine learning engineer" $RF fit --profile $D/kenji.json
 expect "fit names unmeasured" 0 "not measured: .*ai_infrastructure" $RF fit --profile $D/kenji.json
 expect "fit json" 0 '"p_core"' $RF fit --profile $D/kenji.json --json
 expect "fit closest roles" 0 "closest roles: Application engineer 22%, Infrastructure engineer 19%" $RF fit --profile $D/kenji.json
+# a no-role chance under 0.5% reads "<1%", never "0%" (src/base/chance.h)
+expect "fit no role never 0%" 0 "; no role <1%$" $RF fit --profile $D/kenji.json
+expect "report md no role never 0%" 0 "^- No role <1%$" $RF report --profile $D/kenji.json --format md
 expect "fit json closest" 0 '"closest": \[' $RF fit --profile $D/kenji.json --json
 expect_oneline "fit no profile" 2 "--profile is required" $RF fit
 expect_oneline "fit bad profile" 1 "bad_se.json: skills\[0\] 'deep_learning': field 'se'" $RF fit --profile $D/bad_se.json

@@ -20,7 +20,7 @@ for _ in $(seq 1 100); do
 done
 [ -n "$PORT" ] && ok || bad "the server did not start: $(cat "$TMP/serve.log")"
 out=$(python3 - "$PORT" "$TOKEN" <<'EOF'
-import html, http.client, json, re, sys
+import html, http.client, json, math, re, sys
 
 port, token = int(sys.argv[1]), sys.argv[2]
 passed = failed = 0
@@ -173,8 +173,18 @@ check([t["final"] for t in tr] == [0.5, 1.0], "the trend rises", tr)
 st, j, text = admin.do("GET", f"/api/teams/{team}/report.html")
 check(st == 200 and "<svg" in text and "Readiness trend" in text and "<script" not in text,
       "HTML report with SVG")
-check(re.search(r"<td>\d+% \(\d+-\d+%\)</td>", text) is not None and "<line " in text,
+# a probability as src/base/chance.h writes it, escaped: the test's own oracle
+def chance(p):
+    r = math.floor(100 * p + 0.5)
+    return "&gt;99%" if r >= 100 else "&lt;1%" if r <= 0 else f"{r}%"
+CH = r"(?:&gt;99|&lt;1|[1-9]\d?)%"
+check(re.search(rf"<td>{CH} \({CH}–{CH}\)</td>", text) is not None and "<line " in text,
       "the HTML report gives each coverage its interval")
+want = [f"<td>{chance(x['prob'])} ({chance(x['interval'][0])}–{chance(x['interval'][1])})</td>"
+        for x in cov["roles"]]
+check(all(w in text for w in want) and not re.search(r">(?:100|0)%<|\((?:100|0)%|–(?:100|0)%\)", text),
+      "the HTML report writes each role's coverage bounded, never 100% or 0%",
+      [w for w in want if w not in text])
 unm = [x for x in cov["roles"] + cov["tasks"] if not x["measured"]]
 check(all(html.escape(x["name"]) in text for x in unm)
       and (not unm or '<td class="unmeasured">unmeasured</td>' in text),
