@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { check, counts, screenshot } from './report.mjs';
+import { CHANCE, chance, check, counts, screenshot } from './report.mjs';
 
 const BASE = process.env.RF_BASE;
 const SETUP_URL = process.env.RF_SETUP_URL;
@@ -281,7 +281,7 @@ async function checkReport(page, tag, answered, withheld = false) {
   check(`${tag}: profile chart`, await page.locator('svg[aria-label^="Skill profile"] circle').count() > 0);
   check(`${tag}: role fit chart`, await page.locator('svg[aria-label^="Role fit"] rect').count() >= 8);
   check(`${tag}: closest roles chart`, await page.locator('svg[aria-label^="Closest roles"] rect').count() >= 1);
-  check(`${tag}: closest role named`, /closest role \(\d+%\)/.test(await page.innerText('#report .kpis')));
+  check(`${tag}: closest role named`, new RegExp(`closest role \\(${CHANCE}\\)`).test(await page.innerText('#report .kpis')));
   check(`${tag}: gaps and learning plan`, await page.locator('h2', { hasText: 'Gaps and what to learn next' }).count() === 1);
   check(`${tag}: learning plan steps`, await page.locator('.plan li').count() > 0);
   check(`${tag}: "measure this skill further" offered on the gaps`, await page.locator('button', { hasText: /^Measure .+ further$/ }).count() > 0);
@@ -1104,7 +1104,14 @@ async function teamFlow(browser) {
   const roles = await page.locator('#roles tbody tr').allInnerTexts();
   check(`${tag}: coverage of the eight deployment roles`, roles.length === 8, roles.join(' | '));
   check(`${tag}: the MLOps member covers the MLOps role`, roles.some((r) => /MLOps engineer[\s\S]*covered/.test(r) && !/not covered|undecided/.test(r)), roles.join(' | '));
-  check(`${tag}: each role's coverage shows its interval`, roles.every((r) => /\d+% \(\d+%–\d+%\)/.test(r)), roles.join(' | '));
+  check(`${tag}: each role's coverage shows its interval`, roles.every((r) => new RegExp(`${CHANCE} \\(${CHANCE}–${CHANCE}\\)`).test(r)), roles.join(' | '));
+  // the figures as chance.js writes the model's: members who answered every
+  // question right leave some coverage near-certain, shown as ">99%", not "100%"
+  const team = await apiIn(page, 'GET', `/api/teams/${page.url().split('#')[1]}`);
+  const want = team.coverage.roles.map((x) => (x.interval ? `${chance(x.prob)} (${chance(x.interval[0])}–${chance(x.interval[1])})` : chance(x.prob)));
+  console.log(`# ${tag}: role coverage ${want.join(', ')}`);
+  check(`${tag}: each role's coverage is the model's figure, bounded (">99%", "<1%")`,
+    want.length === roles.length && roles.every((r, i) => r.includes(want[i])) && !roles.some((r) => /(^|[^\d>])(100|0)%/.test(r)), roles.join(' | '));
   check(`${tag}: coverage of the five lifecycle tasks`, await page.locator('#tasks tbody tr').count() === 5);
   const hire = (await page.textContent('#hire-next')).trim();
   check(`${tag}: the next hire is suggested with the gaps it closes`, /raises the mean role coverage/.test(hire) && /It closes/.test(await page.textContent('#hire')), hire);

@@ -1,6 +1,15 @@
 // What the browser walks (flows.mjs, ja.mjs) share: one line per check
 // ("ok NAME" or "FAIL NAME: why") with the counts, and full-page screenshots.
+import fs from 'node:fs';
 import path from 'node:path';
+
+// A model's probability as the pages write it (web/js/chance.js): a whole
+// percentage from 1% to 99%, ">99%" or "<1%", never "100%" or "0%". CHANCE is
+// its text for a RegExp; chance() is the pages' own helper, loaded from its
+// source (an ES module without imports), to compute what a page should show.
+export const CHANCE = '(?:>99|<1|[1-9]\\d?)%';
+export const { chance } = await import(`data:text/javascript,${encodeURIComponent(
+  fs.readFileSync(new URL('../../web/js/chance.js', import.meta.url), 'utf8'))}`);
 
 export const counts = { passed: 0, failed: 0 };
 export function check(name, cond, why = '') {

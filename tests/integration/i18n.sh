@@ -5,7 +5,9 @@
 # left in the pages and scripts outside the catalogue), then the same check
 # over broken copies of web/, each of which it must fail: a Japanese message
 # removed, a placeholder renamed, a key used that no catalogue has, a key no
-# page uses, English text put back in a page and in a script.
+# page uses, English text put back in a page and in a script. Last, the
+# pages' probability text (web/js/chance.js) on the golden cases of its C twin
+# (tests/browser/chance.mjs: plain node, no browser).
 cd "$(dirname "$0")/../.." || exit 1
 source tests/integration/lib.sh
 
@@ -38,6 +40,16 @@ broken "English text in a page" "no English text in the pages" "sed -i 's|<h2 cl
 broken "English in a script" "no English prose in the scripts" "sed -i \"s|t('test.no_test')|'No test here. Start one from the home page.'|\" js/test.js"
 broken "a Japanese message left in English" "Japanese messages are Japanese" "jq_py 'd[\"test.about\"]=\"The test adapts to your answers.\"' i18n/ja.json"
 broken "a server error code without its message" "every server error code has its message" "jq_py 'del(d[\"error.csrf\"])' i18n/ja.json; jq_py 'del(d[\"error.csrf\"])' i18n/en.json"
+
+# the pages' probability text (web/js/chance.js: ">99%" and "<1%", never
+# "100%" or "0%", the same in every language) on the golden cases it shares
+# with the C helper (tests/fixtures/chance.tsv, tests/base/test_chance.c)
+node tests/browser/chance.mjs >"$TMP/chance.log" 2>&1
+rc=$?
+grep -E '^FAIL' "$TMP/chance.log"
+p=$(grep -c '^ok ' "$TMP/chance.log"); f=$(grep -c '^FAIL ' "$TMP/chance.log")
+pass=$((pass + p)); fail=$((fail + f))
+[ "$rc" -eq 0 ] || [ "$f" -gt 0 ] || { tail -n 5 "$TMP/chance.log"; bad "chance.mjs exited $rc"; }
 
 echo "i18n: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

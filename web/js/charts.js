@@ -2,6 +2,7 @@
 // Each chart is drawn for the width it gets (1 SVG unit = 1 CSS pixel, so text
 // keeps its size): labels sit left of the rows when there is room for them,
 // and above the rows on narrow screens.
+import { chance } from './chance.js';
 import { t } from './i18n.js';
 const NS = 'http://www.w3.org/2000/svg';
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK JP", "Hiragino Sans", "Yu Gothic", "Meiryo", sans-serif';
@@ -116,7 +117,7 @@ export function fitChart(roles, target, width = 760, aria = t('report.fit_chart'
     svg.append(s('rect', { x: left, y: y + barY, width: Math.max(0, x(r.fit) - left), height: barH, rx: 3, fill: hot ? '#2456c7' : '#8fa9dd' }));
     const sd = r.sd || 0;
     if (sd > 0) svg.append(s('line', { x1: x(r.fit - sd), x2: x(r.fit + sd), y1: mid, y2: mid, stroke: INK, 'stroke-width': 1.5 }));
-    svg.append(s('text', { x: x(Math.min(1, r.fit + sd)) + 6, y: mid + 4, 'font-size': 12, fill: INK }, `${Math.round(r.fit * 100)}%`));
+    svg.append(s('text', { x: x(Math.min(1, r.fit + sd)) + 6, y: mid + 4, 'font-size': 12, fill: INK }, chance(r.fit)));
   });
   return svg;
 }

@@ -6,9 +6,9 @@
 // submitted once. Another interviewer's scorecard of the same round shows
 // only after one's own is submitted.
 import { api, el, header, showError } from './api.js';
+import { chance } from './chance.js';
 import { has, lang, t, tn, tx } from './i18n.js';
 
-const pct = (v) => (typeof v === 'number' ? `${Math.round(100 * v)}%` : '—');
 const fix = (v) => (typeof v === 'number' ? v.toFixed(2) : '—');
 const STATES = { open: 'iv.state_open', draft: 'iv.state_draft', submitted: 'iv.state_submitted', locked: 'iv.state_locked' };
 const stateWord = (s) => (STATES[s] ? t(STATES[s]) : s);
@@ -28,7 +28,7 @@ const callClass = (c) => (c === 'meets' ? 'call-good' : c === 'below' ? 'call-ba
 // alone (docs/careers.md "Calls"). Said under the table when it happens.
 function linksNote(reqs) {
   const odd = reqs.filter((r) => r.call === 'undecided' && (r.p >= 0.8 || r.p <= 0.2));
-  return odd.length ? el('p', { class: 'muted', id: 'packet-links' }, t('report.undecided_links', { pct: odd.map((r) => pct(r.p)).join(t('list.sep')) })) : null;
+  return odd.length ? el('p', { class: 'muted', id: 'packet-links' }, t('report.undecided_links', { pct: odd.map((r) => chance(r.p)).join(t('list.sep')) })) : null;
 }
 
 let who = null;
@@ -233,13 +233,13 @@ document.getElementById('packet-show').addEventListener('click', async () => {
           .map((k) => el('th', { scope: 'col' }, t(k))))),
         el('tbody', {}, p.requirements.map((r) => el('tr', { 'data-skill': r.skill },
           el('td', {}, pick(r, 'skill_name'), r.core ? el('span', { class: 'chip core', style: 'margin-left:6px' }, t('iv.core')) : null),
-          el('td', { class: 'num' }, pct(r.p_meets)),
+          el('td', { class: 'num' }, chance(r.p_meets)),
           el('td', { class: callClass(r.call) }, callWord(r.call)),
-          el('td', { class: 'num' }, pct(r.p_test)), el('td', { class: 'num' }, pct(r.p_interviews)),
+          el('td', { class: 'num' }, chance(r.p_test)), el('td', { class: 'num' }, chance(r.p_interviews)),
           el('td', {}, r.agree === null ? '—' : t(r.agree ? 'iv.agree_yes' : 'iv.agree_no')),
-          el('td', {}, r.settled_by ? t('iv.settle', { round: pick(r, 'settled_by_name'), p: pct(r.p_settle) }) : '—')))))),
+          el('td', {}, r.settled_by ? t('iv.settle', { round: pick(r, 'settled_by_name'), p: chance(r.p_settle) }) : '—')))))),
       linksNote(p.requirements.map((r) => ({ call: r.call, p: r.p_meets }))),
-      el('p', { id: 'packet-fn' }, tn('iv.false_negative', p.open, { p: pct(p.p_false_negative) }))].filter(Boolean));
+      el('p', { id: 'packet-fn' }, tn('iv.false_negative', p.open, { p: chance(p.p_false_negative) }))].filter(Boolean));
   } catch (e) {
     const err = el('p', { class: 'error', role: 'alert' });
     showError(err, e);

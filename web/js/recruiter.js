@@ -3,8 +3,11 @@
 // of the posting measured, top-up links for what was not measured) and
 // invite links (for a posting or a role; their state and reports).
 import { api, el, header, inLang, levelName, showError } from './api.js';
+import { chance } from './chance.js';
 import { knownLang, lang, messagesIn, t, tn, tx, txn } from './i18n.js';
 
+// plain shares (an SD, the share of a posting measured); a model's
+// probability is written by chance() (chance.js)
 const pct = (v) => `${Math.round(100 * v)}%`;
 let roles = [];
 const skillNames = new Map();
@@ -215,7 +218,7 @@ async function rank(id, scroll = true) {
     el('td', {}, String((r.offset || 0) + i + 1)),
     el('td', {}, c.label || t('recruiter.candidate_n', { n: c.candidate }),
       scope === 'org' && c.applicant ? el('span', { class: 'chip', style: 'margin-left:6px' }, t('recruiter.applicant')) : null),
-    el('td', { class: 'num' }, `${pct(c.fit)} ± ${(c.sd || 0) < 0.005 ? '<1%' : pct(c.sd)}`), el('td', { class: 'num' }, pct(c.p_required)),
+    el('td', { class: 'num' }, `${chance(c.fit)} ± ${(c.sd || 0) < 0.005 ? '<1%' : pct(c.sd)}`), el('td', { class: 'num' }, chance(c.p_required)),
     el('td', { class: 'num measured' }, pct(c.measured)),
     el('td', { class: 'reason' }, c.reason, c.not_measured ? topupButton(id, c) : null),
     el('td', {}, el('a', { href: inLang(`/api/tests/${c.test}/report.html`), target: '_blank', rel: 'noopener' }, t('recruiter.open'))))) :

@@ -2,12 +2,15 @@
 // and every question answered with the key and its explanation (practice tests;
 // an invited test's report lists the concepts missed instead).
 import { api, el, header, inLang, levelName, showError } from './api.js';
+import { chance } from './chance.js';
 import { fitChart, profileChart } from './charts.js';
 import { renderMarkup } from './markup.js';
 import { lang, t, tn, tx } from './i18n.js';
 
 const id = location.hash.slice(1);
 const main = document.getElementById('report');
+// plain shares (an SD, the share of a posting measured); a model's
+// probability is written by chance() (chance.js)
 const pct = (v) => `${Math.round(100 * v)}%`;
 const words = (tag) => tag.replace(/_/g, ' ');
 
@@ -73,7 +76,7 @@ function heading(r, own, who, noRole, near, tg) {
   if (r.find_role && noRole) return t(own ? 'report.h_no_role_own' : 'report.h_no_role', { who });
   if (r.find_role && near[0]) {
     const k = `report.h_closest${near[0].probability < 0.5 ? '_so_far' : ''}${own ? '_own' : ''}`;
-    return t(k, { who, role: near[0].name, pct: pct(near[0].probability) });
+    return t(k, { who, role: near[0].name, pct: chance(near[0].probability) });
   }
   // a posting's test is read against the posting: its title, not the role behind it
   const against = r.posting ? r.posting.title : tg.name;
@@ -112,11 +115,11 @@ function render(r) {
     // every answer right: the test found no ceiling, and the levels shown are lower bounds
     allRight(r) ? el('p', { class: 'notice', id: 'all-right' }, t(own ? 'report.all_right_own' : 'report.all_right', { n: r.answers.length })) : null,
     el('div', { class: 'kpis' },
-      tf && !unread ? kpi(`${pct(tf.fit)} ± ${pct(tf.sd || 0)}`, t(own ? 'report.kpi_fit_own' : 'report.kpi_fit', { role: tf.name })) : null,
-      tf && !unread ? kpi(pct(tf.p_core), t(own ? 'report.kpi_core_own' : 'report.kpi_core')) : null,
-      noRole ? kpi(t('report.no_role'), t('report.kpi_no_role', { pct: pct(none) }))
-        : near[0] ? kpi(near[0].name, t(own ? 'report.kpi_closest_own' : 'report.kpi_closest', { pct: pct(near[0].probability) })) : null,
-      fits[0] ? kpi(fits[0].name, t('report.kpi_highest', { pct: pct(fits[0].fit) })) : null),
+      tf && !unread ? kpi(`${chance(tf.fit)} ± ${pct(tf.sd || 0)}`, t(own ? 'report.kpi_fit_own' : 'report.kpi_fit', { role: tf.name })) : null,
+      tf && !unread ? kpi(chance(tf.p_core), t(own ? 'report.kpi_core_own' : 'report.kpi_core')) : null,
+      noRole ? kpi(t('report.no_role'), t('report.kpi_no_role', { pct: chance(none) }))
+        : near[0] ? kpi(near[0].name, t(own ? 'report.kpi_closest_own' : 'report.kpi_closest', { pct: chance(near[0].probability) })) : null,
+      fits[0] ? kpi(fits[0].name, t('report.kpi_highest', { pct: chance(fits[0].fit) })) : null),
     el('div', { class: 'actions' },
       el('a', { class: 'button secondary', href: inLang(`/api/tests/${id}/report.html`), download: `rolefit-report-${id}.html` }, t('report.download'))));
   if (own && endedHere()) add(groupsOffer());
@@ -125,14 +128,14 @@ function render(r) {
   const po = r.posting;
   if (po) {
     add(el('h2', {}, t('report.posting_title', { title: po.title })),
-      el('p', {}, t(own ? 'report.posting_fit_own' : 'report.posting_fit', { fit: pct(po.fit), sd: pct(po.sd || 0), measured: pct(po.measured) })),
+      el('p', {}, t(own ? 'report.posting_fit_own' : 'report.posting_fit', { fit: chance(po.fit), sd: pct(po.sd || 0), measured: pct(po.measured) })),
       el('p', { class: 'reason' }, po.reason),
       el('div', { class: 'table-wrap' }, el('table', { class: 'posting-table' },
         el('thead', {}, el('tr', {}, el('th', {}, t('report.col_requirement')), el('th', {}, t('report.col_level')), el('th', {}, t('report.col_weight')), el('th', {}, t('report.col_call')), el('th', {}, t('report.col_p_met')))),
         el('tbody', {}, po.requirements.map((q) => el('tr', {},
           el('td', {}, q.label, q.section === 'preferred' ? el('span', { class: 'muted' }, t('report.preferred_mark')) : null),
           el('td', {}, levelName(q.level)), el('td', { class: 'num' }, Number(q.weight).toFixed(1)), el('td', {}, callWord(q.call, 'report.posting_call_')),
-          el('td', { class: 'num' }, q.p === null || q.p === undefined ? '—' : pct(q.p))))))));
+          el('td', { class: 'num' }, q.p === null || q.p === undefined ? '—' : chance(q.p))))))));
   }
 
   if (near.length) {
@@ -142,7 +145,7 @@ function render(r) {
         : r.closest_relation === 'highest' ? el('p', {}, t('report.closest_highest', { closest: near[0].name }))
           : r.closest_relation === 'higher' ? el('p', {}, t('report.closest_higher', { closest: near[0].name, role: tg.name }))
             : r.closest_relation === 'other' ? el('p', {}, t('report.closest_other', { closest: near[0].name, role: tg.name })) : null,
-      noRole ? el('p', { class: 'reason' }, tx('report.no_role_reason', { strong: el('strong', {}, t('report.no_role_strong')), pct: pct(none) }))
+      noRole ? el('p', { class: 'reason' }, tx('report.no_role_reason', { strong: el('strong', {}, t('report.no_role_strong')), pct: chance(none) }))
         : near[0].log_bf < 0 ? el('p', { class: 'reason' }, t(own ? 'report.against_all_own' : 'report.against_all')) : null,
       chartCard((w) => fitChart(near.map((c) => ({ role: c.role, name: c.name, fit: c.probability, sd: 0 }))
         .concat([{ role: '', name: t('report.no_role_random'), fit: none, sd: 0 }]), noRole ? '' : near[0].role, w, t('report.closest_chart'))));
@@ -174,7 +177,7 @@ function render(r) {
     add(...r.gaps.map((g) => el('div', { class: 'card', style: 'margin-bottom:12px' },
       el('h3', {}, t(g.core ? 'report.gap_needed_core' : 'report.gap_needed', { skill: g.name, level: levelName(g.level) })),
       el('p', { class: 'muted', style: 'margin:0 0 8px' }, g.measured
-        ? t(own ? 'report.gap_p_own' : 'report.gap_p', { pct: pct(g.p) })
+        ? t(own ? 'report.gap_p_own' : 'report.gap_p', { pct: chance(g.p) })
         : t('report.gap_not_measured')),
       g.missed && g.missed.length ? el('p', { style: 'margin:0 0 8px' },
         tx(`report.missed_${g.missed.some((m) => m.partly) ? 'partly_' : ''}${own ? 'own' : 'staff'}`, {
@@ -376,8 +379,8 @@ function requirementCalls(r, f, own) {
       el('thead', {}, el('tr', {}, el('th', {}, t('report.col_requirement')), el('th', {}, t('report.col_level')), el('th', {}, t('report.col_call')), el('th', {}, t('report.col_p_met')), el('th', {}, t('report.col_p_wrong')))),
       el('tbody', {}, (f.requirements || []).map((q) => el('tr', {},
         el('td', {}, q.name, q.core ? el('span', { class: 'muted' }, t('start.core_mark')) : null), el('td', {}, levelName(q.level)),
-        el('td', {}, callWord(q.call)), el('td', { class: 'num' }, pct(q.p)),
-        el('td', { class: 'num' }, q.call === 'meets' || q.call === 'below' ? pct(q.p_wrong) : '—')))))),
+        el('td', {}, callWord(q.call)), el('td', { class: 'num' }, chance(q.p)),
+        el('td', { class: 'num' }, q.call === 'meets' || q.call === 'below' ? chance(q.p_wrong) : '—')))))),
     linksNote(f.requirements || []),
     b ? el('p', { class: 'actions' }, b, ' ', msg) : null,
     pick ? el('p', { class: 'muted' }, t('report.confirm_named_about')) : null,
@@ -390,7 +393,7 @@ function requirementCalls(r, f, own) {
 // alone (docs/careers.md "Calls"). Said under the table when it happens.
 function linksNote(reqs) {
   const odd = reqs.filter((q) => q.call === 'undecided' && (q.p >= 0.8 || q.p <= 0.2));
-  return odd.length ? el('p', { class: 'muted calls-links' }, t('report.undecided_links', { pct: odd.map((q) => pct(q.p)).join(t('list.sep')) })) : null;
+  return odd.length ? el('p', { class: 'muted calls-links' }, t('report.undecided_links', { pct: odd.map((q) => chance(q.p)).join(t('list.sep')) })) : null;
 }
 
 // "Measure this skill further": a short follow-up session on this skill whose

@@ -3,11 +3,11 @@
 // members who share, the next hire with a posting drafted in one click, and
 // the team's readiness self-assessments (the ML Test Score) with their trend.
 import { api, el, header, inLang, showError } from './api.js';
+import { chance } from './chance.js';
 import { lang as uiLang, t as tr, tn, tx as txt } from './i18n.js';
 
-const pct = (v) => `${Math.round(100 * v)}%`;
 // a coverage with its 90% interval once the unmeasured skills are known
-const covText = (x) => (x.interval ? `${pct(x.prob)} (${pct(x.interval[0])}–${pct(x.interval[1])})` : pct(x.prob));
+const covText = (x) => (x.interval ? `${chance(x.prob)} (${chance(x.interval[0])}–${chance(x.interval[1])})` : chance(x.prob));
 let current = null;
 let rubric = null;
 const roleNames = new Map();
@@ -73,9 +73,9 @@ function showCoverage(t) {
     el('p', { id: 'hire-next' }, txt('team.hire_gain', { role: el('strong', {}, h.name), points: Math.round(100 * h.gain) })),
     // the suggestion is the hire most likely to be the best one (docs/careers.md)
     // (with no member counted there is no member's uncertainty to speak of)
-    h.p_best != null && !none ? el('p', { id: 'hire-chance', class: 'muted' }, tr('team.hire_chance', { chance: Math.round(100 * h.p_best) })) : null,
+    h.p_best != null && !none ? el('p', { id: 'hire-chance', class: 'muted' }, tr('team.hire_chance', { chance: chance(h.p_best) })) : null,
     // the hires the members' draws cannot tell from it: said to be a near tie
-    cov.hires.some((x) => x.near_tie) ? el('p', { id: 'hire-ties', class: 'muted' }, tr('team.near_ties', { roles: cov.hires.filter((x) => x.near_tie).map((x) => tr('team.tie_one', { role: x.name, chance: Math.round(100 * x.p_best) })).join(tr('list.sep')) })) : null,
+    cov.hires.some((x) => x.near_tie) ? el('p', { id: 'hire-ties', class: 'muted' }, tr('team.near_ties', { roles: cov.hires.filter((x) => x.near_tie).map((x) => tr('team.tie_one', { role: x.name, chance: chance(x.p_best) })).join(tr('list.sep')) })) : null,
     el('p', {}, h.closes.roles.length
       ? tr(h.closes.tasks.length ? 'team.closes_roles_tasks' : 'team.closes_roles', { roles: h.closes.roles.map((r) => r.name).join(tr('list.sep')), tasks: h.closes.tasks.map((x) => x.name).join(tr('list.sep')) })
       : tr(h.closes.tasks.length ? 'team.closes_tasks' : 'team.closes_none', { tasks: h.closes.tasks.map((x) => x.name).join(tr('list.sep')) })),
