@@ -9,6 +9,7 @@
  */
 #include "server/app.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -66,7 +67,65 @@ rf_status(rf_app_fail)(struct rf_app_error *e, rf_status rc, const char *field, 
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     e->field = field;
+    e->reason = NULL;
+    e->nargs = 0;
     return rf_err_set(&e->err, rc, "%s", msg);
+}
+
+rf_status(rf_app_refuse)(struct rf_app_error *e, rf_status rc, const char *field,
+                         const char *reason, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char msg[RF_ERRMSG_LEN];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    e->field = field;
+    e->reason = reason;
+    e->nargs = 0;
+    return rf_err_set(&e->err, rc, "%s", msg);
+}
+
+/* The next free argument of e's refusal, named name; NULL when all are taken
+ * (a programmer's error: each refusal names at most RF_APP_ERROR_ARGS). */
+static struct rf_app_error_arg *next_arg(struct rf_app_error *e, const char *name)
+{
+    assert(e->nargs < RF_APP_ERROR_ARGS);
+    if (e->nargs >= RF_APP_ERROR_ARGS)
+        return NULL;
+    struct rf_app_error_arg *x = &e->args[e->nargs++];
+    memset(x, 0, sizeof *x);
+    x->name = name;
+    return x;
+}
+
+void rf_app_error_num(struct rf_app_error *e, const char *name, long long v)
+{
+    struct rf_app_error_arg *x = next_arg(e, name);
+    if (x)
+        x->num = v;
+}
+
+void rf_app_error_text(struct rf_app_error *e, const char *name, const char *v)
+{
+    struct rf_app_error_arg *x = next_arg(e, name);
+    if (x) {
+        x->is_text = 1;
+        snprintf(x->text, sizeof x->text, "%s", v ? v : "");
+    }
+}
+
+json_t *rf_app_error_detail(const struct rf_app_error *e)
+{
+    if (!e->reason)
+        return NULL;
+    json_t *d = json_object();
+    for (size_t i = 0; d && i < e->nargs && i < RF_APP_ERROR_ARGS; i++) {
+        const struct rf_app_error_arg *x = &e->args[i];
+        json_object_set_new(d, x->name,
+                            x->is_text ? json_string(x->text) : json_integer((json_int_t)x->num));
+    }
+    return d;
 }
 
 /* A required string field of a request object, trimmed length 1..max. */

@@ -73,10 +73,31 @@ struct rf_principal {
     char csrf[RF_TOKEN_LEN];
 };
 
+/* What a refusal is about, for a page to say it in its reader's language:
+ * named numbers and short texts (a run, a revision, an item id), sent as the
+ * error's "detail" object (docs/api.md "Errors"). */
+#define RF_APP_ERROR_ARGS 4
+struct rf_app_error_arg {
+    const char *name; /* static */
+    int is_text;
+    long long num;
+    char text[RF_MAX_ID_LEN + 1];
+};
+
+/* An application error: the record (status and English message), the
+ * request field at fault and, for a refusal a page words in its own way,
+ * a stable reason code (docs/api.md lists them) with its arguments. */
 struct rf_app_error {
     struct rf_err err;
-    const char *field; /* static string or NULL */
+    const char *field;  /* static string or NULL */
+    const char *reason; /* static stable code or NULL; set by rf_app_refuse */
+    size_t nargs;
+    struct rf_app_error_arg args[RF_APP_ERROR_ARGS];
 };
+
+/* The "detail" object of e's refusal (new reference), {} without arguments;
+ * NULL when e has no reason code (or out of memory). */
+json_t *rf_app_error_detail(const struct rf_app_error *e);
 
 struct rf_app;
 

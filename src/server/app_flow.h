@@ -145,10 +145,22 @@ void rf_app_log(struct rf_app *a, const char *fmt, ...) __attribute__((format(pr
  * returns rc. */
 rf_status rf_app_fail(struct rf_app_error *e, rf_status rc, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* As rf_app_fail, with the stable reason code of the refusal (a static
+ * string listed in docs/api.md "Errors" and worded by the pages as
+ * "reason.<code>" in web/i18n). Its arguments, if any, follow through
+ * rf_app_error_num and rf_app_error_text (after this call, which clears
+ * them). */
+rf_status rf_app_refuse(struct rf_app_error *e, rf_status rc, const char *field, const char *reason,
+                        const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 #ifdef __clang_analyzer__
 /* As for rf_err_set (base/err.h): the analyzer does not follow variadic calls. */
 #define rf_app_fail(e, rc, ...) (rf_app_fail((e), (rc), __VA_ARGS__), (rc))
+#define rf_app_refuse(e, rc, ...) (rf_app_refuse((e), (rc), __VA_ARGS__), (rc))
 #endif
+/* A named number or text (copied, cut at RF_MAX_ID_LEN bytes) of the refusal
+ * last recorded in e by rf_app_refuse; at most RF_APP_ERROR_ARGS of them. */
+void rf_app_error_num(struct rf_app_error *e, const char *name, long long v);
+void rf_app_error_text(struct rf_app_error *e, const char *name, const char *v);
 
 /* A required string field of a request object, length 1..max bytes, no NUL,
  * no control or bidirectional formatting character (line breaks allowed when

@@ -171,7 +171,7 @@ static double *test_evidence(struct rf_app *a, const struct ratings *g, size_t *
         return NULL;
     for (size_t i = 0; i < g->np; i++) {
         struct rf_profile pr;
-        struct rf_app_error e = {{0}, NULL};
+        struct rf_app_error e = {0};
         int64_t tid = 0;
         if (test_profile(a, g->persons[i], &pr, &tid, &e) != RF_OK)
             continue;

@@ -442,8 +442,8 @@ rf_status rf_app_invite_resume(struct rf_app *a, const char *token, const json_t
     struct rf_test t;
     memset(&t, 0, sizeof t);
     if (!v.candidate_id || !v.resume_hash)
-        rc = rf_app_fail(e, RF_ECONFLICT, "code",
-                         "this invite's test has not started: open the link to start it");
+        rc = rf_app_refuse(e, RF_ECONFLICT, "code", "resume_not_started",
+                           "this invite's test has not started: open the link to start it");
     else if (v.resume_fails >= RF_RESUME_MAX_FAILS && now - v.resume_fail_at < RF_RESUME_LOCK_S) {
         *retry_s = RF_RESUME_LOCK_S - (now - v.resume_fail_at);
         rc = rf_app_fail(e, RF_EPERM, "code", "too many wrong codes: try again in %lld minutes",
@@ -453,8 +453,8 @@ rf_status rf_app_invite_resume(struct rf_app *a, const char *token, const json_t
              (rf_auth_token_hash(plain, h), !rf_auth_equal(h, v.resume_hash))) {
         (void)rf_store_invite_resume_result(a->store, v.id, 0, now, NULL);
         rf_app_log(a, "invite %lld: wrong resume code", (long long)v.id);
-        rc = rf_app_fail(e, RF_EPERM, "code",
-                         "this resume code is not the one shown when the test started");
+        rc = rf_app_refuse(e, RF_EPERM, "code", "resume_code_wrong",
+                           "this resume code is not the one shown when the test started");
     }
     if (!rc)
         rc = rf_store_invite_resume_result(a->store, v.id, 1, now, &e->err);

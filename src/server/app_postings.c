@@ -276,7 +276,7 @@ json_t *rf_app_posting_report(struct rf_app *a, int64_t posting, const struct rf
                               enum rf_lang lang)
 {
     struct rf_posting po;
-    struct rf_app_error e = {{0}, NULL};
+    struct rf_app_error e = {0};
     if (rf_store_posting_get(a->store, posting, &po, &e.err) != RF_OK)
         return NULL;
     struct rf_parsed_posting pp;

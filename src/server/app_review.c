@@ -1062,31 +1062,39 @@ rf_status rf_app_review_reestimate(struct rf_app *a, const struct rf_principal *
     if (want > run.id)
         rc = rf_app_fail(e, RF_EINVAL, "run", "field 'run': no re-estimate run %lld",
                          (long long)want);
-    else if (want < run.id)
-        rc = rf_app_fail(e, RF_ECONFLICT, "run",
-                         "re-estimate run %lld was replaced by run %lld: decide on the latest",
-                         (long long)want, (long long)run.id);
-    else if (!json_is_object(res = json_loads(run.result, 0, NULL)))
+    else if (want < run.id) {
+        rc = rf_app_refuse(e, RF_ECONFLICT, "run", "recal_replaced",
+                           "re-estimate run %lld was replaced by run %lld: decide on the latest",
+                           (long long)want, (long long)run.id);
+        rf_app_error_num(e, "run", (long long)want);
+        rf_app_error_num(e, "latest", (long long)run.id);
+    } else if (!json_is_object(res = json_loads(run.result, 0, NULL)))
         rc = rf_app_fail(e, RF_EDB, NULL, "review run %lld: stored result is not JSON",
                          (long long)run.id);
     if (!rc)
         rc = recal_decision_of(a, v, run.id, &dec, e);
-    if (!rc && dec)
-        rc = rf_app_fail(e, RF_ECONFLICT, "run", "re-estimate run %lld was %s already",
-                         (long long)run.id,
-                         !strcmp(json_string_value(json_object_get(dec, "action")), "apply")
-                             ? "applied"
-                             : "dismissed");
-    if (!rc && apply && run.revision != v->revision)
-        rc = rf_app_fail(e, RF_ECONFLICT, "run",
-                         "re-estimate run %lld was computed against bank revision %lld, and "
-                         "revision %lld is active now: run the re-estimate again",
-                         (long long)run.id, (long long)run.revision, (long long)v->revision);
+    if (!rc && dec) {
+        int applied = !strcmp(json_string_value(json_object_get(dec, "action")), "apply");
+        rc = rf_app_refuse(e, RF_ECONFLICT, "run", applied ? "recal_applied" : "recal_dismissed",
+                           "re-estimate run %lld was %s already", (long long)run.id,
+                           applied ? "applied" : "dismissed");
+        rf_app_error_num(e, "run", (long long)run.id);
+    }
+    if (!rc && apply && run.revision != v->revision) {
+        rc = rf_app_refuse(e, RF_ECONFLICT, "run", "recal_stale",
+                           "re-estimate run %lld was computed against bank revision %lld, and "
+                           "revision %lld is active now: run the re-estimate again",
+                           (long long)run.id, (long long)run.revision, (long long)v->revision);
+        rf_app_error_num(e, "run", (long long)run.id);
+        rf_app_error_num(e, "revision", (long long)run.revision);
+        rf_app_error_num(e, "active", (long long)v->revision);
+    }
     if (!rc && apply && !json_is_true(json_object_get(res, "accept"))) {
         const char *why = json_string_value(json_object_get(res, "why"));
-        rc = rf_app_fail(e, RF_ECONFLICT, "run",
-                         "re-estimate run %lld was not accepted by its held-out check: %s",
-                         (long long)run.id, why && why[0] ? why : "no reason given");
+        rc = rf_app_refuse(e, RF_ECONFLICT, "run", "recal_not_accepted",
+                           "re-estimate run %lld was not accepted by its held-out check: %s",
+                           (long long)run.id, why && why[0] ? why : "no reason given");
+        rf_app_error_num(e, "run", (long long)run.id);
     }
     if (!rc && apply && !(entries = json_object()))
         rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
@@ -1096,11 +1104,14 @@ rf_status rf_app_review_reestimate(struct rf_app *a, const struct rf_principal *
         size_t bi;
         const char *state = id ? item_state(v, id, &bi) : NULL;
         json_t *par = NULL;
-        if (!state || !strcmp(state, "pretest") || !strcmp(state, "retired"))
-            rc = rf_app_fail(e, RF_ECONFLICT, "run",
-                             "item '%s' of re-estimate run %lld is not in use in the active bank",
-                             id ? id : "?", (long long)run.id);
-        else if (!(par = estimate_params(json_object_get(o, "to"), &v->view.items[bi], e)))
+        if (!state || !strcmp(state, "pretest") || !strcmp(state, "retired")) {
+            rc = rf_app_refuse(e, RF_ECONFLICT, "run", "recal_item_unused",
+                               "item '%s' of re-estimate run %lld is not in use in the active "
+                               "bank",
+                               id ? id : "?", (long long)run.id);
+            rf_app_error_num(e, "run", (long long)run.id);
+            rf_app_error_text(e, "item", id ? id : "?");
+        } else if (!(par = estimate_params(json_object_get(o, "to"), &v->view.items[bi], e)))
             rc = e->err.rc ? e->err.rc : RF_ENOMEM;
         else if (json_object_set_new(entries, id, json_pack("{s:o}", "params", par)))
             rc = rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
@@ -1108,9 +1119,11 @@ rf_status rf_app_review_reestimate(struct rf_app *a, const struct rf_principal *
             break;
         nitems++;
     }
-    if (!rc && apply && !nitems)
-        rc = rf_app_fail(e, RF_ECONFLICT, "run", "re-estimate run %lld changes no item",
-                         (long long)run.id);
+    if (!rc && apply && !nitems) {
+        rc = rf_app_refuse(e, RF_ECONFLICT, "run", "recal_no_change",
+                           "re-estimate run %lld changes no item", (long long)run.id);
+        rf_app_error_num(e, "run", (long long)run.id);
+    }
     struct rf_review_decision d = {0, v->revision, run.id, p->user_id, 0, NULL,
                                    apply ? "update" : "keep", (char *)(note ? note : "")};
     int64_t rev = v->revision, did = 0;

@@ -709,9 +709,9 @@ rf_status rf_app_test_start(struct rf_app *a, const struct rf_principal *p, cons
             return rc;
         if (inv.candidate_id && inv.candidate_id != p->candidate_id) {
             rf_store_invite_cleanup(&inv);
-            return rf_app_fail(e, RF_ECONFLICT, "resume_code",
-                               "this invite's test was started in another browser: enter the "
-                               "resume code shown when it started to continue it here");
+            return rf_app_refuse(e, RF_ECONFLICT, "resume_code", "invite_started_elsewhere",
+                                 "this invite's test was started in another browser: enter the "
+                                 "resume code shown when it started to continue it here");
         }
         if (inv.candidate_id) {
             /* the same candidate opening the link again resumes the test */

@@ -332,12 +332,26 @@ static const char *error_code(int status, const char *field)
     }
 }
 
-void rf_resp_error_code(struct rf_resp *resp, int status, const char *code, const char *msg,
-                        const char *field)
+/* The error body of every failed request (http.h); reason and detail (a
+ * reference stolen) are added only with a reason. */
+static void error_body(struct rf_resp *resp, int status, const char *code, const char *msg,
+                       const char *field, const char *reason, json_t *detail)
 {
     json_t *j = json_pack("{s:s,s:s?,s:s}", "error", msg, "field", field, "code",
                           code ? code : error_code(status, field));
+    if (j && reason) {
+        json_object_set_new(j, "reason", json_string(reason));
+        json_object_set_new(j, "detail", detail ? detail : json_object());
+        detail = NULL;
+    }
+    json_decref(detail);
     rf_resp_json(resp, status, j);
+}
+
+void rf_resp_error_code(struct rf_resp *resp, int status, const char *code, const char *msg,
+                        const char *field)
+{
+    error_body(resp, status, code, msg, field, NULL, NULL);
 }
 
 void rf_resp_error(struct rf_resp *resp, int status, const char *msg, const char *field)
@@ -367,7 +381,18 @@ int rf_http_status(rf_status rc)
 
 void rf_resp_fail(struct rf_resp *resp, rf_status rc, const char *msg, const char *field)
 {
+    rf_resp_refused(resp, rc, msg, field, NULL, NULL);
+}
+
+void rf_resp_refused(struct rf_resp *resp, rf_status rc, const char *msg, const char *field,
+                     const char *reason, json_t *detail)
+{
     int st = rf_http_status(rc);
+    if (st >= 500) {
+        json_decref(detail); /* a server error says nothing of its cause */
+        detail = NULL;
+        reason = NULL;
+    }
     if (rc == RF_EFULL) {
         /* nothing of the request was stored; it may pass once space is freed */
         rf_resp_header(resp, "Retry-After", RF_HTTP_FULL_RETRY_AFTER);
@@ -384,8 +409,9 @@ void rf_resp_fail(struct rf_resp *resp, rf_status rc, const char *msg, const cha
         return;
     }
     /* internal details of server errors are logged, not sent */
-    rf_resp_error(resp, st, st >= 500 ? "internal error" : (msg && msg[0] ? msg : rf_strerror(rc)),
-                  st >= 500 ? NULL : field);
+    error_body(resp, st, NULL,
+               st >= 500 ? "internal error" : (msg && msg[0] ? msg : rf_strerror(rc)),
+               st >= 500 ? NULL : field, reason, detail);
 }
 
 /* Matches a pattern like "/api/tests/:id/answers" against path; captured

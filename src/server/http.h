@@ -71,6 +71,12 @@ void rf_resp_error_code(struct rf_resp *resp, int status, const char *code, cons
                         const char *field);
 /* The one mapping from a library status (and its message) to an HTTP error. */
 void rf_resp_fail(struct rf_resp *resp, rf_status rc, const char *msg, const char *field);
+/* As rf_resp_fail, for a refusal with a stable reason code (a static string;
+ * NULL: none) and its arguments (detail: a JSON object, reference stolen,
+ * may be NULL): the body adds "reason" and "detail" to "error", "field" and
+ * "code". A server error (5xx) sends neither. */
+void rf_resp_refused(struct rf_resp *resp, rf_status rc, const char *msg, const char *field,
+                     const char *reason, json_t *detail);
 int rf_http_status(rf_status rc);
 
 /* A route: method, pattern with ":x" segments, handler. */

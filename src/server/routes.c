@@ -61,8 +61,9 @@ static void set_cookie(const struct rf_server *s, const struct rf_req *req, stru
 /* The reply to a failed request. A server error's reply says only "internal
  * error"; its cause (for a store error: the database file and what failed,
  * "disk full" when it is) goes to the log, always, quiet or not. */
-static void fail(const struct rf_server *s, const struct rf_req *req, struct rf_resp *resp,
-                 rf_status rc, const char *msg, const char *field)
+static void fail_reason(const struct rf_server *s, const struct rf_req *req, struct rf_resp *resp,
+                        rf_status rc, const char *msg, const char *field, const char *reason,
+                        json_t *detail)
 {
     if (rf_http_status(rc) >= 500 && s->cfg.app.log) {
         char line[RF_ERRMSG_LEN + 320];
@@ -71,7 +72,13 @@ static void fail(const struct rf_server *s, const struct rf_req *req, struct rf_
         rf_text_sanitize_line(line);
         s->cfg.app.log(line);
     }
-    rf_resp_fail(resp, rc, msg, field);
+    rf_resp_refused(resp, rc, msg, field, reason, detail);
+}
+
+static void fail(const struct rf_server *s, const struct rf_req *req, struct rf_resp *resp,
+                 rf_status rc, const char *msg, const char *field)
+{
+    fail_reason(s, req, resp, rc, msg, field, NULL, NULL);
 }
 
 /* On a state-changing request with a session, the CSRF check: 1 when passed. */
@@ -120,7 +127,11 @@ static int principal_remembered(struct rf_server *s, struct rf_req *req, struct 
 static void app_fail(const struct rf_server *s, const struct rf_req *req, struct rf_resp *resp,
                      rf_status rc, const struct rf_app_error *e)
 {
-    fail(s, req, resp, rc, e->err.msg, e->field);
+    /* the reason goes with the refusal it was recorded with: a later error
+     * recorded in e->err alone (a store error) has none */
+    int refusal = e->reason && e->err.rc == rc;
+    fail_reason(s, req, resp, rc, e->err.msg, e->field, refusal ? e->reason : NULL,
+                refusal ? rf_app_error_detail(e) : NULL);
 }
 
 static int parse_id(const char *s, int64_t *out)
@@ -269,7 +280,7 @@ static void h_setup(void *ap, struct rf_req *req, struct rf_resp *resp)
     json_t *j = rf_req_json(req, resp);
     if (!j)
         return;
-    struct rf_app_error e = {{0}, NULL};
+    struct rf_app_error e = {0};
     int64_t uid;
     if (!hashing_enter(s, resp)) {
         json_decref(j);
@@ -291,7 +302,7 @@ static void h_login(void *ap, struct rf_req *req, struct rf_resp *resp)
     json_t *j = rf_req_json(req, resp);
     if (!j)
         return;
-    struct rf_app_error e = {{0}, NULL};
+    struct rf_app_error e = {0};
     int64_t uid;
     struct rf_app_signin in;
     rf_status rc = rf_app_signin_read(s->app, j, &in, &e);
@@ -326,7 +337,7 @@ static void h_login(void *ap, struct rf_req *req, struct rf_resp *resp)
     if (rc == RF_EPERM)
         return rf_resp_error(resp, 401, e.err.msg, e.field);
     if (rc)
-        return fail(s, req, resp, rc, e.err.msg, e.field);
+        return app_fail(s, req, resp, rc, &e);
     start_session(s, req, resp, uid, json_pack("{s:I}", "user", (json_int_t)uid), 200);
 }
 
@@ -380,7 +391,7 @@ static void h_body(void *ap, struct rf_req *req, struct rf_resp *resp)
     struct rf_server *s = ap;
     const struct op_body *op = req->arg;
     struct rf_principal p;
-    struct rf_app_error e = {{0}, NULL};
+    struct rf_app_error e = {0};
     json_t *out = NULL, *j;
     if (!principal(s, req, resp, &p) || !(j = rf_req_json(req, resp)))
         return;
@@ -394,7 +405,7 @@ static void h_plain(void *ap, struct rf_req *req, struct rf_resp *resp)
     struct rf_server *s = ap;
     const struct op_plain *op = req->arg;
     struct rf_principal p;
-    struct rf_app_error e = {{0}, NULL};
+    struct rf_app_error e = {0};
     json_t *out = NULL;
     if (!principal(s, req, resp, &p))
         return;
@@ -418,7 +429,7 @@ static void h_id(void *ap, struct rf_req *req, struct rf_resp *resp)
     struct rf_server *s = ap;
     const struct op_id *op = req->arg;
     struct rf_principal p;
-    struct rf_app_error e = {{0}, NULL};
+    struct rf_app_error e = {0};
     json_t *out = NULL;
     int64_t id;
     if (!id_and_principal(s, req, resp, &id, &p))
@@ -439,7 +450,7 @@ static void h_id_body(void *ap, struct rf_req *req, struct rf_resp *resp)
     struct rf_server *s = ap;
     const struct op_id_body *op = req->arg;
     struct rf_principal p;
-    struct rf_app_error e = {{0}, NULL};
+    struct rf_app_error e = {0};
     json_t *out = NULL, *j;
     int64_t id;
     if (!id_and_principal(s, req, resp, &id, &p) || !(j = rf_req_json(req, resp)))
@@ -453,7 +464,7 @@ static void h_id_body(void *ap, struct rf_req *req, struct rf_resp *resp)
 static void h_invite_resume(void *ap, struct rf_req *req, struct rf_resp *resp)
 {
     struct rf_server *s = ap;
-    struct rf_app_error e = {{0}, NULL};
+    struct rf_app_error e = {0};
     json_t *out = NULL, *j;
     if (!secret_try_allowed(s, req, resp, "too many resume attempts from this address; wait and "
                                           "try again"))
@@ -476,7 +487,7 @@ static void h_invite_resume(void *ap, struct rf_req *req, struct rf_resp *resp)
 static void h_invite_info(void *ap, struct rf_req *req, struct rf_resp *resp)
 {
     struct rf_server *s = ap;
-    struct rf_app_error e = {{0}, NULL};
+    struct rf_app_error e = {0};
     json_t *out = NULL;
     enum rf_lang lang;
     if (!query_lang(s, req, resp, &lang))
@@ -581,7 +592,7 @@ static void h_test_start(void *ap, struct rf_req *req, struct rf_resp *resp)
 {
     struct rf_server *s = ap;
     struct rf_principal p;
-    struct rf_app_error e = {{0}, NULL};
+    struct rf_app_error e = {0};
     json_t *out = NULL, *j;
     if (!principal(s, req, resp, &p) || !(j = rf_req_json(req, resp)))
         return;
@@ -623,7 +634,7 @@ static void h_test_answer(void *ap, struct rf_req *req, struct rf_resp *resp)
 {
     struct rf_server *s = ap;
     struct rf_principal p;
-    struct rf_app_error e = {{0}, NULL};
+    struct rf_app_error e = {0};
     json_t *j;
     int64_t id;
     char session[RF_TOKEN_HASH_LEN];
@@ -665,7 +676,7 @@ static void start_followup(void *ap, struct rf_req *req, struct rf_resp *resp, f
 {
     struct rf_server *s = ap;
     struct rf_principal p;
-    struct rf_app_error e = {{0}, NULL};
+    struct rf_app_error e = {0};
     json_t *out = NULL, *j;
     int64_t id;
     if (!parse_id(req->params[0], &id))
@@ -714,7 +725,7 @@ static void h_report_html(void *ap, struct rf_req *req, struct rf_resp *resp)
     struct rf_server *s = ap;
     const struct op_report *op = req->arg;
     struct rf_principal p;
-    struct rf_app_error e = {{0}, NULL};
+    struct rf_app_error e = {0};
     char *html = NULL;
     int64_t id;
     if (!id_and_principal(s, req, resp, &id, &p))
@@ -733,7 +744,7 @@ static void h_report_md(void *ap, struct rf_req *req, struct rf_resp *resp)
 {
     struct rf_server *s = ap;
     struct rf_principal p;
-    struct rf_app_error e = {{0}, NULL};
+    struct rf_app_error e = {0};
     char *md = NULL;
     int64_t id;
     if (!id_and_principal(s, req, resp, &id, &p))
@@ -787,7 +798,7 @@ static void h_fair_impact(void *ap, struct rf_req *req, struct rf_resp *resp)
 {
     struct rf_server *s = ap;
     struct rf_principal p;
-    struct rf_app_error e = {{0}, NULL};
+    struct rf_app_error e = {0};
     json_t *out = NULL;
     char *csv = NULL;
     int64_t id;
@@ -803,7 +814,7 @@ static void h_fair_dif(void *ap, struct rf_req *req, struct rf_resp *resp)
 {
     struct rf_server *s = ap;
     struct rf_principal p;
-    struct rf_app_error e = {{0}, NULL};
+    struct rf_app_error e = {0};
     json_t *out = NULL;
     char *csv = NULL;
     int fmt;
@@ -822,7 +833,7 @@ static void h_team_assessment(void *ap, struct rf_req *req, struct rf_resp *resp
 {
     struct rf_server *s = ap;
     struct rf_principal p;
-    struct rf_app_error e = {{0}, NULL};
+    struct rf_app_error e = {0};
     json_t *out = NULL;
     int64_t id;
     const char *ct = rf_req_header(req, "Content-Type");
@@ -962,7 +973,7 @@ static void h_posting_ranking(void *ap, struct rf_req *req, struct rf_resp *resp
 {
     struct rf_server *s = ap;
     struct rf_principal p;
-    struct rf_app_error e = {{0}, NULL};
+    struct rf_app_error e = {0};
     json_t *out = NULL;
     int64_t id;
     if (!id_and_principal(s, req, resp, &id, &p))

@@ -58,7 +58,7 @@ static void *runner(void *arg)
         struct rf_err err;
         rf_err_clear(&err);
         if (rf_schedule_due(s->a, s->every, now_of(s), &err)) {
-            struct rf_app_error e = {{0}, NULL};
+            struct rf_app_error e = {0};
             rf_status rc = rf_app_review_scheduled(s->a, &e);
             if (rc)
                 rf_app_log(s->a, "review: the scheduled run failed: %s", e.err.msg);

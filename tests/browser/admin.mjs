@@ -301,9 +301,14 @@ console.log(`# seeded: DIF items ${difItems.join(', ')}; pretest items ${pretest
   ]);
   await settled(stalePage, () => document.getElementById('review-error').textContent.trim() !== '');
   const why = (await stalePage.textContent('#review-error')).trim();
+  // the refusal's reason code and its numbers are data (docs/api.md "Errors"): the page words them
+  const body = await refused.json();
   check('ja walk: a stale re-estimate applied from an old tab is refused, and the page says why in Japanese with its revisions',
     refused.status() === 409 && JAPANESE.test(why) && why.includes('改訂 0') && why.includes('改訂 2') && !why.includes('この操作は今は行えません'),
     `${refused.status()} ${why}`);
+  check('ja walk: the refusal carries its reason code and revisions, the generic code kept',
+    body.code === 'conflict' && body.reason === 'recal_stale' && body.detail && body.detail.revision === 0 && body.detail.active === 2,
+    JSON.stringify(body));
   await ctx.close();
 }
 

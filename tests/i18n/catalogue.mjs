@@ -4,7 +4,8 @@
 // - every key web/ uses is in the catalogues and every catalogue key is used
 //   (a key is used by its literal in a script or page, a plural family by its
 //   base, a family of keys by a template literal's fixed start: `error.${code}`);
-// - every error code the server sends (src/server) has its message;
+// - every error code the server sends (src/server) has its message, and
+//   every reason code of a refusal (rf_app_refuse) its "reason.<code>";
 // - no visible English is left in the pages and scripts outside the catalogue:
 //   page text and visible attributes must be empty (filled from the catalogue)
 //   or allowed; script string literals that read as English prose fail unless
@@ -179,6 +180,35 @@ for (const f of fs.readdirSync(SRC).filter((x) => x.endsWith('.c'))) {
 check('the server sends error codes', codes.size >= 10 ? [] : [`found ${codes.size} codes in ${SRC}`]);
 check('every server error code has its message', [...codes].filter((c) => !(`error.${c}` in cats.en)).map((c) => `error.${c} missing`));
 
+// ---- the server's reason codes (rf_app_refuse's fourth argument: a code,
+// or a choice of codes) and their messages, "reason.<code>" ----
+// The arguments of a call starting at src[i] (just after its "("), split at
+// the commas outside strings and brackets.
+function callArgs(src, i) {
+  const args = [];
+  let depth = 0, cur = '', q = null;
+  for (; i < src.length; i++) {
+    const c = src[i];
+    if (q) { cur += c; if (c === '\\') cur += src[++i]; else if (c === q) q = null; continue; }
+    if (c === '"' || c === "'") { q = c; cur += c; continue; }
+    if (c === '(') depth++;
+    if (c === ')' && depth-- === 0) { args.push(cur); break; }
+    if (c === ',' && depth === 0) { args.push(cur); cur = ''; continue; }
+    cur += c;
+  }
+  return args;
+}
+const reasons = new Set();
+for (const f of fs.readdirSync(SRC).filter((x) => x.endsWith('.c'))) {
+  const src = fs.readFileSync(path.join(SRC, f), 'utf8');
+  for (const m of src.matchAll(/\brf_app_refuse\(/g)) {
+    const args = callArgs(src, m.index + m[0].length);
+    for (const r of (args[3] || '').matchAll(/"([a-z0-9_]+)"/g)) reasons.add(r[1]);
+  }
+}
+check('the server sends reason codes', reasons.size >= 5 ? [] : [`found ${reasons.size} reason codes in ${SRC}`]);
+check('every server reason code has its message', [...reasons].filter((c) => !(`reason.${c}` in cats.en)).map((c) => `reason.${c} missing`));
+
 // ---- no English outside the catalogue ----
 const allow = new Set(fs.readFileSync(path.join(HERE, 'allow.txt'), 'utf8').split('\n')
   .filter((l) => l.trim() && !l.startsWith('#')).map((l) => l.replace(/\s+#.*$/, '')));
@@ -220,5 +250,5 @@ for (const f of scripts) {
 }
 check('no English prose in the scripts outside the catalogue', jsProblems);
 
-console.log(`i18n catalogue: ${passed} passed, ${failed} failed (${allKeys.length} keys a language, ${used.size} used by name, ${prefixes.size} families, ${codes.size} server error codes)`);
+console.log(`i18n catalogue: ${passed} passed, ${failed} failed (${allKeys.length} keys a language, ${used.size} used by name, ${prefixes.size} families, ${codes.size} server error codes, ${reasons.size} reason codes)`);
 process.exit(failed ? 1 : 0);

@@ -25,4 +25,13 @@ expect "long README named" 1 'README.md: [0-9]+ lines' python3 "$check" "$TMP/t"
 # a route the server gains but the description lacks
 sed -i 's|{"GET", "/api/health", h_health|{"GET", "/api/healthz", h_health, NULL, 0},\n    {"GET", "/api/health", h_health|' "$TMP/t/src/server/routes.c"
 expect "new route named" 1 'route GET /api/healthz of src/server/routes.c is missing' python3 "$check" "$TMP/t"
+# a reason code the server gives but the description lacks
+cp src/server/app_review.c "$TMP/t/src/server/"
+python3 - "$TMP/t/docs/openapi.json" <<'PY'
+import json, sys
+p = sys.argv[1]; d = json.load(open(p))
+d["components"]["schemas"]["Error"]["properties"]["reason"]["enum"].remove("recal_stale")
+json.dump(d, open(p, "w"))
+PY
+expect "missing reason code named" 1 "reason code 'recal_stale' of src/server is not in Error.reason's enum" python3 "$check" "$TMP/t"
 finish

@@ -8,6 +8,9 @@
   routes of the server's route table (src/server/routes.c), each with a 2xx
   response, its path parameters declared and every $ref resolving; docs/api.md
   names every route too.
+- Every reason code the server gives a refusal (rf_app_refuse in
+  src/server/*.c) is listed in docs/api.md and in the "reason" enum of
+  docs/openapi.json's Error schema, and neither lists a code the server lacks.
 Usage: docs_check.py [ROOT]. Prints one line per problem; exits 1 if any.
 """
 import json
@@ -138,6 +141,58 @@ for m, p in sorted(routes):
     shown = re.sub(r"\{(\w+)\}", lambda g: g.group(1).upper(), p)
     if f"{m.upper()} {shown}" not in apimd:
         bad("docs/api.md", f"route {m.upper()} {shown} is not in the route table")
+
+
+
+def call_args(text, i):
+    """The arguments of the C call whose "(" ends at text[i-1]."""
+    args, cur, depth, q = [], "", 0, None
+    while i < len(text):
+        c = text[i]
+        if q:
+            cur += c
+            if c == "\\":
+                i += 1
+                cur += text[i]
+            elif c == q:
+                q = None
+        elif c in "\"'":
+            q, cur = c, cur + c
+        elif c == "(":
+            depth, cur = depth + 1, cur + c
+        elif c == ")" and depth == 0:
+            args.append(cur)
+            break
+        elif c == ")":
+            depth, cur = depth - 1, cur + c
+        elif c == "," and depth == 0:
+            args.append(cur)
+            cur = ""
+        else:
+            cur += c
+        i += 1
+    return args
+
+
+reasons = set()
+srcdir = os.path.join(root, "src/server")
+for name in sorted(os.listdir(srcdir)):
+    if name.endswith(".c"):
+        with open(os.path.join(srcdir, name), encoding="utf-8") as f:
+            text = f.read()
+        for m in re.finditer(r"\brf_app_refuse\(", text):
+            args = call_args(text, m.end())
+            reasons |= set(re.findall(r'"([a-z0-9_]+)"', args[3] if len(args) > 3 else ""))
+if api is not None and reasons:
+    enum = api.get("components", {}).get("schemas", {}).get("Error", {}).get(
+        "properties", {}).get("reason", {}).get("enum", [])
+    for r in sorted(reasons - set(enum)):
+        bad("docs/openapi.json", f"reason code '{r}' of src/server is not in Error.reason's enum")
+    for r in sorted(set(enum) - reasons):
+        bad("docs/openapi.json", f"reason code '{r}' is given by no rf_app_refuse of src/server")
+for r in sorted(reasons):
+    if f"`{r}`" not in apimd:
+        bad("docs/api.md", f"reason code '{r}' of src/server is not listed")
 
 for p in problems:
     print(p)

@@ -40,6 +40,7 @@ broken "English text in a page" "no English text in the pages" "sed -i 's|<h2 cl
 broken "English in a script" "no English prose in the scripts" "sed -i \"s|t('test.no_test')|'No test here. Start one from the home page.'|\" js/test.js"
 broken "a Japanese message left in English" "Japanese messages are Japanese" "jq_py 'd[\"test.about\"]=\"The test adapts to your answers.\"' i18n/ja.json"
 broken "a server error code without its message" "every server error code has its message" "jq_py 'del(d[\"error.csrf\"])' i18n/ja.json; jq_py 'del(d[\"error.csrf\"])' i18n/en.json"
+broken "a server reason code without its message" "every server reason code has its message" "jq_py 'del(d[\"reason.recal_stale\"])' i18n/ja.json; jq_py 'del(d[\"reason.recal_stale\"])' i18n/en.json"
 
 # the pages' probability text (web/js/chance.js: ">99%" and "<1%", never
 # "100%" or "0%", the same in every language) on the golden cases it shares

@@ -646,7 +646,7 @@ Test(fairness, admins_choose_each_dimensions_reference_and_the_schedule_takes_it
     struct rf_err err;
     cr_assert_eq(rf_app_open(&cfg.app, &app, &err), RF_OK, "%s", err.msg);
     int stored = 0;
-    struct rf_app_error e = {{0}, NULL};
+    struct rf_app_error e = {0};
     cr_assert_eq(rf_app_fair_dif_scheduled(app, &stored, &e), RF_OK, "%s", e.err.msg);
     rf_app_close(app);
     cr_assert_eq(stored, 1);

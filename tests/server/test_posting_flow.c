@@ -227,10 +227,17 @@ Test(posting_flow, invite_resume_rank_and_top_up, .timeout = 120)
     cr_assert_eq(client_do(&other, "POST", "/api/tests", body, &r), 0);
     cr_assert_eq(r.status, 409, "%s", r.body);
     cr_assert_str_eq(str(r.json, "field"), "resume_code");
+    /* the generic code stays; the reason says which refusal it is, for the
+     * page to word (docs/api.md "Errors") */
+    cr_assert_str_eq(str(r.json, "code"), "conflict", "%s", r.body);
+    cr_assert_str_eq(str(r.json, "reason"), "invite_started_elsewhere", "%s", r.body);
+    cr_assert(json_is_object(json_object_get(r.json, "detail")), "%s", r.body);
     http_result_free(&r);
     snprintf(path, sizeof path, "/api/invites/%s/resume", token);
     cr_assert_eq(client_do(&other, "POST", path, "{\"code\":\"AAAA-AAAA\"}", &r), 0);
     cr_assert_eq(r.status, 403, "%s", r.body);
+    cr_assert_str_eq(str(r.json, "code"), "forbidden", "%s", r.body);
+    cr_assert_str_eq(str(r.json, "reason"), "resume_code_wrong", "%s", r.body);
     http_result_free(&r);
     /* the right code, typed in lower case without the dash */
     char typed[64], lower[16];
@@ -364,6 +371,8 @@ Test(posting_flow, wrong_resume_codes_are_rate_limited)
     http_result_free(&r);
     cr_assert_eq(client_do(&x, "POST", path, "{\"code\":\"\"}", &r), 0);
     cr_assert_eq(r.status, 400, "%s", r.body);
+    cr_assert_null(json_object_get(r.json, "reason"), "a bad field has no reason: %s", r.body);
+    cr_assert_null(json_object_get(r.json, "detail"), "%s", r.body);
     http_result_free(&r);
     cr_assert_eq(client_do(&x, "POST", "/api/invites/no-such-link/resume", body, &r), 0);
     cr_assert_eq(r.status, 404, "%s", r.body);

@@ -66,7 +66,7 @@ static void same_both_ways(struct rf_app *a, int64_t id, size_t *checked)
     for (int op = 0; op < 2; op++)
         for (size_t k = 0; k < 2; k++)
             for (size_t l = 0; l < 2; l++) {
-                struct rf_app_error e = {{0}, NULL};
+                struct rf_app_error e = {0};
                 json_t *j = NULL;
                 double t0 = thread_cpu();
                 cr_assert_eq(rf_app_test_reply(a, id, s, statuses[k], op, langs[l], &j, &e), RF_OK,
@@ -111,7 +111,7 @@ Test(reply, the_text_reply_is_the_jansson_reply_byte_for_byte, .timeout = 300)
         /* the answers: all right, all wrong, alternating, every third right */
         for (int pattern = 0; pattern < 4; pattern++) {
             struct rf_principal p0 = {0};
-            struct rf_app_error e = {{0}, NULL};
+            struct rf_app_error e = {0};
             char tok[2][RF_TOKEN_LEN], csrf[RF_TOKEN_LEN];
             json_t *req, *out[2];
             json_error_t je;

@@ -588,6 +588,27 @@ static int reestimate(struct http_client *c, long long run, const char *action,
     return status_of(c, "POST", "/api/review/reestimate", body, r);
 }
 
+/* A refused re-estimate: 409 "conflict" with reason code reason and the
+ * refusal's run (and, with want_rev >= 0, revisions want_rev and active) in
+ * its detail (docs/api.md "Errors"). */
+static void refused(const struct http_result *r, const char *reason, long long run,
+                    long long want_rev, long long active)
+{
+    cr_assert_eq(r->status, 409, "%s", r->body);
+    cr_assert_str_eq(json_string_value(json_object_get(r->json, "code")), "conflict", "%s",
+                     r->body);
+    cr_assert_str_eq(json_string_value(json_object_get(r->json, "field")), "run", "%s", r->body);
+    const char *why = json_string_value(json_object_get(r->json, "reason"));
+    cr_assert(why && !strcmp(why, reason), "reason %s, not %s: %s", reason, why ? why : "none",
+              r->body);
+    const json_t *d = json_object_get(r->json, "detail");
+    cr_assert_eq(json_integer_value(json_object_get(d, "run")), run, "%s", r->body);
+    if (want_rev >= 0) {
+        cr_assert_eq(json_integer_value(json_object_get(d, "revision")), want_rev, "%s", r->body);
+        cr_assert_eq(json_integer_value(json_object_get(d, "active")), active, "%s", r->body);
+    }
+}
+
 /* The overlay of stored revision rev (parsed; the caller frees). */
 static json_t *revision_overlay(long long rev)
 {
@@ -727,6 +748,7 @@ Test(review, items_in_use_re_estimated_and_applied_as_one_revision, .timeout = 9
     /* a second staff member applying the same proposal: refused */
     cr_assert_eq(reestimate(&admin, run1, "apply", &r), 409, "%s", r.body);
     cr_assert(strstr(r.body, "applied"), "%s", r.body);
+    refused(&r, "recal_applied", run1, -1, -1);
     http_result_free(&r);
     cr_assert_eq(status_of(&admin, "GET", "/api/review", NULL, &r), 200, "%s", r.body);
     re = json_object_get(r.json, "recal");
@@ -758,6 +780,9 @@ Test(review, items_in_use_re_estimated_and_applied_as_one_revision, .timeout = 9
     http_result_free(&r);
     cr_assert_eq(reestimate(&admin, run1, "apply", &r), 409, "%s", r.body);
     cr_assert(strstr(r.body, "replaced"), "an older proposal: %s", r.body);
+    refused(&r, "recal_replaced", run1, -1, -1);
+    cr_assert_eq(json_integer_value(json_object_get(json_object_get(r.json, "detail"), "latest")),
+                 run2, "%s", r.body);
     http_result_free(&r);
 
     /* rollback to the file: run 2 (computed at revision 1) is stale */
@@ -769,6 +794,7 @@ Test(review, items_in_use_re_estimated_and_applied_as_one_revision, .timeout = 9
     cr_assert_eq(reestimate(&admin, run2, "apply", &r), 409, "%s", r.body);
     cr_assert(strstr(r.body, "revision 1") && strstr(r.body, "revision 0 is active"),
               "the refusal names the revisions: %s", r.body);
+    refused(&r, "recal_stale", run2, 1, 0);
     http_result_free(&r);
     cr_assert_eq(active_revision(&admin, &nv), 0);
     cr_assert_eq(nv, 1, "a stale proposal stores nothing");
@@ -783,6 +809,7 @@ Test(review, items_in_use_re_estimated_and_applied_as_one_revision, .timeout = 9
     http_result_free(&r);
     cr_assert_eq(reestimate(&admin, run2, "apply", &r), 409, "%s", r.body);
     cr_assert(strstr(r.body, "dismissed"), "%s", r.body);
+    refused(&r, "recal_dismissed", run2, -1, -1);
     http_result_free(&r);
     cr_assert_eq(status_of(&admin, "GET", "/api/review", NULL, &r), 200, "%s", r.body);
     cr_assert_str_eq(json_string_value(json_object_get(

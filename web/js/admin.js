@@ -267,25 +267,6 @@ function recalWhy(q) {
   return t('admin.recal_why_raw', { why: q.why || '' }); // the estimator's own message (English): a rare failure
 }
 
-// Why the server refused to apply or dismiss a re-estimate (409), in the page's
-// language with the run and revision numbers of its message (app_review.c);
-// null for any other error (shown as usual).
-export function recalRefusal(e) {
-  if (!e || e.status !== 409) return null;
-  const m = String(e.message || '');
-  let r;
-  if ((r = /^re-estimate run (\d+) was replaced by run (\d+)/.exec(m))) return t('admin.recal_refused_replaced', { run: r[1], latest: r[2] });
-  if ((r = /^re-estimate run (\d+) was applied already/.exec(m))) return t('admin.recal_refused_applied', { run: r[1] });
-  if ((r = /^re-estimate run (\d+) was dismissed already/.exec(m))) return t('admin.recal_refused_dismissed', { run: r[1] });
-  if ((r = /^re-estimate run (\d+) was computed against bank revision (\d+), and revision (\d+) is active/.exec(m))) {
-    return t('admin.recal_refused_stale', { run: r[1], revision: r[2], active: r[3] });
-  }
-  if ((r = /^re-estimate run (\d+) was not accepted by its held-out check/.exec(m))) return t('admin.recal_refused_not_accepted', { run: r[1] });
-  if ((r = /^item '(.*)' of re-estimate run (\d+) is not in use/.exec(m))) return t('admin.recal_refused_item', { item: r[1], run: r[2] });
-  if ((r = /^re-estimate run (\d+) changes no item/.exec(m))) return t('admin.recal_refused_no_change', { run: r[1] });
-  return null;
-}
-
 async function decideRecal(run, action) {
   const err = document.getElementById('review-error');
   showError(err, null);
@@ -293,9 +274,9 @@ async function decideRecal(run, action) {
     await api('POST', '/api/review/reestimate', { run, action });
     await Promise.all([init(), loadReview(), loadDif()]);
   } catch (e) {
+    // a refusal (409) is said by its reason code (reason.recal_*) with its
+    // run and revision numbers; the server's English stays in the tooltip
     showError(err, e);
-    const why = recalRefusal(e);
-    if (why) err.textContent = why; // the server's English message stays in the tooltip (showError)
   }
 }
 

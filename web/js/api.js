@@ -1,6 +1,8 @@
 // Talking to the rolefit API: JSON in and out, the CSRF token on every
 // state-changing request, errors turned into exceptions with the server's message
-// and its stable code (shown in the page's language: web/i18n, "error.<code>").
+// and its stable code (shown in the page's language: web/i18n, "error.<code>");
+// a refusal a page words in its own way carries a reason code and its detail
+// (the numbers and names it is about), worded as "reason.<code>" in every language.
 import { has, lang, langFromUrl, langSwitch, rememberLang, t } from './i18n.js';
 
 let csrf = sessionStorage.getItem('rf_csrf') || '';
@@ -11,6 +13,8 @@ export class ApiError extends Error {
     this.status = status;
     this.field = body && body.field;
     this.code = (body && body.code) || null;
+    this.reason = (body && typeof body.reason === 'string' && body.reason) || null;
+    this.detail = (body && body.detail && typeof body.detail === 'object' && body.detail) || {};
   }
 }
 
@@ -54,11 +58,13 @@ export function el(tag, attrs, ...children) {
   return e;
 }
 
-// An error as a sentence in the page's language: the API's English message for
-// English (it starts in lower case), else the message of its code with the field
-// it names; a failed connection says so.
+// An error as a sentence in the page's language: a refusal with a reason code
+// the catalogue has, its message with the refusal's detail (in English too);
+// else the API's English message for English (it starts in lower case), else
+// the message of its code with the field it names; a failed connection says so.
 export function errorText(err) {
   if (!err) return '';
+  if (err instanceof ApiError && err.reason && has(`reason.${err.reason}`)) return t(`reason.${err.reason}`, err.detail);
   if (err instanceof ApiError && lang !== 'en' && err.code && has(`error.${err.code}`)) {
     const f = err.field && has(`field.${err.field}`) ? t(`field.${err.field}`) : err.field;
     return t(`error.${err.code}`, { field: f || '' });

@@ -65,8 +65,8 @@ start.addEventListener('click', async () => {
     }
     location.href = `/test.html#${res.test.id}`;
   } catch (e) {
-    if (e.field === 'resume_code') {
-      askCode(t('invite.elsewhere'));
+    if (e.reason === 'invite_started_elsewhere') {
+      askCode(t('reason.invite_started_elsewhere'));
       start.hidden = true;
     } else {
       showError(err, e);
