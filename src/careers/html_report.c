@@ -922,6 +922,29 @@ static void seconds(struct hw *w, const json_t *ms)
         raw(w, "-");
 }
 
+/* An answer's question by its concepts (the signals' "concepts": each
+ * tag's name in the report's language), the item's id for a report from
+ * before they were listed; "-" for an item that left the bank. */
+static void answer_concepts(struct hw *w, const json_t *x)
+{
+    const json_t *cs = json_object_get(x, "concepts"), *c;
+    size_t k;
+    if (!json_is_array(cs)) {
+        text(w, rf_json_text(x, "item"));
+        return;
+    }
+    if (!json_array_size(cs))
+        raw(w, "-");
+    json_array_foreach(cs, k, c)
+    {
+        const char *ja = json_string_value(json_object_get(c, "name_ja"));
+        const char *name = w->lang == RF_JA && ja ? ja : rf_json_text(c, "name");
+        if (k)
+            say_msg(w, "list.sep");
+        text(w, name && name[0] ? name : rf_json_text(c, "tag"));
+    }
+}
+
 /* The staff's test-integrity signals (the report JSON's "integrity", present
  * only in staff reports; docs/integrity.md): evidence to look at, never a
  * verdict, each with what it means. */
@@ -977,13 +1000,13 @@ static void integrity_section(const json_t *r, struct hw *w)
                              (double)json_integer_value(json_object_get(f, "away_ms")) / 1000)});
     raw(w, "</p>\n");
     table_head(w,
-               (const char *[]){"#", "col.question", "col.time", "col.threshold", "col.rapid",
+               (const char *[]){"#", "col.concepts", "col.time", "col.threshold", "col.rapid",
                                 "col.focus_lost", "col.hidden", "col.away"},
                8);
     json_array_foreach(json_object_get(g, "answers"), i, x)
     {
         fmt(w, "<tr><td>%lld</td><td>", (long long)json_integer_value(json_object_get(x, "number")));
-        text(w, rf_json_text(x, "item"));
+        answer_concepts(w, x);
         raw(w, "</td><td>");
         seconds(w, json_object_get(x, "response_ms"));
         raw(w, "</td><td>");

@@ -95,11 +95,23 @@ static void packet_text(const struct rf_careers *cr, const struct rf_iv_bank *b,
                             : "NO",
                st);
     }
-    char pf[RF_CHANCE_LEN];
-    printf("\n%zu open requirement%s. If the answer is \"no\": a %s chance it is a false "
-           "negative (P(every core requirement met)).\n",
-           pk->nopen, pk->nopen == 1 ? "" : "s",
-           rf_chance_pct(pf, sizeof pf, pk->p_false_negative));
+    /* what a "no" risks: P(every core requirement met), which says nothing for
+     * a role without a core requirement (it is 1 then): left out */
+    size_t ncore = 0;
+    for (size_t i = 0; i < pk->fit.nreqs; i++)
+        ncore += pk->fit.reqs[i].req->core != 0;
+    if (pk->nopen)
+        printf("\n%zu open requirement%s.", pk->nopen, pk->nopen == 1 ? "" : "s");
+    else
+        printf("\nNo open requirement: the evidence decides each one.");
+    if (ncore)
+    {
+        char pf[RF_CHANCE_LEN];
+        printf(" If the answer is \"no\": a %s chance it is a false negative (P(every core "
+               "requirement met)).",
+               rf_chance_pct(pf, sizeof pf, pk->p_false_negative));
+    }
+    printf("\n");
 }
 
 /* The candidate's ratings of cards, renumbered as person 0. */

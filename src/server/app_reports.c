@@ -330,7 +330,7 @@ rf_status rf_app_test_report_lang(struct rf_app *a, const struct rf_principal *p
             json_t *sig = NULL;
             struct rf_err serr;
             rf_err_clear(&serr);
-            if (rf_signals_report(a->store, &a->bank, &t, &pr, &sig, &serr)) {
+            if (rf_signals_report(a->store, &a->bank, &a->car.concepts, &t, &pr, &sig, &serr)) {
                 rf_app_log(a, "report of test %lld: integrity signals: %s", (long long)id,
                            serr.msg);
                 sig = json_pack("{s:s}", "unavailable",

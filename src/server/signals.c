@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "base/config.h"
+#include "careers/concepts.h"
 #include "careers/integrity.h"
 #include "cat/sessfile.h"
 #include "bank/answer.h"
@@ -98,6 +99,7 @@ struct ans {
 
 struct ctx {
     const struct rf_bank *bank;
+    const struct rf_concepts *concepts; /* names of the items' tags, or NULL */
     const json_t *state; /* the test's session state: its pretest items are not signals */
     struct ans *a;
     size_t n;
@@ -253,6 +255,24 @@ static rf_status compare(const struct ctx *c, const double *self, const struct p
     return rf_copy_index(w, n, res, err);
 }
 
+/* The concepts (tags) of an answer's item, each with its name in English and
+ * Japanese (data/concepts.json; the tag where the table has no entry): what
+ * a report shows of the question, not the item's id. [] when the item left
+ * the bank. */
+static json_t *concepts_json(const struct ctx *c, const struct ans *x)
+{
+    json_t *arr = json_array();
+    const struct rf_item *it = x->inbank ? &c->bank->items[x->bi] : NULL;
+    for (size_t k = 0; arr && it && k < it->ntags; k++) {
+        const char *tag = it->tags[k];
+        const char *en = c->concepts ? rf_concepts_name(c->concepts, tag, RF_EN) : NULL;
+        const char *ja = c->concepts ? rf_concepts_name(c->concepts, tag, RF_JA) : NULL;
+        json_array_append_new(arr, json_pack("{s:s,s:s,s:s}", "tag", tag, "name", en ? en : tag,
+                                             "name_ja", ja ? ja : (en ? en : tag)));
+    }
+    return arr;
+}
+
 /* Per answer and per skill: times, thresholds, focus, response-time effort. */
 static json_t *times_json(struct ctx *c, const struct rf_rte_rule *rule, json_t **skills_out)
 {
@@ -271,6 +291,7 @@ static json_t *times_json(struct ctx *c, const struct rf_rte_rule *rule, json_t 
                               "skill", x->skill < MAX_SKILLS ? c->skills[x->skill] : NULL);
         if (!o)
             continue;
+        json_object_set_new(o, "concepts", concepts_json(c, x));
         json_object_set_new(o, "response_ms", has_rt ? json_integer(x->sig.rt_ms) : json_null());
         json_object_set_new(o, "threshold_ms", json_integer((json_int_t)x->threshold));
         json_object_set_new(o, "rapid", json_boolean(fast));
@@ -360,12 +381,13 @@ static rf_status copying_json(struct rf_store *st, struct ctx *c, const struct r
 }
 
 rf_status rf_signals_report(struct rf_store *st, const struct rf_bank *bank,
-                            const struct rf_test *t, const struct rf_profile *pr, json_t **out,
-                            struct rf_err *err)
+                            const struct rf_concepts *concepts, const struct rf_test *t,
+                            const struct rf_profile *pr, json_t **out, struct rf_err *err)
 {
     struct ctx c;
     memset(&c, 0, sizeof c);
     c.bank = bank;
+    c.concepts = concepts;
     json_t *state = t->state ? json_loads(t->state, 0, NULL) : NULL;
     c.state = state;
     c.a = calloc(MAX_ANSWERS, sizeof *c.a);

@@ -12,6 +12,7 @@
 
 #include "bank/bank.h"
 #include "base/err.h"
+#include "careers/concepts.h"
 #include "careers/profile.h"
 #include "store/store.h"
 
@@ -23,14 +24,16 @@
 rf_status rf_signals_parse(const json_t *req, struct rf_answer_signals *sig, struct rf_err *err);
 
 /* The staff section of test t's report (t finished, pr its profile): per
- * answer the server's response time, its rapid-guess threshold and the
- * browser's focus report; per skill the response-time effort and its flag;
+ * answer the concepts of its question (the item's tags with their names in
+ * English and Japanese from concepts, which may be NULL: the tags then), the
+ * server's response time, its rapid-guess threshold and the browser's focus
+ * report; per skill the response-time effort and its flag;
  * and the answer-copying index against the other finished tests of the same
  * posting (or organization), at most RF_COPY_MAX_PEERS of them, newest
  * first. *out is a new object. Cost: one indexed read per item answered, and
  * one read of each compared test's answers. RF_EDB, RF_ENOMEM. */
 rf_status rf_signals_report(struct rf_store *st, const struct rf_bank *bank,
-                            const struct rf_test *t, const struct rf_profile *pr, json_t **out,
-                            struct rf_err *err);
+                            const struct rf_concepts *concepts, const struct rf_test *t,
+                            const struct rf_profile *pr, json_t **out, struct rf_err *err);
 
 #endif

@@ -10,8 +10,15 @@
 // On every page: <html lang="ja">, and two checks over what is rendered:
 // - untranslated: no visible text or attribute (title, aria-label,
 //   placeholder, the document title) with English words outside code, the
-//   allow-list (product names) and what the server sent (the API's data: its
-//   English is counted and printed, the server's to translate, not the page's);
+//   allow-list (product names) and what the walk typed in. On a candidate's
+//   page what the server sent (the API's data: an item's formulas, say) is
+//   counted and printed, not failed; on a staff page (setup, sign-in,
+//   recruiter, report, admin, team, interviews) English fails wherever it
+//   comes from (but in the server's Japanese data, whose technical names stay
+//   Latin: "MLOpsエンジニア"): the server sends codes and data, the page
+//   words them. The one
+//   exception is an error's tooltip, the server's English message kept for
+//   whoever helps (api.js showError) under a Japanese message;
 // - tofu: every Japanese character on the page is drawn with a real glyph:
 //   drawn on a canvas in the page's font it must differ from a code point no
 //   font has (U+0378), and the check must flag that code point itself.
@@ -38,11 +45,18 @@ fs.mkdirSync(OUT, { recursive: true });
 const ALLOW = ['rolefit', 'English', 'JSON', 'HTML', 'CSV', 'ML Test Score', 'θ', 'SE', 'ABCD-EFGH',
   'Python', 'PyTorch', 'TensorFlow', 'Kubernetes', 'DIF', 'Mantel-Haenszel'];
 const JAPANESE = /[\u3040-\u30ff\u3400-\u9fff]/;
+// Japanese script or Japanese typography (ideographic punctuation, full-width forms)
+const JAPANESE_TYPE = /[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]/;
 
 // Every string the server sent to the pages of a context (the API's data),
-// read on its way to the page.
-async function recordData(context) {
+// read on its way to the page. data.staff: the context's pages are staff
+// pages (server English fails there); data.type(...) records what the walk
+// typed in (names, e-mail addresses), which is the walk's, not the page's.
+async function recordData(context, staff = false) {
   const data = new Set();
+  data.staff = staff;
+  data.typed = new Set();
+  data.type = (...xs) => xs.forEach((x) => { data.add(x); data.typed.add(x); });
   const walk = (v) => {
     if (typeof v === 'string') { data.add(v); if (v.includes('_')) data.add(v.replace(/_/g, ' ')); }
     else if (Array.isArray(v)) v.forEach(walk);
@@ -75,10 +89,13 @@ async function renderedText(page) {
       const t = n.textContent.replace(/\s+/g, ' ').trim();
       if (t && (seen(p) || (p && p.tagName === 'OPTION' && seen(p.closest('select'))) || (p && p.closest('svg') && seen(p.closest('svg'))))) out.push(t);
     }
+    // an error's tooltip under a Japanese message is the server's English for whoever helps
+    const helperTip = (e) => e.matches('.error,[role=alert]') && /[\u3040-\u30ff\u3400-\u9fff]/.test(e.textContent);
     for (const e of document.body.querySelectorAll('[title],[aria-label],[placeholder],[aria-valuetext],input[type=submit][value]')) {
       if (!seen(e)) continue;
       for (const a of ['title', 'aria-label', 'placeholder', 'aria-valuetext', 'value']) {
         if (a === 'value' && e.type !== 'submit') continue;
+        if (a === 'title' && helperTip(e)) continue;
         const v = e.getAttribute(a);
         if (v && v.trim()) out.push(v.replace(/\s+/g, ' ').trim());
       }
@@ -105,12 +122,23 @@ function isData(text, data) {
   return false;
 }
 
-// The untranslated-text check of one page. Server data in English is printed,
-// not failed (the server translates its data); the page's own text fails.
+// The untranslated-text check of one page. On a candidate's page server data
+// in English is printed, not failed (an item's formulas and code); on a staff
+// page (data.staff) English fails but in what the walk typed in and in the
+// server's Japanese data (its technical names: "MLOpsエンジニア").
 async function untranslated(page, data, name) {
   const texts = await renderedText(page);
   const own = [], fromServer = [];
+  // on a staff page, what is not the page's: what the walk typed, and the server's
+  // Japanese data (a role or a kit in Japanese keeps names such as MLOps or top-k;
+  // a concept's Japanese name may be Latin in Japanese typography: "Mixture of Experts（MoE）")
+  const staffKept = data.staff ? new Set([...data.typed, ...[...data].filter((d) => JAPANESE_TYPE.test(d))]) : null;
   for (const t of texts) {
+    if (data.staff) {
+      const e = englishIn(t, staffKept);
+      if (e) own.push(`"${t.slice(0, 80)}" (${e.slice(0, 40)})${isData(t, data) ? ' [server data]' : ''}`);
+      continue;
+    }
     if (isData(t, data)) { if (!JAPANESE.test(t) && /[A-Za-z]{3,}/.test(t)) fromServer.push(t); continue; }
     const e = englishIn(t, data);
     if (e) own.push(`"${t.slice(0, 80)}" (${e.slice(0, 40)})`);
@@ -281,9 +309,9 @@ async function candidateFlow(browser) {
 async function recruiterFlow(browser) {
   const ctx = await browser.newContext({ locale: 'ja-JP', viewport: { width: 1280, height: 900 } });
   ctx.setDefaultTimeout(20000);
-  const data = await recordData(ctx);
+  const data = await recordData(ctx, true);
   // what the walk types in is the walk's, not the page's
-  for (const s of ['山田 花子', 'hanako@example.jp', '佐藤 健', '機械学習エンジニア', '推薦チーム', '鈴木 一郎']) data.add(s);
+  data.type('山田 花子', 'hanako@example.jp', '佐藤 健', '機械学習エンジニア', '推薦チーム', '鈴木 一郎');
   const page = await ctx.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -349,7 +377,7 @@ async function recruiterFlow(browser) {
   check('ja the invitation link carries the candidate\'s language', url.startsWith(`${BASE}/invite.html?lang=ja#`), url);
   const mail = await page.inputValue('#invite-text');
   check('ja the e-mail text is Japanese, names the candidate and holds the link', mail.startsWith('佐藤 健 様') && mail.includes(url) && mail.includes('機械学習エンジニア') && mail.includes('山田 花子'), mail.slice(0, 120));
-  data.add(mail);
+  data.type(mail);
   await pageInJapanese(page, data, 'recruiter-invite');
 
   // the candidate opens it in a browser set to English: the invitation's language wins
@@ -390,6 +418,16 @@ async function recruiterFlow(browser) {
   const rh1 = await page.textContent('#report h1');
   check('ja the recruiter reads the candidate\'s report in Japanese, of the candidate', /^(現時点で)?佐藤 健(：|に最も近い職種：)/.test(rh1) && JAPANESE.test(rh1), rh1);
   await pageInJapanese(page, data, 'recruiter-report');
+  // the integrity table names each answer's question by its concepts (data/concepts.json's
+  // Japanese), not by the item's id
+  await page.locator('#report details summary', { hasText: 'すべての解答' }).click();
+  const conceptCells = await page.evaluate(() => [...document.querySelectorAll('#report details')]
+    .filter((d) => d.open && d.querySelector('summary').textContent.startsWith('すべての解答'))
+    .flatMap((d) => [...d.querySelectorAll('tbody tr td:nth-child(2)')].map((e) => e.textContent)));
+  check('ja recruiter report: the integrity table names each answer by its concepts in Japanese, no item id',
+    conceptCells.length > 0 && conceptCells.every((x) => x && !/\.\d{3}$|_/.test(x)) && conceptCells.filter((x) => JAPANESE.test(x)).length >= conceptCells.length * 0.9,
+    conceptCells.slice(0, 4).join(' | '));
+  await pageInJapanese(page, data, 'recruiter-report-every-answer');
   await page.goto(`${BASE}/admin.html`);
   await page.waitForSelector('#bank tbody tr');
   // the review queue, the bank's versions and the fairness section (DIF) in place
@@ -406,13 +444,21 @@ async function recruiterFlow(browser) {
   await pageInJapanese(page, data, 'admin-adverse-impact');
   // a reference group the server does not know: refused in Japanese; then a known one
   await page.fill('#dif-reference', 'female');
-  data.add('female');
+  data.type('female');
   await page.click('#dif-form button[type=submit]');
   await page.waitForFunction(() => document.getElementById('fair-error').textContent.trim() !== '');
   check('ja admin: an unknown DIF reference group is refused in Japanese', JAPANESE.test(await page.textContent('#fair-error')), await page.textContent('#fair-error'));
   await pageInJapanese(page, data, 'admin-dif-refused');
+  // the staff check fails on the server's English shown as it came (here the refusal's
+  // own message, put where the page's Japanese was)
+  const serverMsg = await page.getAttribute('#fair-error', 'title');
+  await page.evaluate((m) => { document.getElementById('fair-error').textContent = m; }, serverMsg);
+  const putBack = await untranslated(page, data, 'admin (server English put back)');
+  check('ja the staff check fails on the server\'s English shown on a staff page',
+    !!serverMsg && data.has(serverMsg) && putBack.some((x) => x.includes('[server data]')), `${serverMsg} | ${putBack.join('; ')}`);
+  await page.evaluate(() => { document.getElementById('fair-error').textContent = ''; });
   await page.fill('#dif-reference', 'woman');
-  data.add('woman');
+  data.type('woman');
   const ran = page.waitForResponse((r) => r.url().includes('/api/fairness/dif') && r.request().method() === 'POST');
   await page.click('#dif-form button[type=submit]');
   await ran;
@@ -514,8 +560,8 @@ async function staffLanguageFlow(browser) {
   // browser B: fresh, nothing of A's, set to English
   const ctxB = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
   ctxB.setDefaultTimeout(20000);
-  const datB = await recordData(ctxB);
-  datB.add(STAFF.name);
+  const datB = await recordData(ctxB, true);
+  datB.type(STAFF.name);
   const pb = await ctxB.newPage();
   pb.on('pageerror', (e) => errors.push(e.message));
   await pb.goto(`${BASE}/login.html`);
@@ -567,8 +613,8 @@ async function interviewFlow(browser) {
   const typed = ['山田 花子', '中村 葵', NOTE, ...PANEL.map((p) => p[0]), ...PANEL.map((p) => p[1])];
   const ctx = await browser.newContext({ locale: 'ja-JP', viewport: { width: 1280, height: 900 } });
   ctx.setDefaultTimeout(20000);
-  const data = await recordData(ctx);
-  typed.forEach((x) => data.add(x));
+  const data = await recordData(ctx, true);
+  data.type(...typed);
   const page = await ctx.newPage();
   page.on('pageerror', (e) => errors.push(e.message));
   await signIn(page, { email: 'hanako@example.jp', password: 'correct horse battery' });
@@ -593,8 +639,8 @@ async function interviewFlow(browser) {
   for (const [name, email] of PANEL) {
     const c = await browser.newContext({ locale: 'ja-JP', viewport: { width: 1280, height: 900 } });
     c.setDefaultTimeout(20000);
-    const d = await recordData(c);
-    typed.forEach((x) => d.add(x));
+    const d = await recordData(c, true);
+    d.type(...typed);
     const p = await c.newPage();
     p.on('pageerror', (e) => errors.push(e.message));
     await p.goto(`${BASE}/login.html`);

@@ -220,6 +220,42 @@ Test(operational, hundred_invited_tests_disclose_no_key, .timeout = 600)
                 cr_assert(ja, "%s: concept %s named '%s'",
                           path, json_string_value(json_object_get(x, "concept")), nm ? nm : "");
             }
+            /* the integrity table names each answer's question by its item's
+             * concepts, in English and Japanese, not by the item's id alone */
+            size_t nans = 0;
+            json_array_foreach(json_object_get(json_object_get(r.json, "integrity"), "answers"), k,
+                               x)
+            {
+                const struct rf_item *it = item_of(json_string_value(json_object_get(x, "item")));
+                const json_t *cs = json_object_get(x, "concepts"), *cj;
+                cr_assert_eq(json_array_size(cs), it->ntags, "%s: answer %zu: %zu concepts of %zu",
+                             path, k, json_array_size(cs), it->ntags);
+                size_t m;
+                json_array_foreach(cs, m, cj)
+                {
+                    const char *tag = json_string_value(json_object_get(cj, "tag"));
+                    const char *en = json_string_value(json_object_get(cj, "name"));
+                    const char *ja = json_string_value(json_object_get(cj, "name_ja"));
+                    cr_assert(tag && !strcmp(tag, it->tags[m]), "%s: answer %zu: tag %s, not %s",
+                              path, k, tag ? tag : "(none)", it->tags[m]);
+                    cr_assert(en && en[0] && !strchr(en, '_'), "%s: %s named '%s' in English", path,
+                              tag, en ? en : "");
+                    int jp = 0;
+                    for (const char *q = ja; q && *q; q++)
+                        jp |= (unsigned char)*q >= 0xE3;
+                    cr_assert(jp, "%s: %s named '%s' in Japanese", path, tag, ja ? ja : "");
+                }
+                nans++;
+            }
+            cr_assert(nans > 0, "%s: no answer in the integrity table", path);
+            http_result_free(&r);
+            /* the HTML report in Japanese shows those names, not the items' ids */
+            snprintf(path, sizeof path, "/api/tests/%lld/report.html?lang=ja", id);
+            cr_assert_eq(client_do(&admin, "GET", path, NULL, &r), 0);
+            cr_assert_eq(r.status, 200, "%s: %s", path, r.body);
+            cr_assert(strstr(r.body, "問題の概念"), "%s: no concepts column", path);
+            for (size_t i = 0; i < nasked; i++)
+                cr_assert(!strstr(r.body, asked[i]), "%s: item id %s shown", path, asked[i]);
             http_result_free(&r);
         }
     }

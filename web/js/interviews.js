@@ -180,6 +180,41 @@ function scorecardForm(a, kit, scale, recs) {
   return form;
 }
 
+// The candidate's assignments by round (and slot), in the order the server
+// lists them, each group collapsible: a loop of seven rounds would otherwise
+// stack seven scorecards. The current round is open: for an interviewer the
+// first with their own scorecard still to submit; else (and for staff) the
+// first with a scorecard not yet submitted; else the last. A round opened or
+// closed by hand keeps that state (toggled).
+const toggled = new Map();
+const WAITING = new Set(['open', 'draft']);
+function roundGroups(res) {
+  const groups = [];
+  const byKey = new Map();
+  for (const a of res.assignments) {
+    const key = `${a.round}:${a.slot}`;
+    if (!byKey.has(key)) {
+      const g = { key, name: a.slot > 1 ? t('iv.round_slot', { round: roundName(a), slot: a.slot }) : roundName(a), list: [], open: false };
+      byKey.set(key, g);
+      groups.push(g);
+    }
+    byKey.get(key).list.push(a);
+  }
+  const cur = groups.find((g) => g.list.some((a) => a.mine && WAITING.has(a.state)))
+    || groups.find((g) => g.list.some((a) => WAITING.has(a.state))) || groups[groups.length - 1];
+  for (const g of groups) {
+    const hand = toggled.get(`${current}:${g.key}`);
+    g.open = hand === undefined ? g === cur : hand;
+  }
+  return groups;
+}
+
+// A round's state in its summary line: how many of its scorecards are in.
+function roundSummary(list) {
+  const done = list.filter((a) => !WAITING.has(a.state)).length;
+  return t('iv.round_cards_in', { done, n: list.length });
+}
+
 async function openCandidate(id) {
   current = id;
   const res = await api('GET', `/api/interviews/${id}`);
@@ -191,12 +226,18 @@ async function openCandidate(id) {
     el('td', { class: 'state' }, stateWord(a.state))))
     : [el('tr', {}, el('td', { colspan: 4, class: 'muted' }, t('iv.no_assignments')))]));
   const cards = document.getElementById('cards');
-  cards.replaceChildren();
-  for (const a of res.assignments) {
-    const kit = res.kits[a.round];
-    if (a.mine && (a.state === 'open' || a.state === 'draft') && kit) cards.append(scorecardForm(a, kit, res.scale, res.recommendations));
-    else cards.append(scorecardView(a, kit));
-  }
+  cards.replaceChildren(...roundGroups(res).map(({ key, name, list, open }) => {
+    // a round opened or closed by hand (a click, or Enter or Space on its summary) stays so
+    // when the page redraws (a draft saved, a card submitted)
+    const sum = el('summary', {}, el('span', { class: 'round-name' }, name), ' ', el('span', { class: 'muted' }, roundSummary(list)));
+    const g = el('details', { class: 'round-group', 'data-round': key, open: open || null }, sum,
+      list.map((a) => {
+        const kit = res.kits[a.round];
+        return a.mine && (a.state === 'open' || a.state === 'draft') && kit ? scorecardForm(a, kit, res.scale, res.recommendations) : scorecardView(a, kit);
+      }));
+    sum.addEventListener('click', () => { toggled.set(`${current}:${key}`, !g.open); });
+    return g;
+  }));
   const form = document.getElementById('assign-form');
   form.hidden = !staff;
   document.getElementById('packet-box').hidden = !staff;
@@ -239,7 +280,10 @@ document.getElementById('packet-show').addEventListener('click', async () => {
           el('td', {}, r.agree === null ? '—' : t(r.agree ? 'iv.agree_yes' : 'iv.agree_no')),
           el('td', {}, r.settled_by ? t('iv.settle', { round: pick(r, 'settled_by_name'), p: chance(r.p_settle) }) : '—')))))),
       linksNote(p.requirements.map((r) => ({ call: r.call, p: r.p_meets }))),
-      el('p', { id: 'packet-fn' }, tn('iv.false_negative', p.open, { p: chance(p.p_false_negative) }))].filter(Boolean));
+      // the open requirements, then what a "no" risks: the chance the candidate meets every
+      // core requirement, which means nothing for a role without one (it is 1 then)
+      el('p', { id: 'packet-fn' }, p.open ? tn('iv.open', p.open) : t('iv.open_none'),
+        p.requirements.some((r) => r.core) ? [' ', t('iv.false_negative', { p: chance(p.p_false_negative) })] : null)].filter(Boolean));
   } catch (e) {
     const err = el('p', { class: 'error', role: 'alert' });
     showError(err, e);
@@ -266,7 +310,7 @@ document.getElementById('calib-show').addEventListener('click', async () => {
         el('td', { class: 'num' }, `${fix(x.severity)} ± ${fix(x.se)}`), el('td', { class: 'num' }, String(x.ratings))))))),
     el('div', { class: 'card scroll-x', style: 'margin-top:14px' }, el('table', { id: 'calib-rubrics' },
       el('thead', {}, el('tr', {}, ['iv.round', 'iv.col_pairs', 'iv.col_kappa', 'iv.col_icc', 'iv.col_flat'].map((k) => el('th', { scope: 'col' }, t(k))))),
-      el('tbody', {}, rep.rubrics.map((r) => el('tr', {}, el('td', { title: r.rubric }, (lang === 'ja' && r.name_ja) || r.name || r.rubric), el('td', { class: 'num' }, String(r.pairs)),
+      el('tbody', {}, rep.rubrics.map((r) => el('tr', {}, el('td', {}, (lang === 'ja' && r.name_ja) || r.name || r.rubric), el('td', { class: 'num' }, String(r.pairs)),
         el('td', { class: 'num' }, fix(r.kappa)), el('td', { class: 'num' }, fix(r.icc)),
         el('td', {}, r.not_separating.length ? r.not_separating.map(flatCriterion).join(t('list.sep')) : '—')))))));
 });

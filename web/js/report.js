@@ -218,7 +218,7 @@ function render(r) {
     add(el('h2', {}, t('report.concepts_title')),
       el('p', { class: 'muted' }, t('report.concepts_about')),
       cm.length ? el('ul', { class: 'concepts-missed' }, cm.map((c) => el('li', {},
-        tn('report.concept', c.missed, { skill: skillName(c.skill) || c.skill, concept: c.concept }))))
+        tn('report.concept', c.missed, { skill: skillName(c.skill) || c.skill, concept: c.name || c.concept }))))
         : el('p', {}, t('report.no_concept')));
   }
   if (!own && r.integrity) add(signalsSection(r.integrity, skillName));
@@ -309,10 +309,12 @@ function signalsSection(g, skillName) {
     row(skillName(k.skill) || k.skill, String(k.timed), String(k.rapid), typeof k.rte === 'number' ? k.rte.toFixed(2) : '—', k.flagged ? el('strong', {}, t('report.worth_a_look')) : ''))));
   const f = g.focus || {};
   out.push(el('p', {}, el('strong', {}, t('report.focus_title')), ' ',
-    t('report.focus_about', { answers: f.answers_reported, blurs: f.blurs, hidden: f.hidden, away: s(f.away_ms) })),
-  el('details', {}, el('summary', {}, t('report.every_answer')),
-    table(head('#', t('report.col_question'), t('report.col_time'), t('report.col_threshold'), t('report.col_rapid'), t('report.col_focus_lost'), t('report.col_hidden'), t('report.col_away')), (g.answers || []).map((a) =>
-      row(String(a.number), a.item, s(a.response_ms), s(a.threshold_ms), a.rapid ? el('strong', {}, t('report.yes')) : '',
+    t('report.focus_about', { answers: f.answers_reported, blurs: f.blurs, hidden: f.hidden, away: s(f.away_ms) })));
+  // a question by its concepts in the page's language (the item's id says nothing to staff)
+  const concepts = (a) => ((a.concepts || []).map((c) => (lang === 'ja' && c.name_ja) || c.name || c.tag).join(t('list.sep')) || '—');
+  out.push(el('details', {}, el('summary', {}, t('report.every_answer')),
+    table(head('#', t('report.col_concepts'), t('report.col_time'), t('report.col_threshold'), t('report.col_rapid'), t('report.col_focus_lost'), t('report.col_hidden'), t('report.col_away')), (g.answers || []).map((a) =>
+      row(String(a.number), concepts(a), s(a.response_ms), s(a.threshold_ms), a.rapid ? el('strong', {}, t('report.yes')) : '',
         a.blurs === undefined ? '—' : String(a.blurs), a.hidden === undefined ? '—' : String(a.hidden), s(a.away_ms))))));
   const c = g.copying || {};
   out.push(el('p', {}, el('strong', {}, t('report.copying_title')), ' ',
