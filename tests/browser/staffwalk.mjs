@@ -179,6 +179,46 @@ try {
   check(`${tag}: the scorecard is submitted by keyboard with every criterion scored`,
     card && card.submitted && Object.keys(card.scores).length === ncrit && Object.values(card.scores).every((v) => v === 4) && card.recommendation,
     JSON.stringify(card));
+
+  // the interviewer of every round of the loop: one collapsible group per round, the
+  // current one (the first still to score) open, the others closed; keyboard toggles them
+  const annId = (await apiIn(page, 'GET', '/api/interviewers')).interviewers.find((x) => x.name === 'Ann Interviewer').id;
+  const loop = (await apiIn(page, 'GET', `/api/interviews/${invId}`)).loop.map((r) => r.round);
+  for (const round of loop.filter((r) => r !== 'coding_algorithmic')) {
+    await apiIn(page, 'POST', '/api/assignments', { invite: invId, round, slot: 1, interviewer: annId });
+  }
+  await ip.reload();
+  await ip.click('#cand-list >> text=Ivy Candidate');
+  await ip.waitForSelector('details.round-group');
+  const groups = await ip.evaluate(() => [...document.querySelectorAll('details.round-group')].map((d) => ({
+    round: d.dataset.round, open: d.open, form: !!d.querySelector('form.scorecard'),
+  })));
+  const firstToScore = groups.find((g) => g.form);
+  check(`${tag}: ${loop.length} rounds, one group each, only the first still to score open`,
+    groups.length === loop.length && groups.filter((g) => g.open).length === 1 && firstToScore && firstToScore.open
+      && groups.find((g) => g.round.startsWith('coding_algorithmic:')).open === false,
+    JSON.stringify(groups));
+  const tall = await ip.evaluate(() => {
+    const shut = document.documentElement.scrollHeight;
+    const ds = [...document.querySelectorAll('details.round-group')];
+    const was = ds.map((d) => d.open);
+    ds.forEach((d) => { d.open = true; });
+    const all = document.documentElement.scrollHeight;
+    ds.forEach((d, i) => { d.open = was[i]; });
+    return { shut, all };
+  });
+  console.log(`# ${tag}: the interviewer's page with ${loop.length} rounds: ${tall.shut} px, ${tall.all} px with every round open`);
+  check(`${tag}: the closed rounds keep the interviewer's page short (${tall.shut} px of ${tall.all})`, tall.shut < tall.all / 2, JSON.stringify(tall));
+  // a closed round opens and closes from the keyboard (Enter on its summary)
+  const shutIdx = groups.findIndex((g) => !g.open);
+  const summary = ip.locator('details.round-group > summary').nth(shutIdx);
+  await summary.focus();
+  await ip.keyboard.press('Enter');
+  const opened = await ip.evaluate((i) => document.querySelectorAll('details.round-group')[i].open, shutIdx);
+  await ip.keyboard.press(' ');
+  const closed = await ip.evaluate((i) => !document.querySelectorAll('details.round-group')[i].open, shutIdx);
+  check(`${tag}: a round's summary opens and closes it by keyboard`, opened && closed, `${opened} ${closed}`);
+  await pageChecks(ip, `${tag}: the interviewer's page of ${loop.length} rounds at 390px`);
   await ic.close();
 
   console.log(`# ${((Date.now() - t0) / 1000).toFixed(1)} s: packet`);
@@ -203,8 +243,31 @@ try {
   await ep.waitForSelector('#packet-fn');
   const fn = await ep.textContent('#packet-fn');
   const pk = await apiIn(ep, 'GET', `/api/interviews/${invId}/packet`);
-  check(`${tag}: the packet counts its open requirements in the right plural`,
-    (pk.open === 1 ? /^1 requirement is open\./ : new RegExp(`^${pk.open} requirements are open\\.`)).test(fn), fn);
+  const openSaid = pk.open === 0 ? /^No requirement is open: / : pk.open === 1 ? /^1 requirement is open\./ : new RegExp(`^${pk.open} requirements are open\\.`);
+  const fnSaid = /If the answer is no, the chance it is a false negative \(that the candidate meets every core requirement\) is \d+%\./;
+  check(`${tag}: the packet counts its open requirements in the right plural, and says what a "no" risks`,
+    openSaid.test(fn) && fnSaid.test(fn), fn);
+  // a packet with nothing open says so (not "0 requirements are open"), and one of a
+  // role without a core requirement leaves the false-negative chance out (it is 1
+  // there and means nothing): the packet's data edited on its way to the page
+  const variants = [
+    ['nothing open', (j) => ({ ...j, open: 0 }), (x) => /^No requirement is open: /.test(x) && fnSaid.test(x)],
+    ['no core requirement', (j) => ({ ...j, p_false_negative: 1, requirements: j.requirements.map((r) => ({ ...r, core: false })) }),
+      (x) => openSaid.test(x) && !/false negative|100%/.test(x)],
+  ];
+  for (const [what, edit, ok] of variants) {
+    const packetUrl = /\/api\/interviews\/\d+\/packet/;
+    await ep.route(packetUrl, async (route) => {
+      const res = await route.fetch();
+      await route.fulfill({ response: res, json: edit(await res.json()) });
+    });
+    await ep.evaluate(() => document.getElementById('packet').replaceChildren());
+    await ep.click('#packet-show');
+    await ep.waitForSelector('#packet-fn');
+    const said = await ep.textContent('#packet-fn');
+    check(`${tag}: a packet with ${what} says so plainly`, ok(said), said);
+    await ep.unroute(packetUrl);
+  }
 
   console.log(`# ${((Date.now() - t0) / 1000).toFixed(1)} s: team`);
   // the team page: a team and its ML Test Score self-assessment, by keyboard
