@@ -59,8 +59,8 @@ static rf_status fit_role(const struct rf_profile *p, struct rf_hier_state *st,
     struct rf_req_fit *rq = rf_calloc_array(role->nreqs ? role->nreqs : 1, sizeof *rq);
     if (!rq)
         return rf_err_set(err, RF_ENOMEM, "fit: out of memory");
-    double fit = 0, var = 0, pcore = 1, measured = 0;
-    size_t nun = 0, nj = 0, ks[RF_HIER_MAX_SKILLS];
+    double fit = 0, var = 0, pcore = 1, measured = 0, fitm = 0, pcorem = 1;
+    size_t nun = 0, nj = 0, ncm = 0, ks[RF_HIER_MAX_SKILLS];
     double cuts[RF_HIER_MAX_SKILLS];
     for (size_t k = 0; k < role->nreqs; k++) {
         const struct rf_role_req *q = &role->reqs[k];
@@ -81,19 +81,30 @@ static rf_status fit_role(const struct rf_profile *p, struct rf_hier_state *st,
             cuts[nj++] = q->cut;
         } else if (q->core) {
             pcore *= pk;
+            if (s)
+                pcorem *= pk;
         }
-        if (s)
+        ncm += q->core && s;
+        if (s) {
             measured += q->weight;
-        else
+            fitm += q->weight * pk;
+        } else {
             nun++;
+        }
     }
-    if (nj)
-        pcore *= rf_hier_joint_tail(st, ks, cuts, nj);
+    if (nj) {
+        double j = rf_hier_joint_tail(st, ks, cuts, nj);
+        pcore *= j;
+        pcorem *= j;
+    }
     out->role = role;
     out->fit = fit > 1 ? 1 : fit;
     out->sd = sqrt(var);
     out->p_core = pcore;
     out->measured = measured > 1 ? 1 : measured;
+    out->fit_measured = measured > 0 ? fmin(1, fitm / measured) : 0;
+    out->p_core_measured = pcorem;
+    out->ncore_measured = ncm;
     out->nunmeasured = nun;
     out->reqs = rq;
     out->nreqs = role->nreqs;

@@ -62,6 +62,10 @@ struct rf_role_fit {
     double sd;                  /* SD of the met weight fraction (see above) */
     double p_core;              /* P(every core requirement met) */
     double measured;            /* share of the role's weight on measured skills, [0, 1] */
+    double fit_measured;        /* sum of w_k p_k over measured requirements / their weight
+                                 * (0 when none is measured): fit on what was measured */
+    double p_core_measured;     /* P(every measured core requirement met); 1 when none is */
+    size_t ncore_measured;      /* core requirements on measured skills */
     size_t nunmeasured;         /* requirements on skills the profile lacks */
     struct rf_req_fit *reqs;    /* owned, one per role requirement, in the role's order */
     size_t nreqs;

@@ -58,8 +58,10 @@ static json_t *fit_json(const struct rf_careers *c, const struct rf_role_fit *f,
              put(o, "name", json_string(rf_lang_pick(lang, f->role->name, f->role->name_ja))) &&
              put(o, "kind", json_string(f->role->kind)) && put(o, "fit", num(f->fit)) &&
              put(o, "sd", num(f->sd)) && put(o, "p_core", num(f->p_core)) &&
-             put(o, "measured", num(f->measured)) && put(o, "unmeasured", un) &&
-             put(o, "requirements", reqs);
+             put(o, "measured", num(f->measured)) && put(o, "fit_measured", num(f->fit_measured)) &&
+             put(o, "p_core_measured", num(f->p_core_measured)) &&
+             put(o, "core_measured", json_integer((json_int_t)f->ncore_measured)) &&
+             put(o, "unmeasured", un) && put(o, "requirements", reqs);
     if (!ok) {
         json_decref(reqs);
         json_decref(un);
@@ -369,9 +371,10 @@ rf_status rf_report_build_lang(const struct rf_profile *p, const struct rf_caree
     else
         ok = 0;
     ok = ok && put(r, "target",
-                   json_pack("{ssssss}", "role", tf->role->id, "name",
+                   json_pack("{sssssssb}", "role", tf->role->id, "name",
                              rf_lang_pick(lang, tf->role->name, tf->role->name_ja), "description",
-                             rf_lang_pick(lang, tf->role->description, tf->role->description_ja)));
+                             rf_lang_pick(lang, tf->role->description, tf->role->description_ja),
+                             "chosen", target != NULL));
     ok = ok && put(r, "gaps", gaps);
     if (!ok)
         json_decref(gaps);

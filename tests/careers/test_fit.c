@@ -71,6 +71,64 @@ Test(fit, arithmetic_matches_hand_computation)
     rf_profile_cleanup(&p);
 }
 
+/* A profile that measured part of a role: the fit on what was measured
+ * leaves out the prior of what was not, so an all-right answerer of a
+ * one-skill practice test reads as strong there, not as the 40% that the
+ * population prior of the other requirements makes of the whole fit (a
+ * test of deep learning alone, all right: 40% fit to its closest role); the
+ * report carries it, and says whether the person chose the target role. */
+Test(fit, fit_on_what_was_measured)
+{
+    const struct rf_role *role = rf_roles_find(&c.roles, "data_engineer");
+    struct rf_profile p;
+    rf_profile_init_default(&p);
+    struct rf_err err;
+    /* data_engineering (core, advanced, cut 1) measured high; software
+     * engineering (core) and algorithms not measured */
+    cr_assert_eq(rf_profile_add_skill(&p, "data_engineering", 2.5, 0.5, 8, NULL, NULL, &err),
+                 RF_OK);
+    struct rf_role_fit f;
+    cr_assert_eq(rf_fit_role(&p, &c.roles, role, &f, &err), RF_OK);
+    double p_de = phi_tail(1, 2.5, 0.5);
+    cr_assert_float_eq(f.fit_measured, p_de, 1e-12, "fit on the measured requirement alone");
+    cr_assert_float_eq(f.p_core_measured, p_de, 1e-12, "the measured core requirement alone");
+    cr_assert_eq(f.ncore_measured, 1);
+    cr_assert(f.fit < f.fit_measured - 0.1 && f.p_core < f.p_core_measured - 0.4,
+              "the whole fit counts the prior of the rest: fit %.3f, P(core) %.3f", f.fit,
+              f.p_core);
+    cr_assert(f.fit_measured > 0.99, "what was measured reads strong: %.3f", f.fit_measured);
+    rf_fit_cleanup(&f);
+    /* nothing of the role measured: 0, and no core requirement measured */
+    const struct rf_role *ux = rf_roles_find(&c.roles, "ux_designer");
+    cr_assert_eq(rf_fit_role(&p, &c.roles, ux, &f, &err), RF_OK);
+    cr_assert_float_eq(f.fit_measured, 0, 1e-15);
+    cr_assert_eq(f.ncore_measured, 0);
+    cr_assert_float_eq(f.p_core_measured, 1, 1e-15);
+    rf_fit_cleanup(&f);
+    /* the report: per role, and whether the target was chosen */
+    json_t *r = NULL;
+    cr_assert_eq(rf_report_build(&p, &c, NULL, &r, &err), RF_OK, "%s", err.msg);
+    cr_assert(json_is_false(json_object_get(json_object_get(r, "target"), "chosen")));
+    size_t i;
+    json_t *x;
+    int seen = 0;
+    json_array_foreach(json_object_get(r, "roles"), i, x)
+    {
+        if (strcmp(json_string_value(json_object_get(x, "role")), "data_engineer") != 0)
+            continue;
+        seen = 1;
+        cr_assert_float_eq(json_number_value(json_object_get(x, "fit_measured")), p_de, 1e-5);
+        cr_assert_float_eq(json_number_value(json_object_get(x, "p_core_measured")), p_de, 1e-5);
+        cr_assert_eq(json_integer_value(json_object_get(x, "core_measured")), 1);
+    }
+    cr_assert(seen);
+    json_decref(r);
+    cr_assert_eq(rf_report_build(&p, &c, "data_engineer", &r, &err), RF_OK, "%s", err.msg);
+    cr_assert(json_is_true(json_object_get(json_object_get(r, "target"), "chosen")));
+    json_decref(r);
+    rf_profile_cleanup(&p);
+}
+
 /* More ability never lowers fit or P(core), for every role and every skill,
  * with theta/se profiles and with posterior profiles. */
 Test(fit, more_ability_never_lowers_fit)

@@ -78,10 +78,30 @@ function heading(r, own, who, noRole, near, tg) {
     const k = `report.h_closest${near[0].probability < 0.5 ? '_so_far' : ''}${own ? '_own' : ''}`;
     return t(k, { who, role: near[0].name, pct: chance(near[0].probability) });
   }
+  // a test of skills (no role chosen): the profile, not the fit to a role it
+  // only partly measured
+  if (!r.posting && tg.chosen === false) return t(own ? 'report.h_profile_own' : 'report.h_profile', { who });
   // a posting's test is read against the posting: its title, not the role behind it
   const against = r.posting ? r.posting.title : tg.name;
   if (against) return t(own ? 'report.h_fit_own' : 'report.h_fit', { who, role: against });
   return t(own ? 'report.h_profile_own' : 'report.h_profile', { who });
+}
+
+// The target role's fit and P(every core requirement met). When the test
+// measured only part of the role (a test of some skills), on what it
+// measured: the population prior of the rest would read an all-right
+// answerer as mediocre (40% fit, 0% core after a test of one skill).
+function fitKpis(tf, own, unread) {
+  if (!tf || unread) return [];
+  const reqs = tf.requirements || [];
+  if (!(tf.measured < 0.999) || typeof tf.fit_measured !== 'number') {
+    return [kpi(`${chance(tf.fit)} ± ${pct(tf.sd || 0)}`, t(own ? 'report.kpi_fit_own' : 'report.kpi_fit', { role: tf.name })),
+      kpi(chance(tf.p_core), t(own ? 'report.kpi_core_own' : 'report.kpi_core'))];
+  }
+  if (!(tf.measured > 0)) return [];
+  const total = reqs.filter((q) => q.core).length;
+  return [kpi(chance(tf.fit_measured), t(own ? 'report.kpi_fit_measured_own' : 'report.kpi_fit_measured', { role: tf.name, measured: pct(tf.measured) })),
+    tf.core_measured > 0 ? kpi(chance(tf.p_core_measured), t(own ? 'report.kpi_core_measured_own' : 'report.kpi_core_measured', { role: tf.name, n: tf.core_measured, total })) : null];
 }
 
 // A requirement's call in words (the API's codes: meets, below, undecided, not measured).
@@ -114,9 +134,7 @@ function render(r) {
     el('p', { class: 'lead' }, t('report.lead', { measured: r.skills_measured, total: r.skills_total })),
     // every answer right: the test found no ceiling, and the levels shown are lower bounds
     allRight(r) ? el('p', { class: 'notice', id: 'all-right' }, t(own ? 'report.all_right_own' : 'report.all_right', { n: r.answers.length })) : null,
-    el('div', { class: 'kpis' },
-      tf && !unread ? kpi(`${chance(tf.fit)} ± ${pct(tf.sd || 0)}`, t(own ? 'report.kpi_fit_own' : 'report.kpi_fit', { role: tf.name })) : null,
-      tf && !unread ? kpi(chance(tf.p_core), t(own ? 'report.kpi_core_own' : 'report.kpi_core')) : null,
+    el('div', { class: 'kpis' }, ...fitKpis(tf, own, unread),
       noRole ? kpi(t('report.no_role'), t('report.kpi_no_role', { pct: chance(none) }))
         : near[0] ? kpi(near[0].name, t(own ? 'report.kpi_closest_own' : 'report.kpi_closest', { pct: chance(near[0].probability) })) : null,
       fits[0] ? kpi(fits[0].name, t('report.kpi_highest', { pct: chance(fits[0].fit) })) : null),
@@ -158,6 +176,11 @@ function render(r) {
   const cv = r.confirm || (r.confirmed ? { role: r.confirmed.role } : null);
   const cf = cv && fits.find((f) => f.role === cv.role);
   if (cf && !unread) add(requirementCalls(r, cf, own));
+  // A role test's calls on its role are its verdict, each with its chance of being wrong.
+  else if (!cv && !r.find_role && !r.posting && tg.chosen && tf && tf.role === tg.role) {
+    add(el('h2', {}, t('report.calls_verdict', { role: tf.name })),
+      el('p', {}, t('report.calls_verdict_about')), callsTable(tf), linksNote(tf.requirements || []));
+  }
 
   add(el('h2', {}, t('report.profile_title')),
     el('p', { class: 'muted' }, t('report.profile_about')),
@@ -166,7 +189,8 @@ function render(r) {
       el('thead', {}, el('tr', {}, el('th', {}, t('report.col_skill')), el('th', {}, t('report.col_level')), el('th', {}, t('report.col_theta')), el('th', {}, t('report.col_items')))),
       el('tbody', {}, r.skills.filter((k) => k.measured).map((k) => el('tr', {},
         el('td', {}, k.name), el('td', {}, levelName(k.level)), el('td', { class: 'num' }, `${k.theta.toFixed(2)} ± ${k.se.toFixed(2)}`), el('td', { class: 'num' }, String(k.items))))))),
-    el('p', { class: 'muted' }, t('report.theta_about')));
+    el('p', { class: 'muted' }, t('report.theta_about')),
+    noRole ? el('p', { class: 'reason', id: 'levels-random' }, t(own ? 'report.levels_random_own' : 'report.levels_random')) : null);
 
   add(el('h2', {}, t('report.fit_title')),
     el('p', { class: 'muted' }, t(own ? 'report.fit_about_own' : 'report.fit_about')),
@@ -377,17 +401,22 @@ function requirementCalls(r, f, own) {
       : el('p', {}, t('report.calls_first_about'), ' ',
         offer.offered ? tn('report.calls_offer', offer.undecided, { max: offer.max_items, role: f.name })
           : offer.reason ? t('report.calls_no_offer', { reason: offer.reason_code ? t(`report.no_offer_${offer.reason_code}`) : offer.reason }) : ''),
-    el('div', { class: 'table-wrap' }, el('table', { class: 'calls-table' },
-      el('thead', {}, el('tr', {}, el('th', {}, t('report.col_requirement')), el('th', {}, t('report.col_level')), el('th', {}, t('report.col_call')), el('th', {}, t('report.col_p_met')), el('th', {}, t('report.col_p_wrong')))),
-      el('tbody', {}, (f.requirements || []).map((q) => el('tr', {},
-        el('td', {}, q.name, q.core ? el('span', { class: 'muted' }, t('start.core_mark')) : null), el('td', {}, levelName(q.level)),
-        el('td', {}, callWord(q.call)), el('td', { class: 'num' }, chance(q.p)),
-        el('td', { class: 'num' }, q.call === 'meets' || q.call === 'below' ? chance(q.p_wrong) : '—')))))),
+    callsTable(f),
     linksNote(f.requirements || []),
     b ? el('p', { class: 'actions' }, b, ' ', msg) : null,
     pick ? el('p', { class: 'muted' }, t('report.confirm_named_about')) : null,
     pick ? el('p', { class: 'actions' }, el('label', {}, t('report.confirm_named_label'), ' ', pick), ' ', nb, ' ', nmsg) : null,
   ];
+}
+
+// Each requirement of role fit f: its level, call, P(met) and the chance the call is wrong.
+function callsTable(f) {
+  return el('div', { class: 'table-wrap' }, el('table', { class: 'calls-table' },
+    el('thead', {}, el('tr', {}, el('th', {}, t('report.col_requirement')), el('th', {}, t('report.col_level')), el('th', {}, t('report.col_call')), el('th', {}, t('report.col_p_met')), el('th', {}, t('report.col_p_wrong')))),
+    el('tbody', {}, (f.requirements || []).map((q) => el('tr', {},
+      el('td', {}, q.name, q.core ? el('span', { class: 'muted' }, t('start.core_mark')) : null), el('td', {}, levelName(q.level)),
+      el('td', {}, callWord(q.call)), el('td', { class: 'num' }, chance(q.p)),
+      el('td', { class: 'num' }, q.call === 'meets' || q.call === 'below' ? chance(q.p_wrong) : '—'))))));
 }
 
 // Why a requirement at 91% can be undecided while one at 89% is met: the
