@@ -147,13 +147,90 @@ rf_status rf_answer_mcq(const struct rf_item *it, long long choice, struct rf_re
     return RF_OK;
 }
 
+/* The ASCII character a full-width form (U+FF0B..U+FF45 of the number
+ * grammar: digits, point, comma, signs, e), the minus sign U+2212 or the
+ * ideographic space U+3000 at s stands for, and its length in *n; 0 when s
+ * starts with none of them. A Japanese input method types these. */
+static char wide_char(const unsigned char *s, size_t *n)
+{
+    *n = 3;
+    if (s[0] == 0xEF && s[1] == 0xBC && s[2] >= 0x90 && s[2] <= 0x99)
+        return (char)('0' + (s[2] - 0x90));
+    if (s[0] == 0xEF && s[1] == 0xBC)
+        switch (s[2]) {
+        case 0x8E: return '.';
+        case 0x8C: return ',';
+        case 0x8D: return '-';
+        case 0x8B: return '+';
+        case 0xA5: return 'E';
+        default: break;
+        }
+    if (s[0] == 0xEF && s[1] == 0xBD && s[2] == 0x85)
+        return 'e';
+    if (s[0] == 0xE2 && s[1] == 0x88 && s[2] == 0x92)
+        return '-';
+    if (s[0] == 0xE3 && s[1] == 0x80 && s[2] == 0x80)
+        return ' ';
+    return 0;
+}
+
+/* A number as a candidate types it, into the grammar of
+ * rf_answer_parse_number (out holds RF_ANSWER_MAX_TEXT + 1 bytes; text is at
+ * most RF_ANSWER_MAX_TEXT bytes): full-width forms as ASCII, and commas
+ * that group thousands ("80,000", "1,234.5": one to three digits, then
+ * groups of exactly three) dropped. "1,5" keeps its comma, and the parser
+ * says to write a point. */
+static void candidate_number(const char *text, char *out)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t n = 0, k;
+    while (*s) {
+        char c = wide_char(s, &k);
+        if (c) {
+            out[n++] = c;
+            s += k;
+        } else {
+            out[n++] = (char)*s++;
+        }
+    }
+    out[n] = '\0';
+    size_t i = 0;
+    while (is_space(out[i]))
+        i++;
+    if (out[i] == '+' || out[i] == '-')
+        i++;
+    size_t j = i, groups = 0;
+    while (j < i + 3 && is_digit(out[j]))
+        j++;
+    if (j == i || is_digit(out[j]))
+        return;
+    while (out[j] == ',' && is_digit(out[j + 1]) && is_digit(out[j + 2]) && is_digit(out[j + 3]) &&
+           !is_digit(out[j + 4])) {
+        j += 4;
+        groups++;
+    }
+    if (!groups || out[j] == ',')
+        return;
+    size_t w = i;
+    for (size_t q = i; out[q]; q++)
+        if (q >= j || out[q] != ',')
+            out[w++] = out[q];
+    out[w] = '\0';
+}
+
 rf_status rf_answer_numeric(const struct rf_item *it, const char *text, struct rf_response *r,
                             struct rf_err *err)
 {
     if (it->type != RF_ITEM_NUMERIC)
         return wrong_type(it, "a number", err);
+    if (text && strlen(text) > RF_ANSWER_MAX_TEXT)
+        return rf_err_set(err, RF_EINVAL, "the answer is longer than %d characters",
+                          RF_ANSWER_MAX_TEXT);
+    char typed[RF_ANSWER_MAX_TEXT + 1];
+    if (text)
+        candidate_number(text, typed);
     double v;
-    rf_status rc = rf_answer_parse_number(text, &v, err);
+    rf_status rc = rf_answer_parse_number(text ? typed : NULL, &v, err);
     if (rc)
         return rc;
     response_init(r, RF_ITEM_NUMERIC);

@@ -49,7 +49,10 @@ size_t rf_answer_multi_score(const struct rf_item *it, const int *sel, size_t n)
 
 /* Builders of a checked response to item it; each refuses (RF_EINVAL, a
  * one-line message) an answer of the wrong format for the item's type.
- * mcq: choice in 0..noptions-1. numeric: text as for rf_answer_parse_number.
+ * mcq: choice in 0..noptions-1. numeric: text as for rf_answer_parse_number,
+ * as a candidate types it: full-width digits, point, comma and signs (a
+ * Japanese input method's) and U+2212 read as ASCII, commas that group
+ * thousands ("80,000", "1,234.5") dropped; r->text keeps the text as typed.
  * multi: sel[0..n-1] distinct indices in 0..noptions-1, any order (n may be
  * 0: nothing selected). *r is untouched on failure. */
 rf_status rf_answer_mcq(const struct rf_item *it, long long choice, struct rf_response *r,

@@ -115,6 +115,53 @@ Test(answer, numeric_tolerance_is_widened_for_rounding)
     cr_assert_eq(rf_answer_max_score(it), 1);
 }
 
+/* A number as a candidate types it: "80,000" for an answer of 80000 was
+ * refused with "use a point for decimals, not a comma", advice that turns a
+ * right answer into 80.000, a wrong one; a Japanese input method types
+ * full-width digits. Both now read as the number meant; "1,5" and "1,50"
+ * still get the comma message. */
+Test(answer, numbers_as_candidates_type_them)
+{
+    const struct rf_item *ex = &bank.items[1]; /* -3e6 */
+    struct rf_response r;
+    struct rf_err err;
+    static const char *ok[] = {"-3,000,000",
+                               " -3,000,000.0 ",
+                               "\xE2\x88\x92"
+                               "3000000",
+                               "\xEF\xBC\x8D\xEF\xBC\x93\xEF\xBC\x8C\xEF\xBC\x90\xEF\xBC\x90"
+                               "\xEF\xBC\x90\xEF\xBC\x8C\xEF\xBC\x90\xEF\xBC\x90\xEF\xBC\x90",
+                               "-3e6",
+                               "-3,000,000e0"};
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        cr_assert_eq(rf_answer_numeric(ex, ok[i], &r, &err), RF_OK, "'%s': %s", ok[i], err.msg);
+        cr_assert_float_eq(r.value, -3e6, 1e-9, "'%s' read as %g", ok[i], r.value);
+        cr_assert_eq(rf_answer_score(ex, &r), 1, "'%s'", ok[i]);
+    }
+    cr_assert_eq(rf_answer_numeric(ex, "-3,000,000", &r, &err), RF_OK);
+    cr_assert_str_eq(r.text, "-3,000,000", "kept as typed");
+    struct rf_response back;
+    cr_assert_eq(rf_answer_parse_stored(ex, r.text, &back, &err), RF_OK, "%s", err.msg);
+    cr_assert_float_eq(back.value, -3e6, 1e-9, "the stored form reads back the same");
+    const struct rf_item *it = &bank.items[0]; /* 0.25 */
+    cr_assert_eq(
+        rf_answer_numeric(it, "\xEF\xBC\x90\xEF\xBC\x8E\xEF\xBC\x92\xEF\xBC\x95", &r, &err), RF_OK,
+        "full-width 0.25: %s", err.msg);
+    cr_assert_float_eq(r.value, 0.25, 1e-12);
+    static const char *bad[] = {"1,5",  "1,50",   "12,34",    "1,2345", "1,,000",
+                                ",000", "1,000,", "1000,000", "0,25"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        cr_assert_eq(rf_answer_numeric(it, bad[i], &r, &err), RF_EINVAL, "'%s' accepted as %g",
+                     bad[i], r.value);
+    rf_answer_numeric(it, "1,5", &r, &err);
+    cr_assert(strstr(err.msg, "comma"), "%s", err.msg);
+    char lng[3 * RF_ANSWER_MAX_TEXT];
+    memset(lng, 0, sizeof lng);
+    for (size_t i = 0; i + 3 < sizeof lng; i += 3)
+        memcpy(lng + i, "\xEF\xBC\x91", 3);
+    cr_assert_eq(rf_answer_numeric(it, lng, &r, &err), RF_EINVAL, "too long as typed");
+}
+
 Test(answer, multi_partial_credit)
 {
     const struct rf_item *it = &bank.items[2]; /* keys 0, 2, 3 of 5 */
