@@ -508,7 +508,16 @@ static void skills_chart(const json_t *r, struct hw *w)
         fmt(w, "<text x=\"%.1f\" y=\"%.0f\" font-size=\"11\" fill=\"#8a93a5\" "
                "text-anchor=\"middle\">%d</text>\n",
             x0 + (x1 - x0) * (k - lo) / (hi - lo), h - 6, k);
-    raw(w, "</svg></section>\n");
+    raw(w, "</svg>");
+    /* answers that look random: the levels read them as knowledge */
+    const json_t *near = json_array_get(json_object_get(r, "closest"), 0);
+    if (near && json_integer_value(json_object_get(near, "measured")) > 0 &&
+        rf_json_num(r, "no_role") > rf_json_num(near, "probability")) {
+        raw(w, "<p class=\"sub\" id=\"levels-random\">");
+        say_msg(w, "skills.random");
+        raw(w, "</p>");
+    }
+    raw(w, "</section>\n");
 }
 
 static void gap_card(const json_t *g, struct hw *w)
@@ -817,23 +826,31 @@ static void posting_section(const json_t *r, struct hw *w)
 static void calls_section(const json_t *r, struct hw *w)
 {
     const json_t *cf = json_object_get(r, "confirmed"), *of = json_object_get(r, "confirm");
-    const char *role = rf_json_text(cf ? cf : of, "role");
+    const json_t *tg = json_object_get(r, "target");
+    int find = json_is_true(json_object_get(r, "find_role"));
+    /* a role test: its calls on its role are its verdict */
+    int verdict = !cf && !find && !json_object_get(r, "posting") &&
+                  json_is_true(json_object_get(tg, "chosen"));
+    const char *role = rf_json_text(verdict ? tg : cf ? cf : of, "role");
     const json_t *f = NULL, *x, *q;
     size_t i;
     json_array_foreach(json_object_get(r, "roles"), i, x) if (strcmp(rf_json_text(x, "role"),
                                                                      role) == 0) f = x;
-    if (!*role || !f || !(cf || json_is_true(json_object_get(r, "find_role"))))
+    if (!*role || !f || !(cf || find || verdict))
         return;
     /* no role resembles the answers: no role's calls are put forward */
     const json_t *near = json_array_get(json_object_get(r, "closest"), 0);
-    if (!cf && near && rf_json_num(r, "no_role") > rf_json_num(near, "probability"))
+    if (!cf && !verdict && near && rf_json_num(r, "no_role") > rf_json_num(near, "probability"))
         return;
     raw(w, "<section class=\"calls\"><h2>");
-    msg(w, cf ? "calls.h.combined" : "calls.h.first", 1,
-        (const char *[]){rf_json_text(f, "name")});
+    msg(w,
+        cf        ? "calls.h.combined"
+        : verdict ? "calls.h.verdict"
+                  : "calls.h.first",
+        1, (const char *[]){rf_json_text(f, "name")});
     raw(w, "</h2><p>");
-    say_msg(w, cf ? "calls.combined" : "calls.first");
-    if (!cf && json_is_true(json_object_get(of, "offered"))) {
+    say_msg(w, cf ? "calls.combined" : verdict ? "calls.verdict" : "calls.first");
+    if (!cf && !verdict && json_is_true(json_object_get(of, "offered"))) {
         char n1[16], n2[16];
         raw(w, " ");
         msg(w, "calls.offer", 2,

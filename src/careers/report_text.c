@@ -332,6 +332,14 @@ static const struct msg en[] = {
      "({2}); its report gives the combined verdict."},
     {"calls.combined", "Find my role and the confirm test together: each call below rests on "
                        "every answer of both sessions."},
+    {"calls.h.verdict", "{1}: each requirement"},
+    {"calls.verdict",
+     "Each requirement is called meets or below once the answers make it at least 80% likely "
+     "either way, read with and without the assumed links between skills; otherwise it is "
+     "undecided. The last column is the chance that the call is wrong."},
+    {"skills.random",
+     "These answers look like answers given at random: the levels here read them as knowledge, "
+     "so they say little about what was known."},
     {"col.p_wrong", "Chance the call is wrong"},
     /* an invited test's concepts */
     {"concepts.h", "Concepts missed"},
@@ -782,6 +790,14 @@ static const struct msg ja[] = {
      "確認テスト（最大{1}問、アプリ内）で、まだ判定が定まっていない要件（{2}件）を確定できます。"
      "その結果は総合判定として示されます。"},
     {"calls.combined", "「職種を探す」テストと確認テストの両方の解答すべてに基づく判定です。"},
+    {"calls.h.verdict", "{1}：要件ごとの判定"},
+    {"calls.verdict",
+     "各要件は、解答からどちらかである確率が80%以上になったとき（スキル間の仮定したつながりを"
+     "使った読みと使わない読みの両方で）、「満たす」または「基準未満」と判定します。それ以外は"
+     "「未確定」です。最後の列は判定が誤っている確率です。"},
+    {"skills.random",
+     "この解答はランダムに選ばれた解答に見えます。ここでのレベルはそれを知識として読んだもの"
+     "なので、知っていることはほとんど表していません。"},
     {"col.p_wrong", "判定が誤っている確率"},
     /* an invited test's concepts */
     {"concepts.h", "間違えた問題の概念"},

@@ -129,6 +129,50 @@ Test(fit, fit_on_what_was_measured)
     rf_profile_cleanup(&p);
 }
 
+/* The HTML download of a role test shows its verdict on each requirement
+ * with the chance the call is wrong (only find my role's and the confirm
+ * test's did); a report without a chosen role shows none; answers that
+ * look random carry a word on what the levels mean. */
+Test(fit, html_shows_a_role_tests_verdicts)
+{
+    struct rf_profile p;
+    rf_profile_init_default(&p);
+    struct rf_err err;
+    cr_assert_eq(rf_profile_add_skill(&p, "data_engineering", 2.5, 0.4, 8, NULL, NULL, &err),
+                 RF_OK);
+    cr_assert_eq(rf_profile_add_skill(&p, "software_engineering", -2.0, 0.4, 8, NULL, NULL, &err),
+                 RF_OK);
+    cr_assert_eq(
+        rf_profile_add_skill(&p, "algorithms_data_structures", 0.1, 0.8, 3, NULL, NULL, &err),
+        RF_OK);
+    for (int chosen = 0; chosen < 2; chosen++) {
+        json_t *r = NULL;
+        cr_assert_eq(rf_report_build(&p, &c, chosen ? "data_engineer" : NULL, &r, &err), RF_OK,
+                     "%s", err.msg);
+        struct rf_buf b;
+        rf_buf_init(&b, 1 << 22);
+        cr_assert_eq(rf_report_html(r, &b), RF_OK);
+        const char *h = rf_buf_str(&b);
+        if (chosen) {
+            cr_assert(strstr(h, "Data engineer: each requirement"), "the verdict's heading");
+            cr_assert(strstr(h, "Chance the call is wrong"));
+            cr_assert(strstr(h, "<td>met</td>"), "the call on data engineering");
+        } else {
+            cr_assert_null(strstr(h, ": each requirement"), "no role chosen: no verdict");
+        }
+        cr_assert_null(strstr(h, "levels-random"));
+        rf_buf_cleanup(&b);
+        /* the renderer's reading of "no role" */
+        json_object_set_new(r, "no_role", json_real(0.99));
+        rf_buf_init(&b, 1 << 22);
+        cr_assert_eq(rf_report_html(r, &b), RF_OK);
+        cr_assert(strstr(rf_buf_str(&b), "id=\"levels-random\""), "random answers' levels");
+        rf_buf_cleanup(&b);
+        json_decref(r);
+    }
+    rf_profile_cleanup(&p);
+}
+
 /* More ability never lowers fit or P(core), for every role and every skill,
  * with theta/se profiles and with posterior profiles. */
 Test(fit, more_ability_never_lowers_fit)
