@@ -500,7 +500,10 @@ static void md_closest(const json_t *report, struct md *w)
         w_puts(w, "\n\n");
         return;
     }
-    /* the most probable roles (at least 2%, at most six), then no role */
+    /* the most probable roles (at least 2%, at most six), then no role;
+     * the first in bold only when it is more likely than no role */
+    double none = rf_json_num(report, "no_role");
+    int lead = none <= rf_json_num(json_array_get(cl, 0), "probability");
     w_say(w, "md.closest.lead");
     w_puts(w, "\n\n");
     json_array_foreach(cl, i, f)
@@ -510,13 +513,12 @@ static void md_closest(const json_t *report, struct md *w)
         char p[RF_CHANCE_LEN];
         shown++;
         w_puts(w, "- ");
-        w_msg(w, i == 0 ? "md.closest.item_first" : "md.closest.item", 2,
+        w_msg(w, i == 0 && lead ? "md.closest.item_first" : "md.closest.item", 2,
               (const char *[]){rf_json_text(f, "name"),
                                rf_chance_pct(p, sizeof p, rf_json_num(f, "probability"))});
         w_puts(w, "\n");
     }
     char none_p[RF_CHANCE_LEN];
-    double none = rf_json_num(report, "no_role");
     w_puts(w, "- ");
     w_msg(w, "md.closest.no_role", 1, (const char *[]){rf_chance_pct(none_p, sizeof none_p, none)});
     w_puts(w, "\n\n");

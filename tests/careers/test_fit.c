@@ -168,6 +168,16 @@ Test(fit, html_shows_a_role_tests_verdicts)
         cr_assert_eq(rf_report_html(r, &b), RF_OK);
         cr_assert(strstr(rf_buf_str(&b), "id=\"levels-random\""), "random answers' levels");
         rf_buf_cleanup(&b);
+        /* Markdown: no role's name in bold when no role is the likeliest */
+        rf_buf_init(&b, 1 << 22);
+        cr_assert_eq(rf_report_markdown(r, &b), RF_OK);
+        const char *top = json_string_value(
+            json_object_get(json_array_get(json_object_get(r, "closest"), 0), "name"));
+        char bold[128];
+        snprintf(bold, sizeof bold, "- **%s**", top);
+        cr_assert_null(strstr(rf_buf_str(&b), bold), "'%s' in bold under no role", top);
+        cr_assert(strstr(rf_buf_str(&b), "No role resembles these answers"));
+        rf_buf_cleanup(&b);
         json_decref(r);
     }
     rf_profile_cleanup(&p);
