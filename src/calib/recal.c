@@ -32,6 +32,8 @@ void rf_recal_opts_default(struct rf_recal_opts *o)
     o->threads = 1;
     o->rounds = RF_RECAL_ROUNDS;
     o->latent = RF_RECAL_LATENT_MEAN;
+    o->anchor = RF_RECAL_ANCHOR_POOLED;
+    o->max_shift = RF_RECAL_MAX_SHIFT;
 }
 
 enum kind { K_2PL, K_3PL, K_GRM };
@@ -60,6 +62,12 @@ struct fit {
     size_t *n;          /* [nitems] answers in the fit */
     double mu_loga, sd_loga, sd_b, mu_c;
     double *lmean, *lsd; /* [nskills] */
+    /* the anchoring: estimated items and their mean location shift per skill, each
+     * skill's origin SE; the takers' common latent mean and the skills' SD around it */
+    double *an, *am, *ose; /* [nskills] */
+    double *info, *dmean;  /* [nskills] the takers' information on their latent mean, and
+                              that mean from the data alone (this round's M-step) */
+    double mu0, tau;
     int rounds;
     /* leave-one-out posteriors of the fit's answers, and the answers by item */
     double *m, *s;         /* [nans] */
@@ -195,6 +203,8 @@ struct pass {
     size_t glo, ghi;                /* tests of this thread */
     double *sum1, *sum2, *cnt;      /* [nskills] latent sums (mode 0) */
     double *lpred;                  /* [nans] (mode 1) */
+    double *gmean; /* [nans] (mode 1, may be NULL): a (test, skill)'s posterior mean, at its
+                      first answer */
     const double *lmean, *lsd;      /* latent per skill (mode 1: this bank's) */
     int mode;                       /* 0: fit's tests, posteriors and latent sums; 1: lpred */
     rf_status rc;
@@ -245,6 +255,8 @@ static void *pass_run(void *arg)
             if (P->mode) {
                 for (size_t e = 0; e < cnt; e++)
                     P->lpred[ix[e]] = lp[e];
+                if (P->gmean)
+                    P->gmean[ix[0]] = fm;
             } else if (C->o->abilities == RF_RECAL_ABILITY_EM) {
                 double v = fm2 - fm * fm, sdv = sqrt(v > 1e-8 ? v : 1e-8);
                 for (size_t e = 0; e < cnt; e++) {
@@ -599,6 +611,84 @@ static void hyper_update(const struct ctx *C, struct fit *F)
     F->mu_c = clamp((sc + N0 * C->mu_c0) / (n3 + N0), 0.01, 0.5);
 }
 
+/* The anchoring (RF_RECAL_ANCHOR_POOLED, recal.h): the likelihood is the
+ * same when a skill's items and its takers' latent mean move together, so
+ * only the priors say where each skill's origin is. Two do: the item
+ * priors, b_i ~ N(rated b_i, sd_b^2), whose n_s estimated items put the
+ * mean shift m_s ~ N(0, sd_b^2 / n_s); and the takers, mu_s ~ N(mu0,
+ * tau^2). Given the position r_s = mu_s - m_s the data fix, the posterior
+ * mode is mu_s = mu0 + (r_s - mu0) tau^2 / (tau^2 + v_s), v_s = sd_b^2 /
+ * n_s; mu0 and tau^2 are the marginal ML estimates over the skills (r_s ~
+ * N(mu0, tau^2 + v_s); the fixed point of Morris 1983, eq. 3.3). Each
+ * skill's items and latent mean then move by the same amount, so the fit
+ * is unchanged and the EM need not creep along the ridge. cnt: the takers
+ * per skill. */
+static void anchor_origin(const struct ctx *C, struct fit *F, const double *cnt)
+{
+    if (C->o->anchor != RF_RECAL_ANCHOR_POOLED || C->o->latent == RF_RECAL_LATENT_FIXED)
+        return;
+    size_t ns = C->nskills;
+    for (size_t s = 0; s < ns; s++)
+        F->an[s] = F->am[s] = 0;
+    for (size_t i = 0; i < C->nitems; i++)
+        if (F->est[i]) {
+            F->an[C->items[i].skill]++;
+            F->am[C->items[i].skill] += F->x[i * 3 + 1];
+        }
+    double vb = F->sd_b * F->sd_b, k = 0;
+    for (size_t s = 0; s < ns; s++)
+        if (F->an[s] > 0 && cnt[s] > 0 && F->info[s] > 0) {
+            F->am[s] /= F->an[s];
+            k++;
+        } else {
+            F->an[s] = 0;
+        }
+    if (k < 2) /* one skill: nothing to pool over */
+        return;
+    /* mu0 and tau^2: marginal ML over the skills, r_s = (the data's latent
+     * mean) - m_s ~ N(mu0, tau^2 + v_s + e_s), e_s = 1 / (the takers'
+     * information on their mean). */
+    double mu0 = 0, t2 = 0, sw = 0;
+    for (int it = 0; it < 200; it++) {
+        double swr = 0, sw2 = 0, sw2d = 0;
+        sw = 0;
+        for (size_t s = 0; s < ns; s++)
+            if (F->an[s] > 0) {
+                double w = 1 / (t2 + vb / F->an[s] + 1 / F->info[s]);
+                sw += w;
+                swr += w * (F->dmean[s] - F->am[s]);
+            }
+        mu0 = swr / sw;
+        for (size_t s = 0; s < ns; s++)
+            if (F->an[s] > 0) {
+                double v = vb / F->an[s] + 1 / F->info[s], w = 1 / (t2 + v),
+                       d = F->dmean[s] - F->am[s] - mu0;
+                sw2 += w * w;
+                sw2d += w * w * (d * d - v);
+            }
+        double nt2 = fmax(sw2d / sw2, 0);
+        if (fabs(nt2 - t2) < 1e-10) {
+            t2 = nt2;
+            break;
+        }
+        t2 = nt2;
+    }
+    F->mu0 = mu0;
+    F->tau = sqrt(t2);
+    /* Along each skill's ridge: the mode of the two priors. */
+    for (size_t s = 0; s < ns; s++) {
+        if (!(F->an[s] > 0))
+            continue;
+        double v = vb / F->an[s], B = t2 / (t2 + v), r = F->lmean[s] - F->am[s];
+        double target = clamp(mu0 + B * (r - mu0), -3, 3), c = target - F->lmean[s];
+        F->lmean[s] = target;
+        F->ose[s] = sqrt(1 / (1 / v + 1 / (t2 + 1 / F->info[s])));
+        for (size_t i = 0; i < C->nitems; i++)
+            if (F->est[i] && C->items[i].skill == s)
+                F->x[i * 3 + 1] = clamp(F->x[i * 3 + 1] + c, -LOC_MAX, LOC_MAX);
+    }
+}
+
 static void fit_free(struct fit *F)
 {
     free(F->x);
@@ -607,6 +697,11 @@ static void fit_free(struct fit *F)
     free(F->n);
     free(F->lmean);
     free(F->lsd);
+    free(F->an);
+    free(F->am);
+    free(F->ose);
+    free(F->info);
+    free(F->dmean);
     free(F->m);
     free(F->s);
     free(F->gfm);
@@ -628,6 +723,11 @@ static rf_status fit_alloc(const struct ctx *C, struct fit *F, struct rf_err *er
     F->n = rf_calloc_array(n, sizeof *F->n);
     F->lmean = rf_calloc_array(ns, sizeof *F->lmean);
     F->lsd = rf_calloc_array(ns, sizeof *F->lsd);
+    F->an = rf_calloc_array(ns, sizeof *F->an);
+    F->am = rf_calloc_array(ns, sizeof *F->am);
+    F->ose = rf_calloc_array(ns, sizeof *F->ose);
+    F->info = rf_calloc_array(ns, sizeof *F->info);
+    F->dmean = rf_calloc_array(ns, sizeof *F->dmean);
     F->m = rf_calloc_array(na, sizeof *F->m);
     F->s = rf_calloc_array(na, sizeof *F->s);
     F->gfm = rf_calloc_array(na, sizeof *F->gfm);
@@ -636,12 +736,16 @@ static rf_status fit_alloc(const struct ctx *C, struct fit *F, struct rf_err *er
     F->off = rf_calloc_array(n + 1, sizeof *F->off);
     F->idx = rf_calloc_array(na, sizeof *F->idx);
     if (!F->x || !F->v || !F->est || !F->n || !F->lmean || !F->lsd || !F->m || !F->s || !F->off ||
-        !F->idx || !F->gfm || !F->gfm2 || !F->gfirst) {
+        !F->idx || !F->gfm || !F->gfm2 || !F->gfirst || !F->an || !F->am || !F->ose || !F->info ||
+        !F->dmean) {
         fit_free(F);
         return rf_err_set(err, RF_ENOMEM, "recalibration: out of memory");
     }
-    for (size_t s = 0; s < C->nskills; s++)
+    for (size_t s = 0; s < C->nskills; s++) {
         F->lsd[s] = 1;
+        F->ose[s] = NAN;
+    }
+    F->mu0 = F->tau = NAN;
     F->mu_loga = 0;
     F->sd_loga = RF_RECAL_LOGA_SD0;
     F->sd_b = RF_RECAL_B_SD0;
@@ -721,19 +825,34 @@ static rf_status fit_run(const struct ctx *C, struct fit *F, int all, struct rf_
         if ((rc = run_pass(C, &P, err)))
             break;
         /* The latent sums in answer order, whatever the threads. */
+        for (size_t s = 0; s < C->nskills; s++)
+            F->info[s] = 0;
         for (size_t a = 0; a < C->nans; a++)
             if (F->gfirst[a]) {
                 size_t sk = C->items[C->ans[a].item].skill;
+                double ls2 = F->lsd[sk] * F->lsd[sk];
                 P.sum1[sk] += F->gfm[a];
                 P.sum2[sk] += F->gfm2[a];
                 P.cnt[sk] += 1;
+                F->info[sk] += fmax(1 - (F->gfm2[a] - F->gfm[a] * F->gfm[a]) / ls2, 0) / ls2;
             }
-        /* The latent distributions (EM over the tests' full posteriors). */
+        /* The latent distributions (EM over the tests' full posteriors; the
+         * mean under the anchoring's prior N(mu0, tau^2) once it has one). */
         double dl = 0;
         for (size_t s = 0; s < C->nskills; s++) {
             if (P.cnt[s] < 1 || C->o->latent == RF_RECAL_LATENT_FIXED)
                 continue;
             double m = P.sum1[s] / P.cnt[s], v = P.sum2[s] / P.cnt[s] - m * m;
+            /* the data's own mean: the EM step goes info / cnt of the way (Louis
+             * 1982), so one Newton step from the prior's mean */
+            F->dmean[s] = F->info[s] > 0 ? F->lmean[s] + (m - F->lmean[s]) * P.cnt[s] /
+                                                             (F->info[s] * F->lsd[s] * F->lsd[s])
+                                         : m;
+            if (isfinite(F->mu0) && isfinite(F->tau) && !isnan(F->ose[s])) {
+                double ls2 = F->lsd[s] * F->lsd[s], t2 = F->tau * F->tau;
+                m = t2 > 1e-12 ? (P.sum1[s] / ls2 + F->mu0 / t2) / (P.cnt[s] / ls2 + 1 / t2)
+                               : F->mu0;
+            }
             m = clamp(m, -3, 3);
             double sd =
                 C->o->latent == RF_RECAL_LATENT_MEAN ? 1.0 : clamp(sqrt(fmax(v, 0)), 0.3, 3);
@@ -744,6 +863,7 @@ static rf_status fit_run(const struct ctx *C, struct fit *F, int all, struct rf_
         memcpy(prev, F->x, 3 * C->nitems * sizeof *prev);
         double hp[4] = {F->mu_loga, F->sd_loga, F->sd_b, F->mu_c};
         items_pass(C, F);
+        anchor_origin(C, F, P.cnt);
         hyper_update(C, F);
         F->rounds = r + 1;
         double dx = 0;
@@ -777,8 +897,11 @@ static rf_status heldout(const struct ctx *C, const struct fit *F, struct rf_rec
     double *lc = rf_alloc_array(C->nans ? C->nans : 1, sizeof *lc);
     double *ln = rf_alloc_array(C->nans ? C->nans : 1, sizeof *ln);
     double *zm = rf_calloc_array(ns, sizeof *zm), *om = rf_alloc_array(ns, sizeof *om);
+    double *gc = rf_alloc_array(C->nans ? C->nans : 1, sizeof *gc);
+    double *gn = rf_alloc_array(C->nans ? C->nans : 1, sizeof *gn);
+    double *acc = rf_calloc_array(3 * ns, sizeof *acc);
     rf_status rc = RF_OK;
-    if (!cur || !nw || !lc || !ln || !zm || !om) {
+    if (!cur || !nw || !lc || !ln || !zm || !om || !gc || !gn || !acc) {
         rc = rf_err_set(err, RF_ENOMEM, "recalibration: out of memory");
         goto out;
     }
@@ -791,18 +914,46 @@ static rf_status heldout(const struct ctx *C, const struct fit *F, struct rf_rec
     }
     for (size_t s = 0; s < C->nskills; s++)
         om[s] = 1;
+    for (size_t a = 0; a < C->nans; a++)
+        gc[a] = gn[a] = NAN;
     struct pass P = {.C = C,
                      .F = (struct fit *)F,
                      .bank = cur,
                      .lpred = lc,
+                     .gmean = gc,
                      .lmean = zm,
                      .lsd = om,
                      .mode = 1,
                      .rc = RF_OK};
     if ((rc = run_pass(C, &P, err)))
         goto out;
+    /* the scores the product would give (scoring prior N(0, 1)) with the new bank */
     P.bank = nw;
     P.lpred = ln;
+    P.gmean = gn;
+    if ((rc = run_pass(C, &P, err)))
+        goto out;
+    for (size_t g = 0; g < C->ng; g++) {
+        if (C->held[g] != 1)
+            continue;
+        for (size_t a = C->glo[g]; a < C->glo[g + 1]; a++)
+            if (!isnan(gc[a]) && !isnan(gn[a])) {
+                size_t sk = C->items[C->ans[a].item].skill;
+                double d = gn[a] - gc[a];
+                acc[sk] += 1;
+                acc[ns + sk] += d;
+                acc[2 * ns + sk] += d * d;
+            }
+    }
+    for (size_t s = 0; s < C->nskills; s++) {
+        double k = acc[s], m = k > 0 ? acc[ns + s] / k : NAN;
+        res->shift_n[s] = (size_t)k;
+        res->shift[s] = m;
+        res->shift_se[s] = k > 1 ? sqrt(fmax(acc[2 * ns + s] - k * m * m, 0) / (k - 1) / k) : NAN;
+    }
+    /* the held-out rule: the new bank under its fitted latent */
+    P.lpred = ln;
+    P.gmean = NULL;
     P.lmean = F->lmean;
     P.lsd = F->lsd;
     if ((rc = run_pass(C, &P, err)))
@@ -846,6 +997,9 @@ out:
     free(ln);
     free(zm);
     free(om);
+    free(gc);
+    free(gn);
+    free(acc);
     return rc;
 }
 
@@ -857,10 +1011,12 @@ static rf_status check(const struct rf_recal_item *items, size_t nitems, size_t 
 {
     if (!o || !(o->holdout >= 0 && o->holdout < 1) || o->threads < 1 ||
         (o->abilities != RF_RECAL_ABILITY_EM && o->abilities != RF_RECAL_ABILITY_LOO) ||
-        o->latent < RF_RECAL_LATENT_FREE || o->latent > RF_RECAL_LATENT_FIXED)
+        o->latent < RF_RECAL_LATENT_FREE || o->latent > RF_RECAL_LATENT_FIXED ||
+        (o->anchor != RF_RECAL_ANCHOR_POOLED && o->anchor != RF_RECAL_ANCHOR_RATED) ||
+        isnan(o->max_shift))
         return rf_err_set(err, RF_EINVAL,
                           "recalibration: holdout must be in [0, 1), threads at least 1, "
-                          "abilities and latent one of theirs");
+                          "abilities, latent and anchor one of theirs, max_shift a number");
     if (nitems > UINT32_MAX)
         return rf_err_set(err, RF_EINVAL, "recalibration: too many items");
     for (size_t i = 0; i < nitems; i++) {
@@ -889,6 +1045,36 @@ static rf_status check(const struct rf_recal_item *items, size_t nitems, size_t 
                               x->k, items[x->item].id ? items[x->item].id : "?");
     }
     return RF_OK;
+}
+
+/* Skill s's name for a message: o->skills[s], or its number. */
+static const char *skill_name(const struct rf_recal_opts *o, size_t s, char *buf, size_t n)
+{
+    if (o->skills && o->skills[s])
+        return o->skills[s];
+    snprintf(buf, n, "%zu", s);
+    return buf;
+}
+
+/* The verdict guard (recal.h): scale_ok, and the skill whose shift is
+ * furthest past the bound (or nearest it). */
+static void scale_guard(const struct rf_recal_opts *o, struct rf_recal_result *res)
+{
+    double worst = -HUGE_VAL;
+    res->scale_ok = 1;
+    res->worst = 0;
+    for (size_t s = 0; s < res->nskills; s++) {
+        if (res->shift_n[s] < RF_RECAL_SHIFT_MIN_N || isnan(res->shift[s]))
+            continue;
+        double se = isnan(res->shift_se[s]) ? 0 : res->shift_se[s];
+        double over = fabs(res->shift[s]) - o->max_shift - RF_RECAL_MIN_Z * se;
+        if (over > worst) {
+            worst = over;
+            res->worst = s;
+        }
+        if (o->max_shift > 0 && over > 0)
+            res->scale_ok = 0;
+    }
 }
 
 static int cmp_u64(const void *x, const void *y)
@@ -922,11 +1108,20 @@ rf_status rf_recal_run(const struct rf_recal_item *items, size_t nitems, size_t 
     C.glo = rf_alloc_array(nans + 2, sizeof *C.glo);
     res->latent_mean = rf_calloc_array(nskills ? nskills : 1, sizeof *res->latent_mean);
     res->latent_sd = rf_calloc_array(nskills ? nskills : 1, sizeof *res->latent_sd);
-    if (!C.kind || !C.glo || !res->latent_mean || !res->latent_sd) {
+    res->origin_se = rf_calloc_array(nskills ? nskills : 1, sizeof *res->origin_se);
+    res->shift = rf_calloc_array(nskills ? nskills : 1, sizeof *res->shift);
+    res->shift_se = rf_calloc_array(nskills ? nskills : 1, sizeof *res->shift_se);
+    res->shift_n = rf_calloc_array(nskills ? nskills : 1, sizeof *res->shift_n);
+    if (!C.kind || !C.glo || !res->latent_mean || !res->latent_sd || !res->origin_se ||
+        !res->shift || !res->shift_se || !res->shift_n) {
         rc = rf_err_set(err, RF_ENOMEM, "recalibration: out of memory");
         goto out;
     }
     res->nskills = nskills;
+    res->lat_mu0 = res->lat_tau = NAN;
+    res->scale_ok = 1;
+    for (size_t s = 0; s < nskills; s++)
+        res->origin_se[s] = res->shift[s] = res->shift_se[s] = NAN;
     /* Tests: runs of one test id, each id once. */
     for (size_t a = 0; a < nans; a++)
         if (a == 0 || ans[a].test != ans[a - 1].test)
@@ -997,13 +1192,32 @@ rf_status rf_recal_run(const struct rf_recal_item *items, size_t nitems, size_t 
         if ((rc = fit_run(&C, &F, 0, err)) || (rc = heldout(&C, &F, res, err)))
             goto out;
         double gain = res->ll_new - res->ll_current;
-        res->accept = gain > 0 && gain > RF_RECAL_MIN_Z * res->ll_se;
-        snprintf(res->why, sizeof res->why,
-                 "%s: held-out log-likelihood per answer %.4f -> %.4f (gain %+.4f, SE %.4f, %zu "
-                 "answers of %zu tests)",
-                 res->accept ? "accepted" : "not accepted", res->ll_current, res->ll_new, gain,
-                 res->ll_se, res->n_heldout, res->tests_heldout);
+        int better = gain > 0 && gain > RF_RECAL_MIN_Z * res->ll_se;
+        scale_guard(o, res);
+        res->accept = better && res->scale_ok;
+        char name[32];
+        const char *sk = skill_name(o, res->worst, name, sizeof name);
+        if (better && !res->scale_ok) {
+            snprintf(res->refused, sizeof res->refused, "scale_shift");
+            snprintf(res->why, sizeof res->why,
+                     "not accepted: skill %s's held-out scores move by %+.3f (SE %.3f, %zu "
+                     "tests), more than %.2f + %.0f SE; held-out log-likelihood per answer "
+                     "%.4f -> %.4f",
+                     sk, res->shift[res->worst], res->shift_se[res->worst],
+                     res->shift_n[res->worst], o->max_shift, RF_RECAL_MIN_Z, res->ll_current,
+                     res->ll_new);
+        } else {
+            if (!better)
+                snprintf(res->refused, sizeof res->refused, "heldout_loglik");
+            snprintf(res->why, sizeof res->why,
+                     "%s: held-out log-likelihood per answer %.4f -> %.4f (gain %+.4f, SE %.4f, "
+                     "%zu answers of %zu tests); largest scale shift %+.3f (skill %s)",
+                     res->accept ? "accepted" : "not accepted", res->ll_current, res->ll_new, gain,
+                     res->ll_se, res->n_heldout, res->tests_heldout,
+                     isnan(res->shift[res->worst]) ? 0.0 : res->shift[res->worst], sk);
+        }
     } else {
+        snprintf(res->refused, sizeof res->refused, "too_few_heldout");
         snprintf(res->why, sizeof res->why,
                  "not accepted: %zu held-out tests of %zu, at least %d needed", nheld, C.ng,
                  RF_RECAL_MIN_HELDOUT_TESTS);
@@ -1051,6 +1265,9 @@ rf_status rf_recal_run(const struct rf_recal_item *items, size_t nitems, size_t 
     res->rounds = A.rounds;
     memcpy(res->latent_mean, A.lmean, nskills * sizeof *A.lmean);
     memcpy(res->latent_sd, A.lsd, nskills * sizeof *A.lsd);
+    memcpy(res->origin_se, A.ose, nskills * sizeof *A.ose);
+    res->lat_mu0 = A.mu0;
+    res->lat_tau = A.tau;
 out:
     fit_free(&F);
     fit_free(&A);
@@ -1068,6 +1285,10 @@ void rf_recal_result_cleanup(struct rf_recal_result *res)
     free(res->items);
     free(res->latent_mean);
     free(res->latent_sd);
+    free(res->origin_se);
+    free(res->shift);
+    free(res->shift_se);
+    free(res->shift_n);
     memset(res, 0, sizeof *res);
 }
 
@@ -1100,6 +1321,20 @@ rf_status rf_recal_result_to_json(const struct rf_recal_result *res,
     for (size_t s = 0; s < res->nskills; s++) {
         json_t *o = json_pack("{s:f, s:f}", "mean", res->latent_mean[s], "sd", res->latent_sd[s]);
         if (!o || json_array_append_new(lat, o))
+            goto nomem;
+    }
+    json_t *sc = json_array();
+    if (!sc || json_object_set_new(root, "scale", sc) ||
+        json_object_set_new(root, "refused", json_string(res->refused)) ||
+        json_object_set_new(
+            root, "anchor",
+            json_pack("{s:o, s:o}", "mu0", num(res->lat_mu0), "tau", num(res->lat_tau))))
+        goto nomem;
+    for (size_t s = 0; s < res->nskills; s++) {
+        json_t *o = json_pack("{s:I, s:o, s:o, s:I, s:o}", "skill", (json_int_t)s, "shift",
+                              num(res->shift[s]), "se", num(res->shift_se[s]), "tests",
+                              (json_int_t)res->shift_n[s], "origin_se", num(res->origin_se[s]));
+        if (!o || json_array_append_new(sc, o))
             goto nomem;
     }
     for (size_t i = 0; i < res->n; i++) {

@@ -18,9 +18,11 @@
  * leave-one-out posterior of its skill from the test's other answers to
  * that skill, at the current estimates, under the skill's latent
  * distribution N(mu_s, 1) whose mean is estimated from the takers too
- * (EM over the tests' full posteriors; o->latent). The rated-b priors'
- * centres pin each skill's origin; the unit stays the reference
- * population's SD (see RF_RECAL_LATENT_FREE for why). The
+ * (EM over the tests' full posteriors; o->latent). Each skill's origin is
+ * anchored where its rated b's and its takers agree (o->anchor,
+ * RF_RECAL_ANCHOR_POOLED: a hierarchical prior on the latent means); the
+ * unit stays the reference population's SD (see RF_RECAL_LATENT_FREE for
+ * why). The
  * whole loop (latent, leave-one-out posteriors, items, hyperparameters)
  * repeats until the estimates move less than RF_RECAL_TOL.
  *
@@ -30,8 +32,10 @@
  * its skill (the current bank under N(0, 1), the product's scoring prior;
  * the new one under its fitted latent distribution). Accepted when the mean
  * log predictive likelihood per held-out answer rises by more than
- * RF_RECAL_MIN_Z standard errors (clustered by test). The estimates returned
- * are then refitted on every test.
+ * RF_RECAL_MIN_Z standard errors (clustered by test), and when no skill's
+ * held-out scores move by more than the verdict guard's bound
+ * (RF_RECAL_MAX_SHIFT). The estimates returned are then refitted on every
+ * test.
  */
 #ifndef RF_CALIB_RECAL_H
 #define RF_CALIB_RECAL_H
@@ -57,6 +61,14 @@
 #define RF_RECAL_MIN_HELDOUT_TESTS 20
 #define RF_RECAL_ROUNDS 12
 #define RF_RECAL_TOL 0.01
+/* The verdict guard (docs/calibration.md "Anchoring the scale"): on the
+ * held-out tests, each skill's mean score (posterior mean under the
+ * product's scoring prior N(0, 1)) under the new bank minus under the
+ * current one. A re-estimate is refused when some skill with at least
+ * RF_RECAL_SHIFT_MIN_N held-out tests moves by more than RF_RECAL_MAX_SHIFT
+ * plus RF_RECAL_MIN_Z of its standard errors. */
+#define RF_RECAL_MAX_SHIFT 0.2
+#define RF_RECAL_SHIFT_MIN_N 10
 
 /* One operational item. */
 struct rf_recal_item {
@@ -85,6 +97,25 @@ struct rf_recal_opts {
     int rounds;            /* outer rounds at most (RF_RECAL_ROUNDS) */
     int latent;            /* RF_RECAL_LATENT_* */
     int abilities;         /* RF_RECAL_ABILITY_* */
+    int anchor;            /* RF_RECAL_ANCHOR_* */
+    double max_shift;      /* the verdict guard's bound (RF_RECAL_MAX_SHIFT); <= 0: no guard */
+    const char *const *skills; /* borrowed, [nskills] names for messages; NULL: numbers */
+};
+enum {
+    /* The default. Each skill's origin is placed where the two things that
+     * know it agree (a hierarchical prior on the latent means): the mean of
+     * its rated b's (the authors' ratings, each off by N(0, sd_b^2), so their
+     * mean by sd_b^2 / n_s) and the takers, whose latent means are drawn
+     * around one common mean mu0, mu_s ~ N(mu0, tau^2); mu0 and tau are
+     * estimated from all skills (empirical Bayes), so tau is 0 when the
+     * skills' latent means differ no more than their rated origins'
+     * errors explain, and large when the takers really differ by skill. The
+     * scores' shift along each skill's scale is solved in closed form after
+     * each item pass (the likelihood cannot see it). */
+    RF_RECAL_ANCHOR_POOLED = 0,
+    /* Before: the origin rests on the rated b's alone, reached by the EM's
+     * alternation (slow along the direction the likelihood cannot see). */
+    RF_RECAL_ANCHOR_RATED
 };
 enum {
     /* Marginal EM (Bock-Aitkin, as BILOG-MG): each answer's item is fitted to
@@ -126,8 +157,22 @@ struct rf_recal_result {
     double ll_se;                    /* SE of ll_new - ll_current (clustered by test) */
     size_t n_heldout;                /* held-out answers */
     size_t tests_heldout, tests;     /* held-out tests, all tests */
-    int accept;                      /* ll_new > ll_current by RF_RECAL_MIN_Z SEs */
-    char why[160];                   /* one line: why accepted or not */
+    /* the anchoring (RF_RECAL_ANCHOR_POOLED; NaN otherwise): the takers' common latent mean
+     * and the SD of the skills' latent means around it; each skill's origin SE [nskills] */
+    double lat_mu0, lat_tau;
+    double *origin_se; /* owned, [nskills]; NaN: not anchored */
+    /* the verdict guard, per skill [nskills] (owned): the held-out tests' mean score shift
+     * (new bank - current, both under N(0, 1)), its SE and the held-out tests with answers
+     * to the skill (0: NaN shift) */
+    double *shift, *shift_se;
+    size_t *shift_n;
+    int scale_ok;     /* every skill's shift within the guard's bound (1 with no guard) */
+    size_t worst;     /* the skill whose |shift| - bound - RF_RECAL_MIN_Z SE is largest */
+    int accept;       /* ll_new > ll_current by RF_RECAL_MIN_Z SEs, and scale_ok */
+    char refused[24]; /* "" when accepted; else "too_few_heldout", "heldout_loglik" or
+                         "scale_shift": the rule that refused it (the server adds
+                         "invalid_data" for data the estimator refused) */
+    char why[240];    /* one line: why accepted or not */
 };
 
 /* Re-estimates items[0..nitems-1] from ans[0..nans-1]. RF_EINVAL naming the
@@ -140,10 +185,11 @@ rf_status rf_recal_run(const struct rf_recal_item *items, size_t nitems, size_t 
                        struct rf_err *err);
 void rf_recal_result_cleanup(struct rf_recal_result *res);
 
-/* {"accept", "why", "heldout": {"ll_current", "ll_new", "se", "answers", "tests"},
+/* {"accept", "refused", "why", "heldout": {"ll_current", "ll_new", "se", "answers", "tests"},
  * "hyper": {"mu_loga", "sd_loga", "sd_b", "mu_c"}, "rounds", "latent": [{"mean", "sd"}],
+ * "anchor": {"mu0", "tau"}, "scale": [{"skill", "shift", "se", "tests", "origin_se"}],
  * "items": [{"id", "n", "model", "a", "b" | "thresholds", "c", "se": {"a", "b", "c"}}]};
- * ids from items. */
+ * ids from items, "skill" the index (NaN figures null). */
 rf_status rf_recal_result_to_json(const struct rf_recal_result *res,
                                   const struct rf_recal_item *items, json_t **out,
                                   struct rf_err *err);

@@ -24,6 +24,7 @@ static const char usage[] =
     "                        [--tests N[,N...]] [--examinees N] [--live P]\n"
     "                        [--learn recalibrate|drift|eb] [--accept ready|all]\n"
     "                        [--eb-abilities em|loo] [--eb-latent mean|free|fixed]\n"
+    "                        [--eb-anchor pooled|rated] [--eb-max-shift X]\n"
     "                        [--pretest-items M] [--pretest K] [--seed S] [--threads T]\n"
     "                        [--json]\n\n"
     "Does the bank learn from use (issue 19; docs/calibration.md \"Does the bank learn\")?\n"
@@ -58,6 +59,12 @@ static const char usage[] =
     "                     loo (each answer's leave-one-out posterior)\n"
     "  --eb-latent L      eb: each skill's latent mean (default: SD 1), free (mean and SD)\n"
     "                     or fixed (N(0, 1))\n"
+    "  --eb-anchor A      eb: where each skill's origin comes from: pooled (default: its\n"
+    "                     rated b's and its takers, pooled over skills by a hierarchical\n"
+    "                     prior on the latent means) or rated (the rated b's alone, as\n"
+    "                     before; docs/calibration.md \"Anchoring the scale\")\n"
+    "  --eb-max-shift X   eb: the verdict guard's bound on a skill's held-out mean score\n"
+    "                     shift (default 0.2; 0: no guard)\n"
     "  --accept A         ready (default: what passes the promotion rules; for eb, what the\n"
     "                     held-out rule accepts) or all (every estimate within the linter's\n"
     "                     ranges: what the data could give)\n"
@@ -89,7 +96,29 @@ static int parse_tests(const char *cmd, const char *s, struct rf_onlinesim_opts 
     }
 }
 
-static json_t *point_json(const struct rf_onlinesim_point *p)
+/* null for a value that is not finite (JSON has no NaN) */
+static json_t *real_or_null(double x)
+{
+    return isfinite(x) ? json_real(x) : json_null();
+}
+
+/* Where each skill's scale sits against the truth (onlinesim.h). */
+static json_t *scale_json(const struct rf_onlinesim_point *p, const struct rf_taxonomy *tax)
+{
+    json_t *sk = json_array();
+    for (size_t t = 0; sk && t < tax->nskills && t < RF_ONLINESIM_MAX_SKILLS; t++)
+        if (p->skill_n[t] || isfinite(p->bank_origin[t]))
+            json_array_append_new(sk, json_pack("{s:s, s:I, s:o, s:o}", "skill", tax->skills[t].id,
+                                                "measured", (json_int_t)p->skill_n[t], "score_bias",
+                                                real_or_null(p->skill_bias[t]), "bank_origin",
+                                                real_or_null(p->bank_origin[t])));
+    return sk ? json_pack("{s:o, s:o, s:o, s:o}", "score_bias_rms", real_or_null(p->bias_rms),
+                          "bank_origin_rms", real_or_null(p->bank_origin_rms), "loga_bias",
+                          real_or_null(p->bank_loga_bias), "skills", sk)
+              : NULL;
+}
+
+static json_t *point_json(const struct rf_onlinesim_point *p, const struct rf_taxonomy *tax)
 {
     json_t *o = json_pack("{s:I, s:f, s:f, s:I, s:I, s:f, s:f, s:f, s:f, s:f, s:f}", "tests",
                           (json_int_t)p->tests, "answers_per_item", p->answers_per_item,
@@ -107,10 +136,15 @@ static json_t *point_json(const struct rf_onlinesim_point *p)
                                       (json_int_t)p->fail_fit));
     if (o)
         json_object_set_new(o, "coverage95", json_real(p->cover95));
+    if (o)
+        json_object_set_new(o, "scale", scale_json(p, tax));
     if (o && p->eb_run)
         json_object_set_new(o, "eb",
-                            json_pack("{s:b, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f}",
-                                      "accepted", p->eb_accept, "ll_current",
+                            json_pack("{s:b, s:b, s:f, s:o, s:o, s:f, s:f, s:f, s:f, s:f, s:f, "
+                                      "s:f, s:f, s:f}",
+                                      "accepted", p->eb_accept, "scale_ok", p->eb_scale_ok,
+                                      "shift_max", p->eb_shift_max, "mu0", real_or_null(p->lat_mu0),
+                                      "tau", real_or_null(p->lat_tau), "ll_current",
                                       isfinite(p->ll_current) ? p->ll_current : 0, "ll_new",
                                       isfinite(p->ll_new) ? p->ll_new : 0, "ll_se",
                                       isfinite(p->ll_se) ? p->ll_se : 0, "mu_loga", p->mu_loga,
@@ -128,7 +162,7 @@ int rf_simulate_online(int argc, char **argv)
     const char *cmd = "simulate", *data = rf_cli_default_path("data"), *bank_s = NULL,
                *roles_s = NULL, *tests_s = NULL, *n_s = NULL, *live_s = NULL, *learn_s = NULL,
                *accept_s = NULL, *pi_s = NULL, *pk_s = NULL, *seed_s = NULL, *threads_s = NULL,
-               *abil_s = NULL, *lat_s = NULL;
+               *abil_s = NULL, *lat_s = NULL, *anchor_s = NULL, *shift_s = NULL;
     int json = 0, help = 0, flag = 0;
     struct rf_cli_opt opts[] = {
         {"online-curve", 0, NULL, &flag},   {"bank", 1, &bank_s, NULL},
@@ -138,7 +172,8 @@ int rf_simulate_online(int argc, char **argv)
         {"accept", 1, &accept_s, NULL},     {"pretest-items", 1, &pi_s, NULL},
         {"pretest", 1, &pk_s, NULL},        {"seed", 1, &seed_s, NULL},
         {"threads", 1, &threads_s, NULL},   {"json", 0, NULL, &json},
-        {"eb-abilities", 1, &abil_s, NULL}, {"eb-latent", 1, &lat_s, NULL}};
+        {"eb-abilities", 1, &abil_s, NULL}, {"eb-latent", 1, &lat_s, NULL},
+        {"eb-anchor", 1, &anchor_s, NULL},  {"eb-max-shift", 1, &shift_s, NULL}};
     const char *pos[1];
     size_t npos;
     int ec =
@@ -198,6 +233,23 @@ int rf_simulate_online(int argc, char **argv)
             return rf_cli_usage_error(cmd, "--eb-latent: expected mean, free or fixed, got '%s'",
                                       lat_s);
     }
+    if (anchor_s) {
+        if (strcmp(anchor_s, "pooled") == 0)
+            o.eb_anchor = RF_RECAL_ANCHOR_POOLED;
+        else if (strcmp(anchor_s, "rated") == 0)
+            o.eb_anchor = RF_RECAL_ANCHOR_RATED;
+        else
+            return rf_cli_usage_error(cmd, "--eb-anchor: expected pooled or rated, got '%s'",
+                                      anchor_s);
+    }
+    if (shift_s) {
+        char *end;
+        double v = strtod(shift_s, &end);
+        if (end == shift_s || *end || !(v >= 0 && v <= 10))
+            return rf_cli_usage_error(cmd, "--eb-max-shift: expected a number in [0, 10], got '%s'",
+                                      shift_s);
+        o.eb_max_shift = v;
+    }
     if (accept_s) {
         if (strcmp(accept_s, "ready") == 0)
             o.accept_all = 0;
@@ -242,13 +294,13 @@ int rf_simulate_online(int argc, char **argv)
     if (json) {
         json_t *pts = json_array();
         for (size_t k = 0; k < r.npoints; k++)
-            json_array_append_new(pts, point_json(&r.points[k]));
-        out = json_pack("{s:{s:s, s:I, s:I, s:s, s:s, s:s, s:I, s:I, s:I}, s:o, s:o}", "settings",
-                        "bank", bank_dir, "operational_items", (json_int_t)r.items, "examinees",
-                        (json_int_t)o.nmeasure, "live", rf_rolesim_pop_name(o.live), "learn", learn,
-                        "accept", accept, "pretest_items", (json_int_t)o.pretest_items,
-                        "pretest_per_test", (json_int_t)o.pretest_per_test, "seed",
-                        (json_int_t)seed, "curve", pts, "calibrated", point_json(&r.calibrated));
+            json_array_append_new(pts, point_json(&r.points[k], &tax));
+        out = json_pack(
+            "{s:{s:s, s:I, s:I, s:s, s:s, s:s, s:I, s:I, s:I}, s:o, s:o}", "settings", "bank",
+            bank_dir, "operational_items", (json_int_t)r.items, "examinees", (json_int_t)o.nmeasure,
+            "live", rf_rolesim_pop_name(o.live), "learn", learn, "accept", accept, "pretest_items",
+            (json_int_t)o.pretest_items, "pretest_per_test", (json_int_t)o.pretest_per_test, "seed",
+            (json_int_t)seed, "curve", pts, "calibrated", point_json(&r.calibrated, &tax));
         char *s = out ? rf_json_dumps_out(out, JSON_INDENT(2)) : NULL;
         if (!s) {
             rc = rf_err_set(&err, RF_ENOMEM, "out of memory");
@@ -309,9 +361,22 @@ int rf_simulate_online(int argc, char **argv)
                        p->ll_se, p->eb_accept ? "yes" : "no");
             else
                 printf("  %zu tests: too few held-out tests, no;", p->tests);
-            printf(" %.3f / %.3f / %.3f / %.3f; %+.3f / %.3f\n", p->mu_loga, p->sd_loga, p->sd_b,
-                   p->mu_c, p->latent_mean, p->latent_sd);
+            printf(" %.3f / %.3f / %.3f / %.3f; %+.3f / %.3f; anchor mu0 %+.3f tau %.3f; largest "
+                   "scale shift %.3f%s\n",
+                   p->mu_loga, p->sd_loga, p->sd_b, p->mu_c, p->latent_mean, p->latent_sd,
+                   p->lat_mu0, p->lat_tau, p->eb_shift_max,
+                   p->eb_scale_ok ? "" : " (refused by the verdict guard)");
         }
+    }
+    printf("scale against the truth: RMS over skills of the measured people's mean score error / "
+           "of the bank's mean b error; mean log(a / true a):\n");
+    for (size_t k = 0; k <= r.npoints; k++) {
+        const struct rf_onlinesim_point *p = k < r.npoints ? &r.points[k] : &r.calibrated;
+        if (k < r.npoints)
+            printf("  %zu tests:", p->tests);
+        else
+            printf("  true:");
+        printf(" %.3f / %.3f; %+.3f\n", p->bias_rms, p->bank_origin_rms, p->bank_loga_bias);
     }
     if (o.pretest_items && r.npoints > 1)
         printf("pretest answers per pretest item at the last checkpoint: %.1f\n",

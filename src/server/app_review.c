@@ -840,6 +840,32 @@ static json_t *proposal_json(const struct rf_recal_result *res, const struct rf_
         json_decref(out);
         out = NULL;
     }
+    /* the scale: where the anchoring put the takers, and the verdict guard's
+     * held-out shift of each skill's scores (docs/calibration.md "Anchoring
+     * the scale") */
+    json_t *sc = out ? json_array() : NULL;
+    for (size_t k = 0; sc && k < res->nskills && k < d->nskills && res->shift; k++) {
+        if (!res->shift_n[k])
+            continue;
+        if (json_array_append_new(sc, json_pack("{s:s,s:o,s:o,s:I,s:o}", "skill", d->skills[k],
+                                                "shift", num_or_null(round4(res->shift[k])), "se",
+                                                num_or_null(round4(res->shift_se[k])), "tests",
+                                                (json_int_t)res->shift_n[k], "origin_se",
+                                                num_or_null(round4(res->origin_se[k]))))) {
+            json_decref(sc);
+            sc = NULL;
+        }
+    }
+    if (out &&
+        (!sc || json_object_set_new(out, "scale", sc) ||
+         json_object_set_new(out, "refused", json_string(res->refused)) ||
+         json_object_set_new(out, "anchor",
+                             json_pack("{s:o,s:o,s:f}", "mu0", num_or_null(round4(res->lat_mu0)),
+                                       "tau", num_or_null(round4(res->lat_tau)), "max_shift",
+                                       RF_RECAL_MAX_SHIFT)))) {
+        json_decref(out);
+        out = NULL;
+    }
     json_decref(items);
     free(ch);
     free(xa);
@@ -887,12 +913,14 @@ static rf_status recal_run(struct rf_app *a, const struct rf_app_bankver *v, int
     rf_recal_opts_default(&o);
     o.threads = REVIEW_THREADS;
     json_t *j = NULL, *est = NULL;
+    memset(&d, 0, sizeof d);
     char *text = NULL;
     rf_status rc = fitted_to_test(a, v->revision, &o.heldout_from, e);
     if (!rc)
         rc = rf_recal_collect(a->store, &a->bank, &v->view, &d, &e->err);
     if (rc)
         return rc;
+    o.skills = d.skills;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     rc = rf_recal_run(d.items, d.nitems, d.nskills, d.ans, d.n, &o, &res, &e->err);
@@ -902,6 +930,8 @@ static rf_status recal_run(struct rf_app *a, const struct rf_app_bankver *v, int
         memset(&res, 0, sizeof res);
         res.ll_current = res.ll_new = res.ll_se = NAN;
         res.mu_loga = res.sd_loga = res.sd_b = res.mu_c = NAN;
+        res.lat_mu0 = res.lat_tau = NAN;
+        snprintf(res.refused, sizeof res.refused, "invalid_data");
         snprintf(res.why, sizeof res.why, "%s", e->err.msg);
         rf_err_clear(&e->err);
         rc = RF_OK;

@@ -19,7 +19,7 @@
 #include "cat/sim.h"
 #include "server/roletest.h"
 
-#define MAX_TAX 64 /* taxonomy skills a person's truth covers */
+#define MAX_TAX RF_ONLINESIM_MAX_SKILLS
 
 void rf_onlinesim_opts_default(struct rf_onlinesim_opts *o)
 {
@@ -35,6 +35,8 @@ void rf_onlinesim_opts_default(struct rf_onlinesim_opts *o)
     rf_recal_opts_default(&ro);
     o->eb_abilities = ro.abilities;
     o->eb_latent = ro.latent;
+    o->eb_anchor = ro.anchor;
+    o->eb_max_shift = ro.max_shift;
     o->pretest_per_test = RF_WEB_PRETEST;
     o->seed = 1;
     o->threads = 1;
@@ -75,6 +77,8 @@ struct slot {
     size_t n;
     double sd, err2, len, cover;
     int closest;
+    double dev[MAX_TAX];        /* posterior mean - truth, per taxonomy skill in scope */
+    unsigned char has[MAX_TAX]; /* dev set */
 };
 
 struct job {
@@ -244,6 +248,7 @@ static rf_status measure(const struct sim *S, size_t i, struct rf_profile *pr, s
     rf_status rc = rf_cat_session_new(S->p, d, rf_rng_next(&r), &s, err);
     if (!rc)
         rc = run(S, s, truth, &r, err);
+    memset(out->has, 0, sizeof out->has);
     if (!rc) {
         double sum = 0, e2 = 0, cov = 0;
         for (size_t j = 0; j < d->nscope; j++) {
@@ -254,6 +259,10 @@ static rf_status measure(const struct sim *S, size_t i, struct rf_profile *pr, s
             double th = t == SIZE_MAX ? 0 : truth[t];
             e2 += (sr.theta - th) * (sr.theta - th);
             cov += fabs(sr.theta - th) <= 1.96 * sr.se;
+            if (t != SIZE_MAX) {
+                out->dev[t] = sr.theta - th;
+                out->has[t] = 1;
+            }
         }
         out->cover = d->nscope ? cov / (double)d->nscope : 0;
         out->sd = d->nscope ? sum / (double)d->nscope : 0;
@@ -345,6 +354,65 @@ static rf_status rebuild(struct sim *S, struct rf_err *err)
     return rc;
 }
 
+/* Where each skill's scale sits against the truth (onlinesim.h): the
+ * measured people's mean score error per taxonomy skill, and the bank's
+ * mean b error per pool skill. */
+static void origin_of(const struct sim *S, struct rf_onlinesim_point *pt, const struct slot *buf,
+                      size_t n)
+{
+    double s2 = 0, ns = 0;
+    for (size_t t = 0; t < MAX_TAX; t++) {
+        double sum = 0;
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++)
+            if (buf[i].has[t]) {
+                sum += buf[i].dev[t];
+                m++;
+            }
+        pt->skill_n[t] = m;
+        pt->skill_bias[t] = m ? sum / (double)m : NAN;
+        if (m) {
+            s2 += pt->skill_bias[t] * pt->skill_bias[t];
+            ns++;
+        }
+    }
+    pt->bias_rms = ns ? sqrt(s2 / ns) : NAN;
+    double o2 = 0, la = 0, nla = 0, no = 0;
+    for (size_t t = 0; t < MAX_TAX; t++)
+        pt->bank_origin[t] = NAN;
+    for (size_t k = 0; k < S->p->nskills; k++) {
+        double sum = 0;
+        size_t m = 0;
+        for (size_t i = 0; i < S->n; i++) {
+            const struct rf_irt_item *c = &S->b->items[i].irt, *t = &S->truth[i];
+            if (!S->p->usable[i] || !S->scored[i] || S->p->skill[i] != k)
+                continue;
+            double d = 0;
+            if (c->ncat == 2) {
+                d = c->b - t->b;
+            } else {
+                for (size_t j = 0; j + 1 < c->ncat; j++)
+                    d += c->thr[j] - t->thr[j];
+                d /= (double)(c->ncat - 1);
+            }
+            sum += d;
+            m++;
+            if (c->a > 0 && t->a > 0) {
+                la += log(c->a / t->a);
+                nla++;
+            }
+        }
+        if (!m)
+            continue;
+        if (S->tk[k] != SIZE_MAX)
+            pt->bank_origin[S->tk[k]] = sum / (double)m;
+        o2 += (sum / (double)m) * (sum / (double)m);
+        no++;
+    }
+    pt->bank_origin_rms = no ? sqrt(o2 / no) : NAN;
+    pt->bank_loga_bias = nla ? la / nla : NAN;
+}
+
 /* Measures the current bank into pt. */
 static rf_status measure_all(struct sim *S, struct rf_onlinesim_point *pt, struct slot *buf,
                              struct rf_err *err)
@@ -395,6 +463,7 @@ static rf_status measure_all(struct sim *S, struct rf_onlinesim_point *pt, struc
     pt->est_rmse_a = m ? sqrt(ea / (double)m) : NAN;
     pt->est_rmse_b = m ? sqrt(eb / (double)m) : NAN;
     pt->est_bias_b = m ? bias / (double)m : NAN;
+    origin_of(S, pt, buf, n);
     return RF_OK;
 }
 
@@ -493,6 +562,8 @@ static rf_status learn_eb(struct sim *S, struct rf_onlinesim_point *pt, struct r
     ro.heldout_from = S->eb_fresh; /* tests the current bank has not seen */
     ro.abilities = S->o->eb_abilities;
     ro.latent = S->o->eb_latent;
+    ro.anchor = S->o->eb_anchor;
+    ro.max_shift = S->o->eb_max_shift;
     ro.threads = (int)(S->o->threads < 16 ? S->o->threads : 16);
     struct rf_recal_result res;
     if ((rc = rf_recal_run(ri, ni, S->p->nskills, ra, na, &ro, &res, err)))
@@ -506,6 +577,13 @@ static rf_status learn_eb(struct sim *S, struct rf_onlinesim_point *pt, struct r
     pt->sd_loga = res.sd_loga;
     pt->sd_b = res.sd_b;
     pt->mu_c = res.mu_c;
+    pt->lat_mu0 = res.lat_mu0;
+    pt->lat_tau = res.lat_tau;
+    pt->eb_scale_ok = res.scale_ok;
+    pt->eb_shift_max = 0;
+    for (size_t k = 0; k < res.nskills; k++)
+        if (res.shift_n[k] >= RF_RECAL_SHIFT_MIN_N && fabs(res.shift[k]) > pt->eb_shift_max)
+            pt->eb_shift_max = fabs(res.shift[k]);
     double lm = 0, ls = 0, nk = 0;
     for (size_t k = 0; k < res.nskills; k++)
         if (res.latent_mean[k] != 0 || res.latent_sd[k] != 1) {

@@ -41,6 +41,7 @@
 #define RF_ONLINESIM_MEASURE_SALT 0x6d65617375726521ULL
 #define RF_ONLINESIM_TRUTH_SALT 0x7472757468626e6bULL
 #define RF_ONLINESIM_MAX_CHECKPOINTS 32
+#define RF_ONLINESIM_MAX_SKILLS 64 /* taxonomy skills a person's truth covers */
 
 /* How the operational items are re-estimated at a checkpoint. */
 enum rf_onlinesim_learn {
@@ -73,6 +74,8 @@ struct rf_onlinesim_opts {
     int accept_all;          /* accept every estimate, not only what the rules call ready */
     int eb_abilities, eb_latent; /* eb: calib/recal.h's opts.abilities and opts.latent
                                     (RF_RECAL_ABILITY_*, RF_RECAL_LATENT_*; default EM, MEAN) */
+    int eb_anchor;               /* eb: opts.anchor (RF_RECAL_ANCHOR_*; default POOLED) */
+    double eb_max_shift;         /* eb: opts.max_shift, the verdict guard (<= 0: none) */
     size_t pretest_items;    /* operational items turned pretest at the start (seeded) */
     size_t pretest_per_test; /* pretest items per live test (0..RF_CAT_MAX_PRETEST) */
     uint64_t seed;
@@ -101,11 +104,25 @@ struct rf_onlinesim_point {
     double closest;    /* share of the measured whose closest role is their own */
     double cover95;    /* share of (person, scope skill) whose true skill lies within the
                           posterior mean +- 1.96 SD */
+    /* Where each skill's scale sits (docs/calibration.md "Anchoring the scale"): per taxonomy
+     * skill the mean of (posterior mean - true skill) over the measured people who took it
+     * (skill_n of them; NaN: none), and per skill the mean of (current b - true b) over its
+     * usable scored items (a graded item: its thresholds' mean; NaN: none), with the RMS of
+     * each over the skills: the score's and the bank's origin error. bank_loga_bias: the mean of
+     * log(current a / true a) over the usable items (the unit's error, < 0: slopes low). */
+    double skill_bias[RF_ONLINESIM_MAX_SKILLS];
+    size_t skill_n[RF_ONLINESIM_MAX_SKILLS];
+    double bias_rms; /* RMS over the taxonomy skills measured of skill_bias */
+    double bank_origin[RF_ONLINESIM_MAX_SKILLS]; /* by taxonomy skill, as skill_bias */
+    double bank_origin_rms, bank_loga_bias;
     /* eb: the bank-level rule at this checkpoint */
     int eb_run, eb_accept;
     double ll_current, ll_new, ll_se;    /* mean held-out log-likelihood per answer */
     double mu_loga, sd_loga, sd_b, mu_c; /* fitted hyperparameters */
     double latent_mean, latent_sd;       /* fitted latent mean and SD, averaged over skills */
+    double lat_mu0, lat_tau;             /* the anchoring's common latent mean and SD (NaN) */
+    int eb_scale_ok;                     /* the verdict guard passed */
+    double eb_shift_max;                 /* the largest |held-out scale shift| over skills */
 };
 
 struct rf_onlinesim_result {

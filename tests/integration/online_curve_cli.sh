@@ -25,12 +25,13 @@ done
 e=$($RF simulate --online-curve --tests 60,150 --examinees 6 --learn eb --seed 4 --threads 2)
 e1=$($RF simulate --online-curve --tests 60,150 --examinees 6 --learn eb --seed 4 --threads 1)
 [ -n "$e" ] && [ "$e" = "$e1" ] && ok || bad "eb: same table with 1 and 2 threads"
-for row in 'learn eb' 'held-out log-likelihood' '^  60 tests: too few held-out tests, no; ' \
+for row in 'learn eb' 'held-out log-likelihood' 'scale against the truth' 'anchor mu0' '^  60 tests: too few held-out tests, no; ' \
            '^  150 tests: -[0-9.]+ -> -[0-9.]+ \([0-9.]+\) (yes|no); ' 'RMSE/SD' 'cover'; do
     grep -qE -- "$row" <<<"$e" && ok || bad "eb table has '$row': $e"
 done
 j=$($RF simulate --online-curve --tests 60 --examinees 6 --learn eb --seed 4 --json)
-for key in '"learn": "eb"' '"eb"' '"ll_current"' '"ll_new"' '"mu_loga"' '"coverage95"'; do
+for key in '"learn": "eb"' '"eb"' '"ll_current"' '"ll_new"' '"mu_loga"' '"coverage95"' \
+           '"scale"' '"score_bias_rms"' '"bank_origin_rms"' '"mu0"' '"tau"' '"scale_ok"'; do
     grep -q -- "$key" <<<"$j" && ok || bad "eb JSON has $key"
 done
 
@@ -45,6 +46,10 @@ expect_oneline "eb abilities" 2 "--eb-abilities: expected em or loo, got 'x'" \
     $RF simulate --online-curve --learn eb --eb-abilities x
 expect_oneline "eb latent" 2 "--eb-latent: expected mean, free or fixed, got 'sd'" \
     $RF simulate --online-curve --learn eb --eb-latent sd
+expect_oneline "eb anchor" 2 "--eb-anchor: expected pooled or rated, got 'none'" \
+    $RF simulate --online-curve --learn eb --eb-anchor none
+expect_oneline "eb max shift" 2 "--eb-max-shift: expected a number in \[0, 10\], got '-1'" \
+    $RF simulate --online-curve --learn eb --eb-max-shift -1
 expect_oneline "accept" 2 "--accept: expected ready or all" $RF simulate --online-curve --accept x
 expect_oneline "pretest a test" 2 "^rolefit simulate: --pretest: expected a whole number from 0 to 8" \
     $RF simulate --online-curve --pretest 9
