@@ -159,4 +159,10 @@ Test(onlinesim, eb_learns_honestly_in_1000_tests, .timeout = 300)
     cr_expect_gt(p1->cover95, 0.93, "coverage %.3f", p1->cover95);
     cr_expect(fabs(p1->mu_loga - 0.209) < 0.15, "mu log a %.3f, hidden 0.209", p1->mu_loga);
     cr_expect(fabs(p1->mu_c - 0.2) < 0.05, "mu c %.3f, hidden 0.2", p1->mu_c);
+    /* Where the skills' origins sit (docs/calibration.md "Anchoring the
+     * scale"): logged, not asserted. With one re-estimate at 1,000 tests the
+     * bank origin RMS goes 0.060 -> 0.054, the same as with the old rated
+     * anchoring (0.055); the gain measured on the curve (0.060 -> 0.040 on
+     * seed 1) comes with the re-estimates at 250 and 500 tests. */
+    cr_log_info("bank origin RMS %.3f -> %.3f", p0->bank_origin_rms, p1->bank_origin_rms);
 }
