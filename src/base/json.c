@@ -2,6 +2,7 @@
 #include "base/json.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -257,7 +258,9 @@ static size_t utf8_at(const unsigned char *p, size_t n, unsigned long *cp)
     return len;
 }
 
-rf_status rf_buf_put_json_string(struct rf_buf *b, const char *s)
+/* A JSON string as jansson dumps it: ascii, with JSON_ENSURE_ASCII (every
+ * non-ASCII character escaped), else non-ASCII characters as they are. */
+static rf_status put_string(struct rf_buf *b, const char *s, int ascii)
 {
     static const char hex[] = "0123456789ABCDEF";
     size_t n = strlen(s);
@@ -268,12 +271,16 @@ rf_status rf_buf_put_json_string(struct rf_buf *b, const char *s)
             p++;
             continue;
         }
-        if (p > run && (rc = rf_buf_append(b, run, (size_t)(p - run))))
-            break;
         unsigned long cp;
         size_t len = utf8_at(p, (size_t)(end - p), &cp);
         if (!len)
             return RF_EINVAL;
+        if (!ascii && cp >= 0x80) {
+            p += len; /* kept as it is */
+            continue;
+        }
+        if (p > run && (rc = rf_buf_append(b, run, (size_t)(p - run))))
+            break;
         char esc[13];
         size_t ne = 2;
         esc[0] = '\\';
@@ -312,6 +319,117 @@ rf_status rf_buf_put_json_string(struct rf_buf *b, const char *s)
     return rc ? rc : rf_buf_putc(b, '"');
 }
 
+rf_status rf_buf_put_json_string(struct rf_buf *b, const char *s)
+{
+    return put_string(b, s, 1);
+}
+
+rf_status rf_buf_put_json_utf8(struct rf_buf *b, const char *s)
+{
+    return put_string(b, s, 0);
+}
+
+/* jansson's finish of a formatted real (jsonp_dtostr): ".0" added when it
+ * has neither a point nor an exponent, and no '+' or leading zeros in the
+ * exponent (1e-05 -> 1e-5, 1e+20 -> 1e20). t holds n characters and room
+ * for 3 more; the new length. */
+static size_t real_finish(char *t, size_t n)
+{
+    if (!strchr(t, '.') && !strchr(t, 'e')) {
+        t[n++] = '.';
+        t[n++] = '0';
+        t[n] = '\0';
+    }
+    char *e = strchr(t, 'e');
+    if (e) {
+        char *start = e + 1, *from = e + 2;
+        if (*start == '-')
+            start++;
+        while (*from == '0')
+            from++;
+        if (from != start) {
+            memmove(start, from, n - (size_t)(from - t) + 1);
+            n -= (size_t)(from - start);
+        }
+    }
+    return n;
+}
+
+/* The common case without printf or strtod: a double that is a decimal of
+ * at most 6 places, 1e-4 <= |x| < 1e9 (or 0), written as %.15g writes it.
+ * m = x * 10^6 rounded; m / 10^6 (exact operands, one rounding) equal to x
+ * says the decimal reads back as x, and %.15g gives the same digits (its
+ * grid around x is at least 10^-15 |x| apart, x within 2^-53 |x| of the
+ * decimal). Returns the length written into t (room for 32), or 0 when x
+ * is not such a number. */
+static size_t short_decimal(double x, char *t)
+{
+    double ax = fabs(x);
+    if (x != 0 && (ax < 1e-4 || ax >= 1e9))
+        return 0;
+    double m = nearbyint(ax * 1e6);
+    if (m / 1e6 != ax)
+        return 0;
+    uint64_t v = (uint64_t)m, ip = v / 1000000u, fp = v % 1000000u;
+    char d[24];
+    size_t n = 0, k = 0;
+    if (signbit(x))
+        t[n++] = '-';
+    do {
+        d[k++] = (char)('0' + ip % 10);
+        ip /= 10;
+    } while (ip);
+    while (k)
+        t[n++] = d[--k];
+    t[n++] = '.';
+    if (!fp) {
+        t[n++] = '0';
+    } else {
+        char f[6];
+        for (int i = 5; i >= 0; i--) {
+            f[i] = (char)('0' + fp % 10);
+            fp /= 10;
+        }
+        int last = 5;
+        while (f[last] == '0')
+            last--;
+        for (int i = 0; i <= last; i++)
+            t[n++] = f[i];
+    }
+    t[n] = '\0';
+    return n;
+}
+
+rf_status rf_buf_put_json_double(struct rf_buf *b, double x)
+{
+    if (!isfinite(x))
+        return RF_EINVAL;
+    char t[40];
+    size_t ns = short_decimal(x, t);
+    if (ns)
+        return rf_buf_append(b, t, ns);
+    /* The shortest text of the precisions that read back as x: with fewer
+     * digits, unless an exponent makes it longer (3083227887721570 is
+     * "3.08322788772157e15" at 15 digits, "3083227887721570.0" at 16). */
+    char best[40];
+    size_t nbest = 0;
+    for (int prec = 15; prec <= 17; prec++) {
+        int len = snprintf(t, sizeof t, "%.*g", prec, x);
+        if (len < 0 || (size_t)len >= sizeof t - 3)
+            return RF_EINVAL;
+        if (prec < 17 && strtod(t, NULL) != x)
+            continue;
+        size_t n = real_finish(t, (size_t)len);
+        if (!nbest || n < nbest) {
+            memcpy(best, t, n + 1);
+            nbest = n;
+        }
+        if (!strchr(t, 'e'))
+            break;
+    }
+    return rf_buf_append(b, best, nbest);
+}
+
 rf_status rf_buf_put_json_real(struct rf_buf *b, double x, int prob)
 {
     if (!isfinite(x))
@@ -323,24 +441,5 @@ rf_status rf_buf_put_json_real(struct rf_buf *b, double x, int prob)
     int len = snprintf(t, sizeof t, "%.6g", x);
     if (len < 0 || (size_t)len >= sizeof t - 3)
         return RF_EINVAL;
-    size_t n = (size_t)len;
-    if (!strchr(t, '.') && !strchr(t, 'e')) {
-        t[n++] = '.';
-        t[n++] = '0';
-        t[n] = '\0';
-    }
-    char *e = strchr(t, 'e');
-    if (e) {
-        /* no '+' and no leading zeros in the exponent: 1e-05 -> 1e-5, 1e+20 -> 1e20 */
-        char *start = e + 1, *from = e + 2;
-        if (*start == '-')
-            start++;
-        while (*from == '0')
-            from++;
-        if (from != start) {
-            memmove(start, from, n - (size_t)(from - t) + 1);
-            n -= (size_t)(from - start);
-        }
-    }
-    return rf_buf_append(b, t, n);
+    return rf_buf_append(b, t, real_finish(t, (size_t)len));
 }

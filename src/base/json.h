@@ -60,6 +60,17 @@ int rf_json_dumpf_out(const json_t *j, FILE *f, size_t flags);
  * finite. RF_ETOOBIG at b's cap. */
 rf_status rf_buf_put_json_string(struct rf_buf *b, const char *s);
 rf_status rf_buf_put_json_real(struct rf_buf *b, double x, int prob);
+/* For state that must restore exactly (a test's stored session), as
+ * json_dumps(j, JSON_COMPACT) writes it without a tree: a string with
+ * jansson's escapes but non-ASCII characters as they are (RF_EINVAL when not
+ * valid UTF-8); a double in the shortest of its %.15g, %.16g and %.17g
+ * spellings that reads back as the same double (17 digits always do, and
+ * jansson writes 17: 0.3 is "0.3", not "0.29999999999999999"), ".0" added
+ * to an integral one, the exponent as jansson writes it, so never longer
+ * than jansson's; RF_EINVAL when not finite. Either
+ * reads back through jansson as the value given. RF_ETOOBIG at b's cap. */
+rf_status rf_buf_put_json_utf8(struct rf_buf *b, const char *s);
+rf_status rf_buf_put_json_double(struct rf_buf *b, double x);
 
 /* Whether reals under key are probabilities or weights (4 digits). */
 int rf_json_is_prob_key(const char *key);

@@ -40,6 +40,7 @@
 #include <string.h>
 
 #include "bank/params.h"
+#include "base/buf.h"
 #include "base/file.h"
 #include "base/json.h"
 
@@ -312,6 +313,291 @@ fail:
     json_decref(scope);
     json_decref(events);
     json_decref(rng);
+    return nomem(err);
+}
+
+/* ---- the compact form as text, without a tree ---- */
+
+/* A writer of JSON text into b: each call does nothing once rc is set (the
+ * first failure is kept), so a sequence of calls is checked once at its end. */
+struct tw {
+    struct rf_buf *b;
+    rf_status rc;
+    const char *bad; /* the field of a number that is not finite */
+};
+
+static void tw_raw(struct tw *w, const char *text)
+{
+    if (!w->rc)
+        w->rc = rf_buf_puts(w->b, text);
+}
+
+static void tw_str(struct tw *w, const char *v)
+{
+    if (!w->rc)
+        w->rc = rf_buf_put_json_utf8(w->b, v);
+}
+
+static void tw_int(struct tw *w, long long v)
+{
+    char t[24];
+    int n = snprintf(t, sizeof t, "%lld", v);
+    if (!w->rc)
+        w->rc = rf_buf_append(w->b, t, (size_t)n);
+}
+
+static void tw_real(struct tw *w, double v, const char *field)
+{
+    if (!w->rc && (w->rc = rf_buf_put_json_double(w->b, v)) == RF_EINVAL)
+        w->bad = field;
+}
+
+/* a comma after element i of n, unless it is the last */
+static void tw_sep(struct tw *w, size_t i, size_t n)
+{
+    if (i + 1 < n)
+        tw_raw(w, ",");
+}
+
+/* The design's fields after "scope", in the order to_json() adds them. */
+static void text_design_tail(struct tw *w, const struct rf_cat_session *s, int model, int decide)
+{
+    const struct rf_cat_pool *p = rf_cat_session_pool(s);
+    const struct rf_cat_design *d = rf_cat_session_design(s);
+    if (d->nclasses) {
+        tw_raw(w, ",\"classes\":[");
+        for (size_t c = 0; c < d->nclasses; c++) {
+            tw_raw(w, "[");
+            for (size_t j = 0; j < d->nscope; j++) {
+                const struct rf_cat_class_skill *cs = &d->classes[c][j];
+                if (cs->tau == 0) {
+                    tw_raw(w, "null");
+                } else {
+                    tw_raw(w, "[");
+                    tw_real(w, cs->mu, "classes");
+                    tw_raw(w, ",");
+                    tw_real(w, cs->tau, "classes");
+                    tw_raw(w, "]");
+                }
+                tw_sep(w, j, d->nscope);
+            }
+            tw_raw(w, "]");
+            tw_sep(w, c, d->nclasses);
+        }
+        tw_raw(w, "]");
+    }
+    if (d->class_focus)
+        tw_raw(w, ",\"class_focus\":true");
+    if (model) {
+        tw_raw(w, ",\"loadings\":[");
+        for (size_t j = 0; j < d->nscope; j++) {
+            tw_real(w, d->lambda[j], "loadings");
+            tw_sep(w, j, d->nscope);
+        }
+        tw_raw(w, "]");
+        if (d->loadings_assumed)
+            tw_raw(w, ",\"loadings_assumed\":true");
+        if (d->prior_weight > 0) {
+            if (d->prior_all) {
+                tw_raw(w, ",\"prior_class\":{\"all\":true,\"weight\":");
+            } else {
+                tw_raw(w, ",\"prior_class\":{\"class\":");
+                tw_int(w, (long long)d->prior_class);
+                tw_raw(w, ",\"weight\":");
+            }
+            tw_real(w, d->prior_weight, "prior_class");
+            tw_raw(w, "}");
+        }
+    }
+    if (d->nreqs) {
+        tw_raw(w, ",\"requirements\":[");
+        for (size_t q = 0; q < d->nreqs; q++) {
+            tw_raw(w, "[");
+            tw_int(w, (long long)d->req_skill[q]);
+            tw_raw(w, ",");
+            tw_real(w, d->req_cut[q], "requirements");
+            tw_raw(w, "]");
+            tw_sep(w, q, d->nreqs);
+        }
+        tw_raw(w, "]");
+    }
+    if (d->nobj) {
+        tw_raw(w, ",\"objective\":{\"weights\":[");
+        for (size_t r = 0; r < d->nobjreq; r++) {
+            tw_real(w, d->obj_w[r], "objective");
+            tw_sep(w, r, d->nobjreq);
+        }
+        tw_raw(w, "],\"terms\":[");
+        for (size_t k = 0; k < d->nobj; k++) {
+            tw_raw(w, "[");
+            tw_int(w, (long long)d->obj_req[k]);
+            tw_raw(w, ",");
+            tw_int(w, (long long)d->obj_skill[k]);
+            tw_raw(w, ",");
+            tw_real(w, d->obj_cut[k], "objective");
+            tw_raw(w, "]");
+            tw_sep(w, k, d->nobj);
+        }
+        tw_raw(w, "]");
+        if (d->obj_stop > 0) {
+            tw_raw(w, ",\"stop\":");
+            tw_real(w, d->obj_stop, "objective");
+        }
+        tw_raw(w, "}");
+    }
+    if (decide) {
+        tw_raw(w, ",\"cuts\":[");
+        for (size_t j = 0; j < d->nscope; j++) {
+            if (d->decide[j])
+                tw_real(w, d->cut[j], "cuts");
+            else
+                tw_raw(w, "null");
+            tw_sep(w, j, d->nscope);
+        }
+        tw_raw(w, "]");
+        if (d->decide_p > 0) {
+            tw_raw(w, ",\"decide_p\":");
+            tw_real(w, d->decide_p, "decide_p");
+        }
+        if (d->decide_after > 0) {
+            tw_raw(w, ",\"decide_after\":");
+            tw_int(w, (long long)d->decide_after);
+        }
+    }
+    if (d->npretest) {
+        tw_raw(w, ",\"pretest\":[");
+        for (size_t j = 0; j < d->npretest; j++) {
+            tw_raw(w, "{\"item\":");
+            tw_str(w, p->ids[d->pretest[j]]);
+            tw_raw(w, ",\"at\":");
+            tw_int(w, (long long)d->pretest_at[j]);
+            tw_raw(w, "}");
+            tw_sep(w, j, d->npretest);
+        }
+        tw_raw(w, "]");
+    }
+}
+
+/* The events, the presented item and the pretest answers. */
+static void text_log(struct tw *w, const struct rf_cat_session *s)
+{
+    const struct rf_cat_pool *p = rf_cat_session_pool(s);
+    const struct rf_cat_design *d = rf_cat_session_design(s);
+    tw_raw(w, ",\"events\":[");
+    size_t nev = rf_cat_nevents(s);
+    for (size_t e = 0; e < nev; e++) {
+        size_t item;
+        int k;
+        rf_cat_event(s, e, &item, &k);
+        tw_raw(w, "{\"item\":");
+        tw_str(w, p->ids[item]);
+        if (k < 0) {
+            tw_raw(w, ",\"blocked\":true}");
+        } else {
+            char hex[17];
+            params_digest(&p->irt[item], hex);
+            tw_raw(w, ",\"answer\":");
+            tw_int(w, k);
+            tw_raw(w, ",\"p\":\"");
+            tw_raw(w, hex);
+            tw_raw(w, rf_cat_event_carried(s, e) ? "\",\"carried\":true}" : "\"}");
+        }
+        tw_sep(w, e, nev);
+    }
+    tw_raw(w, "],\"presented\":");
+    size_t pending = rf_cat_pending(s);
+    if (pending == SIZE_MAX)
+        tw_raw(w, "null");
+    else
+        tw_str(w, p->ids[pending]);
+    if (d->npretest) {
+        tw_raw(w, ",\"pretest_answers\":[");
+        size_t na = rf_cat_npretest_answered(s);
+        for (size_t j = 0; j < na; j++) {
+            size_t item, k;
+            double theta, sd;
+            rf_cat_pretest_answer(s, j, &item, &k, &theta, &sd);
+            tw_raw(w, "{\"item\":");
+            tw_str(w, p->ids[item]);
+            tw_raw(w, ",\"answer\":");
+            tw_int(w, (long long)k);
+            tw_raw(w, ",\"theta\":");
+            tw_real(w, theta, "pretest_answers");
+            tw_raw(w, ",\"sd\":");
+            tw_real(w, sd, "pretest_answers");
+            tw_raw(w, "}");
+            tw_sep(w, j, na);
+        }
+        tw_raw(w, "]");
+    }
+    tw_raw(w, "}");
+}
+
+rf_status rf_cat_session_state_text(const struct rf_cat_session *s, struct rf_buf *b,
+                                    struct rf_err *err)
+{
+    const struct rf_cat_pool *p = rf_cat_session_pool(s);
+    const struct rf_cat_design *d = rf_cat_session_design(s);
+    int model = rf_cat_design_has_model(d), decide = d->nreqs > 0;
+    for (size_t j = 0; j < d->nscope; j++)
+        decide |= d->decide[j];
+    size_t at = b->len;
+    struct tw w = {b, RF_OK, NULL};
+    tw_raw(&w, "{\"format\":\"" FORMAT "\",\"version\":");
+    tw_int(&w, model || decide || d->npretest || d->nobj ? VERSION_MODEL : VERSION);
+    tw_raw(&w, ",\"grid\":{\"lo\":");
+    tw_real(&w, p->q.x[0], "grid");
+    tw_raw(&w, ",\"hi\":");
+    tw_real(&w, p->q.x[p->q.n - 1], "grid");
+    tw_raw(&w, ",\"n\":");
+    tw_int(&w, (long long)p->q.n);
+    tw_raw(&w, "},\"design\":{\"max_items\":");
+    tw_int(&w, (long long)d->max_items);
+    tw_raw(&w, ",\"select\":");
+    tw_str(&w, rf_cat_select_name(d->select));
+    tw_raw(&w, ",\"randomesque\":");
+    tw_int(&w, (long long)d->randomesque);
+    tw_raw(&w, d->exposure ? ",\"exposure\":true" : ",\"exposure\":false");
+    tw_raw(&w, d->stop_unreachable ? ",\"early_stop\":true" : ",\"early_stop\":false");
+    tw_raw(&w, ",\"reach_slack\":");
+    tw_real(&w, d->reach_slack, "reach_slack");
+    tw_raw(&w, ",\"scope\":[");
+    for (size_t j = 0; j < d->nscope; j++) {
+        tw_raw(&w, "{\"skill\":");
+        tw_str(&w, p->skills[d->scope[j]]);
+        tw_raw(&w, ",\"se\":");
+        tw_real(&w, d->rule[j].se, "scope");
+        tw_raw(&w, ",\"min\":");
+        tw_int(&w, (long long)d->rule[j].min);
+        tw_raw(&w, ",\"max\":");
+        tw_int(&w, (long long)d->rule[j].max);
+        tw_raw(&w, "}");
+        tw_sep(&w, j, d->nscope);
+    }
+    tw_raw(&w, "]");
+    text_design_tail(&w, s, model, decide);
+    tw_raw(&w, "},\"rng\":[");
+    struct rf_rng *r = rf_cat_session_rng((struct rf_cat_session *)s);
+    for (int k = 0; k < 4; k++) {
+        char hex[24];
+        snprintf(hex, sizeof hex, "\"%016" PRIx64 "\"", r->s[k]);
+        tw_raw(&w, hex);
+        tw_sep(&w, (size_t)k, 4);
+    }
+    tw_raw(&w, "]");
+    text_log(&w, s);
+    if (!w.rc)
+        return RF_OK;
+    b->len = at; /* as it was */
+    if (b->data)
+        b->data[at] = '\0';
+    if (w.bad)
+        return rf_err_set(err, RF_EINVAL, "session: field '%s': a number that is not finite",
+                          w.bad);
+    if (w.rc == RF_EINVAL)
+        return rf_err_set(err, RF_EINVAL, "session: an id that is not valid UTF-8");
+    if (w.rc == RF_ETOOBIG)
+        return rf_err_set(err, RF_ETOOBIG, "session: the state is larger than its buffer allows");
     return nomem(err);
 }
 

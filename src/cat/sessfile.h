@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "base/buf.h"
 #include "base/err.h"
 #include "cat/pool.h"
 #include "cat/session.h"
@@ -25,6 +26,17 @@ rf_status rf_cat_session_to_json(const struct rf_cat_session *s, json_t **out, s
  * refuses an item whose parameters changed, as for the full form. */
 rf_status rf_cat_session_to_json_compact(const struct rf_cat_session *s, json_t **out,
                                          struct rf_err *err);
+
+/* The compact form written as JSON text without a tree, appended to b: what
+ * json_dumps(compact, JSON_COMPACT) writes, the same keys in the same order,
+ * except that each double is written in the fewest digits that read back
+ * exactly (rf_buf_put_json_double) where jansson writes 17; read by
+ * rf_cat_session_from_json as the tree's text is, to the same session. The
+ * server stores this with every answer. On failure b is as it was:
+ * RF_ENOMEM, RF_ETOOBIG at b's cap, RF_EINVAL (a number not finite, an id
+ * not valid UTF-8; the tree builder refuses both too). */
+rf_status rf_cat_session_state_text(const struct rf_cat_session *s, struct rf_buf *b,
+                                    struct rf_err *err);
 
 /* Restores a session over pool p (borrowed) from obj. Refused with
  * RF_EINVAL (message prefixed with where, naming the field or item): a

@@ -542,13 +542,16 @@ rf_status rf_app_test_reply_text(struct rf_app *a, int64_t id, struct rf_cat_ses
 
 rf_status rf_app_session_state(const struct rf_cat_session *s, char **out, struct rf_err *err)
 {
-    /* compact: rewritten in the test's row with every answer */
-    json_t *j;
-    rf_status rc = rf_cat_session_to_json_compact(s, &j, err);
-    if (rc)
+    /* compact, as text without a jansson tree: rewritten in the test's row
+     * with every answer */
+    struct rf_buf b;
+    rf_buf_init(&b, RF_CAT_MAX_SESSION_BYTES);
+    rf_status rc = rf_cat_session_state_text(s, &b, err);
+    if (rc) {
+        rf_buf_cleanup(&b);
         return rc;
-    *out = json_dumps(j, JSON_COMPACT);
-    json_decref(j);
+    }
+    *out = rf_buf_take(&b);
     return *out ? RF_OK : rf_err_set(err, RF_ENOMEM, "out of memory");
 }
 

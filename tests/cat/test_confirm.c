@@ -14,6 +14,7 @@
 #include "cat/sessfile.h"
 #include "cat/session.h"
 #include "irt/quad.h"
+#include "statetext.h"
 
 #define NPER 60
 
@@ -276,6 +277,7 @@ Test(cat_confirm, carried_answers_inform_but_are_not_this_sessions_evidence)
     cr_assert(strstr(err.msg, "model"), "%s", err.msg);
     rf_cat_session_free(all);
     /* The session file keeps the carried answers apart and restores bit for bit. */
+    check_state_text(p, s, NULL, NULL); /* the server's stored form: carried, requirements */
     json_t *j1;
     cr_assert_eq(rf_cat_session_to_json(s, &j1, &err), RF_OK);
     const json_t *ev0 = json_array_get(json_object_get(j1, "events"), 0);

@@ -14,6 +14,7 @@
 #include "cat/sessfile.h"
 #include "cat/session.h"
 #include "irt/quad.h"
+#include "statetext.h"
 
 #define NPER 40
 
@@ -229,6 +230,7 @@ Test(cat_objective, the_session_file_keeps_the_objective)
         rf_cat_next(s, &item);
         cr_assert_eq(rf_cat_answer(s, item, k % 2), RF_OK);
     }
+    check_state_text(p, s, NULL, NULL); /* the server's stored form, objective included */
     json_t *j;
     cr_assert_eq(rf_cat_session_to_json(s, &j, &err), RF_OK, "%s", err.msg);
     const json_t *o = json_object_get(json_object_get(j, "design"), "objective");

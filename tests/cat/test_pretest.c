@@ -19,6 +19,7 @@
 #include "cat/sessfile.h"
 #include "cat/session.h"
 #include "irt/quad.h"
+#include "statetext.h"
 
 #define NSK 3
 #define NPER 40
@@ -103,6 +104,7 @@ static void run_test(const struct rf_cat_pool *p, const struct rf_cat_design *d,
         rf_cat_next(s, &item);
         /* through a session file with the item presented, as the server stores it */
         if ((int)step == restore_at) {
+            check_state_text(p, s, NULL, NULL); /* the server's stored form, pretest included */
             json_t *j;
             cr_assert_eq(rf_cat_session_to_json(s, &j, &err), RF_OK);
             char *text = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(17));

@@ -13,6 +13,7 @@
 #include "cat/session.h"
 #include "cat/sim.h"
 #include "irt/quad.h"
+#include "statetext.h"
 
 static struct rf_cat_gen G;
 
@@ -424,6 +425,35 @@ Test(cat_sessfile, the_compact_form_restores_exactly)
     restores_exactly(3);
     with_model = 0;
     compact = 0;
+}
+
+/* The state the server stores, written as text without a tree, against the
+ * compact tree it replaced (statetext.h: the same tree back, the same
+ * restore) at every step of whole sessions: no classes, classes, the
+ * model's prior with a decided requirement, every class in the prior. */
+Test(cat_sessfile, the_state_text_is_the_compact_tree)
+{
+    struct rf_cat_pool *p = pool();
+    size_t old_len = 0, new_len = 0, states = 0;
+    for (int design = 0; design < 4; design++) {
+        with_model = design >= 2;
+        with_all = design == 3;
+        struct rf_cat_session *s = start_with(p, design ? 3 : 0);
+        struct rf_rng r;
+        rf_rng_seed(&r, 40 + (uint64_t)design);
+        do {
+            check_state_text(p, s, &old_len, &new_len);
+            states++;
+        } while (step(s, &r) != SIZE_MAX);
+        check_state_text(p, s, &old_len, &new_len); /* finished */
+        rf_cat_session_free(s);
+    }
+    with_model = with_all = 0;
+    cr_log_info("state text: %zu states, %zu bytes as the tree wrote them, %zu as text", states,
+                old_len, new_len);
+    cr_assert_gt(states, 40);
+    rf_cat_pool_free(p);
+    rf_cat_gen_cleanup(&G);
 }
 
 Test(cat_sessfile, the_compact_form_is_smaller_and_checks_the_parameters)

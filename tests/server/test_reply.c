@@ -5,6 +5,7 @@
  * operational, active and finished. */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "base/json.h"
+#include "cat/sessfile.h"
 #include "fixture.h"
 #include "server/app.h"
 #include "server/app_flow.h"
@@ -52,6 +54,9 @@ static double thread_cpu(void)
 
 /* the two builders' CPU time over the replies compared (logged, not held to) */
 static double cpu_jansson, cpu_text;
+/* the stored states' bytes, as the tree wrote them and as text */
+static size_t state_old, state_new, nstates;
+static double cpu_state_tree, cpu_state_text;
 
 static void same_both_ways(struct rf_app *a, int64_t id, size_t *checked)
 {
@@ -61,6 +66,44 @@ static void same_both_ways(struct rf_app *a, int64_t id, size_t *checked)
         rf_store_test_cleanup(&t);
         return;
     }
+    /* The state stored with the answer: written as text (the server's),
+     * against the compact tree dumped as the server stored it before. jansson
+     * reads the text back to the same tree (the same keys in the same order,
+     * every double the same value, dumped to the very bytes), and the row the
+     * cache keeps is that text. */
+    char *state, *before = NULL;
+    struct rf_err serr;
+    cr_assert_eq(rf_app_session_state(s, &state, &serr), RF_OK, "%s", serr.msg);
+    /* each builder's CPU time, warm: 10 times each, alternated */
+    for (int rep = 0; rep < 10; rep++) {
+        double c0 = thread_cpu();
+        char *z;
+        cr_assert_eq(rf_app_session_state(s, &z, &serr), RF_OK, "%s", serr.msg);
+        free(z);
+        double c1 = thread_cpu();
+        json_t *tree;
+        cr_assert_eq(rf_cat_session_to_json_compact(s, &tree, &serr), RF_OK, "%s", serr.msg);
+        free(before);
+        before = json_dumps(tree, JSON_COMPACT);
+        json_decref(tree);
+        cpu_state_tree += thread_cpu() - c1;
+        cpu_state_text += c1 - c0;
+    }
+    nstates++;
+    json_t *back = json_loads(state, 0, NULL);
+    cr_assert_not_null(back, "test %lld: the stored state is not JSON: %s", (long long)id, state);
+    char *again = json_dumps(back, JSON_COMPACT);
+    cr_assert_str_eq(again, before, "test %lld: the state text reads back as another tree",
+                     (long long)id);
+    cr_assert_leq(strlen(state), strlen(before));
+    cr_assert_str_eq(t.state, state, "test %lld: the row kept is not the state written",
+                     (long long)id);
+    state_old += strlen(before);
+    state_new += strlen(state);
+    json_decref(back);
+    free(again);
+    free(before);
+    free(state);
     static const char *const statuses[] = {"active", "finished"};
     static const char *const langs[] = {"en", "ja"};
     for (int op = 0; op < 2; op++)
@@ -176,6 +219,10 @@ Test(reply, the_text_reply_is_the_jansson_reply_byte_for_byte, .timeout = 300)
                 "jansson tree and dump %.1f us, text %.1f us",
                 finished, answers, checked, 1e6 * cpu_jansson / (double)checked,
                 1e6 * cpu_text / (double)checked);
+    cr_log_info("%zu stored states: %zu bytes as the tree wrote them, %zu as text; CPU per "
+                "state: tree and dump %.1f us, text %.1f us",
+                nstates, state_old, state_new, 1e6 * cpu_state_tree / (10.0 * (double)nstates),
+                1e6 * cpu_state_text / (10.0 * (double)nstates));
     cr_assert_eq(finished, 16);
     cr_assert_gt(answers, 200);
     cr_assert_gt(checked, 8 * 200);
@@ -253,4 +300,95 @@ Test(reply, strings_and_reals_are_written_as_jansson_writes_them)
     cr_assert_eq(rf_buf_put_json_real(&b, NAN, 0), RF_EINVAL);
     cr_assert_eq(rf_buf_put_json_real(&b, INFINITY, 1), RF_EINVAL);
     rf_buf_cleanup(&b);
+}
+
+/* The stored state's writers (rf_buf_put_json_utf8, rf_buf_put_json_double)
+ * against json_dumps(j, JSON_COMPACT), as the state was dumped: strings the
+ * same bytes (non-ASCII kept); doubles read back by jansson as the same
+ * double, in no more characters than jansson's 17 digits, and no more
+ * digits than the fewest of 15-17 that round-trip (0.1 is "0.1"). Random
+ * doubles of every magnitude, seeded, besides the hand-picked ones. */
+Test(reply, the_state_writers_round_trip_every_double)
+{
+    static const char *const strs[] = {"",
+                                       "plain",
+                                       "q\"uote",
+                                       "back\\slash",
+                                       "/slash",
+                                       "\b\f\n\r\t",
+                                       "\x01\x1f\x7f",
+                                       "caf\xc3\xa9",
+                                       "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e",
+                                       "emoji \xf0\x9f\x98\x80 end",
+                                       "mixed \"\xe3\x81\x82\"\n\\"};
+    for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
+        json_t *j = json_pack("[s]", strs[i]);
+        char *want = json_dumps(j, JSON_COMPACT);
+        json_decref(j);
+        struct rf_buf b;
+        rf_buf_init(&b, 4096);
+        cr_assert_eq(rf_buf_putc(&b, '['), RF_OK);
+        cr_assert_eq(rf_buf_put_json_utf8(&b, strs[i]), RF_OK);
+        cr_assert_eq(rf_buf_putc(&b, ']'), RF_OK);
+        cr_assert_str_eq(b.data, want, "string %zu", i);
+        free(want);
+        rf_buf_cleanup(&b);
+    }
+    struct rf_buf b;
+    rf_buf_init(&b, 4096);
+    cr_assert_eq(rf_buf_put_json_utf8(&b, "ab\xe6\x97"), RF_EINVAL, "a cut sequence");
+    cr_assert_eq(rf_buf_put_json_double(&b, NAN), RF_EINVAL);
+    cr_assert_eq(rf_buf_put_json_double(&b, -INFINITY), RF_EINVAL);
+    rf_buf_cleanup(&b);
+    static const double picked[] = {0.0,  -0.0, 1.0,  -4.0,   4.0,   0.1,    0.3,  1.0 / 3,
+                                    1e-5, 1e20, 1e21, 5e-324, 1e308, 2.5e-7, 0.25, 123456789.0};
+    uint64_t x = 2026;
+    size_t n = 0, shorter = 0;
+    for (size_t i = 0; i < 20000 + sizeof picked / sizeof picked[0]; i++) {
+        double v;
+        if (i < sizeof picked / sizeof picked[0]) {
+            v = picked[i];
+        } else {
+            /* xorshift64*: any bit pattern that is a finite double */
+            x ^= x >> 12;
+            x ^= x << 25;
+            x ^= x >> 27;
+            uint64_t bits = x * 2685821657736338717ULL;
+            memcpy(&v, &bits, sizeof v);
+            if (!isfinite(v))
+                continue;
+            if (i % 2)
+                v = rf_round_sig(fmod(v, 1000.0), (int)(i % 17) + 1); /* short ones too */
+        }
+        json_t *j = json_pack("[f]", v);
+        char *want = json_dumps(j, JSON_COMPACT);
+        json_decref(j);
+        rf_buf_init(&b, 4096);
+        cr_assert_eq(rf_buf_putc(&b, '['), RF_OK);
+        cr_assert_eq(rf_buf_put_json_double(&b, v), RF_OK);
+        cr_assert_eq(rf_buf_putc(&b, ']'), RF_OK);
+        json_t *back = json_loads(b.data, 0, NULL);
+        cr_assert(json_is_real(json_array_get(back, 0)), "%.17g as %s: not a real", v, b.data);
+        double r = json_real_value(json_array_get(back, 0));
+        cr_assert(memcmp(&r, &v, sizeof r) == 0 || (r == 0 && v == 0 && signbit(r) == signbit(v)),
+                  "%.17g written %s, read back %.17g", v, b.data, r);
+        cr_assert_leq(b.len, strlen(want), "%.17g: %s longer than jansson's %s", v, b.data, want);
+        /* %.15g when it round-trips without an exponent (".0" added to an
+         * integral one) */
+        char p15[40];
+        snprintf(p15, sizeof p15, "%.15g", v);
+        if (strtod(p15, NULL) == v && !strchr(p15, 'e')) {
+            if (!strchr(p15, '.'))
+                strcat(p15, ".0");
+            cr_assert(strlen(b.data) == strlen(p15) + 2 && !strncmp(b.data + 1, p15, strlen(p15)),
+                      "%.17g: %s, not %s", v, b.data, p15);
+        }
+        shorter += b.len < strlen(want);
+        n++;
+        json_decref(back);
+        free(want);
+        rf_buf_cleanup(&b);
+    }
+    cr_log_info("%zu doubles round-trip, %zu of them shorter than jansson's", n, shorter);
+    cr_assert_gt(n, 15000);
 }
