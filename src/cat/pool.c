@@ -144,6 +144,7 @@ void rf_cat_pool_free(struct rf_cat_pool *p)
     free(p->group);
     free(p->group_off);
     free(p->group_items);
+    free(p->idslot);
     free(p);
 }
 
@@ -157,14 +158,50 @@ rf_status rf_cat_pool_skill(const struct rf_cat_pool *p, const char *skill, size
     return RF_ENOTFOUND;
 }
 
+/* FNV-1a of an item id: its slot in the id index */
+static size_t id_hash(const char *id)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *id; id++) {
+        h ^= (unsigned char)*id;
+        h *= 1099511628211ULL;
+    }
+    return (size_t)h;
+}
+
+/* The id index: open addressing over a power of two of at least twice the
+ * items, each slot an item's index plus one (0: empty). Ids are unique. */
+static rf_status build_index(struct rf_cat_pool *p, struct rf_err *err)
+{
+    size_t ns = 16;
+    while (ns < 2 * p->n)
+        ns *= 2;
+    if (!(p->idslot = rf_calloc_array(ns, sizeof *p->idslot)))
+        return rf_err_set(err, RF_ENOMEM, "item pool: out of memory");
+    p->nidslots = ns;
+    for (size_t i = 0; i < p->n; i++) {
+        size_t k = id_hash(p->ids[i]) & (ns - 1);
+        while (p->idslot[k])
+            k = (k + 1) & (ns - 1);
+        p->idslot[k] = (uint32_t)i + 1;
+    }
+    return RF_OK;
+}
+
 rf_status rf_cat_pool_find(const struct rf_cat_pool *p, const char *id, size_t *idx)
 {
-    for (size_t i = 0; i < p->n; i++)
-        if (strcmp(p->ids[i], id) == 0) {
-            *idx = i;
+    if (!p->nidslots)
+        return RF_ENOTFOUND;
+    size_t mask = p->nidslots - 1;
+    for (size_t k = id_hash(id) & mask;; k = (k + 1) & mask) {
+        uint32_t v = p->idslot[k];
+        if (!v)
+            return RF_ENOTFOUND;
+        if (strcmp(p->ids[v - 1], id) == 0) {
+            *idx = v - 1;
             return RF_OK;
         }
-    return RF_ENOTFOUND;
+    }
 }
 
 static rf_status copy_quad(struct rf_quad *dst, const struct rf_quad *src, struct rf_err *err)
@@ -471,7 +508,7 @@ static rf_status pool_build(const struct rf_cat_item *items, const unsigned char
         free(fill);
     }
     if ((rc = build_tables(p, err)) || (rc = build_candidates(p, err)) ||
-        (rc = build_groups(p, items, err)))
+        (rc = build_groups(p, items, err)) || (rc = build_index(p, err)))
         goto fail;
     *out = p;
     return RF_OK;

@@ -69,6 +69,9 @@ struct rf_cat_pool {
     uint32_t *group;       /* [item] */
     size_t *group_off;     /* [ngroups + 1] */
     uint32_t *group_items; /* usable items of each group */
+    /* rf_cat_pool_find's index of the ids: item index + 1 per slot, 0 empty */
+    size_t nidslots;
+    uint32_t *idslot;
 };
 
 #define RF_CAT_NO_GROUP UINT32_MAX
@@ -119,7 +122,7 @@ rf_status rf_cat_exposure_parse(struct rf_cat_pool *p, const char *name, const c
 /* Index of a skill id, or RF_ENOTFOUND. */
 rf_status rf_cat_pool_skill(const struct rf_cat_pool *p, const char *skill, size_t *idx);
 
-/* Index of an item id, or RF_ENOTFOUND. Linear scan. */
+/* Index of an item id, or RF_ENOTFOUND. O(1): a hash index built with the pool. */
 rf_status rf_cat_pool_find(const struct rf_cat_pool *p, const char *id, size_t *idx);
 
 /* Fisher information of item i at theta; closed forms for the dichotomous
