@@ -43,6 +43,7 @@ struct pending {
     int failed; /* its statement failed: left out when the batch is replayed */
     int done;   /* the batch is over: rc is final */
     struct pending *next;
+    pthread_cond_t cv; /* its owner waits on it: woken when done, or to commit next */
 };
 
 struct pg_store {
@@ -59,7 +60,6 @@ struct pg_store {
     unsigned gen; /* incremented when a connection is found lost: all are reopened */
     /* the group commit: answers queued in arrival order */
     pthread_mutex_t qmu;
-    pthread_cond_t qcv;
     struct pending *qhead, **qtail;
     int committing;
 };

@@ -46,6 +46,7 @@ struct pending {
     int tried; /* recorded in the batch's transaction (rc says how) */
     int done;  /* the batch is over: rc is final */
     struct pending *next;
+    pthread_cond_t cv; /* its owner waits on it: woken when done, or to commit next */
 };
 
 struct sq_store {
@@ -62,7 +63,6 @@ struct sq_store {
     int version;
     /* the group commit: answers queued in arrival order */
     pthread_mutex_t qmu;
-    pthread_cond_t qcv;
     struct pending *qhead, **qtail;
     int committing; /* a caller is committing a batch */
     /* checkpoints (WAL), off the commit path: the writer's commits wake a

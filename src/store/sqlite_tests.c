@@ -192,7 +192,7 @@ static rf_status sq_answer_signals(struct rf_store *bs, const struct rf_answer *
     struct sq_store *s = (struct sq_store *)bs;
     struct pending me = {
         a,       sig, session, session_now, new_state, profile, profile ? packed : NULL,
-        npacked, err, RF_EDB,  0,           0,         NULL};
+        npacked, err, RF_EDB,  0,           0,         NULL,    PTHREAD_COND_INITIALIZER};
     pthread_mutex_lock(&s->qmu);
     *s->qtail = &me;
     /* cppcheck-suppress autoVariables ; me leaves the queue (its batch is taken, the tail
@@ -200,7 +200,7 @@ static rf_status sq_answer_signals(struct rf_store *bs, const struct rf_answer *
     s->qtail = &me.next;
     while (!me.done) {
         if (s->committing) {
-            pthread_cond_wait(&s->qcv, &s->qmu);
+            pthread_cond_wait(&me.cv, &s->qmu);
             continue;
         }
         /* No commit under way, so this caller's answer is still queued: take
@@ -217,13 +217,21 @@ static rf_status sq_answer_signals(struct rf_store *bs, const struct rf_answer *
         commit_batch(s, batch);
         pthread_mutex_lock(&s->qmu);
         s->committing = 0;
+        /* each waiter of the batch woken alone, and the first answer still
+         * queued as the next batch's committer: the others sleep on (their
+         * owners cannot leave the wait, and their frames, before qmu is
+         * unlocked) */
         for (struct pending *p = batch, *next; p; p = next) {
             next = p->next;
             p->done = 1;
+            if (p != &me)
+                pthread_cond_signal(&p->cv);
         }
-        pthread_cond_broadcast(&s->qcv);
+        if (s->qhead)
+            pthread_cond_signal(&s->qhead->cv);
     }
     pthread_mutex_unlock(&s->qmu);
+    pthread_cond_destroy(&me.cv);
     return me.rc;
 }
 

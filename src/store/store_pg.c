@@ -19,6 +19,10 @@
  * answers) and records all of them in one transaction on one connection,
  * then commits once (one WAL flush, synchronous_commit on) and wakes the
  * callers, each of which returns only after the commit that holds its answer.
+ * Each caller waits on its own condition variable: the committer wakes those
+ * of its batch and the first one still queued, who commits the next batch
+ * (a broadcast woke every queued caller at every commit, most of them only
+ * to sleep again).
  * The batch goes to the server as one libpq pipeline (one round trip): one
  * statement per answer, in test id order (each locks its test's row, so
  * batches of several processes wait for one another instead of
@@ -110,7 +114,6 @@ static void pg_close(struct rf_store *bs)
     pthread_mutex_destroy(&s->pmu);
     pthread_cond_destroy(&s->pcv);
     pthread_mutex_destroy(&s->qmu);
-    pthread_cond_destroy(&s->qcv);
     free(s->url);
     free(s);
 }
@@ -127,7 +130,6 @@ rf_status rf_store_pg_open(const char *url, const struct rf_store_options *opt,
     pthread_mutex_init(&s->pmu, NULL);
     pthread_cond_init(&s->pcv, NULL);
     pthread_mutex_init(&s->qmu, NULL);
-    pthread_cond_init(&s->qcv, NULL);
     s->qtail = &s->qhead;
     s->url = rf_strdup(url);
     s->conns = rf_calloc_array(pool, sizeof *s->conns);

@@ -13,9 +13,11 @@
  * answers) and records all of them in one transaction, each inside its own
  * savepoint so that a refused answer writes nothing and leaves the others of
  * the batch alone, then commits once (one sync for the whole batch) and wakes
- * the callers. Each caller returns only after the transaction holding its
- * answer has committed, or with the error that kept it out. Answers of a batch
- * are applied in their order of arrival, as one at a time would be.
+ * the callers, each on its own condition variable, and the first caller still
+ * queued to commit the next batch (a broadcast woke every queued caller at
+ * every commit only for most to sleep again). Each caller returns only after the transaction
+ * holding its answer has committed, or with the error that kept it out. Answers of a batch are
+ * applied in their order of arrival, as one at a time would be.
  *
  * The operations are in files by area (sqlite_accounts.c, sqlite_tests.c,
  * sqlite_postings.c) over the statements of sqlite_stmt.c (sqlite_int.h);
@@ -284,7 +286,6 @@ rf_status rf_store_sqlite_open(const char *path, struct rf_store **out, struct r
     pthread_mutex_init(&s->rmu, NULL);
     pthread_cond_init(&s->rcv, NULL);
     pthread_mutex_init(&s->qmu, NULL);
-    pthread_cond_init(&s->qcv, NULL);
     s->qtail = &s->qhead;
     s->path = rf_strdup(path);
     if (!s->path) {
@@ -353,7 +354,6 @@ static void sq_close(struct rf_store *bs)
     pthread_mutex_destroy(&s->rmu);
     pthread_cond_destroy(&s->rcv);
     pthread_mutex_destroy(&s->qmu);
-    pthread_cond_destroy(&s->qcv);
     free(s->path);
     free(s);
 }
