@@ -25,6 +25,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -48,9 +49,12 @@
 struct watch {
     struct watch *prev, *next;
     MHD_socket fd;
-    double since; /* when it started waiting for a request's headers */
-    int waiting;  /* 1 until the current request's headers are complete */
-    int shed;     /* already shut down by the watchdog, or answered by answer_mhd_error */
+    /* Written by the connection's worker thread twice a request without the
+     * watchdog's mutex (atomics: the watchdog reads them under it while the
+     * list is walked), since before waiting: */
+    _Atomic double since; /* when it started waiting for a request's headers */
+    atomic_int waiting;   /* 1 until the current request's headers are complete */
+    int shed;             /* already shut down by the watchdog, or answered by answer_mhd_error */
     struct MHD_Connection *conn;
     pthread_t thread; /* the worker thread that serves it (libmicrohttpd accepts there) */
 };
@@ -104,16 +108,16 @@ static struct watch *watch_of(struct MHD_Connection *c)
 }
 
 /* Marks the connection as waiting for (waiting = 1, from now) or done with
- * (waiting = 0) a request's headers. */
-static void watch_mark(struct rf_http *h, struct MHD_Connection *c, int waiting)
+ * (waiting = 0) a request's headers. No lock: the watch cannot be freed
+ * meanwhile (only its own connection's close frees it, on this thread), and
+ * a watchdog that reads waiting = 1 reads the since stored before it. */
+static void watch_mark(struct MHD_Connection *c, int waiting)
 {
     struct watch *w = watch_of(c);
     if (!w)
         return;
-    pthread_mutex_lock(&h->wmu);
-    w->waiting = waiting;
-    w->since = mono_now();
-    pthread_mutex_unlock(&h->wmu);
+    atomic_store(&w->since, mono_now());
+    atomic_store(&w->waiting, waiting);
 }
 
 static void on_connection(void *cls, struct MHD_Connection *c, void **sctx,
@@ -131,8 +135,8 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **sctx,
         w->fd = ci->connect_fd;
         w->conn = c;
         w->thread = pthread_self();
-        w->waiting = 1;
-        w->since = mono_now();
+        atomic_init(&w->since, mono_now());
+        atomic_init(&w->waiting, 1);
         pthread_mutex_lock(&h->wmu);
         w->next = h->conns;
         if (h->conns)
@@ -188,7 +192,7 @@ static void *watchdog(void *arg)
                            : base;
         for (struct watch *w = h->conns; w; w = w->next) {
             int unread = 0;
-            if (w->waiting && !w->shed && now - w->since > limit &&
+            if (atomic_load(&w->waiting) && !w->shed && now - atomic_load(&w->since) > limit &&
                 /* bytes the client sent that its worker thread has not read
                  * yet (busy with another connection's request): the delay is
                  * the server's, not the client's */
@@ -765,7 +769,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (cs && cs->job) /* resumed: the worker has answered */
         return job_reply(h, c, cs, method, url, is_head);
     if (!cs) {
-        watch_mark(h, c, 0); /* the headers are complete */
+        watch_mark(c, 0); /* the headers are complete */
         cs = calloc(1, sizeof *cs);
         if (!cs)
             return MHD_NO;
@@ -832,8 +836,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 static void on_completed(void *cls, struct MHD_Connection *c, void **ctx,
                          enum MHD_RequestTerminationCode toe)
 {
+    (void)cls;
     (void)toe;
-    watch_mark(cls, c, 1); /* a kept-alive connection waits for its next request */
+    watch_mark(c, 1); /* a kept-alive connection waits for its next request */
     struct conn *cs = *ctx;
     if (cs) {
         rf_buf_cleanup(&cs->body);
