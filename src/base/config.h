@@ -201,6 +201,19 @@
 #define RF_ONLINE_FIT_GROUPS 10
 #define RF_ONLINE_FIT_MIN_GROUP 20
 #define RF_ONLINE_FIT_NODES 41
+/* The pretest items' priors before a re-estimate of the bank has fitted its
+ * own (calib/online.h rf_online_prior, docs/calibration.md "Priors of
+ * pretest items"): log a ~ N(0, 0.5^2), no prior on b (SD 0), c ~ beta(5,
+ * 17) (RF_CALIB_PRIOR_C_*): weak, since nothing yet says how far the
+ * authors' ratings miss. Fitted hyperparameters (b ~ N(rated b, sd_b^2)
+ * among them) are taken with their SDs at least RF_ONLINE_PRIOR_MIN_SD: the
+ * re-estimate's SD of log a comes out low (docs/calibration.md), and a
+ * prior narrower than the bank's real spread would make the SEs promise
+ * more than the answers hold. */
+#define RF_ONLINE_PRIOR_MU_LOGA 0.0
+#define RF_ONLINE_PRIOR_SD_LOGA 0.5
+#define RF_ONLINE_PRIOR_SD_B 0.0
+#define RF_ONLINE_PRIOR_MIN_SD 0.3
 /* Drift of operational items (calib/drift.h, docs/calibration.md "Drift"):
  * an item is tested on at least RF_DRIFT_MIN_N answers and flagged when its
  * location moved by at least RF_DRIFT_MIN_SHIFT logits and RF_DRIFT_MIN_Z

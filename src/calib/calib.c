@@ -163,6 +163,30 @@ static void prior_c_terms(const struct rf_calib_opts *o, double cc, double *f, d
         *h += -al / (cc * cc) - be / ((1 - cc) * (1 - cc));
 }
 
+/* The centre of item j's normal prior on b, or NaN when it has none
+ * (calib.h prior_b_mu: free 2PL and 3PL items only). */
+static double prior_b_centre(const struct rf_calib *c, size_t j)
+{
+    enum rf_model m = c->items[j].model;
+    if (!c->o.prior_b_mu || (m != RF_MODEL_2PL && m != RF_MODEL_3PL))
+        return NAN;
+    return c->o.prior_b_mu[j];
+}
+
+/* Adds the log density of b ~ N(mu, sigma^2) (up to a constant) to *f, and
+ * its derivatives in (a, b.., c) to gpsi[1] and hpsi[1][1] when gpsi is set:
+ * to_phi carries them to (a, d, c) with the rest. */
+static void prior_b_terms(double b, double mu, double sigma, size_t n, double *f, double *gpsi,
+                          double *hpsi)
+{
+    double s2 = sigma * sigma, u = b - mu;
+    *f += -u * u / (2 * s2);
+    if (gpsi) {
+        gpsi[1] += -u / s2;
+        hpsi[1 * n + 1] += -1.0 / s2;
+    }
+}
+
 /* Expected complete-data log-posterior of item j at phi (full layout) over
  * the expected counts r (ncat x Q), with gradient and Hessian when g != NULL.
  * -HUGE_VAL when phi is outside the parameter space. */
@@ -193,6 +217,9 @@ static double item_obj(const struct rf_calib *c, size_t j, const double *phi, do
                     hs[i * n + l] += rk * hp[i * n + l];
             }
         }
+    double mu_b = prior_b_centre(c, j);
+    if (isfinite(mu_b))
+        prior_b_terms(it.b, mu_b, c->o.prior_b_sigma, n, &f, g ? gs : NULL, hs);
     if (g)
         to_phi(&it, n, gs, hs, g, H);
     if (c->o.prior_a && proto->model != RF_MODEL_1PL)
@@ -631,6 +658,8 @@ static rf_status check_opts(const struct rf_calib_opts *o, struct rf_err *err)
     if (o->prior_c && !(o->prior_c_alpha >= 1 && o->prior_c_beta >= 1))
         return rf_err_set(err, RF_EINVAL,
                           "calibration: beta prior on c needs alpha >= 1 and beta >= 1");
+    if (o->prior_b_mu && !(o->prior_b_sigma > 0 && isfinite(o->prior_b_sigma)))
+        return rf_err_set(err, RF_EINVAL, "calibration: normal prior on b needs sigma > 0");
     return RF_OK;
 }
 
@@ -1222,6 +1251,17 @@ rf_status rf_calib_finish(struct rf_calib *c, struct rf_calib_result *res, struc
             if (c->items[j].model == RF_MODEL_3PL && c->o.prior_c) {
                 prior_c_terms(&c->o, phi[2], &f, &g, &h);
                 xpd[(size_t)pi[2] * n + (size_t)pi[2]] -= h;
+            }
+            double mu_b = prior_b_centre(c, j);
+            if (isfinite(mu_b)) { /* its curvature in (a, d), both triangles */
+                size_t m = nfull(c, j);
+                double gp[RF_CALIB_MAXP] = {0}, hp[RF_CALIB_MAXP * RF_CALIB_MAXP] = {0};
+                double gq[RF_CALIB_MAXP], hq[RF_CALIB_MAXP * RF_CALIB_MAXP];
+                prior_b_terms(c->items[j].b, mu_b, c->o.prior_b_sigma, m, &f, gp, hp);
+                to_phi(&c->items[j], m, gp, hp, gq, hq);
+                for (size_t x = 0; x < 2; x++)
+                    for (size_t y = 0; y < 2; y++)
+                        xpd[(size_t)pi[x] * n + (size_t)pi[y]] -= hq[x * m + y];
             }
         }
         if (c->o.prior_a && c->o.model == RF_MODEL_1PL) {

@@ -73,6 +73,12 @@ struct rf_calib_opts {
     double prior_a_mu, prior_a_sigma;
     int prior_c; /* beta(prior_c_alpha, prior_c_beta) on c (3PL) when set */
     double prior_c_alpha, prior_c_beta;
+    /* per data item (nitems entries, borrowed): a normal prior
+     * N(prior_b_mu[j], prior_b_sigma^2) on the b of a free 2PL or 3PL item (a
+     * rating's b; Mislevy 1986), none where NaN or for other models; NULL: no
+     * prior on b (the default). prior_b_sigma > 0 when prior_b_mu is set. */
+    const double *prior_b_mu;
+    double prior_b_sigma;
     const struct rf_param_table *fixed; /* items held fixed, matched by id; NULL = none */
     int collapse;                       /* collapse identical patterns when cheaper (default 1) */
     enum rf_calib_kernel kernel;        /* default RF_CALIB_AUTO (by fill) */

@@ -10,10 +10,36 @@
 #include "base/config.h"
 #include "base/mem.h"
 #include "calib/calib.h"
+#include "calib/recal.h"
 #include "irt/quad.h"
+
+void rf_online_prior_default(struct rf_online_prior *p)
+{
+    p->mu_loga = RF_ONLINE_PRIOR_MU_LOGA;
+    p->sd_loga = RF_ONLINE_PRIOR_SD_LOGA;
+    p->sd_b = RF_ONLINE_PRIOR_SD_B;
+    p->c_weight = RF_CALIB_PRIOR_C_ALPHA + RF_CALIB_PRIOR_C_BETA;
+    p->mu_c = RF_CALIB_PRIOR_C_ALPHA / p->c_weight;
+}
+
+rf_status rf_online_prior_from_hyper(struct rf_online_prior *p, double mu_loga, double sd_loga,
+                                     double sd_b, double mu_c)
+{
+    double w = RF_RECAL_C_WEIGHT;
+    if (!(isfinite(mu_loga) && fabs(mu_loga) <= 2 && sd_loga > 0 && isfinite(sd_loga) && sd_b > 0 &&
+          isfinite(sd_b) && w * mu_c >= 1 && w * (1 - mu_c) >= 1))
+        return RF_EINVAL;
+    p->mu_loga = mu_loga;
+    p->sd_loga = fmax(sd_loga, RF_ONLINE_PRIOR_MIN_SD);
+    p->sd_b = fmax(sd_b, RF_ONLINE_PRIOR_MIN_SD);
+    p->mu_c = mu_c;
+    p->c_weight = w;
+    return RF_OK;
+}
 
 void rf_online_rules_default(struct rf_online_rules *r)
 {
+    rf_online_prior_default(&r->prior);
     r->min_n = RF_ONLINE_MIN_N;
     r->max_se_a = RF_ONLINE_MAX_SE_A;
     r->max_se_b = RF_ONLINE_MAX_SE_B;
@@ -335,10 +361,11 @@ static rf_status calibrate_skill(struct skill_run *sr, size_t skill, struct rf_e
     const char **ids = rf_alloc_array(nl, sizeof *ids);
     enum rf_model *models = rf_alloc_array(nl, sizeof *models);
     size_t *global = rf_alloc_array(nl, sizeof *global);
+    double *bmu = rf_alloc_array(nl ? nl : 1, sizeof *bmu);
     struct rf_param_table fixed = {0, rf_calloc_array(nl, sizeof(char *)),
                                    rf_alloc_array(nl, sizeof(struct rf_irt_item))};
     rf_status rc = RF_OK;
-    if (!row_ptr || !col || !val || !src || !ids || !models || !global || !fixed.ids ||
+    if (!row_ptr || !col || !val || !src || !ids || !models || !global || !bmu || !fixed.ids ||
         !fixed.items)
         rc = rf_err_set(err, RF_ENOMEM, "online calibration: out of memory");
     for (size_t j = 0; !rc && j < sr->nitems; j++) {
@@ -393,9 +420,20 @@ static rf_status calibrate_skill(struct skill_run *sr, size_t skill, struct rf_e
         o.fixed = fixed.n ? &fixed : NULL;
         o.threads = sr->threads;
         o.want_fit = 0; /* S-X2 needs complete data: rf_online_fit instead */
+        const struct rf_online_prior *pr = &sr->rules->prior;
         o.prior_a = 1;
-        o.prior_a_mu = 0;
-        o.prior_a_sigma = 0.5;
+        o.prior_a_mu = pr->mu_loga;
+        o.prior_a_sigma = pr->sd_loga;
+        o.prior_c = 1;
+        o.prior_c_alpha = pr->c_weight * pr->mu_c;
+        o.prior_c_beta = pr->c_weight * (1 - pr->mu_c);
+        if (pr->sd_b > 0) { /* each pretest item's rated b; NaN for the fixed items */
+            for (size_t l = 0; l < nl; l++)
+                bmu[l] = it[global[l]].pretest && it[global[l]].irt.ncat == 2 ? it[global[l]].irt.b
+                                                                              : NAN;
+            o.prior_b_mu = bmu;
+            o.prior_b_sigma = pr->sd_b;
+        }
         struct rf_err cerr;
         rf_err_clear(&cerr);
         rf_status crc = rf_calib_run(&data, &o, &res, &cerr);
@@ -430,6 +468,7 @@ static rf_status calibrate_skill(struct skill_run *sr, size_t skill, struct rf_e
     free(ids);
     free(models);
     free(global);
+    free(bmu);
     rf_params_cleanup(&fixed);
     return rc;
 }
@@ -582,8 +621,14 @@ rf_status rf_online_result_to_json(const struct rf_online_result *res,
                         rules->max_se_b, "min_fit_p", rules->min_fit_p, "min_a", rules->min_a,
                         "max_a", rules->max_a, "max_abs_b", rules->max_abs_b)
             : NULL;
-    if (!root)
+    const struct rf_online_prior *pr = &rules->prior;
+    if (!root || json_object_set_new(json_object_get(root, "rules"), "prior",
+                                     json_pack("{s:f, s:f, s:f, s:f, s:f}", "mu_loga", pr->mu_loga,
+                                               "sd_loga", pr->sd_loga, "sd_b", pr->sd_b, "mu_c",
+                                               pr->mu_c, "c_weight", pr->c_weight))) {
+        json_decref(root);
         return RF_ENOMEM;
+    }
     for (size_t i = 0; i < res->n; i++) {
         const struct rf_online_result_item *r = &res->items[i];
         json_t *o =

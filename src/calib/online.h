@@ -41,13 +41,42 @@ struct rf_online_answer {
     double theta, sd;
 };
 
-/* Promotion thresholds (docs/calibration.md "Promotion"). */
+/* The pretest items' priors (docs/calibration.md "Priors of pretest
+ * items"), the shape the bank's re-estimate fits (calib/recal.h):
+ *   log a ~ N(mu_loga, sd_loga^2);
+ *   b ~ N(the item's rated b, sd_b^2) for a dichotomous item (mcq 3PL,
+ *     numeric 2PL), the rated b being the bank's b of the pretest item;
+ *     sd_b 0: no prior on b; graded items have none;
+ *   c ~ Beta(c_weight mu_c, c_weight (1 - mu_c)) (3PL).
+ * The SEs are the posterior SDs under these priors (the information of the
+ * answers plus the priors' curvature). */
+struct rf_online_prior {
+    double mu_loga, sd_loga; /* sd_loga > 0 */
+    double sd_b;             /* >= 0 */
+    double mu_c, c_weight;   /* 0 < mu_c < 1; c_weight mu_c >= 1 and c_weight (1 - mu_c) >= 1 */
+};
+
+/* The prior before any re-estimate of the bank has fitted one:
+ * RF_ONLINE_PRIOR_* (base/config.h). */
+void rf_online_prior_default(struct rf_online_prior *p);
+
+/* The prior from the hyperparameters a re-estimate of the operational bank
+ * fitted (rf_recal_result: mu_loga, sd_loga, sd_b, mu_c; its c weight
+ * RF_RECAL_C_WEIGHT), each SD no smaller than the default's floor
+ * RF_ONLINE_PRIOR_MIN_SD: RF_OK when taken, RF_EINVAL (p unchanged) when a
+ * value is not finite or out of range. */
+rf_status rf_online_prior_from_hyper(struct rf_online_prior *p, double mu_loga, double sd_loga,
+                                     double sd_b, double mu_c);
+
+/* Promotion thresholds (docs/calibration.md "Promotion"), and the priors
+ * the estimation uses. */
 struct rf_online_rules {
     size_t min_n;     /* answers to the item, at least */
     double max_se_a;  /* SE of a at most */
     double max_se_b;  /* SE of b (every GRM threshold) at most */
     double min_fit_p; /* fit p-value at least */
     double min_a, max_a, max_abs_b;
+    struct rf_online_prior prior; /* rf_online_prior_default unless set */
 };
 void rf_online_rules_default(struct rf_online_rules *r);
 

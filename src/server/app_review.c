@@ -302,6 +302,34 @@ static rf_status drift_run(struct rf_app *a, const struct rf_app_bankver *v, int
 static rf_status recal_run(struct rf_app *a, const struct rf_app_bankver *v, int64_t user,
                            struct rf_app_error *e);
 
+/* The pretest items' priors (calib/online.h): the hyperparameters the
+ * latest re-estimate of the items in use fitted (its "hyper", the
+ * empirical-Bayes priors of the bank the pretest items join) when its
+ * held-out check accepted it; else the defaults (no re-estimate yet, one
+ * not accepted, or refused data). */
+static rf_status pretest_prior(struct rf_app *a, struct rf_online_prior *p, struct rf_app_error *e)
+{
+    rf_online_prior_default(p);
+    struct rf_review_run run;
+    rf_status rc = rf_store_review_run_latest(a->store, "recal", &run, &e->err);
+    if (rc == RF_ENOTFOUND) {
+        rf_err_clear(&e->err);
+        return RF_OK;
+    }
+    if (rc)
+        return rc;
+    json_t *res = json_loads(run.result, 0, NULL);
+    json_t *h = json_object_get(res, "hyper");
+    if (json_is_true(json_object_get(res, "accept")) && json_is_object(h))
+        (void)rf_online_prior_from_hyper(p, json_number_value(json_object_get(h, "mu_loga")),
+                                         json_number_value(json_object_get(h, "sd_loga")),
+                                         json_number_value(json_object_get(h, "sd_b")),
+                                         json_number_value(json_object_get(h, "mu_c")));
+    json_decref(res);
+    rf_store_review_run_cleanup(&run);
+    return RF_OK;
+}
+
 /* The pretest calibration run, the drift run and the re-estimate of the
  * items in use at the active version,
  * stored as made by user (0: the schedule). */
@@ -318,7 +346,10 @@ static rf_status calibration_runs(struct rf_app *a, int64_t user, struct rf_app_
     rf_online_rules_default(&rules);
     json_t *j = NULL;
     char *text = NULL;
-    rc = rf_pretest_collect(a->store, &v->view, &d, &e->err);
+    memset(&d, 0, sizeof d);
+    rc = pretest_prior(a, &rules.prior, e);
+    if (!rc)
+        rc = rf_pretest_collect(a->store, &v->view, &d, &e->err);
     if (!rc)
         rc = rf_online_run(d.items, d.nitems, d.ans, d.n, &rules, REVIEW_THREADS, &res, &e->err);
     if (!rc && (rf_online_result_to_json(&res, d.items, &rules, &j) ||

@@ -69,6 +69,8 @@ struct sim {
     size_t nans, cap;
     size_t nscored, npretest_ans;
     uint64_t eb_fresh; /* eb: the first live test after the last accepted re-estimate */
+    struct rf_online_prior pre_prior; /* the pretest items' priors: the last re-estimate's
+                                     hyperparameters (eb), as the product's review takes them */
 };
 
 /* One live test or one measured person's output. */
@@ -584,6 +586,9 @@ static rf_status learn_eb(struct sim *S, struct rf_onlinesim_point *pt, struct r
     for (size_t k = 0; k < res.nskills; k++)
         if (res.shift_n[k] >= RF_RECAL_SHIFT_MIN_N && fabs(res.shift[k]) > pt->eb_shift_max)
             pt->eb_shift_max = fabs(res.shift[k]);
+    if (res.accept) /* as the product's review takes them (app_review.c pretest_prior) */
+        (void)rf_online_prior_from_hyper(&S->pre_prior, res.mu_loga, res.sd_loga, res.sd_b,
+                                         res.mu_c);
     double lm = 0, ls = 0, nk = 0;
     for (size_t k = 0; k < res.nskills; k++)
         if (res.latent_mean[k] != 0 || res.latent_sd[k] != 1) {
@@ -621,6 +626,7 @@ static rf_status learn(struct sim *S, size_t *promoted, struct rf_onlinesim_poin
     const struct rf_onlinesim_opts *o = S->o;
     struct rf_online_rules ru;
     rf_online_rules_default(&ru);
+    ru.prior = S->pre_prior;
     rf_status rc = o->learn == RF_ONLINESIM_EB ? RF_OK : loo(S, err);
     if (rc)
         return rc;
@@ -677,6 +683,7 @@ static rf_status learn(struct sim *S, size_t *promoted, struct rf_onlinesim_poin
     } else if (!rc && o->learn == RF_ONLINESIM_RECALIBRATE && na) {
         for (size_t i = 0; i < S->n; i++)
             items[i].pretest = S->p->usable[i];
+        ru.prior.sd_b = 0; /* the operational items' b: no rating to centre a prior on */
         if (!(rc = rf_online_run(items, S->n, ans, na, &ru, 1, &res, err))) {
             for (size_t k = 0; k < res.n; k++) {
                 const struct rf_online_result_item *ri = &res.items[k];
@@ -779,6 +786,7 @@ rf_status rf_onlinesim_run(struct rf_bank *b, const struct rf_roles *roles, cons
     memset(r, 0, sizeof *r);
     struct sim S;
     memset(&S, 0, sizeof S);
+    rf_online_prior_default(&S.pre_prior);
     S.b = b;
     S.roles = roles;
     S.q = q;

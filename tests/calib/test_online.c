@@ -6,7 +6,8 @@
  * (at random, or to the people near their b) and what the promotion rules
  * let through, over 0 to 8,000 tests; and under pretest batches
  * (cat/pretest.h) what is promoted after 1,000 tests (the issue's target)
- * and how batches rotate over 4,000. Figures: the suite "online" of
+ * and how batches rotate over 4,000, and what the bank's fitted
+ * empirical-Bayes priors change there. Figures: the suite "online" of
  * build/tests/test_calib with --verbose (docs/calibration.md). */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -40,6 +41,9 @@ static int misfit;
  * while the bank (the engine's scoring, the calibration's fixed items) keeps
  * the authors' priors, as a product bank does before calibration */
 static int prior_bank;
+/* diag: simulate_batch prints every pretest item's estimate, SEs and
+ * verdict at its last review (RF_ONLINE_BATCH_DIAG) */
+static int diag;
 
 static struct rf_online_answer *answers;
 static size_t nanswers, *test_end; /* answers of the first t tests: [0, test_end[t - 1]) */
@@ -590,6 +594,7 @@ struct promoted {
     size_t n;
     size_t item[NPRE], at_test[NPRE], answers[NPRE];
     struct rf_irt_item est[NPRE];
+    double se_a[NPRE], se_b[NPRE]; /* at promotion */
 };
 
 /* ntests tests through the engine as simulate() runs them, with each
@@ -652,8 +657,15 @@ static void simulate_batch(size_t ntests, uint64_t seed, size_t per_test, size_t
                      "%s", err.msg);
         for (size_t i = 0; i < res.n; i++) {
             const struct rf_online_result_item *ri = &res.items[i];
+            if (diag && t + 1 == ntests)
+                fprintf(stderr, "  %s n %zu a %.2f/%.2f b %.2f/%.2f c %.2f/%.2f se %.3f %.3f: %s\n",
+                        ids[ri->item], ri->n, ri->est.a, truth[ri->item].a, ri->est.b,
+                        truth[ri->item].b, ri->est.c, truth[ri->item].c, ri->se_a, ri->se_b[0],
+                        ri->note);
             if (!ri->ready)
                 continue;
+            out->se_a[out->n] = ri->se_a;
+            out->se_b[out->n] = ri->se_b[0];
             out->item[out->n] = ri->item;
             out->est[out->n] = ri->est;
             out->at_test[out->n] = t + 1;
@@ -668,6 +680,10 @@ static void simulate_batch(size_t ntests, uint64_t seed, size_t per_test, size_t
     rf_cat_pool_free(p);
 }
 
+/* Promoted items whose 95% intervals (estimate +- 1.96 SE at promotion)
+ * hold the true a, b: counted by report_promoted. */
+static size_t covered_a, covered_b;
+
 /* Sums the squared errors of the promoted items of pr into *sa, *sb and
  * prints them, one line; returns how many. */
 static size_t report_promoted(const char *what, const struct promoted *pr, double *sa, double *sb)
@@ -679,6 +695,8 @@ static size_t report_promoted(const char *what, const struct promoted *pr, doubl
         const struct rf_irt_item *tr = &truth[pr->item[i]], *e = &pr->est[i];
         a2 += (e->a - tr->a) * (e->a - tr->a);
         b2 += (e->b - tr->b) * (e->b - tr->b);
+        covered_a += fabs(e->a - tr->a) <= 1.96 * pr->se_a[i];
+        covered_b += fabs(e->b - tr->b) <= 1.96 * pr->se_b[i];
         if (len < sizeof list - 1)
             len += (size_t)snprintf(list + len, sizeof list - len,
                                     " %s (test %zu, %zu answers: a %.2f/%.2f, b %.2f/%.2f)",
@@ -716,14 +734,15 @@ Test(online, batches_promote_within_target_at_1000_tests, .timeout = 900)
     if (k2 < 1 || k2 > MOST_PER_TEST)
         k2 = MOST_PER_TEST;
     misfit = 0;
+    diag = getenv("RF_ONLINE_BATCH_DIAG") != NULL;
     struct {
         size_t per_test, min_n;
         double ssa, ssb;
-        size_t promoted;
-    } run[4] = {{PER_TEST, RF_ONLINE_MIN_N, 0, 0, 0},
-                {k2, RF_ONLINE_MIN_N, 0, 0, 0},
-                {PER_TEST, 1000, 0, 0, 0},
-                {k2, 1000, 0, 0, 0}};
+        size_t promoted, cov_a, cov_b;
+    } run[4] = {{PER_TEST, RF_ONLINE_MIN_N, 0, 0, 0, 0, 0},
+                {k2, RF_ONLINE_MIN_N, 0, 0, 0, 0, 0},
+                {PER_TEST, 1000, 0, 0, 0, 0, 0},
+                {k2, 1000, 0, 0, 0, 0, 0}};
     size_t nrun = compare ? 4 : 2;
     for (int sd = 0; sd < nseeds; sd++) {
         make_items(2019 + (uint64_t)sd);
@@ -731,6 +750,12 @@ Test(online, batches_promote_within_target_at_1000_tests, .timeout = 900)
             struct rf_online_rules rules;
             rf_online_rules_default(&rules);
             rules.min_n = run[ru].min_n;
+            const char *penv = getenv("RF_ONLINE_PRIOR");
+            if (penv)
+                cr_assert_eq(sscanf(penv, "%lf,%lf,%lf,%lf,%lf", &rules.prior.mu_loga,
+                                    &rules.prior.sd_loga, &rules.prior.sd_b, &rules.prior.mu_c,
+                                    &rules.prior.c_weight),
+                             5);
             struct promoted pr;
             int64_t count[NPRE];
             simulate_batch(1000, 19 + (uint64_t)sd, run[ru].per_test, run[ru].per_test,
@@ -752,7 +777,10 @@ Test(online, batches_promote_within_target_at_1000_tests, .timeout = 900)
             char what[96];
             snprintf(what, sizeof what, "seed %d, %zu a test, SE <= 0.20 and n >= %zu: 1000 tests",
                      19 + sd, run[ru].per_test, run[ru].min_n);
+            covered_a = covered_b = 0;
             run[ru].promoted += report_promoted(what, &pr, &run[ru].ssa, &run[ru].ssb);
+            run[ru].cov_a += covered_a;
+            run[ru].cov_b += covered_b;
         }
     }
     double sa = 0, sb = 0;
@@ -761,9 +789,10 @@ Test(online, batches_promote_within_target_at_1000_tests, .timeout = 900)
         double m = (double)(run[ru].promoted ? run[ru].promoted : 1);
         fprintf(stderr,
                 "online batches pooled over %d seeds, %zu a test, SE <= 0.20 and n >= %zu: %zu of "
-                "%zu promoted, RMSE a %.3f, b %.3f\n",
+                "%zu promoted, RMSE a %.3f, b %.3f; 95%% intervals hold a %zu, b %zu of them\n",
                 nseeds, run[ru].per_test, run[ru].min_n, run[ru].promoted,
-                (size_t)nseeds * run[ru].per_test, sqrt(run[ru].ssa / m), sqrt(run[ru].ssb / m));
+                (size_t)nseeds * run[ru].per_test, sqrt(run[ru].ssa / m), sqrt(run[ru].ssb / m),
+                run[ru].cov_a, run[ru].cov_b);
         if (ru < 2) {
             sa += run[ru].ssa;
             sb += run[ru].ssb;
@@ -823,5 +852,78 @@ Test(online, batches_rotate_over_4000_tests, .timeout = 900)
     fprintf(stderr, "online batches over 4000 tests pooled over %d seeds: %zu promoted, RMSE a "
                     "%.3f, b %.3f\n",
             nseeds, n, n ? sqrt(sa / (double)n) : NAN, n ? sqrt(sb / (double)n) : NAN);
+    release();
+}
+
+/* The pretest items' priors from the bank's re-estimate (calib/online.h
+ * rf_online_prior_from_hyper, docs/calibration.md "Priors of pretest
+ * items"): the batches of batches_promote_within_target_at_1000_tests, 3
+ * and 8 pretest items a test, 1,000 tests, the review every 250, under the
+ * weak priors the product used before (rf_online_prior_default) and under
+ * the hyperparameters the re-estimate fits on the online study's bank
+ * (`rolefit simulate --online-curve --learn eb`, seeds 1-3: mu_loga
+ * 0.28-0.32, sd_loga 0.25-0.27, sd_b 0.45-0.47, mu_c 0.19-0.23; taken as
+ * 0.30, 0.26 (raised to the floor RF_ONLINE_PRIOR_MIN_SD), 0.46, 0.21).
+ * Seeds 19.. (RF_ONLINE_EB_SEEDS, default 6). Asserted: the fitted priors
+ * promote at least 10 items and twice as many as the weak ones (3), the promoted
+ * items within RMSE 0.20 on a and b, and their 95% intervals (estimate +-
+ * 1.96 SE at promotion) hold at least 80% of the true a and b. */
+Test(online, eb_priors_promote_more_at_1000_tests, .timeout = 900)
+{
+    const char *env = getenv("RF_ONLINE_EB_SEEDS");
+    int nseeds = env ? atoi(env) : 6;
+    if (nseeds < 1 || nseeds > 50)
+        nseeds = 6;
+    misfit = 0;
+    diag = getenv("RF_ONLINE_BATCH_DIAG") != NULL;
+    static const char *const name[2] = {"weak priors (before)", "fitted priors"};
+    struct {
+        double ssa, ssb;
+        size_t promoted, cov_a, cov_b, items;
+    } run[2];
+    memset(run, 0, sizeof run);
+    static const size_t per_test[2] = {PER_TEST, MOST_PER_TEST};
+    for (int sd = 0; sd < nseeds; sd++) {
+        make_items(2019 + (uint64_t)sd);
+        for (size_t pv = 0; pv < 2; pv++)
+            for (size_t kk = 0; kk < 2; kk++) {
+                struct rf_online_rules rules;
+                rf_online_rules_default(&rules);
+                if (pv)
+                    cr_assert_eq(rf_online_prior_from_hyper(&rules.prior, 0.30, 0.26, 0.46, 0.21),
+                                 RF_OK);
+                struct promoted pr;
+                int64_t count[NPRE];
+                simulate_batch(1000, 19 + (uint64_t)sd, per_test[kk], per_test[kk],
+                               RF_WEB_PRETEST_TARGET, 250, &rules, &pr, count);
+                char what[96];
+                snprintf(what, sizeof what, "seed %d, %zu a test, %s: 1000 tests", 19 + sd,
+                         per_test[kk], name[pv]);
+                covered_a = covered_b = 0;
+                run[pv].promoted += report_promoted(what, &pr, &run[pv].ssa, &run[pv].ssb);
+                run[pv].cov_a += covered_a;
+                run[pv].cov_b += covered_b;
+                run[pv].items += per_test[kk];
+            }
+    }
+    for (size_t pv = 0; pv < 2; pv++) {
+        double m = (double)(run[pv].promoted ? run[pv].promoted : 1);
+        fprintf(stderr,
+                "online priors, %s, pooled over %d seeds (3 and 8 a test): %zu of %zu promoted, "
+                "RMSE a %.3f, b %.3f; 95%% intervals hold a %zu, b %zu of them\n",
+                name[pv], nseeds, run[pv].promoted, run[pv].items, sqrt(run[pv].ssa / m),
+                sqrt(run[pv].ssb / m), run[pv].cov_a, run[pv].cov_b);
+    }
+    size_t n = run[1].promoted;
+    double m = (double)(n ? n : 1);
+    cr_assert(n >= 10 && n >= 2 * run[0].promoted,
+              "fitted priors promoted %zu after 1,000 tests (weak priors: %zu)", n,
+              run[0].promoted);
+    cr_assert(sqrt(run[1].ssa / m) <= 0.20 && sqrt(run[1].ssb / m) <= 0.20,
+              "%zu promoted under the fitted priors: RMSE a %.3f, b %.3f", n, sqrt(run[1].ssa / m),
+              sqrt(run[1].ssb / m));
+    cr_assert((double)run[1].cov_a >= 0.8 * m && (double)run[1].cov_b >= 0.8 * m,
+              "95%% intervals hold a of %zu, b of %zu of %zu promoted", run[1].cov_a, run[1].cov_b,
+              n);
     release();
 }

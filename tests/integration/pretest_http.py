@@ -61,6 +61,24 @@ for k, it in enumerate(root["items"]):
 keys = {it["id"]: (it["key"], len(it["options"])) for it in root["items"]}
 with open(path, "w") as fh:
     json.dump(root, fh, indent=1)
+# RF_PRETEST_OTHERS=hidden: the other skills' multiple-choice items answered
+# from a hidden bank too (drawn as the issue's, around the bank's values),
+# each skill's ability N(0, 1) of its own, from a stream of its own; by
+# default they get any valid answer. The review's re-estimate of the items
+# in use fits the pretest items' priors (docs/calibration.md "Priors of
+# pretest items"): answers that follow no ability give it nothing to fit.
+others = {}  # item -> (key, options, skill, a, b, c)
+if os.environ.get("RF_PRETEST_OTHERS") == "hidden":
+    rng2 = random.Random(seed + 7919)
+    for f in sorted(os.listdir(bank)):
+        if not f.endswith(".json") or f == SKILL + ".json":
+            continue
+        with open(os.path.join(bank, f)) as fh:
+            other = json.load(fh)
+        for it in other["items"]:
+            if it["type"] == "mcq" and it.get("pool") not in ("practice", "pretest"):
+                others[it["id"]] = (it["key"], len(it["options"]), f[:-5], rng2.uniform(0.6, 2.0),
+                                    it["b"] + rng2.gauss(0, 0.5), rng2.uniform(0.1, 0.3))
 check(len(order) == NPRE, f"{NPRE} pretest items of {SKILL}", order)
 
 # ---- the server ----
@@ -131,6 +149,7 @@ try:
         tid, q = j["test"]["id"], j.get("question")
         cand = {"Cookie": f"rf_session={cookie_of(h)}", "X-CSRF-Token": j.get("csrf", "")}
         theta = rng.gauss(0, 1)
+        theta_of = {}  # other skills' abilities (RF_PRETEST_OTHERS=hidden)
         live = live_batch()  # before this test, from the answers so far
         pre_seen = []
         while q:
@@ -139,8 +158,13 @@ try:
                 key, nopt = keys[item]
                 right = rng.random() < p_right(item, theta)
                 body = {"item": item, "choice": key if right else (key + 1) % nopt}
-                if item in asked:
+                if item in asked and item not in promoted:  # a promoted item is scored now
                     pre_seen.append(item)
+            elif item in others:
+                key, nopt, sk, a, b, c = others[item]
+                th = theta_of.setdefault(sk, rng2.gauss(0, 1))
+                right = rng2.random() < c + (1 - c) / (1 + math.exp(-a * (th - b)))
+                body = {"item": item, "choice": key if right else (key + 1) % nopt}
             else:
                 body = answer_for(q)
             st, _, r = request(port, "POST", f"/api/tests/{tid}/answers", body, headers=cand)
@@ -207,7 +231,10 @@ try:
         sb += (it["b"] - b) ** 2
     for i, (it, t) in promoted.items():  # one line each, for the long mode's pooling
         print(f"pretest_http promoted-item {i} a {it['a']:.4f} {truth[i][0]:.4f} "
-              f"b {it['b']:.4f} {truth[i][1]:.4f}", flush=True)
+              f"b {it['b']:.4f} {truth[i][1]:.4f} se {it['se']['a']:.4f} {it['se']['b']:.4f}",
+              flush=True)
+    print(f"pretest_http: the last review's priors {((qj or {}).get('rules') or {}).get('prior')}",
+          flush=True)
     k = len(promoted)
     print(f"pretest_http: {k} promoted through the server" +
           (f", at promotion RMSE a {math.sqrt(sa / k):.3f}, b {math.sqrt(sb / k):.3f}: " +

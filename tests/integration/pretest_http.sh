@@ -24,7 +24,9 @@ for s in ${RF_PRETEST_SEEDS:-19 20 21 22}; do
     python3 tests/integration/pretest_http.py "$RF" "$TMP/$s" 1000 2000 250 "$s" >"$TMP/$s.log" 2>&1 || rc=1
     grep -E '^(FAIL|pretest_http)' "$TMP/$s.log" | sed "s/^/seed $s: /"
 done
-cat "$TMP"/*.log | awk '/^pretest_http promoted-item/ { n++; sa += ($5 - $6)^2; sb += ($8 - $9)^2 }
-    END { if (n) printf "pretest_http long: %d promoted over the seeds, pooled RMSE a %.3f, b %.3f\n", n, sqrt(sa / n), sqrt(sb / n);
+cat "$TMP"/*.log | awk 'function abs(x) { return x < 0 ? -x : x }
+    /^pretest_http promoted-item/ { n++; sa += ($5 - $6)^2; sb += ($8 - $9)^2
+        ca += abs($5 - $6) <= 1.96 * $11; cb += abs($8 - $9) <= 1.96 * $12 }
+    END { if (n) printf "pretest_http long: %d promoted over the seeds, pooled RMSE a %.3f, b %.3f; 95%% intervals hold a %d, b %d of them\n", n, sqrt(sa / n), sqrt(sb / n), ca, cb;
           else print "pretest_http long: nothing promoted over the seeds" }'
 exit $rc
