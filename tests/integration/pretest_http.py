@@ -61,8 +61,8 @@ for k, it in enumerate(root["items"]):
 keys = {it["id"]: (it["key"], len(it["options"])) for it in root["items"]}
 with open(path, "w") as fh:
     json.dump(root, fh, indent=1)
-# RF_PRETEST_OTHERS=hidden: the other skills' multiple-choice items answered
-# from a hidden bank too (drawn as the issue's, around the bank's values),
+# RF_PRETEST_OTHERS=hidden: the other skills keep their multiple-choice
+# items, answered from a hidden bank too (drawn as the issue's, around the bank's values),
 # each skill's ability N(0, 1) of its own, from a stream of its own; by
 # default they get any valid answer. The review's re-estimate of the items
 # in use fits the pretest items' priors (docs/calibration.md "Priors of
@@ -75,6 +75,12 @@ if os.environ.get("RF_PRETEST_OTHERS") == "hidden":
             continue
         with open(os.path.join(bank, f)) as fh:
             other = json.load(fh)
+        # multiple-choice items only, as data_analysis: a numeric or
+        # multiple-select item would get a constant answer, which the
+        # re-estimate reads as an item of extreme slope
+        other["items"] = [it for it in other["items"] if it["type"] == "mcq"]
+        with open(os.path.join(bank, f), "w") as fh:
+            json.dump(other, fh, indent=1)
         for it in other["items"]:
             if it["type"] == "mcq" and it.get("pool") not in ("practice", "pretest"):
                 others[it["id"]] = (it["key"], len(it["options"]), f[:-5], rng2.uniform(0.6, 2.0),

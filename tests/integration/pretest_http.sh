@@ -10,7 +10,10 @@
 # machine, 13 under load): the issue's target at the product's defaults,
 # 1,000 tests, target 2,000, a review every 250 tests, for each seed of
 # RF_PRETEST_SEEDS (default "19 20 21 22"), then the promoted items' RMSE a
-# and b pooled over the seeds (docs/calibration.md "Through the server").
+# and b pooled over the seeds, and how many of them their 95% intervals hold
+# (docs/calibration.md "Through the server"). RF_PRETEST_OTHERS=hidden: the
+# role's other skills answered from a hidden bank too ("Priors of pretest
+# items"); RF=path/to/rolefit to run another build.
 cd "$(dirname "$0")/../.." || exit 1
 RF=${RF:-${BUILD:-build}/rolefit}
 TMP=$(mktemp -d)
