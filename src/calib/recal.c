@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,7 +50,9 @@ struct ctx {
     size_t maxg;         /* answers of the longest test */
     unsigned char *held; /* [ng] */
     double ghx[NGH], ghw[NGH], qx[NQ];
-    double mu_c0; /* mean rated c of the 3PL items */
+    double mu_c0;  /* mean rated c of the 3PL items */
+    size_t *toff;  /* [nitems + 1] item i's categories' rows of the table: toff[i] + k */
+    double *table; /* [toff[nitems] * NQ] a pass's log P(k | node) of every item (run_pass) */
 };
 
 /* A fit's state: per item (log a, location shift, logit c) and the
@@ -74,6 +77,8 @@ struct fit {
     double *gfm, *gfm2;    /* [nans] a (test, skill)'s posterior moments, at its first answer */
     unsigned char *gfirst; /* [nans] 1 at the first answer of a (test, skill) of the fit */
     size_t *off, *idx;     /* CSR: item i's answers idx[off[i]..off[i+1]) */
+    double *cm, *cs;       /* [nans] m and s of idx[r] at r (the fused path reads them in order) */
+    int *ck;               /* [nans] the category of idx[r] */
 };
 
 static double clamp(double x, double lo, double hi)
@@ -154,19 +159,25 @@ static double lse(const double *v, size_t n)
 /* n answers (items its, categories k) under prior logw: the full posterior's
  * E theta and E theta^2 (fm, fm2), and for each answer j its leave-one-out
  * posterior mean and SD (mean, sd; may be NULL) and log predictive
- * probability log P(k_j | the others) (lpred; may be NULL). work: (n + 2) * NQ. */
+ * probability log P(k_j | the others) (lpred; may be NULL). rows: each
+ * answer's log P(k_j | node) over the grid from the pass's table (NULL:
+ * computed here, the generic path). work: (n + 2) * NQ. */
 static void grid_post(const struct ctx *C, const struct rf_irt_item *const *its, const int *k,
-                      size_t n, const double *logw, double *fm, double *fm2, double *mean,
-                      double *sd, double *lpred, double *work)
+                      const double *const *rows, size_t n, const double *logw, double *fm,
+                      double *fm2, double *mean, double *sd, double *lpred, double *work)
 {
     double *all = work, *tmp = work + NQ, *lp = work + 2 * (size_t)NQ;
     for (size_t g = 0; g < NQ; g++)
         all[g] = logw[g];
-    for (size_t j = 0; j < n; j++)
-        for (size_t g = 0; g < NQ; g++) {
-            lp[j * NQ + g] = rf_irt_logprob(its[j], C->qx[g], (size_t)k[j]);
+    for (size_t j = 0; j < n; j++) {
+        if (rows)
+            memcpy(lp + j * NQ, rows[j], NQ * sizeof *lp);
+        else
+            for (size_t g = 0; g < NQ; g++)
+                lp[j * NQ + g] = rf_irt_logprob(its[j], C->qx[g], (size_t)k[j]);
+        for (size_t g = 0; g < NQ; g++)
             all[g] += lp[j * NQ + g];
-        }
+    }
     double z = lse(all, NQ), m1 = 0, m2 = 0;
     for (size_t g = 0; g < NQ; g++) {
         double w = exp(all[g] - z);
@@ -175,6 +186,8 @@ static void grid_post(const struct ctx *C, const struct rf_irt_item *const *its,
     }
     *fm = m1;
     *fm2 = m2;
+    if (!mean && !lpred)
+        return;
     for (size_t j = 0; j < n; j++) {
         for (size_t g = 0; g < NQ; g++)
             tmp[g] = all[g] - lp[j * NQ + g];
@@ -217,6 +230,8 @@ static void *pass_run(void *arg)
     size_t mg = C->maxg ? C->maxg : 1;
     const struct rf_irt_item **its =
         rf_alloc_array(mg, sizeof *its); /* NOLINT(bugprone-sizeof-expression): pointers */
+    const double **rows =
+        rf_alloc_array(mg, sizeof *rows); /* NOLINT(bugprone-sizeof-expression): pointers */
     int *ks = rf_alloc_array(mg, sizeof *ks);
     size_t *ix = rf_alloc_array(mg, sizeof *ix);
     unsigned char *done = rf_alloc_array(mg, 1);
@@ -224,7 +239,7 @@ static void *pass_run(void *arg)
     double *lp = rf_alloc_array(mg, sizeof *lp);
     double *work = rf_alloc_array((mg + 2) * NQ, sizeof *work);
     double *logw = rf_alloc_array(C->nskills * NQ, sizeof *logw);
-    if (!its || !ks || !ix || !done || !mean || !sd || !lp || !work || !logw) {
+    if (!its || !rows || !ks || !ix || !done || !mean || !sd || !lp || !work || !logw) {
         P->rc = RF_ENOMEM;
         goto out;
     }
@@ -246,12 +261,17 @@ static void *pass_run(void *arg)
                     done[e] = 1;
                     ix[cnt] = lo + e;
                     its[cnt] = &P->bank[y->item];
+                    if (C->table)
+                        rows[cnt] = C->table + (C->toff[y->item] + (size_t)y->k) * NQ;
                     ks[cnt++] = y->k;
                 }
             }
             double fm, fm2;
-            grid_post(C, its, ks, cnt, logw + sk * NQ, &fm, &fm2, P->mode ? NULL : mean, sd,
-                      P->mode ? lp : NULL, work);
+            /* the leave-one-out posteriors only where they are used (the
+             * reference path computes them always, as it did) */
+            int loo = P->mode == 0 && (C->o->abilities == RF_RECAL_ABILITY_LOO || C->o->reference);
+            grid_post(C, its, ks, C->table ? rows : NULL, cnt, logw + sk * NQ, &fm, &fm2,
+                      loo ? mean : NULL, sd, P->mode ? lp : NULL, work);
             if (P->mode) {
                 for (size_t e = 0; e < cnt; e++)
                     P->lpred[ix[e]] = lp[e];
@@ -279,6 +299,7 @@ static void *pass_run(void *arg)
     }
 out:
     free(its);
+    free(rows);
     free(ks);
     free(ix);
     free(done);
@@ -306,6 +327,12 @@ static rf_status run_pass(const struct ctx *C, struct pass *tmpl, struct rf_err 
     double *sums = rf_calloc_array((size_t)T * 3 * (C->nskills ? C->nskills : 1), sizeof *sums);
     if (!sums)
         return rf_err_set(err, RF_ENOMEM, "recalibration: out of memory");
+    if (C->table) /* every item's log P(k | node) at this pass's parameters */
+        for (size_t i = 0; i < C->nitems; i++)
+            for (size_t k = 0; k < tmpl->bank[i].ncat; k++)
+                for (size_t g = 0; g < NQ; g++)
+                    C->table[(C->toff[i] + k) * NQ + g] =
+                        rf_irt_logprob(&tmpl->bank[i], C->qx[g], k);
     int started = 0;
     for (int t = 0; t < T; t++) {
         P[t] = *tmpl;
@@ -343,9 +370,98 @@ static rf_status run_pass(const struct ctx *C, struct pass *tmpl, struct rf_err 
 
 /* ---- one item's posterior mode ---- */
 
+/* log P(k | theta) of a 2PL or 3PL item and, when d is not NULL, its
+ * gradient in (a, b[, c]) (3PL: l1c = log1p(-c), lc = log(c)): the values of
+ * rf_irt_logprob and rf_irt_dlogprob_params bit for bit, from the one
+ * exponential e^{-|z|} those compute several times over (irt/model.c: the
+ * same operations in the same order on the same operands). */
+static double dich_node(const struct rf_irt_item *it, double l1c, double lc, double theta, size_t k,
+                        int need_f, double *d)
+{
+    double a = it->a, dt = theta - it->b, z = a * dt;
+    double e = exp(z >= 0 ? -z : z), r = 1.0 / (1.0 + e), q = e / (1.0 + e);
+    double p = z >= 0 ? r : q, pn = z >= 0 ? q : r; /* rf_logistic(z), rf_logistic(-z) */
+    /* rf_log_logistic(z) and rf_log_logistic(-z), when wanted */
+    double l1pe = need_f ? log1p(e) : 0;
+    double ll = z >= 0 ? -l1pe : z - l1pe, lln = z <= 0 ? -l1pe : -z - l1pe;
+    if (it->model == RF_MODEL_3PL) {
+        double c = it->c, lp = 0;
+        if (need_f && k == 0) {
+            lp = l1c + lln;
+        } else if (need_f) {
+            double l1 = l1c + ll;
+            if (c <= 0) {
+                lp = l1;
+            } else {
+                double m = lc > l1 ? lc : l1;
+                lp = m + log(exp(lc - m) + exp(l1 - m));
+            }
+        }
+        if (d) {
+            double s = p * pn;
+            double g1[3] = {(1 - c) * s * dt, -(1 - c) * s * a, pn};
+            double P = k ? c + (1.0 - c) * p : (1.0 - c) * pn;
+            double sign = k ? 1.0 : -1.0;
+            for (int i = 0; i < 3; i++)
+                d[i] = sign * g1[i] / P;
+        }
+        return lp;
+    }
+    if (d) {
+        double s = p * pn, g0 = s * dt, g1 = -a * s;
+        /* rf_irt_prob from (u, un) = P*_k, (v, vn) = P*_{k+1} */
+        double u = k ? p : 1.0, un = k ? pn : 0.0, v = k ? 0.0 : p, vn = k ? 1.0 : pn;
+        double f = (u + v > 1.0) ? vn - un : u - v, sign = k ? 1.0 : -1.0;
+        d[0] = (0.0 + sign * g0) / f;
+        d[1] = (0.0 + sign * g1) / f;
+    }
+    return k ? ll : lln;
+}
+
+/* The answers' part of item_f on the fused path (a 2PL or 3PL item, the
+ * marginal EM abilities): E_post log P summed into the value returned (when
+ * need_f) and its gradient into gn (when not NULL), in the order and with the
+ * operations of the reference path, from the answers' posteriors gathered
+ * in item order (F->cm, F->cs, F->ck). */
+static double em_fused(const struct ctx *C, const struct fit *F, size_t i,
+                       const struct rf_irt_item *it, int need_f, double *gn)
+{
+    double l1c = 0, lc = 0;
+    int three = it->model == RF_MODEL_3PL;
+    if (three) {
+        l1c = log1p(-it->c);
+        lc = log(it->c);
+    }
+    double f = 0, g0 = 0, g1 = 0, g2 = 0;
+    for (size_t r = F->off[i]; r < F->off[i + 1]; r++) {
+        double m = F->cm[r], sd = F->cs[r];
+        size_t k = (size_t)F->ck[r];
+        for (int q = 0; q < NGH; q++) {
+            double th = m + sd * C->ghx[q], d[3] = {0, 0, 0};
+            double lp = dich_node(it, l1c, lc, th, k, need_f, gn ? d : NULL);
+            if (need_f)
+                f += C->ghw[q] * lp;
+            if (gn) {
+                g0 += C->ghw[q] * d[0];
+                g1 += C->ghw[q] * d[1];
+                if (three)
+                    g2 += C->ghw[q] * d[2];
+            }
+        }
+    }
+    if (gn) {
+        gn[0] = g0;
+        gn[1] = g1;
+        gn[2] = g2;
+    }
+    return f;
+}
+
 /* Log posterior of item i at x (answers' LOO posteriors in F) and its
- * gradient g (may be NULL). */
-static double item_f(const struct ctx *C, const struct fit *F, size_t i, const double *x, double *g)
+ * gradient g (may be NULL); need_f 0: the gradient only (the value returned
+ * is then the priors' part alone). */
+static double item_f(const struct ctx *C, const struct fit *F, size_t i, const double *x, double *g,
+                     int need_f)
 {
     const struct rf_recal_item *item = &C->items[i];
     enum kind kd = C->kind[i];
@@ -353,6 +469,10 @@ static double item_f(const struct ctx *C, const struct fit *F, size_t i, const d
     make_irt(item, kd, x, &it);
     size_t np = rf_irt_nparams(&it);
     double f = 0, gn[RF_MAX_ITEM_PARAMS] = {0};
+    if (kd != K_GRM && !C->o->reference && C->o->abilities == RF_RECAL_ABILITY_EM) {
+        f = em_fused(C, F, i, &it, need_f, g ? gn : NULL);
+        goto priors;
+    }
     for (size_t r = F->off[i]; r < F->off[i + 1]; r++) {
         size_t a = F->idx[r];
         size_t k = (size_t)C->ans[a].k;
@@ -387,7 +507,7 @@ static double item_f(const struct ctx *C, const struct fit *F, size_t i, const d
             for (size_t j = 0; j < np; j++)
                 gn[j] += gs[j] / S;
     }
-    /* priors */
+priors:;
     double dla = x[0] - F->mu_loga, va = F->sd_loga * F->sd_loga, vb = F->sd_b * F->sd_b;
     f += -0.5 * dla * dla / va - 0.5 * x[1] * x[1] / vb;
     double al = RF_RECAL_C_WEIGHT * F->mu_c, be = RF_RECAL_C_WEIGHT * (1 - F->mu_c);
@@ -421,9 +541,9 @@ static void item_hess(const struct ctx *C, const struct fit *F, size_t i, const 
     for (int j = 0; j < d; j++) {
         memcpy(y, x, sizeof y);
         y[j] = x[j] + h;
-        item_f(C, F, i, y, gp);
+        item_f(C, F, i, y, gp, 0);
         y[j] = x[j] - h;
-        item_f(C, F, i, y, gm);
+        item_f(C, F, i, y, gm, 0);
         for (int r = 0; r < d; r++)
             H[r * d + j] = (gp[r] - gm[r]) / (2 * h);
     }
@@ -476,7 +596,7 @@ static void item_fit(const struct ctx *C, struct fit *F, size_t i)
 {
     int d = nfree(C->kind[i]);
     double *x = F->x + i * 3, g[3] = {0}, H[9], A[9];
-    double f = item_f(C, F, i, x, g);
+    double f = item_f(C, F, i, x, g, 1);
     for (int it = 0; it < 30; it++) {
         item_hess(C, F, i, x, d, H);
         double step[3] = {0}, ridge = 0;
@@ -506,7 +626,7 @@ static void item_fit(const struct ctx *C, struct fit *F, size_t i)
         for (int half = 0; half < 12; half++) {
             for (int r = 0; r < d; r++)
                 y[r] = clamp(x[r] + step[r], lo_b[r], hi_b[r]);
-            fy = item_f(C, F, i, y, gy);
+            fy = item_f(C, F, i, y, gy, 1);
             if (fy >= f - 1e-10) {
                 ok = 1;
                 break;
@@ -548,27 +668,44 @@ static void item_fit(const struct ctx *C, struct fit *F, size_t i)
 struct ipass {
     const struct ctx *C;
     struct fit *F;
-    size_t lo, hi;
+    size_t lo, hi;       /* the reference path: items [lo, hi) */
+    atomic_size_t *next; /* otherwise the next item to fit, shared */
 };
 
+/* Fits the estimated items: taken one at a time from a shared counter, so
+ * that threads share the work however the answers spread over the items
+ * (each item's fit depends on nothing another thread writes); the
+ * reference path splits them in contiguous ranges, as before. */
 static void *ipass_run(void *arg)
 {
     struct ipass *P = arg;
-    for (size_t i = P->lo; i < P->hi; i++)
+    if (P->C->o->reference) {
+        for (size_t i = P->lo; i < P->hi; i++)
+            if (P->F->est[i])
+                item_fit(P->C, P->F, i);
+        return NULL;
+    }
+    for (;;) {
+        size_t i = atomic_fetch_add(P->next, 1);
+        if (i >= P->C->nitems)
+            break;
         if (P->F->est[i])
             item_fit(P->C, P->F, i);
+    }
     return NULL;
 }
 
 static void items_pass(const struct ctx *C, struct fit *F)
 {
     int T = nthreads(C), started = 0;
-    struct ipass P[MAX_THREADS] = {{0}};
+    struct ipass P[MAX_THREADS];
     pthread_t th[MAX_THREADS];
+    atomic_size_t next;
+    atomic_init(&next, 0);
     memset(P, 0, sizeof P);
     for (int t = 0; t < T; t++)
         P[t] = (struct ipass){C, F, C->nitems * (size_t)t / (size_t)T,
-                              C->nitems * (size_t)(t + 1) / (size_t)T};
+                              C->nitems * (size_t)(t + 1) / (size_t)T, &next};
     for (int t = 1; t < T; t++)
         if (pthread_create(&th[t], NULL, ipass_run, &P[t]) == 0)
             started = t;
@@ -709,6 +846,9 @@ static void fit_free(struct fit *F)
     free(F->gfirst);
     free(F->off);
     free(F->idx);
+    free(F->cm);
+    free(F->cs);
+    free(F->ck);
     memset(F, 0, sizeof *F);
 }
 
@@ -735,9 +875,12 @@ static rf_status fit_alloc(const struct ctx *C, struct fit *F, struct rf_err *er
     F->gfirst = rf_calloc_array(na, 1);
     F->off = rf_calloc_array(n + 1, sizeof *F->off);
     F->idx = rf_calloc_array(na, sizeof *F->idx);
-    if (!F->x || !F->v || !F->est || !F->n || !F->lmean || !F->lsd || !F->m || !F->s || !F->off ||
-        !F->idx || !F->gfm || !F->gfm2 || !F->gfirst || !F->an || !F->am || !F->ose || !F->info ||
-        !F->dmean) {
+    F->cm = rf_calloc_array(na, sizeof *F->cm);
+    F->cs = rf_calloc_array(na, sizeof *F->cs);
+    F->ck = rf_calloc_array(na, sizeof *F->ck);
+    if (!F->cm || !F->cs || !F->ck || !F->x || !F->v || !F->est || !F->n || !F->lmean || !F->lsd ||
+        !F->m || !F->s || !F->off || !F->idx || !F->gfm || !F->gfm2 || !F->gfirst || !F->an ||
+        !F->am || !F->ose || !F->info || !F->dmean) {
         fit_free(F);
         return rf_err_set(err, RF_ENOMEM, "recalibration: out of memory");
     }
@@ -861,6 +1004,13 @@ static rf_status fit_run(const struct ctx *C, struct fit *F, int all, struct rf_
             F->lsd[s] = sd;
         }
         memcpy(prev, F->x, 3 * C->nitems * sizeof *prev);
+        /* the answers' posteriors in item order, for the items' fits */
+        for (size_t e = 0; e < F->off[C->nitems]; e++) {
+            size_t a = F->idx[e];
+            F->cm[e] = F->m[a];
+            F->cs[e] = F->s[a];
+            F->ck[e] = C->ans[a].k;
+        }
         double hp[4] = {F->mu_loga, F->sd_loga, F->sd_b, F->mu_c};
         items_pass(C, F);
         anchor_origin(C, F, P.cnt);
@@ -1172,6 +1322,21 @@ rf_status rf_recal_run(const struct rf_recal_item *items, size_t nitems, size_t 
     rf_quad_cleanup(&gh);
     for (size_t g = 0; g < NQ; g++)
         C.qx[g] = QLO + (QHI - QLO) * (double)g / (NQ - 1);
+    if (!o->reference) { /* the passes' table of log P(k | node) */
+        C.toff = rf_alloc_array(nitems + 1, sizeof *C.toff);
+        if (!C.toff) {
+            rc = rf_err_set(err, RF_ENOMEM, "recalibration: out of memory");
+            goto out;
+        }
+        C.toff[0] = 0;
+        for (size_t i = 0; i < nitems; i++)
+            C.toff[i + 1] = C.toff[i] + items[i].irt.ncat;
+        C.table = rf_alloc_array(C.toff[nitems] ? C.toff[nitems] * NQ : 1, sizeof *C.table);
+        if (!C.table) {
+            rc = rf_err_set(err, RF_ENOMEM, "recalibration: out of memory");
+            goto out;
+        }
+    }
     /* The split. */
     size_t nheld = 0;
     for (size_t g = 0; g < C.ng && o->holdout > 0; g++) {
@@ -1275,6 +1440,8 @@ out:
     free(C.kind);
     free(C.glo);
     free(C.held);
+    free(C.toff);
+    free(C.table);
     if (rc)
         rf_recal_result_cleanup(res);
     return rc;

@@ -100,6 +100,11 @@ struct rf_recal_opts {
     int anchor;            /* RF_RECAL_ANCHOR_* */
     double max_shift;      /* the verdict guard's bound (RF_RECAL_MAX_SHIFT); <= 0: no guard */
     const char *const *skills; /* borrowed, [nskills] names for messages; NULL: numbers */
+    int reference;         /* 1: the generic path, as before the fused kernels (every model
+                              value through irt/model.h's general functions, leave-one-out
+                              posteriors always computed); the same results to the last bit,
+                              several times slower: kept for the agreement test and the
+                              bench (docs/calibration.md "Speed of the re-estimate") */
 };
 enum {
     /* The default. Each skill's origin is placed where the two things that

@@ -281,7 +281,8 @@ void rf_irt_dlogprob_params(const struct rf_irt_item *it, double theta, size_t k
     double G[RF_MAX_CATEGORIES];
     double H[RF_MAX_CATEGORIES * RF_MAX_CATEGORIES];
     memset(G, 0, sizeof G);
-    memset(H, 0, sizeof H);
+    if (hess)
+        memset(H, 0, sizeof H);
     double f = rf_irt_prob(it, theta, k);
     for (int side = 0; side < 2; side++) {
         size_t j = k + (size_t)side;
@@ -292,6 +293,8 @@ void rf_irt_dlogprob_params(const struct rf_irt_item *it, double theta, size_t k
         cum_derivs(it, theta, j, g, h);
         G[0] += sign * g[0];
         G[j] += sign * g[1];
+        if (!hess) /* the gradient alone: the same values, no Hessian */
+            continue;
         H[0] += sign * h[0];
         H[j] += sign * h[1];
         H[j * np] += sign * h[1];
@@ -299,7 +302,7 @@ void rf_irt_dlogprob_params(const struct rf_irt_item *it, double theta, size_t k
     }
     for (size_t i = 0; i < np; i++)
         G[i] /= f;
-    for (size_t i = 0; i < np; i++)
+    for (size_t i = 0; hess && i < np; i++)
         for (size_t j = 0; j < np; j++)
             H[i * np + j] = H[i * np + j] / f - G[i] * G[j];
     if (it->model == RF_MODEL_1PL) {
