@@ -14,7 +14,8 @@
  * each of 2 skills chosen near the running posterior mean (20 answers a
  * test, as the issue's 10,000 tests and 200,000 answers). `build/bench/recal
  * quick` runs the comparison at 1,000 tests and the fused path at 10,000;
- * `build/bench/recal profile N` the fused path alone on N tests (for perf).
+ * `build/bench/recal profile N [reference]` one path alone on N tests (for
+ * perf and callgrind).
  */
 #include <math.h>
 #include <stdio.h>
@@ -178,15 +179,17 @@ int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
     int quick = argc > 1 && strcmp(argv[1], "quick") == 0;
-    if (argc > 2 && strcmp(argv[1], "profile") == 0) { /* the fused path alone, for perf */
+    if (argc > 2 && strcmp(argv[1], "profile") == 0) { /* one path alone, for perf */
         size_t nt = (size_t)strtoul(argv[2], NULL, 10), n = 0;
+        int ref = argc > 3 && strcmp(argv[3], "reference") == 0;
         make_bank(1);
         struct rf_recal_answer *a = make_answers(2, nt ? nt : 1, &n);
         struct rf_recal_result res;
         double w, c;
-        if (!a || run(a, n, 0, 2, &res, &w, &c))
+        if (!a || run(a, n, ref, 2, &res, &w, &c))
             return 1;
-        printf("fused path, %zu tests: %.2f s wall %.2f s CPU\n", nt, w, c);
+        printf("%s path, %zu tests: %.2f s wall %.2f s CPU\n", ref ? "reference" : "fused", nt, w,
+               c);
         rf_recal_result_cleanup(&res);
         free(a);
         return 0;

@@ -314,6 +314,12 @@
  * RF_REVIEW_TICK_SECONDS. */
 #define RF_REVIEW_EVERY_SECONDS 86400.0
 #define RF_REVIEW_TICK_SECONDS 1.0
+/* The re-estimate of the items in use runs on a thread of its own, at nice
+ * RF_HTTP_HEAVY_NICE, one at a time (issue 19: over 50,000 tests it takes
+ * minutes under load). A calibrate request waits for the one it started at
+ * most RF_REVIEW_RECAL_WAIT seconds, then replies with "recal_running" and
+ * frees its heavy-request worker; the Admin page polls GET /api/review. */
+#define RF_REVIEW_RECAL_WAIT 10.0
 #define RF_DIF_STRATA 10
 #define RF_IMPACT_MIN_GROUP 30
 #define RF_IMPACT_MIN_CELL 5

@@ -201,6 +201,8 @@ rf_status rf_app_open(const struct rf_app_config *cfg, struct rf_app **out, stru
     struct rf_app *a = calloc(1, sizeof *a);
     if (!a)
         return rf_err_set(err, RF_ENOMEM, "out of memory");
+    pthread_mutex_init(&a->rjmu, NULL);
+    pthread_cond_init(&a->rjcv, NULL);
     a->cfg = *cfg;
     atomic_init(&a->nstarted, 0);
     rf_bank_init(&a->bank);
@@ -263,6 +265,9 @@ void rf_app_close(struct rf_app *a)
 {
     if (!a)
         return;
+    rf_app_recal_join(a); /* it reads the store and the bank versions */
+    pthread_mutex_destroy(&a->rjmu);
+    pthread_cond_destroy(&a->rjcv);
     rf_store_close(a->store);
     rf_sesscache_free(a->live);
     rf_whocache_free(a->who);

@@ -64,6 +64,9 @@ struct rf_app_config {
     /* Wall-clock milliseconds since the epoch that response times are measured
      * on (docs/integrity.md); NULL: the system's clock. Tests give their own. */
     int64_t (*clock_ms)(void);
+    /* Seconds a calibrate request waits for the re-estimate it started
+     * before replying without it (0: RF_REVIEW_RECAL_WAIT; see config.h). */
+    double recal_wait;
 };
 
 /* Who is calling: from the cookie session, or nobody. */
@@ -349,11 +352,14 @@ rf_status rf_app_bank_overview(struct rf_app *a, const struct rf_principal *p, j
  * b and c ("change"), the fitted hyperparameters ("hyper"), the held-out
  * log-likelihood per answer now and proposed ("heldout"), "accept", "why",
  * the RECAL_SHOWN largest changes ("items": "from" and "to" parameters),
- * its "run", "decision", "stale" and "applicable".
+ * its "run", "decision", "stale" and "applicable". "recal_running": a
+ * re-estimate is being computed (its result replaces "recal" when stored).
  * rf_app_review_calibrate: a new run over every finished test's answers at
  * the active version (`rolefit calibrate --pretest` in the server, drift
  * and the re-estimate of the items in use), stored; replies as
- * rf_app_review.
+ * rf_app_review. The re-estimate runs on a thread of its own (one at a
+ * time: while one runs, none is started): the request waits for it at most
+ * cfg.recal_wait seconds, then replies with "recal_running" true.
  * rf_app_review_decide: {"item", "action": "promote" | "keep" | "retire",
  * "note"?}. Promote (only a ready item of the latest run that is still a
  * pretest item) and retire make a new revision, made active; keep records

@@ -73,7 +73,20 @@ struct rf_app {
     char bank_hash[RF_TOKEN_HASH_LEN];
     int64_t bank_version;
     atomic_uint_fast64_t nstarted; /* tests seeded so far (cfg.seed) */
+    /* The re-estimate's thread (app_review.c): one at a time; rjmu guards
+     * the rest, rjcv signals its end. rf_app_close joins it. */
+    pthread_mutex_t rjmu;
+    pthread_cond_t rjcv;
+    pthread_t rjth;
+    int rj_running, rj_joinable;
 };
+
+/* Starts the re-estimate of the items in use at version v on its own thread
+ * unless one is running, then waits for it at most wait seconds (< 0: until
+ * it ends). 1 when it is still running. (app_review.c) */
+int rf_app_recal_start(struct rf_app *a, const struct rf_app_bankver *v, int64_t user, double wait);
+/* Waits for a running re-estimate to end and joins its thread (rf_app_close). */
+void rf_app_recal_join(struct rf_app *a);
 
 /* ---- bank versions (app_bankver.c; docs/calibration.md "Review and bank versions") ---- */
 

@@ -17,10 +17,14 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "bank/bank.h"
 #include "bank/params.h"
+#include "base/config.h"
 #include "base/mem.h"
 #include "calib/drift.h"
 #include "calib/online.h"
@@ -36,6 +40,7 @@
 
 static rf_status recal_view(struct rf_app *a, const struct rf_app_bankver *v, json_t **out,
                             struct rf_app_error *e);
+static int recal_running(struct rf_app *a);
 
 /* Admins of the organization that keeps the bank only. */
 struct decisions_ctx {
@@ -246,6 +251,7 @@ rf_status rf_app_review(struct rf_app *a, const struct rf_principal *p, json_t *
         json_object_set_new(pre, "drift", drift ? drift : json_null());
         json_object_set_new(pre, "dif", dif ? dif : json_null());
         json_object_set_new(pre, "recal", recal ? recal : json_null());
+        json_object_set_new(pre, "recal_running", json_boolean(recal_running(a)));
         drift = dif = recal = NULL;
         *out = pre;
         pre = NULL;
@@ -371,9 +377,100 @@ static rf_status calibration_runs(struct rf_app *a, int64_t user, struct rf_app_
     rf_pretest_data_cleanup(&d);
     if (!rc)
         rc = drift_run(a, v, user, e);
-    if (!rc)
-        rc = recal_run(a, v, user, e);
+    if (!rc) /* the schedule's thread waits for it; a request, cfg.recal_wait at most */
+        rf_app_recal_start(a, v, user,
+                           !user                   ? -1.0
+                           : a->cfg.recal_wait > 0 ? a->cfg.recal_wait
+                                                   : RF_REVIEW_RECAL_WAIT);
     return rc;
+}
+
+/* ---- the re-estimate's thread ---- */
+
+struct recal_job {
+    struct rf_app *a;
+    const struct rf_app_bankver *v; /* built once, freed at close: outlives the job */
+    int64_t user;
+};
+
+static void *recal_job_main(void *arg)
+{
+    struct recal_job *j = arg;
+    struct rf_app *a = j->a;
+    /* as a heavy request's worker: the HTTP threads go first (config.h) */
+    (void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), RF_HTTP_HEAVY_NICE);
+    struct rf_app_error e = {{0}, NULL};
+    rf_status rc = recal_run(a, j->v, j->user, &e);
+    if (rc)
+        rf_app_log(a, "review: the re-estimate failed: %s", e.err.msg);
+    free(j);
+    pthread_mutex_lock(&a->rjmu);
+    a->rj_running = 0;
+    pthread_cond_broadcast(&a->rjcv);
+    pthread_mutex_unlock(&a->rjmu);
+    return NULL;
+}
+
+int rf_app_recal_start(struct rf_app *a, const struct rf_app_bankver *v, int64_t user, double wait)
+{
+    pthread_mutex_lock(&a->rjmu);
+    if (!a->rj_running) {
+        if (a->rj_joinable) { /* the last one's thread has ended: collect it */
+            pthread_join(a->rjth, NULL);
+            a->rj_joinable = 0;
+        }
+        struct recal_job *j = malloc(sizeof *j);
+        if (j) {
+            *j = (struct recal_job){a, v, user};
+            a->rj_running = pthread_create(&a->rjth, NULL, recal_job_main, j) == 0;
+            a->rj_joinable = a->rj_running;
+            if (!a->rj_running)
+                free(j);
+        }
+        if (!a->rj_running) { /* no thread: run it here */
+            pthread_mutex_unlock(&a->rjmu);
+            struct rf_app_error e = {{0}, NULL};
+            if (recal_run(a, v, user, &e))
+                rf_app_log(a, "review: the re-estimate failed: %s", e.err.msg);
+            return 0;
+        }
+    }
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    if (wait >= 0) {
+        long long ns = until.tv_nsec + (long long)(wait * 1e9);
+        until.tv_sec += (time_t)(ns / 1000000000LL);
+        until.tv_nsec = (long)(ns % 1000000000LL);
+    }
+    while (a->rj_running)
+        if (wait < 0)
+            pthread_cond_wait(&a->rjcv, &a->rjmu);
+        else if (pthread_cond_timedwait(&a->rjcv, &a->rjmu, &until) != 0)
+            break;
+    int running = a->rj_running;
+    pthread_mutex_unlock(&a->rjmu);
+    return running;
+}
+
+void rf_app_recal_join(struct rf_app *a)
+{
+    pthread_mutex_lock(&a->rjmu);
+    while (a->rj_running)
+        pthread_cond_wait(&a->rjcv, &a->rjmu);
+    int join = a->rj_joinable;
+    a->rj_joinable = 0;
+    pthread_mutex_unlock(&a->rjmu);
+    if (join)
+        pthread_join(a->rjth, NULL);
+}
+
+/* Whether a re-estimate is being computed. */
+static int recal_running(struct rf_app *a)
+{
+    pthread_mutex_lock(&a->rjmu);
+    int r = a->rj_running;
+    pthread_mutex_unlock(&a->rjmu);
+    return r;
 }
 
 rf_status rf_app_review_calibrate(struct rf_app *a, const struct rf_principal *p, const json_t *req,

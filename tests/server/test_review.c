@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bank/bank.h"
@@ -83,6 +84,17 @@ static void tweak(struct rf_server_config *cfg)
     cfg->app.bank_dir = pre_dir;
     cfg->app.seed = 1919;
     cfg->app.pretest = 3;
+    cfg->app.recal_wait = 600; /* these tests read the re-estimate in the calibrate reply */
+}
+
+static void wait_long(struct rf_server_config *cfg)
+{
+    cfg->app.recal_wait = 600;
+}
+
+static void wait_none(struct rf_server_config *cfg)
+{
+    cfg->app.recal_wait = 1e-6;
 }
 
 static int status_of(struct http_client *c, const char *method, const char *path, const char *body,
@@ -626,7 +638,7 @@ static json_t *revision_overlay(long long rev)
 
 Test(review, items_in_use_re_estimated_and_applied_as_one_revision, .timeout = 900)
 {
-    fixture_start(0, 0);
+    fixture_start_with(0, 0, wait_long);
     struct http_client admin = fixture_admin();
     struct http_result r;
     char ids[128][160];
@@ -841,4 +853,45 @@ Test(review, items_in_use_re_estimated_and_applied_as_one_revision, .timeout = 9
     cr_assert(answer(&c0, after, &r, 100));
     cr_assert_eq(report_revision(&c0, after), 0);
     fixture_stop();
+}
+
+/* A calibrate request does not wait for a long re-estimate: it waits at
+ * most cfg.recal_wait (here a microsecond), replies with the pretest and
+ * drift runs and "recal_running", and its heavy-request worker is free; the
+ * re-estimate goes on on its own thread, and GET /api/review shows it once
+ * stored (the Admin page polls). A second calibrate request meanwhile is
+ * answered too (while one runs, none is started). */
+Test(review, a_long_re_estimate_runs_in_the_background, .timeout = 900)
+{
+    fixture_start_with(0, 0, wait_none);
+    struct http_client admin = fixture_admin();
+    struct http_result r;
+    char ids[128][160];
+    seed_tests("data_engineering", "", 0, 1, 20, 400, ids, 128);
+    cr_assert_eq(status_of(&admin, "POST", "/api/review/calibrate", "{}", &r), 200, "%s", r.body);
+    const json_t *run = json_object_get(r.json, "recal_running");
+    cr_assert(json_is_boolean(run), "%s", r.body);
+    if (json_is_true(run))
+        cr_expect(json_is_null(json_object_get(r.json, "recal")),
+                  "running: no re-estimate stored yet: %s", r.body);
+    cr_expect(json_is_object(json_object_get(r.json, "drift")), "the drift run is in the reply");
+    http_result_free(&r);
+    /* calibrate again, the re-estimate likely still running */
+    cr_assert_eq(status_of(&admin, "POST", "/api/review/calibrate", "{}", &r), 200, "%s", r.body);
+    http_result_free(&r);
+    int done = 0;
+    for (int k = 0; k < 6000 && !done; k++) {
+        cr_assert_eq(status_of(&admin, "GET", "/api/review", NULL, &r), 200, "%s", r.body);
+        done = json_is_false(json_object_get(r.json, "recal_running"));
+        if (done) {
+            const json_t *re = json_object_get(r.json, "recal");
+            cr_expect(json_is_object(re) &&
+                          json_integer_value(json_object_get(json_object_get(re, "run"), "id")) > 0,
+                      "the re-estimate is stored: %s", r.body);
+        }
+        http_result_free(&r);
+        if (!done)
+            nanosleep(&(struct timespec){0, 100000000}, NULL);
+    }
+    cr_assert(done, "the re-estimate ended within 600 s");
 }
