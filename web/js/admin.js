@@ -145,6 +145,7 @@ function driftRow(o) {
     el('td', { class: 'acts' }, acts));
 }
 
+let recalPoll = 0;
 async function loadReview() {
   let q, v;
   try {
@@ -160,6 +161,11 @@ async function loadReview() {
   document.getElementById('drift-summary').textContent = RT.drift(q.drift);
   document.querySelector('#drift-items tbody').replaceChildren(...(q.drift ? q.drift.items : []).map(driftRow));
   showRecal(q.recal, q.revision);
+  // a re-estimate still being computed (it runs apart from the requests):
+  // said so, and the section read again every 5 s until it is stored
+  document.getElementById('recal-running').hidden = !q.recal_running;
+  clearTimeout(recalPoll);
+  if (q.recal_running) recalPoll = setTimeout(() => loadReview().catch(() => {}), 5000);
   const li = (rev, text) => el('li', {}, text, rev === v.active ? RT.active() : ' ',
     rev === v.active ? null : el('button', { type: 'button', class: 'secondary', onclick: () => activate(rev) }, RT.activate()));
   document.getElementById('versions').replaceChildren(
