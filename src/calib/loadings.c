@@ -42,6 +42,7 @@ struct rf_loadings {
     double *logp;         /* [ng] */
     double *stt, *stg, *sgg; /* [nk] */
     double *l1, *l2, *l3;    /* [nk] loadings of the accelerated cycle */
+    double *pll;             /* NULL, or [np]: em() writes each person's log-likelihood */
 };
 
 void rf_loadings_opts_init(struct rf_loadings_opts *o)
@@ -114,6 +115,18 @@ rf_status rf_loadings_new(const struct rf_loadings_data *d, const struct rf_load
     if (o->ntheta < 5 || o->ntheta > RF_QUAD_MAX_N || o->ng < 5 || o->ng > RF_QUAD_MAX_N)
         return rf_err_set(err, RF_EINVAL, "loadings: grids of %zu and %zu nodes (5 to %d)",
                           o->ntheta, o->ng, RF_QUAD_MAX_N);
+    if (d->group && (!d->gmu || !d->gsd))
+        return rf_err_set(err, RF_EINVAL, "loadings: groups without their distributions");
+    for (size_t i = 0; d->group && i < d->npersons; i++)
+        if (d->group[i] >= d->ngroups)
+            return rf_err_set(err, RF_EINVAL, "loadings: person %zu: group %zu of %zu", i + 1,
+                              d->group[i], d->ngroups);
+    for (size_t r = 0; d->group && r < d->ngroups * d->nskills; r++)
+        if (!(fabs(d->gmu[r]) <= 10 && d->gsd[r] > 0 && d->gsd[r] <= 10))
+            return rf_err_set(err, RF_EINVAL,
+                              "loadings: group %zu, skill %zu: mean %g, SD %g (|mean| <= 10, "
+                              "0 < SD <= 10)",
+                              r / d->nskills, r % d->nskills, d->gmu[r], d->gsd[r]);
     if (!(o->start >= 0 && o->start <= RF_LOADINGS_MAX))
         return rf_err_set(err, RF_EINVAL, "loadings: start %g outside [0, %g]", o->start,
                           RF_LOADINGS_MAX);
@@ -213,8 +226,11 @@ rf_status rf_loadings_new(const struct rf_loadings_data *d, const struct rf_load
                 w->npers[k]++;
             }
             double *l = w->L + slot[k] * nq;
+            /* theta at standardized node x_q: the person's group's N(mu, sd^2) */
+            double gm = d->group ? d->gmu[d->group[i] * nk + k] : 0;
+            double gs = d->group ? d->gsd[d->group[i] * nk + k] : 1;
             for (size_t q = 0; q < nq; q++) {
-                double pr = rf_irt_prob(&d->items[item], w->x[q], (size_t)cat);
+                double pr = rf_irt_prob(&d->items[item], gm + gs * w->x[q], (size_t)cat);
                 l[q] += log(pr > 1e-300 ? pr : 1e-300);
             }
         }
@@ -325,8 +341,11 @@ static double em(struct rf_loadings *w, double *out)
     double ll = 0;
     for (size_t i = 0; i < w->np; i++) {
         size_t b0 = w->pstart[i], b1 = w->pstart[i + 1];
+        if (w->pll)
+            w->pll[i] = 0;
         if (b0 == b1)
             continue;
+        double ll0 = ll;
         memcpy(w->logp, w->lw, ng * sizeof *w->logp);
         for (size_t b = b0; b < b1; b++) {
             size_t k = w->bskill[b], r = b - b0;
@@ -359,6 +378,8 @@ static double em(struct rf_loadings *w, double *out)
         }
         /* cppcheck-suppress invalidFunctionArg ; s >= 1: the largest term adds exp(0) */
         ll += m + log(s);
+        if (w->pll)
+            w->pll[i] = ll - ll0;
         double eg2 = 0;
         for (size_t h = 0; h < ng; h++) {
             w->logp[h] /= s;
@@ -428,6 +449,22 @@ void rf_loadings_step(struct rf_loadings *w, double *change, double *loglik)
 const double *rf_loadings_lambda(const struct rf_loadings *w)
 {
     return w->lambda;
+}
+
+void rf_loadings_set(struct rf_loadings *w, const double *lambda)
+{
+    for (size_t k = 0; k < w->nk; k++) {
+        double l = lambda[k];
+        w->lambda[k] = !(l > 0) ? 0 : l > RF_LOADINGS_MAX ? RF_LOADINGS_MAX : l;
+    }
+}
+
+double rf_loadings_person_loglik(struct rf_loadings *w, double *ll)
+{
+    w->pll = ll;
+    double s = em(w, w->l1); /* the update into scratch; w->lambda kept */
+    w->pll = NULL;
+    return s;
 }
 
 const size_t *rf_loadings_npersons(const struct rf_loadings *w)

@@ -44,6 +44,14 @@ struct rf_loadings_data {
     const signed char *val;
     const struct rf_irt_item *items; /* nitems */
     const size_t *skill;             /* nitems */
+    /* Optional: each person's group (group[i] < ngroups) and each group's
+     * latent distribution per skill, N(gmu, gsd^2) ([ngroups * nskills],
+     * row per group): theta_k = gmu + gsd (lambda_k g + sqrt(1 - lambda_k^2)
+     * e_k), so the loadings are read from the standardized skills of each
+     * kind of test's takers (calib/kindlat.h). NULL: every person N(0, 1). */
+    const size_t *group;
+    size_t ngroups;
+    const double *gmu, *gsd;
 };
 
 struct rf_loadings_opts {
@@ -69,6 +77,17 @@ void rf_loadings_step(struct rf_loadings *w, double *change, double *loglik);
  * answered at least one of its items (a skill nobody answered keeps its
  * starting value). */
 const double *rf_loadings_lambda(const struct rf_loadings *w);
+
+/* Sets the current loadings (nskills values, each clamped to
+ * [0, RF_LOADINGS_MAX]): a warm start, or the loadings to read a
+ * log-likelihood at. */
+void rf_loadings_set(struct rf_loadings *w, const double *lambda);
+
+/* Each person's marginal log-likelihood at the current loadings into
+ * ll[0..npersons-1] (0 for a person with no answers), up to a constant per
+ * person that does not depend on the loadings; returns their sum. One
+ * E-step's cost; the loadings are not changed. */
+double rf_loadings_person_loglik(struct rf_loadings *w, double *ll);
 const size_t *rf_loadings_npersons(const struct rf_loadings *w);
 
 #endif

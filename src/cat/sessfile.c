@@ -7,6 +7,8 @@
  *               "classes": [[null | [mu, tau] per scope skill], ...]   (only when set;
  *                           null: like the population), "class_focus": true (only when set),
  *               "loadings": [lambda per scope skill], "loadings_assumed": true,
+ *               "population": {"mu": [..], "tau": [..]}   (the takers' N(mu, tau^2) per
+ *                           scope skill, only when set: cat/session.h pop_mu),
  *               "prior_class": {"class": C, "weight": W} | {"all": true, "weight": W}
  *                           (one class mixed into the prior, or every class),
  *               "cuts": [null | cut per scope skill]   (requirements to decide),
@@ -252,6 +254,26 @@ static rf_status to_json(const struct rf_cat_session *s, int compact, json_t **o
                 return nomem(err);
             }
         if (d->loadings_assumed && json_object_set_new(dj, "loadings_assumed", json_true())) {
+            json_decref(root);
+            return nomem(err);
+        }
+        int pop = 0;
+        for (size_t j = 0; j < d->nscope; j++)
+            pop |= d->pop_tau[j] > 0;
+        json_t *pm = pop ? json_array() : NULL, *pt = pop ? json_array() : NULL;
+        for (size_t j = 0; pm && pt && j < d->nscope; j++)
+            if (json_array_append_new(pm, json_real(d->pop_mu[j])) ||
+                json_array_append_new(pt, json_real(d->pop_tau[j]))) {
+                json_decref(pm);
+                pm = NULL;
+            }
+        if (pop &&
+            (!pm || !pt ||
+             json_object_set_new(dj, "population", json_pack("{s:o, s:o}", "mu", pm, "tau", pt)))) {
+            if (!pm || !pt) {
+                json_decref(pm);
+                json_decref(pt);
+            }
             json_decref(root);
             return nomem(err);
         }
@@ -762,6 +784,22 @@ static rf_status read_prior(const json_t *dj, struct rf_cat_design *d, const cha
             if (!json_is_number(v))
                 return rf_err_set(err, RF_EINVAL, "%s: loadings[%zu]: expected a number", w, j);
             d->lambda[j] = json_number_value(v);
+        }
+    }
+    const json_t *pop = json_object_get(dj, "population");
+    if (pop) {
+        const json_t *pm = json_object_get(pop, "mu"), *pt = json_object_get(pop, "tau");
+        if (!json_is_array(pm) || !json_is_array(pt) || json_array_size(pm) != d->nscope ||
+            json_array_size(pt) != d->nscope)
+            return rf_err_set(err, RF_EINVAL,
+                              "%s: field 'population': expected {\"mu\", \"tau\"}, a number per "
+                              "scope skill (%zu) each",
+                              w, d->nscope);
+        for (size_t j = 0; j < d->nscope; j++) {
+            if (!json_is_number(json_array_get(pm, j)) || !json_is_number(json_array_get(pt, j)))
+                return rf_err_set(err, RF_EINVAL, "%s: population[%zu]: expected numbers", w, j);
+            d->pop_mu[j] = json_number_value(json_array_get(pm, j));
+            d->pop_tau[j] = json_number_value(json_array_get(pt, j));
         }
     }
     const json_t *cu = json_object_get(dj, "cuts");

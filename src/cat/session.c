@@ -243,15 +243,20 @@ int rf_cat_design_has_model(const struct rf_cat_design *d)
 {
     int any = d->prior_weight > 0;
     for (size_t j = 0; j < d->nscope; j++)
-        any |= d->lambda[j] != 0;
+        any |= d->lambda[j] != 0 || d->pop_tau[j] > 0;
     return any;
 }
 
 void rf_cat_design_prior(const struct rf_cat_design *d, struct rf_hier_spec *out)
 {
     rf_hier_spec_init(out, d->nscope, 0.0);
-    for (size_t j = 0; j < d->nscope; j++)
+    for (size_t j = 0; j < d->nscope; j++) {
         out->lambda[j] = d->lambda[j];
+        if (d->pop_tau[j] > 0) { /* the takers of this kind of test, else N(0, 1) */
+            out->comp[0].mu[j] = d->pop_mu[j];
+            out->comp[0].tau[j] = d->pop_tau[j];
+        }
+    }
     if (!(d->prior_weight > 0) || (!d->prior_all && d->prior_class >= d->nclasses))
         return;
     out->comp[0].weight = 1.0 - d->prior_weight;
@@ -320,6 +325,15 @@ static rf_status check_prior(const struct rf_cat_design *d, struct rf_err *err)
         if (!(d->lambda[j] >= 0 && d->lambda[j] <= RF_HIER_MAX_LAMBDA))
             return rf_err_set(err, RF_EINVAL, "scope entry %zu: loading must be 0 to %g", j,
                               RF_HIER_MAX_LAMBDA);
+    for (size_t j = 0; j < d->nscope; j++)
+        if (!(d->pop_tau[j] == 0
+                  ? d->pop_mu[j] == 0
+                  : fabs(d->pop_mu[j]) <= RF_HIER_MAX_MU && d->pop_tau[j] >= RF_HIER_MIN_TAU &&
+                        d->pop_tau[j] <= RF_HIER_MAX_TAU))
+            return rf_err_set(err, RF_EINVAL,
+                              "scope entry %zu: population centre within +-%g and spread %g to "
+                              "%g (or 0 0: N(0, 1))",
+                              j, RF_HIER_MAX_MU, RF_HIER_MIN_TAU, RF_HIER_MAX_TAU);
     if (!(d->prior_weight >= 0 && d->prior_weight < 1))
         return rf_err_set(err, RF_EINVAL, "prior class weight must be at least 0 and below 1");
     if (d->prior_weight > 0 && d->prior_all && d->nclasses == 0)

@@ -96,6 +96,14 @@ struct rf_cat_design {
     size_t prior_class;
     int prior_all;
     int loadings_assumed; /* the loadings are a default, not calibrated (reports say so) */
+    /* The population's spread on each scope skill, N(pop_mu, pop_tau^2): the
+     * latent distribution of the takers of this kind of test, as staff
+     * applied it from the store (docs/calibration.md "Each test kind's
+     * latent distribution"); pop_tau 0 (the default) is the reference
+     * N(0, 1). It is the mixture's first component (the classes mixed in
+     * keep theirs). Any pop_tau above 0 makes the design's prior the
+     * model's. */
+    double pop_mu[RF_CAT_MAX_SCOPE], pop_tau[RF_CAT_MAX_SCOPE];
     /* Decisions: with decide[j], scope skill j is a requirement with cut
      * cut[j], and it is finished (RF_CAT_SKILL_DECIDED) once its minimum is
      * met and P(theta >= cut) reaches RF_CAT_DECIDED_P or falls to 1 minus

@@ -139,7 +139,7 @@ int rf_calibrate_loadings(const struct rf_loadings_args *a)
             goto done;
         }
     struct rf_loadings_data d = {r.npersons, r.nitems, nskills, NULL, r.row_ptr, r.col, r.val,
-                                 items, skill};
+                                 items,      skill,    NULL,    0,    NULL,      NULL};
     struct rf_loadings_opts o;
     rf_loadings_opts_init(&o);
     if ((rc = rf_loadings_new(&d, &o, &w, &err))) {

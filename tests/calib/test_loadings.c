@@ -100,7 +100,8 @@ Test(loadings, recovered_from_5000_tests)
 {
     static struct sim s;
     simulate(&s, 5000, 1, 1);
-    struct rf_loadings_data d = {s.np, NI, NK, s.x, NULL, NULL, NULL, s.items, s.skill};
+    struct rf_loadings_data d = {s.np,    NI,      NK,   s.x, NULL, NULL, NULL,
+                                 s.items, s.skill, NULL, 0,   NULL, NULL};
     double est[NK];
     size_t cycles;
     double rmse = fit(&d, s.lambda, est, &cycles);
@@ -117,7 +118,8 @@ Test(loadings, guessable_items_recover_less)
 {
     static struct sim s;
     simulate(&s, 5000, 0, 1);
-    struct rf_loadings_data d = {s.np, NI, NK, s.x, NULL, NULL, NULL, s.items, s.skill};
+    struct rf_loadings_data d = {s.np,    NI,      NK,   s.x, NULL, NULL, NULL,
+                                 s.items, s.skill, NULL, 0,   NULL, NULL};
     double est[NK];
     size_t cycles;
     double rmse = fit(&d, s.lambda, est, &cycles);
@@ -149,8 +151,10 @@ Test(loadings, sparse_equals_dense)
             }
     }
     row[s.np] = nnz;
-    struct rf_loadings_data dd = {s.np, NI, NK, s.x, NULL, NULL, NULL, s.items, s.skill};
-    struct rf_loadings_data ds = {s.np, NI, NK, NULL, row, col, val, s.items, s.skill};
+    struct rf_loadings_data dd = {s.np,    NI,      NK,   s.x, NULL, NULL, NULL,
+                                  s.items, s.skill, NULL, 0,   NULL, NULL};
+    struct rf_loadings_data ds = {s.np,    NI,      NK,   NULL, row,  col, val,
+                                  s.items, s.skill, NULL, 0,    NULL, NULL};
     double e1[NK], e2[NK];
     size_t c1, c2;
     fit(&dd, s.lambda, e1, &c1);
@@ -184,7 +188,8 @@ Test(loadings, bounds)
             if (s.x[i * NI + j] >= 0)
                 s.x[i * NI + j] = rf_rng_uniform(&r) < rf_irt_prob(&s.items[j], th[j / PER], 1);
     }
-    struct rf_loadings_data d = {s.np, NI, NK, s.x, NULL, NULL, NULL, s.items, s.skill};
+    struct rf_loadings_data d = {s.np,    NI,      NK,   s.x, NULL, NULL, NULL,
+                                 s.items, s.skill, NULL, 0,   NULL, NULL};
     double est[NK];
     size_t cycles;
     fit(&d, s.lambda, est, &cycles);
@@ -203,7 +208,7 @@ Test(loadings, bad_input)
     rf_irt_item_dich(&it[1], RF_MODEL_2PL, 1, 0, 0);
     size_t skill[2] = {0, 1};
     signed char x[2] = {1, 2};
-    struct rf_loadings_data d = {1, 2, 2, x, NULL, NULL, NULL, it, skill};
+    struct rf_loadings_data d = {1, 2, 2, x, NULL, NULL, NULL, it, skill, NULL, 0, NULL, NULL};
     struct rf_loadings_opts o;
     rf_loadings_opts_init(&o);
     struct rf_loadings *w = NULL;
