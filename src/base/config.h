@@ -225,6 +225,13 @@
 #define RF_DRIFT_MIN_Z 3.0
 #define RF_DRIFT_NODES 15
 #define RF_DRIFT_MAX_TESTS 50000
+
+/* Each test kind's latent distribution and the loadings from the store
+ * (server/app_latent.c, calib/kindlat.h): a (kind, skill) mean and SD, or a
+ * skill's loading, is proposed only from at least this many tests with
+ * answers to the skill. With 100 tests of 5 answers to a skill the SE of the
+ * mean is about 0.11, of the SD about 0.12 (docs/calibration.md). */
+#define RF_LATENT_MIN_TESTS 100
 /* Most unscored pretest items one session carries (cat/session.h). */
 #define RF_CAT_MAX_PRETEST 8
 #define RF_CAT_MAX_SCOPE 32

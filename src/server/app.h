@@ -403,6 +403,19 @@ rf_status rf_app_review_decide(struct rf_app *a, const struct rf_principal *p, c
  * "action", "revision", "previous", "items"}. */
 rf_status rf_app_review_reestimate(struct rf_app *a, const struct rf_principal *p,
                                    const json_t *req, json_t **out, struct rf_app_error *e);
+/* rf_app_review_latent: {"run": N, "action": "apply" | "dismiss", "note"?}
+ * on the latest latent run (rf_app_review's "latent"; docs/calibration.md
+ * "Each test kind's latent distribution and the loadings"). Apply makes one
+ * new revision, made active, whose overlay's "prior" holds each accepted
+ * kind's proposed skills and the accepted loadings; new tests of each kind
+ * start from it, tests in flight keep theirs. Refused (409, nothing stored)
+ * when nothing was accepted by the held-out checks (their reasons), when the
+ * run was computed against another revision than the active one (naming
+ * both), when it was decided already, or when a newer run replaced it.
+ * Dismiss records the decision only. 400 naming the field ("run", "action",
+ * "note"). {"run", "action", "revision", "previous", "kinds", "loadings"}. */
+rf_status rf_app_review_latent(struct rf_app *a, const struct rf_principal *p, const json_t *req,
+                               json_t **out, struct rf_app_error *e);
 rf_status rf_app_bank_versions(struct rf_app *a, const struct rf_principal *p, json_t **out,
                                struct rf_app_error *e);
 rf_status rf_app_bank_rollback(struct rf_app *a, const struct rf_principal *p, const json_t *req,

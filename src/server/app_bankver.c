@@ -8,6 +8,7 @@
  * the version it started with, whatever is active now.
  */
 #include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,7 @@
 #include "base/mem.h"
 #include "cat/pool.h"
 #include "server/app_flow.h"
+#include "server/recal_data.h"
 #include "store/store.h"
 
 static void bankver_free(struct rf_app_bankver *v)
@@ -26,6 +28,9 @@ static void bankver_free(struct rf_app_bankver *v)
     rf_cat_pool_free(v->opool);
     free(v->pretest);
     free(v->items);
+    free(v->kmu);
+    free(v->ksd);
+    free(v->lambda);
     free(v);
 }
 
@@ -59,6 +64,71 @@ static rf_status apply_entry(struct rf_item *it, const json_t *o, const char *wh
                               irt.ncat, it->irt.ncat);
         it->irt = irt;
         it->calibrated = 1;
+    }
+    return RF_OK;
+}
+
+/* The overlay's "prior" into v: {"kinds": {KIND: {SKILL: [mean, sd], ...}},
+ * "loadings": {SKILL: lambda}}. A skill the taxonomy no longer has is left
+ * out; a value out of range is an error naming it. */
+static rf_status read_prior(struct rf_app *a, struct rf_app_bankver *v, const json_t *pr,
+                            struct rf_err *err)
+{
+    size_t ns = a->car.tax.nskills ? a->car.tax.nskills : 1;
+    v->kmu = rf_calloc_array(RF_TEST_NKINDS * ns, sizeof *v->kmu);
+    v->ksd = rf_calloc_array(RF_TEST_NKINDS * ns, sizeof *v->ksd);
+    v->lambda = rf_alloc_array(ns, sizeof *v->lambda);
+    if (!v->kmu || !v->ksd || !v->lambda)
+        return rf_err_set(err, RF_ENOMEM, "out of memory");
+    for (size_t k = 0; k < ns; k++)
+        v->lambda[k] = -1;
+    if (!pr)
+        return RF_OK;
+    if (!json_is_object(pr))
+        return rf_err_set(err, RF_EINVAL, "bank revision %lld: field 'prior': expected an object",
+                          (long long)v->revision);
+    v->has_prior = 1;
+    json_int_t f = json_integer_value(json_object_get(pr, "fitted_to_test"));
+    v->prior_from = f > 0 ? (uint64_t)f + 1 : 0;
+    const char *kn, *sk;
+    const json_t *ko, *x;
+    json_object_foreach((json_t *)json_object_get(pr, "kinds"), kn, ko)
+    {
+        int c = 0;
+        while (c < RF_TEST_NKINDS && strcmp(rf_test_kind_name(c), kn) != 0)
+            c++;
+        if (c == RF_TEST_NKINDS)
+            return rf_err_set(err, RF_EINVAL, "bank revision %lld: prior: unknown kind '%s'",
+                              (long long)v->revision, kn);
+        json_object_foreach((json_t *)ko, sk, x)
+        {
+            size_t k;
+            if (rf_taxonomy_find(&a->car.tax, sk, &k))
+                continue;
+            double m = json_number_value(json_array_get(x, 0)),
+                   sd = json_number_value(json_array_get(x, 1));
+            if (!json_is_array(x) || json_array_size(x) != 2 || !(fabs(m) <= RF_HIER_MAX_MU) ||
+                !(sd >= RF_HIER_MIN_TAU && sd <= RF_HIER_MAX_TAU))
+                return rf_err_set(err, RF_EINVAL,
+                                  "bank revision %lld: prior: kind '%s', skill '%s': expected "
+                                  "[mean, sd] with |mean| <= %g and sd %g to %g",
+                                  (long long)v->revision, kn, sk, RF_HIER_MAX_MU, RF_HIER_MIN_TAU,
+                                  RF_HIER_MAX_TAU);
+            v->kmu[(size_t)c * ns + k] = m;
+            v->ksd[(size_t)c * ns + k] = sd;
+        }
+    }
+    json_object_foreach((json_t *)json_object_get(pr, "loadings"), sk, x)
+    {
+        size_t k;
+        if (rf_taxonomy_find(&a->car.tax, sk, &k))
+            continue;
+        double l = json_number_value(x);
+        if (!json_is_number(x) || !(l >= 0 && l <= RF_HIER_MAX_LAMBDA))
+            return rf_err_set(err, RF_EINVAL,
+                              "bank revision %lld: prior: loading of '%s': expected 0 to %g",
+                              (long long)v->revision, sk, RF_HIER_MAX_LAMBDA);
+        v->lambda[k] = l;
     }
     return RF_OK;
 }
@@ -101,11 +171,15 @@ static rf_status build(struct rf_app *a, int64_t rev, const char *overlay,
             snprintf(where, sizeof where, "bank revision %lld: item '%s'", (long long)rev, id);
             rc = apply_entry(&v->items[i], o, where, err);
         }
+        if (!rc)
+            rc = read_prior(a, v, json_object_get(j, "prior"), err);
         json_decref(j);
         if (skipped)
             rf_app_log(a, "bank revision %lld: %zu items of its overlay are not in the bank file",
                        (long long)rev, skipped);
     }
+    if (!rc && !overlay)
+        rc = read_prior(a, v, NULL, err);
     if (!rc)
         rc = rf_cat_pool_from_bank(&v->view, RF_CAT_POOL_SCORED | RF_CAT_POOL_PRACTICE, &a->q,
                                    &v->pool, err);
@@ -241,4 +315,34 @@ int64_t rf_app_pool_revision(struct rf_app *a, const struct rf_cat_pool *p)
 struct rf_cat_pool *rf_app_pool(struct rf_app *a, int operational)
 {
     return rf_app_bv_pool(atomic_load(&a->cur), operational);
+}
+
+void rf_app_prior_apply(struct rf_app *a, const struct rf_cat_pool *p, int kind,
+                        struct rf_cat_design *d)
+{
+    const struct rf_app_bankver *v = NULL;
+    pthread_mutex_lock(&a->bvmu);
+    for (size_t i = 0; i < a->nbv; i++)
+        if (a->bv[i]->pool == p || a->bv[i]->opool == p)
+            v = a->bv[i];
+    pthread_mutex_unlock(&a->bvmu);
+    if (!v || !v->has_prior || kind < 0 || kind >= RF_TEST_NKINDS)
+        return;
+    size_t ns = a->car.tax.nskills;
+    int assumed = 0;
+    for (size_t j = 0; j < d->nscope; j++) {
+        size_t k;
+        if (rf_taxonomy_find(&a->car.tax, p->skills[d->scope[j]], &k))
+            continue;
+        double sd = v->ksd[(size_t)kind * ns + k];
+        if (sd > 0) {
+            d->pop_mu[j] = v->kmu[(size_t)kind * ns + k];
+            d->pop_tau[j] = sd;
+        }
+        if (d->lambda[j] > 0 && v->lambda[k] >= 0)
+            d->lambda[j] = v->lambda[k];
+        else if (d->lambda[j] > 0 && !a->car.tax.skills[k].loading_calibrated)
+            assumed = 1;
+    }
+    d->loadings_assumed = assumed;
 }

@@ -101,7 +101,43 @@ struct rf_app_bankver {
                               strings are a->bank's) */
     struct rf_bank view;   /* a->bank with items: bank lookups at this version's
                               parameters and pools; never cleaned up as a bank */
+    /* The prior staff applied from the store (the overlay's "prior";
+     * docs/calibration.md "Each test kind's latent distribution and the
+     * loadings"), by taxonomy skill: each kind's takers N(kmu, ksd^2)
+     * ([RF_TEST_NKINDS * taxonomy skills], ksd 0: not applied, N(0, 1)) and
+     * each skill's loading (lambda, below 0: not applied, the taxonomy's). */
+    double *kmu, *ksd, *lambda;
+    int has_prior;
+    uint64_t prior_from; /* one after the newest test the applied prior read (0: none) */
 };
+
+/* Gives design d of a new test of that kind (enum rf_test_kind,
+ * server/recal_data.h) on pool p the prior of p's version: each scope
+ * skill's population N(mu, sd^2) where the version applies one for the
+ * kind, and the version's loading for every scope skill the design already
+ * loads on g (loadings_assumed then recomputed: a loading applied from the
+ * store is calibrated). Designs of versions without a prior are unchanged. */
+void rf_app_prior_apply(struct rf_app *a, const struct rf_cat_pool *p, int kind,
+                        struct rf_cat_design *d);
+
+/* The staff's decision on review run `run` (no item: a re-estimate's or a
+ * latent run's apply or dismiss) that stands in version v: the newest whose
+ * revision is on v's lineage, as {"id", "action": "apply" | "dismiss",
+ * "revision", "run", "note", "user", "at"}; *out NULL when none. */
+rf_status rf_app_review_run_decision(struct rf_app *a, const struct rf_app_bankver *v, int64_t run,
+                                     json_t **out, struct rf_app_error *e);
+
+/* The latent run (app_latent.c): each test kind's latent distribution and
+ * the loadings from the re-estimate's data d (server/recal_data.h) at
+ * version v, stored as a review run of kind "latent" made by user. */
+struct rf_recal_data;
+rf_status rf_app_latent_run(struct rf_app *a, const struct rf_app_bankver *v,
+                            const struct rf_recal_data *d, int64_t user, struct rf_app_error *e);
+
+/* GET /api/review's "latent" for the active version v (*out NULL before the
+ * first run). */
+rf_status rf_app_latent_view(struct rf_app *a, const struct rf_app_bankver *v, json_t **out,
+                             struct rf_app_error *e);
 
 /* Builds revision 0 and makes it current (rf_app_open). */
 rf_status rf_app_bank_init(struct rf_app *a, struct rf_err *err);

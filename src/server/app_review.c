@@ -244,6 +244,9 @@ rf_status rf_app_review(struct rf_app *a, const struct rf_principal *p, json_t *
         rc = run_view(a, v, "dif", &dif, e);
     if (!rc)
         rc = recal_view(a, v, &recal, e);
+    json_t *latent = NULL;
+    if (!rc)
+        rc = rf_app_latent_view(a, v, &latent, e);
     if (!rc && !pre)
         pre = json_pack("{s:n,s:[]}", "run", "items");
     if (!rc && pre) {
@@ -252,6 +255,8 @@ rf_status rf_app_review(struct rf_app *a, const struct rf_principal *p, json_t *
         json_object_set_new(pre, "dif", dif ? dif : json_null());
         json_object_set_new(pre, "recal", recal ? recal : json_null());
         json_object_set_new(pre, "recal_running", json_boolean(recal_running(a)));
+        json_object_set_new(pre, "latent", latent ? latent : json_null());
+        latent = NULL;
         drift = dif = recal = NULL;
         *out = pre;
         pre = NULL;
@@ -260,6 +265,7 @@ rf_status rf_app_review(struct rf_app *a, const struct rf_principal *p, json_t *
     json_decref(drift);
     json_decref(dif);
     json_decref(recal);
+    json_decref(latent);
     return rc ? rc : *out ? RF_OK : rf_app_fail(e, RF_ENOMEM, NULL, "out of memory");
 }
 
@@ -1089,6 +1095,8 @@ static rf_status recal_run(struct rf_app *a, const struct rf_app_bankver *v, int
     free(text);
     json_decref(j);
     rf_recal_result_cleanup(&res);
+    if (!rc) /* each test kind's latent distribution and the loadings, from the same data */
+        rc = rf_app_latent_run(a, v, &d, user, e);
     rf_recal_data_cleanup(&d);
     return rc;
 }
@@ -1117,8 +1125,8 @@ static void take_recal_decision(void *ud, const struct rf_review_decision *d)
                             json_string(!strcmp(d->action, "update") ? "apply" : "dismiss"));
 }
 
-static rf_status recal_decision_of(struct rf_app *a, const struct rf_app_bankver *v, int64_t run,
-                                   json_t **out, struct rf_app_error *e)
+rf_status rf_app_review_run_decision(struct rf_app *a, const struct rf_app_bankver *v, int64_t run,
+                                     json_t **out, struct rf_app_error *e)
 {
     struct recal_decision c = {run, NULL, 0, NULL};
     int64_t *line = NULL;
@@ -1154,7 +1162,7 @@ static rf_status recal_view(struct rf_app *a, const struct rf_app_bankver *v, js
         rc = rf_app_fail(e, RF_EDB, NULL, "review run %lld: stored result is not JSON",
                          (long long)run.id);
     if (!rc)
-        rc = recal_decision_of(a, v, run.id, &dec, e);
+        rc = rf_app_review_run_decision(a, v, run.id, &dec, e);
     if (!rc) {
         json_t *items = json_object_get(res, "items");
         while (json_array_size(items) > RECAL_SHOWN)
@@ -1230,7 +1238,7 @@ rf_status rf_app_review_reestimate(struct rf_app *a, const struct rf_principal *
         rc = rf_app_fail(e, RF_EDB, NULL, "review run %lld: stored result is not JSON",
                          (long long)run.id);
     if (!rc)
-        rc = recal_decision_of(a, v, run.id, &dec, e);
+        rc = rf_app_review_run_decision(a, v, run.id, &dec, e);
     if (!rc && dec) {
         int applied = !strcmp(json_string_value(json_object_get(dec, "action")), "apply");
         rc = rf_app_refuse(e, RF_ECONFLICT, "run", applied ? "recal_applied" : "recal_dismissed",

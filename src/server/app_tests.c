@@ -30,6 +30,7 @@
 #include "server/app_flow.h"
 #include "server/auth.h"
 #include "server/postingtest.h"
+#include "server/recal_data.h"
 #include "server/roletest.h"
 #include "server/sesscache.h"
 #include "server/signals.h"
@@ -759,6 +760,12 @@ rf_status rf_app_test_start(struct rf_app *a, const struct rf_principal *p, cons
         rc = posting_design(a, inv.posting_id, &sc, &d, e);
     else if (!rc)
         rc = build_design(a, rf_app_pool(a, org != 0), &sc, &d, e);
+    if (!rc) /* the prior staff applied for this kind of test (app_latent.c) */
+        rf_app_prior_apply(a, rf_app_pool(a, org != 0),
+                           !org             ? RF_TEST_PRACTICE
+                           : inv.posting_id ? RF_TEST_POSTING
+                                            : RF_TEST_ROLE,
+                           &d);
     uint64_t seed = 0;
     if (!rc) {
         seed = rf_app_session_seed(a);

@@ -17,25 +17,40 @@ void rf_recal_rated(const struct rf_item *file_item, struct rf_irt_item *out)
         rf_item_prior_params(file_item, out);
 }
 
+const char *rf_test_kind_name(int kind)
+{
+    static const char *const names[RF_TEST_NKINDS] = {"practice", "posting", "role"};
+    return kind >= 0 && kind < RF_TEST_NKINDS ? names[kind] : NULL;
+}
+
+enum rf_test_kind rf_test_kind_of(const struct rf_test *t)
+{
+    return !t->org_id ? RF_TEST_PRACTICE : t->posting_id ? RF_TEST_POSTING : RF_TEST_ROLE;
+}
+
 struct collect {
     struct rf_recal_data *d;
     const struct rf_bank *bank;
 };
 
-static void add(struct rf_recal_data *d, uint64_t test, size_t item, int k)
+static void add(struct rf_recal_data *d, uint64_t test, size_t item, int k, int kind)
 {
     if (d->rc)
         return;
     if (d->n == d->cap) {
         size_t nc = d->cap ? 2 * d->cap : 4096;
         struct rf_recal_answer *na = rf_realloc_array(d->ans, nc, sizeof *na);
-        if (!na) {
+        if (na)
+            d->ans = na;
+        unsigned char *nk = na ? rf_realloc_array(d->kind, nc, 1) : NULL;
+        if (!nk) {
             d->rc = RF_ENOMEM;
             return;
         }
-        d->ans = na;
+        d->kind = nk;
         d->cap = nc;
     }
+    d->kind[d->n] = (unsigned char)kind;
     d->ans[d->n++] = (struct rf_recal_answer){test, (uint32_t)item, k};
 }
 
@@ -60,7 +75,7 @@ static void take_test(void *ud, const struct rf_test *t)
         if (rf_bank_find(b, id, &bi) || d->of[bi] == SIZE_MAX || json_integer_value(k) < 0 ||
             (size_t)json_integer_value(k) >= b->items[bi].irt.ncat)
             continue; /* pretest, retired, gone, or not a category of the item now */
-        add(d, (uint64_t)t->id, d->of[bi], (int)json_integer_value(k));
+        add(d, (uint64_t)t->id, d->of[bi], (int)json_integer_value(k), (int)rf_test_kind_of(t));
     }
     if (d->n > before) {
         d->tests++;
@@ -123,5 +138,6 @@ void rf_recal_data_cleanup(struct rf_recal_data *d)
     free(d->of);
     free(d->skills);
     free(d->ans);
+    free(d->kind);
     memset(d, 0, sizeof *d);
 }

@@ -18,12 +18,25 @@
 #include "calib/recal.h"
 #include "store/store.h"
 
+/* The kinds of test, by who takes them (docs/calibration.md "Each test
+ * kind's latent distribution and the loadings"): open practice (no
+ * organization), an invite to a posting, an invite to a role (or to find my
+ * role: a team member's). */
+enum rf_test_kind { RF_TEST_PRACTICE = 0, RF_TEST_POSTING, RF_TEST_ROLE, RF_TEST_NKINDS };
+
+/* "practice", "posting", "role"; NULL past the end. */
+const char *rf_test_kind_name(int kind);
+
+/* The kind of a stored test, from its columns. */
+enum rf_test_kind rf_test_kind_of(const struct rf_test *t);
+
 struct rf_recal_data {
     struct rf_recal_item *items; /* the version's items in use, in bank order (ids borrowed) */
     size_t *bank;                /* items[i]'s index in the bank */
     size_t nitems, nskills;      /* skills: numbered by first appearance in the bank */
     const char **skills;         /* [nskills]: each skill's id (borrowed from the bank) */
     struct rf_recal_answer *ans; /* grouped by test (test: the store's test id) */
+    unsigned char *kind;         /* [n]: the kind of each answer's test (enum rf_test_kind) */
     size_t n, cap;
     size_t tests;      /* finished tests read (those with an answer to an item in use) */
     uint64_t max_test; /* the largest of their ids (0: none) */

@@ -889,6 +889,7 @@ static const struct op_plain op_bank_versions = {rf_app_bank_versions};
 static const struct op_body op_bank_rollback = {rf_app_bank_rollback, 200};
 static const struct op_body op_review_calibrate = {rf_app_review_calibrate, 200};
 static const struct op_body op_review_reestimate = {rf_app_review_reestimate, 200};
+static const struct op_body op_review_latent = {rf_app_review_latent, 200};
 static const struct op_plain op_review_pretest = {rf_app_review_pretest};
 static const struct op_plain op_invites = {rf_app_invites};
 static const struct op_plain op_groups_get = {rf_app_groups_get};
@@ -923,6 +924,7 @@ static const struct rf_route routes[] = {
     {"GET", "/api/review", h_plain, &op_review, 0},
     {"POST", "/api/review/decisions", h_body, &op_review_decide, 0},
     {"POST", "/api/review/reestimate", h_body, &op_review_reestimate, 0},
+    {"POST", "/api/review/latent", h_body, &op_review_latent, 0},
     {"GET", "/api/review/pretest", h_plain, &op_review_pretest, 0},
     {"POST", "/api/invites", h_body, &op_invite_create, 0},
     {"GET", "/api/invites", h_plain, &op_invites, 0},

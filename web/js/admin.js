@@ -166,6 +166,7 @@ async function loadReview() {
   document.getElementById('recal-running').hidden = !q.recal_running;
   clearTimeout(recalPoll);
   if (q.recal_running) recalPoll = setTimeout(() => loadReview().catch(() => {}), 5000);
+  showLatent(q.latent, q.revision);
   const li = (rev, text) => el('li', {}, text, rev === v.active ? RT.active() : ' ',
     rev === v.active ? null : el('button', { type: 'button', class: 'secondary', onclick: () => activate(rev) }, RT.activate()));
   document.getElementById('versions').replaceChildren(
@@ -328,6 +329,73 @@ function showRecal(q, revision) {
   const items = q.items || [];
   document.getElementById('recal-shown').textContent = items.length ? t('admin.recal_shown', { shown: num(items.length), changed: num(q.changed) }) : '';
   document.querySelector('#recal-items tbody').replaceChildren(...items.map(recalRow));
+}
+
+// ---- each test kind's latent distribution and the loadings (docs/calibration.md) ----
+
+async function decideLatent(run, action) {
+  const err = document.getElementById('review-error');
+  showError(err, null);
+  try {
+    await api('POST', '/api/review/latent', { run, action });
+    await Promise.all([init(), loadReview(), loadDif()]);
+  } catch (e) {
+    showError(err, e);
+  }
+}
+
+function showLatent(q, revision) {
+  const box = document.getElementById('latent');
+  const summary = document.getElementById('latent-summary');
+  if (!q) {
+    box.hidden = true;
+    summary.textContent = t('admin.latent_none');
+    return;
+  }
+  box.hidden = false;
+  summary.textContent = t('admin.latent_summary', {
+    run: q.run.id, tests: num(q.tests), answers: num(q.answers), revision: q.run.revision, min: num(q.min_tests),
+  }) + RT.scheduled(q.run);
+  const kinds = q.kinds || [];
+  const kname = (k) => t(`admin.latent_kind_${k}`);
+  const gain = (h) => (h && isNum(h.ll_new) && isNum(h.ll_current) ? f3(h.ll_new - h.ll_current) : '—');
+  document.getElementById('latent-why').replaceChildren(...kinds.map((k) => el('span', { class: 'block' },
+    t(!k.heldout || !isNum(k.heldout.ll_current) ? 'admin.latent_kind_few'
+      : k.accept ? 'admin.latent_kind_accepted' : 'admin.latent_kind_not_accepted',
+    { kind: kname(k.kind), gain: gain(k.heldout), se: f3(k.heldout && k.heldout.se) }), ' ')));
+  const rows = [];
+  for (const k of kinds) {
+    for (const s of k.skills || []) {
+      rows.push(el('tr', {}, el('td', {}, kname(k.kind)), el('td', {}, s.skill), el('td', { class: 'num' }, num(s.n)),
+        el('td', { class: 'num' }, s.proposed ? `${f2(s.mean)} ± ${f2(s.se_mean)}` : t('admin.latent_not_proposed')),
+        el('td', { class: 'num' }, s.proposed ? `${f2(s.sd)} ± ${f2(s.se_sd)}` : '—'),
+        el('td', { class: 'num' }, s.current ? `${f2(s.current.mean)}, ${f2(s.current.sd)}` : '—')));
+    }
+  }
+  document.querySelector('#latent-kinds tbody').replaceChildren(...rows);
+  const ld = q.loadings || {};
+  const ls = (ld.skills || []).filter((s) => s.proposed);
+  document.getElementById('latent-loadings').textContent = ls.length
+    ? t('admin.latent_loadings', {
+      list: ls.map((s) => `${s.skill} ${f2(s.current)} → ${f2(s.lambda)}`).join(', '),
+      verdict: ld.accept ? t('admin.latent_loadings_accepted', { gain: gain(ld.heldout), se: f3(ld.heldout && ld.heldout.se) })
+        : t('admin.latent_loadings_not_accepted'),
+    })
+    : t('admin.latent_loadings_none');
+  let acts;
+  if (q.decision) {
+    const what = q.decision.action === 'apply'
+      ? t('admin.latent_applied', { revision: q.decision.revision }) : t('admin.latent_dismissed');
+    acts = [el('span', {}, q.decision.note ? t('admin.decided_note', { what, note: q.decision.note }) : what)];
+  } else {
+    acts = [
+      q.applicable ? el('button', { type: 'button', onclick: () => decideLatent(q.run.id, 'apply') }, t('admin.latent_apply')) : null,
+      el('button', { type: 'button', class: 'secondary', onclick: () => decideLatent(q.run.id, 'dismiss') }, t('admin.latent_dismiss')),
+      q.stale ? el('span', { class: 'muted' }, t('admin.latent_stale', { run_revision: q.run.revision, revision }))
+        : !q.applicable ? el('span', { class: 'muted' }, t('admin.latent_not_offered')) : null,
+    ];
+  }
+  document.getElementById('latent-acts').replaceChildren(...acts.filter(Boolean));
 }
 
 async function activate(revision) {
