@@ -760,8 +760,10 @@ rf_status rf_app_test_start(struct rf_app *a, const struct rf_principal *p, cons
         rc = posting_design(a, inv.posting_id, &sc, &d, e);
     else if (!rc)
         rc = build_design(a, rf_app_pool(a, org != 0), &sc, &d, e);
+    /* the pool the session runs on, read once: the prior is that version's */
+    struct rf_cat_pool *tpool = rf_app_pool(a, org != 0);
     if (!rc) /* the prior staff applied for this kind of test (app_latent.c) */
-        rf_app_prior_apply(a, rf_app_pool(a, org != 0),
+        rf_app_prior_apply(a, tpool,
                            !org             ? RF_TEST_PRACTICE
                            : inv.posting_id ? RF_TEST_POSTING
                                             : RF_TEST_ROLE,
@@ -792,7 +794,7 @@ rf_status rf_app_test_start(struct rf_app *a, const struct rf_principal *p, cons
     struct rf_test t;
     memset(&t, 0, sizeof t);
     if (!rc)
-        rc = rf_cat_session_new(rf_app_pool(a, org != 0), &d, seed, &s, &e->err);
+        rc = rf_cat_session_new(tpool, &d, seed, &s, &e->err);
     if (!rc) {
         size_t first;
         rf_cat_next(s, &first); /* the presented item is part of the state */
