@@ -405,7 +405,7 @@ static void *recal_job_main(void *arg)
     struct rf_app *a = j->a;
     /* as a heavy request's worker: the HTTP threads go first (config.h) */
     (void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), RF_HTTP_HEAVY_NICE);
-    struct rf_app_error e = {{0}, NULL};
+    struct rf_app_error e = {0};
     rf_status rc = recal_run(a, j->v, j->user, &e);
     if (rc)
         rf_app_log(a, "review: the re-estimate failed: %s", e.err.msg);
@@ -435,7 +435,7 @@ int rf_app_recal_start(struct rf_app *a, const struct rf_app_bankver *v, int64_t
         }
         if (!a->rj_running) { /* no thread: run it here */
             pthread_mutex_unlock(&a->rjmu);
-            struct rf_app_error e = {{0}, NULL};
+            struct rf_app_error e = {0};
             if (recal_run(a, v, user, &e))
                 rf_app_log(a, "review: the re-estimate failed: %s", e.err.msg);
             return 0;
