@@ -419,6 +419,23 @@ static void text_design_tail(struct tw *w, const struct rf_cat_session *s, int m
         tw_raw(w, "]");
         if (d->loadings_assumed)
             tw_raw(w, ",\"loadings_assumed\":true");
+        /* the takers' N(mu, tau^2) per skill, as the tree writes it */
+        int pop = 0;
+        for (size_t j = 0; j < d->nscope; j++)
+            pop |= d->pop_tau[j] > 0;
+        if (pop) {
+            tw_raw(w, ",\"population\":{\"mu\":[");
+            for (size_t j = 0; j < d->nscope; j++) {
+                tw_real(w, d->pop_mu[j], "population");
+                tw_sep(w, j, d->nscope);
+            }
+            tw_raw(w, "],\"tau\":[");
+            for (size_t j = 0; j < d->nscope; j++) {
+                tw_real(w, d->pop_tau[j], "population");
+                tw_sep(w, j, d->nscope);
+            }
+            tw_raw(w, "]}");
+        }
         if (d->prior_weight > 0) {
             if (d->prior_all) {
                 tw_raw(w, ",\"prior_class\":{\"all\":true,\"weight\":");

@@ -34,6 +34,7 @@ static struct rf_cat_pool *pool(void)
 
 static int with_model; /* start_with mixes class 0 into a lambda = 0.7 prior */
 static int with_all;   /* and then every class instead, at lambda 0 (find my role) */
+static int with_pop;   /* and a test kind's latent distribution as the population */
 
 static struct rf_cat_session *start_with(const struct rf_cat_pool *p, int classes)
 {
@@ -60,6 +61,10 @@ static struct rf_cat_session *start_with(const struct rf_cat_pool *p, int classe
         if (with_all) {
             rf_cat_design_set_prior(&d, 0.0, 0, 0.3);
             d.prior_all = 1;
+        }
+        if (with_pop) {
+            d.pop_mu[0] = 0.5, d.pop_tau[0] = 0.8;
+            d.pop_mu[1] = -0.2, d.pop_tau[1] = 1.1;
         }
     }
     struct rf_cat_session *s;
@@ -430,14 +435,16 @@ Test(cat_sessfile, the_compact_form_restores_exactly)
 /* The state the server stores, written as text without a tree, against the
  * compact tree it replaced (statetext.h: the same tree back, the same
  * restore) at every step of whole sessions: no classes, classes, the
- * model's prior with a decided requirement, every class in the prior. */
+ * model's prior with a decided requirement, every class in the prior, a
+ * test kind's population. */
 Test(cat_sessfile, the_state_text_is_the_compact_tree)
 {
     struct rf_cat_pool *p = pool();
     size_t old_len = 0, new_len = 0, states = 0;
-    for (int design = 0; design < 4; design++) {
+    for (int design = 0; design < 5; design++) {
         with_model = design >= 2;
         with_all = design == 3;
+        with_pop = design == 4;
         struct rf_cat_session *s = start_with(p, design ? 3 : 0);
         struct rf_rng r;
         rf_rng_seed(&r, 40 + (uint64_t)design);
@@ -448,7 +455,7 @@ Test(cat_sessfile, the_state_text_is_the_compact_tree)
         check_state_text(p, s, &old_len, &new_len); /* finished */
         rf_cat_session_free(s);
     }
-    with_model = with_all = 0;
+    with_model = with_all = with_pop = 0;
     cr_log_info("state text: %zu states, %zu bytes as the tree wrote them, %zu as text", states,
                 old_len, new_len);
     cr_assert_gt(states, 40);
