@@ -77,7 +77,7 @@ static int run(enum kind kind, size_t np, uint64_t seed, signed char *x, double 
             }
         }
     }
-    struct rf_loadings_data d = {np, NI, NK, x, NULL, NULL, NULL, items, skill};
+    struct rf_loadings_data d = {np, NI, NK, x, NULL, NULL, NULL, items, skill, NULL, 0, NULL, NULL};
     struct rf_loadings_opts o;
     rf_loadings_opts_init(&o);
     struct rf_loadings *w;

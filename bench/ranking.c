@@ -165,7 +165,7 @@ static double rank_time(struct rf_app *a, const struct rf_principal *p, int64_t 
 {
     double best = 1e30;
     for (int r = 0; r < runs; r++) {
-        struct rf_app_error e = {{0}, NULL};
+        struct rf_app_error e = {0};
         json_t *out = NULL;
         double t0 = now();
         if (rf_app_posting_ranking(a, p, posting, scope, NULL, NULL, &out, &e))
