@@ -106,6 +106,12 @@ static json_t *result_json(enum rf_rolesim_pop pop, const struct rf_rolesim_resu
                           r->fit_min, "p_min", r->p_min);
     json_object_set_new(o, "p_decisive", json_real(r->p_decisive));
     json_object_set_new(o, "p_wrong_among_decisive", json_real(r->p_wrong));
+    for (int j = 0; j < 2; j++) {
+        const struct rf_rolesim_by_call *b = j ? &r->by_below : &r->by_meets;
+        json_object_set_new(o, j ? "below" : "meets",
+                            json_pack("{s:I, s:f, s:f}", "calls", (json_int_t)b->n, "wrong",
+                                      b->wrong, "stated_wrong", b->stated));
+    }
     json_object_set_new(o, "first_reading",
                         json_pack("{s:f, s:f, s:f}", "share", r->first, "meets_or_below",
                                   r->first_decisive, "wrong", r->first_wrong));
@@ -161,6 +167,10 @@ static void print_result(enum rf_rolesim_pop pop, const struct rf_rolesim_result
     print_first("  ", r->first, r->first_decisive, r->first_wrong);
     printf("  P(meets) alone beyond 0.2/0.8: decisive %5.1f%%  wrong %5.1f%%\n",
            100 * r->p_decisive, 100 * r->p_wrong);
+    printf("  meets: %zu calls, wrong %5.1f%% (stated %4.1f%%)  below: %zu calls, wrong %5.1f%% "
+           "(stated %4.1f%%)\n",
+           r->by_meets.n, 100 * r->by_meets.wrong, 100 * r->by_meets.stated, r->by_below.n,
+           100 * r->by_below.wrong, 100 * r->by_below.stated);
     printf("  closest: ");
     if (r->nown)
         printf("own role %.1f%%, another with bars as high %.1f%% (of %zu); ", 100 * r->closest,

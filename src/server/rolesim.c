@@ -128,6 +128,7 @@ struct per_examinee {
     double *callp;          /* [N][maxreq] */
     unsigned char *callmet; /* [N][maxreq] */
     unsigned char *callc;   /* [N][maxreq]: the report's call (enum rf_call) */
+    double *callpw;         /* [N][maxreq]: the report's chance the call is wrong */
     double *repp;           /* [N][maxreq]: find my role, the report's target role */
     unsigned char *repmet, *repc; /* [N][maxreq] */
     double *roleprob;       /* [N][nroles], own role's examinees only */
@@ -196,7 +197,7 @@ static size_t answer(const struct study *st, enum rf_rolesim_pop how, size_t i, 
 static rf_status calls(const struct study *st, enum rf_rolesim_pop how, const struct rf_profile *pr,
                        const struct rf_role *role, const double *truth, size_t nsk, int find_role,
                        const struct rf_role *confirmed, double *p, unsigned char *met,
-                       unsigned char *call, double *fit, struct rf_err *err)
+                       unsigned char *call, double *pw, double *fit, struct rf_err *err)
 {
     int first = !rf_report_calls_verdict(find_role, confirmed ? confirmed->id : NULL, role->id);
     struct rf_role_fit f;
@@ -216,6 +217,8 @@ static rf_status calls(const struct study *st, enum rf_rolesim_pop how, const st
         p[k] = f.reqs[k].p;
         met[k] = (unsigned char)m;
         call[k] = (unsigned char)(f.reqs[k].call | (first ? FIRST_READING : 0));
+        if (pw)
+            pw[k] = f.reqs[k].p_wrong;
     }
     rf_fit_cleanup(&f);
     return RF_OK;
@@ -308,10 +311,10 @@ static rf_status confirm_stage(const struct study *st, size_t i, enum rf_rolesim
     /* The combined report is the confirm test's: a verdict on lead[0] only. */
     if (!rc)
         rc = calls(st, how, pr, target, truth, nsk, 0, lead[0], pe->callp2 + i * st->maxreq,
-                   pe->callmet2 + i * st->maxreq, pe->callc2 + i * st->maxreq, &fit, err);
+                   pe->callmet2 + i * st->maxreq, pe->callc2 + i * st->maxreq, NULL, &fit, err);
     if (!rc)
         rc = calls(st, how, pr, lead[0], truth, nsk, 0, lead[0], pe->repp2 + i * st->maxreq,
-                   pe->repmet2 + i * st->maxreq, pe->repc2 + i * st->maxreq, &fit, err);
+                   pe->repmet2 + i * st->maxreq, pe->repc2 + i * st->maxreq, NULL, &fit, err);
     if (!rc && !(rc = rf_closest_all(pr, st->roles, &cl2, &norole, err))) {
         pe->top2[i] = cl2[0].prob;
         pe->told_none2[i] = norole > cl2[0].prob;
@@ -416,15 +419,16 @@ static rf_status examinee(const struct study *st, size_t i, struct rf_cat_sessio
     if (rc)
         return rc;
     if ((rc = calls(st, how, pr, target, truth, nsk, o->find_role, NULL, pe->callp + i * st->maxreq,
-                    pe->callmet + i * st->maxreq, pe->callc + i * st->maxreq, &pe->fit[i], err)))
+                    pe->callmet + i * st->maxreq, pe->callc + i * st->maxreq,
+                    pe->callpw + i * st->maxreq, &pe->fit[i], err)))
         return rc;
     struct rf_role_close *cl;
     if ((rc = rf_closest_all(pr, roles, &cl, &pe->norole[i], err)))
         return rc;
     double fit_report;
-    if (o->find_role &&
-        (rc = calls(st, how, pr, cl[0].role, truth, nsk, 1, NULL, pe->repp + i * st->maxreq,
-                    pe->repmet + i * st->maxreq, pe->repc + i * st->maxreq, &fit_report, err))) {
+    if (o->find_role && (rc = calls(st, how, pr, cl[0].role, truth, nsk, 1, NULL,
+                                    pe->repp + i * st->maxreq, pe->repmet + i * st->maxreq,
+                                    pe->repc + i * st->maxreq, NULL, &fit_report, err))) {
         free(cl);
         return rc;
     }
@@ -482,6 +486,7 @@ static void pe_free(struct per_examinee *pe)
     free(pe->skills);
     free(pe->tasks_all);
     free(pe->callp);
+    free(pe->callpw);
     free(pe->callmet);
     free(pe->callc);
     free(pe->repp);
@@ -521,6 +526,7 @@ static rf_status pe_alloc(struct per_examinee *pe, size_t n, size_t maxreq, size
     pe->skills = rf_calloc_array(n, sizeof *pe->skills);
     pe->tasks_all = rf_calloc_array(n, sizeof *pe->tasks_all);
     pe->callp = rf_calloc_array(n * (maxreq ? maxreq : 1), sizeof *pe->callp);
+    pe->callpw = rf_calloc_array(n * (maxreq ? maxreq : 1), sizeof *pe->callpw);
     pe->callmet = rf_calloc_array(n * (maxreq ? maxreq : 1), sizeof *pe->callmet);
     pe->repp = rf_calloc_array(n * (maxreq ? maxreq : 1), sizeof *pe->repp);
     pe->repmet = rf_calloc_array(n * (maxreq ? maxreq : 1), sizeof *pe->repmet);
@@ -540,12 +546,13 @@ static rf_status pe_alloc(struct per_examinee *pe, size_t n, size_t maxreq, size
     pe->repmet2 = rf_calloc_array(nm, sizeof *pe->repmet2);
     pe->callc2 = rf_calloc_array(nm, sizeof *pe->callc2);
     pe->repc2 = rf_calloc_array(nm, sizeof *pe->repc2);
-    if (!pe->highest || !pe->closest_idx || !pe->conf_own || !pe->conf_other || !pe->len2 || !pe->top2 || !pe->own_ok2 ||
-        !pe->told_none2 || !pe->callp2 || !pe->callmet2 || !pe->repp2 || !pe->repmet2 || !pe->len ||
-        !pe->fit || !pe->top || !pe->norole || !pe->own_ok || !pe->own_idx || !pe->told_test ||
-        !pe->higher || !pe->told_none || !pe->rnd || !pe->skills || !pe->tasks_all || !pe->callp ||
-        !pe->callmet || !pe->repp || !pe->repmet || !pe->roleprob || !pe->callc || !pe->repc ||
-        !pe->callc2 || !pe->repc2) {
+    if (!pe->highest || !pe->closest_idx || !pe->conf_own || !pe->conf_other || !pe->len2 ||
+        !pe->top2 || !pe->own_ok2 || !pe->told_none2 || !pe->callp2 || !pe->callmet2 ||
+        !pe->repp2 || !pe->repmet2 || !pe->len || !pe->fit || !pe->top || !pe->norole ||
+        !pe->own_ok || !pe->own_idx || !pe->told_test || !pe->higher || !pe->told_none ||
+        !pe->rnd || !pe->skills || !pe->tasks_all || !pe->callp || !pe->callpw || !pe->callmet ||
+        !pe->repp || !pe->repmet || !pe->roleprob || !pe->callc || !pe->repc || !pe->callc2 ||
+        !pe->repc2) {
         pe_free(pe);
         return rf_err_set(err, RF_ENOMEM, "simulation: out of memory");
     }
@@ -685,6 +692,22 @@ static void reduce(const struct study *st, struct rf_rolesim_result *r)
     r->brier = c.brier;
     r->cal_error = c.cal_error;
     memcpy(r->meets, c.bins, sizeof r->meets);
+    for (size_t i = 0; i < n * st->maxreq; i++) {
+        int ci = pe->callc[i];
+        struct rf_rolesim_by_call *b = ci == RF_CALL_MEETS   ? &r->by_meets
+                                       : ci == RF_CALL_BELOW ? &r->by_below
+                                                             : NULL;
+        if (!b || pe->callp[i] < 0) /* undecided, not measured, a first reading, no requirement */
+            continue;
+        b->n++;
+        b->wrong += (ci == RF_CALL_MEETS) != pe->callmet[i];
+        b->stated += pe->callpw[i];
+    }
+    for (int j = 0; j < 2; j++) {
+        struct rf_rolesim_by_call *b = j ? &r->by_below : &r->by_meets;
+        b->wrong = b->n ? b->wrong / (double)b->n : 0;
+        b->stated = b->n ? b->stated / (double)b->n : 0;
+    }
     if (st->o->find_role)
         calls_reduce(pe->repp, pe->repmet, pe->repc, n, st->maxreq, &r->report);
     for (size_t i = 0; i < n; i++) {

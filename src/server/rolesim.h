@@ -184,6 +184,12 @@ struct rf_rolesim_result {
     double wrong;     /* share of decisive calls that are wrong (0 when none) */
     double first, first_decisive, first_wrong; /* first readings, as rf_rolesim_calls */
     double p_decisive, p_wrong; /* the same with P < 0.2 or P > 0.8 as the call */
+    /* The verdicts above by call (first readings left out): how many, the
+     * share wrong and the mean chance of being wrong the report states. */
+    struct rf_rolesim_by_call {
+        size_t n;
+        double wrong, stated;
+    } by_meets, by_below;
     double brier;     /* mean (P - met)^2 */
     double cal_error; /* sum over bins of n_b / N |said_b - right_b| */
     struct rf_rolesim_bin meets[RF_ROLESIM_BINS];

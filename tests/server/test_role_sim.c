@@ -658,6 +658,28 @@ Test(role_sim, ml_engineer_calls_do_not_rest_on_assumed_loadings, .timeout = 120
     cr_expect_leq(r[0].decisive, r[0].p_decisive, "a call needs both readings");
     cr_expect_geq(r[1].decisive, 0.45, "role: decisive %.3f", r[1].decisive);
     cr_expect_leq(r[1].wrong, 0.10, "role: wrong %.3f", r[1].wrong);
+    /* The verdicts by call (docs/careers.md "Calls by kind of taker"): they
+     * add up to the decisive ones, and their wrong shares to the wrong
+     * ones; a "meets" is wrong no more often than it says, give or take
+     * noise (measured: N(0, 1) 12.0% said 11.3%, role candidates 6.1% said
+     * 11.4%). Role candidates' few "below" calls are wrong far more often
+     * than they say (42 calls, 79% wrong, said 12.5%): not asserted, the
+     * known weakness that section measures. */
+    for (size_t k = 0; k < 2; k++) {
+        const struct rf_rolesim_by_call *m = &r[k].by_meets, *b = &r[k].by_below;
+        cr_log_info(
+            "ml_engineer, %s: meets %zu wrong %.3f said %.3f; below %zu wrong %.3f said %.3f",
+            rf_rolesim_pop_name(pops[k]), m->n, m->wrong, m->stated, b->n, b->wrong, b->stated);
+        double n = (double)(m->n + b->n);
+        cr_expect_float_eq(n, r[k].decisive * (double)r[k].ncalls, 1e-6, "%s: %zu + %zu calls",
+                           rf_rolesim_pop_name(pops[k]), m->n, b->n);
+        cr_expect_float_eq(((double)m->n * m->wrong + (double)b->n * b->wrong) / n, r[k].wrong,
+                           1e-9, "%s: wrong by call", rf_rolesim_pop_name(pops[k]));
+        cr_expect_leq(m->wrong, m->stated + 0.03, "%s: meets wrong %.3f, said %.3f",
+                      rf_rolesim_pop_name(pops[k]), m->wrong, m->stated);
+        cr_expect(m->stated > 0.02 && m->stated < 0.2, "%s: meets said %.3f",
+                  rf_rolesim_pop_name(pops[k]), m->stated);
+    }
     rf_rolesim_truth_cleanup(&t);
     sim_close(&s);
 }
