@@ -385,31 +385,40 @@ rf_status rf_app_review_latent(struct rf_app *a, const struct rf_principal *p, c
     size_t nk = 0, nl = 0;
     if (want > run.id)
         rc = rf_app_fail(e, RF_EINVAL, "run", "field 'run': no latent run %lld", (long long)want);
-    else if (want < run.id)
-        rc = rf_app_fail(e, RF_ECONFLICT, "run",
-                         "latent run %lld was replaced by run %lld: decide on the latest",
-                         (long long)want, (long long)run.id);
-    else if (!json_is_object(res = json_loads(run.result, 0, NULL)))
+    else if (want < run.id) {
+        rc = rf_app_refuse(e, RF_ECONFLICT, "run", "latent_replaced",
+                           "latent run %lld was replaced by run %lld: decide on the latest",
+                           (long long)want, (long long)run.id);
+        rf_app_error_num(e, "run", (long long)want);
+        rf_app_error_num(e, "latest", (long long)run.id);
+    } else if (!json_is_object(res = json_loads(run.result, 0, NULL)))
         rc = rf_app_fail(e, RF_EDB, NULL, "review run %lld: stored result is not JSON",
                          (long long)run.id);
     if (!rc)
         rc = rf_app_review_run_decision(a, v, run.id, &dec, e);
-    if (!rc && dec)
-        rc = rf_app_fail(
-            e, RF_ECONFLICT, "run", "latent run %lld was %s already", (long long)run.id,
-            !strcmp(json_string_value(json_object_get(dec, "action")), "apply") ? "applied"
-                                                                                : "dismissed");
-    if (!rc && apply && run.revision != v->revision)
-        rc = rf_app_fail(e, RF_ECONFLICT, "run",
-                         "latent run %lld was computed against bank revision %lld, and revision "
-                         "%lld is active now: run it again",
-                         (long long)run.id, (long long)run.revision, (long long)v->revision);
+    if (!rc && dec) {
+        int applied = !strcmp(json_string_value(json_object_get(dec, "action")), "apply");
+        rc = rf_app_refuse(e, RF_ECONFLICT, "run", applied ? "latent_applied" : "latent_dismissed",
+                           "latent run %lld was %s already", (long long)run.id,
+                           applied ? "applied" : "dismissed");
+        rf_app_error_num(e, "run", (long long)run.id);
+    }
+    if (!rc && apply && run.revision != v->revision) {
+        rc = rf_app_refuse(e, RF_ECONFLICT, "run", "latent_stale",
+                           "latent run %lld was computed against bank revision %lld, and revision "
+                           "%lld is active now: run it again",
+                           (long long)run.id, (long long)run.revision, (long long)v->revision);
+        rf_app_error_num(e, "run", (long long)run.id);
+        rf_app_error_num(e, "revision", (long long)run.revision);
+        rf_app_error_num(e, "active", (long long)v->revision);
+    }
     if (!rc && apply && !applied_parts(res, &nk, &nl)) {
         char why[RF_ERRMSG_LEN / 2];
         whys(res, why, sizeof why);
-        rc = rf_app_fail(e, RF_ECONFLICT, "run",
-                         "latent run %lld was not accepted by its held-out check: %s",
-                         (long long)run.id, why);
+        rc = rf_app_refuse(e, RF_ECONFLICT, "run", "latent_not_accepted",
+                           "latent run %lld was not accepted by its held-out check: %s",
+                           (long long)run.id, why);
+        rf_app_error_num(e, "run", (long long)run.id);
     }
     struct rf_review_decision d = {0,
                                    v->revision,
@@ -431,11 +440,13 @@ rf_status rf_app_review_latent(struct rf_app *a, const struct rf_principal *p, c
                 a->store,
                 &(struct rf_bank_revision){0, v->revision, p->user_id, 0, overlay, summary}, &d,
                 &rev, &e->err);
-        if (rc == RF_ECONFLICT)
-            rc = rf_app_fail(e, RF_ECONFLICT, "run",
-                             "the active bank revision changed while latent run %lld was applied: "
-                             "run it again",
-                             (long long)run.id);
+        if (rc == RF_ECONFLICT) {
+            rc = rf_app_refuse(e, RF_ECONFLICT, "run", "latent_changed",
+                               "the active bank revision changed while latent run %lld was "
+                               "applied: run it again",
+                               (long long)run.id);
+            rf_app_error_num(e, "run", (long long)run.id);
+        }
         const struct rf_app_bankver *nv;
         if (!rc)
             rc = rf_app_bank_current(a, &nv, &e->err);

@@ -242,6 +242,11 @@ Test(latent, invited_kind_recovered_applied_to_new_tests_and_rolled_back, .timeo
     http_result_free(&r);
     cr_assert_eq(latent(&admin, run1, "apply", &r), 409, "%s", r.body);
     cr_assert(strstr(r.body, "applied already"), "%s", r.body);
+    /* the refusal's stable reason and its run, which the pages word (reason.latent_applied) */
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "reason")), "latent_applied", "%s",
+                     r.body);
+    cr_assert_eq(json_integer_value(json_object_get(json_object_get(r.json, "detail"), "run")),
+                 run1, "%s", r.body);
     http_result_free(&r);
     struct http_client c2;
     long long t2 = start_invited(&admin, &c2);
@@ -273,6 +278,8 @@ Test(latent, invited_kind_recovered_applied_to_new_tests_and_rolled_back, .timeo
     http_result_free(&r);
     cr_assert_eq(latent(&admin, run1, "apply", &r), 409, "%s", r.body);
     cr_assert(strstr(r.body, "dismissed"), "%s", r.body);
+    cr_assert_str_eq(json_string_value(json_object_get(r.json, "reason")), "latent_dismissed", "%s",
+                     r.body);
     http_result_free(&r);
     fixture_stop();
 }
