@@ -993,6 +993,12 @@ static json_t *proposal_json(const struct rf_recal_result *res, const struct rf_
     if (out &&
         (!sc || json_object_set_new(out, "scale", sc) ||
          json_object_set_new(out, "refused", json_string(res->refused)) ||
+         json_object_set_new(out, "scale_skill",
+                             res->shift && res->worst < d->nskills &&
+                                     res->shift_n[res->worst] >= RF_RECAL_SHIFT_MIN_N &&
+                                     !isnan(res->shift[res->worst])
+                                 ? json_string(d->skills[res->worst])
+                                 : json_null()) ||
          json_object_set_new(out, "anchor",
                              json_pack("{s:o,s:o,s:f}", "mu0", num_or_null(round4(res->lat_mu0)),
                                        "tau", num_or_null(round4(res->lat_tau)), "max_shift",

@@ -147,12 +147,15 @@ function driftRow(o) {
 
 let recalPoll = 0;
 async function loadReview() {
-  let q, v;
+  let q, v, b;
   try {
-    [q, v] = await Promise.all([api('GET', '/api/review'), api('GET', '/api/bank/versions')]);
+    [q, v, b] = await Promise.all([api('GET', '/api/review'), api('GET', '/api/bank/versions'),
+      api('GET', inLang('/api/bank')).catch(() => null)]);
   } catch (e) {
     return; // not an admin of the organization that keeps the bank: the section stays hidden
   }
+  const names = {}; // the skills' names in the page's language, for the re-estimate's verdict
+  for (const s of (b && b.skills) || []) names[s.id] = (lang === 'ja' && s.name_ja) || s.name;
   document.getElementById('review').hidden = false;
   // the bank's keepers calibrate here, with the button below (not the CLI)
   document.getElementById('uncalibrated').textContent = t('admin.uncalibrated_review', { button: t('admin.review_run') });
@@ -160,7 +163,7 @@ async function loadReview() {
   document.querySelector('#review-items tbody').replaceChildren(...q.items.map((o) => reviewRow(o, q.rules)));
   document.getElementById('drift-summary').textContent = RT.drift(q.drift);
   document.querySelector('#drift-items tbody').replaceChildren(...(q.drift ? q.drift.items : []).map(driftRow));
-  showRecal(q.recal, q.revision);
+  showRecal(q.recal, q.revision, names);
   // a re-estimate still being computed (it runs apart from the requests):
   // said so, and the section read again every 5 s until it is stored
   document.getElementById('recal-running').hidden = !q.recal_running;
@@ -264,8 +267,18 @@ function recalRow(o) {
 
 // Why the proposal is or is not offered, in the page's language from its
 // figures; the estimator's own line (English) when there is no held-out figure.
-function recalWhy(q) {
+// The verdict guard's refusal (refused "scale_shift") names the skill whose
+// held-out scores would move beyond the bound, by its name in the page's language.
+function recalWhy(q, names) {
   const h = q.heldout || {};
+  const sc = q.refused === 'scale_shift' && (q.scale || []).find((s) => s.skill === q.scale_skill);
+  if (sc && isNum(sc.shift)) {
+    const an = q.anchor || {};
+    return t('admin.recal_scale_shift', {
+      skill: (names && names[sc.skill]) || sc.skill, shift: (sc.shift > 0 ? '+' : '') + f3(sc.shift), se: f3(sc.se),
+      tests: num(sc.tests), bound: f2(an.max_shift),
+    });
+  }
   if (isNum(h.ll_current) && isNum(h.ll_new)) {
     return t(q.accept ? 'admin.recal_accepted' : 'admin.recal_not_accepted', { gain: f3(h.ll_new - h.ll_current), se: f3(h.se) });
   }
@@ -287,7 +300,7 @@ async function decideRecal(run, action) {
   }
 }
 
-function showRecal(q, revision) {
+function showRecal(q, revision, names) {
   const box = document.getElementById('recal');
   const summary = document.getElementById('recal-summary');
   if (!q) {
@@ -311,7 +324,7 @@ function showRecal(q, revision) {
   document.getElementById('recal-heldout').textContent = isNum(h.ll_current) && isNum(h.ll_new)
     ? t('admin.recal_heldout', { current: f3(h.ll_current), new: f3(h.ll_new), answers: num(h.answers), tests: num(h.tests) })
     : t('admin.recal_heldout_none');
-  document.getElementById('recal-why').textContent = recalWhy(q);
+  document.getElementById('recal-why').textContent = recalWhy(q, names);
   let acts;
   if (q.decision) {
     const what = q.decision.action === 'apply'
