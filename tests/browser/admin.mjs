@@ -331,6 +331,34 @@ for (const lang of ['en', 'ja']) {
   }
 }
 
+// ---- a re-estimate refused by the verdict guard: the page names the skill ----
+// The server's own /api/review, its recal turned into a scale_shift refusal of
+// data_engineering (the seeded run's skill): the page's wording, not the
+// estimator (tests/calib/test_recal.c makes a real one).
+for (const lang of ['en', 'ja']) {
+  const { ctx, page } = await newPage(lang, DESKTOP);
+  await signIn(page);
+  await page.route('**/api/review', async (route) => {
+    const res = await route.fetch();
+    const q = await res.json();
+    Object.assign(q.recal, {
+      accept: false, refused: 'scale_shift', scale_skill: 'data_engineering', applicable: false,
+      anchor: { mu0: 0, tau: 0.1, max_shift: 0.2 },
+      scale: [{ skill: 'data_engineering', shift: 0.375, se: 0.013, tests: 120, origin_se: 0.05 }],
+    });
+    await route.fulfill({ response: res, json: q });
+  });
+  await openAdmin(page, lang);
+  const bank = await page.evaluate(async (l) => (await fetch(`/api/bank?lang=${l}`)).json(), lang);
+  const sk = bank.skills.find((s) => s.id === 'data_engineering') || {};
+  const name = (lang === 'ja' && sk.name_ja) || sk.name;
+  const why = await page.textContent('#recal-why');
+  check(`admin ${lang}: a scale_shift refusal names the skill, its shift and the bound`,
+    !!name && why.includes(name) && why.includes('+0.375') && why.includes('0.013') && why.includes('0.20')
+    && (lang === 'en' || JAPANESE.test(why)), `${name}: ${why}`);
+  await ctx.close();
+}
+
 check('admin walk: no script errors', errors.length === 0, errors.slice(0, 4).join('; '));
 await browser.close();
 console.log(`admin walk: ${counts.passed} passed, ${counts.failed} failed`);
