@@ -57,19 +57,28 @@ static size_t match_number(const char *s)
     return i;
 }
 
-rf_status rf_answer_parse_number(const char *text, double *out, struct rf_err *err)
+/* rf_answer_parse_number, with the refusal's code into *why (when why). */
+static rf_status parse_number(const char *text, double *out, struct rf_err *err, const char **why)
 {
-    if (!text)
-        return rf_err_set(err, RF_EINVAL, "no number given");
-    size_t len = strlen(text);
-    if (len > RF_ANSWER_MAX_TEXT)
-        return rf_err_set(err, RF_EINVAL, "the answer is longer than %d characters",
-                          RF_ANSWER_MAX_TEXT);
+    const char *w = RF_ANSWER_WHY_SYNTAX;
+    rf_status rc = RF_OK;
+    size_t len = text ? strlen(text) : 0;
     const char *s = text;
-    while (is_space(*s))
+    while (s && is_space(*s))
         s++;
-    if (!*s)
-        return rf_err_set(err, RF_EINVAL, "no number given");
+    if (len > RF_ANSWER_MAX_TEXT) {
+        w = RF_ANSWER_WHY_TOO_LONG;
+        rc = rf_err_set(err, RF_EINVAL, "the answer is longer than %d characters",
+                        RF_ANSWER_MAX_TEXT);
+    } else if (!s || !*s) {
+        w = RF_ANSWER_WHY_EMPTY;
+        rc = rf_err_set(err, RF_EINVAL, "no number given");
+    }
+    if (rc) {
+        if (why)
+            *why = w;
+        return rc;
+    }
     size_t n = match_number(s);
     size_t k = n;
     while (is_space(s[k]))
@@ -78,10 +87,15 @@ rf_status rf_answer_parse_number(const char *text, double *out, struct rf_err *e
         size_t show = strlen(s);
         while (show && is_space(s[show - 1]))
             show--;
-        if (n && s[n] == ',')
+        if (n && s[n] == ',') {
+            if (why)
+                *why = RF_ANSWER_WHY_COMMA;
             return rf_err_set(err, RF_EINVAL,
                               "'%.*s' is not a number: use a point for decimals (1.5), not a comma",
                               (int)show, s);
+        }
+        if (why)
+            *why = RF_ANSWER_WHY_SYNTAX;
         return rf_err_set(err, RF_EINVAL,
                           "'%.*s' is not a number: write digits with an optional sign, decimal "
                           "point and exponent (e.g. -1.5 or 2e-3), nothing else",
@@ -93,12 +107,22 @@ rf_status rf_answer_parse_number(const char *text, double *out, struct rf_err *e
     errno = 0;
     char *end;
     double v = strtod(buf, &end);
-    if (end != buf + n || !isfinite(v) || (errno == ERANGE && fabs(v) > 1.0))
+    if (end != buf + n || !isfinite(v) || (errno == ERANGE && fabs(v) > 1.0)) {
+        if (why)
+            *why = RF_ANSWER_WHY_TOO_LARGE;
         return rf_err_set(err, RF_EINVAL, "'%s' is too large a number", buf);
+    }
     if (errno == ERANGE) /* underflow: as close to zero as it reads */
         v = 0.0 * v;
     *out = v;
     return RF_OK;
+}
+
+rf_status rf_answer_parse_number(const char *text, double *out, struct rf_err *err)
+{
+    if (!text)
+        return rf_err_set(err, RF_EINVAL, "no number given");
+    return parse_number(text, out, err, NULL);
 }
 
 int rf_answer_numeric_right(const struct rf_item *it, double x)
@@ -218,32 +242,138 @@ static void candidate_number(const char *text, char *out)
     out[w] = '\0';
 }
 
+/* The length of text without trailing spaces (ASCII and the ideographic
+ * space U+3000). */
+static size_t trimmed_len(const char *text)
+{
+    size_t n = strlen(text);
+    for (;;) {
+        if (n && is_space(text[n - 1]))
+            n--;
+        else if (n >= 3 && memcmp(text + n - 3, "\xE3\x80\x80", 3) == 0)
+            n -= 3;
+        else
+            return n;
+    }
+}
+
+/* The length of text[0..n) before the item's unit written after the number
+ * ("62.77 ms", "12%", full-width "12％" for %), 0 when it does not end
+ * with the unit. */
+static size_t before_unit(const struct rf_item *it, const char *text, size_t n)
+{
+    if (!it->unit || !it->unit[0])
+        return 0;
+    const char *forms[2] = {it->unit, strcmp(it->unit, "%") == 0 ? "\xEF\xBC\x85" : NULL};
+    for (size_t f = 0; f < 2 && forms[f]; f++) {
+        size_t u = strlen(forms[f]);
+        if (n > u && memcmp(text + n - u, forms[f], u) == 0)
+            return n - u;
+    }
+    return 0;
+}
+
+/* Whether the candidate's text (as candidate_number made it) is a number
+ * followed by a word or sign of another unit, without digits ("62.77 s",
+ * "12 pct"). */
+static int number_then_word(const char *typed)
+{
+    const char *s = typed;
+    while (is_space(*s))
+        s++;
+    size_t n = match_number(s);
+    if (!n)
+        return 0;
+    s += n;
+    while (is_space(*s))
+        s++;
+    unsigned char c = (unsigned char)*s;
+    if (!c || !(isalpha(c) || c == '%' || c >= 0x80))
+        return 0;
+    for (; *s; s++) /* "0x10" is a misspelt number, not a unit */
+        if (is_digit(*s))
+            return 0;
+    return 1;
+}
+
+rf_status rf_answer_numeric_why(const struct rf_item *it, const char *text, struct rf_response *r,
+                                struct rf_err *err, const char **why)
+{
+    if (why)
+        *why = NULL;
+    if (it->type != RF_ITEM_NUMERIC)
+        return wrong_type(it, "a number", err);
+    if (text && strlen(text) > RF_ANSWER_MAX_TEXT) {
+        if (why)
+            *why = RF_ANSWER_WHY_TOO_LONG;
+        return rf_err_set(err, RF_EINVAL, "the answer is longer than %d characters",
+                          RF_ANSWER_MAX_TEXT);
+    }
+    if (!text)
+        text = "";
+    while (is_space(*text))
+        text++;
+    size_t n = trimmed_len(text);
+    char typed[RF_ANSWER_MAX_TEXT + 1], part[RF_ANSWER_MAX_TEXT + 1];
+    double v;
+    memcpy(part, text, n);
+    part[n] = '\0';
+    candidate_number(part, typed);
+    struct rf_err first;
+    const char *first_why = NULL;
+    rf_err_clear(&first);
+    rf_status rc = parse_number(typed, &v, &first, &first_why);
+    size_t nu = rc ? before_unit(it, part, n) : 0;
+    int other_unit = rc && it->unit && it->unit[0] && number_then_word(typed);
+    if (nu) {
+        /* the item's own unit typed after the number: the number is the answer */
+        char num[RF_ANSWER_MAX_TEXT + 1];
+        memcpy(num, part, nu);
+        num[nu] = '\0';
+        size_t nn = trimmed_len(num);
+        num[nn] = '\0';
+        candidate_number(num, typed);
+        const char *w = NULL;
+        struct rf_err e2;
+        rf_err_clear(&e2);
+        rc = parse_number(typed, &v, &e2, &w);
+        if (rc && !(other_unit && strcmp(w, RF_ANSWER_WHY_SYNTAX) == 0)) { /* "1,5 ms" */
+            if (why)
+                *why = w;
+            if (err)
+                *err = e2;
+            return rc;
+        }
+        if (!rc) {
+            memcpy(part, num, nn + 1);
+            n = nn;
+        }
+    }
+    if (rc && other_unit) { /* "62.77 s" when the item wants ms: never read as ms */
+        if (why)
+            *why = RF_ANSWER_WHY_UNIT;
+        return rf_err_set(err, RF_EINVAL,
+                          "'%s' is not in %s: type the number of %s, alone or followed by %s", part,
+                          it->unit, it->unit, it->unit);
+    }
+    if (rc) {
+        if (why)
+            *why = first_why;
+        if (err)
+            *err = first;
+        return rc;
+    }
+    response_init(r, RF_ITEM_NUMERIC);
+    r->value = v;
+    memcpy(r->text, part, n);
+    r->text[n] = '\0';
+    return RF_OK;
+}
+
 rf_status rf_answer_numeric(const struct rf_item *it, const char *text, struct rf_response *r,
                             struct rf_err *err)
 {
-    if (it->type != RF_ITEM_NUMERIC)
-        return wrong_type(it, "a number", err);
-    if (text && strlen(text) > RF_ANSWER_MAX_TEXT)
-        return rf_err_set(err, RF_EINVAL, "the answer is longer than %d characters",
-                          RF_ANSWER_MAX_TEXT);
-    char typed[RF_ANSWER_MAX_TEXT + 1];
-    if (text)
-        candidate_number(text, typed);
-    double v;
-    rf_status rc = rf_answer_parse_number(text ? typed : NULL, &v, err);
-    if (rc)
-        return rc;
-    response_init(r, RF_ITEM_NUMERIC);
-    r->value = v;
-    const char *s = text;
-    while (is_space(*s))
-        s++;
-    size_t n = strlen(s);
-    while (n && is_space(s[n - 1]))
-        n--;
-    memcpy(r->text, s, n);
-    r->text[n] = '\0';
-    return RF_OK;
+    return rf_answer_numeric_why(it, text, r, err, NULL);
 }
 
 static int cmp_int(const void *x, const void *y)

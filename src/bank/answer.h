@@ -39,6 +39,15 @@ struct rf_response {
  * *out is untouched on failure. */
 rf_status rf_answer_parse_number(const char *text, double *out, struct rf_err *err);
 
+/* Why a typed number was refused: stable codes (the server sends them as the
+ * refusal's reason, docs/api.md "Errors"). */
+#define RF_ANSWER_WHY_EMPTY "number_empty"       /* nothing typed */
+#define RF_ANSWER_WHY_COMMA "number_comma"       /* a decimal comma: "1,5" */
+#define RF_ANSWER_WHY_SYNTAX "number_syntax"     /* not a number: "0x10", "1/2" */
+#define RF_ANSWER_WHY_TOO_LONG "number_too_long" /* over RF_ANSWER_MAX_TEXT bytes */
+#define RF_ANSWER_WHY_TOO_LARGE "number_too_large"
+#define RF_ANSWER_WHY_UNIT "number_unit" /* another unit than the item's: "5 s" for ms */
+
 /* Whether x is right for numeric item it: |x - answer| <= tolerance +
  * RF_ANSWER_REL_SLACK * max(1, |answer|). */
 int rf_answer_numeric_right(const struct rf_item *it, double x);
@@ -52,13 +61,22 @@ size_t rf_answer_multi_score(const struct rf_item *it, const int *sel, size_t n)
  * mcq: choice in 0..noptions-1. numeric: text as for rf_answer_parse_number,
  * as a candidate types it: full-width digits, point, comma and signs (a
  * Japanese input method's) and U+2212 read as ASCII, commas that group
- * thousands ("80,000", "1,234.5") dropped; r->text keeps the text as typed.
+ * thousands ("80,000", "1,234.5") dropped, and the item's own unit typed
+ * after the number ("62.77 ms", "12%", "12％" for %) taken off; r->text
+ * keeps the number as typed, without the unit. A number followed by another
+ * word or unit ("62.77 s" for an item in ms) is refused, naming the item's
+ * unit: never read in a unit the candidate did not mean.
  * multi: sel[0..n-1] distinct indices in 0..noptions-1, any order (n may be
  * 0: nothing selected). *r is untouched on failure. */
 rf_status rf_answer_mcq(const struct rf_item *it, long long choice, struct rf_response *r,
                         struct rf_err *err);
 rf_status rf_answer_numeric(const struct rf_item *it, const char *text, struct rf_response *r,
                             struct rf_err *err);
+/* rf_answer_numeric, with the code of a refusal of the typed number into
+ * *why (one of RF_ANSWER_WHY_*; NULL on success and for an item of another
+ * type). */
+rf_status rf_answer_numeric_why(const struct rf_item *it, const char *text, struct rf_response *r,
+                                struct rf_err *err, const char **why);
 rf_status rf_answer_multi(const struct rf_item *it, const long long *sel, size_t n,
                           struct rf_response *r, struct rf_err *err);
 

@@ -935,9 +935,18 @@ static rf_status parse_response(const struct rf_item *it, const json_t *req, str
         if (!json_is_string(v) || json_string_length(v) != strlen(json_string_value(v)))
             return rf_app_fail(e, RF_EINVAL, "value",
                                "field 'value' must be the number as text, e.g. \"1.5\"");
-        if (rf_answer_numeric(it, json_string_value(v), r, &aerr))
+        const char *why = NULL;
+        if (!rf_answer_numeric_why(it, json_string_value(v), r, &aerr, &why))
+            return RF_OK;
+        if (!why)
             return rf_app_fail(e, RF_EINVAL, "value", "field 'value': %s", aerr.msg);
-        return RF_OK;
+        /* the page says why in its language; a wrong unit names the item's */
+        rf_status rc = rf_app_refuse(e, RF_EINVAL, "value", why, "field 'value': %s", aerr.msg);
+        if (strcmp(why, RF_ANSWER_WHY_UNIT) == 0)
+            rf_app_error_text(e, "unit", it->unit);
+        else if (strcmp(why, RF_ANSWER_WHY_TOO_LONG) == 0)
+            rf_app_error_num(e, "max", RF_ANSWER_MAX_TEXT);
+        return rc;
     }
     if (it->type == RF_ITEM_MULTI) {
         const json_t *v = json_object_get(req, "selected");

@@ -162,6 +162,71 @@ Test(answer, numbers_as_candidates_type_them)
     cr_assert_eq(rf_answer_numeric(it, lng, &r, &err), RF_EINVAL, "too long as typed");
 }
 
+/* A number typed with its unit, as the page shows it beside the box: the
+ * item's own unit is taken off ("0.25 ms", "12%", full-width "12％"), the
+ * stored form keeps the number alone and reads back; another unit ("0.25 s"
+ * for an item in ms) is refused, naming the item's unit, never read as ms. */
+Test(answer, the_items_own_unit_after_the_number)
+{
+    const struct rf_item *it = &bank.items[0]; /* 0.25 ms */
+    struct rf_response r;
+    struct rf_err err;
+    const char *why;
+    static const char *ok[] = {"0.25 ms", "0.25ms", " 0.25  ms ",
+                               "\xEF\xBC\x90\xEF\xBC\x8E\xEF"
+                               "\xBC\x92\xEF\xBC\x95 ms"};
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        cr_assert_eq(rf_answer_numeric_why(it, ok[i], &r, &err, &why), RF_OK, "'%s': %s", ok[i],
+                     err.msg);
+        cr_assert_float_eq(r.value, 0.25, 1e-12, "'%s' read as %g", ok[i], r.value);
+        cr_assert_eq(rf_answer_score(it, &r), 1, "'%s'", ok[i]);
+        cr_assert_null(why);
+    }
+    cr_assert_eq(rf_answer_numeric(it, " 0.25 ms ", &r, &err), RF_OK);
+    cr_assert_str_eq(r.text, "0.25", "the number kept, without the unit");
+    struct rf_response back;
+    cr_assert_eq(rf_answer_parse_stored(it, r.text, &back, &err), RF_OK, "%s", err.msg);
+    cr_assert_float_eq(back.value, 0.25, 1e-12);
+    char shown[128];
+    rf_answer_response_text(it, &r, shown, sizeof shown);
+    cr_assert_str_eq(shown, "0.25 ms", "the unit shown once");
+    static const char *other[] = {"0.25 s", "0.25s",  "0.25 MS",   "0.25 sec",
+                                  "0.25 %", "250 us", "0.25 ms ms"};
+    for (size_t i = 0; i < sizeof other / sizeof other[0]; i++) {
+        cr_assert_eq(rf_answer_numeric_why(it, other[i], &r, &err, &why), RF_EINVAL,
+                     "'%s' accepted as %g", other[i], r.value);
+        cr_assert(why && strcmp(why, RF_ANSWER_WHY_UNIT) == 0, "'%s': %s", other[i],
+                  why ? why : "no code");
+        cr_assert(strstr(err.msg, "not in ms"), "'%s': %s", other[i], err.msg);
+    }
+    cr_assert_eq(rf_answer_numeric_why(it, "1,5 ms", &r, &err, &why), RF_EINVAL);
+    cr_assert_str_eq(why, RF_ANSWER_WHY_COMMA, "%s", err.msg);
+    cr_assert_eq(rf_answer_numeric_why(it, "ms", &r, &err, &why), RF_EINVAL);
+    cr_assert_eq(rf_answer_numeric_why(it, "  ", &r, &err, &why), RF_EINVAL);
+    cr_assert_str_eq(why, RF_ANSWER_WHY_EMPTY);
+    cr_assert_eq(rf_answer_numeric_why(it, "0x10", &r, &err, &why), RF_EINVAL);
+    cr_assert_str_eq(why, RF_ANSWER_WHY_SYNTAX, "%s", err.msg);
+
+    struct rf_item pct = bank.items[0];
+    pct.unit = "%";
+    pct.answer = 12;
+    pct.tolerance = 0.5;
+    static const char *pok[] = {"12%", "12 %", "12\xEF\xBC\x85",
+                                "\xEF\xBC\x91\xEF\xBC\x92\xEF\xBC\x85"};
+    for (size_t i = 0; i < sizeof pok / sizeof pok[0]; i++) {
+        cr_assert_eq(rf_answer_numeric(&pct, pok[i], &r, &err), RF_OK, "'%s': %s", pok[i], err.msg);
+        cr_assert_float_eq(r.value, 12, 1e-12, "'%s' reads 12, not 0.12", pok[i]);
+    }
+    cr_assert_eq(rf_answer_numeric_why(&pct, "0.12 pct", &r, &err, &why), RF_EINVAL);
+    cr_assert_str_eq(why, RF_ANSWER_WHY_UNIT);
+    cr_assert(strstr(err.msg, "not in %"), "%s", err.msg);
+
+    /* an item without a unit: a word after the number is still not a number */
+    const struct rf_item *bare = &bank.items[1];
+    cr_assert_eq(rf_answer_numeric_why(bare, "-3e6 ms", &r, &err, &why), RF_EINVAL);
+    cr_assert_str_eq(why, RF_ANSWER_WHY_SYNTAX);
+}
+
 Test(answer, multi_partial_credit)
 {
     const struct rf_item *it = &bank.items[2]; /* keys 0, 2, 3 of 5 */

@@ -183,6 +183,12 @@ for name in sorted(os.listdir(srcdir)):
         for m in re.finditer(r"\brf_app_refuse\(", text):
             args = call_args(text, m.end())
             reasons |= set(re.findall(r'"([a-z0-9_]+)"', args[3] if len(args) > 3 else ""))
+# the refusals of a typed number (src/bank/answer.h RF_ANSWER_WHY_*), which
+# the answer route passes to rf_app_refuse as they come
+answer_h = os.path.join(root, "src/bank/answer.h")
+if os.path.exists(answer_h):
+    with open(answer_h, encoding="utf-8") as f:
+        reasons |= set(re.findall(r'#define RF_ANSWER_WHY_[A-Z_]+ "([a-z0-9_]+)"', f.read()))
 if api is not None and reasons:
     enum = api.get("components", {}).get("schemas", {}).get("Error", {}).get(
         "properties", {}).get("reason", {}).get("enum", [])

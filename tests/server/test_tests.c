@@ -321,10 +321,10 @@ Test(tests, numeric_and_multi_questions)
         long long answered =
             json_integer_value(json_object_get(json_object_get(r.json, "test"), "answered"));
         http_result_free(&r);
-        static const char *bad_num[] = {"\"value\":\"1,5\"", "\"value\":\"5 ms\"",
-                                        "\"value\":\"\"", "\"value\":\"inf\"",
+        static const char *bad_num[] = {"\"value\":\"1,5\"",  "\"value\":\"5 furlongs\"",
+                                        "\"value\":\"\"",     "\"value\":\"inf\"",
                                         "\"value\":\"0x10\"", "\"value\":1.5",
-                                        "\"choice\":0", "\"selected\":[0]"};
+                                        "\"choice\":0",       "\"selected\":[0]"};
         static const char *bad_multi[] = {"\"selected\":[0,0]", "\"selected\":[-1]",
                                           "\"selected\":[9]", "\"selected\":[\"a\"]",
                                           "\"selected\":[0.5]", "\"selected\":\"0,1\"",
@@ -346,6 +346,14 @@ Test(tests, numeric_and_multi_questions)
             /* the field the question's format takes, whatever the body gave */
             cr_assert_str_eq(json_string_value(json_object_get(x.json, "field")),
                              it->type == RF_ITEM_NUMERIC ? "value" : "selected", "%s", body);
+            if (strstr(body, "furlongs") && it->unit && it->unit[0]) {
+                /* another unit than the item's: refused, naming the item's */
+                cr_assert_str_eq(json_string_value(json_object_get(x.json, "reason")),
+                                 "number_unit", "%s", x.body);
+                cr_assert_str_eq(
+                    json_string_value(json_object_get(json_object_get(x.json, "detail"), "unit")),
+                    it->unit, "%s", x.body);
+            }
             http_result_free(&x);
         }
         if (it->type == RF_ITEM_MULTI && it->nkeys >= 2 && !partial[0]) {
@@ -355,8 +363,9 @@ Test(tests, numeric_and_multi_questions)
             snprintf(partial, sizeof partial, "%s", item);
             partial_m = it->nkeys;
         } else if (it->type == RF_ITEM_NUMERIC && !num[0]) {
-            snprintf(body, sizeof body, "{\"item\":\"%s\",\"value\":\" %.17g \"}", item,
-                     it->answer);
+            /* typed with the item's own unit, as the page shows it beside the box */
+            snprintf(body, sizeof body, "{\"item\":\"%s\",\"value\":\" %.17g %s\"}", item,
+                     it->answer, it->unit ? it->unit : "");
             snprintf(num, sizeof num, "%s", item);
         } else {
             fixture_answer_body(item, n % 2, body, sizeof body);
