@@ -85,12 +85,18 @@ static double rmse_b(const struct rf_calib_result *res, const struct rf_irt_item
     return sqrt(s / (double)J);
 }
 
+static int want_se = 1;     /* 0 in the sparse comparison's second run */
+static size_t max_iter_cap; /* `bench/calib sparse N CYCLES`: stop EM after CYCLES */
+
 static int run_case(const char *name, const struct rf_calib_data *d, const struct rf_irt_item *t,
                     size_t threads, double dense_bytes)
 {
     struct rf_calib_opts o;
     rf_calib_opts_default(&o);
     o.threads = threads;
+    o.want_se = want_se;
+    if (max_iter_cap)
+        o.max_iter = max_iter_cap;
     struct rf_calib_result res;
     struct rf_err err;
     double t0 = now();
@@ -205,6 +211,8 @@ static int dense_case(size_t N, size_t J, int k, size_t threads, const char *nam
     return rc;
 }
 
+static int se_ratio; /* `bench/calib sparse N`: also time the sparse case without SEs */
+
 /* persons x items with per answers each, items drawn without repetition */
 static int sparse_case(size_t N, size_t J, size_t per, size_t threads, const char *name)
 {
@@ -253,6 +261,17 @@ static int sparse_case(size_t N, size_t J, size_t per, size_t threads, const cha
     printf("(generating %zu x %zu, %zu answers each: %.2f s, not counted)\n", N, J, per,
            now() - g0);
     int rc = run_case(name, &d, t, threads, (double)N * (double)J);
+    if (!rc && se_ratio) {
+        double t0 = now();
+        want_se = 0;
+        rc = run_case("  same without SEs", &d, t, threads, (double)N * (double)J);
+        double t1 = now();
+        want_se = 1;
+        rc = rc ? rc : run_case("  same with SEs again", &d, t, threads, (double)N * (double)J);
+        double t2 = now();
+        printf("with SEs / without: %.3f (second with-SE run %.2f s, without %.2f s)\n",
+               (t2 - t1) / (t1 - t0), t2 - t1, t1 - t0);
+    }
     free(rp), free(col), free(val), free(t);
     free_ids(ids, J);
     return rc;
@@ -300,6 +319,30 @@ int main(int argc, char **argv)
     size_t scale = argc > 1 && strcmp(argv[1], "quick") == 0 ? 10 : 1;
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     size_t threads = ncpu > 0 ? (size_t)ncpu : 1;
+    if (argc > 2 && strcmp(argv[1], "sparse") == 0) {
+        /* the sparse 1,000 item case alone at argv[2] persons, with SEs, without,
+         * and with SEs again; the ratio uses the last two runs */
+        char *end;
+        unsigned long long n = strtoull(argv[2], &end, 10);
+        if (*end || n < 1000) {
+            fprintf(stderr, "bench calib: sparse: persons must be a whole number >= 1000: %s\n",
+                    argv[2]);
+            return 1;
+        }
+        se_ratio = 1;
+        if (argc > 3) { /* for callgrind: few EM cycles, the final pass in full */
+            unsigned long long m = strtoull(argv[3], &end, 10);
+            if (*end || m < 1) {
+                fprintf(stderr, "bench calib: sparse: cycles must be a whole number >= 1: %s\n",
+                        argv[3]);
+                return 1;
+            }
+            max_iter_cap = (size_t)m;
+        }
+        printf("sparse SE benchmark: %zu threads, %llu persons x 1,000 items, 30 answers each\n",
+               threads, n);
+        return sparse_case((size_t)n, 1000, 30, threads, "sparse 2PL with SEs");
+    }
     printf("calibration benchmark: %zu threads, 61 nodes, tolerance 1e-4%s; each case in its own "
            "process\n",
            threads, scale > 1 ? " (quick: persons / 10)" : "");

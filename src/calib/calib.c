@@ -1053,6 +1053,7 @@ void rf_calib_free(struct rf_calib *c)
             free(w->XPD);
             free(w->s1);
             free(w->nzi);
+            free(w->mark);
         }
     free(c->w);
     free(c->items);

@@ -33,9 +33,12 @@ struct em_worker {
     double m_w, m_eap, m_eap2, m_var; /* weighted sums for reliability */
     double *V;                        /* block x (C * P) scores by column (dense SE) */
     double *S;                        /* block x npar person score vectors (dense SE) */
-    double *XPD;                      /* npar x npar upper triangle, this thread's share */
+    double *XPD;                      /* upper triangle of the npar x npar cross-product,
+                                         this thread's share: row-major for the dense
+                                         kernels, 2 x 2 tiles for the sparse one (em_xpd_len) */
     double *s1;                       /* npar, one person's scores (sparse SE) */
     size_t *nzi;                      /* npar, indices touched (sparse SE) */
+    unsigned char *mark;              /* npar, 1 while an index is in nzi (sparse SE) */
     int final;
     rf_status rc;
 };
@@ -91,6 +94,24 @@ struct rf_calib {
     int converged;
     size_t nfixed_unused;
 };
+
+/* The sparse kernel's cross-product is stored in 2 x 2 tiles: parameters
+ * 2t and 2t+1 form tile row (and column) t, tile (t, u) is 4 consecutive
+ * doubles at (t * tiles + u) * 4, entry (a, b) at offset (a & 1) * 2 + (b & 1)
+ * inside it. A 2PL item's two parameters are 2t, 2t+1 when the items before
+ * it have two each, so one person's update of an item pair touches one cache
+ * line instead of two 16 KB-apart rows of a 1,000-item matrix. The final
+ * reduction in rf_em_estep expands it to the row-major npar x npar matrix. */
+static inline size_t rf_em_xpd_tiles(const struct rf_calib *c)
+{
+    return (c->npar + 1) / 2;
+}
+
+static inline size_t rf_em_xpd_len(const struct rf_calib *c)
+{
+    size_t nt = rf_em_xpd_tiles(c);
+    return c->kernel == EM_SPARSE ? nt * nt * 4 : c->npar * c->npar;
+}
 
 /* Fills T (and cst) from the current items. */
 void rf_em_tables(struct rf_calib *c);

@@ -15,6 +15,7 @@
 #include <cblas.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -196,12 +197,9 @@ static void sparse_block(struct em_worker *w, size_t u0, size_t u1)
                 double s = 0;
                 for (size_t q = 0; q < Q; q++)
                     s += l[q] * g[p * Q + q];
-                if (w->s1[gi] == 0.0 && s != 0.0) {
-                    int seen = 0;
-                    for (size_t i = 0; i < nz; i++)
-                        seen |= w->nzi[i] == (size_t)gi;
-                    if (!seen)
-                        w->nzi[nz++] = (size_t)gi;
+                if (!w->mark[gi] && s != 0.0) { /* first nonzero score of gi */
+                    w->mark[gi] = 1;
+                    w->nzi[nz++] = (size_t)gi;
                 }
                 w->s1[gi] += s;
             }
@@ -213,14 +211,19 @@ static void sparse_block(struct em_worker *w, size_t u0, size_t u1)
                 w->nzi[k] = w->nzi[k - 1];
                 w->nzi[k - 1] = tmp;
             }
+        size_t nt = rf_em_xpd_tiles(c);
         for (size_t i = 0; i < nz; i++) {
             size_t a = w->nzi[i];
-            double sa = wt * w->s1[a], *row = w->XPD + a * c->npar;
-            for (size_t k = i; k < nz; k++)
-                row[w->nzi[k]] += sa * w->s1[w->nzi[k]];
+            double sa = wt * w->s1[a], *row = w->XPD + (a >> 1) * nt * 4 + (a & 1) * 2;
+            for (size_t k = i; k < nz; k++) {
+                size_t b = w->nzi[k];
+                row[(b >> 1) * 4 + (b & 1)] += sa * w->s1[b];
+            }
         }
-        for (size_t i = 0; i < nz; i++)
+        for (size_t i = 0; i < nz; i++) {
             w->s1[w->nzi[i]] = 0.0;
+            w->mark[w->nzi[i]] = 0;
+        }
     }
 }
 
@@ -251,7 +254,7 @@ rf_status rf_em_estep(struct rf_calib *c, int final, double *xpd, double mom[4],
         memset(w->R, 0, c->cz * Q * sizeof *w->R);
         memset(w->Pq, 0, Q * sizeof *w->Pq);
         if (final && w->XPD)
-            memset(w->XPD, 0, c->npar * c->npar * sizeof *w->XPD);
+            memset(w->XPD, 0, rf_em_xpd_len(c) * sizeof *w->XPD);
     }
     pthread_t tid[RF_CALIB_MAX_THREADS];
     size_t started = 0;
@@ -289,9 +292,17 @@ rf_status rf_em_estep(struct rf_calib *c, int final, double *xpd, double mom[4],
                 mom[2] += w->m_eap2;
                 mom[3] += w->m_var;
             }
-            if (xpd && w->XPD)
+            if (xpd && w->XPD && c->kernel == EM_SPARSE) {
+                size_t n = c->npar, nt = rf_em_xpd_tiles(c);
+                for (size_t a = 0; a < n; a++) {
+                    const double *row = w->XPD + (a >> 1) * nt * 4 + (a & 1) * 2;
+                    for (size_t b = a; b < n; b++)
+                        xpd[a * n + b] += row[(b >> 1) * 4 + (b & 1)];
+                }
+            } else if (xpd && w->XPD) {
                 for (size_t i = 0; i < c->npar * c->npar; i++)
                     xpd[i] += w->XPD[i];
+            }
         }
     }
     if (c->kernel == EM_DENSE_BIN) {
@@ -312,13 +323,18 @@ rf_status rf_em_se_alloc(struct rf_calib *c, struct rf_err *err)
     size_t B = RF_CALIB_BLOCK;
     for (size_t t = 0; t < c->nthreads; t++) {
         struct em_worker *w = &c->w[t];
-        w->XPD = rf_calloc_array(c->npar * c->npar, sizeof *w->XPD);
-        if (!w->XPD)
+        /* 64-byte aligned: each 2 x 2 tile of the sparse layout in one cache line */
+        size_t len = rf_em_xpd_len(c);
+        void *p = NULL;
+        if (len > SIZE_MAX / sizeof *w->XPD || posix_memalign(&p, 64, len * sizeof *w->XPD))
             goto nomem;
+        w->XPD = p;
+        memset(w->XPD, 0, len * sizeof *w->XPD);
         if (c->kernel == EM_SPARSE) {
             w->s1 = rf_calloc_array(c->npar, sizeof *w->s1);
             w->nzi = rf_calloc_array(c->npar, sizeof *w->nzi);
-            if (!w->s1 || !w->nzi)
+            w->mark = rf_calloc_array(c->npar ? c->npar : 1, sizeof *w->mark);
+            if (!w->s1 || !w->nzi || !w->mark)
                 goto nomem;
         } else {
             w->V = rf_alloc_array(B * c->C, c->P * sizeof *w->V);
